@@ -1,0 +1,33 @@
+"""Dashboard apps: one ipywidgets class per dashboard, importable and testable in plain Python.
+
+Each app is imported on first access, so ``import kpikit.apps`` stays cheap and one broken or
+slow app does not weigh on the others::
+
+    from kpikit.apps import GlossaryApp
+    GlossaryApp(kpi="fcr")            # displays itself in JupyterLab and Voila
+
+The shared frame (layout, upload, messages, figure helpers) is in :mod:`kpikit.apps._base`;
+URL query parameters are read by :func:`kpikit.apps.params.query_params`.
+"""
+
+from importlib import import_module
+
+_APPS = {
+    "BenchmarksApp": "kpikit.apps.benchmarks",
+    "GlossaryApp": "kpikit.apps.glossary",
+    "ScorecardApp": "kpikit.apps.scorecard",
+    "StaffingApp": "kpikit.apps.staffing",
+    "TradeoffApp": "kpikit.apps.tradeoff",
+}
+
+__all__ = ["BenchmarksApp", "GlossaryApp", "ScorecardApp", "StaffingApp", "TradeoffApp"]
+
+
+def __getattr__(name):
+    if name in _APPS:
+        return getattr(import_module(_APPS[name]), name)
+    raise AttributeError(f"module 'kpikit.apps' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted([*globals(), *__all__])

@@ -1,0 +1,395 @@
+"""Shared frame of every kpikit dashboard: layout, data upload, messages, status line, figures.
+
+How to write an app (see :class:`kpikit.apps.GlossaryApp` for a complete one)::
+
+    class MyApp(BaseApp):
+        title = "My dashboard"
+        description = "One sentence shown under the title."
+
+        def __init__(self, data=None, *, kpi="aht", **options):
+            super().__init__(data, **options)      # self.data, upload, message, status
+            self.kpi = widgets.Dropdown(options=..., value=kpi, description="KPI")
+            self.figure = figure_widget()
+            self.kpi.observe(self._on_change, names="value")
+            self.widget = self._compose(controls=[self.kpi], main=[self.figure])
+            self._on_data()                          # first computation and drawing
+
+        def _on_data(self):
+            self._table = kk.compute(self.data)      # cache what depends on the data only
+            self._update()
+
+        def _update(self):
+            redraw(self.figure, kpikit.plots.bullet(...))
+
+Rules the apps follow:
+
+- Widgets are attributes; every control calls ``observe(self._on_change, names="value")``;
+  one ``_update()`` redraws everything that depends on the controls, through :func:`redraw`
+  (one ``batch_update`` per figure, so the browser receives one message per figure).
+- ``_on_data()`` runs when the data changes (construction, upload): recompute caches, then
+  ``_update()``. It must raise ``ValueError`` (or ``kpikit.SchemaError``) when the data cannot
+  feed the app; the upload is then rolled back and the message shown.
+- The app displays itself (``_repr_mimebundle_``), so the last line of a notebook cell can be the
+  app. ``app.widget`` is the root widget, for embedding in a larger layout.
+- Batch reports (``kpikit report``) set the environment variable ``KPIKIT_STATIC_APPS=1``; the
+  app then displays as static HTML (:func:`static_html`): figures stay interactive plotly charts,
+  controls become "label: value" lines, the upload button disappears. Nothing app-specific is
+  needed for this, as long as the app is built from standard widgets and FigureWidgets.
+- Errors meant for the user go through :meth:`BaseApp.show_error` (escaped HTML inside the app),
+  never a traceback; :meth:`BaseApp.set_status` writes the status line under the app.
+"""
+
+import html
+import os
+
+import ipywidgets as widgets
+import narwhals.stable.v2 as nw
+import plotly.graph_objects as go
+import plotly.io as pio
+
+import kpikit.plots  # noqa: F401  (registers the "kpikit" plotly template)
+from kpikit.io import READ_SUFFIXES, read_upload
+from kpikit.sample import load_sample
+from kpikit.schema import Dataset
+
+__all__ = [
+    "DEFAULT_MAX_UPLOAD_BYTES",
+    "UPLOAD_ACCEPT",
+    "BaseApp",
+    "STATIC_ENV_VARIABLE",
+    "describe_data",
+    "figure_widget",
+    "redraw",
+    "static_html",
+]
+
+DEFAULT_MAX_UPLOAD_BYTES = 25 * 1024 * 1024
+"""Largest upload accepted by default (25 MiB); ``kpikit serve`` lets websocket messages of
+up to four times this size through, so a larger file is refused politely, not by a dropped
+connection."""
+
+UPLOAD_ACCEPT = ",".join(sorted({"." + suffix.rsplit(".", 1)[-1] for suffix in READ_SUFFIXES}))
+"""File types offered by the upload button (:func:`kpikit.io.read_upload` decides what it reads)."""
+
+STATIC_ENV_VARIABLE = "KPIKIT_STATIC_APPS"
+"""When this environment variable is ``1``, apps display as static HTML (batch reports)."""
+
+SIDEBAR_WIDTH = "290px"
+
+
+class BaseApp:
+    """Base class of the dashboard apps: data, upload, message area, status line and layout.
+
+    Parameters
+    ----------
+    data : Dataset or dataframe, default=None
+        The data the app starts on: a :class:`kpikit.Dataset` or a contacts table. ``None``
+        loads the sample data (:func:`kpikit.load_sample`).
+    max_upload_bytes : int, default=DEFAULT_MAX_UPLOAD_BYTES
+        Largest file the upload button accepts.
+    upload : bool, default=True
+        Offer the upload button (an app that does not read data can hide it).
+
+    Attributes
+    ----------
+    data : Dataset
+        The data in use.
+    data_label : str
+        Where ``data`` came from ("sample data", "your data" or the uploaded file's name).
+    upload : ipywidgets.FileUpload
+    message : ipywidgets.HTML
+        Errors and notices for the user, inside the app.
+    status : ipywidgets.HTML
+        One line under the app: which data, how many contacts, which period.
+    widget : ipywidgets.Widget
+        The root widget, set by the subclass with :meth:`_compose`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import kpikit as kk
+    >>> class Hello(BaseApp):
+    ...     title = "Hello"
+    ...     def __init__(self, data=None, **options):
+    ...         super().__init__(data, **options)
+    ...         self.widget = self._compose(controls=[], main=[])
+    >>> app = Hello(kk.Dataset(contacts=pd.DataFrame({"contact_id": [1]})))
+    >>> app.load(b"not,a,kpikit,file", "x.csv")
+    False
+    >>> "Could not use x.csv" in app.message.value
+    True
+    """
+
+    title = "kpikit"
+    description = ""
+
+    def __init__(
+        self,
+        data=None,
+        *,
+        max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
+        upload: bool = True,
+    ):
+        if data is None:
+            data, self.data_label = load_sample(), "sample data"
+        else:
+            self.data_label = "your data"
+        self.data = data if isinstance(data, Dataset) else Dataset(contacts=data)
+        self.max_upload_bytes = max_upload_bytes
+        self.upload = widgets.FileUpload(
+            accept=UPLOAD_ACCEPT,
+            multiple=False,
+            description="Upload data",
+            tooltip=f"CSV (optionally gzipped) or Parquet contact log, up to {_size(max_upload_bytes)}",
+            layout=widgets.Layout(width="auto", display=None if upload else "none"),
+        )
+        self.upload.observe(self._on_upload, names="value")
+        self.message = widgets.HTML(layout=widgets.Layout(margin="0"))
+        self.message.add_class("kpikit-message")
+        self.status = widgets.HTML()
+        self.status.add_class("kpikit-status")
+        self.widget = None
+
+    def _compose(self, *, controls, main) -> widgets.Widget:
+        """Lay out the app: title, sidebar (controls, upload, message), main area, status line."""
+        header = widgets.HTML(
+            f"<h2 style='margin: 0'>{html.escape(self.title)}</h2>"
+            + (
+                f"<p style='margin: 2px 0 0'>{html.escape(self.description)}</p>"
+                if self.description
+                else ""
+            )
+        )
+        upload_help = widgets.HTML(
+            f"<small>Your own contact log: CSV (optionally gzipped) or Parquet, up to "
+            f"{_size(self.max_upload_bytes)}.</small>",
+            layout=widgets.Layout(display=self.upload.layout.display),
+        )
+        sidebar = widgets.VBox(
+            [*controls, self.upload, upload_help, self.message],
+            layout=widgets.Layout(
+                width=SIDEBAR_WIDTH, min_width=SIDEBAR_WIDTH, margin="0 16px 0 0"
+            ),
+        )
+        sidebar.add_class("kpikit-sidebar")
+        body = widgets.VBox(main, layout=widgets.Layout(flex="1 1 auto", min_width="0"))
+        root = widgets.VBox(
+            [header, widgets.HBox([sidebar, body]), self.status],
+            layout=widgets.Layout(width="100%"),
+        )
+        root.add_class("kpikit-app")
+        return root
+
+    def _repr_mimebundle_(self, **kwargs):
+        if os.environ.get(STATIC_ENV_VARIABLE) == "1":
+            return {"text/html": static_html(self.widget), "text/plain": self.title}
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    def _on_change(self, change=None) -> None:
+        """Observer for the controls: clear old messages and redraw."""
+        self.message.value = ""
+        self._update()
+
+    def _on_data(self) -> None:
+        """Hook run when the data changes: recompute data-dependent caches, then redraw."""
+        self.set_status(describe_data(self.data, self.data_label))
+        self._update()
+
+    def _update(self) -> None:
+        """Redraw every output from the controls' current values."""
+        raise NotImplementedError(f"{type(self).__name__} must implement _update()")
+
+    def show_error(self, text: str) -> None:
+        """Show a message for the user inside the app (escaped; line breaks kept)."""
+        self.message.value = (
+            "<div role='alert' style='border-left: 4px solid #d55e00; padding: 4px 8px; "
+            "background: rgba(213, 94, 0, 0.08); white-space: pre-wrap; "
+            "overflow-wrap: anywhere; line-height: 1.35'>"
+            f"{html.escape(text)}</div>"
+        )
+
+    def set_status(self, text: str) -> None:
+        """Write the status line under the app (escaped)."""
+        self.status.value = f"<small>{html.escape(text)}</small>"
+
+    def load(self, content: bytes, filename: str) -> bool:
+        """Switch the app to the data in an uploaded file.
+
+        Parameters
+        ----------
+        content : bytes
+            The file's bytes.
+        filename : str
+            The file's name; its extension tells the format.
+
+        Returns
+        -------
+        bool
+            True when the data was loaded; False when it was refused, with the reason shown in
+            :attr:`message` (the previous data stays in use).
+        """
+        self.message.value = ""
+        if len(content) > self.max_upload_bytes:
+            self.show_error(
+                f"Could not use {filename}: the file has {_size(len(content))}, more than the "
+                f"limit of {_size(self.max_upload_bytes)}."
+            )
+            return False
+
+        previous = self.data, self.data_label
+        try:
+            self.data = read_upload(content, filename, max_bytes=self.max_upload_bytes)
+            self.data_label = filename
+            self._on_data()
+        # The upload boundary must never show a traceback: ValueError (SchemaError, parse
+        # errors, decoding errors) carries a message for the user; anything else is reported by
+        # type so the page stays usable.
+        except ValueError as error:
+            self._restore(previous)
+            self.show_error(f"Could not use {filename}: {error}")
+            return False
+        except Exception as error:
+            self._restore(previous)
+            self.show_error(f"Could not use {filename}: unexpected {type(error).__name__}: {error}")
+            return False
+        return True
+
+    def _restore(self, previous) -> None:
+        self.data, self.data_label = previous
+        try:
+            self._on_data()
+        except Exception:
+            # The previous data drew before; if it cannot now, the page must still stay alive.
+            pass
+
+    def _on_upload(self, change) -> None:
+        files = change["new"]
+        if not files:
+            return
+        upload = files[0]
+        self.load(bytes(upload["content"]), upload["name"])
+        # Forget the file so the same name can be uploaded again after a fix.
+        self.upload.value = ()
+
+
+def describe_data(data: Dataset, label: str) -> str:
+    """One line about the data: label, number of contacts and the period covered.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import kpikit as kk
+    >>> contacts = pd.DataFrame({"arrived_at": pd.to_datetime(["2024-01-01", "2024-03-31"])})
+    >>> describe_data(kk.Dataset(contacts=contacts), "sample data")
+    'sample data: 2 contacts, 2024-01-01 to 2024-03-31'
+    """
+    frame = nw.from_native(data.contacts, pass_through=True)
+    if not isinstance(frame, nw.DataFrame):
+        return label
+    text = f"{label}: {len(frame):,} contacts"
+    if "arrived_at" in frame.columns and len(frame):
+        first, last = frame["arrived_at"].min(), frame["arrived_at"].max()
+        text += f", {first:%Y-%m-%d} to {last:%Y-%m-%d}"
+    return text
+
+
+def figure_widget(figure: go.Figure | None = None, **layout) -> go.FigureWidget:
+    """A ``go.FigureWidget`` using the kpikit template, from a figure or empty.
+
+    Parameters
+    ----------
+    figure : go.Figure, default=None
+        Initial content.
+    **layout
+        Layout properties applied on top (for example ``height=360``).
+
+    Examples
+    --------
+    >>> widget = figure_widget(height=300)
+    >>> widget.layout.height
+    300
+    """
+    widget = go.FigureWidget(figure)
+    if "kpikit" in pio.templates:
+        widget.layout.template = pio.templates["kpikit"]
+    if layout:
+        widget.update_layout(**layout)
+    return widget
+
+
+def redraw(widget: go.FigureWidget, figure: go.Figure, **layout) -> None:
+    """Replace a FigureWidget's traces and layout by a figure's, in one batch.
+
+    Parameters
+    ----------
+    widget : go.FigureWidget
+        The widget shown in the app.
+    figure : go.Figure
+        The freshly built figure.
+    **layout
+        Layout properties applied on top (for example ``height=360``).
+
+    Examples
+    --------
+    >>> widget = figure_widget()
+    >>> redraw(widget, go.Figure(go.Bar(x=["a"], y=[1])))
+    >>> widget.data[0].y
+    (1,)
+    """
+    with widget.batch_update():
+        widget.data = ()
+        widget.add_traces(figure.data)
+        widget.layout = figure.layout
+        if "kpikit" in pio.templates and not figure.layout.template:
+            widget.layout.template = pio.templates["kpikit"]
+        if layout:
+            widget.update_layout(**layout)
+
+
+def static_html(widget: widgets.Widget) -> str:
+    """Static HTML of a widget tree, for batch reports.
+
+    Boxes become flex containers, HTML widgets keep their HTML, controls become a
+    "description: value" line, FigureWidgets become plotly charts (interactive; they need
+    plotly.js on the page, which the ``kpikit_report`` template inlines), and buttons, uploads and
+    hidden widgets are left out.
+
+    Examples
+    --------
+    >>> box = widgets.VBox([widgets.Dropdown(options=["aht", "fcr"], description="KPI"),
+    ...                     widgets.HTML("<p>Hi</p>")])
+    >>> print(static_html(box).replace("><", ">\\n<"))
+    <div style="display: flex; flex-direction: column; gap: 6px">
+    <div>
+    <strong>KPI:</strong> aht</div>
+    <p>Hi</p>
+    </div>
+    """
+    if widget.layout.display == "none" or widget.layout.visibility == "hidden":
+        return ""
+    if isinstance(widget, go.FigureWidget):
+        return go.Figure(widget).to_html(
+            full_html=False, include_plotlyjs=False, config={"displaylogo": False}
+        )
+    if isinstance(widget, widgets.Box):
+        direction = "row" if isinstance(widget, widgets.HBox) else "column"
+        inner = "".join(static_html(child) for child in widget.children)
+        return f'<div style="display: flex; flex-direction: {direction}; gap: 6px">{inner}</div>'
+    if isinstance(widget, widgets.HTML | widgets.HTMLMath):
+        return widget.value
+    if isinstance(widget, widgets.Label):
+        return f"<div>{html.escape(widget.value)}</div>"
+    if isinstance(widget, widgets.Button | widgets.FileUpload):
+        return ""
+    if isinstance(widget, widgets.ValueWidget):
+        shown = getattr(widget, "label", None) or widget.value
+        if isinstance(shown, tuple):
+            shown = ", ".join(map(str, shown))
+        description = html.escape(getattr(widget, "description", "") or "")
+        prefix = f"<strong>{description}:</strong> " if description else ""
+        return f"<div>{prefix}{html.escape(str(shown))}</div>"
+    return ""
+
+
+def _size(n_bytes: int) -> str:
+    return f"{n_bytes / 1024 / 1024:.1f} MB" if n_bytes >= 1024 * 1024 else f"{n_bytes:,} bytes"

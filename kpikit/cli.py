@@ -1,0 +1,107 @@
+"""Command line: ``kpikit compute | sample | serve | report``.
+
+``serve`` and ``report`` take their arguments from :mod:`kpikit.serve` and :mod:`kpikit.report`
+(``add_arguments(parser)`` and ``run(args)``), which import Voila and papermill only when run.
+"""
+
+import argparse
+import sys
+from importlib import import_module
+from pathlib import Path
+
+OUTPUT_SUFFIXES = (".csv", ".parquet")
+
+
+def main(argv=None):
+    """Entry point of the ``kpikit`` command; returns the process exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args) or 0
+    except (ValueError, OSError) as error:  # SchemaError is a ValueError
+        print(f"kpikit {args.command}: error: {error}", file=sys.stderr)
+        return 2
+
+
+def _parser():
+    parser = argparse.ArgumentParser(prog="kpikit", description="Contact-center KPIs, exactly.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    compute = commands.add_parser("compute", help="compute KPIs from a contact log file")
+    compute.add_argument("file", type=Path, help="contacts file (.csv, .csv.gz or .parquet)")
+    compute.add_argument("--kpis", nargs="+", help="KPI ids (default: every computable KPI)")
+    compute.add_argument("--by", nargs="+", help="grouping columns, e.g. --by team channel")
+    compute.add_argument("--freq", help="period: 15min, 30min, hour, day, week, month, ...")
+    compute.add_argument("--mapping", type=Path, help="CSV of source_column,kpikit_column renames")
+    compute.add_argument("--sl-threshold-s", type=float, default=20.0)
+    compute.add_argument("--short-abandon-s", type=float, default=0.0)
+    compute.add_argument("--fcr-window", default="48h")
+    compute.add_argument("-o", "--output", type=Path, help="write .csv or .parquet (default: print)")
+    compute.set_defaults(run=_compute)
+
+    sample = commands.add_parser("sample", help="write a synthetic sample data set")
+    sample.add_argument("--days", type=int, default=90)
+    sample.add_argument("--agents", type=int, default=60)
+    sample.add_argument("--seed", type=int, default=7)
+    sample.add_argument("--out", type=Path, required=True, help="output folder")
+    sample.set_defaults(run=_sample)
+
+    for name, help_text in (("serve", "serve the dashboards with Voila"),
+                            ("report", "run a dashboard notebook into a standalone HTML report")):
+        sub = commands.add_parser(name, help=help_text)
+        module = import_module(f"kpikit.{name}")
+        module.add_arguments(sub)
+        sub.set_defaults(run=module.run)
+    return parser
+
+
+def _compute(args):
+    from kpikit import compute
+    from kpikit.io import read_contacts, to_csv
+
+    mapping = _read_mapping(args.mapping) if args.mapping else None
+    contacts = read_contacts(args.file, mapping=mapping)
+    table = compute(
+        contacts, kpis=args.kpis, by=args.by, freq=args.freq,
+        sl_threshold_s=args.sl_threshold_s, short_abandon_s=args.short_abandon_s,
+        fcr_window=args.fcr_window,
+    )
+    if args.output is None:
+        print(table.to_string(index=False))
+        return 0
+    suffix = args.output.suffix.lower()
+    if suffix not in OUTPUT_SUFFIXES:
+        raise ValueError(f"--output must end in one of {OUTPUT_SUFFIXES}; received: {args.output}")
+    if suffix == ".parquet":
+        table.to_parquet(args.output, index=False)
+    else:
+        to_csv(table, args.output)
+    print(f"wrote {len(table)} rows to {args.output}")
+    return 0
+
+
+def _read_mapping(path):
+    import pandas as pd
+
+    frame = pd.read_csv(path, dtype=str)
+    if list(frame.columns) != ["source_column", "kpikit_column"]:
+        raise ValueError(
+            f"{path}: a mapping file needs exactly the columns source_column,kpikit_column; "
+            f"found {list(frame.columns)}"
+        )
+    return dict(zip(frame["source_column"], frame["kpikit_column"], strict=True))
+
+
+def _sample(args):
+    from kpikit.sample import generate, write_sample
+
+    if args.days < 1 or args.agents < 1:
+        raise ValueError("--days and --agents must be at least 1")
+    dataset = generate(days=args.days, agents=args.agents, seed=args.seed)
+    write_sample(dataset, args.out)
+    print(f"wrote {len(dataset.contacts)} contacts to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,151 @@
+"""Private engine shared by the figure builders: input checks, units, labels and the base figure.
+
+Builders stay thin: they check their inputs here, take labels and units from the KPI catalog,
+start from :func:`new_figure` (kpikit template, common margins) and add traces. No KPI maths.
+"""
+
+import math
+
+import narwhals.stable.v2 as nw
+import pandas as pd
+import plotly.graph_objects as go
+
+from kpikit.catalog import kpi as kpi_definition
+from kpikit.plots._template import TEMPLATE_NAME
+
+UNIT_LABELS = {"seconds": "s", "percent": "%", "points": "points", "currency": "currency"}
+
+DIRECTION_HINTS = {
+    "higher": "higher is better",
+    "lower": "lower is better",
+    "band": "inside the band is better",
+}
+
+WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+TIER_STYLE = {
+    "average": ("Average range", "rgba(153, 153, 153, 0.40)", 0.9),
+    "world_class": ("World class", "rgba(0, 114, 178, 0.35)", 0.9),
+    "target": ("Recommended target", "rgba(0, 158, 115, 0.45)", 0.45),
+}
+"""Benchmark tiers drawn by the builders: legend label, fill colour and bar width."""
+
+
+def to_pandas(frame, argument: str) -> pd.DataFrame:
+    """Return ``frame`` as a pandas DataFrame (any narwhals-supported engine; lazy is collected)."""
+    if isinstance(frame, pd.DataFrame):
+        return frame
+    native = nw.from_native(frame, pass_through=True)
+    if isinstance(native, nw.LazyFrame):
+        native = native.collect()
+    if not isinstance(native, nw.DataFrame):
+        raise TypeError(
+            f"Value of {argument!r} must be a dataframe (pandas, polars, ...), "
+            f"but received: {type(frame).__name__}"
+        )
+    return native.to_pandas()
+
+
+def require_columns(frame: pd.DataFrame, columns, argument: str) -> None:
+    """Raise ValueError naming ``argument`` when ``frame`` lacks any of ``columns``."""
+    missing = [column for column in columns if column not in frame.columns]
+    if missing:
+        raise ValueError(
+            f"Value of {argument!r} is missing column(s) {missing}. "
+            f"Expected columns {list(columns)} but received: {list(frame.columns)}"
+        )
+
+
+def rows_for_kpi(frame: pd.DataFrame, kpi_id: str, argument: str) -> pd.DataFrame:
+    """Keep the rows of one KPI when the frame is tidy (has a ``kpi`` column)."""
+    if "kpi" not in frame.columns:
+        return frame
+    rows = frame[frame["kpi"] == kpi_id]
+    if rows.empty:
+        raise ValueError(
+            f"Value of {argument!r} has no rows for kpi {kpi_id!r}. "
+            f"KPIs present: {sorted(frame['kpi'].dropna().unique())}"
+        )
+    return rows
+
+
+def benchmark_rows(frame, argument: str = "benchmarks") -> pd.DataFrame:
+    """Benchmark rows to draw: one sector and channel, the first row per (KPI, tier).
+
+    Several rows can share a tier (the catalog gives AHT for general service, technical
+    support and simple inquiries); the first, as the catalog orders them, is drawn. Filter the
+    rows beforehand to draw another.
+    """
+    rows = to_pandas(frame, argument)
+    require_columns(rows, ["kpi", "tier", "low", "high"], argument)
+    own = rows[~rows["fallback"].astype(bool)] if "fallback" in rows.columns else rows
+    for column in ("sector", "channel"):
+        if column in own.columns and own[column].nunique() > 1:
+            raise ValueError(
+                f"Value of {argument!r} must hold one {column} but holds "
+                f"{sorted(own[column].unique())}: filter with "
+                "kk.benchmarks(sector=..., channel=...)."
+            )
+    rows = rows[rows["tier"].isin(list(TIER_STYLE))]
+    return rows.drop_duplicates(["kpi", "tier"], keep="first").reset_index(drop=True)
+
+
+def choice(value, valid, argument: str):
+    """Return ``value`` when it is one of ``valid``; otherwise raise a ValueError listing them."""
+    if value not in valid:
+        raise ValueError(
+            f"Value of {argument!r} is not valid. Expected one of {list(valid)} "
+            f"but received: {value!r}"
+        )
+    return value
+
+
+def is_number(value) -> bool:
+    """True for a finite real number (None, NaN and NA are not numbers here)."""
+    try:
+        return value is not None and math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def format_value(value, unit: str) -> str:
+    """Short text for a KPI value in its unit: ``82.4 %``, ``312 s``, ``+35.0``, ``4.20``.
+
+    >>> format_value(82.44, "percent"), format_value(311.6, "seconds"), format_value(None, "points")
+    ('82.4 %', '312 s', '–')
+    """
+    if not is_number(value):
+        return "–"
+    value = float(value)
+    if unit == "percent":
+        return f"{value:.1f} %"
+    if unit == "seconds":
+        return f"{value:.0f} s"
+    if unit == "currency":
+        return f"{value:.2f}"
+    return f"{value:.1f}"
+
+
+def axis_title(kpi_id: str) -> str:
+    """Axis label: KPI name, unit and which way is better."""
+    definition = kpi_definition(kpi_id)
+    unit = UNIT_LABELS.get(definition.unit, definition.unit)
+    return f"{definition.name} ({unit}) · {DIRECTION_HINTS.get(definition.direction, '')}"
+
+
+def group_labels(frame: pd.DataFrame, columns) -> pd.Series:
+    """One text label per row from one or several grouping columns (``"north · alice"``)."""
+    if not columns:
+        return pd.Series(["all"] * len(frame), index=frame.index, dtype=object)
+    parts = [frame[column].astype(str) for column in columns]
+    label = parts[0]
+    for part in parts[1:]:
+        label = label + " · " + part
+    return label
+
+
+def new_figure(title: str, **layout) -> go.Figure:
+    """An empty figure with the kpikit template and a title."""
+    fig = go.Figure()
+    fig.update_layout(template=TEMPLATE_NAME, title={"text": title}, **layout)
+    return fig

@@ -1,0 +1,88 @@
+"""Hour of day × day of week heatmap of a KPI (or of its volume)."""
+
+import numpy as np
+import plotly.graph_objects as go
+
+from kpikit.catalog import kpi as kpi_definition
+from kpikit.plots._engine import (
+    UNIT_LABELS,
+    WEEKDAY_NAMES,
+    choice,
+    format_value,
+    new_figure,
+    require_columns,
+    rows_for_kpi,
+    to_pandas,
+)
+
+__all__ = ["hour_weekday_heatmap"]
+
+_VALUE_COLUMNS = ("value", "numerator", "denominator")
+
+
+def hour_weekday_heatmap(frame, *, kpi: str, value: str = "value") -> go.Figure:
+    """Heatmap of a KPI by hour of day (columns) and day of week (rows).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        ``kk.compute(kk.timeparts.add_hour_weekday(data), by=["weekday", "hour"])`` output:
+        columns ``weekday`` (1 = Monday … 7 = Sunday), ``hour`` (0–23), ``kpi`` and ``value``.
+    kpi : str
+        KPI id to show.
+    value : {"value", "numerator", "denominator"}, default="value"
+        Column to colour by: the KPI itself, or a component, for example the denominator of
+        ``answer_rate`` (offered contacts) for volume.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+
+    Notes
+    -----
+    Cells without data stay blank. The colour scale is cividis (readable with colour-vision
+    deficiencies), reversed for lower-is-better KPIs so that dark always means worse.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> cells = pd.DataFrame({"weekday": [1, 1, 2], "hour": [9, 10, 9],
+    ...                       "kpi": "service_level", "value": [78.0, 85.0, 90.0]})
+    >>> fig = hour_weekday_heatmap(cells, kpi="service_level")
+    >>> len(fig.data), fig.data[0].z.shape
+    (1, (7, 24))
+    """
+    definition = kpi_definition(kpi)
+    choice(value, _VALUE_COLUMNS, "value")
+    rows = rows_for_kpi(to_pandas(frame, "frame"), kpi, "frame")
+    require_columns(rows, ["weekday", "hour", value], "frame")
+    grid = np.full((7, 24), np.nan)
+    weekday = rows["weekday"].astype(int).to_numpy() - 1
+    hour = rows["hour"].astype(int).to_numpy()
+    grid[weekday, hour] = rows[value].to_numpy(dtype=float)
+
+    if value == "value":
+        label, unit = definition.name, definition.unit
+        reverse = definition.direction == "lower"
+    else:
+        label, unit, reverse = f"{definition.name}: {value}", "count", False
+    text = [[format_value(cell, unit) if unit != "count" else _count(cell) for cell in line]
+            for line in grid]
+    fig = new_figure(
+        f"{label} by hour and weekday",
+        xaxis={"title": {"text": "Hour of day"}, "dtick": 2},
+        yaxis={"title": {"text": ""}, "autorange": "reversed"},
+    )
+    fig.add_trace(
+        go.Heatmap(
+            z=grid, x=list(range(24)), y=list(WEEKDAY_NAMES), text=text,
+            colorscale="Cividis", reversescale=reverse, hoverongaps=False,
+            colorbar={"title": {"text": UNIT_LABELS.get(unit, unit)}},
+            hovertemplate="%{y} %{x}:00 · %{text}<extra></extra>",
+        )
+    )
+    return fig
+
+
+def _count(cell: float) -> str:
+    return "–" if np.isnan(cell) else f"{cell:,.0f}"

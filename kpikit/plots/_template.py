@@ -1,0 +1,85 @@
+"""The ``kpikit`` plotly template and the red/amber/green palette shared by every figure.
+
+Status colours come from the Okabe–Ito palette, which stays distinguishable for the common
+forms of colour-vision deficiency. Colour is never the only carrier of a status: every builder
+also prints a mark (:data:`RAG_MARKS`) or a word (:data:`RAG_LABELS`) next to it.
+"""
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+__all__ = [
+    "KPIKIT_COLORWAY",
+    "RAG_COLORS",
+    "RAG_LABELS",
+    "RAG_MARKS",
+    "RAG_TINTS",
+    "TEMPLATE_NAME",
+    "use_template",
+]
+
+TEMPLATE_NAME = "kpikit"
+
+RAG_COLORS = {
+    "green": "#009E73",
+    "amber": "#E69F00",
+    "red": "#D55E00",
+    "no data": "#999999",
+}
+"""Saturated status colours (Okabe–Ito bluish green, orange, vermillion; grey for no data),
+for marks, lines and markers."""
+
+RAG_TINTS = {
+    "green": "#BFE7DC",
+    "amber": "#F9E3B2",
+    "red": "#F4CDB2",
+    "no data": "#E6E6E6",
+}
+"""Light versions of :data:`RAG_COLORS` for cell backgrounds that carry dark text."""
+
+RAG_MARKS = {"green": "✔", "amber": "!", "red": "✘", "no data": "–"}
+"""A mark per status, printed beside the colour so that status never relies on colour alone."""
+
+RAG_LABELS = {
+    "green": "met",
+    "amber": "within tolerance",
+    "red": "missed",
+    "no data": "no data",
+}
+"""Plain words per status."""
+
+KPIKIT_COLORWAY = ["#0072B2", "#56B4E9", "#CC79A7", "#000000", "#F0E442", "#999999"]
+"""Series colours (Okabe–Ito blues, reddish purple, black, yellow, grey): chosen apart from
+the status colours so that a series is not read as a status."""
+
+
+def _build_template() -> go.layout.Template:
+    template = go.layout.Template(pio.templates["plotly_white"])
+    template.layout.update(
+        colorway=KPIKIT_COLORWAY,
+        font={"family": "Arial, Helvetica, sans-serif", "size": 13, "color": "#222222"},
+        title={"font": {"size": 16}, "x": 0.0, "xanchor": "left"},
+        margin={"l": 60, "r": 30, "t": 60, "b": 50},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "xanchor": "right", "x": 1},
+        hoverlabel={"font": {"family": "Arial, Helvetica, sans-serif"}},
+    )
+    return template
+
+
+pio.templates[TEMPLATE_NAME] = _build_template()
+
+
+def use_template(fig: go.Figure) -> go.Figure:
+    """Apply the ``kpikit`` template to a figure and return it.
+
+    Importing :mod:`kpikit.plots` registers the template, so ``template="kpikit"`` also works
+    in any plotly call.
+
+    Examples
+    --------
+    >>> fig = use_template(go.Figure())
+    >>> fig.layout.template.layout.colorway[0]
+    '#0072B2'
+    """
+    fig.update_layout(template=TEMPLATE_NAME)
+    return fig

@@ -1,0 +1,189 @@
+"""Trade-off scatter: one KPI against another across agents, teams or queues."""
+
+import numpy as np
+import plotly.graph_objects as go
+
+from kpikit.catalog import kpi as kpi_definition
+from kpikit.plots._engine import (
+    axis_title,
+    format_value,
+    group_labels,
+    is_number,
+    new_figure,
+    require_columns,
+    to_pandas,
+)
+from kpikit.plots._template import KPIKIT_COLORWAY, RAG_COLORS
+from kpikit.tradeoff import fit_line, pivot_kpis
+
+__all__ = ["tradeoff"]
+
+_MAX_MARKER_PX = 36
+_FIT_COLOR = "#000000"
+
+
+def tradeoff(
+    frame,
+    *,
+    x: str = "aht",
+    y: str = "csat",
+    by: str | None = "agent_id",
+    size: str | None = "volume",
+    x_target=None,
+    y_target=None,
+    weighted: bool = False,
+    what_if=None,
+) -> go.Figure:
+    """Scatter of KPI ``y`` against KPI ``x``, one marker per group, with a fitted line.
+
+    Marker area is proportional to ``size`` (by default the answered volume, the AHT
+    denominator). Dashed lines at the targets split the plane into quadrants; the quadrant where
+    both KPIs are on the better side of their targets is labelled. The least-squares line
+    (:func:`kpikit.tradeoff.fit_line`) is drawn with the 95 % band of the fitted mean, and the
+    title gives Pearson's r and the number of groups.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Tidy :func:`kpikit.compute` output grouped by ``by`` (a ``kpi`` column; reshaped with
+        :func:`kpikit.tradeoff.pivot_kpis`, which adds ``volume`` when ``aht`` or ``asa`` is
+        present), or a wide frame with columns ``by``, ``x``, ``y`` and ``size``.
+    x, y : str, default="aht", "csat"
+        KPI ids on the horizontal and vertical axes.
+    by : str or None, default="agent_id"
+        Column naming each marker (agent, team, queue); kept in ``customdata`` for click events.
+    size : str or None, default="volume"
+        Column for the marker area; ``None`` draws equal markers.
+    x_target, y_target : float, default=None
+        Targets, drawn as quadrant lines.
+    weighted : bool, default=False
+        Weight the fit by ``size`` (larger groups count more).
+    what_if : float, default=None
+        Draw the change the fitted line implies when x moves by this much, from the mean of x,
+        labelled as an association.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> agents = pd.DataFrame({"agent_id": ["a", "b", "c", "d"], "aht": [240, 300, 360, 420],
+    ...                        "csat": [78.0, 82.0, 83.0, 88.0], "volume": [120, 80, 100, 60]})
+    >>> fig = tradeoff(agents, x_target=300, y_target=80)
+    >>> [trace.name for trace in fig.data]
+    ['95 % band of the fit', 'fitted line', 'agent_id']
+    >>> "r = 0.97" in fig.layout.title.text
+    True
+    """
+    x_def, y_def = kpi_definition(x), kpi_definition(y)
+    wide = to_pandas(frame, "frame")
+    if "kpi" in wide.columns:
+        wide = pivot_kpis(wide)
+    required = [column for column in (by, x, y, size) if column is not None]
+    if size is not None and size not in wide.columns:
+        raise ValueError(
+            f"Value of 'size' is not a column of 'frame': {size!r}. Compute 'aht' alongside the "
+            "plotted KPIs (it carries the answered volume), pass another column, or size=None."
+        )
+    require_columns(wide, required, "frame")
+    points = wide.dropna(subset=[x, y]).reset_index(drop=True)
+    weights = points[size].to_numpy(dtype=float) if size is not None else None
+    fit = fit_line(points[x], points[y], weights if weighted else None)
+
+    r_text = f"r = {fit.r:.2f}" if is_number(fit.r) else "r undefined"
+    fig = new_figure(
+        f"{y_def.name} vs {x_def.name}" + (f" by {by}" if by else "")
+        + f" · {r_text} (n = {fit.n})",
+        xaxis={"title": {"text": axis_title(x)}, "zeroline": False},
+        yaxis={"title": {"text": axis_title(y)}, "zeroline": False},
+    )
+    if fit.n >= 2 and is_number(fit.slope):
+        _add_fit(fig, fit, points[x].to_numpy(dtype=float))
+    labels = group_labels(points, [by] if by else [])
+    marker = {"color": KPIKIT_COLORWAY[0], "opacity": 0.75, "line": {"width": 1, "color": "white"}}
+    if weights is not None and len(weights) and np.nanmax(weights) > 0:
+        marker.update(
+            size=np.nan_to_num(weights), sizemode="area", sizemin=4,
+            sizeref=2.0 * np.nanmax(weights) / _MAX_MARKER_PX**2,
+        )
+    else:
+        marker["size"] = 10
+    fig.add_trace(
+        go.Scatter(
+            x=points[x], y=points[y], mode="markers", name=by or "all", marker=marker,
+            customdata=labels.to_numpy(),
+            text=[
+                f"{label}<br>{x_def.short_name}: {format_value(xv, x_def.unit)}"
+                f"<br>{y_def.short_name}: {format_value(yv, y_def.unit)}"
+                + (f"<br>{size}: {sv:,.0f}" if size is not None and is_number(sv) else "")
+                for label, xv, yv, sv in zip(
+                    labels, points[x], points[y],
+                    points[size] if size is not None else [None] * len(points), strict=True,
+                )
+            ],
+            hovertemplate="%{text}<extra></extra>",
+        )
+    )
+    _add_quadrants(fig, x_def, y_def, x_target, y_target)
+    if what_if is not None and is_number(fit.slope):
+        _add_what_if(fig, fit, float(what_if), x_def, y_def)
+    return fig
+
+
+def _add_fit(fig: go.Figure, fit, xs: np.ndarray) -> None:
+    grid = np.linspace(xs.min(), xs.max(), 50)
+    low, high = fit.band(grid)
+    if np.isfinite(low).all():
+        fig.add_trace(
+            go.Scatter(
+                x=[*grid, *grid[::-1]], y=[*high, *low[::-1]], fill="toself",
+                fillcolor="rgba(0, 0, 0, 0.10)", line={"width": 0},
+                name="95 % band of the fit", hoverinfo="skip",
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=grid, y=fit.predict(grid), mode="lines", name="fitted line",
+            line={"color": _FIT_COLOR, "width": 2}, hoverinfo="skip",
+        )
+    )
+
+
+def _add_quadrants(fig: go.Figure, x_def, y_def, x_target, y_target) -> None:
+    line = {"color": "#555555", "dash": "dash", "width": 1}
+    if is_number(x_target):
+        fig.add_vline(x=float(x_target), line=line, annotation_text="target",
+                      annotation_position="top")
+    if is_number(y_target):
+        fig.add_hline(y=float(y_target), line=line, annotation_text="target",
+                      annotation_position="right")
+    sides = {"higher": 0.98, "lower": 0.02}
+    if (
+        is_number(x_target) and is_number(y_target)
+        and x_def.direction in sides and y_def.direction in sides
+    ):
+        fig.add_annotation(
+            text="✔ both on target", xref="paper", yref="paper", showarrow=False,
+            x=sides[x_def.direction], y=sides[y_def.direction],
+            xanchor="right" if x_def.direction == "higher" else "left",
+            yanchor="top" if y_def.direction == "higher" else "bottom",
+            font={"color": RAG_COLORS["green"]},
+        )
+
+
+def _add_what_if(fig: go.Figure, fit, delta_x: float, x_def, y_def) -> None:
+    start_x = fit.x_mean
+    end_x = start_x + delta_x
+    start_y, end_y = float(fit.predict(start_x)), float(fit.predict(end_x))
+    projection = fit.project(delta_x)
+    fig.add_annotation(
+        x=end_x, y=end_y, ax=start_x, ay=start_y, xref="x", yref="y", axref="x", ayref="y",
+        showarrow=True, arrowhead=3, arrowwidth=2, arrowcolor=RAG_COLORS["amber"],
+        text=(
+            f"what if {x_def.short_name} {delta_x:+g}: {y_def.short_name} "
+            f"{projection.delta_y:+.1f} (fitted association)"
+        ),
+        font={"color": "#222222"}, bgcolor="rgba(255, 255, 255, 0.8)",
+    )

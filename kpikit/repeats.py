@@ -1,0 +1,187 @@
+"""Repeat-contact detection for first-contact resolution (FCR).
+
+(Named ``repeats`` rather than ``fcr`` so that ``kk.fcr`` can be the single-KPI helper.)
+
+Rule (DESIGN.md): among answered contacts, ordered by ``(arrived_at, contact_id)`` and keyed by
+``match`` (customer and reason by default), a contact is a *first contact* when no answered
+contact with the same key arrived within ``window`` before it, and it is *resolved* when no
+answered contact with the same key arrives within ``window`` after it. "Within" is inclusive.
+A first contact with no repeat whose window reaches past the last ``arrived_at`` of the whole
+log cannot be judged yet and is left out of both numerator and denominator.
+
+Only the previous and the next contact of the same key matter, so one sort of the eligible
+contacts by (key, time) decides everything. :func:`add_fcr_components` adds two 0/1 columns,
+``_kk_fcr_first`` (denominator) and ``_kk_fcr_resolved`` (numerator), computed once on the whole log
+before any grouping.
+
+Eager pandas and polars frames take a NumPy fast path: the key columns are factorised into
+integer codes and packed with the time into a single ``int64`` so that one ``argsort`` orders
+everything (lexicographic sorting of several columns is several times slower). Lazy engines
+(DuckDB, polars lazy, Spark) use narwhals window functions instead, so they stay lazy.
+"""
+
+import narwhals as nw
+import numpy as np
+import pandas as pd
+
+FIRST = "_kk_fcr_first"
+RESOLVED = "_kk_fcr_resolved"
+
+
+def window_ms(window):
+    """Convert an FCR window (``"48h"``, a timedelta, ...) to whole milliseconds.
+
+    >>> window_ms("48h")
+    172800000
+    >>> window_ms("-1h")
+    Traceback (most recent call last):
+    ...
+    ValueError: fcr_window must be a positive duration such as '48h'; received: '-1h'
+    """
+    if isinstance(window, str) and window.strip().endswith("d"):
+        window = window.strip()[:-1] + "D"  # pandas spells days with a capital D
+    try:
+        delta = pd.Timedelta(window)
+    except (TypeError, ValueError) as error:
+        raise ValueError(
+            f"fcr_window must be a duration such as '48h' or '7d'; received: {window!r}"
+        ) from error
+    if pd.isna(delta) or delta <= pd.Timedelta(0):
+        raise ValueError(f"fcr_window must be a positive duration such as '48h'; received: {window!r}")
+    return int(delta / pd.Timedelta(milliseconds=1))
+
+
+def add_fcr_components(frame, *, window, match):
+    """Return ``frame`` with 0/1 float columns FIRST (denominator) and RESOLVED (numerator).
+
+    Parameters
+    ----------
+    frame : narwhals DataFrame or LazyFrame
+        Contacts with ``contact_id``, ``arrived_at``, ``answered`` and the ``match`` columns.
+    window : str or timedelta
+        Repeat window, inclusive.
+    match : sequence of str
+        Columns that identify "the same issue"; a contact whose first match column (the
+        customer) is null is not eligible. Nulls in later columns (an unrecorded reason)
+        form a key value of their own.
+
+    Examples
+    --------
+    Customer ``c`` calls at 0 h and again at 48 h (a repeat, inclusive), ``d`` calls once at 0 h
+    and ``e`` calls at 100 h, too close to the end of the log (100 h) to be judged.
+
+    >>> import narwhals as nw, pandas as pd
+    >>> t0 = pd.Timestamp("2026-01-01")
+    >>> contacts = pd.DataFrame({
+    ...     "contact_id": [1, 2, 3, 4],
+    ...     "arrived_at": [t0, t0 + pd.Timedelta("48h"), t0, t0 + pd.Timedelta("100h")],
+    ...     "answered": [True, True, True, True],
+    ...     "customer_id": ["c", "c", "d", "e"],
+    ... })
+    >>> out = add_fcr_components(nw.from_native(contacts), window="48h", match=["customer_id"])
+    >>> out.to_native()[[FIRST, RESOLVED]].values.tolist()
+    [[1.0, 0.0], [0.0, 0.0], [1.0, 1.0], [0.0, 0.0]]
+    """
+    width = window_ms(window)
+    match = list(match)
+    if isinstance(frame, nw.DataFrame) and (
+        frame.implementation.is_pandas() or frame.implementation.is_polars()
+    ):
+        return _add_eager(frame, width, match)
+    return _add_lazy(frame, width, match)
+
+
+def _eligible(match):
+    return nw.col("answered") & ~nw.col(match[0]).is_null()
+
+
+def _add_lazy(frame, width, match):
+    time = nw.col("arrived_at")
+    partition = ["_fcr_eligible", *match]
+    order = ["arrived_at", "contact_id"]
+    gap_before = (time - time.shift(1).over(*partition, order_by=order)).dt.total_milliseconds()
+    gap_after = (time.shift(-1).over(*partition, order_by=order) - time).dt.total_milliseconds()
+    repeated_before = (~gap_before.is_null()) & (gap_before <= width)
+    repeated_after = (~gap_after.is_null()) & (gap_after <= width)
+    judged = repeated_after | (time.dt.offset_by(f"{width}ms") <= time.max())
+    first = nw.col("_fcr_eligible") & ~repeated_before & judged
+    return (
+        frame.with_columns(_fcr_eligible=_eligible(match))
+        .with_columns(
+            nw.when(first).then(1.0).otherwise(0.0).alias(FIRST),
+            nw.when(first & ~repeated_after).then(1.0).otherwise(0.0).alias(RESOLVED),
+        )
+        .drop("_fcr_eligible")
+    )
+
+
+def _add_eager(frame, width, match):
+    native_ns = nw.get_native_namespace(frame)
+    columns = frame.select("contact_id", "arrived_at", "answered", *match)
+    eligible = _to_numpy(columns.select(_eligible(match)).get_column("answered"))
+    eligible = eligible.astype(bool)
+    times_ms = _to_numpy(columns.get_column("arrived_at").dt.timestamp("ms")).astype(np.int64)
+    first = np.zeros(len(eligible))
+    resolved = np.zeros(len(eligible))
+    rows = np.flatnonzero(eligible)
+    if len(rows):
+        key = _key_codes([columns.get_column(name) for name in match], rows)
+        order = _sort_order(key, times_ms[rows], columns.get_column("contact_id"), rows)
+        key, times = key[order], times_ms[rows][order]
+        same = key[1:] == key[:-1]
+        close = (times[1:] - times[:-1]) <= width
+        repeated_before = np.concatenate([[False], same & close])
+        repeated_after = np.concatenate([same & close, [False]])
+        judged = repeated_after | (times + width <= times_ms.max())
+        is_first = ~repeated_before & judged
+        first[rows[order]] = is_first
+        resolved[rows[order]] = is_first & ~repeated_after
+    return frame.with_columns(
+        nw.new_series(FIRST, first, nw.Float64(), backend=native_ns),
+        nw.new_series(RESOLVED, resolved, nw.Float64(), backend=native_ns),
+    )
+
+
+def _to_numpy(series):
+    return series.to_numpy()
+
+
+def _key_codes(series_list, rows):
+    """Dense int64 codes of the combined key for the selected rows."""
+    key = np.zeros(len(rows), dtype=np.int64)
+    for series in series_list:
+        codes, size = _factorize(series, rows)
+        key = key * size + codes
+        if len(key) and key.max() > 2**52:
+            key, _ = pd.factorize(key)
+            key = key.astype(np.int64)
+    return key
+
+
+def _factorize(series, rows):
+    native = series.to_native()
+    if series.implementation.is_polars():
+        # Categorical physical codes are polars' own fast dictionary encoding.
+        import polars as pl
+
+        values = native.gather(rows)
+        codes = values.cast(pl.String).cast(pl.Categorical).to_physical().to_numpy()
+        codes = np.where(values.is_null().to_numpy(), -1, codes.astype(np.int64))
+        codes, uniques = pd.factorize(codes)
+        return codes.astype(np.int64), len(uniques) + 1
+    codes, uniques = pd.factorize(native.to_numpy()[rows], use_na_sentinel=False)
+    return codes.astype(np.int64), len(uniques) + 1
+
+
+def _sort_order(key, times, contact_ids, rows):
+    """Order of rows by (key, time, contact_id), with one argsort when the key packs."""
+    span = int(times.max() - times.min()) + 1
+    key_size = int(key.max()) + 1
+    if key_size * span < 2**62:
+        packed = key * span + (times - times.min())
+        order = np.argsort(packed, kind="quicksort")
+        sorted_packed = packed[order]
+        if not (sorted_packed[1:] == sorted_packed[:-1]).any():
+            return order
+    ids = contact_ids.to_numpy()[rows]
+    return np.lexsort((ids, times, key))

@@ -1,0 +1,206 @@
+"""``kpikit serve``: the dashboards in Voila, reachable from this machine only.
+
+What the server does, and why:
+
+- binds to 127.0.0.1 (``--port``, default 8866; a busy port is an error, not a silent move to
+  another port, so the printed address is always right);
+- serves the dashboards installed with kpikit (``kpikit/notebooks`` in the wheel, the repository's
+  ``notebooks/`` in an editable install) or ``--notebooks DIR``;
+- the page at ``/`` is the landing page: one card per dashboard with its title, description and
+  the parameters a link can carry, read from each notebook (metadata ``title`` and
+  ``kpikit.description``/``kpikit.order``, and the cell tagged ``parameters``);
+- renders with the ``kpikit`` template shipped in ``kpikit/templates``: Voila's ``lab`` template
+  without its CDN links, so no request leaves the machine (plotly.js comes with the plotly
+  widget bundle, MathJax with Voila); the template cannot be swapped from the URL;
+- hides tracebacks and strips code cells from the page;
+- culls kernels idle for ``--cull-idle-timeout`` seconds (a closed tab also ends its kernel);
+- keeps ``--pool-size`` preheated kernels per dashboard (notebooks run up to the point where they
+  read the URL parameters, see :func:`kpikit.apps.params.query_params`), which removes the
+  kernel start and imports from the time to first chart. 0 starts one kernel per page view.
+"""
+
+import argparse
+import ast
+import os
+import sys
+from importlib import resources
+from pathlib import Path
+
+DEFAULT_PORT = 8866
+DEFAULT_POOL_SIZE = 1
+DEFAULT_CULL_IDLE_TIMEOUT_S = 600
+CULL_INTERVAL_S = 60
+TEMPLATE_NAME = "kpikit"
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+# Uploads travel to the kernel as one websocket message: let files a little over the apps'
+# size limit through, so the app can refuse them with a message instead of a dropped connection.
+WEBSOCKET_MAX_MESSAGE_BYTES = 100 * 1024 * 1024
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the ``kpikit serve`` options to a parser."""
+    parser.add_argument(
+        "--port", type=_port, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})"
+    )
+    parser.add_argument(
+        "--no-browser", action="store_true", help="do not open a browser on the landing page"
+    )
+    parser.add_argument(
+        "--notebooks",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="folder of notebooks to serve (default: the dashboards installed with kpikit)",
+    )
+    parser.add_argument(
+        "--pool-size",
+        type=_non_negative,
+        default=DEFAULT_POOL_SIZE,
+        help="preheated kernels kept ready per dashboard; 0 starts a kernel per page view "
+        f"(default {DEFAULT_POOL_SIZE})",
+    )
+    parser.add_argument(
+        "--cull-idle-timeout",
+        type=_non_negative,
+        default=DEFAULT_CULL_IDLE_TIMEOUT_S,
+        metavar="SECONDS",
+        help="shut down kernels idle this long; 0 never does "
+        f"(default {DEFAULT_CULL_IDLE_TIMEOUT_S})",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Start Voila with the options parsed by :func:`add_arguments`; returns when it stops."""
+    notebooks = Path(args.notebooks) if args.notebooks is not None else notebooks_dir()
+    if not notebooks.is_dir():
+        raise SystemExit(f"kpikit serve: --notebooks {str(notebooks)!r} is not a folder")
+    # Voila finds templates in the Jupyter data path; kpikit/templates is laid out as one.
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(
+        filter(None, [str(TEMPLATES_DIR), os.environ.get("JUPYTER_PATH")])
+    )
+    from voila.app import Voila
+
+    class KpikitVoila(Voila):
+        def init_settings(self):
+            settings = super().init_settings()
+            settings["voila_jinja2_env"].globals["kpikit_dashboards"] = dashboards(notebooks)
+            return settings
+
+    app = KpikitVoila()
+    app.initialize(voila_argv(notebooks, args))
+    app.tornado_settings = {"websocket_max_message_size": WEBSOCKET_MAX_MESSAGE_BYTES}
+    app.start()
+    return 0
+
+
+def voila_argv(notebooks: Path, args: argparse.Namespace) -> list[str]:
+    """Command-line arguments for Voila implementing the choices listed in the module docstring.
+
+    Examples
+    --------
+    >>> args = argparse.Namespace(port=9000, no_browser=True, pool_size=0, cull_idle_timeout=60)
+    >>> argv = voila_argv(Path("nb"), args)
+    >>> argv[0], "--Voila.ip=127.0.0.1" in argv, "--VoilaConfiguration.preheat_kernel=False" in argv
+    ('nb', True, True)
+    """
+    options = {
+        "Voila.ip": "127.0.0.1",
+        "Voila.port": args.port,
+        "Voila.port_retries": 0,
+        "Voila.open_browser": not args.no_browser,
+        "VoilaConfiguration.template": TEMPLATE_NAME,
+        "VoilaConfiguration.allow_template_override": "NO",
+        "VoilaConfiguration.show_tracebacks": False,
+        "VoilaConfiguration.strip_sources": True,
+        "VoilaConfiguration.classic_tree": True,
+        "VoilaConfiguration.preheat_kernel": args.pool_size > 0,
+        "VoilaConfiguration.default_pool_size": args.pool_size,
+        "MappingKernelManager.cull_idle_timeout": args.cull_idle_timeout,
+        "MappingKernelManager.cull_interval": CULL_INTERVAL_S,
+    }
+    return [str(notebooks), *(f"--{key}={value}" for key, value in options.items())]
+
+
+def notebooks_dir() -> Path:
+    """The dashboards folder: ``kpikit/notebooks`` when installed, else the repository's one."""
+    installed = resources.files("kpikit") / "notebooks"
+    if installed.is_dir():
+        return Path(str(installed))
+    return Path(__file__).resolve().parent.parent / "notebooks"
+
+
+def dashboards(folder: Path) -> dict[str, dict]:
+    """Title, description and link parameters of every notebook in a folder, in display order.
+
+    The title is the notebook metadata ``title`` (else the file name), the description
+    ``metadata.kpikit.description``, the order ``metadata.kpikit.order`` (then the title), and
+    the parameters are the assignments in the cell tagged ``parameters``.
+
+    Returns
+    -------
+    dict
+        Notebook path relative to ``folder`` -> ``{"title", "description", "parameters"}``.
+    """
+    import nbformat
+
+    found = []
+    for path in sorted(folder.glob("*.ipynb")):
+        notebook = nbformat.read(path, as_version=4)
+        meta = notebook.metadata.get("kpikit", {})
+        title = notebook.metadata.get("title") or path.stem.replace("_", " ").capitalize()
+        info = {
+            "title": title,
+            "description": meta.get("description", ""),
+            "parameters": parameters(notebook),
+        }
+        found.append((meta.get("order", 100), title, path.name, info))
+    return {name: info for _, _, name, info in sorted(found, key=lambda item: item[:3])}
+
+
+def parameters(notebook) -> dict[str, str]:
+    """Names and default values (as written) of the ``parameters`` cell's assignments.
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> cell = nbformat.v4.new_code_cell('sector = "all"\\nkpi = "fcr"  # default KPI')
+    >>> cell.metadata["tags"] = ["parameters"]
+    >>> parameters(nbformat.v4.new_notebook(cells=[cell]))
+    {'sector': 'all', 'kpi': 'fcr'}
+    """
+    for cell in notebook.cells:
+        if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
+            found = {}
+            for node in ast.parse(cell.source).body:
+                if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
+                    value = node.value
+                    found[node.targets[0].id] = (
+                        str(value.value)
+                        if isinstance(value, ast.Constant)
+                        else ast.unparse(value)
+                    )
+            return found
+    return {}
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port between 1 and 65535, got {text!r}")
+    return int(text)
+
+
+def _non_negative(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number, 0 or more, got {text!r}")
+    return int(text)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run ``kpikit serve`` on its own (``python -m kpikit.serve``)."""
+    parser = argparse.ArgumentParser(prog="kpikit serve", description=__doc__.splitlines()[0])
+    add_arguments(parser)
+    return run(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,226 @@
+"""kk.compute on the hand-made fixture: every expected value is worked out by hand below."""
+
+import math
+
+import narwhals as nw
+import pandas as pd
+import polars as pl
+import pytest
+from fixtures import hand_contacts, hand_dataset
+
+import kpikit as kk
+
+
+def values(table, **keys):
+    frame = table
+    for column, value in keys.items():
+        frame = frame[frame[column] == value]
+    return dict(zip(frame["kpi"], frame["value"], strict=True))
+
+
+# Answered: #1 #2 #5 #6 #7 #8 #9 #10 (8 of 10 offered).
+# Handle time talk+hold+acw: 250, 360, 120, 500, 300, 180, 120, 200 -> 2030 s.
+# Waits of answered: 10, 25, 5, 15, 20, 60, 8, 12 -> 155 s.
+HAND_TOTALS = {
+    "aht": 2030 / 8,  # 253.75 s
+    "asa": 155 / 8,  # 19.375 s
+    "service_level": 100 * 6 / 10,  # within 20 s (inclusive): #1 #5 #6 #7 #9 #10
+    "abandonment_rate": 100 * 2 / 10,  # #3 #4
+    "answer_rate": 100 * 8 / 10,
+    "transfer_rate": 100 * 1 / 8,  # #2
+    "resolution_rate": 100 * 6 / 7,  # known on 7 answered (#6 unknown), resolved 6 (#2 not)
+    "fcr": 100 * 2 / 4,  # see test_fcr_by_hand
+    "csat": 100 * 4 / 6,  # responses 5,3,4,2,4,5 -> top two boxes 4
+    "nps": 100 * (3 - 2) / 6,  # 10,6,9,0,8,10 -> promoters 3, detractors 2
+    "qa_score": 240 / 3,  # 90, 80, 70
+    "occupancy": 100 * 2700 / 4700,  # handling 2700 / (handling 2700 + available 2000)
+    "utilization": 100 * 2700 / 5400,  # handling / paid
+    "schedule_adherence": 100 * 5000 / 5400,  # adherent / scheduled
+    "cost_per_contact": 55 / 8,  # 40 + 15 over 8 answered
+}
+
+
+def test_every_kpi_matches_the_hand_calculation():
+    table = kk.compute(hand_dataset())
+    assert list(table["kpi"]) == list(kk.metrics.KPI_IDS)
+    assert values(table) == pytest.approx(HAND_TOTALS)
+
+
+def test_numerator_and_denominator_are_reported():
+    table = kk.compute(hand_dataset(), kpis=["nps", "fcr"])
+    nps = table[table["kpi"] == "nps"].iloc[0]
+    assert (nps["numerator"], nps["denominator"]) == (1.0, 6.0)  # promoters - detractors, responses
+    fcr = table[table["kpi"] == "fcr"].iloc[0]
+    assert (fcr["numerator"], fcr["denominator"]) == (2.0, 4.0)
+
+
+def test_fcr_by_hand():
+    # Eligible (answered, known customer): #1 #2 #5 #6 #7 #8 #10 (#9 has no customer).
+    # #1 first, repeated by #5 an hour later -> counted, not resolved; #5 is not a first contact.
+    # #2 first, no repeat, window ends 4 Mar 09:05 <= last arrival 6 Mar 09:00 -> resolved.
+    # #6 first, no repeat, window ends 5 Mar 11:00 -> resolved.
+    # #7 first, #8 arrives exactly 48 h later -> a repeat (inclusive) -> not resolved.
+    # #10 first, no repeat, window reaches past the last arrival -> not judged yet, left out.
+    table = kk.compute(hand_contacts(), kpis="fcr", by="agent_id")
+    a1 = table[table["agent_id"] == "A1"].iloc[0]  # #1 (no), #2 (yes), #7 (no)
+    a2 = table[table["agent_id"] == "A2"].iloc[0]  # #6 (yes)
+    assert (a1["numerator"], a1["denominator"]) == (1.0, 3.0)
+    assert (a2["numerator"], a2["denominator"]) == (1.0, 1.0)
+
+
+def test_fcr_window_is_an_option():
+    # With a 1-hour window #8 (48 h after #7) no longer repeats it, and #5 (exactly 1 h after #1)
+    # still does; #10's window ends at 10:00 on 6 Mar, past the log's end, so it stays out.
+    # First contacts judged: #1 (no), #2 #6 #7 #8 (yes) -> 4 / 5.
+    table = kk.compute(hand_contacts(), kpis="fcr", fcr_window="1h")
+    assert table["value"].iloc[0] == pytest.approx(100 * 4 / 5)
+
+
+def test_fcr_match_on_customer_only():
+    # Key = customer alone gives the same pairs here (c1 and c6 repeat on the same reason).
+    table = kk.compute(hand_contacts(), kpis="fcr", fcr_match="customer_id")
+    assert table["value"].iloc[0] == pytest.approx(50.0)
+
+
+def test_fcr_without_reason_column_keys_on_customer():
+    contacts = hand_contacts().drop(columns="reason")
+    assert kk.fcr(contacts) == pytest.approx(50.0)
+
+
+def test_short_abandons_leave_the_denominators():
+    # short_abandon_s=5: #4 (3 s) is a short abandon -> offered counted = 9.
+    table = kk.compute(hand_contacts(), kpis=["service_level", "abandonment_rate", "answer_rate"],
+                       short_abandon_s=5)
+    assert values(table) == pytest.approx(
+        {"service_level": 100 * 6 / 9, "abandonment_rate": 100 * 1 / 9, "answer_rate": 100 * 8 / 9}
+    )
+
+
+def test_service_level_options():
+    contacts = hand_contacts()
+    assert kk.service_level(contacts, sl_denominator="answered") == pytest.approx(100 * 6 / 8)
+    # T = 10 s: answered within 10 s are #1 (10), #5 (5), #9 (8) -> 3 / 10.
+    assert kk.service_level(contacts, sl_threshold_s=10) == pytest.approx(30.0)
+
+
+def test_survey_options():
+    contacts = hand_contacts()
+    # Top box 5 only: 5, 5 -> 2 / 6.
+    assert kk.csat(contacts, csat_top_box=5) == pytest.approx(100 * 2 / 6)
+    # Cutoffs (7, 10): promoters 10, 10; detractors 6, 0 -> (2 - 2) / 6.
+    assert kk.nps(contacts, nps_cutoffs=(7, 10)) == pytest.approx(0.0)
+
+
+def test_grouping_by_agent_by_hand():
+    table = kk.compute(hand_contacts(), kpis="aht", by="agent_id")
+    # A1 handled #1 #2 #7 #9 #10: 250 + 360 + 300 + 120 + 200 = 1230 over 5.
+    # A2 handled #5 #6 #8: 120 + 500 + 180 = 800 over 3.
+    assert values(table, agent_id="A1")["aht"] == pytest.approx(246.0)
+    assert values(table, agent_id="A2")["aht"] == pytest.approx(800 / 3)
+    # The abandoned contacts form the null-agent group: no answered contact -> null, not 0.
+    unassigned = table[table["agent_id"].isna()].iloc[0]
+    assert unassigned["denominator"] == 0 and math.isnan(unassigned["value"])
+
+
+def test_periods_by_day_and_week():
+    table = kk.compute(hand_contacts(), kpis="answer_rate", freq="day")
+    by_day = dict(zip(table["period"].dt.strftime("%m-%d"), table["denominator"], strict=True))
+    assert by_day == {"03-02": 5.0, "03-03": 2.0, "03-05": 2.0, "03-06": 1.0}
+    weekly = kk.compute(hand_contacts(), kpis="answer_rate", freq="week")
+    assert list(weekly["period"]) == [pd.Timestamp("2026-03-02")]  # Monday
+
+
+def test_agent_interval_kpis_by_agent_and_day():
+    table = kk.compute(hand_dataset(), kpis=["occupancy", "utilization"], by="agent_id", freq="day")
+    a2_tuesday = table[(table["agent_id"] == "A2") & (table["period"] == pd.Timestamp("2026-03-03"))]
+    assert a2_tuesday["value"].isna().all()  # 0 / 0 -> null
+    a1_monday = values(table[table["period"] == pd.Timestamp("2026-03-02")], agent_id="A1")
+    assert a1_monday == pytest.approx({"occupancy": 100 * 1200 / 1600, "utilization": 100 * 1200 / 1800})
+
+
+def test_cost_per_contact_by_channel():
+    table = kk.compute(hand_dataset(), kpis="cost_per_contact", by="channel", freq="month")
+    # Phone answered: #1 #2 #7 #8 #10 -> 40 / 5; chat: #5 #6 #9 -> 15 / 3.
+    assert values(table, channel="phone")["cost_per_contact"] == pytest.approx(8.0)
+    assert values(table, channel="chat")["cost_per_contact"] == pytest.approx(5.0)
+
+
+def test_default_kpis_skip_what_the_grouping_cannot_split():
+    table = kk.compute(hand_dataset(), by="reason")
+    assert "cost_per_contact" not in set(table["kpi"]) and "occupancy" not in set(table["kpi"])
+    with pytest.raises(ValueError, match="costs can only be split by channel"):
+        kk.compute(hand_dataset(), kpis="cost_per_contact", by="reason")
+
+
+def test_confidence_intervals_by_hand():
+    table = kk.compute(hand_contacts(), kpis=["answer_rate", "qa_score", "nps"])
+    row = table.set_index("kpi")
+    # Wilson for 8 / 10 with z = 1.96: 49.02 .. 94.33 %.
+    assert (row.loc["answer_rate", "ci_low"], row.loc["answer_rate", "ci_high"]) == pytest.approx(
+        (49.016, 94.332), abs=1e-3
+    )
+    # QA 90, 80, 70: mean 80, s = 10, t(0.975, 2) = 4.3027 -> 80 +- 24.841.
+    assert (row.loc["qa_score", "ci_low"], row.loc["qa_score", "ci_high"]) == pytest.approx(
+        (55.159, 104.841), abs=1e-3
+    )
+    # NPS p+ = 3/6, p- = 2/6, d = 1/6, Var = (5/6 - 1/36) / 6 = 29/216
+    # -> half = 1.95996 * 0.36641 = 0.71816 -> 16.667 - 71.816 points.
+    assert row.loc["nps", "ci_low"] == pytest.approx(100 / 6 - 71.816, abs=0.01)
+
+
+def test_single_kpi_helpers_return_a_value_or_a_table():
+    assert kk.aht(hand_contacts()) == pytest.approx(253.75)
+    table = kk.aht(hand_contacts(), by="channel")
+    assert set(table["channel"]) == {"phone", "chat"}
+
+
+def test_zero_denominator_gives_null_value():
+    contacts = hand_contacts()
+    abandoned_only = contacts[~contacts["answered"]]
+    assert math.isnan(kk.aht(abandoned_only))
+    assert math.isnan(kk.csat(abandoned_only))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"kpis": "ahtt"}, "Expected one of"),
+        ({"freq": "fortnight"}, "Value of 'freq'"),
+        ({"by": "team_name"}, "Value of 'by'"),
+        ({"sl_denominator": "all"}, "sl_denominator"),
+        ({"sl_threshold_s": -1}, "sl_threshold_s"),
+        ({"fcr_window": "soon"}, "fcr_window"),
+        ({"nps_cutoffs": (9, 6)}, "nps_cutoffs"),
+        ({"csat_top_box": 6}, "csat_top_box"),
+    ],
+)
+def test_bad_arguments_get_clear_errors(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        kk.compute(hand_dataset(), **kwargs)
+
+
+def test_unknown_option_is_a_type_error():
+    with pytest.raises(TypeError, match="Unknown option"):
+        kk.compute(hand_contacts(), threshold=20)
+
+
+def test_missing_required_column_is_a_schema_error():
+    with pytest.raises(kk.SchemaError, match="wait_s"):
+        kk.compute(hand_contacts().drop(columns="wait_s"))
+
+
+def test_explicit_kpi_needing_a_missing_column_explains():
+    with pytest.raises(ValueError, match="'csat'.*no column"):
+        kk.compute(hand_contacts().drop(columns="csat"), kpis="csat")
+
+
+def test_output_keeps_the_input_kind():
+    assert isinstance(kk.compute(pl.from_pandas(hand_contacts()), kpis="aht"), pl.DataFrame)
+    lazy = kk.compute(pl.from_pandas(hand_contacts()).lazy(), kpis="aht")
+    assert isinstance(lazy, pl.LazyFrame)
+    duckdb = pytest.importorskip("duckdb")
+    contacts = hand_contacts()
+    relation = duckdb.sql("select * from contacts")
+    result = kk.compute(relation, kpis="fcr")
+    assert isinstance(result, duckdb.DuckDBPyRelation)
+    assert nw.from_native(result).collect().get_column("value").to_list() == [50.0]

@@ -1,0 +1,137 @@
+"""FCR repeat detection: edge cases by hand, and both code paths against a brute-force reference."""
+
+import duckdb
+import narwhals as nw
+import pandas as pd
+import polars as pl
+import pytest
+from fixtures import random_contacts
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import kpikit as kk
+from kpikit.repeats import FIRST, RESOLVED, add_fcr_components
+
+T0 = pd.Timestamp("2026-03-02 09:00")
+
+
+def log(*rows):
+    """rows: (contact_id, hours after T0, customer_id, reason, answered)."""
+    frame = pd.DataFrame(rows, columns=["contact_id", "hours", "customer_id", "reason", "answered"])
+    frame["arrived_at"] = T0 + pd.to_timedelta(frame.pop("hours"), unit="h")
+    frame["wait_s"] = 5.0
+    frame["agent_id"] = [f"A{i}" for i in frame["contact_id"]]
+    return frame
+
+
+def flags(contacts, window="48h", match=("customer_id", "reason")):
+    out = add_fcr_components(nw.from_native(contacts), window=window, match=match).to_native()
+    return dict(zip(out["contact_id"], zip(out[FIRST], out[RESOLVED], strict=True), strict=True))
+
+
+def brute_force(contacts, window="48h", match=("customer_id", "reason")):
+    """The DESIGN rule read literally, O(n^2): the reference both code paths must match."""
+    width = pd.Timedelta(window)
+    last = contacts["arrived_at"].max()
+    eligible = contacts[contacts["answered"] & contacts[match[0]].notna()]
+    result = {}
+    for row in contacts.itertuples():
+        first = resolved = 0.0
+        if row.answered and pd.notna(getattr(row, match[0])):
+            same = eligible
+            for column in match:
+                value = getattr(row, column)
+                same = same[same[column].isna()] if pd.isna(value) else same[same[column] == value]
+            me = (row.arrived_at, row.contact_id)
+            before = same[[(t, c) < me for t, c in zip(same["arrived_at"], same["contact_id"], strict=True)]]
+            after = same[[(t, c) > me for t, c in zip(same["arrived_at"], same["contact_id"], strict=True)]]
+            repeated_before = (before["arrived_at"] >= row.arrived_at - width).any()
+            repeated_after = (after["arrived_at"] <= row.arrived_at + width).any()
+            judged = repeated_after or row.arrived_at + width <= last
+            if not repeated_before and judged:
+                first, resolved = 1.0, float(not repeated_after)
+        result[row.contact_id] = (first, resolved)
+    return result
+
+
+def test_repeat_exactly_at_the_window_counts():
+    contacts = log((1, 0, "c", "r", True), (2, 48, "c", "r", True), (3, 200, "z", "r", True))
+    assert flags(contacts)[1] == (1.0, 0.0)
+
+
+def test_just_outside_the_window_is_a_new_first_contact():
+    contacts = log((1, 0, "c", "r", True), (2, 48.01, "c", "r", True), (3, 200, "z", "r", True))
+    assert flags(contacts)[1] == (1.0, 1.0)
+    assert flags(contacts)[2] == (1.0, 1.0)
+
+
+def test_ties_on_arrival_are_ordered_by_contact_id():
+    # Same second: contact 7 comes before 9, so 7 is the first contact and 9 its repeat.
+    contacts = log((9, 0, "c", "r", True), (7, 0, "c", "r", True), (3, 200, "z", "r", True))
+    assert flags(contacts)[7] == (1.0, 0.0)
+    assert flags(contacts)[9] == (0.0, 0.0)
+
+
+def test_unknown_customer_and_abandoned_contacts_are_not_eligible():
+    contacts = log((1, 0, None, "r", True), (2, 1, "c", "r", False), (3, 200, "z", "r", True))
+    assert flags(contacts)[1] == (0.0, 0.0)
+    assert flags(contacts)[2] == (0.0, 0.0)
+
+
+def test_abandoned_contact_is_not_a_repeat():
+    contacts = log((1, 0, "c", "r", True), (2, 1, "c", "r", False), (3, 200, "z", "r", True))
+    assert flags(contacts)[1] == (1.0, 1.0)
+
+
+def test_other_reason_is_not_a_repeat_unless_matching_on_customer_only():
+    contacts = log((1, 0, "c", "billing", True), (2, 1, "c", "orders", True), (3, 200, "z", "r", True))
+    assert flags(contacts)[1] == (1.0, 1.0)
+    assert flags(contacts, match=("customer_id",))[1] == (1.0, 0.0)
+
+
+def test_repeat_in_the_next_period_counts_against_the_first_contacts_period():
+    # Sunday 23:00 first contact, repeat Monday 01:00 (next week): the first week loses FCR.
+    contacts = log((1, 0, "z", "r", True), (2, 158, "c", "r", True), (3, 160, "c", "r", True),
+                   (4, 400, "y", "r", True))
+    table = kk.compute(contacts, kpis="fcr", freq="week")
+    week_one = table[table["period"] == pd.Timestamp("2026-03-02")].iloc[0]
+    assert (week_one["numerator"], week_one["denominator"]) == (1.0, 2.0)  # #1 yes, #2 no
+    week_two = table[table["period"] == pd.Timestamp("2026-03-09")]
+    assert week_two["denominator"].tolist() == [0.0]  # #3 is a repeat, #4 is undecidable
+    assert week_two["value"].isna().all()
+
+
+def test_undecidable_tail_is_left_out():
+    contacts = log((1, 0, "c", "r", True), (2, 47, "d", "r", True))
+    # Last arrival at 47 h: neither window (ending 48 h and 95 h) fits inside the log.
+    assert flags(contacts) == {1: (0.0, 0.0), 2: (0.0, 0.0)}
+
+
+def test_null_reason_is_a_key_of_its_own():
+    contacts = log((1, 0, "c", None, True), (2, 1, "c", None, True), (3, 200, "z", "r", True))
+    assert flags(contacts)[1] == (1.0, 0.0)
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 80), window=st.sampled_from(["1h", "48h", "72h"]))
+def test_all_code_paths_match_the_brute_force_reference(seed, n, window):
+    contacts = random_contacts(seed, n)
+    expected = brute_force(contacts, window=window)
+    assert flags(contacts, window=window) == expected  # pandas fast path
+    assert _as_dict(_flag_frame(pl.from_pandas(contacts), window)) == expected  # polars fast path
+    relation = duckdb.from_df(contacts)
+    assert _as_dict(_flag_frame(relation, window).collect()) == expected  # narwhals windows
+
+
+def _flag_frame(native, window):
+    return add_fcr_components(nw.from_native(native), window=window, match=("customer_id", "reason"))
+
+
+def _as_dict(frame):
+    ids, first, resolved = (frame.get_column(c).to_list() for c in ("contact_id", FIRST, RESOLVED))
+    return dict(zip(ids, zip(first, resolved, strict=True), strict=True))
+
+
+def test_window_must_be_positive():
+    with pytest.raises(ValueError, match="fcr_window"):
+        kk.compute(log((1, 0, "c", "r", True)), kpis="fcr", fcr_window="0h")
