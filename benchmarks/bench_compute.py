@@ -32,8 +32,17 @@ import psutil
 import kpikit as kk
 
 CONTACT_KPIS = [
-    "aht", "asa", "service_level", "abandonment_rate", "answer_rate", "transfer_rate",
-    "resolution_rate", "fcr", "csat", "nps", "qa_score",
+    "aht",
+    "asa",
+    "service_level",
+    "abandonment_rate",
+    "answer_rate",
+    "transfer_rate",
+    "resolution_rate",
+    "fcr",
+    "csat",
+    "nps",
+    "qa_score",
 ]
 
 SQL = """
@@ -109,7 +118,9 @@ def generate(rows, path, seed=1):
             "arrived_at": pd.Timestamp("2026-01-01") + pd.to_timedelta(seconds, unit="s"),
             "answered": answered,
             "wait_s": rng.exponential(25, rows).round(1),
-            "channel": pd.Categorical(rng.choice(["phone", "chat", "email"], rows, p=[0.6, 0.3, 0.1])),
+            "channel": pd.Categorical(
+                rng.choice(["phone", "chat", "email"], rows, p=[0.6, 0.3, 0.1])
+            ),
             "agent_id": np.where(answered, rng.integers(0, 600, rows), -1).astype(str),
             "customer_id": customers.astype(str),
             "reason": rng.choice(["billing", "orders", "tech", "account", "other"], rows),
@@ -117,10 +128,15 @@ def generate(rows, path, seed=1):
             "hold_s": np.where(answered, rng.exponential(15, rows).round(1), 0.0),
             "acw_s": np.where(answered, rng.gamma(2, 20, rows).round(1), 0.0),
             "transferred": answered & (rng.random(rows) < 0.07),
-            "resolved": pd.array(np.where(rng.random(rows) < 0.1, None, rng.random(rows) < 0.8),
-                                 dtype="boolean"),
-            "csat": pd.array(np.where(surveyed < 0.2, rng.integers(1, 6, rows), None), dtype="Int64"),
-            "nps": pd.array(np.where(surveyed > 0.9, rng.integers(0, 11, rows), None), dtype="Int64"),
+            "resolved": pd.array(
+                np.where(rng.random(rows) < 0.1, None, rng.random(rows) < 0.8), dtype="boolean"
+            ),
+            "csat": pd.array(
+                np.where(surveyed < 0.2, rng.integers(1, 6, rows), None), dtype="Int64"
+            ),
+            "nps": pd.array(
+                np.where(surveyed > 0.9, rng.integers(0, 11, rows), None), dtype="Int64"
+            ),
             "qa_score": np.where(rng.random(rows) < 0.03, rng.integers(40, 101, rows), np.nan),
         }
     )
@@ -175,8 +191,12 @@ def check_same_values(results):
         wide = table.pivot(index="agent_id", columns="kpi", values="value")
         wide = wide.loc[wide.index.notna()].sort_index()
         common = sql.loc[sql.index.notna() & (sql.index != "None"), CONTACT_KPIS]
-        np.testing.assert_allclose(wide.loc[common.index, CONTACT_KPIS].to_numpy(dtype=float),
-                                   common.to_numpy(dtype=float), rtol=1e-9, equal_nan=True)
+        np.testing.assert_allclose(
+            wide.loc[common.index, CONTACT_KPIS].to_numpy(dtype=float),
+            common.to_numpy(dtype=float),
+            rtol=1e-9,
+            equal_nan=True,
+        )
 
 
 def main():

@@ -36,7 +36,9 @@ def _parser():
     compute.add_argument("--sl-threshold-s", type=float, default=20.0)
     compute.add_argument("--short-abandon-s", type=float, default=0.0)
     compute.add_argument("--fcr-window", default="48h")
-    compute.add_argument("-o", "--output", type=Path, help="write .csv or .parquet (default: print)")
+    compute.add_argument(
+        "-o", "--output", type=Path, help="write .csv or .parquet (default: print)"
+    )
     compute.set_defaults(run=_compute)
 
     sample = commands.add_parser("sample", help="write a synthetic sample data set")
@@ -46,8 +48,10 @@ def _parser():
     sample.add_argument("--out", type=Path, required=True, help="output folder")
     sample.set_defaults(run=_sample)
 
-    for name, help_text in (("serve", "serve the dashboards with Voila"),
-                            ("report", "run a dashboard notebook into a standalone HTML report")):
+    for name, help_text in (
+        ("serve", "serve the dashboards with Voila"),
+        ("report", "run a dashboard notebook into a standalone HTML report"),
+    ):
         sub = commands.add_parser(name, help=help_text)
         module = import_module(f"kpikit.{name}")
         module.add_arguments(sub)
@@ -62,8 +66,12 @@ def _compute(args):
     mapping = _read_mapping(args.mapping) if args.mapping else None
     contacts = read_contacts(args.file, mapping=mapping)
     table = compute(
-        contacts, kpis=args.kpis, by=args.by, freq=args.freq,
-        sl_threshold_s=args.sl_threshold_s, short_abandon_s=args.short_abandon_s,
+        contacts,
+        kpis=args.kpis,
+        by=args.by,
+        freq=args.freq,
+        sl_threshold_s=args.sl_threshold_s,
+        short_abandon_s=args.short_abandon_s,
         fcr_window=args.fcr_window,
     )
     if args.output is None:

@@ -134,7 +134,7 @@ def compute(data, kpis=None, by=None, freq=None, **options):
     >>> import pandas as pd
     >>> contacts = pd.DataFrame({
     ...     "contact_id": [1, 2, 3],
-    ...     "arrived_at": pd.to_datetime(["2026-01-05 09:00", "2026-01-05 09:01", "2026-01-05 09:02"]),
+    ...     "arrived_at": pd.date_range("2026-01-05 09:00", periods=3, freq="min"),
     ...     "answered": [True, True, False],
     ...     "wait_s": [10.0, 30.0, 45.0],
     ... })
@@ -157,7 +157,9 @@ def compute(data, kpis=None, by=None, freq=None, **options):
         pieces += [_tidy(sums, period_keys, k) for k in contact_kpis]
     if any(KPIS[k].table == "agent_intervals" for k in selected):
         sums = _sum_intervals(nw.from_native(dataset.agent_intervals), keys, freq)
-        pieces += [_tidy(sums, period_keys, k) for k in selected if KPIS[k].table == "agent_intervals"]
+        pieces += [
+            _tidy(sums, period_keys, k) for k in selected if KPIS[k].table == "agent_intervals"
+        ]
     if "cost_per_contact" in selected:
         sums = _sum_costs(contacts, nw.from_native(dataset.costs), keys, freq)
         pieces.append(_tidy(sums, period_keys, "cost_per_contact"))
@@ -182,9 +184,7 @@ def _as_list(value):
 def _check_options(options):
     unknown = sorted(set(options) - set(DEFAULT_OPTIONS))
     if unknown:
-        raise TypeError(
-            f"Unknown option(s) {unknown}. Expected some of {sorted(DEFAULT_OPTIONS)}."
-        )
+        raise TypeError(f"Unknown option(s) {unknown}. Expected some of {sorted(DEFAULT_OPTIONS)}.")
     merged = {**DEFAULT_OPTIONS, **options}
     for name in ("sl_threshold_s", "short_abandon_s"):
         value = merged[name]
@@ -224,9 +224,7 @@ def _check_contacts(contacts, keys):
     columns = contacts.collect_schema().names()
     missing = [c for c in REQUIRED_CONTACT_COLUMNS if c not in columns]
     if missing:
-        raise SchemaError(
-            f"contacts: missing required column(s) {missing}; present: {columns}"
-        )
+        raise SchemaError(f"contacts: missing required column(s) {missing}; present: {columns}")
     unknown = [k for k in keys if k not in columns]
     if unknown:
         raise ValueError(
@@ -397,7 +395,9 @@ def _period_expr(time_column, freq):
     weekday = time.dt.weekday()  # 1 = Monday
     start = day
     for offset in range(1, 7):
-        start = nw.when(weekday == offset + 1).then(day.dt.offset_by(f"-{offset}d")).otherwise(start)
+        start = (
+            nw.when(weekday == offset + 1).then(day.dt.offset_by(f"-{offset}d")).otherwise(start)
+        )
     return start
 
 

@@ -40,7 +40,7 @@ SL_DENOMINATORS = ("offered", "answered")
 # peak; beyond it the mass is below double precision. 3 panels of 24 Gauss-Legendre nodes keep
 # the integrals within about 1e-12 (relative) of scipy's incomplete gamma functions.
 _LOG_RANGE = 45.0
-_PANEL_EDGES = np.concatenate([[0.0], float(10) ** -np.arange(6 - 1, -1, -1)])
+_PANEL_EDGES = np.concatenate([[0.0], 8.0 ** -np.arange(6, -1, -1)])
 _NODES, _WEIGHTS = np.polynomial.legendre.leggauss(16)
 _CHUNK_ROWS = 4096
 _SHRINKAGE_TOLERANCE = 1e-9

@@ -47,7 +47,9 @@ def window_ms(window):
             f"fcr_window must be a duration such as '48h' or '7d'; received: {window!r}"
         ) from error
     if pd.isna(delta) or delta <= pd.Timedelta(0):
-        raise ValueError(f"fcr_window must be a positive duration such as '48h'; received: {window!r}")
+        raise ValueError(
+            f"fcr_window must be a positive duration such as '48h'; received: {window!r}"
+        )
     return int(delta / pd.Timedelta(milliseconds=1))
 
 
@@ -169,8 +171,9 @@ def _factorize(series, rows):
         codes = np.where(values.is_null().to_numpy(), -1, codes.astype(np.int64))
         codes, uniques = pd.factorize(codes)
         return codes.astype(np.int64), len(uniques) + 1
-    codes, uniques = pd.factorize(native.to_numpy()[rows], use_na_sentinel=False)
-    return codes.astype(np.int64), len(uniques) + 1
+    # Factorising the Series (not its NumPy copy) keeps pandas' fast string hashing.
+    codes, uniques = pd.factorize(native, use_na_sentinel=False)
+    return codes[rows].astype(np.int64), len(uniques) + 1
 
 
 def _sort_order(key, times, contact_ids, rows):

@@ -19,11 +19,36 @@ Z_95 = 1.959963984540054
 
 # Student t 97.5 % quantiles for 1..30 degrees of freedom (standard published table).
 _T_975 = (
-    12.7062047, 4.30265273, 3.18244631, 2.77644511, 2.57058184, 2.44691185, 2.36462425,
-    2.30600414, 2.26215716, 2.22813885, 2.20098516, 2.17881283, 2.16036866, 2.14478669,
-    2.13144955, 2.11990530, 2.10981558, 2.10092204, 2.09302405, 2.08596345, 2.07961384,
-    2.07387307, 2.06865761, 2.06389856, 2.05953855, 2.05552944, 2.05183052, 2.04840714,
-    2.04522964, 2.04227246,
+    12.7062047,
+    4.30265273,
+    3.18244631,
+    2.77644511,
+    2.57058184,
+    2.44691185,
+    2.36462425,
+    2.30600414,
+    2.26215716,
+    2.22813885,
+    2.20098516,
+    2.17881283,
+    2.16036866,
+    2.14478669,
+    2.13144955,
+    2.11990530,
+    2.10981558,
+    2.10092204,
+    2.09302405,
+    2.08596345,
+    2.07961384,
+    2.07387307,
+    2.06865761,
+    2.06389856,
+    2.05953855,
+    2.05552944,
+    2.05183052,
+    2.04840714,
+    2.04522964,
+    2.04227246,
 )
 
 
@@ -159,7 +184,9 @@ def wilson_exprs(successes, n, scale=100.0, z=Z_95):
 def nps_exprs(promoters, detractors, responses, z=Z_95):
     """NPS interval bounds (points) as narwhals expressions; null when there are no responses."""
     d = (promoters - detractors) / responses
-    half = z * (((promoters + detractors) / responses - d * d).clip(lower_bound=0) / responses).sqrt()
+    half = (
+        z * (((promoters + detractors) / responses - d * d).clip(lower_bound=0) / responses).sqrt()
+    )
     low = (100 * (d - half)).clip(-100, 100)
     high = (100 * (d + half)).clip(-100, 100)
     return _guard(responses > 0, low), _guard(responses > 0, high)
@@ -174,10 +201,13 @@ def mean_exprs(n, total, total_of_squares):
 
 
 def _t_quantile_expr(dof):
-    quantile = _cornish_fisher(dof.clip(lower_bound=31))
-    for k in range(30, 0, -1):
-        quantile = nw.when(dof == k).then(nw.lit(_T_975[k - 1])).otherwise(quantile)
-    return quantile
+    table = {k: _T_975[k - 1] for k in range(1, 31)}
+    small = (
+        dof.clip(1, 31)
+        .cast(nw.Int64)
+        .replace_strict(table, default=float("nan"), return_dtype=nw.Float64)
+    )
+    return nw.when(dof <= 30).then(small).otherwise(_cornish_fisher(dof.clip(lower_bound=31)))
 
 
 def _guard(condition, expr):

@@ -16,6 +16,7 @@ def hand_contacts():
     #9 has no customer; #10 is the last contact, so its 48 h window reaches past the log's end.
     """
     nan = np.nan
+    # fmt: off
     rows = [
         # id, arrived_at,        ans,  wait, channel, agent, cust, reason,   talk, hold, acw, transf, resolved, csat, nps, qa
         (1, "2026-03-02 09:00", True, 10.0, "phone", "A1", "c1", "billing", 200, 20, 30, False, True, 5, 10, 90.0),
@@ -29,9 +30,24 @@ def hand_contacts():
         (9, "2026-03-05 13:00", True, 8.0, "chat", "A1", None, "orders", 120, 0, 0, False, True, 5, 10, nan),
         (10, "2026-03-06 09:00", True, 12.0, "phone", "A1", "c7", "billing", 180, 0, 20, False, True, None, None, nan),
     ]
+    # fmt: on
     columns = [
-        "contact_id", "arrived_at", "answered", "wait_s", "channel", "agent_id", "customer_id",
-        "reason", "talk_s", "hold_s", "acw_s", "transferred", "resolved", "csat", "nps", "qa_score",
+        "contact_id",
+        "arrived_at",
+        "answered",
+        "wait_s",
+        "channel",
+        "agent_id",
+        "customer_id",
+        "reason",
+        "talk_s",
+        "hold_s",
+        "acw_s",
+        "transferred",
+        "resolved",
+        "csat",
+        "nps",
+        "qa_score",
     ]
     frame = pd.DataFrame(rows, columns=columns)
     frame["arrived_at"] = pd.to_datetime(frame["arrived_at"])
@@ -116,7 +132,9 @@ def random_dataset(seed, n):
     """random_contacts plus matching random agent intervals and monthly costs by channel."""
     rng = np.random.default_rng(seed + 1)
     contacts = random_contacts(seed, n)
-    starts = pd.Timestamp("2026-03-02") + pd.to_timedelta(rng.integers(0, 6 * 48, 12) * 30, unit="min")
+    starts = pd.Timestamp("2026-03-02") + pd.to_timedelta(
+        rng.integers(0, 6 * 48, 12) * 30, unit="min"
+    )
     paid = rng.choice([0.0, 1800.0], 12, p=[0.1, 0.9])
     handling = np.round(paid * rng.random(12))
     intervals = pd.DataFrame(

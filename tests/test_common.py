@@ -16,7 +16,12 @@ from kpikit.metrics import KPIS
 ALL_KPIS = list(kk.catalog()["id"])
 SEEDS = st.integers(0, 2**32 - 1)
 SIZES = st.integers(1, 60)
-BOUNDS = {"percent": (0, 100), "points": (-100, 100), "seconds": (0, np.inf), "currency": (0, np.inf)}
+BOUNDS = {
+    "percent": (0, 100),
+    "points": (-100, 100),
+    "seconds": (0, np.inf),
+    "currency": (0, np.inf),
+}
 
 
 def test_catalog_and_engine_cover_the_same_kpis():
@@ -64,7 +69,9 @@ def test_row_order_does_not_matter(seed, n):
     data = random_dataset(seed, n)
     shuffled = data.contacts.sample(frac=1, random_state=seed % 1000).reset_index(drop=True)
     shuffled_data = kk.Dataset(shuffled, data.agent_intervals, data.costs)
-    pd.testing.assert_frame_equal(kk.compute(data, by="channel"), kk.compute(shuffled_data, by="channel"))
+    pd.testing.assert_frame_equal(
+        kk.compute(data, by="channel"), kk.compute(shuffled_data, by="channel")
+    )
 
 
 @settings(max_examples=15, deadline=None)
@@ -72,11 +79,15 @@ def test_row_order_does_not_matter(seed, n):
 def test_pandas_polars_and_duckdb_agree(seed, n):
     data = random_dataset(seed, n)
     expected = kk.compute(data, by="agent_id", freq="day")
-    as_polars = kk.Dataset(*(pl.from_pandas(t) for t in (data.contacts, data.agent_intervals, data.costs)))
+    as_polars = kk.Dataset(
+        *(pl.from_pandas(t) for t in (data.contacts, data.agent_intervals, data.costs))
+    )
     from_polars = kk.compute(as_polars, by="agent_id", freq="day").to_pandas()
     contacts, intervals, costs = data.contacts, data.agent_intervals, data.costs
     as_duckdb = kk.Dataset(*(duckdb.from_df(t) for t in (contacts, intervals, costs)))
-    from_duckdb = nw.from_native(kk.compute(as_duckdb, by="agent_id", freq="day")).collect().to_pandas()
+    from_duckdb = (
+        nw.from_native(kk.compute(as_duckdb, by="agent_id", freq="day")).collect().to_pandas()
+    )
     for other in (from_polars, from_duckdb):
         other["period"] = other["period"].astype(expected["period"].dtype)
         pd.testing.assert_frame_equal(
@@ -88,11 +99,21 @@ def test_pandas_polars_and_duckdb_agree(seed, n):
 def test_zero_denominator_gives_null(kpi_id):
     data = random_dataset(1, 30)
     contacts = data.contacts.assign(
-        answered=False, talk_s=0.0, hold_s=0.0, acw_s=0.0, agent_id=None, transferred=False,
-        resolved=pd.array([pd.NA] * 30, dtype="boolean"), csat=pd.array([pd.NA] * 30, dtype="Int64"),
-        nps=pd.array([pd.NA] * 30, dtype="Int64"), qa_score=np.nan, wait_s=0.0,
+        answered=False,
+        talk_s=0.0,
+        hold_s=0.0,
+        acw_s=0.0,
+        agent_id=None,
+        transferred=False,
+        resolved=pd.array([pd.NA] * 30, dtype="boolean"),
+        csat=pd.array([pd.NA] * 30, dtype="Int64"),
+        nps=pd.array([pd.NA] * 30, dtype="Int64"),
+        qa_score=np.nan,
+        wait_s=0.0,
     )
-    intervals = data.agent_intervals.assign(scheduled_s=0.0, paid_s=0.0, handling_s=0.0, available_s=0.0)
+    intervals = data.agent_intervals.assign(
+        scheduled_s=0.0, paid_s=0.0, handling_s=0.0, available_s=0.0
+    )
     table = kk.compute(kk.Dataset(contacts, intervals, data.costs), kpis=kpi_id, short_abandon_s=1)
     row = table.iloc[0]
     assert row["denominator"] == 0

@@ -89,8 +89,11 @@ def test_fcr_without_reason_column_keys_on_customer():
 
 def test_short_abandons_leave_the_denominators():
     # short_abandon_s=5: #4 (3 s) is a short abandon -> offered counted = 9.
-    table = kk.compute(hand_contacts(), kpis=["service_level", "abandonment_rate", "answer_rate"],
-                       short_abandon_s=5)
+    table = kk.compute(
+        hand_contacts(),
+        kpis=["service_level", "abandonment_rate", "answer_rate"],
+        short_abandon_s=5,
+    )
     assert values(table) == pytest.approx(
         {"service_level": 100 * 6 / 9, "abandonment_rate": 100 * 1 / 9, "answer_rate": 100 * 8 / 9}
     )
@@ -132,10 +135,14 @@ def test_periods_by_day_and_week():
 
 def test_agent_interval_kpis_by_agent_and_day():
     table = kk.compute(hand_dataset(), kpis=["occupancy", "utilization"], by="agent_id", freq="day")
-    a2_tuesday = table[(table["agent_id"] == "A2") & (table["period"] == pd.Timestamp("2026-03-03"))]
+    a2_tuesday = table[
+        (table["agent_id"] == "A2") & (table["period"] == pd.Timestamp("2026-03-03"))
+    ]
     assert a2_tuesday["value"].isna().all()  # 0 / 0 -> null
     a1_monday = values(table[table["period"] == pd.Timestamp("2026-03-02")], agent_id="A1")
-    assert a1_monday == pytest.approx({"occupancy": 100 * 1200 / 1600, "utilization": 100 * 1200 / 1800})
+    assert a1_monday == pytest.approx(
+        {"occupancy": 100 * 1200 / 1600, "utilization": 100 * 1200 / 1800}
+    )
 
 
 def test_cost_per_contact_by_channel():
@@ -219,8 +226,7 @@ def test_output_keeps_the_input_kind():
     lazy = kk.compute(pl.from_pandas(hand_contacts()).lazy(), kpis="aht")
     assert isinstance(lazy, pl.LazyFrame)
     duckdb = pytest.importorskip("duckdb")
-    contacts = hand_contacts()
-    relation = duckdb.sql("select * from contacts")
+    relation = duckdb.from_df(hand_contacts())
     result = kk.compute(relation, kpis="fcr")
     assert isinstance(result, duckdb.DuckDBPyRelation)
     assert nw.from_native(result).collect().get_column("value").to_list() == [50.0]

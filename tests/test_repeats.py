@@ -43,8 +43,12 @@ def brute_force(contacts, window="48h", match=("customer_id", "reason")):
                 value = getattr(row, column)
                 same = same[same[column].isna()] if pd.isna(value) else same[same[column] == value]
             me = (row.arrived_at, row.contact_id)
-            before = same[[(t, c) < me for t, c in zip(same["arrived_at"], same["contact_id"], strict=True)]]
-            after = same[[(t, c) > me for t, c in zip(same["arrived_at"], same["contact_id"], strict=True)]]
+            before = same[
+                [(t, c) < me for t, c in zip(same["arrived_at"], same["contact_id"], strict=True)]
+            ]
+            after = same[
+                [(t, c) > me for t, c in zip(same["arrived_at"], same["contact_id"], strict=True)]
+            ]
             repeated_before = (before["arrived_at"] >= row.arrived_at - width).any()
             repeated_after = (after["arrived_at"] <= row.arrived_at + width).any()
             judged = repeated_after or row.arrived_at + width <= last
@@ -84,15 +88,21 @@ def test_abandoned_contact_is_not_a_repeat():
 
 
 def test_other_reason_is_not_a_repeat_unless_matching_on_customer_only():
-    contacts = log((1, 0, "c", "billing", True), (2, 1, "c", "orders", True), (3, 200, "z", "r", True))
+    contacts = log(
+        (1, 0, "c", "billing", True), (2, 1, "c", "orders", True), (3, 200, "z", "r", True)
+    )
     assert flags(contacts)[1] == (1.0, 1.0)
     assert flags(contacts, match=("customer_id",))[1] == (1.0, 0.0)
 
 
 def test_repeat_in_the_next_period_counts_against_the_first_contacts_period():
     # Sunday 23:00 first contact, repeat Monday 01:00 (next week): the first week loses FCR.
-    contacts = log((1, 0, "z", "r", True), (2, 158, "c", "r", True), (3, 160, "c", "r", True),
-                   (4, 400, "y", "r", True))
+    contacts = log(
+        (1, 0, "z", "r", True),
+        (2, 158, "c", "r", True),
+        (3, 160, "c", "r", True),
+        (4, 400, "y", "r", True),
+    )
     table = kk.compute(contacts, kpis="fcr", freq="week")
     week_one = table[table["period"] == pd.Timestamp("2026-03-02")].iloc[0]
     assert (week_one["numerator"], week_one["denominator"]) == (1.0, 2.0)  # #1 yes, #2 no
@@ -113,7 +123,11 @@ def test_null_reason_is_a_key_of_its_own():
 
 
 @settings(max_examples=40, deadline=None)
-@given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 80), window=st.sampled_from(["1h", "48h", "72h"]))
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n=st.integers(1, 80),
+    window=st.sampled_from(["1h", "48h", "72h"]),
+)
 def test_all_code_paths_match_the_brute_force_reference(seed, n, window):
     contacts = random_contacts(seed, n)
     expected = brute_force(contacts, window=window)
@@ -124,7 +138,9 @@ def test_all_code_paths_match_the_brute_force_reference(seed, n, window):
 
 
 def _flag_frame(native, window):
-    return add_fcr_components(nw.from_native(native), window=window, match=("customer_id", "reason"))
+    return add_fcr_components(
+        nw.from_native(native), window=window, match=("customer_id", "reason")
+    )
 
 
 def _as_dict(frame):

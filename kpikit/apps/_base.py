@@ -40,26 +40,39 @@ Rules the apps follow:
 """
 
 import html
+import math
 import os
 
 import ipywidgets as widgets
 import narwhals.stable.v2 as nw
+import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
 import kpikit.plots  # noqa: F401  (registers the "kpikit" plotly template)
+from kpikit.catalog import CHANNELS, SECTORS
 from kpikit.io import READ_SUFFIXES, read_upload
+from kpikit.metrics import compute
 from kpikit.sample import load_sample
 from kpikit.schema import Dataset
 
 __all__ = [
+    "CHANNEL_LABELS",
     "DEFAULT_MAX_UPLOAD_BYTES",
+    "SECTOR_LABELS",
+    "STATIC_ENV_VARIABLE",
     "UPLOAD_ACCEPT",
     "BaseApp",
-    "STATIC_ENV_VARIABLE",
+    "alert_html",
+    "channel_options",
+    "check_choice",
+    "compute_table",
     "describe_data",
     "figure_widget",
+    "format_value",
+    "is_number",
     "redraw",
+    "sector_options",
     "static_html",
 ]
 
@@ -75,6 +88,18 @@ STATIC_ENV_VARIABLE = "KPIKIT_STATIC_APPS"
 """When this environment variable is ``1``, apps display as static HTML (batch reports)."""
 
 SIDEBAR_WIDTH = "290px"
+
+SECTOR_LABELS = {
+    "all": "All sectors",
+    "healthcare": "Healthcare",
+    "financial_services": "Financial services",
+    "ecommerce_retail": "E-commerce and retail",
+    "technology_saas": "Technology and SaaS",
+}
+"""Display names of the benchmark sectors (:data:`kpikit.catalog.SECTORS`)."""
+
+CHANNEL_LABELS = {"all": "All channels", "phone": "Phone", "chat": "Chat", "email": "Email"}
+"""Display names of the benchmark channels (:data:`kpikit.catalog.CHANNELS`)."""
 
 
 class BaseApp:
@@ -140,7 +165,7 @@ class BaseApp:
             accept=UPLOAD_ACCEPT,
             multiple=False,
             description="Upload data",
-            tooltip=f"CSV (optionally gzipped) or Parquet contact log, up to {_size(max_upload_bytes)}",
+            tooltip=f"CSV (may be gzipped) or Parquet contact log, up to {_size(max_upload_bytes)}",
             layout=widgets.Layout(width="auto", display=None if upload else "none"),
         )
         self.upload.observe(self._on_upload, names="value")
@@ -201,12 +226,7 @@ class BaseApp:
 
     def show_error(self, text: str) -> None:
         """Show a message for the user inside the app (escaped; line breaks kept)."""
-        self.message.value = (
-            "<div role='alert' style='border-left: 4px solid #d55e00; padding: 4px 8px; "
-            "background: rgba(213, 94, 0, 0.08); white-space: pre-wrap; "
-            "overflow-wrap: anywhere; line-height: 1.35'>"
-            f"{html.escape(text)}</div>"
-        )
+        self.message.value = alert_html(text)
 
     def set_status(self, text: str) -> None:
         """Write the status line under the app (escaped)."""
@@ -270,6 +290,89 @@ class BaseApp:
         self.load(bytes(upload["content"]), upload["name"])
         # Forget the file so the same name can be uploaded again after a fix.
         self.upload.value = ()
+
+
+def alert_html(text: str) -> str:
+    """A message box for the user: escaped text, line breaks kept.
+
+    Examples
+    --------
+    >>> "&lt;b&gt;" in alert_html("<b>")
+    True
+    """
+    return (
+        "<div role='alert' style='border-left: 4px solid #d55e00; padding: 4px 8px; "
+        "background: rgba(213, 94, 0, 0.08); white-space: pre-wrap; "
+        "overflow-wrap: anywhere; line-height: 1.35'>"
+        f"{html.escape(text)}</div>"
+    )
+
+
+def sector_options() -> list[tuple[str, str]]:
+    """(label, sector id) pairs for a sector ``Dropdown``, in catalog order."""
+    return [(SECTOR_LABELS.get(sector, sector), sector) for sector in SECTORS]
+
+
+def channel_options() -> list[tuple[str, str]]:
+    """(label, channel id) pairs for a channel ``Dropdown``, in catalog order."""
+    return [(CHANNEL_LABELS.get(channel, channel), channel) for channel in CHANNELS]
+
+
+def check_choice(argument: str, value, valid) -> None:
+    """Raise ValueError naming the argument, the valid choices and the bad value.
+
+    Examples
+    --------
+    >>> check_choice("sector", "health", ["all", "healthcare"])
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'sector' is not valid. Expected one of [...] but received: 'health'
+    """
+    if value not in valid:
+        raise ValueError(
+            f"Value of {argument!r} is not valid. Expected one of {list(valid)} "
+            f"but received: {value!r}"
+        )
+
+
+def is_number(value) -> bool:
+    """True for a finite real number; None, NaN and NA are not numbers here."""
+    try:
+        return value is not None and math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def format_value(value, unit: str) -> str:
+    """Short text for a KPI value in its catalog unit.
+
+    Examples
+    --------
+    >>> format_value(82.44, "percent"), format_value(311.6, "seconds"), format_value(None, "points")
+    ('82.4 %', '312 s', 'no value')
+    """
+    if not is_number(value):
+        return "no value"
+    value = float(value)
+    if unit == "percent":
+        return f"{value:.1f} %"
+    if unit == "seconds":
+        return f"{value:.0f} s"
+    if unit == "currency":
+        return f"{value:,.2f}"
+    return f"{value:.1f}"
+
+
+def compute_table(data, **options) -> pd.DataFrame:
+    """:func:`kpikit.compute` as a pandas frame, whatever the input's engine (lazy is collected).
+
+    Apps draw with pandas-backed figures; the engine stays on the user's dataframe library for the
+    heavy part and only the small result is converted.
+    """
+    result = nw.from_native(compute(data, **options))
+    if isinstance(result, nw.LazyFrame):
+        result = result.collect()
+    return result.to_pandas()
 
 
 def describe_data(data: Dataset, label: str) -> str:

@@ -1,4 +1,4 @@
-"""Sector overview: every KPI of a sector, your values against the average and world-class ranges."""
+"""Sector overview: every KPI of a sector, your values against average and world class."""
 
 from collections.abc import Mapping
 
@@ -73,6 +73,8 @@ def sector_overview(benchmarks, yours=None) -> go.Figure:
     for tier, (label, color, width) in TIER_STYLE.items():
         rows = bench[bench["tier"] == tier].set_index("kpi")
         kpis = [kpi_id for kpi_id in order if kpi_id in rows.index]
+        if not kpis:
+            continue
         starts, ends, texts = [], [], []
         for kpi_id in kpis:
             low, high = rows.at[kpi_id, "low"], rows.at[kpi_id, "high"]
@@ -83,9 +85,8 @@ def sector_overview(benchmarks, yours=None) -> go.Figure:
             texts.append(f"{names[kpi_id]}<br>{label}: {_range_text(low, high, kpi_id)}")
         fig.add_trace(
             go.Bar(
-                y=[names[kpi_id] for kpi_id in kpis], x=[e - s for s, e in zip(starts, ends,
-                                                                               strict=True)],
-                base=starts, orientation="h", width=width, name=label,
+                y=[names[kpi_id] for kpi_id in kpis],
+                x=[end - start for start, end in zip(starts, ends, strict=True)], base=starts, orientation="h", width=width, name=label,
                 marker={"color": color, "line": {"width": 0}}, text=texts,
                 textposition="none", hovertemplate="%{text}<extra></extra>",
             )

@@ -7,7 +7,6 @@ from kpikit.catalog import kpi as kpi_definition
 from kpikit.plots._engine import (
     axis_title,
     format_value,
-    group_labels,
     is_number,
     new_figure,
     require_columns,

@@ -1,0 +1,269 @@
+"""KPI glossary for training: definition, formula, pitfalls, benchmarks and a calculator."""
+
+import html
+import math
+
+import ipywidgets as widgets
+
+import kpikit.plots
+from kpikit.apps._base import (
+    BaseApp,
+    alert_html,
+    channel_options,
+    check_choice,
+    compute_table,
+    figure_widget,
+    format_value,
+    is_number,
+    redraw,
+    sector_options,
+)
+from kpikit.catalog import CHANNELS, KPI_IDS, SECTORS, benchmarks, calculate, catalog, kpi
+
+__all__ = ["GlossaryApp"]
+
+_DIRECTION_TEXT = {"higher": "higher is better", "lower": "lower is better"}
+_INPUT_WIDTH = "140px"
+
+
+class GlossaryApp(BaseApp):
+    """Training dashboard: pick a KPI, read what it means, try its formula on your own numbers.
+
+    Shows the definition and why it matters, the formula (rendered LaTeX and plain text), the
+    common pitfalls and how to improve, the published benchmark ranges for a sector and channel,
+    and a calculator: type the totals (for AHT: talk, hold and after-contact seconds and the
+    answered contacts) and see the KPI value on a bullet chart against the benchmarks. The KPI
+    value on the loaded data (sample or uploaded) is shown beside it.
+
+    Parameters
+    ----------
+    data : Dataset or dataframe, default=None
+        Data for the "on your data" value; ``None`` loads the sample data.
+    kpi : str, default="aht"
+        KPI shown first, one of :data:`kpikit.catalog.KPI_IDS`.
+    sector : str, default="all"
+        Benchmark sector, one of :data:`kpikit.catalog.SECTORS`.
+    channel : str, default="all"
+        Benchmark channel, one of :data:`kpikit.catalog.CHANNELS`.
+    **options
+        Passed to :class:`kpikit.apps._base.BaseApp` (``max_upload_bytes``, ``upload``).
+
+    Attributes
+    ----------
+    kpi, sector, channel : ipywidgets.Dropdown
+    calculator : ipywidgets.VBox
+        One ``FloatText`` per calculator input of the KPI (``calculator_inputs`` maps the input
+        names to them).
+    result : ipywidgets.HTML
+        The calculator's result.
+    figure : plotly.graph_objects.FigureWidget
+        Bullet chart of the calculator's value against the benchmarks.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> contacts = pd.DataFrame({"contact_id": [1, 2], "answered": [True, False],
+    ...     "arrived_at": pd.to_datetime(["2024-01-01 09:00", "2024-01-01 09:05"]),
+    ...     "wait_s": [10.0, 30.0], "talk_s": [200.0, 0.0], "hold_s": [20.0, 0.0],
+    ...     "acw_s": [30.0, 0.0]})
+    >>> app = GlossaryApp(contacts, kpi="aht")
+    >>> app.calculator_inputs["answered"].value = 50   # 30000 s / 50 contacts
+    >>> app.result_value
+    600.0
+    """
+
+    title = "KPI glossary"
+    description = "What each contact-center KPI means, how it is computed and what good looks like."
+
+    def __init__(self, data=None, *, kpi="aht", sector="all", channel="all", **options):
+        check_choice("kpi", kpi, KPI_IDS)
+        check_choice("sector", sector, SECTORS)
+        check_choice("channel", channel, CHANNELS)
+        super().__init__(data, **options)
+        names = catalog().set_index("id")["name"]
+        self.kpi = widgets.Dropdown(
+            options=[(names[kpi_id], kpi_id) for kpi_id in KPI_IDS], value=kpi, description="KPI"
+        )
+        self.sector = widgets.Dropdown(options=sector_options(), value=sector, description="Sector")
+        self.channel = widgets.Dropdown(
+            options=channel_options(), value=channel, description="Channel"
+        )
+        for control in (self.kpi, self.sector, self.channel):
+            control.observe(self._on_change, names="value")
+
+        self.summary = widgets.HTML()
+        self.formula = widgets.HTMLMath()
+        self.advice = widgets.HTML()
+        self.calculator = widgets.VBox()
+        self.calculator_inputs = {}
+        self.result = widgets.HTML()
+        self.result_value = math.nan
+        self.figure = figure_widget(height=240)
+        self.benchmark_table = widgets.HTML()
+        self.data_value = widgets.HTML()
+        calculator_panel = widgets.VBox(
+            [
+                widgets.HTML("<h4 style='margin: 4px 0'>Calculator</h4>"),
+                self.calculator,
+                self.result,
+            ],
+            layout=widgets.Layout(width="380px", min_width="380px"),
+        )
+        chart_panel = widgets.VBox(
+            [self.figure, self.data_value], layout=widgets.Layout(flex="1 1 auto", min_width="0")
+        )
+        self.widget = self._compose(
+            controls=[self.kpi, self.sector, self.channel],
+            main=[
+                self.summary,
+                self.formula,
+                widgets.HBox([calculator_panel, chart_panel]),
+                self.benchmark_table,
+                self.advice,
+            ],
+        )
+        self._on_data()
+
+    def _on_data(self) -> None:
+        values = compute_table(self.data)
+        self._data_values = {row.kpi: row for row in values.itertuples(index=False)}
+        super()._on_data()
+
+    def _update(self) -> None:
+        definition = kpi(self.kpi.value)
+        if self.calculator_inputs.keys() != {item.name for item in definition.calculator}:
+            self._build_calculator(definition)
+        self.summary.value = _summary_html(definition)
+        self.formula.value = _formula_html(definition)
+        self.advice.value = _advice_html(definition)
+        rows = benchmarks(sector=self.sector.value, channel=self.channel.value, kpi=definition.id)
+        self.benchmark_table.value = _benchmark_table_html(rows, definition.unit)
+        self.data_value.value = self._data_value_html(definition)
+        self.result_value = self._calculate(definition)
+        redraw(
+            self.figure,
+            kpikit.plots.bullet(self.result_value, kpi=definition.id, benchmarks=rows),
+            height=240,
+        )
+
+    def _build_calculator(self, definition) -> None:
+        self.calculator_inputs = {}
+        rows = []
+        for item in definition.calculator:
+            field = widgets.FloatText(value=item.default, layout=widgets.Layout(width=_INPUT_WIDTH))
+            field.observe(self._on_change, names="value")
+            self.calculator_inputs[item.name] = field
+            label = widgets.HTML(
+                f"<span title='{html.escape(item.name)}'>{html.escape(item.label)}</span>",
+                layout=widgets.Layout(flex="1 1 auto"),
+            )
+            rows.append(widgets.HBox([label, field]))
+        self.calculator.children = rows
+
+    def _calculate(self, definition) -> float:
+        inputs = {name: field.value for name, field in self.calculator_inputs.items()}
+        try:
+            value = calculate(definition.id, **inputs)
+        except ValueError as error:
+            self.result.value = alert_html(str(error))
+            return math.nan
+        shown = format_value(value, definition.unit)
+        note = "" if not math.isnan(value) else " (the denominator is 0: no value, not 0)"
+        self.result.value = (
+            f"<p style='font-size: 1.3em; margin: 6px 0'>{html.escape(definition.short_name)}"
+            f" = <strong>{html.escape(shown)}</strong>{html.escape(note)}</p>"
+        )
+        return value
+
+    def _data_value_html(self, definition) -> str:
+        row = self._data_values.get(definition.id)
+        if row is None or not is_number(row.value):
+            return (
+                f"<small>{html.escape(self.data_label.capitalize())}: not computable "
+                f"(needs the {html.escape(definition.table)} table).</small>"
+            )
+        interval = ""
+        if is_number(row.ci_low) and is_number(row.ci_high):
+            interval = (
+                f" (95 % interval {format_value(row.ci_low, definition.unit)} to "
+                f"{format_value(row.ci_high, definition.unit)})"
+            )
+        return (
+            f"<small>On {html.escape(self.data_label)}: {html.escape(definition.short_name)} = "
+            f"<strong>{html.escape(format_value(row.value, definition.unit))}</strong>"
+            f"{html.escape(interval)}.</small>"
+        )
+
+
+def _summary_html(definition) -> str:
+    if definition.direction == "band":
+        direction = (
+            f"best between {definition.band_low:g} and {definition.band_high:g}"
+            f"{' %' if definition.unit == 'percent' else ''}"
+        )
+    else:
+        direction = _DIRECTION_TEXT[definition.direction]
+    badges = " · ".join([f"{definition.area} KPI", f"unit: {definition.unit}", direction])
+    return (
+        f"<h3 style='margin: 4px 0'>{html.escape(definition.name)} "
+        f"({html.escape(definition.short_name)})</h3>"
+        f"<div style='color: var(--jp-ui-font-color2, #666)'>{html.escape(badges)}</div>"
+        f"<p>{html.escape(definition.definition)}</p>"
+        f"<p><strong>Why it matters.</strong> {html.escape(definition.why_it_matters)}</p>"
+    )
+
+
+def _formula_html(definition) -> str:
+    # HTMLMath typesets $$...$$; the plain formula stays readable where LaTeX is not rendered.
+    return (
+        f"$${definition.formula_latex}$$"
+        f"<p style='font-size: 0.9em'>{html.escape(definition.formula)}<br>"
+        f"Numerator: {html.escape(definition.numerator)}. "
+        f"Denominator: {html.escape(definition.denominator)}.</p>"
+    )
+
+
+def _advice_html(definition) -> str:
+    def items(texts):
+        return "".join(f"<li>{html.escape(text)}</li>" for text in texts)
+
+    related = ", ".join(kpi(kpi_id).name for kpi_id in definition.tradeoffs)
+    watch = (
+        f"<p><strong>Watch together with:</strong> {html.escape(related)}.</p>" if related else ""
+    )
+    return (
+        "<div style='display: flex; gap: 24px; flex-wrap: wrap'>"
+        f"<div style='flex: 1 1 300px'><h4>Pitfalls</h4><ul>{items(definition.pitfalls)}</ul></div>"
+        f"<div style='flex: 1 1 300px'><h4>How to improve</h4>"
+        f"<ul>{items(definition.how_to_improve)}</ul></div></div>{watch}"
+    )
+
+
+def _benchmark_table_html(rows, unit: str) -> str:
+    if rows.empty:
+        return "<p><em>No published benchmark for this KPI.</em></p>"
+    body = []
+    for row in rows.itertuples(index=False):
+        low = format_value(row.low, unit) if is_number(row.low) else ""
+        high = format_value(row.high, unit) if is_number(row.high) else ""
+        span = (
+            f"{low} to {high}" if low and high else (f"{low} or more" if low else f"up to {high}")
+        )
+        scope = f"{row.sector}, {row.channel}" + (" (general figure)" if row.fallback else "")
+        body.append(
+            "<tr>"
+            + "".join(
+                f"<td>{html.escape(str(cell))}</td>"
+                for cell in (row.tier.replace("_", " "), span, scope, row.note, row.source)
+            )
+            + "</tr>"
+        )
+    header = "".join(
+        f"<th style='text-align: left'>{name}</th>"
+        for name in ("Tier", "Range", "Scope", "Context", "Source")
+    )
+    return (
+        "<h4>Published benchmarks</h4><table class='kpikit-table' style='border-collapse: "
+        f"collapse; font-size: 0.9em'><thead><tr>{header}</tr></thead>"
+        f"<tbody>{''.join(body)}</tbody></table>"
+    )
