@@ -8,6 +8,9 @@
 
 Plotting, dashboards and the queueing models are imported on first use, so ``import kpikit``
 stays light (no plotly, ipywidgets or voila).
+
+The helpers ``kk.fcr`` and ``kk.scorecard`` are functions; the modules behind them are
+``kpikit.repeats`` and ``kpikit.scorecard`` (import the latter with ``importlib`` if you need it).
 """
 
 from importlib import import_module
@@ -34,10 +37,10 @@ from kpikit.metrics import (
 )
 from kpikit.sample import load_sample
 from kpikit.schema import Dataset, SchemaError, validate
+from kpikit.scorecard import Scorecard, scorecard
 
 __version__ = "0.1.0"
 
-_LAZY_ATTRIBUTES = {"scorecard": "kpikit.scorecard", "Scorecard": "kpikit.scorecard"}
 _LAZY_MODULES = ("apps", "plots", "queueing", "whatif", "stats")
 
 __all__ = [
@@ -76,8 +79,6 @@ __all__ = [
 
 
 def __getattr__(name):
-    if name in _LAZY_ATTRIBUTES:
-        return getattr(import_module(_LAZY_ATTRIBUTES[name]), name)
     if name in _LAZY_MODULES:
         return import_module(f"kpikit.{name}")
     raise AttributeError(f"module 'kpikit' has no attribute {name!r}")

@@ -53,6 +53,8 @@ READ_SUFFIXES = (".csv", ".csv.gz", ".parquet")
 """File suffixes the readers accept (case-insensitive)."""
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# RFC 4180 line ends; with them the csv writer also quotes a lone carriage return in a cell.
+_CRLF = "\r\n"
 _PLAIN_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 
 
@@ -97,8 +99,9 @@ def read_contacts(
 
     Examples
     --------
-    >>> import tempfile, pathlib
-    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> import pathlib, tempfile
+    >>> scratch = tempfile.TemporaryDirectory()
+    >>> folder = pathlib.Path(scratch.name)
     >>> _ = (folder / "log.csv").write_text(
     ...     "CallID,Start,Answered,Queue_Secs\\n"
     ...     "c1,2024-03-04 09:00:00,true,12\\n"
@@ -110,11 +113,17 @@ def read_contacts(
     ['contact_id', 'arrived_at', 'answered', 'wait_s']
     >>> contacts["arrived_at"].dt.second.tolist()
     [0, 30]
+    >>> scratch.cleanup()
     """
     file, suffix = _checked_path(path, max_bytes=max_bytes)
     table = _read_table(
-        file, suffix, "contacts", mapping=mapping, max_bytes=max_bytes,
-        datetime_format=datetime_format, label=f"'{file}'",
+        file,
+        suffix,
+        "contacts",
+        mapping=mapping,
+        max_bytes=max_bytes,
+        datetime_format=datetime_format,
+        label=f"'{file}'",
     )
     return _finish({"contacts": table}, validate=validate).contacts
 
@@ -171,8 +180,13 @@ def read_dataset(
             continue
         file, suffix = _checked_path(found[0], max_bytes=max_bytes)
         tables[table] = _read_table(
-            file, suffix, table, mapping=None, max_bytes=max_bytes,
-            datetime_format=datetime_format, label=f"'{file}'",
+            file,
+            suffix,
+            table,
+            mapping=None,
+            max_bytes=max_bytes,
+            datetime_format=datetime_format,
+            label=f"'{file}'",
         )
     return _finish(tables, validate=validate)
 
@@ -231,8 +245,13 @@ def read_upload(
         raise ValueError(f"The uploaded file {label} is empty.")
     _check_size(len(data), max_bytes, label)
     table = _read_table(
-        data, suffix, "contacts", mapping=mapping, max_bytes=max_bytes,
-        datetime_format=datetime_format, label=label,
+        data,
+        suffix,
+        "contacts",
+        mapping=mapping,
+        max_bytes=max_bytes,
+        datetime_format=datetime_format,
+        label=label,
     )
     return _finish({"contacts": table}, validate=True)
 
@@ -312,9 +331,9 @@ def to_csv(frame, path=None):
     """
     table = _neutralised(_to_pandas(frame))
     if path is None:
-        return table.to_csv(index=False, lineterminator="\n")
+        return table.to_csv(index=False, lineterminator=_CRLF)
     target = safe_export_path(path, (".csv", ".csv.gz"))
-    table.to_csv(target, index=False)
+    table.to_csv(target, index=False, lineterminator=_CRLF)
     return target
 
 
@@ -464,16 +483,20 @@ def _load_parquet(source, *, max_bytes: int, label: str) -> pd.DataFrame:
         raise ValueError(f"Cannot read {label} as Parquet: {error}") from None
 
 
-def _renamed(frame: pd.DataFrame, mapping, table: str, label: str) -> pd.DataFrame:
-    if mapping is None:
-        return frame
-    if not isinstance(mapping, Mapping) or not all(
-        isinstance(name, str) for pair in mapping.items() for name in pair
+def _check_mapping(mapping) -> None:
+    if mapping is not None and (
+        not isinstance(mapping, Mapping)
+        or not all(isinstance(name, str) for pair in mapping.items() for name in pair)
     ):
         raise TypeError(
             "Value of 'mapping' must be a dict of {vendor column: kpikit column} strings; "
             f"received: {mapping!r}."
         )
+
+
+def _renamed(frame: pd.DataFrame, mapping, table: str, label: str) -> pd.DataFrame:
+    if mapping is None:
+        return frame
     present = [str(column) for column in frame.columns]
     unknown = [source for source in mapping if source not in present]
     if unknown:
@@ -509,6 +532,7 @@ def _read_table(source, suffix, table, *, mapping, max_bytes, datetime_format, l
 
     Returns the frame and the problems of the values that did not convert.
     """
+    _check_mapping(mapping)
     raw = _load(source, suffix, table=table, mapping=mapping, max_bytes=max_bytes, label=label)
     frame = _renamed(raw, mapping, table, label)
     problems: list[Problem] = []
@@ -517,10 +541,12 @@ def _read_table(source, suffix, table, *, mapping, max_bytes, datetime_format, l
         if spec.name not in frame.columns:
             continue
         values = frame[spec.name]
-        if spec.kind == "bool" and pd.api.types.infer_dtype(values, skipna=True) == "boolean":
-            frame[spec.name] = values.astype("boolean") if values.dtype == object else values
+        is_object = values.dtype == object
+        if spec.kind == "bool":
+            if is_object and pd.api.types.infer_dtype(values, skipna=True) == "boolean":
+                frame[spec.name] = values.astype("boolean")
             continue
-        is_text = pd.api.types.is_string_dtype(values) or values.dtype == object
+        is_text = is_object or pd.api.types.is_string_dtype(values)
         if spec.kind not in {"datetime", "number"} or not is_text or values.isna().all():
             continue
         try:
@@ -529,7 +555,8 @@ def _read_table(source, suffix, table, *, mapping, max_bytes, datetime_format, l
             else:
                 parsed = pd.to_numeric(values, errors="coerce")
         except (ValueError, TypeError) as error:
-            problems.append(Problem(table, spec.name, f"cannot be read as timestamps: {error}"))
+            wanted = "timestamps" if spec.kind == "datetime" else "numbers"
+            problems.append(Problem(table, spec.name, f"cannot be read as {wanted}: {error}"))
             continue
         failed = values.notna() & parsed.isna()
         if failed.any():
@@ -614,6 +641,11 @@ def _neutralised(table: pd.DataFrame) -> pd.DataFrame:
     safe = table.rename(columns=_defused)
     for column in safe.columns:
         values = safe[column]
-        if pd.api.types.is_string_dtype(values) or isinstance(values.dtype, pd.CategoricalDtype):
+        # Object columns may mix text with numbers; only their text cells are changed.
+        if (
+            values.dtype == object
+            or pd.api.types.is_string_dtype(values)
+            or isinstance(values.dtype, pd.CategoricalDtype)
+        ):
             safe[column] = values.astype(object).map(_defused)
     return safe

@@ -11,13 +11,14 @@ through narwhals: pandas in gives pandas out, polars stays polars, DuckDB and Sp
 ['channel', 'kpi', 'value', 'numerator', 'denominator', 'ci_low', 'ci_high']
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import narwhals as nw
 
 from kpikit import repeats as _fcr
 from kpikit import stats
-from kpikit.schema import Dataset, SchemaError
+from kpikit.schema import TABLES, Dataset, SchemaError
 
 FREQUENCIES = {
     "15min": "15m",
@@ -41,7 +42,7 @@ DEFAULT_OPTIONS = {
 }
 
 RESULT_COLUMNS = ["kpi", "value", "numerator", "denominator", "ci_low", "ci_high"]
-REQUIRED_CONTACT_COLUMNS = ("contact_id", "arrived_at", "answered", "wait_s")
+REQUIRED_CONTACT_COLUMNS = tuple(spec.name for spec in TABLES["contacts"] if spec.required)
 _PREFIX = "_kk_"
 
 
@@ -112,7 +113,8 @@ def compute(data, kpis=None, by=None, freq=None, **options):
     freq : {"15min", "30min", "hour", "day", "week", "month", "quarter", "year"}, default=None
         Adds a ``period`` column holding the start of each period (weeks start on Monday).
     **options
-        ``sl_threshold_s=20``, ``sl_denominator="offered"`` (or ``"answered"``),
+        ``sl_threshold_s=20`` (or per channel, e.g. ``{"phone": 20, "chat": 60, "email": 86400}``;
+        channels left out of the mapping use 20 s), ``sl_denominator="offered"`` or ``"answered"``,
         ``short_abandon_s=0``, ``fcr_window="48h"``, ``fcr_match=("customer_id", "reason")``,
         ``csat_top_box=4``, ``nps_cutoffs=(6, 9)``.
 
@@ -186,10 +188,18 @@ def _check_options(options):
     if unknown:
         raise TypeError(f"Unknown option(s) {unknown}. Expected some of {sorted(DEFAULT_OPTIONS)}.")
     merged = {**DEFAULT_OPTIONS, **options}
-    for name in ("sl_threshold_s", "short_abandon_s"):
-        value = merged[name]
-        if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
-            raise ValueError(f"Value of {name!r} must be a number >= 0; received: {value!r}")
+    thresholds = merged["sl_threshold_s"]
+    per_channel = thresholds.values() if isinstance(thresholds, Mapping) else [thresholds]
+    for name, values in (
+        ("sl_threshold_s", per_channel),
+        ("short_abandon_s", [merged["short_abandon_s"]]),
+    ):
+        for value in values:
+            if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
+                raise ValueError(
+                    f"Value of {name!r} must be a number >= 0 (or, for sl_threshold_s, a mapping "
+                    f"of channel to such numbers); received: {merged[name]!r}"
+                )
     if merged["sl_denominator"] not in ("offered", "answered"):
         raise ValueError(
             "Value of 'sl_denominator' must be one of ['offered', 'answered']; "
@@ -261,6 +271,8 @@ def _unavailable(kpi_id, dataset, columns, keys, options):
         needs = list(spec.needs)
         if kpi_id == "fcr":
             needs = list(_fcr_match(options, columns))
+        if kpi_id == "service_level" and isinstance(options["sl_threshold_s"], Mapping):
+            needs = ["channel"]  # per-channel thresholds
         missing = [c for c in needs if c not in columns]
         return f"contacts has no column(s) {missing}" if missing else None
     table = getattr(dataset, spec.table)
@@ -311,7 +323,7 @@ def _contact_components(columns, options):
         "offered": nw.lit(1.0),
         "answered": _flag(answered),
         "short_abandons": _flag(~answered & (wait < options["short_abandon_s"])),
-        "answered_within_threshold": _flag(answered & (wait <= options["sl_threshold_s"])),
+        "answered_within_threshold": _flag(answered & (wait <= _threshold(options))),
         "handle_s": answered_handle,
         "handle_s_sq": answered_handle * answered_handle,
         "answered_wait_s": answered_wait,
@@ -328,6 +340,17 @@ def _contact_components(columns, options):
         "qa_points_sq": qa.fill_null(0.0) * qa.fill_null(0.0),
         "qa_evaluated": _flag(~qa.is_null()),
     }
+
+
+def _threshold(options):
+    """The service-level threshold: one number, or a per-channel expression."""
+    thresholds = options["sl_threshold_s"]
+    if not isinstance(thresholds, Mapping):
+        return thresholds
+    expression = nw.lit(DEFAULT_OPTIONS["sl_threshold_s"])
+    for channel, seconds in thresholds.items():
+        expression = nw.when(nw.col("channel") == channel).then(seconds).otherwise(expression)
+    return expression
 
 
 def _sum_contacts(contacts, kpi_ids, keys, freq, options):
@@ -372,7 +395,13 @@ def _sum_costs(contacts, costs, keys, freq):
     join_keys = [*keys, "period"] if freq else keys
     if not join_keys:
         return answered.join(spend, how="cross")
-    return answered.join(spend, on=join_keys, how="left")
+    # A full join keeps costs of groups without contacts: their value is null (0 answered), and
+    # the groups still add up to the total.
+    joined = answered.join(spend, on=join_keys, how="full", suffix="_costs")
+    return joined.with_columns(
+        *(nw.coalesce(key, f"{key}_costs").alias(key) for key in join_keys),
+        _c("answered").fill_null(0.0),
+    ).drop(f"{key}_costs" for key in join_keys)
 
 
 def _sum_by(frame, names, keys, freq, time_column):

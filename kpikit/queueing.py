@@ -2,8 +2,8 @@
 
 Every function is vectorised: arguments are numbers or arrays that broadcast together (one
 element per interval, per agent count, ...), and scalar inputs give a Python float back.
-Numbers of agents are counted in the recursion ``B(k) = A B(k-1) / (k + A B(k-1))``, never with
-factorials, so thousands of agents stay exact and finite.
+Erlang B comes from its recursion ``B(k) = A B(k-1) / (k + A B(k-1))``, never from factorials,
+so thousands of agents stay exact and finite.
 
 Units follow the rest of kpikit: times in seconds; service level, occupancy and abandonment
 rate in percent (0..100, as in :func:`kpikit.compute`); probabilities of an event
@@ -13,7 +13,7 @@ rate in percent (0..100, as in :func:`kpikit.compute`); probabilities of an even
 >>> round(queueing.service_level(100, 180, 14, threshold_s=20), 1)  # 100 calls per 30 min
 88.8
 >>> queueing.agents_required(100, 180, target_sl=80, threshold_s=20)["raw_agents"].tolist()
-[13]
+[14]
 """
 
 from dataclasses import dataclass
@@ -30,6 +30,7 @@ __all__ = [
     "erlang_c",
     "occupancy",
     "queue_metrics",
+    "scheduled_agents",
     "service_level",
     "traffic",
 ]
@@ -37,13 +38,15 @@ __all__ = [
 SL_DENOMINATORS = ("offered", "answered")
 
 # Erlang A integrals run over the offered-wait range where the integrand is within e^-45 of its
-# peak; beyond it the mass is below double precision. 3 panels of 24 Gauss-Legendre nodes keep
-# the integrals within about 1e-12 (relative) of scipy's incomplete gamma functions.
+# peak (beyond it the mass is below double precision), on 7 panels per side that grow 8-fold
+# away from the peak, 16 Gauss-Legendre nodes each: within about 1e-9 (relative) of the exact
+# birth-death sums over thousands of random cases (see tests/test_queueing.py).
 _LOG_RANGE = 45.0
 _PANEL_EDGES = np.concatenate([[0.0], 8.0 ** -np.arange(6, -1, -1)])
 _NODES, _WEIGHTS = np.polynomial.legendre.leggauss(16)
 _CHUNK_ROWS = 4096
 _SHRINKAGE_TOLERANCE = 1e-9
+_TARGET_TOLERANCE = 1e-9
 
 
 # --------------------------------------------------------------------------- input checks
@@ -65,20 +68,19 @@ def _array(name, value, *, minimum=None, strict=False, integer=False, finite=Tru
         limit = "" if finite else " (inf allowed)"
         raise ValueError(
             f"Value of {name!r} must be {kind}{bound}{limit}, "
-            f"but received: {array[bad].ravel()[0]!r}"
+            f"but received: {float(array[bad].ravel()[0])!r}"
         )
     return array
 
 
-def _percent(name, value, *, low, high):
-    """Check a percent target (0..100 scale) and catch fractions such as 0.8 for 80 %."""
-    if value is None:
-        return None
+def _percent(name, value, *, low, high, open=False):
+    """Check a percent target (0..100 scale), catching fractions such as 0.8 meant as 80 %."""
     number = float(value)
-    if not low < number <= high:
+    if not (low <= number < high if open else low <= number <= high):
+        bounds = f"[{low}, {high})" if open else f"[{low}, {high}]"
         raise ValueError(
             f"Value of {name!r} is a percent on the 0..100 scale (80 means 80 %) and must be "
-            f"in ({low}, {high}], but received: {value!r}"
+            f"in {bounds}, but received: {value!r}"
         )
     return number
 
@@ -122,23 +124,28 @@ def traffic(volume, aht_s, interval_s=1800):
 def _erlang_b(load, agents):
     """Erlang B for float arrays ``load`` and ``agents`` of one shape (agents whole, >= 0).
 
-    The recursion runs once over agent counts in increasing order; at step ``k`` it only touches
-    the elements that have at least ``k`` agents (a suffix of the sorted order), so the work is
-    the sum of the agent counts, not the largest count times the number of elements.
+    Runs the recursion on the inverse, ``1/B(k) = 1 + (k / A) / B(k-1)``, which needs no
+    division inside the loop. It runs once over agent counts in increasing order; at step ``k``
+    it only touches the elements with at least ``k`` agents (a suffix of the sorted order), so
+    the work is the sum of the agent counts, not the largest count times the number of
+    elements. ``1/B`` only grows; where it overflows, ``B`` is 0 to double precision.
     """
     flat_load = load.ravel()
     flat_agents = agents.ravel().astype(np.int64)
-    order = np.argsort(flat_agents, kind="stable")
-    sorted_load = flat_load[order]
+    order = np.argsort(flat_agents)
     sorted_agents = flat_agents[order]
-    blocking = np.ones_like(sorted_load)
-    most = int(sorted_agents[-1]) if sorted_agents.size else 0
-    starts = np.searchsorted(sorted_agents, np.arange(1, most + 1), side="left")
-    for k, start in enumerate(starts, start=1):
-        carried = sorted_load[start:] * blocking[start:]
-        blocking[start:] = carried / (k + carried)
+    with np.errstate(divide="ignore", over="ignore"):
+        per_load = 1.0 / flat_load[order]
+        inverse = np.ones_like(per_load)
+        most = int(sorted_agents[-1]) if sorted_agents.size else 0
+        starts = np.searchsorted(sorted_agents, np.arange(1, most + 1), side="left")
+        for k, start in enumerate(starts, start=1):
+            tail = inverse[start:]
+            tail *= per_load[start:]
+            tail *= k
+            tail += 1.0
     result = np.empty_like(flat_load)
-    result[order] = blocking
+    result[order] = 1.0 / inverse
     return result.reshape(load.shape)
 
 
@@ -178,14 +185,6 @@ def erlang_b(traffic, agents):
     return _scalar_result(_erlang_b(load, count))
 
 
-def _erlang_c_from_b(load, agents, blocking):
-    """Erlang C from Erlang B: ``C = n B / (n - A (1 - B))``; 1 when ``n <= A``."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        delayed = agents * blocking / (agents - load * (1.0 - blocking))
-    delayed = np.where(agents > load, delayed, 1.0)
-    return np.where((agents == 0) & (load == 0), np.nan, delayed)
-
-
 def erlang_c(traffic, agents):
     """Erlang C: probability that a contact waits (M/M/n queue, callers never hang up).
 
@@ -218,29 +217,41 @@ def erlang_c(traffic, agents):
     load = _array("traffic", traffic, minimum=0)
     count = _array("agents", agents, minimum=0, integer=True)
     load, count = np.broadcast_arrays(load, count)
-    return _scalar_result(_erlang_c_from_b(load, count, _erlang_b(load, count)))
+    figures = _erlang_c_metrics(load, np.ones_like(load), count, 0.0, _erlang_b(load, count))
+    return _scalar_result(figures["p_wait"])
+
+
+def _erlang_c_stable(load, aht_s, agents, threshold_s, blocking, keys=None):
+    """Erlang C figures where ``agents > load`` (the staffing solver's fast path).
+
+    ``keys`` limits the work to the figures a caller needs (default: all four).
+    """
+    delayed = agents * blocking / (agents - load * (1.0 - blocking))
+    figures = {"p_wait": delayed}
+    if keys is None or "service_level" in keys:
+        spare_per_aht = (agents - load) * threshold_s / aht_s
+        figures["service_level"] = 100.0 * (1.0 - delayed * np.exp(-spare_per_aht))
+    if keys is None or "asa" in keys:
+        figures["asa"] = delayed * aht_s / (agents - load)
+    if keys is None or "occupancy" in keys:
+        figures["occupancy"] = 100.0 * load / agents
+    return figures
 
 
 def _erlang_c_metrics(load, aht_s, agents, threshold_s, blocking):
     """Erlang C figures for arrays of one shape; see :func:`queue_metrics` for the keys."""
-    delayed = _erlang_c_from_b(load, agents, blocking)
     stable = agents > load
-    spare = np.where(stable, agents - load, np.nan)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        within = 100.0 * (1.0 - delayed * np.exp(-spare * threshold_s / aht_s))
-        mean_wait = delayed * aht_s / spare
-        busy = 100.0 * np.minimum(load / agents, 1.0)
-    within = np.where(stable, within, np.where(load > 0, 0.0, np.nan))
-    mean_wait = np.where(stable, mean_wait, np.where(load > 0, np.inf, np.nan))
-    return {
-        "p_wait": delayed,
-        "service_level": within,
-        "service_level_answered": within.copy(),
-        "asa": mean_wait,
-        "asa_all_arrivals": mean_wait.copy(),
-        "abandonment_rate": np.where(np.isnan(delayed), np.nan, 0.0),
-        "occupancy": np.where(agents > 0, busy, np.nan),
-    }
+        figures = _erlang_c_stable(load, aht_s, agents, threshold_s, blocking)
+    unstable_value = {"p_wait": 1.0, "service_level": 0.0, "asa": np.inf, "occupancy": 100.0}
+    for key, value in unstable_value.items():
+        figures[key] = np.where(stable, figures[key], np.where(load > 0, value, np.nan))
+    # no traffic: nobody waits, nobody is busy (NaN when there are no agents either)
+    figures["occupancy"] = np.where(agents > 0, figures["occupancy"], np.nan)
+    figures["service_level_answered"] = figures["service_level"].copy()
+    figures["asa_all_arrivals"] = figures["asa"].copy()
+    figures["abandonment_rate"] = np.where(np.isnan(figures["p_wait"]), np.nan, 0.0)
+    return figures
 
 
 def _common_inputs(volume, aht_s, agents, interval_s, threshold_s):
@@ -345,7 +356,7 @@ def occupancy(volume, aht_s, agents, interval_s=1800):
     volume, aht_s, agents, interval_s, _ = _common_inputs(volume, aht_s, agents, interval_s, 0)
     load, agents = np.broadcast_arrays(volume * aht_s / interval_s, agents)
     with np.errstate(divide="ignore", invalid="ignore"):
-        busy = 100.0 * np.minimum(load / agents, 1.0)
+        busy = np.minimum(100.0 * load / agents, 100.0)
     return _scalar_result(np.where(agents > 0, busy, np.nan))
 
 
@@ -500,6 +511,20 @@ def _erlang_a_metrics(load, aht_s, agents, threshold_s, patience_s, blocking):
     return figures
 
 
+def _flat_figures(load, aht_s, agents, threshold_s, patience_s, blocking):
+    """All figures for 1-d arrays of one length: Erlang A where patience is finite, else C."""
+    if np.isfinite(patience_s).any():
+        figures = _erlang_a_metrics(load, aht_s, agents, threshold_s, patience_s, blocking)
+    else:
+        figures = _erlang_c_metrics(load, aht_s, agents, threshold_s, blocking)
+    for key in ("p_wait", "service_level", "service_level_answered", "abandonment_rate",
+                "occupancy"):
+        # rounding can leave a probability a few ulps outside its range
+        top = 1.0 if key == "p_wait" else 100.0
+        figures[key] = np.clip(figures[key], 0.0, top)
+    return figures
+
+
 def _metrics(volume, aht_s, agents, interval_s, threshold_s, patience_s):
     """All figures (dict of arrays of the broadcast shape) for checked inputs."""
     shape = np.broadcast_shapes(
@@ -508,25 +533,24 @@ def _metrics(volume, aht_s, agents, interval_s, threshold_s, patience_s):
     )
     load = np.broadcast_to(volume * aht_s / interval_s, shape).ravel()
     aht_s, agents, threshold_s, patience_s = (
-        np.broadcast_to(value, shape).ravel().astype(float)
+        np.broadcast_to(value, shape).ravel().astype(float, copy=False)
         for value in (aht_s, agents, threshold_s, patience_s)
     )
-    blocking = _erlang_b(load, agents)
-    if np.isfinite(patience_s).any():
-        figures = _erlang_a_metrics(load, aht_s, agents, threshold_s, patience_s, blocking)
-    else:
-        figures = _erlang_c_metrics(load, aht_s, agents, threshold_s, blocking)
-    return {key: np.asarray(value, dtype=float).reshape(shape) for key, value in figures.items()}
+    figures = _flat_figures(
+        load, aht_s, agents, threshold_s, patience_s, _erlang_b(load, agents)
+    )
+    return {key: value.reshape(shape) for key, value in figures.items()}
 
 
 def erlang_a(volume, aht_s, agents, interval_s=1800, *, patience_s, threshold_s=20):
     """Erlang A (Palm's M/M/n+M queue): Poisson arrivals, exponential handling and patience.
 
     With arrival rate ``lambda``, handling rate ``mu = 1/AHT``, abandonment rate
-    ``theta = 1/patience``, ``n`` agents and Erlang B ``B = B(n, lambda/mu)``, a delayed
-    contact's offered wait ``V`` has density ``f(v) = n mu exp(-n mu v + lambda (1 - exp(-theta
-    v)) / theta) / D`` with ``D = integral f`` (Mandelbaum and Zeltyn's ``A(n mu/theta,
-    lambda/theta)``), and it is answered with probability ``exp(-theta V)``. Then::
+    ``theta = 1/patience``, ``n`` agents and Erlang B ``B = B(n, lambda/mu)``: the offered wait
+    ``V`` of a delayed contact (its wait if it never hung up) has a density proportional to
+    ``g(v) = n mu exp(-n mu v + lambda (1 - exp(-theta v)) / theta)``, with total mass
+    ``D = integral of g`` (Mandelbaum and Zeltyn's ``A(n mu/theta, lambda/theta)``); the contact
+    is answered when its patience outlasts ``V``, with probability ``exp(-theta V)``. Then::
 
         P(wait)       = D / (1/B - 1 + D)
         P(abandon)    = P(wait) E[1 - exp(-theta V)]
@@ -594,3 +618,398 @@ def erlang_a(volume, aht_s, agents, interval_s=1800, *, patience_s, threshold_s=
         asa_all_arrivals=_scalar_result(figures["asa_all_arrivals"]),
         occupancy=_scalar_result(figures["occupancy"]),
     )
+
+
+# --------------------------------------------------------------------------- tidy frames
+
+_ERLANG_C_COLUMNS = ("p_wait", "service_level", "asa", "occupancy")
+_ERLANG_A_COLUMNS = (
+    "p_wait", "service_level", "service_level_answered", "asa", "asa_all_arrivals",
+    "abandonment_rate", "occupancy",
+)
+
+
+def _patience(patience_s):
+    if patience_s is None:
+        return np.asarray(np.inf)
+    return _array("patience_s", patience_s, minimum=0, strict=True, finite=False)
+
+
+def queue_metrics(volume, aht_s, agents, interval_s=1800, *, threshold_s=20, patience_s=None):
+    """Every queue figure for each combination of inputs, as a tidy frame.
+
+    Erlang C when ``patience_s`` is None, Erlang A otherwise (see :func:`erlang_a`). Give an
+    array of agent counts to draw a staffing curve.
+
+    Parameters
+    ----------
+    volume, aht_s, agents, interval_s, threshold_s
+        As in :func:`service_level`; they broadcast together (at most one dimension).
+    patience_s : float or array-like, default=None
+        Mean patience, seconds (Erlang A); None assumes callers never hang up (Erlang C).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per element: ``volume, aht_s, agents, traffic, p_wait, service_level, asa,
+        occupancy``; with patience also ``service_level_answered, asa_all_arrivals,
+        abandonment_rate``. Units as in the module docstring.
+
+    Examples
+    --------
+    >>> curve = queue_metrics(100, 180, [12, 13, 14], threshold_s=20)
+    >>> curve[["agents", "service_level"]].round(1).to_dict("list")
+    {'agents': [12, 13, 14], 'service_level': [64.0, 79.6, 88.8]}
+    """
+    volume, aht_s, agents, interval_s, threshold_s = _common_inputs(
+        volume, aht_s, agents, interval_s, threshold_s
+    )
+    patience = _patience(patience_s)
+    shape = np.broadcast_shapes(
+        volume.shape, aht_s.shape, agents.shape, interval_s.shape, threshold_s.shape,
+        patience.shape,
+    )
+    if len(shape) > 1:
+        raise ValueError(
+            f"queue_metrics takes numbers or one-dimensional arrays, but the inputs broadcast "
+            f"to shape {shape}"
+        )
+    figures = _metrics(volume, aht_s, agents, interval_s, threshold_s, patience)
+    frame = pd.DataFrame(
+        {
+            "volume": np.broadcast_to(volume, shape).ravel(),
+            "aht_s": np.broadcast_to(aht_s, shape).ravel(),
+            "agents": np.broadcast_to(agents, shape).ravel().astype(np.int64),
+            "traffic": np.broadcast_to(volume * aht_s / interval_s, shape).ravel(),
+        }
+    )
+    columns = _ERLANG_C_COLUMNS if patience_s is None else _ERLANG_A_COLUMNS
+    for column in columns:
+        frame[column] = figures[column].ravel()
+    return frame
+
+
+# --------------------------------------------------------------------------- staffing solver
+
+_SAMPLE_INTERVALS = 17
+
+
+def _staffing_figures(load, aht_s, agents, threshold_s, patience_s, blocking, keys=None):
+    """Figures for the solver: Erlang C's fast path (only ``keys``) when nobody abandons."""
+    if np.isfinite(patience_s).any():
+        return _flat_figures(load, aht_s, agents, threshold_s, patience_s, blocking)
+    # Erlang C counts stay above the traffic, so the edge cases of _erlang_c_metrics never arise
+    return _erlang_c_stable(load, aht_s, agents, threshold_s, blocking, keys)
+
+
+class _Staffing:
+    """Smallest agent count per interval meeting every target, found by stepping ``n``.
+
+    Built on the intervals with traffic. The figures improve monotonically with agents
+    (service level up; ASA, occupancy and abandonment down), so the answer is the first
+    passing count above the smallest stable one. Erlang B is carried from one count to the
+    next by its recursion (and back by its inverse, ``B(n-1) = n B(n) / (A (1 - B(n)))``), so a
+    step costs O(1) per interval and only intervals whose answer is not known yet are stepped.
+    Methods take ``rows``, an index array into the intervals, or None for all of them.
+    """
+
+    def __init__(self, load, aht_s, threshold_s, patience_s, criteria):
+        self.inputs = (load, aht_s, threshold_s, patience_s)
+        self.criteria = criteria
+        self.keys = {key for key, _, _ in criteria}
+
+    def meets(self, rows, agents, blocking):
+        inputs = self.inputs if rows is None else tuple(value[rows] for value in self.inputs)
+        load, aht_s, threshold_s, patience_s = inputs
+        figures = _staffing_figures(load, aht_s, agents, threshold_s, patience_s, blocking,
+                                    self.keys)
+        passed = np.ones(agents.shape, dtype=bool)
+        for key, sign, target in self.criteria:
+            passed &= sign * figures[key] >= sign * target - _TARGET_TOLERANCE
+        return passed
+
+    def load(self, rows):
+        return self.inputs[0] if rows is None else self.inputs[0][rows]
+
+    def climb(self, rows, agents, blocking, passed):
+        """Step the intervals that fail up until they pass (updates the arrays in place)."""
+        failing = np.flatnonzero(~passed)
+        below = blocking[failing]
+        while failing.size:
+            where = failing if rows is None else rows[failing]
+            load = self.load(where)
+            agents[failing] += 1
+            below = load * below / (agents[failing] + load * below)
+            blocking[failing] = below
+            still = ~self.meets(where, agents[failing], below)
+            failing, below = failing[still], below[still]
+
+    def descend(self, rows, agents, blocking, passed, lower):
+        """Step passing intervals down while the count below passes too (in place).
+
+        The first step tries every interval at once with masks (most start one above their
+        answer, and masks avoid gathering the inputs); later steps take the few that went down.
+        """
+        movable = passed & (agents > lower)
+        if not movable.any():
+            return
+        with np.errstate(divide="ignore", invalid="ignore"):
+            below = agents * blocking / (self.load(rows) * (1.0 - blocking))
+        below = np.where(movable, below, blocking)  # the others are evaluated as they are
+        fine = movable & self.meets(rows, agents - movable, below)
+        agents -= fine
+        np.copyto(blocking, below, where=fine)
+        movable = np.flatnonzero(fine & (agents > lower))
+        above = blocking[movable]
+        while movable.size:
+            where = movable if rows is None else rows[movable]
+            count = agents[movable]
+            below = count * above / (self.load(where) * (1.0 - above))
+            fine = self.meets(where, count - 1, below)
+            agents[movable[fine]] -= 1
+            blocking[movable[fine]] = below[fine]
+            keep = fine & (count - 1 > lower[movable])
+            movable, above = movable[keep], below[keep]
+
+    def settle(self, rows, agents, blocking, lower):
+        """Move each count from its start to the smallest passing one (in place)."""
+        passed = self.meets(rows, agents, blocking)
+        self.descend(rows, agents, blocking, passed, lower)
+        self.climb(rows, agents, blocking, passed)
+
+    def solve(self, lower):
+        """Smallest passing count per interval and its Erlang B."""
+        load = self.load(None)
+        start = lower.copy()
+        if load.size > _SAMPLE_INTERVALS:
+            start = self._square_root_start(lower)
+        blocking = _erlang_b(load, start)
+        self.settle(None, start, blocking, lower)
+        return start, blocking
+
+    def _square_root_start(self, lower):
+        """Starting counts ``A + beta sqrt(A)`` (square-root staffing), never below ``lower``.
+
+        ``beta`` is learnt from a handful of intervals solved exactly (spread over the range
+        of traffic, each started at ``beta = 1``) and interpolated in traffic, so most
+        intervals start at their answer or one step away.
+        """
+        load = self.load(None)
+        spread_out = np.linspace(0, load.size - 1, _SAMPLE_INTERVALS).round().astype(int)
+        sample = np.unique(np.concatenate([spread_out, [np.argmin(load), np.argmax(load)]]))
+        sample = sample[np.argsort(load[sample])]
+        sample_load = load[sample]
+        solved = np.maximum(lower[sample], np.round(sample_load + np.sqrt(sample_load)))
+        self.settle(sample, solved, _erlang_b(sample_load, solved), lower[sample])
+        # beta tabulated per whole Erlang of traffic: a lookup is cheaper than interpolating
+        # every interval, and a starting guess needs no more precision
+        beta = np.interp(
+            np.arange(int(sample_load[-1]) + 1), sample_load,
+            (solved - sample_load) / np.sqrt(sample_load),
+        )[load.astype(np.int64)]
+        return np.maximum(lower, np.round(load + beta * np.sqrt(load)))
+
+
+def scheduled_agents(raw_agents, shrinkage=0.0):
+    """Agents to schedule so that ``raw_agents`` are on the phones after shrinkage.
+
+    ``ceil(raw_agents / (1 - shrinkage))``, with a 1e-9 tolerance so that float noise in the
+    division never adds an agent.
+
+    Parameters
+    ----------
+    raw_agents : int or array-like
+        Agents needed on the phones.
+    shrinkage : float, default=0.0
+        Fraction of paid time away from the phones (breaks, training, absence), in [0, 1).
+
+    Returns
+    -------
+    int or ndarray of int
+
+    Examples
+    --------
+    >>> scheduled_agents(14, 0.3)  # 14 / 0.7 = 20
+    20
+    >>> scheduled_agents([14, 15], 0.25).tolist()  # 18.7 and 20
+    [19, 20]
+    """
+    raw = _array("raw_agents", raw_agents, minimum=0, integer=True)
+    shrinkage = float(_array("shrinkage", shrinkage, minimum=0))
+    if shrinkage >= 1:
+        raise ValueError(
+            f"Value of 'shrinkage' is a fraction in [0, 1) (0.3 means 30 %), "
+            f"but received: {shrinkage!r}"
+        )
+    scheduled = np.ceil(raw / (1.0 - shrinkage) - _SHRINKAGE_TOLERANCE).astype(np.int64)
+    return int(scheduled) if scheduled.ndim == 0 else scheduled
+
+
+def agents_required(
+    volume,
+    aht_s,
+    interval_s=1800,
+    *,
+    target_sl=None,
+    threshold_s=20,
+    target_asa_s=None,
+    max_occupancy=None,
+    max_abandon=None,
+    patience_s=None,
+    shrinkage=0.0,
+    sl_denominator="offered",
+):
+    """Agents needed per interval to meet service targets, with the figures they achieve.
+
+    For each interval, the smallest number of agents ``n`` on the phones such that every
+    given target holds: service level at ``threshold_s`` >= ``target_sl``, ASA <=
+    ``target_asa_s``, occupancy <= ``max_occupancy``, abandonment <= ``max_abandon``. Then
+    ``scheduled_agents = ceil(raw_agents / (1 - shrinkage))``.
+
+    The search starts from the smallest stable count, ``floor(A) + 1`` for Erlang C (any count
+    for Erlang A, where callers who hang up keep the queue finite), near the square-root
+    staffing estimate ``A + beta sqrt(A)``, and steps only the intervals that still fail.
+
+    Parameters
+    ----------
+    volume : float or array-like (pandas Series keeps its index)
+        Contacts offered per interval.
+    aht_s : float or array-like
+        Average handle time, seconds.
+    interval_s : float or array-like, default=1800
+        Length of an interval, seconds.
+    target_sl : float, default=None
+        Service-level target in percent (80 means 80 % answered within ``threshold_s``).
+    threshold_s : float or array-like, default=20
+        Answer-time threshold of the service level, seconds.
+    target_asa_s : float, default=None
+        Largest acceptable average speed of answer (of answered contacts), seconds.
+    max_occupancy : float, default=None
+        Largest acceptable occupancy, percent.
+    max_abandon : float, default=None
+        Largest acceptable abandonment rate, percent (needs ``patience_s``).
+    patience_s : float or array-like, default=None
+        Mean caller patience, seconds: Erlang A. None: Erlang C (nobody hangs up).
+    shrinkage : float, default=0.0
+        Fraction of paid time agents are away from the phones (breaks, training, absence),
+        in [0, 1).
+    sl_denominator : {"offered", "answered"}, default="offered"
+        Service level over offered or over answered contacts (matters with Erlang A only), as
+        the ``sl_denominator`` option of :func:`kpikit.compute`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per interval: ``volume, aht_s, traffic, raw_agents, scheduled_agents, p_wait,
+        service_level, asa, occupancy`` and, with patience, ``abandonment_rate``. Intervals
+        with no volume need no agents and have NaN figures (nothing to measure).
+
+    Notes
+    -----
+    Targets count as met within 1e-9, so a figure that lands exactly on its target (an
+    occupancy of exactly 85 %) passes whatever the float rounding. pyworkforce starts its
+    search at ``round(A + 1)`` and can miss the answer; here the search starts from the
+    smallest stable count.
+
+    Examples
+    --------
+    pyworkforce's test case: 100 calls per 30 minutes, AHT 3 minutes, 80 % in 0.33 minutes,
+    occupancy at most 85 %, shrinkage 30 %:
+
+    >>> plan = agents_required(100, 180, target_sl=80, threshold_s=19.8, max_occupancy=85,
+    ...                        shrinkage=0.3)
+    >>> plan[["raw_agents", "scheduled_agents"]].iloc[0].tolist()
+    [14, 20]
+    >>> plan[["service_level", "occupancy", "p_wait"]].iloc[0].round(3).tolist()
+    [88.785, 71.429, 0.174]
+    """
+    index = volume.index if isinstance(volume, pd.Series) else None
+    volume = _array("volume", volume, minimum=0)
+    aht_s = _array("aht_s", aht_s, minimum=0, strict=True)
+    interval_s = _array("interval_s", interval_s, minimum=0, strict=True)
+    threshold_s = _array("threshold_s", threshold_s, minimum=0)
+    patience = _patience(patience_s)
+    scheduled_agents(0, shrinkage)  # checks shrinkage before the search
+    criteria = _criteria(target_sl, target_asa_s, max_occupancy, max_abandon, patience_s,
+                         sl_denominator)
+    shape = np.broadcast_shapes(
+        volume.shape, aht_s.shape, interval_s.shape, threshold_s.shape, patience.shape
+    )
+    if len(shape) > 1:
+        raise ValueError(
+            f"agents_required takes numbers or one-dimensional arrays (one value per "
+            f"interval), but the inputs broadcast to shape {shape}"
+        )
+    load, aht_s, threshold_s, patience = (
+        np.broadcast_to(value, shape).ravel().astype(float, copy=False)
+        for value in (volume * aht_s / interval_s, aht_s, threshold_s, patience)
+    )
+    lower = np.where(np.isfinite(patience), 1.0, np.floor(load) + 1.0)
+    busy = load > 0  # intervals without traffic need no agents (and B(0, 0) = 1)
+    raw, blocking = np.zeros_like(load), np.ones_like(load)
+    inputs = tuple(value[busy] for value in (load, aht_s, threshold_s, patience))
+    raw[busy], blocking[busy] = _Staffing(*inputs, criteria).solve(lower[busy])
+    with np.errstate(divide="ignore", invalid="ignore"):  # intervals without traffic: NaN
+        figures = _staffing_figures(load, aht_s, raw, threshold_s, patience, blocking)
+    columns = {
+        "p_wait": "p_wait",
+        "service_level": "service_level_answered" if sl_denominator == "answered"
+        else "service_level",
+        "asa": "asa",
+        "occupancy": "occupancy",
+    }
+    if patience_s is not None:
+        columns["abandonment_rate"] = "abandonment_rate"
+    return pd.DataFrame(
+        {
+            "volume": np.broadcast_to(volume, shape).ravel(),
+            "aht_s": aht_s,
+            "traffic": load,
+            "raw_agents": raw.astype(np.int64),
+            "scheduled_agents": scheduled_agents(raw, shrinkage),
+            **{
+                column: np.where(load > 0, figures[key], np.nan)
+                for column, key in columns.items()
+            },
+        },
+        index=index,
+        copy=False,
+    )
+
+
+def _criteria(target_sl, target_asa_s, max_occupancy, max_abandon, patience_s, sl_denominator):
+    """Targets as (figure key, sign, value): a row passes when ``sign * figure >= sign * value``."""
+    if sl_denominator not in SL_DENOMINATORS:
+        raise ValueError(
+            f"Value of 'sl_denominator' is not valid. Expected one of {list(SL_DENOMINATORS)} "
+            f"but received: {sl_denominator!r}"
+        )
+    if max_abandon is not None and patience_s is None:
+        raise ValueError(
+            "Value of 'max_abandon' needs 'patience_s': abandonment is modelled by Erlang A "
+            f"only, but received max_abandon={max_abandon!r} with patience_s=None"
+        )
+    criteria = []
+    if target_sl is not None:
+        key = "service_level_answered" if sl_denominator == "answered" else "service_level"
+        criteria.append((key, 1.0, _percent("target_sl", target_sl, low=1, high=100, open=True)))
+    if target_asa_s is not None:
+        value = float(_array("target_asa_s", target_asa_s, minimum=0, strict=True))
+        criteria.append(("asa", -1.0, value))
+    if max_occupancy is not None:
+        criteria.append(("occupancy", -1.0, _percent("max_occupancy", max_occupancy, low=1,
+                                                      high=100)))
+    if max_abandon is not None:
+        value = float(_array("max_abandon", max_abandon, minimum=0, strict=True))
+        if value > 100:
+            raise ValueError(
+                f"Value of 'max_abandon' is a percent on the 0..100 scale, but received: "
+                f"{max_abandon!r}"
+            )
+        criteria.append(("abandonment_rate", -1.0, value))
+    if not criteria:
+        raise ValueError(
+            "agents_required needs at least one target: target_sl, target_asa_s, "
+            "max_occupancy or max_abandon (all None received)"
+        )
+    return criteria

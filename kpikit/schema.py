@@ -668,7 +668,7 @@ def _check_table(frame, table: str) -> tuple[list[Problem], tuple[int, ...] | No
     keys = keys if keys and all(usable.get(k) not in {None, "empty"} for k in keys) else ()
     key_label = ", ".join(keys) if keys else "row position"
     if keys:
-        described = "the contact_id" if len(keys) == 1 else f"the ({key_label})"
+        described = f"the {keys[0]}" if len(keys) == 1 else f"the ({key_label})"
         duplicate = _Check(keys[-1], f"repeating {described} of an earlier row", None)
     else:
         duplicate = None
@@ -676,7 +676,8 @@ def _check_table(frame, table: str) -> tuple[list[Problem], tuple[int, ...] | No
     if eager:
         found, rows = _run_eager(frame, checks, duplicate, keys)
     else:
-        found, rows = _run_lazy(frame, checks, duplicate, keys), None
+        found = _run_lazy(frame, checks, duplicate, keys)
+        rows = None if found else set()
     problems += [
         Problem(table, check.column, check.problem, count, examples, key_label)
         for check, count, examples in found

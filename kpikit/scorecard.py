@@ -50,6 +50,7 @@ __all__ = [
     "rate",
     "read_targets",
     "scorecard",
+    "target_text",
     "targets_from_benchmarks",
 ]
 
@@ -92,7 +93,10 @@ def read_targets(targets, *, channel: str = "all") -> pd.DataFrame:
         :data:`kpikit.catalog.SECTORS`) to derive targets from its benchmarks with
         :func:`targets_from_benchmarks`. Columns (CSV, DataFrame): ``kpi`` and ``target``
         (required), ``tolerance`` (default 0), ``weight`` (default 1), ``area`` (default: the
-        catalog's), ``band_low``/``band_high`` (band KPIs only; default: the catalog's band).
+        catalog's), ``band_low``/``band_high`` (band KPIs only). A band KPI (utilization,
+        occupancy) takes its band from ``band_low``/``band_high``, else from
+        ``target ± tolerance`` (the sample targets' convention), else from the catalog; its
+        amber zone is ``tolerance`` outside either edge.
         TOML: one table per KPI id, such as ``[fcr]`` with ``target = 75`` and ``tolerance = 5``.
     channel : str, default="all"
         Channel of the benchmarks when ``targets`` is a sector name.
@@ -283,20 +287,17 @@ def _check_target_row(targets: pd.DataFrame, index: int, definition) -> None:
             raise ValueError(f"Value of 'targets' has no target for KPI {definition.id!r}")
         return
     if _finite(row["target"]) and not has_band:
-        raise ValueError(
-            f"Value of 'targets': {definition.id!r} is a band KPI; give band_low and band_high "
-            f"instead of a target (or leave them empty for the catalog band "
-            f"{definition.band_low:g}-{definition.band_high:g}); received target "
-            f"{row['target']:g}"
-        )
-    low = row["band_low"] if _finite(row["band_low"]) else definition.band_low
-    high = row["band_high"] if _finite(row["band_high"]) else definition.band_high
+        # Sample-targets convention: a band KPI's band is target ± tolerance.
+        low, high = row["target"] - row["tolerance"], row["target"] + row["tolerance"]
+    else:
+        low = row["band_low"] if _finite(row["band_low"]) else definition.band_low
+        high = row["band_high"] if _finite(row["band_high"]) else definition.band_high
     if low > high:
         raise ValueError(
             f"Value of 'targets': band_low must not exceed band_high for {definition.id!r}; "
             f"received {low:g} > {high:g}"
         )
-    targets.loc[index, ["band_low", "band_high"]] = [float(low), float(high)]
+    targets.loc[index, ["target", "band_low", "band_high"]] = [math.nan, float(low), float(high)]
 
 
 # --- ramp targets and SLA credits ----------------------------------------------------------
@@ -444,10 +445,17 @@ def scorecard(
 
     Examples
     --------
-    >>> import kpikit as kk
-    >>> card = kk.scorecard(kk.load_sample(), "all", by="team")
-    >>> set(card.table["status"]) <= {"green", "amber", "red", "no data"}
-    True
+    >>> contacts = pd.DataFrame({
+    ...     "contact_id": [1, 2, 3], "team": ["a", "a", "b"],
+    ...     "arrived_at": pd.to_datetime(["2024-01-01 09:00", "2024-01-01 09:05",
+    ...                                   "2024-01-01 09:07"]),
+    ...     "answered": [True, True, False], "wait_s": [5.0, 30.0, 50.0]})
+    >>> targets = pd.DataFrame({"kpi": ["service_level"], "target": [80], "tolerance": [10]})
+    >>> card = scorecard(contacts, targets, by="team")   # a: 1 of 2 within 20 s; b: 0 of 1
+    >>> card.table[["team", "value", "status"]]
+      team  value status
+    0    a   50.0    red
+    1    b    0.0    red
     """
     from kpikit.metrics import compute
 
@@ -774,7 +782,8 @@ class Scorecard:
         pathlib.Path
         """
         target = _checked_path(path, (".csv",), "path", must_exist=False)
-        _neutralised(self.table).to_csv(target, index=False)
+        # CRLF line ends (RFC 4180) make the writer quote cells holding \r or \n.
+        _neutralised(self.table).to_csv(target, index=False, lineterminator="\r\n")
         return target
 
     def to_excel(self, path) -> Path:
@@ -826,15 +835,15 @@ def _weighted_scores(table: pd.DataFrame, keys: list) -> pd.DataFrame:
         _weighted=table["score"] * table["weight"],
         _weight=table["weight"].where(table["score"].notna(), 0.0),
         _rated=table["score"].notna().astype(int),
-    )
-    sums = rated.groupby(keys, sort=True, dropna=False)[["_weighted", "_weight", "_rated"]].sum(
-        min_count=0
-    )
-    score = sums["_weighted"] / sums["_weight"].where(sums["_weight"] > 0)
-    result = pd.DataFrame({"score": score, "weight": sums["_weight"], "kpis": sums["_rated"]})
+    )[[*keys, "_weighted", "_weight", "_rated"]]
     if keys:
-        return result.reset_index()
-    return result.reset_index(drop=True)
+        sums = rated.groupby(keys, sort=True, dropna=False).sum(min_count=0).reset_index()
+    else:
+        sums = rated.sum(min_count=0).to_frame().T
+    sums["score"] = sums["_weighted"] / sums["_weight"].where(sums["_weight"] > 0)
+    return sums.rename(columns={"_weight": "weight", "_rated": "kpis"})[
+        [*keys, "score", "weight", "kpis"]
+    ]
 
 
 # --- formatting, HTML and export helpers ---------------------------------------------------

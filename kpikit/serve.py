@@ -20,11 +20,11 @@ What the server does, and why:
 """
 
 import argparse
-import ast
 import os
-import sys
 from importlib import resources
 from pathlib import Path
+
+from kpikit.apps.params import notebook_parameters
 
 DEFAULT_PORT = 8866
 DEFAULT_POOL_SIZE = 1
@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
     """Start Voila with the options parsed by :func:`add_arguments`; returns when it stops."""
     notebooks = Path(args.notebooks) if args.notebooks is not None else notebooks_dir()
     if not notebooks.is_dir():
-        raise SystemExit(f"kpikit serve: --notebooks {str(notebooks)!r} is not a folder")
+        raise ValueError(f"Value of '--notebooks' is not a folder; received: {str(notebooks)!r}")
     # Voila finds templates in the Jupyter data path; kpikit/templates is laid out as one.
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
         filter(None, [str(TEMPLATES_DIR), os.environ.get("JUPYTER_PATH")])
@@ -134,7 +134,7 @@ def dashboards(folder: Path) -> dict[str, dict]:
 
     The title is the notebook metadata ``title`` (else the file name), the description
     ``metadata.kpikit.description``, the order ``metadata.kpikit.order`` (then the title), and
-    the parameters are the assignments in the cell tagged ``parameters``.
+    the parameters those of :func:`kpikit.apps.params.notebook_parameters`.
 
     Returns
     -------
@@ -151,36 +151,10 @@ def dashboards(folder: Path) -> dict[str, dict]:
         info = {
             "title": title,
             "description": meta.get("description", ""),
-            "parameters": parameters(notebook),
+            "parameters": notebook_parameters(notebook),
         }
         found.append((meta.get("order", 100), title, path.name, info))
     return {name: info for _, _, name, info in sorted(found, key=lambda item: item[:3])}
-
-
-def parameters(notebook) -> dict[str, str]:
-    """Names and default values (as written) of the ``parameters`` cell's assignments.
-
-    Examples
-    --------
-    >>> import nbformat
-    >>> cell = nbformat.v4.new_code_cell('sector = "all"\\nkpi = "fcr"  # default KPI')
-    >>> cell.metadata["tags"] = ["parameters"]
-    >>> parameters(nbformat.v4.new_notebook(cells=[cell]))
-    {'sector': 'all', 'kpi': 'fcr'}
-    """
-    for cell in notebook.cells:
-        if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
-            found = {}
-            for node in ast.parse(cell.source).body:
-                if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
-                    value = node.value
-                    found[node.targets[0].id] = (
-                        str(value.value)
-                        if isinstance(value, ast.Constant)
-                        else ast.unparse(value)
-                    )
-            return found
-    return {}
 
 
 def _port(text: str) -> int:
@@ -193,14 +167,3 @@ def _non_negative(text: str) -> int:
     if not text.isdigit():
         raise argparse.ArgumentTypeError(f"expected a whole number, 0 or more, got {text!r}")
     return int(text)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Run ``kpikit serve`` on its own (``python -m kpikit.serve``)."""
-    parser = argparse.ArgumentParser(prog="kpikit serve", description=__doc__.splitlines()[0])
-    add_arguments(parser)
-    return run(parser.parse_args(argv))
-
-
-if __name__ == "__main__":
-    sys.exit(main())

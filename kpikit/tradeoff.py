@@ -14,9 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from kpikit.catalog import kpi as kpi_definition
 from kpikit.stats import t_quantile_975
 
-__all__ = ["VOLUME", "LineFit", "Projection", "fit_line", "pivot_kpis"]
+__all__ = ["VOLUME", "LineFit", "Projection", "describe_projection", "fit_line", "pivot_kpis"]
 
 VOLUME = "volume"
 """Column added by :func:`pivot_kpis`: answered contacts, the denominator of AHT (or ASA)."""
@@ -212,4 +213,60 @@ def fit_line(x, y, weights=None) -> LineFit:
     return LineFit(
         float(slope), float(intercept), float(r), n, x_mean, sxx, sum_w, residual_se,
         float(slope_se),
+    )
+
+
+_DELTA_FORMATS = {
+    "percent": ("{:+.1f}", " percentage points"),
+    "seconds": ("{:+.0f}", " s"),
+    "points": ("{:+.1f}", " points"),
+    "currency": ("{:+.2f}", ""),
+}
+
+
+def describe_projection(projection: Projection, *, x: str, y: str, groups: str = "agents") -> str:
+    """The projection in words, labelled as an association read off the fitted line.
+
+    Parameters
+    ----------
+    projection : Projection
+        From :meth:`LineFit.project`.
+    x, y : str
+        KPI ids of the horizontal and vertical axes (for names and units).
+    groups : str, default="agents"
+        What the points are ("agents", "teams", "queues").
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> fit = fit_line([240, 300, 360, 420], [78, 82, 83, 88])
+    >>> print(describe_projection(fit.project(30), x="aht", y="csat"))
+    If AHT moved by +30 s, the line fitted across agents implies CSAT +1.6 percentage points
+    (95 % range +0.4 to +2.7). This is an association between agents, not a measured effect of
+    changing AHT.
+    """
+    x_def, y_def = kpi_definition(x), kpi_definition(y)
+
+    def delta(value: float, unit: str, suffix: bool = True) -> str:
+        if not np.isfinite(value):
+            return "undefined"
+        number, unit_text = _DELTA_FORMATS[unit]
+        return number.format(value) + (unit_text if suffix else "")
+
+    text = (
+        f"If {x_def.short_name} moved by {delta(projection.delta_x, x_def.unit)}, the line "
+        f"fitted across {groups} implies {y_def.short_name} "
+        f"{delta(projection.delta_y, y_def.unit)}"
+    )
+    if np.isfinite(projection.low) and np.isfinite(projection.high):
+        text += (
+            f" (95 % range {delta(projection.low, y_def.unit, False)} to "
+            f"{delta(projection.high, y_def.unit, False)})"
+        )
+    return (
+        f"{text}. This is an association between {groups}, not a measured effect of changing "
+        f"{x_def.short_name}."
     )

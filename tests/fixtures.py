@@ -113,8 +113,8 @@ def random_contacts(seed, n):
             "answered": answered,
             "wait_s": rng.integers(0, 120, n).astype(float),
             "channel": np.array(["phone", "chat"])[rng.integers(0, 2, n)],
-            "agent_id": agent,
-            "customer_id": customers,
+            "agent_id": pd.array(agent, dtype="str"),  # str even when every value is null
+            "customer_id": pd.array(customers, dtype="str"),
             "reason": np.array(["billing", "orders"])[rng.integers(0, 2, n)],
             "talk_s": talk,
             "hold_s": np.where(answered, rng.integers(0, 60, n), 0).astype(float),

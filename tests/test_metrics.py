@@ -106,6 +106,18 @@ def test_service_level_options():
     assert kk.service_level(contacts, sl_threshold_s=10) == pytest.approx(30.0)
 
 
+def test_service_level_threshold_per_channel():
+    # Phone within 20 s: #1 (10) #7 (20) #10 (12) -> 3; chat within 5 s: #5 (5) -> 1 -> 4 / 10.
+    contacts = hand_contacts()
+    assert kk.service_level(contacts, sl_threshold_s={"phone": 20, "chat": 5}) == pytest.approx(
+        40.0
+    )
+    # Channels left out use 20 s: chat #5 #6 #9 all within 20 -> 3 + 3 = 6 / 10.
+    assert kk.service_level(contacts, sl_threshold_s={"phone": 20}) == pytest.approx(60.0)
+    with pytest.raises(ValueError, match="no column"):
+        kk.service_level(contacts.drop(columns="channel"), sl_threshold_s={"phone": 20})
+
+
 def test_survey_options():
     contacts = hand_contacts()
     # Top box 5 only: 5, 5 -> 2 / 6.

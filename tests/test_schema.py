@@ -515,6 +515,8 @@ def test_same_problems_on_every_engine(constructor):
 def test_valid_data_passes_on_every_engine(constructor):
     native = constructor(make_contacts())
     assert validate(native).contacts is native
+    report = validate(native, lenient=True)
+    assert report.ok and report.apply(native).contacts is native
 
 
 def test_polars_nan_counts_as_missing():

@@ -12,6 +12,10 @@ URL query parameters are read by :func:`kpikit.apps.params.query_params`.
 
 from importlib import import_module
 
+STATIC_ENV_VARIABLE = "KPIKIT_STATIC_APPS"
+"""When this environment variable is ``1`` (``kpikit report`` sets it), apps display as static
+HTML instead of live widgets: see :func:`kpikit.apps._base.static_html`."""
+
 _APPS = {
     "BenchmarksApp": "kpikit.apps.benchmarks",
     "GlossaryApp": "kpikit.apps.glossary",
@@ -20,7 +24,14 @@ _APPS = {
     "TradeoffApp": "kpikit.apps.tradeoff",
 }
 
-__all__ = ["BenchmarksApp", "GlossaryApp", "ScorecardApp", "StaffingApp", "TradeoffApp"]
+__all__ = [
+    "STATIC_ENV_VARIABLE",
+    "BenchmarksApp",
+    "GlossaryApp",
+    "ScorecardApp",
+    "StaffingApp",
+    "TradeoffApp",
+]
 
 
 def __getattr__(name):

@@ -15,8 +15,8 @@ How to write an app (see :class:`kpikit.apps.GlossaryApp` for a complete one)::
             self._on_data()                          # first computation and drawing
 
         def _on_data(self):
-            self._table = kk.compute(self.data)      # cache what depends on the data only
-            self._update()
+            self._table = compute_table(self.data)   # cache what depends on the data only
+            super()._on_data()                       # status line, then _update()
 
         def _update(self):
             redraw(self.figure, kpikit.plots.bullet(...))
@@ -26,6 +26,8 @@ Rules the apps follow:
 - Widgets are attributes; every control calls ``observe(self._on_change, names="value")``;
   one ``_update()`` redraws everything that depends on the controls, through :func:`redraw`
   (one ``batch_update`` per figure, so the browser receives one message per figure).
+- ``set(**values)`` sets several controls with one redraw; notebooks pass it the URL
+  parameters: ``app.set(**query_params({...}, choices=...))``.
 - ``_on_data()`` runs when the data changes (construction, upload): recompute caches, then
   ``_update()``. It must raise ``ValueError`` (or ``kpikit.SchemaError``) when the data cannot
   feed the app; the upload is then rolled back and the message shown.
@@ -42,25 +44,28 @@ Rules the apps follow:
 import html
 import math
 import os
+import re
 
 import ipywidgets as widgets
 import narwhals.stable.v2 as nw
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
+from traitlets import TraitError
 
-import kpikit.plots  # noqa: F401  (registers the "kpikit" plotly template)
+from kpikit.apps import STATIC_ENV_VARIABLE
 from kpikit.catalog import CHANNELS, SECTORS
 from kpikit.io import READ_SUFFIXES, read_upload
 from kpikit.metrics import compute
+from kpikit.plots import TEMPLATE_NAME
 from kpikit.sample import load_sample
 from kpikit.schema import Dataset
 
 __all__ = [
     "CHANNEL_LABELS",
     "DEFAULT_MAX_UPLOAD_BYTES",
+    "LIVE_ONLY_CLASS",
     "SECTOR_LABELS",
-    "STATIC_ENV_VARIABLE",
     "UPLOAD_ACCEPT",
     "BaseApp",
     "alert_html",
@@ -71,6 +76,7 @@ __all__ = [
     "figure_widget",
     "format_value",
     "is_number",
+    "range_text",
     "redraw",
     "sector_options",
     "static_html",
@@ -84,10 +90,19 @@ connection."""
 UPLOAD_ACCEPT = ",".join(sorted({"." + suffix.rsplit(".", 1)[-1] for suffix in READ_SUFFIXES}))
 """File types offered by the upload button (:func:`kpikit.io.read_upload` decides what it reads)."""
 
-STATIC_ENV_VARIABLE = "KPIKIT_STATIC_APPS"
-"""When this environment variable is ``1``, apps display as static HTML (batch reports)."""
-
 SIDEBAR_WIDTH = "290px"
+
+LIVE_ONLY_CLASS = "kpikit-live-only"
+"""CSS class of widgets that only make sense live (left out of static reports)."""
+
+# Page-wide but scoped to the apps: widget HTML otherwise inherits the 28 px line height of
+# form controls, which double-spaces every paragraph.
+_APP_STYLE = (
+    "<style>.kpikit-app .widget-html-content { line-height: 1.45; }"
+    ".kpikit-app .widget-html-content p { margin: 4px 0 8px; }</style>"
+)
+
+_LATEX_BLOCK = re.compile(r"\$\$(.+?)\$\$", re.DOTALL)
 
 SECTOR_LABELS = {
     "all": "All sectors",
@@ -110,6 +125,9 @@ class BaseApp:
     data : Dataset or dataframe, default=None
         The data the app starts on: a :class:`kpikit.Dataset` or a contacts table. ``None``
         loads the sample data (:func:`kpikit.load_sample`).
+    data_label : str, default=None
+        What the data is, for the status line; default "sample data" when ``data`` is None,
+        else "your data".
     max_upload_bytes : int, default=DEFAULT_MAX_UPLOAD_BYTES
         Largest file the upload button accepts.
     upload : bool, default=True
@@ -152,13 +170,15 @@ class BaseApp:
         self,
         data=None,
         *,
+        data_label: str | None = None,
         max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
         upload: bool = True,
     ):
         if data is None:
-            data, self.data_label = load_sample(), "sample data"
-        else:
-            self.data_label = "your data"
+            data = load_sample()
+            data_label = data_label or "sample data"
+        self.data_label = data_label or "your data"
+        self._holding = False
         self.data = data if isinstance(data, Dataset) else Dataset(contacts=data)
         self.max_upload_bytes = max_upload_bytes
         self.upload = widgets.FileUpload(
@@ -178,7 +198,8 @@ class BaseApp:
     def _compose(self, *, controls, main) -> widgets.Widget:
         """Lay out the app: title, sidebar (controls, upload, message), main area, status line."""
         header = widgets.HTML(
-            f"<h2 style='margin: 0'>{html.escape(self.title)}</h2>"
+            _APP_STYLE
+            + f"<h2 style='margin: 0'>{html.escape(self.title)}</h2>"
             + (
                 f"<p style='margin: 2px 0 0'>{html.escape(self.description)}</p>"
                 if self.description
@@ -190,6 +211,10 @@ class BaseApp:
             f"{_size(self.max_upload_bytes)}.</small>",
             layout=widgets.Layout(display=self.upload.layout.display),
         )
+        upload_help.add_class(LIVE_ONLY_CLASS)
+        for control in controls:
+            if control.layout.width is None:
+                control.layout.width = "100%"
         sidebar = widgets.VBox(
             [*controls, self.upload, upload_help, self.message],
             layout=widgets.Layout(
@@ -208,10 +233,47 @@ class BaseApp:
     def _repr_mimebundle_(self, **kwargs):
         if os.environ.get(STATIC_ENV_VARIABLE) == "1":
             return {"text/html": static_html(self.widget), "text/plain": self.title}
+        _sync_figures(self.widget)
         return self.widget._repr_mimebundle_(**kwargs)
+
+    def set(self, **values) -> None:
+        """Set several controls at once, with one redraw (for example from URL parameters).
+
+        Parameters
+        ----------
+        **values
+            Control attribute name -> value, for example ``sector="healthcare"``.
+
+        Raises
+        ------
+        ValueError
+            When a name is not a control of the app or a value is not one of its choices.
+        """
+        self._holding = True
+        try:
+            for name, value in values.items():
+                control = getattr(self, name, None)
+                if not isinstance(control, widgets.ValueWidget):
+                    raise ValueError(f"Value of {name!r} is not a control of {self.title!r}.")
+                try:
+                    control.value = value
+                except TraitError:
+                    options = [
+                        option[1] if isinstance(option, tuple) else option
+                        for option in getattr(control, "options", ())
+                    ]
+                    raise ValueError(
+                        f"Value of {name!r} is not valid. Expected one of {options} "
+                        f"but received: {value!r}"
+                    ) from None
+        finally:
+            self._holding = False
+        self._on_change()
 
     def _on_change(self, change=None) -> None:
         """Observer for the controls: clear old messages and redraw."""
+        if self._holding:
+            return
         self.message.value = ""
         self._update()
 
@@ -363,6 +425,21 @@ def format_value(value, unit: str) -> str:
     return f"{value:.1f}"
 
 
+def range_text(low, high, unit: str) -> str:
+    """A benchmark range in words; a NaN bound makes it open ("85.0 % or more").
+
+    Examples
+    --------
+    >>> range_text(70, 75, "percent"), range_text(85, None, "percent")
+    ('70.0 % to 75.0 %', '85.0 % or more')
+    """
+    if is_number(low) and is_number(high):
+        return f"{format_value(low, unit)} to {format_value(high, unit)}"
+    if is_number(low):
+        return f"{format_value(low, unit)} or more"
+    return f"up to {format_value(high, unit)}"
+
+
 def compute_table(data, **options) -> pd.DataFrame:
     """:func:`kpikit.compute` as a pandas frame, whatever the input's engine (lazy is collected).
 
@@ -413,8 +490,7 @@ def figure_widget(figure: go.Figure | None = None, **layout) -> go.FigureWidget:
     300
     """
     widget = go.FigureWidget(figure)
-    if "kpikit" in pio.templates:
-        widget.layout.template = pio.templates["kpikit"]
+    widget.layout.template = pio.templates[TEMPLATE_NAME]
     if layout:
         widget.update_layout(**layout)
     return widget
@@ -443,8 +519,8 @@ def redraw(widget: go.FigureWidget, figure: go.Figure, **layout) -> None:
         widget.data = ()
         widget.add_traces(figure.data)
         widget.layout = figure.layout
-        if "kpikit" in pio.templates and not figure.layout.template:
-            widget.layout.template = pio.templates["kpikit"]
+        if not figure.layout.template:
+            widget.layout.template = pio.templates[TEMPLATE_NAME]
         if layout:
             widget.update_layout(**layout)
 
@@ -452,38 +528,42 @@ def redraw(widget: go.FigureWidget, figure: go.Figure, **layout) -> None:
 def static_html(widget: widgets.Widget) -> str:
     """Static HTML of a widget tree, for batch reports.
 
-    Boxes become flex containers, HTML widgets keep their HTML, controls become a
-    "description: value" line, FigureWidgets become plotly charts (interactive; they need
-    plotly.js on the page, which the ``kpikit_report`` template inlines), and buttons, uploads and
-    hidden widgets are left out.
+    Boxes become flex containers (keeping their width and flex settings), HTML widgets keep
+    their HTML, controls become a "description: value" line, FigureWidgets become plotly charts
+    (interactive; they need plotly.js on the page, which the ``kpikit_report`` template inlines).
+    Buttons, uploads, hidden widgets and widgets with the CSS class ``kpikit-live-only`` are left
+    out. LaTeX (``$$...$$``) is shown as code: a standalone report loads no MathJax.
 
     Examples
     --------
     >>> box = widgets.VBox([widgets.Dropdown(options=["aht", "fcr"], description="KPI"),
     ...                     widgets.HTML("<p>Hi</p>")])
     >>> print(static_html(box).replace("><", ">\\n<"))
-    <div style="display: flex; flex-direction: column; gap: 6px">
+    <div style="display: flex; gap: 6px; flex-direction: column">
     <div>
     <strong>KPI:</strong> aht</div>
     <p>Hi</p>
     </div>
     """
-    if widget.layout.display == "none" or widget.layout.visibility == "hidden":
-        return ""
     if isinstance(widget, go.FigureWidget):
         return go.Figure(widget).to_html(
             full_html=False, include_plotlyjs=False, config={"displaylogo": False}
         )
+    if (
+        widget.layout.display == "none"
+        or widget.layout.visibility == "hidden"
+        or LIVE_ONLY_CLASS in getattr(widget, "_dom_classes", ())
+        or isinstance(widget, widgets.Button | widgets.FileUpload)
+    ):
+        return ""
     if isinstance(widget, widgets.Box):
-        direction = "row" if isinstance(widget, widgets.HBox) else "column"
-        inner = "".join(static_html(child) for child in widget.children)
-        return f'<div style="display: flex; flex-direction: {direction}; gap: 6px">{inner}</div>'
-    if isinstance(widget, widgets.HTML | widgets.HTMLMath):
+        return _static_box(widget)
+    if isinstance(widget, widgets.HTMLMath):
+        return _LATEX_BLOCK.sub(r"<code>\1</code>", widget.value)
+    if isinstance(widget, widgets.HTML):
         return widget.value
     if isinstance(widget, widgets.Label):
         return f"<div>{html.escape(widget.value)}</div>"
-    if isinstance(widget, widgets.Button | widgets.FileUpload):
-        return ""
     if isinstance(widget, widgets.ValueWidget):
         shown = getattr(widget, "label", None) or widget.value
         if isinstance(shown, tuple):
@@ -492,6 +572,33 @@ def static_html(widget: widgets.Widget) -> str:
         prefix = f"<strong>{description}:</strong> " if description else ""
         return f"<div>{prefix}{html.escape(str(shown))}</div>"
     return ""
+
+
+def _static_box(box: widgets.Box) -> str:
+    styles = ["display: flex", "gap: 6px"]
+    if isinstance(box, widgets.HBox):
+        styles.append("flex-direction: row")
+    elif isinstance(box, widgets.GridBox):
+        styles.append("flex-flow: row wrap")
+    else:
+        styles.append("flex-direction: column")
+    for name in ("width", "min_width", "flex"):
+        value = getattr(box.layout, name)
+        if value:
+            styles.append(f"{name.replace('_', '-')}: {html.escape(value)}")
+    inner = "".join(static_html(child) for child in box.children)
+    return f'<div style="{"; ".join(styles)}">{inner}</div>'
+
+
+def _sync_figures(widget: widgets.Widget) -> None:
+    # A FigureWidget copies its figure into the state sent to a new browser view only in its own
+    # _repr_mimebundle_; inside a layout that is never called, so a figure drawn before the app
+    # is displayed would reach the page empty.
+    if isinstance(widget, go.FigureWidget):
+        widget._repr_mimebundle_()
+    elif isinstance(widget, widgets.Box):
+        for child in widget.children:
+            _sync_figures(child)
 
 
 def _size(n_bytes: int) -> str:

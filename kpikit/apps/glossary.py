@@ -15,6 +15,7 @@ from kpikit.apps._base import (
     figure_widget,
     format_value,
     is_number,
+    range_text,
     redraw,
     sector_options,
 )
@@ -24,6 +25,7 @@ __all__ = ["GlossaryApp"]
 
 _DIRECTION_TEXT = {"higher": "higher is better", "lower": "lower is better"}
 _INPUT_WIDTH = "140px"
+_CELL = "text-align: left; vertical-align: top; padding: 4px 8px"
 
 
 class GlossaryApp(BaseApp):
@@ -244,22 +246,18 @@ def _benchmark_table_html(rows, unit: str) -> str:
         return "<p><em>No published benchmark for this KPI.</em></p>"
     body = []
     for row in rows.itertuples(index=False):
-        low = format_value(row.low, unit) if is_number(row.low) else ""
-        high = format_value(row.high, unit) if is_number(row.high) else ""
-        span = (
-            f"{low} to {high}" if low and high else (f"{low} or more" if low else f"up to {high}")
-        )
+        span = range_text(row.low, row.high, unit)
         scope = f"{row.sector}, {row.channel}" + (" (general figure)" if row.fallback else "")
         body.append(
             "<tr>"
             + "".join(
-                f"<td>{html.escape(str(cell))}</td>"
+                f"<td style='{_CELL}'>{html.escape(str(cell))}</td>"
                 for cell in (row.tier.replace("_", " "), span, scope, row.note, row.source)
             )
             + "</tr>"
         )
     header = "".join(
-        f"<th style='text-align: left'>{name}</th>"
+        f"<th style='{_CELL}'>{name}</th>"
         for name in ("Tier", "Range", "Scope", "Context", "Source")
     )
     return (

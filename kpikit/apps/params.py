@@ -13,6 +13,7 @@ notice above the app when running in a kernel (Voila, JupyterLab, papermill), as
 notice, except Voila's own ``voila-*`` keys, which are ignored silently.
 """
 
+import ast
 import html
 import math
 import os
@@ -20,7 +21,7 @@ import warnings
 from collections.abc import Collection, Mapping
 from urllib.parse import parse_qsl
 
-__all__ = ["QueryParamWarning", "query_params"]
+__all__ = ["QueryParamWarning", "cast_value", "notebook_parameters", "query_params"]
 
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off"})
@@ -107,7 +108,7 @@ def query_params(
             )
             continue
         try:
-            value = _cast(raw, defaults[key])
+            value = cast_value(raw, defaults[key])
         except ValueError as error:
             problems.append(
                 f"Ignored '{key}={_echo(raw, quote=False)}' ({error}); kept {key}={result[key]!r}."
@@ -126,6 +127,44 @@ def query_params(
     return result
 
 
+def notebook_parameters(notebook) -> dict[str, bool | int | float | str]:
+    """The parameters a notebook declares: literal assignments of its cell tagged ``parameters``.
+
+    Parameters
+    ----------
+    notebook : nbformat.NotebookNode
+        The notebook (``nbformat.read(path, as_version=4)``).
+
+    Returns
+    -------
+    dict
+        Name -> default value, in cell order; assignments whose value is not a bool, int, float
+        or str literal are left out (they cannot be set from a link or a command line).
+
+    Examples
+    --------
+    >>> import nbformat
+    >>> cell = nbformat.v4.new_code_cell('sector = "all"\\nthreshold_s = 20  # seconds')
+    >>> cell.metadata["tags"] = ["parameters"]
+    >>> notebook_parameters(nbformat.v4.new_notebook(cells=[cell]))
+    {'sector': 'all', 'threshold_s': 20}
+    """
+    for cell in notebook.cells:
+        if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
+            found = {}
+            for node in ast.parse(cell.source).body:
+                if not (isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)):
+                    continue
+                try:
+                    value = ast.literal_eval(node.value)
+                except ValueError:
+                    continue
+                if isinstance(value, bool | int | float | str):
+                    found[node.targets[0].id] = value
+            return found
+    return {}
+
+
 def _voila_query_string() -> str:
     # A preheated kernel runs the notebook before any page is requested: the request (and its
     # query string) only reaches the kernel through wait_for_request. Importing voila is skipped
@@ -137,7 +176,35 @@ def _voila_query_string() -> str:
     return os.environ.get("QUERY_STRING", "")
 
 
-def _cast(raw: str, default: bool | int | float | str) -> bool | int | float | str:
+def cast_value(raw: str, default: bool | int | float | str) -> bool | int | float | str:
+    """Cast text (from a URL or a command line) to the type of a parameter's default.
+
+    Parameters
+    ----------
+    raw : str
+        The text.
+    default : bool, int, float or str
+        The parameter's default; only its type is used.
+
+    Returns
+    -------
+    bool, int, float or str
+
+    Raises
+    ------
+    ValueError
+        When the text is not a value of that type (the message says what was expected), or is
+        longer than 200 characters.
+
+    Examples
+    --------
+    >>> cast_value("yes", False), cast_value("30", 20), cast_value("2.5", 1.0)
+    (True, 30, 2.5)
+    >>> cast_value("x", 20)
+    Traceback (most recent call last):
+    ...
+    ValueError: expected a whole number
+    """
     if len(raw) > _MAX_VALUE_CHARS:
         raise ValueError(f"longer than {_MAX_VALUE_CHARS} characters")
     text = raw.strip()

@@ -25,7 +25,8 @@ def bullet(value, *, kpi: str, benchmarks=None, target=None) -> go.Figure:
 
     The value is a dark bar; the benchmark tiers (average, world class, recommended target)
     are shaded bands behind it; the target is a vertical tick. Band KPIs (such as
-    utilization) also show their healthy range from the catalog. The axis title says the unit and which way is better.
+    utilization) also show their healthy range from the catalog. The axis title says the
+    unit and which way is better.
 
     Parameters
     ----------

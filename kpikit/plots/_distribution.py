@@ -35,8 +35,8 @@ def distribution(frame, *, value: str, by: str | None = None, kind: str = "box")
     >>> contacts = pd.DataFrame({"team": ["a"] * 5 + ["b"] * 3,
     ...                          "handle_s": [100, 200, 300, 400, 500, 250, 260, 270]})
     >>> fig = distribution(contacts, value="handle_s", by="team")
-    >>> fig.data[0].median   # team a: 100..500 -> median 300; team b -> 260
-    (300.0, 260.0)
+    >>> [float(median) for median in fig.data[0].median]   # a: 100..500 -> 300; b -> 260
+    [300.0, 260.0]
     """
     choice(kind, ("box", "violin"), "kind")
     rows = to_pandas(frame, "frame")

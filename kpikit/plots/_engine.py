@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 
 from kpikit.catalog import kpi as kpi_definition
 from kpikit.plots._template import TEMPLATE_NAME
+from kpikit.scorecard import format_value  # noqa: F401  (re-exported to the builders)
 
 UNIT_LABELS = {"seconds": "s", "percent": "%", "points": "points", "currency": "currency"}
 
@@ -72,11 +73,13 @@ def rows_for_kpi(frame: pd.DataFrame, kpi_id: str, argument: str) -> pd.DataFram
 def benchmark_rows(frame, argument: str = "benchmarks") -> pd.DataFrame:
     """Benchmark rows to draw: one sector and channel, the first row per (KPI, tier).
 
-    Several rows can share a tier (the catalog gives AHT for general service, technical
-    support and simple inquiries); the first, as the catalog orders them, is drawn. Filter the
-    rows beforehand to draw another.
+    An empty frame means no benchmarks. Several rows can share a tier (the catalog gives AHT
+    for general service, technical support and simple inquiries); the first, as the catalog
+    orders them, is drawn. Filter the rows beforehand to draw another.
     """
     rows = to_pandas(frame, argument)
+    if rows.empty:
+        return pd.DataFrame({"kpi": [], "tier": [], "low": [], "high": []})
     require_columns(rows, ["kpi", "tier", "low", "high"], argument)
     own = rows[~rows["fallback"].astype(bool)] if "fallback" in rows.columns else rows
     for column in ("sector", "channel"):
@@ -106,24 +109,6 @@ def is_number(value) -> bool:
         return value is not None and math.isfinite(float(value))
     except (TypeError, ValueError):
         return False
-
-
-def format_value(value, unit: str) -> str:
-    """Short text for a KPI value in its unit: ``82.4 %``, ``312 s``, ``+35.0``, ``4.20``.
-
-    >>> format_value(82.44, "percent"), format_value(311.6, "seconds"), format_value(None, "points")
-    ('82.4 %', '312 s', '–')
-    """
-    if not is_number(value):
-        return "–"
-    value = float(value)
-    if unit == "percent":
-        return f"{value:.1f} %"
-    if unit == "seconds":
-        return f"{value:.0f} s"
-    if unit == "currency":
-        return f"{value:.2f}"
-    return f"{value:.1f}"
 
 
 def axis_title(kpi_id: str) -> str:

@@ -86,7 +86,8 @@ def sector_overview(benchmarks, yours=None) -> go.Figure:
         fig.add_trace(
             go.Bar(
                 y=[names[kpi_id] for kpi_id in kpis],
-                x=[end - start for start, end in zip(starts, ends, strict=True)], base=starts, orientation="h", width=width, name=label,
+                x=[end - start for start, end in zip(starts, ends, strict=True)],
+                base=starts, orientation="h", width=width, name=label,
                 marker={"color": color, "line": {"width": 0}}, text=texts,
                 textposition="none", hovertemplate="%{text}<extra></extra>",
             )

@@ -8,6 +8,8 @@ also prints a mark (:data:`RAG_MARKS`) or a word (:data:`RAG_LABELS`) next to it
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from kpikit.scorecard import STATUS_COLORS, STATUS_LABELS, STATUS_MARKS, STATUS_TINTS
+
 __all__ = [
     "KPIKIT_COLORWAY",
     "RAG_COLORS",
@@ -20,32 +22,17 @@ __all__ = [
 
 TEMPLATE_NAME = "kpikit"
 
-RAG_COLORS = {
-    "green": "#009E73",
-    "amber": "#E69F00",
-    "red": "#D55E00",
-    "no data": "#999999",
-}
+RAG_COLORS = STATUS_COLORS
 """Saturated status colours (Okabe–Ito bluish green, orange, vermillion; grey for no data),
-for marks, lines and markers."""
+for marks, lines and markers. The same objects as :data:`kpikit.scorecard.STATUS_COLORS`."""
 
-RAG_TINTS = {
-    "green": "#BFE7DC",
-    "amber": "#F9E3B2",
-    "red": "#F4CDB2",
-    "no data": "#E6E6E6",
-}
+RAG_TINTS = STATUS_TINTS
 """Light versions of :data:`RAG_COLORS` for cell backgrounds that carry dark text."""
 
-RAG_MARKS = {"green": "✔", "amber": "!", "red": "✘", "no data": "–"}
+RAG_MARKS = STATUS_MARKS
 """A mark per status, printed beside the colour so that status never relies on colour alone."""
 
-RAG_LABELS = {
-    "green": "met",
-    "amber": "within tolerance",
-    "red": "missed",
-    "no data": "no data",
-}
+RAG_LABELS = STATUS_LABELS
 """Plain words per status."""
 
 KPIKIT_COLORWAY = ["#0072B2", "#56B4E9", "#CC79A7", "#000000", "#F0E442", "#999999"]
@@ -58,8 +45,11 @@ def _build_template() -> go.layout.Template:
     template.layout.update(
         colorway=KPIKIT_COLORWAY,
         font={"family": "Arial, Helvetica, sans-serif", "size": 13, "color": "#222222"},
-        title={"font": {"size": 16}, "x": 0.0, "xanchor": "left"},
-        margin={"l": 60, "r": 30, "t": 60, "b": 50},
+        # Title at the very top, legend just above the plot area: long titles and the legend
+        # never share a line.
+        title={"font": {"size": 16}, "x": 0.0, "xanchor": "left", "yref": "container",
+               "y": 0.98, "yanchor": "top"},
+        margin={"l": 60, "r": 30, "t": 90, "b": 50},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "xanchor": "right", "x": 1},
         hoverlabel={"font": {"family": "Arial, Helvetica, sans-serif"}},
     )

@@ -73,7 +73,7 @@ def tradeoff(
     ...                        "csat": [78.0, 82.0, 83.0, 88.0], "volume": [120, 80, 100, 60]})
     >>> fig = tradeoff(agents, x_target=300, y_target=80)
     >>> [trace.name for trace in fig.data]
-    ['95 % band of the fit', 'fitted line', 'agent_id']
+    ['95 % band of the fit', 'fitted line', 'agent_id · size = volume']
     >>> "r = 0.97" in fig.layout.title.text
     True
     """
@@ -112,7 +112,8 @@ def tradeoff(
         marker["size"] = 10
     fig.add_trace(
         go.Scatter(
-            x=points[x], y=points[y], mode="markers", name=by or "all", marker=marker,
+            x=points[x], y=points[y], mode="markers", marker=marker,
+            name=(by or "all") + (f" · size = {size}" if weights is not None else ""),
             customdata=labels.to_numpy(),
             text=[
                 f"{label}<br>{x_def.short_name}: {format_value(xv, x_def.unit)}"
@@ -138,7 +139,7 @@ def _add_fit(fig: go.Figure, fit, xs: np.ndarray) -> None:
     if np.isfinite(low).all():
         fig.add_trace(
             go.Scatter(
-                x=[*grid, *grid[::-1]], y=[*high, *low[::-1]], fill="toself",
+                x=[*grid, *grid[::-1]], y=[*high, *low[::-1]], mode="lines", fill="toself",
                 fillcolor="rgba(0, 0, 0, 0.10)", line={"width": 0},
                 name="95 % band of the fit", hoverinfo="skip",
             )
@@ -158,7 +159,7 @@ def _add_quadrants(fig: go.Figure, x_def, y_def, x_target, y_target) -> None:
                       annotation_position="top")
     if is_number(y_target):
         fig.add_hline(y=float(y_target), line=line, annotation_text="target",
-                      annotation_position="right")
+                      annotation_position="top left")
     sides = {"higher": 0.98, "lower": 0.02}
     if (
         is_number(x_target) and is_number(y_target)

@@ -82,7 +82,7 @@ def trend(frame, *, kpi: str, target=None, tolerance=None, by=None) -> go.Figure
         fig.add_trace(
             go.Scatter(
                 x=group["period"], y=group["value"], mode="lines+markers", name=label,
-                legendgroup=label,
+                legendgroup=label if by else None,
                 line={"color": color, "width": 2}, marker={"size": 6},
                 text=[format_value(value, definition.unit) for value in group["value"]],
                 hovertemplate="%{text}<extra>" + label + "</extra>",
@@ -144,8 +144,9 @@ def _add_interval(fig: go.Figure, group: pd.DataFrame, color: str, label: str, s
         go.Scatter(
             x=[*known["period"], *known["period"][::-1]],
             y=[*known["ci_high"], *known["ci_low"][::-1]],
-            fill="toself", fillcolor=_transparent(color), line={"width": 0},
-            name="95 % interval", legendgroup=label, showlegend=showlegend, hoverinfo="skip",
+            mode="lines", fill="toself", fillcolor=_transparent(color), line={"width": 0},
+            name="95 % interval", legendgroup=None if showlegend else label,
+            showlegend=showlegend, hoverinfo="skip",
         )
     )
 

@@ -1,0 +1,338 @@
+"""Staffing what-if dashboard: agents, service, cost and projected CSAT from a few sliders."""
+
+import html
+import math
+
+import ipywidgets as widgets
+import numpy as np
+
+from kpikit import calibrate as calibration
+from kpikit import queueing, whatif
+from kpikit.apps._base import (
+    LIVE_ONLY_CLASS,
+    BaseApp,
+    check_choice,
+    figure_widget,
+    format_value,
+    redraw,
+)
+from kpikit.plots import staffing as staffing_plots
+
+__all__ = ["StaffingApp"]
+
+INTERVALS = {"15min": 900.0, "30min": 1800.0, "hour": 3600.0}
+"""Interval lengths offered, in seconds."""
+
+WEEKDAYS = calibration.WEEKDAY_NAMES
+
+_INTERVAL_LABELS = {"15min": "15 minutes", "30min": "30 minutes", "hour": "1 hour"}
+_SLIDERS = {
+    # name: (description, min, max, step)
+    "volume": ("Contacts per interval", 1, 2000, 1),
+    "aht_s": ("AHT (s)", 30, 1800, 5),
+    "target_sl": ("Target service level (%)", 50, 99, 1),
+    "threshold_s": ("… answered within (s)", 5, 120, 5),
+    "patience_s": ("Caller patience (s, 0 = never hang up)", 0, 1800, 10),
+    "shrinkage": ("Shrinkage (%)", 0, 60, 1),
+    "max_occupancy": ("Max occupancy (%, 100 = no cap)", 50, 100, 1),
+    "cost_per_hour": ("Cost per agent hour", 0, 150, 1),
+    "aht_change_s": ("What-if: AHT change (s)", -120, 120, 5),
+    "volume_change_pct": ("What-if: volume change (%)", -50, 50, 1),
+}
+
+
+class StaffingApp(BaseApp):
+    """Dashboard: how many agents an interval needs, what they buy, and what a change is worth.
+
+    For one interval (contacts, AHT, targets, patience, shrinkage, occupancy cap, cost of an
+    agent hour) it shows the agents needed, the staffing curve (service level, ASA, occupancy
+    and abandonment by number of agents) and a what-if (AHT and volume changes) side by side
+    with the current situation: agents, service, cost per contact and projected CSAT, the
+    projection labelled as an assumption (:class:`kpikit.whatif.Assumptions`). From the data it
+    draws the agents needed through a chosen weekday and the patience of callers. "Calibrate
+    from data" sets the sliders to the data's busiest interval of that weekday.
+
+    Parameters
+    ----------
+    data : Dataset or dataframe, default=None
+        Contact log (phone contacts are used when there is a ``channel`` column); agent intervals
+        and costs calibrate shrinkage and the cost of an agent hour. ``None`` loads the sample.
+    calibrate : bool, default=True
+        Start from the data: contacts, AHT, patience, shrinkage and cost of the busiest interval
+        of ``weekday`` replace the values given below (targets are kept).
+    weekday : {"Mon", ..., "Sun"}, default="Mon"
+    interval : {"15min", "30min", "hour"}, default="30min"
+    volume, aht_s, target_sl, threshold_s, patience_s, shrinkage, max_occupancy, cost_per_hour
+        Starting values of the sliders: contacts per interval, seconds, percents (shrinkage
+        too), seconds (``patience_s=0`` models callers who never hang up: Erlang C), percent
+        (100 means no cap), currency.
+    aht_change_s, volume_change_pct : float, default=-30.0, 0.0
+        The what-if: seconds added to the AHT, percent added to the volume.
+    **options
+        Passed to :class:`kpikit.apps._base.BaseApp`.
+
+    Attributes
+    ----------
+    weekday, interval : ipywidgets.Dropdown
+    volume, aht_s, target_sl, threshold_s, patience_s, shrinkage, max_occupancy, cost_per_hour,
+    aht_change_s, volume_change_pct : ipywidgets.FloatSlider
+    calibrate_button : ipywidgets.Button
+    summary : ipywidgets.HTML
+    curve_figure, comparison_figure, intraday_figure, patience_figure : go.FigureWidget
+    evaluation : kpikit.whatif.Evaluation
+        The current situation, evaluated.
+    comparison : pandas.DataFrame
+        :func:`kpikit.whatif.compare` of the current situation and the what-if.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> contacts = pd.DataFrame({
+    ...     "contact_id": [1, 2, 3], "answered": [True, False, True], "wait_s": [5.0, 40, 12],
+    ...     "arrived_at": pd.to_datetime(["2024-01-01 09:05", "2024-01-01 09:10",
+    ...                                   "2024-01-01 09:40"]),
+    ...     "talk_s": [200.0, 0.0, 260.0]})
+    >>> app = StaffingApp(contacts, calibrate=False, volume=100, aht_s=180, patience_s=0,
+    ...                   max_occupancy=100, shrinkage=30)
+    >>> app.evaluation.value("agents"), app.evaluation.value("scheduled_agents")
+    (14.0, 20.0)
+    """
+
+    title = "Staffing what-if"
+    description = (
+        "Agents needed for a service target, what each agent buys, and what a change in handle "
+        "time or volume is worth in agents, cost and (assumed) customer satisfaction."
+    )
+
+    def __init__(
+        self,
+        data=None,
+        *,
+        calibrate=True,
+        weekday="Mon",
+        interval="30min",
+        volume=120.0,
+        aht_s=300.0,
+        target_sl=80.0,
+        threshold_s=20.0,
+        patience_s=120.0,
+        shrinkage=30.0,
+        max_occupancy=85.0,
+        cost_per_hour=30.0,
+        aht_change_s=-30.0,
+        volume_change_pct=0.0,
+        **options,
+    ):
+        check_choice("weekday", weekday, WEEKDAYS)
+        check_choice("interval", interval, list(INTERVALS))
+        super().__init__(data, **options)
+        self._holding = True
+        self._calibrate_on_data = bool(calibrate)
+        self.weekday = widgets.Dropdown(options=list(WEEKDAYS), value=weekday,
+                                        description="Weekday")
+        self.interval = widgets.Dropdown(
+            options=[(label, key) for key, label in _INTERVAL_LABELS.items()], value=interval,
+            description="Interval",
+        )
+        values = {
+            "volume": volume, "aht_s": aht_s, "target_sl": target_sl, "threshold_s": threshold_s,
+            "patience_s": patience_s, "shrinkage": shrinkage, "max_occupancy": max_occupancy,
+            "cost_per_hour": cost_per_hour, "aht_change_s": aht_change_s,
+            "volume_change_pct": volume_change_pct,
+        }
+        for name, (description, low, high, step) in _SLIDERS.items():
+            slider = widgets.FloatSlider(
+                value=float(values[name]), min=low, max=high, step=step,
+                description=description, continuous_update=False,
+                style={"description_width": "initial"},
+            )
+            setattr(self, name, slider)
+        self.calibrate_button = widgets.Button(
+            description="Calibrate from data",
+            tooltip="Set contacts, AHT, patience, shrinkage and cost from the busiest interval "
+            "of the weekday in the data",
+        )
+        self.calibrate_button.add_class(LIVE_ONLY_CLASS)
+        self.calibrate_button.on_click(self._on_calibrate)
+        controls = [self.weekday, self.interval, *(getattr(self, name) for name in _SLIDERS)]
+        for control in controls:
+            control.observe(self._on_change, names="value")
+        self.summary = widgets.HTML()
+        self.curve_figure = figure_widget()
+        self.comparison_figure = figure_widget()
+        self.intraday_figure = figure_widget()
+        self.patience_figure = figure_widget()
+        self.widget = self._compose(
+            controls=[*controls, self.calibrate_button],
+            main=[self.summary, self.curve_figure, self.comparison_figure,
+                  self.intraday_figure, self.patience_figure],
+        )
+        self._holding = False
+        self._on_data()
+
+    # ------------------------------------------------------------------ data
+
+    def _on_data(self) -> None:
+        contacts = calibration.contacts_frame(
+            self.data, ["arrived_at", "answered", "wait_s", "talk_s"]
+        )
+        has_phone = "channel" in contacts.columns and (contacts["channel"] == "phone").any()
+        self._channel = "phone" if has_phone else None
+        if self._channel is not None:
+            contacts = contacts[contacts["channel"] == self._channel]
+        self._patience_curve = calibration.patience_kaplan_meier(contacts)
+        self._weeks = {}
+        self._week()  # fails early (ValueError) when the data cannot be calibrated
+        if self._calibrate_on_data:
+            self._holding = True
+            try:
+                self._apply_calibration()
+            finally:
+                self._holding = False
+        super()._on_data()
+
+    def _week(self):
+        """The data's average week at the chosen interval length (cached per length)."""
+        interval = self.interval.value
+        if interval not in self._weeks:
+            self._weeks[interval] = whatif.scenario_from_data(
+                self.data, interval=interval, channel=self._channel
+            )
+        return self._weeks[interval]
+
+    def _day(self, week):
+        """Index of the weekday's intervals, from the first to the last with contacts."""
+        prefix = f"{self.weekday.value} "
+        rows = np.array([label.startswith(prefix) for label in week.labels])
+        busy = np.flatnonzero(rows & (week.volume > 0))
+        if busy.size == 0:
+            return np.flatnonzero(rows)
+        return np.arange(busy[0], busy[-1] + 1)
+
+    def _apply_calibration(self) -> None:
+        week = self._week()
+        day = self._day(week)
+        if day.size and week.volume[day].max() > 0:
+            busiest = day[np.argmax(week.volume[day])]
+            self.volume.value = max(1.0, round(float(week.volume[busiest])))
+            self.aht_s.value = round(float(week.aht_s[busiest]))
+        self.patience_s.value = 0.0 if week.patience_s is None else round(week.patience_s)
+        if self.data.agent_intervals is not None:
+            self.shrinkage.value = round(100 * week.shrinkage)
+        if math.isfinite(week.cost_per_agent_hour):
+            self.cost_per_hour.value = round(week.cost_per_agent_hour, 2)
+
+    def _on_calibrate(self, _button=None) -> None:
+        self._holding = True
+        try:
+            self._apply_calibration()
+        finally:
+            self._holding = False
+        self._on_change()
+
+    # ------------------------------------------------------------------ drawing
+
+    def _targets(self):
+        patience = self.patience_s.value
+        occupancy = self.max_occupancy.value
+        return {
+            "target_sl": self.target_sl.value,
+            "threshold_s": self.threshold_s.value,
+            "max_occupancy": occupancy if occupancy < 100 else None,
+            "patience_s": patience if patience > 0 else None,
+        }
+
+    def _update(self) -> None:
+        week = self._week()
+        interval_s = INTERVALS[self.interval.value]
+        targets = self._targets()
+        base = whatif.Scenario(
+            volume=self.volume.value, aht_s=self.aht_s.value, interval_s=interval_s,
+            shrinkage=self.shrinkage.value / 100, cost_per_agent_hour=self.cost_per_hour.value,
+            csat=week.csat, fcr=week.fcr, reference_asa_s=week.reference_asa_s, name="now",
+            **targets,
+        )
+        aht_change = max(self.aht_change_s.value, 1.0 - self.aht_s.value)
+        alternative = base.adjust(aht_s=aht_change, volume_pct=self.volume_change_pct.value,
+                                  name="what-if")
+        self.evaluation = whatif.evaluate(base)
+        self.comparison = whatif.compare(self.evaluation, alternative)
+        agents = int(self.evaluation.value("agents"))
+
+        curve = queueing.queue_metrics(
+            self.volume.value, self.aht_s.value, self._curve_agents(agents, targets),
+            interval_s, threshold_s=targets["threshold_s"], patience_s=targets["patience_s"],
+        )
+        redraw(self.curve_figure, staffing_plots.staffing_curve(
+            curve, target_sl=targets["target_sl"], threshold_s=targets["threshold_s"],
+            max_occupancy=targets["max_occupancy"], agents=agents,
+        ), height=420)
+        redraw(self.comparison_figure, staffing_plots.scenario_comparison(
+            self.comparison, base_name="now", alternative_name=_what_if_name(
+                aht_change, self.volume_change_pct.value),
+        ), height=420)
+        self._draw_intraday(week, interval_s, targets, aht_change)
+        redraw(self.patience_figure, staffing_plots.patience_curve(
+            self._patience_curve, patience_s=targets["patience_s"],
+        ), height=360)
+        self.summary.value = self._summary_html(aht_change)
+
+    def _curve_agents(self, agents, targets):
+        """Agent counts for the staffing curve: around the answer, stable ones for Erlang C."""
+        load = self.volume.value * self.aht_s.value / INTERVALS[self.interval.value]
+        lowest = max(1, agents - max(6, math.ceil(0.25 * agents)))
+        if targets["patience_s"] is None:
+            lowest = max(lowest, math.floor(load) + 1)
+        return np.arange(lowest, agents + max(8, math.ceil(0.3 * agents)) + 1)
+
+    def _draw_intraday(self, week, interval_s, targets, aht_change):
+        day = self._day(week)
+        volume, aht_s = week.volume[day], week.aht_s[day]
+        options = {"interval_s": interval_s, "shrinkage": self.shrinkage.value / 100, **targets}
+        plan = queueing.agents_required(volume, aht_s, **options)
+        plan.insert(0, "label", [week.labels[position].split(" ")[1] for position in day])
+        alternative = queueing.agents_required(
+            volume * (1 + self.volume_change_pct.value / 100),
+            np.maximum(aht_s + aht_change, 1.0), **options,
+        )
+        redraw(self.intraday_figure, staffing_plots.intraday_staffing(
+            plan, alternative=alternative,
+            title=f"Agents through an average {self.weekday.value} in the data",
+        ), height=380)
+
+    def _summary_html(self, aht_change) -> str:
+        result = self.evaluation
+        table = self.comparison.set_index("metric")
+        interval = _INTERVAL_LABELS[self.interval.value]
+        parts = [
+            f"<b>{result.value('agents'):.0f} agents</b> on the phones "
+            f"({result.value('scheduled_agents'):.0f} scheduled) answer "
+            f"{format_value(result.value('service_level'), 'percent')} of "
+            f"{self.volume.value:.0f} contacts per {interval} within "
+            f"{self.threshold_s.value:.0f} s; ASA {format_value(result.value('asa'), 'seconds')}, "
+            f"occupancy {format_value(result.value('occupancy'), 'percent')}"
+        ]
+        if self.patience_s.value > 0:
+            parts.append(
+                f", abandonment {format_value(result.value('abandonment_rate'), 'percent')}"
+            )
+        alternative = table["alternative"]
+        change = html.escape(_what_if_name(aht_change, self.volume_change_pct.value))
+        parts.append(
+            f". <b>What-if</b> ({change}): {alternative['agents']:.0f} agents, cost per contact "
+            f"{format_value(table.loc['cost_per_contact', 'base'], 'currency')} → "
+            f"{format_value(alternative['cost_per_contact'], 'currency')}"
+        )
+        if math.isfinite(table.loc["csat", "base"]):
+            parts.append(
+                f", projected CSAT {format_value(table.loc['csat', 'base'], 'percent')} → "
+                f"{format_value(alternative['csat'], 'percent')} <i>(assumption: "
+                f"{result.assumptions.csat_points_per_30s_wait:g} points per 30 s of wait)</i>"
+            )
+        return "<p>" + "".join(parts) + ".</p>"
+
+
+def _what_if_name(aht_change, volume_change_pct) -> str:
+    changes = [f"AHT {aht_change:+.0f} s" if aht_change else "",
+               f"volume {volume_change_pct:+.0f} %" if volume_change_pct else ""]
+    return ", ".join(change for change in changes if change) or "no change"

@@ -1,0 +1,348 @@
+"""Queue inputs estimated from a contact log: arrival profile, handle time, caller patience.
+
+These feed the queueing models (:mod:`kpikit.queueing`) and the what-if scenarios
+(:mod:`kpikit.whatif`): contacts per interval of the day and AHT by weekday, and the mean
+patience of callers, estimated from who abandoned after how long.
+
+>>> import pandas as pd
+>>> contacts = pd.DataFrame({
+...     "arrived_at": pd.to_datetime(["2024-01-01 09:05", "2024-01-01 09:40",
+...                                   "2024-01-08 09:10"]),
+...     "answered": [True, False, True],
+...     "wait_s": [10.0, 50.0, 40.0],
+...     "talk_s": [200.0, 0.0, 260.0],
+... })
+>>> patience_exponential(contacts)["patience_s"].tolist()  # (10 + 50 + 40) s / 1 abandon
+[100.0]
+"""
+
+from dataclasses import dataclass
+
+import narwhals.stable.v2 as nw
+import numpy as np
+import pandas as pd
+
+from kpikit.schema import Dataset
+
+__all__ = [
+    "PatienceCurve",
+    "arrival_profile",
+    "as_pandas",
+    "contacts_frame",
+    "patience_exponential",
+    "patience_kaplan_meier",
+]
+
+INTERVALS = {"15min": "15min", "30min": "30min", "hour": "1h"}
+WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+HANDLE_COLUMNS = ("talk_s", "hold_s", "acw_s")
+_Z_95 = 1.959963984540054
+
+
+def as_pandas(frame, columns, argument):
+    """``frame`` (any dataframe narwhals supports) as pandas, with ``columns`` checked.
+
+    Parameters
+    ----------
+    frame : dataframe
+        pandas, polars, pyarrow, DuckDB, ... (lazy frames are collected).
+    columns : iterable of str
+        Columns that must be present.
+    argument : str
+        Name of the argument, for error messages.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
+    if not isinstance(frame, pd.DataFrame):
+        native = nw.from_native(frame, pass_through=True)
+        if isinstance(native, nw.LazyFrame):
+            native = native.collect()
+        if not isinstance(native, nw.DataFrame):
+            raise TypeError(
+                f"Value of {argument!r} must be a kpikit.Dataset or a dataframe, "
+                f"but received: {type(frame).__name__}"
+            )
+        frame = native.to_pandas()
+    missing = [column for column in columns if column not in frame.columns]
+    if missing:
+        raise ValueError(
+            f"Value of {argument!r} is missing column(s) {missing}; it needs "
+            f"{list(columns)} but has: {list(frame.columns)}"
+        )
+    return frame
+
+
+def contacts_frame(data, columns):
+    """The contacts of ``data`` (a Dataset or a contacts dataframe) as pandas, checked."""
+    return as_pandas(data.contacts if isinstance(data, Dataset) else data, columns, "data")
+
+
+def _groups(by):
+    if by is None:
+        return []
+    return [by] if isinstance(by, str) else list(by)
+
+
+def _interval(interval):
+    if interval not in INTERVALS:
+        raise ValueError(
+            f"Value of 'interval' is not supported. Expected one of {list(INTERVALS)} "
+            f"but received: {interval!r}"
+        )
+    return pd.Timedelta(INTERVALS[interval])
+
+
+def arrival_profile(data, *, interval="30min", by=None):
+    """Average contacts and AHT per interval of the day, for each weekday.
+
+    ``volume = contacts offered in the slot / number of such weekdays in the log``;
+    ``aht_s = sum(talk_s + hold_s + acw_s) over answered / answered``.
+
+    Parameters
+    ----------
+    data : Dataset or dataframe
+        Contacts with ``arrived_at`` and ``answered``; ``talk_s`` (with ``hold_s``, ``acw_s``
+        when present) for the AHT.
+    interval : {"15min", "30min", "hour"}, default="30min"
+        Length of the intervals the day is cut into.
+    by : str or list of str, default=None
+        Extra grouping columns (for instance ``"queue"``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per ``*by``, weekday (1 = Monday ... 7 = Sunday, as
+        :func:`kpikit.timeparts.add_hour_weekday`) and interval of the day, every interval of
+        the day included: ``*by, weekday, weekday_name, interval_start`` ("HH:MM"),
+        ``interval_s, days, contacts, answered, volume, aht_s``.
+
+    Notes
+    -----
+    ``days`` counts every date of that weekday between the first and the last arrival, so a
+    day without contacts lowers the average (it is a day with zero volume). Weekdays the log
+    does not cover are left out. ``aht_s`` is NaN where nothing was answered, and for every row
+    when the log has no ``talk_s``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> contacts = pd.DataFrame({
+    ...     "arrived_at": pd.to_datetime(["2024-01-01 09:05", "2024-01-01 09:40",
+    ...                                   "2024-01-08 09:10"]),
+    ...     "answered": [True, False, True],
+    ...     "wait_s": [10.0, 50.0, 40.0],
+    ...     "talk_s": [200.0, 0.0, 260.0],
+    ... })
+    >>> profile = arrival_profile(contacts, interval="hour")
+    >>> profile.query("weekday == 1 and interval_start == '09:00'")[["volume", "aht_s"]]
+    ...     # 3 contacts over 2 Mondays; (200 + 260) s / 2 answered
+       volume  aht_s
+    9     1.5  230.0
+    """
+    groups = _groups(by)
+    contacts = contacts_frame(data, ["arrived_at", "answered", *groups])
+    length = _interval(interval)
+    arrived = pd.to_datetime(contacts["arrived_at"])
+    if arrived.dt.tz is not None:
+        arrived = arrived.dt.tz_localize(None)
+    answered = contacts["answered"].astype(bool)
+    if "talk_s" in contacts.columns:
+        handle = sum(
+            contacts[column].fillna(0.0).astype(float)
+            for column in HANDLE_COLUMNS
+            if column in contacts.columns
+        )
+        handle = handle.where(answered, 0.0)
+    else:
+        handle = pd.Series(np.nan, index=contacts.index)
+    keys = contacts[groups].copy()
+    keys["weekday"] = arrived.dt.day_of_week + 1
+    keys["slot"] = ((arrived - arrived.dt.normalize()) // length).astype(np.int64)
+    cells = (
+        pd.DataFrame({"contacts": 1, "answered": answered.astype(np.int64), "handle_s": handle})
+        .join(keys)
+        .groupby([*groups, "weekday", "slot"], dropna=False)
+        .sum(min_count=1)
+    )
+
+    dates = pd.date_range(arrived.min().normalize(), arrived.max().normalize(), freq="D")
+    days = pd.Series(dates.day_of_week + 1).value_counts().sort_index()
+    slots = np.arange(int(pd.Timedelta("1D") / length))
+    levels = [*(cells.index.levels[:len(groups)] if groups else []), days.index, slots]
+    grid = pd.MultiIndex.from_product(levels, names=[*groups, "weekday", "slot"])
+    profile = cells.reindex(grid).reset_index()
+    profile[["contacts", "answered"]] = profile[["contacts", "answered"]].fillna(0).astype(
+        np.int64
+    )
+    profile["days"] = profile["weekday"].map(days).astype(np.int64)
+    profile["volume"] = profile["contacts"] / profile["days"]
+    profile["aht_s"] = profile["handle_s"] / profile["answered"].where(profile["answered"] > 0)
+    profile["weekday_name"] = profile["weekday"].map(dict(enumerate(WEEKDAY_NAMES, start=1)))
+    minutes = profile["slot"] * int(length.total_seconds() // 60)
+    profile["interval_start"] = [f"{m // 60:02d}:{m % 60:02d}" for m in minutes]
+    profile["interval_s"] = length.total_seconds()
+    return profile[
+        [*groups, "weekday", "weekday_name", "interval_start", "interval_s", "days", "contacts",
+         "answered", "volume", "aht_s"]
+    ]
+
+
+def patience_exponential(data, *, by=None):
+    """Mean caller patience, assuming it is exponential: maximum likelihood with censoring.
+
+    ``patience_s = sum(wait_s over all contacts) / abandoned``. Abandoned contacts show their
+    patience; answered ones only show that their patience exceeded their wait (censored), so
+    every second spent in queue counts in the denominator of the abandonment rate
+    ``theta = abandoned / total time queued``.
+
+    Parameters
+    ----------
+    data : Dataset or dataframe
+        Contacts with ``answered`` and ``wait_s``.
+    by : str or list of str, default=None
+        Grouping columns (for instance ``"queue"``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``*by, contacts, abandoned, queued_s, patience_s, ci_low, ci_high``; the 95 % interval
+        uses ``log(patience)`` with standard error ``1 / sqrt(abandoned)``.
+
+    Notes
+    -----
+    No abandons: the estimate is undefined (callers may be endlessly patient), NaN.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> contacts = pd.DataFrame({"answered": [True, False, False, True],
+    ...                          "wait_s": [30.0, 60.0, 90.0, 20.0]})
+    >>> patience_exponential(contacts)[["abandoned", "patience_s"]]  # 200 s / 2 abandons
+       abandoned  patience_s
+    0          2       100.0
+    """
+    groups = _groups(by)
+    contacts = contacts_frame(data, ["answered", "wait_s", *groups])
+    frame = contacts[groups].copy()
+    frame["contacts"] = 1
+    frame["abandoned"] = (~contacts["answered"].astype(bool)).astype(np.int64)
+    frame["queued_s"] = contacts["wait_s"].astype(float)
+    if groups:
+        totals = frame.groupby(groups, dropna=False).sum().reset_index()
+    else:
+        totals = frame.sum().to_frame().T
+    totals[["contacts", "abandoned"]] = totals[["contacts", "abandoned"]].astype(np.int64)
+    abandoned = totals["abandoned"].where(totals["abandoned"] > 0)
+    totals["patience_s"] = totals["queued_s"].astype(float) / abandoned
+    spread = np.exp(_Z_95 / np.sqrt(abandoned))
+    totals["ci_low"] = totals["patience_s"] / spread
+    totals["ci_high"] = totals["patience_s"] * spread
+    return totals[[*groups, "contacts", "abandoned", "queued_s", "patience_s", "ci_low",
+                   "ci_high"]]
+
+
+@dataclass(frozen=True)
+class PatienceCurve:
+    """Kaplan-Meier estimate of caller patience (time to abandon).
+
+    Attributes
+    ----------
+    survival : pandas.DataFrame
+        ``*by, wait_s, at_risk, abandoned, survival``: one row per wait at which somebody
+        abandoned; ``survival`` is the share of callers still willing to wait after ``wait_s``.
+    restricted_mean : pandas.DataFrame
+        ``*by, contacts, abandoned, horizon_s, restricted_mean_s``: mean patience capped at
+        ``horizon_s`` (the area under the curve up to the horizon).
+    """
+
+    survival: pd.DataFrame
+    restricted_mean: pd.DataFrame
+
+
+def patience_kaplan_meier(data, *, by=None, horizon_s=None):
+    """Survival curve of caller patience, answered contacts counted as censored.
+
+    ``S(t) = prod over abandon times t_i <= t of (1 - d_i / n_i)``, with ``d_i`` abandons at
+    ``t_i`` and ``n_i`` contacts still waiting at ``t_i`` (wait >= t_i). Restricted mean:
+    ``integral of S(t) dt`` from 0 to the horizon.
+
+    Parameters
+    ----------
+    data : Dataset or dataframe
+        Contacts with ``answered`` and ``wait_s``.
+    by : str or list of str, default=None
+        Grouping columns (for instance ``"queue"``).
+    horizon_s : float, default=None
+        Upper limit of the restricted mean; None uses each group's longest wait (beyond it the
+        curve is unknown).
+
+    Returns
+    -------
+    PatienceCurve
+        ``survival`` and ``restricted_mean`` frames.
+
+    Notes
+    -----
+    Without the exponential assumption of :func:`patience_exponential`. Answered callers are
+    censored at their wait (their patience was longer). When the last wait is an abandon the
+    curve reaches 0; otherwise the restricted mean underestimates the unrestricted one.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> contacts = pd.DataFrame({"answered": [False, True, False, True],
+    ...                          "wait_s": [10.0, 20.0, 30.0, 40.0]})
+    >>> curve = patience_kaplan_meier(contacts)
+    >>> curve.survival[["wait_s", "at_risk", "survival"]]  # 1 - 1/4, then 0.75 * (1 - 1/2)
+       wait_s  at_risk  survival
+    0    10.0        4     0.750
+    1    30.0        2     0.375
+    >>> curve.restricted_mean["restricted_mean_s"].tolist()  # 10*1 + 20*.75 + 10*.375
+    [28.75]
+    """
+    groups = _groups(by)
+    contacts = contacts_frame(data, ["answered", "wait_s", *groups])
+    keys = groups or ["_all"]
+    frame = contacts[groups].copy()
+    if not groups:
+        frame["_all"] = 0
+    frame["wait_s"] = contacts["wait_s"].astype(float)
+    frame["abandoned"] = (~contacts["answered"].astype(bool)).astype(np.int64)
+    frame["leaving"] = 1
+    table = frame.groupby([*keys, "wait_s"], dropna=False).sum().reset_index()
+    by_group = table.groupby(keys, dropna=False, sort=False)
+    table["at_risk"] = (
+        by_group["leaving"].transform("sum") - by_group["leaving"].cumsum() + table["leaving"]
+    )
+    table["survival"] = 1.0 - table["abandoned"] / table["at_risk"]
+    table["survival"] = table.groupby(keys, dropna=False, sort=False)["survival"].cumprod()
+
+    # restricted mean: area under the step curve from 0 to the horizon
+    longest = by_group["wait_s"].transform("max")
+    horizon = longest if horizon_s is None else pd.Series(float(horizon_s), index=table.index)
+    previous_survival = (
+        table.groupby(keys, dropna=False, sort=False)["survival"].shift(1).fillna(1.0)
+    )
+    previous_wait = by_group["wait_s"].shift(1).fillna(0.0)
+    step = (table["wait_s"].clip(upper=horizon) - previous_wait.clip(upper=horizon)) * (
+        previous_survival
+    )
+    table["area"] = step
+    last = table.groupby(keys, dropna=False, sort=False).tail(1)
+    tail_area = (horizon[last.index] - last["wait_s"]).clip(lower=0) * last["survival"]
+    summary = table.groupby(keys, dropna=False, sort=False).agg(
+        contacts=("leaving", "sum"), abandoned=("abandoned", "sum"), area=("area", "sum")
+    )
+    summary["horizon_s"] = horizon[last.index].to_numpy()
+    summary["restricted_mean_s"] = summary["area"] + tail_area.to_numpy()
+    summary = summary.reset_index()
+
+    survival = table.loc[table["abandoned"] > 0, [*keys, "wait_s", "at_risk", "abandoned",
+                                                   "survival"]]
+    columns = [*groups, "contacts", "abandoned", "horizon_s", "restricted_mean_s"]
+    return PatienceCurve(
+        survival=survival.drop(columns=[] if groups else ["_all"]).reset_index(drop=True),
+        restricted_mean=summary[columns],
+    )

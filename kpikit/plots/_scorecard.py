@@ -1,0 +1,213 @@
+"""Scorecard figures: a RAG table for one group, a RAG heatmap of groups × KPIs."""
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from kpikit.catalog import KPI_IDS
+from kpikit.catalog import kpi as kpi_definition
+from kpikit.plots._engine import group_labels, new_figure, require_columns
+from kpikit.scorecard import (
+    STATUS_COLORS,
+    STATUS_LABELS,
+    STATUS_MARKS,
+    STATUS_TINTS,
+    STATUSES,
+    TREND_MARKS,
+    Scorecard,
+    format_value,
+    target_text,
+)
+
+__all__ = ["scorecard_heatmap", "scorecard_table"]
+
+_NEEDED = ["kpi", "name", "unit", "direction", "value", "target", "band_low", "band_high",
+           "status", "score", "trend", "improved", "ramped"]
+_LEGEND = " · ".join(f"{STATUS_MARKS[s]} {STATUS_LABELS[s]}" for s in STATUSES)
+_TREND_NOTE = "▲▼ significant change vs previous period, ≈ no significant change"
+
+
+def scorecard_table(table, *, by=None) -> go.Figure:
+    """Scorecard as a table: value, target, status (colour, mark and word), trend and score.
+
+    Parameters
+    ----------
+    table : Scorecard or DataFrame
+        A :class:`kpikit.Scorecard` or its ``.table``. With a ``period`` column only the last
+        period is shown.
+    by : list of str, default=None
+        Grouping columns to show first; ``None`` takes the scorecard's (for a DataFrame: the
+        columns before ``kpi``, except ``period``).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kpikit.scorecard import rate
+    >>> frame = pd.DataFrame({"kpi": ["fcr", "aht"], "value": [76.0, 390.0]})
+    >>> targets = pd.DataFrame({"kpi": ["fcr", "aht"], "target": [75, 300],
+    ...                         "tolerance": [5, 60]})
+    >>> fig = scorecard_table(rate(frame, targets))
+    >>> list(fig.data[0].cells.values[3])   # status column: mark and word
+    ['✔ met', '✘ missed']
+    """
+    rows, by = _rows(table, by)
+    statuses = rows["status"].tolist()
+    trends = [_trend_text(trend) for trend in rows["trend"]]
+    columns = {
+        **{key: rows[key].astype(str).tolist() for key in by},
+        "KPI": rows["name"].tolist(),
+        "Value": [format_value(v, u) for v, u in zip(rows["value"], rows["unit"], strict=True)],
+        "Target": [target_text(row) + (" (ramp)" if row["ramped"] else "")
+                   for _, row in rows.iterrows()],
+        "Status": [f"{STATUS_MARKS[s]} {STATUS_LABELS[s]}" for s in statuses],
+        "Trend": trends,
+        "Score": ["–" if pd.isna(score) else f"{score:.0f}" for score in rows["score"]],
+    }
+    white = ["white"] * len(rows)
+    fills = [white] * (len(by) + 3) + [[STATUS_TINTS[s] for s in statuses], white, white]
+    trend_colors = [_trend_color(improved) for improved in rows["improved"]]
+    dark = ["#222222"] * len(rows)
+    font_colors = [dark] * (len(by) + 4) + [trend_colors, dark]
+    fig = new_figure(
+        "Scorecard" + _period_text(rows),
+        height=min(1200, 130 + 40 * len(rows)),
+        margin={"l": 10, "r": 10, "t": 60, "b": 30},
+    )
+    fig.add_trace(
+        go.Table(
+            header={"values": [f"<b>{name}</b>" for name in columns], "align": "left",
+                    "fill": {"color": "#F2F2F2"}},
+            columnwidth=[1] * len(by) + [2.2, 1, 1.2, 1.5, 1, 0.7],
+            cells={"values": list(columns.values()), "align": "left",
+                   "fill": {"color": fills}, "font": {"color": font_colors}, "height": 26},
+        )
+    )
+    fig.add_annotation(text=f"{_LEGEND} · {_TREND_NOTE}", xref="paper", yref="paper", x=0,
+                       y=0, yshift=-22, showarrow=False, font={"size": 11})
+    return fig
+
+
+def scorecard_heatmap(table, *, by=None) -> go.Figure:
+    """Groups × KPIs heatmap of status, each cell showing the mark, the value and the trend.
+
+    A click on a cell reports the row's group label as the point's ``y`` (drill-down in the
+    scorecard dashboard).
+
+    Parameters
+    ----------
+    table : Scorecard or DataFrame
+        A :class:`kpikit.Scorecard` or its ``.table`` (last period only when there are
+        several).
+    by : list of str, default=None
+        Grouping columns forming the rows; ``None`` takes the scorecard's.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from kpikit.scorecard import rate
+    >>> frame = pd.DataFrame({"team": ["a", "a", "b", "b"], "kpi": ["fcr", "aht"] * 2,
+    ...                       "value": [76.0, 390.0, 72.0, None]})
+    >>> targets = pd.DataFrame({"kpi": ["fcr", "aht"], "target": [75, 300],
+    ...                         "tolerance": [5, 60]})
+    >>> fig = scorecard_heatmap(rate(frame, targets))
+    >>> [list(row) for row in fig.data[0].z]   # rows a, b; columns AHT, FCR (status codes)
+    [[2, 0], [3, 1]]
+    """
+    rows, by = _rows(table, by)
+    rows = rows.assign(_label=group_labels(rows, by))
+    order = [kpi_id for kpi_id in KPI_IDS if kpi_id in set(rows["kpi"])]
+    labels = list(dict.fromkeys(rows.sort_values("_label")["_label"]))
+    codes = {status: code for code, status in enumerate(STATUSES)}
+    cells = rows.set_index(["_label", "kpi"])
+    z, text, hover = [], [], []
+    for label in labels:
+        z_row, text_row, hover_row = [], [], []
+        for kpi_id in order:
+            if (label, kpi_id) not in cells.index:
+                z_row.append(None)
+                text_row.append("")
+                hover_row.append("")
+                continue
+            row = cells.loc[(label, kpi_id)]
+            z_row.append(codes[row["status"]])
+            value = format_value(row["value"], row["unit"])
+            text_row.append(
+                "no data" if row["status"] == "no data"
+                else f"{STATUS_MARKS[row['status']]} {value} {_trend_mark(row['trend'])}"
+            )
+            hover_row.append(
+                f"{label} · {row['name']}<br>{value} (target {target_text(row)})"
+                f"<br>{STATUS_LABELS[row['status']]}{_trend_hover(row['trend'])}"
+            )
+        z.append(z_row)
+        text.append(text_row)
+        hover.append(hover_row)
+    scale = []
+    for code, status in enumerate(STATUSES):
+        scale += [[code / 4, STATUS_TINTS[status]], [(code + 1) / 4, STATUS_TINTS[status]]]
+    fig = new_figure(
+        "Scorecard by " + (" · ".join(by) or "group") + _period_text(rows),
+        height=min(1400, 140 + 34 * len(labels)),
+        xaxis={"side": "top", "title": {"text": ""}},
+        yaxis={"autorange": "reversed", "title": {"text": ""}},
+        margin={"t": 100},
+    )
+    fig.add_trace(
+        go.Heatmap(
+            z=z, x=[kpi_definition(k).short_name for k in order], y=labels, text=text,
+            texttemplate="%{text}", customdata=hover, hovertemplate="%{customdata}<extra></extra>",
+            colorscale=scale, zmin=-0.5, zmax=3.5, showscale=False, xgap=2, ygap=2,
+        )
+    )
+    fig.add_annotation(text=f"{_LEGEND} · {_TREND_NOTE}", xref="paper", yref="paper", x=0,
+                       y=0, yshift=-30, showarrow=False, font={"size": 11})
+    return fig
+
+
+def _rows(table, by):
+    if isinstance(table, Scorecard):
+        by = table.by if by is None else by
+        rows = table.current().table
+    else:
+        require_columns(table, _NEEDED, "table")
+        rows = table
+        if by is None:
+            before_kpi = list(rows.columns[: list(rows.columns).index("kpi")])
+            by = [column for column in before_kpi if column != "period"]
+        if "period" in rows.columns and len(rows):
+            rows = rows[rows["period"] == rows["period"].max()]
+    return rows.reset_index(drop=True), list(by)
+
+
+def _period_text(rows: pd.DataFrame) -> str:
+    if "period" not in rows.columns or rows.empty:
+        return ""
+    return f" · period starting {pd.Timestamp(rows['period'].iloc[0]):%Y-%m-%d}"
+
+
+def _trend_mark(trend) -> str:
+    # "untested" gets no mark in a cell: only tested changes earn a symbol there.
+    return TREND_MARKS[trend] if trend in ("up", "down", "flat") else ""
+
+
+def _trend_text(trend) -> str:
+    return f"{TREND_MARKS[trend]} {trend}" if isinstance(trend, str) else ""
+
+
+def _trend_hover(trend) -> str:
+    return f"<br>trend: {trend}" if isinstance(trend, str) else ""
+
+
+def _trend_color(improved) -> str:
+    if improved is True:
+        return STATUS_COLORS["green"]
+    if improved is False:
+        return STATUS_COLORS["red"]
+    return "#555555"

@@ -1,0 +1,339 @@
+"""Staffing figures: the staffing curve, intraday agents, caller patience, scenario comparison.
+
+The numbers come from :mod:`kpikit.queueing`, :mod:`kpikit.calibrate` and
+:mod:`kpikit.whatif`; these builders only draw them.
+"""
+
+import math
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from kpikit.calibrate import PatienceCurve
+from kpikit.catalog import KPI_IDS
+from kpikit.catalog import kpi as kpi_definition
+from kpikit.plots._engine import format_value, is_number, new_figure, require_columns, to_pandas
+from kpikit.plots._template import KPIKIT_COLORWAY, RAG_COLORS
+
+__all__ = ["intraday_staffing", "patience_curve", "scenario_comparison", "staffing_curve"]
+
+_TARGET_LINE = {"color": "#555555", "dash": "dash", "width": 1}
+_PERCENT_SERIES = {
+    "service_level": ("Service level", KPIKIT_COLORWAY[0]),
+    "occupancy": ("Occupancy", KPIKIT_COLORWAY[2]),
+    "abandonment_rate": ("Abandonment", RAG_COLORS["red"]),
+}
+_OTHER_METRICS = {
+    "contacts": "Contacts offered",
+    "agents": "Agents on the phones (peak)",
+    "scheduled_agents": "Agents scheduled (peak)",
+    "agent_hours": "Paid agent hours",
+    "cost": "Cost",
+}
+
+
+def staffing_curve(
+    curve,
+    *,
+    target_sl=None,
+    threshold_s=None,
+    target_asa_s=None,
+    max_occupancy=None,
+    max_abandon=None,
+    agents=None,
+    title="What each agent buys",
+) -> go.Figure:
+    """Service level, occupancy, abandonment (left axis, %) and ASA (right axis, s) by agents.
+
+    Parameters
+    ----------
+    curve : DataFrame
+        :func:`kpikit.queueing.queue_metrics` output over a range of agents: ``agents,
+        service_level, asa, occupancy`` and, with patience, ``abandonment_rate``.
+    target_sl, target_asa_s, max_occupancy, max_abandon : float, default=None
+        Targets drawn as dashed lines (percent on the left axis, seconds on the right).
+    threshold_s : float, default=None
+        Answer-time threshold, named in the service-level legend entry.
+    agents : int, default=None
+        A count to mark with a vertical line (the agents required or planned).
+    title : str, default="What each agent buys"
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+
+    Notes
+    -----
+    Where agents do not exceed the traffic, Erlang C's ASA is infinite: those points are left
+    out of the ASA line.
+
+    Examples
+    --------
+    >>> from kpikit import queueing
+    >>> curve = queueing.queue_metrics(100, 180, range(11, 21), patience_s=300)
+    >>> fig = staffing_curve(curve, target_sl=80, threshold_s=20, agents=14)
+    >>> [trace.name for trace in fig.data]
+    ['Service level (20 s)', 'Occupancy', 'Abandonment', 'ASA']
+    """
+    frame = to_pandas(curve, "curve")
+    require_columns(frame, ["agents", "service_level", "asa", "occupancy"], "curve")
+    frame = frame.sort_values("agents")
+    fig = new_figure(
+        title,
+        xaxis={"title": {"text": "Agents on the phones"}, "dtick": _tick_step(frame["agents"])},
+        yaxis={"title": {"text": "Percent"}, "range": [0, 102]},
+        yaxis2={"title": {"text": "ASA (s)"}, "overlaying": "y", "side": "right",
+                "rangemode": "tozero", "showgrid": False},
+        hovermode="x unified",
+    )
+    for column, (name, color) in _PERCENT_SERIES.items():
+        if column not in frame.columns or frame[column].isna().all():
+            continue
+        label = f"{name} ({threshold_s:g} s)" if column == "service_level" and is_number(
+            threshold_s) else name
+        fig.add_trace(go.Scatter(
+            x=frame["agents"], y=frame[column], name=label, mode="lines+markers",
+            line={"color": color}, hovertemplate="%{y:.1f} %",
+        ))
+    wait = frame["asa"].where(np.isfinite(frame["asa"]))
+    fig.add_trace(go.Scatter(
+        x=frame["agents"], y=wait, name="ASA", yaxis="y2", mode="lines+markers",
+        line={"color": KPIKIT_COLORWAY[3], "dash": "dot"}, hovertemplate="%{y:.1f} s",
+    ))
+    for value, text in ((target_sl, "SL target"), (max_occupancy, "occupancy cap"),
+                        (max_abandon, "abandonment cap")):
+        if is_number(value):
+            fig.add_hline(y=float(value), line=_TARGET_LINE, annotation_text=text,
+                          annotation_position="bottom right")
+    if is_number(target_asa_s):
+        fig.add_hline(y=float(target_asa_s), yref="y2", line=_TARGET_LINE,
+                      annotation_text="ASA target", annotation_position="top right")
+    if is_number(agents):
+        fig.add_vline(x=float(agents), line={"color": RAG_COLORS["green"], "width": 2},
+                      annotation_text=f"{int(agents)} agents", annotation_position="top left")
+    return fig
+
+
+def intraday_staffing(plan, *, x="label", alternative=None, title="Agents through the day"):
+    """Agents needed on the phones (bars) and to schedule (line) for each interval.
+
+    Parameters
+    ----------
+    plan : DataFrame
+        One row per interval: ``x``, the agents on the phones (``raw_agents`` as from
+        :func:`kpikit.queueing.agents_required`, or ``agents`` as in
+        :attr:`kpikit.whatif.Evaluation.intervals`) and ``scheduled_agents``.
+    x : str, default="label"
+        Column naming the intervals; the index is used when the column is absent.
+    alternative : DataFrame, default=None
+        A what-if plan of the same intervals, drawn as a dashed line of agents on the phones.
+    title : str, default="Agents through the day"
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+
+    Examples
+    --------
+    >>> from kpikit import queueing
+    >>> plan = queueing.agents_required(pd.Series([40, 120, 90], index=["09:00", "09:30",
+    ...                                 "10:00"]), 240, target_sl=80, shrinkage=0.3)
+    >>> fig = intraday_staffing(plan.rename_axis("label").reset_index())
+    >>> [np.asarray(trace.y).tolist() for trace in fig.data]  # on the phones, / (1 - 0.3)
+    [[8, 20, 16], [12, 29, 23]]
+    """
+    frame = _plan_frame(plan, "plan")
+    labels = frame[x] if x in frame.columns else frame.index
+    fig = new_figure(
+        title,
+        xaxis={"title": {"text": "Interval"}, "type": "category"},
+        yaxis={"title": {"text": "Agents"}, "rangemode": "tozero"},
+        hovermode="x unified", bargap=0.15,
+    )
+    fig.add_trace(go.Bar(
+        x=labels, y=frame["on_phones"], name="needed on the phones",
+        marker={"color": KPIKIT_COLORWAY[1]}, hovertemplate="%{y}",
+    ))
+    fig.add_trace(go.Scatter(
+        x=labels, y=frame["scheduled_agents"], name="to schedule (after shrinkage)",
+        mode="lines", line={"color": KPIKIT_COLORWAY[0], "shape": "hvh", "width": 2},
+        hovertemplate="%{y}",
+    ))
+    if alternative is not None:
+        other = _plan_frame(alternative, "alternative")
+        fig.add_trace(go.Scatter(
+            x=labels, y=other["on_phones"].to_numpy(), name="what-if: needed on the phones",
+            mode="lines", line={"color": KPIKIT_COLORWAY[2], "dash": "dash", "shape": "hvh"},
+            hovertemplate="%{y}",
+        ))
+    return fig
+
+
+def _plan_frame(plan, argument):
+    frame = to_pandas(plan, argument).copy()
+    on_phones = "raw_agents" if "raw_agents" in frame.columns else "agents"
+    require_columns(frame, [on_phones, "scheduled_agents"], argument)
+    frame["on_phones"] = frame[on_phones]
+    return frame
+
+
+def patience_curve(curve, *, by=None, patience_s=None, title="How long callers wait before "
+                   "hanging up") -> go.Figure:
+    """Kaplan-Meier curve of caller patience: percent still willing to wait after t seconds.
+
+    Parameters
+    ----------
+    curve : PatienceCurve or DataFrame
+        :func:`kpikit.calibrate.patience_kaplan_meier` output, or its ``survival`` frame
+        (``wait_s, survival`` and the ``by`` column).
+    by : str, default=None
+        Grouping column of the curve: one line per group.
+    patience_s : float, default=None
+        Mean patience of an exponential model (:func:`kpikit.calibrate.patience_exponential`
+        or the value used in a scenario), drawn dashed for comparison.
+    title : str
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+
+    Examples
+    --------
+    >>> from kpikit import calibrate
+    >>> contacts = pd.DataFrame({"answered": [False, True, False, True],
+    ...                          "wait_s": [10.0, 20.0, 30.0, 40.0]})
+    >>> fig = patience_curve(calibrate.patience_kaplan_meier(contacts), patience_s=60)
+    >>> list(fig.data[0].x), list(fig.data[0].y)  # starts at 100 % at 0 s
+    ([0.0, 10.0, 30.0], [100.0, 75.0, 37.5])
+    """
+    restricted = None
+    if isinstance(curve, PatienceCurve):
+        restricted = curve.restricted_mean
+        curve = curve.survival
+    frame = to_pandas(curve, "curve")
+    require_columns(frame, ["wait_s", "survival", *([by] if by else [])], "curve")
+    fig = new_figure(
+        title,
+        xaxis={"title": {"text": "Seconds in queue"}, "rangemode": "tozero"},
+        yaxis={"title": {"text": "Callers still waiting (%)"}, "range": [0, 102]},
+    )
+    groups = frame.groupby(by, sort=True) if by else [("all callers", frame)]
+    longest = float(frame["wait_s"].max()) if len(frame) else 0.0
+    for position, (name, rows) in enumerate(groups):
+        label = name[0] if isinstance(name, tuple) else name
+        rows = rows.sort_values("wait_s")
+        fig.add_trace(go.Scatter(
+            x=[0.0, *rows["wait_s"]], y=[100.0, *(100 * rows["survival"])],
+            name=str(label), mode="lines", line={"shape": "hv",
+                                                 "color": KPIKIT_COLORWAY[position % 6]},
+            hovertemplate="%{y:.1f} % still waiting after %{x:.0f} s",
+        ))
+    if is_number(patience_s) and float(patience_s) > 0:
+        grid = np.linspace(0, max(longest, 3 * float(patience_s)), 60)
+        fig.add_trace(go.Scatter(
+            x=grid, y=100 * np.exp(-grid / float(patience_s)), mode="lines",
+            name=f"exponential, mean {float(patience_s):.0f} s",
+            line={"color": "#555555", "dash": "dash"}, hoverinfo="skip",
+        ))
+    if restricted is not None and not by and len(restricted):
+        row = restricted.iloc[0]
+        fig.add_annotation(
+            text=f"mean patience up to {row['horizon_s']:.0f} s: {row['restricted_mean_s']:.0f} s"
+            " (Kaplan-Meier)", xref="paper", yref="paper", x=1, y=0.98, showarrow=False,
+            xanchor="right", yanchor="top",
+        )
+    return fig
+
+
+def scenario_comparison(table, *, base_name="base", alternative_name="what-if",
+                        title="Scenario comparison") -> go.Figure:
+    """Two scenarios side by side: a table with the change and which way it goes.
+
+    The change of each KPI is marked better (▲, green) or worse (▼, red) using the catalog's
+    direction; rows computed from rules of thumb are labelled "assumption".
+
+    Parameters
+    ----------
+    table : DataFrame
+        :func:`kpikit.whatif.compare` output: ``metric, unit, basis, base, alternative,
+        difference``.
+    base_name, alternative_name : str
+        Column headings.
+    title : str, default="Scenario comparison"
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+
+    Examples
+    --------
+    >>> from kpikit import whatif
+    >>> base = whatif.Scenario(volume=100, aht_s=180, cost_per_agent_hour=30, csat=80.0)
+    >>> fig = scenario_comparison(whatif.compare(base, base.adjust(aht_s=-30)))
+    >>> list(fig.data[0].cells.values[0][:3])
+    ['Contacts offered', 'Average handle time', 'Agents on the phones (peak)']
+    """
+    frame = to_pandas(table, "table")
+    require_columns(frame, ["metric", "unit", "basis", "base", "alternative", "difference"],
+                    "table")
+    names, changes, colors, bases = [], [], [], []
+    for row in frame.itertuples(index=False):
+        is_kpi = row.metric in KPI_IDS
+        names.append(kpi_definition(row.metric).name if is_kpi
+                     else _OTHER_METRICS.get(row.metric, row.metric))
+        direction = kpi_definition(row.metric).direction if is_kpi else None
+        text, color = _change(row.difference, row.unit, direction)
+        changes.append(text)
+        colors.append(color)
+        bases.append("<i>assumption</i>" if row.basis == "assumption" else row.basis)
+    fig = new_figure(title, margin={"l": 10, "r": 10, "t": 50, "b": 10})
+    fig.add_trace(go.Table(
+        columnwidth=[3, 1.4, 1.4, 1.6, 1.4],
+        header={"values": ["", base_name, alternative_name, "change", "basis"],
+                "align": ["left", "right", "right", "right", "left"],
+                "fill": {"color": "#F2F2F2"}, "font": {"size": 13}},
+        cells={
+            "values": [
+                tuple(names),
+                tuple(_format(value, unit) for value, unit in zip(frame["base"], frame["unit"],
+                                                                  strict=True)),
+                tuple(_format(value, unit) for value, unit in zip(
+                    frame["alternative"], frame["unit"], strict=True)),
+                tuple(changes),
+                tuple(bases),
+            ],
+            "align": ["left", "right", "right", "right", "left"],
+            "font": {"color": ["#222222", "#222222", "#222222", colors, "#555555"]},
+            "height": 26,
+        },
+    ))
+    return fig
+
+
+def _format(value, unit):
+    if not is_number(value):
+        return "∞" if value == math.inf else "–"
+    if unit in ("percent", "seconds", "currency"):
+        return format_value(value, unit)
+    if unit == "hours":
+        return f"{float(value):,.1f} h"
+    return f"{float(value):,.0f}"
+
+
+def _change(difference, unit, direction):
+    """Signed change, with a mark and a colour when the KPI has a better direction."""
+    if not is_number(difference):
+        return "–", "#555555"
+    texts = {"percent": f"{difference:+.1f} pts", "seconds": f"{difference:+.1f} s",
+             "currency": f"{difference:+.2f}", "hours": f"{difference:+,.1f} h"}
+    text = texts.get(unit, f"{difference:+,.0f}")
+    if direction not in ("higher", "lower") or abs(difference) < 1e-9:
+        return text, "#222222"
+    better = (difference > 0) == (direction == "higher")
+    return (f"▲ {text}", RAG_COLORS["green"]) if better else (f"▼ {text}", RAG_COLORS["red"])
+
+
+def _tick_step(agents: pd.Series):
+    span = float(agents.max() - agents.min()) if len(agents) else 0.0
+    return None if span > 30 else 1

@@ -1,0 +1,80 @@
+"""Browser harness: ``kpikit serve`` on a free port and headless Debian Chromium via Playwright.
+
+The server is started once per session as a subprocess and stopped by its own process id
+(terminate, then kill). Every page records requests that leave localhost (and blocks them),
+console errors and uncaught page errors, so each test can assert there are none.
+"""
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from harness import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server
+
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+if not os.access(CHROMIUM, os.X_OK):
+    pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM}", allow_module_level=True)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """Base URL of ``kpikit serve`` over the installed dashboards, as ``make app`` runs it."""
+    log = tmp_path_factory.mktemp("serve") / "serve.log"
+    base, process = start_server(log)
+    yield base
+    stop_server(process)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class Watched:
+    """A page and what it did: requests leaving localhost, console errors, page errors."""
+
+    page: object
+    external_requests: list = field(default_factory=list)
+    console_errors: list = field(default_factory=list)
+    page_errors: list = field(default_factory=list)
+
+    def screenshot(self, name: str) -> Path:
+        SCREENSHOTS.mkdir(exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+
+@pytest.fixture
+def watched(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    record = Watched(page)
+
+    def route(route):
+        url = route.request.url
+        scheme = urlsplit(url).scheme
+        if scheme in ("data", "blob", "file") or urlsplit(url).hostname in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            record.external_requests.append(url)
+            route.abort()
+
+    page.route("**/*", route)
+    page.on(
+        "console",
+        lambda message: message.type == "error" and record.console_errors.append(message.text),
+    )
+    page.on("pageerror", lambda error: record.page_errors.append(str(error)))
+    yield record
+    context.close()

@@ -1,0 +1,78 @@
+"""Start and stop ``kpikit serve`` for browser tests and benchmarks; Chromium settings.
+
+Servers are subprocesses stopped by their own process id (terminate, then kill).
+"""
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ROOT = Path(__file__).parents[2]
+START_TIMEOUT_S = 120
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_serving(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"kpikit serve exited early:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"kpikit serve did not answer:\n{log.read_text()}") from None
+            time.sleep(0.5)
+
+
+def start_server(log: Path, *extra: str):
+    """Start ``kpikit serve`` on a free port; returns (base URL, process)."""
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "kpikit.cli",
+        "serve",
+        "--port",
+        str(port),
+        "--no-browser",
+        *extra,
+    ]
+    with log.open("wb") as sink:
+        process = subprocess.Popen(command, cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_serving(base + "/", process, log)
+    except BaseException:
+        stop_server(process)
+        raise
+    return base, process
+
+
+def stop_server(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -1,0 +1,238 @@
+"""ScorecardApp and TradeoffApp driven in plain Python (no browser).
+
+Hand data: the ten contacts of tests/fixtures.py with a team per channel (phone -> north,
+chat -> south) and the channel as queue. Worked out by hand from that table:
+
+- service level (wait <= 20 s over offered): answered within 20 s are #1, #5, #6, #7, #9, #10,
+  so 6 of 10 = 60 %; north (phone: #1 #2 #3 #4 #7 #8 #10) 3 of 7 = 42.9 %; south (chat: #5 #6
+  #9) 3 of 3 = 100 %.
+- AHT: handle seconds #1 250, #2 360, #5 120, #6 500, #7 300, #8 180, #9 120, #10 200;
+  north (1 2 7 8 10) 1290 / 5 = 258 s, south (5 6 9) 740 / 3 = 246.7 s; agent A1 (1 2 7 9 10)
+  1230 / 5 = 246 s, A2 (5 6 8) 800 / 3 = 266.7 s.
+- CSAT (share of 4-5): north 5, 3, 4 -> 2 of 3; south 4, 2, 5 -> 2 of 3; center 4 of 6.
+- transfer rate: only #2 (agent A1) is transferred: A1 1 of 5 = 20 %, A2 0 of 3 = 0 %.
+"""
+
+import pandas as pd
+import pytest
+from fixtures import hand_contacts
+
+import kpikit as kk
+from kpikit.apps import ScorecardApp, TradeoffApp
+from kpikit.sample import generate
+
+TARGETS = pd.DataFrame(
+    {
+        "kpi": ["service_level", "aht", "csat", "fcr", "utilization"],
+        "target": [80.0, 300.0, 75.0, 75.0, 80.0],
+        "tolerance": [10.0, 60.0, 10.0, 5.0, 5.0],
+    }
+)
+
+
+@pytest.fixture
+def hand():
+    contacts = hand_contacts()
+    contacts["team"] = contacts["channel"].map({"phone": "north", "chat": "south"})
+    contacts["queue"] = contacts["channel"]
+    return kk.Dataset(contacts=contacts)
+
+
+@pytest.fixture(scope="module")
+def generated():
+    # Three weeks of a small synthetic center: several teams, agents, queues and periods.
+    return generate(days=21, agents=12, seed=3)
+
+
+def state(figure):
+    return figure.to_plotly_json()
+
+
+class Points:
+    """Stand-in for the click event plotly passes to a FigureWidget trace's on_click."""
+
+    def __init__(self, ys):
+        self.ys = ys
+
+
+# --- ScorecardApp --------------------------------------------------------------------------
+
+
+def test_scorecard_center_level_by_hand(hand):
+    app = ScorecardApp(hand, targets=TARGETS, level="center", freq="all")
+    table = app.card.table.set_index("kpi")
+    assert table.loc["service_level", "value"] == 60.0  # 6 of 10
+    assert table.loc["service_level", "status"] == "red"  # < 80 - 10
+    assert table.loc["aht", "value"] == 253.75  # 2030 / 8
+    assert table.loc["aht", "status"] == "green"
+    assert table.loc["csat", "value"] == pytest.approx(400 / 6)
+    assert table.loc["csat", "status"] == "amber"  # 65 <= 66.7 < 75
+    assert table.loc["utilization", "status"] == "no data"  # no agent intervals
+    assert app.figure.data[0].type == "table"
+    # FCR: first contacts #1 #2 #6 #7 (#5 and #8 are repeats, #9 has no customer, #10 cannot
+    # be judged yet); #1 and #7 come back within 48 h -> 2 of 4 = 50 %, red.
+    assert table.loc["fcr", "value"] == 50.0
+    # Composite over the KPIs with data: (0 + 100 + 50 + 0) / 4 = 37.5.
+    assert app.card.composite["score"].iloc[0] == 37.5
+    assert "Scores of the center" in app.summary.value
+
+
+def test_scorecard_team_level_by_hand(hand):
+    app = ScorecardApp(hand, targets=TARGETS, level="team", freq="all")
+    table = app.card.table.set_index(["team", "kpi"])
+    assert table.loc[("north", "service_level"), "value"] == pytest.approx(300 / 7)
+    assert table.loc[("south", "service_level"), "status"] == "green"  # 100 %
+    assert table.loc[("north", "aht"), "value"] == 258.0
+    assert table.loc[("south", "aht"), "value"] == pytest.approx(740 / 3)
+    heat = app.figure.data[0]
+    assert heat.type == "heatmap" and list(heat.y) == ["north", "south"]
+
+
+def test_scorecard_level_change_redraws(hand):
+    app = ScorecardApp(hand, targets=TARGETS, level="team", freq="all")
+    before = state(app.figure)
+    app.level.value = "queue"
+    assert state(app.figure) != before
+    assert list(app.figure.data[0].y) == ["chat", "phone"]
+    app.level.value = "center"
+    assert app.figure.data[0].type == "table"
+
+
+def test_scorecard_click_on_a_team_drills_down_to_its_agents(hand):
+    app = ScorecardApp(hand, targets=TARGETS, level="team", freq="all")
+    app._on_cell_click(app.figure.data[0], Points(["north"]), None)
+    assert (app.level.value, app.team.value) == ("agent", "north")
+    # North (phone) contacts were answered by A1 (#1 #2 #7 #10) and A2 (#8).
+    assert list(app.figure.data[0].y) == ["A1", "A2"]
+    assert app.team.layout.display is None  # the team control shows at agent level
+    aht = app.card.table.set_index(["agent_id", "kpi"]).loc[("A2", "aht"), "value"]
+    assert aht == 180.0  # #8 alone
+    app.team.value = "all"
+    assert list(app.figure.data[0].y) == ["north · A1", "north · A2", "south · A1", "south · A2"]
+
+
+def test_scorecard_sector_targets_change_statuses(hand):
+    app = ScorecardApp(hand, targets=TARGETS, level="center", freq="all")
+    before = app.card.table.set_index("kpi")["status"].to_dict()
+    app.targets.value = "healthcare"
+    after = app.card.table.set_index("kpi")
+    # Healthcare-derived AHT target is 240 s with 120 s tolerance: 253.75 s is amber now.
+    assert before["aht"] == "green" and after.loc["aht", "status"] == "amber"
+    assert "transfer_rate" not in after.index  # no published figure, no target
+
+
+def test_scorecard_periods_and_trend(generated):
+    app = ScorecardApp(generated, targets=TARGETS, level="team", freq="week")
+    periods = [value for _, value in app.period.options]
+    assert len(periods) >= 3 and periods == sorted(periods, reverse=True)
+    assert app.period.value == periods[0]  # latest first
+    assert set(app.card.table["period"]) == {periods[0]}
+    assert app.card.table["trend"].notna().any()  # compared with the week before
+    before = state(app.figure)
+    app.period.value = periods[1]
+    assert state(app.figure) != before
+    trend_before = state(app.trend_figure)
+    app.trend_kpi.value = "aht"
+    assert state(app.trend_figure) != trend_before
+    assert "Average handle time" in app.trend_figure.layout.title.text
+    app.freq.value = "all"
+    assert app.period.layout.display == "none"
+    assert "period" not in app.card.table.columns
+
+
+def test_scorecard_interval_kpis_at_agent_level(generated):
+    app = ScorecardApp(generated, targets=TARGETS, level="agent", freq="all")
+    utilization = app.card.table[app.card.table["kpi"] == "utilization"]
+    assert utilization["value"].notna().all()  # agent intervals carry team and agent_id
+
+
+def test_scorecard_bad_arguments(hand):
+    with pytest.raises(ValueError, match="unknown KPI id"):
+        ScorecardApp(hand, targets=pd.DataFrame({"kpi": ["speed"], "target": [1]}))
+    with pytest.raises(ValueError, match="'level'"):
+        ScorecardApp(hand, targets=TARGETS, level="region")
+    with pytest.raises(ValueError, match="'source'"):
+        ScorecardApp(hand, targets=TARGETS, source="banking")
+
+
+def test_scorecard_bad_upload_keeps_the_data(hand):
+    app = ScorecardApp(hand, targets=TARGETS, level="team", freq="all")
+    before = app.card.table.copy()
+    assert app.load(b"not,a,contact,log\n1,2,3,4\n", "bad.csv") is False
+    assert "Could not use bad.csv" in app.message.value
+    pd.testing.assert_frame_equal(app.card.table, before)
+    assert list(app.figure.data[0].y) == ["north", "south"]
+
+
+def test_scorecard_set_from_link_parameters(hand):
+    app = ScorecardApp(hand, targets=TARGETS, level="team", freq="all")
+    app.set(level="agent", team="south")
+    assert list(app.figure.data[0].y) == ["A1", "A2"]
+    with pytest.raises(ValueError, match="'team'"):
+        app.set(team="east")
+
+
+# --- TradeoffApp ---------------------------------------------------------------------------
+
+
+def test_tradeoff_agents_by_hand(hand):
+    app = TradeoffApp(hand, y="transfer_rate", targets=TARGETS)
+    points = app.figure.data[-1]
+    assert list(points.customdata) == ["A1", "A2"]
+    assert list(points.x) == [246.0, pytest.approx(800 / 3)]
+    assert list(points.y) == [20.0, 0.0]
+    assert list(points.marker.size) == [5, 3]  # answered contacts: the AHT denominator
+    # Two agents are not enough for a band or a projection.
+    assert app.fit.n == 2
+    assert "Too few agents" in app.projection.value
+
+
+def test_tradeoff_controls_change_the_figure(generated):
+    app = TradeoffApp(generated, targets=TARGETS)
+    assert app.fit.n == 12  # one point per agent
+    before = state(app.figure)
+    app.y.value = "fcr"
+    assert state(app.figure) != before
+    assert "First contact resolution" in app.figure.layout.title.text
+    app.level.value = "team"
+    assert app.fit.n == generated.contacts["team"].nunique()
+    slope = app.fit.slope
+    app.weighted.value = True
+    assert app.fit.slope != slope
+    app.period.value = app.period.options[1][1]
+    assert app.period.value != "all" and app.fit.n >= 3
+
+
+def test_tradeoff_what_if_is_labelled_as_an_association(generated):
+    app = TradeoffApp(generated, targets=TARGETS, what_if=30.0)
+    text = app.projection.value
+    assert "If AHT moved by +30 s" in text and "not a measured effect" in text
+    projection = app.fit.project(30.0)
+    assert f"{projection.delta_y:+.1f} percentage points" in text
+    app.what_if.value = -60.0
+    assert "If AHT moved by -60 s" in app.projection.value
+    assert "fitted association" in app.figure.layout.annotations[-1].text
+    app.what_if.value = 0.0
+    assert "What if" not in app.projection.value
+
+
+def test_tradeoff_unavailable_kpi_shows_a_message(generated):
+    app = TradeoffApp(generated, targets=TARGETS, level="queue")
+    app.x.value = "occupancy"
+    assert "Occupancy cannot be computed for queues" in app.message.value
+    app.level.value = "agent"
+    assert app.message.value == ""
+    assert app.fit.n == 12
+
+
+def test_tradeoff_needs_a_grouping_column():
+    contacts = hand_contacts().drop(columns="agent_id")
+    with pytest.raises(ValueError, match="at least one of the columns"):
+        TradeoffApp(contacts, targets=TARGETS)
+
+
+def test_tradeoff_bad_arguments(hand):
+    with pytest.raises(ValueError, match="'x'"):
+        TradeoffApp(hand, x="speed", targets=TARGETS)
+    with pytest.raises(ValueError, match="'level'"):
+        TradeoffApp(hand, level="site", targets=TARGETS)

@@ -1,0 +1,160 @@
+"""Tests of kpikit.calibrate: arrival profile, AHT and patience estimates from contacts."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import polars as pl
+import pytest
+
+import kpikit as kk
+from kpikit import calibrate
+
+
+@pytest.fixture
+def contacts():
+    """Two Mondays (Jan 1 and 8, 2024) and the Tuesday between, two queues."""
+    return pd.DataFrame(
+        {
+            "contact_id": range(6),
+            "arrived_at": pd.to_datetime(
+                [
+                    "2024-01-01 09:05", "2024-01-01 09:20", "2024-01-01 09:40",
+                    "2024-01-02 14:10", "2024-01-08 09:10", "2024-01-08 23:59",
+                ]
+            ),
+            "answered": [True, False, True, True, True, False],
+            "wait_s": [10.0, 45.0, 30.0, 5.0, 15.0, 95.0],
+            "queue": ["billing", "billing", "orders", "billing", "billing", "orders"],
+            "talk_s": [200.0, 0.0, 300.0, 100.0, 250.0, 0.0],
+            "hold_s": [20.0, 0.0, 0.0, 0.0, 10.0, 0.0],
+            "acw_s": [30.0, 0.0, 60.0, 20.0, 40.0, 0.0],
+        }
+    )
+
+
+# --------------------------------------------------------------------------- arrival profile
+
+
+def test_arrival_profile_volume_and_aht(contacts):
+    profile = calibrate.arrival_profile(contacts, interval="30min")
+    # the log runs Mon Jan 1 .. Mon Jan 8: 2 Mondays and one of every other weekday
+    assert len(profile) == 7 * 48
+    assert profile.groupby("weekday")["days"].first().tolist() == [2, 1, 1, 1, 1, 1, 1]
+    monday_nine = profile.query("weekday == 1 and interval_start == '09:00'").iloc[0]
+    # 09:05 and 09:20 on Jan 1, 09:10 on Jan 8: 3 contacts / 2 Mondays
+    assert monday_nine["contacts"] == 3 and monday_nine["volume"] == 1.5
+    # answered 09:05 (200 + 20 + 30) and 09:10 (250 + 10 + 40): 550 s / 2
+    assert monday_nine["aht_s"] == 275.0
+    monday_nine_thirty = profile.query("weekday == 1 and interval_start == '09:30'").iloc[0]
+    assert monday_nine_thirty["volume"] == 0.5 and monday_nine_thirty["aht_s"] == 360.0
+    quiet = profile.query("weekday == 4 and interval_start == '09:00'").iloc[0]
+    assert quiet["volume"] == 0.0 and math.isnan(quiet["aht_s"])
+    assert profile["contacts"].sum() == len(contacts)
+
+
+def test_arrival_profile_by_queue_and_hours(contacts):
+    profile = calibrate.arrival_profile(contacts, interval="hour", by="queue")
+    assert list(profile.columns[:4]) == ["queue", "weekday", "weekday_name", "interval_start"]
+    assert len(profile) == 2 * 7 * 24
+    assert (profile["interval_s"] == 3600).all()
+    billing = profile.query("queue == 'billing' and weekday == 1 and interval_start == '09:00'")
+    assert billing["contacts"].item() == 3  # 09:05, 09:20 on Jan 1 and 09:10 on Jan 8
+    late = profile.query("queue == 'orders' and weekday == 1 and interval_start == '23:00'")
+    assert late["volume"].item() == 0.5
+
+
+def test_arrival_profile_inputs(contacts):
+    polars_profile = calibrate.arrival_profile(pl.from_pandas(contacts))
+    pandas_profile = calibrate.arrival_profile(kk.Dataset(contacts=contacts))
+    pd.testing.assert_frame_equal(polars_profile, pandas_profile, check_dtype=False)
+    zoned = contacts.assign(arrived_at=contacts["arrived_at"].dt.tz_localize("Europe/Paris"))
+    pd.testing.assert_frame_equal(calibrate.arrival_profile(zoned), pandas_profile)
+    no_handle = calibrate.arrival_profile(contacts.drop(columns=["talk_s", "hold_s", "acw_s"]))
+    assert no_handle["aht_s"].isna().all()
+    with pytest.raises(ValueError, match=r"Expected one of \['15min', '30min', 'hour'\]"):
+        calibrate.arrival_profile(contacts, interval="20min")
+    with pytest.raises(ValueError, match=r"missing column\(s\) \['answered'\]"):
+        calibrate.arrival_profile(contacts.drop(columns="answered"))
+
+
+# --------------------------------------------------------------------------- patience
+
+
+def test_patience_exponential_by_hand(contacts):
+    overall = calibrate.patience_exponential(contacts).iloc[0]
+    # total time queued 10 + 45 + 30 + 5 + 15 + 95 = 200 s, 2 abandons -> 100 s
+    assert overall["patience_s"] == 100.0 and overall["abandoned"] == 2
+    # 95 % interval: 100 * exp(-/+ 1.96 / sqrt(2))
+    assert overall["ci_low"] == pytest.approx(100 * math.exp(-1.959964 / math.sqrt(2)))
+    assert overall["ci_high"] == pytest.approx(100 * math.exp(1.959964 / math.sqrt(2)))
+    per_queue = calibrate.patience_exponential(contacts, by="queue").set_index("queue")
+    # billing: (10 + 45 + 5 + 15) / 1 abandon; orders: (30 + 95) / 1
+    assert per_queue.loc["billing", "patience_s"] == 75.0
+    assert per_queue.loc["orders", "patience_s"] == 125.0
+
+
+def test_patience_exponential_without_abandons_is_nan(contacts):
+    answered = contacts[contacts["answered"]]
+    result = calibrate.patience_exponential(answered).iloc[0]
+    assert math.isnan(result["patience_s"]) and math.isnan(result["ci_low"])
+
+
+def test_patience_estimates_recover_a_simulated_patience():
+    # callers with exponential patience (mean 90 s) and exponential offered waits (mean 40 s):
+    # a caller abandons when its patience runs out first
+    rng = np.random.default_rng(11)
+    patience = rng.exponential(90.0, 20_000)
+    offered_wait = rng.exponential(40.0, 20_000)
+    simulated = pd.DataFrame(
+        {"answered": offered_wait <= patience, "wait_s": np.minimum(offered_wait, patience)}
+    )
+    estimate = calibrate.patience_exponential(simulated).iloc[0]
+    assert estimate["ci_low"] <= 90.0 <= estimate["ci_high"]
+    # the restricted mean to 120 s of an exponential(90) is 90 (1 - exp(-120 / 90)) = 66.28
+    curve = calibrate.patience_kaplan_meier(simulated, horizon_s=120)
+    assert curve.restricted_mean["restricted_mean_s"].item() == pytest.approx(66.28, rel=0.03)
+
+
+def test_kaplan_meier_by_hand():
+    contacts = pd.DataFrame(
+        {
+            "answered": [False, True, False, False, True, True],
+            "wait_s": [10.0, 20.0, 20.0, 30.0, 30.0, 50.0],
+        }
+    )
+    curve = calibrate.patience_kaplan_meier(contacts)
+    # t=10: 6 at risk, 1 abandon -> 5/6; t=20: 5 at risk (the answered one at 20 still counts),
+    # 1 abandon -> 5/6 * 4/5 = 2/3; t=30: 3 at risk, 1 abandon -> 2/3 * 2/3 = 4/9
+    assert curve.survival["wait_s"].tolist() == [10.0, 20.0, 30.0]
+    assert curve.survival["at_risk"].tolist() == [6, 5, 3]
+    np.testing.assert_allclose(curve.survival["survival"], [5 / 6, 2 / 3, 4 / 9])
+    # area: 10 * 1 + 10 * 5/6 + 10 * 2/3 + 20 * 4/9 up to the last wait (50 s)
+    expected = 10 + 10 * 5 / 6 + 10 * 2 / 3 + 20 * 4 / 9
+    assert curve.restricted_mean["restricted_mean_s"].item() == pytest.approx(expected)
+    assert curve.restricted_mean["horizon_s"].item() == 50.0
+    # horizon 25 s: 10 * 1 + 10 * 5/6 + 5 * 2/3
+    shorter = calibrate.patience_kaplan_meier(contacts, horizon_s=25)
+    assert shorter.restricted_mean["restricted_mean_s"].item() == pytest.approx(
+        10 + 10 * 5 / 6 + 5 * 2 / 3
+    )
+
+
+def test_kaplan_meier_without_censoring_is_the_sample_mean():
+    waits = np.array([3.0, 8.0, 8.0, 15.0, 40.0])
+    contacts = pd.DataFrame({"answered": False, "wait_s": waits})
+    curve = calibrate.patience_kaplan_meier(contacts)
+    assert curve.survival["survival"].iloc[-1] == 0.0
+    assert curve.restricted_mean["restricted_mean_s"].item() == pytest.approx(waits.mean())
+
+
+def test_kaplan_meier_by_queue(contacts):
+    curve = calibrate.patience_kaplan_meier(contacts, by="queue")
+    assert list(curve.restricted_mean["queue"]) == ["billing", "orders"]
+    assert list(curve.survival.columns) == ["queue", "wait_s", "at_risk", "abandoned", "survival"]
+    billing = curve.survival[curve.survival["queue"] == "billing"]
+    # billing waits 5, 10, 15, 45 (abandon at 45, alone at risk) -> survival 0
+    assert billing["at_risk"].tolist() == [1] and billing["survival"].tolist() == [0.0]
+    orders = curve.restricted_mean.set_index("queue").loc["orders"]
+    # orders: answered at 30, abandoned at 95: S = 1 until 95 -> area 95
+    assert orders["restricted_mean_s"] == pytest.approx(95.0)

@@ -1,0 +1,302 @@
+"""Tests for kpikit.plots: every builder returns a figure built from hand-made tidy frames.
+
+Expected positions and numbers are hand calculations, written next to the assertions.
+"""
+
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+import pytest
+
+import kpikit as kk
+import kpikit.plots as kp
+from kpikit.scorecard import STATUS_TINTS, rate
+
+# --- template and palette ------------------------------------------------------------------
+
+
+def test_import_kpikit_does_not_import_plotly():
+    code = "import sys, kpikit; print('plotly' in sys.modules, 'ipywidgets' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False False"
+
+
+def test_template_is_registered_with_a_cvd_safe_palette():
+    assert kp.TEMPLATE_NAME in pio.templates
+    # Okabe-Ito bluish green, orange and vermillion (Okabe & Ito 2008, "Color Universal Design").
+    assert kp.RAG_COLORS["green"] == "#009E73"
+    assert kp.RAG_COLORS["amber"] == "#E69F00"
+    assert kp.RAG_COLORS["red"] == "#D55E00"
+    assert set(kp.RAG_MARKS) == set(kp.RAG_COLORS) == set(kp.RAG_LABELS) == set(kp.RAG_TINTS)
+    assert len(set(kp.RAG_MARKS.values())) == 4  # status readable without colour
+    fig = kp.use_template(go.Figure())
+    assert list(fig.layout.template.layout.colorway) == kp.KPIKIT_COLORWAY
+
+
+# --- bullet --------------------------------------------------------------------------------
+
+BANDS = pd.DataFrame(
+    {"kpi": "fcr", "tier": ["average", "world_class", "world_class"],
+     "low": [70.0, 85.0, 74.0], "high": [75.0, np.nan, np.nan]}
+)
+
+
+def test_bullet_draws_bands_value_and_target():
+    fig = kp.bullet(72.5, kpi="fcr", benchmarks=BANDS, target=75)
+    names = [trace.name for trace in fig.data]
+    assert names == ["Average range", "World class", "Value", "Target"]
+    average, world, value, target = fig.data
+    assert (average.base[0], average.x[0]) == (70.0, 5.0)  # 70 to 75
+    # The first world-class row (85 %+) is drawn; its open end runs to the axis edge:
+    # axis top = 85 + 15 % of (85 - 0) = 97.75.
+    assert world.base[0] == 85.0
+    assert world.base[0] + world.x[0] == pytest.approx(97.75)
+    assert fig.layout.xaxis.range == (0.0, pytest.approx(97.75))
+    assert (value.base[0], value.x[0]) == (0, 72.5)
+    assert target.x[0] == 75.0
+    assert "higher is better" in fig.layout.xaxis.title.text
+
+
+def test_bullet_without_value_says_no_data():
+    fig = kp.bullet(None, kpi="fcr", benchmarks=BANDS)
+    assert "Value" not in [trace.name for trace in fig.data]
+    assert fig.layout.annotations[0].text == "no data"
+
+
+def test_bullet_default_benchmarks_come_from_the_catalog():
+    fig = kp.bullet(300.0, kpi="aht")
+    # Cross-sector AHT: the first average row is 240-360 s (general customer service).
+    average = next(trace for trace in fig.data if trace.name == "Average range")
+    assert (average.base[0], average.x[0]) == (240, 120)
+    assert "lower is better" in fig.layout.xaxis.title.text
+
+
+def test_bullet_band_kpi_shows_its_healthy_band():
+    fig = kp.bullet(88.0, kpi="utilization", benchmarks=pd.DataFrame())
+    band = next(trace for trace in fig.data if trace.name == "Healthy band")
+    assert (band.base[0], band.x[0]) == (75.0, 10.0)  # catalog band 75-85
+
+
+def test_bullet_refuses_several_sectors():
+    with pytest.raises(ValueError, match="must hold one sector"):
+        kp.bullet(70.0, kpi="fcr", benchmarks=kk.benchmarks())
+
+
+def test_bullet_unknown_kpi_lists_valid_ids():
+    with pytest.raises(ValueError, match="Expected one of"):
+        kp.bullet(1.0, kpi="ahtt")
+
+
+# --- trend ---------------------------------------------------------------------------------
+
+WEEKS = pd.DataFrame(
+    {
+        "period": pd.to_datetime(["2024-01-15", "2024-01-01", "2024-01-08"]),
+        "kpi": "service_level",
+        "value": [85.0, 78.0, 82.0],
+        "ci_low": [81.0, 74.0, 78.5],
+        "ci_high": [88.4, 81.6, 85.1],
+    }
+)
+
+
+def test_trend_line_interval_target_and_amber_zone():
+    fig = kp.trend(WEEKS, kpi="service_level", target=80, tolerance=5)
+    interval, line = fig.data
+    assert list(line.y) == [78.0, 82.0, 85.0]  # sorted by period
+    # The interval polygon goes along ci_high, then back along ci_low.
+    assert list(interval.y) == [81.6, 85.1, 88.4, 81.0, 78.5, 74.0]
+    zone, target_line = fig.layout.shapes
+    assert (zone.y0, zone.y1) == (75, 80)  # higher is better: amber below the target
+    assert target_line.y0 == target_line.y1 == 80
+
+
+def test_trend_amber_zone_for_lower_and_band_kpis():
+    aht = WEEKS.assign(kpi="aht")
+    zone = kp.trend(aht, kpi="aht", target=300, tolerance=30).layout.shapes[0]
+    assert (zone.y0, zone.y1) == (300, 330)  # lower is better: amber above the target
+    util = WEEKS.assign(kpi="utilization", ci_low=np.nan, ci_high=np.nan)
+    fig = kp.trend(util, kpi="utilization", tolerance=5)
+    zones = [(shape.y0, shape.y1) for shape in fig.layout.shapes]
+    # Catalog band 75-85: amber 70-75 and 85-90, the band itself shaded green.
+    assert zones == [(70, 75), (85, 90), (75, 85)]
+    assert [trace.name for trace in fig.data] == ["Agent utilization"]  # no interval drawn
+
+
+def test_trend_by_group_and_bad_target():
+    frame = pd.concat([WEEKS.assign(team="a"), WEEKS.assign(team="b")])
+    fig = kp.trend(frame, kpi="service_level", by="team")
+    assert [trace.name for trace in fig.data] == ["95 % interval", "a", "95 % interval", "b"]
+    with pytest.raises(ValueError, match=r"\(low, high\) pair"):
+        kp.trend(WEEKS.assign(kpi="utilization"), kpi="utilization", target=80)
+    with pytest.raises(ValueError, match="missing column"):
+        kp.trend(WEEKS.drop(columns="ci_low"), kpi="service_level")
+
+
+# --- trade-off -----------------------------------------------------------------------------
+
+AGENTS = pd.DataFrame(
+    {"agent_id": ["a", "b", "c", "d"], "aht": [240.0, 300.0, 360.0, 420.0],
+     "csat": [78.0, 82.0, 83.0, 88.0], "volume": [120, 80, 100, 60]}
+)
+
+
+def test_tradeoff_fit_correlation_and_quadrants():
+    fig = kp.tradeoff(AGENTS, x_target=300, y_target=80)
+    band, line, points = fig.data
+    # sxy = 930, sxx = 18000, syy = 50.75 -> r = 930 / sqrt(18000 * 50.75) = 0.9731
+    assert "r = 0.97 (n = 4)" in fig.layout.title.text
+    # slope = 930 / 18000 = 0.051667, intercept = 82.75 - 0.051667 * 330 = 65.70
+    assert line.y[0] == pytest.approx(65.70 + 0.0516667 * 240, abs=1e-3)
+    assert list(points.customdata) == ["a", "b", "c", "d"]
+    assert [shape.x0 for shape in fig.layout.shapes if shape.type == "line"][0] == 300
+    assert any("both on target" in (note.text or "") for note in fig.layout.annotations)
+    # Marker area proportional to volume: the largest (120) gets 36 px.
+    assert points.marker.sizeref == pytest.approx(2 * 120 / 36**2)
+
+
+def test_tradeoff_from_tidy_compute_output():
+    tidy = AGENTS.melt(id_vars="agent_id", value_vars=["aht", "csat"], var_name="kpi")
+    tidy["denominator"] = tidy["agent_id"].map(dict(zip(AGENTS["agent_id"], AGENTS["volume"],
+                                                        strict=True)))
+    fig = kp.tradeoff(tidy)
+    assert list(fig.data[-1].marker.size) == [120, 80, 100, 60]  # aht denominator = volume
+    with pytest.raises(ValueError, match="'size'"):
+        kp.tradeoff(tidy[tidy["kpi"] == "csat"].assign(kpi="csat"), x="csat", y="csat")
+
+
+def test_tradeoff_weighted_fit_and_what_if():
+    plain = kp.tradeoff(AGENTS).data[1].y
+    weighted = kp.tradeoff(AGENTS, weighted=True).data[1].y
+    assert not np.allclose(plain, weighted)
+    fig = kp.tradeoff(AGENTS, what_if=30)
+    note = fig.layout.annotations[-1]
+    # 30 s more AHT x slope 0.051667 = +1.55 points of CSAT along the fitted line.
+    assert "what if AHT +30: CSAT +1.6 (fitted association)" == note.text
+    assert note.x - note.ax == pytest.approx(30)
+
+
+def test_tradeoff_drops_groups_without_values():
+    agents = pd.concat([AGENTS, pd.DataFrame({"agent_id": ["e"], "aht": [np.nan],
+                                              "csat": [90.0], "volume": [5]})])
+    assert "(n = 4)" in kp.tradeoff(agents).layout.title.text
+
+
+# --- hour x weekday, distribution ----------------------------------------------------------
+
+
+def test_hour_weekday_heatmap_places_cells():
+    cells = pd.DataFrame(
+        {"weekday": [1, 7], "hour": [9, 23], "kpi": "asa", "value": [12.0, 40.0],
+         "denominator": [100, 3]}
+    )
+    fig = kp.hour_weekday_heatmap(cells, kpi="asa")
+    z = np.asarray(fig.data[0].z, dtype=float)
+    assert z[0, 9] == 12.0 and z[6, 23] == 40.0  # Monday 09:00, Sunday 23:00
+    assert np.isnan(z).sum() == 7 * 24 - 2
+    assert fig.data[0].reversescale is True  # lower is better: high values dark
+    volume = kp.hour_weekday_heatmap(cells, kpi="asa", value="denominator")
+    assert np.asarray(volume.data[0].z, dtype=float)[0, 9] == 100
+    with pytest.raises(ValueError, match="'value'"):
+        kp.hour_weekday_heatmap(cells, kpi="asa", value="count")
+
+
+def test_distribution_box_summary_by_hand():
+    frame = pd.DataFrame({"team": ["a"] * 5 + ["b"] * 2,
+                          "handle_s": [1.0, 2.0, 3.0, 4.0, 100.0, 10.0, np.nan]})
+    box = kp.distribution(frame, value="handle_s", by="team").data[0]
+    # team a: quartiles 2, 3, 4; IQR 2, whiskers reach [-1, 7] -> 1 and 4 (100 is an outlier);
+    # mean (1+2+3+4+100)/5 = 22. Team b: the NaN is left out.
+    assert list(box.x) == ["a", "b"]
+    assert list(box.q1)[0] == 2 and list(box.median)[0] == 3 and list(box.q3)[0] == 4
+    assert list(box.lowerfence)[0] == 1 and list(box.upperfence)[0] == 4
+    assert list(box.mean)[0] == 22
+    violin = kp.distribution(frame, value="handle_s", by="team", kind="violin").data[0]
+    assert len(violin.y) == 6
+    with pytest.raises(ValueError, match="'kind'"):
+        kp.distribution(frame, value="handle_s", kind="bar")
+
+
+# --- sector overview -----------------------------------------------------------------------
+
+
+def test_sector_overview_orients_every_kpi_better_to_the_right():
+    bench = pd.DataFrame(
+        {"kpi": ["fcr", "aht"], "tier": ["average", "average"], "low": [70.0, 240.0],
+         "high": [75.0, 360.0], "sector": "all", "channel": "all"}
+    )
+    yours = pd.DataFrame({"kpi": ["fcr", "aht"], "value": [75.0, 240.0]})
+    fig = kp.sector_overview(bench, yours=yours)
+    average, you = fig.data
+    positions = dict(zip(you.y, you.x, strict=True))
+    # fcr 70..75 padded by 8 % of 5 -> 69.6..75.4; 75 sits at (75 - 69.6) / 5.8 = 0.931.
+    assert positions["First contact resolution"] == pytest.approx(5.4 / 5.8)
+    # aht 240..360 padded by 9.6 -> 230.4..369.6 (span 139.2); lower is better, so the flipped
+    # position of 240 is 1 - 9.6 / 139.2 = 0.931: the best edge is on the right too.
+    assert positions["Average handle time"] == pytest.approx(1 - 9.6 / 139.2)
+    assert list(average.y) == ["Average handle time", "First contact resolution"]
+
+
+def test_sector_overview_on_catalog_benchmarks():
+    fig = kp.sector_overview(kk.benchmarks(sector="healthcare", channel="all"),
+                             yours={"fcr": 73.0})
+    assert [trace.name for trace in fig.data] == [
+        "Average range", "World class", "Recommended target", "You",
+    ]
+    assert list(fig.data[-1].text) == ["73.0 %"]
+
+
+# --- scorecard figures ---------------------------------------------------------------------
+
+TARGETS = pd.DataFrame({"kpi": ["fcr", "aht"], "target": [75, 300], "tolerance": [5, 60]})
+
+
+def _card():
+    periods = pd.to_datetime(["2024-01-01", "2024-01-08"])
+    frame = pd.DataFrame(
+        {
+            "team": ["a"] * 4 + ["b"] * 4,
+            "period": list(periods.repeat(2)) * 2,
+            "kpi": ["fcr", "aht"] * 4,
+            "value": [60.0, 300.0, 76.0, 390.0, 72.0, 280.0, 72.0, np.nan],
+            "numerator": [600, 3000, 760, 3900, 72, 2800, 72, np.nan],
+            "denominator": [1000, 10, 1000, 10, 100, 10, 100, 0],
+            "ci_low": [57.0, 290, 73.0, 380, 62.0, 270, 62.0, np.nan],
+            "ci_high": [63.0, 310, 79.0, 400, 80.0, 290, 80.0, np.nan],
+        }
+    )
+    return rate(frame, TARGETS)
+
+
+def test_scorecard_table_shows_the_last_period_with_colours_and_arrows():
+    fig = kp.scorecard_table(_card())
+    table = fig.data[0]
+    columns = [value.replace("<b>", "").replace("</b>", "") for value in table.header.values]
+    assert columns == ["team", "KPI", "Value", "Target", "Status", "Trend", "Score"]
+    cells = dict(zip(columns, table.cells.values, strict=True))
+    assert list(cells["team"]) == ["a", "a", "b", "b"]
+    assert list(cells["Status"]) == ["✔ met", "✘ missed", "! within tolerance", "– no data"]
+    # fcr of team a: 600/1000 -> 760/1000 is significant (z = 7.7): up, an improvement.
+    assert list(cells["Trend"])[0] == "▲ up"
+    status_fill = table.cells.fill.color[columns.index("Status")]
+    assert list(status_fill) == [STATUS_TINTS[s] for s in ("green", "red", "amber", "no data")]
+    assert "2024-01-08" in fig.layout.title.text
+
+
+def test_scorecard_heatmap_codes_statuses():
+    fig = kp.scorecard_heatmap(_card().table)
+    heat = fig.data[0]
+    assert list(heat.x) == ["AHT", "FCR"] and list(heat.y) == ["a", "b"]
+    # a: aht red (2), fcr green (0); b: aht no data (3), fcr amber (1).
+    assert [list(row) for row in heat.z] == [[2, 0], [3, 1]]
+    assert heat.text[1][0] == "no data"
+    assert heat.text[0][1].startswith("✔ 76.0 % ▲")
+
+
+def test_scorecard_figures_need_a_rated_table():
+    with pytest.raises(ValueError, match="missing column"):
+        kp.scorecard_table(pd.DataFrame({"kpi": ["fcr"], "value": [1.0]}))

@@ -1,0 +1,123 @@
+"""``kpikit report``: arguments, parameter casting, and standalone offline HTML output."""
+
+import argparse
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from kpikit import report
+
+NOTEBOOKS = sorted((Path(__file__).parents[1] / "notebooks").glob("*.ipynb"))
+EXTERNAL_ASSET = re.compile(r"""<(?:link|script|img)\b[^>]*\b(?:href|src)=["']?(?:https?:)?//""")
+
+
+def write_notebook(folder, cells, parameters_source):
+    """A notebook of code cells with a parameters cell first."""
+    parameters = nbformat.v4.new_code_cell(parameters_source)
+    parameters.metadata["tags"] = ["parameters"]
+    notebook = nbformat.v4.new_notebook(
+        cells=[parameters, *(nbformat.v4.new_code_cell(source) for source in cells)],
+        metadata={"title": "Tiny report"},
+    )
+    path = Path(folder) / "tiny.ipynb"
+    nbformat.write(notebook, path)
+    return path
+
+
+@pytest.fixture
+def tiny(tmp_path):
+    return write_notebook(
+        tmp_path,
+        [
+            "import warnings\n"
+            "from kpikit.apps import GlossaryApp\n"
+            "from kpikit.sample import generate",
+            "warnings.warn('a log line for the operator')\n"
+            "GlossaryApp(generate(days=days, agents=8), kpi=kpi)",
+        ],
+        'kpi = "aht"\ndays = 5\nnote = "plain"',
+    )
+
+
+def test_parameters_are_cast_to_the_defaults_types(tiny):
+    parsed = report.parse_parameters(tiny, [("kpi", "fcr"), ("days", "3")])
+    assert parsed == {"kpi": "fcr", "days": 3}
+
+
+def test_unknown_parameter_lists_the_notebooks_parameters(tiny):
+    with pytest.raises(ValueError, match=r"Expected one of \['days', 'kpi', 'note'\].*'dayz'"):
+        report.parse_parameters(tiny, [("dayz", "3")])
+
+
+def test_badly_typed_parameter_says_what_was_expected(tiny):
+    with pytest.raises(ValueError, match=r"'days'.*like its default 5.*whole number.*'three'"):
+        report.parse_parameters(tiny, [("days", "three")])
+
+
+def test_notebook_by_installed_name_or_path(tiny):
+    assert report.resolve_notebook("kpi_glossary").name == "kpi_glossary.ipynb"
+    assert report.resolve_notebook("kpi_glossary.ipynb").name == "kpi_glossary.ipynb"
+    assert report.resolve_notebook(tiny) == tiny.resolve()
+
+
+def test_unknown_notebook_lists_the_installed_dashboards():
+    with pytest.raises(ValueError, match=r"one of \[.*'kpi_glossary'.*received: 'nope'"):
+        report.resolve_notebook("nope")
+    with pytest.raises(ValueError, match="neither a .ipynb file"):
+        report.resolve_notebook("../kpi_glossary")
+
+
+def test_output_must_be_an_html_file_in_an_existing_folder(tiny, tmp_path):
+    for output in (tmp_path / "report.txt", tmp_path / "missing" / "report.html"):
+        args = argparse.Namespace(notebook=str(tiny), parameters=[], output=output, timeout=60)
+        with pytest.raises(ValueError):
+            report.run(args)
+
+
+@pytest.fixture
+def tiny_report(tiny, tmp_path):
+    output = tmp_path / "out.html"
+    args = argparse.Namespace(
+        notebook=str(tiny),
+        parameters=[["kpi", "fcr"], ["note", "<b>bold</b>"]],
+        output=output,
+        timeout=120,
+    )
+    assert report.run(args) == 0
+    return output.read_text()
+
+
+def test_report_is_standalone_and_interactive(tiny_report):
+    assert not EXTERNAL_ASSET.search(tiny_report)
+    assert "plotly.js v" in tiny_report  # the library, inlined once
+    assert tiny_report.count("Plotly.newPlot") == 1  # the bullet chart
+    assert "First contact resolution" in tiny_report  # the parameter took effect
+
+
+def test_report_hides_code_logs_and_widget_state(tiny_report):
+    assert "GlossaryApp(" not in tiny_report
+    assert "a log line for the operator" not in tiny_report
+    assert "application/vnd.jupyter.widget-state+json" not in tiny_report
+    assert "Upload data" not in tiny_report
+
+
+def test_report_header_names_notebook_and_escaped_parameters(tiny_report):
+    assert "<h1>Tiny report</h1>" in tiny_report
+    assert "<code>kpi=fcr</code>" in tiny_report
+    assert "note=&lt;b&gt;bold&lt;/b&gt;" in tiny_report
+
+
+def test_failing_cell_is_reported_with_its_error(tmp_path):
+    notebook = write_notebook(tmp_path, ["1 / 0"], "n = 1")
+    with pytest.raises(ValueError, match=r"tiny.ipynb failed in cell 2: ZeroDivisionError"):
+        report.render(notebook, {})
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[path.stem for path in NOTEBOOKS])
+def test_every_dashboard_renders_as_a_standalone_report(notebook):
+    html = report.render(notebook, {})
+    assert not EXTERNAL_ASSET.search(html)
+    assert "Plotly.newPlot" in html
+    assert "Traceback" not in html

@@ -1,0 +1,513 @@
+"""Tests for kpikit.scorecard: RAG rules, scores, trend test, ramp, credits, exports, targets.
+
+Expected values are hand calculations on small fixtures; each assertion says how.
+"""
+
+import csv
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import kpikit as kk
+from kpikit.scorecard import (
+    STATUS_TINTS,
+    Ramp,
+    Scorecard,
+    rate,
+    read_targets,
+    scorecard,
+    targets_from_benchmarks,
+)
+
+TARGETS = pd.DataFrame(
+    {
+        "kpi": ["fcr", "aht", "utilization"],
+        "target": [75.0, 300.0, None],
+        "tolerance": [5.0, 60.0, 5.0],
+        "band_low": [None, None, 75.0],
+        "band_high": [None, None, 85.0],
+    }
+)
+
+
+def _statuses(kpi_id, values):
+    frame = pd.DataFrame({"row": range(len(values)), "kpi": kpi_id, "value": values})
+    table = rate(frame, TARGETS).table
+    return table.loc[table["kpi"] == kpi_id, "status"].tolist()
+
+
+# --- status rules --------------------------------------------------------------------------
+
+
+def test_higher_is_better_status():
+    # fcr target 75, tolerance 5: >= 75 green, [70, 75) amber, < 70 red.
+    assert _statuses("fcr", [80, 75, 72, 70, 69.9]) == ["green", "green", "amber", "amber", "red"]
+
+
+def test_lower_is_better_status():
+    # aht target 300, tolerance 60: <= 300 green, (300, 360] amber, > 360 red.
+    assert _statuses("aht", [290, 300, 330, 360, 361]) == [
+        "green", "green", "amber", "amber", "red",
+    ]
+
+
+def test_band_status_both_ways():
+    # utilization band 75-85, tolerance 5: inside green, 70-75 or 85-90 amber, beyond red.
+    assert _statuses("utilization", [80, 75, 85, 72, 88, 69, 91]) == [
+        "green", "green", "green", "amber", "amber", "red", "red",
+    ]
+
+
+def test_floating_point_noise_at_the_target_is_met():
+    # 100 * 7 / 10 = 70.00000000000001 must count as exactly 70 against a lower-is-better 70.
+    frame = pd.DataFrame({"kpi": ["abandonment_rate"], "value": [100 * 7 / 10]})
+    targets = pd.DataFrame({"kpi": ["abandonment_rate"], "target": [70.0]})
+    assert rate(frame, targets).table["status"].tolist() == ["green"]
+
+
+def test_null_value_is_no_data_not_red():
+    frame = pd.DataFrame({"kpi": ["fcr", "aht"], "value": [None, 280.0]})
+    table = rate(frame, TARGETS).table.set_index("kpi")
+    assert table.loc["fcr", "status"] == "no data"
+    assert math.isnan(table.loc["fcr", "score"])
+    # utilization has a target but no row at all: also "no data".
+    assert table.loc["utilization", "status"] == "no data"
+
+
+def test_every_group_gets_every_target_kpi():
+    frame = pd.DataFrame({"team": ["a", "b"], "kpi": ["fcr", "aht"], "value": [76.0, 280.0]})
+    table = rate(frame, TARGETS).table
+    assert len(table) == 6  # 2 teams x 3 target KPIs
+    assert table.groupby("team")["status"].apply(list).to_dict() == {
+        "a": ["green", "no data", "no data"],
+        "b": ["no data", "green", "no data"],
+    }
+
+
+def test_kpis_without_target_are_left_out():
+    frame = pd.DataFrame({"kpi": ["fcr", "csat"], "value": [76.0, 90.0]})
+    assert set(rate(frame, TARGETS).table["kpi"]) == {"fcr", "aht", "utilization"}
+
+
+# --- scores --------------------------------------------------------------------------------
+
+
+def test_composite_and_area_scores_by_hand():
+    targets = pd.DataFrame(
+        {
+            "kpi": ["fcr", "csat", "aht", "qa_score"],
+            "target": [75, 85, 300, 85],
+            "tolerance": [5, 5, 60, 5],
+            "weight": [2, 1, 1, 3],
+            "area": ["customer", "customer", "operations", "agent"],
+        }
+    )
+    frame = pd.DataFrame(
+        {"kpi": ["fcr", "csat", "aht", "qa_score"], "value": [80.0, 70.0, 330.0, None]}
+    )
+    card = rate(frame, targets)
+    # fcr green 100 (w 2), csat red 0 (w 1), aht amber 50 (w 1), qa no data (left out):
+    # composite = (2*100 + 1*0 + 1*50) / (2 + 1 + 1) = 62.5
+    assert card.composite["score"].tolist() == [62.5]
+    assert card.composite["kpis"].tolist() == [3]
+    areas = card.areas.set_index("area")
+    # customer = (2*100 + 1*0) / 3 = 66.67; operations = 50; agent: no data -> NaN
+    assert areas.loc["customer", "score"] == pytest.approx(200 / 3)
+    assert areas.loc["operations", "score"] == 50.0
+    assert math.isnan(areas.loc["agent", "score"])
+
+
+def test_scores_per_group():
+    frame = pd.DataFrame(
+        {"team": ["a", "a", "b", "b"], "kpi": ["fcr", "aht"] * 2,
+         "value": [76.0, 390.0, 72.0, 280.0]}
+    )
+    composite = rate(frame, TARGETS).composite.set_index("team")["score"]
+    # a: fcr green 100, aht red 0 -> 50; b: fcr amber 50, aht green 100 -> 75 (weights 1).
+    assert composite.to_dict() == {"a": 50.0, "b": 75.0}
+
+
+# --- trend ---------------------------------------------------------------------------------
+
+
+def _two_periods(kpi_id, first, second):
+    """Rows for two weekly periods: (value, numerator, denominator, ci_low, ci_high)."""
+    periods = pd.to_datetime(["2024-01-01", "2024-01-08"])
+    rows = [dict(zip(("value", "numerator", "denominator", "ci_low", "ci_high"), values,
+                     strict=True)) for values in (first, second)]
+    return pd.DataFrame(rows).assign(period=periods, kpi=kpi_id)
+
+
+def _trend_row(frame, targets):
+    table = rate(frame, targets).table
+    return table.sort_values("period").iloc[-1], table.sort_values("period").iloc[0]
+
+
+CSAT_TARGET = pd.DataFrame({"kpi": ["csat"], "target": [80.0], "tolerance": [5.0]})
+AHT_TARGET = pd.DataFrame({"kpi": ["aht"], "target": [300.0], "tolerance": [60.0]})
+
+
+def test_significant_drop_in_a_proportion():
+    # 80/100 then 65/100: pooled p = 0.725, se = sqrt(0.725*0.275*(2/100)) = 0.063147,
+    # z = 0.15 / 0.063147 = 2.3754, two-sided p = 0.01753 < 0.05 -> "down", worse for CSAT.
+    frame = _two_periods("csat", (80, 80, 100, 71.1, 86.7), (65, 65, 100, 55.3, 73.6))
+    last, first = _trend_row(frame, CSAT_TARGET)
+    assert last["p_value"] == pytest.approx(0.01753, abs=1e-4)
+    assert last["trend"] == "down"
+    assert last["improved"] is False
+    assert last["previous"] == 80 and last["change"] == -15
+    assert first["trend"] is None  # no period before the first one
+
+
+def test_non_significant_change_in_a_proportion_is_flat():
+    # 80/100 then 75/100: pooled 0.775, se = sqrt(0.775*0.225*0.02) = 0.059055,
+    # z = 0.05 / 0.059055 = 0.8467, p = 0.397 -> "flat".
+    frame = _two_periods("csat", (80, 80, 100, 71.1, 86.7), (75, 75, 100, 65.7, 82.5))
+    last, _ = _trend_row(frame, CSAT_TARGET)
+    assert last["p_value"] == pytest.approx(0.3972, abs=1e-3)
+    assert last["trend"] == "flat"
+    assert last["improved"] is None
+
+
+def test_significant_change_of_a_mean_from_its_intervals():
+    # AHT 300 [290, 310] then 330 [320, 340]: se = 20 / (2*1.96) = 5.102 each,
+    # se of the difference = 7.215, z = 30 / 7.215 = 4.158, p = 3.2e-5 -> "up", worse for AHT.
+    frame = _two_periods("aht", (300, 3000, 10, 290, 310), (330, 3300, 10, 320, 340))
+    last, _ = _trend_row(frame, AHT_TARGET)
+    assert last["p_value"] == pytest.approx(3.2e-5, rel=0.05)
+    assert last["trend"] == "up"
+    assert last["improved"] is False
+
+
+def test_non_significant_change_of_a_mean_is_flat():
+    # 300 [280, 320] then 310 [290, 330]: se 10.204 each, 14.431 for the difference,
+    # z = 10 / 14.431 = 0.693, p = 0.488.
+    frame = _two_periods("aht", (300, 3000, 10, 280, 320), (310, 3100, 10, 290, 330))
+    last, _ = _trend_row(frame, AHT_TARGET)
+    assert last["p_value"] == pytest.approx(0.488, abs=1e-3)
+    assert last["trend"] == "flat"
+
+
+def test_kpi_without_interval_is_untested():
+    frame = _two_periods("utilization", (70, 70, 100, None, None), (80, 80, 100, None, None))
+    last, _ = _trend_row(frame, TARGETS[TARGETS["kpi"] == "utilization"])
+    assert last["change"] == 10
+    assert last["trend"] == "untested"
+
+
+def test_band_improvement_means_closer_to_the_band():
+    # 60 -> 72 with the band 75-85: distance to the band 15 -> 3, so better.
+    # 600/1000 vs 720/1000: pooled 0.66, se = sqrt(0.66*0.34*0.002) = 0.021185,
+    # z = 0.12 / 0.021185 = 5.66, p < 0.001 -> significant "up".
+    frame = _two_periods("occupancy", (60, 600, 1000, 57, 63), (72, 720, 1000, 69, 75))
+    targets = pd.DataFrame({"kpi": ["occupancy"], "band_low": [75], "band_high": [85]})
+    last, _ = _trend_row(frame, targets)
+    assert last["trend"] == "up"
+    assert last["improved"] is True
+
+
+def test_no_trend_without_periods_or_when_disabled():
+    frame = pd.DataFrame({"kpi": ["fcr"], "value": [70.0]})
+    assert rate(frame, TARGETS).table["trend"].isna().all()
+    periods = _two_periods("csat", (80, 80, 100, 71.1, 86.7), (65, 65, 100, 55.3, 73.6))
+    assert rate(periods, CSAT_TARGET, previous=False).table["trend"].isna().all()
+
+
+def test_trend_is_computed_within_each_group():
+    one = _two_periods("csat", (80, 80, 100, 71.1, 86.7), (65, 65, 100, 55.3, 73.6))
+    frame = pd.concat([one.assign(team="a"), one.assign(team="b").iloc[[1]]])
+    table = rate(frame, CSAT_TARGET).table
+    last_b = table[(table["team"] == "b")]
+    assert last_b["trend"].isna().all()  # team b has a single period: nothing to compare with
+    assert table[(table["team"] == "a")]["trend"].tolist().count("down") == 1
+
+
+# --- ramp and credits ----------------------------------------------------------------------
+
+
+def test_ramp_eases_targets_of_new_teams():
+    frame = pd.DataFrame(
+        {"team": ["new"] * 3 + ["old"] * 3, "kpi": ["fcr", "aht", "utilization"] * 2,
+         "value": [70.0, 320.0, 70.0] * 2}
+    )
+    ramp = Ramp(days=90, ease_pct=10, start_dates={"new": "2024-03-01"})
+    table = rate(frame, TARGETS, ramp=ramp, as_of="2024-03-15").table.set_index(["team", "kpi"])
+    # 14 days after the start: eased by 10 % of the target.
+    assert table.loc[("new", "fcr"), "target"] == 67.5  # 75 - 7.5
+    assert table.loc[("new", "aht"), "target"] == 330.0  # 300 + 30
+    assert table.loc[("new", "utilization"), "band_low"] == 67.5  # lower edge eased
+    assert table.loc[("new", "utilization"), "band_high"] == 85.0  # upper edge kept
+    assert table.loc[("new", "fcr"), "status"] == "green"  # 70 >= 67.5
+    assert table.loc[("new", "aht"), "status"] == "green"  # 320 <= 330
+    assert table.loc[("new", "utilization"), "status"] == "green"  # 70 in 67.5-85
+    assert bool(table.loc[("new", "fcr"), "ramped"]) is True
+    # The old team keeps the goals: 70 amber for fcr, 320 amber for aht, 70 amber (75-5).
+    assert table.loc[("old", "fcr"), "target"] == 75.0
+    assert table.loc["old", "status"].tolist() == ["amber", "amber", "amber"]
+
+
+def test_ramp_ends_after_its_days():
+    periods = pd.to_datetime(["2024-03-04", "2024-05-27", "2024-06-03"])
+    frame = pd.DataFrame({"team": "new", "period": periods, "kpi": "fcr", "value": 70.0})
+    ramp = Ramp(days=90, ease_pct=10, start_dates={"new": "2024-03-01"})
+    table = rate(frame, TARGETS, ramp=ramp).table
+    table = table[table["kpi"] == "fcr"].sort_values("period")
+    # 2024-03-01 + 90 days = 2024-05-30: the 05-27 week is ramped, the 06-03 week is not.
+    assert table["ramped"].tolist() == [True, True, False]
+    assert table["target"].tolist() == [67.5, 67.5, 75.0]
+
+
+def test_ramp_level_must_be_a_grouping_column():
+    frame = pd.DataFrame({"agent_id": ["x"], "kpi": ["fcr"], "value": [70.0]})
+    with pytest.raises(ValueError, match="level 'team' is not a grouping column"):
+        rate(frame, TARGETS, ramp=Ramp(start_dates={"x": "2024-01-01"}), as_of="2024-01-02")
+
+
+def test_ramp_validates_its_arguments():
+    with pytest.raises(ValueError, match="'days'"):
+        Ramp(days=0)
+    with pytest.raises(ValueError, match="'ease_pct'"):
+        Ramp(ease_pct=120)
+    with pytest.raises(ValueError, match="'start_dates'"):
+        Ramp(start_dates={"a": "not a date"})
+
+
+def test_sla_credits():
+    frame = pd.DataFrame(
+        {"team": ["a", "a", "a", "b", "b", "b"], "kpi": ["fcr", "aht", "utilization"] * 2,
+         "value": [80.0, 380.0, 80.0, 72.0, 250.0, None]}
+    )
+    credits = {"fcr": (100, 50), "aht": (200, 80)}
+    card = rate(frame, TARGETS, credits=credits)
+    amounts = card.table.set_index(["team", "kpi"])["credit"]
+    assert amounts[("a", "fcr")] == 100  # green -> bonus
+    assert amounts[("a", "aht")] == -80  # red -> penalty
+    assert amounts[("b", "fcr")] == 0  # amber -> neither
+    assert amounts[("b", "aht")] == 200  # green -> bonus
+    assert math.isnan(amounts[("a", "utilization")])  # no credit terms
+    # total = 100 - 80 + 0 + 200 = 220
+    assert card.credit_total == 220
+
+
+def test_credits_are_validated():
+    frame = pd.DataFrame({"kpi": ["fcr"], "value": [80.0]})
+    with pytest.raises(ValueError, match="has no target"):
+        rate(frame, TARGETS, credits={"csat": (1, 1)})
+    with pytest.raises(ValueError, match=">= 0"):
+        rate(frame, TARGETS, credits={"fcr": (1, -1)})
+    with pytest.raises(ValueError, match="pair of numbers"):
+        rate(frame, TARGETS, credits={"fcr": 5})
+
+
+# --- targets -------------------------------------------------------------------------------
+
+
+def test_unknown_kpi_lists_valid_ids():
+    with pytest.raises(ValueError, match=r"unknown KPI id\(s\) \['fcrr'\].*'aht'"):
+        read_targets(pd.DataFrame({"kpi": ["fcrr"], "target": [1]}))
+
+
+@pytest.mark.parametrize(
+    ("targets", "message"),
+    [
+        (pd.DataFrame({"kpi": ["fcr"], "target": [75], "tolerance": [-1]}), "'tolerance' >= 0"),
+        (pd.DataFrame({"kpi": ["fcr"], "target": [75], "weight": [-2]}), "'weight' >= 0"),
+        (pd.DataFrame({"kpi": ["fcr", "aht"], "target": [75, 300], "weight": [0, 0]}),
+         "all 0"),
+        (pd.DataFrame({"kpi": ["fcr", "fcr"], "target": [75, 80]}), "more than once"),
+        (pd.DataFrame({"kpi": ["fcr"], "target": ["high"]}), "non-numeric 'target'"),
+        (pd.DataFrame({"kpi": ["fcr"]}), "no target for KPI 'fcr'"),
+        (pd.DataFrame({"kpi": ["fcr"], "target": [75], "band_low": [70]}), "only to band KPIs"),
+        (pd.DataFrame({"kpi": ["utilization"], "band_low": [90], "band_high": [80]}),
+         "must not exceed"),
+        (pd.DataFrame({"kpi": ["fcr"], "target": [75], "owner": ["me"]}), "unknown column"),
+    ],
+)
+def test_bad_targets_are_refused(targets, message):
+    with pytest.raises(ValueError, match=message):
+        read_targets(targets)
+
+
+def test_target_files_are_validated(tmp_path):
+    with pytest.raises(ValueError, match="not an existing file"):
+        read_targets(tmp_path / "missing.csv")
+    wrong = tmp_path / "targets.xlsx"
+    wrong.write_text("x")
+    with pytest.raises(ValueError, match=r"one of \['.toml', '.csv'\]"):
+        read_targets(wrong)
+    with pytest.raises(TypeError, match="'targets'"):
+        read_targets(42)
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[fcr\ntarget = ")
+    with pytest.raises(ValueError, match="not valid TOML"):
+        read_targets(broken)
+    flat = tmp_path / "flat.toml"
+    flat.write_text("target = 75\n")
+    with pytest.raises(ValueError, match="one table per KPI"):
+        read_targets(flat)
+
+
+def test_targets_from_csv_and_toml_agree(tmp_path):
+    csv_path = tmp_path / "targets.csv"
+    csv_path.write_text("kpi,target,tolerance,weight,area\nfcr,75,5,2,customer\naht,300,60,1,\n")
+    toml_path = tmp_path / "targets.toml"
+    toml_path.write_text(
+        '[fcr]\ntarget = 75\ntolerance = 5\nweight = 2\narea = "customer"\n'
+        "[aht]\ntarget = 300\ntolerance = 60\n"
+    )
+    from_csv, from_toml = read_targets(csv_path), read_targets(str(toml_path))
+    pd.testing.assert_frame_equal(from_csv, from_toml)
+    assert from_csv["area"].tolist() == ["customer", kk.kpi("aht").area]  # default: catalog
+    assert from_csv["weight"].tolist() == [2.0, 1.0]
+
+
+def test_band_kpi_from_target_plus_minus_tolerance():
+    # The sample targets give a band KPI as target ± tolerance: 80 ± 5 -> 75-85.
+    targets = read_targets(pd.DataFrame({"kpi": ["occupancy"], "target": [80], "tolerance": [5]}))
+    assert targets[["band_low", "band_high", "tolerance"]].values.tolist() == [[75.0, 85.0, 5.0]]
+
+
+def test_targets_derived_from_sector_benchmarks():
+    targets = targets_from_benchmarks("healthcare").set_index("kpi")
+    # fcr: healthcare target tier 72-80 -> target 72; tolerance = width of the average
+    # range 70-75 (cross-sector) = 5.
+    assert targets.loc["fcr", ["target", "tolerance"]].tolist() == [72.0, 5.0]
+    # aht (lower is better): cross-sector average 240-360 s -> target 240, tolerance 120.
+    assert targets.loc["aht", ["target", "tolerance"]].tolist() == [240.0, 120.0]
+    # service level: target tier 80 %+ and no average range -> tolerance 5 % of 80 = 4.
+    assert targets.loc["service_level", ["target", "tolerance"]].tolist() == [80.0, 4.0]
+    # utilization: target tier 75-85 -> band 75-85, tolerance half the width = 5.
+    assert targets.loc["utilization", ["band_low", "band_high", "tolerance"]].tolist() == [
+        75.0, 85.0, 5.0,
+    ]
+    # KPIs without published figures get no target.
+    assert "transfer_rate" not in targets.index
+    pd.testing.assert_frame_equal(read_targets("healthcare"), targets_from_benchmarks("healthcare"))
+
+
+# --- the Scorecard object and its exports --------------------------------------------------
+
+
+def _card_with_text(team="=HYPERLINK(\"http://x\")"):
+    frame = pd.DataFrame(
+        {"team": [team, team, "<b>north</b>", "<b>north</b>"], "kpi": ["fcr", "aht"] * 2,
+         "value": [80.0, 330.0, 60.0, None]}
+    )
+    return rate(frame, TARGETS[TARGETS["kpi"] != "utilization"])
+
+
+def test_to_excel_writes_status_colours(tmp_path):
+    from openpyxl import load_workbook
+
+    path = _card_with_text().to_excel(tmp_path / "card.xlsx")
+    workbook = load_workbook(path)
+    assert workbook.sheetnames == ["scorecard", "areas", "composite"]
+    sheet = workbook["scorecard"]
+    header = [cell.value for cell in sheet[1]]
+    status_column = header.index("status") + 1
+    colours = {
+        sheet.cell(row=row, column=status_column).value:
+            sheet.cell(row=row, column=status_column).fill.fgColor.rgb
+        for row in range(2, sheet.max_row + 1)
+    }
+    assert colours == {
+        status: "00" + STATUS_TINTS[status].lstrip("#")
+        for status in ("green", "amber", "red", "no data")
+    }
+    team_cell = sheet.cell(row=2, column=header.index("team") + 1)
+    assert team_cell.value == '=HYPERLINK("http://x")'
+    assert team_cell.data_type == "s"  # stored as text, never as a formula
+
+
+def test_to_csv_neutralises_formulas(tmp_path):
+    card = _card_with_text()
+    path = card.to_csv(tmp_path / "card.csv")
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {row["team"] for row in rows} == {"'=HYPERLINK(\"http://x\")", "<b>north</b>"}
+    for prefix in ("+", "-", "@", "\t", "\r"):
+        card = _card_with_text(team=prefix + "cmd")
+        with card.to_csv(tmp_path / "x.csv").open(newline="", encoding="utf-8") as handle:
+            assert next(csv.DictReader(handle))["team"] == "'" + prefix + "cmd"
+    # Numbers are left alone (a negative credit stays a number).
+    frame = pd.DataFrame({"kpi": ["fcr"], "value": [50.0]})
+    path = rate(frame, TARGETS, credits={"fcr": (1, 2)}).to_csv(tmp_path / "n.csv")
+    with path.open(newline="", encoding="utf-8") as handle:
+        assert [row["credit"] for row in csv.DictReader(handle)][0] == "-2.0"
+
+
+def test_export_paths_are_validated(tmp_path):
+    card = _card_with_text()
+    with pytest.raises(ValueError, match=r"one of \['.csv'\]"):
+        card.to_csv(tmp_path / "card.xlsx")
+    with pytest.raises(ValueError, match=r"one of \['.xlsx'\]"):
+        card.to_excel(tmp_path / "card.csv")
+    with pytest.raises(ValueError, match="folder that does not exist"):
+        card.to_csv(tmp_path / "missing" / "card.csv")
+    with pytest.raises(TypeError, match="'path'"):
+        card.to_csv(None)
+
+
+def test_html_is_escaped_and_shows_status_in_words():
+    page = _card_with_text(team="<script>alert(1)</script>")._repr_html_()
+    assert "<script>" not in page
+    assert "&lt;script&gt;" in page and "&lt;b&gt;north&lt;/b&gt;" in page
+    assert "✔ met" in page and "✘ missed" in page and "– no data" in page
+
+
+def test_current_keeps_the_last_period():
+    frame = _two_periods("csat", (80, 80, 100, 71.1, 86.7), (65, 65, 100, 55.3, 73.6))
+    card = rate(frame, CSAT_TARGET)
+    assert card.current().table["period"].unique().tolist() == [pd.Timestamp("2024-01-08")]
+    assert "2024-01-08" in card._repr_html_()
+    assert "1 red" in repr(card.current())
+
+
+def test_rate_accepts_polars():
+    polars = pytest.importorskip("polars")
+    frame = polars.DataFrame({"kpi": ["fcr"], "value": [80.0]})
+    assert rate(frame, TARGETS).table["status"].tolist()[0] == "green"
+
+
+def test_scorecard_end_to_end_on_contacts():
+    times = pd.to_datetime(
+        ["2024-01-01 09:00", "2024-01-01 09:05", "2024-01-01 09:10", "2024-01-01 09:15"]
+    )
+    contacts = pd.DataFrame(
+        {
+            "contact_id": [1, 2, 3, 4],
+            "arrived_at": times,
+            "answered": [True, True, True, False],
+            "wait_s": [5.0, 10.0, 40.0, 60.0],
+            "team": ["a", "a", "b", "b"],
+            "talk_s": [200.0, 300.0, 400.0, 0.0],
+            "hold_s": [0.0, 0.0, 0.0, 0.0],
+            "acw_s": [20.0, 40.0, 60.0, 0.0],
+        }
+    )
+    targets = pd.DataFrame(
+        {"kpi": ["aht", "service_level"], "target": [300, 80], "tolerance": [60, 5]}
+    )
+    card = scorecard(contacts, targets, by="team")
+    assert isinstance(card, Scorecard)
+    table = card.table.set_index(["team", "kpi"])
+    # a: aht (220 + 340) / 2 = 280 s -> green; service level 2/2 = 100 % -> green.
+    # b: aht 460 s -> red (> 360); service level 0/2 answered within 20 s -> 0 % red.
+    assert table.loc[("a", "aht"), "value"] == 280.0
+    assert table["status"].tolist() == ["green", "green", "red", "red"]
+    assert card.composite.set_index("team")["score"].to_dict() == {"a": 100.0, "b": 0.0}
+    ramp = Ramp(days=30, ease_pct=50, start_dates={"b": "2023-12-20"})
+    eased = scorecard(contacts, targets, by="team", ramp=ramp).table.set_index(["team", "kpi"])
+    # b started 12 days before the last contact: aht target 300 + 150 = 450 (460 amber).
+    assert eased.loc[("b", "aht"), "target"] == 450.0
+    assert eased.loc[("b", "aht"), "status"] == "amber"
+    assert np.isclose(eased.loc[("a", "aht"), "target"], 300.0)
+
+
+def test_public_api_names_the_function():
+    # kk.scorecard is the function, kk.Scorecard the class, even after kpikit.scorecard (the
+    # module) has been imported, as it is by this test module and by kpikit.plots.
+    assert kk.scorecard is scorecard
+    assert kk.Scorecard is Scorecard

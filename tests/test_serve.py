@@ -1,0 +1,209 @@
+"""``kpikit serve``: options, Voila settings, landing-page data, templates, and a live server.
+
+The live-server tests start ``kpikit serve`` in a subprocess over a small folder of notebooks,
+fetch pages over HTTP and stop the server by its own process id.
+"""
+
+import argparse
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from kpikit import serve
+
+NOTEBOOKS = Path(__file__).parents[1] / "notebooks"
+EXTERNAL_ASSET = re.compile(r"""<(?:link|script|img)\b[^>]*\b(?:href|src)=["']?(?:https?:)?//""")
+
+
+def parse(*argv):
+    parser = argparse.ArgumentParser()
+    serve.add_arguments(parser)
+    return parser.parse_args(argv)
+
+
+def test_default_options():
+    args = parse()
+    assert (args.port, args.no_browser, args.notebooks) == (8866, False, None)
+    assert args.pool_size == serve.DEFAULT_POOL_SIZE
+    assert args.cull_idle_timeout == 600
+
+
+@pytest.mark.parametrize(
+    "argv", [("--port", "0"), ("--port", "70000"), ("--port", "http"), ("--pool-size", "-1")]
+)
+def test_bad_options_are_refused(argv, capsys):
+    with pytest.raises(SystemExit):
+        parse(*argv)
+    assert "expected" in capsys.readouterr().err
+
+
+def test_voila_settings_lock_down_the_server():
+    args = parse("--port", "9123", "--no-browser", "--pool-size", "2", "--cull-idle-timeout", "90")
+    argv = serve.voila_argv(Path("/srv/nb"), args)
+    assert argv[0] == "/srv/nb"
+    options = dict(item[2:].split("=", 1) for item in argv[1:])
+    assert options["Voila.ip"] == "127.0.0.1"
+    assert options["Voila.port"] == "9123"
+    assert options["Voila.port_retries"] == "0"
+    assert options["Voila.open_browser"] == "False"
+    assert options["VoilaConfiguration.template"] == "kpikit"
+    assert options["VoilaConfiguration.allow_template_override"] == "NO"
+    assert options["VoilaConfiguration.show_tracebacks"] == "False"
+    assert options["VoilaConfiguration.strip_sources"] == "True"
+    assert options["VoilaConfiguration.preheat_kernel"] == "True"
+    assert options["VoilaConfiguration.default_pool_size"] == "2"
+    assert options["MappingKernelManager.cull_idle_timeout"] == "90"
+
+
+def test_pool_size_zero_turns_preheating_off():
+    options = serve.voila_argv(Path("nb"), parse("--pool-size", "0"))
+    assert "--VoilaConfiguration.preheat_kernel=False" in options
+
+
+def test_notebooks_dir_falls_back_to_the_repository_folder():
+    # Editable install: kpikit/notebooks does not exist, the repository's notebooks/ does.
+    assert serve.notebooks_dir() == NOTEBOOKS.resolve()
+
+
+def test_dashboards_read_titles_descriptions_and_parameters():
+    found = serve.dashboards(NOTEBOOKS)
+    assert set(found) == {path.name for path in NOTEBOOKS.glob("*.ipynb")}
+    glossary = found["kpi_glossary.ipynb"]
+    assert glossary["title"] == "KPI glossary"
+    assert "calculator" in glossary["description"]
+    assert glossary["parameters"] == {"kpi": "aht", "sector": "all", "channel": "all"}
+    # Order: metadata kpikit.order first (benchmarks 20 before glossary 50).
+    names = list(found)
+    assert names.index("sector_benchmarks.ipynb") < names.index("kpi_glossary.ipynb")
+
+
+def test_dashboard_without_metadata_gets_a_title_from_its_file_name(tmp_path):
+    nbformat.write(nbformat.v4.new_notebook(), tmp_path / "queue_health.ipynb")
+    assert serve.dashboards(tmp_path)["queue_health.ipynb"] == {
+        "title": "Queue health",
+        "description": "",
+        "parameters": {},
+    }
+
+
+def test_shipped_templates_reference_nothing_outside_the_server():
+    for path in serve.TEMPLATES_DIR.rglob("*"):
+        if path.is_file():
+            assert not EXTERNAL_ASSET.search(path.read_text()), path
+
+
+def test_missing_notebooks_folder_is_an_error(tmp_path):
+    args = parse("--notebooks", str(tmp_path / "nope"), "--no-browser")
+    with pytest.raises(ValueError, match="is not a folder"):
+        serve.run(args)
+
+
+# --- live server -------------------------------------------------------------------------
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def fetch(url, timeout=120):
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """kpikit serve over a folder with one tiny notebook, without kernel pools."""
+    folder = tmp_path_factory.mktemp("served")
+    notebook = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell("print('hello from the kernel')")],
+        metadata={"title": "Tiny <b>board</b>", "kpikit": {"description": "Says hello."}},
+    )
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    nbformat.write(notebook, folder / "tiny.ipynb")
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "kpikit.cli",
+        "serve",
+        "--port",
+        str(port),
+        "--no-browser",
+        "--pool-size",
+        "0",
+        "--notebooks",
+        str(folder),
+    ]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"kpikit serve exited: {process.stderr.read().decode()}")
+            try:
+                fetch(base + "/", timeout=2)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.3)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def test_landing_page_lists_dashboards_escaped(server):
+    status, page = fetch(server + "/")
+    assert status == 200
+    assert "kpikit dashboards" in page
+    assert 'href="/voila/render/tiny.ipynb"' in page
+    assert "Tiny &lt;b&gt;board&lt;/b&gt;" in page and "Says hello." in page
+    assert not EXTERNAL_ASSET.search(page)
+
+
+def test_dashboard_page_has_no_external_assets_and_no_sources(server):
+    status, page = fetch(server + "/voila/render/tiny.ipynb")
+    assert status == 200
+    assert "hello from the kernel" in page
+    assert "print(" not in page  # sources stripped
+    assert not EXTERNAL_ASSET.search(page)
+
+
+def test_template_cannot_be_switched_from_the_url(server):
+    _, page = fetch(server + "/voila/render/tiny.ipynb?template=lab")
+    assert not EXTERNAL_ASSET.search(page)
+
+
+def test_error_page_has_no_external_assets(server):
+    status, page = fetch(server + "/voila/render/missing.ipynb")
+    assert status == 404
+    assert not EXTERNAL_ASSET.search(page)
+
+
+def test_server_listens_on_loopback_only(server):
+    port = int(server.rsplit(":", 1)[1])
+    # Reachable on 127.0.0.1 (the fixture checked), not on the machine's other addresses.
+    addresses = {info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None)}
+    for address in addresses - {"127.0.0.1", "::1"}:
+        with socket.socket(socket.AF_INET6 if ":" in address else socket.AF_INET) as probe:
+            probe.settimeout(1)
+            assert probe.connect_ex((address, port)) != 0, address

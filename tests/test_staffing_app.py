@@ -1,0 +1,144 @@
+"""StaffingApp and the staffing figures driven in plain Python (no browser)."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import kpikit as kk
+from kpikit import calibrate, queueing, whatif
+from kpikit.apps import StaffingApp
+from kpikit.plots import staffing as staffing_plots
+from kpikit.sample import generate
+
+
+@pytest.fixture(scope="module")
+def generated():
+    # Two weeks of a small synthetic center: phone, chat and email, agents and costs.
+    return generate(days=14, agents=12, seed=3)
+
+
+def state(figure):
+    return figure.to_json()
+
+
+def test_fixed_inputs_by_hand(generated):
+    # 100 calls per 30 min at 180 s: A = 10 Erlangs; 80 % in 20 s needs 14 agents (13 give
+    # 79.6 %), 14 / (1 - 0.3) = 20 scheduled; 30 s less AHT: A = 8.33, 12 agents.
+    app = StaffingApp(generated, calibrate=False, volume=100, aht_s=180, patience_s=0,
+                      max_occupancy=100, shrinkage=30, aht_change_s=-30)
+    assert app.evaluation.value("agents") == 14
+    assert app.evaluation.value("scheduled_agents") == 20
+    table = app.comparison.set_index("metric")
+    assert table.loc["agents", "alternative"] == 12
+    assert "<b>14 agents</b>" in app.summary.value and "(20 scheduled)" in app.summary.value
+    # the staffing curve marks 14 agents and has no abandonment line without patience
+    names = [trace.name for trace in app.curve_figure.data]
+    assert names == ["Service level (20 s)", "Occupancy", "ASA"]
+    assert app.curve_figure.layout.shapes[-1].x0 == 14
+
+
+def test_a_slider_changes_the_figures(generated):
+    app = StaffingApp(generated, calibrate=False, volume=100, aht_s=180)
+    curve, comparison = state(app.curve_figure), state(app.comparison_figure)
+    intraday = state(app.intraday_figure)
+    app.aht_s.value = 240
+    assert state(app.curve_figure) != curve
+    assert state(app.comparison_figure) != comparison
+    assert state(app.intraday_figure) == intraday  # the day's profile keeps the data's AHT
+    app.aht_change_s.value = -60
+    assert state(app.intraday_figure) != intraday  # ... but shows the what-if
+    app.weekday.value = "Sat"
+    assert "Sat" in app.intraday_figure.layout.title.text
+
+
+def test_calibrate_from_data(generated):
+    app = StaffingApp(generated, calibrate=False, volume=7, aht_s=100, weekday="Tue")
+    week = whatif.scenario_from_data(generated, interval="30min", channel="phone")
+    tuesday = np.flatnonzero([label.startswith("Tue ") for label in week.labels])
+    busiest = tuesday[np.argmax(week.volume[tuesday])]
+    before = state(app.curve_figure)
+    app.calibrate_button.click()
+    assert app.volume.value == max(1, round(week.volume[busiest]))
+    assert app.aht_s.value == round(week.aht_s[busiest])
+    phone = generated.contacts[generated.contacts["channel"] == "phone"]
+    patience = calibrate.patience_exponential(phone)["patience_s"].item()
+    assert app.patience_s.value == round(patience)
+    assert app.shrinkage.value == round(100 * week.shrinkage)
+    assert app.cost_per_hour.value == pytest.approx(week.cost_per_agent_hour, abs=0.005)
+    assert state(app.curve_figure) != before
+    # calibrate=True does the same at construction
+    started = StaffingApp(generated, weekday="Tue")
+    assert started.volume.value == app.volume.value and started.aht_s.value == app.aht_s.value
+
+
+def test_patience_figure_and_erlang_a(generated):
+    app = StaffingApp(generated, calibrate=False, patience_s=200)
+    names = [trace.name for trace in app.patience_figure.data]
+    assert names == ["all callers", "exponential, mean 200 s"]
+    assert "Abandonment" in [trace.name for trace in app.curve_figure.data]
+    assert "abandonment" in app.summary.value
+    assert math.isfinite(app.evaluation.value("abandonment_rate"))
+
+
+def test_unusable_upload_keeps_the_data(generated):
+    app = StaffingApp(generated, calibrate=False)
+    agents = app.evaluation.value("agents")
+    csv = b"contact_id,arrived_at,answered,wait_s\n1,2024-01-01 09:00,true,5\n"
+    assert app.load(csv, "no_handle_time.csv") is False
+    assert "Could not use no_handle_time.csv" in app.message.value
+    assert app.evaluation.value("agents") == agents
+
+
+def test_bad_choice_names_the_argument(generated):
+    with pytest.raises(ValueError, match=r"Value of 'weekday' is not valid"):
+        StaffingApp(generated, weekday="Monday")
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def test_staffing_curve_targets_and_infinite_asa():
+    curve = queueing.queue_metrics(100, 180, np.arange(9, 16))  # 9 and 10 agents: unstable
+    fig = staffing_plots.staffing_curve(curve, target_sl=80, target_asa_s=15, max_occupancy=85,
+                                        agents=14)
+    asa = next(trace for trace in fig.data if trace.name == "ASA")
+    assert np.isnan(np.asarray(asa.y, dtype=float)[:2]).all()
+    assert asa.yaxis == "y2"
+    assert [shape.y0 for shape in fig.layout.shapes[:3]] == [80, 85, 15]
+
+
+def test_intraday_with_alternative():
+    plan = pd.DataFrame({"label": ["09:00", "09:30"], "agents": [10, 12],
+                         "scheduled_agents": [13, 16]})
+    fig = staffing_plots.intraday_staffing(plan, alternative=plan.assign(agents=[9, 11]))
+    assert [trace.name for trace in fig.data] == [
+        "needed on the phones", "to schedule (after shrinkage)", "what-if: needed on the phones"
+    ]
+    assert list(fig.data[2].y) == [9, 11]
+
+
+def test_patience_curve_by_group():
+    contacts = pd.DataFrame({"queue": ["a", "a", "b", "b"], "answered": [False, True, False, True],
+                             "wait_s": [10.0, 20.0, 30.0, 40.0]})
+    curve = calibrate.patience_kaplan_meier(contacts, by="queue")
+    fig = staffing_plots.patience_curve(curve, by="queue")
+    assert [trace.name for trace in fig.data] == ["a", "b"]
+    assert list(fig.data[0].y) == [100.0, 50.0]  # 1 of 2 callers of queue a abandons at 10 s
+
+
+def test_scenario_comparison_marks_direction_and_assumptions():
+    base = whatif.Scenario(volume=100, aht_s=180, agents=14, csat=80.0, cost_per_agent_hour=30)
+    fig = staffing_plots.scenario_comparison(whatif.compare(base, base.adjust(agents=-1)))
+    names, _, _, changes, bases = fig.data[0].cells.values
+    rows = dict(zip(names, changes, strict=True))
+    assert rows["Service level"].startswith("▼")  # fewer agents: service worse
+    assert rows["Cost per contact"].startswith("▲")  # ... and cheaper
+    assert dict(zip(names, bases, strict=True))["Customer satisfaction"] == "<i>assumption</i>"
+
+
+def test_sample_dashboard_builds():
+    app = StaffingApp(kk.load_sample())
+    assert app.evaluation.value("agents") > 0
+    assert len(app.intraday_figure.data) == 3

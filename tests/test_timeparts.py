@@ -1,0 +1,44 @@
+"""Tests for kpikit.timeparts.add_hour_weekday."""
+
+import pandas as pd
+import pytest
+
+import kpikit as kk
+from kpikit.timeparts import add_hour_weekday
+
+CONTACTS = pd.DataFrame(
+    {
+        "contact_id": [1, 2, 3],
+        # 2024-01-01 is a Monday, 2024-01-07 a Sunday.
+        "arrived_at": pd.to_datetime(["2024-01-01 09:15", "2024-01-07 23:59", "2024-01-03 00:00"]),
+        "answered": [True, False, True],
+        "wait_s": [5.0, 60.0, 10.0],
+    }
+)
+
+
+def test_hour_and_iso_weekday():
+    out = add_hour_weekday(CONTACTS)
+    assert out["weekday"].tolist() == [1, 7, 3]
+    assert out["hour"].tolist() == [9, 23, 0]
+    assert "weekday" not in CONTACTS.columns  # the input is not modified
+
+
+def test_dataset_and_polars_keep_their_kind():
+    dataset = add_hour_weekday(kk.Dataset(contacts=CONTACTS))
+    assert isinstance(dataset, kk.Dataset) and "hour" in dataset.contacts.columns
+    polars = pytest.importorskip("polars")
+    out = add_hour_weekday(polars.from_pandas(CONTACTS))
+    assert isinstance(out, polars.DataFrame) and out["weekday"].to_list() == [1, 7, 3]
+
+
+def test_groups_like_any_column():
+    table = kk.compute(add_hour_weekday(CONTACTS), kpis="answer_rate", by=["weekday", "hour"])
+    assert table[["weekday", "hour", "value"]].values.tolist() == [
+        [1, 9, 100.0], [3, 0, 100.0], [7, 23, 0.0],
+    ]
+
+
+def test_unknown_column():
+    with pytest.raises(ValueError, match="'column'"):
+        add_hour_weekday(CONTACTS, column="started_at")

@@ -1,0 +1,97 @@
+"""Tests for kpikit.tradeoff: the fitted line, its band, the projection and the reshaping.
+
+x = 1, 2, 3, 4 and y = 2, 4, 5, 8 by hand: x̄ = 2.5, ȳ = 4.75, sxx = 5, sxy = 9.5, syy = 18.75,
+slope = 1.9, intercept = 0, residuals 0.1, 0.2, -0.7, 0.4 -> SSE = 0.70, s² = 0.35,
+se(slope) = sqrt(0.35 / 5) = 0.264575, t(0.975, 2) = 4.302653 (published t table).
+"""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kpikit.tradeoff import VOLUME, fit_line, pivot_kpis
+
+X, Y = [1, 2, 3, 4], [2, 4, 5, 8]
+
+
+def test_fit_by_hand():
+    fit = fit_line(X, Y)
+    assert fit.slope == pytest.approx(1.9)
+    assert fit.intercept == pytest.approx(0.0, abs=1e-12)
+    assert fit.r == pytest.approx(9.5 / math.sqrt(5 * 18.75))  # 0.98115
+    assert fit.n == 4
+    assert fit.residual_se == pytest.approx(math.sqrt(0.35))
+    assert fit.slope_se == pytest.approx(0.264575, abs=1e-6)
+
+
+def test_band_of_the_fitted_mean_by_hand():
+    low, high = fit_line(X, Y).band([2.5, 4.0])
+    # At x̄: half = t · s · sqrt(1/n) = 4.302653 · 0.591608 · 0.5 = 1.272735 around 4.75.
+    # At x = 4: half = 4.302653 · 0.591608 · sqrt(1/4 + 2.25/5) = 2.545489 · 0.836660 = 2.129704
+    # around 7.6.
+    assert low[0] == pytest.approx(4.75 - 1.272735, abs=1e-5)
+    assert high[0] == pytest.approx(4.75 + 1.272735, abs=1e-5)
+    assert high[1] - 7.6 == pytest.approx(2.129704, abs=1e-5)
+
+
+def test_projection_by_hand():
+    projection = fit_line(X, Y).project(10)
+    # Δy = 1.9 · 10 = 19; range 10 · (1.9 ± 4.302653 · 0.264575) = 19 ± 11.3837.
+    assert projection.delta_y == pytest.approx(19.0)
+    assert projection.low == pytest.approx(19 - 11.3837, abs=1e-3)
+    assert projection.high == pytest.approx(19 + 11.3837, abs=1e-3)
+    negative = fit_line(X, Y).project(-10)
+    assert negative.low < negative.delta_y < negative.high
+
+
+def test_integer_weights_equal_repeated_points():
+    # Weight 2 on (2, 3) gives the same slope, intercept and r as listing (2, 3) twice:
+    # x̄ = 1.25, ȳ = 1.75, sxx = 2.75, sxy = 4.25 -> slope 1.545455.
+    weighted = fit_line([0, 1, 2], [0, 1, 3], weights=[1, 1, 2])
+    repeated = fit_line([0, 1, 2, 2], [0, 1, 3, 3])
+    assert weighted.slope == pytest.approx(4.25 / 2.75)
+    assert weighted.slope == pytest.approx(repeated.slope)
+    assert weighted.intercept == pytest.approx(repeated.intercept)
+    assert weighted.r == pytest.approx(repeated.r)
+
+
+def test_undefined_cases_are_nan():
+    assert math.isnan(fit_line([1, 1, 1], [1, 2, 3]).slope)  # x does not vary
+    assert math.isnan(fit_line([1, 2, 3], [5, 5, 5]).r)  # y does not vary
+    two = fit_line([1, 2], [1, 3])
+    assert two.slope == 2 and math.isnan(two.band([1.5])[0][0])  # no band from 2 points
+    assert fit_line([], []).n == 0
+    # Missing values and zero weights are left out.
+    assert fit_line([1, 2, np.nan, 4], [1, 2, 3, np.inf], weights=[1, 1, 1, 1]).n == 2
+    assert fit_line([1, 2, 3], [1, 2, 3], weights=[1, 0, 1]).n == 2
+
+
+def test_bad_inputs():
+    with pytest.raises(ValueError, match="same length"):
+        fit_line([1, 2], [1])
+    with pytest.raises(ValueError, match="non-negative"):
+        fit_line([1, 2], [1, 2], weights=[1, -1])
+
+
+def test_pivot_kpis():
+    tidy = pd.DataFrame(
+        {
+            "team": ["a", "a", "b", "b", None],
+            "kpi": ["aht", "csat", "aht", "csat", "abandonment_rate"],
+            "value": [300.0, 80.0, 360.0, 85.0, 12.0],
+            "numerator": [3000.0, 8, 7200.0, 17, 3],
+            "denominator": [10.0, 10, 20.0, 20, 25],
+            "ci_low": np.nan,
+            "ci_high": np.nan,
+        }
+    )
+    wide = pivot_kpis(tidy)
+    assert list(wide.columns) == ["team", "abandonment_rate", "aht", "csat", VOLUME]
+    rows = wide.set_index("team")
+    assert rows.loc["b", "aht"] == 360.0 and rows.loc["b", VOLUME] == 20
+    with pytest.raises(ValueError, match="tidy"):
+        pivot_kpis(pd.DataFrame({"aht": [1.0]}))
+    ungrouped = pivot_kpis(tidy[tidy["team"] == "a"].drop(columns="team"))
+    assert ungrouped[["aht", "csat", VOLUME]].values.tolist() == [[300.0, 80.0, 10.0]]

@@ -1,0 +1,173 @@
+"""Tests of kpikit.whatif: scenarios, roll-ups, labelled assumptions, calibration from data."""
+
+import dataclasses
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import kpikit as kk
+from kpikit import queueing, whatif
+from kpikit.whatif import Assumptions, Scenario, compare, evaluate
+
+
+def test_assumptions_are_described_and_overridable():
+    table = Assumptions().describe()
+    assert table.set_index("name").loc["csat_points_per_30s_wait", "value"] == 2.5
+    assert table["source"].str.contains("seed 002").all()
+    custom = Assumptions(csat_points_per_30s_wait=3.0)
+    assert custom.describe().set_index("name").loc["csat_points_per_30s_wait", "value"] == 3.0
+
+
+def test_single_interval_by_hand():
+    result = evaluate(Scenario(volume=100, aht_s=180, cost_per_agent_hour=30))
+    # 80 % in 20 s needs 14 agents for A = 10 (13 give 79.6 %)
+    assert result.value("agents") == 14
+    assert result.value("service_level") == pytest.approx(queueing.service_level(100, 180, 14))
+    assert result.value("asa") == pytest.approx(queueing.asa(100, 180, 14))
+    # 14 agents * 0.5 h * 30 = 210; / 100 answered (Erlang C: nobody abandons)
+    assert result.value("cost") == pytest.approx(210)
+    assert result.value("cost_per_contact") == pytest.approx(2.1)
+    assert math.isnan(result.value("abandonment_rate"))
+    summary = result.summary.set_index("metric")
+    assert summary.loc["abandonment_rate", "note"] == "not modelled: give patience_s"
+    assert summary.loc["csat", "basis"] == "assumption"
+    assert math.isnan(result.value("csat"))  # nothing measured to project from
+    with pytest.raises(ValueError, match="Expected one of"):
+        result.value("sl")
+
+
+def test_rollups_weight_each_ratio_by_its_denominator():
+    scenario = Scenario(volume=[40, 0, 250], aht_s=[200, 200, 300], patience_s=120,
+                        target_sl=80, cost_per_agent_hour=20, shrinkage=0.2)
+    result = evaluate(scenario)
+    rows = result.intervals
+    assert rows.loc[1, "agents"] == 0 and math.isnan(rows.loc[1, "service_level"])
+    volume, answered = rows["volume"], rows["answered"]
+    # answered = volume * (1 - abandonment)
+    np.testing.assert_allclose(answered, volume * (1 - rows["abandonment_rate"].fillna(0) / 100))
+    sl = (rows["service_level"] * volume).sum(min_count=1) / volume.sum()
+    asa = (rows["asa"] * answered).sum() / answered.sum()
+    handled = volume * rows["aht_s"] / 1800 * (1 - rows["abandonment_rate"].fillna(0) / 100)
+    assert result.value("service_level") == pytest.approx(sl)
+    assert result.value("asa") == pytest.approx(asa)
+    assert result.value("occupancy") == pytest.approx(100 * handled.sum() / rows["agents"].sum())
+    # scheduled = ceil(agents / 0.8); paid hours = scheduled * 0.5 h; cost at 20 an hour
+    assert result.value("agent_hours") == pytest.approx(rows["scheduled_agents"].sum() * 0.5)
+    assert result.value("cost_per_contact") == pytest.approx(
+        result.value("agent_hours") * 20 / answered.sum()
+    )
+
+
+def test_csat_projection_follows_the_assumptions():
+    scenario = Scenario(volume=100, aht_s=180, agents=12, csat=80.0, fcr=70.0,
+                        reference_asa_s=10.0, fcr_change=2.0)
+    result = evaluate(scenario)
+    asa = queueing.asa(100, 180, 12)
+    # 80 - 2.5 * (ASA - 10) / 30 + 1.0 * 2 FCR points
+    assert result.value("csat") == pytest.approx(80 - 2.5 * (asa - 10) / 30 + 2)
+    assert result.value("fcr") == 72.0
+    harsher = evaluate(scenario, Assumptions(csat_points_per_30s_wait=3.0))
+    assert harsher.value("csat") == pytest.approx(80 - 3.0 * (asa - 10) / 30 + 2)
+    overloaded = evaluate(dataclasses.replace(scenario, agents=10))  # unstable: ASA infinite
+    assert overloaded.value("asa") == math.inf and overloaded.value("csat") == 0.0
+    slow = evaluate(dataclasses.replace(scenario, agents=11))
+    assert "where satisfaction drops faster" in slow.summary.set_index("metric").loc["csat",
+                                                                                     "note"]
+
+
+def test_compare_aht_cut():
+    base = Scenario(volume=100, aht_s=180, cost_per_agent_hour=30, csat=80.0)
+    table = compare(base, base.adjust(aht_s=-30)).set_index("metric")
+    assert list(table.columns) == ["unit", "basis", "base", "alternative", "difference",
+                                   "change_pct", "note"]
+    # A falls from 10 to 8.33 Erlangs: 12 agents reach 80 % in 20 s
+    assert table.loc["agents", ["base", "alternative"]].tolist() == [14, 12]
+    assert table.loc["cost_per_contact", "difference"] == pytest.approx(-2 * 0.5 * 30 / 100)
+    # CSAT moves with the ASA difference, from the base's own ASA
+    asa = table.loc["asa"]
+    assert table.loc["csat", "difference"] == pytest.approx(-2.5 * asa["difference"] / 30)
+    assert table.loc["csat", "basis"] == "assumption"
+
+
+def test_fixed_agents_and_adjust():
+    base = Scenario(volume=[90, 110], aht_s=180, agents=[13, 15], labels=["09:00", "09:30"])
+    fewer = base.adjust(agents=-1, volume_pct=10)
+    assert fewer.agents.tolist() == [12, 14]
+    assert fewer.volume.tolist() == pytest.approx([99, 121])
+    assert fewer.name == "scenario, volume +10 %, agents -1"
+    result = evaluate(fewer)
+    assert result.intervals["label"].tolist() == ["09:00", "09:30"]
+    assert result.value("service_level") < evaluate(base).value("service_level")
+    with pytest.raises(ValueError, match="only change a scenario with fixed agents"):
+        Scenario(volume=100, aht_s=180).adjust(agents=1)
+    with pytest.raises(ValueError, match="must name each of the 2 intervals"):
+        Scenario(volume=[1, 2], aht_s=180, labels=["a"])
+
+
+@pytest.fixture
+def dataset():
+    """Two Mondays of phone calls (one chat contact to be left out), agents and costs."""
+    contacts = pd.DataFrame(
+        {
+            "contact_id": range(5),
+            "arrived_at": pd.to_datetime(
+                ["2024-01-01 09:05", "2024-01-01 09:20", "2024-01-08 09:10",
+                 "2024-01-08 10:15", "2024-01-08 09:00"]
+            ),
+            "answered": [True, False, True, True, True],
+            "wait_s": [20.0, 60.0, 10.0, 30.0, 5.0],
+            "channel": ["phone", "phone", "phone", "phone", "chat"],
+            "talk_s": [200.0, 0.0, 300.0, 250.0, 100.0],
+            "acw_s": [40.0, 0.0, 20.0, 10.0, 0.0],
+            "csat": [5.0, None, 3.0, 4.0, 1.0],
+            "customer_id": ["a", "b", "c", "d", "e"],
+            "reason": ["x", "x", "x", "x", "x"],
+        }
+    )
+    agent_intervals = pd.DataFrame(
+        {
+            "agent_id": ["u", "v"],
+            "interval_start": pd.to_datetime(["2024-01-01 09:00", "2024-01-01 09:00"]),
+            "paid_s": [1800.0, 1800.0],
+            "handling_s": [900.0, 700.0],
+            "available_s": [600.0, 500.0],
+        }
+    )
+    costs = pd.DataFrame({"period_start": pd.to_datetime(["2024-01-01"]), "cost": [40.0]})
+    return kk.Dataset(contacts=contacts, agent_intervals=agent_intervals, costs=costs)
+
+
+def test_scenario_from_data(dataset):
+    scenario = whatif.scenario_from_data(dataset, interval="hour")
+    assert len(scenario.volume) == 7 * 24  # Monday .. Monday covers every weekday
+    monday_nine = scenario.labels.index("Mon 09:00")
+    # phone only: 3 calls in the 09:00 hour over 2 Mondays; AHT (240 + 320) / 2 answered
+    assert scenario.volume[monday_nine] == 1.5
+    assert scenario.aht_s[monday_nine] == 280.0
+    # hours without an answered call take the overall AHT (240 + 320 + 260) / 3
+    assert scenario.aht_s[scenario.labels.index("Tue 09:00")] == pytest.approx(820 / 3)
+    # patience: (20 + 60 + 10 + 30) s queued / 1 abandon
+    assert scenario.patience_s == 120.0
+    # shrinkage 1 - (1600 + 1100) / 3600; cost 40 / 1 paid hour
+    assert scenario.shrinkage == pytest.approx(0.25)
+    assert scenario.cost_per_agent_hour == pytest.approx(40.0)
+    # CSAT of phone answers: 5, 3, 4 -> 2 of 3 in the top two boxes; ASA (20 + 10 + 30) / 3
+    assert scenario.csat == pytest.approx(200 / 3)
+    assert scenario.reference_asa_s == pytest.approx(20.0)
+    assert evaluate(scenario).value("contacts") == 2.0  # 4 phone calls over 2 Mondays
+    with pytest.raises(ValueError, match=r"Expected one of \['chat', 'phone'\]"):
+        whatif.scenario_from_data(dataset, channel="fax")
+
+
+def test_sample_data_aht_cut():
+    """Done-when of issue 4: AHT -30 s on the sample data shows agents, SL, cost, CSAT."""
+    base = whatif.scenario_from_data(kk.load_sample())
+    table = compare(base, base.adjust(aht_s=-30)).set_index("metric")
+    assert table.loc["aht", "difference"] == pytest.approx(-30, abs=0.1)
+    assert table.loc["agent_hours", "difference"] < 0
+    assert table.loc["cost_per_contact", "difference"] < 0
+    assert table.loc["service_level", "alternative"] >= 80 - 1e-9
+    assert np.isfinite(table.loc["csat", ["base", "alternative"]].astype(float)).all()
+    assert table.loc["csat", "basis"] == "assumption"
