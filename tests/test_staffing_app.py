@@ -34,23 +34,31 @@ def test_fixed_inputs_by_hand(generated):
     assert table.loc["agents", "alternative"] == 12
     assert "<b>14 agents</b>" in app.summary.value and "(20 scheduled)" in app.summary.value
     # the staffing curve marks 14 agents and has no abandonment line without patience
-    names = [trace.name for trace in app.curve_figure.data]
+    names = [trace.name for trace in app.figure.data]
     assert names == ["Service level (20 s)", "Occupancy", "ASA"]
-    assert app.curve_figure.layout.shapes[-1].x0 == 14
+    assert app.figure.layout.shapes[-1].x0 == 14
+    # the comparison table: 14 -> 12 agents, marked better (fewer agents is not a KPI: no mark)
+    assert "what-if: AHT -30 s" in app.comparison_table.value
+    assert "<td style='padding: 3px 10px; border-bottom: 1px solid #e5e5e5; text-align: " \
+        "right; color: #222222'>-2</td>" in app.comparison_table.value
+    assert app.comparison_table.value.count("<i>assumption</i>") == 2  # CSAT and FCR
 
 
-def test_a_slider_changes_the_figures(generated):
+def test_a_slider_changes_the_figure(generated):
     app = StaffingApp(generated, calibrate=False, volume=100, aht_s=180)
-    curve, comparison = state(app.curve_figure), state(app.comparison_figure)
-    intraday = state(app.intraday_figure)
+    curve, table = state(app.figure), app.comparison_table.value
     app.aht_s.value = 240
-    assert state(app.curve_figure) != curve
-    assert state(app.comparison_figure) != comparison
-    assert state(app.intraday_figure) == intraday  # the day's profile keeps the data's AHT
+    assert state(app.figure) != curve
+    assert app.comparison_table.value != table
+    app.chart.value = "intraday"
+    intraday = state(app.figure)
+    assert [trace.name for trace in app.figure.data][0] == "needed on the phones"
+    app.aht_s.value = 200
+    assert state(app.figure) == intraday  # the day's profile keeps the data's AHT ...
     app.aht_change_s.value = -60
-    assert state(app.intraday_figure) != intraday  # ... but shows the what-if
+    assert state(app.figure) != intraday  # ... but shows the what-if
     app.weekday.value = "Sat"
-    assert "Sat" in app.intraday_figure.layout.title.text
+    assert "Sat" in app.figure.layout.title.text
 
 
 def test_calibrate_from_data(generated):
@@ -58,7 +66,7 @@ def test_calibrate_from_data(generated):
     week = whatif.scenario_from_data(generated, interval="30min", channel="phone")
     tuesday = np.flatnonzero([label.startswith("Tue ") for label in week.labels])
     busiest = tuesday[np.argmax(week.volume[tuesday])]
-    before = state(app.curve_figure)
+    before = state(app.figure)
     app.calibrate_button.click()
     assert app.volume.value == max(1, round(week.volume[busiest]))
     assert app.aht_s.value == round(week.aht_s[busiest])
@@ -67,19 +75,20 @@ def test_calibrate_from_data(generated):
     assert app.patience_s.value == round(patience)
     assert app.shrinkage.value == round(100 * week.shrinkage)
     assert app.cost_per_hour.value == pytest.approx(week.cost_per_agent_hour, abs=0.005)
-    assert state(app.curve_figure) != before
+    assert state(app.figure) != before
     # calibrate=True does the same at construction
     started = StaffingApp(generated, weekday="Tue")
     assert started.volume.value == app.volume.value and started.aht_s.value == app.aht_s.value
 
 
-def test_patience_figure_and_erlang_a(generated):
+def test_patience_chart_and_erlang_a(generated):
     app = StaffingApp(generated, calibrate=False, patience_s=200)
-    names = [trace.name for trace in app.patience_figure.data]
-    assert names == ["all callers", "exponential, mean 200 s"]
-    assert "Abandonment" in [trace.name for trace in app.curve_figure.data]
+    assert "Abandonment" in [trace.name for trace in app.figure.data]
     assert "abandonment" in app.summary.value
     assert math.isfinite(app.evaluation.value("abandonment_rate"))
+    app.chart.value = "patience"
+    names = [trace.name for trace in app.figure.data]
+    assert names == ["all callers", "exponential, mean 200 s"]
 
 
 def test_unusable_upload_keeps_the_data(generated):
@@ -94,6 +103,8 @@ def test_unusable_upload_keeps_the_data(generated):
 def test_bad_choice_names_the_argument(generated):
     with pytest.raises(ValueError, match=r"Value of 'weekday' is not valid"):
         StaffingApp(generated, weekday="Monday")
+    with pytest.raises(ValueError, match=r"Expected one of \['curve', 'intraday', 'patience'\]"):
+        StaffingApp(generated, chart="table")
 
 
 # --------------------------------------------------------------------------- figures
@@ -139,6 +150,6 @@ def test_scenario_comparison_marks_direction_and_assumptions():
 
 
 def test_sample_dashboard_builds():
-    app = StaffingApp(kk.load_sample())
+    app = StaffingApp(kk.load_sample(), chart="intraday")
     assert app.evaluation.value("agents") > 0
-    assert len(app.intraday_figure.data) == 3
+    assert len(app.figure.data) == 3

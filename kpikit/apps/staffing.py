@@ -16,6 +16,8 @@ from kpikit.apps._base import (
     format_value,
     redraw,
 )
+from kpikit.catalog import KPI_IDS
+from kpikit.catalog import kpi as kpi_definition
 from kpikit.plots import staffing as staffing_plots
 
 __all__ = ["StaffingApp"]
@@ -23,9 +25,17 @@ __all__ = ["StaffingApp"]
 INTERVALS = {"15min": 900.0, "30min": 1800.0, "hour": 3600.0}
 """Interval lengths offered, in seconds."""
 
+CHARTS = {
+    "curve": "What each agent buys",
+    "intraday": "Agents through the day",
+    "patience": "Caller patience",
+}
+"""Charts the app can show (one at a time: a page with several plotly widgets loads slowly)."""
+
 WEEKDAYS = calibration.WEEKDAY_NAMES
 
 _INTERVAL_LABELS = {"15min": "15 minutes", "30min": "30 minutes", "hour": "1 hour"}
+_CELL = "padding: 3px 10px; border-bottom: 1px solid #e5e5e5"
 _SLIDERS = {
     # name: (description, min, max, step)
     "volume": ("Contacts per interval", 1, 2000, 1),
@@ -49,8 +59,9 @@ class StaffingApp(BaseApp):
     and abandonment by number of agents) and a what-if (AHT and volume changes) side by side
     with the current situation: agents, service, cost per contact and projected CSAT, the
     projection labelled as an assumption (:class:`kpikit.whatif.Assumptions`). From the data it
-    draws the agents needed through a chosen weekday and the patience of callers. "Calibrate
-    from data" sets the sliders to the data's busiest interval of that weekday.
+    draws the agents needed through a chosen weekday and the patience of callers (one chart at
+    a time, picked with ``chart``). "Calibrate from data" sets the sliders to the data's
+    busiest interval of that weekday.
 
     Parameters
     ----------
@@ -60,6 +71,8 @@ class StaffingApp(BaseApp):
     calibrate : bool, default=True
         Start from the data: contacts, AHT, patience, shrinkage and cost of the busiest interval
         of ``weekday`` replace the values given below (targets are kept).
+    chart : {"curve", "intraday", "patience"}, default="curve"
+        The chart shown: staffing curve, agents through the weekday, caller patience.
     weekday : {"Mon", ..., "Sun"}, default="Mon"
     interval : {"15min", "30min", "hour"}, default="30min"
     volume, aht_s, target_sl, threshold_s, patience_s, shrinkage, max_occupancy, cost_per_hour
@@ -73,12 +86,17 @@ class StaffingApp(BaseApp):
 
     Attributes
     ----------
-    weekday, interval : ipywidgets.Dropdown
+    chart, weekday, interval : ipywidgets.Dropdown
     volume, aht_s, target_sl, threshold_s, patience_s, shrinkage, max_occupancy, cost_per_hour,
     aht_change_s, volume_change_pct : ipywidgets.FloatSlider
     calibrate_button : ipywidgets.Button
     summary : ipywidgets.HTML
-    curve_figure, comparison_figure, intraday_figure, patience_figure : go.FigureWidget
+        The answer in one paragraph.
+    comparison_table : ipywidgets.HTML
+        Now and the what-if side by side (:func:`kpikit.whatif.compare`), projected rows marked
+        as assumptions.
+    figure : go.FigureWidget
+        The chart picked with ``chart``.
     evaluation : kpikit.whatif.Evaluation
         The current situation, evaluated.
     comparison : pandas.DataFrame
@@ -109,6 +127,7 @@ class StaffingApp(BaseApp):
         data=None,
         *,
         calibrate=True,
+        chart="curve",
         weekday="Mon",
         interval="30min",
         volume=120.0,
@@ -123,11 +142,16 @@ class StaffingApp(BaseApp):
         volume_change_pct=0.0,
         **options,
     ):
+        check_choice("chart", chart, list(CHARTS))
         check_choice("weekday", weekday, WEEKDAYS)
         check_choice("interval", interval, list(INTERVALS))
         super().__init__(data, **options)
         self._holding = True
         self._calibrate_on_data = bool(calibrate)
+        self.chart = widgets.Dropdown(
+            options=[(label, key) for key, label in CHARTS.items()], value=chart,
+            description="Chart",
+        )
         self.weekday = widgets.Dropdown(options=list(WEEKDAYS), value=weekday,
                                         description="Weekday")
         self.interval = widgets.Dropdown(
@@ -154,18 +178,16 @@ class StaffingApp(BaseApp):
         )
         self.calibrate_button.add_class(LIVE_ONLY_CLASS)
         self.calibrate_button.on_click(self._on_calibrate)
-        controls = [self.weekday, self.interval, *(getattr(self, name) for name in _SLIDERS)]
+        controls = [self.chart, self.weekday, self.interval,
+                    *(getattr(self, name) for name in _SLIDERS)]
         for control in controls:
             control.observe(self._on_change, names="value")
         self.summary = widgets.HTML()
-        self.curve_figure = figure_widget()
-        self.comparison_figure = figure_widget()
-        self.intraday_figure = figure_widget()
-        self.patience_figure = figure_widget()
+        self.comparison_table = widgets.HTML()
+        self.figure = figure_widget()
         self.widget = self._compose(
             controls=[*controls, self.calibrate_button],
-            main=[self.summary, self.curve_figure, self.comparison_figure,
-                  self.intraday_figure, self.patience_figure],
+            main=[self.summary, self.figure, self.comparison_table],
         )
         self._holding = False
         self._on_data()
@@ -258,24 +280,26 @@ class StaffingApp(BaseApp):
         self.evaluation = whatif.evaluate(base)
         self.comparison = whatif.compare(self.evaluation, alternative)
         agents = int(self.evaluation.value("agents"))
-
-        curve = queueing.queue_metrics(
-            self.volume.value, self.aht_s.value, self._curve_agents(agents, targets),
-            interval_s, threshold_s=targets["threshold_s"], patience_s=targets["patience_s"],
-        )
-        redraw(self.curve_figure, staffing_plots.staffing_curve(
-            curve, target_sl=targets["target_sl"], threshold_s=targets["threshold_s"],
-            max_occupancy=targets["max_occupancy"], agents=agents,
-        ), height=420)
-        redraw(self.comparison_figure, staffing_plots.scenario_comparison(
-            self.comparison, base_name="now", alternative_name=_what_if_name(
-                aht_change, self.volume_change_pct.value),
-        ), height=420)
-        self._draw_intraday(week, interval_s, targets, aht_change)
-        redraw(self.patience_figure, staffing_plots.patience_curve(
-            self._patience_curve, patience_s=targets["patience_s"],
-        ), height=360)
-        self.summary.value = self._summary_html(aht_change)
+        what_if = _what_if_name(aht_change, self.volume_change_pct.value)
+        if self.chart.value == "curve":
+            curve = queueing.queue_metrics(
+                self.volume.value, self.aht_s.value, self._curve_agents(agents, targets),
+                interval_s, threshold_s=targets["threshold_s"],
+                patience_s=targets["patience_s"],
+            )
+            figure = staffing_plots.staffing_curve(
+                curve, target_sl=targets["target_sl"], threshold_s=targets["threshold_s"],
+                max_occupancy=targets["max_occupancy"], agents=agents,
+            )
+        elif self.chart.value == "intraday":
+            figure = self._intraday_figure(week, interval_s, targets, aht_change)
+        else:
+            figure = staffing_plots.patience_curve(
+                self._patience_curve, patience_s=targets["patience_s"]
+            )
+        redraw(self.figure, figure, height=440)
+        self.summary.value = self._summary_html(what_if)
+        self.comparison_table.value = _comparison_html(self.comparison, what_if)
 
     def _curve_agents(self, agents, targets):
         """Agent counts for the staffing curve: around the answer, stable ones for Erlang C."""
@@ -285,7 +309,7 @@ class StaffingApp(BaseApp):
             lowest = max(lowest, math.floor(load) + 1)
         return np.arange(lowest, agents + max(8, math.ceil(0.3 * agents)) + 1)
 
-    def _draw_intraday(self, week, interval_s, targets, aht_change):
+    def _intraday_figure(self, week, interval_s, targets, aht_change):
         day = self._day(week)
         volume, aht_s = week.volume[day], week.aht_s[day]
         options = {"interval_s": interval_s, "shrinkage": self.shrinkage.value / 100, **targets}
@@ -295,12 +319,12 @@ class StaffingApp(BaseApp):
             volume * (1 + self.volume_change_pct.value / 100),
             np.maximum(aht_s + aht_change, 1.0), **options,
         )
-        redraw(self.intraday_figure, staffing_plots.intraday_staffing(
+        return staffing_plots.intraday_staffing(
             plan, alternative=alternative,
             title=f"Agents through an average {self.weekday.value} in the data",
-        ), height=380)
+        )
 
-    def _summary_html(self, aht_change) -> str:
+    def _summary_html(self, what_if) -> str:
         result = self.evaluation
         table = self.comparison.set_index("metric")
         interval = _INTERVAL_LABELS[self.interval.value]
@@ -317,9 +341,9 @@ class StaffingApp(BaseApp):
                 f", abandonment {format_value(result.value('abandonment_rate'), 'percent')}"
             )
         alternative = table["alternative"]
-        change = html.escape(_what_if_name(aht_change, self.volume_change_pct.value))
         parts.append(
-            f". <b>What-if</b> ({change}): {alternative['agents']:.0f} agents, cost per contact "
+            f". <b>What-if</b> ({html.escape(what_if)}): {alternative['agents']:.0f} agents, "
+            "cost per contact "
             f"{format_value(table.loc['cost_per_contact', 'base'], 'currency')} → "
             f"{format_value(alternative['cost_per_contact'], 'currency')}"
         )
@@ -330,6 +354,38 @@ class StaffingApp(BaseApp):
                 f"{result.assumptions.csat_points_per_30s_wait:g} points per 30 s of wait)</i>"
             )
         return "<p>" + "".join(parts) + ".</p>"
+
+
+def _comparison_html(table, what_if) -> str:
+    """Now and the what-if side by side as an HTML table (escaped), assumptions marked."""
+    header = "".join(
+        f"<th style='{_CELL}; text-align: {align}'>{html.escape(text)}</th>"
+        for text, align in (("", "left"), ("now", "right"), (f"what-if: {what_if}", "right"),
+                            ("change", "right"), ("basis", "left"))
+    )
+    rows = []
+    for row in table.itertuples(index=False):
+        direction = kpi_definition(row.metric).direction if row.metric in KPI_IDS else None
+        change, color = staffing_plots.describe_change(row.difference, row.unit, direction)
+        basis = "<i>assumption</i>" if row.basis == "assumption" else html.escape(row.basis)
+        cells = [
+            (html.escape(staffing_plots.metric_name(row.metric)), "left", ""),
+            (html.escape(staffing_plots.format_metric(row.base, row.unit)), "right", ""),
+            (html.escape(staffing_plots.format_metric(row.alternative, row.unit)), "right", ""),
+            (html.escape(change), "right", f"; color: {color}"),
+            (basis, "left", "; color: #555555"),
+        ]
+        rows.append("<tr>" + "".join(
+            f"<td style='{_CELL}; text-align: {align}{style}'>{text}</td>"
+            for text, align, style in cells
+        ) + "</tr>")
+    return (
+        "<table style='border-collapse: collapse; margin-top: 8px'>"
+        "<caption style='text-align: left; font-weight: bold'>Scenario comparison</caption>"
+        f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        "<p><small>Projected CSAT and FCR follow rules of thumb from published research "
+        "(kpikit.whatif.Assumptions); they are assumptions, not measurements.</small></p>"
+    )
 
 
 def _what_if_name(aht_change, volume_change_pct) -> str:

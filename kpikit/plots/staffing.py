@@ -280,10 +280,9 @@ def scenario_comparison(table, *, base_name="base", alternative_name="what-if",
     names, changes, colors, bases = [], [], [], []
     for row in frame.itertuples(index=False):
         is_kpi = row.metric in KPI_IDS
-        names.append(kpi_definition(row.metric).name if is_kpi
-                     else _OTHER_METRICS.get(row.metric, row.metric))
+        names.append(metric_name(row.metric))
         direction = kpi_definition(row.metric).direction if is_kpi else None
-        text, color = _change(row.difference, row.unit, direction)
+        text, color = describe_change(row.difference, row.unit, direction)
         changes.append(text)
         colors.append(color)
         bases.append("<i>assumption</i>" if row.basis == "assumption" else row.basis)
@@ -296,10 +295,11 @@ def scenario_comparison(table, *, base_name="base", alternative_name="what-if",
         cells={
             "values": [
                 tuple(names),
-                tuple(_format(value, unit) for value, unit in zip(frame["base"], frame["unit"],
-                                                                  strict=True)),
-                tuple(_format(value, unit) for value, unit in zip(
-                    frame["alternative"], frame["unit"], strict=True)),
+                *(
+                    tuple(format_metric(value, unit)
+                          for value, unit in zip(frame[column], frame["unit"], strict=True))
+                    for column in ("base", "alternative")
+                ),
                 tuple(changes),
                 tuple(bases),
             ],
@@ -311,7 +311,13 @@ def scenario_comparison(table, *, base_name="base", alternative_name="what-if",
     return fig
 
 
-def _format(value, unit):
+def metric_name(metric):
+    """Display name of a :func:`kpikit.whatif.compare` metric (the catalog name for KPIs)."""
+    return kpi_definition(metric).name if metric in KPI_IDS else _OTHER_METRICS.get(metric, metric)
+
+
+def format_metric(value, unit):
+    """Short text for a value of :func:`kpikit.whatif.compare` in its unit ("–" if missing)."""
     if not is_number(value):
         return "∞" if value == math.inf else "–"
     if unit in ("percent", "seconds", "currency"):
@@ -321,8 +327,8 @@ def _format(value, unit):
     return f"{float(value):,.0f}"
 
 
-def _change(difference, unit, direction):
-    """Signed change, with a mark and a colour when the KPI has a better direction."""
+def describe_change(difference, unit, direction):
+    """Signed change text and its colour; ▲/▼ marks better/worse for a KPI's ``direction``."""
     if not is_number(difference):
         return "–", "#555555"
     texts = {"percent": f"{difference:+.1f} pts", "seconds": f"{difference:+.1f} s",

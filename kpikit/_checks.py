@@ -1,0 +1,453 @@
+"""Checks of one table against its column specs: types, values and row consistency.
+
+:func:`check_table` is the engine behind :func:`kpikit.schema.check`. It sorts each column
+into a coarse type category, turns the specs into narwhals expressions that are True on
+offending rows, and evaluates them eagerly (with row positions and examples in row order) or
+lazily (as aggregates computed by the frame's own engine). What it finds comes back as
+:class:`Problem` objects.
+"""
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import narwhals.stable.v2 as nw
+import pandas as pd
+
+ColumnKind = Literal["id", "datetime", "bool", "number", "string"]
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """One column of a kpikit table.
+
+    Parameters
+    ----------
+    name : str
+        Column name in kpikit's vocabulary.
+    kind : {"id", "datetime", "bool", "number", "string"}
+        ``id`` accepts text or integers, ``datetime`` accepts datetimes or dates, ``number``
+        accepts integers, floats or decimals.
+    required : bool, default=False
+        The column must exist and may not hold nulls.
+    min, max : float or None, default=None
+        Inclusive bounds for ``number`` columns.
+    integer : bool, default=False
+        Values must be whole numbers (a float column holding 4.0 is fine, 4.5 is not).
+    nullable : bool, default=True
+        An optional column that, when present, may not hold nulls.
+    """
+
+    name: str
+    kind: ColumnKind
+    required: bool = False
+    min: float | None = None
+    max: float | None = None
+    integer: bool = False
+    nullable: bool = True
+
+    @property
+    def allows_null(self) -> bool:
+        """Whether a null is a valid value of this column."""
+        return self.nullable and not self.required
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one column of one table.
+
+    Parameters
+    ----------
+    table : str
+        ``contacts``, ``agent_intervals`` or ``costs``.
+    column : str
+        The column at fault.
+    problem : str
+        What is wrong, phrased to follow the row count ("below 0", "outside 1..5").
+    count : int or None, default=None
+        Number of offending rows. None for structural problems (missing column, wrong type),
+        which dropping rows cannot fix.
+    examples : tuple, default=()
+        Up to five offending rows, identified by ``example_key``.
+    example_key : str, default="row position"
+        What the examples are: the table's key columns joined by ", " (``contact_id``;
+        ``agent_id, interval_start``) or ``row position`` (0-based).
+    """
+
+    table: str
+    column: str
+    problem: str
+    count: int | None = None
+    examples: tuple = ()
+    example_key: str = "row position"
+
+    @property
+    def structural(self) -> bool:
+        """True when the table's shape is wrong, so no row can be dropped to fix it."""
+        return self.count is None
+
+    def __str__(self) -> str:
+        where = f"{self.table}.{self.column}"
+        if self.structural:
+            return f"{where}: {self.problem}"
+        rows = "row" if self.count == 1 else "rows"
+        text = f"{where}: {self.count} {rows} {self.problem}"
+        if self.examples:
+            label = {"contact_id": "ids", "row position": "row positions"}.get(
+                self.example_key, f"({self.example_key})"
+            )
+            shown = ", ".join(_format_example(example) for example in self.examples)
+            text += f" (first {label}: {shown})"
+        return text
+
+
+def _format_example(example) -> str:
+    if isinstance(example, tuple):
+        return "(" + ", ".join(str(part) for part in example) + ")"
+    return str(example)
+
+
+# ---- types -------------------------------------------------------------------------------
+
+
+_ACCEPTED = {
+    "id": {"text", "integer", "categorical"},
+    "string": {"text", "categorical"},
+    "bool": {"boolean"},
+    "number": {"integer", "float", "decimal"},
+    "datetime": {"datetime", "date"},
+}
+
+
+_EXPECTED = {
+    "id": "text or integer ids",
+    "string": "text",
+    "bool": "booleans (True/False)",
+    "number": "numbers (int or float)",
+    "datetime": "timestamps (datetime)",
+}
+
+
+_HELD = {
+    "text": "text",
+    "integer": "integers",
+    "float": "floats",
+    "decimal": "decimals",
+    "boolean": "booleans",
+    "datetime": "timestamps",
+    "date": "dates",
+    "categorical": "categories",
+    "boolean-object": "booleans and missing values in an object column",
+    "object": "mixed values in an object column",
+}
+
+
+_HINTS = {
+    ("number", "text"): "some cells are not numbers; kk.read_contacts lists them with their ids",
+    ("datetime", "text"): "parse the text first (kk.read_contacts does, or pandas.to_datetime)",
+    ("bool", "integer"): "convert 0/1 flags to booleans first, e.g. .astype(bool)",
+    ("bool", "text"): "map the text values (e.g. 'yes'/'no') to True/False first",
+    ("bool", "boolean-object"): "convert with .astype('boolean') to keep the missing values",
+    ("id", "float"): (
+        "float ids usually come from integer ids with missing values; "
+        "convert with .astype('Int64') or .astype(str)"
+    ),
+}
+
+
+def _category(dtype, native_series=None) -> str:
+    """Coarse type of a column: what the specs accept or reject."""
+    if dtype == nw.String:
+        return "text"
+    if isinstance(dtype, nw.Categorical | nw.Enum):
+        return "categorical"
+    if dtype == nw.Boolean:
+        return "boolean"
+    if dtype.is_integer():
+        return "integer"
+    if dtype.is_float():
+        return "float"
+    if dtype == nw.Decimal:
+        return "decimal"
+    if isinstance(dtype, nw.Datetime):
+        return "datetime"
+    if dtype == nw.Date:
+        return "date"
+    if dtype == nw.Object and isinstance(native_series, pd.Series):
+        inferred = pd.api.types.infer_dtype(native_series, skipna=True)
+        return {
+            "string": "text",
+            "integer": "integer",
+            "empty": "empty",
+            "boolean": "boolean-object",
+        }.get(inferred, "object")
+    return "other"
+
+
+def _all_null(series) -> bool:
+    return series.null_count() == len(series)
+
+
+def _type_problem(table: str, spec: ColumnSpec, dtype, category: str) -> Problem:
+    held = _HELD.get(category, "values")
+    text = f"wrong type: holds {held} ({dtype}), expected {_EXPECTED[spec.kind]}"
+    hint = _HINTS.get((spec.kind, category))
+    return Problem(table, spec.name, f"{text}; {hint}" if hint else text)
+
+
+def _missing_problem(table: str, spec: ColumnSpec, columns: list[str]) -> Problem:
+    text = f"required column is missing (columns present: {', '.join(map(str, columns))})"
+    close = difflib.get_close_matches(spec.name, [str(c) for c in columns], n=1, cutoff=0.6)
+    if close:
+        text += f"; is '{close[0]}' the same? rename it, or pass a mapping to kk.read_contacts"
+    return Problem(table, spec.name, text)
+
+
+# ---- row checks --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Check:
+    column: str
+    problem: str
+    mask: Any  # narwhals expression, True on offending rows
+
+
+def _missing(column: str, category: str):
+    expr = nw.col(column).is_null()
+    # pandas already counts NaN as null; polars and duckdb keep NaN apart.
+    return expr | nw.col(column).is_nan() if category == "float" else expr
+
+
+def _bounds(spec: ColumnSpec) -> str:
+    if spec.max is None:
+        return f"below {spec.min:g}"
+    return f"outside {spec.min:g}..{spec.max:g}"
+
+
+def _column_checks(spec: ColumnSpec, category: str) -> list[_Check]:
+    name = spec.name
+    missing = _missing(name, category)
+    checks = []
+    if not spec.allows_null:
+        problem = "empty in a required column" if spec.required else "empty; write 0 for no time"
+        checks.append(_Check(name, problem, missing))
+    if spec.kind != "number" or category == "empty":
+        return checks
+    column = nw.col(name)
+    finite = ~missing
+    if category == "float":
+        checks.append(_Check(name, "with an infinite value", finite & ~column.is_finite()))
+        finite = finite & column.is_finite()
+    if spec.min is not None:
+        too_low = column < spec.min
+        outside = too_low if spec.max is None else too_low | (column > spec.max)
+        checks.append(_Check(name, _bounds(spec), finite & outside))
+    if spec.integer and category in {"float", "decimal"}:
+        fractional = column != column.round(0)
+        checks.append(_Check(name, "not a whole number", finite & fractional))
+    return checks
+
+
+def _contact_checks(usable: dict[str, str]) -> list[_Check]:
+    """Consistency between answered and the columns that only answered contacts can have."""
+    if usable.get("answered") != "boolean":
+        return []
+    abandoned = ~nw.col("answered")
+    checks = []
+    if "agent_id" in usable:
+        checks.append(
+            _Check(
+                "agent_id",
+                "with an agent_id although not answered",
+                abandoned & ~nw.col("agent_id").is_null(),
+            )
+        )
+    for name in ("talk_s", "hold_s", "acw_s"):
+        if usable.get(name) in {"integer", "float", "decimal"}:
+            checks.append(
+                _Check(name, "above 0 although not answered", abandoned & (nw.col(name) > 0))
+            )
+    if "talk_s" in usable:
+        checks.append(
+            _Check(
+                "talk_s",
+                "answered but with no talk_s",
+                nw.col("answered") & _missing("talk_s", usable["talk_s"]),
+            )
+        )
+    if usable.get("transferred") == "boolean":
+        checks.append(
+            _Check(
+                "transferred",
+                "marked transferred although not answered",
+                abandoned & nw.col("transferred"),
+            )
+        )
+    return checks
+
+
+def _interval_checks(usable: dict[str, str]) -> list[_Check]:
+    numeric = {"integer", "float", "decimal"}
+    if usable.get("adherent_s") in numeric and usable.get("scheduled_s") in numeric:
+        return [
+            _Check(
+                "adherent_s",
+                "with adherent_s above scheduled_s",
+                nw.col("adherent_s") > nw.col("scheduled_s"),
+            )
+        ]
+    return []
+
+
+# ---- runners -----------------------------------------------------------------------------
+
+
+def check_table(
+    frame, table: str, specs: Iterable[ColumnSpec], keys: tuple[str, ...]
+) -> tuple[list[Problem], tuple[int, ...] | None]:
+    """Find every problem of one table and the positions of the rows that have one.
+
+    Parameters
+    ----------
+    frame : narwhals DataFrame or LazyFrame
+        The table to check.
+    table : str
+        Table name, quoted in the problems; ``contacts`` and ``agent_intervals`` also get
+        their checks between columns.
+    specs : iterable of ColumnSpec
+        The table's columns.
+    keys : tuple of str
+        Columns that identify a row: checked for repeats and quoted as examples. Empty to
+        quote row positions.
+
+    Returns
+    -------
+    problems : list of Problem
+        Structural problems first, then row-level ones.
+    rows : tuple of int or None
+        Sorted 0-based positions of the rows with a row-level problem; None for a lazy frame
+        with problems (positions are undefined there).
+    """
+    specs = tuple(specs)
+    eager = isinstance(frame, nw.DataFrame)
+    schema = frame.schema if eager else frame.collect_schema()
+    columns = list(schema)
+    problems: list[Problem] = []
+    usable: dict[str, str] = {}
+    for spec in specs:
+        if spec.name not in schema:
+            if spec.required:
+                problems.append(_missing_problem(table, spec, columns))
+            continue
+        dtype = schema[spec.name]
+        native = frame[spec.name].to_native() if eager and dtype == nw.Object else None
+        category = _category(dtype, native)
+        if eager and category not in _ACCEPTED[spec.kind] and _all_null(frame[spec.name]):
+            # pandas stores an all-missing column as object, whatever it was meant to hold.
+            category = "empty"
+        if category in _ACCEPTED[spec.kind] or category == "empty":
+            usable[spec.name] = category
+        else:
+            problems.append(_type_problem(table, spec, dtype, category))
+
+    checks = [
+        check
+        for spec in specs
+        if spec.name in usable
+        for check in _column_checks(spec, usable[spec.name])
+    ]
+    checks += _contact_checks(usable) if table == "contacts" else []
+    checks += _interval_checks(usable) if table == "agent_intervals" else []
+    keys = keys if keys and all(usable.get(k) not in {None, "empty"} for k in keys) else ()
+    key_label = ", ".join(keys) if keys else "row position"
+    if keys:
+        described = f"the {keys[0]}" if len(keys) == 1 else f"the ({key_label})"
+        duplicate = _Check(keys[-1], f"repeating {described} of an earlier row", None)
+    else:
+        duplicate = None
+
+    if eager:
+        found, rows = _run_eager(frame, checks, duplicate, keys)
+    else:
+        found = _run_lazy(frame, checks, duplicate, keys)
+        rows = None if found else set()
+    problems += [
+        Problem(table, check.column, check.problem, count, examples, key_label)
+        for check, count, examples in found
+    ]
+    return problems, (rows if rows is None else tuple(sorted(rows)))
+
+
+def free_column_name(columns: Iterable) -> str:
+    """A column name for row positions that none of ``columns`` already uses."""
+    taken = {str(c) for c in columns}
+    name = "__kpikit_row"
+    while name in taken:
+        name += "_"
+    return name
+
+
+def _examples(hits, keys: tuple[str, ...], position: str) -> tuple:
+    first = hits.head(5)
+    if not keys:
+        return tuple(first[position].to_list())
+    if len(keys) == 1:
+        return tuple(first[keys[0]].to_list())
+    return tuple(zip(*(first[k].to_list() for k in keys), strict=True))
+
+
+def _run_eager(frame, checks, duplicate, keys):
+    position = free_column_name(frame.columns)
+    masks = [check.mask for check in checks]
+    if duplicate is not None:
+        checks = [*checks, duplicate]
+        # A row repeats a key when an earlier row (lower position) has the same key.
+        first_position = nw.col(position).min().over(*keys)
+        present = [~nw.col(k).is_null() for k in keys]
+        masks.append(
+            nw.all_horizontal(first_position != nw.col(position), *present, ignore_nulls=True)
+        )
+    names = [f"{position}_{i}" for i in range(len(checks))]
+    flags = frame.with_row_index(position).select(
+        position, *keys, *[m.fill_null(False).alias(n) for m, n in zip(masks, names, strict=True)]
+    )
+    found, rows = [], set()
+    for check, name in zip(checks, names, strict=True):
+        hits = flags.filter(nw.col(name))
+        if len(hits):
+            found.append((check, len(hits), _examples(hits, keys, position)))
+            rows.update(hits[position].to_list())
+    return found, rows
+
+
+def _run_lazy(frame, checks, duplicate, keys):
+    names = [f"__kpikit_check_{i}" for i in range(len(checks))]
+    found = []
+    if checks:
+        sums = [
+            check.mask.fill_null(False).cast(nw.Int64).sum().alias(name)
+            for check, name in zip(checks, names, strict=True)
+        ]
+        counts = frame.select(*sums).collect()
+        for check, name in zip(checks, names, strict=True):
+            count = int(counts[name][0] or 0)
+            if count and keys:
+                hits = frame.filter(check.mask.fill_null(False)).select(*keys).head(5).collect()
+                found.append((check, count, _examples(hits, keys, "")))
+            elif count:
+                found.append((check, count, ()))
+    if duplicate is not None:
+        size = "__kpikit_rows"
+        groups = (
+            frame.filter(*[~nw.col(k).is_null() for k in keys])
+            .group_by(*keys)
+            .agg(nw.len().alias(size))
+            .filter(nw.col(size) > 1)
+            .collect()
+        )
+        if len(groups):
+            repeated = int(sum(groups[size].to_list())) - len(groups)
+            found.append((duplicate, repeated, _examples(groups, keys, "")))
+    return found

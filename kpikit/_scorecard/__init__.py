@@ -1,0 +1,12 @@
+"""Private parts of :mod:`kpikit.scorecard`, one job per module.
+
+- ``targets``: read, derive (from benchmarks) and validate targets tables.
+- ``status``: status names, colours and marks; the red/amber/green rule; weighted scores.
+- ``ramp``: eased targets for new teams.
+- ``credits``: SLA bonuses and penalties per status.
+- ``trend``: change against the previous period and its significance.
+- ``export``: text formatting, HTML, CSV and Excel output.
+- ``common``: small checks shared by the others (finite numbers, file paths).
+
+Import the public names from :mod:`kpikit.scorecard`.
+"""

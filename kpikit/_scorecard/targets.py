@@ -1,0 +1,233 @@
+"""Targets tables: read from CSV/TOML or a DataFrame, derived from sector benchmarks, validated."""
+
+import math
+import tomllib
+from os import PathLike
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from kpikit._scorecard.common import checked_path, is_finite
+from kpikit.catalog import KPI_IDS, SECTORS
+from kpikit.catalog import benchmarks as load_benchmarks
+from kpikit.catalog import kpi as kpi_definition
+
+TARGET_COLUMNS = ("kpi", "target", "tolerance", "weight", "area", "band_low", "band_high")
+_TARGET_SUFFIXES = (".toml", ".csv")
+
+
+def read_targets(targets, *, channel: str = "all") -> pd.DataFrame:
+    """Read and validate a targets table.
+
+    Parameters
+    ----------
+    targets : str, path or DataFrame
+        A ``.csv`` or ``.toml`` file, a DataFrame, or a sector name (one of
+        :data:`kpikit.catalog.SECTORS`) to derive targets from its benchmarks with
+        :func:`targets_from_benchmarks`. Columns (CSV, DataFrame): ``kpi`` and ``target``
+        (required), ``tolerance`` (default 0), ``weight`` (default 1), ``area`` (default: the
+        catalog's), ``band_low``/``band_high`` (band KPIs only). A band KPI (utilization,
+        occupancy) takes its band from ``band_low``/``band_high``, else from
+        ``target ± tolerance`` (the sample targets' convention), else from the catalog; its
+        amber zone is ``tolerance`` outside either edge.
+        TOML: one table per KPI id, such as ``[fcr]`` with ``target = 75`` and ``tolerance = 5``.
+    channel : str, default="all"
+        Channel of the benchmarks when ``targets`` is a sector name.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``kpi, target, tolerance, weight, area, band_low, band_high``, one row per KPI.
+
+    Raises
+    ------
+    ValueError
+        Unknown KPI ids (the message lists the valid ones), duplicated KPIs, a missing or
+        non-numeric target, a negative tolerance or weight, weights summing to zero, a band on
+        a KPI without one (or ``band_low > band_high``), a file that does not exist or is not
+        ``.csv``/``.toml``.
+
+    Examples
+    --------
+    >>> targets = read_targets(pd.DataFrame({"kpi": ["fcr", "utilization"],
+    ...                                      "target": [75, None], "tolerance": [5, 5]}))
+    >>> targets[["kpi", "target", "weight", "area", "band_low", "band_high"]]
+               kpi  target  weight      area  band_low  band_high
+    0          fcr    75.0     1.0  customer       NaN        NaN
+    1  utilization     NaN     1.0     agent      75.0       85.0
+    """
+    if isinstance(targets, pd.DataFrame):
+        return _validate_targets(targets)
+    if isinstance(targets, str) and targets in SECTORS:
+        return targets_from_benchmarks(targets, channel=channel)
+    if isinstance(targets, str | PathLike):
+        path = checked_path(targets, _TARGET_SUFFIXES, "targets", must_exist=True)
+        return _validate_targets(_read_target_file(path))
+    raise TypeError(
+        "Value of 'targets' must be a DataFrame, a .csv/.toml path or a sector name "
+        f"(one of {list(SECTORS)}) but received: {type(targets).__name__}"
+    )
+
+
+def targets_from_benchmarks(sector: str, *, channel: str = "all") -> pd.DataFrame:
+    """Derive targets from a sector's published benchmarks.
+
+    Rule, per KPI (first row of a tier when several share it):
+
+    - band KPIs (utilization, occupancy): the ``target`` tier's range, else the catalog band;
+      tolerance half the band's width (75–85 -> amber from 70 and up to 90).
+    - higher / lower is better: the ``target`` tier's good edge (its ``low`` when higher is
+      better, its ``high`` when lower is better) when the sector has one, else the good edge of
+      the ``average`` range; tolerance the width of the ``average`` range, or 5 % of the target
+      when there is none. Green therefore means better than the typical range, amber inside it,
+      red worse than typical.
+    - KPIs without such figures (answer rate, transfer rate, ...) get no target.
+
+    Weights are 1 and areas come from the catalog.
+
+    Parameters
+    ----------
+    sector : str
+        One of :data:`kpikit.catalog.SECTORS`.
+    channel : str, default="all"
+        One of :data:`kpikit.catalog.CHANNELS`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A validated targets table (see :func:`read_targets`).
+
+    Examples
+    --------
+    >>> targets = targets_from_benchmarks("all").set_index("kpi")
+    >>> targets.loc["fcr", ["target", "tolerance"]].tolist()   # average range 70-75
+    [75.0, 5.0]
+    >>> targets.loc["abandonment_rate", ["target", "tolerance"]].tolist()   # average 5-8
+    [5.0, 3.0]
+    """
+    bench = load_benchmarks(sector=sector, channel=channel)
+    rows = []
+    for kpi_id in dict.fromkeys(bench["kpi"]):
+        tiers = bench[bench["kpi"] == kpi_id].drop_duplicates("tier").set_index("tier")
+        row = _benchmark_target(kpi_definition(kpi_id), tiers)
+        if row is not None:
+            rows.append({"kpi": kpi_id, **row})
+    return _validate_targets(pd.DataFrame(rows, columns=["kpi", *TARGET_COLUMNS[1:]]))
+
+
+def _benchmark_target(definition, tiers: pd.DataFrame) -> dict | None:
+    def edge(tier, column):
+        return tiers.at[tier, column] if tier in tiers.index else math.nan
+
+    if definition.direction == "band":
+        low, high = edge("target", "low"), edge("target", "high")
+        if not (is_finite(low) and is_finite(high)):
+            low, high = definition.band_low, definition.band_high
+        return {"band_low": low, "band_high": high, "tolerance": (high - low) / 2}
+    good, fallback = ("low", "high") if definition.direction == "higher" else ("high", "low")
+    target = edge("target", good)
+    if not is_finite(target):
+        target = edge("target", fallback)
+    if not is_finite(target):
+        target = edge("average", fallback)
+    if not is_finite(target):
+        return None
+    width = edge("average", "high") - edge("average", "low")
+    tolerance = width if is_finite(width) else 0.05 * abs(target)
+    return {"target": target, "tolerance": tolerance}
+
+
+def _read_target_file(path: Path) -> pd.DataFrame:
+    if path.suffix.lower() == ".csv":
+        return pd.read_csv(path)
+    with path.open("rb") as handle:
+        try:
+            document = tomllib.load(handle)
+        except tomllib.TOMLDecodeError as error:
+            raise ValueError(f"Value of 'targets': {path} is not valid TOML ({error})") from None
+    not_tables = [key for key, value in document.items() if not isinstance(value, dict)]
+    if not_tables:
+        raise ValueError(
+            f"Value of 'targets': {path} must hold one table per KPI (such as [fcr] with "
+            f"target = 75) but has plain keys {not_tables}"
+        )
+    return pd.DataFrame([{"kpi": key, **value} for key, value in document.items()])
+
+
+def _validate_targets(frame: pd.DataFrame) -> pd.DataFrame:
+    if "kpi" not in frame.columns:
+        raise ValueError(
+            f"Value of 'targets' needs a 'kpi' column; columns are {list(frame.columns)}"
+        )
+    unknown_columns = sorted(set(frame.columns) - set(TARGET_COLUMNS))
+    if unknown_columns:
+        raise ValueError(
+            f"Value of 'targets' has unknown column(s) {unknown_columns}. "
+            f"Expected some of {list(TARGET_COLUMNS)}"
+        )
+    targets = frame.reindex(columns=list(TARGET_COLUMNS)).reset_index(drop=True)
+    targets["kpi"] = targets["kpi"].astype(str)
+    unknown = [kpi_id for kpi_id in targets["kpi"] if kpi_id not in KPI_IDS]
+    if unknown:
+        raise ValueError(
+            f"Value of 'targets' has unknown KPI id(s) {unknown}. Expected some of {list(KPI_IDS)}"
+        )
+    duplicated = sorted(set(targets.loc[targets["kpi"].duplicated(), "kpi"]))
+    if duplicated:
+        raise ValueError(f"Value of 'targets' lists KPI(s) {duplicated} more than once")
+    for column in ("target", "tolerance", "weight", "band_low", "band_high"):
+        converted = pd.to_numeric(targets[column], errors="coerce").astype(float)
+        bad = targets.loc[converted.isna() & targets[column].notna(), "kpi"].tolist()
+        if bad:
+            raise ValueError(
+                f"Value of 'targets' has a non-numeric {column!r} for KPI(s) {bad}: "
+                f"{targets.loc[targets['kpi'].isin(bad), column].tolist()}"
+            )
+        targets[column] = converted
+    targets["tolerance"] = targets["tolerance"].fillna(0.0)
+    targets["weight"] = targets["weight"].fillna(1.0)
+    for column in ("tolerance", "weight"):
+        bad = targets.loc[~(targets[column] >= 0) | ~np.isfinite(targets[column]), "kpi"]
+        if len(bad):
+            raise ValueError(
+                f"Value of 'targets' must have a finite {column!r} >= 0 but KPI(s) "
+                f"{bad.tolist()} have {targets.loc[bad.index, column].tolist()}"
+            )
+    if len(targets) and targets["weight"].sum() == 0:
+        raise ValueError("Value of 'targets' has weights that are all 0: nothing can be scored")
+    definitions = [kpi_definition(kpi_id) for kpi_id in targets["kpi"]]
+    targets["area"] = [
+        area if isinstance(area, str) and area else definition.area
+        for area, definition in zip(targets["area"], definitions, strict=True)
+    ]
+    for index, definition in enumerate(definitions):
+        _check_target_row(targets, index, definition)
+    return targets
+
+
+def _check_target_row(targets: pd.DataFrame, index: int, definition) -> None:
+    row = targets.loc[index]
+    has_band = is_finite(row["band_low"]) or is_finite(row["band_high"])
+    if definition.direction != "band":
+        if has_band:
+            raise ValueError(
+                f"Value of 'targets': {definition.id!r} is a {definition.direction}-is-better "
+                "KPI; band_low/band_high apply only to band KPIs "
+                f"({[k for k in KPI_IDS if kpi_definition(k).direction == 'band']})"
+            )
+        if not is_finite(row["target"]):
+            raise ValueError(f"Value of 'targets' has no target for KPI {definition.id!r}")
+        return
+    if is_finite(row["target"]) and not has_band:
+        # Sample-targets convention: a band KPI's band is target ± tolerance.
+        low, high = row["target"] - row["tolerance"], row["target"] + row["tolerance"]
+    else:
+        low = row["band_low"] if is_finite(row["band_low"]) else definition.band_low
+        high = row["band_high"] if is_finite(row["band_high"]) else definition.band_high
+    if low > high:
+        raise ValueError(
+            f"Value of 'targets': band_low must not exceed band_high for {definition.id!r}; "
+            f"received {low:g} > {high:g}"
+        )
+    targets.loc[index, ["target", "band_low", "band_high"]] = [math.nan, float(low), float(high)]

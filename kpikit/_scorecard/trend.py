@@ -1,0 +1,95 @@
+"""Trend: change against the previous period of the same group, and whether it is significant."""
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from kpikit._scorecard.common import is_finite
+from kpikit.stats import Z_95, two_proportion_z
+
+TREND_MARKS = {"up": "▲", "down": "▼", "flat": "≈", "untested": "·"}
+"""Arrows for :attr:`kpikit.Scorecard.table` ``trend``: up/down only for significant changes."""
+
+
+def with_trend(table: pd.DataFrame, keys: list, compare: bool, alpha: float) -> pd.DataFrame:
+    """Add ``previous, change, p_value, trend, improved`` (all null when not ``compare``).
+
+    Each row is compared with the previous period of its group and KPI; the tests are
+    described in :func:`kpikit.scorecard.rate`.
+    """
+    columns = ["previous", "change", "p_value"]
+    if not compare:
+        table[columns] = np.nan
+        table["trend"] = None
+        table["improved"] = None
+        return table
+    table = table.sort_values([*keys, "kpi", "period"], kind="stable")
+    groups = table.groupby([*keys, "kpi"], sort=False, dropna=False)
+    before = {
+        column: groups[column].shift(1)
+        for column in ("value", "numerator", "denominator", "ci_low", "ci_high")
+    }
+    table["previous"] = before["value"]
+    table["change"] = table["value"] - table["previous"]
+    table["p_value"] = [
+        _p_value(unit, *now, *then)
+        for unit, now, then in zip(
+            table["unit"],
+            table[["value", "numerator", "denominator", "ci_low", "ci_high"]].to_numpy(float),
+            np.column_stack([before[c] for c in before]).astype(float),
+            strict=True,
+        )
+    ]
+    has_change = table["change"].notna()
+    significant = table["p_value"] < alpha
+    table["trend"] = np.select(
+        [~has_change, table["p_value"].isna(), ~significant, table["change"] > 0],
+        [None, "untested", "flat", "up"],
+        default="down",
+    )
+    table["trend"] = table["trend"].astype(object).where(has_change, None)
+    table["improved"] = [
+        _improved(row.direction, row.value, row.previous, row.band_low, row.band_high)
+        if trend in ("up", "down")
+        else None
+        for row, trend in zip(table.itertuples(), table["trend"], strict=True)
+    ]
+    return table.sort_index()
+
+
+def _p_value(
+    unit,
+    value,
+    numerator,
+    denominator,
+    ci_low,
+    ci_high,
+    value0,
+    numerator0,
+    denominator0,
+    ci_low0,
+    ci_high0,
+) -> float:
+    if not (is_finite(value) and is_finite(value0)):
+        return math.nan
+    if not all(is_finite(bound) for bound in (ci_low, ci_high, ci_low0, ci_high0)):
+        return math.nan
+    if unit == "percent":
+        return two_proportion_z(numerator, denominator, numerator0, denominator0)
+    se = math.hypot(ci_high - ci_low, ci_high0 - ci_low0) / (2 * Z_95)
+    if se == 0:
+        return math.nan
+    return math.erfc(abs(value - value0) / se / math.sqrt(2))
+
+
+def _improved(direction, value, previous, low, high) -> bool:
+    if direction == "higher":
+        return value > previous
+    if direction == "lower":
+        return value < previous
+
+    def distance(v):
+        return max(low - v, v - high, 0.0)
+
+    return distance(value) < distance(previous)
