@@ -11,7 +11,20 @@ chat -> south) and the channel as queue. Worked out by hand from that table:
   1230 / 5 = 246 s, A2 (5 6 8) 800 / 3 = 266.7 s.
 - CSAT (share of 4-5): north 5, 3, 4 -> 2 of 3; south 4, 2, 5 -> 2 of 3; center 4 of 6.
 - transfer rate: only #2 (agent A1) is transferred: A1 1 of 5 = 20 %, A2 0 of 3 = 0 %.
+
+Channels (phone #1-#4 #7 #8 #10, chat #5 #6 #9), by hand from the same table:
+
+- phone: service level 3 of 7 (as north above), AHT 1290 / 5 = 258 s; by agent A1 (#1 #2 #7
+  #10) 1110 / 4 = 277.5 s with 1 transfer in 4 = 25 %, A2 (#8) 180 s and 0 %.
+- chat: service level 3 of 3 = 100 %, AHT 740 / 3 s; A1 (#9) 120 s, A2 (#5 #6) 620 / 2 = 310 s.
+- FCR keeps looking for repeats in every channel: phone first contacts #1 #2 #7, of which #1
+  comes back by chat (#5) and #7 by phone (#8): 1 of 3 = 33.3 % (66.7 % if the chat repeat were
+  missed); chat's only judged first contact is #6 (#5 repeats #1, #9 has no customer): 100 %.
+- per-channel thresholds {"phone": 20, "chat": 5}: phone #1 #7 #10 (10, 20, 12 s) and chat #5
+  (5 s) are answered in time: 4 of 10 = 40 % (60 % with 20 s everywhere).
 """
+
+import html
 
 import pandas as pd
 import pytest
@@ -19,6 +32,7 @@ from fixtures import hand_contacts
 
 import kpikit as kk
 from kpikit.apps import ScorecardApp, TradeoffApp
+from kpikit.apps.params import QueryParamWarning, query_params
 from kpikit.sample import generate
 
 TARGETS = pd.DataFrame(
@@ -172,6 +186,85 @@ def test_scorecard_set_from_link_parameters(hand):
         app.set(team="east")
 
 
+def test_scorecard_channel_control_filters_the_contacts(hand):
+    app = ScorecardApp(hand, targets=TARGETS, level="center", freq="all")
+    assert [value for _, value in app.channel.options] == ["all", "phone", "chat"]
+    assert "All channels pooled (phone, chat)" in app.channel_note.value
+    before = state(app.figure)
+    app.channel.value = "chat"
+    assert state(app.figure) != before
+    table = app.card.table.set_index("kpi")
+    assert table.loc["service_level", "value"] == 100.0  # 3 of 3 chats within 20 s
+    assert table.loc["aht", "value"] == pytest.approx(740 / 3)
+    assert table.loc["fcr", "value"] == 100.0  # #6, the only judged chat first contact
+    # Agent intervals have no channel: their KPIs leave the one-channel scorecard.
+    assert "utilization" not in table.index
+    assert "Chat contacts only" in app.channel_note.value
+    app.channel.value = "phone"
+    table = app.card.table.set_index("kpi")
+    assert table.loc["service_level", "value"] == pytest.approx(300 / 7)  # 3 of 7
+    assert table.loc["aht", "value"] == 258.0  # 1290 / 5
+    assert table.loc["fcr", "value"] == pytest.approx(100 / 3)  # #1 came back by chat
+    app.channel.value = "all"
+    assert app.card.table.set_index("kpi").loc["utilization", "status"] == "no data"
+
+
+def test_scorecard_channel_at_team_level_and_in_the_trend(generated):
+    app = ScorecardApp(generated, targets=TARGETS, level="team", freq="all", channel="phone")
+    assert "utilization" not in set(app.card.table["kpi"])
+    assert "shown for All channels only" in app.channel_note.value
+    trend_before = state(app.trend_figure)
+    heat_before = state(app.figure)
+    app.channel.value = "all"
+    assert state(app.trend_figure) != trend_before and state(app.figure) != heat_before
+    assert app.card.table.loc[app.card.table["kpi"] == "utilization", "value"].notna().all()
+    assert "cover all channels" in app.channel_note.value
+
+
+def test_scorecard_per_channel_thresholds(hand):
+    app = ScorecardApp(
+        hand,
+        targets=TARGETS,
+        level="center",
+        freq="all",
+        sl_threshold_s={"phone": 20, "chat": 5},
+    )
+    assert app.card.table.set_index("kpi").loc["service_level", "value"] == 40.0  # 4 of 10
+    assert "own channel's threshold (phone 20 s, chat 5 s)" in html.unescape(app.channel_note.value)
+    app.channel.value = "chat"
+    assert app.card.table.set_index("kpi").loc["service_level", "value"] == pytest.approx(100 / 3)
+    assert "answers within 5 s" in app.channel_note.value
+
+
+def test_scorecard_channel_from_link_parameters(hand):
+    app = ScorecardApp(hand, targets=TARGETS, level="team", freq="all")
+    choices = {name: [value for _, value in getattr(app, name).options] for name in ("channel",)}
+    params = query_params(
+        {"channel": "phone", "level": "team"}, "channel=chat&level=center", choices=choices
+    )
+    assert params == {"channel": "chat", "level": "center"}
+    app.set(**params)
+    assert app.card.table.set_index("kpi").loc["service_level", "value"] == 100.0  # chat
+    with pytest.warns(QueryParamWarning, match="channel=fax"):
+        params = query_params({"channel": "phone"}, "channel=fax", choices=choices)
+    app.set(**params)
+    assert app.channel.value == "phone"
+    with pytest.raises(ValueError, match="'channel'"):
+        app.set(channel="email")  # not a channel of this data
+
+
+def test_scorecard_channel_argument_and_data_without_channels(hand):
+    app = ScorecardApp(hand, targets=TARGETS, level="center", freq="all", channel="phone")
+    assert app.card.table.set_index("kpi").loc["aht", "value"] == 258.0
+    with pytest.raises(ValueError, match=r"'channel'.*\['all', 'phone', 'chat'\]"):
+        ScorecardApp(hand, targets=TARGETS, channel="email")
+    contacts = hand.contacts.drop(columns="channel")
+    app = ScorecardApp(contacts, targets=TARGETS, level="center", freq="all")
+    assert app.channel.options == (("All channels", "all"),) and app.channel.disabled
+    assert app.channel_note.value == ""
+    assert app.card.table.set_index("kpi").loc["service_level", "value"] == 60.0
+
+
 # --- TradeoffApp ---------------------------------------------------------------------------
 
 
@@ -236,3 +329,42 @@ def test_tradeoff_bad_arguments(hand):
         TradeoffApp(hand, x="speed", targets=TARGETS)
     with pytest.raises(ValueError, match="'level'"):
         TradeoffApp(hand, level="site", targets=TARGETS)
+
+
+def test_tradeoff_channel_control_filters_the_contacts(hand):
+    app = TradeoffApp(hand, y="transfer_rate", targets=TARGETS)
+    assert [value for _, value in app.channel.options] == ["all", "phone", "chat"]
+    app.channel.value = "phone"
+    points = app.figure.data[-1]
+    assert list(points.customdata) == ["A1", "A2"]
+    assert list(points.x) == [277.5, 180.0]  # A1 1110 / 4, A2 #8 alone
+    assert list(points.y) == [25.0, 0.0]  # A1 transferred #2 of 4
+    assert "Phone contacts only" in app.channel_note.value
+    app.channel.value = "chat"
+    points = app.figure.data[-1]
+    assert list(points.x) == [120.0, 310.0]  # A1 #9; A2 (120 + 500) / 2
+    assert list(points.marker.size) == [1, 2]
+
+
+def test_tradeoff_interval_kpis_need_all_channels(generated):
+    app = TradeoffApp(generated, targets=TARGETS, x="occupancy", channel="chat")
+    assert "cannot be shown for one channel" in app.message.value
+    assert app.fit.n == 0
+    app.channel.value = "all"
+    assert app.message.value == "" and app.fit.n == 12
+    assert "cover all channels" in app.channel_note.value
+
+
+def test_tradeoff_channel_from_link_parameters(generated):
+    app = TradeoffApp(generated, targets=TARGETS)
+    before = state(app.figure)
+    choices = {"channel": [value for _, value in app.channel.options]}
+    app.set(**query_params({"channel": "all"}, "channel=email", choices=choices))
+    assert app.channel.value == "email"
+    assert state(app.figure) != before
+    email_agents = generated.contacts.loc[
+        (generated.contacts["channel"] == "email") & generated.contacts["answered"], "agent_id"
+    ].nunique()
+    assert app.fit.n == email_agents
+    with pytest.raises(ValueError, match="'channel'"):
+        TradeoffApp(generated, targets=TARGETS, channel="fax")

@@ -49,14 +49,24 @@ def test_higher_is_better_status():
 def test_lower_is_better_status():
     # aht target 300, tolerance 60: <= 300 green, (300, 360] amber, > 360 red.
     assert _statuses("aht", [290, 300, 330, 360, 361]) == [
-        "green", "green", "amber", "amber", "red",
+        "green",
+        "green",
+        "amber",
+        "amber",
+        "red",
     ]
 
 
 def test_band_status_both_ways():
     # utilization band 75-85, tolerance 5: inside green, 70-75 or 85-90 amber, beyond red.
     assert _statuses("utilization", [80, 75, 85, 72, 88, 69, 91]) == [
-        "green", "green", "green", "amber", "amber", "red", "red",
+        "green",
+        "green",
+        "green",
+        "amber",
+        "amber",
+        "red",
+        "red",
     ]
 
 
@@ -121,8 +131,11 @@ def test_composite_and_area_scores_by_hand():
 
 def test_scores_per_group():
     frame = pd.DataFrame(
-        {"team": ["a", "a", "b", "b"], "kpi": ["fcr", "aht"] * 2,
-         "value": [76.0, 390.0, 72.0, 280.0]}
+        {
+            "team": ["a", "a", "b", "b"],
+            "kpi": ["fcr", "aht"] * 2,
+            "value": [76.0, 390.0, 72.0, 280.0],
+        }
     )
     composite = rate(frame, TARGETS).composite.set_index("team")["score"]
     # a: fcr green 100, aht red 0 -> 50; b: fcr amber 50, aht green 100 -> 75 (weights 1).
@@ -135,8 +148,10 @@ def test_scores_per_group():
 def _two_periods(kpi_id, first, second):
     """Rows for two weekly periods: (value, numerator, denominator, ci_low, ci_high)."""
     periods = pd.to_datetime(["2024-01-01", "2024-01-08"])
-    rows = [dict(zip(("value", "numerator", "denominator", "ci_low", "ci_high"), values,
-                     strict=True)) for values in (first, second)]
+    rows = [
+        dict(zip(("value", "numerator", "denominator", "ci_low", "ci_high"), values, strict=True))
+        for values in (first, second)
+    ]
     return pd.DataFrame(rows).assign(period=periods, kpi=kpi_id)
 
 
@@ -229,8 +244,11 @@ def test_trend_is_computed_within_each_group():
 
 def test_ramp_eases_targets_of_new_teams():
     frame = pd.DataFrame(
-        {"team": ["new"] * 3 + ["old"] * 3, "kpi": ["fcr", "aht", "utilization"] * 2,
-         "value": [70.0, 320.0, 70.0] * 2}
+        {
+            "team": ["new"] * 3 + ["old"] * 3,
+            "kpi": ["fcr", "aht", "utilization"] * 2,
+            "value": [70.0, 320.0, 70.0] * 2,
+        }
     )
     ramp = Ramp(days=90, ease_pct=10, start_dates={"new": "2024-03-01"})
     table = rate(frame, TARGETS, ramp=ramp, as_of="2024-03-15").table.set_index(["team", "kpi"])
@@ -276,8 +294,11 @@ def test_ramp_validates_its_arguments():
 
 def test_sla_credits():
     frame = pd.DataFrame(
-        {"team": ["a", "a", "a", "b", "b", "b"], "kpi": ["fcr", "aht", "utilization"] * 2,
-         "value": [80.0, 380.0, 80.0, 72.0, 250.0, None]}
+        {
+            "team": ["a", "a", "a", "b", "b", "b"],
+            "kpi": ["fcr", "aht", "utilization"] * 2,
+            "value": [80.0, 380.0, 80.0, 72.0, 250.0, None],
+        }
     )
     credits = {"fcr": (100, 50), "aht": (200, 80)}
     card = rate(frame, TARGETS, credits=credits)
@@ -314,14 +335,15 @@ def test_unknown_kpi_lists_valid_ids():
     [
         (pd.DataFrame({"kpi": ["fcr"], "target": [75], "tolerance": [-1]}), "'tolerance' >= 0"),
         (pd.DataFrame({"kpi": ["fcr"], "target": [75], "weight": [-2]}), "'weight' >= 0"),
-        (pd.DataFrame({"kpi": ["fcr", "aht"], "target": [75, 300], "weight": [0, 0]}),
-         "all 0"),
+        (pd.DataFrame({"kpi": ["fcr", "aht"], "target": [75, 300], "weight": [0, 0]}), "all 0"),
         (pd.DataFrame({"kpi": ["fcr", "fcr"], "target": [75, 80]}), "more than once"),
         (pd.DataFrame({"kpi": ["fcr"], "target": ["high"]}), "non-numeric 'target'"),
         (pd.DataFrame({"kpi": ["fcr"]}), "no target for KPI 'fcr'"),
         (pd.DataFrame({"kpi": ["fcr"], "target": [75], "band_low": [70]}), "only to band KPIs"),
-        (pd.DataFrame({"kpi": ["utilization"], "band_low": [90], "band_high": [80]}),
-         "must not exceed"),
+        (
+            pd.DataFrame({"kpi": ["utilization"], "band_low": [90], "band_high": [80]}),
+            "must not exceed",
+        ),
         (pd.DataFrame({"kpi": ["fcr"], "target": [75], "owner": ["me"]}), "unknown column"),
     ],
 )
@@ -380,7 +402,9 @@ def test_targets_derived_from_sector_benchmarks():
     assert targets.loc["service_level", ["target", "tolerance"]].tolist() == [80.0, 4.0]
     # utilization: target tier 75-85 -> band 75-85, tolerance half the width = 5.
     assert targets.loc["utilization", ["band_low", "band_high", "tolerance"]].tolist() == [
-        75.0, 85.0, 5.0,
+        75.0,
+        85.0,
+        5.0,
     ]
     # KPIs without published figures get no target.
     assert "transfer_rate" not in targets.index
@@ -390,10 +414,13 @@ def test_targets_derived_from_sector_benchmarks():
 # --- the Scorecard object and its exports --------------------------------------------------
 
 
-def _card_with_text(team="=HYPERLINK(\"http://x\")"):
+def _card_with_text(team='=HYPERLINK("http://x")'):
     frame = pd.DataFrame(
-        {"team": [team, team, "<b>north</b>", "<b>north</b>"], "kpi": ["fcr", "aht"] * 2,
-         "value": [80.0, 330.0, 60.0, None]}
+        {
+            "team": [team, team, "<b>north</b>", "<b>north</b>"],
+            "kpi": ["fcr", "aht"] * 2,
+            "value": [80.0, 330.0, 60.0, None],
+        }
     )
     return rate(frame, TARGETS[TARGETS["kpi"] != "utilization"])
 
@@ -408,8 +435,9 @@ def test_to_excel_writes_status_colours(tmp_path):
     header = [cell.value for cell in sheet[1]]
     status_column = header.index("status") + 1
     colours = {
-        sheet.cell(row=row, column=status_column).value:
-            sheet.cell(row=row, column=status_column).fill.fgColor.rgb
+        sheet.cell(row=row, column=status_column).value: sheet.cell(
+            row=row, column=status_column
+        ).fill.fgColor.rgb
         for row in range(2, sheet.max_row + 1)
     }
     assert colours == {
@@ -426,7 +454,7 @@ def test_to_csv_neutralises_formulas(tmp_path):
     path = card.to_csv(tmp_path / "card.csv")
     with path.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    assert {row["team"] for row in rows} == {"'=HYPERLINK(\"http://x\")", "<b>north</b>"}
+    assert {row["team"] for row in rows} == {'\'=HYPERLINK("http://x")', "<b>north</b>"}
     for prefix in ("+", "-", "@", "\t", "\r"):
         card = _card_with_text(team=prefix + "cmd")
         with card.to_csv(tmp_path / "x.csv").open(newline="", encoding="utf-8") as handle:

@@ -214,7 +214,7 @@ class BaseApp:
         upload_help.add_class(LIVE_ONLY_CLASS)
         for control in controls:
             if control.layout.width is None:
-                control.layout.width = "100%"
+                control.layout.width = "auto"
         sidebar = widgets.VBox(
             [*controls, self.upload, upload_help, self.message],
             layout=widgets.Layout(

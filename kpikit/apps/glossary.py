@@ -19,7 +19,8 @@ from kpikit.apps._base import (
     redraw,
     sector_options,
 )
-from kpikit.catalog import CHANNELS, KPI_IDS, SECTORS, benchmarks, calculate, catalog, kpi
+from kpikit.catalog import CHANNELS, KPI_IDS, SECTORS, benchmarks, calculate, catalog
+from kpikit.catalog import kpi as kpi_definition
 
 __all__ = ["GlossaryApp"]
 
@@ -132,14 +133,18 @@ class GlossaryApp(BaseApp):
         super()._on_data()
 
     def _update(self) -> None:
-        definition = kpi(self.kpi.value)
+        definition = kpi_definition(self.kpi.value)
         if self.calculator_inputs.keys() != {item.name for item in definition.calculator}:
             self._build_calculator(definition)
         self.summary.value = _summary_html(definition)
         self.formula.value = _formula_html(definition)
         self.advice.value = _advice_html(definition)
-        rows = benchmarks(sector=self.sector.value, channel=self.channel.value, kpi=definition.id)
-        self.benchmark_table.value = _benchmark_table_html(rows, definition.unit)
+        sector, channel = self.sector.value, self.channel.value
+        rows = benchmarks(sector=sector, channel=channel, kpi=definition.id)
+        # "All channels" lists the channel-specific figures too (cost per contact has only
+        # those); the chart keeps the rows that hold for every channel.
+        listed = benchmarks(sector=sector, kpi=definition.id) if channel == "all" else rows
+        self.benchmark_table.value = _benchmark_table_html(listed, definition.unit)
         self.data_value.value = self._data_value_html(definition)
         self.result_value = self._calculate(definition)
         redraw(
@@ -229,7 +234,7 @@ def _advice_html(definition) -> str:
     def items(texts):
         return "".join(f"<li>{html.escape(text)}</li>" for text in texts)
 
-    related = ", ".join(kpi(kpi_id).name for kpi_id in definition.tradeoffs)
+    related = ", ".join(kpi_definition(kpi_id).name for kpi_id in definition.tradeoffs)
     watch = (
         f"<p><strong>Watch together with:</strong> {html.escape(related)}.</p>" if related else ""
     )

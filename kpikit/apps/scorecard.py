@@ -12,12 +12,21 @@ from kpikit.apps._base import (
     SECTOR_LABELS,
     BaseApp,
     check_choice,
-    compute_table,
     figure_widget,
     redraw,
 )
-from kpikit.catalog import SECTORS
+from kpikit.apps._channels import (
+    ALL_CHANNELS,
+    INTERVAL_KPIS,
+    ChannelTables,
+    channel_choices,
+    channel_note,
+    check_channel,
+    data_channels,
+)
+from kpikit.catalog import CHANNELS, SECTORS
 from kpikit.catalog import kpi as kpi_definition
+from kpikit.metrics import DEFAULT_OPTIONS
 from kpikit.sample import load_targets
 from kpikit.scorecard import Scorecard, rate, read_targets
 
@@ -40,7 +49,9 @@ class ScorecardApp(BaseApp):
     click on a team opens its agents (the ``team`` control does the same). Area and composite
     scores sit under the chart; the trend chart follows one KPI over time against its target
     and tolerance. Arrows mark only changes that are statistically significant
-    (:func:`kpikit.scorecard.rate`).
+    (:func:`kpikit.scorecard.rate`). The ``channel`` control rates one channel at a time (voice
+    targets such as 80/20 fit phone, not email); a line above the chart says what the view
+    pools.
 
     Parameters
     ----------
@@ -59,14 +70,24 @@ class ScorecardApp(BaseApp):
         At agent level, the team whose agents are shown.
     trend_kpi : str, default=None
         KPI of the trend chart; ``None`` takes the first target.
+    channel : str, default="all"
+        ``"all"`` or a channel of the data's ``channel`` column. One channel leaves out the
+        KPIs of agent intervals (occupancy, utilization, adherence), which have no channel, and
+        derives sector targets from that channel's benchmarks.
+    sl_threshold_s : float or mapping, default=20
+        Service-level threshold for :func:`kpikit.compute`, or one per channel such as
+        ``{"phone": 20, "chat": 30, "email": 86400}`` (which makes the all-channel service
+        level count each contact against its own channel's threshold).
     **options
         Passed to :class:`kpikit.apps._base.BaseApp` (``data_label``, ``max_upload_bytes``,
         ``upload``).
 
     Attributes
     ----------
-    targets, level, freq, period, team, trend_kpi : ipywidgets.Dropdown
+    targets, channel, level, freq, period, team, trend_kpi : ipywidgets.Dropdown
         The controls; ``period`` lists the periods of ``freq``, latest first.
+    channel_note : ipywidgets.HTML
+        What the channel view contains (pooled channels, thresholds, all-channel KPIs).
     figure : plotly.graph_objects.FigureWidget
         The status table (center) or heatmap (other levels).
     summary : ipywidgets.HTML
@@ -79,7 +100,8 @@ class ScorecardApp(BaseApp):
     Notes
     -----
     Groups with no value in the level column (unanswered contacts have no agent) are left out
-    of the team, agent and queue views.
+    of the team, agent and queue views. For one channel, repeat contacts (first-contact
+    resolution) are still looked for in every channel (:mod:`kpikit.apps._channels`).
 
     Examples
     --------
@@ -111,12 +133,15 @@ class ScorecardApp(BaseApp):
         freq="month",
         team=_ALL_TEAMS,
         trend_kpi=None,
+        channel=ALL_CHANNELS,
+        sl_threshold_s=DEFAULT_OPTIONS["sl_threshold_s"],
         **options,
     ):
         check_choice("source", source, ["file", *SECTORS])
         check_choice("level", level, list(LEVELS))
         check_choice("freq", freq, list(_FREQ_LABELS))
         self._file_targets = read_targets(load_targets() if targets is None else targets)
+        self._sl_threshold_s = sl_threshold_s
         super().__init__(data, **options)
         self._holding = True
         self.targets = widgets.Dropdown(
@@ -125,6 +150,7 @@ class ScorecardApp(BaseApp):
             value=source,
             description="Targets",
         )
+        self.channel = widgets.Dropdown(description="Channel")
         self.level = widgets.Dropdown(description="Level")
         self.team = widgets.Dropdown(description="Team")
         self.freq = widgets.Dropdown(
@@ -134,9 +160,15 @@ class ScorecardApp(BaseApp):
         )
         self.period = widgets.Dropdown(description="Period")
         self.trend_kpi = widgets.Dropdown(description="Trend of")
-        self._requested = {"level": level, "team": team, "trend_kpi": trend_kpi}
+        self._requested = {
+            "channel": channel,
+            "level": level,
+            "team": team,
+            "trend_kpi": trend_kpi,
+        }
         for control in (
             self.targets,
+            self.channel,
             self.level,
             self.team,
             self.freq,
@@ -144,12 +176,21 @@ class ScorecardApp(BaseApp):
             self.trend_kpi,
         ):
             control.observe(self._on_change, names="value")
+        self.channel_note = widgets.HTML()
         self.figure = figure_widget()
         self.summary = widgets.HTML()
         self.trend_figure = figure_widget(height=360)
         self.widget = self._compose(
-            controls=[self.targets, self.level, self.team, self.freq, self.period, self.trend_kpi],
-            main=[self.figure, self.summary, self.trend_figure],
+            controls=[
+                self.targets,
+                self.channel,
+                self.level,
+                self.team,
+                self.freq,
+                self.period,
+                self.trend_kpi,
+            ],
+            main=[self.channel_note, self.figure, self.summary, self.trend_figure],
         )
         self._holding = False
         self._on_data()
@@ -157,14 +198,23 @@ class ScorecardApp(BaseApp):
     # --- data-dependent state --------------------------------------------------------------
 
     def _on_data(self) -> None:
-        self._tables = {}
-        self._targets_cache = {"file": self._file_targets}
+        self._tables = ChannelTables(self.data, sl_threshold_s=self._sl_threshold_s)
+        self._targets_cache = {}
+        self._channels = data_channels(self.data.contacts)
+        requested_channel = self._requested.pop("channel", None)
+        if requested_channel is not None:
+            check_channel(requested_channel, self._channels)
         columns = set(_columns(self.data.contacts))
         levels = [key for key, column in LEVELS.items() if column is None or column in columns]
         self._has_team = "team" in columns
         teams = sorted(_distinct(self.data.contacts, "team")) if self._has_team else []
         self._holding = True
         try:
+            self.channel.options = channel_choices(self._channels)
+            self.channel.value = _pick(
+                requested_channel, self.channel.value, [ALL_CHANNELS, *self._channels]
+            )
+            self.channel.disabled = not self._channels
             self.level.options = [(_LEVEL_LABELS[key], key) for key in levels]
             self.level.value = _pick(self._requested.pop("level", None), self.level.value, levels)
             self.team.options = [("All teams", _ALL_TEAMS), *[(str(t), t) for t in teams]]
@@ -176,17 +226,20 @@ class ScorecardApp(BaseApp):
         super()._on_data()
 
     def _table(self, by: list, freq: str | None) -> pd.DataFrame:
-        key = (tuple(by), freq)
-        if key not in self._tables:
-            table = compute_table(self.data, by=by or None, freq=freq)
-            self._tables[key] = table.dropna(subset=by) if by else table
-        return self._tables[key]
+        return self._tables.get(by, freq, self.channel.value)
 
     def _current_targets(self) -> pd.DataFrame:
-        source = self.targets.value
-        if source not in self._targets_cache:
-            self._targets_cache[source] = read_targets(source)
-        return self._targets_cache[source]
+        source, channel = self.targets.value, self.channel.value
+        key = (source, channel)
+        if key not in self._targets_cache:
+            if source == "file":
+                targets = self._file_targets
+            else:
+                targets = read_targets(source, channel=channel if channel in CHANNELS else "all")
+            if channel != ALL_CHANNELS:
+                targets = targets[~targets["kpi"].isin(INTERVAL_KPIS)].reset_index(drop=True)
+            self._targets_cache[key] = targets
+        return self._targets_cache[key]
 
     def _by(self) -> list:
         column = LEVELS[self.level.value]
@@ -201,6 +254,12 @@ class ScorecardApp(BaseApp):
     def _update(self) -> None:
         targets = self._current_targets()
         self._sync_controls(targets)
+        self.channel_note.value = channel_note(
+            self.channel.value,
+            self._channels,
+            sl_threshold_s=self._sl_threshold_s,
+            intervals=self.data.agent_intervals is not None,
+        )
         by = self._by()
         freq = None if self.freq.value == "all" else self.freq.value
         card = rate(self._table(by, freq), targets)
@@ -257,11 +316,11 @@ class ScorecardApp(BaseApp):
         if trend_by == ["team"] and self.level.value == "agent":
             rows = rows[rows["team"] == self.team.value]
         rows = rows[rows["kpi"] == kpi_id]
+        if rows.empty:
+            return kpikit.plots.use_template(go.Figure(layout={"title": {"text": "No trend"}}))
         row = targets.set_index("kpi").loc[kpi_id]
         band = kpi_definition(kpi_id).direction == "band"
         target = (row["band_low"], row["band_high"]) if band else row["target"]
-        if rows.empty:
-            return kpikit.plots.use_template(go.Figure(layout={"title": {"text": "No trend"}}))
         return kpikit.plots.trend(
             rows,
             kpi=kpi_id,

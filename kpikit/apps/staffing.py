@@ -37,17 +37,19 @@ WEEKDAYS = calibration.WEEKDAY_NAMES
 _INTERVAL_LABELS = {"15min": "15 minutes", "30min": "30 minutes", "hour": "1 hour"}
 _CELL = "padding: 3px 10px; border-bottom: 1px solid #e5e5e5"
 _SLIDERS = {
-    # name: (description, min, max, step)
-    "volume": ("Contacts per interval", 1, 2000, 1),
-    "aht_s": ("AHT (s)", 30, 1800, 5),
-    "target_sl": ("Target service level (%)", 50, 99, 1),
-    "threshold_s": ("… answered within (s)", 5, 120, 5),
-    "patience_s": ("Caller patience (s, 0 = never hang up)", 0, 1800, 10),
-    "shrinkage": ("Shrinkage (%)", 0, 60, 1),
-    "max_occupancy": ("Max occupancy (%, 100 = no cap)", 50, 100, 1),
-    "cost_per_hour": ("Cost per agent hour", 0, 150, 1),
-    "aht_change_s": ("What-if: AHT change (s)", -120, 120, 5),
-    "volume_change_pct": ("What-if: volume change (%)", -50, 50, 1),
+    # name: (description, tooltip, min, max, step)
+    "volume": ("Contacts", "Contacts offered per interval", 1, 2000, 1),
+    "aht_s": ("AHT (s)", "Average handle time, seconds", 30, 1800, 5),
+    "target_sl": ("Target SL (%)", "Service-level target, percent", 50, 99, 1),
+    "threshold_s": ("… within (s)", "Answer-time threshold of the service level", 5, 120, 5),
+    "patience_s": ("Patience (s)", "Mean caller patience; 0 = callers never hang up "
+                   "(Erlang C)", 0, 1800, 10),
+    "shrinkage": ("Shrinkage (%)", "Paid time away from the phones", 0, 60, 1),
+    "max_occupancy": ("Max occ. (%)", "Occupancy cap; 100 = no cap", 50, 100, 1),
+    "cost_per_hour": ("Cost / hour", "Cost of a paid agent hour", 0, 150, 1),
+    "aht_change_s": ("What-if AHT ±", "What-if: seconds added to the AHT", -120, 120, 5),
+    "volume_change_pct": ("What-if vol %", "What-if: percent added to the volume", -50, 50,
+                          1),
 }
 
 
@@ -164,11 +166,12 @@ class StaffingApp(BaseApp):
             "cost_per_hour": cost_per_hour, "aht_change_s": aht_change_s,
             "volume_change_pct": volume_change_pct,
         }
-        for name, (description, low, high, step) in _SLIDERS.items():
+        for name, (description, tooltip, low, high, step) in _SLIDERS.items():
             slider = widgets.FloatSlider(
                 value=float(values[name]), min=low, max=high, step=step,
-                description=description, continuous_update=False,
-                style={"description_width": "initial"},
+                description=description, tooltip=tooltip,
+                continuous_update=False, readout_format=".0f",
+                style={"description_width": "100px"},
             )
             setattr(self, name, slider)
         self.calibrate_button = widgets.Button(
@@ -297,6 +300,7 @@ class StaffingApp(BaseApp):
             figure = staffing_plots.patience_curve(
                 self._patience_curve, patience_s=targets["patience_s"]
             )
+        _clear_overlays(self.figure)
         redraw(self.figure, figure, height=440)
         self.summary.value = self._summary_html(what_if)
         self.comparison_table.value = _comparison_html(self.comparison, what_if)
@@ -354,6 +358,19 @@ class StaffingApp(BaseApp):
                 f"{result.assumptions.csat_points_per_30s_wait:g} points per 30 s of wait)</i>"
             )
         return "<p>" + "".join(parts) + ".</p>"
+
+
+def _clear_overlays(widget) -> None:
+    """Remove the shapes and annotations of the chart shown before.
+
+    Replacing a FigureWidget's layout (as :func:`redraw` does) drops them on the Python side
+    without telling the browser, so a target line of the staffing curve would stay on the
+    patience chart; clearing them first sends the removal.
+    """
+    if widget.layout.shapes or widget.layout.annotations:
+        with widget.batch_update():
+            widget.layout.shapes = ()
+            widget.layout.annotations = ()
 
 
 def _comparison_html(table, what_if) -> str:

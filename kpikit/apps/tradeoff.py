@@ -8,9 +8,19 @@ import pandas as pd
 import plotly.graph_objects as go
 
 import kpikit.plots
-from kpikit.apps._base import BaseApp, check_choice, compute_table, figure_widget, redraw
+from kpikit.apps._base import BaseApp, check_choice, figure_widget, redraw
+from kpikit.apps._channels import (
+    ALL_CHANNELS,
+    INTERVAL_KPIS,
+    ChannelTables,
+    channel_choices,
+    channel_note,
+    check_channel,
+    data_channels,
+)
 from kpikit.catalog import KPI_IDS
 from kpikit.catalog import kpi as kpi_definition
+from kpikit.metrics import DEFAULT_OPTIONS
 from kpikit.sample import load_targets
 from kpikit.scorecard import read_targets
 from kpikit.tradeoff import VOLUME, describe_projection, fit_line, pivot_kpis
@@ -32,7 +42,9 @@ class TradeoffApp(BaseApp):
     Marker area is the answered volume; dashed lines at the targets split the chart into
     quadrants; a least-squares line with its 95 % band and Pearson's r describe the relation.
     The "what if" box reads off the fitted line how much y moves when x moves by the amount
-    typed, and says plainly that this is an association between groups, not an effect.
+    typed, and says plainly that this is an association between groups, not an effect. The
+    ``channel`` control keeps one channel's contacts; a line above the chart says what the view
+    pools.
 
     Parameters
     ----------
@@ -51,14 +63,23 @@ class TradeoffApp(BaseApp):
     targets : str, path or DataFrame, default=None
         Targets for the quadrant lines (:func:`kpikit.scorecard.read_targets`); ``None`` takes
         the sample targets.
+    channel : str, default="all"
+        ``"all"`` or a channel of the data's ``channel`` column. Occupancy, utilization and
+        schedule adherence come from agent intervals, which have no channel: they can be
+        plotted for all channels only.
+    sl_threshold_s : float or mapping, default=20
+        Service-level threshold for :func:`kpikit.compute`, or one per channel such as
+        ``{"phone": 20, "chat": 30, "email": 86400}``.
     **options
         Passed to :class:`kpikit.apps._base.BaseApp`.
 
     Attributes
     ----------
-    x, y, level, period : ipywidgets.Dropdown
+    x, y, channel, level, period : ipywidgets.Dropdown
     what_if : ipywidgets.FloatText
     weighted : ipywidgets.Checkbox
+    channel_note : ipywidgets.HTML
+        What the channel view contains (pooled channels, thresholds, all-channel KPIs).
     figure : plotly.graph_objects.FigureWidget
         The trade-off scatter.
     projection : ipywidgets.HTML
@@ -97,35 +118,52 @@ class TradeoffApp(BaseApp):
         what_if=30.0,
         weighted=False,
         targets=None,
+        channel=ALL_CHANNELS,
+        sl_threshold_s=DEFAULT_OPTIONS["sl_threshold_s"],
         **options,
     ):
         check_choice("x", x, _PLOTTABLE)
         check_choice("y", y, _PLOTTABLE)
         check_choice("level", level, list(LEVELS))
         self._targets = read_targets(load_targets() if targets is None else targets)
+        self._sl_threshold_s = sl_threshold_s
         super().__init__(data, **options)
         self._holding = True
         names = [(kpi_definition(kpi_id).name, kpi_id) for kpi_id in _PLOTTABLE]
         self.x = widgets.Dropdown(options=names, value=x, description="X axis")
         self.y = widgets.Dropdown(options=names, value=y, description="Y axis")
+        self.channel = widgets.Dropdown(description="Channel")
         self.level = widgets.Dropdown(description="One dot per")
         self.period = widgets.Dropdown(description="Period")
         self.what_if = widgets.FloatText(value=float(what_if), description="What if X +")
         self.weighted = widgets.Checkbox(value=bool(weighted), description="Weight fit by volume")
-        self._requested = {"level": level, "period": period}
-        for control in (self.x, self.y, self.level, self.period, self.what_if, self.weighted):
+        self._requested = {"channel": channel, "level": level, "period": period}
+        controls = [
+            self.x,
+            self.y,
+            self.channel,
+            self.level,
+            self.period,
+            self.what_if,
+            self.weighted,
+        ]
+        for control in controls:
             control.observe(self._on_change, names="value")
+        self.channel_note = widgets.HTML()
         self.figure = figure_widget()
         self.projection = widgets.HTML()
         self.widget = self._compose(
-            controls=[self.x, self.y, self.level, self.period, self.what_if, self.weighted],
-            main=[self.figure, self.projection],
+            controls=controls, main=[self.channel_note, self.figure, self.projection]
         )
         self._holding = False
         self._on_data()
 
     def _on_data(self) -> None:
-        self._tables = {}
+        self._tables = ChannelTables(self.data, sl_threshold_s=self._sl_threshold_s)
+        self._channels = data_channels(self.data.contacts)
+        requested_channel = self._requested.pop("channel", None)
+        if requested_channel is not None:
+            check_channel(requested_channel, self._channels)
         contacts = nw.from_native(self.data.contacts)
         columns = contacts.collect_schema().names()
         levels = [key for key, column in LEVELS.items() if column in columns]
@@ -137,6 +175,11 @@ class TradeoffApp(BaseApp):
         months = _months(contacts)
         self._holding = True
         try:
+            self.channel.options = channel_choices(self._channels)
+            self.channel.value = _pick(
+                requested_channel, self.channel.value, [ALL_CHANNELS, *self._channels]
+            )
+            self.channel.disabled = not self._channels
             self.level.options = [(_LEVEL_LABELS[key], key) for key in levels]
             self.level.value = _pick(self._requested.pop("level", None), self.level.value, levels)
             self.period.options = [("Whole period", _ALL_PERIODS), *[(m, m) for m in months]]
@@ -150,11 +193,7 @@ class TradeoffApp(BaseApp):
     def _table(self) -> pd.DataFrame:
         column = LEVELS[self.level.value]
         monthly = self.period.value != _ALL_PERIODS
-        key = (column, monthly)
-        if key not in self._tables:
-            table = compute_table(self.data, by=[column], freq="month" if monthly else None)
-            self._tables[key] = table.dropna(subset=[column])
-        table = self._tables[key]
+        table = self._tables.get([column], "month" if monthly else None, self.channel.value)
         if monthly:
             table = table[table["period"].dt.strftime("%Y-%m") == self.period.value]
             table = table.drop(columns="period")
@@ -164,17 +203,19 @@ class TradeoffApp(BaseApp):
         x, y = self.x.value, self.y.value
         column = LEVELS[self.level.value]
         groups = _LEVEL_LABELS[self.level.value].lower()
+        self.channel_note.value = channel_note(
+            self.channel.value,
+            self._channels,
+            sl_threshold_s=self._sl_threshold_s,
+            intervals=self.data.agent_intervals is not None,
+        )
         table = self._table()
         missing = [kpi_id for kpi_id in dict.fromkeys((x, y)) if kpi_id not in set(table["kpi"])]
         if missing:
             self.fit = fit_line([], [])
             redraw(self.figure, kpikit.plots.use_template(_empty_figure()))
             self.projection.value = ""
-            names = [kpi_definition(kpi_id).name for kpi_id in missing]
-            self.show_error(
-                f"{', '.join(names)} cannot be computed for {groups} from this data "
-                "(interval KPIs need agent intervals grouped the same way)."
-            )
+            self.show_error(self._missing_text(missing, groups))
             return
         wide = pivot_kpis(table)
         size = VOLUME if VOLUME in wide.columns else None
@@ -195,6 +236,18 @@ class TradeoffApp(BaseApp):
         )
         redraw(self.figure, figure, height=520)
         self.projection.value = self._projection_html(x, y, groups, what_if)
+
+    def _missing_text(self, missing: list, groups: str) -> str:
+        names = ", ".join(kpi_definition(kpi_id).name for kpi_id in missing)
+        if self.channel.value != ALL_CHANNELS and set(missing) & set(INTERVAL_KPIS):
+            return (
+                f"{names} cannot be shown for one channel: agent intervals do not record the "
+                "channel. Choose All channels to plot it."
+            )
+        return (
+            f"{names} cannot be computed for {groups} from this data "
+            "(interval KPIs need agent intervals grouped the same way)."
+        )
 
     def _target(self, kpi_id: str):
         rows = self._targets[self._targets["kpi"] == kpi_id]

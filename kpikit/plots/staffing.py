@@ -331,10 +331,13 @@ def describe_change(difference, unit, direction):
     """Signed change text and its colour; ▲/▼ marks better/worse for a KPI's ``direction``."""
     if not is_number(difference):
         return "–", "#555555"
-    texts = {"percent": f"{difference:+.1f} pts", "seconds": f"{difference:+.1f} s",
-             "currency": f"{difference:+.2f}", "hours": f"{difference:+,.1f} h"}
-    text = texts.get(unit, f"{difference:+,.0f}")
-    if direction not in ("higher", "lower") or abs(difference) < 1e-9:
+    decimals, suffix = {"percent": (1, " pts"), "seconds": (1, " s"), "currency": (2, ""),
+                        "hours": (1, " h")}.get(unit, (0, ""))
+    shown = round(float(difference), decimals)
+    if shown == 0:  # too small to show: no sign, no mark
+        return f"{0:.{decimals}f}{suffix}", "#222222"
+    text = f"{shown:+,.{decimals}f}{suffix}"
+    if direction not in ("higher", "lower"):
         return text, "#222222"
     better = (difference > 0) == (direction == "higher")
     return (f"▲ {text}", RAG_COLORS["green"]) if better else (f"▼ {text}", RAG_COLORS["red"])

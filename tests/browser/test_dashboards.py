@@ -16,6 +16,16 @@ FIRST_CHART_TIMEOUT_MS = 180_000
 REDRAW_TIMEOUT_MS = 20_000
 VOILA_CELL_ERROR = "There was an error when executing cell"
 
+# Page errors that are understood and harmless, with the reason.
+EXPLAINED_PAGE_ERRORS = {
+    # anywidget (which runs plotly's FigureWidget) starts a 2-second timer per widget model and
+    # reports this when the model's module is not ready by then. Each FigureWidget evaluates
+    # plotly's 4.8 MB bundle on its own, so on a busy 2-core machine a dashboard with several
+    # figures can pass 2 s; loading then completes and the charts render, which these tests
+    # check independently (first chart, redraw after a change).
+    "[anywidget] Failed to initialize model.",
+}
+
 CHART_STATE_JS = """() => JSON.stringify([...document.querySelectorAll('.js-plotly-plot')]
     .map(plot => [plot.data, plot.layout.title, plot.layout.shapes]))"""
 
@@ -66,7 +76,7 @@ def change_a_control(page) -> str:
 
 def assert_clean(watched):
     assert watched.external_requests == [], "requests left localhost"
-    assert watched.page_errors == []
+    assert [error for error in watched.page_errors if error not in EXPLAINED_PAGE_ERRORS] == []
     assert watched.console_errors == []
     assert VOILA_CELL_ERROR not in watched.page.content()
 
@@ -105,7 +115,9 @@ def test_invalid_upload_shows_the_message_inside_the_app(server, watched, tmp_pa
     bad = tmp_path / "people.csv"
     bad.write_text("name,age\nann,3\n")
     page = open_dashboard(watched, server, "sector_benchmarks")
-    page.locator(".kpikit-app input[type=file]").set_input_files(str(bad))
+    with page.expect_file_chooser() as chooser:
+        page.click(".kpikit-app .widget-upload")
+    chooser.value.set_files(str(bad))
     page.wait_for_selector(".kpikit-message [role=alert]", timeout=REDRAW_TIMEOUT_MS)
     assert "Could not use people.csv" in page.inner_text(".kpikit-message")
     watched.screenshot("sector_benchmarks_bad_upload")
@@ -118,6 +130,9 @@ def test_report_opens_offline_with_interactive_chart(watched, tmp_path):
     page = watched.page
     page.goto(output.as_uri(), wait_until="load")
     page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
-    page.hover(".js-plotly-plot .bars path")
+    # Interactive: hovering the value bar shows plotly's hover label.
+    bar = page.locator(".js-plotly-plot .bars path").last.bounding_box()
+    page.mouse.move(bar["x"] + bar["width"] / 2, bar["y"] + bar["height"] / 2)
+    page.wait_for_selector(".hoverlayer .hovertext", timeout=5_000)
     watched.screenshot("report_kpi_glossary")
     assert_clean(watched)

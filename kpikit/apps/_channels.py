@@ -1,0 +1,205 @@
+"""The channel choice of the scorecard and trade-off dashboards.
+
+Channels wait on very different clocks: a call is answered in seconds, an email in hours. A
+center-wide service level or ASA therefore mixes email into voice targets (in the sample data,
+all channels: service level 71.8 %, ASA about 2,400 s; phone alone: 80.2 %, 19 s). The apps
+offer "All channels" plus every channel present in the data, and say in words what the chosen
+view pools.
+
+One channel is computed by adding ``channel`` to the grouping and keeping that channel's rows,
+rather than by filtering the contacts first: repeat contacts for first-contact resolution are
+then still found across channels (a call followed by an email about the same reason counts
+against the call), and costs are matched to their channel. Agent intervals have no channel, so
+occupancy, utilization and schedule adherence exist for all channels only.
+"""
+
+import html
+from collections.abc import Mapping
+
+import narwhals.stable.v2 as nw
+import pandas as pd
+
+from kpikit.apps._base import CHANNEL_LABELS, compute_table
+from kpikit.catalog import CHANNELS, KPI_IDS
+from kpikit.catalog import kpi as kpi_definition
+from kpikit.metrics import DEFAULT_OPTIONS
+
+__all__ = [
+    "ALL_CHANNELS",
+    "INTERVAL_KPIS",
+    "ChannelTables",
+    "channel_choices",
+    "channel_note",
+    "check_channel",
+    "data_channels",
+    "threshold_text",
+]
+
+ALL_CHANNELS = "all"
+
+INTERVAL_KPIS = tuple(k for k in KPI_IDS if kpi_definition(k).table == "agent_intervals")
+"""KPIs computed from agent intervals, which cannot be split by channel."""
+
+
+def data_channels(contacts) -> list[str]:
+    """The channels present in a contacts table: catalog channels first, then others sorted.
+
+    Examples
+    --------
+    >>> data_channels(pd.DataFrame({"channel": ["sms", "email", "phone", None, "phone"]}))
+    ['phone', 'email', 'sms']
+    >>> data_channels(pd.DataFrame({"wait_s": [1.0]}))
+    []
+    """
+    frame = nw.from_native(contacts)
+    if "channel" not in frame.collect_schema().names():
+        return []
+    values = frame.select(nw.col("channel").drop_nulls().unique())
+    if isinstance(values, nw.LazyFrame):
+        values = values.collect()
+    present = set(values["channel"].to_list())
+    known = [channel for channel in CHANNELS if channel in present]
+    return known + sorted(present - set(known), key=str)
+
+
+def channel_choices(channels: list[str]) -> list[tuple[str, str]]:
+    """(label, value) pairs for the channel ``Dropdown``: "All channels", then ``channels``.
+
+    >>> channel_choices(["phone", "sms"])
+    [('All channels', 'all'), ('Phone', 'phone'), ('sms', 'sms')]
+    """
+    labels = [(CHANNEL_LABELS.get(channel, str(channel)), channel) for channel in channels]
+    return [(CHANNEL_LABELS[ALL_CHANNELS], ALL_CHANNELS), *labels]
+
+
+def check_channel(channel, channels: list[str]) -> None:
+    """Raise ValueError when ``channel`` is neither ``"all"`` nor one of ``channels``."""
+    valid = [ALL_CHANNELS, *channels]
+    if channel not in valid:
+        raise ValueError(
+            f"Value of 'channel' is not a channel of the data. Expected one of {valid} "
+            f"but received: {channel!r}"
+        )
+
+
+def threshold_text(sl_threshold_s, channel: str) -> str:
+    """The service-level answer threshold of a channel in words (``"20 s"``, ``"24 h"``).
+
+    A mapping gives a threshold per channel; channels it leaves out use the engine's default.
+
+    >>> threshold_text({"phone": 20, "email": 86400}, "email"), threshold_text(30, "chat")
+    ('24 h', '30 s')
+    """
+    seconds = sl_threshold_s
+    if isinstance(sl_threshold_s, Mapping):
+        seconds = sl_threshold_s.get(channel, DEFAULT_OPTIONS["sl_threshold_s"])
+    if seconds >= 3600 and seconds % 3600 == 0:
+        return f"{seconds / 3600:g} h"
+    return f"{seconds:g} s"
+
+
+def channel_note(channel: str, channels: list[str], *, sl_threshold_s, intervals: bool) -> str:
+    """What the chosen channel view contains, as escaped HTML (empty when there is no choice).
+
+    Parameters
+    ----------
+    channel : str
+        ``"all"`` or one of ``channels``.
+    channels : list of str
+        The channels present in the data.
+    sl_threshold_s : float or mapping
+        The service-level threshold passed to :func:`kpikit.compute`.
+    intervals : bool
+        Whether the data has agent intervals (occupancy, utilization, adherence).
+
+    Examples
+    --------
+    >>> print(channel_note("phone", ["phone", "email"], sl_threshold_s=20, intervals=False))
+    <small>Phone contacts only; service level counts answers within 20 s.</small>
+    """
+    sentences = []
+    if channel != ALL_CHANNELS:
+        label = CHANNEL_LABELS.get(channel, str(channel))
+        sentences.append(
+            f"{label} contacts only; service level counts answers within "
+            f"{threshold_text(sl_threshold_s, channel)}."
+        )
+        if intervals:
+            sentences.append(
+                "Occupancy, utilization and schedule adherence are shown for All channels only: "
+                "agent intervals do not record the channel."
+            )
+    elif len(channels) > 1:
+        names = ", ".join(CHANNEL_LABELS.get(c, str(c)).lower() for c in channels)
+        if isinstance(sl_threshold_s, Mapping):
+            each = ", ".join(f"{c} {threshold_text(sl_threshold_s, c)}" for c in channels)
+            sentences.append(
+                f"All channels pooled ({names}). Service level counts each contact against "
+                f"its own channel's threshold ({each}); ASA and AHT average every channel, so "
+                "slow channels such as email pull ASA far from a voice target."
+            )
+        else:
+            sentences.append(
+                f"All channels pooled ({names}): service level (answered within "
+                f"{threshold_text(sl_threshold_s, ALL_CHANNELS)}) and ASA mix slow channels "
+                "such as email into voice targets. Choose a channel to compare like with like."
+            )
+        if intervals:
+            sentences.append(
+                "Occupancy, utilization and schedule adherence cover all channels (agent "
+                "intervals do not record the channel)."
+            )
+    if not sentences:
+        return ""
+    return f"<small>{html.escape(' '.join(sentences))}</small>"
+
+
+class ChannelTables:
+    """:func:`kpikit.compute` results by grouping and period, for all channels or one, cached.
+
+    For one channel the data is grouped by ``channel`` as well and that channel's rows are
+    kept (see the module docstring); rows with no value in a grouping column are dropped. A
+    per-channel ``sl_threshold_s`` on data without a channel column falls back to the default
+    threshold, as it does for channels the mapping leaves out.
+
+    Parameters
+    ----------
+    data : Dataset
+    **options
+        Passed to :func:`kpikit.compute` (``sl_threshold_s``).
+
+    Examples
+    --------
+    >>> import kpikit as kk
+    >>> contacts = pd.DataFrame({
+    ...     "contact_id": [1, 2, 3], "channel": ["phone", "phone", "email"],
+    ...     "arrived_at": pd.to_datetime(["2024-01-01 09:00"] * 3),
+    ...     "answered": True, "wait_s": [10.0, 30.0, 7200.0]})
+    >>> tables = ChannelTables(kk.Dataset(contacts=contacts))
+    >>> def asa(channel):
+    ...     return float(tables.get([], None, channel).set_index("kpi").loc["asa", "value"])
+    >>> asa("all"), asa("phone")   # (10 + 30 + 7200) / 3 and (10 + 30) / 2
+    (2413.33..., 20.0)
+    """
+
+    def __init__(self, data, **options):
+        columns = nw.from_native(data.contacts).collect_schema().names()
+        if isinstance(options.get("sl_threshold_s"), Mapping) and "channel" not in columns:
+            # Without a channel column every contact is in no channel of the mapping.
+            options = {**options, "sl_threshold_s": DEFAULT_OPTIONS["sl_threshold_s"]}
+        self._data = data
+        self._options = options
+        self._cache = {}
+
+    def get(self, by: list, freq: str | None, channel: str) -> pd.DataFrame:
+        """The KPI frame for grouping ``by``, period ``freq`` and ``channel`` (``"all"``)."""
+        split = channel != ALL_CHANNELS
+        key = (tuple(by), freq, split)
+        if key not in self._cache:
+            grouping = [*by, "channel"] if split else list(by)
+            table = compute_table(self._data, by=grouping or None, freq=freq, **self._options)
+            self._cache[key] = table.dropna(subset=by) if by else table
+        table = self._cache[key]
+        if not split:
+            return table
+        return table[table["channel"] == channel].drop(columns="channel").reset_index(drop=True)
