@@ -98,6 +98,9 @@ def main():
     parser.add_argument("--max-occupancy", type=float, default=85.0)
     parser.add_argument("--pyworkforce-rounds", type=int, default=1,
                         help="rounds for pyworkforce (slow); 0 skips it")
+    parser.add_argument("--patience-s", type=float, default=180.0,
+                        help="also time kpikit's Erlang A staffing with this mean patience "
+                        "(no scalar contender); 0 skips it")
     options = parser.parse_args()
     targets = {
         "target_sl": options.target_sl,
@@ -156,6 +159,14 @@ def main():
     for name, samples in times.items():
         median = statistics.median(samples)
         print(f"{name:32s} {median:10.4f} {len(samples):7d} {base / median:14.1f}x")
+
+    if options.patience_s > 0:
+        start = time.perf_counter()
+        plan = queueing.agents_required(volume, aht_s, INTERVAL_S, patience_s=options.patience_s,
+                                        **targets)
+        print(f"\nkpikit Erlang A (patience {options.patience_s:g} s), one round: "
+              f"{time.perf_counter() - start:.2f} s, {int(plan['raw_agents'].sum())} "
+              f"agent-intervals (Erlang C: {int(kpikit_agents.sum())})")
 
 
 if __name__ == "__main__":

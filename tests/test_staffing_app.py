@@ -7,9 +7,8 @@ import pandas as pd
 import pytest
 
 import kpikit as kk
-from kpikit import calibrate, queueing, whatif
+from kpikit import calibrate, plots, queueing, whatif
 from kpikit.apps import StaffingApp
-from kpikit.plots import staffing as staffing_plots
 from kpikit.sample import generate
 
 
@@ -112,7 +111,7 @@ def test_bad_choice_names_the_argument(generated):
 
 def test_staffing_curve_targets_and_infinite_asa():
     curve = queueing.queue_metrics(100, 180, np.arange(9, 16))  # 9 and 10 agents: unstable
-    fig = staffing_plots.staffing_curve(curve, target_sl=80, target_asa_s=15, max_occupancy=85,
+    fig = plots.staffing_curve(curve, target_sl=80, target_asa_s=15, max_occupancy=85,
                                         agents=14)
     asa = next(trace for trace in fig.data if trace.name == "ASA")
     assert np.isnan(np.asarray(asa.y, dtype=float)[:2]).all()
@@ -123,7 +122,7 @@ def test_staffing_curve_targets_and_infinite_asa():
 def test_intraday_with_alternative():
     plan = pd.DataFrame({"label": ["09:00", "09:30"], "agents": [10, 12],
                          "scheduled_agents": [13, 16]})
-    fig = staffing_plots.intraday_staffing(plan, alternative=plan.assign(agents=[9, 11]))
+    fig = plots.intraday_staffing(plan, alternative=plan.assign(agents=[9, 11]))
     assert [trace.name for trace in fig.data] == [
         "needed on the phones", "to schedule (after shrinkage)", "what-if: needed on the phones"
     ]
@@ -134,14 +133,14 @@ def test_patience_curve_by_group():
     contacts = pd.DataFrame({"queue": ["a", "a", "b", "b"], "answered": [False, True, False, True],
                              "wait_s": [10.0, 20.0, 30.0, 40.0]})
     curve = calibrate.patience_kaplan_meier(contacts, by="queue")
-    fig = staffing_plots.patience_curve(curve, by="queue")
+    fig = plots.patience_curve(curve, by="queue")
     assert [trace.name for trace in fig.data] == ["a", "b"]
     assert list(fig.data[0].y) == [100.0, 50.0]  # 1 of 2 callers of queue a abandons at 10 s
 
 
 def test_scenario_comparison_marks_direction_and_assumptions():
     base = whatif.Scenario(volume=100, aht_s=180, agents=14, csat=80.0, cost_per_agent_hour=30)
-    fig = staffing_plots.scenario_comparison(whatif.compare(base, base.adjust(agents=-1)))
+    fig = plots.scenario_comparison(whatif.compare(base, base.adjust(agents=-1)))
     names, _, _, changes, bases = fig.data[0].cells.values
     rows = dict(zip(names, changes, strict=True))
     assert rows["Service level"].startswith("▼")  # fewer agents: service worse

@@ -7,7 +7,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from kpikit import calibrate as calibration
-from kpikit import queueing, whatif
+from kpikit import plots, queueing, whatif
 from kpikit.apps._base import (
     LIVE_ONLY_CLASS,
     BaseApp,
@@ -18,7 +18,7 @@ from kpikit.apps._base import (
 )
 from kpikit.catalog import KPI_IDS
 from kpikit.catalog import kpi as kpi_definition
-from kpikit.plots import staffing as staffing_plots
+from kpikit.plots._staffing import describe_change, format_metric, metric_name
 
 __all__ = ["StaffingApp"]
 
@@ -290,14 +290,14 @@ class StaffingApp(BaseApp):
                 interval_s, threshold_s=targets["threshold_s"],
                 patience_s=targets["patience_s"],
             )
-            figure = staffing_plots.staffing_curve(
+            figure = plots.staffing_curve(
                 curve, target_sl=targets["target_sl"], threshold_s=targets["threshold_s"],
                 max_occupancy=targets["max_occupancy"], agents=agents,
             )
         elif self.chart.value == "intraday":
             figure = self._intraday_figure(week, interval_s, targets, aht_change)
         else:
-            figure = staffing_plots.patience_curve(
+            figure = plots.patience_curve(
                 self._patience_curve, patience_s=targets["patience_s"]
             )
         _clear_overlays(self.figure)
@@ -323,7 +323,7 @@ class StaffingApp(BaseApp):
             volume * (1 + self.volume_change_pct.value / 100),
             np.maximum(aht_s + aht_change, 1.0), **options,
         )
-        return staffing_plots.intraday_staffing(
+        return plots.intraday_staffing(
             plan, alternative=alternative,
             title=f"Agents through an average {self.weekday.value} in the data",
         )
@@ -383,12 +383,12 @@ def _comparison_html(table, what_if) -> str:
     rows = []
     for row in table.itertuples(index=False):
         direction = kpi_definition(row.metric).direction if row.metric in KPI_IDS else None
-        change, color = staffing_plots.describe_change(row.difference, row.unit, direction)
+        change, color = describe_change(row.difference, row.unit, direction)
         basis = "<i>assumption</i>" if row.basis == "assumption" else html.escape(row.basis)
         cells = [
-            (html.escape(staffing_plots.metric_name(row.metric)), "left", ""),
-            (html.escape(staffing_plots.format_metric(row.base, row.unit)), "right", ""),
-            (html.escape(staffing_plots.format_metric(row.alternative, row.unit)), "right", ""),
+            (html.escape(metric_name(row.metric)), "left", ""),
+            (html.escape(format_metric(row.base, row.unit)), "right", ""),
+            (html.escape(format_metric(row.alternative, row.unit)), "right", ""),
             (html.escape(change), "right", f"; color: {color}"),
             (basis, "left", "; color: #555555"),
         ]

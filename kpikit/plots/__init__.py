@@ -17,6 +17,12 @@ from kpikit.plots._distribution import distribution
 from kpikit.plots._heatmap import hour_weekday_heatmap
 from kpikit.plots._scorecard import scorecard_heatmap, scorecard_table
 from kpikit.plots._sector import sector_overview
+from kpikit.plots._staffing import (
+    intraday_staffing,
+    patience_curve,
+    scenario_comparison,
+    staffing_curve,
+)
 from kpikit.plots._template import (
     KPIKIT_COLORWAY,
     RAG_COLORS,
@@ -39,9 +45,13 @@ __all__ = [
     "bullet",
     "distribution",
     "hour_weekday_heatmap",
+    "intraday_staffing",
+    "patience_curve",
+    "scenario_comparison",
     "scorecard_heatmap",
     "scorecard_table",
     "sector_overview",
+    "staffing_curve",
     "tradeoff",
     "trend",
     "use_template",
