@@ -439,3 +439,10 @@ def test_input_errors_name_the_argument():
         queueing.erlang_c(10, 12.5)
     with pytest.raises(ValueError, match=r"'aht_s' must be numbers > 0"):
         queueing.asa(10, 0, 3)
+
+
+def test_answered_service_level_equals_offered_without_abandonment():
+    # Erlang C has no abandonment, so SL over answered equals SL over offered: same agents.
+    offered = queueing.agents_required(100, 180, target_sl=80)
+    answered = queueing.agents_required(100, 180, target_sl=80, sl_denominator="answered")
+    assert answered["raw_agents"].tolist() == offered["raw_agents"].tolist()

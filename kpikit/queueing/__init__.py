@@ -1,0 +1,46 @@
+"""Queueing models for staffing: Erlang B, Erlang C, Erlang A (M/M/n+M) and a staffing solver.
+
+Every function is vectorised: arguments are numbers or arrays that broadcast together (one
+element per interval, per agent count, ...), and scalar inputs give a Python float back.
+Erlang B comes from its recursion ``B(k) = A B(k-1) / (k + A B(k-1))``, never from factorials,
+so thousands of agents stay exact and finite.
+
+Units follow the rest of kpikit: times in seconds; service level, occupancy and abandonment
+rate in percent (0..100, as in :func:`kpikit.compute`); probabilities of an event
+(:func:`erlang_b`, :func:`erlang_c`, ``p_wait``, ``p_abandon``) on 0..1.
+
+The private modules behind this namespace, one job each:
+
+- ``_inputs``: input checks shared by the models.
+- ``_erlang``: Erlang B and C (traffic, blocking, waiting, service level, ASA, occupancy).
+- ``_erlang_a``: Erlang A and its quadrature; every figure for any patience.
+- ``_queue_metrics``: the figures for given staffing as a tidy frame.
+- ``_search``: the vectorised search for the smallest agent count meeting the targets.
+- ``_staffing``: :func:`agents_required` and :func:`scheduled_agents` (shrinkage).
+
+>>> from kpikit import queueing
+>>> round(queueing.service_level(100, 180, 14, threshold_s=20), 1)  # 100 calls per 30 min
+88.8
+>>> queueing.agents_required(100, 180, target_sl=80, threshold_s=20)["raw_agents"].tolist()
+[14]
+"""
+
+from kpikit.queueing._erlang import asa, erlang_b, erlang_c, occupancy, service_level, traffic
+from kpikit.queueing._erlang_a import ErlangAResult, erlang_a
+from kpikit.queueing._queue_metrics import queue_metrics
+from kpikit.queueing._staffing import SL_DENOMINATORS as SL_DENOMINATORS
+from kpikit.queueing._staffing import agents_required, scheduled_agents
+
+__all__ = [
+    "ErlangAResult",
+    "agents_required",
+    "asa",
+    "erlang_a",
+    "erlang_b",
+    "erlang_c",
+    "occupancy",
+    "queue_metrics",
+    "scheduled_agents",
+    "service_level",
+    "traffic",
+]

@@ -1,0 +1,127 @@
+"""The vectorised staffing search: smallest agent count per interval that meets every target."""
+
+import numpy as np
+
+from kpikit.queueing._erlang import _erlang_b, _erlang_c_stable
+from kpikit.queueing._erlang_a import _flat_figures
+
+_SAMPLE_INTERVALS = 17
+_TARGET_TOLERANCE = 1e-9
+
+
+def _staffing_figures(load, aht_s, agents, threshold_s, patience_s, blocking, keys=None):
+    """Figures for the solver: Erlang C's fast path (only ``keys``) when nobody abandons."""
+    if np.isfinite(patience_s).any():
+        return _flat_figures(load, aht_s, agents, threshold_s, patience_s, blocking)
+    # Erlang C counts stay above the traffic, so the edge cases of _erlang_c_metrics never arise
+    return _erlang_c_stable(load, aht_s, agents, threshold_s, blocking, keys)
+
+
+class _Staffing:
+    """Smallest agent count per interval meeting every target, found by stepping ``n``.
+
+    Built on the intervals with traffic. The figures improve monotonically with agents
+    (service level up; ASA, occupancy and abandonment down), so the answer is the first
+    passing count above the smallest stable one. Erlang B is carried from one count to the
+    next by its recursion (and back by its inverse, ``B(n-1) = n B(n) / (A (1 - B(n)))``), so a
+    step costs O(1) per interval and only intervals whose answer is not known yet are stepped.
+    Methods take ``rows``, an index array into the intervals, or None for all of them.
+    """
+
+    def __init__(self, load, aht_s, threshold_s, patience_s, criteria):
+        self.inputs = (load, aht_s, threshold_s, patience_s)
+        self.criteria = criteria
+        self.keys = {key for key, _, _ in criteria}
+
+    def meets(self, rows, agents, blocking):
+        inputs = self.inputs if rows is None else tuple(value[rows] for value in self.inputs)
+        load, aht_s, threshold_s, patience_s = inputs
+        figures = _staffing_figures(
+            load, aht_s, agents, threshold_s, patience_s, blocking, self.keys
+        )
+        passed = np.ones(agents.shape, dtype=bool)
+        for key, sign, target in self.criteria:
+            passed &= sign * figures[key] >= sign * target - _TARGET_TOLERANCE
+        return passed
+
+    def load(self, rows):
+        return self.inputs[0] if rows is None else self.inputs[0][rows]
+
+    def climb(self, rows, agents, blocking, passed):
+        """Step the intervals that fail up until they pass (updates the arrays in place)."""
+        failing = np.flatnonzero(~passed)
+        below = blocking[failing]
+        while failing.size:
+            where = failing if rows is None else rows[failing]
+            load = self.load(where)
+            agents[failing] += 1
+            below = load * below / (agents[failing] + load * below)
+            blocking[failing] = below
+            still = ~self.meets(where, agents[failing], below)
+            failing, below = failing[still], below[still]
+
+    def descend(self, rows, agents, blocking, passed, lower):
+        """Step passing intervals down while the count below passes too (in place).
+
+        The first step tries every interval at once with masks (most start one above their
+        answer, and masks avoid gathering the inputs); later steps take the few that went down.
+        """
+        movable = passed & (agents > lower)
+        if not movable.any():
+            return
+        with np.errstate(divide="ignore", invalid="ignore"):
+            below = agents * blocking / (self.load(rows) * (1.0 - blocking))
+        below = np.where(movable, below, blocking)  # the others are evaluated as they are
+        fine = movable & self.meets(rows, agents - movable, below)
+        agents -= fine
+        np.copyto(blocking, below, where=fine)
+        movable = np.flatnonzero(fine & (agents > lower))
+        above = blocking[movable]
+        while movable.size:
+            where = movable if rows is None else rows[movable]
+            count = agents[movable]
+            below = count * above / (self.load(where) * (1.0 - above))
+            fine = self.meets(where, count - 1, below)
+            agents[movable[fine]] -= 1
+            blocking[movable[fine]] = below[fine]
+            keep = fine & (count - 1 > lower[movable])
+            movable, above = movable[keep], below[keep]
+
+    def settle(self, rows, agents, blocking, lower):
+        """Move each count from its start to the smallest passing one (in place)."""
+        passed = self.meets(rows, agents, blocking)
+        self.descend(rows, agents, blocking, passed, lower)
+        self.climb(rows, agents, blocking, passed)
+
+    def solve(self, lower):
+        """Smallest passing count per interval and its Erlang B."""
+        load = self.load(None)
+        start = lower.copy()
+        if load.size > _SAMPLE_INTERVALS:
+            start = self._square_root_start(lower)
+        blocking = _erlang_b(load, start)
+        self.settle(None, start, blocking, lower)
+        return start, blocking
+
+    def _square_root_start(self, lower):
+        """Starting counts ``A + beta sqrt(A)`` (square-root staffing), never below ``lower``.
+
+        ``beta`` is learnt from a handful of intervals solved exactly (spread over the range
+        of traffic, each started at ``beta = 1``) and interpolated in traffic, so most
+        intervals start at their answer or one step away.
+        """
+        load = self.load(None)
+        spread_out = np.linspace(0, load.size - 1, _SAMPLE_INTERVALS).round().astype(int)
+        sample = np.unique(np.concatenate([spread_out, [np.argmin(load), np.argmax(load)]]))
+        sample = sample[np.argsort(load[sample])]
+        sample_load = load[sample]
+        solved = np.maximum(lower[sample], np.round(sample_load + np.sqrt(sample_load)))
+        self.settle(sample, solved, _erlang_b(sample_load, solved), lower[sample])
+        # beta tabulated per whole Erlang of traffic: a lookup is cheaper than interpolating
+        # every interval, and a starting guess needs no more precision
+        beta = np.interp(
+            np.arange(int(sample_load[-1]) + 1),
+            sample_load,
+            (solved - sample_load) / np.sqrt(sample_load),
+        )[load.astype(np.int64)]
+        return np.maximum(lower, np.round(load + beta * np.sqrt(load)))

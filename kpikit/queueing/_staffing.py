@@ -1,0 +1,227 @@
+"""Staffing requirements: agents needed per interval for service targets, and shrinkage."""
+
+import numpy as np
+import pandas as pd
+
+from kpikit.queueing._inputs import _array, _patience
+from kpikit.queueing._search import _Staffing, _staffing_figures
+
+SL_DENOMINATORS = ("offered", "answered")
+_SHRINKAGE_TOLERANCE = 1e-9
+
+
+def _percent(name, value, *, low, high, open=False):
+    """Check a percent target (0..100 scale), catching fractions such as 0.8 meant as 80 %."""
+    number = float(value)
+    if not (low <= number < high if open else low <= number <= high):
+        bounds = f"[{low}, {high})" if open else f"[{low}, {high}]"
+        raise ValueError(
+            f"Value of {name!r} is a percent on the 0..100 scale (80 means 80 %) and must be "
+            f"in {bounds}, but received: {value!r}"
+        )
+    return number
+
+
+def scheduled_agents(raw_agents, shrinkage=0.0):
+    """Agents to schedule so that ``raw_agents`` are on the phones after shrinkage.
+
+    ``ceil(raw_agents / (1 - shrinkage))``, with a 1e-9 tolerance so that float noise in the
+    division never adds an agent.
+
+    Parameters
+    ----------
+    raw_agents : int or array-like
+        Agents needed on the phones.
+    shrinkage : float, default=0.0
+        Fraction of paid time away from the phones (breaks, training, absence), in [0, 1).
+
+    Returns
+    -------
+    int or ndarray of int
+
+    Examples
+    --------
+    >>> scheduled_agents(14, 0.3)  # 14 / 0.7 = 20
+    20
+    >>> scheduled_agents([14, 15], 0.25).tolist()  # 18.7 and 20
+    [19, 20]
+    """
+    raw = _array("raw_agents", raw_agents, minimum=0, integer=True)
+    shrinkage = float(_array("shrinkage", shrinkage, minimum=0))
+    if shrinkage >= 1:
+        raise ValueError(
+            f"Value of 'shrinkage' is a fraction in [0, 1) (0.3 means 30 %), "
+            f"but received: {shrinkage!r}"
+        )
+    scheduled = np.ceil(raw / (1.0 - shrinkage) - _SHRINKAGE_TOLERANCE).astype(np.int64)
+    return int(scheduled) if scheduled.ndim == 0 else scheduled
+
+
+def agents_required(
+    volume,
+    aht_s,
+    interval_s=1800,
+    *,
+    target_sl=None,
+    threshold_s=20,
+    target_asa_s=None,
+    max_occupancy=None,
+    max_abandon=None,
+    patience_s=None,
+    shrinkage=0.0,
+    sl_denominator="offered",
+):
+    """Agents needed per interval to meet service targets, with the figures they achieve.
+
+    For each interval, the smallest number of agents ``n`` on the phones such that every
+    given target holds: service level at ``threshold_s`` >= ``target_sl``, ASA <=
+    ``target_asa_s``, occupancy <= ``max_occupancy``, abandonment <= ``max_abandon``. Then
+    ``scheduled_agents = ceil(raw_agents / (1 - shrinkage))``.
+
+    The search starts from the smallest stable count, ``floor(A) + 1`` for Erlang C (any count
+    for Erlang A, where callers who hang up keep the queue finite), near the square-root
+    staffing estimate ``A + beta sqrt(A)``, and steps only the intervals that still fail.
+
+    Parameters
+    ----------
+    volume : float or array-like (pandas Series keeps its index)
+        Contacts offered per interval.
+    aht_s : float or array-like
+        Average handle time, seconds.
+    interval_s : float or array-like, default=1800
+        Length of an interval, seconds.
+    target_sl : float, default=None
+        Service-level target in percent (80 means 80 % answered within ``threshold_s``).
+    threshold_s : float or array-like, default=20
+        Answer-time threshold of the service level, seconds.
+    target_asa_s : float, default=None
+        Largest acceptable average speed of answer (of answered contacts), seconds.
+    max_occupancy : float, default=None
+        Largest acceptable occupancy, percent.
+    max_abandon : float, default=None
+        Largest acceptable abandonment rate, percent (needs ``patience_s``).
+    patience_s : float or array-like, default=None
+        Mean caller patience, seconds: Erlang A. None: Erlang C (nobody hangs up).
+    shrinkage : float, default=0.0
+        Fraction of paid time agents are away from the phones (breaks, training, absence),
+        in [0, 1).
+    sl_denominator : {"offered", "answered"}, default="offered"
+        Service level over offered or over answered contacts (matters with Erlang A only), as
+        the ``sl_denominator`` option of :func:`kpikit.compute`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per interval: ``volume, aht_s, traffic, raw_agents, scheduled_agents, p_wait,
+        service_level, asa, occupancy`` and, with patience, ``abandonment_rate``. Intervals
+        with no volume need no agents and have NaN figures (nothing to measure).
+
+    Notes
+    -----
+    Targets count as met within 1e-9, so a figure that lands exactly on its target (an
+    occupancy of exactly 85 %) passes whatever the float rounding. pyworkforce starts its
+    search at ``round(A + 1)`` and can miss the answer; here the search starts from the
+    smallest stable count.
+
+    Examples
+    --------
+    pyworkforce's test case: 100 calls per 30 minutes, AHT 3 minutes, 80 % in 0.33 minutes,
+    occupancy at most 85 %, shrinkage 30 %:
+
+    >>> plan = agents_required(100, 180, target_sl=80, threshold_s=19.8, max_occupancy=85,
+    ...                        shrinkage=0.3)
+    >>> plan[["raw_agents", "scheduled_agents"]].iloc[0].tolist()
+    [14, 20]
+    >>> plan[["service_level", "occupancy", "p_wait"]].iloc[0].round(3).tolist()
+    [88.785, 71.429, 0.174]
+    """
+    index = volume.index if isinstance(volume, pd.Series) else None
+    volume = _array("volume", volume, minimum=0)
+    aht_s = _array("aht_s", aht_s, minimum=0, strict=True)
+    interval_s = _array("interval_s", interval_s, minimum=0, strict=True)
+    threshold_s = _array("threshold_s", threshold_s, minimum=0)
+    patience = _patience(patience_s)
+    scheduled_agents(0, shrinkage)  # checks shrinkage before the search
+    criteria = _criteria(
+        target_sl, target_asa_s, max_occupancy, max_abandon, patience_s, sl_denominator
+    )
+    shape = np.broadcast_shapes(
+        volume.shape, aht_s.shape, interval_s.shape, threshold_s.shape, patience.shape
+    )
+    if len(shape) > 1:
+        raise ValueError(
+            f"agents_required takes numbers or one-dimensional arrays (one value per "
+            f"interval), but the inputs broadcast to shape {shape}"
+        )
+    load, aht_s, threshold_s, patience = (
+        np.broadcast_to(value, shape).ravel().astype(float, copy=False)
+        for value in (volume * aht_s / interval_s, aht_s, threshold_s, patience)
+    )
+    lower = np.where(np.isfinite(patience), 1.0, np.floor(load) + 1.0)
+    busy = load > 0  # intervals without traffic need no agents (and B(0, 0) = 1)
+    raw, blocking = np.zeros_like(load), np.ones_like(load)
+    inputs = tuple(value[busy] for value in (load, aht_s, threshold_s, patience))
+    raw[busy], blocking[busy] = _Staffing(*inputs, criteria).solve(lower[busy])
+    with np.errstate(divide="ignore", invalid="ignore"):  # intervals without traffic: NaN
+        figures = _staffing_figures(load, aht_s, raw, threshold_s, patience, blocking)
+    columns = {
+        "p_wait": "p_wait",
+        "service_level": "service_level_answered"
+        if sl_denominator == "answered"
+        else "service_level",
+        "asa": "asa",
+        "occupancy": "occupancy",
+    }
+    if patience_s is not None:
+        columns["abandonment_rate"] = "abandonment_rate"
+    return pd.DataFrame(
+        {
+            "volume": np.broadcast_to(volume, shape).ravel(),
+            "aht_s": aht_s,
+            "traffic": load,
+            "raw_agents": raw.astype(np.int64),
+            "scheduled_agents": scheduled_agents(raw, shrinkage),
+            **{column: np.where(load > 0, figures[key], np.nan) for column, key in columns.items()},
+        },
+        index=index,
+        copy=False,
+    )
+
+
+def _criteria(target_sl, target_asa_s, max_occupancy, max_abandon, patience_s, sl_denominator):
+    """Targets as (figure key, sign, value): a row passes when ``sign * figure >= sign * value``."""
+    if sl_denominator not in SL_DENOMINATORS:
+        raise ValueError(
+            f"Value of 'sl_denominator' is not valid. Expected one of {list(SL_DENOMINATORS)} "
+            f"but received: {sl_denominator!r}"
+        )
+    if max_abandon is not None and patience_s is None:
+        raise ValueError(
+            "Value of 'max_abandon' needs 'patience_s': abandonment is modelled by Erlang A "
+            f"only, but received max_abandon={max_abandon!r} with patience_s=None"
+        )
+    criteria = []
+    if target_sl is not None:
+        key = "service_level_answered" if sl_denominator == "answered" else "service_level"
+        criteria.append((key, 1.0, _percent("target_sl", target_sl, low=1, high=100, open=True)))
+    if target_asa_s is not None:
+        value = float(_array("target_asa_s", target_asa_s, minimum=0, strict=True))
+        criteria.append(("asa", -1.0, value))
+    if max_occupancy is not None:
+        criteria.append(
+            ("occupancy", -1.0, _percent("max_occupancy", max_occupancy, low=1, high=100))
+        )
+    if max_abandon is not None:
+        value = float(_array("max_abandon", max_abandon, minimum=0, strict=True))
+        if value > 100:
+            raise ValueError(
+                f"Value of 'max_abandon' is a percent on the 0..100 scale, but received: "
+                f"{max_abandon!r}"
+            )
+        criteria.append(("abandonment_rate", -1.0, value))
+    if not criteria:
+        raise ValueError(
+            "agents_required needs at least one target: target_sl, target_asa_s, "
+            "max_occupancy or max_abandon (all None received)"
+        )
+    return criteria
