@@ -10,9 +10,9 @@ dropdown, no kpikit), opens each page ``--runs`` times in headless Chromium and 
 - redraw: milliseconds from changing a dropdown in the page to the chart being redrawn
   (kernel round trip, Python ``_update`` and plotly drawing), median of ``--runs`` changes.
 
-Pages are opened one at a time with ``--pause`` seconds between them, so a preheated pool has
-refilled as it would between two visitors. Targets (issue 3): first chart <= 1.5x the bare
-notebook, redraw <= 200 ms on the sample data.
+Pages are opened one at a time, round robin over the notebooks, with ``--pause`` seconds between
+them, so a preheated pool has refilled as it would between two visitors. Targets (issue 3):
+first chart <= 1.5x the bare notebook, redraw <= 200 ms on the sample data.
 
 Usage::
 
@@ -86,28 +86,33 @@ def main(argv=None):
 def bench_server(browser, served, names, pool_size, args):
     log = served.parent / f"serve-{pool_size}.log"
     base, process = start_server(log, "--notebooks", str(served), "--pool-size", str(pool_size))
-    results = {}
+    first = {name: [] for name in names}
+    redraws = {}
     try:
-        time.sleep(args.pause * (pool_size > 0) * 2)  # let the first pools fill
-        for name in names:
-            open_page(browser, base, name)  # warm-up: caches, imports, first kernel pool
+        for name in names:  # warm-up: browser and server caches, first kernel pools
+            open_page(browser, base, name)[1].context.close()
             time.sleep(args.pause)
-        for name in names:
-            first, redraws = [], []
-            for _ in range(args.runs):
+        time.sleep(args.pause)
+        # Round robin, so that noise from the machine spreads over every notebook alike.
+        for _ in range(args.runs):
+            for name in names:
                 seconds, page = open_page(browser, base, name)
-                first.append(seconds)
-                if not redraws:
-                    redraws = measure_redraws(page, args.runs)
+                first[name].append(seconds)
+                if name not in redraws:
+                    redraws[name] = measure_redraws(page, args.runs)
                 page.context.close()
                 time.sleep(args.pause)
-            results[name] = (statistics.median(first), statistics.median(redraws))
-            print(
-                f"  pool {pool_size} {name}: first chart {first}, redraw {redraws}", file=sys.stderr
-            )
     finally:
         stop_server(process)
-    return results
+    for name in names:
+        print(
+            f"  pool {pool_size} {name}: first chart {[round(t, 2) for t in first[name]]} s, "
+            f"redraw {[round(t) for t in redraws[name]]} ms",
+            file=sys.stderr,
+        )
+    return {
+        name: (statistics.median(first[name]), statistics.median(redraws[name])) for name in names
+    }
 
 
 def open_page(browser, base, name):

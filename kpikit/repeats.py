@@ -120,9 +120,8 @@ def _add_lazy(frame, width, match):
 def _add_eager(frame, width, match):
     native_ns = nw.get_native_namespace(frame)
     columns = frame.select("contact_id", "arrived_at", "answered", *match)
-    eligible = _to_numpy(columns.select(_eligible(match)).get_column("answered"))
-    eligible = eligible.astype(bool)
-    times_ms = _to_numpy(columns.get_column("arrived_at").dt.timestamp("ms")).astype(np.int64)
+    eligible = columns.select(_eligible(match)).get_column("answered").to_numpy().astype(bool)
+    times_ms = columns.get_column("arrived_at").dt.timestamp("ms").to_numpy().astype(np.int64)
     first = np.zeros(len(eligible))
     resolved = np.zeros(len(eligible))
     rows = np.flatnonzero(eligible)
@@ -144,19 +143,14 @@ def _add_eager(frame, width, match):
     )
 
 
-def _to_numpy(series):
-    return series.to_numpy()
-
-
 def _key_codes(series_list, rows):
     """Dense int64 codes of the combined key for the selected rows."""
     key = np.zeros(len(rows), dtype=np.int64)
     for series in series_list:
         codes, size = _factorize(series, rows)
+        if len(key) and int(key.max()) * size >= 2**62:
+            key = pd.factorize(key)[0].astype(np.int64)  # re-densify before it could overflow
         key = key * size + codes
-        if len(key) and key.max() > 2**52:
-            key, _ = pd.factorize(key)
-            key = key.astype(np.int64)
     return key
 
 
