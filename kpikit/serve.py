@@ -32,8 +32,9 @@ DEFAULT_CULL_IDLE_TIMEOUT_S = 600
 CULL_INTERVAL_S = 60
 TEMPLATE_NAME = "kpikit"
 TEMPLATES_DIR = Path(__file__).parent / "templates"
-# Uploads travel to the kernel as one websocket message: let files a little over the apps'
-# size limit through, so the app can refuse them with a message instead of a dropped connection.
+# Uploads travel to the kernel as one websocket message (tornado's default limit is 10 MiB): let
+# files well over the apps' upload limit through, so that the app refuses them with a message
+# instead of the connection dropping.
 WEBSOCKET_MAX_MESSAGE_BYTES = 100 * 1024 * 1024
 
 

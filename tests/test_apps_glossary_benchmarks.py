@@ -106,6 +106,14 @@ def test_set_changes_several_controls_with_one_redraw(data):
     assert len(calls) == 1
 
 
+def test_set_without_changes_does_not_redraw(data):
+    app = GlossaryApp(data, kpi="fcr")
+    calls = []
+    app._update = lambda: calls.append(1)
+    app.set(kpi="fcr", sector="all")
+    assert calls == []
+
+
 def test_set_rejects_values_outside_the_options(data):
     app = GlossaryApp(data)
     with pytest.raises(ValueError, match=r"Value of 'sector'.*'healthcare'.*received: 'mars'"):

@@ -239,6 +239,9 @@ class BaseApp:
     def set(self, **values) -> None:
         """Set several controls at once, with one redraw (for example from URL parameters).
 
+        Nothing is redrawn when every control already has its value: a dashboard opened
+        without link parameters shows what was drawn while its kernel was preheated.
+
         Parameters
         ----------
         **values
@@ -249,12 +252,14 @@ class BaseApp:
         ValueError
             When a name is not a control of the app or a value is not one of its choices.
         """
+        changed = False
         self._holding = True
         try:
             for name, value in values.items():
                 control = getattr(self, name, None)
                 if not isinstance(control, widgets.ValueWidget):
                     raise ValueError(f"Value of {name!r} is not a control of {self.title!r}.")
+                before = control.value
                 try:
                     control.value = value
                 except TraitError:
@@ -266,9 +271,11 @@ class BaseApp:
                         f"Value of {name!r} is not valid. Expected one of {options} "
                         f"but received: {value!r}"
                     ) from None
+                changed = changed or control.value != before
         finally:
             self._holding = False
-        self._on_change()
+        if changed:
+            self._on_change()
 
     def _on_change(self, change=None) -> None:
         """Observer for the controls: clear old messages and redraw."""

@@ -10,6 +10,10 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from kpikit import report
 
+# One browser session and one server for the whole module, on one xdist worker
+# (``pytest -n 2 --dist loadgroup``): two servers with kernel pools would starve a 2-core machine.
+pytestmark = pytest.mark.xdist_group("browser")
+
 ROOT = Path(__file__).parents[2]
 DASHBOARDS = sorted(path.stem for path in (ROOT / "notebooks").glob("*.ipynb"))
 FIRST_CHART_TIMEOUT_MS = 180_000
