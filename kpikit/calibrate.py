@@ -18,10 +18,10 @@ patience of callers, estimated from who abandoned after how long.
 
 from dataclasses import dataclass
 
-import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 
+from kpikit._frames import to_pandas
 from kpikit.schema import Dataset
 
 __all__ = [
@@ -55,16 +55,7 @@ def as_pandas(frame, columns, argument):
     -------
     pandas.DataFrame
     """
-    if not isinstance(frame, pd.DataFrame):
-        native = nw.from_native(frame, pass_through=True)
-        if isinstance(native, nw.LazyFrame):
-            native = native.collect()
-        if not isinstance(native, nw.DataFrame):
-            raise TypeError(
-                f"Value of {argument!r} must be a kpikit.Dataset or a dataframe, "
-                f"but received: {type(frame).__name__}"
-            )
-        frame = native.to_pandas()
+    frame = to_pandas(frame, argument)
     missing = [column for column in columns if column not in frame.columns]
     if missing:
         raise ValueError(
@@ -170,12 +161,10 @@ def arrival_profile(data, *, interval="30min", by=None):
     dates = pd.date_range(arrived.min().normalize(), arrived.max().normalize(), freq="D")
     days = pd.Series(dates.day_of_week + 1).value_counts().sort_index()
     slots = np.arange(int(pd.Timedelta("1D") / length))
-    levels = [*(cells.index.levels[:len(groups)] if groups else []), days.index, slots]
+    levels = [*(cells.index.levels[: len(groups)] if groups else []), days.index, slots]
     grid = pd.MultiIndex.from_product(levels, names=[*groups, "weekday", "slot"])
     profile = cells.reindex(grid).reset_index()
-    profile[["contacts", "answered"]] = profile[["contacts", "answered"]].fillna(0).astype(
-        np.int64
-    )
+    profile[["contacts", "answered"]] = profile[["contacts", "answered"]].fillna(0).astype(np.int64)
     profile["days"] = profile["weekday"].map(days).astype(np.int64)
     profile["volume"] = profile["contacts"] / profile["days"]
     profile["aht_s"] = profile["handle_s"] / profile["answered"].where(profile["answered"] > 0)
@@ -184,8 +173,18 @@ def arrival_profile(data, *, interval="30min", by=None):
     profile["interval_start"] = [f"{m // 60:02d}:{m % 60:02d}" for m in minutes]
     profile["interval_s"] = length.total_seconds()
     return profile[
-        [*groups, "weekday", "weekday_name", "interval_start", "interval_s", "days", "contacts",
-         "answered", "volume", "aht_s"]
+        [
+            *groups,
+            "weekday",
+            "weekday_name",
+            "interval_start",
+            "interval_s",
+            "days",
+            "contacts",
+            "answered",
+            "volume",
+            "aht_s",
+        ]
     ]
 
 
@@ -239,8 +238,7 @@ def patience_exponential(data, *, by=None):
     spread = np.exp(_Z_95 / np.sqrt(abandoned))
     totals["ci_low"] = totals["patience_s"] / spread
     totals["ci_high"] = totals["patience_s"] * spread
-    return totals[[*groups, "contacts", "abandoned", "queued_s", "patience_s", "ci_low",
-                   "ci_high"]]
+    return totals[[*groups, "contacts", "abandoned", "queued_s", "patience_s", "ci_low", "ci_high"]]
 
 
 @dataclass(frozen=True)
@@ -339,8 +337,9 @@ def patience_kaplan_meier(data, *, by=None, horizon_s=None):
     summary["restricted_mean_s"] = summary["area"] + tail_area.to_numpy()
     summary = summary.reset_index()
 
-    survival = table.loc[table["abandoned"] > 0, [*keys, "wait_s", "at_risk", "abandoned",
-                                                   "survival"]]
+    survival = table.loc[
+        table["abandoned"] > 0, [*keys, "wait_s", "at_risk", "abandoned", "survival"]
+    ]
     columns = [*groups, "contacts", "abandoned", "horizon_s", "restricted_mean_s"]
     return PatienceCurve(
         survival=survival.drop(columns=[] if groups else ["_all"]).reset_index(drop=True),

@@ -29,10 +29,10 @@ import re
 from collections.abc import Mapping
 from pathlib import Path, PurePath
 
-import narwhals.stable.v2 as nw
 import pandas as pd
 
 from kpikit import schema
+from kpikit._frames import to_pandas
 from kpikit.schema import TABLES, Dataset, Problem, SchemaError
 
 __all__ = [
@@ -329,7 +329,7 @@ def to_csv(frame, path=None):
     ok,3
     <BLANKLINE>
     """
-    table = _neutralised(_to_pandas(frame))
+    table = _neutralised(to_pandas(frame, "frame"))
     if path is None:
         return table.to_csv(index=False, lineterminator=_CRLF)
     target = safe_export_path(path, (".csv", ".csv.gz"))
@@ -360,7 +360,7 @@ def to_excel(frame, path, *, sheet_name: str = "kpikit") -> Path:
     from openpyxl.cell import WriteOnlyCell
 
     target = safe_export_path(path, (".xlsx",))
-    table = _to_pandas(frame)
+    table = to_pandas(frame, "frame")
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(sheet_name)
 
@@ -612,15 +612,6 @@ def _finish(tables: dict, *, validate: bool) -> Dataset:
 
 
 # ---- exporting ---------------------------------------------------------------------------
-
-
-def _to_pandas(frame) -> pd.DataFrame:
-    if isinstance(frame, pd.DataFrame):
-        return frame
-    native = nw.from_native(frame)
-    if isinstance(native, nw.LazyFrame):
-        native = native.collect()
-    return native.to_pandas()
 
 
 def _is_missing_scalar(value) -> bool:

@@ -28,6 +28,7 @@ import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 
+from kpikit._frames import to_pandas
 from kpikit._scorecard.credits import check_credits, credit_amounts
 from kpikit._scorecard.export import (
     format_value,
@@ -138,7 +139,7 @@ def scorecard(
 
     targets = read_targets(targets, channel=channel)
     result = compute(data, kpis=None, by=by, freq=freq, **compute_options)
-    frame = _to_pandas(result)
+    frame = to_pandas(result)
     as_of = _last_arrival(data) if ramp is not None and freq is None else None
     return rate(
         frame, targets, previous=previous, ramp=ramp, as_of=as_of, credits=credits, alpha=alpha
@@ -203,7 +204,7 @@ def rate(
     credits = check_credits(credits, targets)
     if not 0 < alpha < 1:
         raise ValueError(f"Value of 'alpha' must be in (0, 1); received: {alpha!r}")
-    frame = _to_pandas(kpi_frame)
+    frame = to_pandas(kpi_frame, "kpi_frame")
     for column in ("kpi", "value"):
         if column not in frame.columns:
             raise ValueError(
@@ -352,15 +353,6 @@ class Scorecard:
         """
         sheets = [("scorecard", self.table), ("areas", self.areas), ("composite", self.composite)]
         return write_excel(sheets, path)
-
-
-def _to_pandas(frame) -> pd.DataFrame:
-    if isinstance(frame, pd.DataFrame):
-        return frame
-    native = nw.from_native(frame)
-    if isinstance(native, nw.LazyFrame):
-        native = native.collect()
-    return native.to_pandas()
 
 
 def _last_arrival(data):

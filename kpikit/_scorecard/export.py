@@ -13,8 +13,7 @@ import pandas as pd
 from kpikit._scorecard.common import checked_path, is_finite
 from kpikit._scorecard.status import STATUS_LABELS, STATUS_MARKS, STATUS_TINTS
 from kpikit._scorecard.trend import TREND_MARKS
-
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from kpikit.io import to_csv
 
 
 def format_value(value, unit: str) -> str:
@@ -88,10 +87,7 @@ def scorecard_html(card) -> str:
 
 def write_csv(table: pd.DataFrame, path) -> Path:
     """Write ``table`` to a ``.csv`` file with formula-like text cells prefixed by ``'``."""
-    target = checked_path(path, (".csv",), "path", must_exist=False)
-    # CRLF line ends (RFC 4180) make the writer quote cells holding \r or \n.
-    _neutralised(table).to_csv(target, index=False, lineterminator="\r\n")
-    return target
+    return to_csv(table, checked_path(path, (".csv",), "path", must_exist=False))
 
 
 def write_excel(sheets, path) -> Path:
@@ -129,21 +125,6 @@ def write_excel(sheets, path) -> Path:
 
 def _score_text(score) -> str:
     return "–" if not is_finite(score) else f"{score:.0f}"
-
-
-def _neutralised(frame: pd.DataFrame) -> pd.DataFrame:
-    """Copy of ``frame`` whose text cells cannot start a spreadsheet formula."""
-    safe = frame.copy()
-    for column in safe.columns:
-        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            safe[column] = safe[column].map(
-                lambda cell: (
-                    "'" + cell
-                    if isinstance(cell, str) and cell.startswith(_FORMULA_PREFIXES)
-                    else cell
-                )
-            )
-    return safe
 
 
 def _excel_value(value):

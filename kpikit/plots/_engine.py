@@ -6,10 +6,10 @@ start from :func:`new_figure` (kpikit template, common margins) and add traces. 
 
 import math
 
-import narwhals.stable.v2 as nw
 import pandas as pd
 import plotly.graph_objects as go
 
+from kpikit._frames import to_pandas
 from kpikit.catalog import kpi as kpi_definition
 from kpikit.plots._template import TEMPLATE_NAME
 from kpikit.scorecard import format_value  # noqa: F401  (re-exported to the builders)
@@ -30,21 +30,6 @@ TIER_STYLE = {
     "target": ("Recommended target", "rgba(0, 158, 115, 0.45)", 0.45),
 }
 """Benchmark tiers drawn by the builders: legend label, fill colour and bar width."""
-
-
-def to_pandas(frame, argument: str) -> pd.DataFrame:
-    """Return ``frame`` as a pandas DataFrame (any narwhals-supported engine; lazy is collected)."""
-    if isinstance(frame, pd.DataFrame):
-        return frame
-    native = nw.from_native(frame, pass_through=True)
-    if isinstance(native, nw.LazyFrame):
-        native = native.collect()
-    if not isinstance(native, nw.DataFrame):
-        raise TypeError(
-            f"Value of {argument!r} must be a dataframe (pandas, polars, ...), "
-            f"but received: {type(frame).__name__}"
-        )
-    return native.to_pandas()
 
 
 def require_columns(frame: pd.DataFrame, columns, argument: str) -> None:
