@@ -25,7 +25,7 @@ app: venv
 	$(BIN)/kpikit serve --port $(PORT)
 
 test: venv chromium
-	$(BIN)/python -m pytest -n 2 -q
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
 bench: venv
 	$(BIN)/python benchmarks/bench_compute.py --rows 1000000
