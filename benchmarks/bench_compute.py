@@ -30,20 +30,9 @@ import polars as pl
 import psutil
 
 import kpikit as kk
+from kpikit.metrics import KPIS
 
-CONTACT_KPIS = [
-    "aht",
-    "asa",
-    "service_level",
-    "abandonment_rate",
-    "answer_rate",
-    "transfer_rate",
-    "resolution_rate",
-    "fcr",
-    "csat",
-    "nps",
-    "qa_score",
-]
+CONTACT_KPIS = [kpi_id for kpi_id, spec in KPIS.items() if spec.table == "contacts"]
 
 SQL = """
 WITH base AS (

@@ -60,6 +60,7 @@ from kpikit.metrics import compute
 from kpikit.plots import TEMPLATE_NAME
 from kpikit.sample import load_sample
 from kpikit.schema import Dataset
+from kpikit.scorecard import format_value
 
 __all__ = [
     "CHANNEL_LABELS",
@@ -410,26 +411,6 @@ def is_number(value) -> bool:
         return value is not None and math.isfinite(float(value))
     except (TypeError, ValueError):
         return False
-
-
-def format_value(value, unit: str) -> str:
-    """Short text for a KPI value in its catalog unit.
-
-    Examples
-    --------
-    >>> format_value(82.44, "percent"), format_value(311.6, "seconds"), format_value(None, "points")
-    ('82.4 %', '312 s', 'no value')
-    """
-    if not is_number(value):
-        return "no value"
-    value = float(value)
-    if unit == "percent":
-        return f"{value:.1f} %"
-    if unit == "seconds":
-        return f"{value:.0f} s"
-    if unit == "currency":
-        return f"{value:,.2f}"
-    return f"{value:.1f}"
 
 
 def range_text(low, high, unit: str) -> str:
