@@ -1,0 +1,99 @@
+"""The ``kpikit`` command line: compute and sample (serve and report have their own tests)."""
+
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+from fixtures import hand_contacts
+
+from kpikit.cli import main
+
+
+@pytest.fixture
+def contacts_csv(tmp_path):
+    path = tmp_path / "contacts.csv"
+    hand_contacts().to_csv(path, index=False)
+    return path
+
+
+def test_compute_writes_a_csv_by_hand_values(contacts_csv, tmp_path):
+    out = tmp_path / "kpis.csv"
+    assert (
+        main(
+            [
+                "compute",
+                str(contacts_csv),
+                "--kpis",
+                "aht",
+                "asa",
+                "--by",
+                "channel",
+                "-o",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    table = pd.read_csv(out).set_index(["channel", "kpi"])["value"]
+    # Phone answered #1 #2 #7 #8 #10: handle 250 + 360 + 300 + 180 + 200 = 1290 over 5.
+    assert table[("phone", "aht")] == pytest.approx(258.0)
+    # Chat answered #5 #6 #9: waits 5 + 15 + 8 = 28 over 3.
+    assert table[("chat", "asa")] == pytest.approx(28 / 3)
+
+
+def test_compute_options_reach_the_engine(contacts_csv, capsys):
+    # T = 10 s: #1 #5 #9 within -> 3 / 10 offered.
+    assert (
+        main(["compute", str(contacts_csv), "--kpis", "service_level", "--sl-threshold-s", "10"])
+        == 0
+    )
+    assert "30.0" in capsys.readouterr().out
+
+
+def test_compute_with_a_vendor_mapping(tmp_path, capsys):
+    vendor = hand_contacts().rename(columns={"arrived_at": "CallStart", "wait_s": "QueueSeconds"})
+    source = tmp_path / "export.csv"
+    vendor.to_csv(source, index=False)
+    mapping = tmp_path / "mapping.csv"
+    mapping.write_text("source_column,kpikit_column\nCallStart,arrived_at\nQueueSeconds,wait_s\n")
+    assert main(["compute", str(source), "--mapping", str(mapping), "--kpis", "asa"]) == 0
+    assert "19.375" in capsys.readouterr().out  # 155 s over 8 answered
+
+
+def test_bad_input_is_an_error_message_not_a_traceback(tmp_path, capsys):
+    bad = hand_contacts()
+    bad.loc[2, "csat"] = 9
+    path = tmp_path / "bad.csv"
+    bad.to_csv(path, index=False)
+    assert main(["compute", str(path)]) == 2
+    error = capsys.readouterr().err
+    assert "csat" in error and "1..5" in error
+
+
+def test_output_suffix_is_checked(contacts_csv, tmp_path, capsys):
+    assert main(["compute", str(contacts_csv), "-o", str(tmp_path / "kpis.xlsx")]) == 2
+    assert "--output" in capsys.readouterr().err
+
+
+def test_missing_file_is_reported(tmp_path, capsys):
+    assert main(["compute", str(tmp_path / "nope.csv")]) == 2
+    assert "nope.csv" in capsys.readouterr().err
+
+
+def test_sample_writes_a_loadable_data_set(tmp_path):
+    assert main(["sample", "--days", "2", "--agents", "8", "--out", str(tmp_path)]) == 0
+    contacts = pd.read_csv(tmp_path / "contacts.csv.gz")
+    assert len(contacts) > 0 and {"contact_id", "arrived_at", "answered"} <= set(contacts.columns)
+
+
+def test_sample_rejects_nonsense(tmp_path, capsys):
+    assert main(["sample", "--days", "0", "--out", str(tmp_path)]) == 2
+    assert "--days" in capsys.readouterr().err
+
+
+def test_console_entry_point_runs():
+    result = subprocess.run(
+        [sys.executable, "-m", "kpikit.cli", "--help"], capture_output=True, text=True, check=True
+    )
+    assert "compute" in result.stdout and "serve" in result.stdout
