@@ -171,7 +171,11 @@ def compute(data, kpis=None, by=None, freq=None, **options):
     rank = nw.col("kpi").replace_strict(order, default=len(order), return_dtype=nw.Int64)
     result = result.with_columns(_kk_rank=rank)
     result = result.sort(*period_keys, "_kk_rank", nulls_last=True).drop("_kk_rank")
-    return nw.maybe_reset_index(result).to_native()
+    result = nw.maybe_reset_index(result)
+    if result.implementation.is_pandas():
+        # Nullable inputs (boolean, Int64) make nullable floats; pandas users get NumPy floats.
+        return result.to_native().astype({column: "float64" for column in RESULT_COLUMNS[1:]})
+    return result.to_native()
 
 
 # --- validation of arguments ----------------------------------------------------------------
@@ -304,7 +308,8 @@ def _c(name):
 
 
 def _flag(condition):
-    return nw.when(condition.fill_null(False)).then(1.0).otherwise(0.0)
+    """1.0 where ``condition`` holds, else 0.0 (null counts as not holding)."""
+    return condition.fill_null(False).cast(nw.Float64)
 
 
 def _contact_components(columns, options):

@@ -186,6 +186,21 @@ def test_scorecard_set_from_link_parameters(hand):
         app.set(team="east")
 
 
+def test_scorecard_built_with_the_link_defaults_redraws_nothing_on_set(hand, monkeypatch):
+    # The dashboard notebook builds the app with its parameters' values while the kernel is
+    # preheated; set() from a link without parameters must then neither redraw nor compute.
+    defaults = {"channel": "phone", "level": "team", "freq": "all", "team": "all",
+                "trend_kpi": "aht"}
+    app = ScorecardApp(hand, targets=TARGETS, source="file", **defaults)
+    assert app.trend_figure.layout.title.text.startswith("Average handle time")
+    updates = []
+    monkeypatch.setattr(app, "_update", lambda: updates.append(1))
+    app.set(targets="file", **defaults)
+    assert updates == []
+    app.set(targets="file", **{**defaults, "channel": "chat"})
+    assert updates == [1]
+
+
 def test_scorecard_channel_control_filters_the_contacts(hand):
     app = ScorecardApp(hand, targets=TARGETS, level="center", freq="all")
     assert [value for _, value in app.channel.options] == ["all", "phone", "chat"]

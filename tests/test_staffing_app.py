@@ -60,6 +60,30 @@ def test_a_slider_changes_the_figure(generated):
     assert "Sat" in app.figure.layout.title.text
 
 
+def test_redraws_reuse_what_did_not_change(generated, monkeypatch):
+    app = StaffingApp(generated, calibrate=False, volume=100, aht_s=180, patience_s=0)
+    curve, evaluation = state(app.figure), app.evaluation
+    built = []
+    original = app._figure
+    monkeypatch.setattr(app, "_figure", lambda *args: built.append(1) or original(*args))
+    # a what-if slider changes the comparison but not the staffing curve: nothing rebuilt
+    app.aht_change_s.value = -60
+    assert state(app.figure) == curve and built == []
+    assert "AHT -60 s" in app.comparison_table.value
+    # switching charts evaluates nothing anew; coming back reuses the curve already built
+    evaluation = app.evaluation
+    app.chart.value = "patience"
+    app.chart.value = "curve"
+    assert built == [1] and app.evaluation is evaluation
+    assert state(app.figure) == curve
+    # a slider the curve depends on rebuilds it and re-evaluates
+    app.volume.value = 120
+    assert built == [1, 1] and app.evaluation is not evaluation
+    assert state(app.figure) != curve
+    # new data forgets the figures built from the old data
+    app.load(generated.contacts.to_csv(index=False).encode(), "same.csv")
+    assert len(built) == 3
+
 def test_calibrate_from_data(generated):
     app = StaffingApp(generated, calibrate=False, volume=7, aht_s=100, weekday="Tue")
     week = whatif.scenario_from_data(generated, interval="30min", channel="phone")
@@ -79,6 +103,30 @@ def test_calibrate_from_data(generated):
     started = StaffingApp(generated, weekday="Tue")
     assert started.volume.value == app.volume.value and started.aht_s.value == app.aht_s.value
 
+
+def test_set_like_a_link(generated, monkeypatch):
+    # the notebook builds the app with its parameters, then sets the link's values (every one)
+    defaults = {"chart": "curve", "weekday": "Mon", "interval": "30min", "volume": 120.0,
+                "aht_s": 300.0, "target_sl": 80.0, "threshold_s": 20.0, "patience_s": 120.0,
+                "shrinkage": 30.0, "max_occupancy": 85.0, "cost_per_hour": 30.0,
+                "aht_change_s": -30.0, "volume_change_pct": 0.0}
+    app = StaffingApp(generated, **defaults)
+    drawn, built = state(app.figure), []
+    original = app._figure
+    monkeypatch.setattr(app, "_figure", lambda *args: built.append(1) or original(*args))
+    app.set(calibrate=True, **defaults)  # a link without parameters: nothing to redraw
+    assert built == [] and state(app.figure) == drawn
+    # calibrate for another weekday: the same sliders as an app started on that weekday
+    app.set(calibrate=True, **{**defaults, "weekday": "Sat", "target_sl": 90.0})
+    saturday = StaffingApp(generated, **{**defaults, "weekday": "Sat", "target_sl": 90.0})
+    for name in ("volume", "aht_s", "patience_s", "shrinkage", "cost_per_hour", "target_sl"):
+        assert getattr(app, name).value == getattr(saturday, name).value, name
+    assert built == [1] and state(app.figure) == state(saturday.figure)
+    # calibrate=False keeps the link's values
+    app.set(calibrate=False, **defaults)
+    assert app.volume.value == 120 and app.aht_s.value == 300 and app.shrinkage.value == 30
+    with pytest.raises(ValueError, match="'weekday'"):
+        app.set(calibrate=True, weekday="Someday")
 
 def test_patience_chart_and_erlang_a(generated):
     app = StaffingApp(generated, calibrate=False, patience_s=200)

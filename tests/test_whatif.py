@@ -171,3 +171,16 @@ def test_sample_data_aht_cut():
     assert table.loc["service_level", "alternative"] >= 80 - 1e-9
     assert np.isfinite(table.loc["csat", ["base", "alternative"]].astype(float)).all()
     assert table.loc["csat", "basis"] == "assumption"
+
+
+def test_scenario_from_data_without_csat_or_fcr_columns():
+    # no csat, customer_id or reason column: CSAT and FCR stay unknown, ASA is still measured
+    contacts = pd.DataFrame({
+        "contact_id": [1, 2, 3], "answered": [True, True, False], "wait_s": [10.0, 30.0, 50.0],
+        "arrived_at": pd.to_datetime(["2024-01-01 09:05", "2024-01-01 09:20",
+                                      "2024-01-01 09:40"]),
+        "talk_s": [200.0, 300.0, 0.0],
+    })
+    scenario = whatif.scenario_from_data(contacts, interval="hour")
+    assert scenario.csat is None and scenario.fcr is None
+    assert scenario.reference_asa_s == pytest.approx(20.0)  # (10 + 30) / 2 answered

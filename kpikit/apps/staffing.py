@@ -34,6 +34,8 @@ CHARTS = {
 
 WEEKDAYS = calibration.WEEKDAY_NAMES
 
+_CACHED_FIGURES = 16
+"""Figures kept for reuse (switching charts back and forth redraws without rebuilding)."""
 _INTERVAL_LABELS = {"15min": "15 minutes", "30min": "30 minutes", "hour": "1 hour"}
 _CELL = "padding: 3px 10px; border-bottom: 1px solid #e5e5e5"
 _SLIDERS = {
@@ -207,6 +209,9 @@ class StaffingApp(BaseApp):
             contacts = contacts[contacts["channel"] == self._channel]
         self._patience_curve = calibration.patience_kaplan_meier(contacts)
         self._weeks = {}
+        self._figures = {}
+        self._shown = None
+        self._evaluated = None
         self._week()  # fails early (ValueError) when the data cannot be calibrated
         if self._calibrate_on_data:
             self._holding = True
@@ -216,36 +221,75 @@ class StaffingApp(BaseApp):
                 self._holding = False
         super()._on_data()
 
-    def _week(self):
-        """The data's average week at the chosen interval length (cached per length)."""
-        interval = self.interval.value
+    def _week(self, interval=None):
+        """The data's average week at an interval length (the chosen one; cached per length)."""
+        interval = self.interval.value if interval is None else interval
         if interval not in self._weeks:
             self._weeks[interval] = whatif.scenario_from_data(
                 self.data, interval=interval, channel=self._channel
             )
         return self._weeks[interval]
 
-    def _day(self, week):
-        """Index of the weekday's intervals, from the first to the last with contacts."""
-        prefix = f"{self.weekday.value} "
+    def _day(self, week, weekday=None):
+        """Index of the weekday's intervals (the chosen one), first to last with contacts."""
+        prefix = f"{self.weekday.value if weekday is None else weekday} "
         rows = np.array([label.startswith(prefix) for label in week.labels])
         busy = np.flatnonzero(rows & (week.volume > 0))
         if busy.size == 0:
             return np.flatnonzero(rows)
         return np.arange(busy[0], busy[-1] + 1)
 
-    def _apply_calibration(self) -> None:
-        week = self._week()
-        day = self._day(week)
+    def _calibrated(self, weekday=None, interval=None) -> dict:
+        """Slider values from the busiest interval of a weekday in the data (chosen ones)."""
+        week = self._week(interval)
+        day = self._day(week, weekday)
+        values = {}
         if day.size and week.volume[day].max() > 0:
             busiest = day[np.argmax(week.volume[day])]
-            self.volume.value = max(1.0, round(float(week.volume[busiest])))
-            self.aht_s.value = round(float(week.aht_s[busiest]))
-        self.patience_s.value = 0.0 if week.patience_s is None else round(week.patience_s)
+            values["volume"] = max(1.0, round(float(week.volume[busiest])))
+            values["aht_s"] = round(float(week.aht_s[busiest]))
+        values["patience_s"] = 0.0 if week.patience_s is None else round(week.patience_s)
         if self.data.agent_intervals is not None:
-            self.shrinkage.value = round(100 * week.shrinkage)
+            values["shrinkage"] = round(100 * week.shrinkage)
         if math.isfinite(week.cost_per_agent_hour):
-            self.cost_per_hour.value = round(week.cost_per_agent_hour, 2)
+            values["cost_per_hour"] = round(week.cost_per_agent_hour, 2)
+        return values
+
+    def _apply_calibration(self) -> None:
+        for name, value in self._calibrated().items():
+            getattr(self, name).value = value
+
+    def set(self, *, calibrate=None, **values) -> None:
+        """Set several controls at once, with one redraw (for example from URL parameters).
+
+        Nothing is redrawn when every control already has its value.
+
+        Parameters
+        ----------
+        calibrate : bool, default=None
+            True: then calibrate from the data as the button does (for the weekday and
+            interval given, or shown): contacts, AHT, patience, shrinkage and cost replace the
+            values given. True or False also sets whether uploaded data is calibrated (as
+            ``calibrate`` of the app does); None leaves that as it is.
+        **values
+            Control attribute name -> value, for example ``weekday="Tue"``.
+
+        Examples
+        --------
+        >>> app = StaffingApp(calibrate=False)
+        >>> app.set(calibrate=True, weekday="Sat", target_sl=90)
+        >>> app.weekday.value, app.target_sl.value, app.volume.value < 120
+        ('Sat', 90.0, True)
+        """
+        if calibrate is not None:
+            self._calibrate_on_data = bool(calibrate)
+        if calibrate:
+            weekday = values.get("weekday", self.weekday.value)
+            interval = values.get("interval", self.interval.value)
+            check_choice("weekday", weekday, WEEKDAYS)
+            check_choice("interval", interval, list(INTERVALS))
+            values = {**values, **self._calibrated(weekday, interval)}
+        super().set(**values)
 
     def _on_calibrate(self, _button=None) -> None:
         self._holding = True
@@ -271,39 +315,66 @@ class StaffingApp(BaseApp):
         week = self._week()
         interval_s = INTERVALS[self.interval.value]
         targets = self._targets()
+        aht_change = max(self.aht_change_s.value, 1.0 - self.aht_s.value)
+        inputs = (self.interval.value, self.volume.value, self.aht_s.value,
+                  self.shrinkage.value, self.cost_per_hour.value, aht_change,
+                  self.volume_change_pct.value, *targets.values())
+        if inputs != self._evaluated:  # a change of chart or weekday evaluates nothing anew
+            self._evaluate(week, interval_s, targets, aht_change)
+            self._evaluated = inputs
+        key = self._figure_key(inputs)
+        if key != self._shown:  # e.g. a what-if slider leaves the curve as it is
+            figure = self._figures.get(key)
+            if figure is None:
+                figure = self._figure(week, interval_s, targets, aht_change)
+                if len(self._figures) >= _CACHED_FIGURES:
+                    self._figures.pop(next(iter(self._figures)))
+                self._figures[key] = figure
+            _clear_overlays(self.figure)
+            redraw(self.figure, figure, height=440)
+            self._shown = key
+
+    def _figure_key(self, inputs):
+        """What the chart shown depends on: its figure is reused while that stays the same."""
+        chart = self.chart.value
+        if chart == "patience":
+            return (chart, self.patience_s.value)
+        if chart == "curve":
+            return (chart, *inputs[:3], *inputs[7:])
+        return (chart, self.weekday.value, *inputs)
+
+    def _evaluate(self, week, interval_s, targets, aht_change) -> None:
+        """Evaluate the situation and the what-if; fill the summary and the comparison."""
         base = whatif.Scenario(
             volume=self.volume.value, aht_s=self.aht_s.value, interval_s=interval_s,
             shrinkage=self.shrinkage.value / 100, cost_per_agent_hour=self.cost_per_hour.value,
             csat=week.csat, fcr=week.fcr, reference_asa_s=week.reference_asa_s, name="now",
             **targets,
         )
-        aht_change = max(self.aht_change_s.value, 1.0 - self.aht_s.value)
         alternative = base.adjust(aht_s=aht_change, volume_pct=self.volume_change_pct.value,
                                   name="what-if")
         self.evaluation = whatif.evaluate(base)
         self.comparison = whatif.compare(self.evaluation, alternative)
-        agents = int(self.evaluation.value("agents"))
         what_if = _what_if_name(aht_change, self.volume_change_pct.value)
+        self.summary.value = self._summary_html(what_if)
+        self.comparison_table.value = _comparison_html(self.comparison, what_if)
+
+    def _figure(self, week, interval_s, targets, aht_change):
+        """The chart picked with ``chart``, built from the current values."""
+        agents = int(self.evaluation.value("agents"))
         if self.chart.value == "curve":
             curve = queueing.queue_metrics(
                 self.volume.value, self.aht_s.value, self._curve_agents(agents, targets),
                 interval_s, threshold_s=targets["threshold_s"],
                 patience_s=targets["patience_s"],
             )
-            figure = plots.staffing_curve(
+            return plots.staffing_curve(
                 curve, target_sl=targets["target_sl"], threshold_s=targets["threshold_s"],
                 max_occupancy=targets["max_occupancy"], agents=agents,
             )
-        elif self.chart.value == "intraday":
-            figure = self._intraday_figure(week, interval_s, targets, aht_change)
-        else:
-            figure = plots.patience_curve(
-                self._patience_curve, patience_s=targets["patience_s"]
-            )
-        _clear_overlays(self.figure)
-        redraw(self.figure, figure, height=440)
-        self.summary.value = self._summary_html(what_if)
-        self.comparison_table.value = _comparison_html(self.comparison, what_if)
+        if self.chart.value == "intraday":
+            return self._intraday_figure(week, interval_s, targets, aht_change)
+        return plots.patience_curve(self._patience_curve, patience_s=targets["patience_s"])
 
     def _curve_agents(self, agents, targets):
         """Agent counts for the staffing curve: around the answer, stable ones for Erlang C."""
