@@ -38,9 +38,7 @@ def demand(seed, scale):
     slot = np.arange(INTERVALS)
     hour = (slot % 96) / 4
     weekday = (slot // 96) % 7
-    curve = (
-        np.exp(-(((hour - 11) / 3.5) ** 2)) + 0.6 * np.exp(-(((hour - 16) / 2.5) ** 2)) + 0.03
-    )
+    curve = np.exp(-(((hour - 11) / 3.5) ** 2)) + 0.6 * np.exp(-(((hour - 16) / 2.5) ** 2)) + 0.03
     season = 1 + 0.15 * np.sin(2 * np.pi * slot / INTERVALS)
     volume = rng.poisson(180 * scale * curve * season * np.where(weekday >= 5, 0.5, 1.0))
     aht_s = rng.uniform(240, 360, INTERVALS).round()
@@ -80,8 +78,12 @@ def pyworkforce_loop(volume, aht_s, *, target_sl, threshold_s, max_occupancy):
     agents = np.zeros(len(volume), dtype=int)
     for position, (contacts, handle_s) in enumerate(zip(volume, aht_s, strict=True)):
         if contacts > 0:
-            erlang = ErlangC(transactions=contacts, aht=handle_s / 60, asa=threshold_s / 60,
-                             interval=INTERVAL_S / 60)
+            erlang = ErlangC(
+                transactions=contacts,
+                aht=handle_s / 60,
+                asa=threshold_s / 60,
+                interval=INTERVAL_S / 60,
+            )
             agents[position] = erlang.required_positions(
                 service_level=target_sl / 100, max_occupancy=max_occupancy / 100
             )["raw_positions"]
@@ -96,11 +98,19 @@ def main():
     parser.add_argument("--target-sl", type=float, default=80.0)
     parser.add_argument("--threshold-s", type=float, default=20.0)
     parser.add_argument("--max-occupancy", type=float, default=85.0)
-    parser.add_argument("--pyworkforce-rounds", type=int, default=1,
-                        help="rounds for pyworkforce (slow); 0 skips it")
-    parser.add_argument("--patience-s", type=float, default=180.0,
-                        help="also time kpikit's Erlang A staffing with this mean patience "
-                        "(no scalar contender); 0 skips it")
+    parser.add_argument(
+        "--pyworkforce-rounds",
+        type=int,
+        default=1,
+        help="rounds for pyworkforce (slow); 0 skips it",
+    )
+    parser.add_argument(
+        "--patience-s",
+        type=float,
+        default=180.0,
+        help="also time kpikit's Erlang A staffing with this mean patience "
+        "(no scalar contender); 0 skips it",
+    )
     options = parser.parse_args()
     targets = {
         "target_sl": options.target_sl,
@@ -127,8 +137,10 @@ def main():
     if not np.array_equal(kpikit_agents, results["scalar loop (plain Python)"]):
         differ = int((kpikit_agents != results["scalar loop (plain Python)"]).sum())
         raise SystemExit(f"agent counts differ in {differ} intervals")
-    print(f"identical agent counts in all {INTERVALS} intervals "
-          f"(total {int(kpikit_agents.sum())} agent-intervals, peak {kpikit_agents.max()})")
+    print(
+        f"identical agent counts in all {INTERVALS} intervals "
+        f"(total {int(kpikit_agents.sum())} agent-intervals, peak {kpikit_agents.max()})"
+    )
 
     times = {name: [] for name in contenders}
     for _ in range(options.rounds):
@@ -150,9 +162,14 @@ def main():
                 theirs = pyworkforce_loop(volume, aht_s, **targets)
                 times[name].append(time.perf_counter() - start)
             differ = kpikit_agents != theirs
-            print(f"pyworkforce agent counts differ in {int(differ.sum())} intervals"
-                  + (f" (by {sorted(set((theirs - kpikit_agents)[differ].tolist()))})"
-                     if differ.any() else ""))
+            print(
+                f"pyworkforce agent counts differ in {int(differ.sum())} intervals"
+                + (
+                    f" (by {sorted(set((theirs - kpikit_agents)[differ].tolist()))})"
+                    if differ.any()
+                    else ""
+                )
+            )
 
     base = statistics.median(times["scalar loop (plain Python)"])
     print(f"\n{'contender':32s} {'median s':>10s} {'rounds':>7s} {'vs scalar loop':>15s}")
@@ -162,11 +179,14 @@ def main():
 
     if options.patience_s > 0:
         start = time.perf_counter()
-        plan = queueing.agents_required(volume, aht_s, INTERVAL_S, patience_s=options.patience_s,
-                                        **targets)
-        print(f"\nkpikit Erlang A (patience {options.patience_s:g} s), one round: "
-              f"{time.perf_counter() - start:.2f} s, {int(plan['raw_agents'].sum())} "
-              f"agent-intervals (Erlang C: {int(kpikit_agents.sum())})")
+        plan = queueing.agents_required(
+            volume, aht_s, INTERVAL_S, patience_s=options.patience_s, **targets
+        )
+        print(
+            f"\nkpikit Erlang A (patience {options.patience_s:g} s), one round: "
+            f"{time.perf_counter() - start:.2f} s, {int(plan['raw_agents'].sum())} "
+            f"agent-intervals (Erlang C: {int(kpikit_agents.sum())})"
+        )
 
 
 if __name__ == "__main__":

@@ -44,6 +44,4 @@ def add_hour_weekday(data, *, column: str = "arrived_at"):
             f"{list(frame.columns)} but received: {column!r}"
         )
     timestamp = nw.col(column)
-    return frame.with_columns(
-        weekday=timestamp.dt.weekday(), hour=timestamp.dt.hour()
-    ).to_native()
+    return frame.with_columns(weekday=timestamp.dt.weekday(), hour=timestamp.dt.hour()).to_native()

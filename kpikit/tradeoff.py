@@ -122,8 +122,10 @@ class LineFit:
         ``ŷ ± t(0.975, n-2) · s · √(1/Σw + (x - x̄)²/sxx)``; NaN when ``n < 3``.
         """
         x = np.asarray(x, dtype=float)
-        half = self._t() * self.residual_se * np.sqrt(
-            1 / self.sum_weights + (x - self.x_mean) ** 2 / self.sxx
+        half = (
+            self._t()
+            * self.residual_se
+            * np.sqrt(1 / self.sum_weights + (x - self.x_mean) ** 2 / self.sxx)
         )
         fitted = self.predict(x)
         return fitted - half, fitted + half
@@ -135,8 +137,9 @@ class LineFit:
         """
         half = self._t() * self.slope_se * abs(delta_x)
         delta_y = self.slope * delta_x
-        return Projection(float(delta_x), float(delta_y), float(delta_y - half),
-                          float(delta_y + half))
+        return Projection(
+            float(delta_x), float(delta_y), float(delta_y - half), float(delta_y + half)
+        )
 
     def _t(self) -> float:
         return float(t_quantile_975(self.n - 2)) if self.n >= 3 else float("nan")
@@ -211,7 +214,14 @@ def fit_line(x, y, weights=None) -> LineFit:
     else:
         residual_se = slope_se = nan
     return LineFit(
-        float(slope), float(intercept), float(r), n, x_mean, sxx, sum_w, residual_se,
+        float(slope),
+        float(intercept),
+        float(r),
+        n,
+        x_mean,
+        sxx,
+        sum_w,
+        residual_se,
         float(slope_se),
     )
 

@@ -62,15 +62,27 @@ class Assumptions:
     def describe(self):
         """The assumptions as a table: ``name, value, unit, rule, source``."""
         rows = [
-            ("csat_points_per_30s_wait", self.csat_points_per_30s_wait, "points",
-             "CSAT lost for every extra 30 s of average wait (the source says 2-3 points)",
-             _SEED_002),
-            ("csat_points_per_fcr_point", self.csat_points_per_fcr_point, "points",
-             "CSAT gained per point of first-contact resolution",
-             f"SQM Group research, cited in {_SEED_002}"),
-            ("wait_knee_s", self.wait_knee_s, "seconds",
-             "beyond this average wait satisfaction drops markedly (linear rule too mild)",
-             _SEED_002),
+            (
+                "csat_points_per_30s_wait",
+                self.csat_points_per_30s_wait,
+                "points",
+                "CSAT lost for every extra 30 s of average wait (the source says 2-3 points)",
+                _SEED_002,
+            ),
+            (
+                "csat_points_per_fcr_point",
+                self.csat_points_per_fcr_point,
+                "points",
+                "CSAT gained per point of first-contact resolution",
+                f"SQM Group research, cited in {_SEED_002}",
+            ),
+            (
+                "wait_knee_s",
+                self.wait_knee_s,
+                "seconds",
+                "beyond this average wait satisfaction drops markedly (linear rule too mild)",
+                _SEED_002,
+            ),
         ]
         return pd.DataFrame(rows, columns=["name", "value", "unit", "rule", "source"])
 
@@ -244,17 +256,26 @@ def _interval_figures(scenario):
     """Per-interval agents and queue figures of a scenario (Erlang C or A)."""
     if scenario.agents is None:
         plan = queueing.agents_required(
-            scenario.volume, scenario.aht_s, scenario.interval_s,
-            target_sl=scenario.target_sl, threshold_s=scenario.threshold_s,
-            target_asa_s=scenario.target_asa_s, max_occupancy=scenario.max_occupancy,
-            max_abandon=scenario.max_abandon, patience_s=scenario.patience_s,
+            scenario.volume,
+            scenario.aht_s,
+            scenario.interval_s,
+            target_sl=scenario.target_sl,
+            threshold_s=scenario.threshold_s,
+            target_asa_s=scenario.target_asa_s,
+            max_occupancy=scenario.max_occupancy,
+            max_abandon=scenario.max_abandon,
+            patience_s=scenario.patience_s,
             shrinkage=scenario.shrinkage,
         )
         plan = plan.rename(columns={"raw_agents": "agents"})
     else:
         plan = queueing.queue_metrics(
-            scenario.volume, scenario.aht_s, scenario.agents, scenario.interval_s,
-            threshold_s=scenario.threshold_s, patience_s=scenario.patience_s,
+            scenario.volume,
+            scenario.aht_s,
+            scenario.agents,
+            scenario.interval_s,
+            threshold_s=scenario.threshold_s,
+            patience_s=scenario.patience_s,
         )
         plan["scheduled_agents"] = queueing.scheduled_agents(plan["agents"], scenario.shrinkage)
     if "abandonment_rate" not in plan:
@@ -314,8 +335,13 @@ def evaluate(scenario, assumptions=None, *, reference_asa_s=None):
     interval_hours = scenario.interval_s / 3600
     plan["answered"] = answered
     plan["cost"] = plan["scheduled_agents"] * interval_hours * scenario.cost_per_agent_hour
-    plan.insert(0, "label", scenario.labels if scenario.labels is not None
-                else [str(position) for position in range(len(plan))])
+    plan.insert(
+        0,
+        "label",
+        scenario.labels
+        if scenario.labels is not None
+        else [str(position) for position in range(len(plan))],
+    )
 
     model = "Erlang C" if scenario.patience_s is None else "Erlang A"
     total_answered = answered.sum()
@@ -330,51 +356,113 @@ def evaluate(scenario, assumptions=None, *, reference_asa_s=None):
         asa,
     )
     # projections are percents: kept within 0..100 however far the rules are pushed
-    csat = math.nan if scenario.csat is None else float(np.clip(
-        scenario.csat
-        - assumptions.csat_points_per_30s_wait * (asa - reference) / 30
-        + assumptions.csat_points_per_fcr_point * scenario.fcr_change, 0.0, 100.0
-    ))
-    fcr = math.nan if scenario.fcr is None else float(
-        np.clip(scenario.fcr + scenario.fcr_change, 0.0, 100.0)
+    csat = (
+        math.nan
+        if scenario.csat is None
+        else float(
+            np.clip(
+                scenario.csat
+                - assumptions.csat_points_per_30s_wait * (asa - reference) / 30
+                + assumptions.csat_points_per_fcr_point * scenario.fcr_change,
+                0.0,
+                100.0,
+            )
+        )
+    )
+    fcr = (
+        math.nan
+        if scenario.fcr is None
+        else float(np.clip(scenario.fcr + scenario.fcr_change, 0.0, 100.0))
     )
     knee = (
         f"; ASA above {assumptions.wait_knee_s:g} s, where satisfaction drops faster than "
-        "this linear rule" if asa > assumptions.wait_knee_s else ""
+        "this linear rule"
+        if asa > assumptions.wait_knee_s
+        else ""
     )
     rows = [
         ("contacts", volume.sum(), "contacts", "input", "offered"),
         ("aht", _weighted(plan["aht_s"], answered), "seconds", "input", ""),
-        ("agents", float(plan["agents"].max()), "agents", model,
-         "most agents on the phones in one interval"),
-        ("scheduled_agents", float(plan["scheduled_agents"].max()), "agents", model,
-         f"agents / (1 - shrinkage {scenario.shrinkage:g})"),
+        (
+            "agents",
+            float(plan["agents"].max()),
+            "agents",
+            model,
+            "most agents on the phones in one interval",
+        ),
+        (
+            "scheduled_agents",
+            float(plan["scheduled_agents"].max()),
+            "agents",
+            model,
+            f"agents / (1 - shrinkage {scenario.shrinkage:g})",
+        ),
         ("agent_hours", agent_hours, "hours", model, "paid (scheduled) hours"),
-        ("service_level", _weighted(plan["service_level"], volume), "percent", model,
-         f"answered within {scenario.threshold_s:g} s / offered"),
+        (
+            "service_level",
+            _weighted(plan["service_level"], volume),
+            "percent",
+            model,
+            f"answered within {scenario.threshold_s:g} s / offered",
+        ),
         ("asa", asa, "seconds", model, "average wait of answered contacts"),
-        ("abandonment_rate", _weighted(plan["abandonment_rate"], volume), "percent", model,
-         "" if scenario.patience_s is not None else "not modelled: give patience_s"),
+        (
+            "abandonment_rate",
+            _weighted(plan["abandonment_rate"], volume),
+            "percent",
+            model,
+            "" if scenario.patience_s is not None else "not modelled: give patience_s",
+        ),
         ("occupancy", occupancy, "percent", model, "handling time / time on the phones"),
         ("cost", cost, "currency", "cost model", "agent hours * cost per agent hour"),
-        ("cost_per_contact", cost / total_answered if total_answered > 0 else math.nan,
-         "currency", "cost model", "cost / answered contacts"),
-        ("csat", csat, "percent", "assumption",
-         "no measured csat to project from" if scenario.csat is None else
-         f"measured {scenario.csat:.1f} at ASA {reference:.0f} s; "
-         f"{assumptions.csat_points_per_30s_wait:g} points per 30 s of wait, "
-         f"{assumptions.csat_points_per_fcr_point:g} per FCR point{knee}"),
-        ("fcr", fcr, "percent", "assumption",
-         "no measured fcr to project from" if scenario.fcr is None else
-         f"measured {scenario.fcr:.1f}, {scenario.fcr_change:+g} points assumed"),
+        (
+            "cost_per_contact",
+            cost / total_answered if total_answered > 0 else math.nan,
+            "currency",
+            "cost model",
+            "cost / answered contacts",
+        ),
+        (
+            "csat",
+            csat,
+            "percent",
+            "assumption",
+            "no measured csat to project from"
+            if scenario.csat is None
+            else f"measured {scenario.csat:.1f} at ASA {reference:.0f} s; "
+            f"{assumptions.csat_points_per_30s_wait:g} points per 30 s of wait, "
+            f"{assumptions.csat_points_per_fcr_point:g} per FCR point{knee}",
+        ),
+        (
+            "fcr",
+            fcr,
+            "percent",
+            "assumption",
+            "no measured fcr to project from"
+            if scenario.fcr is None
+            else f"measured {scenario.fcr:.1f}, {scenario.fcr_change:+g} points assumed",
+        ),
     ]
     summary = pd.DataFrame(rows, columns=["metric", "value", "unit", "basis", "note"])
     intervals = plan[
-        ["label", "volume", "aht_s", "agents", "scheduled_agents", "p_wait", "service_level",
-         "asa", "abandonment_rate", "occupancy", "answered", "cost"]
+        [
+            "label",
+            "volume",
+            "aht_s",
+            "agents",
+            "scheduled_agents",
+            "p_wait",
+            "service_level",
+            "asa",
+            "abandonment_rate",
+            "occupancy",
+            "answered",
+            "cost",
+        ]
     ]
-    return Evaluation(summary=summary, intervals=intervals, scenario=scenario,
-                      assumptions=assumptions)
+    return Evaluation(
+        summary=summary, intervals=intervals, scenario=scenario, assumptions=assumptions
+    )
 
 
 def compare(base, alternative, assumptions=None):
@@ -411,7 +499,8 @@ def compare(base, alternative, assumptions=None):
     if reference is None:
         reference = first.value("asa")
     second = (
-        alternative if isinstance(alternative, Evaluation)
+        alternative
+        if isinstance(alternative, Evaluation)
         else evaluate(alternative, assumptions, reference_asa_s=reference)
     )
     table = first.summary[["metric", "unit", "basis", "value"]].rename(columns={"value": "base"})
@@ -479,8 +568,11 @@ def scenario_from_data(
             contacts = contacts[kept]
     profile = calibrate.arrival_profile(contacts, interval=interval)
     answered = contacts["answered"].astype(bool)
-    handle = sum(contacts[column].fillna(0.0)[answered].sum()
-                 for column in calibrate.HANDLE_COLUMNS if column in contacts.columns)
+    handle = sum(
+        contacts[column].fillna(0.0)[answered].sum()
+        for column in calibrate.HANDLE_COLUMNS
+        if column in contacts.columns
+    )
     overall_aht = handle / answered.sum() if answered.sum() else math.nan
     if not math.isfinite(overall_aht) or overall_aht <= 0:
         raise ValueError(

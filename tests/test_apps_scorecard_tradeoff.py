@@ -189,8 +189,13 @@ def test_scorecard_set_from_link_parameters(hand):
 def test_scorecard_built_with_the_link_defaults_redraws_nothing_on_set(hand, monkeypatch):
     # The dashboard notebook builds the app with its parameters' values while the kernel is
     # preheated; set() from a link without parameters must then neither redraw nor compute.
-    defaults = {"channel": "phone", "level": "team", "freq": "all", "team": "all",
-                "trend_kpi": "aht"}
+    defaults = {
+        "channel": "phone",
+        "level": "team",
+        "freq": "all",
+        "team": "all",
+        "trend_kpi": "aht",
+    }
     app = ScorecardApp(hand, targets=TARGETS, source="file", **defaults)
     assert app.trend_figure.layout.title.text.startswith("Average handle time")
     updates = []

@@ -40,8 +40,12 @@ def test_template_is_registered_with_a_cvd_safe_palette():
 # --- bullet --------------------------------------------------------------------------------
 
 BANDS = pd.DataFrame(
-    {"kpi": "fcr", "tier": ["average", "world_class", "world_class"],
-     "low": [70.0, 85.0, 74.0], "high": [75.0, np.nan, np.nan]}
+    {
+        "kpi": "fcr",
+        "tier": ["average", "world_class", "world_class"],
+        "low": [70.0, 85.0, 74.0],
+        "high": [75.0, np.nan, np.nan],
+    }
 )
 
 
@@ -140,8 +144,12 @@ def test_trend_by_group_and_bad_target():
 # --- trade-off -----------------------------------------------------------------------------
 
 AGENTS = pd.DataFrame(
-    {"agent_id": ["a", "b", "c", "d"], "aht": [240.0, 300.0, 360.0, 420.0],
-     "csat": [78.0, 82.0, 83.0, 88.0], "volume": [120, 80, 100, 60]}
+    {
+        "agent_id": ["a", "b", "c", "d"],
+        "aht": [240.0, 300.0, 360.0, 420.0],
+        "csat": [78.0, 82.0, 83.0, 88.0],
+        "volume": [120, 80, 100, 60],
+    }
 )
 
 
@@ -161,8 +169,9 @@ def test_tradeoff_fit_correlation_and_quadrants():
 
 def test_tradeoff_from_tidy_compute_output():
     tidy = AGENTS.melt(id_vars="agent_id", value_vars=["aht", "csat"], var_name="kpi")
-    tidy["denominator"] = tidy["agent_id"].map(dict(zip(AGENTS["agent_id"], AGENTS["volume"],
-                                                        strict=True)))
+    tidy["denominator"] = tidy["agent_id"].map(
+        dict(zip(AGENTS["agent_id"], AGENTS["volume"], strict=True))
+    )
     fig = kp.tradeoff(tidy)
     assert list(fig.data[-1].marker.size) == [120, 80, 100, 60]  # aht denominator = volume
     with pytest.raises(ValueError, match="'size'"):
@@ -181,8 +190,9 @@ def test_tradeoff_weighted_fit_and_what_if():
 
 
 def test_tradeoff_drops_groups_without_values():
-    agents = pd.concat([AGENTS, pd.DataFrame({"agent_id": ["e"], "aht": [np.nan],
-                                              "csat": [90.0], "volume": [5]})])
+    agents = pd.concat(
+        [AGENTS, pd.DataFrame({"agent_id": ["e"], "aht": [np.nan], "csat": [90.0], "volume": [5]})]
+    )
     assert "(n = 4)" in kp.tradeoff(agents).layout.title.text
 
 
@@ -191,8 +201,13 @@ def test_tradeoff_drops_groups_without_values():
 
 def test_hour_weekday_heatmap_places_cells():
     cells = pd.DataFrame(
-        {"weekday": [1, 7], "hour": [9, 23], "kpi": "asa", "value": [12.0, 40.0],
-         "denominator": [100, 3]}
+        {
+            "weekday": [1, 7],
+            "hour": [9, 23],
+            "kpi": "asa",
+            "value": [12.0, 40.0],
+            "denominator": [100, 3],
+        }
     )
     fig = kp.hour_weekday_heatmap(cells, kpi="asa")
     z = np.asarray(fig.data[0].z, dtype=float)
@@ -206,8 +221,9 @@ def test_hour_weekday_heatmap_places_cells():
 
 
 def test_distribution_box_summary_by_hand():
-    frame = pd.DataFrame({"team": ["a"] * 5 + ["b"] * 2,
-                          "handle_s": [1.0, 2.0, 3.0, 4.0, 100.0, 10.0, np.nan]})
+    frame = pd.DataFrame(
+        {"team": ["a"] * 5 + ["b"] * 2, "handle_s": [1.0, 2.0, 3.0, 4.0, 100.0, 10.0, np.nan]}
+    )
     box = kp.distribution(frame, value="handle_s", by="team").data[0]
     # team a: quartiles 2, 3, 4; IQR 2, whiskers reach [-1, 7] -> 1 and 4 (100 is an outlier);
     # mean (1+2+3+4+100)/5 = 22. Team b: the NaN is left out.
@@ -226,8 +242,14 @@ def test_distribution_box_summary_by_hand():
 
 def test_sector_overview_orients_every_kpi_better_to_the_right():
     bench = pd.DataFrame(
-        {"kpi": ["fcr", "aht"], "tier": ["average", "average"], "low": [70.0, 240.0],
-         "high": [75.0, 360.0], "sector": "all", "channel": "all"}
+        {
+            "kpi": ["fcr", "aht"],
+            "tier": ["average", "average"],
+            "low": [70.0, 240.0],
+            "high": [75.0, 360.0],
+            "sector": "all",
+            "channel": "all",
+        }
     )
     yours = pd.DataFrame({"kpi": ["fcr", "aht"], "value": [75.0, 240.0]})
     fig = kp.sector_overview(bench, yours=yours)
@@ -242,10 +264,12 @@ def test_sector_overview_orients_every_kpi_better_to_the_right():
 
 
 def test_sector_overview_on_catalog_benchmarks():
-    fig = kp.sector_overview(kk.benchmarks(sector="healthcare", channel="all"),
-                             yours={"fcr": 73.0})
+    fig = kp.sector_overview(kk.benchmarks(sector="healthcare", channel="all"), yours={"fcr": 73.0})
     assert [trace.name for trace in fig.data] == [
-        "Average range", "World class", "Recommended target", "You",
+        "Average range",
+        "World class",
+        "Recommended target",
+        "You",
     ]
     assert list(fig.data[-1].text) == ["73.0 %"]
 

@@ -33,8 +33,10 @@ def birth_death_reference(volume, aht_s, agents, patience_s, threshold_s, interv
     x = serve / abandon
     below = np.arange(agents) * math.log(load) - gammaln(np.arange(agents) + 1.0)
     queued = np.arange(200_000)
-    log_queue = agents * math.log(load) - gammaln(agents + 1.0) + np.concatenate(
-        [[0.0], np.cumsum(np.log(rate / (serve + queued[1:] * abandon)))]
+    log_queue = (
+        agents * math.log(load)
+        - gammaln(agents + 1.0)
+        + np.concatenate([[0.0], np.cumsum(np.log(rate / (serve + queued[1:] * abandon)))])
     )
     keep = log_queue > log_queue.max() - 60
     keep[: int(np.flatnonzero(keep)[-1]) + 1] = True
@@ -175,8 +177,9 @@ def test_search_starts_at_smallest_stable_count():
     ],
 )
 def test_erlang_a_matches_birth_death_chain(volume, aht_s, agents, patience_s, threshold_s):
-    result = queueing.erlang_a(volume, aht_s, agents, patience_s=patience_s,
-                               threshold_s=threshold_s)
+    result = queueing.erlang_a(
+        volume, aht_s, agents, patience_s=patience_s, threshold_s=threshold_s
+    )
     expected = birth_death_reference(volume, aht_s, agents, patience_s, threshold_s)
     assert result.p_wait == pytest.approx(expected["p_wait"], rel=1e-8)
     assert result.p_abandon == pytest.approx(expected["p_abandon"], rel=1e-7)
@@ -209,28 +212,25 @@ def test_erlang_a_p_wait_matches_incomplete_gamma():
     # y = lambda / theta, A(x, y) = x e^y y^-x gamma(x, y) (scipy's regularised gammainc)
     volume, aht_s, agents, patience_s = 300, 240, 45, 200
     x, y = agents / aht_s * patience_s, volume / 1800 * patience_s
-    mass = math.exp(
-        math.log(x) + y - x * math.log(y) + gammaln(x) + math.log(gammainc(x, y))
-    )
+    mass = math.exp(math.log(x) + y - x * math.log(y) + gammaln(x) + math.log(gammainc(x, y)))
     blocking = queueing.erlang_b(volume * aht_s / 1800, agents)
     expected = mass * blocking / (1 + (mass - 1) * blocking)
     result = queueing.erlang_a(volume, aht_s, agents, patience_s=patience_s)
     assert result.p_wait == pytest.approx(expected, rel=1e-9)
     # P(abandon | wait) = 1 / (rho A(x, y)) + 1 - 1 / rho
     rho = (volume / 1800) / (agents / aht_s)
-    assert result.p_abandon == pytest.approx(expected * (1 / (rho * mass) + 1 - 1 / rho),
-                                             rel=1e-7)
+    assert result.p_abandon == pytest.approx(expected * (1 / (rho * mass) + 1 - 1 / rho), rel=1e-7)
 
 
 def test_erlang_a_converges_to_erlang_c():
     agents = np.array([11, 15, 20, 25])
     patient = queueing.erlang_a(100, 180, agents, patience_s=1e12)
     np.testing.assert_allclose(patient.p_wait, queueing.erlang_c(10, agents), rtol=1e-8)
-    np.testing.assert_allclose(patient.service_level, queueing.service_level(100, 180, agents),
-                               atol=1e-6)
+    np.testing.assert_allclose(
+        patient.service_level, queueing.service_level(100, 180, agents), atol=1e-6
+    )
     np.testing.assert_allclose(patient.asa, queueing.asa(100, 180, agents), rtol=1e-8)
-    np.testing.assert_allclose(patient.occupancy, queueing.occupancy(100, 180, agents),
-                               rtol=1e-8)
+    np.testing.assert_allclose(patient.occupancy, queueing.occupancy(100, 180, agents), rtol=1e-8)
     # the gap shrinks in proportion to 1 / patience
     gaps = [
         queueing.erlang_a(100, 180, 11, patience_s=patience).service_level
@@ -298,11 +298,19 @@ def test_erlang_a_against_ciw_simulation():
     model = queueing.erlang_a(
         arrival_rate * 1800, aht_s, agents, patience_s=patience_s, threshold_s=threshold_s
     )
-    formula = [model.p_wait, model.p_abandon, model.service_level, model.asa,
-               model.asa_all_arrivals]
+    formula = [
+        model.p_wait,
+        model.p_abandon,
+        model.service_level,
+        model.asa,
+        model.asa_all_arrivals,
+    ]
     for name, value, centre, width in zip(
         ["p_wait", "p_abandon", "service_level", "asa", "asa_all_arrivals"],
-        formula, mean, half_width, strict=True,
+        formula,
+        mean,
+        half_width,
+        strict=True,
     ):
         assert centre - width <= value <= centre + width, (name, value, centre, width)
 
@@ -332,16 +340,21 @@ def test_erlang_c_improves_with_agents(case, extra):
 def test_erlang_a_improves_with_agents(case, agents, patience_s):
     volume, aht_s, threshold_s = case
     counts = np.array([agents, agents + 1, agents + 2])
-    result = queueing.erlang_a(volume, aht_s, counts, patience_s=patience_s,
-                               threshold_s=threshold_s)
+    result = queueing.erlang_a(
+        volume, aht_s, counts, patience_s=patience_s, threshold_s=threshold_s
+    )
     assert np.all(np.diff(result.service_level) >= -1e-7)
     assert np.all(np.diff(result.asa) <= 1e-7 * (1 + result.asa[:-1]))
     assert np.all(np.diff(result.p_abandon) <= 1e-10)
 
 
 @settings(max_examples=60, deadline=None)
-@given(case=traffic_cases, agents=st.integers(1, 300), patience_s=st.floats(5, 5000),
-       factor=st.floats(1.1, 10))
+@given(
+    case=traffic_cases,
+    agents=st.integers(1, 300),
+    patience_s=st.floats(5, 5000),
+    factor=st.floats(1.1, 10),
+)
 def test_abandonment_rises_as_patience_falls(case, agents, patience_s, factor):
     volume, aht_s, _ = case
     impatient = queueing.erlang_a(volume, aht_s, agents, patience_s=patience_s)
@@ -367,8 +380,7 @@ def test_agents_required_is_smallest_passing_count():
     rng = np.random.default_rng(3)
     volume = rng.uniform(1, 800, 200).round()
     aht_s = rng.uniform(120, 600, 200).round()
-    plan = queueing.agents_required(volume, aht_s, target_sl=80, threshold_s=20,
-                                    max_occupancy=85)
+    plan = queueing.agents_required(volume, aht_s, target_sl=80, threshold_s=20, max_occupancy=85)
     expected = [
         scalar_agents(v, h, target_sl=80, threshold_s=20, max_occupancy=85)
         for v, h in zip(volume, aht_s, strict=True)
@@ -386,8 +398,9 @@ def test_agents_required_targets_hold_and_one_less_fails():
 
 def test_agents_required_answered_denominator():
     offered = queueing.agents_required(400, 300, target_sl=80, patience_s=60)
-    answered = queueing.agents_required(400, 300, target_sl=80, patience_s=60,
-                                        sl_denominator="answered")
+    answered = queueing.agents_required(
+        400, 300, target_sl=80, patience_s=60, sl_denominator="answered"
+    )
     # abandoned calls leave the answered denominator, so fewer agents reach 80 %
     assert answered["raw_agents"].iloc[0] <= offered["raw_agents"].iloc[0]
 
@@ -397,8 +410,15 @@ def test_agents_required_frame():
     plan = queueing.agents_required(volume, 180, target_sl=80, shrinkage=0.25)
     assert list(plan.index) == ["night", "morning"]
     assert list(plan.columns) == [
-        "volume", "aht_s", "traffic", "raw_agents", "scheduled_agents", "p_wait",
-        "service_level", "asa", "occupancy",
+        "volume",
+        "aht_s",
+        "traffic",
+        "raw_agents",
+        "scheduled_agents",
+        "p_wait",
+        "service_level",
+        "asa",
+        "occupancy",
     ]
     assert plan.loc["night", "raw_agents"] == 0 and plan.loc["night", "scheduled_agents"] == 0
     assert plan.loc["night", ["service_level", "asa", "occupancy"]].isna().all()

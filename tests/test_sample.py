@@ -51,9 +51,21 @@ INTERVAL_DTYPES = {
 }
 COST_DTYPES = {"period_start": "datetime64[s]", "channel": "str", "cost": "float64"}
 KPI_IDS = [
-    "aht", "asa", "service_level", "abandonment_rate", "answer_rate", "transfer_rate",
-    "resolution_rate", "fcr", "csat", "nps", "qa_score", "occupancy", "utilization",
-    "schedule_adherence", "cost_per_contact",
+    "aht",
+    "asa",
+    "service_level",
+    "abandonment_rate",
+    "answer_rate",
+    "transfer_rate",
+    "resolution_rate",
+    "fcr",
+    "csat",
+    "nps",
+    "qa_score",
+    "occupancy",
+    "utilization",
+    "schedule_adherence",
+    "cost_per_contact",
 ]
 
 

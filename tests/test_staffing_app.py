@@ -25,8 +25,16 @@ def state(figure):
 def test_fixed_inputs_by_hand(generated):
     # 100 calls per 30 min at 180 s: A = 10 Erlangs; 80 % in 20 s needs 14 agents (13 give
     # 79.6 %), 14 / (1 - 0.3) = 20 scheduled; 30 s less AHT: A = 8.33, 12 agents.
-    app = StaffingApp(generated, calibrate=False, volume=100, aht_s=180, patience_s=0,
-                      max_occupancy=100, shrinkage=30, aht_change_s=-30)
+    app = StaffingApp(
+        generated,
+        calibrate=False,
+        volume=100,
+        aht_s=180,
+        patience_s=0,
+        max_occupancy=100,
+        shrinkage=30,
+        aht_change_s=-30,
+    )
     assert app.evaluation.value("agents") == 14
     assert app.evaluation.value("scheduled_agents") == 20
     table = app.comparison.set_index("metric")
@@ -38,8 +46,10 @@ def test_fixed_inputs_by_hand(generated):
     assert app.figure.layout.shapes[-1].x0 == 14
     # the comparison table: 14 -> 12 agents, marked better (fewer agents is not a KPI: no mark)
     assert "what-if: AHT -30 s" in app.comparison_table.value
-    assert "<td style='padding: 3px 10px; border-bottom: 1px solid #e5e5e5; text-align: " \
+    assert (
+        "<td style='padding: 3px 10px; border-bottom: 1px solid #e5e5e5; text-align: "
         "right; color: #222222'>-2</td>" in app.comparison_table.value
+    )
     assert app.comparison_table.value.count("<i>assumption</i>") == 2  # CSAT and FCR
 
 
@@ -84,6 +94,7 @@ def test_redraws_reuse_what_did_not_change(generated, monkeypatch):
     app.load(generated.contacts.to_csv(index=False).encode(), "same.csv")
     assert len(built) == 3
 
+
 def test_calibrate_from_data(generated):
     app = StaffingApp(generated, calibrate=False, volume=7, aht_s=100, weekday="Tue")
     week = whatif.scenario_from_data(generated, interval="30min", channel="phone")
@@ -106,10 +117,21 @@ def test_calibrate_from_data(generated):
 
 def test_set_like_a_link(generated, monkeypatch):
     # the notebook builds the app with its parameters, then sets the link's values (every one)
-    defaults = {"chart": "curve", "weekday": "Mon", "interval": "30min", "volume": 120.0,
-                "aht_s": 300.0, "target_sl": 80.0, "threshold_s": 20.0, "patience_s": 120.0,
-                "shrinkage": 30.0, "max_occupancy": 85.0, "cost_per_hour": 30.0,
-                "aht_change_s": -30.0, "volume_change_pct": 0.0}
+    defaults = {
+        "chart": "curve",
+        "weekday": "Mon",
+        "interval": "30min",
+        "volume": 120.0,
+        "aht_s": 300.0,
+        "target_sl": 80.0,
+        "threshold_s": 20.0,
+        "patience_s": 120.0,
+        "shrinkage": 30.0,
+        "max_occupancy": 85.0,
+        "cost_per_hour": 30.0,
+        "aht_change_s": -30.0,
+        "volume_change_pct": 0.0,
+    }
     app = StaffingApp(generated, **defaults)
     drawn, built = state(app.figure), []
     original = app._figure
@@ -127,6 +149,7 @@ def test_set_like_a_link(generated, monkeypatch):
     assert app.volume.value == 120 and app.aht_s.value == 300 and app.shrinkage.value == 30
     with pytest.raises(ValueError, match="'weekday'"):
         app.set(calibrate=True, weekday="Someday")
+
 
 def test_patience_chart_and_erlang_a(generated):
     app = StaffingApp(generated, calibrate=False, patience_s=200)
@@ -159,8 +182,7 @@ def test_bad_choice_names_the_argument(generated):
 
 def test_staffing_curve_targets_and_infinite_asa():
     curve = queueing.queue_metrics(100, 180, np.arange(9, 16))  # 9 and 10 agents: unstable
-    fig = plots.staffing_curve(curve, target_sl=80, target_asa_s=15, max_occupancy=85,
-                                        agents=14)
+    fig = plots.staffing_curve(curve, target_sl=80, target_asa_s=15, max_occupancy=85, agents=14)
     asa = next(trace for trace in fig.data if trace.name == "ASA")
     assert np.isnan(np.asarray(asa.y, dtype=float)[:2]).all()
     assert asa.yaxis == "y2"
@@ -168,18 +190,26 @@ def test_staffing_curve_targets_and_infinite_asa():
 
 
 def test_intraday_with_alternative():
-    plan = pd.DataFrame({"label": ["09:00", "09:30"], "agents": [10, 12],
-                         "scheduled_agents": [13, 16]})
+    plan = pd.DataFrame(
+        {"label": ["09:00", "09:30"], "agents": [10, 12], "scheduled_agents": [13, 16]}
+    )
     fig = plots.intraday_staffing(plan, alternative=plan.assign(agents=[9, 11]))
     assert [trace.name for trace in fig.data] == [
-        "needed on the phones", "to schedule (after shrinkage)", "what-if: needed on the phones"
+        "needed on the phones",
+        "to schedule (after shrinkage)",
+        "what-if: needed on the phones",
     ]
     assert list(fig.data[2].y) == [9, 11]
 
 
 def test_patience_curve_by_group():
-    contacts = pd.DataFrame({"queue": ["a", "a", "b", "b"], "answered": [False, True, False, True],
-                             "wait_s": [10.0, 20.0, 30.0, 40.0]})
+    contacts = pd.DataFrame(
+        {
+            "queue": ["a", "a", "b", "b"],
+            "answered": [False, True, False, True],
+            "wait_s": [10.0, 20.0, 30.0, 40.0],
+        }
+    )
     curve = calibrate.patience_kaplan_meier(contacts, by="queue")
     fig = plots.patience_curve(curve, by="queue")
     assert [trace.name for trace in fig.data] == ["a", "b"]

@@ -35,7 +35,9 @@ def test_dataset_and_polars_keep_their_kind():
 def test_groups_like_any_column():
     table = kk.compute(add_hour_weekday(CONTACTS), kpis="answer_rate", by=["weekday", "hour"])
     assert table[["weekday", "hour", "value"]].values.tolist() == [
-        [1, 9, 100.0], [3, 0, 100.0], [7, 23, 0.0],
+        [1, 9, 100.0],
+        [3, 0, 100.0],
+        [7, 23, 0.0],
     ]
 
 

@@ -39,8 +39,14 @@ def test_single_interval_by_hand():
 
 
 def test_rollups_weight_each_ratio_by_its_denominator():
-    scenario = Scenario(volume=[40, 0, 250], aht_s=[200, 200, 300], patience_s=120,
-                        target_sl=80, cost_per_agent_hour=20, shrinkage=0.2)
+    scenario = Scenario(
+        volume=[40, 0, 250],
+        aht_s=[200, 200, 300],
+        patience_s=120,
+        target_sl=80,
+        cost_per_agent_hour=20,
+        shrinkage=0.2,
+    )
     result = evaluate(scenario)
     rows = result.intervals
     assert rows.loc[1, "agents"] == 0 and math.isnan(rows.loc[1, "service_level"])
@@ -61,8 +67,9 @@ def test_rollups_weight_each_ratio_by_its_denominator():
 
 
 def test_csat_projection_follows_the_assumptions():
-    scenario = Scenario(volume=100, aht_s=180, agents=12, csat=80.0, fcr=70.0,
-                        reference_asa_s=10.0, fcr_change=2.0)
+    scenario = Scenario(
+        volume=100, aht_s=180, agents=12, csat=80.0, fcr=70.0, reference_asa_s=10.0, fcr_change=2.0
+    )
     result = evaluate(scenario)
     asa = queueing.asa(100, 180, 12)
     # 80 - 2.5 * (ASA - 10) / 30 + 1.0 * 2 FCR points
@@ -73,15 +80,21 @@ def test_csat_projection_follows_the_assumptions():
     overloaded = evaluate(dataclasses.replace(scenario, agents=10))  # unstable: ASA infinite
     assert overloaded.value("asa") == math.inf and overloaded.value("csat") == 0.0
     slow = evaluate(dataclasses.replace(scenario, agents=11))
-    assert "where satisfaction drops faster" in slow.summary.set_index("metric").loc["csat",
-                                                                                     "note"]
+    assert "where satisfaction drops faster" in slow.summary.set_index("metric").loc["csat", "note"]
 
 
 def test_compare_aht_cut():
     base = Scenario(volume=100, aht_s=180, cost_per_agent_hour=30, csat=80.0)
     table = compare(base, base.adjust(aht_s=-30)).set_index("metric")
-    assert list(table.columns) == ["unit", "basis", "base", "alternative", "difference",
-                                   "change_pct", "note"]
+    assert list(table.columns) == [
+        "unit",
+        "basis",
+        "base",
+        "alternative",
+        "difference",
+        "change_pct",
+        "note",
+    ]
     # A falls from 10 to 8.33 Erlangs: 12 agents reach 80 % in 20 s
     assert table.loc["agents", ["base", "alternative"]].tolist() == [14, 12]
     assert table.loc["cost_per_contact", "difference"] == pytest.approx(-2 * 0.5 * 30 / 100)
@@ -113,8 +126,13 @@ def dataset():
         {
             "contact_id": range(5),
             "arrived_at": pd.to_datetime(
-                ["2024-01-01 09:05", "2024-01-01 09:20", "2024-01-08 09:10",
-                 "2024-01-08 10:15", "2024-01-08 09:00"]
+                [
+                    "2024-01-01 09:05",
+                    "2024-01-01 09:20",
+                    "2024-01-08 09:10",
+                    "2024-01-08 10:15",
+                    "2024-01-08 09:00",
+                ]
             ),
             "answered": [True, False, True, True, True],
             "wait_s": [20.0, 60.0, 10.0, 30.0, 5.0],
@@ -175,12 +193,17 @@ def test_sample_data_aht_cut():
 
 def test_scenario_from_data_without_csat_or_fcr_columns():
     # no csat, customer_id or reason column: CSAT and FCR stay unknown, ASA is still measured
-    contacts = pd.DataFrame({
-        "contact_id": [1, 2, 3], "answered": [True, True, False], "wait_s": [10.0, 30.0, 50.0],
-        "arrived_at": pd.to_datetime(["2024-01-01 09:05", "2024-01-01 09:20",
-                                      "2024-01-01 09:40"]),
-        "talk_s": [200.0, 300.0, 0.0],
-    })
+    contacts = pd.DataFrame(
+        {
+            "contact_id": [1, 2, 3],
+            "answered": [True, True, False],
+            "wait_s": [10.0, 30.0, 50.0],
+            "arrived_at": pd.to_datetime(
+                ["2024-01-01 09:05", "2024-01-01 09:20", "2024-01-01 09:40"]
+            ),
+            "talk_s": [200.0, 300.0, 0.0],
+        }
+    )
     scenario = whatif.scenario_from_data(contacts, interval="hour")
     assert scenario.csat is None and scenario.fcr is None
     assert scenario.reference_asa_s == pytest.approx(20.0)  # (10 + 30) / 2 answered

@@ -44,14 +44,18 @@ _SLIDERS = {
     "aht_s": ("AHT (s)", "Average handle time, seconds", 30, 1800, 5),
     "target_sl": ("Target SL (%)", "Service-level target, percent", 50, 99, 1),
     "threshold_s": ("… within (s)", "Answer-time threshold of the service level", 5, 120, 5),
-    "patience_s": ("Patience (s)", "Mean caller patience; 0 = callers never hang up "
-                   "(Erlang C)", 0, 1800, 10),
+    "patience_s": (
+        "Patience (s)",
+        "Mean caller patience; 0 = callers never hang up (Erlang C)",
+        0,
+        1800,
+        10,
+    ),
     "shrinkage": ("Shrinkage (%)", "Paid time away from the phones", 0, 60, 1),
     "max_occupancy": ("Max occ. (%)", "Occupancy cap; 100 = no cap", 50, 100, 1),
     "cost_per_hour": ("Cost / hour", "Cost of a paid agent hour", 0, 150, 1),
     "aht_change_s": ("What-if AHT ±", "What-if: seconds added to the AHT", -120, 120, 5),
-    "volume_change_pct": ("What-if vol %", "What-if: percent added to the volume", -50, 50,
-                          1),
+    "volume_change_pct": ("What-if vol %", "What-if: percent added to the volume", -50, 50, 1),
 }
 
 
@@ -153,26 +157,40 @@ class StaffingApp(BaseApp):
         self._holding = True
         self._calibrate_on_data = bool(calibrate)
         self.chart = widgets.Dropdown(
-            options=[(label, key) for key, label in CHARTS.items()], value=chart,
+            options=[(label, key) for key, label in CHARTS.items()],
+            value=chart,
             description="Chart",
         )
-        self.weekday = widgets.Dropdown(options=list(WEEKDAYS), value=weekday,
-                                        description="Weekday")
+        self.weekday = widgets.Dropdown(
+            options=list(WEEKDAYS), value=weekday, description="Weekday"
+        )
         self.interval = widgets.Dropdown(
-            options=[(label, key) for key, label in _INTERVAL_LABELS.items()], value=interval,
+            options=[(label, key) for key, label in _INTERVAL_LABELS.items()],
+            value=interval,
             description="Interval",
         )
         values = {
-            "volume": volume, "aht_s": aht_s, "target_sl": target_sl, "threshold_s": threshold_s,
-            "patience_s": patience_s, "shrinkage": shrinkage, "max_occupancy": max_occupancy,
-            "cost_per_hour": cost_per_hour, "aht_change_s": aht_change_s,
+            "volume": volume,
+            "aht_s": aht_s,
+            "target_sl": target_sl,
+            "threshold_s": threshold_s,
+            "patience_s": patience_s,
+            "shrinkage": shrinkage,
+            "max_occupancy": max_occupancy,
+            "cost_per_hour": cost_per_hour,
+            "aht_change_s": aht_change_s,
             "volume_change_pct": volume_change_pct,
         }
         for name, (description, tooltip, low, high, step) in _SLIDERS.items():
             slider = widgets.FloatSlider(
-                value=float(values[name]), min=low, max=high, step=step,
-                description=description, tooltip=tooltip,
-                continuous_update=False, readout_format=".0f",
+                value=float(values[name]),
+                min=low,
+                max=high,
+                step=step,
+                description=description,
+                tooltip=tooltip,
+                continuous_update=False,
+                readout_format=".0f",
                 style={"description_width": "100px"},
             )
             setattr(self, name, slider)
@@ -183,8 +201,12 @@ class StaffingApp(BaseApp):
         )
         self.calibrate_button.add_class(LIVE_ONLY_CLASS)
         self.calibrate_button.on_click(self._on_calibrate)
-        controls = [self.chart, self.weekday, self.interval,
-                    *(getattr(self, name) for name in _SLIDERS)]
+        controls = [
+            self.chart,
+            self.weekday,
+            self.interval,
+            *(getattr(self, name) for name in _SLIDERS),
+        ]
         for control in controls:
             control.observe(self._on_change, names="value")
         self.summary = widgets.HTML()
@@ -316,9 +338,16 @@ class StaffingApp(BaseApp):
         interval_s = INTERVALS[self.interval.value]
         targets = self._targets()
         aht_change = max(self.aht_change_s.value, 1.0 - self.aht_s.value)
-        inputs = (self.interval.value, self.volume.value, self.aht_s.value,
-                  self.shrinkage.value, self.cost_per_hour.value, aht_change,
-                  self.volume_change_pct.value, *targets.values())
+        inputs = (
+            self.interval.value,
+            self.volume.value,
+            self.aht_s.value,
+            self.shrinkage.value,
+            self.cost_per_hour.value,
+            aht_change,
+            self.volume_change_pct.value,
+            *targets.values(),
+        )
         if inputs != self._evaluated:  # a change of chart or weekday evaluates nothing anew
             self._evaluate(week, interval_s, targets, aht_change)
             self._evaluated = inputs
@@ -346,13 +375,20 @@ class StaffingApp(BaseApp):
     def _evaluate(self, week, interval_s, targets, aht_change) -> None:
         """Evaluate the situation and the what-if; fill the summary and the comparison."""
         base = whatif.Scenario(
-            volume=self.volume.value, aht_s=self.aht_s.value, interval_s=interval_s,
-            shrinkage=self.shrinkage.value / 100, cost_per_agent_hour=self.cost_per_hour.value,
-            csat=week.csat, fcr=week.fcr, reference_asa_s=week.reference_asa_s, name="now",
+            volume=self.volume.value,
+            aht_s=self.aht_s.value,
+            interval_s=interval_s,
+            shrinkage=self.shrinkage.value / 100,
+            cost_per_agent_hour=self.cost_per_hour.value,
+            csat=week.csat,
+            fcr=week.fcr,
+            reference_asa_s=week.reference_asa_s,
+            name="now",
             **targets,
         )
-        alternative = base.adjust(aht_s=aht_change, volume_pct=self.volume_change_pct.value,
-                                  name="what-if")
+        alternative = base.adjust(
+            aht_s=aht_change, volume_pct=self.volume_change_pct.value, name="what-if"
+        )
         self.evaluation = whatif.evaluate(base)
         self.comparison = whatif.compare(self.evaluation, alternative)
         what_if = _what_if_name(aht_change, self.volume_change_pct.value)
@@ -364,13 +400,19 @@ class StaffingApp(BaseApp):
         agents = int(self.evaluation.value("agents"))
         if self.chart.value == "curve":
             curve = queueing.queue_metrics(
-                self.volume.value, self.aht_s.value, self._curve_agents(agents, targets),
-                interval_s, threshold_s=targets["threshold_s"],
+                self.volume.value,
+                self.aht_s.value,
+                self._curve_agents(agents, targets),
+                interval_s,
+                threshold_s=targets["threshold_s"],
                 patience_s=targets["patience_s"],
             )
             return plots.staffing_curve(
-                curve, target_sl=targets["target_sl"], threshold_s=targets["threshold_s"],
-                max_occupancy=targets["max_occupancy"], agents=agents,
+                curve,
+                target_sl=targets["target_sl"],
+                threshold_s=targets["threshold_s"],
+                max_occupancy=targets["max_occupancy"],
+                agents=agents,
             )
         if self.chart.value == "intraday":
             return self._intraday_figure(week, interval_s, targets, aht_change)
@@ -392,10 +434,12 @@ class StaffingApp(BaseApp):
         plan.insert(0, "label", [week.labels[position].split(" ")[1] for position in day])
         alternative = queueing.agents_required(
             volume * (1 + self.volume_change_pct.value / 100),
-            np.maximum(aht_s + aht_change, 1.0), **options,
+            np.maximum(aht_s + aht_change, 1.0),
+            **options,
         )
         return plots.intraday_staffing(
-            plan, alternative=alternative,
+            plan,
+            alternative=alternative,
             title=f"Agents through an average {self.weekday.value} in the data",
         )
 
@@ -448,8 +492,13 @@ def _comparison_html(table, what_if) -> str:
     """Now and the what-if side by side as an HTML table (escaped), assumptions marked."""
     header = "".join(
         f"<th style='{_CELL}; text-align: {align}'>{html.escape(text)}</th>"
-        for text, align in (("", "left"), ("now", "right"), (f"what-if: {what_if}", "right"),
-                            ("change", "right"), ("basis", "left"))
+        for text, align in (
+            ("", "left"),
+            ("now", "right"),
+            (f"what-if: {what_if}", "right"),
+            ("change", "right"),
+            ("basis", "left"),
+        )
     )
     rows = []
     for row in table.itertuples(index=False):
@@ -463,10 +512,14 @@ def _comparison_html(table, what_if) -> str:
             (html.escape(change), "right", f"; color: {color}"),
             (basis, "left", "; color: #555555"),
         ]
-        rows.append("<tr>" + "".join(
-            f"<td style='{_CELL}; text-align: {align}{style}'>{text}</td>"
-            for text, align, style in cells
-        ) + "</tr>")
+        rows.append(
+            "<tr>"
+            + "".join(
+                f"<td style='{_CELL}; text-align: {align}{style}'>{text}</td>"
+                for text, align, style in cells
+            )
+            + "</tr>"
+        )
     return (
         "<table style='border-collapse: collapse; margin-top: 8px'>"
         "<caption style='text-align: left; font-weight: bold'>Scenario comparison</caption>"
@@ -477,6 +530,8 @@ def _comparison_html(table, what_if) -> str:
 
 
 def _what_if_name(aht_change, volume_change_pct) -> str:
-    changes = [f"AHT {aht_change:+.0f} s" if aht_change else "",
-               f"volume {volume_change_pct:+.0f} %" if volume_change_pct else ""]
+    changes = [
+        f"AHT {aht_change:+.0f} s" if aht_change else "",
+        f"volume {volume_change_pct:+.0f} %" if volume_change_pct else "",
+    ]
     return ", ".join(change for change in changes if change) or "no change"

@@ -84,16 +84,25 @@ def bullet(value, *, kpi: str, benchmarks=None, target=None) -> go.Figure:
         end = row.high if is_number(row.high) else high
         fig.add_trace(
             go.Bar(
-                x=[end - start], base=[start], y=[0], orientation="h", width=[width],
-                name=name, marker={"color": color, "line": {"width": 0}},
+                x=[end - start],
+                base=[start],
+                y=[0],
+                orientation="h",
+                width=[width],
+                name=name,
+                marker={"color": color, "line": {"width": 0}},
                 hovertemplate=f"{name}: {_range_text(row.low, row.high, unit)}<extra></extra>",
             )
         )
     if band_range is not None:
         fig.add_trace(
             go.Bar(
-                x=[band_range[1] - band_range[0]], base=[band_range[0]], y=[0], orientation="h",
-                width=[0.9], name="Healthy band",
+                x=[band_range[1] - band_range[0]],
+                base=[band_range[0]],
+                y=[0],
+                orientation="h",
+                width=[0.9],
+                name="Healthy band",
                 marker={"color": "rgba(0, 158, 115, 0.25)", "pattern": {"shape": "/"}},
                 hovertemplate=f"Healthy band: {_range_text(*band_range, unit)}<extra></extra>",
             )
@@ -101,8 +110,13 @@ def bullet(value, *, kpi: str, benchmarks=None, target=None) -> go.Figure:
     if is_number(value):
         fig.add_trace(
             go.Bar(
-                x=[float(value)], base=[0], y=[0], orientation="h", width=[0.3],
-                name="Value", marker={"color": _VALUE_COLOR},
+                x=[float(value)],
+                base=[0],
+                y=[0],
+                orientation="h",
+                width=[0.3],
+                name="Value",
+                marker={"color": _VALUE_COLOR},
                 hovertemplate=f"Value: {format_value(value, definition.unit)}<extra></extra>",
             )
         )
@@ -111,7 +125,10 @@ def bullet(value, *, kpi: str, benchmarks=None, target=None) -> go.Figure:
     if is_number(target):
         fig.add_trace(
             go.Scatter(
-                x=[float(target)], y=[0], mode="markers", name="Target",
+                x=[float(target)],
+                y=[0],
+                mode="markers",
+                name="Target",
                 marker={"symbol": "line-ns", "size": 46, "line": {"width": 4, "color": "#D55E00"}},
                 hovertemplate=f"Target: {format_value(target, definition.unit)}<extra></extra>",
             )

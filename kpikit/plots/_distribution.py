@@ -51,8 +51,12 @@ def distribution(frame, *, value: str, by: str | None = None, kind: str = "box")
     if kind == "violin":
         fig.add_trace(
             go.Violin(
-                x=rows[by].astype(str) if by else None, y=rows[value], box={"visible": True},
-                meanline={"visible": True}, points=False, name=value,
+                x=rows[by].astype(str) if by else None,
+                y=rows[value],
+                box={"visible": True},
+                meanline={"visible": True},
+                points=False,
+                name=value,
                 line={"color": KPIKIT_COLORWAY[0]},
             )
         )
@@ -60,9 +64,15 @@ def distribution(frame, *, value: str, by: str | None = None, kind: str = "box")
     summary = _box_summary(rows, value, by)
     fig.add_trace(
         go.Box(
-            x=summary.index.astype(str), q1=summary["q1"], median=summary["median"],
-            q3=summary["q3"], lowerfence=summary["low"], upperfence=summary["high"],
-            mean=summary["mean"], name=value, marker={"color": KPIKIT_COLORWAY[0]},
+            x=summary.index.astype(str),
+            q1=summary["q1"],
+            median=summary["median"],
+            q3=summary["q3"],
+            lowerfence=summary["low"],
+            upperfence=summary["high"],
+            mean=summary["mean"],
+            name=value,
+            marker={"color": KPIKIT_COLORWAY[0]},
         )
     )
     return fig
@@ -79,6 +89,12 @@ def _five_numbers(values: pd.Series) -> pd.Series:
     reach = 1.5 * (q3 - q1)
     inside = values[(values >= q1 - reach) & (values <= q3 + reach)]
     return pd.Series(
-        {"q1": q1, "median": median, "q3": q3, "low": inside.min(), "high": inside.max(),
-         "mean": values.mean()}
+        {
+            "q1": q1,
+            "median": median,
+            "q3": q3,
+            "low": inside.min(),
+            "high": inside.max(),
+            "mean": values.mean(),
+        }
     )

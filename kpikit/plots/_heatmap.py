@@ -66,8 +66,10 @@ def hour_weekday_heatmap(frame, *, kpi: str, value: str = "value") -> go.Figure:
         reverse = definition.direction == "lower"
     else:
         label, unit, reverse = f"{definition.name}: {value}", "count", False
-    text = [[format_value(cell, unit) if unit != "count" else _count(cell) for cell in line]
-            for line in grid]
+    text = [
+        [format_value(cell, unit) if unit != "count" else _count(cell) for cell in line]
+        for line in grid
+    ]
     fig = new_figure(
         f"{label} by hour and weekday",
         xaxis={"title": {"text": "Hour of day"}, "dtick": 2},
@@ -75,8 +77,13 @@ def hour_weekday_heatmap(frame, *, kpi: str, value: str = "value") -> go.Figure:
     )
     fig.add_trace(
         go.Heatmap(
-            z=grid, x=list(range(24)), y=list(WEEKDAY_NAMES), text=text,
-            colorscale="Cividis", reversescale=reverse, hoverongaps=False,
+            z=grid,
+            x=list(range(24)),
+            y=list(WEEKDAY_NAMES),
+            text=text,
+            colorscale="Cividis",
+            reversescale=reverse,
+            hoverongaps=False,
             colorbar={"title": {"text": UNIT_LABELS.get(unit, unit)}},
             hovertemplate="%{y} %{x}:00 · %{text}<extra></extra>",
         )

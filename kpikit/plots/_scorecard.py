@@ -20,8 +20,21 @@ from kpikit.scorecard import (
 
 __all__ = ["scorecard_heatmap", "scorecard_table"]
 
-_NEEDED = ["kpi", "name", "unit", "direction", "value", "target", "band_low", "band_high",
-           "status", "score", "trend", "improved", "ramped"]
+_NEEDED = [
+    "kpi",
+    "name",
+    "unit",
+    "direction",
+    "value",
+    "target",
+    "band_low",
+    "band_high",
+    "status",
+    "score",
+    "trend",
+    "improved",
+    "ramped",
+]
 _LEGEND = " · ".join(f"{STATUS_MARKS[s]} {STATUS_LABELS[s]}" for s in STATUSES)
 _TREND_NOTE = "▲▼ significant change vs previous period, ≈ no significant change"
 
@@ -60,8 +73,9 @@ def scorecard_table(table, *, by=None) -> go.Figure:
         **{key: rows[key].astype(str).tolist() for key in by},
         "KPI": rows["name"].tolist(),
         "Value": [format_value(v, u) for v, u in zip(rows["value"], rows["unit"], strict=True)],
-        "Target": [target_text(row) + (" (ramp)" if row["ramped"] else "")
-                   for _, row in rows.iterrows()],
+        "Target": [
+            target_text(row) + (" (ramp)" if row["ramped"] else "") for _, row in rows.iterrows()
+        ],
         "Status": [f"{STATUS_MARKS[s]} {STATUS_LABELS[s]}" for s in statuses],
         "Trend": trends,
         "Score": ["–" if pd.isna(score) else f"{score:.0f}" for score in rows["score"]],
@@ -78,15 +92,31 @@ def scorecard_table(table, *, by=None) -> go.Figure:
     )
     fig.add_trace(
         go.Table(
-            header={"values": [f"<b>{name}</b>" for name in columns], "align": "left",
-                    "fill": {"color": "#F2F2F2"}},
+            header={
+                "values": [f"<b>{name}</b>" for name in columns],
+                "align": "left",
+                "fill": {"color": "#F2F2F2"},
+            },
             columnwidth=[1] * len(by) + [2.2, 1, 1.2, 1.5, 1, 0.7],
-            cells={"values": list(columns.values()), "align": "left",
-                   "fill": {"color": fills}, "font": {"color": font_colors}, "height": 26},
+            cells={
+                "values": list(columns.values()),
+                "align": "left",
+                "fill": {"color": fills},
+                "font": {"color": font_colors},
+                "height": 26,
+            },
         )
     )
-    fig.add_annotation(text=f"{_LEGEND} · {_TREND_NOTE}", xref="paper", yref="paper", x=0,
-                       y=0, yshift=-22, showarrow=False, font={"size": 11})
+    fig.add_annotation(
+        text=f"{_LEGEND} · {_TREND_NOTE}",
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        yshift=-22,
+        showarrow=False,
+        font={"size": 11},
+    )
     return fig
 
 
@@ -139,7 +169,8 @@ def scorecard_heatmap(table, *, by=None) -> go.Figure:
             z_row.append(codes[row["status"]])
             value = format_value(row["value"], row["unit"])
             text_row.append(
-                "no data" if row["status"] == "no data"
+                "no data"
+                if row["status"] == "no data"
                 else f"{STATUS_MARKS[row['status']]} {value} {_trend_mark(row['trend'])}"
             )
             hover_row.append(
@@ -161,13 +192,31 @@ def scorecard_heatmap(table, *, by=None) -> go.Figure:
     )
     fig.add_trace(
         go.Heatmap(
-            z=z, x=[kpi_definition(k).short_name for k in order], y=labels, text=text,
-            texttemplate="%{text}", customdata=hover, hovertemplate="%{customdata}<extra></extra>",
-            colorscale=scale, zmin=-0.5, zmax=3.5, showscale=False, xgap=2, ygap=2,
+            z=z,
+            x=[kpi_definition(k).short_name for k in order],
+            y=labels,
+            text=text,
+            texttemplate="%{text}",
+            customdata=hover,
+            hovertemplate="%{customdata}<extra></extra>",
+            colorscale=scale,
+            zmin=-0.5,
+            zmax=3.5,
+            showscale=False,
+            xgap=2,
+            ygap=2,
         )
     )
-    fig.add_annotation(text=f"{_LEGEND} · {_TREND_NOTE}", xref="paper", yref="paper", x=0,
-                       y=0, yshift=-30, showarrow=False, font={"size": 11})
+    fig.add_annotation(
+        text=f"{_LEGEND} · {_TREND_NOTE}",
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        yshift=-30,
+        showarrow=False,
+        font={"size": 11},
+    )
     return fig
 
 

@@ -58,16 +58,22 @@ def sector_overview(benchmarks, yours=None) -> go.Figure:
     bench = benchmark_rows(benchmarks)
     values = _your_values(yours)
     order = [kpi_id for kpi_id in catalog()["id"] if kpi_id in set(bench["kpi"]) | set(values)]
-    scales = {kpi_id: _scale(bench[bench["kpi"] == kpi_id], values.get(kpi_id), kpi_id)
-              for kpi_id in order}
+    scales = {
+        kpi_id: _scale(bench[bench["kpi"] == kpi_id], values.get(kpi_id), kpi_id)
+        for kpi_id in order
+    }
     names = {kpi_id: kpi_definition(kpi_id).name for kpi_id in order}
 
     fig = new_figure(
         "Sector benchmarks" + (" and your values" if values else ""),
         height=max(260, 60 + 42 * len(order)),
         barmode="overlay",
-        xaxis={"range": [0, 1], "showticklabels": False, "showgrid": False,
-               "title": {"text": "worse  ←  each KPI on its own scale  →  better"}},
+        xaxis={
+            "range": [0, 1],
+            "showticklabels": False,
+            "showgrid": False,
+            "title": {"text": "worse  ←  each KPI on its own scale  →  better"},
+        },
         yaxis={"autorange": "reversed"},
     )
     for tier, (label, color, width) in TIER_STYLE.items():
@@ -78,8 +84,9 @@ def sector_overview(benchmarks, yours=None) -> go.Figure:
         starts, ends, texts = [], [], []
         for kpi_id in kpis:
             low, high = rows.at[kpi_id, "low"], rows.at[kpi_id, "high"]
-            position = sorted((scales[kpi_id](low, missing="low"),
-                               scales[kpi_id](high, missing="high")))
+            position = sorted(
+                (scales[kpi_id](low, missing="low"), scales[kpi_id](high, missing="high"))
+            )
             starts.append(position[0])
             ends.append(position[1])
             texts.append(f"{names[kpi_id]}<br>{label}: {_range_text(low, high, kpi_id)}")
@@ -87,9 +94,14 @@ def sector_overview(benchmarks, yours=None) -> go.Figure:
             go.Bar(
                 y=[names[kpi_id] for kpi_id in kpis],
                 x=[end - start for start, end in zip(starts, ends, strict=True)],
-                base=starts, orientation="h", width=width, name=label,
-                marker={"color": color, "line": {"width": 0}}, text=texts,
-                textposition="none", hovertemplate="%{text}<extra></extra>",
+                base=starts,
+                orientation="h",
+                width=width,
+                name=label,
+                marker={"color": color, "line": {"width": 0}},
+                text=texts,
+                textposition="none",
+                hovertemplate="%{text}<extra></extra>",
             )
         )
     mine = [kpi_id for kpi_id in order if is_number(values.get(kpi_id))]
@@ -98,10 +110,12 @@ def sector_overview(benchmarks, yours=None) -> go.Figure:
             go.Scatter(
                 y=[names[kpi_id] for kpi_id in mine],
                 x=[scales[kpi_id](values[kpi_id]) for kpi_id in mine],
-                mode="markers+text", name="You",
+                mode="markers+text",
+                name="You",
                 marker={"symbol": "diamond", "size": 13, "color": "#222222"},
                 text=[format_value(values[k], kpi_definition(k).unit) for k in mine],
-                textposition="top center", hovertemplate="%{y}: %{text}<extra>You</extra>",
+                textposition="top center",
+                hovertemplate="%{y}: %{text}<extra>You</extra>",
             )
         )
     return fig

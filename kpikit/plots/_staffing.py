@@ -83,35 +83,72 @@ def staffing_curve(
         title,
         xaxis={"title": {"text": "Agents on the phones"}, "dtick": _tick_step(frame["agents"])},
         yaxis={"title": {"text": "Percent"}, "range": [0, 102]},
-        yaxis2={"title": {"text": "ASA (s)"}, "overlaying": "y", "side": "right",
-                "rangemode": "tozero", "showgrid": False},
+        yaxis2={
+            "title": {"text": "ASA (s)"},
+            "overlaying": "y",
+            "side": "right",
+            "rangemode": "tozero",
+            "showgrid": False,
+        },
         hovermode="x unified",
     )
     for column, (name, color) in _PERCENT_SERIES.items():
         if column not in frame.columns or frame[column].isna().all():
             continue
-        label = f"{name} ({threshold_s:g} s)" if column == "service_level" and is_number(
-            threshold_s) else name
-        fig.add_trace(go.Scatter(
-            x=frame["agents"], y=frame[column], name=label, mode="lines+markers",
-            line={"color": color}, hovertemplate="%{y:.1f} %",
-        ))
+        label = (
+            f"{name} ({threshold_s:g} s)"
+            if column == "service_level" and is_number(threshold_s)
+            else name
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=frame["agents"],
+                y=frame[column],
+                name=label,
+                mode="lines+markers",
+                line={"color": color},
+                hovertemplate="%{y:.1f} %",
+            )
+        )
     wait = frame["asa"].where(np.isfinite(frame["asa"]))
-    fig.add_trace(go.Scatter(
-        x=frame["agents"], y=wait, name="ASA", yaxis="y2", mode="lines+markers",
-        line={"color": KPIKIT_COLORWAY[3], "dash": "dot"}, hovertemplate="%{y:.1f} s",
-    ))
-    for value, text in ((target_sl, "SL target"), (max_occupancy, "occupancy cap"),
-                        (max_abandon, "abandonment cap")):
+    fig.add_trace(
+        go.Scatter(
+            x=frame["agents"],
+            y=wait,
+            name="ASA",
+            yaxis="y2",
+            mode="lines+markers",
+            line={"color": KPIKIT_COLORWAY[3], "dash": "dot"},
+            hovertemplate="%{y:.1f} s",
+        )
+    )
+    for value, text in (
+        (target_sl, "SL target"),
+        (max_occupancy, "occupancy cap"),
+        (max_abandon, "abandonment cap"),
+    ):
         if is_number(value):
-            fig.add_hline(y=float(value), line=_TARGET_LINE, annotation_text=text,
-                          annotation_position="bottom right")
+            fig.add_hline(
+                y=float(value),
+                line=_TARGET_LINE,
+                annotation_text=text,
+                annotation_position="bottom right",
+            )
     if is_number(target_asa_s):
-        fig.add_hline(y=float(target_asa_s), yref="y2", line=_TARGET_LINE,
-                      annotation_text="ASA target", annotation_position="top right")
+        fig.add_hline(
+            y=float(target_asa_s),
+            yref="y2",
+            line=_TARGET_LINE,
+            annotation_text="ASA target",
+            annotation_position="top right",
+        )
     if is_number(agents):
-        fig.add_vline(x=float(agents), line={"color": RAG_COLORS["green"], "width": 2},
-                      annotation_text=f"{int(agents)} agents", annotation_position="top left")
+        fig.add_vline(
+            x=float(agents),
+            line={"color": RAG_COLORS["green"], "width": 2},
+            annotation_text=f"{int(agents)} agents",
+            annotation_position="top left",
+        )
     return fig
 
 
@@ -149,24 +186,40 @@ def intraday_staffing(plan, *, x="label", alternative=None, title="Agents throug
         title,
         xaxis={"title": {"text": "Interval"}, "type": "category"},
         yaxis={"title": {"text": "Agents"}, "rangemode": "tozero"},
-        hovermode="x unified", bargap=0.15,
+        hovermode="x unified",
+        bargap=0.15,
     )
-    fig.add_trace(go.Bar(
-        x=labels, y=frame["on_phones"], name="needed on the phones",
-        marker={"color": KPIKIT_COLORWAY[1]}, hovertemplate="%{y}",
-    ))
-    fig.add_trace(go.Scatter(
-        x=labels, y=frame["scheduled_agents"], name="to schedule (after shrinkage)",
-        mode="lines", line={"color": KPIKIT_COLORWAY[0], "shape": "hvh", "width": 2},
-        hovertemplate="%{y}",
-    ))
+    fig.add_trace(
+        go.Bar(
+            x=labels,
+            y=frame["on_phones"],
+            name="needed on the phones",
+            marker={"color": KPIKIT_COLORWAY[1]},
+            hovertemplate="%{y}",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=labels,
+            y=frame["scheduled_agents"],
+            name="to schedule (after shrinkage)",
+            mode="lines",
+            line={"color": KPIKIT_COLORWAY[0], "shape": "hvh", "width": 2},
+            hovertemplate="%{y}",
+        )
+    )
     if alternative is not None:
         other = _plan_frame(alternative, "alternative")
-        fig.add_trace(go.Scatter(
-            x=labels, y=other["on_phones"].to_numpy(), name="what-if: needed on the phones",
-            mode="lines", line={"color": KPIKIT_COLORWAY[2], "dash": "dash", "shape": "hvh"},
-            hovertemplate="%{y}",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=labels,
+                y=other["on_phones"].to_numpy(),
+                name="what-if: needed on the phones",
+                mode="lines",
+                line={"color": KPIKIT_COLORWAY[2], "dash": "dash", "shape": "hvh"},
+                hovertemplate="%{y}",
+            )
+        )
     return fig
 
 
@@ -178,8 +231,9 @@ def _plan_frame(plan, argument):
     return frame
 
 
-def patience_curve(curve, *, by=None, patience_s=None, title="How long callers wait before "
-                   "hanging up") -> go.Figure:
+def patience_curve(
+    curve, *, by=None, patience_s=None, title="How long callers wait before hanging up"
+) -> go.Figure:
     """Kaplan-Meier curve of caller patience: percent still willing to wait after t seconds.
 
     Parameters
@@ -223,31 +277,47 @@ def patience_curve(curve, *, by=None, patience_s=None, title="How long callers w
     for position, (name, rows) in enumerate(groups):
         label = name[0] if isinstance(name, tuple) else name
         rows = rows.sort_values("wait_s")
-        fig.add_trace(go.Scatter(
-            x=[0.0, *rows["wait_s"]], y=[100.0, *(100 * rows["survival"])],
-            name=str(label), mode="lines", line={"shape": "hv",
-                                                 "color": KPIKIT_COLORWAY[position % 6]},
-            hovertemplate="%{y:.1f} % still waiting after %{x:.0f} s",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=[0.0, *rows["wait_s"]],
+                y=[100.0, *(100 * rows["survival"])],
+                name=str(label),
+                mode="lines",
+                line={"shape": "hv", "color": KPIKIT_COLORWAY[position % 6]},
+                hovertemplate="%{y:.1f} % still waiting after %{x:.0f} s",
+            )
+        )
     if is_number(patience_s) and float(patience_s) > 0:
         grid = np.linspace(0, max(longest, 3 * float(patience_s)), 60)
-        fig.add_trace(go.Scatter(
-            x=grid, y=100 * np.exp(-grid / float(patience_s)), mode="lines",
-            name=f"exponential, mean {float(patience_s):.0f} s",
-            line={"color": "#555555", "dash": "dash"}, hoverinfo="skip",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=grid,
+                y=100 * np.exp(-grid / float(patience_s)),
+                mode="lines",
+                name=f"exponential, mean {float(patience_s):.0f} s",
+                line={"color": "#555555", "dash": "dash"},
+                hoverinfo="skip",
+            )
+        )
     if restricted is not None and not by and len(restricted):
         row = restricted.iloc[0]
         fig.add_annotation(
             text=f"mean patience up to {row['horizon_s']:.0f} s: {row['restricted_mean_s']:.0f} s"
-            " (Kaplan-Meier)", xref="paper", yref="paper", x=1, y=0.98, showarrow=False,
-            xanchor="right", yanchor="top",
+            " (Kaplan-Meier)",
+            xref="paper",
+            yref="paper",
+            x=1,
+            y=0.98,
+            showarrow=False,
+            xanchor="right",
+            yanchor="top",
         )
     return fig
 
 
-def scenario_comparison(table, *, base_name="base", alternative_name="what-if",
-                        title="Scenario comparison") -> go.Figure:
+def scenario_comparison(
+    table, *, base_name="base", alternative_name="what-if", title="Scenario comparison"
+) -> go.Figure:
     """Two scenarios side by side: a table with the change and which way it goes.
 
     The change of each KPI is marked better (▲, green) or worse (▼, red) using the catalog's
@@ -275,8 +345,9 @@ def scenario_comparison(table, *, base_name="base", alternative_name="what-if",
     ['Contacts offered', 'Average handle time', 'Agents on the phones (peak)']
     """
     frame = to_pandas(table, "table")
-    require_columns(frame, ["metric", "unit", "basis", "base", "alternative", "difference"],
-                    "table")
+    require_columns(
+        frame, ["metric", "unit", "basis", "base", "alternative", "difference"], "table"
+    )
     names, changes, colors, bases = [], [], [], []
     for row in frame.itertuples(index=False):
         is_kpi = row.metric in KPI_IDS
@@ -287,27 +358,34 @@ def scenario_comparison(table, *, base_name="base", alternative_name="what-if",
         colors.append(color)
         bases.append("<i>assumption</i>" if row.basis == "assumption" else row.basis)
     fig = new_figure(title, margin={"l": 10, "r": 10, "t": 50, "b": 10})
-    fig.add_trace(go.Table(
-        columnwidth=[3, 1.4, 1.4, 1.6, 1.4],
-        header={"values": ["", base_name, alternative_name, "change", "basis"],
+    fig.add_trace(
+        go.Table(
+            columnwidth=[3, 1.4, 1.4, 1.6, 1.4],
+            header={
+                "values": ["", base_name, alternative_name, "change", "basis"],
                 "align": ["left", "right", "right", "right", "left"],
-                "fill": {"color": "#F2F2F2"}, "font": {"size": 13}},
-        cells={
-            "values": [
-                tuple(names),
-                *(
-                    tuple(format_metric(value, unit)
-                          for value, unit in zip(frame[column], frame["unit"], strict=True))
-                    for column in ("base", "alternative")
-                ),
-                tuple(changes),
-                tuple(bases),
-            ],
-            "align": ["left", "right", "right", "right", "left"],
-            "font": {"color": ["#222222", "#222222", "#222222", colors, "#555555"]},
-            "height": 26,
-        },
-    ))
+                "fill": {"color": "#F2F2F2"},
+                "font": {"size": 13},
+            },
+            cells={
+                "values": [
+                    tuple(names),
+                    *(
+                        tuple(
+                            format_metric(value, unit)
+                            for value, unit in zip(frame[column], frame["unit"], strict=True)
+                        )
+                        for column in ("base", "alternative")
+                    ),
+                    tuple(changes),
+                    tuple(bases),
+                ],
+                "align": ["left", "right", "right", "right", "left"],
+                "font": {"color": ["#222222", "#222222", "#222222", colors, "#555555"]},
+                "height": 26,
+            },
+        )
+    )
     return fig
 
 
@@ -331,8 +409,12 @@ def describe_change(difference, unit, direction):
     """Signed change text and its colour; ▲/▼ marks better/worse for a KPI's ``direction``."""
     if not is_number(difference):
         return "–", "#555555"
-    decimals, suffix = {"percent": (1, " pts"), "seconds": (1, " s"), "currency": (2, ""),
-                        "hours": (1, " h")}.get(unit, (0, ""))
+    decimals, suffix = {
+        "percent": (1, " pts"),
+        "seconds": (1, " s"),
+        "currency": (2, ""),
+        "hours": (1, " h"),
+    }.get(unit, (0, ""))
     shown = round(float(difference), decimals)
     if shown == 0:  # too small to show: no sign, no mark
         return f"{0:.{decimals}f}{suffix}", "#222222"

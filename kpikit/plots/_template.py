@@ -47,8 +47,14 @@ def _build_template() -> go.layout.Template:
         font={"family": "Arial, Helvetica, sans-serif", "size": 13, "color": "#222222"},
         # Title at the very top, legend just above the plot area: long titles and the legend
         # never share a line.
-        title={"font": {"size": 16}, "x": 0.0, "xanchor": "left", "yref": "container",
-               "y": 0.98, "yanchor": "top"},
+        title={
+            "font": {"size": 16},
+            "x": 0.0,
+            "xanchor": "left",
+            "yref": "container",
+            "y": 0.98,
+            "yanchor": "top",
+        },
         margin={"l": 60, "r": 30, "t": 90, "b": 50},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "xanchor": "right", "x": 1},
         hoverlabel={"font": {"family": "Arial, Helvetica, sans-serif"}},

@@ -94,7 +94,8 @@ def tradeoff(
 
     r_text = f"r = {fit.r:.2f}" if is_number(fit.r) else "r undefined"
     fig = new_figure(
-        f"{y_def.name} vs {x_def.name}" + (f" by {by}" if by else "")
+        f"{y_def.name} vs {x_def.name}"
+        + (f" by {by}" if by else "")
         + f" · {r_text} (n = {fit.n})",
         xaxis={"title": {"text": axis_title(x)}, "zeroline": False},
         yaxis={"title": {"text": axis_title(y)}, "zeroline": False},
@@ -105,14 +106,19 @@ def tradeoff(
     marker = {"color": KPIKIT_COLORWAY[0], "opacity": 0.75, "line": {"width": 1, "color": "white"}}
     if weights is not None and len(weights) and np.nanmax(weights) > 0:
         marker.update(
-            size=np.nan_to_num(weights), sizemode="area", sizemin=4,
+            size=np.nan_to_num(weights),
+            sizemode="area",
+            sizemin=4,
             sizeref=2.0 * np.nanmax(weights) / _MAX_MARKER_PX**2,
         )
     else:
         marker["size"] = 10
     fig.add_trace(
         go.Scatter(
-            x=points[x], y=points[y], mode="markers", marker=marker,
+            x=points[x],
+            y=points[y],
+            mode="markers",
+            marker=marker,
             name=(by or "all") + (f" · size = {size}" if weights is not None else ""),
             customdata=labels.to_numpy(),
             text=[
@@ -120,8 +126,11 @@ def tradeoff(
                 f"<br>{y_def.short_name}: {format_value(yv, y_def.unit)}"
                 + (f"<br>{size}: {sv:,.0f}" if size is not None and is_number(sv) else "")
                 for label, xv, yv, sv in zip(
-                    labels, points[x], points[y],
-                    points[size] if size is not None else [None] * len(points), strict=True,
+                    labels,
+                    points[x],
+                    points[y],
+                    points[size] if size is not None else [None] * len(points),
+                    strict=True,
                 )
             ],
             hovertemplate="%{text}<extra></extra>",
@@ -139,15 +148,24 @@ def _add_fit(fig: go.Figure, fit, xs: np.ndarray) -> None:
     if np.isfinite(low).all():
         fig.add_trace(
             go.Scatter(
-                x=[*grid, *grid[::-1]], y=[*high, *low[::-1]], mode="lines", fill="toself",
-                fillcolor="rgba(0, 0, 0, 0.10)", line={"width": 0},
-                name="95 % band of the fit", hoverinfo="skip",
+                x=[*grid, *grid[::-1]],
+                y=[*high, *low[::-1]],
+                mode="lines",
+                fill="toself",
+                fillcolor="rgba(0, 0, 0, 0.10)",
+                line={"width": 0},
+                name="95 % band of the fit",
+                hoverinfo="skip",
             )
         )
     fig.add_trace(
         go.Scatter(
-            x=grid, y=fit.predict(grid), mode="lines", name="fitted line",
-            line={"color": _FIT_COLOR, "width": 2}, hoverinfo="skip",
+            x=grid,
+            y=fit.predict(grid),
+            mode="lines",
+            name="fitted line",
+            line={"color": _FIT_COLOR, "width": 2},
+            hoverinfo="skip",
         )
     )
 
@@ -155,19 +173,27 @@ def _add_fit(fig: go.Figure, fit, xs: np.ndarray) -> None:
 def _add_quadrants(fig: go.Figure, x_def, y_def, x_target, y_target) -> None:
     line = {"color": "#555555", "dash": "dash", "width": 1}
     if is_number(x_target):
-        fig.add_vline(x=float(x_target), line=line, annotation_text="target",
-                      annotation_position="top")
+        fig.add_vline(
+            x=float(x_target), line=line, annotation_text="target", annotation_position="top"
+        )
     if is_number(y_target):
-        fig.add_hline(y=float(y_target), line=line, annotation_text="target",
-                      annotation_position="top left")
+        fig.add_hline(
+            y=float(y_target), line=line, annotation_text="target", annotation_position="top left"
+        )
     sides = {"higher": 0.98, "lower": 0.02}
     if (
-        is_number(x_target) and is_number(y_target)
-        and x_def.direction in sides and y_def.direction in sides
+        is_number(x_target)
+        and is_number(y_target)
+        and x_def.direction in sides
+        and y_def.direction in sides
     ):
         fig.add_annotation(
-            text="✔ both on target", xref="paper", yref="paper", showarrow=False,
-            x=sides[x_def.direction], y=sides[y_def.direction],
+            text="✔ both on target",
+            xref="paper",
+            yref="paper",
+            showarrow=False,
+            x=sides[x_def.direction],
+            y=sides[y_def.direction],
             xanchor="right" if x_def.direction == "higher" else "left",
             yanchor="top" if y_def.direction == "higher" else "bottom",
             font={"color": RAG_COLORS["green"]},
@@ -180,11 +206,22 @@ def _add_what_if(fig: go.Figure, fit, delta_x: float, x_def, y_def) -> None:
     start_y, end_y = float(fit.predict(start_x)), float(fit.predict(end_x))
     projection = fit.project(delta_x)
     fig.add_annotation(
-        x=end_x, y=end_y, ax=start_x, ay=start_y, xref="x", yref="y", axref="x", ayref="y",
-        showarrow=True, arrowhead=3, arrowwidth=2, arrowcolor=RAG_COLORS["amber"],
+        x=end_x,
+        y=end_y,
+        ax=start_x,
+        ay=start_y,
+        xref="x",
+        yref="y",
+        axref="x",
+        ayref="y",
+        showarrow=True,
+        arrowhead=3,
+        arrowwidth=2,
+        arrowcolor=RAG_COLORS["amber"],
         text=(
             f"what if {x_def.short_name} {delta_x:+g}: {y_def.short_name} "
             f"{projection.delta_y:+.1f} (fitted association)"
         ),
-        font={"color": "#222222"}, bgcolor="rgba(255, 255, 255, 0.8)",
+        font={"color": "#222222"},
+        bgcolor="rgba(255, 255, 255, 0.8)",
     )

@@ -81,9 +81,13 @@ def trend(frame, *, kpi: str, target=None, tolerance=None, by=None) -> go.Figure
         _add_interval(fig, group, color, label, showlegend=by is None)
         fig.add_trace(
             go.Scatter(
-                x=group["period"], y=group["value"], mode="lines+markers", name=label,
+                x=group["period"],
+                y=group["value"],
+                mode="lines+markers",
+                name=label,
                 legendgroup=label if by else None,
-                line={"color": color, "width": 2}, marker={"size": 6},
+                line={"color": color, "width": 2},
+                marker={"size": 6},
                 text=[format_value(value, definition.unit) for value in group["value"]],
                 hovertemplate="%{text}<extra>" + label + "</extra>",
             )
@@ -120,19 +124,30 @@ def _add_target(fig: go.Figure, definition, band, tolerance) -> None:
         }[definition.direction]
         for start, end in zones:
             fig.add_hrect(
-                y0=start, y1=end, fillcolor=RAG_COLORS["amber"], opacity=0.18, line_width=0,
+                y0=start,
+                y1=end,
+                fillcolor=RAG_COLORS["amber"],
+                opacity=0.18,
+                line_width=0,
                 layer="below",
             )
     if low == high:
         fig.add_hline(
-            y=low, line={"color": RAG_COLORS["red"], "dash": "dash", "width": 2},
+            y=low,
+            line={"color": RAG_COLORS["red"], "dash": "dash", "width": 2},
             annotation_text=f"target {format_value(low, definition.unit)}",
             annotation_position="top left",
         )
     else:
         fig.add_hrect(
-            y0=low, y1=high, fillcolor=RAG_COLORS["green"], opacity=0.14, line_width=0,
-            layer="below", annotation_text="healthy band", annotation_position="top left",
+            y0=low,
+            y1=high,
+            fillcolor=RAG_COLORS["green"],
+            opacity=0.14,
+            line_width=0,
+            layer="below",
+            annotation_text="healthy band",
+            annotation_position="top left",
         )
 
 
@@ -144,9 +159,14 @@ def _add_interval(fig: go.Figure, group: pd.DataFrame, color: str, label: str, s
         go.Scatter(
             x=[*known["period"], *known["period"][::-1]],
             y=[*known["ci_high"], *known["ci_low"][::-1]],
-            mode="lines", fill="toself", fillcolor=_transparent(color), line={"width": 0},
-            name="95 % interval", legendgroup=None if showlegend else label,
-            showlegend=showlegend, hoverinfo="skip",
+            mode="lines",
+            fill="toself",
+            fillcolor=_transparent(color),
+            line={"width": 0},
+            name="95 % interval",
+            legendgroup=None if showlegend else label,
+            showlegend=showlegend,
+            hoverinfo="skip",
         )
     )
 
