@@ -7,15 +7,13 @@ fetch pages over HTTP and stop the server by its own process id.
 import argparse
 import re
 import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import nbformat
 import pytest
+from browser.harness import start_server, stop_server
 
 from kpikit import serve
 
@@ -109,12 +107,6 @@ def test_missing_notebooks_folder_is_an_error(tmp_path):
 # --- live server -------------------------------------------------------------------------
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def fetch(url, timeout=120):
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:
@@ -133,42 +125,13 @@ def server(tmp_path_factory):
     )
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
     nbformat.write(notebook, folder / "tiny.ipynb")
-    port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "kpikit.cli",
-        "serve",
-        "--port",
-        str(port),
-        "--no-browser",
-        "--pool-size",
-        "0",
-        "--notebooks",
-        str(folder),
-    ]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
+    base, process = start_server(
+        folder / "serve.log", "--pool-size", "0", "--notebooks", str(folder)
+    )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"kpikit serve exited: {process.stderr.read().decode()}")
-            try:
-                fetch(base + "/", timeout=2)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.3)
         yield base
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_server(process)
 
 
 def test_landing_page_lists_dashboards_escaped(server):

@@ -32,6 +32,8 @@ __all__ = [
     "channel_note",
     "check_channel",
     "data_channels",
+    "pick_choice",
+    "reset_channel_picker",
     "threshold_text",
 ]
 
@@ -70,6 +72,25 @@ def channel_choices(channels: list[str]) -> list[tuple[str, str]]:
     """
     labels = [(CHANNEL_LABELS.get(channel, str(channel)), channel) for channel in channels]
     return [(CHANNEL_LABELS[ALL_CHANNELS], ALL_CHANNELS), *labels]
+
+
+def pick_choice(requested, current, valid):
+    """The requested value if valid, else the current one if still valid, else the first.
+
+    >>> pick_choice("chat", "phone", ["all", "phone"]), pick_choice(None, "x", [])
+    ('phone', None)
+    """
+    for candidate in (requested, current):
+        if candidate in valid:
+            return candidate
+    return valid[0] if valid else None
+
+
+def reset_channel_picker(dropdown, channels: list[str], requested) -> None:
+    """Refill the channel ``Dropdown`` for the data's ``channels``, keeping a valid choice."""
+    dropdown.options = channel_choices(channels)
+    dropdown.value = pick_choice(requested, dropdown.value, [ALL_CHANNELS, *channels])
+    dropdown.disabled = not channels
 
 
 def check_channel(channel, channels: list[str]) -> None:

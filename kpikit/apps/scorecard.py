@@ -19,10 +19,11 @@ from kpikit.apps._channels import (
     ALL_CHANNELS,
     INTERVAL_KPIS,
     ChannelTables,
-    channel_choices,
     channel_note,
     check_channel,
     data_channels,
+    pick_choice,
+    reset_channel_picker,
 )
 from kpikit.catalog import CHANNELS, SECTORS
 from kpikit.catalog import kpi as kpi_definition
@@ -210,15 +211,13 @@ class ScorecardApp(BaseApp):
         teams = sorted(_distinct(self.data.contacts, "team")) if self._has_team else []
         self._holding = True
         try:
-            self.channel.options = channel_choices(self._channels)
-            self.channel.value = _pick(
-                requested_channel, self.channel.value, [ALL_CHANNELS, *self._channels]
-            )
-            self.channel.disabled = not self._channels
+            reset_channel_picker(self.channel, self._channels, requested_channel)
             self.level.options = [(_LEVEL_LABELS[key], key) for key in levels]
-            self.level.value = _pick(self._requested.pop("level", None), self.level.value, levels)
+            self.level.value = pick_choice(
+                self._requested.pop("level", None), self.level.value, levels
+            )
             self.team.options = [("All teams", _ALL_TEAMS), *[(str(t), t) for t in teams]]
-            self.team.value = _pick(
+            self.team.value = pick_choice(
                 self._requested.pop("team", None), self.team.value, [_ALL_TEAMS, *teams]
             )
         finally:
@@ -290,7 +289,7 @@ class ScorecardApp(BaseApp):
         self._holding = True
         try:
             self.trend_kpi.options = [(kpi_definition(k).name, k) for k in kpis]
-            self.trend_kpi.value = _pick(requested, self.trend_kpi.value, kpis)
+            self.trend_kpi.value = pick_choice(requested, self.trend_kpi.value, kpis)
             agent_view = self.level.value == "agent" and self._has_team
             self.team.layout.display = None if agent_view else "none"
             self.period.layout.display = "none" if self.freq.value == "all" else None
@@ -363,13 +362,6 @@ def _summary_html(card: Scorecard, groups: str) -> str:
         "style='border-collapse: collapse; font-size: 0.85em'>"
         f"<thead><tr>{header}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
     )
-
-
-def _pick(requested, current, valid):
-    for candidate in (requested, current):
-        if candidate in valid:
-            return candidate
-    return valid[0] if valid else None
 
 
 def _columns(frame) -> list:

@@ -13,10 +13,11 @@ from kpikit.apps._channels import (
     ALL_CHANNELS,
     INTERVAL_KPIS,
     ChannelTables,
-    channel_choices,
     channel_note,
     check_channel,
     data_channels,
+    pick_choice,
+    reset_channel_picker,
 )
 from kpikit.catalog import KPI_IDS
 from kpikit.catalog import kpi as kpi_definition
@@ -175,15 +176,13 @@ class TradeoffApp(BaseApp):
         months = _months(contacts)
         self._holding = True
         try:
-            self.channel.options = channel_choices(self._channels)
-            self.channel.value = _pick(
-                requested_channel, self.channel.value, [ALL_CHANNELS, *self._channels]
-            )
-            self.channel.disabled = not self._channels
+            reset_channel_picker(self.channel, self._channels, requested_channel)
             self.level.options = [(_LEVEL_LABELS[key], key) for key in levels]
-            self.level.value = _pick(self._requested.pop("level", None), self.level.value, levels)
+            self.level.value = pick_choice(
+                self._requested.pop("level", None), self.level.value, levels
+            )
             self.period.options = [("Whole period", _ALL_PERIODS), *[(m, m) for m in months]]
-            self.period.value = _pick(
+            self.period.value = pick_choice(
                 self._requested.pop("period", None), self.period.value, [_ALL_PERIODS, *months]
             )
         finally:
@@ -281,10 +280,3 @@ def _months(contacts) -> list[str]:
     if isinstance(months, nw.LazyFrame):
         months = months.collect()
     return sorted(value for value in months["arrived_at"].to_list() if value is not None)
-
-
-def _pick(requested, current, valid):
-    for candidate in (requested, current):
-        if candidate in valid:
-            return candidate
-    return valid[0] if valid else None
