@@ -107,16 +107,7 @@ def scorecard_table(table, *, by=None) -> go.Figure:
             },
         )
     )
-    fig.add_annotation(
-        text=f"{_LEGEND} · {_TREND_NOTE}",
-        xref="paper",
-        yref="paper",
-        x=0,
-        y=0,
-        yshift=-22,
-        showarrow=False,
-        font={"size": 11},
-    )
+    _add_legend(fig, yshift=-22)
     return fig
 
 
@@ -207,16 +198,7 @@ def scorecard_heatmap(table, *, by=None) -> go.Figure:
             ygap=2,
         )
     )
-    fig.add_annotation(
-        text=f"{_LEGEND} · {_TREND_NOTE}",
-        xref="paper",
-        yref="paper",
-        x=0,
-        y=0,
-        yshift=-30,
-        showarrow=False,
-        font={"size": 11},
-    )
+    _add_legend(fig, yshift=-30)
     return fig
 
 
@@ -260,3 +242,17 @@ def _trend_color(improved) -> str:
     if improved is False:
         return STATUS_COLORS["red"]
     return "#555555"
+
+
+def _add_legend(fig, *, yshift):
+    """The status and trend legend under the table, so status never rests on colour alone."""
+    fig.add_annotation(
+        text=f"{_LEGEND} · {_TREND_NOTE}",
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        yshift=yshift,
+        showarrow=False,
+        font={"size": 11},
+    )
