@@ -154,16 +154,18 @@ def compute(data, kpis=None, by=None, freq=None, **options):
     period_keys = [*keys, "period"] if freq else keys
     pieces = []
     contact_kpis = [k for k in selected if KPIS[k].table == "contacts"]
+    contact_sums = None
     if contact_kpis:
-        sums = _sum_contacts(contacts, contact_kpis, keys, freq, options)
-        pieces += [_tidy(sums, period_keys, k) for k in contact_kpis]
+        contact_sums = _sum_contacts(contacts, contact_kpis, keys, freq, options)
+        pieces += [_tidy(contact_sums, period_keys, k) for k in contact_kpis]
     if any(KPIS[k].table == "agent_intervals" for k in selected):
         sums = _sum_intervals(nw.from_native(dataset.agent_intervals), keys, freq)
         pieces += [
             _tidy(sums, period_keys, k) for k in selected if KPIS[k].table == "agent_intervals"
         ]
     if "cost_per_contact" in selected:
-        sums = _sum_costs(contacts, nw.from_native(dataset.costs), keys, freq)
+        costs = nw.from_native(dataset.costs)
+        sums = _sum_costs(contacts, costs, keys, freq, contact_sums)
         pieces.append(_tidy(sums, period_keys, "cost_per_contact"))
 
     result = nw.concat(pieces, how="vertical")
@@ -392,12 +394,16 @@ def _sum_intervals(intervals, keys, freq):
     return sums
 
 
-def _sum_costs(contacts, costs, keys, freq):
-    frame = contacts.with_columns(_flag(nw.col("answered")).alias(_PREFIX + "answered"))
-    answered = _sum_by(frame, ["answered"], keys, freq, "arrived_at")
+def _sum_costs(contacts, costs, keys, freq, contact_sums=None):
+    """Cost and answered contacts per group; reuses the contact sums when they hold answered."""
+    join_keys = [*keys, "period"] if freq else keys
+    if contact_sums is not None and _PREFIX + "answered" in contact_sums.collect_schema().names():
+        answered = contact_sums.select(*join_keys, _c("answered"))
+    else:
+        frame = contacts.with_columns(_flag(nw.col("answered")).alias(_PREFIX + "answered"))
+        answered = _sum_by(frame, ["answered"], keys, freq, "arrived_at")
     spend = costs.with_columns(nw.col("cost").cast(nw.Float64).alias(_PREFIX + "cost"))
     spend = _sum_by(spend, ["cost"], keys, freq, "period_start")
-    join_keys = [*keys, "period"] if freq else keys
     if not join_keys:
         return answered.join(spend, how="cross")
     # A full join keeps costs of groups without contacts: their value is null (0 answered), and

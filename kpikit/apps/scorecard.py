@@ -167,7 +167,7 @@ class ScorecardApp(BaseApp):
             "team": team,
             "trend_kpi": trend_kpi,
         }
-        for control in (
+        controls = [
             self.targets,
             self.channel,
             self.level,
@@ -175,22 +175,15 @@ class ScorecardApp(BaseApp):
             self.freq,
             self.period,
             self.trend_kpi,
-        ):
+        ]
+        for control in controls:
             control.observe(self._on_change, names="value")
         self.channel_note = widgets.HTML()
         self.figure = figure_widget()
         self.summary = widgets.HTML()
         self.trend_figure = figure_widget(height=360)
         self.widget = self._compose(
-            controls=[
-                self.targets,
-                self.channel,
-                self.level,
-                self.team,
-                self.freq,
-                self.period,
-                self.trend_kpi,
-            ],
+            controls=controls,
             main=[self.channel_note, self.figure, self.summary, self.trend_figure],
         )
         self._holding = False
