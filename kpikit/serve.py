@@ -21,6 +21,7 @@ What the server does, and why:
 
 import argparse
 import os
+import re
 from importlib import resources
 from pathlib import Path
 
@@ -87,11 +88,36 @@ def run(args: argparse.Namespace) -> int:
             settings["voila_jinja2_env"].globals["kpikit_dashboards"] = dashboards(notebooks)
             return settings
 
+        def init_handlers(self):
+            return [*static_handlers(self.server_url), *super().init_handlers()]
+
     app = KpikitVoila()
     app.initialize(voila_argv(notebooks, args))
     app.tornado_settings = {"websocket_max_message_size": WEBSOCKET_MAX_MESSAGE_BYTES}
     app.start()
     return 0
+
+
+def static_handlers(server_url: str) -> list[tuple]:
+    """Tornado routes for the files kpikit adds to Voila's: plotly.js for the dashboards' charts.
+
+    plotly.js is served from the plotly package as a static file; a request carrying the version
+    (``?v=...``, as :func:`kpikit.apps._chart.plotly_url` writes it) may be cached by the browser
+    for good, so the 4.8 MB bundle is fetched once, not once per page.
+
+    Examples
+    --------
+    >>> print(static_handlers("/")[0][0])
+    /kpikit/static/(plotly\\.min\\.js)
+    """
+    from jupyter_server.utils import url_path_join
+    from tornado.web import StaticFileHandler
+
+    from kpikit.apps._chart import PLOTLY_JS, PLOTLY_JS_ROUTE
+
+    folder, name = PLOTLY_JS_ROUTE.rsplit("/", 1)
+    route = url_path_join(server_url, f"/{folder}/({re.escape(name)})")
+    return [(route, StaticFileHandler, {"path": str(PLOTLY_JS.parent)})]
 
 
 def voila_argv(notebooks: Path, args: argparse.Namespace) -> list[str]:

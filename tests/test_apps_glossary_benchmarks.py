@@ -13,7 +13,7 @@ from fixtures import hand_contacts
 
 import kpikit as kk
 from kpikit.apps import STATIC_ENV_VARIABLE, BenchmarksApp, GlossaryApp
-from kpikit.apps._base import BaseApp, describe_data, figure_widget, redraw, static_html
+from kpikit.apps._base import BaseApp, describe_data, static_html
 
 
 @pytest.fixture
@@ -52,11 +52,11 @@ def test_glossary_calculator_uses_the_worked_example_by_default(data):
 
 def test_glossary_calculator_input_changes_value_and_chart(data):
     app = GlossaryApp(data, kpi="aht")
-    before = figure_state(app.figure)
+    before = figure_state(app.chart.figure)
     app.calculator_inputs["answered"].value = 60
     # 30000 s / 60 answered = 500 s
     assert app.result_value == 500.0
-    assert figure_state(app.figure) != before
+    assert figure_state(app.chart.figure) != before
 
 
 def test_glossary_zero_denominator_gives_no_value_not_zero(data):
@@ -75,12 +75,12 @@ def test_glossary_bad_calculator_input_is_a_message_not_an_exception(data):
 
 def test_glossary_switching_kpi_rebuilds_calculator_and_redraws(data):
     app = GlossaryApp(data, kpi="aht")
-    before = figure_state(app.figure)
+    before = figure_state(app.chart.figure)
     app.kpi.value = "occupancy"
     assert set(app.calculator_inputs) == {item.name for item in kk.kpi("occupancy").calculator}
     # Catalog worked example: 100 * 24000 / (24000 + 6000) = 80 %.
     assert app.result_value == 80.0
-    assert figure_state(app.figure) != before
+    assert figure_state(app.chart.figure) != before
 
 
 def test_glossary_shows_the_value_on_the_data(data):
@@ -145,18 +145,18 @@ def test_benchmarks_channel_uses_that_channels_values(data):
 
 def test_benchmarks_sector_change_redraws_chart_and_table(data):
     app = BenchmarksApp(data, sector="all")
-    before = figure_state(app.figure)
+    before = figure_state(app.chart.figure)
     app.sector.value = "healthcare"
-    assert figure_state(app.figure) != before
+    assert figure_state(app.chart.figure) != before
     assert "Healthcare" in app.table.value and "Technology and SaaS" in app.table.value
 
 
 def test_benchmarks_typed_value_overrides_until_use_data(data):
     app = BenchmarksApp(data)
-    before = figure_state(app.figure)
+    before = figure_state(app.chart.figure)
     app.value_inputs["aht"].value = "420"
     assert app.yours()["aht"] == 420.0
-    assert figure_state(app.figure) != before
+    assert figure_state(app.chart.figure) != before
     app.channel.value = "phone"  # typed values survive a channel change
     assert app.yours()["aht"] == 420.0
     app.use_data.click()
@@ -263,17 +263,6 @@ def test_static_html_skips_hidden_widgets():
 
     hidden = widgets.HTML("secret", layout=widgets.Layout(display="none"))
     assert static_html(widgets.VBox([hidden, widgets.Label("shown")])).count("secret") == 0
-
-
-def test_redraw_replaces_traces_and_layout():
-    import plotly.graph_objects as go
-
-    widget = figure_widget()
-    redraw(widget, go.Figure([go.Bar(x=[1], y=[2]), go.Scatter(x=[1], y=[3])]), height=300)
-    assert [trace.type for trace in widget.data] == ["bar", "scatter"]
-    redraw(widget, go.Figure(go.Bar(x=[1], y=[5]), layout={"title": "t"}))
-    assert [trace.y for trace in widget.data] == [(5,)]
-    assert widget.layout.title.text == "t"
 
 
 def test_describe_data_of_a_lazy_frame_is_its_label():

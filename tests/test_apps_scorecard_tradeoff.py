@@ -62,13 +62,6 @@ def state(figure):
     return figure.to_plotly_json()
 
 
-class Points:
-    """Stand-in for the click event plotly passes to a FigureWidget trace's on_click."""
-
-    def __init__(self, ys):
-        self.ys = ys
-
-
 # --- ScorecardApp --------------------------------------------------------------------------
 
 
@@ -82,7 +75,7 @@ def test_scorecard_center_level_by_hand(hand):
     assert table.loc["csat", "value"] == pytest.approx(400 / 6)
     assert table.loc["csat", "status"] == "amber"  # 65 <= 66.7 < 75
     assert table.loc["utilization", "status"] == "no data"  # no agent intervals
-    assert app.figure.data[0].type == "table"
+    assert app.chart.figure.data[0].type == "table"
     # FCR: first contacts #1 #2 #6 #7 (#5 and #8 are repeats, #9 has no customer, #10 cannot
     # be judged yet); #1 and #7 come back within 48 h -> 2 of 4 = 50 %, red.
     assert table.loc["fcr", "value"] == 50.0
@@ -98,31 +91,39 @@ def test_scorecard_team_level_by_hand(hand):
     assert table.loc[("south", "service_level"), "status"] == "green"  # 100 %
     assert table.loc[("north", "aht"), "value"] == 258.0
     assert table.loc[("south", "aht"), "value"] == pytest.approx(740 / 3)
-    heat = app.figure.data[0]
+    heat = app.chart.figure.data[0]
     assert heat.type == "heatmap" and list(heat.y) == ["north", "south"]
 
 
 def test_scorecard_level_change_redraws(hand):
     app = ScorecardApp(hand, targets=TARGETS, level="team", freq="all")
-    before = state(app.figure)
+    before = state(app.chart.figure)
     app.level.value = "queue"
-    assert state(app.figure) != before
-    assert list(app.figure.data[0].y) == ["chat", "phone"]
+    assert state(app.chart.figure) != before
+    assert list(app.chart.figure.data[0].y) == ["chat", "phone"]
     app.level.value = "center"
-    assert app.figure.data[0].type == "table"
+    assert app.chart.figure.data[0].type == "table"
 
 
 def test_scorecard_click_on_a_team_drills_down_to_its_agents(hand):
     app = ScorecardApp(hand, targets=TARGETS, level="team", freq="all")
-    app._on_cell_click(app.figure.data[0], Points(["north"]), None)
+    # What chart.js sends for a click on the heatmap's "north" row (trace 0).
+    app.chart._on_browser_message(
+        app.chart, {"event": "click", "points": [{"curve_number": 0, "y": "north"}]}, []
+    )
     assert (app.level.value, app.team.value) == ("agent", "north")
     # North (phone) contacts were answered by A1 (#1 #2 #7 #10) and A2 (#8).
-    assert list(app.figure.data[0].y) == ["A1", "A2"]
+    assert list(app.chart.figure.data[0].y) == ["A1", "A2"]
     assert app.team.layout.display is None  # the team control shows at agent level
     aht = app.card.table.set_index(["agent_id", "kpi"]).loc[("A2", "aht"), "value"]
     assert aht == 180.0  # #8 alone
     app.team.value = "all"
-    assert list(app.figure.data[0].y) == ["north · A1", "north · A2", "south · A1", "south · A2"]
+    assert list(app.chart.figure.data[0].y) == [
+        "north · A1",
+        "north · A2",
+        "south · A1",
+        "south · A2",
+    ]
 
 
 def test_scorecard_sector_targets_change_statuses(hand):
@@ -142,13 +143,13 @@ def test_scorecard_periods_and_trend(generated):
     assert app.period.value == periods[0]  # latest first
     assert set(app.card.table["period"]) == {periods[0]}
     assert app.card.table["trend"].notna().any()  # compared with the week before
-    before = state(app.figure)
+    before = state(app.chart.figure)
     app.period.value = periods[1]
-    assert state(app.figure) != before
-    trend_before = state(app.trend_figure)
+    assert state(app.chart.figure) != before
+    trend_before = state(app.trend_chart.figure)
     app.trend_kpi.value = "aht"
-    assert state(app.trend_figure) != trend_before
-    assert "Average handle time" in app.trend_figure.layout.title.text
+    assert state(app.trend_chart.figure) != trend_before
+    assert "Average handle time" in app.trend_chart.figure.layout.title.text
     app.freq.value = "all"
     assert app.period.layout.display == "none"
     assert "period" not in app.card.table.columns
@@ -175,13 +176,13 @@ def test_scorecard_bad_upload_keeps_the_data(hand):
     assert app.load(b"not,a,contact,log\n1,2,3,4\n", "bad.csv") is False
     assert "Could not use bad.csv" in app.message.value
     pd.testing.assert_frame_equal(app.card.table, before)
-    assert list(app.figure.data[0].y) == ["north", "south"]
+    assert list(app.chart.figure.data[0].y) == ["north", "south"]
 
 
 def test_scorecard_set_from_link_parameters(hand):
     app = ScorecardApp(hand, targets=TARGETS, level="team", freq="all")
     app.set(level="agent", team="south")
-    assert list(app.figure.data[0].y) == ["A1", "A2"]
+    assert list(app.chart.figure.data[0].y) == ["A1", "A2"]
     with pytest.raises(ValueError, match="'team'"):
         app.set(team="east")
 
@@ -197,7 +198,7 @@ def test_scorecard_built_with_the_link_defaults_redraws_nothing_on_set(hand, mon
         "trend_kpi": "aht",
     }
     app = ScorecardApp(hand, targets=TARGETS, source="file", **defaults)
-    assert app.trend_figure.layout.title.text.startswith("Average handle time")
+    assert app.trend_chart.figure.layout.title.text.startswith("Average handle time")
     updates = []
     monkeypatch.setattr(app, "_update", lambda: updates.append(1))
     app.set(targets="file", **defaults)
@@ -210,9 +211,9 @@ def test_scorecard_channel_control_filters_the_contacts(hand):
     app = ScorecardApp(hand, targets=TARGETS, level="center", freq="all")
     assert [value for _, value in app.channel.options] == ["all", "phone", "chat"]
     assert "All channels pooled (phone, chat)" in app.channel_note.value
-    before = state(app.figure)
+    before = state(app.chart.figure)
     app.channel.value = "chat"
-    assert state(app.figure) != before
+    assert state(app.chart.figure) != before
     table = app.card.table.set_index("kpi")
     assert table.loc["service_level", "value"] == 100.0  # 3 of 3 chats within 20 s
     assert table.loc["aht", "value"] == pytest.approx(740 / 3)
@@ -233,10 +234,10 @@ def test_scorecard_channel_at_team_level_and_in_the_trend(generated):
     app = ScorecardApp(generated, targets=TARGETS, level="team", freq="all", channel="phone")
     assert "utilization" not in set(app.card.table["kpi"])
     assert "shown for All channels only" in app.channel_note.value
-    trend_before = state(app.trend_figure)
-    heat_before = state(app.figure)
+    trend_before = state(app.trend_chart.figure)
+    heat_before = state(app.chart.figure)
     app.channel.value = "all"
-    assert state(app.trend_figure) != trend_before and state(app.figure) != heat_before
+    assert state(app.trend_chart.figure) != trend_before and state(app.chart.figure) != heat_before
     assert app.card.table.loc[app.card.table["kpi"] == "utilization", "value"].notna().all()
     assert "cover all channels" in app.channel_note.value
 
@@ -290,7 +291,7 @@ def test_scorecard_channel_argument_and_data_without_channels(hand):
 
 def test_tradeoff_agents_by_hand(hand):
     app = TradeoffApp(hand, y="transfer_rate", targets=TARGETS)
-    points = app.figure.data[-1]
+    points = app.chart.figure.data[-1]
     assert list(points.customdata) == ["A1", "A2"]
     assert list(points.x) == [246.0, pytest.approx(800 / 3)]
     assert list(points.y) == [20.0, 0.0]
@@ -303,10 +304,10 @@ def test_tradeoff_agents_by_hand(hand):
 def test_tradeoff_controls_change_the_figure(generated):
     app = TradeoffApp(generated, targets=TARGETS)
     assert app.fit.n == 12  # one point per agent
-    before = state(app.figure)
+    before = state(app.chart.figure)
     app.y.value = "fcr"
-    assert state(app.figure) != before
-    assert "First contact resolution" in app.figure.layout.title.text
+    assert state(app.chart.figure) != before
+    assert "First contact resolution" in app.chart.figure.layout.title.text
     app.level.value = "team"
     assert app.fit.n == generated.contacts["team"].nunique()
     slope = app.fit.slope
@@ -324,7 +325,7 @@ def test_tradeoff_what_if_is_labelled_as_an_association(generated):
     assert f"{projection.delta_y:+.1f} percentage points" in text
     app.what_if.value = -60.0
     assert "If AHT moved by -60 s" in app.projection.value
-    assert "fitted association" in app.figure.layout.annotations[-1].text
+    assert "fitted association" in app.chart.figure.layout.annotations[-1].text
     app.what_if.value = 0.0
     assert "What if" not in app.projection.value
 
@@ -355,13 +356,13 @@ def test_tradeoff_channel_control_filters_the_contacts(hand):
     app = TradeoffApp(hand, y="transfer_rate", targets=TARGETS)
     assert [value for _, value in app.channel.options] == ["all", "phone", "chat"]
     app.channel.value = "phone"
-    points = app.figure.data[-1]
+    points = app.chart.figure.data[-1]
     assert list(points.customdata) == ["A1", "A2"]
     assert list(points.x) == [277.5, 180.0]  # A1 1110 / 4, A2 #8 alone
     assert list(points.y) == [25.0, 0.0]  # A1 transferred #2 of 4
     assert "Phone contacts only" in app.channel_note.value
     app.channel.value = "chat"
-    points = app.figure.data[-1]
+    points = app.chart.figure.data[-1]
     assert list(points.x) == [120.0, 310.0]  # A1 #9; A2 (120 + 500) / 2
     assert list(points.marker.size) == [1, 2]
 
@@ -377,11 +378,11 @@ def test_tradeoff_interval_kpis_need_all_channels(generated):
 
 def test_tradeoff_channel_from_link_parameters(generated):
     app = TradeoffApp(generated, targets=TARGETS)
-    before = state(app.figure)
+    before = state(app.chart.figure)
     choices = {"channel": [value for _, value in app.channel.options]}
     app.set(**query_params({"channel": "all"}, "channel=email", choices=choices))
     assert app.channel.value == "email"
-    assert state(app.figure) != before
+    assert state(app.chart.figure) != before
     email_agents = generated.contacts.loc[
         (generated.contacts["channel"] == "email") & generated.contacts["answered"], "agent_id"
     ].nunique()

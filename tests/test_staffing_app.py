@@ -41,9 +41,9 @@ def test_fixed_inputs_by_hand(generated):
     assert table.loc["agents", "alternative"] == 12
     assert "<b>14 agents</b>" in app.summary.value and "(20 scheduled)" in app.summary.value
     # the staffing curve marks 14 agents and has no abandonment line without patience
-    names = [trace.name for trace in app.figure.data]
+    names = [trace.name for trace in app.plot.figure.data]
     assert names == ["Service level (20 s)", "Occupancy", "ASA"]
-    assert app.figure.layout.shapes[-1].x0 == 14
+    assert app.plot.figure.layout.shapes[-1].x0 == 14
     # the comparison table: 14 -> 12 agents, marked better (fewer agents is not a KPI: no mark)
     assert "what-if: AHT -30 s" in app.comparison_table.value
     assert (
@@ -55,41 +55,41 @@ def test_fixed_inputs_by_hand(generated):
 
 def test_a_slider_changes_the_figure(generated):
     app = StaffingApp(generated, calibrate=False, volume=100, aht_s=180)
-    curve, table = state(app.figure), app.comparison_table.value
+    curve, table = state(app.plot.figure), app.comparison_table.value
     app.aht_s.value = 240
-    assert state(app.figure) != curve
+    assert state(app.plot.figure) != curve
     assert app.comparison_table.value != table
     app.chart.value = "intraday"
-    intraday = state(app.figure)
-    assert [trace.name for trace in app.figure.data][0] == "needed on the phones"
+    intraday = state(app.plot.figure)
+    assert [trace.name for trace in app.plot.figure.data][0] == "needed on the phones"
     app.aht_s.value = 200
-    assert state(app.figure) == intraday  # the day's profile keeps the data's AHT ...
+    assert state(app.plot.figure) == intraday  # the day's profile keeps the data's AHT ...
     app.aht_change_s.value = -60
-    assert state(app.figure) != intraday  # ... but shows the what-if
+    assert state(app.plot.figure) != intraday  # ... but shows the what-if
     app.weekday.value = "Sat"
-    assert "Sat" in app.figure.layout.title.text
+    assert "Sat" in app.plot.figure.layout.title.text
 
 
 def test_redraws_reuse_what_did_not_change(generated, monkeypatch):
     app = StaffingApp(generated, calibrate=False, volume=100, aht_s=180, patience_s=0)
-    curve, evaluation = state(app.figure), app.evaluation
+    curve, evaluation = state(app.plot.figure), app.evaluation
     built = []
     original = app._figure
     monkeypatch.setattr(app, "_figure", lambda *args: built.append(1) or original(*args))
     # a what-if slider changes the comparison but not the staffing curve: nothing rebuilt
     app.aht_change_s.value = -60
-    assert state(app.figure) == curve and built == []
+    assert state(app.plot.figure) == curve and built == []
     assert "AHT -60 s" in app.comparison_table.value
     # switching charts evaluates nothing anew; coming back reuses the curve already built
     evaluation = app.evaluation
     app.chart.value = "patience"
     app.chart.value = "curve"
     assert built == [1] and app.evaluation is evaluation
-    assert state(app.figure) == curve
+    assert state(app.plot.figure) == curve
     # a slider the curve depends on rebuilds it and re-evaluates
     app.volume.value = 120
     assert built == [1, 1] and app.evaluation is not evaluation
-    assert state(app.figure) != curve
+    assert state(app.plot.figure) != curve
     # new data forgets the figures built from the old data
     app.load(generated.contacts.to_csv(index=False).encode(), "same.csv")
     assert len(built) == 3
@@ -100,7 +100,7 @@ def test_calibrate_from_data(generated):
     week = whatif.scenario_from_data(generated, interval="30min", channel="phone")
     tuesday = np.flatnonzero([label.startswith("Tue ") for label in week.labels])
     busiest = tuesday[np.argmax(week.volume[tuesday])]
-    before = state(app.figure)
+    before = state(app.plot.figure)
     app.calibrate_button.click()
     assert app.volume.value == max(1, round(week.volume[busiest]))
     assert app.aht_s.value == round(week.aht_s[busiest])
@@ -109,7 +109,7 @@ def test_calibrate_from_data(generated):
     assert app.patience_s.value == round(patience)
     assert app.shrinkage.value == round(100 * week.shrinkage)
     assert app.cost_per_hour.value == pytest.approx(week.cost_per_agent_hour, abs=0.005)
-    assert state(app.figure) != before
+    assert state(app.plot.figure) != before
     # calibrate=True does the same at construction
     started = StaffingApp(generated, weekday="Tue")
     assert started.volume.value == app.volume.value and started.aht_s.value == app.aht_s.value
@@ -133,17 +133,17 @@ def test_set_like_a_link(generated, monkeypatch):
         "volume_change_pct": 0.0,
     }
     app = StaffingApp(generated, **defaults)
-    drawn, built = state(app.figure), []
+    drawn, built = state(app.plot.figure), []
     original = app._figure
     monkeypatch.setattr(app, "_figure", lambda *args: built.append(1) or original(*args))
     app.set(calibrate=True, **defaults)  # a link without parameters: nothing to redraw
-    assert built == [] and state(app.figure) == drawn
+    assert built == [] and state(app.plot.figure) == drawn
     # calibrate for another weekday: the same sliders as an app started on that weekday
     app.set(calibrate=True, **{**defaults, "weekday": "Sat", "target_sl": 90.0})
     saturday = StaffingApp(generated, **{**defaults, "weekday": "Sat", "target_sl": 90.0})
     for name in ("volume", "aht_s", "patience_s", "shrinkage", "cost_per_hour", "target_sl"):
         assert getattr(app, name).value == getattr(saturday, name).value, name
-    assert built == [1] and state(app.figure) == state(saturday.figure)
+    assert built == [1] and state(app.plot.figure) == state(saturday.plot.figure)
     # calibrate=False keeps the link's values
     app.set(calibrate=False, **defaults)
     assert app.volume.value == 120 and app.aht_s.value == 300 and app.shrinkage.value == 30
@@ -153,11 +153,11 @@ def test_set_like_a_link(generated, monkeypatch):
 
 def test_patience_chart_and_erlang_a(generated):
     app = StaffingApp(generated, calibrate=False, patience_s=200)
-    assert "Abandonment" in [trace.name for trace in app.figure.data]
+    assert "Abandonment" in [trace.name for trace in app.plot.figure.data]
     assert "abandonment" in app.summary.value
     assert math.isfinite(app.evaluation.value("abandonment_rate"))
     app.chart.value = "patience"
-    names = [trace.name for trace in app.figure.data]
+    names = [trace.name for trace in app.plot.figure.data]
     assert names == ["all callers", "exponential, mean 200 s"]
 
 
@@ -229,4 +229,4 @@ def test_scenario_comparison_marks_direction_and_assumptions():
 def test_sample_dashboard_builds():
     app = StaffingApp(kk.load_sample(), chart="intraday")
     assert app.evaluation.value("agents") > 0
-    assert len(app.figure.data) == 3
+    assert len(app.plot.figure.data) == 3

@@ -9,9 +9,9 @@ How to write an app (see :class:`kpikit.apps.GlossaryApp` for a complete one)::
         def __init__(self, data=None, *, kpi="aht", **options):
             super().__init__(data, **options)      # self.data, upload, message, status
             self.kpi = widgets.Dropdown(options=..., value=kpi, description="KPI")
-            self.figure = figure_widget()
+            self.chart = Chart()
             self.kpi.observe(self._on_change, names="value")
-            self.widget = self._compose(controls=[self.kpi], main=[self.figure])
+            self.widget = self._compose(controls=[self.kpi], main=[self.chart])
             self._on_data()                          # first computation and drawing
 
         def _on_data(self):
@@ -19,13 +19,14 @@ How to write an app (see :class:`kpikit.apps.GlossaryApp` for a complete one)::
             super()._on_data()                       # status line, then _update()
 
         def _update(self):
-            redraw(self.figure, kpikit.plots.bullet(...))
+            self.chart.draw(kpikit.plots.bullet(...))
 
 Rules the apps follow:
 
 - Widgets are attributes; every control calls ``observe(self._on_change, names="value")``;
-  one ``_update()`` redraws everything that depends on the controls, through :func:`redraw`
-  (one ``batch_update`` per figure, so the browser receives one message per figure).
+  one ``_update()`` redraws everything that depends on the controls; charts are
+  :class:`kpikit.apps._chart.Chart` widgets, redrawn with ``chart.draw(figure)`` (one message
+  per chart, the figure only).
 - ``set(**values)`` sets several controls with one redraw; notebooks pass it the URL
   parameters: ``app.set(**query_params({...}, choices=...))``.
 - ``_on_data()`` runs when the data changes (construction, upload): recompute caches, then
@@ -36,7 +37,7 @@ Rules the apps follow:
 - Batch reports (``kpikit report``) set the environment variable ``KPIKIT_STATIC_APPS=1``; the
   app then displays as static HTML (:func:`static_html`): figures stay interactive plotly charts,
   controls become "label: value" lines, the upload button disappears. Nothing app-specific is
-  needed for this, as long as the app is built from standard widgets and FigureWidgets.
+  needed for this, as long as the app is built from standard widgets and Charts.
 - Errors meant for the user go through :meth:`BaseApp.show_error` (escaped HTML inside the app),
   never a traceback; :meth:`BaseApp.set_status` writes the status line under the app.
 """
@@ -49,15 +50,13 @@ import re
 import ipywidgets as widgets
 import narwhals.stable.v2 as nw
 import pandas as pd
-import plotly.graph_objects as go
-import plotly.io as pio
 from traitlets import TraitError
 
 from kpikit.apps import STATIC_ENV_VARIABLE
+from kpikit.apps._chart import Chart
 from kpikit.catalog import CHANNELS, SECTORS
 from kpikit.io import READ_SUFFIXES, read_upload
 from kpikit.metrics import compute
-from kpikit.plots import TEMPLATE_NAME
 from kpikit.sample import load_sample
 from kpikit.schema import Dataset
 from kpikit.scorecard import format_value
@@ -74,11 +73,9 @@ __all__ = [
     "check_choice",
     "compute_table",
     "describe_data",
-    "figure_widget",
     "format_value",
     "is_number",
     "range_text",
-    "redraw",
     "sector_options",
     "static_html",
 ]
@@ -234,7 +231,6 @@ class BaseApp:
     def _repr_mimebundle_(self, **kwargs):
         if os.environ.get(STATIC_ENV_VARIABLE) == "1":
             return {"text/html": static_html(self.widget), "text/plain": self.title}
-        _sync_figures(self.widget)
         return self.widget._repr_mimebundle_(**kwargs)
 
     def set(self, **values) -> None:
@@ -461,63 +457,11 @@ def describe_data(data: Dataset, label: str) -> str:
     return text
 
 
-def figure_widget(figure: go.Figure | None = None, **layout) -> go.FigureWidget:
-    """A ``go.FigureWidget`` using the kpikit template, from a figure or empty.
-
-    Parameters
-    ----------
-    figure : go.Figure, default=None
-        Initial content.
-    **layout
-        Layout properties applied on top (for example ``height=360``).
-
-    Examples
-    --------
-    >>> widget = figure_widget(height=300)
-    >>> widget.layout.height
-    300
-    """
-    widget = go.FigureWidget(figure)
-    widget.layout.template = pio.templates[TEMPLATE_NAME]
-    if layout:
-        widget.update_layout(**layout)
-    return widget
-
-
-def redraw(widget: go.FigureWidget, figure: go.Figure, **layout) -> None:
-    """Replace a FigureWidget's traces and layout by a figure's, in one batch.
-
-    Parameters
-    ----------
-    widget : go.FigureWidget
-        The widget shown in the app.
-    figure : go.Figure
-        The freshly built figure.
-    **layout
-        Layout properties applied on top (for example ``height=360``).
-
-    Examples
-    --------
-    >>> widget = figure_widget()
-    >>> redraw(widget, go.Figure(go.Bar(x=["a"], y=[1])))
-    >>> widget.data[0].y
-    (1,)
-    """
-    with widget.batch_update():
-        widget.data = ()
-        widget.add_traces(figure.data)
-        widget.layout = figure.layout
-        if not figure.layout.template:
-            widget.layout.template = pio.templates[TEMPLATE_NAME]
-        if layout:
-            widget.update_layout(**layout)
-
-
 def static_html(widget: widgets.Widget) -> str:
     """Static HTML of a widget tree, for batch reports.
 
     Boxes become flex containers (keeping their width and flex settings), HTML widgets keep
-    their HTML, controls become a "description: value" line, FigureWidgets become plotly charts
+    their HTML, controls become a "description: value" line, Charts become plotly charts
     (interactive; they need plotly.js on the page, which the ``kpikit_report`` template inlines).
     Buttons, uploads, hidden widgets and widgets with the CSS class ``kpikit-live-only`` are left
     out. LaTeX (``$$...$$``) is shown as code: a standalone report loads no MathJax.
@@ -533,8 +477,8 @@ def static_html(widget: widgets.Widget) -> str:
     <p>Hi</p>
     </div>
     """
-    if isinstance(widget, go.FigureWidget):
-        return go.Figure(widget).to_html(
+    if isinstance(widget, Chart):
+        return widget.figure.to_html(
             full_html=False, include_plotlyjs=False, config={"displaylogo": False}
         )
     if (
@@ -576,17 +520,6 @@ def _static_box(box: widgets.Box) -> str:
             styles.append(f"{name.replace('_', '-')}: {html.escape(value)}")
     inner = "".join(static_html(child) for child in box.children)
     return f'<div style="{"; ".join(styles)}">{inner}</div>'
-
-
-def _sync_figures(widget: widgets.Widget) -> None:
-    # A FigureWidget copies its figure into the state sent to a new browser view only in its own
-    # _repr_mimebundle_; inside a layout that is never called, so a figure drawn before the app
-    # is displayed would reach the page empty.
-    if isinstance(widget, go.FigureWidget):
-        widget._repr_mimebundle_()
-    elif isinstance(widget, widgets.Box):
-        for child in widget.children:
-            _sync_figures(child)
 
 
 def _size(n_bytes: int) -> str:

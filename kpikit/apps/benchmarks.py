@@ -13,13 +13,12 @@ from kpikit.apps._base import (
     channel_options,
     check_choice,
     compute_table,
-    figure_widget,
     format_value,
     is_number,
     range_text,
-    redraw,
     sector_options,
 )
+from kpikit.apps._chart import Chart
 from kpikit.catalog import CHANNELS, SECTORS, benchmarks, catalog
 
 __all__ = ["BenchmarksApp"]
@@ -57,7 +56,7 @@ class BenchmarksApp(BaseApp):
         One text field per benchmarked KPI holding your value (empty: no value).
     use_data : ipywidgets.Button
         Forget the typed values and show the computed ones.
-    figure : plotly.graph_objects.FigureWidget
+    chart : Chart
         The sector overview.
     table : ipywidgets.HTML
         Every sector's ranges side by side.
@@ -118,7 +117,7 @@ class BenchmarksApp(BaseApp):
             field.observe(self._on_typed, names="value")
             self.value_inputs[kpi_id] = field
 
-        self.figure = figure_widget()
+        self.chart = Chart()
         self.table = widgets.HTML()
         values_panel = widgets.VBox(
             [
@@ -134,7 +133,7 @@ class BenchmarksApp(BaseApp):
         )
         self.widget = self._compose(
             controls=[self.sector, self.channel, self.use_data],
-            main=[self.figure, values_panel, self.table],
+            main=[self.chart, values_panel, self.table],
         )
         self._on_data()
 
@@ -164,7 +163,7 @@ class BenchmarksApp(BaseApp):
         sector, channel = self.sector.value, self.channel.value
         yours = {kpi_id: value for kpi_id, value in self.yours().items() if is_number(value)}
         rows = benchmarks(sector=sector, channel=channel)
-        redraw(self.figure, kpikit.plots.sector_overview(rows, yours=yours))
+        self.chart.draw(kpikit.plots.sector_overview(rows, yours=yours))
         self.table.value = self._table_html(channel, yours)
 
     def _fill_values(self) -> None:

@@ -12,13 +12,12 @@ from kpikit.apps._base import (
     channel_options,
     check_choice,
     compute_table,
-    figure_widget,
     format_value,
     is_number,
     range_text,
-    redraw,
     sector_options,
 )
+from kpikit.apps._chart import Chart
 from kpikit.catalog import CHANNELS, KPI_IDS, SECTORS, benchmarks, calculate, catalog
 from kpikit.catalog import kpi as kpi_definition
 
@@ -59,7 +58,7 @@ class GlossaryApp(BaseApp):
         names to them).
     result : ipywidgets.HTML
         The calculator's result.
-    figure : plotly.graph_objects.FigureWidget
+    chart : Chart
         Bullet chart of the calculator's value against the benchmarks.
 
     Examples
@@ -101,7 +100,7 @@ class GlossaryApp(BaseApp):
         self.calculator_inputs = {}
         self.result = widgets.HTML()
         self.result_value = math.nan
-        self.figure = figure_widget(height=240)
+        self.chart = Chart(height=240)
         self.benchmark_table = widgets.HTML()
         self.data_value = widgets.HTML()
         calculator_panel = widgets.VBox(
@@ -113,7 +112,7 @@ class GlossaryApp(BaseApp):
             layout=widgets.Layout(width="380px", min_width="380px"),
         )
         chart_panel = widgets.VBox(
-            [self.figure, self.data_value], layout=widgets.Layout(flex="1 1 auto", min_width="0")
+            [self.chart, self.data_value], layout=widgets.Layout(flex="1 1 auto", min_width="0")
         )
         self.widget = self._compose(
             controls=[self.kpi, self.sector, self.channel],
@@ -147,8 +146,7 @@ class GlossaryApp(BaseApp):
         self.benchmark_table.value = _benchmark_table_html(listed, definition.unit)
         self.data_value.value = self._data_value_html(definition)
         self.result_value = self._calculate(definition)
-        redraw(
-            self.figure,
+        self.chart.draw(
             kpikit.plots.bullet(self.result_value, kpi=definition.id, benchmarks=rows),
             height=240,
         )

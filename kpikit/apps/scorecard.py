@@ -12,8 +12,6 @@ from kpikit.apps._base import (
     SECTOR_LABELS,
     BaseApp,
     check_choice,
-    figure_widget,
-    redraw,
 )
 from kpikit.apps._channels import (
     ALL_CHANNELS,
@@ -25,6 +23,7 @@ from kpikit.apps._channels import (
     pick_choice,
     reset_channel_picker,
 )
+from kpikit.apps._chart import Chart
 from kpikit.catalog import CHANNELS, SECTORS
 from kpikit.catalog import kpi as kpi_definition
 from kpikit.metrics import DEFAULT_OPTIONS
@@ -89,11 +88,11 @@ class ScorecardApp(BaseApp):
         The controls; ``period`` lists the periods of ``freq``, latest first.
     channel_note : ipywidgets.HTML
         What the channel view contains (pooled channels, thresholds, all-channel KPIs).
-    figure : plotly.graph_objects.FigureWidget
+    chart : Chart
         The status table (center) or heatmap (other levels).
     summary : ipywidgets.HTML
         Composite and area scores.
-    trend_figure : plotly.graph_objects.FigureWidget
+    trend_chart : Chart
         ``trend_kpi`` by week, against its target and tolerance.
     card : Scorecard
         The scorecard shown.
@@ -179,12 +178,13 @@ class ScorecardApp(BaseApp):
         for control in controls:
             control.observe(self._on_change, names="value")
         self.channel_note = widgets.HTML()
-        self.figure = figure_widget()
+        self.chart = Chart()
+        self.chart.on_click(self._on_cell_click)
         self.summary = widgets.HTML()
-        self.trend_figure = figure_widget(height=360)
+        self.trend_chart = Chart(height=360)
         self.widget = self._compose(
             controls=controls,
-            main=[self.channel_note, self.figure, self.summary, self.trend_figure],
+            main=[self.channel_note, self.chart, self.summary, self.trend_chart],
         )
         self._holding = False
         self._on_data()
@@ -270,11 +270,9 @@ class ScorecardApp(BaseApp):
             figure = kpikit.plots.scorecard_heatmap(table, by=shown_by)
         else:
             figure = kpikit.plots.scorecard_table(table, by=[])
-        redraw(self.figure, figure)
-        if self.level.value == "team" and self.figure.data:
-            self.figure.data[0].on_click(self._on_cell_click)
+        self.chart.draw(figure)
         self.summary.value = _summary_html(self.card, _GROUP_NOUNS[self.level.value])
-        redraw(self.trend_figure, self._trend_figure(targets, by), height=360)
+        self.trend_chart.draw(self._trend_figure(targets, by), height=360)
 
     def _sync_controls(self, targets: pd.DataFrame) -> None:
         kpis = targets["kpi"].tolist()
@@ -321,10 +319,11 @@ class ScorecardApp(BaseApp):
             by=trend_by[0] if trend_by else None,
         )
 
-    def _on_cell_click(self, trace, points, selector) -> None:
-        if not points.ys:
-            return
-        self.set(level="agent", team=points.ys[0])
+    def _on_cell_click(self, points: list[dict]) -> None:
+        """A click on a team's row of the heatmap drills down to that team's agents."""
+        teams = [point["y"] for point in points if point.get("curve_number") == 0]
+        if self.level.value == "team" and teams and teams[0] in dict(self.team.options).values():
+            self.set(level="agent", team=teams[0])
 
 
 def _summary_html(card: Scorecard, groups: str) -> str:

@@ -12,10 +12,9 @@ from kpikit.apps._base import (
     LIVE_ONLY_CLASS,
     BaseApp,
     check_choice,
-    figure_widget,
     format_value,
-    redraw,
 )
+from kpikit.apps._chart import Chart
 from kpikit.catalog import KPI_IDS
 from kpikit.catalog import kpi as kpi_definition
 from kpikit.plots._staffing import describe_change, format_metric, metric_name
@@ -103,7 +102,7 @@ class StaffingApp(BaseApp):
     comparison_table : ipywidgets.HTML
         Now and the what-if side by side (:func:`kpikit.whatif.compare`), projected rows marked
         as assumptions.
-    figure : go.FigureWidget
+    plot : Chart
         The chart picked with ``chart``.
     evaluation : kpikit.whatif.Evaluation
         The current situation, evaluated.
@@ -211,10 +210,10 @@ class StaffingApp(BaseApp):
             control.observe(self._on_change, names="value")
         self.summary = widgets.HTML()
         self.comparison_table = widgets.HTML()
-        self.figure = figure_widget()
+        self.plot = Chart()
         self.widget = self._compose(
             controls=[*controls, self.calibrate_button],
-            main=[self.summary, self.figure, self.comparison_table],
+            main=[self.summary, self.plot, self.comparison_table],
         )
         self._holding = False
         self._on_data()
@@ -359,8 +358,7 @@ class StaffingApp(BaseApp):
                 if len(self._figures) >= _CACHED_FIGURES:
                     self._figures.pop(next(iter(self._figures)))
                 self._figures[key] = figure
-            _clear_overlays(self.figure)
-            redraw(self.figure, figure, height=440)
+            self.plot.draw(figure, height=440)
             self._shown = key
 
     def _figure_key(self, inputs):
@@ -473,19 +471,6 @@ class StaffingApp(BaseApp):
                 f"{result.assumptions.csat_points_per_30s_wait:g} points per 30 s of wait)</i>"
             )
         return "<p>" + "".join(parts) + ".</p>"
-
-
-def _clear_overlays(widget) -> None:
-    """Remove the shapes and annotations of the chart shown before.
-
-    Replacing a FigureWidget's layout (as :func:`redraw` does) drops them on the Python side
-    without telling the browser, so a target line of the staffing curve would stay on the
-    patience chart; clearing them first sends the removal.
-    """
-    if widget.layout.shapes or widget.layout.annotations:
-        with widget.batch_update():
-            widget.layout.shapes = ()
-            widget.layout.annotations = ()
 
 
 def _comparison_html(table, what_if) -> str:

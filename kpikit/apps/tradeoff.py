@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 import kpikit.plots
-from kpikit.apps._base import BaseApp, check_choice, figure_widget, redraw
+from kpikit.apps._base import BaseApp, check_choice
 from kpikit.apps._channels import (
     ALL_CHANNELS,
     INTERVAL_KPIS,
@@ -19,6 +19,7 @@ from kpikit.apps._channels import (
     pick_choice,
     reset_channel_picker,
 )
+from kpikit.apps._chart import Chart
 from kpikit.catalog import KPI_IDS
 from kpikit.catalog import kpi as kpi_definition
 from kpikit.metrics import DEFAULT_OPTIONS
@@ -81,7 +82,7 @@ class TradeoffApp(BaseApp):
     weighted : ipywidgets.Checkbox
     channel_note : ipywidgets.HTML
         What the channel view contains (pooled channels, thresholds, all-channel KPIs).
-    figure : plotly.graph_objects.FigureWidget
+    chart : Chart
         The trade-off scatter.
     projection : ipywidgets.HTML
         Correlation and the labelled "what if" projection.
@@ -151,10 +152,10 @@ class TradeoffApp(BaseApp):
         for control in controls:
             control.observe(self._on_change, names="value")
         self.channel_note = widgets.HTML()
-        self.figure = figure_widget()
+        self.chart = Chart()
         self.projection = widgets.HTML()
         self.widget = self._compose(
-            controls=controls, main=[self.channel_note, self.figure, self.projection]
+            controls=controls, main=[self.channel_note, self.chart, self.projection]
         )
         self._holding = False
         self._on_data()
@@ -212,7 +213,7 @@ class TradeoffApp(BaseApp):
         missing = [kpi_id for kpi_id in dict.fromkeys((x, y)) if kpi_id not in set(table["kpi"])]
         if missing:
             self.fit = fit_line([], [])
-            redraw(self.figure, kpikit.plots.use_template(_empty_figure()))
+            self.chart.draw(kpikit.plots.use_template(_empty_figure()))
             self.projection.value = ""
             self.show_error(self._missing_text(missing, groups))
             return
@@ -233,7 +234,7 @@ class TradeoffApp(BaseApp):
             weighted=self.weighted.value and size is not None,
             what_if=what_if if what_if else None,
         )
-        redraw(self.figure, figure, height=520)
+        self.chart.draw(figure, height=520)
         self.projection.value = self._projection_html(x, y, groups, what_if)
 
     def _missing_text(self, missing: list, groups: str) -> str:

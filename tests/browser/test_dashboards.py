@@ -6,7 +6,6 @@ Screenshots go to tests/browser/screenshots/<name>.png (git-ignored) for a human
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from kpikit import report
 
@@ -16,19 +15,20 @@ pytestmark = pytest.mark.xdist_group("browser")
 
 ROOT = Path(__file__).parents[2]
 DASHBOARDS = sorted(path.stem for path in (ROOT / "notebooks").glob("*.ipynb"))
-FIRST_CHART_TIMEOUT_MS = 180_000
-REDRAW_TIMEOUT_MS = 20_000
-VOILA_CELL_ERROR = "There was an error when executing cell"
-
-# Page errors that are understood and harmless, with the reason.
-EXPLAINED_PAGE_ERRORS = {
-    # anywidget (which runs plotly's FigureWidget) starts a 2-second timer per widget model and
-    # reports this when the model's module is not ready by then. Each FigureWidget evaluates
-    # plotly's 4.8 MB bundle on its own, so on a busy 2-core machine a dashboard with several
-    # figures can pass 2 s; loading then completes and the charts render, which these tests
-    # check independently (first chart, redraw after a change).
-    "[anywidget] Failed to initialize model.",
+# The control of each dashboard that always changes its (first) chart.
+CHART_CONTROL = {
+    "aht_vs_csat": "Y axis",
+    "balanced_scorecard": "Level",
+    "kpi_glossary": "KPI",
+    "sector_benchmarks": "Sector",
+    "staffing_whatif": "Chart",
 }
+# The tests wait for what the page shows, with limits far above the usual time (first chart in
+# a few seconds, redraws well under a second): on a busy 2-core machine a kernel can take a
+# minute to start and run a notebook, and a wait that ends early fails a dashboard that works.
+PAGE_TIMEOUT_MS = 240_000
+REDRAW_TIMEOUT_MS = 120_000
+VOILA_CELL_ERROR = "There was an error when executing cell"
 
 CHART_STATE_JS = """() => JSON.stringify([...document.querySelectorAll('.js-plotly-plot')]
     .map(plot => [plot.data, plot.layout.title, plot.layout.shapes]))"""
@@ -39,48 +39,41 @@ def chart_state(page) -> str:
 
 
 def open_dashboard(watched, server, name, query=""):
+    """Open a dashboard and wait until the app and its first chart are drawn."""
     page = watched.page
-    page.goto(f"{server}/voila/render/{name}.ipynb{query}", wait_until="domcontentloaded")
-    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=FIRST_CHART_TIMEOUT_MS)
-    page.wait_for_selector(".kpikit-app", timeout=FIRST_CHART_TIMEOUT_MS)
+    page.set_default_timeout(PAGE_TIMEOUT_MS)
+    # Voila answers once the notebook has run; "commit" starts the clock of the waits below at
+    # the first byte instead of failing the navigation itself on a slow kernel.
+    page.goto(f"{server}/voila/render/{name}.ipynb{query}", wait_until="commit")
+    page.wait_for_selector(".kpikit-app", timeout=PAGE_TIMEOUT_MS)
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=PAGE_TIMEOUT_MS)
     return page
 
 
-def change_a_control(page) -> str:
-    """Change the app's controls one by one until a chart redraws; return what was changed.
+def dropdown(page, description: str):
+    """The <select> of the app's dropdown with this description."""
+    box = page.locator(".kpikit-app .widget-dropdown").filter(
+        has=page.locator("label", has_text=description)
+    )
+    return box.locator("select").first
 
-    Dropdowns first (every dashboard has one), then sliders. Each control gets another of its
-    options; a control that does not touch a chart (a drill-down level, say) is skipped.
-    """
+
+def change_chart_control(page, name: str) -> str:
+    """Pick another option of the dashboard's chart control and wait until a chart changes."""
     before = chart_state(page)
     changed = "([before]) => " + CHART_STATE_JS[len("() => ") :] + " !== before"
-    for select in page.locator(".kpikit-app select").all():
-        options = select.locator("option").all_text_contents()
-        current = select.evaluate("element => element.selectedIndex")
-        if len(options) < 2:
-            continue
-        target = len(options) - 1 if current != len(options) - 1 else 0
-        select.select_option(index=target)
-        try:
-            page.wait_for_function(changed, arg=[before], timeout=REDRAW_TIMEOUT_MS)
-        except PlaywrightTimeout:
-            continue
-        return f"select -> {options[target]}"
-    for handle in page.locator(".kpikit-app .noUi-handle").all():
-        handle.focus()
-        for _ in range(3):
-            handle.press("ArrowRight")
-        try:
-            page.wait_for_function(changed, arg=[before], timeout=REDRAW_TIMEOUT_MS)
-        except PlaywrightTimeout:
-            continue
-        return "slider"
-    raise AssertionError("no control changed a chart")
+    select = dropdown(page, CHART_CONTROL[name])
+    options = select.locator("option").all_text_contents()
+    current = select.evaluate("element => element.selectedIndex")
+    target = len(options) - 1 if current != len(options) - 1 else 0
+    select.select_option(index=target)
+    page.wait_for_function(changed, arg=[before], timeout=REDRAW_TIMEOUT_MS)
+    return options[target]
 
 
 def assert_clean(watched):
     assert watched.external_requests == [], "requests left localhost"
-    assert [error for error in watched.page_errors if error not in EXPLAINED_PAGE_ERRORS] == []
+    assert watched.page_errors == []
     assert watched.console_errors == []
     assert VOILA_CELL_ERROR not in watched.page.content()
 
@@ -89,7 +82,7 @@ def assert_clean(watched):
 def test_dashboard_renders_reacts_and_stays_local(name, server, watched):
     page = open_dashboard(watched, server, name)
     assert "Upload data" in page.content()
-    change_a_control(page)
+    change_chart_control(page, name)
     page.wait_for_timeout(500)  # let the redraw settle before the screenshot
     watched.screenshot(name)
     assert_clean(watched)
@@ -97,7 +90,7 @@ def test_dashboard_renders_reacts_and_stays_local(name, server, watched):
 
 def test_landing_page_lists_every_dashboard(server, watched):
     page = watched.page
-    page.goto(server + "/", wait_until="load")
+    page.goto(server + "/", wait_until="load", timeout=PAGE_TIMEOUT_MS)
     links = page.locator("a.card").evaluate_all("cards => cards.map(card => card.pathname)")
     assert sorted(links) == sorted(f"/voila/render/{name}.ipynb" for name in DASHBOARDS)
     watched.screenshot("landing")
@@ -122,7 +115,7 @@ def test_invalid_upload_shows_the_message_inside_the_app(server, watched, tmp_pa
     with page.expect_file_chooser() as chooser:
         page.click(".kpikit-app .widget-upload")
     chooser.value.set_files(str(bad))
-    page.wait_for_selector(".kpikit-message [role=alert]", timeout=REDRAW_TIMEOUT_MS)
+    page.wait_for_selector(".kpikit-message [role=alert]", timeout=PAGE_TIMEOUT_MS)
     assert "Could not use people.csv" in page.inner_text(".kpikit-message")
     watched.screenshot("sector_benchmarks_bad_upload")
     assert_clean(watched)
@@ -133,10 +126,10 @@ def test_report_opens_offline_with_interactive_chart(watched, tmp_path):
     output.write_text(report.render(ROOT / "notebooks" / "kpi_glossary.ipynb", {"kpi": "csat"}))
     page = watched.page
     page.goto(output.as_uri(), wait_until="load")
-    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=PAGE_TIMEOUT_MS)
     # Interactive: hovering the value bar shows plotly's hover label.
     bar = page.locator(".js-plotly-plot .bars path").last.bounding_box()
     page.mouse.move(bar["x"] + bar["width"] / 2, bar["y"] + bar["height"] / 2)
-    page.wait_for_selector(".hoverlayer .hovertext", timeout=5_000)
+    page.wait_for_selector(".hoverlayer .hovertext", timeout=PAGE_TIMEOUT_MS)
     watched.screenshot("report_kpi_glossary")
     assert_clean(watched)
