@@ -1,19 +1,27 @@
-"""``kpikit serve``: the dashboards in Voila, reachable from this machine only.
+"""``kpikit serve``: the dashboards in Voila, safe to leave running on a shared machine.
 
 What the server does, and why:
 
 - binds to 127.0.0.1 (``--port``, default 8866; a busy port is an error, not a silent move to
-  another port, so the printed address is always right);
+  another port, so the printed address is always right). ``--ip`` another address listens beyond
+  this machine and then requires a token (``--token``, or one is generated and printed);
+- refuses requests whose ``Host`` header is not a loopback address, ``localhost`` or a name given
+  with ``--allow-host`` (a web page that rebinds its own DNS name to 127.0.0.1 cannot reach the
+  dashboards or their kernels);
 - serves the dashboards installed with kpikit (``kpikit/notebooks`` in the wheel, the repository's
   ``notebooks/`` in an editable install) or ``--notebooks DIR``;
 - the page at ``/`` is the landing page: one card per dashboard with its title, description and
   the parameters a link can carry, read from each notebook (metadata ``title`` and
   ``kpikit.description``/``kpikit.order``, and the cell tagged ``parameters``);
 - renders with the ``kpikit`` template shipped in ``kpikit/templates``: Voila's ``lab`` template
-  without its CDN links, so no request leaves the machine (plotly.js comes with the plotly
-  widget bundle, MathJax with Voila); the template cannot be swapped from the URL;
+  without its CDN links, so no request leaves the machine (plotly.js is served by this server,
+  MathJax comes with Voila); the template cannot be swapped from the URL;
 - hides tracebacks and strips code cells from the page;
-- culls kernels idle for ``--cull-idle-timeout`` seconds (a closed tab also ends its kernel);
+- runs at most ``--max-kernels`` kernels (about 300 MB each); a page beyond that gets a "busy,
+  try again" answer (HTTP 503) instead of exhausting memory;
+- ends a page's kernel when its tab closes, and culls kernels idle for ``--cull-idle-timeout``
+  seconds even while their tab stays open; a kernel that dies is not restarted behind the page's
+  back (its widgets would be gone): the page shows "connection lost — reload";
 - keeps ``--pool-size`` preheated kernels per dashboard (notebooks run up to the point where they
   read the URL parameters, see :func:`kpikit.apps.params.query_params`), which removes the
   kernel start and imports from the time to first chart. 0 starts one kernel per page view.
@@ -22,12 +30,16 @@ What the server does, and why:
 import argparse
 import os
 import re
+import secrets
+import sys
 from importlib import resources
 from pathlib import Path
 
 from kpikit.apps.params import notebook_parameters
 
 DEFAULT_PORT = 8866
+DEFAULT_IP = "127.0.0.1"
+LOOPBACK_IPS = ("127.0.0.1", "::1", "localhost")
 DEFAULT_POOL_SIZE = 1
 DEFAULT_CULL_IDLE_TIMEOUT_S = 600
 CULL_INTERVAL_S = 60
@@ -37,12 +49,43 @@ TEMPLATES_DIR = Path(__file__).parent / "templates"
 # files well over the apps' upload limit through, so that the app refuses them with a message
 # instead of the connection dropping.
 WEBSOCKET_MAX_MESSAGE_BYTES = 100 * 1024 * 1024
+KERNEL_BYTES = 300 * 1024 * 1024
+"""Memory one dashboard kernel takes, roughly (measured: 280-300 MB with the sample data)."""
+_HOST_NAME = re.compile(r"[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the ``kpikit serve`` options to a parser."""
     parser.add_argument(
         "--port", type=_port, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})"
+    )
+    parser.add_argument(
+        "--ip",
+        default=DEFAULT_IP,
+        help=f"address to listen on (default {DEFAULT_IP}: this machine only); any other "
+        "address requires a token",
+    )
+    parser.add_argument(
+        "--token",
+        default=None,
+        help="secret visitors must give (?token=...) when --ip is not a loopback address "
+        "(default: a random one, printed at start)",
+    )
+    parser.add_argument(
+        "--allow-host",
+        action="append",
+        type=_host_name,
+        default=[],
+        metavar="NAME",
+        help="host name the server may be reached by besides localhost (repeatable), e.g. the "
+        "name a reverse proxy forwards",
+    )
+    parser.add_argument(
+        "--max-kernels",
+        type=_positive,
+        default=None,
+        help="most dashboards running at once, preheated ones included (default: as many as "
+        "half of this machine's memory holds at ~300 MB each, 4 to 64)",
     )
     parser.add_argument(
         "--no-browser", action="store_true", help="do not open a browser on the landing page"
@@ -80,44 +123,26 @@ def run(args: argparse.Namespace) -> int:
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
         filter(None, [str(TEMPLATES_DIR), os.environ.get("JUPYTER_PATH")])
     )
-    from voila.app import Voila
+    from kpikit._voila import make_app_class
 
-    class KpikitVoila(Voila):
-        def init_settings(self):
-            settings = super().init_settings()
-            settings["voila_jinja2_env"].globals["kpikit_dashboards"] = dashboards(notebooks)
-            return settings
-
-        def init_handlers(self):
-            return [*static_handlers(self.server_url), *super().init_handlers()]
-
-    app = KpikitVoila()
+    remote = args.ip not in LOOPBACK_IPS
+    if remote and not args.token:
+        args.token = secrets.token_urlsafe(24)
+        print(
+            f"kpikit serve: listening on {args.ip}; open the dashboards with "
+            f"?token={args.token} (for example http://HOST:{args.port}/?token={args.token})",
+            file=sys.stderr,
+        )
+    app_class = make_app_class(
+        dashboards(notebooks),
+        max_kernels=args.max_kernels or default_max_kernels(),
+        allowed_hosts=None if remote else args.allow_host,
+    )
+    app = app_class()
     app.initialize(voila_argv(notebooks, args))
     app.tornado_settings = {"websocket_max_message_size": WEBSOCKET_MAX_MESSAGE_BYTES}
     app.start()
     return 0
-
-
-def static_handlers(server_url: str) -> list[tuple]:
-    """Tornado routes for the files kpikit adds to Voila's: plotly.js for the dashboards' charts.
-
-    plotly.js is served from the plotly package as a static file; a request carrying the version
-    (``?v=...``, as :func:`kpikit.apps._chart.plotly_url` writes it) may be cached by the browser
-    for good, so the 4.8 MB bundle is fetched once, not once per page.
-
-    Examples
-    --------
-    >>> print(static_handlers("/")[0][0])
-    /kpikit/static/(plotly\\.min\\.js)
-    """
-    from jupyter_server.utils import url_path_join
-    from tornado.web import StaticFileHandler
-
-    from kpikit.apps._chart import PLOTLY_JS, PLOTLY_JS_ROUTE
-
-    folder, name = PLOTLY_JS_ROUTE.rsplit("/", 1)
-    route = url_path_join(server_url, f"/{folder}/({re.escape(name)})")
-    return [(route, StaticFileHandler, {"path": str(PLOTLY_JS.parent)})]
 
 
 def voila_argv(notebooks: Path, args: argparse.Namespace) -> list[str]:
@@ -125,13 +150,17 @@ def voila_argv(notebooks: Path, args: argparse.Namespace) -> list[str]:
 
     Examples
     --------
-    >>> args = argparse.Namespace(port=9000, no_browser=True, pool_size=0, cull_idle_timeout=60)
+    >>> args = argparse.Namespace(port=9000, no_browser=True, pool_size=0, cull_idle_timeout=60,
+    ...                           ip="127.0.0.1", token=None)
     >>> argv = voila_argv(Path("nb"), args)
     >>> argv[0], "--Voila.ip=127.0.0.1" in argv, "--VoilaConfiguration.preheat_kernel=False" in argv
     ('nb', True, True)
     """
+    remote = args.ip not in LOOPBACK_IPS
+    if remote and not args.token:
+        raise ValueError(f"Listening on {args.ip} needs a token; received none.")
     options = {
-        "Voila.ip": "127.0.0.1",
+        "Voila.ip": args.ip,
         "Voila.port": args.port,
         "Voila.port_retries": 0,
         "Voila.open_browser": not args.no_browser,
@@ -143,7 +172,13 @@ def voila_argv(notebooks: Path, args: argparse.Namespace) -> list[str]:
         "VoilaConfiguration.preheat_kernel": args.pool_size > 0,
         "VoilaConfiguration.default_pool_size": args.pool_size,
         "MappingKernelManager.cull_idle_timeout": args.cull_idle_timeout,
-        "MappingKernelManager.cull_interval": CULL_INTERVAL_S,
+        "MappingKernelManager.cull_interval": min(
+            CULL_INTERVAL_S, max(1, args.cull_idle_timeout // 2)
+        ),
+        "MappingKernelManager.cull_connected": True,
+        "KernelRestarter.restart_limit": 0,
+        # Loopback needs no token: the Host check keeps other sites out. Beyond it, one is needed.
+        "Voila.token": args.token if remote else "",
     }
     return [str(notebooks), *(f"--{key}={value}" for key, value in options.items())]
 
@@ -184,10 +219,39 @@ def dashboards(folder: Path) -> dict[str, dict]:
     return {name: info for _, _, name, info in sorted(found, key=lambda item: item[:3])}
 
 
+def default_max_kernels() -> int:
+    """As many kernels as half of this machine's memory holds, between 4 and 64.
+
+    Examples
+    --------
+    >>> 4 <= default_max_kernels() <= 64
+    True
+    """
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return 16
+    return max(4, min(64, total // 2 // KERNEL_BYTES))
+
+
 def _port(text: str) -> int:
     if not text.isdigit() or not 1 <= int(text) <= 65535:
         raise argparse.ArgumentTypeError(f"expected a port between 1 and 65535, got {text!r}")
     return int(text)
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) == 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number, 1 or more, got {text!r}")
+    return int(text)
+
+
+def _host_name(text: str) -> str:
+    if not _HOST_NAME.fullmatch(text):
+        raise argparse.ArgumentTypeError(
+            f"expected a host name such as dash.example.org, got {text!r}"
+        )
+    return text.lower()
 
 
 def _non_negative(text: str) -> int:

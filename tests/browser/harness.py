@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -39,6 +40,8 @@ def wait_until_serving(url: str, process: subprocess.Popen, log: Path) -> None:
         try:
             with urllib.request.urlopen(url, timeout=2):
                 return
+        except urllib.error.HTTPError:
+            return  # answering, if only to refuse (a server that wants a token)
         except OSError:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"kpikit serve did not answer:\n{log.read_text()}") from None

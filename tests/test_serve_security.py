@@ -1,0 +1,245 @@
+"""``kpikit serve`` against hostile and careless requests, on live servers.
+
+Each server is a subprocess over a folder with one tiny notebook, stopped by its own process id.
+What is tried here was tried by hand on the shipped server (issue 9): a forged Host or Origin
+(DNS rebinding), path traversal on every route, code sent over a kernel websocket, a burst of
+pages beyond the kernel cap, a tab closing, a server listening beyond loopback.
+"""
+
+import http.client
+import json
+import re
+import time
+import urllib.parse
+from pathlib import Path
+
+import nbformat
+import pytest
+import websocket
+from browser.harness import start_server, stop_server
+
+NOTEBOOK = "tiny.ipynb"
+SECRET_FILE_TEXT = "root:x:0:0"
+CONFIG_DATA = re.compile(
+    r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', re.S
+)
+
+
+def write_notebook(folder: Path) -> Path:
+    notebook = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell("print('hello from the kernel')")]
+    )
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    nbformat.write(notebook, folder / NOTEBOOK)
+    return folder
+
+
+def request(base, path, *, method="GET", headers=None, body=None):
+    """Send ``path`` as it is (``..`` and ``%2f`` untouched); return status, headers, body."""
+    parts = urllib.parse.urlsplit(base)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=180)
+    try:
+        connection.request(method, path, body=body, headers=headers or {})
+        response = connection.getresponse()
+        return (
+            response.status,
+            dict(response.getheaders()),
+            response.read().decode(errors="replace"),
+        )
+    finally:
+        connection.close()
+
+
+def kernel_id(page: str) -> str:
+    return json.loads(CONFIG_DATA.search(page).group(1))["kernelId"]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    folder = write_notebook(tmp_path_factory.mktemp("served"))
+    base, process = start_server(
+        folder / "serve.log", "--pool-size", "0", "--notebooks", str(folder), "--max-kernels", "8"
+    )
+    try:
+        yield base
+    finally:
+        stop_server(process)
+
+
+@pytest.fixture(scope="module")
+def dashboard(server):
+    """One rendered page: (status, headers, html); its kernel stays up for the module."""
+    return request(server, f"/voila/render/{NOTEBOOK}")
+
+
+def test_a_forged_host_is_refused_on_every_kind_of_route(server):
+    host = {"Host": "rebind.attacker.example:80"}
+    kernel_route = "/api/kernels/00000000-0000-0000-0000-000000000000"
+    for path in ("/", f"/voila/render/{NOTEBOOK}", "/voila/tree/", kernel_route):
+        status, _, body = request(server, path, headers=host)
+        assert status == 403, path
+        assert "hello from the kernel" not in body
+
+
+def test_the_kernel_websocket_refuses_a_forged_host_and_a_foreign_origin(server, dashboard):
+    kernel = kernel_id(dashboard[2])
+    url = server.replace("http", "ws") + f"/api/kernels/{kernel}/channels"
+    for headers in (
+        {"Host": "rebind.attacker.example", "Origin": "http://rebind.attacker.example"},
+        {"Origin": "http://attacker.example"},
+    ):
+        with pytest.raises(websocket.WebSocketBadStatusException) as refused:
+            websocket.create_connection(url, header=[f"{k}: {v}" for k, v in headers.items()])
+        assert refused.value.status_code in (400, 403)
+
+
+def test_code_sent_over_the_kernel_websocket_is_not_run(server, dashboard, tmp_path):
+    kernel = kernel_id(dashboard[2])
+    marker = tmp_path / "ran.txt"
+    socket = websocket.create_connection(
+        server.replace("http", "ws") + f"/api/kernels/{kernel}/channels", timeout=10
+    )
+    try:
+        socket.send(
+            json.dumps(
+                {
+                    "channel": "shell",
+                    "header": {
+                        "msg_id": "probe",
+                        "msg_type": "execute_request",
+                        "username": "x",
+                        "session": "x",
+                        "version": "5.3",
+                    },
+                    "parent_header": {},
+                    "metadata": {},
+                    "content": {
+                        "code": f"open({str(marker)!r}, 'w').write('ran')",
+                        "silent": False,
+                    },
+                }
+            )
+        )
+        replies = []
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            try:
+                replies.append(json.loads(socket.recv()))
+            except websocket.WebSocketTimeoutException:
+                break
+    finally:
+        socket.close()
+    assert not marker.exists()
+    assert all(reply.get("msg_type") != "execute_reply" for reply in replies)
+
+
+TRAVERSALS = [
+    "/voila/render/..%2f..%2f..%2f..%2fetc%2fpasswd",
+    "/voila/render/../../../../etc/passwd",
+    "/voila/files/..%2f..%2f..%2f..%2fetc%2fpasswd",
+    "/voila/files/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+    "/voila/static/..%2f..%2f..%2f..%2f..%2f..%2fetc%2fpasswd",
+    "/voila/templates/kpikit/static/..%2f..%2f..%2f..%2f..%2f..%2f..%2fetc%2fpasswd",
+    "/voila/labextensions/..%2f..%2f..%2f..%2f..%2f..%2fetc%2fpasswd",
+    "/voila/api/themes/..%2f..%2f..%2f..%2f..%2f..%2fetc%2fpasswd",
+    "/voila/tree/..%2f..%2f..%2f..%2fetc",
+    "/voila/api/contents/..%2f..%2f..%2f..%2fetc%2fpasswd",
+    "/kpikit/static/..%2f__init__.py",
+    "/kpikit/static/..%2f..%2f..%2f..%2f..%2f..%2fetc%2fpasswd",
+    "/api/kernels/..%2f..%2fetc%2fpasswd",
+    "/%2e%2e/%2e%2e/etc/passwd",
+]
+
+
+@pytest.mark.parametrize("path", TRAVERSALS)
+def test_path_traversal_reaches_nothing_outside_the_served_folders(server, path):
+    status, headers, body = request(server, path)
+    if status == 302:  # Voila sends non-notebook render paths to its file handler: follow it
+        status, _, body = request(server, urllib.parse.urlsplit(headers["Location"]).path)
+    assert SECRET_FILE_TEXT not in body
+    assert "__version__" not in body  # plotly's own sources next to plotly.min.js
+    assert status in (400, 403, 404, 405), (path, status)
+
+
+def test_tracebacks_and_sources_stay_hidden(tmp_path):
+    notebook = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell("secret_source_line = 1\nraise RuntimeError('boom')")]
+    )
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    nbformat.write(notebook, tmp_path / "broken.ipynb")
+    base, process = start_server(
+        tmp_path / "serve.log", "--pool-size", "0", "--notebooks", str(tmp_path)
+    )
+    try:
+        _, _, page = request(base, "/voila/render/broken.ipynb")
+    finally:
+        stop_server(process)
+    assert "secret_source_line" not in page
+    assert "Traceback" not in page and "RuntimeError" not in page
+
+
+def test_pages_beyond_the_kernel_cap_get_a_busy_answer(tmp_path):
+    folder = write_notebook(tmp_path)
+    base, process = start_server(
+        folder / "serve.log", "--pool-size", "0", "--notebooks", str(folder), "--max-kernels", "1"
+    )
+    try:
+        first = request(base, f"/voila/render/{NOTEBOOK}")
+        second = request(base, f"/voila/render/{NOTEBOOK}")
+    finally:
+        stop_server(process)
+    assert first[0] == 200 and "hello from the kernel" in first[2]
+    status, headers, body = second
+    assert status == 503 and headers["Retry-After"] == "30"
+    assert "busy" in body and "try again" in body
+
+
+def test_closing_the_tab_ends_its_kernel(server):
+    status, headers, page = request(server, f"/voila/render/{NOTEBOOK}")
+    assert status == 200
+    cookie = headers["Set-Cookie"].split(";", 1)[0]  # the _xsrf cookie the page's unload sends back
+    assert cookie.startswith("_xsrf=")
+    kernel = kernel_id(page)
+    assert request(server, f"/api/kernels/{kernel}")[0] == 200
+    # What the page's beforeunload beacon sends: the cookie and the same token as a form field.
+    token = urllib.parse.unquote(cookie.split("=", 1)[1])
+    status, _, _ = request(
+        server,
+        f"/voila/api/shutdown/{kernel}",
+        method="POST",
+        headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
+        body=urllib.parse.urlencode({"_xsrf": token}),
+    )
+    assert status == 204
+    assert request(server, f"/api/kernels/{kernel}")[0] == 404
+
+
+def test_listening_beyond_loopback_needs_the_token(tmp_path):
+    folder = write_notebook(tmp_path)
+    base, process = start_server(
+        folder / "serve.log", "--pool-size", "0", "--notebooks", str(folder),
+        "--ip", "0.0.0.0", "--token", "s3cret-token",
+    )  # fmt: skip
+    try:
+        without = request(base, "/")
+        wrong = request(base, "/?token=guess")
+        right = request(base, "/?token=s3cret-token")
+    finally:
+        stop_server(process)
+    assert without[0] in (302, 403) and "kpikit dashboards" not in without[2]
+    assert wrong[0] in (302, 403) and "kpikit dashboards" not in wrong[2]
+    assert right[0] == 200 and "kpikit dashboards" in right[2]
+
+
+def test_a_generated_token_is_printed(tmp_path):
+    folder = write_notebook(tmp_path)
+    log = folder / "serve.log"
+    base, process = start_server(
+        log, "--pool-size", "0", "--notebooks", str(folder), "--ip", "0.0.0.0"
+    )
+    try:
+        token = re.search(r"\?token=([\w-]+)", log.read_text()).group(1)
+        assert request(base, f"/?token={token}")[0] == 200
+        assert request(base, "/")[0] in (302, 403)
+    finally:
+        stop_server(process)
