@@ -41,7 +41,7 @@ from kpikit.scorecard import Scorecard, scorecard
 
 __version__ = "0.1.0"
 
-_LAZY_MODULES = ("apps", "plots", "queueing", "whatif", "stats")
+_LAZY_MODULES = ("apps", "forecast", "plots", "queueing", "whatif", "stats")
 
 __all__ = [
     "Dataset",
@@ -58,6 +58,7 @@ __all__ = [
     "cost_per_contact",
     "csat",
     "fcr",
+    "forecast",
     "kpi",
     "load_sample",
     "nps",

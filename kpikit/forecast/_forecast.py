@@ -1,0 +1,326 @@
+"""Forecasts of contacts offered and AHT per interval, with the backtest that chose the model."""
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from kpikit.forecast._backtest import LEADS, choose, rolling_origins, score_origin, summarise
+from kpikit.forecast._models import MODELS, fit_predict
+from kpikit.forecast._series import (
+    SERIES_ID,
+    arrivals,
+    cutoff,
+    groups,
+    horizon_steps,
+    interval_series,
+    special_dates,
+    step,
+)
+
+TARGETS = ("volume", "aht")
+"""What can be forecast: contacts offered, and AHT (seconds) of the contacts answered."""
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """Volume and AHT forecasts per interval, and the backtest behind the model choice.
+
+    Attributes
+    ----------
+    intervals : pandas.DataFrame
+        One row per group and forecast interval: ``*by, period, interval_s, volume,
+        volume_low, volume_high, aht_s, aht_low, aht_high`` (bounds of the ``level`` %
+        prediction interval). :func:`kpikit.queueing.agents_required` takes it directly.
+    backtest : pandas.DataFrame
+        ``*by, target, lead, model, wape, mase, bias, gain_pct, intervals, origins, best,
+        baseline, chosen`` (see :mod:`kpikit.forecast`); empty when the model was given.
+    chosen : pandas.DataFrame
+        ``*by, target, model``: the model each series was forecast with.
+    freq : str
+    level : float
+        Coverage of the prediction intervals, percent.
+    until : pandas.Timestamp
+        Only contacts that arrived before it were used.
+    """
+
+    intervals: pd.DataFrame
+    backtest: pd.DataFrame
+    chosen: pd.DataFrame
+    freq: str
+    level: float
+    until: pd.Timestamp
+
+    def notes(self):
+        """Sentences on where a baseline forecast as well as or better than the chosen model.
+
+        Returns
+        -------
+        list of str
+        """
+        if self.backtest.empty:
+            return []
+        keys = [column for column in self.chosen.columns if column not in ("target", "model")]
+        found = []
+        for (*_, target, lead), rows in self.backtest.groupby(
+            [*keys, "target", "lead"], sort=False
+        ):
+            winner = rows[rows["best"]]
+            chosen = rows[rows["chosen"]]
+            if winner.empty or chosen.empty or not winner["baseline"].any():
+                continue
+            where = ", ".join(str(rows[key].iloc[0]) for key in keys)
+            name, wape = winner["model"].iloc[0], winner["wape"].iloc[0]
+            used = chosen["model"].iloc[0]
+            found.append(
+                f"{target} {lead}{' (' + where + ')' if where else ''}: the baseline {name} "
+                f"wins with WAPE {wape:.1f} %"
+                + (
+                    "; it is the model used"
+                    if used == name
+                    else f" against {chosen['wape'].iloc[0]:.1f} % for {used}, the model used"
+                )
+            )
+        return found
+
+
+def _target(table, target):
+    """``unique_id, ds, y, scored`` for a target: offered contacts, or AHT where answered.
+
+    An interval where nothing was answered has no AHT; it takes the AHT of its time of day
+    in the series (or of the series, or of every series), so that the models see no gap.
+    """
+    frame = table[[SERIES_ID, "ds"]].copy()
+    if target == "volume":
+        frame["y"] = table["offered"].to_numpy()
+        frame["scored"] = True
+        return frame
+    answered = table["answered"].to_numpy()
+    slot = table["ds"] - table["ds"].dt.normalize()
+    sums = table[["handle_s", "answered"]]
+    by_slot = sums.groupby([table[SERIES_ID], slot]).transform("sum")
+    by_series = sums.groupby(table[SERIES_ID]).transform("sum")
+    overall = sums.sum()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        candidates = [
+            table["handle_s"].to_numpy() / answered,
+            (by_slot["handle_s"] / by_slot["answered"]).to_numpy(),
+            (by_series["handle_s"] / by_series["answered"]).to_numpy(),
+            np.full(len(table), overall["handle_s"] / overall["answered"]),
+        ]
+    value = candidates[-1]
+    for candidate in reversed(candidates[:-1]):
+        value = np.where(np.isfinite(candidate) & (candidate > 0), candidate, value)
+    if not np.isfinite(value).all() or not (value > 0).all():
+        raise ValueError(
+            "Value of 'data' has no answered contact with a handle time (talk_s, hold_s, "
+            "acw_s) before 'until', so AHT cannot be forecast"
+        )
+    frame["y"] = value
+    frame["scored"] = answered > 0
+    return frame
+
+
+def _check_models(model, models):
+    names = tuple(models)
+    if model != "auto" and model not in MODELS:
+        raise ValueError(
+            f"Value of 'model' is not a model. Expected 'auto' or one of {list(MODELS)} but "
+            f"received: {model!r}"
+        )
+    if model == "auto" and "seasonal_naive" not in names:
+        raise ValueError(
+            "Value of 'models' must include 'seasonal_naive': the backtest scores every model "
+            f"against it, but received: {list(names)}"
+        )
+    return names
+
+
+def _backtest_target(frame, keys_frame, *, freq, history, level, names, special, origins, spacing):
+    start, end = frame["ds"].min(), frame["ds"].max() + step(freq)
+    found = rolling_origins(
+        start, end, freq, count=origins, spacing=spacing, min_history=pd.Timedelta("14D")
+    )
+    scored = [
+        score_origin(
+            frame,
+            origin,
+            freq=freq,
+            history=history,
+            level=level,
+            names=names,
+            special=special,
+            scored="scored",
+        )
+        for origin in found
+    ]
+    scored = [errors for errors in scored if errors is not None and not errors.empty]
+    if not scored:
+        raise ValueError(
+            f"The data is too short for a backtest: it needs at least 16 days before 'until' "
+            f"(found {(end - start).days} days). Give a model (model='mstl') to skip it"
+        )
+    errors = pd.concat(scored, ignore_index=True).merge(keys_frame, on=SERIES_ID)
+    return summarise(errors, [SERIES_ID, *keys_frame.columns.drop(SERIES_ID)])
+
+
+def forecast(
+    data,
+    *,
+    freq="30min",
+    horizon="1D",
+    by=None,
+    until=None,
+    targets=TARGETS,
+    level=95,
+    special_days=None,
+    model="auto",
+    models=MODELS,
+    history="56D",
+    origins=6,
+    spacing="5D",
+    choose_by="next_day",
+):
+    """Forecast contacts offered and AHT per interval, choosing each series' model by backtest.
+
+    For each group (``by``) the contact log is counted into complete intervals up to
+    ``until``. With ``model="auto"`` every candidate model is scored by a rolling-origin
+    backtest (:mod:`kpikit.forecast`) and the one with the lowest WAPE at lead ``choose_by``
+    forecasts the series (a baseline wins ties). Models are fitted on the last ``history`` of
+    data.
+
+    Parameters
+    ----------
+    data : Dataset or dataframe
+        Contacts with ``arrived_at`` and ``answered``; ``talk_s`` (``hold_s``, ``acw_s``) for
+        AHT.
+    freq : {"15min", "30min", "hour", "day"}, default="30min"
+    horizon : str, default="1D"
+        How far ahead, from the first interval not complete at ``until``.
+    by : str or list of str, default=None
+        Columns that define the series (``"queue"``, ``["channel", "queue"]``).
+    until : datetime-like, default=None
+        Learn only from contacts that arrived before it; None: the last arrival.
+    targets : sequence of {"volume", "aht"}, default=("volume", "aht")
+    level : float, default=95
+        Coverage of the prediction intervals, percent.
+    special_days : list of dates or dict of date -> factor, default=None
+        Holidays and other special days. Their history is replaced by the week before when
+        fitting; their forecast is a usual day times the factor (given, or learnt from special
+        days in the history; 1 when neither).
+    model : {"auto", "seasonal_naive", "historic_average", "auto_ets", "mstl"}, default="auto"
+        ``"auto"`` chooses by backtest; a name skips the backtest.
+    models : sequence of str, default=all four
+        Candidates for ``"auto"`` (must include ``seasonal_naive``, the reference).
+    history : str, default="56D"
+        Length of the training window.
+    origins : int, default=6
+        Backtest origins; ``spacing`` (default ``"5D"``) apart.
+    choose_by : str, default="next_day"
+        Lead at which the backtest picks the model.
+
+    Returns
+    -------
+    Forecast
+    """
+    keys = groups(by)
+    steps = horizon_steps(horizon, freq)
+    names = _check_models(model, models)
+    for target in targets:
+        if target not in TARGETS:
+            raise ValueError(
+                f"Value of 'targets' holds {target!r}. Expected names from {list(TARGETS)}"
+            )
+    if choose_by not in LEADS:
+        raise ValueError(
+            f"Value of 'choose_by' is not a lead. Expected one of {list(LEADS)} but received: "
+            f"{choose_by!r}"
+        )
+    special = special_dates(special_days)
+    contacts = arrivals(data, keys)
+    moment = cutoff(contacts, until)
+    table = interval_series(contacts, freq=freq, by=keys, until=moment)
+    keys_frame = table[[SERIES_ID, *keys]].drop_duplicates(SERIES_ID)
+    window = pd.Timedelta(history)
+    end = table["ds"].max() + step(freq)
+
+    backtests, chosen, predictions = [], [], {}
+    for target in targets:
+        frame = _target(table, target)
+        if model == "auto":
+            scores = _backtest_target(
+                frame,
+                keys_frame,
+                freq=freq,
+                history=window,
+                level=level,
+                names=names,
+                special=special,
+                origins=origins,
+                spacing=spacing,
+            )
+            picked = choose(scores, [SERIES_ID, *keys], choose_by)[[SERIES_ID, "model"]]
+            scores = scores.merge(picked.assign(chosen=True), on=[SERIES_ID, "model"], how="left")
+            scores["chosen"] = scores["chosen"].eq(True)
+            backtests.append(scores.assign(target=target))
+        else:
+            picked = keys_frame[[SERIES_ID]].assign(model=model)
+        chosen.append(picked.assign(target=target))
+        train = frame[frame["ds"] >= end - window]
+        predicted = fit_predict(
+            train[[SERIES_ID, "ds", "y"]],
+            freq=freq,
+            steps=steps,
+            level=level,
+            names=tuple(picked["model"].unique()),
+            special=special,
+        )
+        predictions[target] = predicted.merge(picked, on=[SERIES_ID, "model"])
+    return Forecast(
+        intervals=_intervals(predictions, keys_frame, keys, freq),
+        backtest=_backtest_table(backtests, keys),
+        chosen=pd.concat(chosen, ignore_index=True).merge(keys_frame, on=SERIES_ID)[
+            [*keys, "target", "model"]
+        ],
+        freq=freq,
+        level=float(level),
+        until=moment,
+    )
+
+
+def _intervals(predictions, keys_frame, keys, freq):
+    names = {
+        "volume": ("volume", "volume_low", "volume_high"),
+        "aht": ("aht_s", "aht_low", "aht_high"),
+    }
+    merged = None
+    for target, predicted in predictions.items():
+        columns = dict(zip(("forecast", "low", "high"), names[target], strict=True))
+        part = predicted[[SERIES_ID, "ds", "forecast", "low", "high"]].rename(columns=columns)
+        merged = part if merged is None else merged.merge(part, on=[SERIES_ID, "ds"])
+    merged = merged.merge(keys_frame, on=SERIES_ID).rename(columns={"ds": "period"})
+    merged["interval_s"] = step(freq).total_seconds()
+    values = [column for target in predictions for column in names[target]]
+    merged = merged.sort_values([*keys, "period"]).reset_index(drop=True)
+    return merged[[*keys, "period", "interval_s", *values]]
+
+
+def _backtest_table(backtests, keys):
+    columns = [
+        *keys,
+        "target",
+        "lead",
+        "model",
+        "wape",
+        "mase",
+        "bias",
+        "gain_pct",
+        "intervals",
+        "origins",
+        "best",
+        "baseline",
+        "chosen",
+    ]
+    if not backtests:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(backtests, ignore_index=True)[columns]
