@@ -1,4 +1,4 @@
-"""Queueing models for staffing: Erlang B, Erlang C, Erlang A (M/M/n+M) and a staffing solver.
+"""Queueing models for staffing: Erlang B, C, A and X, chat, blending, and a staffing solver.
 
 Every function is vectorised: arguments are numbers or arrays that broadcast together (one
 element per interval, per agent count, ...), and scalar inputs give a Python float back.
@@ -14,6 +14,10 @@ The private modules behind this namespace, one job each:
 - ``_inputs``: input checks shared by the models.
 - ``_erlang``: Erlang B and C (traffic, blocking, waiting, service level, ASA, occupancy).
 - ``_erlang_a``: Erlang A and its quadrature; every figure for any patience.
+- ``_chain``: birth-death queues solved exactly in log space (the engine of the next three).
+- ``_erlang_x``: Erlang X (finite lines, redials as a fixed point) and :class:`QueueResult`.
+- ``_chat``: chat with concurrency (handle time depending on the chats open).
+- ``_blending``: inbound first, outbound work when more than a few agents are idle.
 - ``_queue_metrics``: the figures for given staffing as a tidy frame.
 - ``_search``: the vectorised search for the smallest agent count meeting the targets.
 - ``_staffing``: :func:`agents_required` and :func:`scheduled_agents` (shrinkage).
@@ -25,19 +29,27 @@ The private modules behind this namespace, one job each:
 [14]
 """
 
+from kpikit.queueing._blending import BlendingResult, blending
+from kpikit.queueing._chat import chat
 from kpikit.queueing._erlang import asa, erlang_b, erlang_c, occupancy, service_level, traffic
 from kpikit.queueing._erlang_a import ErlangAResult, erlang_a
+from kpikit.queueing._erlang_x import QueueResult, erlang_x
 from kpikit.queueing._queue_metrics import queue_metrics
 from kpikit.queueing._staffing import SL_DENOMINATORS as SL_DENOMINATORS
 from kpikit.queueing._staffing import agents_required, scheduled_agents
 
 __all__ = [
+    "BlendingResult",
     "ErlangAResult",
+    "QueueResult",
     "agents_required",
     "asa",
+    "blending",
+    "chat",
     "erlang_a",
     "erlang_b",
     "erlang_c",
+    "erlang_x",
     "occupancy",
     "queue_metrics",
     "scheduled_agents",

@@ -1,0 +1,227 @@
+"""Birth-death queues solved exactly in log space: the engine of Erlang X, chat and blending.
+
+The state ``x`` counts contacts in the system (in service and waiting), from a lowest state
+``lo`` up to a capacity ``N`` (``inf``: no blocking). Contacts arrive at rate ``lambda``
+(blocked at ``N``). Up to ``c`` of them are in service, leaving at ``sigma(x)`` in total;
+beyond ``c`` they wait first come, first served, and each waiting contact hangs up at rate
+``theta``, so the state drops at ``sigma(c) + (x - c) theta``. The stationary distribution is
+``pi(x) ~ prod over lo < i <= x of lambda / death(i)``, taken in log space so that thousands
+of agents neither overflow nor underflow.
+
+What an arriving contact sees (Poisson arrivals see time averages):
+
+- ``x < c``: it is served at once;
+- ``c <= x < N``: it waits at position ``j = x - c + 1``. It leaves position ``i`` at rate
+  ``r_i = sigma(c) + i theta``, moving up with probability ``(sigma(c) + (i - 1) theta) / r_i``,
+  so ``P(served | j) = prod (sigma(c) + (i - 1) theta) / r_i`` over ``i = 1..j`` and, since the
+  time spent at a position does not depend on how the position is left,
+  ``E[wait | served, j] = sum 1 / r_i``. ``P(served within T | j)`` comes from
+  uniformisation of this pure-death chain (a Poisson mixture of step counts);
+- ``x = N``: it is blocked.
+
+Rows (intervals) are computed together in chunks padded to a common number of states.
+"""
+
+import numpy as np
+
+_TAIL_LOG = 45.0  # states whose probability is below e^-45 of the peak are left out
+_CHUNK_CELLS = 2_000_000
+_MOST_STATES = 2_000_000
+
+
+def _truncation(arrival, full_rate, abandon, servers, capacity):
+    """Number of states to keep per row (``inf`` capacity truncated where the tail is nil)."""
+    states = np.empty(arrival.shape, dtype=np.int64)
+    finite = np.isfinite(capacity)
+    states[finite] = capacity[finite].astype(np.int64) + 1
+    open_rows = ~finite
+    with np.errstate(divide="ignore", invalid="ignore"):
+        crossing = np.where(abandon > 0, np.ceil(np.maximum(arrival - full_rate, 0) / abandon), 0)
+        patient = np.sqrt(2 * _TAIL_LOG * arrival / abandon) + 10
+        geometric = _TAIL_LOG / np.log(full_rate / arrival) + 10
+    extra = np.where(abandon > 0, crossing + patient, geometric)
+    extra = np.where(arrival > 0, extra, 1)
+    states[open_rows] = (servers[open_rows] + np.ceil(extra[open_rows]) + 1).astype(np.int64)
+    if (states > _MOST_STATES).any():
+        raise ValueError(
+            f"The queue needs more than {_MOST_STATES} states (capacity 'lines' too large or "
+            "patience too long for the traffic); give finite lines or a shorter patience"
+        )
+    return states
+
+
+def _poisson_weights(mean, steps):
+    """``P(M = m)`` for ``M ~ Poisson(mean)``, per row, ``m = 0..steps - 1``: (rows, steps)."""
+    m = np.arange(steps)
+    log_factorial = np.concatenate([[0.0], np.cumsum(np.log(np.arange(1, steps)))])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_pmf = -mean[:, None] + m * np.log(mean[:, None]) - log_factorial
+    log_pmf = np.where(mean[:, None] > 0, log_pmf, np.where(m == 0, 0.0, -np.inf))
+    return np.exp(log_pmf)
+
+
+def _served_within(full_rate, abandon, threshold, positions):
+    """``P(served within T | position j)`` for ``j = 1..positions``: (rows, positions).
+
+    Uniformisation at ``R = sigma(c) + J theta``: after ``m`` steps the chance of having been
+    served is ``g_m(j) = a_j g_(m-1)(j-1) + s_j g_(m-1)(j)`` with ``a_j`` the move-up and
+    ``s_j`` the stay probability per step; the answer is the Poisson(R T) mixture over ``m``.
+    """
+    rows = full_rate.shape[0]
+    if positions == 0:
+        return np.zeros((rows, 0))
+    j = np.arange(1, positions + 1)
+    top = full_rate + positions * abandon
+    mean = top * threshold
+    steps = int(np.ceil(np.max(mean + 10 * np.sqrt(mean) + 20))) if rows else 0
+    steps = max(steps, 1)
+    weights = _poisson_weights(mean, steps)
+    move = (full_rate[:, None] + (j - 1) * abandon[:, None]) / top[:, None]
+    stay = 1.0 - (full_rate[:, None] + j * abandon[:, None]) / top[:, None]
+    served = np.zeros((rows, positions + 1))
+    served[:, 0] = 1.0
+    total = weights[:, :1] * served[:, 1:]
+    for m in range(1, steps):
+        moved = move * served[:, :-1]
+        served[:, 1:] *= stay
+        served[:, 1:] += moved
+        total += weights[:, m : m + 1] * served[:, 1:]
+        if m > positions and np.all(weights[:, m:].sum(axis=1) < 1e-16):
+            break
+    return total
+
+
+def _chunk(arrival, lowest, servers, capacity, abandon, threshold, states, service_rates):
+    rows = arrival.shape[0]
+    width = int(states.max())
+    x = np.arange(width)
+    service = service_rates(x)  # (rows, width) total service rate with x in service
+    full_rate = np.take_along_axis(service, servers[:, None], axis=1)[:, 0]
+    waiting = np.maximum(x - servers[:, None], 0)
+    death = np.where(
+        x <= servers[:, None], service, full_rate[:, None] + waiting * abandon[:, None]
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        step = np.log(arrival)[:, None] - np.log(death)
+    step = np.where(x > lowest[:, None], step, 0.0)
+    step[:, 0] = 0.0
+    inside = (x >= lowest[:, None]) & (x < states[:, None])
+    log_pi = np.where(inside, np.cumsum(np.where(inside, step, 0.0), axis=1), -np.inf)
+    log_pi -= np.max(log_pi, axis=1, keepdims=True)
+    pi = np.exp(log_pi)
+    pi /= pi.sum(axis=1, keepdims=True)
+
+    last = states - 1
+    blocked = np.where(np.isfinite(capacity), pi[np.arange(rows), last], 0.0)
+    arriving = pi.copy()
+    finite = np.isfinite(capacity)
+    arriving[finite, last[finite]] = 0.0  # blocked arrivals neither wait nor get served
+    immediate = np.where(x < servers[:, None], arriving, 0.0).sum(axis=1)
+
+    # position j of a waiting arrival = x - c + 1; gather the waiting states per row
+    positions = int(np.max(states - servers)) if rows else 0
+    j = np.arange(1, positions + 1)
+    index = np.minimum(servers[:, None] + j - 1, width - 1)
+    queued = np.where(
+        servers[:, None] + j - 1 < states[:, None], np.take_along_axis(arriving, index, axis=1), 0.0
+    )
+    rate = full_rate[:, None] + j * abandon[:, None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_move = np.log(full_rate[:, None] + (j - 1) * abandon[:, None]) - np.log(rate)
+    served_given = np.exp(np.cumsum(log_move, axis=1))
+    wait_given = np.cumsum(1.0 / rate, axis=1)
+    reach = min(positions, _reachable(full_rate, abandon, threshold, positions))
+    within = _served_within(full_rate, abandon, threshold, reach)
+    waited = queued.sum(axis=1)
+    served_late = (queued * served_given).sum(axis=1)
+    return {
+        "p_block": blocked,
+        "p_wait": waited,
+        "p_abandon": waited - served_late,
+        "answered_within": immediate + (queued[:, :reach] * within).sum(axis=1),
+        "wait_answered": (queued * served_given * wait_given).sum(axis=1),
+        "in_service": (pi * np.minimum(x, servers[:, None])).sum(axis=1),
+        "p_lowest": pi[np.arange(rows), lowest],
+        "full_rate": full_rate,
+    }
+
+
+def _reachable(full_rate, abandon, threshold, positions):
+    """Positions from which an answer within the threshold is not negligible."""
+    mean = (full_rate + positions * abandon) * threshold
+    return int(np.ceil(np.max(mean + 10 * np.sqrt(mean) + 20))) if mean.size else 0
+
+
+def solve(arrival, lowest, servers, capacity, abandon, threshold, service_rates):
+    """Figures of the birth-death queue for 1-d arrays of one length (rates per second).
+
+    Parameters
+    ----------
+    arrival, abandon, threshold : ndarray of float
+        ``lambda``, ``theta`` and the answer-time threshold ``T`` (seconds).
+    lowest, servers : ndarray of int
+        ``lo`` and ``c`` (``lo <= c``).
+    capacity : ndarray of float
+        ``N >= c`` or ``inf``.
+    service_rates : callable
+        ``service_rates(rows, x)`` -> (len(rows), len(x)) total service rate ``sigma(x)`` for
+        ``x <= c`` (values beyond ``c`` are not used).
+
+    Returns
+    -------
+    dict of ndarray
+        Probabilities over arriving contacts: ``p_block``, ``p_wait`` (waits, then is served
+        or hangs up), ``p_abandon``, ``answered_within`` (answered within ``T``);
+        ``wait_answered`` (sum of waits of answered contacts per arrival, seconds),
+        ``in_service`` (mean contacts in service), ``p_lowest`` (share of time in ``lo``),
+        ``full_rate`` (``sigma(c)``), and ``unstable`` (no patience, no capacity, arrivals
+        at least as fast as the full service rate: the queue grows without bound).
+    """
+    rows = arrival.shape[0]
+    full_rate = service_rates(np.arange(rows), servers[:, None])[:, 0] if rows else arrival
+    # without patience the queue empties only through service: it grows without bound when
+    # arrivals keep up with the full service rate (and never moves with no service at all)
+    unstable = (
+        (abandon == 0)
+        & (arrival > 0)
+        & ((~np.isfinite(capacity) & (arrival >= full_rate)) | (full_rate == 0))
+    )
+    states = np.ones(rows, dtype=np.int64)
+    stable = ~unstable
+    states[stable] = _truncation(
+        arrival[stable], full_rate[stable], abandon[stable], servers[stable], capacity[stable]
+    )
+    keys = (
+        "p_block",
+        "p_wait",
+        "p_abandon",
+        "answered_within",
+        "wait_answered",
+        "in_service",
+        "p_lowest",
+        "full_rate",
+    )
+    figures = {key: np.full(rows, np.nan) for key in keys}
+    order = np.flatnonzero(stable)[np.argsort(states[stable], kind="stable")]
+    begin = 0
+    while begin < order.size:
+        end = begin + 1
+        while end < order.size and (end - begin + 1) * states[order[end]] <= _CHUNK_CELLS:
+            end += 1
+        part = order[begin:end]
+        result = _chunk(
+            arrival[part],
+            lowest[part],
+            servers[part],
+            capacity[part],
+            abandon[part],
+            threshold[part],
+            states[part],
+            lambda x, part=part: service_rates(part, x[None, :]),
+        )
+        for key in keys:
+            figures[key][part] = result[key]
+        begin = end
+    figures["full_rate"][unstable] = full_rate[unstable]
+    figures["unstable"] = unstable
+    return figures

@@ -1,0 +1,201 @@
+"""Erlang X: Erlang A with a finite number of lines (blocking) and redials."""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from kpikit.queueing._chain import solve
+from kpikit.queueing._inputs import _array, _common_inputs, _scalar_result
+
+_FIXED_POINT_TOLERANCE = 1e-10
+_FIXED_POINT_ROUNDS = 200
+
+
+@dataclass(frozen=True)
+class QueueResult:
+    """Figures of a queue model (floats for scalar inputs, arrays otherwise).
+
+    Probabilities are over contacts offered (redials included): ``p_wait``, ``p_abandon``,
+    ``p_blocked`` on 0..1; ``service_level`` (answered within the threshold / offered),
+    ``service_level_answered`` (/ answered) and ``occupancy`` in percent; ``asa`` (answered
+    contacts) in seconds; ``offered``, ``answered``, ``redials`` and ``lost`` (contacts that
+    gave up for good) per interval. ``unstable`` is True where nobody hangs up and the queue
+    grows without bound: there the service level is 0, ``asa`` is ``inf``, every offered
+    contact waits and ``answered`` is what the agents can handle flat out (clear figures
+    instead of NaN or a negative wait).
+    """
+
+    offered: object
+    answered: object
+    redials: object
+    lost: object
+    p_wait: object
+    p_abandon: object
+    p_blocked: object
+    service_level: object
+    service_level_answered: object
+    asa: object
+    occupancy: object
+    unstable: object
+
+
+def queue_result(figures, attempts, fresh, redial, agents_capacity, interval_s, shape):
+    """Package chain figures (see :func:`kpikit.queueing._chain.solve`) as a QueueResult."""
+    unstable = figures["unstable"]
+    blocked = np.where(unstable, 0.0, figures["p_block"])
+    waits = np.where(unstable, 1.0, figures["p_wait"])
+    abandon = np.where(unstable, 0.0, figures["p_abandon"])
+    served = 1.0 - blocked - abandon
+    with np.errstate(divide="ignore", invalid="ignore"):
+        asa = np.where(unstable, np.inf, figures["wait_answered"] / served)
+        sl_answered = np.where(unstable, 0.0, 100 * figures["answered_within"] / served)
+        occupancy = np.where(unstable, 100.0, 100 * figures["in_service"] / agents_capacity)
+    busy = attempts > 0
+    failed = attempts * (blocked + abandon) * interval_s
+    values = {
+        "offered": attempts * interval_s,
+        "answered": np.where(
+            unstable, np.minimum(attempts, figures["full_rate"]), attempts * served
+        )
+        * interval_s,
+        "redials": (attempts - fresh) * interval_s,
+        "lost": failed * (1 - redial),
+        "p_wait": np.where(busy, waits, 0.0),
+        "p_abandon": np.where(busy, abandon, 0.0),
+        "p_blocked": np.where(busy, blocked, 0.0),
+        "service_level": np.where(unstable, 0.0, 100 * figures["answered_within"]),
+        "service_level_answered": sl_answered,
+        "asa": np.where(busy, asa, np.nan),
+        "occupancy": np.where(agents_capacity > 0, np.clip(occupancy, 0, 100), np.nan),
+        "unstable": unstable,
+    }
+    values["service_level"] = np.where(busy, np.clip(values["service_level"], 0, 100), np.nan)
+    values["service_level_answered"] = np.where(
+        busy, np.clip(values["service_level_answered"], 0, 100), np.nan
+    )
+    result = {key: _scalar_result(value.reshape(shape)) for key, value in values.items()}
+    result["unstable"] = bool(unstable[0]) if not shape else unstable.reshape(shape)
+    return QueueResult(**result)
+
+
+def erlang_x(
+    volume,
+    aht_s,
+    agents,
+    interval_s=1800,
+    *,
+    patience_s,
+    lines=None,
+    redial_probability=0.0,
+    threshold_s=20,
+):
+    """Erlang X: callers who hang up, a finite number of lines, and redials.
+
+    An M/M/n/N+M queue: Poisson arrivals, exponential handling (``mu = 1/AHT``) and patience
+    (``theta = 1/patience``), ``n`` agents and ``N`` lines (at most ``N - n`` callers wait;
+    one more gets a busy tone). A blocked or abandoned caller redials with probability ``r``,
+    so the attempts offered are the fixed point of::
+
+        lambda_total = lambda_fresh + r lambda_total (P(blocked) + P(abandon))
+
+    found by iteration (the map is increasing and bounded by ``lambda_fresh / (1 - r)``). Each
+    round solves the birth-death chain exactly (see :mod:`kpikit.queueing._chain`).
+
+    Parameters
+    ----------
+    volume : float or array-like
+        Fresh contacts per interval (first attempts).
+    aht_s : float or array-like
+        Average handle time, seconds.
+    agents : int or array-like
+        Agents on the phones.
+    interval_s : float or array-like, default=1800
+    patience_s : float or array-like
+        Mean patience, seconds; ``inf``: nobody hangs up.
+    lines : int or array-like, default=None
+        Lines (agents plus waiting places), at least ``agents``; None: no blocking.
+    redial_probability : float, default=0.0
+        Probability that a blocked or abandoned caller tries again, in [0, 1).
+    threshold_s : float or array-like, default=20
+
+    Returns
+    -------
+    QueueResult
+        Probabilities over attempts offered (redials included); counts per interval.
+
+    Notes
+    -----
+    Redials are assumed to come back within the same interval, as fresh Poisson arrivals (the
+    usual reading of Erlang X). With ``lines=None`` and no redials this is Erlang A.
+
+    References
+    ----------
+    G. Koole, "Call Center Optimization" (2013), on Erlang X; A. Mandelbaum and S. Zeltyn
+    (2007) on Erlang A.
+
+    Examples
+    --------
+    >>> result = erlang_x(100, 180, 14, patience_s=300)  # no blocking, no redial: Erlang A
+    >>> round(result.p_abandon, 6), round(result.service_level, 2)
+    (0.013984, 91.68)
+    >>> busy = erlang_x(100, 180, 10, patience_s=120, lines=12, redial_probability=0.5)
+    >>> round(busy.p_blocked, 3), round(busy.redials, 1), round(busy.lost, 1)
+    (0.152, 12.1, 12.1)
+    """
+    volume, aht_s, agents, interval_s, threshold_s = _common_inputs(
+        volume, aht_s, agents, interval_s, threshold_s
+    )
+    patience = _array("patience_s", patience_s, minimum=0, strict=True, finite=False)
+    capacity = (
+        np.asarray(np.inf) if lines is None else _array("lines", lines, minimum=0, integer=True)
+    )
+    redial = float(_array("redial_probability", redial_probability, minimum=0))
+    if redial >= 1:
+        raise ValueError(
+            f"Value of 'redial_probability' is a probability in [0, 1), but received: "
+            f"{redial_probability!r}"
+        )
+    shape = np.broadcast_shapes(
+        volume.shape,
+        aht_s.shape,
+        agents.shape,
+        interval_s.shape,
+        threshold_s.shape,
+        patience.shape,
+        capacity.shape,
+    )
+    flat = [
+        np.broadcast_to(value, shape).ravel().astype(float)
+        for value in (volume, aht_s, agents, interval_s, threshold_s, patience, capacity)
+    ]
+    volume, aht_s, agents, interval_s, threshold_s, patience, capacity = flat
+    short = capacity < agents
+    if short.any():
+        raise ValueError(
+            f"Value of 'lines' must be at least the number of agents (every agent needs a "
+            f"line), but received {capacity[short][0]:g} lines for {agents[short][0]:g} agents"
+        )
+    fresh = volume / interval_s
+    servers = agents.astype(np.int64)
+    rate = 1.0 / aht_s
+    abandon = 1.0 / patience
+
+    def service(rows, x):
+        return np.minimum(x, servers[rows][:, None]) * rate[rows][:, None]
+
+    def figures_for(attempts):
+        return solve(
+            attempts, np.zeros_like(servers), servers, capacity, abandon, threshold_s, service
+        )
+
+    attempts = fresh.copy()
+    figures = figures_for(attempts)
+    for _ in range(_FIXED_POINT_ROUNDS if redial > 0 else 0):
+        failing = np.where(figures["unstable"], 0.0, figures["p_block"] + figures["p_abandon"])
+        updated = fresh / (1.0 - redial * failing)
+        change = np.max(np.abs(updated - attempts) / np.maximum(attempts, 1e-300), initial=0.0)
+        attempts = updated
+        figures = figures_for(attempts)
+        if change < _FIXED_POINT_TOLERANCE:
+            break
+    return queue_result(figures, attempts, fresh, redial, agents, interval_s, shape)

@@ -1,0 +1,274 @@
+"""Erlang X, chat and blending against chains built and solved here, independently.
+
+Each reference builds the generator matrix of the continuous-time Markov chain state by
+state, solves ``pi Q = 0`` with numpy, and takes the answer-within-threshold probability of
+a tagged waiting contact from a matrix exponential (scipy), not from the uniformisation the
+library uses.
+"""
+
+import numpy as np
+import pytest
+from scipy.linalg import expm
+
+from kpikit import queueing
+
+INTERVAL_S = 1800.0
+
+
+def stationary(generator):
+    """pi with pi Q = 0 and sum(pi) = 1."""
+    size = generator.shape[0]
+    system = np.vstack([generator.T, np.ones(size)])
+    right = np.zeros(size + 1)
+    right[-1] = 1.0
+    return np.linalg.lstsq(system, right, rcond=None)[0]
+
+
+def birth_death_generator(arrival, deaths, capacity):
+    """Generator on states 0..capacity with births ``arrival`` and deaths ``deaths[x]``."""
+    q = np.zeros((capacity + 1, capacity + 1))
+    for x in range(capacity + 1):
+        if x < capacity:
+            q[x, x + 1] = arrival
+        if x > 0:
+            q[x, x - 1] = deaths[x]
+        q[x, x] = -q[x].sum()
+    return q
+
+
+def answered_within(full_rate, abandon, position, threshold_s):
+    """P(a contact at queue position ``position`` is answered within the threshold), by expm.
+
+    Transient states: positions 1..position; absorbing: answered (index 0), hung up (last).
+    """
+    size = position + 2
+    q = np.zeros((size, size))
+    for j in range(1, position + 1):
+        q[j, j - 1] = full_rate + (j - 1) * abandon  # move up (or answered from position 1)
+        q[j, size - 1] = abandon
+        q[j, j] = -(full_rate + j * abandon)
+    return expm(q * threshold_s)[position, 0]
+
+
+def reference(arrival, service_rates, servers, abandon, capacity, threshold_s, lowest=0):
+    """Figures of the birth-death queue from its generator (states lowest..capacity)."""
+    deaths = np.zeros(capacity + 1)
+    for x in range(1, capacity + 1):
+        waiting = max(x - servers, 0)
+        deaths[x] = service_rates(min(x, servers)) + waiting * abandon
+    deaths[: lowest + 1] = 0.0
+    q = birth_death_generator(arrival, deaths, capacity)
+    keep = np.arange(lowest, capacity + 1)
+    pi = np.zeros(capacity + 1)
+    pi[keep] = stationary(q[np.ix_(keep, keep)])
+    blocked = pi[capacity]
+    full = service_rates(servers)
+    within = pi[:servers].sum()
+    abandoned = 0.0
+    for x in range(servers, capacity):
+        j = x - servers + 1
+        within += pi[x] * answered_within(full, abandon, j, threshold_s)
+        served = np.prod(
+            [(full + (i - 1) * abandon) / (full + i * abandon) for i in range(1, j + 1)]
+        )
+        abandoned += pi[x] * (1 - served)
+    busy = sum(pi[x] * min(x, servers) for x in range(capacity + 1))
+    return {"pi": pi, "blocked": blocked, "abandon": abandoned, "within": within, "busy": busy}
+
+
+@pytest.mark.parametrize(
+    ("volume", "aht_s", "agents", "patience_s", "lines"),
+    [
+        (100, 180, 10, 120, 14),
+        (40, 300, 5, 60, 9),
+        (150, 200, 18, 400, 18),
+        (80, 240, 8, np.inf, 12),
+    ],
+)
+def test_erlang_x_matches_the_chain(volume, aht_s, agents, patience_s, lines):
+    result = queueing.erlang_x(volume, aht_s, agents, patience_s=patience_s, lines=lines)
+    abandon = 0.0 if np.isinf(patience_s) else 1 / patience_s
+    expected = reference(volume / INTERVAL_S, lambda busy: busy / aht_s, agents, abandon, lines, 20)
+    assert result.p_blocked == pytest.approx(expected["blocked"], rel=1e-9, abs=1e-12)
+    assert result.p_abandon == pytest.approx(expected["abandon"], rel=1e-9, abs=1e-12)
+    assert result.service_level == pytest.approx(100 * expected["within"], rel=1e-8)
+    assert result.occupancy == pytest.approx(100 * expected["busy"] / agents, rel=1e-9)
+
+
+def test_erlang_x_without_lines_or_redials_is_erlang_a():
+    rng = np.random.default_rng(3)
+    volume = rng.uniform(10, 3000, 40)
+    aht_s = rng.uniform(60, 600, 40)
+    agents = np.ceil(volume * aht_s / INTERVAL_S * rng.uniform(0.7, 1.4, 40))
+    patience_s = rng.uniform(20, 900, 40)
+    x = queueing.erlang_x(volume, aht_s, agents, patience_s=patience_s)
+    a = queueing.erlang_a(volume, aht_s, agents, patience_s=patience_s)
+    np.testing.assert_allclose(x.p_abandon, a.p_abandon, rtol=1e-7, atol=1e-12)
+    np.testing.assert_allclose(x.service_level, a.service_level, rtol=1e-7, atol=1e-9)
+    np.testing.assert_allclose(x.asa, a.asa, rtol=1e-6, atol=1e-9)
+    assert not x.p_blocked.any()
+
+
+def test_erlang_x_redials_are_a_fixed_point():
+    result = queueing.erlang_x(100, 180, 10, patience_s=120, lines=12, redial_probability=0.6)
+    failed = result.p_blocked + result.p_abandon
+    # attempts = fresh + 0.6 * attempts * P(fail), and the attempts decide P(fail)
+    assert result.offered == pytest.approx(100 + 0.6 * result.offered * failed, rel=1e-9)
+    again = queueing.erlang_x(result.offered, 180, 10, patience_s=120, lines=12)
+    assert again.p_blocked == pytest.approx(result.p_blocked, rel=1e-8)
+    assert result.lost == pytest.approx(0.4 * result.offered * failed, rel=1e-9)
+
+
+def test_erlang_x_thousands_of_agents_stay_finite():
+    result = queueing.erlang_x(
+        [40_000, 80_000],
+        200,
+        [4_500, 8_000],
+        patience_s=90,
+        lines=[5_000, 9_000],
+        redial_probability=0.3,
+    )
+    for value in (result.p_blocked, result.p_abandon, result.service_level, result.asa):
+        assert np.isfinite(value).all() and (np.asarray(value) >= 0).all()
+
+
+def test_overload_gives_clear_figures():
+    result = queueing.erlang_x([100, 100], 180, [5, 0], patience_s=np.inf)
+    assert result.unstable.all()
+    assert list(result.service_level) == [0.0, 0.0]
+    assert np.isinf(result.asa).all() and not np.isnan(result.p_wait).any()
+    assert result.answered[0] == pytest.approx(50.0)  # 5 agents * 1800 s / 180 s flat out
+
+
+def balanced_rates(agents, handle):
+    """sigma(x) for x chats spread evenly, by walking the agents (not the library's formula)."""
+
+    def rate(x):
+        loads = [0] * agents
+        for _ in range(x):
+            loads[loads.index(min(loads))] += 1
+        return sum(j / handle[j - 1] for j in loads if j)
+
+    return rate
+
+
+@pytest.mark.parametrize(
+    ("agents", "handle", "patience_s"),
+    [(3, [300.0, 360.0, 450.0], 120.0), (1, [200.0, 260.0], 90.0), (6, [240.0, 300.0], np.inf)],
+)
+def test_chat_matches_the_chain(agents, handle, patience_s):
+    volume = 50.0
+    result = queueing.chat(
+        volume,
+        handle,
+        agents,
+        concurrency=len(handle),
+        patience_s=None if np.isinf(patience_s) else patience_s,
+    )
+    abandon = 0.0 if np.isinf(patience_s) else 1 / patience_s
+    servers = agents * len(handle)
+    # a long finite chain stands in for the unbounded queue (the tail beyond is below 1e-15)
+    expected = reference(
+        volume / INTERVAL_S, balanced_rates(agents, handle), servers, abandon, servers + 150, 20
+    )
+    assert result.p_abandon == pytest.approx(expected["abandon"], rel=1e-7, abs=1e-12)
+    assert result.service_level == pytest.approx(100 * expected["within"], rel=1e-7)
+    assert result.occupancy == pytest.approx(100 * expected["busy"] / servers, rel=1e-7)
+
+
+def test_chat_with_one_chat_each_is_erlang_a():
+    chat = queueing.chat(100, 180, 14, concurrency=1, patience_s=300)
+    assert chat.service_level == pytest.approx(
+        queueing.erlang_a(100, 180, 14, patience_s=300).service_level, rel=1e-9
+    )
+
+
+def blending_reference(arrival, rate, agents, reserved, abandon, queue_cap):
+    """Two-dimensional chain: (inbound in system b, outbound in service o), threshold policy.
+
+    Outbound work starts whenever more than ``reserved`` agents are idle and nobody waits;
+    states are normalised after each event. Returns inbound P(wait), P(abandon), outbound
+    starts per second and busy agents.
+    """
+
+    def settle(b, o):
+        while b < agents - o and agents - o - b > reserved:
+            o += 1
+        return b, o
+
+    states = sorted(
+        {
+            settle(b, o)
+            for b in range(agents + queue_cap + 1)
+            for o in range(agents + 1)
+            if b + o <= agents + queue_cap and o <= agents
+        }
+    )
+    states = [s for s in states if s[0] + s[1] <= agents + queue_cap]
+    index = {s: i for i, s in enumerate(states)}
+    q = np.zeros((len(states), len(states)))
+    starts = np.zeros(len(states))
+    for (b, o), i in index.items():
+        in_service = min(b, agents - o)
+        events = []
+        if b + o < agents + queue_cap:
+            events.append((arrival, settle(b + 1, o)))
+        if in_service:
+            events.append((in_service * rate, settle(b - 1, o)))
+        if o:
+            nb, no = settle(b, o - 1)
+            events.append((o * rate, (nb, no)))
+            starts[i] = o * rate * (no - (o - 1))
+        if b > in_service:
+            events.append(((b - in_service) * abandon, settle(b - 1, o)))
+        if in_service and b <= agents - o:
+            starts[i] += in_service * rate * (settle(b - 1, o)[1] - o)
+        for value, target in events:
+            if target in index and target != (b, o):
+                q[i, index[target]] += value
+        q[i, i] = -q[i].sum()
+    pi = stationary(q)
+    wait = sum(
+        pi[i] for (b, o), i in index.items() if b >= agents - o and b + o < agents + queue_cap
+    )
+    queued = sum(pi[i] * max(b - (agents - o), 0) for (b, o), i in index.items())
+    busy = sum(pi[i] * (min(b, agents - o) + o) for (b, o), i in index.items())
+    return wait, abandon * queued / arrival, float(pi @ starts), busy
+
+
+@pytest.mark.parametrize(
+    ("agents", "reserved", "patience_s"), [(6, 1, 150.0), (5, 0, 90.0), (7, 3, 300.0)]
+)
+def test_blending_matches_the_two_dimensional_chain(agents, reserved, patience_s):
+    volume, aht_s = 60.0, 150.0
+    result = queueing.blending(
+        volume, aht_s, agents, reserved_agents=reserved, patience_s=patience_s
+    )
+    wait, abandoned, starts, busy = blending_reference(
+        volume / INTERVAL_S, 1 / aht_s, agents, reserved, 1 / patience_s, 60
+    )
+    assert result.inbound.p_wait == pytest.approx(wait, rel=1e-6)
+    assert result.inbound.p_abandon == pytest.approx(abandoned, rel=1e-6)
+    assert result.outbound == pytest.approx(starts * INTERVAL_S, rel=1e-6)
+    assert result.inbound.occupancy == pytest.approx(100 * busy / agents, rel=1e-6)
+
+
+def test_blending_keeping_every_agent_for_inbound_is_erlang_c():
+    blended = queueing.blending(100, 180, 14, reserved_agents=14)
+    assert blended.outbound == pytest.approx(0.0, abs=1e-9)
+    assert blended.inbound.service_level == pytest.approx(
+        queueing.service_level(100, 180, 14), rel=1e-9
+    )
+
+
+def test_bad_arguments_name_themselves():
+    with pytest.raises(ValueError, match="'lines' must be at least"):
+        queueing.erlang_x(100, 180, 10, patience_s=60, lines=8)
+    with pytest.raises(ValueError, match="redial_probability"):
+        queueing.erlang_x(100, 180, 10, patience_s=60, redial_probability=1.0)
+    with pytest.raises(ValueError, match="concurrency"):
+        queueing.chat(10, 300, 2, concurrency=0)
+    with pytest.raises(ValueError, match="one per number of open chats"):
+        queueing.chat(10, [300, 400], 2, concurrency=3)
+    with pytest.raises(ValueError, match="reserved_agents"):
+        queueing.blending(10, 300, 2, reserved_agents=3)
