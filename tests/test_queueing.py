@@ -415,6 +415,8 @@ def test_agents_required_frame():
         "traffic",
         "raw_agents",
         "scheduled_agents",
+        "fractional_agents",
+        "scheduled_fractional",
         "p_wait",
         "service_level",
         "asa",

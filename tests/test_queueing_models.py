@@ -272,3 +272,44 @@ def test_bad_arguments_name_themselves():
         queueing.chat(10, [300, 400], 2, concurrency=3)
     with pytest.raises(ValueError, match="reserved_agents"):
         queueing.blending(10, 300, 2, reserved_agents=3)
+
+
+def test_agents_required_reads_a_forecast_frame():
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {
+            "queue": ["billing", "billing"],
+            "period": pd.to_datetime(["2024-01-01 09:00", "2024-01-01 09:30"]),
+            "interval_s": [1800.0, 1800.0],
+            "volume": [100.0, 0.0],
+            "volume_low": [80.4, 0.0],
+            "volume_high": [119.6, 0.0],
+            "aht_s": [180.0, 200.0],
+        }
+    )
+    plan = queueing.agents_required(frame, target_sl=80, shrinkage=[0.3, 0.1])
+    assert list(plan.columns[:2]) == ["queue", "period"]
+    assert plan["raw_agents"].tolist() == [14, 0]  # 100 calls, 3 min: 14 agents (pyworkforce)
+    assert plan["scheduled_agents"].tolist() == [20, 0]  # 14 / 0.7
+    # 13 agents give 79.6 %, 14 give 88.8 %: 80 % is crossed 0.04 of the way from 13 to 14
+    assert 13 < plan["fractional_agents"].iloc[0] < 13.1
+    # 95 % interval: sigma = 19.6 / 1.96 = 10; the 84.1 % quantile is one sigma up: 110 calls
+    risky = queueing.agents_required(frame, target_sl=80, volume_quantile=0.8413)
+    assert risky["volume"].iloc[0] == pytest.approx(110.0, abs=0.01)
+    assert risky["raw_agents"].iloc[0] >= 15
+
+
+def test_service_for_roster_answers_the_reverse_question():
+    plan = queueing.agents_required([100, 200], 180, target_sl=80, shrinkage=0.3)
+    service = queueing.service_for_roster(
+        [100, 200], 180, scheduled_agents=plan["scheduled_agents"], shrinkage=0.3
+    )
+    assert (service["service_level"] >= 80).all()
+    # 12 rostered at 30 % shrinkage: 8.4 on the phones for 10 Erlangs, overloaded
+    overloaded = queueing.service_for_roster(100, 180, scheduled_agents=12, shrinkage=0.3)
+    assert overloaded["overloaded"].iloc[0]
+    assert overloaded["backlog"].iloc[0] == pytest.approx(100 - 8.4 * 10)  # 8.4 agents x 10
+    # fluid wait: (10 - 8.4) * 1800 / (2 * 8.4) seconds
+    assert overloaded["asa"].iloc[0] == pytest.approx(1.6 * 1800 / 16.8)
+    assert not overloaded.isna().any().any()

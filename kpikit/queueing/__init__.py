@@ -19,6 +19,7 @@ The private modules behind this namespace, one job each:
 - ``_chat``: chat with concurrency (handle time depending on the chats open).
 - ``_blending``: inbound first, outbound work when more than a few agents are idle.
 - ``_queue_metrics``: the figures for given staffing as a tidy frame.
+- ``_plan``: forecast frames in, fractional agents, service for a given roster.
 - ``_search``: the vectorised search for the smallest agent count meeting the targets.
 - ``_staffing``: :func:`agents_required` and :func:`scheduled_agents` (shrinkage).
 
@@ -34,6 +35,7 @@ from kpikit.queueing._chat import chat
 from kpikit.queueing._erlang import asa, erlang_b, erlang_c, occupancy, service_level, traffic
 from kpikit.queueing._erlang_a import ErlangAResult, erlang_a
 from kpikit.queueing._erlang_x import QueueResult, erlang_x
+from kpikit.queueing._plan import service_for_roster
 from kpikit.queueing._queue_metrics import queue_metrics
 from kpikit.queueing._staffing import SL_DENOMINATORS as SL_DENOMINATORS
 from kpikit.queueing._staffing import agents_required, scheduled_agents
@@ -53,6 +55,7 @@ __all__ = [
     "occupancy",
     "queue_metrics",
     "scheduled_agents",
+    "service_for_roster",
     "service_level",
     "traffic",
 ]

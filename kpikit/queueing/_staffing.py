@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 
 from kpikit.queueing._inputs import _array, _patience
+from kpikit.queueing._plan import fractional_agents, frame_inputs
 from kpikit.queueing._search import _Staffing, _staffing_figures
 
 SL_DENOMINATORS = ("offered", "answered")
@@ -22,6 +23,16 @@ def _percent(name, value, *, low, high, open=False):
     return number
 
 
+def _check_shrinkage(shrinkage):
+    values = _array("shrinkage", shrinkage, minimum=0)
+    if (values >= 1).any():
+        raise ValueError(
+            f"Value of 'shrinkage' is a fraction in [0, 1) (0.3 means 30 %), "
+            f"but received: {float(values[values >= 1].ravel()[0])!r}"
+        )
+    return values
+
+
 def scheduled_agents(raw_agents, shrinkage=0.0):
     """Agents to schedule so that ``raw_agents`` are on the phones after shrinkage.
 
@@ -32,8 +43,9 @@ def scheduled_agents(raw_agents, shrinkage=0.0):
     ----------
     raw_agents : int or array-like
         Agents needed on the phones.
-    shrinkage : float, default=0.0
-        Fraction of paid time away from the phones (breaks, training, absence), in [0, 1).
+    shrinkage : float or array-like, default=0.0
+        Fraction of paid time away from the phones (breaks, training, absence), in [0, 1);
+        one value for all intervals or one per interval.
 
     Returns
     -------
@@ -47,19 +59,14 @@ def scheduled_agents(raw_agents, shrinkage=0.0):
     [19, 20]
     """
     raw = _array("raw_agents", raw_agents, minimum=0, integer=True)
-    shrinkage = float(_array("shrinkage", shrinkage, minimum=0))
-    if shrinkage >= 1:
-        raise ValueError(
-            f"Value of 'shrinkage' is a fraction in [0, 1) (0.3 means 30 %), "
-            f"but received: {shrinkage!r}"
-        )
+    shrinkage = _check_shrinkage(shrinkage)
     scheduled = np.ceil(raw / (1.0 - shrinkage) - _SHRINKAGE_TOLERANCE).astype(np.int64)
     return int(scheduled) if scheduled.ndim == 0 else scheduled
 
 
 def agents_required(
     volume,
-    aht_s,
+    aht_s=None,
     interval_s=1800,
     *,
     target_sl=None,
@@ -70,6 +77,8 @@ def agents_required(
     patience_s=None,
     shrinkage=0.0,
     sl_denominator="offered",
+    volume_quantile=None,
+    level=95,
 ):
     """Agents needed per interval to meet service targets, with the figures they achieve.
 
@@ -84,10 +93,14 @@ def agents_required(
 
     Parameters
     ----------
-    volume : float or array-like (pandas Series keeps its index)
-        Contacts offered per interval.
-    aht_s : float or array-like
-        Average handle time, seconds.
+    volume : float, array-like, DataFrame or Forecast
+        Contacts offered per interval (a pandas Series keeps its index), or a forecast: the
+        ``intervals`` of a :class:`kpikit.forecast.Forecast` (or the Forecast itself), or the
+        table of :func:`kpikit.forecast.volume`. A frame gives the volume, and the AHT and
+        interval length when it has ``aht_s`` and ``interval_s`` columns; its other columns
+        (queue, period, ...) lead the result.
+    aht_s : float or array-like, default=None
+        Average handle time, seconds (needed unless the frame has ``aht_s``).
     interval_s : float or array-like, default=1800
         Length of an interval, seconds.
     target_sl : float, default=None
@@ -102,19 +115,28 @@ def agents_required(
         Largest acceptable abandonment rate, percent (needs ``patience_s``).
     patience_s : float or array-like, default=None
         Mean caller patience, seconds: Erlang A. None: Erlang C (nobody hangs up).
-    shrinkage : float, default=0.0
+    shrinkage : float or array-like, default=0.0
         Fraction of paid time agents are away from the phones (breaks, training, absence),
-        in [0, 1).
+        in [0, 1); one value or one per interval.
     sl_denominator : {"offered", "answered"}, default="offered"
         Service level over offered or over answered contacts (matters with Erlang A only), as
         the ``sl_denominator`` option of :func:`kpikit.compute`.
+    volume_quantile : float, default=None
+        Risk-aware staffing from a forecast frame: staff for this quantile of the volume
+        (0.9: a volume exceeded one interval in ten), from a normal distribution fitted to
+        the prediction interval, ``volume + z_q (high - low) / (2 z_level)``.
+    level : float, default=95
+        Coverage (percent) of the frame's prediction interval (a Forecast knows its own).
 
     Returns
     -------
     pandas.DataFrame
-        One row per interval: ``volume, aht_s, traffic, raw_agents, scheduled_agents, p_wait,
-        service_level, asa, occupancy`` and, with patience, ``abandonment_rate``. Intervals
-        with no volume need no agents and have NaN figures (nothing to measure).
+        One row per interval: ``volume, aht_s, traffic, raw_agents, scheduled_agents,
+        fractional_agents, scheduled_fractional, p_wait, service_level, asa, occupancy``
+        and, with patience, ``abandonment_rate``. ``fractional_agents`` interpolates the
+        binding target between ``raw_agents - 1`` and ``raw_agents`` (what a fraction of an
+        agent's time buys), ``scheduled_fractional = fractional_agents / (1 - shrinkage)``.
+        Intervals with no volume need no agents and have NaN figures (nothing to measure).
 
     Notes
     -----
@@ -135,18 +157,34 @@ def agents_required(
     >>> plan[["service_level", "occupancy", "p_wait"]].iloc[0].round(3).tolist()
     [88.785, 71.429, 0.174]
     """
-    index = volume.index if isinstance(volume, pd.Series) else None
+    index, keys = (volume.index if isinstance(volume, pd.Series) else None), None
+    if isinstance(volume, pd.DataFrame) or hasattr(volume, "intervals"):
+        volume, aht_s, interval_s, keys = frame_inputs(
+            volume, aht_s, interval_s, volume_quantile, level
+        )
+    elif volume_quantile is not None:
+        raise ValueError(
+            "Value of 'volume_quantile' needs a forecast frame with a prediction interval "
+            "(kpikit.forecast.forecast(...).intervals), but received plain volumes"
+        )
+    if aht_s is None:
+        raise ValueError("Value of 'aht_s' is needed with plain volumes (seconds per contact)")
     volume = _array("volume", volume, minimum=0)
     aht_s = _array("aht_s", aht_s, minimum=0, strict=True)
     interval_s = _array("interval_s", interval_s, minimum=0, strict=True)
     threshold_s = _array("threshold_s", threshold_s, minimum=0)
     patience = _patience(patience_s)
-    scheduled_agents(0, shrinkage)  # checks shrinkage before the search
+    shrinkage = _check_shrinkage(shrinkage)
     criteria = _criteria(
         target_sl, target_asa_s, max_occupancy, max_abandon, patience_s, sl_denominator
     )
     shape = np.broadcast_shapes(
-        volume.shape, aht_s.shape, interval_s.shape, threshold_s.shape, patience.shape
+        volume.shape,
+        aht_s.shape,
+        interval_s.shape,
+        threshold_s.shape,
+        patience.shape,
+        shrinkage.shape,
     )
     if len(shape) > 1:
         raise ValueError(
@@ -164,6 +202,11 @@ def agents_required(
     raw[busy], blocking[busy] = _Staffing(*inputs, criteria).solve(lower[busy])
     with np.errstate(divide="ignore", invalid="ignore"):  # intervals without traffic: NaN
         figures = _staffing_figures(load, aht_s, raw, threshold_s, patience, blocking)
+    fraction = np.zeros_like(load)
+    fraction[busy] = fractional_agents(
+        *(value[busy] for value in (load, aht_s, threshold_s, patience, raw, blocking)), criteria
+    )
+    shrinkage = np.broadcast_to(shrinkage, shape).ravel()
     columns = {
         "p_wait": "p_wait",
         "service_level": "service_level_answered"
@@ -174,18 +217,23 @@ def agents_required(
     }
     if patience_s is not None:
         columns["abandonment_rate"] = "abandonment_rate"
-    return pd.DataFrame(
+    plan = pd.DataFrame(
         {
             "volume": np.broadcast_to(volume, shape).ravel(),
             "aht_s": aht_s,
             "traffic": load,
             "raw_agents": raw.astype(np.int64),
-            "scheduled_agents": scheduled_agents(raw, shrinkage),
+            "scheduled_agents": np.atleast_1d(scheduled_agents(raw, shrinkage)),
+            "fractional_agents": fraction,
+            "scheduled_fractional": fraction / (1.0 - shrinkage),
             **{column: np.where(load > 0, figures[key], np.nan) for column, key in columns.items()},
         },
         index=index,
         copy=False,
     )
+    if keys is not None:
+        plan = pd.concat([keys, plan], axis=1)
+    return plan
 
 
 def _criteria(target_sl, target_asa_s, max_occupancy, max_abandon, patience_s, sl_denominator):

@@ -1,0 +1,215 @@
+"""From a forecast frame to staffing, and back: inputs, fractional agents, roster service."""
+
+from statistics import NormalDist
+
+import numpy as np
+import pandas as pd
+
+from kpikit.queueing._erlang import _erlang_b
+from kpikit.queueing._erlang_a import _flat_figures
+from kpikit.queueing._inputs import _array, _patience
+
+VOLUME_COLUMNS = ("volume", "forecast")
+"""Columns a frame may hold its volume in (a :class:`kpikit.forecast.Forecast`'s intervals,
+or :func:`kpikit.forecast.volume`'s table)."""
+_BOUNDS = {"volume": ("volume_low", "volume_high"), "forecast": ("ci_low", "ci_high")}
+_KEY_COLUMNS = ("interval_s", "aht_s", "aht_low", "aht_high")
+
+
+def frame_inputs(frame, aht_s, interval_s, volume_quantile, level):
+    """Volume, AHT, interval length and key columns from a forecast frame.
+
+    With ``volume_quantile`` the volume is that quantile of a normal distribution fitted to
+    the prediction interval: ``volume + z_q (high - low) / (2 z_level)``.
+    """
+    if hasattr(frame, "intervals") and hasattr(frame, "level"):  # a Forecast
+        frame, level = frame.intervals, frame.level
+    column = next((name for name in VOLUME_COLUMNS if name in frame.columns), None)
+    if column is None:
+        raise ValueError(
+            f"Value of 'volume' is a frame without a volume column; expected one of "
+            f"{list(VOLUME_COLUMNS)}, found: {list(frame.columns)}"
+        )
+    volume = frame[column].to_numpy(dtype=float)
+    if volume_quantile is not None:
+        quantile = float(volume_quantile)
+        if not 0 < quantile < 1:
+            raise ValueError(
+                f"Value of 'volume_quantile' is a probability in (0, 1) (0.9 staffs for a "
+                f"volume exceeded one time in ten), but received: {volume_quantile!r}"
+            )
+        low, high = _BOUNDS[column]
+        missing = [name for name in (low, high) if name not in frame.columns]
+        if missing:
+            raise ValueError(
+                f"Value of 'volume_quantile' needs the prediction interval columns {missing} "
+                "in the frame"
+            )
+        z_level = NormalDist().inv_cdf(0.5 + float(level) / 200)
+        spread = (frame[high].to_numpy(dtype=float) - frame[low].to_numpy(dtype=float)) / (
+            2 * z_level
+        )
+        volume = np.maximum(volume + NormalDist().inv_cdf(quantile) * spread, 0.0)
+    if aht_s is None:
+        if "aht_s" not in frame.columns:
+            raise ValueError(
+                "Value of 'aht_s' is needed: the frame has no 'aht_s' column (forecast AHT "
+                "with kpikit.forecast.forecast or give aht_s)"
+            )
+        aht_s = frame["aht_s"].to_numpy(dtype=float)
+    if "interval_s" in frame.columns:
+        interval_s = frame["interval_s"].to_numpy(dtype=float)
+    skip = {column, *_BOUNDS[column], *_KEY_COLUMNS}
+    keys = frame[[name for name in frame.columns if name not in skip]].reset_index(drop=True)
+    return volume, aht_s, interval_s, keys
+
+
+def fractional_agents(load, aht_s, threshold_s, patience_s, raw, blocking, criteria):
+    """Agents as a real number: ``n - 1 + t``, where the figure crosses its target at ``t``.
+
+    Each target's figure is interpolated linearly between ``n - 1`` and ``n`` agents (``n``
+    the whole answer); the binding target gives the largest ``t``. Where ``n - 1`` cannot be
+    evaluated (no agent left, or an unstable queue without patience), ``t`` is at least
+    ``A - (n - 1)`` so the fractional count never falls below the traffic ``A``.
+    """
+    fraction = raw.astype(float)
+    busy = raw >= 1
+    below = raw[busy] - 1.0
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        previous = np.where(
+            below > 0,
+            raw[busy] * blocking[busy] / (load[busy] * (1.0 - blocking[busy])),
+            1.0,
+        )
+        previous = np.where(np.isfinite(previous), previous, _erlang_b(load[busy], below))
+        lower = _flat_figures(
+            load[busy], aht_s[busy], below, threshold_s[busy], patience_s[busy], previous
+        )
+        upper = _flat_figures(
+            load[busy],
+            aht_s[busy],
+            raw[busy].astype(float),
+            threshold_s[busy],
+            patience_s[busy],
+            blocking[busy],
+        )
+        step = np.zeros(below.shape)
+        for key, _, target in criteria:
+            t = (target - lower[key]) / (upper[key] - lower[key])
+            step = np.maximum(step, np.where(np.isfinite(t), np.clip(t, 0.0, 1.0), 1.0))
+    floor = np.where(np.isfinite(patience_s[busy]), 0.0, load[busy] - below)
+    fraction[busy] = below + np.maximum(step, np.clip(floor, 0.0, 1.0))
+    return fraction
+
+
+def service_for_roster(
+    volume,
+    aht_s=None,
+    interval_s=1800,
+    *,
+    scheduled_agents,
+    shrinkage=0.0,
+    threshold_s=20,
+    patience_s=None,
+    volume_quantile=None,
+    level=95,
+):
+    """The reverse question: service each interval gets from a given roster.
+
+    Agents on the phones are ``scheduled (1 - shrinkage)``, a real number; figures are
+    interpolated linearly between the whole counts on either side. An interval whose traffic
+    ``A`` reaches the agents on the phones, with nobody hanging up (Erlang C), is
+    *overloaded*: its queue grows through the interval. There, instead of an infinite wait,
+    it reports the fluid picture: ``backlog = volume - agents interval / AHT`` contacts left
+    waiting at the end of the interval, a service level of 0, and ``asa`` the average wait
+    of a queue growing linearly from empty, ``(A - n) interval / (2 n)`` (``inf`` with no
+    agent at all).
+
+    Parameters
+    ----------
+    volume : float, array-like or DataFrame
+        Contacts per interval, or a forecast frame (as :func:`agents_required`).
+    aht_s : float or array-like, default=None
+        Needed unless the frame has ``aht_s``.
+    interval_s : float or array-like, default=1800
+    scheduled_agents : float or array-like
+        Agents rostered per interval.
+    shrinkage : float or array-like, default=0.0
+        Fraction of rostered time away from the phones, per interval or for all.
+    threshold_s, patience_s, volume_quantile, level
+        As in :func:`agents_required`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Key columns of a frame, then ``volume, aht_s, traffic, scheduled_agents, agents``
+        (on the phones), ``service_level, asa, occupancy, abandonment_rate`` (with patience),
+        ``overloaded, backlog``.
+
+    Examples
+    --------
+    >>> service_for_roster([100, 100], 180, scheduled_agents=[20, 12],
+    ...                    shrinkage=0.3)[["agents", "service_level", "overloaded"]]
+       agents  service_level  overloaded
+    0    14.0      88.835002       False
+    1     8.4       0.000000        True
+    """
+    keys = None
+    if isinstance(volume, pd.DataFrame) or hasattr(volume, "intervals"):
+        volume, aht_s, interval_s, keys = frame_inputs(
+            volume, aht_s, interval_s, volume_quantile, level
+        )
+    volume = _array("volume", volume, minimum=0)
+    aht_s = _array("aht_s", aht_s, minimum=0, strict=True)
+    interval_s = _array("interval_s", interval_s, minimum=0, strict=True)
+    threshold_s = _array("threshold_s", threshold_s, minimum=0)
+    scheduled = _array("scheduled_agents", scheduled_agents, minimum=0)
+    shrinkage = _array("shrinkage", shrinkage, minimum=0)
+    if (shrinkage >= 1).any():
+        raise ValueError(
+            f"Value of 'shrinkage' is a fraction in [0, 1), but received: "
+            f"{float(shrinkage[shrinkage >= 1].ravel()[0])!r}"
+        )
+    patience = _patience(patience_s)
+    arrays = np.broadcast_arrays(
+        volume, aht_s, interval_s, threshold_s, scheduled, shrinkage, patience
+    )
+    volume, aht_s, interval_s, threshold_s, scheduled, shrinkage, patience = (
+        np.atleast_1d(array).astype(float).ravel() for array in arrays
+    )
+    load = volume * aht_s / interval_s
+    agents = scheduled * (1.0 - shrinkage)
+    low, high = np.floor(agents), np.ceil(agents)
+    weight = agents - low
+    figures = [
+        _flat_figures(load, aht_s, count, threshold_s, patience, _erlang_b(load, count))
+        for count in (low, high)
+    ]
+    frame = pd.DataFrame(
+        {
+            "volume": volume,
+            "aht_s": aht_s,
+            "traffic": load,
+            "scheduled_agents": scheduled,
+            "agents": agents,
+        }
+    )
+    columns = ["service_level", "asa", "occupancy"]
+    if np.isfinite(patience).any():
+        columns.append("abandonment_rate")
+    with np.errstate(invalid="ignore"):
+        for column in columns:
+            lower, upper = figures[0][column], figures[1][column]
+            blend = np.where(weight > 0, (1 - weight) * lower + weight * upper, lower)
+            frame[column] = np.where(np.isfinite(lower), blend, upper)
+    overloaded = (load >= agents) & ~np.isfinite(patience) & (load > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fluid_wait = (load - agents) * interval_s / (2 * agents)
+    frame["service_level"] = np.where(overloaded, 0.0, frame["service_level"])
+    frame["asa"] = np.where(overloaded, fluid_wait, frame["asa"])
+    frame["occupancy"] = np.where(overloaded & (agents > 0), 100.0, frame["occupancy"])
+    frame["overloaded"] = overloaded
+    frame["backlog"] = np.maximum(volume - agents * interval_s / aht_s, 0.0) * overloaded
+    if keys is not None:
+        frame = pd.concat([keys, frame], axis=1)
+    return frame
