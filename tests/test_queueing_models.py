@@ -67,7 +67,8 @@ def reference(arrival, service_rates, servers, abandon, capacity, threshold_s, l
     abandoned = 0.0
     for x in range(servers, capacity):
         j = x - servers + 1
-        within += pi[x] * answered_within(full, abandon, j, threshold_s)
+        if pi[x] > 1e-15:  # positions nobody reaches add nothing
+            within += pi[x] * answered_within(full, abandon, j, threshold_s)
         served = np.prod(
             [(full + (i - 1) * abandon) / (full + i * abandon) for i in range(1, j + 1)]
         )

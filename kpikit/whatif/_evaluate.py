@@ -1,0 +1,173 @@
+"""Evaluate a scenario (queue figures, roll-ups, cost, projections) and compare two."""
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from kpikit.whatif._cost import add_interval_costs, costs
+from kpikit.whatif._projection import project
+from kpikit.whatif._rollup import interval_figures, rollup
+from kpikit.whatif._scenario import Assumptions, Scenario
+from kpikit.whatif._text import summary_table
+
+_INTERVAL_COLUMNS = [
+    "label",
+    "volume",
+    "aht_s",
+    "agents",
+    "scheduled_agents",
+    "p_wait",
+    "service_level",
+    "asa",
+    "abandonment_rate",
+    "occupancy",
+    "answered",
+    "cost",
+]
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Results of :func:`evaluate`.
+
+    Attributes
+    ----------
+    summary : pandas.DataFrame
+        ``metric, value, unit, basis, note``: one row per figure rolled up over the intervals;
+        ``basis`` is the queueing model, ``input``, ``cost model`` or ``assumption``.
+    intervals : pandas.DataFrame
+        One row per interval: ``label, volume, aht_s, agents, scheduled_agents, p_wait,
+        service_level, asa, abandonment_rate, occupancy, answered, cost``.
+    scenario : Scenario
+    assumptions : Assumptions
+    """
+
+    summary: pd.DataFrame
+    intervals: pd.DataFrame
+    scenario: Scenario
+    assumptions: Assumptions
+
+    def value(self, metric):
+        """The rolled-up value of one metric, for example ``evaluation.value("asa")``."""
+        values = self.summary.set_index("metric")["value"]
+        if metric not in values.index:
+            raise ValueError(
+                f"Value of 'metric' is not a summary metric. Expected one of "
+                f"{list(values.index)} but received: {metric!r}"
+            )
+        return float(values[metric])
+
+
+def evaluate(scenario, assumptions=None, *, reference_asa_s=None):
+    """Service, cost and projected customer outcomes of a scenario, rolled up exactly.
+
+    Per interval the queueing model gives agents, service level, ASA, abandonment and
+    occupancy. Roll-ups weight by what each figure is a ratio of: service level and
+    abandonment by offered contacts, ASA by answered contacts, occupancy by agent time::
+
+        answered          = sum(volume (1 - abandonment))
+        agent_hours       = sum(scheduled agents) * interval / 3600      (paid hours)
+        cost              = agent_hours * cost_per_agent_hour
+        cost_per_contact  = cost / answered
+        csat (projected)  = csat - a (ASA - reference ASA) / 30 + b fcr_change   (assumption)
+        fcr (projected)   = fcr + fcr_change                                     (assumption)
+
+    with ``a`` and ``b`` from ``assumptions``.
+
+    Parameters
+    ----------
+    scenario : Scenario
+    assumptions : Assumptions, default=None
+        Rules of thumb for the projections; None uses ``Assumptions()``.
+    reference_asa_s : float, default=None
+        ASA at which the scenario's CSAT was measured, overriding
+        ``scenario.reference_asa_s``; :func:`compare` passes the base scenario's.
+
+    Returns
+    -------
+    Evaluation
+        ``summary`` (one row per metric, each with its unit and basis) and ``intervals``.
+
+    Notes
+    -----
+    Without patience (Erlang C) abandonment is NaN and every offered contact counts as
+    answered. Without ``csat`` or ``fcr`` the projections are NaN. With no reference ASA the
+    scenario's own ASA is the reference (no wait effect).
+
+    Examples
+    --------
+    >>> result = evaluate(Scenario(volume=100, aht_s=180, cost_per_agent_hour=30))
+    >>> result.value("agents"), round(result.value("service_level"), 1)
+    (14.0, 88.8)
+    >>> result.value("cost_per_contact")  # 14 agents * 0.5 h * 30 / 100 answered contacts
+    2.1
+    """
+    assumptions = Assumptions() if assumptions is None else assumptions
+    plan = interval_figures(scenario)
+    figures = rollup(plan, scenario)
+    add_interval_costs(plan, scenario)
+    figures.update(costs(figures, scenario))
+    reference = next(
+        (value for value in (reference_asa_s, scenario.reference_asa_s) if value is not None),
+        figures["asa"],
+    )
+    figures.update(project(scenario, assumptions, figures["asa"], reference))
+    plan.insert(
+        0,
+        "label",
+        scenario.labels
+        if scenario.labels is not None
+        else [str(position) for position in range(len(plan))],
+    )
+    return Evaluation(
+        summary=summary_table(figures, scenario, assumptions, reference),
+        intervals=plan[_INTERVAL_COLUMNS],
+        scenario=scenario,
+        assumptions=assumptions,
+    )
+
+
+def compare(base, alternative, assumptions=None):
+    """Two scenarios side by side, with the differences.
+
+    The alternative's CSAT projection starts from the base's reference ASA (the ASA at which
+    CSAT was measured, or the base's own ASA), so the CSAT difference reflects the change in
+    waiting between the two.
+
+    Parameters
+    ----------
+    base, alternative : Scenario or Evaluation
+    assumptions : Assumptions, default=None
+        Rules of thumb for the projections; None uses ``Assumptions()``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``metric, unit, basis, base, alternative, difference, change_pct, note`` (the note of
+        the alternative); ``basis="assumption"`` marks projected rows.
+
+    Examples
+    --------
+    >>> base = Scenario(volume=100, aht_s=180, agents=14, csat=80.0)
+    >>> table = compare(base, base.adjust(agents=-1)).set_index("metric")
+    >>> table.loc["service_level", ["base", "alternative"]].round(1).tolist()
+    [88.8, 79.6]
+    >>> table.loc["csat", "basis"]
+    'assumption'
+    """
+    assumptions = Assumptions() if assumptions is None else assumptions
+    first = base if isinstance(base, Evaluation) else evaluate(base, assumptions)
+    reference = first.scenario.reference_asa_s
+    if reference is None:
+        reference = first.value("asa")
+    second = (
+        alternative
+        if isinstance(alternative, Evaluation)
+        else evaluate(alternative, assumptions, reference_asa_s=reference)
+    )
+    table = first.summary[["metric", "unit", "basis", "value"]].rename(columns={"value": "base"})
+    table["alternative"] = second.summary["value"].to_numpy()
+    table["difference"] = table["alternative"] - table["base"]
+    table["change_pct"] = 100 * table["difference"] / table["base"].where(table["base"] != 0)
+    table["note"] = second.summary["note"].to_numpy()
+    return table
