@@ -41,7 +41,7 @@ from kpikit.scorecard import Scorecard, scorecard
 
 __version__ = "0.1.0"
 
-_LAZY_MODULES = ("apps", "forecast", "plots", "queueing", "whatif", "stats")
+_LAZY_MODULES = ("apps", "forecast", "monitor", "plots", "queueing", "whatif", "stats")
 
 __all__ = [
     "Dataset",
@@ -61,6 +61,7 @@ __all__ = [
     "forecast",
     "kpi",
     "load_sample",
+    "monitor",
     "nps",
     "occupancy",
     "plots",

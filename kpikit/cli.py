@@ -1,4 +1,4 @@
-"""Command line: ``kpikit compute | sample | serve | report``.
+"""Command line: ``kpikit compute | sample | replay | serve | report``.
 
 ``serve`` and ``report`` take their arguments from :mod:`kpikit.serve` and :mod:`kpikit.report`
 (``add_arguments(parser)`` and ``run(args)``), which import Voila and papermill only when run.
@@ -47,6 +47,17 @@ def _parser():
     sample.add_argument("--seed", type=int, default=7)
     sample.add_argument("--out", type=Path, required=True, help="output folder")
     sample.set_defaults(run=_sample)
+
+    replay = commands.add_parser(
+        "replay", help="write a day of contacts into a folder of drops, in accelerated time"
+    )
+    replay.add_argument("folder", type=Path, help="folder the drops go to (created if missing)")
+    replay.add_argument("--data", type=Path, help="contacts file (default: the sample)")
+    replay.add_argument("--day", help="YYYY-MM-DD (default: the last day of the log)")
+    replay.add_argument("--speed", type=float, default=60.0, help="day seconds per second")
+    replay.add_argument("--every", type=float, default=2.0, help="seconds between drops")
+    replay.add_argument("--start", help="time of day to start from, e.g. 08:00")
+    replay.set_defaults(run=_replay)
 
     for name, help_text in (
         ("serve", "serve the dashboards with Voila"),
@@ -108,6 +119,29 @@ def _sample(args):
     dataset = generate(days=args.days, agents=args.agents, seed=args.seed)
     write_sample(dataset, args.out)
     print(f"wrote {len(dataset.contacts)} contacts to {args.out}")
+    return 0
+
+
+def _replay(args):
+    from kpikit.monitor import replay
+
+    if args.data is None:
+        from kpikit.sample import load_sample
+
+        data = load_sample()
+    else:
+        from kpikit.io import read_contacts
+
+        data = read_contacts(args.data)
+    drops = replay(
+        data,
+        args.folder,
+        day=args.day,
+        speed=args.speed,
+        drop_every_s=args.every,
+        start=args.start,
+    )
+    print(f"wrote {drops} drops to {args.folder}")
     return 0
 
 

@@ -1,0 +1,257 @@
+"""The monitor's picture of today: per interval, forecast against what is happening."""
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from kpikit.forecast._series import FREQS
+from kpikit.monitor._follow import LogFollower
+
+_HANDLE = ("talk_s", "hold_s", "acw_s")
+
+
+@dataclass(frozen=True)
+class MonitorView:
+    """What the monitor shows after a refresh.
+
+    Attributes
+    ----------
+    now : pandas.Timestamp
+        The moment the figures describe.
+    intervals : pandas.DataFrame
+        One row per interval of the day: ``period, forecast_volume, volume, reforecast_volume,
+        forecast_aht_s, aht_s, service_level, asa, abandonment_rate, waiting,
+        required_agents, staffed_agents, alert`` (see :class:`IntradayMonitor`).
+    queue_depth : int
+        Contacts that arrived and have been neither answered nor abandoned yet.
+    longest_wait_s : float
+        How long the longest of them has waited (0 with an empty queue).
+    alerts : pandas.DataFrame
+        ``period, service_level, target``: intervals below the service-level target.
+    contacts : int
+        Contacts of the day seen so far.
+    """
+
+    now: pd.Timestamp
+    intervals: pd.DataFrame
+    queue_depth: int
+    longest_wait_s: float
+    alerts: pd.DataFrame
+    contacts: int
+
+
+class IntradayMonitor:
+    """Follows today's contact log and compares it with the forecast, interval by interval.
+
+    A live log holds one row per contact event: the contact's row is written when it
+    arrives, with ``answered`` (and ``wait_s``) empty, and written again with its outcome
+    when it is answered or abandoned. The last row of each ``contact_id`` wins. So:
+
+    - *queue depth now*: contacts whose last row has no ``answered`` yet;
+    - *service level interval to date*: answered within ``threshold_s`` over contacts
+      judged so far, i.e. finished contacts plus those still waiting beyond the threshold
+      (already a miss): ``100 within / (finished + waiting longer than T)``;
+    - *ASA*: mean ``wait_s`` of answered contacts; *abandonment*: abandoned over finished;
+      *AHT*: ``talk_s + hold_s + acw_s`` over answered;
+    - *reforecast*: the forecast of each interval not yet over, times the ratio of actual to
+      forecast contacts over the intervals already over (1 before any);
+    - *required agents*: :func:`kpikit.queueing.agents_required` on the reforecast (the
+      actual volume for intervals over) and the forecast AHT.
+
+    Parameters
+    ----------
+    source : str or Path
+        CSV file, Parquet file or folder of drops (see :class:`LogFollower`).
+    forecast : pandas.DataFrame, default=None
+        ``period, volume, aht_s`` (a Forecast's ``intervals`` for one series).
+    freq : {"15min", "30min", "hour"}, default="30min"
+    target_sl : float, default=80.0
+        Percent; intervals below it raise an alert.
+    threshold_s : float, default=20
+    patience_s : float, default=None
+        For the required agents (Erlang A); None: Erlang C.
+    staffed : pandas.Series, default=None
+        Agents on the phones per interval start (index: period).
+    channel, queue : str, default=None
+        Follow only the contacts of this channel or queue (when the log has the column).
+    """
+
+    def __init__(
+        self,
+        source,
+        *,
+        forecast=None,
+        freq="30min",
+        target_sl=80.0,
+        threshold_s=20,
+        patience_s=None,
+        staffed=None,
+        channel=None,
+        queue=None,
+    ):
+        if freq not in FREQS or freq == "day":
+            raise ValueError(
+                f"Value of 'freq' is not an intraday interval. Expected one of "
+                f"{[name for name in FREQS if name != 'day']} but received: {freq!r}"
+            )
+        self.follower = LogFollower(source)
+        self.forecast = forecast
+        self.length = pd.Timedelta(FREQS[freq])
+        self.target_sl = float(target_sl)
+        self.threshold_s = float(threshold_s)
+        self.patience_s = patience_s
+        self.staffed = staffed
+        self.filters = {"channel": channel, "queue": queue}
+        self._contacts = pd.DataFrame()
+
+    def _ingest(self):
+        fresh = self.follower.poll()
+        if fresh.empty:
+            return
+        missing = [column for column in ("contact_id", "arrived_at") if column not in fresh]
+        if missing:
+            raise ValueError(
+                f"The live log is missing column(s) {missing}; it has {list(fresh.columns)}"
+            )
+        fresh["arrived_at"] = pd.to_datetime(fresh["arrived_at"])
+        for column, value in self.filters.items():
+            if value is not None and column in fresh:
+                fresh = fresh[fresh[column] == value]
+        merged = pd.concat([self._contacts, fresh], ignore_index=True)
+        self._contacts = merged.drop_duplicates("contact_id", keep="last").reset_index(drop=True)
+
+    def refresh(self, now=None):
+        """Read what is new and recompute the day.
+
+        Parameters
+        ----------
+        now : datetime-like, default=None
+            The current time; None takes the latest event in the log (an arrival or the end
+            of a wait), which follows a replay's clock as well as a live one.
+
+        Returns
+        -------
+        MonitorView
+        """
+        self._ingest()
+        contacts = self._contacts
+        if contacts.empty:
+            empty = pd.DataFrame(columns=["period", "service_level", "target"])
+            return MonitorView(pd.NaT, pd.DataFrame(), 0, 0.0, empty, 0)
+        arrived = contacts["arrived_at"]
+        answered_raw = contacts["answered"] if "answered" in contacts else pd.Series(pd.NA)
+        finished = answered_raw.notna().to_numpy()
+        answered = answered_raw.map(_truth).fillna(False).to_numpy(dtype=bool)
+        wait = pd.to_numeric(contacts.get("wait_s"), errors="coerce").to_numpy(dtype=float)
+        if now is None:
+            ends = arrived + pd.to_timedelta(np.where(finished, wait, 0.0), unit="s")
+            now = ends.max()
+        now = pd.Timestamp(now)
+        day = now.normalize()
+        today = (arrived >= day).to_numpy() & (arrived < day + pd.Timedelta("1D")).to_numpy()
+        waited = (now - arrived).dt.total_seconds().to_numpy()
+        waiting = ~finished & today
+        handle = (
+            sum(
+                pd.to_numeric(contacts[column], errors="coerce").fillna(0.0).to_numpy()
+                for column in _HANDLE
+                if column in contacts
+            )
+            if any(column in contacts for column in _HANDLE)
+            else np.zeros(len(contacts))
+        )
+        slot = ((arrived - day) // self.length).to_numpy()
+        slots = int(pd.Timedelta("1D") / self.length)
+        keep = today & (slot >= 0) & (slot < slots)
+
+        def count(mask, weights=None):
+            values = None if weights is None else np.where(mask, weights, 0.0)[keep]
+            if values is None:
+                return np.bincount(slot[keep & mask], minlength=slots).astype(float)
+            return np.bincount(slot[keep], values, minlength=slots)
+
+        within = answered & (wait <= self.threshold_s)
+        late = waiting & (waited > self.threshold_s)
+        table = pd.DataFrame({"period": day + self.length * np.arange(slots)})
+        table["volume"] = count(np.ones(len(contacts), dtype=bool))
+        judged = count(finished) + count(late)
+        answered_count = count(answered)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            table["service_level"] = np.where(judged > 0, 100 * count(within) / judged, np.nan)
+            table["asa"] = np.where(
+                answered_count > 0, count(answered, np.nan_to_num(wait)) / answered_count, np.nan
+            )
+            table["abandonment_rate"] = np.where(
+                count(finished) > 0, 100 * count(finished & ~answered) / count(finished), np.nan
+            )
+            table["aht_s"] = np.where(
+                answered_count > 0, count(answered, handle) / answered_count, np.nan
+            )
+        table["waiting"] = count(waiting)
+        self._add_plan(table, now)
+        table["alert"] = table["service_level"] < self.target_sl
+        alerts = table.loc[table["alert"], ["period", "service_level"]].assign(
+            target=self.target_sl
+        )
+        depth = int(waiting.sum())
+        return MonitorView(
+            now=now,
+            intervals=table,
+            queue_depth=depth,
+            longest_wait_s=float(waited[waiting].max()) if depth else 0.0,
+            alerts=alerts.reset_index(drop=True),
+            contacts=int(keep.sum()),
+        )
+
+    def _add_plan(self, table, now):
+        """Forecast, reforecast, required and staffed agents per interval (in place)."""
+        over = (table["period"] + self.length <= now).to_numpy()
+        if self.forecast is None:
+            for column in (
+                "forecast_volume",
+                "reforecast_volume",
+                "forecast_aht_s",
+                "required_agents",
+            ):
+                table[column] = np.nan
+        else:
+            plan = self.forecast.set_index("period")
+            table["forecast_volume"] = table["period"].map(plan["volume"]).to_numpy(dtype=float)
+            table["forecast_aht_s"] = table["period"].map(plan["aht_s"]).to_numpy(dtype=float)
+            expected = np.nansum(table["forecast_volume"].to_numpy()[over])
+            ratio = table["volume"].to_numpy()[over].sum() / expected if expected > 0 else 1.0
+            table["reforecast_volume"] = np.where(
+                over, table["volume"], table["forecast_volume"] * ratio
+            )
+            from kpikit.queueing import agents_required
+
+            aht = (
+                table["forecast_aht_s"]
+                .fillna(table["aht_s"])
+                .fillna(np.nanmean(table["forecast_aht_s"]))
+            )
+            usable = aht.notna() & table["reforecast_volume"].notna()
+            table["required_agents"] = np.nan
+            if usable.any():
+                need = agents_required(
+                    table.loc[usable, "reforecast_volume"].to_numpy(),
+                    aht[usable].to_numpy(),
+                    self.length.total_seconds(),
+                    target_sl=self.target_sl,
+                    threshold_s=self.threshold_s,
+                    patience_s=self.patience_s,
+                )
+                table.loc[usable, "required_agents"] = need["raw_agents"].to_numpy()
+        table["staffed_agents"] = (
+            np.nan
+            if self.staffed is None
+            else table["period"].map(self.staffed).to_numpy(dtype=float)
+        )
+
+
+def _truth(value):
+    """A live log's ``answered`` cell as a bool (CSV gives strings)."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "1", "yes")
+    return bool(value)

@@ -1,0 +1,108 @@
+"""Intraday monitor: following a growing log, figures per interval counted by hand, replay."""
+
+import pandas as pd
+import pytest
+
+from kpikit import cli
+from kpikit.monitor import IntradayMonitor, LogFollower, live_events, replay
+
+DAY = pd.Timestamp("2024-03-04")
+
+
+def contacts():
+    """Four contacts of 09:00-09:30 and one of 09:30; all answered but the third."""
+    return pd.DataFrame(
+        {
+            "contact_id": [1, 2, 3, 4, 5],
+            "arrived_at": DAY
+            + pd.to_timedelta(["09:00:00", "09:05:00", "09:10:00", "09:20:00", "09:40:00"]),
+            "answered": [True, True, False, True, True],
+            "wait_s": [10.0, 30.0, 40.0, 5.0, 90.0],
+            "talk_s": [200.0, 300.0, 0.0, 100.0, 250.0],
+            "channel": "phone",
+        }
+    )
+
+
+def test_follower_reads_only_new_csv_lines(tmp_path):
+    path = tmp_path / "live.csv"
+    path.write_text("contact_id,wait_s\n1,10\n2,2")  # the second line is still being written
+    follower = LogFollower(path)
+    assert follower.poll()["contact_id"].tolist() == [1]
+    with path.open("a") as handle:
+        handle.write("0\n3,5\n")
+    assert follower.poll()["wait_s"].tolist() == [20, 5]
+    assert follower.poll().empty
+
+
+def test_follower_rereads_a_rewritten_parquet(tmp_path):
+    path = tmp_path / "live.parquet"
+    frame = contacts()
+    frame.iloc[:2].to_parquet(path)
+    follower = LogFollower(path)
+    assert len(follower.poll()) == 2
+    frame.to_parquet(path)
+    assert follower.poll()["contact_id"].tolist() == [3, 4, 5]
+
+
+def test_monitor_counts_by_hand(tmp_path):
+    events = live_events(contacts())
+    # written up to 09:41: contact 5 arrived at 09:40 and is still waiting
+    events[events["event_at"] <= DAY + pd.Timedelta("09:41:00")].drop(columns="event_at").to_csv(
+        tmp_path / "000001.csv", index=False
+    )
+    forecast = pd.DataFrame(
+        {
+            "period": DAY + pd.to_timedelta(["09:00:00", "09:30:00", "10:00:00"]),
+            "volume": [5.0, 4.0, 6.0],
+            "aht_s": [200.0, 200.0, 200.0],
+        }
+    )
+    monitor = IntradayMonitor(tmp_path, forecast=forecast, target_sl=80)
+    view = monitor.refresh(now=DAY + pd.Timedelta("09:41:00"))
+    assert view.queue_depth == 1  # contact 5 has no outcome yet
+    assert view.longest_wait_s == 60.0
+    nine = view.intervals.set_index("period").loc[DAY + pd.Timedelta("09:00:00")]
+    assert nine["volume"] == 4
+    assert nine["service_level"] == pytest.approx(50.0)  # 1 and 4 within 20 s, of 4 finished
+    assert nine["asa"] == pytest.approx(15.0)  # (10 + 30 + 5) / 3 answered
+    assert nine["abandonment_rate"] == pytest.approx(25.0)  # 1 of 4 finished
+    assert nine["aht_s"] == pytest.approx(200.0)  # (200 + 300 + 100) / 3
+    assert nine["alert"]
+    # 4 contacts against 5 forecast in the interval that is over: the rest scaled by 0.8
+    ten = view.intervals.set_index("period").loc[DAY + pd.Timedelta("10:00:00")]
+    assert ten["reforecast_volume"] == pytest.approx(4.8)
+    half = view.intervals.set_index("period").loc[DAY + pd.Timedelta("09:30:00")]
+    # one contact waiting 60 s, past the threshold: judged, and a miss
+    assert half["service_level"] == 0.0 and half["waiting"] == 1
+    assert list(view.alerts["period"]) == [
+        DAY + pd.Timedelta("09:00:00"),
+        DAY + pd.Timedelta("09:30:00"),
+    ]
+
+    events[events["event_at"] > DAY + pd.Timedelta("09:41:00")].drop(columns="event_at").to_csv(
+        tmp_path / "000002.csv", index=False
+    )
+    later = monitor.refresh()
+    assert later.queue_depth == 0
+    half = later.intervals.set_index("period").loc[DAY + pd.Timedelta("09:30:00")]
+    assert half["asa"] == 90.0 and half["service_level"] == 0.0  # answered after 90 s
+
+
+def test_replay_command_writes_the_day(tmp_path):
+    assert (
+        cli.main(["replay", str(tmp_path / "drops"), "--speed", "86400", "--every", "0.001"]) == 0
+    )
+    written = sorted((tmp_path / "drops").glob("*.csv"))
+    assert written and not list((tmp_path / "drops").glob(".*"))
+    view = IntradayMonitor(tmp_path / "drops", channel="phone").refresh()
+    assert view.contacts > 0 and view.queue_depth == 0
+
+
+def test_replay_and_monitor_reject_bad_input(tmp_path):
+    with pytest.raises(ValueError, match="'day' has no contact"):
+        replay(contacts(), tmp_path, day="2020-01-01", sleep=lambda seconds: None)
+    with pytest.raises(ValueError, match="'freq' is not an intraday"):
+        IntradayMonitor(tmp_path, freq="day")
+    with pytest.raises(ValueError, match="does not exist"):
+        IntradayMonitor(tmp_path / "missing")
