@@ -117,7 +117,7 @@ def interval_series(contacts, *, freq, by, until):
     if keys:
         codes, labels = pd.MultiIndex.from_frame(contacts[keys]).factorize()
         codes = codes[(contacts["arrived_at"] < end).to_numpy()]
-        names = labels.to_frame(index=False)
+        names = pd.DataFrame(list(labels), columns=keys)
     else:
         codes = np.zeros(len(seen), dtype=np.int64)
         names = pd.DataFrame(index=[0])
