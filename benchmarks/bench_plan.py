@@ -48,9 +48,11 @@ def accuracy():
     day = table[table["lead"] == "next_day"].set_index("model")
     chosen = day[day["chosen"]].index[0]
     gain = 100 * (1 - day.loc[chosen, "wape"] / day.loc["seasonal_naive", "wape"])
-    print(f"\nnext-day WAPE: {chosen} {day.loc[chosen, 'wape']:.2f} % vs seasonal_naive "
-          f"{day.loc['seasonal_naive', 'wape']:.2f} %: {gain:.1f} % lower (target >= 15 %); "
-          f"backtest took {seconds:.1f} s")
+    print(
+        f"\nnext-day WAPE: {chosen} {day.loc[chosen, 'wape']:.2f} % vs seasonal_naive "
+        f"{day.loc['seasonal_naive', 'wape']:.2f} %: {gain:.1f} % lower (target >= 15 %); "
+        f"backtest took {seconds:.1f} s"
+    )
 
 
 def synthetic_contacts(queues=10, days=56, seed=1):
@@ -68,9 +70,17 @@ def synthetic_contacts(queues=10, days=56, seed=1):
         arrived = pd.Timestamp("2025-01-06") + pd.to_timedelta(
             slot * 900 + rng.uniform(0, 900, slot.size), unit="s"
         )
-        frames.append(pd.DataFrame({"arrived_at": arrived, "queue": f"queue_{queue:02d}",
-                                    "answered": True, "wait_s": 5.0,
-                                    "talk_s": rng.gamma(4, 60, slot.size)}))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "arrived_at": arrived,
+                    "queue": f"queue_{queue:02d}",
+                    "answered": True,
+                    "wait_s": 5.0,
+                    "talk_s": rng.gamma(4, 60, slot.size),
+                }
+            )
+        )
     return pd.concat(frames, ignore_index=True)
 
 
@@ -78,41 +88,46 @@ def scale(runs):
     contacts = synthetic_contacts()
 
     def plan():
-        result = kk.forecast.forecast(contacts, freq="15min", horizon="365D", by="queue",
-                                      model="seasonal_average")
-        staff = kk.queueing.agents_required(result, target_sl=80, threshold_s=20,
-                                            shrinkage=0.3)
+        result = kk.forecast.forecast(
+            contacts, freq="15min", horizon="365D", by="queue", model="seasonal_average"
+        )
+        staff = kk.queueing.agents_required(result, target_sl=80, threshold_s=20, shrinkage=0.3)
         return result, staff
 
     seconds = median_time(plan, runs)
     result, staff = plan()
-    print(f"{len(contacts):,} contacts, 10 queues: forecast a year of 15-minute intervals "
-          f"({len(staff):,} rows) and staff it: median {seconds:.1f} s over {runs} runs "
-          "(target < 30 s)")
+    print(
+        f"{len(contacts):,} contacts, 10 queues: forecast a year of 15-minute intervals "
+        f"({len(staff):,} rows) and staff it: median {seconds:.1f} s over {runs} runs "
+        "(target < 30 s)"
+    )
     start = time.perf_counter()
     kk.forecast.forecast(contacts, freq="15min", horizon="1D", by="queue", origins=4)
-    print(f"the same history with model='auto' (4-origin backtest, 5 models, 10 queues, "
-          f"next day): {time.perf_counter() - start:.1f} s")
+    print(
+        f"the same history with model='auto' (4-origin backtest, 5 models, 10 queues, "
+        f"next day): {time.perf_counter() - start:.1f} s"
+    )
 
 
 def monitor(runs):
     rng = np.random.default_rng(2)
     day = pd.Timestamp("2025-03-03")
     count = 100_000
-    contacts = pd.DataFrame({
-        "contact_id": np.arange(count),
-        "arrived_at": day + pd.to_timedelta(np.sort(rng.uniform(8 * 3600, 20 * 3600, count)),
-                                            unit="s"),
-        "answered": rng.random(count) > 0.05,
-        "wait_s": rng.exponential(25, count).round(1),
-        "talk_s": rng.gamma(4, 60, count).round(1),
-        "channel": "phone",
-    })
+    contacts = pd.DataFrame(
+        {
+            "contact_id": np.arange(count),
+            "arrived_at": day
+            + pd.to_timedelta(np.sort(rng.uniform(8 * 3600, 20 * 3600, count)), unit="s"),
+            "answered": rng.random(count) > 0.05,
+            "wait_s": rng.exponential(25, count).round(1),
+            "talk_s": rng.gamma(4, 60, count).round(1),
+            "channel": "phone",
+        }
+    )
     events = live_events(contacts)
     cut = len(events) - 2_000
     with tempfile.TemporaryDirectory() as folder:
-        events.iloc[:cut].drop(columns="event_at").to_csv(Path(folder) / "000001.csv",
-                                                           index=False)
+        events.iloc[:cut].drop(columns="event_at").to_csv(Path(folder) / "000001.csv", index=False)
         last = events.iloc[cut:].drop(columns="event_at")
 
         def first_read():
@@ -126,9 +141,11 @@ def monitor(runs):
         watcher.refresh()
         incremental = time.perf_counter() - start
         steady = median_time(watcher.refresh, runs)
-    print(f"monitor, 100,000-contact day: first read and refresh {first:.2f} s (median of "
-          f"{runs}); refresh after a 2,000-event drop {incremental:.2f} s; refresh with "
-          f"nothing new {steady:.2f} s (target < 1 s)")
+    print(
+        f"monitor, 100,000-contact day: first read and refresh {first:.2f} s (median of "
+        f"{runs}); refresh after a 2,000-event drop {incremental:.2f} s; refresh with "
+        f"nothing new {steady:.2f} s (target < 1 s)"
+    )
 
 
 def main():
@@ -136,8 +153,11 @@ def main():
     parser.add_argument("--only", choices=["accuracy", "scale", "monitor"])
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    for name, job in (("accuracy", accuracy), ("scale", lambda: scale(args.runs)),
-                      ("monitor", lambda: monitor(args.runs))):
+    for name, job in (
+        ("accuracy", accuracy),
+        ("scale", lambda: scale(args.runs)),
+        ("monitor", lambda: monitor(args.runs)),
+    ):
         if args.only in (None, name):
             print(f"== {name}")
             job()

@@ -24,8 +24,9 @@ def weekly_log(days=DAYS):
         weekday = date.day_of_week
         for slot in range(8):  # 30-minute slots from 09:00
             for number in range(2 + (weekday + slot) % 3):
-                rows.append((date + pd.Timedelta(hours=9, minutes=30 * slot + number),
-                             100.0 + 10 * weekday))
+                rows.append(
+                    (date + pd.Timedelta(hours=9, minutes=30 * slot + number), 100.0 + 10 * weekday)
+                )
     frame = pd.DataFrame(rows, columns=["arrived_at", "talk_s"])
     frame["contact_id"] = np.arange(len(frame))
     frame["answered"] = True
@@ -41,8 +42,9 @@ def log():
 
 @pytest.fixture(scope="session")
 def chosen(log):
-    return forecast.forecast(log, freq="30min", horizon="1D", origins=2, spacing="3D",
-                             history="28D")
+    return forecast.forecast(
+        log, freq="30min", horizon="1D", origins=2, spacing="3D", history="28D"
+    )
 
 
 def test_volume_has_the_contract_columns(log):
@@ -54,8 +56,9 @@ def test_volume_has_the_contract_columns(log):
 
 
 def test_seasonal_naive_repeats_last_week(log):
-    table = forecast.volume(log, freq="30min", horizon="1D", until="2024-02-05",
-                            model="seasonal_naive", by="queue")
+    table = forecast.volume(
+        log, freq="30min", horizon="1D", until="2024-02-05", model="seasonal_naive", by="queue"
+    )
     nine = table.set_index("period").loc[pd.Timestamp("2024-02-05 09:00"), "forecast"]
     assert list(table.columns[:2]) == ["queue", "period"]
     assert nine == 2.0  # Monday (weekday 0), slot 0: 2 + 0 contacts, as the Monday before
@@ -64,8 +67,14 @@ def test_seasonal_naive_repeats_last_week(log):
 
 
 def test_until_hides_later_contacts(log):
-    changed = pd.concat([log, log.iloc[:50].assign(
-        arrived_at=pd.Timestamp("2024-02-05 09:05"), contact_id=np.arange(10_000, 10_050))])
+    changed = pd.concat(
+        [
+            log,
+            log.iloc[:50].assign(
+                arrived_at=pd.Timestamp("2024-02-05 09:05"), contact_id=np.arange(10_000, 10_050)
+            ),
+        ]
+    )
     before = forecast.volume(log, until="2024-02-05", model="seasonal_naive")
     after = forecast.volume(changed, until="2024-02-05", model="seasonal_naive")
     pd.testing.assert_frame_equal(before, after)
@@ -90,11 +99,18 @@ def test_aht_forecast_follows_the_weekday(chosen):
 
 
 def test_wape_mase_bias_by_hand():
-    errors = pd.DataFrame({
-        "unique_id": "all", "lead": "next_day", "model": "seasonal_naive",
-        "forecast": [10.0, 20.0], "actual": [8.0, 25.0], "error": [2.0, -5.0],
-        "scaled": [1.0, 2.5], "origin": pd.Timestamp("2024-01-01"),
-    })
+    errors = pd.DataFrame(
+        {
+            "unique_id": "all",
+            "lead": "next_day",
+            "model": "seasonal_naive",
+            "forecast": [10.0, 20.0],
+            "actual": [8.0, 25.0],
+            "error": [2.0, -5.0],
+            "scaled": [1.0, 2.5],
+            "origin": pd.Timestamp("2024-01-01"),
+        }
+    )
     row = summarise(errors, ["unique_id"]).iloc[0]
     assert row["wape"] == pytest.approx(100 * 7 / 33)  # (|2| + |-5|) / (8 + 25)
     assert row["bias"] == pytest.approx(100 * -3 / 33)  # (2 - 5) / 33
@@ -104,8 +120,9 @@ def test_wape_mase_bias_by_hand():
 
 def test_special_day_factor(log):
     plain = forecast.volume(log, until="2024-02-05", model="seasonal_naive")
-    holiday = forecast.volume(log, until="2024-02-05", model="seasonal_naive",
-                              special_days={"2024-02-05": 0.5})
+    holiday = forecast.volume(
+        log, until="2024-02-05", model="seasonal_naive", special_days={"2024-02-05": 0.5}
+    )
     assert holiday["forecast"].sum() == pytest.approx(plain["forecast"].sum() / 2)
 
 
