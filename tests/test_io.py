@@ -72,7 +72,7 @@ def test_read_contacts_parses_types(tmp_path):
 
 
 def test_read_contacts_with_a_vendor_mapping(tmp_path):
-    contacts = read_contacts(write(tmp_path / "export.csv", VENDOR_CSV), VENDOR_MAPPING)
+    contacts = read_contacts(write(tmp_path / "export.csv", VENDOR_CSV), mapping=VENDOR_MAPPING)
     assert contacts.columns.tolist() == [
         "contact_id",
         "arrived_at",
@@ -185,18 +185,18 @@ def test_validate_false_skips_the_schema_but_not_parsing(tmp_path):
 )
 def test_bad_mapping_names_the_culprits(tmp_path, mapping, message):
     with pytest.raises(ValueError, match=message):
-        read_contacts(write(tmp_path / "export.csv", VENDOR_CSV), mapping)
+        read_contacts(write(tmp_path / "export.csv", VENDOR_CSV), mapping=mapping)
 
 
 def test_mapping_onto_an_existing_column_is_refused(tmp_path):
     text = VENDOR_CSV.replace("Talk", "talk_s").replace("Agent,", "AgentTalk,")
     with pytest.raises(ValueError, match=r"renames columns to 'talk_s'.*already has"):
-        read_contacts(write(tmp_path / "export.csv", text), {"AgentTalk": "talk_s"})
+        read_contacts(write(tmp_path / "export.csv", text), mapping={"AgentTalk": "talk_s"})
 
 
 def test_mapping_must_be_a_dict_of_strings(tmp_path):
     with pytest.raises(TypeError, match="'mapping' must be a dict"):
-        read_contacts(write(tmp_path / "export.csv", VENDOR_CSV), [("CallID", "contact_id")])
+        read_contacts(write(tmp_path / "export.csv", VENDOR_CSV), mapping=[("CallID", "contact_id")])
 
 
 # ---- path and file errors ------------------------------------------------------------------

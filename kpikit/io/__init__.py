@@ -1,12 +1,18 @@
-"""Reading contact logs (:mod:`kpikit.io.reading`) and exporting tables safely
-(:mod:`kpikit.io.exporting`)."""
+"""Reading contact logs (:mod:`kpikit.io.reading`, with the format detection of
+:mod:`kpikit.io.detect`) and exporting tables safely (:mod:`kpikit.io.exporting`)."""
 
+from kpikit.io._advice import ReadWarning
+from kpikit.io._source import MAX_BYTES, READ_SUFFIXES
+from kpikit.io.detect import Detection, detect
 from kpikit.io.exporting import safe_export_path, to_csv, to_excel
-from kpikit.io.reading import MAX_BYTES, READ_SUFFIXES, read_contacts, read_dataset, read_upload
+from kpikit.io.reading import read_contacts, read_dataset, read_upload
 
 __all__ = [
     "MAX_BYTES",
     "READ_SUFFIXES",
+    "Detection",
+    "ReadWarning",
+    "detect",
     "read_contacts",
     "read_dataset",
     "read_upload",

@@ -1,48 +1,78 @@
 """Read contact logs from CSV or Parquet into kpikit's tables.
 
 Readers check the file before parsing it (it exists, is a file, has a known suffix, stays under
-a size limit, also once decompressed), rename vendor columns through a ``mapping``, parse text
-timestamps and then :func:`kpikit.schema.validate` the result. Every value that cannot be read
-is reported with its id in a :class:`~kpikit.schema.SchemaError`; nothing becomes NaT or NaN
-silently.
+a size limit, also once decompressed), detect how the text is written (:mod:`kpikit.io.detect`),
+rename vendor columns through a ``mapping``, convert the columns to kpikit's types and then
+:func:`kpikit.schema.validate` the result. Every value that cannot be read is reported with its
+id in a :class:`~kpikit.schema.SchemaError` whose text names the option that fixes it; nothing
+becomes NaT or NaN silently and no row is dropped.
 
 The documented conversions, all applied to freshly read data only:
 
-- id and text columns are read as text, so ``007`` keeps its zeros and ids never become floats;
-- text timestamps are parsed with :func:`pandas.to_datetime` (the format is inferred from the
-  first value unless ``datetime_format`` is given);
-- number columns that arrive as text (one stray cell makes pandas keep the whole column as text)
-  are converted with :func:`pandas.to_numeric`, reporting the cells that are not numbers;
-- boolean columns with empty cells (pandas reads them as an object column of True/False/NaN)
-  become pandas' nullable ``boolean`` dtype. Other encodings (0/1, yes/no) are reported, not
-  guessed.
+- the encoding (UTF-8, with or without a byte order mark, UTF-16 with one, else Windows-1252
+  with a :class:`ReadWarning`), the separator (comma, semicolon, tab) and the decimal mark
+  (``12,5`` in European Excel files) are detected unless given;
+- id and text columns are read as text, so ``007`` keeps its zeros, ids never become floats and
+  ``NA`` (North America) stays ``NA``; empty cells are missing, and so are the cells listed in
+  ``na_values``. In number, date and true/false columns the usual missing markers (``NA``,
+  ``NULL``, ``N/A``, ``None``, ``nan``, ... see :data:`kpikit.io.detect.NA_TOKENS`) are missing
+  too, since they cannot be a value there;
+- text dates are read with ``datetime_format``, or with the format the values prove
+  (:func:`kpikit.io.detect.guess_dates`): ISO dates, or day-first/month-first dates when only
+  one order reads every value. When both orders read every value the reader asks for
+  ``datetime_format``;
+- times with a UTC offset stay timezone-aware. A column with several offsets (a file spanning a
+  daylight-saving change) is read in ``tz``, or in UTC with a :class:`ReadWarning` saying so;
+  ``tz`` also places times without an offset in that zone;
+- number columns: text cells are read as numbers with the decimal mark, and ``h:mm:ss`` cells in
+  seconds columns (``wait_s``, ``talk_s`` ...) as seconds;
+- true/false columns accept True/False in any case, plus ``true_values``/``false_values``
+  (any case); other words (Y/N, 1/0) are reported with the option to pass. A column with empty
+  cells becomes pandas' nullable ``boolean``.
 """
 
-import gzip
 import io
+import warnings
 from collections.abc import Mapping
-from pathlib import Path, PurePath
+from dataclasses import replace
+from pathlib import Path
 
 import pandas as pd
 
 from kpikit import schema
+from kpikit.io._advice import ReadWarning, fix
+from kpikit.io._convert import ReadOptions, convert
+from kpikit.io._names import suggest_mapping
 from kpikit.io._paths import as_path
+from kpikit.io._source import (
+    MAX_BYTES,
+    READ_SUFFIXES,
+    Source,
+    bytes_source,
+    file_source,
+    load_parquet,
+)
+from kpikit.io._text import decoding_advice, guess_decimal, sniff_text
 from kpikit.schema import TABLES, Dataset, Problem, SchemaError
 
-MAX_BYTES = 200_000_000
-"""Default size limit of a file to read (200 MB), checked on disk and once decompressed."""
-
-READ_SUFFIXES = (".csv", ".csv.gz", ".parquet")
-"""File suffixes the readers accept (case-insensitive)."""
+_TEXT_KINDS = {"id", "string", "datetime", "bool"}
+_SEPARATOR_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 
 
 def read_contacts(
     path,
-    mapping: Mapping[str, str] | None = None,
     *,
+    mapping: Mapping[str, str] | None = None,
+    datetime_format: str | None = None,
+    true_values=None,
+    false_values=None,
+    encoding: str | None = None,
+    sep: str | None = None,
+    decimal: str | None = None,
+    na_values=None,
+    tz: str | None = None,
     validate: bool = True,
     max_bytes: int = MAX_BYTES,
-    datetime_format: str | None = None,
 ) -> pd.DataFrame:
     """Read a contact log from CSV, gzipped CSV or Parquet into a pandas DataFrame.
 
@@ -52,28 +82,52 @@ def read_contacts(
         A ``.csv``, ``.csv.gz`` or ``.parquet`` file.
     mapping : dict of str to str, optional
         Vendor column name -> kpikit column name, e.g. ``{"CallID": "contact_id"}``.
-        Columns not named in the mapping keep their names.
+        Columns not named in the mapping keep their names. :func:`kpikit.io.detect` suggests
+        one.
+    datetime_format : str, optional
+        Format of text timestamps for :func:`pandas.to_datetime` (``"%d/%m/%Y %H:%M"``,
+        ``"ISO8601"``). By default the format the values prove is used; ambiguous day/month
+        orders are refused with the two formats to choose from.
+    true_values, false_values : list of str, optional
+        Words meaning True and False in true/false columns, besides True/False (any case):
+        ``true_values=["Y"], false_values=["N"]``.
+    encoding : str, optional
+        Text encoding (``"utf-8"``, ``"cp1252"``, ``"latin-1"``, ...); detected by default.
+    sep : str, optional
+        Column separator; by default the one of ``,``, ``;`` and tab that splits the file.
+    decimal : {".", ","}, optional
+        Decimal mark of numbers; by default ``","`` when the file's numbers use commas.
+    na_values : list of str, optional
+        Cells to read as missing in every column, text and id columns included (by default only
+        empty cells are missing there).
+    tz : str, optional
+        Time zone name (``"Europe/Paris"``): times with an offset are converted to it, times
+        without one are taken as local times of that zone.
     validate : bool, default=True
-        Run :func:`kpikit.schema.validate` on the result. Values that cannot be parsed
-        (timestamps, numbers) are reported either way.
+        Run :func:`kpikit.schema.validate` on the result. Values that cannot be read
+        (timestamps, numbers, true/false words) are reported either way.
     max_bytes : int, default=MAX_BYTES
         Largest file size accepted, on disk and after decompression.
-    datetime_format : str, optional
-        Format of text timestamps, passed to :func:`pandas.to_datetime` (``"%d/%m/%Y %H:%M"``,
-        ``"ISO8601"``, ``"mixed"``). By default it is inferred from the first value and every
-        other value must follow it.
 
     Returns
     -------
     pandas.DataFrame
-        The contacts, with kpikit column names.
+        The contacts, with kpikit column names, one row per data row of the file.
 
     Raises
     ------
     ValueError
-        Bad path, suffix, size, unreadable file, or a mapping naming unknown columns.
+        Bad path, suffix, size or option; an unreadable file; repeated column names; a mapping
+        naming unknown columns. The message names the option that fixes it where one does.
     SchemaError
-        Unparsable values or schema problems, each with a count and the first contact ids.
+        Unreadable values or schema problems, each with a count, the first contact ids and the
+        option to pass where one fixes it.
+
+    Warns
+    -----
+    ReadWarning
+        When the file was read as Windows-1252 because it is not UTF-8, and when times with
+        several UTC offsets were read in UTC.
 
     Examples
     --------
@@ -81,52 +135,70 @@ def read_contacts(
     >>> scratch = tempfile.TemporaryDirectory()
     >>> folder = pathlib.Path(scratch.name)
     >>> _ = (folder / "log.csv").write_text(
-    ...     "CallID,Start,Answered,Queue_Secs\\n"
-    ...     "c1,2024-03-04 09:00:00,true,12\\n"
-    ...     "c2,2024-03-04 09:00:30,false,41\\n")
-    >>> contacts = read_contacts(folder / "log.csv", mapping={
-    ...     "CallID": "contact_id", "Start": "arrived_at",
-    ...     "Answered": "answered", "Queue_Secs": "wait_s"})
-    >>> contacts.columns.tolist()
-    ['contact_id', 'arrived_at', 'answered', 'wait_s']
-    >>> contacts["arrived_at"].dt.second.tolist()
-    [0, 30]
+    ...     "CallID;Start;Answered;Queue_Secs\\n"
+    ...     "c1;02/01/2026 09:00;Y;12,5\\n"
+    ...     "c2;13/01/2026 09:30;N;41\\n")
+    >>> read_contacts(folder / "log.csv", mapping={"CallID": "contact_id",
+    ...     "Start": "arrived_at", "Answered": "answered", "Queue_Secs": "wait_s"})
+    Traceback (most recent call last):
+    ...
+    kpikit.schema.SchemaError: The data does not follow the kpikit schema (1 problem):
+    - contacts.answered: holds 'Y', 'N' instead of True/False: pass true_values=['Y'] and
+      false_values=['N']
+    >>> contacts = read_contacts(folder / "log.csv", mapping={"CallID": "contact_id",
+    ...     "Start": "arrived_at", "Answered": "answered", "Queue_Secs": "wait_s"},
+    ...     true_values=["Y"], false_values=["N"])
+    >>> contacts["arrived_at"].dt.strftime("%d %b").tolist()  # day first: 13/01 proves it
+    ['02 Jan', '13 Jan']
+    >>> contacts["wait_s"].tolist()  # decimal comma
+    [12.5, 41.0]
     >>> scratch.cleanup()
     """
-    file, suffix = _checked_path(path, max_bytes=max_bytes)
-    table = _read_table(
-        file,
-        suffix,
-        "contacts",
+    options = ReadOptions.checked(
         mapping=mapping,
-        max_bytes=max_bytes,
         datetime_format=datetime_format,
-        label=f"'{file}'",
+        true_values=true_values,
+        false_values=false_values,
+        encoding=encoding,
+        sep=sep,
+        decimal=decimal,
+        na_values=na_values,
+        tz=tz,
     )
+    source = file_source(path, max_bytes=max_bytes)
+    table = _read_table(source, "contacts", options)
     return _finish({"contacts": table}, validate=validate).contacts
 
 
 def read_dataset(
     folder,
     *,
+    datetime_format: str | None = None,
+    true_values=None,
+    false_values=None,
+    encoding: str | None = None,
+    sep: str | None = None,
+    decimal: str | None = None,
+    na_values=None,
+    tz: str | None = None,
     validate: bool = True,
     max_bytes: int = MAX_BYTES,
-    datetime_format: str | None = None,
 ) -> Dataset:
     """Read ``contacts``, and ``agent_intervals`` and ``costs`` when present, from a folder.
 
     Each table is one file named after it with a suffix from :data:`READ_SUFFIXES`
     (``contacts.csv``, ``agent_intervals.parquet``, ``costs.csv.gz``); other files are ignored.
+    Columns must have kpikit's names.
 
     Parameters
     ----------
     folder : str or os.PathLike
+    datetime_format, true_values, false_values, encoding, sep, decimal, na_values, tz
+        As in :func:`read_contacts`, for every table (what is detected is detected per file).
     validate : bool, default=True
         Validate the tables together; problems of every table come in one SchemaError.
     max_bytes : int, default=MAX_BYTES
         Size limit per file.
-    datetime_format : str, optional
-        As in :func:`read_contacts`, for every table.
 
     Returns
     -------
@@ -141,6 +213,16 @@ def read_dataset(
     SchemaError
         As in :func:`read_contacts`.
     """
+    options = ReadOptions.checked(
+        datetime_format=datetime_format,
+        true_values=true_values,
+        false_values=false_values,
+        encoding=encoding,
+        sep=sep,
+        decimal=decimal,
+        na_values=na_values,
+        tz=tz,
+    )
     directory = Path(as_path(folder, "folder"))
     if not directory.is_dir():
         raise ValueError(f"Value of 'folder' is not an existing folder; received: '{folder}'.")
@@ -156,16 +238,8 @@ def read_dataset(
                 expected = ", ".join(file.name for file in files)
                 raise ValueError(f"No contacts file in '{directory}'; expected one of: {expected}.")
             continue
-        file, suffix = _checked_path(found[0], max_bytes=max_bytes)
-        tables[table] = _read_table(
-            file,
-            suffix,
-            table,
-            mapping=None,
-            max_bytes=max_bytes,
-            datetime_format=datetime_format,
-            label=f"'{file}'",
-        )
+        source = file_source(found[0], max_bytes=max_bytes)
+        tables[table] = _read_table(source, table, options)
     return _finish(tables, validate=validate)
 
 
@@ -174,8 +248,15 @@ def read_upload(
     filename: str,
     *,
     mapping: Mapping[str, str] | None = None,
-    max_bytes: int = MAX_BYTES,
     datetime_format: str | None = None,
+    true_values=None,
+    false_values=None,
+    encoding: str | None = None,
+    sep: str | None = None,
+    decimal: str | None = None,
+    na_values=None,
+    tz: str | None = None,
+    max_bytes: int = MAX_BYTES,
 ) -> Dataset:
     """Read an uploaded contact log (bytes from a browser upload) into a validated Dataset.
 
@@ -185,8 +266,9 @@ def read_upload(
         The file's bytes, e.g. an ipywidgets ``FileUpload`` value's ``content``.
     filename : str
         The uploaded file's name; only its suffix is used (``.csv``, ``.csv.gz``, ``.parquet``).
-    mapping, max_bytes, datetime_format
+    mapping, datetime_format, true_values, false_values, encoding, sep, decimal, na_values, tz
         As in :func:`read_contacts`.
+    max_bytes : int, default=MAX_BYTES
 
     Returns
     -------
@@ -207,142 +289,95 @@ def read_upload(
     >>> read_upload(upload, "log.csv").contacts["wait_s"].tolist()
     [12]
     """
-    if not isinstance(content, bytes | bytearray | memoryview):
-        raise TypeError(f"Value of 'content' must be bytes; received {type(content).__name__}.")
-    if not isinstance(filename, str):
-        raise TypeError(f"Value of 'filename' must be a str; received {type(filename).__name__}.")
-    name = PurePath(filename).name
-    suffix = _suffix(name)
-    label = f"'{name}'"
-    if suffix not in READ_SUFFIXES:
-        raise ValueError(
-            f"Cannot read {label}: expected a file ending in {', '.join(READ_SUFFIXES)}."
-        )
-    data = bytes(content)
-    if not data:
-        raise ValueError(f"The uploaded file {label} is empty.")
-    _check_size(len(data), max_bytes, label)
-    table = _read_table(
-        data,
-        suffix,
-        "contacts",
+    options = ReadOptions.checked(
         mapping=mapping,
-        max_bytes=max_bytes,
         datetime_format=datetime_format,
-        label=label,
+        true_values=true_values,
+        false_values=false_values,
+        encoding=encoding,
+        sep=sep,
+        decimal=decimal,
+        na_values=na_values,
+        tz=tz,
     )
+    source = bytes_source(content, filename, max_bytes=max_bytes)
+    table = _read_table(source, "contacts", options)
     return _finish({"contacts": table}, validate=True)
 
 
-def _suffix(name: str) -> str:
-    lowered = name.lower()
-    if lowered.endswith(".csv.gz"):
-        return ".csv.gz"
-    return PurePath(lowered).suffix
+def _read_table(source: Source, table: str, options: ReadOptions):
+    """Read one table, rename and convert its columns.
+
+    Returns the frame, the problems of cells that did not convert, and the problems of required
+    columns that are missing where a file column looks like them (reported when validating).
+    """
+    if source.kind == "parquet":
+        frame = load_parquet(source)
+        _check_mapping(options.mapping, [str(c) for c in frame.columns], table, source.label)
+    else:
+        frame, options = _read_csv(source, table, options)
+    original = [str(column) for column in frame.columns]
+    if options.mapping:
+        frame = frame.rename(columns=dict(options.mapping))
+    return frame, convert(frame, table, options), _missing_columns(frame, original, table, options)
 
 
-def _check_size(size: int, max_bytes: int, label: str, *, stage: str = "") -> None:
-    if not isinstance(max_bytes, int) or isinstance(max_bytes, bool) or max_bytes <= 0:
-        raise ValueError(f"Value of 'max_bytes' must be a positive int; received: {max_bytes!r}.")
-    if size > max_bytes:
+def _read_csv(source: Source, table: str, options: ReadOptions):
+    head, complete = source.head()
+    text = sniff_text(
+        head, complete=complete, label=source.label, encoding=options.encoding, sep=options.sep
+    )
+    for note in text.notes:
+        warnings.warn(note, ReadWarning, stacklevel=4)
+    decimal = options.decimal or guess_decimal(text.columns, text.records)
+    _check_mapping(options.mapping, text.columns, table, source.label)
+    mapping = options.mapping or {}
+    kinds = {spec.name: spec.kind for spec in TABLES[table]}
+    as_text = [c for c in text.columns if kinds.get(mapping.get(c, c)) in _TEXT_KINDS]
+    data = source.text_bytes()
+    try:
+        with warnings.catch_warnings():
+            # pandas warns, and drops fields, when every row is longer than the header.
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(
+                io.BytesIO(data) if isinstance(data, bytes) else data,
+                sep=text.sep,
+                encoding=text.encoding,
+                # A decimal comma in a comma-separated file can only be quoted: read as text,
+                # and converted with the decimal mark below.
+                decimal=decimal if decimal != text.sep else ".",
+                dtype=dict.fromkeys(as_text, str),
+                keep_default_na=False,
+                na_values=["", *options.na_values],
+                index_col=False,
+                low_memory=False,
+            )
+    except UnicodeDecodeError as error:
+        raise ValueError(decoding_advice(head, text.encoding, error, source.label)) from None
+    except pd.errors.ParserWarning:
+        width = len(text.columns)
+        long = next((i for i, row in enumerate(text.records, 1) if len(row) > width), None)
+        where = f" (data row {long} has {len(text.records[long - 1])})" if long else ""
         raise ValueError(
-            f"{label} is {size / 1e6:.1f} MB{stage}, above the limit of "
-            f"{max_bytes / 1e6:.1f} MB; raise max_bytes to read it."
-        )
-
-
-def _checked_path(path, *, max_bytes: int) -> tuple[Path, str]:
-    file = Path(as_path(path, "path"))
-    if not file.exists():
-        raise ValueError(f"Value of 'path' does not exist; received: '{path}'.")
-    if not file.is_file():
-        raise ValueError(f"Value of 'path' is not a file; received: '{path}'.")
-    suffix = _suffix(file.name)
-    if suffix not in READ_SUFFIXES:
+            f"Cannot read {source.label}: rows have more fields than the header has names "
+            f"({width}){where}; remove the separators at the end of the rows, name every "
+            "column, or quote the values that hold a separator."
+        ) from None
+    except pd.errors.ParserError as error:
+        named = _SEPARATOR_NAMES.get(text.sep, repr(text.sep))
         raise ValueError(
-            f"Value of 'path' must end in {', '.join(READ_SUFFIXES)}; received: '{path}'."
-        )
-    _check_size(file.stat().st_size, max_bytes, f"'{file}'")
-    return file, suffix
+            f"Cannot read {source.label} as {named}-separated text: {error}. Quote the values "
+            f"that hold a {named}, or {fix(sep=';')} (or the character between the columns)."
+        ) from None
+    except pd.errors.EmptyDataError as error:
+        raise ValueError(f"Cannot read {source.label} as CSV: {error}") from None
+    return frame, replace(options, decimal=decimal)
 
 
-def _text_columns(table: str, mapping: Mapping[str, str] | None) -> list[str]:
-    """Source names of the id and text columns, read as text so ids never turn into floats."""
-    mapping = mapping or {}
-    text = {spec.name for spec in TABLES[table] if spec.kind in {"id", "string"}}
-    renamed = {target for target in mapping.values()}
-    return [source for source, target in mapping.items() if target in text] + [
-        name for name in text if name not in renamed
-    ]
-
-
-def _load(source, suffix: str, *, table, mapping, max_bytes: int, label: str) -> pd.DataFrame:
-    """Parse the bytes or file into a pandas DataFrame, with errors naming the file."""
-    try:
-        if suffix == ".parquet":
-            return _load_parquet(source, max_bytes=max_bytes, label=label)
-        if suffix == ".csv.gz":
-            source = _gunzip(source, max_bytes=max_bytes, label=label)
-        elif isinstance(source, bytes):
-            source = io.BytesIO(source)
-        return pd.read_csv(
-            source,
-            dtype=dict.fromkeys(_text_columns(table, mapping), str),
-            encoding="utf-8-sig",
-            low_memory=False,
-        )
-    except UnicodeDecodeError:
-        raise ValueError(f"Cannot read {label}: it is not UTF-8 text; save it as UTF-8.") from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        raise ValueError(f"Cannot read {label} as CSV: {error}") from None
-
-
-def _gunzip(source, *, max_bytes: int, label: str) -> io.BytesIO:
-    raw = io.BytesIO(source) if isinstance(source, bytes) else open(source, "rb")
-    try:
-        with raw, gzip.GzipFile(fileobj=raw) as unzipped:
-            # Read one byte past the limit: enough to tell a decompression bomb from a big file.
-            data = unzipped.read(max_bytes + 1)
-    except (OSError, EOFError) as error:
-        raise ValueError(f"Cannot read {label} as gzip: {error}") from None
-    _check_size(len(data), max_bytes, label, stage=" once decompressed")
-    return io.BytesIO(data)
-
-
-def _load_parquet(source, *, max_bytes: int, label: str) -> pd.DataFrame:
-    try:
-        import pyarrow.parquet as pq
-    except ImportError:
-        raise ImportError("Reading Parquet needs pyarrow: pip install pyarrow") from None
-    handle = io.BytesIO(source) if isinstance(source, bytes) else source
-    try:
-        metadata = pq.read_metadata(handle)
-        size = sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups))
-        _check_size(size, max_bytes, label, stage=" uncompressed")
-        if isinstance(handle, io.BytesIO):
-            handle.seek(0)
-        return pd.read_parquet(handle)
-    except (OSError, ValueError) as error:
-        if str(error).startswith(label):
-            raise
-        raise ValueError(f"Cannot read {label} as Parquet: {error}") from None
-
-
-def _check_mapping(mapping) -> None:
-    if mapping is not None and (
-        not isinstance(mapping, Mapping)
-        or not all(isinstance(name, str) for pair in mapping.items() for name in pair)
-    ):
-        raise TypeError(
-            "Value of 'mapping' must be a dict of {vendor column: kpikit column} strings; "
-            f"received: {mapping!r}."
-        )
-
-
-def _renamed(frame: pd.DataFrame, mapping, table: str, label: str) -> pd.DataFrame:
+def _check_mapping(mapping, present, table: str, label: str) -> None:
     if mapping is None:
-        return frame
-    present = [str(column) for column in frame.columns]
+        return
+    present = list(present)
     unknown = [source for source in mapping if source not in present]
     if unknown:
         raise ValueError(
@@ -369,81 +404,46 @@ def _renamed(frame: pd.DataFrame, mapping, table: str, label: str) -> pd.DataFra
             f"Value of 'mapping' renames columns to {', '.join(map(repr, clashes))}, but {label} "
             "already has columns of those names; map or remove one of each pair."
         )
-    return frame.rename(columns=dict(mapping))
 
 
-def _read_table(source, suffix, table, *, mapping, max_bytes, datetime_format, label):
-    """Read one table and apply the documented conversions.
-
-    Returns the frame and the problems of the values that did not convert.
-    """
-    _check_mapping(mapping)
-    raw = _load(source, suffix, table=table, mapping=mapping, max_bytes=max_bytes, label=label)
-    frame = _renamed(raw, mapping, table, label)
-    problems: list[Problem] = []
-    examples = _example_ids(frame, table)
-    for spec in TABLES[table]:
-        if spec.name not in frame.columns:
-            continue
-        values = frame[spec.name]
-        is_object = values.dtype == object
-        if spec.kind == "bool":
-            if is_object and pd.api.types.infer_dtype(values, skipna=True) == "boolean":
-                frame[spec.name] = values.astype("boolean")
-            continue
-        is_text = is_object or pd.api.types.is_string_dtype(values)
-        if spec.kind not in {"datetime", "number"} or not is_text or values.isna().all():
-            continue
-        try:
-            if spec.kind == "datetime":
-                parsed = pd.to_datetime(values, errors="coerce", format=datetime_format)
-            else:
-                parsed = pd.to_numeric(values, errors="coerce")
-        except (ValueError, TypeError) as error:
-            wanted = "timestamps" if spec.kind == "datetime" else "numbers"
-            problems.append(Problem(table, spec.name, f"cannot be read as {wanted}: {error}"))
-            continue
-        failed = values.notna() & parsed.isna()
-        if failed.any():
-            problems.append(_unparsed(table, spec.kind, values, failed, examples))
-        else:
-            frame[spec.name] = parsed
-    return frame, problems
-
-
-def _example_ids(frame: pd.DataFrame, table: str) -> tuple[str, pd.Series]:
-    if table == "contacts" and "contact_id" in frame.columns:
-        return "contact_id", frame["contact_id"].reset_index(drop=True)
-    return "row position", pd.Series(range(len(frame)))
-
-
-def _unparsed(table, kind, values: pd.Series, failed: pd.Series, examples) -> Problem:
-    key, ids = examples
-    bad = values[failed].reset_index(drop=True)
-    samples = ", ".join(repr(value) for value in bad.drop_duplicates().head(3))
-    what = "not a timestamp" if kind == "datetime" else "not a number"
-    return Problem(
-        table,
-        values.name,
-        f"{what} (values such as {samples})",
-        int(failed.sum()),
-        tuple(ids[failed.to_numpy()].head(5).tolist()),
-        key,
-    )
+def _missing_columns(frame, original, table: str, options: ReadOptions) -> list[Problem]:
+    """Required columns that are missing but that a file column looks like, with the mapping."""
+    missing = [s.name for s in TABLES[table] if s.required and s.name not in frame.columns]
+    if not missing:
+        return []
+    mapped = set((options.mapping or {}).keys())
+    unmapped = [column for column in original if column not in mapped]
+    suggested = {
+        source: target
+        for source, target in suggest_mapping(unmapped, table).items()
+        if source != target
+    }
+    found = {target: source for source, target in suggested.items() if target in missing}
+    if not found:
+        return []
+    full = {**(options.mapping or {}), **suggested}
+    problems = []
+    for position, (target, source) in enumerate(found.items()):
+        advice = f": {fix(mapping=full)}" if position == 0 else " (in the same mapping)"
+        problems.append(
+            Problem(table, target, f"required column is missing; {source!r} looks like it{advice}")
+        )
+    return problems
 
 
 def _finish(tables: dict, *, validate: bool) -> Dataset:
     """Combine conversion problems with schema problems in one SchemaError, or return data."""
-    problems = [problem for _, found in tables.values() for problem in found]
-    dataset = Dataset(**{table: frame for table, (frame, _) in tables.items()})
+    problems = [problem for _, found, _ in tables.values() for problem in found]
+    dataset = Dataset(**{table: frame for table, (frame, _, _) in tables.items()})
     if validate:
+        problems += [problem for _, _, missing in tables.values() for problem in missing]
         # Columns that failed to convert are validated once they convert; checking them now
         # would repeat the same rows as nulls or a wrong type.
         unconverted = {(problem.table, problem.column) for problem in problems}
         checked = Dataset(
             **{
-                table: frame.drop(columns=[c for t, c in unconverted if t == table])
-                for table, (frame, _) in tables.items()
+                table: frame.drop(columns=[c for t, c in unconverted if t == table and c in frame])
+                for table, (frame, _, _) in tables.items()
             }
         )
         problems += [

@@ -1,0 +1,375 @@
+"""Turn freshly read columns into kpikit's types, reporting every cell that does not convert.
+
+One function per column kind: dates (with the detected or given format and time zone),
+numbers (with the decimal mark, and ``h:mm:ss`` durations in seconds columns), true/false
+(with the given words). Each returns the converted column, or None with the problems, whose
+text says which reading option fixes them.
+"""
+
+import codecs
+import re
+import warnings
+import zoneinfo
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from kpikit.io._advice import ReadWarning, fix, option_name
+from kpikit.io._values import NA_TOKENS, guess_dates, guess_words
+from kpikit.schema import TABLES, Problem
+
+_OFFSET = r"(?:Z|[+-]\d{2}(?::?\d{2})?)\s*$"
+_DURATION = r"\d+:\d{2}:\d{2}(?:\.\d+)?"
+_COMMA_NUMBER = re.compile(r"^\s*[+-]?\d*,\d+\s*$")
+_POINT_NUMBER = re.compile(r"^\s*[+-]?\d*\.\d+\s*$")
+_MAX_WORDS = 1000
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """The reading options shared by every reader (see :func:`kpikit.io.read_contacts`)."""
+
+    mapping: Mapping[str, str] | None = None
+    datetime_format: str | None = None
+    true_values: tuple[str, ...] = ()
+    false_values: tuple[str, ...] = ()
+    encoding: str | None = None
+    sep: str | None = None
+    decimal: str | None = None
+    na_values: tuple[str, ...] = ()
+    tz: str | None = None
+
+    @classmethod
+    def checked(cls, **options) -> "ReadOptions":
+        """Validate the options; errors name the option, the problem and the value received."""
+        mapping = options.get("mapping")
+        if mapping is not None and (
+            not isinstance(mapping, Mapping)
+            or not all(isinstance(name, str) for pair in mapping.items() for name in pair)
+        ):
+            raise TypeError(
+                "Value of 'mapping' must be a dict of {vendor column: kpikit column} strings; "
+                f"received: {mapping!r}."
+            )
+        for name in ("datetime_format", "encoding", "tz"):
+            value = options.get(name)
+            if value is not None and (not isinstance(value, str) or not value.strip()):
+                raise TypeError(f"Value of {name!r} must be a non-empty str; received: {value!r}.")
+        words = {name: _words(name, options.get(name)) for name in ("true_values", "false_values")}
+        true, false = ({word.lower() for word in found} for found in words.values())
+        both = true & false
+        if both:
+            raise ValueError(
+                f"Values of 'true_values' and 'false_values' share {sorted(both)}; a word "
+                "cannot mean both True and False."
+            )
+        sep, decimal = options.get("sep"), options.get("decimal")
+        if sep is not None and (not isinstance(sep, str) or len(sep) != 1 or sep in '"\r\n'):
+            raise ValueError(
+                "Value of 'sep' must be one character such as ',', ';' or '\\t' (tab); "
+                f"received: {sep!r}."
+            )
+        if decimal is not None and decimal not in {".", ","}:
+            raise ValueError(f"Value of 'decimal' must be '.' or ','; received: {decimal!r}.")
+        if sep is not None and sep == decimal:
+            raise ValueError(f"Values of 'sep' and 'decimal' must differ; both are {sep!r}.")
+        encoding = options.get("encoding")
+        if encoding is not None:
+            try:
+                codecs.lookup(encoding)
+            except LookupError:
+                raise ValueError(
+                    f"Value of 'encoding' is not a text encoding Python knows; received: "
+                    f"{encoding!r}. Expected a name such as 'utf-8', 'cp1252' or 'latin-1'."
+                ) from None
+        tz = options.get("tz")
+        if tz is not None:
+            try:
+                zoneinfo.ZoneInfo(tz)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                raise ValueError(
+                    f"Value of 'tz' is not a time zone name; received: {tz!r}. Expected an IANA "
+                    "name such as 'Europe/Paris', 'America/New_York' or 'UTC'."
+                ) from None
+        return cls(
+            mapping=mapping,
+            datetime_format=options.get("datetime_format"),
+            encoding=encoding,
+            sep=sep,
+            decimal=decimal,
+            na_values=_words("na_values", options.get("na_values")),
+            tz=tz,
+            **words,
+        )
+
+
+def _words(name: str, value) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, Iterable) or not all(isinstance(item, str) for item in value):
+        raise TypeError(f"Value of {name!r} must be a list of str; received: {value!r}.")
+    return tuple(value)
+
+
+def convert(frame: pd.DataFrame, table: str, options: ReadOptions) -> list[Problem]:
+    """Convert the kpikit columns of a freshly read frame in place; return what did not convert."""
+    examples = _example_ids(frame, table)
+    converters = {"datetime": _datetimes, "number": _numbers, "bool": _booleans}
+    problems: list[Problem] = []
+    for spec in TABLES[table]:
+        if spec.name not in frame.columns or spec.kind not in converters:
+            continue
+        converted, found = converters[spec.kind](frame[spec.name], table, options, examples)
+        problems += found
+        if converted is not None:
+            frame[spec.name] = converted
+    return problems
+
+
+def _is_text(values: pd.Series) -> bool:
+    return values.dtype == object or pd.api.types.is_string_dtype(values) or values.isna().all()
+
+
+def _without_na_tokens(values: pd.Series) -> pd.Series:
+    return values.mask(values.isin(NA_TOKENS))
+
+
+def _example_ids(frame: pd.DataFrame, table: str) -> tuple[str, pd.Series]:
+    if table == "contacts" and "contact_id" in frame.columns:
+        return "contact_id", frame["contact_id"].reset_index(drop=True)
+    return "row position", pd.Series(range(len(frame)))
+
+
+def _rows_problem(table, values: pd.Series, failed: pd.Series, text: str, examples) -> Problem:
+    """A row-level problem: ``text`` may hold ``{samples}``, filled with the first bad values."""
+    key, ids = examples
+    bad = values[failed].reset_index(drop=True)
+    samples = ", ".join(repr(value) for value in bad.drop_duplicates().head(3))
+    return Problem(
+        table,
+        str(values.name),
+        text.replace("{samples}", samples, 1),
+        int(failed.sum()),
+        tuple(ids[failed.to_numpy()].head(5).tolist()),
+        key,
+    )
+
+
+# ---- dates -------------------------------------------------------------------------------
+
+
+def _datetimes(values: pd.Series, table: str, options: ReadOptions, examples):
+    column = str(values.name)
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return _in_zone(values, values, table, options, examples)
+    if not _is_text(values):
+        return None, []
+    text = _without_na_tokens(values)
+    form = options.datetime_format
+    if form is None:
+        guess = guess_dates(text)
+        if guess is not None and guess.ambiguous:
+            day, month = guess.candidates
+            return None, [
+                Problem(
+                    table,
+                    column,
+                    f"dates such as {guess.example!r} read both day first and month first (no "
+                    f"day above 12 in the file): {fix(datetime_format=day)} for day first, or "
+                    f"{fix(datetime_format=month)} for month first",
+                )
+            ]
+        form = guess.format if guess else None
+    try:
+        parsed = _to_datetime(text, form)
+    except ValueError as error:
+        if "mixed time" not in str(error).lower():
+            message = f"cannot be read as timestamps: {error}"
+            return None, [Problem(table, column, message)]
+        return _mixed_offsets(text, form, table, options, examples)
+    failed = text.notna() & parsed.isna()
+    if failed.any():
+        message = _date_message(text, form, given=options.datetime_format is not None)
+        return None, [_rows_problem(table, values, failed, message, examples)]
+    return _in_zone(parsed, values, table, options, examples)
+
+
+def _to_datetime(text: pd.Series, form: str | None, *, utc: bool = False) -> pd.Series:
+    with warnings.catch_warnings():
+        # pandas warns when it infers a format; a wrong inference shows up as failed cells.
+        warnings.simplefilter("ignore", UserWarning)
+        return pd.to_datetime(text, format=form, errors="coerce", utc=utc)
+
+
+def _date_message(text: pd.Series, form: str | None, *, given: bool) -> str:
+    """The problem for dates that did not read, with the order the values show or the option."""
+    if given:
+        message = f"not a timestamp in the format {form!r} (values such as " + "{samples})"
+        guess = guess_dates(text)
+        if guess is not None and guess.order and guess.example and guess.format != form:
+            return (
+                f"{message}; the dates look {guess.order} ({guess.example}): "
+                f"{fix(datetime_format=guess.format)}"
+            )
+        return message
+    message = "not a timestamp (values such as {samples})"
+    if form is None:
+        return f"{message}; {fix(datetime_format='%d/%m/%Y %H:%M')} or the file's own format"
+    return (
+        f"{message}; the other values follow the format {form!r}: correct these, or give "
+        f"{option_name('datetime_format')} a format that reads every value"
+    )
+
+
+def _mixed_offsets(text: pd.Series, form, table, options: ReadOptions, examples):
+    """Read times with several UTC offsets into one zone; times without an offset need ``tz``."""
+    column = str(text.name)
+    present = text.notna()
+    has_offset = text.str.contains(_OFFSET, regex=True, na=False)
+    without = present & ~has_offset
+    parsed = _to_datetime(text.where(has_offset), form, utc=True)
+    if without.any():
+        if options.tz is None:
+            message = (
+                "without a UTC offset, while other rows have one, so their zone is unknown "
+                "(values such as {samples}): " + fix(tz="Europe/London") + " or the zone these "
+                "times are in, or export every time with its offset"
+            )
+            return None, [_rows_problem(table, text, without, message, examples)]
+        local = _to_datetime(text.where(without), form)
+        localized = local.dt.tz_localize(options.tz, ambiguous="NaT", nonexistent="NaT")
+        parsed = parsed.dt.tz_convert(options.tz).where(has_offset, localized)
+    failed = present & parsed.isna()
+    if failed.any():
+        message = _date_message(text, form, given=options.datetime_format is not None)
+        return None, [_rows_problem(table, text, failed, message, examples)]
+    if options.tz is not None:
+        return parsed.dt.tz_convert(options.tz), []
+    offsets = text.str.extract(f"({_OFFSET})")[0].dropna().str.strip().unique()[:4]
+    warnings.warn(
+        f"{table}.{column} holds times with several UTC offsets ({', '.join(offsets)}); they "
+        f"were read in UTC. To read them in your own zone, {fix(tz='Europe/London')} or "
+        "another zone name.",
+        ReadWarning,
+        stacklevel=5,
+    )
+    return parsed, []
+
+
+def _in_zone(parsed: pd.Series, values: pd.Series, table, options: ReadOptions, examples):
+    """Convert aware times to ``tz``, or place naive ones in it; clock-change gaps are reported."""
+    if options.tz is None:
+        return parsed, []
+    if parsed.dt.tz is not None:
+        return parsed.dt.tz_convert(options.tz), []
+    localized = parsed.dt.tz_localize(options.tz, ambiguous="NaT", nonexistent="NaT")
+    lost = parsed.notna() & localized.isna()
+    if lost.any():
+        message = (
+            f"in a clock change of {options.tz} (a time skipped in spring or repeated in "
+            "autumn), so the moment is unknown (values such as {samples}): export times with "
+            f"their UTC offset, or leave {option_name('tz')} unset to keep local times"
+        )
+        return None, [_rows_problem(table, values, lost, message, examples)]
+    return localized, []
+
+
+# ---- numbers -----------------------------------------------------------------------------
+
+
+def _numbers(values: pd.Series, table: str, options: ReadOptions, examples):
+    is_number = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+    if is_number or not _is_text(values):
+        return None, []
+    text = _without_na_tokens(values)
+    source = text
+    if options.decimal == ",":
+        points = text.str.contains(".", regex=False, na=False)
+        source = text.str.replace(",", ".", regex=False).mask(points)
+    parsed = pd.to_numeric(source, errors="coerce")
+    failed = text.notna() & parsed.isna()
+    if failed.any() and str(values.name).endswith("_s"):
+        durations = text.where(failed & text.str.fullmatch(_DURATION, na=False))
+        seconds = pd.to_timedelta(durations, errors="coerce").dt.total_seconds()
+        parsed = parsed.fillna(seconds)
+        failed = text.notna() & parsed.isna()
+    if failed.any():
+        bad = text[failed].astype(str)
+        advice = ""
+        if options.decimal != "," and bad.str.match(_COMMA_NUMBER).any():
+            advice = f"; the file writes decimals with a comma: {fix(decimal=',')}"
+        elif options.decimal == "," and bad.str.match(_POINT_NUMBER).any():
+            advice = f"; these use a decimal point while the file uses commas: {fix(decimal='.')}"
+        message = "not a number (values such as {samples})" + advice
+        return None, [_rows_problem(table, values, failed, message, examples)]
+    return parsed, []
+
+
+# ---- true/false --------------------------------------------------------------------------
+
+
+def _word(value) -> str:
+    if isinstance(value, int | float | np.number) and float(value).is_integer():
+        return str(int(value))
+    return str(value).strip().lower()
+
+
+def _booleans(values: pd.Series, table: str, options: ReadOptions, examples):
+    column = str(values.name)
+    if pd.api.types.is_bool_dtype(values):
+        return None, []
+    if values.dtype == object and pd.api.types.infer_dtype(values, skipna=True) == "boolean":
+        return values.astype("boolean"), []
+    if not (_is_text(values) or pd.api.types.is_numeric_dtype(values)):
+        return None, []
+    distinct = values.dropna().unique()
+    if len(distinct) > _MAX_WORDS:
+        return None, [
+            Problem(
+                table,
+                column,
+                f"holds {len(distinct):,} different values, not true/false words: map the "
+                f"right column to {column}",
+            )
+        ]
+    true = {"true", *(_word(word) for word in options.true_values)}
+    false = {"false", *(_word(word) for word in options.false_values)}
+    lookup, unknown = {}, []
+    for value in distinct:
+        word = _word(value)
+        if word in true or word in false:
+            lookup[value] = word in true
+        elif str(value).strip() in NA_TOKENS or not word:
+            lookup[value] = None
+        else:
+            unknown.append(value)
+    if unknown:
+        return None, [_words_problem(values, unknown, table, options, examples)]
+    mapped = values.map(lookup)
+    if mapped.isna().any():
+        return mapped.astype("boolean"), []
+    return mapped.astype(bool), []
+
+
+def _words_problem(values, unknown, table, options: ReadOptions, examples) -> Problem:
+    column = str(values.name)
+    pair = guess_words(values.astype(object).map(str, na_action="ignore"))
+    if pair is not None and not options.true_values and not options.false_values:
+        shown = ", ".join(map(repr, pair.true + pair.false))
+        return Problem(
+            table,
+            column,
+            f"holds {shown} instead of True/False: "
+            f"{fix(true_values=list(pair.true), false_values=list(pair.false))}",
+        )
+    failed = values.isin(unknown)
+    message = (
+        "not a true/false word (values such as {samples}): name the words meaning True in "
+        f"{option_name('true_values')} and those meaning False in "
+        f"{option_name('false_values')}"
+    )
+    return _rows_problem(table, values, failed, message, examples)

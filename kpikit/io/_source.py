@@ -1,0 +1,168 @@
+"""Where a table comes from: a checked file path or uploaded bytes, CSV, gzipped CSV or Parquet.
+
+Every way in is checked before parsing: the path exists and is a file with a known suffix, and
+the size stays under a limit on disk and once decompressed (a small gzip can hide gigabytes).
+"""
+
+import gzip
+import io
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+
+import pandas as pd
+
+from kpikit.io._paths import as_path
+
+MAX_BYTES = 200_000_000
+"""Default size limit of a file to read (200 MB), checked on disk and once decompressed."""
+
+READ_SUFFIXES = (".csv", ".csv.gz", ".parquet")
+"""File suffixes the readers accept (case-insensitive)."""
+
+HEAD_BYTES = 1 << 20
+"""How much of a CSV file the format detection looks at (1 MiB, about 10,000 rows)."""
+
+GZIP_MAGIC = b"\x1f\x8b"
+PARQUET_MAGIC = b"PAR1"
+
+
+@dataclass(frozen=True)
+class Source:
+    """One file to read: its bytes or its path, its kind and how to name it in messages."""
+
+    data: bytes | Path
+    kind: str  # "csv", "csv.gz" or "parquet"
+    label: str
+    max_bytes: int = MAX_BYTES
+
+    def text_bytes(self) -> bytes | Path:
+        """The CSV text: the bytes or path as given, decompressed first for gzip."""
+        if self.kind == "csv.gz":
+            return _gunzip(self.data, self.max_bytes, self.label)
+        return self.data
+
+    def head(self) -> tuple[bytes, bool]:
+        """The first :data:`HEAD_BYTES` of the CSV text, and whether that is all of it."""
+        if self.kind == "csv.gz":
+            with _open(self.data) as raw, gzip.GzipFile(fileobj=raw) as unzipped:
+                try:
+                    head = unzipped.read(HEAD_BYTES + 1)
+                except (OSError, EOFError) as error:
+                    raise ValueError(f"Cannot read {self.label} as gzip: {error}") from None
+        else:
+            with _open(self.data) as raw:
+                head = raw.read(HEAD_BYTES + 1)
+        return head[:HEAD_BYTES], len(head) <= HEAD_BYTES
+
+
+def file_source(path, *, max_bytes: int = MAX_BYTES) -> Source:
+    """A checked :class:`Source` for a file path.
+
+    Raises
+    ------
+    TypeError
+        When ``path`` is not a str or path.
+    ValueError
+        When the file does not exist, is a folder, has an unknown suffix or is too big.
+    """
+    file = Path(as_path(path, "path"))
+    if not file.exists():
+        raise ValueError(f"Value of 'path' does not exist; received: '{path}'.")
+    if not file.is_file():
+        raise ValueError(f"Value of 'path' is not a file; received: '{path}'.")
+    suffix = suffix_of(file.name)
+    if suffix not in READ_SUFFIXES:
+        raise ValueError(
+            f"Value of 'path' must end in {', '.join(READ_SUFFIXES)}; received: '{path}'."
+        )
+    label = f"'{file}'"
+    check_size(file.stat().st_size, max_bytes, label)
+    return Source(file, suffix[1:], label, max_bytes)
+
+
+def bytes_source(content, filename: str, *, max_bytes: int = MAX_BYTES) -> Source:
+    """A checked :class:`Source` for uploaded bytes; only the name's suffix is used.
+
+    Raises
+    ------
+    TypeError
+        When ``content`` is not bytes or ``filename`` not a str.
+    ValueError
+        Unknown suffix, empty or oversized content.
+    """
+    if not isinstance(content, bytes | bytearray | memoryview):
+        raise TypeError(f"Value of 'content' must be bytes; received {type(content).__name__}.")
+    if not isinstance(filename, str):
+        raise TypeError(f"Value of 'filename' must be a str; received {type(filename).__name__}.")
+    name = PurePath(filename.replace("\\", "/")).name
+    suffix = suffix_of(name)
+    label = f"'{name}'"
+    if suffix not in READ_SUFFIXES:
+        raise ValueError(
+            f"Cannot read {label}: expected a file ending in {', '.join(READ_SUFFIXES)}."
+        )
+    data = bytes(content)
+    if not data:
+        raise ValueError(f"The uploaded file {label} is empty.")
+    check_size(len(data), max_bytes, label)
+    return Source(data, suffix[1:], label, max_bytes)
+
+
+def suffix_of(name: str) -> str:
+    """The file suffix in lower case; ``.csv.gz`` counts as one."""
+    lowered = name.lower()
+    if lowered.endswith(".csv.gz"):
+        return ".csv.gz"
+    return PurePath(lowered).suffix
+
+
+def check_size(size: int, max_bytes: int, label: str, *, stage: str = "") -> None:
+    """Refuse a file above ``max_bytes``, saying how to raise the limit."""
+    if not isinstance(max_bytes, int) or isinstance(max_bytes, bool) or max_bytes <= 0:
+        raise ValueError(f"Value of 'max_bytes' must be a positive int; received: {max_bytes!r}.")
+    if size > max_bytes:
+        raise ValueError(
+            f"{label} is {size / 1e6:.1f} MB{stage}, above the limit of "
+            f"{max_bytes / 1e6:.1f} MB; raise max_bytes to read it."
+        )
+
+
+def load_parquet(source: Source, *, rows: int | None = None) -> pd.DataFrame:
+    """Read a Parquet source (its first ``rows`` rows when given), checking its unpacked size."""
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise ImportError("Reading Parquet needs pyarrow: pip install pyarrow") from None
+    handle = io.BytesIO(source.data) if isinstance(source.data, bytes) else source.data
+    try:
+        parquet = pq.ParquetFile(handle)
+        metadata = parquet.metadata
+        size = sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups))
+        check_size(size, source.max_bytes, source.label, stage=" uncompressed")
+        if rows is None:
+            return parquet.read().to_pandas()
+        batches = parquet.iter_batches(batch_size=max(rows, 1))
+        first = next(batches, None)
+        if first is None:
+            return parquet.schema_arrow.empty_table().to_pandas()
+        return pa.Table.from_batches([first]).to_pandas()
+    except (OSError, ValueError, pa.ArrowException) as error:
+        if str(error).startswith(source.label):
+            raise
+        raise ValueError(f"Cannot read {source.label} as Parquet: {error}") from None
+
+
+def _open(data: bytes | Path):
+    return io.BytesIO(data) if isinstance(data, bytes) else open(data, "rb")
+
+
+def _gunzip(data: bytes | Path, max_bytes: int, label: str) -> bytes:
+    try:
+        with _open(data) as raw, gzip.GzipFile(fileobj=raw) as unzipped:
+            # Read one byte past the limit: enough to tell a decompression bomb from a big file.
+            text = unzipped.read(max_bytes + 1)
+    except (OSError, EOFError) as error:
+        raise ValueError(f"Cannot read {label} as gzip: {error}") from None
+    check_size(len(text), max_bytes, label, stage=" once decompressed")
+    return text

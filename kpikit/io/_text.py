@@ -1,0 +1,274 @@
+"""How CSV text is written: encoding, separator, header, decimal mark."""
+
+import codecs
+import csv
+import io
+import re
+import warnings
+from dataclasses import dataclass
+
+import pandas as pd
+
+from kpikit.io._advice import fix
+from kpikit.io._source import Source
+from kpikit.io._values import NA_TOKENS
+
+SEPARATORS = (",", ";", "\t")
+"""Separators :func:`sniff_text` chooses from (another one can be passed as ``sep``)."""
+
+_COMMA_DECIMAL = re.compile(r"^[+-]?\d*,\d+$")
+_POINT_DECIMAL = re.compile(r"^[+-]?\d*\.\d+$")
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+$")
+_INTEGER = re.compile(r"^[+-]?\d+$")
+
+
+@dataclass(frozen=True)
+class TextFormat:
+    """How a CSV file is written: encoding, separator, header and the first records.
+
+    Attributes
+    ----------
+    encoding : str
+        ``utf-8``, ``utf-8-sig`` (with a byte order mark), ``utf-16``, ``cp1252``, ``latin-1`` or
+        the one passed.
+    sep : str
+    columns : tuple of str
+        The header, with empty names shown as pandas names them (``Unnamed: 3``).
+    records : tuple of tuple of str
+        The data records found in the sample (blank lines left out).
+    notes : tuple of str
+        What was assumed, to show a person (a non-UTF-8 file read as Windows-1252).
+    """
+
+    encoding: str
+    sep: str
+    columns: tuple[str, ...]
+    records: tuple[tuple[str, ...], ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+def sniff_text(
+    head: bytes,
+    *,
+    complete: bool,
+    label: str = "the file",
+    encoding: str | None = None,
+    sep: str | None = None,
+) -> TextFormat:
+    """Find the encoding, the separator and the header of CSV text from its first bytes.
+
+    Parameters
+    ----------
+    head : bytes
+        The start of the file (or all of it).
+    complete : bool
+        Whether ``head`` is the whole file; if not, its last, possibly cut, record is ignored.
+    label : str, default="the file"
+        How to name the file in messages.
+    encoding, sep : str, optional
+        Use these instead of detecting them.
+
+    Returns
+    -------
+    TextFormat
+
+    Raises
+    ------
+    ValueError
+        An empty file, text that is not in the given encoding (naming the one that reads it),
+        NUL bytes (binary or UTF-16 without a byte order mark) or repeated column names.
+
+    Examples
+    --------
+    >>> found = sniff_text("Call ID;Start;Wait\\n1;13/01/2026 09:00;12,5\\n".encode("cp1252"),
+    ...                    complete=True)
+    >>> found.sep, found.columns, found.records
+    (';', ('Call ID', 'Start', 'Wait'), (('1', '13/01/2026 09:00', '12,5'),))
+    >>> sniff_text(b"id,wait,wait\\n1,2,3\\n", complete=True)
+    Traceback (most recent call last):
+    ...
+    ValueError: the file has 2 columns named 'wait' (columns 2 and 3); rename or remove one: ...
+    """
+    notes = []
+    if encoding is None:
+        encoding, note = _detect_encoding(head, complete=complete, label=label)
+        notes += [note] if note else []
+    text = _decode(head, encoding, complete=complete, label=label).lstrip("\ufeff")
+    if not text.strip():
+        raise ValueError(
+            f"{label} is empty: expected a header row (for example "
+            "contact_id,arrived_at,answered,wait_s) and one row per contact."
+        )
+    if not complete:
+        text = text[: text.rfind("\n") + 1] or text
+    if sep is None:
+        sep = _detect_separator(text)
+    records = _records(text, sep)
+    if not complete and len(records) > 1:
+        records = records[:-1]  # may be cut inside a quoted field
+    header = records[0] if records else []
+    columns = tuple(name or f"Unnamed: {i}" for i, name in enumerate(header))
+    _refuse_repeated_names(header, label)
+    rows = tuple(tuple(record) for record in records[1:] if record)
+    return TextFormat(encoding, sep, columns, rows, tuple(notes))
+
+
+def _detect_encoding(head: bytes, *, complete: bool, label: str) -> tuple[str, str | None]:
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig", None
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16", None
+    if b"\x00" in head:
+        raise ValueError(
+            f"Cannot read {label}: it holds NUL bytes, so it is not CSV text (or it is UTF-16 "
+            f"text without a byte order mark: {fix(encoding='utf-16')})."
+        )
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=complete)
+        return "utf-8", None
+    except UnicodeDecodeError:
+        pass
+    try:
+        head.decode("cp1252")
+        encoding, name = "cp1252", "Windows-1252 (Western European)"
+    except UnicodeDecodeError:
+        encoding, name = "latin-1", "Latin-1 (ISO-8859-1)"
+    note = (
+        f"{label} is not UTF-8 text; it was read as {name}. If letters look wrong, "
+        f"{fix(encoding='cp1250')} or the file's own encoding."
+    )
+    return encoding, note
+
+
+def _decode(head: bytes, encoding: str, *, complete: bool, label: str) -> str:
+    try:
+        codecs.lookup(encoding)
+    except (LookupError, TypeError):
+        raise ValueError(
+            f"Value of 'encoding' is not a text encoding Python knows; received: {encoding!r}. "
+            "Expected a name such as 'utf-8', 'cp1252' or 'latin-1'."
+        ) from None
+    try:
+        return codecs.getincrementaldecoder(encoding)().decode(head, final=complete)
+    except UnicodeDecodeError as error:
+        raise ValueError(decoding_advice(head, encoding, error, label)) from None
+
+
+def decoding_advice(head: bytes, encoding: str, error: UnicodeDecodeError, label: str) -> str:
+    """The message for text that is not in ``encoding``, naming an encoding that reads it."""
+    byte = error.object[error.start : error.start + 1].hex() if error.object else "?"
+    try:
+        head.decode("cp1252")
+        other = "cp1252"
+    except UnicodeDecodeError:
+        other = "latin-1"
+    if other == encoding.lower():
+        other = "utf-8"
+    return (
+        f"Cannot read {label} as {encoding} text (byte 0x{byte} at position {error.start}): "
+        f"{fix(encoding=other)} or the file's own encoding."
+    )
+
+
+def _records(text: str, sep: str, limit: int | None = None) -> list[list[str]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=False)
+    records = []
+    try:
+        for record in reader:
+            records.append(record)
+            if limit is not None and len(records) >= limit:
+                break
+    except csv.Error:
+        pass  # an oversized or malformed field: judge by the records before it
+    return records
+
+
+def _detect_separator(text: str) -> str:
+    best, best_score = ",", None
+    for candidate in SEPARATORS:
+        records = [record for record in _records(text, candidate, limit=200) if record]
+        if not records or len(records[0]) < 2:
+            continue
+        width = len(records[0])
+        rows = records[1:]
+        same = sum(len(row) == width for row in rows)
+        score = (same == len(rows), same, width)
+        if best_score is None or score > best_score:
+            best, best_score = candidate, score
+    return best
+
+
+def _refuse_repeated_names(header: list[str], label: str) -> None:
+    positions: dict[str, list[int]] = {}
+    for position, name in enumerate(header, start=1):
+        if name:
+            positions.setdefault(name, []).append(position)
+    repeated = {name: where for name, where in positions.items() if len(where) > 1}
+    if repeated:
+        described = "; ".join(
+            f"{len(where)} columns named {name!r} (columns {' and '.join(map(str, where))})"
+            for name, where in repeated.items()
+        )
+        raise ValueError(
+            f"{label} has {described}; rename or remove one: kpikit cannot tell which to use."
+        )
+
+
+def guess_decimal(columns: tuple[str, ...], records) -> str:
+    """``","`` when number-like columns use decimal commas (``12,5``), else ``"."``.
+
+    A column counts when every value is a number written one way; values like ``1,234`` (three
+    digits after the comma) could be thousands, so they decide nothing.
+
+    Examples
+    --------
+    >>> guess_decimal(("a", "b"), [("12,5", "3"), ("7", "0,25")])
+    ','
+    >>> guess_decimal(("a",), [("1,234",), ("12,000",)])
+    '.'
+    """
+    comma = point = False
+    for position in range(len(columns)):
+        values = [row[position].strip() for row in records if position < len(row)]
+        values = [value for value in values if value and value not in NA_TOKENS]
+        if not values:
+            continue
+        if all(_COMMA_DECIMAL.match(v) or _INTEGER.match(v) for v in values):
+            commas = [v for v in values if "," in v]
+            comma = comma or (bool(commas) and not all(_THOUSANDS.match(v) for v in commas))
+        elif all(_POINT_DECIMAL.match(v) or _INTEGER.match(v) for v in values):
+            point = True
+    return "," if comma and not point else "."
+
+
+def read_text(
+    source: Source, *, encoding=None, sep=None, decimal=None, rows=None
+) -> tuple[pd.DataFrame, TextFormat, str]:
+    """Every cell of a CSV source as text (empty cells missing), with its format."""
+    head, complete = source.head()
+    text_format = sniff_text(
+        head, complete=complete, label=source.label, encoding=encoding, sep=sep
+    )
+    if decimal is None:
+        decimal = guess_decimal(text_format.columns, text_format.records)
+    data = source.text_bytes()
+    try:
+        with warnings.catch_warnings():
+            # Detection skips malformed lines; the readers report them.
+            warnings.simplefilter("ignore", pd.errors.ParserWarning)
+            frame = pd.read_csv(
+                io.BytesIO(data) if isinstance(data, bytes) else data,
+                sep=text_format.sep,
+                encoding=text_format.encoding,
+                dtype=str,
+                keep_default_na=False,
+                na_values=[""],
+                nrows=rows,
+                index_col=False,
+                on_bad_lines="skip",
+            )
+    except UnicodeDecodeError as error:
+        raise ValueError(decoding_advice(head, text_format.encoding, error, source.label)) from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as error:
+        raise ValueError(f"Cannot read {source.label} as CSV: {error}") from None
+    return frame, text_format, decimal

@@ -1,0 +1,200 @@
+"""What the text values of one column are: dates (and in which order), true/false words."""
+
+import re
+import warnings
+from dataclasses import dataclass
+
+import pandas as pd
+
+NA_TOKENS = frozenset(
+    "#N/A, #N/A N/A, #NA, -1.#IND, -1.#QNAN, -NaN, -nan, 1.#IND, 1.#QNAN, <NA>, N/A, NA, NULL, "
+    "NaN, None, n/a, nan, null".split(", ")
+)
+"""Cells that pandas would read as missing. kpikit reads them as missing in number, date and
+true/false columns only; in text and id columns they stay text ("NA" may be North America)
+unless listed in ``na_values``."""
+
+TRUE_WORDS = ("true", "t", "yes", "y", "1")
+FALSE_WORDS = ("false", "f", "no", "n", "0")
+
+_ISO_DATE = re.compile(
+    r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)?$"
+)
+_NUMERIC_DATE = re.compile(
+    r"^(?P<first>\d{1,2})(?P<sep>[/.-])(?P<second>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})"
+    r"(?P<time>[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp][Mm])?)?$"
+)
+_YEAR_FIRST_DATE = re.compile(
+    r"^\d{4}(?P<sep>[/.])\d{1,2}(?P=sep)\d{1,2}"
+    r"(?P<time>[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp][Mm])?)?$"
+)
+_TIME = re.compile(
+    r"^(?P<gap>[ T]+)\d{1,2}:\d{2}(?P<seconds>:\d{2})?(?P<fraction>\.\d+)?(?P<space>\s*)"
+    r"(?P<ampm>[AaPp][Mm])?$"
+)
+
+
+@dataclass(frozen=True)
+class DateGuess:
+    """How the text dates of one column read.
+
+    Attributes
+    ----------
+    format : str or None
+        The format to read them with (a :func:`pandas.to_datetime` format such as
+        ``"%d/%m/%Y %H:%M"``, or ``"ISO8601"``); None when the order is ambiguous.
+    order : {"day first", "month first", "year first"} or None
+        The order the values prove; None when they do not (ambiguous, or day = month
+        everywhere).
+    example : str or None
+        A value that decides (``"13/01/2026"``) or shows the ambiguity (``"03/04/2026"``).
+    candidates : tuple of str
+        The formats that read every value: two when ambiguous.
+    """
+
+    format: str | None
+    order: str | None
+    example: str | None = None
+    candidates: tuple[str, ...] = ()
+
+    @property
+    def ambiguous(self) -> bool:
+        """True when every value reads both day first and month first, with different dates."""
+        return self.format is None and len(self.candidates) == 2
+
+
+def guess_dates(values: pd.Series) -> DateGuess | None:
+    """Guess the format of text dates, looking at every value.
+
+    ISO dates (``2026-01-13 09:05``, with an optional offset) are year first. Numeric dates
+    (``13/01/2026 09:05``, ``1.2.26``, ``1/2/2026 9:05 PM``) are read both day first and month
+    first: when only one order reads every value (a first part above 12 means day first, a
+    second part above 12 month first), that order is the guess; when both read every value with
+    different dates, the guess is ambiguous and has no format.
+
+    Parameters
+    ----------
+    values : pandas.Series of str
+        Missing values are skipped.
+
+    Returns
+    -------
+    DateGuess or None
+        None when the values do not look like dates kpikit knows (pandas' own inference then
+        reads them).
+
+    Examples
+    --------
+    >>> guess = guess_dates(pd.Series(["02/01/2026 09:00", "13/01/2026 10:30"]))
+    >>> guess.format, guess.order, guess.example
+    ('%d/%m/%Y %H:%M', 'day first', '13/01/2026 10:30')
+    >>> guess_dates(pd.Series(["03/04/2026", "05/04/2026"])).ambiguous
+    True
+    >>> guess_dates(pd.Series(["2026-01-13T09:00:00+01:00"])).format
+    'ISO8601'
+    """
+    text = values[values.notna()].astype(str)
+    if text.empty:
+        return None
+    first = text.iloc[0].strip()
+    if _ISO_DATE.match(first):
+        return DateGuess("ISO8601", "year first", first, ("ISO8601",))
+    year_first = _YEAR_FIRST_DATE.match(first)
+    if year_first:
+        sep = year_first["sep"]
+        form = f"%Y{sep}%m{sep}%d" + _time_format(year_first["time"])
+        return DateGuess(form, "year first", first, (form,))
+    match = _NUMERIC_DATE.match(first)
+    if not match:
+        return None
+    sep, year = match["sep"], "%Y" if len(match["year"]) == 4 else "%y"
+    time = _time_format(match["time"])
+    day_first = f"%d{sep}%m{sep}{year}{time}"
+    month_first = f"%m{sep}%d{sep}{year}{time}"
+    as_day_first = _parse(text, day_first)
+    if as_day_first.notna().all():
+        days = as_day_first.dt.day
+        if (days > 12).any():
+            return DateGuess(day_first, "day first", text[days > 12].iloc[0], (day_first,))
+        differs = days != as_day_first.dt.month
+        if not differs.any():
+            return DateGuess(day_first, None, first, (day_first, month_first))
+        return DateGuess(None, None, text[differs].iloc[0], (day_first, month_first))
+    as_month_first = _parse(text, month_first)
+    if as_month_first.notna().all():
+        example = text[as_month_first.dt.day > 12].iloc[0]
+        return DateGuess(month_first, "month first", example, (month_first,))
+    if as_month_first.notna().sum() > as_day_first.notna().sum():
+        return DateGuess(month_first, "month first", None, ())
+    return DateGuess(day_first, "day first", None, ())
+
+
+def _time_format(time: str | None) -> str:
+    if not time:
+        return ""
+    match = _TIME.match(time)
+    hour = "%I" if match["ampm"] else "%H"
+    form = f"{match['gap']}{hour}:%M"
+    form += ":%S" if match["seconds"] else ""
+    form += ".%f" if match["fraction"] else ""
+    return form + (f"{match['space']}%p" if match["ampm"] else "")
+
+
+def _parse(text: pd.Series, form: str) -> pd.Series:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return pd.to_datetime(text, format=form, errors="coerce")
+
+
+@dataclass(frozen=True)
+class BoolWords:
+    """The words a two-valued column uses, as written in the file (``Y``/``N``).
+
+    Examples
+    --------
+    >>> BoolWords(("Y",), ("N",)).is_standard
+    False
+    """
+
+    true: tuple[str, ...]
+    false: tuple[str, ...]
+
+    @property
+    def is_standard(self) -> bool:
+        """True when the words are True/False (any case), which readers take without options."""
+        return all(word.lower() in {"true", "false"} for word in self.true + self.false)
+
+
+def guess_words(values: pd.Series, *, max_distinct: int = 8) -> BoolWords | None:
+    """The true/false words of a column whose values are all yes/no-like words (any case).
+
+    Recognised: true/false, t/f, yes/no, y/n, 1/0. Missing values and :data:`NA_TOKENS` are
+    skipped.
+
+    Returns
+    -------
+    BoolWords or None
+        None when some value is not such a word, or there are none.
+
+    Examples
+    --------
+    >>> guess_words(pd.Series(["Y", "N", "y", None]))
+    BoolWords(true=('Y', 'y'), false=('N',))
+    >>> guess_words(pd.Series(["Y", "maybe"])) is None
+    True
+    """
+    present = values[values.notna()]
+    if present.empty or present.dtype.kind == "f":
+        return None
+    head = present.iloc[:1000].astype(str).str.strip().unique()
+    if len(head) > max_distinct:
+        return None
+    words = [str(word).strip() for word in present.unique() if str(word).strip()]
+    words = [word for word in words if word not in NA_TOKENS]
+    if not words or len(words) > max_distinct:
+        return None
+    if not all(word.lower() in TRUE_WORDS + FALSE_WORDS for word in words):
+        return None
+    true = tuple(sorted(w for w in words if w.lower() in TRUE_WORDS))
+    false = tuple(sorted(w for w in words if w.lower() in FALSE_WORDS))
+    return BoolWords(true, false)
