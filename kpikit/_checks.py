@@ -174,6 +174,12 @@ def _category(dtype, native_series=None) -> str:
         return "datetime"
     if dtype == nw.Date:
         return "date"
+    if dtype == nw.Unknown and isinstance(
+        getattr(native_series, "dtype", None), pd.DatetimeTZDtype
+    ):
+        # narwhals 2.29 reads pandas zones whose name holds "_" or "-" (America/New_York) as
+        # Unknown; they are timestamps all the same.
+        return "datetime"
     if dtype == nw.Object and isinstance(native_series, pd.Series):
         inferred = pd.api.types.infer_dtype(native_series, skipna=True)
         return {
@@ -342,7 +348,9 @@ def check_table(
                 problems.append(_missing_problem(table, spec, columns))
             continue
         dtype = schema[spec.name]
-        native = frame[spec.name].to_native() if eager and dtype == nw.Object else None
+        native = (
+            frame[spec.name].to_native() if eager and dtype in (nw.Object, nw.Unknown) else None
+        )
         category = _category(dtype, native)
         if eager and category not in _ACCEPTED[spec.kind] and _all_null(frame[spec.name]):
             # pandas stores an all-missing column as object, whatever it was meant to hold.

@@ -9,6 +9,7 @@ import polars as pl
 import pytest
 
 from kpikit.io import (
+    ReadWarning,
     read_contacts,
     read_dataset,
     read_upload,
@@ -16,6 +17,7 @@ from kpikit.io import (
     to_csv,
     to_excel,
 )
+from kpikit.io._advice import advice_for
 from kpikit.schema import Dataset, SchemaError
 
 CONTACTS_CSV = """\
@@ -119,7 +121,8 @@ def test_unparsable_timestamps_are_reported_with_ids(tmp_path):
     assert (problem.column, problem.count, problem.examples) == ("arrived_at", 2, ("008", "009"))
     assert str(problem) == (
         "contacts.arrived_at: 2 rows not a timestamp (values such as '04/03/2024 9h01', "
-        "'yesterday') (first ids: 008, 009)"
+        "'yesterday'); the other values follow the format 'ISO8601': correct these, or give "
+        "datetime_format a format that reads every value (first ids: 008, 009)"
     )
 
 
@@ -128,10 +131,11 @@ def test_unparsable_values_and_schema_problems_come_together(tmp_path):
     with pytest.raises(SchemaError) as raised:
         read_contacts(write(tmp_path / "contacts.csv", text))
     # The bad timestamp is reported once (not again as an empty required value).
-    assert [str(p) for p in raised.value.problems] == [
-        "contacts.arrived_at: 1 row not a timestamp (values such as 'soon') (first ids: 008)",
-        "contacts.wait_s: 1 row below 0 (first ids: 007)",
-    ]
+    problems = [str(p) for p in raised.value.problems]
+    assert problems[0].startswith(
+        "contacts.arrived_at: 1 row not a timestamp (values such as 'soon');"
+    )
+    assert problems[1:] == ["contacts.wait_s: 1 row below 0 (first ids: 007)"]
 
 
 def test_datetime_format_reads_day_first_dates(tmp_path):
@@ -140,12 +144,6 @@ def test_datetime_format_reads_day_first_dates(tmp_path):
         write(tmp_path / "contacts.csv", text), datetime_format="%d/%m/%Y %H:%M:%S"
     )
     assert contacts["arrived_at"].dt.month.tolist() == [3, 3, 3]
-
-
-def test_mixed_time_zones_are_reported(tmp_path):
-    text = CONTACTS_CSV.replace("09:00:00", "09:00:00+01:00").replace("09:01:00", "09:01:00+02:00")
-    with pytest.raises(SchemaError, match="contacts.arrived_at: cannot be read as timestamps"):
-        read_contacts(write(tmp_path / "contacts.csv", text), datetime_format="ISO8601")
 
 
 def test_text_in_a_number_column_is_reported_with_ids(tmp_path):
@@ -157,10 +155,17 @@ def test_text_in_a_number_column_is_reported_with_ids(tmp_path):
     )
 
 
-def test_zero_one_flags_are_reported_not_guessed(tmp_path):
+def test_zero_one_flags_are_reported_with_the_option_not_guessed(tmp_path):
     text = "contact_id,arrived_at,answered,wait_s\n1,2024-03-04 09:00,1,3\n2,2024-03-04 09:01,0,5\n"
-    with pytest.raises(SchemaError, match=r"contacts.answered: wrong type: holds integers"):
-        read_contacts(write(tmp_path / "contacts.csv", text))
+    path = write(tmp_path / "contacts.csv", text)
+    with pytest.raises(SchemaError) as raised:
+        read_contacts(path)
+    assert str(raised.value.problems[0]) == (
+        "contacts.answered: holds '1', '0' instead of True/False: "
+        "pass true_values=['1'] and false_values=['0']"
+    )
+    contacts = read_contacts(path, true_values=["1"], false_values=["0"])
+    assert contacts["answered"].tolist() == [True, False]
 
 
 def test_validate_false_skips_the_schema_but_not_parsing(tmp_path):
@@ -170,6 +175,259 @@ def test_validate_false_skips_the_schema_but_not_parsing(tmp_path):
         read_contacts(
             write(tmp_path / "bad.csv", CONTACTS_CSV.replace("09:01:00", "x")), validate=False
         )
+
+
+# ---- file formats --------------------------------------------------------------------------
+
+HEADER = "contact_id,arrived_at,answered,wait_s"
+
+
+def upload(text: str | bytes, **options) -> pd.DataFrame:
+    content = text.encode() if isinstance(text, str) else text
+    return read_upload(content, "log.csv", **options).contacts
+
+
+def test_european_excel_file_semicolons_decimal_commas_and_a_bom():
+    text = (
+        "contact_id;arrived_at;answered;wait_s\r\n"
+        "1;2024-03-04 09:00;True;12,5\r\n2;2024-03-04 09:01;False;0,25\r\n"
+    )
+    contacts = upload(text.encode("utf-8-sig"))
+    assert contacts.columns.tolist() == HEADER.split(",")
+    assert contacts["wait_s"].tolist() == [12.5, 0.25]  # read with the decimal comma
+
+
+def test_tab_separated_utf16_from_excel_unicode_text():
+    text = "contact_id\tarrived_at\tanswered\twait_s\r\n1\t2024-03-04 09:00\tTrue\t12\r\n"
+    assert upload(text.encode("utf-16"))["wait_s"].tolist() == [12]
+
+
+def test_quoted_newlines_and_separators_stay_inside_their_cell():
+    text = (
+        f'{HEADER},reason\n1,2024-03-04 09:00,True,12,"line one\nline two, still"\n'
+        "2,2024-03-04 09:05,False,3,x\n"
+    )
+    contacts = upload(text)
+    assert contacts["reason"].tolist() == ["line one\nline two, still", "x"]
+
+
+def test_quoted_decimal_commas_in_a_comma_separated_file():
+    contacts = upload(f'{HEADER}\n1,2024-03-04 09:00,True,"12,5"\n2,2024-03-04 09:01,True,"3,0"\n')
+    assert contacts["wait_s"].tolist() == [12.5, 3.0]
+
+
+def test_undetected_decimal_commas_name_the_option():
+    # 1,250 could be a thousands separator, so detection does not decide; the reader asks.
+    text = "contact_id;arrived_at;answered;wait_s\n1;2024-03-04 09:00;True;1,250\n"
+    with pytest.raises(SchemaError, match=r"decimals with a comma: pass decimal=','"):
+        upload(text)
+    assert upload(text, decimal=",")["wait_s"].tolist() == [1.25]
+
+
+def test_latin1_file_is_read_as_windows_1252_with_a_warning(tmp_path):
+    path = tmp_path / "contacts.csv"
+    path.write_bytes(f"{HEADER},queue\n1,2024-03-04 09:00,True,3,Montréal\n".encode("latin-1"))
+    with pytest.warns(ReadWarning, match=r"not UTF-8 text; it was read as Windows-1252"):
+        contacts = read_contacts(path)
+    assert contacts["queue"].tolist() == ["Montréal"]
+
+
+def test_wrong_encoding_names_the_one_that_reads_the_file():
+    content = f"{HEADER},queue\n1,2024-03-04 09:00,True,3,Montréal\n".encode("cp1252")
+    with pytest.raises(ValueError, match=r"as utf-8 text \(byte 0xe9 .*pass encoding='cp1252'"):
+        upload(content, encoding="utf-8")
+
+
+def test_nul_bytes_are_refused_naming_utf16():
+    content = f"{HEADER}\n".encode("utf-16-le")  # no byte order mark
+    with pytest.raises(ValueError, match=r"NUL bytes.*pass encoding='utf-16'"):
+        upload(content)
+
+
+def test_duplicate_column_names_are_refused_with_their_names():
+    with pytest.raises(ValueError, match=r"2 columns named 'wait_s' \(columns 4 and 5\)"):
+        upload(f"{HEADER},wait_s\n1,2024-03-04 09:00,True,3,4\n")
+
+
+def test_rows_longer_than_the_header_are_refused_not_shifted():
+    with pytest.raises(ValueError, match=r"more fields than the header has names \(4\)"):
+        upload(f"{HEADER}\n1,2024-03-04 09:00,True,3,x\n2,2024-03-04 09:01,True,4,y\n")
+    # A separator closing every line (some exports write one) is not a field.
+    assert upload(f"{HEADER}\n1,2024-03-04 09:00,True,3,\n")["wait_s"].tolist() == [3]
+
+
+def test_a_header_without_rows_gives_an_empty_table():
+    assert len(upload(HEADER + "\n", datetime_format="ISO8601")) == 0
+
+
+# ---- missing values --------------------------------------------------------------------------
+
+NA_LIKE = ["NA", "N/A", "None", "NULL", "nan"]
+
+
+def test_na_like_strings_stay_text_in_id_and_text_columns():
+    rows = "".join(f"{word},2024-03-04 09:0{i},True,3,{word}\n" for i, word in enumerate(NA_LIKE))
+    contacts = upload(f"{HEADER},queue\n{rows}")
+    # Queue "NA" (North America) must not merge into the empty group.
+    assert contacts["queue"].tolist() == NA_LIKE
+    assert contacts["contact_id"].tolist() == NA_LIKE
+
+
+def test_na_values_make_listed_strings_missing_in_every_column():
+    text = f"{HEADER},queue\n1,2024-03-04 09:00,True,3,NA\n2,2024-03-04 09:01,True,3,-\n"
+    contacts = upload(text, na_values=["-"])
+    assert contacts["queue"].tolist()[0] == "NA"
+    assert contacts["queue"].isna().tolist() == [False, True]
+
+
+def test_na_markers_are_missing_in_number_date_and_flag_columns():
+    text = f"{HEADER},talk_s,resolved\n1,2024-03-04 09:00,False,3,NULL,N/A\n"
+    contacts = upload(text)
+    assert contacts["talk_s"].isna().all() and contacts["resolved"].isna().all()
+
+
+# ---- dates and time zones --------------------------------------------------------------------
+
+
+def dates_file(*dates: str) -> str:
+    return HEADER + "\n" + "".join(f"{i},{d},True,3\n" for i, d in enumerate(dates))
+
+
+def test_day_first_dates_are_read_when_a_day_above_12_proves_it():
+    contacts = upload(dates_file("02/01/2026 09:00", "13/01/2026 10:30"))
+    assert contacts["arrived_at"].dt.month.tolist() == [1, 1]  # 13/01 can only be 13 January
+    contacts = upload(dates_file("01/02/2026 9:05 PM", "01/13/2026 8:00 AM"))
+    assert contacts["arrived_at"].dt.day.tolist() == [2, 13]  # month first, 12-hour clock
+
+
+def test_ambiguous_dates_ask_for_the_format():
+    with pytest.raises(SchemaError) as raised:
+        upload(dates_file("03/04/2026 09:00", "05/04/2026 10:30"))
+    assert str(raised.value.problems[0]) == (
+        "contacts.arrived_at: dates such as '03/04/2026 09:00' read both day first and month "
+        "first (no day above 12 in the file): pass datetime_format='%d/%m/%Y %H:%M' for day "
+        "first, or pass datetime_format='%m/%d/%Y %H:%M' for month first"
+    )
+    chosen = upload(dates_file("03/04/2026 09:00"), datetime_format="%d/%m/%Y %H:%M")
+    assert chosen["arrived_at"].dt.month.tolist() == [4]
+
+
+def test_a_wrong_date_format_names_the_right_one():
+    with pytest.raises(
+        SchemaError, match=r"look day first \(13/01/2026\): pass datetime_format='%d/%m/%Y'"
+    ):
+        upload(dates_file("13/01/2026"), datetime_format="%m/%d/%Y")
+
+
+def test_mixed_offsets_are_read_in_utc_with_a_warning():
+    text = dates_file("2026-03-29T01:30:00+01:00", "2026-03-29T03:30:00+02:00")
+    with pytest.warns(ReadWarning, match=r"several UTC offsets \(\+01:00, \+02:00\).*in UTC"):
+        contacts = upload(text)
+    assert str(contacts["arrived_at"].dt.tz) == "UTC"
+    # 01:30 at +01:00 and 03:30 at +02:00 are 00:30 and 01:30 UTC: one hour apart.
+    assert contacts["arrived_at"].dt.hour.tolist() == [0, 1]
+
+
+def test_mixed_offsets_are_read_in_the_zone_given(recwarn):
+    text = dates_file("2026-10-25T02:30:00+02:00", "2026-10-25T02:30:00+01:00")
+    contacts = upload(text, tz="Europe/Paris")
+    assert str(contacts["arrived_at"].dt.tz) == "Europe/Paris"
+    # The hour repeated when clocks go back: the same wall time, one hour apart.
+    assert contacts["arrived_at"].dt.hour.tolist() == [2, 2]
+    assert (contacts["arrived_at"].iloc[1] - contacts["arrived_at"].iloc[0]).seconds == 3600
+    assert not [w for w in recwarn if issubclass(w.category, ReadWarning)]
+
+
+def test_one_offset_keeps_timezone_aware_times():
+    contacts = upload(dates_file("2026-01-13T09:00:00Z", "2026-01-13T10:00:00Z"))
+    assert str(contacts["arrived_at"].dt.tz) == "UTC"
+
+
+def test_times_without_offset_among_times_with_one_need_tz():
+    text = dates_file("2026-01-13T09:00:00+01:00", "2026-01-13 10:00:00")
+    with pytest.raises(SchemaError, match=r"1 row without a UTC offset.*pass tz="):
+        upload(text)
+    contacts = upload(text, tz="Europe/Paris")
+    assert contacts["arrived_at"].dt.hour.tolist() == [9, 10]
+
+
+def test_tz_places_local_times_and_reports_the_skipped_hour():
+    contacts = upload(dates_file("2026-03-29 01:30", "2026-03-29 03:30"), tz="Europe/Paris")
+    # 01:30 is before the spring change (+01:00), 03:30 after it (+02:00): one hour apart.
+    assert (contacts["arrived_at"].iloc[1] - contacts["arrived_at"].iloc[0]).seconds == 3600
+    with pytest.raises(SchemaError, match=r"1 row in a clock change of Europe/Paris"):
+        upload(dates_file("2026-03-29 02:30"), tz="Europe/Paris")  # 02:00-03:00 does not exist
+
+
+def test_parquet_timezone_aware_times_are_kept_or_converted(tmp_path):
+    frame = upload(dates_file("2026-01-13T09:00:00+01:00"))
+    frame.to_parquet(tmp_path / "contacts.parquet")
+    assert str(read_contacts(tmp_path / "contacts.parquet")["arrived_at"].dt.tz) == "UTC+01:00"
+    converted = read_contacts(tmp_path / "contacts.parquet", tz="America/New_York")
+    assert converted["arrived_at"].dt.hour.tolist() == [3]  # 08:00 UTC is 03:00 in New York
+
+
+# ---- numbers and true/false words -------------------------------------------------------
+
+
+def test_durations_in_seconds_columns_are_read_as_seconds():
+    contacts = upload(f"{HEADER}\n1,2024-03-04 09:00,True,0:01:05\n2,2024-03-04 09:01,True,7\n")
+    assert contacts["wait_s"].tolist() == [65.0, 7.0]  # 1 min 5 s
+
+
+def test_yes_no_words_with_options_any_case_and_empty_cells():
+    text = f"{HEADER},resolved\n1,2024-03-04 09:00,Y,3,yes\n2,2024-03-04 09:01,n,3,\n"
+    contacts = upload(text, true_values=["Y", "yes"], false_values=["N"])
+    assert contacts["answered"].tolist() == [True, False]
+    assert str(contacts["resolved"].dtype) == "boolean"
+
+
+def test_unknown_words_are_reported_with_ids():
+    text = f"{HEADER}\n1,2024-03-04 09:00,Y,3\n2,2024-03-04 09:01,maybe,3\n"
+    with pytest.raises(SchemaError) as raised:
+        upload(text, true_values=["Y"], false_values=["N"])
+    assert str(raised.value.problems[0]) == (
+        "contacts.answered: 1 row not a true/false word (values such as 'maybe'): name the "
+        "words meaning True in true_values and those meaning False in false_values "
+        "(first ids: 2)"
+    )
+
+
+def test_cli_and_upload_wording_of_the_same_advice():
+    text = f"{HEADER}\n1,2024-03-04 09:00,Y,3\n"
+    with advice_for("cli"), pytest.raises(SchemaError, match="pass --true-values Y"):
+        upload(text)
+    with advice_for("upload"), pytest.raises(SchemaError, match="set True words to Y"):
+        upload(text)
+
+
+def test_missing_columns_suggest_a_mapping():
+    text = "Call ID,CallStart,Answered,Queue Time\nc1,2024-03-04 09:00,True,3\n"
+    with pytest.raises(SchemaError) as raised:
+        upload(text)
+    assert str(raised.value.problems[0]) == (
+        "contacts.contact_id: required column is missing; 'Call ID' looks like it: pass "
+        "mapping={'Call ID': 'contact_id', 'CallStart': 'arrived_at', 'Answered': 'answered', "
+        "'Queue Time': 'wait_s'}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("options", "error", "message"),
+    [
+        ({"sep": ";;"}, ValueError, r"'sep' must be one character"),
+        ({"decimal": "x"}, ValueError, r"'decimal' must be '\.' or ','"),
+        ({"sep": ",", "decimal": ","}, ValueError, r"must differ"),
+        ({"tz": "Mars/Olympus"}, ValueError, r"'tz' is not a time zone name"),
+        ({"encoding": "klingon"}, ValueError, r"'encoding' is not a text encoding"),
+        ({"true_values": ["Y"], "false_values": ["y"]}, ValueError, r"share \['y'\]"),
+        ({"true_values": [1]}, TypeError, r"'true_values' must be a list of str"),
+        ({"datetime_format": ""}, TypeError, r"'datetime_format' must be a non-empty str"),
+    ],
+)
+def test_bad_reading_options_name_the_option(options, error, message):
+    with pytest.raises(error, match=message):
+        upload(CONTACTS_CSV, **options)
 
 
 # ---- mapping errors ------------------------------------------------------------------------
@@ -196,7 +454,9 @@ def test_mapping_onto_an_existing_column_is_refused(tmp_path):
 
 def test_mapping_must_be_a_dict_of_strings(tmp_path):
     with pytest.raises(TypeError, match="'mapping' must be a dict"):
-        read_contacts(write(tmp_path / "export.csv", VENDOR_CSV), mapping=[("CallID", "contact_id")])
+        read_contacts(
+            write(tmp_path / "export.csv", VENDOR_CSV), mapping=[("CallID", "contact_id")]
+        )
 
 
 # ---- path and file errors ------------------------------------------------------------------
@@ -249,8 +509,8 @@ def test_bad_max_bytes(tmp_path):
     [
         ("contacts.csv.gz", b"not gzip at all", "as gzip"),
         ("contacts.parquet", b"PAR1 not really", "as Parquet"),
-        ("contacts.csv", "contact_id\nJosé\n".encode("latin-1"), "not UTF-8 text"),
-        ("contacts.csv", b"", "as CSV"),
+        ("contacts.csv", b"", "is empty: expected a header row"),
+        ("contacts.csv", b"\n\n  \n", "is empty: expected a header row"),
     ],
 )
 def test_unreadable_files_raise_value_errors(tmp_path, name, content, message):
@@ -295,8 +555,9 @@ def test_read_dataset_reports_problems_of_all_tables_together(tmp_path):
     with pytest.raises(SchemaError) as raised:
         read_dataset(tmp_path)
     assert [str(p) for p in raised.value.problems] == [
-        "costs.period_start: 1 row not a timestamp (values such as 'later') "
-        "(first row positions: 1)",
+        "costs.period_start: 1 row not a timestamp (values such as 'later'); the other "
+        "values follow the format 'ISO8601': correct these, or give datetime_format a format "
+        "that reads every value (first row positions: 1)",
         "contacts.wait_s: 1 row below 0 (first ids: 007)",
         "costs.cost: 1 row below 0 (first row positions: 0)",
     ]
