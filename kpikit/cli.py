@@ -33,6 +33,7 @@ def _parser():
     compute.add_argument("--by", nargs="+", help="grouping columns, e.g. --by team channel")
     compute.add_argument("--freq", help="period: 15min, 30min, hour, day, week, month, ...")
     compute.add_argument("--mapping", type=Path, help="CSV of source_column,kpikit_column renames")
+    _add_reading_arguments(compute)
     compute.add_argument("--sl-threshold-s", type=float, default=20.0)
     compute.add_argument("--short-abandon-s", type=float, default=0.0)
     compute.add_argument("--fcr-window", default="48h")
@@ -75,7 +76,7 @@ def _compute(args):
     from kpikit.io import read_contacts, to_csv
 
     mapping = _read_mapping(args.mapping) if args.mapping else None
-    contacts = read_contacts(args.file, mapping=mapping)
+    contacts = _read_noting(read_contacts, args, mapping=mapping)
     table = compute(
         contacts,
         kpis=args.kpis,
@@ -97,6 +98,61 @@ def _compute(args):
         to_csv(table, args.output)
     print(f"wrote {len(table)} rows to {args.output}")
     return 0
+
+
+READING_OPTIONS = (
+    "datetime_format",
+    "true_values",
+    "false_values",
+    "encoding",
+    "sep",
+    "decimal",
+    "na_values",
+    "tz",
+)
+"""Options of :func:`kpikit.io.read_contacts` offered as flags of the same names."""
+
+
+def _add_reading_arguments(parser) -> None:
+    reading = parser.add_argument_group(
+        "reading the file", "detected from the file unless given; errors name the flag to set"
+    )
+    reading.add_argument("--datetime-format", help="date format, e.g. '%%d/%%m/%%Y %%H:%%M'")
+    reading.add_argument("--true-values", nargs="+", metavar="WORD", help="words meaning True")
+    reading.add_argument("--false-values", nargs="+", metavar="WORD", help="words meaning False")
+    reading.add_argument("--encoding", help="text encoding, e.g. utf-8, cp1252, latin-1")
+    reading.add_argument("--sep", type=_separator, help="column separator: , ; or tab")
+    reading.add_argument("--decimal", choices=[".", ","], help="decimal mark of numbers")
+    reading.add_argument("--na-values", nargs="+", metavar="TEXT", help="cells meaning missing")
+    reading.add_argument("--tz", help="time zone of the times, e.g. Europe/Paris")
+
+
+def _separator(text: str) -> str:
+    return "\t" if text in {"tab", "\\t", "\t"} else text
+
+
+def _read_noting(reader, args, **options):
+    """Read with the reading flags; errors name flags, assumptions print as notes."""
+    import warnings
+
+    from kpikit.io import ReadWarning
+    from kpikit.io._advice import advice_for
+
+    options.update({name: getattr(args, name) for name in READING_OPTIONS})
+    caught = []
+    try:
+        with advice_for("cli"), warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ReadWarning)
+            return reader(args.file, **options)
+    finally:
+        # Notes are printed before an error too: a guessed encoding may explain it.
+        for warning in caught:
+            if issubclass(warning.category, ReadWarning):
+                print(f"kpikit {args.command}: note: {warning.message}", file=sys.stderr)
+            else:
+                warnings.showwarning(
+                    warning.message, warning.category, warning.filename, warning.lineno
+                )
 
 
 def _read_mapping(path):
