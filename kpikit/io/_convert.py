@@ -73,8 +73,6 @@ class ReadOptions:
             )
         if decimal is not None and decimal not in {".", ","}:
             raise ValueError(f"Value of 'decimal' must be '.' or ','; received: {decimal!r}.")
-        if sep is not None and sep == decimal:
-            raise ValueError(f"Values of 'sep' and 'decimal' must differ; both are {sep!r}.")
         encoding = options.get("encoding")
         if encoding is not None:
             try:
