@@ -54,6 +54,7 @@ from traitlets import TraitError
 
 from kpikit.apps import STATIC_ENV_VARIABLE
 from kpikit.apps._chart import Chart
+from kpikit.apps._upload import UploadStep
 from kpikit.catalog import CHANNELS, SECTORS
 from kpikit.io import READ_SUFFIXES, read_upload
 from kpikit.metrics import compute
@@ -191,6 +192,8 @@ class BaseApp:
         self.message.add_class("kpikit-message")
         self.status = widgets.HTML()
         self.status.add_class("kpikit-status")
+        self.upload_step = UploadStep(self.load, self.message, self.show_error)
+        self.upload_step.widget.add_class(LIVE_ONLY_CLASS)
         self.widget = None
 
     def _compose(self, *, controls, main) -> widgets.Widget:
@@ -214,7 +217,7 @@ class BaseApp:
             if control.layout.width is None:
                 control.layout.width = "auto"
         sidebar = widgets.VBox(
-            [*controls, self.upload, upload_help, self.message],
+            [*controls, self.upload, upload_help, self.upload_step.widget, self.message],
             layout=widgets.Layout(
                 width=SIDEBAR_WIDTH, min_width=SIDEBAR_WIDTH, margin="0 16px 0 0"
             ),
@@ -298,7 +301,7 @@ class BaseApp:
         """Write the status line under the app (escaped)."""
         self.status.value = f"<small>{html.escape(text)}</small>"
 
-    def load(self, content: bytes, filename: str) -> bool:
+    def load(self, content: bytes, filename: str, **read_options) -> bool:
         """Switch the app to the data in an uploaded file.
 
         Parameters
@@ -307,6 +310,9 @@ class BaseApp:
             The file's bytes.
         filename : str
             The file's name; its extension tells the format.
+        **read_options
+            Passed to :func:`kpikit.io.read_upload` (``mapping``, ``datetime_format``,
+            ``true_values``, ...); the upload's mapping step (:attr:`upload_step`) fills them.
 
         Returns
         -------
@@ -315,16 +321,14 @@ class BaseApp:
             :attr:`message` (the previous data stays in use).
         """
         self.message.value = ""
-        if len(content) > self.max_upload_bytes:
-            self.show_error(
-                f"Could not use {filename}: the file has {_size(len(content))}, more than the "
-                f"limit of {_size(self.max_upload_bytes)}."
-            )
+        if self._oversized(content, filename):
             return False
 
         previous = self.data, self.data_label
         try:
-            self.data = read_upload(content, filename, max_bytes=self.max_upload_bytes)
+            self.data = read_upload(
+                content, filename, max_bytes=self.max_upload_bytes, **read_options
+            )
             self.data_label = filename
             self._on_data()
         # The upload boundary must never show a traceback: ValueError (SchemaError, parse
@@ -348,12 +352,25 @@ class BaseApp:
             # The previous data drew before; if it cannot now, the page must still stay alive.
             pass
 
+    def _oversized(self, content: bytes, filename: str) -> bool:
+        if len(content) <= self.max_upload_bytes:
+            return False
+        self.show_error(
+            f"Could not use {filename}: the file has {_size(len(content))}, more than the "
+            f"limit of {_size(self.max_upload_bytes)}."
+        )
+        return True
+
     def _on_upload(self, change) -> None:
         files = change["new"]
         if not files:
             return
         upload = files[0]
-        self.load(bytes(upload["content"]), upload["name"])
+        content, filename = bytes(upload["content"]), upload["name"]
+        self.message.value = ""
+        if not self._oversized(content, filename):
+            # Files in kpikit's own layout load at once; others show the mapping step.
+            self.upload_step.start(content, filename)
         # Forget the file so the same name can be uploaded again after a fix.
         self.upload.value = ()
 

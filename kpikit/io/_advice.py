@@ -68,6 +68,12 @@ def fix(**options) -> str:
     return f"{verb} {' and '.join(parts)}"
 
 
+def encoding_fix(example: str) -> str:
+    """Advice to read a file in another encoding (``example`` is one to try)."""
+    text = fix(encoding=example)
+    return text if _AUDIENCE.get() == "upload" else f"{text} or the file's own encoding"
+
+
 def option_name(name: str) -> str:
     """How the current audience names an option: ``tz``, ``--tz`` or the upload field."""
     audience = _AUDIENCE.get()

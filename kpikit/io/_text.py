@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from kpikit.io._advice import fix
+from kpikit.io._advice import encoding_fix, fix
 from kpikit.io._source import Source
 from kpikit.io._values import NA_TOKENS
 
@@ -135,7 +135,7 @@ def _detect_encoding(head: bytes, *, complete: bool, label: str) -> tuple[str, s
         encoding, name = "latin-1", "Latin-1 (ISO-8859-1)"
     note = (
         f"{label} is not UTF-8 text; it was read as {name}. If letters look wrong, "
-        f"{fix(encoding='cp1250')} or the file's own encoding."
+        f"{encoding_fix('cp1250')}."
     )
     return encoding, note
 
@@ -166,7 +166,7 @@ def decoding_advice(head: bytes, encoding: str, error: UnicodeDecodeError, label
         other = "utf-8"
     return (
         f"Cannot read {label} as {encoding} text (byte 0x{byte} at position {error.start}): "
-        f"{fix(encoding=other)} or the file's own encoding."
+        f"{encoding_fix(other)}."
     )
 
 

@@ -1,0 +1,202 @@
+"""The upload's mapping step (kpikit.apps._upload), driven in plain Python through an app.
+
+Data: the hand-made contacts of tests/fixtures.py, 10 contacts of which 2 abandoned (#3, #4),
+written as a vendor export: other column names, dd/mm/yyyy dates, Y/N flags, semicolons and
+decimal commas.
+"""
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+from fixtures import hand_contacts
+
+import kpikit as kk
+from kpikit.apps import BenchmarksApp, GlossaryApp
+from kpikit.apps._base import static_html
+from kpikit.apps._upload import CHOOSE_ORDER, NOT_IN_FILE
+
+VENDOR_NAMES = {
+    "contact_id": "Call ID",
+    "arrived_at": "CallStart",
+    "answered": "Answered",
+    "wait_s": "Queue Time",
+    "channel": "Media Type",
+    "agent_id": "Agent",
+    "talk_s": "Talk Time",
+}
+
+
+def vendor_csv(*, shift_days=11, encoding="utf-8") -> bytes:
+    """The hand contacts as a European vendor export (shifted to 13-17 March: days above 12)."""
+    frame = hand_contacts()[list(VENDOR_NAMES)].copy()
+    frame["arrived_at"] = (frame["arrived_at"] + pd.Timedelta(days=shift_days)).dt.strftime(
+        "%d/%m/%Y %H:%M"
+    )
+    frame["answered"] = frame["answered"].map({True: "Y", False: "N"})
+    frame = frame.rename(columns=VENDOR_NAMES)
+    return frame.to_csv(index=False, sep=";", decimal=",").encode(encoding)
+
+
+@pytest.fixture
+def data():
+    return kk.Dataset(contacts=hand_contacts().head(4))  # 2 of 4 abandoned
+
+
+def test_a_vendor_file_shows_the_detected_mapping_and_loads_once_confirmed(data):
+    app = BenchmarksApp(data)
+    app.upload_step.start(vendor_csv(), "export.csv")
+    step = app.upload_step
+    assert step.widget.layout.display is None  # the step is shown
+    assert app.data is data  # nothing loaded yet
+    chosen = {name: dropdown.value for name, dropdown in step.columns.items() if dropdown.value}
+    assert chosen == VENDOR_NAMES
+    assert step.columns["queue"].value == ""
+    assert step.date_order.label == "Day first: 13/03/2026 09:00 is 13 March 2026"
+    assert (step.true_words.value, step.false_words.value) == ("Y", "N")
+    assert "semicolon-separated, decimal comma, 10 rows" in step.format_line.value
+    assert step.load_button.disabled is False
+
+    assert step.confirm() is True
+    assert step.widget.layout.display == "none"
+    assert app.data_label == "export.csv"
+    assert app.data.contacts["arrived_at"].dt.day.min() == 13
+    assert app.yours()["abandonment_rate"] == 20.0  # 2 of 10 abandoned, as by hand
+
+
+def test_a_file_with_kpikit_names_loads_at_once(data):
+    app = GlossaryApp(data)
+    app.upload_step.start(hand_contacts().to_csv(index=False).encode(), "ours.csv")
+    assert app.data_label == "ours.csv" and len(app.data.contacts) == 10
+    assert app.upload_step.widget.layout.display == "none"
+
+
+def test_ambiguous_dates_wait_for_a_choice(data):
+    app = GlossaryApp(data)
+    step = app.upload_step
+    step.start(vendor_csv(shift_days=0), "march.csv")  # 2-6 March: no day above 12
+    assert step.date_order.value == ""
+    assert step.date_order.options[0] == (CHOOSE_ORDER, "")
+    assert step.load_button.disabled
+    assert "read both day first and month first" in step.check.value
+    assert step.confirm() is False and app.data is data
+    step.date_order.value = "%d/%m/%Y %H:%M"
+    assert not step.load_button.disabled
+    assert step.confirm() is True
+    assert app.data.contacts["arrived_at"].dt.month.unique().tolist() == [3]  # 2-6 March
+
+
+def test_changing_a_column_updates_the_choices_and_the_checks(data):
+    app = GlossaryApp(data)
+    step = app.upload_step
+    step.start(vendor_csv(), "export.csv")
+    step.columns["arrived_at"].value = "Agent"  # not dates: no date choice
+    assert step.date_order.layout.display == "none"
+    step.columns["arrived_at"].value = "CallStart"
+    assert step.date_order.layout.display is None
+    step.columns["contact_id"].value = "Agent"
+    assert step.load_button.disabled
+    assert "Agent is chosen for Contact id and Agent; choose it once." in step.check.value
+    step.columns["agent_id"].value = ""
+    step.columns["contact_id"].value = ""
+    assert "Choose a column for Contact id." in step.check.value
+    step.columns["answered"].value = "Media Type"  # phone/chat are not flags: words asked for
+    assert step.words.layout.display is None and step.true_words.value == ""
+
+
+def test_a_failed_confirmation_keeps_the_step_and_names_its_field(data):
+    app = GlossaryApp(data)
+    step = app.upload_step
+    step.start(vendor_csv(), "export.csv")
+    step.true_words.value = "yes"
+    step.false_words.value = "N"
+    assert step.confirm() is False
+    assert step.widget.layout.display is None and app.data is data
+    assert "True words" in app.message.value and "Traceback" not in app.message.value
+
+
+def test_cancel_keeps_the_data(data):
+    app = GlossaryApp(data)
+    app.upload_step.start(vendor_csv(), "export.csv")
+    app.upload_step.cancel_button.click()
+    assert app.upload_step.widget.layout.display == "none" and app.data is data
+
+
+def test_names_from_the_file_are_escaped(data):
+    hostile = "<img src=x onerror=alert(1)>"
+    content = vendor_csv().replace(b"Media Type", hostile.encode())
+    app = GlossaryApp(data)
+    app.upload_step.start(content, f"{hostile}.csv")
+    step = app.upload_step
+    shown = step.title.value + step.format_line.value + step.check.value + app.message.value
+    assert "<img" not in shown and "&lt;img" in step.title.value
+    # Dropdown options are plain text in the page, never HTML.
+    assert hostile in [label for label, _ in step.columns["channel"].options]
+    step.columns["channel"].value = hostile
+    step.columns["contact_id"].value = hostile
+    assert "&lt;img" in step.check.value and "<img" not in step.check.value
+
+
+def test_detection_errors_are_shown_without_a_step(data):
+    app = GlossaryApp(data)
+    app.upload_step.start(b"id;id\n1;2\n", "twice.csv")
+    assert "2 columns named &#x27;id&#x27;" in app.message.value
+    assert app.upload_step.widget.layout.display == "none"
+
+
+def test_a_direct_load_that_fails_on_words_opens_the_step(data):
+    frame = hand_contacts().head(3)
+    frame["answered"] = ["Answered", "Answered", "Abandoned"]
+    app = GlossaryApp(data)
+    app.upload_step.start(frame.to_csv(index=False).encode(), "words.csv")
+    assert "True words" in app.message.value
+    step = app.upload_step
+    assert step.widget.layout.display is None
+    step.true_words.value, step.false_words.value = "Answered", "Abandoned"
+    assert step.confirm() is True
+    assert app.data.contacts["answered"].tolist() == [True, True, False]
+
+
+def test_a_file_with_bad_data_shows_the_error_without_a_step(data):
+    frame = hand_contacts().head(3)
+    frame.loc[0, "wait_s"] = -5
+    app = GlossaryApp(data)
+    app.upload_step.start(frame.to_csv(index=False).encode(), "bad.csv")
+    assert "contacts.wait_s: 1 row below 0" in app.message.value
+    assert app.upload_step.widget.layout.display == "none"
+
+
+def test_notes_are_shown_after_loading(data):
+    app = GlossaryApp(data)
+    content = vendor_csv().replace(b"Agent", "Agent \u00e9".encode()).decode().encode("cp1252")
+    app.upload_step.start(content, "latin.csv")
+    assert app.upload_step.confirm() is True
+    assert "read as Windows-1252" in app.message.value and "role='status'" in app.message.value
+
+
+def test_the_upload_button_goes_through_the_step(data):
+    app = GlossaryApp(data)
+    content = vendor_csv()
+    upload = {"name": "export.csv", "type": "text/csv", "size": len(content)}
+    modified = dt.datetime(2026, 3, 6)
+    app.upload.value = ({**upload, "content": memoryview(content), "last_modified": modified},)
+    assert app.upload.value == ()
+    assert app.upload_step.widget.layout.display is None
+    assert app.upload_step.columns["wait_s"].value == "Queue Time"
+
+
+def test_an_oversized_upload_is_refused_before_detection(data):
+    app = GlossaryApp(data, max_upload_bytes=100)
+    content = vendor_csv()
+    upload = {"name": "big.csv", "type": "text/csv", "size": len(content)}
+    modified = dt.datetime(2026, 3, 6)
+    app.upload.value = ({**upload, "content": memoryview(content), "last_modified": modified},)
+    assert "more than the limit of 100 bytes" in app.message.value
+    assert app.upload_step.widget.layout.display == "none"
+
+
+def test_the_step_stays_out_of_static_reports(data):
+    app = GlossaryApp(data)
+    app.upload_step.start(vendor_csv(), "export.csv")
+    shown = static_html(app.widget)
+    assert "Check how to read" not in shown and NOT_IN_FILE not in shown
