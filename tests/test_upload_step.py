@@ -52,7 +52,8 @@ def test_a_vendor_file_shows_the_detected_mapping_and_loads_once_confirmed(data)
     chosen = {name: dropdown.value for name, dropdown in step.columns.items() if dropdown.value}
     assert chosen == VENDOR_NAMES
     assert step.columns["queue"].value == ""
-    assert step.date_order.label == "Day first: 13/03/2026 09:00 is 13 March 2026"
+    assert step.date_order.label == "Day first (dd/mm)"
+    assert "13/03/2026 09:00 can only be 13 March 2026: day first." in step.date_help.value
     assert (step.true_words.value, step.false_words.value) == ("Y", "N")
     assert "semicolon-separated, decimal comma, 10 rows" in step.format_line.value
     assert step.load_button.disabled is False
@@ -68,6 +69,7 @@ def test_a_file_with_kpikit_names_loads_at_once(data):
     app = GlossaryApp(data)
     app.upload_step.start(hand_contacts().to_csv(index=False).encode(), "ours.csv")
     assert app.data_label == "ours.csv" and len(app.data.contacts) == 10
+    assert "Loaded ours.csv." in app.message.value
     assert app.upload_step.widget.layout.display == "none"
 
 
@@ -78,7 +80,8 @@ def test_ambiguous_dates_wait_for_a_choice(data):
     assert step.date_order.value == ""
     assert step.date_order.options[0] == (CHOOSE_ORDER, "")
     assert step.load_button.disabled
-    assert "read both day first and month first" in step.check.value
+    assert "Choose the date order." in step.check.value
+    assert "is 2 March 2026 day first, 3 February 2026 month first" in step.date_help.value
     assert step.confirm() is False and app.data is data
     step.date_order.value = "%d/%m/%Y %H:%M"
     assert not step.load_button.disabled

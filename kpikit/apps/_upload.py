@@ -105,6 +105,8 @@ class UploadStep:
         One dropdown per kpikit column; its value is a file column or ``""``.
     date_order : ipywidgets.Dropdown
         The date format to read the arrival time with (``""`` until chosen when ambiguous).
+    date_help : ipywidgets.HTML
+        The example date that shows the order, or the two ways it reads.
     true_words, false_words : ipywidgets.Text
         Comma-separated words meaning True and False.
     load_button, cancel_button : ipywidgets.Button
@@ -150,6 +152,7 @@ class UploadStep:
         self.date_order = widgets.Dropdown(
             description="Date format", style=_DESCRIPTION, layout=widgets.Layout(width="auto")
         )
+        self.date_help = widgets.HTML()
         self.true_words = widgets.Text(
             description="True words", style=_DESCRIPTION, layout=widgets.Layout(width="auto")
         )
@@ -172,6 +175,7 @@ class UploadStep:
                 *(self.columns[name] for name in _REQUIRED),
                 self.more,
                 self.date_order,
+                self.date_help,
                 self.words,
                 self.check,
                 widgets.HBox([self.load_button, self.cancel_button]),
@@ -240,9 +244,9 @@ class UploadStep:
         with advice_for("upload"), warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", ReadWarning)
             loaded = self._load(self._content, self._filename, **options)
-        notes = list(self._detection.notes)
+        notes = [f"Loaded {self._filename}.", *self._detection.notes]
         notes += [str(w.message) for w in caught if issubclass(w.category, ReadWarning)]
-        if loaded and notes:
+        if loaded:
             self._message.value = notice_html(notes)
         return loaded
 
@@ -281,14 +285,16 @@ class UploadStep:
         if guess is None:
             self.date_order.options = [("As stored in the file", "")]
             self.date_order.layout.display = "none"
+            self.date_help.value = ""
             return
-        formats = guess.candidates or (guess.format,)
-        options = [(_format_label(form, guess.example), form) for form in formats]
+        formats = guess.candidates if guess.ambiguous else (guess.format,)
+        options = [(_format_label(form), form) for form in formats]
         if guess.ambiguous:
             options = [(CHOOSE_ORDER, ""), *options]
         self.date_order.options = options
         self.date_order.value = "" if guess.ambiguous else guess.format
         self.date_order.layout.display = None
+        self.date_help.value = f"<small>{html.escape(_date_help(guess))}</small>"
 
     def _refresh_words(self) -> None:
         words = [
@@ -319,10 +325,7 @@ class UploadStep:
                 problems.append(f"{column} is chosen for {' and '.join(targets)}; choose it once.")
         guess = self._detection.dates.get(self.columns["arrived_at"].value)
         if guess is not None and guess.ambiguous and not self.date_order.value:
-            problems.append(
-                f"Dates such as {guess.example} read both day first and month first: "
-                "choose the date order."
-            )
+            problems.append("Choose the date order.")
         self.check.value = notice_html(problems) if problems else ""
         self.load_button.disabled = bool(problems)
 
@@ -342,13 +345,38 @@ def _format_text(detection) -> str:
     return f"{encoding} text, {separator}-separated, {mark}, {rows}."
 
 
-def _format_label(form: str, example: str | None) -> str:
-    """A date format in words, with the example read that way ("Day first: 03/04 is 3 April")."""
-    order = {"%d": "Day first", "%m": "Month first"}.get(form[:2], "Year first")
-    if example is None:
-        return f"{order} ({form})"
+def _order(form: str) -> str:
+    return {"%d": "Day first", "%m": "Month first"}.get(form[:2], "Year first")
+
+
+def _format_label(form: str) -> str:
+    """A date format in a few words: "Day first (dd/mm)"."""
+    order = _order(form)
+    if order == "Year first":
+        return "Year first (ISO)" if form == "ISO8601" else f"Year first ({form})"
+    separator = form[2]
+    day_month = f"dd{separator}mm" if order == "Day first" else f"mm{separator}dd"
+    return f"{order} ({day_month})"
+
+
+def _read_as(example: str, form: str) -> str | None:
+    """How ``example`` reads in ``form``, as "13 June 2026"; None when it does not."""
     try:
         when = pd.to_datetime(example, format=form)
     except ValueError:
-        return f"{order} ({form})"
-    return f"{order}: {example} is {when.day} {when:%B %Y}"
+        return None
+    return f"{when.day} {when:%B %Y}"
+
+
+def _date_help(guess) -> str:
+    """Why the date order is what it is, with the example that shows it."""
+    if guess.example is None:
+        return ""
+    readings = [(_order(form), _read_as(guess.example, form)) for form in guess.candidates]
+    readings = [(order, when) for order, when in readings if when]
+    if guess.ambiguous:
+        both = ", ".join(f"{when} {order.lower()}" for order, when in readings)
+        return f"{guess.example} is {both}: choose the order of your system."
+    if guess.order in ("day first", "month first") and readings:
+        return f"{guess.example} can only be {readings[0][1]}: {guess.order}."
+    return ""
