@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from kpikit.io._advice import ReadWarning, fix, option_name
-from kpikit.io._values import NA_TOKENS, guess_dates, guess_words
+from kpikit.io._values import NA_TOKENS, guess_and_read_dates, guess_dates, guess_words
 from kpikit.schema import TABLES, Problem
 
 _OFFSET = r"(?:Z|[+-]\d{2}(?::?\d{2})?)\s*$"
@@ -133,7 +133,8 @@ def _is_text(values: pd.Series) -> bool:
 
 
 def _without_na_tokens(values: pd.Series) -> pd.Series:
-    return values.mask(values.isin(NA_TOKENS))
+    tokens = values.isin(NA_TOKENS)
+    return values.mask(tokens) if tokens.any() else values
 
 
 def _example_ids(frame: pd.DataFrame, table: str) -> tuple[str, pd.Series]:
@@ -167,9 +168,9 @@ def _datetimes(values: pd.Series, table: str, options: ReadOptions, examples):
     if not _is_text(values):
         return None, []
     text = _without_na_tokens(values)
-    form = options.datetime_format
+    form, parsed = options.datetime_format, None
     if form is None:
-        guess = guess_dates(text)
+        guess, parsed = guess_and_read_dates(text)
         if guess is not None and guess.ambiguous:
             day, month = guess.candidates
             return None, [
@@ -183,7 +184,8 @@ def _datetimes(values: pd.Series, table: str, options: ReadOptions, examples):
             ]
         form = guess.format if guess else None
     try:
-        parsed = _to_datetime(text, form)
+        if parsed is None:
+            parsed = _to_datetime(text, form)
     except ValueError as error:
         if "mixed time" not in str(error).lower():
             message = f"cannot be read as timestamps: {error}"
@@ -324,7 +326,7 @@ def _booleans(values: pd.Series, table: str, options: ReadOptions, examples):
         return values.astype("boolean"), []
     if not (_is_text(values) or pd.api.types.is_numeric_dtype(values)):
         return None, []
-    distinct = values.dropna().unique()
+    codes, distinct = pd.factorize(values)
     if len(distinct) > _MAX_WORDS:
         return None, [
             Problem(
@@ -336,21 +338,27 @@ def _booleans(values: pd.Series, table: str, options: ReadOptions, examples):
         ]
     true = {"true", *(_word(word) for word in options.true_values)}
     false = {"false", *(_word(word) for word in options.false_values)}
-    lookup, unknown = {}, []
-    for value in distinct:
+    # One decision per distinct value, then spread by the codes: fast on millions of rows.
+    is_true = np.zeros(len(distinct) + 1, dtype=bool)
+    is_missing = np.zeros(len(distinct) + 1, dtype=bool)
+    is_missing[-1] = True  # code -1: a missing cell
+    unknown = []
+    for position, value in enumerate(distinct):
         word = _word(value)
-        if word in true or word in false:
-            lookup[value] = word in true
+        if word in true:
+            is_true[position] = True
+        elif word in false:
+            pass
         elif str(value).strip() in NA_TOKENS or not word:
-            lookup[value] = None
+            is_missing[position] = True
         else:
             unknown.append(value)
     if unknown:
         return None, [_words_problem(values, unknown, table, options, examples)]
-    mapped = values.map(lookup)
-    if mapped.isna().any():
-        return mapped.astype("boolean"), []
-    return mapped.astype(bool), []
+    flags, missing = is_true[codes], is_missing[codes]
+    if missing.any():
+        return pd.Series(pd.arrays.BooleanArray(flags, missing), index=values.index), []
+    return pd.Series(flags, index=values.index), []
 
 
 def _words_problem(values, unknown, table, options: ReadOptions, examples) -> Problem:

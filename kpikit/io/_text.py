@@ -16,6 +16,9 @@ from kpikit.io._values import NA_TOKENS
 SEPARATORS = (",", ";", "\t")
 """Separators :func:`sniff_text` chooses from (another one can be passed as ``sep``)."""
 
+SAMPLE_RECORDS = 2000
+"""Records :func:`sniff_text` keeps from the start of a file to judge its decimal mark."""
+
 _COMMA_DECIMAL = re.compile(r"^[+-]?\d*,\d+$")
 _POINT_DECIMAL = re.compile(r"^[+-]?\d*\.\d+$")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+$")
@@ -103,9 +106,9 @@ def sniff_text(
         text = text[: text.rfind("\n") + 1] or text
     if sep is None:
         sep = _detect_separator(text)
-    records = _records(text, sep)
-    if not complete and len(records) > 1:
-        records = records[:-1]  # may be cut inside a quoted field
+    records = _records(text, sep, limit=SAMPLE_RECORDS + 1)
+    if not complete and 1 < len(records) <= SAMPLE_RECORDS:
+        records = records[:-1]  # the sample's end may cut it inside a quoted field
     header = records[0] if records else []
     columns = tuple(name or f"Unnamed: {i}" for i, name in enumerate(header))
     _refuse_repeated_names(header, label)

@@ -93,20 +93,29 @@ def guess_dates(values: pd.Series) -> DateGuess | None:
     >>> guess_dates(pd.Series(["2026-01-13T09:00:00+01:00"])).format
     'ISO8601'
     """
+    return guess_and_read_dates(values)[0]
+
+
+def guess_and_read_dates(values: pd.Series) -> tuple[DateGuess | None, pd.Series | None]:
+    """:func:`guess_dates`, and the dates read with its format when that read them all.
+
+    The readers use this to parse a column once: the second item is None when the guess did
+    not read the values (ISO dates, ambiguous or unreadable ones).
+    """
     text = values[values.notna()].astype(str)
     if text.empty:
-        return None
+        return None, None
     first = text.iloc[0].strip()
     if _ISO_DATE.match(first):
-        return DateGuess("ISO8601", "year first", first, ("ISO8601",))
+        return DateGuess("ISO8601", "year first", first, ("ISO8601",)), None
     year_first = _YEAR_FIRST_DATE.match(first)
     if year_first:
         sep = year_first["sep"]
         form = f"%Y{sep}%m{sep}%d" + _time_format(year_first["time"])
-        return DateGuess(form, "year first", first, (form,))
+        return DateGuess(form, "year first", first, (form,)), None
     match = _NUMERIC_DATE.match(first)
     if not match:
-        return None
+        return None, None
     sep, year = match["sep"], "%Y" if len(match["year"]) == 4 else "%y"
     time = _time_format(match["time"])
     day_first = f"%d{sep}%m{sep}{year}{time}"
@@ -114,19 +123,22 @@ def guess_dates(values: pd.Series) -> DateGuess | None:
     as_day_first = _parse(text, day_first)
     if as_day_first.notna().all():
         days = as_day_first.dt.day
+        read = as_day_first.reindex(values.index)
         if (days > 12).any():
-            return DateGuess(day_first, "day first", text[days > 12].iloc[0], (day_first,))
+            example = text[days > 12].iloc[0]
+            return DateGuess(day_first, "day first", example, (day_first,)), read
         differs = days != as_day_first.dt.month
         if not differs.any():
-            return DateGuess(day_first, None, first, (day_first, month_first))
-        return DateGuess(None, None, text[differs].iloc[0], (day_first, month_first))
+            return DateGuess(day_first, None, first, (day_first, month_first)), read
+        return DateGuess(None, None, text[differs].iloc[0], (day_first, month_first)), None
     as_month_first = _parse(text, month_first)
     if as_month_first.notna().all():
         example = text[as_month_first.dt.day > 12].iloc[0]
-        return DateGuess(month_first, "month first", example, (month_first,))
+        guess = DateGuess(month_first, "month first", example, (month_first,))
+        return guess, as_month_first.reindex(values.index)
     if as_month_first.notna().sum() > as_day_first.notna().sum():
-        return DateGuess(month_first, "month first", None, ())
-    return DateGuess(day_first, "day first", None, ())
+        return DateGuess(month_first, "month first", None, ()), None
+    return DateGuess(day_first, "day first", None, ()), None
 
 
 def _time_format(time: str | None) -> str:

@@ -55,7 +55,7 @@ from kpikit.io._source import (
 from kpikit.io._text import decoding_advice, guess_decimal, sniff_text
 from kpikit.schema import TABLES, Dataset, Problem, SchemaError
 
-_TEXT_KINDS = {"id", "string", "datetime", "bool"}
+_TEXT_KINDS = {"id", "string", "datetime"}
 _SEPARATOR_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 
 
