@@ -6,6 +6,7 @@ decimal commas.
 """
 
 import datetime as dt
+import io
 
 import pandas as pd
 import pytest
@@ -203,3 +204,18 @@ def test_the_step_stays_out_of_static_reports(data):
     app.upload_step.start(vendor_csv(), "export.csv")
     shown = static_html(app.widget)
     assert "Check how to read" not in shown and NOT_IN_FILE not in shown
+
+
+def test_a_parquet_export_goes_through_the_step(data):
+    frame = hand_contacts()[list(VENDOR_NAMES)].rename(columns=VENDOR_NAMES)
+    frame["Answered"] = frame["Answered"].map({True: "Y", False: "N"})
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer)
+    app = GlossaryApp(data)
+    app.upload_step.start(buffer.getvalue(), "export.parquet")
+    step = app.upload_step
+    assert "Parquet file, 10 rows." in step.format_line.value
+    assert step.date_order.layout.display == "none"  # typed timestamps: nothing to choose
+    assert step.true_words.value == "Y"
+    assert step.confirm() is True
+    assert app.data.contacts["answered"].sum() == 8  # 8 of 10 answered, as by hand
