@@ -45,7 +45,19 @@ DATE_FORMATS = (
 )
 WORDS = (("True", "False"), ("Y", "N"), ("yes", "no"), ("1", "0"), ("t", "f"))
 # Text that must survive as written: NA-like words, separators, quotes, line breaks, accents.
-TRICKY = sorted(NA_TOKENS) + ["", " ", "a,b", "a;b", "a\tb", 'say "hi"', "two\nlines", "Zoë"]
+TRICKY = sorted(NA_TOKENS) + [
+    "",
+    " ",
+    " x ",
+    "a,b",
+    "a;b",
+    "a\tb",
+    'say "hi"',
+    "two\nlines",
+    "a\rb",
+    "=1+1",
+    "Zoë",
+]
 LATIN = "".join(chr(code) for code in range(32, 127)) + "éèàçöüßÉÑ€"
 
 
@@ -99,9 +111,14 @@ def contact_logs(draw):
 def written(log) -> bytes:
     """The log as CSV bytes, written as described."""
     true, false = (word.upper() if log["upper"] else word for word in log["words"])
+    quoting = log["quoting"]
+    if log["line_end"] == "\n" and any("\r" in text for text in log["ids"] + log["queues"]):
+        # Python's writer quotes only the line end's own characters; a bare CR must be quoted
+        # too, or every CSV reader (Excel, pandas) sees a line break there.
+        quoting = csv.QUOTE_ALL
     buffer = io.StringIO(newline="")
     writer = csv.writer(
-        buffer, delimiter=log["sep"], lineterminator=log["line_end"], quoting=log["quoting"]
+        buffer, delimiter=log["sep"], lineterminator=log["line_end"], quoting=quoting
     )
     writer.writerow(["contact_id", "arrived_at", "answered", "wait_s", "queue"])
     for row in zip(
