@@ -219,3 +219,13 @@ def test_a_parquet_export_goes_through_the_step(data):
     assert step.true_words.value == "Y"
     assert step.confirm() is True
     assert app.data.contacts["answered"].sum() == 8  # 8 of 10 answered, as by hand
+
+
+def test_a_file_that_is_not_a_contact_log_says_so_and_offers_the_step(data):
+    app = GlossaryApp(data)
+    app.upload_step.start(b"name,age\nann,3\n", "people.csv")
+    assert "Could not use people.csv: none of its columns (name, age) looks like" in (
+        app.message.value
+    )
+    assert app.upload_step.widget.layout.display is None
+    assert app.upload_step.load_button.disabled and app.data is data

@@ -200,6 +200,15 @@ class UploadStep:
             if self._read(detection.read_options()) or not self._fixable_here():
                 self._forget()
                 return
+        if len(detection.missing) == len(_REQUIRED):
+            listed = ", ".join(detection.columns[:8]) + (
+                ", ..." if len(detection.columns) > 8 else ""
+            )
+            wanted = ", ".join(COLUMN_LABELS[name].lower() for name in _REQUIRED)
+            self._show_error(
+                f"Could not use {filename}: none of its columns ({listed}) looks like a contact "
+                f"log's {wanted}. If they are there under other names, choose them below."
+            )
         self._fill(detection)
         self.widget.layout.display = None
 
