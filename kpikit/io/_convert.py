@@ -191,6 +191,13 @@ def _datetimes(values: pd.Series, table: str, options: ReadOptions, examples):
             message = f"cannot be read as timestamps: {error}"
             return None, [Problem(table, column, message)]
         return _mixed_offsets(text, form, table, options, examples)
+    if not pd.api.types.is_datetime64_any_dtype(parsed) or (
+        parsed.dt.tz is not None
+        and not text.dropna().str.contains(_OFFSET, regex=True).all()
+    ):
+        # pandas 2 returns objects for several offsets where pandas 3 raises, and gives
+        # times without an offset the first time's offset.
+        return _mixed_offsets(text, form, table, options, examples)
     failed = text.notna() & parsed.isna()
     if failed.any():
         message = _date_message(text, form, given=options.datetime_format is not None)
@@ -200,8 +207,10 @@ def _datetimes(values: pd.Series, table: str, options: ReadOptions, examples):
 
 def _to_datetime(text: pd.Series, form: str | None, *, utc: bool = False) -> pd.Series:
     with warnings.catch_warnings():
-        # pandas warns when it infers a format; a wrong inference shows up as failed cells.
+        # pandas warns when it infers a format (a wrong inference shows up as failed cells),
+        # and pandas 2 when offsets differ (handled by the caller).
         warnings.simplefilter("ignore", UserWarning)
+        warnings.simplefilter("ignore", FutureWarning)
         return pd.to_datetime(text, format=form, errors="coerce", utc=utc)
 
 
