@@ -192,8 +192,7 @@ def _datetimes(values: pd.Series, table: str, options: ReadOptions, examples):
             return None, [Problem(table, column, message)]
         return _mixed_offsets(text, form, table, options, examples)
     if not pd.api.types.is_datetime64_any_dtype(parsed) or (
-        parsed.dt.tz is not None
-        and not text.dropna().str.contains(_OFFSET, regex=True).all()
+        parsed.dt.tz is not None and not text.dropna().str.contains(_OFFSET, regex=True).all()
     ):
         # pandas 2 returns objects for several offsets where pandas 3 raises, and gives
         # times without an offset the first time's offset.
