@@ -8,7 +8,7 @@ Screenshots go to tests/browser/screenshots/upload_*.png for a human to look at.
 
 import pytest
 
-from kpikit.sample import generate
+from kpikit.sample import load_sample
 
 pytestmark = pytest.mark.xdist_group("browser")
 
@@ -33,8 +33,11 @@ SIZES = {"desktop": {"width": 1400, "height": 1000}, "phone": {"width": 390, "he
 
 @pytest.fixture(scope="module")
 def vendor_export(tmp_path_factory):
-    """Three weeks of synthetic contacts, waits four times the sample's, as a vendor export."""
-    contacts = generate(days=21, agents=6, seed=11).contacts[list(VENDOR_NAMES)].copy()
+    """A week of the sample (8-14 June: days above 12), waits four times longer, as a vendor
+    export."""
+    contacts = load_sample().contacts[list(VENDOR_NAMES)]
+    days = contacts["arrived_at"].dt.day
+    contacts = contacts[(contacts["arrived_at"].dt.month == 6) & days.between(8, 14)].copy()
     contacts["wait_s"] = contacts["wait_s"] * 4
     contacts["arrived_at"] = contacts["arrived_at"].dt.strftime("%d/%m/%Y %H:%M:%S")
     contacts["answered"] = contacts["answered"].map({True: "Y", False: "N"})
@@ -82,6 +85,10 @@ def test_upload_with_mapping_redraws_the_chart(size, server, watched, vendor_exp
     watched.screenshot(f"upload_step_{size}")
 
     step.get_by_role("button", name="Load").click()
+    outcome = page.wait_for_selector(
+        ".kpikit-message [role=status], .kpikit-message [role=alert]", timeout=PAGE_TIMEOUT_MS
+    )
+    assert outcome.inner_text().startswith("Loaded acd_export.csv."), outcome.inner_text()
     page.wait_for_function(
         "([before]) => " + CHART_STATE_JS[len("() => ") :] + " !== before",
         arg=[before],
