@@ -210,7 +210,7 @@ def day_staffed(data, day, *, channel=None, freq="30min"):
     >>> import kpikit as kk
     >>> staffed = day_staffed(kk.load_sample(), "2026-08-29", channel="phone")
     >>> staffed.index[0], bool(staffed.between(0, 40).all())
-    (Timestamp('2026-08-29 08:00:00'), True)
+    (Timestamp('2026-08-29 09:00:00'), True)
     """
     if getattr(data, "agent_intervals", None) is None:
         raise ValueError("The data has no agent intervals to count the agents staffed from")
