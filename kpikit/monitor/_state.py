@@ -33,9 +33,10 @@ class MonitorView:
         Contacts of the day seen so far.
     day : dict
         The day to date, summed over its intervals before dividing (never an average of the
-        intervals' figures): ``volume, forecast_volume`` (forecast of the intervals started by
-        ``now``), ``reforecast_volume`` (the whole day), ``service_level, asa,
-        abandonment_rate, aht_s`` (NaN when nothing is judged, answered or finished yet).
+        intervals' figures): ``volume, forecast_volume`` (forecast up to ``now``: the
+        intervals over and the elapsed part of the current one), ``reforecast_volume`` (the
+        whole day), ``service_level, asa, abandonment_rate, aht_s`` (NaN when nothing is
+        judged, answered or finished yet).
     """
 
     now: pd.Timestamp
@@ -198,7 +199,7 @@ class IntradayMonitor:
             target=self.target_sl
         )
         depth = int(waiting.sum())
-        started = (table["period"] <= now).to_numpy()
+        elapsed = ((now - table["period"]) / self.length).clip(0, 1).to_numpy()
         return MonitorView(
             now=now,
             intervals=table,
@@ -209,7 +210,7 @@ class IntradayMonitor:
             day=_day_totals(
                 {name: values.sum() for name, values in parts.items()},
                 volume=int(keep.sum()),
-                forecast_volume=_sum(table["forecast_volume"].to_numpy()[started]),
+                forecast_volume=_sum(table["forecast_volume"].to_numpy() * elapsed),
                 reforecast_volume=_sum(table["reforecast_volume"].to_numpy()),
             ),
         )
