@@ -363,7 +363,6 @@ class MonitorApp(BaseApp):
         self.view = view
         self._draw()
         self.refresh_s = time.perf_counter() - begin
-        self._poll_error = ""
         self._show_messages()
         self.set_status(self._status_text())
         return view
@@ -402,6 +401,7 @@ class MonitorApp(BaseApp):
         self.view = None
         self._plan_day = None
         self._notes = []
+        self._poll_error = ""
 
     def _plan_for(self, day):
         """The day's forecast, staffing and notes, computed once per day, channel and interval."""
@@ -480,9 +480,11 @@ class MonitorApp(BaseApp):
         # Nothing above the timer can catch an error: every failure is shown in the app and
         # the next poll tries again.
         except Exception as error:
+            # Kept in view until a newer error or another source: rows the monitor could
+            # not use must not go unnoticed.
             self._poll_error = (
-                f"Could not refresh at {time.strftime('%H:%M:%S')}: "
-                f"{_error_text(error)}. Trying again in {self.poll_s:g} s."
+                f"Could not refresh at {time.strftime('%H:%M:%S')}: {_error_text(error)}. "
+                f"The monitor keeps reading every {self.poll_s:g} s."
             )
             self._show_messages()
 

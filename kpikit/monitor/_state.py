@@ -149,7 +149,8 @@ class IntradayMonitor:
         arrived = contacts["arrived_at"]
         answered_raw = contacts["answered"] if "answered" in contacts else pd.Series(pd.NA)
         finished = answered_raw.notna().to_numpy()
-        answered = answered_raw.map(_truth).fillna(False).to_numpy(dtype=bool)
+        outcome = answered_raw.map(_truth, na_action="ignore").eq(True).to_numpy()
+        answered = finished & outcome  # a contact still waiting has no outcome: not answered
         wait = pd.to_numeric(contacts.get("wait_s"), errors="coerce").to_numpy(dtype=float)
         if now is None:
             ends = arrived + pd.to_timedelta(np.where(finished, wait, 0.0), unit="s")
@@ -263,6 +264,7 @@ class IntradayMonitor:
 
 def _ratios(parts):
     """Service level, ASA, abandonment and AHT from their summed parts (NaN over zero)."""
+    parts = {name: np.asarray(value, dtype=float) for name, value in parts.items()}
     with np.errstate(divide="ignore", invalid="ignore"):
         figures = {
             "service_level": 100 * parts["within"] / parts["judged"],
@@ -272,7 +274,7 @@ def _ratios(parts):
         }
     denominators = ("judged", "answered", "finished", "answered")
     return {
-        name: np.where(np.asarray(parts[denominator]) > 0, value, np.nan)
+        name: np.where(parts[denominator] > 0, value, np.nan)
         for (name, value), denominator in zip(figures.items(), denominators, strict=True)
     }
 

@@ -90,9 +90,7 @@ def test_the_monitor_follows_a_live_log(monitor_server, live_log, watched):
     assert_clean(watched)
 
 
-def test_a_link_outside_the_folder_is_refused_and_the_demo_runs_on_a_phone(
-    monitor_server, watched
-):
+def test_a_link_outside_the_folder_is_refused_and_the_demo_runs_on_a_phone(monitor_server, watched):
     page = watched.page
     page.set_viewport_size({"width": 390, "height": 844})
     open_monitor(watched, monitor_server, "?source=..%2F..%2Fetc")
