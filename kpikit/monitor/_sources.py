@@ -6,7 +6,8 @@ the environment variable ``KPIKIT_MONITOR_DIR``, else ``~/kpikit-monitor``. A na
 entry of that folder: no separator, no ``..``, no absolute path, nothing hidden, and once
 symbolic links are followed it must still lie inside the folder. The entries that can be
 followed are folders of drops, growing ``.csv`` files and rewritten ``.parquet`` files (see
-:class:`~kpikit.monitor.LogFollower`).
+:class:`~kpikit.monitor.LogFollower`). The dashboard lists them to its viewers: give it a
+folder that holds live logs only.
 """
 
 import os
