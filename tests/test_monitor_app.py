@@ -117,6 +117,8 @@ def test_a_source_must_be_an_entry_of_the_monitor_folder(live, tmp_path_factory)
     for name in ("../today", "/etc", "today/x", ".hidden", "escape", "missing"):
         with pytest.raises(ValueError, match="'source'"):
             MonitorApp(contacts(), source=name, sources_dir=folder)
+    with pytest.raises(ValueError, match="'target_sl' must be between 50 and 99"):
+        MonitorApp(contacts(), source="today", sources_dir=folder, target_sl=500)
     app = MonitorApp(contacts(), source="today", sources_dir=folder)
     assert [value for _, value in app.source.options] == ["", "today"]  # demo, then the folder
     app.set(source="../../etc", target_sl=70)  # a link: refused in the page, the rest applies

@@ -41,6 +41,7 @@ from kpikit.apps._channels import (
     reset_channel_picker,
 )
 from kpikit.apps._chart import Chart
+from kpikit.calibrate import contacts_frame
 from kpikit.monitor import (
     BackgroundReplay,
     IntradayMonitor,
@@ -203,9 +204,16 @@ class MonitorApp(BaseApp):
             resolve_source(source, self.sources_dir)
         channels = data_channels(self.data.contacts)
         check_channel(channel, channels)
+        for name, value, low, high in (
+            ("target_sl", target_sl, 50, 99),
+            ("threshold_s", threshold_s, 5, 120),
+        ):
+            if not low <= value <= high:
+                raise ValueError(
+                    f"Value of {name!r} must be between {low} and {high} but received: {value!r}"
+                )
         self.poll_s = float(poll_s)
         self.demo_speed = float(demo_speed)
-        self._holding = True
         self.source = widgets.Dropdown(
             options=self._source_options(), value=source, description="Source"
         )
@@ -270,7 +278,6 @@ class MonitorApp(BaseApp):
         self._poll_error = ""
         self._drawn = None
         self._task = None
-        self._holding = False
         self._on_data()
 
     # -- data and controls ----------------------------------------------------------------
@@ -421,16 +428,17 @@ class MonitorApp(BaseApp):
     def _plan(self, day, channel):
         notes = []
         forecast = staffed = None
+        # Without a plan the monitor still shows the day's actuals: any failure becomes a note.
         try:
             forecast = day_forecast(
                 self.data, day, channel=channel, freq=self.interval.value, model=FORECAST_MODEL
             )
-        except ValueError as error:
-            notes.append(f"No forecast for {day:%Y-%m-%d}: {error}.")
+        except Exception as error:
+            notes.append(f"No forecast for {day:%Y-%m-%d}: {_error_text(error)}.")
         try:
             staffed = day_staffed(self.data, day, channel=channel, freq=self.interval.value)
-        except ValueError as error:
-            notes.append(f"No staffing: {error}.")
+        except Exception as error:
+            notes.append(f"No staffing: {_error_text(error)}.")
         else:
             if staffed.empty:
                 notes.append(
@@ -563,7 +571,7 @@ class MonitorApp(BaseApp):
 
 def _last_day(data):
     """The day of the data's last arrival (the day the demo replays)."""
-    return pd.to_datetime(data.contacts["arrived_at"]).max().normalize()
+    return pd.to_datetime(contacts_frame(data, ["arrived_at"])["arrived_at"]).max().normalize()
 
 
 def _error_text(error):
