@@ -51,7 +51,7 @@ from kpikit.monitor import (
     monitor_dir,
     resolve_source,
 )
-from kpikit.plots._monitor import intraday_measure, intraday_volume
+from kpikit.plots import intraday_measure, intraday_volume
 from kpikit.plots._template import RAG_COLORS, RAG_MARKS
 
 __all__ = ["MonitorApp"]
