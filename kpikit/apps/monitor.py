@@ -23,7 +23,6 @@ the demo. Outside a kernel, call :meth:`MonitorApp.refresh`.
 """
 
 import asyncio
-import html
 import os
 import time
 from pathlib import Path
@@ -32,7 +31,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from kpikit.apps import STATIC_ENV_VARIABLE
-from kpikit.apps._base import BaseApp, alert_html, check_choice, format_value, static_html
+from kpikit.apps._base import BaseApp, alert_html, check_choice, static_html
 from kpikit.apps._channels import (
     ALL_CHANNELS,
     channel_choices,
@@ -41,6 +40,7 @@ from kpikit.apps._channels import (
     reset_channel_picker,
 )
 from kpikit.apps._chart import Chart
+from kpikit.apps._monitor_html import STYLE, alerts_html, opening_hours, tiles_html
 from kpikit.calibrate import contacts_frame
 from kpikit.monitor import (
     BackgroundReplay,
@@ -52,7 +52,6 @@ from kpikit.monitor import (
     resolve_source,
 )
 from kpikit.plots import intraday_measure, intraday_volume
-from kpikit.plots._template import RAG_COLORS, RAG_MARKS
 
 __all__ = ["MonitorApp"]
 
@@ -80,23 +79,6 @@ FORECAST_MODEL = "seasonal_average"
 """The forecast model of the day (the one the backtest picks on the sample, in seconds)."""
 
 _CHART_HEIGHT = 330
-_SHOWN_ALERTS = 6
-_STYLE = """<style>
-.kpikit-monitor .kpikit-tiles { display: flex; flex-wrap: wrap; gap: 8px; margin: 4px 0 8px; }
-.kpikit-monitor .kpikit-tile { flex: 1 1 120px; border: 1px solid #d9d9d9; border-radius: 6px;
-  padding: 4px 10px; min-width: 0; }
-.kpikit-monitor .kpikit-tile b { display: block; font-size: 1.35em; }
-.kpikit-monitor .kpikit-tile small { color: #555; }
-.kpikit-monitor .kpikit-alerts { border-left: 4px solid #D55E00; padding: 2px 10px;
-  background: rgba(213, 94, 0, 0.08); margin: 0 0 8px; }
-.kpikit-monitor .kpikit-alerts ul { margin: 2px 0; padding-left: 18px; }
-/* On a phone the figures come first and the controls under them. */
-@media (max-width: 760px) {
-  .kpikit-monitor > .widget-hbox { flex-direction: column-reverse !important; }
-  .kpikit-monitor .kpikit-sidebar { width: 100% !important; min-width: 0 !important;
-    margin: 12px 0 0 !important; }
-}
-</style>"""
 
 
 class MonitorApp(BaseApp):
@@ -257,7 +239,7 @@ class MonitorApp(BaseApp):
         self.widget = self._compose(
             controls=controls,
             main=[
-                widgets.HTML(_STYLE),
+                widgets.HTML(STYLE),
                 self.tiles,
                 self.alerts,
                 self.volume_chart,
@@ -558,9 +540,9 @@ class MonitorApp(BaseApp):
             )
             return
         target = float(self.target_sl.value)
-        self.tiles.value = _tiles_html(view, target, self.threshold_s.value)
-        self.alerts.value = _alerts_html(view, target)
-        shown = _opening_hours(view.intervals)
+        self.tiles.value = tiles_html(view, target, self.threshold_s.value)
+        self.alerts.value = alerts_html(view, target)
+        shown = opening_hours(view.intervals)
         along = {"now": view.now, "interval_s": self._monitor.length.total_seconds()}
         self.volume_chart.draw(intraday_volume(shown, **along), height=_CHART_HEIGHT)
         self.detail_chart.draw(
@@ -576,74 +558,3 @@ def _last_day(data):
 
 def _error_text(error):
     return str(error) if isinstance(error, ValueError) else f"{type(error).__name__}: {error}"
-
-
-def _opening_hours(intervals):
-    """The intervals from the first to the last one with contacts or a forecast of one."""
-    busy = intervals["volume"] > 0
-    if "forecast_volume" in intervals:
-        busy |= intervals["forecast_volume"].fillna(0) >= 0.5
-    if not busy.any():
-        return intervals
-    rows = busy.to_numpy().nonzero()[0]
-    return intervals.iloc[rows[0] : rows[-1] + 1]
-
-
-def _tile(label, value, note=""):
-    note = f"<small>{html.escape(note)}</small>" if note else ""
-    return f"<div class='kpikit-tile'><small>{html.escape(label)}</small><b>{value}</b>{note}</div>"
-
-
-def _tiles_html(view, target, threshold_s):
-    day = view.day
-    forecast = day["forecast_volume"]
-    versus = ""
-    if pd.notna(forecast) and forecast > 0:
-        versus = f"forecast {forecast:,.0f} ({100 * (day['volume'] / forecast - 1):+.0f} %)"
-    reforecast = day["reforecast_volume"]
-    level = day["service_level"]
-    status = "red" if pd.notna(level) and level < target else "green"
-    level_text = html.escape(format_value(level, "percent"))
-    if pd.notna(level):
-        level_text = (
-            f"<span style='color: {RAG_COLORS[status]}'>{RAG_MARKS[status]}</span> {level_text}"
-        )
-    longest = f"longest {view.longest_wait_s:,.0f} s" if view.queue_depth else "nobody waiting"
-    tiles = [
-        _tile("Now", f"{view.now:%H:%M}", f"{view.now:%a %d %b %Y}"),
-        _tile("Queue now", f"{view.queue_depth:,}", longest),
-        _tile("Contacts today", f"{day['volume']:,}", versus),
-        _tile("Service level today", level_text, f"target {target:g} % in {threshold_s:g} s"),
-        _tile("ASA today", html.escape(format_value(day["asa"], "seconds"))),
-        _tile("Abandoned today", html.escape(format_value(day["abandonment_rate"], "percent"))),
-        _tile(
-            "Reforecast of the day",
-            f"{reforecast:,.0f}" if pd.notna(reforecast) else "–",
-            "contacts by the close",
-        ),
-    ]
-    return f"<div class='kpikit-tiles' aria-live='polite'>{''.join(tiles)}</div>"
-
-
-def _alerts_html(view, target):
-    alerts = view.alerts
-    if alerts.empty:
-        return ""
-    length = view.intervals["period"].diff().min()
-    rows = alerts.sort_values("period", ascending=False)
-    items = [
-        f"<li>{row.period:%H:%M}–{row.period + length:%H:%M}: service level "
-        f"<b>{row.service_level:.1f} %</b> (target {target:g} %)</li>"
-        for row in rows.head(_SHOWN_ALERTS).itertuples()
-    ]
-    more = len(rows) - _SHOWN_ALERTS
-    if more > 0:
-        items.append(f"<li>and {more} earlier interval{'s' if more > 1 else ''}</li>")
-    heading = (
-        f"{RAG_MARKS['red']} {len(rows)} interval{'s' if len(rows) > 1 else ''} below the "
-        f"service-level target"
-    )
-    return (
-        f"<div class='kpikit-alerts' aria-live='polite'><b>{heading}</b>"
-        f"<ul>{''.join(items)}</ul></div>"
-    )
