@@ -1,6 +1,6 @@
 """Forecast -> staff -> monitor: accuracy on the sample and speed at scale.
 
-    python benchmarks/bench_plan.py             # all three
+    python benchmarks/bench_plan.py             # all four
     python benchmarks/bench_plan.py --only accuracy
 
 1. accuracy: rolling-origin backtest of half-hourly volume on the sample (8 origins, 5 days
@@ -12,6 +12,9 @@
    once beside it.
 3. monitor: a refresh of the intraday monitor over a 100,000-contact day (first read of the
    whole day, then a refresh after a small drop); target under 1 s.
+4. app: one poll of the intraday dashboard (MonitorApp: read, recompute, tiles, alerts and
+   both charts redrawn) on the sample's last day with its forecast and staffing, and on the
+   100,000-contact day.
 
 Timings are medians of several runs on this machine.
 """
@@ -109,11 +112,11 @@ def scale(runs):
     )
 
 
-def monitor(runs):
+def busy_day(count=100_000):
+    """A day of ``count`` phone contacts, 08:00-20:00."""
     rng = np.random.default_rng(2)
     day = pd.Timestamp("2025-03-03")
-    count = 100_000
-    contacts = pd.DataFrame(
+    return pd.DataFrame(
         {
             "contact_id": np.arange(count),
             "arrived_at": day
@@ -124,7 +127,10 @@ def monitor(runs):
             "channel": "phone",
         }
     )
-    events = live_events(contacts)
+
+
+def monitor(runs):
+    events = live_events(busy_day())
     cut = len(events) - 2_000
     with tempfile.TemporaryDirectory() as folder:
         events.iloc[:cut].drop(columns="event_at").to_csv(Path(folder) / "000001.csv", index=False)
@@ -148,15 +154,53 @@ def monitor(runs):
     )
 
 
+def app_poll(history, day_contacts, runs, label):
+    """Time the dashboard's first read, a poll after a 5-minute drop and an idle poll."""
+    from kpikit.apps import MonitorApp
+
+    events = live_events(day_contacts).drop(columns="event_at")
+    moments = live_events(day_contacts)["event_at"]
+    noon = moments.dt.normalize().iloc[0] + pd.Timedelta("12:00:00")
+    with tempfile.TemporaryDirectory() as folder:
+        drops = Path(folder) / "day"
+        drops.mkdir()
+        events[moments <= noon].to_csv(drops / "000001.csv", index=False)
+        start = time.perf_counter()
+        app = MonitorApp(history, source="day", sources_dir=folder)
+        first = time.perf_counter() - start
+        later = (moments > noon) & (moments <= noon + pd.Timedelta("5min"))
+        events[later].to_csv(drops / "000002.csv", index=False)
+        app.refresh()
+        poll = app.refresh_s
+        idle = median_time(app.refresh, runs)
+        contacts = app.view.contacts
+    print(
+        f"dashboard, {label} ({contacts:,} contacts by 12:05): built and first read "
+        f"{first:.2f} s (forecast and staffing included); poll after a 5-minute drop "
+        f"({int(later.sum()):,} events) {poll:.2f} s; poll with nothing new {idle:.3f} s "
+        f"(median of {runs})"
+    )
+
+
+def app(runs):
+    sample = kk.load_sample()
+    arrived = pd.to_datetime(sample.contacts["arrived_at"])
+    last_day = sample.contacts[arrived.dt.normalize() == arrived.max().normalize()]
+    app_poll(sample, last_day, runs, "the sample's last day")
+    day = busy_day()
+    app_poll(day, day, runs, "a 100,000-contact day without forecast")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=["accuracy", "scale", "monitor"])
+    parser.add_argument("--only", choices=["accuracy", "scale", "monitor", "app"])
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     for name, job in (
         ("accuracy", accuracy),
         ("scale", lambda: scale(args.runs)),
         ("monitor", lambda: monitor(args.runs)),
+        ("app", lambda: app(args.runs)),
     ):
         if args.only in (None, name):
             print(f"== {name}")

@@ -1,10 +1,20 @@
 """Intraday monitor: following a growing log, figures per interval counted by hand, replay."""
 
+import numpy as np
 import pandas as pd
 import pytest
 
+import kpikit as kk
 from kpikit import cli
-from kpikit.monitor import IntradayMonitor, LogFollower, live_events, replay
+from kpikit.monitor import (
+    BackgroundReplay,
+    IntradayMonitor,
+    LogFollower,
+    day_forecast,
+    day_staffed,
+    live_events,
+    replay,
+)
 
 DAY = pd.Timestamp("2024-03-04")
 
@@ -75,6 +85,13 @@ def test_monitor_counts_by_hand(tmp_path):
     half = view.intervals.set_index("period").loc[DAY + pd.Timedelta("09:30:00")]
     # one contact waiting 60 s, past the threshold: judged, and a miss
     assert half["service_level"] == 0.0 and half["waiting"] == 1
+    assert np.isnan(half["asa"])  # still waiting: not answered, so no speed of answer yet
+    # the day to date sums the parts: 2 within 20 s of 4 finished + 1 waiting past 20 s
+    assert view.day["service_level"] == pytest.approx(40.0)
+    assert view.day["asa"] == pytest.approx(15.0)  # (10 + 30 + 5) / 3
+    # forecast to 09:41: 5 for 09:00 and 11 of the 30 minutes of 09:30's 4
+    assert view.day["forecast_volume"] == pytest.approx(5 + 4 * 11 / 30)
+    assert view.day["reforecast_volume"] == pytest.approx(4 + 3.2 + 4.8)  # actual, then x 0.8
     assert list(view.alerts["period"]) == [
         DAY + pd.Timedelta("09:00:00"),
         DAY + pd.Timedelta("09:30:00"),
@@ -106,3 +123,25 @@ def test_replay_and_monitor_reject_bad_input(tmp_path):
         IntradayMonitor(tmp_path, freq="day")
     with pytest.raises(ValueError, match="does not exist"):
         IntradayMonitor(tmp_path / "missing")
+
+
+def test_background_replay_stops_between_drops(tmp_path):
+    # 5 s between drops: stop() must not wait for them, and a given folder is kept
+    demo = BackgroundReplay(contacts(), tmp_path, speed=60, drop_every_s=5, start="09:00").start()
+    assert demo.running
+    demo.stop()
+    assert not demo.running and demo.drops == 1  # the first drop only (events up to 09:00)
+    assert [path.name for path in tmp_path.iterdir()] == ["000000.csv"]
+    failed = BackgroundReplay(contacts(), day="2020-01-01")
+    with pytest.raises(ValueError, match="'day' has no contact"):
+        failed.start()
+    assert not failed.folder.exists()  # its temporary folder is gone with it
+
+
+def test_the_plan_needs_history_up_to_the_day():
+    with pytest.raises(ValueError, match="No contact before 2024-03-04"):
+        day_forecast(contacts(), DAY)
+    with pytest.raises(ValueError, match="ends on 2026-08-29, more than 3 days before"):
+        day_forecast(kk.load_sample(), "2026-09-05")
+    with pytest.raises(ValueError, match="no agent intervals"):
+        day_staffed(contacts(), DAY)

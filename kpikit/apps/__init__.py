@@ -19,6 +19,7 @@ HTML instead of live widgets: see :func:`kpikit.apps._base.static_html`."""
 _APPS = {
     "BenchmarksApp": "kpikit.apps.benchmarks",
     "GlossaryApp": "kpikit.apps.glossary",
+    "MonitorApp": "kpikit.apps.monitor",
     "ScorecardApp": "kpikit.apps.scorecard",
     "StaffingApp": "kpikit.apps.staffing",
     "TradeoffApp": "kpikit.apps.tradeoff",
@@ -28,6 +29,7 @@ __all__ = [
     "STATIC_ENV_VARIABLE",
     "BenchmarksApp",
     "GlossaryApp",
+    "MonitorApp",
     "ScorecardApp",
     "StaffingApp",
     "TradeoffApp",

@@ -7,7 +7,12 @@
   abandonment to date, the queue depth now, required and staffed agents, a reforecast of the
   rest of the day and alerts below the service-level target (:class:`MonitorView`).
 - :func:`replay` writes a day of a contact log into a folder as an ACD would, in accelerated
-  time (``kpikit replay``).
+  time (``kpikit replay``); :class:`BackgroundReplay` runs one in a thread.
+- :func:`day_forecast` and :func:`day_staffed` (over :func:`channel_shares` and
+  :func:`staffed_agents`) build the plan the monitor compares the day with, from the contact
+  history and the agent intervals.
+- :func:`monitor_dir`, :func:`list_sources` and :func:`resolve_source` say which logs a
+  dashboard link may name (entries of ``KPIKIT_MONITOR_DIR``).
 
 >>> import tempfile
 >>> import kpikit as kk
@@ -20,7 +25,29 @@
 """
 
 from kpikit.monitor._follow import LogFollower
-from kpikit.monitor._replay import live_events, replay
+from kpikit.monitor._plan import channel_shares, day_forecast, day_staffed, staffed_agents
+from kpikit.monitor._replay import BackgroundReplay, live_events, replay
+from kpikit.monitor._sources import (
+    MONITOR_DIR_ENV,
+    list_sources,
+    monitor_dir,
+    resolve_source,
+)
 from kpikit.monitor._state import IntradayMonitor, MonitorView
 
-__all__ = ["IntradayMonitor", "LogFollower", "MonitorView", "live_events", "replay"]
+__all__ = [
+    "MONITOR_DIR_ENV",
+    "BackgroundReplay",
+    "IntradayMonitor",
+    "LogFollower",
+    "MonitorView",
+    "channel_shares",
+    "day_forecast",
+    "day_staffed",
+    "list_sources",
+    "live_events",
+    "monitor_dir",
+    "replay",
+    "resolve_source",
+    "staffed_agents",
+]

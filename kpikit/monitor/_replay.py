@@ -1,5 +1,9 @@
 """Replay a day of a contact log into a folder of drops, as an ACD would write it live."""
 
+import atexit
+import shutil
+import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -31,11 +35,12 @@ def live_events(contacts):
     the arrival plus the wait), sorted by it.
     """
     arrival = contacts.copy()
+    outcome = contacts.copy()
     for column in OUTCOME_COLUMNS:
         if column in arrival.columns:
             arrival[column] = pd.Series(pd.NA, index=arrival.index, dtype="object")
+            outcome[column] = outcome[column].astype(object)  # one dtype on both sides
     arrival["event_at"] = contacts["arrived_at"]
-    outcome = contacts.copy()
     outcome["event_at"] = contacts["arrived_at"] + pd.to_timedelta(contacts["wait_s"], unit="s")
     events = pd.concat([arrival, outcome], ignore_index=True)
     return events.sort_values("event_at", kind="stable").reset_index(drop=True)
@@ -63,7 +68,9 @@ def replay(data, folder, *, day=None, speed=60.0, drop_every_s=2.0, start=None, 
     start : str, default=None
         Time of day to start from (``"08:00"``); earlier events go in the first drop.
     sleep : callable, default=time.sleep
-        Waits between drops (tests pass a no-op).
+        Waits between drops: called with ``drop_every_s``; when it returns True the replay
+        ends early (``threading.Event().wait`` makes a replay that another thread can stop;
+        tests pass a no-op).
 
     Returns
     -------
@@ -98,6 +105,97 @@ def replay(data, folder, *, day=None, speed=60.0, drop_every_s=2.0, start=None, 
             written += 1
             begin = end
         clock += step
-        if begin < len(events):
-            sleep(drop_every_s)
+        if begin < len(events) and sleep(drop_every_s) is True:
+            break
     return written
+
+
+class BackgroundReplay:
+    """A :func:`replay` running in a thread, which can be stopped and cleans up after itself.
+
+    The intraday dashboard uses it to show the monitor at work when no live log is configured.
+
+    Parameters
+    ----------
+    data : Dataset or dataframe
+        As for :func:`replay`.
+    folder : str or Path, default=None
+        Where the drops go; None: a new temporary folder, removed by :meth:`stop` (and at the
+        latest when the Python process exits normally).
+    day, speed, drop_every_s, start
+        As for :func:`replay`.
+
+    Attributes
+    ----------
+    folder : Path
+    drops : int or None
+        Drops written, once the replay has ended.
+    error : Exception or None
+        What ended the replay early, if anything did.
+
+    Examples
+    --------
+    >>> import kpikit as kk
+    >>> demo = BackgroundReplay(kk.load_sample(), start="09:00").start()
+    >>> any(demo.folder.glob("*.csv"))  # start() returns once the first drop is written
+    True
+    >>> demo.stop()
+    >>> demo.folder.exists(), demo.running
+    (False, False)
+    """
+
+    def __init__(self, data, folder=None, *, day=None, speed=60.0, drop_every_s=2.0, start=None):
+        self._owns_folder = folder is None
+        self.folder = Path(tempfile.mkdtemp(prefix="kpikit-replay-") if folder is None else folder)
+        self.drops = None
+        self.error = None
+        self._stopping = threading.Event()
+        self._first_drop = threading.Event()
+        options = {"day": day, "speed": speed, "drop_every_s": drop_every_s, "start": start}
+        self._thread = threading.Thread(
+            target=self._run, args=(data, options), name="kpikit-replay", daemon=True
+        )
+
+    @property
+    def running(self):
+        """True while drops are still being written."""
+        return self._thread.is_alive()
+
+    def start(self, timeout_s=60.0):
+        """Start the replay; return once its first drop is in the folder.
+
+        Raises
+        ------
+        ValueError
+            What :func:`replay` raised when it could not start (no contact on ``day``, ...).
+        """
+        atexit.register(self.stop)
+        self._thread.start()
+        self._first_drop.wait(timeout_s)
+        if self.error is not None:
+            self.stop()
+            raise self.error
+        return self
+
+    def stop(self):
+        """End the replay (after the drop being written, if any) and remove a temporary folder."""
+        self._stopping.set()
+        if self._thread.is_alive():
+            self._thread.join()
+        if self._owns_folder:
+            shutil.rmtree(self.folder, ignore_errors=True)
+        atexit.unregister(self.stop)
+
+    def _sleep(self, seconds):
+        if not self._first_drop.is_set() and any(self.folder.glob("[!.]*.csv")):
+            self._first_drop.set()
+        return self._stopping.wait(seconds)
+
+    def _run(self, data, options):
+        try:
+            self.drops = replay(data, self.folder, sleep=self._sleep, **options)
+        # A thread has no caller to raise to: start() raises what ended the replay early.
+        except Exception as error:
+            self.error = error
+        finally:
+            self._first_drop.set()

@@ -31,6 +31,12 @@ class MonitorView:
         ``period, service_level, target``: intervals below the service-level target.
     contacts : int
         Contacts of the day seen so far.
+    day : dict
+        The day to date, summed over its intervals before dividing (never an average of the
+        intervals' figures): ``volume, forecast_volume`` (forecast up to ``now``: the
+        intervals over and the elapsed part of the current one), ``reforecast_volume`` (the
+        whole day), ``service_level, asa, abandonment_rate, aht_s`` (NaN when nothing is
+        judged, answered or finished yet).
     """
 
     now: pd.Timestamp
@@ -39,6 +45,7 @@ class MonitorView:
     longest_wait_s: float
     alerts: pd.DataFrame
     contacts: int
+    day: dict
 
 
 class IntradayMonitor:
@@ -138,11 +145,12 @@ class IntradayMonitor:
         contacts = self._contacts
         if contacts.empty:
             empty = pd.DataFrame(columns=["period", "service_level", "target"])
-            return MonitorView(pd.NaT, pd.DataFrame(), 0, 0.0, empty, 0)
+            return MonitorView(pd.NaT, pd.DataFrame(), 0, 0.0, empty, 0, _day_totals())
         arrived = contacts["arrived_at"]
         answered_raw = contacts["answered"] if "answered" in contacts else pd.Series(pd.NA)
         finished = answered_raw.notna().to_numpy()
-        answered = answered_raw.map(_truth).fillna(False).to_numpy(dtype=bool)
+        outcome = answered_raw.map(_truth, na_action="ignore").eq(True).to_numpy()
+        answered = finished & outcome  # a contact still waiting has no outcome: not answered
         wait = pd.to_numeric(contacts.get("wait_s"), errors="coerce").to_numpy(dtype=float)
         if now is None:
             ends = arrived + pd.to_timedelta(np.where(finished, wait, 0.0), unit="s")
@@ -175,19 +183,16 @@ class IntradayMonitor:
         late = waiting & (waited > self.threshold_s)
         table = pd.DataFrame({"period": day + self.length * np.arange(slots)})
         table["volume"] = count(np.ones(len(contacts), dtype=bool))
-        judged = count(finished) + count(late)
-        answered_count = count(answered)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            table["service_level"] = np.where(judged > 0, 100 * count(within) / judged, np.nan)
-            table["asa"] = np.where(
-                answered_count > 0, count(answered, np.nan_to_num(wait)) / answered_count, np.nan
-            )
-            table["abandonment_rate"] = np.where(
-                count(finished) > 0, 100 * count(finished & ~answered) / count(finished), np.nan
-            )
-            table["aht_s"] = np.where(
-                answered_count > 0, count(answered, handle) / answered_count, np.nan
-            )
+        parts = {
+            "within": count(within),
+            "judged": count(finished) + count(late),
+            "answered": count(answered),
+            "wait_s": count(answered, np.nan_to_num(wait)),
+            "handle_s": count(answered, handle),
+            "finished": count(finished),
+            "abandoned": count(finished & ~answered),
+        }
+        table = table.assign(**_ratios(parts))
         table["waiting"] = count(waiting)
         self._add_plan(table, now)
         table["alert"] = table["service_level"] < self.target_sl
@@ -195,6 +200,7 @@ class IntradayMonitor:
             target=self.target_sl
         )
         depth = int(waiting.sum())
+        elapsed = ((now - table["period"]) / self.length).clip(0, 1).to_numpy()
         return MonitorView(
             now=now,
             intervals=table,
@@ -202,6 +208,12 @@ class IntradayMonitor:
             longest_wait_s=float(waited[waiting].max()) if depth else 0.0,
             alerts=alerts.reset_index(drop=True),
             contacts=int(keep.sum()),
+            day=_day_totals(
+                {name: values.sum() for name, values in parts.items()},
+                volume=int(keep.sum()),
+                forecast_volume=_sum(table["forecast_volume"].to_numpy() * elapsed),
+                reforecast_volume=_sum(table["reforecast_volume"].to_numpy()),
+            ),
         )
 
     def _add_plan(self, table, now):
@@ -248,6 +260,39 @@ class IntradayMonitor:
             if self.staffed is None
             else table["period"].map(self.staffed).to_numpy(dtype=float)
         )
+
+
+def _ratios(parts):
+    """Service level, ASA, abandonment and AHT from their summed parts (NaN over zero)."""
+    parts = {name: np.asarray(value, dtype=float) for name, value in parts.items()}
+    with np.errstate(divide="ignore", invalid="ignore"):
+        figures = {
+            "service_level": 100 * parts["within"] / parts["judged"],
+            "asa": parts["wait_s"] / parts["answered"],
+            "abandonment_rate": 100 * parts["abandoned"] / parts["finished"],
+            "aht_s": parts["handle_s"] / parts["answered"],
+        }
+    denominators = ("judged", "answered", "finished", "answered")
+    return {
+        name: np.where(parts[denominator] > 0, value, np.nan)
+        for (name, value), denominator in zip(figures.items(), denominators, strict=True)
+    }
+
+
+def _sum(values):
+    """Sum ignoring NaN; NaN when every value is NaN (no forecast)."""
+    values = np.asarray(values, dtype=float)
+    return float(np.nansum(values)) if np.isfinite(values).any() else np.nan
+
+
+def _day_totals(parts=None, **counts):
+    """:attr:`MonitorView.day` from the day's summed parts (all NaN before any contact)."""
+    if parts is None:
+        parts = dict.fromkeys(
+            ("within", "judged", "answered", "wait_s", "handle_s", "finished", "abandoned"), 0.0
+        )
+        counts = {"volume": 0, "forecast_volume": np.nan, "reforecast_volume": np.nan}
+    return {**counts, **{name: float(value) for name, value in _ratios(parts).items()}}
 
 
 def _truth(value):

@@ -15,6 +15,7 @@ red/amber/green palette), which every builder uses.
 from kpikit.plots._bullet import bullet
 from kpikit.plots._distribution import distribution
 from kpikit.plots._heatmap import hour_weekday_heatmap
+from kpikit.plots._monitor import intraday_measure, intraday_volume
 from kpikit.plots._scorecard import scorecard_heatmap, scorecard_table
 from kpikit.plots._sector import sector_overview
 from kpikit.plots._staffing import (
@@ -45,7 +46,9 @@ __all__ = [
     "bullet",
     "distribution",
     "hour_weekday_heatmap",
+    "intraday_measure",
     "intraday_staffing",
+    "intraday_volume",
     "patience_curve",
     "scenario_comparison",
     "scorecard_heatmap",

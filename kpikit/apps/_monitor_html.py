@@ -1,0 +1,107 @@
+"""The intraday monitor's HTML: tiles for the queue and the day to date, the alerts, the style.
+
+Everything shown is escaped or formatted from numbers; colours always come with a mark.
+"""
+
+import html
+
+import pandas as pd
+
+from kpikit.apps._base import format_value
+from kpikit.plots._template import RAG_COLORS, RAG_MARKS
+
+_SHOWN_ALERTS = 6
+
+# Scoped to the monitor's root widget (class kpikit-monitor).
+STYLE = """<style>
+.kpikit-monitor .kpikit-tiles { display: flex; flex-wrap: wrap; gap: 8px; margin: 4px 0 8px; }
+.kpikit-monitor .kpikit-tile { flex: 1 1 120px; border: 1px solid #d9d9d9; border-radius: 6px;
+  padding: 4px 10px; min-width: 0; }
+.kpikit-monitor .kpikit-tile b { display: block; font-size: 1.35em; }
+.kpikit-monitor .kpikit-tile small { color: #555; }
+.kpikit-monitor .kpikit-alerts { border-left: 4px solid #D55E00; padding: 2px 10px;
+  background: rgba(213, 94, 0, 0.08); margin: 0 0 8px; }
+.kpikit-monitor .kpikit-alerts ul { margin: 2px 0; padding-left: 18px; }
+/* On a phone the figures come first and the controls under them. */
+@media (max-width: 760px) {
+  .kpikit-monitor > .widget-hbox { flex-direction: column-reverse !important; }
+  .kpikit-monitor .kpikit-sidebar { width: 100% !important; min-width: 0 !important;
+    margin: 12px 0 0 !important; }
+}
+</style>"""
+
+
+def opening_hours(intervals):
+    """The intervals from the first to the last one with contacts or a forecast of one.
+
+    >>> intervals = pd.DataFrame({"volume": [0, 3, 0, 2, 0], "forecast_volume": [0, 2, 1, 0, 0.2]})
+    >>> opening_hours(intervals).index.tolist()  # the night before and after is left out
+    [1, 2, 3]
+    """
+    busy = intervals["volume"] > 0
+    if "forecast_volume" in intervals:
+        busy |= intervals["forecast_volume"].fillna(0) >= 0.5
+    if not busy.any():
+        return intervals
+    rows = busy.to_numpy().nonzero()[0]
+    return intervals.iloc[rows[0] : rows[-1] + 1]
+
+
+def _tile(label, value, note=""):
+    note = f"<small>{html.escape(note)}</small>" if note else ""
+    return f"<div class='kpikit-tile'><small>{html.escape(label)}</small><b>{value}</b>{note}</div>"
+
+
+def tiles_html(view, target, threshold_s):
+    day = view.day
+    forecast = day["forecast_volume"]
+    versus = ""
+    if pd.notna(forecast) and forecast > 0:
+        versus = f"forecast {forecast:,.0f} ({100 * (day['volume'] / forecast - 1):+.0f} %)"
+    reforecast = day["reforecast_volume"]
+    level = day["service_level"]
+    status = "red" if pd.notna(level) and level < target else "green"
+    level_text = html.escape(format_value(level, "percent"))
+    if pd.notna(level):
+        level_text = (
+            f"<span style='color: {RAG_COLORS[status]}'>{RAG_MARKS[status]}</span> {level_text}"
+        )
+    longest = f"longest {view.longest_wait_s:,.0f} s" if view.queue_depth else "nobody waiting"
+    tiles = [
+        _tile("Now", f"{view.now:%H:%M}", f"{view.now:%a %d %b %Y}"),
+        _tile("Queue now", f"{view.queue_depth:,}", longest),
+        _tile("Contacts today", f"{day['volume']:,}", versus),
+        _tile("Service level today", level_text, f"target {target:g} % in {threshold_s:g} s"),
+        _tile("ASA today", html.escape(format_value(day["asa"], "seconds"))),
+        _tile("Abandoned today", html.escape(format_value(day["abandonment_rate"], "percent"))),
+        _tile(
+            "Reforecast of the day",
+            f"{reforecast:,.0f}" if pd.notna(reforecast) else "–",
+            "contacts by the close",
+        ),
+    ]
+    return f"<div class='kpikit-tiles' aria-live='polite'>{''.join(tiles)}</div>"
+
+
+def alerts_html(view, target):
+    alerts = view.alerts
+    if alerts.empty:
+        return ""
+    length = view.intervals["period"].diff().min()
+    rows = alerts.sort_values("period", ascending=False)
+    items = [
+        f"<li>{row.period:%H:%M}–{row.period + length:%H:%M}: service level "
+        f"<b>{row.service_level:.1f} %</b> (target {target:g} %)</li>"
+        for row in rows.head(_SHOWN_ALERTS).itertuples()
+    ]
+    more = len(rows) - _SHOWN_ALERTS
+    if more > 0:
+        items.append(f"<li>and {more} earlier interval{'s' if more > 1 else ''}</li>")
+    heading = (
+        f"{RAG_MARKS['red']} {len(rows)} interval{'s' if len(rows) > 1 else ''} below the "
+        f"service-level target"
+    )
+    return (
+        f"<div class='kpikit-alerts' aria-live='polite'><b>{heading}</b>"
+        f"<ul>{''.join(items)}</ul></div>"
+    )

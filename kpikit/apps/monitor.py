@@ -1,0 +1,560 @@
+"""Intraday monitor dashboard: today's contacts against the forecast, refreshed as they come.
+
+Where the live log comes from
+-----------------------------
+A link names its source (``?source=today``) among the entries of one folder the server's owner
+chose: ``KPIKIT_MONITOR_DIR``, else ``~/kpikit-monitor`` (see :mod:`kpikit.monitor._sources`;
+a name is never a path). An entry is a folder of drops, a growing ``.csv`` file or a rewritten
+``.parquet`` file (:class:`kpikit.monitor.LogFollower`).
+
+The default source, ``""``, is a demo: the last day of the dashboard's data (the sample unless
+you upload a contact log) is replayed into a temporary folder from 10:00, an hour of the day
+per minute, so the monitor can be watched at work without an ACD. The replay starts when the
+dashboard is shown, stops and removes its folder when the app is closed, and ends at the
+day's close.
+
+How it refreshes
+----------------
+Shown in a kernel (JupyterLab, Voila), the app polls its source every ``poll_s`` seconds with
+an asyncio task on the kernel's event loop: one refresh at a time (the next waits for the
+previous one to end), one task per app however often it is displayed, and every failure shown
+in the app's message area (the task keeps polling). :meth:`MonitorApp.close` ends the task and
+the demo. Outside a kernel, call :meth:`MonitorApp.refresh`.
+"""
+
+import asyncio
+import os
+import time
+from pathlib import Path
+
+import ipywidgets as widgets
+import pandas as pd
+
+from kpikit.apps import STATIC_ENV_VARIABLE
+from kpikit.apps._base import BaseApp, alert_html, check_choice, static_html
+from kpikit.apps._channels import (
+    ALL_CHANNELS,
+    channel_choices,
+    check_channel,
+    data_channels,
+    reset_channel_picker,
+)
+from kpikit.apps._chart import Chart
+from kpikit.apps._monitor_html import STYLE, alerts_html, opening_hours, tiles_html
+from kpikit.calibrate import contacts_frame
+from kpikit.monitor import (
+    BackgroundReplay,
+    IntradayMonitor,
+    day_forecast,
+    day_staffed,
+    list_sources,
+    monitor_dir,
+    resolve_source,
+)
+from kpikit.plots import intraday_measure, intraday_volume
+
+__all__ = ["MonitorApp"]
+
+DEMO = ""
+"""The ``source`` value of the demo replay."""
+
+INTERVALS = {"15min": "15 minutes", "30min": "30 minutes", "hour": "1 hour"}
+"""Interval lengths offered."""
+
+CHARTS = {
+    "service_level": "Service level",
+    "asa": "Speed of answer (ASA)",
+    "abandonment_rate": "Abandonment",
+    "aht_s": "Handle time (AHT)",
+    "agents": "Agents required vs staffed",
+}
+"""What the second chart shows (the first is always contacts against the forecast)."""
+
+DEFAULT_POLL_S = 3.0
+DEMO_SPEED = 60.0
+"""Seconds of the demo day per real second (an hour a minute)."""
+DEMO_START = "10:00"
+DEMO_DROP_EVERY_S = 2.0
+FORECAST_MODEL = "seasonal_average"
+"""The forecast model of the day (the one the backtest picks on the sample, in seconds)."""
+
+_CHART_HEIGHT = 330
+
+
+class MonitorApp(BaseApp):
+    """Dashboard for a manager watching today, interval by interval, as the contacts come in.
+
+    Shows, refreshed every few seconds from a live contact log: the queue now (contacts
+    waiting and the longest wait), the day to date (contacts against the forecast, service
+    level, ASA, abandonment, the reforecast of the day), an alert for every interval whose
+    service level is below target (with the interval and the figure), contacts per interval
+    against the forecast and the reforecast of the rest of the day, and one of service level,
+    ASA, abandonment, handle time or agents required against staffed per interval.
+
+    The forecast of the day (:func:`kpikit.monitor.day_forecast`) and the agents staffed
+    (:func:`kpikit.monitor.day_staffed`) come from the app's data, the history: contacts
+    before the monitored day and that day's agent intervals. Without them the app says so and
+    shows the actuals alone. The agents required are Erlang C on the reforecast volume and
+    the forecast AHT (:class:`kpikit.monitor.IntradayMonitor`).
+
+    Parameters
+    ----------
+    data : Dataset or dataframe, default=None
+        The history; ``None`` loads the sample data.
+    source : str, default=""
+        An entry of ``sources_dir`` to follow, or ``""`` for the demo replay (see the module
+        docstring).
+    channel : str, default="phone"
+        Follow this channel (``"all"``: every contact).
+    interval : {"15min", "30min", "hour"}, default="30min"
+    target_sl : float, default=80.0
+        Service-level target, percent; intervals below it raise an alert.
+    threshold_s : float, default=20.0
+        Answer-time threshold of the service level, seconds.
+    chart : {"service_level", "asa", "abandonment_rate", "aht_s", "agents"}, default="service_level"
+        What the second chart shows.
+    sources_dir : str or Path, default=None
+        The folder whose entries may be followed; default :func:`kpikit.monitor.monitor_dir`.
+    poll_s : float, default=3.0
+        Seconds between polls of the source.
+    demo_speed : float, default=60.0
+        Seconds of the demo day per second.
+    **options
+        Passed to :class:`kpikit.apps._base.BaseApp`.
+
+    Attributes
+    ----------
+    source, channel, interval, chart : ipywidgets.Dropdown
+    target_sl, threshold_s : ipywidgets.FloatSlider
+    tiles : ipywidgets.HTML
+        Queue now and the day to date.
+    alerts : ipywidgets.HTML
+        Intervals below the service-level target.
+    volume_chart, detail_chart : Chart
+    view : kpikit.monitor.MonitorView or None
+        What the last refresh saw.
+    refresh_s : float
+        How long the last refresh took (read, figures and redraw), seconds.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from kpikit.monitor import live_events
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> contacts = pd.DataFrame({"contact_id": [1, 2], "channel": "phone",
+    ...     "arrived_at": pd.to_datetime(["2024-03-04 09:00", "2024-03-04 09:05"]),
+    ...     "answered": [True, False], "wait_s": [10.0, 40.0], "talk_s": [200.0, 0.0]})
+    >>> (folder / "today").mkdir()
+    >>> live_events(contacts).to_csv(folder / "today" / "0001.csv", index=False)
+    >>> app = MonitorApp(contacts, source="today", sources_dir=folder)
+    >>> view = app.refresh()
+    >>> view.day["service_level"], view.day["abandonment_rate"]  # 1 of 2 within 20 s; 1 of 2
+    (50.0, 50.0)
+    """
+
+    title = "Intraday monitor"
+    description = (
+        "Today as it happens: contacts, service level, speed of answer, abandonment and the "
+        "queue, interval by interval against the forecast, refreshed every few seconds."
+    )
+
+    def __init__(
+        self,
+        data=None,
+        *,
+        source=DEMO,
+        channel="phone",
+        interval="30min",
+        target_sl=80.0,
+        threshold_s=20.0,
+        chart="service_level",
+        sources_dir=None,
+        poll_s=DEFAULT_POLL_S,
+        demo_speed=DEMO_SPEED,
+        **options,
+    ):
+        check_choice("interval", interval, list(INTERVALS))
+        check_choice("chart", chart, list(CHARTS))
+        if not poll_s > 0 or not demo_speed > 0:
+            raise ValueError(
+                f"Values of 'poll_s' and 'demo_speed' must be > 0, but received: {poll_s!r}, "
+                f"{demo_speed!r}"
+            )
+        super().__init__(data, **options)
+        self.sources_dir = monitor_dir() if sources_dir is None else Path(sources_dir)
+        if source != DEMO:
+            resolve_source(source, self.sources_dir)
+        channels = data_channels(self.data.contacts)
+        check_channel(channel, channels)
+        for name, value, low, high in (
+            ("target_sl", target_sl, 50, 99),
+            ("threshold_s", threshold_s, 5, 120),
+        ):
+            if not low <= value <= high:
+                raise ValueError(
+                    f"Value of {name!r} must be between {low} and {high} but received: {value!r}"
+                )
+        self.poll_s = float(poll_s)
+        self.demo_speed = float(demo_speed)
+        self.source = widgets.Dropdown(
+            options=self._source_options(), value=source, description="Source"
+        )
+        self.channel = widgets.Dropdown(options=channel_choices(channels), description="Channel")
+        reset_channel_picker(self.channel, channels, channel)
+        self.interval = widgets.Dropdown(
+            options=[(label, key) for key, label in INTERVALS.items()],
+            value=interval,
+            description="Interval",
+        )
+        self.target_sl = widgets.FloatSlider(
+            value=target_sl, min=50, max=99, step=1, description="Target SL (%)"
+        )
+        self.threshold_s = widgets.FloatSlider(
+            value=threshold_s, min=5, max=120, step=5, description="… within (s)"
+        )
+        for slider in (self.target_sl, self.threshold_s):
+            slider.continuous_update = False
+            slider.readout_format = ".0f"
+            slider.style.description_width = "90px"
+        self.chart = widgets.Dropdown(
+            options=[(label, key) for key, label in CHARTS.items()],
+            value=chart,
+            description="Chart",
+        )
+        controls = [
+            self.source,
+            self.channel,
+            self.interval,
+            self.target_sl,
+            self.threshold_s,
+            self.chart,
+        ]
+        for control in controls:
+            control.observe(self._on_change, names="value")
+
+        self.tiles = widgets.HTML()
+        self.alerts = widgets.HTML()
+        self.volume_chart = Chart(height=_CHART_HEIGHT)
+        self.detail_chart = Chart(height=_CHART_HEIGHT)
+        self.widget = self._compose(
+            controls=controls,
+            main=[
+                widgets.HTML(STYLE),
+                self.tiles,
+                self.alerts,
+                self.volume_chart,
+                self.detail_chart,
+            ],
+        )
+        self.widget.add_class("kpikit-monitor")
+
+        self.view = None
+        self.refresh_s = float("nan")
+        self._monitor = None
+        self._replay = None
+        self._opened = None
+        self._plans = {}
+        self._plan_day = None
+        self._notes = []
+        self._link_note = ""
+        self._poll_error = ""
+        self._drawn = None
+        self._task = None
+        self._on_data()
+
+    # -- data and controls ----------------------------------------------------------------
+
+    def _source_options(self):
+        names = list_sources(self.sources_dir)
+        return [("Demo: replay of the data's last day", DEMO), *((name, name) for name in names)]
+
+    def link_choices(self):
+        """Allowed values of the link parameters that have a fixed list (for ``query_params``).
+
+        ``source`` is not among them: the folder may gain entries after the app is built, so
+        :meth:`set` checks it when the link arrives.
+        """
+        return {
+            "channel": [value for _, value in self.channel.options],
+            "interval": list(INTERVALS),
+            "chart": list(CHARTS),
+        }
+
+    def set(self, **values):
+        """Set several controls with one refresh; a ``source`` is checked first.
+
+        The source list is read again (the folder may have gained entries since the app was
+        built); a source that is not an entry of it is ignored and said so in the app.
+        """
+        self._link_note = ""
+        if "source" in values:
+            self._holding = True
+            try:
+                self.source.options = self._source_options()
+            finally:
+                self._holding = False
+            requested = values["source"]
+            if requested != DEMO:
+                try:
+                    resolve_source(requested, self.sources_dir)
+                except (TypeError, ValueError) as error:
+                    values = {name: value for name, value in values.items() if name != "source"}
+                    self._link_note = f"Ignored the link's source: {error}"
+        super().set(**values)
+        self._show_messages()
+
+    def _on_data(self):
+        self._plans = {}
+        self._close_source()
+        self._holding = True
+        try:
+            reset_channel_picker(self.channel, data_channels(self.data.contacts), None)
+        finally:
+            self._holding = False
+        self._update()
+
+    def _update(self):
+        key = (self.source.value, self.channel.value, self.interval.value)
+        if self._opened is not None and self._opened != key:
+            self._close_source()
+        if self._monitor is None and self.source.value == DEMO and self._task is None:
+            # The demo starts when the app is shown (start()), not when it is built: a
+            # preheated kernel must not replay the day before anyone watches. Its plan is
+            # ready before then, so the first view does not wait for the forecast.
+            self._plan_for(_last_day(self.data))
+            self._draw()
+            return
+        self._tick()
+
+    # -- reading the source -----------------------------------------------------------------
+
+    def refresh(self):
+        """Read what is new in the source, recompute the day and redraw what changed.
+
+        Returns
+        -------
+        kpikit.monitor.MonitorView
+
+        Raises
+        ------
+        ValueError
+            When the source cannot be opened or read; the app's timer shows it instead.
+        """
+        begin = time.perf_counter()
+        if self._monitor is None:
+            self._open_source()
+        self._monitor.target_sl = float(self.target_sl.value)
+        self._monitor.threshold_s = float(self.threshold_s.value)
+        view = self._monitor.refresh()
+        if view.contacts and view.now.normalize() != self._plan_day:
+            self._set_plan(view.now.normalize())
+            view = self._monitor.refresh()
+        self.view = view
+        self._draw()
+        self.refresh_s = time.perf_counter() - begin
+        self._show_messages()
+        self.set_status(self._status_text())
+        return view
+
+    def _open_source(self):
+        key = (self.source.value, self.channel.value, self.interval.value)
+        if self.source.value == DEMO:
+            self._replay = BackgroundReplay(
+                self.data,
+                speed=self.demo_speed,
+                drop_every_s=DEMO_DROP_EVERY_S,
+                start=DEMO_START,
+            ).start()
+            path = self._replay.folder
+        else:
+            path = resolve_source(self.source.value, self.sources_dir)
+        channel = None if self.channel.value == ALL_CHANNELS else self.channel.value
+        self._monitor = IntradayMonitor(
+            path,
+            freq=self.interval.value,
+            channel=channel,
+            target_sl=self.target_sl.value,
+            threshold_s=self.threshold_s.value,
+        )
+        self._opened = key
+        self._plan_day = None
+        self._notes = []
+        self._drawn = None
+
+    def _close_source(self):
+        if self._replay is not None:
+            self._replay.stop()
+        self._replay = None
+        self._monitor = None
+        self._opened = None
+        self.view = None
+        self._plan_day = None
+        self._notes = []
+        self._poll_error = ""
+
+    def _plan_for(self, day):
+        """The day's forecast, staffing and notes, computed once per day, channel and interval."""
+        channel = None if self.channel.value == ALL_CHANNELS else self.channel.value
+        key = (day, channel, self.interval.value)
+        if key not in self._plans:
+            self._plans[key] = self._plan(day, channel)
+        return self._plans[key]
+
+    def _set_plan(self, day):
+        forecast, staffed, notes = self._plan_for(day)
+        self._monitor.forecast = forecast
+        self._monitor.staffed = staffed
+        self._plan_day = day
+        self._notes = notes
+
+    def _plan(self, day, channel):
+        notes = []
+        forecast = staffed = None
+        # Without a plan the monitor still shows the day's actuals: any failure becomes a note.
+        try:
+            forecast = day_forecast(
+                self.data, day, channel=channel, freq=self.interval.value, model=FORECAST_MODEL
+            )
+        except Exception as error:
+            notes.append(f"No forecast for {day:%Y-%m-%d}: {_error_text(error)}.")
+        try:
+            staffed = day_staffed(self.data, day, channel=channel, freq=self.interval.value)
+        except Exception as error:
+            notes.append(f"No staffing: {_error_text(error)}.")
+        else:
+            if staffed.empty:
+                notes.append(
+                    f"No staffing: the data's agent intervals have no row on {day:%Y-%m-%d}."
+                )
+                staffed = None
+        return forecast, staffed, notes
+
+    # -- the timer ------------------------------------------------------------------------------
+
+    def start(self):
+        """Poll the source every ``poll_s`` seconds on the running event loop (a kernel's).
+
+        Starting twice keeps one timer. Returns False where no event loop runs (plain Python:
+        call :meth:`refresh` instead).
+        """
+        if self._task is not None and not self._task.done():
+            return True
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return False
+        self._task = loop.create_task(self._poll_forever())
+        self._task.add_done_callback(self._on_timer_end)
+        return True
+
+    def stop(self):
+        """Stop polling and end the demo replay (its temporary folder is removed)."""
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+        self._close_source()
+
+    def close(self):
+        """Stop, then close the app's widgets."""
+        self.stop()
+        self.widget.close()
+
+    async def _poll_forever(self):
+        while True:
+            self._tick()
+            await asyncio.sleep(self.poll_s)
+
+    def _tick(self):
+        try:
+            self.refresh()
+        # Nothing above the timer can catch an error: every failure is shown in the app and
+        # the next poll tries again.
+        except Exception as error:
+            # Kept in view until a newer error or another source: rows the monitor could
+            # not use must not go unnoticed.
+            self._poll_error = (
+                f"Could not refresh at {time.strftime('%H:%M:%S')}: {_error_text(error)}. "
+                f"The monitor keeps reading every {self.poll_s:g} s."
+            )
+            self._show_messages()
+
+    def _on_timer_end(self, task):
+        if not task.cancelled() and task.exception() is not None:
+            self._poll_error = f"Live updates stopped: {_error_text(task.exception())}."
+            self._show_messages()
+
+    def _repr_mimebundle_(self, **kwargs):
+        if os.environ.get(STATIC_ENV_VARIABLE) == "1":
+            self._tick()
+            self.stop()
+            return {"text/html": static_html(self.widget), "text/plain": self.title}
+        self.start()
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    # -- drawing --------------------------------------------------------------------------------
+
+    def _show_messages(self):
+        parts = [self._link_note, *self._notes, self._poll_error]
+        if self._replay is not None and self._replay.error is not None:
+            parts.append(f"The demo replay stopped: {_error_text(self._replay.error)}.")
+        text = "\n".join(part for part in parts if part)
+        self.message.value = alert_html(text) if text else ""
+
+    def _status_text(self):
+        if self.source.value == DEMO:
+            state = "running" if self._replay is not None and self._replay.running else "ended"
+            source = f"demo replay of {self.data_label}'s last day ({state})"
+        else:
+            source = repr(self.source.value)
+        when = time.strftime("%H:%M:%S")
+        return (
+            f"Following {source}; read at {when} in {1000 * self.refresh_s:.0f} ms, "
+            f"every {self.poll_s:g} s. Forecast and staffing from {self.data_label}."
+        )
+
+    def _draw(self):
+        view = self.view
+        drawn = (
+            None if view is None else (view.now, view.contacts, view.queue_depth),
+            self.target_sl.value,
+            self.threshold_s.value,
+            self.chart.value,
+            self._plan_day,
+        )
+        if drawn == self._drawn:
+            return
+        self._drawn = drawn
+        if view is None or not view.contacts:
+            waiting = "Starting" if self._monitor is None else "Waiting for the first contacts"
+            self.tiles.value = (
+                f"<div class='kpikit-tiles'><div class='kpikit-tile'>{waiting}…</div></div>"
+            )
+            self.alerts.value = ""
+            empty = pd.DataFrame({"period": pd.to_datetime([]), "volume": []})
+            self.volume_chart.draw(intraday_volume(empty), height=_CHART_HEIGHT)
+            self.detail_chart.draw(
+                intraday_measure(
+                    empty.assign(service_level=[]), measure="service_level", target=None
+                ),
+                height=_CHART_HEIGHT,
+            )
+            return
+        target = float(self.target_sl.value)
+        self.tiles.value = tiles_html(view, target, self.threshold_s.value)
+        self.alerts.value = alerts_html(view, target)
+        shown = opening_hours(view.intervals)
+        along = {"now": view.now, "interval_s": self._monitor.length.total_seconds()}
+        self.volume_chart.draw(intraday_volume(shown, **along), height=_CHART_HEIGHT)
+        self.detail_chart.draw(
+            intraday_measure(shown, measure=self.chart.value, target=target, **along),
+            height=_CHART_HEIGHT,
+        )
+
+
+def _last_day(data):
+    """The day of the data's last arrival (the day the demo replays)."""
+    return pd.to_datetime(contacts_frame(data, ["arrived_at"])["arrived_at"]).max().normalize()
+
+
+def _error_text(error):
+    return str(error) if isinstance(error, ValueError) else f"{type(error).__name__}: {error}"

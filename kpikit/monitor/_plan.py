@@ -1,0 +1,224 @@
+"""The plan the monitor compares today with: the day's forecast and the agents staffed.
+
+- :func:`day_forecast`: volume and AHT per interval of one day, learned only from the contacts
+  that arrived before it.
+- :func:`channel_shares`: the share of each agent's contacts that were of one channel.
+- :func:`staffed_agents`: agents on the phones per interval from the agent intervals table.
+- :func:`day_staffed`: the last two together, for one day and channel of a dataset.
+"""
+
+import numpy as np
+import pandas as pd
+
+from kpikit.calibrate import contacts_frame
+from kpikit.forecast._series import FREQS
+
+MAX_HISTORY_GAP = pd.Timedelta("3D")
+"""Longest gap between the end of the history and the day forecast: a longer one would be
+read by the models as days without contacts (a weekend closure fits within it)."""
+
+
+def _contacts(data, channel):
+    contacts = contacts_frame(data, ["arrived_at", "answered"])
+    if channel is not None:
+        if "channel" not in contacts.columns:
+            raise ValueError(f"Value of 'channel' is {channel!r} but the contacts have no channel")
+        contacts = contacts[contacts["channel"] == channel]
+    return contacts.assign(arrived_at=pd.to_datetime(contacts["arrived_at"]))
+
+
+def day_forecast(data, day, *, channel=None, freq="30min", model="seasonal_average"):
+    """Contacts offered and AHT per interval of ``day``, from the contacts before it.
+
+    Parameters
+    ----------
+    data : Dataset or dataframe
+        The contact history (``arrived_at, answered``; handle time columns for the AHT).
+    day : date-like
+        The day to forecast; only contacts that arrived before its midnight are used.
+    channel : str, default=None
+        Forecast this channel's contacts only.
+    freq : {"15min", "30min", "hour"}, default="30min"
+    model : str, default="seasonal_average"
+        A model of :data:`kpikit.forecast.MODELS`, or ``"auto"`` to choose by backtest (which
+        takes a minute on the sample: too slow for a dashboard). The seasonal average of the
+        last four weeks is the model the backtest picks on the sample.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``period, volume, aht_s``: one row per interval of the day (the frame
+        :class:`~kpikit.monitor.IntradayMonitor` takes as ``forecast``).
+
+    Raises
+    ------
+    ValueError
+        When the history has no contact before ``day``, or ends more than
+        :data:`MAX_HISTORY_GAP` before it.
+
+    Examples
+    --------
+    >>> import kpikit as kk
+    >>> plan = day_forecast(kk.load_sample(), "2026-08-29", channel="phone")
+    >>> len(plan), list(plan.columns)  # 48 half hours
+    (48, ['period', 'volume', 'aht_s'])
+    """
+    from kpikit.forecast import forecast
+
+    day = pd.Timestamp(day).normalize()
+    contacts = _contacts(data, channel)
+    history = contacts[contacts["arrived_at"] < day]
+    if history.empty:
+        raise ValueError(f"No contact before {day:%Y-%m-%d} in the history to forecast it from")
+    last = history["arrived_at"].max()
+    if day - last > MAX_HISTORY_GAP:
+        raise ValueError(
+            f"The history ends on {last:%Y-%m-%d}, more than {MAX_HISTORY_GAP.days} days before "
+            f"{day:%Y-%m-%d}: a forecast would read the gap as days without contacts"
+        )
+    plan = forecast(history, freq=freq, horizon="1D", until=day, model=model)
+    intervals = plan.intervals[["period", "volume", "aht_s"]]
+    return intervals[intervals["period"] < day + pd.Timedelta("1D")].reset_index(drop=True)
+
+
+def channel_shares(data, channel):
+    """Each agent's share of their answered contacts that were of ``channel``.
+
+    In a blended pool (agents answering calls and chats) an agent counts towards a channel's
+    staffing for that share of their time.
+
+    Returns
+    -------
+    pandas.Series
+        Share in (0, 1] per ``agent_id`` who answered at least one contact of ``channel``.
+
+    Examples
+    --------
+    >>> contacts = pd.DataFrame({"agent_id": ["a", "a", "a", "a", "b", None],
+    ...     "channel": ["phone", "phone", "phone", "chat", "chat", "phone"],
+    ...     "arrived_at": pd.Timestamp("2024-01-01"), "answered": [True] * 5 + [False]})
+    >>> channel_shares(contacts, "phone").to_dict()  # a: 3 of 4 on the phone; b: none
+    {'a': 0.75}
+    """
+    contacts = _contacts(data, None)
+    if not {"agent_id", "channel"} <= set(contacts.columns):
+        return pd.Series(dtype=float, name="share")
+    answered = contacts[contacts["answered"].astype(bool) & contacts["agent_id"].notna()]
+    counts = answered.groupby(["agent_id", "channel"]).size().unstack(fill_value=0)
+    if channel not in counts.columns:
+        return pd.Series(dtype=float, name="share")
+    share = counts[channel] / counts.sum(axis=1)
+    return share[share > 0].rename("share").rename_axis("agent_id")
+
+
+def staffed_agents(agent_intervals, *, freq="30min", day=None, shares=None):
+    """Agents on the phones per interval: time handling or available over the interval.
+
+    ``staffed = sum(share * (handling_s + available_s)) / interval seconds`` over the agents'
+    rows that fall in the interval. Agent rows longer than ``freq`` (30-minute rows, 15-minute
+    intervals) are spread evenly over the intervals they cover; shorter ones add up.
+
+    Parameters
+    ----------
+    agent_intervals : dataframe
+        ``agent_id, interval_start, handling_s, available_s``.
+    freq : {"15min", "30min", "hour"}, default="30min"
+    day : date-like, default=None
+        Keep this day only.
+    shares : mapping or pandas.Series, default=None
+        ``agent_id`` -> share of their time that counts (:func:`channel_shares`); agents
+        left out do not count. None: every agent counts fully.
+
+    Returns
+    -------
+    pandas.Series
+        Agents (fractional) per interval start, named ``staffed_agents``.
+
+    Examples
+    --------
+    >>> rows = pd.DataFrame({"agent_id": ["a", "b", "a"],
+    ...     "interval_start": pd.to_datetime(["2024-01-01 09:00", "2024-01-01 09:00",
+    ...                                       "2024-01-01 09:30"]),
+    ...     "handling_s": [1200.0, 900.0, 1800.0], "available_s": [600.0, 0.0, 0.0]})
+    >>> staffed_agents(rows).tolist()  # (1800 + 900) / 1800, then 1800 / 1800
+    [1.5, 1.0]
+    >>> staffed_agents(rows, freq="15min").tolist()  # each row split in two 15-minute halves
+    [1.5, 1.5, 1.0, 1.0]
+    >>> staffed_agents(rows, shares={"a": 0.5}).tolist()  # 0.5 * 1800 / 1800, 0.5 * 1800 / 1800
+    [0.5, 0.5]
+    """
+    frame = pd.DataFrame(agent_intervals)
+    missing = [
+        column
+        for column in ("agent_id", "interval_start", "handling_s", "available_s")
+        if column not in frame.columns
+    ]
+    if missing:
+        raise ValueError(f"The agent intervals are missing column(s) {missing}")
+    weight = pd.Series(1.0, index=frame.index)
+    if shares is not None:
+        weight = frame["agent_id"].map(pd.Series(shares, dtype=float)).fillna(0.0)
+    starts = pd.to_datetime(frame["interval_start"])
+    if day is not None:
+        day = pd.Timestamp(day).normalize()
+        inside = (starts >= day) & (starts < day + pd.Timedelta("1D"))
+        frame, starts, weight = frame[inside], starts[inside], weight[inside]
+    length = pd.Timedelta(FREQS[freq])
+    seconds = weight * (frame["handling_s"].fillna(0.0) + frame["available_s"].fillna(0.0))
+    gaps = np.diff(np.unique(starts.to_numpy()))
+    row_length = pd.Timedelta(gaps[gaps > np.timedelta64(0)].min()) if len(gaps) else length
+    parts = max(1, round(row_length / length))
+    shifted = [(starts + length * part).to_numpy() for part in range(parts)]
+    spread = pd.DataFrame(
+        {
+            "period": np.concatenate(shifted),
+            "seconds": np.tile(seconds.to_numpy(dtype=float) / parts, parts),
+        }
+    )
+    spread["period"] = spread["period"].dt.floor(length)
+    staffed = spread.groupby("period")["seconds"].sum() / length.total_seconds()
+    return staffed.rename("staffed_agents")
+
+
+def day_staffed(data, day, *, channel=None, freq="30min"):
+    """Agents on the phones per interval of ``day`` for ``channel``, from the agent intervals.
+
+    With a channel, a blended agent counts for the share of their contacts that were of that
+    channel on the same weekday in the history before ``day`` (blends differ between
+    weekdays and weekends), or in the whole history before it when that weekday never occurs.
+
+    Parameters
+    ----------
+    data : Dataset
+        Contacts and ``agent_intervals``.
+    day : date-like
+    channel : str, default=None
+    freq : {"15min", "30min", "hour"}, default="30min"
+
+    Returns
+    -------
+    pandas.Series
+        As :func:`staffed_agents`; empty when the agent intervals have no row on ``day``.
+
+    Raises
+    ------
+    ValueError
+        When ``data`` has no agent intervals.
+
+    Examples
+    --------
+    >>> import kpikit as kk
+    >>> staffed = day_staffed(kk.load_sample(), "2026-08-29", channel="phone")
+    >>> staffed.index[0], bool(staffed.between(0, 40).all())
+    (Timestamp('2026-08-29 09:00:00'), True)
+    """
+    if getattr(data, "agent_intervals", None) is None:
+        raise ValueError("The data has no agent intervals to count the agents staffed from")
+    day = pd.Timestamp(day).normalize()
+    shares = None
+    if channel is not None:
+        contacts = _contacts(data, None)
+        before = contacts[contacts["arrived_at"] < day]
+        same_weekday = before[before["arrived_at"].dt.weekday == day.weekday()]
+        shares = channel_shares(same_weekday if len(same_weekday) else before, channel)
+    return staffed_agents(data.agent_intervals, freq=freq, day=day, shares=shares)

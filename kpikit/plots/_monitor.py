@@ -1,0 +1,274 @@
+"""The intraday monitor's figures: today's intervals against the forecast, as the day goes.
+
+Both builders take the ``intervals`` table of a :class:`kpikit.monitor.MonitorView` (one row
+per interval: ``period`` and the figures) and the moment the figures describe (``now``, drawn
+as a vertical line). Bars and lines sit over their interval (09:00 covers 09:00-09:30).
+"""
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from kpikit._frames import to_pandas
+from kpikit.plots._engine import axis_title, new_figure, require_columns
+from kpikit.plots._template import KPIKIT_COLORWAY, RAG_COLORS, RAG_MARKS
+
+MEASURES = {
+    "service_level": "Service level per interval, to date",
+    "asa": "Average speed of answer per interval",
+    "abandonment_rate": "Abandonment per interval",
+    "aht_s": "Handle time per interval: actual and forecast",
+    "agents": "Agents per interval: required and staffed",
+}
+"""What :func:`intraday_measure` draws, with its default title."""
+
+_AXES = {
+    "service_level": axis_title("service_level"),
+    "asa": axis_title("asa"),
+    "abandonment_rate": axis_title("abandonment_rate"),
+    "aht_s": axis_title("aht"),
+    "agents": "Agents on the phones",
+}
+_HOVER = "%{x|%H:%M}: %{y:,.1f}"
+
+
+def _frame(intervals, columns):
+    frame = to_pandas(intervals, "intervals")
+    require_columns(frame, ["period", *columns], "intervals")
+    return frame.sort_values("period").reset_index(drop=True)
+
+
+def _interval_ms(frame, interval_s):
+    """The interval length in milliseconds: given, else the smallest gap between periods."""
+    if interval_s is not None:
+        return 1000.0 * interval_s
+    gaps = np.diff(frame["period"].to_numpy()).astype("timedelta64[ms]").astype(float)
+    gaps = gaps[gaps > 0]
+    return float(gaps.min()) if len(gaps) else 30 * 60 * 1000.0
+
+
+def _figure(frame, title, yaxis, now, height, length_ms):
+    xaxis = {"title": {"text": "Interval"}, "tickformat": "%H:%M", "type": "date"}
+    if len(frame):
+        end = frame["period"].iloc[-1] + pd.Timedelta(milliseconds=length_ms)
+        xaxis["range"] = [frame["period"].iloc[0], end]
+    fig = new_figure(
+        title,
+        xaxis=xaxis,
+        yaxis={"title": {"text": yaxis}, "rangemode": "tozero"},
+        hovermode="x unified",
+        bargap=0.15,
+        height=height,
+    )
+    if now is not None and not pd.isna(now):
+        fig.add_vline(
+            x=pd.Timestamp(now),
+            line={"color": "#555555", "width": 1, "dash": "dot"},
+            annotation_text=f"now {pd.Timestamp(now):%H:%M}",
+            annotation_position="top right",
+        )
+    return fig
+
+
+def _along(frame, column, length_ms):
+    """Keyword arguments placing one trace over the intervals."""
+    return {
+        "x": frame["period"],
+        "y": frame[column],
+        "xperiod": length_ms,
+        "xperiodalignment": "middle",
+        "hovertemplate": _HOVER,
+    }
+
+
+def _bar_marker(frame, now, length_ms):
+    """Bars of the series colour; the interval still running is paler (its count is partial)."""
+    running = np.zeros(len(frame), dtype=bool)
+    if now is not None and len(frame):
+        end = frame["period"] + pd.Timedelta(milliseconds=length_ms)
+        running = (end > pd.Timestamp(now)).to_numpy()
+    return {"color": KPIKIT_COLORWAY[1], "opacity": np.where(running, 0.5, 1.0).tolist()}
+
+
+def _has(frame, column):
+    return column in frame.columns and frame[column].notna().any()
+
+
+def intraday_volume(
+    intervals, *, now=None, interval_s=None, title="Contacts per interval", height=None
+):
+    """Contacts per interval so far (bars) against the forecast and the reforecast (lines).
+
+    Parameters
+    ----------
+    intervals : DataFrame
+        ``period, volume``; ``forecast_volume`` and ``reforecast_volume`` are drawn when
+        present (the reforecast only over the intervals not yet over at ``now``).
+    now : datetime-like, default=None
+        Marked with a vertical line; intervals starting after it get no bar.
+    interval_s : float, default=None
+        Interval length in seconds; None: the smallest gap between periods.
+    title : str, default="Contacts per interval"
+    height : int, default=None
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+
+    Examples
+    --------
+    >>> intervals = pd.DataFrame({
+    ...     "period": pd.to_datetime(["2024-03-04 09:00", "2024-03-04 09:30", "2024-03-04 10:00"]),
+    ...     "volume": [4.0, 1.0, 0.0], "forecast_volume": [5.0, 4.0, 6.0],
+    ...     "reforecast_volume": [4.0, 3.2, 4.8]})
+    >>> fig = intraday_volume(intervals, now="2024-03-04 09:41")
+    >>> [(trace.name, np.asarray(trace.y).tolist()) for trace in fig.data]
+    [('contacts so far', [4.0, 1.0]), ('forecast', [5.0, 4.0, 6.0]), ('reforecast', [3.2, 4.8])]
+    """
+    frame = _frame(intervals, ["volume"])
+    length_ms = _interval_ms(frame, interval_s)
+    fig = _figure(frame, title, "Contacts offered", now, height, length_ms)
+    started = frame if now is None else frame[frame["period"] <= pd.Timestamp(now)]
+    fig.add_trace(
+        go.Bar(
+            name="contacts so far",
+            marker=_bar_marker(started, now, length_ms),
+            **_along(started, "volume", length_ms),
+        )
+    )
+    if _has(frame, "forecast_volume"):
+        fig.add_trace(
+            go.Scatter(
+                name="forecast",
+                mode="lines",
+                line={"color": KPIKIT_COLORWAY[3], "width": 2},
+                **_along(frame, "forecast_volume", length_ms),
+            )
+        )
+    if _has(frame, "reforecast_volume"):
+        length = pd.Timedelta(milliseconds=length_ms)
+        ahead = frame if now is None else frame[frame["period"] + length > pd.Timestamp(now)]
+        fig.add_trace(
+            go.Scatter(
+                name="reforecast",
+                mode="lines",
+                line={"color": KPIKIT_COLORWAY[2], "width": 2, "dash": "dash"},
+                **_along(ahead, "reforecast_volume", length_ms),
+            )
+        )
+    return fig
+
+
+def intraday_measure(
+    intervals, *, measure, target=None, now=None, interval_s=None, title=None, height=None
+):
+    """One figure per interval of the day: service level, ASA, abandonment, AHT or agents.
+
+    - ``service_level``: bars marked met (✔) or missed (✘) against ``target`` (a line);
+    - ``asa``, ``abandonment_rate``: bars;
+    - ``aht_s``: bars and the forecast AHT (``forecast_aht_s``) as a line;
+    - ``agents``: staffed agents (``staffed_agents``) as bars up to ``now`` and the agents
+      required (``required_agents``) as a line over the whole day.
+
+    Parameters
+    ----------
+    intervals : DataFrame
+        ``period`` and the columns of ``measure``.
+    measure : {"service_level", "asa", "abandonment_rate", "aht_s", "agents"}
+    target : float, default=None
+        Service-level target, percent (``service_level`` only).
+    now : datetime-like, default=None
+    interval_s : float, default=None
+        As in :func:`intraday_volume`.
+    title : str, default=None
+        Default: :data:`MEASURES`.
+    height : int, default=None
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+
+    Examples
+    --------
+    >>> intervals = pd.DataFrame({
+    ...     "period": pd.to_datetime(["2024-03-04 09:00", "2024-03-04 09:30"]),
+    ...     "service_level": [50.0, 90.0]})
+    >>> fig = intraday_measure(intervals, measure="service_level", target=80)
+    >>> list(fig.data[0].text), fig.layout.shapes[0].y0  # marks beside the colours; target
+    (['50 ✘', '90 ✔'], 80)
+    """
+    if measure not in MEASURES:
+        raise ValueError(
+            f"Value of 'measure' is not valid. Expected one of {list(MEASURES)} "
+            f"but received: {measure!r}"
+        )
+    columns = ["required_agents", "staffed_agents"] if measure == "agents" else [measure]
+    frame = _frame(intervals, columns)
+    length_ms = _interval_ms(frame, interval_s)
+    fig = _figure(frame, title or MEASURES[measure], _AXES[measure], now, height, length_ms)
+    started = frame if now is None else frame[frame["period"] <= pd.Timestamp(now)]
+    if measure == "service_level":
+        _add_service_level(fig, started, target, length_ms)
+    elif measure == "agents":
+        fig.add_trace(
+            go.Bar(
+                name="staffed",
+                marker={"color": KPIKIT_COLORWAY[1]},
+                **_along(started, "staffed_agents", length_ms),
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                name="required",
+                mode="lines",
+                line={"color": KPIKIT_COLORWAY[3], "width": 2, "shape": "hvh"},
+                **_along(frame, "required_agents", length_ms),
+            )
+        )
+    else:
+        fig.add_trace(
+            go.Bar(
+                name="actual",
+                marker={"color": KPIKIT_COLORWAY[1]},
+                **_along(started, measure, length_ms),
+            )
+        )
+        if measure == "aht_s" and _has(frame, "forecast_aht_s"):
+            fig.add_trace(
+                go.Scatter(
+                    name="forecast",
+                    mode="lines",
+                    line={"color": KPIKIT_COLORWAY[3], "width": 2},
+                    **_along(frame, "forecast_aht_s", length_ms),
+                )
+            )
+    return fig
+
+
+def _add_service_level(fig, frame, target, length_ms):
+    values = frame["service_level"]
+    missed = values < target if target is not None else pd.Series(False, index=frame.index)
+    status = np.where(values.isna(), "no data", np.where(missed, "red", "green"))
+    marks = [
+        "" if state == "no data" else f"{value:.0f} {RAG_MARKS[state]}"
+        for value, state in zip(values, status, strict=True)
+    ]
+    fig.add_trace(
+        go.Bar(
+            name="service level",
+            marker={"color": [RAG_COLORS[state] for state in status]},
+            text=marks,
+            textposition="outside",
+            cliponaxis=False,
+            showlegend=False,
+            **_along(frame, "service_level", length_ms),
+        )
+    )
+    fig.update_yaxes(range=[0, 112])
+    if target is not None:
+        fig.add_hline(
+            y=target,
+            line={"color": "#333333", "dash": "dash", "width": 1},
+            annotation_text=f"target {target:g} %",
+            annotation_position="bottom right",
+        )

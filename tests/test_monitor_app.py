@@ -1,0 +1,174 @@
+"""MonitorApp driven in plain Python: a folder filled by the test, refresh() by hand, the timer."""
+
+import asyncio
+import html
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import kpikit as kk
+from kpikit.apps import MonitorApp
+from kpikit.monitor import live_events, replay
+
+DAY = pd.Timestamp("2024-03-04")
+
+
+def contacts():
+    """Four contacts of 09:00-09:30 and one of 09:30; all answered but the third."""
+    return pd.DataFrame(
+        {
+            "contact_id": [1, 2, 3, 4, 5],
+            "arrived_at": DAY
+            + pd.to_timedelta(["09:00:00", "09:05:00", "09:10:00", "09:20:00", "09:40:00"]),
+            "answered": [True, True, False, True, True],
+            "wait_s": [10.0, 30.0, 40.0, 5.0, 90.0],
+            "talk_s": [200.0, 300.0, 0.0, 100.0, 250.0],
+            "channel": "phone",
+        }
+    )
+
+
+def shown(widget):
+    """The text of an HTML widget as the page shows it (entities unescaped)."""
+    return html.unescape(widget.value)
+
+
+def write_drop(folder, name, events):
+    events.drop(columns="event_at").to_csv(folder / f".{name}", index=False)
+    (folder / f".{name}").rename(folder / name)  # as a writer should: never half a file
+
+
+@pytest.fixture
+def live(tmp_path):
+    """The monitor folder with one source, ``today``, holding the events up to 09:41."""
+    (tmp_path / "today").mkdir()
+    events = live_events(contacts())
+    write_drop(tmp_path / "today", "000001.csv", events[events["event_at"] <= "2024-03-04 09:41"])
+    return tmp_path, events[events["event_at"] > "2024-03-04 09:41"]
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return kk.load_sample()
+
+
+@pytest.fixture(scope="module")
+def sample_day(tmp_path_factory, sample):
+    """The sample's last day written whole into a monitor folder, as source ``day``."""
+    folder = tmp_path_factory.mktemp("sources")
+    replay(sample, folder / "day", speed=86_400, drop_every_s=1, sleep=lambda seconds: None)
+    return folder
+
+
+def test_figures_by_hand_and_alerts(live):
+    folder, rest = live
+    app = MonitorApp(contacts(), source="today", sources_dir=folder, target_sl=80)
+    view = app.view  # a source other than the demo is read when the app is built
+    assert view.queue_depth == 1  # contact 5 arrived at 09:40 and has no outcome yet
+    assert view.day["volume"] == 5
+    assert view.day["service_level"] == pytest.approx(50.0)  # 1 and 4 within 20 s, of 4 judged
+    assert view.day["asa"] == pytest.approx(15.0)  # (10 + 30 + 5) / 3 answered
+    assert view.day["abandonment_rate"] == pytest.approx(25.0)  # 1 of 4 finished
+    assert "<b>1</b>" in shown(app.tiles) and "25.0 %" in shown(app.tiles)
+    # 09:00-09:30 at 50 % is below 80 %; 09:30 has nobody judged yet: no figure, no alert
+    assert "1 interval below" in shown(app.alerts)
+    assert "09:00–09:30: service level <b>50.0 %</b> (target 80 %)" in shown(app.alerts)
+    assert [trace.name for trace in app.volume_chart.figure.data] == ["contacts so far"]
+    assert list(app.volume_chart.figure.data[0].y) == [4.0, 1.0]
+    # no history before the day and no agent intervals: said, not hidden
+    assert "No forecast for 2024-03-04" in shown(app.message)
+    assert "No staffing" in shown(app.message)
+
+    write_drop(folder / "today", "000002.csv", rest)
+    view = app.refresh()
+    assert view.queue_depth == 0
+    assert view.day["service_level"] == pytest.approx(40.0)  # 2 within 20 s of 5
+    assert view.day["asa"] == pytest.approx(33.75)  # (10 + 30 + 5 + 90) / 4
+    assert "2 intervals below" in shown(app.alerts)  # 09:30: 0 of 1 within 20 s
+    app.target_sl.value = 40  # 50 % and 0 %: only 09:30 is below 40 %
+    assert "1 interval below" in shown(app.alerts) and "09:30–10:00" in shown(app.alerts)
+
+
+def test_forecast_and_staffing_come_from_the_history(sample, sample_day):
+    app = MonitorApp(sample, source="day", sources_dir=sample_day, chart="agents")
+    view = app.view
+    assert view.now.normalize() == pd.Timestamp("2026-08-29")
+    open_hours = view.intervals[view.intervals["volume"] > 0]
+    assert open_hours["forecast_volume"].notna().all()
+    assert (open_hours["required_agents"] > 0).all() and (open_hours["staffed_agents"] > 0).all()
+    assert shown(app.message) == ""
+    assert [trace.name for trace in app.detail_chart.figure.data] == ["staffed", "required"]
+    # the forecast up to the close is the day's forecast: the whole day is over
+    assert view.day["forecast_volume"] == pytest.approx(view.intervals["forecast_volume"].sum())
+    before = app.volume_chart.figure.to_json()
+    app.chart.value = "aht_s"  # redraws the second chart only, from what was read
+    assert [trace.name for trace in app.detail_chart.figure.data] == ["actual", "forecast"]
+    assert app.volume_chart.figure.to_json() == before
+    app.interval.value = "hour"  # the source is read again at the new interval
+    assert app.view.intervals["period"].diff().max() == pd.Timedelta("1h")
+    assert np.isclose(app.view.intervals["volume"].sum(), view.intervals["volume"].sum())
+
+
+def test_a_source_must_be_an_entry_of_the_monitor_folder(live, tmp_path_factory):
+    folder, _ = live
+    outside = tmp_path_factory.mktemp("outside")
+    (folder / "escape").symlink_to(outside, target_is_directory=True)
+    for name in ("../today", "/etc", "today/x", ".hidden", "escape", "missing"):
+        with pytest.raises(ValueError, match="'source'"):
+            MonitorApp(contacts(), source=name, sources_dir=folder)
+    with pytest.raises(ValueError, match="'target_sl' must be between 50 and 99"):
+        MonitorApp(contacts(), source="today", sources_dir=folder, target_sl=500)
+    app = MonitorApp(contacts(), source="today", sources_dir=folder)
+    assert [value for _, value in app.source.options] == ["", "today"]  # demo, then the folder
+    app.set(source="../../etc", target_sl=70)  # a link: refused in the page, the rest applies
+    assert "Ignored the link's source" in shown(app.message)
+    assert app.source.value == "today" and app.target_sl.value == 70
+    (folder / "later").mkdir()  # an entry made after the app was built is found
+    app.set(source="later")
+    assert app.source.value == "later" and app.view.contacts == 0
+    assert "Waiting for the first contacts" in shown(app.tiles)
+
+
+def test_the_timer_polls_once_at_a_time_and_reports_errors(live):
+    folder, rest = live
+
+    async def watch():
+        app = MonitorApp(contacts(), source="today", sources_dir=folder, poll_s=0.02)
+        assert app.start() and app.start()  # displayed twice: still one timer
+        task = app._task
+        write_drop(folder / "today", "000002.csv", rest)
+        while app.view.queue_depth:  # the timer reads the new drop
+            await asyncio.sleep(0.01)
+        (folder / "today" / "000003.csv").write_text("who,what\n1,2\n")
+        while "Could not refresh" not in shown(app.message):
+            await asyncio.sleep(0.01)
+        assert "missing column(s) ['contact_id', 'arrived_at']" in shown(app.message)
+        await asyncio.sleep(0.05)
+        assert app._task is task and not task.done()  # it keeps polling after the error
+        app.stop()
+        await asyncio.sleep(0)
+        return task
+
+    task = asyncio.run(watch())
+    assert task.cancelled()
+
+
+def test_without_a_kernel_there_is_no_timer(live):
+    folder, _ = live
+    app = MonitorApp(contacts(), source="today", sources_dir=folder)
+    assert app.start() is False  # no event loop runs: refresh() by hand
+
+
+def test_the_demo_starts_when_shown_and_stops_with_the_app(sample, monkeypatch):
+    monkeypatch.setenv("KPIKIT_STATIC_APPS", "1")  # shown as a static report: one refresh
+    app = MonitorApp(sample, demo_speed=86_400)
+    assert app._replay is None and "Starting" in shown(app.tiles)  # built, not shown: no replay
+    bundle = app._repr_mimebundle_()
+    assert "Contacts today" in bundle["text/html"] and "Sat 29 Aug 2026" in bundle["text/html"]
+    assert app._replay is None  # a report stops its demo after the one refresh
+    view = app.refresh()
+    folder = app._replay.folder
+    assert view.contacts > 0 and folder.exists()
+    app.close()
+    assert not folder.exists()
