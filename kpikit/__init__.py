@@ -16,6 +16,7 @@ The helpers ``kk.fcr`` and ``kk.scorecard`` are functions; the modules behind th
 from importlib import import_module
 
 from kpikit.catalog import benchmarks, catalog, kpi
+from kpikit.governance import breaches
 from kpikit.io import read_contacts
 from kpikit.metrics import (
     abandonment_rate,
@@ -53,6 +54,7 @@ __all__ = [
     "apps",
     "asa",
     "benchmarks",
+    "breaches",
     "catalog",
     "compute",
     "cost_per_contact",

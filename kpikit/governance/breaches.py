@@ -1,0 +1,303 @@
+"""Breaches: every KPI, group and period on the wrong side of its target, with the governance
+clock that starts when the period closes and how long the group has been in breach.
+
+The rating is the scorecard's (:func:`kpikit.scorecard.scorecard`: the same targets, tolerance,
+ramp and SLA credits), so a breach is exactly a scorecard row that is not green.
+"""
+
+import math
+from urllib.parse import quote
+
+import numpy as np
+import pandas as pd
+
+from kpikit.metrics import FREQUENCIES, KPIS
+
+__all__ = [
+    "BREACH_COLUMNS",
+    "PERSISTENCE_DAYS",
+    "PLAN_DAYS",
+    "ROOT_CAUSE_HOURS",
+    "breach_id",
+    "breaches",
+    "period_end",
+]
+
+ROOT_CAUSE_HOURS = 48
+"""A root-cause analysis is due this many hours after the period in breach closes."""
+
+PLAN_DAYS = 7
+"""An improvement plan is due this many days after the period in breach closes."""
+
+PERSISTENCE_DAYS = (60, 90)
+"""Days in breach at which underperformance is flagged as persistent (the provider's fit is in
+question when 60–90 days of remediation bring no improvement)."""
+
+BREACH_COLUMNS = (
+    "period",
+    "period_end",
+    "kpi",
+    "name",
+    "unit",
+    "direction",
+    "status",
+    "value",
+    "target",
+    "tolerance",
+    "gap",
+    "shortfall",
+    "contacts",
+    "numerator",
+    "denominator",
+    "credit",
+    "ramped",
+    "root_cause_due",
+    "plan_due",
+    "periods_in_breach",
+    "breach_since",
+    "days_in_breach",
+    "persistent",
+    "freq",
+    "breach_id",
+)
+"""Columns of :func:`breaches` after the grouping columns."""
+
+_PERIOD_LENGTH = {
+    "15min": pd.Timedelta(minutes=15),
+    "30min": pd.Timedelta(minutes=30),
+    "hour": pd.Timedelta(hours=1),
+    "day": pd.Timedelta(days=1),
+    "week": pd.Timedelta(days=7),
+    "month": pd.DateOffset(months=1),
+    "quarter": pd.DateOffset(months=3),
+    "year": pd.DateOffset(years=1),
+}
+# KPIs whose numerator counts contacts (or survey responses, first contacts): their shortfall
+# is a number of contacts.
+_COUNT_KPIS = tuple(
+    kpi_id
+    for kpi_id, spec in KPIS.items()
+    if spec.table == "contacts" and spec.interval == "wilson"
+)
+
+
+def breaches(
+    data,
+    targets,
+    by=None,
+    freq: str = "day",
+    *,
+    include_amber: bool = True,
+    ramp=None,
+    credits=None,
+    channel: str = "all",
+    **compute_options,
+) -> pd.DataFrame:
+    """Every KPI, group and period below target, with its governance clock.
+
+    The data are rated like a scorecard (:func:`kpikit.scorecard`, same targets, tolerance,
+    ramp and credits); a *breach* is a rated row that is not green: ``"red"`` (missed beyond
+    the tolerance) and, with ``include_amber``, ``"amber"`` (below target, within tolerance).
+
+    Governance clock: the period closes at ``period_end``; the root-cause analysis is due
+    :data:`ROOT_CAUSE_HOURS` (48) hours later and the improvement plan :data:`PLAN_DAYS` (7)
+    days later.
+
+    Persistent underperformance: for each KPI and group, ``periods_in_breach`` counts the
+    consecutive periods in breach up to this one, ``breach_since`` is the start of the first of
+    them and ``days_in_breach = period_end - breach_since`` in days. ``persistent`` is 90 when
+    ``days_in_breach >= 90``, 60 when it is at least 60, else 0, whatever ``freq``: two months
+    in breach make 61 or 62 days, nine weeks 63 days. A period without data (no contacts)
+    neither breaks nor extends a run.
+
+    Parameters
+    ----------
+    data : Dataset or dataframe
+        As for :func:`kpikit.compute`; a ``site`` column (provider or site) lets ``by="site"``
+        compare several providers on one set of targets.
+    targets : str, path or DataFrame
+        See :func:`kpikit.scorecard.read_targets`.
+    by : str or list of str, default=None
+        Grouping columns (``"site"``, ``["site", "queue"]``, ``"team"``...); None for the
+        whole center.
+    freq : {"15min", "30min", "hour", "day", "week", "month", "quarter", "year"}, default="day"
+        Period length; the governance clock starts at the end of each period.
+    include_amber : bool, default=True
+        Also list amber rows (below target but within the tolerance).
+    ramp : kpikit.scorecard.Ramp, default=None
+        Eased targets for new groups (see :func:`kpikit.scorecard.scorecard`).
+    credits : mapping, default=None
+        SLA credits ``{kpi: (bonus, penalty)}``; ``credit`` is then ``-penalty`` for a red
+        breach and 0 for an amber one.
+    channel : str, default="all"
+        Benchmark channel when ``targets`` is a sector name.
+    **compute_options
+        Passed to :func:`kpikit.compute` (``sl_threshold_s``, ``fcr_window``, ...).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per breach, sorted by period, group and KPI: the grouping columns, then
+        :data:`BREACH_COLUMNS`. ``target`` is the edge that was missed (for a band KPI, the
+        band edge on the side of the value); ``gap = |value - target|`` in the KPI's unit, so
+        always positive; ``shortfall`` is, for KPIs counting contacts (service level,
+        abandonment, FCR, CSAT, ...), how many more contacts the target needed
+        (``|target/100 · denominator - numerator|``, null for the others); ``contacts`` is the
+        number of contacts offered in the group and period; ``breach_id`` a stable text key
+        (see :func:`breach_id`).
+
+    Raises
+    ------
+    ValueError
+        An unknown ``freq``, and everything :func:`kpikit.scorecard` raises.
+
+    See Also
+    --------
+    kpikit.governance.root_cause : what caused a breach.
+    kpikit.governance.ActionRegister : who does what about it.
+
+    Examples
+    --------
+    >>> contacts = pd.DataFrame({
+    ...     "contact_id": [1, 2, 3, 4], "site": ["north", "north", "south", "south"],
+    ...     "arrived_at": pd.to_datetime(["2026-01-05 09:00", "2026-01-05 09:05",
+    ...                                   "2026-01-05 09:07", "2026-01-06 10:00"]),
+    ...     "answered": [True, True, False, True], "wait_s": [5.0, 30.0, 50.0, 4.0]})
+    >>> targets = pd.DataFrame({"kpi": ["service_level"], "target": [80], "tolerance": [10]})
+    >>> found = breaches(contacts, targets, by="site")   # north 1 of 2, south 0 of 1 on day 1
+    >>> found[["site", "period", "value", "gap", "shortfall", "status"]]
+        site     period  value   gap  shortfall status
+    0  north 2026-01-05   50.0  30.0        0.6    red
+    1  south 2026-01-05    0.0  80.0        0.8    red
+    >>> print(found.loc[0, "root_cause_due"], found.loc[0, "plan_due"])   # day ends Jan 6
+    2026-01-08 00:00:00 2026-01-13 00:00:00
+    """
+    from kpikit.metrics import compute
+    from kpikit.scorecard import scorecard
+
+    _check_freq(freq)
+    card = scorecard(
+        data,
+        targets,
+        by=by,
+        freq=freq,
+        previous=False,
+        ramp=ramp,
+        credits=credits,
+        channel=channel,
+        **compute_options,
+    )
+    keys = list(card.by)
+    table = card.table
+    in_breach = ("red", "amber") if include_amber else ("red",)
+    table = _with_runs(table, keys, freq, in_breach)
+    found = table[table["status"].isin(in_breach)].copy()
+    offered = compute(
+        data, kpis=["answer_rate"], by=by, freq=freq, **{**compute_options, "short_abandon_s": 0}
+    )
+    offered = pd.DataFrame(offered)[[*keys, "period", "denominator"]]
+    found = found.merge(
+        offered.rename(columns={"denominator": "contacts"}), on=[*keys, "period"], how="left"
+    )
+    found["target"] = _missed_edge(found)
+    found["gap"] = (found["value"] - found["target"]).abs()
+    found["shortfall"] = _shortfall(found)
+    found["period_end"] = period_end(found["period"], freq)
+    found["root_cause_due"] = found["period_end"] + pd.Timedelta(hours=ROOT_CAUSE_HOURS)
+    found["plan_due"] = found["period_end"] + pd.Timedelta(days=PLAN_DAYS)
+    found["days_in_breach"] = (found["period_end"] - found["breach_since"]).dt.days
+    found["persistent"] = _persistence(found["days_in_breach"])
+    found["freq"] = freq
+    found["breach_id"] = [
+        breach_id(row["kpi"], freq, row["period"], {key: row[key] for key in keys})
+        for _, row in found.iterrows()
+    ]
+    found = found.sort_values(["period", *keys, "kpi"], kind="stable")
+    return found[[*keys, *BREACH_COLUMNS]].reset_index(drop=True)
+
+
+def period_end(period, freq: str):
+    """End (exclusive) of periods that start at ``period``.
+
+    Examples
+    --------
+    >>> print(period_end(pd.Timestamp("2026-01-31"), "month"))
+    2026-02-28 00:00:00
+    >>> print(period_end(pd.Timestamp("2026-01-05 09:30"), "30min"))
+    2026-01-05 10:00:00
+    """
+    _check_freq(freq)
+    step = _PERIOD_LENGTH[freq]
+    if isinstance(period, pd.Series):
+        return pd.Series(
+            pd.DatetimeIndex(period) + step, index=period.index, name="period_end"
+        ).astype(period.dtype)
+    return pd.Timestamp(period) + step
+
+
+def breach_id(kpi_id: str, freq: str, period, group) -> str:
+    """Stable text key of a breach: KPI, period length, period start and group.
+
+    Group values are percent-encoded, so no value can be mistaken for a separator.
+
+    Examples
+    --------
+    >>> breach_id("service_level", "day", pd.Timestamp("2026-07-08"), {"site": "Lake/side"})
+    'service_level/day/2026-07-08T00:00/site=Lake%2Fside'
+    """
+    parts = [kpi_id, freq, f"{pd.Timestamp(period):%Y-%m-%dT%H:%M}"]
+    parts += [f"{quote(str(k), safe='')}={quote(str(v), safe='')}" for k, v in group.items()]
+    return "/".join(parts)
+
+
+def _check_freq(freq) -> None:
+    if freq not in FREQUENCIES:
+        raise ValueError(
+            f"Value of 'freq' is not a period. Expected one of {list(FREQUENCIES)} "
+            f"but received: {freq!r}"
+        )
+
+
+def _with_runs(table: pd.DataFrame, keys: list, freq: str, in_breach) -> pd.DataFrame:
+    """Add ``periods_in_breach`` and ``breach_since`` (the start of the current run)."""
+    table = table.sort_values([*keys, "kpi", "period"], kind="stable").copy()
+    counts = np.zeros(len(table), dtype=np.int64)
+    since = np.full(len(table), np.datetime64("NaT"), dtype="datetime64[ns]")
+    statuses = table["status"].to_numpy()
+    periods = pd.DatetimeIndex(table["period"]).to_numpy(dtype="datetime64[ns]")
+    group_of = table.groupby([*keys, "kpi"], sort=False, dropna=False).ngroup().to_numpy()
+    run, start, current = 0, np.datetime64("NaT"), -1
+    for position, (group, status) in enumerate(zip(group_of, statuses, strict=True)):
+        if group != current:
+            run, start, current = 0, np.datetime64("NaT"), group
+        if status in in_breach:
+            if run == 0:
+                start = periods[position]
+            run += 1
+        elif status != "no data":
+            run, start = 0, np.datetime64("NaT")
+        counts[position] = run
+        since[position] = start
+    table["periods_in_breach"] = counts
+    table["breach_since"] = pd.to_datetime(since).astype(table["period"].dtype)
+    return table.sort_index()
+
+
+def _missed_edge(found: pd.DataFrame) -> np.ndarray:
+    """The target that was missed: the target, or for band KPIs the edge beside the value."""
+    band = found["direction"].eq("band").to_numpy()
+    below_band = found["value"].to_numpy(float) < found["band_low"].to_numpy(float)
+    edge = np.where(below_band, found["band_low"], found["band_high"])
+    return np.where(band, edge, found["target"]).astype(float)
+
+
+def _shortfall(found: pd.DataFrame) -> np.ndarray:
+    counts = found["kpi"].isin(_COUNT_KPIS).to_numpy()
+    needed = found["target"].to_numpy(float) / 100 * found["denominator"].to_numpy(float)
+    return np.where(counts, np.abs(needed - found["numerator"].to_numpy(float)), math.nan)
+
+
+def _persistence(days: pd.Series) -> np.ndarray:
+    low, high = PERSISTENCE_DAYS
+    values = days.to_numpy(float)
+    return np.select([values >= high, values >= low], [high, low], default=0).astype(np.int64)

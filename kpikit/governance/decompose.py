@@ -1,0 +1,153 @@
+"""Split the gap between a KPI and its target over segments, separating mix from performance.
+
+Every kpikit KPI is a ratio of sums, ``V = s · Σ nᵢ / Σ dᵢ`` over the segments ``i`` of a group
+(``s`` the scale: 100 for percents). With ``wᵢ = dᵢ / Σ d`` the segment's share of the
+denominator and ``rᵢ = s · nᵢ / dᵢ`` its own value,
+
+    ``V - T = Σ wᵢ (rᵢ - T)``
+
+exactly, for any target ``T``. Segment ``i`` *contributes* ``σ · wᵢ (rᵢ - T)`` to the gap, where
+``σ = -1`` when the miss is a value below the target and ``+1`` above it, so that contributions
+to the miss are positive and they add up to ``gap = |V - T|``. Against a usual (baseline) share
+``bᵢ`` each contribution splits into
+
+- **performance** ``σ · bᵢ (rᵢ - T)``: the segment at its usual share of the volume;
+- **mix** ``σ · (wᵢ - bᵢ)(rᵢ - T)``: more (or less) volume than usual where the segment is on
+  the wrong side of the target.
+
+Both parts add up to the contribution, segment by segment. Baseline shares are taken over the
+segments present in the period, so the performance parts alone add up to the gap the group
+would have had with its usual mix.
+"""
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["DECOMPOSITION_COLUMNS", "decompose"]
+
+DECOMPOSITION_COLUMNS = (
+    "numerator",
+    "denominator",
+    "value",
+    "share",
+    "baseline_share",
+    "performance",
+    "mix",
+    "contribution",
+    "share_of_gap",
+)
+"""Columns :func:`decompose` returns after the segment labels."""
+
+
+def decompose(segments: pd.DataFrame, *, target: float, scale: float = 1.0, side=None):
+    """Contributions of segments to the gap between a KPI and its target.
+
+    Parameters
+    ----------
+    segments : pandas.DataFrame
+        One row per segment: label column(s), ``numerator`` and ``denominator`` (the KPI's
+        summed components, as in :func:`kpikit.compute` output) and optionally
+        ``baseline_denominator`` (the segment's usual volume; default: its volume in the period,
+        which leaves no mix effect).
+    target : float
+        The target in the KPI's unit.
+    scale : float, default=1.0
+        The KPI's scale: 100 for percents, 1 for seconds and points (see
+        :data:`kpikit.metrics.KPIS`).
+    side : {"below", "above"}, default=None
+        Which side of the target a miss is on: "below" when higher is better, "above" when
+        lower is better; default: the side the total value is on.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The label columns, then :data:`DECOMPOSITION_COLUMNS`: ``value`` the segment's own KPI
+        value (null without denominator), ``share`` and ``baseline_share`` its share of the
+        volume in the period and usually, ``performance + mix = contribution`` (in the KPI's
+        unit, positive when the segment adds to the miss) and ``share_of_gap =
+        contribution / gap`` (null when the target is met). Contributions add up to the gap
+        ``σ · (V - T)``, which is ``|V - T|`` for a miss and negative when the target is met.
+        Segments without denominator contribute 0.
+
+    Raises
+    ------
+    ValueError
+        Missing columns, negative or all-zero denominators, or a ``side`` other than "below" or
+        "above".
+
+    Examples
+    --------
+    Service level, target 80 %: billing answers 40 of 50 contacts in time (80 %), tech support
+    20 of 50 (40 %); usually billing has 75 % of the volume.
+
+    >>> segments = pd.DataFrame({"queue": ["billing", "tech"], "numerator": [40, 20],
+    ...                          "denominator": [50, 50], "baseline_denominator": [75, 25]})
+    >>> parts = decompose(segments, target=80, scale=100)   # 60 % overall: 20 points short
+    >>> parts[["queue", "value", "performance", "mix", "contribution"]]
+         queue  value  performance   mix  contribution
+    0  billing   80.0          0.0   0.0           0.0
+    1     tech   40.0         10.0  10.0          20.0
+    """
+    frame = _checked(segments)
+    numerator = frame["numerator"].to_numpy(float)
+    denominator = frame["denominator"].to_numpy(float)
+    baseline = frame["baseline_denominator"].to_numpy(float)
+    total = denominator.sum()
+    value = scale * numerator.sum() / total
+    if side is None:
+        side = "below" if value < target else "above"
+    if side not in ("below", "above"):
+        raise ValueError(
+            f"Value of 'side' is not valid. Expected one of ['below', 'above'] but received: "
+            f"{side!r}"
+        )
+    sign = -1.0 if side == "below" else 1.0
+    present = denominator > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        own = np.where(present, scale * numerator / denominator, np.nan)
+    baseline = np.where(present, baseline, 0.0)
+    usual = baseline / baseline.sum() if baseline.sum() > 0 else denominator / total
+    contribution = sign * (scale * numerator - target * denominator) / total
+    performance = np.where(present, sign * usual * (own - target), 0.0)
+    gap = sign * (value - target)
+    labels = frame.drop(columns=["numerator", "denominator", "baseline_denominator"])
+    result = labels.assign(
+        numerator=numerator,
+        denominator=denominator,
+        value=own,
+        share=denominator / total,
+        baseline_share=usual,
+        performance=performance,
+        mix=contribution - performance,
+        contribution=contribution,
+        share_of_gap=contribution / gap if gap > 0 else np.nan,
+    )
+    return result.reset_index(drop=True)
+
+
+def _checked(segments) -> pd.DataFrame:
+    if not isinstance(segments, pd.DataFrame):
+        raise TypeError(
+            f"Value of 'segments' must be a pandas DataFrame but received: "
+            f"{type(segments).__name__}"
+        )
+    missing = [column for column in ("numerator", "denominator") if column not in segments]
+    if missing:
+        raise ValueError(
+            f"Value of 'segments' is missing column(s) {missing}; columns are "
+            f"{list(segments.columns)}"
+        )
+    frame = segments.copy()
+    if "baseline_denominator" not in frame:
+        frame["baseline_denominator"] = frame["denominator"]
+    for column in ("numerator", "denominator", "baseline_denominator"):
+        frame[column] = pd.to_numeric(frame[column], errors="raise").astype(float).fillna(0.0)
+    negative = frame.index[(frame["denominator"] < 0) | (frame["baseline_denominator"] < 0)]
+    if len(negative):
+        raise ValueError(
+            f"Value of 'segments' has negative denominators in {len(negative)} row(s), "
+            f"first rows {list(negative[:5])}"
+        )
+    if frame["denominator"].sum() <= 0:
+        raise ValueError("Value of 'segments' has no denominator: there is no value to explain")
+    return frame

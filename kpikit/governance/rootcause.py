@@ -1,0 +1,450 @@
+"""Root cause of a breach, computed: which segments made the gap, and was staffing short.
+
+:func:`root_cause` takes one breach (a row of :func:`kpikit.governance.breaches`, or a mapping
+with the same keys) and splits its gap over each segment dimension with
+:func:`kpikit.governance.decompose.decompose` (contributions add up exactly to the gap, each one
+split into mix and performance). Segments are the contact columns (queue, team, channel,
+reason) and the calendar (time of day in blocks, weekday); *hot spots* cross the calendar with
+one column (queue by default), as in "Tuesday 10:00–12:00 on billing". For queue KPIs (service
+level, ASA, abandonment, answer rate) with agent intervals, every interval is also checked
+against its Erlang C requirement (:mod:`kpikit.governance.staffing`) and the understaffed ones
+get their share of the miss.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from kpikit._frames import to_pandas
+from kpikit.catalog import kpi as kpi_definition
+from kpikit.governance import words
+from kpikit.governance.breaches import BREACH_COLUMNS, period_end
+from kpikit.governance.decompose import decompose
+from kpikit.governance.staffing import INTERVAL_FREQS, interval_staffing
+from kpikit.metrics import KPIS
+from kpikit.schema import Dataset
+
+__all__ = ["DIMENSIONS", "STAFFING_KPIS", "RootCause", "root_cause"]
+
+DIMENSIONS = ("queue", "team", "channel", "reason", "hours", "weekday")
+"""Default segment dimensions: contact columns, then the calendar ("hours": blocks of the day)."""
+
+TIME_DIMENSIONS = ("hours", "weekday")
+
+STAFFING_KPIS = ("service_level", "asa", "abandonment_rate", "answer_rate")
+"""KPIs whose misses are checked against the Erlang C staffing requirement."""
+
+_BREACH_KEYS = frozenset(BREACH_COLUMNS) | {"band_low", "band_high", "area", "weight", "score"}
+
+
+@dataclass
+class RootCause:
+    """What made a breach: contributions by segment, hot spots, staffing and plain words.
+
+    Built by :func:`root_cause`.
+
+    Attributes
+    ----------
+    kpi : str
+    group : dict
+        Grouping column -> value of the breach (empty for the whole center).
+    period, period_end : pandas.Timestamp
+        The period in breach, ``[period, period_end)``.
+    freq : str
+    value, target, gap : float
+        The KPI's value, the target missed and ``gap = |value - target|`` (in the KPI's unit).
+    segments : pandas.DataFrame
+        ``dimension, segment`` then the columns of :func:`~kpikit.governance.decompose.decompose`;
+        the contributions of each dimension add up to ``gap``.
+    hot_spots : pandas.DataFrame
+        The calendar crossed with the hot-spot column: ``when, <column>``, the decomposition
+        columns and ``agents_short`` (mean shortfall against Erlang C in those intervals, null
+        without staffing); contributions add up to ``gap``.
+    staffing : pandas.DataFrame or None
+        Per interval: ``interval_start, volume, aht_s, required, staffed, short,
+        understaffed, contribution`` (None when not checked).
+    understaffed_share : float
+        Share of the miss made in understaffed intervals (null when not checked).
+    findings : list of str
+        The top contributors in plain words, largest first.
+    """
+
+    kpi: str
+    group: dict
+    period: pd.Timestamp
+    period_end: pd.Timestamp
+    freq: str
+    value: float
+    target: float
+    gap: float
+    segments: pd.DataFrame
+    hot_spots: pd.DataFrame
+    staffing: pd.DataFrame | None = None
+    understaffed_share: float = float("nan")
+    findings: list = field(default_factory=list)
+
+    @property
+    def headline(self) -> str:
+        """One sentence: KPI, group, period, value, target and gap."""
+        return words.headline(self.kpi, self.group, self.period, self.freq, self.value, self.target)
+
+    def _repr_html_(self) -> str:
+        import html
+
+        items = "".join(f"<li>{html.escape(text)}</li>" for text in self.findings)
+        return f"<p><strong>{html.escape(self.headline)}</strong></p><ul>{items}</ul>"
+
+
+def root_cause(
+    data,
+    breach,
+    *,
+    dimensions=DIMENSIONS,
+    hot_spot: str | None = "queue",
+    baseline=None,
+    block_hours: int = 2,
+    interval_s: int = 1800,
+    staffing_target_sl: float = 80.0,
+    top: int = 3,
+    **compute_options,
+) -> RootCause:
+    """Decompose a breach's gap into the segments that caused it, in numbers and in words.
+
+    For each dimension, the gap between the group's value and the target is split over the
+    dimension's segments: ``contribution = σ · wᵢ (rᵢ - T)`` (segment ``i`` with share ``wᵢ`` of
+    the volume and value ``rᵢ``; ``σ`` makes contributions to the miss positive), separated into
+    **performance** ``σ · bᵢ (rᵢ - T)`` at the segment's usual share ``bᵢ`` and **mix**, the
+    rest: more volume than usual where performance is weak. Contributions of one dimension add
+    up exactly to the gap (:func:`kpikit.governance.decompose.decompose`).
+
+    Parameters
+    ----------
+    data : Dataset or dataframe
+        The data the breach was found in.
+    breach : mapping or pandas.Series
+        A row of :func:`kpikit.governance.breaches`, or a mapping with ``kpi``, ``target``,
+        ``period`` and ``freq``; every other key not among the breach columns is a grouping
+        column and its value (``{"kpi": "service_level", "target": 80, "period": "2026-07-06",
+        "freq": "week", "site": "Lakeside"}``).
+    dimensions : sequence of str, default=DIMENSIONS
+        Contact columns and the calendar dimensions ``"hours"`` (blocks of ``block_hours``) and
+        ``"weekday"``. Columns the data (or the KPI's table) lacks are skipped, and so are
+        dimensions with a single segment in the period.
+    hot_spot : str or None, default="queue"
+        The column crossed with the calendar for hot spots (None: the calendar alone).
+    baseline : tuple of two datetime-like, default=None
+        Window ``[start, end)`` of the usual volume shares; default: all the data of the group.
+    block_hours : int, default=2
+        Length of the blocks of the day, in hours (a divisor of 24).
+    interval_s : {900, 1800, 3600}, default=1800
+        Length of the agent intervals.
+    staffing_target_sl : float, default=80.0
+        Service-level target of the Erlang C requirement for abandonment and answer-rate
+        breaches (a service-level breach uses its own target, an ASA breach its ASA target).
+    top : int, default=3
+        How many hot spots the findings name.
+    **compute_options
+        Passed to :func:`kpikit.compute`; use the same as for the breaches.
+
+    Returns
+    -------
+    RootCause
+
+    Raises
+    ------
+    ValueError
+        A breach without ``kpi``, ``target``, ``period`` or ``freq``, an unknown KPI or
+        grouping column, or a period without data for the group.
+
+    Examples
+    --------
+    >>> import kpikit as kk
+    >>> contacts = pd.DataFrame({
+    ...     "contact_id": range(8), "queue": ["billing"] * 4 + ["tech"] * 4,
+    ...     "arrived_at": pd.Timestamp("2026-01-05 10:00"), "answered": True,
+    ...     "wait_s": [5.0, 5.0, 5.0, 5.0, 5.0, 60.0, 60.0, 60.0]})
+    >>> found = kk.breaches(contacts, pd.DataFrame({"kpi": ["service_level"], "target": [80]}))
+    >>> cause = root_cause(contacts, found.iloc[0])   # 5 of 8 in time: 62.5 %, 17.5 short
+    >>> cause.segments.query("dimension == 'queue'")[["segment", "contribution"]]
+      segment  contribution
+    0 billing         -10.0
+    1    tech          27.5
+    >>> for text in cause.findings:   # tech: -(100 · 1 - 80 · 4) / 8 = 27.5 of a 17.5 gap
+    ...     print(text)
+    10:00–12:00 on tech: 157 % of the miss.
+    Queue tech: 157 % of the miss (service level 25.0 % on 50 % of contacts; weaker performance).
+    """
+    dataset = data if isinstance(data, Dataset) else Dataset(contacts=data)
+    kpi_id, target, period, freq, group = _read_breach(breach)
+    definition = kpi_definition(kpi_id)
+    spec = KPIS[kpi_id]
+    if block_hours not in (1, 2, 3, 4, 6, 8, 12):
+        raise ValueError(
+            f"Value of 'block_hours' must divide a day into whole hours (1, 2, 3, 4, 6, 8 or 12) "
+            f"but received: {block_hours!r}"
+        )
+    end = period_end(period, freq)
+    columns = _columns(dataset, spec.table)
+    unknown = [key for key in group if key not in columns]
+    if unknown:
+        raise ValueError(
+            f"Value of 'breach' groups by {unknown}, which the {spec.table} table lacks; "
+            f"columns are {sorted(columns)}"
+        )
+    categorical = [d for d in dimensions if d not in TIME_DIMENSIONS and d in columns]
+    categorical = [d for d in categorical if d not in group]
+    options = dict(compute_options)
+    current, usual = _category_sums(
+        dataset, kpi_id, group, categorical, period, freq, baseline, options
+    )
+    if current["denominator"].sum() <= 0:
+        raise ValueError(
+            f"The data has no {kpi_id!r} value for {words.group_text(group)} in the period "
+            f"starting {pd.Timestamp(period)}; nothing to explain"
+        )
+    value = spec.scale * current["numerator"].sum() / current["denominator"].sum()
+    side = _side(definition.direction, value, target)
+    pieces = []
+    for dimension in categorical:
+        pieces.append(_by_dimension(current, usual, dimension, target, spec.scale, side))
+    hot_spots = pd.DataFrame()
+    staffing = None
+    understaffed_share = float("nan")
+    timed = spec.table != "costs" and interval_s in INTERVAL_FREQS
+    if timed:
+        hot = hot_spot if hot_spot in columns and hot_spot not in group else None
+        window, usual_window = _interval_sums(
+            dataset, kpi_id, group, hot, period, end, interval_s, baseline, options
+        )
+        calendar = _calendar(window, block_hours)
+        usual_calendar = _calendar(usual_window, block_hours)
+        for dimension in (d for d in TIME_DIMENSIONS if d in dimensions):
+            pieces.append(
+                _by_dimension(calendar, usual_calendar, dimension, target, spec.scale, side)
+            )
+        cell = ["weekday", "hours"] if freq not in _SUB_DAY and freq != "day" else ["hours"]
+        cell = [*cell, *([hot] if hot else [])]
+        hot_spots = _hot_spots(calendar, usual_calendar, cell, target, spec.scale, side)
+        if kpi_id in STAFFING_KPIS and dataset.agent_intervals is not None:
+            staffing = _staffing(
+                dataset,
+                group,
+                period,
+                end,
+                kpi_id,
+                target,
+                staffing_target_sl,
+                interval_s,
+                window,
+                spec.scale,
+                side,
+                options,
+            )
+        if staffing is not None:
+            understaffed_share = _understaffed_share(staffing, abs(value - target))
+            hot_spots["agents_short"] = _agents_short(hot_spots, staffing, block_hours)
+    segments = pd.concat(pieces, ignore_index=True) if pieces else _empty_segments()
+    segments = segments[segments["segment_count"] > 1].drop(columns="segment_count")
+    result = RootCause(
+        kpi=kpi_id,
+        group=group,
+        period=pd.Timestamp(period),
+        period_end=pd.Timestamp(end),
+        freq=freq,
+        value=float(value),
+        target=float(target),
+        gap=float(abs(value - target)),
+        segments=segments.reset_index(drop=True),
+        hot_spots=hot_spots,
+        staffing=staffing,
+        understaffed_share=understaffed_share,
+    )
+    result.findings = words.findings(result, top=top, hot_spot=hot_spot)
+    return result
+
+
+_SUB_DAY = ("15min", "30min", "hour")
+
+
+def _read_breach(breach):
+    if isinstance(breach, pd.Series):
+        breach = breach.to_dict()
+    if not isinstance(breach, Mapping):
+        raise TypeError(
+            "Value of 'breach' must be a row of kk.breaches() or a mapping but received: "
+            f"{type(breach).__name__}"
+        )
+    missing = [key for key in ("kpi", "target", "period", "freq") if key not in breach]
+    if missing:
+        raise ValueError(
+            f"Value of 'breach' needs the key(s) {missing} (a row of kk.breaches() has them); "
+            f"received keys {sorted(breach)}"
+        )
+    kpi_id = breach["kpi"]
+    if kpi_id not in KPIS:
+        raise ValueError(
+            f"Value of 'breach' has an unknown KPI. Expected one of {list(KPIS)} but received: "
+            f"{kpi_id!r}"
+        )
+    target = float(breach["target"])
+    if not np.isfinite(target):
+        raise ValueError(f"Value of 'breach' needs a finite target; received: {breach['target']!r}")
+    group = {
+        key: value
+        for key, value in breach.items()
+        if key not in _BREACH_KEYS and not (isinstance(value, float) and np.isnan(value))
+    }
+    return kpi_id, target, pd.Timestamp(breach["period"]), breach["freq"], group
+
+
+def _columns(dataset: Dataset, table: str) -> set:
+    import narwhals as nw
+
+    def names(frame):
+        return set(nw.from_native(frame).collect_schema().names()) if frame is not None else set()
+
+    contacts = names(dataset.contacts)
+    if table == "contacts":
+        return contacts
+    if table == "agent_intervals":
+        return contacts & names(dataset.agent_intervals)
+    return contacts & names(dataset.costs)
+
+
+def _side(direction: str, value: float, target: float) -> str:
+    if direction == "higher":
+        return "below"
+    if direction == "lower":
+        return "above"
+    return "below" if value < target else "above"
+
+
+def _select(frame: pd.DataFrame, group: Mapping) -> pd.DataFrame:
+    mask = np.ones(len(frame), dtype=bool)
+    for key, value in group.items():
+        mask &= (frame[key] == value).to_numpy()
+    return frame[mask]
+
+
+def _in_window(periods: pd.Series, window) -> np.ndarray:
+    if window is None:
+        return np.ones(len(periods), dtype=bool)
+    start, end = (pd.Timestamp(bound) for bound in window)
+    return ((periods >= start) & (periods < end)).to_numpy()
+
+
+def _category_sums(dataset, kpi_id, group, categorical, period, freq, baseline, options):
+    from kpikit.metrics import compute
+
+    by = [*group, *categorical]
+    rows = to_pandas(compute(dataset, kpis=[kpi_id], by=by or None, freq=freq, **options))
+    rows = _select(rows, group)
+    current = rows[rows["period"] == pd.Timestamp(period)]
+    usual = rows[_in_window(rows["period"], baseline)]
+    return current, usual
+
+
+def _interval_sums(dataset, kpi_id, group, hot, period, end, interval_s, baseline, options):
+    from kpikit.metrics import compute
+
+    by = [*group, *([hot] if hot else [])]
+    rows = to_pandas(
+        compute(dataset, kpis=[kpi_id], by=by or None, freq=INTERVAL_FREQS[interval_s], **options)
+    )
+    rows = _select(rows, group)
+    window = rows[(rows["period"] >= pd.Timestamp(period)) & (rows["period"] < end)]
+    return window, rows[_in_window(rows["period"], baseline)]
+
+
+def _calendar(rows: pd.DataFrame, block_hours: int) -> pd.DataFrame:
+    periods = pd.DatetimeIndex(rows["period"])
+    start = periods.hour // block_hours * block_hours
+    return rows.assign(
+        weekday=periods.day_name().to_numpy(),
+        hours=[f"{h:02d}:00–{h + block_hours:02d}:00" for h in start],
+    )
+
+
+def _by_dimension(current, usual, dimension, target, scale, side) -> pd.DataFrame:
+    segments = current.groupby(dimension, dropna=False, sort=True)[
+        ["numerator", "denominator"]
+    ].sum()
+    baseline = usual.groupby(dimension, dropna=False)["denominator"].sum()
+    segments["baseline_denominator"] = baseline.reindex(segments.index).fillna(0.0)
+    segments = segments.reset_index().rename(columns={dimension: "segment"})
+    segments["segment"] = segments["segment"].astype(str)
+    parts = decompose(segments, target=target, scale=scale, side=side)
+    parts.insert(0, "dimension", dimension)
+    parts["segment_count"] = int((parts["denominator"] > 0).sum())
+    return parts
+
+
+def _hot_spots(calendar, usual_calendar, cell, target, scale, side) -> pd.DataFrame:
+    if calendar.empty:
+        return pd.DataFrame()
+    cells = calendar.groupby(cell, dropna=False, sort=True)[["numerator", "denominator"]].sum()
+    baseline = usual_calendar.groupby(cell, dropna=False)["denominator"].sum()
+    cells["baseline_denominator"] = baseline.reindex(cells.index).fillna(0.0)
+    parts = decompose(cells.reset_index(), target=target, scale=scale, side=side)
+    parts = parts[parts["denominator"] > 0]
+    return parts.sort_values("contribution", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def _staffing(
+    dataset,
+    group,
+    period,
+    end,
+    kpi_id,
+    target,
+    staffing_target_sl,
+    interval_s,
+    window,
+    scale,
+    side,
+    options,
+):
+    requirement = {"target_sl": staffing_target_sl}
+    if kpi_id == "service_level":
+        requirement = {"target_sl": target}
+    elif kpi_id == "asa":
+        requirement = {"target_sl": None, "target_asa_s": target}
+    staffing = interval_staffing(
+        dataset,
+        group=group,
+        start=period,
+        end=end,
+        interval_s=interval_s,
+        **requirement,
+        **options,
+    )
+    if staffing is None:
+        return None
+    per_interval = window.groupby("period")[["numerator", "denominator"]].sum()
+    parts = decompose(per_interval.reset_index(), target=target, scale=scale, side=side)
+    contribution = parts.set_index("period")["contribution"]
+    contribution.index = pd.DatetimeIndex(contribution.index)
+    starts = pd.DatetimeIndex(staffing["interval_start"]).as_unit(contribution.index.unit)
+    staffing["contribution"] = contribution.reindex(starts).fillna(0.0).to_numpy()
+    return staffing
+
+
+def _understaffed_share(staffing: pd.DataFrame, gap: float) -> float:
+    if not gap > 0:
+        return float("nan")
+    return float(staffing.loc[staffing["understaffed"], "contribution"].sum() / gap)
+
+
+def _agents_short(hot_spots: pd.DataFrame, staffing: pd.DataFrame, block_hours: int) -> np.ndarray:
+    calendar = _calendar(staffing.rename(columns={"interval_start": "period"}), block_hours)
+    calendar["short"] = calendar["short"].clip(lower=0)
+    keys = [key for key in ("weekday", "hours") if key in hot_spots.columns]
+    mean_short = calendar.groupby(keys)["short"].mean()
+    index = pd.MultiIndex.from_frame(hot_spots[keys]) if len(keys) > 1 else hot_spots[keys[0]]
+    return mean_short.reindex(index).to_numpy(float)
+
+
+def _empty_segments() -> pd.DataFrame:
+    return pd.DataFrame(columns=["dimension", "segment", "segment_count"])

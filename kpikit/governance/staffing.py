@@ -1,0 +1,181 @@
+"""Staffing behind a service miss: agents logged in against the Erlang C requirement per interval.
+
+For each interval of a window, the contacts that queue live (every channel but email by
+default) give the volume and the handle time; :func:`kpikit.queueing.agents_required` gives the
+fewest agents meeting the service target for them. The agents actually there are those who
+answered the group's live contacts in the window, counted from their agent intervals as logged-in
+time (``handling_s + available_s``) over the interval length.
+"""
+
+from collections.abc import Mapping
+
+import narwhals as nw
+import numpy as np
+import pandas as pd
+
+from kpikit._frames import to_pandas
+from kpikit.metrics import DEFAULT_OPTIONS
+from kpikit.schema import Dataset
+
+__all__ = ["INTERVAL_FREQS", "SHORT_AGENTS", "interval_staffing"]
+
+INTERVAL_FREQS = {900: "15min", 1800: "30min", 3600: "hour"}
+"""Interval lengths (seconds) the staffing check supports, and their period in
+:func:`kpikit.compute`."""
+
+SHORT_AGENTS = 1.0
+"""An interval is *understaffed* when at least this many agents are missing."""
+
+NOT_LIVE = ("email",)
+"""Channels that do not queue live (Erlang C does not apply to them)."""
+
+
+def interval_staffing(
+    data: Dataset,
+    *,
+    group: Mapping,
+    start,
+    end,
+    target_sl: float | None = 80.0,
+    target_asa_s: float | None = None,
+    interval_s: int = 1800,
+    **compute_options,
+) -> pd.DataFrame | None:
+    """Agents required and agents logged in, per interval of a window, for one group.
+
+    Parameters
+    ----------
+    data : Dataset
+        Contacts and agent intervals.
+    group : mapping
+        Contacts columns and values selecting the group (``{"site": "Lakeside"}``; empty for
+        the whole center).
+    start, end : datetime-like
+        The window ``[start, end)``.
+    target_sl : float, default=80.0
+        Service-level target (percent within the threshold) of the requirement.
+    target_asa_s : float, default=None
+        ASA target of the requirement, instead of or besides ``target_sl``.
+    interval_s : {900, 1800, 3600}, default=1800
+        Interval length, the length of the agent intervals.
+    **compute_options
+        ``sl_threshold_s`` (a number, or per channel: the phone threshold is used),
+        ``short_abandon_s``...
+
+    Returns
+    -------
+    pandas.DataFrame or None
+        One row per interval with live contacts: ``interval_start, volume, aht_s, required,
+        staffed, short, understaffed`` (``short = required - staffed`` agents,
+        ``understaffed`` when ``short >= SHORT_AGENTS``). None when the data has no agent
+        intervals or no live contacts in the window.
+
+    Examples
+    --------
+    >>> import kpikit as kk
+    >>> contacts = pd.DataFrame({
+    ...     "contact_id": range(1, 41), "agent_id": ["a"] * 40, "answered": True,
+    ...     "arrived_at": pd.Timestamp("2026-01-05 09:00") + pd.to_timedelta(
+    ...         list(range(0, 40 * 45, 45)), unit="s"),
+    ...     "wait_s": 5.0, "talk_s": 180.0, "hold_s": 0.0, "acw_s": 0.0})
+    >>> intervals = pd.DataFrame({
+    ...     "agent_id": ["a"], "interval_start": pd.to_datetime(["2026-01-05 09:00"]),
+    ...     "handling_s": [1800.0], "available_s": [0.0]})
+    >>> staffing = interval_staffing(kk.Dataset(contacts, intervals), group={},
+    ...                              start="2026-01-05 09:00", end="2026-01-05 10:00")
+    >>> staffing[["volume", "aht_s", "required", "staffed", "short"]]
+       volume  aht_s  required  staffed  short
+    0    40.0  180.0         7      1.0    6.0
+
+    40 calls of 3 minutes in 30 minutes are 4 Erlangs: 6 agents answer 77 % within 20 s,
+    7 agents 89 %.
+    """
+    from kpikit.metrics import compute
+    from kpikit.queueing import agents_required
+
+    if interval_s not in INTERVAL_FREQS:
+        raise ValueError(
+            f"Value of 'interval_s' is not valid. Expected one of {list(INTERVAL_FREQS)} "
+            f"but received: {interval_s!r}"
+        )
+    if data.agent_intervals is None:
+        return None
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    live = _live_contacts(data.contacts, group, start, end)
+    if live is None or live.empty:
+        return None
+    options = {**compute_options, "short_abandon_s": 0.0}
+    sums = to_pandas(
+        compute(live, kpis=["answer_rate", "aht"], freq=INTERVAL_FREQS[interval_s], **options)
+    )
+    sums = sums.pivot(index="period", columns="kpi", values=["numerator", "denominator"])
+    volume = sums[("denominator", "answer_rate")].to_numpy(float)
+    handled = sums[("denominator", "aht")].to_numpy(float)
+    overall_aht = sums[("numerator", "aht")].sum() / max(handled.sum(), 1.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        aht = np.where(handled > 0, sums[("numerator", "aht")].to_numpy(float) / handled, np.nan)
+    aht = np.where(np.isfinite(aht) & (aht > 0), aht, overall_aht)
+    if not overall_aht > 0:
+        return None
+    required = agents_required(
+        volume,
+        aht,
+        interval_s,
+        target_sl=target_sl,
+        target_asa_s=target_asa_s,
+        threshold_s=_threshold(compute_options.get("sl_threshold_s")),
+    )["raw_agents"].to_numpy()
+    staffed = _logged_in(data.agent_intervals, live, sums.index, start, end, interval_s)
+    table = pd.DataFrame(
+        {
+            "interval_start": pd.DatetimeIndex(sums.index),
+            "volume": volume,
+            "aht_s": aht,
+            "required": required,
+            "staffed": staffed,
+        }
+    )
+    table["short"] = table["required"] - table["staffed"]
+    table["understaffed"] = table["short"] >= SHORT_AGENTS
+    return table
+
+
+def _threshold(thresholds) -> float:
+    if thresholds is None:
+        return DEFAULT_OPTIONS["sl_threshold_s"]
+    if isinstance(thresholds, Mapping):
+        return float(thresholds.get("phone", DEFAULT_OPTIONS["sl_threshold_s"]))
+    return float(thresholds)
+
+
+def _live_contacts(contacts, group: Mapping, start, end):
+    frame = nw.from_native(contacts)
+    condition = (nw.col("arrived_at") >= start) & (nw.col("arrived_at") < end)
+    columns = frame.collect_schema().names()
+    for column, value in group.items():
+        condition = condition & (nw.col(column) == value)
+    if "channel" in columns:
+        condition = condition & ~nw.col("channel").is_in(list(NOT_LIVE))
+    selected = frame.filter(condition)
+    if isinstance(selected, nw.LazyFrame):
+        selected = selected.collect()
+    return selected.to_pandas()
+
+
+def _logged_in(intervals, live: pd.DataFrame, periods, start, end, interval_s) -> np.ndarray:
+    agents = live.loc[live["answered"].fillna(False).astype(bool), "agent_id"]
+    agents = [agent for agent in agents.dropna().unique().tolist()]
+    frame = nw.from_native(intervals)
+    selected = frame.filter(
+        (nw.col("interval_start") >= start)
+        & (nw.col("interval_start") < end)
+        & nw.col("agent_id").is_in(agents)
+    ).select("interval_start", "handling_s", "available_s")
+    if isinstance(selected, nw.LazyFrame):
+        selected = selected.collect()
+    rows = selected.to_pandas()
+    logged = (rows["handling_s"] + rows["available_s"]) / interval_s
+    per_interval = logged.groupby(rows["interval_start"].dt.floor(f"{interval_s}s")).sum()
+    index = pd.DatetimeIndex(periods)
+    per_interval.index = pd.DatetimeIndex(per_interval.index).as_unit(index.unit)
+    return per_interval.reindex(index, fill_value=0.0).to_numpy(float)

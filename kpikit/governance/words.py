@@ -1,0 +1,184 @@
+"""Breaches and root causes in plain words: periods, groups, gaps and the top contributors."""
+
+import math
+
+import pandas as pd
+
+from kpikit.catalog import kpi as kpi_definition
+from kpikit.scorecard import format_value
+
+__all__ = ["gap_text", "group_text", "headline", "period_text", "percent_text"]
+
+DIMENSION_LABELS = {
+    "queue": "Queue",
+    "team": "Team",
+    "channel": "Channel",
+    "reason": "Reason",
+    "hours": "Time of day",
+    "weekday": "Weekday",
+    "site": "Site",
+    "agent_id": "Agent",
+}
+
+# What the denominator of each KPI counts, for "on 38 % of the ...".
+_VOLUME_NOUNS = {
+    "aht": "answered contacts",
+    "asa": "answered contacts",
+    "transfer_rate": "answered contacts",
+    "resolution_rate": "contacts with an outcome",
+    "fcr": "first contacts",
+    "csat": "survey responses",
+    "nps": "survey responses",
+    "qa_score": "evaluations",
+    "occupancy": "logged-in time",
+    "utilization": "paid time",
+    "schedule_adherence": "scheduled time",
+    "cost_per_contact": "answered contacts",
+}
+_INTERVAL_NOUNS = {900: "quarter-hours", 1800: "half-hours", 3600: "hours"}
+
+
+def period_text(period, freq: str) -> str:
+    """A period in words.
+
+    >>> period_text(pd.Timestamp("2026-07-06"), "week"), period_text("2026-07-01", "quarter")
+    ('week of Mon 6 Jul 2026', 'Q3 2026')
+    """
+    start = pd.Timestamp(period)
+    if freq == "day":
+        return f"{start:%a} {start.day} {start:%b %Y}"
+    if freq == "week":
+        return f"week of {start:%a} {start.day} {start:%b %Y}"
+    if freq == "month":
+        return f"{start:%B %Y}"
+    if freq == "quarter":
+        return f"Q{start.quarter} {start.year}"
+    if freq == "year":
+        return f"{start.year}"
+    return f"{start:%a} {start.day} {start:%b %Y %H:%M}"
+
+
+def group_text(group) -> str:
+    """A group in words: ``"site Lakeside"``, ``"the whole center"``.
+
+    >>> group_text({"site": "Lakeside", "queue": "billing"}), group_text({})
+    ('site Lakeside, queue billing', 'the whole center')
+    """
+    if not group:
+        return "the whole center"
+    return ", ".join(f"{DIMENSION_LABELS.get(k, k).lower()} {v}" for k, v in group.items())
+
+
+def percent_text(share) -> str:
+    """A share (0..1) as a whole percent, ``"–"`` when missing.
+
+    >>> percent_text(0.4149), percent_text(float("nan"))
+    ('41 %', '–')
+    """
+    if share is None or not math.isfinite(share):
+        return "–"
+    return f"{share * 100:.0f} %"
+
+
+def gap_text(gap: float, unit: str) -> str:
+    """A gap in the KPI's unit: percentage points for percents.
+
+    >>> gap_text(12.34, "percent"), gap_text(45.2, "seconds")
+    ('12.3 points', '45 s')
+    """
+    if unit == "percent":
+        return f"{gap:.1f} points"
+    return format_value(gap, unit)
+
+
+def headline(kpi_id, group, period, freq, value, target) -> str:
+    """One sentence on a breach.
+
+    >>> print(headline("service_level", {"site": "Lakeside"}, "2026-07-06", "week", 61.24, 80.0))
+    Service level, site Lakeside, week of Mon 6 Jul 2026: 61.2 % against a target of 80.0 %
+    (18.8 points short).
+    """
+    definition = kpi_definition(kpi_id)
+    side = "short" if value < target else "over"
+    return (
+        f"{definition.name}, {group_text(group)}, {period_text(period, freq)}: "
+        f"{format_value(value, definition.unit)} against a target of "
+        f"{format_value(target, definition.unit)} ({gap_text(abs(value - target), definition.unit)}"
+        f" {side})."
+    )
+
+
+def findings(cause, *, top: int, hot_spot) -> list[str]:
+    """The top contributors of a :class:`~kpikit.governance.rootcause.RootCause` in plain words:
+    hot spots first, then the staffing check, then the largest segment of each dimension."""
+    texts = [*_hot_spot_texts(cause, top, hot_spot)]
+    if cause.staffing is not None:
+        texts.append(_staffing_text(cause))
+    texts += _dimension_texts(cause)
+    return texts
+
+
+def _hot_spot_texts(cause, top, hot_spot):
+    spots = cause.hot_spots
+    if spots.empty or "share_of_gap" not in spots:
+        return []
+    texts = []
+    for _, spot in spots[spots["contribution"] > 0].head(top).iterrows():
+        when = " ".join(str(spot[key]) for key in ("weekday", "hours") if key in spot.index)
+        where = f" on {spot[hot_spot]}" if hot_spot in spot.index else ""
+        text = f"{when}{where}: {percent_text(spot['share_of_gap'])} of the miss"
+        short = spot.get("agents_short", math.nan)
+        if short is not None and math.isfinite(short) and round(short) >= 1:
+            text += f"; {round(short):.0f} agent{'s' * (round(short) != 1)} short"
+        texts.append(text + ".")
+    return texts
+
+
+def _staffing_text(cause) -> str:
+    staffing = cause.staffing
+    short = staffing[staffing["understaffed"]]
+    step = staffing["interval_start"].diff().dropna().min() if len(staffing) > 1 else None
+    seconds = int(step.total_seconds()) if step is not None else 1800
+    noun = _INTERVAL_NOUNS.get(seconds, "intervals")
+    if short.empty:
+        return (
+            f"No {noun} were short of the Erlang C requirement for their volume and handle "
+            f"time: staffing does not explain this miss."
+        )
+    return (
+        f"{len(short)} of {len(staffing)} {noun} were short of the Erlang C requirement for "
+        f"their volume and handle time ({short['short'].mean():.1f} agents on average); they "
+        f"account for {percent_text(cause.understaffed_share)} of the miss."
+    )
+
+
+def _dimension_texts(cause):
+    segments = cause.segments
+    if segments.empty:
+        return []
+    definition = kpi_definition(cause.kpi)
+    noun = _VOLUME_NOUNS.get(cause.kpi, "contacts")
+    ranked = []
+    for dimension, rows in segments.groupby("dimension", sort=False):
+        best = rows.sort_values("contribution", ascending=False).iloc[0]
+        if not best["contribution"] > 0:
+            continue
+        reasons = []
+        if best["performance"] > 0.25 * best["contribution"]:
+            reasons.append("weaker performance")
+        if best["mix"] > 0.25 * best["contribution"]:
+            reasons.append(
+                f"more volume than usual, {percent_text(best['share'])} against "
+                f"{percent_text(best['baseline_share'])}"
+            )
+        label = DIMENSION_LABELS.get(dimension, dimension)
+        text = (
+            f"{label} {best['segment']}: {percent_text(best['share_of_gap'])} of the miss "
+            f"({definition.name.lower()} {format_value(best['value'], definition.unit)} on "
+            f"{percent_text(best['share'])} of {noun}"
+            + (f"; {' and '.join(reasons)}" if reasons else "")
+            + ")."
+        )
+        ranked.append((best["share_of_gap"], text))
+    ranked.sort(key=lambda item: -item[0])
+    return [text for _, text in ranked]
