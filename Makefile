@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8866
 
-.PHONY: app test venv chromium bench clean
+.PHONY: app test venv chromium postgresql bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,10 +21,16 @@ chromium:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; }
 
+# The action register's tests start a private PostgreSQL server (tests/postgres.py).
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q postgresql; }
+
 app: venv
 	$(BIN)/kpikit serve --port $(PORT)
 
-test: venv chromium
+test: venv chromium postgresql
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
 bench: venv

@@ -1,15 +1,24 @@
 """Seeded synthetic contact center: the generator, the bundled sample files and their loaders.
 
-:func:`generate` builds a center of six teams, plans their shifts against the expected demand,
-then lets contacts arrive, queue, reach agents and come back. It is vectorised numpy: 90 days
-with 60 agents take about a second. :func:`load_sample` reads the bundled output of
+:func:`generate` builds a program of up to three sites of six teams each, plans their shifts
+against the expected demand, then lets contacts arrive, queue, reach agents and come back. It
+is vectorised numpy: 90 days with 60 agents take about a second. :func:`load_sample` reads the bundled output of
 ``generate()`` and :func:`load_targets` the scorecard targets that go with it.
 
 How the data comes about
 ------------------------
+* **Sites**: the agents are split over up to three sites (providers) of at least 15 agents
+  each; every site is a center of its own, as described below, with its share of the demand,
+  and its contacts and agent intervals carry its name in ``site``. *North*, the client's own
+  center, works to plan. *Harbor*, an outsourcer, has quicker but weaker agents: shorter calls,
+  more transfers, lower resolution and satisfaction, so more repeat contacts, all quarter long.
+  *Lakeside*, another outsourcer, loses 30 % of its shifts to absence for three weeks in the
+  middle of the sample (from 39 % to 62 % of its length: 6 to 26 July in the bundled sample),
+  and its service collapses. Survey answers use North's scale, so the sites compare; one tech
+  support incident day hits every site. With fewer than 30 agents there is one site (North).
 * **Center**: queues billing, tech_support, orders and general. Phone calls go to the team that
   owns their queue (Billing, Tech Support, Orders, General), chats to the Chat team and emails
-  to the Email team. Phone and chat agents form one blended pool, so when the home team is
+  to the Email team. Phone and chat agents of a site form one blended pool, so when the home team is
   busy a contact overflows to a neighbouring team. About a fifth of the phone and chat agents
   work 4-hour part-time shifts, the others 8 paid hours plus an unpaid half-hour lunch.
 * **Arrivals**: Poisson counts per 30-minute interval from an intraday curve with a
@@ -40,7 +49,8 @@ How the data comes about
   ``handling_s`` therefore equals the handle time of the contacts they answered that day (the
   day of ``arrived_at + wait_s``).
 * **Costs** are monthly per channel: paid agent hours of the channel's teams times an hourly
-  rate, a technology charge per answered contact and a platform fee.
+  rate (15 % lower at Harbor, 20 % at Lakeside), a technology charge per answered contact and a
+  platform fee, summed over the sites.
 """
 
 import functools
@@ -96,12 +106,14 @@ _FILES = {
 def generate(*, days=90, agents=60, seed=7, start="2026-06-01"):
     """Generate a synthetic contact center: contacts, agent intervals and monthly costs.
 
-    The volume follows from the staff: arrivals are scaled so that ``agents`` can answer most
-    phone calls and chats within 20 s; 60 agents carry about 2,000 contacts a day. The module
-    docstring describes how arrivals, staffing, queueing, agents, repeats and costs are
-    modelled. With the defaults the aggregate levels are close to common benchmarks: phone AHT
-    about 6 min, service level about 80 % within 20 s on phone and chat, abandonment about 5 %,
-    CSAT 82 %, NPS +27, FCR 78 %, occupancy 75 %, adherence 91 %.
+    The volume follows from the staff: arrivals are scaled so that each site's agents can
+    answer most phone calls and chats within 20 s; 60 agents in three sites carry about 1,700
+    contacts a day. The module docstring describes how sites, arrivals, staffing, queueing,
+    agents, repeats and costs are modelled. With the defaults the aggregate levels are close to
+    common benchmarks: phone AHT about 6 min, service level about 76 % within 20 s on phone and
+    chat, abandonment about 8 %, CSAT 79 %, NPS +21, FCR 76 %, adherence 92 %; occupancy is about
+    61 %, lower than a single 60-agent center's 75 %, because small sites lose the economies of
+    scale of one large queue.
 
     Parameters
     ----------
@@ -118,7 +130,7 @@ def generate(*, days=90, agents=60, seed=7, start="2026-06-01"):
     -------
     Dataset
         ``contacts``: one row per offered contact, sorted by ``arrived_at`` and
-        ``contact_id``. ``agent_intervals``: one row per agent per 30-minute slot of their
+        ``contact_id``, with the ``site`` that handled it. ``agent_intervals``: one row per agent per 30-minute slot of their
         shift (the unpaid lunch slot has ``paid_s`` 0) plus any overtime slots.
         ``costs``: one row per month and channel.
 
@@ -237,10 +249,11 @@ def _read_tables():
 
 
 def load_sample():
-    """Load the bundled sample contact center (90 days from 2026-06-01, 60 agents, seed 7).
+    """Load the bundled sample contact center (90 days from 2026-06-01, 60 agents in three
+    sites, seed 7).
 
     The files are the output of ``generate()`` with its default arguments, written by
-    :func:`write_sample`: about 180,000 contacts, 57,000 agent intervals and 9 monthly costs.
+    :func:`write_sample`: about 150,000 contacts, 56,000 agent intervals and 9 monthly costs.
     They are parsed once per session; every call returns fresh copies.
 
     Returns

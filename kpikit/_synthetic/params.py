@@ -6,6 +6,8 @@ chat pool, pool 1 the email pool. Times are seconds from midnight of the first d
 one 30-minute interval of a day.
 """
 
+from dataclasses import dataclass
+
 import numpy as np
 
 DAY_S = 86_400
@@ -78,3 +80,36 @@ MONTHLY_PLATFORM = np.array([3000.0, 1500.0, 800.0])
 # Overall answer shares: CSAT top two boxes 82 %; NPS 45 % promoters, 18 % detractors (+27).
 CSAT_SHARES = np.array([0.05, 0.04, 0.09, 0.29, 0.53])
 NPS_SHARES = np.array([0.03, 0.01, 0.01, 0.02, 0.03, 0.04, 0.04, 0.15, 0.22, 0.19, 0.26])
+
+
+@dataclass(frozen=True)
+class SiteProfile:
+    """One provider or site of the program: how it differs from the plan.
+
+    ``share`` is its share of the headcount beyond one agent per team; ``speed`` multiplies its
+    agents' handle times; ``quality`` shifts its agents' quality (resolution, transfers,
+    surveys, QA); ``absence`` is the share of shifts missed, and ``bad_absence`` the share
+    missed during the bad stretch, the days from ``bad_stretch[0]`` to ``bad_stretch[1]`` of the
+    sample (fractions of its length); ``rate`` multiplies the hourly rate.
+    """
+
+    name: str
+    share: float
+    speed: float = 1.0
+    quality: float = 0.0
+    absence: float = ABSENCE
+    bad_absence: float = ABSENCE
+    bad_stretch: tuple = (0.0, 0.0)
+    rate: float = 1.0
+
+
+# North is the client's own center and works to plan. Harbor, an outsourcer, answers fast with
+# weaker agents: shorter calls, lower resolution and satisfaction all quarter. Lakeside, another
+# outsourcer, loses a third of its staff to absence for three weeks in the middle of the sample.
+SITES = (
+    SiteProfile("North", share=0.5),
+    SiteProfile("Harbor", share=0.3, speed=0.92, quality=-0.6, rate=0.85),
+    SiteProfile(
+        "Lakeside", share=0.2, bad_absence=0.30, bad_stretch=(0.39, 0.62), rate=0.8
+    ),
+)

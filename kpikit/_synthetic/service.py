@@ -33,17 +33,27 @@ from kpikit._synthetic.params import (
 from kpikit._synthetic.staffing import live_handle_s, mean_handle_s
 
 
-def first_arrivals(shape, volume, weekday, first_day, rng):
-    """First-time contacts: Poisson counts per slot, uniform times within the slot."""
+def first_arrivals(shape, volume, weekday, first_day, rng, *, incident="draw"):
+    """First-time contacts: Poisson counts per slot, uniform times within the slot.
+
+    Billing volume rises on the first three days of a month. Tech support doubles (and email
+    rises by half) on the day of an unplanned incident: ``incident`` is that day, None for
+    none, or ``"draw"`` to draw one in samples of three weeks or more (a weekday in the first
+    half of the last two thirds). Returns the arrivals and the incident day.
+    """
     days = len(weekday)
     daytype = (weekday >= 5).astype(int)
     noise = np.exp(rng.normal(0, 0.05, (days, 1)) + rng.normal(0, 0.03, (days, 3)))
     event = np.ones((days, 3, 4))
     day_of_month = (first_day + pd.to_timedelta(np.arange(days), unit="D")).day.to_numpy()
     event[day_of_month <= 3, :, 0] = 1.35
-    if days >= 21:
-        later = np.flatnonzero((weekday < 5) & (np.arange(days) >= days // 3))
-        event[rng.choice(later[: len(later) // 2]), :, 1] = [2.0, 2.0, 1.5]
+    if incident == "draw":
+        incident = None
+        if days >= 21:
+            later = np.flatnonzero((weekday < 5) & (np.arange(days) >= days // 3))
+            incident = int(rng.choice(later[: len(later) // 2]))
+    if incident is not None:
+        event[incident, :, 1] = [2.0, 2.0, 1.5]
     daily = volume * CHANNEL_SHARE * WEEKDAY_FACTOR.T[weekday] * noise
     per_queue = daily[:, :, None] * QUEUE_SHARE[None] * event
     intraday = shape[:, daytype].transpose(1, 0, 2)
@@ -51,13 +61,14 @@ def first_arrivals(shape, volume, weekday, first_day, rng):
     counts = rng.poisson(expected)
     cell = np.repeat(np.arange(counts.size), counts.ravel())
     day, channel, queue, slot = np.unravel_index(cell, counts.shape)
-    return {
+    arrivals = {
         "time": (day * SLOTS + slot) * SLOT_S + np.floor(rng.random(len(cell)) * SLOT_S),
         "channel": channel,
         "queue": queue,
         "reason": rng.choice(3, len(cell), p=REASON_SHARE),
         "customer": rng.integers(0, max(1000, len(cell) // 2), len(cell)),
     }
+    return arrivals, incident
 
 
 def serve_generations(arrivals, queue, agent_rows, agent_traits, weekday, days, rng):
@@ -336,12 +347,15 @@ def _when_open(time, channel, weekday, rng):
     return np.where(closed, next_day * DAY_S + next_hours[:, 0] + offset, time)
 
 
-def add_surveys(contacts, rng):
+def add_surveys(contacts, rng, cuts=None):
     """CSAT (20 % respond), NPS (10 %), QA (3 % evaluated) and the outcome agents record.
 
-    Survey answers are an ordered logit of the contact's mood, with cut points set so that the
-    whole sample has the shares of ``CSAT_SHARES`` and ``NPS_SHARES``.
+    Survey answers are an ordered logit of the contact's mood. Without ``cuts`` the cut points
+    are set so that these contacts have the shares of ``CSAT_SHARES`` and ``NPS_SHARES``;
+    given the cut points of another site, a site with moodier customers answers lower. Returns
+    the cut points used, ``{"csat": array, "nps": array}``.
     """
+    used = {}
     answered = contacts["answered"]
     n = len(answered)
     for name, shares, response, lowest in (
@@ -350,8 +364,13 @@ def add_surveys(contacts, rng):
     ):
         responds = answered & (rng.random(n) < response)
         latent = contacts["mood"] + rng.logistic(0, 1, n)
-        cuts = np.quantile(latent[responds], np.cumsum(shares)[:-1]) if responds.any() else []
-        contacts[name] = np.where(responds, np.searchsorted(cuts, latent) + lowest, -1)
+        if cuts is not None:
+            used[name] = cuts[name]
+        elif responds.any():
+            used[name] = np.quantile(latent[responds], np.cumsum(shares)[:-1])
+        else:
+            used[name] = np.zeros(0)
+        contacts[name] = np.where(responds, np.searchsorted(used[name], latent) + lowest, -1)
     qa = 80 + 6 * contacts["skill"] + 4 * contacts["resolved"] - 5 * contacts["transferred"]
     qa = np.clip(np.round(qa + rng.normal(0, 7, n), 1), 0, 100)
     contacts["qa"] = np.where(answered & (rng.random(n) < 0.03), qa, np.nan)
@@ -359,3 +378,4 @@ def add_surveys(contacts, rng):
     over_claim = ~contacts["resolved"] & (rng.random(n) < 0.25)
     contacts["logged_resolved"] = contacts["resolved"] | over_claim
     contacts["resolution_known"] = answered & (rng.random(n) >= 0.06)
+    return used

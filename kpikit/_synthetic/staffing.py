@@ -8,7 +8,6 @@ agents actually present, with their training and lost time.
 import numpy as np
 
 from kpikit._synthetic.params import (
-    ABSENCE,
     ACW_S,
     CHANNEL_SHARE,
     EMAIL_PLAN_OCCUPANCY,
@@ -197,15 +196,15 @@ def _gap_cost(gap):
     return np.where(gap > 0, 2.0, 1.0) * gap**2
 
 
-def build_roster(works, shift_start, pattern, weekday, rng):
+def build_roster(works, shift_start, pattern, weekday, absence, rng):
     """Planned agent intervals as (agent-day, shift position) arrays.
 
-    Part-time shifts leave the positions after their eighth slot unscheduled (all zeros).
+    ``absence`` is the share of shifts missed, per day. Part-time shifts leave the positions after their eighth slot unscheduled (all zeros).
     Training takes a slot off the phones on 30 % of shifts. Time lost to late log-ins, long
     breaks and other unscheduled activity comes off the logged-in time and off adherence.
     """
     agents, days = works.shape[0], len(weekday)
-    present = works[:, weekday] & (rng.random((agents, days)) >= ABSENCE)
+    present = works[:, weekday] & (rng.random((agents, days)) >= absence[None, :])
     agent, day = np.nonzero(present)
     shift_days = len(agent)
     plan = PATTERNS[pattern[agent, weekday[day]]]

@@ -25,6 +25,7 @@ CONTACT_DTYPES = {
     "channel": "str",
     "queue": "str",
     "team": "str",
+    "site": "str",
     "agent_id": "str",
     "customer_id": "str",
     "reason": "str",
@@ -40,6 +41,7 @@ CONTACT_DTYPES = {
 INTERVAL_DTYPES = {
     "agent_id": "str",
     "team": "str",
+    "site": "str",
     "scheduled_s": "float64",
     "paid_s": "float64",
     "handling_s": "float64",
@@ -49,8 +51,12 @@ INTERVAL_DTYPES = {
 COST_DTYPES = {"channel": "str", "cost": "float64"}
 
 
-def contacts_frame(contacts, first_day):
-    """Contacts table sorted by arrival, with ids, labels and nullable survey columns."""
+def contacts_frame(contacts, first_day, *, site, agent_offset, customer_offset):
+    """Contacts table of one site sorted by arrival, with labels and nullable survey columns.
+
+    Agents and customers are numbered from ``agent_offset`` and ``customer_offset`` so that
+    several sites never share one; contact ids are set when the sites are merged.
+    """
     order = np.lexsort((np.arange(len(contacts["time"])), contacts["generation"], contacts["time"]))
     c = {key: value[order] for key, value in contacts.items()}
     answered = c["answered"]
@@ -65,8 +71,11 @@ def contacts_frame(contacts, first_day):
             "channel": CHANNELS[c["channel"]],
             "queue": QUEUES[c["queue"]],
             "team": TEAMS[c["team"]],
-            "agent_id": np.where(answered, _agent_ids(c["agent"]), None),
-            "customer_id": np.char.add("C", np.char.zfill(c["customer"].astype(str), 6)),
+            "site": site,
+            "agent_id": np.where(answered, _agent_ids(c["agent"] + agent_offset), None),
+            "customer_id": np.char.add(
+                "C", np.char.zfill((c["customer"] + customer_offset).astype(str), 6)
+            ),
             "reason": REASONS[c["queue"], c["reason"]],
             "talk_s": c["talk"],
             "hold_s": c["hold"],
@@ -81,8 +90,8 @@ def contacts_frame(contacts, first_day):
     return frame.astype(CONTACT_DTYPES)
 
 
-def agent_intervals_frame(roster, contacts, agent_team, first_day):
-    """Agent-interval table consistent with the contacts (see :mod:`kpikit.sample`)."""
+def agent_intervals_frame(roster, contacts, agent_team, first_day, *, site, agent_offset):
+    """Agent-interval table of one site, consistent with its contacts (see :mod:`kpikit.sample`)."""
     shape = roster["logged_in"].shape
     answered = contacts["answered"]
     handle = contacts["talk"] + contacts["hold"] + contacts["acw"]
@@ -125,8 +134,9 @@ def agent_intervals_frame(roster, contacts, agent_team, first_day):
         columns[name] = np.r_[columns[name], overtime if worked else np.zeros(len(overtime))]
     frame = pd.DataFrame(
         {
-            "agent_id": _agent_ids(agent),
+            "agent_id": _agent_ids(agent + agent_offset),
             "team": TEAMS[agent_team[agent]],
+            "site": site,
             "interval_start": _timestamps(first_day, slot * SLOT_S),
             **columns,
         }
@@ -134,8 +144,9 @@ def agent_intervals_frame(roster, contacts, agent_team, first_day):
     return frame.sort_values(["interval_start", "agent_id"], ignore_index=True)
 
 
-def costs_frame(agent_intervals, contacts, first_day, days):
-    """Monthly cost per channel: paid hours x rate + technology per contact + platform fee."""
+def costs_frame(agent_intervals, contacts, first_day, days, *, rate=1.0, platform=1.0):
+    """Monthly cost per channel: paid hours x hourly rate (times ``rate``) + technology per
+    contact + the platform fee (times ``platform``, the site's part of it)."""
     month = agent_intervals["interval_start"].dt.to_period("M").dt.start_time
     team_index = dict(zip(TEAMS, range(len(TEAMS)), strict=True))
     channel = TEAM_CHANNEL[agent_intervals["team"].map(team_index).to_numpy()]
@@ -152,9 +163,9 @@ def costs_frame(agent_intervals, contacts, first_day, days):
             CHANNELS[c],
             round(
                 float(
-                    paid_hours * HOURLY_RATE[c]
+                    paid_hours * HOURLY_RATE[c] * rate
                     + handled.get((period, c), 0) * PER_CONTACT_TECH[c]
-                    + MONTHLY_PLATFORM[c] * month_share[period]
+                    + MONTHLY_PLATFORM[c] * month_share[period] * platform
                 ),
                 2,
             ),

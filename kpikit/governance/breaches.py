@@ -6,6 +6,7 @@ ramp and SLA credits), so a breach is exactly a scorecard row that is not green.
 """
 
 import math
+from collections.abc import Mapping
 from urllib.parse import quote
 
 import numpy as np
@@ -15,6 +16,7 @@ from kpikit.metrics import FREQUENCIES, KPIS
 
 __all__ = [
     "BREACH_COLUMNS",
+    "breach_group",
     "PERSISTENCE_DAYS",
     "PLAN_DAYS",
     "ROOT_CAUSE_HOURS",
@@ -214,6 +216,29 @@ def breaches(
     ]
     found = found.sort_values(["period", *keys, "kpi"], kind="stable")
     return found[[*keys, *BREACH_COLUMNS]].reset_index(drop=True)
+
+
+_NOT_GROUP_KEYS = frozenset(BREACH_COLUMNS) | {"band_low", "band_high", "area", "weight", "score"}
+
+
+def breach_group(breach) -> dict:
+    """The grouping columns of a breach and their values: every key of the row that is not a
+    breach column (null values left out).
+
+    >>> breach_group({"kpi": "fcr", "period": "2026-07-01", "site": "Harbor", "team": None})
+    {'site': 'Harbor'}
+    """
+    items = breach.items() if isinstance(breach, Mapping) else breach.to_dict().items()
+    group = {}
+    for key, value in items:
+        if key in _NOT_GROUP_KEYS or value is None or value is pd.NA:
+            continue
+        if hasattr(value, "item"):
+            value = value.item()
+        if isinstance(value, float) and math.isnan(value):
+            continue
+        group[key] = value
+    return group
 
 
 def period_end(period, freq: str):

@@ -20,7 +20,7 @@ import pandas as pd
 from kpikit._frames import to_pandas
 from kpikit.catalog import kpi as kpi_definition
 from kpikit.governance import words
-from kpikit.governance.breaches import BREACH_COLUMNS, period_end
+from kpikit.governance.breaches import breach_group, period_end
 from kpikit.governance.decompose import decompose
 from kpikit.governance.staffing import INTERVAL_FREQS, interval_staffing
 from kpikit.metrics import KPIS
@@ -35,9 +35,6 @@ TIME_DIMENSIONS = ("hours", "weekday")
 
 STAFFING_KPIS = ("service_level", "asa", "abandonment_rate", "answer_rate")
 """KPIs whose misses are checked against the Erlang C staffing requirement."""
-
-_BREACH_KEYS = frozenset(BREACH_COLUMNS) | {"band_low", "band_high", "area", "weight", "score"}
-
 
 @dataclass
 class RootCause:
@@ -291,11 +288,7 @@ def _read_breach(breach):
     target = float(breach["target"])
     if not np.isfinite(target):
         raise ValueError(f"Value of 'breach' needs a finite target; received: {breach['target']!r}")
-    group = {
-        key: value
-        for key, value in breach.items()
-        if key not in _BREACH_KEYS and not (isinstance(value, float) and np.isnan(value))
-    }
+    group = breach_group(breach)
     return kpi_id, target, pd.Timestamp(breach["period"]), breach["freq"], group
 
 

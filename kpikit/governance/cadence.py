@@ -1,0 +1,544 @@
+"""Cadence reports: what the daily, weekly, monthly and quarterly reviews of an operation look at.
+
+A report is a list of :class:`Section` objects (a title, findings in plain words, a table) that
+:mod:`kpikit.governance.pages` writes as one offline HTML page and one Excel workbook.
+
+- **daily**: volume, service level, abandonment and ASA by group with volume against the usual
+  for the weekday; the day's breaches with their deadlines; actions overdue or due within two
+  days.
+- **weekly**: every KPI with a target against the previous week, significant changes called out
+  (:func:`kpikit.scorecard.rate`'s trend test), the last eight weeks; days in breach.
+- **monthly**: the scorecard; the root cause of every miss of the governance KPIs
+  (:func:`kpikit.governance.root_cause`); open actions, overdue first.
+- **quarterly**: target review (weekly values against target and benchmarks, a suggested next
+  target on the progressive ramp), cost per contact by month, groups flagged for persistent
+  underperformance.
+
+The monthly and quarterly parts are in :mod:`kpikit.governance.reviews`.
+"""
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import narwhals as nw
+import numpy as np
+import pandas as pd
+
+from kpikit._frames import to_pandas
+from kpikit.catalog import kpi as kpi_definition
+from kpikit.governance import words
+from kpikit.governance.breaches import breaches, period_end
+from kpikit.schema import Dataset
+from kpikit.scorecard import format_value, rate, read_targets
+
+__all__ = [
+    "CADENCES",
+    "GOVERNANCE_KPIS",
+    "SLA_THRESHOLDS_S",
+    "CadenceReport",
+    "Section",
+    "cadence_report",
+]
+
+CADENCES = ("daily", "weekly", "monthly", "quarterly")
+
+GOVERNANCE_KPIS = (
+    "service_level",
+    "abandonment_rate",
+    "aht",
+    "fcr",
+    "csat",
+    "cost_per_contact",
+)
+"""The primary KPIs of SLA governance (five to seven, as the usual advice goes): the daily
+report, the monthly root causes and the quarterly persistence flags look at these; the weekly
+report and the monthly scorecard cover every KPI with a target."""
+
+SLA_THRESHOLDS_S = {"phone": 20.0, "chat": 30.0, "email": 86_400.0}
+"""Default service-level thresholds of the reports and the governance dashboard, per channel
+(other channels: 20 s): a phone call within 20 s, a chat within 30 s, an email within a day."""
+
+_FREQ = {"daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter"}
+_TITLES = {
+    "daily": "Daily report",
+    "weekly": "Weekly summary",
+    "monthly": "Monthly business review",
+    "quarterly": "Quarterly strategic review",
+}
+
+
+@dataclass
+class Section:
+    """One part of a report: a title, findings in plain words and a table.
+
+    ``sheet`` names the Excel sheet of the table; sections sharing a sheet are stacked on it
+    with a ``section`` column.
+    """
+
+    title: str
+    lines: list = field(default_factory=list)
+    table: pd.DataFrame | None = None
+    sheet: str | None = None
+    level: int = 2
+
+
+@dataclass
+class CadenceReport:
+    """A cadence report: what period it covers and its sections (see :func:`cadence_report`)."""
+
+    cadence: str
+    title: str
+    start: pd.Timestamp
+    end: pd.Timestamp
+    groups: str
+    sections: list
+    generated: str = ""
+
+    @property
+    def period_label(self) -> str:
+        """The period covered, in words."""
+        return words.period_text(self.start, _FREQ[self.cadence])
+
+
+@dataclass
+class _Context:
+    data: Dataset
+    targets: pd.DataFrame
+    by: list
+    start: pd.Timestamp
+    end: pd.Timestamp
+    register: object
+    sector: str
+    kpis: tuple
+    options: dict
+    cache: dict = field(default_factory=dict)
+
+    def breaches(self, freq, **kwargs):
+        key = ("breaches", freq, tuple(sorted(kwargs.items())))
+        if key not in self.cache:
+            targets = self.governance_targets()
+            self.cache[key] = breaches(
+                self.data, targets, by=self.by or None, freq=freq, **kwargs, **self.options
+            )
+        return self.cache[key]
+
+    def governance_targets(self) -> pd.DataFrame:
+        return self.targets[self.targets["kpi"].isin(self.kpis)].reset_index(drop=True)
+
+    def rated(self, freq, *, targets=None, by=None, previous=False):
+        """Scorecard rows (all periods) for ``freq`` and the grouping ``by``."""
+        from kpikit.metrics import compute
+
+        by = self.by if by is None else by
+        targets = self.targets if targets is None else targets
+        key = ("rated", freq, tuple(by), tuple(targets["kpi"]), previous)
+        if key not in self.cache:
+            table = to_pandas(compute(self.data, by=by or None, freq=freq, **self.options))
+            self.cache[key] = rate(table, targets, previous=previous).table
+        return self.cache[key]
+
+
+def cadence_report(
+    cadence: str,
+    data,
+    targets,
+    *,
+    date=None,
+    by="auto",
+    register=None,
+    sector: str = "all",
+    kpis=GOVERNANCE_KPIS,
+    **compute_options,
+) -> CadenceReport:
+    """Build a daily, weekly, monthly or quarterly report (see the module docstring).
+
+    Parameters
+    ----------
+    cadence : {"daily", "weekly", "monthly", "quarterly"}
+    data : Dataset or dataframe
+    targets : str, path or DataFrame
+        See :func:`kpikit.scorecard.read_targets`.
+    date : date-like, default=None
+        A day of the period to report (the day, its Monday-to-Sunday week, its month or its
+        quarter); default: the day of the last contact.
+    by : "auto", str, list of str or None, default="auto"
+        Groups compared (providers, sites); "auto" takes ``site`` when the contacts have it.
+    register : ActionRegister, default=None
+        The action register, for the actions sections (None: those sections say so).
+    sector : str, default="all"
+        Benchmark sector of the quarterly target review.
+    kpis : sequence of str, default=GOVERNANCE_KPIS
+        The KPIs under SLA governance (those with a target are used).
+    **compute_options
+        Passed to :func:`kpikit.compute`; ``sl_threshold_s`` defaults to
+        :data:`SLA_THRESHOLDS_S`.
+
+    Returns
+    -------
+    CadenceReport
+
+    Raises
+    ------
+    ValueError
+        An unknown cadence, a date outside the data, or bad targets.
+    """
+    from kpikit.governance import reviews
+
+    if cadence not in CADENCES:
+        raise ValueError(
+            f"Value of 'cadence' is not valid. Expected one of {list(CADENCES)} but received: "
+            f"{cadence!r}"
+        )
+    dataset = data if isinstance(data, Dataset) else Dataset(contacts=data)
+    first, last = _data_span(dataset)
+    day = pd.Timestamp(date).normalize() if date is not None else last.normalize()
+    if not first.normalize() <= day <= last.normalize():
+        raise ValueError(
+            f"Value of 'date' is outside the data ({first:%Y-%m-%d} to {last:%Y-%m-%d}); "
+            f"received: {day:%Y-%m-%d}"
+        )
+    freq = _FREQ[cadence]
+    start = _period_start(day, freq)
+    targets = read_targets(targets)
+    context = _Context(
+        data=dataset,
+        targets=targets,
+        by=_grouping(dataset, by),
+        start=start,
+        end=period_end(start, freq),
+        register=register,
+        sector=sector,
+        kpis=tuple(k for k in kpis if k in set(targets["kpi"])),
+        options={"sl_threshold_s": SLA_THRESHOLDS_S, **compute_options},
+    )
+    builders = {
+        "daily": _daily,
+        "weekly": _weekly,
+        "monthly": reviews.monthly,
+        "quarterly": reviews.quarterly,
+    }
+    return CadenceReport(
+        cadence=cadence,
+        title=_TITLES[cadence],
+        start=context.start,
+        end=context.end,
+        groups=", ".join(context.by) if context.by else "the whole center",
+        sections=builders[cadence](context),
+        generated=dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
+    )
+
+
+# --- daily ----------------------------------------------------------------------------------
+
+
+def _daily(context: _Context) -> list:
+    first, _ = _data_span(context.data)
+    program_day = (context.start - first.normalize()).days + 1
+    intro = [
+        f"Day {program_day} of the data. Daily reporting matters most in the first 90 days of "
+        "a program, while targets are eased and teams learn."
+    ]
+    volume = _volume_table(context)
+    return [
+        Section("Volume and service", intro + _volume_lines(volume), volume, "volume"),
+        _day_breaches(context),
+        actions_section(context, due_within=pd.Timedelta(days=2)),
+    ]
+
+
+def _volume_table(context: _Context) -> pd.DataFrame:
+    from kpikit.metrics import compute
+
+    kpis = ["answer_rate", "service_level", "abandonment_rate", "asa"]
+    rows = []
+    for by in _levels(context):
+        table = to_pandas(
+            compute(
+                context.data,
+                kpis=kpis,
+                by=by or None,
+                freq="day",
+                **{**context.options, "short_abandon_s": 0.0},
+            )
+        )
+        targets = context.targets[context.targets["kpi"].isin(kpis)]
+        rated = rate(table, targets, previous=False).table if len(targets) else table
+        for group, frame in _by_group(rated, by):
+            today = frame[frame["period"] == context.start].set_index("kpi")
+            if today.empty:
+                continue
+            offered = today.loc["answer_rate", "denominator"]
+            row = {
+                "group": group,
+                "offered": offered,
+                "vs usual": _versus_usual(frame, context.start),
+                "answered": today.loc["answer_rate", "numerator"],
+            }
+            for kpi_id, label in (
+                ("service_level", "service level (%)"),
+                ("abandonment_rate", "abandonment (%)"),
+                ("asa", "ASA (s)"),
+            ):
+                row[label] = today.loc[kpi_id, "value"] if kpi_id in today.index else np.nan
+                if "status" in today.columns and kpi_id in today.index:
+                    row[f"{label.split(' (')[0]} status"] = today.loc[kpi_id, "status"]
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _versus_usual(frame: pd.DataFrame, day: pd.Timestamp) -> float:
+    """Offered contacts against the mean of the same weekday over the four weeks before (%)."""
+    offered = frame[frame["kpi"] == "answer_rate"].set_index("period")["denominator"]
+    earlier = [day - pd.Timedelta(weeks=weeks) for weeks in range(1, 5)]
+    usual = offered.reindex(earlier).dropna()
+    if usual.empty or not usual.mean() > 0 or day not in offered.index:
+        return np.nan
+    return 100 * (offered[day] / usual.mean() - 1)
+
+
+def _volume_lines(table: pd.DataFrame) -> list:
+    lines = []
+    for _, row in table.iterrows():
+        parts = [f"{row['offered']:,.0f} contacts"]
+        if np.isfinite(row["vs usual"]):
+            parts[0] += f" ({row['vs usual']:+.0f} % against the usual for the weekday)"
+        for label, unit in (("service level (%)", "percent"), ("abandonment (%)", "percent")):
+            if label in row and np.isfinite(row[label]):
+                parts.append(f"{label.split(' (')[0]} {format_value(row[label], unit)}")
+        lines.append(f"{row['group']}: " + ", ".join(parts) + ".")
+    return lines
+
+
+def _day_breaches(context: _Context) -> Section:
+    found = context.breaches("day")
+    today = found[found["period"] == context.start]
+    table = breach_table(today, context.by)
+    red = int((today["status"] == "red").sum())
+    lines = [
+        f"{len(today)} breach{'es' * (len(today) != 1)} of the governance KPIs today ({red} "
+        "beyond tolerance). Each needs a root-cause analysis within 48 hours of the day's end "
+        "and an improvement plan within 7 days."
+    ]
+    for _, row in today.sort_values("gap", ascending=False).head(5).iterrows():
+        lines.append(_breach_line(row, context.by))
+    return Section("SLA breaches of the day", lines, table, "breaches")
+
+
+def breach_table(found: pd.DataFrame, by: list) -> pd.DataFrame:
+    """Breaches as a report table: group, KPI, value, target, gap, status, deadlines, run."""
+    severity = {"red": 0, "amber": 1}
+    ordered = found.assign(_order=found["status"].map(severity)).sort_values(
+        ["_order", "gap"], ascending=[True, False], kind="stable"
+    )
+    return pd.DataFrame(
+        {
+            "group": [group_label(row, by) for _, row in ordered.iterrows()],
+            "KPI": ordered["name"].to_numpy(),
+            "value": ordered["value"].to_numpy(),
+            "target": ordered["target"].to_numpy(),
+            "gap": ordered["gap"].to_numpy(),
+            "contacts short": ordered["shortfall"].round().to_numpy(),
+            "status": ordered["status"].to_numpy(),
+            "root cause due": ordered["root_cause_due"].to_numpy(),
+            "plan due": ordered["plan_due"].to_numpy(),
+            "periods in a row": ordered["periods_in_breach"].to_numpy(),
+        }
+    )
+
+
+def _breach_line(row, by) -> str:
+    unit = row["unit"]
+    text = (
+        f"{group_label(row, by)}: {row['name']} {format_value(row['value'], unit)} against "
+        f"{format_value(row['target'], unit)}"
+    )
+    if np.isfinite(row["shortfall"]):
+        text += f", {row['shortfall']:,.0f} contacts short"
+    if row["periods_in_breach"] > 1:
+        text += f"; {row['periods_in_breach']} periods in a row"
+    return text + "."
+
+
+def actions_section(context: _Context, *, due_within=None) -> Section:
+    """Open actions from the register, overdue first (only those due soon with ``due_within``)."""
+    title = "Actions overdue or due soon" if due_within is not None else "Open actions"
+    if context.register is None:
+        return Section(title, ["No action register was given: actions are not shown."])
+    actions = context.register.actions(as_of=context.end)
+    if not actions.empty:
+        actions = actions[actions["status"] != "done"]
+    if due_within is not None and not actions.empty:
+        horizon = context.end + due_within
+        soon = (
+            (actions["root_cause"].eq("") & (actions["root_cause_due"] <= horizon))
+            | (actions["plan"].eq("") & (actions["plan_due"] <= horizon))
+        )
+        actions = actions[actions["overdue"].ne("") | soon]
+    if actions.empty:
+        return Section(title, ["No open actions."], None, "actions")
+    overdue = int(actions["overdue"].ne("").sum())
+    lines = [
+        f"{len(actions)} open action{'s' * (len(actions) != 1)}, {overdue} overdue (as of "
+        f"{context.end:%Y-%m-%d %H:%M})."
+    ]
+    table = pd.DataFrame(
+        {
+            "breach": [
+                f"{kpi_definition(row['kpi']).name}, {words.group_text(row['group'])}, "
+                f"{words.period_text(row['period'], row['freq'])}"
+                for _, row in actions.iterrows()
+            ],
+            "status": actions["status"].to_numpy(),
+            "overdue": actions["overdue"].to_numpy(),
+            "owner": actions["owner"].to_numpy(),
+            "root cause": actions["root_cause"].to_numpy(),
+            "plan": actions["plan"].to_numpy(),
+            "next milestone": actions["next_milestone"].to_numpy(),
+            "due date": actions["due_date"].to_numpy(),
+            "root cause due": actions["root_cause_due"].to_numpy(),
+            "plan due": actions["plan_due"].to_numpy(),
+        }
+    )
+    return Section(title, lines, table, "actions")
+
+
+# --- weekly ---------------------------------------------------------------------------------
+
+
+def _weekly(context: _Context) -> list:
+    rows = []
+    lines = []
+    for by in _levels(context):
+        rated = context.rated("week", by=by, previous=True)
+        for group, frame in _by_group(rated, by):
+            week = frame[frame["period"] == context.start]
+            history = frame[frame["period"] <= context.start]
+            for _, row in week.iterrows():
+                values = history[history["kpi"] == row["kpi"]].sort_values("period")["value"]
+                rows.append(
+                    {
+                        "group": group,
+                        "KPI": row["name"],
+                        "this week": row["value"],
+                        "previous week": row["previous"],
+                        "change": row["change"],
+                        "p value": row["p_value"],
+                        "trend": row["trend"] if isinstance(row["trend"], str) else "",
+                        "status": row["status"],
+                        "last 8 weeks": [float(v) for v in values.tail(8)],
+                    }
+                )
+                if row["trend"] in ("up", "down"):
+                    lines.append((row["p_value"], _change_line(group, row)))
+    table = pd.DataFrame(rows)
+    changes = [text for _, text in sorted(lines, key=lambda item: item[0])]
+    intro = [
+        f"{len(changes)} significant change{'s' * (len(changes) != 1)} against the previous "
+        "week (a two-sided test at the 5 % level; other moves are within noise)."
+    ]
+    return [
+        Section("Significant changes", intro + changes),
+        Section("Every KPI against its target", [], table, "kpis"),
+        _days_in_breach(context),
+    ]
+
+
+def _change_line(group: str, row) -> str:
+    unit = row["unit"]
+    verb = "rose" if row["trend"] == "up" else "fell"
+    better = "better" if row["improved"] else "worse"
+    return (
+        f"{group}: {row['name']} {verb} from {format_value(row['previous'], unit)} to "
+        f"{format_value(row['value'], unit)} (p = {row['p_value']:.3f}), {better}."
+    )
+
+
+def _days_in_breach(context: _Context) -> Section:
+    found = context.breaches("day")
+    week = found[(found["period"] >= context.start) & (found["period"] < context.end)]
+    if week.empty:
+        return Section("Days in breach", ["No day of the week was in breach."])
+    counts = (
+        week.assign(group=[group_label(row, context.by) for _, row in week.iterrows()])
+        .pivot_table(index="group", columns="name", values="gap", aggfunc="size", fill_value=0)
+        .reset_index()
+    )
+    counts.columns.name = None
+    return Section(
+        "Days in breach",
+        ["Days of the week each governance KPI was below target (amber or red), by group."],
+        counts,
+        "days in breach",
+    )
+
+
+# --- shared helpers -------------------------------------------------------------------------
+
+
+def group_label(row, by: list) -> str:
+    """The group of a row in words: ``"Harbor"``, ``"Harbor · billing"`` or ``"all"``."""
+    if not by:
+        return "all"
+    return " · ".join(str(row[key]) for key in by)
+
+
+def _levels(context: _Context) -> list:
+    """The groupings a table shows: the groups, then the whole center."""
+    return [context.by, []] if context.by else [[]]
+
+
+def _by_group(frame: pd.DataFrame, by: list):
+    if not by:
+        yield "all", frame
+        return
+    for key, rows in frame.groupby(by, sort=True, dropna=False):
+        values = key if isinstance(key, tuple) else (key,)
+        yield " · ".join(str(value) for value in values), rows
+
+
+def _grouping(dataset: Dataset, by) -> list:
+    columns = nw.from_native(dataset.contacts).collect_schema().names()
+    if by == "auto":
+        return ["site"] if "site" in columns else []
+    if by is None:
+        return []
+    keys = [by] if isinstance(by, str) else list(by)
+    missing = [key for key in keys if key not in columns]
+    if missing:
+        raise ValueError(
+            f"Value of 'by' names column(s) {missing} that the contacts do not have; "
+            f"columns are {columns}"
+        )
+    return keys
+
+
+def _data_span(dataset: Dataset):
+    frame = nw.from_native(dataset.contacts)
+    span = frame.select(
+        nw.col("arrived_at").min().alias("first"), nw.col("arrived_at").max().alias("last")
+    )
+    if isinstance(span, nw.LazyFrame):
+        span = span.collect()
+    first, last = span.row(0)
+    if first is None:
+        raise ValueError("The contacts are empty: there is nothing to report")
+    return pd.Timestamp(first), pd.Timestamp(last)
+
+
+def _period_start(day: pd.Timestamp, freq: str) -> pd.Timestamp:
+    if freq == "day":
+        return day
+    if freq == "week":
+        return day - pd.Timedelta(days=day.dayofweek)
+    if freq == "month":
+        return day.replace(day=1)
+    return pd.Timestamp(year=day.year, month=3 * ((day.month - 1) // 3) + 1, day=1)
+
+
+def options_text(options: Mapping) -> str:
+    """The service-level thresholds in words, for report notes."""
+    thresholds = options.get("sl_threshold_s")
+    if isinstance(thresholds, Mapping):
+        return ", ".join(f"{channel} {seconds:g} s" for channel, seconds in thresholds.items())
+    return f"{thresholds:g} s"

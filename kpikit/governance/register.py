@@ -1,0 +1,721 @@
+"""The action register: root cause, owner, plan, milestones, due date and status per breach, in
+a SQL database, with the full history.
+
+Nothing is ever updated or deleted: every change is a new row of ``kpikit_action_events`` with
+who made it and when, and the current state of an action is its latest event per field. Two
+managers editing the same breach from two dashboards therefore lose nothing: both changes are
+kept, and a change made on top of a stale view is marked as a ``conflict`` so that the next
+reader sees it. Writers of one breach are serialised (``BEGIN IMMEDIATE`` on SQLite,
+``SELECT ... FOR UPDATE`` on the breach's row elsewhere), so the conflict marks are exact.
+
+The database is any SQLAlchemy URL; by default an SQLite file, ``actions.sqlite`` in the
+kpikit data folder (:func:`data_dir`), created on first use. The environment variable
+``KPIKIT_REGISTER_URL`` overrides the default URL (the dashboards use it), ``KPIKIT_DATA_DIR``
+the folder. ``postgresql://`` URLs use the psycopg (version 3) driver.
+
+SQLAlchemy is imported when a register is opened, not with :mod:`kpikit`.
+"""
+
+import datetime as dt
+import json
+import math
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = [
+    "DATA_DIR_VARIABLE",
+    "FIELDS",
+    "REGISTER_URL_VARIABLE",
+    "STATUSES",
+    "ActionRegister",
+    "Change",
+    "Recorded",
+    "data_dir",
+    "default_url",
+]
+
+REGISTER_URL_VARIABLE = "KPIKIT_REGISTER_URL"
+DATA_DIR_VARIABLE = "KPIKIT_DATA_DIR"
+REGISTER_FILE = "actions.sqlite"
+
+FIELDS = ("status", "root_cause", "owner", "plan", "milestones", "due_date", "comment")
+"""What an action holds. ``milestones`` is text, one milestone a line, each starting with its
+date (``2026-07-20 retrain billing agents``), and with ``[x]`` before the date once reached;
+``due_date`` is the date the action is due
+(``YYYY-MM-DD``); ``comment`` is a note (every note stays in the history)."""
+
+STATUSES = ("open", "investigating", "plan agreed", "in progress", "done")
+"""Statuses of an action; a breach without one is ``"open"``."""
+
+MAX_TEXT_CHARS = 4000
+MAX_AUTHOR_CHARS = 80
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_DATED_LINE = re.compile(r"^\s*(\[x\]\s*)?(\d{4}-\d{2}-\d{2})\b\s*[-–:]?\s*(.*)$", re.IGNORECASE)
+
+
+def data_dir() -> Path:
+    """The kpikit data folder: ``$KPIKIT_DATA_DIR``, else ``$XDG_DATA_HOME/kpikit``, else
+    ``~/.local/share/kpikit``. It is created when the register is first used, not here."""
+    configured = os.environ.get(DATA_DIR_VARIABLE)
+    if configured:
+        return Path(configured).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "kpikit"
+
+
+def default_url() -> str:
+    """``$KPIKIT_REGISTER_URL``, else the SQLite file ``actions.sqlite`` in :func:`data_dir`.
+
+    >>> os.environ[DATA_DIR_VARIABLE] = "/tmp/kpikit-doc"
+    >>> os.environ.pop(REGISTER_URL_VARIABLE, None) and None
+    >>> default_url()
+    'sqlite:////tmp/kpikit-doc/actions.sqlite'
+    >>> del os.environ[DATA_DIR_VARIABLE]
+    """
+    return os.environ.get(REGISTER_URL_VARIABLE) or f"sqlite:///{data_dir() / REGISTER_FILE}"
+
+
+@dataclass(frozen=True)
+class Change:
+    """The latest value of one field of an action, and who set it when."""
+
+    value: str
+    event_id: int
+    author: str
+    recorded_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What :meth:`ActionRegister.record` wrote.
+
+    Attributes
+    ----------
+    event_ids : dict
+        Field -> id of the new event (fields whose value did not change get none).
+    conflicts : dict
+        Field -> the :class:`Change` someone else made after the view the author edited; both
+        changes are kept, the author's is the latest.
+    """
+
+    event_ids: dict = field(default_factory=dict)
+    conflicts: dict = field(default_factory=dict)
+
+
+class ActionRegister:
+    """Actions per breach in a SQL database, with every change kept.
+
+    Parameters
+    ----------
+    url : str, default=None
+        A SQLAlchemy URL; default :func:`default_url` (an SQLite file in the data folder,
+        created with its folder on first use). ``postgresql://...`` uses psycopg 3.
+    create : bool, default=True
+        Create the tables when they are missing. With False an SQLite file that does not
+        exist is not created either: :meth:`actions` and :meth:`history` are then empty.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = tempfile.mkdtemp()
+    >>> register = ActionRegister(f"sqlite:///{folder}/actions.sqlite")
+    >>> breach = {"breach_id": "service_level/day/2026-07-08T00:00/site=Lakeside",
+    ...           "kpi": "service_level", "freq": "day", "period": "2026-07-08",
+    ...           "site": "Lakeside", "target": 80.0, "value": 61.0, "gap": 19.0}
+    >>> seen = register.state(breach["breach_id"])   # what the manager's form shows
+    >>> register.record(breach, author="Ana", owner="Lakeside ops lead",
+    ...                 root_cause="absence wave", seen=seen).conflicts
+    {}
+    >>> register.record(breach, author="Ben", root_cause="sick leave", seen=seen).conflicts
+    {'root_cause': Change(value='absence wave', ...)}
+    >>> register.history()[["field", "value", "author", "conflict"]]
+            field              value author  conflict
+    0       owner  Lakeside ops lead    Ana     False
+    1  root_cause       absence wave    Ana     False
+    2  root_cause         sick leave    Ben      True
+    >>> register.close()
+    """
+
+    def __init__(self, url: str | None = None, *, create: bool = True):
+        self.url = _normalised(url or default_url())
+        self._engine = None
+        self._missing = False
+        if not create and _sqlite_path(self.url) and not _sqlite_path(self.url).exists():
+            self._missing = True
+            return
+        self._engine = _engine(self.url)
+        if create:
+            _create_tables(self._engine)
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def register(self, breaches, *, author: str = "kpikit") -> list[str]:
+        """Add breaches (rows of :func:`kpikit.breaches`) that are not in the register yet.
+
+        Parameters
+        ----------
+        breaches : DataFrame, Series or mapping
+            One or several breaches with at least ``breach_id, kpi, freq, period``.
+        author : str, default="kpikit"
+
+        Returns
+        -------
+        list of str
+            The ids of the breaches given (new or already there).
+        """
+        rows = _breach_rows(breaches)
+        author = _checked_author(author)
+        ids = []
+        with self._connection() as connection:
+            for row in rows:
+                _insert_breach(connection, row, author)
+                ids.append(row["breach_id"])
+        return ids
+
+    def record(self, breach, *, author: str, seen=None, **changes) -> Recorded:
+        """Record changes to the action of a breach, as new events.
+
+        Parameters
+        ----------
+        breach : str, mapping or Series
+            A breach id already in the register, or a breach row (registered when new).
+        author : str
+            Who makes the change (a name; one line, at most 80 characters).
+        seen : mapping, default=None
+            The state the author edited (:meth:`state`): a field changed by someone else since
+            is recorded anyway and reported in :attr:`Recorded.conflicts`, and the new event
+            is marked ``conflict``. None: no check.
+        **changes
+            Fields of :data:`FIELDS` and their new text. A value equal to the current one is not
+            recorded again.
+
+        Returns
+        -------
+        Recorded
+
+        Raises
+        ------
+        ValueError
+            An unknown field or status, a bad due date, a text over 4,000 characters, an empty
+            author, or a breach id that is not registered.
+        """
+        author = _checked_author(author)
+        values = {name: _checked_value(name, value) for name, value in changes.items()}
+        if not values:
+            raise ValueError(f"Nothing to record: pass some of {list(FIELDS)}")
+        seen_ids = {name: change.event_id for name, change in (seen or {}).items()}
+        now = _utc_now()
+        with self._connection() as connection:
+            breach_id = self._ensure_breach(connection, breach, author)
+            current = _latest(connection, breach_id)
+            event_ids, conflicts = {}, {}
+            for name, value in values.items():
+                latest = current.get(name)
+                if latest is not None and latest.value == value:
+                    continue
+                conflict = seen is not None and _event_id(latest) != seen_ids.get(name)
+                if conflict:
+                    conflicts[name] = latest
+                event_ids[name] = _insert_event(
+                    connection, breach_id, name, value, author, now, seen_ids.get(name), conflict
+                )
+        return Recorded(event_ids=event_ids, conflicts=conflicts)
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def state(self, breach_id: str) -> dict:
+        """The latest :class:`Change` of each field set for a breach (empty when none)."""
+        if self._engine is None:
+            return {}
+        with self._engine.connect() as connection:
+            return _latest(connection, breach_id)
+
+    def history(self, breach_id: str | None = None) -> pd.DataFrame:
+        """Every event, oldest first: ``event_id, breach_id, field, value, author,
+        recorded_at, replaces, conflict`` (``replaces``: the event the author had seen)."""
+        from sqlalchemy import select
+
+        columns = list(_EVENT_COLUMNS)
+        if self._engine is None:
+            return pd.DataFrame(columns=columns)
+        events = _tables()[1]
+        query = select(events).order_by(events.c.event_id)
+        if breach_id is not None:
+            query = query.where(events.c.breach_id == breach_id)
+        with self._engine.connect() as connection:
+            rows = connection.execute(query).mappings().all()
+        frame = pd.DataFrame([dict(row) for row in rows], columns=columns)
+        frame["conflict"] = frame["conflict"].astype(bool)
+        return frame
+
+    def actions(self, *, as_of=None) -> pd.DataFrame:
+        """Every registered breach with the current state of its action and what is overdue.
+
+        Parameters
+        ----------
+        as_of : datetime-like, default=None
+            The moment deadlines are checked against (default: now, UTC).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per breach, overdue first, then the oldest period first: ``breach_id, kpi,
+            freq, period, group`` (a dict), ``target, value, gap, root_cause_due, plan_due``,
+            the fields of :data:`FIELDS` (``status`` defaults to ``"open"``), ``next_milestone``
+            (the earliest dated milestone not marked ``[x]``), ``changes, conflicts,
+            last_change_at, last_change_by`` and ``overdue``: what is late, such as
+            ``"root cause, plan"`` ("" when nothing is): the root cause when missing after its
+            48 hours, the plan after 7 days, and unless the action is done, the action after
+            its due date and a milestone not reached after its date.
+        """
+        as_of = pd.Timestamp(as_of) if as_of is not None else pd.Timestamp(_utc_now())
+        registered = self._breaches()
+        events = self.history()
+        columns = [*_ACTION_COLUMNS]
+        if registered.empty:
+            return pd.DataFrame(columns=columns)
+        if events.empty:
+            state = pd.DataFrame(columns=list(FIELDS), index=pd.Index([], name="breach_id"))
+        else:
+            latest = events.groupby(["breach_id", "field"])["value"].last()
+            state = latest.unstack("field").reindex(columns=list(FIELDS))
+        table = registered.join(state, on="breach_id")
+        table["status"] = table["status"].fillna("open")
+        for name in FIELDS[1:]:
+            table[name] = table[name].fillna("")
+        counts = events.groupby("breach_id").agg(
+            changes=("event_id", "size"),
+            conflicts=("conflict", "sum"),
+            last_change_at=("recorded_at", "max"),
+        )
+        last_by = events.sort_values("event_id").groupby("breach_id")["author"].last()
+        table = table.join(counts, on="breach_id").join(last_by.rename("last_change_by"), on="breach_id")
+        table["changes"] = table["changes"].fillna(0).astype(int)
+        table["conflicts"] = table["conflicts"].fillna(0).astype(int)
+        table["last_change_by"] = table["last_change_by"].fillna("")
+        table["next_milestone"] = [_next_milestone(text) for text in table["milestones"]]
+        table["overdue"] = [_overdue(row, as_of) for row in table.itertuples()]
+        table = table.sort_values(
+            ["overdue", "period"], key=_overdue_first, kind="stable"
+        ).reset_index(drop=True)
+        return table[columns]
+
+    def close(self) -> None:
+        """Release the database connections."""
+        if self._engine is not None:
+            self._engine.dispose()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"ActionRegister({_masked(self.url)!r})"
+
+    # --- private ---------------------------------------------------------------------------
+
+    def _connection(self):
+        if self._engine is None:
+            raise ValueError(
+                f"The register {_masked(self.url)} does not exist; open it with create=True"
+            )
+        return self._engine.begin()
+
+    def _ensure_breach(self, connection, breach, author) -> str:
+        from sqlalchemy import select
+
+        table = _tables()[0]
+        if isinstance(breach, str):
+            breach_id = breach
+        else:
+            (row,) = _breach_rows(breach)
+            _insert_breach(connection, row, author)
+            breach_id = row["breach_id"]
+        locked = connection.execute(
+            select(table.c.breach_id).where(table.c.breach_id == breach_id).with_for_update()
+        ).first()
+        if locked is None:
+            raise ValueError(
+                f"Value of 'breach' is not in the register: {breach_id!r}; pass the breach row "
+                "to register it"
+            )
+        return breach_id
+
+    def _breaches(self) -> pd.DataFrame:
+        from sqlalchemy import select
+
+        if self._engine is None:
+            return pd.DataFrame(columns=list(_BREACH_COLUMNS))
+        table = _tables()[0]
+        with self._engine.connect() as connection:
+            rows = connection.execute(select(table)).mappings().all()
+        frame = pd.DataFrame([dict(row) for row in rows], columns=list(_BREACH_COLUMNS))
+        frame["group"] = [json.loads(text) for text in frame.pop("group_json")]
+        return frame
+
+
+_BREACH_COLUMNS = (
+    "breach_id",
+    "kpi",
+    "freq",
+    "period",
+    "period_end",
+    "group_json",
+    "target",
+    "value",
+    "gap",
+    "root_cause_due",
+    "plan_due",
+    "registered_at",
+    "registered_by",
+)
+_EVENT_COLUMNS = (
+    "event_id",
+    "breach_id",
+    "field",
+    "value",
+    "author",
+    "recorded_at",
+    "replaces",
+    "conflict",
+)
+_ACTION_COLUMNS = (
+    "breach_id",
+    "kpi",
+    "freq",
+    "period",
+    "group",
+    "target",
+    "value",
+    "gap",
+    "root_cause_due",
+    "plan_due",
+    *FIELDS,
+    "next_milestone",
+    "changes",
+    "conflicts",
+    "last_change_at",
+    "last_change_by",
+    "overdue",
+)
+def _tables():
+    """The two tables (built once, on first use, so that kpikit imports without SQLAlchemy)."""
+    global _TABLES
+    if _TABLES is None:
+        from sqlalchemy import (
+            Boolean,
+            Column,
+            DateTime,
+            Float,
+            ForeignKey,
+            Integer,
+            MetaData,
+            String,
+            Table,
+            Text,
+        )
+
+        metadata = MetaData()
+        breaches = Table(
+            "kpikit_breaches",
+            metadata,
+            Column("breach_id", String(512), primary_key=True),
+            Column("kpi", String(64), nullable=False),
+            Column("freq", String(16), nullable=False),
+            Column("period", DateTime, nullable=False),
+            Column("period_end", DateTime, nullable=False),
+            Column("group_json", Text, nullable=False),
+            Column("target", Float),
+            Column("value", Float),
+            Column("gap", Float),
+            Column("root_cause_due", DateTime, nullable=False),
+            Column("plan_due", DateTime, nullable=False),
+            Column("registered_at", DateTime, nullable=False),
+            Column("registered_by", String(MAX_AUTHOR_CHARS), nullable=False),
+        )
+        events = Table(
+            "kpikit_action_events",
+            metadata,
+            Column("event_id", Integer, primary_key=True, autoincrement=True),
+            Column(
+                "breach_id",
+                String(512),
+                ForeignKey("kpikit_breaches.breach_id"),
+                nullable=False,
+                index=True,
+            ),
+            Column("field", String(32), nullable=False),
+            Column("value", Text, nullable=False),
+            Column("author", String(MAX_AUTHOR_CHARS), nullable=False),
+            Column("recorded_at", DateTime, nullable=False),
+            Column("replaces", Integer),
+            Column("conflict", Boolean, nullable=False),
+        )
+        _TABLES = (breaches, events, metadata)
+    return _TABLES
+
+
+_TABLES = None
+
+
+def _normalised(url: str) -> str:
+    if not isinstance(url, str) or not url:
+        raise TypeError(f"Value of 'url' must be a SQLAlchemy URL string but received: {url!r}")
+    for plain in ("postgresql://", "postgres://"):
+        if url.startswith(plain):
+            return "postgresql+psycopg://" + url[len(plain) :]
+    return url
+
+
+def _masked(url: str) -> str:
+    return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", url)
+
+
+def _sqlite_path(url: str) -> Path | None:
+    if not url.startswith("sqlite:///"):
+        return None
+    path = url[len("sqlite:///") :].split("?", 1)[0]
+    return None if path in ("", ":memory:") else Path(path)
+
+
+def _engine(url: str):
+    from sqlalchemy import create_engine, event
+
+    path = _sqlite_path(url)
+    if path is None:
+        return create_engine(url, pool_pre_ping=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": 60})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(connection, _record):
+        # Let SQLAlchemy, not the driver, open transactions, so that they can be IMMEDIATE:
+        # writers then queue for the lock instead of failing on a busy database.
+        connection.isolation_level = None
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA foreign_keys=ON")
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def _create_tables(engine) -> None:
+    from sqlalchemy import inspect
+    from sqlalchemy.exc import SQLAlchemyError
+
+    metadata = _tables()[2]
+    try:
+        metadata.create_all(engine)
+    except SQLAlchemyError:
+        # Another process may have created them at the same moment.
+        names = set(inspect(engine).get_table_names())
+        if not {table.name for table in metadata.sorted_tables} <= names:
+            raise
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def _checked_author(author) -> str:
+    if not isinstance(author, str) or not author.strip():
+        raise ValueError("Value of 'author' must be a name (who makes the change); received none")
+    author = author.strip()
+    if len(author) > MAX_AUTHOR_CHARS or "\n" in author or _CONTROL.search(author):
+        raise ValueError(
+            f"Value of 'author' must be one line of at most {MAX_AUTHOR_CHARS} characters; "
+            f"received {len(author)} characters"
+        )
+    return author
+
+
+def _checked_value(name: str, value) -> str:
+    if name not in FIELDS:
+        raise ValueError(
+            f"Value of {name!r} is not a field of an action. Expected some of {list(FIELDS)}"
+        )
+    if not isinstance(value, str):
+        if name == "due_date" and isinstance(value, dt.date | pd.Timestamp):
+            value = pd.Timestamp(value).strftime("%Y-%m-%d")
+        else:
+            raise ValueError(f"Value of {name!r} must be text but received: {type(value).__name__}")
+    value = _CONTROL.sub("", value.replace("\r\n", "\n")).strip()
+    if len(value) > MAX_TEXT_CHARS:
+        raise ValueError(
+            f"Value of {name!r} has {len(value):,} characters, more than {MAX_TEXT_CHARS:,}"
+        )
+    if name == "status" and value not in STATUSES:
+        raise ValueError(
+            f"Value of 'status' is not valid. Expected one of {list(STATUSES)} but received: "
+            f"{value!r}"
+        )
+    if name == "due_date" and value:
+        try:
+            value = dt.date.fromisoformat(value).isoformat()
+        except ValueError:
+            raise ValueError(
+                f"Value of 'due_date' must be a date like 2026-07-31 but received: {value!r}"
+            ) from None
+    return value
+
+
+def _breach_rows(breaches) -> list[dict]:
+    if isinstance(breaches, pd.DataFrame):
+        records = breaches.to_dict("records")
+    elif isinstance(breaches, pd.Series):
+        records = [breaches.to_dict()]
+    elif isinstance(breaches, Mapping):
+        records = [dict(breaches)]
+    else:
+        raise TypeError(
+            "Value of 'breach' must be a row of kk.breaches() (Series or mapping), a frame of "
+            f"them or a breach id, but received: {type(breaches).__name__}"
+        )
+    return [_breach_row(record) for record in records]
+
+
+def _breach_row(record: dict) -> dict:
+    from kpikit.governance.breaches import PLAN_DAYS, ROOT_CAUSE_HOURS, breach_group, period_end
+
+    missing = [key for key in ("breach_id", "kpi", "freq", "period") if key not in record]
+    if missing:
+        raise ValueError(
+            f"Value of 'breach' needs the key(s) {missing} (a row of kk.breaches() has them)"
+        )
+    period = pd.Timestamp(record["period"])
+    end = pd.Timestamp(record.get("period_end") or period_end(period, record["freq"]))
+    group = breach_group(record)
+    return {
+        "breach_id": str(record["breach_id"]),
+        "kpi": str(record["kpi"]),
+        "freq": str(record["freq"]),
+        "period": period.to_pydatetime(),
+        "period_end": end.to_pydatetime(),
+        "group_json": json.dumps(group, default=str),
+        "target": _number(record.get("target")),
+        "value": _number(record.get("value")),
+        "gap": _number(record.get("gap")),
+        "root_cause_due": (end + pd.Timedelta(hours=ROOT_CAUSE_HOURS)).to_pydatetime(),
+        "plan_due": (end + pd.Timedelta(days=PLAN_DAYS)).to_pydatetime(),
+    }
+
+
+def _number(value):
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _insert_breach(connection, row: dict, author: str) -> None:
+    from sqlalchemy import select
+    from sqlalchemy.exc import IntegrityError
+
+    table = _tables()[0]
+    exists = connection.execute(
+        select(table.c.breach_id).where(table.c.breach_id == row["breach_id"])
+    ).first()
+    if exists is not None:
+        return
+    try:
+        with connection.begin_nested():
+            connection.execute(
+                table.insert().values(**row, registered_at=_utc_now(), registered_by=author)
+            )
+    except IntegrityError:
+        pass  # registered by another writer at the same moment
+
+
+def _insert_event(connection, breach_id, name, value, author, now, replaces, conflict) -> int:
+    events = _tables()[1]
+    result = connection.execute(
+        events.insert().values(
+            breach_id=breach_id,
+            field=name,
+            value=value,
+            author=author,
+            recorded_at=now,
+            replaces=replaces,
+            conflict=bool(conflict),
+        )
+    )
+    return int(result.inserted_primary_key[0])
+
+
+def _latest(connection, breach_id: str) -> dict:
+    from sqlalchemy import select
+
+    events = _tables()[1]
+    rows = connection.execute(
+        select(events).where(events.c.breach_id == breach_id).order_by(events.c.event_id)
+    ).mappings()
+    state = {}
+    for row in rows:
+        state[row["field"]] = Change(
+            value=row["value"],
+            event_id=int(row["event_id"]),
+            author=row["author"],
+            recorded_at=row["recorded_at"],
+        )
+    return state
+
+
+def _event_id(change: Change | None):
+    return None if change is None else change.event_id
+
+
+def _next_milestone(text: str) -> str:
+    """The earliest milestone not reached yet, as ``"2026-07-20 retrain agents"``.
+
+    >>> lines = ["[x] 2026-07-10 new rota", "2026-07-24 recheck", "2026-07-17 retrain"]
+    >>> _next_milestone(os.linesep.join(lines))
+    '2026-07-17 retrain'
+    """
+    pending = sorted((day, line) for day, line, reached in _dated_lines(text) if not reached)
+    if not pending:
+        return ""
+    day, line = pending[0]
+    return f"{day:%Y-%m-%d} {line}".strip()
+
+
+def _dated_lines(text: str):
+    for line in text.splitlines():
+        match = _DATED_LINE.match(line)
+        if match:
+            try:
+                day = pd.Timestamp(dt.date.fromisoformat(match.group(2)))
+            except ValueError:
+                continue
+            yield day, match.group(3).strip(), match.group(1) is not None
+
+
+def _overdue(row, as_of: pd.Timestamp) -> str:
+    late = []
+    if not row.root_cause and as_of > pd.Timestamp(row.root_cause_due):
+        late.append("root cause")
+    if not row.plan and as_of > pd.Timestamp(row.plan_due):
+        late.append("plan")
+    if row.status != "done":
+        if row.due_date and as_of > pd.Timestamp(row.due_date) + pd.Timedelta(days=1):
+            late.append("action")
+        pending = (day for day, _, reached in _dated_lines(row.milestones) if not reached)
+        if any(day + pd.Timedelta(days=1) <= as_of for day in pending):
+            late.append("milestone")
+    return ", ".join(late)
+
+
+def _overdue_first(column: pd.Series) -> pd.Series:
+    if column.name == "overdue":
+        return column.eq("")
+    return column
