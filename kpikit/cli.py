@@ -62,7 +62,11 @@ def _parser():
 
     for name, help_text in (
         ("serve", "serve the dashboards with Voila"),
-        ("report", "run a dashboard notebook into a standalone HTML report"),
+        (
+            "report",
+            "a dashboard as a standalone HTML report, or a daily/weekly/monthly/"
+            "quarterly report (HTML page and Excel workbook)",
+        ),
     ):
         sub = commands.add_parser(name, help=help_text)
         module = import_module(f"kpikit.{name}")

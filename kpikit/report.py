@@ -1,4 +1,6 @@
-"""``kpikit report``: run a dashboard notebook with parameters into one standalone HTML file.
+"""``kpikit report``: run a dashboard notebook with parameters into one standalone HTML file,
+or write a cadence report (``kpikit report daily|weekly|monthly|quarterly``, see
+:mod:`kpikit.governance.pages`).
 
 ``kpikit report balanced_scorecard -p sector healthcare -o scorecard.html`` executes the
 notebook with papermill (parameters cast to the types of the notebook's ``parameters`` cell),
@@ -17,6 +19,8 @@ from pathlib import Path
 
 from kpikit.apps import STATIC_ENV_VARIABLE
 from kpikit.apps.params import cast_value, notebook_parameters
+from kpikit.governance.cadence import CADENCES
+from kpikit.governance.pages import add_cadence_arguments, run_cadence
 
 TEMPLATE_NAME = "kpikit_report"
 TEMPLATE_BASEDIR = Path(__file__).parent / "templates" / "nbconvert" / "templates"
@@ -27,7 +31,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the ``kpikit report`` arguments to a parser."""
     parser.add_argument(
         "notebook",
-        help="notebook file, or the name of an installed dashboard such as balanced_scorecard",
+        help="notebook file, the name of an installed dashboard such as balanced_scorecard, or "
+        f"a cadence report: {', '.join(CADENCES)}",
     )
     parser.add_argument(
         "-p",
@@ -49,11 +54,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help=f"time limit per cell (default {DEFAULT_TIMEOUT_S})",
     )
+    add_cadence_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     """Write the report described by the arguments of :func:`add_arguments`."""
     from kpikit.io import safe_export_path
+
+    if args.notebook in CADENCES:
+        return run_cadence(args)
 
     notebook = resolve_notebook(args.notebook)
     output = safe_export_path(

@@ -2,8 +2,9 @@
 
 :func:`generate` builds a program of up to three sites of six teams each, plans their shifts
 against the expected demand, then lets contacts arrive, queue, reach agents and come back. It
-is vectorised numpy: 90 days with 60 agents take about a second. :func:`load_sample` reads the bundled output of
-``generate()`` and :func:`load_targets` the scorecard targets that go with it.
+is vectorised numpy: 90 days with 60 agents take about a second. :func:`load_sample` reads
+the bundled output of ``generate()`` and :func:`load_targets` the scorecard targets that go
+with it.
 
 How the data comes about
 ------------------------
@@ -130,8 +131,9 @@ def generate(*, days=90, agents=60, seed=7, start="2026-06-01"):
     -------
     Dataset
         ``contacts``: one row per offered contact, sorted by ``arrived_at`` and
-        ``contact_id``, with the ``site`` that handled it. ``agent_intervals``: one row per agent per 30-minute slot of their
-        shift (the unpaid lunch slot has ``paid_s`` 0) plus any overtime slots.
+        ``contact_id``, with the ``site`` that handled it. ``agent_intervals``: one row per
+        agent per 30-minute slot of their shift (the unpaid lunch slot has ``paid_s`` 0) plus
+        any overtime slots.
         ``costs``: one row per month and channel.
 
     Raises

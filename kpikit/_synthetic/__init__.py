@@ -42,7 +42,6 @@ from kpikit._synthetic.tables import (
 )
 from kpikit.schema import Dataset
 
-
 MIN_SITE_AGENTS = 15
 """Fewest agents a site starts with (two or three per team)."""
 
@@ -88,8 +87,9 @@ def simulate(first_day, *, days, agents, seed):
         customer_offset += int(served["customer"].max(initial=-1)) + 1
     return Dataset(
         contacts=_merged_contacts(contacts),
-        agent_intervals=pd.concat(intervals, ignore_index=True)
-        .sort_values(["interval_start", "agent_id"], ignore_index=True),
+        agent_intervals=pd.concat(intervals, ignore_index=True).sort_values(
+            ["interval_start", "agent_id"], ignore_index=True
+        ),
         costs=_merged_costs(costs),
     )
 

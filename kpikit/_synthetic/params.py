@@ -109,7 +109,5 @@ class SiteProfile:
 SITES = (
     SiteProfile("North", share=0.5),
     SiteProfile("Harbor", share=0.3, speed=0.92, quality=-0.6, rate=0.85),
-    SiteProfile(
-        "Lakeside", share=0.2, bad_absence=0.30, bad_stretch=(0.39, 0.62), rate=0.8
-    ),
+    SiteProfile("Lakeside", share=0.2, bad_absence=0.30, bad_stretch=(0.39, 0.62), rate=0.8),
 )

@@ -199,7 +199,8 @@ def _gap_cost(gap):
 def build_roster(works, shift_start, pattern, weekday, absence, rng):
     """Planned agent intervals as (agent-day, shift position) arrays.
 
-    ``absence`` is the share of shifts missed, per day. Part-time shifts leave the positions after their eighth slot unscheduled (all zeros).
+    ``absence`` is the share of shifts missed, per day. Part-time shifts leave the positions
+    after their eighth slot unscheduled (all zeros).
     Training takes a slot off the phones on 30 % of shifts. Time lost to late log-ins, long
     breaks and other unscheduled activity comes off the logged-in time and off adherence.
     """

@@ -59,6 +59,8 @@ SLA_THRESHOLDS_S = {"phone": 20.0, "chat": 30.0, "email": 86_400.0}
 """Default service-level thresholds of the reports and the governance dashboard, per channel
 (other channels: 20 s): a phone call within 20 s, a chat within 30 s, an email within a day."""
 
+WHOLE_CENTER = "whole center"
+
 _FREQ = {"daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter"}
 _TITLES = {
     "daily": "Daily report",
@@ -68,12 +70,21 @@ _TITLES = {
 }
 
 
+@dataclass(frozen=True)
+class Rated:
+    """A table cell showing a value with its status (the page tints it and adds the mark)."""
+
+    text: str
+    status: str
+
+
 @dataclass
 class Section:
     """One part of a report: a title, findings in plain words and a table.
 
     ``sheet`` names the Excel sheet of the table; sections sharing a sheet are stacked on it
-    with a ``section`` column.
+    with a ``section`` column. ``display``, when given, is what the page shows instead of
+    ``table`` (a compact view; the workbook keeps the full table).
     """
 
     title: str
@@ -81,6 +92,7 @@ class Section:
     table: pd.DataFrame | None = None
     sheet: str | None = None
     level: int = 2
+    display: pd.DataFrame | None = None
 
 
 @dataclass
@@ -250,7 +262,7 @@ def _daily(context: _Context) -> list:
 def _volume_table(context: _Context) -> pd.DataFrame:
     from kpikit.metrics import compute
 
-    kpis = ["answer_rate", "service_level", "abandonment_rate", "asa"]
+    kpis = ["answer_rate", "service_level", "abandonment_rate"]
     rows = []
     for by in _levels(context):
         table = to_pandas(
@@ -278,7 +290,6 @@ def _volume_table(context: _Context) -> pd.DataFrame:
             for kpi_id, label in (
                 ("service_level", "service level (%)"),
                 ("abandonment_rate", "abandonment (%)"),
-                ("asa", "ASA (s)"),
             ):
                 row[label] = today.loc[kpi_id, "value"] if kpi_id in today.index else np.nan
                 if "status" in today.columns and kpi_id in today.index:
@@ -320,17 +331,14 @@ def _day_breaches(context: _Context) -> Section:
         "beyond tolerance). Each needs a root-cause analysis within 48 hours of the day's end "
         "and an improvement plan within 7 days."
     ]
-    for _, row in today.sort_values("gap", ascending=False).head(5).iterrows():
+    for _, row in by_severity(today).head(5).iterrows():
         lines.append(_breach_line(row, context.by))
     return Section("SLA breaches of the day", lines, table, "breaches")
 
 
 def breach_table(found: pd.DataFrame, by: list) -> pd.DataFrame:
     """Breaches as a report table: group, KPI, value, target, gap, status, deadlines, run."""
-    severity = {"red": 0, "amber": 1}
-    ordered = found.assign(_order=found["status"].map(severity)).sort_values(
-        ["_order", "gap"], ascending=[True, False], kind="stable"
-    )
+    ordered = by_severity(found)
     return pd.DataFrame(
         {
             "group": [group_label(row, by) for _, row in ordered.iterrows()],
@@ -344,6 +352,17 @@ def breach_table(found: pd.DataFrame, by: list) -> pd.DataFrame:
             "plan due": ordered["plan_due"].to_numpy(),
             "periods in a row": ordered["periods_in_breach"].to_numpy(),
         }
+    )
+
+
+def by_severity(found: pd.DataFrame) -> pd.DataFrame:
+    """Breaches red first, then by the gap relative to the target (units differ by KPI)."""
+    order = found["status"].map({"red": 0, "amber": 1})
+    relative = found["gap"] / found["target"].abs().where(found["target"] != 0)
+    return (
+        found.assign(_order=order, _relative=relative)
+        .sort_values(["_order", "_relative"], ascending=[True, False], kind="stable")
+        .drop(columns=["_order", "_relative"])
     )
 
 
@@ -370,9 +389,8 @@ def actions_section(context: _Context, *, due_within=None) -> Section:
         actions = actions[actions["status"] != "done"]
     if due_within is not None and not actions.empty:
         horizon = context.end + due_within
-        soon = (
-            (actions["root_cause"].eq("") & (actions["root_cause_due"] <= horizon))
-            | (actions["plan"].eq("") & (actions["plan_due"] <= horizon))
+        soon = (actions["root_cause"].eq("") & (actions["root_cause_due"] <= horizon)) | (
+            actions["plan"].eq("") & (actions["plan_due"] <= horizon)
         )
         actions = actions[actions["overdue"].ne("") | soon]
     if actions.empty:
@@ -448,9 +466,10 @@ def _change_line(group: str, row) -> str:
     unit = row["unit"]
     verb = "rose" if row["trend"] == "up" else "fell"
     better = "better" if row["improved"] else "worse"
+    p_value = "p < 0.001" if row["p_value"] < 0.001 else f"p = {row['p_value']:.3f}"
     return (
         f"{group}: {row['name']} {verb} from {format_value(row['previous'], unit)} to "
-        f"{format_value(row['value'], unit)} (p = {row['p_value']:.3f}), {better}."
+        f"{format_value(row['value'], unit)} ({p_value}), {better}."
     )
 
 
@@ -477,9 +496,9 @@ def _days_in_breach(context: _Context) -> Section:
 
 
 def group_label(row, by: list) -> str:
-    """The group of a row in words: ``"Harbor"``, ``"Harbor · billing"`` or ``"all"``."""
+    """The group of a row in words: ``"Harbor"``, ``"Harbor · billing"`` or the whole center."""
     if not by:
-        return "all"
+        return WHOLE_CENTER
     return " · ".join(str(row[key]) for key in by)
 
 
@@ -490,7 +509,7 @@ def _levels(context: _Context) -> list:
 
 def _by_group(frame: pd.DataFrame, by: list):
     if not by:
-        yield "all", frame
+        yield WHOLE_CENTER, frame
         return
     for key, rows in frame.groupby(by, sort=True, dropna=False):
         values = key if isinstance(key, tuple) else (key,)

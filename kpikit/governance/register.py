@@ -294,7 +294,8 @@ class ActionRegister:
             last_change_at=("recorded_at", "max"),
         )
         last_by = events.sort_values("event_id").groupby("breach_id")["author"].last()
-        table = table.join(counts, on="breach_id").join(last_by.rename("last_change_by"), on="breach_id")
+        table = table.join(counts, on="breach_id")
+        table = table.join(last_by.rename("last_change_by"), on="breach_id")
         table["changes"] = table["changes"].fillna(0).astype(int)
         table["conflicts"] = table["conflicts"].fillna(0).astype(int)
         table["last_change_by"] = table["last_change_by"].fillna("")
@@ -405,6 +406,8 @@ _ACTION_COLUMNS = (
     "last_change_by",
     "overdue",
 )
+
+
 def _tables():
     """The two tables (built once, on first use, so that kpikit imports without SQLAlchemy)."""
     global _TABLES

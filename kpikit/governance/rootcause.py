@@ -28,13 +28,15 @@ from kpikit.schema import Dataset
 
 __all__ = ["DIMENSIONS", "STAFFING_KPIS", "RootCause", "root_cause"]
 
-DIMENSIONS = ("queue", "team", "channel", "reason", "hours", "weekday")
-"""Default segment dimensions: contact columns, then the calendar ("hours": blocks of the day)."""
+DIMENSIONS = ("queue", "team", "channel", "reason", "hours", "weekday", "date")
+"""Default segment dimensions: contact columns, then the calendar ("hours": blocks of the day;
+"weekday" and "date" for periods longer than a day)."""
 
-TIME_DIMENSIONS = ("hours", "weekday")
+TIME_DIMENSIONS = ("hours", "weekday", "date")
 
 STAFFING_KPIS = ("service_level", "asa", "abandonment_rate", "answer_rate")
 """KPIs whose misses are checked against the Erlang C staffing requirement."""
+
 
 @dataclass
 class RootCause:
@@ -127,7 +129,8 @@ def root_cause(
         "freq": "week", "site": "Lakeside"}``).
     dimensions : sequence of str, default=DIMENSIONS
         Contact columns and the calendar dimensions ``"hours"`` (blocks of ``block_hours``) and
-        ``"weekday"``. Columns the data (or the KPI's table) lacks are skipped, and so are
+        ``"weekday"`` and ``"date"`` (a date has no usual share: its contribution is all
+        performance). Columns the data (or the KPI's table) lacks are skipped, and so are
         dimensions with a single segment in the period.
     hot_spot : str or None, default="queue"
         The column crossed with the calendar for hot spots (None: the calendar alone).
@@ -357,6 +360,7 @@ def _calendar(rows: pd.DataFrame, block_hours: int) -> pd.DataFrame:
     return rows.assign(
         weekday=periods.day_name().to_numpy(),
         hours=[f"{h:02d}:00–{h + block_hours:02d}:00" for h in start],
+        date=periods.strftime("%Y-%m-%d %a"),
     )
 
 

@@ -18,6 +18,7 @@ DIMENSION_LABELS = {
     "weekday": "Weekday",
     "site": "Site",
     "agent_id": "Agent",
+    "date": "Day",
 }
 
 # What the denominator of each KPI counts, for "on 38 % of the ...".
@@ -110,12 +111,27 @@ def headline(kpi_id, group, period, freq, value, target) -> str:
 
 def findings(cause, *, top: int, hot_spot) -> list[str]:
     """The top contributors of a :class:`~kpikit.governance.rootcause.RootCause` in plain words:
-    hot spots first, then the staffing check, then the largest segment of each dimension."""
+    hot spots, the staffing check (first when it explains half of the miss or more), the worst
+    days, then the largest segment of each dimension."""
     texts = [*_hot_spot_texts(cause, top, hot_spot)]
     if cause.staffing is not None:
-        texts.append(_staffing_text(cause))
+        # staffing leads when it explains at least half of the miss
+        first = cause.understaffed_share >= 0.5
+        texts.insert(0 if first else len(texts), _staffing_text(cause))
+    texts += _worst_days_text(cause, top)
     texts += _dimension_texts(cause)
     return texts
+
+
+def _share_text(contribution: float, gap: float, unit: str) -> str:
+    """``"41 % of the miss"``, or for shares beyond 150 % the amounts (others made up for it)."""
+    share = contribution / gap if gap > 0 else math.nan
+    if math.isfinite(share) and share > 1.5:
+        return (
+            f"{gap_text(contribution, unit)}, more than the whole miss of {gap_text(gap, unit)} "
+            "(the rest beat the target)"
+        )
+    return f"{percent_text(share)} of the miss"
 
 
 def _hot_spot_texts(cause, top, hot_spot):
@@ -126,7 +142,8 @@ def _hot_spot_texts(cause, top, hot_spot):
     for _, spot in spots[spots["contribution"] > 0].head(top).iterrows():
         when = " ".join(str(spot[key]) for key in ("weekday", "hours") if key in spot.index)
         where = f" on {spot[hot_spot]}" if hot_spot in spot.index else ""
-        text = f"{when}{where}: {percent_text(spot['share_of_gap'])} of the miss"
+        share = _share_text(spot["contribution"], cause.gap, kpi_definition(cause.kpi).unit)
+        text = f"{when}{where}: {share}"
         short = spot.get("agents_short", math.nan)
         if short is not None and math.isfinite(short) and round(short) >= 1:
             text += f"; {round(short):.0f} agent{'s' * (round(short) != 1)} short"
@@ -145,11 +162,26 @@ def _staffing_text(cause) -> str:
             f"No {noun} were short of the Erlang C requirement for their volume and handle "
             f"time: staffing does not explain this miss."
         )
+    unit = kpi_definition(cause.kpi).unit
+    share = _share_text(cause.understaffed_share * cause.gap, cause.gap, unit)
     return (
         f"{len(short)} of {len(staffing)} {noun} were short of the Erlang C requirement for "
         f"their volume and handle time ({short['short'].mean():.1f} agents on average); they "
-        f"account for {percent_text(cause.understaffed_share)} of the miss."
+        f"account for {share}."
     )
+
+
+def _worst_days_text(cause, top: int) -> list:
+    days = cause.segments[cause.segments["dimension"] == "date"]
+    days = days[days["contribution"] > 0].sort_values("contribution", ascending=False).head(top)
+    if days.empty:
+        return []
+    names = [pd.Timestamp(label[:10]) for label in days["segment"]]
+    listed = [f"{day:%a} {day.day} {day:%b}" for day in sorted(names)]
+    joined = ", ".join(listed[:-1]) + f" and {listed[-1]}" if len(listed) > 1 else listed[0]
+    unit = kpi_definition(cause.kpi).unit
+    share = _share_text(days["contribution"].sum(), cause.gap, unit)
+    return [f"Worst days: {joined}, {share} together."]
 
 
 def _dimension_texts(cause):
@@ -160,6 +192,8 @@ def _dimension_texts(cause):
     noun = _VOLUME_NOUNS.get(cause.kpi, "contacts")
     ranked = []
     for dimension, rows in segments.groupby("dimension", sort=False):
+        if dimension == "date":
+            continue
         best = rows.sort_values("contribution", ascending=False).iloc[0]
         if not best["contribution"] > 0:
             continue
@@ -172,8 +206,9 @@ def _dimension_texts(cause):
                 f"{percent_text(best['baseline_share'])}"
             )
         label = DIMENSION_LABELS.get(dimension, dimension)
+        share = _share_text(best["contribution"], cause.gap, definition.unit)
         text = (
-            f"{label} {best['segment']}: {percent_text(best['share_of_gap'])} of the miss "
+            f"{label} {best['segment']}: {share} "
             f"({definition.name.lower()} {format_value(best['value'], definition.unit)} on "
             f"{percent_text(best['share'])} of {noun}"
             + (f"; {' and '.join(reasons)}" if reasons else "")

@@ -1,0 +1,268 @@
+"""Cadence reports as files: one standalone HTML page and one Excel workbook, and the
+``kpikit report daily|weekly|monthly|quarterly`` command.
+
+The page has no script at all and links nothing: it opens offline, from a mail or a share.
+It reads on a phone: text wraps, and wide tables scroll sideways inside their own box.
+"""
+
+import argparse
+import datetime as dt
+import html
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from kpikit.governance.cadence import CadenceReport, Rated, cadence_report
+from kpikit.scorecard import STATUS_LABELS, STATUS_MARKS, STATUS_TINTS
+
+__all__ = ["add_cadence_arguments", "report_html", "run_cadence", "write_report"]
+
+_STYLE = """
+body { margin: 0; color: #222; background: #fff;
+  font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; }
+main { max-width: 1100px; margin: 0 auto; padding: 12px; }
+h1 { font-size: 1.45em; margin: 0.2em 0; }
+h2 { font-size: 1.2em; margin: 1.6em 0 0.4em; border-bottom: 1px solid #ddd; }
+h3 { font-size: 1.02em; margin: 1.2em 0 0.3em; }
+p, li { overflow-wrap: anywhere; }
+ul { padding-left: 1.2em; margin: 0.3em 0 0.6em; }
+li { margin: 2px 0; }
+.meta { color: #555; font-size: 0.9em; }
+.scroll { overflow-x: auto; max-width: 100%; margin: 0.4em 0 1em; }
+table { border-collapse: collapse; font-size: 0.88em; }
+th, td { padding: 3px 8px; border-bottom: 1px solid #e6e6e6; text-align: left;
+  white-space: nowrap; vertical-align: top; }
+th { background: #f4f4f4; }
+td.number { text-align: right; font-variant-numeric: tabular-nums; }
+td.words { white-space: normal; min-width: 14em; max-width: 30em; }
+svg.spark { vertical-align: middle; }
+"""
+
+_WORD_COLUMNS = ("root cause", "plan", "why", "breach", "next milestone", "segment", "overdue")
+
+
+def report_html(report: CadenceReport) -> str:
+    """The report as one standalone HTML page (no script, no external resource)."""
+    last_day = report.end - pd.Timedelta(seconds=1)
+    parts = [
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>",
+        f"<title>{html.escape(report.title)} · {html.escape(report.period_label)}</title>",
+        f"<style>{_STYLE}</style></head><body><main>",
+        f"<h1>{html.escape(report.title)}: {html.escape(report.period_label)}</h1>",
+        f"<p class='meta'>{report.start:%Y-%m-%d} to {last_day:%Y-%m-%d}"
+        f" · groups: {html.escape(report.groups)} · made by kpikit on "
+        f"{html.escape(report.generated)}</p>",
+    ]
+    for section in report.sections:
+        level = min(max(section.level, 2), 3)
+        parts.append(f"<h{level}>{html.escape(section.title)}</h{level}>")
+        if section.lines:
+            items = "".join(f"<li>{html.escape(line)}</li>" for line in section.lines)
+            parts.append(f"<ul>{items}</ul>")
+        shown = section.display if section.display is not None else section.table
+        if shown is not None and not shown.empty:
+            parts.append(f"<div class='scroll'>{_table_html(shown)}</div>")
+    parts.append("</main></body></html>")
+    return "".join(parts)
+
+
+def write_report(report: CadenceReport, path) -> tuple[Path, Path]:
+    """Write the report as ``path`` (``.html``) and the workbook beside it (``.xlsx``).
+
+    Returns
+    -------
+    (pathlib.Path, pathlib.Path)
+        The HTML page and the workbook.
+    """
+    from kpikit._scorecard.export import write_excel
+    from kpikit.io import safe_export_path
+
+    page = safe_export_path(path, (".html",))
+    workbook = safe_export_path(page.with_suffix(".xlsx"), (".xlsx",))
+    page.write_text(report_html(report), encoding="utf-8")
+    write_excel(_sheets(report), workbook)
+    return page, workbook
+
+
+def _sheets(report: CadenceReport) -> list:
+    findings = pd.DataFrame(
+        [
+            {"section": section.title, "finding": line}
+            for section in report.sections
+            for line in section.lines
+        ],
+        columns=["section", "finding"],
+    )
+    sheets = {"findings": [findings]}
+    for section in report.sections:
+        if section.table is None or section.table.empty or not section.sheet:
+            continue
+        table = section.table.map(_excel_cell)
+        sheets.setdefault(section.sheet, []).append(table.assign(section=section.title))
+    result = []
+    for name, frames in sheets.items():
+        frame = pd.concat(frames, ignore_index=True)
+        if frame["section"].nunique() <= 1 and name != "findings":
+            frame = frame.drop(columns="section")
+        result.append((name[:31], frame))
+    return result
+
+
+def _excel_cell(value):
+    if isinstance(value, list | tuple):
+        return ", ".join(f"{item:.1f}" for item in value)
+    return value
+
+
+def _table_html(table: pd.DataFrame) -> str:
+    head = "".join(f"<th>{html.escape(str(column))}</th>" for column in table.columns)
+    body = []
+    for record in table.itertuples(index=False):
+        pairs = zip(table.columns, record, strict=True)
+        cells = [_cell_html(column, value) for column, value in pairs]
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def _cell_html(column: str, value) -> str:
+    name = str(column)
+    if isinstance(value, Rated):
+        tint = STATUS_TINTS.get(value.status, "transparent")
+        mark = STATUS_MARKS.get(value.status, "")
+        text = html.escape(value.text) if value.status != "no data" else ""
+        return f"<td style='background:{tint}'>{mark} {text}</td>"
+    if name == "status" or name.endswith(" status"):
+        if value in STATUS_TINTS:
+            return (
+                f"<td style='background:{STATUS_TINTS[value]}'>{STATUS_MARKS[value]} "
+                f"{html.escape(STATUS_LABELS[value])}</td>"
+            )
+    if isinstance(value, list | tuple):
+        return f"<td>{_sparkline(value)}</td>"
+    if isinstance(value, bool | np.bool_):
+        return f"<td>{'yes' if value else 'no'}</td>"
+    if isinstance(value, pd.Timestamp | dt.datetime | np.datetime64):
+        moment = pd.Timestamp(value)
+        if pd.isna(moment):
+            return "<td>–</td>"
+        text = f"{moment:%Y-%m-%d}" if moment == moment.normalize() else f"{moment:%Y-%m-%d %H:%M}"
+        return f"<td>{text}</td>"
+    if isinstance(value, int | float | np.integer | np.floating):
+        return f"<td class='number'>{_number_text(name, float(value))}</td>"
+    css = " class='words'" if name in _WORD_COLUMNS else ""
+    return f"<td{css}>{html.escape('' if value is None else str(value))}</td>"
+
+
+def _number_text(column: str, value: float) -> str:
+    if not math.isfinite(value):
+        return "–"
+    if column == "p value":
+        return f"{value:.3f}"
+    if column in ("cost per contact", "cost") or column.startswith("cost"):
+        return f"{value:,.2f}"
+    if column in ("vs usual", "change (%)"):
+        return f"{value:+.1f}"
+    if value.is_integer() and abs(value) >= 10:
+        return f"{value:,.0f}"
+    return f"{value:,.1f}"
+
+
+def _sparkline(values, width: int = 90, height: int = 22) -> str:
+    points = [v for v in values if v is not None and math.isfinite(v)]
+    if len(points) < 2:
+        return ""
+    low, high = min(points), max(points)
+    span = (high - low) or 1.0
+    step = (width - 4) / (len(points) - 1)
+    coordinates = " ".join(
+        f"{2 + i * step:.1f},{height - 2 - (v - low) / span * (height - 4):.1f}"
+        for i, v in enumerate(points)
+    )
+    label = html.escape(", ".join(f"{v:.1f}" for v in points))
+    return (
+        f"<svg class='spark' width='{width}' height='{height}' role='img' "
+        f"aria-label='{label}'><title>{label}</title>"
+        f"<polyline fill='none' stroke='#0072B2' stroke-width='1.5' points='{coordinates}'/>"
+        "</svg>"
+    )
+
+
+# --- command line ---------------------------------------------------------------------------
+
+
+def add_cadence_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``kpikit report daily|weekly|monthly|quarterly``."""
+    group = parser.add_argument_group(
+        "cadence reports (daily, weekly, monthly, quarterly): an HTML page and an Excel workbook"
+    )
+    group.add_argument(
+        "--data",
+        type=Path,
+        help="folder of contacts/agent_intervals/costs files, or a contacts "
+        "file (default: the sample)",
+    )
+    group.add_argument("--targets", type=Path, help="targets .csv or .toml (default: the sample's)")
+    group.add_argument("--date", help="a day of the period to report, YYYY-MM-DD (default: last)")
+    group.add_argument("--by", nargs="+", help="groups to compare (default: site when present)")
+    group.add_argument(
+        "--register",
+        help="SQLAlchemy URL of the action register (default: KPIKIT_REGISTER_URL "
+        "or the register in the kpikit data folder, when it exists)",
+    )
+    group.add_argument("--sector", default="all", help="benchmark sector of the target review")
+
+
+def run_cadence(args: argparse.Namespace) -> int:
+    """Write the cadence report described by the parsed arguments."""
+    from kpikit.sample import load_sample, load_targets
+
+    data = _read_data(args.data) if args.data is not None else load_sample()
+    targets = args.targets if args.targets is not None else load_targets()
+    date = _parse_date(args.date) if args.date else None
+    register = _open_register(args.register)
+    try:
+        report = cadence_report(
+            args.notebook,
+            data,
+            targets,
+            date=date,
+            by=args.by if args.by else "auto",
+            register=register,
+            sector=args.sector,
+        )
+    finally:
+        if register is not None:
+            register.close()
+    output = args.output or Path(f"{report.cadence}-{report.start:%Y-%m-%d}.html")
+    page, workbook = write_report(report, output)
+    print(f"kpikit report: wrote {page} and {workbook}")
+    return 0
+
+
+def _read_data(path: Path):
+    from kpikit.io import read_contacts, read_dataset
+
+    return read_dataset(path) if path.is_dir() else read_contacts(path)
+
+
+def _parse_date(text: str) -> pd.Timestamp:
+    try:
+        return pd.Timestamp(dt.date.fromisoformat(text))
+    except ValueError:
+        raise ValueError(f"--date must be a day like 2026-07-31; received: {text!r}") from None
+
+
+def _open_register(url):
+    from kpikit.governance.register import ActionRegister
+
+    try:
+        return ActionRegister(url, create=False)
+    except ImportError:
+        if url:
+            raise ValueError(
+                "--register needs SQLAlchemy: pip install 'kpikit[governance]'"
+            ) from None
+        return None
