@@ -173,8 +173,9 @@ def root_cause(
     1    tech          27.5
     >>> for text in cause.findings:   # tech: -(100 · 1 - 80 · 4) / 8 = 27.5 of a 17.5 gap
     ...     print(text)
-    10:00–12:00 on tech: 157 % of the miss.
-    Queue tech: 157 % of the miss (service level 25.0 % on 50 % of contacts; weaker performance).
+    10:00–12:00 on tech: 27.5 points, more than the whole miss (17.5 points).
+    Queue tech: 27.5 points, more than the whole miss (17.5 points) (service level 25.0 % on
+    50 % of contacts; weaker performance).
     """
     dataset = data if isinstance(data, Dataset) else Dataset(contacts=data)
     kpi_id, target, period, freq, group = _read_breach(breach)

@@ -127,10 +127,7 @@ def _share_text(contribution: float, gap: float, unit: str) -> str:
     """``"41 % of the miss"``, or for shares beyond 150 % the amounts (others made up for it)."""
     share = contribution / gap if gap > 0 else math.nan
     if math.isfinite(share) and share > 1.5:
-        return (
-            f"{gap_text(contribution, unit)}, more than the whole miss of {gap_text(gap, unit)} "
-            "(the rest beat the target)"
-        )
+        return f"{gap_text(contribution, unit)}, more than the whole miss ({gap_text(gap, unit)})"
     return f"{percent_text(share)} of the miss"
 
 
