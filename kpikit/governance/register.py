@@ -285,9 +285,9 @@ class ActionRegister:
             latest = events.groupby(["breach_id", "field"])["value"].last()
             state = latest.unstack("field").reindex(columns=list(FIELDS))
         table = registered.join(state, on="breach_id")
-        table["status"] = table["status"].fillna("open")
+        table["status"] = table["status"].astype(object).fillna("open")
         for name in FIELDS[1:]:
-            table[name] = table[name].fillna("")
+            table[name] = table[name].astype(object).fillna("")
         counts = events.groupby("breach_id").agg(
             changes=("event_id", "size"),
             conflicts=("conflict", "sum"),

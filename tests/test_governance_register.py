@@ -1,0 +1,259 @@
+"""The action register on a real SQLite file and a real PostgreSQL server the session starts.
+
+Concurrency is tested with real writers: processes and threads, each with its own register
+(as two dashboards have), editing the same breach at the same time.
+"""
+
+import multiprocessing
+import threading
+import uuid
+
+import pandas as pd
+import pytest
+from postgres import PostgresServer, postgres_bin
+
+from kpikit.governance import ActionRegister
+from kpikit.governance.register import (
+    DATA_DIR_VARIABLE,
+    REGISTER_URL_VARIABLE,
+    _masked,
+    _normalised,
+    default_url,
+)
+
+sqlalchemy = pytest.importorskip("sqlalchemy")
+
+# One PostgreSQL server for the whole module, on one xdist worker.
+pytestmark = pytest.mark.xdist_group("postgres")
+
+BREACH = {
+    "breach_id": "service_level/day/2026-07-08T00:00/site=Lakeside",
+    "kpi": "service_level",
+    "freq": "day",
+    "period": pd.Timestamp("2026-07-08"),
+    "site": "Lakeside",
+    "target": 80.0,
+    "value": 61.0,
+    "gap": 19.0,
+}
+WRITERS = 4
+EDITS = 8
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    bin_dir = postgres_bin()
+    if bin_dir is None:
+        pytest.skip("PostgreSQL server binaries not found (make test installs Debian's postgresql)")
+    server = PostgresServer(bin_dir).start()
+    yield server
+    server.stop()
+
+
+def _fresh_postgres_url(server) -> str:
+    """A new, empty database on the session's server."""
+    name = f"register_{uuid.uuid4().hex[:12]}"
+    engine = sqlalchemy.create_engine(server.url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.exec_driver_sql(f"CREATE DATABASE {name}")
+    engine.dispose()
+    return server.url.rsplit("/", 1)[0] + f"/{name}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'actions.sqlite'}"
+    return _fresh_postgres_url(request.getfixturevalue("postgres"))
+
+
+@pytest.fixture
+def register(url):
+    opened = ActionRegister(url)
+    yield opened
+    opened.close()
+
+
+# --- recording and history ------------------------------------------------------------------
+
+
+def test_changes_are_appended_never_overwritten(register):
+    register.record(BREACH, author="Ana", owner="Lakeside lead", root_cause="absence wave")
+    register.record(BREACH, author="Ben", root_cause="absence wave after a flu outbreak")
+    register.record(BREACH, author="Ben", owner="Lakeside lead")  # same value: not recorded
+    history = register.history(BREACH["breach_id"])
+    assert history[["field", "value", "author"]].values.tolist() == [
+        ["owner", "Lakeside lead", "Ana"],
+        ["root_cause", "absence wave", "Ana"],
+        ["root_cause", "absence wave after a flu outbreak", "Ben"],
+    ]
+    assert history["event_id"].is_monotonic_increasing
+    state = register.state(BREACH["breach_id"])
+    assert state["root_cause"].value == "absence wave after a flu outbreak"
+    assert state["root_cause"].author == "Ben"
+    assert state["owner"].author == "Ana"
+
+
+def test_a_change_on_a_stale_view_is_kept_and_marked(register):
+    seen = register.state(BREACH["breach_id"])  # both managers open the empty form
+    first = register.record(BREACH, author="Ana", plan="hire 4 temps", seen=seen)
+    second = register.record(BREACH, author="Ben", plan="overtime for 2 weeks", seen=seen)
+    assert first.conflicts == {}
+    assert second.conflicts["plan"].value == "hire 4 temps"
+    assert second.conflicts["plan"].author == "Ana"
+    history = register.history()
+    assert history["value"].tolist() == ["hire 4 temps", "overtime for 2 weeks"]
+    assert history["conflict"].tolist() == [False, True]
+    assert history["replaces"].isna().all()  # both edited the empty field
+    actions = register.actions(as_of="2026-07-09")
+    assert actions.loc[0, "plan"] == "overtime for 2 weeks"
+    assert actions.loc[0, "conflicts"] == 1
+
+
+def test_actions_show_the_current_state_and_what_is_overdue(register):
+    register.register(BREACH)
+    # the day closes on 9 July 00:00: root cause due 11 July, plan due 16 July
+    before = register.actions(as_of="2026-07-10")
+    assert before.loc[0, "status"] == "open"
+    assert before.loc[0, "overdue"] == ""
+    assert register.actions(as_of="2026-07-12").loc[0, "overdue"] == "root cause"
+    assert register.actions(as_of="2026-07-17").loc[0, "overdue"] == "root cause, plan"
+    register.record(
+        BREACH["breach_id"],
+        author="Ana",
+        root_cause="absence",
+        plan="temps",
+        status="in progress",
+        due_date="2026-07-31",
+        milestones="[x] 2026-07-15 temps hired\n2026-07-22 temps trained",
+    )
+    later = register.actions(as_of="2026-07-24")
+    assert later.loc[0, "next_milestone"] == "2026-07-22 temps trained"
+    assert later.loc[0, "overdue"] == "milestone"  # due 22 July, not marked [x]
+    assert register.actions(as_of="2026-08-02").loc[0, "overdue"] == "action, milestone"
+    register.record(BREACH["breach_id"], author="Ana", status="done")
+    assert register.actions(as_of="2026-08-02").loc[0, "overdue"] == ""
+    assert register.actions().loc[0, "group"] == {"site": "Lakeside"}
+
+
+def test_bad_input_is_refused_with_a_clear_message(register):
+    with pytest.raises(ValueError, match="not a field of an action"):
+        register.record(BREACH, author="Ana", budget="1M")
+    with pytest.raises(ValueError, match=r"'status' is not valid.*'closed'"):
+        register.record(BREACH, author="Ana", status="closed")
+    with pytest.raises(ValueError, match="'due_date' must be a date"):
+        register.record(BREACH, author="Ana", due_date="next week")
+    with pytest.raises(ValueError, match="'author' must be a name"):
+        register.record(BREACH, author="  ", owner="x")
+    with pytest.raises(ValueError, match="4,001 characters"):
+        register.record(BREACH, author="Ana", plan="x" * 4001)
+    with pytest.raises(ValueError, match="not in the register"):
+        register.record("unknown/day/2026-01-01T00:00", author="Ana", owner="x")
+    assert register.history().empty
+
+
+def test_text_is_stored_as_given_and_control_characters_dropped(register):
+    register.record(BREACH, author="Ana", comment="<script>alert(1)</script>\x07 = SUM(A1)")
+    assert register.history()["value"].tolist() == ["<script>alert(1)</script> = SUM(A1)"]
+
+
+# --- where the default register lives -------------------------------------------------------
+
+
+def test_default_register_is_created_on_first_use_in_the_data_folder(tmp_path, monkeypatch):
+    monkeypatch.delenv(REGISTER_URL_VARIABLE, raising=False)
+    folder = tmp_path / "kpikit-data"
+    monkeypatch.setenv(DATA_DIR_VARIABLE, str(folder))
+    assert default_url() == f"sqlite:///{folder}/actions.sqlite"
+    untouched = ActionRegister(create=False)
+    assert untouched.actions().empty and untouched.history().empty
+    assert not folder.exists()
+    with ActionRegister() as created:
+        created.record(BREACH, author="Ana", owner="x")
+    assert (folder / "actions.sqlite").is_file()
+    with ActionRegister(create=False) as reopened:
+        assert reopened.history()["value"].tolist() == ["x"]
+
+
+def test_register_url_variable_wins(tmp_path, monkeypatch):
+    monkeypatch.setenv(REGISTER_URL_VARIABLE, f"sqlite:///{tmp_path / 'elsewhere.sqlite'}")
+    assert default_url().endswith("elsewhere.sqlite")
+
+
+def test_postgresql_urls_use_psycopg_and_passwords_are_not_shown():
+    assert _normalised("postgresql://u:p@h/db") == "postgresql+psycopg://u:p@h/db"
+    assert _masked("postgresql+psycopg://u:secret@h/db") == "postgresql+psycopg://u:***@h/db"
+
+
+# --- concurrent writers ---------------------------------------------------------------------
+
+
+def _write_edits(url: str, writer: int, barrier) -> None:
+    """One manager: reads the form, edits it, saves; EDITS times, two fields each time.
+
+    All managers read before any of them saves in a round (the barrier), so they collide.
+    """
+    with ActionRegister(url) as register:
+        for edit in range(EDITS):
+            seen = register.state(BREACH["breach_id"])
+            barrier.wait(timeout=60)
+            register.record(
+                BREACH,
+                author=f"manager {writer}",
+                seen=seen,
+                plan=f"plan {writer}.{edit}",
+                **{"comment" if writer % 2 else "owner": f"note {writer}.{edit}"},
+            )
+
+
+def _check_nothing_lost(url: str) -> None:
+    with ActionRegister(url) as register:
+        history = register.history()
+    expected = {(f"manager {w}", f"plan {w}.{e}") for w in range(WRITERS) for e in range(EDITS)}
+    plans = history[history["field"] == "plan"]
+    assert set(zip(plans["author"], plans["value"], strict=True)) == expected
+    assert len(history) == 2 * WRITERS * EDITS
+    assert history["event_id"].is_unique
+    # the first round alone makes every writer but the first save over a view now stale
+    assert plans["conflict"].sum() >= WRITERS - 1
+    # writers are serialised per breach, so each conflict mark is exact: an event conflicts
+    # when the author had seen another version of the field than the one it replaced
+    for _, events in history.groupby("field"):
+        previous = None
+        for event in events.sort_values("event_id").itertuples():
+            replaced = None if pd.isna(event.replaces) else int(event.replaces)
+            assert event.conflict == (replaced != previous)
+            previous = event.event_id
+
+
+def test_concurrent_processes_lose_nothing(url):
+    ActionRegister(url).close()  # create the tables before the writers start
+    context = multiprocessing.get_context("fork")
+    barrier = context.Barrier(WRITERS)
+    workers = [context.Process(target=_write_edits, args=(url, w, barrier)) for w in range(WRITERS)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+    assert [worker.exitcode for worker in workers] == [0] * WRITERS
+    _check_nothing_lost(url)
+
+
+def test_two_dashboards_in_one_process_lose_nothing(url):
+    ActionRegister(url).close()
+    errors = []
+    barrier = threading.Barrier(WRITERS)
+
+    def dashboard(writer):
+        try:
+            _write_edits(url, writer, barrier)
+        except Exception as error:  # reported below, with the writer
+            errors.append((writer, error))
+
+    threads = [threading.Thread(target=dashboard, args=(w,)) for w in range(WRITERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    _check_nothing_lost(url)
