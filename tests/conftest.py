@@ -1,16 +1,21 @@
-"""Suite-wide options.
+"""Suite-wide options and settings.
 
 ``--cpu-load N`` runs N busy processes beside the tests for the whole session (stopped by their
 own process ids at the end), to check that the suite — above all the browser tests — passes on
 a busy machine, as CI may be::
 
     .venv/bin/python -m pytest tests/browser --cpu-load 6     # load average about 8 on 2 cores
+
+The action register of the run lives in a temporary folder (:func:`private_kpikit_data`).
 """
 
+import os
 import subprocess
 import sys
 
 import pytest
+
+from kpikit.governance.register import DATA_DIR_VARIABLE, REGISTER_URL_VARIABLE
 
 SPIN = "while True: pass"
 
@@ -35,3 +40,19 @@ def cpu_load(request):
     for spinner in spinners:
         spinner.kill()
         spinner.wait()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_kpikit_data(tmp_path_factory):
+    """Keep the action register of the run (and of the dashboards and notebooks it starts, which
+    inherit the environment) in a temporary folder, never in the user's kpikit data folder."""
+    folder = tmp_path_factory.mktemp("kpikit-data")
+    previous = {name: os.environ.get(name) for name in (DATA_DIR_VARIABLE, REGISTER_URL_VARIABLE)}
+    os.environ[DATA_DIR_VARIABLE] = str(folder)
+    os.environ.pop(REGISTER_URL_VARIABLE, None)
+    yield folder
+    for name, value in previous.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value

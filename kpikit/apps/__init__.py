@@ -19,6 +19,7 @@ HTML instead of live widgets: see :func:`kpikit.apps._base.static_html`."""
 _APPS = {
     "BenchmarksApp": "kpikit.apps.benchmarks",
     "GlossaryApp": "kpikit.apps.glossary",
+    "GovernanceApp": "kpikit.apps.governance",
     "MonitorApp": "kpikit.apps.monitor",
     "ScorecardApp": "kpikit.apps.scorecard",
     "StaffingApp": "kpikit.apps.staffing",
@@ -29,6 +30,7 @@ __all__ = [
     "STATIC_ENV_VARIABLE",
     "BenchmarksApp",
     "GlossaryApp",
+    "GovernanceApp",
     "MonitorApp",
     "ScorecardApp",
     "StaffingApp",

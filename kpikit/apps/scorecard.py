@@ -36,7 +36,13 @@ LEVELS = {"center": None, "team": "team", "agent": "agent_id", "queue": "queue"}
 """Scorecard levels and the contacts column each groups by (``None``: the whole center)."""
 
 _LEVEL_LABELS = {"center": "Center", "team": "Team", "agent": "Agent", "queue": "Queue"}
-_FREQ_LABELS = {"all": "Whole period", "month": "Month", "week": "Week"}
+_FREQ_LABELS = {
+    "all": "Whole period",
+    "quarter": "Quarter",
+    "month": "Month",
+    "week": "Week",
+    "day": "Day",
+}
 _ALL_TEAMS = "all"
 _GROUP_NOUNS = {"center": "center", "team": "teams", "agent": "agents", "queue": "queues"}
 
@@ -64,8 +70,8 @@ class ScorecardApp(BaseApp):
         ``"file"`` for ``targets``, or a sector of :data:`kpikit.catalog.SECTORS` to derive
         the targets from its benchmarks.
     level : {"center", "team", "agent", "queue"}, default="team"
-    freq : {"all", "month", "week"}, default="month"
-        Whole period at once, or one month or week compared with the previous one.
+    freq : {"all", "quarter", "month", "week", "day"}, default="month"
+        Whole period at once, or one quarter, month, week or day compared with the previous one.
     team : str, default="all"
         At agent level, the team whose agents are shown.
     trend_kpi : str, default=None

@@ -175,20 +175,12 @@ def breaches(
     2026-01-08 00:00:00 2026-01-13 00:00:00
     """
     from kpikit.metrics import compute
-    from kpikit.scorecard import scorecard
+    from kpikit.scorecard import rate, read_targets
 
     _check_freq(freq)
-    card = scorecard(
-        data,
-        targets,
-        by=by,
-        freq=freq,
-        previous=False,
-        ramp=ramp,
-        credits=credits,
-        channel=channel,
-        **compute_options,
-    )
+    targets = read_targets(targets, channel=channel)
+    rated = _computable(data, targets["kpi"].tolist(), by, freq, compute_options)
+    card = rate(rated, targets, previous=False, ramp=ramp, credits=credits)
     keys = list(card.by)
     table = card.table
     in_breach = ("red", "amber") if include_amber else ("red",)
@@ -239,6 +231,35 @@ def breach_group(breach) -> dict:
             continue
         group[key] = value
     return group
+
+
+def _computable(data, kpi_ids, by, freq, options) -> pd.DataFrame:
+    """:func:`kpikit.compute` of the KPIs the data and grouping allow (cost per contact by site
+    is not, for example), one call per table the KPIs come from."""
+    from kpikit._frames import to_pandas
+    from kpikit.metrics import compute
+
+    frames = []
+    for table in ("contacts", "agent_intervals", "costs"):
+        wanted = [kpi_id for kpi_id in kpi_ids if KPIS[kpi_id].table == table]
+        try:
+            batches = [wanted] if wanted else []
+            frames += [
+                to_pandas(compute(data, kpis=b, by=by, freq=freq, **options)) for b in batches
+            ]
+        except ValueError:
+            for kpi_id in wanted:
+                try:
+                    frames.append(
+                        to_pandas(compute(data, kpis=[kpi_id], by=by, freq=freq, **options))
+                    )
+                except ValueError:
+                    continue  # not computable here: rated "no data"
+    if not frames:
+        raise ValueError(
+            f"None of the target KPIs {kpi_ids} can be computed from this data and grouping"
+        )
+    return pd.concat(frames, ignore_index=True)
 
 
 def period_end(period, freq: str):

@@ -14,6 +14,7 @@ red/amber/green palette), which every builder uses.
 
 from kpikit.plots._bullet import bullet
 from kpikit.plots._distribution import distribution
+from kpikit.plots._governance import breach_timeline, root_cause_bars
 from kpikit.plots._heatmap import hour_weekday_heatmap
 from kpikit.plots._monitor import intraday_measure, intraday_volume
 from kpikit.plots._scorecard import scorecard_heatmap, scorecard_table
@@ -43,6 +44,7 @@ __all__ = [
     "RAG_MARKS",
     "RAG_TINTS",
     "TEMPLATE_NAME",
+    "breach_timeline",
     "bullet",
     "distribution",
     "hour_weekday_heatmap",
@@ -50,6 +52,7 @@ __all__ = [
     "intraday_staffing",
     "intraday_volume",
     "patience_curve",
+    "root_cause_bars",
     "scenario_comparison",
     "scorecard_heatmap",
     "scorecard_table",

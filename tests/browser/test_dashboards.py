@@ -19,6 +19,7 @@ DASHBOARDS = sorted(path.stem for path in (ROOT / "notebooks").glob("*.ipynb"))
 CHART_CONTROL = {
     "aht_vs_csat": "Y axis",
     "balanced_scorecard": "Level",
+    "governance": "Days",
     "intraday_monitor": "Chart",
     "kpi_glossary": "KPI",
     "sector_benchmarks": "Sector",

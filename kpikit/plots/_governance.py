@@ -1,0 +1,167 @@
+"""Governance figures: breaches by day with their clocks, and a breach's root cause."""
+
+import html
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from kpikit.plots._engine import format_value, group_labels, new_figure, require_columns
+from kpikit.plots._template import RAG_COLORS, RAG_LABELS, RAG_MARKS
+
+__all__ = ["breach_timeline", "root_cause_bars"]
+
+_SYMBOLS = {"red": "x", "amber": "diamond"}
+_NEEDED = ["period", "kpi", "name", "unit", "status", "value", "target", "breach_id"]
+
+
+def breach_timeline(found, *, by=(), overdue=None, title="Breaches by day") -> go.Figure:
+    """Breaches as marks on a calendar: one row per KPI and group, one mark per period.
+
+    Red breaches are crosses, amber ones diamonds, in their status colours; a mark whose root
+    cause or plan is overdue gets a dark ring. Hovering shows the value, the target, the gap
+    and the deadlines; each point carries its ``breach_id`` as ``customdata`` (for clicks).
+
+    Parameters
+    ----------
+    found : DataFrame
+        Rows of :func:`kpikit.breaches`.
+    by : sequence of str, default=()
+        The grouping columns of ``found``.
+    overdue : mapping, default=None
+        ``breach_id`` -> what is overdue (``"root cause, plan"``), from the action register.
+    title : str, default="Breaches by day"
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+
+    Examples
+    --------
+    >>> found = pd.DataFrame({"period": pd.to_datetime(["2026-07-08"]), "site": ["Lakeside"],
+    ...     "kpi": ["service_level"], "name": ["Service level"], "unit": ["percent"],
+    ...     "status": ["red"], "value": [61.0], "target": [80.0], "gap": [19.0],
+    ...     "root_cause_due": pd.to_datetime(["2026-07-11"]),
+    ...     "plan_due": pd.to_datetime(["2026-07-16"]), "breach_id": ["b1"]})
+    >>> figure = breach_timeline(found, by=["site"], overdue={"b1": "root cause"})
+    >>> figure.data[0].y, figure.data[0].customdata, figure.data[0].marker.line.width
+    (('Service level · Lakeside',), ('b1',), (3,))
+    """
+    frame = pd.DataFrame(found)
+    require_columns(frame, [*_NEEDED, *by], "found")
+    overdue = dict(overdue or {})
+    rows = frame.assign(row=frame["name"] + _group_suffix(frame, by))
+    order = sorted(rows["row"].unique(), reverse=True)
+    figure = new_figure(title)
+    for status in ("amber", "red"):
+        part = rows[rows["status"] == status]
+        if part.empty:
+            continue
+        late = [overdue.get(breach, "") for breach in part["breach_id"]]
+        figure.add_trace(
+            go.Scatter(
+                x=part["period"].tolist(),
+                y=part["row"].tolist(),
+                mode="markers",
+                name=f"{RAG_MARKS[status]} {RAG_LABELS[status]}",
+                marker={
+                    "symbol": _SYMBOLS[status],
+                    "size": 13,
+                    "color": RAG_COLORS[status],
+                    "line": {"color": "#222222", "width": [3 if text else 0 for text in late]},
+                },
+                customdata=part["breach_id"].tolist(),
+                hovertext=[
+                    _hover(row, text) for (_, row), text in zip(part.iterrows(), late, strict=True)
+                ],
+                hoverinfo="text",
+            )
+        )
+    figure.update_layout(
+        height=160 + 26 * max(len(order), 1),
+        yaxis={"categoryorder": "array", "categoryarray": order, "title": None, "automargin": True},
+        xaxis={"title": None, "type": "date"},
+        hovermode="closest",
+        margin={"l": 10, "r": 10},
+    )
+    figure.add_annotation(
+        text="ringed: root cause or plan overdue · click a mark for its root cause",
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=-0.02,
+        yanchor="top",
+        showarrow=False,
+        font={"size": 11, "color": "#555555"},
+    )
+    return figure
+
+
+def root_cause_bars(contributors, *, title="What made the miss") -> go.Figure:
+    """A breach's largest contributors as stacked bars: performance and mix, in % of the miss.
+
+    Parameters
+    ----------
+    contributors : DataFrame
+        ``label``, ``performance`` and ``mix`` in percent of the miss (they add up to the
+        segment's share of it), largest first.
+    title : str, default="What made the miss"
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+
+    Examples
+    --------
+    >>> bars = pd.DataFrame({"label": ["queue billing"], "performance": [30.0], "mix": [11.0]})
+    >>> root_cause_bars(bars).data[0].x
+    (30.0,)
+    """
+    frame = pd.DataFrame(contributors)
+    require_columns(frame, ["label", "performance", "mix"], "contributors")
+    labels = frame["label"].tolist()[::-1]
+    figure = new_figure(title)
+    for column, name, color in (
+        ("performance", "weaker performance", "#0072B2"),
+        ("mix", "more volume than usual (mix)", "#56B4E9"),
+    ):
+        figure.add_trace(
+            go.Bar(
+                x=frame[column].tolist()[::-1],
+                y=labels,
+                orientation="h",
+                name=name,
+                marker={"color": color},
+                hovertemplate="%{y}: %{x:.0f} % of the miss<extra>" + name + "</extra>",
+            )
+        )
+    figure.update_layout(
+        barmode="relative",
+        height=140 + 30 * max(len(labels), 1),
+        xaxis={"title": "share of the miss (%)", "ticksuffix": " %"},
+        yaxis={"title": None, "automargin": True},
+        margin={"l": 10, "r": 10},
+    )
+    return figure
+
+
+def _group_suffix(frame: pd.DataFrame, by) -> pd.Series:
+    if not by:
+        return pd.Series("", index=frame.index)
+    return " · " + group_labels(frame, list(by))
+
+
+def _hover(row, late: str) -> str:
+    unit = row["unit"]
+    lines = [
+        f"<b>{html.escape(str(row['name']))}</b> · {row['period']:%a %d %b %Y}",
+        f"{format_value(row['value'], unit)} against {format_value(row['target'], unit)}"
+        f" ({RAG_LABELS[row['status']]})",
+    ]
+    if "root_cause_due" in row and "plan_due" in row:
+        lines.append(
+            f"root cause due {row['root_cause_due']:%d %b %H:%M} · plan due "
+            f"{row['plan_due']:%d %b %H:%M}"
+        )
+    if late:
+        lines.append(f"overdue: {html.escape(late)}")
+    return "<br>".join(lines)

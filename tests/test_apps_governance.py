@@ -1,0 +1,128 @@
+"""The governance dashboard in plain Python: breaches drawn, a click shows a root cause, the form
+writes to the register (and two dashboards editing one breach keep both changes)."""
+
+import pandas as pd
+import pytest
+
+from kpikit.apps import GovernanceApp, ScorecardApp
+from kpikit.governance import ActionRegister
+
+pytest.importorskip("sqlalchemy")
+
+
+@pytest.fixture(scope="module")
+def url(tmp_path_factory):
+    return f"sqlite:///{tmp_path_factory.mktemp('register') / 'actions.sqlite'}"
+
+
+@pytest.fixture(scope="module")
+def app(url):
+    return GovernanceApp(register=url, days=90)
+
+
+def marks(chart):
+    return [breach for trace in chart.figure.data for breach in (trace.customdata or ())]
+
+
+def test_breaches_of_the_window_are_drawn_with_their_clocks(app):
+    shown = marks(app.chart)
+    assert len(shown) == len(app.breach.options) > 0
+    assert set(shown) == {value for _, value in app.breach.options}
+    # the sample's Lakeside loses staff in July: its service level is among the red marks
+    assert any("site=Lakeside" in breach and breach.startswith("service_level") for breach in shown)
+    assert "root causes</strong>" in app.summary.value
+    assert "Root cause due" in app.detail.value and "Computed root cause" in app.detail.value
+
+
+def test_a_click_on_a_mark_shows_its_root_cause(app):
+    lakeside = "service_level/day/2026-07-14T00:00/site=Lakeside"
+    assert lakeside in marks(app.chart)
+    app.chart._on_browser_message(
+        app.chart, {"event": "click", "points": [{"customdata": lakeside}]}, []
+    )
+    assert app.breach.value == lakeside
+    assert "Service level, site Lakeside, Tue 14 Jul 2026" in app.detail.value
+    assert "short of the Erlang C requirement" in app.detail.value
+    bars = app.cause_chart.figure.data
+    assert [trace.name for trace in bars] == ["weaker performance", "more volume than usual (mix)"]
+
+
+def test_recording_an_action_writes_the_register_and_fills_the_form_back(app, url):
+    app.breach.value = app.breach.options[-1][1]
+    breach = app.breach.value
+    app.author.value = "Ana"
+    app.owner.value = "Harbor site lead"
+    app.plan.value = "coach the billing team"
+    app.milestones.value = "2026-09-05 coaching done"
+    app.save.click()
+    assert "Saved 3 changes" in app.form_message.value
+    with ActionRegister(url) as register:
+        state = register.state(breach)
+    assert {name: change.value for name, change in state.items()} == {
+        "owner": "Harbor site lead",
+        "plan": "coach the billing team",
+        "milestones": "2026-09-05 coaching done",
+    }
+    app.breach.value = app.breach.options[0][1]
+    assert app.owner.value == ""
+    app.breach.value = breach
+    assert app.owner.value == "Harbor site lead"
+    assert "coach the billing team" in app.history.value
+
+
+def test_two_dashboards_editing_one_breach_keep_both_changes(app, url):
+    first, second = app, GovernanceApp(register=url, days=90)
+    breach = first.breach.options[1][1]
+    first.breach.value = second.breach.value = breach
+    first.author.value, second.author.value = "Ana", "Ben"
+    first.root_cause.value = "absence wave"
+    second.root_cause.value = "flu outbreak"
+    first.save.click()
+    second.save.click()
+    assert "Ana had changed root cause meanwhile" in second.form_message.value
+    with ActionRegister(url) as register:
+        history = register.history(breach)
+    assert history["value"].tolist()[-2:] == ["absence wave", "flu outbreak"]
+    assert history["conflict"].tolist()[-2:] == [False, True]
+
+
+def test_saving_needs_a_name_and_says_so(app):
+    app.author.value = ""
+    app.owner.value = "someone"
+    app.save.click()
+    assert "author&#x27; must be a name" in app.form_message.value
+    assert "role='alert'" in app.form_message.value
+
+
+def test_controls_change_the_breaches(app):
+    before = len(marks(app.chart))
+    app.set(severity="amber")
+    assert len(marks(app.chart)) > before
+    app.set(level="center", severity="red")
+    assert all("site=" not in breach for breach in marks(app.chart))
+    with pytest.raises(ValueError, match="'days'"):
+        app.set(days=7)
+    app.set(level="site")
+
+
+def test_scorecard_offers_day_and_quarter():
+    contacts = pd.DataFrame(
+        {
+            "contact_id": [1, 2, 3],
+            "team": ["a", "a", "a"],
+            "arrived_at": pd.to_datetime(
+                ["2026-01-05 09:00", "2026-01-05 10:00", "2026-01-06 09:00"]
+            ),
+            "answered": True,
+            "wait_s": [5.0, 30.0, 5.0],
+        }
+    )
+    targets = pd.DataFrame({"kpi": ["service_level"], "target": [80.0]})
+    app = ScorecardApp(contacts, targets=targets, freq="day")
+    assert [value for _, value in app.freq.options] == ["all", "quarter", "month", "week", "day"]
+    # the latest day first: 6 January, 1 of 1 in time; 5 January 1 of 2
+    assert [label for label, _ in app.period.options] == ["2026-01-06", "2026-01-05"]
+    assert app.card.table["value"].tolist() == [100.0]
+    app.set(freq="quarter")
+    assert [label for label, _ in app.period.options] == ["2026-01-01"]
+    assert app.card.table["value"].tolist() == pytest.approx([200 / 3])  # 2 of 3
