@@ -242,11 +242,10 @@ def _computable(data, kpi_ids, by, freq, options) -> pd.DataFrame:
     frames = []
     for table in ("contacts", "agent_intervals", "costs"):
         wanted = [kpi_id for kpi_id in kpi_ids if KPIS[kpi_id].table == table]
+        if not wanted:
+            continue
         try:
-            batches = [wanted] if wanted else []
-            frames += [
-                to_pandas(compute(data, kpis=b, by=by, freq=freq, **options)) for b in batches
-            ]
+            frames.append(to_pandas(compute(data, kpis=wanted, by=by, freq=freq, **options)))
         except ValueError:
             for kpi_id in wanted:
                 try:
