@@ -38,9 +38,7 @@ _PHONE_STYLE = (
     "<style>@media (max-width: 700px) {"
     ".kpikit-governance > .widget-hbox { flex-direction: column !important; }"
     ".kpikit-governance .kpikit-sidebar { width: 100% !important; min-width: 0 !important;"
-    " margin: 0 0 12px 0 !important; }"
-    ".kpikit-governance .widget-textarea, .kpikit-governance .widget-text"
-    " { width: 100% !important; }}"
+    " margin: 0 0 12px 0 !important; }}"
     ".kpikit-governance .kpikit-scroll { overflow-x: auto; max-width: 100%; }"
     ".kpikit-governance table { border-collapse: collapse; font-size: 0.85em; }"
     ".kpikit-governance td, .kpikit-governance th { padding: 2px 8px; text-align: left;"
@@ -179,7 +177,7 @@ class GovernanceApp(BaseApp):
         def text(description, placeholder, area=False):
             kind = widgets.Textarea if area else widgets.Text
             box = kind(description=description, placeholder=placeholder)
-            box.layout.width = "100%"
+            box.layout.width = "auto"
             return box
 
         self.author = text("Your name", "who records this (required)")
@@ -231,6 +229,7 @@ class GovernanceApp(BaseApp):
         levels = [key for key, column in LEVELS.items() if column is None or column in columns]
         self._found_cache = {}
         self._causes = {}
+        self._sums = {}
         self._holding = True
         try:
             self.level.options = [(_LEVEL_LABELS[key], key) for key in levels]
@@ -364,7 +363,7 @@ class GovernanceApp(BaseApp):
     def _cause(self, row):
         if row["breach_id"] not in self._causes:
             self._causes[row["breach_id"]] = root_cause(
-                self.data, row, sl_threshold_s=self._sl_threshold_s
+                self.data, row, cache=self._sums, sl_threshold_s=self._sl_threshold_s
             )
         return self._causes[row["breach_id"]]
 

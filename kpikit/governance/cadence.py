@@ -549,7 +549,7 @@ def _period_start(day: pd.Timestamp, freq: str) -> pd.Timestamp:
     if freq == "day":
         return day
     if freq == "week":
-        return day - pd.Timedelta(days=day.dayofweek)
+        return day - pd.Timedelta(days=day.day_of_week)
     if freq == "month":
         return day.replace(day=1)
     return pd.Timestamp(year=day.year, month=3 * ((day.month - 1) // 3) + 1, day=1)

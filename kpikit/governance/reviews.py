@@ -111,7 +111,13 @@ def _root_causes(context) -> list:
     )
     sections = [header]
     for _, breach in month.iterrows():
-        cause = root_cause(context.data, breach, top=TOP_CONTRIBUTORS, **context.options)
+        cause = root_cause(
+            context.data,
+            breach,
+            top=TOP_CONTRIBUTORS,
+            cache=context.cache.setdefault("root causes", {}),
+            **context.options,
+        )
         contributors = _contributors(cause, group_label(breach, context.by))
         sections.append(
             Section(

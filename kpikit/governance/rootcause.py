@@ -107,6 +107,7 @@ def root_cause(
     interval_s: int = 1800,
     staffing_target_sl: float = 80.0,
     top: int = 3,
+    cache: dict | None = None,
     **compute_options,
 ) -> RootCause:
     """Decompose a breach's gap into the segments that caused it, in numbers and in words.
@@ -145,6 +146,9 @@ def root_cause(
         breaches (a service-level breach uses its own target, an ASA breach its ASA target).
     top : int, default=3
         How many hot spots the findings name.
+    cache : dict, default=None
+        A dict to keep between calls on the same data and options: the sums behind a KPI are
+        then computed once for all its breaches (a monthly review explaining ten misses).
     **compute_options
         Passed to :func:`kpikit.compute`; use the same as for the breaches.
 
@@ -197,9 +201,8 @@ def root_cause(
     categorical = [d for d in dimensions if d not in TIME_DIMENSIONS and d in columns]
     categorical = [d for d in categorical if d not in group]
     options = dict(compute_options)
-    current, usual = _category_sums(
-        dataset, kpi_id, group, categorical, period, freq, baseline, options
-    )
+    sums = _Sums(dataset, options, {} if cache is None else cache)
+    current, usual = _category_sums(sums, kpi_id, group, categorical, period, freq, baseline)
     if current["denominator"].sum() <= 0:
         raise ValueError(
             f"The data has no {kpi_id!r} value for {words.group_text(group)} in the period "
@@ -217,7 +220,7 @@ def root_cause(
     if timed:
         hot = hot_spot if hot_spot in columns and hot_spot not in group else None
         window, usual_window = _interval_sums(
-            dataset, kpi_id, group, hot, period, end, interval_s, baseline, options
+            sums, kpi_id, group, hot, period, end, interval_s, baseline
         )
         calendar = _calendar(window, block_hours)
         usual_calendar = _calendar(usual_window, block_hours)
@@ -332,36 +335,47 @@ def _in_window(periods: pd.Series, window) -> np.ndarray:
     return ((periods >= start) & (periods < end)).to_numpy()
 
 
-def _category_sums(dataset, kpi_id, group, categorical, period, freq, baseline, options):
-    from kpikit.metrics import compute
+class _Sums:
+    """:func:`kpikit.compute` of one KPI by columns and period, kept in a cache."""
 
-    by = [*group, *categorical]
-    rows = to_pandas(compute(dataset, kpis=[kpi_id], by=by or None, freq=freq, **options))
-    rows = _select(rows, group)
+    def __init__(self, dataset, options, cache):
+        self.dataset, self.options, self.cache = dataset, options, cache
+
+    def __call__(self, kpi_id, by, freq) -> pd.DataFrame:
+        from kpikit.metrics import compute
+
+        key = (kpi_id, tuple(by), freq, repr(sorted(self.options.items())))
+        if key not in self.cache:
+            self.cache[key] = to_pandas(
+                compute(self.dataset, kpis=[kpi_id], by=by or None, freq=freq, **self.options)
+            )
+        return self.cache[key]
+
+
+def _category_sums(sums, kpi_id, group, categorical, period, freq, baseline):
+    rows = _select(sums(kpi_id, [*group, *categorical], freq), group)
     current = rows[rows["period"] == pd.Timestamp(period)]
     usual = rows[_in_window(rows["period"], baseline)]
     return current, usual
 
 
-def _interval_sums(dataset, kpi_id, group, hot, period, end, interval_s, baseline, options):
-    from kpikit.metrics import compute
-
+def _interval_sums(sums, kpi_id, group, hot, period, end, interval_s, baseline):
     by = [*group, *([hot] if hot else [])]
-    rows = to_pandas(
-        compute(dataset, kpis=[kpi_id], by=by or None, freq=INTERVAL_FREQS[interval_s], **options)
-    )
-    rows = _select(rows, group)
+    rows = _select(sums(kpi_id, by, INTERVAL_FREQS[interval_s]), group)
     window = rows[(rows["period"] >= pd.Timestamp(period)) & (rows["period"] < end)]
     return window, rows[_in_window(rows["period"], baseline)]
 
 
 def _calendar(rows: pd.DataFrame, block_hours: int) -> pd.DataFrame:
-    periods = pd.DatetimeIndex(rows["period"])
+    """Add ``weekday``, ``hours`` (the block of the day) and ``date`` labels to period rows."""
+    codes, periods = pd.factorize(rows["period"])
+    periods = pd.DatetimeIndex(periods)
     start = periods.hour // block_hours * block_hours
+    hours = np.array([f"{h:02d}:00–{h + block_hours:02d}:00" for h in start], dtype=object)
     return rows.assign(
-        weekday=periods.day_name().to_numpy(),
-        hours=[f"{h:02d}:00–{h + block_hours:02d}:00" for h in start],
-        date=periods.strftime("%Y-%m-%d %a"),
+        weekday=np.asarray(periods.day_name(), dtype=object)[codes],
+        hours=hours[codes],
+        date=np.asarray(periods.strftime("%Y-%m-%d %a"), dtype=object)[codes],
     )
 
 
