@@ -334,9 +334,7 @@ def test_root_cause_finds_the_site_and_the_mix():
     assert queue.loc["billing", "mix"] == pytest.approx(2.5)
     assert queue.loc["tech", "contribution"] == pytest.approx(-10.0)
     # billing makes 15 of a 5-point miss: the words give amounts instead of 300 %
-    assert "Queue billing: 15.0 points, more than the whole miss (5.0 points)" in " ".join(
-        cause.findings
-    )
+    assert "Queue billing: 15.0 points of a 5.0-point miss" in " ".join(cause.findings)
 
 
 def test_root_cause_needs_a_complete_breach(two_sites):

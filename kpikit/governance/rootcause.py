@@ -34,6 +34,10 @@ DIMENSIONS = ("queue", "team", "channel", "reason", "hours", "weekday", "date")
 
 TIME_DIMENSIONS = ("hours", "weekday", "date")
 
+HOT_SPOT_SHARE = 0.10
+"""Hot spots cross the calendar with the hot-spot column when the largest one then holds at
+least this share of the miss; otherwise the calendar alone makes the hot spots."""
+
 STAFFING_KPIS = ("service_level", "asa", "abandonment_rate", "answer_rate")
 """KPIs whose misses are checked against the Erlang C staffing requirement."""
 
@@ -134,7 +138,9 @@ def root_cause(
         performance). Columns the data (or the KPI's table) lacks are skipped, and so are
         dimensions with a single segment in the period.
     hot_spot : str or None, default="queue"
-        The column crossed with the calendar for hot spots (None: the calendar alone).
+        The column crossed with the calendar for hot spots (None: the calendar alone). When the
+        miss is spread so thinly that no crossed cell holds 10 % of it
+        (:data:`HOT_SPOT_SHARE`), the calendar alone is used.
     baseline : tuple of two datetime-like, default=None
         Window ``[start, end)`` of the usual volume shares; default: all the data of the group.
     block_hours : int, default=2
@@ -177,9 +183,9 @@ def root_cause(
     1    tech          27.5
     >>> for text in cause.findings:   # tech: -(100 · 1 - 80 · 4) / 8 = 27.5 of a 17.5 gap
     ...     print(text)
-    10:00–12:00 on tech: 27.5 points, more than the whole miss (17.5 points).
-    Queue tech: 27.5 points, more than the whole miss (17.5 points) (service level 25.0 % on
-    50 % of contacts; weaker performance).
+    10:00–12:00 on tech: 27.5 points of a 17.5-point miss.
+    Queue tech: 27.5 points of a 17.5-point miss (service level 25.0 % on 50 % of contacts;
+    weaker performance).
     """
     dataset = data if isinstance(data, Dataset) else Dataset(contacts=data)
     kpi_id, target, period, freq, group = _read_breach(breach)
@@ -229,8 +235,12 @@ def root_cause(
                 _by_dimension(calendar, usual_calendar, dimension, target, spec.scale, side)
             )
         cell = ["weekday", "hours"] if freq not in _SUB_DAY and freq != "day" else ["hours"]
-        cell = [*cell, *([hot] if hot else [])]
-        hot_spots = _hot_spots(calendar, usual_calendar, cell, target, spec.scale, side)
+        hot_spots = _hot_spots(
+            calendar, usual_calendar, [*cell, *([hot] if hot else [])], target, spec.scale, side
+        )
+        if hot and not _concentrated(hot_spots):
+            # the miss is spread over the column: the calendar alone says more
+            hot_spots = _hot_spots(calendar, usual_calendar, cell, target, spec.scale, side)
         if kpi_id in STAFFING_KPIS and dataset.agent_intervals is not None:
             staffing = _staffing(
                 dataset,
@@ -402,6 +412,13 @@ def _hot_spots(calendar, usual_calendar, cell, target, scale, side) -> pd.DataFr
     parts = decompose(cells.reset_index(), target=target, scale=scale, side=side)
     parts = parts[parts["denominator"] > 0]
     return parts.sort_values("contribution", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def _concentrated(hot_spots: pd.DataFrame) -> bool:
+    """True when the largest hot spot holds at least :data:`HOT_SPOT_SHARE` of the miss."""
+    if hot_spots.empty:
+        return False
+    return bool(hot_spots["share_of_gap"].iloc[0] >= HOT_SPOT_SHARE)
 
 
 def _staffing(

@@ -36,6 +36,9 @@ _VOLUME_NOUNS = {
     "schedule_adherence": "scheduled time",
     "cost_per_contact": "answered contacts",
 }
+NAMED_SHARE = 0.05
+"""Hot spots holding less of the miss than this are not named in the findings."""
+
 _INTERVAL_NOUNS = {900: "quarter-hours", 1800: "half-hours", 3600: "hours"}
 
 
@@ -124,11 +127,25 @@ def findings(cause, *, top: int, hot_spot) -> list[str]:
 
 
 def _share_text(contribution: float, gap: float, unit: str) -> str:
-    """``"41 % of the miss"``, or for shares beyond 150 % the amounts (others made up for it)."""
+    """``"41 % of the miss"``; beyond 150 % (others made up for part of it) the amounts:
+    ``"1.4 points of a 0.5-point miss"``."""
     share = contribution / gap if gap > 0 else math.nan
     if math.isfinite(share) and share > 1.5:
-        return f"{gap_text(contribution, unit)}, more than the whole miss ({gap_text(gap, unit)})"
+        return f"{gap_text(contribution, unit)} of {_miss_text(gap, unit)}"
     return f"{percent_text(share)} of the miss"
+
+
+def _miss_text(gap: float, unit: str) -> str:
+    """A miss of ``gap`` in words.
+
+    >>> _miss_text(0.46, "percent"), _miss_text(21.3, "seconds"), _miss_text(0.3, "currency")
+    ('a 0.5-point miss', 'a 21-second miss', 'a miss of 0.30')
+    """
+    if unit in ("percent", "points"):
+        return f"a {gap:.1f}-point miss"
+    if unit == "seconds":
+        return f"a {gap:.0f}-second miss"
+    return f"a miss of {format_value(gap, unit)}"
 
 
 def _hot_spot_texts(cause, top, hot_spot):
@@ -136,7 +153,8 @@ def _hot_spot_texts(cause, top, hot_spot):
     if spots.empty or "share_of_gap" not in spots:
         return []
     texts = []
-    for _, spot in spots[spots["contribution"] > 0].head(top).iterrows():
+    named = spots[spots["share_of_gap"] >= NAMED_SHARE]
+    for _, spot in named.head(top).iterrows():
         when = " ".join(str(spot[key]) for key in ("weekday", "hours") if key in spot.index)
         where = f" on {spot[hot_spot]}" if hot_spot in spot.index else ""
         share = _share_text(spot["contribution"], cause.gap, kpi_definition(cause.kpi).unit)
@@ -178,7 +196,7 @@ def _worst_days_text(cause, top: int) -> list:
     joined = ", ".join(listed[:-1]) + f" and {listed[-1]}" if len(listed) > 1 else listed[0]
     unit = kpi_definition(cause.kpi).unit
     share = _share_text(days["contribution"].sum(), cause.gap, unit)
-    return [f"Worst days: {joined}, {share} together."]
+    return [f"Worst days: {joined}, together {share}."]
 
 
 def _dimension_texts(cause):
