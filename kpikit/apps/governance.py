@@ -83,6 +83,22 @@ class GovernanceApp(BaseApp):
     **options
         Passed to :class:`kpikit.apps._base.BaseApp`.
 
+    Attributes
+    ----------
+    level, kpi_set, severity, days : ipywidgets.Dropdown
+        The controls (link parameters of the notebook).
+    breach : ipywidgets.Dropdown
+        The breach shown (the latest by default; a click on the chart sets it).
+    summary, detail, history, form_message : ipywidgets.HTML
+        Counts and overdue clocks; the chosen breach's clocks and computed root cause; its
+        history in the register; what saving did.
+    chart, cause_chart : Chart
+        Breaches by day (:func:`kpikit.plots.breach_timeline`); the chosen breach's largest
+        contributors (:func:`kpikit.plots.root_cause_bars`).
+    author, action_status, owner, root_cause, plan, milestones, due_date, comment
+        The form; ``save`` (a Button) appends the changed fields to :attr:`register`.
+    register : ActionRegister
+
     Examples
     --------
     >>> import tempfile
