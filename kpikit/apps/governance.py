@@ -214,6 +214,7 @@ class GovernanceApp(BaseApp):
             description="Copy computed root cause", tooltip="Put the findings above in Root cause"
         )
         self.save = widgets.Button(description="Save to register", button_style="primary")
+        self.use_findings.layout.width = self.save.layout.width = "auto"
         self.form_message = widgets.HTML()
         self.use_findings.on_click(self._on_use_findings)
         self.save.on_click(self._on_save)
