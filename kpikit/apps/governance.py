@@ -329,7 +329,8 @@ class GovernanceApp(BaseApp):
             f"<p><strong>{len(window)} breaches</strong> in the {self.days.value} days to "
             f"{as_of:%a %d %b %Y %H:%M} ({red} beyond tolerance): <strong>{late_cause} root "
             f"causes</strong> and <strong>{late_plan} plans</strong> overdue (a root cause is due "
-            "48 hours after the day closes, a plan 7 days after).</p>"
+            "48 hours after the day closes, a plan 7 days after). Ringed marks are overdue; "
+            "click a mark for its root cause.</p>"
         )
         if len(persistent):
             names = sorted(

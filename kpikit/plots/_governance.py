@@ -83,16 +83,6 @@ def breach_timeline(found, *, by=(), overdue=None, title="Breaches by day") -> g
         hovermode="closest",
         margin={"l": 10, "r": 10},
     )
-    figure.add_annotation(
-        text="ringed: root cause or plan overdue · click a mark for its root cause",
-        xref="paper",
-        yref="paper",
-        x=0,
-        y=-0.02,
-        yanchor="top",
-        showarrow=False,
-        font={"size": 11, "color": "#555555"},
-    )
     return figure
 
 
