@@ -66,6 +66,7 @@ TABLES: Mapping[str, tuple[ColumnSpec, ...]] = MappingProxyType(
             ColumnSpec("csat", "number", min=1, max=5, integer=True),
             ColumnSpec("nps", "number", min=0, max=10, integer=True),
             ColumnSpec("qa_score", "number", min=0, max=100),
+            ColumnSpec("site", "string"),
         ),
         # Interval seconds must be present when the column is: a null would silently shrink the
         # sums behind occupancy, utilization and adherence.
