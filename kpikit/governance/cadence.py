@@ -18,7 +18,6 @@ The monthly and quarterly parts are in :mod:`kpikit.governance.reviews`.
 """
 
 import datetime as dt
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import narwhals as nw
@@ -553,11 +552,3 @@ def _period_start(day: pd.Timestamp, freq: str) -> pd.Timestamp:
     if freq == "month":
         return day.replace(day=1)
     return pd.Timestamp(year=day.year, month=3 * ((day.month - 1) // 3) + 1, day=1)
-
-
-def options_text(options: Mapping) -> str:
-    """The service-level thresholds in words, for report notes."""
-    thresholds = options.get("sl_threshold_s")
-    if isinstance(thresholds, Mapping):
-        return ", ".join(f"{channel} {seconds:g} s" for channel, seconds in thresholds.items())
-    return f"{thresholds:g} s"
