@@ -13,13 +13,8 @@ import pytest
 from postgres import PostgresServer, postgres_bin
 
 from kpikit.governance import ActionRegister
-from kpikit.governance.register import (
-    DATA_DIR_VARIABLE,
-    REGISTER_URL_VARIABLE,
-    _masked,
-    _normalised,
-    default_url,
-)
+from kpikit.governance._store import masked, normalised
+from kpikit.governance.register import DATA_DIR_VARIABLE, REGISTER_URL_VARIABLE, default_url
 
 sqlalchemy = pytest.importorskip("sqlalchemy")
 
@@ -181,8 +176,8 @@ def test_register_url_variable_wins(tmp_path, monkeypatch):
 
 
 def test_postgresql_urls_use_psycopg_and_passwords_are_not_shown():
-    assert _normalised("postgresql://u:p@h/db") == "postgresql+psycopg://u:p@h/db"
-    assert _masked("postgresql+psycopg://u:secret@h/db") == "postgresql+psycopg://u:***@h/db"
+    assert normalised("postgresql://u:p@h/db") == "postgresql+psycopg://u:p@h/db"
+    assert masked("postgresql+psycopg://u:secret@h/db") == "postgresql+psycopg://u:***@h/db"
 
 
 # --- concurrent writers ---------------------------------------------------------------------

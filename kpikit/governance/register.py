@@ -18,14 +18,30 @@ SQLAlchemy is imported when a register is opened, not with :mod:`kpikit`.
 
 import datetime as dt
 import json
-import math
 import os
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+
+from kpikit.governance._store import (
+    BREACH_COLUMNS,
+    EVENT_COLUMNS,
+    MAX_AUTHOR_CHARS,
+    Change,
+    breach_rows,
+    create_tables,
+    insert_breach,
+    insert_event,
+    latest_changes,
+    masked,
+    normalised,
+    open_engine,
+    sqlite_path,
+    tables,
+    utc_now,
+)
 
 __all__ = [
     "DATA_DIR_VARIABLE",
@@ -53,7 +69,6 @@ STATUSES = ("open", "investigating", "plan agreed", "in progress", "done")
 """Statuses of an action; a breach without one is ``"open"``."""
 
 MAX_TEXT_CHARS = 4000
-MAX_AUTHOR_CHARS = 80
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _DATED_LINE = re.compile(r"^\s*(\[x\]\s*)?(\d{4}-\d{2}-\d{2})\b\s*[-–:]?\s*(.*)$", re.IGNORECASE)
 
@@ -78,16 +93,6 @@ def default_url() -> str:
     >>> del os.environ[DATA_DIR_VARIABLE]
     """
     return os.environ.get(REGISTER_URL_VARIABLE) or f"sqlite:///{data_dir() / REGISTER_FILE}"
-
-
-@dataclass(frozen=True)
-class Change:
-    """The latest value of one field of an action, and who set it when."""
-
-    value: str
-    event_id: int
-    author: str
-    recorded_at: dt.datetime
 
 
 @dataclass(frozen=True)
@@ -142,15 +147,15 @@ class ActionRegister:
     """
 
     def __init__(self, url: str | None = None, *, create: bool = True):
-        self.url = _normalised(url or default_url())
+        self.url = normalised(url or default_url())
         self._engine = None
         self._missing = False
-        if not create and _sqlite_path(self.url) and not _sqlite_path(self.url).exists():
+        if not create and sqlite_path(self.url) and not sqlite_path(self.url).exists():
             self._missing = True
             return
-        self._engine = _engine(self.url)
+        self._engine = open_engine(self.url)
         if create:
-            _create_tables(self._engine)
+            create_tables(self._engine)
 
     # --- writing ---------------------------------------------------------------------------
 
@@ -168,12 +173,12 @@ class ActionRegister:
         list of str
             The ids of the breaches given (new or already there).
         """
-        rows = _breach_rows(breaches)
+        rows = breach_rows(breaches)
         author = _checked_author(author)
         ids = []
         with self._connection() as connection:
             for row in rows:
-                _insert_breach(connection, row, author)
+                insert_breach(connection, row, author)
                 ids.append(row["breach_id"])
         return ids
 
@@ -209,10 +214,10 @@ class ActionRegister:
         if not values:
             raise ValueError(f"Nothing to record: pass some of {list(FIELDS)}")
         seen_ids = {name: change.event_id for name, change in (seen or {}).items()}
-        now = _utc_now()
+        now = utc_now()
         with self._connection() as connection:
             breach_id = self._ensure_breach(connection, breach, author)
-            current = _latest(connection, breach_id)
+            current = latest_changes(connection, breach_id)
             event_ids, conflicts = {}, {}
             for name, value in values.items():
                 latest = current.get(name)
@@ -221,7 +226,7 @@ class ActionRegister:
                 conflict = seen is not None and _event_id(latest) != seen_ids.get(name)
                 if conflict:
                     conflicts[name] = latest
-                event_ids[name] = _insert_event(
+                event_ids[name] = insert_event(
                     connection, breach_id, name, value, author, now, seen_ids.get(name), conflict
                 )
         return Recorded(event_ids=event_ids, conflicts=conflicts)
@@ -233,17 +238,17 @@ class ActionRegister:
         if self._engine is None:
             return {}
         with self._engine.connect() as connection:
-            return _latest(connection, breach_id)
+            return latest_changes(connection, breach_id)
 
     def history(self, breach_id: str | None = None) -> pd.DataFrame:
         """Every event, oldest first: ``event_id, breach_id, field, value, author,
         recorded_at, replaces, conflict`` (``replaces``: the event the author had seen)."""
         from sqlalchemy import select
 
-        columns = list(_EVENT_COLUMNS)
+        columns = list(EVENT_COLUMNS)
         if self._engine is None:
             return pd.DataFrame(columns=columns)
-        events = _tables()[1]
+        events = tables()[1]
         query = select(events).order_by(events.c.event_id)
         if breach_id is not None:
             query = query.where(events.c.breach_id == breach_id)
@@ -273,7 +278,7 @@ class ActionRegister:
             48 hours, the plan after 7 days, and unless the action is done, the action after
             its due date and a milestone not reached after its date.
         """
-        as_of = pd.Timestamp(as_of) if as_of is not None else pd.Timestamp(_utc_now())
+        as_of = pd.Timestamp(as_of) if as_of is not None else pd.Timestamp(utc_now())
         registered = self._breaches()
         events = self.history()
         columns = [*_ACTION_COLUMNS]
@@ -318,26 +323,26 @@ class ActionRegister:
         self.close()
 
     def __repr__(self) -> str:
-        return f"ActionRegister({_masked(self.url)!r})"
+        return f"ActionRegister({masked(self.url)!r})"
 
     # --- private ---------------------------------------------------------------------------
 
     def _connection(self):
         if self._engine is None:
             raise ValueError(
-                f"The register {_masked(self.url)} does not exist; open it with create=True"
+                f"The register {masked(self.url)} does not exist; open it with create=True"
             )
         return self._engine.begin()
 
     def _ensure_breach(self, connection, breach, author) -> str:
         from sqlalchemy import select
 
-        table = _tables()[0]
+        table = tables()[0]
         if isinstance(breach, str):
             breach_id = breach
         else:
-            (row,) = _breach_rows(breach)
-            _insert_breach(connection, row, author)
+            (row,) = breach_rows(breach)
+            insert_breach(connection, row, author)
             breach_id = row["breach_id"]
         locked = connection.execute(
             select(table.c.breach_id).where(table.c.breach_id == breach_id).with_for_update()
@@ -353,40 +358,15 @@ class ActionRegister:
         from sqlalchemy import select
 
         if self._engine is None:
-            return pd.DataFrame(columns=list(_BREACH_COLUMNS))
-        table = _tables()[0]
+            return pd.DataFrame(columns=list(BREACH_COLUMNS))
+        table = tables()[0]
         with self._engine.connect() as connection:
             rows = connection.execute(select(table)).mappings().all()
-        frame = pd.DataFrame([dict(row) for row in rows], columns=list(_BREACH_COLUMNS))
+        frame = pd.DataFrame([dict(row) for row in rows], columns=list(BREACH_COLUMNS))
         frame["group"] = [json.loads(text) for text in frame.pop("group_json")]
         return frame
 
 
-_BREACH_COLUMNS = (
-    "breach_id",
-    "kpi",
-    "freq",
-    "period",
-    "period_end",
-    "group_json",
-    "target",
-    "value",
-    "gap",
-    "root_cause_due",
-    "plan_due",
-    "registered_at",
-    "registered_by",
-)
-_EVENT_COLUMNS = (
-    "event_id",
-    "breach_id",
-    "field",
-    "value",
-    "author",
-    "recorded_at",
-    "replaces",
-    "conflict",
-)
 _ACTION_COLUMNS = (
     "breach_id",
     "kpi",
@@ -406,128 +386,6 @@ _ACTION_COLUMNS = (
     "last_change_by",
     "overdue",
 )
-
-
-def _tables():
-    """The two tables (built once, on first use, so that kpikit imports without SQLAlchemy)."""
-    global _TABLES
-    if _TABLES is None:
-        from sqlalchemy import (
-            Boolean,
-            Column,
-            DateTime,
-            Float,
-            ForeignKey,
-            Integer,
-            MetaData,
-            String,
-            Table,
-            Text,
-        )
-
-        metadata = MetaData()
-        breaches = Table(
-            "kpikit_breaches",
-            metadata,
-            Column("breach_id", String(512), primary_key=True),
-            Column("kpi", String(64), nullable=False),
-            Column("freq", String(16), nullable=False),
-            Column("period", DateTime, nullable=False),
-            Column("period_end", DateTime, nullable=False),
-            Column("group_json", Text, nullable=False),
-            Column("target", Float),
-            Column("value", Float),
-            Column("gap", Float),
-            Column("root_cause_due", DateTime, nullable=False),
-            Column("plan_due", DateTime, nullable=False),
-            Column("registered_at", DateTime, nullable=False),
-            Column("registered_by", String(MAX_AUTHOR_CHARS), nullable=False),
-        )
-        events = Table(
-            "kpikit_action_events",
-            metadata,
-            Column("event_id", Integer, primary_key=True, autoincrement=True),
-            Column(
-                "breach_id",
-                String(512),
-                ForeignKey("kpikit_breaches.breach_id"),
-                nullable=False,
-                index=True,
-            ),
-            Column("field", String(32), nullable=False),
-            Column("value", Text, nullable=False),
-            Column("author", String(MAX_AUTHOR_CHARS), nullable=False),
-            Column("recorded_at", DateTime, nullable=False),
-            Column("replaces", Integer),
-            Column("conflict", Boolean, nullable=False),
-        )
-        _TABLES = (breaches, events, metadata)
-    return _TABLES
-
-
-_TABLES = None
-
-
-def _normalised(url: str) -> str:
-    if not isinstance(url, str) or not url:
-        raise TypeError(f"Value of 'url' must be a SQLAlchemy URL string but received: {url!r}")
-    for plain in ("postgresql://", "postgres://"):
-        if url.startswith(plain):
-            return "postgresql+psycopg://" + url[len(plain) :]
-    return url
-
-
-def _masked(url: str) -> str:
-    return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", url)
-
-
-def _sqlite_path(url: str) -> Path | None:
-    if not url.startswith("sqlite:///"):
-        return None
-    path = url[len("sqlite:///") :].split("?", 1)[0]
-    return None if path in ("", ":memory:") else Path(path)
-
-
-def _engine(url: str):
-    from sqlalchemy import create_engine, event
-
-    path = _sqlite_path(url)
-    if path is None:
-        return create_engine(url, pool_pre_ping=True)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": 60})
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(connection, _record):
-        # Let SQLAlchemy, not the driver, open transactions, so that they can be IMMEDIATE:
-        # writers then queue for the lock instead of failing on a busy database.
-        connection.isolation_level = None
-        connection.execute("PRAGMA journal_mode=WAL")
-        connection.execute("PRAGMA foreign_keys=ON")
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
-
-    return engine
-
-
-def _create_tables(engine) -> None:
-    from sqlalchemy import inspect
-    from sqlalchemy.exc import SQLAlchemyError
-
-    metadata = _tables()[2]
-    try:
-        metadata.create_all(engine)
-    except SQLAlchemyError:
-        # Another process may have created them at the same moment.
-        names = set(inspect(engine).get_table_names())
-        if not {table.name for table in metadata.sorted_tables} <= names:
-            raise
-
-
-def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def _checked_author(author) -> str:
@@ -570,108 +428,6 @@ def _checked_value(name: str, value) -> str:
                 f"Value of 'due_date' must be a date like 2026-07-31 but received: {value!r}"
             ) from None
     return value
-
-
-def _breach_rows(breaches) -> list[dict]:
-    if isinstance(breaches, pd.DataFrame):
-        records = breaches.to_dict("records")
-    elif isinstance(breaches, pd.Series):
-        records = [breaches.to_dict()]
-    elif isinstance(breaches, Mapping):
-        records = [dict(breaches)]
-    else:
-        raise TypeError(
-            "Value of 'breach' must be a row of kk.breaches() (Series or mapping), a frame of "
-            f"them or a breach id, but received: {type(breaches).__name__}"
-        )
-    return [_breach_row(record) for record in records]
-
-
-def _breach_row(record: dict) -> dict:
-    from kpikit.governance.breaches import PLAN_DAYS, ROOT_CAUSE_HOURS, breach_group, period_end
-
-    missing = [key for key in ("breach_id", "kpi", "freq", "period") if key not in record]
-    if missing:
-        raise ValueError(
-            f"Value of 'breach' needs the key(s) {missing} (a row of kk.breaches() has them)"
-        )
-    period = pd.Timestamp(record["period"])
-    end = pd.Timestamp(record.get("period_end") or period_end(period, record["freq"]))
-    group = breach_group(record)
-    return {
-        "breach_id": str(record["breach_id"]),
-        "kpi": str(record["kpi"]),
-        "freq": str(record["freq"]),
-        "period": period.to_pydatetime(),
-        "period_end": end.to_pydatetime(),
-        "group_json": json.dumps(group, default=str),
-        "target": _number(record.get("target")),
-        "value": _number(record.get("value")),
-        "gap": _number(record.get("gap")),
-        "root_cause_due": (end + pd.Timedelta(hours=ROOT_CAUSE_HOURS)).to_pydatetime(),
-        "plan_due": (end + pd.Timedelta(days=PLAN_DAYS)).to_pydatetime(),
-    }
-
-
-def _number(value):
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
-
-
-def _insert_breach(connection, row: dict, author: str) -> None:
-    from sqlalchemy import select
-    from sqlalchemy.exc import IntegrityError
-
-    table = _tables()[0]
-    exists = connection.execute(
-        select(table.c.breach_id).where(table.c.breach_id == row["breach_id"])
-    ).first()
-    if exists is not None:
-        return
-    try:
-        with connection.begin_nested():
-            connection.execute(
-                table.insert().values(**row, registered_at=_utc_now(), registered_by=author)
-            )
-    except IntegrityError:
-        pass  # registered by another writer at the same moment
-
-
-def _insert_event(connection, breach_id, name, value, author, now, replaces, conflict) -> int:
-    events = _tables()[1]
-    result = connection.execute(
-        events.insert().values(
-            breach_id=breach_id,
-            field=name,
-            value=value,
-            author=author,
-            recorded_at=now,
-            replaces=replaces,
-            conflict=bool(conflict),
-        )
-    )
-    return int(result.inserted_primary_key[0])
-
-
-def _latest(connection, breach_id: str) -> dict:
-    from sqlalchemy import select
-
-    events = _tables()[1]
-    rows = connection.execute(
-        select(events).where(events.c.breach_id == breach_id).order_by(events.c.event_id)
-    ).mappings()
-    state = {}
-    for row in rows:
-        state[row["field"]] = Change(
-            value=row["value"],
-            event_id=int(row["event_id"]),
-            author=row["author"],
-            recorded_at=row["recorded_at"],
-        )
-    return state
 
 
 def _event_id(change: Change | None):
