@@ -28,6 +28,7 @@ import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 
+from kpikit._callable import make_callable
 from kpikit._frames import to_pandas
 from kpikit._scorecard.credits import check_credits, credit_amounts
 from kpikit._scorecard.export import (
@@ -364,3 +365,6 @@ def _last_arrival(data):
     if isinstance(latest, nw.LazyFrame):
         latest = latest.collect()
     return latest.item()
+
+
+make_callable(__name__, scorecard)
