@@ -16,10 +16,17 @@ stays polars, DuckDB and Spark stay lazy.
 ['channel', 'kpi', 'value', 'numerator', 'denominator', 'ci_low', 'ci_high']
 """
 
-from kpikit.metrics._engine import FREQUENCIES, RESULT_COLUMNS, Plan, compute, plan
+from kpikit.metrics._engine import (
+    FREQUENCIES,
+    RESULT_COLUMNS,
+    Plan,
+    component_sums,
+    compute,
+    plan,
+)
 from kpikit.metrics._helpers import HELPERS
 
 globals().update(HELPERS)
 
-__all__ = ["FREQUENCIES", "HELPERS", "RESULT_COLUMNS", "Plan", "compute", "plan"]
+__all__ = ["FREQUENCIES", "HELPERS", "RESULT_COLUMNS", "Plan", "component_sums", "compute", "plan"]
 __all__ += sorted(HELPERS)

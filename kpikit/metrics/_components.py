@@ -136,7 +136,7 @@ def contact_parts(names, options: Options, columns) -> dict[str, Part]:
         "fcr_resolved_by_both": lambda: Part(
             unless_transferred(nw.col(repeats.NO_REPEAT) * as_flag(nw.col("resolved")))
         ),
-        "csat_top_box": lambda: Part(
+        "csat_satisfied": lambda: Part(
             mask=nw.col("csat") >= options.csat_top_box_for_scale, flag=True
         ),
         "csat_responses": lambda: Part(mask=~nw.col("csat").is_null(), flag=True),
