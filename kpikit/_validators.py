@@ -157,7 +157,7 @@ def check_number(
     >>> check_number("sl_threshold_s", -1, minimum=0)
     Traceback (most recent call last):
     ...
-    ValueError: Value of 'sl_threshold_s' must be a number >= 0 but received: -1
+    ValueError: Value of 'sl_threshold_s' must be a finite number >= 0 but received: -1
     """
     if isinstance(value, bool) or not isinstance(value, int | float):
         kind = "a whole number" if integer else "a number"
@@ -175,8 +175,8 @@ def check_number(
     too_high = maximum is not None and value > maximum
     fractional = integer and not isinstance(value, int)
     if not math.isfinite(value) or too_low or too_high or fractional:
-        kind = "a whole number" if integer else "a number"
-        limits = f" {' and '.join(bounds)}" if bounds else " (finite)"
+        kind = "a finite whole number" if integer else "a finite number"
+        limits = f" {' and '.join(bounds)}" if bounds else ""
         raise ValueError(f"Value of {argument!r} must be {kind}{limits} but received: {value!r}")
     return value
 
