@@ -320,6 +320,7 @@ def test_catalog_default_view_is_short():
     assert list(table.columns) == [
         "id",
         "name",
+        "short_name",
         "area",
         "unit",
         "direction",

@@ -9,7 +9,17 @@ import pandas as pd
 
 from kpikit.catalog._registry import KPI, _read_toml, definitions
 
-SHORT_COLUMNS = ("id", "name", "area", "unit", "direction", "numerator", "denominator", "options")
+SHORT_COLUMNS = (
+    "id",
+    "name",
+    "short_name",
+    "area",
+    "unit",
+    "direction",
+    "numerator",
+    "denominator",
+    "options",
+)
 """Columns of the short default view of :func:`catalog`."""
 
 _UNIT_SHORT = {"percent": "%"}
@@ -21,8 +31,8 @@ def catalog(full: bool = False) -> pd.DataFrame:
     Parameters
     ----------
     full : bool, default=False
-        False: a short view to read at a glance (``id, name, area, unit, direction, numerator,
-        denominator, options``). True: every field of :class:`KPI`.
+        False: a short view to read at a glance (``id, name, short_name, area, unit, direction,
+        numerator, denominator, options``). True: every field of :class:`KPI`.
 
     Returns
     -------
@@ -43,8 +53,9 @@ def catalog(full: bool = False) -> pd.DataFrame:
     Examples
     --------
     >>> table = catalog()
-    >>> list(table.columns)
-    ['id', 'name', 'area', 'unit', 'direction', 'numerator', 'denominator', 'options']
+    >>> list(table.columns)  # doctest: +NORMALIZE_WHITESPACE
+    ['id', 'name', 'short_name', 'area', 'unit', 'direction', 'numerator', 'denominator',
+     'options']
     >>> full = catalog(full=True)
     >>> full.loc[full["direction"] == "band", ["id", "band_low", "band_high"]]
                  id  band_low  band_high
