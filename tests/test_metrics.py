@@ -171,6 +171,27 @@ def test_default_thresholds_are_per_channel():
     assert kk.options.sl_threshold_for("email") == 86400.0
 
 
+@pytest.mark.parametrize("engine", ["pandas", "polars", "duckdb"])
+def test_contacts_without_a_channel_use_the_phone_threshold(engine):
+    # #5 (chat, 5 s) loses its channel and #1 becomes an email waiting 25 s: thresholds 20 s
+    # for #5 (phone rules), 24 h for #1 -> within: #1 #5 #6 #7 #9 #10 -> 6 / 10; with chat
+    # at 3 s, #6 (15 s) and #9 (8 s) miss but #5 still passes on 20 s -> 4 / 10.
+    contacts = hand_contacts()
+    contacts["channel"] = contacts["channel"].astype(object)
+    contacts.loc[contacts["contact_id"] == 5, "channel"] = None
+    contacts.loc[contacts["contact_id"] == 1, ["channel", "wait_s"]] = ["email", 25.0]
+    native = {
+        "pandas": lambda frame: frame,
+        "polars": pl.from_pandas,
+        "duckdb": lambda frame: pytest.importorskip("duckdb").from_df(frame),
+    }[engine](contacts)
+    for thresholds, expected in ((None, 60.0), ({"chat": 3, "email": 86400}, 40.0)):
+        result = kk.compute(native, kpis="service_level", sl_threshold_s=thresholds)
+        frame = nw.from_native(result)
+        frame = frame.collect() if isinstance(frame, nw.LazyFrame) else frame
+        assert frame.get_column("value").to_list() == [pytest.approx(expected)]
+
+
 def test_service_level_abandons_within_the_threshold():
     # Abandons: #3 after 40 s (beyond 20 s), #4 after 3 s (within 20 s).
     contacts = hand_contacts()

@@ -71,17 +71,27 @@ def required_columns(names, options: Options, columns) -> list[str]:
     return list(dict.fromkeys(needed))
 
 
-def threshold(options: Options, columns):
-    """The service-level threshold per row: one number, or per channel (an expression)."""
+def within_threshold(options: Options, columns) -> nw.Expr:
+    """True where ``wait_s`` is within the row's service-level threshold.
+
+    Per channel, it is an OR of ``channel == c & wait_s <= T(c)`` over the channels whose
+    threshold differs from the phone one, plus ``wait_s <= T(phone)`` for every other row
+    (phone, unlisted channels, no channel): boolean operations, about half the cost of a
+    ``when/then`` chain of thresholds on pandas.
+    """
+    wait = nw.col("wait_s")
     thresholds = options.sl_threshold_s
-    if not isinstance(thresholds, Mapping) or "channel" not in columns:
-        return options.sl_threshold_for("phone")
     fallback = options.sl_threshold_for(None)
-    expression = nw.lit(fallback)
-    for channel, seconds in thresholds.items():
-        if seconds != fallback:
-            expression = nw.when(nw.col("channel") == channel).then(seconds).otherwise(expression)
-    return expression
+    if not isinstance(thresholds, Mapping) or "channel" not in columns:
+        return wait <= fallback
+    special = {channel: s for channel, s in thresholds.items() if s != fallback}
+    if not special:
+        return wait <= fallback
+    channel = nw.col("channel")
+    condition = ~channel.is_in(list(special)).fill_null(False) & (wait <= fallback)
+    for name, seconds in special.items():
+        condition = condition | ((channel == name) & (wait <= seconds))
+    return condition
 
 
 def contact_parts(names, options: Options, columns) -> dict[str, Part]:
@@ -107,12 +117,10 @@ def contact_parts(names, options: Options, columns) -> dict[str, Part]:
             mask=abandoned & (wait < options.short_abandon_s), flag=True
         ),
         "answered_within_threshold": lambda: Part(
-            mask=answered & (wait <= threshold(options, columns)), flag=True
+            mask=answered & within_threshold(options, columns), flag=True
         ),
         "abandoned_within_threshold": lambda: Part(
-            mask=abandoned
-            & (wait <= threshold(options, columns))
-            & (wait >= options.short_abandon_s),
+            mask=abandoned & within_threshold(options, columns) & (wait >= options.short_abandon_s),
             flag=True,
         ),
         "talk_s": lambda: amount("talk_s"),
