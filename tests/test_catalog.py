@@ -73,7 +73,11 @@ DESIGN_TABLE = {
     "qa_score": ("points", "sum(qa_score)", "evaluated contacts"),
     "occupancy": ("percent", "handling_s", "handling_s + available_s"),
     "utilization": ("percent", "handling_s", "paid_s"),
-    "schedule_adherence": ("percent", "adherent_s", "scheduled_s"),
+    "schedule_adherence": (
+        "percent",
+        "adherent_s (in the scheduled state at the scheduled time)",
+        "scheduled_s",
+    ),
     "schedule_conformance": (
         "percent",
         "handling_s + available_s (time available for work)",
@@ -117,8 +121,14 @@ def test_shared_design_table_matches_the_registry():
         pytest.skip("DESIGN.md is not beside this checkout")
     text = design.read_text(encoding="utf-8")
     section = text.split("## KPI definitions", 1)[1].split("\n## ", 1)[0]
-    rows = re.findall(r"^\| (\w+) \| .*\|$", section, re.MULTILINE)
-    assert [row for row in rows if row != "id"] == list(KPI_IDS)
+    rows = [
+        [cell.strip() for cell in line.strip("|").split(" | ")]
+        for line in section.splitlines()
+        if re.match(r"^\| \w+ \|", line) and not line.startswith("| id ")
+    ]
+    assert [row[0] for row in rows] == list(KPI_IDS)
+    for kpi_id, _, numerator, denominator in rows:
+        assert (kpi(kpi_id).numerator, kpi(kpi_id).denominator) == (numerator, denominator)
 
 
 @pytest.mark.parametrize("kpi_id", KPI_IDS)
