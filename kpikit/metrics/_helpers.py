@@ -68,7 +68,8 @@ def make_helper(kpi_id: str):
 def _docstring(definition) -> str:
     wrap = textwrap.TextWrapper(width=92)
     indent = textwrap.TextWrapper(width=92, initial_indent="    ", subsequent_indent="    ")
-    lines = [f"{definition.name} ({definition.short_name}): {_summary(definition)}", ""]
+    lines = [f"{definition.name} ({definition.short_name}) of the data.", ""]
+    lines += wrap.wrap(definition.definition) + [""]
     lines += wrap.wrap(definition.formula)
     lines += ["", f"Unit: {_UNITS[definition.unit]}. {_better(definition)}", ""]
     lines += ["Parameters", "----------"]
@@ -104,12 +105,6 @@ def _docstring(definition) -> str:
         repr(float(example["value"])),
     ]
     return "\n".join(lines) + "\n"
-
-
-def _summary(definition) -> str:
-    if definition.is_count:
-        return f"{definition.numerator}."
-    return f"{definition.numerator} / {definition.denominator}."
 
 
 def _better(definition) -> str:
