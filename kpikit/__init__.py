@@ -35,6 +35,8 @@ __version__ = "0.1.0"
 _LAZY_MODULES = (
     "apps",
     "calibrate",
+    "forecast",
+    "monitor",
     "plots",
     "queueing",
     "stats",
