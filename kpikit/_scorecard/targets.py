@@ -169,12 +169,12 @@ def targets_from_benchmarks(sector: str, *, channel: str = "all") -> pd.DataFram
     Examples
     --------
     >>> targets = targets_from_benchmarks("all").set_index("kpi")
-    >>> targets.loc["fcr", ["target", "tolerance"]].tolist()   # average range 70-75
+    >>> targets.loc["fcr", ["target", "tolerance"]].astype(float).tolist()   # average 70-75
     [75.0, 5.0]
     >>> "abandonment_rate" in targets.index   # a phone figure: not for all channels
     False
     >>> phone = targets_from_benchmarks("all", channel="phone").set_index("kpi")
-    >>> phone.loc["abandonment_rate", ["target", "tolerance"]].tolist()   # average 5-8
+    >>> phone.loc["abandonment_rate", ["target", "tolerance"]].astype(float).tolist()  # 5-8
     [5.0, 3.0]
     >>> float(targets_from_benchmarks("technology_saas").set_index("kpi").loc["fcr", "weight"])
     2.0
