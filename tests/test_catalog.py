@@ -179,6 +179,17 @@ def test_components_name_real_columns_and_options():
         assert set(component.options) <= set(OPTION_NAMES), component.name
 
 
+def test_every_component_is_used_by_a_kpi_or_a_variant():
+    # So every component's expression runs in test_common's calculator-vs-engine check.
+    used = set()
+    for kpi_id in KPI_IDS:
+        definition = kpi(kpi_id)
+        for values in [{}] + [{v.option: v.value} for v in definition.variants]:
+            numerator, denominator = definition.sums(Options(**values))
+            used |= {term.component for term in (*numerator, *denominator)}
+    assert used == set(components())
+
+
 def test_options_of_a_kpi_come_from_its_components_and_variants():
     assert kpi("service_level").options == (
         "sl_threshold_s",

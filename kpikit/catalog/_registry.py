@@ -27,9 +27,6 @@ DIRECTIONS = ("higher", "lower", "band", "neutral")
 TABLES = ("contacts", "agent_intervals", "costs")
 INTERVALS = ("wilson", "nps", "mean", "poisson", "none")
 
-MATCH_COLUMNS = "fcr_match"
-"""Stands, in a component's ``requires``, for the columns of the ``fcr_match`` option."""
-
 _TERM = re.compile(r"\s*([+-])?\s*([a-z_]+)\s*")
 
 

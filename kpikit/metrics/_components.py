@@ -1,7 +1,7 @@
 """Per-row expressions of the components named in ``kpis.toml`` (``[component.*]``).
 
 Each component is a :class:`Part`: a value per row, counted only where a mask holds. Most
-components are 0/1 flags (``answered``, ``csat_top_box``) built as casts of a condition, which
+components are 0/1 flags (``answered``, ``csat_satisfied``) built as casts of a condition, which
 costs a fraction of a ``when/then`` on pandas; amounts such as talk seconds keep their mask so
 that several amounts under the same mask (talk + hold + after-contact work of answered
 contacts) become one ``when/then`` when a KPI adds them up row by row.
@@ -175,11 +175,3 @@ def _signed_sum(pairs):
         else:
             total = total + expression if sign > 0 else total - expression
     return total
-
-
-CONTACT_COMPONENTS = frozenset(
-    name for name, component in components().items() if component.table == "contacts"
-)
-INTERVAL_COMPONENTS = frozenset(
-    name for name, component in components().items() if component.table == "agent_intervals"
-)
