@@ -344,30 +344,39 @@ def _nps_cutoffs(value):
 # --- the current defaults ---------------------------------------------------------------------
 
 _DEFAULTS = Options()
-_current: ContextVar[Options] = ContextVar("kpikit_options", default=_DEFAULTS)
+# Session defaults are a plain module global: a notebook cell may run in its own copy of the
+# context (ipykernel runs cells as tasks), and update() must outlive the cell. Only the
+# temporary changes of context() live in a context variable, so they stay inside their block
+# (and their thread or task).
+_session = _DEFAULTS
+_block: ContextVar[Options | None] = ContextVar("kpikit_options", default=None)
 
 
 def current() -> Options:
     """The options in force: kpikit's defaults changed by :func:`update` and :func:`context`."""
-    return _current.get()
+    block = _block.get()
+    return _session if block is None else block
 
 
 def update(**changes) -> Options:
     """Change defaults for the rest of the session (until :func:`reset`); returns them.
+
+    Inside a :func:`context` block the block's own changes still win until it ends.
 
     >>> update(fcr_window="72h").fcr_window
     '72h'
     >>> reset().fcr_window
     '48h'
     """
-    options = Options(**{**current().as_dict(), **changes})
-    _current.set(options)
-    return options
+    global _session
+    _session = Options(**{**_session.as_dict(), **changes})
+    return _session
 
 
 def reset() -> Options:
-    """Back to kpikit's defaults; returns them."""
-    _current.set(_DEFAULTS)
+    """Back to kpikit's defaults for the session; returns them."""
+    global _session
+    _session = _DEFAULTS
     return _DEFAULTS
 
 
@@ -381,11 +390,12 @@ def context(**changes) -> Iterator[Options]:
     >>> current().csat_scale
     5
     """
-    token = _current.set(Options(**{**current().as_dict(), **changes}))
+    options = Options(**{**current().as_dict(), **changes})
+    token = _block.set(options)
     try:
-        yield _current.get()
+        yield options
     finally:
-        _current.reset(token)
+        _block.reset(token)
 
 
 def resolve(options: Options | None = None, **given) -> Options:

@@ -47,3 +47,16 @@ def test_options_module_reads_the_current_defaults():
     assert repr(kk.Options()) == "Options()"
     assert repr(kk.Options(csat_scale=10)) == "Options(csat_scale=10)"
     assert hash(kk.Options()) == hash(kk.Options())
+
+
+def test_session_defaults_outlive_the_context_they_were_set_in():
+    # ipykernel may run each notebook cell in its own copy of the context: an update made in
+    # one cell must still hold in the next.
+    import contextvars
+
+    try:
+        contextvars.copy_context().run(kk.options.update, fcr_window="7d")
+        assert kk.options.fcr_window == "7d"
+    finally:
+        kk.options.reset()
+    assert kk.options.fcr_window == "48h"
