@@ -601,6 +601,7 @@ def test_supporting_kpis_are_rated_but_not_scored():
     # aht is red but supporting: the composite is fcr's 100 alone, weight 1, one KPI.
     assert card.table.set_index("kpi").loc["aht", "status"] == "red"
     assert card.composite[["score", "weight", "kpis"]].values.tolist() == [[100.0, 1.0, 1]]
+    assert "Average handle time (supporting)" in card._repr_html_()
 
 
 def test_presets_come_from_the_articles():

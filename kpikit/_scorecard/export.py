@@ -53,7 +53,8 @@ def target_text(row) -> str:
 
 def scorecard_html(card) -> str:
     """HTML of a :class:`kpikit.Scorecard`: composite score line, then one table row per KPI
-    with the status as mark and word on its tint. Every text is escaped."""
+    with the status as mark and word on its tint (supporting KPIs say so). Every text is
+    escaped."""
     table = card.table
     head = [*card.by, "KPI", "value", "target", "status", "trend", "score"]
     rows = []
@@ -62,7 +63,7 @@ def scorecard_html(card) -> str:
         trend = row["trend"] if isinstance(row["trend"], str) else None
         cells = [html.escape(str(row[key])) for key in card.by]
         cells += [
-            html.escape(row["name"]),
+            html.escape(row["name"] + (" (supporting)" if row.get("role") == "supporting" else "")),
             html.escape(format_value(row["value"], row["unit"])),
             html.escape(target_text(row) + (" (ramp)" if row["ramped"] else "")),
             f"<span style='background:{STATUS_TINTS[status]};padding:0 6px'>"
