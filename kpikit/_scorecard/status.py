@@ -57,7 +57,8 @@ def weighted_scores(table: pd.DataFrame, keys: list) -> pd.DataFrame:
     score, weight, kpis`` (summed weight and number of rated KPIs); the score is null when no
     primary KPI of the group has data.
     """
-    scored = table["score"].where(table["role"] != "supporting")
+    role = table["role"] if "role" in table.columns else pd.Series("primary", index=table.index)
+    scored = table["score"].where(role != "supporting")
     rated = table.assign(
         _weighted=scored * table["weight"],
         _weight=table["weight"].where(scored.notna(), 0.0),
