@@ -75,7 +75,6 @@ TABLES: Mapping[str, tuple[ColumnSpec, ...]] = MappingProxyType(
             ColumnSpec("nps", "number", min=0, max=10, integer=True),
             ColumnSpec("qa_score", "number", min=0, max=100),
             ColumnSpec("direction", "string", choices=DIRECTIONS),
-            ColumnSpec("site", "string"),
         ),
         # Interval seconds must be present when the column is: a null would silently shrink the
         # sums behind occupancy, utilization and adherence.

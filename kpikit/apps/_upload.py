@@ -47,6 +47,7 @@ COLUMN_LABELS = {
     "csat": "CSAT (1-5)",
     "nps": "NPS (0-10)",
     "qa_score": "QA score (0-100)",
+    "direction": "Direction (inbound/outbound)",
 }
 """Labels of the contacts columns in the mapping step."""
 
