@@ -61,7 +61,7 @@ def window_ms(window):
     return int(delta / pd.Timedelta(milliseconds=1))
 
 
-def add_fcr_components(frame, *, window, match):
+def add_fcr_components(frame, *, window, match, first=True):
     """Return ``frame`` with the 0/1 float columns FIRST, JUDGED and NO_REPEAT.
 
     Parameters
@@ -74,6 +74,8 @@ def add_fcr_components(frame, *, window, match):
         Columns that identify "the same issue"; a contact whose first match column (the
         customer) is null is not eligible. Nulls in later columns (an unrecorded reason)
         form a key value of their own.
+    first : bool, default=True
+        Add FIRST too (the survey methods need it; the repeat rule needs only the other two).
 
     Examples
     --------
@@ -97,15 +99,15 @@ def add_fcr_components(frame, *, window, match):
     if isinstance(frame, nw.DataFrame) and (
         frame.implementation.is_pandas() or frame.implementation.is_polars()
     ):
-        return _add_eager(frame, width, match)
-    return _add_lazy(frame, width, match)
+        return _add_eager(frame, width, match, first)
+    return _add_lazy(frame, width, match, first)
 
 
 def _eligible(match):
     return nw.col("answered") & ~nw.col(match[0]).is_null()
 
 
-def _add_lazy(frame, width, match):
+def _add_lazy(frame, width, match, with_first):
     time = nw.col("arrived_at")
     partition = ["_fcr_eligible", *match]
     order = ["arrived_at", "contact_id"]
@@ -115,18 +117,20 @@ def _add_lazy(frame, width, match):
     repeated_after = (~gap_after.is_null()) & (gap_after <= width)
     judged = repeated_after | (time.dt.offset_by(f"{width}ms") <= time.max())
     first = nw.col("_fcr_eligible") & ~repeated_before
+    flags = [
+        nw.when(first & judged).then(1.0).otherwise(0.0).alias(JUDGED),
+        nw.when(first & judged & ~repeated_after).then(1.0).otherwise(0.0).alias(NO_REPEAT),
+    ]
+    if with_first:
+        flags.insert(0, nw.when(first).then(1.0).otherwise(0.0).alias(FIRST))
     return (
         frame.with_columns(_fcr_eligible=_eligible(match))
-        .with_columns(
-            nw.when(first).then(1.0).otherwise(0.0).alias(FIRST),
-            nw.when(first & judged).then(1.0).otherwise(0.0).alias(JUDGED),
-            nw.when(first & judged & ~repeated_after).then(1.0).otherwise(0.0).alias(NO_REPEAT),
-        )
+        .with_columns(*flags)
         .drop("_fcr_eligible")
     )
 
 
-def _add_eager(frame, width, match):
+def _add_eager(frame, width, match, with_first):
     native_ns = nw.get_native_namespace(frame)
     columns = frame.select("contact_id", "arrived_at", "answered", *match)
     eligible = columns.select(_eligible(match)).get_column("answered").to_numpy().astype(bool)
@@ -148,10 +152,12 @@ def _add_eager(frame, width, match):
         first[rows[order]] = is_first
         judged_first[rows[order]] = is_first & judged
         no_repeat[rows[order]] = is_first & judged & ~repeated_after
+    flags = {FIRST: first, JUDGED: judged_first, NO_REPEAT: no_repeat}
+    if not with_first:
+        del flags[FIRST]
     return frame.with_columns(
-        nw.new_series(FIRST, first, nw.Float64(), backend=native_ns),
-        nw.new_series(JUDGED, judged_first, nw.Float64(), backend=native_ns),
-        nw.new_series(NO_REPEAT, no_repeat, nw.Float64(), backend=native_ns),
+        nw.new_series(name, values, nw.Float64(), backend=native_ns)
+        for name, values in flags.items()
     )
 
 

@@ -39,6 +39,7 @@ FREQUENCIES = {
 }
 
 RESULT_COLUMNS = ["kpi", "value", "numerator", "denominator", "ci_low", "ci_high"]
+_NEEDS_FIRST = frozenset({"fcr_surveyed_first", "fcr_resolved_by_survey"})
 REQUIRED_CONTACT_COLUMNS = tuple(spec.name for spec in TABLES["contacts"] if spec.required)
 
 
@@ -350,7 +351,10 @@ def _sum_contacts(contacts, plans, keys, freq, options):
     every = list(dict.fromkeys([*names, *(t.component for p in mean_plans for t in p.numerator)]))
     if any(name.startswith("fcr_") for name in every):
         contacts = repeats.add_fcr_components(
-            contacts, window=options.fcr_window, match=match_columns(options, columns)
+            contacts,
+            window=options.fcr_window,
+            match=match_columns(options, columns),
+            first=bool(set(every) & _NEEDS_FIRST),
         )
     parts = contact_parts(every, options, columns)
     wanted = {PREFIX + name: parts[name].expression() for name in names}
