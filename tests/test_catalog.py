@@ -345,8 +345,7 @@ def test_catalog_default_view_is_short():
         "area",
         "unit",
         "direction",
-        "numerator",
-        "denominator",
+        "formula",
         "options",
     ]
     assert table.set_index("id").loc["fcr", "options"] == (

@@ -9,17 +9,7 @@ import pandas as pd
 
 from kpikit.catalog._registry import KPI, _read_toml, definitions
 
-SHORT_COLUMNS = (
-    "id",
-    "name",
-    "short_name",
-    "area",
-    "unit",
-    "direction",
-    "numerator",
-    "denominator",
-    "options",
-)
+SHORT_COLUMNS = ("id", "name", "short_name", "area", "unit", "direction", "formula", "options")
 """Columns of the short default view of :func:`catalog`."""
 
 _UNIT_SHORT = {"percent": "%"}
@@ -32,7 +22,8 @@ def catalog(full: bool = False) -> pd.DataFrame:
     ----------
     full : bool, default=False
         False: a short view to read at a glance (``id, name, short_name, area, unit, direction,
-        numerator, denominator, options``). True: every field of :class:`KPI`.
+        formula, options``; Jupyter cuts the long formulas short). True: every field of
+        :class:`KPI`.
 
     Returns
     -------
@@ -53,9 +44,8 @@ def catalog(full: bool = False) -> pd.DataFrame:
     Examples
     --------
     >>> table = catalog()
-    >>> list(table.columns)  # doctest: +NORMALIZE_WHITESPACE
-    ['id', 'name', 'short_name', 'area', 'unit', 'direction', 'numerator', 'denominator',
-     'options']
+    >>> list(table.columns)
+    ['id', 'name', 'short_name', 'area', 'unit', 'direction', 'formula', 'options']
     >>> full = catalog(full=True)
     >>> full.loc[full["direction"] == "band", ["id", "band_low", "band_high"]]
                  id  band_low  band_high
