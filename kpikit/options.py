@@ -38,6 +38,7 @@ from datetime import timedelta
 from types import MappingProxyType
 
 from kpikit._validators import check_choice, check_number, suggestion
+from kpikit.repeats import window_ms
 
 __all__ = [
     "DEFAULT_SL_THRESHOLDS_S",
@@ -209,9 +210,7 @@ class Options:
             "short_abandon_s",
             float(check_number("short_abandon_s", self.short_abandon_s, minimum=0)),
         )
-        from kpikit.repeats import window_ms  # the one parser of FCR windows
-
-        window_ms(self.fcr_window)
+        window_ms(self.fcr_window)  # the one parser of FCR windows
         set_value(self, "fcr_match", _match_columns(self.fcr_match))
         scale = self.csat_scale
         if isinstance(scale, float) and scale.is_integer():
