@@ -333,8 +333,7 @@ def _unavailable(kpi_plan, dataset, columns, keys, options):
         if "channel" in keys and "channel" not in table_columns:
             return "costs has no channel column to split by"
         return None
-    own = [term.component for term in kpi_plan.numerator + kpi_plan.denominator]
-    missing = [c for c in required_columns(own, options, table_columns) if c not in table_columns]
+    missing = [c for c in required_columns(names, options, table_columns) if c not in table_columns]
     if missing:
         return f"agent_intervals has no column(s) {missing}"
     missing = [k for k in keys if k not in table_columns]
