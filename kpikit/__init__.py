@@ -6,83 +6,82 @@
 >>> sorted(table["kpi"])
 ['aht', 'service_level']
 
-Plotting, dashboards and the queueing models are imported on first use, so ``import kpikit``
-stays light (no plotly, ipywidgets or voila).
+Every KPI of the registry has a single-KPI helper (``kk.aht``, ``kk.fcr``, ``kk.csat``, ...).
+The engine's options and their defaults are :class:`kk.Options` and ``kk.options``
+(``kk.options.update(fcr_window="72h")``, ``with kk.options.context(csat_scale=10): ...``).
 
-The helpers ``kk.fcr`` and ``kk.scorecard`` are functions; the modules behind them are
-``kpikit.repeats`` and ``kpikit.scorecard`` (import the latter with ``importlib`` if you need it).
+``kk.catalog`` and ``kk.scorecard`` are modules you can call: ``kk.catalog()`` is the KPI
+table and ``kk.scorecard(data, targets)`` rates data against targets, while
+``kk.catalog.benchmarks`` or ``kk.scorecard.rate`` reach the rest of each module.
+
+Plotting, dashboards, the queueing models and the planning tools (``kk.calibrate``,
+``kk.forecast``, ``kk.monitor``, ``kk.tradeoff``, ``kk.timeparts``, ``kk.whatif``) are imported
+on first use, so ``import kpikit`` stays light (no plotly, ipywidgets or voila).
 """
 
 from importlib import import_module
 
-from kpikit.catalog import benchmarks, catalog, kpi
+from kpikit import catalog, options, scorecard
+from kpikit.catalog import benchmarks, kpi
 from kpikit.governance import breaches
 from kpikit.io import read_contacts
-from kpikit.metrics import (
-    abandonment_rate,
-    aht,
-    answer_rate,
-    asa,
-    compute,
-    cost_per_contact,
-    csat,
-    fcr,
-    nps,
-    occupancy,
-    qa_score,
-    resolution_rate,
-    schedule_adherence,
-    service_level,
-    transfer_rate,
-    utilization,
-)
+from kpikit.metrics import HELPERS, compute
+from kpikit.options import Options
 from kpikit.sample import load_sample
 from kpikit.schema import Dataset, SchemaError, validate
-from kpikit.scorecard import Scorecard, scorecard
+from kpikit.scorecard import Scorecard
 
 __version__ = "0.1.0"
 
-_LAZY_MODULES = ("apps", "forecast", "monitor", "plots", "queueing", "whatif", "stats")
+_LAZY_MODULES = (
+    "apps",
+    "calibrate",
+    "forecast",
+    "monitor",
+    "plots",
+    "queueing",
+    "stats",
+    "timeparts",
+    "tradeoff",
+    "whatif",
+)
+
+globals().update(HELPERS)
 
 __all__ = [
     "Dataset",
+    "Options",
     "SchemaError",
     "Scorecard",
-    "abandonment_rate",
-    "aht",
-    "answer_rate",
     "apps",
-    "asa",
     "benchmarks",
     "breaches",
+    "calibrate",
     "catalog",
     "compute",
-    "cost_per_contact",
-    "csat",
-    "fcr",
     "forecast",
     "kpi",
     "load_sample",
     "monitor",
-    "nps",
-    "occupancy",
+    "options",
     "plots",
-    "qa_score",
     "queueing",
     "read_contacts",
-    "resolution_rate",
-    "schedule_adherence",
     "scorecard",
-    "service_level",
     "stats",
-    "transfer_rate",
-    "utilization",
+    "timeparts",
+    "tradeoff",
     "validate",
     "whatif",
 ]
+__all__ += sorted(HELPERS)  # one single-KPI helper per registry entry
 
 
 def __getattr__(name):
     if name in _LAZY_MODULES:
         return import_module(f"kpikit.{name}")
     raise AttributeError(f"module 'kpikit' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted([*globals(), *_LAZY_MODULES])

@@ -37,6 +37,8 @@ class ColumnSpec:
         Values must be whole numbers (a float column holding 4.0 is fine, 4.5 is not).
     nullable : bool, default=True
         An optional column that, when present, may not hold nulls.
+    choices : tuple of str, default=()
+        For text columns: the values allowed (empty: any text).
     """
 
     name: str
@@ -46,6 +48,7 @@ class ColumnSpec:
     max: float | None = None
     integer: bool = False
     nullable: bool = True
+    choices: tuple[str, ...] = ()
 
     @property
     def allows_null(self) -> bool:
@@ -239,6 +242,10 @@ def _column_checks(spec: ColumnSpec, category: str) -> list[_Check]:
     if not spec.allows_null:
         problem = "empty in a required column" if spec.required else "empty; write 0 for no time"
         checks.append(_Check(name, problem, missing))
+    if spec.choices and category in {"text", "categorical"}:
+        allowed = ", ".join(spec.choices)
+        outside = ~missing & ~nw.col(name).cast(nw.String).is_in(list(spec.choices))
+        checks.append(_Check(name, f"not one of {allowed}", outside))
     if spec.kind != "number" or category == "empty":
         return checks
     column = nw.col(name)

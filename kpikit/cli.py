@@ -2,12 +2,18 @@
 
 ``serve`` and ``report`` take their arguments from :mod:`kpikit.serve` and :mod:`kpikit.report`
 (``add_arguments(parser)`` and ``run(args)``), which import Voila and papermill only when run.
+``compute`` takes every engine option of :class:`kpikit.Options` under the same name and unit
+(``--sl-threshold-s``, ``--fcr-method``, ``--csat-scale``, ...), with the same defaults.
 """
 
 import argparse
+import dataclasses
 import sys
 from importlib import import_module
 from pathlib import Path
+
+from kpikit import options
+from kpikit.options import DEFAULT_VALUES, Options
 
 OUTPUT_SUFFIXES = (".csv", ".parquet")
 
@@ -34,9 +40,13 @@ def _parser():
     compute.add_argument("--freq", help="period: 15min, 30min, hour, day, week, month, ...")
     compute.add_argument("--mapping", type=Path, help="CSV of source_column,kpikit_column renames")
     _add_reading_arguments(compute)
-    compute.add_argument("--sl-threshold-s", type=float, default=20.0)
-    compute.add_argument("--short-abandon-s", type=float, default=0.0)
-    compute.add_argument("--fcr-window", default="48h")
+    for spec in dataclasses.fields(Options):
+        compute.add_argument(
+            "--" + spec.name.replace("_", "-"),
+            dest=spec.name,
+            metavar=_metavar(spec),
+            help=f"{spec.metadata['doc']} (default: {_default_text(spec.name)})",
+        )
     compute.add_argument(
         "-o", "--output", type=Path, help="write .csv or .parquet (default: print)"
     )
@@ -80,16 +90,10 @@ def _compute(args):
     from kpikit.io import read_contacts, to_csv
 
     mapping = _read_mapping(args.mapping) if args.mapping else None
-    contacts = _read_noting(read_contacts, args, mapping=mapping)
-    table = compute(
-        contacts,
-        kpis=args.kpis,
-        by=args.by,
-        freq=args.freq,
-        sl_threshold_s=args.sl_threshold_s,
-        short_abandon_s=args.short_abandon_s,
-        fcr_window=args.fcr_window,
-    )
+    # The options hold while the file is read too: its csat column is checked on --csat-scale.
+    with options.context(**_parsed_options(args)):
+        contacts = _read_noting(read_contacts, args, mapping=mapping)
+        table = compute(contacts, kpis=args.kpis, by=args.by, freq=args.freq)
     if args.output is None:
         print(table.to_string(index=False))
         return 0
@@ -157,6 +161,71 @@ def _read_noting(reader, args, **options):
                 warnings.showwarning(
                     warning.message, warning.category, warning.filename, warning.lineno
                 )
+
+
+def _metavar(spec):
+    if spec.metadata["choices"]:
+        return "{" + ",".join(map(str, spec.metadata["choices"])) + "}"
+    return spec.name.upper()
+
+
+def _default_text(name):
+    value = DEFAULT_VALUES[name]
+    if isinstance(value, dict) or hasattr(value, "items"):
+        return ",".join(f"{key}={seconds:g}" for key, seconds in value.items())
+    if isinstance(value, tuple):
+        return ",".join(map(str, value))
+    return "automatic" if value is None else str(value)
+
+
+def _parsed_options(args) -> dict:
+    """The engine options given on the command line, converted from text to their types."""
+    given = {}
+    for name, kind in _OPTION_PARSERS.items():
+        text = getattr(args, name)
+        if text is None:
+            continue
+        try:
+            given[name] = kind(text)
+        except ValueError:
+            flag = "--" + name.replace("_", "-")
+            raise ValueError(f"{flag}: cannot read {text!r}; expected {_FORMATS[name]}") from None
+    Options(**given)  # every value checked before the file is read
+    return given
+
+
+def _seconds_or_per_channel(text):
+    if "=" not in text:
+        return float(text)
+    pairs = [item.split("=", 1) for item in text.split(",") if item.strip()]
+    return {channel.strip(): float(seconds) for channel, seconds in pairs}
+
+
+def _integers(text):
+    return tuple(int(part) for part in text.split(","))
+
+
+def _columns(text):
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+_OPTION_PARSERS = {
+    "sl_threshold_s": _seconds_or_per_channel,
+    "sl_denominator": str,
+    "sl_abandoned": str,
+    "short_abandon_s": float,
+    "fcr_window": str,
+    "fcr_match": _columns,
+    "fcr_method": str,
+    "fcr_transfers": str,
+    "csat_scale": int,
+    "csat_top_box": int,
+    "nps_cutoffs": _integers,
+}
+_FORMATS = {
+    spec.name: spec.metadata["cli"] or " or ".join(map(str, spec.metadata["choices"]))
+    for spec in dataclasses.fields(Options)
+}
 
 
 def _read_mapping(path):

@@ -10,9 +10,16 @@ A first contact with no repeat whose window reaches past the last ``arrived_at``
 log cannot be judged yet and is left out of both numerator and denominator.
 
 Only the previous and the next contact of the same key matter, so one sort of the eligible
-contacts by (key, time) decides everything. :func:`add_fcr_components` adds two 0/1 columns,
-``_kk_fcr_first`` (denominator) and ``_kk_fcr_resolved`` (numerator), computed once on the whole log
-before any grouping.
+contacts by (key, time) decides everything. :func:`add_fcr_components` adds three 0/1 columns,
+computed once on the whole log before any grouping:
+
+- ``FIRST``: a first contact (eligible, no contact of the same key within the window before);
+- ``JUDGED``: a first contact that can be judged by repeats (a repeat came, or its window closed
+  before the end of the log);
+- ``NO_REPEAT``: a judged first contact that no contact of the same key followed in the window.
+
+The engine combines them with ``transferred`` and ``resolved`` into the numerator and
+denominator of each ``fcr_method`` (see :mod:`kpikit.metrics`).
 
 Eager pandas and polars frames take a NumPy fast path: the key columns are factorised into
 integer codes and packed with the time into a single ``int64`` so that one ``argsort`` orders
@@ -25,7 +32,8 @@ import numpy as np
 import pandas as pd
 
 FIRST = "_kk_fcr_first"
-RESOLVED = "_kk_fcr_resolved"
+JUDGED = "_kk_fcr_judged"
+NO_REPEAT = "_kk_fcr_no_repeat"
 
 
 def window_ms(window):
@@ -53,8 +61,8 @@ def window_ms(window):
     return int(delta / pd.Timedelta(milliseconds=1))
 
 
-def add_fcr_components(frame, *, window, match):
-    """Return ``frame`` with 0/1 float columns FIRST (denominator) and RESOLVED (numerator).
+def add_fcr_components(frame, *, window, match, first=True):
+    """Return ``frame`` with the 0/1 float columns FIRST, JUDGED and NO_REPEAT.
 
     Parameters
     ----------
@@ -66,6 +74,8 @@ def add_fcr_components(frame, *, window, match):
         Columns that identify "the same issue"; a contact whose first match column (the
         customer) is null is not eligible. Nulls in later columns (an unrecorded reason)
         form a key value of their own.
+    first : bool, default=True
+        Add FIRST too (the survey methods need it; the repeat rule needs only the other two).
 
     Examples
     --------
@@ -81,23 +91,23 @@ def add_fcr_components(frame, *, window, match):
     ...     "customer_id": ["c", "c", "d", "e"],
     ... })
     >>> out = add_fcr_components(nw.from_native(contacts), window="48h", match=["customer_id"])
-    >>> out.to_native()[[FIRST, RESOLVED]].values.tolist()
-    [[1.0, 0.0], [0.0, 0.0], [1.0, 1.0], [0.0, 0.0]]
+    >>> out.to_native()[[FIRST, JUDGED, NO_REPEAT]].values.tolist()
+    [[1.0, 1.0, 0.0], [0.0, 0.0, 0.0], [1.0, 1.0, 1.0], [1.0, 0.0, 0.0]]
     """
     width = window_ms(window)
     match = list(match)
     if isinstance(frame, nw.DataFrame) and (
         frame.implementation.is_pandas() or frame.implementation.is_polars()
     ):
-        return _add_eager(frame, width, match)
-    return _add_lazy(frame, width, match)
+        return _add_eager(frame, width, match, first)
+    return _add_lazy(frame, width, match, first)
 
 
 def _eligible(match):
     return nw.col("answered") & ~nw.col(match[0]).is_null()
 
 
-def _add_lazy(frame, width, match):
+def _add_lazy(frame, width, match, with_first):
     time = nw.col("arrived_at")
     partition = ["_fcr_eligible", *match]
     order = ["arrived_at", "contact_id"]
@@ -106,24 +116,28 @@ def _add_lazy(frame, width, match):
     repeated_before = (~gap_before.is_null()) & (gap_before <= width)
     repeated_after = (~gap_after.is_null()) & (gap_after <= width)
     judged = repeated_after | (time.dt.offset_by(f"{width}ms") <= time.max())
-    first = nw.col("_fcr_eligible") & ~repeated_before & judged
+    first = nw.col("_fcr_eligible") & ~repeated_before
+    flags = [
+        nw.when(first & judged).then(1.0).otherwise(0.0).alias(JUDGED),
+        nw.when(first & judged & ~repeated_after).then(1.0).otherwise(0.0).alias(NO_REPEAT),
+    ]
+    if with_first:
+        flags.insert(0, nw.when(first).then(1.0).otherwise(0.0).alias(FIRST))
     return (
         frame.with_columns(_fcr_eligible=_eligible(match))
-        .with_columns(
-            nw.when(first).then(1.0).otherwise(0.0).alias(FIRST),
-            nw.when(first & ~repeated_after).then(1.0).otherwise(0.0).alias(RESOLVED),
-        )
+        .with_columns(*flags)
         .drop("_fcr_eligible")
     )
 
 
-def _add_eager(frame, width, match):
+def _add_eager(frame, width, match, with_first):
     native_ns = nw.get_native_namespace(frame)
     columns = frame.select("contact_id", "arrived_at", "answered", *match)
     eligible = columns.select(_eligible(match)).get_column("answered").to_numpy().astype(bool)
     times_ms = columns.get_column("arrived_at").dt.timestamp("ms").to_numpy().astype(np.int64)
     first = np.zeros(len(eligible))
-    resolved = np.zeros(len(eligible))
+    judged_first = np.zeros(len(eligible))
+    no_repeat = np.zeros(len(eligible))
     rows = np.flatnonzero(eligible)
     if len(rows):
         key = _key_codes([columns.get_column(name) for name in match], rows)
@@ -134,12 +148,16 @@ def _add_eager(frame, width, match):
         repeated_before = np.concatenate([[False], same & close])
         repeated_after = np.concatenate([same & close, [False]])
         judged = repeated_after | (times + width <= times_ms.max())
-        is_first = ~repeated_before & judged
+        is_first = ~repeated_before
         first[rows[order]] = is_first
-        resolved[rows[order]] = is_first & ~repeated_after
+        judged_first[rows[order]] = is_first & judged
+        no_repeat[rows[order]] = is_first & judged & ~repeated_after
+    flags = {FIRST: first, JUDGED: judged_first, NO_REPEAT: no_repeat}
+    if not with_first:
+        del flags[FIRST]
     return frame.with_columns(
-        nw.new_series(FIRST, first, nw.Float64(), backend=native_ns),
-        nw.new_series(RESOLVED, resolved, nw.Float64(), backend=native_ns),
+        nw.new_series(name, values, nw.Float64(), backend=native_ns)
+        for name, values in flags.items()
     )
 
 

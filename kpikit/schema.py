@@ -16,6 +16,7 @@ from them by position (collect the frame first).
 """
 
 import dataclasses
+import html
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -23,12 +24,14 @@ from typing import Any
 
 import narwhals.stable.v2 as nw
 
+from kpikit import options
 from kpikit._checks import ColumnSpec, Problem, check_table, free_column_name
 
 __all__ = [
     "AGENT_INTERVAL_COLUMNS",
     "CONTACT_COLUMNS",
     "COST_COLUMNS",
+    "DIRECTIONS",
     "KEY_COLUMNS",
     "TABLES",
     "ColumnSpec",
@@ -37,8 +40,13 @@ __all__ = [
     "SchemaError",
     "ValidationReport",
     "check",
+    "table_specs",
     "validate",
 ]
+
+
+DIRECTIONS = ("inbound", "outbound")
+"""Values of the optional contacts column ``direction`` (a missing column means inbound)."""
 
 
 def _seconds(name: str, *, nullable: bool = True) -> ColumnSpec:
@@ -63,10 +71,11 @@ TABLES: Mapping[str, tuple[ColumnSpec, ...]] = MappingProxyType(
             _seconds("acw_s"),
             ColumnSpec("transferred", "bool"),
             ColumnSpec("resolved", "bool"),
-            ColumnSpec("csat", "number", min=1, max=5, integer=True),
+            ColumnSpec("csat", "number", min=1, max=5, integer=True),  # max: the csat_scale
             ColumnSpec("nps", "number", min=0, max=10, integer=True),
             ColumnSpec("qa_score", "number", min=0, max=100),
             ColumnSpec("site", "string"),
+            ColumnSpec("direction", "string", choices=DIRECTIONS),
         ),
         # Interval seconds must be present when the column is: a null would silently shrink the
         # sums behind occupancy, utilization and adherence.
@@ -87,7 +96,30 @@ TABLES: Mapping[str, tuple[ColumnSpec, ...]] = MappingProxyType(
         ),
     }
 )
-"""Column specifications of the three tables, in canonical column order."""
+"""Column specifications of the three tables, in canonical column order. The csat column is
+checked against the declared survey scale (see :func:`table_specs`)."""
+
+
+def table_specs(table: str, *, csat_scale: int | None = None) -> tuple[ColumnSpec, ...]:
+    """The column specifications of ``table`` with csat checked on a 1..``csat_scale`` scale.
+
+    Parameters
+    ----------
+    table : {"contacts", "agent_intervals", "costs"}
+    csat_scale : {5, 7, 10}, default=None
+        The CSAT survey scale; ``None`` takes the current default (``kk.options.csat_scale``).
+
+    Examples
+    --------
+    >>> [spec.max for spec in table_specs("contacts", csat_scale=10) if spec.name == "csat"]
+    [10]
+    """
+    scale = options.resolve(csat_scale=csat_scale).csat_scale
+    return tuple(
+        dataclasses.replace(spec, max=scale) if spec.name == "csat" else spec
+        for spec in TABLES[table]
+    )
+
 
 CONTACT_COLUMNS = tuple(spec.name for spec in TABLES["contacts"])
 AGENT_INTERVAL_COLUMNS = tuple(spec.name for spec in TABLES["agent_intervals"])
@@ -111,6 +143,70 @@ class Dataset:
     contacts: Any
     agent_intervals: Any = None
     costs: Any = None
+
+    def _repr_html_(self) -> str:
+        return dataset_html(self)
+
+
+def dataset_html(dataset: Dataset) -> str:
+    """Compact HTML of a Dataset for Jupyter: one line per table (rows, period, columns).
+
+    Lazy tables (DuckDB, polars LazyFrame) are described without running a query.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> contacts = pd.DataFrame({"contact_id": [1, 2], "answered": [True, False],
+    ...     "arrived_at": pd.to_datetime(["2024-01-01 09:00", "2024-01-31 17:00"]),
+    ...     "wait_s": [3.0, 40.0]})
+    >>> print(dataset_html(Dataset(contacts)))  # doctest: +NORMALIZE_WHITESPACE
+    <div class='kpikit-dataset'><strong>kpikit Dataset</strong><table>
+    <tr><th style='text-align:left'>contacts</th><td style='text-align:left'>2 rows,
+    2024-01-01 to 2024-01-31; columns: contact_id, answered, arrived_at, wait_s</td></tr>
+    <tr><th style='text-align:left'>agent_intervals</th><td style='text-align:left'>none</td></tr>
+    <tr><th style='text-align:left'>costs</th><td style='text-align:left'>none</td></tr>
+    </table></div>
+    """
+    time_columns = {
+        "contacts": "arrived_at",
+        "agent_intervals": "interval_start",
+        "costs": "period_start",
+    }
+    lines = []
+    for table, time_column in time_columns.items():
+        native = getattr(dataset, table)
+        text = html.escape(_describe_table(native, time_column))
+        lines.append(
+            f"<tr><th style='text-align:left'>{table}</th>"
+            f"<td style='text-align:left'>{text}</td></tr>"
+        )
+    return (
+        "<div class='kpikit-dataset'><strong>kpikit Dataset</strong><table>\n"
+        + "\n".join(lines)
+        + "\n</table></div>"
+    )
+
+
+def _describe_table(native, time_column: str) -> str:
+    if native is None:
+        return "none"
+    try:
+        frame = nw.from_native(native)
+    except TypeError:
+        return f"not a dataframe ({type(native).__name__})"
+    columns = frame.collect_schema().names()
+    parts = []
+    if isinstance(frame, nw.DataFrame):
+        parts.append(f"{len(frame):,} rows")
+        if time_column in columns and len(frame):
+            first, last = frame[time_column].min(), frame[time_column].max()
+            try:
+                parts.append(f"{first:%Y-%m-%d} to {last:%Y-%m-%d}")
+            except (TypeError, ValueError):
+                pass
+    else:
+        parts.append(f"lazy ({frame.implementation.name.lower()})")
+    return ", ".join(parts) + "; columns: " + ", ".join(map(str, columns))
 
 
 def _summary(problems: tuple[Problem, ...]) -> str:
@@ -234,12 +330,13 @@ class ValidationReport:
         return dataclasses.replace(dataset, **changes)
 
 
-def validate(data, *, lenient: bool = False):
+def validate(data, *, lenient: bool = False, csat_scale: int | None = None):
     """Check data against the kpikit data model and report every problem at once.
 
     Checks: required columns exist; each column has the right type; required columns hold no
-    nulls; durations and costs are not negative and not infinite; csat is a whole number in
-    1..5, nps a whole number in 0..10, qa_score in 0..100; contact ids are unique; abandoned
+    nulls; durations and costs are not negative and not infinite; csat is a whole number on
+    the declared scale (1..5 by default, 1..7 or 1..10 with ``csat_scale``), nps a whole number
+    in 0..10, qa_score in 0..100, direction inbound or outbound; contact ids are unique; abandoned
     contacts (``answered`` False) have no agent_id, no talk/hold/acw time above 0 and are not
     transferred; answered contacts have talk_s when that column exists; agent intervals have
     no null seconds, ``adherent_s <= scheduled_s`` and a unique (agent_id, interval_start).
@@ -251,6 +348,9 @@ def validate(data, *, lenient: bool = False):
     lenient : bool, default=False
         False: raise on any problem. True: return a :class:`ValidationReport` for row-level
         problems (structural ones still raise).
+    csat_scale : {5, 7, 10}, default=None
+        The CSAT survey scale the data declares; ``None`` takes the current default
+        (``kk.options.csat_scale``, 5).
 
     Returns
     -------
@@ -293,14 +393,20 @@ def validate(data, *, lenient: bool = False):
     (2,)
     >>> report.apply(contacts).contacts["contact_id"].tolist()
     [1, 2]
+
+    A survey on a 1..10 scale is declared with ``csat_scale``:
+
+    >>> fixed = contacts.assign(wait_s=[12.0, 40.0, 3.0])
+    >>> int(validate(fixed, csat_scale=10).contacts["csat"].max())
+    9
     """
-    report = check(data)
+    report = check(data, csat_scale=csat_scale)
     if report.problems and (not lenient or any(p.structural for p in report.problems)):
         raise SchemaError(report.problems)
     return report if lenient else _as_dataset(data)
 
 
-def check(data) -> ValidationReport:
+def check(data, *, csat_scale: int | None = None) -> ValidationReport:
     """Run every check of :func:`validate` and return the report without raising.
 
     Examples
@@ -325,7 +431,8 @@ def check(data) -> ValidationReport:
             problems.append(frame)
             rows_to_drop[table], row_counts[table] = (), None
             continue
-        found, rows = check_table(frame, table, TABLES[table], KEY_COLUMNS[table])
+        specs = table_specs(table, csat_scale=csat_scale)
+        found, rows = check_table(frame, table, specs, KEY_COLUMNS[table])
         problems += found
         rows_to_drop[table] = rows
         row_counts[table] = len(frame) if isinstance(frame, nw.DataFrame) else None

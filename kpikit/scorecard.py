@@ -1,5 +1,8 @@
 """Balanced scorecard: targets, red/amber/green status, area and composite scores, trends,
-ramp targets for new teams and SLA credits.
+ramp targets for new teams, SLA credits, sector priorities and presets.
+
+The module is callable: ``kk.scorecard(data, targets)`` is :func:`scorecard`, and
+``kk.scorecard.rate``, ``kk.scorecard.preset_targets`` and the rest are its tools.
 
 :func:`scorecard` computes the KPIs with :func:`kpikit.compute` and hands the tidy result to
 :func:`rate`, a pure function of a KPI frame and a targets table, so the rating rules can be
@@ -8,7 +11,7 @@ used (and tested) on any frame shaped like ``compute`` output.
 Status rules (``t`` target, ``tol`` tolerance, ``v`` value):
 
 =========== =========================== ===================================== ===========
-direction   green (met)                 amber (within tolerance)              red
+better      green (met)                 amber (within tolerance)              red
 =========== =========================== ===================================== ===========
 higher      ``v >= t``                  ``t - tol <= v < t``                  otherwise
 lower       ``v <= t``                  ``t < v <= t + tol``                  otherwise
@@ -18,8 +21,13 @@ band        ``low <= v <= high``        up to ``tol`` outside either edge     ot
 A null value (zero denominator, KPI not computable from the data) has status ``"no data"``:
 it is not scored, not counted as red, and earns no SLA credit.
 
-The work is done by private modules (``kpikit._scorecard``): targets, status, ramp, credits,
-trend and export; their public names are re-exported here.
+Targets are *primary* (the 5-7 KPIs a scorecard is judged on: composite and area scores) or
+*supporting* (rated and shown, not scored); :func:`preset_targets` builds the starter, small
+business, customer-experience-led and cost-led scorecards, and :func:`targets_from_benchmarks`
+weighs KPIs by the sector's priorities (:func:`sector_weights`).
+
+The work is done by private modules (``kpikit._scorecard``): targets, presets, status, ramp,
+credits, trend and export; their public names are re-exported here.
 """
 
 from pathlib import Path
@@ -28,6 +36,7 @@ import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 
+from kpikit._callable import make_callable
 from kpikit._frames import to_pandas
 from kpikit._scorecard.credits import check_credits, credit_amounts
 from kpikit._scorecard.export import (
@@ -37,6 +46,7 @@ from kpikit._scorecard.export import (
     write_csv,
     write_excel,
 )
+from kpikit._scorecard.presets import preset_targets, presets
 from kpikit._scorecard.ramp import Ramp, apply_ramp
 from kpikit._scorecard.status import (
     STATUS_COLORS,
@@ -48,11 +58,19 @@ from kpikit._scorecard.status import (
     rag_status,
     weighted_scores,
 )
-from kpikit._scorecard.targets import read_targets, targets_from_benchmarks
+from kpikit._scorecard.targets import (
+    ROLES,
+    SEGMENT_COLUMNS,
+    read_targets,
+    sector_weights,
+    targets_from_benchmarks,
+)
 from kpikit._scorecard.trend import TREND_MARKS, with_trend
 from kpikit.catalog import kpi as kpi_definition
 
 __all__ = [
+    "ROLES",
+    "SEGMENT_COLUMNS",
     "STATUSES",
     "STATUS_COLORS",
     "STATUS_LABELS",
@@ -63,9 +81,12 @@ __all__ = [
     "Ramp",
     "Scorecard",
     "format_value",
+    "preset_targets",
+    "presets",
     "rate",
     "read_targets",
     "scorecard",
+    "sector_weights",
     "target_text",
     "targets_from_benchmarks",
 ]
@@ -84,6 +105,7 @@ def scorecard(
     credits=None,
     alpha: float = 0.05,
     channel: str = "all",
+    options=None,
     **compute_options,
 ) -> "Scorecard":
     """Balanced scorecard of the data against targets.
@@ -114,8 +136,11 @@ def scorecard(
         Significance level of the trend test.
     channel : str, default="all"
         Benchmark channel when ``targets`` is a sector name.
+    options : Options, default=None
+        A whole set of engine options (see :mod:`kpikit.options`).
     **compute_options
-        Passed to :func:`kpikit.compute` (``sl_threshold_s``, ``fcr_window``, ...).
+        The engine's options, under their names in :func:`kpikit.compute` (``sl_threshold_s``,
+        ``fcr_window``, ``fcr_method``, ...); an unknown name gets a "did you mean".
 
     Returns
     -------
@@ -138,7 +163,7 @@ def scorecard(
     from kpikit.metrics import compute
 
     targets = read_targets(targets, channel=channel)
-    result = compute(data, kpis=None, by=by, freq=freq, **compute_options)
+    result = compute(data, kpis=None, by=by, freq=freq, options=options, **compute_options)
     frame = to_pandas(result)
     as_of = _last_arrival(data) if ramp is not None and freq is None else None
     return rate(
@@ -215,7 +240,7 @@ def rate(
     has_period = "period" in frame.columns
     group_keys = [*keys, "period"] if has_period else keys
     table = _complete(frame, targets, group_keys)
-    table = _with_targets(table, targets)
+    table = _with_targets(table, targets, keys)
     if ramp is not None:
         table = apply_ramp(table, ramp, keys, has_period, as_of)
     else:
@@ -233,7 +258,7 @@ def _complete(frame: pd.DataFrame, targets: pd.DataFrame, group_keys: list) -> p
         if column not in frame.columns:
             frame = frame.assign(**{column: np.nan})
     frame = frame[frame["kpi"].isin(targets["kpi"])]
-    kpis = pd.DataFrame({"kpi": targets["kpi"]})
+    kpis = pd.DataFrame({"kpi": list(dict.fromkeys(targets["kpi"]))})
     if group_keys:
         groups = frame[group_keys].drop_duplicates()
         if groups.empty:
@@ -247,17 +272,35 @@ def _complete(frame: pd.DataFrame, targets: pd.DataFrame, group_keys: list) -> p
     return merged
 
 
-def _with_targets(table: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
-    definitions = {kpi_id: kpi_definition(kpi_id) for kpi_id in targets["kpi"]}
+def _with_targets(table: pd.DataFrame, targets: pd.DataFrame, keys: list) -> pd.DataFrame:
+    """The KPI facts and the target of each row: a segment's own target where it has one."""
+    definitions = {kpi_id: kpi_definition(kpi_id) for kpi_id in dict.fromkeys(targets["kpi"])}
     info = pd.DataFrame(
         {
             "kpi": list(definitions),
             "name": [d.name for d in definitions.values()],
             "unit": [d.unit for d in definitions.values()],
-            "direction": [d.direction for d in definitions.values()],
+            "better": [d.direction for d in definitions.values()],
         }
     )
-    return table.merge(info, on="kpi", how="left").merge(targets, on="kpi", how="left")
+    segments = [column for column in SEGMENT_COLUMNS if column in targets.columns]
+    specific = targets[segments].notna().any(axis=1) if segments else targets["kpi"].isna()
+    for column in segments:
+        if targets[column].notna().any() and column not in keys:
+            raise ValueError(
+                f"Value of 'targets' sets targets per {column} but the scorecard is not grouped "
+                f"by {column}; add it to 'by' (grouping columns are {keys})"
+            )
+    values = [column for column in targets.columns if column not in ("kpi", *segments)]
+    table = table.merge(info, on="kpi", how="left")
+    table = table.merge(targets.loc[~specific, ["kpi", *values]], on="kpi", how="left")
+    for _, target in targets[specific].iterrows():
+        rows = table["kpi"] == target["kpi"]
+        for column in segments:
+            if target[column] is not None:
+                rows &= table[column] == target[column]
+        table.loc[rows, values] = target[values].to_numpy()
+    return table
 
 
 class Scorecard:
@@ -269,18 +312,19 @@ class Scorecard:
     ----------
     table : pandas.DataFrame
         One row per group, period and KPI: grouping columns, ``period`` (with ``freq``),
-        ``kpi, value, numerator, denominator, ci_low, ci_high, name, unit, direction, target,
-        tolerance, weight, area, band_low, band_high, ramped, status, score, previous, change,
-        p_value, trend, improved, credit``.
+        ``kpi, value, numerator, denominator, ci_low, ci_high, name, unit, better`` (which way
+        is better: higher, lower or band), ``target, tolerance, weight, area, band_low,
+        band_high, role, note, ramped, status, score, previous, change, p_value, trend,
+        improved, credit``.
     by : list of str
         The grouping columns.
 
     Notes
     -----
     Scores: green 100, amber 50, red 0. An area score (and the composite over all KPIs) is the
-    weight-averaged score of the KPIs with data, ``Σ wᵢ sᵢ / Σ wᵢ``; KPIs without data are
-    left out of both sums, so missing data neither helps nor hurts. The composite weighs KPIs
-    directly, not areas.
+    weight-averaged score of the primary KPIs with data, ``Σ wᵢ sᵢ / Σ wᵢ``; KPIs without data
+    are left out of both sums, so missing data neither helps nor hurts, and supporting KPIs are
+    rated but not scored. The composite weighs KPIs directly, not areas.
     """
 
     def __init__(self, table: pd.DataFrame, *, by=()):
@@ -364,3 +408,6 @@ def _last_arrival(data):
     if isinstance(latest, nw.LazyFrame):
         latest = latest.collect()
     return latest.item()
+
+
+make_callable(__name__, scorecard)

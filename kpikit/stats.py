@@ -147,6 +147,35 @@ def mean_interval(n, total, total_of_squares):
     return _scalar_or_array(low), _scalar_or_array(high)
 
 
+_POISSON_UPPER_AT_ZERO = 3.6888794541139363
+"""Exact 97.5 % upper bound of a Poisson mean after 0 events: -ln(0.025)."""
+
+
+def poisson_interval(count, *, z=Z_95):
+    """95 % interval for a Poisson mean from an observed count (contacts offered, handled).
+
+    Byar's approximation of the exact (Garwood) interval:
+    ``low = x (1 - 1/9x - z/3√x)³``, ``high = (x+1) (1 - 1/9(x+1) + z/3√(x+1))³``; exact at
+    ``x = 0`` (``0`` to ``-ln 0.025``). Relative error below 1 % from 5 events on.
+
+    >>> low, high = poisson_interval(100)
+    >>> round(float(low), 2), round(float(high), 2)
+    (81.36, 121.63)
+    >>> poisson_interval(0)
+    (0.0, 3.6888794541139363)
+    """
+    x = np.asarray(count, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        low = np.where(x > 0, x * (1 - 1 / (9 * x) - z / (3 * np.sqrt(x))) ** 3, 0.0)
+        upper = x + 1
+        high = np.where(
+            x > 0,
+            upper * (1 - 1 / (9 * upper) + z / (3 * np.sqrt(upper))) ** 3,
+            _POISSON_UPPER_AT_ZERO,
+        )
+    return _scalar_or_array(low), _scalar_or_array(high)
+
+
 def two_proportion_z(x1, n1, x2, n2):
     """Two-sided p-value of the pooled two-proportion z test (NaN when undefined).
 
@@ -198,6 +227,17 @@ def mean_exprs(n, total, total_of_squares):
     var = ((total_of_squares - total * total / n) / (n - 1)).clip(lower_bound=0)
     half = _t_quantile_expr(n - 1) * (var / n).sqrt()
     return _guard(n >= 2, mean - half), _guard(n >= 2, mean + half)
+
+
+def poisson_exprs(count, z=Z_95):
+    """Poisson interval bounds (see :func:`poisson_interval`) as narwhals expressions."""
+    root = count.clip(lower_bound=0).sqrt()
+    base = 1 - 1 / (9 * count) - z / (3 * root)
+    low = nw.when(count > 0).then(count * base * base * base).otherwise(0.0)
+    upper = count + 1
+    top = 1 - 1 / (9 * upper) + z / (3 * upper.sqrt())
+    high = nw.when(count > 0).then(upper * top * top * top).otherwise(_POISSON_UPPER_AT_ZERO)
+    return low, high
 
 
 def _t_quantile_expr(dof):

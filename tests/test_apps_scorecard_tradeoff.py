@@ -18,8 +18,9 @@ Channels (phone #1-#4 #7 #8 #10, chat #5 #6 #9), by hand from the same table:
   #10) 1110 / 4 = 277.5 s with 1 transfer in 4 = 25 %, A2 (#8) 180 s and 0 %.
 - chat: service level 3 of 3 = 100 %, AHT 740 / 3 s; A1 (#9) 120 s, A2 (#5 #6) 620 / 2 = 310 s.
 - FCR keeps looking for repeats in every channel: phone first contacts #1 #2 #7, of which #1
-  comes back by chat (#5) and #7 by phone (#8): 1 of 3 = 33.3 % (66.7 % if the chat repeat were
-  missed); chat's only judged first contact is #6 (#5 repeats #1, #9 has no customer): 100 %.
+  comes back by chat (#5), #7 by phone (#8) and #2 was transferred (not resolved on first
+  contact since transfers count): 0 of 3 = 0 % (33.3 % if the chat repeat were missed); chat's
+  only judged first contact is #6 (#5 repeats #1, #9 has no customer): 100 %.
 - per-channel thresholds {"phone": 20, "chat": 5}: phone #1 #7 #10 (10, 20, 12 s) and chat #5
   (5 s) are answered in time: 4 of 10 = 40 % (60 % with 20 s everywhere).
 """
@@ -77,8 +78,9 @@ def test_scorecard_center_level_by_hand(hand):
     assert table.loc["utilization", "status"] == "no data"  # no agent intervals
     assert app.chart.figure.data[0].type == "table"
     # FCR: first contacts #1 #2 #6 #7 (#5 and #8 are repeats, #9 has no customer, #10 cannot
-    # be judged yet); #1 and #7 come back within 48 h -> 2 of 4 = 50 %, red.
-    assert table.loc["fcr", "value"] == 50.0
+    # be judged yet); #1 and #7 come back within 48 h and #2 was transferred (the changed
+    # default: transfers count) -> 1 of 4 = 25 %, red (it was 2 of 4 = 50 %, red as well).
+    assert table.loc["fcr", "value"] == 25.0
     # Composite over the KPIs with data: (0 + 100 + 50 + 0) / 4 = 37.5.
     assert app.card.composite["score"].iloc[0] == 37.5
     assert "Scores of the center" in app.summary.value
@@ -162,7 +164,7 @@ def test_scorecard_interval_kpis_at_agent_level(generated):
 
 
 def test_scorecard_bad_arguments(hand):
-    with pytest.raises(ValueError, match="unknown KPI id"):
+    with pytest.raises(ValueError, match="not a KPI id"):
         ScorecardApp(hand, targets=pd.DataFrame({"kpi": ["speed"], "target": [1]}))
     with pytest.raises(ValueError, match="'level'"):
         ScorecardApp(hand, targets=TARGETS, level="region")
@@ -225,7 +227,8 @@ def test_scorecard_channel_control_filters_the_contacts(hand):
     table = app.card.table.set_index("kpi")
     assert table.loc["service_level", "value"] == pytest.approx(300 / 7)  # 3 of 7
     assert table.loc["aht", "value"] == 258.0  # 1290 / 5
-    assert table.loc["fcr", "value"] == pytest.approx(100 / 3)  # #1 came back by chat
+    # #1 came back by chat, #7 by phone, #2 was transferred (changed default: was 1 of 3).
+    assert table.loc["fcr", "value"] == 0.0
     app.channel.value = "all"
     assert app.card.table.set_index("kpi").loc["utilization", "status"] == "no data"
 

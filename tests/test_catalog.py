@@ -1,17 +1,20 @@
-"""Tests for kpikit.catalog: KPI definitions, benchmarks and the trainer calculators."""
+"""Tests for kpikit.catalog: KPI definitions, benchmarks, glossary data and the calculators."""
 
-import importlib
-import inspect
 import math
+import re
 from dataclasses import fields
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
+import kpikit as kk
+import kpikit.catalog as catalog_module
 from kpikit.catalog import (
     AREAS,
     CHANNELS,
     DIRECTIONS,
+    INTERVALS,
     KPI,
     KPI_IDS,
     SECTORS,
@@ -21,11 +24,21 @@ from kpikit.catalog import (
     benchmarks,
     calculate,
     catalog,
+    components,
     kpi,
+    markdown_table,
+    statistics,
+    terms,
+    variants,
 )
+from kpikit.options import OPTION_NAMES, Options
 
-# kpikit re-exports the function catalog(), which shadows the submodule attribute.
-catalog_module = importlib.import_module("kpikit.catalog")
+# The shared folder (seed articles, DESIGN.md) sits beside the checkouts on the team's machine.
+SHARED = next(
+    (p / "shared" for p in Path(__file__).resolve().parents if (p / "shared" / "seeds").is_dir()),
+    Path("shared"),
+)
+SEEDS = SHARED / "seeds"
 
 # The KPI definition table of DESIGN.md (contract): id -> (unit, numerator, denominator).
 DESIGN_TABLE = {
@@ -33,7 +46,8 @@ DESIGN_TABLE = {
     "asa": ("seconds", "sum(wait_s) over answered", "answered"),
     "service_level": (
         "percent",
-        "answered with wait_s <= T (T = sl_threshold_s, default 20)",
+        "answered with wait_s <= T (T = sl_threshold_s: phone 20 s, chat 30 s, email 24 h by "
+        "default)",
         'offered minus short abandons (option `sl_denominator="answered"`: answered)',
     ),
     "abandonment_rate": (
@@ -44,13 +58,33 @@ DESIGN_TABLE = {
     "answer_rate": ("percent", "answered", "offered minus short abandons"),
     "transfer_rate": ("percent", "transferred answered contacts", "answered"),
     "resolution_rate": ("percent", "resolved", "answered with resolved not null"),
-    "fcr": ("percent", "first contacts with no repeat in the window", "first contacts"),
-    "csat": ("percent", "responses >= 4 (top two boxes of 1..5)", "responses"),
+    "fcr": (
+        "percent",
+        "first contacts resolved on first contact (see `fcr_method`; a transferred first contact "
+        "is not resolved)",
+        "first contacts (that can be judged)",
+    ),
+    "csat": (
+        "percent",
+        "responses in the top box (>= 4 of 5, >= 6 of 7, >= 9 of 10; `csat_top_box` overrides)",
+        "responses",
+    ),
     "nps": ("points", "promoters (9-10) minus detractors (0-6)", "responses"),
     "qa_score": ("points", "sum(qa_score)", "evaluated contacts"),
     "occupancy": ("percent", "handling_s", "handling_s + available_s"),
     "utilization": ("percent", "handling_s", "paid_s"),
-    "schedule_adherence": ("percent", "adherent_s", "scheduled_s"),
+    "schedule_adherence": (
+        "percent",
+        "adherent_s (in the scheduled state at the scheduled time)",
+        "scheduled_s",
+    ),
+    "schedule_conformance": (
+        "percent",
+        "handling_s + available_s (time available for work)",
+        "scheduled_s",
+    ),
+    "contacts_offered": ("count", "offered contacts (Poisson interval)", "— (null)"),
+    "contacts_handled": ("count", "answered contacts (Poisson interval)", "— (null)"),
     "cost_per_contact": (
         "currency",
         "cost",
@@ -80,6 +114,23 @@ def test_kpi_ids_follow_the_design_table_in_order():
     assert list(catalog()["id"]) == list(KPI_IDS)
 
 
+def test_shared_design_table_matches_the_registry():
+    # DESIGN.md (outside the repository, beside the worktrees) carries the same table.
+    design = SHARED / "DESIGN.md"
+    if not design.is_file():
+        pytest.skip("DESIGN.md is not beside this checkout")
+    text = design.read_text(encoding="utf-8")
+    section = text.split("## KPI definitions", 1)[1].split("\n## ", 1)[0]
+    rows = [
+        [cell.strip() for cell in line.strip("|").split(" | ")]
+        for line in section.splitlines()
+        if re.match(r"^\| \w+ \|", line) and not line.startswith("| id ")
+    ]
+    assert [row[0] for row in rows] == list(KPI_IDS)
+    for kpi_id, _, numerator, denominator in rows:
+        assert (kpi(kpi_id).numerator, kpi(kpi_id).denominator) == (numerator, denominator)
+
+
 @pytest.mark.parametrize("kpi_id", KPI_IDS)
 def test_every_kpi_has_every_field(kpi_id):
     definition = kpi(kpi_id)
@@ -96,7 +147,80 @@ def test_every_kpi_has_every_field(kpi_id):
     assert definition.unit in UNITS
     assert definition.direction in DIRECTIONS
     assert definition.table in TABLES
-    assert len(definition.calculator) >= 2
+    assert definition.interval in INTERVALS
+    assert len(definition.calculator) >= (1 if definition.is_count else 2)
+
+
+@pytest.mark.parametrize("kpi_id", KPI_IDS)
+def test_sums_name_known_components_and_the_worked_example_covers_every_variant(kpi_id):
+    definition = kpi(kpi_id)
+    variant_values = [{}] + [{v.option: v.value} for v in definition.variants]
+    for values in variant_values:
+        numerator, denominator = definition.sums(Options(**values))
+        names = {term.component for term in (*numerator, *denominator)}
+        assert names <= set(components()), names - set(components())
+        assert names <= set(definition.worked_example), names - set(definition.worked_example)
+        # Contacts KPIs add contacts components; the others their own table's (plus answered
+        # contacts for cost per contact).
+        tables = {components()[name].table for name in names}
+        assert definition.table in tables
+    assert definition.is_count == (definition.unit == "count") == (definition.scale == 1) or (
+        not definition.is_count
+    )
+
+
+def test_components_name_real_columns_and_options():
+    from kpikit.schema import TABLES as SCHEMA
+
+    for component in components().values():
+        columns = {spec.name for spec in SCHEMA[component.table]}
+        for column in (*component.requires, *component.uses):
+            assert column in columns or column == "fcr_match", (component.name, column)
+        assert set(component.options) <= set(OPTION_NAMES), component.name
+
+
+def test_every_component_is_used_by_a_kpi_or_a_variant():
+    # So every component's expression runs in test_common's calculator-vs-engine check.
+    used = set()
+    for kpi_id in KPI_IDS:
+        definition = kpi(kpi_id)
+        for values in [{}] + [{v.option: v.value} for v in definition.variants]:
+            numerator, denominator = definition.sums(Options(**values))
+            used |= {term.component for term in (*numerator, *denominator)}
+    assert used == set(components())
+
+
+def test_options_of_a_kpi_come_from_its_components_and_variants():
+    assert kpi("service_level").options == (
+        "sl_threshold_s",
+        "sl_denominator",
+        "sl_abandoned",
+        "short_abandon_s",
+    )
+    assert kpi("abandonment_rate").options == ("short_abandon_s",)
+    assert kpi("csat").options == ("csat_scale", "csat_top_box")
+    assert kpi("aht").options == ()
+
+
+@pytest.mark.parametrize("kpi_id", KPI_IDS)
+def test_every_variant_has_a_description_and_who_uses_it(kpi_id):
+    for variant in kpi(kpi_id).variants:
+        assert variant.option in kpi(kpi_id).options
+        assert len(variant.description) > 20 and len(variant.used_by) > 20
+        Options(**{variant.option: variant.value})  # a valid value
+
+
+def test_each_variant_option_has_its_default_listed():
+    table = variants()
+    for option in ("sl_abandoned", "fcr_method", "fcr_transfers", "csat_scale"):
+        rows = table[table["option"] == option]
+        assert rows["default"].sum() == 1, option
+    assert set(table.loc[table["option"] == "sl_abandoned", "value"]) == {
+        "missed",
+        "excluded",
+        "met",
+    }
+    assert "Amazon Connect" in table.set_index("value").loc["met", "used_by"]
 
 
 @pytest.mark.parametrize("kpi_id", KPI_IDS)
@@ -117,7 +241,10 @@ def test_formula_text_states_the_options_of_the_contract():
     fcr_formula = kpi("fcr").formula
     for term in ("fcr_window", "48 h", "fcr_match", "inclusive", "last arrived_at"):
         assert term in fcr_formula
-    assert "csat_top_box" in kpi("csat").formula
+    for term in ("fcr_method", "survey", "transferred", "fcr_transfers"):
+        assert term in fcr_formula
+    assert "csat_top_box" in kpi("csat").formula and "csat_scale" in kpi("csat").formula
+    assert "sl_abandoned" in kpi("service_level").formula
     assert "nps_cutoffs" in kpi("nps").formula
 
 
@@ -127,6 +254,7 @@ def test_tables_match_the_data_model():
         "occupancy",
         "utilization",
         "schedule_adherence",
+        "schedule_conformance",
     }
     assert {k for k, t in by_table.items() if t == "costs"} == {"cost_per_contact"}
 
@@ -153,6 +281,9 @@ def test_directions_of_key_kpis():
         "fcr": "higher",
         "csat": "higher",
         "nps": "higher",
+        "schedule_conformance": "higher",
+        "contacts_offered": "neutral",
+        "contacts_handled": "neutral",
     }
     assert {kpi_id: kpi(kpi_id).direction for kpi_id in expected} == expected
 
@@ -171,6 +302,8 @@ def test_pitfalls_cover_the_classic_traps():
     assert any("too short" in text for text in kpi("fcr").pitfalls)
     assert any("utilization" in text for text in kpi("occupancy").pitfalls)
     assert any("occupancy" in text for text in kpi("utilization").pitfalls)
+    assert any("conformance" in text for text in kpi("schedule_adherence").pitfalls)
+    assert any("adherence" in text for text in kpi("schedule_conformance").pitfalls)
 
 
 def test_kpi_is_frozen():
@@ -190,7 +323,7 @@ def test_unknown_kpi_id_lists_valid_ids_and_suggests_a_close_one():
 
 
 def test_catalog_columns_and_cell_types():
-    table = catalog()
+    table = catalog(full=True)
     assert list(table.columns) == [field.name for field in fields(KPI)]
     assert len(table) == len(KPI_IDS)
     row = table.set_index("id").loc["aht"]
@@ -203,13 +336,81 @@ def test_catalog_columns_and_cell_types():
     assert math.isnan(row["band_low"])
 
 
+def test_catalog_default_view_is_short():
+    table = catalog()
+    assert list(table.columns) == [
+        "id",
+        "name",
+        "short_name",
+        "area",
+        "unit",
+        "direction",
+        "formula",
+        "options",
+    ]
+    assert table.set_index("id").loc["fcr", "options"] == (
+        "fcr_window, fcr_match, fcr_method, fcr_transfers"
+    )
+
+
+def test_kk_catalog_is_callable_and_a_module():
+    assert callable(kk.catalog) and kk.catalog.benchmarks is benchmarks
+    pd.testing.assert_frame_equal(kk.catalog(), catalog())
+    assert catalog_module.kpi is kpi  # plain import, no importlib needed
+
+
 def test_catalog_returns_independent_copies():
-    first = catalog()
+    first = catalog(full=True)
     first.loc[0, "name"] = "changed"
     first.loc[0, "pitfalls"].append("changed")
-    second = catalog()
+    second = catalog(full=True)
     assert second.loc[0, "name"] == "Average handle time"
     assert "changed" not in second.loc[0, "pitfalls"]
+
+
+def test_kpi_shows_as_compact_html():
+    page = kpi("service_level")._repr_html_()
+    assert "Service level" in page and "sl_abandoned=&#x27;met&#x27;" in page
+    assert "(default)" in page and "<script" not in page
+
+
+def test_readme_kpi_table_is_written_from_the_registry():
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert markdown_table() in readme
+
+
+# --- glossary data -------------------------------------------------------------------------------
+
+
+def test_terms_explain_kpi_metric_kra_and_conformance():
+    table = terms().set_index("term")
+    assert {"Metric", "KPI (key performance indicator)", "KRA (key responsibility area)"} <= set(
+        table.index
+    )
+    assert "conformance" in table.loc["Schedule adherence vs schedule conformance", "definition"]
+    assert table["source"].str.contains(r"\(seed 00[012]\)").all()
+
+
+@pytest.mark.parametrize(
+    ("figure", "attributed_to", "words"),
+    [
+        ("2.3x", "not named", ["2.3 times more likely", "loyal"]),
+        ("37 % / 22 %", "ICMI research", ["37%", "22%"]),
+        ("+28 % CSAT, -19 % cost per contact", "not named", ["28% higher", "19% lower"]),
+        ("33 %", "American Express", ["33% of customers"]),
+        ("60-70 %", "not named", ["Tier 1 handling 60-70%"]),
+    ],
+)
+def test_sourced_statistics_are_in_their_article(figure, attributed_to, words):
+    table = statistics().set_index("figure")
+    row = table.loc[figure]
+    assert attributed_to in row["attributed_to"]
+    assert "(seed 002)" in row["source"]
+    article = SEEDS / "002_2698268856e042e5.txt"
+    if not article.is_file():
+        pytest.skip("the seed articles are not beside this checkout")
+    text = article.read_text(encoding="utf-8")
+    assert all(word in text for word in words), words
 
 
 def test_package_data_is_read_through_importlib_resources():
@@ -239,6 +440,7 @@ BENCHMARK_COLUMNS = [
 def test_benchmark_table_shape_and_values():
     table = benchmarks()
     assert list(table.columns) == BENCHMARK_COLUMNS
+    assert table.attrs["note"] == ""
     assert set(table["kpi"]) <= set(KPI_IDS)
     assert set(table["sector"]) <= set(SECTORS)
     assert set(table["channel"]) <= set(CHANNELS)
@@ -295,8 +497,9 @@ def test_published_figures_from_the_seeds():
     assert cost.loc["phone", ["low", "high"]].tolist() == [3.5, 8.0]
     assert cost.loc["chat", ["low", "high"]].tolist() == [2.0, 5.0]
     assert cost.loc["email", ["low", "high"]].tolist() == [1.5, 4.0]
-    # Seed 002: 80/20 is the common standard, 90/15 for premium service.
+    # Seed 002: 80/20 is the common standard, 90/15 for premium service (calls: phone rows).
     sl = table[table["kpi"] == "service_level"].set_index("tier")
+    assert set(sl["channel"]) == {"phone"}
     assert sl.loc["target", ["low", "threshold_s"]].tolist() == [80.0, 20.0]
     assert sl.loc["world_class", ["low", "threshold_s"]].tolist() == [90.0, 15.0]
 
@@ -349,6 +552,25 @@ def test_channel_filter_keeps_general_channel_rows_as_fallback():
     assert table.loc[table["channel"] == "all", "fallback"].all()
 
 
+def test_call_figures_are_phone_rows_and_never_reach_other_channels():
+    # Seed 002 writes service level, ASA and abandonment about calls: they are phone rows.
+    calls = benchmarks(kpi=["service_level", "asa", "abandonment_rate"])
+    assert set(calls["channel"]) == {"phone"}
+    for channel in ("email", "chat", "all"):
+        table = benchmarks(channel=channel, kpi=["service_level", "asa", "abandonment_rate"])
+        assert table.empty
+        assert table.attrs["note"] == (
+            f"No benchmark for channel {channel!r} of asa, service_level, abandonment_rate "
+            "(figures exist for phone)."
+        )
+    phone = benchmarks(sector="all", channel="phone", kpi="service_level")
+    assert phone[["tier", "low", "threshold_s"]].values.tolist() == [
+        ["target", 80.0, 20.0],
+        ["world_class", 90.0, 15.0],
+    ]
+    assert phone.attrs["note"] == ""
+
+
 @pytest.mark.parametrize("sector", SECTORS)
 @pytest.mark.parametrize("tier", TIERS)
 def test_filtering_commutes_with_fallback(sector, tier):
@@ -396,9 +618,10 @@ def test_invalid_filter_suggests_a_close_choice():
 
 
 @pytest.mark.parametrize("kpi_id", KPI_IDS)
-def test_calculator_inputs_match_the_implementation(kpi_id):
-    names = [item.name for item in kpi(kpi_id).calculator]
-    assert list(inspect.signature(catalog_module._CALCULATORS[kpi_id]).parameters) == names
+def test_calculator_inputs_are_the_components_of_the_sums(kpi_id):
+    numerator, denominator = kpi(kpi_id).sums()
+    names = list(dict.fromkeys(term.component for term in (*numerator, *denominator)))
+    assert [item.name for item in kpi(kpi_id).calculator] == names
     assert all(item.label and item.default >= 0 for item in kpi(kpi_id).calculator)
 
 
@@ -408,41 +631,111 @@ def test_calculator_inputs_match_the_implementation(kpi_id):
         # two contacts of (100 + 20 + 30) s and (200 + 10 + 40) s -> (300 + 30 + 70) / 2 = 200 s
         ("aht", {"talk_s": 300, "hold_s": 30, "acw_s": 70, "answered": 2}, 200.0),
         # 45 s waited in total by 3 answered contacts -> 15 s
-        ("asa", {"wait_s": 45, "answered": 3}, 15.0),
+        ("asa", {"answered_wait_s": 45, "answered": 3}, 15.0),
         # 9 of (12 offered - 2 short abandons) -> 100 * 9 / 10 = 90 %
         (
             "service_level",
             {"answered_within_threshold": 9, "offered": 12, "short_abandons": 2},
             90.0,
         ),
-        # (3 abandoned - 1 short) / (21 offered - 1 short) -> 100 * 2 / 20 = 10 %
-        ("abandonment_rate", {"abandoned": 3, "short_abandons": 1, "offered": 21}, 10.0),
+        # (21 offered - 18 answered - 1 short) / (21 - 1) -> 100 * 2 / 20 = 10 %
+        ("abandonment_rate", {"offered": 21, "answered": 18, "short_abandons": 1}, 10.0),
         # 18 answered of (21 - 1) -> 100 * 18 / 20 = 90 %
         ("answer_rate", {"answered": 18, "offered": 21, "short_abandons": 1}, 90.0),
         # 1 transferred of 8 answered -> 12.5 %
         ("transfer_rate", {"transferred": 1, "answered": 8}, 12.5),
         # 3 resolved of 4 with an outcome -> 75 %
-        ("resolution_rate", {"resolved": 3, "answered_with_outcome": 4}, 75.0),
-        # 7 of 10 first contacts without repeat -> 70 %
-        ("fcr", {"first_contacts_without_repeat": 7, "first_contacts": 10}, 70.0),
+        ("resolution_rate", {"resolved": 3, "resolution_known": 4}, 75.0),
+        # 7 of 10 judged first contacts resolved -> 70 %
+        ("fcr", {"fcr_resolved_by_repeat": 7, "fcr_judged_first": 10}, 70.0),
         # 4 top-box answers of 5 responses -> 80 %
-        ("csat", {"top_box_responses": 4, "responses": 5}, 80.0),
+        ("csat", {"csat_satisfied": 4, "csat_responses": 5}, 80.0),
         # (2 promoters - 6 detractors) / 10 responses -> 100 * -4 / 10 = -40 points
-        ("nps", {"promoters": 2, "passives": 2, "detractors": 6}, -40.0),
+        ("nps", {"nps_promoters": 2, "nps_detractors": 6, "nps_responses": 10}, -40.0),
         # (90 + 70) / 2 evaluated -> 80 points
-        ("qa_score", {"qa_points": 160, "evaluated": 2}, 80.0),
+        ("qa_score", {"qa_points": 160, "qa_evaluated": 2}, 80.0),
         # 2700 / (2700 + 900) -> 75 %
         ("occupancy", {"handling_s": 2700, "available_s": 900}, 75.0),
         # 1800 handled of 3600 paid -> 50 %
         ("utilization", {"handling_s": 1800, "paid_s": 3600}, 50.0),
         # 3240 adherent of 3600 scheduled -> 90 %
         ("schedule_adherence", {"adherent_s": 3240, "scheduled_s": 3600}, 90.0),
+        # (2700 handling + 540 available) of 3600 scheduled -> 90 %
+        (
+            "schedule_conformance",
+            {"handling_s": 2700, "available_s": 540, "scheduled_s": 3600},
+            90.0,
+        ),
+        # a count is its numerator
+        ("contacts_offered", {"offered": 321}, 321.0),
+        ("contacts_handled", {"answered": 300}, 300.0),
         # 1200 currency units over 300 answered contacts -> 4.0
         ("cost_per_contact", {"cost": 1200, "answered": 300}, 4.0),
     ],
 )
 def test_calculator_hand_calculated_values(kpi_id, inputs, expected):
     assert calculate(kpi_id, **inputs) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("kpi_id", "inputs", "expected"),
+    [
+        # excluded: 9 of (12 - 2 short - 2 abandoned within T) -> 100 * 9 / 8 > 100 is refused,
+        # so with 7 answered in time: 100 * 7 / 8 = 87.5 %
+        (
+            "service_level",
+            {
+                "sl_abandoned": "excluded",
+                "answered_within_threshold": 7,
+                "abandoned_within_threshold": 2,
+                "offered": 12,
+                "short_abandons": 2,
+            },
+            87.5,
+        ),
+        # met: (7 + 2) of (12 - 2) -> 90 %
+        (
+            "service_level",
+            {
+                "sl_abandoned": "met",
+                "answered_within_threshold": 7,
+                "abandoned_within_threshold": 2,
+                "offered": 12,
+                "short_abandons": 2,
+            },
+            90.0,
+        ),
+        # answered: 7 of 9 answered -> 77.8 %
+        (
+            "service_level",
+            {"sl_denominator": "answered", "answered_within_threshold": 7, "answered": 9},
+            100 * 7 / 9,
+        ),
+        # survey: 6 of 8 first contacts with the customer's answer -> 75 %
+        (
+            "fcr",
+            {"fcr_method": "survey", "fcr_resolved_by_survey": 6, "fcr_surveyed_first": 8},
+            75.0,
+        ),
+        # both: 5 of 8 -> 62.5 %
+        (
+            "fcr",
+            {
+                "fcr_method": "repeat_and_survey",
+                "fcr_resolved_by_both": 5,
+                "fcr_judged_surveyed_first": 8,
+            },
+            62.5,
+        ),
+    ],
+)
+def test_calculator_variants_by_hand(kpi_id, inputs, expected):
+    assert calculate(kpi_id, **inputs) == pytest.approx(expected)
+
+
+def test_calculator_refuses_an_option_that_is_not_a_formula_variant():
+    with pytest.raises(ValueError, match="does not change the formula"):
+        calculate("service_level", sl_threshold_s=30)
 
 
 @pytest.mark.parametrize("kpi_id", KPI_IDS)
@@ -455,7 +748,7 @@ def test_calculator_defaults_give_a_finite_worked_example(kpi_id):
     [
         ("aht", {"answered": 0, "talk_s": 0, "hold_s": 0, "acw_s": 0}),
         ("service_level", {"answered_within_threshold": 0, "offered": 4, "short_abandons": 4}),
-        ("nps", {"promoters": 0, "passives": 0, "detractors": 0}),
+        ("nps", {"nps_promoters": 0, "nps_detractors": 0, "nps_responses": 0}),
         ("occupancy", {"handling_s": 0, "available_s": 0}),
         ("cost_per_contact", {"cost": 500, "answered": 0}),
     ],
@@ -470,12 +763,12 @@ def test_calculator_rejects_bad_inputs():
     with pytest.raises(ValueError, match="'answered'.*>= 0"):
         calculate("aht", answered=-1)
     with pytest.raises(ValueError, match="finite"):
-        calculate("asa", wait_s=math.inf)
+        calculate("asa", answered_wait_s=math.inf)
     with pytest.raises(TypeError, match="'answered'"):
         calculate("asa", answered="100")
     with pytest.raises(ValueError, match="outside 0..100"):
         calculate("service_level", answered_within_threshold=30, offered=20, short_abandons=0)
     with pytest.raises(ValueError, match="below 0"):
-        calculate("abandonment_rate", abandoned=5, short_abandons=30, offered=20)
+        calculate("abandonment_rate", offered=20, answered=15, short_abandons=30)
     with pytest.raises(ValueError, match="'kpi_id'"):
         calculate("speed")

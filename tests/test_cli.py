@@ -51,6 +51,43 @@ def test_compute_options_reach_the_engine(contacts_csv, capsys):
     assert "30.0" in capsys.readouterr().out
 
 
+def test_every_engine_option_has_a_flag(contacts_csv, capsys):
+    # sl_abandoned=met: #4 (abandoned after 3 s) counts as met -> 7 of 10; transfers ignored:
+    # FCR #2 #6 of #1 #2 #6 #7 -> 50 %.
+    argv = ["compute", str(contacts_csv), "--kpis", "service_level", "fcr"]
+    assert main([*argv, "--sl-abandoned", "met", "--fcr-transfers", "ignore"]) == 0
+    out = capsys.readouterr().out
+    assert "70.0" in out and "50.0" in out
+
+
+def test_per_channel_thresholds_on_the_command_line(contacts_csv, capsys):
+    # chat 5 s: #5 only; phone 20 s: #1 #7 #10 -> 4 of 10.
+    argv = ["compute", str(contacts_csv), "--kpis", "service_level"]
+    assert main([*argv, "--sl-threshold-s", "phone=20,chat=5"]) == 0
+    assert "40.0" in capsys.readouterr().out
+
+
+def test_csat_scale_is_used_to_read_and_to_compute(tmp_path, capsys):
+    # A 1..10 survey: 9 and 10 are satisfied -> #1 (10) #5 (9) of 10, 9, 3, 2, 8, 6 -> 2 of 6.
+    contacts = hand_contacts()
+    contacts["csat"] = pd.array([10, 3, None, None, 9, 2, None, 8, 6, None], dtype="Int64")
+    path = tmp_path / "ten.csv"
+    contacts.to_csv(path, index=False)
+    assert main(["compute", str(path), "--kpis", "csat"]) == 2  # 1..5 by default: refused
+    assert "outside 1..5" in capsys.readouterr().err
+    assert main(["compute", str(path), "--kpis", "csat", "--csat-scale", "10"]) == 0
+    assert "33.3" in capsys.readouterr().out
+
+
+def test_bad_option_values_get_a_message(contacts_csv, capsys):
+    assert main(["compute", str(contacts_csv), "--fcr-method", "surveys"]) == 2
+    assert "Did you mean 'survey'" in capsys.readouterr().err
+    assert main(["compute", str(contacts_csv), "--nps-cutoffs", "six,nine"]) == 2
+    assert "--nps-cutoffs" in capsys.readouterr().err
+    assert main(["compute", str(contacts_csv), "--kpis", "ahtt"]) == 2
+    assert "Did you mean 'aht'" in capsys.readouterr().err
+
+
 def test_compute_with_a_vendor_mapping(tmp_path, capsys):
     vendor = hand_contacts().rename(columns={"arrived_at": "CallStart", "wait_s": "QueueSeconds"})
     source = tmp_path / "export.csv"

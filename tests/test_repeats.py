@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import kpikit as kk
-from kpikit.repeats import FIRST, RESOLVED, add_fcr_components
+from kpikit.repeats import FIRST, JUDGED, NO_REPEAT, add_fcr_components
 
 T0 = pd.Timestamp("2026-03-02 09:00")
 
@@ -25,18 +25,23 @@ def log(*rows):
 
 
 def flags(contacts, window="48h", match=("customer_id", "reason")):
+    """(judged first contact, resolved by the repeat rule) per contact id."""
     out = add_fcr_components(nw.from_native(contacts), window=window, match=match).to_native()
-    return dict(zip(out["contact_id"], zip(out[FIRST], out[RESOLVED], strict=True), strict=True))
+    pairs = zip(out[JUDGED], out[NO_REPEAT], strict=True)
+    return dict(zip(out["contact_id"], pairs, strict=True))
 
 
 def brute_force(contacts, window="48h", match=("customer_id", "reason")):
-    """The DESIGN rule read literally, O(n^2): the reference both code paths must match."""
+    """The DESIGN rule read literally, O(n^2): the reference both code paths must match.
+
+    Returns (first contact, judged first contact, judged and no repeat) per contact id.
+    """
     width = pd.Timedelta(window)
     last = contacts["arrived_at"].max()
     eligible = contacts[contacts["answered"] & contacts[match[0]].notna()]
     result = {}
     for row in contacts.itertuples():
-        first = resolved = 0.0
+        first = judged_first = resolved = 0.0
         if row.answered and pd.notna(getattr(row, match[0])):
             same = eligible
             for column in match:
@@ -52,9 +57,10 @@ def brute_force(contacts, window="48h", match=("customer_id", "reason")):
             repeated_before = (before["arrived_at"] >= row.arrived_at - width).any()
             repeated_after = (after["arrived_at"] <= row.arrived_at + width).any()
             judged = repeated_after or row.arrived_at + width <= last
+            first = float(not repeated_before)
             if not repeated_before and judged:
-                first, resolved = 1.0, float(not repeated_after)
-        result[row.contact_id] = (first, resolved)
+                judged_first, resolved = 1.0, float(not repeated_after)
+        result[row.contact_id] = (first, judged_first, resolved)
     return result
 
 
@@ -115,6 +121,9 @@ def test_undecidable_tail_is_left_out():
     contacts = log((1, 0, "c", "r", True), (2, 47, "d", "r", True))
     # Last arrival at 47 h: neither window (ending 48 h and 95 h) fits inside the log.
     assert flags(contacts) == {1: (0.0, 0.0), 2: (0.0, 0.0)}
+    # They are first contacts all the same (the survey method counts them).
+    out = add_fcr_components(nw.from_native(contacts), window="48h", match=["customer_id"])
+    assert out.to_native()[FIRST].tolist() == [1.0, 1.0]
 
 
 def test_null_reason_is_a_key_of_its_own():
@@ -131,7 +140,7 @@ def test_null_reason_is_a_key_of_its_own():
 def test_all_code_paths_match_the_brute_force_reference(seed, n, window):
     contacts = random_contacts(seed, n)
     expected = brute_force(contacts, window=window)
-    assert flags(contacts, window=window) == expected  # pandas fast path
+    assert _as_dict(_flag_frame(contacts, window)) == expected  # pandas fast path
     assert _as_dict(_flag_frame(pl.from_pandas(contacts), window)) == expected  # polars fast path
     relation = duckdb.from_df(contacts)
     assert _as_dict(_flag_frame(relation, window).collect()) == expected  # narwhals windows
@@ -144,8 +153,8 @@ def _flag_frame(native, window):
 
 
 def _as_dict(frame):
-    ids, first, resolved = (frame.get_column(c).to_list() for c in ("contact_id", FIRST, RESOLVED))
-    return dict(zip(ids, zip(first, resolved, strict=True), strict=True))
+    ids, *values = (frame.get_column(c).to_list() for c in ("contact_id", FIRST, JUDGED, NO_REPEAT))
+    return dict(zip(ids, zip(*values, strict=True), strict=True))
 
 
 def test_window_must_be_positive():

@@ -9,6 +9,7 @@ import polars as pl
 import pyarrow as pa
 import pytest
 
+import kpikit as kk
 from kpikit.schema import (
     AGENT_INTERVAL_COLUMNS,
     CONTACT_COLUMNS,
@@ -19,6 +20,7 @@ from kpikit.schema import (
     SchemaError,
     ValidationReport,
     check,
+    table_specs,
     validate,
 )
 
@@ -284,6 +286,51 @@ def test_nps_outside_scale_and_not_whole():
 def test_integer_csat_column_is_fine_and_checked_for_range():
     problem = only_problem(make_contacts(csat=pd.array([5, 2, None, 7], dtype="Int64")))
     assert str(problem) == "contacts.csat: 1 row outside 1..5 (first ids: 4)"
+
+
+@pytest.mark.parametrize(
+    ("scale", "answers", "message"),
+    [
+        # 1..7: 8 and 0 are outside.
+        (7, [7.0, 8.0, np.nan, 0.0], "contacts.csat: 2 rows outside 1..7 (first ids: 2, 4)"),
+        # 1..10: only 11 is outside; 9 and 10 are fine on this scale.
+        (10, [9.0, 10.0, np.nan, 11.0], "contacts.csat: 1 row outside 1..10 (first ids: 4)"),
+    ],
+)
+def test_csat_is_checked_against_the_declared_scale(scale, answers, message):
+    contacts = make_contacts(csat=answers)
+    with pytest.raises(SchemaError) as raised:
+        validate(contacts, csat_scale=scale)
+    assert [str(p) for p in raised.value.problems] == [message]
+
+
+def test_csat_scale_follows_the_session_default():
+    contacts = make_contacts(csat=[9.0, 10.0, np.nan, 1.0])  # a 1..10 survey
+    with pytest.raises(SchemaError, match="outside 1..5"):
+        validate(contacts)
+    with kk.options.context(csat_scale=10):
+        assert validate(contacts).contacts is contacts
+    with pytest.raises(ValueError, match="csat_scale"):
+        validate(contacts, csat_scale=4)
+    assert [s.max for s in table_specs("contacts", csat_scale=7) if s.name == "csat"] == [7]
+
+
+def test_direction_is_inbound_or_outbound():
+    valid = make_contacts(direction=["inbound", "outbound", None, "inbound"])
+    assert validate(valid).contacts is valid
+    problem = only_problem(make_contacts(direction=["inbound", "Outbound", None, "out"]))
+    assert str(problem) == (
+        "contacts.direction: 2 rows not one of inbound, outbound (first ids: 2, 4)"
+    )
+
+
+def test_dataset_shows_as_compact_html():
+    page = Dataset(make_contacts(), make_intervals(), None)._repr_html_()
+    assert "contacts</th><td style='text-align:left'>4 rows, 2024-03-04 to 2024-03-04" in page
+    assert "agent_intervals</th><td style='text-align:left'>3 rows" in page
+    assert "costs</th><td style='text-align:left'>none" in page
+    lazy = Dataset(pl.from_pandas(make_contacts()).lazy())._repr_html_()
+    assert "lazy (polars)" in lazy
 
 
 def test_qa_score_outside_0_to_100():

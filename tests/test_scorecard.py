@@ -15,9 +15,12 @@ from kpikit.scorecard import (
     STATUS_TINTS,
     Ramp,
     Scorecard,
+    preset_targets,
+    presets,
     rate,
     read_targets,
     scorecard,
+    sector_weights,
     targets_from_benchmarks,
 )
 
@@ -274,7 +277,23 @@ def test_ramp_ends_after_its_days():
     table = table[table["kpi"] == "fcr"].sort_values("period")
     # 2024-03-01 + 90 days = 2024-05-30: the 05-27 week is ramped, the 06-03 week is not.
     assert table["ramped"].tolist() == [True, True, False]
-    assert table["target"].tolist() == [67.5, 67.5, 75.0]
+    # Targets now rise in three steps of 30 days (the definition changed from one step): day 3
+    # is in step 0 (10 % eased: 67.5), day 87 in step 2 (10/3 % eased: 75 - 2.5 = 72.5).
+    assert table["target"].tolist() == [67.5, 72.5, 75.0]
+
+
+def test_ramp_targets_rise_in_steps():
+    # 90 days in 3 steps, 9 % off in the first: 9 %, 6 %, 3 % off, then the full target.
+    ramp = Ramp(days=90, ease_pct=9, start_dates={"new": "2024-01-01"})
+    shares = [ramp.share("new", day) for day in ("2024-01-01", "2024-02-05", "2024-03-10")]
+    assert shares == pytest.approx([1.0, 2 / 3, 1 / 3])  # days 0, 35, 69
+    assert ramp.share("new", "2024-03-31") == 0.0  # day 90: the ramp is over
+    assert ramp.ease(100.0, "higher", 2 / 3) == pytest.approx(94.0)  # 100 - 6 %
+    assert ramp.ease(300.0, "lower", 1 / 3) == pytest.approx(309.0)  # 300 + 3 %
+    # One step keeps the full easing for the whole ramp.
+    assert Ramp(days=90, steps=1, start_dates={"new": "2024-01-01"}).share("new", "2024-03-10") == 1
+    with pytest.raises(ValueError, match="'steps'"):
+        Ramp(days=10, steps=11)
 
 
 def test_ramp_level_must_be_a_grouping_column():
@@ -326,7 +345,7 @@ def test_credits_are_validated():
 
 
 def test_unknown_kpi_lists_valid_ids():
-    with pytest.raises(ValueError, match=r"unknown KPI id\(s\) \['fcrr'\].*'aht'"):
+    with pytest.raises(ValueError, match=r"not a KPI id.*'aht'.*'fcrr'. Did you mean 'fcr'"):
         read_targets(pd.DataFrame({"kpi": ["fcrr"], "target": [1]}))
 
 
@@ -344,7 +363,17 @@ def test_unknown_kpi_lists_valid_ids():
             pd.DataFrame({"kpi": ["utilization"], "band_low": [90], "band_high": [80]}),
             "must not exceed",
         ),
-        (pd.DataFrame({"kpi": ["fcr"], "target": [75], "owner": ["me"]}), "unknown column"),
+        (pd.DataFrame({"kpi": ["fcr"], "target": [75], "owner": ["me"]}), "not a targets column"),
+        (pd.DataFrame({"kpi": ["fcr"], "target": [75], "role": ["main"]}), "not a role"),
+        (pd.DataFrame({"kpi": ["contacts_offered"], "target": [100]}), "neither better"),
+        (
+            pd.DataFrame({"kpi": ["aht"], "target": [300], "direction": ["inbond"]}),
+            "not a direction.*Did you mean 'inbound'",
+        ),
+        (
+            pd.DataFrame({"kpi": ["aht", "aht"], "target": [300, 280], "channel": ["chat"] * 2}),
+            "more than once",
+        ),
     ],
 )
 def test_bad_targets_are_refused(targets, message):
@@ -398,8 +427,14 @@ def test_targets_derived_from_sector_benchmarks():
     assert targets.loc["fcr", ["target", "tolerance"]].tolist() == [72.0, 5.0]
     # aht (lower is better): cross-sector average 240-360 s -> target 240, tolerance 120.
     assert targets.loc["aht", ["target", "tolerance"]].tolist() == [240.0, 120.0]
-    # service level: target tier 80 %+ and no average range -> tolerance 5 % of 80 = 4.
-    assert targets.loc["service_level", ["target", "tolerance"]].tolist() == [80.0, 4.0]
+    # service level is a phone figure now: no target for all channels, 80/20 for phone with
+    # tolerance 5 % of 80 = 4 (no average range).
+    assert "service_level" not in targets.index
+    phone = targets_from_benchmarks("healthcare", channel="phone").set_index("kpi")
+    assert phone.loc["service_level", ["target", "tolerance"]].tolist() == [80.0, 4.0]
+    # Healthcare puts accuracy and compliance (QA) above speed: QA weighs 2, the rest 1.
+    assert targets.loc["qa_score", "weight"] == 2.0 and targets.loc["fcr", "weight"] == 1.0
+    assert "accuracy and compliance" in targets.loc["qa_score", "note"]
     # utilization: target tier 75-85 -> band 75-85, tolerance half the width = 5.
     assert targets.loc["utilization", ["band_low", "band_high", "tolerance"]].tolist() == [
         75.0,
@@ -526,16 +561,157 @@ def test_scorecard_end_to_end_on_contacts():
     assert table.loc[("a", "aht"), "value"] == 280.0
     assert table["status"].tolist() == ["green", "green", "red", "red"]
     assert card.composite.set_index("team")["score"].to_dict() == {"a": 100.0, "b": 0.0}
-    ramp = Ramp(days=30, ease_pct=50, start_dates={"b": "2023-12-20"})
+    ramp = Ramp(days=30, ease_pct=50, start_dates={"b": "2023-12-20"}, steps=1)
     eased = scorecard(contacts, targets, by="team", ramp=ramp).table.set_index(["team", "kpi"])
-    # b started 12 days before the last contact: aht target 300 + 150 = 450 (460 amber).
+    # b started 12 days before the last contact: aht target 300 + 150 = 450 (460 amber); one
+    # step keeps the full easing (the default 3 steps would ease 2/3 of it in days 10-20).
     assert eased.loc[("b", "aht"), "target"] == 450.0
     assert eased.loc[("b", "aht"), "status"] == "amber"
     assert np.isclose(eased.loc[("a", "aht"), "target"], 300.0)
 
 
-def test_public_api_names_the_function():
-    # kk.scorecard is the function, kk.Scorecard the class, even after kpikit.scorecard (the
-    # module) has been imported, as it is by this test module and by kpikit.plots.
-    assert kk.scorecard is scorecard
+def test_public_api_calls_the_function_and_reaches_the_module():
+    # kk.scorecard is the module and calls like the function: no importlib needed for either.
+    import kpikit.scorecard as module
+
+    assert kk.scorecard is module and kk.scorecard.rate is rate
     assert kk.Scorecard is Scorecard
+    contacts = pd.DataFrame(
+        {
+            "contact_id": [1, 2],
+            "arrived_at": pd.to_datetime(["2024-01-01 09:00", "2024-01-01 09:05"]),
+            "answered": [True, True],
+            "wait_s": [5.0, 30.0],
+        }
+    )
+    targets = pd.DataFrame({"kpi": ["service_level"], "target": [80], "tolerance": [5]})
+    card = kk.scorecard(contacts, targets)
+    assert card.table["value"].tolist() == [50.0]  # 1 of 2 within 20 s
+
+
+# --- roles, presets, sector weights and segment targets -----------------------------------
+
+
+def test_supporting_kpis_are_rated_but_not_scored():
+    frame = pd.DataFrame({"kpi": ["fcr", "aht"], "value": [80.0, 500.0]})
+    targets = pd.DataFrame(
+        {"kpi": ["fcr", "aht"], "target": [75, 300], "role": ["primary", "supporting"]}
+    )
+    card = rate(frame, targets)
+    # aht is red but supporting: the composite is fcr's 100 alone, weight 1, one KPI.
+    assert card.table.set_index("kpi").loc["aht", "status"] == "red"
+    assert card.composite[["score", "weight", "kpis"]].values.tolist() == [[100.0, 1.0, 1]]
+    assert "Average handle time (supporting)" in card._repr_html_()
+
+
+def test_presets_come_from_the_articles():
+    table = presets().set_index("preset")
+    assert table.loc["starter", "primary"] == ["fcr", "csat", "service_level"]
+    assert table.loc["small_business", "primary"] == ["fcr", "csat", "abandonment_rate"]
+    assert table.loc["customer_experience", "lead"] == ["csat", "fcr"]
+    assert table.loc["cost", "lead"] == ["cost_per_contact", "utilization"]
+    assert table["source"].str.contains(r"\(seed 00[02]\)").all()
+    for row in table.itertuples():
+        assert 3 <= len(row.primary) <= 7  # 5-7 primary KPIs at most (article 002)
+
+
+def test_starter_preset_targets():
+    targets = preset_targets("starter").set_index("kpi")
+    # FCR, CSAT and service level from the (phone) benchmarks, nothing else.
+    assert sorted(targets.index) == ["csat", "fcr", "service_level"]
+    assert (targets["role"] == "primary").all()
+    assert targets.loc["service_level", "target"] == 80.0  # 80/20
+    assert "Starter preset" in targets.loc["fcr", "note"]
+
+
+def test_cost_led_preset_weights_its_leading_kpis_and_keeps_the_rest_supporting():
+    targets = preset_targets("cost").set_index("kpi")
+    primary = targets[targets["role"] == "primary"]
+    assert sorted(primary.index) == sorted(
+        ["cost_per_contact", "utilization", "aht", "occupancy", "service_level"]
+    )
+    assert primary["weight"].to_dict() == {
+        "aht": 1.0,
+        "service_level": 1.0,
+        "occupancy": 1.0,
+        "utilization": 2.0,
+        "cost_per_contact": 2.0,
+    }
+    assert {"fcr", "csat", "nps"} <= set(targets.index[targets["role"] == "supporting"])
+
+
+def test_preset_from_own_targets_and_missing_kpis():
+    own = pd.DataFrame(
+        {"kpi": ["fcr", "csat", "abandonment_rate", "aht"], "target": [75, 80, 5, 300]}
+    )
+    targets = preset_targets("small_business", own)
+    assert targets["kpi"].tolist() == ["fcr", "csat", "abandonment_rate"]  # aht left out
+    with pytest.raises(ValueError, match=r"needs a target for \['service_level'\]"):
+        preset_targets("starter", own)
+    with pytest.raises(ValueError, match="Did you mean 'starter'"):
+        preset_targets("startr")
+
+
+def test_sector_priorities_are_weights_with_their_sentence():
+    assert sector_weights("technology_saas")["kpi"].tolist() == ["fcr", "csat"]
+    assert sector_weights("financial_services").empty  # a balance: every KPI weighs 1
+    ecommerce = targets_from_benchmarks("ecommerce_retail", channel="phone").set_index("kpi")
+    assert ecommerce.loc[["service_level", "asa", "aht"], "weight"].tolist() == [2.0] * 3
+    assert ecommerce.loc["fcr", "weight"] == 1.0
+
+
+def test_targets_split_by_direction():
+    # Article 001: inbound AHT targets are lower than outbound ones.
+    frame = pd.DataFrame(
+        {"direction": ["inbound", "outbound"], "kpi": "aht", "value": [330.0, 420.0]}
+    )
+    targets = pd.DataFrame(
+        {
+            "kpi": ["aht", "aht"],
+            "target": [300.0, 450.0],
+            "tolerance": [60.0, 60.0],
+            "direction": ["inbound", "outbound"],
+        }
+    )
+    table = rate(frame, targets).table.set_index("direction")
+    assert table["target"].to_dict() == {"inbound": 300.0, "outbound": 450.0}
+    # inbound 330 within 300 + 60 -> amber; outbound 420 <= 450 -> green.
+    assert table["status"].to_dict() == {"inbound": "amber", "outbound": "green"}
+    assert set(table["better"]) == {"lower"}  # the KPI's direction is its own column
+
+
+def test_segment_target_with_a_default_for_the_other_segments():
+    frame = pd.DataFrame(
+        {"channel": ["phone", "email", "chat"], "kpi": "service_level", "value": [82.0, 70.0, 79]}
+    )
+    targets = pd.DataFrame(
+        {"kpi": ["service_level"] * 2, "target": [80.0, 65.0], "channel": [None, "email"]}
+    )
+    table = rate(frame, targets).table.set_index("channel")
+    # email has its own 65; phone and chat take the general 80.
+    assert table["target"].to_dict() == {"phone": 80.0, "email": 65.0, "chat": 80.0}
+    assert table["status"].to_dict() == {"phone": "green", "email": "green", "chat": "red"}
+
+
+def test_segment_targets_need_the_segment_in_the_grouping():
+    frame = pd.DataFrame({"kpi": ["aht"], "value": [300.0]})
+    targets = pd.DataFrame({"kpi": ["aht"], "target": [300.0], "direction": ["inbound"]})
+    with pytest.raises(ValueError, match="not grouped by direction"):
+        rate(frame, targets)
+
+
+def test_scorecard_takes_the_engine_options():
+    contacts = pd.DataFrame(
+        {
+            "contact_id": [1, 2],
+            "arrived_at": pd.to_datetime(["2024-01-01 09:00", "2024-01-01 09:05"]),
+            "answered": [True, False],
+            "wait_s": [5.0, 3.0],
+        }
+    )
+    targets = pd.DataFrame({"kpi": ["service_level"], "target": [80]})
+    # met: the abandon within 20 s counts as met -> 2 / 2; the default counts it missed: 1 / 2.
+    assert scorecard(contacts, targets, sl_abandoned="met").table["value"].tolist() == [100.0]
+    assert scorecard(contacts, targets).table["value"].tolist() == [50.0]
+    with pytest.raises(TypeError, match="Did you mean 'sl_abandoned'"):
+        scorecard(contacts, targets, sl_abandon="met")

@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kpikit._scorecard.common import checked_path, is_finite
 from kpikit._scorecard.status import STATUS_LABELS, STATUS_MARKS, STATUS_TINTS
 from kpikit._scorecard.trend import TREND_MARKS
+from kpikit._validators import checked_path, is_number
 from kpikit.io import to_csv
 
 
@@ -21,8 +21,10 @@ def format_value(value, unit: str) -> str:
 
     >>> format_value(82.44, "percent"), format_value(311.6, "seconds"), format_value(None, "points")
     ('82.4 %', '312 s', '–')
+    >>> format_value(180168.0, "count")
+    '180,168'
     """
-    if not is_finite(value):
+    if not is_number(value):
         return "–"
     value = float(value)
     if unit == "percent":
@@ -31,25 +33,28 @@ def format_value(value, unit: str) -> str:
         return f"{value:.0f} s"
     if unit == "currency":
         return f"{value:.2f}"
+    if unit == "count":
+        return f"{value:,.0f}"
     return f"{value:.1f}"
 
 
 def target_text(row) -> str:
     """The target of a table row as text: ``"≥ 75.0 %"``, ``"≤ 300 s"``, ``"75.0 %–85.0 %"``.
 
-    >>> target_text({"direction": "lower", "unit": "seconds", "target": 300.0})
+    >>> target_text({"better": "lower", "unit": "seconds", "target": 300.0})
     '≤ 300 s'
     """
-    if row["direction"] == "band":
+    if row["better"] == "band":
         low, high = (format_value(row[edge], row["unit"]) for edge in ("band_low", "band_high"))
         return f"{low}–{high}"
-    sign = "≥" if row["direction"] == "higher" else "≤"
+    sign = "≥" if row["better"] == "higher" else "≤"
     return f"{sign} {format_value(row['target'], row['unit'])}"
 
 
 def scorecard_html(card) -> str:
     """HTML of a :class:`kpikit.Scorecard`: composite score line, then one table row per KPI
-    with the status as mark and word on its tint. Every text is escaped."""
+    with the status as mark and word on its tint (supporting KPIs say so). Every text is
+    escaped."""
     table = card.table
     head = [*card.by, "KPI", "value", "target", "status", "trend", "score"]
     rows = []
@@ -58,7 +63,7 @@ def scorecard_html(card) -> str:
         trend = row["trend"] if isinstance(row["trend"], str) else None
         cells = [html.escape(str(row[key])) for key in card.by]
         cells += [
-            html.escape(row["name"]),
+            html.escape(row["name"] + (" (supporting)" if row.get("role") == "supporting" else "")),
             html.escape(format_value(row["value"], row["unit"])),
             html.escape(target_text(row) + (" (ramp)" if row["ramped"] else "")),
             f"<span style='background:{STATUS_TINTS[status]};padding:0 6px'>"
@@ -124,7 +129,7 @@ def write_excel(sheets, path) -> Path:
 
 
 def _score_text(score) -> str:
-    return "–" if not is_finite(score) else f"{score:.0f}"
+    return "–" if not is_number(score) else f"{score:.0f}"
 
 
 def _excel_value(value):

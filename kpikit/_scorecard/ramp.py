@@ -1,4 +1,4 @@
-"""Ramp targets: eased targets for new teams (or agents) during their first days."""
+"""Ramp targets: eased targets for new teams (or agents) that rise in steps over the ramp."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from kpikit._scorecard.common import is_finite
+from kpikit._validators import is_number
 
 
 @dataclass(frozen=True)
@@ -14,17 +14,25 @@ class Ramp:
     """Eased targets for new teams (or agents) during their first days.
 
     A row is *ramped* when its group started less than ``days`` days before the date it is
-    rated at (the period start with ``freq``, else the last contact's date). Its target is
-    then eased by ``ease_pct`` percent of the target: ``t - e·|t|`` when higher is better,
-    ``t + e·|t|`` when lower is better; for band KPIs only the lower edge is eased (new teams
-    are slower, while the upper edge guards against burnout and stays). Tolerances are kept.
+    rated at (the period start with ``freq``, else the last contact's date). The ramp is cut
+    into ``steps`` equal steps and the easing shrinks by one share per step, so targets rise
+    progressively to the full goal (article 002: targets start 5-10 % below the long-term goal
+    in the first 90 days and rise as the program matures). In step ``k`` (0-based) the easing is
+    ``e = ease_pct · (steps - k) / steps`` percent of the target: ``t - e·|t|`` when higher is
+    better, ``t + e·|t|`` when lower is better; for band KPIs only the lower edge is eased (new
+    teams are slower, while the upper edge guards against burnout and stays). Tolerances are
+    kept.
 
     Parameters
     ----------
     days : int, default=90
         Length of the ramp period.
     ease_pct : float, default=10
-        Easing in percent (the usual practice eases targets 5-10 % in the first 90 days).
+        Easing in the first step, in percent (the usual practice eases targets 5-10 % in the
+        first 90 days).
+    steps : int, default=3
+        Number of steps the easing falls in (3: monthly over 90 days); 1 keeps the full easing
+        for the whole ramp.
     start_dates : mapping, default={}
         Start date per group, such as ``{"north": "2024-02-01"}``.
     level : str, default="team"
@@ -32,18 +40,31 @@ class Ramp:
 
     Examples
     --------
-    >>> Ramp(start_dates={"north": "2024-02-01"}).ease(80.0, "higher")
+    >>> ramp = Ramp(start_dates={"north": "2024-02-01"})
+    >>> ramp.ease(80.0, "higher")   # first month: 10 % eased
     72.0
+    >>> ramp.ease(80.0, "higher", ramp.share("north", "2024-04-15"))   # third month: 10/3 %
+    77.33...
     """
 
     days: int = 90
     ease_pct: float = 10.0
     start_dates: Mapping = field(default_factory=dict)
     level: str = "team"
+    steps: int = 3
 
     def __post_init__(self):
         if isinstance(self.days, bool) or not isinstance(self.days, int) or self.days <= 0:
             raise ValueError(f"Value of 'days' must be a positive integer; received: {self.days!r}")
+        if (
+            isinstance(self.steps, bool)
+            or not isinstance(self.steps, int)
+            or not 1 <= self.steps <= self.days
+        ):
+            raise ValueError(
+                f"Value of 'steps' must be an integer from 1 to days ({self.days}); "
+                f"received: {self.steps!r}"
+            )
         if not (isinstance(self.ease_pct, int | float) and 0 <= self.ease_pct < 100):
             raise ValueError(
                 f"Value of 'ease_pct' must be a number in [0, 100); received: {self.ease_pct!r}"
@@ -56,15 +77,25 @@ class Ramp:
             ) from None
         object.__setattr__(self, "start_dates", starts)
 
-    def ease(self, target: float, direction: str) -> float:
-        """The eased target for a ``"higher"`` or ``"lower"`` is better KPI (band: lower edge)."""
-        step = self.ease_pct / 100 * abs(target)
+    def ease(self, target: float, direction: str, share: float = 1.0) -> float:
+        """The eased target for a ``"higher"`` or ``"lower"`` is better KPI (band: lower edge),
+        with ``share`` of the full easing in force (see :meth:`share`)."""
+        step = share * self.ease_pct / 100 * abs(target)
         return target + step if direction == "lower" else target - step
 
     def applies(self, group, at) -> bool:
         """True when ``group`` started less than ``days`` days before ``at``."""
         start = self.start_dates.get(group)
         return start is not None and pd.Timestamp(at) < start + pd.Timedelta(days=self.days)
+
+    def share(self, group, at) -> float:
+        """Share of the full easing in force for ``group`` at ``at``: ``(steps - k) / steps`` in
+        step ``k`` of the ramp, 0 once it is over (or for a group without a start date)."""
+        if not self.applies(group, at):
+            return 0.0
+        elapsed = pd.Timestamp(at) - self.start_dates[group]
+        step = int(max(elapsed / pd.Timedelta(days=self.days), 0.0) * self.steps)
+        return (self.steps - min(step, self.steps - 1)) / self.steps
 
 
 def apply_ramp(table, ramp: Ramp, keys, has_period, as_of) -> pd.DataFrame:
@@ -80,18 +111,16 @@ def apply_ramp(table, ramp: Ramp, keys, has_period, as_of) -> pd.DataFrame:
     if not has_period and as_of is None:
         raise ValueError("Value of 'as_of' is needed to apply 'ramp' to a frame without periods")
     at = table["period"] if has_period else pd.Series(pd.Timestamp(as_of), index=table.index)
-    ramped = np.array(
-        [ramp.applies(group, when) for group, when in zip(table[ramp.level], at, strict=True)],
-        dtype=bool,
+    shares = np.array(
+        [ramp.share(group, when) for group, when in zip(table[ramp.level], at, strict=True)],
+        dtype=float,
     )
     table = table.copy()
-    table["ramped"] = ramped
+    table["ramped"] = shares > 0
     for column, direction in (("target", None), ("band_low", "higher")):
         eased = [
-            ramp.ease(value, direction or row_direction) if flag and is_finite(value) else value
-            for value, flag, row_direction in zip(
-                table[column], ramped, table["direction"], strict=True
-            )
+            ramp.ease(value, direction or better, share) if share and is_number(value) else value
+            for value, share, better in zip(table[column], shares, table["better"], strict=True)
         ]
         table[column] = np.asarray(eased, dtype=float)
     return table

@@ -26,7 +26,7 @@ _EPSILON = 1e-9  # absorbs floating-point noise at the exact target (70.00000000
 
 
 def rag_status(table: pd.DataFrame) -> np.ndarray:
-    """Status of each row from ``value, target, tolerance, band_low, band_high, direction``.
+    """Status of each row from ``value, target, tolerance, band_low, band_high, better``.
 
     A null value is ``"no data"``; a value a hair past the target (floating-point noise) is met.
     """
@@ -35,7 +35,7 @@ def rag_status(table: pd.DataFrame) -> np.ndarray:
     tolerance = table["tolerance"].to_numpy(dtype=float)
     low = table["band_low"].to_numpy(dtype=float)
     high = table["band_high"].to_numpy(dtype=float)
-    direction = table["direction"].to_numpy()
+    direction = table["better"].to_numpy()
     slack = _EPSILON * np.maximum(1.0, np.abs(np.nan_to_num(target)))
     with np.errstate(invalid="ignore"):
         # Signed shortfall: <= 0 means met, up to the tolerance means amber.
@@ -51,15 +51,18 @@ def rag_status(table: pd.DataFrame) -> np.ndarray:
 
 
 def weighted_scores(table: pd.DataFrame, keys: list) -> pd.DataFrame:
-    """Weighted mean score per ``keys`` over the rows with a score: ``Σ wᵢ sᵢ / Σ wᵢ``.
+    """Weighted mean score per ``keys`` over the primary rows with a score: ``Σ wᵢ sᵢ / Σ wᵢ``.
 
-    Returns ``*keys, score, weight, kpis`` (summed weight and number of rated KPIs); the score
-    is null when no KPI of the group has data.
+    Supporting KPIs (``role == "supporting"``) are rated but not scored. Returns ``*keys,
+    score, weight, kpis`` (summed weight and number of rated KPIs); the score is null when no
+    primary KPI of the group has data.
     """
+    role = table["role"] if "role" in table.columns else pd.Series("primary", index=table.index)
+    scored = table["score"].where(role != "supporting")
     rated = table.assign(
-        _weighted=table["score"] * table["weight"],
-        _weight=table["weight"].where(table["score"].notna(), 0.0),
-        _rated=table["score"].notna().astype(int),
+        _weighted=scored * table["weight"],
+        _weight=table["weight"].where(scored.notna(), 0.0),
+        _rated=scored.notna().astype(int),
     )[[*keys, "_weighted", "_weight", "_rated"]]
     if keys:
         sums = rated.groupby(keys, sort=True, dropna=False).sum(min_count=0).reset_index()

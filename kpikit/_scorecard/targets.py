@@ -1,20 +1,78 @@
-"""Targets tables: read from CSV/TOML or a DataFrame, derived from sector benchmarks, validated."""
+"""Targets tables: read from CSV/TOML or a DataFrame, derived from sector benchmarks, validated.
+
+A target applies to every group of a scorecard unless it names a segment: a value in its
+``channel`` or ``direction`` column (inbound/outbound) restricts it to the groups of that
+channel or direction, and a row with the segment left empty covers the others.
+"""
 
 import math
 import tomllib
+from functools import cache
+from importlib.resources import files
 from os import PathLike
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from kpikit._scorecard.common import checked_path, is_finite
+from kpikit._validators import check_choice, checked_path, is_number
 from kpikit.catalog import KPI_IDS, SECTORS
 from kpikit.catalog import benchmarks as load_benchmarks
 from kpikit.catalog import kpi as kpi_definition
+from kpikit.schema import DIRECTIONS
 
-TARGET_COLUMNS = ("kpi", "target", "tolerance", "weight", "area", "band_low", "band_high")
+SEGMENT_COLUMNS = ("channel", "direction")
+"""Optional targets columns that restrict a target to one channel or direction."""
+
+ROLES = ("primary", "supporting")
+"""Roles of a target: primary KPIs make the composite score and SLA credits; supporting ones are
+rated and shown but not scored."""
+
+TARGET_COLUMNS = (
+    "kpi",
+    "target",
+    "tolerance",
+    "weight",
+    "area",
+    "band_low",
+    "band_high",
+    "role",
+    "note",
+    *SEGMENT_COLUMNS,
+)
 _TARGET_SUFFIXES = (".toml", ".csv")
+
+
+@cache
+def scorecard_data() -> dict:
+    """``kpikit/catalog/scorecards.toml``: sector priorities and presets."""
+    text = files("kpikit.catalog").joinpath("scorecards.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def sector_weights(sector: str) -> pd.DataFrame:
+    """The weight each KPI gets in a sector's targets, with the sentence it rests on.
+
+    Parameters
+    ----------
+    sector : str
+        One of :data:`kpikit.catalog.SECTORS`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``kpi, weight, note``: one row per KPI the sector puts first (weight above 1).
+
+    Examples
+    --------
+    >>> sector_weights("technology_saas")[["kpi", "weight"]].values.tolist()
+    [['fcr', 2.0], ['csat', 2.0]]
+    """
+    check_choice("sector", sector, SECTORS, "a sector")
+    entry = scorecard_data()["sector"][sector]
+    note = f"{entry['sentence']} ({entry['source']})" if entry["source"] else entry["sentence"]
+    rows = [{"kpi": k, "weight": float(entry["weight"]), "note": note} for k in entry["priority"]]
+    return pd.DataFrame(rows, columns=["kpi", "weight", "note"])
 
 
 def read_targets(targets, *, channel: str = "all") -> pd.DataFrame:
@@ -27,7 +85,11 @@ def read_targets(targets, *, channel: str = "all") -> pd.DataFrame:
         :data:`kpikit.catalog.SECTORS`) to derive targets from its benchmarks with
         :func:`targets_from_benchmarks`. Columns (CSV, DataFrame): ``kpi`` and ``target``
         (required), ``tolerance`` (default 0), ``weight`` (default 1), ``area`` (default: the
-        catalog's), ``band_low``/``band_high`` (band KPIs only). A band KPI (utilization,
+        catalog's), ``band_low``/``band_high`` (band KPIs only), ``role`` (``"primary"``, the
+        default, or ``"supporting"``), ``note`` (free text, such as where a weight comes from),
+        and the segment columns ``channel`` and ``direction`` (``inbound``/``outbound``): a
+        target with a segment value applies to that segment only, and a KPI may then have one
+        row per segment plus one with the segment empty for the rest. A band KPI (utilization,
         occupancy) takes its band from ``band_low``/``band_high``, else from
         ``target ± tolerance`` (the sample targets' convention), else from the catalog; its
         amber zone is ``tolerance`` outside either edge.
@@ -38,12 +100,14 @@ def read_targets(targets, *, channel: str = "all") -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``kpi, target, tolerance, weight, area, band_low, band_high``, one row per KPI.
+        Columns ``kpi, target, tolerance, weight, area, band_low, band_high, role, note``, and
+        the segment columns the input has; one row per KPI (and segment).
 
     Raises
     ------
     ValueError
-        Unknown KPI ids (the message lists the valid ones), duplicated KPIs, a missing or
+        Unknown KPI ids (the message lists the valid ones), duplicated KPIs (per segment), a
+        count KPI (contacts offered or handled have no better direction), a missing or
         non-numeric target, a negative tolerance or weight, weights summing to zero, a band on
         a KPI without one (or ``band_low > band_high``), a file that does not exist or is not
         ``.csv``/``.toml``.
@@ -82,9 +146,13 @@ def targets_from_benchmarks(sector: str, *, channel: str = "all") -> pd.DataFram
       the ``average`` range; tolerance the width of the ``average`` range, or 5 % of the target
       when there is none. Green therefore means better than the typical range, amber inside it,
       red worse than typical.
-    - KPIs without such figures (answer rate, transfer rate, ...) get no target.
+    - KPIs without such figures (answer rate, transfer rate, ...) get no target, and neither
+      do KPIs whose figures are for other channels (the 80/20 service level is a phone figure:
+      ask for ``channel="phone"`` to get it).
 
-    Weights are 1 and areas come from the catalog.
+    Weights follow the sector's priorities (:func:`sector_weights`, from article 002): the KPIs
+    a sector puts first weigh 2, the others 1, and ``note`` quotes the reason. Areas come from
+    the catalog.
 
     Parameters
     ----------
@@ -101,19 +169,28 @@ def targets_from_benchmarks(sector: str, *, channel: str = "all") -> pd.DataFram
     Examples
     --------
     >>> targets = targets_from_benchmarks("all").set_index("kpi")
-    >>> targets.loc["fcr", ["target", "tolerance"]].tolist()   # average range 70-75
+    >>> targets.loc["fcr", ["target", "tolerance"]].astype(float).tolist()   # average 70-75
     [75.0, 5.0]
-    >>> targets.loc["abandonment_rate", ["target", "tolerance"]].tolist()   # average 5-8
+    >>> "abandonment_rate" in targets.index   # a phone figure: not for all channels
+    False
+    >>> phone = targets_from_benchmarks("all", channel="phone").set_index("kpi")
+    >>> phone.loc["abandonment_rate", ["target", "tolerance"]].astype(float).tolist()  # 5-8
     [5.0, 3.0]
+    >>> float(targets_from_benchmarks("technology_saas").set_index("kpi").loc["fcr", "weight"])
+    2.0
     """
     bench = load_benchmarks(sector=sector, channel=channel)
+    weights = sector_weights(sector).set_index("kpi")
     rows = []
     for kpi_id in dict.fromkeys(bench["kpi"]):
         tiers = bench[bench["kpi"] == kpi_id].drop_duplicates("tier").set_index("tier")
         row = _benchmark_target(kpi_definition(kpi_id), tiers)
         if row is not None:
+            if kpi_id in weights.index:
+                row.update(weight=weights.at[kpi_id, "weight"], note=weights.at[kpi_id, "note"])
             rows.append({"kpi": kpi_id, **row})
-    return _validate_targets(pd.DataFrame(rows, columns=["kpi", *TARGET_COLUMNS[1:]]))
+    columns = ["kpi", *TARGET_COLUMNS[1 : -len(SEGMENT_COLUMNS)]]
+    return _validate_targets(pd.DataFrame(rows, columns=columns))
 
 
 def _benchmark_target(definition, tiers: pd.DataFrame) -> dict | None:
@@ -122,19 +199,19 @@ def _benchmark_target(definition, tiers: pd.DataFrame) -> dict | None:
 
     if definition.direction == "band":
         low, high = edge("target", "low"), edge("target", "high")
-        if not (is_finite(low) and is_finite(high)):
+        if not (is_number(low) and is_number(high)):
             low, high = definition.band_low, definition.band_high
         return {"band_low": low, "band_high": high, "tolerance": (high - low) / 2}
     good, fallback = ("low", "high") if definition.direction == "higher" else ("high", "low")
     target = edge("target", good)
-    if not is_finite(target):
+    if not is_number(target):
         target = edge("target", fallback)
-    if not is_finite(target):
+    if not is_number(target):
         target = edge("average", fallback)
-    if not is_finite(target):
+    if not is_number(target):
         return None
     width = edge("average", "high") - edge("average", "low")
-    tolerance = width if is_finite(width) else 0.05 * abs(target)
+    tolerance = width if is_number(width) else 0.05 * abs(target)
     return {"target": target, "tolerance": tolerance}
 
 
@@ -160,22 +237,36 @@ def _validate_targets(frame: pd.DataFrame) -> pd.DataFrame:
         raise ValueError(
             f"Value of 'targets' needs a 'kpi' column; columns are {list(frame.columns)}"
         )
-    unknown_columns = sorted(set(frame.columns) - set(TARGET_COLUMNS))
-    if unknown_columns:
-        raise ValueError(
-            f"Value of 'targets' has unknown column(s) {unknown_columns}. "
-            f"Expected some of {list(TARGET_COLUMNS)}"
-        )
-    targets = frame.reindex(columns=list(TARGET_COLUMNS)).reset_index(drop=True)
+    for name in frame.columns:
+        check_choice("targets", name, TARGET_COLUMNS, "a targets column")
+    segments = [column for column in SEGMENT_COLUMNS if column in frame.columns]
+    columns = [c for c in TARGET_COLUMNS if c not in SEGMENT_COLUMNS or c in segments]
+    targets = frame.reindex(columns=columns).reset_index(drop=True)
     targets["kpi"] = targets["kpi"].astype(str)
-    unknown = [kpi_id for kpi_id in targets["kpi"] if kpi_id not in KPI_IDS]
-    if unknown:
+    for kpi_id in targets["kpi"]:
+        check_choice("targets", kpi_id, KPI_IDS, "a KPI id")
+        if kpi_definition(kpi_id).direction == "neutral":
+            raise ValueError(
+                f"Value of 'targets' has a target for {kpi_id!r}, a count that is neither better "
+                "higher nor lower; compare it with a forecast instead"
+            )
+    for column in segments:
+        targets[column] = targets[column].astype(object).where(targets[column].notna(), None)
+    if "direction" in segments:
+        for value in targets["direction"].dropna():
+            check_choice("targets", value, DIRECTIONS, "a direction")
+    duplicated = targets.duplicated(["kpi", *segments])
+    if duplicated.any():
+        repeated = sorted(set(targets.loc[duplicated, "kpi"]))
+        segment_text = f" and {' / '.join(segments)}" if segments else ""
         raise ValueError(
-            f"Value of 'targets' has unknown KPI id(s) {unknown}. Expected some of {list(KPI_IDS)}"
+            f"Value of 'targets' lists KPI(s) {repeated} more than once for the same "
+            f"segment{segment_text}"
         )
-    duplicated = sorted(set(targets.loc[targets["kpi"].duplicated(), "kpi"]))
-    if duplicated:
-        raise ValueError(f"Value of 'targets' lists KPI(s) {duplicated} more than once")
+    targets["role"] = targets["role"].where(targets["role"].notna(), "primary")
+    for role in targets["role"]:
+        check_choice("targets", role, ROLES, "a role")
+    targets["note"] = targets["note"].where(targets["note"].notna(), "").astype(str)
     for column in ("target", "tolerance", "weight", "band_low", "band_high"):
         converted = pd.to_numeric(targets[column], errors="coerce").astype(float)
         bad = targets.loc[converted.isna() & targets[column].notna(), "kpi"].tolist()
@@ -208,7 +299,7 @@ def _validate_targets(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _check_target_row(targets: pd.DataFrame, index: int, definition) -> None:
     row = targets.loc[index]
-    has_band = is_finite(row["band_low"]) or is_finite(row["band_high"])
+    has_band = is_number(row["band_low"]) or is_number(row["band_high"])
     if definition.direction != "band":
         if has_band:
             raise ValueError(
@@ -216,15 +307,15 @@ def _check_target_row(targets: pd.DataFrame, index: int, definition) -> None:
                 "KPI; band_low/band_high apply only to band KPIs "
                 f"({[k for k in KPI_IDS if kpi_definition(k).direction == 'band']})"
             )
-        if not is_finite(row["target"]):
+        if not is_number(row["target"]):
             raise ValueError(f"Value of 'targets' has no target for KPI {definition.id!r}")
         return
-    if is_finite(row["target"]) and not has_band:
+    if is_number(row["target"]) and not has_band:
         # Sample-targets convention: a band KPI's band is target ± tolerance.
         low, high = row["target"] - row["tolerance"], row["target"] + row["tolerance"]
     else:
-        low = row["band_low"] if is_finite(row["band_low"]) else definition.band_low
-        high = row["band_high"] if is_finite(row["band_high"]) else definition.band_high
+        low = row["band_low"] if is_number(row["band_low"]) else definition.band_low
+        high = row["band_high"] if is_number(row["band_high"]) else definition.band_high
     if low > high:
         raise ValueError(
             f"Value of 'targets': band_low must not exceed band_high for {definition.id!r}; "

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from kpikit._scorecard.common import is_finite
+from kpikit._validators import is_number
 from kpikit.stats import Z_95, two_proportion_z
 
 TREND_MARKS = {"up": "▲", "down": "▼", "flat": "≈", "untested": "·"}
@@ -50,7 +50,7 @@ def with_trend(table: pd.DataFrame, keys: list, compare: bool, alpha: float) -> 
     )
     table["trend"] = table["trend"].astype(object).where(has_change, None)
     table["improved"] = [
-        _improved(row.direction, row.value, row.previous, row.band_low, row.band_high)
+        _improved(row.better, row.value, row.previous, row.band_low, row.band_high)
         if trend in ("up", "down")
         else None
         for row, trend in zip(table.itertuples(), table["trend"], strict=True)
@@ -71,9 +71,9 @@ def _p_value(
     ci_low0,
     ci_high0,
 ) -> float:
-    if not (is_finite(value) and is_finite(value0)):
+    if not (is_number(value) and is_number(value0)):
         return math.nan
-    if not all(is_finite(bound) for bound in (ci_low, ci_high, ci_low0, ci_high0)):
+    if not all(is_number(bound) for bound in (ci_low, ci_high, ci_low0, ci_high0)):
         return math.nan
     if unit == "percent":
         return two_proportion_z(numerator, denominator, numerator0, denominator0)

@@ -15,7 +15,7 @@ How to write an app (see :class:`kpikit.apps.GlossaryApp` for a complete one)::
             self._on_data()                          # first computation and drawing
 
         def _on_data(self):
-            self._table = compute_table(self.data)   # cache what depends on the data only
+            self._table = compute_table(self.data, options=self.engine_options)  # data only
             super()._on_data()                       # status line, then _update()
 
         def _update(self):
@@ -43,7 +43,6 @@ Rules the apps follow:
 """
 
 import html
-import math
 import os
 import re
 
@@ -52,12 +51,16 @@ import narwhals.stable.v2 as nw
 import pandas as pd
 from traitlets import TraitError
 
+from kpikit import _validators as validators
+from kpikit._validators import is_number
 from kpikit.apps import STATIC_ENV_VARIABLE
 from kpikit.apps._chart import Chart
 from kpikit.apps._upload import UploadStep
 from kpikit.catalog import CHANNELS, SECTORS
 from kpikit.io import READ_SUFFIXES, read_upload
 from kpikit.metrics import compute
+from kpikit.options import Options
+from kpikit.options import resolve as resolve_options
 from kpikit.sample import load_sample
 from kpikit.schema import Dataset
 from kpikit.scorecard import format_value
@@ -131,6 +134,12 @@ class BaseApp:
         Largest file the upload button accepts.
     upload : bool, default=True
         Offer the upload button (an app that does not read data can hide it).
+    options : kpikit.Options, default=None
+        A whole set of engine options to start from (default: ``kk.options``).
+    **engine_options
+        The engine's options under their names in :func:`kpikit.compute` (``sl_threshold_s``,
+        ``fcr_window``, ``fcr_method``, ``csat_scale``, ...), for every KPI the app computes.
+        An unknown name is a TypeError that suggests the closest option.
 
     Attributes
     ----------
@@ -138,6 +147,8 @@ class BaseApp:
         The data in use.
     data_label : str
         Where ``data`` came from ("sample data", "your data" or the uploaded file's name).
+    engine_options : kpikit.Options
+        The options every computation of the app uses (``compute_table(..., options=...)``).
     upload : ipywidgets.FileUpload
     message : ipywidgets.HTML
         Errors and notices for the user, inside the app.
@@ -172,7 +183,10 @@ class BaseApp:
         data_label: str | None = None,
         max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
         upload: bool = True,
+        options: Options | None = None,
+        **engine_options,
     ):
+        self.engine_options = resolve_options(options, **engine_options)
         if data is None:
             data = load_sample()
             data_label = data_label or "sample data"
@@ -409,21 +423,9 @@ def check_choice(argument: str, value, valid) -> None:
     >>> check_choice("sector", "health", ["all", "healthcare"])
     Traceback (most recent call last):
     ...
-    ValueError: Value of 'sector' is not valid. Expected one of [...] but received: 'health'
+    ValueError: Value of 'sector' is not valid. Expected one of [...] but received: 'health'...
     """
-    if value not in valid:
-        raise ValueError(
-            f"Value of {argument!r} is not valid. Expected one of {list(valid)} "
-            f"but received: {value!r}"
-        )
-
-
-def is_number(value) -> bool:
-    """True for a finite real number; None, NaN and NA are not numbers here."""
-    try:
-        return value is not None and math.isfinite(float(value))
-    except (TypeError, ValueError):
-        return False
+    validators.check_choice(argument, value, valid)
 
 
 def range_text(low, high, unit: str) -> str:

@@ -22,7 +22,7 @@ import pandas as pd
 from kpikit.apps._base import CHANNEL_LABELS, compute_table
 from kpikit.catalog import CHANNELS, KPI_IDS
 from kpikit.catalog import kpi as kpi_definition
-from kpikit.metrics import DEFAULT_OPTIONS
+from kpikit.options import Options
 
 __all__ = [
     "ALL_CHANNELS",
@@ -106,14 +106,13 @@ def check_channel(channel, channels: list[str]) -> None:
 def threshold_text(sl_threshold_s, channel: str) -> str:
     """The service-level answer threshold of a channel in words (``"20 s"``, ``"24 h"``).
 
-    A mapping gives a threshold per channel; channels it leaves out use the engine's default.
+    A mapping gives a threshold per channel; channels it leaves out use the phone threshold
+    (:meth:`kpikit.Options.sl_threshold_for`).
 
     >>> threshold_text({"phone": 20, "email": 86400}, "email"), threshold_text(30, "chat")
     ('24 h', '30 s')
     """
-    seconds = sl_threshold_s
-    if isinstance(sl_threshold_s, Mapping):
-        seconds = sl_threshold_s.get(channel, DEFAULT_OPTIONS["sl_threshold_s"])
+    seconds = Options(sl_threshold_s=sl_threshold_s).sl_threshold_for(channel)
     if seconds >= 3600 and seconds % 3600 == 0:
         return f"{seconds / 3600:g} h"
     return f"{seconds:g} s"
@@ -179,15 +178,13 @@ class ChannelTables:
     """:func:`kpikit.compute` results by grouping and period, for all channels or one, cached.
 
     For one channel the data is grouped by ``channel`` as well and that channel's rows are
-    kept (see the module docstring); rows with no value in a grouping column are dropped. A
-    per-channel ``sl_threshold_s`` on data without a channel column falls back to the default
-    threshold, as it does for channels the mapping leaves out.
+    kept (see the module docstring); rows with no value in a grouping column are dropped.
 
     Parameters
     ----------
     data : Dataset
     **options
-        Passed to :func:`kpikit.compute` (``sl_threshold_s``).
+        Passed to :func:`kpikit.compute` (``options=`` or the option names).
 
     Examples
     --------
@@ -204,10 +201,6 @@ class ChannelTables:
     """
 
     def __init__(self, data, **options):
-        columns = nw.from_native(data.contacts).collect_schema().names()
-        if isinstance(options.get("sl_threshold_s"), Mapping) and "channel" not in columns:
-            # Without a channel column every contact is in no channel of the mapping.
-            options = {**options, "sl_threshold_s": DEFAULT_OPTIONS["sl_threshold_s"]}
         self._data = data
         self._options = options
         self._cache = {}

@@ -48,6 +48,7 @@ COLUMN_LABELS = {
     "nps": "NPS (0-10)",
     "qa_score": "QA score (0-100)",
     "site": "Site (provider)",
+    "direction": "Direction (inbound/outbound)",
 }
 """Labels of the contacts columns in the mapping step."""
 

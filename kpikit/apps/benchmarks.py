@@ -148,8 +148,14 @@ class BenchmarksApp(BaseApp):
         return values
 
     def _on_data(self) -> None:
-        self._computed = {"all": _values_by_kpi(compute_table(self.data))}
-        by_channel = compute_table(self.data, by=["channel"]) if self._has_channel() else None
+        self._computed = {
+            "all": _values_by_kpi(compute_table(self.data, options=self.engine_options))
+        }
+        by_channel = (
+            compute_table(self.data, by=["channel"], options=self.engine_options)
+            if self._has_channel()
+            else None
+        )
         for channel in CHANNELS[1:]:
             rows = by_channel[by_channel["channel"] == channel] if by_channel is not None else None
             self._computed[channel] = _values_by_kpi(rows) if rows is not None else {}

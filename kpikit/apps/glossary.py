@@ -18,12 +18,25 @@ from kpikit.apps._base import (
     sector_options,
 )
 from kpikit.apps._chart import Chart
-from kpikit.catalog import CHANNELS, KPI_IDS, SECTORS, benchmarks, calculate, catalog
+from kpikit.catalog import (
+    CHANNELS,
+    KPI_IDS,
+    SECTORS,
+    benchmarks,
+    calculate,
+    catalog,
+    statistics,
+    terms,
+)
 from kpikit.catalog import kpi as kpi_definition
 
 __all__ = ["GlossaryApp"]
 
-_DIRECTION_TEXT = {"higher": "higher is better", "lower": "lower is better"}
+_DIRECTION_TEXT = {
+    "higher": "higher is better",
+    "lower": "lower is better",
+    "neutral": "neither higher nor lower is better by itself",
+}
 _INPUT_WIDTH = "140px"
 _CELL = "text-align: left; vertical-align: top; padding: 4px 8px"
 
@@ -60,6 +73,11 @@ class GlossaryApp(BaseApp):
         The calculator's result.
     chart : Chart
         Bullet chart of the calculator's value against the benchmarks.
+    variants : ipywidgets.HTML
+        The KPI's variants (option values) and who uses each.
+    background : ipywidgets.HTML
+        KPI vs metric vs KRA and the other terms, and the statistics the source articles quote
+        with their sources (:func:`kpikit.catalog.terms`, :func:`kpikit.catalog.statistics`).
 
     Examples
     --------
@@ -103,6 +121,8 @@ class GlossaryApp(BaseApp):
         self.chart = Chart(height=240)
         self.benchmark_table = widgets.HTML()
         self.data_value = widgets.HTML()
+        self.variants = widgets.HTML()
+        self.background = widgets.HTML(_background_html())
         calculator_panel = widgets.VBox(
             [
                 widgets.HTML("<h4 style='margin: 4px 0'>Calculator</h4>"),
@@ -122,12 +142,14 @@ class GlossaryApp(BaseApp):
                 widgets.HBox([calculator_panel, chart_panel]),
                 self.benchmark_table,
                 self.advice,
+                self.variants,
+                self.background,
             ],
         )
         self._on_data()
 
     def _on_data(self) -> None:
-        values = compute_table(self.data)
+        values = compute_table(self.data, options=self.engine_options)
         self._data_values = {row.kpi: row for row in values.itertuples(index=False)}
         super()._on_data()
 
@@ -138,6 +160,7 @@ class GlossaryApp(BaseApp):
         self.summary.value = _summary_html(definition)
         self.formula.value = _formula_html(definition)
         self.advice.value = _advice_html(definition)
+        self.variants.value = _variants_html(definition)
         sector, channel = self.sector.value, self.channel.value
         rows = benchmarks(sector=sector, channel=channel, kpi=definition.id)
         # "All channels" lists the channel-specific figures too (cost per contact has only
@@ -244,9 +267,40 @@ def _advice_html(definition) -> str:
     )
 
 
+def _variants_html(definition) -> str:
+    if not definition.variants:
+        return ""
+    items = "".join(
+        f"<li><code>{html.escape(f'{v.option}={v.value!r}')}</code>"
+        f"{' (default)' if v.is_default else ''}: {html.escape(v.description)} "
+        f"<em>{html.escape(v.used_by)}</em></li>"
+        for v in definition.variants
+    )
+    return f"<h4>Variants and who uses them</h4><ul>{items}</ul>"
+
+
+def _background_html() -> str:
+    """Terms (KPI vs metric vs KRA, ...) and the articles' statistics with their sources."""
+    term_items = "".join(
+        f"<li><strong>{html.escape(row.term)}</strong>: {html.escape(row.definition)} "
+        f"<small>({html.escape(row.source)})</small></li>"
+        for row in terms().itertuples(index=False)
+    )
+    fact_items = "".join(
+        f"<li>{html.escape(row.statement)} <small>({html.escape(row.attributed_to)}; "
+        f"{html.escape(row.source)})</small></li>"
+        for row in statistics().itertuples(index=False)
+    )
+    return (
+        f"<h4>Terms</h4><ul>{term_items}</ul>"
+        f"<h4>Figures the sources quote</h4><ul>{fact_items}</ul>"
+    )
+
+
 def _benchmark_table_html(rows, unit: str) -> str:
     if rows.empty:
-        return "<p><em>No published benchmark for this KPI.</em></p>"
+        note = rows.attrs.get("note") or "No published benchmark for this KPI."
+        return f"<p><em>{html.escape(note)}</em></p>"
     body = []
     for row in rows.itertuples(index=False):
         span = range_text(row.low, row.high, unit)

@@ -26,7 +26,6 @@ from kpikit.apps._channels import (
 from kpikit.apps._chart import Chart
 from kpikit.catalog import CHANNELS, SECTORS
 from kpikit.catalog import kpi as kpi_definition
-from kpikit.metrics import DEFAULT_OPTIONS
 from kpikit.sample import load_targets
 from kpikit.scorecard import Scorecard, rate, read_targets
 
@@ -80,13 +79,11 @@ class ScorecardApp(BaseApp):
         ``"all"`` or a channel of the data's ``channel`` column. One channel leaves out the
         KPIs of agent intervals (occupancy, utilization, adherence), which have no channel, and
         derives sector targets from that channel's benchmarks.
-    sl_threshold_s : float or mapping, default=20
-        Service-level threshold for :func:`kpikit.compute`, or one per channel such as
-        ``{"phone": 20, "chat": 30, "email": 86400}`` (which makes the all-channel service
-        level count each contact against its own channel's threshold).
     **options
-        Passed to :class:`kpikit.apps._base.BaseApp` (``data_label``, ``max_upload_bytes``,
-        ``upload``).
+        Passed to :class:`kpikit.apps._base.BaseApp`: the engine's options under their names
+        in :func:`kpikit.compute` (``sl_threshold_s``, ``fcr_window``, ...; the default
+        per-channel thresholds count each contact against its own channel's threshold in the
+        all-channel view), ``data_label``, ``max_upload_bytes``, ``upload``.
 
     Attributes
     ----------
@@ -140,14 +137,12 @@ class ScorecardApp(BaseApp):
         team=_ALL_TEAMS,
         trend_kpi=None,
         channel=ALL_CHANNELS,
-        sl_threshold_s=DEFAULT_OPTIONS["sl_threshold_s"],
         **options,
     ):
         check_choice("source", source, ["file", *SECTORS])
         check_choice("level", level, list(LEVELS))
         check_choice("freq", freq, list(_FREQ_LABELS))
         self._file_targets = read_targets(load_targets() if targets is None else targets)
-        self._sl_threshold_s = sl_threshold_s
         super().__init__(data, **options)
         self._holding = True
         self.targets = widgets.Dropdown(
@@ -198,7 +193,7 @@ class ScorecardApp(BaseApp):
     # --- data-dependent state --------------------------------------------------------------
 
     def _on_data(self) -> None:
-        self._tables = ChannelTables(self.data, sl_threshold_s=self._sl_threshold_s)
+        self._tables = ChannelTables(self.data, options=self.engine_options)
         self._targets_cache = {}
         self._channels = data_channels(self.data.contacts)
         requested_channel = self._requested.pop("channel", None)
@@ -255,7 +250,7 @@ class ScorecardApp(BaseApp):
         self.channel_note.value = channel_note(
             self.channel.value,
             self._channels,
-            sl_threshold_s=self._sl_threshold_s,
+            sl_threshold_s=self.engine_options.sl_threshold_s,
             intervals=self.data.agent_intervals is not None,
         )
         by = self._by()

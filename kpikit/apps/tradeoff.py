@@ -22,7 +22,6 @@ from kpikit.apps._channels import (
 from kpikit.apps._chart import Chart
 from kpikit.catalog import KPI_IDS
 from kpikit.catalog import kpi as kpi_definition
-from kpikit.metrics import DEFAULT_OPTIONS
 from kpikit.sample import load_targets
 from kpikit.scorecard import read_targets
 from kpikit.tradeoff import VOLUME, describe_projection, fit_line, pivot_kpis
@@ -69,11 +68,10 @@ class TradeoffApp(BaseApp):
         ``"all"`` or a channel of the data's ``channel`` column. Occupancy, utilization and
         schedule adherence come from agent intervals, which have no channel: they can be
         plotted for all channels only.
-    sl_threshold_s : float or mapping, default=20
-        Service-level threshold for :func:`kpikit.compute`, or one per channel such as
-        ``{"phone": 20, "chat": 30, "email": 86400}``.
     **options
-        Passed to :class:`kpikit.apps._base.BaseApp`.
+        Passed to :class:`kpikit.apps._base.BaseApp`: the engine's options under their names
+        in :func:`kpikit.compute` (``sl_threshold_s``, ``fcr_window``, ...), ``data_label``,
+        ``max_upload_bytes``, ``upload``.
 
     Attributes
     ----------
@@ -121,14 +119,12 @@ class TradeoffApp(BaseApp):
         weighted=False,
         targets=None,
         channel=ALL_CHANNELS,
-        sl_threshold_s=DEFAULT_OPTIONS["sl_threshold_s"],
         **options,
     ):
         check_choice("x", x, _PLOTTABLE)
         check_choice("y", y, _PLOTTABLE)
         check_choice("level", level, list(LEVELS))
         self._targets = read_targets(load_targets() if targets is None else targets)
-        self._sl_threshold_s = sl_threshold_s
         super().__init__(data, **options)
         self._holding = True
         names = [(kpi_definition(kpi_id).name, kpi_id) for kpi_id in _PLOTTABLE]
@@ -161,7 +157,7 @@ class TradeoffApp(BaseApp):
         self._on_data()
 
     def _on_data(self) -> None:
-        self._tables = ChannelTables(self.data, sl_threshold_s=self._sl_threshold_s)
+        self._tables = ChannelTables(self.data, options=self.engine_options)
         self._channels = data_channels(self.data.contacts)
         requested_channel = self._requested.pop("channel", None)
         if requested_channel is not None:
@@ -206,7 +202,7 @@ class TradeoffApp(BaseApp):
         self.channel_note.value = channel_note(
             self.channel.value,
             self._channels,
-            sl_threshold_s=self._sl_threshold_s,
+            sl_threshold_s=self.engine_options.sl_threshold_s,
             intervals=self.data.agent_intervals is not None,
         )
         table = self._table()

@@ -41,7 +41,7 @@ BREACH_COLUMNS = (
     "kpi",
     "name",
     "unit",
-    "direction",
+    "better",
     "status",
     "value",
     "target",
@@ -330,7 +330,7 @@ def _with_runs(table: pd.DataFrame, keys: list, freq: str, in_breach) -> pd.Data
 
 def _missed_edge(found: pd.DataFrame) -> np.ndarray:
     """The target that was missed: the target, or for band KPIs the edge beside the value."""
-    band = found["direction"].eq("band").to_numpy()
+    band = found["better"].eq("band").to_numpy()
     below_band = found["value"].to_numpy(float) < found["band_low"].to_numpy(float)
     edge = np.where(below_band, found["band_low"], found["band_high"])
     return np.where(band, edge, found["target"]).astype(float)

@@ -90,7 +90,7 @@ def _matrix(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def _target_value(row) -> float:
-    if row["direction"] == "band":
+    if row["better"] == "band":
         value = row["value"]
         return row["band_low"] if value < row["band_low"] else row["band_high"]
     return row["target"]

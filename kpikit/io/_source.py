@@ -11,7 +11,7 @@ from pathlib import Path, PurePath
 
 import pandas as pd
 
-from kpikit.io._paths import as_path
+from kpikit._validators import as_path
 
 MAX_BYTES = 200_000_000
 """Default size limit of a file to read (200 MB), checked on disk and once decompressed."""

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from kpikit._frames import to_pandas
-from kpikit.io._paths import as_path
+from kpikit._validators import as_path
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # RFC 4180 line ends; with them the csv writer also quotes a lone carriage return in a cell.

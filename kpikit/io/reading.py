@@ -40,10 +40,10 @@ from pathlib import Path
 import pandas as pd
 
 from kpikit import schema
+from kpikit._validators import as_path
 from kpikit.io._advice import ReadWarning, fix
 from kpikit.io._convert import ReadOptions, convert
 from kpikit.io._names import suggest_mapping
-from kpikit.io._paths import as_path
 from kpikit.io._source import (
     MAX_BYTES,
     READ_SUFFIXES,

@@ -4,12 +4,11 @@ Builders stay thin: they check their inputs here, take labels and units from the
 start from :func:`new_figure` (kpikit template, common margins) and add traces. No KPI maths.
 """
 
-import math
-
 import pandas as pd
 import plotly.graph_objects as go
 
 from kpikit._frames import to_pandas
+from kpikit._validators import check_choice, is_number  # noqa: F401  (is_number re-exported)
 from kpikit.catalog import kpi as kpi_definition
 from kpikit.plots._template import TEMPLATE_NAME
 from kpikit.scorecard import format_value  # noqa: F401  (re-exported to the builders)
@@ -80,20 +79,7 @@ def benchmark_rows(frame, argument: str = "benchmarks") -> pd.DataFrame:
 
 def choice(value, valid, argument: str):
     """Return ``value`` when it is one of ``valid``; otherwise raise a ValueError listing them."""
-    if value not in valid:
-        raise ValueError(
-            f"Value of {argument!r} is not valid. Expected one of {list(valid)} "
-            f"but received: {value!r}"
-        )
-    return value
-
-
-def is_number(value) -> bool:
-    """True for a finite real number (None, NaN and NA are not numbers here)."""
-    try:
-        return value is not None and math.isfinite(float(value))
-    except (TypeError, ValueError):
-        return False
+    return check_choice(argument, value, valid)
 
 
 def axis_title(kpi_id: str) -> str:

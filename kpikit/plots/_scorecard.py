@@ -24,7 +24,7 @@ _NEEDED = [
     "kpi",
     "name",
     "unit",
-    "direction",
+    "better",
     "value",
     "target",
     "band_low",

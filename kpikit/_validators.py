@@ -1,0 +1,233 @@
+"""Argument checks shared by the whole package: one choice check, one number check, one path check.
+
+Every message names the argument, says what was expected and echoes what was received, in the
+form ``Value of 'kpi' is not a KPI id. Expected one of [...] but received: 'ahtt'. Did you mean
+'aht'?``. The checks raise ``ValueError`` for a bad value and ``TypeError`` for a value of the
+wrong kind, so callers can let them through to the user unchanged.
+"""
+
+import difflib
+import functools
+import inspect
+import math
+from collections.abc import Iterable
+from os import PathLike
+from pathlib import Path
+
+__all__ = [
+    "as_path",
+    "check_choice",
+    "check_number",
+    "checked_path",
+    "is_number",
+    "suggest_keywords",
+    "suggestion",
+]
+
+
+def suggestion(value, choices: Iterable) -> str:
+    """``". Did you mean 'x'?"`` for the closest of ``choices`` (case-insensitive), else ``""``.
+
+    >>> suggestion("ahtt", ["aht", "asa"]), suggestion("zzz", ["aht"])
+    (". Did you mean 'aht'?", '')
+    """
+    if not isinstance(value, str):
+        return ""
+    lowered = {str(choice).lower(): choice for choice in choices}
+    close = difflib.get_close_matches(value.lower(), list(lowered), n=1)
+    return f". Did you mean {lowered[close[0]]!r}?" if close else ""
+
+
+def suggest_keywords(function):
+    """Decorate ``function`` so that an unknown keyword gets a "did you mean" TypeError.
+
+    The signature stays the same (``inspect.signature`` follows the wrapper).
+
+    >>> @suggest_keywords
+    ... def compute(data, *, fcr_window=None):
+    ...     return fcr_window
+    >>> compute(None, fcr_windw="72h")
+    Traceback (most recent call last):
+    ...
+    TypeError: compute() got an unexpected keyword argument 'fcr_windw'. Did you mean 'fcr_window'?
+    """
+    names = [
+        name
+        for name, parameter in inspect.signature(function).parameters.items()
+        if parameter.kind in (parameter.POSITIONAL_OR_KEYWORD, parameter.KEYWORD_ONLY)
+    ]
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        for name in kwargs:
+            if name not in names:
+                raise TypeError(
+                    f"{function.__name__}() got an unexpected keyword argument {name!r}"
+                    f"{suggestion(name, names)}"
+                )
+        return function(*args, **kwargs)
+
+    return wrapper
+
+
+def check_choice(argument: str, value, choices: Iterable, what: str = "valid"):
+    """Return ``value`` when it is one of ``choices``; otherwise raise a ValueError.
+
+    Parameters
+    ----------
+    argument : str
+        The argument's name, quoted in the message.
+    value : object
+        What the caller passed.
+    choices : iterable
+        The valid values, listed in the message.
+    what : str, default="valid"
+        What a valid value is, completing "is not ..." (``"a KPI id"``, ``"a sector"``).
+
+    Examples
+    --------
+    >>> check_choice("sector", "healthcare", ["all", "healthcare"])
+    'healthcare'
+    >>> check_choice("sector", "helthcare", ["all", "healthcare"], "a sector")
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'sector' is not a sector. Expected one of ['all', 'healthcare'] but
+    received: 'helthcare'. Did you mean 'healthcare'?
+    """
+    choices = list(choices)
+    try:
+        valid = value in choices
+    except TypeError:  # an unhashable value compared with a mapping's keys
+        valid = False
+    if not valid:
+        raise ValueError(
+            f"Value of {argument!r} is not {what}. Expected one of {choices} "
+            f"but received: {value!r}{suggestion(value, choices)}"
+        )
+    return value
+
+
+def is_number(value) -> bool:
+    """True for a finite real number; None, NaN, NA, booleans-as-text and text are not.
+
+    >>> is_number(3), is_number(2.5), is_number(float("nan")), is_number(None), is_number("x")
+    (True, True, False, False, False)
+    """
+    try:
+        return value is not None and math.isfinite(float(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def check_number(
+    argument: str,
+    value,
+    *,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    integer: bool = False,
+    above_minimum: bool = False,
+) -> float | int:
+    """Return ``value`` when it is a finite number in range; otherwise raise.
+
+    Parameters
+    ----------
+    argument : str
+        The argument's name, quoted in the message.
+    value : object
+        What the caller passed; ``bool`` is refused (``True`` is not a count of seconds).
+    minimum, maximum : float, default=None
+        Inclusive bounds (``minimum`` exclusive when ``above_minimum``).
+    integer : bool, default=False
+        The value must be a whole number (``4`` or ``4.0``, not ``4.5``); it is returned as int.
+
+    Raises
+    ------
+    TypeError
+        ``value`` is not a real number.
+    ValueError
+        ``value`` is infinite, NaN, fractional when ``integer`` or out of range.
+
+    Examples
+    --------
+    >>> check_number("short_abandon_s", 5, minimum=0)
+    5
+    >>> check_number("csat_top_box", 4.0, minimum=1, maximum=5, integer=True)
+    4
+    >>> check_number("sl_threshold_s", -1, minimum=0)
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'sl_threshold_s' must be a finite number >= 0 but received: -1
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        kind = "a whole number" if integer else "a number"
+        raise TypeError(
+            f"Value of {argument!r} must be {kind} but received: {value!r} ({type(value).__name__})"
+        )
+    if integer and float(value).is_integer():
+        value = int(value)
+    bounds = []
+    if minimum is not None:
+        bounds.append(f"> {minimum:g}" if above_minimum else f">= {minimum:g}")
+    if maximum is not None:
+        bounds.append(f"<= {maximum:g}")
+    too_low = minimum is not None and (value <= minimum if above_minimum else value < minimum)
+    too_high = maximum is not None and value > maximum
+    fractional = integer and not isinstance(value, int)
+    if not math.isfinite(value) or too_low or too_high or fractional:
+        kind = "a finite whole number" if integer else "a finite number"
+        limits = f" {' and '.join(bounds)}" if bounds else ""
+        raise ValueError(f"Value of {argument!r} must be {kind}{limits} but received: {value!r}")
+    return value
+
+
+def as_path(value, argument: str):
+    """Return ``value`` when it is a ``str`` or path-like object; otherwise raise a TypeError.
+
+    >>> as_path("data.csv", "path")
+    'data.csv'
+    >>> as_path(3, "path")
+    Traceback (most recent call last):
+    ...
+    TypeError: Value of 'path' must be a str or path; received int.
+    """
+    if not isinstance(value, str | PathLike):
+        raise TypeError(
+            f"Value of {argument!r} must be a str or path; received {type(value).__name__}."
+        )
+    return value
+
+
+def checked_path(path, suffixes, argument: str, *, must_exist: bool) -> Path:
+    """``path`` as a :class:`~pathlib.Path` after checking its type, suffix and folder.
+
+    Parameters
+    ----------
+    path : str or path
+    suffixes : sequence of str
+        Allowed suffixes, lower case (``".csv"``).
+    argument : str
+        Name of the argument, for error messages.
+    must_exist : bool
+        True for a file to read (it must exist), False for a file to write (its folder must).
+
+    Raises
+    ------
+    TypeError
+        ``path`` is not a str or path.
+    ValueError
+        Wrong suffix, missing file (``must_exist``) or missing folder.
+    """
+    candidate = Path(as_path(path, argument)).expanduser()
+    if candidate.suffix.lower() not in suffixes:
+        raise ValueError(
+            f"Value of {argument!r} must end with one of {list(suffixes)} but received: "
+            f"{str(path)!r}"
+        )
+    if must_exist and not candidate.is_file():
+        raise ValueError(f"Value of {argument!r} is not an existing file: {str(path)!r}")
+    if not must_exist and not candidate.parent.is_dir():
+        raise ValueError(
+            f"Value of {argument!r} is in a folder that does not exist: {str(candidate.parent)!r}"
+        )
+    return candidate

@@ -1,0 +1,108 @@
+"""The trainer's calculator: one KPI from the totals of its components, by the registry's sums."""
+
+import math
+
+from kpikit._validators import check_choice, check_number
+from kpikit.catalog._registry import kpi
+from kpikit.options import OPTION_NAMES, Options
+
+
+def calculate(kpi_id: str, /, **inputs) -> float:
+    """Compute one KPI from the totals of the components its sums add up.
+
+    The value is ``scale * numerator / denominator`` with the numerator and denominator summed
+    exactly as :func:`kpikit.compute` sums them (``kpi(kpi_id).sums()``), so a trainer's
+    example and the engine always agree. A count (contacts offered, handled) is its numerator.
+
+    Parameters
+    ----------
+    kpi_id : str
+        One of :data:`kpikit.catalog.KPI_IDS`.
+    **inputs : float or option value
+        Non-negative totals named as the components of the KPI's sums (``kpi(kpi_id).calculator``
+        lists them for the default options; counts, seconds or currency). An input left out
+        takes its worked-example value. A variant option of the KPI (``sl_abandoned="met"``,
+        ``fcr_method="survey"``, ...) switches to that variant's sums and inputs.
+
+    Returns
+    -------
+    float
+        The KPI value in its catalog unit; NaN when the denominator is 0.
+
+    Raises
+    ------
+    ValueError
+        Unknown ``kpi_id`` or input name, an option that does not change this KPI's formula, a
+        negative or non-finite input, or inputs that contradict each other (more answered
+        within the threshold than offered, for example).
+    TypeError
+        An input that is not a number.
+
+    Notes
+    -----
+    A zero denominator gives NaN rather than 0: an AHT of 0 would read as perfect.
+
+    Examples
+    --------
+    AHT = (21000 + 3000 + 6000) / 100 = 300 s; the defaults are the worked example.
+
+    >>> calculate("aht", talk_s=21000, hold_s=3000, acw_s=6000, answered=100)
+    300.0
+    >>> calculate("aht")
+    300.0
+    >>> calculate("aht", talk_s=0, hold_s=0, acw_s=0, answered=0)
+    nan
+    >>> calculate("service_level", answered_within_threshold=160, offered=210, short_abandons=10)
+    80.0
+
+    Amazon Connect's reading counts the 6 abandons within the threshold as met: (160 + 6) / 200.
+
+    >>> calculate("service_level", sl_abandoned="met", answered_within_threshold=160,
+    ...           abandoned_within_threshold=6, offered=200, short_abandons=0)
+    83.0
+    >>> calculate("nps", nps_promoters=45, nps_detractors=25, nps_responses=100)  # 100 * 20/100
+    20.0
+    >>> calculate("contacts_offered", offered=200)
+    200.0
+    """
+    definition = kpi(kpi_id)
+    variant_options = {variant.option for variant in definition.variants}
+    chosen = {name: inputs.pop(name) for name in list(inputs) if name in OPTION_NAMES}
+    for name in chosen:
+        if name not in variant_options:
+            raise ValueError(
+                f"Option {name!r} does not change the formula of {kpi_id!r}; it changes how the "
+                "contacts are counted, so give the counts themselves. Options with variants "
+                f"here: {sorted(variant_options) or 'none'}"
+            )
+    options = Options(**chosen)
+    numerator_terms, denominator_terms = definition.sums(options)
+    names = list(dict.fromkeys(t.component for t in (*numerator_terms, *denominator_terms)))
+    for name in inputs:
+        check_choice("inputs", name, names, f"an input of the {kpi_id!r} calculator")
+    values = {
+        name: float(
+            check_number(name, inputs.get(name, definition.worked_example[name]), minimum=0)
+        )
+        for name in names
+    }
+    numerator = sum(term.sign * values[term.component] for term in numerator_terms)
+    if definition.is_count:
+        return float(numerator)
+    denominator = sum(term.sign * values[term.component] for term in denominator_terms)
+    if denominator < 0 or (numerator < 0 and definition.unit != "points"):
+        raise ValueError(
+            f"Inputs of {kpi_id!r} are inconsistent: the numerator ({definition.numerator}) is "
+            f"{numerator:g} and the denominator ({definition.denominator}) is {denominator:g}, "
+            f"a sum cannot be below 0; received {values}"
+        )
+    if denominator == 0:
+        return math.nan
+    result = definition.scale * numerator / denominator
+    bounded = definition.unit == "percent" or kpi_id == "qa_score"
+    if bounded and not 0 <= result <= 100:
+        raise ValueError(
+            f"Inputs of {kpi_id!r} are inconsistent: they give {result:g}, outside 0..100 "
+            f"({definition.numerator} / {definition.denominator}); received {values}"
+        )
+    return result

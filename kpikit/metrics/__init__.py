@@ -1,0 +1,32 @@
+"""The KPI engine: additive components, summed per group, then divided.
+
+Every KPI is ``numerator / denominator`` where both are sums of per-row components named in the
+registry (``kpikit/catalog/kpis.toml``), so a rollup is exact (never an average of averages) and
+the same code runs on any dataframe engine through narwhals: pandas in gives pandas out, polars
+stays polars, DuckDB and Spark stay lazy.
+
+- ``_components``: the per-row expression of each component;
+- ``_engine``: :func:`compute` (options, KPI selection, sums, ratios and intervals);
+- ``_helpers``: the single-KPI helpers (``aht``, ``fcr``, ...), one per registry entry.
+
+>>> import kpikit as kk
+>>> data = kk.load_sample()
+>>> table = kk.compute(data, kpis=["aht", "csat"], by="channel")
+>>> list(table.columns)
+['channel', 'kpi', 'value', 'numerator', 'denominator', 'ci_low', 'ci_high']
+"""
+
+from kpikit.metrics._engine import (
+    FREQUENCIES,
+    RESULT_COLUMNS,
+    Plan,
+    component_sums,
+    compute,
+    plan,
+)
+from kpikit.metrics._helpers import HELPERS
+
+globals().update(HELPERS)
+
+__all__ = ["FREQUENCIES", "HELPERS", "RESULT_COLUMNS", "Plan", "component_sums", "compute", "plan"]
+__all__ += sorted(HELPERS)

@@ -1,0 +1,471 @@
+"""compute(): the registry's sums of per-row components, summed per group, then divided.
+
+Steps, each a function below: resolve the options; check the arguments and the required
+columns; pick the KPIs the data allows; build each KPI's plan (its numerator and denominator
+terms for these options); sum the components per group (and period) once for all KPIs of a
+table; assemble ``value = scale * numerator / denominator`` with its interval.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+
+import narwhals as nw
+
+from kpikit import repeats, stats
+from kpikit._validators import check_choice, suggest_keywords
+from kpikit.catalog import KPI_IDS, Term, components, kpi
+from kpikit.metrics._components import (
+    PREFIX,
+    as_flag,
+    column,
+    contact_parts,
+    fuse,
+    match_columns,
+    required_columns,
+)
+from kpikit.options import Options, describe, resolve
+from kpikit.schema import TABLES, Dataset, SchemaError
+
+FREQUENCIES = {
+    "15min": "15m",
+    "30min": "30m",
+    "hour": "1h",
+    "day": "1d",
+    "week": None,  # Monday-based weeks are built from days (see _period_expr)
+    "month": "1mo",
+    "quarter": "1q",
+    "year": "1y",
+}
+
+RESULT_COLUMNS = ["kpi", "value", "numerator", "denominator", "ci_low", "ci_high"]
+_NEEDS_FIRST = frozenset({"fcr_surveyed_first", "fcr_resolved_by_survey"})
+REQUIRED_CONTACT_COLUMNS = tuple(spec.name for spec in TABLES["contacts"] if spec.required)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How one KPI is assembled for one set of options: its terms, scale and interval."""
+
+    kpi_id: str
+    table: str
+    numerator: tuple[Term, ...]
+    denominator: tuple[Term, ...]
+    scale: float
+    interval: str
+
+    @property
+    def fused(self) -> str | None:
+        """Row-by-row numerator column of a mean KPI (its square feeds the t interval)."""
+        return f"{self.kpi_id}_numerator" if self.interval == "mean" else None
+
+    def components(self) -> list[str]:
+        """The components summed per group for this KPI (the fused numerator aside)."""
+        terms = self.denominator if self.fused else (*self.numerator, *self.denominator)
+        return [term.component for term in terms]
+
+
+def plan(kpi_id: str, options: Options) -> Plan:
+    """The plan of one KPI for ``options`` (variants applied)."""
+    definition = kpi(kpi_id)
+    numerator, denominator = definition.sums(options)
+    return Plan(
+        kpi_id, definition.table, numerator, denominator, definition.scale, definition.interval
+    )
+
+
+@suggest_keywords
+def compute(
+    data,
+    kpis=None,
+    by=None,
+    freq=None,
+    *,
+    sl_threshold_s: float | Mapping[str, float] | None = None,
+    sl_denominator: str | None = None,
+    sl_abandoned: str | None = None,
+    short_abandon_s: float | None = None,
+    fcr_window: str | timedelta | None = None,
+    fcr_match: str | tuple[str, ...] | None = None,
+    fcr_method: str | None = None,
+    fcr_transfers: str | None = None,
+    csat_scale: int | None = None,
+    csat_top_box: int | None = None,
+    nps_cutoffs: tuple[int, int] | None = None,
+    options: Options | None = None,
+):
+    """Compute KPIs exactly, by any grouping and period.
+
+    Each KPI is ``numerator / denominator`` of components summed over the group, exactly as
+    the registry describes it (``kk.kpi(id).sums(options)``; see :func:`kpikit.catalog.catalog`
+    and DESIGN.md); ``value`` is scaled to the KPI's unit (percent 0..100, seconds, NPS points,
+    counts, currency).
+
+    Parameters
+    ----------
+    data : Dataset or dataframe
+        A :class:`kpikit.Dataset`, or a contacts frame of any narwhals-supported engine.
+    kpis : str or list of str, default=None
+        KPI ids; ``None`` computes every KPI the data and grouping allow.
+    by : str or list of str, default=None
+        Grouping columns (e.g. ``"agent_id"``, ``["team", "channel"]``, ``"direction"``).
+    freq : {"15min", "30min", "hour", "day", "week", "month", "quarter", "year"}, default=None
+        Adds a ``period`` column holding the start of each period (weeks start on Monday).
+    <options>
+    options : Options, default=None
+        A whole set of options to start from instead of the current defaults
+        (:mod:`kpikit.options`); the keywords above override it.
+
+    Returns
+    -------
+    dataframe of the input's kind
+        Columns ``*by, [period], kpi, value, numerator, denominator, ci_low, ci_high``.
+
+    Raises
+    ------
+    ValueError
+        An unknown KPI id, period or option value (with the valid choices and a suggestion), a
+        ``by`` column the table lacks, or a requested KPI the data cannot give.
+    TypeError
+        An unknown option name is impossible here (the signature lists them); a value of the
+        wrong kind is a TypeError.
+    SchemaError
+        A required contacts column is missing.
+
+    Notes
+    -----
+    A group whose denominator is 0 gets a null value and interval, never 0 or inf. Intervals
+    are 95 %: Wilson for proportions, the multinomial variance for NPS, Student t for means
+    (AHT, ASA, QA), Poisson for counts (contacts offered and handled, whose denominator is
+    null); none for occupancy, utilization, adherence, conformance and cost per contact.
+    Agent-interval KPIs need ``data.agent_intervals`` holding the ``by`` columns; cost per
+    contact needs ``data.costs`` and a grouping within ``channel``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> contacts = pd.DataFrame({
+    ...     "contact_id": [1, 2, 3],
+    ...     "arrived_at": pd.date_range("2026-01-05 09:00", periods=3, freq="min"),
+    ...     "answered": [True, True, False],
+    ...     "wait_s": [10.0, 30.0, 45.0],
+    ... })
+    >>> compute(contacts, kpis=["service_level", "asa"])[["kpi", "value"]].values.tolist()
+    [['asa', 20.0], ['service_level', 33.33333333333333]]
+    >>> compute(contacts, kpis="service_level", sl_threshold_s=30)["value"].tolist()  # 2 of 3
+    [66.66666666666667]
+    """
+    options = resolve(
+        options,
+        sl_threshold_s=sl_threshold_s,
+        sl_denominator=sl_denominator,
+        sl_abandoned=sl_abandoned,
+        short_abandon_s=short_abandon_s,
+        fcr_window=fcr_window,
+        fcr_match=fcr_match,
+        fcr_method=fcr_method,
+        fcr_transfers=fcr_transfers,
+        csat_scale=csat_scale,
+        csat_top_box=csat_top_box,
+        nps_cutoffs=nps_cutoffs,
+    )
+    dataset = data if isinstance(data, Dataset) else Dataset(contacts=data)
+    keys = _as_list(by)
+    if freq is not None:
+        check_choice("freq", freq, FREQUENCIES, "a period")
+    contacts = nw.from_native(dataset.contacts)
+    _check_contacts(contacts, keys)
+    # Seam: checks of the data's values against the schema (and time zones) belong here, before
+    # anything is summed; compute today trusts validated input (see kpikit.validate).
+    plans = [
+        plan(kpi_id, options) for kpi_id in _select_kpis(kpis, dataset, contacts, keys, options)
+    ]
+
+    period_keys = [*keys, "period"] if freq else keys
+    pieces = []
+    contact_plans = [p for p in plans if p.table == "contacts"]
+    contact_sums = None
+    if contact_plans:
+        contact_sums = _sum_contacts(contacts, contact_plans, keys, freq, options)
+        pieces += [_tidy(contact_sums, period_keys, p) for p in contact_plans]
+    interval_plans = [p for p in plans if p.table == "agent_intervals"]
+    if interval_plans:
+        intervals = nw.from_native(dataset.agent_intervals)
+        sums = _sum_intervals(intervals, interval_plans, keys, freq)
+        pieces += [_tidy(sums, period_keys, p) for p in interval_plans]
+    for cost_plan in (p for p in plans if p.table == "costs"):
+        costs = nw.from_native(dataset.costs)
+        sums = _sum_costs(contacts, costs, keys, freq, contact_sums)
+        pieces.append(_tidy(sums, period_keys, cost_plan))
+
+    result = nw.concat(pieces, how="vertical")
+    order = {k: i for i, k in enumerate(KPI_IDS)}
+    rank = nw.col("kpi").replace_strict(order, default=len(order), return_dtype=nw.Int64)
+    result = result.with_columns(_kk_rank=rank)
+    result = result.sort(*period_keys, "_kk_rank", nulls_last=True).drop("_kk_rank")
+    result = nw.maybe_reset_index(result)
+    if result.implementation.is_pandas():
+        # Nullable inputs (boolean, Int64) make nullable floats; pandas users get NumPy floats.
+        return result.to_native().astype({column: "float64" for column in RESULT_COLUMNS[1:]})
+    return result.to_native()
+
+
+compute.__doc__ = compute.__doc__.replace(
+    "<options>", describe(indent="    ").replace("\n", "\n    ")
+)
+
+
+def component_sums(data, kpi_id: str, *, options: Options | None = None, **option_values) -> dict:
+    """The totals of the components one KPI adds up, over the whole data (no grouping).
+
+    They are the inputs of the trainer's calculator: ``kk.catalog.calculate(kpi_id,
+    **component_sums(data, kpi_id))`` gives the value :func:`compute` gives.
+
+    Parameters
+    ----------
+    data : Dataset or dataframe
+    kpi_id : str
+    options : Options, default=None
+    **option_values
+        The engine's options, as for :func:`compute`.
+
+    Returns
+    -------
+    dict of str to float
+
+    Examples
+    --------
+    >>> from kpikit.catalog import example_dataset
+    >>> component_sums(example_dataset(), "service_level", sl_abandoned="met")
+    ... # doctest: +NORMALIZE_WHITESPACE
+    {'answered_within_threshold': 6.0, 'abandoned_within_threshold': 1.0, 'offered': 10.0,
+     'short_abandons': 0.0}
+    """
+    options = resolve(options, **option_values)
+    dataset = data if isinstance(data, Dataset) else Dataset(contacts=data)
+    contacts = nw.from_native(dataset.contacts)
+    _check_contacts(contacts, [])
+    check_choice("kpi_id", kpi_id, KPI_IDS, "a KPI id")
+    kpi_plan = plan(kpi_id, options)
+    columns = set(contacts.collect_schema().names())
+    reason = _unavailable(kpi_plan, dataset, columns, [], options)
+    if reason is not None:
+        raise ValueError(f"Cannot compute {kpi_id!r}: {reason}")
+    names = list(dict.fromkeys(t.component for t in (*kpi_plan.numerator, *kpi_plan.denominator)))
+    tables = {"contacts": contacts}
+    for table in ("agent_intervals", "costs"):
+        if getattr(dataset, table) is not None:
+            tables[table] = nw.from_native(getattr(dataset, table))
+    by_table = {}
+    for name in names:
+        by_table.setdefault(components()[name].table, []).append(name)
+    sums = {}
+    for table, own in by_table.items():
+        frame = tables[table]
+        if table == "contacts":
+            if any(name.startswith("fcr_") for name in own):
+                frame = repeats.add_fcr_components(
+                    frame, window=options.fcr_window, match=match_columns(options, columns)
+                )
+            parts = contact_parts(own, options, columns)
+            frame = frame.with_columns(**{PREFIX + n: parts[n].expression() for n in own})
+        else:
+            frame = frame.with_columns(nw.col(n).cast(nw.Float64).alias(PREFIX + n) for n in own)
+        totals = frame.select(column(name).sum().alias(name) for name in own)
+        if isinstance(totals, nw.LazyFrame):
+            totals = totals.collect()
+        sums.update({name: float(totals[name][0] or 0.0) for name in own})
+    return {name: sums[name] for name in names}
+
+
+# --- arguments and availability -------------------------------------------------------------
+
+
+def _as_list(value):
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _check_contacts(contacts, keys):
+    columns = contacts.collect_schema().names()
+    missing = [c for c in REQUIRED_CONTACT_COLUMNS if c not in columns]
+    if missing:
+        raise SchemaError(f"contacts: missing required column(s) {missing}; present: {columns}")
+    unknown = [k for k in keys if k not in columns]
+    if unknown:
+        raise ValueError(
+            f"Value of 'by' names column(s) {unknown} that contacts does not have; "
+            f"available: {columns}"
+        )
+
+
+def _select_kpis(kpis, dataset, contacts, keys, options):
+    """The KPIs to compute; explicit requests that cannot be met raise, the default skips them."""
+    requested = list(KPI_IDS) if kpis is None else _as_list(kpis)
+    for kpi_id in requested:
+        check_choice("kpis", kpi_id, KPI_IDS, "a KPI id")
+    columns = set(contacts.collect_schema().names())
+    selected = []
+    for kpi_id in requested:
+        reason = _unavailable(plan(kpi_id, options), dataset, columns, keys, options)
+        if reason is None:
+            selected.append(kpi_id)
+        elif kpis is not None:
+            raise ValueError(f"Cannot compute {kpi_id!r}: {reason}")
+    if not selected:
+        raise ValueError("None of the requested KPIs can be computed from this data and grouping.")
+    return [k for k in KPI_IDS if k in selected]
+
+
+def _unavailable(kpi_plan, dataset, columns, keys, options):
+    names = [term.component for term in (*kpi_plan.numerator, *kpi_plan.denominator)]
+    if kpi_plan.table == "contacts":
+        missing = [c for c in required_columns(names, options, columns) if c not in columns]
+        return f"contacts has no column(s) {missing}" if missing else None
+    table = getattr(dataset, kpi_plan.table)
+    if table is None:
+        return f"the Dataset has no {kpi_plan.table} table"
+    table_columns = nw.from_native(table).collect_schema().names()
+    if kpi_plan.table == "costs":
+        if set(keys) - {"channel"}:
+            return "costs can only be split by channel (and period)"
+        if "channel" in keys and "channel" not in table_columns:
+            return "costs has no channel column to split by"
+        return None
+    missing = [c for c in required_columns(names, options, table_columns) if c not in table_columns]
+    if missing:
+        return f"agent_intervals has no column(s) {missing}"
+    missing = [k for k in keys if k not in table_columns]
+    return f"agent_intervals has no column(s) {missing} to group by" if missing else None
+
+
+# --- sums -------------------------------------------------------------------------------------
+
+
+def _sum_contacts(contacts, plans, keys, freq, options):
+    columns = contacts.collect_schema().names()
+    names = list(dict.fromkeys(name for p in plans for name in p.components()))
+    mean_plans = [p for p in plans if p.fused]
+    every = list(dict.fromkeys([*names, *(t.component for p in mean_plans for t in p.numerator)]))
+    if any(name.startswith("fcr_") for name in every):
+        contacts = repeats.add_fcr_components(
+            contacts,
+            window=options.fcr_window,
+            match=match_columns(options, columns),
+            first=bool(set(every) & _NEEDS_FIRST),
+        )
+    parts = contact_parts(every, options, columns)
+    wanted = {PREFIX + name: parts[name].expression() for name in names}
+    for p in mean_plans:
+        row_numerator = fuse([(t.sign, parts[t.component]) for t in p.numerator])
+        wanted[PREFIX + p.fused] = row_numerator
+    squares = {PREFIX + p.fused + "_sq": column(p.fused) * column(p.fused) for p in mean_plans}
+    frame = contacts.with_columns(**wanted)
+    if squares:
+        frame = frame.with_columns(**squares)
+    summed = [*names, *(p.fused for p in mean_plans), *(p.fused + "_sq" for p in mean_plans)]
+    return _sum_by(frame, summed, keys, freq, "arrived_at")
+
+
+def _sum_intervals(intervals, plans, keys, freq):
+    available = intervals.collect_schema().names()
+    names = list(dict.fromkeys(n for p in plans for n in p.components() if n in available))
+    frame = intervals.with_columns(nw.col(n).cast(nw.Float64).alias(PREFIX + n) for n in names)
+    return _sum_by(frame, names, keys, freq, "interval_start")
+
+
+def _sum_costs(contacts, costs, keys, freq, contact_sums=None):
+    """Cost and answered contacts per group; reuses the contact sums when they hold answered."""
+    join_keys = [*keys, "period"] if freq else keys
+    if contact_sums is not None and PREFIX + "answered" in contact_sums.collect_schema().names():
+        answered = contact_sums.select(*join_keys, column("answered"))
+    else:
+        frame = contacts.with_columns(as_flag(nw.col("answered")).alias(PREFIX + "answered"))
+        answered = _sum_by(frame, ["answered"], keys, freq, "arrived_at")
+    spend = costs.with_columns(nw.col("cost").cast(nw.Float64).alias(PREFIX + "cost"))
+    spend = _sum_by(spend, ["cost"], keys, freq, "period_start")
+    if not join_keys:
+        return answered.join(spend, how="cross")
+    # A full join keeps costs of groups without contacts: their value is null (0 answered), and
+    # the groups still add up to the total.
+    joined = answered.join(spend, on=join_keys, how="full", suffix="_costs")
+    return joined.with_columns(
+        *(nw.coalesce(key, f"{key}_costs").alias(key) for key in join_keys),
+        column("answered").fill_null(0.0),
+    ).drop(f"{key}_costs" for key in join_keys)
+
+
+def _sum_by(frame, names, keys, freq, time_column):
+    """Sum the prefixed component columns ``names`` per ``keys`` (and period)."""
+    names = [PREFIX + name for name in names]
+    sums = [nw.col(name).sum() for name in names]
+    if freq:
+        frame = frame.with_columns(period=_period_expr(time_column, freq))
+        keys = [*keys, "period"]
+    if not keys:
+        return frame.select(sums)
+    return frame.select(*keys, *names).group_by(*keys, drop_null_keys=False).agg(sums)
+
+
+def _period_expr(time_column, freq):
+    time = nw.col(time_column).cast(nw.Datetime("us"))
+    if freq != "week":
+        return time.dt.truncate(FREQUENCIES[freq])
+    day = time.dt.truncate("1d")
+    weekday = time.dt.weekday()  # 1 = Monday
+    start = day
+    for offset in range(1, 7):
+        start = (
+            nw.when(weekday == offset + 1).then(day.dt.offset_by(f"-{offset}d")).otherwise(start)
+        )
+    return start
+
+
+# --- ratios and intervals -------------------------------------------------------------------
+
+
+def _total(terms):
+    total = None
+    for term in terms:
+        part = column(term.component)
+        if total is None:
+            total = part if term.sign > 0 else -part
+        else:
+            total = total + part if term.sign > 0 else total - part
+    return total
+
+
+def _tidy(sums, keys, kpi_plan):
+    numerator = column(kpi_plan.fused) if kpi_plan.fused else _total(kpi_plan.numerator)
+    empty = nw.lit(None, dtype=nw.Float64())
+    if kpi_plan.denominator:
+        denominator = _total(kpi_plan.denominator)
+        value = nw.when(denominator != 0).then(kpi_plan.scale * numerator / denominator)
+    else:  # a count: the value is the numerator, and there is no denominator
+        denominator, value = empty, numerator
+    low, high = _interval(kpi_plan, numerator, denominator)
+    return sums.select(
+        *keys,
+        nw.lit(kpi_plan.kpi_id, dtype=nw.String()).alias("kpi"),
+        value.cast(nw.Float64).alias("value"),
+        numerator.cast(nw.Float64).alias("numerator"),
+        denominator.cast(nw.Float64).alias("denominator"),
+        low.cast(nw.Float64).alias("ci_low"),
+        high.cast(nw.Float64).alias("ci_high"),
+    )
+
+
+def _interval(kpi_plan, numerator, denominator):
+    if kpi_plan.interval == "wilson":
+        return stats.wilson_exprs(numerator, denominator, scale=kpi_plan.scale)
+    if kpi_plan.interval == "nps":
+        promoters = _total(t for t in kpi_plan.numerator if t.sign > 0)
+        detractors = _total(Term(1, t.component) for t in kpi_plan.numerator if t.sign < 0)
+        return stats.nps_exprs(promoters, detractors, denominator)
+    if kpi_plan.interval == "mean":
+        return stats.mean_exprs(denominator, numerator, column(kpi_plan.fused + "_sq"))
+    if kpi_plan.interval == "poisson":
+        return stats.poisson_exprs(numerator)
+    empty = nw.lit(None, dtype=nw.Float64())
+    return empty, empty
