@@ -365,15 +365,14 @@ def sample():
 
 def test_on_the_sample_lakeside_miss_is_explained_by_understaffing(sample):
     # Lakeside loses 30 % of its shifts from 6 to 26 July (kpikit.sample)
-    from kpikit.governance import SLA_THRESHOLDS_S
     from kpikit.sample import load_targets
 
     targets = load_targets()
     targets = targets[targets["kpi"] == "service_level"]
-    found = breaches(sample, targets, by="site", freq="week", sl_threshold_s=SLA_THRESHOLDS_S)
+    found = breaches(sample, targets, by="site", freq="week")
     worst = found[found["site"] == "Lakeside"].sort_values("gap").iloc[-1]
     assert pd.Timestamp("2026-07-06") <= worst["period"] <= pd.Timestamp("2026-07-20")
-    cause = root_cause(sample, worst, sl_threshold_s=SLA_THRESHOLDS_S)
+    cause = root_cause(sample, worst)
     assert cause.value == pytest.approx(worst["value"])
     for _, rows in cause.segments.groupby("dimension"):
         assert rows["contribution"].sum() == pytest.approx(cause.gap, rel=1e-9)

@@ -10,7 +10,6 @@ from openpyxl import load_workbook
 import kpikit as kk
 from kpikit.cli import main
 from kpikit.governance import (
-    SLA_THRESHOLDS_S,
     ActionRegister,
     breaches,
     cadence_report,
@@ -44,7 +43,6 @@ def test_monthly_review_names_the_biggest_contributor_of_each_miss(sample, month
         targets[targets["kpi"].isin(["service_level", "abandonment_rate", "aht", "fcr", "csat"])],
         by="site",
         freq="month",
-        sl_threshold_s=SLA_THRESHOLDS_S,
     )
     july = found[found["period"] == "2026-07-01"]
     causes = [part for part in monthly.sections if part.sheet == "root causes"]
@@ -77,7 +75,7 @@ def test_monthly_review_names_the_biggest_contributor_of_each_miss(sample, month
         "of 5.0 % (2.6 points over).",
     )
     miss = july[(july["kpi"] == "abandonment_rate") & (july["site"] == "Harbor")].iloc[0]
-    segments = root_cause(sample, miss, sl_threshold_s=SLA_THRESHOLDS_S).segments
+    segments = root_cause(sample, miss).segments
     for _, row in part.table[part.table["dimension"] != "hot spot"].iterrows():
         expected = segments[
             (segments["dimension"] == row["dimension"]) & (segments["segment"] == row["segment"])
@@ -98,7 +96,7 @@ def test_monthly_review_explains_lakeside_service_by_its_staffing(monthly):
 
 
 def test_open_actions_come_from_the_register_overdue_first(sample, tmp_path):
-    found = breaches(sample, load_targets(), by="site", freq="day", sl_threshold_s=SLA_THRESHOLDS_S)
+    found = breaches(sample, load_targets(), by="site", freq="day")
     late, fine = found.iloc[0], found.iloc[-1]
     soon = found[found["period"] == found["period"].max()].iloc[0]
     assert soon["breach_id"] != fine["breach_id"]

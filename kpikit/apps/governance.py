@@ -12,7 +12,6 @@ from kpikit.apps._base import BaseApp, alert_html, check_choice
 from kpikit.apps._chart import Chart
 from kpikit.governance import (
     GOVERNANCE_KPIS,
-    SLA_THRESHOLDS_S,
     STATUSES,
     ActionRegister,
     breaches,
@@ -78,10 +77,9 @@ class GovernanceApp(BaseApp):
     as_of : datetime-like, default=None
         The moment deadlines are checked against; default: the end of the last day of data
         (the sample is in the past).
-    sl_threshold_s : float or mapping, default=SLA_THRESHOLDS_S
-        Service-level thresholds for :func:`kpikit.compute`.
     **options
-        Passed to :class:`kpikit.apps._base.BaseApp`.
+        Passed to :class:`kpikit.apps._base.BaseApp`, the engine's options among them
+        (``sl_threshold_s``, ``fcr_window``, ...).
 
     Attributes
     ----------
@@ -129,7 +127,6 @@ class GovernanceApp(BaseApp):
         days=30,
         register=None,
         as_of=None,
-        sl_threshold_s=SLA_THRESHOLDS_S,
         **options,
     ):
         check_choice("level", level, list(LEVELS))
@@ -137,7 +134,6 @@ class GovernanceApp(BaseApp):
         check_choice("severity", severity, list(_SEVERITIES))
         check_choice("days", days, list(_WINDOWS))
         self._targets = read_targets(load_targets() if targets is None else targets)
-        self._sl_threshold_s = sl_threshold_s
         self._as_of = pd.Timestamp(as_of) if as_of is not None else None
         self.register = (
             register if isinstance(register, ActionRegister) else ActionRegister(register)
@@ -273,7 +269,7 @@ class GovernanceApp(BaseApp):
                 by=self._by() or None,
                 freq="day",
                 include_amber=self.severity.value == "amber",
-                sl_threshold_s=self._sl_threshold_s,
+                options=self.engine_options,
             )
         return self._found_cache[key]
 
@@ -381,7 +377,7 @@ class GovernanceApp(BaseApp):
     def _cause(self, row):
         if row["breach_id"] not in self._causes:
             self._causes[row["breach_id"]] = root_cause(
-                self.data, row, cache=self._sums, sl_threshold_s=self._sl_threshold_s
+                self.data, row, cache=self._sums, options=self.engine_options
             )
         return self._causes[row["breach_id"]]
 

@@ -12,12 +12,12 @@ and the cadence reports.
   reports as an offline HTML page and an Excel workbook (``kpikit report monthly``).
 
 >>> import kpikit as kk
->>> from kpikit.governance import SLA_THRESHOLDS_S, breaches
->>> found = breaches(kk.load_sample(), "sample_data/targets.csv", by="site", freq="month",
-...                  sl_threshold_s=SLA_THRESHOLDS_S)
->>> found.query("kpi == 'service_level' and status == 'red'")[["site", "period", "value"]]
-        site     period      value
-53  Lakeside 2026-07-01  61.115187
+>>> from kpikit.governance import breaches
+>>> found = breaches(kk.load_sample(), "sample_data/targets.csv", by="site", freq="month")
+>>> red = found.query("kpi == 'service_level' and status == 'red'")
+>>> print(red[["site", "period", "value"]].to_string(index=False))
+    site     period     value
+Lakeside 2026-07-01 61.115187
 """
 
 from kpikit.governance.breaches import (
@@ -33,7 +33,6 @@ from kpikit.governance.breaches import (
 from kpikit.governance.cadence import (
     CADENCES,
     GOVERNANCE_KPIS,
-    SLA_THRESHOLDS_S,
     CadenceReport,
     cadence_report,
 )
@@ -49,7 +48,6 @@ __all__ = [
     "PERSISTENCE_DAYS",
     "PLAN_DAYS",
     "ROOT_CAUSE_HOURS",
-    "SLA_THRESHOLDS_S",
     "STATUSES",
     "ActionRegister",
     "CadenceReport",

@@ -12,7 +12,9 @@ from urllib.parse import quote
 import numpy as np
 import pandas as pd
 
-from kpikit.metrics import FREQUENCIES, KPIS
+from kpikit.catalog import KPI_IDS
+from kpikit.catalog import kpi as kpi_definition
+from kpikit.metrics import FREQUENCIES
 
 __all__ = [
     "BREACH_COLUMNS",
@@ -78,8 +80,8 @@ _PERIOD_LENGTH = {
 # is a number of contacts.
 _COUNT_KPIS = tuple(
     kpi_id
-    for kpi_id, spec in KPIS.items()
-    if spec.table == "contacts" and spec.interval == "wilson"
+    for kpi_id in KPI_IDS
+    if kpi_definition(kpi_id).table == "contacts" and kpi_definition(kpi_id).interval == "wilson"
 )
 
 
@@ -241,7 +243,7 @@ def _computable(data, kpi_ids, by, freq, options) -> pd.DataFrame:
 
     frames = []
     for table in ("contacts", "agent_intervals", "costs"):
-        wanted = [kpi_id for kpi_id in kpi_ids if KPIS[kpi_id].table == table]
+        wanted = [kpi_id for kpi_id in kpi_ids if kpi_definition(kpi_id).table == table]
         if not wanted:
             continue
         try:

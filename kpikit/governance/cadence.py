@@ -34,7 +34,6 @@ from kpikit.scorecard import format_value, rate, read_targets
 __all__ = [
     "CADENCES",
     "GOVERNANCE_KPIS",
-    "SLA_THRESHOLDS_S",
     "CadenceReport",
     "Section",
     "cadence_report",
@@ -53,10 +52,6 @@ GOVERNANCE_KPIS = (
 """The primary KPIs of SLA governance (five to seven, as the usual advice goes): the daily
 report, the monthly root causes and the quarterly persistence flags look at these; the weekly
 report and the monthly scorecard cover every KPI with a target."""
-
-SLA_THRESHOLDS_S = {"phone": 20.0, "chat": 30.0, "email": 86_400.0}
-"""Default service-level thresholds of the reports and the governance dashboard, per channel
-(other channels: 20 s): a phone call within 20 s, a chat within 30 s, an email within a day."""
 
 WHOLE_CENTER = "whole center"
 
@@ -182,8 +177,8 @@ def cadence_report(
     kpis : sequence of str, default=GOVERNANCE_KPIS
         The KPIs under SLA governance (those with a target are used).
     **compute_options
-        Passed to :func:`kpikit.compute`; ``sl_threshold_s`` defaults to
-        :data:`SLA_THRESHOLDS_S`.
+        Passed to :func:`kpikit.compute` (defaults: :mod:`kpikit.options`, per-channel
+        service-level thresholds included).
 
     Returns
     -------
@@ -221,7 +216,7 @@ def cadence_report(
         register=register,
         sector=sector,
         kpis=tuple(k for k in kpis if k in set(targets["kpi"])),
-        options={"sl_threshold_s": SLA_THRESHOLDS_S, **compute_options},
+        options=compute_options,
     )
     builders = {
         "daily": _daily,

@@ -53,7 +53,7 @@ def decompose(segments: pd.DataFrame, *, target: float, scale: float = 1.0, side
         The target in the KPI's unit.
     scale : float, default=1.0
         The KPI's scale: 100 for percents, 1 for seconds and points (see
-        :data:`kpikit.metrics.KPIS`).
+        :func:`kpikit.catalog.kpi`).
     side : {"below", "above"}, default=None
         Which side of the target a miss is on: "below" when higher is better, "above" when
         lower is better; default: the side the total value is on.

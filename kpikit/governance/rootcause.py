@@ -18,12 +18,12 @@ import numpy as np
 import pandas as pd
 
 from kpikit._frames import to_pandas
+from kpikit.catalog import KPI_IDS
 from kpikit.catalog import kpi as kpi_definition
 from kpikit.governance import words
 from kpikit.governance.breaches import breach_group, period_end
 from kpikit.governance.decompose import decompose
 from kpikit.governance.staffing import INTERVAL_FREQS, interval_staffing
-from kpikit.metrics import KPIS
 from kpikit.schema import Dataset
 
 __all__ = ["DIMENSIONS", "STAFFING_KPIS", "RootCause", "root_cause"]
@@ -190,7 +190,7 @@ def root_cause(
     dataset = data if isinstance(data, Dataset) else Dataset(contacts=data)
     kpi_id, target, period, freq, group = _read_breach(breach)
     definition = kpi_definition(kpi_id)
-    spec = KPIS[kpi_id]
+    spec = kpi_definition(kpi_id)
     if block_hours not in (1, 2, 3, 4, 6, 8, 12):
         raise ValueError(
             f"Value of 'block_hours' must divide a day into whole hours (1, 2, 3, 4, 6, 8 or 12) "
@@ -297,9 +297,9 @@ def _read_breach(breach):
             f"received keys {sorted(breach)}"
         )
     kpi_id = breach["kpi"]
-    if kpi_id not in KPIS:
+    if kpi_id not in KPI_IDS:
         raise ValueError(
-            f"Value of 'breach' has an unknown KPI. Expected one of {list(KPIS)} but received: "
+            f"Value of 'breach' has an unknown KPI. Expected one of {list(KPI_IDS)} but received: "
             f"{kpi_id!r}"
         )
     target = float(breach["target"])

@@ -13,8 +13,8 @@ import narwhals as nw
 import numpy as np
 import pandas as pd
 
+from kpikit import options
 from kpikit._frames import to_pandas
-from kpikit.metrics import DEFAULT_OPTIONS
 from kpikit.schema import Dataset
 
 __all__ = ["INTERVAL_FREQS", "SHORT_AGENTS", "interval_staffing"]
@@ -142,9 +142,9 @@ def interval_staffing(
 
 def _threshold(thresholds) -> float:
     if thresholds is None:
-        return DEFAULT_OPTIONS["sl_threshold_s"]
+        return options.sl_threshold_for("phone")
     if isinstance(thresholds, Mapping):
-        return float(thresholds.get("phone", DEFAULT_OPTIONS["sl_threshold_s"]))
+        return float(thresholds.get("phone", options.sl_threshold_for("phone")))
     return float(thresholds)
 
 
