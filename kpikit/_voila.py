@@ -2,7 +2,8 @@
 
 Imported by :func:`kpikit.serve.run` only (it imports Voila and tornado). What it adds to Voila:
 
-- ``/kpikit/static/plotly.min.js``: plotly.js for the dashboards' charts, cacheable;
+- ``/kpikit/static/plotly-cartesian.min.js`` and ``plotly.min.js``: plotly.js for the
+  dashboards' charts, cacheable;
 - a cap on kernels: a page that would start a kernel beyond ``max_kernels`` gets a short
   "busy, try again" page (HTTP 503 with ``Retry-After``) instead of a ~300 MB kernel, so a burst
   of visitors, a crawler or a hostile local page cannot exhaust the machine's memory;
@@ -22,7 +23,7 @@ from voila.app import Voila
 from voila.static_file_handler import TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
-from kpikit.apps._chart import PLOTLY_JS, PLOTLY_JS_ROUTE
+from kpikit.apps._chart import STATIC_FILES
 
 RETRY_AFTER_S = 30
 
@@ -40,18 +41,22 @@ minute; closing a dashboard tab you no longer use frees a place.</p>
 def static_handlers(server_url: str) -> list[tuple]:
     r"""Tornado routes for the files kpikit adds to Voila's: plotly.js for the dashboards' charts.
 
-    plotly.js is served from the plotly package as a static file; a request carrying the version
-    (``?v=...``, as :func:`kpikit.apps._chart.plotly_url` writes it) may be cached by the browser
-    for good, so the 4.8 MB bundle is fetched once, not once per page.
+    plotly.js (the cartesian bundle kpikit ships, and plotly's full one) is served as static
+    files (:data:`kpikit.apps._chart.STATIC_FILES`); a request carrying the version (``?v=...``,
+    as :func:`kpikit.apps._chart.plotly_url` writes it) may be cached by the browser for good, so
+    a bundle is fetched once, not once per page.
 
     Examples
     --------
     >>> print(static_handlers("/")[0][0])
     /kpikit/static/(plotly\.min\.js)
     """
-    folder, name = PLOTLY_JS_ROUTE.rsplit("/", 1)
-    route = url_path_join(server_url, f"/{folder}/({re.escape(name)})")
-    return [(route, StaticFileHandler, {"path": str(PLOTLY_JS.parent)})]
+    handlers = []
+    for route, path in STATIC_FILES.items():
+        folder, name = route.rsplit("/", 1)
+        pattern = url_path_join(server_url, f"/{folder}/({re.escape(name)})")
+        handlers.append((pattern, StaticFileHandler, {"path": str(path.parent)}))
+    return handlers
 
 
 class DashboardHandler(TornadoVoilaHandler):

@@ -15,7 +15,7 @@ from pathlib import Path
 from kpikit import options
 from kpikit.options import DEFAULT_VALUES, Options
 
-OUTPUT_SUFFIXES = (".csv", ".parquet")
+OUTPUT_SUFFIXES = (".csv", ".parquet", ".xlsx")
 
 
 def main(argv=None):
@@ -48,7 +48,7 @@ def _parser():
             help=f"{spec.metadata['doc']} (default: {_default_text(spec.name)})",
         )
     compute.add_argument(
-        "-o", "--output", type=Path, help="write .csv or .parquet (default: print)"
+        "-o", "--output", type=Path, help="write .csv, .parquet or .xlsx (default: print)"
     )
     compute.set_defaults(run=_compute)
 
@@ -102,6 +102,10 @@ def _compute(args):
         raise ValueError(f"--output must end in one of {OUTPUT_SUFFIXES}; received: {args.output}")
     if suffix == ".parquet":
         table.to_parquet(args.output, index=False)
+    elif suffix == ".xlsx":
+        from kpikit.io import kpi_sheet, write_workbook
+
+        write_workbook([kpi_sheet(table)], args.output)
     else:
         to_csv(table, args.output)
     print(f"wrote {len(table)} rows to {args.output}")

@@ -4,10 +4,13 @@ or write a cadence report (``kpikit report daily|weekly|monthly|quarterly``, see
 
 ``kpikit report balanced_scorecard -p sector healthcare -o scorecard.html`` executes the
 notebook with papermill (parameters cast to the types of the notebook's ``parameters`` cell),
-then exports it with nbconvert without code cells. The apps render as static HTML in this mode
-(:func:`kpikit.apps._base.static_html`): plotly charts stay interactive, controls become
-"label: value" lines. The ``kpikit_report`` template inlines plotly.js and drops every CDN link
-of the stock template, so the file opens offline, sent by mail or from a share.
+then exports it with nbconvert without code cells. ``--data contacts.csv`` (a contact log, or a
+folder with ``contacts``, ``agent_intervals`` and ``costs`` files) replaces the sample data:
+the dashboard notebooks read their data with :func:`kpikit.apps.dashboard_data`. The apps
+render as static HTML in this mode (:func:`kpikit.apps._base.static_html`): plotly charts stay
+interactive, controls become "label: value" lines. The ``kpikit_report`` template inlines
+plotly.js and drops every CDN link of the stock template, so the file opens offline, sent by mail
+or from a share.
 """
 
 import argparse
@@ -17,7 +20,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from kpikit.apps import STATIC_ENV_VARIABLE
+from kpikit.apps import DATA_ENV_VARIABLE, STATIC_ENV_VARIABLE
 from kpikit.apps.params import cast_value, notebook_parameters
 from kpikit.governance.cadence import CADENCES
 from kpikit.governance.pages import add_cadence_arguments, run_cadence
@@ -45,6 +48,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="set a parameter of the notebook's parameters cell (repeatable)",
     )
     parser.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="contact log (.csv, .csv.gz, .parquet), or a folder of contacts, agent_intervals "
+        "and costs files, to report on instead of the sample data",
+    )
+    parser.add_argument(
         "-o", "--output", type=Path, default=None, help="HTML file to write (default: NAME.html)"
     )
     parser.add_argument(
@@ -59,6 +70,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Write the report described by the arguments of :func:`add_arguments`."""
+    from kpikit.apps._data import check_data_path
     from kpikit.io import safe_export_path
 
     if args.notebook in CADENCES:
@@ -69,7 +81,10 @@ def run(args: argparse.Namespace) -> int:
         args.output if args.output is not None else Path(f"{notebook.stem}.html"), (".html",)
     )
     parameters = parse_parameters(notebook, args.parameters)
-    output.write_text(render(notebook, parameters, timeout=args.timeout), encoding="utf-8")
+    data = check_data_path(args.data) if args.data is not None else None
+    output.write_text(
+        render(notebook, parameters, timeout=args.timeout, data=data), encoding="utf-8"
+    )
     print(f"kpikit report: wrote {output}")
     return 0
 
@@ -127,13 +142,26 @@ def parse_parameters(notebook: Path, pairs) -> dict:
     return parameters
 
 
-def render(notebook: Path, parameters: dict, *, timeout: int = DEFAULT_TIMEOUT_S) -> str:
+def render(notebook: Path, parameters: dict, *, timeout: int = DEFAULT_TIMEOUT_S, data=None) -> str:
     """Execute a notebook with parameters and return the standalone HTML report.
+
+    Parameters
+    ----------
+    notebook : Path
+    parameters : dict
+        Values for the notebook's parameters cell.
+    timeout : int, default=600
+        Time limit per cell, seconds.
+    data : Path, default=None
+        Contact log (or folder of tables) the notebook reads with
+        :func:`kpikit.apps.dashboard_data` instead of the sample data; check it first with
+        :func:`kpikit.apps._data.check_data_path`.
 
     Raises
     ------
     ValueError
-        When a cell fails; the message names the cell and the error.
+        When a cell fails; the message names the cell and the error (a file that cannot be
+        read as a contact log fails the data cell, with the reader's message).
     """
     import nbformat
     import papermill
@@ -142,7 +170,8 @@ def render(notebook: Path, parameters: dict, *, timeout: int = DEFAULT_TIMEOUT_S
 
     import kpikit
 
-    with tempfile.TemporaryDirectory() as folder, _static_apps():
+    variables = {STATIC_ENV_VARIABLE: "1", DATA_ENV_VARIABLE: str(data) if data else None}
+    with tempfile.TemporaryDirectory() as folder, _environment(variables):
         executed = Path(folder) / notebook.name
         try:
             papermill.execute_notebook(
@@ -174,6 +203,7 @@ def render(notebook: Path, parameters: dict, *, timeout: int = DEFAULT_TIMEOUT_S
             "title": executed_notebook.metadata.get("title") or notebook.stem,
             "notebook": notebook.name,
             "parameters": parameters,
+            "data": Path(data).name if data else "the sample data",
             "generated": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
             "version": kpikit.__version__,
             "plotly_js": plotly_js.read_text(encoding="utf-8"),
@@ -184,17 +214,22 @@ def render(notebook: Path, parameters: dict, *, timeout: int = DEFAULT_TIMEOUT_S
 
 
 @contextlib.contextmanager
-def _static_apps():
-    # The kernel papermill starts inherits this process's environment.
-    previous = os.environ.get(STATIC_ENV_VARIABLE)
-    os.environ[STATIC_ENV_VARIABLE] = "1"
+def _environment(variables: dict):
+    # The kernel papermill starts inherits this process's environment; None unsets a variable.
+    previous = {name: os.environ.get(name) for name in variables}
     try:
+        for name, value in variables.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
         yield
     finally:
-        if previous is None:
-            del os.environ[STATIC_ENV_VARIABLE]
-        else:
-            os.environ[STATIC_ENV_VARIABLE] = previous
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _drop_logs(notebook) -> None:

@@ -28,6 +28,7 @@ What the server does, and why:
 """
 
 import argparse
+import json
 import os
 import re
 import secrets
@@ -156,6 +157,8 @@ def voila_argv(notebooks: Path, args: argparse.Namespace) -> list[str]:
     >>> argv[0], "--Voila.ip=127.0.0.1" in argv, "--VoilaConfiguration.preheat_kernel=False" in argv
     ('nb', True, True)
     """
+    from kpikit.apps._chart import plotly_route
+
     remote = args.ip not in LOOPBACK_IPS
     if remote and not args.token:
         raise ValueError(f"Listening on {args.ip} needs a token; received none.")
@@ -179,6 +182,12 @@ def voila_argv(notebooks: Path, args: argparse.Namespace) -> list[str]:
         "KernelRestarter.restart_limit": 0,
         # Loopback needs no token: the Host check keeps other sites out. Beyond it, one is needed.
         "Voila.token": args.token if remote else "",
+        # plotly's JupyterLab renderer loads its own 4.8 MB plotly.js on every page; kpikit's
+        # charts do not use it (they load plotly.js once, see kpikit.apps._chart). Code cells
+        # are stripped, so the code-highlighting styles are not needed either.
+        "VoilaConfiguration.extension_denylist": '["jupyterlab-plotly", "jupyterlab_pygments"]',
+        # Read by the kpikit template: the page starts loading plotly.js from there at once.
+        "VoilaConfiguration.resources": json.dumps({"kpikit_plotly_js": plotly_route()}),
     }
     return [str(notebooks), *(f"--{key}={value}" for key, value in options.items())]
 

@@ -14,6 +14,7 @@ from fixtures import hand_contacts
 import kpikit as kk
 from kpikit.apps import STATIC_ENV_VARIABLE, BenchmarksApp, GlossaryApp
 from kpikit.apps._base import BaseApp, describe_data, static_html
+from kpikit.sample import generate
 
 
 @pytest.fixture
@@ -279,3 +280,32 @@ def test_subclass_without_update_says_so():
 
     with pytest.raises(NotImplementedError, match="Empty must implement _update"):
         Empty()._update()
+
+
+def test_benchmarks_without_a_channel_column_use_every_contact(data):
+    # A file without a channel column: the phone benchmarks are compared with all contacts
+    # (2 of 10 abandoned = 20 %), and the page says so, instead of showing no value.
+    app = BenchmarksApp(kk.Dataset(contacts=data.contacts.drop(columns="channel")), channel="phone")
+    assert app.yours()["abandonment_rate"] == 20.0
+    assert "no channel column" in app.data_note.value
+    app.channel.value = "all"
+    assert app.data_note.value == ""
+
+
+def test_benchmarks_channel_missing_from_the_data_says_so(data):
+    app = BenchmarksApp(data, channel="email")
+    assert math.isnan(app.yours()["aht"])
+    assert "no email contacts" in app.data_note.value
+
+
+def test_benchmarks_upload_without_channels_follows_the_file(data):
+    app = BenchmarksApp(generate(days=3, agents=6, seed=1), channel="phone")
+    assert app.load(csv_bytes(data.contacts.drop(columns="channel")), "mine.csv")
+    assert app.yours()["aht"] == 253.75  # 2030 / 8, every contact of the file
+    assert "mine.csv" in app.status.value
+
+
+def test_benchmark_fields_name_the_unit_once(data):
+    app = BenchmarksApp(data)
+    assert app.value_inputs["abandonment_rate"].description == "Abandon %"
+    assert app.value_inputs["aht"].description == "AHT (s)"

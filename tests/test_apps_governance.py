@@ -124,5 +124,6 @@ def test_scorecard_offers_day_and_quarter():
     assert [label for label, _ in app.period.options] == ["2026-01-06", "2026-01-05"]
     assert app.card.table["value"].tolist() == [100.0]
     app.set(freq="quarter")
-    assert [label for label, _ in app.period.options] == ["2026-01-01"]
+    # the data covers 5-6 January only: the quarter is marked partial
+    assert [label for label, _ in app.period.options] == ["2026-01-01 (partial)"]
     assert app.card.table["value"].tolist() == pytest.approx([200 / 3])  # 2 of 3

@@ -76,7 +76,9 @@ def test_scorecard_center_level_by_hand(hand):
     assert table.loc["csat", "value"] == pytest.approx(400 / 6)
     assert table.loc["csat", "status"] == "amber"  # 65 <= 66.7 < 75
     assert table.loc["utilization", "status"] == "no data"  # no agent intervals
-    assert app.chart.figure.data[0].type == "table"
+    # The center is a table of KPIs (HTML: no plotly table on the page), the heatmap hidden.
+    assert app.chart.layout.display == "none"
+    assert "✘ missed" in app.center_table.value and "≥ 80.0 %" in app.center_table.value
     # FCR: first contacts #1 #2 #6 #7 (#5 and #8 are repeats, #9 has no customer, #10 cannot
     # be judged yet); #1 and #7 come back within 48 h and #2 was transferred (the changed
     # default: transfers count) -> 1 of 4 = 25 %, red (it was 2 of 4 = 50 %, red as well).
@@ -104,7 +106,7 @@ def test_scorecard_level_change_redraws(hand):
     assert state(app.chart.figure) != before
     assert list(app.chart.figure.data[0].y) == ["chat", "phone"]
     app.level.value = "center"
-    assert app.chart.figure.data[0].type == "table"
+    assert app.chart.layout.display == "none" and "Service level" in app.center_table.value
 
 
 def test_scorecard_click_on_a_team_drills_down_to_its_agents(hand):
@@ -131,7 +133,7 @@ def test_scorecard_click_on_a_team_drills_down_to_its_agents(hand):
 def test_scorecard_sector_targets_change_statuses(hand):
     app = ScorecardApp(hand, targets=TARGETS, level="center", freq="all")
     before = app.card.table.set_index("kpi")["status"].to_dict()
-    app.targets.value = "healthcare"
+    app.source.value = "healthcare"
     after = app.card.table.set_index("kpi")
     # Healthcare-derived AHT target is 240 s with 120 s tolerance: 253.75 s is amber now.
     assert before["aht"] == "green" and after.loc["aht", "status"] == "amber"
@@ -203,9 +205,9 @@ def test_scorecard_built_with_the_link_defaults_redraws_nothing_on_set(hand, mon
     assert app.trend_chart.figure.layout.title.text.startswith("Average handle time")
     updates = []
     monkeypatch.setattr(app, "_update", lambda: updates.append(1))
-    app.set(targets="file", **defaults)
+    app.set(source="file", **defaults)
     assert updates == []
-    app.set(targets="file", **{**defaults, "channel": "chat"})
+    app.set(source="file", **{**defaults, "channel": "chat"})
     assert updates == [1]
 
 
@@ -213,9 +215,9 @@ def test_scorecard_channel_control_filters_the_contacts(hand):
     app = ScorecardApp(hand, targets=TARGETS, level="center", freq="all")
     assert [value for _, value in app.channel.options] == ["all", "phone", "chat"]
     assert "All channels pooled (phone, chat)" in app.channel_note.value
-    before = state(app.chart.figure)
+    before = app.center_table.value
     app.channel.value = "chat"
-    assert state(app.chart.figure) != before
+    assert app.center_table.value != before
     table = app.card.table.set_index("kpi")
     assert table.loc["service_level", "value"] == 100.0  # 3 of 3 chats within 20 s
     assert table.loc["aht", "value"] == pytest.approx(740 / 3)
@@ -392,3 +394,62 @@ def test_tradeoff_channel_from_link_parameters(generated):
     assert app.fit.n == email_agents
     with pytest.raises(ValueError, match="'channel'"):
         TradeoffApp(generated, targets=TARGETS, channel="fax")
+
+
+def test_scorecard_every_chart_follows_an_upload(generated):
+    app = ScorecardApp(generated, targets=TARGETS, level="team", freq="all")
+    sample_teams = set(generated.contacts["team"].dropna())
+    assert {trace.name for trace in app.trend_chart.figure.data} == sample_teams
+    contacts = hand_contacts()
+    contacts["team"] = contacts["channel"].map({"phone": "north", "chat": "south"})
+    assert app.load(contacts.to_csv(index=False).encode(), "mine.csv")
+    # The heatmap, the trend and the team control all show the file's teams.
+    assert list(app.chart.figure.data[0].y) == ["north", "south"]
+    assert {trace.name for trace in app.trend_chart.figure.data} == {"north", "south"}
+    assert [value for _, value in app.team.options] == ["all", "north", "south"]
+
+
+def test_scorecard_leaves_out_kpis_that_do_not_apply_to_the_level(generated):
+    targets = pd.concat(
+        [
+            TARGETS,
+            pd.DataFrame(
+                {
+                    "kpi": ["abandonment_rate", "cost_per_contact"],
+                    "target": [5.0, 5.0],
+                    "tolerance": [1.0, 1.0],
+                }
+            ),
+        ]
+    )
+    app = ScorecardApp(generated, targets=targets, level="agent", freq="all")
+    shown = set(app.card.table["kpi"])
+    # Unanswered contacts have no agent; costs have no agent: neither is rated per agent.
+    assert not shown & {"service_level", "abandonment_rate", "cost_per_contact"}
+    assert "Not shown for agents" in app.view_note.value
+    assert "unanswered contacts have no agent" in app.view_note.value
+    app.level.value = "team"
+    assert "abandonment_rate" in set(app.card.table["kpi"])
+    assert "cost_per_contact" not in set(app.card.table["kpi"])  # costs are by channel
+    app.level.value = "center"
+    assert {"abandonment_rate", "cost_per_contact"} <= set(app.card.table["kpi"])
+    assert app.view_note.value == ""
+
+
+def test_scorecard_marks_a_partial_period(generated):
+    # generate(days=21) starts on a Monday: the third week is full, the month is partial.
+    app = ScorecardApp(generated, targets=TARGETS, level="team", freq="month")
+    labels = [label for label, _ in app.period.options]
+    assert labels[0].endswith("(partial)")
+    assert "Partial month: the data covers" in app.view_note.value
+    app.freq.value = "week"
+    assert not any(label.endswith("(partial)") for label, _ in app.period.options)
+    assert "Partial" not in app.view_note.value
+
+
+def test_tradeoff_rates_over_offered_contacts_do_not_apply_to_agents(generated):
+    app = TradeoffApp(generated, targets=TARGETS, x="abandonment_rate")
+    assert "Abandonment rate does not apply to agents" in app.message.value
+    assert app.fit.n == 0
+    app.level.value = "team"
+    assert app.message.value == "" and app.fit.n >= 2

@@ -108,8 +108,22 @@ def test_bad_input_is_an_error_message_not_a_traceback(tmp_path, capsys):
     assert "csat" in error and "1..5" in error
 
 
+def test_compute_writes_a_formatted_workbook(contacts_csv, tmp_path):
+    import openpyxl
+
+    out = tmp_path / "result.xlsx"
+    argv = ["compute", str(contacts_csv), "--kpis", "asa", "--by", "channel", "-o", str(out)]
+    assert main(argv) == 0
+    sheet = openpyxl.load_workbook(out)["KPIs"]
+    rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    header = [cell.value for cell in sheet[1]]
+    # Chat ASA 28 / 3 = 9.33 s, stored in whole seconds; header frozen with the grouping.
+    assert rows["chat"][header.index("value")] == 9
+    assert sheet.freeze_panes == "C2"
+
+
 def test_output_suffix_is_checked(contacts_csv, tmp_path, capsys):
-    assert main(["compute", str(contacts_csv), "-o", str(tmp_path / "kpis.xlsx")]) == 2
+    assert main(["compute", str(contacts_csv), "-o", str(tmp_path / "kpis.json")]) == 2
     assert "--output" in capsys.readouterr().err
 
 

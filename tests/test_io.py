@@ -10,12 +10,14 @@ import pytest
 
 from kpikit.io import (
     ReadWarning,
+    Sheet,
     read_contacts,
     read_dataset,
     read_upload,
     safe_export_path,
     to_csv,
     to_excel,
+    write_workbook,
 )
 from kpikit.io._advice import advice_for
 from kpikit.schema import Dataset, SchemaError
@@ -682,6 +684,35 @@ def test_to_excel_stores_text_not_formulas(tmp_path):
     assert sheet["A2"].value == '=HYPERLINK("http://x")'
     assert sheet["A2"].data_type == "s"
     assert sheet["B2"].value == 1.5 and sheet["B3"].value is None
+
+
+def test_write_workbook_rounds_colours_and_freezes(tmp_path):
+    table = pd.DataFrame(
+        {
+            "team": ["north", "=cmd"],
+            "aht": [311.62, 299.5],
+            "when": pd.to_datetime(["2024-01-01 09:00"] * 2).tz_localize("Europe/Paris"),
+        }
+    )
+    fills = pd.DataFrame({"team": [None, None], "aht": ["#F4CDB2", None], "when": None})
+    sheets = [
+        Sheet("KPIs: [draft]", table, decimals={"aht": 0}, fills=fills, frozen_columns=1),
+        Sheet("KPIs: [draft]", table),
+    ]
+    target = write_workbook(sheets, tmp_path / "book.xlsx")
+    book = openpyxl.load_workbook(target)
+    # Excel refuses []:*?/\ in sheet names; the second sheet of the same name gets a number.
+    assert book.sheetnames == ["KPIs- -draft-", "KPIs- -draft- (2)"]
+    sheet = book.worksheets[0]
+    assert sheet.freeze_panes == "B2" and sheet["A1"].font.bold
+    assert sheet["B2"].value == 312 and sheet["B2"].number_format == "#,##0"  # rounded, stored
+    assert sheet["B2"].fill.fgColor.rgb == "00F4CDB2" and sheet["B3"].fill.fgColor.rgb != "00F4CDB2"
+    assert sheet["A3"].value == "=cmd" and sheet["A3"].data_type == "s"  # text, not a formula
+    assert sheet["C2"].value.hour == 9  # wall-clock time kept (Excel has no time zones)
+    assert book.worksheets[1]["B2"].value == 311.62  # no decimals asked: kept as it is
+    assert isinstance(write_workbook(sheets[:1]), bytes)  # no path: the bytes, for a download
+    with pytest.raises(ValueError, match="table's shape"):
+        write_workbook([Sheet("x", table, fills=fills.iloc[:1])])
 
 
 def test_safe_export_path_checks(tmp_path):

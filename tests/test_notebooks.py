@@ -48,7 +48,8 @@ def test_notebook_is_a_thin_parameterised_dashboard(path):
     assert len(tagged) == 1, "exactly one cell tagged 'parameters'"
     assert notebook_parameters(notebook), "typed literal parameters, one per line"
     assert len(code) <= 7, "logic belongs in kpikit.apps, not in the notebook"
-    assert "query_params" in "".join(cell.source for cell in code), "URL parameters are read"
+    source = "".join(cell.source for cell in code)
+    assert "set_from_link()" in source or "query_params" in source, "URL parameters are read"
     assert notebook.metadata.get("title"), "metadata title for the landing page"
     assert notebook.metadata["kernelspec"]["name"] == "python3"
 

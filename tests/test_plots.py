@@ -14,7 +14,8 @@ import pytest
 
 import kpikit as kk
 import kpikit.plots as kp
-from kpikit.scorecard import STATUS_TINTS, rate
+from kpikit.display import RAG_TINTS
+from kpikit.scorecard import rate
 
 # --- template and palette ------------------------------------------------------------------
 
@@ -50,7 +51,7 @@ BANDS = pd.DataFrame(
 
 
 def test_bullet_draws_bands_value_and_target():
-    fig = kp.bullet(72.5, kpi="fcr", benchmarks=BANDS, target=75)
+    fig = kp.bullet(BANDS, kpi="fcr", value=72.5, target=75)
     names = [trace.name for trace in fig.data]
     assert names == ["Average range", "World class", "Value", "Target"]
     average, world, value, target = fig.data
@@ -60,39 +61,61 @@ def test_bullet_draws_bands_value_and_target():
     assert world.base[0] == 85.0
     assert world.base[0] + world.x[0] == pytest.approx(97.75)
     assert fig.layout.xaxis.range == (0.0, pytest.approx(97.75))
+    assert fig.layout.xaxis.ticksuffix == " %"  # a numeric axis in the KPI's unit
     assert (value.base[0], value.x[0]) == (0, 72.5)
     assert target.x[0] == 75.0
     assert "higher is better" in fig.layout.xaxis.title.text
 
 
+def test_bullet_axis_never_passes_the_kpis_range():
+    # CSAT world class 90 %+ and a value of 98 %: 98 + 15 % of 98 would be 112.7 %.
+    bands = pd.DataFrame({"kpi": "csat", "tier": ["world_class"], "low": [90.0], "high": [None]})
+    assert kp.bullet(bands, kpi="csat", value=98.0).layout.xaxis.range == (0.0, 100.0)
+
+
 def test_bullet_without_value_says_no_data():
-    fig = kp.bullet(None, kpi="fcr", benchmarks=BANDS)
+    fig = kp.bullet(BANDS, kpi="fcr")
     assert "Value" not in [trace.name for trace in fig.data]
     assert fig.layout.annotations[0].text == "no data"
 
 
 def test_bullet_default_benchmarks_come_from_the_catalog():
-    fig = kp.bullet(300.0, kpi="aht")
+    fig = kp.bullet(kpi="aht", value=300.0, title="AHT now")
     # Cross-sector AHT: the first average row is 240-360 s (general customer service).
     average = next(trace for trace in fig.data if trace.name == "Average range")
     assert (average.base[0], average.x[0]) == (240, 120)
     assert "lower is better" in fig.layout.xaxis.title.text
+    assert fig.layout.title.text == "AHT now"
 
 
 def test_bullet_band_kpi_shows_its_healthy_band():
-    fig = kp.bullet(88.0, kpi="utilization", benchmarks=pd.DataFrame())
+    fig = kp.bullet(pd.DataFrame(), kpi="utilization", value=88.0)
     band = next(trace for trace in fig.data if trace.name == "Healthy band")
     assert (band.base[0], band.x[0]) == (75.0, 10.0)  # catalog band 75-85
 
 
 def test_bullet_refuses_several_sectors():
     with pytest.raises(ValueError, match="must hold one sector"):
-        kp.bullet(70.0, kpi="fcr", benchmarks=kk.benchmarks())
+        kp.bullet(kk.benchmarks(), kpi="fcr", value=70.0)
 
 
 def test_bullet_unknown_kpi_lists_valid_ids():
     with pytest.raises(ValueError, match="Expected one of"):
-        kp.bullet(1.0, kpi="ahtt")
+        kp.bullet(kpi="ahtt", value=1.0)
+
+
+def test_every_builder_takes_its_frame_first_and_a_title():
+    import inspect
+
+    for name in kp.__all__:
+        builder = getattr(kp, name)
+        if not inspect.isfunction(builder) or name == "use_template":
+            continue
+        parameters = list(inspect.signature(builder).parameters.values())
+        assert parameters[0].kind is inspect.Parameter.POSITIONAL_OR_KEYWORD, name
+        assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in parameters[1:]), name
+        assert "title" in inspect.signature(builder).parameters, name
+        assert "title : str" in builder.__doc__, name  # documented, from the shared table
 
 
 # --- trend ---------------------------------------------------------------------------------
@@ -134,11 +157,26 @@ def test_trend_amber_zone_for_lower_and_band_kpis():
 def test_trend_by_group_and_bad_target():
     frame = pd.concat([WEEKS.assign(team="a"), WEEKS.assign(team="b")])
     fig = kp.trend(frame, kpi="service_level", by="team")
-    assert [trace.name for trace in fig.data] == ["95 % interval", "a", "95 % interval", "b"]
+    # Several groups: no interval unless one group is highlighted, bold, with its own.
+    assert [trace.name for trace in fig.data] == ["a", "b"]
+    fig = kp.trend(frame, kpi="service_level", by="team", highlight="b")
+    assert [trace.name for trace in fig.data] == ["a", "95 % interval (b)", "b"]
+    assert (fig.data[0].line.width, fig.data[2].line.width) == (1, 3)
+    assert fig.layout.title.text == "Service level by period and team"
     with pytest.raises(ValueError, match=r"\(low, high\) pair"):
         kp.trend(WEEKS.assign(kpi="utilization"), kpi="utilization", target=80)
     with pytest.raises(ValueError, match="missing column"):
         kp.trend(WEEKS.drop(columns="ci_low"), kpi="service_level")
+
+
+def test_trend_axis_stays_in_range_and_marks_partial_periods():
+    high = WEEKS.assign(value=[99.0, 97.0, 98.0], ci_low=[97.0, 95.0, 96.0], ci_high=100.0)
+    fig = kp.trend(high, kpi="service_level", partial=[pd.Timestamp("2024-01-15")])
+    assert fig.layout.yaxis.range[1] == 100.0  # never past 100 %
+    line = fig.data[-1]
+    assert list(line.marker.symbol) == ["circle", "circle", "circle-open"]
+    assert line.text[-1].endswith("(partial period)")
+    assert "partial period" in fig.layout.xaxis.title.text
 
 
 # --- trade-off -----------------------------------------------------------------------------
@@ -158,6 +196,8 @@ def test_tradeoff_fit_correlation_and_quadrants():
     band, line, points = fig.data
     # sxy = 930, sxx = 18000, syy = 50.75 -> r = 930 / sqrt(18000 * 50.75) = 0.9731
     assert "r = 0.97 (n = 4)" in fig.layout.title.text
+    assert "by agent" in fig.layout.title.text  # a label, not the column name
+    assert points.name == "Agents (area: answered contacts)"
     # slope = 930 / 18000 = 0.051667, intercept = 82.75 - 0.051667 * 330 = 65.70
     assert line.y[0] == pytest.approx(65.70 + 0.0516667 * 240, abs=1e-3)
     assert list(points.customdata) == ["a", "b", "c", "d"]
@@ -187,6 +227,14 @@ def test_tradeoff_weighted_fit_and_what_if():
     # 30 s more AHT x slope 0.051667 = +1.55 points of CSAT along the fitted line.
     assert "what if AHT +30: CSAT +1.6 (fitted association)" == note.text
     assert note.x - note.ax == pytest.approx(30)
+
+
+def test_tradeoff_axes_and_band_stay_in_the_kpis_range():
+    # Three agents near 100 % CSAT: the fit's band and the padded axis would pass 100 %.
+    agents = AGENTS.assign(csat=[99.0, 92.0, 100.0, 96.0])
+    fig = kp.tradeoff(agents)
+    band = fig.data[0]
+    assert max(band.y) <= 100 and fig.layout.yaxis.range[1] == 100.0
 
 
 def test_tradeoff_drops_groups_without_values():
@@ -240,38 +288,54 @@ def test_distribution_box_summary_by_hand():
 # --- sector overview -----------------------------------------------------------------------
 
 
-def test_sector_overview_orients_every_kpi_better_to_the_right():
+def test_sector_overview_one_bullet_per_kpi_on_its_own_axis():
     bench = pd.DataFrame(
         {
-            "kpi": ["fcr", "aht"],
-            "tier": ["average", "average"],
-            "low": [70.0, 240.0],
-            "high": [75.0, 360.0],
+            "kpi": ["fcr", "aht", "fcr"],
+            "tier": ["average", "average", "world_class"],
+            "low": [70.0, 240.0, 85.0],
+            "high": [75.0, 360.0, np.nan],
             "sector": "all",
             "channel": "all",
         }
     )
     yours = pd.DataFrame({"kpi": ["fcr", "aht"], "value": [75.0, 240.0]})
     fig = kp.sector_overview(bench, yours=yours)
-    average, you = fig.data
-    positions = dict(zip(you.y, you.x, strict=True))
-    # fcr 70..75 padded by 8 % of 5 -> 69.6..75.4; 75 sits at (75 - 69.6) / 5.8 = 0.931.
-    assert positions["First contact resolution"] == pytest.approx(5.4 / 5.8)
-    # aht 240..360 padded by 9.6 -> 230.4..369.6 (span 139.2); lower is better, so the flipped
-    # position of 240 is 1 - 9.6 / 139.2 = 0.931: the best edge is on the right too.
-    assert positions["Average handle time"] == pytest.approx(1 - 9.6 / 139.2)
-    assert list(average.y) == ["Average handle time", "First contact resolution"]
+    # Catalog order: AHT on the first axis (x), FCR on the second (x2).
+    assert [(trace.name, trace.xaxis) for trace in fig.data] == [
+        ("Average range", "x"),
+        ("Value", "x"),
+        ("Average range", "x2"),
+        ("World class", "x2"),
+        ("Value", "x2"),
+    ]
+    # AHT axis: 0 to 360 + 15 % of 360 = 414 s, ticks in seconds.
+    assert fig.layout.xaxis.range == (0.0, pytest.approx(414.0))
+    assert fig.layout.xaxis.ticksuffix == " s"
+    # FCR: the open world-class range (85 %+) ends at the axis end, 85 + 12.75 = 97.75 %.
+    world = fig.data[3]
+    assert world.base[0] + world.x[0] == pytest.approx(fig.layout.xaxis2.range[1])
+    assert fig.layout.xaxis2.range[1] == pytest.approx(97.75)
+    assert [note.text for note in fig.layout.annotations] == [
+        "Average handle time (s) · lower is better · you: 240 s",
+        "First contact resolution (%) · higher is better · you: 75.0 %",
+    ]
+    # Each tier is in the legend once.
+    assert [trace.showlegend for trace in fig.data] == [True, True, False, True, False]
 
 
 def test_sector_overview_on_catalog_benchmarks():
     fig = kp.sector_overview(kk.benchmarks(sector="healthcare", channel="all"), yours={"fcr": 73.0})
-    assert [trace.name for trace in fig.data] == [
-        "Average range",
-        "World class",
-        "Recommended target",
-        "You",
-    ]
-    assert list(fig.data[-1].text) == ["73.0 %"]
+    names = {trace.name for trace in fig.data}
+    assert names == {"Average range", "World class", "Recommended target", "Value", "Healthy band"}
+    # Two sources give a world-class FCR (85 % and 74 %): one row is drawn.
+    fcr_axis = next(trace.xaxis for trace in fig.data if trace.name == "Value")
+    world = [t for t in fig.data if t.name == "World class" and t.xaxis == fcr_axis]
+    assert len(world) == 1 and world[0].base[0] == 85.0
+    # No axis of a percent KPI passes 100 %.
+    for axis in fig.select_xaxes():
+        if axis.ticksuffix == " %":
+            assert axis.range[1] <= 100
 
 
 # --- scorecard figures ---------------------------------------------------------------------
@@ -300,25 +364,28 @@ def test_scorecard_table_shows_the_last_period_with_colours_and_arrows():
     fig = kp.scorecard_table(_card())
     table = fig.data[0]
     columns = [value.replace("<b>", "").replace("</b>", "") for value in table.header.values]
-    assert columns == ["team", "KPI", "Value", "Target", "Status", "Trend", "Score"]
+    assert columns == ["Team", "KPI", "Value", "Target", "Status", "Trend", "Score"]
     cells = dict(zip(columns, table.cells.values, strict=True))
-    assert list(cells["team"]) == ["a", "a", "b", "b"]
+    assert list(cells["Team"]) == ["a", "a", "b", "b"]
     assert list(cells["Status"]) == ["✔ met", "✘ missed", "! within tolerance", "– no data"]
     # fcr of team a: 600/1000 -> 760/1000 is significant (z = 7.7): up, an improvement.
     assert list(cells["Trend"])[0] == "▲ up"
     status_fill = table.cells.fill.color[columns.index("Status")]
-    assert list(status_fill) == [STATUS_TINTS[s] for s in ("green", "red", "amber", "no data")]
+    assert list(status_fill) == [RAG_TINTS[s] for s in ("green", "red", "amber", "no data")]
     assert "2024-01-08" in fig.layout.title.text
 
 
 def test_scorecard_heatmap_codes_statuses():
     fig = kp.scorecard_heatmap(_card().table)
     heat = fig.data[0]
-    assert list(heat.x) == ["AHT", "FCR"] and list(heat.y) == ["a", "b"]
+    assert list(heat.x) == ["AHT (s)", "FCR (%)"] and list(heat.y) == ["a", "b"]
     # a: aht red (2), fcr green (0); b: aht no data (3), fcr amber (1).
     assert [list(row) for row in heat.z] == [[2, 0], [3, 1]]
     assert heat.text[1][0] == "no data"
-    assert heat.text[0][1].startswith("✔ 76.0 % ▲")
+    # FCR of a rose significantly (600/1000 -> 760/1000): up arrow, green as it is better.
+    assert heat.text[0][1] == "✔ 76.0 <span style='color:#009E73'>▲</span>"
+    assert heat.textfont.size == 12
+    assert fig.layout.title.text.startswith("Scorecard by team")
 
 
 def test_scorecard_figures_need_a_rated_table():

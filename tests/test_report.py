@@ -6,6 +6,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from fixtures import hand_contacts
 
 from kpikit import report
 
@@ -71,7 +72,9 @@ def test_unknown_notebook_lists_the_installed_dashboards():
 
 def test_output_must_be_an_html_file_in_an_existing_folder(tiny, tmp_path):
     for output in (tmp_path / "report.txt", tmp_path / "missing" / "report.html"):
-        args = argparse.Namespace(notebook=str(tiny), parameters=[], output=output, timeout=60)
+        args = argparse.Namespace(
+            notebook=str(tiny), parameters=[], output=output, timeout=60, data=None
+        )
         with pytest.raises(ValueError):
             report.run(args)
 
@@ -84,6 +87,7 @@ def tiny_report(tiny, tmp_path):
         parameters=[["kpi", "fcr"], ["note", "<b>bold</b>"]],
         output=output,
         timeout=120,
+        data=None,
     )
     assert report.run(args) == 0
     return output.read_text()
@@ -107,6 +111,22 @@ def test_report_header_names_notebook_and_escaped_parameters(tiny_report):
     assert "<h1>Tiny report</h1>" in tiny_report
     assert "<code>kpi=fcr</code>" in tiny_report
     assert "note=&lt;b&gt;bold&lt;/b&gt;" in tiny_report
+
+
+def test_report_on_a_data_file(tmp_path):
+    log = tmp_path / "log.csv"
+    hand_contacts().to_csv(log, index=False)
+    output = tmp_path / "glossary.html"
+    args = argparse.Namespace(
+        notebook="kpi_glossary", parameters=[], output=output, timeout=300, data=log
+    )
+    assert report.run(args) == 0
+    html = output.read_text()
+    assert "on log.csv" in html  # the header
+    assert "log.csv: 10 contacts" in html  # the app's status line: the file's data
+    args.data = tmp_path / "missing.csv"
+    with pytest.raises(ValueError, match="'--data' is neither a file nor a folder"):
+        report.run(args)
 
 
 def test_failing_cell_is_reported_with_its_error(tmp_path):

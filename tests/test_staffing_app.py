@@ -32,7 +32,7 @@ def test_fixed_inputs_by_hand(generated):
         aht_s=180,
         patience_s=0,
         max_occupancy=100,
-        shrinkage=30,
+        shrinkage=0.3,
         aht_change_s=-30,
     )
     assert app.evaluation.value("agents") == 14
@@ -44,11 +44,11 @@ def test_fixed_inputs_by_hand(generated):
     names = [trace.name for trace in app.plot.figure.data]
     assert names == ["Service level (20 s)", "Occupancy", "ASA"]
     assert app.plot.figure.layout.shapes[-1].x0 == 14
-    # the comparison table: 14 -> 12 agents, marked better (fewer agents is not a KPI: no mark)
+    # the comparison table: 14 -> 12 agents, arrow down; not a KPI, so neither green nor red
     assert "what-if: AHT -30 s" in app.comparison_table.value
     assert (
         "<td style='padding: 3px 10px; border-bottom: 1px solid #e5e5e5; text-align: "
-        "right; color: #222222'>-2</td>" in app.comparison_table.value
+        "right; white-space: nowrap; color: #222222'>▼ -2</td>" in app.comparison_table.value
     )
     assert app.comparison_table.value.count("<i>assumption</i>") == 2  # CSAT and FCR
 
@@ -107,8 +107,8 @@ def test_calibrate_from_data(generated):
     phone = generated.contacts[generated.contacts["channel"] == "phone"]
     patience = calibrate.patience_exponential(phone)["patience_s"].item()
     assert app.patience_s.value == round(patience)
-    assert app.shrinkage.value == round(100 * week.shrinkage)
-    assert app.cost_per_hour.value == pytest.approx(week.cost_per_agent_hour, abs=0.005)
+    assert app.shrinkage.value == round(week.shrinkage, 2)  # a fraction, as in whatif
+    assert app.cost_per_agent_hour.value == pytest.approx(week.cost_per_agent_hour, abs=0.005)
     assert state(app.plot.figure) != before
     # calibrate=True does the same at construction
     started = StaffingApp(generated, weekday="Tue")
@@ -126,9 +126,9 @@ def test_set_like_a_link(generated, monkeypatch):
         "target_sl": 80.0,
         "threshold_s": 20.0,
         "patience_s": 120.0,
-        "shrinkage": 30.0,
+        "shrinkage": 0.3,
         "max_occupancy": 85.0,
-        "cost_per_hour": 30.0,
+        "cost_per_agent_hour": 30.0,
         "aht_change_s": -30.0,
         "volume_change_pct": 0.0,
     }
@@ -141,12 +141,12 @@ def test_set_like_a_link(generated, monkeypatch):
     # calibrate for another weekday: the same sliders as an app started on that weekday
     app.set(calibrate=True, **{**defaults, "weekday": "Sat", "target_sl": 90.0})
     saturday = StaffingApp(generated, **{**defaults, "weekday": "Sat", "target_sl": 90.0})
-    for name in ("volume", "aht_s", "patience_s", "shrinkage", "cost_per_hour", "target_sl"):
+    for name in ("volume", "aht_s", "patience_s", "shrinkage", "cost_per_agent_hour", "target_sl"):
         assert getattr(app, name).value == getattr(saturday, name).value, name
     assert built == [1] and state(app.plot.figure) == state(saturday.plot.figure)
     # calibrate=False keeps the link's values
     app.set(calibrate=False, **defaults)
-    assert app.volume.value == 120 and app.aht_s.value == 300 and app.shrinkage.value == 30
+    assert app.volume.value == 120 and app.aht_s.value == 300 and app.shrinkage.value == 0.3
     with pytest.raises(ValueError, match="'weekday'"):
         app.set(calibrate=True, weekday="Someday")
 
@@ -221,8 +221,12 @@ def test_scenario_comparison_marks_direction_and_assumptions():
     fig = plots.scenario_comparison(whatif.compare(base, base.adjust(agents=-1)))
     names, _, _, changes, bases = fig.data[0].cells.values
     rows = dict(zip(names, changes, strict=True))
-    assert rows["Service level"].startswith("▼")  # fewer agents: service worse
-    assert rows["Cost per contact"].startswith("▲")  # ... and cheaper
+    # One arrow convention: the arrow is the direction, the colour better (green) or worse.
+    colors = dict(zip(names, fig.data[0].cells.font.color[3], strict=True))
+    assert rows["Service level"].startswith("▼")  # fewer agents: service down ...
+    assert colors["Service level"] == "#D55E00"  # ... which is worse
+    assert rows["Cost per contact"].startswith("▼")  # ... and cost per contact down ...
+    assert colors["Cost per contact"] == "#009E73"  # ... which is better
     assert dict(zip(names, bases, strict=True))["Customer satisfaction"] == "<i>assumption</i>"
 
 

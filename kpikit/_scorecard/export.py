@@ -1,54 +1,44 @@
-"""Scorecard output: values and targets as text, the HTML table, CSV and Excel files.
+"""Scorecard output: the HTML table, CSV and Excel files.
 
-openpyxl is imported inside :func:`write_excel` only, so ``import kpikit`` does not load it.
+Values are written as :mod:`kpikit.display` formats them; the Excel workbook goes through
+kpikit's one Excel writer (:func:`kpikit.io.write_workbook`), which imports openpyxl only when
+called, so ``import kpikit`` does not load it.
 """
 
 import html
-import math
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from kpikit._scorecard.status import STATUS_LABELS, STATUS_MARKS, STATUS_TINTS
-from kpikit._scorecard.trend import TREND_MARKS
 from kpikit._validators import checked_path, is_number
-from kpikit.io import to_csv
+from kpikit.catalog import KPI_IDS
+from kpikit.catalog import kpi as kpi_definition
+from kpikit.display import (
+    CHANGE_MARKS,
+    DECIMALS,
+    RAG_LABELS,
+    RAG_MARKS,
+    RAG_TINTS,
+    column_label,
+    format_value,
+    kpi_label,
+    target_text,
+)
+from kpikit.io import Sheet, to_csv, write_workbook
 
+__all__ = [
+    "format_value",
+    "scorecard_grid_sheet",
+    "scorecard_html",
+    "scorecard_sheet",
+    "target_text",
+    "write_csv",
+    "write_excel",
+]
 
-def format_value(value, unit: str) -> str:
-    """Short text for a KPI value in its unit (``"–"`` when missing).
-
-    >>> format_value(82.44, "percent"), format_value(311.6, "seconds"), format_value(None, "points")
-    ('82.4 %', '312 s', '–')
-    >>> format_value(180168.0, "count")
-    '180,168'
-    """
-    if not is_number(value):
-        return "–"
-    value = float(value)
-    if unit == "percent":
-        return f"{value:.1f} %"
-    if unit == "seconds":
-        return f"{value:.0f} s"
-    if unit == "currency":
-        return f"{value:.2f}"
-    if unit == "count":
-        return f"{value:,.0f}"
-    return f"{value:.1f}"
-
-
-def target_text(row) -> str:
-    """The target of a table row as text: ``"≥ 75.0 %"``, ``"≤ 300 s"``, ``"75.0 %–85.0 %"``.
-
-    >>> target_text({"better": "lower", "unit": "seconds", "target": 300.0})
-    '≤ 300 s'
-    """
-    if row["better"] == "band":
-        low, high = (format_value(row[edge], row["unit"]) for edge in ("band_low", "band_high"))
-        return f"{low}–{high}"
-    sign = "≥" if row["better"] == "higher" else "≤"
-    return f"{sign} {format_value(row['target'], row['unit'])}"
+_IN_KPI_UNIT = ("value", "target", "tolerance", "band_low", "band_high", "ci_low", "ci_high")
+_IN_KPI_UNIT += ("previous", "change")
+_FIXED_DECIMALS = {"score": 0, "weight": 2, "p_value": 4, "credit": 2}
 
 
 def scorecard_html(card) -> str:
@@ -56,7 +46,8 @@ def scorecard_html(card) -> str:
     with the status as mark and word on its tint (supporting KPIs say so). Every text is
     escaped."""
     table = card.table
-    head = [*card.by, "KPI", "value", "target", "status", "trend", "score"]
+    head = [*(column_label(key) for key in card.by), "KPI", "Value", "Target", "Status"]
+    head += ["Trend", "Score"]
     rows = []
     for _, row in table.iterrows():
         status = row["status"]
@@ -66,9 +57,9 @@ def scorecard_html(card) -> str:
             html.escape(row["name"] + (" (supporting)" if row.get("role") == "supporting" else "")),
             html.escape(format_value(row["value"], row["unit"])),
             html.escape(target_text(row) + (" (ramp)" if row["ramped"] else "")),
-            f"<span style='background:{STATUS_TINTS[status]};padding:0 6px'>"
-            f"{STATUS_MARKS[status]} {html.escape(STATUS_LABELS[status])}</span>",
-            html.escape(f"{TREND_MARKS[trend]} {trend}" if trend else ""),
+            f"<span style='background:{RAG_TINTS[status]};padding:0 6px'>"
+            f"{RAG_MARKS[status]} {html.escape(RAG_LABELS[status])}</span>",
+            html.escape(f"{CHANGE_MARKS[trend]} {trend}" if trend else ""),
             html.escape(_score_text(row["score"])),
         ]
         rows.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
@@ -82,11 +73,11 @@ def scorecard_html(card) -> str:
     return (
         "<div class='kpikit-scorecard'>"
         f"<p><strong>Composite score</strong>{period}: {html.escape(scores) or '–'}</p>"
-        "<table><thead><tr>"
+        "<div style='overflow-x: auto'><table><thead><tr>"
         + "".join(f"<th>{html.escape(str(name))}</th>" for name in head)
         + "</tr></thead><tbody>"
         + "".join(rows)
-        + "</tbody></table></div>"
+        + "</tbody></table></div></div>"
     )
 
 
@@ -98,45 +89,87 @@ def write_csv(table: pd.DataFrame, path) -> Path:
 def write_excel(sheets, path) -> Path:
     """Write ``(title, frame)`` pairs as the sheets of an ``.xlsx`` workbook.
 
-    Headers are bold, text cells are stored as text (never formulas), ``status`` cells get
-    their status tint.
+    Values in a KPI's unit (value, target, interval, change) are rounded to that unit's
+    decimals (:data:`kpikit.display.DECIMALS`: AHT in whole seconds, percentages to one
+    decimal); ``status`` cells get their status tint; headers are bold and frozen; text cells
+    are stored as text, never as formulas.
     """
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-
     target = checked_path(path, (".xlsx",), "path", must_exist=False)
-    workbook = Workbook()
-    for position, (title, frame) in enumerate(sheets):
-        sheet = workbook.active if position == 0 else workbook.create_sheet()
-        sheet.title = title
-        sheet.append(list(frame.columns))
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for record in frame.itertuples(index=False):
-            sheet.append([_excel_value(value) for value in record])
-        for row in sheet.iter_rows(min_row=2):
-            for cell in row:
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"
-        if "status" in frame.columns:
-            column = list(frame.columns).index("status") + 1
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
-                tint = STATUS_TINTS.get(cell.value)
-                if tint:
-                    cell.fill = PatternFill("solid", fgColor=tint.lstrip("#"))
-    workbook.save(target)
-    return target
+    return write_workbook([scorecard_sheet(title, frame) for title, frame in sheets], target)
+
+
+def scorecard_sheet(title: str, frame: pd.DataFrame, labels=None) -> Sheet:
+    """A scorecard table (or its area or composite scores) as a rounded, coloured sheet.
+
+    ``labels`` renames columns for the sheet's header (``{"value": "Value"}``) once the
+    rounding and colours are decided from the column names.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"kpi": ["aht"], "unit": ["seconds"], "value": [311.6],
+    ...                       "status": ["red"], "score": [0.0]})
+    >>> sheet = scorecard_sheet("scorecard", frame)
+    >>> int(sheet.decimals.loc[0, "value"]), sheet.fills.loc[0, "status"]   # whole seconds
+    (0, '#F4CDB2')
+    """
+    table = frame.reset_index(drop=True)
+    decimals = pd.DataFrame(index=table.index, columns=table.columns, dtype=object)
+    fills = pd.DataFrame(index=table.index, columns=table.columns, dtype=object)
+    for column, places in _FIXED_DECIMALS.items():
+        if column in table.columns:
+            decimals[column] = places
+    if "unit" in table.columns:
+        places = table["unit"].map(DECIMALS)
+        for column in _IN_KPI_UNIT:
+            if column in table.columns:
+                decimals[column] = places
+    if "status" in table.columns:
+        fills["status"] = table["status"].map(RAG_TINTS)
+    frozen = list(table.columns).index("kpi") + 1 if "kpi" in table.columns else 0
+    if labels:
+        table = table.rename(columns=labels)
+    return Sheet(title, table, decimals=decimals, fills=fills, frozen_columns=frozen)
+
+
+def scorecard_grid_sheet(title: str, table: pd.DataFrame, by) -> Sheet:
+    """A rated table as a grid: one row per group, one column per KPI, cells tinted by status.
+
+    Values are rounded to each KPI's unit (:data:`kpikit.display.DECIMALS`); the header names
+    the group columns in words and each KPI with its unit; the group columns stay in view.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"team": ["a", "a", "b"], "kpi": ["aht", "fcr", "aht"],
+    ...     "unit": ["seconds", "percent", "seconds"], "value": [311.6, 72.44, 280.0],
+    ...     "status": ["red", "amber", "green"]})
+    >>> sheet = scorecard_grid_sheet("Scorecard", table, ["team"])
+    >>> sheet.table.columns.tolist()
+    ['Team', 'Average handle time (s)', 'First contact resolution (%)']
+    >>> sheet.fills.iloc[1, 1], sheet.decimals.iloc[0, 2]   # b's AHT is green; FCR to 0.1
+    ('#BFE7DC', 1)
+    """
+    by = list(by)
+    kpis = [kpi_id for kpi_id in KPI_IDS if kpi_id in set(table["kpi"])]
+    cells = (
+        table.set_index([*by, "kpi"]) if by else table.assign(_all="").set_index(["_all", "kpi"])
+    )
+    values = cells["value"].unstack("kpi").reindex(columns=kpis)
+    statuses = cells["status"].unstack("kpi").reindex(columns=kpis)
+    labels = [kpi_label(kpi_id) for kpi_id in kpis]
+    keys = values.index.to_frame(index=False)[by] if by else pd.DataFrame(index=[0])
+    grid = pd.concat([keys, pd.DataFrame(values.to_numpy(), columns=labels)], axis=1)
+    decimals = pd.DataFrame(
+        [[None] * len(by) + [DECIMALS[kpi_definition(k).unit] for k in kpis]] * len(grid),
+        columns=grid.columns,
+        dtype=object,
+    )
+    tints = statuses.apply(lambda column: column.map(RAG_TINTS)).to_numpy().tolist()
+    fills = pd.DataFrame(
+        [[None] * len(by) + row for row in tints], columns=grid.columns, dtype=object
+    )
+    grid = grid.rename(columns={column: column_label(column) for column in by})
+    return Sheet(title, grid, decimals=decimals, fills=fills, frozen_columns=len(by))
 
 
 def _score_text(score) -> str:
     return "–" if not is_number(score) else f"{score:.0f}"
-
-
-def _excel_value(value):
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return None
-    if isinstance(value, np.generic):
-        return value.item()
-    return value

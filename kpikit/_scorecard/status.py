@@ -1,26 +1,31 @@
 """Status names, colours and marks; the red/amber/green rule; weighted area and composite scores.
 
-See :mod:`kpikit.scorecard` for the status rules.
+See :mod:`kpikit.scorecard` for the status rules. The palette, marks and words are
+:mod:`kpikit.display`'s (``RAG_*``), under the scorecard's names.
 """
 
 import numpy as np
 import pandas as pd
 
-STATUSES = ("green", "amber", "red", "no data")
+from kpikit.display import RAG_COLORS as STATUS_COLORS
+from kpikit.display import RAG_LABELS as STATUS_LABELS
+from kpikit.display import RAG_MARKS as STATUS_MARKS
+from kpikit.display import RAG_STATUSES as STATUSES
+from kpikit.display import RAG_TINTS as STATUS_TINTS
 
 STATUS_SCORES = {"green": 100.0, "amber": 50.0, "red": 0.0}
 """Points per status for area and composite scores (``"no data"`` is not scored)."""
 
-STATUS_COLORS = {"green": "#009E73", "amber": "#E69F00", "red": "#D55E00", "no data": "#999999"}
-"""Saturated status colours from the Okabe–Ito palette (safe for colour-vision deficiency)."""
-
-STATUS_TINTS = {"green": "#BFE7DC", "amber": "#F9E3B2", "red": "#F4CDB2", "no data": "#E6E6E6"}
-"""Light versions of :data:`STATUS_COLORS` for cell backgrounds under dark text."""
-
-STATUS_MARKS = {"green": "✔", "amber": "!", "red": "✘", "no data": "–"}
-"""A mark per status, shown beside its colour so that status never relies on colour alone."""
-
-STATUS_LABELS = {"green": "met", "amber": "within tolerance", "red": "missed", "no data": "no data"}
+__all__ = [
+    "STATUSES",
+    "STATUS_COLORS",
+    "STATUS_LABELS",
+    "STATUS_MARKS",
+    "STATUS_SCORES",
+    "STATUS_TINTS",
+    "rag_status",
+    "weighted_scores",
+]
 
 _EPSILON = 1e-9  # absorbs floating-point noise at the exact target (70.00000000000001 >= 70)
 

@@ -6,10 +6,12 @@ import numpy as np
 import pandas as pd
 
 from kpikit._validators import is_number
+from kpikit.display import CHANGE_MARKS
 from kpikit.stats import Z_95, two_proportion_z
 
-TREND_MARKS = {"up": "▲", "down": "▼", "flat": "≈", "untested": "·"}
-"""Arrows for :attr:`kpikit.Scorecard.table` ``trend``: up/down only for significant changes."""
+TREND_MARKS = CHANGE_MARKS
+"""Arrows for :attr:`kpikit.Scorecard.table` ``trend``: up/down only for significant changes
+(:data:`kpikit.display.CHANGE_MARKS`)."""
 
 
 def with_trend(table: pd.DataFrame, keys: list, compare: bool, alpha: float) -> pd.DataFrame:

@@ -87,7 +87,10 @@ def contacts_frame(contacts, first_day, *, site, agent_offset, customer_offset):
             "qa_score": c["qa"],
         }
     )
-    return frame.astype(CONTACT_DTYPES)
+    frame = frame.astype(CONTACT_DTYPES)
+    # pandas 2 casts None to the text "None" for dtype "str": unanswered contacts keep no agent.
+    frame["agent_id"] = frame["agent_id"].where(frame["answered"])
+    return frame
 
 
 def agent_intervals_frame(roster, contacts, agent_team, first_day, *, site, agent_offset):

@@ -16,7 +16,12 @@ STATIC_ENV_VARIABLE = "KPIKIT_STATIC_APPS"
 """When this environment variable is ``1`` (``kpikit report`` sets it), apps display as static
 HTML instead of live widgets: see :func:`kpikit.apps._base.static_html`."""
 
+DATA_ENV_VARIABLE = "KPIKIT_DATA"
+"""A contact log file (or a folder of tables) for the dashboards to start on instead of the
+sample data (``kpikit report --data`` sets it): see :func:`kpikit.apps.dashboard_data`."""
+
 _APPS = {
+    "dashboard_data": "kpikit.apps._data",
     "BenchmarksApp": "kpikit.apps.benchmarks",
     "GlossaryApp": "kpikit.apps.glossary",
     "GovernanceApp": "kpikit.apps.governance",
@@ -27,6 +32,7 @@ _APPS = {
 }
 
 __all__ = [
+    "DATA_ENV_VARIABLE",
     "STATIC_ENV_VARIABLE",
     "BenchmarksApp",
     "GlossaryApp",
@@ -35,6 +41,7 @@ __all__ = [
     "ScorecardApp",
     "StaffingApp",
     "TradeoffApp",
+    "dashboard_data",
 ]
 
 

@@ -5,10 +5,11 @@ How to write an app (see :class:`kpikit.apps.GlossaryApp` for a complete one)::
     class MyApp(BaseApp):
         title = "My dashboard"
         description = "One sentence shown under the title."
+        PARAMETERS = (Param("kpi", "aht", "KPI", choices=KPI_IDS),)
 
-        def __init__(self, data=None, *, kpi="aht", **options):
-            super().__init__(data, **options)      # self.data, upload, message, status
-            self.kpi = widgets.Dropdown(options=..., value=kpi, description="KPI")
+        def __init__(self, data=None, **options):
+            super().__init__(data, **options)      # self.data, self.values, upload, message
+            self.kpi = self.control("kpi")           # a Dropdown from the Param
             self.chart = Chart()
             self.kpi.observe(self._on_change, names="value")
             self.widget = self._compose(controls=[self.kpi], main=[self.chart])
@@ -19,16 +20,21 @@ How to write an app (see :class:`kpikit.apps.GlossaryApp` for a complete one)::
             super()._on_data()                       # status line, then _update()
 
         def _update(self):
-            self.chart.draw(kpikit.plots.bullet(...))
+            self.chart.draw(kpikit.plots.bullet(rows, kpi=..., value=...))
 
 Rules the apps follow:
 
+- Parameters are declared once, in ``PARAMETERS`` (:class:`kpikit.apps.params.Param`): the
+  constructor accepts them (its signature and docstring are completed from the table, values
+  are checked: out of range or not a choice is an error, never clamped), :meth:`BaseApp.control`
+  builds their controls, :meth:`BaseApp.set_from_link` reads them from a shared link and
+  :meth:`BaseApp.parameters_cell` writes the notebook's parameters cell.
 - Widgets are attributes; every control calls ``observe(self._on_change, names="value")``;
   one ``_update()`` redraws everything that depends on the controls; charts are
   :class:`kpikit.apps._chart.Chart` widgets, redrawn with ``chart.draw(figure)`` (one message
   per chart, the figure only).
-- ``set(**values)`` sets several controls with one redraw; notebooks pass it the URL
-  parameters: ``app.set(**query_params({...}, choices=...))``.
+- ``set(**values)`` sets several controls with one redraw; notebooks call
+  ``app.set_from_link()``, which passes it the link's parameters.
 - ``_on_data()`` runs when the data changes (construction, upload): recompute caches, then
   ``_update()``. It must raise ``ValueError`` (or ``kpikit.SchemaError``) when the data cannot
   feed the app; the upload is then rolled back and the message shown.
@@ -43,8 +49,10 @@ Rules the apps follow:
 """
 
 import html
+import inspect
 import os
 import re
+import textwrap
 
 import ipywidgets as widgets
 import narwhals.stable.v2 as nw
@@ -55,15 +63,17 @@ from kpikit import _validators as validators
 from kpikit._validators import is_number
 from kpikit.apps import STATIC_ENV_VARIABLE
 from kpikit.apps._chart import Chart
+from kpikit.apps._download import Downloads, figure_sheet
 from kpikit.apps._upload import UploadStep
+from kpikit.apps.params import Param, parameters_cell, query_params
 from kpikit.catalog import CHANNELS, SECTORS
-from kpikit.io import READ_SUFFIXES, read_upload
+from kpikit.display import format_value
+from kpikit.io import READ_SUFFIXES, Sheet, read_upload, write_workbook
 from kpikit.metrics import compute
 from kpikit.options import Options
 from kpikit.options import resolve as resolve_options
 from kpikit.sample import load_sample
 from kpikit.schema import Dataset
-from kpikit.scorecard import format_value
 
 __all__ = [
     "CHANNEL_LABELS",
@@ -92,17 +102,37 @@ connection."""
 UPLOAD_ACCEPT = ",".join(sorted({"." + suffix.rsplit(".", 1)[-1] for suffix in READ_SUFFIXES}))
 """File types offered by the upload button (:func:`kpikit.io.read_upload` decides what it reads)."""
 
-SIDEBAR_WIDTH = "290px"
-
 LIVE_ONLY_CLASS = "kpikit-live-only"
 """CSS class of widgets that only make sense live (left out of static reports)."""
 
-# Page-wide but scoped to the apps: widget HTML otherwise inherits the 28 px line height of
-# form controls, which double-spaces every paragraph.
-_APP_STYLE = (
-    "<style>.kpikit-app .widget-html-content { line-height: 1.45; }"
-    ".kpikit-app .widget-html-content p { margin: 4px 0 8px; }</style>"
-)
+NARROW_PX = 800
+"""Below this width (of the app, not of the window: a narrow JupyterLab panel counts too) the
+controls stack above the content and charts take the full width."""
+
+# Scoped to the apps, shipped inside the app (so Voila, JupyterLab and static reports get it):
+# - widget HTML otherwise inherits the 28 px line height of form controls;
+# - the app is a size container: below NARROW_PX of its own width the sidebar goes on top
+#   (!important beats the inline styles ipywidgets writes from a Layout);
+# - tables scroll sideways inside .kpikit-scroll instead of wrapping one word a line.
+_APP_STYLE = f"""<style>
+.kpikit-app {{ container-type: inline-size; }}
+.kpikit-app .widget-html-content {{ line-height: 1.45; }}
+.kpikit-app .widget-html-content p {{ margin: 4px 0 8px; }}
+.kpikit-sidebar {{ flex: 0 0 290px; width: 290px; min-width: 290px; margin-right: 16px; }}
+.kpikit-main {{ flex: 1 1 auto; min-width: 0; }}
+.kpikit-main > * {{ flex-shrink: 0; }}
+.kpikit-scroll {{ overflow-x: auto; max-width: 100%; }}
+.kpikit-table th, .kpikit-table td {{ min-width: 4.5em; vertical-align: top; }}
+.kpikit-table .kpikit-wide {{ min-width: 16em; }}
+@container (max-width: {NARROW_PX}px) {{
+  .kpikit-columns {{ flex-direction: column !important; }}
+  .kpikit-sidebar {{ flex: 0 0 auto !important; width: auto !important;
+    min-width: 0 !important; margin: 0 0 12px 0 !important; }}
+  .kpikit-sidebar > .jupyter-widgets, .kpikit-sidebar > .widget-inline-hbox {{
+    width: auto !important; max-width: 100%; }}
+  .kpikit-app h2 {{ font-size: 1.25em !important; }}
+}}
+</style>"""
 
 _LATEX_BLOCK = re.compile(r"\$\$(.+?)\$\$", re.DOTALL)
 
@@ -136,13 +166,18 @@ class BaseApp:
         Offer the upload button (an app that does not read data can hide it).
     options : kpikit.Options, default=None
         A whole set of engine options to start from (default: ``kk.options``).
-    **engine_options
-        The engine's options under their names in :func:`kpikit.compute` (``sl_threshold_s``,
-        ``fcr_window``, ``fcr_method``, ``csat_scale``, ...), for every KPI the app computes.
-        An unknown name is a TypeError that suggests the closest option.
+    **values
+        The app's parameters (its ``PARAMETERS``), checked against their choices and bounds,
+        and the engine's options under their names in :func:`kpikit.compute`
+        (``sl_threshold_s``, ``fcr_window``, ``fcr_method``, ``csat_scale``, ...), for every
+        KPI the app computes. An unknown name is a TypeError that suggests the closest option.
 
     Attributes
     ----------
+    PARAMETERS : tuple of Param
+        The app's parameters, declared once (class attribute).
+    values : dict
+        The parameters' values the app was built with (defaults filled in).
     data : Dataset
         The data in use.
     data_label : str
@@ -175,6 +210,13 @@ class BaseApp:
 
     title = "kpikit"
     description = ""
+    PARAMETERS: tuple[Param, ...] = ()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.PARAMETERS and "__init__" in cls.__dict__:
+            cls.__init__.__signature__ = _signature(cls.__init__, cls.PARAMETERS)
+            cls.__doc__ = _documented(cls.__doc__, cls.PARAMETERS)
 
     def __init__(
         self,
@@ -184,9 +226,15 @@ class BaseApp:
         max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
         upload: bool = True,
         options: Options | None = None,
-        **engine_options,
+        **values,
     ):
-        self.engine_options = resolve_options(options, **engine_options)
+        parameters = {param.name for param in self.PARAMETERS}
+        self.values = self._checked_values(
+            {name: value for name, value in values.items() if name in parameters}
+        )
+        self.engine_options = self._engine_options(
+            options, {name: value for name, value in values.items() if name not in parameters}
+        )
         if data is None:
             data = load_sample()
             data_label = data_label or "sample data"
@@ -208,7 +256,142 @@ class BaseApp:
         self.status.add_class("kpikit-status")
         self.upload_step = UploadStep(self.load, self.message, self.show_error)
         self.upload_step.widget.add_class(LIVE_ONLY_CLASS)
+        self.downloads = Downloads(_slug(self.title), self.workbook)
+        self.downloads.add_class(LIVE_ONLY_CLASS)
         self.widget = None
+
+    # --- parameters ---------------------------------------------------------------------------
+
+    @classmethod
+    def _parameter(cls, name: str) -> Param:
+        for param in cls.PARAMETERS:
+            if param.name == name:
+                return param
+        raise ValueError(
+            f"Value of {name!r} is not a parameter of {cls.__name__}. Expected one of "
+            f"{[param.name for param in cls.PARAMETERS]}"
+        )
+
+    def _checked_values(self, values: dict) -> dict:
+        return {
+            param.name: param.check(values.get(param.name, param.default))
+            for param in self.PARAMETERS
+        }
+
+    def _engine_options(self, options, values: dict) -> Options:
+        try:
+            return resolve_options(options, **values)
+        except TypeError as error:
+            if not self.PARAMETERS:
+                raise
+            names = [param.name for param in self.PARAMETERS]
+            raise TypeError(
+                f"{error}; the parameters of {type(self).__name__} are {names}"
+            ) from None
+
+    def control(self, name: str) -> widgets.ValueWidget:
+        """The control of a parameter, built from its :class:`Param`, showing its value.
+
+        A choice becomes a dropdown (its options filled by the app when the data decides
+        them), a bounded number a slider, a number a text field, a bool a checkbox.
+        """
+        param = self._parameter(name)
+        value = self.values[name]
+        common = {"description": param.label, "tooltip": param.help or param.label}
+        if param.choices:
+            return widgets.Dropdown(options=param.options, value=value, **common)
+        if param.data_choices:  # the app fills the options from the data
+            return widgets.Dropdown(**common)
+        if isinstance(param.default, bool):
+            return widgets.Checkbox(value=value, indent=False, **common)
+        if isinstance(param.default, int | float) and param.bounds is not None:
+            percent = param.unit == "fraction"
+            return widgets.FloatSlider(
+                value=value,
+                min=param.low,
+                max=param.high,
+                step=param.step or (0.01 if percent else 1),
+                continuous_update=False,
+                readout_format=".0%" if percent else ".0f",
+                style={"description_width": "100px"},
+                **common,
+            )
+        if isinstance(param.default, int | float):
+            return widgets.FloatText(value=value, **common)
+        return widgets.Text(value=value, **common)
+
+    @classmethod
+    def values_in(cls, namespace) -> dict:
+        """The app's parameters found in a namespace, such as a notebook's ``globals()``.
+
+        Examples
+        --------
+        >>> from kpikit.apps import GlossaryApp
+        >>> GlossaryApp.values_in({"kpi": "fcr", "sector": "all", "data": None})
+        {'kpi': 'fcr', 'sector': 'all'}
+        """
+        return {
+            param.name: namespace[param.name] for param in cls.PARAMETERS if param.name in namespace
+        }
+
+    @classmethod
+    def parameters_cell(cls, **values) -> str:
+        """Source of the dashboard notebook's ``parameters`` cell (see
+        :func:`kpikit.apps.params.parameters_cell`); ``values`` override the defaults."""
+        return parameters_cell(cls.PARAMETERS, values)
+
+    def set_from_link(self, query_string: str | None = None) -> None:
+        """Apply a shared link's parameters (Voila's ``QUERY_STRING`` by default).
+
+        Keys are the app's parameters; values are cast, checked against the choices and the
+        ranges the controls offer now; a bad one keeps the value the app was built with and is
+        reported, never clamped to the nearest end of a slider (see
+        :func:`kpikit.apps.params.query_params`). Nothing is redrawn when the link changes
+        nothing.
+        """
+        defaults, choices, bounds = {}, {}, {}
+        for param in self.PARAMETERS:
+            defaults[param.name] = self.values[param.name]
+            control = getattr(self, param.name, None)
+            if param.data_choices and isinstance(control, widgets.Dropdown):
+                choices[param.name] = [option[1] for option in control.options]
+            elif param.choices:
+                choices[param.name] = param.values
+            if hasattr(control, "min") and hasattr(control, "max"):
+                bounds[param.name] = (control.min, control.max)
+            elif param.bounds is not None:
+                bounds[param.name] = param.bounds
+        self.set(**query_params(defaults, query_string, choices=choices, bounds=bounds))
+
+    # --- downloads ------------------------------------------------------------------------------
+
+    def excel_sheets(self) -> list[Sheet]:
+        """The view on show as workbook sheets (one per table or chart), for "Download Excel".
+
+        By default, the data of every chart on show (:func:`kpikit.apps._download.figure_sheet`);
+        the kpikit dashboards override this with their tables, rounded to each KPI's unit and
+        coloured by status (see :class:`kpikit.io.Sheet`).
+        """
+        charts = [
+            value
+            for value in vars(self).values()
+            if isinstance(value, Chart) and value.layout.display != "none"
+        ]
+        return [
+            figure_sheet(chart.figure.layout.title.text or f"Chart {position}", chart.figure)
+            for position, chart in enumerate(charts, start=1)
+        ]
+
+    def workbook(self) -> bytes | None:
+        """The ``.xlsx`` bytes of :meth:`excel_sheets`, or None with the reason shown."""
+        try:
+            return write_workbook(self.excel_sheets())
+        # A failed download must leave the page usable and say why, never show a traceback.
+        except Exception as error:
+            self.show_error(f"Could not build the workbook: {type(error).__name__}: {error}")
+            return None
+
+    # --- layout ---------------------------------------------------------------------------------
 
     def _compose(self, *, controls, main) -> widgets.Widget:
         """Lay out the app: title, sidebar (controls, upload, message), main area, status line."""
@@ -231,17 +414,21 @@ class BaseApp:
             if control.layout.width is None:
                 control.layout.width = "auto"
         sidebar = widgets.VBox(
-            [*controls, self.upload, upload_help, self.upload_step.widget, self.message],
-            layout=widgets.Layout(
-                width=SIDEBAR_WIDTH, min_width=SIDEBAR_WIDTH, margin="0 16px 0 0"
-            ),
+            [
+                *controls,
+                self.downloads,
+                self.upload,
+                upload_help,
+                self.upload_step.widget,
+                self.message,
+            ]
         )
         sidebar.add_class("kpikit-sidebar")
-        body = widgets.VBox(main, layout=widgets.Layout(flex="1 1 auto", min_width="0"))
-        root = widgets.VBox(
-            [header, widgets.HBox([sidebar, body]), self.status],
-            layout=widgets.Layout(width="100%"),
-        )
+        body = widgets.VBox(main)
+        body.add_class("kpikit-main")
+        columns = widgets.HBox([sidebar, body])
+        columns.add_class("kpikit-columns")
+        root = widgets.VBox([header, columns, self.status], layout=widgets.Layout(width="100%"))
         root.add_class("kpikit-app")
         return root
 
@@ -264,7 +451,8 @@ class BaseApp:
         Raises
         ------
         ValueError
-            When a name is not a control of the app or a value is not one of its choices.
+            When a name is not a control of the app, or a value is not one of its choices or
+            outside its slider's range (never clamped).
         """
         changed = False
         self._holding = True
@@ -273,6 +461,12 @@ class BaseApp:
                 control = getattr(self, name, None)
                 if not isinstance(control, widgets.ValueWidget):
                     raise ValueError(f"Value of {name!r} is not a control of {self.title!r}.")
+                low, high = getattr(control, "min", None), getattr(control, "max", None)
+                if low is not None and high is not None and not low <= value <= high:
+                    raise ValueError(
+                        f"Value of {name!r} must be between {low:g} and {high:g} but "
+                        f"received: {value!r}"
+                    )
                 before = control.value
                 try:
                     control.value = value
@@ -389,6 +583,55 @@ class BaseApp:
         self.upload.value = ()
 
 
+def _signature(init, params) -> inspect.Signature:
+    """``init``'s signature with the parameters of the table as keyword-only arguments."""
+    signature = inspect.signature(init)
+    explicit = [p for p in signature.parameters.values() if p.kind is not p.VAR_KEYWORD]
+    variadic = [p for p in signature.parameters.values() if p.kind is p.VAR_KEYWORD]
+    names = {p.name for p in explicit}
+    declared = [
+        inspect.Parameter(param.name, inspect.Parameter.KEYWORD_ONLY, default=param.default)
+        for param in params
+        if param.name not in names
+    ]
+    return signature.replace(parameters=[*explicit, *declared, *variadic])
+
+
+def _documented(doc: str | None, params) -> str | None:
+    """A class docstring with an entry per parameter of the table it does not document.
+
+    The entries go before ``**options`` in the Parameters section (or at its end).
+    """
+    if not doc or "\n    Parameters\n    ----------\n" not in doc:
+        return doc
+    head, section = doc.split("\n    Parameters\n    ----------\n", 1)
+    following = re.search(r"\n(?=    \w+\n    -+\n)", section)
+    parameters = section[: following.start()] if following else section
+    documented = set(re.findall(r"^    (\w+)(?=[ ,:]|$)", parameters, re.MULTILINE))
+    entries = []
+    for param in params:
+        if param.name in documented:
+            continue
+        kind = type(param.default).__name__
+        default = f'"{param.default}"' if isinstance(param.default, str) else repr(param.default)
+        text = param.help or param.label
+        if param.describe():
+            text += f" ({param.describe()})"
+        body = textwrap.fill(text, 92, initial_indent=" " * 8, subsequent_indent=" " * 8)
+        entries.append(f"    {param.name} : {kind}, default={default}\n{body}\n")
+    marker = re.search(r"^    \*\*\w+\n|\n(?=    \w+\n    -+\n)", section, re.MULTILINE)
+    cut = marker.start() if marker else len(section)
+    if marker and not marker.group().startswith("    **"):
+        cut += 1
+    return (
+        head
+        + "\n    Parameters\n    ----------\n"
+        + section[:cut]
+        + "".join(entries)
+        + section[cut:]
+    )
+
+
 def alert_html(text: str) -> str:
     """A message box for the user: escaped text, line breaks kept.
 
@@ -497,8 +740,16 @@ def static_html(widget: widgets.Widget) -> str:
     </div>
     """
     if isinstance(widget, Chart):
-        return widget.figure.to_html(
-            full_html=False, include_plotlyjs=False, config={"displaylogo": False}
+        chart = widget.figure.to_html(
+            full_html=False,
+            include_plotlyjs=False,
+            config={"displaylogo": False, "responsive": True},
+        )
+        if not widget.min_width:
+            return chart
+        return (
+            f'<div class="kpikit-scroll"><div style="min-width: {widget.min_width}px">'
+            f"{chart}</div></div>"
         )
     if (
         widget.layout.display == "none"
@@ -533,12 +784,19 @@ def _static_box(box: widgets.Box) -> str:
         styles.append("flex-flow: row wrap")
     else:
         styles.append("flex-direction: column")
-    for name in ("width", "min_width", "flex"):
+    for name in ("width", "min_width", "flex", "flex_flow"):
         value = getattr(box.layout, name)
         if value:
             styles.append(f"{name.replace('_', '-')}: {html.escape(value)}")
     inner = "".join(static_html(child) for child in box.children)
-    return f'<div style="{"; ".join(styles)}">{inner}</div>'
+    classes = " ".join(name for name in box._dom_classes if name.startswith("kpikit-"))
+    attribute = f' class="{html.escape(classes)}"' if classes else ""
+    return f'<div{attribute} style="{"; ".join(styles)}">{inner}</div>'
+
+
+def _slug(title: str) -> str:
+    """A file name from a title: ``"Balanced scorecard"`` -> ``"balanced-scorecard"``."""
+    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "kpikit"
 
 
 def _size(n_bytes: int) -> str:

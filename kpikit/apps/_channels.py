@@ -33,6 +33,7 @@ __all__ = [
     "check_channel",
     "data_channels",
     "pick_choice",
+    "refill",
     "reset_channel_picker",
     "threshold_text",
 ]
@@ -86,10 +87,25 @@ def pick_choice(requested, current, valid):
     return valid[0] if valid else None
 
 
+def refill(dropdown, options: list[tuple[str, object]], requested=None) -> None:
+    """Give a ``Dropdown`` new options: the requested value if valid, else the current one if
+    still there (ipywidgets would jump to the first option), else the first.
+
+    >>> import ipywidgets as widgets
+    >>> level = widgets.Dropdown(options=[("Center", "center"), ("Team", "team"),
+    ...                                   ("Queue", "queue")], value="team")
+    >>> refill(level, [("Center", "center"), ("Team", "team")])
+    >>> level.value
+    'team'
+    """
+    current = dropdown.value
+    dropdown.options = options
+    dropdown.value = pick_choice(requested, current, [value for _, value in options])
+
+
 def reset_channel_picker(dropdown, channels: list[str], requested) -> None:
     """Refill the channel ``Dropdown`` for the data's ``channels``, keeping a valid choice."""
-    dropdown.options = channel_choices(channels)
-    dropdown.value = pick_choice(requested, dropdown.value, [ALL_CHANNELS, *channels])
+    refill(dropdown, channel_choices(channels), requested)
     dropdown.disabled = not channels
 
 

@@ -1,13 +1,16 @@
 """Sector benchmarks: every KPI's published ranges for a sector and channel, against your values."""
 
+import functools
 import html
 import math
 
 import ipywidgets as widgets
 import narwhals.stable.v2 as nw
+import pandas as pd
 
 import kpikit.plots
 from kpikit.apps._base import (
+    CHANNEL_LABELS,
     SECTOR_LABELS,
     BaseApp,
     channel_options,
@@ -18,21 +21,29 @@ from kpikit.apps._base import (
     range_text,
     sector_options,
 )
+from kpikit.apps._channels import INTERVAL_KPIS
 from kpikit.apps._chart import Chart
+from kpikit.apps.params import Param
 from kpikit.catalog import CHANNELS, SECTORS, benchmarks, catalog
+from kpikit.display import DECIMALS, kpi_label
+from kpikit.io import Sheet
 
 __all__ = ["BenchmarksApp"]
 
 _TIER_SHORT = {"average": "avg", "world_class": "world class", "target": "target"}
+_TIER_NAMES = {"average": "Average", "world_class": "World class", "target": "Target"}
+_CELL = "padding: 4px 8px; text-align: left; vertical-align: top"
+_SELECTED = "rgba(0, 114, 178, 0.10)"
 
 
 class BenchmarksApp(BaseApp):
     """Dashboard: your KPIs against the published ranges of a sector, and sectors side by side.
 
-    The chart puts every benchmarked KPI on a "worse → better" row with the average and
-    world-class ranges of the chosen sector and channel, and your value as a diamond. Your
-    values are computed from the data (for the chosen channel when the data has a ``channel``
-    column) and can be typed over; "Use data values" brings the computed ones back. The table
+    The chart gives every benchmarked KPI a small bullet chart on its own numeric axis, in the
+    KPI's unit: the average, world-class and target ranges of the chosen sector and channel as
+    bands, your value as a dark bar. Your values are computed from the data (for the chosen
+    channel when the data has a ``channel`` column; from all its contacts, with a note, when it
+    has none) and can be typed over; "Use data values" brings the computed ones back. The table
     lists every sector's ranges side by side; figures that are general rather than
     sector-specific are shown in grey.
 
@@ -40,10 +51,6 @@ class BenchmarksApp(BaseApp):
     ----------
     data : Dataset or dataframe, default=None
         Data your values are computed from; ``None`` loads the sample data.
-    sector : str, default="all"
-        One of :data:`kpikit.catalog.SECTORS`.
-    channel : str, default="all"
-        One of :data:`kpikit.catalog.CHANNELS`.
     values : mapping of str to float, default=None
         Your values by KPI id, typed in; they take precedence over the computed ones.
     **options
@@ -52,6 +59,8 @@ class BenchmarksApp(BaseApp):
     Attributes
     ----------
     sector, channel : ipywidgets.Dropdown
+    data_note : ipywidgets.HTML
+        Which contacts your values come from, when that is not simply the chosen channel.
     value_inputs : dict of str to ipywidgets.Text
         One text field per benchmarked KPI holding your value (empty: no value).
     use_data : ipywidgets.Button
@@ -77,20 +86,26 @@ class BenchmarksApp(BaseApp):
 
     title = "Sector benchmarks"
     description = "Your KPIs against published ranges for your sector and channel."
+    PARAMETERS = (
+        Param("sector", "all", "Sector", help="Benchmark sector", choices=tuple(sector_options())),
+        Param(
+            "channel",
+            "all",
+            "Channel",
+            help="Benchmark channel (and the data's channel your values come from)",
+            choices=tuple(channel_options()),
+        ),
+    )
 
-    def __init__(self, data=None, *, sector="all", channel="all", values=None, **options):
-        check_choice("sector", sector, SECTORS)
-        check_choice("channel", channel, CHANNELS)
+    def __init__(self, data=None, *, values=None, **options):
         typed = dict(values or {})
         benchmarked = set(benchmarks()["kpi"])
         self._kpis = [kpi_id for kpi_id in catalog()["id"] if kpi_id in benchmarked]
         for kpi_id in typed:
             check_choice("values", kpi_id, self._kpis)
         super().__init__(data, **options)
-        self.sector = widgets.Dropdown(options=sector_options(), value=sector, description="Sector")
-        self.channel = widgets.Dropdown(
-            options=channel_options(), value=channel, description="Channel"
-        )
+        self.sector = self.control("sector")
+        self.channel = self.control("channel")
         self.use_data = widgets.Button(
             description="Use data values", tooltip="Forget typed values; use the computed ones"
         )
@@ -105,20 +120,21 @@ class BenchmarksApp(BaseApp):
         self._filling = False
         self.value_inputs = {}
         for kpi_id in self._kpis:
-            unit = {"percent": "%", "seconds": "s"}.get(self._units[kpi_id], "")
             field = widgets.Text(
-                description=f"{definitions.at[kpi_id, 'short_name']} {unit}".strip(),
+                description=kpi_label(kpi_id, short=True),
                 placeholder="no value",
                 continuous_update=False,
                 tooltip=self._names[kpi_id],
-                layout=widgets.Layout(width="220px"),
+                layout=widgets.Layout(width="auto"),
                 style={"description_width": "110px"},
             )
             field.observe(self._on_typed, names="value")
             self.value_inputs[kpi_id] = field
 
         self.chart = Chart()
+        self.data_note = widgets.HTML()
         self.table = widgets.HTML()
+        self.highlight = widgets.HTML(layout=widgets.Layout(display="none"))
         values_panel = widgets.VBox(
             [
                 widgets.HTML(
@@ -127,13 +143,15 @@ class BenchmarksApp(BaseApp):
                 ),
                 widgets.GridBox(
                     list(self.value_inputs.values()),
-                    layout=widgets.Layout(grid_template_columns="repeat(auto-fill, 230px)"),
+                    layout=widgets.Layout(
+                        grid_template_columns="repeat(auto-fill, minmax(210px, 1fr))"
+                    ),
                 ),
             ]
         )
         self.widget = self._compose(
             controls=[self.sector, self.channel, self.use_data],
-            main=[self.chart, values_panel, self.table],
+            main=[self.data_note, self.chart, values_panel, self.table, self.highlight],
         )
         self._on_data()
 
@@ -151,15 +169,37 @@ class BenchmarksApp(BaseApp):
         self._computed = {
             "all": _values_by_kpi(compute_table(self.data, options=self.engine_options))
         }
-        by_channel = (
-            compute_table(self.data, by=["channel"], options=self.engine_options)
-            if self._has_channel()
-            else None
-        )
-        for channel in CHANNELS[1:]:
-            rows = by_channel[by_channel["channel"] == channel] if by_channel is not None else None
-            self._computed[channel] = _values_by_kpi(rows) if rows is not None else {}
+        self._data_channels = set()
+        if self._has_channel():
+            by_channel = compute_table(self.data, by=["channel"], options=self.engine_options)
+            self._data_channels = set(by_channel["channel"].dropna())
+            for channel in CHANNELS[1:]:
+                rows = by_channel[by_channel["channel"] == channel]
+                self._computed[channel] = _values_by_kpi(rows)
         super()._on_data()
+
+    def _computed_values(self) -> dict:
+        """Your computed values for the chosen channel, and a note when they are not that."""
+        channel = self.channel.value
+        if channel == "all":
+            return self._computed["all"], ""
+        label = CHANNEL_LABELS[channel].lower()
+        if not self._has_channel():
+            return self._computed["all"], (
+                f"Your data has no channel column: your values cover all its contacts, "
+                f"compared with {label} benchmarks."
+            )
+        # Agent intervals record no channel: their KPIs are the all-channel values.
+        everyone = {k: v for k, v in self._computed["all"].items() if k in INTERVAL_KPIS}
+        if channel not in self._data_channels:
+            return everyone, f"Your data has no {label} contacts: type values to compare them."
+        note = (
+            "Occupancy, utilization and adherence cover all channels: agent intervals do not "
+            "record the channel."
+            if everyone
+            else ""
+        )
+        return {**self._computed[channel], **everyone}, note
 
     def _has_channel(self) -> bool:
         return "channel" in nw.from_native(self.data.contacts).columns
@@ -170,10 +210,16 @@ class BenchmarksApp(BaseApp):
         yours = {kpi_id: value for kpi_id, value in self.yours().items() if is_number(value)}
         rows = benchmarks(sector=sector, channel=channel)
         self.chart.draw(kpikit.plots.sector_overview(rows, yours=yours))
+        # The table stays the same when only the sector changes (no message to the browser);
+        # a one-line style marks the chosen sector's column.
         self.table.value = self._table_html(channel, yours)
+        self.highlight.value = (
+            f"<style>.kpikit-app .{_sector_class(sector)} {{ background: {_SELECTED}; }}</style>"
+        )
 
     def _fill_values(self) -> None:
-        computed = self._computed.get(self.channel.value, {})
+        computed, note = self._computed_values()
+        self.data_note.value = f"<small>{html.escape(note)}</small>" if note else ""
         self._filling = True
         try:
             for kpi_id, field in self.value_inputs.items():
@@ -205,23 +251,60 @@ class BenchmarksApp(BaseApp):
         self._typed.clear()
         self._on_change()
 
+    def excel_sheets(self) -> list[Sheet]:
+        """Your values against the chosen sector and channel's ranges, rounded to each KPI's
+        unit, and every sector's ranges side by side."""
+        sector, channel = self.sector.value, self.channel.value
+        rows = benchmarks(sector=sector, channel=channel).drop_duplicates(["kpi", "tier"])
+        yours = self.yours()
+        records = []
+        for kpi_id in self._kpis:
+            record = {"KPI": self._names[kpi_id], "Unit": self._units[kpi_id]}
+            record["Yours"] = yours.get(kpi_id)
+            for tier, label in _TIER_NAMES.items():
+                found = rows[(rows["kpi"] == kpi_id) & (rows["tier"] == tier)]
+                record[f"{label} low"] = found["low"].iloc[0] if len(found) else None
+                record[f"{label} high"] = found["high"].iloc[0] if len(found) else None
+            records.append(record)
+        table = pd.DataFrame(records)
+        places = [DECIMALS[self._units[kpi_id]] for kpi_id in self._kpis]
+        decimals = pd.DataFrame(
+            {c: places if c not in ("KPI", "Unit") else None for c in table.columns},
+            dtype=object,
+        )
+        title = f"{SECTOR_LABELS[sector]}, {CHANNEL_LABELS[channel].lower()}"
+        sides = pd.DataFrame(
+            {
+                "KPI": [self._names[kpi_id] for kpi_id in self._kpis],
+                **{
+                    SECTOR_LABELS[other]: [
+                        _ranges_text(benchmarks(sector=other, channel=channel), k, self._units[k])
+                        for k in self._kpis
+                    ]
+                    for other in SECTORS
+                },
+            }
+        )
+        return [
+            Sheet(title, table, decimals=decimals, frozen_columns=1),
+            Sheet("Sectors side by side", sides, frozen_columns=1),
+        ]
+
     def _table_html(self, channel: str, yours: dict) -> str:
-        by_sector = {sector: benchmarks(sector=sector, channel=channel) for sector in SECTORS}
+        ranges = _sector_ranges(channel)
         header = "".join(
-            f"<th style='{_cell_style(sector == self.sector.value)}'>"
+            f"<th class='{_sector_class(sector)}' style='{_CELL}'>"
             f"{html.escape(SECTOR_LABELS[sector])}</th>"
             for sector in SECTORS
         )
         body = []
         for kpi_id in self._kpis:
             unit = self._units[kpi_id]
-            cells = []
-            for sector, table in by_sector.items():
-                rows = table[table["kpi"] == kpi_id]
-                cells.append(
-                    f"<td style='{_cell_style(sector == self.sector.value)}'>"
-                    f"{_ranges_html(rows, unit)}</td>"
-                )
+            cells = [
+                f"<td class='{_sector_class(sector)}' style='{_CELL}'>"
+                f"{ranges.get((sector, kpi_id), '')}</td>"
+                for sector in SECTORS
+            ]
             mine = format_value(yours.get(kpi_id), unit) if kpi_id in yours else ""
             body.append(
                 f"<tr><th style='text-align: left; padding: 4px 8px'>"
@@ -232,7 +315,7 @@ class BenchmarksApp(BaseApp):
             "<h4 style='margin: 12px 0 4px'>Sectors side by side</h4>"
             "<small>Ranges for the chosen channel; grey figures are general ones used where "
             "the sector has no figure of its own.</small>"
-            "<div style='overflow-x: auto'><table class='kpikit-table' style='border-collapse: "
+            "<div class='kpikit-scroll'><table class='kpikit-table' style='border-collapse: "
             "collapse; font-size: 0.85em'>"
             f"<thead><tr><th></th>{header}<th style='padding: 4px 8px'>You</th></tr></thead>"
             f"<tbody>{''.join(body)}</tbody></table></div>"
@@ -243,15 +326,31 @@ def _values_by_kpi(rows) -> dict[str, float]:
     return {row.kpi: row.value for row in rows.itertuples(index=False) if is_number(row.value)}
 
 
-def _cell_style(selected: bool) -> str:
-    background = "background: rgba(0, 114, 178, 0.10); " if selected else ""
-    return f"{background}padding: 4px 8px; text-align: left; vertical-align: top"
+def _sector_class(sector: str) -> str:
+    return f"kpikit-sector-{sector.replace('_', '-')}"
 
 
-def _ranges_html(rows, unit: str) -> str:
-    parts = []
-    for row in rows.drop_duplicates(["tier"]).itertuples(index=False):
-        text = f"{_TIER_SHORT[row.tier]} {range_text(row.low, row.high, unit)}"
-        style = " style='color: #888'" if row.fallback else ""
-        parts.append(f"<div{style}>{html.escape(text)}</div>")
-    return "".join(parts)
+def _ranges_text(table, kpi_id: str, unit: str) -> str:
+    rows = table[table["kpi"] == kpi_id].drop_duplicates(["tier"])
+    return "; ".join(
+        f"{_TIER_SHORT[row.tier]} {range_text(row.low, row.high, unit)}"
+        for row in rows.itertuples(index=False)
+    )
+
+
+@functools.cache
+def _sector_ranges(channel: str) -> dict[tuple[str, str], str]:
+    """(sector, KPI) -> the ranges of that cell of "Sectors side by side", as HTML.
+
+    The catalog's benchmarks do not change while the program runs: each channel's table is
+    built once (a sector change then redraws without filtering the catalog 55 times).
+    """
+    cells = {}
+    for sector in SECTORS:
+        table = benchmarks(sector=sector, channel=channel).drop_duplicates(["kpi", "tier"])
+        for row in table.itertuples(index=False):
+            text = f"{_TIER_SHORT[row.tier]} {range_text(row.low, row.high, row.unit)}"
+            style = " style='color: #888'" if row.fallback else ""
+            cell = f"<div{style}>{html.escape(text)}</div>"
+            cells[(sector, row.kpi)] = cells.get((sector, row.kpi), "") + cell
+    return cells

@@ -4,13 +4,13 @@ import html
 import math
 
 import ipywidgets as widgets
+import pandas as pd
 
 import kpikit.plots
 from kpikit.apps._base import (
     BaseApp,
     alert_html,
     channel_options,
-    check_choice,
     compute_table,
     format_value,
     is_number,
@@ -18,17 +18,17 @@ from kpikit.apps._base import (
     sector_options,
 )
 from kpikit.apps._chart import Chart
+from kpikit.apps.params import Param
 from kpikit.catalog import (
-    CHANNELS,
     KPI_IDS,
-    SECTORS,
     benchmarks,
     calculate,
-    catalog,
     statistics,
     terms,
 )
 from kpikit.catalog import kpi as kpi_definition
+from kpikit.display import DECIMALS
+from kpikit.io import Sheet
 
 __all__ = ["GlossaryApp"]
 
@@ -39,6 +39,7 @@ _DIRECTION_TEXT = {
 }
 _INPUT_WIDTH = "140px"
 _CELL = "text-align: left; vertical-align: top; padding: 4px 8px"
+_WIDE = " class='kpikit-wide'"
 
 
 class GlossaryApp(BaseApp):
@@ -54,12 +55,6 @@ class GlossaryApp(BaseApp):
     ----------
     data : Dataset or dataframe, default=None
         Data for the "on your data" value; ``None`` loads the sample data.
-    kpi : str, default="aht"
-        KPI shown first, one of :data:`kpikit.catalog.KPI_IDS`.
-    sector : str, default="all"
-        Benchmark sector, one of :data:`kpikit.catalog.SECTORS`.
-    channel : str, default="all"
-        Benchmark channel, one of :data:`kpikit.catalog.CHANNELS`.
     **options
         Passed to :class:`kpikit.apps._base.BaseApp` (``max_upload_bytes``, ``upload``).
 
@@ -94,20 +89,25 @@ class GlossaryApp(BaseApp):
 
     title = "KPI glossary"
     description = "What each contact-center KPI means, how it is computed and what good looks like."
+    PARAMETERS = (
+        Param(
+            "kpi",
+            "aht",
+            "KPI",
+            help="KPI shown",
+            choices=tuple((kpi_definition(kpi_id).name, kpi_id) for kpi_id in KPI_IDS),
+        ),
+        Param("sector", "all", "Sector", help="Benchmark sector", choices=tuple(sector_options())),
+        Param(
+            "channel", "all", "Channel", help="Benchmark channel", choices=tuple(channel_options())
+        ),
+    )
 
-    def __init__(self, data=None, *, kpi="aht", sector="all", channel="all", **options):
-        check_choice("kpi", kpi, KPI_IDS)
-        check_choice("sector", sector, SECTORS)
-        check_choice("channel", channel, CHANNELS)
+    def __init__(self, data=None, **options):
         super().__init__(data, **options)
-        names = catalog().set_index("id")["name"]
-        self.kpi = widgets.Dropdown(
-            options=[(names[kpi_id], kpi_id) for kpi_id in KPI_IDS], value=kpi, description="KPI"
-        )
-        self.sector = widgets.Dropdown(options=sector_options(), value=sector, description="Sector")
-        self.channel = widgets.Dropdown(
-            options=channel_options(), value=channel, description="Channel"
-        )
+        self.kpi = self.control("kpi")
+        self.sector = self.control("sector")
+        self.channel = self.control("channel")
         for control in (self.kpi, self.sector, self.channel):
             control.observe(self._on_change, names="value")
 
@@ -129,17 +129,20 @@ class GlossaryApp(BaseApp):
                 self.calculator,
                 self.result,
             ],
-            layout=widgets.Layout(width="380px", min_width="380px"),
+            layout=widgets.Layout(flex="1 1 320px", max_width="420px", margin="0 16px 0 0"),
         )
         chart_panel = widgets.VBox(
-            [self.chart, self.data_value], layout=widgets.Layout(flex="1 1 auto", min_width="0")
+            [self.chart, self.data_value], layout=widgets.Layout(flex="1 1 320px", min_width="0")
         )
         self.widget = self._compose(
             controls=[self.kpi, self.sector, self.channel],
             main=[
                 self.summary,
                 self.formula,
-                widgets.HBox([calculator_panel, chart_panel]),
+                widgets.HBox(
+                    [calculator_panel, chart_panel],
+                    layout=widgets.Layout(flex_flow="row wrap"),
+                ),
                 self.benchmark_table,
                 self.advice,
                 self.variants,
@@ -170,9 +173,50 @@ class GlossaryApp(BaseApp):
         self.data_value.value = self._data_value_html(definition)
         self.result_value = self._calculate(definition)
         self.chart.draw(
-            kpikit.plots.bullet(self.result_value, kpi=definition.id, benchmarks=rows),
+            kpikit.plots.bullet(rows, kpi=definition.id, value=self.result_value),
             height=240,
         )
+
+    def excel_sheets(self) -> list[Sheet]:
+        """The KPI's card (definition, formula, calculator, value on the data) and its
+        published benchmarks, rounded to the KPI's unit."""
+        definition = kpi_definition(self.kpi.value)
+        places = DECIMALS[definition.unit]
+        row = self._data_values.get(definition.id)
+        card = [
+            ("KPI", definition.name),
+            ("Unit", definition.unit),
+            ("Better", _DIRECTION_TEXT.get(definition.direction, definition.direction)),
+            ("Definition", definition.definition),
+            ("Formula", definition.formula),
+            ("Numerator", definition.numerator),
+            ("Denominator", definition.denominator),
+            *(
+                (item.label, self.calculator_inputs[item.name].value)
+                for item in definition.calculator
+            ),
+            ("Calculator result", self.result_value),
+            (f"On {self.data_label}", row.value if row is not None else None),
+        ]
+        table = pd.DataFrame(card, columns=["Item", "Value"])
+        numeric = {"Calculator result", f"On {self.data_label}"}
+        decimals = pd.DataFrame(
+            {"Item": None, "Value": [places if name in numeric else None for name, _ in card]},
+            dtype=object,
+        )
+        sector, channel = self.sector.value, self.channel.value
+        listed = benchmarks(
+            sector=sector, kpi=definition.id, channel=None if channel == "all" else channel
+        )
+        listed = listed[["tier", "low", "high", "sector", "channel", "note", "source"]]
+        return [
+            Sheet(definition.short_name, table, decimals=decimals, frozen_columns=1),
+            Sheet(
+                "Benchmarks",
+                listed.rename(columns=str.capitalize),
+                decimals={"Low": places, "High": places},
+            ),
+        ]
 
     def _build_calculator(self, definition) -> None:
         self.calculator_inputs = {}
@@ -305,11 +349,12 @@ def _benchmark_table_html(rows, unit: str) -> str:
     for row in rows.itertuples(index=False):
         span = range_text(row.low, row.high, unit)
         scope = f"{row.sector}, {row.channel}" + (" (general figure)" if row.fallback else "")
+        cells = (row.tier.replace("_", " "), span, scope, row.note, row.source)
         body.append(
             "<tr>"
             + "".join(
-                f"<td style='{_CELL}'>{html.escape(str(cell))}</td>"
-                for cell in (row.tier.replace("_", " "), span, scope, row.note, row.source)
+                f"<td{_WIDE if position >= 3 else ''} style='{_CELL}'>{html.escape(str(cell))}</td>"
+                for position, cell in enumerate(cells)
             )
             + "</tr>"
         )
@@ -318,7 +363,7 @@ def _benchmark_table_html(rows, unit: str) -> str:
         for name in ("Tier", "Range", "Scope", "Context", "Source")
     )
     return (
-        "<h4>Published benchmarks</h4><table class='kpikit-table' style='border-collapse: "
-        f"collapse; font-size: 0.9em'><thead><tr>{header}</tr></thead>"
-        f"<tbody>{''.join(body)}</tbody></table>"
+        "<h4>Published benchmarks</h4><div class='kpikit-scroll'><table class='kpikit-table' "
+        f"style='border-collapse: collapse; font-size: 0.9em'><thead><tr>{header}</tr></thead>"
+        f"<tbody>{''.join(body)}</tbody></table></div>"
     )

@@ -1,15 +1,20 @@
-"""URL query parameters for dashboards: whitelisted, cast to the parameter's type, validated.
+"""Dashboard parameters: declared once per app, and read from URL query parameters safely.
 
-A dashboard notebook declares its parameters once, in the cell tagged ``parameters`` (papermill
-overrides them in batch runs), then passes them here so a shared link such as
-``/voila/render/kpi_glossary.ipynb?kpi=fcr&sector=healthcare`` can override them too::
+Each app declares its parameters once, as a tuple of :class:`Param` (name, default, label,
+unit, choices or bounds). From that one table come the app's constructor arguments (checked:
+a value outside the choices or bounds is an error, never clamped), its controls, the link
+parameters a shared URL may set, and the notebook's cell tagged ``parameters``
+(:func:`parameters_cell`; the tests check every dashboard notebook against it). A link such as
+``/voila/render/kpi_glossary.ipynb?kpi=fcr&sector=healthcare`` goes through
+:func:`query_params`, which whitelists the keys, casts the values and checks them::
 
-    params = query_params({"kpi": kpi, "sector": sector}, choices={"sector": SECTORS})
+    app.set_from_link()        # kpikit.apps._base.BaseApp: query_params with the app's table
 
 Policy for bad input: a dashboard link with a typo should still open, so an invalid value never
-raises. The parameter keeps its default and the problem is reported visibly: as an escaped HTML
+raises. The parameter keeps its value and the problem is reported visibly: as an escaped HTML
 notice above the app when running in a kernel (Voila, JupyterLab, papermill), as a
-:class:`QueryParamWarning` otherwise. Keys that are not parameters are ignored with the same
+:class:`QueryParamWarning` otherwise. A number outside a control's range is refused the same
+way (never clamped to the nearest end). Keys that are not parameters are ignored with the same
 notice, except Voila's own ``voila-*`` keys, which are ignored silently.
 """
 
@@ -17,15 +22,25 @@ import ast
 import html
 import math
 import os
+import textwrap
 import warnings
 from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
-__all__ = ["QueryParamWarning", "cast_value", "notebook_parameters", "query_params"]
+__all__ = [
+    "Param",
+    "QueryParamWarning",
+    "cast_value",
+    "notebook_parameters",
+    "parameters_cell",
+    "query_params",
+]
 
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off"})
 _MAX_VALUE_CHARS = 200
+_CELL_WIDTH = 100
 _ECHO_CHARS = 40
 
 
@@ -33,17 +48,181 @@ class QueryParamWarning(UserWarning):
     """A URL query parameter was ignored or fell back to its default."""
 
 
+@dataclass(frozen=True)
+class Param:
+    """One parameter of a dashboard: name, default, label, unit and the values it may take.
+
+    Parameters
+    ----------
+    name : str
+        Argument name of the app (and link parameter, and notebook variable); the same name
+        and unit as the library uses for that quantity (``cost_per_agent_hour``,
+        ``shrinkage`` as a fraction).
+    default : bool, int, float or str
+    label : str
+        The control's description.
+    help : str, default=""
+        One sentence: what it is (tooltip, docstring, notebook comment).
+    unit : str, default=""
+        Unit in words ("seconds", "percent", "fraction", "currency", ...).
+    choices : tuple, default=()
+        Allowed values, or ``(label, value)`` pairs; empty for a number or free text.
+    low, high : float, default=None
+        Bounds of a number (inclusive).
+    step : float, default=None
+        Step of a number's slider.
+    data_choices : bool, default=False
+        The data narrows the choices (channels, teams, levels present): links are checked
+        against the control's options of the moment.
+
+    Examples
+    --------
+    >>> sl = Param("target_sl", 80.0, "Target SL", unit="percent", low=50, high=99, step=1)
+    >>> sl.check(90)
+    90.0
+    >>> sl.check(500)
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'target_sl' must be between 50 and 99 (percent) but received: 500
+    >>> sl.describe()
+    'percent, 50 to 99'
+    """
+
+    name: str
+    default: bool | int | float | str
+    label: str
+    help: str = ""
+    unit: str = ""
+    choices: tuple = ()
+    low: float | None = None
+    high: float | None = None
+    step: float | None = None
+    data_choices: bool = False
+
+    @property
+    def values(self) -> list:
+        """The allowed values (without labels); empty when any value of the type goes."""
+        return [choice[1] if isinstance(choice, tuple) else choice for choice in self.choices]
+
+    @property
+    def options(self) -> list[tuple[str, object]]:
+        """``(label, value)`` pairs for a dropdown."""
+        return [
+            choice if isinstance(choice, tuple) else (str(choice), choice)
+            for choice in self.choices
+        ]
+
+    @property
+    def bounds(self) -> tuple | None:
+        """``(low, high)`` of a number, or None."""
+        return None if self.low is None and self.high is None else (self.low, self.high)
+
+    def check(self, value):
+        """``value`` cast to the default's type, after checking its type, choices and bounds.
+
+        Raises
+        ------
+        ValueError
+            Naming the parameter, what is allowed and the value received.
+        """
+        kind = type(self.default)
+        if kind is bool:
+            valid = isinstance(value, bool)
+        elif kind in (int, float):
+            valid = isinstance(value, int | float) and not isinstance(value, bool)
+            valid = valid and math.isfinite(value) and (kind is float or float(value).is_integer())
+        else:
+            valid = isinstance(value, str)
+        if not valid:
+            raise ValueError(
+                f"Value of {self.name!r} must be a {kind.__name__} but received: {value!r}"
+            )
+        cast = kind(value)
+        if self.choices and cast not in self.values:
+            raise ValueError(
+                f"Value of {self.name!r} is not valid. Expected one of {self.values} "
+                f"but received: {value!r}"
+            )
+        if not within(cast, self.bounds):
+            unit = f" ({self.unit})" if self.unit else ""
+            raise ValueError(
+                f"Value of {self.name!r} must be {_range(self.bounds)}{unit} but received: "
+                f"{value!r}"
+            )
+        return cast
+
+    def describe(self) -> str:
+        """Unit and allowed values in a few words (for the notebook comment and docs)."""
+        parts = [self.unit] if self.unit else []
+        if self.choices and not self.data_choices:
+            parts.append("one of " + ", ".join(repr(value) for value in self.values))
+        elif self.data_choices:
+            parts.append("a choice the data offers")
+        if self.bounds is not None:
+            parts.append(f"{self.low:g} to {self.high:g}")
+        return ", ".join(parts)
+
+
+def within(value, bounds) -> bool:
+    """True when ``bounds`` is None or ``low <= value <= high`` (an open end is None).
+
+    >>> within(5, (0, 10)), within(11, (0, 10)), within(-3, (None, 0)), within("x", None)
+    (True, False, True, True)
+    """
+    if bounds is None:
+        return True
+    low, high = bounds
+    return (low is None or value >= low) and (high is None or value <= high)
+
+
+def parameters_cell(params, values=None) -> str:
+    """Source of a notebook's ``parameters`` cell for a table of :class:`Param`.
+
+    One literal assignment per parameter, in table order, with its unit and allowed values as
+    a comment; ``values`` overrides defaults (a dashboard may start on another view than the
+    app's defaults) and is checked like the app's arguments.
+
+    Examples
+    --------
+    >>> table = (Param("kpi", "aht", "KPI", choices=("aht", "fcr")),
+    ...          Param("threshold_s", 20.0, "Threshold", unit="seconds", low=5, high=120))
+    >>> print(parameters_cell(table, {"kpi": "fcr"}))
+    kpi = "fcr"  # KPI: one of 'aht', 'fcr'
+    threshold_s = 20.0  # Threshold: seconds, 5 to 120
+    """
+    values = values or {}
+    unknown = set(values) - {param.name for param in params}
+    if unknown:
+        raise ValueError(f"Not parameters of the table: {sorted(unknown)}")
+    lines = []
+    for param in params:
+        value = param.check(values.get(param.name, param.default))
+        line = f"{param.name} = " + (f'"{value}"' if isinstance(value, str) else repr(value))
+        comment = param.help or param.label
+        if param.describe():
+            comment += f": {param.describe()}"
+        if comment and len(line) + len(comment) + 4 <= _CELL_WIDTH:
+            line += f"  # {comment}"
+        elif comment:  # too long for the end of the line: above it, wrapped
+            lines += textwrap.wrap(
+                comment, _CELL_WIDTH, initial_indent="# ", subsequent_indent="# "
+            )
+        lines.append(line)
+    return "\n".join(lines)
+
+
 def query_params(
     defaults: Mapping[str, bool | int | float | str],
     query_string: str | None = None,
     *,
     choices: Mapping[str, Collection] | None = None,
+    bounds: Mapping[str, tuple] | None = None,
 ) -> dict:
     """Merge URL query parameters into a notebook's parameter defaults.
 
     Only keys present in ``defaults`` are taken; each value is cast to the type of its default
     (``bool``, ``int``, ``float`` or ``str``) and, when ``choices`` lists allowed values for the
-    key, checked against them.
+    key, checked against them, and when ``bounds`` gives a range, checked against it.
 
     Parameters
     ----------
@@ -56,6 +235,9 @@ def query_params(
         Voila the variable is unset and the defaults are returned unchanged.
     choices : mapping of str to collection, default=None
         Allowed values per key, compared after casting.
+    bounds : mapping of str to (low, high), default=None
+        Inclusive range per number key (an open end is None); a value outside is refused,
+        not clamped to the nearest end.
 
     Returns
     -------
@@ -87,6 +269,15 @@ def query_params(
     {'kpi': 'aht'}
     >>> print(caught[0].message)
     Ignored 'kpi=ahtt' (expected one of ['aht', 'fcr']); kept kpi='aht'.
+
+    A number outside the control's range is refused, not clamped:
+
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     query_params({"target_sl": 80.0}, "target_sl=500", bounds={"target_sl": (50, 99)})
+    {'target_sl': 80.0}
+    >>> print(caught[0].message)
+    Ignored 'target_sl=500' (expected a value between 50 and 99); kept target_sl=80.0.
     """
     for key, default in defaults.items():
         if not isinstance(default, bool | int | float | str):
@@ -97,6 +288,7 @@ def query_params(
     if query_string is None:
         query_string = _voila_query_string()
     choices = choices or {}
+    bounds = bounds or {}
     result = dict(defaults)
     problems = []
     for key, raw in parse_qsl(query_string.lstrip("?"), keep_blank_values=True):
@@ -119,6 +311,12 @@ def query_params(
             problems.append(
                 f"Ignored '{key}={_echo(raw, quote=False)}' (expected one of {list(allowed)}); "
                 f"kept {key}={result[key]!r}."
+            )
+            continue
+        if not within(value, bounds.get(key)):
+            problems.append(
+                f"Ignored '{key}={_echo(raw, quote=False)}' (expected a value "
+                f"{_range(bounds[key])}); kept {key}={result[key]!r}."
             )
             continue
         result[key] = value
@@ -228,6 +426,15 @@ def cast_value(raw: str, default: bool | int | float | str) -> bool | int | floa
             raise ValueError("expected a finite number")
         return value
     return raw
+
+
+def _range(bounds) -> str:
+    low, high = bounds
+    if high is None:
+        return f"{low:g} or more"
+    if low is None:
+        return f"up to {high:g}"
+    return f"between {low:g} and {high:g}"
 
 
 def _echo(text: str, *, quote: bool = True) -> str:

@@ -8,11 +8,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 import kpikit.plots
-from kpikit.apps._base import (
-    SECTOR_LABELS,
-    BaseApp,
-    check_choice,
-)
+from kpikit._scorecard.export import scorecard_grid_sheet, scorecard_sheet
+from kpikit.apps._base import SECTOR_LABELS, BaseApp
 from kpikit.apps._channels import (
     ALL_CHANNELS,
     INTERVAL_KPIS,
@@ -20,12 +17,25 @@ from kpikit.apps._channels import (
     channel_note,
     check_channel,
     data_channels,
-    pick_choice,
+    refill,
     reset_channel_picker,
 )
 from kpikit.apps._chart import Chart
+from kpikit.apps._levels import data_span, inapplicable, inapplicable_note, partial_periods
+from kpikit.apps.params import Param
 from kpikit.catalog import CHANNELS, SECTORS
 from kpikit.catalog import kpi as kpi_definition
+from kpikit.display import (
+    CHANGE_MARKS,
+    RAG_COLORS,
+    RAG_LABELS,
+    RAG_MARKS,
+    RAG_TINTS,
+    column_label,
+    format_value,
+    target_text,
+)
+from kpikit.io import Sheet
 from kpikit.sample import load_targets
 from kpikit.scorecard import Scorecard, rate, read_targets
 
@@ -44,6 +54,8 @@ _FREQ_LABELS = {
 }
 _ALL_TEAMS = "all"
 _GROUP_NOUNS = {"center": "center", "team": "teams", "agent": "agents", "queue": "queues"}
+_LABEL_PX, _CELL_PX = 130, 70
+_CELL = "padding: 4px 10px; text-align: left; border-bottom: 1px solid #e5e5e5"
 
 
 class ScorecardApp(BaseApp):
@@ -53,10 +65,13 @@ class ScorecardApp(BaseApp):
     no data) at the chosen level; the heatmap shows one row per team, agent or queue and a
     click on a team opens its agents (the ``team`` control does the same). Area and composite
     scores sit under the chart; the trend chart follows one KPI over time against its target
-    and tolerance. Arrows mark only changes that are statistically significant
-    (:func:`kpikit.scorecard.rate`). The ``channel`` control rates one channel at a time (voice
-    targets such as 80/20 fit phone, not email); a line above the chart says what the view
-    pools.
+    and tolerance, the chosen team bold with its interval. Arrows mark only changes that are
+    statistically significant (:func:`kpikit.scorecard.rate`): their direction is the change's,
+    their colour says better or worse. The ``channel`` control rates one channel at a time
+    (voice targets such as 80/20 fit phone, not email); a line above the chart says what the
+    view pools. KPIs that do not apply to a level (abandonment rate by agent, cost per contact
+    by team) are left out with a note (:mod:`kpikit.apps._levels`), and a period the data only
+    partly covers is marked as partial.
 
     Parameters
     ----------
@@ -65,20 +80,6 @@ class ScorecardApp(BaseApp):
     targets : str, path or DataFrame, default=None
         The targets used when ``source="file"`` (see :func:`kpikit.scorecard.read_targets`);
         ``None`` takes the sample targets (:func:`kpikit.sample.load_targets`).
-    source : str, default="file"
-        ``"file"`` for ``targets``, or a sector of :data:`kpikit.catalog.SECTORS` to derive
-        the targets from its benchmarks.
-    level : {"center", "team", "agent", "queue"}, default="team"
-    freq : {"all", "quarter", "month", "week", "day"}, default="month"
-        Whole period at once, or one quarter, month, week or day compared with the previous one.
-    team : str, default="all"
-        At agent level, the team whose agents are shown.
-    trend_kpi : str, default=None
-        KPI of the trend chart; ``None`` takes the first target.
-    channel : str, default="all"
-        ``"all"`` or a channel of the data's ``channel`` column. One channel leaves out the
-        KPIs of agent intervals (occupancy, utilization, adherence), which have no channel, and
-        derives sector targets from that channel's benchmarks.
     **options
         Passed to :class:`kpikit.apps._base.BaseApp`: the engine's options under their names
         in :func:`kpikit.compute` (``sl_threshold_s``, ``fcr_window``, ...; the default
@@ -87,12 +88,16 @@ class ScorecardApp(BaseApp):
 
     Attributes
     ----------
-    targets, channel, level, freq, period, team, trend_kpi : ipywidgets.Dropdown
+    source, channel, level, freq, period, team, trend_kpi : ipywidgets.Dropdown
         The controls; ``period`` lists the periods of ``freq``, latest first.
     channel_note : ipywidgets.HTML
         What the channel view contains (pooled channels, thresholds, all-channel KPIs).
+    view_note : ipywidgets.HTML
+        KPIs left out at this level and why; whether the period is partial.
     chart : Chart
-        The status table (center) or heatmap (other levels).
+        The heatmap of groups × KPIs (team, agent and queue levels; hidden for the center).
+    center_table : ipywidgets.HTML
+        The center's scorecard as a table: value, target, status, change and score per KPI.
     summary : ipywidgets.HTML
         Composite and area scores.
     trend_chart : Chart
@@ -125,50 +130,77 @@ class ScorecardApp(BaseApp):
         "Red, amber and green against targets by center, team, agent or queue; arrows only for "
         "significant changes."
     )
+    PARAMETERS = (
+        Param(
+            "source",
+            "file",
+            "Targets",
+            help="Where the targets come from: the targets file or a sector's benchmarks",
+            choices=(
+                ("Targets file", "file"),
+                *((f"{SECTOR_LABELS[s]} benchmarks", s) for s in SECTORS),
+            ),
+        ),
+        Param(
+            "channel",
+            ALL_CHANNELS,
+            "Channel",
+            help="All channels, or one channel of the data",
+            data_choices=True,
+        ),
+        Param(
+            "level",
+            "team",
+            "Level",
+            help="Whose scorecard: the center, teams, agents or queues",
+            choices=tuple((_LEVEL_LABELS[key], key) for key in LEVELS),
+            data_choices=True,
+        ),
+        Param(
+            "freq",
+            "month",
+            "Compare",
+            help="The whole period at once, or one period against the one before",
+            choices=tuple((label, key) for key, label in _FREQ_LABELS.items()),
+        ),
+        Param(
+            "team",
+            _ALL_TEAMS,
+            "Team",
+            help="The team whose agents are shown, and highlighted in the trend",
+            data_choices=True,
+        ),
+        Param(
+            "trend_kpi",
+            "service_level",
+            "Trend of",
+            help="KPI of the trend chart (the first target when it has none)",
+            data_choices=True,
+        ),
+    )
 
     def __init__(
         self,
         data=None,
         *,
         targets=None,
-        source="file",
-        level="team",
-        freq="month",
-        team=_ALL_TEAMS,
-        trend_kpi=None,
-        channel=ALL_CHANNELS,
         **options,
     ):
-        check_choice("source", source, ["file", *SECTORS])
-        check_choice("level", level, list(LEVELS))
-        check_choice("freq", freq, list(_FREQ_LABELS))
         self._file_targets = read_targets(load_targets() if targets is None else targets)
         super().__init__(data, **options)
         self._holding = True
-        self.targets = widgets.Dropdown(
-            options=[("Targets file", "file")]
-            + [(f"{SECTOR_LABELS[s]} benchmarks", s) for s in SECTORS],
-            value=source,
-            description="Targets",
-        )
-        self.channel = widgets.Dropdown(description="Channel")
-        self.level = widgets.Dropdown(description="Level")
-        self.team = widgets.Dropdown(description="Team")
-        self.freq = widgets.Dropdown(
-            options=[(label, key) for key, label in _FREQ_LABELS.items()],
-            value=freq,
-            description="Compare",
-        )
+        self.source = self.control("source")
+        self.channel = self.control("channel")
+        self.level = self.control("level")
+        self.team = self.control("team")
+        self.freq = self.control("freq")
         self.period = widgets.Dropdown(description="Period")
-        self.trend_kpi = widgets.Dropdown(description="Trend of")
+        self.trend_kpi = self.control("trend_kpi")
         self._requested = {
-            "channel": channel,
-            "level": level,
-            "team": team,
-            "trend_kpi": trend_kpi,
+            name: self.values[name] for name in ("channel", "level", "team", "trend_kpi")
         }
         controls = [
-            self.targets,
+            self.source,
             self.channel,
             self.level,
             self.team,
@@ -179,13 +211,22 @@ class ScorecardApp(BaseApp):
         for control in controls:
             control.observe(self._on_change, names="value")
         self.channel_note = widgets.HTML()
+        self.view_note = widgets.HTML()
         self.chart = Chart()
         self.chart.on_click(self._on_cell_click)
+        self.center_table = widgets.HTML()
         self.summary = widgets.HTML()
         self.trend_chart = Chart(height=360)
         self.widget = self._compose(
             controls=controls,
-            main=[self.channel_note, self.chart, self.summary, self.trend_chart],
+            main=[
+                self.channel_note,
+                self.view_note,
+                self.chart,
+                self.center_table,
+                self.summary,
+                self.trend_chart,
+            ],
         )
         self._holding = False
         self._on_data()
@@ -200,19 +241,24 @@ class ScorecardApp(BaseApp):
         if requested_channel is not None:
             check_channel(requested_channel, self._channels)
         columns = set(_columns(self.data.contacts))
+        intervals = self.data.agent_intervals
+        self._interval_columns = set(_columns(intervals)) if intervals is not None else None
+        self._span = data_span(self.data.contacts)
         levels = [key for key, column in LEVELS.items() if column is None or column in columns]
         self._has_team = "team" in columns
         teams = sorted(_distinct(self.data.contacts, "team")) if self._has_team else []
         self._holding = True
         try:
             reset_channel_picker(self.channel, self._channels, requested_channel)
-            self.level.options = [(_LEVEL_LABELS[key], key) for key in levels]
-            self.level.value = pick_choice(
-                self._requested.pop("level", None), self.level.value, levels
+            refill(
+                self.level,
+                [(_LEVEL_LABELS[key], key) for key in levels],
+                self._requested.pop("level", None),
             )
-            self.team.options = [("All teams", _ALL_TEAMS), *[(str(t), t) for t in teams]]
-            self.team.value = pick_choice(
-                self._requested.pop("team", None), self.team.value, [_ALL_TEAMS, *teams]
+            refill(
+                self.team,
+                [("All teams", _ALL_TEAMS), *[(str(t), t) for t in teams]],
+                self._requested.pop("team", None),
             )
         finally:
             self._holding = False
@@ -222,7 +268,7 @@ class ScorecardApp(BaseApp):
         return self._tables.get(by, freq, self.channel.value)
 
     def _current_targets(self) -> pd.DataFrame:
-        source, channel = self.targets.value, self.channel.value
+        source, channel = self.source.value, self.channel.value
         key = (source, channel)
         if key not in self._targets_cache:
             if source == "file":
@@ -246,6 +292,12 @@ class ScorecardApp(BaseApp):
 
     def _update(self) -> None:
         targets = self._current_targets()
+        left_out = inapplicable(
+            targets["kpi"],
+            LEVELS[self.level.value],
+            interval_columns=self._interval_columns,
+        )
+        targets = targets[~targets["kpi"].isin(list(left_out))].reset_index(drop=True)
         self._sync_controls(targets)
         self.channel_note.value = channel_note(
             self.channel.value,
@@ -253,25 +305,40 @@ class ScorecardApp(BaseApp):
             sl_threshold_s=self.engine_options.sl_threshold_s,
             intervals=self.data.agent_intervals is not None,
         )
+        notes = [inapplicable_note(left_out, _GROUP_NOUNS[self.level.value])]
         by = self._by()
         freq = None if self.freq.value == "all" else self.freq.value
         card = rate(self._table(by, freq), targets)
         table = card.table
         if freq is not None:
-            self._sync_periods(table["period"])
+            partial = partial_periods(*self._span, freq)
+            self._sync_periods(table["period"], partial)
             table = table[table["period"] == self.period.value]
+            covered = partial.get(pd.Timestamp(self.period.value)) if len(table) else None
+            if covered:
+                notes.append(
+                    f"Partial {freq}: the data covers {covered} only, so its counts are "
+                    "lower and its rates rest on fewer contacts than a full one."
+                )
+        self.view_note.value = "".join(
+            f"<small>{html.escape(note)}</small><br>" for note in notes if note
+        )
         shown_by = by
         if self.level.value == "agent" and self._has_team and self.team.value != _ALL_TEAMS:
             table = table[table["team"] == self.team.value]
             shown_by = ["agent_id"]
         self.card = Scorecard(table, by=by)
+        self._shown_by = shown_by
         if table.empty:
             self.show_error("No scorecard rows for this choice: the data has no such groups.")
         if by:
-            figure = kpikit.plots.scorecard_heatmap(table, by=shown_by)
+            # Cells stay readable on a phone: the heatmap scrolls sideways below this width.
+            self.chart.min_width = _LABEL_PX + _CELL_PX * table["kpi"].nunique()
+            self.chart.draw(kpikit.plots.scorecard_heatmap(table, by=shown_by))
+            self.center_table.value = ""
         else:
-            figure = kpikit.plots.scorecard_table(table, by=[])
-        self.chart.draw(figure)
+            self.center_table.value = _center_html(table)
+        self.chart.layout.display = None if by else "none"
         self.summary.value = _summary_html(self.card, _GROUP_NOUNS[self.level.value])
         self.trend_chart.draw(self._trend_figure(targets, by), height=360)
 
@@ -280,35 +347,48 @@ class ScorecardApp(BaseApp):
         requested = self._requested.pop("trend_kpi", None)
         self._holding = True
         try:
-            self.trend_kpi.options = [(kpi_definition(k).name, k) for k in kpis]
-            self.trend_kpi.value = pick_choice(requested, self.trend_kpi.value, kpis)
-            agent_view = self.level.value == "agent" and self._has_team
-            self.team.layout.display = None if agent_view else "none"
+            refill(self.trend_kpi, [(kpi_definition(k).name, k) for k in kpis], requested)
+            team_view = self.level.value in ("team", "agent") and self._has_team
+            self.team.layout.display = None if team_view else "none"
             self.period.layout.display = "none" if self.freq.value == "all" else None
         finally:
             self._holding = False
 
-    def _sync_periods(self, periods: pd.Series) -> None:
+    def _sync_periods(self, periods: pd.Series, partial: dict) -> None:
         values = sorted(pd.Series(periods.dropna().unique()), reverse=True)
         self._holding = True
         try:
-            self.period.options = [(f"{pd.Timestamp(v):%Y-%m-%d}", v) for v in values]
-            if self.period.value not in values and values:
-                self.period.value = values[0]
+            refill(
+                self.period,
+                [
+                    (
+                        f"{pd.Timestamp(v):%Y-%m-%d}"
+                        + (" (partial)" if pd.Timestamp(v) in partial else ""),
+                        v,
+                    )
+                    for v in values
+                ],
+            )
         finally:
             self._holding = False
 
     def _trend_figure(self, targets: pd.DataFrame, by: list):
+        """The trend KPI by week: the center, one line per team or queue (the chosen team
+        bold), or the chosen team alone at agent level."""
         kpi_id = self.trend_kpi.value
+        chosen = self.team.value if self.team.value != _ALL_TEAMS else None
         trend_by = [] if self.level.value in ("center", "agent") else by
-        if self.level.value == "agent" and self._has_team and self.team.value != _ALL_TEAMS:
+        if self.level.value == "agent" and self._has_team and chosen is not None:
             trend_by = ["team"]
         rows = self._table(trend_by, "week")
         if trend_by == ["team"] and self.level.value == "agent":
-            rows = rows[rows["team"] == self.team.value]
-        rows = rows[rows["kpi"] == kpi_id]
+            rows = rows[rows["team"] == chosen]
+        rows = rows[rows["kpi"] == kpi_id] if kpi_id is not None else rows.iloc[0:0]
+        self._trend_rows = rows[[*trend_by, "period", "kpi", "value", "ci_low", "ci_high"]]
         if rows.empty:
-            return kpikit.plots.use_template(go.Figure(layout={"title": {"text": "No trend"}}))
+            return kpikit.plots.use_template(
+                go.Figure(layout={"title": {"text": "No trend for this choice"}})
+            )
         row = targets.set_index("kpi").loc[kpi_id]
         band = kpi_definition(kpi_id).direction == "band"
         target = (row["band_low"], row["band_high"]) if band else row["target"]
@@ -318,13 +398,73 @@ class ScorecardApp(BaseApp):
             target=target,
             tolerance=row["tolerance"],
             by=trend_by[0] if trend_by else None,
+            highlight=chosen if self.level.value == "team" else None,
+            partial=partial_periods(*self._span, "week"),
+            title=f"{kpi_definition(kpi_id).name} by week",
         )
+
+    def excel_sheets(self) -> list[Sheet]:
+        """The view as sheets: the grid of groups × KPIs (tinted by status), the details
+        (value, target, status, trend, score), the area scores and the trend's data."""
+        table = self.card.table
+        by = self._shown_by
+        details = [*by, *(["period"] if "period" in table.columns else [])]
+        details += ["kpi", "name", "unit", "value", "target", "tolerance", "status", "trend"]
+        details += ["score"]
+        sheets = [scorecard_grid_sheet("Scorecard", table, by)]
+        sheets.append(_labelled_sheet("Details", table[details]))
+        areas = self.card.areas
+        if not areas.empty:
+            sheets.append(_labelled_sheet("Area scores", areas[[*self.card.by, "area", "score"]]))
+        trend = self._trend_rows
+        sheets.append(_labelled_sheet("Trend by week", trend.assign(unit=trend["kpi"].map(_unit))))
+        return sheets
 
     def _on_cell_click(self, points: list[dict]) -> None:
         """A click on a team's row of the heatmap drills down to that team's agents."""
         teams = [point["y"] for point in points if point.get("curve_number") == 0]
         if self.level.value == "team" and teams and teams[0] in dict(self.team.options).values():
             self.set(level="agent", team=teams[0])
+
+
+def _center_html(table: pd.DataFrame) -> str:
+    """The center's scorecard as an escaped HTML table; status and change in words and marks
+    beside their colours."""
+    if table.empty:
+        return ""
+    header = "".join(
+        f"<th style='{_CELL}'>{name}</th>"
+        for name in ("KPI", "Value", "Target", "Status", "Change", "Score")
+    )
+    body = []
+    for row in table.to_dict("records"):
+        status = row["status"]
+        trend = row["trend"] if isinstance(row["trend"], str) else None
+        color = {True: RAG_COLORS["green"], False: RAG_COLORS["red"]}.get(row["improved"], "#555")
+        change = f"{CHANGE_MARKS[trend]} {trend}" if trend else ""
+        score = "–" if pd.isna(row["score"]) else f"{row['score']:.0f}"
+        cells = [
+            f"<td style='{_CELL}'>{html.escape(row['name'])}</td>",
+            f"<td style='{_CELL}; white-space: nowrap'>"
+            f"{html.escape(format_value(row['value'], row['unit']))}</td>",
+            f"<td style='{_CELL}; white-space: nowrap'>"
+            f"{html.escape(target_text(row) + (' (ramp)' if row['ramped'] else ''))}</td>",
+            f"<td style='{_CELL}; background: {RAG_TINTS[status]}; white-space: nowrap'>"
+            f"{RAG_MARKS[status]} {html.escape(RAG_LABELS[status])}</td>",
+            f"<td style='{_CELL}; color: {color}; white-space: nowrap'>{html.escape(change)}</td>",
+            f"<td style='{_CELL}'>{score}</td>",
+        ]
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    period = ""
+    if "period" in table.columns:
+        period = f" · period starting {pd.Timestamp(table['period'].iloc[0]):%Y-%m-%d}"
+    return (
+        f"<h4 style='margin: 8px 0 4px'>Scorecard of the center{html.escape(period)}</h4>"
+        "<div class='kpikit-scroll'><table class='kpikit-table' style='border-collapse: "
+        f"collapse'><thead><tr>{header}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+        "<small>▲▼ significant rise or fall since the previous period (green better, red "
+        "worse), ≈ no significant change.</small>"
+    )
 
 
 def _summary_html(card: Scorecard, groups: str) -> str:
@@ -338,9 +478,8 @@ def _summary_html(card: Scorecard, groups: str) -> str:
         scores = card.areas.set_index("area")["score"].to_frame().T
         scores["composite"] = card.composite["score"].to_numpy()
     cell = "style='padding: 2px 10px; text-align: left'"
-    header = "".join(
-        f"<th {cell}>{html.escape(str(name))}</th>" for name in [*keys, *scores.columns]
-    )
+    names = [*(column_label(key) for key in keys), *(str(area).capitalize() for area in scores)]
+    header = "".join(f"<th {cell}>{html.escape(name)}</th>" for name in names)
     body = []
     for key, row in scores.iterrows():
         labels = (key if isinstance(key, tuple) else (key,)) if keys else ()
@@ -351,10 +490,20 @@ def _summary_html(card: Scorecard, groups: str) -> str:
         f"<h4 style='margin: 8px 0 4px'>Scores of the {html.escape(groups)} (0–100)</h4>"
         "<small>Green scores 100, amber 50, red 0; each area and the composite are weighted "
         "averages over the KPIs with data.</small>"
-        "<div style='max-height: 260px; overflow-y: auto'><table class='kpikit-table' "
+        "<div class='kpikit-scroll' style='max-height: 260px; overflow-y: auto'>"
+        "<table class='kpikit-table' "
         "style='border-collapse: collapse; font-size: 0.85em'>"
         f"<thead><tr>{header}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
     )
+
+
+def _labelled_sheet(title: str, frame: pd.DataFrame) -> Sheet:
+    labels = {column: column_label(column) for column in frame.columns}
+    return scorecard_sheet(title, frame, labels=labels)
+
+
+def _unit(kpi_id: str) -> str:
+    return kpi_definition(kpi_id).unit
 
 
 def _columns(frame) -> list:

@@ -5,6 +5,7 @@ import math
 
 import ipywidgets as widgets
 import numpy as np
+import pandas as pd
 
 from kpikit import calibrate as calibration
 from kpikit import plots, queueing, whatif
@@ -15,9 +16,13 @@ from kpikit.apps._base import (
     format_value,
 )
 from kpikit.apps._chart import Chart
+from kpikit.apps._download import figure_sheet
+from kpikit.apps.params import Param
 from kpikit.catalog import KPI_IDS
 from kpikit.catalog import kpi as kpi_definition
-from kpikit.plots._staffing import describe_change, format_metric, metric_name
+from kpikit.display import change_text
+from kpikit.io import Sheet
+from kpikit.plots._staffing import format_metric, metric_name
 
 __all__ = ["StaffingApp"]
 
@@ -37,25 +42,20 @@ _CACHED_FIGURES = 16
 """Figures kept for reuse (switching charts back and forth redraws without rebuilding)."""
 _INTERVAL_LABELS = {"15min": "15 minutes", "30min": "30 minutes", "hour": "1 hour"}
 _CELL = "padding: 3px 10px; border-bottom: 1px solid #e5e5e5"
-_SLIDERS = {
-    # name: (description, tooltip, min, max, step)
-    "volume": ("Contacts", "Contacts offered per interval", 1, 2000, 1),
-    "aht_s": ("AHT (s)", "Average handle time, seconds", 30, 1800, 5),
-    "target_sl": ("Target SL (%)", "Service-level target, percent", 50, 99, 1),
-    "threshold_s": ("… within (s)", "Answer-time threshold of the service level", 5, 120, 5),
-    "patience_s": (
-        "Patience (s)",
-        "Mean caller patience; 0 = callers never hang up (Erlang C)",
-        0,
-        1800,
-        10,
-    ),
-    "shrinkage": ("Shrinkage (%)", "Paid time away from the phones", 0, 60, 1),
-    "max_occupancy": ("Max occ. (%)", "Occupancy cap; 100 = no cap", 50, 100, 1),
-    "cost_per_hour": ("Cost / hour", "Cost of a paid agent hour", 0, 150, 1),
-    "aht_change_s": ("What-if AHT ±", "What-if: seconds added to the AHT", -120, 120, 5),
-    "volume_change_pct": ("What-if vol %", "What-if: percent added to the volume", -50, 50, 1),
-}
+_NO_WRAP = {"right": "; white-space: nowrap"}  # numbers and changes stay on one line
+_SLIDERS = (
+    "volume",
+    "aht_s",
+    "target_sl",
+    "threshold_s",
+    "patience_s",
+    "shrinkage",
+    "max_occupancy",
+    "cost_per_agent_hour",
+    "aht_change_s",
+    "volume_change_pct",
+)
+"""Parameters shown as sliders, in the order of the controls."""
 
 
 class StaffingApp(BaseApp):
@@ -75,27 +75,16 @@ class StaffingApp(BaseApp):
     data : Dataset or dataframe, default=None
         Contact log (phone contacts are used when there is a ``channel`` column); agent intervals
         and costs calibrate shrinkage and the cost of an agent hour. ``None`` loads the sample.
-    calibrate : bool, default=True
-        Start from the data: contacts, AHT, patience, shrinkage and cost of the busiest interval
-        of ``weekday`` replace the values given below (targets are kept).
-    chart : {"curve", "intraday", "patience"}, default="curve"
-        The chart shown: staffing curve, agents through the weekday, caller patience.
-    weekday : {"Mon", ..., "Sun"}, default="Mon"
-    interval : {"15min", "30min", "hour"}, default="30min"
-    volume, aht_s, target_sl, threshold_s, patience_s, shrinkage, max_occupancy, cost_per_hour
-        Starting values of the sliders: contacts per interval, seconds, percents (shrinkage
-        too), seconds (``patience_s=0`` models callers who never hang up: Erlang C), percent
-        (100 means no cap), currency.
-    aht_change_s, volume_change_pct : float, default=-30.0, 0.0
-        The what-if: seconds added to the AHT, percent added to the volume.
     **options
         Passed to :class:`kpikit.apps._base.BaseApp`.
 
     Attributes
     ----------
     chart, weekday, interval : ipywidgets.Dropdown
-    volume, aht_s, target_sl, threshold_s, patience_s, shrinkage, max_occupancy, cost_per_hour,
-    aht_change_s, volume_change_pct : ipywidgets.FloatSlider
+    volume, aht_s, target_sl, threshold_s, patience_s, shrinkage, max_occupancy,
+    cost_per_agent_hour, aht_change_s, volume_change_pct : ipywidgets.FloatSlider
+        Named and scaled as in :class:`kpikit.whatif.Scenario` (``shrinkage`` is a fraction,
+        shown as a percentage).
     calibrate_button : ipywidgets.Button
     summary : ipywidgets.HTML
         The answer in one paragraph.
@@ -118,7 +107,7 @@ class StaffingApp(BaseApp):
     ...                                   "2024-01-01 09:40"]),
     ...     "talk_s": [200.0, 0.0, 260.0]})
     >>> app = StaffingApp(contacts, calibrate=False, volume=100, aht_s=180, patience_s=0,
-    ...                   max_occupancy=100, shrinkage=30)
+    ...                   max_occupancy=100, shrinkage=0.3)
     >>> app.evaluation.value("agents"), app.evaluation.value("scheduled_agents")
     (14.0, 20.0)
     """
@@ -129,70 +118,140 @@ class StaffingApp(BaseApp):
         "time or volume is worth in agents, cost and (assumed) customer satisfaction."
     )
 
-    def __init__(
-        self,
-        data=None,
-        *,
-        calibrate=True,
-        chart="curve",
-        weekday="Mon",
-        interval="30min",
-        volume=120.0,
-        aht_s=300.0,
-        target_sl=80.0,
-        threshold_s=20.0,
-        patience_s=120.0,
-        shrinkage=30.0,
-        max_occupancy=85.0,
-        cost_per_hour=30.0,
-        aht_change_s=-30.0,
-        volume_change_pct=0.0,
-        **options,
-    ):
-        check_choice("chart", chart, list(CHARTS))
-        check_choice("weekday", weekday, WEEKDAYS)
-        check_choice("interval", interval, list(INTERVALS))
+    PARAMETERS = (
+        Param(
+            "calibrate",
+            True,
+            "Calibrate",
+            help="Start from the data: contacts, AHT, patience, shrinkage and cost of the "
+            "busiest interval of the weekday replace the values given (targets are kept)",
+        ),
+        Param(
+            "chart",
+            "curve",
+            "Chart",
+            help="The chart shown",
+            choices=tuple((label, key) for key, label in CHARTS.items()),
+        ),
+        Param("weekday", "Mon", "Weekday", help="Weekday of the data", choices=WEEKDAYS),
+        Param(
+            "interval",
+            "30min",
+            "Interval",
+            help="Interval length",
+            choices=tuple((label, key) for key, label in _INTERVAL_LABELS.items()),
+        ),
+        Param(
+            "volume",
+            120.0,
+            "Contacts",
+            help="Contacts offered per interval",
+            unit="contacts",
+            low=1,
+            high=2000,
+            step=1,
+        ),
+        Param(
+            "aht_s",
+            300.0,
+            "AHT (s)",
+            help="Average handle time",
+            unit="seconds",
+            low=30,
+            high=1800,
+            step=5,
+        ),
+        Param(
+            "target_sl",
+            80.0,
+            "Target SL (%)",
+            help="Service-level target",
+            unit="percent",
+            low=50,
+            high=99,
+            step=1,
+        ),
+        Param(
+            "threshold_s",
+            20.0,
+            "… within (s)",
+            help="Answer-time threshold of the service level",
+            unit="seconds",
+            low=5,
+            high=120,
+            step=5,
+        ),
+        Param(
+            "patience_s",
+            120.0,
+            "Patience (s)",
+            help="Mean caller patience; 0 means callers never hang up (Erlang C)",
+            unit="seconds",
+            low=0,
+            high=1800,
+            step=10,
+        ),
+        Param(
+            "shrinkage",
+            0.3,
+            "Shrinkage",
+            help="Share of paid time away from the phones",
+            unit="fraction",
+            low=0,
+            high=0.6,
+            step=0.01,
+        ),
+        Param(
+            "max_occupancy",
+            85.0,
+            "Max occ. (%)",
+            help="Occupancy cap; 100 means no cap",
+            unit="percent",
+            low=50,
+            high=100,
+            step=1,
+        ),
+        Param(
+            "cost_per_agent_hour",
+            30.0,
+            "Cost / hour",
+            help="Cost of a paid agent hour",
+            unit="currency",
+            low=0,
+            high=150,
+            step=1,
+        ),
+        Param(
+            "aht_change_s",
+            -30.0,
+            "What-if AHT ±",
+            help="What-if: seconds added to the AHT",
+            unit="seconds",
+            low=-120,
+            high=120,
+            step=5,
+        ),
+        Param(
+            "volume_change_pct",
+            0.0,
+            "What-if vol %",
+            help="What-if: percent added to the volume",
+            unit="percent",
+            low=-50,
+            high=50,
+            step=1,
+        ),
+    )
+
+    def __init__(self, data=None, **options):
         super().__init__(data, **options)
         self._holding = True
-        self._calibrate_on_data = bool(calibrate)
-        self.chart = widgets.Dropdown(
-            options=[(label, key) for key, label in CHARTS.items()],
-            value=chart,
-            description="Chart",
-        )
-        self.weekday = widgets.Dropdown(
-            options=list(WEEKDAYS), value=weekday, description="Weekday"
-        )
-        self.interval = widgets.Dropdown(
-            options=[(label, key) for key, label in _INTERVAL_LABELS.items()],
-            value=interval,
-            description="Interval",
-        )
-        values = {
-            "volume": volume,
-            "aht_s": aht_s,
-            "target_sl": target_sl,
-            "threshold_s": threshold_s,
-            "patience_s": patience_s,
-            "shrinkage": shrinkage,
-            "max_occupancy": max_occupancy,
-            "cost_per_hour": cost_per_hour,
-            "aht_change_s": aht_change_s,
-            "volume_change_pct": volume_change_pct,
-        }
-        for name, (description, tooltip, low, high, step) in _SLIDERS.items():
-            slider = widgets.FloatSlider(
-                value=float(values[name]),
-                min=low,
-                max=high,
-                step=step,
-                description=description,
-                tooltip=tooltip,
-                continuous_update=False,
-                readout_format=".0f",
-                style={"description_width": "100px"},
-            )
-            setattr(self, name, slider)
+        self._calibrate_on_data = self.values["calibrate"]
+        self.chart = self.control("chart")
+        self.weekday = self.control("weekday")
+        self.interval = self.control("interval")
+        for name in _SLIDERS:
+            setattr(self, name, self.control(name))
         self.calibrate_button = widgets.Button(
             description="Calibrate from data",
             tooltip="Set contacts, AHT, patience, shrinkage and cost from the busiest interval "
@@ -271,14 +330,22 @@ class StaffingApp(BaseApp):
             values["aht_s"] = round(float(week.aht_s[busiest]))
         values["patience_s"] = 0.0 if week.patience_s is None else round(week.patience_s)
         if self.data.agent_intervals is not None:
-            values["shrinkage"] = round(100 * week.shrinkage)
+            values["shrinkage"] = round(week.shrinkage, 2)
         if math.isfinite(week.cost_per_agent_hour):
-            values["cost_per_hour"] = round(week.cost_per_agent_hour, 2)
+            values["cost_per_agent_hour"] = round(week.cost_per_agent_hour, 2)
         return values
 
     def _apply_calibration(self) -> None:
-        for name, value in self._calibrated().items():
+        for name, value in self._widened(self._calibrated()).items():
             getattr(self, name).value = value
+
+    def _widened(self, values: dict) -> dict:
+        """Calibrated values, with the sliders' ranges stretched to hold them (a center
+        busier than a slider's end shows its own figure, not the end of the slider)."""
+        for name, value in values.items():
+            slider = getattr(self, name)
+            slider.max, slider.min = max(slider.max, value), min(slider.min, value)
+        return values
 
     def set(self, *, calibrate=None, **values) -> None:
         """Set several controls at once, with one redraw (for example from URL parameters).
@@ -309,7 +376,7 @@ class StaffingApp(BaseApp):
             interval = values.get("interval", self.interval.value)
             check_choice("weekday", weekday, WEEKDAYS)
             check_choice("interval", interval, list(INTERVALS))
-            values = {**values, **self._calibrated(weekday, interval)}
+            values = {**values, **self._widened(self._calibrated(weekday, interval))}
         super().set(**values)
 
     def _on_calibrate(self, _button=None) -> None:
@@ -319,6 +386,35 @@ class StaffingApp(BaseApp):
         finally:
             self._holding = False
         self._on_change()
+
+    # ------------------------------------------------------------------ downloads
+
+    def excel_sheets(self) -> list[Sheet]:
+        """The scenario comparison (now and the what-if) and the data of the chart on show."""
+        table = self.comparison
+        decimals = {"percent": 1, "seconds": 0, "currency": 2, "hours": 1}
+        places = [decimals.get(unit, 0) for unit in table["unit"]]
+        comparison = pd.DataFrame(
+            {
+                "Metric": [metric_name(metric) for metric in table["metric"]],
+                "Unit": table["unit"],
+                "Now": table["base"],
+                "What-if": table["alternative"],
+                "Change": table["difference"],
+                "Basis": table["basis"],
+            }
+        )
+        rounding = pd.DataFrame(
+            {
+                column: places if column in ("Now", "What-if", "Change") else None
+                for column in comparison.columns
+            },
+            dtype=object,
+        )
+        return [
+            Sheet("Scenario", comparison, decimals=rounding, frozen_columns=1),
+            figure_sheet(CHARTS[self.chart.value], self.plot.figure),
+        ]
 
     # ------------------------------------------------------------------ drawing
 
@@ -342,7 +438,7 @@ class StaffingApp(BaseApp):
             self.volume.value,
             self.aht_s.value,
             self.shrinkage.value,
-            self.cost_per_hour.value,
+            self.cost_per_agent_hour.value,
             aht_change,
             self.volume_change_pct.value,
             *targets.values(),
@@ -376,8 +472,8 @@ class StaffingApp(BaseApp):
             volume=self.volume.value,
             aht_s=self.aht_s.value,
             interval_s=interval_s,
-            shrinkage=self.shrinkage.value / 100,
-            cost_per_agent_hour=self.cost_per_hour.value,
+            shrinkage=self.shrinkage.value,
+            cost_per_agent_hour=self.cost_per_agent_hour.value,
             csat=week.csat,
             fcr=week.fcr,
             reference_asa_s=week.reference_asa_s,
@@ -427,7 +523,7 @@ class StaffingApp(BaseApp):
     def _intraday_figure(self, week, interval_s, targets, aht_change):
         day = self._day(week)
         volume, aht_s = week.volume[day], week.aht_s[day]
-        options = {"interval_s": interval_s, "shrinkage": self.shrinkage.value / 100, **targets}
+        options = {"interval_s": interval_s, "shrinkage": self.shrinkage.value, **targets}
         plan = queueing.agents_required(volume, aht_s, **options)
         plan.insert(0, "label", [week.labels[position].split(" ")[1] for position in day])
         alternative = queueing.agents_required(
@@ -488,7 +584,7 @@ def _comparison_html(table, what_if) -> str:
     rows = []
     for row in table.itertuples(index=False):
         direction = kpi_definition(row.metric).direction if row.metric in KPI_IDS else None
-        change, color = describe_change(row.difference, row.unit, direction)
+        change, color = change_text(row.difference, row.unit, direction)
         basis = "<i>assumption</i>" if row.basis == "assumption" else html.escape(row.basis)
         cells = [
             (html.escape(metric_name(row.metric)), "left", ""),
@@ -500,15 +596,17 @@ def _comparison_html(table, what_if) -> str:
         rows.append(
             "<tr>"
             + "".join(
-                f"<td style='{_CELL}; text-align: {align}{style}'>{text}</td>"
+                f"<td style='{_CELL}; text-align: {align}{_NO_WRAP.get(align, '')}{style}'>"
+                f"{text}</td>"
                 for text, align, style in cells
             )
             + "</tr>"
         )
     return (
-        "<table style='border-collapse: collapse; margin-top: 8px'>"
+        "<div class='kpikit-scroll'>"
+        "<table class='kpikit-table' style='border-collapse: collapse; margin-top: 8px'>"
         "<caption style='text-align: left; font-weight: bold'>Scenario comparison</caption>"
-        f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
         "<p><small>Projected CSAT and FCR follow rules of thumb from published research "
         "(kpikit.whatif.Assumptions); they are assumptions, not measurements.</small></p>"
     )

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 import kpikit.plots
-from kpikit.apps._base import BaseApp, check_choice
+from kpikit.apps._base import BaseApp
 from kpikit.apps._channels import (
     ALL_CHANNELS,
     INTERVAL_KPIS,
@@ -16,15 +16,19 @@ from kpikit.apps._channels import (
     channel_note,
     check_channel,
     data_channels,
-    pick_choice,
+    refill,
     reset_channel_picker,
 )
 from kpikit.apps._chart import Chart
+from kpikit.apps._levels import OFFERED_RATES, data_span, inapplicable, partial_periods
+from kpikit.apps.params import Param
 from kpikit.catalog import KPI_IDS
 from kpikit.catalog import kpi as kpi_definition
+from kpikit.display import DECIMALS, column_label, format_value, kpi_label, value_range
+from kpikit.io import Sheet
 from kpikit.sample import load_targets
 from kpikit.scorecard import read_targets
-from kpikit.tradeoff import VOLUME, describe_projection, fit_line, pivot_kpis
+from kpikit.tradeoff import VOLUME, Projection, describe_projection, fit_line, pivot_kpis
 
 __all__ = ["TradeoffApp"]
 
@@ -35,6 +39,7 @@ _LEVEL_LABELS = {"agent": "Agents", "team": "Teams", "queue": "Queues"}
 _ALL_PERIODS = "all"
 # Cost per contact needs a channel grouping, so it cannot be plotted by agent, team or queue.
 _PLOTTABLE = tuple(kpi_id for kpi_id in KPI_IDS if kpi_id != "cost_per_contact")
+_KPI_CHOICES = tuple((kpi_definition(kpi_id).name, kpi_id) for kpi_id in _PLOTTABLE)
 
 
 class TradeoffApp(BaseApp):
@@ -52,22 +57,9 @@ class TradeoffApp(BaseApp):
     data : Dataset or dataframe, default=None
         The contact log (agent intervals unlock occupancy, utilization and adherence);
         ``None`` loads the sample data.
-    x, y : str, default="aht", "csat"
-        KPI ids of the axes.
-    level : {"agent", "team", "queue"}, default="agent"
-    period : str, default="all"
-        ``"all"`` or a month as ``"YYYY-MM"``.
-    what_if : float, default=30.0
-        Change of x (in its unit) for the projection.
-    weighted : bool, default=False
-        Weight the fit by volume.
     targets : str, path or DataFrame, default=None
         Targets for the quadrant lines (:func:`kpikit.scorecard.read_targets`); ``None`` takes
         the sample targets.
-    channel : str, default="all"
-        ``"all"`` or a channel of the data's ``channel`` column. Occupancy, utilization and
-        schedule adherence come from agent intervals, which have no channel: they can be
-        plotted for all channels only.
     **options
         Passed to :class:`kpikit.apps._base.BaseApp`: the engine's options under their names
         in :func:`kpikit.compute` (``sl_threshold_s``, ``fcr_window``, ...), ``data_label``,
@@ -106,36 +98,59 @@ class TradeoffApp(BaseApp):
         "One KPI against another across agents, teams or queues: quadrants at the targets, "
         "the fitted relation and a labelled what-if."
     )
+    PARAMETERS = (
+        Param("x", "aht", "X axis", help="KPI of the horizontal axis", choices=_KPI_CHOICES),
+        Param("y", "csat", "Y axis", help="KPI of the vertical axis", choices=_KPI_CHOICES),
+        Param(
+            "channel",
+            ALL_CHANNELS,
+            "Channel",
+            help="All channels, or one channel of the data (occupancy, utilization and "
+            "adherence exist for all channels only: agent intervals have no channel)",
+            data_choices=True,
+        ),
+        Param(
+            "level",
+            "agent",
+            "One dot per",
+            help="What each dot is: an agent, a team or a queue",
+            choices=tuple((_LEVEL_LABELS[key], key) for key in LEVELS),
+            data_choices=True,
+        ),
+        Param(
+            "period",
+            _ALL_PERIODS,
+            "Period",
+            help="The whole period, or one month of the data as YYYY-MM",
+            data_choices=True,
+        ),
+        Param(
+            "what_if",
+            30.0,
+            "What if X +",
+            help="Change of the X KPI, in its unit, for the what-if projection",
+        ),
+        Param("weighted", False, "Weight fit by volume", help="Weight the fit by volume"),
+    )
 
     def __init__(
         self,
         data=None,
         *,
-        x="aht",
-        y="csat",
-        level="agent",
-        period=_ALL_PERIODS,
-        what_if=30.0,
-        weighted=False,
         targets=None,
-        channel=ALL_CHANNELS,
         **options,
     ):
-        check_choice("x", x, _PLOTTABLE)
-        check_choice("y", y, _PLOTTABLE)
-        check_choice("level", level, list(LEVELS))
         self._targets = read_targets(load_targets() if targets is None else targets)
         super().__init__(data, **options)
         self._holding = True
-        names = [(kpi_definition(kpi_id).name, kpi_id) for kpi_id in _PLOTTABLE]
-        self.x = widgets.Dropdown(options=names, value=x, description="X axis")
-        self.y = widgets.Dropdown(options=names, value=y, description="Y axis")
-        self.channel = widgets.Dropdown(description="Channel")
-        self.level = widgets.Dropdown(description="One dot per")
-        self.period = widgets.Dropdown(description="Period")
-        self.what_if = widgets.FloatText(value=float(what_if), description="What if X +")
-        self.weighted = widgets.Checkbox(value=bool(weighted), description="Weight fit by volume")
-        self._requested = {"channel": channel, "level": level, "period": period}
+        self.x = self.control("x")
+        self.y = self.control("y")
+        self.channel = self.control("channel")
+        self.level = self.control("level")
+        self.period = self.control("period")
+        self.what_if = self.control("what_if")
+        self.weighted = self.control("weighted")
+        self._requested = {name: self.values[name] for name in ("channel", "level", "period")}
         controls = [
             self.x,
             self.y,
@@ -174,13 +189,19 @@ class TradeoffApp(BaseApp):
         self._holding = True
         try:
             reset_channel_picker(self.channel, self._channels, requested_channel)
-            self.level.options = [(_LEVEL_LABELS[key], key) for key in levels]
-            self.level.value = pick_choice(
-                self._requested.pop("level", None), self.level.value, levels
+            refill(
+                self.level,
+                [(_LEVEL_LABELS[key], key) for key in levels],
+                self._requested.pop("level", None),
             )
-            self.period.options = [("Whole period", _ALL_PERIODS), *[(m, m) for m in months]]
-            self.period.value = pick_choice(
-                self._requested.pop("period", None), self.period.value, [_ALL_PERIODS, *months]
+            partial = {f"{start:%Y-%m}" for start in partial_periods(*data_span(contacts), "month")}
+            refill(
+                self.period,
+                [
+                    ("Whole period", _ALL_PERIODS),
+                    *[(f"{m} (partial)" if m in partial else m, m) for m in months],
+                ],
+                self._requested.pop("period", None),
             )
         finally:
             self._holding = False
@@ -205,17 +226,26 @@ class TradeoffApp(BaseApp):
             sl_threshold_s=self.engine_options.sl_threshold_s,
             intervals=self.data.agent_intervals is not None,
         )
+        not_for_level = inapplicable(
+            [kpi_id for kpi_id in dict.fromkeys((x, y)) if kpi_id in OFFERED_RATES], column
+        )
+        if not_for_level:
+            self._show_nothing(
+                " ".join(
+                    f"{kpi_definition(kpi_id).name} does not apply to {groups}: {reason}."
+                    for kpi_id, reason in not_for_level.items()
+                )
+            )
+            return
         table = self._table()
         missing = [kpi_id for kpi_id in dict.fromkeys((x, y)) if kpi_id not in set(table["kpi"])]
         if missing:
-            self.fit = fit_line([], [])
-            self.chart.draw(kpikit.plots.use_template(_empty_figure()))
-            self.projection.value = ""
-            self.show_error(self._missing_text(missing, groups))
+            self._show_nothing(self._missing_text(missing, groups))
             return
         wide = pivot_kpis(table)
         size = VOLUME if VOLUME in wide.columns else None
         points = wide.dropna(subset=list(dict.fromkeys((x, y))))
+        self._points = points[[column, *dict.fromkeys((x, y)), *([size] if size else [])]]
         weights = points[size] if size and self.weighted.value else None
         self.fit = fit_line(points[x], points[y], weights)
         what_if = self.what_if.value
@@ -232,6 +262,34 @@ class TradeoffApp(BaseApp):
         )
         self.chart.draw(figure, height=520)
         self.projection.value = self._projection_html(x, y, groups, what_if)
+
+    def excel_sheets(self) -> list[Sheet]:
+        """The groups' values of both KPIs (rounded to their units) and the fitted relation."""
+        points = self._points
+        labels = {column: _header(column) for column in points.columns}
+        decimals = {
+            labels[kpi_id]: DECIMALS[kpi_definition(kpi_id).unit]
+            for kpi_id in points.columns
+            if kpi_id in KPI_IDS
+        }
+        fit = self.fit
+        summary = pd.DataFrame(
+            {
+                "Measure": ["Groups", "Pearson's r", "Slope (y per unit of x)", "Intercept"],
+                "Value": [fit.n, fit.r, fit.slope, fit.intercept],
+            }
+        )
+        return [
+            Sheet("Trade-off", points.rename(columns=labels), decimals=decimals, frozen_columns=1),
+            Sheet("Fit", summary, decimals={"Value": 4}),
+        ]
+
+    def _show_nothing(self, reason: str) -> None:
+        self._points = pd.DataFrame({LEVELS[self.level.value]: []})
+        self.fit = fit_line([], [])
+        self.chart.draw(kpikit.plots.use_template(_empty_figure()))
+        self.projection.value = ""
+        self.show_error(reason)
 
     def _missing_text(self, missing: list, groups: str) -> str:
         names = ", ".join(kpi_definition(kpi_id).name for kpi_id in missing)
@@ -261,11 +319,36 @@ class TradeoffApp(BaseApp):
             f"r = {fit.r:.2f}.</p>"
         ]
         if what_if:
-            sentence = describe_projection(fit.project(what_if), x=x, y=y, groups=groups)
+            projection, bounded = _bounded(fit, fit.project(what_if), y)
+            sentence = describe_projection(projection, x=x, y=y, groups=groups)
+            if bounded:
+                floor, ceiling = value_range(y)
+                sentence += (
+                    f" The range is cut where {kpi_definition(y).short_name} reaches its limit "
+                    f"({format_value(floor, kpi_definition(y).unit)} to "
+                    f"{format_value(ceiling, kpi_definition(y).unit)}): the fit says little."
+                )
             parts.append(
                 f"<p><strong>What if</strong> (fitted association): {html.escape(sentence)}</p>"
             )
         return "".join(parts)
+
+
+def _bounded(fit, projection: Projection, y: str) -> tuple[Projection, bool]:
+    """The projection's range cut to the changes the y KPI can make from the mean of the
+    groups (CSAT at 80 % can rise by 20 points at most); True when it was cut."""
+    floor, ceiling = value_range(y)
+    start = float(fit.predict(fit.x_mean))
+    low = max(projection.low, floor - start)
+    high = projection.high if ceiling is None else min(projection.high, ceiling - start)
+    cut = (low, high) != (projection.low, projection.high)
+    return Projection(projection.delta_x, projection.delta_y, low, high), cut
+
+
+def _header(column: str) -> str:
+    if column in KPI_IDS:
+        return kpi_label(column)
+    return "Answered contacts" if column == VOLUME else column_label(column)
 
 
 def _empty_figure():

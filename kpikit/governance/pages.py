@@ -198,12 +198,7 @@ def add_cadence_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group(
         "cadence reports (daily, weekly, monthly, quarterly): an HTML page and an Excel workbook"
     )
-    group.add_argument(
-        "--data",
-        type=Path,
-        help="folder of contacts/agent_intervals/costs files, or a contacts "
-        "file (default: the sample)",
-    )
+    # --data (a contacts file or a folder of tables) is kpikit.report's, shared by every report.
     group.add_argument("--targets", type=Path, help="targets .csv or .toml (default: the sample's)")
     group.add_argument("--date", help="a day of the period to report, YYYY-MM-DD (default: last)")
     group.add_argument("--by", nargs="+", help="groups to compare (default: site when present)")

@@ -7,18 +7,17 @@ red/amber/green palette), which every builder uses.
 
 >>> import kpikit.plots as kp
 >>> import pandas as pd
->>> fig = kp.bullet(78.0, kpi="fcr", benchmarks=pd.DataFrame(), target=75)
+>>> fig = kp.bullet(pd.DataFrame(), kpi="fcr", value=78.0, target=75)
 >>> fig.layout.template.layout.colorway[0]
 '#0072B2'
 """
 
-from kpikit.plots._bullet import bullet
+from kpikit.plots._bullet import bullet, sector_overview
 from kpikit.plots._distribution import distribution
 from kpikit.plots._governance import breach_timeline, root_cause_bars
 from kpikit.plots._heatmap import hour_weekday_heatmap
 from kpikit.plots._monitor import intraday_measure, intraday_volume
 from kpikit.plots._scorecard import scorecard_heatmap, scorecard_table
-from kpikit.plots._sector import sector_overview
 from kpikit.plots._staffing import (
     intraday_staffing,
     patience_curve,

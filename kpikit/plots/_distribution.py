@@ -4,13 +4,17 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from kpikit.plots._engine import choice, new_figure, require_columns, to_pandas
+from kpikit.plots._doc import shared_parameters
+from kpikit.plots._engine import choice, column_label, new_figure, require_columns, to_pandas
 from kpikit.plots._template import KPIKIT_COLORWAY
 
 __all__ = ["distribution"]
 
 
-def distribution(frame, *, value: str, by: str | None = None, kind: str = "box") -> go.Figure:
+@shared_parameters
+def distribution(
+    frame, *, value: str, by: str | None = None, kind: str = "box", title=None, height=None
+) -> go.Figure:
     """Box or violin plot of a column, one per group (for example handle time by team).
 
     Parameters
@@ -43,9 +47,12 @@ def distribution(frame, *, value: str, by: str | None = None, kind: str = "box")
     require_columns(rows, [value] + ([by] if by else []), "frame")
     rows = rows.dropna(subset=[value])
     fig = new_figure(
-        f"Distribution of {value}" + (f" by {by}" if by else ""),
-        yaxis={"title": {"text": value}},
-        xaxis={"title": {"text": by or ""}},
+        title
+        or f"Distribution of {column_label(value).lower()}"
+        + (f" by {column_label(by).lower()}" if by else ""),
+        height=height,
+        yaxis={"title": {"text": column_label(value)}},
+        xaxis={"title": {"text": column_label(by) if by else ""}},
         showlegend=False,
     )
     if kind == "violin":

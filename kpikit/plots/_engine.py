@@ -1,25 +1,24 @@
-"""Private engine shared by the figure builders: input checks, units, labels and the base figure.
+"""Private engine shared by the figure builders: input checks, labels and the base figure.
 
-Builders stay thin: they check their inputs here, take labels and units from the KPI catalog,
-start from :func:`new_figure` (kpikit template, common margins) and add traces. No KPI maths.
+Builders stay thin: they check their inputs here, take labels, units and value formats from
+:mod:`kpikit.display` (which reads the KPI catalog), start from :func:`new_figure` (kpikit
+template, common margins) and add traces. No KPI maths.
 """
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from kpikit._frames import to_pandas
-from kpikit._validators import check_choice, is_number  # noqa: F401  (is_number re-exported)
-from kpikit.catalog import kpi as kpi_definition
+from kpikit._validators import check_choice
+from kpikit.display import (  # noqa: F401  (re-exported to the builders)
+    axis_title,
+    column_label,
+    format_value,
+    is_number,
+    kpi_label,
+    value_range,
+)
 from kpikit.plots._template import TEMPLATE_NAME
-from kpikit.scorecard import format_value  # noqa: F401  (re-exported to the builders)
-
-UNIT_LABELS = {"seconds": "s", "percent": "%", "points": "points", "currency": "currency"}
-
-DIRECTION_HINTS = {
-    "higher": "higher is better",
-    "lower": "lower is better",
-    "band": "inside the band is better",
-}
 
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -82,11 +81,25 @@ def choice(value, valid, argument: str):
     return check_choice(argument, value, valid)
 
 
-def axis_title(kpi_id: str) -> str:
-    """Axis label: KPI name, unit and which way is better."""
-    definition = kpi_definition(kpi_id)
-    unit = UNIT_LABELS.get(definition.unit, definition.unit)
-    return f"{definition.name} ({unit}) · {DIRECTION_HINTS.get(definition.direction, '')}"
+def bounded_range(kpi_id: str, values, *, pad: float = 0.05) -> list[float]:
+    """Axis range for ``values`` of a KPI, padded but never past the KPI's possible values.
+
+    A CSAT axis stops at 100 %, an AHT axis at 0 s (:func:`kpikit.display.value_range`).
+
+    Examples
+    --------
+    >>> bounded_range("csat", [60.0, 98.0])   # 98 + 5 % of 38 would pass 100
+    [58.1, 100.0]
+    """
+    low, high = value_range(kpi_id)
+    finite = [float(value) for value in values if is_number(value)]
+    if not finite:
+        return [low, 100.0 if high is None else high]
+    span = (max(finite) - min(finite)) or abs(max(finite)) or 1.0
+    bottom, top = min(finite) - pad * span, max(finite) + pad * span
+    bottom = max(bottom, low)
+    top = top if high is None else min(top, high)
+    return [round(bottom, 6), round(top, 6)]
 
 
 def group_labels(frame: pd.DataFrame, columns) -> pd.Series:
@@ -100,8 +113,10 @@ def group_labels(frame: pd.DataFrame, columns) -> pd.Series:
     return label
 
 
-def new_figure(title: str, **layout) -> go.Figure:
-    """An empty figure with the kpikit template and a title."""
+def new_figure(title: str, *, height=None, **layout) -> go.Figure:
+    """An empty figure with the kpikit template, a title and (when given) a height."""
     fig = go.Figure()
+    if height is not None:
+        layout["height"] = height
     fig.update_layout(template=TEMPLATE_NAME, title={"text": title}, **layout)
     return fig

@@ -4,8 +4,9 @@ import numpy as np
 import plotly.graph_objects as go
 
 from kpikit.catalog import kpi as kpi_definition
+from kpikit.display import UNIT_SYMBOLS
+from kpikit.plots._doc import shared_parameters
 from kpikit.plots._engine import (
-    UNIT_LABELS,
     WEEKDAY_NAMES,
     choice,
     format_value,
@@ -20,7 +21,10 @@ __all__ = ["hour_weekday_heatmap"]
 _VALUE_COLUMNS = ("value", "numerator", "denominator")
 
 
-def hour_weekday_heatmap(frame, *, kpi: str, value: str = "value") -> go.Figure:
+@shared_parameters
+def hour_weekday_heatmap(
+    frame, *, kpi: str, value: str = "value", title=None, height=None
+) -> go.Figure:
     """Heatmap of a KPI by hour of day (columns) and day of week (rows).
 
     Parameters
@@ -28,8 +32,6 @@ def hour_weekday_heatmap(frame, *, kpi: str, value: str = "value") -> go.Figure:
     frame : DataFrame
         ``kk.compute(kk.timeparts.add_hour_weekday(data), by=["weekday", "hour"])`` output:
         columns ``weekday`` (1 = Monday … 7 = Sunday), ``hour`` (0–23), ``kpi`` and ``value``.
-    kpi : str
-        KPI id to show.
     value : {"value", "numerator", "denominator"}, default="value"
         Column to colour by: the KPI itself, or a component, for example the denominator of
         ``answer_rate`` (offered contacts) for volume.
@@ -65,13 +67,15 @@ def hour_weekday_heatmap(frame, *, kpi: str, value: str = "value") -> go.Figure:
         label, unit = definition.name, definition.unit
         reverse = definition.direction == "lower"
     else:
-        label, unit, reverse = f"{definition.name}: {value}", "count", False
+        # The component in the catalog's words ("answered", "offered minus short abandons").
+        label, unit, reverse = getattr(definition, value).capitalize(), "count", False
     text = [
         [format_value(cell, unit) if unit != "count" else _count(cell) for cell in line]
         for line in grid
     ]
     fig = new_figure(
-        f"{label} by hour and weekday",
+        title or f"{label} by hour and weekday",
+        height=height,
         xaxis={"title": {"text": "Hour of day"}, "dtick": 2},
         yaxis={"title": {"text": ""}, "autorange": "reversed"},
     )
@@ -84,7 +88,7 @@ def hour_weekday_heatmap(frame, *, kpi: str, value: str = "value") -> go.Figure:
             colorscale="Cividis",
             reversescale=reverse,
             hoverongaps=False,
-            colorbar={"title": {"text": UNIT_LABELS.get(unit, unit)}},
+            colorbar={"title": {"text": UNIT_SYMBOLS.get(unit) or unit}},
             hovertemplate="%{y} %{x}:00 · %{text}<extra></extra>",
         )
     )

@@ -4,19 +4,26 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kpikit.catalog import KPI_IDS
-from kpikit.catalog import kpi as kpi_definition
-from kpikit.plots._engine import group_labels, new_figure, require_columns
-from kpikit.scorecard import (
-    STATUS_COLORS,
-    STATUS_LABELS,
-    STATUS_MARKS,
-    STATUS_TINTS,
-    STATUSES,
-    TREND_MARKS,
-    Scorecard,
+from kpikit.display import (
+    CHANGE_MARKS,
+    RAG_COLORS,
+    RAG_LABELS,
+    RAG_MARKS,
+    RAG_STATUSES,
+    RAG_TINTS,
     format_value,
     target_text,
 )
+from kpikit.plots._doc import shared_parameters
+from kpikit.plots._engine import (
+    column_label,
+    group_labels,
+    is_number,
+    kpi_label,
+    new_figure,
+    require_columns,
+)
+from kpikit.scorecard import Scorecard
 
 __all__ = ["scorecard_heatmap", "scorecard_table"]
 
@@ -35,11 +42,12 @@ _NEEDED = [
     "improved",
     "ramped",
 ]
-_LEGEND = " · ".join(f"{STATUS_MARKS[s]} {STATUS_LABELS[s]}" for s in STATUSES)
-_TREND_NOTE = "▲▼ significant change vs previous period, ≈ no significant change"
+_LEGEND = " · ".join(f"{RAG_MARKS[s]} {RAG_LABELS[s]}" for s in RAG_STATUSES)
+_TREND_NOTE = "▲▼ significant rise or fall since the previous period (green better, red worse)"
 
 
-def scorecard_table(table, *, by=None) -> go.Figure:
+@shared_parameters
+def scorecard_table(table, *, by=None, title=None, height=None) -> go.Figure:
     """Scorecard as a table: value, target, status (colour, mark and word), trend and score.
 
     Parameters
@@ -70,24 +78,24 @@ def scorecard_table(table, *, by=None) -> go.Figure:
     statuses = rows["status"].tolist()
     trends = [_trend_text(trend) for trend in rows["trend"]]
     columns = {
-        **{key: rows[key].astype(str).tolist() for key in by},
+        **{column_label(key): rows[key].astype(str).tolist() for key in by},
         "KPI": rows["name"].tolist(),
         "Value": [format_value(v, u) for v, u in zip(rows["value"], rows["unit"], strict=True)],
         "Target": [
             target_text(row) + (" (ramp)" if row["ramped"] else "") for _, row in rows.iterrows()
         ],
-        "Status": [f"{STATUS_MARKS[s]} {STATUS_LABELS[s]}" for s in statuses],
+        "Status": [f"{RAG_MARKS[s]} {RAG_LABELS[s]}" for s in statuses],
         "Trend": trends,
         "Score": ["–" if pd.isna(score) else f"{score:.0f}" for score in rows["score"]],
     }
     white = ["white"] * len(rows)
-    fills = [white] * (len(by) + 3) + [[STATUS_TINTS[s] for s in statuses], white, white]
+    fills = [white] * (len(by) + 3) + [[RAG_TINTS[s] for s in statuses], white, white]
     trend_colors = [_trend_color(improved) for improved in rows["improved"]]
     dark = ["#222222"] * len(rows)
     font_colors = [dark] * (len(by) + 4) + [trend_colors, dark]
     fig = new_figure(
-        "Scorecard" + _period_text(rows),
-        height=min(1200, 130 + 40 * len(rows)),
+        title or "Scorecard" + _period_text(rows),
+        height=height or min(1200, 130 + 40 * len(rows)),
         margin={"l": 10, "r": 10, "t": 60, "b": 30},
     )
     fig.add_trace(
@@ -111,7 +119,8 @@ def scorecard_table(table, *, by=None) -> go.Figure:
     return fig
 
 
-def scorecard_heatmap(table, *, by=None) -> go.Figure:
+@shared_parameters
+def scorecard_heatmap(table, *, by=None, title=None, height=None) -> go.Figure:
     """Groups × KPIs heatmap of status, each cell showing the mark, the value and the trend.
 
     A click on a cell reports the row's group label as the point's ``y`` (drill-down in the
@@ -145,38 +154,32 @@ def scorecard_heatmap(table, *, by=None) -> go.Figure:
     rows = rows.assign(_label=group_labels(rows, by))
     order = [kpi_id for kpi_id in KPI_IDS if kpi_id in set(rows["kpi"])]
     labels = list(dict.fromkeys(rows.sort_values("_label")["_label"]))
-    codes = {status: code for code, status in enumerate(STATUSES)}
-    cells = rows.set_index(["_label", "kpi"])
-    z, text, hover = [], [], []
-    for label in labels:
-        z_row, text_row, hover_row = [], [], []
-        for kpi_id in order:
-            if (label, kpi_id) not in cells.index:
-                z_row.append(None)
-                text_row.append("")
-                hover_row.append("")
-                continue
-            row = cells.loc[(label, kpi_id)]
-            z_row.append(codes[row["status"]])
-            value = format_value(row["value"], row["unit"])
-            text_row.append(
-                "no data"
-                if row["status"] == "no data"
-                else f"{STATUS_MARKS[row['status']]} {value} {_trend_mark(row['trend'])}"
-            )
-            hover_row.append(
-                f"{label} · {row['name']}<br>{value} (target {target_text(row)})"
-                f"<br>{STATUS_LABELS[row['status']]}{_trend_hover(row['trend'])}"
-            )
-        z.append(z_row)
-        text.append(text_row)
-        hover.append(hover_row)
+    codes = {status: code for code, status in enumerate(RAG_STATUSES)}
+    # One pass over the rows (a dict lookup per cell, not a MultiIndex .loc: this chart redraws
+    # on every control change).
+    cells = {}
+    for row in rows.to_dict("records"):
+        value = format_value(row["value"], row["unit"])
+        cells[(row["_label"], row["kpi"])] = (
+            codes[row["status"]],
+            "no data"
+            if row["status"] == "no data"
+            else f"{RAG_MARKS[row['status']]} {_number(row)} {_trend_mark(row)}",
+            f"{row['_label']} · {row['name']}<br>{value} (target {target_text(row)})"
+            f"<br>{RAG_LABELS[row['status']]}{_trend_hover(row['trend'])}",
+        )
+    empty = (None, "", "")
+    grid = [[cells.get((label, kpi_id), empty) for kpi_id in order] for label in labels]
+    z = [[cell[0] for cell in line] for line in grid]
+    text = [[cell[1] for cell in line] for line in grid]
+    hover = [[cell[2] for cell in line] for line in grid]
     scale = []
-    for code, status in enumerate(STATUSES):
-        scale += [[code / 4, STATUS_TINTS[status]], [(code + 1) / 4, STATUS_TINTS[status]]]
+    for code, status in enumerate(RAG_STATUSES):
+        scale += [[code / 4, RAG_TINTS[status]], [(code + 1) / 4, RAG_TINTS[status]]]
+    groups = " · ".join(column_label(key).lower() for key in by) or "group"
     fig = new_figure(
-        "Scorecard by " + (" · ".join(by) or "group") + _period_text(rows),
-        height=min(1400, 140 + 34 * len(labels)),
+        title or f"Scorecard by {groups}" + _period_text(rows),
+        height=height or min(1400, 150 + 34 * len(labels)),
         xaxis={"side": "top", "title": {"text": ""}},
         yaxis={"autorange": "reversed", "title": {"text": ""}},
         margin={"t": 100},
@@ -184,10 +187,11 @@ def scorecard_heatmap(table, *, by=None) -> go.Figure:
     fig.add_trace(
         go.Heatmap(
             z=z,
-            x=[kpi_definition(k).short_name for k in order],
+            x=[kpi_label(k, short=True) for k in order],
             y=labels,
             text=text,
             texttemplate="%{text}",
+            textfont={"size": 12},
             customdata=hover,
             hovertemplate="%{customdata}<extra></extra>",
             colorscale=scale,
@@ -223,24 +227,36 @@ def _period_text(rows: pd.DataFrame) -> str:
     return f" · period starting {pd.Timestamp(rows['period'].iloc[0]):%Y-%m-%d}"
 
 
-def _trend_mark(trend) -> str:
-    # "untested" gets no mark in a cell: only tested changes earn a symbol there.
-    return TREND_MARKS[trend] if trend in ("up", "down", "flat") else ""
+def _number(row) -> str:
+    """The value without its unit (the column header gives it), as format_value rounds it."""
+    text = format_value(row["value"], row["unit"])
+    return text.rsplit(" ", 1)[0] if is_number(row["value"]) and " " in text else text
+
+
+def _trend_mark(row) -> str:
+    """The arrow of a tested change, green when better and red when worse (no mark when
+    untested: only tested changes earn a symbol in a cell)."""
+    trend = row["trend"]
+    if trend not in ("up", "down", "flat"):
+        return ""
+    if trend == "flat":
+        return CHANGE_MARKS[trend]
+    return f"<span style='color:{_trend_color(row['improved'])}'>{CHANGE_MARKS[trend]}</span>"
 
 
 def _trend_text(trend) -> str:
-    return f"{TREND_MARKS[trend]} {trend}" if isinstance(trend, str) else ""
+    return f"{CHANGE_MARKS[trend]} {trend}" if isinstance(trend, str) else ""
 
 
 def _trend_hover(trend) -> str:
-    return f"<br>trend: {trend}" if isinstance(trend, str) else ""
+    return f"<br>change since the previous period: {trend}" if isinstance(trend, str) else ""
 
 
 def _trend_color(improved) -> str:
     if improved is True:
-        return STATUS_COLORS["green"]
+        return RAG_COLORS["green"]
     if improved is False:
-        return STATUS_COLORS["red"]
+        return RAG_COLORS["red"]
     return "#555555"
 
 

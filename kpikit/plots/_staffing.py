@@ -13,6 +13,8 @@ import plotly.graph_objects as go
 from kpikit.calibrate import PatienceCurve
 from kpikit.catalog import KPI_IDS
 from kpikit.catalog import kpi as kpi_definition
+from kpikit.display import change_text
+from kpikit.plots._doc import shared_parameters
 from kpikit.plots._engine import format_value, is_number, new_figure, require_columns, to_pandas
 from kpikit.plots._template import KPIKIT_COLORWAY, RAG_COLORS
 
@@ -33,6 +35,7 @@ _OTHER_METRICS = {
 }
 
 
+@shared_parameters
 def staffing_curve(
     curve,
     *,
@@ -42,7 +45,8 @@ def staffing_curve(
     max_occupancy=None,
     max_abandon=None,
     agents=None,
-    title="What each agent buys",
+    title=None,
+    height=None,
 ) -> go.Figure:
     """Service level, occupancy, abandonment (left axis, %) and ASA (right axis, s) by agents.
 
@@ -57,7 +61,6 @@ def staffing_curve(
         Answer-time threshold, named in the service-level legend entry.
     agents : int, default=None
         A count to mark with a vertical line (the agents required or planned).
-    title : str, default="What each agent buys"
 
     Returns
     -------
@@ -80,7 +83,8 @@ def staffing_curve(
     require_columns(frame, ["agents", "service_level", "asa", "occupancy"], "curve")
     frame = frame.sort_values("agents")
     fig = new_figure(
-        title,
+        title or "What each agent buys",
+        height=height,
         xaxis={"title": {"text": "Agents on the phones"}, "dtick": _tick_step(frame["agents"])},
         yaxis={"title": {"text": "Percent"}, "range": [0, 102]},
         yaxis2={
@@ -152,7 +156,8 @@ def staffing_curve(
     return fig
 
 
-def intraday_staffing(plan, *, x="label", alternative=None, title="Agents through the day"):
+@shared_parameters
+def intraday_staffing(plan, *, x="label", alternative=None, title=None, height=None):
     """Agents needed on the phones (bars) and to schedule (line) for each interval.
 
     Parameters
@@ -165,7 +170,6 @@ def intraday_staffing(plan, *, x="label", alternative=None, title="Agents throug
         Column naming the intervals; the index is used when the column is absent.
     alternative : DataFrame, default=None
         A what-if plan of the same intervals, drawn as a dashed line of agents on the phones.
-    title : str, default="Agents through the day"
 
     Returns
     -------
@@ -183,7 +187,8 @@ def intraday_staffing(plan, *, x="label", alternative=None, title="Agents throug
     frame = _plan_frame(plan, "plan")
     labels = frame[x] if x in frame.columns else frame.index
     fig = new_figure(
-        title,
+        title or "Agents through the day",
+        height=height,
         xaxis={"title": {"text": "Interval"}, "type": "category"},
         yaxis={"title": {"text": "Agents"}, "rangemode": "tozero"},
         hovermode="x unified",
@@ -231,8 +236,14 @@ def _plan_frame(plan, argument):
     return frame
 
 
+@shared_parameters
 def patience_curve(
-    curve, *, by=None, patience_s=None, title="How long callers wait before hanging up"
+    curve,
+    *,
+    by=None,
+    patience_s=None,
+    title=None,
+    height=None,
 ) -> go.Figure:
     """Kaplan-Meier curve of caller patience: percent still willing to wait after t seconds.
 
@@ -246,7 +257,6 @@ def patience_curve(
     patience_s : float, default=None
         Mean patience of an exponential model (:func:`kpikit.calibrate.patience_exponential`
         or the value used in a scenario), drawn dashed for comparison.
-    title : str
 
     Returns
     -------
@@ -268,7 +278,8 @@ def patience_curve(
     frame = to_pandas(curve, "curve")
     require_columns(frame, ["wait_s", "survival", *([by] if by else [])], "curve")
     fig = new_figure(
-        title,
+        title or "How long callers wait before hanging up",
+        height=height,
         xaxis={"title": {"text": "Seconds in queue"}, "rangemode": "tozero"},
         yaxis={"title": {"text": "Callers still waiting (%)"}, "range": [0, 102]},
     )
@@ -315,13 +326,21 @@ def patience_curve(
     return fig
 
 
+@shared_parameters
 def scenario_comparison(
-    table, *, base_name="base", alternative_name="what-if", title="Scenario comparison"
+    table,
+    *,
+    base_name="base",
+    alternative_name="what-if",
+    title=None,
+    height=None,
 ) -> go.Figure:
     """Two scenarios side by side: a table with the change and which way it goes.
 
-    The change of each KPI is marked better (▲, green) or worse (▼, red) using the catalog's
-    direction; rows computed from rules of thumb are labelled "assumption".
+    The change's arrow gives its direction (▲ up, ▼ down) and its colour says whether it is
+    better (green) or worse (red) for the KPI, from the catalog's direction
+    (:func:`kpikit.display.change_text`); rows computed from rules of thumb are labelled
+    "assumption".
 
     Parameters
     ----------
@@ -330,7 +349,6 @@ def scenario_comparison(
         difference``.
     base_name, alternative_name : str
         Column headings.
-    title : str, default="Scenario comparison"
 
     Returns
     -------
@@ -353,11 +371,13 @@ def scenario_comparison(
         is_kpi = row.metric in KPI_IDS
         names.append(metric_name(row.metric))
         direction = kpi_definition(row.metric).direction if is_kpi else None
-        text, color = describe_change(row.difference, row.unit, direction)
+        text, color = change_text(row.difference, row.unit, direction)
         changes.append(text)
         colors.append(color)
         bases.append("<i>assumption</i>" if row.basis == "assumption" else row.basis)
-    fig = new_figure(title, margin={"l": 10, "r": 10, "t": 50, "b": 10})
+    fig = new_figure(
+        title or "Scenario comparison", height=height, margin={"l": 10, "r": 10, "t": 50, "b": 10}
+    )
     fig.add_trace(
         go.Table(
             columnwidth=[3, 1.4, 1.4, 1.6, 1.4],
@@ -403,26 +423,6 @@ def format_metric(value, unit):
     if unit == "hours":
         return f"{float(value):,.1f} h"
     return f"{float(value):,.0f}"
-
-
-def describe_change(difference, unit, direction):
-    """Signed change text and its colour; ▲/▼ marks better/worse for a KPI's ``direction``."""
-    if not is_number(difference):
-        return "–", "#555555"
-    decimals, suffix = {
-        "percent": (1, " pts"),
-        "seconds": (1, " s"),
-        "currency": (2, ""),
-        "hours": (1, " h"),
-    }.get(unit, (0, ""))
-    shown = round(float(difference), decimals)
-    if shown == 0:  # too small to show: no sign, no mark
-        return f"{0:.{decimals}f}{suffix}", "#222222"
-    text = f"{shown:+,.{decimals}f}{suffix}"
-    if direction not in ("higher", "lower"):
-        return text, "#222222"
-    better = (difference > 0) == (direction == "higher")
-    return (f"▲ {text}", RAG_COLORS["green"]) if better else (f"▼ {text}", RAG_COLORS["red"])
 
 
 def _tick_step(agents: pd.Series):

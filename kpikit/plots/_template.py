@@ -1,14 +1,15 @@
 """The ``kpikit`` plotly template and the red/amber/green palette shared by every figure.
 
-Status colours come from the Okabe–Ito palette, which stays distinguishable for the common
-forms of colour-vision deficiency. Colour is never the only carrier of a status: every builder
-also prints a mark (:data:`RAG_MARKS`) or a word (:data:`RAG_LABELS`) next to it.
+Status colours (:data:`kpikit.display.RAG_COLORS`, re-exported here) come from the Okabe–Ito
+palette, which stays distinguishable for the common forms of colour-vision deficiency. Colour is
+never the only carrier of a status: every builder also prints a mark (``RAG_MARKS``) or a word
+(``RAG_LABELS``) next to it.
 """
 
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from kpikit.scorecard import STATUS_COLORS, STATUS_LABELS, STATUS_MARKS, STATUS_TINTS
+from kpikit.display import RAG_COLORS, RAG_LABELS, RAG_MARKS, RAG_TINTS
 
 __all__ = [
     "KPIKIT_COLORWAY",
@@ -21,19 +22,6 @@ __all__ = [
 ]
 
 TEMPLATE_NAME = "kpikit"
-
-RAG_COLORS = STATUS_COLORS
-"""Saturated status colours (Okabe–Ito bluish green, orange, vermillion; grey for no data),
-for marks, lines and markers. The same objects as :data:`kpikit.scorecard.STATUS_COLORS`."""
-
-RAG_TINTS = STATUS_TINTS
-"""Light versions of :data:`RAG_COLORS` for cell backgrounds that carry dark text."""
-
-RAG_MARKS = STATUS_MARKS
-"""A mark per status, printed beside the colour so that status never relies on colour alone."""
-
-RAG_LABELS = STATUS_LABELS
-"""Plain words per status."""
 
 KPIKIT_COLORWAY = ["#0072B2", "#56B4E9", "#CC79A7", "#000000", "#F0E442", "#999999"]
 """Series colours (Okabe–Ito blues, reddish purple, black, yellow, grey): chosen apart from

@@ -4,14 +4,18 @@ import numpy as np
 import plotly.graph_objects as go
 
 from kpikit.catalog import kpi as kpi_definition
+from kpikit.plots._doc import shared_parameters
 from kpikit.plots._engine import (
     axis_title,
+    bounded_range,
+    column_label,
     format_value,
     group_labels,
     is_number,
     new_figure,
     require_columns,
     to_pandas,
+    value_range,
 )
 from kpikit.plots._template import KPIKIT_COLORWAY, RAG_COLORS
 from kpikit.tradeoff import fit_line, pivot_kpis
@@ -20,8 +24,10 @@ __all__ = ["tradeoff"]
 
 _MAX_MARKER_PX = 36
 _FIT_COLOR = "#000000"
+_SIZE_LABELS = {"volume": "answered contacts"}
 
 
+@shared_parameters
 def tradeoff(
     frame,
     *,
@@ -33,6 +39,8 @@ def tradeoff(
     y_target=None,
     weighted: bool = False,
     what_if=None,
+    title=None,
+    height=None,
 ) -> go.Figure:
     """Scatter of KPI ``y`` against KPI ``x``, one marker per group, with a fitted line.
 
@@ -40,7 +48,8 @@ def tradeoff(
     denominator). Dashed lines at the targets split the plane into quadrants; the quadrant where
     both KPIs are on the better side of their targets is labelled. The least-squares line
     (:func:`kpikit.tradeoff.fit_line`) is drawn with the 95 % band of the fitted mean, and the
-    title gives Pearson's r and the number of groups.
+    title gives Pearson's r and the number of groups. Both axes (and the band) stay within the
+    values the KPIs can take: a CSAT axis stops at 100 %.
 
     Parameters
     ----------
@@ -73,8 +82,10 @@ def tradeoff(
     ...                        "csat": [78.0, 82.0, 83.0, 88.0], "volume": [120, 80, 100, 60]})
     >>> fig = tradeoff(agents, x_target=300, y_target=80)
     >>> [trace.name for trace in fig.data]
-    ['95 % band of the fit', 'fitted line', 'agent_id · size = volume']
-    >>> "r = 0.97" in fig.layout.title.text
+    ['95 % band of the fit', 'fitted line', 'Agents (area: answered contacts)']
+    >>> fig.layout.title.text
+    'Customer satisfaction vs Average handle time by agent · r = 0.97 (n = 4)'
+    >>> fig.layout.yaxis.range[1] <= 100
     True
     """
     x_def, y_def = kpi_definition(x), kpi_definition(y)
@@ -93,15 +104,20 @@ def tradeoff(
     fit = fit_line(points[x], points[y], weights if weighted else None)
 
     r_text = f"r = {fit.r:.2f}" if is_number(fit.r) else "r undefined"
+    groups = column_label(by).lower() if by else ""
+    x_range = bounded_range(x, [*points[x], x_target], pad=0.08)
+    y_range = bounded_range(y, [*points[y], y_target], pad=0.08)
     fig = new_figure(
-        f"{y_def.name} vs {x_def.name}"
-        + (f" by {by}" if by else "")
+        title
+        or f"{y_def.name} vs {x_def.name}"
+        + (f" by {groups}" if by else "")
         + f" · {r_text} (n = {fit.n})",
-        xaxis={"title": {"text": axis_title(x)}, "zeroline": False},
-        yaxis={"title": {"text": axis_title(y)}, "zeroline": False},
+        height=height,
+        xaxis={"title": {"text": axis_title(x)}, "zeroline": False, "range": x_range},
+        yaxis={"title": {"text": axis_title(y)}, "zeroline": False, "range": y_range},
     )
     if fit.n >= 2 and is_number(fit.slope):
-        _add_fit(fig, fit, points[x].to_numpy(dtype=float))
+        _add_fit(fig, fit, points[x].to_numpy(dtype=float), value_range(y))
     labels = group_labels(points, [by] if by else [])
     marker = {"color": KPIKIT_COLORWAY[0], "opacity": 0.75, "line": {"width": 1, "color": "white"}}
     if weights is not None and len(weights) and np.nanmax(weights) > 0:
@@ -113,18 +129,21 @@ def tradeoff(
         )
     else:
         marker["size"] = 10
+    size_label = _SIZE_LABELS.get(size, size)
+    name = f"{column_label(by)}s" if by else "All"
     fig.add_trace(
         go.Scatter(
             x=points[x],
             y=points[y],
             mode="markers",
             marker=marker,
-            name=(by or "all") + (f" · size = {size}" if weights is not None else ""),
+            cliponaxis=False,  # a dot at 100 % shows whole at the axis's end
+            name=name + (f" (area: {size_label})" if weights is not None else ""),
             customdata=labels.to_numpy(),
             text=[
                 f"{label}<br>{x_def.short_name}: {format_value(xv, x_def.unit)}"
                 f"<br>{y_def.short_name}: {format_value(yv, y_def.unit)}"
-                + (f"<br>{size}: {sv:,.0f}" if size is not None and is_number(sv) else "")
+                + (f"<br>{size_label}: {sv:,.0f}" if size is not None and is_number(sv) else "")
                 for label, xv, yv, sv in zip(
                     labels,
                     points[x],
@@ -142,9 +161,12 @@ def tradeoff(
     return fig
 
 
-def _add_fit(fig: go.Figure, fit, xs: np.ndarray) -> None:
+def _add_fit(fig: go.Figure, fit, xs: np.ndarray, bounds) -> None:
     grid = np.linspace(xs.min(), xs.max(), 50)
     low, high = fit.band(grid)
+    # The band of the fitted mean cannot pass what the KPI can take (0 % or 100 %, ...).
+    floor, ceiling = bounds
+    low, high = np.maximum(low, floor), high if ceiling is None else np.minimum(high, ceiling)
     if np.isfinite(low).all():
         fig.add_trace(
             go.Scatter(

@@ -4,8 +4,11 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kpikit.catalog import kpi as kpi_definition
+from kpikit.plots._doc import shared_parameters
 from kpikit.plots._engine import (
     axis_title,
+    bounded_range,
+    column_label,
     format_value,
     is_number,
     new_figure,
@@ -18,16 +21,32 @@ from kpikit.plots._template import KPIKIT_COLORWAY, RAG_COLORS
 __all__ = ["trend"]
 
 
-def trend(frame, *, kpi: str, target=None, tolerance=None, by=None) -> go.Figure:
+@shared_parameters
+def trend(
+    frame,
+    *,
+    kpi: str,
+    target=None,
+    tolerance=None,
+    by=None,
+    highlight=None,
+    partial=(),
+    title=None,
+    height=None,
+) -> go.Figure:
     """Line chart of a KPI by period with its 95 % interval, target and tolerance zone.
+
+    With ``by``, one line per group and no intervals, so that five bands do not tangle; the
+    ``highlight`` group is drawn bold with its interval, the others thin. The value axis stays
+    within the values the KPI can take (a percentage never runs past 100 %). Periods listed in
+    ``partial`` (a first or last period the data only partly covers) get hollow markers and a
+    note.
 
     Parameters
     ----------
     frame : DataFrame
         Output of ``kk.compute(data, freq=...)``: columns ``period``, ``value``, ``ci_low``,
         ``ci_high`` (and ``kpi``, filtered on ``kpi``, when present).
-    kpi : str
-        KPI id; gives the axis title, the unit and which side of the target is amber.
     target : float or (float, float), default=None
         Target line. For band KPIs (catalog direction ``band``) a ``(low, high)`` pair; ``None``
         takes the catalog's healthy band for band KPIs and draws no target otherwise.
@@ -35,7 +54,11 @@ def trend(frame, *, kpi: str, target=None, tolerance=None, by=None) -> go.Figure
         Width of the amber zone on the failing side of the target (below it when higher is
         better, above it when lower is better, outside either edge of a band).
     by : str, default=None
-        Grouping column: one line (and one interval) per group.
+        Grouping column: one line per group.
+    highlight : str, default=None
+        The group drawn bold with its interval; ``None`` highlights none.
+    partial : collection of datetime, default=()
+        Periods the data covers only in part; their points are hollow and the legend says so.
 
     Returns
     -------
@@ -58,6 +81,8 @@ def trend(frame, *, kpi: str, target=None, tolerance=None, by=None) -> go.Figure
     ['95 % interval', 'Service level']
     >>> len(fig.layout.shapes)   # amber zone and target line
     2
+    >>> fig.layout.yaxis.range   # 74 to 88.4, padded by 5 % of 14.4
+    (73.28, 89.12)
     """
     definition = kpi_definition(kpi)
     rows = rows_for_kpi(to_pandas(frame, "frame"), kpi, "frame")
@@ -66,33 +91,66 @@ def trend(frame, *, kpi: str, target=None, tolerance=None, by=None) -> go.Figure
         require_columns(rows, [by], "frame")
     band = _target_band(definition, target)
 
+    groups = list(rows.groupby(by, sort=True, dropna=False)) if by else [(None, rows)]
+    labels = [_group_name(key) for key, _ in groups]
+    chosen = highlight if highlight in labels else None
+    partial = {pd.Timestamp(period) for period in partial}
+    shown = [
+        *rows["value"],
+        *rows["ci_low"],
+        *rows["ci_high"],
+        *(band or ()),
+    ]
+    if band is not None and is_number(tolerance):
+        shown += [band[0] - float(tolerance), band[1] + float(tolerance)]
     fig = new_figure(
-        f"{definition.name} by period",
+        title
+        or f"{definition.name} by period" + (f" and {column_label(by).lower()}" if by else ""),
+        height=height,
         xaxis={"title": {"text": "Period"}},
-        yaxis={"title": {"text": axis_title(kpi)}},
+        yaxis={"title": {"text": axis_title(kpi)}, "range": bounded_range(kpi, shown)},
         hovermode="x unified",
     )
     _add_target(fig, definition, band, tolerance)
-    groups = rows.groupby(by, sort=True, dropna=False) if by else [(None, rows)]
-    for position, (key, group) in enumerate(groups):
+    for position, ((_, group), label) in enumerate(zip(groups, labels, strict=True)):
         group = group.sort_values("period")
         color = KPIKIT_COLORWAY[position % len(KPIKIT_COLORWAY)]
-        label = definition.name if by is None else str(key[0] if isinstance(key, tuple) else key)
-        _add_interval(fig, group, color, label, showlegend=by is None)
+        name = definition.name if by is None else label
+        bold = by is None or label == chosen
+        width = 2 if chosen is None else 3 if bold else 1
+        if bold:
+            _add_interval(fig, group, color, None if by is None else name)
+        hollow = group["period"].isin(partial).to_numpy()
         fig.add_trace(
             go.Scatter(
                 x=group["period"],
                 y=group["value"],
                 mode="lines+markers",
-                name=label,
-                legendgroup=label if by else None,
-                line={"color": color, "width": 2},
-                marker={"size": 6},
-                text=[format_value(value, definition.unit) for value in group["value"]],
-                hovertemplate="%{text}<extra>" + label + "</extra>",
+                name=name,
+                line={"color": color, "width": width},
+                opacity=1.0 if bold or chosen is None else 0.6,
+                marker={
+                    "size": 7 if bold else 5 if chosen is None else 4,
+                    "symbol": ["circle-open" if flag else "circle" for flag in hollow],
+                },
+                text=[
+                    format_value(value, definition.unit) + (" (partial period)" if flag else "")
+                    for value, flag in zip(group["value"], hollow, strict=True)
+                ],
+                hovertemplate="%{text}<extra>" + name + "</extra>",
             )
         )
+    periods = rows["period"].dropna().unique()
+    if len(periods) == 1:  # one point: a week either side, not an axis of milliseconds
+        middle = pd.Timestamp(periods[0])
+        fig.update_xaxes(range=[middle - pd.Timedelta(days=7), middle + pd.Timedelta(days=7)])
+    if partial & set(rows["period"].map(pd.Timestamp)):
+        fig.update_xaxes(title={"text": "Period · ○ partial period (the data covers part of it)"})
     return fig
+
+
+def _group_name(key) -> str:
+    return str(key[0] if isinstance(key, tuple) else key)
 
 
 def _target_band(definition, target):
@@ -151,7 +209,7 @@ def _add_target(fig: go.Figure, definition, band, tolerance) -> None:
         )
 
 
-def _add_interval(fig: go.Figure, group: pd.DataFrame, color: str, label: str, showlegend: bool):
+def _add_interval(fig: go.Figure, group: pd.DataFrame, color: str, label):
     known = group.dropna(subset=["ci_low", "ci_high"])
     if known.empty:
         return
@@ -163,9 +221,8 @@ def _add_interval(fig: go.Figure, group: pd.DataFrame, color: str, label: str, s
             fill="toself",
             fillcolor=_transparent(color),
             line={"width": 0},
-            name="95 % interval",
-            legendgroup=None if showlegend else label,
-            showlegend=showlegend,
+            name="95 % interval" + ("" if label is None else f" ({label})"),
+            legendgroup=label,
             hoverinfo="skip",
         )
     )

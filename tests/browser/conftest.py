@@ -6,12 +6,16 @@ console errors and uncaught page errors, so each test can assert there are none.
 """
 
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from harness import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server
+
+# The hand-made data of tests/fixtures.py, also when the browser tests run on their own.
+sys.path.insert(0, str(Path(__file__).parents[1]))
 
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
@@ -48,16 +52,19 @@ class Watched:
     console_errors: list = field(default_factory=list)
     page_errors: list = field(default_factory=list)
 
-    def screenshot(self, name: str) -> Path:
+    def screenshot_path(self, name: str) -> Path:
         SCREENSHOTS.mkdir(exist_ok=True)
-        path = SCREENSHOTS / f"{name}.png"
+        return SCREENSHOTS / f"{name}.png"
+
+    def screenshot(self, name: str) -> Path:
+        path = self.screenshot_path(name)
         self.page.screenshot(path=str(path), full_page=True, timeout=90_000)
         return path
 
 
 @pytest.fixture
 def watched(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     page = context.new_page()
     record = Watched(page)
 

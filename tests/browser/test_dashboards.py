@@ -1,11 +1,17 @@
-"""Every dashboard in notebooks/ in headless Chromium: renders, reacts, stays offline and quiet.
+"""Every dashboard in notebooks/ in headless Chromium: renders, reacts, stays offline and quiet,
+works at desktop and phone sizes, downloads its results and follows an uploaded file.
 
-Screenshots go to tests/browser/screenshots/<name>.png (git-ignored) for a human to look at.
+Screenshots go to tests/browser/screenshots/<name>-<size>.png (git-ignored) for a human to look
+at: the whole app, at 1400 px and at 390 x 844 (a phone).
 """
 
+import io
+import zipfile
 from pathlib import Path
 
+import openpyxl
 import pytest
+from fixtures import hand_contacts
 
 from kpikit import report
 
@@ -34,6 +40,24 @@ VOILA_CELL_ERROR = "There was an error when executing cell"
 
 CHART_STATE_JS = """() => JSON.stringify([...document.querySelectorAll('.js-plotly-plot')]
     .map(plot => [plot.data, plot.layout.title, plot.layout.shapes]))"""
+DESKTOP = {"width": 1400, "height": 1000}
+PHONE = {"width": 390, "height": 844}
+MIN_CHART_PX = 300
+# Charts drawn at the width of their box, none of them mid-resize.
+CHARTS_SETTLED_JS = """() => {
+    const plots = [...document.querySelectorAll('.js-plotly-plot')];
+    return plots.length > 0 && plots.every(plot => plot.querySelector('.main-svg')
+        && plot.getBoundingClientRect().height > 50 && plot._fullLayout
+        && Math.abs(plot._fullLayout.width - plot.clientWidth) <= 2);
+}"""
+CHART_WIDTHS_JS = """() => [...document.querySelectorAll('.js-plotly-plot')]
+    .map(plot => plot.getBoundingClientRect().width)"""
+# Where the controls and the content are: [sidebar bottom, main top, sidebar right, main left].
+COLUMNS_JS = """() => {
+    const side = document.querySelector('.kpikit-sidebar').getBoundingClientRect();
+    const main = document.querySelector('.kpikit-main').getBoundingClientRect();
+    return [side.bottom, main.top, side.right, main.left];
+}"""
 
 
 def chart_state(page) -> str:
@@ -73,6 +97,24 @@ def change_chart_control(page, name: str) -> str:
     return options[target]
 
 
+def screenshot_at(watched, name: str, viewport: dict) -> list[float]:
+    """Show the page at ``viewport``'s width, photograph the whole app, return chart widths.
+
+    Voila scrolls inside the page, so the window is made as tall as the app for the picture.
+    """
+    page = watched.page
+    page.set_viewport_size(viewport)
+    page.wait_for_function(CHARTS_SETTLED_JS, timeout=REDRAW_TIMEOUT_MS)
+    bottom = page.evaluate("document.querySelector('.kpikit-app').getBoundingClientRect().bottom")
+    page.set_viewport_size({**viewport, "height": max(viewport["height"], int(bottom) + 40)})
+    page.wait_for_timeout(300)
+    page.wait_for_function(CHARTS_SETTLED_JS, timeout=REDRAW_TIMEOUT_MS)
+    watched.screenshot(name)
+    widths = page.evaluate(CHART_WIDTHS_JS)
+    page.set_viewport_size(viewport)
+    return widths
+
+
 def assert_clean(watched):
     assert watched.external_requests == [], "requests left localhost"
     assert watched.page_errors == []
@@ -81,12 +123,26 @@ def assert_clean(watched):
 
 
 @pytest.mark.parametrize("name", DASHBOARDS)
-def test_dashboard_renders_reacts_and_stays_local(name, server, watched):
+def test_dashboard_renders_reacts_and_stays_local_at_desktop_and_phone_sizes(name, server, watched):
     page = open_dashboard(watched, server, name)
     assert "Upload data" in page.content()
+    assert page.locator(".kpikit-downloads button").all_text_contents() == [
+        "Download Excel",
+        "Download PNG",
+    ]
     change_chart_control(page, name)
     page.wait_for_timeout(500)  # let the redraw settle before the screenshot
-    watched.screenshot(name)
+    widths = screenshot_at(watched, f"{name}-desktop", DESKTOP)
+    side_bottom, main_top, side_right, main_left = page.evaluate(COLUMNS_JS)
+    assert side_right <= main_left  # controls beside the content
+    assert min(widths) >= MIN_CHART_PX, widths
+    # A phone: controls above the content, every chart at least 300 px wide (a wide heatmap
+    # scrolls sideways rather than squeezing).
+    widths = screenshot_at(watched, f"{name}-phone", PHONE)
+    side_bottom, main_top, side_right, main_left = page.evaluate(COLUMNS_JS)
+    assert side_bottom <= main_top
+    assert min(widths) >= MIN_CHART_PX, widths
+    assert page.evaluate("document.querySelector('.kpikit-app').scrollWidth") <= PHONE["width"]
     assert_clean(watched)
 
 
@@ -123,7 +179,7 @@ def test_invalid_upload_shows_the_message_inside_the_app(server, watched, tmp_pa
     assert_clean(watched)
 
 
-def test_report_opens_offline_with_interactive_chart(watched, tmp_path):
+def test_report_opens_offline_with_interactive_chart_at_both_sizes(watched, tmp_path):
     output = tmp_path / "kpi_glossary.html"
     output.write_text(report.render(ROOT / "notebooks" / "kpi_glossary.ipynb", {"kpi": "csat"}))
     page = watched.page
@@ -134,4 +190,50 @@ def test_report_opens_offline_with_interactive_chart(watched, tmp_path):
     page.mouse.move(bar["x"] + bar["width"] / 2, bar["y"] + bar["height"] / 2)
     page.wait_for_selector(".hoverlayer .hovertext", timeout=PAGE_TIMEOUT_MS)
     watched.screenshot("report_kpi_glossary")
+    page.set_viewport_size(PHONE)
+    page.wait_for_function(CHARTS_SETTLED_JS, timeout=REDRAW_TIMEOUT_MS)
+    side_bottom, main_top, _, _ = page.evaluate(COLUMNS_JS)
+    assert side_bottom <= main_top  # the report stacks too
+    assert min(page.evaluate(CHART_WIDTHS_JS)) >= MIN_CHART_PX
+    page.screenshot(path=str(watched.screenshot_path("report_kpi_glossary-phone")), full_page=True)
+    assert_clean(watched)
+
+
+def test_downloads_give_a_workbook_and_an_image(server, watched):
+    page = open_dashboard(watched, server, "balanced_scorecard")
+    with page.expect_download(timeout=REDRAW_TIMEOUT_MS) as excel:
+        page.click(".kpikit-downloads button:has-text('Download Excel')")
+    assert excel.value.suggested_filename == "balanced-scorecard.xlsx"
+    book = openpyxl.load_workbook(io.BytesIO(Path(excel.value.path()).read_bytes()))
+    assert book.sheetnames[:2] == ["Scorecard", "Details"]
+    assert book["Scorecard"].freeze_panes == "B2"
+    with page.expect_download(timeout=REDRAW_TIMEOUT_MS) as png:
+        page.click(".kpikit-downloads button:has-text('Download PNG')")
+    assert png.value.suggested_filename == "balanced-scorecard.png"
+    content = Path(png.value.path()).read_bytes()
+    assert content.startswith(b"\x89PNG\r\n\x1a\n")  # one image of the page's charts
+    assert not zipfile.is_zipfile(io.BytesIO(content))
+    assert_clean(watched)
+
+
+def test_every_chart_follows_an_uploaded_file(server, watched, tmp_path):
+    contacts = hand_contacts().drop(columns="channel")
+    contacts["team"] = contacts["agent_id"].map({"A1": "North", "A2": "South"}).fillna("North")
+    mine = tmp_path / "mine.csv"
+    contacts.to_csv(mine, index=False)
+    page = open_dashboard(watched, server, "balanced_scorecard")
+    with page.expect_file_chooser() as chooser:
+        page.click(".kpikit-app .widget-upload")
+    chooser.value.set_files(str(mine))
+    page.wait_for_selector(".kpikit-status:has-text('mine.csv')", timeout=PAGE_TIMEOUT_MS)
+    # The heatmap and the trend chart both show the file's teams (the trend kept the sample's
+    # before charts were kpikit Charts).
+    page.wait_for_function(
+        """() => { const plots = document.querySelectorAll('.js-plotly-plot');
+                   const names = [...plots[1].data].map(trace => trace.name).sort();
+                   return plots[0].data[0].y.slice().sort().join() === 'North,South'
+                       && names.join() === 'North,South'; }""",
+        timeout=REDRAW_TIMEOUT_MS,
+    )
+    watched.screenshot("balanced_scorecard_uploaded")
     assert_clean(watched)

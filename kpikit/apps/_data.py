@@ -1,0 +1,68 @@
+"""The data a dashboard notebook starts on: the sample, or the file ``kpikit report --data`` names.
+
+Every dashboard notebook reads its data with :func:`dashboard_data`, so one command line option
+can put any of them on a contact log of your own. The file is named by the environment variable
+:data:`kpikit.apps.DATA_ENV_VARIABLE`, which ``kpikit report`` sets for the kernel it starts;
+links cannot set it (it is not a link parameter).
+"""
+
+import os
+from pathlib import Path
+
+from kpikit.apps import DATA_ENV_VARIABLE
+
+__all__ = ["check_data_path", "dashboard_data"]
+
+
+def check_data_path(path) -> Path:
+    """A contact log path checked before it is read: an existing file or folder.
+
+    Files are read by :func:`kpikit.io.read_contacts` (``.csv``, ``.csv.gz``, ``.parquet``),
+    folders by :func:`kpikit.io.read_dataset` (``contacts.csv`` beside ``agent_intervals`` and
+    ``costs``), which check the suffixes and sizes.
+
+    Raises
+    ------
+    ValueError
+        When nothing exists at ``path``.
+
+    Examples
+    --------
+    >>> check_data_path("/no/such/log.csv")
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of '--data' is neither a file nor a folder; received: '/no/such/log.csv'.
+    """
+    target = Path(path).expanduser()
+    if not (target.is_file() or target.is_dir()):
+        raise ValueError(f"Value of '--data' is neither a file nor a folder; received: '{path}'.")
+    return target.resolve()
+
+
+def dashboard_data():
+    """The dashboard's data and what to call it in the status line.
+
+    Returns
+    -------
+    (Dataset, str)
+        The file or folder named by :data:`kpikit.apps.DATA_ENV_VARIABLE`, read and validated,
+        labelled with its name; without it, the sample data labelled "sample data".
+
+    Examples
+    --------
+    >>> os.environ.pop(DATA_ENV_VARIABLE, None) and None
+    >>> data, label = dashboard_data()
+    >>> label, len(data.contacts) > 0
+    ('sample data', True)
+    """
+    from kpikit.io import read_contacts, read_dataset
+    from kpikit.sample import load_sample
+    from kpikit.schema import Dataset
+
+    named = os.environ.get(DATA_ENV_VARIABLE)
+    if not named:
+        return load_sample(), "sample data"
+    path = check_data_path(named)
+    if path.is_dir():
+        return read_dataset(path), path.name
+    return Dataset(contacts=read_contacts(path)), path.name

@@ -1,0 +1,228 @@
+"""How kpikit shows things: values in their unit, the status palette, change arrows, labels.
+
+Low in the house (it reads only the catalog), so figures, apps, the scorecard's HTML and the
+Excel exports format a number, colour a status or name a column the same way without importing
+each other.
+
+Conventions:
+
+- **Values**: percent with one decimal (``82.4 %``), seconds whole (``312 s``), currency with
+  two decimals, points with one; a missing value is ``–`` (:func:`format_value`,
+  :data:`DECIMALS`).
+- **Status** (red/amber/green, "RAG"): Okabe–Ito colours, which stay apart for the common
+  colour-vision deficiencies, and always a mark and a word beside the colour
+  (:data:`RAG_COLORS`, :data:`RAG_TINTS`, :data:`RAG_MARKS`, :data:`RAG_LABELS`).
+- **Change**: the arrow shows the direction of the change (▲ up, ▼ down, ≈ no significant
+  change); the colour says whether it is better (green) or worse (red) for that KPI
+  (:func:`change_text`).
+- **Labels**: KPI names and units from the catalog, grouping columns in words
+  (``agent_id`` -> "Agent"), never a raw column name in a title (:func:`column_label`).
+"""
+
+from kpikit._validators import is_number
+from kpikit.catalog import kpi as kpi_definition
+
+__all__ = [
+    "CHANGE_MARKS",
+    "DECIMALS",
+    "DIRECTION_HINTS",
+    "RAG_COLORS",
+    "RAG_LABELS",
+    "RAG_MARKS",
+    "RAG_STATUSES",
+    "RAG_TINTS",
+    "UNIT_SYMBOLS",
+    "axis_title",
+    "change_text",
+    "column_label",
+    "format_value",
+    "is_number",
+    "kpi_label",
+    "target_text",
+    "value_range",
+]
+
+RAG_STATUSES = ("green", "amber", "red", "no data")
+"""Scorecard statuses, best first; "no data" is a status of its own, never red."""
+
+RAG_COLORS = {"green": "#009E73", "amber": "#E69F00", "red": "#D55E00", "no data": "#999999"}
+"""Saturated status colours (Okabe–Ito bluish green, orange, vermillion; grey for no data),
+for marks, lines and markers."""
+
+RAG_TINTS = {"green": "#BFE7DC", "amber": "#F9E3B2", "red": "#F4CDB2", "no data": "#E6E6E6"}
+"""Light versions of :data:`RAG_COLORS` for cell backgrounds under dark text."""
+
+RAG_MARKS = {"green": "✔", "amber": "!", "red": "✘", "no data": "–"}
+"""A mark per status, shown beside its colour so that status never relies on colour alone."""
+
+RAG_LABELS = {"green": "met", "amber": "within tolerance", "red": "missed", "no data": "no data"}
+"""Plain words per status."""
+
+CHANGE_MARKS = {"up": "▲", "down": "▼", "flat": "≈", "untested": "·"}
+"""Arrows for a change between two periods: the direction of the change, not its merit."""
+
+UNIT_SYMBOLS = {"seconds": "s", "percent": "%", "points": "", "currency": "", "count": ""}
+"""Symbol written after a value of each catalog unit (none for points and for currency, which
+is the user's)."""
+
+DECIMALS = {"seconds": 0, "percent": 1, "points": 1, "currency": 2, "count": 0}
+"""Decimals a value of each unit is shown and exported with."""
+
+DIRECTION_HINTS = {
+    "higher": "higher is better",
+    "lower": "lower is better",
+    "band": "inside the band is better",
+    "neutral": "neither higher nor lower is better",
+}
+
+_NEUTRAL = "#222222"
+_LABEL_UNITS = {"seconds": "s", "percent": "%", "points": "points"}
+_COLUMN_LABELS = {
+    "agent_id": "Agent",
+    "team": "Team",
+    "queue": "Queue",
+    "channel": "Channel",
+    "site": "Site",
+    "reason": "Reason",
+    "customer_id": "Customer",
+    "period": "Period",
+    "kpi": "KPI",
+    "name": "KPI name",
+    "ci_low": "95 % interval low",
+    "ci_high": "95 % interval high",
+}
+
+
+def format_value(value, unit: str) -> str:
+    """Short text for a KPI value in its unit (``"–"`` when missing).
+
+    >>> format_value(82.44, "percent"), format_value(311.6, "seconds"), format_value(None, "points")
+    ('82.4 %', '312 s', '–')
+    >>> format_value(4.5, "currency"), format_value(1234.6, "seconds")
+    ('4.50', '1,235 s')
+    >>> format_value(180168.0, "count")
+    '180,168'
+    """
+    if not is_number(value):
+        return "–"
+    text = f"{float(value):,.{DECIMALS.get(unit, 1)}f}"
+    symbol = UNIT_SYMBOLS.get(unit, "")
+    return f"{text} {symbol}" if symbol else text
+
+
+def target_text(row) -> str:
+    """The target of a scorecard row (its ``better`` column says which way is better) as text:
+    ``"≥ 75.0 %"``, ``"≤ 300 s"``, ``"75.0 %–85.0 %"``.
+
+    >>> target_text({"better": "lower", "unit": "seconds", "target": 300.0})
+    '≤ 300 s'
+    """
+    if row["better"] == "band":
+        low, high = (format_value(row[edge], row["unit"]) for edge in ("band_low", "band_high"))
+        return f"{low}–{high}"
+    sign = "≥" if row["better"] == "higher" else "≤"
+    return f"{sign} {format_value(row['target'], row['unit'])}"
+
+
+def kpi_label(kpi_id: str, *, short: bool = False) -> str:
+    """A KPI's name with its unit, once: "Abandonment rate (%)", "Abandon %", "AHT (s)".
+
+    >>> kpi_label("abandonment_rate"), kpi_label("abandonment_rate", short=True)
+    ('Abandonment rate (%)', 'Abandon %')
+    >>> kpi_label("aht", short=True), kpi_label("nps"), kpi_label("cost_per_contact")
+    ('AHT (s)', 'Net promoter score (points)', 'Cost per contact')
+    """
+    definition = kpi_definition(kpi_id)
+    name = definition.short_name if short else definition.name
+    symbol = _LABEL_UNITS.get(definition.unit, "")
+    if not symbol or name.endswith(symbol):
+        return name
+    return f"{name} ({symbol})"
+
+
+def axis_title(kpi_id: str) -> str:
+    """Axis title: KPI name, unit and which way is better.
+
+    >>> axis_title("aht")
+    'Average handle time (s) · lower is better'
+    """
+    definition = kpi_definition(kpi_id)
+    return f"{kpi_label(kpi_id)} · {DIRECTION_HINTS[definition.direction]}"
+
+
+def value_range(kpi_id: str) -> tuple[float, float | None]:
+    """The values a KPI can take: percent 0–100, NPS −100–100, QA 0–100, others from 0 up.
+
+    Axes never run past these bounds (a CSAT axis stops at 100 %).
+
+    >>> value_range("csat"), value_range("nps"), value_range("aht")
+    ((0.0, 100.0), (-100.0, 100.0), (0.0, None))
+    """
+    definition = kpi_definition(kpi_id)
+    if definition.id == "nps":
+        return -100.0, 100.0
+    if definition.unit == "percent" or definition.id == "qa_score":
+        return 0.0, 100.0
+    return 0.0, None
+
+
+def column_label(column) -> str:
+    """A grouping column in words: ``agent_id`` -> "Agent"; other names are tidied.
+
+    >>> column_label("agent_id"), column_label("sub_queue"), column_label(None)
+    ('Agent', 'Sub queue', 'All')
+    """
+    if column is None:
+        return "All"
+    column = str(column)
+    return _COLUMN_LABELS.get(column, column.replace("_", " ").capitalize())
+
+
+def change_text(difference, unit: str, direction: str | None) -> tuple[str, str]:
+    """A change as signed text with its arrow, and the colour that says better or worse.
+
+    The arrow follows the sign (▲ up, ▼ down); the colour follows the KPI's ``direction``:
+    green when the change is better, red when worse, dark grey for a KPI without a better
+    side (``direction`` None or ``"band"``) and for a change too small to show.
+
+    Parameters
+    ----------
+    difference : float
+        New value minus old value, in ``unit``.
+    unit : str
+        A catalog unit, or ``"hours"`` or ``"count"``.
+    direction : {"higher", "lower", "band"} or None
+        Which way is better.
+
+    Returns
+    -------
+    (str, str)
+        Text such as ``"▼ -1.5 pts"`` and a CSS colour.
+
+    Examples
+    --------
+    >>> change_text(-30.0, "seconds", "lower")   # AHT down 30 s: better
+    ('▼ -30 s', '#009E73')
+    >>> change_text(-2.0, "percent", "higher")   # service level down 2 points: worse
+    ('▼ -2.0 pts', '#D55E00')
+    >>> change_text(0.01, "percent", "higher")
+    ('0.0 pts', '#222222')
+    """
+    if not is_number(difference):
+        return "–", "#555555"
+    decimals, suffix = {
+        "percent": (1, " pts"),
+        "seconds": (0, " s"),
+        "points": (1, " points"),
+        "currency": (2, ""),
+        "hours": (1, " h"),
+    }.get(unit, (0, ""))
+    shown = round(float(difference), decimals)
+    if shown == 0:
+        return f"{0:.{decimals}f}{suffix}", _NEUTRAL
+    mark = CHANGE_MARKS["up"] if shown > 0 else CHANGE_MARKS["down"]
+    text = f"{mark} {shown:+,.{decimals}f}{suffix}"
+    if direction not in ("higher", "lower"):
+        return text, _NEUTRAL
+    better = (shown > 0) == (direction == "higher")
+    return text, RAG_COLORS["green" if better else "red"]

@@ -1,0 +1,117 @@
+"""Parameters declared once per app: constructor, controls, links and notebooks read one table."""
+
+import inspect
+from pathlib import Path
+
+import nbformat
+import pytest
+from fixtures import hand_contacts
+
+import kpikit as kk
+from kpikit.apps import BenchmarksApp, GlossaryApp, ScorecardApp, StaffingApp, TradeoffApp
+from kpikit.apps.params import QueryParamWarning, notebook_parameters
+from kpikit.sample import generate
+
+NOTEBOOKS = Path(__file__).parents[1] / "notebooks"
+APPS = {
+    "aht_vs_csat": TradeoffApp,
+    "balanced_scorecard": ScorecardApp,
+    "kpi_glossary": GlossaryApp,
+    "sector_benchmarks": BenchmarksApp,
+    "staffing_whatif": StaffingApp,
+}
+
+
+@pytest.fixture(scope="module")
+def generated():
+    return generate(days=14, agents=12, seed=3)
+
+
+def test_the_dashboard_notebooks_have_their_apps():
+    assert set(APPS) <= {path.stem for path in NOTEBOOKS.glob("*.ipynb")}
+
+
+@pytest.mark.parametrize("name", sorted(APPS))
+def test_notebook_parameters_cell_is_written_from_the_apps_table(name):
+    notebook = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+    app = APPS[name]
+    (cell,) = [c for c in notebook.cells if "parameters" in c.metadata.get("tags", [])]
+    values = notebook_parameters(notebook)
+    # Same names, order, types, comments (unit, choices, bounds) as the table; a notebook may
+    # start on other values than the app's defaults, which the table checks.
+    assert list(values) == [param.name for param in app.PARAMETERS]
+    expected = app.parameters_cell(**values)
+    assert cell.source == expected, f"{name}: the parameters cell should read\n{expected}"
+    code = "".join(c.source for c in notebook.cells)
+    assert f"{app.__name__}.values_in(globals())" in code and "set_from_link()" in code
+
+
+@pytest.mark.parametrize("app", APPS.values(), ids=lambda app: app.__name__)
+def test_constructor_signature_and_docstring_come_from_the_table(app):
+    signature = inspect.signature(app)
+    for param in app.PARAMETERS:
+        assert signature.parameters[param.name].default == param.default
+        assert signature.parameters[param.name].kind is inspect.Parameter.KEYWORD_ONLY
+        assert f"    {param.name} : " in app.__doc__, param.name
+
+
+def test_staffing_names_and_units_match_the_library(generated):
+    # whatif.Scenario takes shrinkage as a fraction and cost_per_agent_hour: so does the app.
+    app = StaffingApp(generated, calibrate=False, shrinkage=0.25, cost_per_agent_hour=40.0)
+    assert app.shrinkage.value == 0.25 and app.shrinkage.readout_format == ".0%"
+    scenario = app.comparison.set_index("metric")
+    assert scenario.loc["cost", "base"] > 0
+    with pytest.raises(TypeError, match="'cost_per_hour'"):
+        StaffingApp(generated, cost_per_hour=40.0)
+
+
+def test_values_out_of_range_are_refused_not_clamped(generated):
+    with pytest.raises(ValueError, match=r"'target_sl' must be between 50 and 99.*500"):
+        StaffingApp(generated, target_sl=500)
+    with pytest.raises(ValueError, match="'level' is not valid"):
+        ScorecardApp(generated, level="region")
+    app = StaffingApp(generated, calibrate=False, target_sl=85)
+    with pytest.raises(ValueError, match="'target_sl' must be between 50 and 99"):
+        app.set(target_sl=500)
+    assert app.target_sl.value == 85
+
+
+def test_link_values_out_of_range_are_refused_with_a_notice(generated):
+    app = StaffingApp(generated, calibrate=False, target_sl=85)
+    with pytest.warns(QueryParamWarning, match=r"target_sl=500.*between 50 and 99.*kept"):
+        app.set_from_link("target_sl=500&weekday=Sat")
+    assert app.target_sl.value == 85  # not 99: refused, not clamped
+    assert app.weekday.value == "Sat"  # the valid one is taken
+
+
+def test_link_choices_follow_the_data(generated):
+    contacts = hand_contacts()  # phone and chat only, no team column
+    app = ScorecardApp(contacts, level="center", freq="all")
+    with pytest.warns(QueryParamWarning, match="channel=email"):
+        app.set_from_link("channel=email")
+    assert app.channel.value == "all"
+    app.set_from_link("channel=chat")
+    assert app.channel.value == "chat"
+
+
+def test_a_link_cannot_name_a_data_file(generated, monkeypatch):
+    app = GlossaryApp(generated)
+    with pytest.warns(QueryParamWarning, match="unknown parameter 'data'"):
+        app.set_from_link("data=/etc/passwd&kpi=fcr")
+    assert app.kpi.value == "fcr"
+
+
+def test_dashboard_data_reads_the_file_a_report_names(tmp_path, monkeypatch):
+    from kpikit.apps import DATA_ENV_VARIABLE, dashboard_data
+
+    path = tmp_path / "log.csv"
+    hand_contacts().to_csv(path, index=False)
+    monkeypatch.setenv(DATA_ENV_VARIABLE, str(path))
+    data, label = dashboard_data()
+    assert label == "log.csv" and len(data.contacts) == 10
+    monkeypatch.setenv(DATA_ENV_VARIABLE, str(tmp_path / "missing.csv"))
+    with pytest.raises(ValueError, match="neither a file nor a folder"):
+        dashboard_data()
+    monkeypatch.delenv(DATA_ENV_VARIABLE)
+    assert dashboard_data()[1] == "sample data"
+    assert isinstance(dashboard_data()[0], kk.Dataset)
