@@ -49,10 +49,8 @@ Rules the apps follow:
 """
 
 import html
-import inspect
 import os
 import re
-import textwrap
 
 import ipywidgets as widgets
 import narwhals.stable.v2 as nw
@@ -64,8 +62,9 @@ from kpikit._validators import is_number
 from kpikit.apps import STATIC_ENV_VARIABLE
 from kpikit.apps._chart import Chart
 from kpikit.apps._download import Downloads, figure_sheet
+from kpikit.apps._static import LIVE_ONLY_CLASS, static_html
 from kpikit.apps._upload import UploadStep
-from kpikit.apps.params import Param, parameters_cell, query_params
+from kpikit.apps.params import Param, documented, parameters_cell, query_params, signature_with
 from kpikit.catalog import CHANNELS, SECTORS
 from kpikit.display import format_value
 from kpikit.io import READ_SUFFIXES, Sheet, read_upload, write_workbook
@@ -102,8 +101,6 @@ connection."""
 UPLOAD_ACCEPT = ",".join(sorted({"." + suffix.rsplit(".", 1)[-1] for suffix in READ_SUFFIXES}))
 """File types offered by the upload button (:func:`kpikit.io.read_upload` decides what it reads)."""
 
-LIVE_ONLY_CLASS = "kpikit-live-only"
-"""CSS class of widgets that only make sense live (left out of static reports)."""
 
 NARROW_PX = 800
 """Below this width (of the app, not of the window: a narrow JupyterLab panel counts too) the
@@ -134,7 +131,6 @@ _APP_STYLE = f"""<style>
 }}
 </style>"""
 
-_LATEX_BLOCK = re.compile(r"\$\$(.+?)\$\$", re.DOTALL)
 
 SECTOR_LABELS = {
     "all": "All sectors",
@@ -215,8 +211,8 @@ class BaseApp:
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         if cls.PARAMETERS and "__init__" in cls.__dict__:
-            cls.__init__.__signature__ = _signature(cls.__init__, cls.PARAMETERS)
-            cls.__doc__ = _documented(cls.__doc__, cls.PARAMETERS)
+            cls.__init__.__signature__ = signature_with(cls.__init__, cls.PARAMETERS)
+            cls.__doc__ = documented(cls.__doc__, cls.PARAMETERS)
 
     def __init__(
         self,
@@ -583,55 +579,6 @@ class BaseApp:
         self.upload.value = ()
 
 
-def _signature(init, params) -> inspect.Signature:
-    """``init``'s signature with the parameters of the table as keyword-only arguments."""
-    signature = inspect.signature(init)
-    explicit = [p for p in signature.parameters.values() if p.kind is not p.VAR_KEYWORD]
-    variadic = [p for p in signature.parameters.values() if p.kind is p.VAR_KEYWORD]
-    names = {p.name for p in explicit}
-    declared = [
-        inspect.Parameter(param.name, inspect.Parameter.KEYWORD_ONLY, default=param.default)
-        for param in params
-        if param.name not in names
-    ]
-    return signature.replace(parameters=[*explicit, *declared, *variadic])
-
-
-def _documented(doc: str | None, params) -> str | None:
-    """A class docstring with an entry per parameter of the table it does not document.
-
-    The entries go before ``**options`` in the Parameters section (or at its end).
-    """
-    if not doc or "\n    Parameters\n    ----------\n" not in doc:
-        return doc
-    head, section = doc.split("\n    Parameters\n    ----------\n", 1)
-    following = re.search(r"\n(?=    \w+\n    -+\n)", section)
-    parameters = section[: following.start()] if following else section
-    documented = set(re.findall(r"^    (\w+)(?=[ ,:]|$)", parameters, re.MULTILINE))
-    entries = []
-    for param in params:
-        if param.name in documented:
-            continue
-        kind = type(param.default).__name__
-        default = f'"{param.default}"' if isinstance(param.default, str) else repr(param.default)
-        text = param.help or param.label
-        if param.describe():
-            text += f" ({param.describe()})"
-        body = textwrap.fill(text, 92, initial_indent=" " * 8, subsequent_indent=" " * 8)
-        entries.append(f"    {param.name} : {kind}, default={default}\n{body}\n")
-    marker = re.search(r"^    \*\*\w+\n|\n(?=    \w+\n    -+\n)", section, re.MULTILINE)
-    cut = marker.start() if marker else len(section)
-    if marker and not marker.group().startswith("    **"):
-        cut += 1
-    return (
-        head
-        + "\n    Parameters\n    ----------\n"
-        + section[:cut]
-        + "".join(entries)
-        + section[cut:]
-    )
-
-
 def alert_html(text: str) -> str:
     """A message box for the user: escaped text, line breaks kept.
 
@@ -717,81 +664,6 @@ def describe_data(data: Dataset, label: str) -> str:
         first, last = frame["arrived_at"].min(), frame["arrived_at"].max()
         text += f", {first:%Y-%m-%d} to {last:%Y-%m-%d}"
     return text
-
-
-def static_html(widget: widgets.Widget) -> str:
-    """Static HTML of a widget tree, for batch reports.
-
-    Boxes become flex containers (keeping their width and flex settings), HTML widgets keep
-    their HTML, controls become a "description: value" line, Charts become plotly charts
-    (interactive; they need plotly.js on the page, which the ``kpikit_report`` template inlines).
-    Buttons, uploads, hidden widgets and widgets with the CSS class ``kpikit-live-only`` are left
-    out. LaTeX (``$$...$$``) is shown as code: a standalone report loads no MathJax.
-
-    Examples
-    --------
-    >>> box = widgets.VBox([widgets.Dropdown(options=["aht", "fcr"], description="KPI"),
-    ...                     widgets.HTML("<p>Hi</p>")])
-    >>> print(static_html(box).replace("><", ">\\n<"))
-    <div style="display: flex; gap: 6px; flex-direction: column">
-    <div>
-    <strong>KPI:</strong> aht</div>
-    <p>Hi</p>
-    </div>
-    """
-    if isinstance(widget, Chart):
-        chart = widget.figure.to_html(
-            full_html=False,
-            include_plotlyjs=False,
-            config={"displaylogo": False, "responsive": True},
-        )
-        if not widget.min_width:
-            return chart
-        return (
-            f'<div class="kpikit-scroll"><div style="min-width: {widget.min_width}px">'
-            f"{chart}</div></div>"
-        )
-    if (
-        widget.layout.display == "none"
-        or widget.layout.visibility == "hidden"
-        or LIVE_ONLY_CLASS in getattr(widget, "_dom_classes", ())
-        or isinstance(widget, widgets.Button | widgets.FileUpload)
-    ):
-        return ""
-    if isinstance(widget, widgets.Box):
-        return _static_box(widget)
-    if isinstance(widget, widgets.HTMLMath):
-        return _LATEX_BLOCK.sub(r"<code>\1</code>", widget.value)
-    if isinstance(widget, widgets.HTML):
-        return widget.value
-    if isinstance(widget, widgets.Label):
-        return f"<div>{html.escape(widget.value)}</div>"
-    if isinstance(widget, widgets.ValueWidget):
-        shown = getattr(widget, "label", None) or widget.value
-        if isinstance(shown, tuple):
-            shown = ", ".join(map(str, shown))
-        description = html.escape(getattr(widget, "description", "") or "")
-        prefix = f"<strong>{description}:</strong> " if description else ""
-        return f"<div>{prefix}{html.escape(str(shown))}</div>"
-    return ""
-
-
-def _static_box(box: widgets.Box) -> str:
-    styles = ["display: flex", "gap: 6px"]
-    if isinstance(box, widgets.HBox):
-        styles.append("flex-direction: row")
-    elif isinstance(box, widgets.GridBox):
-        styles.append("flex-flow: row wrap")
-    else:
-        styles.append("flex-direction: column")
-    for name in ("width", "min_width", "flex", "flex_flow"):
-        value = getattr(box.layout, name)
-        if value:
-            styles.append(f"{name.replace('_', '-')}: {html.escape(value)}")
-    inner = "".join(static_html(child) for child in box.children)
-    classes = " ".join(name for name in box._dom_classes if name.startswith("kpikit-"))
-    attribute = f' class="{html.escape(classes)}"' if classes else ""
-    return f'<div{attribute} style="{"; ".join(styles)}">{inner}</div>'
 
 
 def _slug(title: str) -> str:

@@ -20,8 +20,10 @@ notice, except Voila's own ``voila-*`` keys, which are ignored silently.
 
 import ast
 import html
+import inspect
 import math
 import os
+import re
 import textwrap
 import warnings
 from collections.abc import Collection, Mapping
@@ -32,9 +34,11 @@ __all__ = [
     "Param",
     "QueryParamWarning",
     "cast_value",
+    "documented",
     "notebook_parameters",
     "parameters_cell",
     "query_params",
+    "signature_with",
 ]
 
 _TRUE = frozenset({"1", "true", "yes", "on"})
@@ -470,3 +474,52 @@ def _kernel_shell():
     if shell is None or not hasattr(shell, "kernel"):
         return None
     return shell
+
+
+def signature_with(init, params) -> inspect.Signature:
+    """``init``'s signature with the parameters of the table as keyword-only arguments."""
+    signature = inspect.signature(init)
+    explicit = [p for p in signature.parameters.values() if p.kind is not p.VAR_KEYWORD]
+    variadic = [p for p in signature.parameters.values() if p.kind is p.VAR_KEYWORD]
+    names = {p.name for p in explicit}
+    declared = [
+        inspect.Parameter(param.name, inspect.Parameter.KEYWORD_ONLY, default=param.default)
+        for param in params
+        if param.name not in names
+    ]
+    return signature.replace(parameters=[*explicit, *declared, *variadic])
+
+
+def documented(doc: str | None, params) -> str | None:
+    """A class docstring with an entry per parameter of the table it does not document.
+
+    The entries go before ``**options`` in the Parameters section (or at its end).
+    """
+    if not doc or "\n    Parameters\n    ----------\n" not in doc:
+        return doc
+    head, section = doc.split("\n    Parameters\n    ----------\n", 1)
+    following = re.search(r"\n(?=    \w+\n    -+\n)", section)
+    parameters = section[: following.start()] if following else section
+    documented = set(re.findall(r"^    (\w+)(?=[ ,:]|$)", parameters, re.MULTILINE))
+    entries = []
+    for param in params:
+        if param.name in documented:
+            continue
+        kind = type(param.default).__name__
+        default = f'"{param.default}"' if isinstance(param.default, str) else repr(param.default)
+        text = param.help or param.label
+        if param.describe():
+            text += f" ({param.describe()})"
+        body = textwrap.fill(text, 92, initial_indent=" " * 8, subsequent_indent=" " * 8)
+        entries.append(f"    {param.name} : {kind}, default={default}\n{body}\n")
+    marker = re.search(r"^    \*\*\w+\n|\n(?=    \w+\n    -+\n)", section, re.MULTILINE)
+    cut = marker.start() if marker else len(section)
+    if marker and not marker.group().startswith("    **"):
+        cut += 1
+    return (
+        head
+        + "\n    Parameters\n    ----------\n"
+        + section[:cut]
+        + "".join(entries)
+        + section[cut:]
+    )
