@@ -2,6 +2,7 @@
 
 import asyncio
 import html
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -32,6 +33,13 @@ def contacts():
 def shown(widget):
     """The text of an HTML widget as the page shows it (entities unescaped)."""
     return html.unescape(widget.value)
+
+
+def in_own_thread(function, *args):
+    """Call ``function`` in a thread with no event loop running, as plain Python sees it (a worker
+    of the suite may hold a running loop in its main thread: Playwright's sync API does)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(function, *args).result()
 
 
 def write_drop(folder, name, events):
@@ -150,14 +158,14 @@ def test_the_timer_polls_once_at_a_time_and_reports_errors(live):
         await asyncio.sleep(0)
         return task
 
-    task = asyncio.run(watch())
+    task = in_own_thread(asyncio.run, watch())
     assert task.cancelled()
 
 
 def test_without_a_kernel_there_is_no_timer(live):
     folder, _ = live
     app = MonitorApp(contacts(), source="today", sources_dir=folder)
-    assert app.start() is False  # no event loop runs: refresh() by hand
+    assert in_own_thread(app.start) is False  # no event loop runs: refresh() by hand
 
 
 def test_the_demo_starts_when_shown_and_stops_with_the_app(sample, monkeypatch):
