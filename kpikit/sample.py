@@ -164,7 +164,7 @@ def generate(*, days=90, agents=60, seed=7, start="2026-06-01"):
     ['contact_id', 'arrived_at', 'answered', 'wait_s', 'channel']
     >>> bool((data.contacts["agent_id"].isna() == ~data.contacts["answered"]).all())
     True
-    >>> sorted(data.costs["channel"])
+    >>> sorted(map(str, data.costs["channel"]))
     ['chat', 'email', 'phone']
     """
     days = _check_int("days", days, 1)
@@ -302,7 +302,7 @@ def load_targets():
     --------
     >>> from kpikit.sample import load_targets
     >>> targets = load_targets()
-    >>> targets.set_index("kpi").loc["service_level", ["target", "tolerance"]].tolist()
+    >>> [float(x) for x in targets.set_index("kpi").loc["service_level", ["target", "tolerance"]]]
     [80.0, 5.0]
     >>> float(targets["weight"].sum())
     100.0

@@ -46,8 +46,7 @@ DESIGN_TABLE = {
     "asa": ("seconds", "sum(wait_s) over answered", "answered"),
     "service_level": (
         "percent",
-        "answered with wait_s <= T (T = sl_threshold_s: phone 20 s, chat 30 s, email 24 h by "
-        "default)",
+        "answered with wait_s <= T (T = sl_threshold_s, default 20)",
         'offered minus short abandons (option `sl_denominator="answered"`: answered)',
     ),
     "abandonment_rate": (

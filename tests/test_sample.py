@@ -91,7 +91,11 @@ def handle_s(contacts):
 
 
 def dtypes(frame):
-    return {column: str(dtype) for column, dtype in frame.dtypes.items()}
+    """Column -> dtype name, text columns named ``str`` on pandas 2 (``object``) as on pandas 3."""
+    return {
+        column: "str" if pd.api.types.is_string_dtype(dtype) else str(dtype)
+        for column, dtype in frame.dtypes.items()
+    }
 
 
 # --- determinism, columns, invariants -----------------------------------------------------------

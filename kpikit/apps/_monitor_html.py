@@ -22,12 +22,6 @@ STYLE = """<style>
 .kpikit-monitor .kpikit-alerts { border-left: 4px solid #D55E00; padding: 2px 10px;
   background: rgba(213, 94, 0, 0.08); margin: 0 0 8px; }
 .kpikit-monitor .kpikit-alerts ul { margin: 2px 0; padding-left: 18px; }
-/* On a phone the figures come first and the controls under them. */
-@media (max-width: 760px) {
-  .kpikit-monitor > .widget-hbox { flex-direction: column-reverse !important; }
-  .kpikit-monitor .kpikit-sidebar { width: 100% !important; min-width: 0 !important;
-    margin: 12px 0 0 !important; }
-}
 </style>"""
 
 

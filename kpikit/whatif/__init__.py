@@ -17,7 +17,8 @@ exact roll-ups), ``_cost``, ``_projection`` (CSAT and FCR), ``_text`` (the summa
 
 >>> base = Scenario(volume=100, aht_s=180, cost_per_agent_hour=30, csat=80.0)
 >>> table = compare(base, base.adjust(aht_s=-30))  # 30 s off the handle time
->>> table.set_index("metric").loc["agents", ["base", "alternative", "difference"]].tolist()
+>>> agents = table.set_index("metric").loc["agents", ["base", "alternative", "difference"]]
+>>> [float(x) for x in agents]
 [14.0, 12.0, -2.0]
 """
 

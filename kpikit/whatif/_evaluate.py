@@ -150,7 +150,7 @@ def compare(base, alternative, assumptions=None):
     --------
     >>> base = Scenario(volume=100, aht_s=180, agents=14, csat=80.0)
     >>> table = compare(base, base.adjust(agents=-1)).set_index("metric")
-    >>> table.loc["service_level", ["base", "alternative"]].round(1).tolist()
+    >>> [round(float(x), 1) for x in table.loc["service_level", ["base", "alternative"]]]
     [88.8, 79.6]
     >>> table.loc["csat", "basis"]
     'assumption'
