@@ -140,6 +140,23 @@ def test_scorecard_sector_targets_change_statuses(hand):
     assert "transfer_rate" not in after.index  # no published figure, no target
 
 
+def test_scorecard_preset_narrows_the_targets(hand):
+    app = ScorecardApp(hand, targets=TARGETS, level="center", freq="all", preset="starter")
+    table = app.card.table.set_index("kpi")
+    # The starter scorecard: FCR, CSAT and service level, all primary, equal weights.
+    assert sorted(table.index) == ["csat", "fcr", "service_level"]
+    assert set(table["role"]) == {"primary"}
+    # Service level red (0), CSAT amber (50), FCR red (0): (0 + 50 + 0) / 3.
+    assert app.card.composite["score"].iloc[0] == pytest.approx(50 / 3)
+    # The cost-led scorecard needs cost per contact and occupancy targets the file lacks: all
+    # targets, and a note that says so.
+    app.preset.value = "cost"
+    assert len(app.card.table) == len(TARGETS)
+    note = html.unescape(app.view_note.value)
+    assert "needs a target for ['cost_per_contact', 'occupancy']" in note
+    assert "Showing all targets instead" in app.view_note.value
+
+
 def test_scorecard_periods_and_trend(generated):
     app = ScorecardApp(generated, targets=TARGETS, level="team", freq="week")
     periods = [value for _, value in app.period.options]

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 
 import kpikit.plots
 from kpikit._scorecard.export import scorecard_grid_sheet, scorecard_sheet
+from kpikit._scorecard.presets import preset_targets, presets
 from kpikit.apps._base import SECTOR_LABELS, BaseApp
 from kpikit.apps._channels import (
     ALL_CHANNELS,
@@ -53,6 +54,7 @@ _FREQ_LABELS = {
     "day": "Day",
 }
 _ALL_TEAMS = "all"
+_ALL_TARGETS = "all"
 _GROUP_NOUNS = {"center": "center", "team": "teams", "agent": "agents", "queue": "queues"}
 _LABEL_PX, _CELL_PX = 130, 70
 _CELL = "padding: 4px 10px; text-align: left; border-bottom: 1px solid #e5e5e5"
@@ -88,8 +90,10 @@ class ScorecardApp(BaseApp):
 
     Attributes
     ----------
-    source, channel, level, freq, period, team, trend_kpi : ipywidgets.Dropdown
-        The controls; ``period`` lists the periods of ``freq``, latest first.
+    source, preset, channel, level, freq, period, team, trend_kpi : ipywidgets.Dropdown
+        The controls; ``period`` lists the periods of ``freq``, latest first. ``preset`` narrows
+        the targets to a starter scorecard of :func:`kpikit.scorecard.presets` (its KPIs
+        primary, the leading ones weighted double; a note says when the targets lack one).
     channel_note : ipywidgets.HTML
         What the channel view contains (pooled channels, thresholds, all-channel KPIs).
     view_note : ipywidgets.HTML
@@ -142,6 +146,16 @@ class ScorecardApp(BaseApp):
             ),
         ),
         Param(
+            "preset",
+            _ALL_TARGETS,
+            "Scorecard",
+            help="Every target, or a starter scorecard of the articles (its KPIs primary)",
+            choices=(
+                ("All targets", _ALL_TARGETS),
+                *((row.title, row.preset) for row in presets().itertuples()),
+            ),
+        ),
+        Param(
             "channel",
             ALL_CHANNELS,
             "Channel",
@@ -190,6 +204,7 @@ class ScorecardApp(BaseApp):
         super().__init__(data, **options)
         self._holding = True
         self.source = self.control("source")
+        self.preset = self.control("preset")
         self.channel = self.control("channel")
         self.level = self.control("level")
         self.team = self.control("team")
@@ -201,6 +216,7 @@ class ScorecardApp(BaseApp):
         }
         controls = [
             self.source,
+            self.preset,
             self.channel,
             self.level,
             self.team,
@@ -267,17 +283,24 @@ class ScorecardApp(BaseApp):
     def _table(self, by: list, freq: str | None) -> pd.DataFrame:
         return self._tables.get(by, freq, self.channel.value)
 
-    def _current_targets(self) -> pd.DataFrame:
-        source, channel = self.source.value, self.channel.value
-        key = (source, channel)
+    def _current_targets(self) -> tuple[pd.DataFrame, str]:
+        """The targets of the view and, when the preset cannot apply to them, why."""
+        source, preset, channel = self.source.value, self.preset.value, self.channel.value
+        key = (source, preset, channel)
         if key not in self._targets_cache:
             if source == "file":
                 targets = self._file_targets
             else:
                 targets = read_targets(source, channel=channel if channel in CHANNELS else "all")
+            problem = ""
+            if preset != _ALL_TARGETS:
+                try:
+                    targets = preset_targets(preset, targets)
+                except ValueError as error:  # a primary KPI without a target: all targets
+                    problem = f"{error}. Showing all targets instead."
             if channel != ALL_CHANNELS:
                 targets = targets[~targets["kpi"].isin(INTERVAL_KPIS)].reset_index(drop=True)
-            self._targets_cache[key] = targets
+            self._targets_cache[key] = targets, problem
         return self._targets_cache[key]
 
     def _by(self) -> list:
@@ -291,7 +314,7 @@ class ScorecardApp(BaseApp):
     # --- drawing ---------------------------------------------------------------------------
 
     def _update(self) -> None:
-        targets = self._current_targets()
+        targets, preset_problem = self._current_targets()
         left_out = inapplicable(
             targets["kpi"],
             LEVELS[self.level.value],
@@ -305,7 +328,7 @@ class ScorecardApp(BaseApp):
             sl_threshold_s=self.engine_options.sl_threshold_s,
             intervals=self.data.agent_intervals is not None,
         )
-        notes = [inapplicable_note(left_out, _GROUP_NOUNS[self.level.value])]
+        notes = [preset_problem, inapplicable_note(left_out, _GROUP_NOUNS[self.level.value])]
         by = self._by()
         freq = None if self.freq.value == "all" else self.freq.value
         card = rate(self._table(by, freq), targets)
