@@ -11,6 +11,7 @@ import math
 import pandas as pd
 
 from kpikit import calibrate
+from kpikit.options import sl_threshold_for
 from kpikit.whatif._scenario import Scenario
 
 __all__ = ["scenario_from_data", "scenario_from_forecast"]
@@ -23,7 +24,7 @@ def scenario_from_data(
     channel="phone",
     queue=None,
     target_sl=80.0,
-    threshold_s=20.0,
+    threshold_s=None,
     shrinkage=None,
     cost_per_agent_hour=None,
     name="baseline",
@@ -47,8 +48,12 @@ def scenario_from_data(
         The queueing models suit real-time channels (phone, chat), not email.
     queue : str, default=None
         Keep contacts of this queue (``queue`` column); None keeps all.
-    target_sl, threshold_s : float, default=80.0, 20.0
-        Service target the week is staffed to.
+    target_sl : float, default=80.0
+        Service-level target the week is staffed to, percent.
+    threshold_s : float, default=None
+        Answer-time threshold of that target, seconds; None: the threshold of ``channel``
+        in ``kk.options`` (:func:`kpikit.options.sl_threshold_for`: phone 20 s unless
+        changed).
     shrinkage : float, default=None
         None calibrates it from agent intervals (0 without them).
     cost_per_agent_hour : float, default=None
@@ -99,7 +104,7 @@ def scenario_from_data(
         aht_s=profile["aht_s"].fillna(overall_aht).to_numpy(),
         interval_s=float(profile["interval_s"].iloc[0]),
         target_sl=target_sl,
-        threshold_s=threshold_s,
+        threshold_s=sl_threshold_for(channel) if threshold_s is None else threshold_s,
         patience_s=float(patience) if math.isfinite(patience) else None,
         shrinkage=shrinkage_found if shrinkage is None else shrinkage,
         cost_per_agent_hour=cost_found if cost_per_agent_hour is None else cost_per_agent_hour,
@@ -139,7 +144,7 @@ def scenario_from_forecast(
     *,
     volume_quantile=None,
     target_sl=80.0,
-    threshold_s=20.0,
+    threshold_s=None,
     patience_s=None,
     shrinkage=0.0,
     cost_per_agent_hour=math.nan,
@@ -156,8 +161,11 @@ def scenario_from_forecast(
     volume_quantile : float, default=None
         Plan for this quantile of the volume instead of its mean (see
         :func:`kpikit.queueing.agents_required`).
-    target_sl, threshold_s, patience_s, shrinkage, cost_per_agent_hour, name
+    target_sl, patience_s, shrinkage, cost_per_agent_hour, name
         As in :class:`~kpikit.whatif.Scenario`.
+    threshold_s : float, default=None
+        Answer-time threshold, seconds; None: the threshold ``kk.options`` gives the
+        forecast's channel (its ``channel`` column when it has one, else phone).
     **calibrated
         Other Scenario fields (``csat``, ``fcr``, ``reference_asa_s``, ...), for instance
         taken from :func:`scenario_from_data` on the history.
@@ -179,6 +187,9 @@ def scenario_from_forecast(
             "filter the intervals to one group first"
         )
     periods = pd.to_datetime(keys["period"])
+    if threshold_s is None:
+        channel = keys["channel"].iloc[0] if "channel" in keys.columns and len(keys) else "phone"
+        threshold_s = sl_threshold_for(channel)
     return Scenario(
         volume=volume,
         aht_s=aht_s,

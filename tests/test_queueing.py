@@ -468,3 +468,30 @@ def test_answered_service_level_equals_offered_without_abandonment():
     offered = queueing.agents_required(100, 180, target_sl=80)
     answered = queueing.agents_required(100, 180, target_sl=80, sl_denominator="answered")
     assert answered["raw_agents"].tolist() == offered["raw_agents"].tolist()
+
+
+def test_default_threshold_comes_from_the_options():
+    # No threshold given: the phone threshold of kk.options (20 s), chat's for chat (30 s);
+    # changing the option changes the default, a threshold given still wins.
+    import kpikit as kk
+
+    assert queueing.service_level(100, 180, 14) == queueing.service_level(
+        100, 180, 14, threshold_s=20
+    )
+    assert queueing.chat(60, 300, 4, concurrency=2).service_level == pytest.approx(
+        queueing.chat(60, 300, 4, concurrency=2, threshold_s=30).service_level, rel=1e-12
+    )
+    with kk.options.context(sl_threshold_s={"phone": 40, "chat": 50}):
+        assert queueing.service_level(100, 180, 14) == queueing.service_level(
+            100, 180, 14, threshold_s=40
+        )
+        plan = queueing.agents_required(100, 180, target_sl=80)
+        assert (
+            plan["raw_agents"].item()
+            == queueing.agents_required(100, 180, target_sl=80, threshold_s=40)["raw_agents"].item()
+        )
+        roster = queueing.service_for_roster(100, 180, scheduled_agents=14)
+        assert roster["service_level"].item() == pytest.approx(
+            queueing.service_level(100, 180, 14, threshold_s=40)
+        )
+        assert queueing.service_level(100, 180, 14, threshold_s=20) == pytest.approx(88.835002)

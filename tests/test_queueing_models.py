@@ -168,9 +168,10 @@ def test_chat_matches_the_chain(agents, handle, patience_s):
     )
     abandon = 0.0 if np.isinf(patience_s) else 1 / patience_s
     servers = agents * len(handle)
-    # a long finite chain stands in for the unbounded queue (the tail beyond is below 1e-15)
+    # a long finite chain stands in for the unbounded queue (the tail beyond is below 1e-15);
+    # no threshold given: chat's default of kk.options, 30 s
     expected = reference(
-        volume / INTERVAL_S, balanced_rates(agents, handle), servers, abandon, servers + 150, 20
+        volume / INTERVAL_S, balanced_rates(agents, handle), servers, abandon, servers + 150, 30
     )
     assert result.p_abandon == pytest.approx(expected["abandon"], rel=1e-7, abs=1e-12)
     assert result.service_level == pytest.approx(100 * expected["within"], rel=1e-7)
@@ -178,7 +179,7 @@ def test_chat_matches_the_chain(agents, handle, patience_s):
 
 
 def test_chat_with_one_chat_each_is_erlang_a():
-    chat = queueing.chat(100, 180, 14, concurrency=1, patience_s=300)
+    chat = queueing.chat(100, 180, 14, concurrency=1, patience_s=300, threshold_s=20)
     assert chat.service_level == pytest.approx(
         queueing.erlang_a(100, 180, 14, patience_s=300).service_level, rel=1e-9
     )

@@ -207,3 +207,138 @@ def test_scenario_from_data_without_csat_or_fcr_columns():
     scenario = whatif.scenario_from_data(contacts, interval="hour")
     assert scenario.csat is None and scenario.fcr is None
     assert scenario.reference_asa_s == pytest.approx(20.0)  # (10 + 30) / 2 answered
+
+
+# --------------------------------------------------------------------------- thresholds
+
+
+def test_threshold_defaults_follow_the_options(dataset):
+    # No threshold given: the phone threshold of kk.options (20 s), or the channel's.
+    assert Scenario(volume=100, aht_s=180).threshold_s == 20.0
+    assert whatif.scenario_from_data(dataset, interval="hour").threshold_s == 20.0
+    assert whatif.scenario_from_data(dataset, interval="hour", channel="chat").threshold_s == 30.0
+    with kk.options.context(sl_threshold_s={"phone": 15}):
+        assert Scenario(volume=100, aht_s=180).threshold_s == 15.0
+        assert Scenario(volume=100, aht_s=180, threshold_s=25).threshold_s == 25
+
+
+# --------------------------------------------------------------------------- a day's plan
+
+
+def weekly_log(weeks=6, extra_on_last=0):
+    """Contacts from Monday 2024-01-01: on day d (0, 1, ...) d + 1 calls at 09:00-09:30,
+    answered after 5 s with 200 s of talk; ``extra_on_last`` more on the last day."""
+    rows = []
+    days = 7 * weeks
+    for day in range(days):
+        calls = day + 1 + (extra_on_last if day == days - 1 else 0)
+        for call in range(calls):
+            rows.append(
+                (pd.Timestamp("2024-01-01 09:00") + pd.Timedelta(days=day, seconds=10 * call))
+            )
+    return pd.DataFrame(
+        {
+            "contact_id": range(len(rows)),
+            "arrived_at": rows,
+            "answered": True,
+            "wait_s": 5.0,
+            "talk_s": 200.0,
+        }
+    )
+
+
+def test_forecast_day_learns_only_before_the_day():
+    log = weekly_log()  # 42 days, 2024-01-01 .. 2024-02-11
+    day = pd.Timestamp("2024-02-11")  # day 41, a Sunday
+    naive = whatif.forecast_day(log, day, model="seasonal_naive", channel=None)
+    nine = naive.intervals.set_index("period").loc[day + pd.Timedelta("9h")]
+    # seasonal naive: the same half hour a week before, day 34 with 35 calls; AHT 200 s
+    assert nine["volume"] == pytest.approx(35.0)
+    assert nine["aht_s"] == pytest.approx(200.0)
+    assert len(naive.intervals) == 48 and naive.intervals["period"].min() == day
+    # 500 more calls on the day itself change nothing: it is not learned from
+    busier = whatif.forecast_day(weekly_log(extra_on_last=500), day, model="seasonal_naive")
+    assert busier.intervals["volume"].tolist() == naive.intervals["volume"].tolist()
+    # default: the day after the log (day 42, a Monday); six weeks of history: the seasonal
+    # average of the four Mondays before, days 35, 28, 21, 14: (36 + 29 + 22 + 15) / 4 = 25.5
+    following = whatif.forecast_day(log)
+    assert following.intervals["period"].min() == pd.Timestamp("2024-02-12")
+    assert following.chosen["model"].unique().tolist() == ["seasonal_average"]
+    monday = following.intervals.set_index("period").loc[pd.Timestamp("2024-02-12 09:00")]
+    assert monday["volume"] == pytest.approx(25.5)
+    with pytest.raises(ValueError, match="No contact before 2023-12-01"):
+        whatif.forecast_day(log, "2023-12-01")
+
+
+def test_plan_days():
+    log = weekly_log(weeks=1)
+    days = whatif.plan_days(log, last=3)
+    # the last three days of the log (Jan 5-7), then the day after (Jan 8)
+    assert [f"{day:%d}" for day in days] == ["05", "06", "07", "08"]
+
+
+def test_roster_for_day_moves_last_week_forward():
+    log = weekly_log(weeks=2)
+    # agents on 2024-01-08 only: two agents in 09:00 (one handling 1800 s, one available 900)
+    agent_intervals = pd.DataFrame(
+        {
+            "agent_id": ["a", "b"],
+            "interval_start": pd.to_datetime(["2024-01-08 09:00", "2024-01-08 09:00"]),
+            "paid_s": 1800.0,
+            "handling_s": [1800.0, 0.0],
+            "available_s": [0.0, 900.0],
+        }
+    )
+    data = kk.Dataset(contacts=log, agent_intervals=agent_intervals)
+    staffed, source = whatif.roster_for_day(data, "2024-01-08", channel=None)
+    assert source == "agent intervals of 2024-01-08"
+    assert staffed.to_dict() == {pd.Timestamp("2024-01-08 09:00"): 1.5}  # (1800 + 900) / 1800
+    staffed, source = whatif.roster_for_day(data, "2024-01-15", channel=None)
+    assert source == "agent intervals of 2024-01-08, a week before"
+    assert staffed.to_dict() == {pd.Timestamp("2024-01-15 09:00"): 1.5}
+    assert whatif.roster_for_day(data, "2024-01-10", channel=None)[0] is None
+    assert whatif.roster_for_day(kk.Dataset(contacts=log), "2024-01-08")[0] is None
+
+
+def test_staffing_plan_by_hand():
+    # 100 calls per half hour at 180 s: A = 10 Erlangs. Erlang C, 80 % in 20 s: 14 agents
+    # (13 give 79.6 %). Rostered: 12, 16, and nobody at 10:00 (the Series lacks it).
+    forecast = pd.DataFrame(
+        {
+            "period": pd.to_datetime(["2024-03-04 09:00", "2024-03-04 09:30", "2024-03-04 10:00"]),
+            "interval_s": 1800.0,
+            "volume": [100.0, 100.0, 0.0],
+            "aht_s": 180.0,
+        }
+    )
+    staffed = pd.Series([12.0, 16.0], index=forecast["period"][:2])
+    plan = whatif.staffing_plan(forecast, staffed=staffed, shrinkage=0.3)
+    assert plan["required"].tolist() == [14, 14, 0]
+    assert plan["scheduled_required"].tolist() == [20, 20, 0]  # 14 / 0.7
+    assert plan["staffed"].tolist() == [12.0, 16.0, 0.0]
+    assert plan["gap"].tolist() == [-2.0, 2.0, 0.0]
+    assert plan["scheduled_gap"].round(3).tolist() == [-2.857, 2.857, 0.0]  # 2 / 0.7
+    assert plan["short"].tolist() == [True, False, False]
+    # the roster's service: Erlang C with 12 and 16 agents; nothing to measure at 10:00
+    assert plan["service_level"][:2].round(1).tolist() == [64.0, 97.1]
+    assert math.isnan(plan["service_level"][2])
+    totals = whatif.plan_totals(plan)
+    # (64.0 + 97.1) / 2 of the 200 calls in time; 2 agents short for half an hour
+    assert totals["service_level"] == pytest.approx(
+        (queueing.service_level(100, 180, 12) + queueing.service_level(100, 180, 16)) / 2
+    )
+    assert totals["short_agent_hours"] == 1.0 and totals["short_intervals"] == 1
+    assert totals["peak_required"] == 14 and totals["intervals"] == 2
+    assert totals["below_target"] == 1 and totals["contacts"] == 200.0
+    # the threshold follows kk.options when not given: 40 s needs 13 agents (79.6 % at 20 s)
+    with kk.options.context(sl_threshold_s=40):
+        relaxed = whatif.staffing_plan(forecast, staffed=14)
+    assert relaxed["required"].tolist()[:2] == [
+        queueing.agents_required(100, 180, target_sl=80, threshold_s=40)["raw_agents"].item()
+    ] * 2
+    assert relaxed["service_level"][0] == pytest.approx(
+        queueing.service_level(100, 180, 14, threshold_s=40)
+    )
+    # an Erlang A plan has abandonment; a flat roster applies to every interval
+    patient = whatif.staffing_plan(forecast, staffed=14, patience_s=120)
+    assert "abandonment_rate" in patient.columns and patient["staffed"].tolist() == [14.0] * 3

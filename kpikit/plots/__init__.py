@@ -24,6 +24,7 @@ from kpikit.plots._staffing import (
     scenario_comparison,
     staffing_curve,
 )
+from kpikit.plots._staffing_plan import staffing_plan
 from kpikit.plots._template import (
     KPIKIT_COLORWAY,
     RAG_COLORS,
@@ -57,6 +58,7 @@ __all__ = [
     "scorecard_table",
     "sector_overview",
     "staffing_curve",
+    "staffing_plan",
     "tradeoff",
     "trend",
     "use_template",

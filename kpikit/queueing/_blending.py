@@ -25,7 +25,7 @@ class BlendingResult:
 
 
 def blending(
-    volume, aht_s, agents, interval_s=1800, *, reserved_agents, patience_s=None, threshold_s=20
+    volume, aht_s, agents, interval_s=1800, *, reserved_agents, patience_s=None, threshold_s=None
 ):
     """Inbound service and outbound throughput when agents blend both.
 
@@ -51,7 +51,9 @@ def blending(
         picks up outbound work.
     patience_s : float or array-like, default=None
         Mean patience of inbound callers, seconds; None: nobody hangs up.
-    threshold_s : float or array-like, default=20
+    threshold_s : float or array-like, default=None
+        Answer-time threshold ``T`` of the service level, seconds; None: the phone threshold
+        of ``kk.options`` (:func:`kpikit.options.sl_threshold_for`, 20 s unless changed).
 
     Returns
     -------

@@ -25,7 +25,7 @@ def _handle_times(aht_s, concurrency):
     return times
 
 
-def chat(volume, aht_s, agents, interval_s=1800, *, concurrency, patience_s=None, threshold_s=20):
+def chat(volume, aht_s, agents, interval_s=1800, *, concurrency, patience_s=None, threshold_s=None):
     """Chat queue: agents handle up to ``concurrency`` chats at once.
 
     A chat takes ``aht_s[j - 1]`` seconds on average while its agent has ``j`` chats open (a
@@ -53,7 +53,9 @@ def chat(volume, aht_s, agents, interval_s=1800, *, concurrency, patience_s=None
         Most chats an agent has open at once (``k``).
     patience_s : float or array-like, default=None
         Mean patience of a waiting customer, seconds; None: nobody leaves.
-    threshold_s : float or array-like, default=20
+    threshold_s : float or array-like, default=None
+        Answer-time threshold of the service level, seconds; None: the chat threshold of
+        ``kk.options`` (:func:`kpikit.options.sl_threshold_for`, 30 s unless changed).
 
     Returns
     -------
@@ -69,13 +71,13 @@ def chat(volume, aht_s, agents, interval_s=1800, *, concurrency, patience_s=None
 
     Examples
     --------
-    >>> result = chat(60, [300, 360, 450], 4, concurrency=3, patience_s=120)
+    >>> result = chat(60, [300, 360, 450], 4, concurrency=3, patience_s=120)  # within 30 s
     >>> round(result.service_level, 1), round(result.occupancy, 1)
-    (50.2, 90.3)
+    (53.9, 90.3)
     """
     handle = _handle_times(aht_s, concurrency)
     volume, _, agents, interval_s, threshold_s = _common_inputs(
-        volume, handle[0], agents, interval_s, threshold_s
+        volume, handle[0], agents, interval_s, threshold_s, channel="chat"
     )
     patience = _patience(patience_s)
     shape = np.broadcast_shapes(

@@ -169,7 +169,7 @@ def _erlang_c_metrics(load, aht_s, agents, threshold_s, blocking):
     return figures
 
 
-def service_level(volume, aht_s, agents, interval_s=1800, *, threshold_s=20):
+def service_level(volume, aht_s, agents, interval_s=1800, *, threshold_s=None):
     """Service level of an Erlang C queue: percent of contacts answered within ``threshold_s``.
 
     ``SL = 100 (1 - C(n, A) exp(-(n - A) T / AHT))`` with ``A = volume AHT / interval``.
@@ -184,8 +184,9 @@ def service_level(volume, aht_s, agents, interval_s=1800, *, threshold_s=20):
         Agents on the phones (after shrinkage).
     interval_s : float or array-like, default=1800
         Length of the interval, seconds.
-    threshold_s : float or array-like, default=20
-        Answer-time threshold ``T``, seconds.
+    threshold_s : float or array-like, default=None
+        Answer-time threshold ``T`` of the service level, seconds; None: the phone threshold
+        of ``kk.options`` (:func:`kpikit.options.sl_threshold_for`, 20 s unless changed).
 
     Returns
     -------

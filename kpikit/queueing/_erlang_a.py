@@ -211,7 +211,7 @@ def _metrics(volume, aht_s, agents, interval_s, threshold_s, patience_s):
     return {key: value.reshape(shape) for key, value in figures.items()}
 
 
-def erlang_a(volume, aht_s, agents, interval_s=1800, *, patience_s, threshold_s=20):
+def erlang_a(volume, aht_s, agents, interval_s=1800, *, patience_s, threshold_s=None):
     """Erlang A (Palm's M/M/n+M queue): Poisson arrivals, exponential handling and patience.
 
     With arrival rate ``lambda``, handling rate ``mu = 1/AHT``, abandonment rate
@@ -245,8 +245,9 @@ def erlang_a(volume, aht_s, agents, interval_s=1800, *, patience_s, threshold_s=
     patience_s : float or array-like
         Mean patience (time a caller is willing to wait), seconds; ``inf`` gives Erlang C.
         Estimate it from data with :func:`kpikit.calibrate.patience_exponential`.
-    threshold_s : float or array-like, default=20
-        Answer-time threshold of the service level, seconds.
+    threshold_s : float or array-like, default=None
+        Answer-time threshold ``T`` of the service level, seconds; None: the phone threshold
+        of ``kk.options`` (:func:`kpikit.options.sl_threshold_for`, 20 s unless changed).
 
     Returns
     -------

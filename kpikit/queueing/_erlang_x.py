@@ -87,7 +87,7 @@ def erlang_x(
     patience_s,
     lines=None,
     redial_probability=0.0,
-    threshold_s=20,
+    threshold_s=None,
 ):
     """Erlang X: callers who hang up, a finite number of lines, and redials.
 
@@ -116,7 +116,9 @@ def erlang_x(
         Lines (agents plus waiting places), at least ``agents``; None: no blocking.
     redial_probability : float, default=0.0
         Probability that a blocked or abandoned caller tries again, in [0, 1).
-    threshold_s : float or array-like, default=20
+    threshold_s : float or array-like, default=None
+        Answer-time threshold ``T`` of the service level, seconds; None: the phone threshold
+        of ``kk.options`` (:func:`kpikit.options.sl_threshold_for`, 20 s unless changed).
 
     Returns
     -------

@@ -26,7 +26,17 @@ def _array(name, value, *, minimum=None, strict=False, integer=False, finite=Tru
     return array
 
 
-def _common_inputs(volume, aht_s, agents, interval_s, threshold_s):
+def _threshold(threshold_s, channel="phone"):
+    """``threshold_s``, or the channel's service-level threshold of ``kk.options`` when None."""
+    if threshold_s is None:
+        from kpikit.options import sl_threshold_for
+
+        return sl_threshold_for(channel)
+    return threshold_s
+
+
+def _common_inputs(volume, aht_s, agents, interval_s, threshold_s, channel="phone"):
+    threshold_s = _threshold(threshold_s, channel)
     volume = _array("volume", volume, minimum=0)
     aht_s = _array("aht_s", aht_s, minimum=0, strict=True)
     agents = _array("agents", agents, minimum=0, integer=True)

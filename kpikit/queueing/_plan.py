@@ -7,7 +7,7 @@ import pandas as pd
 
 from kpikit.queueing._erlang import _erlang_b
 from kpikit.queueing._erlang_a import _flat_figures
-from kpikit.queueing._inputs import _array, _patience
+from kpikit.queueing._inputs import _array, _patience, _threshold
 
 VOLUME_COLUMNS = ("volume", "forecast")
 """Columns a frame may hold its volume in (a :class:`kpikit.forecast.Forecast`'s intervals,
@@ -109,7 +109,7 @@ def service_for_roster(
     *,
     scheduled_agents,
     shrinkage=0.0,
-    threshold_s=20,
+    threshold_s=None,
     patience_s=None,
     volume_quantile=None,
     level=95,
@@ -162,7 +162,7 @@ def service_for_roster(
     volume = _array("volume", volume, minimum=0)
     aht_s = _array("aht_s", aht_s, minimum=0, strict=True)
     interval_s = _array("interval_s", interval_s, minimum=0, strict=True)
-    threshold_s = _array("threshold_s", threshold_s, minimum=0)
+    threshold_s = _array("threshold_s", _threshold(threshold_s), minimum=0)
     scheduled = _array("scheduled_agents", scheduled_agents, minimum=0)
     shrinkage = _array("shrinkage", shrinkage, minimum=0)
     if (shrinkage >= 1).any():

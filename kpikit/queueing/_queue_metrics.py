@@ -18,7 +18,7 @@ _ERLANG_A_COLUMNS = (
 )
 
 
-def queue_metrics(volume, aht_s, agents, interval_s=1800, *, threshold_s=20, patience_s=None):
+def queue_metrics(volume, aht_s, agents, interval_s=1800, *, threshold_s=None, patience_s=None):
     """Every queue figure for each combination of inputs, as a tidy frame.
 
     Erlang C when ``patience_s`` is None, Erlang A otherwise (see :func:`erlang_a`). Give an
@@ -40,7 +40,7 @@ def queue_metrics(volume, aht_s, agents, interval_s=1800, *, threshold_s=20, pat
 
     Examples
     --------
-    >>> curve = queue_metrics(100, 180, [12, 13, 14], threshold_s=20)
+    >>> curve = queue_metrics(100, 180, [12, 13, 14], threshold_s=None)
     >>> curve[["agents", "service_level"]].round(1).to_dict("list")
     {'agents': [12, 13, 14], 'service_level': [64.0, 79.6, 88.8]}
     """

@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 
-from kpikit.queueing._inputs import _array, _patience
+from kpikit.queueing._inputs import _array, _patience, _threshold
 from kpikit.queueing._plan import fractional_agents, frame_inputs
 from kpikit.queueing._search import _Staffing, _staffing_figures
 
@@ -70,7 +70,7 @@ def agents_required(
     interval_s=1800,
     *,
     target_sl=None,
-    threshold_s=20,
+    threshold_s=None,
     target_asa_s=None,
     max_occupancy=None,
     max_abandon=None,
@@ -105,8 +105,9 @@ def agents_required(
         Length of an interval, seconds.
     target_sl : float, default=None
         Service-level target in percent (80 means 80 % answered within ``threshold_s``).
-    threshold_s : float or array-like, default=20
-        Answer-time threshold of the service level, seconds.
+    threshold_s : float or array-like, default=None
+        Answer-time threshold ``T`` of the service level, seconds; None: the phone threshold
+        of ``kk.options`` (:func:`kpikit.options.sl_threshold_for`, 20 s unless changed).
     target_asa_s : float, default=None
         Largest acceptable average speed of answer (of answered contacts), seconds.
     max_occupancy : float, default=None
@@ -172,7 +173,7 @@ def agents_required(
     volume = _array("volume", volume, minimum=0)
     aht_s = _array("aht_s", aht_s, minimum=0, strict=True)
     interval_s = _array("interval_s", interval_s, minimum=0, strict=True)
-    threshold_s = _array("threshold_s", threshold_s, minimum=0)
+    threshold_s = _array("threshold_s", _threshold(threshold_s), minimum=0)
     patience = _patience(patience_s)
     shrinkage = _check_shrinkage(shrinkage)
     criteria = _criteria(

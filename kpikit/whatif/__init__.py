@@ -13,7 +13,9 @@ Projected CSAT and FCR come from rules of thumb in :class:`Assumptions`; they ar
 
 The private modules, one job each: ``_scenario`` (inputs), ``_rollup`` (interval figures and
 exact roll-ups), ``_cost``, ``_projection`` (CSAT and FCR), ``_text`` (the summary table),
-``_evaluate`` (:func:`evaluate`, :func:`compare`).
+``_evaluate`` (:func:`evaluate`, :func:`compare`), ``_day_plan`` (a day's plan from a
+forecast: :func:`forecast_day`, :func:`roster_for_day`, :func:`staffing_plan`,
+:func:`plan_totals`, :func:`plan_days`).
 
 >>> base = Scenario(volume=100, aht_s=180, cost_per_agent_hour=30, csat=80.0)
 >>> table = compare(base, base.adjust(aht_s=-30))  # 30 s off the handle time
@@ -24,10 +26,29 @@ exact roll-ups), ``_cost``, ``_projection`` (CSAT and FCR), ``_text`` (the summa
 
 from importlib import import_module
 
+from kpikit.whatif._day_plan import (
+    forecast_day,
+    plan_days,
+    plan_totals,
+    roster_for_day,
+    staffing_plan,
+)
 from kpikit.whatif._evaluate import Evaluation, compare, evaluate
 from kpikit.whatif._scenario import Assumptions, Scenario
 
-__all__ = ["Assumptions", "Evaluation", "Scenario", "compare", "evaluate", "scenario_from_data"]
+__all__ = [
+    "Assumptions",
+    "Evaluation",
+    "Scenario",
+    "compare",
+    "evaluate",
+    "forecast_day",
+    "plan_days",
+    "plan_totals",
+    "roster_for_day",
+    "scenario_from_data",
+    "staffing_plan",
+]
 
 
 def __getattr__(name):

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from kpikit.options import sl_threshold_for
+
 _SEED_002 = "Call center KPIs for outsourcing: top 10 metrics with benchmarks (seed 002)"
 
 
@@ -88,7 +90,8 @@ class Scenario:
     target_sl, threshold_s, target_asa_s, max_occupancy, max_abandon
         Targets used when ``agents`` is None (percent and seconds, as in
         :func:`kpikit.queueing.agents_required`); ``threshold_s`` also defines the service
-        level reported.
+        level reported. ``threshold_s=None`` takes the phone threshold of ``kk.options``
+        (:func:`kpikit.options.sl_threshold_for`, 20 s unless changed) when the scenario is made.
     patience_s : float, default=None
         Mean caller patience, seconds (Erlang A); None assumes nobody hangs up (Erlang C) and
         leaves abandonment unmodelled (NaN).
@@ -119,7 +122,7 @@ class Scenario:
     interval_s: float = 1800.0
     agents: object = None
     target_sl: float | None = 80.0
-    threshold_s: float = 20.0
+    threshold_s: float | None = None
     target_asa_s: float | None = None
     max_occupancy: float | None = None
     max_abandon: float | None = None
@@ -134,6 +137,8 @@ class Scenario:
     name: str = "scenario"
 
     def __post_init__(self):
+        if self.threshold_s is None:
+            object.__setattr__(self, "threshold_s", sl_threshold_for("phone"))
         volume = np.atleast_1d(np.asarray(self.volume, dtype=float))
         aht_s = np.broadcast_to(np.asarray(self.aht_s, dtype=float), volume.shape).copy()
         object.__setattr__(self, "volume", volume)

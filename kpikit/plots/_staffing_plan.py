@@ -1,0 +1,142 @@
+"""A day's staffing plan: agents required against agents staffed, and the service reached.
+
+The numbers come from :func:`kpikit.whatif.staffing_plan`; this builder only draws them.
+"""
+
+import numpy as np
+import plotly.graph_objects as go
+
+from kpikit.plots._doc import shared_parameters
+from kpikit.plots._engine import require_columns, to_pandas
+from kpikit.plots._template import KPIKIT_COLORWAY, RAG_COLORS, RAG_MARKS, TEMPLATE_NAME
+
+__all__ = ["staffing_plan"]
+
+_COLUMNS = ("period", "volume", "required", "staffed", "gap", "service_level")
+_HOVER = "%{y:.1f}"
+
+
+@shared_parameters
+def staffing_plan(plan, *, target_sl=80.0, title=None, height=None):
+    """Agents required (line) against staffed (bars) per interval, the shortfall marked, and
+    the service level the roster reaches (bars under it, against the target;
+    the intervals that miss it marked ✘).
+
+    Intervals with neither contacts nor agents at the start and end of the day are left out.
+
+    Parameters
+    ----------
+    plan : DataFrame
+        One row per interval: ``period, volume, required, staffed, gap, service_level`` as
+        :func:`kpikit.whatif.staffing_plan` gives (``gap = staffed - required``).
+    target_sl : float, default=80.0
+        Service-level target, percent (a dashed line; intervals below it are marked ✘).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> plan = pd.DataFrame({"period": pd.to_datetime(["2024-03-04 08:30", "2024-03-04 09:00",
+    ...     "2024-03-04 09:30"]), "volume": [0.0, 100.0, 100.0], "required": [0, 14, 14],
+    ...     "staffed": [0.0, 12.0, 16.0], "gap": [0.0, -2.0, 2.0],
+    ...     "service_level": [None, 64.0, 95.0]})
+    >>> fig = staffing_plan(plan)
+    >>> [trace.name for trace in fig.data]
+    ['staffed', 'short', 'required', 'service level with the roster']
+    >>> list(fig.data[1].y), list(fig.data[3].text)  # 2 short at 09:00; 64 % misses 80 %
+    ([2.0, nan], ['✘', ''])
+    """
+    frame = to_pandas(plan, "plan")
+    require_columns(frame, list(_COLUMNS), "plan")
+    frame = frame.sort_values("period").reset_index(drop=True)
+    active = np.flatnonzero((frame["volume"] > 0).to_numpy() | (frame["staffed"] > 0).to_numpy())
+    if active.size:
+        frame = frame.iloc[active[0] : active[-1] + 1]
+    labels = frame["period"].dt.strftime("%H:%M").tolist()
+    short = (-frame["gap"]).where(frame["gap"] < 0)
+    level = frame["service_level"]
+    missed = level < target_sl
+    status = np.where(level.isna(), "no data", np.where(missed, "red", "green"))
+    day = f"{frame['period'].iloc[0]:%a %d %b %Y}" if len(frame) else ""
+    fig = go.Figure()
+    fig.add_trace(
+        go.Bar(
+            x=labels,
+            y=frame["staffed"],
+            name="staffed",
+            marker={"color": KPIKIT_COLORWAY[1]},
+            hovertemplate=_HOVER,
+        )
+    )
+    fig.add_trace(
+        go.Bar(
+            x=labels,
+            y=short.tolist(),
+            base=frame["staffed"].where(frame["gap"] < 0).tolist(),
+            name="short",
+            marker={"color": RAG_COLORS["red"], "pattern": {"shape": "/"}},
+            hovertemplate="short by %{y:.1f}",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=labels,
+            y=frame["required"],
+            name="required",
+            mode="lines",
+            line={"color": KPIKIT_COLORWAY[3], "width": 2, "shape": "hvh"},
+            hovertemplate="%{y}",
+        )
+    )
+    fig.add_trace(
+        go.Bar(
+            x=labels,
+            y=level,
+            name="service level with the roster",
+            marker={"color": [RAG_COLORS[state] for state in status]},
+            text=[RAG_MARKS["red"] if state == "red" else "" for state in status],
+            textposition="outside",
+            textfont={"color": RAG_COLORS["red"], "size": 11},
+            cliponaxis=False,
+            customdata=[
+                "" if state == "no data" else f"{value:.1f} % {RAG_MARKS[state]}"
+                for value, state in zip(level, status, strict=True)
+            ],
+            hovertemplate="%{customdata}",
+            xaxis="x2",
+            yaxis="y2",
+            showlegend=False,
+        )
+    )
+    fig.update_layout(
+        template=TEMPLATE_NAME,
+        title={"text": title or f"Agents on the phones: required vs staffed, {day}"},
+        barmode="overlay",
+        bargap=0.15,
+        hovermode="x unified",
+        height=height,
+        xaxis={"type": "category", "anchor": "y", "showticklabels": False, "matches": "x2"},
+        yaxis={"title": {"text": "Agents"}, "rangemode": "tozero", "domain": [0.38, 1.0]},
+        xaxis2={"type": "category", "anchor": "y2", "title": {"text": "Interval"}},
+        yaxis2={
+            "title": {"text": "Service level (%)"},
+            "range": [0, 105],
+            "domain": [0.0, 0.3],
+        },
+        shapes=[
+            {
+                "type": "line",
+                "xref": "x2 domain",
+                "yref": "y2",
+                "x0": 0,
+                "x1": 1,
+                "y0": target_sl,
+                "y1": target_sl,
+                "line": {"color": "#555555", "dash": "dash", "width": 1},
+            }
+        ],
+    )
+    return fig

@@ -1,0 +1,338 @@
+"""A day's staffing plan: forecast, agents required, and the roster against them per interval.
+
+- :func:`plan_days`: the days a plan can be made for (the last days of the log, the next one).
+- :func:`forecast_day`: volume and AHT per interval of one day, learned before that day.
+- :func:`roster_for_day`: agents on the phones per interval from the data's agent intervals.
+- :func:`staffing_plan`: required against staffed per interval, and the service the roster
+  reaches (:func:`kpikit.queueing.agents_required`, :func:`kpikit.queueing.service_for_roster`).
+- :func:`plan_totals`: the day in a few figures (peak, short intervals, day service level).
+
+Agents are counted *on the phones* throughout: a roster of ``n`` scheduled agents puts
+``n (1 - shrinkage)`` on the phones, while agent intervals measure the time agents were
+handling or available, which is already on the phones.
+"""
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from kpikit.options import sl_threshold_for
+
+DAY_MODEL = "seasonal_average"
+"""The model of a day's plan: the mean of the same interval over the last four weeks, the
+model the backtest picks on the sample, fitted in well under a second. ``"seasonal_naive"``
+replaces it when the history is shorter than five weeks."""
+_AVERAGE_NEEDS = pd.Timedelta("35D")
+_WEEK = pd.Timedelta("7D")
+
+
+def _contacts(data, channel):
+    from kpikit.calibrate import contacts_frame
+
+    contacts = contacts_frame(data, ["arrived_at", "answered"])
+    if channel is not None and "channel" in contacts.columns:
+        contacts = contacts[contacts["channel"] == channel]
+        if contacts.empty:
+            raise ValueError(f"Value of 'channel' is {channel!r}, but no contact has it")
+    return contacts.assign(arrived_at=pd.to_datetime(contacts["arrived_at"]))
+
+
+def plan_days(data, *, channel=None, last=14):
+    """Days a plan can be made for: the last ``last`` days of the log, then the next day.
+
+    Parameters
+    ----------
+    data : Dataset or dataframe
+    channel : str, default=None
+        Count this channel's contacts only (when there is a ``channel`` column).
+    last : int, default=14
+
+    Returns
+    -------
+    list of pandas.Timestamp
+        Midnights, oldest first; the last one is the day after the log ends.
+
+    Examples
+    --------
+    >>> contacts = pd.DataFrame({"arrived_at": pd.to_datetime(["2024-03-01 09:00",
+    ...     "2024-03-04 10:00"]), "answered": [True, True]})
+    >>> [f"{day:%m-%d}" for day in plan_days(contacts, last=2)]  # days with contacts, then 03-05
+    ['03-01', '03-04', '03-05']
+    """
+    arrived = _contacts(data, channel)["arrived_at"]
+    if arrived.empty:
+        raise ValueError("Value of 'data' has no contact to plan from")
+    days = pd.DatetimeIndex(arrived.dt.normalize().unique()).sort_values()
+    return [*days[-int(last) :], days[-1] + pd.Timedelta("1D")]
+
+
+def forecast_day(
+    data,
+    day=None,
+    *,
+    channel="phone",
+    freq="30min",
+    model=None,
+    level=95,
+    targets=("volume", "aht"),
+):
+    """Volume and AHT per interval of ``day``, learned only from the contacts before it.
+
+    A thin call of :func:`kpikit.forecast.forecast` (``until`` = the day's midnight, a horizon
+    of one day), cut to the day's intervals.
+
+    Parameters
+    ----------
+    data : Dataset or dataframe
+        The contact log (``arrived_at, answered``; handle time columns for the AHT).
+    day : date-like, default=None
+        The day to plan; None: the day after the log ends.
+    channel : str, default="phone"
+        Forecast this channel (when there is a ``channel`` column); None: every contact.
+    freq : {"15min", "30min", "hour"}, default="30min"
+    model : str, default=None
+        A model of :data:`kpikit.forecast.MODELS`, or ``"auto"`` to choose by backtest (slow:
+        about a minute on the sample). None: :data:`DAY_MODEL`.
+    level : float, default=95
+        Coverage of the prediction interval, percent.
+    targets : sequence of {"volume", "aht"}, default=("volume", "aht")
+        What to forecast (and, with ``model="auto"``, to backtest).
+
+    Returns
+    -------
+    kpikit.forecast.Forecast
+        Its ``intervals`` (``period, interval_s, volume, volume_low, volume_high, aht_s,
+        aht_low, aht_high``) hold the day's intervals only.
+
+    Examples
+    --------
+    >>> import kpikit as kk
+    >>> day = forecast_day(kk.load_sample(), "2026-08-29")
+    >>> len(day.intervals), day.chosen["model"].unique().tolist()  # 48 half hours
+    (48, ['seasonal_average'])
+    """
+    from kpikit.forecast import forecast
+
+    contacts = _contacts(data, channel)
+    if contacts.empty:
+        raise ValueError("Value of 'data' has no contact to forecast from")
+    last = contacts["arrived_at"].max()
+    day = (last + pd.Timedelta("1D")).normalize() if day is None else pd.Timestamp(day).normalize()
+    history = contacts[contacts["arrived_at"] < day]
+    if history.empty:
+        raise ValueError(f"No contact before {day:%Y-%m-%d} to forecast it from")
+    if model is None:
+        span = day - history["arrived_at"].min().normalize()
+        model = DAY_MODEL if span >= _AVERAGE_NEEDS else "seasonal_naive"
+    result = forecast(
+        history, freq=freq, horizon="1D", until=day, model=model, level=level, targets=targets
+    )
+    intervals = result.intervals
+    inside = (intervals["period"] >= day) & (intervals["period"] < day + pd.Timedelta("1D"))
+    return type(result)(
+        intervals=intervals[inside].reset_index(drop=True),
+        backtest=result.backtest,
+        chosen=result.chosen,
+        freq=result.freq,
+        level=result.level,
+        until=result.until,
+    )
+
+
+def roster_for_day(data, day, *, channel="phone", freq="30min"):
+    """Agents on the phones per interval of ``day`` from the data's agent intervals.
+
+    The day's own agent intervals when it has any; otherwise those of the same weekday a week
+    earlier, moved to ``day`` (a roster repeats weekly), which plans the day after the data.
+    With a channel, a blended agent counts for the share of their contacts of that channel
+    (:func:`kpikit.monitor.day_staffed`).
+
+    Parameters
+    ----------
+    data : Dataset
+    day : date-like
+    channel : str, default="phone"
+    freq : {"15min", "30min", "hour"}, default="30min"
+
+    Returns
+    -------
+    staffed : pandas.Series or None
+        Agents (fractional) per interval start; None when neither day has agent intervals.
+    source : str
+        Where they come from, in words (``"agent intervals of 2024-03-04"``).
+
+    Examples
+    --------
+    >>> import kpikit as kk
+    >>> staffed, source = roster_for_day(kk.load_sample(), "2026-08-30")
+    >>> source, staffed.index[0]
+    ('agent intervals of 2026-08-23, a week before', Timestamp('2026-08-30 09:00:00'))
+    """
+    from kpikit.monitor import day_staffed
+
+    if getattr(data, "agent_intervals", None) is None:
+        return None, "no agent intervals in the data"
+    day = pd.Timestamp(day).normalize()
+    contacts = _contacts(data, None)
+    has_channel = channel is not None and "channel" in contacts.columns
+    for shift, note in ((pd.Timedelta(0), ""), (_WEEK, ", a week before")):
+        staffed = day_staffed(
+            data, day - shift, channel=channel if has_channel else None, freq=freq
+        )
+        if not staffed.empty:
+            staffed.index = staffed.index + shift
+            return staffed, f"agent intervals of {day - shift:%Y-%m-%d}{note}"
+    return None, f"no agent intervals on {day:%Y-%m-%d} or a week before"
+
+
+def staffing_plan(
+    forecast,
+    *,
+    staffed,
+    shrinkage=0.0,
+    target_sl=80.0,
+    threshold_s=None,
+    channel="phone",
+    patience_s=None,
+    max_occupancy=None,
+    volume_quantile=None,
+):
+    """Agents required against agents staffed per interval, and what the roster achieves.
+
+    ``required`` is :func:`kpikit.queueing.agents_required` on the forecast (agents on the
+    phones for the targets); the service each interval reaches with the roster is
+    :func:`kpikit.queueing.service_for_roster` with ``staffed`` agents on the phones.
+    ``gap = staffed - required`` (negative: short); ``scheduled_gap`` is the same in
+    scheduled agents, ``gap / (1 - shrinkage)``.
+
+    Parameters
+    ----------
+    forecast : kpikit.forecast.Forecast or DataFrame
+        Intervals with ``period, volume, aht_s`` (and ``interval_s``; bounds for
+        ``volume_quantile``), as :func:`forecast_day` gives.
+    staffed : float, array-like or pandas.Series
+        Agents on the phones: one number for every interval, one per interval, or a Series
+        indexed by interval start (:func:`roster_for_day`; intervals it lacks have nobody).
+    shrinkage : float, default=0.0
+        Fraction of scheduled time away from the phones, for ``scheduled_required`` and
+        ``scheduled_gap``.
+    target_sl : float, default=80.0
+        Service-level target, percent.
+    threshold_s : float, default=None
+        Answer-time threshold, seconds; None: ``channel``'s threshold in ``kk.options``.
+    channel : str, default="phone"
+    patience_s : float, default=None
+        Mean caller patience, seconds (Erlang A); None: Erlang C.
+    max_occupancy : float, default=None
+        Occupancy cap, percent.
+    volume_quantile : float, default=None
+        Staff for this quantile of the forecast volume (see
+        :func:`kpikit.queueing.agents_required`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per interval: ``period, interval_s, volume, aht_s, required,
+        fractional_required, scheduled_required, staffed, gap, scheduled_gap, short,
+        service_level, asa, occupancy, overloaded, backlog`` (and ``abandonment_rate`` with
+        patience). ``service_level`` and the rest are those of the roster; an interval
+        without contacts needs nobody and has NaN figures.
+
+    Examples
+    --------
+    Two half hours of 100 calls at 180 s (10 Erlangs): 80 % in 20 s needs 14 agents on the
+    phones; 12 give 64.0 %, 16 give 97.1 %:
+
+    >>> frame = pd.DataFrame({"period": pd.to_datetime(["2024-03-04 09:00",
+    ...     "2024-03-04 09:30"]), "volume": [100.0, 100.0], "aht_s": 180.0})
+    >>> plan = staffing_plan(frame, staffed=[12, 16])
+    >>> plan[["required", "staffed", "gap", "short"]].to_dict("list")
+    {'required': [14, 14], 'staffed': [12.0, 16.0], 'gap': [-2.0, 2.0], 'short': [True, False]}
+    >>> plan["service_level"].round(1).tolist()
+    [64.0, 97.1]
+    """
+    from kpikit.queueing import agents_required, service_for_roster
+
+    intervals = getattr(forecast, "intervals", forecast)
+    frame = intervals[["period", "volume", "aht_s"]].reset_index(drop=True)
+    interval_s = (
+        intervals["interval_s"].to_numpy(dtype=float) if "interval_s" in intervals else 1800.0
+    )
+    threshold_s = sl_threshold_for(channel) if threshold_s is None else threshold_s
+    if isinstance(staffed, pd.Series):
+        staffed = staffed.reindex(pd.DatetimeIndex(frame["period"])).fillna(0.0).to_numpy()
+    staffed = np.broadcast_to(np.asarray(staffed, dtype=float), len(frame)).copy()
+    targets = {"threshold_s": threshold_s, "patience_s": patience_s}
+    required = agents_required(
+        forecast,
+        interval_s=interval_s,
+        target_sl=target_sl,
+        max_occupancy=max_occupancy,
+        shrinkage=shrinkage,
+        volume_quantile=volume_quantile,
+        **targets,
+    )
+    reached = service_for_roster(
+        frame["volume"].to_numpy(dtype=float),
+        frame["aht_s"].to_numpy(dtype=float),
+        interval_s,
+        scheduled_agents=staffed,
+        **targets,
+    )
+    plan = frame.assign(interval_s=interval_s)
+    plan["volume"] = required["volume"].to_numpy()
+    plan["required"] = required["raw_agents"].to_numpy()
+    plan["fractional_required"] = required["fractional_agents"].to_numpy()
+    plan["scheduled_required"] = required["scheduled_agents"].to_numpy()
+    plan["staffed"] = staffed
+    plan["gap"] = staffed - plan["required"]
+    plan["scheduled_gap"] = plan["gap"] / (1.0 - shrinkage)
+    plan["short"] = plan["gap"] < 0
+    busy = plan["volume"].to_numpy() > 0
+    columns = ["service_level", "asa", "occupancy", "overloaded", "backlog"]
+    if patience_s is not None:
+        columns.insert(3, "abandonment_rate")
+    for column in columns:
+        values = reached[column].to_numpy()
+        plan[column] = values if values.dtype == bool else np.where(busy, values, np.nan)
+    return plan
+
+
+def plan_totals(plan, *, target_sl=80.0):
+    """The day of a :func:`staffing_plan` in a few figures.
+
+    ``service_level`` is the day's figure weighted by volume (contacts answered in time over
+    contacts offered, summed over intervals); ``short_agent_hours`` sums the shortfall
+    ``max(-gap, 0)`` times the interval length.
+
+    Returns
+    -------
+    dict
+        ``contacts, peak_required, peak_period, intervals, short_intervals,
+        short_agent_hours, below_target, service_level``.
+
+    Examples
+    --------
+    >>> plan = pd.DataFrame({"period": pd.to_datetime(["2024-03-04 09:00",
+    ...     "2024-03-04 09:30"]), "interval_s": 1800.0, "volume": [100.0, 300.0],
+    ...     "required": [14, 35], "gap": [2.0, -3.0], "service_level": [95.0, 55.0]})
+    >>> totals = plan_totals(plan)
+    >>> totals["short_agent_hours"], totals["service_level"]  # 3 agents * 0.5 h; 65 of 100
+    (1.5, 65.0)
+    """
+    busy = plan[plan["volume"] > 0]
+    answered = (busy["volume"] * busy["service_level"] / 100).sum()
+    contacts = float(plan["volume"].sum())
+    peak = plan.loc[plan["required"].idxmax()] if len(plan) else None
+    shortfall = np.maximum(-plan["gap"].to_numpy(dtype=float), 0.0)
+    return {
+        "contacts": contacts,
+        "peak_required": int(peak["required"]) if peak is not None else 0,
+        "peak_period": peak["period"] if peak is not None else None,
+        "intervals": int(len(busy)),
+        "short_intervals": int((busy["gap"] < 0).sum()),
+        "short_agent_hours": float((shortfall * plan["interval_s"].to_numpy() / 3600).sum()),
+        "below_target": int((busy["service_level"] < target_sl).sum()),
+        "service_level": float(100 * answered / contacts) if contacts > 0 else math.nan,
+    }
