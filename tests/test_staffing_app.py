@@ -27,6 +27,7 @@ def test_fixed_inputs_by_hand(generated):
     # 79.6 %), 14 / (1 - 0.3) = 20 scheduled; 30 s less AHT: A = 8.33, 12 agents.
     app = StaffingApp(
         generated,
+        view="whatif",
         calibrate=False,
         volume=100,
         aht_s=180,
@@ -54,7 +55,7 @@ def test_fixed_inputs_by_hand(generated):
 
 
 def test_a_slider_changes_the_figure(generated):
-    app = StaffingApp(generated, calibrate=False, volume=100, aht_s=180)
+    app = StaffingApp(generated, view="whatif", calibrate=False, volume=100, aht_s=180)
     curve, table = state(app.plot.figure), app.comparison_table.value
     app.aht_s.value = 240
     assert state(app.plot.figure) != curve
@@ -71,7 +72,9 @@ def test_a_slider_changes_the_figure(generated):
 
 
 def test_redraws_reuse_what_did_not_change(generated, monkeypatch):
-    app = StaffingApp(generated, calibrate=False, volume=100, aht_s=180, patience_s=0)
+    app = StaffingApp(
+        generated, view="whatif", calibrate=False, volume=100, aht_s=180, patience_s=0
+    )
     curve, evaluation = state(app.plot.figure), app.evaluation
     built = []
     original = app._figure
@@ -96,7 +99,7 @@ def test_redraws_reuse_what_did_not_change(generated, monkeypatch):
 
 
 def test_calibrate_from_data(generated):
-    app = StaffingApp(generated, calibrate=False, volume=7, aht_s=100, weekday="Tue")
+    app = StaffingApp(generated, view="whatif", calibrate=False, volume=7, aht_s=100, weekday="Tue")
     week = whatif.scenario_from_data(generated, interval="30min", channel="phone")
     tuesday = np.flatnonzero([label.startswith("Tue ") for label in week.labels])
     busiest = tuesday[np.argmax(week.volume[tuesday])]
@@ -111,13 +114,14 @@ def test_calibrate_from_data(generated):
     assert app.cost_per_agent_hour.value == pytest.approx(week.cost_per_agent_hour, abs=0.005)
     assert state(app.plot.figure) != before
     # calibrate=True does the same at construction
-    started = StaffingApp(generated, weekday="Tue")
+    started = StaffingApp(generated, view="whatif", weekday="Tue")
     assert started.volume.value == app.volume.value and started.aht_s.value == app.aht_s.value
 
 
 def test_set_like_a_link(generated, monkeypatch):
     # the notebook builds the app with its parameters, then sets the link's values (every one)
     defaults = {
+        "view": "whatif",
         "chart": "curve",
         "weekday": "Mon",
         "interval": "30min",
@@ -152,7 +156,7 @@ def test_set_like_a_link(generated, monkeypatch):
 
 
 def test_patience_chart_and_erlang_a(generated):
-    app = StaffingApp(generated, calibrate=False, patience_s=200)
+    app = StaffingApp(generated, view="whatif", calibrate=False, patience_s=200)
     assert "Abandonment" in [trace.name for trace in app.plot.figure.data]
     assert "abandonment" in app.summary.value
     assert math.isfinite(app.evaluation.value("abandonment_rate"))
@@ -162,7 +166,7 @@ def test_patience_chart_and_erlang_a(generated):
 
 
 def test_unusable_upload_keeps_the_data(generated):
-    app = StaffingApp(generated, calibrate=False)
+    app = StaffingApp(generated, view="whatif", calibrate=False)
     agents = app.evaluation.value("agents")
     csv = b"contact_id,arrived_at,answered,wait_s\n1,2024-01-01 09:00,true,5\n"
     assert app.load(csv, "no_handle_time.csv") is False
@@ -172,9 +176,9 @@ def test_unusable_upload_keeps_the_data(generated):
 
 def test_bad_choice_names_the_argument(generated):
     with pytest.raises(ValueError, match=r"Value of 'weekday' is not valid"):
-        StaffingApp(generated, weekday="Monday")
+        StaffingApp(generated, view="whatif", weekday="Monday")
     with pytest.raises(ValueError, match=r"Expected one of \['curve', 'intraday', 'patience'\]"):
-        StaffingApp(generated, chart="table")
+        StaffingApp(generated, view="whatif", chart="table")
 
 
 # --------------------------------------------------------------------------- figures
@@ -231,6 +235,6 @@ def test_scenario_comparison_marks_direction_and_assumptions():
 
 
 def test_sample_dashboard_builds():
-    app = StaffingApp(kk.load_sample(), chart="intraday")
+    app = StaffingApp(kk.load_sample(), view="whatif", chart="intraday")
     assert app.evaluation.value("agents") > 0
     assert len(app.plot.figure.data) == 3

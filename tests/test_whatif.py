@@ -234,7 +234,7 @@ def weekly_log(weeks=6, extra_on_last=0):
         calls = day + 1 + (extra_on_last if day == days - 1 else 0)
         for call in range(calls):
             rows.append(
-                (pd.Timestamp("2024-01-01 09:00") + pd.Timedelta(days=day, seconds=10 * call))
+                pd.Timestamp("2024-01-01 09:00") + pd.Timedelta(days=day, seconds=10 * call)
             )
     return pd.DataFrame(
         {
@@ -342,3 +342,7 @@ def test_staffing_plan_by_hand():
     # an Erlang A plan has abandonment; a flat roster applies to every interval
     patient = whatif.staffing_plan(forecast, staffed=14, patience_s=120)
     assert "abandonment_rate" in patient.columns and patient["staffed"].tolist() == [14.0] * 3
+    # no roster: an even one, the mean scheduled requirement (20, 20) where there are
+    # contacts, 20 * (1 - 0.3) = 14 on the phones
+    even = whatif.staffing_plan(forecast, staffed=None, shrinkage=0.3)
+    assert even["staffed"].round(9).tolist() == [14.0, 14.0, 0.0]

@@ -1,4 +1,5 @@
-"""Staffing what-if dashboard: agents, service, cost and projected CSAT from a few sliders."""
+"""Staffing dashboard: a day's plan from the forecast, the forecast's accuracy, and a what-if
+of one interval (agents, service, cost and projected CSAT from a few sliders)."""
 
 import html
 import math
@@ -9,12 +10,15 @@ import pandas as pd
 
 from kpikit import calibrate as calibration
 from kpikit import plots, queueing, whatif
+from kpikit.apps import staffing_plan as planning
 from kpikit.apps._base import (
     LIVE_ONLY_CLASS,
     BaseApp,
+    alert_html,
     check_choice,
     format_value,
 )
+from kpikit.apps._channels import refill
 from kpikit.apps._chart import Chart
 from kpikit.apps._download import figure_sheet
 from kpikit.apps.params import Param
@@ -22,6 +26,7 @@ from kpikit.catalog import KPI_IDS
 from kpikit.catalog import kpi as kpi_definition
 from kpikit.display import change_text
 from kpikit.io import Sheet
+from kpikit.options import VOICE_SL_THRESHOLD_S
 from kpikit.plots._staffing import format_metric, metric_name
 
 __all__ = ["StaffingApp"]
@@ -55,20 +60,62 @@ _SLIDERS = (
     "aht_change_s",
     "volume_change_pct",
 )
-"""Parameters shown as sliders, in the order of the controls."""
+"""Parameters of the what-if shown as sliders, in the order of the controls."""
+_CONTROL_ORDER = (
+    "day",
+    "chart",
+    "weekday",
+    "interval",
+    *_SLIDERS[:7],
+    "roster_agents",
+    *_SLIDERS[7:],
+)
+_VIEW_CONTROLS = {
+    "plan": {
+        "day",
+        "interval",
+        "target_sl",
+        "threshold_s",
+        "patience_s",
+        "shrinkage",
+        "max_occupancy",
+        "roster_agents",
+    },
+    "backtest": {"day", "interval"},
+    "whatif": {"chart", "weekday", "interval", *_SLIDERS, "calibrate_button"},
+}
+"""The controls each view shows."""
+_EMPTY_PLAN = pd.DataFrame(
+    {
+        "period": pd.to_datetime([]),
+        **{column: [] for column in ("volume", "required", "staffed", "gap", "service_level")},
+    }
+)
 
 
 class StaffingApp(BaseApp):
-    """Dashboard: how many agents an interval needs, what they buy, and what a change is worth.
+    """Dashboard: a day's staffing plan, the forecast's accuracy, and what a change is worth.
 
-    For one interval (contacts, AHT, targets, patience, shrinkage, occupancy cap, cost of an
-    agent hour) it shows the agents needed, the staffing curve (service level, ASA, occupancy
-    and abandonment by number of agents) and a what-if (AHT and volume changes) side by side
-    with the current situation: agents, service, cost per contact and projected CSAT, the
-    projection labelled as an assumption (:class:`kpikit.whatif.Assumptions`). From the data it
-    draws the agents needed through a chosen weekday and the patience of callers (one chart at
-    a time, picked with ``chart``). "Calibrate from data" sets the sliders to the data's
-    busiest interval of that weekday.
+    Three views (``view``). **Day plan**: for a day (the one after the data, or one of its
+    last days) the volume and AHT per interval are forecast from the contacts before that
+    day (:func:`kpikit.whatif.forecast_day`), the agents required follow from the targets
+    (:func:`kpikit.queueing.agents_required`), and the roster (a flat number of agents
+    scheduled, or the data's agent intervals) is drawn against them with the shortfall
+    marked and the service level each interval reaches with it
+    (:func:`kpikit.whatif.staffing_plan`). **Forecast accuracy**: the backtest of the volume
+    forecast (WAPE, MASE and bias by lead time, each model against the seasonal naive
+    baseline, where a baseline wins), computed in the background the first time it is
+    opened. **What-if**: for one interval (contacts, AHT, targets, patience, shrinkage,
+    occupancy cap, cost of an agent hour) it shows the agents needed, the staffing curve
+    (service level, ASA, occupancy and abandonment by number of agents) and a what-if (AHT and
+    volume changes) side by side with the current situation: agents, service, cost per
+    contact and projected CSAT, the projection labelled as an assumption
+    (:class:`kpikit.whatif.Assumptions`). From the data it draws the agents needed through a
+    chosen weekday and the patience of callers (one chart at a time, picked with ``chart``).
+    "Calibrate from data" sets the sliders to the data's busiest interval of that weekday.
+
+    The service-level threshold starts at the channel's threshold of the engine options
+    (``kk.options``, or ``sl_threshold_s`` given to the app) unless ``threshold_s`` is given.
 
     Parameters
     ----------
@@ -80,7 +127,9 @@ class StaffingApp(BaseApp):
 
     Attributes
     ----------
-    chart, weekday, interval : ipywidgets.Dropdown
+    view : ipywidgets.ToggleButtons
+    day, chart, weekday, interval : ipywidgets.Dropdown
+    roster_agents : ipywidgets.FloatSlider
     volume, aht_s, target_sl, threshold_s, patience_s, shrinkage, max_occupancy,
     cost_per_agent_hour, aht_change_s, volume_change_pct : ipywidgets.FloatSlider
         Named and scaled as in :class:`kpikit.whatif.Scenario` (``shrinkage`` is a fraction,
@@ -92,7 +141,13 @@ class StaffingApp(BaseApp):
         Now and the what-if side by side (:func:`kpikit.whatif.compare`), projected rows marked
         as assumptions.
     plot : Chart
-        The chart picked with ``chart``.
+        The day plan, or the what-if chart picked with ``chart``.
+    plan_summary : ipywidgets.HTML
+        The day plan in one paragraph.
+    backtest_table : ipywidgets.HTML
+        The backtest (forecast accuracy view).
+    plan : pandas.DataFrame or None
+        The day plan on show (:func:`kpikit.whatif.staffing_plan`).
     evaluation : kpikit.whatif.Evaluation
         The current situation, evaluated.
     comparison : pandas.DataFrame
@@ -106,19 +161,43 @@ class StaffingApp(BaseApp):
     ...     "arrived_at": pd.to_datetime(["2024-01-01 09:05", "2024-01-01 09:10",
     ...                                   "2024-01-01 09:40"]),
     ...     "talk_s": [200.0, 0.0, 260.0]})
-    >>> app = StaffingApp(contacts, calibrate=False, volume=100, aht_s=180, patience_s=0,
-    ...                   max_occupancy=100, shrinkage=0.3)
+    >>> app = StaffingApp(contacts, view="whatif", calibrate=False, volume=100, aht_s=180,
+    ...                   patience_s=0, max_occupancy=100, shrinkage=0.3)
     >>> app.evaluation.value("agents"), app.evaluation.value("scheduled_agents")
     (14.0, 20.0)
     """
 
-    title = "Staffing what-if"
+    title = "Staffing: plan and what-if"
     description = (
-        "Agents needed for a service target, what each agent buys, and what a change in handle "
-        "time or volume is worth in agents, cost and (assumed) customer satisfaction."
+        "Agents required for a day from the forecast against the roster, how accurate the "
+        "forecast has been, and what a change in handle time or volume is worth."
     )
 
     PARAMETERS = (
+        Param(
+            "view",
+            "plan",
+            "View",
+            help="What the page shows",
+            choices=tuple((label, key) for key, label in planning.VIEWS.items()),
+        ),
+        Param(
+            "day",
+            planning.NEXT_DAY,
+            "Day",
+            help="Day to plan ('next': the day after the data)",
+            data_choices=True,
+        ),
+        Param(
+            "roster_agents",
+            0.0,
+            "Roster",
+            help="Agents scheduled per interval (0: the data's agent intervals)",
+            unit="agents",
+            low=0,
+            high=500,
+            step=1,
+        ),
         Param(
             "calibrate",
             True,
@@ -173,7 +252,7 @@ class StaffingApp(BaseApp):
         ),
         Param(
             "threshold_s",
-            20.0,
+            VOICE_SL_THRESHOLD_S,
             "… within (s)",
             help="Answer-time threshold of the service level",
             unit="seconds",
@@ -247,6 +326,19 @@ class StaffingApp(BaseApp):
         super().__init__(data, **options)
         self._holding = True
         self._calibrate_on_data = self.values["calibrate"]
+        self._threshold_from_options = "threshold_s" not in options
+        self._planner = None
+        self.plan = None
+        self.view = widgets.ToggleButtons(
+            options=self._parameter("view").options,
+            value=self.values["view"],
+            tooltips=["Agents required vs staffed", "What the forecast got right", "One interval"],
+            style={"button_width": "auto"},
+            layout=widgets.Layout(width="auto", margin="0 0 6px 0"),
+        )
+        self.view.add_class("kpikit-views")
+        self.day = self.control("day")
+        self.roster_agents = self.control("roster_agents")
         self.chart = self.control("chart")
         self.weekday = self.control("weekday")
         self.interval = self.control("interval")
@@ -259,20 +351,28 @@ class StaffingApp(BaseApp):
         )
         self.calibrate_button.add_class(LIVE_ONLY_CLASS)
         self.calibrate_button.on_click(self._on_calibrate)
-        controls = [
-            self.chart,
-            self.weekday,
-            self.interval,
-            *(getattr(self, name) for name in _SLIDERS),
-        ]
-        for control in controls:
+        controls = [getattr(self, name) for name in _CONTROL_ORDER]
+        for control in [self.view, *controls]:
             control.observe(self._on_change, names="value")
+        self._controls = {
+            **{name: getattr(self, name) for name in _CONTROL_ORDER},
+            "calibrate_button": self.calibrate_button,
+        }
         self.summary = widgets.HTML()
         self.comparison_table = widgets.HTML()
+        self.plan_summary = widgets.HTML()
+        self.backtest_table = widgets.HTML()
         self.plot = Chart()
         self.widget = self._compose(
-            controls=[*controls, self.calibrate_button],
-            main=[self.summary, self.plot, self.comparison_table],
+            controls=list(self._controls.values()),
+            main=[
+                self.view,
+                self.plan_summary,
+                self.summary,
+                self.plot,
+                self.comparison_table,
+                self.backtest_table,
+            ],
         )
         self._holding = False
         self._on_data()
@@ -293,12 +393,22 @@ class StaffingApp(BaseApp):
         self._shown = None
         self._evaluated = None
         self._week()  # fails early (ValueError) when the data cannot be calibrated
-        if self._calibrate_on_data:
-            self._holding = True
-            try:
+        planner = planning.DayPlanner(self.data, self._channel)
+        requested = self.values["day"] if self._planner is None else None
+        options = planning.day_options(planner)
+        if requested is not None:
+            check_choice("day", requested, [value for _, value in options])
+        self._planner = planner
+        self._holding = True
+        try:
+            refill(self.day, options, requested)
+            if self._threshold_from_options:  # the channel's threshold of the engine options
+                self.threshold_s.value = self.engine_options.sl_threshold_for(self._channel)
+                self._threshold_from_options = False
+            if self._calibrate_on_data:
                 self._apply_calibration()
-            finally:
-                self._holding = False
+        finally:
+            self._holding = False
         super()._on_data()
 
     def _week(self, interval=None):
@@ -419,6 +529,7 @@ class StaffingApp(BaseApp):
     # ------------------------------------------------------------------ drawing
 
     def _targets(self):
+        """Targets and patience as :mod:`kpikit.queueing` takes them (None: not set)."""
         patience = self.patience_s.value
         occupancy = self.max_occupancy.value
         return {
@@ -429,6 +540,8 @@ class StaffingApp(BaseApp):
         }
 
     def _update(self) -> None:
+        view = self.view.value
+        self._show_view(view)
         week = self._week()
         interval_s = INTERVALS[self.interval.value]
         targets = self._targets()
@@ -446,6 +559,12 @@ class StaffingApp(BaseApp):
         if inputs != self._evaluated:  # a change of chart or weekday evaluates nothing anew
             self._evaluate(week, interval_s, targets, aht_change)
             self._evaluated = inputs
+        if view == "plan":
+            self._update_plan(targets)
+            return
+        if view == "backtest":
+            self._update_backtest()
+            return
         key = self._figure_key(inputs)
         if key != self._shown:  # e.g. a what-if slider leaves the curve as it is
             figure = self._figures.get(key)
@@ -456,6 +575,103 @@ class StaffingApp(BaseApp):
                 self._figures[key] = figure
             self.plot.draw(figure, height=440)
             self._shown = key
+
+    def _show_view(self, view) -> None:
+        """Show the controls and outputs of a view, hide the others."""
+        shown = _VIEW_CONTROLS[view]
+        for name, control in self._controls.items():
+            control.layout.display = None if name in shown else "none"
+        outputs = {
+            self.plan_summary: view == "plan",
+            self.summary: view == "whatif",
+            self.comparison_table: view == "whatif",
+            self.plot: view != "backtest",
+            self.backtest_table: view == "backtest",
+        }
+        for widget, visible in outputs.items():
+            widget.layout.display = None if visible else "none"
+
+    # ------------------------------------------------------------------ day plan
+
+    def _update_plan(self, targets) -> None:
+        """Draw the day plan when something it depends on changed."""
+        key = (
+            "plan",
+            self.day.value,
+            self.interval.value,
+            self.shrinkage.value,
+            self.roster_agents.value,
+            *targets.values(),
+        )
+        if key == self._shown:
+            return
+        figure = self._plan_figure(targets)
+        self.plot.draw(figure, height=480)
+        self._shown = key
+
+    def _plan_figure(self, targets):
+        """The day plan: its figure; the summary and :attr:`plan` are set on the way."""
+        day = self._planner.day(self.day.value)
+        freq = self.interval.value
+        try:
+            forecast = self._planner.forecast(day, freq)
+        except ValueError as error:
+            self.plan = None
+            self.plan_summary.value = alert_html(f"No forecast for {day:%Y-%m-%d}: {error}")
+            return plots.staffing_plan(_EMPTY_PLAN, title=f"No plan for {day:%a %d %b %Y}")
+        shrinkage = self.shrinkage.value
+        if self.roster_agents.value > 0:
+            staffed = self.roster_agents.value * (1 - shrinkage)
+            source = (
+                f"{self.roster_agents.value:g} agents scheduled per interval, "
+                f"{shrinkage:.0%} of their time away from the phones"
+            )
+        else:
+            staffed, source = self._planner.roster(day, freq)
+        plan = whatif.staffing_plan(
+            forecast,
+            staffed=staffed,
+            shrinkage=shrinkage,
+            channel=self._channel,
+            **targets,
+        )
+        if staffed is None:
+            even = plan["staffed"].max() / (1 - shrinkage)
+            source = (
+                f"an even roster of {even:.0f} agents scheduled ({source}); set Roster to "
+                "plan another"
+            )
+        self.plan = plan
+        self.plan_summary.value = planning.plan_summary_html(
+            plan,
+            whatif.plan_totals(plan, target_sl=targets["target_sl"]),
+            day=day,
+            source=source,
+            model=forecast.chosen["model"].iloc[0],
+            target_sl=targets["target_sl"],
+            threshold_s=targets["threshold_s"],
+        )
+        return plots.staffing_plan(plan, target_sl=targets["target_sl"])
+
+    def _update_backtest(self) -> None:
+        """Show the backtest of the day's forecast; start it the first time it is asked for."""
+        planner = self._planner
+        day, freq = planner.day(self.day.value), self.interval.value
+        if planner.backtest(day, freq) is None:
+            planner.start_backtest(day, freq, lambda: self._backtest_ready(planner))
+        try:
+            plan_model = planner.forecast(day, freq).chosen["model"].iloc[0]
+        except ValueError:
+            plan_model = whatif._day_plan.DAY_MODEL
+        self.backtest_table.value = planning.backtest_html(
+            planner.backtest(day, freq), plan_model=plan_model
+        )
+        self._shown = ("backtest", day, freq)
+
+    def _backtest_ready(self, planner) -> None:
+        # Data uploaded or view left meanwhile: the result waits in its planner's cache.
+        if planner is self._planner and self.view.value == "backtest":
+            self._update_backtest()
 
     def _figure_key(self, inputs):
         """What the chart shown depends on: its figure is reused while that stays the same."""

@@ -211,9 +211,12 @@ def staffing_plan(
     forecast : kpikit.forecast.Forecast or DataFrame
         Intervals with ``period, volume, aht_s`` (and ``interval_s``; bounds for
         ``volume_quantile``), as :func:`forecast_day` gives.
-    staffed : float, array-like or pandas.Series
+    staffed : float, array-like, pandas.Series or None
         Agents on the phones: one number for every interval, one per interval, or a Series
         indexed by interval start (:func:`roster_for_day`; intervals it lacks have nobody).
+        None: an even roster, the mean of ``scheduled_required`` over the intervals with
+        contacts rounded up, scheduled in every interval with contacts (``1 - shrinkage``
+        of it on the phones).
     shrinkage : float, default=0.0
         Fraction of scheduled time away from the phones, for ``scheduled_required`` and
         ``scheduled_gap``.
@@ -260,9 +263,6 @@ def staffing_plan(
         intervals["interval_s"].to_numpy(dtype=float) if "interval_s" in intervals else 1800.0
     )
     threshold_s = sl_threshold_for(channel) if threshold_s is None else threshold_s
-    if isinstance(staffed, pd.Series):
-        staffed = staffed.reindex(pd.DatetimeIndex(frame["period"])).fillna(0.0).to_numpy()
-    staffed = np.broadcast_to(np.asarray(staffed, dtype=float), len(frame)).copy()
     targets = {"threshold_s": threshold_s, "patience_s": patience_s}
     required = agents_required(
         forecast,
@@ -273,6 +273,14 @@ def staffing_plan(
         volume_quantile=volume_quantile,
         **targets,
     )
+    busy = frame["volume"].to_numpy() > 0
+    if staffed is None:
+        scheduled = required["scheduled_agents"].to_numpy()[busy]
+        even = math.ceil(scheduled.mean() - 1e-9) if scheduled.size else 0
+        staffed = np.where(busy, even * (1.0 - shrinkage), 0.0)
+    elif isinstance(staffed, pd.Series):
+        staffed = staffed.reindex(pd.DatetimeIndex(frame["period"])).fillna(0.0).to_numpy()
+    staffed = np.broadcast_to(np.asarray(staffed, dtype=float), len(frame)).copy()
     reached = service_for_roster(
         frame["volume"].to_numpy(dtype=float),
         frame["aht_s"].to_numpy(dtype=float),
@@ -289,7 +297,6 @@ def staffing_plan(
     plan["gap"] = staffed - plan["required"]
     plan["scheduled_gap"] = plan["gap"] / (1.0 - shrinkage)
     plan["short"] = plan["gap"] < 0
-    busy = plan["volume"].to_numpy() > 0
     columns = ["service_level", "asa", "occupancy", "overloaded", "backlog"]
     if patience_s is not None:
         columns.insert(3, "abandonment_rate")

@@ -1,0 +1,282 @@
+"""The day plan and forecast accuracy of the staffing dashboard: caches and what they show.
+
+:class:`DayPlanner` holds one dataset's forecasts, rosters and backtests, each computed once
+per day and interval length (the numbers come from :mod:`kpikit.whatif`'s day plan and
+:mod:`kpikit.forecast`). The backtest takes tens of seconds, so inside a kernel it runs in a
+worker thread and the view shows that it is on its way; the page stays usable meanwhile.
+The functions below turn the results into the HTML the dashboard shows.
+"""
+
+import asyncio
+import html
+import math
+
+import pandas as pd
+
+from kpikit import whatif
+from kpikit.display import format_value
+
+__all__ = [
+    "NEXT_DAY",
+    "VIEWS",
+    "DayPlanner",
+    "backtest_html",
+    "day_options",
+    "plan_summary_html",
+    "plan_table",
+]
+
+VIEWS = {"plan": "Day plan", "whatif": "What-if", "backtest": "Forecast accuracy"}
+"""What the staffing dashboard shows, picked with its ``view``."""
+
+NEXT_DAY = "next"
+"""Value of ``day`` for the day after the data."""
+
+MODEL_LABELS = {
+    "seasonal_naive": "Seasonal naive (baseline)",
+    "historic_average": "Historic average (baseline)",
+    "seasonal_average": "Seasonal average, 4 weeks",
+    "auto_ets": "AutoETS",
+    "mstl": "MSTL",
+}
+LEAD_LABELS = {
+    "intraday": "Rest of the day",
+    "next_day": "Next day",
+    "next_week": "2 to 7 days",
+    "next_month": "8 to 35 days",
+}
+_CELL = "padding: 3px 8px; border-bottom: 1px solid #e5e5e5; white-space: nowrap"
+_DAYS_OFFERED = 14
+
+
+class DayPlanner:
+    """Forecasts, rosters and backtests of one dataset, computed once per day and interval.
+
+    Parameters
+    ----------
+    data : Dataset
+    channel : str or None
+        The channel planned (None: every contact).
+    """
+
+    def __init__(self, data, channel):
+        self.data = data
+        self.channel = channel
+        self._days = whatif.plan_days(data, channel=channel, last=_DAYS_OFFERED)
+        self._forecasts = {}
+        self._rosters = {}
+        self._backtests = {}
+        self._running = {}
+
+    @property
+    def next_day(self) -> pd.Timestamp:
+        """The day after the data."""
+        return self._days[-1]
+
+    def day(self, value: str) -> pd.Timestamp:
+        """The day a ``day`` value stands for (``"next"`` or ``YYYY-MM-DD``)."""
+        return self.next_day if value == NEXT_DAY else pd.Timestamp(value)
+
+    def days(self) -> list[pd.Timestamp]:
+        """The days offered, the day after the data first, then the data's last days."""
+        return self._days[::-1]
+
+    def forecast(self, day, freq):
+        """:func:`kpikit.whatif.forecast_day` (cached; a failure is cached too and re-raised)."""
+        key = (day, freq)
+        if key not in self._forecasts:
+            try:
+                self._forecasts[key] = whatif.forecast_day(
+                    self.data, day, channel=self.channel, freq=freq
+                )
+            except ValueError as error:
+                self._forecasts[key] = error
+        found = self._forecasts[key]
+        if isinstance(found, ValueError):
+            raise found
+        return found
+
+    def roster(self, day, freq):
+        """:func:`kpikit.whatif.roster_for_day` (cached)."""
+        key = (day, freq)
+        if key not in self._rosters:
+            self._rosters[key] = whatif.roster_for_day(
+                self.data, day, channel=self.channel, freq=freq
+            )
+        return self._rosters[key]
+
+    def backtest(self, day, freq):
+        """The backtest of the volume forecast before ``day``: a Forecast, an error, or None
+        while it is computed (see :meth:`start_backtest`)."""
+        return self._backtests.get((day, freq))
+
+    def start_backtest(self, day, freq, done) -> None:
+        """Compute the backtest unless known or under way; call ``done()`` when it is known.
+
+        Inside a running event loop (a kernel) it runs in a worker thread and ``done`` is
+        called on the loop; elsewhere it runs at once.
+        """
+        key = (day, freq)
+        if key in self._backtests or key in self._running:
+            return
+
+        def job():
+            return whatif.forecast_day(
+                self.data, day, channel=self.channel, freq=freq, model="auto", targets=("volume",)
+            )
+
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        if loop is None:
+            self._backtests[key] = _outcome(job)
+            done()
+            return
+        future = loop.run_in_executor(None, _outcome, job)
+        self._running[key] = future
+
+        def finished(_future):
+            self._running.pop(key, None)
+            self._backtests[key] = _future.result()
+            done()
+
+        future.add_done_callback(finished)
+
+
+def _outcome(job):
+    # The result, or the error to show in its place (a backtest that cannot run must leave
+    # the page usable and say why).
+    try:
+        return job()
+    except Exception as error:
+        return error
+
+
+def day_options(planner: DayPlanner) -> list[tuple[str, str]]:
+    """``(label, value)`` pairs of the day dropdown: the next day, then the data's days."""
+    options = []
+    for day in planner.days():
+        if day == planner.next_day:
+            options.append((f"{day:%a %d %b %Y} (next day)", NEXT_DAY))
+        else:
+            options.append((f"{day:%a %d %b %Y}", f"{day:%Y-%m-%d}"))
+    return options
+
+
+def plan_summary_html(plan, totals, *, day, source, model, target_sl, threshold_s) -> str:
+    """The day plan in one paragraph: contacts, peak, shortfall and the day's service level."""
+    peak = totals["peak_period"]
+    parts = [
+        f"<b>{day:%a %d %b %Y}</b>: {totals['contacts']:,.0f} contacts forecast "
+        f"({html.escape(MODEL_LABELS.get(model, model))}, learned before that day). "
+        f"<b>{totals['peak_required']} agents</b> needed on the phones at the peak"
+        + (f" ({peak:%H:%M})" if peak is not None else "")
+        + f" for {target_sl:g} % answered within {threshold_s:g} s."
+    ]
+    if totals["short_intervals"]:
+        parts.append(
+            f" The roster is <b>short in {totals['short_intervals']} of "
+            f"{totals['intervals']} intervals</b> ({totals['short_agent_hours']:.1f} agent "
+            "hours on the phones)"
+        )
+    else:
+        parts.append(f" The roster covers all {totals['intervals']} intervals")
+    reached = format_value(totals["service_level"], "percent")
+    below = totals["below_target"]
+    parts.append(
+        f"; with it the day reaches a service level of <b>{reached}</b>"
+        + (f", {below} interval{'s' if below != 1 else ''} below target." if below else ".")
+    )
+    parts.append(f" <small>Staffed: {html.escape(source)}.</small>")
+    return "<p>" + "".join(parts) + "</p>"
+
+
+def plan_table(plan) -> pd.DataFrame:
+    """The plan's intervals with contacts or agents, named for a workbook."""
+    active = plan[(plan["volume"] > 0) | (plan["staffed"] > 0)]
+    table = pd.DataFrame(
+        {
+            "Interval": active["period"].dt.strftime("%Y-%m-%d %H:%M"),
+            "Contacts (forecast)": active["volume"],
+            "AHT (s)": active["aht_s"],
+            "Agents required": active["required"],
+            "Agents staffed": active["staffed"],
+            "Gap": active["gap"],
+            "Service level (%)": active["service_level"],
+            "ASA (s)": active["asa"],
+        }
+    )
+    return table.reset_index(drop=True)
+
+
+def backtest_html(result, *, plan_model) -> str:
+    """The backtest of the volume forecast as an HTML table, with where a baseline wins.
+
+    ``result`` is a :class:`kpikit.forecast.Forecast` from ``model="auto"``, an error, or None
+    while it is computed.
+    """
+    if result is None:
+        return (
+            "<p role='status'><b>Scoring the forecast models at past days…</b> Each model "
+            "forecasts from several past origins and is compared with what happened; this "
+            "takes about half a minute on the sample. The other views stay usable.</p>"
+        )
+    if isinstance(result, Exception):
+        return f"<p role='alert'>No backtest: {html.escape(str(result))}</p>"
+    table = result.backtest
+    chosen = table.loc[table["chosen"], "model"]
+    picked = chosen.iloc[0] if len(chosen) else None
+    rows = []
+    for lead, part in table.groupby("lead", sort=False):
+        for position, row in enumerate(part.itertuples(index=False)):
+            name = MODEL_LABELS.get(row.model, row.model)
+            marks = (" ★" if row.best else "") + (" ← plan" if row.model == plan_model else "")
+            style = "font-weight: bold" if row.best else ""
+            cells = [
+                html.escape(LEAD_LABELS.get(lead, lead)) if position == 0 else "",
+                html.escape(name + marks),
+                _number(row.wape, "{:.1f} %"),
+                _number(row.mase, "{:.2f}"),
+                _number(row.bias, "{:+.1f} %"),
+                "reference"
+                if row.model == "seasonal_naive"
+                else _number(row.gain_pct, "{:+.0f} %"),
+            ]
+            rows.append(
+                f"<tr style='{style}'>"
+                + "".join(
+                    f"<td style='{_CELL}; text-align: {'left' if i < 2 else 'right'}'>{cell}</td>"
+                    for i, cell in enumerate(cells)
+                )
+                + "</tr>"
+            )
+    header = "".join(
+        f"<th style='{_CELL}; text-align: {'left' if i < 2 else 'right'}'>{text}</th>"
+        for i, text in enumerate(
+            ["Lead", "Model", "WAPE", "MASE", "Bias", "Gain over seasonal naive"]
+        )
+    )
+    notes = [
+        f"The backtest picks {html.escape(MODEL_LABELS.get(picked, str(picked)))} (lowest WAPE "
+        f"next day); the day plan uses {html.escape(MODEL_LABELS.get(plan_model, plan_model))}."
+    ]
+    notes += [html.escape(note) for note in result.notes()] or [
+        "No baseline beats the model picked at any lead."
+    ]
+    origins = int(table["origins"].max()) if len(table) else 0
+    return (
+        "<div class='kpikit-scroll kpikit-backtest'>"
+        "<table class='kpikit-table' style='border-collapse: collapse'>"
+        "<caption style='text-align: left; font-weight: bold'>How well each model forecast "
+        f"contacts offered at {origins} past days (★ lowest WAPE of the lead)</caption>"
+        f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+        "<ul style='margin: 6px 0'>" + "".join(f"<li>{note}</li>" for note in notes) + "</ul>"
+        "<p><small>WAPE: absolute errors over actual contacts; MASE: errors over the usual "
+        "week-on-week change (below 1 beats repeating last week); bias: above 0 forecasts too "
+        "many; gain: how much lower the WAPE is than the seasonal naive baseline's.</small></p>"
+    )
+
+
+def _number(value, pattern) -> str:
+    return "–" if value is None or not math.isfinite(value) else pattern.format(value)
