@@ -238,3 +238,194 @@ def test_sample_dashboard_builds():
     app = StaffingApp(kk.load_sample(), view="whatif", chart="intraday")
     assert app.evaluation.value("agents") > 0
     assert len(app.plot.figure.data) == 3
+
+
+# --------------------------------------------------------------------------- day plan
+
+
+def test_day_plan_is_the_forecast_against_the_roster(generated):
+    # The default view: the day after the data (14 days from Mon 2026-06-01: Mon 06-15),
+    # forecast from the contacts before it, agent intervals of a week before as the roster.
+    app = StaffingApp(generated, calibrate=False, patience_s=0, max_occupancy=100, shrinkage=0.3)
+    assert app.view.value == "plan" and app.day.value == "next"
+    day = pd.Timestamp("2026-06-15")
+    forecast = whatif.forecast_day(generated, day)
+    staffed, source = whatif.roster_for_day(generated, day)
+    expected = whatif.staffing_plan(
+        forecast, staffed=staffed, shrinkage=0.3, target_sl=80, threshold_s=20
+    )
+    pd.testing.assert_frame_equal(app.plan, expected)
+    assert source == "agent intervals of 2026-06-08, a week before"
+    assert source in app.plan_summary.value and "Mon 15 Jun 2026" in app.plan_summary.value
+    names = [trace.name for trace in app.plot.figure.data]
+    assert names == ["staffed", "short", "required", "service level with the roster"]
+    assert "Mon 15 Jun 2026" in app.plot.figure.layout.title.text
+    # only the plan's outputs and controls are shown
+    assert app.summary.layout.display == "none" and app.plan_summary.layout.display is None
+    assert app.volume.layout.display == "none" and app.roster_agents.layout.display is None
+    # a flat roster: 20 scheduled, 30 % away: 14 on the phones where contacts are forecast
+    app.roster_agents.value = 20
+    busy = app.plan["volume"] > 0
+    assert app.plan.loc[busy, "staffed"].round(9).eq(14).all()
+    assert app.plan.loc[~busy, "staffed"].eq(0).all()
+    one = app.plan[busy].iloc[0]
+    assert one["service_level"] == pytest.approx(
+        queueing.service_for_roster(
+            one["volume"], one["aht_s"], scheduled_agents=20, shrinkage=0.3
+        )["service_level"].item()
+    )
+    assert "20 agents scheduled per interval, 30% of their time away" in app.plan_summary.value
+    # gap = staffed - required, marked short below zero
+    assert (app.plan["gap"] == app.plan["staffed"] - app.plan["required"]).all()
+    assert (app.plan["short"] == (app.plan["gap"] < 0)).all()
+
+
+def test_days_offered_and_a_day_without_history(generated):
+    app = StaffingApp(generated, calibrate=False)
+    values = [value for _, value in app.day.options]
+    # the next day first, then the data's days newest first
+    assert values[:3] == ["next", "2026-06-14", "2026-06-13"] and values[-1] == "2026-06-01"
+    assert app.day.options[0][0] == "Mon 15 Jun 2026 (next day)"
+    app.day.value = "2026-06-01"  # nothing before the first day to learn from
+    assert app.plan is None
+    assert "No forecast for 2026-06-01: No contact before 2026-06-01" in app.plan_summary.value
+    assert app.plot.figure.layout.title.text == "No plan for Mon 01 Jun 2026"
+    app.day.value = "2026-06-10"
+    assert app.plan["period"].min() == pd.Timestamp("2026-06-10")
+    with pytest.raises(ValueError, match="Value of 'day' is not valid"):
+        StaffingApp(generated, day="2020-01-01")
+
+
+def test_threshold_starts_from_the_engine_options(generated):
+    # No threshold given: the phone threshold of the engine options (here 30 s for the app)
+    app = StaffingApp(generated, calibrate=False, sl_threshold_s={"phone": 30})
+    assert app.threshold_s.value == 30
+    assert "within 30 s" in app.plan_summary.value
+    assert StaffingApp(generated, calibrate=False, threshold_s=25.0).threshold_s.value == 25
+
+
+def test_upload_replans(generated):
+    app = StaffingApp(generated, calibrate=False, day="2026-06-14")
+    shorter = generated.contacts[generated.contacts["arrived_at"] < "2026-06-11"]
+    assert app.load(shorter.to_csv(index=False).encode(), "ten_days.csv")
+    # the day asked for is not in the file: the next day after it instead, with no roster
+    assert app.day.value == "next" and app.plan["period"].min() == pd.Timestamp("2026-06-11")
+    assert "an even roster of" in app.plan_summary.value
+
+
+def test_downloads_follow_the_view(generated):
+    app = StaffingApp(generated, calibrate=False)
+    assert [sheet.title for sheet in app.excel_sheets()] == ["Day plan"]
+    sheet = app.excel_sheets()[0]
+    assert list(sheet.table.columns)[:4] == [
+        "Interval",
+        "Contacts (forecast)",
+        "AHT (s)",
+        "Agents required",
+    ]
+    app.view.value = "whatif"
+    assert [sheet.title for sheet in app.excel_sheets()][0] == "Scenario"
+
+
+# --------------------------------------------------------------------------- forecast accuracy
+
+
+def test_backtest_view_says_why_it_cannot_run(generated):
+    # 14 days of data: too short for a backtest (16 days needed); said, never a traceback
+    app = StaffingApp(generated, calibrate=False, view="backtest")
+    assert "No backtest: The data is too short for a backtest" in app.backtest_table.value
+    assert app.plot.layout.display == "none" and app.day.layout.display is None
+    assert app.excel_sheets()[0].title == "Scenario"  # nothing else to download
+
+
+def hand_backtest():
+    # Next day: seasonal naive 20 % WAPE, historic average 25 %, seasonal average 15 % (the
+    # best, picked); next week: historic average (a baseline) wins with 18 % against 22 %.
+    rows = [
+        ("next_day", "historic_average", 25.0, 1.2, 3.0, -25.0, False, True, False),
+        ("next_day", "seasonal_average", 15.0, 0.7, -1.0, 25.0, True, False, True),
+        ("next_day", "seasonal_naive", 20.0, 0.9, 2.0, 0.0, False, True, False),
+        ("next_week", "historic_average", 18.0, 0.8, 1.0, 10.0, True, True, False),
+        ("next_week", "seasonal_average", 22.0, 1.0, 0.5, -10.0, False, False, True),
+        ("next_week", "seasonal_naive", 20.0, 0.9, 0.0, 0.0, False, True, False),
+    ]
+    table = pd.DataFrame(
+        rows,
+        columns=["lead", "model", "wape", "mase", "bias", "gain_pct", "best", "baseline", "chosen"],
+    ).assign(target="volume", intervals=96, origins=6)
+    return kk.forecast.Forecast(
+        intervals=pd.DataFrame(),
+        backtest=table,
+        chosen=pd.DataFrame({"target": ["volume"], "model": ["seasonal_average"]}),
+        freq="30min",
+        level=95.0,
+        until=pd.Timestamp("2024-03-04"),
+    )
+
+
+def test_backtest_table_marks_the_best_and_where_a_baseline_wins():
+    from kpikit.apps.staffing_plan import backtest_html, backtest_sheet
+
+    text = backtest_html(hand_backtest(), plan_model="seasonal_average")
+    assert "from 6 past days" in text
+    assert "Seasonal average, 4 weeks ★ (plan)" in text  # best next day, and the plan's model
+    assert "Historic average (baseline) ★" in text  # best next week
+    assert ">reference<" in text and ">+25 %<" in text  # gain over seasonal naive
+    # the seasonal naive reference leads each block of rows
+    assert text.index("Seasonal naive (baseline)") < text.index("Historic average (baseline)")
+    assert (
+        "2 to 7 days: the baseline Historic average forecast best (WAPE 18.0 %, "
+        "against 22.0 % for Seasonal average, 4 weeks, the model picked)." in text
+    )
+    assert (
+        "2 to 7 days: the day plan&#x27;s model does no better than seasonal naive "
+        "(gain -10 %)." in text
+    )
+    assert "The backtest picks Seasonal average, 4 weeks" in text
+    assert "Scoring the forecast models" in backtest_html(None, plan_model="seasonal_average")
+    sheet = backtest_sheet(hand_backtest())
+    assert sheet.table["Lead"].tolist()[:1] == ["Next day"]
+    assert sheet.table["WAPE (%)"].tolist()[1] == 15.0
+
+
+def test_backtest_runs_in_a_worker_thread_inside_a_kernel(generated, monkeypatch):
+    # In a running event loop (a kernel) the backtest goes to a worker thread; the view says
+    # it is coming and fills in when done, on the loop's own thread.
+    import asyncio
+    import threading
+
+    from kpikit.apps import staffing_plan
+
+    started = threading.Event()
+    release = threading.Event()
+    threads = []
+    original = whatif.forecast_day
+
+    def slow_forecast(*args, model=None, **kwargs):
+        if model != "auto":
+            return original(*args, model=model, **kwargs)
+        threads.append(threading.get_ident())
+        started.set()
+        release.wait(10)
+        return hand_backtest()
+
+    monkeypatch.setattr(staffing_plan.whatif, "forecast_day", slow_forecast)
+
+    async def scenario():
+        app = StaffingApp(generated, calibrate=False)
+        app.view.value = "backtest"
+        assert "Scoring the forecast models" in app.backtest_table.value
+        await asyncio.get_running_loop().run_in_executor(None, started.wait, 10)
+        release.set()
+        for _ in range(200):
+            if "<table" in app.backtest_table.value:
+                break
+            await asyncio.sleep(0.02)
+        return app
+
+    app = asyncio.run(scenario())
+    assert threads and threads[0] != threading.get_ident()
+    # two weeks of data: the plan forecasts with seasonal naive (five weeks needed otherwise)
+    assert "Seasonal average, 4 weeks ★<" in app.backtest_table.value
+    assert "Seasonal naive (baseline) (plan)" in app.backtest_table.value
+    assert app.excel_sheets()[0].title == "Forecast accuracy"

@@ -361,12 +361,11 @@ class StaffingApp(BaseApp):
         self.summary = widgets.HTML()
         self.comparison_table = widgets.HTML()
         self.plan_summary = widgets.HTML()
-        self.backtest_table = widgets.HTML()
+        self.backtest_table = widgets.HTML(layout=widgets.Layout(width="100%"))
         self.plot = Chart()
         self.widget = self._compose(
-            controls=list(self._controls.values()),
+            controls=[self.view, *self._controls.values()],
             main=[
-                self.view,
                 self.plan_summary,
                 self.summary,
                 self.plot,
@@ -500,7 +499,15 @@ class StaffingApp(BaseApp):
     # ------------------------------------------------------------------ downloads
 
     def excel_sheets(self) -> list[Sheet]:
-        """The scenario comparison (now and the what-if) and the data of the chart on show."""
+        """The view on show: the day plan per interval, the backtest, or the scenario
+        comparison (now and the what-if) and the data of the chart on show."""
+        if self.view.value == "plan" and self.plan is not None:
+            return [planning.plan_sheet(self.plan)]
+        if self.view.value == "backtest":
+            day = self._planner.day(self.day.value)
+            result = self._planner.backtest(day, self.interval.value)
+            if result is not None and not isinstance(result, Exception):
+                return [planning.backtest_sheet(result)]
         table = self.comparison
         decimals = {"percent": 1, "seconds": 0, "currency": 2, "hours": 1}
         places = [decimals.get(unit, 0) for unit in table["unit"]]

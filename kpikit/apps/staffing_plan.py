@@ -15,15 +15,18 @@ import pandas as pd
 
 from kpikit import whatif
 from kpikit.display import format_value
+from kpikit.io import Sheet
 
 __all__ = [
     "NEXT_DAY",
     "VIEWS",
     "DayPlanner",
     "backtest_html",
+    "backtest_notes",
+    "backtest_sheet",
     "day_options",
+    "plan_sheet",
     "plan_summary_html",
-    "plan_table",
 ]
 
 VIEWS = {"plan": "Day plan", "whatif": "What-if", "backtest": "Forecast accuracy"}
@@ -45,7 +48,8 @@ LEAD_LABELS = {
     "next_week": "2 to 7 days",
     "next_month": "8 to 35 days",
 }
-_CELL = "padding: 3px 8px; border-bottom: 1px solid #e5e5e5; white-space: nowrap"
+_CELL = "padding: 3px 6px; border-bottom: 1px solid #e5e5e5; white-space: nowrap"
+_NAME_CELL = "padding: 3px 6px; border-bottom: 1px solid #e5e5e5; text-align: left; min-width: 8em"
 _DAYS_OFFERED = 14
 
 
@@ -192,8 +196,8 @@ def plan_summary_html(plan, totals, *, day, source, model, target_sl, threshold_
     return "<p>" + "".join(parts) + "</p>"
 
 
-def plan_table(plan) -> pd.DataFrame:
-    """The plan's intervals with contacts or agents, named for a workbook."""
+def plan_sheet(plan) -> Sheet:
+    """The plan's intervals with contacts or agents, as a workbook sheet."""
     active = plan[(plan["volume"] > 0) | (plan["staffed"] > 0)]
     table = pd.DataFrame(
         {
@@ -207,14 +211,37 @@ def plan_table(plan) -> pd.DataFrame:
             "ASA (s)": active["asa"],
         }
     )
-    return table.reset_index(drop=True)
+    decimals = {name: 1 for name in table.columns[1:]}
+    decimals.update({"AHT (s)": 0, "Agents required": 0, "ASA (s)": 0})
+    return Sheet("Day plan", table.reset_index(drop=True), decimals=decimals, frozen_columns=1)
+
+
+def backtest_sheet(result) -> Sheet:
+    """The backtest of a ``model="auto"`` forecast as a workbook sheet."""
+    table = result.backtest
+    frame = pd.DataFrame(
+        {
+            "Lead": table["lead"].map(LEAD_LABELS),
+            "Model": table["model"].map(MODEL_LABELS).fillna(table["model"]),
+            "WAPE (%)": table["wape"],
+            "MASE": table["mase"],
+            "Bias (%)": table["bias"],
+            "Gain over seasonal naive (%)": table["gain_pct"],
+            "Best of the lead": table["best"],
+            "Baseline": table["baseline"],
+            "Picked": table["chosen"],
+        }
+    )
+    decimals = {"WAPE (%)": 1, "MASE": 2, "Bias (%)": 1, "Gain over seasonal naive (%)": 1}
+    return Sheet("Forecast accuracy", frame, decimals=decimals, frozen_columns=2)
 
 
 def backtest_html(result, *, plan_model) -> str:
     """The backtest of the volume forecast as an HTML table, with where a baseline wins.
 
     ``result`` is a :class:`kpikit.forecast.Forecast` from ``model="auto"``, an error, or None
-    while it is computed.
+    while it is computed. One block of rows per lead, the seasonal naive reference first;
+    the lowest WAPE of each lead is marked ★, the day plan's model "plan".
     """
     if result is None:
         return (
@@ -225,17 +252,18 @@ def backtest_html(result, *, plan_model) -> str:
     if isinstance(result, Exception):
         return f"<p role='alert'>No backtest: {html.escape(str(result))}</p>"
     table = result.backtest
-    chosen = table.loc[table["chosen"], "model"]
-    picked = chosen.iloc[0] if len(chosen) else None
+    order = {name: position for position, name in enumerate(MODEL_LABELS)}
     rows = []
     for lead, part in table.groupby("lead", sort=False):
-        for position, row in enumerate(part.itertuples(index=False)):
-            name = MODEL_LABELS.get(row.model, row.model)
-            marks = (" ★" if row.best else "") + (" ← plan" if row.model == plan_model else "")
-            style = "font-weight: bold" if row.best else ""
+        rows.append(
+            f"<tr><th colspan='5' style='{_CELL}; text-align: left; padding-top: 8px'>"
+            f"{html.escape(LEAD_LABELS.get(lead, lead))}</th></tr>"
+        )
+        part = part.sort_values("model", key=lambda names: names.map(order), kind="stable")
+        for row in part.itertuples(index=False):
+            marks = (" ★" if row.best else "") + (" (plan)" if row.model == plan_model else "")
             cells = [
-                html.escape(LEAD_LABELS.get(lead, lead)) if position == 0 else "",
-                html.escape(name + marks),
+                html.escape(MODEL_LABELS.get(row.model, row.model) + marks),
                 _number(row.wape, "{:.1f} %"),
                 _number(row.mase, "{:.2f}"),
                 _number(row.bias, "{:+.1f} %"),
@@ -244,38 +272,71 @@ def backtest_html(result, *, plan_model) -> str:
                 else _number(row.gain_pct, "{:+.0f} %"),
             ]
             rows.append(
-                f"<tr style='{style}'>"
+                f"<tr style='{'font-weight: bold' if row.best else ''}'>"
                 + "".join(
-                    f"<td style='{_CELL}; text-align: {'left' if i < 2 else 'right'}'>{cell}</td>"
+                    f"<td style='{_NAME_CELL if i == 0 else _CELL + '; text-align: right'}'>"
+                    f"{cell}</td>"
                     for i, cell in enumerate(cells)
                 )
                 + "</tr>"
             )
     header = "".join(
-        f"<th style='{_CELL}; text-align: {'left' if i < 2 else 'right'}'>{text}</th>"
-        for i, text in enumerate(
-            ["Lead", "Model", "WAPE", "MASE", "Bias", "Gain over seasonal naive"]
-        )
+        f"<th style='{_CELL}; text-align: {'left' if i == 0 else 'right'}'>{text}</th>"
+        for i, text in enumerate(["Model", "WAPE", "MASE", "Bias", "Gain"])
     )
-    notes = [
-        f"The backtest picks {html.escape(MODEL_LABELS.get(picked, str(picked)))} (lowest WAPE "
-        f"next day); the day plan uses {html.escape(MODEL_LABELS.get(plan_model, plan_model))}."
-    ]
-    notes += [html.escape(note) for note in result.notes()] or [
-        "No baseline beats the model picked at any lead."
-    ]
     origins = int(table["origins"].max()) if len(table) else 0
+    notes = "".join(f"<li>{html.escape(note)}</li>" for note in backtest_notes(table, plan_model))
     return (
-        "<div class='kpikit-scroll kpikit-backtest'>"
-        "<table class='kpikit-table' style='border-collapse: collapse'>"
-        "<caption style='text-align: left; font-weight: bold'>How well each model forecast "
-        f"contacts offered at {origins} past days (★ lowest WAPE of the lead)</caption>"
-        f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
-        "<ul style='margin: 6px 0'>" + "".join(f"<li>{note}</li>" for note in notes) + "</ul>"
+        "<div class='kpikit-backtest'>"
+        f"<p><b>How well each model forecast contacts offered</b>, from {origins} past days "
+        "(★ lowest WAPE of the lead)</p>"
+        "<div class='kpikit-scroll'><table class='kpikit-table' style='border-collapse: "
+        f"collapse'><thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+        f"<ul style='margin: 6px 0; padding-left: 20px'>{notes}</ul>"
         "<p><small>WAPE: absolute errors over actual contacts; MASE: errors over the usual "
         "week-on-week change (below 1 beats repeating last week); bias: above 0 forecasts too "
         "many; gain: how much lower the WAPE is than the seasonal naive baseline's.</small></p>"
+        "</div>"
     )
+
+
+def backtest_notes(table, plan_model) -> list[str]:
+    """Sentences on the backtest: the model picked, and every lead where a baseline wins or
+    the plan's model does no better than seasonal naive."""
+
+    def label(model, default=None):
+        return MODEL_LABELS.get(model, default or model).removesuffix(" (baseline)")
+
+    chosen = table.loc[table["chosen"], "model"]
+    picked = chosen.iloc[0] if len(chosen) else None
+    notes = [
+        f"The backtest picks {label(picked, str(picked))} (lowest WAPE next day); the day plan "
+        f"uses {label(plan_model, plan_model)}."
+    ]
+    for lead, part in table.groupby("lead", sort=False):
+        best = part[part["best"]]
+        when = LEAD_LABELS.get(lead, lead)
+        if len(best) and best["baseline"].iloc[0]:
+            versus = part[part["model"] == picked]
+            notes.append(
+                f"{when}: the baseline {label(best['model'].iloc[0])} forecast best (WAPE "
+                f"{best['wape'].iloc[0]:.1f} %"
+                + (
+                    f", against {versus['wape'].iloc[0]:.1f} % for {label(picked)}, the model "
+                    "picked)."
+                    if len(versus) and picked != best["model"].iloc[0]
+                    else ")."
+                )
+            )
+        plan = part[part["model"] == plan_model]
+        if plan_model != "seasonal_naive" and len(plan) and not plan["gain_pct"].iloc[0] > 0:
+            notes.append(
+                f"{when}: the day plan's model does no better than seasonal naive "
+                f"(gain {plan['gain_pct'].iloc[0]:+.0f} %)."
+            )
+    if len(notes) == 1:
+        notes.append("No baseline beats the model picked at any lead.")
+    return notes
 
 
 def _number(value, pattern) -> str:

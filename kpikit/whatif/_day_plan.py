@@ -212,8 +212,9 @@ def staffing_plan(
         Intervals with ``period, volume, aht_s`` (and ``interval_s``; bounds for
         ``volume_quantile``), as :func:`forecast_day` gives.
     staffed : float, array-like, pandas.Series or None
-        Agents on the phones: one number for every interval, one per interval, or a Series
-        indexed by interval start (:func:`roster_for_day`; intervals it lacks have nobody).
+        Agents on the phones: one number for every interval with contacts forecast (the
+        others have nobody), one per interval, or a Series indexed by interval start
+        (:func:`roster_for_day`; intervals it lacks have nobody).
         None: an even roster, the mean of ``scheduled_required`` over the intervals with
         contacts rounded up, scheduled in every interval with contacts (``1 - shrinkage``
         of it on the phones).
@@ -280,6 +281,8 @@ def staffing_plan(
         staffed = np.where(busy, even * (1.0 - shrinkage), 0.0)
     elif isinstance(staffed, pd.Series):
         staffed = staffed.reindex(pd.DatetimeIndex(frame["period"])).fillna(0.0).to_numpy()
+    elif np.ndim(staffed) == 0:
+        staffed = np.where(busy, float(staffed), 0.0)
     staffed = np.broadcast_to(np.asarray(staffed, dtype=float), len(frame)).copy()
     reached = service_for_roster(
         frame["volume"].to_numpy(dtype=float),
