@@ -301,6 +301,8 @@ def test_threshold_starts_from_the_engine_options(generated):
     app = StaffingApp(generated, calibrate=False, sl_threshold_s={"phone": 30})
     assert app.threshold_s.value == 30
     assert "within 30 s" in app.plan_summary.value
+    app.set_from_link("view=whatif")  # a link without a threshold keeps it
+    assert app.threshold_s.value == 30 and "within 30 s" in app.summary.value
     assert StaffingApp(generated, calibrate=False, threshold_s=25.0).threshold_s.value == 25
 
 
@@ -413,6 +415,13 @@ def test_backtest_runs_in_a_worker_thread_inside_a_kernel(generated, monkeypatch
 
     async def scenario():
         app = StaffingApp(generated, calibrate=False)
+        # the day plan too is computed in a worker thread: the page says so meanwhile
+        assert app.plan is None and "Forecasting Mon 15 Jun 2026" in app.plan_summary.value
+        for _ in range(500):
+            if app.plan is not None:
+                break
+            await asyncio.sleep(0.02)
+        assert app.plot.figure.layout.title.text.endswith("Mon 15 Jun 2026")
         app.view.value = "backtest"
         assert "Scoring the forecast models" in app.backtest_table.value
         await asyncio.get_running_loop().run_in_executor(None, started.wait, 10)

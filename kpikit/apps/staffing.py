@@ -402,7 +402,9 @@ class StaffingApp(BaseApp):
         try:
             refill(self.day, options, requested)
             if self._threshold_from_options:  # the channel's threshold of the engine options
-                self.threshold_s.value = self.engine_options.sl_threshold_for(self._channel)
+                threshold = self.engine_options.sl_threshold_for(self._channel)
+                self.threshold_s.value = self._widened({"threshold_s": threshold})["threshold_s"]
+                self.values["threshold_s"] = threshold  # what a link without it keeps
                 self._threshold_from_options = False
             if self._calibrate_on_data:
                 self._apply_calibration()
@@ -612,20 +614,31 @@ class StaffingApp(BaseApp):
         )
         if key == self._shown:
             return
-        figure = self._plan_figure(targets)
-        self.plot.draw(figure, height=480)
+        planner = self._planner
+        day, freq = planner.day(self.day.value), self.interval.value
+        if planner.inputs(day, freq) is None:
+            planner.start_inputs(day, freq, lambda: self._plan_ready(planner))
+        inputs = planner.inputs(day, freq)
+        if inputs is None:  # in a worker thread: drawn when ready, the page stays usable
+            self.plan_summary.value = (
+                f"<p role='status'>Forecasting {day:%a %d %b %Y} from the contacts before it…</p>"
+            )
+            return
+        self.plot.draw(self._plan_figure(day, inputs, targets), height=480)
         self._shown = key
 
-    def _plan_figure(self, targets):
+    def _plan_ready(self, planner) -> None:
+        # Data uploaded or view left meanwhile: the result waits in its planner's cache.
+        if planner is self._planner and self.view.value == "plan":
+            self._update()
+
+    def _plan_figure(self, day, inputs, targets):
         """The day plan: its figure; the summary and :attr:`plan` are set on the way."""
-        day = self._planner.day(self.day.value)
-        freq = self.interval.value
-        try:
-            forecast = self._planner.forecast(day, freq)
-        except ValueError as error:
+        if isinstance(inputs, Exception):
             self.plan = None
-            self.plan_summary.value = alert_html(f"No forecast for {day:%Y-%m-%d}: {error}")
+            self.plan_summary.value = alert_html(f"No forecast for {day:%Y-%m-%d}: {inputs}")
             return plots.staffing_plan(_EMPTY_PLAN, title=f"No plan for {day:%a %d %b %Y}")
+        forecast, (staffed, source) = inputs
         shrinkage = self.shrinkage.value
         if self.roster_agents.value > 0:
             staffed = self.roster_agents.value * (1 - shrinkage)
@@ -633,8 +646,6 @@ class StaffingApp(BaseApp):
                 f"{self.roster_agents.value:g} agents scheduled per interval, "
                 f"{shrinkage:.0%} of their time away from the phones"
             )
-        else:
-            staffed, source = self._planner.roster(day, freq)
         plan = whatif.staffing_plan(
             forecast,
             staffed=staffed,
@@ -666,10 +677,10 @@ class StaffingApp(BaseApp):
         day, freq = planner.day(self.day.value), self.interval.value
         if planner.backtest(day, freq) is None:
             planner.start_backtest(day, freq, lambda: self._backtest_ready(planner))
-        try:
-            plan_model = planner.forecast(day, freq).chosen["model"].iloc[0]
-        except ValueError:
-            plan_model = whatif._day_plan.DAY_MODEL
+        inputs = planner.inputs(day, freq)
+        plan_model = (
+            inputs[0].chosen["model"].iloc[0] if isinstance(inputs, tuple) else whatif.DAY_MODEL
+        )
         self.backtest_table.value = planning.backtest_html(
             planner.backtest(day, freq), plan_model=plan_model
         )

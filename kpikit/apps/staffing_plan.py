@@ -2,8 +2,9 @@
 
 :class:`DayPlanner` holds one dataset's forecasts, rosters and backtests, each computed once
 per day and interval length (the numbers come from :mod:`kpikit.whatif`'s day plan and
-:mod:`kpikit.forecast`). The backtest takes tens of seconds, so inside a kernel it runs in a
-worker thread and the view shows that it is on its way; the page stays usable meanwhile.
+:mod:`kpikit.forecast`). Inside a kernel they run in a worker thread and the view says they are on
+their way (the first forecast imports statsforecast, seconds; a backtest takes tens of
+seconds), so the page is never held up.
 The functions below turn the results into the HTML the dashboard shows.
 """
 
@@ -54,7 +55,12 @@ _DAYS_OFFERED = 14
 
 
 class DayPlanner:
-    """Forecasts, rosters and backtests of one dataset, computed once per day and interval.
+    """A dataset's day plans and backtests, each computed once per day and interval length.
+
+    The day's inputs (its forecast and roster) take about a second, more when statsforecast
+    is imported for the first time; the backtest about half a minute on the sample. Inside a
+    running event loop (a kernel) both run in a worker thread, so the page is not held up;
+    elsewhere (plain Python, tests) they run at once.
 
     Parameters
     ----------
@@ -67,9 +73,7 @@ class DayPlanner:
         self.data = data
         self.channel = channel
         self._days = whatif.plan_days(data, channel=channel, last=_DAYS_OFFERED)
-        self._forecasts = {}
-        self._rosters = {}
-        self._backtests = {}
+        self._results = {}
         self._running = {}
 
     @property
@@ -85,72 +89,62 @@ class DayPlanner:
         """The days offered, the day after the data first, then the data's last days."""
         return self._days[::-1]
 
-    def forecast(self, day, freq):
-        """:func:`kpikit.whatif.forecast_day` (cached; a failure is cached too and re-raised)."""
-        key = (day, freq)
-        if key not in self._forecasts:
-            try:
-                self._forecasts[key] = whatif.forecast_day(
-                    self.data, day, channel=self.channel, freq=freq
-                )
-            except ValueError as error:
-                self._forecasts[key] = error
-        found = self._forecasts[key]
-        if isinstance(found, ValueError):
-            raise found
-        return found
+    def inputs(self, day, freq):
+        """``(forecast, (staffed, source))`` of a day (:func:`kpikit.whatif.forecast_day`,
+        :func:`kpikit.whatif.roster_for_day`), the error that stopped them, or None while they
+        are computed (see :meth:`start_inputs`)."""
+        return self._results.get(("inputs", day, freq))
 
-    def roster(self, day, freq):
-        """:func:`kpikit.whatif.roster_for_day` (cached)."""
-        key = (day, freq)
-        if key not in self._rosters:
-            self._rosters[key] = whatif.roster_for_day(
-                self.data, day, channel=self.channel, freq=freq
-            )
-        return self._rosters[key]
+    def start_inputs(self, day, freq, done) -> None:
+        """Compute a day's inputs unless known or under way; ``done()`` when they are known."""
+
+        def job():
+            forecast = whatif.forecast_day(self.data, day, channel=self.channel, freq=freq)
+            roster = whatif.roster_for_day(self.data, day, channel=self.channel, freq=freq)
+            return forecast, roster
+
+        self._start(("inputs", day, freq), job, done)
 
     def backtest(self, day, freq):
         """The backtest of the volume forecast before ``day``: a Forecast, an error, or None
         while it is computed (see :meth:`start_backtest`)."""
-        return self._backtests.get((day, freq))
+        return self._results.get(("backtest", day, freq))
 
     def start_backtest(self, day, freq, done) -> None:
-        """Compute the backtest unless known or under way; call ``done()`` when it is known.
-
-        Inside a running event loop (a kernel) it runs in a worker thread and ``done`` is
-        called on the loop; elsewhere it runs at once.
-        """
-        key = (day, freq)
-        if key in self._backtests or key in self._running:
-            return
+        """Compute the backtest unless known or under way; ``done()`` when it is known."""
 
         def job():
             return whatif.forecast_day(
                 self.data, day, channel=self.channel, freq=freq, model="auto", targets=("volume",)
             )
 
+        self._start(("backtest", day, freq), job, done)
+
+    def _start(self, key, job, done) -> None:
+        if key in self._results or key in self._running:
+            return
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
             loop = None
         if loop is None:
-            self._backtests[key] = _outcome(job)
+            self._results[key] = _outcome(job)
             done()
             return
         future = loop.run_in_executor(None, _outcome, job)
         self._running[key] = future
 
-        def finished(_future):
+        def finished(_future):  # on the loop's thread, where widgets may be changed
             self._running.pop(key, None)
-            self._backtests[key] = _future.result()
+            self._results[key] = _future.result()
             done()
 
         future.add_done_callback(finished)
 
 
 def _outcome(job):
-    # The result, or the error to show in its place (a backtest that cannot run must leave
-    # the page usable and say why).
+    # The result, or the error to show in its place (a plan or backtest that cannot be made
+    # must leave the page usable and say why).
     try:
         return job()
     except Exception as error:

@@ -27,6 +27,7 @@ forecast: :func:`forecast_day`, :func:`roster_for_day`, :func:`staffing_plan`,
 from importlib import import_module
 
 from kpikit.whatif._day_plan import (
+    DAY_MODEL,
     forecast_day,
     plan_days,
     plan_totals,
@@ -37,6 +38,7 @@ from kpikit.whatif._evaluate import Evaluation, compare, evaluate
 from kpikit.whatif._scenario import Assumptions, Scenario
 
 __all__ = [
+    "DAY_MODEL",
     "Assumptions",
     "Evaluation",
     "Scenario",
