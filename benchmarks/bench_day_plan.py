@@ -46,7 +46,9 @@ def main(argv=None):
     seconds, forecast = timed(lambda: whatif.forecast_day(data))
     rows.append(("forecast (first)", seconds))
     days = iter(whatif.plan_days(data, last=args.runs + 1)[::-1][1:])
-    rows.append(("forecast (warm)", median(lambda: whatif.forecast_day(data, next(days)), args.runs)))
+    rows.append(
+        ("forecast (warm)", median(lambda: whatif.forecast_day(data, next(days)), args.runs))
+    )
     day = forecast.intervals["period"].iloc[0]
     rows.append(("roster", median(lambda: whatif.roster_for_day(data, day), args.runs)))
     staffed, _ = whatif.roster_for_day(data, day)
