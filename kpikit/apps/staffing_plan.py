@@ -50,7 +50,7 @@ LEAD_LABELS = {
     "next_month": "8 to 35 days",
 }
 _CELL = "padding: 3px 6px; border-bottom: 1px solid #e5e5e5; white-space: nowrap"
-_NAME_CELL = "padding: 3px 6px; border-bottom: 1px solid #e5e5e5; text-align: left; min-width: 8em"
+_NAME_CELL = f"{_CELL}; text-align: left"
 _DAYS_OFFERED = 14
 
 
@@ -284,8 +284,11 @@ def backtest_html(result, *, plan_model) -> str:
         "<div class='kpikit-backtest'>"
         f"<p><b>How well each model forecast contacts offered</b>, from {origins} past days "
         "(★ lowest WAPE of the lead)</p>"
-        "<div class='kpikit-scroll'><table class='kpikit-table' style='border-collapse: "
-        f"collapse'><thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+        # width 0, min-width 100 %: the table scrolls inside the page's width instead of
+        # widening the whole view to its own (the notes below then wrap on a phone)
+        "<div class='kpikit-scroll' style='width: 0; min-width: 100%'><table "
+        "class='kpikit-table' style='border-collapse: collapse'>"
+        f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
         f"<ul style='margin: 6px 0; padding-left: 20px'>{notes}</ul>"
         "<p><small>WAPE: absolute errors over actual contacts; MASE: errors over the usual "
         "week-on-week change (below 1 beats repeating last week); bias: above 0 forecasts too "
