@@ -282,4 +282,7 @@ def test_staffing_backtest_is_one_click_from_the_day_plan_and_the_what_if_still_
         ".includes('Agents through an average')",
         timeout=REDRAW_TIMEOUT_MS,
     )
+    for name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        widths = screenshot_at(watched, f"staffing_whatif-whatif-{name}", viewport)
+        assert min(widths) >= MIN_CHART_PX, widths
     assert_clean(watched)
