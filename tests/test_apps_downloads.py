@@ -99,6 +99,7 @@ def test_every_app_builds_a_workbook(generated):
 def test_staffing_workbook_has_the_scenario_and_the_charts_data(generated):
     app = StaffingApp(
         generated,
+        view="whatif",
         calibrate=False,
         volume=100,
         aht_s=180,
@@ -113,6 +114,8 @@ def test_staffing_workbook_has_the_scenario_and_the_charts_data(generated):
     assert scenario["Agents on the phones (peak)"][2:5] == (14, 12, -2)  # by hand, see the app
     curve = list(book["What each agent buys"].values)
     assert curve[0][0] == "Agents on the phones"
+    app.view.value = "plan"  # the day plan: one row per interval with contacts or agents
+    assert workbook(app).sheetnames == ["Day plan"]
 
 
 def test_a_failing_workbook_says_why_and_keeps_the_page(hand, monkeypatch):
