@@ -438,3 +438,16 @@ def test_backtest_runs_in_a_worker_thread_inside_a_kernel(generated, monkeypatch
     assert "Seasonal average, 4 weeks ★<" in app.backtest_table.value
     assert "Seasonal naive (baseline) (plan)" in app.backtest_table.value
     assert app.excel_sheets()[0].title == "Forecast accuracy"
+
+
+def test_static_report_computes_the_plan_at_once(generated, monkeypatch):
+    # A report is written as soon as the notebook has run: no worker thread, even in a loop.
+    import asyncio
+
+    monkeypatch.setenv("KPIKIT_STATIC_APPS", "1")
+
+    async def build():
+        return StaffingApp(generated, calibrate=False)
+
+    app = asyncio.run(build())
+    assert app.plan is not None and "contacts forecast" in app.plan_summary.value

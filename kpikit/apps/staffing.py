@@ -3,6 +3,7 @@ of one interval (agents, service, cost and projected CSAT from a few sliders).""
 
 import html
 import math
+import os
 
 import ipywidgets as widgets
 import numpy as np
@@ -10,6 +11,7 @@ import pandas as pd
 
 from kpikit import calibrate as calibration
 from kpikit import plots, queueing, whatif
+from kpikit.apps import STATIC_ENV_VARIABLE
 from kpikit.apps import staffing_plan as planning
 from kpikit.apps._base import (
     LIVE_ONLY_CLASS,
@@ -392,7 +394,9 @@ class StaffingApp(BaseApp):
         self._shown = None
         self._evaluated = None
         self._week()  # fails early (ValueError) when the data cannot be calibrated
-        planner = planning.DayPlanner(self.data, self._channel)
+        # a static report is written as soon as the notebook has run: no worker thread there
+        static = os.environ.get(STATIC_ENV_VARIABLE) == "1"
+        planner = planning.DayPlanner(self.data, self._channel, background=not static)
         requested = self.values["day"] if self._planner is None else None
         options = planning.day_options(planner)
         if requested is not None:

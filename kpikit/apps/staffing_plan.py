@@ -60,18 +60,22 @@ class DayPlanner:
     The day's inputs (its forecast and roster) take about a second, more when statsforecast
     is imported for the first time; the backtest about half a minute on the sample. Inside a
     running event loop (a kernel) both run in a worker thread, so the page is not held up;
-    elsewhere (plain Python, tests) they run at once.
+    elsewhere (plain Python, tests), or with ``background=False``, they run at once.
 
     Parameters
     ----------
     data : Dataset
     channel : str or None
         The channel planned (None: every contact).
+    background : bool, default=True
+        Compute in a worker thread when an event loop runs (False for a static report,
+        which is written as soon as the notebook has run).
     """
 
-    def __init__(self, data, channel):
+    def __init__(self, data, channel, *, background=True):
         self.data = data
         self.channel = channel
+        self.background = background
         self._days = whatif.plan_days(data, channel=channel, last=_DAYS_OFFERED)
         self._results = {}
         self._running = {}
@@ -124,7 +128,7 @@ class DayPlanner:
         if key in self._results or key in self._running:
             return
         try:
-            loop = asyncio.get_running_loop()
+            loop = asyncio.get_running_loop() if self.background else None
         except RuntimeError:
             loop = None
         if loop is None:
