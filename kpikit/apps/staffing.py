@@ -23,12 +23,11 @@ from kpikit.apps._base import (
 from kpikit.apps._channels import refill
 from kpikit.apps._chart import Chart
 from kpikit.apps._download import figure_sheet
-from kpikit.apps.params import Param
+from kpikit.apps.staffing_params import CHARTS, INTERVAL_LABELS, PARAMETERS, WEEKDAYS
 from kpikit.catalog import KPI_IDS
 from kpikit.catalog import kpi as kpi_definition
 from kpikit.display import change_text
 from kpikit.io import Sheet
-from kpikit.options import VOICE_SL_THRESHOLD_S
 from kpikit.plots._staffing import format_metric, metric_name
 
 __all__ = ["StaffingApp"]
@@ -36,18 +35,9 @@ __all__ = ["StaffingApp"]
 INTERVALS = {"15min": 900.0, "30min": 1800.0, "hour": 3600.0}
 """Interval lengths offered, in seconds."""
 
-CHARTS = {
-    "curve": "What each agent buys",
-    "intraday": "Agents through the day",
-    "patience": "Caller patience",
-}
-"""Charts the app can show (one at a time: a page with several plotly widgets loads slowly)."""
-
-WEEKDAYS = calibration.WEEKDAY_NAMES
 
 _CACHED_FIGURES = 16
 """Figures kept for reuse (switching charts back and forth redraws without rebuilding)."""
-_INTERVAL_LABELS = {"15min": "15 minutes", "30min": "30 minutes", "hour": "1 hour"}
 _CELL = "padding: 3px 10px; border-bottom: 1px solid #e5e5e5"
 _NO_WRAP = {"right": "; white-space: nowrap"}  # numbers and changes stay on one line
 _SLIDERS = (
@@ -175,154 +165,7 @@ class StaffingApp(BaseApp):
         "forecast has been, and what a change in handle time or volume is worth."
     )
 
-    PARAMETERS = (
-        Param(
-            "view",
-            "plan",
-            "View",
-            help="What the page shows",
-            choices=tuple((label, key) for key, label in planning.VIEWS.items()),
-        ),
-        Param(
-            "day",
-            planning.NEXT_DAY,
-            "Day",
-            help="Day to plan ('next': the day after the data)",
-            data_choices=True,
-        ),
-        Param(
-            "roster_agents",
-            0.0,
-            "Roster",
-            help="Agents scheduled per interval (0: the data's agent intervals)",
-            unit="agents",
-            low=0,
-            high=500,
-            step=1,
-        ),
-        Param(
-            "calibrate",
-            True,
-            "Calibrate",
-            help="Start from the data: contacts, AHT, patience, shrinkage and cost of the "
-            "busiest interval of the weekday replace the values given (targets are kept)",
-        ),
-        Param(
-            "chart",
-            "curve",
-            "Chart",
-            help="The chart shown",
-            choices=tuple((label, key) for key, label in CHARTS.items()),
-        ),
-        Param("weekday", "Mon", "Weekday", help="Weekday of the data", choices=WEEKDAYS),
-        Param(
-            "interval",
-            "30min",
-            "Interval",
-            help="Interval length",
-            choices=tuple((label, key) for key, label in _INTERVAL_LABELS.items()),
-        ),
-        Param(
-            "volume",
-            120.0,
-            "Contacts",
-            help="Contacts offered per interval",
-            unit="contacts",
-            low=1,
-            high=2000,
-            step=1,
-        ),
-        Param(
-            "aht_s",
-            300.0,
-            "AHT (s)",
-            help="Average handle time",
-            unit="seconds",
-            low=30,
-            high=1800,
-            step=5,
-        ),
-        Param(
-            "target_sl",
-            80.0,
-            "Target SL (%)",
-            help="Service-level target",
-            unit="percent",
-            low=50,
-            high=99,
-            step=1,
-        ),
-        Param(
-            "threshold_s",
-            VOICE_SL_THRESHOLD_S,
-            "… within (s)",
-            help="Answer-time threshold of the service level",
-            unit="seconds",
-            low=5,
-            high=120,
-            step=5,
-        ),
-        Param(
-            "patience_s",
-            120.0,
-            "Patience (s)",
-            help="Mean caller patience; 0 means callers never hang up (Erlang C)",
-            unit="seconds",
-            low=0,
-            high=1800,
-            step=10,
-        ),
-        Param(
-            "shrinkage",
-            0.3,
-            "Shrinkage",
-            help="Share of paid time away from the phones",
-            unit="fraction",
-            low=0,
-            high=0.6,
-            step=0.01,
-        ),
-        Param(
-            "max_occupancy",
-            85.0,
-            "Max occ. (%)",
-            help="Occupancy cap; 100 means no cap",
-            unit="percent",
-            low=50,
-            high=100,
-            step=1,
-        ),
-        Param(
-            "cost_per_agent_hour",
-            30.0,
-            "Cost / hour",
-            help="Cost of a paid agent hour",
-            unit="currency",
-            low=0,
-            high=150,
-            step=1,
-        ),
-        Param(
-            "aht_change_s",
-            -30.0,
-            "What-if AHT ±",
-            help="What-if: seconds added to the AHT",
-            unit="seconds",
-            low=-120,
-            high=120,
-            step=5,
-        ),
-        Param(
-            "volume_change_pct",
-            0.0,
-            "What-if vol %",
-            help="What-if: percent added to the volume",
-            unit="percent",
-            low=-50,
-            high=50,
-            step=1,
-        ),
-    )
+    PARAMETERS = PARAMETERS
 
     def __init__(self, data=None, **options):
         super().__init__(data, **options)
@@ -778,7 +621,7 @@ class StaffingApp(BaseApp):
     def _summary_html(self, what_if) -> str:
         result = self.evaluation
         table = self.comparison.set_index("metric")
-        interval = _INTERVAL_LABELS[self.interval.value]
+        interval = INTERVAL_LABELS[self.interval.value]
         parts = [
             f"<b>{result.value('agents'):.0f} agents</b> on the phones "
             f"({result.value('scheduled_agents'):.0f} scheduled) answer "
