@@ -7,6 +7,7 @@ lazily (as aggregates computed by the frame's own engine). What it finds comes b
 :class:`Problem` objects.
 """
 
+import dataclasses
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -142,15 +143,30 @@ _HELD = {
     "date": "dates",
     "categorical": "categories",
     "boolean-object": "booleans and missing values in an object column",
+    "mixed-datetime": "timestamps of several time zones in an object column",
     "object": "mixed values in an object column",
 }
 
 
 _HINTS = {
-    ("number", "text"): "some cells are not numbers; kk.read_contacts lists them with their ids",
+    ("number", "text"): (
+        "convert it with pandas.to_numeric (which names the first cell that is not a number), "
+        "or read the file with kk.read_contacts, which lists such cells with their ids"
+    ),
     ("datetime", "text"): "parse the text first (kk.read_contacts does, or pandas.to_datetime)",
-    ("bool", "integer"): "convert 0/1 flags to booleans first, e.g. .astype(bool)",
-    ("bool", "text"): "map the text values (e.g. 'yes'/'no') to True/False first",
+    ("datetime", "mixed-datetime"): (
+        "the timestamps carry different time zones or UTC offsets: convert them to one zone, "
+        "e.g. pandas.to_datetime(column, utc=True).dt.tz_convert('Europe/Paris'), or read the "
+        "file with kk.read_contacts(..., tz='Europe/Paris')"
+    ),
+    ("bool", "integer"): (
+        "for 0/1 flags, convert them to True/False (column.astype(bool)), or read the "
+        "file with kk.read_contacts(..., true_values=['1'], false_values=['0'])"
+    ),
+    ("bool", "text"): (
+        "map the words to True/False (e.g. column.map({'yes': True, 'no': False})), or read "
+        "the file with kk.read_contacts(..., true_values=['yes'], false_values=['no'])"
+    ),
     ("bool", "boolean-object"): "convert with .astype('boolean') to keep the missing values",
     ("id", "float"): (
         "float ids usually come from integer ids with missing values; "
@@ -190,6 +206,7 @@ def _category(dtype, native_series=None) -> str:
             "integer": "integer",
             "empty": "empty",
             "boolean": "boolean-object",
+            "datetime": "mixed-datetime",
         }.get(inferred, "object")
     return "other"
 
@@ -216,11 +233,12 @@ def _missing_problem(table: str, spec: ColumnSpec, columns: list[str]) -> Proble
 # ---- row checks --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: the mask is an expression
 class _Check:
     column: str
     problem: str
     mask: Any  # narwhals expression, True on offending rows
+    by_position: bool = False  # quote row positions: the row's key is what is missing
 
 
 def _missing(column: str, category: str):
@@ -248,18 +266,27 @@ def _column_checks(spec: ColumnSpec, category: str) -> list[_Check]:
         checks.append(_Check(name, f"not one of {allowed}", outside))
     if spec.kind != "number" or category == "empty":
         return checks
+    # Comparisons are False (or null, read as False) on nulls and NaN, so the masks need no
+    # separate "present" test; only floats can hold NaN or an infinity to keep apart.
     column = nw.col(name)
-    finite = ~missing
-    if category == "float":
-        checks.append(_Check(name, "with an infinite value", finite & ~column.is_finite()))
-        finite = finite & column.is_finite()
+    floating = category == "float"
+    if floating:
+        checks.append(_Check(name, "with an infinite value", column.abs() == float("inf")))
     if spec.min is not None:
-        too_low = column < spec.min
-        outside = too_low if spec.max is None else too_low | (column > spec.max)
-        checks.append(_Check(name, _bounds(spec), finite & outside))
+        outside = column < spec.min if spec.max is None else ~column.is_between(spec.min, spec.max)
+        checks.append(
+            _Check(name, _bounds(spec), outside & column.is_finite() if floating else outside)
+        )
     if spec.integer and category in {"float", "decimal"}:
         fractional = column != column.round(0)
-        checks.append(_Check(name, "not a whole number", finite & fractional))
+        # NaN differs from itself: only finite values can be fractional.
+        checks.append(
+            _Check(
+                name,
+                "not a whole number",
+                fractional & column.is_finite() if floating else fractional,
+            )
+        )
     return checks
 
 
@@ -377,21 +404,27 @@ def check_table(
     checks += _interval_checks(usable) if table == "agent_intervals" else []
     keys = keys if keys and all(usable.get(k) not in {None, "empty"} for k in keys) else ()
     key_label = ", ".join(keys) if keys else "row position"
+    checks = [
+        dataclasses.replace(check, by_position=True)
+        if check.column in keys and check.problem.startswith("empty")
+        else check
+        for check in checks
+    ]
     if keys:
         described = f"the {keys[0]}" if len(keys) == 1 else f"the ({key_label})"
         duplicate = _Check(keys[-1], f"repeating {described} of an earlier row", None)
     else:
         duplicate = None
 
+    failed, repeats = _screen(frame, checks, duplicate, keys)
     if eager:
-        found, rows = _run_eager(frame, checks, duplicate, keys)
+        found, rows = _run_eager(frame, failed, duplicate if repeats else None, keys)
     else:
-        found = _run_lazy(frame, checks, duplicate, keys)
+        found = _run_lazy(frame, failed, duplicate if repeats else None, keys)
         rows = None if found else set()
-    problems += [
-        Problem(table, check.column, check.problem, count, examples, key_label)
-        for check, count, examples in found
-    ]
+    for check, count, examples in found:
+        label = "row position" if check.by_position else key_label
+        problems.append(Problem(table, check.column, check.problem, count, examples, label))
     return problems, (rows if rows is None else tuple(sorted(rows)))
 
 
@@ -413,7 +446,50 @@ def _examples(hits, keys: tuple[str, ...], position: str) -> tuple:
     return tuple(zip(*(first[k].to_list() for k in keys), strict=True))
 
 
+def _screen(frame, checks, duplicate, keys) -> tuple[list[_Check], bool]:
+    """The checks that fail and whether keys repeat, from one aggregate query of the engine.
+
+    A table without problems, the usual case, needs nothing more: counts, examples and row
+    positions are looked up for the failed checks only. ``any`` needs no cast of the masks.
+    """
+    names = [f"__kpikit_check_{i}" for i in range(len(checks))]
+    tests = [check.mask.any().alias(name) for check, name in zip(checks, names, strict=True)]
+    single_key = duplicate is not None and len(keys) == 1
+    if single_key:
+        key = nw.col(keys[0])
+        # n_unique counts null as one value of its own; repeats are among present keys only.
+        tests += [
+            key.count().alias("__kpikit_present"),
+            key.n_unique().alias("__kpikit_distinct"),
+            key.null_count().alias("__kpikit_nulls"),
+        ]
+    row = {}
+    if tests:
+        totals = frame.select(*tests)
+        totals = totals if isinstance(totals, nw.DataFrame) else totals.collect()
+        row = {name: totals[name][0] for name in totals.columns}
+    failed = [check for check, name in zip(checks, names, strict=True) if row[name]]
+    if single_key:
+        distinct = row["__kpikit_distinct"] - (1 if row["__kpikit_nulls"] else 0)
+        repeats = row["__kpikit_present"] > distinct
+    else:
+        repeats = duplicate is not None and len(_repeated_key_groups(frame, keys)) > 0
+    return failed, repeats
+
+
+def _repeated_key_groups(frame, keys):
+    """The keys that more than one row holds, with their row count in ``__kpikit_rows``."""
+    groups = (
+        frame.filter(*[~nw.col(k).is_null() for k in keys])
+        .group_by(*keys)
+        .agg(nw.len().alias("__kpikit_rows"))
+        .filter(nw.col("__kpikit_rows") > 1)
+    )
+    return groups if isinstance(groups, nw.DataFrame) else groups.collect()
+
+
 def _run_eager(frame, checks, duplicate, keys):
+    """Count, examples and row positions of each failed check of an eager frame."""
     position = free_column_name(frame.columns)
     masks = [check.mask for check in checks]
     if duplicate is not None:
@@ -424,45 +500,39 @@ def _run_eager(frame, checks, duplicate, keys):
         masks.append(
             nw.all_horizontal(first_position != nw.col(position), *present, ignore_nulls=True)
         )
+    found, rows = [], set()
+    if not checks:
+        return found, rows
     names = [f"{position}_{i}" for i in range(len(checks))]
     flags = frame.with_row_index(position).select(
         position, *keys, *[m.fill_null(False).alias(n) for m, n in zip(masks, names, strict=True)]
     )
-    found, rows = [], set()
     for check, name in zip(checks, names, strict=True):
         hits = flags.filter(nw.col(name))
-        if len(hits):
-            found.append((check, len(hits), _examples(hits, keys, position)))
-            rows.update(hits[position].to_list())
+        examples = _examples(hits, () if check.by_position else keys, position)
+        found.append((check, len(hits), examples))
+        rows.update(hits[position].to_list())
     return found, rows
 
 
 def _run_lazy(frame, checks, duplicate, keys):
-    names = [f"__kpikit_check_{i}" for i in range(len(checks))]
+    """Count and up to five offending keys of each failed check of a lazy frame."""
     found = []
     if checks:
+        names = [f"__kpikit_check_{i}" for i in range(len(checks))]
         sums = [
             check.mask.fill_null(False).cast(nw.Int64).sum().alias(name)
             for check, name in zip(checks, names, strict=True)
         ]
         counts = frame.select(*sums).collect()
         for check, name in zip(checks, names, strict=True):
-            count = int(counts[name][0] or 0)
-            if count and keys:
+            examples = ()
+            if keys and not check.by_position:
                 hits = frame.filter(check.mask.fill_null(False)).select(*keys).head(5).collect()
-                found.append((check, count, _examples(hits, keys, "")))
-            elif count:
-                found.append((check, count, ()))
+                examples = _examples(hits, keys, "")
+            found.append((check, int(counts[name][0]), examples))
     if duplicate is not None:
-        size = "__kpikit_rows"
-        groups = (
-            frame.filter(*[~nw.col(k).is_null() for k in keys])
-            .group_by(*keys)
-            .agg(nw.len().alias(size))
-            .filter(nw.col(size) > 1)
-            .collect()
-        )
-        if len(groups):
-            repeated = int(sum(groups[size].to_list())) - len(groups)
-            found.append((duplicate, repeated, _examples(groups, keys, "")))
+        groups = _repeated_key_groups(frame, keys)
+        repeated = int(sum(groups["__kpikit_rows"].to_list())) - len(groups)
+        found.append((duplicate, repeated, _examples(groups, keys, "")))
     return found

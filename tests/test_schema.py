@@ -194,11 +194,25 @@ def test_missing_required_interval_and_cost_columns():
 @pytest.mark.parametrize(
     ("column", "values", "held", "hint"),
     [
-        ("wait_s", ["10", "25", "x", "0"], "holds text", "not numbers"),
+        ("wait_s", ["10", "25", "x", "0"], "holds text", "pandas.to_numeric"),
         ("answered", [1, 1, 0, 1], "holds integers", ".astype(bool)"),
         ("arrived_at", ["2024-03-04 09:00"] * 4, "holds text", "pandas.to_datetime"),
         ("contact_id", [1.0, 2.0, 3.0, 4.0], "holds floats", ".astype('Int64')"),
-        ("transferred", ["no", "yes", "no", "no"], "holds text", "'yes'/'no'"),
+        ("transferred", ["no", "yes", "no", "no"], "holds text", "true_values=['yes']"),
+        (
+            "arrived_at",
+            pd.Series(
+                [
+                    pd.Timestamp("2026-03-29 01:00", tz="Europe/Paris"),
+                    pd.Timestamp("2026-03-29 03:00", tz="Europe/Paris"),
+                    pd.Timestamp("2026-03-29 04:00", tz="UTC"),
+                    pd.Timestamp("2026-03-29 05:00", tz="UTC"),
+                ],
+                dtype=object,
+            ),
+            "holds timestamps of several time zones",
+            "tz_convert('Europe/Paris')",
+        ),
         (
             "resolved",
             pd.Series([True, False, None, True], dtype=object),
