@@ -10,6 +10,8 @@ import difflib
 import functools
 import inspect
 import math
+import numbers
+import zoneinfo
 from collections.abc import Iterable
 from os import PathLike
 from pathlib import Path
@@ -18,6 +20,7 @@ __all__ = [
     "as_path",
     "check_choice",
     "check_number",
+    "check_time_zone",
     "checked_path",
     "is_number",
     "suggest_keywords",
@@ -159,7 +162,7 @@ def check_number(
     ...
     ValueError: Value of 'sl_threshold_s' must be a finite number >= 0 but received: -1
     """
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
         kind = "a whole number" if integer else "a number"
         raise TypeError(
             f"Value of {argument!r} must be {kind} but received: {value!r} ({type(value).__name__})"
@@ -178,6 +181,51 @@ def check_number(
         kind = "a finite whole number" if integer else "a finite number"
         limits = f" {' and '.join(bounds)}" if bounds else ""
         raise ValueError(f"Value of {argument!r} must be {kind}{limits} but received: {value!r}")
+    return value
+
+
+def check_time_zone(argument: str, value) -> str:
+    """Return ``value`` when it names a time zone of the IANA database; otherwise raise.
+
+    Parameters
+    ----------
+    argument : str
+        The argument's name, quoted in the message.
+    value : object
+        What the caller passed: a zone name such as ``"Europe/Paris"`` or ``"UTC"``.
+
+    Raises
+    ------
+    TypeError
+        ``value`` is not a str.
+    ValueError
+        No zone has that name (the message suggests a close one).
+
+    Examples
+    --------
+    >>> check_time_zone("tz", "America/New_York")
+    'America/New_York'
+    >>> check_time_zone("tz", "Paris")
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'tz' is not a time zone. Expected an IANA name such as 'Europe/Paris' or
+    'UTC' but received: 'Paris'. Did you mean 'Europe/Paris'?
+    """
+    if not isinstance(value, str):
+        raise TypeError(
+            f"Value of {argument!r} must be a time zone name (str) but received: {value!r} "
+            f"({type(value).__name__})"
+        )
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+        names = sorted(zoneinfo.available_timezones())
+        city = [name for name in names if name.lower().endswith("/" + value.lower())]
+        hint = f". Did you mean {city[0]!r}?" if city else suggestion(value, names)
+        raise ValueError(
+            f"Value of {argument!r} is not a time zone. Expected an IANA name such as "
+            f"'Europe/Paris' or 'UTC' but received: {value!r}{hint}"
+        ) from None
     return value
 
 

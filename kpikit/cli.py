@@ -41,6 +41,8 @@ def _parser():
     compute.add_argument("--mapping", type=Path, help="CSV of source_column,kpikit_column renames")
     _add_reading_arguments(compute)
     for spec in dataclasses.fields(Options):
+        if spec.name in READING_OPTIONS:  # --tz: read the times in that zone, cut periods in it
+            continue
         compute.add_argument(
             "--" + spec.name.replace("_", "-"),
             dest=spec.name,
@@ -93,7 +95,7 @@ def _compute(args):
     # The options hold while the file is read too: its csat column is checked on --csat-scale.
     with options.context(**_parsed_options(args)):
         contacts = _read_noting(read_contacts, args, mapping=mapping)
-        table = compute(contacts, kpis=args.kpis, by=args.by, freq=args.freq)
+        table = compute(contacts, kpis=args.kpis, by=args.by, freq=args.freq, validate=False)
     if args.output is None:
         print(table.to_string(index=False))
         return 0
@@ -136,7 +138,9 @@ def _add_reading_arguments(parser) -> None:
     reading.add_argument("--sep", type=_separator, help="column separator: , ; or tab")
     reading.add_argument("--decimal", choices=[".", ","], help="decimal mark of numbers")
     reading.add_argument("--na-values", nargs="+", metavar="TEXT", help="cells meaning missing")
-    reading.add_argument("--tz", help="time zone of the times, e.g. Europe/Paris")
+    reading.add_argument(
+        "--tz", help="time zone of the times, e.g. Europe/Paris; periods are cut in it too"
+    )
 
 
 def _separator(text: str) -> str:
@@ -225,6 +229,7 @@ _OPTION_PARSERS = {
     "csat_scale": int,
     "csat_top_box": int,
     "nps_cutoffs": _integers,
+    "tz": str,
 }
 _FORMATS = {
     spec.name: spec.metadata["cli"] or " or ".join(map(str, spec.metadata["choices"]))

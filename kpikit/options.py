@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from types import MappingProxyType
 
-from kpikit._validators import check_choice, check_number, suggestion
+from kpikit._validators import check_choice, check_number, check_time_zone, suggestion
 from kpikit.repeats import window_ms
 
 __all__ = [
@@ -66,6 +66,15 @@ DEFAULT_SL_THRESHOLDS_S: Mapping[str, float] = MappingProxyType(
 the source articles. Chat 30 s and email 24 h are kpikit's choice (the articles give no chat or
 email threshold): a chat is answered live, so it keeps a threshold of seconds; an email is
 answered within the working day, so it gets a day. Override with ``sl_threshold_s``."""
+
+MAX_SL_THRESHOLD_S = 7 * 86400.0
+"""Longest service-level threshold accepted: a week (the email default is a day)."""
+
+MAX_SHORT_ABANDON_S = 3600.0
+"""Longest short-abandon cut accepted: an hour (short abandons are usually a few seconds)."""
+
+FCR_WINDOW_RANGE = (timedelta(minutes=1), timedelta(days=366))
+"""Shortest and longest FCR window accepted."""
 
 CSAT_SCALES = (5, 7, 10)
 CSAT_TOP_BOX = MappingProxyType({5: 4, 7: 6, 10: 9})
@@ -101,6 +110,7 @@ class Options:
     csat_scale : {5, 7, 10}, default=5
     csat_top_box : int, default=None
     nps_cutoffs : (int, int), default=(6, 9)
+    tz : str, default=None
 
     See :func:`describe` (or ``help(kpikit.compute)``) for what each option does.
     """
@@ -177,6 +187,16 @@ class Options:
         kind="(int, int)",
         cli="two answers such as 6,9",
     )
+    tz: str | None = _option(
+        None,
+        "Time zone periods are cut in, an IANA name such as 'Europe/Paris': timezone-aware "
+        "timestamps are converted to it first, so a day starts at its local midnight and a "
+        "daylight-saving day has 23 or 25 hours. Default: the zone of the contacts' arrived_at. "
+        "Timestamps without a zone are local times and are cut as they are; they cannot be "
+        "converted, so tz refuses them (localize them first).",
+        kind="str",
+        cli="zone name such as Europe/Paris",
+    )
 
     def __init__(self, **values):
         unknown = [name for name in values if name not in OPTION_NAMES]
@@ -205,12 +225,11 @@ class Options:
                 "Value of 'sl_abandoned' is 'met', which counts abandons as met over contacts "
                 "offered; it cannot be combined with sl_denominator='answered'."
             )
-        set_value(
-            self,
-            "short_abandon_s",
-            float(check_number("short_abandon_s", self.short_abandon_s, minimum=0)),
+        short_abandon_s = check_number(
+            "short_abandon_s", self.short_abandon_s, minimum=0, maximum=MAX_SHORT_ABANDON_S
         )
-        window_ms(self.fcr_window)  # the one parser of FCR windows
+        set_value(self, "short_abandon_s", float(short_abandon_s))
+        _check_fcr_window(self.fcr_window)
         set_value(self, "fcr_match", _match_columns(self.fcr_match))
         scale = self.csat_scale
         if isinstance(scale, float) and scale.is_integer():
@@ -231,6 +250,8 @@ class Options:
                 ),
             )
         set_value(self, "nps_cutoffs", _nps_cutoffs(self.nps_cutoffs))
+        if self.tz is not None:
+            set_value(self, "tz", check_time_zone("tz", self.tz))
 
     def replace(self, **changes) -> "Options":
         """A copy with some options changed; ``None`` values are ignored (keep the current one)."""
@@ -300,6 +321,11 @@ def _hashable(value):
 
 def _thresholds(value):
     if isinstance(value, Mapping):
+        if not value:
+            raise ValueError(
+                "Value of 'sl_threshold_s' is an empty mapping; give seconds for at least one "
+                "channel, e.g. {'phone': 20}, or one number for every channel."
+            )
         checked = {}
         for channel, seconds in value.items():
             if not isinstance(channel, str):
@@ -308,10 +334,36 @@ def _thresholds(value):
                     f"the key {channel!r}"
                 )
             checked[channel] = float(
-                check_number(f"sl_threshold_s[{channel!r}]", seconds, minimum=0)
+                check_number(
+                    f"sl_threshold_s[{channel!r}]", seconds, minimum=0, maximum=MAX_SL_THRESHOLD_S
+                )
             )
         return MappingProxyType(checked)
-    return float(check_number("sl_threshold_s", value, minimum=0))
+    return float(check_number("sl_threshold_s", value, minimum=0, maximum=MAX_SL_THRESHOLD_S))
+
+
+def _check_fcr_window(value) -> None:
+    """Refuse an FCR window that is not a duration from one minute to 366 days.
+
+    A bare number has no unit (pandas would read ``"48"`` as 48 nanoseconds), so it is refused.
+    """
+    shortest, longest = FCR_WINDOW_RANGE
+    expected = "a duration from 1 minute to 366 days, such as '48h' or '7d'"
+    if isinstance(value, str) and not any(character.isalpha() for character in value):
+        raise ValueError(
+            f"Value of 'fcr_window' has no unit; it must be {expected}; received: {value!r}"
+        )
+    if not isinstance(value, str | timedelta):
+        raise TypeError(
+            f"Value of 'fcr_window' must be {expected} (str or timedelta); received: "
+            f"{value!r} ({type(value).__name__})"
+        )
+    try:
+        milliseconds = window_ms(value)  # the one parser of FCR windows
+    except ValueError:
+        milliseconds = None
+    if milliseconds is None or not (shortest <= timedelta(milliseconds=milliseconds) <= longest):
+        raise ValueError(f"Value of 'fcr_window' must be {expected}; received: {value!r}")
 
 
 def _match_columns(value):

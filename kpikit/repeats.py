@@ -134,7 +134,10 @@ def _add_eager(frame, width, match, with_first):
     native_ns = nw.get_native_namespace(frame)
     columns = frame.select("contact_id", "arrived_at", "answered", *match)
     eligible = columns.select(_eligible(match)).get_column("answered").to_numpy().astype(bool)
-    times_ms = columns.get_column("arrived_at").dt.timestamp("ms").to_numpy().astype(np.int64)
+    times = columns.get_column("arrived_at")
+    # Milliseconds since the first arrival: elapsed time, whatever the zone (narwhals cannot
+    # take the epoch of pandas zones it does not recognise, such as America/New_York).
+    times_ms = (times - times.min()).dt.total_milliseconds().to_numpy().astype(np.int64)
     first = np.zeros(len(eligible))
     judged_first = np.zeros(len(eligible))
     no_repeat = np.zeros(len(eligible))

@@ -113,8 +113,10 @@ def random_contacts(seed, n):
             "answered": answered,
             "wait_s": rng.integers(0, 120, n).astype(float),
             "channel": np.array(["phone", "chat"])[rng.integers(0, 2, n)],
-            "agent_id": pd.array(agent, dtype="str"),  # str even when every value is null
-            "customer_id": pd.array(customers, dtype="str"),
+            # Nullable text, even when every value is null; dtype="str" would turn None into
+            # the text "None" on pandas 2.
+            "agent_id": pd.array(agent, dtype="string"),
+            "customer_id": pd.array(customers, dtype="string"),
             "reason": np.array(["billing", "orders"])[rng.integers(0, 2, n)],
             "talk_s": talk,
             "hold_s": np.where(answered, rng.integers(0, 60, n), 0).astype(float),
@@ -132,14 +134,13 @@ def random_dataset(seed, n):
     """random_contacts plus matching random agent intervals and monthly costs by channel."""
     rng = np.random.default_rng(seed + 1)
     contacts = random_contacts(seed, n)
-    starts = pd.Timestamp("2026-03-02") + pd.to_timedelta(
-        rng.integers(0, 6 * 48, 12) * 30, unit="min"
-    )
+    slots = rng.choice(3 * 6 * 48, 12, replace=False)  # 12 distinct (agent, half hour) pairs
+    starts = pd.Timestamp("2026-03-02") + pd.to_timedelta(slots % (6 * 48) * 30, unit="min")
     paid = rng.choice([0.0, 1800.0], 12, p=[0.1, 0.9])
     handling = np.round(paid * rng.random(12))
     intervals = pd.DataFrame(
         {
-            "agent_id": np.array(["A1", "A2", "A3"])[rng.integers(0, 3, 12)],
+            "agent_id": np.array(["A1", "A2", "A3"])[slots // (6 * 48)],
             "interval_start": starts,
             "scheduled_s": paid,
             "paid_s": paid,

@@ -134,7 +134,7 @@ def test_zero_denominator_gives_null(kpi_id):
         wait_s=0.0,
     )
     intervals = data.agent_intervals.assign(
-        scheduled_s=0.0, paid_s=0.0, handling_s=0.0, available_s=0.0
+        scheduled_s=0.0, paid_s=0.0, handling_s=0.0, available_s=0.0, adherent_s=0.0
     )
     table = kk.compute(kk.Dataset(contacts, intervals, data.costs), kpis=kpi_id, short_abandon_s=1)
     row = table.iloc[0]
@@ -144,7 +144,9 @@ def test_zero_denominator_gives_null(kpi_id):
 
 def test_a_count_of_nothing_is_zero_not_null():
     # Contacts handled when none was answered: 0 contacts, a real value (interval 0 .. 3.69).
-    contacts = random_dataset(1, 30).contacts.assign(answered=False)
+    contacts = random_dataset(1, 30).contacts.assign(
+        answered=False, agent_id=None, talk_s=0.0, hold_s=0.0, acw_s=0.0, transferred=False
+    )
     row = kk.compute(contacts, kpis="contacts_handled").iloc[0]
     assert row["value"] == 0 and np.isnan(row["denominator"])
     assert (row["ci_low"], row["ci_high"]) == pytest.approx((0.0, 3.6889), abs=1e-4)

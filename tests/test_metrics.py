@@ -396,7 +396,7 @@ def test_unknown_option_is_a_type_error_with_a_suggestion():
 def test_options_are_keyword_only_in_the_signature():
     parameters = inspect.signature(kk.compute).parameters
     keyword_only = [n for n, p in parameters.items() if p.kind is p.KEYWORD_ONLY]
-    assert keyword_only == [*kk.options.OPTION_NAMES, "options"]
+    assert keyword_only == [*kk.options.OPTION_NAMES, "options", "validate"]
     helper = inspect.signature(kk.service_level).parameters
     assert list(helper)[3:] == [*kk.kpi("service_level").options, "options"]
 

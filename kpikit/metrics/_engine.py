@@ -24,6 +24,7 @@ from kpikit.metrics._components import (
     match_columns,
     required_columns,
 )
+from kpikit.metrics._inputs import prepare, time_zone
 from kpikit.options import Options, describe, resolve
 from kpikit.schema import TABLES, Dataset, SchemaError
 
@@ -92,7 +93,9 @@ def compute(
     csat_scale: int | None = None,
     csat_top_box: int | None = None,
     nps_cutoffs: tuple[int, int] | None = None,
+    tz: str | None = None,
     options: Options | None = None,
+    validate: bool = True,
 ):
     """Compute KPIs exactly, by any grouping and period.
 
@@ -115,6 +118,11 @@ def compute(
     options : Options, default=None
         A whole set of options to start from instead of the current defaults
         (:mod:`kpikit.options`); the keywords above override it.
+    validate : bool, default=True
+        Check the tables the KPIs read against the data model first (the checks of
+        :func:`kpikit.validate`: types, nulls, ranges, NaN and infinities, survey scales,
+        repeated ids), so that bad input is an error rather than a wrong number. Pass False
+        only for data already validated (:func:`kpikit.validate`, :func:`kpikit.read_contacts`).
 
     Returns
     -------
@@ -130,7 +138,9 @@ def compute(
         An unknown option name is impossible here (the signature lists them); a value of the
         wrong kind is a TypeError.
     SchemaError
-        A required contacts column is missing.
+        A required contacts column is missing, a value breaks the data model (with the column,
+        the problem, the number of rows and the first ids), or a time column's zone cannot be
+        settled (naive timestamps beside timezone-aware ones, or with ``tz``).
 
     Notes
     -----
@@ -140,6 +150,11 @@ def compute(
     null); none for occupancy, utilization, adherence, conformance and cost per contact.
     Agent-interval KPIs need ``data.agent_intervals`` holding the ``by`` columns; cost per
     contact needs ``data.costs`` and a grouping within ``channel``.
+
+    Periods of timezone-aware timestamps are cut in their zone (or ``tz``): a day starts at
+    local midnight, a daylight-saving day has 23 or 25 hours, and ``period`` keeps the zone.
+    The FCR window is elapsed time: across a clock change, 48 hours read 47 or 49 on the wall
+    clock.
 
     Examples
     --------
@@ -168,6 +183,7 @@ def compute(
         csat_scale=csat_scale,
         csat_top_box=csat_top_box,
         nps_cutoffs=nps_cutoffs,
+        tz=tz,
     )
     dataset = data if isinstance(data, Dataset) else Dataset(contacts=data)
     keys = _as_list(by)
@@ -175,11 +191,11 @@ def compute(
         check_choice("freq", freq, FREQUENCIES, "a period")
     contacts = nw.from_native(dataset.contacts)
     _check_contacts(contacts, keys)
-    # Seam: checks of the data's values against the schema (and time zones) belong here, before
-    # anything is summed; compute today trusts validated input (see kpikit.validate).
     plans = [
         plan(kpi_id, options) for kpi_id in _select_kpis(kpis, dataset, contacts, keys, options)
     ]
+    dataset = prepare(dataset, {"contacts", *(p.table for p in plans)}, options, validate=validate)
+    contacts = nw.from_native(dataset.contacts)
 
     period_keys = [*keys, "period"] if freq else keys
     pieces = []
@@ -401,15 +417,35 @@ def _sum_by(frame, names, keys, freq, time_column):
     names = [PREFIX + name for name in names]
     sums = [nw.col(name).sum() for name in names]
     if freq:
-        frame = frame.with_columns(period=_period_expr(time_column, freq))
+        zone = time_zone(frame, time_column)
+        frame = frame.with_columns(period=_period_expr(time_column, freq, zone))
         keys = [*keys, "period"]
     if not keys:
         return frame.select(sums)
     return frame.select(*keys, *names).group_by(*keys, drop_null_keys=False).agg(sums)
 
 
-def _period_expr(time_column, freq):
-    time = nw.col(time_column).cast(nw.Datetime("us"))
+def _period_expr(time_column, freq, zone=None):
+    """The start of each row's period; in ``zone``, the instant its local clock starts the period.
+
+    Periods of a zone are cut on the local wall clock (a day starts at local midnight, so a
+    daylight-saving day has 23 or 25 hours). The start is the timestamp minus the time the wall
+    clock has run since the period began; one correction by the same rule places it on the
+    right side of a change of offset inside the period (the start of a 23-hour day is one hour
+    later than 24 hours before its end). Hours repeated when clocks go back stay two periods,
+    as their offsets differ.
+    """
+    if zone is None:
+        return _local_start(nw.col(time_column).cast(nw.Datetime("us")), freq)
+    time = nw.col(time_column).cast(nw.Datetime("us", zone))
+    wall = time.dt.replace_time_zone(None)
+    local_start = _local_start(wall, freq)
+    first_guess = time - (wall - local_start)
+    return first_guess - (first_guess.dt.replace_time_zone(None) - local_start)
+
+
+def _local_start(time, freq):
+    """The period start of naive timestamps, on their own clock."""
     if freq != "week":
         return time.dt.truncate(FREQUENCIES[freq])
     day = time.dt.truncate("1d")

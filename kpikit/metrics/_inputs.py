@@ -1,0 +1,186 @@
+"""What :func:`kpikit.compute` checks and settles before it sums: values and time zones.
+
+:func:`prepare` is called once, at the entry of compute, on the tables the requested KPIs read:
+
+- **values**: the checks of :func:`kpikit.validate` (types, nulls, ranges, NaN and infinities,
+  survey scales, repeated ids), run through the same code (:func:`kpikit.schema.check`), so a
+  bad input is a :class:`~kpikit.SchemaError` naming the column, the problem, the number of rows
+  and the first ids, never a wrong number or an error from deep inside a dataframe library.
+  On a lazy engine they are one aggregate query; rows are read only when a check fails.
+- **time zones**: every table's time column is brought to one zone, the zone periods are cut in
+  (``tz``, or the zone of the contacts' ``arrived_at``). Timezone-aware timestamps are
+  converted; the costs' period dates are read as local dates of that zone; naive timestamps
+  are kept as they are when no zone is involved, and refused when one is (nothing is assumed).
+
+Narwhals 2.29 reads a pandas zone whose name holds ``_``, ``-`` or a digit (America/New_York)
+as an ``Unknown`` dtype and cannot convert it; :func:`time_zone` reads such zones from pandas
+itself, and conversions of pandas columns are done by pandas.
+"""
+
+from dataclasses import replace
+
+import narwhals as nw
+import pandas as pd
+
+from kpikit.options import Options
+from kpikit.schema import Dataset, Problem, SchemaError, check
+
+TIME_COLUMNS = {
+    "contacts": "arrived_at",
+    "agent_intervals": "interval_start",
+    "costs": "period_start",
+}
+"""The column each table falls into periods by."""
+
+
+def prepare(dataset: Dataset, tables, options: Options, *, validate: bool = True) -> Dataset:
+    """The dataset compute works on: checked (unless ``validate`` is False), in one zone.
+
+    Parameters
+    ----------
+    dataset : Dataset
+    tables : iterable of str
+        The tables the requested KPIs read; the others are neither checked nor converted.
+    options : Options
+        ``csat_scale`` (the declared survey scale) and ``tz`` are read.
+    validate : bool, default=True
+        False skips the value checks, for data already validated (``kk.validate``,
+        ``kk.read_contacts``); time zones are settled either way.
+
+    Returns
+    -------
+    Dataset
+        The same frames when nothing needs converting.
+
+    Raises
+    ------
+    SchemaError
+        Every problem of the tables' values, or a time column whose zone cannot be settled.
+    ValueError
+        ``tz`` asks DuckDB for a zone other than its connection's.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> contacts = pd.DataFrame({"contact_id": [1, 2], "answered": [True, False],
+    ...     "arrived_at": pd.to_datetime(["2026-03-29 01:30", "2026-03-29 03:30"]),
+    ...     "wait_s": [12.0, -40.0]})
+    >>> prepare(Dataset(contacts), ["contacts"], Options())
+    Traceback (most recent call last):
+    ...
+    kpikit.schema.SchemaError: The data does not follow the kpikit schema (1 problem):
+    - contacts.wait_s: 1 row below 0 (first ids: 2)
+    >>> utc = contacts.assign(wait_s=[12.0, 40.0],
+    ...                       arrived_at=contacts["arrived_at"].dt.tz_localize("UTC"))
+    >>> paris = prepare(Dataset(utc), ["contacts"], Options(tz="Europe/Paris"))
+    >>> [str(t) for t in paris.contacts["arrived_at"]]
+    ['2026-03-29 03:30:00+02:00', '2026-03-29 05:30:00+02:00']
+    """
+    tables = [table for table in TIME_COLUMNS if table in set(tables)]
+    if validate:
+        _check_values(dataset, tables, options)
+    return _one_zone(dataset, tables, options)
+
+
+def time_zone(frame, column: str) -> str | None:
+    """The zone of a timezone-aware column of a narwhals frame; None for any other column.
+
+    >>> import narwhals as nw, pandas as pd
+    >>> times = pd.DataFrame({"t": pd.date_range("2026-03-08", periods=2, tz="America/New_York")})
+    >>> time_zone(nw.from_native(times), "t"), time_zone(nw.from_native(times.astype(str)), "t")
+    ('America/New_York', None)
+    """
+    dtype = frame.collect_schema()[column]
+    if isinstance(dtype, nw.Datetime):
+        return dtype.time_zone
+    if dtype == nw.Unknown and frame.implementation.is_pandas_like():
+        native = frame.to_native()[column] if isinstance(frame, nw.DataFrame) else None
+        if isinstance(getattr(native, "dtype", None), pd.DatetimeTZDtype):
+            return str(native.dtype.tz)
+    return None
+
+
+def _check_values(dataset: Dataset, tables, options: Options) -> None:
+    checked = Dataset(**{table: getattr(dataset, table) for table in tables})
+    report = check(checked, csat_scale=options.csat_scale)
+    if report.problems:
+        raise SchemaError(report.problems)
+
+
+def _one_zone(dataset: Dataset, tables, options: Options) -> Dataset:
+    frames = {table: nw.from_native(getattr(dataset, table)) for table in tables}
+    present = {
+        table: frame
+        for table, frame in frames.items()
+        if TIME_COLUMNS[table] in frame.collect_schema().names()
+    }
+    contacts = present.get("contacts")
+    own = time_zone(contacts, "arrived_at") if contacts is not None else None
+    zone = options.tz or own
+    changes = {}
+    for table, frame in present.items():
+        column = TIME_COLUMNS[table]
+        current = time_zone(frame, column)
+        if current == zone:
+            continue
+        if zone is None:
+            raise SchemaError([_unzoned_contacts(table, column, current)])
+        if current is None:
+            if table != "costs":
+                raise SchemaError([_naive_problem(table, column, zone, options.tz)])
+            converted = _localize_dates(frame, column, zone)
+        else:
+            converted = _convert(frame, column, zone)
+        changes[table] = converted.to_native()
+    return replace(dataset, **changes) if changes else dataset
+
+
+def _unzoned_contacts(table: str, column: str, current: str) -> Problem:
+    return Problem(
+        table,
+        column,
+        f"timestamps in {current}, while contacts.arrived_at has no time zone, so periods "
+        "cannot line up: give arrived_at its zone (e.g. .dt.tz_localize('Europe/Paris')), or "
+        f"make {column} naive local times too",
+    )
+
+
+def _naive_problem(table: str, column: str, zone: str, asked: str | None) -> Problem:
+    why = f"tz={asked!r} was asked" if asked else f"contacts.arrived_at is in {zone}"
+    return Problem(
+        table,
+        column,
+        f"timestamps without a time zone, while periods are cut in {zone} ({why}); kpikit "
+        f"does not guess which zone they are in: localize them first, e.g. "
+        f".dt.tz_localize('UTC') for UTC times or .dt.tz_localize({zone!r}) for local ones",
+    )
+
+
+def _convert(frame, column: str, zone: str):
+    if frame.implementation.is_pandas_like():
+        native = frame.to_native()
+        converted = native.copy(deep=False)
+        converted[column] = native[column].dt.tz_convert(zone)
+        return nw.from_native(converted)
+    try:
+        return frame.with_columns(nw.col(column).dt.convert_time_zone(zone))
+    except NotImplementedError:  # DuckDB keeps one zone per connection
+        current = time_zone(frame, column)
+        raise ValueError(
+            f"Value of 'tz' is {zone!r}, but DuckDB reads timezone-aware timestamps in its "
+            f"connection's zone ({current}): run SET TimeZone = '{zone}' on the connection "
+            "instead of passing tz."
+        ) from None
+
+
+def _localize_dates(frame, column: str, zone: str):
+    """Costs' period starts (dates or naive midnights) as the local midnights of ``zone``."""
+    if frame.implementation.is_pandas_like():
+        native = frame.to_native()
+        localized = native.copy(deep=False)
+        localized[column] = pd.to_datetime(native[column]).dt.tz_localize(zone)
+        return nw.from_native(localized)
+    time = nw.col(column).cast(nw.Datetime("us"))
+    if frame.implementation.is_duckdb():  # a cast reads a naive time in the connection's zone
+        return frame.with_columns(time.cast(nw.Datetime("us", zone)))
+    return frame.with_columns(time.dt.replace_time_zone(zone))
