@@ -176,7 +176,11 @@ _HINTS = {
 
 
 def _category(dtype, native_series=None) -> str:
-    """Coarse type of a column: what the specs accept or reject."""
+    """Coarse type of a column: what the specs accept or reject.
+
+    ``native_series`` is the column itself (an eager pandas column) or the name of its native
+    type (a DuckDB column), for the dtypes narwhals leaves as Object or Unknown.
+    """
     if dtype == nw.String:
         return "text"
     if isinstance(dtype, nw.Categorical | nw.Enum):
@@ -199,6 +203,8 @@ def _category(dtype, native_series=None) -> str:
         # narwhals 2.29 reads pandas zones whose name holds "_" or "-" (America/New_York) as
         # Unknown; they are timestamps all the same.
         return "datetime"
+    if dtype == nw.Unknown and native_series in DUCKDB_ZONED_NANOSECONDS:
+        return "datetime"
     if dtype == nw.Object and isinstance(native_series, pd.Series):
         inferred = pd.api.types.infer_dtype(native_series, skipna=True)
         return {
@@ -209,6 +215,22 @@ def _category(dtype, native_series=None) -> str:
             "datetime": "mixed-datetime",
         }.get(inferred, "object")
     return "other"
+
+
+DUCKDB_ZONED_NANOSECONDS = ("TIMESTAMPTZ_NS",)
+"""DuckDB's timezone-aware nanosecond timestamps (what a pandas column becomes through Arrow),
+which narwhals 2.29 reads as Unknown."""
+
+
+def _native_of(frame, name: str):
+    """What :func:`_category` needs beyond the narwhals dtype: the pandas column, or the
+    DuckDB type name."""
+    if isinstance(frame, nw.DataFrame):
+        return frame[name].to_native()
+    if frame.implementation.is_duckdb():
+        native = frame.to_native()
+        return str(native.types[list(native.columns).index(name)])
+    return None
 
 
 def _all_null(series) -> bool:
@@ -382,9 +404,7 @@ def check_table(
                 problems.append(_missing_problem(table, spec, columns))
             continue
         dtype = schema[spec.name]
-        native = (
-            frame[spec.name].to_native() if eager and dtype in (nw.Object, nw.Unknown) else None
-        )
+        native = _native_of(frame, spec.name) if dtype in (nw.Object, nw.Unknown) else None
         category = _category(dtype, native)
         if eager and category not in _ACCEPTED[spec.kind] and _all_null(frame[spec.name]):
             # pandas stores an all-missing column as object, whatever it was meant to hold.

@@ -417,35 +417,44 @@ def _sum_by(frame, names, keys, freq, time_column):
     names = [PREFIX + name for name in names]
     sums = [nw.col(name).sum() for name in names]
     if freq:
-        zone = time_zone(frame, time_column)
-        frame = frame.with_columns(period=_period_expr(time_column, freq, zone))
+        frame = frame.with_columns(period=_period_expr(frame, time_column, freq))
         keys = [*keys, "period"]
     if not keys:
         return frame.select(sums)
     return frame.select(*keys, *names).group_by(*keys, drop_null_keys=False).agg(sums)
 
 
-def _period_expr(time_column, freq, zone=None):
-    """The start of each row's period; in ``zone``, the instant its local clock starts the period.
+def _period_expr(frame, time_column, freq):
+    """The start of each row's period of ``freq``, as an expression on ``frame``.
 
-    Periods of a zone are cut on the local wall clock (a day starts at local midnight, so a
-    daylight-saving day has 23 or 25 hours). The start is the timestamp minus the time the wall
-    clock has run since the period began; one correction by the same rule places it on the
-    right side of a change of offset inside the period (the start of a 23-hour day is one hour
-    later than 24 hours before its end). Hours repeated when clocks go back stay two periods,
-    as their offsets differ.
+    Timezone-aware timestamps are cut on the local wall clock of their zone: a day starts at
+    local midnight, so a daylight-saving day has 23 or 25 hours. The start is the timestamp
+    minus the time the wall clock has run since the period began; one correction by the same
+    rule puts it right when the offset changes inside the period (a 23-hour day starts 23
+    hours, not 24, before it ends). Hours repeated when clocks go back stay two periods: their
+    offsets differ.
     """
+    zone = time_zone(frame, time_column)
+    # narwhals truncates DuckDB and Spark to one unit only (1h, not 15m).
+    minutes_by_arithmetic = not (
+        frame.implementation.is_pandas_like() or frame.implementation.is_polars()
+    )
     if zone is None:
-        return _local_start(nw.col(time_column).cast(nw.Datetime("us")), freq)
+        time = nw.col(time_column).cast(nw.Datetime("us"))
+        return _local_start(time, freq, minutes_by_arithmetic)
     time = nw.col(time_column).cast(nw.Datetime("us", zone))
     wall = time.dt.replace_time_zone(None)
-    local_start = _local_start(wall, freq)
+    local_start = _local_start(wall, freq, minutes_by_arithmetic)
     first_guess = time - (wall - local_start)
     return first_guess - (first_guess.dt.replace_time_zone(None) - local_start)
 
 
-def _local_start(time, freq):
+def _local_start(time, freq, minutes_by_arithmetic=False):
     """The period start of naive timestamps, on their own clock."""
+    if freq in ("15min", "30min") and minutes_by_arithmetic:
+        size = int(freq.removesuffix("min"))
+        minute = nw.lit(timedelta(minutes=1))
+        return time.dt.truncate("1m") - minute * (time.dt.minute() % size)
     if freq != "week":
         return time.dt.truncate(FREQUENCIES[freq])
     day = time.dt.truncate("1d")

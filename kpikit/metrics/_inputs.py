@@ -12,9 +12,10 @@
   converted; the costs' period dates are read as local dates of that zone; naive timestamps
   are kept as they are when no zone is involved, and refused when one is (nothing is assumed).
 
-Narwhals 2.29 reads a pandas zone whose name holds ``_``, ``-`` or a digit (America/New_York)
-as an ``Unknown`` dtype and cannot convert it; :func:`time_zone` reads such zones from pandas
-itself, and conversions of pandas columns are done by pandas.
+Narwhals 2.29 reads a pandas zone whose name holds ``_``, ``-`` or a digit (America/New_York),
+and DuckDB's nanosecond timestamps with a zone, as an ``Unknown`` dtype; :func:`time_zone`
+reads such zones from pandas or DuckDB itself, and pandas columns are converted by pandas.
+DuckDB keeps one zone per connection (``SET TimeZone``): its timestamps are in that zone.
 """
 
 from dataclasses import replace
@@ -22,6 +23,7 @@ from dataclasses import replace
 import narwhals as nw
 import pandas as pd
 
+from kpikit._checks import DUCKDB_ZONED_NANOSECONDS
 from kpikit.options import Options
 from kpikit.schema import Dataset, Problem, SchemaError, check
 
@@ -93,11 +95,23 @@ def time_zone(frame, column: str) -> str | None:
     dtype = frame.collect_schema()[column]
     if isinstance(dtype, nw.Datetime):
         return dtype.time_zone
-    if dtype == nw.Unknown and frame.implementation.is_pandas_like():
-        native = frame.to_native()[column] if isinstance(frame, nw.DataFrame) else None
-        if isinstance(getattr(native, "dtype", None), pd.DatetimeTZDtype):
+    if dtype != nw.Unknown:
+        return None
+    if frame.implementation.is_pandas_like() and isinstance(frame, nw.DataFrame):
+        native = frame.to_native()[column]
+        if isinstance(native.dtype, pd.DatetimeTZDtype):
             return str(native.dtype.tz)
+    if frame.implementation.is_duckdb():
+        native = frame.to_native()
+        if str(native.types[list(native.columns).index(column)]) in DUCKDB_ZONED_NANOSECONDS:
+            return _duckdb_zone(native)
     return None
+
+
+def _duckdb_zone(relation) -> str:
+    """The zone DuckDB shows timezone-aware timestamps in: its connection's TimeZone."""
+    query = "select current_setting('TimeZone')"
+    return relation.query("__kpikit_zone", query).fetchall()[0][0]
 
 
 def _check_values(dataset: Dataset, tables, options: Options) -> None:
