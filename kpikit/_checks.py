@@ -205,6 +205,8 @@ def _category(dtype, native_series=None) -> str:
         return "datetime"
     if dtype == nw.Unknown and native_series in DUCKDB_ZONED_NANOSECONDS:
         return "datetime"
+    if dtype == nw.Unknown and native_series == DUCKDB_NULL:
+        return "empty"
     if dtype == nw.Object and isinstance(native_series, pd.Series):
         inferred = pd.api.types.infer_dtype(native_series, skipna=True)
         return {
@@ -221,6 +223,9 @@ DUCKDB_ZONED_NANOSECONDS = ("TIMESTAMPTZ_NS",)
 """DuckDB's timezone-aware nanosecond timestamps (what a pandas column becomes through Arrow),
 which narwhals 2.29 reads as Unknown."""
 
+DUCKDB_NULL = '"NULL"'
+"""DuckDB's type of a column holding only nulls (an all-missing pandas column becomes one)."""
+
 
 def _native_of(frame, name: str):
     """What :func:`_category` needs beyond the narwhals dtype: the pandas column, or the
@@ -235,6 +240,43 @@ def _native_of(frame, name: str):
 
 def _all_null(series) -> bool:
     return series.null_count() == len(series)
+
+
+_EMPTY_AS = {
+    "id": nw.String(),
+    "string": nw.String(),
+    "bool": nw.Boolean(),
+    "number": nw.Float64(),
+    "datetime": nw.Datetime("us"),
+}
+"""The type an all-missing column of each kind is given, so that sums can read it."""
+
+
+def type_empty_columns(native, specs: Iterable[ColumnSpec]):
+    """``native`` with its all-missing columns of another type given the type their kind holds.
+
+    Polars reads an all-missing pandas column as text, which the checks accept as empty but no
+    comparison with a number can use; such a column is replaced by nulls of the right type.
+    pandas handles its object columns of nulls itself (and a cast would turn them into False).
+
+    >>> import pandas as pd, polars as pl
+    >>> from kpikit.schema import TABLES
+    >>> contacts = pl.from_pandas(pd.DataFrame({"csat": [None, None]}))
+    >>> contacts.schema["csat"], type_empty_columns(contacts, TABLES["contacts"]).schema["csat"]
+    (String, Float64)
+    """
+    frame = nw.from_native(native)
+    if not isinstance(frame, nw.DataFrame) or frame.implementation.is_pandas_like():
+        return native
+    schema = frame.schema
+    typed = {}
+    for spec in specs:
+        dtype = schema.get(spec.name)
+        if dtype is None or _category(dtype) in _ACCEPTED[spec.kind]:
+            continue
+        if _all_null(frame[spec.name]):
+            typed[spec.name] = nw.lit(None, dtype=_EMPTY_AS[spec.kind])
+    return frame.with_columns(**typed).to_native() if typed else native
 
 
 def _type_problem(table: str, spec: ColumnSpec, dtype, category: str) -> Problem:

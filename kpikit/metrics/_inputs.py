@@ -23,9 +23,9 @@ from dataclasses import replace
 import narwhals as nw
 import pandas as pd
 
-from kpikit._checks import DUCKDB_ZONED_NANOSECONDS
+from kpikit._checks import DUCKDB_ZONED_NANOSECONDS, type_empty_columns
 from kpikit.options import Options
-from kpikit.schema import Dataset, Problem, SchemaError, check
+from kpikit.schema import TABLES, Dataset, Problem, SchemaError, check
 
 TIME_COLUMNS = {
     "contacts": "arrived_at",
@@ -37,6 +37,9 @@ TIME_COLUMNS = {
 
 def prepare(dataset: Dataset, tables, options: Options, *, validate: bool = True) -> Dataset:
     """The dataset compute works on: checked (unless ``validate`` is False), in one zone.
+
+    All-missing columns that an engine typed as text (polars from pandas) get the type of
+    their kind, so that the sums can read them.
 
     Parameters
     ----------
@@ -81,7 +84,8 @@ def prepare(dataset: Dataset, tables, options: Options, *, validate: bool = True
     tables = [table for table in TIME_COLUMNS if table in set(tables)]
     if validate:
         _check_values(dataset, tables, options)
-    return _one_zone(dataset, tables, options)
+    typed = {table: type_empty_columns(getattr(dataset, table), TABLES[table]) for table in tables}
+    return _one_zone(replace(dataset, **typed), tables, options)
 
 
 def time_zone(frame, column: str) -> str | None:
