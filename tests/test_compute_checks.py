@@ -1,0 +1,149 @@
+"""compute checks the tables it reads: bad values are a SchemaError naming column, problem,
+count and first ids, on every engine; ``validate=False`` skips the checks."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import kpikit as kk
+
+ENGINES = ["pandas", "polars", "duckdb"]
+
+
+def four_contacts(**columns) -> pd.DataFrame:
+    """Four valid contacts (ids 1-4, #3 abandoned); keywords replace whole columns."""
+    frame = pd.DataFrame(
+        {
+            "contact_id": [1, 2, 3, 4],
+            "arrived_at": pd.date_range("2026-01-05 09:00", periods=4, freq="min"),
+            "answered": [True, True, False, True],
+            "wait_s": [10.0, 30.0, 45.0, 5.0],
+            "talk_s": [100.0, 200.0, np.nan, 50.0],
+            "csat": [5.0, 4.0, np.nan, 3.0],
+            "nps": [10.0, 9.0, np.nan, 0.0],
+        }
+    )
+    return frame.assign(**columns)
+
+
+def on_engine(frame: pd.DataFrame, engine: str):
+    if engine == "polars":
+        return pytest.importorskip("polars").from_pandas(frame)
+    if engine == "duckdb":
+        return pytest.importorskip("duckdb").connect().from_df(frame)
+    return frame
+
+
+BAD_VALUES = {
+    "negative wait": (
+        {"wait_s": [-1.0, 30, 45, 5]},
+        "contacts.wait_s: 1 row below 0 (first ids: 1)",
+    ),
+    "negative talk": (
+        {"talk_s": [100.0, -2, np.nan, 50]},
+        "contacts.talk_s: 1 row below 0 (first ids: 2)",
+    ),
+    "NaN wait": (
+        {"wait_s": [10.0, np.nan, 45, np.nan]},
+        "contacts.wait_s: 2 rows empty in a required column (first ids: 2, 4)",
+    ),
+    "infinite wait": (
+        {"wait_s": [np.inf, 30, -np.inf, 5]},
+        "contacts.wait_s: 2 rows with an infinite value (first ids: 1, 3)",
+    ),
+    "csat 0": ({"csat": [0.0, 4, np.nan, 3]}, "contacts.csat: 1 row outside 1..5 (first ids: 1)"),
+    "csat 6": ({"csat": [5.0, 6, np.nan, 3]}, "contacts.csat: 1 row outside 1..5 (first ids: 2)"),
+    "csat 4.5": (
+        {"csat": [4.5, 4, np.nan, 3]},
+        "contacts.csat: 1 row not a whole number (first ids: 1)",
+    ),
+    "nps -1": ({"nps": [-1.0, 9, np.nan, 0]}, "contacts.nps: 1 row outside 0..10 (first ids: 1)"),
+    "nps 11": ({"nps": [10.0, 9, np.nan, 11]}, "contacts.nps: 1 row outside 0..10 (first ids: 4)"),
+    "repeated ids": (
+        {"contact_id": [1, 2, 2, 4]},
+        "contacts.contact_id: 1 row repeating the contact_id of an earlier row (first ids: 2)",
+    ),
+    "no ids": (
+        {"contact_id": [None] * 4},
+        "contacts.contact_id: 4 rows empty in a required column",
+    ),
+}
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("case", list(BAD_VALUES))
+def test_bad_values_are_refused(case, engine):
+    columns, problem = BAD_VALUES[case]
+    data = on_engine(four_contacts(**columns), engine)
+    with pytest.raises(kk.SchemaError) as error:
+        kk.compute(data, freq="day")
+    assert problem in str(error.value)
+
+
+BAD_TYPES = {
+    "wait as text": ({"wait_s": ["10", "30", "45", "5"]}, "wait_s: wrong type: holds text"),
+    "answered yes/no": (
+        {"answered": ["yes", "yes", "no", "yes"]},
+        "answered: wrong type: holds text",
+    ),
+    "answered 0/1": ({"answered": [1, 1, 0, 1]}, "answered: wrong type: holds integers"),
+    "arrived_at as text": (
+        {"arrived_at": ["2026-01-05 09:00"] * 4},
+        "arrived_at: wrong type: holds text",
+    ),
+    "csat as text": ({"csat": ["5", "4", None, "3"]}, "csat: wrong type: holds text"),
+}
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("case", list(BAD_TYPES))
+def test_wrong_types_are_a_schema_error(case, engine):
+    columns, problem = BAD_TYPES[case]
+    data = on_engine(four_contacts(**columns), engine)
+    for freq in (None, "hour"):
+        with pytest.raises(kk.SchemaError, match=problem):
+            kk.compute(data, freq=freq)
+
+
+def test_every_problem_at_once():
+    frame = four_contacts(wait_s=[-1.0, 30, 45, 5], csat=[9.0, 4, np.nan, 3])
+    with pytest.raises(kk.SchemaError, match=r"\(2 problems\)"):
+        kk.compute(frame)
+
+
+def test_only_the_tables_the_kpis_read_are_checked():
+    intervals = pd.DataFrame(
+        {
+            "agent_id": ["A1"],
+            "interval_start": [pd.Timestamp("2026-01-05 09:00")],
+            "scheduled_s": [1800.0],
+            "handling_s": [-5.0],
+            "available_s": [600.0],
+        }
+    )
+    dataset = kk.Dataset(four_contacts(), agent_intervals=intervals)
+    assert kk.compute(dataset, kpis="answer_rate")["value"].tolist() == [75.0]  # 3 of 4
+    with pytest.raises(kk.SchemaError, match=r"agent_intervals\.handling_s: 1 row below 0"):
+        kk.compute(dataset, kpis="occupancy")
+
+
+def test_validate_false_skips_the_checks():
+    frame = four_contacts(wait_s=[-20.0, 30, 45, 5])
+    result = kk.compute(frame, kpis="asa", validate=False)
+    # What the caller vouched for is summed as it is: (-20 + 30 + 5) / 3 answered.
+    assert result["value"].tolist() == [pytest.approx(15 / 3)]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_all_missing_optional_columns_compute(engine):
+    # polars reads an all-missing pandas column as text; DuckDB gives it the NULL type.
+    frame = four_contacts(csat=[None] * 4, resolved=[None] * 4)
+    result = kk.compute(on_engine(frame, engine), kpis=["csat", "resolution_rate", "answer_rate"])
+    if engine == "polars":
+        result = result.to_pandas()
+    elif engine == "duckdb":
+        result = result.df()
+    values = dict(zip(result["kpi"], result["value"], strict=True))
+    assert values["answer_rate"] == 75.0  # 3 of 4
+    # No survey answered and no contact marked resolved: 0 denominators give null.
+    assert pd.isna(values["csat"]) and pd.isna(values["resolution_rate"])

@@ -1,0 +1,237 @@
+"""Periods of timezone-aware data: cut on the local clock of the data's zone (or ``tz``).
+
+Clock changes used below (2026):
+
+- Europe/Paris: spring forward on Sun 29 March at 02:00 CET (+01:00) to 03:00 CEST (+02:00);
+  fall back on Sun 25 October at 03:00 CEST to 02:00 CET (02:00-02:59 happens twice).
+- America/New_York: spring forward on Sun 8 March at 02:00 EST (-05:00) to 03:00 EDT (-04:00);
+  fall back on Sun 1 November at 02:00 EDT to 01:00 EST (01:00-01:59 happens twice).
+
+Each test puts contacts at known instants and counts them per period by hand.
+"""
+
+import pandas as pd
+import pytest
+
+import kpikit as kk
+
+ENGINES = ["pandas", "polars", "duckdb"]
+
+SPRING = {"Europe/Paris": "2026-03-29", "America/New_York": "2026-03-08"}
+AUTUMN = {"Europe/Paris": "2026-10-25", "America/New_York": "2026-11-01"}
+OFFSETS = {  # (before the change, after it)
+    ("Europe/Paris", "spring"): ("+01:00", "+02:00"),
+    ("Europe/Paris", "autumn"): ("+02:00", "+01:00"),
+    ("America/New_York", "spring"): ("-05:00", "-04:00"),
+    ("America/New_York", "autumn"): ("-04:00", "-05:00"),
+}
+
+
+def contacts_at(times) -> pd.DataFrame:
+    """One answered contact at each of ``times`` (a timezone-aware DatetimeIndex)."""
+    return pd.DataFrame(
+        {
+            "contact_id": range(1, len(times) + 1),
+            "arrived_at": times,
+            "answered": True,
+            "wait_s": 5.0,
+        }
+    )
+
+
+def on_engine(frame: pd.DataFrame, engine: str, zone: str):
+    """``frame`` as the engine's native table; DuckDB shows instants in its connection's zone."""
+    if engine == "polars":
+        polars = pytest.importorskip("polars")
+        return polars.from_pandas(frame)
+    if engine == "duckdb":
+        duckdb = pytest.importorskip("duckdb")
+        connection = duckdb.connect()
+        connection.execute(f"SET TimeZone = '{zone}'")
+        return connection.from_df(frame)
+    return frame
+
+
+def counts(result, engine: str) -> list[tuple[str, float]]:
+    """(local period start as text, contacts offered) pairs, in period order."""
+    if engine == "polars":
+        result = result.to_pandas()
+    elif engine == "duckdb":
+        result = result.df()
+    return [
+        (str(pd.Timestamp(p)), v) for p, v in zip(result["period"], result["value"], strict=True)
+    ]
+
+
+def offered(frame, engine, zone, freq, **options):
+    data = on_engine(frame, engine, zone)
+    return counts(kk.compute(data, kpis="contacts_offered", freq=freq, **options), engine)
+
+
+def one_per_hour(zone: str, day: str, periods: int) -> pd.DatetimeIndex:
+    """One contact every elapsed hour from local midnight of ``day``, plus 00:30 the day after."""
+    hours = pd.date_range(pd.Timestamp(day, tz=zone), periods=periods, freq="h")
+    after = (pd.Timestamp(day) + pd.Timedelta(days=1, minutes=30)).tz_localize(zone)
+    return hours.append(pd.DatetimeIndex([after]))
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("zone", list(SPRING))
+def test_spring_day_has_23_hours(engine, zone):
+    day = SPRING[zone]
+    before, after = OFFSETS[zone, "spring"]
+    # Local midnight to local midnight is 23 elapsed hours on the spring day.
+    frame = contacts_at(one_per_hour(zone, day, 23))
+    next_day = str(pd.Timestamp(day) + pd.Timedelta(days=1)).split()[0]
+    assert offered(frame, engine, zone, "day") == [
+        (f"{day} 00:00:00{before}", 23.0),  # 23 hourly contacts, the 23-hour day
+        (f"{next_day} 00:00:00{after}", 1.0),  # 00:30 the next day
+    ]
+    hourly = offered(frame, engine, zone, "hour")
+    local_hours = [int(period[11:13]) for period, _ in hourly]
+    # The wall clock jumps from 01:59 to 03:00: hour 2 does not exist, each other hour once.
+    assert local_hours == [0, 1, *range(3, 24), 0]
+    assert [value for _, value in hourly] == [1.0] * 24
+    assert hourly[1] == (f"{day} 01:00:00{before}", 1.0)
+    assert hourly[2] == (f"{day} 03:00:00{after}", 1.0)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("zone", list(AUTUMN))
+def test_autumn_day_has_25_hours(engine, zone):
+    day = AUTUMN[zone]
+    before, after = OFFSETS[zone, "autumn"]
+    repeated = {"Europe/Paris": 2, "America/New_York": 1}[zone]
+    # Local midnight to local midnight is 25 elapsed hours on the autumn day.
+    frame = contacts_at(one_per_hour(zone, day, 25))
+    assert offered(frame, engine, zone, "day")[0] == (f"{day} 00:00:00{before}", 25.0)
+    hourly = offered(frame, engine, zone, "hour")
+    # 25 hours of the day and 00:00 the day after; the repeated hour is two periods of one
+    # contact each, told apart by their offsets (never one period of two contacts).
+    assert len(hourly) == 26 and [value for _, value in hourly] == [1.0] * 26
+    assert hourly[repeated] == (f"{day} 0{repeated}:00:00{before}", 1.0)
+    assert hourly[repeated + 1] == (f"{day} 0{repeated}:00:00{after}", 1.0)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_quarter_hours_across_the_spring_change(engine):
+    zone = "America/New_York"
+    # Every 15 minutes from 01:00 EST to 04:00 EDT: 01:00-01:45, then 03:00-03:45 (02:00 EST is
+    # 03:00 EDT), 8 instants in 2 elapsed hours.
+    times = pd.date_range("2026-03-08 01:00", periods=8, freq="15min", tz=zone)
+    frame = contacts_at(times)
+    quarters = offered(frame, engine, zone, "15min")
+    assert [period[11:16] for period, _ in quarters] == [
+        "01:00", "01:15", "01:30", "01:45", "03:00", "03:15", "03:30", "03:45"
+    ]  # fmt: skip
+    half_hours = offered(frame, engine, zone, "30min")
+    # Two contacts in each half hour: 01:00, 01:30, 03:00, 03:30.
+    assert half_hours == [
+        ("2026-03-08 01:00:00-05:00", 2.0),
+        ("2026-03-08 01:30:00-05:00", 2.0),
+        ("2026-03-08 03:00:00-04:00", 2.0),
+        ("2026-03-08 03:30:00-04:00", 2.0),
+    ]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_week_across_the_spring_change(engine):
+    zone = "Europe/Paris"
+    # Noon each day from Mon 23 to Mon 30 March: Mon 23 - Sun 29 is one week (7 contacts, a
+    # 167-hour week), Mon 30 starts the next at local midnight, now +02:00.
+    times = pd.date_range("2026-03-23 12:00", periods=8, freq="D", tz=zone)
+    assert offered(contacts_at(times), engine, zone, "week") == [
+        ("2026-03-23 00:00:00+01:00", 7.0),
+        ("2026-03-30 00:00:00+02:00", 1.0),
+    ]
+
+
+UTC_TIMES = pd.DatetimeIndex(
+    ["2026-03-28 23:30", "2026-03-29 00:30", "2026-03-29 22:30"], tz="UTC"
+)  # in Paris: 29 March 00:30+01:00 and 01:30+01:00, 30 March 00:30+02:00
+
+
+@pytest.mark.parametrize("engine", ["pandas", "polars"])
+def test_tz_cuts_utc_data_on_another_clock(engine):
+    frame = contacts_at(UTC_TIMES)
+    assert offered(frame, engine, "UTC", "day") == [
+        ("2026-03-28 00:00:00+00:00", 1.0),  # 23:30 UTC
+        ("2026-03-29 00:00:00+00:00", 2.0),  # 00:30 and 22:30 UTC
+    ]
+    assert offered(frame, engine, "UTC", "day", tz="Europe/Paris") == [
+        ("2026-03-29 00:00:00+01:00", 2.0),  # 00:30 and 01:30 in Paris
+        ("2026-03-30 00:00:00+02:00", 1.0),  # 00:30 in Paris, after the change
+    ]
+
+
+def test_duckdb_cuts_in_its_connections_zone():
+    frame = contacts_at(UTC_TIMES)
+    # The same UTC instants on a connection set to Paris fall into Paris days.
+    assert offered(frame, "duckdb", "Europe/Paris", "day") == [
+        ("2026-03-29 00:00:00+01:00", 2.0),
+        ("2026-03-30 00:00:00+02:00", 1.0),
+    ]
+    with pytest.raises(ValueError, match="SET TimeZone = 'Europe/Paris'"):
+        offered(frame, "duckdb", "UTC", "day", tz="Europe/Paris")
+
+
+def test_duckdb_nanosecond_zoned_timestamps():
+    duckdb = pytest.importorskip("duckdb")
+    pyarrow = pytest.importorskip("pyarrow")
+    connection = duckdb.connect()
+    connection.execute("SET TimeZone = 'Europe/Paris'")
+    # Through Arrow a pandas column stays in nanoseconds: TIMESTAMPTZ_NS in DuckDB.
+    table = connection.from_arrow(pyarrow.Table.from_pandas(contacts_at(UTC_TIMES)))
+    assert "TIMESTAMPTZ_NS" in [str(t) for t in table.types]
+    result = counts(kk.compute(table, kpis="contacts_offered", freq="day"), "duckdb")
+    assert result == [("2026-03-29 00:00:00+01:00", 2.0), ("2026-03-30 00:00:00+02:00", 1.0)]
+
+
+def test_naive_times_are_not_guessed():
+    naive = contacts_at(UTC_TIMES.tz_localize(None))
+    with pytest.raises(kk.SchemaError, match=r"contacts\.arrived_at.*tz_localize"):
+        kk.compute(naive, kpis="contacts_offered", freq="day", tz="Europe/Paris")
+    aware = contacts_at(UTC_TIMES)
+    intervals = pd.DataFrame(
+        {"agent_id": ["A1"], "interval_start": [pd.Timestamp("2026-03-29 09:00")]}
+        | {name: [1800.0] for name in ("scheduled_s", "handling_s", "available_s")}
+    )
+    with pytest.raises(
+        kk.SchemaError, match=r"agent_intervals\.interval_start: timestamps without"
+    ):
+        kk.compute(kk.Dataset(aware, agent_intervals=intervals), kpis="occupancy", freq="day")
+
+
+def test_naive_times_keep_their_own_clock():
+    # Naive times are wall-clock times: 02:30 on the Paris spring day is kept as it is.
+    naive = contacts_at(pd.DatetimeIndex(["2026-03-29 01:30", "2026-03-29 02:30"]))
+    result = kk.compute(naive, kpis="contacts_offered", freq="hour")
+    assert [str(p) for p in result["period"]] == ["2026-03-29 01:00:00", "2026-03-29 02:00:00"]
+
+
+def test_other_tables_follow_the_contacts_zone():
+    zone = "Europe/Paris"
+    contacts = contacts_at(UTC_TIMES.tz_convert(zone))
+    # 28 March 23:00 UTC is 29 March 00:00 in Paris; 29 March 22:00 UTC is 30 March 00:00.
+    intervals = pd.DataFrame(
+        {
+            "agent_id": ["A1", "A1"],
+            "interval_start": pd.DatetimeIndex(["2026-03-28 23:00", "2026-03-29 22:00"], tz="UTC"),
+            "scheduled_s": [1800.0, 1800.0],
+            "handling_s": [600.0, 900.0],
+            "available_s": [1200.0, 900.0],
+        }
+    )
+    # Costs' dates are local dates of the contacts' zone.
+    costs = pd.DataFrame(
+        {"period_start": pd.to_datetime(["2026-03-29", "2026-03-30"]), "cost": [10.0, 30.0]}
+    )
+    dataset = kk.Dataset(contacts, agent_intervals=intervals, costs=costs)
+    result = kk.compute(dataset, kpis=["occupancy", "cost_per_contact"], freq="day")
+    values = {(str(p), k): v for p, k, v in result[["period", "kpi", "value"]].values}
+    assert values == {
+        ("2026-03-29 00:00:00+01:00", "occupancy"): pytest.approx(100 * 600 / 1800),  # 600 of 1800
+        ("2026-03-30 00:00:00+02:00", "occupancy"): pytest.approx(100 * 900 / 1800),  # 900 of 1800
+        ("2026-03-29 00:00:00+01:00", "cost_per_contact"): pytest.approx(10 / 2),  # 2 answered
+        ("2026-03-30 00:00:00+02:00", "cost_per_contact"): pytest.approx(30 / 1),  # 1 answered
+    }
