@@ -1,0 +1,82 @@
+"""What compute's input checks cost: kk.compute with validate=True against validate=False.
+
+Generates N synthetic contacts (the log of bench_compute.py) and, in alternating rounds, times
+``kk.compute`` of every contact KPI by day with the checks and without them, on a pandas frame,
+a polars frame and a DuckDB relation over the parquet file. Prints the medians of wall-clock
+and CPU time (all threads of the process; steadier than wall time on a busy machine) and the
+share of a checked compute the checks take (issue 9: at most 10 % at 10M contacts).
+
+    python benchmarks/bench_validate.py                      # 1M contacts, 5 rounds
+    python benchmarks/bench_validate.py --rows 10000000 --rounds 3 --engines pandas polars
+"""
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import polars as pl
+from bench_compute import CONTACT_KPIS, generate
+
+import kpikit as kk
+
+
+def loaders(path):
+    connection = duckdb.connect()
+    return {
+        "pandas": lambda: pd.read_parquet(path),
+        "polars": lambda: pl.read_parquet(path),
+        "duckdb": lambda: connection.read_parquet(str(path)),
+    }
+
+
+def run(data, validate):
+    result = kk.compute(data, CONTACT_KPIS, freq="day", validate=validate)
+    return result.df() if isinstance(result, duckdb.DuckDBPyRelation) else result
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--engines", nargs="+", default=["pandas", "polars", "duckdb"])
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "contacts.parquet"
+        started = time.perf_counter()
+        generate(args.rows, path)
+        print(f"generated {args.rows:,} contacts in {time.perf_counter() - started:.1f} s")
+        frames = {name: load() for name, load in loaders(path).items() if name in args.engines}
+        runs = [(engine, checked) for engine in frames for checked in (True, False)]
+        wall = {run_: [] for run_ in runs}
+        cpu = {run_: [] for run_ in runs}
+        for data in frames.values():  # warm-up
+            run(data, True)
+        for _ in range(args.rounds):
+            for engine, checked in runs:
+                started, started_cpu = time.perf_counter(), time.process_time()
+                run(frames[engine], checked)
+                wall[engine, checked].append(time.perf_counter() - started)
+                cpu[engine, checked].append(time.process_time() - started_cpu)
+
+    print(f"\n{args.rows:,} contacts, {len(CONTACT_KPIS)} KPIs by day, median of {args.rounds}")
+    print(
+        f"{'engine':<8}{'time':<6}{'checked s':>11}{'unchecked s':>13}{'checks s':>10}{'share':>8}"
+    )
+    for engine in frames:
+        for label, times in (("wall", wall), ("cpu", cpu)):
+            checked = statistics.median(times[engine, True])
+            unchecked = statistics.median(times[engine, False])
+            cost = checked - unchecked
+            print(
+                f"{engine:<8}{label:<6}{checked:>11.3f}{unchecked:>13.3f}{cost:>10.3f}"
+                f"{cost / checked:>8.1%}"
+            )
+
+
+if __name__ == "__main__":
+    main()
