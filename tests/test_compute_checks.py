@@ -127,6 +127,18 @@ def test_only_the_tables_the_kpis_read_are_checked():
         kk.compute(dataset, kpis="occupancy")
 
 
+def test_costs_are_checked():
+    costs = pd.DataFrame(
+        {"period_start": pd.to_datetime(["2026-01-05", "2026-01-06"]), "cost": [40.0, -3.0]}
+    )
+    dataset = kk.Dataset(four_contacts(), costs=costs)
+    # costs has no key column: the offending row is quoted by position.
+    with pytest.raises(
+        kk.SchemaError, match=r"costs\.cost: 1 row below 0 \(first row positions: 1\)"
+    ):
+        kk.compute(dataset, kpis="cost_per_contact")
+
+
 def test_validate_false_skips_the_checks():
     frame = four_contacts(wait_s=[-20.0, 30, 45, 5])
     result = kk.compute(frame, kpis="asa", validate=False)

@@ -15,7 +15,7 @@ import pytest
 
 import kpikit as kk
 
-ENGINES = ["pandas", "polars", "duckdb"]
+ENGINES = ["pandas", "polars", "polars-lazy", "duckdb"]
 
 SPRING = {"Europe/Paris": "2026-03-29", "America/New_York": "2026-03-08"}
 AUTUMN = {"Europe/Paris": "2026-10-25", "America/New_York": "2026-11-01"}
@@ -41,9 +41,10 @@ def contacts_at(times) -> pd.DataFrame:
 
 def on_engine(frame: pd.DataFrame, engine: str, zone: str):
     """``frame`` as the engine's native table; DuckDB shows instants in its connection's zone."""
-    if engine == "polars":
+    if engine.startswith("polars"):
         polars = pytest.importorskip("polars")
-        return polars.from_pandas(frame)
+        frame = polars.from_pandas(frame)
+        return frame.lazy() if engine == "polars-lazy" else frame
     if engine == "duckdb":
         duckdb = pytest.importorskip("duckdb")
         connection = duckdb.connect()
@@ -54,7 +55,9 @@ def on_engine(frame: pd.DataFrame, engine: str, zone: str):
 
 def counts(result, engine: str) -> list[tuple[str, float]]:
     """(local period start as text, contacts offered) pairs, in period order."""
-    if engine == "polars":
+    if engine == "polars-lazy":
+        result = result.collect()
+    if engine.startswith("polars"):
         result = result.to_pandas()
     elif engine == "duckdb":
         result = result.df()
