@@ -165,12 +165,14 @@ def _unzoned_contacts(table: str, column: str, current: str) -> Problem:
 
 def _naive_problem(table: str, column: str, zone: str, asked: str | None) -> Problem:
     why = f"tz={asked!r} was asked" if asked else f"contacts.arrived_at is in {zone}"
+    example = ".dt.tz_localize('UTC') for UTC times"
+    if zone != "UTC":
+        example += f" or .dt.tz_localize({zone!r}) for local ones"
     return Problem(
         table,
         column,
         f"timestamps without a time zone, while periods are cut in {zone} ({why}); kpikit "
-        f"does not guess which zone they are in: localize them first, e.g. "
-        f".dt.tz_localize('UTC') for UTC times or .dt.tz_localize({zone!r}) for local ones",
+        f"does not guess which zone they are in: localize them first, e.g. {example}",
     )
 
 
