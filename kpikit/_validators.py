@@ -208,8 +208,8 @@ def check_time_zone(argument: str, value) -> str:
     >>> check_time_zone("tz", "Paris")
     Traceback (most recent call last):
     ...
-    ValueError: Value of 'tz' is not a time zone. Expected an IANA name such as 'Europe/Paris' or
-    'UTC' but received: 'Paris'. Did you mean 'Europe/Paris'?
+    ValueError: Value of 'tz' is not a time zone name. Expected an IANA name such as
+    'Europe/Paris' or 'UTC' but received: 'Paris'. Did you mean 'Europe/Paris'?
     """
     if not isinstance(value, str):
         raise TypeError(
@@ -223,7 +223,7 @@ def check_time_zone(argument: str, value) -> str:
         city = [name for name in names if name.lower().endswith("/" + value.lower())]
         hint = f". Did you mean {city[0]!r}?" if city else suggestion(value, names)
         raise ValueError(
-            f"Value of {argument!r} is not a time zone. Expected an IANA name such as "
+            f"Value of {argument!r} is not a time zone name. Expected an IANA name such as "
             f"'Europe/Paris' or 'UTC' but received: {value!r}{hint}"
         ) from None
     return value
