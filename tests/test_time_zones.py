@@ -6,6 +6,7 @@ Clock changes used below (2026):
   fall back on Sun 25 October at 03:00 CEST to 02:00 CET (02:00-02:59 happens twice).
 - America/New_York: spring forward on Sun 8 March at 02:00 EST (-05:00) to 03:00 EDT (-04:00);
   fall back on Sun 1 November at 02:00 EDT to 01:00 EST (01:00-01:59 happens twice).
+- America/Santiago: spring forward on Sun 6 September at 00:00 (-04:00) to 01:00 (-03:00).
 
 Each test puts contacts at known instants and counts them per period by hand.
 """
@@ -238,3 +239,21 @@ def test_other_tables_follow_the_contacts_zone():
         ("2026-03-29 00:00:00+01:00", "cost_per_contact"): pytest.approx(10 / 2),  # 2 answered
         ("2026-03-30 00:00:00+02:00", "cost_per_contact"): pytest.approx(30 / 1),  # 1 answered
     }
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_day_whose_midnight_is_skipped(engine):
+    zone = "America/Santiago"
+    # Chile springs forward at midnight: on Sun 6 September 2026 the clock goes from 00:00
+    # (-04:00) straight to 01:00 (-03:00), so that day starts at 01:00, its first instant.
+    times = pd.DatetimeIndex(
+        [
+            pd.Timestamp("2026-09-05 23:30", tz=zone),
+            pd.Timestamp("2026-09-06 01:30", tz=zone),
+            pd.Timestamp("2026-09-06 10:00", tz=zone),
+        ]
+    )
+    assert offered(contacts_at(times), engine, zone, "day") == [
+        ("2026-09-05 00:00:00-04:00", 1.0),  # 23:30 on Saturday
+        ("2026-09-06 01:00:00-03:00", 2.0),  # 01:30 and 10:00 on Sunday
+    ]
