@@ -1,5 +1,7 @@
 """Small hand-made data sets whose KPIs are worked out by hand in tests/test_metrics.py."""
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pandas as pd
 
@@ -157,3 +159,10 @@ def random_dataset(seed, n):
         }
     )
     return Dataset(contacts=contacts, agent_intervals=intervals, costs=costs)
+
+
+def in_own_thread(function, *args):
+    """Call ``function`` in a thread with no event loop running, as plain Python sees it (a worker
+    of the suite may hold a running loop in its main thread: Playwright's sync API does)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(function, *args).result()

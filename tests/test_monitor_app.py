@@ -2,11 +2,11 @@
 
 import asyncio
 import html
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
 import pytest
+from fixtures import in_own_thread
 
 import kpikit as kk
 from kpikit.apps import MonitorApp
@@ -33,13 +33,6 @@ def contacts():
 def shown(widget):
     """The text of an HTML widget as the page shows it (entities unescaped)."""
     return html.unescape(widget.value)
-
-
-def in_own_thread(function, *args):
-    """Call ``function`` in a thread with no event loop running, as plain Python sees it (a worker
-    of the suite may hold a running loop in its main thread: Playwright's sync API does)."""
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(function, *args).result()
 
 
 def write_drop(folder, name, events):

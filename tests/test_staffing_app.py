@@ -5,6 +5,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from fixtures import in_own_thread
 
 import kpikit as kk
 from kpikit import calibrate, plots, queueing, whatif
@@ -412,6 +413,7 @@ def test_backtest_runs_in_a_worker_thread_inside_a_kernel(generated, monkeypatch
         return hand_backtest()
 
     monkeypatch.setattr(staffing_plan.whatif, "forecast_day", slow_forecast)
+    monkeypatch.setattr(staffing_plan, "_kernel_loop", asyncio.get_running_loop)  # a kernel
 
     async def scenario():
         app = StaffingApp(generated, calibrate=False)
@@ -432,7 +434,7 @@ def test_backtest_runs_in_a_worker_thread_inside_a_kernel(generated, monkeypatch
             await asyncio.sleep(0.02)
         return app
 
-    app = asyncio.run(scenario())
+    app = in_own_thread(asyncio.run, scenario())
     assert threads and threads[0] != threading.get_ident()
     # two weeks of data: the plan forecasts with seasonal naive (five weeks needed otherwise)
     assert "Seasonal average, 4 weeks ★<" in app.backtest_table.value
@@ -449,5 +451,5 @@ def test_static_report_computes_the_plan_at_once(generated, monkeypatch):
     async def build():
         return StaffingApp(generated, calibrate=False)
 
-    app = asyncio.run(build())
+    app = in_own_thread(asyncio.run, build())
     assert app.plan is not None and "contacts forecast" in app.plan_summary.value

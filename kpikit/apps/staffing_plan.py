@@ -11,6 +11,7 @@ The functions below turn the results into the HTML the dashboard shows.
 import asyncio
 import html
 import math
+import sys
 
 import pandas as pd
 
@@ -127,10 +128,7 @@ class DayPlanner:
     def _start(self, key, job, done) -> None:
         if key in self._results or key in self._running:
             return
-        try:
-            loop = asyncio.get_running_loop() if self.background else None
-        except RuntimeError:
-            loop = None
+        loop = _kernel_loop() if self.background else None
         if loop is None:
             self._results[key] = _outcome(job)
             done()
@@ -144,6 +142,19 @@ class DayPlanner:
             done()
 
         future.add_done_callback(finished)
+
+
+def _kernel_loop():
+    """The running event loop of the Jupyter kernel this runs in (Voila, JupyterLab), where
+    widgets live; None in plain Python, even inside some other running loop."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    if getattr(shell, "kernel", None) is None:
+        return None
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
 
 
 def _outcome(job):
