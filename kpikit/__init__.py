@@ -25,7 +25,7 @@ from kpikit import catalog, options, scorecard
 from kpikit.catalog import benchmarks, kpi
 from kpikit.governance import breaches
 from kpikit.io import read_contacts
-from kpikit.metrics import HELPERS, compute
+from kpikit.metrics import HELPERS, compute, scan_parquet
 from kpikit.options import Options
 from kpikit.sample import load_sample
 from kpikit.schema import Dataset, SchemaError, validate
@@ -67,6 +67,7 @@ __all__ = [
     "plots",
     "queueing",
     "read_contacts",
+    "scan_parquet",
     "scorecard",
     "stats",
     "timeparts",

@@ -111,11 +111,15 @@ def _add_lazy(frame, width, match, with_first):
     time = nw.col("arrived_at")
     partition = ["_fcr_eligible", *match]
     order = ["arrived_at", "contact_id"]
-    gap_before = (time - time.shift(1).over(*partition, order_by=order)).dt.total_milliseconds()
-    gap_after = (time.shift(-1).over(*partition, order_by=order) - time).dt.total_milliseconds()
-    repeated_before = (~gap_before.is_null()) & (gap_before <= width)
-    repeated_after = (~gap_after.is_null()) & (gap_after <= width)
-    judged = repeated_after | (time.dt.offset_by(f"{width}ms") <= time.max())
+    # Times are compared with the window added (Spark has no duration arithmetic in narwhals).
+    previous = time.shift(1).over(*partition, order_by=order)
+    following = time.shift(-1).over(*partition, order_by=order)
+    window_end = time.dt.offset_by(f"{width}ms")
+    repeated_before = (~previous.is_null()) & (previous.dt.offset_by(f"{width}ms") >= time)
+    repeated_after = (~following.is_null()) & (following <= window_end)
+    # The log's last arrival joins as a one-row table: a window over the whole frame would
+    # move every row into one partition on Spark.
+    judged = repeated_after | (window_end <= nw.col("_fcr_last"))
     first = nw.col("_fcr_eligible") & ~repeated_before
     flags = [
         nw.when(first & judged).then(1.0).otherwise(0.0).alias(JUDGED),
@@ -123,10 +127,12 @@ def _add_lazy(frame, width, match, with_first):
     ]
     if with_first:
         flags.insert(0, nw.when(first).then(1.0).otherwise(0.0).alias(FIRST))
+    last = frame.select(nw.col("arrived_at").max().alias("_fcr_last"))
     return (
-        frame.with_columns(_fcr_eligible=_eligible(match))
+        frame.join(last, how="cross")
+        .with_columns(_fcr_eligible=_eligible(match))
         .with_columns(*flags)
-        .drop("_fcr_eligible")
+        .drop("_fcr_eligible", "_fcr_last")
     )
 
 

@@ -7,7 +7,8 @@ stays polars, DuckDB and Spark stay lazy.
 
 - ``_components``: the per-row expression of each component;
 - ``_engine``: :func:`compute` (options, KPI selection, sums, ratios and intervals);
-- ``_helpers``: the single-KPI helpers (``aht``, ``fcr``, ...), one per registry entry.
+- ``_helpers``: the single-KPI helpers (``aht``, ``fcr``, ...), one per registry entry;
+- ``_sources``: parquet files larger than memory (through DuckDB) and Spark.
 
 >>> import kpikit as kk
 >>> data = kk.load_sample()
@@ -25,8 +26,18 @@ from kpikit.metrics._engine import (
     plan,
 )
 from kpikit.metrics._helpers import HELPERS
+from kpikit.metrics._sources import scan_parquet
 
 globals().update(HELPERS)
 
-__all__ = ["FREQUENCIES", "HELPERS", "RESULT_COLUMNS", "Plan", "component_sums", "compute", "plan"]
+__all__ = [
+    "FREQUENCIES",
+    "HELPERS",
+    "RESULT_COLUMNS",
+    "Plan",
+    "component_sums",
+    "compute",
+    "plan",
+    "scan_parquet",
+]
 __all__ += sorted(HELPERS)

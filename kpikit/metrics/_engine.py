@@ -13,6 +13,7 @@ from datetime import timedelta
 import narwhals as nw
 
 from kpikit import repeats, stats
+from kpikit._frames import to_pandas
 from kpikit._validators import check_choice, suggest_keywords
 from kpikit.catalog import KPI_IDS, Term, components, kpi
 from kpikit.metrics._components import (
@@ -25,6 +26,7 @@ from kpikit.metrics._components import (
     required_columns,
 )
 from kpikit.metrics._inputs import prepare, time_zone
+from kpikit.metrics._sources import is_path, like_input, scan_parquet, sums_on_driver
 from kpikit.options import Options, describe, resolve
 from kpikit.schema import TABLES, Dataset, SchemaError
 
@@ -106,8 +108,10 @@ def compute(
 
     Parameters
     ----------
-    data : Dataset or dataframe
-        A :class:`kpikit.Dataset`, or a contacts frame of any narwhals-supported engine.
+    data : Dataset, dataframe, str or os.PathLike
+        A :class:`kpikit.Dataset`, a contacts frame of any narwhals-supported engine, or a
+        parquet file, folder or glob read by DuckDB under a memory cap
+        (:func:`kpikit.metrics.scan_parquet`; the result is then a pandas frame).
     kpis : str or list of str, default=None
         KPI ids; ``None`` computes every KPI the data and grouping allow.
     by : str or list of str, default=None
@@ -185,6 +189,8 @@ def compute(
         nps_cutoffs=nps_cutoffs,
         tz=tz,
     )
+    if is_path(data):
+        return to_pandas(compute(scan_parquet(data), kpis, by, freq, options=options))
     dataset = data if isinstance(data, Dataset) else Dataset(contacts=data)
     keys = _as_list(by)
     if freq is not None:
@@ -222,7 +228,8 @@ def compute(
     result = nw.maybe_reset_index(result)
     if result.implementation.is_pandas():
         # Nullable inputs (boolean, Int64) make nullable floats; pandas users get NumPy floats.
-        return result.to_native().astype({column: "float64" for column in RESULT_COLUMNS[1:]})
+        result = result.to_native().astype({column: "float64" for column in RESULT_COLUMNS[1:]})
+        return like_input(result, dataset.contacts)  # Spark in, Spark out
     return result.to_native()
 
 
@@ -420,8 +427,9 @@ def _sum_by(frame, names, keys, freq, time_column):
         frame = frame.with_columns(period=_period_expr(frame, time_column, freq))
         keys = [*keys, "period"]
     if not keys:
-        return frame.select(sums)
-    return frame.select(*keys, *names).group_by(*keys, drop_null_keys=False).agg(sums)
+        return sums_on_driver(frame.select(sums))
+    summed = frame.select(*keys, *names).group_by(*keys, drop_null_keys=False).agg(sums)
+    return sums_on_driver(summed)
 
 
 def _period_expr(frame, time_column, freq):

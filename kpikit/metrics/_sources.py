@@ -1,0 +1,137 @@
+"""Data that does not fit a pandas frame: parquet files read by DuckDB, and Spark DataFrames.
+
+- A path, a folder or a glob of parquet files (:func:`scan_parquet`) becomes a DuckDB relation
+  read under a memory cap: DuckDB streams the files and spills to disk past the cap, so the log
+  can be larger than memory. Its progress bar shows in a terminal and, with ipywidgets, in a
+  notebook, once a query has run for two seconds.
+- On Spark the heavy work (the FCR windows and the sums per group) runs on the cluster; the sums,
+  one row per group, are brought to the driver (:func:`sums_on_driver`) where the ratios and
+  intervals are taken, and the tidy table goes back to Spark (:func:`like_input`). Spark's
+  optimizer and code generator choke on the interval formulas written as column expressions.
+
+Paths are untrusted input: they must exist and name ``.parquet`` files only.
+"""
+
+import glob
+import os
+import re
+from pathlib import Path
+
+import narwhals as nw
+
+DEFAULT_MEMORY_SHARE = 0.5
+"""Share of the machine's physical memory DuckDB may use by default."""
+
+_SIZE = re.compile(r"^\s*\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$", re.IGNORECASE)
+
+
+def is_path(data) -> bool:
+    """Whether ``data`` names files (a string or path) rather than holding a dataframe."""
+    return isinstance(data, str | os.PathLike)
+
+
+def parquet_files(path) -> list[str]:
+    """The parquet files a path, folder (searched recursively) or glob pattern names.
+
+    Raises FileNotFoundError when nothing is there and ValueError when a file is not parquet.
+
+    >>> parquet_files("no/such/folder")
+    Traceback (most recent call last):
+    ...
+    FileNotFoundError: No such file or folder: 'no/such/folder'
+    """
+    text = os.fspath(path)
+    if glob.has_magic(text):
+        files = sorted(name for name in glob.glob(text, recursive=True) if Path(name).is_file())
+        if not files:
+            raise FileNotFoundError(f"No file matches {text!r}")
+    elif Path(text).is_dir():
+        files = sorted(str(name) for name in Path(text).rglob("*.parquet") if name.is_file())
+        if not files:
+            raise FileNotFoundError(f"The folder {text!r} holds no .parquet file")
+    elif Path(text).is_file():
+        files = [text]
+    else:
+        raise FileNotFoundError(f"No such file or folder: {text!r}")
+    others = [name for name in files if not name.lower().endswith(".parquet")]
+    if others:
+        raise ValueError(
+            f"Only .parquet files can be read this way; {len(others)} of {len(files)} files "
+            f"are not, e.g. {others[:3]}"
+        )
+    return files
+
+
+def check_memory_limit(memory_limit) -> str:
+    """The memory cap as DuckDB reads it: a size such as ``"4GB"``, or the default.
+
+    The default is half the machine's physical memory, leaving the rest to Python and the
+    page cache.
+
+    >>> check_memory_limit("4 GB")
+    '4 GB'
+    >>> check_memory_limit("lots")
+    Traceback (most recent call last):
+    ...
+    ValueError: memory_limit must be a size such as '4GB' or '500MB'; received: 'lots'
+    """
+    if memory_limit is None:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        return f"{int(total * DEFAULT_MEMORY_SHARE) // 2**20}MiB"
+    if not isinstance(memory_limit, str) or not _SIZE.match(memory_limit):
+        raise ValueError(
+            f"memory_limit must be a size such as '4GB' or '500MB'; received: {memory_limit!r}"
+        )
+    return memory_limit
+
+
+def scan_parquet(path, *, memory_limit: str | None = None, progress: bool = True):
+    """A DuckDB relation over parquet files, read lazily under a memory cap.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        A ``.parquet`` file, a folder of them (searched recursively) or a glob pattern such as
+        ``"logs/2026-*/*.parquet"``. The files must share their columns.
+    memory_limit : str, default=None
+        DuckDB's memory cap, e.g. ``"4GB"``; past it DuckDB spills to a temporary folder.
+        ``None``: half the machine's physical memory.
+    progress : bool, default=True
+        Show DuckDB's progress bar for queries that run longer than two seconds (a text bar in
+        a terminal, a widget in a notebook).
+
+    Returns
+    -------
+    duckdb.DuckDBPyRelation
+        Nothing is read until a query runs: :func:`kpikit.compute` on it stays lazy.
+
+    Examples
+    --------
+    >>> import kpikit as kk, tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> kk.load_sample().contacts.to_parquet(folder / "part-0.parquet")
+    >>> contacts = scan_parquet(folder, memory_limit="1GB")
+    >>> kk.compute(contacts, kpis="answer_rate").df()["kpi"].tolist()
+    ['answer_rate']
+    """
+    import duckdb
+
+    files = parquet_files(path)
+    connection = duckdb.connect(config={"memory_limit": check_memory_limit(memory_limit)})
+    connection.execute(f"SET enable_progress_bar = {bool(progress)}")
+    return connection.read_parquet(files, union_by_name=True)
+
+
+def sums_on_driver(sums):
+    """Per-group sums of a Spark frame as a pandas frame (other engines: unchanged)."""
+    if sums.implementation.is_pyspark() or sums.implementation.is_pyspark_connect():
+        return nw.from_native(sums.to_native().toPandas())
+    return sums
+
+
+def like_input(result, contacts):
+    """The tidy ``result`` (pandas) as a Spark DataFrame when the contacts were one."""
+    frame = nw.from_native(contacts)
+    if frame.implementation.is_pyspark() or frame.implementation.is_pyspark_connect():
+        return contacts.sparkSession.createDataFrame(result)
+    return result

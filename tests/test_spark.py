@@ -1,0 +1,92 @@
+"""kk.compute on PySpark DataFrames (a local Spark session) gives pandas' values.
+
+One Spark session serves the whole module: starting the JVM takes most of the time. The tests
+share an xdist group so that a parallel run keeps them on one worker (one JVM).
+"""
+
+import numpy as np
+import pandas as pd
+import pytest
+from fixtures import hand_contacts, hand_dataset, random_dataset
+from hypothesis import HealthCheck, given, settings
+from test_common import SEEDS, SIZES
+
+import kpikit as kk
+
+pyspark = pytest.importorskip("pyspark")
+
+pytestmark = pytest.mark.xdist_group("spark")
+
+
+@pytest.fixture(scope="session")
+def spark():
+    from pyspark.sql import SparkSession
+
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("kpikit-tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.default.parallelism", "2")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+def as_spark(spark, dataset):
+    return kk.Dataset(
+        *(
+            None if table is None else spark.createDataFrame(table)
+            for table in (dataset.contacts, dataset.agent_intervals, dataset.costs)
+        )
+    )
+
+
+def assert_same(expected, from_spark):
+    assert isinstance(from_spark, pyspark.sql.DataFrame)  # Spark in, Spark out
+    table = from_spark.toPandas()
+    if "period" in table:
+        table["period"] = table["period"].astype(expected["period"].dtype)
+    pd.testing.assert_frame_equal(
+        expected.fillna(np.nan), table.fillna(np.nan), check_dtype=False, check_exact=False
+    )
+
+
+def test_every_kpi_matches_the_hand_calculation_on_spark(spark):
+    table = kk.compute(as_spark(spark, hand_dataset())).toPandas().set_index("kpi")
+    # The hand calculations of tests/test_metrics.py, on the same ten contacts:
+    assert table.loc["aht", "value"] == pytest.approx(2030 / 8)  # talk+hold+acw of 8 answered
+    assert table.loc["service_level", "value"] == pytest.approx(60.0)  # 6 of 10 within 20 s
+    assert table.loc["nps", "value"] == pytest.approx(100 * (3 - 2) / 6)  # 3 promoters, 2 detr.
+    assert table.loc["cost_per_contact", "value"] == pytest.approx(55 / 8)  # 40 + 15 over 8
+    # FCR: first contacts #1 #2 #6 #7 are judged; only #6 had no repeat and no transfer.
+    assert table.loc["fcr", ["numerator", "denominator"]].tolist() == [1.0, 4.0]
+
+
+def test_fcr_by_agent_equals_pandas_on_spark(spark):
+    # By agent: A1 handled #1 (repeated), #2 (transferred), #7 (repeated by #8 48 h later,
+    # inclusive) -> 0 of 3; A2 handled #6 (no repeat) -> 1 of 1.
+    contacts = hand_contacts()
+    expected = kk.compute(contacts, kpis=["fcr", "aht"], by="agent_id", freq="day")
+    from_spark = kk.compute(
+        spark.createDataFrame(contacts), kpis=["fcr", "aht"], by="agent_id", freq="day"
+    )
+    assert_same(expected, from_spark)
+    fcr = from_spark.toPandas().query("kpi == 'fcr'").groupby("agent_id")
+    assert fcr[["numerator", "denominator"]].sum().loc["A1"].tolist() == [0.0, 3.0]
+    assert fcr[["numerator", "denominator"]].sum().loc["A2"].tolist() == [1.0, 1.0]
+
+
+@settings(
+    max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(seed=SEEDS, n=SIZES)
+def test_pandas_and_spark_agree(spark, seed, n):
+    data = random_dataset(seed, n)
+    expected = kk.compute(data, by="agent_id", freq="day")
+    assert_same(expected, kk.compute(as_spark(spark, data), by="agent_id", freq="day"))
