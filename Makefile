@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8866
 
-.PHONY: app test venv chromium postgresql bench clean
+.PHONY: app test venv chromium postgresql java bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,10 +27,16 @@ postgresql:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q postgresql; }
 
+# Spark (tests/test_spark.py) runs on a Java 17+ runtime.
+java:
+	@command -v java >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q default-jre-headless; }
+
 app: venv
 	$(BIN)/kpikit serve --port $(PORT)
 
-test: venv chromium postgresql
+test: venv chromium postgresql java
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
 bench: venv

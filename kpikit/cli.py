@@ -34,7 +34,19 @@ def _parser():
     commands = parser.add_subparsers(dest="command", required=True)
 
     compute = commands.add_parser("compute", help="compute KPIs from a contact log file")
-    compute.add_argument("file", type=Path, help="contacts file (.csv, .csv.gz or .parquet)")
+    compute.add_argument(
+        "file",
+        type=Path,
+        nargs="+",
+        help="contacts file (.csv, .csv.gz or .parquet), or parquet files, a folder or a glob of "
+        "them, read by DuckDB without loading them into memory",
+    )
+    compute.add_argument(
+        "--memory-limit",
+        metavar="SIZE",
+        help="memory cap of DuckDB for parquet folders and globs, e.g. 4GB "
+        "(default: half the machine's memory)",
+    )
     compute.add_argument("--kpis", nargs="+", help="KPI ids (default: every computable KPI)")
     compute.add_argument("--by", nargs="+", help="grouping columns, e.g. --by team channel")
     compute.add_argument("--freq", help="period: 15min, 30min, hour, day, week, month, ...")
@@ -89,13 +101,19 @@ def _parser():
 
 def _compute(args):
     from kpikit import compute
+    from kpikit._frames import to_pandas
     from kpikit.io import read_contacts, to_csv
 
     mapping = _read_mapping(args.mapping) if args.mapping else None
     # The options hold while the file is read too: its csat column is checked on --csat-scale.
     with options.context(**_parsed_options(args)):
-        contacts = _read_noting(read_contacts, args, mapping=mapping)
-        table = compute(contacts, kpis=args.kpis, by=args.by, freq=args.freq, validate=False)
+        if _out_of_core(args):  # checked by compute, as DuckDB reads the files
+            contacts, checked = _scan(args, mapping), False
+        else:
+            args.file = args.file[0]
+            contacts, checked = _read_noting(read_contacts, args, mapping=mapping), True
+        table = compute(contacts, kpis=args.kpis, by=args.by, freq=args.freq, validate=not checked)
+        table = to_pandas(table)
     if args.output is None:
         print(table.to_string(index=False))
         return 0
@@ -112,6 +130,27 @@ def _compute(args):
         to_csv(table, args.output)
     print(f"wrote {len(table)} rows to {args.output}")
     return 0
+
+
+def _out_of_core(args) -> bool:
+    """Several files, a folder, a glob or a memory cap: parquet read by DuckDB."""
+    import glob
+
+    (first, *others) = args.file
+    return bool(others) or first.is_dir() or glob.has_magic(str(first)) or args.memory_limit
+
+
+def _scan(args, mapping):
+    import narwhals as nw
+
+    from kpikit.metrics import scan_parquet
+
+    given = [name for name in READING_OPTIONS if getattr(args, name) is not None and name != "tz"]
+    if given:
+        flags = ", ".join("--" + name.replace("_", "-") for name in given)
+        raise ValueError(f"{flags}: reading flags apply to one CSV file, not to parquet files")
+    relation = scan_parquet(args.file, memory_limit=args.memory_limit)
+    return nw.from_native(relation).rename(mapping).to_native() if mapping else relation
 
 
 READING_OPTIONS = (

@@ -33,6 +33,8 @@ def is_path(data) -> bool:
 def parquet_files(path) -> list[str]:
     """The parquet files a path, folder (searched recursively) or glob pattern names.
 
+    ``path`` may also be a list of them (a glob the shell expanded).
+
     Raises FileNotFoundError when nothing is there and ValueError when a file is not parquet.
 
     >>> parquet_files("no/such/folder")
@@ -40,6 +42,10 @@ def parquet_files(path) -> list[str]:
     ...
     FileNotFoundError: No such file or folder: 'no/such/folder'
     """
+    if isinstance(path, list | tuple):
+        if not path:
+            raise FileNotFoundError("No parquet file given")
+        return [name for one in path for name in parquet_files(one)]
     text = os.fspath(path)
     if glob.has_magic(text):
         files = sorted(name for name in glob.glob(text, recursive=True) if Path(name).is_file())
@@ -90,9 +96,9 @@ def scan_parquet(path, *, memory_limit: str | None = None, progress: bool = True
 
     Parameters
     ----------
-    path : str or os.PathLike
+    path : str, os.PathLike or list of them
         A ``.parquet`` file, a folder of them (searched recursively) or a glob pattern such as
-        ``"logs/2026-*/*.parquet"``. The files must share their columns.
+        ``"logs/2026-*/*.parquet"``. Columns are matched by name across files.
     memory_limit : str, default=None
         DuckDB's memory cap, e.g. ``"4GB"``; past it DuckDB spills to a temporary folder.
         ``None``: half the machine's physical memory.
@@ -114,12 +120,20 @@ def scan_parquet(path, *, memory_limit: str | None = None, progress: bool = True
     >>> kk.compute(contacts, kpis="answer_rate").df()["kpi"].tolist()
     ['answer_rate']
     """
-    import duckdb
+    try:
+        import duckdb
+    except ImportError as error:
+        raise ImportError(
+            "Reading parquet files larger than memory needs DuckDB: pip install 'kpikit[duckdb]'"
+        ) from error
 
     files = parquet_files(path)
     connection = duckdb.connect(config={"memory_limit": check_memory_limit(memory_limit)})
     connection.execute(f"SET enable_progress_bar = {bool(progress)}")
-    return connection.read_parquet(files, union_by_name=True)
+    try:
+        return connection.read_parquet(files, union_by_name=True)
+    except duckdb.Error as error:  # not parquet, or truncated
+        raise ValueError(f"Cannot read the parquet files {files[:3]}: {error}") from error
 
 
 def sums_on_driver(sums):
