@@ -73,7 +73,7 @@ def write_chunk(path, first_id, rows, total, rng):
             "qa_score": np.where(rng.random(rows) < 0.03, rng.integers(40, 101, rows), np.nan),
         }
     )
-    frame.to_parquet(path, index=False)
+    frame.to_parquet(path, index=False, coerce_timestamps="us")  # Spark reads no nanoseconds
 
 
 def generate(rows, folder, seed=1):

@@ -15,6 +15,7 @@ Paths are untrusted input: they must exist and name ``.parquet`` files only.
 import glob
 import os
 import re
+import tempfile
 from pathlib import Path
 
 import narwhals as nw
@@ -100,7 +101,8 @@ def scan_parquet(path, *, memory_limit: str | None = None, progress: bool = True
         A ``.parquet`` file, a folder of them (searched recursively) or a glob pattern such as
         ``"logs/2026-*/*.parquet"``. Columns are matched by name across files.
     memory_limit : str, default=None
-        DuckDB's memory cap, e.g. ``"4GB"``; past it DuckDB spills to a temporary folder.
+        DuckDB's memory cap, e.g. ``"4GB"``; past it DuckDB spills to ``kpikit-duckdb`` in the
+        system's temporary folder.
         ``None``: half the machine's physical memory.
     progress : bool, default=True
         Show DuckDB's progress bar for queries that run longer than two seconds (a text bar in
@@ -128,7 +130,9 @@ def scan_parquet(path, *, memory_limit: str | None = None, progress: bool = True
         ) from error
 
     files = parquet_files(path)
-    connection = duckdb.connect(config={"memory_limit": check_memory_limit(memory_limit)})
+    spill = Path(tempfile.gettempdir()) / "kpikit-duckdb"  # not DuckDB's default, ./.tmp
+    config = {"memory_limit": check_memory_limit(memory_limit), "temp_directory": str(spill)}
+    connection = duckdb.connect(config=config)
     connection.execute(f"SET enable_progress_bar = {bool(progress)}")
     try:
         return connection.read_parquet(files, union_by_name=True)
