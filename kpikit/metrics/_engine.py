@@ -190,7 +190,9 @@ def compute(
         tz=tz,
     )
     if is_path(data):
-        return to_pandas(compute(scan_parquet(data), kpis, by, freq, options=options))
+        return to_pandas(
+            compute(scan_parquet(data), kpis, by, freq, options=options, validate=validate)
+        )
     dataset = data if isinstance(data, Dataset) else Dataset(contacts=data)
     keys = _as_list(by)
     if freq is not None:
