@@ -1,85 +1,91 @@
-"""Time kk.compute against hand-written DuckDB SQL of the same KPI definitions.
+"""Time whole kk.compute tasks on every engine against hand-written DuckDB SQL.
 
-Generates N synthetic contacts to parquet, then, in alternating rounds, times:
+A task is what a user runs: read the parquet file, compute every contact KPI of the registry
+(13: FCR and the two volume counts included) with the default options (per-channel service-level
+thresholds, a transferred first contact not resolved) by agent or by day, and get a pandas
+table. Side by side in one run, engines alternating inside each round:
 
-- ``kk.compute`` of every contact KPI of the registry (13: FCR and the two volume counts
-  included) with the default options (per-channel service-level thresholds, transferred first
-  contacts not resolved) by agent and by day on a pandas frame,
-- the same on a polars frame,
-- one DuckDB SQL query per grouping with the DESIGN definitions written by hand, reading the
-  parquet file (LAG/LEAD windows for FCR).
+- ``pandas``: ``pd.read_parquet`` then ``kk.compute`` on the frame (text as Python objects,
+  pandas 2's default);
+- ``pd_arrow``: the same with ``dtype_backend="pyarrow"`` (columns held by Arrow, as pandas 3
+  holds text by default);
+- ``polars``: ``pl.read_parquet``, ``kk.compute``, ``.to_pandas()``;
+- ``duckdb``: ``kk.compute`` on ``duckdb.read_parquet(...)`` (a relation), ``.df()``;
+- ``sql``: one DuckDB SQL query per grouping with the DESIGN definitions written by hand
+  (LAG/LEAD windows over the eligible contacts for FCR), ``.df()``.
 
-The frames are loaded once before timing (their engines then work in memory); DuckDB reads the
-parquet file each round, which is how it is normally used (the file sits in the page cache).
-Prints the median of the rounds, the ratio to DuckDB and the peak resident memory added during a
-call, and checks that every engine returns the same values.
+The contact logs come from ``contact_logs.py`` (cached in ``benchmarks/data/``): ``real`` is
+shaped like a real export (string ids, half the contacts without a customer, heavy-tailed
+contacts per customer, nulls), ``uniform`` is the former evenly spread shape; both run by
+default. Every engine's values are checked equal to the SQL's before timing. Prints the median
+wall time, the median CPU time of the process (all threads; steadier than wall time on a shared
+machine), both as ratios to the SQL's, the peak resident memory added during a task and, for the
+eager engines, during ``kk.compute`` alone (the frame already loaded); and the load average.
 
-    python benchmarks/bench_compute.py                 # 1M contacts, 5 rounds
-    python benchmarks/bench_compute.py --rows 10000000 --rounds 3
+    python benchmarks/bench_compute.py                        # 1M contacts, both shapes, 5 rounds
+    python benchmarks/bench_compute.py --rows 10000000 --rounds 3 --shapes real
 """
 
 import argparse
+import os
 import statistics
-import tempfile
 import threading
 import time
-from pathlib import Path
 
 import duckdb
 import numpy as np
 import pandas as pd
 import polars as pl
 import psutil
+from contact_logs import path_for
 
 import kpikit as kk
 
 CONTACT_KPIS = [kpi_id for kpi_id in kk.catalog.KPI_IDS if kk.kpi(kpi_id).table == "contacts"]
+ENGINES = ("pandas", "pd_arrow", "polars", "duckdb", "sql")
+EAGER = {
+    "pandas": pd.read_parquet,
+    "pd_arrow": lambda path: pd.read_parquet(path, dtype_backend="pyarrow"),
+    "polars": pl.read_parquet,
+}
+GROUPINGS = {"agent": {"by": "agent_id"}, "day": {"freq": "day"}}
 
 SQL = """
-WITH base AS (
-    SELECT *,
-        answered AND customer_id IS NOT NULL AS eligible
-    FROM read_parquet('{path}')
-),
-flags AS (
-    SELECT *,
-        date_trunc('day', arrived_at) AS day,
+WITH repeats AS (
+    SELECT {key} AS key, arrived_at, transferred,
         arrived_at - LAG(arrived_at) OVER w <= INTERVAL 48 HOUR AS repeated_before,
-        LEAD(arrived_at) OVER w - arrived_at <= INTERVAL 48 HOUR AS repeated_after,
-        MAX(arrived_at) OVER () AS last_arrival
-    FROM base
-    WINDOW w AS (PARTITION BY eligible, customer_id, reason ORDER BY arrived_at, contact_id)
+        LEAD(arrived_at) OVER w - arrived_at <= INTERVAL 48 HOUR AS repeated_after
+    FROM read_parquet('{path}')
+    WHERE answered AND customer_id IS NOT NULL
+    WINDOW w AS (PARTITION BY customer_id, reason ORDER BY arrived_at, contact_id)
 ),
-components AS (
-    SELECT {key} AS key,
-        answered::DOUBLE AS answered,
-        CASE WHEN answered THEN talk_s + hold_s + acw_s ELSE 0 END AS handle,
-        CASE WHEN answered THEN wait_s ELSE 0 END AS wait_answered,
-        (answered AND wait_s <= CASE channel WHEN 'chat' THEN 30 WHEN 'email' THEN 86400
-            ELSE 20 END)::DOUBLE AS within_threshold,
-        (answered AND transferred)::DOUBLE AS transferred,
-        (answered AND resolved IS NOT NULL)::DOUBLE AS resolution_known,
-        (answered AND coalesce(resolved, false))::DOUBLE AS resolved,
-        (eligible AND NOT coalesce(repeated_before, false)
-            AND (coalesce(repeated_after, false) OR arrived_at + INTERVAL 48 HOUR <= last_arrival)
-        )::DOUBLE AS fcr_first,
-        (eligible AND NOT coalesce(repeated_before, false) AND NOT coalesce(repeated_after, false)
-            AND arrived_at + INTERVAL 48 HOUR <= last_arrival
-            AND NOT coalesce(transferred, false))::DOUBLE AS fcr_resolved,
-        (csat IS NOT NULL)::DOUBLE AS csat_n, coalesce(csat >= 4, false)::DOUBLE AS csat_top,
-        (nps IS NOT NULL)::DOUBLE AS nps_n,
-        coalesce(nps >= 9, false)::DOUBLE - coalesce(nps <= 6, false)::DOUBLE AS nps_net,
-        (qa_score IS NOT NULL)::DOUBLE AS qa_n, coalesce(qa_score, 0) AS qa
-    FROM flags
+judged AS (
+    SELECT key, transferred, NOT coalesce(repeated_before, false) AS first,
+        coalesce(repeated_after, false) AS repeated,
+        coalesce(repeated_after, false) OR arrived_at + INTERVAL 48 HOUR
+            <= (SELECT max(arrived_at) FROM read_parquet('{path}')) AS closed
+    FROM repeats
+),
+fcr AS (
+    SELECT key, count(*) FILTER (first AND closed) AS fcr_first,
+        count(*) FILTER (first AND closed AND NOT repeated AND NOT coalesce(transferred, false))
+            AS fcr_resolved
+    FROM judged GROUP BY key
 ),
 sums AS (
-    SELECT key, count(*) AS offered, sum(answered) AS answered, sum(handle) AS handle,
-        sum(wait_answered) AS wait_answered, sum(within_threshold) AS within_threshold,
-        sum(transferred) AS transferred, sum(resolution_known) AS resolution_known,
-        sum(resolved) AS resolved, sum(fcr_first) AS fcr_first, sum(fcr_resolved) AS fcr_resolved,
-        sum(csat_n) AS csat_n, sum(csat_top) AS csat_top, sum(nps_n) AS nps_n,
-        sum(nps_net) AS nps_net, sum(qa_n) AS qa_n, sum(qa) AS qa
-    FROM components GROUP BY key
+    SELECT {key} AS key, count(*) AS offered, count(*) FILTER (answered) AS answered,
+        sum(coalesce(talk_s, 0) + coalesce(hold_s, 0) + coalesce(acw_s, 0)) FILTER (answered)
+            AS handle,
+        sum(wait_s) FILTER (answered) AS wait_answered,
+        count(*) FILTER (answered AND wait_s <= CASE channel WHEN 'chat' THEN 30
+            WHEN 'email' THEN 86400 ELSE 20 END) AS within_threshold,
+        count(*) FILTER (answered AND transferred) AS transferred,
+        count(resolved) FILTER (answered) AS resolution_known,
+        count(*) FILTER (answered AND resolved) AS resolved,
+        count(csat) AS csat_n, count(*) FILTER (csat >= 4) AS csat_top,
+        count(nps) AS nps_n, count(*) FILTER (nps >= 9) - count(*) FILTER (nps <= 6) AS nps_net,
+        count(qa_score) AS qa_n, sum(qa_score) AS qa
+    FROM read_parquet('{path}') GROUP BY key
 )
 SELECT key,
     handle / nullif(answered, 0) AS aht,
@@ -95,48 +101,9 @@ SELECT key,
     qa / nullif(qa_n, 0) AS qa_score,
     offered AS contacts_offered,
     answered AS contacts_handled
-FROM sums
+FROM sums LEFT JOIN fcr USING (key)
 """
-
-
-def generate(rows, path, seed=1):
-    """Write a synthetic contact log of ``rows`` contacts over 90 days to parquet."""
-    rng = np.random.default_rng(seed)
-    answered = rng.random(rows) < 0.93
-    seconds = np.sort(rng.integers(0, 90 * 86400, rows))
-    customers = rng.integers(0, max(rows // 4, 1), rows)
-    surveyed = rng.random(rows)
-    frame = pd.DataFrame(
-        {
-            "contact_id": np.arange(rows, dtype=np.int64),
-            "arrived_at": pd.Timestamp("2026-01-01") + pd.to_timedelta(seconds, unit="s"),
-            "answered": answered,
-            "wait_s": rng.exponential(25, rows).round(1),
-            "channel": pd.Categorical(
-                rng.choice(["phone", "chat", "email"], rows, p=[0.6, 0.3, 0.1])
-            ),
-            "agent_id": np.where(answered, rng.integers(0, 600, rows), -1).astype(str),
-            "customer_id": customers.astype(str),
-            "reason": rng.choice(["billing", "orders", "tech", "account", "other"], rows),
-            "talk_s": np.where(answered, rng.gamma(4, 60, rows).round(1), 0.0),
-            "hold_s": np.where(answered, rng.exponential(15, rows).round(1), 0.0),
-            "acw_s": np.where(answered, rng.gamma(2, 20, rows).round(1), 0.0),
-            "transferred": answered & (rng.random(rows) < 0.07),
-            "resolved": pd.array(
-                np.where(rng.random(rows) < 0.1, None, rng.random(rows) < 0.8), dtype="boolean"
-            ),
-            "csat": pd.array(
-                np.where(surveyed < 0.2, rng.integers(1, 6, rows), None), dtype="Int64"
-            ),
-            "nps": pd.array(
-                np.where(surveyed > 0.9, rng.integers(0, 11, rows), None), dtype="Int64"
-            ),
-            "qa_score": np.where(rng.random(rows) < 0.03, rng.integers(40, 101, rows), np.nan),
-        }
-    )
-    frame.loc[~answered, "agent_id"] = None
-    frame.loc[~answered, "resolved"] = pd.NA
-    frame.to_parquet(path, index=False)
+SQL_KEYS = {"agent": "agent_id", "day": "date_trunc('day', arrived_at)"}
 
 
 class PeakMemory:
@@ -161,69 +128,122 @@ class PeakMemory:
         self.added_mb = (self.peak - self.base) / 2**20
 
 
-def runners(path):
-    pandas_frame = pd.read_parquet(path)
-    polars_frame = pl.read_parquet(path)
+def tasks(path, grouping):
+    """The whole task of every engine for one grouping: each returns a pandas table."""
+    options = GROUPINGS[grouping]
     connection = duckdb.connect()
-    day_key = "date_trunc('day', arrived_at)"
+    source = str(path)
     return {
-        "pandas by agent": lambda: kk.compute(pandas_frame, CONTACT_KPIS, by="agent_id"),
-        "polars by agent": lambda: kk.compute(polars_frame, CONTACT_KPIS, by="agent_id"),
-        "duckdb by agent": lambda: connection.sql(SQL.format(path=path, key="agent_id")).df(),
-        "pandas by day": lambda: kk.compute(pandas_frame, CONTACT_KPIS, freq="day"),
-        "polars by day": lambda: kk.compute(polars_frame, CONTACT_KPIS, freq="day"),
-        "duckdb by day": lambda: connection.sql(SQL.format(path=path, key=day_key)).df(),
+        "pandas": lambda: kk.compute(pd.read_parquet(source), CONTACT_KPIS, **options),
+        "pd_arrow": lambda: kk.compute(EAGER["pd_arrow"](source), CONTACT_KPIS, **options),
+        "polars": lambda: kk.compute(pl.read_parquet(source), CONTACT_KPIS, **options).to_pandas(),
+        "duckdb": lambda: kk.compute(connection.read_parquet(source), CONTACT_KPIS, **options).df(),
+        "sql": lambda: connection.sql(SQL.format(path=source, key=SQL_KEYS[grouping])).df(),
     }
 
 
-def check_same_values(results):
-    """The three engines must agree before their times mean anything."""
-    sql = results["duckdb by agent"].set_index("key").sort_index()
-    for engine in ("pandas", "polars"):
-        table = results[f"{engine} by agent"]
-        table = table.to_pandas() if isinstance(table, pl.DataFrame) else table
-        wide = table.pivot(index="agent_id", columns="kpi", values="value")
-        wide = wide.loc[wide.index.notna()].sort_index()
-        common = sql.loc[sql.index.notna() & (sql.index != "None"), CONTACT_KPIS]
+def compute_only_memory(path, grouping, engine):
+    """Peak memory added by kk.compute alone on a frame read beforehand (MB)."""
+    frame = EAGER[engine](path)
+    with PeakMemory() as peak:
+        kk.compute(frame, CONTACT_KPIS, **GROUPINGS[grouping])
+    return peak.added_mb
+
+
+def check_same_values(results, grouping):
+    """Every engine must agree with the SQL before its time means anything."""
+    sql = results["sql"].set_index("key")
+    sql.index = _as_keys(sql.index)
+    column = "agent_id" if grouping == "agent" else "period"
+    for engine, table in results.items():
+        if engine == "sql":
+            continue
+        wide = table.pivot_table(
+            index=column, columns="kpi", values="value", dropna=False, aggfunc="first"
+        )
+        wide.index = _as_keys(wide.index)
+        expected = sql.loc[sql.index.notna(), CONTACT_KPIS].sort_index()
+        got = wide.loc[wide.index.notna()].sort_index()
+        assert list(got.index) == list(expected.index), f"{engine}: other groups than the SQL"
         np.testing.assert_allclose(
-            wide.loc[common.index, CONTACT_KPIS].to_numpy(dtype=float),
-            common.to_numpy(dtype=float),
+            got[CONTACT_KPIS].to_numpy(dtype=float),
+            expected.to_numpy(dtype=float),
             rtol=1e-9,
             equal_nan=True,
+            err_msg=f"{engine} by {grouping}",
         )
+
+
+def _as_keys(index):
+    if pd.api.types.is_datetime64_any_dtype(index):
+        return pd.DatetimeIndex(index).as_unit("ns")
+    return pd.Index([None if pd.isna(key) else key for key in index], dtype=object)
+
+
+def run(path, engines, rounds):
+    rows = []
+    for grouping in GROUPINGS:
+        jobs = {name: job for name, job in tasks(path, grouping).items() if name in engines}
+        results = {name: job() for name, job in jobs.items()}  # warm-up, and values to check
+        check_same_values(results, grouping)
+        wall = {name: [] for name in jobs}
+        cpu = {name: [] for name in jobs}
+        memory = dict.fromkeys(jobs, 0.0)
+        for _ in range(rounds):
+            for name, job in jobs.items():
+                with PeakMemory() as peak:
+                    started, cpu_started = time.perf_counter(), time.process_time()
+                    job()
+                    cpu[name].append(time.process_time() - cpu_started)
+                    wall[name].append(time.perf_counter() - started)
+                memory[name] = max(memory[name], peak.added_mb)
+        baseline = statistics.median(wall["sql"]) if "sql" in wall else float("nan")
+        for name in jobs:
+            alone = compute_only_memory(path, grouping, name) if name in EAGER else None
+            rows.append(
+                (name, grouping, statistics.median(wall[name]), statistics.median(cpu[name]),
+                 statistics.median(wall[name]) / baseline, memory[name], alone)
+            )  # fmt: skip
+    return rows
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--shapes", nargs="+", choices=["real", "uniform"], default=["real", "uniform"]
+    )
+    parser.add_argument("--engines", nargs="+", choices=ENGINES, default=list(ENGINES))
     args = parser.parse_args()
+    for shape in args.shapes:
+        report(args.rows, shape, args.engines, args.rounds)
 
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "contacts.parquet"
-        started = time.perf_counter()
-        generate(args.rows, path)
-        print(f"generated {args.rows:,} contacts in {time.perf_counter() - started:.1f} s")
-        jobs = runners(path)
-        times = {name: [] for name in jobs}
-        memory = {name: 0.0 for name in jobs}
-        results = {name: job() for name, job in jobs.items()}  # warm-up, and the values to check
-        check_same_values(results)
-        for _ in range(args.rounds):  # alternate engines inside each round
-            for name, job in jobs.items():
-                with PeakMemory() as peak:
-                    started = time.perf_counter()
-                    job()
-                    times[name].append(time.perf_counter() - started)
-                memory[name] = max(memory[name], peak.added_mb)
 
-    print(f"\n{args.rows:,} contacts, median of {args.rounds} rounds (values checked equal)")
-    print(f"{'run':<18}{'median s':>10}{'x duckdb':>10}{'peak +MB':>10}")
-    for name, samples in times.items():
-        grouping = name.split(" ", 1)[1]
-        baseline = statistics.median(times[f"duckdb {grouping}"])
-        median = statistics.median(samples)
-        print(f"{name:<18}{median:>10.3f}{median / baseline:>10.2f}{memory[name]:>10.0f}")
+def report(rows, shape, engines, rounds):
+    started = time.perf_counter()
+    path = path_for(rows, shape)
+    print(f"{path.name}: ready in {time.perf_counter() - started:.1f} s")
+    load_before = os.getloadavg()[0]
+    results = run(path, engines, rounds)
+    load_after = os.getloadavg()[0]
+
+    print(
+        f"\n{rows:,} contacts ({shape} shape), median of {rounds} rounds, values checked equal; "
+        f"load average {load_before:.1f} before, {load_after:.1f} after"
+    )
+    print(
+        f"{'engine':<9}{'by':<7}{'wall s':>8}{'cpu s':>8}{'x sql':>7}{'cpu x sql':>10}"
+        f"{'+MB task':>10}{'+MB kk':>8}"
+    )
+    sql_cpu = {grouping: cpu for name, grouping, _, cpu, *_ in results if name == "sql"}
+    for name, grouping, wall, cpu, ratio, memory, alone in results:
+        alone_text = f"{alone:8.0f}" if alone is not None else f"{'':8}"
+        cpu_ratio = cpu / sql_cpu[grouping] if grouping in sql_cpu else float("nan")
+        print(
+            f"{name:<9}{grouping:<7}{wall:8.3f}{cpu:8.3f}{ratio:7.2f}{cpu_ratio:10.2f}"
+            f"{memory:10.0f}{alone_text}"
+        )
 
 
 if __name__ == "__main__":

@@ -19,21 +19,29 @@ computed once on the whole log before any grouping:
 - ``NO_REPEAT``: a judged first contact that no contact of the same key followed in the window.
 
 The engine combines them with ``transferred`` and ``resolved`` into the numerator and
-denominator of each ``fcr_method`` (see :mod:`kpikit.metrics`).
+denominator of each ``fcr_method`` (see :mod:`kpikit.metrics`). It may pass the eligible
+contacts alone, with the last arrival of the whole log (``last_arrival``): the other contacts
+never count, and the sort is smaller.
 
-Eager pandas and polars frames take a NumPy fast path: the key columns are factorised into
-integer codes and packed with the time into a single ``int64`` so that one ``argsort`` orders
-everything (lexicographic sorting of several columns is several times slower). Lazy engines
-(DuckDB, polars lazy, Spark) use narwhals window functions instead, so they stay lazy.
+Eager pandas and polars frames take a NumPy fast path: the key becomes one integer code per
+contact (pandas factorises each key column; polars hashes the key, turns the hashes into codes
+and checks, value by value, the pairs of neighbours taken as repeats, falling back to exact codes
+if two keys shared a hash), packed with the time into a single ``int64`` so that one ``argsort``
+orders everything; contacts of one key in the same millisecond are then ordered by
+``contact_id``. Lazy engines (DuckDB, polars lazy,
+Spark) use window functions instead, so they stay lazy.
 """
 
 import narwhals as nw
 import numpy as np
 import pandas as pd
 
+from kpikit._frames import add_columns
+
 FIRST = "_kk_fcr_first"
 JUDGED = "_kk_fcr_judged"
 NO_REPEAT = "_kk_fcr_no_repeat"
+LAST_ARRIVAL = "_kk_last_arrival"
 
 
 def window_ms(window):
@@ -61,7 +69,12 @@ def window_ms(window):
     return int(delta / pd.Timedelta(milliseconds=1))
 
 
-def add_fcr_components(frame, *, window, match, first=True):
+def eligible(match) -> nw.Expr:
+    """Contacts that can be first contacts or repeats: answered, with a known first key."""
+    return nw.col("answered").fill_null(False) & ~nw.col(match[0]).is_null()
+
+
+def add_fcr_components(frame, *, window, match, first=True, last_arrival=None, all_eligible=False):
     """Return ``frame`` with the 0/1 float columns FIRST, JUDGED and NO_REPEAT.
 
     Parameters
@@ -76,6 +89,14 @@ def add_fcr_components(frame, *, window, match, first=True):
         form a key value of their own.
     first : bool, default=True
         Add FIRST too (the survey methods need it; the repeat rule needs only the other two).
+    last_arrival : narwhals Expr, default=None
+        The last ``arrived_at`` of the whole log, for a frame that holds only part of it (a
+        column of a lazy frame, a literal for an eager one); by default the last
+        ``arrived_at`` of ``frame``.
+    all_eligible : bool, default=False
+        Every contact of ``frame`` is eligible (the caller filtered them with
+        :func:`eligible`): the window functions of lazy engines then need not set the
+        others apart.
 
     Examples
     --------
@@ -99,64 +120,67 @@ def add_fcr_components(frame, *, window, match, first=True):
     if isinstance(frame, nw.DataFrame) and (
         frame.implementation.is_pandas() or frame.implementation.is_polars()
     ):
-        return _add_eager(frame, width, match, first)
-    return _add_lazy(frame, width, match, first)
+        return _add_eager(frame, width, match, first, last_arrival)
+    return _add_lazy(frame, width, match, first, last_arrival, all_eligible)
 
 
-def _eligible(match):
-    return nw.col("answered") & ~nw.col(match[0]).is_null()
-
-
-def _add_lazy(frame, width, match, with_first):
+def _add_lazy(frame, width, match, with_first, last_arrival, all_eligible):
     time = nw.col("arrived_at")
-    partition = ["_fcr_eligible", *match]
+    later = time.dt.offset_by(f"{width}ms")
+    partition = match if all_eligible else ["_fcr_eligible", *match]
     order = ["arrived_at", "contact_id"]
     # Times are compared with the window added (Spark has no duration arithmetic in narwhals).
-    previous = time.shift(1).over(*partition, order_by=order)
-    following = time.shift(-1).over(*partition, order_by=order)
-    window_end = time.dt.offset_by(f"{width}ms")
-    repeated_before = (~previous.is_null()) & (previous.dt.offset_by(f"{width}ms") >= time)
-    repeated_after = (~following.is_null()) & (following <= window_end)
-    # The log's last arrival joins as a one-row table: a window over the whole frame would
-    # move every row into one partition on Spark.
-    judged = repeated_after | (window_end <= nw.col("_fcr_last"))
-    first = nw.col("_fcr_eligible") & ~repeated_before
+    before = time.shift(1).over(*partition, order_by=order)
+    after = time.shift(-1).over(*partition, order_by=order)
+    repeated_before = (~before.is_null()) & (before.dt.offset_by(f"{width}ms") >= time)
+    repeated_after = (~after.is_null()) & (after <= later)
+    # Without ``last_arrival``, the log's last arrival joins as a one-row table: a window over
+    # the whole frame would move every row into one partition on Spark.
+    last = nw.col("_fcr_last") if last_arrival is None else last_arrival
+    judged = repeated_after | (later <= last)
+    first = ~repeated_before if all_eligible else nw.col("_fcr_eligible") & ~repeated_before
     flags = [
         nw.when(first & judged).then(1.0).otherwise(0.0).alias(JUDGED),
         nw.when(first & judged & ~repeated_after).then(1.0).otherwise(0.0).alias(NO_REPEAT),
     ]
     if with_first:
         flags.insert(0, nw.when(first).then(1.0).otherwise(0.0).alias(FIRST))
-    last = frame.select(nw.col("arrived_at").max().alias("_fcr_last"))
-    return (
-        frame.join(last, how="cross")
-        .with_columns(_fcr_eligible=_eligible(match))
-        .with_columns(*flags)
-        .drop("_fcr_eligible", "_fcr_last")
-    )
+    added = []
+    if last_arrival is None:
+        frame = frame.join(frame.select(nw.col("arrived_at").max().alias("_fcr_last")), how="cross")
+        added.append("_fcr_last")
+    if not all_eligible:
+        frame = frame.with_columns(_fcr_eligible=eligible(match))
+        added.append("_fcr_eligible")
+    frame = frame.with_columns(*flags)
+    return frame.drop(*added) if added else frame
 
 
-def _add_eager(frame, width, match, with_first):
-    native_ns = nw.get_native_namespace(frame)
-    columns = frame.select("contact_id", "arrived_at", "answered", *match)
-    eligible = columns.select(_eligible(match)).get_column("answered").to_numpy().astype(bool)
-    times = columns.get_column("arrived_at")
-    # Milliseconds since the first arrival: elapsed time, whatever the zone (narwhals cannot
-    # take the epoch of pandas zones it does not recognise, such as America/New_York).
-    times_ms = (times - times.min()).dt.total_milliseconds().to_numpy().astype(np.int64)
-    first = np.zeros(len(eligible))
-    judged_first = np.zeros(len(eligible))
-    no_repeat = np.zeros(len(eligible))
-    rows = np.flatnonzero(eligible)
+def _add_eager(frame, width_ms, match, with_first, last_arrival):
+    is_eligible = frame.select(eligible(match)).get_column("answered").to_numpy().astype(bool)
+    rows = np.flatnonzero(is_eligible)
+    first = np.zeros(len(is_eligible))
+    judged_first = np.zeros(len(is_eligible))
+    no_repeat = np.zeros(len(is_eligible))
     if len(rows):
-        key = _key_codes([columns.get_column(name) for name in match], rows)
-        order = _sort_order(key, times_ms[rows], columns.get_column("contact_id"), rows)
-        key, times = key[order], times_ms[rows][order]
-        same = key[1:] == key[:-1]
-        close = (times[1:] - times[:-1]) <= width
-        repeated_before = np.concatenate([[False], same & close])
-        repeated_after = np.concatenate([same & close, [False]])
-        judged = repeated_after | (times + width <= times_ms.max())
+        arrived = frame.get_column("arrived_at")
+        origin = arrived.min()
+        times = _elapsed_ns(arrived, origin)
+        if last_arrival is None:
+            last_arrival = nw.col("arrived_at").max()
+        last = _elapsed_ns(frame.select(last_arrival.alias("last")).get_column("last"), origin)
+        last = last.max()
+        width = width_ms * 1_000_000
+        times = times[rows]
+        key, exact = _key_codes(frame, match, rows)
+        order, close = _neighbours(frame, key, times, rows, width)
+        if not exact and not _same_keys(frame, match, rows[order], close):
+            key = _polars_exact_codes(frame.to_native(), match, rows)
+            order, close = _neighbours(frame, key, times, rows, width)
+        times = times[order]
+        repeated_before = np.concatenate([[False], close])
+        repeated_after = np.concatenate([close, [False]])
+        judged = repeated_after | (times + width <= last)
         is_first = ~repeated_before
         first[rows[order]] = is_first
         judged_first[rows[order]] = is_first & judged
@@ -164,48 +188,101 @@ def _add_eager(frame, width, match, with_first):
     flags = {FIRST: first, JUDGED: judged_first, NO_REPEAT: no_repeat}
     if not with_first:
         del flags[FIRST]
-    return frame.with_columns(
-        nw.new_series(name, values, nw.Float64(), backend=native_ns)
-        for name, values in flags.items()
-    )
+    return add_columns(frame, flags)
 
 
-def _key_codes(series_list, rows):
-    """Dense int64 codes of the combined key for the selected rows."""
+def _elapsed_ns(series, origin) -> np.ndarray:
+    """Nanoseconds from ``origin``: elapsed time, whatever the zone (narwhals cannot take the
+    epoch of pandas zones it does not recognise, such as America/New_York)."""
+    return (series - origin).dt.total_nanoseconds().to_numpy().astype(np.int64)
+
+
+def _neighbours(frame, key, times, rows, width):
+    """Sort order by (key, time) and whether each contact's successor repeats it in the window."""
+    order = _sort_order(key, times, frame.get_column("contact_id"), rows)
+    key, times = key[order], times[order]
+    return order, (key[1:] == key[:-1]) & (times[1:] - times[:-1] <= width)
+
+
+def _key_codes(frame, match, rows):
+    """Integer codes of the key (the ``match`` columns together) of the rows ``rows``.
+
+    Returns the codes and whether they are exact (False: hashes, which two keys may share).
+    """
+    if frame.implementation.is_polars():
+        return _polars_key_codes(frame.to_native(), match, rows), False
     key = np.zeros(len(rows), dtype=np.int64)
-    for series in series_list:
-        codes, size = _factorize(series, rows)
-        if len(key) and int(key.max()) * size >= 2**62:
+    for name in match:
+        # Factorising the Series (not a NumPy copy) keeps pandas' fast string hashing.
+        codes, uniques = pd.factorize(
+            frame.get_column(name).to_native().take(rows), use_na_sentinel=False
+        )
+        size = len(uniques) + 1
+        if int(key.max()) * size >= 2**62:
             key = pd.factorize(key)[0].astype(np.int64)  # re-densify before it could overflow
         key = key * size + codes
-    return key
+    return key, True
 
 
-def _factorize(series, rows):
-    native = series.to_native()
-    if series.implementation.is_polars():
-        # Categorical physical codes are polars' own fast dictionary encoding.
-        import polars as pl
+def _polars_key_codes(native, match, rows):
+    """Codes from a 64-bit hash of the key, in the order of the rows ``rows``."""
+    import polars as pl
 
-        values = native.gather(rows)
-        codes = values.cast(pl.String).cast(pl.Categorical).to_physical().to_numpy()
-        codes = np.where(values.is_null().to_numpy(), -1, codes.astype(np.int64))
-        codes, uniques = pd.factorize(codes)
-        return codes.astype(np.int64), len(uniques) + 1
-    # Factorising the Series (not its NumPy copy) keeps pandas' fast string hashing.
-    codes, uniques = pd.factorize(native, use_na_sentinel=False)
-    return codes[rows].astype(np.int64), len(uniques) + 1
+    hashes = native[rows].select(pl.struct(match).hash().alias("key")).get_column("key")
+    return pd.factorize(hashes.to_numpy())[0].astype(np.int64)
+
+
+def _polars_exact_codes(native, match, rows):
+    """Exact codes of the key, for the unlikely case of two keys with one hash."""
+    import polars as pl
+
+    key = native[rows].select(pl.struct(match).alias("key")).get_column("key")
+    return key.rank("dense").to_numpy().astype(np.int64)
+
+
+def _same_keys(frame, match, sorted_rows, close):
+    """Whether every pair of neighbours taken as a repeat has the same key, value by value.
+
+    Hash codes decide the pairs; a pair of different keys with one hash is what this catches.
+    Two contacts of one key with a contact of another key (of the same hash) between them form
+    two such pairs, so checking the pairs found is enough for the result to be exact.
+    """
+    import polars as pl
+
+    pairs = np.flatnonzero(close)
+    if not len(pairs):
+        return True
+    native = frame.to_native().select(match)
+    before = native[sorted_rows[pairs]]
+    after = native[sorted_rows[pairs + 1]]
+    same = pl.DataFrame(
+        [before.get_column(name).eq_missing(after.get_column(name)) for name in match]
+    )
+    return bool(same.select(pl.all_horizontal(pl.all())).to_series().all())
 
 
 def _sort_order(key, times, contact_ids, rows):
-    """Order of rows by (key, time, contact_id), with one argsort when the key packs."""
-    span = int(times.max() - times.min()) + 1
-    key_size = int(key.max()) + 1
-    if key_size * span < 2**62:
-        packed = key * span + (times - times.min())
-        order = np.argsort(packed, kind="quicksort")
-        sorted_packed = packed[order]
-        if not (sorted_packed[1:] == sorted_packed[:-1]).any():
-            return order
-    ids = contact_ids.to_numpy()[rows]
-    return np.lexsort((ids, times, key))
+    """Order of rows by (key, time, contact_id): one argsort when key and time pack in an int64.
+
+    The sort is on whole milliseconds; contacts of one key in the same millisecond are then
+    put in (exact time, contact_id) order among themselves.
+    """
+    milliseconds = times // 1_000_000
+    start = int(milliseconds.min())
+    span = int(milliseconds.max()) - start + 1
+    if (int(key.max()) + 1) * span < 2**62:
+        order = np.argsort(key * span + (milliseconds - start), kind="quicksort")
+    else:
+        order = np.lexsort((milliseconds, key))
+    sorted_key, sorted_ms = key[order], milliseconds[order]
+    tied = (sorted_key[1:] == sorted_key[:-1]) & (sorted_ms[1:] == sorted_ms[:-1])
+    if tied.any():
+        in_tie = np.zeros(len(order), dtype=bool)
+        in_tie[1:] |= tied
+        in_tie[:-1] |= tied
+        positions = np.flatnonzero(in_tie)
+        members = order[positions]
+        id_rank = pd.factorize(contact_ids[rows[members]].to_numpy(), sort=True)[0]
+        within = np.lexsort((id_rank, times[members], sorted_ms[positions], sorted_key[positions]))
+        order[positions] = members[within]
+    return order

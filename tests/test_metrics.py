@@ -427,6 +427,18 @@ def test_explicit_kpi_needing_a_missing_column_explains():
         kk.compute(hand_contacts().drop(columns="csat"), kpis="csat")
 
 
+def test_duckdb_groups_by_a_column_whose_name_needs_quoting():
+    # The same 10 contacts in one group whose name holds a quote and a space: AHT and FCR equal
+    # pandas' (both computed from the hand fixture).
+    duckdb = pytest.importorskip("duckdb")
+    contacts = hand_contacts().assign(**{'team "a"': "x"})
+    expected = kk.compute(contacts, kpis=["aht", "fcr"], by='team "a"')
+    relation = duckdb.from_df(contacts)
+    result = nw.from_native(kk.compute(relation, kpis=["aht", "fcr"], by='team "a"')).collect()
+    assert result.get_column('team "a"').to_list() == ["x", "x"]
+    assert result.get_column("value").to_list() == pytest.approx(expected["value"].tolist())
+
+
 def test_output_keeps_the_input_kind():
     assert isinstance(kk.compute(pl.from_pandas(hand_contacts()), kpis="aht"), pl.DataFrame)
     lazy = kk.compute(pl.from_pandas(hand_contacts()).lazy(), kpis="aht")

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 import narwhals as nw
 
-from kpikit import repeats, stats
+from kpikit import repeats
 from kpikit._frames import to_pandas
 from kpikit._validators import check_choice, suggest_keywords
 from kpikit.catalog import KPI_IDS, Term, components, kpi
@@ -26,6 +26,8 @@ from kpikit.metrics._components import (
     required_columns,
 )
 from kpikit.metrics._inputs import prepare, time_zone
+from kpikit.metrics._numpy_sums import arrow_backed, sums_by_group
+from kpikit.metrics._ratios import RESULT_COLUMNS, tidy
 from kpikit.metrics._sources import is_path, like_input, scan_parquet, sums_on_driver
 from kpikit.options import Options, describe, resolve
 from kpikit.schema import TABLES, Dataset, SchemaError
@@ -41,9 +43,9 @@ FREQUENCIES = {
     "year": "1y",
 }
 
-RESULT_COLUMNS = ["kpi", "value", "numerator", "denominator", "ci_low", "ci_high"]
 _NEEDS_FIRST = frozenset({"fcr_surveyed_first", "fcr_resolved_by_survey"})
 REQUIRED_CONTACT_COLUMNS = tuple(spec.name for spec in TABLES["contacts"] if spec.required)
+_FLAG_COLUMNS = tuple(spec.name for spec in TABLES["contacts"] if spec.kind == "bool")
 
 
 @dataclass(frozen=True)
@@ -211,16 +213,16 @@ def compute(
     contact_sums = None
     if contact_plans:
         contact_sums = _sum_contacts(contacts, contact_plans, keys, freq, options)
-        pieces += [_tidy(contact_sums, period_keys, p) for p in contact_plans]
+        pieces.append(tidy(contact_sums, period_keys, contact_plans))
     interval_plans = [p for p in plans if p.table == "agent_intervals"]
     if interval_plans:
         intervals = nw.from_native(dataset.agent_intervals)
         sums = _sum_intervals(intervals, interval_plans, keys, freq)
-        pieces += [_tidy(sums, period_keys, p) for p in interval_plans]
+        pieces.append(tidy(sums, period_keys, interval_plans))
     for cost_plan in (p for p in plans if p.table == "costs"):
         costs = nw.from_native(dataset.costs)
         sums = _sum_costs(contacts, costs, keys, freq, contact_sums)
-        pieces.append(_tidy(sums, period_keys, cost_plan))
+        pieces.append(tidy(sums, period_keys, [cost_plan]))
 
     result = nw.concat(pieces, how="vertical")
     order = {k: i for i, k in enumerate(KPI_IDS)}
@@ -369,28 +371,127 @@ def _unavailable(kpi_plan, dataset, columns, keys, options):
 
 
 def _sum_contacts(contacts, plans, keys, freq, options):
+    """Component sums per group (and period) for the contact KPIs of ``plans``.
+
+    pandas frames are summed with NumPy (:mod:`kpikit.metrics._numpy_sums`). Other engines sum
+    the per-row components with ``group_by``; their FCR components are summed apart, over the
+    eligible contacts alone (answered, customer known), so the window functions that find
+    repeats sort a fraction of the log and carry a few columns rather than all of them.
+    """
     columns = contacts.collect_schema().names()
     names = list(dict.fromkeys(name for p in plans for name in p.components()))
     mean_plans = [p for p in plans if p.fused]
     every = list(dict.fromkeys([*names, *(t.component for p in mean_plans for t in p.numerator)]))
-    if any(name.startswith("fcr_") for name in every):
-        contacts = repeats.add_fcr_components(
-            contacts,
-            window=options.fcr_window,
-            match=match_columns(options, columns),
-            first=bool(set(every) & _NEEDS_FIRST),
-        )
     parts = contact_parts(every, options, columns)
-    wanted = {PREFIX + name: parts[name].expression() for name in names}
+    row_sums = {name: parts[name].expression() for name in names if not _is_fcr(name)}
     for p in mean_plans:
-        row_numerator = fuse([(t.sign, parts[t.component]) for t in p.numerator])
-        wanted[PREFIX + p.fused] = row_numerator
-    squares = {PREFIX + p.fused + "_sq": column(p.fused) * column(p.fused) for p in mean_plans}
-    frame = contacts.with_columns(**wanted)
-    if squares:
-        frame = frame.with_columns(**squares)
-    summed = [*names, *(p.fused for p in mean_plans), *(p.fused + "_sq" for p in mean_plans)]
-    return _sum_by(frame, summed, keys, freq, "arrived_at")
+        row_sums[p.fused] = fuse([(t.sign, parts[t.component]) for t in p.numerator])
+    squared = [p.fused for p in mean_plans]
+    fcr_sums = {name: parts[name].expression() for name in names if _is_fcr(name)}
+    fcr = {
+        "window": options.fcr_window,
+        "match": match_columns(options, columns),
+        "first": bool(set(fcr_sums) & _NEEDS_FIRST),
+    }
+    if isinstance(contacts, nw.DataFrame) and contacts.implementation.is_pandas():
+        return _sum_pandas(contacts, row_sums, squared, fcr_sums, fcr, keys, freq)
+    if not row_sums:  # FCR alone: the groups still come from every contact
+        row_sums["rows"] = nw.lit(1.0, dtype=nw.Float64())
+    row_sums.update({n + "_sq": row_sums[n] * row_sums[n] for n in squared})
+    sums = _sum_expressions(_lazy(contacts), row_sums, keys, freq)
+    if fcr_sums:
+        fcr_part = _sum_fcr(contacts, fcr_sums, keys, freq, fcr)
+        sums = _add_up(sums, list(row_sums), fcr_part, list(fcr_sums), [*keys, *_period(freq)])
+    eager = isinstance(contacts, nw.DataFrame) and isinstance(sums, nw.LazyFrame)
+    return sums.collect() if eager else sums_on_driver(sums)
+
+
+def _sum_expressions(frame, expressions, keys, freq):
+    """Sums of the per-row ``expressions`` per ``keys`` (and period), as prefixed columns.
+
+    One ``with_columns`` and one aggregation: a lazy engine binds and plans each step of the
+    query, so fewer steps cost less before any row is read.
+    """
+    columns = _prefixed(expressions)
+    if freq:
+        columns["period"] = _period_expr(frame, "arrived_at", freq)
+        keys = [*keys, "period"]
+    frame = frame.with_columns(**columns)
+    sums = [nw.col(PREFIX + name).sum() for name in expressions]
+    if not keys:
+        return frame.select(sums)
+    return frame.group_by(*keys, drop_null_keys=False).agg(sums)
+
+
+def _lazy(frame):
+    """An eager polars frame as a lazy one: its working columns then never materialise.
+
+    Eager polars runs every ``with_columns`` in full, holding a float column per component;
+    lazily, polars fuses the components into the sums and runs them on every core.
+    """
+    if isinstance(frame, nw.DataFrame) and frame.implementation.is_polars():
+        return frame.lazy()
+    return frame
+
+
+def _is_fcr(component: str) -> bool:
+    return component.startswith("fcr_")
+
+
+def _period(freq):
+    return ["period"] if freq else []
+
+
+def _sum_pandas(contacts, row_sums, squared, fcr_sums, fcr, keys, freq):
+    contacts = arrow_backed(contacts, [*_FLAG_COLUMNS, "channel"])
+    group = {key: nw.col(key) for key in keys}
+    if freq:
+        group["period"] = _period_expr(contacts, "arrived_at", freq)
+    if fcr_sums:
+        contacts = repeats.add_fcr_components(contacts, **fcr)
+    squared = [PREFIX + name for name in squared]
+    wanted = _prefixed({**row_sums, **fcr_sums})
+    return sums_by_group(contacts, group, wanted, squared=squared)
+
+
+def _prefixed(expressions):
+    return {PREFIX + name: expression for name, expression in expressions.items()}
+
+
+def _sum_fcr(contacts, expressions, keys, freq, fcr):
+    """Sums of the FCR components over the eligible contacts, which alone can count."""
+    return _sum_expressions(_lazy(_eligible_flagged(contacts, fcr, keys)), expressions, keys, freq)
+
+
+def _eligible_flagged(contacts, fcr, keep):
+    """The eligible contacts with the FCR flags, and the columns ``keep``."""
+    columns = contacts.collect_schema().names()
+    match = fcr["match"]
+    needed = [*keep, "arrived_at", "contact_id", "answered", *match]
+    needed = [*dict.fromkeys(needed), *(c for c in ("transferred", "resolved") if c in columns)]
+    last = contacts.select(nw.col("arrived_at").max().alias(repeats.LAST_ARRIVAL))
+    eligible = contacts.filter(repeats.eligible(match)).select(*needed)
+    return repeats.add_fcr_components(
+        eligible.join(last, how="cross"),
+        **fcr,
+        last_arrival=nw.col(repeats.LAST_ARRIVAL),
+        all_eligible=True,
+    )
+
+
+def _add_up(first, first_names, second, second_names, group):
+    """Two tables of sums over the same groups, with different components, as one table."""
+    first_names = [PREFIX + name for name in first_names]
+    second_names = [PREFIX + name for name in second_names]
+    names = [*first_names, *second_names]
+    zeros = {name: nw.lit(0.0, dtype=nw.Float64()).alias(name) for name in names}
+    first = first.select(*group, *(nw.col(n) if n in first_names else zeros[n] for n in names))
+    second = second.select(*group, *(nw.col(n) if n in second_names else zeros[n] for n in names))
+    both = nw.concat([first, second])
+    sums = [nw.col(name).sum() for name in names]
+    if not group:
+        return both.select(sums)
+    return both.group_by(*group, drop_null_keys=False).agg(sums)
 
 
 def _sum_intervals(intervals, plans, keys, freq):
@@ -475,52 +576,3 @@ def _local_start(time, freq, minutes_by_arithmetic=False):
             nw.when(weekday == offset + 1).then(day.dt.offset_by(f"-{offset}d")).otherwise(start)
         )
     return start
-
-
-# --- ratios and intervals -------------------------------------------------------------------
-
-
-def _total(terms):
-    total = None
-    for term in terms:
-        part = column(term.component)
-        if total is None:
-            total = part if term.sign > 0 else -part
-        else:
-            total = total + part if term.sign > 0 else total - part
-    return total
-
-
-def _tidy(sums, keys, kpi_plan):
-    numerator = column(kpi_plan.fused) if kpi_plan.fused else _total(kpi_plan.numerator)
-    empty = nw.lit(None, dtype=nw.Float64())
-    if kpi_plan.denominator:
-        denominator = _total(kpi_plan.denominator)
-        value = nw.when(denominator != 0).then(kpi_plan.scale * numerator / denominator)
-    else:  # a count: the value is the numerator, and there is no denominator
-        denominator, value = empty, numerator
-    low, high = _interval(kpi_plan, numerator, denominator)
-    return sums.select(
-        *keys,
-        nw.lit(kpi_plan.kpi_id, dtype=nw.String()).alias("kpi"),
-        value.cast(nw.Float64).alias("value"),
-        numerator.cast(nw.Float64).alias("numerator"),
-        denominator.cast(nw.Float64).alias("denominator"),
-        low.cast(nw.Float64).alias("ci_low"),
-        high.cast(nw.Float64).alias("ci_high"),
-    )
-
-
-def _interval(kpi_plan, numerator, denominator):
-    if kpi_plan.interval == "wilson":
-        return stats.wilson_exprs(numerator, denominator, scale=kpi_plan.scale)
-    if kpi_plan.interval == "nps":
-        promoters = _total(t for t in kpi_plan.numerator if t.sign > 0)
-        detractors = _total(Term(1, t.component) for t in kpi_plan.numerator if t.sign < 0)
-        return stats.nps_exprs(promoters, detractors, denominator)
-    if kpi_plan.interval == "mean":
-        return stats.mean_exprs(denominator, numerator, column(kpi_plan.fused + "_sq"))
-    if kpi_plan.interval == "poisson":
-        return stats.poisson_exprs(numerator)
-    empty = nw.lit(None, dtype=nw.Float64())
-    return empty, empty

@@ -1,0 +1,114 @@
+"""Sums of per-row components by group for pandas frames, with NumPy.
+
+pandas' ``groupby`` would hash the group keys again for every call, and the engine would first
+add every component as a column of a copy of the frame (pandas 2 copies the whole frame to add
+a column). Here the group keys become one integer code per row, once (``pd.factorize``); each
+component is evaluated on its own (the registry's narwhals expression, so the definitions stay in
+one place), summed per group with ``np.bincount`` and dropped: memory stays at a few columns of
+the frame whatever the number of KPIs.
+
+Object columns the components test (true/false columns read with nulls, such as ``resolved``
+from a parquet file; text compared with constants, such as ``channel``) are first turned into
+Arrow-backed columns, which pandas tests in compiled code rather than object by object.
+
+Missing values count as 0, as in every engine's ``sum``.
+"""
+
+import narwhals as nw
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from kpikit._frames import add_columns
+
+
+def sums_by_group(frame, group, columns, *, squared=()) -> nw.DataFrame:
+    """One row per group with the sum of each expression of ``columns``.
+
+    Parameters
+    ----------
+    frame : narwhals DataFrame backed by pandas
+    group : dict of str to narwhals Expr
+        The grouping columns (name -> per-row expression); nulls form a group of their own.
+        Empty: one row.
+    columns : dict of str to narwhals Expr
+        Output column name -> per-row expression.
+    squared : sequence of str, default=()
+        Names of ``columns`` whose sum of squares is wanted too, as ``<name>_sq``.
+
+    Examples
+    --------
+    >>> import pandas as pd, narwhals as nw
+    >>> frame = nw.from_native(pd.DataFrame({"team": ["a", "b", "a"], "x": [1.0, 2.0, 3.0]}))
+    >>> group = {"team": nw.col("team")}
+    >>> sums_by_group(frame, group, {"x": nw.col("x"), "n": nw.lit(1.0)}).to_native()
+      team    x    n
+    0    a  4.0  2.0
+    1    b  2.0  1.0
+    """
+    if group:
+        codes, groups = group_codes(frame, group)
+        table = groups.to_native().reset_index(drop=True)
+    else:
+        codes, table = np.zeros(len(frame), dtype=np.int64), pd.DataFrame(index=[0])
+    sums = {}
+    size = len(table)
+    for name, expression in columns.items():
+        values = frame.select(expression.alias("_kk_value")).get_column("_kk_value").to_native()
+        values = values.to_numpy(dtype="float64", na_value=0.0)
+        if len(values) != len(codes):  # a literal gives one value, the same for every row
+            values = np.full(len(codes), values[0])
+        sums[name] = np.bincount(codes, weights=values, minlength=size)
+        if name in squared:
+            sums[name + "_sq"] = np.bincount(codes, weights=values * values, minlength=size)
+    return nw.from_native(table.assign(**sums))
+
+
+def group_codes(frame: nw.DataFrame, group: dict) -> tuple[np.ndarray, nw.DataFrame]:
+    """Group number of every row (in order of first appearance) and the groups' key values.
+
+    >>> import pandas as pd, narwhals as nw
+    >>> frame = nw.from_native(pd.DataFrame({"a": ["x", "y", "x"], "b": [1, 1, 1]}))
+    >>> codes, groups = group_codes(frame, {"a": nw.col("a"), "b": nw.col("b")})
+    >>> codes.tolist(), groups.to_native().values.tolist()
+    ([0, 1, 0], [['x', 1], ['y', 1]])
+    """
+    keys = frame.select(**group)
+    codes = np.zeros(len(frame), dtype=np.int64)
+    for name in group:
+        column, uniques = pd.factorize(keys.get_column(name).to_native(), use_na_sentinel=False)
+        if len(uniques) and int(codes.max(initial=0)) * len(uniques) >= 2**62:
+            codes = pd.factorize(codes)[0].astype(np.int64)  # re-densify before it overflows
+        codes = codes * len(uniques) + column
+    if len(group) != 1:
+        codes = pd.factorize(codes)[0]
+    codes = codes.astype(np.int64)
+    # Codes appear in increasing order, so a group starts where the running maximum grows.
+    running = np.maximum.accumulate(codes)
+    starts = np.flatnonzero(np.concatenate([[True], running[1:] != running[:-1]]))
+    return codes, keys[starts[: len(codes)]]
+
+
+def arrow_backed(frame: nw.DataFrame, names) -> nw.DataFrame:
+    """``frame`` with its object columns among ``names`` held by Arrow arrays (shallow copy).
+
+    A column that Arrow cannot hold as one type (mixed values) is left as it is: checking values
+    is validation's job, not this one's.
+
+    >>> import pandas as pd, narwhals as nw
+    >>> frame = nw.from_native(pd.DataFrame({"resolved": [True, None, False]}, dtype=object))
+    >>> arrow_backed(frame, ["resolved"]).to_native()["resolved"].dtype
+    bool[pyarrow]
+    """
+    native = frame.to_native()
+    converted = {}
+    for name in names:
+        if name in native.columns and native[name].dtype == object:
+            try:
+                values = pa.array(native[name].to_numpy(), from_pandas=True)
+            except (pa.ArrowInvalid, pa.ArrowTypeError):
+                continue
+            converted[name] = pd.Series(
+                pd.arrays.ArrowExtensionArray(values), index=native.index, name=name
+            )
+    return add_columns(frame, converted) if converted else frame
