@@ -92,8 +92,8 @@ def group_codes(frame: nw.DataFrame, group: dict) -> tuple[np.ndarray, nw.DataFr
 def arrow_backed(frame: nw.DataFrame, names) -> nw.DataFrame:
     """``frame`` with its object columns among ``names`` held by Arrow arrays (shallow copy).
 
-    A column that Arrow cannot hold as one type (mixed values) is left as it is: checking values
-    is validation's job, not this one's.
+    A column that Arrow cannot hold as one type (mixed values) or only as nulls is left as it
+    is: checking values is validation's job, not this one's.
 
     >>> import pandas as pd, narwhals as nw
     >>> frame = nw.from_native(pd.DataFrame({"resolved": [True, None, False]}, dtype=object))
@@ -107,6 +107,8 @@ def arrow_backed(frame: nw.DataFrame, names) -> nw.DataFrame:
             try:
                 values = pa.array(native[name].to_numpy(), from_pandas=True)
             except (pa.ArrowInvalid, pa.ArrowTypeError):
+                continue
+            if pa.types.is_null(values.type):  # all missing: Arrow has no type to test it with
                 continue
             converted[name] = pd.Series(
                 pd.arrays.ArrowExtensionArray(values), index=native.index, name=name
