@@ -5,8 +5,8 @@ A task is what a user runs: read the parquet file, compute every contact KPI of 
 thresholds, a transferred first contact not resolved) by agent or by day, and get a pandas
 table. Side by side in one run, engines alternating inside each round:
 
-- ``pandas``: ``pd.read_parquet`` (text as Python objects, pandas 2's default), the true/false
-  columns with nulls made ``boolean`` (compute refuses them as objects), ``kk.compute``;
+- ``pandas``: ``pd.read_parquet`` (text as Python objects, pandas 2's default; true/false
+  columns with nulls as objects, which compute reads as ``boolean``), ``kk.compute``;
 - ``pd_arrow``: the same with ``dtype_backend="pyarrow"`` (columns held by Arrow, as pandas 3
   holds text by default);
 - ``polars``: ``pl.read_parquet``, ``kk.compute``, ``.to_pandas()``;
@@ -44,7 +44,7 @@ import kpikit as kk
 CONTACT_KPIS = [kpi_id for kpi_id in kk.catalog.KPI_IDS if kk.kpi(kpi_id).table == "contacts"]
 ENGINES = ("pandas", "pd_arrow", "polars", "duckdb", "sql")
 EAGER = {
-    "pandas": lambda path: _boolean_flags(pd.read_parquet(path)),
+    "pandas": pd.read_parquet,
     "pd_arrow": lambda path: pd.read_parquet(path, dtype_backend="pyarrow"),
     "polars": pl.read_parquet,
 }
@@ -140,13 +140,6 @@ def tasks(path, grouping):
         "duckdb": lambda: kk.compute(connection.read_parquet(source), CONTACT_KPIS, **options).df(),
         "sql": lambda: connection.sql(SQL.format(path=source, key=SQL_KEYS[grouping])).df(),
     }
-
-
-def _boolean_flags(frame):
-    """pandas 2 reads true/false columns with nulls as objects, which compute refuses (its
-    message says to convert them): the conversion is part of the pandas task."""
-    flags = [name for name in ("transferred", "resolved") if frame[name].dtype == object]
-    return frame.astype(dict.fromkeys(flags, "boolean"))
 
 
 def compute_only_memory(path, grouping, engine):

@@ -118,7 +118,7 @@ def _format_example(example) -> str:
 _ACCEPTED = {
     "id": {"text", "integer", "categorical"},
     "string": {"text", "categorical"},
-    "bool": {"boolean"},
+    "bool": {"boolean", "boolean-object"},
     "number": {"integer", "float", "decimal"},
     "datetime": {"datetime", "date"},
 }
@@ -142,7 +142,6 @@ _HELD = {
     "datetime": "timestamps",
     "date": "dates",
     "categorical": "categories",
-    "boolean-object": "booleans and missing values in an object column",
     "mixed-datetime": "timestamps of several time zones in an object column",
     "object": "mixed values in an object column",
 }
@@ -167,7 +166,6 @@ _HINTS = {
         "map the words to True/False (e.g. column.map({'yes': True, 'no': False})), or read "
         "the file with kk.read_contacts(..., true_values=['yes'], false_values=['no'])"
     ),
-    ("bool", "boolean-object"): "convert with .astype('boolean') to keep the missing values",
     ("id", "float"): (
         "float ids usually come from integer ids with missing values; "
         "convert with .astype('Int64') or .astype(str)"
@@ -277,6 +275,30 @@ def type_empty_columns(native, specs: Iterable[ColumnSpec]):
         if _all_null(frame[spec.name]):
             typed[spec.name] = nw.lit(None, dtype=_EMPTY_AS[spec.kind])
     return frame.with_columns(**typed).to_native() if typed else native
+
+
+def type_object_flags(native, specs: Iterable[ColumnSpec]):
+    """``native`` with its pandas object columns of True, False and missing values, where the
+    schema wants booleans, as pandas' nullable ``boolean`` (the same values). pandas 2 reads a
+    nullable boolean parquet column that another tool wrote that way.
+
+    >>> import pandas as pd
+    >>> from kpikit.schema import TABLES
+    >>> contacts = pd.DataFrame({"resolved": pd.Series([True, None, False], dtype=object)})
+    >>> type_object_flags(contacts, TABLES["contacts"])["resolved"].dtype
+    BooleanDtype
+    """
+    if not isinstance(native, pd.DataFrame):
+        return native
+    flags = [
+        spec.name
+        for spec in specs
+        if spec.kind == "bool"
+        and spec.name in native.columns
+        and native[spec.name].dtype == object
+        and pd.api.types.infer_dtype(native[spec.name], skipna=True) == "boolean"
+    ]
+    return native.astype(dict.fromkeys(flags, "boolean")) if flags else native
 
 
 def _type_problem(table: str, spec: ColumnSpec, dtype, category: str) -> Problem:

@@ -159,3 +159,15 @@ def test_all_missing_optional_columns_compute(engine):
     assert values["answer_rate"] == 75.0  # 3 of 4
     # No survey answered and no contact marked resolved: 0 denominators give null.
     assert pd.isna(values["csat"]) and pd.isna(values["resolution_rate"])
+
+
+def test_object_flags_with_missing_values_are_read_as_booleans():
+    # pandas 2 reads a nullable boolean parquet column written by another tool (polars, Spark)
+    # as object True/False/None: the same values as pandas' "boolean", so compute takes it.
+    resolved = [True, False, None, True]  # #3 is abandoned: no answer to judge
+    as_object = four_contacts(resolved=pd.Series(resolved, dtype=object))
+    as_boolean = four_contacts(resolved=pd.Series(resolved, dtype="boolean"))
+    value = kk.compute(as_object, kpis=["resolution_rate"])["value"].iloc[0]
+    assert value == kk.compute(as_boolean, kpis=["resolution_rate"])["value"].iloc[0]
+    assert value == pytest.approx(200 / 3)  # 2 resolved of the 3 answered with an answer
+    assert kk.validate(as_object).contacts is as_object  # valid as it is, nothing converted

@@ -223,7 +223,8 @@ def _check_nothing_lost(url: str) -> None:
 
 def test_concurrent_processes_lose_nothing(url):
     ActionRegister(url).close()  # create the tables before the writers start
-    context = multiprocessing.get_context("fork")
+    # spawn: a fork after polars, DuckDB or Spark started threads in this process can crash
+    context = multiprocessing.get_context("spawn")
     barrier = context.Barrier(WRITERS)
     workers = [context.Process(target=_write_edits, args=(url, w, barrier)) for w in range(WRITERS)]
     for worker in workers:

@@ -213,12 +213,6 @@ def test_missing_required_interval_and_cost_columns():
             "holds timestamps of several time zones",
             "tz_convert('Europe/Paris')",
         ),
-        (
-            "resolved",
-            pd.Series([True, False, None, True], dtype=object),
-            "holds booleans and missing",
-            ".astype('boolean')",
-        ),
         ("queue", [1, 2, 3, 4], "holds integers", "expected text"),
     ],
 )

@@ -23,7 +23,7 @@ from dataclasses import replace
 import narwhals as nw
 import pandas as pd
 
-from kpikit._checks import DUCKDB_ZONED_NANOSECONDS, type_empty_columns
+from kpikit._checks import DUCKDB_ZONED_NANOSECONDS, type_empty_columns, type_object_flags
 from kpikit.options import Options
 from kpikit.schema import TABLES, Dataset, Problem, SchemaError, check
 
@@ -39,7 +39,8 @@ def prepare(dataset: Dataset, tables, options: Options, *, validate: bool = True
     """The dataset compute works on: checked (unless ``validate`` is False), in one zone.
 
     All-missing columns that an engine typed as text (polars from pandas) get the type of
-    their kind, so that the sums can read them.
+    their kind, so that the sums can read them; pandas object columns of True, False and
+    missing values (pandas 2's reading of a nullable boolean parquet column) become ``boolean``.
 
     Parameters
     ----------
@@ -82,6 +83,12 @@ def prepare(dataset: Dataset, tables, options: Options, *, validate: bool = True
     ['2026-03-29 03:30:00+02:00', '2026-03-29 05:30:00+02:00']
     """
     tables = [table for table in TIME_COLUMNS if table in set(tables)]
+    flags = {
+        table: type_object_flags(getattr(dataset, table), TABLES[table])
+        for table in tables
+        if getattr(dataset, table) is not None
+    }
+    dataset = replace(dataset, **flags)
     if validate:
         _check_values(dataset, tables, options)
     typed = {table: type_empty_columns(getattr(dataset, table), TABLES[table]) for table in tables}
