@@ -1,5 +1,6 @@
 """Parameters declared once per app: constructor, controls, links and notebooks read one table."""
 
+import html
 import inspect
 from pathlib import Path
 
@@ -8,7 +9,15 @@ import pytest
 from fixtures import hand_contacts
 
 import kpikit as kk
-from kpikit.apps import BenchmarksApp, GlossaryApp, ScorecardApp, StaffingApp, TradeoffApp
+from kpikit.apps import (
+    BenchmarksApp,
+    GlossaryApp,
+    GovernanceApp,
+    MonitorApp,
+    ScorecardApp,
+    StaffingApp,
+    TradeoffApp,
+)
 from kpikit.apps.params import QueryParamWarning, notebook_parameters
 from kpikit.sample import generate
 
@@ -16,6 +25,8 @@ NOTEBOOKS = Path(__file__).parents[1] / "notebooks"
 APPS = {
     "aht_vs_csat": TradeoffApp,
     "balanced_scorecard": ScorecardApp,
+    "governance": GovernanceApp,
+    "intraday_monitor": MonitorApp,
     "kpi_glossary": GlossaryApp,
     "sector_benchmarks": BenchmarksApp,
     "staffing_whatif": StaffingApp,
@@ -99,6 +110,17 @@ def test_a_link_cannot_name_a_data_file(generated, monkeypatch):
     with pytest.warns(QueryParamWarning, match="unknown parameter 'data'"):
         app.set_from_link("data=/etc/passwd&kpi=fcr")
     assert app.kpi.value == "fcr"
+
+
+def test_a_monitor_link_source_is_checked_against_its_folder(tmp_path):
+    (tmp_path / "today").mkdir()
+    app = MonitorApp(hand_contacts(), sources_dir=tmp_path)  # the demo, not started
+    app.set_from_link("source=../../etc&target_sl=70")
+    assert "Ignored the link's source" in html.unescape(app.message.value)
+    assert app.source.value == "" and app.target_sl.value == 70  # the rest of the link applies
+    app.set_from_link("source=today")
+    assert app.source.value == "today"
+    app.stop()
 
 
 def test_dashboard_data_reads_the_file_a_report_names(tmp_path, monkeypatch):

@@ -8,8 +8,10 @@ import ipywidgets as widgets
 import pandas as pd
 
 import kpikit.plots
-from kpikit.apps._base import BaseApp, alert_html, check_choice
+from kpikit.apps._base import BaseApp, alert_html
+from kpikit.apps._channels import refill
 from kpikit.apps._chart import Chart
+from kpikit.apps.params import Param
 from kpikit.governance import (
     GOVERNANCE_KPIS,
     STATUSES,
@@ -61,15 +63,6 @@ class GovernanceApp(BaseApp):
         ``None`` loads the sample data.
     targets : str, path or DataFrame, default=None
         ``None`` takes the sample targets.
-    level : {"site", "center", "team", "queue"}, default="site"
-        Where breaches are found; a level whose column the contacts lack is not offered.
-    kpi_set : {"governance", "all"}, default="governance"
-        The governance KPIs (:data:`kpikit.governance.GOVERNANCE_KPIS`) or every KPI with a
-        target.
-    severity : {"red", "amber"}, default="red"
-        Breaches beyond the tolerance only, or every miss.
-    days : {14, 30, 90}, default=30
-        The window shown, ending with the last day of the data.
     register : str or ActionRegister, default=None
         The action register or its SQLAlchemy URL; default
         :func:`kpikit.governance.register.default_url` (``KPIKIT_REGISTER_URL``, else an SQLite
@@ -116,23 +109,48 @@ class GovernanceApp(BaseApp):
         "record the action taken."
     )
 
+    PARAMETERS = (
+        Param(
+            "level",
+            "site",
+            "Level",
+            help="Where breaches are found: the site, the center, teams or queues",
+            choices=tuple((_LEVEL_LABELS[key], key) for key in LEVELS),
+            data_choices=True,
+        ),
+        Param(
+            "kpi_set",
+            "governance",
+            "KPIs",
+            help="The governance KPIs or every KPI with a target",
+            choices=tuple((label, key) for key, label in _KPI_SETS.items()),
+        ),
+        Param(
+            "severity",
+            "red",
+            "Show",
+            help="Breaches beyond the tolerance only, or every miss",
+            choices=tuple((label, key) for key, label in _SEVERITIES.items()),
+        ),
+        Param(
+            "days",
+            30,
+            "Days",
+            help="The window shown, ending with the last day of the data",
+            unit="days",
+            choices=tuple((label, key) for key, label in _WINDOWS.items()),
+        ),
+    )
+
     def __init__(
         self,
         data=None,
         *,
         targets=None,
-        level="site",
-        kpi_set="governance",
-        severity="red",
-        days=30,
         register=None,
         as_of=None,
         **options,
     ):
-        check_choice("level", level, list(LEVELS))
-        check_choice("kpi_set", kpi_set, list(_KPI_SETS))
-        check_choice("severity", severity, list(_SEVERITIES))
-        check_choice("days", days, list(_WINDOWS))
         self._targets = read_targets(load_targets() if targets is None else targets)
         self._as_of = pd.Timestamp(as_of) if as_of is not None else None
         self.register = (
@@ -140,23 +158,11 @@ class GovernanceApp(BaseApp):
         )
         super().__init__(data, **options)
         self._holding = True
-        self.level = widgets.Dropdown(description="Level", value=None)
-        self._requested_level = level
-        self.kpi_set = widgets.Dropdown(
-            options=[(label, key) for key, label in _KPI_SETS.items()],
-            value=kpi_set,
-            description="KPIs",
-        )
-        self.severity = widgets.Dropdown(
-            options=[(label, key) for key, label in _SEVERITIES.items()],
-            value=severity,
-            description="Show",
-        )
-        self.days = widgets.Dropdown(
-            options=[(label, key) for key, label in _WINDOWS.items()],
-            value=days,
-            description="Days",
-        )
+        self.level = self.control("level")
+        self._requested_level = self.values["level"]
+        self.kpi_set = self.control("kpi_set")
+        self.severity = self.control("severity")
+        self.days = self.control("days")
         self.breach = widgets.Dropdown(description="Breach")
         for control in (self.level, self.kpi_set, self.severity, self.days):
             control.observe(self._on_change, names="value")
@@ -245,9 +251,7 @@ class GovernanceApp(BaseApp):
         self._sums = {}
         self._holding = True
         try:
-            self.level.options = [(_LEVEL_LABELS[key], key) for key in levels]
-            requested = self._requested_level if self._requested_level in levels else None
-            self.level.value = requested or self.level.value or levels[0]
+            refill(self.level, [(_LEVEL_LABELS[key], key) for key in levels], self._requested_level)
             self._requested_level = None
         finally:
             self._holding = False

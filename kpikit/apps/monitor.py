@@ -31,16 +31,11 @@ import ipywidgets as widgets
 import pandas as pd
 
 from kpikit.apps import STATIC_ENV_VARIABLE
-from kpikit.apps._base import BaseApp, alert_html, check_choice, static_html
-from kpikit.apps._channels import (
-    ALL_CHANNELS,
-    channel_choices,
-    check_channel,
-    data_channels,
-    reset_channel_picker,
-)
+from kpikit.apps._base import BaseApp, alert_html, static_html
+from kpikit.apps._channels import ALL_CHANNELS, check_channel, data_channels, reset_channel_picker
 from kpikit.apps._chart import Chart
 from kpikit.apps._monitor_html import STYLE, alerts_html, opening_hours, tiles_html
+from kpikit.apps.params import Param
 from kpikit.calibrate import contacts_frame
 from kpikit.monitor import (
     BackgroundReplay,
@@ -101,18 +96,6 @@ class MonitorApp(BaseApp):
     ----------
     data : Dataset or dataframe, default=None
         The history; ``None`` loads the sample data.
-    source : str, default=""
-        An entry of ``sources_dir`` to follow, or ``""`` for the demo replay (see the module
-        docstring).
-    channel : str, default="phone"
-        Follow this channel (``"all"``: every contact).
-    interval : {"15min", "30min", "hour"}, default="30min"
-    target_sl : float, default=80.0
-        Service-level target, percent; intervals below it raise an alert.
-    threshold_s : float, default=20.0
-        Answer-time threshold of the service level, seconds.
-    chart : {"service_level", "asa", "abandonment_rate", "aht_s", "agents"}, default="service_level"
-        What the second chart shows.
     sources_dir : str or Path, default=None
         The folder whose entries may be followed; default :func:`kpikit.monitor.monitor_dir`.
     poll_s : float, default=3.0
@@ -158,23 +141,67 @@ class MonitorApp(BaseApp):
         "queue, interval by interval against the forecast, refreshed every few seconds."
     )
 
+    PARAMETERS = (
+        Param(
+            "source",
+            DEMO,
+            "Source",
+            help="An entry of the monitor folder (KPIKIT_MONITOR_DIR, default ~/kpikit-monitor): "
+            'a folder of drops, a growing .csv or a rewritten .parquet file; "" replays the '
+            "data's last day (demo)",
+        ),
+        Param(
+            "channel",
+            "phone",
+            "Channel",
+            help="Follow this channel ('all': every contact)",
+            data_choices=True,
+        ),
+        Param(
+            "interval",
+            "30min",
+            "Interval",
+            help="Interval length",
+            choices=tuple((label, key) for key, label in INTERVALS.items()),
+        ),
+        Param(
+            "target_sl",
+            80.0,
+            "Target SL (%)",
+            help="Service-level target; intervals below it raise an alert",
+            unit="percent",
+            low=50,
+            high=99,
+            step=1,
+        ),
+        Param(
+            "threshold_s",
+            20.0,
+            "… within (s)",
+            help="Answer-time threshold of the service level",
+            unit="seconds",
+            low=5,
+            high=120,
+            step=5,
+        ),
+        Param(
+            "chart",
+            "service_level",
+            "Chart",
+            help="What the second chart shows",
+            choices=tuple((label, key) for key, label in CHARTS.items()),
+        ),
+    )
+
     def __init__(
         self,
         data=None,
         *,
-        source=DEMO,
-        channel="phone",
-        interval="30min",
-        target_sl=80.0,
-        threshold_s=20.0,
-        chart="service_level",
         sources_dir=None,
         poll_s=DEFAULT_POLL_S,
         demo_speed=DEMO_SPEED,
         **options,
     ):
-        check_choice("interval", interval, list(INTERVALS))
-        check_choice("chart", chart, list(CHARTS))
         if not poll_s > 0 or not demo_speed > 0:
             raise ValueError(
                 f"Values of 'poll_s' and 'demo_speed' must be > 0, but received: {poll_s!r}, "
@@ -182,45 +209,27 @@ class MonitorApp(BaseApp):
             )
         super().__init__(data, **options)
         self.sources_dir = monitor_dir() if sources_dir is None else Path(sources_dir)
+        source = self.values["source"]
         if source != DEMO:
             resolve_source(source, self.sources_dir)
         channels = data_channels(self.data.contacts)
-        check_channel(channel, channels)
-        for name, value, low, high in (
-            ("target_sl", target_sl, 50, 99),
-            ("threshold_s", threshold_s, 5, 120),
-        ):
-            if not low <= value <= high:
-                raise ValueError(
-                    f"Value of {name!r} must be between {low} and {high} but received: {value!r}"
-                )
+        check_channel(self.values["channel"], channels)
         self.poll_s = float(poll_s)
         self.demo_speed = float(demo_speed)
+        # The folder, not the table, decides the sources: set() checks a link's against it.
+        param = self._parameter("source")
         self.source = widgets.Dropdown(
-            options=self._source_options(), value=source, description="Source"
+            options=self._source_options(),
+            value=source,
+            description=param.label,
+            tooltip=param.help,
         )
-        self.channel = widgets.Dropdown(options=channel_choices(channels), description="Channel")
-        reset_channel_picker(self.channel, channels, channel)
-        self.interval = widgets.Dropdown(
-            options=[(label, key) for key, label in INTERVALS.items()],
-            value=interval,
-            description="Interval",
-        )
-        self.target_sl = widgets.FloatSlider(
-            value=target_sl, min=50, max=99, step=1, description="Target SL (%)"
-        )
-        self.threshold_s = widgets.FloatSlider(
-            value=threshold_s, min=5, max=120, step=5, description="… within (s)"
-        )
-        for slider in (self.target_sl, self.threshold_s):
-            slider.continuous_update = False
-            slider.readout_format = ".0f"
-            slider.style.description_width = "90px"
-        self.chart = widgets.Dropdown(
-            options=[(label, key) for key, label in CHARTS.items()],
-            value=chart,
-            description="Chart",
-        )
+        self.channel = self.control("channel")
+        reset_channel_picker(self.channel, channels, self.values["channel"])
+        self.interval = self.control("interval")
+        self.target_sl = self.control("target_sl")
+        self.threshold_s = self.control("threshold_s")
+        self.chart = self.control("chart")
         controls = [
             self.source,
             self.channel,
@@ -268,23 +277,12 @@ class MonitorApp(BaseApp):
         names = list_sources(self.sources_dir)
         return [("Demo: replay of the data's last day", DEMO), *((name, name) for name in names)]
 
-    def link_choices(self):
-        """Allowed values of the link parameters that have a fixed list (for ``query_params``).
-
-        ``source`` is not among them: the folder may gain entries after the app is built, so
-        :meth:`set` checks it when the link arrives.
-        """
-        return {
-            "channel": [value for _, value in self.channel.options],
-            "interval": list(INTERVALS),
-            "chart": list(CHARTS),
-        }
-
     def set(self, **values):
         """Set several controls with one refresh; a ``source`` is checked first.
 
         The source list is read again (the folder may have gained entries since the app was
-        built); a source that is not an entry of it is ignored and said so in the app.
+        built); a source that is not an entry of it is ignored and said so in the app. A link's
+        ``source`` (:meth:`set_from_link`) comes here unchecked: the table gives it no choices.
         """
         self._link_note = ""
         if "source" in values:
