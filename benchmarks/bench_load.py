@@ -28,19 +28,17 @@ from pathlib import Path
 ROOT = Path(__file__).parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 
-from harness import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server  # noqa: E402
+from harness import (  # noqa: E402
+    CHART_CONTROL,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    start_server,
+    stop_server,
+)
 
 CHART = ".js-plotly-plot .main-svg"
 STATE_JS = """() => JSON.stringify([...document.querySelectorAll('.js-plotly-plot')]
     .map(plot => [plot.data, plot.layout.title]))"""
-# The dropdown of each dashboard that always changes its chart (as in the browser tests).
-CHART_CONTROL = {
-    "aht_vs_csat": "Y axis",
-    "balanced_scorecard": "Level",
-    "kpi_glossary": "KPI",
-    "sector_benchmarks": "Sector",
-    "staffing_whatif": "Chart",
-}
 TIMEOUT_MS = 600_000
 
 

@@ -25,6 +25,17 @@ CHROMIUM_ARGS = [
 ROOT = Path(__file__).parents[2]
 START_TIMEOUT_S = 120
 
+# The dropdown of each dashboard that always changes its chart (browser tests and benchmarks).
+CHART_CONTROL = {
+    "aht_vs_csat": "Y axis",
+    "balanced_scorecard": "Level",
+    "governance": "Days",
+    "intraday_monitor": "Chart",
+    "kpi_glossary": "KPI",
+    "sector_benchmarks": "Sector",
+    "staffing_whatif": "Interval",  # the day plan at another interval length
+}
+
 
 def free_port() -> int:
     with socket.socket() as probe:

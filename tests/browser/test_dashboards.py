@@ -12,6 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from fixtures import hand_contacts
+from harness import CHART_CONTROL
 
 from kpikit import report
 
@@ -22,15 +23,6 @@ pytestmark = pytest.mark.xdist_group("browser")
 ROOT = Path(__file__).parents[2]
 DASHBOARDS = sorted(path.stem for path in (ROOT / "notebooks").glob("*.ipynb"))
 # The control of each dashboard that always changes its (first) chart.
-CHART_CONTROL = {
-    "aht_vs_csat": "Y axis",
-    "balanced_scorecard": "Level",
-    "governance": "Days",
-    "intraday_monitor": "Chart",
-    "kpi_glossary": "KPI",
-    "sector_benchmarks": "Sector",
-    "staffing_whatif": "Interval",  # the day plan at another interval length
-}
 # The tests wait for what the page shows, with limits far above the usual time (first chart in
 # a few seconds, redraws well under a second): on a busy 2-core machine a kernel can take a
 # minute to start and run a notebook, and a wait that ends early fails a dashboard that works.
