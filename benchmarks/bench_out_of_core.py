@@ -102,9 +102,10 @@ def runners(folder, memory_limit):
     }
 
 
-def check_same_values(results):
-    sql = results["duckdb by agent"].set_index("key").sort_index()
-    wide = results["kpikit by agent"].pivot(index="agent_id", columns="kpi", values="value")
+def check_same_values(kpikit_by_agent, sql_by_agent):
+    """kpikit's values by agent equal the hand-written SQL's (agents the SQL names)."""
+    sql = sql_by_agent.set_index("key").sort_index()
+    wide = kpikit_by_agent.pivot(index="agent_id", columns="kpi", values="value")
     common = sql.loc[sql.index.notna(), CONTACT_KPIS]
     np.testing.assert_allclose(
         wide.loc[common.index, CONTACT_KPIS].to_numpy(dtype=float),
@@ -145,7 +146,7 @@ def main():
                 memory[name] = max(memory[name], peak.added_mb)
                 peak_rss[name] = max(peak_rss[name], peak.peak / 2**20)
             if round_number == 0:
-                check_same_values(results)
+                check_same_values(results["kpikit by agent"], results["duckdb by agent"])
 
     print(
         f"\n{args.rows:,} contacts, memory limit {args.memory_limit}, "

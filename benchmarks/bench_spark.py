@@ -22,13 +22,11 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-from bench_out_of_core import generate
+from bench_compute import CONTACT_KPIS
+from bench_out_of_core import check_same_values, generate
 from pyspark.sql import SparkSession
 
 import kpikit as kk
-
-CONTACT_KPIS = [kpi_id for kpi_id in kk.catalog.KPI_IDS if kk.kpi(kpi_id).table == "contacts"]
 
 SQL = """
 WITH base AS (
@@ -125,18 +123,6 @@ def runners(spark, folder):
     }
 
 
-def check_same_values(results):
-    sql = results["spark sql by agent"].set_index("key").sort_index()
-    wide = results["kpikit by agent"].pivot(index="agent_id", columns="kpi", values="value")
-    common = sql.loc[sql.index.notna(), CONTACT_KPIS]
-    np.testing.assert_allclose(
-        wide.loc[common.index, CONTACT_KPIS].to_numpy(dtype=float),
-        common.to_numpy(dtype=float),
-        rtol=1e-9,
-        equal_nan=True,
-    )
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -153,7 +139,7 @@ def main():
         spark = session(args.master)
         jobs = runners(spark, folder)
         results = {name: job() for name, job in jobs.items()}  # warm-up, and the values to check
-        check_same_values(results)
+        check_same_values(results["kpikit by agent"], results["spark sql by agent"])
         times = {name: [] for name in jobs}
         for _ in range(args.rounds):  # alternate the runs inside each round
             for name, job in jobs.items():
