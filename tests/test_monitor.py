@@ -3,6 +3,8 @@
 import numpy as np
 import pandas as pd
 import pytest
+from fixtures import MONITOR_DAY as DAY
+from fixtures import monitor_contacts as contacts
 
 import kpikit as kk
 from kpikit import cli
@@ -15,23 +17,6 @@ from kpikit.monitor import (
     live_events,
     replay,
 )
-
-DAY = pd.Timestamp("2024-03-04")
-
-
-def contacts():
-    """Four contacts of 09:00-09:30 and one of 09:30; all answered but the third."""
-    return pd.DataFrame(
-        {
-            "contact_id": [1, 2, 3, 4, 5],
-            "arrived_at": DAY
-            + pd.to_timedelta(["09:00:00", "09:05:00", "09:10:00", "09:20:00", "09:40:00"]),
-            "answered": [True, True, False, True, True],
-            "wait_s": [10.0, 30.0, 40.0, 5.0, 90.0],
-            "talk_s": [200.0, 300.0, 0.0, 100.0, 250.0],
-            "channel": "phone",
-        }
-    )
 
 
 def test_follower_reads_only_new_csv_lines(tmp_path):
