@@ -32,7 +32,6 @@ credits, trend and export; their public names are re-exported here.
 
 from pathlib import Path
 
-import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 
@@ -47,6 +46,7 @@ from kpikit._scorecard.export import (
     write_excel,
 )
 from kpikit._scorecard.presets import preset_targets, presets
+from kpikit._scorecard.provisional import mark_provisional
 from kpikit._scorecard.ramp import Ramp, apply_ramp
 from kpikit._scorecard.status import (
     STATUS_COLORS,
@@ -67,6 +67,7 @@ from kpikit._scorecard.targets import (
 )
 from kpikit._scorecard.trend import TREND_MARKS, with_trend
 from kpikit.catalog import kpi as kpi_definition
+from kpikit.provisional import last_arrival, provisional_fcr
 
 __all__ = [
     "ROLES",
@@ -111,7 +112,9 @@ def scorecard(
     """Balanced scorecard of the data against targets.
 
     Computes every KPI the data allow (:func:`kpikit.compute`) and rates those with a target
-    (:func:`rate`).
+    (:func:`rate`). With ``freq``, FCR of a period whose repeat window has not closed by the
+    last arrival of the log is provisional (:func:`kpikit.provisional.provisional_fcr`): shown
+    with ``provisional_until`` but not scored, credited or tested as final.
 
     Parameters
     ----------
@@ -165,9 +168,26 @@ def scorecard(
     targets = read_targets(targets, channel=channel)
     result = compute(data, kpis=None, by=by, freq=freq, options=options, **compute_options)
     frame = to_pandas(result)
-    as_of = _last_arrival(data) if ramp is not None and freq is None else None
+    as_of = last_arrival(data) if ramp is not None and freq is None else None
+    provisional = None
+    if freq is not None and frame["kpi"].eq("fcr").any():
+        provisional = provisional_fcr(
+            frame,
+            freq,
+            last_arrival(data),
+            fcr_window=compute_options.get("fcr_window"),
+            fcr_method=compute_options.get("fcr_method"),
+            options=options,
+        )
     return rate(
-        frame, targets, previous=previous, ramp=ramp, as_of=as_of, credits=credits, alpha=alpha
+        frame,
+        targets,
+        previous=previous,
+        ramp=ramp,
+        as_of=as_of,
+        credits=credits,
+        alpha=alpha,
+        provisional=provisional,
     )
 
 
@@ -180,6 +200,7 @@ def rate(
     as_of=None,
     credits=None,
     alpha: float = 0.05,
+    provisional=None,
 ) -> "Scorecard":
     """Rate a tidy KPI frame against targets: status, score, trend, ramp and credits.
 
@@ -202,6 +223,10 @@ def rate(
         ``{kpi: (bonus, penalty)}``.
     alpha : float, default=0.05
         Significance level of the trend test.
+    provisional : DataFrame, default=None
+        Rows that are not final yet: grouping columns, ``period``, ``kpi`` and
+        ``provisional_until`` (:func:`kpikit.provisional.provisional_fcr`). They keep their
+        value and the status it would have, but get no score, credit or trend test.
 
     Returns
     -------
@@ -249,6 +274,7 @@ def rate(
     table["score"] = table["status"].map(STATUS_SCORES).astype(float)
     table = with_trend(table, keys, previous and has_period, alpha)
     table["credit"] = credit_amounts(table, credits)
+    table = mark_provisional(table, provisional, group_keys)
     return Scorecard(table, by=keys)
 
 
@@ -315,7 +341,10 @@ class Scorecard:
         ``kpi, value, numerator, denominator, ci_low, ci_high, name, unit, better`` (which way
         is better: higher, lower or band), ``target, tolerance, weight, area, band_low,
         band_high, role, note, ramped, status, score, previous, change, p_value, trend,
-        improved, credit``.
+        improved, credit, provisional_until``. ``provisional_until`` is null for a final row;
+        for a provisional one (FCR whose repeat window is still open) it is when the row
+        becomes final, and the row has no score, credit or trend (``status`` is what its value
+        would rate so far).
     by : list of str
         The grouping columns.
 
@@ -397,17 +426,6 @@ class Scorecard:
         """
         sheets = [("scorecard", self.table), ("areas", self.areas), ("composite", self.composite)]
         return write_excel(sheets, path)
-
-
-def _last_arrival(data):
-    from kpikit.schema import Dataset
-
-    contacts = data.contacts if isinstance(data, Dataset) else data
-    frame = nw.from_native(contacts)
-    latest = frame.select(nw.col("arrived_at").max())
-    if isinstance(latest, nw.LazyFrame):
-        latest = latest.collect()
-    return latest.item()
 
 
 make_callable(__name__, scorecard)

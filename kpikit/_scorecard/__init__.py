@@ -5,6 +5,7 @@
 - ``ramp``: eased targets for new teams.
 - ``credits``: SLA bonuses and penalties per status.
 - ``trend``: change against the previous period and its significance.
+- ``provisional``: FCR rows whose repeat window is still open (not rated as final).
 - ``export``: text formatting, HTML, CSV and Excel output.
 - ``common``: small checks shared by the others (finite numbers, file paths).
 

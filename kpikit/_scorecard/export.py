@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from kpikit._scorecard.provisional import PROVISIONAL_TINT, is_provisional, provisional_text
 from kpikit._validators import checked_path, is_number
 from kpikit.catalog import KPI_IDS
 from kpikit.catalog import kpi as kpi_definition
@@ -43,22 +44,20 @@ _FIXED_DECIMALS = {"score": 0, "weight": 2, "p_value": 4, "credit": 2}
 
 def scorecard_html(card) -> str:
     """HTML of a :class:`kpikit.Scorecard`: composite score line, then one table row per KPI
-    with the status as mark and word on its tint (supporting KPIs say so). Every text is
-    escaped."""
+    with the status as mark and word on its tint (supporting KPIs say so; a provisional row
+    says until when, on a grey tint). Every text is escaped."""
     table = card.table
     head = [*(column_label(key) for key in card.by), "KPI", "Value", "Target", "Status"]
     head += ["Trend", "Score"]
     rows = []
     for _, row in table.iterrows():
-        status = row["status"]
         trend = row["trend"] if isinstance(row["trend"], str) else None
         cells = [html.escape(str(row[key])) for key in card.by]
         cells += [
             html.escape(row["name"] + (" (supporting)" if row.get("role") == "supporting" else "")),
             html.escape(format_value(row["value"], row["unit"])),
             html.escape(target_text(row) + (" (ramp)" if row["ramped"] else "")),
-            f"<span style='background:{RAG_TINTS[status]};padding:0 6px'>"
-            f"{RAG_MARKS[status]} {html.escape(RAG_LABELS[status])}</span>",
+            _status_html(row),
             html.escape(f"{CHANGE_MARKS[trend]} {trend}" if trend else ""),
             html.escape(_score_text(row["score"])),
         ]
@@ -91,8 +90,9 @@ def write_excel(sheets, path) -> Path:
 
     Values in a KPI's unit (value, target, interval, change) are rounded to that unit's
     decimals (:data:`kpikit.display.DECIMALS`: AHT in whole seconds, percentages to one
-    decimal); ``status`` cells get their status tint; headers are bold and frozen; text cells
-    are stored as text, never as formulas.
+    decimal); ``status`` cells get their status tint (grey for a provisional row, whose
+    ``provisional_until`` says until when); headers are bold and frozen; text cells are stored
+    as text, never as formulas.
     """
     target = checked_path(path, (".xlsx",), "path", must_exist=False)
     return write_workbook([scorecard_sheet(title, frame) for title, frame in sheets], target)
@@ -124,7 +124,7 @@ def scorecard_sheet(title: str, frame: pd.DataFrame, labels=None) -> Sheet:
             if column in table.columns:
                 decimals[column] = places
     if "status" in table.columns:
-        fills["status"] = table["status"].map(RAG_TINTS)
+        fills["status"] = _tints(table)
     frozen = list(table.columns).index("kpi") + 1 if "kpi" in table.columns else 0
     if labels:
         table = table.rename(columns=labels)
@@ -132,7 +132,8 @@ def scorecard_sheet(title: str, frame: pd.DataFrame, labels=None) -> Sheet:
 
 
 def scorecard_grid_sheet(title: str, table: pd.DataFrame, by) -> Sheet:
-    """A rated table as a grid: one row per group, one column per KPI, cells tinted by status.
+    """A rated table as a grid: one row per group, one column per KPI, cells tinted by status
+    (grey when provisional).
 
     Values are rounded to each KPI's unit (:data:`kpikit.display.DECIMALS`); the header names
     the group columns in words and each KPI with its unit; the group columns stay in view.
@@ -154,7 +155,7 @@ def scorecard_grid_sheet(title: str, table: pd.DataFrame, by) -> Sheet:
         table.set_index([*by, "kpi"]) if by else table.assign(_all="").set_index(["_all", "kpi"])
     )
     values = cells["value"].unstack("kpi").reindex(columns=kpis)
-    statuses = cells["status"].unstack("kpi").reindex(columns=kpis)
+    statuses = cells.assign(_tint=_tints(cells))["_tint"].unstack("kpi").reindex(columns=kpis)
     labels = [kpi_label(kpi_id) for kpi_id in kpis]
     keys = values.index.to_frame(index=False)[by] if by else pd.DataFrame(index=[0])
     grid = pd.concat([keys, pd.DataFrame(values.to_numpy(), columns=labels)], axis=1)
@@ -163,12 +164,29 @@ def scorecard_grid_sheet(title: str, table: pd.DataFrame, by) -> Sheet:
         columns=grid.columns,
         dtype=object,
     )
-    tints = statuses.apply(lambda column: column.map(RAG_TINTS)).to_numpy().tolist()
+    tints = statuses.astype(object).where(statuses.notna(), None).to_numpy().tolist()
     fills = pd.DataFrame(
         [[None] * len(by) + row for row in tints], columns=grid.columns, dtype=object
     )
     grid = grid.rename(columns={column: column_label(column) for column in by})
     return Sheet(title, grid, decimals=decimals, fills=fills, frozen_columns=len(by))
+
+
+def _tints(table: pd.DataFrame) -> pd.Series:
+    """Status tint per row; grey for provisional rows."""
+    tints = table["status"].map(RAG_TINTS)
+    if "provisional_until" in table.columns:
+        tints = tints.where(table["provisional_until"].isna(), PROVISIONAL_TINT)
+    return tints
+
+
+def _status_html(row) -> str:
+    if is_provisional(row):
+        tint, text = PROVISIONAL_TINT, provisional_text(row)
+    else:
+        status = row["status"]
+        tint, text = RAG_TINTS[status], f"{RAG_MARKS[status]} {RAG_LABELS[status]}"
+    return f"<span style='background:{tint};padding:0 6px'>{html.escape(text)}</span>"
 
 
 def _score_text(score) -> str:

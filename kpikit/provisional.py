@@ -1,0 +1,171 @@
+"""Provisional FCR: periods whose repeat window has not closed by the end of the log.
+
+With the repeat rule (DESIGN.md, ``fcr_method="repeat"`` or ``"repeat_and_survey"``) a first
+contact without a repeat whose ``fcr_window`` reaches past the last ``arrived_at`` of the log
+cannot be judged yet and is left out of both counts. A period near the end of the log is
+then judged only on the first contacts that already came back (not resolved) and on those
+whose window closed, so its FCR is biased towards 0 until the window closes for all of them.
+
+A period ``[start, end)`` is *final* when ``end + fcr_window <= last arrival``: every first
+contact of the period (arrived before ``end``) then has its window closed inside the log. It is
+*provisional* otherwise, and becomes final once the log reaches ``end + fcr_window``.
+
+:func:`provisional_fcr` finds the provisional FCR rows of a :func:`kpikit.compute` result;
+:func:`provisional_note` says so in one sentence for a dashboard. The result of ``compute``
+itself is unchanged (its columns are a contract); the scorecard and :func:`kpikit.breaches`
+use these rows to mark FCR as provisional rather than rate it as final.
+"""
+
+import os
+
+import narwhals.stable.v2 as nw
+import pandas as pd
+
+from kpikit._frames import to_pandas
+from kpikit.options import resolve
+from kpikit.repeats import window_ms
+
+__all__ = ["REPEAT_METHODS", "date_text", "last_arrival", "provisional_fcr", "provisional_note"]
+
+REPEAT_METHODS = ("repeat", "repeat_and_survey")
+"""FCR methods that wait for repeats (the survey method does not, so it is never provisional)."""
+
+_RESULT_COLUMNS = ("period", "kpi", "value", "numerator", "denominator", "ci_low", "ci_high")
+_PERIOD_NOUNS = {
+    "15min": ("15-minute period", "15-minute periods"),
+    "30min": ("half-hour", "half-hours"),
+    "hour": ("hour", "hours"),
+    "day": ("day", "days"),
+    "week": ("week", "weeks"),
+    "month": ("month", "months"),
+    "quarter": ("quarter", "quarters"),
+    "year": ("year", "years"),
+}
+
+
+def provisional_fcr(
+    result, freq: str, last, *, fcr_window=None, fcr_method=None, options=None
+) -> pd.DataFrame:
+    """FCR rows of a :func:`kpikit.compute` result whose period is still provisional.
+
+    A period is provisional when ``period_end + fcr_window > last`` (``last``: the last
+    ``arrived_at`` of the whole contact log), because a first contact near its end may still
+    get a repeat; it becomes final at ``provisional_until = period_end + fcr_window``.
+
+    Parameters
+    ----------
+    result : dataframe
+        Output of :func:`kpikit.compute` with ``freq`` (any engine): grouping columns,
+        ``period``, ``kpi`` and the value columns. Every column other than
+        ``period, kpi, value, numerator, denominator, ci_low, ci_high`` is a grouping column.
+    freq : {"15min", "30min", "hour", "day", "week", "month", "quarter", "year"}
+        The period length the result was computed with.
+    last : datetime or None
+        Last ``arrived_at`` of the contact log (:func:`last_arrival`); None (no contacts):
+        nothing is provisional.
+    fcr_window, fcr_method : default=None
+        As for :func:`kpikit.compute`; None takes them from ``options``.
+    options : kpikit.Options, default=None
+        The engine options the result was computed with (default: the current ones).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The grouping columns, ``period``, ``kpi`` (always ``"fcr"``) and
+        ``provisional_until``, one row per provisional FCR row of ``result``, in its order;
+        empty with ``fcr_method="survey"`` (it does not wait for repeats).
+
+    Raises
+    ------
+    ValueError
+        ``result`` has no ``period`` or ``kpi`` column, or ``freq`` is not a period.
+
+    Examples
+    --------
+    A log from Monday 3 Aug 2026 to Friday 7 Aug 17:00, by day, 48 h window: Wednesday's
+    window closes on Saturday 00:00, after 17:00 on Friday, so Wednesday to Friday are
+    provisional; Tuesday became final on Friday 00:00.
+
+    >>> days = pd.date_range("2026-08-03", periods=5, freq="D")
+    >>> result = pd.DataFrame({"period": days, "kpi": "fcr", "value": 80.0})
+    >>> found = provisional_fcr(result, "day", pd.Timestamp("2026-08-07 17:00"),
+    ...                         fcr_window="48h")
+    >>> found
+          period  kpi provisional_until
+    2 2026-08-05  fcr        2026-08-08
+    3 2026-08-06  fcr        2026-08-09
+    4 2026-08-07  fcr        2026-08-10
+    """
+    from kpikit.governance.breaches import period_end
+
+    frame = to_pandas(result, "result")
+    for column in ("period", "kpi"):
+        if column not in frame.columns:
+            raise ValueError(
+                f"Value of 'result' needs a {column!r} column (kpikit.compute output with "
+                f"freq); columns are {list(frame.columns)}"
+            )
+    settings = resolve(options, fcr_window=fcr_window, fcr_method=fcr_method)
+    keys = [column for column in frame.columns if column not in _RESULT_COLUMNS]
+    rows = frame.loc[frame["kpi"] == "fcr", [*keys, "period", "kpi"]]
+    window = pd.Timedelta(milliseconds=window_ms(settings.fcr_window))
+    until = period_end(rows["period"], freq) + window
+    if last is None or pd.isna(last) or settings.fcr_method not in REPEAT_METHODS:
+        return rows.assign(provisional_until=until).iloc[0:0]
+    provisional = (until > pd.Timestamp(last)).to_numpy(bool)
+    return rows.assign(provisional_until=until.rename(None))[provisional]
+
+
+def provisional_note(provisional: pd.DataFrame, freq: str) -> str:
+    """One sentence for a dashboard: which periods' FCR is provisional and until when.
+
+    ``provisional`` is :func:`provisional_fcr`'s result; "" when it is empty. The date is
+    when the last of them becomes final.
+
+    >>> rows = pd.DataFrame({"period": pd.to_datetime(["2026-08-06", "2026-08-07"]),
+    ...                      "provisional_until": pd.to_datetime(["2026-08-09", "2026-08-10"])})
+    >>> provisional_note(rows, "day")
+    'FCR of the last 2 days is provisional until 10 Aug 2026: repeats may still arrive.'
+    """
+    if provisional is None or provisional.empty:
+        return ""
+    count = provisional["period"].nunique()
+    singular, plural = _PERIOD_NOUNS[freq]
+    periods = f"the last {singular}" if count == 1 else f"the last {count} {plural}"
+    until = date_text(provisional["provisional_until"].max())
+    return f"FCR of {periods} is provisional until {until}: repeats may still arrive."
+
+
+def date_text(moment) -> str:
+    """A date as "10 Aug 2026", with the time when it is not midnight.
+
+    >>> date_text(pd.Timestamp("2026-08-10")), date_text(pd.Timestamp("2026-08-10 17:30"))
+    ('10 Aug 2026', '10 Aug 2026 17:30')
+    """
+    moment = pd.Timestamp(moment)
+    time = "" if moment == moment.normalize() else f" {moment:%H:%M}"
+    return f"{moment.day} {moment:%b %Y}{time}"
+
+
+def last_arrival(data):
+    """The last ``arrived_at`` of a contact log, on any engine (None when it has no rows).
+
+    ``data`` is a :class:`kpikit.Dataset`, a contacts frame or a parquet path (as for
+    :func:`kpikit.compute`).
+
+    >>> last_arrival(pd.DataFrame({"arrived_at": pd.to_datetime(["2026-08-07 17:00",
+    ...                                                          "2026-08-03 09:00"])}))
+    Timestamp('2026-08-07 17:00:00')
+    """
+    from kpikit.schema import Dataset
+
+    contacts = data.contacts if isinstance(data, Dataset) else data
+    if isinstance(contacts, (str, os.PathLike)):
+        from kpikit.metrics import scan_parquet
+
+        contacts = scan_parquet(contacts, progress=False)
+    latest = nw.from_native(contacts).select(nw.col("arrived_at").max())
+    if isinstance(latest, nw.LazyFrame):
+        latest = latest.collect()
+    value = latest.item()
+    return None if value is None or pd.isna(value) else pd.Timestamp(value)
