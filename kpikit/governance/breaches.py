@@ -107,6 +107,13 @@ def breaches(
     :data:`ROOT_CAUSE_HOURS` (48) hours later and the improvement plan :data:`PLAN_DAYS` (7)
     days later.
 
+    Provisional FCR: a period whose FCR repeat window reaches past the last arrival of the
+    log is judged only on the first contacts that already came back, so its FCR is too low
+    until the window closes (:func:`kpikit.provisional.provisional_fcr`). Such rows are not
+    reported as breaches; ``found.attrs["provisional"]`` lists them (grouping columns,
+    ``period, kpi, value, status, provisional_until``: what they would rate so far and when
+    they become final) and ``found.attrs["note"]`` says so in a sentence.
+
     Persistent underperformance: for each KPI and group, ``periods_in_breach`` counts the
     consecutive periods in breach up to this one, ``breach_since`` is the start of the first of
     them and ``days_in_breach = period_end - breach_since`` in days. ``persistent`` is 90 when
@@ -148,7 +155,9 @@ def breaches(
         abandonment, FCR, CSAT, ...), how many more contacts the target needed
         (``|target/100 · denominator - numerator|``, null for the others); ``contacts`` is the
         number of contacts offered in the group and period; ``breach_id`` a stable text key
-        (see :func:`breach_id`).
+        (see :func:`breach_id`). ``attrs`` carries the FCR rows held back as provisional
+        (``"provisional"``, a list of records, empty when none) and, when there are any
+        provisional periods, a ``"note"``.
 
     Raises
     ------
@@ -182,12 +191,15 @@ def breaches(
     _check_freq(freq)
     targets = read_targets(targets, channel=channel)
     rated = _computable(data, targets["kpi"].tolist(), by, freq, compute_options)
-    card = rate(rated, targets, previous=False, ramp=ramp, credits=credits)
+    provisional = _provisional(rated, data, freq, compute_options)
+    card = rate(rated, targets, previous=False, ramp=ramp, credits=credits, provisional=provisional)
     keys = list(card.by)
     table = card.table
     in_breach = ("red", "amber") if include_amber else ("red",)
     table = _with_runs(table, keys, freq, in_breach)
     found = table[table["status"].isin(in_breach)].copy()
+    held_back = found[found["provisional_until"].notna()]
+    found = found[found["provisional_until"].isna()]
     offered = compute(
         data, kpis=["answer_rate"], by=by, freq=freq, **{**compute_options, "short_abandon_s": 0}
     )
@@ -209,7 +221,8 @@ def breaches(
         for _, row in found.iterrows()
     ]
     found = found.sort_values(["period", *keys, "kpi"], kind="stable")
-    return found[[*keys, *BREACH_COLUMNS]].reset_index(drop=True)
+    found = found[[*keys, *BREACH_COLUMNS]].reset_index(drop=True)
+    return _note_held_back(found, held_back, provisional, keys, freq)
 
 
 _NOT_GROUP_KEYS = frozenset(BREACH_COLUMNS) | {"band_low", "band_high", "area", "weight", "score"}
@@ -233,6 +246,31 @@ def breach_group(breach) -> dict:
             continue
         group[key] = value
     return group
+
+
+def _provisional(rated: pd.DataFrame, data, freq: str, options: dict):
+    """FCR rows of ``rated`` whose repeat window is still open (None without FCR)."""
+    from kpikit.provisional import last_arrival, provisional_fcr
+
+    if not rated["kpi"].eq("fcr").any():
+        return None
+    last = last_arrival(data)
+    settings = {name: options.get(name) for name in ("fcr_window", "fcr_method", "options")}
+    return provisional_fcr(rated, freq, last, **settings)
+
+
+def _note_held_back(found: pd.DataFrame, held_back, provisional, keys, freq) -> pd.DataFrame:
+    """``found`` with the provisional FCR rows held back and a note in its ``attrs``."""
+    from kpikit.provisional import provisional_note
+
+    columns = [*keys, "period", "kpi", "value", "status", "provisional_until"]
+    found.attrs["provisional"] = held_back[columns].to_dict("records")
+    note = provisional_note(provisional, freq)
+    if note:
+        found.attrs["note"] = (
+            f"{note} {len(held_back)} FCR row(s) below target there are not reported as breaches."
+        )
+    return found
 
 
 def _computable(data, kpi_ids, by, freq, options) -> pd.DataFrame:
