@@ -301,6 +301,7 @@ class GovernanceApp(BaseApp):
             )
         )
         self.summary.value = self._summary_html(window, overdue, as_of)
+        self.summary.value += _held_back_html(found)
         self._show_breach()
 
     def _overdue(self, window: pd.DataFrame, actions: pd.DataFrame) -> dict:
@@ -507,6 +508,12 @@ def _contributor_bars(cause) -> pd.DataFrame:
         .drop(columns="_total")
         .head(8)
     )
+
+
+def _held_back_html(found: pd.DataFrame) -> str:
+    """The note of :func:`kpikit.breaches` on provisional FCR held back ("" without one)."""
+    note = found.attrs.get("note", "")
+    return f"<p><small>{html.escape(note)}</small></p>" if note else ""
 
 
 def _history_html(history: pd.DataFrame) -> str:

@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 import kpikit.plots
 from kpikit._scorecard.export import scorecard_grid_sheet, scorecard_sheet
 from kpikit._scorecard.presets import preset_targets, presets
+from kpikit._scorecard.provisional import PROVISIONAL_TINT, is_provisional, provisional_text
 from kpikit.apps._base import SECTOR_LABELS, BaseApp
 from kpikit.apps._channels import (
     ALL_CHANNELS,
@@ -37,6 +38,7 @@ from kpikit.display import (
     target_text,
 )
 from kpikit.io import Sheet
+from kpikit.provisional import provisional_fcr, provisional_note
 from kpikit.sample import load_targets
 from kpikit.scorecard import Scorecard, rate, read_targets
 
@@ -73,7 +75,9 @@ class ScorecardApp(BaseApp):
     (voice targets such as 80/20 fit phone, not email); a line above the chart says what the
     view pools. KPIs that do not apply to a level (abandonment rate by agent, cost per contact
     by team) are left out with a note (:mod:`kpikit.apps._levels`), and a period the data only
-    partly covers is marked as partial.
+    partly covers is marked as partial. FCR of a period whose repeat window has not closed by
+    the last arrival is provisional (:mod:`kpikit.provisional`): a note says until when, and
+    its cell is grey with the mark ⧗ rather than rated as final.
 
     Parameters
     ----------
@@ -97,7 +101,8 @@ class ScorecardApp(BaseApp):
     channel_note : ipywidgets.HTML
         What the channel view contains (pooled channels, thresholds, all-channel KPIs).
     view_note : ipywidgets.HTML
-        KPIs left out at this level and why; whether the period is partial.
+        KPIs left out at this level and why; whether the period is partial; whether its FCR
+        is provisional.
     chart : Chart
         The heatmap of groups × KPIs (team, agent and queue levels; hidden for the center).
     center_table : ipywidgets.HTML
@@ -331,7 +336,11 @@ class ScorecardApp(BaseApp):
         notes = [preset_problem, inapplicable_note(left_out, _GROUP_NOUNS[self.level.value])]
         by = self._by()
         freq = None if self.freq.value == "all" else self.freq.value
-        card = rate(self._table(by, freq), targets)
+        rows = self._table(by, freq)
+        provisional = None
+        if freq is not None:
+            provisional = provisional_fcr(rows, freq, self._span[1], options=self.engine_options)
+        card = rate(rows, targets, provisional=provisional)
         table = card.table
         if freq is not None:
             partial = partial_periods(*self._span, freq)
@@ -343,6 +352,8 @@ class ScorecardApp(BaseApp):
                     f"Partial {freq}: the data covers {covered} only, so its counts are "
                     "lower and its rates rest on fewer contacts than a full one."
                 )
+            if table["provisional_until"].notna().any():
+                notes.append(provisional_note(provisional, freq))
         self.view_note.value = "".join(
             f"<small>{html.escape(note)}</small><br>" for note in notes if note
         )
@@ -433,7 +444,7 @@ class ScorecardApp(BaseApp):
         by = self._shown_by
         details = [*by, *(["period"] if "period" in table.columns else [])]
         details += ["kpi", "name", "unit", "value", "target", "tolerance", "status", "trend"]
-        details += ["score"]
+        details += ["score", "provisional_until"]
         sheets = [scorecard_grid_sheet("Scorecard", table, by)]
         sheets.append(_labelled_sheet("Details", table[details]))
         areas = self.card.areas
@@ -452,7 +463,7 @@ class ScorecardApp(BaseApp):
 
 def _center_html(table: pd.DataFrame) -> str:
     """The center's scorecard as an escaped HTML table; status and change in words and marks
-    beside their colours."""
+    beside their colours (a provisional row: grey, with until when)."""
     if table.empty:
         return ""
     header = "".join(
@@ -461,7 +472,6 @@ def _center_html(table: pd.DataFrame) -> str:
     )
     body = []
     for row in table.to_dict("records"):
-        status = row["status"]
         trend = row["trend"] if isinstance(row["trend"], str) else None
         color = {True: RAG_COLORS["green"], False: RAG_COLORS["red"]}.get(row["improved"], "#555")
         change = f"{CHANGE_MARKS[trend]} {trend}" if trend else ""
@@ -472,8 +482,7 @@ def _center_html(table: pd.DataFrame) -> str:
             f"{html.escape(format_value(row['value'], row['unit']))}</td>",
             f"<td style='{_CELL}; white-space: nowrap'>"
             f"{html.escape(target_text(row) + (' (ramp)' if row['ramped'] else ''))}</td>",
-            f"<td style='{_CELL}; background: {RAG_TINTS[status]}; white-space: nowrap'>"
-            f"{RAG_MARKS[status]} {html.escape(RAG_LABELS[status])}</td>",
+            _status_cell(row),
             f"<td style='{_CELL}; color: {color}; white-space: nowrap'>{html.escape(change)}</td>",
             f"<td style='{_CELL}'>{score}</td>",
         ]
@@ -488,6 +497,15 @@ def _center_html(table: pd.DataFrame) -> str:
         "<small>▲▼ significant rise or fall since the previous period (green better, red "
         "worse), ≈ no significant change.</small>"
     )
+
+
+def _status_cell(row: dict) -> str:
+    if is_provisional(row):
+        tint, text = PROVISIONAL_TINT, provisional_text(row)
+    else:
+        status = row["status"]
+        tint, text = RAG_TINTS[status], f"{RAG_MARKS[status]} {RAG_LABELS[status]}"
+    return f"<td style='{_CELL}; background: {tint}; white-space: nowrap'>{html.escape(text)}</td>"
 
 
 def _summary_html(card: Scorecard, groups: str) -> str:

@@ -3,6 +3,7 @@
 import pandas as pd
 import plotly.graph_objects as go
 
+from kpikit._scorecard.provisional import PROVISIONAL_MARK, is_provisional, provisional_text
 from kpikit.catalog import KPI_IDS
 from kpikit.display import (
     CHANGE_MARKS,
@@ -123,6 +124,9 @@ def scorecard_table(table, *, by=None, title=None, height=None) -> go.Figure:
 def scorecard_heatmap(table, *, by=None, title=None, height=None) -> go.Figure:
     """Groups × KPIs heatmap of status, each cell showing the mark, the value and the trend.
 
+    A provisional cell (FCR whose repeat window is still open, see
+    :mod:`kpikit._scorecard.provisional`) is grey with the mark ⧗ and says until when.
+
     A click on a cell reports the row's group label as the point's ``y`` (drill-down in the
     scorecard dashboard).
 
@@ -160,6 +164,14 @@ def scorecard_heatmap(table, *, by=None, title=None, height=None) -> go.Figure:
     cells = {}
     for row in rows.to_dict("records"):
         value = format_value(row["value"], row["unit"])
+        if is_provisional(row):  # grey, with the hourglass: not rated as final yet
+            cells[(row["_label"], row["kpi"])] = (
+                codes["no data"],
+                f"{PROVISIONAL_MARK} {_number(row)}",
+                f"{row['_label']} · {row['name']}<br>{value} (target {target_text(row)})"
+                f"<br>{provisional_text(row)}",
+            )
+            continue
         cells[(row["_label"], row["kpi"])] = (
             codes[row["status"]],
             "no data"
