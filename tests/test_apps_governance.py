@@ -31,6 +31,10 @@ def test_breaches_of_the_window_are_drawn_with_their_clocks(app):
     # the sample's Lakeside loses staff in July: its service level is among the red marks
     assert any("site=Lakeside" in breach and breach.startswith("service_level") for breach in shown)
     assert "root causes</strong>" in app.summary.value
+    # the sample ends Sat 29 Aug 17:59: FCR of 27-29 Aug waits for repeats, no breach drawn
+    assert "FCR of the last 3 days is provisional until 1 Sep 2026" in app.summary.value
+    late = tuple(f"fcr/day/2026-08-{day}" for day in (27, 28, 29))
+    assert not any(breach.startswith(late) for breach in shown)
     assert "Root cause due" in app.detail.value and "Computed root cause" in app.detail.value
 
 

@@ -193,12 +193,15 @@ def test_report_opens_offline_with_interactive_chart_at_both_sizes(watched, tmp_
 
 def test_downloads_give_a_workbook_and_an_image(server, watched):
     page = open_dashboard(watched, server, "balanced_scorecard")
+    # the sample's August ends on the 29th: its FCR waits for repeats until 3 Sep
+    assert "FCR of the last month is provisional until 3 Sep 2026" in page.inner_text("body")
     with page.expect_download(timeout=REDRAW_TIMEOUT_MS) as excel:
         page.click(".kpikit-downloads button:has-text('Download Excel')")
     assert excel.value.suggested_filename == "balanced-scorecard.xlsx"
     book = openpyxl.load_workbook(io.BytesIO(Path(excel.value.path()).read_bytes()))
     assert book.sheetnames[:2] == ["Scorecard", "Details"]
     assert book["Scorecard"].freeze_panes == "B2"
+    assert "Provisional until" in [cell.value for cell in book["Details"][1]]
     with page.expect_download(timeout=REDRAW_TIMEOUT_MS) as png:
         page.click(".kpikit-downloads button:has-text('Download PNG')")
     assert png.value.suggested_filename == "balanced-scorecard.png"

@@ -49,6 +49,9 @@ def test_click_a_breach_record_an_action_and_find_it_after_a_reload(server, watc
     headline = page.inner_text(DETAIL)
     assert "against a target of" in headline
     assert "Computed root cause" in page.inner_text(".kpikit-governance")
+    assert "FCR of the last 3 days is provisional until 1 Sep 2026" in page.inner_text(
+        ".kpikit-governance"
+    )
     breach_label = dropdown(page, "Breach").evaluate(
         "select => select.options[select.selectedIndex].text"
     )
