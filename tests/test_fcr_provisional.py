@@ -262,6 +262,9 @@ def test_a_scorecard_without_periods_or_with_survey_fcr_is_final(contacts):
 def test_rate_refuses_a_provisional_frame_without_its_columns(daily):
     with pytest.raises(ValueError, match=r"needs the column\(s\) \['provisional_until'\]"):
         rate(daily, TARGETS, provisional=daily[["period", "kpi"]])
+    found = provisional_fcr(daily, "day", LAST)
+    with pytest.raises(ValueError, match="has no 'period' column"):
+        rate(daily.drop(columns="period"), TARGETS, provisional=found)
 
 
 # --- dashboards --------------------------------------------------------------------------

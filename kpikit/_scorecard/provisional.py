@@ -58,6 +58,11 @@ def mark_provisional(table: pd.DataFrame, provisional, group_keys: list) -> pd.D
             f"Value of 'provisional' needs the column(s) {missing} (kpikit.provisional."
             f"provisional_fcr output); columns are {list(provisional.columns)}"
         )
+    if "period" not in group_keys:
+        raise ValueError(
+            "Value of 'provisional' applies to periods, but the KPI frame has no 'period' "
+            "column (compute it with freq)"
+        )
     until = table[[*group_keys, "kpi"]].merge(
         provisional[needed].drop_duplicates(needed[:-1]), how="left", on=needed[:-1]
     )
