@@ -96,6 +96,34 @@ def test_runs_count_consecutive_periods_and_reset_when_met(two_sites):
     assert red_only["periods_in_breach"].tolist() == [1, 1]
 
 
+def test_breaches_in_the_data_time_zone_across_a_clock_change():
+    # Paris springs forward on Sunday 29 March 2026: that day lasts 23 hours. One late
+    # contact (0 of 1 in time, red) at 09:00 local on Saturday 28, Sunday 29 and Monday 30.
+    late = contacts_from(
+        [("north", "billing", f"2026-03-{day} 09:00", False) for day in (28, 29, 30)]
+    )
+    late["arrived_at"] = late["arrived_at"].dt.tz_localize("Europe/Paris")
+    found = breaches(late, SL_TARGET, by="site")
+    paris = [pd.Timestamp(f"2026-03-{day}", tz="Europe/Paris") for day in (28, 29, 30, 31)]
+    assert found["period"].tolist() == paris[:3]
+    assert found["period_end"].tolist() == paris[1:]  # local midnights, 23 hours on the 29th
+    assert found["breach_since"].tolist() == [paris[0]] * 3
+    assert found["days_in_breach"].tolist() == [1, 2, 3]  # wall-clock days
+    # the plan is due 7 calendar days after the day ends: midnight local, not 23:00
+    assert found.loc[0, "plan_due"] == pd.Timestamp("2026-04-05", tz="Europe/Paris")
+
+
+@pytest.mark.parametrize("engine", ["polars", "duckdb"])
+def test_breaches_take_polars_and_duckdb_input(two_sites, engine):
+    import duckdb
+    import polars as pl
+
+    native = pl.from_pandas(two_sites) if engine == "polars" else duckdb.from_df(two_sites)
+    found = breaches(native, SL_TARGET, by="site")
+    expected = breaches(two_sites, SL_TARGET, by="site")
+    pd.testing.assert_frame_equal(found, expected, check_dtype=False)
+
+
 def test_persistent_underperformance_is_flagged_at_60_and_90_days():
     # one late contact every day for 100 days, except a day without contacts (30 January)
     days = pd.date_range("2026-01-01", periods=100, freq="D").drop(pd.Timestamp("2026-01-30"))

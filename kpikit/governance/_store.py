@@ -215,7 +215,7 @@ def _breach_row(record: dict) -> dict:
         "value": _number(record.get("value")),
         "gap": _number(record.get("gap")),
         "root_cause_due": (end + pd.Timedelta(hours=ROOT_CAUSE_HOURS)).to_pydatetime(),
-        "plan_due": (end + pd.Timedelta(days=PLAN_DAYS)).to_pydatetime(),
+        "plan_due": (end + pd.DateOffset(days=PLAN_DAYS)).to_pydatetime(),
     }
 
 

@@ -70,8 +70,8 @@ _PERIOD_LENGTH = {
     "15min": pd.Timedelta(minutes=15),
     "30min": pd.Timedelta(minutes=30),
     "hour": pd.Timedelta(hours=1),
-    "day": pd.Timedelta(days=1),
-    "week": pd.Timedelta(days=7),
+    "day": pd.DateOffset(days=1),  # calendar steps: a daylight-saving day lasts 23 or 25 hours
+    "week": pd.DateOffset(weeks=1),
     "month": pd.DateOffset(months=1),
     "quarter": pd.DateOffset(months=3),
     "year": pd.DateOffset(years=1),
@@ -185,6 +185,7 @@ def breaches(
     >>> print(found.loc[0, "root_cause_due"], found.loc[0, "plan_due"])   # day ends Jan 6
     2026-01-08 00:00:00 2026-01-13 00:00:00
     """
+    from kpikit._frames import to_pandas
     from kpikit.metrics import compute
     from kpikit.scorecard import rate, read_targets
 
@@ -203,7 +204,7 @@ def breaches(
     offered = compute(
         data, kpis=["answer_rate"], by=by, freq=freq, **{**compute_options, "short_abandon_s": 0}
     )
-    offered = pd.DataFrame(offered)[[*keys, "period", "denominator"]]
+    offered = to_pandas(offered)[[*keys, "period", "denominator"]]
     found = found.merge(
         offered.rename(columns={"denominator": "contacts"}), on=[*keys, "period"], how="left"
     )
@@ -212,8 +213,8 @@ def breaches(
     found["shortfall"] = _shortfall(found)
     found["period_end"] = period_end(found["period"], freq)
     found["root_cause_due"] = found["period_end"] + pd.Timedelta(hours=ROOT_CAUSE_HOURS)
-    found["plan_due"] = found["period_end"] + pd.Timedelta(days=PLAN_DAYS)
-    found["days_in_breach"] = (found["period_end"] - found["breach_since"]).dt.days
+    found["plan_due"] = found["period_end"] + pd.DateOffset(days=PLAN_DAYS)
+    found["days_in_breach"] = _calendar_days(found["breach_since"], found["period_end"])
     found["persistent"] = _persistence(found["days_in_breach"])
     found["freq"] = freq
     found["breach_id"] = [
@@ -347,25 +348,32 @@ def _with_runs(table: pd.DataFrame, keys: list, freq: str, in_breach) -> pd.Data
     """Add ``periods_in_breach`` and ``breach_since`` (the start of the current run)."""
     table = table.sort_values([*keys, "kpi", "period"], kind="stable").copy()
     counts = np.zeros(len(table), dtype=np.int64)
-    since = np.full(len(table), np.datetime64("NaT"), dtype="datetime64[ns]")
+    first_of_run = np.full(len(table), -1, dtype=np.int64)  # position of the run's first period
     statuses = table["status"].to_numpy()
-    periods = pd.DatetimeIndex(table["period"]).to_numpy(dtype="datetime64[ns]")
     group_of = table.groupby([*keys, "kpi"], sort=False, dropna=False).ngroup().to_numpy()
-    run, start, current = 0, np.datetime64("NaT"), -1
+    run, start, current = 0, -1, -1
     for position, (group, status) in enumerate(zip(group_of, statuses, strict=True)):
         if group != current:
-            run, start, current = 0, np.datetime64("NaT"), group
+            run, start, current = 0, -1, group
         if status in in_breach:
             if run == 0:
-                start = periods[position]
+                start = position
             run += 1
         elif status != "no data":
-            run, start = 0, np.datetime64("NaT")
+            run, start = 0, -1
         counts[position] = run
-        since[position] = start
+        first_of_run[position] = start
     table["periods_in_breach"] = counts
-    table["breach_since"] = pd.to_datetime(since).astype(table["period"].dtype)
+    # take() keeps the periods' dtype, time zone included; -1 (no run) gives NaT
+    table["breach_since"] = table["period"].array.take(first_of_run, allow_fill=True)
     return table.sort_index()
+
+
+def _calendar_days(start: pd.Series, end: pd.Series) -> pd.Series:
+    """Whole days from ``start`` to ``end`` on the wall clock (a 23-hour day still counts)."""
+    if getattr(start.dtype, "tz", None) is not None:
+        start, end = start.dt.tz_localize(None), end.dt.tz_localize(None)
+    return (end - start).dt.days
 
 
 def _missed_edge(found: pd.DataFrame) -> np.ndarray:
