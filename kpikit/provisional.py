@@ -25,7 +25,14 @@ from kpikit._frames import to_pandas
 from kpikit.options import resolve
 from kpikit.repeats import window_ms
 
-__all__ = ["REPEAT_METHODS", "date_text", "last_arrival", "provisional_fcr", "provisional_note"]
+__all__ = [
+    "REPEAT_METHODS",
+    "date_text",
+    "last_arrival",
+    "provisional_fcr",
+    "provisional_in",
+    "provisional_note",
+]
 
 REPEAT_METHODS = ("repeat", "repeat_and_survey")
 """FCR methods that wait for repeats (the survey method does not, so it is never provisional)."""
@@ -114,6 +121,31 @@ def provisional_fcr(
         return rows.assign(provisional_until=until).iloc[0:0]
     provisional = (until > pd.Timestamp(last)).to_numpy(bool)
     return rows.assign(provisional_until=until.rename(None))[provisional]
+
+
+def provisional_in(result, data, freq, compute_options=None):
+    """:func:`provisional_fcr` of ``result`` against the last arrival of ``data``.
+
+    ``compute_options`` are the keywords ``result`` was computed with (``fcr_window``,
+    ``fcr_method``, ``options``; others are ignored). None when there is nothing to mark: no
+    ``freq`` or no FCR row.
+
+    >>> contacts = pd.DataFrame({"arrived_at": pd.to_datetime(["2026-08-03", "2026-08-07"])})
+    >>> days = pd.date_range("2026-08-03", periods=5, freq="D")
+    >>> result = pd.DataFrame({"period": days, "kpi": "fcr", "value": 80.0})
+    >>> provisional_in(result, contacts, "day", {"fcr_window": "24h"})["period"].dt.day.tolist()
+    [6, 7]
+    >>> provisional_in(result, contacts, None) is None
+    True
+    """
+    frame = to_pandas(result, "result")
+    if freq is None or not frame["kpi"].eq("fcr").any():
+        return None
+    settings = {name: (compute_options or {}).get(name) for name in _FCR_SETTINGS}
+    return provisional_fcr(frame, freq, last_arrival(data), **settings)
+
+
+_FCR_SETTINGS = ("fcr_window", "fcr_method", "options")
 
 
 def provisional_note(provisional: pd.DataFrame, freq: str) -> str:

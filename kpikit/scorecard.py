@@ -67,7 +67,7 @@ from kpikit._scorecard.targets import (
 )
 from kpikit._scorecard.trend import TREND_MARKS, with_trend
 from kpikit.catalog import kpi as kpi_definition
-from kpikit.provisional import last_arrival, provisional_fcr
+from kpikit.provisional import last_arrival, provisional_in
 
 __all__ = [
     "ROLES",
@@ -169,16 +169,7 @@ def scorecard(
     result = compute(data, kpis=None, by=by, freq=freq, options=options, **compute_options)
     frame = to_pandas(result)
     as_of = last_arrival(data) if ramp is not None and freq is None else None
-    provisional = None
-    if freq is not None and frame["kpi"].eq("fcr").any():
-        provisional = provisional_fcr(
-            frame,
-            freq,
-            last_arrival(data),
-            fcr_window=compute_options.get("fcr_window"),
-            fcr_method=compute_options.get("fcr_method"),
-            options=options,
-        )
+    provisional = provisional_in(frame, data, freq, {**compute_options, "options": options})
     return rate(
         frame,
         targets,

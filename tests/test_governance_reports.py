@@ -184,3 +184,23 @@ def test_cli_rejects_a_date_outside_the_data(capsys):
     assert "outside the data (2026-06-01 to 2026-08-29)" in capsys.readouterr().err
     assert main(["report", "daily", "--date", "yesterday"]) == 2
     assert "--date must be a day" in capsys.readouterr().err
+
+
+def test_fcr_of_the_last_week_is_provisional_not_missed(sample):
+    # the sample ends on Saturday 29 August; the week of 24 August ends on the 31st, and its
+    # FCR window (48 h) closes on 2 September: repeats may still arrive, so it is not rated
+    report = cadence_report("weekly", sample, load_targets(), date="2026-08-27")
+    table = section(report, "Every KPI against its target").table
+    fcr = table[table["KPI"] == kk.kpi("fcr").name]
+    assert len(fcr) == 4 and set(fcr["status"]) == {"provisional"}
+    assert set(table.loc[table["KPI"] != kk.kpi("fcr").name, "status"]) <= {
+        "green",
+        "amber",
+        "red",
+        "no data",
+    }
+    page = report_html(report)
+    assert "⧗ provisional: repeats may still arrive" in page
+    earlier = cadence_report("weekly", sample, load_targets(), date="2026-08-12")
+    table = section(earlier, "Every KPI against its target").table
+    assert "provisional" not in set(table["status"])  # that week's window closed long ago

@@ -187,12 +187,13 @@ def breaches(
     """
     from kpikit._frames import to_pandas
     from kpikit.metrics import compute
+    from kpikit.provisional import provisional_in
     from kpikit.scorecard import rate, read_targets
 
     _check_freq(freq)
     targets = read_targets(targets, channel=channel)
     rated = _computable(data, targets["kpi"].tolist(), by, freq, compute_options)
-    provisional = _provisional(rated, data, freq, compute_options)
+    provisional = provisional_in(rated, data, freq, compute_options)
     card = rate(rated, targets, previous=False, ramp=ramp, credits=credits, provisional=provisional)
     keys = list(card.by)
     table = card.table
@@ -247,17 +248,6 @@ def breach_group(breach) -> dict:
             continue
         group[key] = value
     return group
-
-
-def _provisional(rated: pd.DataFrame, data, freq: str, options: dict):
-    """FCR rows of ``rated`` whose repeat window is still open (None without FCR)."""
-    from kpikit.provisional import last_arrival, provisional_fcr
-
-    if not rated["kpi"].eq("fcr").any():
-        return None
-    last = last_arrival(data)
-    settings = {name: options.get(name) for name in ("fcr_window", "fcr_method", "options")}
-    return provisional_fcr(rated, freq, last, **settings)
 
 
 def _note_held_back(found: pd.DataFrame, held_back, provisional, keys, freq) -> pd.DataFrame:

@@ -28,6 +28,7 @@ from kpikit._frames import to_pandas
 from kpikit.catalog import kpi as kpi_definition
 from kpikit.governance import words
 from kpikit.governance.breaches import breaches, period_end
+from kpikit.provisional import provisional_in
 from kpikit.schema import Dataset
 from kpikit.scorecard import format_value, rate, read_targets
 
@@ -54,6 +55,8 @@ report, the monthly root causes and the quarterly persistence flags look at thes
 report and the monthly scorecard cover every KPI with a target."""
 
 WHOLE_CENTER = "whole center"
+PROVISIONAL = "provisional"
+"""Report status of an FCR whose repeat window is still open (:mod:`kpikit.provisional`)."""
 
 _FREQ = {"daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter"}
 _TITLES = {
@@ -133,7 +136,8 @@ class _Context:
         return self.targets[self.targets["kpi"].isin(self.kpis)].reset_index(drop=True)
 
     def rated(self, freq, *, targets=None, by=None, previous=False):
-        """Scorecard rows (all periods) for ``freq`` and the grouping ``by``."""
+        """Scorecard rows (all periods) for ``freq`` and the grouping ``by``; FCR rows whose
+        repeat window is still open have the status :data:`PROVISIONAL`."""
         from kpikit.metrics import compute
 
         by = self.by if by is None else by
@@ -141,7 +145,11 @@ class _Context:
         key = ("rated", freq, tuple(by), tuple(targets["kpi"]), previous)
         if key not in self.cache:
             table = to_pandas(compute(self.data, by=by or None, freq=freq, **self.options))
-            self.cache[key] = rate(table, targets, previous=previous).table
+            provisional = provisional_in(table, self.data, freq, self.options)
+            rated = rate(table, targets, previous=previous, provisional=provisional).table
+            # FCR whose repeat window is still open is neither met nor missed yet
+            rated.loc[rated["provisional_until"].notna(), "status"] = PROVISIONAL
+            self.cache[key] = rated
         return self.cache[key]
 
 

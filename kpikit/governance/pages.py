@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kpikit.governance.cadence import CadenceReport, Rated, cadence_report
+from kpikit.governance.cadence import PROVISIONAL, CadenceReport, Rated, cadence_report
 from kpikit.scorecard import STATUS_LABELS, STATUS_MARKS, STATUS_TINTS
 
 __all__ = ["add_cadence_arguments", "report_html", "run_cadence", "write_report"]
@@ -127,18 +127,23 @@ def _table_html(table: pd.DataFrame) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
+_TINTS = {**STATUS_TINTS, PROVISIONAL: STATUS_TINTS["no data"]}
+_MARKS = {**STATUS_MARKS, PROVISIONAL: "⧗"}
+_LABELS = {**STATUS_LABELS, PROVISIONAL: "provisional: repeats may still arrive"}
+
+
 def _cell_html(column: str, value) -> str:
     name = str(column)
     if isinstance(value, Rated):
-        tint = STATUS_TINTS.get(value.status, "transparent")
-        mark = STATUS_MARKS.get(value.status, "")
+        tint = _TINTS.get(value.status, "transparent")
+        mark = _MARKS.get(value.status, "")
         text = html.escape(value.text) if value.status != "no data" else ""
         return f"<td style='background:{tint}'>{mark} {text}</td>"
     if name == "status" or name.endswith(" status"):
-        if value in STATUS_TINTS:
+        if value in _TINTS:
             return (
-                f"<td style='background:{STATUS_TINTS[value]}'>{STATUS_MARKS[value]} "
-                f"{html.escape(STATUS_LABELS[value])}</td>"
+                f"<td style='background:{_TINTS[value]}'>{_MARKS[value]} "
+                f"{html.escape(_LABELS[value])}</td>"
             )
     if isinstance(value, list | tuple):
         return f"<td>{_sparkline(value)}</td>"
