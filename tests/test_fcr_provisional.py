@@ -281,6 +281,11 @@ def test_the_scorecard_dashboard_notes_and_greys_provisional_fcr(contacts):
     app.period.value = T("2026-08-04")  # Tuesday is final: no note, rated green
     assert "provisional" not in app.view_note.value
     assert "✔ met" in app.center_table.value
+    app.trend_kpi.value = "fcr"
+    # one week (3 to 9 August), open until 12 August: a hollow diamond, said in the hover
+    line = app.trend_chart.figure["data"][-1]
+    assert list(line["marker"]["symbol"]) == ["diamond-open"]
+    assert line["text"][0].endswith("(provisional: repeats may still arrive)")
 
 
 def test_the_scorecard_heatmap_shows_provisional_cells_grey_with_the_hourglass(contacts):

@@ -177,6 +177,10 @@ def test_trend_axis_stays_in_range_and_marks_partial_periods():
     assert list(line.marker.symbol) == ["circle", "circle", "circle-open"]
     assert line.text[-1].endswith("(partial period)")
     assert "partial period" in fig.layout.xaxis.title.text
+    fcr = WEEKS.assign(kpi="fcr")
+    fig = kp.trend(fcr, kpi="fcr", provisional=[pd.Timestamp("2024-01-15")])
+    assert list(fig.data[-1].marker.symbol) == ["circle", "circle", "diamond-open"]
+    assert "provisional" in fig.data[-1].text[-1] and "provisional" in fig.layout.xaxis.title.text
 
 
 # --- trade-off -----------------------------------------------------------------------------

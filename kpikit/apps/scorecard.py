@@ -434,6 +434,9 @@ class ScorecardApp(BaseApp):
             by=trend_by[0] if trend_by else None,
             highlight=chosen if self.level.value == "team" else None,
             partial=partial_periods(*self._span, "week"),
+            provisional=provisional_fcr(rows, "week", self._span[1], options=self.engine_options)[
+                "period"
+            ],
             title=f"{kpi_definition(kpi_id).name} by week",
         )
 

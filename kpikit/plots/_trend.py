@@ -31,6 +31,7 @@ def trend(
     by=None,
     highlight=None,
     partial=(),
+    provisional=(),
     title=None,
     height=None,
 ) -> go.Figure:
@@ -59,6 +60,10 @@ def trend(
         The group drawn bold with its interval; ``None`` highlights none.
     partial : collection of datetime, default=()
         Periods the data covers only in part; their points are hollow and the legend says so.
+    provisional : collection of datetime, default=()
+        Periods whose value is not final yet (FCR whose repeat window is still open,
+        :func:`kpikit.provisional.provisional_fcr`); their points are hollow diamonds and the
+        axis title says so.
 
     Returns
     -------
@@ -95,6 +100,7 @@ def trend(
     labels = [_group_name(key) for key, _ in groups]
     chosen = highlight if highlight in labels else None
     partial = {pd.Timestamp(period) for period in partial}
+    provisional = {pd.Timestamp(period) for period in provisional}
     shown = [
         *rows["value"],
         *rows["ci_low"],
@@ -121,6 +127,7 @@ def trend(
         if bold:
             _add_interval(fig, group, color, None if by is None else name)
         hollow = group["period"].isin(partial).to_numpy()
+        open_window = group["period"].isin(provisional).to_numpy()
         fig.add_trace(
             go.Scatter(
                 x=group["period"],
@@ -131,11 +138,16 @@ def trend(
                 opacity=1.0 if bold or chosen is None else 0.6,
                 marker={
                     "size": 7 if bold else 5 if chosen is None else 4,
-                    "symbol": ["circle-open" if flag else "circle" for flag in hollow],
+                    "symbol": [
+                        _SYMBOLS[(bool(late), bool(flag))]
+                        for flag, late in zip(hollow, open_window, strict=True)
+                    ],
                 },
                 text=[
-                    format_value(value, definition.unit) + (" (partial period)" if flag else "")
-                    for value, flag in zip(group["value"], hollow, strict=True)
+                    format_value(value, definition.unit)
+                    + (" (partial period)" if flag else "")
+                    + (" (provisional: repeats may still arrive)" if late else "")
+                    for value, flag, late in zip(group["value"], hollow, open_window, strict=True)
                 ],
                 hovertemplate="%{text}<extra>" + name + "</extra>",
             )
@@ -144,9 +156,23 @@ def trend(
     if len(periods) == 1:  # one point: a week either side, not an axis of milliseconds
         middle = pd.Timestamp(periods[0])
         fig.update_xaxes(range=[middle - pd.Timedelta(days=7), middle + pd.Timedelta(days=7)])
+    notes = ["Period"]
     if partial & set(rows["period"].map(pd.Timestamp)):
-        fig.update_xaxes(title={"text": "Period · ○ partial period (the data covers part of it)"})
+        notes.append("○ partial period (the data covers part of it)")
+    if provisional & set(rows["period"].map(pd.Timestamp)):
+        notes.append("◇ provisional (repeats may still arrive)")
+    if len(notes) > 1:
+        fig.update_xaxes(title={"text": " · ".join(notes)})
     return fig
+
+
+# marker by (provisional, partial period)
+_SYMBOLS = {
+    (False, False): "circle",
+    (False, True): "circle-open",
+    (True, False): "diamond-open",
+    (True, True): "diamond-open",
+}
 
 
 def _group_name(key) -> str:
