@@ -1,8 +1,9 @@
 """What compute's input checks cost: kk.compute with validate=True against validate=False.
 
-Generates N synthetic contacts (the log of bench_compute.py) and, in alternating rounds, times
-``kk.compute`` of every contact KPI by day with the checks and without them, on a pandas frame,
-a polars frame and a DuckDB relation over the parquet file. Prints the medians of wall-clock
+Reads N real-shaped contacts (the log of bench_compute.py, cached in ``benchmarks/data/``) and, in
+alternating rounds, times ``kk.compute`` of every contact KPI by day with the checks and without
+them, on a pandas frame, a polars frame and a DuckDB relation over the parquet file (the relation's
+result fetched as a pandas table). Prints the medians of wall-clock
 and CPU time (all threads of the process; steadier than wall time on a busy machine) and the
 share of a checked compute the checks take (issue 9: at most 10 % at 10M contacts).
 
@@ -11,15 +12,15 @@ share of a checked compute the checks take (issue 9: at most 10 % at 10M contact
 """
 
 import argparse
+import os
 import statistics
-import tempfile
 import time
-from pathlib import Path
 
 import duckdb
 import pandas as pd
 import polars as pl
-from bench_compute import CONTACT_KPIS, generate
+from bench_compute import CONTACT_KPIS
+from contact_logs import path_for
 
 import kpikit as kk
 
@@ -45,25 +46,26 @@ def main():
     parser.add_argument("--engines", nargs="+", default=["pandas", "polars", "duckdb"])
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "contacts.parquet"
-        started = time.perf_counter()
-        generate(args.rows, path)
-        print(f"generated {args.rows:,} contacts in {time.perf_counter() - started:.1f} s")
-        frames = {name: load() for name, load in loaders(path).items() if name in args.engines}
-        runs = [(engine, checked) for engine in frames for checked in (True, False)]
-        wall = {run_: [] for run_ in runs}
-        cpu = {run_: [] for run_ in runs}
-        for data in frames.values():  # warm-up
-            run(data, True)
-        for _ in range(args.rounds):
-            for engine, checked in runs:
-                started, started_cpu = time.perf_counter(), time.process_time()
-                run(frames[engine], checked)
-                wall[engine, checked].append(time.perf_counter() - started)
-                cpu[engine, checked].append(time.process_time() - started_cpu)
+    path = path_for(args.rows, "real")
+    frames = {name: load() for name, load in loaders(path).items() if name in args.engines}
+    runs = [(engine, checked) for engine in frames for checked in (True, False)]
+    wall = {run_: [] for run_ in runs}
+    cpu = {run_: [] for run_ in runs}
+    for data in frames.values():  # warm-up
+        run(data, True)
+    load_before = os.getloadavg()[0]
+    for _ in range(args.rounds):
+        for engine, checked in runs:
+            started, started_cpu = time.perf_counter(), time.process_time()
+            run(frames[engine], checked)
+            wall[engine, checked].append(time.perf_counter() - started)
+            cpu[engine, checked].append(time.process_time() - started_cpu)
+    load_after = os.getloadavg()[0]
 
-    print(f"\n{args.rows:,} contacts, {len(CONTACT_KPIS)} KPIs by day, median of {args.rounds}")
+    print(
+        f"\n{args.rows:,} contacts (real shape), {len(CONTACT_KPIS)} KPIs by day, median of "
+        f"{args.rounds}; load average {load_before:.1f} before, {load_after:.1f} after"
+    )
     print(
         f"{'engine':<8}{'time':<6}{'checked s':>11}{'unchecked s':>13}{'checks s':>10}{'share':>8}"
     )
