@@ -430,31 +430,33 @@ def _interval_checks(usable: dict[str, str]) -> list[_Check]:
 # ---- runners -----------------------------------------------------------------------------
 
 
-def check_table(
+@dataclass(frozen=True)
+class TableChecks:
+    """What :func:`check_table` looks for in one table, before any row is read.
+
+    ``problems`` are the structural ones (a missing column, a wrong type); ``checks`` the row
+    checks of the usable columns; ``duplicate`` the check for repeated ``keys`` (None when the
+    table has no usable key).
+    """
+
+    problems: tuple[Problem, ...]
+    checks: tuple[_Check, ...]
+    duplicate: _Check | None
+    keys: tuple[str, ...]
+
+    @property
+    def key_label(self) -> str:
+        """How the examples of a failed check are labelled."""
+        return ", ".join(self.keys) if self.keys else "row position"
+
+
+def table_checks(
     frame, table: str, specs: Iterable[ColumnSpec], keys: tuple[str, ...]
-) -> tuple[list[Problem], tuple[int, ...] | None]:
-    """Find every problem of one table and the positions of the rows that have one.
+) -> TableChecks:
+    """The structural problems of one table and the row checks of its usable columns.
 
-    Parameters
-    ----------
-    frame : narwhals DataFrame or LazyFrame
-        The table to check.
-    table : str
-        Table name, quoted in the problems; ``contacts`` and ``agent_intervals`` also get
-        their checks between columns.
-    specs : iterable of ColumnSpec
-        The table's columns.
-    keys : tuple of str
-        Columns that identify a row: checked for repeats and quoted as examples. Empty to
-        quote row positions.
-
-    Returns
-    -------
-    problems : list of Problem
-        Structural problems first, then row-level ones.
-    rows : tuple of int or None
-        Sorted 0-based positions of the rows with a row-level problem; None for a lazy frame
-        with problems (positions are undefined there).
+    Reads the schema only (and, for an eager frame, whether a column of another type is all
+    missing). Parameters as :func:`check_table`.
     """
     specs = tuple(specs)
     eager = isinstance(frame, nw.DataFrame)
@@ -487,27 +489,56 @@ def check_table(
     checks += _contact_checks(usable) if table == "contacts" else []
     checks += _interval_checks(usable) if table == "agent_intervals" else []
     keys = keys if keys and all(usable.get(k) not in {None, "empty"} for k in keys) else ()
-    key_label = ", ".join(keys) if keys else "row position"
     checks = [
         dataclasses.replace(check, by_position=True)
         if check.column in keys and check.problem.startswith("empty")
         else check
         for check in checks
     ]
+    duplicate = None
     if keys:
-        described = f"the {keys[0]}" if len(keys) == 1 else f"the ({key_label})"
+        described = f"the {keys[0]}" if len(keys) == 1 else f"the ({', '.join(keys)})"
         duplicate = _Check(keys[-1], f"repeating {described} of an earlier row", None)
-    else:
-        duplicate = None
+    return TableChecks(tuple(problems), tuple(checks), duplicate, keys)
 
-    failed, repeats = _screen(frame, checks, duplicate, keys)
-    if eager:
+
+def check_table(
+    frame, table: str, specs: Iterable[ColumnSpec], keys: tuple[str, ...]
+) -> tuple[list[Problem], tuple[int, ...] | None]:
+    """Find every problem of one table and the positions of the rows that have one.
+
+    Parameters
+    ----------
+    frame : narwhals DataFrame or LazyFrame
+        The table to check.
+    table : str
+        Table name, quoted in the problems; ``contacts`` and ``agent_intervals`` also get
+        their checks between columns.
+    specs : iterable of ColumnSpec
+        The table's columns.
+    keys : tuple of str
+        Columns that identify a row: checked for repeats and quoted as examples. Empty to
+        quote row positions.
+
+    Returns
+    -------
+    problems : list of Problem
+        Structural problems first, then row-level ones.
+    rows : tuple of int or None
+        Sorted 0-based positions of the rows with a row-level problem; None for a lazy frame
+        with problems (positions are undefined there).
+    """
+    planned = table_checks(frame, table, specs, keys)
+    problems = list(planned.problems)
+    keys, duplicate = planned.keys, planned.duplicate
+    failed, repeats = _screen(frame, list(planned.checks), duplicate, keys)
+    if isinstance(frame, nw.DataFrame):
         found, rows = _run_eager(frame, failed, duplicate if repeats else None, keys)
     else:
         found = _run_lazy(frame, failed, duplicate if repeats else None, keys)
         rows = None if found else set()
     for check, count, examples in found:
-        label = "row position" if check.by_position else key_label
+        label = "row position" if check.by_position else planned.key_label
         problems.append(Problem(table, check.column, check.problem, count, examples, label))
     return problems, (rows if rows is None else tuple(sorted(rows)))
 

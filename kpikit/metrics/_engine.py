@@ -25,6 +25,7 @@ from kpikit.metrics._components import (
     match_columns,
     required_columns,
 )
+from kpikit.metrics._folded_checks import checked_sums, fold_checks
 from kpikit.metrics._inputs import prepare, time_zone
 from kpikit.metrics._numpy_sums import arrow_backed, sums_by_group
 from kpikit.metrics._ratios import RESULT_COLUMNS, tidy
@@ -204,7 +205,9 @@ def compute(
     plans = [
         plan(kpi_id, options) for kpi_id in _select_kpis(kpis, dataset, contacts, keys, options)
     ]
-    dataset = prepare(dataset, {"contacts", *(p.table for p in plans)}, options, validate=validate)
+    tables = {"contacts", *(p.table for p in plans)}
+    folded = fold_checks(dataset, tables, options.csat_scale) if validate else None
+    dataset = prepare(dataset, tables, options, validate=validate and folded is None)
     contacts = nw.from_native(dataset.contacts)
 
     period_keys = [*keys, "period"] if freq else keys
@@ -212,7 +215,7 @@ def compute(
     contact_plans = [p for p in plans if p.table == "contacts"]
     contact_sums = None
     if contact_plans:
-        contact_sums = _sum_contacts(contacts, contact_plans, keys, freq, options)
+        contact_sums = _sum_contacts(contacts, contact_plans, keys, freq, options, folded)
         pieces.append(tidy(contact_sums, period_keys, contact_plans))
     interval_plans = [p for p in plans if p.table == "agent_intervals"]
     if interval_plans:
@@ -370,13 +373,15 @@ def _unavailable(kpi_plan, dataset, columns, keys, options):
 # --- sums -------------------------------------------------------------------------------------
 
 
-def _sum_contacts(contacts, plans, keys, freq, options):
+def _sum_contacts(contacts, plans, keys, freq, options, folded=None):
     """Component sums per group (and period) for the contact KPIs of ``plans``.
 
     pandas frames are summed with NumPy (:mod:`kpikit.metrics._numpy_sums`). Other engines sum
     the per-row components with ``group_by``; their FCR components are summed apart, over the
     eligible contacts alone (answered, customer known), so the window functions that find
     repeats sort a fraction of the log and carry a few columns rather than all of them.
+    ``folded`` checks (DuckDB) are counted with the sums and read before the sums are returned
+    (:mod:`kpikit.metrics._folded_checks`).
     """
     columns = contacts.collect_schema().names()
     names = list(dict.fromkeys(name for p in plans for name in p.components()))
@@ -398,10 +403,13 @@ def _sum_contacts(contacts, plans, keys, freq, options):
     if not row_sums:  # FCR alone: the groups still come from every contact
         row_sums["rows"] = nw.lit(1.0, dtype=nw.Float64())
     row_sums.update({n + "_sq": row_sums[n] * row_sums[n] for n in squared})
+    row_sums.update(folded.row_counts() if folded is not None else {})
     sums = _sum_expressions(_lazy(contacts), row_sums, keys, freq)
     if fcr_sums:
         fcr_part = _sum_fcr(contacts, fcr_sums, keys, freq, fcr)
         sums = _add_up(sums, list(row_sums), fcr_part, list(fcr_sums), [*keys, *_period(freq)])
+    if folded is not None:
+        return checked_sums(sums, contacts, folded)
     eager = isinstance(contacts, nw.DataFrame) and isinstance(sums, nw.LazyFrame)
     return sums.collect() if eager else sums_on_driver(sums)
 
