@@ -95,16 +95,18 @@ def _hashes_repeat(contacts, key: str) -> bool:
     quoted = '"' + key.replace('"', '""') + '"'
     hashes = contacts.to_native().filter(f"{quoted} IS NOT NULL").select(f"hash({quoted})")
     chunks, count = [], 0
-    for batch in hashes.to_arrow_reader(batch_size=1_000_000):
-        chunks.append(batch.column(0).to_numpy())
-        count += len(chunks[-1])
-        if count > MAX_SORTED_HASHES:
-            counts = contacts.to_native().aggregate(
-                f"count(DISTINCT hash({quoted})) FILTER (WHERE {quoted} IS NOT NULL), "
-                f"count({quoted})"
-            )
-            distinct, present = counts.fetchall()[0]
-            return distinct < present
+    with hashes.to_arrow_reader(batch_size=1_000_000) as reader:
+        for batch in reader:
+            chunks.append(batch.column(0).to_numpy())
+            count += len(chunks[-1])
+            if count > MAX_SORTED_HASHES:
+                break
+    if count > MAX_SORTED_HASHES:
+        counts = contacts.to_native().aggregate(
+            f"count(DISTINCT hash({quoted})) FILTER (WHERE {quoted} IS NOT NULL), count({quoted})"
+        )
+        distinct, present = counts.fetchall()[0]
+        return distinct < present
     values = np.concatenate(chunks) if chunks else np.empty(0, dtype=np.uint64)
     values.sort()
     return bool((values[1:] == values[:-1]).any())
