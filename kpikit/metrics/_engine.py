@@ -130,6 +130,8 @@ def compute(
         :func:`kpikit.validate`: types, nulls, ranges, NaN and infinities, survey scales,
         repeated ids), so that bad input is an error rather than a wrong number. Pass False
         only for data already validated (:func:`kpikit.validate`, :func:`kpikit.read_contacts`).
+        On a DuckDB relation the checks are counted in the query of the sums, which then runs
+        at the call (the result is a relation over the sums); unchecked, it stays lazy.
 
     Returns
     -------

@@ -111,7 +111,9 @@ def scan_parquet(path, *, memory_limit: str | None = None, progress: bool = True
     Returns
     -------
     duckdb.DuckDBPyRelation
-        Nothing is read until a query runs: :func:`kpikit.compute` on it stays lazy.
+        Nothing is read until a query runs. :func:`kpikit.compute` on it runs the sums per
+        group at the call, where its checks are counted (one scan of the log), and returns a
+        relation over them; with ``validate=False`` it stays lazy.
 
     Examples
     --------
