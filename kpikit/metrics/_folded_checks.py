@@ -28,6 +28,7 @@ import narwhals as nw
 import numpy as np
 
 from kpikit._checks import table_checks
+from kpikit.metrics._components import PREFIX
 from kpikit.schema import KEY_COLUMNS, Dataset, SchemaError, check, table_specs
 
 MAX_SORTED_HASHES = 50_000_000
@@ -79,7 +80,7 @@ def checked_sums(sums, contacts, folded: FoldedChecks):
     Returns the sums, held in memory, without the count; raises the usual checks' SchemaError
     when a row fails a check or an id may repeat.
     """
-    names = ["_kk_" + name for name in folded.row_counts()]
+    names = [PREFIX + name for name in folded.row_counts()]
     held = sums.to_native().materialize()
     failing = held.aggregate(f"sum({names[0]})").fetchall()[0][0] if names else 0
     if failing or (folded.key is not None and _hashes_repeat(contacts, folded.key)):
