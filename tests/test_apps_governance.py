@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from kpikit.apps import GovernanceApp, ScorecardApp
+from kpikit.apps import _background as background
 from kpikit.governance import ActionRegister
 
 pytest.importorskip("sqlalchemy")
@@ -107,6 +108,23 @@ def test_controls_change_the_breaches(app):
     with pytest.raises(ValueError, match="'days'"):
         app.set(days=7)
     app.set(level="site")
+
+
+def test_views_computed_ahead_show_what_is_computed_when_asked(app, url, monkeypatch):
+    # In a kernel the app computes the views one control change away in a worker thread while
+    # the page is idle; what a change then shows must be what the app computes when asked.
+    monkeypatch.setattr(background, "kernel_loop", lambda: object())  # as if in a kernel
+    ahead = GovernanceApp(register=url, days=90)
+    assert ahead._ahead.enabled and ("queue", "governance", "red", 90) in ahead._ahead
+    for level, severity in (("queue", "red"), ("queue", "amber"), ("center", "amber")):
+        ahead.set(level=level, severity=severity)
+        app.set(level=level, severity=severity, kpi_set="governance", days=90)
+        for name in ("summary", "detail", "history"):
+            assert getattr(ahead, name).value == getattr(app, name).value
+        assert ahead.breach.options == app.breach.options
+        assert ahead.chart.figure_json == app.chart.figure_json
+        assert ahead.cause_chart.figure_json == app.cause_chart.figure_json
+    app.set(level="site", severity="red")
 
 
 def test_scorecard_offers_day_and_quarter():

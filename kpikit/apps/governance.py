@@ -2,15 +2,27 @@
 and the action the manager records for it in the register."""
 
 import datetime as dt
+import functools
 import html
+from dataclasses import dataclass, field
 
 import ipywidgets as widgets
 import pandas as pd
 
 import kpikit.plots
+from kpikit.apps._background import Prefetch
 from kpikit.apps._base import BaseApp, alert_html
 from kpikit.apps._channels import refill
 from kpikit.apps._chart import Chart
+from kpikit.apps._governance_html import (
+    EMPTY_BARS,
+    breach_label,
+    contributor_bars,
+    duration,
+    held_back_html,
+    history_html,
+    summary_html,
+)
 from kpikit.apps.params import Param
 from kpikit.governance import (
     GOVERNANCE_KPIS,
@@ -19,9 +31,8 @@ from kpikit.governance import (
     breaches,
     root_cause,
 )
-from kpikit.governance import words as governance_words
 from kpikit.sample import load_targets
-from kpikit.scorecard import format_value, read_targets
+from kpikit.scorecard import read_targets
 
 __all__ = ["GovernanceApp"]
 
@@ -33,7 +44,6 @@ _KPI_SETS = {"governance": "Governance KPIs", "all": "Every KPI with a target"}
 _SEVERITIES = {"red": "Missed beyond tolerance", "amber": "Every miss (amber too)"}
 _WINDOWS = {14: "Last 14 days", 30: "Last 30 days", 90: "Last 90 days"}
 _TEXT_FIELDS = ("owner", "root_cause", "plan", "milestones", "comment")
-_MAX_HISTORY_ROWS = 50
 # Below 700 px the sidebar goes above the charts (scoped to this dashboard).
 _PHONE_STYLE = (
     "<style>@media (max-width: 700px) {"
@@ -187,6 +197,7 @@ class GovernanceApp(BaseApp):
         self.widget = self._compose(controls=controls, main=main)
         self.widget.add_class("kpikit-governance")
         self._holding = False
+        self._ahead = Prefetch()
         self._on_data()
 
     # --- widgets ---------------------------------------------------------------------------
@@ -246,9 +257,14 @@ class GovernanceApp(BaseApp):
 
         columns = set(nw.from_native(self.data.contacts).collect_schema().names())
         levels = [key for key, column in LEVELS.items() if column is None or column in columns]
-        self._found_cache = {}
-        self._causes = {}
-        self._sums = {}
+        self._ahead.cancel()
+        self._caches = _Caches(
+            data=self.data,
+            compute_options={
+                "options": self.engine_options,
+                "validate": not _passes_checks(self.data, self.engine_options),
+            },
+        )
         self._holding = True
         try:
             refill(self.level, [(_LEVEL_LABELS[key], key) for key in levels], self._requested_level)
@@ -257,59 +273,104 @@ class GovernanceApp(BaseApp):
             self._holding = False
         super()._on_data()
 
-    def _by(self) -> list:
-        column = LEVELS[self.level.value]
+    def _by(self, level=None) -> list:
+        column = LEVELS[self.level.value if level is None else level]
         return [] if column is None else [column]
 
-    def _found(self) -> pd.DataFrame:
-        key = (self.level.value, self.kpi_set.value, self.severity.value)
-        if key not in self._found_cache:
+    def _view_key(self) -> tuple:
+        return (self.level.value, self.kpi_set.value, self.severity.value, self.days.value)
+
+    def _found(self, level, kpi_set, severity, caches) -> pd.DataFrame:
+        key = (level, kpi_set, severity)
+        if key not in caches.found:
             targets = self._targets
-            if self.kpi_set.value == "governance":
+            if kpi_set == "governance":
                 targets = targets[targets["kpi"].isin(GOVERNANCE_KPIS)].reset_index(drop=True)
-            self._found_cache[key] = breaches(
-                self.data,
+            caches.found[key] = breaches(
+                caches.data,
                 targets,
-                by=self._by() or None,
+                by=self._by(level) or None,
                 freq="day",
-                include_amber=self.severity.value == "amber",
-                options=self.engine_options,
+                include_amber=severity == "amber",
+                **caches.compute_options,
             )
-        return self._found_cache[key]
+        return caches.found[key]
 
     def _now(self, found: pd.DataFrame) -> pd.Timestamp:
         if self._as_of is not None:
             return self._as_of
         return found["period_end"].max() if len(found) else pd.Timestamp.now()
 
+    def _view(self, key) -> "_View":
+        """The view of the controls' values ``key``: computed ahead, kept, or computed now;
+        redrawn when the register changed what is overdue since."""
+        view = self._caches.views.get(key) or self._ahead.take(key)
+        if view is None:
+            view = self._computed_view(key, self._caches)
+        else:
+            overdue = self._overdue(view.window, view.as_of)
+            if overdue != view.overdue:
+                view = self._drawn_view(key, view.window, view.as_of, overdue, view.held_back)
+        self._caches.views[key] = view
+        return view
+
+    def _computed_view(self, key, caches) -> "_View":
+        level, kpi_set, severity, days = key
+        found = self._found(level, kpi_set, severity, caches)
+        as_of = self._now(found)
+        window = found[found["period"] >= as_of - pd.Timedelta(days=days)]
+        window = window.set_index("breach_id", drop=False)
+        held_back = held_back_html(found.attrs.get("note", ""))
+        return self._drawn_view(key, window, as_of, self._overdue(window, as_of), held_back)
+
+    def _drawn_view(self, key, window, as_of, overdue, held_back) -> "_View":
+        level, _, _, days = key
+        by = self._by(level)
+        figure = kpikit.plots.breach_timeline(
+            window, by=by, overdue=overdue, title=f"Breaches by day, as of {as_of:%d %b %Y}"
+        )
+        latest = window.sort_values(["period", "gap"], ascending=[False, False])
+        options = [(breach_label(row, by), row["breach_id"]) for _, row in latest.iterrows()]
+        summary = summary_html(window, overdue, as_of, days, by) + held_back
+        return _View(window, as_of, overdue, figure, options, summary, held_back)
+
+    def _compute_ahead(self) -> None:
+        """Start computing, in the background, the views one control change away (other
+        levels first); the first change of a control then finds its view ready."""
+        level, kpi_set, severity, days = self._view_key()
+        keys = [(value, kpi_set, severity, days) for _, value in self.level.options]
+        keys += [(level, kpi_set, value, days) for value in _SEVERITIES]
+        keys += [(level, value, severity, days) for value in _KPI_SETS]
+        keys += [(level, kpi_set, severity, value) for value in _WINDOWS]
+        caches = self._caches
+        for key in keys:
+            if key not in caches.views and key not in self._ahead:
+                self._ahead.submit(key, functools.partial(self._view_ahead, key, caches))
+
+    def _view_ahead(self, key, caches) -> "_View":
+        # In the worker thread: the view and the root cause of the breach it shows first.
+        view = self._computed_view(key, caches)
+        if view.options:
+            self._cause(view.window.loc[view.options[0][1]], caches)
+        return view
+
     # --- drawing ---------------------------------------------------------------------------
 
     def _update(self) -> None:
-        found = self._found()
-        as_of = self._now(found)
-        window = found[found["period"] >= as_of - pd.Timedelta(days=self.days.value)]
-        actions = self.register.actions(as_of=as_of)
-        overdue = self._overdue(window, actions)
-        self._window = window.set_index("breach_id", drop=False)
-        self._sync_breach_options(window)
-        self.chart.draw(
-            kpikit.plots.breach_timeline(
-                window,
-                by=self._by(),
-                overdue=overdue,
-                title=f"Breaches by day, as of {as_of:%d %b %Y}",
-            )
-        )
-        self.summary.value = self._summary_html(window, overdue, as_of)
-        self.summary.value += _held_back_html(found)
+        view = self._view(self._view_key())
+        self.chart.draw(view.figure)
+        self._window = view.window
+        self._sync_breach_options(view.options)
+        self.summary.value = view.summary
         self._show_breach()
+        self._compute_ahead()
 
-    def _overdue(self, window: pd.DataFrame, actions: pd.DataFrame) -> dict:
+    def _overdue(self, window: pd.DataFrame, as_of) -> dict:
         """What is overdue per breach of the window, registered or not."""
+        actions = self.register.actions(as_of=as_of)
         recorded = dict(zip(actions["breach_id"], actions["overdue"], strict=True))
-        as_of = self._now(window)
         overdue = {}
-        for row in window.itertuples():
+        for row in window.itertuples(index=False):
             if row.breach_id in recorded:
                 overdue[row.breach_id] = recorded[row.breach_id]
                 continue
@@ -321,28 +382,7 @@ class GovernanceApp(BaseApp):
             overdue[row.breach_id] = ", ".join(late)
         return overdue
 
-    def _summary_html(self, window, overdue, as_of) -> str:
-        red = int((window["status"] == "red").sum())
-        late_cause = sum("root cause" in text for text in overdue.values())
-        late_plan = sum("plan" in text for text in overdue.values())
-        persistent = window[window["persistent"] > 0]
-        text = (
-            f"<p><strong>{len(window)} breaches</strong> in the {self.days.value} days to "
-            f"{as_of:%a %d %b %Y %H:%M} ({red} beyond tolerance): <strong>{late_cause} root "
-            f"causes</strong> and <strong>{late_plan} plans</strong> overdue (a root cause is due "
-            "48 hours after the day closes, a plan 7 days after). Ringed marks are overdue; "
-            "click a mark for its root cause.</p>"
-        )
-        if len(persistent):
-            names = sorted(
-                {f"{row['name']} at {self._group_text(row)}" for _, row in persistent.iterrows()}
-            )
-            text += "<p>In breach for 60 days or more: " + html.escape("; ".join(names)) + ".</p>"
-        return text
-
-    def _sync_breach_options(self, window: pd.DataFrame) -> None:
-        latest = window.sort_values(["period", "gap"], ascending=[False, False])
-        options = [(self._breach_label(row), row["breach_id"]) for _, row in latest.iterrows()]
+    def _sync_breach_options(self, options) -> None:
         self._holding = True
         try:
             current = self.breach.value
@@ -355,43 +395,35 @@ class GovernanceApp(BaseApp):
         finally:
             self._holding = False
 
-    def _breach_label(self, row) -> str:
-        group = self._group_text(row)
-        value = format_value(row["value"], row["unit"])
-        return f"{row['period']:%d %b} · {group} · {row['name']} {value}"
-
-    def _group_text(self, row) -> str:
-        by = self._by()
-        return " · ".join(str(row[key]) for key in by) if by else "center"
-
     def _show_breach(self) -> None:
         breach_id = self.breach.value
         if breach_id is None or breach_id not in self._window.index:
             self.detail.value = "<p>No breach in this window.</p>"
-            self.cause_chart.draw(kpikit.plots.root_cause_bars(_EMPTY_BARS))
+            self.cause_chart.draw(kpikit.plots.root_cause_bars(EMPTY_BARS))
             self._fill_form({})
             self.history.value = ""
             return
         row = self._window.loc[breach_id]
-        cause = self._cause(row)
+        cause, bars = self._cause(row, self._caches)
         self.detail.value = self._detail_html(row, cause)
-        self.cause_chart.draw(kpikit.plots.root_cause_bars(_contributor_bars(cause)))
+        self.cause_chart.draw(bars)
         self._fill_form(self.register.state(breach_id))
-        self.history.value = _history_html(self.register.history(breach_id))
+        self.history.value = history_html(self.register.history(breach_id))
 
-    def _cause(self, row):
-        if row["breach_id"] not in self._causes:
-            self._causes[row["breach_id"]] = root_cause(
-                self.data, row, cache=self._sums, options=self.engine_options
-            )
-        return self._causes[row["breach_id"]]
+    def _cause(self, row, caches) -> tuple:
+        """The root cause of a breach and its chart, computed once."""
+        if row["breach_id"] not in caches.causes:
+            cause = root_cause(caches.data, row, cache=caches.sums, **caches.compute_options)
+            bars = kpikit.plots.root_cause_bars(contributor_bars(cause))
+            caches.causes[row["breach_id"]] = cause, bars
+        return caches.causes[row["breach_id"]]
 
     def _detail_html(self, row, cause) -> str:
         as_of = self._now(self._window)
         clocks = []
         for label, due in (("Root cause", row["root_cause_due"]), ("Plan", row["plan_due"])):
             hours = (due - as_of).total_seconds() / 3600
-            state = f"overdue by {_duration(-hours)}" if hours < 0 else f"{_duration(hours)} left"
+            state = f"overdue by {duration(-hours)}" if hours < 0 else f"{duration(hours)} left"
             clocks.append(f"{label} due {due:%a %d %b %H:%M} ({state})")
         run = ""
         if row["periods_in_breach"] > 1:
@@ -432,7 +464,7 @@ class GovernanceApp(BaseApp):
         breach_id = self.breach.value
         if breach_id is None:
             return
-        cause = self._cause(self._window.loc[breach_id])
+        cause, _ = self._cause(self._window.loc[breach_id], self._caches)
         self.root_cause.value = "\n".join(cause.findings[:3])
 
     def _on_save(self, _button=None) -> None:
@@ -476,68 +508,38 @@ class GovernanceApp(BaseApp):
         )
 
 
-_EMPTY_BARS = pd.DataFrame({"label": [], "performance": [], "mix": []})
+@dataclass
+class _Caches:
+    """What the app computed from one dataset: breaches by (level, KPI set, severity), views
+    by the controls' values, root causes (and their charts) by breach id, and the sums behind
+    them (:func:`kpikit.governance.root_cause`'s ``cache``). Replaced when the data changes."""
+
+    data: object
+    compute_options: dict
+    found: dict = field(default_factory=dict)
+    views: dict = field(default_factory=dict)
+    causes: dict = field(default_factory=dict)
+    sums: dict = field(default_factory=dict)
 
 
-def _contributor_bars(cause) -> pd.DataFrame:
-    """The hot spots and each dimension's largest segment, in percent of the miss."""
-    rows = []
-    spots = cause.hot_spots
-    if not spots.empty:
-        labels = [c for c in ("weekday", "hours", "queue", "team") if c in spots.columns]
-        for _, spot in spots.head(3).iterrows():
-            rows.append((" ".join(map(str, spot[labels])), spot))
-    for dimension, segments in cause.segments.groupby("dimension", sort=False):
-        best = segments.sort_values("contribution", ascending=False).iloc[0]
-        label = governance_words.DIMENSION_LABELS.get(dimension, dimension)
-        rows.append((f"{label}: {best['segment']}", best))
-    if not cause.gap > 0:
-        return _EMPTY_BARS
-    frame = pd.DataFrame(
-        {
-            "label": [label for label, _ in rows],
-            "performance": [100 * row["performance"] / cause.gap for _, row in rows],
-            "mix": [100 * row["mix"] / cause.gap for _, row in rows],
-        }
-    )
-    total = frame["performance"] + frame["mix"]
-    return (
-        frame[total > 0]
-        .assign(_total=total)
-        .sort_values("_total", ascending=False)
-        .drop(columns="_total")
-        .head(8)
-    )
+@dataclass
+class _View:
+    """What the page shows for one set of control values, up to the chosen breach."""
+
+    window: pd.DataFrame
+    as_of: pd.Timestamp
+    overdue: dict
+    figure: object
+    options: list
+    summary: str
+    held_back: str
 
 
-def _held_back_html(found: pd.DataFrame) -> str:
-    """The note of :func:`kpikit.breaches` on provisional FCR held back ("" without one)."""
-    note = found.attrs.get("note", "")
-    return f"<p><small>{html.escape(note)}</small></p>" if note else ""
+def _passes_checks(data, options) -> bool:
+    """True when every table of ``data`` passes the value checks :func:`kpikit.compute` runs
+    (:func:`kpikit.schema.check`, with the options' survey scale): the app then checks once,
+    here, instead of in each of its computations. Data with problems is checked in each
+    computation as before, so those report them as they always did."""
+    from kpikit.schema import check
 
-
-def _history_html(history: pd.DataFrame) -> str:
-    if history.empty:
-        return "<p><small>No action recorded for this breach yet.</small></p>"
-    rows = []
-    for event in history.tail(_MAX_HISTORY_ROWS).iloc[::-1].itertuples():
-        value = event.value if len(event.value) <= 200 else event.value[:199] + "…"
-        conflict = " ⚠ made on an older view" if event.conflict else ""
-        rows.append(
-            "<tr>"
-            f"<td>{event.recorded_at:%Y-%m-%d %H:%M}</td>"
-            f"<td>{html.escape(event.author)}</td>"
-            f"<td>{html.escape(event.field.replace('_', ' '))}</td>"
-            f"<td style='white-space: pre-wrap'>{html.escape(value)}{conflict}</td></tr>"
-        )
-    return (
-        "<h4 style='margin: 12px 0 4px'>History (UTC, newest first)</h4>"
-        "<div class='kpikit-scroll'><table><thead><tr><th>when</th><th>who</th><th>field</th>"
-        f"<th>value</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
-    )
-
-
-def _duration(hours: float) -> str:
-    if hours >= 48:
-        return f"{hours / 24:.0f} days"
-    return f"{hours:.0f} hours"
+    return not check(data, csat_scale=options.csat_scale).problems

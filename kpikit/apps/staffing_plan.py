@@ -8,14 +8,13 @@ seconds), so the page is never held up.
 The functions below turn the results into the HTML the dashboard shows.
 """
 
-import asyncio
 import html
 import math
-import sys
 
 import pandas as pd
 
 from kpikit import whatif
+from kpikit.apps._background import kernel_loop as _kernel_loop
 from kpikit.display import format_value
 from kpikit.io import Sheet
 
@@ -142,19 +141,6 @@ class DayPlanner:
             done()
 
         future.add_done_callback(finished)
-
-
-def _kernel_loop():
-    """The running event loop of the Jupyter kernel this runs in (Voila, JupyterLab), where
-    widgets live; None in plain Python, even inside some other running loop."""
-    ipython = sys.modules.get("IPython")
-    shell = ipython.get_ipython() if ipython is not None else None
-    if getattr(shell, "kernel", None) is None:
-        return None
-    try:
-        return asyncio.get_running_loop()
-    except RuntimeError:
-        return None
 
 
 def _outcome(job):

@@ -1,0 +1,116 @@
+"""The governance dashboard's text and tables: summary, breach labels, root-cause bars,
+register history (HTML and frames for :class:`kpikit.apps.GovernanceApp`)."""
+
+import html
+
+import pandas as pd
+
+from kpikit.governance import words as governance_words
+from kpikit.scorecard import format_value
+
+EMPTY_BARS = pd.DataFrame({"label": [], "performance": [], "mix": []})
+"""Root-cause bars when there is no breach to explain."""
+
+_MAX_HISTORY_ROWS = 50
+
+
+def summary_html(window, overdue, as_of, days, by) -> str:
+    """Counts of the window's breaches, of the overdue root causes and plans, and the groups
+    in breach for 60 days or more."""
+    red = int((window["status"] == "red").sum())
+    late_cause = sum("root cause" in text for text in overdue.values())
+    late_plan = sum("plan" in text for text in overdue.values())
+    persistent = window[window["persistent"] > 0]
+    text = (
+        f"<p><strong>{len(window)} breaches</strong> in the {days} days to "
+        f"{as_of:%a %d %b %Y %H:%M} ({red} beyond tolerance): <strong>{late_cause} root "
+        f"causes</strong> and <strong>{late_plan} plans</strong> overdue (a root cause is due "
+        "48 hours after the day closes, a plan 7 days after). Ringed marks are overdue; "
+        "click a mark for its root cause.</p>"
+    )
+    if len(persistent):
+        names = sorted(
+            {f"{row['name']} at {group_text(row, by)}" for _, row in persistent.iterrows()}
+        )
+        text += "<p>In breach for 60 days or more: " + html.escape("; ".join(names)) + ".</p>"
+    return text
+
+
+def breach_label(row, by) -> str:
+    """A breach in the ``breach`` list: day, group, KPI and value."""
+    value = format_value(row["value"], row["unit"])
+    return f"{row['period']:%d %b} · {group_text(row, by)} · {row['name']} {value}"
+
+
+def group_text(row, by) -> str:
+    """The group of a breach in words (``"Lakeside"``, ``"center"``)."""
+    return " · ".join(str(row[key]) for key in by) if by else "center"
+
+
+def contributor_bars(cause) -> pd.DataFrame:
+    """The hot spots and each dimension's largest segment, in percent of the miss."""
+    rows = []
+    spots = cause.hot_spots
+    if not spots.empty:
+        labels = [c for c in ("weekday", "hours", "queue", "team") if c in spots.columns]
+        for _, spot in spots.head(3).iterrows():
+            rows.append((" ".join(map(str, spot[labels])), spot))
+    for dimension, segments in cause.segments.groupby("dimension", sort=False):
+        best = segments.sort_values("contribution", ascending=False).iloc[0]
+        label = governance_words.DIMENSION_LABELS.get(dimension, dimension)
+        rows.append((f"{label}: {best['segment']}", best))
+    if not cause.gap > 0:
+        return EMPTY_BARS
+    frame = pd.DataFrame(
+        {
+            "label": [label for label, _ in rows],
+            "performance": [100 * row["performance"] / cause.gap for _, row in rows],
+            "mix": [100 * row["mix"] / cause.gap for _, row in rows],
+        }
+    )
+    total = frame["performance"] + frame["mix"]
+    return (
+        frame[total > 0]
+        .assign(_total=total)
+        .sort_values("_total", ascending=False)
+        .drop(columns="_total")
+        .head(8)
+    )
+
+
+def held_back_html(note: str) -> str:
+    """The note of :func:`kpikit.breaches` on provisional FCR held back ("" without one)."""
+    return f"<p><small>{html.escape(note)}</small></p>" if note else ""
+
+
+def history_html(history: pd.DataFrame) -> str:
+    """The register's history of a breach, newest first (at most 50 events)."""
+    if history.empty:
+        return "<p><small>No action recorded for this breach yet.</small></p>"
+    rows = []
+    for event in history.tail(_MAX_HISTORY_ROWS).iloc[::-1].itertuples():
+        value = event.value if len(event.value) <= 200 else event.value[:199] + "…"
+        conflict = " ⚠ made on an older view" if event.conflict else ""
+        rows.append(
+            "<tr>"
+            f"<td>{event.recorded_at:%Y-%m-%d %H:%M}</td>"
+            f"<td>{html.escape(event.author)}</td>"
+            f"<td>{html.escape(event.field.replace('_', ' '))}</td>"
+            f"<td style='white-space: pre-wrap'>{html.escape(value)}{conflict}</td></tr>"
+        )
+    return (
+        "<h4 style='margin: 12px 0 4px'>History (UTC, newest first)</h4>"
+        "<div class='kpikit-scroll'><table><thead><tr><th>when</th><th>who</th><th>field</th>"
+        f"<th>value</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+    )
+
+
+def duration(hours: float) -> str:
+    """Hours in words: ``"5 hours"``, ``"3 days"`` from 48 hours on.
+
+    >>> duration(5.2), duration(71)
+    ('5 hours', '3 days')
+    """
+    if hours >= 48:
+        return f"{hours / 24:.0f} days"
+    return f"{hours:.0f} hours"
