@@ -9,6 +9,8 @@ is done when it is asked for, so results never depend on timing.
 
 import asyncio
 import sys
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 __all__ = ["Prefetch", "kernel_loop"]
@@ -39,26 +41,35 @@ class Prefetch:
     way) instead of computing it then. The jobs must only compute: read their inputs, return
     a value, change no widget and no state the page reads.
 
+    A job holds the interpreter's lock for much of its work (pandas), so a job running while
+    the page handles a change slows that change down: a job starts only once the page has been
+    idle ``idle_s`` seconds since the last :meth:`take` or :meth:`touch` (a burst of changes
+    is handled alone).
+
     Parameters
     ----------
     enabled : bool, default=None
         Compute ahead at all; default: only inside a Jupyter kernel (:func:`kernel_loop`).
         Disabled, :meth:`submit` does nothing and :meth:`take` returns None, so the caller
         computes everything when asked, as without prefetching.
+    idle_s : float, default=1.0
+        Seconds without a change before a job starts.
 
     Examples
     --------
-    >>> ahead = Prefetch(enabled=True)
+    >>> ahead = Prefetch(enabled=True, idle_s=0)
     >>> ahead.submit("queue", lambda: 6 * 7)
     >>> ahead.take("queue"), ahead.take("queue"), ahead.take("team")
     (42, None, None)
     >>> Prefetch(enabled=False).submit("queue", lambda: 1 / 0)   # nothing runs
     """
 
-    def __init__(self, *, enabled: bool | None = None):
+    def __init__(self, *, enabled: bool | None = None, idle_s: float = 1.0):
         self.enabled = kernel_loop() is not None if enabled is None else enabled
+        self.idle_s = idle_s
         self._executor = None
         self._jobs = {}
+        self._touched = time.monotonic()
 
     def __contains__(self, key) -> bool:
         return key in self._jobs
@@ -70,7 +81,18 @@ class Prefetch:
             return
         if self._executor is None:
             self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kpikit-ahead")
-        self._jobs[key] = self._executor.submit(job)
+        now = threading.Event()
+        self._jobs[key] = self._executor.submit(self._when_idle, job, now), now
+
+    def touch(self) -> None:
+        """The page is busy (a control changed): jobs wait ``idle_s`` seconds from now."""
+        self._touched = time.monotonic()
+
+    def _when_idle(self, job, now: threading.Event):
+        while (wait := self._touched + self.idle_s - time.monotonic()) > 0:
+            if now.wait(wait):  # asked for: run it at once
+                break
+        return job()
 
     def take(self, key):
         """The result of ``key``'s job, waiting for it when under way; None when it was not
@@ -79,9 +101,11 @@ class Prefetch:
         A failed job gives None rather than its error: the caller computes the result itself
         and meets the error where it always did, with its usual message.
         """
-        future = self._jobs.pop(key, None)
+        self.touch()
+        future, now = self._jobs.pop(key, (None, None))
         if future is None or future.cancel():
             return None
+        now.set()
         try:
             return future.result()
         # The error is met again, in place, by the caller's own computation.
@@ -91,6 +115,6 @@ class Prefetch:
     def cancel(self) -> None:
         """Drop every job (the data changed): waiting ones never run, a running one's result
         is ignored."""
-        for future in self._jobs.values():
+        for future, _ in self._jobs.values():
             future.cancel()
         self._jobs.clear()

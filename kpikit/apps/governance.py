@@ -335,15 +335,12 @@ class GovernanceApp(BaseApp):
         return _View(window, as_of, overdue, figure, options, summary, held_back)
 
     def _compute_ahead(self) -> None:
-        """Start computing, in the background, the views one control change away (other
-        levels first); the first change of a control then finds its view ready."""
-        level, kpi_set, severity, days = self._view_key()
-        keys = [(value, kpi_set, severity, days) for _, value in self.level.options]
-        keys += [(level, kpi_set, value, days) for value in _SEVERITIES]
-        keys += [(level, value, severity, days) for value in _KPI_SETS]
-        keys += [(level, kpi_set, severity, value) for value in _WINDOWS]
+        """Start computing, in the background, the views of the other levels (the control a
+        manager goes through first); the first change of level then finds its view ready."""
+        _, kpi_set, severity, days = self._view_key()
         caches = self._caches
-        for key in keys:
+        for _, value in self.level.options:
+            key = (value, kpi_set, severity, days)
             if key not in caches.views and key not in self._ahead:
                 self._ahead.submit(key, functools.partial(self._view_ahead, key, caches))
 
@@ -357,6 +354,7 @@ class GovernanceApp(BaseApp):
     # --- drawing ---------------------------------------------------------------------------
 
     def _update(self) -> None:
+        self._ahead.touch()
         view = self._view(self._view_key())
         self.chart.draw(view.figure)
         self._window = view.window
