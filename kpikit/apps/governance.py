@@ -10,7 +10,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 import kpikit.plots
-from kpikit.apps._background import Prefetch
+from kpikit.apps._background import Prefetch, kernel_loop
 from kpikit.apps._base import BaseApp, alert_html
 from kpikit.apps._channels import refill
 from kpikit.apps._chart import Chart
@@ -402,11 +402,32 @@ class GovernanceApp(BaseApp):
             self.history.value = ""
             return
         row = self._window.loc[breach_id]
-        cause, bars = self._cause(row, self._caches)
-        self.detail.value = self._detail_html(row, cause)
-        self.cause_chart.draw(bars)
+        caches = self._caches
+        loop = kernel_loop()
+        if breach_id in caches.causes or loop is None:
+            self._draw_cause(row, caches)
+        else:  # in a kernel the root cause is worked out in a worker thread: the page stays live
+            self.detail.value = self._detail_html(row, None)
+            self.cause_chart.draw(kpikit.plots.root_cause_bars(EMPTY_BARS))
+            future = loop.run_in_executor(None, self._cause, row, caches)
+            future.add_done_callback(lambda _future: self._cause_ready(breach_id, caches))
         self._fill_form(self.register.state(breach_id))
         self.history.value = history_html(self.register.history(breach_id))
+
+    def _cause_ready(self, breach_id, caches) -> None:
+        # On the kernel's loop, where widgets may change; a breach or data left meanwhile keeps
+        # its cause in the caches. A failed computation runs again here to show its error.
+        if caches is not self._caches or self.breach.value != breach_id:
+            return
+        try:
+            self._draw_cause(self._window.loc[breach_id], caches)
+        except ValueError as error:
+            self.show_error(f"Could not work out the root cause of this breach: {error}")
+
+    def _draw_cause(self, row, caches) -> None:
+        cause, bars = self._cause(row, caches)
+        self.detail.value = self._detail_html(row, cause)
+        self.cause_chart.draw(bars)
 
     def _cause(self, row, caches) -> tuple:
         """The root cause of a breach and its chart, computed once."""
@@ -427,10 +448,12 @@ class GovernanceApp(BaseApp):
         if row["periods_in_breach"] > 1:
             run = f" In breach {row['periods_in_breach']} days in a row"
             run += f", flagged at {row['persistent']} days." if row["persistent"] else "."
+        clocks = f"<p>{html.escape(' · '.join(clocks))}.{html.escape(run)}</p>"
+        if cause is None:  # on its way
+            return f"{clocks}<p role='status'>Working out the root cause of this breach…</p>"
         items = "".join(f"<li>{html.escape(text)}</li>" for text in cause.findings[:6])
         return (
-            f"<h4 style='margin: 12px 0 4px'>{html.escape(cause.headline)}</h4>"
-            f"<p>{html.escape(' · '.join(clocks))}.{html.escape(run)}</p>"
+            f"<h4 style='margin: 12px 0 4px'>{html.escape(cause.headline)}</h4>{clocks}"
             f"<p><strong>Computed root cause</strong></p><ul>{items}</ul>"
         )
 
