@@ -11,6 +11,8 @@ from fixtures import monitor_contacts as contacts
 
 import kpikit as kk
 from kpikit.apps import MonitorApp
+from kpikit.apps import _background as background
+from kpikit.apps import monitor as monitor_app
 from kpikit.monitor import live_events, replay
 
 
@@ -93,6 +95,33 @@ def test_forecast_and_staffing_come_from_the_history(sample, sample_day):
     app.interval.value = "hour"  # the source is read again at the new interval
     assert app.view.intervals["period"].diff().max() == pd.Timedelta("1h")
     assert np.isclose(app.view.intervals["volume"].sum(), view.intervals["volume"].sum())
+
+
+def test_a_channel_change_keeps_the_source_and_each_channel_its_monitor(sample, sample_day):
+    app = MonitorApp(sample, source="day", sources_dir=sample_day, channel="phone")
+    phone, monitor = app.view, app._monitor
+    app.channel.value = "email"
+    assert app._monitor is not monitor and 0 < app.view.contacts < phone.contacts
+    fresh = MonitorApp(sample, source="day", sources_dir=sample_day, channel="email")
+    pd.testing.assert_frame_equal(app.view.intervals, fresh.view.intervals)
+    app.channel.value = "phone"  # its monitor reads on from where it was: the same day
+    assert app._monitor is monitor
+    pd.testing.assert_frame_equal(app.view.intervals, phone.intervals)
+
+
+def test_plans_computed_ahead_are_the_plans_computed_when_asked(sample, monkeypatch):
+    # In a kernel the other channels' forecast and staffing are computed in a worker thread
+    # while the page is idle; a channel change then uses them as they are.
+    monkeypatch.setattr(background, "kernel_loop", lambda: object())  # as if in a kernel
+    app = MonitorApp(sample, channel="phone")
+    day = pd.Timestamp("2026-08-29")
+    assert (day, "email", "30min") in app._ahead
+    app.channel.value = "email"
+    forecast, staffed, notes = app._plans[(day, "email", "30min")]
+    expected = monitor_app._plan(sample, day, "email", "30min")
+    pd.testing.assert_frame_equal(forecast, expected[0])
+    pd.testing.assert_series_equal(staffed, expected[1])
+    assert notes == expected[2]
 
 
 def test_a_source_must_be_an_entry_of_the_monitor_folder(live, tmp_path_factory):

@@ -23,6 +23,7 @@ the demo. Outside a kernel, call :meth:`MonitorApp.refresh`.
 """
 
 import asyncio
+import functools
 import os
 import time
 from pathlib import Path
@@ -31,6 +32,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from kpikit.apps import STATIC_ENV_VARIABLE
+from kpikit.apps._background import Prefetch
 from kpikit.apps._base import BaseApp, alert_html, static_html
 from kpikit.apps._channels import ALL_CHANNELS, check_channel, data_channels, reset_channel_picker
 from kpikit.apps._chart import Chart
@@ -261,6 +263,8 @@ class MonitorApp(BaseApp):
         self.refresh_s = float("nan")
         self._monitor = None
         self._replay = None
+        self._path = None
+        self._kept = {}
         self._opened = None
         self._plans = {}
         self._plan_day = None
@@ -269,6 +273,7 @@ class MonitorApp(BaseApp):
         self._poll_error = ""
         self._drawn = None
         self._task = None
+        self._ahead = Prefetch()
         self._on_data()
 
     # -- data and controls ----------------------------------------------------------------
@@ -303,6 +308,7 @@ class MonitorApp(BaseApp):
 
     def _on_data(self):
         self._plans = {}
+        self._ahead.cancel()
         self._close_source()
         self._holding = True
         try:
@@ -312,9 +318,13 @@ class MonitorApp(BaseApp):
         self._update()
 
     def _update(self):
+        self._ahead.touch()
         key = (self.source.value, self.channel.value, self.interval.value)
         if self._opened is not None and self._opened != key:
-            self._close_source()
+            if self._opened[0] == key[0]:
+                self._switch_monitor(key)
+            else:
+                self._close_source()
         if self._monitor is None and self.source.value == DEMO and self._task is None:
             # The demo starts when the app is shown (start()), not when it is built: a
             # preheated kernel must not replay the day before anyone watches. Its plan is
@@ -356,19 +366,20 @@ class MonitorApp(BaseApp):
 
     def _open_source(self):
         key = (self.source.value, self.channel.value, self.interval.value)
-        if self.source.value == DEMO:
-            self._replay = BackgroundReplay(
-                self.data,
-                speed=self.demo_speed,
-                drop_every_s=DEMO_DROP_EVERY_S,
-                start=DEMO_START,
-            ).start()
-            path = self._replay.folder
-        else:
-            path = resolve_source(self.source.value, self.sources_dir)
+        if self._path is None:
+            if self.source.value == DEMO:
+                self._replay = BackgroundReplay(
+                    self.data,
+                    speed=self.demo_speed,
+                    drop_every_s=DEMO_DROP_EVERY_S,
+                    start=DEMO_START,
+                ).start()
+                self._path = self._replay.folder
+            else:
+                self._path = resolve_source(self.source.value, self.sources_dir)
         channel = None if self.channel.value == ALL_CHANNELS else self.channel.value
         self._monitor = IntradayMonitor(
-            path,
+            self._path,
             freq=self.interval.value,
             channel=channel,
             target_sl=self.target_sl.value,
@@ -379,10 +390,23 @@ class MonitorApp(BaseApp):
         self._notes = []
         self._drawn = None
 
+    def _switch_monitor(self, key):
+        """Another channel or interval of the same source: the source goes on (a demo is not
+        replayed anew) and each channel and interval keeps its monitor, which reads only what
+        is new when it is shown again."""
+        self._kept[self._opened] = (self._monitor, self._plan_day, self._notes)
+        self._monitor, self._plan_day, self._notes = self._kept.pop(key, (None, None, []))
+        self._opened = key if self._monitor is not None else None
+        self.view = None
+        self._drawn = None
+        self._poll_error = ""
+
     def _close_source(self):
         if self._replay is not None:
             self._replay.stop()
         self._replay = None
+        self._path = None
+        self._kept = {}
         self._monitor = None
         self._opened = None
         self.view = None
@@ -391,11 +415,18 @@ class MonitorApp(BaseApp):
         self._poll_error = ""
 
     def _plan_for(self, day):
-        """The day's forecast, staffing and notes, computed once per day, channel and interval."""
+        """The day's forecast, staffing and notes, computed once per day, channel and interval
+        (in a kernel, the other channels' are computed ahead while the page is idle)."""
         channel = None if self.channel.value == ALL_CHANNELS else self.channel.value
         key = (day, channel, self.interval.value)
         if key not in self._plans:
-            self._plans[key] = self._plan(day, channel)
+            ahead = self._ahead.take(key)
+            self._plans[key] = ahead or _plan(self.data, *key)
+        for _, other in self.channel.options:
+            other = None if other == ALL_CHANNELS else other
+            later = (day, other, self.interval.value)
+            if later not in self._plans and later not in self._ahead:
+                self._ahead.submit(later, functools.partial(_plan, self.data, *later))
         return self._plans[key]
 
     def _set_plan(self, day):
@@ -404,28 +435,6 @@ class MonitorApp(BaseApp):
         self._monitor.staffed = staffed
         self._plan_day = day
         self._notes = notes
-
-    def _plan(self, day, channel):
-        notes = []
-        forecast = staffed = None
-        # Without a plan the monitor still shows the day's actuals: any failure becomes a note.
-        try:
-            forecast = day_forecast(
-                self.data, day, channel=channel, freq=self.interval.value, model=FORECAST_MODEL
-            )
-        except Exception as error:
-            notes.append(f"No forecast for {day:%Y-%m-%d}: {_error_text(error)}.")
-        try:
-            staffed = day_staffed(self.data, day, channel=channel, freq=self.interval.value)
-        except Exception as error:
-            notes.append(f"No staffing: {_error_text(error)}.")
-        else:
-            if staffed.empty:
-                notes.append(
-                    f"No staffing: the data's agent intervals have no row on {day:%Y-%m-%d}."
-                )
-                staffed = None
-        return forecast, staffed, notes
 
     # -- the timer ------------------------------------------------------------------------------
 
@@ -547,6 +556,27 @@ class MonitorApp(BaseApp):
             intraday_measure(shown, measure=self.chart.value, target=target, **along),
             height=_CHART_HEIGHT,
         )
+
+
+def _plan(data, day, channel, freq):
+    """A day's forecast and staffing of one channel at one interval length, with notes for
+    what could not be made."""
+    notes = []
+    forecast = staffed = None
+    # Without a plan the monitor still shows the day's actuals: any failure becomes a note.
+    try:
+        forecast = day_forecast(data, day, channel=channel, freq=freq, model=FORECAST_MODEL)
+    except Exception as error:
+        notes.append(f"No forecast for {day:%Y-%m-%d}: {_error_text(error)}.")
+    try:
+        staffed = day_staffed(data, day, channel=channel, freq=freq)
+    except Exception as error:
+        notes.append(f"No staffing: {_error_text(error)}.")
+    else:
+        if staffed.empty:
+            notes.append(f"No staffing: the data's agent intervals have no row on {day:%Y-%m-%d}.")
+            staffed = None
+    return forecast, staffed, notes
 
 
 def _last_day(data):
