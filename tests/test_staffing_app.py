@@ -453,3 +453,35 @@ def test_static_report_computes_the_plan_at_once(generated, monkeypatch):
 
     app = in_own_thread(asyncio.run, build())
     assert app.plan is not None and "contacts forecast" in app.plan_summary.value
+
+
+def test_in_a_kernel_other_days_are_planned_ahead_with_the_same_numbers(generated, monkeypatch):
+    # Inside a kernel, once the day plan is drawn, the other days offered are planned one at a
+    # time in a worker thread while the page is idle; choosing one then draws what the app
+    # computes for that day outside a kernel.
+    import asyncio
+
+    from kpikit.apps import _background as background
+    from kpikit.apps import staffing_plan
+
+    monkeypatch.setattr(staffing_plan, "_kernel_loop", asyncio.get_running_loop)
+    monkeypatch.setattr(background, "kernel_loop", asyncio.get_running_loop)
+
+    async def plan_of(app, day):
+        for _ in range(1000):
+            if app.plan is not None and app.plot.figure.layout.title.text.endswith(day):
+                return app.plan
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"no plan for {day}")
+
+    async def scenario():
+        app = StaffingApp(generated, calibrate=False)
+        await plan_of(app, f"{app._planner.next_day:%a %d %b %Y}")
+        day = app.day.options[2][1]  # the data's day before last
+        assert ("inputs", pd.Timestamp(day), "30min") in app._planner._ahead
+        app.day.value = day
+        return day, (await plan_of(app, f"{pd.Timestamp(day):%a %d %b %Y}")).copy()
+
+    day, ahead = in_own_thread(asyncio.run, scenario())
+    monkeypatch.undo()
+    pd.testing.assert_frame_equal(ahead, StaffingApp(generated, calibrate=False, day=day).plan)

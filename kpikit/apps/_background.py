@@ -101,16 +101,28 @@ class Prefetch:
         A failed job gives None rather than its error: the caller computes the result itself
         and meets the error where it always did, with its usual message.
         """
-        self.touch()
-        future, now = self._jobs.pop(key, (None, None))
-        if future is None or future.cancel():
+        future = self.claim(key)
+        if future is None:
             return None
-        now.set()
         try:
             return future.result()
         # The error is met again, in place, by the caller's own computation.
         except Exception:
             return None
+
+    def claim(self, key):
+        """The future of ``key``'s job, which starts at once if it was waiting for the page to
+        be idle; None when it was not submitted or had not started (it is then dropped)."""
+        self.touch()
+        future, now = self._jobs.pop(key, (None, None))
+        if future is None or future.cancel():
+            return None
+        now.set()
+        return future
+
+    def finished(self, key) -> bool:
+        """True when ``key``'s job has ended (:meth:`take` then returns at once)."""
+        return key in self._jobs and self._jobs[key][0].done()
 
     def cancel(self) -> None:
         """Drop every job (the data changed): waiting ones never run, a running one's result

@@ -240,6 +240,8 @@ class StaffingApp(BaseApp):
         # a static report is written as soon as the notebook has run: no worker thread there
         static = os.environ.get(STATIC_ENV_VARIABLE) == "1"
         planner = planning.DayPlanner(self.data, self._channel, background=not static)
+        if self._planner is not None:
+            self._planner.cancel()
         requested = self.values["day"] if self._planner is None else None
         options = planning.day_options(planner)
         if requested is not None:
@@ -396,6 +398,7 @@ class StaffingApp(BaseApp):
         }
 
     def _update(self) -> None:
+        self._planner.touch()
         view = self.view.value
         self._show_view(view)
         week = self._week()
@@ -473,6 +476,7 @@ class StaffingApp(BaseApp):
             return
         self.plot.draw(self._plan_figure(day, inputs, targets), height=480)
         self._shown = key
+        planner.inputs_ahead(freq)
 
     def _plan_ready(self, planner) -> None:
         # Data uploaded or view left meanwhile: the result waits in its planner's cache.

@@ -8,12 +8,15 @@ seconds), so the page is never held up.
 The functions below turn the results into the HTML the dashboard shows.
 """
 
+import asyncio
+import functools
 import html
 import math
 
 import pandas as pd
 
 from kpikit import whatif
+from kpikit.apps._background import Prefetch
 from kpikit.apps._background import kernel_loop as _kernel_loop
 from kpikit.display import format_value
 from kpikit.io import Sheet
@@ -79,6 +82,7 @@ class DayPlanner:
         self._days = whatif.plan_days(data, channel=channel, last=_DAYS_OFFERED)
         self._results = {}
         self._running = {}
+        self._ahead = Prefetch(enabled=None if background else False)
 
     @property
     def next_day(self) -> pd.Timestamp:
@@ -97,17 +101,39 @@ class DayPlanner:
         """``(forecast, (staffed, source))`` of a day (:func:`kpikit.whatif.forecast_day`,
         :func:`kpikit.whatif.roster_for_day`), the error that stopped them, or None while they
         are computed (see :meth:`start_inputs`)."""
-        return self._results.get(("inputs", day, freq))
+        key = ("inputs", day, freq)
+        if key not in self._results and self._ahead.finished(key):
+            self._results[key] = self._ahead.take(key)
+        return self._results.get(key)
 
     def start_inputs(self, day, freq, done) -> None:
         """Compute a day's inputs unless known or under way; ``done()`` when they are known."""
+        self._start(("inputs", day, freq), self._inputs_job(day, freq), done)
 
+    def inputs_ahead(self, freq) -> None:
+        """In a kernel, compute the inputs of every day offered, one at a time while the page
+        is idle (:class:`kpikit.apps._background.Prefetch`), so that choosing a day draws it at
+        once."""
+        for day in self.days():
+            key = ("inputs", day, freq)
+            if key not in self._results and key not in self._running and key not in self._ahead:
+                self._ahead.submit(key, functools.partial(_outcome, self._inputs_job(day, freq)))
+
+    def touch(self) -> None:
+        """The page is handling a change: work ahead waits until it is idle again."""
+        self._ahead.touch()
+
+    def cancel(self) -> None:
+        """Drop the work ahead (the planner is replaced: the data changed)."""
+        self._ahead.cancel()
+
+    def _inputs_job(self, day, freq):
         def job():
             forecast = whatif.forecast_day(self.data, day, channel=self.channel, freq=freq)
             roster = whatif.roster_for_day(self.data, day, channel=self.channel, freq=freq)
             return forecast, roster
 
-        self._start(("inputs", day, freq), job, done)
+        return job
 
     def backtest(self, day, freq):
         """The backtest of the volume forecast before ``day``: a Forecast, an error, or None
@@ -132,7 +158,11 @@ class DayPlanner:
             self._results[key] = _outcome(job)
             done()
             return
-        future = loop.run_in_executor(None, _outcome, job)
+        ahead = self._ahead.claim(key)  # computed ahead, or under way: not done twice
+        if ahead is not None:
+            future = asyncio.wrap_future(ahead, loop=loop)
+        else:
+            future = loop.run_in_executor(None, _outcome, job)
         self._running[key] = future
 
         def finished(_future):  # on the loop's thread, where widgets may be changed
