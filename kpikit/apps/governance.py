@@ -450,7 +450,10 @@ class GovernanceApp(BaseApp):
             run += f", flagged at {row['persistent']} days." if row["persistent"] else "."
         clocks = f"<p>{html.escape(' · '.join(clocks))}.{html.escape(run)}</p>"
         if cause is None:  # on its way
-            return f"{clocks}<p role='status'>Working out the root cause of this breach…</p>"
+            return (
+                "<h4 style='margin: 12px 0 4px' role='status'>Working out the root cause of "
+                f"this breach…</h4>{clocks}"
+            )
         items = "".join(f"<li>{html.escape(text)}</li>" for text in cause.findings[:6])
         return (
             f"<h4 style='margin: 12px 0 4px'>{html.escape(cause.headline)}</h4>{clocks}"

@@ -34,6 +34,12 @@ def text_box(page, description: str):
 def test_click_a_breach_record_an_action_and_find_it_after_a_reload(server, watched):
     page = open_dashboard(watched, server, "governance")
     page.wait_for_selector(DETAIL, timeout=PAGE_TIMEOUT_MS)
+    # the root cause is worked out in a worker thread: the detail says so until it is drawn
+    page.wait_for_function(
+        "selector => document.querySelector(selector).innerText.includes('against a target of')",
+        arg=DETAIL,
+        timeout=REDRAW_TIMEOUT_MS,
+    )
     first_headline = page.inner_text(DETAIL)
 
     # a click on another mark of the calendar shows that breach's root cause
@@ -42,7 +48,10 @@ def test_click_a_breach_record_an_action_and_find_it_after_a_reload(server, watc
     box = marks.nth(marks.count() // 2).bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.wait_for_function(
-        "([selector, before]) => document.querySelector(selector).innerText !== before",
+        """([selector, before]) => {
+            const text = document.querySelector(selector).innerText;
+            return text !== before && text.includes('against a target of');
+        }""",
         arg=[DETAIL, first_headline],
         timeout=REDRAW_TIMEOUT_MS,
     )
