@@ -241,7 +241,7 @@ def _add_polars(frame, width_ms, match, with_first, last_arrival):
     import polars as pl
 
     last = frame.select(last_arrival.alias(LAST_ARRIVAL)).get_column(LAST_ARRIVAL).to_native()
-    last = pl.lit(last.max(), dtype=last.dtype)
+    last = pl.lit(last).max()  # a Series literal keeps nanoseconds, which Python's datetime drops
     row = "_kk_row"
     native = frame.to_native()
     is_eligible = frame.select(eligible(match)).get_column("answered").to_native()

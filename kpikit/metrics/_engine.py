@@ -11,11 +11,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import narwhals as nw
+import pyarrow as pa
 
 from kpikit import repeats
 from kpikit._frames import to_pandas
 from kpikit._validators import check_choice, suggest_keywords
 from kpikit.catalog import KPI_IDS, Term, components, kpi
+from kpikit.metrics import _polars_sums as polars_sums
 from kpikit.metrics._components import (
     PREFIX,
     as_flag,
@@ -47,6 +49,13 @@ FREQUENCIES = {
 _NEEDS_FIRST = frozenset({"fcr_surveyed_first", "fcr_resolved_by_survey"})
 REQUIRED_CONTACT_COLUMNS = tuple(spec.name for spec in TABLES["contacts"] if spec.required)
 _FLAG_COLUMNS = tuple(spec.name for spec in TABLES["contacts"] if spec.kind == "bool")
+# Object columns whose values (not just equality) the contact components read: the channel
+# (service-level thresholds), contact_id (order of repeats) and, held as objects, flags and numbers.
+_OBJECT_VALUES = (
+    "channel",
+    "contact_id",
+    *(spec.name for spec in TABLES["contacts"] if spec.kind not in ("id", "string")),
+)
 
 
 @dataclass(frozen=True)
@@ -400,8 +409,10 @@ def _sum_contacts(contacts, plans, keys, freq, options, folded=None):
         "match": match_columns(options, columns),
         "first": bool(set(fcr_sums) & _NEEDS_FIRST),
     }
-    if isinstance(contacts, nw.DataFrame) and contacts.implementation.is_pandas():
-        return _sum_pandas(contacts, row_sums, squared, fcr_sums, fcr, keys, freq)
+    if isinstance(contacts, nw.DataFrame) and (
+        contacts.implementation.is_pandas() or contacts.implementation.is_polars()
+    ):
+        return _sum_eager(contacts, row_sums, squared, fcr_sums, fcr, keys, freq)
     if not row_sums:  # FCR alone: the groups still come from every contact
         row_sums["rows"] = nw.lit(1.0, dtype=nw.Float64())
     row_sums.update({n + "_sq": row_sums[n] * row_sums[n] for n in squared})
@@ -452,14 +463,30 @@ def _period(freq):
     return ["period"] if freq else []
 
 
-def _sum_pandas(contacts, row_sums, squared, fcr_sums, fcr, keys, freq):
-    contacts = arrow_backed(contacts, [*_FLAG_COLUMNS, "channel"])
+def _sum_eager(contacts, row_sums, squared, fcr_sums, fcr, keys, freq):
+    """Sums of an eager pandas or polars frame, in one polars query (:mod:`._polars_sums`).
+
+    A pandas column of several types that Arrow cannot hold is summed with NumPy instead.
+    """
     group = {key: nw.col(key) for key in keys}
     if freq:
         group["period"] = _period_expr(contacts, "arrived_at", freq)
+    squared = [PREFIX + name for name in squared]
+    try:
+        return polars_sums.sums_by_group(
+            contacts,
+            group,
+            _prefixed(row_sums),
+            squared=squared,
+            fcr_columns=_prefixed(fcr_sums),
+            fcr=fcr,
+            values=_OBJECT_VALUES,
+        )
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        pass
+    contacts = arrow_backed(contacts, [*_FLAG_COLUMNS, "channel"])
     if fcr_sums:
         contacts = repeats.add_fcr_components(contacts, **fcr)
-    squared = [PREFIX + name for name in squared]
     wanted = _prefixed({**row_sums, **fcr_sums})
     return sums_by_group(contacts, group, wanted, squared=squared)
 
