@@ -23,13 +23,13 @@ denominator of each ``fcr_method`` (see :mod:`kpikit.metrics`). It may pass the 
 contacts alone, with the last arrival of the whole log (``last_arrival``): the other contacts
 never count, and the sort is smaller.
 
-Eager pandas frames take a NumPy fast path: the key becomes one integer code per contact
-(pandas factorises each key column), packed with the time into a single ``int64`` so that one
-``argsort`` orders everything; contacts of one key in the same millisecond are then ordered by
-``contact_id``. Eager polars frames are sorted by polars itself (:func:`polars_flags`: one
-multi-threaded sort by key, time and ``contact_id``, then each contact compared with its
-neighbours). Lazy engines (DuckDB, polars lazy, Spark) use window functions instead, so they
-stay lazy.
+Eager pandas and polars frames take a NumPy fast path: the key becomes one integer code per
+contact (pandas factorises each key column; polars hashes the key, turns the hashes into codes
+and checks, value by value, the pairs of neighbours taken as repeats, falling back to exact codes
+if two keys shared a hash), packed with the time into a single ``int64`` so that one ``argsort``
+orders everything; contacts of one key in the same millisecond are then ordered by
+``contact_id``. Lazy engines (DuckDB, polars lazy,
+Spark) use window functions instead, so they stay lazy.
 """
 
 import narwhals as nw
@@ -157,10 +157,6 @@ def _add_lazy(frame, width, match, with_first, last_arrival, all_eligible):
 
 
 def _add_eager(frame, width_ms, match, with_first, last_arrival):
-    if last_arrival is None:
-        last_arrival = nw.col("arrived_at").max()
-    if frame.implementation.is_polars():
-        return _add_polars(frame, width_ms, match, with_first, last_arrival)
     is_eligible = frame.select(eligible(match)).get_column("answered").to_numpy().astype(bool)
     rows = np.flatnonzero(is_eligible)
     first = np.zeros(len(is_eligible))
@@ -170,14 +166,18 @@ def _add_eager(frame, width_ms, match, with_first, last_arrival):
         arrived = frame.get_column("arrived_at")
         origin = arrived.min()
         times = _elapsed_ns(arrived, origin)
+        if last_arrival is None:
+            last_arrival = nw.col("arrived_at").max()
         last = _elapsed_ns(frame.select(last_arrival.alias("last")).get_column("last"), origin)
         last = last.max()
         width = width_ms * 1_000_000
         times = times[rows]
-        key = _key_codes(frame, match, rows)
-        order = _sort_order(key, times, frame.get_column("contact_id"), rows)
-        key, times = key[order], times[order]
-        close = (key[1:] == key[:-1]) & (times[1:] - times[:-1] <= width)
+        key, exact = _key_codes(frame, match, rows)
+        order, close = _neighbours(frame, key, times, rows, width)
+        if not exact and not _same_keys(frame, match, rows[order], close):
+            key = _polars_exact_codes(frame.to_native(), match, rows)
+            order, close = _neighbours(frame, key, times, rows, width)
+        times = times[order]
         repeated_before = np.concatenate([[False], close])
         repeated_after = np.concatenate([close, [False]])
         judged = repeated_after | (times + width <= last)
@@ -191,81 +191,26 @@ def _add_eager(frame, width_ms, match, with_first, last_arrival):
     return add_columns(frame, flags)
 
 
-def polars_flags(eligible_contacts, width_ms, match, with_first, last):
-    """The flags of eligible contacts (a polars LazyFrame), by one multi-threaded polars sort.
-
-    Parameters
-    ----------
-    eligible_contacts : polars.LazyFrame
-        Eligible contacts only (:func:`eligible`), with ``arrived_at``, ``contact_id`` and the
-        ``match`` columns.
-    width_ms : int
-        The window in milliseconds, inclusive.
-    match : list of str
-    with_first : bool
-        Add FIRST too.
-    last : polars.Expr
-        The last ``arrived_at`` of the whole log.
-
-    Returns
-    -------
-    polars.LazyFrame
-        The contacts sorted by (key, ``arrived_at``, ``contact_id``), with the 0/1 float flags.
-        Neighbours are compared value by value (nulls of later key columns equal), so the
-        result is exact whatever the key's types.
-    """
-    import polars as pl
-
-    time = pl.col("arrived_at")
-    width = pl.duration(milliseconds=width_ms)
-
-    def repeated(step):
-        same = [pl.col(name).eq_missing(pl.col(name).shift(step)) for name in match]
-        gap = (time - time.shift(step)).abs()
-        return pl.all_horizontal(*same, gap <= width).fill_null(False)
-
-    ordered = eligible_contacts.sort([*match, "arrived_at", "contact_id"])
-    first = ~repeated(1)
-    judged = first & (repeated(-1) | (last - time >= width))
-    flags = [
-        judged.cast(pl.Float64).alias(JUDGED),
-        (judged & ~repeated(-1)).cast(pl.Float64).alias(NO_REPEAT),
-    ]
-    if with_first:
-        flags.insert(0, first.cast(pl.Float64).alias(FIRST))
-    return ordered.with_columns(flags)
-
-
-def _add_polars(frame, width_ms, match, with_first, last_arrival):
-    """:func:`_add_eager` of a polars frame: :func:`polars_flags`, put back in row order."""
-    import polars as pl
-
-    last = frame.select(last_arrival.alias(LAST_ARRIVAL)).get_column(LAST_ARRIVAL).to_native()
-    last = pl.lit(last).max()  # a Series literal keeps nanoseconds, which Python's datetime drops
-    row = "_kk_row"
-    native = frame.to_native()
-    is_eligible = frame.select(eligible(match)).get_column("answered").to_native()
-    chosen = native.select("arrived_at", "contact_id", *match).with_row_index(row)
-    flagged = polars_flags(chosen.filter(is_eligible).lazy(), width_ms, match, with_first, last)
-    names = [FIRST, JUDGED, NO_REPEAT] if with_first else [JUDGED, NO_REPEAT]
-    flagged = flagged.select(row, *names).collect()
-    rows = flagged.get_column(row).to_numpy()
-    flags = {}
-    for name in names:
-        values = np.zeros(len(native))
-        values[rows] = flagged.get_column(name).to_numpy()
-        flags[name] = values
-    return add_columns(frame, flags)
-
-
 def _elapsed_ns(series, origin) -> np.ndarray:
     """Nanoseconds from ``origin``: elapsed time, whatever the zone (narwhals cannot take the
     epoch of pandas zones it does not recognise, such as America/New_York)."""
     return (series - origin).dt.total_nanoseconds().to_numpy().astype(np.int64)
 
 
+def _neighbours(frame, key, times, rows, width):
+    """Sort order by (key, time) and whether each contact's successor repeats it in the window."""
+    order = _sort_order(key, times, frame.get_column("contact_id"), rows)
+    key, times = key[order], times[order]
+    return order, (key[1:] == key[:-1]) & (times[1:] - times[:-1] <= width)
+
+
 def _key_codes(frame, match, rows):
-    """Exact integer codes of the key (the ``match`` columns together) of the rows ``rows``."""
+    """Integer codes of the key (the ``match`` columns together) of the rows ``rows``.
+
+    Returns the codes and whether they are exact (False: hashes, which two keys may share).
+    """
+    if frame.implementation.is_polars():
+        return _polars_key_codes(frame.to_native(), match, rows), False
     key = np.zeros(len(rows), dtype=np.int64)
     for name in match:
         # Factorising the Series (not a NumPy copy) keeps pandas' fast string hashing.
@@ -276,7 +221,46 @@ def _key_codes(frame, match, rows):
         if int(key.max()) * size >= 2**62:
             key = pd.factorize(key)[0].astype(np.int64)  # re-densify before it could overflow
         key = key * size + codes
-    return key
+    return key, True
+
+
+def _polars_key_codes(native, match, rows):
+    """Codes from a 64-bit hash of the key, in the order of the rows ``rows``."""
+    import polars as pl
+
+    chosen = np.zeros(len(native), dtype=bool)
+    chosen[rows] = True
+    hashes = native.select(pl.struct(match).hash().filter(pl.Series(chosen))).to_series()
+    return pd.factorize(hashes.to_numpy())[0].astype(np.int64)
+
+
+def _polars_exact_codes(native, match, rows):
+    """Exact codes of the key, for the unlikely case of two keys with one hash."""
+    import polars as pl
+
+    key = native.select(match)[rows].select(pl.struct(match).alias("key")).get_column("key")
+    return key.rank("dense").to_numpy().astype(np.int64)
+
+
+def _same_keys(frame, match, sorted_rows, close):
+    """Whether every pair of neighbours taken as a repeat has the same key, value by value.
+
+    Hash codes decide the pairs; a pair of different keys with one hash is what this catches.
+    Two contacts of one key with a contact of another key (of the same hash) between them form
+    two such pairs, so checking the pairs found is enough for the result to be exact.
+    """
+    import polars as pl
+
+    pairs = np.flatnonzero(close)
+    if not len(pairs):
+        return True
+    native = frame.to_native().select(match)
+    before = native[sorted_rows[pairs]]
+    after = native[sorted_rows[pairs + 1]]
+    same = pl.DataFrame(
+        [before.get_column(name).eq_missing(after.get_column(name)) for name in match]
+    )
+    return bool(same.select(pl.all_horizontal(pl.all())).to_series().all())
 
 
 def _sort_order(key, times, contact_ids, rows):

@@ -146,6 +146,18 @@ def test_all_code_paths_match_the_brute_force_reference(seed, n, window):
     assert _as_dict(_flag_frame(relation, window).collect()) == expected  # narwhals windows
 
 
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(2, 80))
+def test_polars_keys_sharing_a_hash_still_give_exact_flags(seed, n):
+    # Every key gets the same hash code: the pairs taken as repeats include keys that differ, and
+    # the fast path must notice and fall back to exact codes.
+    contacts = random_contacts(seed, n)
+    expected = brute_force(contacts)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(kk.repeats, "_polars_key_codes", lambda native, match, rows: 0 * rows)
+        assert _as_dict(_flag_frame(pl.from_pandas(contacts), "48h")) == expected
+
+
 def _flag_frame(native, window):
     return add_fcr_components(
         nw.from_native(native), window=window, match=("customer_id", "reason")

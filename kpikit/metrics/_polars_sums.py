@@ -1,12 +1,10 @@
 """Sums of per-row components by group for eager polars and pandas frames, in one polars query.
 
-The engine's generic path sums the row components and the FCR components in separate steps,
-each collected on its own. Here one lazy polars query does everything: the row components
-(the registry's narwhals expressions) summed per group over every contact, and the FCR
-components over the eligible contacts, flagged by one multi-threaded sort
-(:func:`kpikit.repeats.polars_flags`); the two small tables are joined on the group. Polars
-runs both branches at once, reads only the columns the expressions use and never holds a column
-per component.
+The FCR flags are added first (:func:`kpikit.repeats.add_fcr_components`: one NumPy sort of the
+eligible contacts; the flags are 0 elsewhere, so every FCR component is too); then one lazy
+polars query evaluates every component (the registry's narwhals expressions) and sums them per
+group, reading only the columns they use, on every core, without holding a column per
+component.
 
 A pandas frame is handed to polars first (:func:`to_polars`; Arrow-backed columns are shared,
 not copied) with a column of row positions: the first row of each group then gives the group's
@@ -38,8 +36,7 @@ def sums_by_group(frame, group, columns, *, squared=(), fcr_columns=None, fcr=No
     squared : sequence of str, default=()
         Names of ``columns`` whose sum of squares is wanted too, as ``<name>_sq``.
     fcr_columns : dict of str to narwhals Expr, default=None
-        Output column name -> per-row expression of the FCR flags, summed over the eligible
-        contacts.
+        Output column name -> per-row expression of the FCR flags.
     fcr : dict, default=None
         ``window``, ``match`` and ``first`` of :func:`kpikit.repeats.add_fcr_components`.
     values : sequence of str, default=()
@@ -117,40 +114,17 @@ def to_polars(native: pd.DataFrame, *, codes=(), values=()):
 
 def _sums(native, group, columns, squared, fcr_columns, fcr, row):
     """The sums of one polars frame, as a polars DataFrame (with each group's first row)."""
-    import polars as pl
-
+    if fcr_columns:
+        native = repeats.add_fcr_components(nw.from_native(native), **fcr).to_native()
     lazy = nw.from_native(native.lazy())
+    columns = {**columns, **(fcr_columns or {})}
     totals = {name: nw.col(name).sum() for name in columns}
     totals.update({name + "_sq": (nw.col(name) * nw.col(name)).sum() for name in squared})
     if row is not None:
         totals[row] = nw.col(row).min()
-    if not totals:  # FCR alone: the groups still come from every contact
+    if not totals:
         totals["_kk_rows"] = nw.len()
-    sums = _grouped(_with(lazy, {**group, **columns}), list(group), totals)
-    if fcr_columns:
-        match = fcr["match"]
-        last = pl.lit(native.select(pl.col("arrived_at").max()).to_series()).first()
-        eligible = lazy.filter(repeats.eligible(match)).to_native()
-        flagged = repeats.polars_flags(
-            eligible, repeats.window_ms(fcr["window"]), match, fcr["first"], last
-        )
-        flagged = _with(nw.from_native(flagged), {**group, **fcr_columns})
-        fcr_sums = _grouped(flagged, list(group), {n: nw.col(n).sum() for n in fcr_columns})
-        if group:
-            sums = sums.join(fcr_sums, on=list(group), how="left", nulls_equal=True)
-        else:
-            sums = sums.join(fcr_sums, how="cross")
-        sums = sums.with_columns(pl.col(list(fcr_columns)).fill_null(0.0))
-    return sums.collect()
-
-
-def _grouped(frame, keys, totals):
-    """``totals`` (name -> aggregation) per ``keys``, as a native polars LazyFrame."""
-    aggregations = [total.alias(name) for name, total in totals.items()]
-    if not keys:
-        return frame.select(aggregations).to_native()
-    return frame.group_by(*keys, drop_null_keys=False).agg(aggregations).to_native()
-
-
-def _with(frame, columns):
-    return frame.with_columns(**columns) if columns else frame
+    lazy = lazy.with_columns(**group, **columns) if {**group, **columns} else lazy
+    if not group:
+        return lazy.select(**totals).to_native().collect()
+    return lazy.group_by(*group, drop_null_keys=False).agg(**totals).to_native().collect()
