@@ -49,11 +49,10 @@ FREQUENCIES = {
 _NEEDS_FIRST = frozenset({"fcr_surveyed_first", "fcr_resolved_by_survey"})
 REQUIRED_CONTACT_COLUMNS = tuple(spec.name for spec in TABLES["contacts"] if spec.required)
 _FLAG_COLUMNS = tuple(spec.name for spec in TABLES["contacts"] if spec.kind == "bool")
-# Object columns whose values (not just equality) the contact components read: the channel
-# (service-level thresholds), contact_id (order of repeats) and, held as objects, flags and numbers.
-_OBJECT_VALUES = (
+# Columns the contact components may read: the channel (service-level thresholds), times,
+# flags and numbers.
+_COMPONENT_COLUMNS = (
     "channel",
-    "contact_id",
     *(spec.name for spec in TABLES["contacts"] if spec.kind not in ("id", "string")),
 )
 
@@ -466,24 +465,26 @@ def _period(freq):
 def _sum_eager(contacts, row_sums, squared, fcr_sums, fcr, keys, freq):
     """Sums of an eager pandas or polars frame, in one polars query (:mod:`._polars_sums`).
 
-    A pandas column of several types that Arrow cannot hold is summed with NumPy instead.
+    pandas frames are summed with NumPy (:mod:`._numpy_sums`) when polars is not installed (it
+    is an optional dependency) or a column holds values of several types, which Arrow cannot.
     """
     group = {key: nw.col(key) for key in keys}
     if freq:
         group["period"] = _period_expr(contacts, "arrived_at", freq)
     squared = [PREFIX + name for name in squared]
-    try:
-        return polars_sums.sums_by_group(
-            contacts,
-            group,
-            _prefixed(row_sums),
-            squared=squared,
-            fcr_columns=_prefixed(fcr_sums),
-            fcr=fcr,
-            values=_OBJECT_VALUES,
-        )
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
-        pass
+    if contacts.implementation.is_polars() or polars_sums.polars_installed():
+        try:
+            return polars_sums.sums_by_group(
+                contacts,
+                group,
+                _prefixed(row_sums),
+                squared=squared,
+                fcr_columns=_prefixed(fcr_sums),
+                fcr=fcr,
+                values=_COMPONENT_COLUMNS,
+            )
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            pass
     contacts = arrow_backed(contacts, [*_FLAG_COLUMNS, "channel"])
     if fcr_sums:
         contacts = repeats.add_fcr_components(contacts, **fcr)

@@ -6,9 +6,12 @@ polars query evaluates every component (the registry's narwhals expressions) and
 group, reading only the columns they use, on every core, without holding a column per
 component.
 
-A pandas frame is handed to polars first (:func:`to_polars`; Arrow-backed columns are shared,
-not copied) with a column of row positions: the first row of each group then gives the group's
-key values from the pandas frame itself, so they keep their pandas types.
+A pandas frame is handed to polars first (:func:`to_polars`: Arrow-backed and NumPy columns
+converted in compiled code, text held as Python objects only where a component reads it) with
+a column of row positions: the first row of each group then gives the group's key values from
+the pandas frame itself, so they keep their pandas types. When the FCR key or ``contact_id`` is
+text held as Python objects, the flags are found on the pandas side (which factorises only the
+eligible rows), and those columns are never converted.
 
 Missing values count as 0, as in every engine's ``sum``.
 """
@@ -40,8 +43,8 @@ def sums_by_group(frame, group, columns, *, squared=(), fcr_columns=None, fcr=No
     fcr : dict, default=None
         ``window``, ``match`` and ``first`` of :func:`kpikit.repeats.add_fcr_components`.
     values : sequence of str, default=()
-        For a pandas frame, the object columns the expressions may read besides the group keys
-        and the FCR key (see :func:`to_polars`).
+        For a pandas frame, the columns the expressions may read besides the group keys and
+        the FCR key and ``contact_id`` (the others are not converted; see :func:`to_polars`).
 
     Returns
     -------
@@ -52,19 +55,29 @@ def sums_by_group(frame, group, columns, *, squared=(), fcr_columns=None, fcr=No
     --------
     >>> import pandas as pd, narwhals as nw
     >>> frame = nw.from_native(pd.DataFrame({"team": ["a", "b", "a"], "x": [1.0, 2.0, None]}))
-    >>> sums_by_group(frame, {"team": nw.col("team")}, {"x": nw.col("x")}).to_native()
+    >>> sums_by_group(frame, {"team": nw.col("team")}, {"x": nw.col("x")}, values=["x"]).to_native()
       team    x
     0    a  1.0
     1    b  2.0
     """
+    columns = {**columns, **(fcr_columns or {})}
     if frame.implementation.is_polars():
-        return nw.from_native(
-            _sums(frame.to_native(), group, columns, squared, fcr_columns, fcr, None)
-        )
+        if fcr_columns:
+            frame = repeats.add_fcr_components(frame, **fcr)
+        return nw.from_native(_sums(frame.to_native(), group, columns, squared, None))
+    codes = list(group)
+    if fcr_columns and _held_as_objects(frame, [*fcr["match"], "contact_id"]):
+        frame = repeats.add_fcr_components(frame, **fcr)  # pandas factorises the eligible rows
+        values = [*values, repeats.FIRST, repeats.JUDGED, repeats.NO_REPEAT]
+        fcr_columns = None
+    elif fcr_columns:
+        codes += fcr["match"]
+        values = [*values, "contact_id"]
     native = frame.to_native()
-    codes = [*group, *(fcr["match"] if fcr_columns else ())]
-    converted = to_polars(native, codes=codes, values=values)
-    sums = _sums(converted, group, columns, squared, fcr_columns, fcr, _ROW)
+    converted = nw.from_native(to_polars(native, codes=codes, values=values))
+    if fcr_columns:
+        converted = repeats.add_fcr_components(converted, **fcr)
+    sums = _sums(converted.to_native(), group, columns, squared, _ROW)
     first_rows = sums.get_column(_ROW).to_numpy()
     groups = nw.from_native(native.iloc[first_rows]).select(**group).to_native()
     table = groups.reset_index(drop=True) if group else pd.DataFrame(index=[0])
@@ -73,15 +86,29 @@ def sums_by_group(frame, group, columns, *, squared=(), fcr_columns=None, fcr=No
     return nw.from_native(table.assign(**totals))
 
 
+def polars_installed() -> bool:
+    """Whether polars can be imported (kpikit does not require it)."""
+    try:
+        import polars  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _held_as_objects(frame, names) -> bool:
+    """Whether any of the columns ``names`` of a pandas frame holds Python objects."""
+    native = frame.to_native()
+    return any(native[name].dtype == object for name in names if name in native.columns)
+
+
 def to_polars(native: pd.DataFrame, *, codes=(), values=()):
     """A polars frame of a pandas frame's columns, with the row positions in ``_kk_row``.
 
-    Numeric, true/false, time and Arrow-backed columns are shared or copied in compiled code;
-    NaN becomes null (pandas' missing value). Object columns cost a Python step per value, so
-    only the ones named are taken: those of ``codes`` (grouping and FCR keys, which are only
-    compared) as integer codes of their distinct values (``pd.factorize``, which hashes any
-    Python value), those of ``values`` (compared with constants, or true/false and numbers
-    that pandas holds as objects) as Arrow arrays; other object columns are left out.
+    Only the columns named are taken (those absent are skipped). Numeric, true/false, time and
+    Arrow-backed columns are converted in compiled code; NaN becomes null (pandas' missing
+    value). Object columns cost a Python step per value: those of ``codes`` (grouping and FCR
+    keys, which are only compared) become integer codes of their distinct values
+    (``pd.factorize``, which hashes any Python value), the others Arrow arrays.
 
     Raises
     ------
@@ -91,17 +118,17 @@ def to_polars(native: pd.DataFrame, *, codes=(), values=()):
     Examples
     --------
     >>> import pandas as pd
-    >>> frame = pd.DataFrame({"x": [1.0, None], "s": ["a", None], "k": ["b", "b"]})
-    >>> to_polars(frame, codes=["k"], values=["s"]).to_dicts()
-    [{'_kk_row': 0, 'x': 1.0, 's': 'a', 'k': 0}, {'_kk_row': 1, 'x': None, 's': None, 'k': 0}]
+    >>> frame = pd.DataFrame({"x": [1.0, None], "s": ["a", None], "k": ["b", "b"], "q": 1})
+    >>> to_polars(frame, codes=["k"], values=["x", "s"]).to_dicts()
+    [{'_kk_row': 0, 'k': 0, 'x': 1.0, 's': 'a'}, {'_kk_row': 1, 'k': 0, 'x': None, 's': None}]
     """
     import polars as pl
 
     columns = {}
-    for name in native.columns:
-        column = native[name]
-        if not isinstance(name, str) or (column.dtype == object and name not in {*codes, *values}):
+    for name in dict.fromkeys([*codes, *values]):
+        if name not in native.columns:
             continue
+        column = native[name]
         if column.dtype == object and name in values:
             columns[name] = pl.from_arrow(pa.array(column.to_numpy(), from_pandas=True))
         elif column.dtype == object:
@@ -112,12 +139,9 @@ def to_polars(native: pd.DataFrame, *, codes=(), values=()):
     return pl.DataFrame(columns).with_row_index(_ROW)
 
 
-def _sums(native, group, columns, squared, fcr_columns, fcr, row):
+def _sums(native, group, columns, squared, row):
     """The sums of one polars frame, as a polars DataFrame (with each group's first row)."""
-    if fcr_columns:
-        native = repeats.add_fcr_components(nw.from_native(native), **fcr).to_native()
     lazy = nw.from_native(native.lazy())
-    columns = {**columns, **(fcr_columns or {})}
     totals = {name: nw.col(name).sum() for name in columns}
     totals.update({name + "_sq": (nw.col(name) * nw.col(name)).sum() for name in squared})
     if row is not None:

@@ -1,0 +1,67 @@
+"""Eager pandas frames summed by polars, by NumPy without polars, and through either's edge cases.
+
+kk.compute hands pandas contacts to polars when it is installed (an optional dependency) and
+sums them with NumPy otherwise; both must give the same table, whatever the columns' types.
+"""
+
+import sys
+
+import pandas as pd
+import pytest
+from fixtures import random_contacts
+
+import kpikit as kk
+
+SEEDS = [1, 7]
+
+
+def without_polars(function, *args, **kwargs):
+    """``function(*args, **kwargs)`` with polars impossible to import."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(sys.modules, "polars", None)
+        return function(*args, **kwargs)
+
+
+def assert_same(left, right):
+    # Keys keep the input's dtype; NumPy sums read a text channel as Arrow text.
+    pd.testing.assert_frame_equal(left, right, check_exact=False, rtol=1e-12, check_dtype=False)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("grouping", [{"by": "agent_id", "freq": "day"}, {}, {"by": "channel"}])
+def test_pandas_gives_the_same_table_with_or_without_polars(seed, grouping):
+    contacts = random_contacts(seed, 300)
+    assert_same(kk.compute(contacts, **grouping), without_polars(kk.compute, contacts, **grouping))
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_text_held_as_python_objects_gives_the_same_table(seed):
+    # pandas 2 reads parquet text as Python objects: keys become codes, the channel Arrow text,
+    # and the FCR flags are found on the pandas side; the keys keep their pandas values.
+    contacts = random_contacts(seed, 300)
+    as_objects = contacts.astype({c: object for c in ("agent_id", "customer_id", "channel")})
+    as_objects["agent_id"] = as_objects["agent_id"].where(as_objects["agent_id"].notna(), None)
+    expected = without_polars(kk.compute, as_objects, by="agent_id", freq="day")
+    got = kk.compute(as_objects, by="agent_id", freq="day")
+    assert_same(got, expected)
+    typed = kk.compute(contacts, by="agent_id", freq="day")
+    agents = typed["agent_id"].astype(object)
+    assert_same(got, typed.assign(agent_id=agents.where(agents.notna(), None)))
+
+
+def test_a_key_of_mixed_python_types_keeps_its_values():
+    contacts = random_contacts(3, 60)
+    contacts["team"] = pd.Series([1, "north", None] * 20, dtype=object)
+    options = {"by": "team", "kpis": ["answer_rate", "fcr"], "validate": False}
+    got = kk.compute(contacts, **options)
+    assert_same(got, without_polars(kk.compute, contacts, **options))
+    assert set(got["team"].dropna()) == {1, "north"}  # the values themselves, not codes
+
+
+def test_a_column_arrow_cannot_hold_is_summed_with_numpy():
+    # Unvalidated channels of two types: polars cannot take them, NumPy can.
+    contacts = random_contacts(5, 60)
+    mixed = contacts.assign(channel=pd.Series(["chat", 7] * 30, dtype=object))
+    as_text = contacts.assign(channel=pd.Series(["chat", "7"] * 30, dtype=object))
+    got = kk.compute(mixed, kpis="service_level", validate=False)
+    assert_same(got, kk.compute(as_text, kpis="service_level", validate=False))
