@@ -149,6 +149,10 @@ def _sums(native, group, columns, squared, row):
     if not totals:
         totals["_kk_rows"] = nw.len()
     lazy = lazy.with_columns(**group, **columns) if {**group, **columns} else lazy
-    if not group:
-        return lazy.select(**totals).to_native().collect()
-    return lazy.group_by(*group, drop_null_keys=False).agg(**totals).to_native().collect()
+    if group:
+        lazy = lazy.group_by(*group, drop_null_keys=False).agg(**totals)
+    else:
+        lazy = lazy.select(**totals)
+    # Streaming evaluates the components batch by batch: polars' in-memory engine would hold a
+    # column per component (2.4 GB more at 10 million contacts, against 0.15 GB).
+    return lazy.to_native().collect(engine="streaming")
