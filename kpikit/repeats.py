@@ -163,7 +163,7 @@ def _add_eager(frame, width_ms, match, with_first, last_arrival):
     judged_first = np.zeros(len(is_eligible))
     no_repeat = np.zeros(len(is_eligible))
     if len(rows):
-        arrived = frame.get_column("arrived_at")
+        arrived = frame.get_column("arrived_at")[rows]
         origin = arrived.min()
         times = _elapsed_ns(arrived, origin)
         if last_arrival is None:
@@ -171,7 +171,6 @@ def _add_eager(frame, width_ms, match, with_first, last_arrival):
         last = _elapsed_ns(frame.select(last_arrival.alias("last")).get_column("last"), origin)
         last = last.max()
         width = width_ms * 1_000_000
-        times = times[rows]
         key, exact = _key_codes(frame, match, rows)
         order, close = _neighbours(frame, key, times, rows, width)
         if not exact and not _same_keys(frame, match, rows[order], close):
@@ -182,9 +181,10 @@ def _add_eager(frame, width_ms, match, with_first, last_arrival):
         repeated_after = np.concatenate([close, [False]])
         judged = repeated_after | (times + width <= last)
         is_first = ~repeated_before
-        first[rows[order]] = is_first
-        judged_first[rows[order]] = is_first & judged
-        no_repeat[rows[order]] = is_first & judged & ~repeated_after
+        positions = rows[order]
+        first[positions] = is_first
+        judged_first[positions] = is_first & judged
+        no_repeat[positions] = is_first & judged & ~repeated_after
     flags = {FIRST: first, JUDGED: judged_first, NO_REPEAT: no_repeat}
     if not with_first:
         del flags[FIRST]
