@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import narwhals as nw
+import pandas as pd
 import pyarrow as pa
 
 from kpikit import repeats
@@ -466,13 +467,17 @@ def _sum_eager(contacts, row_sums, squared, fcr_sums, fcr, keys, freq):
     """Sums of an eager pandas or polars frame, in one polars query (:mod:`._polars_sums`).
 
     pandas frames are summed with NumPy (:mod:`._numpy_sums`) when polars is not installed (it
-    is an optional dependency) or a column holds values of several types, which Arrow cannot.
+    is an optional dependency), when their columns are held by Arrow (NumPy reads them in
+    compiled code already, while polars would copy their text: at 10M contacts 1.3 GB more for
+    no time saved), or when a column holds values of several types, which Arrow cannot.
     """
     group = {key: nw.col(key) for key in keys}
     if freq:
         group["period"] = _period_expr(contacts, "arrived_at", freq)
     squared = [PREFIX + name for name in squared]
-    if contacts.implementation.is_polars() or polars_sums.polars_installed():
+    if contacts.implementation.is_polars() or (
+        polars_sums.polars_installed() and not _arrow_backed_columns(contacts.to_native())
+    ):
         try:
             return polars_sums.sums_by_group(
                 contacts,
@@ -490,6 +495,10 @@ def _sum_eager(contacts, row_sums, squared, fcr_sums, fcr, keys, freq):
         contacts = repeats.add_fcr_components(contacts, **fcr)
     wanted = _prefixed({**row_sums, **fcr_sums})
     return sums_by_group(contacts, group, wanted, squared=squared)
+
+
+def _arrow_backed_columns(native) -> bool:
+    return any(isinstance(dtype, pd.ArrowDtype) for dtype in native.dtypes)
 
 
 def _prefixed(expressions):

@@ -6,8 +6,8 @@ polars query evaluates every component (the registry's narwhals expressions) and
 group, reading only the columns they use, on every core, without holding a column per
 component.
 
-A pandas frame is handed to polars first (:func:`to_polars`: Arrow-backed and NumPy columns
-converted in compiled code, text held as Python objects only where a component reads it) with
+A pandas frame is handed to polars first (:func:`to_polars`: NumPy columns converted in
+compiled code, text held as Python objects only where a component reads it) with
 a column of row positions: the first row of each group then gives the group's key values from
 the pandas frame itself, so they keep their pandas types. When the FCR key or ``contact_id`` is
 text held as Python objects, the flags are found on the pandas side (which factorises only the
