@@ -7,8 +7,7 @@ Only then are values and intervals computed, each formula written once for all t
 it. A lazy engine therefore plans one scan of the log (one ``select`` per KPI stacked with
 ``concat`` would plan one per KPI) and binds a small query: the interval formulas are large, and
 repeating them for every KPI made planning slower than running the query on a million contacts.
-pandas sums are read by polars or pyarrow (:func:`_tidy_pandas`), where narwhals' operations cost
-less.
+pandas sums are read through Arrow (:func:`_tidy_pandas`), where narwhals' operations cost less.
 """
 
 import narwhals as nw
@@ -19,7 +18,6 @@ import pyarrow as pa
 from kpikit import stats
 from kpikit.catalog import Term
 from kpikit.metrics._components import column
-from kpikit.metrics._polars_sums import polars_installed
 
 RESULT_COLUMNS = ["kpi", "value", "numerator", "denominator", "ci_low", "ci_high"]
 _TOTALS = ("numerator", "denominator", "extra_a", "extra_b")
@@ -52,24 +50,18 @@ def tidy(sums, keys: list[str], plans) -> nw.DataFrame | nw.LazyFrame:
 
 
 def _tidy_pandas(sums: pd.DataFrame, keys, plans) -> nw.DataFrame:
-    """:func:`tidy` of pandas sums, computed by polars (or pyarrow) on a copy of their numbers.
+    """:func:`tidy` of pandas sums, computed on an Arrow table of their numbers.
 
-    The formulas run as polars expressions when polars is installed (about a third of
-    pyarrow's cost), as pyarrow kernels otherwise (about half of pandas'); the key columns are
-    then taken from the pandas sums by group number, so they keep their dtypes.
+    The formulas run as pyarrow kernels (about half of pandas' cost on small tables); the key
+    columns are then taken from the pandas sums by group number, so they keep their dtypes.
     """
     sums = sums.reset_index(drop=True)
-    numbers = sums.drop(columns=keys).assign(_kk_group=np.arange(len(sums)))
-    if polars_installed():
-        import polars as pl
-
-        numbers = pl.from_pandas(numbers)
-    else:
-        numbers = pa.Table.from_pandas(numbers, preserve_index=False)
-    long = tidy(nw.from_native(numbers), ["_kk_group"], plans)
-    result = sums[keys].take(long.get_column("_kk_group").to_numpy()).reset_index(drop=True)
+    numbers = pa.Table.from_pandas(sums.drop(columns=keys), preserve_index=False)
+    numbers = numbers.append_column("_kk_group", pa.array(np.arange(len(sums))))
+    long = tidy(nw.from_native(numbers), ["_kk_group"], plans).to_native()
+    result = sums[keys].take(long.column("_kk_group").to_numpy()).reset_index(drop=True)
     for name in RESULT_COLUMNS:
-        result[name] = long.get_column(name).to_pandas()
+        result[name] = long.column(name).to_pandas()
     return nw.from_native(result)
 
 
