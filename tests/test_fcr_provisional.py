@@ -235,7 +235,7 @@ def test_the_scorecard_marks_provisional_fcr_and_does_not_score_it(card):
 
 def test_the_scorecard_html_says_provisional_until_when(card):
     page = card._repr_html_()  # the last period: Friday
-    assert "⧗ provisional until 10 Aug 2026 (missed so far)" in page
+    assert "◷ provisional until 10 Aug 2026 (missed so far)" in page
     assert "✘ missed" not in page
 
 
@@ -277,7 +277,7 @@ def test_the_scorecard_dashboard_notes_and_greys_provisional_fcr(contacts):
     # latest day first: Friday is provisional
     note = "FCR of the last 3 days is provisional until 10 Aug 2026: repeats may still arrive."
     assert note in app.view_note.value
-    assert "⧗ provisional until 10 Aug 2026 (missed so far)" in app.center_table.value
+    assert "◷ provisional until 10 Aug 2026 (missed so far)" in app.center_table.value
     app.period.value = T("2026-08-04")  # Tuesday is final: no note, rated green
     assert "provisional" not in app.view_note.value
     assert "✔ met" in app.center_table.value
@@ -288,13 +288,14 @@ def test_the_scorecard_dashboard_notes_and_greys_provisional_fcr(contacts):
     assert line["text"][0].endswith("(provisional: repeats may still arrive)")
 
 
-def test_the_scorecard_heatmap_shows_provisional_cells_grey_with_the_hourglass(contacts):
+def test_the_scorecard_heatmap_shows_provisional_cells_grey_with_the_clock_mark(contacts):
     from kpikit.plots import scorecard_heatmap
 
     card = kk.scorecard(contacts, TARGETS, by="site", freq="day")
     figure = scorecard_heatmap(card)  # Friday: Harbor's only first contact (#13) not judged
     assert [row[0] for row in figure.data[0].z] == [3, 3]  # the "no data" grey, not red
-    assert [row[0] for row in figure.data[0].text] == ["⧗ –", "⧗ 0.0"]  # Harbor, North
+    assert [row[0] for row in figure.data[0].text] == ["◷ –", "◷ 0.0"]  # Harbor, North
+    assert "◷ provisional" in figure.layout.annotations[-1].text  # in the legend too
     assert "provisional until 10 Aug 2026 (missed so far)" in figure.data[0].customdata[1][0]
 
 

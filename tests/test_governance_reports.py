@@ -200,7 +200,7 @@ def test_fcr_of_the_last_week_is_provisional_not_missed(sample):
         "no data",
     }
     page = report_html(report)
-    assert "⧗ provisional: repeats may still arrive" in page
+    assert "◷ provisional: repeats may still arrive" in page
     earlier = cadence_report("weekly", sample, load_targets(), date="2026-08-12")
     table = section(earlier, "Every KPI against its target").table
     assert "provisional" not in set(table["status"])  # that week's window closed long ago

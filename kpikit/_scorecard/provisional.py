@@ -21,8 +21,9 @@ __all__ = [
     "provisional_text",
 ]
 
-PROVISIONAL_MARK = "⧗"
-"""Mark of a provisional cell (an hourglass: the result is still coming in)."""
+PROVISIONAL_MARK = "◷"
+"""Mark of a provisional cell (a clock face: the result is still coming in; a character the
+common sans-serif fonts have, DejaVu and Segoe UI Symbol included)."""
 
 PROVISIONAL_TINT = RAG_TINTS["no data"]
 """Background of a provisional cell: grey, not a status colour."""
@@ -78,7 +79,7 @@ def provisional_text(row) -> str:
     """Status text of a provisional row: the mark, until when, and the status so far.
 
     >>> provisional_text({"status": "red", "provisional_until": pd.Timestamp("2026-08-10")})
-    '⧗ provisional until 10 Aug 2026 (missed so far)'
+    '◷ provisional until 10 Aug 2026 (missed so far)'
     """
     until = date_text(row["provisional_until"])
     return f"{PROVISIONAL_MARK} provisional until {until} ({RAG_LABELS[row['status']]} so far)"

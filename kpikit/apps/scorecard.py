@@ -77,7 +77,7 @@ class ScorecardApp(BaseApp):
     by team) are left out with a note (:mod:`kpikit.apps._levels`), and a period the data only
     partly covers is marked as partial. FCR of a period whose repeat window has not closed by
     the last arrival is provisional (:mod:`kpikit.provisional`): a note says until when, and
-    its cell is grey with the mark ⧗ rather than rated as final.
+    its cell is grey with the mark ◷ rather than rated as final.
 
     Parameters
     ----------

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kpikit._scorecard.provisional import PROVISIONAL_MARK
 from kpikit.governance.cadence import PROVISIONAL, CadenceReport, Rated, cadence_report
 from kpikit.scorecard import STATUS_LABELS, STATUS_MARKS, STATUS_TINTS
 
@@ -128,7 +129,7 @@ def _table_html(table: pd.DataFrame) -> str:
 
 
 _TINTS = {**STATUS_TINTS, PROVISIONAL: STATUS_TINTS["no data"]}
-_MARKS = {**STATUS_MARKS, PROVISIONAL: "⧗"}
+_MARKS = {**STATUS_MARKS, PROVISIONAL: PROVISIONAL_MARK}
 _LABELS = {**STATUS_LABELS, PROVISIONAL: "provisional: repeats may still arrive"}
 
 

@@ -125,7 +125,7 @@ def scorecard_heatmap(table, *, by=None, title=None, height=None) -> go.Figure:
     """Groups × KPIs heatmap of status, each cell showing the mark, the value and the trend.
 
     A provisional cell (FCR whose repeat window is still open, see
-    :mod:`kpikit._scorecard.provisional`) is grey with the mark ⧗ and says until when.
+    :mod:`kpikit._scorecard.provisional`) is grey with the mark ◷ and says until when.
 
     A click on a cell reports the row's group label as the point's ``y`` (drill-down in the
     scorecard dashboard).
@@ -164,7 +164,7 @@ def scorecard_heatmap(table, *, by=None, title=None, height=None) -> go.Figure:
     cells = {}
     for row in rows.to_dict("records"):
         value = format_value(row["value"], row["unit"])
-        if is_provisional(row):  # grey, with the hourglass: not rated as final yet
+        if is_provisional(row):  # grey, with the clock mark: not rated as final yet
             cells[(row["_label"], row["kpi"])] = (
                 codes["no data"],
                 f"{PROVISIONAL_MARK} {_number(row)}",
@@ -214,7 +214,8 @@ def scorecard_heatmap(table, *, by=None, title=None, height=None) -> go.Figure:
             ygap=2,
         )
     )
-    _add_legend(fig, yshift=-30)
+    provisional = "provisional_until" in rows and rows["provisional_until"].notna().any()
+    _add_legend(fig, yshift=-30, provisional=provisional)
     return fig
 
 
@@ -272,10 +273,11 @@ def _trend_color(improved) -> str:
     return "#555555"
 
 
-def _add_legend(fig, *, yshift):
+def _add_legend(fig, *, yshift, provisional=False):
     """The status and trend legend under the table, so status never rests on colour alone."""
+    marks = _LEGEND + (f" · {PROVISIONAL_MARK} provisional" if provisional else "")
     fig.add_annotation(
-        text=f"{_LEGEND} · {_TREND_NOTE}",
+        text=f"{marks} · {_TREND_NOTE}",
         xref="paper",
         yref="paper",
         x=0,
