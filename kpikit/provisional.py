@@ -22,6 +22,7 @@ import narwhals.stable.v2 as nw
 import pandas as pd
 
 from kpikit._frames import to_pandas
+from kpikit.metrics import RESULT_COLUMNS
 from kpikit.options import resolve
 from kpikit.repeats import window_ms
 
@@ -37,7 +38,8 @@ __all__ = [
 REPEAT_METHODS = ("repeat", "repeat_and_survey")
 """FCR methods that wait for repeats (the survey method does not, so it is never provisional)."""
 
-_RESULT_COLUMNS = ("period", "kpi", "value", "numerator", "denominator", "ci_low", "ci_high")
+_NOT_KEYS = ("period", *RESULT_COLUMNS)
+"""Columns of a compute result that are not grouping columns."""
 _PERIOD_NOUNS = {
     "15min": ("15-minute period", "15-minute periods"),
     "30min": ("half-hour", "half-hours"),
@@ -113,7 +115,7 @@ def provisional_fcr(
                 f"freq); columns are {list(frame.columns)}"
             )
     settings = resolve(options, fcr_window=fcr_window, fcr_method=fcr_method)
-    keys = [column for column in frame.columns if column not in _RESULT_COLUMNS]
+    keys = [column for column in frame.columns if column not in _NOT_KEYS]
     rows = frame.loc[frame["kpi"] == "fcr", [*keys, "period", "kpi"]]
     window = pd.Timedelta(milliseconds=window_ms(settings.fcr_window))
     until = period_end(rows["period"], freq) + window

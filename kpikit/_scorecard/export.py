@@ -10,15 +10,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from kpikit._scorecard.provisional import PROVISIONAL_TINT, is_provisional, provisional_text
+from kpikit._scorecard.provisional import PROVISIONAL_TINT, status_look
 from kpikit._validators import checked_path, is_number
 from kpikit.catalog import KPI_IDS
 from kpikit.catalog import kpi as kpi_definition
 from kpikit.display import (
     CHANGE_MARKS,
     DECIMALS,
-    RAG_LABELS,
-    RAG_MARKS,
     RAG_TINTS,
     column_label,
     format_value,
@@ -181,11 +179,7 @@ def _tints(table: pd.DataFrame) -> pd.Series:
 
 
 def _status_html(row) -> str:
-    if is_provisional(row):
-        tint, text = PROVISIONAL_TINT, provisional_text(row)
-    else:
-        status = row["status"]
-        tint, text = RAG_TINTS[status], f"{RAG_MARKS[status]} {RAG_LABELS[status]}"
+    tint, text = status_look(row)
     return f"<span style='background:{tint};padding:0 6px'>{html.escape(text)}</span>"
 
 

@@ -10,7 +10,7 @@ or green one.
 import numpy as np
 import pandas as pd
 
-from kpikit.display import RAG_LABELS, RAG_TINTS
+from kpikit.display import RAG_LABELS, RAG_MARKS, RAG_TINTS
 from kpikit.provisional import date_text
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "is_provisional",
     "mark_provisional",
     "provisional_text",
+    "status_look",
 ]
 
 PROVISIONAL_MARK = "◷"
@@ -93,3 +94,17 @@ def is_provisional(row) -> bool:
     """
     value = row.get("provisional_until")
     return value is not None and not pd.isna(value)
+
+
+def status_look(row) -> tuple[str, str]:
+    """Background tint and words of a scorecard row's status cell, provisional or rated.
+
+    >>> status_look({"status": "green", "provisional_until": pd.NaT})
+    ('#BFE7DC', '✔ met')
+    >>> status_look({"status": "red", "provisional_until": pd.Timestamp("2026-08-10")})[1]
+    '◷ provisional until 10 Aug 2026 (missed so far)'
+    """
+    if is_provisional(row):
+        return PROVISIONAL_TINT, provisional_text(row)
+    status = row["status"]
+    return RAG_TINTS[status], f"{RAG_MARKS[status]} {RAG_LABELS[status]}"

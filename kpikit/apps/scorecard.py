@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 import kpikit.plots
 from kpikit._scorecard.export import scorecard_grid_sheet, scorecard_sheet
 from kpikit._scorecard.presets import preset_targets, presets
-from kpikit._scorecard.provisional import PROVISIONAL_TINT, is_provisional, provisional_text
+from kpikit._scorecard.provisional import status_look
 from kpikit.apps._base import SECTOR_LABELS, BaseApp
 from kpikit.apps._channels import (
     ALL_CHANNELS,
@@ -30,9 +30,6 @@ from kpikit.catalog import kpi as kpi_definition
 from kpikit.display import (
     CHANGE_MARKS,
     RAG_COLORS,
-    RAG_LABELS,
-    RAG_MARKS,
-    RAG_TINTS,
     column_label,
     format_value,
     target_text,
@@ -503,11 +500,7 @@ def _center_html(table: pd.DataFrame) -> str:
 
 
 def _status_cell(row: dict) -> str:
-    if is_provisional(row):
-        tint, text = PROVISIONAL_TINT, provisional_text(row)
-    else:
-        status = row["status"]
-        tint, text = RAG_TINTS[status], f"{RAG_MARKS[status]} {RAG_LABELS[status]}"
+    tint, text = status_look(row)
     return f"<td style='{_CELL}; background: {tint}; white-space: nowrap'>{html.escape(text)}</td>"
 
 
