@@ -171,3 +171,27 @@ def test_object_flags_with_missing_values_are_read_as_booleans():
     assert value == kk.compute(as_boolean, kpis=["resolution_rate"])["value"].iloc[0]
     assert value == pytest.approx(200 / 3)  # 2 resolved of the 3 answered with an answer
     assert kk.validate(as_object).contacts is as_object  # valid as it is, nothing converted
+
+
+def test_polars_ids_with_one_hash_are_counted_exactly(monkeypatch):
+    # polars ids are screened by their 64-bit hashes; equal hashes (as two different ids could
+    # have) only send the check to polars' exact count, which finds ids 1-4 all different.
+    polars = pytest.importorskip("polars")
+    monkeypatch.setattr(kk._checks, "hashes_repeat", lambda hashes: True)
+    frame = polars.from_pandas(four_contacts())
+    assert kk.compute(frame, kpis="answer_rate")["value"].to_list() == [75.0]  # 3 of 4
+    lazy = polars.from_pandas(four_contacts(contact_id=["a", "b", "a", None])).lazy()
+    with pytest.raises(kk.SchemaError, match="1 row repeating the contact_id .*first ids: a"):
+        kk.validate(lazy)
+
+
+@pytest.mark.parametrize("lazy", [False, True])
+def test_polars_text_ids_repeated_or_missing(lazy):
+    # Missing ids are one problem (empty), never repeats of each other: two nulls, one "b" twice.
+    polars = pytest.importorskip("polars")
+    frame = polars.from_pandas(four_contacts(contact_id=[None, "b", None, "b"]))
+    with pytest.raises(kk.SchemaError) as raised:
+        kk.validate(frame.lazy() if lazy else frame)
+    message = str(raised.value)
+    assert "contacts.contact_id: 2 rows empty in a required column" in message
+    assert "contacts.contact_id: 1 row repeating the contact_id of an earlier row" in message

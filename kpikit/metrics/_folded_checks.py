@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import narwhals as nw
 import numpy as np
 
-from kpikit._checks import table_checks
+from kpikit._checks import hashes_repeat, table_checks
 from kpikit.metrics._components import PREFIX
 from kpikit.schema import KEY_COLUMNS, Dataset, SchemaError, check, table_specs
 
@@ -108,6 +108,4 @@ def _hashes_repeat(contacts, key: str) -> bool:
         )
         distinct, present = counts.fetchall()[0]
         return distinct < present
-    values = np.concatenate(chunks) if chunks else np.empty(0, dtype=np.uint64)
-    values.sort()
-    return bool((values[1:] == values[:-1]).any())
+    return hashes_repeat(np.concatenate(chunks) if chunks else np.empty(0, dtype=np.uint64))
