@@ -16,6 +16,8 @@ from typing import Any, Literal
 import narwhals.stable.v2 as nw
 import pandas as pd
 
+from kpikit._nan_aware import nan_visible
+
 ColumnKind = Literal["id", "datetime", "bool", "number", "string"]
 
 
@@ -532,12 +534,13 @@ def check_table(
     planned = table_checks(frame, table, specs, keys)
     problems = list(planned.problems)
     keys, duplicate = planned.keys, planned.duplicate
-    failed, repeats = _screen(frame, list(planned.checks), duplicate, keys)
-    if isinstance(frame, nw.DataFrame):
-        found, rows = _run_eager(frame, failed, duplicate if repeats else None, keys)
-    else:
-        found = _run_lazy(frame, failed, duplicate if repeats else None, keys)
-        rows = None if found else set()
+    with nan_visible(frame.to_native()):
+        failed, repeats = _screen(frame, list(planned.checks), duplicate, keys)
+        if isinstance(frame, nw.DataFrame):
+            found, rows = _run_eager(frame, failed, duplicate if repeats else None, keys)
+        else:
+            found = _run_lazy(frame, failed, duplicate if repeats else None, keys)
+            rows = None if found else set()
     for check, count, examples in found:
         label = "row position" if check.by_position else planned.key_label
         problems.append(Problem(table, check.column, check.problem, count, examples, label))

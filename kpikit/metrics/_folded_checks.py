@@ -28,6 +28,7 @@ import narwhals as nw
 import numpy as np
 
 from kpikit._checks import hashes_repeat, table_checks
+from kpikit._nan_aware import nan_visible
 from kpikit.metrics._components import PREFIX
 from kpikit.schema import KEY_COLUMNS, Dataset, SchemaError, check, table_specs
 
@@ -81,7 +82,8 @@ def checked_sums(sums, contacts, folded: FoldedChecks):
     when a row fails a check or an id may repeat.
     """
     names = [PREFIX + name for name in folded.row_counts()]
-    held = sums.to_native().materialize()
+    with nan_visible(contacts.to_native()):
+        held = sums.to_native().materialize()
     failing = held.aggregate(f"sum({names[0]})").fetchall()[0][0] if names else 0
     if failing or (folded.key is not None and _hashes_repeat(contacts, folded.key)):
         problems = check(folded.dataset, csat_scale=folded.csat_scale).problems

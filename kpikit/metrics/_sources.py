@@ -20,6 +20,8 @@ from pathlib import Path
 
 import narwhals as nw
 
+from kpikit._nan_aware import SETTING as NAN_SETTING
+
 DEFAULT_MEMORY_SHARE = 0.5
 """Share of the machine's physical memory DuckDB may use by default."""
 
@@ -133,9 +135,15 @@ def scan_parquet(path, *, memory_limit: str | None = None, progress: bool = True
 
     files = parquet_files(path)
     spill = Path(tempfile.gettempdir()) / "kpikit-duckdb"  # not DuckDB's default, ./.tmp
-    config = {"memory_limit": check_memory_limit(memory_limit), "temp_directory": str(spill)}
+    config = {
+        "memory_limit": check_memory_limit(memory_limit),
+        "temp_directory": str(spill),
+    }
     connection = duckdb.connect(config=config)
     connection.execute(f"SET enable_progress_bar = {bool(progress)}")
+    # Statistics written by pyarrow leave NaN out: without this DuckDB would take a float
+    # column to hold none and answer isnan() from them (see kpikit._nan_aware).
+    connection.execute(f"SET {NAN_SETTING} = true")
     try:
         return connection.read_parquet(files, union_by_name=True)
     except duckdb.Error as error:  # not parquet, or truncated
