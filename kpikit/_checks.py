@@ -355,11 +355,17 @@ def _column_checks(spec: ColumnSpec, category: str) -> list[_Check]:
         checks.append(_Check(name, f"not one of {allowed}", outside))
     if spec.kind != "number" or category == "empty":
         return checks
-    # Comparisons are False (or null, read as False) on nulls and NaN, so the masks need no
-    # separate "present" test; only floats can hold NaN or an infinity to keep apart.
+    # Comparisons are False (or null, read as False) on nulls, so the masks need no separate
+    # "present" test. Only floats hold NaN or an infinity; the range checks keep to finite
+    # values (polars and DuckDB put NaN above every number), which get checks of their own.
     column = nw.col(name)
     floating = category == "float"
-    if floating:
+    if floating and spec.allows_null:
+        # polars, DuckDB and Spark keep NaN apart from null (pandas does not): summed, it would
+        # make the KPI NaN.
+        not_finite = ~column.is_finite() & ~column.is_null()
+        checks.append(_Check(name, "with a NaN or infinite value", not_finite))
+    elif floating:  # NaN is reported as empty
         checks.append(_Check(name, "with an infinite value", column.abs() == float("inf")))
     if spec.min is not None:
         outside = column < spec.min if spec.max is None else ~column.is_between(spec.min, spec.max)

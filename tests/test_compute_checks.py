@@ -195,3 +195,20 @@ def test_polars_text_ids_repeated_or_missing(lazy):
     message = str(raised.value)
     assert "contacts.contact_id: 2 rows empty in a required column" in message
     assert "contacts.contact_id: 1 row repeating the contact_id of an earlier row" in message
+
+
+@pytest.mark.parametrize("engine", ["polars", "duckdb"])
+def test_nan_in_an_optional_column_is_an_error_where_it_is_not_missing(engine):
+    # polars and DuckDB keep NaN apart from null: a NaN talk time would make AHT NaN.
+    polars = pytest.importorskip("polars")
+    talk = polars.Series("talk_s", [100.0, float("nan"), None, 50.0], nan_to_null=False)
+    frame = polars.from_pandas(four_contacts()).with_columns(talk)
+    if engine == "duckdb":
+        frame = pytest.importorskip("duckdb").from_arrow(frame.to_arrow())
+    message = r"talk_s: 1 row with a NaN or infinite value \(first ids: 2\)"
+    with pytest.raises(kk.SchemaError, match=message):
+        kk.compute(frame, kpis="aht")
+    # pandas holds NaN as its missing value: contact 2 then has no talk time (answered, so
+    # that is the "no talk_s" problem instead).
+    with pytest.raises(kk.SchemaError, match=r"talk_s: 1 row answered but with no talk_s"):
+        kk.compute(four_contacts(talk_s=[100.0, np.nan, np.nan, 50.0]), kpis="aht")

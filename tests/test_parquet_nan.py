@@ -2,8 +2,9 @@
 
 pyarrow leaves NaN out of a float column's min/max statistics; DuckDB, by default, answers
 ``isnan`` from those statistics, so without kpikit switching ``parquet_can_have_nan`` on for
-its checks a NaN wait or QA score passed them (found on a 200,000-contact file; the QA score
-case here, 3 row groups of 4 contacts, passed them before the fix)."""
+its checks a NaN wait passed them (found on a 200,000-contact file; the 12 contacts here are
+cut from it). A NaN QA score passed every engine's checks but pandas' (where NaN is missing) and
+made the KPI NaN: optional float columns now have a check for NaN and infinities."""
 
 import numpy as np
 import pyarrow as pa
@@ -14,21 +15,25 @@ import kpikit as kk
 
 duckdb = pytest.importorskip("duckdb")
 
-NAN_WAIT = "contacts.wait_s: 1 row empty in a required column (first ids: 7)"
-NAN_QA = "contacts.qa_score: 1 row outside 0..100 (first ids: 7)"
+NAN_WAIT = "contacts.wait_s: 1 row empty in a required column (first ids: f)"
+NAN_QA = "contacts.qa_score: 1 row with a NaN or infinite value (first ids: f)"
 
 
 def write_log(path, column):
-    """12 valid answered contacts (ids 1-12) in row groups of 4; contact 7's ``column`` NaN."""
-    values = {"wait_s": np.full(12, 10.0), "qa_score": np.full(12, 80.0)}
-    values[column][6] = np.nan  # a NaN value, not a null: pa.array keeps it as it is
+    """12 contacts of a real-shaped log (ids a-l, #j and #k abandoned) in row groups of 4;
+    contact f's ``column`` NaN."""
+    wait = [91.9, 53.5, 5.8, 6.0, 77.5, 12.0, 22.6, 41.6, 774.5, 27.5, 34.2, 14.0]
+    talk = [80.2, 81.4, 176.1, 188.6, 155.7, 556.0, 418.1, 156.4, 322.5, None, None, 448.9]
+    qa = [70.0, 85.5, 90.0, 60.0, 75.0, 80.0, 95.0, 65.0, 88.0, None, None, 72.5]
+    values = {"wait_s": wait, "qa_score": qa}
+    values[column][5] = float("nan")  # a NaN value, not a null: pa.array keeps it as it is
     table = pa.table(
         {
-            "contact_id": np.arange(1, 13),
+            "contact_id": list("abcdefghijkl"),
             "arrived_at": pa.array(np.arange(12) * 60_000_000, pa.timestamp("us")),
-            "answered": np.ones(12, dtype=bool),
-            "talk_s": np.full(12, 100.0),
-            **{name: pa.array(array) for name, array in values.items()},
+            "answered": [True] * 9 + [False, False, True],
+            "talk_s": talk,
+            **{name: pa.array(column, pa.float64()) for name, column in values.items()},
         }
     )
     pq.write_table(table, path, row_group_size=4)
