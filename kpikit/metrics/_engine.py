@@ -19,6 +19,7 @@ from kpikit._frames import to_pandas
 from kpikit._validators import check_choice, suggest_keywords
 from kpikit.catalog import KPI_IDS, Term, components, kpi
 from kpikit.metrics import _polars_sums as polars_sums
+from kpikit.metrics import _via_duckdb as via_duckdb
 from kpikit.metrics._components import (
     PREFIX,
     as_flag,
@@ -207,6 +208,10 @@ def compute(
         return to_pandas(
             compute(scan_parquet(data), kpis, by, freq, options=options, validate=validate)
         )
+    if via_duckdb.wanted(data):
+        contacts = via_duckdb.relation(data, options.tz)
+        result = compute(contacts, kpis, by, freq, options=options, validate=validate)
+        return via_duckdb.as_pandas(result)
     dataset = data if isinstance(data, Dataset) else Dataset(contacts=data)
     keys = _as_list(by)
     if freq is not None:

@@ -146,7 +146,10 @@ def _one_zone(dataset: Dataset, tables, options: Options) -> Dataset:
     for table, frame in present.items():
         column = TIME_COLUMNS[table]
         current = time_zone(frame, column)
+        frame = numpy_zoned_times(frame, column)
         if current == zone:
+            if frame is not present[table]:
+                changes[table] = frame.to_native()
             continue
         if zone is None:
             raise SchemaError([_unzoned_contacts(table, column, current)])
@@ -181,6 +184,31 @@ def _naive_problem(table: str, column: str, zone: str, asked: str | None) -> Pro
         f"timestamps without a time zone, while periods are cut in {zone} ({why}); kpikit "
         f"does not guess which zone they are in: localize them first, e.g. {example}",
     )
+
+
+def numpy_zoned_times(frame, column: str):
+    """A pandas frame's Arrow-backed timezone-aware ``column`` held by NumPy (the same times).
+
+    pandas 2 takes an Arrow-backed time's wall clock in UTC rather than in its zone
+    (``.dt.tz_localize(None)``), which would cut periods at UTC midnight; NumPy-backed zoned
+    times do it right. Any other frame or column is returned as it is.
+
+    >>> import narwhals as nw, pandas as pd
+    >>> times = pd.to_datetime(["2026-01-01 00:30"]).tz_localize("Europe/Paris")
+    >>> arrow = nw.from_native(pd.DataFrame({"t": times}).convert_dtypes(dtype_backend="pyarrow"))
+    >>> numpy_zoned_times(arrow, "t").to_native()["t"].dt.tz_localize(None).tolist()
+    [Timestamp('2026-01-01 00:30:00')]
+    """
+    if not frame.implementation.is_pandas():
+        return frame
+    native = frame.to_native()
+    dtype = native[column].dtype
+    if not isinstance(dtype, pd.ArrowDtype) or getattr(dtype.pyarrow_dtype, "tz", None) is None:
+        return frame
+    numpy = pd.DatetimeTZDtype(dtype.pyarrow_dtype.unit, dtype.pyarrow_dtype.tz)
+    converted = native.copy(deep=False)
+    converted[column] = native[column].astype(numpy)
+    return nw.from_native(converted)
 
 
 def _convert(frame, column: str, zone: str):
