@@ -18,8 +18,16 @@ import kpikit as kk
 from kpikit.metrics import _via_duckdb as via_duckdb
 
 # pandas-arrow: pandas holding the times in Arrow (periods were cut at UTC midnight);
-# pandas-arrow-duckdb: the same frame computed by DuckDB, as large ones are (_via_duckdb).
-ENGINES = ["pandas", "pandas-arrow", "pandas-arrow-duckdb", "polars", "polars-lazy", "duckdb"]
+# pandas-duckdb, pandas-arrow-duckdb: pandas frames computed by DuckDB, as large ones are.
+ENGINES = [
+    "pandas",
+    "pandas-arrow",
+    "pandas-duckdb",
+    "pandas-arrow-duckdb",
+    "polars",
+    "polars-lazy",
+    "duckdb",
+]
 
 SPRING = {"Europe/Paris": "2026-03-29", "America/New_York": "2026-03-08"}
 AUTUMN = {"Europe/Paris": "2026-10-25", "America/New_York": "2026-11-01"}
@@ -43,11 +51,14 @@ def contacts_at(times) -> pd.DataFrame:
     )
 
 
+PANDAS_TO_DUCKDB = ("pandas-duckdb", "pandas-arrow-duckdb")
+
+
 @pytest.fixture(autouse=True)
 def _route_to_duckdb(request, monkeypatch):
-    """Arrow-backed pandas frames of any size go to DuckDB on the pandas-arrow-duckdb engine."""
+    """pandas frames of any size go to DuckDB on the pandas-duckdb engines."""
     callspec = getattr(request.node, "callspec", None)
-    if callspec is not None and callspec.params.get("engine") == "pandas-arrow-duckdb":
+    if callspec is not None and callspec.params.get("engine") in PANDAS_TO_DUCKDB:
         monkeypatch.setattr(via_duckdb, "MIN_ROWS", 0)
 
 

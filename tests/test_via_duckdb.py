@@ -1,5 +1,5 @@
-"""Large Arrow-backed pandas frames are computed by DuckDB (kpikit.metrics._via_duckdb): the
-same result as the pandas path, to the last digits of float sums, with the same types."""
+"""Large pandas frames are computed by DuckDB (kpikit.metrics._via_duckdb): the same result as
+the pandas path, to the last digits of float sums, with the same types, and the same errors."""
 
 import pandas as pd
 import pytest
@@ -23,29 +23,36 @@ def both_ways(frame, monkeypatch, **arguments):
 
 
 @settings(
-    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 60))
+@pytest.mark.parametrize("backend", ["numpy", "pyarrow"])
 @pytest.mark.parametrize("grouping", [{"by": "agent_id"}, {"freq": "day"}])
-def test_arrow_backed_pandas_gives_the_pandas_result(seed, n, grouping, monkeypatch):
-    frame = random_contacts(seed, n).convert_dtypes(dtype_backend="pyarrow")
+def test_pandas_frames_give_the_pandas_result(seed, n, backend, grouping, monkeypatch):
+    frame = random_contacts(seed, n)
+    if backend == "pyarrow":
+        frame = frame.convert_dtypes(dtype_backend="pyarrow")
     by_pandas, by_duckdb = both_ways(frame, monkeypatch, **grouping)
     pd.testing.assert_frame_equal(by_pandas, by_duckdb, check_exact=False)
 
 
-def test_small_or_numpy_frames_stay_on_the_pandas_path():
+def test_only_large_frames_of_the_schemas_types_go_to_duckdb(monkeypatch):
+    monkeypatch.setattr(via_duckdb, "MIN_ROWS", 20)
     frame = random_contacts(1, 20)
-    assert not via_duckdb.wanted(frame.convert_dtypes(dtype_backend="pyarrow"))  # 20 rows
-    big = pd.concat([frame] * (via_duckdb.MIN_ROWS // 20), ignore_index=True)
-    assert len(big) == via_duckdb.MIN_ROWS
-    assert not via_duckdb.wanted(big)  # held by NumPy
-    assert via_duckdb.wanted(big.convert_dtypes(dtype_backend="pyarrow"))
-    assert not via_duckdb.wanted(kk.Dataset(contacts=big))  # a Dataset may hold other tables
+    assert not via_duckdb.wanted(frame.head(19))  # fewer than MIN_ROWS contacts
+    assert via_duckdb.wanted(frame)
+    assert via_duckdb.wanted(frame.convert_dtypes(dtype_backend="pyarrow"))
+    assert not via_duckdb.wanted(kk.Dataset(contacts=frame))  # a Dataset may hold other tables
+    # Ids of two types: DuckDB would read them all as text; the pandas checks refuse them.
+    mixed = frame.assign(contact_id=frame["contact_id"].astype(object).where(frame.index > 0, "x"))
+    assert not via_duckdb.wanted(mixed)
+    with pytest.raises(kk.SchemaError, match="contact_id: wrong type: holds mixed values"):
+        kk.compute(mixed)
 
 
 def test_bad_values_give_the_same_error(monkeypatch):
     # Contact 2 waits -1 s and contact 4 repeats contact 3's id: two problems either way.
-    frame = random_contacts(3, 6).convert_dtypes(dtype_backend="pyarrow")
+    frame = random_contacts(3, 6)
     frame.loc[1, "wait_s"] = -1.0
     frame.loc[3, "contact_id"] = frame.loc[2, "contact_id"]
     messages = []

@@ -208,10 +208,10 @@ def compute(
         return to_pandas(
             compute(scan_parquet(data), kpis, by, freq, options=options, validate=validate)
         )
-    if via_duckdb.wanted(data):
+    if via_duckdb.wanted(data, options.csat_scale):
         contacts = via_duckdb.relation(data, options.tz)
         result = compute(contacts, kpis, by, freq, options=options, validate=validate)
-        return via_duckdb.as_pandas(result)
+        return via_duckdb.as_pandas(result, data)
     dataset = data if isinstance(data, Dataset) else Dataset(contacts=data)
     keys = _as_list(by)
     if freq is not None:
