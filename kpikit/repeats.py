@@ -42,6 +42,7 @@ FIRST = "_kk_fcr_first"
 JUDGED = "_kk_fcr_judged"
 NO_REPEAT = "_kk_fcr_no_repeat"
 LAST_ARRIVAL = "_kk_last_arrival"
+_FLAGS = (FIRST, JUDGED, NO_REPEAT)
 
 
 def window_ms(window):
@@ -157,38 +158,46 @@ def _add_lazy(frame, width, match, with_first, last_arrival, all_eligible):
 
 
 def _add_eager(frame, width_ms, match, with_first, last_arrival):
-    is_eligible = frame.select(eligible(match)).get_column("answered").to_numpy().astype(bool)
+    mask = frame.select(eligible(match)).get_column("answered")
+    is_eligible = mask.to_numpy().astype(bool)
     rows = np.flatnonzero(is_eligible)
-    first = np.zeros(len(is_eligible))
-    judged_first = np.zeros(len(is_eligible))
-    no_repeat = np.zeros(len(is_eligible))
+    # One byte per contact: bit 0 a first contact, bit 1 judged, bit 2 judged with no repeat.
+    bits = np.zeros(len(is_eligible), dtype=np.uint8)
     if len(rows):
-        arrived = frame.get_column("arrived_at")[rows]
+        arrived = frame.get_column("arrived_at").filter(mask)
         origin = arrived.min()
         times = _elapsed_ns(arrived, origin)
         if last_arrival is None:
             last_arrival = nw.col("arrived_at").max()
         last = _elapsed_ns(frame.select(last_arrival.alias("last")).get_column("last"), origin)
-        last = last.max()
         width = width_ms * 1_000_000
-        key, exact = _key_codes(frame, match, rows)
-        order, close = _neighbours(frame, key, times, rows, width)
-        if not exact and not _same_keys(frame, match, rows[order], close):
+        key, exact = _key_codes(frame, match, rows, is_eligible)
+        order, close, sorted_times = _neighbours(frame, key, times, rows, width)
+        if not exact and not _same_keys(frame, match, is_eligible, order, close):
             key = _polars_exact_codes(frame.to_native(), match, rows)
-            order, close = _neighbours(frame, key, times, rows, width)
-        times = times[order]
-        repeated_before = np.concatenate([[False], close])
-        repeated_after = np.concatenate([close, [False]])
-        judged = repeated_after | (times + width <= last)
-        is_first = ~repeated_before
-        positions = rows[order]
-        first[positions] = is_first
-        judged_first[positions] = is_first & judged
-        no_repeat[positions] = is_first & judged & ~repeated_after
-    flags = {FIRST: first, JUDGED: judged_first, NO_REPEAT: no_repeat}
+            order, close, sorted_times = _neighbours(frame, key, times, rows, width)
+        bits[rows] = _flag_bits(order, close, sorted_times <= last.max() - width)
+    flags = {name: (bits >> bit & 1).astype(np.float64) for bit, name in enumerate(_FLAGS)}
     if not with_first:
         del flags[FIRST]
     return add_columns(frame, flags)
+
+
+def _flag_bits(order, close, window_closed):
+    """The flag bits of the eligible contacts, in their order, from the sorted order.
+
+    ``close[i]``: contact ``i`` of the sorted order repeats as ``i + 1``; ``window_closed``:
+    its window ends by the last arrival of the log.
+    """
+    repeated_after = np.zeros(len(order), dtype=np.uint8)
+    repeated_after[:-1] = close
+    first = np.ones(len(order), dtype=np.uint8)
+    first[1:] -= close
+    judged = first & (repeated_after | window_closed)
+    sorted_bits = first | judged << 1 | (judged & (1 - repeated_after)) << 2
+    bits = np.empty(len(order), dtype=np.uint8)
+    bits[order] = sorted_bits
+    return bits
 
 
 def _elapsed_ns(series, origin) -> np.ndarray:
@@ -198,19 +207,20 @@ def _elapsed_ns(series, origin) -> np.ndarray:
 
 
 def _neighbours(frame, key, times, rows, width):
-    """Sort order by (key, time) and whether each contact's successor repeats it in the window."""
-    order = _sort_order(key, times, frame.get_column("contact_id"), rows)
-    key, times = key[order], times[order]
-    return order, (key[1:] == key[:-1]) & (times[1:] - times[:-1] <= width)
+    """Sort order by (key, time), whether each contact's successor repeats it in the window,
+    and the times in that order."""
+    order, sorted_key, sorted_times = _sort_order(key, times, frame.get_column("contact_id"), rows)
+    close = (sorted_key[1:] == sorted_key[:-1]) & (sorted_times[1:] - sorted_times[:-1] <= width)
+    return order, close, sorted_times
 
 
-def _key_codes(frame, match, rows):
+def _key_codes(frame, match, rows, is_eligible):
     """Integer codes of the key (the ``match`` columns together) of the rows ``rows``.
 
     Returns the codes and whether they are exact (False: hashes, which two keys may share).
     """
     if frame.implementation.is_polars():
-        return _polars_key_codes(frame.to_native(), match, rows), False
+        return _polars_key_codes(frame.to_native(), match, is_eligible), False
     key = np.zeros(len(rows), dtype=np.int64)
     for name in match:
         # Factorising the Series (not a NumPy copy) keeps pandas' fast string hashing.
@@ -224,14 +234,13 @@ def _key_codes(frame, match, rows):
     return key, True
 
 
-def _polars_key_codes(native, match, rows):
-    """Codes from a 64-bit hash of the key, in the order of the rows ``rows``."""
+def _polars_key_codes(native, match, is_eligible):
+    """A 64-bit hash of the key of each eligible row, in their order (``uint64``)."""
     import polars as pl
 
-    chosen = np.zeros(len(native), dtype=bool)
-    chosen[rows] = True
-    hashes = native.select(pl.struct(match).hash().filter(pl.Series(chosen))).to_series()
-    return pd.factorize(hashes.to_numpy())[0].astype(np.int64)
+    # Hashed in a lazy query, which filters first and spreads the hashing over the cores.
+    query = native.lazy().filter(pl.Series(is_eligible)).select(pl.struct(match).hash())
+    return query.collect().to_series().to_numpy()
 
 
 def _polars_exact_codes(native, match, rows):
@@ -242,41 +251,48 @@ def _polars_exact_codes(native, match, rows):
     return key.rank("dense").to_numpy().astype(np.int64)
 
 
-def _same_keys(frame, match, sorted_rows, close):
+def _same_keys(frame, match, is_eligible, order, close):
     """Whether every pair of neighbours taken as a repeat has the same key, value by value.
 
     Hash codes decide the pairs; a pair of different keys with one hash is what this catches.
     Two contacts of one key with a contact of another key (of the same hash) between them form
-    two such pairs, so checking the pairs found is enough for the result to be exact.
+    two such pairs, so checking the pairs found is enough for the result to be exact. The
+    contacts in a pair are taken once each, in sorted order, and each compared with the next.
     """
     import polars as pl
 
-    pairs = np.flatnonzero(close)
-    if not len(pairs):
+    in_pair = np.zeros(len(order), dtype=bool)
+    in_pair[:-1] = close
+    in_pair[1:] |= close
+    positions = np.flatnonzero(in_pair)
+    if not len(positions):
         return True
-    native = frame.to_native().select(match)
-    before = native[sorted_rows[pairs]]
-    after = native[sorted_rows[pairs + 1]]
-    same = pl.DataFrame(
-        [before.get_column(name).eq_missing(after.get_column(name)) for name in match]
+    paired_with_next = close[positions[:-1]]
+    same = [pl.col(name).eq_missing(pl.col(name).shift(-1)) for name in match]
+    query = (
+        frame.to_native()
+        .lazy()
+        .filter(pl.Series(is_eligible))
+        .select(pl.col(match).gather(pl.Series(order[positions])))
+        .select(
+            pl.all_horizontal(same)
+            .head(len(positions) - 1)
+            .filter(pl.Series(paired_with_next))
+            .all()
+        )
     )
-    return bool(same.select(pl.all_horizontal(pl.all())).to_series().all())
+    return bool(query.collect().item())
 
 
 def _sort_order(key, times, contact_ids, rows):
-    """Order of rows by (key, time, contact_id): one argsort when key and time pack in an int64.
+    """Order of rows by (key, time, contact_id), with the keys and times in that order.
 
     The sort is on whole milliseconds; contacts of one key in the same millisecond are then
     put in (exact time, contact_id) order among themselves.
     """
-    milliseconds = times // 1_000_000
-    start = int(milliseconds.min())
-    span = int(milliseconds.max()) - start + 1
-    if (int(key.max()) + 1) * span < 2**62:
-        order = np.argsort(key * span + (milliseconds - start), kind="quicksort")
-    else:
-        order = np.lexsort((milliseconds, key))
-    sorted_key, sorted_ms = key[order], milliseconds[order]
+    order, sorted_key = _key_time_order(key, times // 1_000_000)
+    sorted_times = times[order]
+    sorted_ms = sorted_times // 1_000_000
     tied = (sorted_key[1:] == sorted_key[:-1]) & (sorted_ms[1:] == sorted_ms[:-1])
     if tied.any():
         in_tie = np.zeros(len(order), dtype=bool)
@@ -284,7 +300,56 @@ def _sort_order(key, times, contact_ids, rows):
         in_tie[:-1] |= tied
         positions = np.flatnonzero(in_tie)
         members = order[positions]
-        id_rank = pd.factorize(contact_ids[rows[members]].to_numpy(), sort=True)[0]
+        id_rank = _ranks(contact_ids[rows[members]])
         within = np.lexsort((id_rank, times[members], sorted_ms[positions], sorted_key[positions]))
         order[positions] = members[within]
-    return order
+        sorted_times[positions] = sorted_times[positions][within]
+    return order, sorted_key, sorted_times
+
+
+def _ranks(ids):
+    """Dense ranks of the contact ids of a narwhals Series, nulls first."""
+    if ids.implementation.is_polars():
+        return ids.to_native().rank("dense").fill_null(0).to_numpy()  # sorts text in Rust
+    return pd.factorize(ids.to_numpy(), sort=True)[0]
+
+
+def _key_time_order(key, milliseconds):
+    """Order by (key, millisecond), contacts of one key in one millisecond in any order, and
+    the keys in that order.
+
+    NumPy sorts values several times faster than it finds the order of values (``argsort``),
+    so each sort is of values with their positions packed in the low bits of an ``int64``:
+    first of the milliseconds (unless the contacts are in time order already, as logs usually
+    are), then of the keys in time order, whose order within a key is then the time order.
+    Keys too wide to share an ``int64`` with the positions (64-bit hashes) are sorted by
+    their high bits, and the rare runs of different keys with equal high bits by key then.
+    """
+    position_bits = (len(key) - 1).bit_length()
+    by_time = None
+    if not np.all(milliseconds[1:] >= milliseconds[:-1]):
+        by_time, _ = _packed_order(milliseconds - milliseconds.min(), position_bits)
+        key = key[by_time]
+    shift = max(0, int(key.max()).bit_length() - (63 - position_bits))
+    order, high = _packed_order((key >> shift).astype(np.int64), position_bits)
+    sorted_key = key[order] if shift else high
+    if shift:
+        mixed = (high[1:] == high[:-1]) & (sorted_key[1:] != sorted_key[:-1])
+        if mixed.any():
+            positions = np.flatnonzero(np.isin(high, high[1:][mixed]))
+            within = np.lexsort((order[positions], sorted_key[positions], high[positions]))
+            order[positions] = order[positions][within]
+            sorted_key[positions] = sorted_key[positions][within]
+    return (order if by_time is None else by_time[order]), sorted_key
+
+
+def _packed_order(values, position_bits):
+    """Stable order of non-negative ``int64`` values, and the values in that order: one sort
+    of values and positions packed in an ``int64`` when they fit, else a stable ``argsort``."""
+    if int(values.max()).bit_length() + position_bits > 63:
+        order = np.argsort(values, kind="stable")
+        return order, values[order]
+    packed = values << position_bits
+    packed |= np.arange(len(values))
+    packed.sort()
+    return packed & ((1 << position_bits) - 1), packed >> position_bits
