@@ -35,6 +35,8 @@ Spark) use window functions instead, so they stay lazy.
 import narwhals as nw
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from kpikit._frames import add_columns
 
@@ -43,6 +45,7 @@ JUDGED = "_kk_fcr_judged"
 NO_REPEAT = "_kk_fcr_no_repeat"
 LAST_ARRIVAL = "_kk_last_arrival"
 _FLAGS = (FIRST, JUDGED, NO_REPEAT)
+_MIX = 0x9E3779B97F4A7C15  # odd, with its bits spread: combines column hashes
 
 
 def window_ms(window):
@@ -171,10 +174,10 @@ def _add_eager(frame, width_ms, match, with_first, last_arrival):
             last_arrival = nw.col("arrived_at").max()
         last = _elapsed_ns(frame.select(last_arrival.alias("last")).get_column("last"), origin)
         width = width_ms * 1_000_000
-        key, exact = _key_codes(frame, match, rows, is_eligible)
+        key, keys = _key_codes(frame, match, rows, is_eligible)
         order, close, sorted_times = _neighbours(frame, key, times, rows, width)
-        if not exact and not _same_keys(frame, match, is_eligible, order, close):
-            key = _polars_exact_codes(frame.to_native(), match, rows)
+        if keys is not None and not _same_keys(keys, order, close):
+            key = _exact_codes(keys)
             order, close, sorted_times = _neighbours(frame, key, times, rows, width)
         bits[rows] = _flag_bits(order, close, sorted_times <= last.max() - width)
     flags = {name: (bits >> bit & 1).astype(np.float64) for bit, name in enumerate(_FLAGS)}
@@ -203,7 +206,17 @@ def _flag_bits(order, close, window_closed):
 def _elapsed_ns(series, origin) -> np.ndarray:
     """Nanoseconds from ``origin``: elapsed time, whatever the zone (narwhals cannot take the
     epoch of pandas zones it does not recognise, such as America/New_York)."""
-    return (series - origin).dt.total_nanoseconds().to_numpy().astype(np.int64)
+    elapsed = series - origin
+    native = elapsed.to_native()
+    if (
+        isinstance(native, pd.Series)
+        and isinstance(native.dtype, np.dtype)
+        and native.dtype.kind == "m"
+    ):
+        # A NumPy timedelta64 column: its integers, in nanoseconds (narwhals computes them
+        # from the parts of each duration, ten times slower).
+        return native.to_numpy().astype("timedelta64[ns]").view(np.int64)
+    return elapsed.dt.total_nanoseconds().to_numpy().astype(np.int64)
 
 
 def _neighbours(frame, key, times, rows, width):
@@ -217,41 +230,56 @@ def _neighbours(frame, key, times, rows, width):
 def _key_codes(frame, match, rows, is_eligible):
     """Integer codes of the key (the ``match`` columns together) of the rows ``rows``.
 
-    Returns the codes and whether they are exact (False: hashes, which two keys may share).
+    Returns the codes, and ``None`` when they are exact; when they are hashes, which two keys
+    may share, the key values of the rows as a polars DataFrame, for :func:`_same_keys`.
     """
     if frame.implementation.is_polars():
-        return _polars_key_codes(frame.to_native(), match, is_eligible), False
+        keys = _polars_keys(frame.to_native(), match, is_eligible)
+        return _key_hashes(keys), keys
     key = np.zeros(len(rows), dtype=np.int64)
     for name in match:
-        # Factorising the Series (not a NumPy copy) keeps pandas' fast string hashing.
-        codes, uniques = pd.factorize(
-            frame.get_column(name).to_native().take(rows), use_na_sentinel=False
-        )
+        # Factorising the Series (not a NumPy copy) keeps pandas' fast string hashing. Every
+        # kind of null (None, NaN, NA) gets -1: nulls form one key value of their own.
+        codes, uniques = pd.factorize(frame.get_column(name).to_native().take(rows))
         size = len(uniques) + 1
         if int(key.max()) * size >= 2**62:
             key = pd.factorize(key)[0].astype(np.int64)  # re-densify before it could overflow
-        key = key * size + codes
-    return key, True
+        key = key * size + (codes + 1)
+    return key, None
 
 
-def _polars_key_codes(native, match, is_eligible):
-    """A 64-bit hash of the key of each eligible row, in their order (``uint64``)."""
+def _polars_keys(native, match, is_eligible):
+    """The ``match`` columns of the eligible rows, each in one chunk (polars gathers values
+    from one chunk several times faster than from the many a filter leaves)."""
     import polars as pl
 
-    # Hashed in a lazy query, which filters first and spreads the hashing over the cores.
-    query = native.lazy().filter(pl.Series(is_eligible)).select(pl.struct(match).hash())
-    return query.collect().to_series().to_numpy()
+    return native.lazy().filter(pl.Series(is_eligible)).select(match).collect().rechunk()
 
 
-def _polars_exact_codes(native, match, rows):
+def _key_hashes(keys):
+    """A 64-bit hash of each row's key (``uint64``): the columns' hashes combined.
+
+    The columns are hashed in parallel, faster than polars hashes a struct of them.
+    """
+    import polars as pl
+
+    hashes = [pl.col(name).hash(seed) for seed, name in enumerate(keys.columns)]
+    combined = hashes[0]
+    for column_hash in hashes[1:]:
+        combined = combined * pl.lit(_MIX, pl.UInt64) + column_hash  # wraps around 2**64
+    return keys.lazy().select(combined).collect().to_series().to_numpy()
+
+
+def _exact_codes(keys):
     """Exact codes of the key, for the unlikely case of two keys with one hash."""
     import polars as pl
 
-    key = native.select(match)[rows].select(pl.struct(match).alias("key")).get_column("key")
-    return key.rank("dense").to_numpy().astype(np.int64)
+    return (
+        keys.select(pl.struct(keys.columns).rank("dense")).to_series().to_numpy().astype(np.int64)
+    )
 
 
-def _same_keys(frame, match, is_eligible, order, close):
+def _same_keys(keys, order, close):
     """Whether every pair of neighbours taken as a repeat has the same key, value by value.
 
     Hash codes decide the pairs; a pair of different keys with one hash is what this catches.
@@ -268,12 +296,10 @@ def _same_keys(frame, match, is_eligible, order, close):
     if not len(positions):
         return True
     paired_with_next = close[positions[:-1]]
-    same = [pl.col(name).eq_missing(pl.col(name).shift(-1)) for name in match]
+    same = [pl.col(name).eq_missing(pl.col(name).shift(-1)) for name in keys.columns]
     query = (
-        frame.to_native()
-        .lazy()
-        .filter(pl.Series(is_eligible))
-        .select(pl.col(match).gather(pl.Series(order[positions])))
+        keys.lazy()
+        .select(pl.all().gather(pl.Series(order[positions])))
         .select(
             pl.all_horizontal(same)
             .head(len(positions) - 1)
@@ -308,10 +334,21 @@ def _sort_order(key, times, contact_ids, rows):
 
 
 def _ranks(ids):
-    """Dense ranks of the contact ids of a narwhals Series, nulls first."""
+    """Dense ranks of the contact ids of a narwhals Series (nulls first), to order ties.
+
+    Text is sorted by polars or Arrow (several times faster than Python's comparisons).
+    """
+    native = ids.to_native()
     if ids.implementation.is_polars():
-        return ids.to_native().rank("dense").fill_null(0).to_numpy()  # sorts text in Rust
-    return pd.factorize(ids.to_numpy(), sort=True)[0]
+        return native.rank("dense").fill_null(0).to_numpy()
+    if native.dtype == object and not native.isna().any():
+        try:
+            text = pa.array(native.to_numpy(), type=pa.string())
+        except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeError):
+            pass  # not all text: Python's order
+        else:
+            return pc.rank(text, sort_keys="ascending", tiebreaker="dense").to_numpy()
+    return pd.factorize(native.to_numpy(), sort=True)[0]
 
 
 def _key_time_order(key, milliseconds):
