@@ -47,6 +47,7 @@ FIRST = "_kk_fcr_first"
 JUDGED = "_kk_fcr_judged"
 NO_REPEAT = "_kk_fcr_no_repeat"
 LAST_ARRIVAL = "_kk_last_arrival"
+LEVEL = "_kk_fcr_level"
 _FLAGS = (FIRST, JUDGED, NO_REPEAT)
 _SPLIT_FROM = 200_000  # eligible contacts from which two threads judge half each
 _MIX = 0x9E3779B97F4A7C15  # odd, with its bits spread: combines column hashes
@@ -128,8 +129,53 @@ def add_fcr_components(frame, *, window, match, first=True, last_arrival=None, a
     if isinstance(frame, nw.DataFrame) and (
         frame.implementation.is_pandas() or frame.implementation.is_polars()
     ):
-        return _add_eager(frame, width, match, first, last_arrival)
+        level = _levels(frame, width, match, last_arrival)
+        names = _FLAGS if first else _FLAGS[1:]
+        return add_columns(
+            frame, {name: _at_least(level, _FLAGS.index(name) + 1) for name in names}
+        )
     return _add_lazy(frame, width, match, first, last_arrival, all_eligible)
+
+
+def add_fcr_level(frame, *, window, match, first=True, last_arrival=None):
+    """Return an eager pandas or polars ``frame`` with the FCR flags in one column, LEVEL.
+
+    LEVEL holds one byte per contact: 0 not a first contact, 1 a first contact not judged,
+    2 a judged first contact that was repeated, 3 a judged first contact with no repeat; each
+    flag is a level reached (:func:`level_flags`). A lazy query can then make the three float
+    columns batch by batch instead of holding them (24 bytes a contact, 240 MB at 10 million).
+    The arguments are those of :func:`add_fcr_components` (``first`` is not needed).
+
+    Examples
+    --------
+    >>> import narwhals as nw, pandas as pd
+    >>> t0 = pd.Timestamp("2026-01-01")
+    >>> contacts = pd.DataFrame({
+    ...     "contact_id": [1, 2, 3, 4],
+    ...     "arrived_at": [t0, t0 + pd.Timedelta("48h"), t0, t0 + pd.Timedelta("100h")],
+    ...     "answered": [True, True, True, True],
+    ...     "customer_id": ["c", "c", "d", "e"],
+    ... })
+    >>> out = add_fcr_level(nw.from_native(contacts), window="48h", match=["customer_id"])
+    >>> out.to_native()[LEVEL].tolist()
+    [2, 0, 3, 1]
+    """
+    del first
+    level = _levels(frame, window_ms(window), list(match), last_arrival)
+    return add_columns(frame, {LEVEL: level})
+
+
+def level_flags(first=True) -> dict:
+    """The 0/1 float columns FIRST, JUDGED and NO_REPEAT as expressions of LEVEL.
+
+    >>> import narwhals as nw, polars as pl
+    >>> levels = nw.from_native(pl.DataFrame({LEVEL: [0, 1, 2, 3]}))
+    >>> levels.select(**level_flags()).rows()
+    [(0.0, 0.0, 0.0), (1.0, 0.0, 0.0), (1.0, 1.0, 0.0), (1.0, 1.0, 1.0)]
+    """
+    names = _FLAGS if first else _FLAGS[1:]
+    level = nw.col(LEVEL)
+    return {name: (level >= _FLAGS.index(name) + 1).cast(nw.Float64) for name in names}
 
 
 def _add_lazy(frame, width, match, with_first, last_arrival, all_eligible):
@@ -164,12 +210,12 @@ def _add_lazy(frame, width, match, with_first, last_arrival, all_eligible):
     return frame.drop(*added) if added else frame
 
 
-def _add_eager(frame, width_ms, match, with_first, last_arrival):
+def _levels(frame, width_ms, match, last_arrival):
+    """The LEVEL of every contact of an eager pandas or polars frame (``uint8``)."""
     mask = frame.select(eligible(match)).get_column("answered")
     is_eligible = mask.to_numpy().astype(bool)
     rows = np.flatnonzero(is_eligible)
-    # One byte per contact: bit 0 a first contact, bit 1 judged, bit 2 judged with no repeat.
-    bits = np.zeros(len(is_eligible), dtype=np.uint8)
+    level = np.zeros(len(is_eligible), dtype=np.uint8)
     if len(rows):
         arrived = frame.get_column("arrived_at").filter(mask)
         origin = arrived.min()
@@ -180,7 +226,7 @@ def _add_eager(frame, width_ms, match, with_first, last_arrival):
         width = width_ms * 1_000_000
         key, keys = _key_codes(frame, match, rows, is_eligible)
         judge = functools.partial(
-            _part_bits,
+            _part_levels,
             key=key,
             keys=keys,
             times=times,
@@ -189,11 +235,13 @@ def _add_eager(frame, width_ms, match, with_first, last_arrival):
             width=width,
             closing=last.max() - width,
         )
-        bits[rows] = _in_two_parts(judge, key)
-    flags = {name: (bits >> bit & 1).astype(np.float64) for bit, name in enumerate(_FLAGS)}
-    if not with_first:
-        del flags[FIRST]
-    return add_columns(frame, flags)
+        level[rows] = _in_two_parts(judge, key)
+    return level
+
+
+def _at_least(level, value) -> np.ndarray:
+    """1.0 where ``level`` reaches ``value``, else 0.0."""
+    return (level >= value).astype(np.float64)
 
 
 def _in_two_parts(judge, key):
@@ -207,15 +255,15 @@ def _in_two_parts(judge, key):
         return judge(None)
     odd = (key & 1).astype(bool)
     parts = [np.flatnonzero(~odd), np.flatnonzero(odd)]
-    bits = np.empty(len(key), dtype=np.uint8)
+    levels = np.empty(len(key), dtype=np.uint8)
     with ThreadPoolExecutor(max_workers=2) as pool:
-        for part, part_bits in zip(parts, pool.map(judge, parts), strict=True):
-            bits[part] = part_bits
-    return bits
+        for part, part_levels in zip(parts, pool.map(judge, parts), strict=True):
+            levels[part] = part_levels
+    return levels
 
 
-def _part_bits(part, *, key, keys, times, rows, contact_ids, width, closing):
-    """The flag bits of the eligible contacts at positions ``part`` (``None``: all of them),
+def _part_levels(part, *, key, keys, times, rows, contact_ids, width, closing):
+    """The levels of the eligible contacts at positions ``part`` (``None``: all of them),
     every contact of their keys among them; ``closing``: the last time whose window closes."""
     if part is not None:
         if not len(part):
@@ -225,11 +273,11 @@ def _part_bits(part, *, key, keys, times, rows, contact_ids, width, closing):
     if keys is not None and not _same_keys(keys, order if part is None else part[order], close):
         key = _exact_codes(keys if part is None else keys[part])
         order, close, sorted_times = _neighbours(contact_ids, key, times, rows, width)
-    return _flag_bits(order, close, sorted_times <= closing)
+    return _sorted_levels(order, close, sorted_times <= closing)
 
 
-def _flag_bits(order, close, window_closed):
-    """The flag bits of the eligible contacts, in their order, from the sorted order.
+def _sorted_levels(order, close, window_closed):
+    """The levels of the eligible contacts, in their order, from the sorted order.
 
     ``close[i]``: contact ``i`` of the sorted order repeats as ``i + 1``; ``window_closed``:
     its window ends by the last arrival of the log.
@@ -239,10 +287,9 @@ def _flag_bits(order, close, window_closed):
     first = np.ones(len(order), dtype=np.uint8)
     first[1:] -= close
     judged = first & (repeated_after | window_closed)
-    sorted_bits = first | judged << 1 | (judged & (1 - repeated_after)) << 2
-    bits = np.empty(len(order), dtype=np.uint8)
-    bits[order] = sorted_bits
-    return bits
+    levels = np.empty(len(order), dtype=np.uint8)
+    levels[order] = first + judged + (judged & (1 - repeated_after))
+    return levels
 
 
 def _elapsed_ns(series, origin) -> np.ndarray:

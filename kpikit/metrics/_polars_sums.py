@@ -1,10 +1,10 @@
 """Sums of per-row components by group for eager polars and pandas frames, in one polars query.
 
-The FCR flags are added first (:func:`kpikit.repeats.add_fcr_components`: one NumPy sort of the
-eligible contacts; the flags are 0 elsewhere, so every FCR component is too); then one lazy
-polars query evaluates every component (the registry's narwhals expressions) and sums them per
-group, reading only the columns they use, on every core, without holding a column per
-component.
+The FCR flags are added first, as one byte per contact (:func:`kpikit.repeats.add_fcr_level`:
+one NumPy sort of the eligible contacts; the flags are 0 elsewhere, so every FCR component is
+too); then one lazy polars query makes the flags, evaluates every component (the registry's
+narwhals expressions) and sums them per group, reading only the columns they use, on every
+core, without holding a column per component.
 
 A pandas frame is handed to polars first (:func:`to_polars`: NumPy columns converted in
 compiled code, text held as Python objects only where a component reads it) with
@@ -61,14 +61,15 @@ def sums_by_group(frame, group, columns, *, squared=(), fcr_columns=None, fcr=No
     1    b  2.0
     """
     columns = {**columns, **(fcr_columns or {})}
+    flags = repeats.level_flags(fcr["first"]) if fcr_columns else {}
     if frame.implementation.is_polars():
         if fcr_columns:
-            frame = repeats.add_fcr_components(frame, **fcr)
-        return nw.from_native(_sums(frame.to_native(), group, columns, squared, None))
+            frame = repeats.add_fcr_level(frame, **fcr)
+        return nw.from_native(_sums(frame.to_native(), group, columns, squared, None, flags))
     codes = list(group)
     if fcr_columns and _held_as_objects(frame, [*fcr["match"], "contact_id"]):
-        frame = repeats.add_fcr_components(frame, **fcr)  # pandas factorises the eligible rows
-        values = [*values, repeats.FIRST, repeats.JUDGED, repeats.NO_REPEAT]
+        frame = repeats.add_fcr_level(frame, **fcr)  # pandas factorises the eligible rows
+        values = [*values, repeats.LEVEL]
         fcr_columns = None
     elif fcr_columns:
         codes += fcr["match"]
@@ -76,8 +77,8 @@ def sums_by_group(frame, group, columns, *, squared=(), fcr_columns=None, fcr=No
     native = frame.to_native()
     converted = nw.from_native(to_polars(native, codes=codes, values=values))
     if fcr_columns:
-        converted = repeats.add_fcr_components(converted, **fcr)
-    sums = _sums(converted.to_native(), group, columns, squared, _ROW)
+        converted = repeats.add_fcr_level(converted, **fcr)
+    sums = _sums(converted.to_native(), group, columns, squared, _ROW, flags)
     first_rows = sums.get_column(_ROW).to_numpy()
     groups = nw.from_native(native.iloc[first_rows]).select(**group).to_native()
     table = groups.reset_index(drop=True) if group else pd.DataFrame(index=[0])
@@ -139,9 +140,11 @@ def to_polars(native: pd.DataFrame, *, codes=(), values=()):
     return pl.DataFrame(columns).with_row_index(_ROW)
 
 
-def _sums(native, group, columns, squared, row):
-    """The sums of one polars frame, as a polars DataFrame (with each group's first row)."""
+def _sums(native, group, columns, squared, row, flags):
+    """The sums of one polars frame, as a polars DataFrame (with each group's first row);
+    ``flags``: the FCR flags made from its level column, batch by batch."""
     lazy = nw.from_native(native.lazy())
+    lazy = lazy.with_columns(**flags) if flags else lazy
     totals = {name: nw.col(name).sum() for name in columns}
     totals.update({name + "_sq": (nw.col(name) * nw.col(name)).sum() for name in squared})
     if row is not None:
