@@ -32,9 +32,6 @@ orders everything; contacts of one key in the same millisecond are then ordered 
 Spark) use window functions instead, so they stay lazy.
 """
 
-import functools
-from concurrent.futures import ThreadPoolExecutor
-
 import narwhals as nw
 import numpy as np
 import pandas as pd
@@ -49,7 +46,6 @@ NO_REPEAT = "_kk_fcr_no_repeat"
 LAST_ARRIVAL = "_kk_last_arrival"
 LEVEL = "_kk_fcr_level"
 _FLAGS = (FIRST, JUDGED, NO_REPEAT)
-_SPLIT_FROM = 200_000  # eligible contacts from which two threads judge half each
 _MIX = 0x9E3779B97F4A7C15  # odd, with its bits spread: combines column hashes
 
 
@@ -225,55 +221,18 @@ def _levels(frame, width_ms, match, last_arrival):
         last = _elapsed_ns(frame.select(last_arrival.alias("last")).get_column("last"), origin)
         width = width_ms * 1_000_000
         key, keys = _key_codes(frame, match, rows, is_eligible)
-        judge = functools.partial(
-            _part_levels,
-            key=key,
-            keys=keys,
-            times=times,
-            rows=rows,
-            contact_ids=frame.get_column("contact_id"),
-            width=width,
-            closing=last.max() - width,
-        )
-        level[rows] = _in_two_parts(judge, key)
+        contact_ids = frame.get_column("contact_id")
+        order, close, sorted_times = _neighbours(contact_ids, key, times, rows, width)
+        if keys is not None and not _same_keys(keys, order, close):
+            key = _exact_codes(keys)
+            order, close, sorted_times = _neighbours(contact_ids, key, times, rows, width)
+        level[rows] = _sorted_levels(order, close, sorted_times <= last.max() - width)
     return level
 
 
 def _at_least(level, value) -> np.ndarray:
     """1.0 where ``level`` reaches ``value``, else 0.0."""
     return (level >= value).astype(np.float64)
-
-
-def _in_two_parts(judge, key):
-    """``judge(part)`` of every eligible contact, in two threads when there are many.
-
-    The contacts are split by a bit of their key (code or hash), so that every contact of a
-    key is in the same part; NumPy's sorts and gathers and polars' queries release the GIL, so
-    the two parts are judged on two cores.
-    """
-    if len(key) < _SPLIT_FROM:
-        return judge(None)
-    odd = (key & 1).astype(bool)
-    parts = [np.flatnonzero(~odd), np.flatnonzero(odd)]
-    levels = np.empty(len(key), dtype=np.uint8)
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        for part, part_levels in zip(parts, pool.map(judge, parts), strict=True):
-            levels[part] = part_levels
-    return levels
-
-
-def _part_levels(part, *, key, keys, times, rows, contact_ids, width, closing):
-    """The levels of the eligible contacts at positions ``part`` (``None``: all of them),
-    every contact of their keys among them; ``closing``: the last time whose window closes."""
-    if part is not None:
-        if not len(part):
-            return np.empty(0, dtype=np.uint8)
-        key, times, rows = key[part], times[part], rows[part]
-    order, close, sorted_times = _neighbours(contact_ids, key, times, rows, width)
-    if keys is not None and not _same_keys(keys, order if part is None else part[order], close):
-        key = _exact_codes(keys if part is None else keys[part])
-        order, close, sorted_times = _neighbours(contact_ids, key, times, rows, width)
-    return _sorted_levels(order, close, sorted_times <= closing)
 
 
 def _sorted_levels(order, close, window_closed):
@@ -311,9 +270,8 @@ def _elapsed_ns(series, origin) -> np.ndarray:
 def _neighbours(contact_ids, key, times, rows, width):
     """Sort order by (key, time), whether each contact's successor repeats it in the window,
     and the times in that order."""
-    order, sorted_key, sorted_times = _sort_order(key, times, contact_ids, rows)
-    close = (sorted_key[1:] == sorted_key[:-1]) & (sorted_times[1:] - sorted_times[:-1] <= width)
-    return order, close, sorted_times
+    order, same_key, sorted_times, gaps = _sort_order(key, times, contact_ids, rows)
+    return order, same_key & (gaps <= width), sorted_times
 
 
 def _key_codes(frame, match, rows, is_eligible):
@@ -400,26 +358,37 @@ def _same_keys(keys, order, close):
 
 
 def _sort_order(key, times, contact_ids, rows):
-    """Order of rows by (key, time, contact_id), with the keys and times in that order.
+    """Order of rows by (key, time, contact_id); whether each contact in that order has the
+    key of the next, the times in that order and the gaps between them.
 
     The sort is on whole milliseconds; contacts of one key in the same millisecond are then
     put in (exact time, contact_id) order among themselves.
     """
-    order, sorted_key = _key_time_order(key, times // 1_000_000)
+    order, sorted_key = _key_time_order(key, times)
+    same_key = sorted_key[1:] == sorted_key[:-1]
+    del sorted_key
     sorted_times = times[order]
-    sorted_ms = sorted_times // 1_000_000
-    tied = (sorted_key[1:] == sorted_key[:-1]) & (sorted_ms[1:] == sorted_ms[:-1])
-    if tied.any():
+    gaps = np.diff(sorted_times)
+    # Less than a millisecond apart (either way: unordered within a millisecond), then the same
+    # millisecond.
+    near = np.flatnonzero(same_key & (gaps < 1_000_000) & (gaps > -1_000_000))
+    tied = near[sorted_times[near] // 1_000_000 == sorted_times[near + 1] // 1_000_000]
+    if len(tied):
         in_tie = np.zeros(len(order), dtype=bool)
-        in_tie[1:] |= tied
-        in_tie[:-1] |= tied
+        in_tie[tied] = True
+        in_tie[tied + 1] = True
         positions = np.flatnonzero(in_tie)
         members = order[positions]
+        # Sorted by key, then by millisecond: runs of ties stay apart, sorted within.
+        run = np.cumsum(~np.isin(positions - 1, tied))
         id_rank = _ranks(contact_ids[rows[members]])
-        within = np.lexsort((id_rank, times[members], sorted_ms[positions], sorted_key[positions]))
+        within = np.lexsort((id_rank, times[members], run))
         order[positions] = members[within]
         sorted_times[positions] = sorted_times[positions][within]
-    return order, sorted_key, sorted_times
+        changed = np.union1d(positions, positions - 1)
+        changed = changed[(changed >= 0) & (changed < len(gaps))]
+        gaps[changed] = sorted_times[changed + 1] - sorted_times[changed]
+    return order, same_key, sorted_times, gaps
 
 
 def _ranks(ids):
@@ -440,7 +409,7 @@ def _ranks(ids):
     return pd.factorize(native.to_numpy(), sort=True)[0]
 
 
-def _key_time_order(key, milliseconds):
+def _key_time_order(key, times):
     """Order by (key, millisecond), contacts of one key in one millisecond in any order, and
     the keys in that order.
 
@@ -453,11 +422,13 @@ def _key_time_order(key, milliseconds):
     """
     position_bits = (len(key) - 1).bit_length()
     by_time = None
-    if not np.all(milliseconds[1:] >= milliseconds[:-1]):
-        by_time, _ = _packed_order(milliseconds - milliseconds.min(), position_bits)
+    if not np.all(times[1:] >= times[:-1]):
+        milliseconds = times // 1_000_000
+        milliseconds -= milliseconds.min()
+        by_time, _ = _packed_order(milliseconds, position_bits)
         key = key[by_time]
     shift = max(0, int(key.max()).bit_length() - (63 - position_bits))
-    order, high = _packed_order((key >> shift).astype(np.int64), position_bits)
+    order, high = _packed_order((key >> shift).view(np.int64), position_bits)
     sorted_key = key[order] if shift else high
     if shift:
         mixed = (high[1:] == high[:-1]) & (sorted_key[1:] != sorted_key[:-1])
@@ -471,11 +442,19 @@ def _key_time_order(key, milliseconds):
 
 def _packed_order(values, position_bits):
     """Stable order of non-negative ``int64`` values, and the values in that order: one sort
-    of values and positions packed in an ``int64`` when they fit, else a stable ``argsort``."""
+    of values and positions packed in an ``int64`` when they fit, else a stable ``argsort``.
+
+    ``values`` is overwritten (the caller's temporary: fewer new arrays, which cost more than
+    their computation when the system has to find fresh memory).
+    """
     if int(values.max()).bit_length() + position_bits > 63:
         order = np.argsort(values, kind="stable")
         return order, values[order]
-    packed = values << position_bits
-    packed |= np.arange(len(values))
-    packed.sort()
-    return packed & ((1 << position_bits) - 1), packed >> position_bits
+    values <<= position_bits
+    step = 1 << 20
+    for start in range(0, len(values), step):  # positions added a slice at a time, likewise
+        values[start : start + step] |= np.arange(start, min(start + step, len(values)))
+    values.sort()
+    order = values & ((1 << position_bits) - 1)
+    values >>= position_bits
+    return order, values
