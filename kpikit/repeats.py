@@ -264,7 +264,7 @@ def _elapsed_ns(series, origin) -> np.ndarray:
         # A NumPy timedelta64 column: its integers, in nanoseconds (narwhals computes them
         # from the parts of each duration, ten times slower).
         return native.to_numpy().astype("timedelta64[ns]").view(np.int64)
-    return elapsed.dt.total_nanoseconds().to_numpy().astype(np.int64)
+    return elapsed.dt.total_nanoseconds().to_numpy().astype(np.int64, copy=False)
 
 
 def _neighbours(contact_ids, key, times, rows, width):
