@@ -11,7 +11,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import kpikit as kk
-from kpikit.repeats import FIRST, JUDGED, NO_REPEAT, add_fcr_components
+from kpikit.repeats import (
+    FIRST,
+    JUDGED,
+    NO_REPEAT,
+    add_fcr_components,
+    add_fcr_level,
+    level_flags,
+)
 
 T0 = pd.Timestamp("2026-03-02 09:00")
 
@@ -132,6 +139,32 @@ def test_null_reason_is_a_key_of_its_own():
     assert flags(contacts)[1] == (1.0, 0.0)
 
 
+def test_every_kind_of_null_reason_is_the_same_key():
+    # None and NaN in a column of Python objects are both "no reason": #2 repeats #1.
+    contacts = log((1, 0, "c", None, True), (2, 1, "c", np.nan, True), (3, 200, "z", "r", True))
+    assert contacts["reason"].dtype == object
+    assert flags(contacts)[1] == (1.0, 0.0)
+
+
+def test_ties_within_a_millisecond_are_ordered_by_exact_time_then_id():
+    # #4 (0.1 ms) and #5 (0.9 ms) share the first millisecond, #5 written first; #6 comes 48 h
+    # after #5 but 48 h 0.8 ms after #4: it repeats #5, the later of the two, so #4 is the
+    # first contact and #6 is not one.
+    contacts = log(
+        (9, 0, "z", "r", True),
+        (5, 0, "c", "r", True),
+        (4, 0, "c", "r", True),
+        (6, 48, "c", "r", True),
+        (8, 200, "y", "r", True),
+    )
+    offsets = pd.to_timedelta([0, 900, 100, 900, 0], unit="us")
+    contacts["arrived_at"] = contacts["arrived_at"] + offsets
+    expected = brute_force(contacts)
+    assert (expected[4][0], expected[5][0], expected[6][0]) == (1.0, 0.0, 0.0)
+    assert _as_dict(_flag_frame(contacts, "48h")) == expected
+    assert _as_dict(_flag_frame(pl.from_pandas(contacts), "48h")) == expected
+
+
 @settings(max_examples=40, deadline=None)
 @given(
     seed=st.integers(0, 2**32 - 1),
@@ -159,10 +192,55 @@ def test_polars_keys_sharing_a_hash_still_give_exact_flags(seed, n):
         assert _as_dict(_flag_frame(pl.from_pandas(contacts), "48h")) == expected
 
 
-def _flag_frame(native, window):
-    return add_fcr_components(
-        nw.from_native(native), window=window, match=("customer_id", "reason")
-    )
+@settings(max_examples=25, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n=st.integers(1, 80),
+    match=st.sampled_from([("customer_id",), ("customer_id", "reason", "channel")]),
+)
+def test_contacts_in_time_order_match_the_brute_force_reference(seed, n, match):
+    # Logs usually come in time order: the fast paths then skip the sort by time.
+    contacts = random_contacts(seed, n).sort_values(["arrived_at", "contact_id"])
+    expected = brute_force(contacts, match=match)
+    assert _as_dict(_flag_frame(contacts, "48h", match)) == expected
+    assert _as_dict(_flag_frame(pl.from_pandas(contacts), "48h", match)) == expected
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(2, 80), in_order=st.booleans())
+def test_polars_hashes_sharing_their_high_bits_are_sorted_apart(seed, n, in_order):
+    # Hashes too wide to pack with positions are sorted by their high bits: here every key's
+    # hash has the same high bits (only the lowest differ), so the keys must be told apart by
+    # the whole hash, and the flags stay exact.
+    contacts = random_contacts(seed, n)
+    if in_order:
+        contacts = contacts.sort_values(["arrived_at", "contact_id"])
+    expected = brute_force(contacts)
+
+    def hashes(keys):
+        codes = keys.select(pl.struct(keys.columns).rank("dense")).to_series().to_numpy()
+        return codes.astype(np.uint64) | np.uint64(1 << 63)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(kk.repeats, "_key_hashes", hashes)
+        assert _as_dict(_flag_frame(pl.from_pandas(contacts), "48h")) == expected
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 80))
+def test_level_holds_the_three_flags(seed, n):
+    contacts = random_contacts(seed, n)
+    for native in (contacts, pl.from_pandas(contacts)):
+        frame = nw.from_native(native)
+        match = ("customer_id", "reason")
+        flagged = add_fcr_components(frame, window="48h", match=match)
+        leveled = add_fcr_level(frame, window="48h", match=match).select(**level_flags())
+        for name in (FIRST, JUDGED, NO_REPEAT):
+            assert leveled[name].to_list() == flagged[name].to_list()
+
+
+def _flag_frame(native, window, match=("customer_id", "reason")):
+    return add_fcr_components(nw.from_native(native), window=window, match=match)
 
 
 def _as_dict(frame):
