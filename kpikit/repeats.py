@@ -374,19 +374,19 @@ def _sort_order(key, times, contact_ids, rows):
     near = np.flatnonzero(same_key & (gaps < 1_000_000) & (gaps > -1_000_000))
     tied = near[sorted_times[near] // 1_000_000 == sorted_times[near + 1] // 1_000_000]
     if len(tied):
-        in_tie = np.zeros(len(order), dtype=bool)
+        tied_to_previous = np.zeros(len(order), dtype=bool)
+        tied_to_previous[tied + 1] = True
+        in_tie = tied_to_previous.copy()
         in_tie[tied] = True
-        in_tie[tied + 1] = True
         positions = np.flatnonzero(in_tie)
         members = order[positions]
-        # Sorted by key, then by millisecond: runs of ties stay apart, sorted within.
-        run = np.cumsum(~np.isin(positions - 1, tied))
+        # Each run of ties (one key, one millisecond) sorted within itself.
+        run = np.cumsum(~tied_to_previous[positions])
         id_rank = _ranks(contact_ids[rows[members]])
         within = np.lexsort((id_rank, times[members], run))
         order[positions] = members[within]
         sorted_times[positions] = sorted_times[positions][within]
-        changed = np.union1d(positions, positions - 1)
-        changed = changed[(changed >= 0) & (changed < len(gaps))]
+        changed = np.flatnonzero(in_tie[1:] | in_tie[:-1])  # gaps next to a tie
         gaps[changed] = sorted_times[changed + 1] - sorted_times[changed]
     return order, same_key, sorted_times, gaps
 
@@ -433,7 +433,10 @@ def _key_time_order(key, times):
     if shift:
         mixed = (high[1:] == high[:-1]) & (sorted_key[1:] != sorted_key[:-1])
         if mixed.any():
-            positions = np.flatnonzero(np.isin(high, high[1:][mixed]))
+            shared = np.unique(high[1:][mixed])
+            starts = np.searchsorted(high, shared, "left")
+            ends = np.searchsorted(high, shared, "right")
+            positions = np.concatenate([np.arange(a, b) for a, b in zip(starts, ends, strict=True)])
             within = np.lexsort((order[positions], sorted_key[positions], high[positions]))
             order[positions] = order[positions][within]
             sorted_key[positions] = sorted_key[positions][within]
