@@ -23,13 +23,16 @@ denominator of each ``fcr_method`` (see :mod:`kpikit.metrics`). It may pass the 
 contacts alone, with the last arrival of the whole log (``last_arrival``): the other contacts
 never count, and the sort is smaller.
 
-Eager pandas and polars frames take a NumPy fast path: the key becomes one integer code per
-contact (pandas factorises each key column; polars hashes the key, turns the hashes into codes
-and checks, value by value, the pairs of neighbours taken as repeats, falling back to exact codes
-if two keys shared a hash), packed with the time into a single ``int64`` so that one ``argsort``
-orders everything; contacts of one key in the same millisecond are then ordered by
-``contact_id``. Lazy engines (DuckDB, polars lazy,
-Spark) use window functions instead, so they stay lazy.
+Eager pandas and polars frames take a NumPy fast path: the key becomes one integer per contact
+(pandas factorises each key column exactly; polars hashes each key column, combines the hashes
+and checks, value by value, the pairs of neighbours taken as repeats, falling back to exact
+codes if two keys shared a hash). NumPy sorts values several times faster than it finds their
+order, so the contacts are ordered by sorting ``int64`` values with their positions packed in
+the low bits: the key (or its high bits) after the time, unless the log is in time order
+already; contacts of one key in the same millisecond are then ordered by exact time and
+``contact_id``. :func:`add_fcr_level` holds the three flags in one byte per contact, for a
+lazy polars query to expand batch by batch. Lazy engines (DuckDB, polars lazy, Spark) use
+window functions instead, so they stay lazy.
 """
 
 import narwhals as nw

@@ -207,6 +207,19 @@ def test_contacts_in_time_order_match_the_brute_force_reference(seed, n, match):
 
 
 @settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 80))
+def test_text_contact_ids_order_ties_as_text(seed, n):
+    # Ties in time go by contact_id; text ids compare as text ("k10" before "k9"). Whole days
+    # make ties common.
+    contacts = random_contacts(seed, n)
+    contacts["contact_id"] = [f"k{i}" for i in contacts["contact_id"]]
+    contacts["arrived_at"] = contacts["arrived_at"].dt.floor("D")
+    expected = brute_force(contacts)
+    assert _as_dict(_flag_frame(contacts, "48h")) == expected
+    assert _as_dict(_flag_frame(pl.from_pandas(contacts), "48h")) == expected
+
+
+@settings(max_examples=15, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), n=st.integers(2, 80), in_order=st.booleans())
 def test_polars_hashes_sharing_their_high_bits_are_sorted_apart(seed, n, in_order):
     # Hashes too wide to pack with positions are sorted by their high bits: here every key's
