@@ -4,6 +4,8 @@ own, whichever way repeated ids are looked for."""
 
 import narwhals as nw
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 import kpikit as kk
@@ -81,3 +83,115 @@ def test_checked_and_unchecked_results_are_equal():
     unchecked = kk.compute(relation(frame), freq="day", validate=False).df()
     pd.testing.assert_frame_equal(checked, unchecked)
     assert checked.set_index("kpi").loc["answer_rate", "value"] == 75.0  # 3 of 4 answered
+
+
+def full_log() -> dict:
+    """Six valid contacts with every column the checks read (#5 and #6 abandoned), as lists;
+    None is a missing value."""
+    return {
+        "contact_id": list("abcdef"),
+        "arrived_at": list(pd.date_range("2026-01-05 09:00", periods=6, freq="min")),
+        "answered": [True, True, True, True, False, False],
+        "wait_s": [10.0, 0.0, 30.0, 5.0, 40.0, 2.0],
+        "agent_id": ["x", "y", "x", "y", None, None],
+        "talk_s": [100.0, 200.0, 0.0, 50.0, None, 0.0],
+        "hold_s": [0.0, None, 10.0, 0.0, None, None],
+        "acw_s": [5.0, 0.0, None, 20.0, 0.0, None],
+        "transferred": [True, False, False, False, False, None],
+        "csat": [5.0, 1.0, None, 3.0, None, None],
+        "nps": [10.0, 0.0, None, 7.0, None, None],
+        "qa_score": [100.0, 0.0, None, 75.5, None, None],
+        "direction": ["inbound", "outbound", None, "inbound", "inbound", "inbound"],
+    }
+
+
+# One bad value each (row, column, value): every check of the contacts, and each way a float
+# can be out of bounds (NaN, infinities, negative, too large).
+BAD_CELLS = {
+    "NaN wait": (1, "wait_s", float("nan")),
+    "empty wait": (1, "wait_s", None),
+    "infinite wait": (4, "wait_s", float("inf")),
+    "minus infinite wait": (0, "wait_s", -float("inf")),
+    "negative wait": (5, "wait_s", -0.5),
+    "NaN talk, answered": (0, "talk_s", float("nan")),
+    "NaN talk, abandoned": (4, "talk_s", float("nan")),
+    "infinite talk": (2, "talk_s", float("inf")),
+    "minus infinite talk": (4, "talk_s", -float("inf")),
+    "negative hold": (0, "hold_s", -1.0),
+    "infinite hold": (4, "hold_s", float("inf")),
+    "NaN ACW": (3, "acw_s", float("nan")),
+    "QA above 100": (0, "qa_score", 100.5),
+    "NaN QA": (2, "qa_score", float("nan")),
+    "minus infinite QA": (1, "qa_score", -float("inf")),
+    "csat 6": (0, "csat", 6.0),
+    "csat 0": (1, "csat", 0.0),
+    "csat 4.5": (3, "csat", 4.5),
+    "NaN csat": (0, "csat", float("nan")),
+    "nps 11": (0, "nps", 11.0),
+    "nps -1": (1, "nps", -1.0),
+    "nps 2.5": (3, "nps", 2.5),
+    "agent on an abandoned contact": (4, "agent_id", "z"),
+    "talk on an abandoned contact": (5, "talk_s", 3.0),
+    "hold on an abandoned contact": (4, "hold_s", 1.0),
+    "ACW on an abandoned contact": (5, "acw_s", 0.1),
+    "abandoned contact transferred": (5, "transferred", True),
+    "answered with no talk": (1, "talk_s", None),
+    "empty answered": (2, "answered", None),
+    "empty id": (3, "contact_id", None),
+    "empty arrival": (3, "arrived_at", None),
+    "unknown direction": (0, "direction", "sideways"),
+    "repeated id": (2, "contact_id", "a"),
+}
+
+
+def as_relation(columns, source, tmp_path):
+    """``columns`` as a DuckDB relation over an Arrow table (NaN kept apart from null), a
+    parquet file written by pyarrow in row groups of 2 rows (whose statistics leave NaN out)
+    or a pandas frame (where NaN is missing)."""
+    table = pa.table({name: pa.array(values) for name, values in columns.items()})
+    connection = duckdb.connect()
+    if source == "pandas":
+        return connection.from_df(table.to_pandas())
+    if source == "arrow":
+        return connection.from_arrow(table)
+    path = str(tmp_path / "log.parquet")
+    pq.write_table(table, path, row_group_size=2)
+    return connection.read_parquet(path)
+
+
+def error_of(run) -> str | None:
+    try:
+        run()
+    except kk.SchemaError as error:
+        return str(error)
+    return None
+
+
+@pytest.mark.parametrize("source", ["arrow", "parquet", "pandas"])
+@pytest.mark.parametrize("case", list(BAD_CELLS))
+def test_every_bad_value_trips_the_screen(case, source, tmp_path):
+    columns = full_log()
+    row, column, value = BAD_CELLS[case]
+    columns[column][row] = value
+    data = as_relation(columns, source, tmp_path)
+    alone = error_of(lambda: kk.validate(data))
+    # A NaN from pandas is missing: an error in a required column or as the talk of an
+    # answered contact, fine elsewhere.
+    nan = isinstance(value, float) and value != value
+    assert alone is not None or (source == "pandas" and nan)
+    for by in ({"freq": "day"}, {}):  # grouped and not (DuckDB reads no statistics then)
+        assert error_of(lambda by=by: kk.compute(data, **by)) == alone
+
+
+@pytest.mark.parametrize("source", ["arrow", "parquet", "pandas"])
+def test_valid_contacts_do_not_trip_the_screen(source, tmp_path, monkeypatch):
+    # The usual checks run only when the screen is tripped: here they would fail the test.
+    def no_checks(*_args, **_kwargs):
+        raise AssertionError("the screen was tripped by valid contacts")
+
+    monkeypatch.setattr(_folded_checks, "check", no_checks)
+    data = as_relation(full_log(), source, tmp_path)
+    for by in ({"freq": "day"}, {"by": "agent_id"}, {}):
+        checked = kk.compute(data, **by).df()
+        unchecked = kk.compute(data, validate=False, **by).df()
+        pd.testing.assert_frame_equal(checked, unchecked)

@@ -422,18 +422,21 @@ def _sum_contacts(contacts, plans, keys, freq, options, folded=None):
         row_sums["rows"] = nw.lit(1.0, dtype=nw.Float64())
     row_sums.update({n + "_sq": row_sums[n] * row_sums[n] for n in squared})
     row_sums.update(folded.row_counts() if folded is not None else {})
-    sums = _sum_expressions(_lazy(contacts), row_sums, keys, freq)
+    maxima = folded.maxima() if folded is not None else {}
+    sums = _sum_expressions(_lazy(contacts), row_sums, keys, freq, maxima)
     if fcr_sums:
         fcr_part = _sum_fcr(contacts, fcr_sums, keys, freq, fcr)
-        sums = _add_up(sums, list(row_sums), fcr_part, list(fcr_sums), [*keys, *_period(freq)])
+        group = [*keys, *_period(freq)]
+        sums = _add_up(sums, list(row_sums), fcr_part, list(fcr_sums), group, list(maxima))
     if folded is not None:
         return checked_sums(sums, contacts, folded)
     eager = isinstance(contacts, nw.DataFrame) and isinstance(sums, nw.LazyFrame)
     return sums.collect() if eager else sums_on_driver(sums)
 
 
-def _sum_expressions(frame, expressions, keys, freq):
-    """Sums of the per-row ``expressions`` per ``keys`` (and period), as prefixed columns.
+def _sum_expressions(frame, expressions, keys, freq, aggregates=None):
+    """Sums of the per-row ``expressions`` per ``keys`` (and period), as prefixed columns, with
+    the ``aggregates`` (name to aggregate expression) beside them.
 
     One ``with_columns`` and one aggregation: a lazy engine binds and plans each step of the
     query, so fewer steps cost less before any row is read.
@@ -444,6 +447,7 @@ def _sum_expressions(frame, expressions, keys, freq):
         keys = [*keys, "period"]
     frame = frame.with_columns(**columns)
     sums = [nw.col(PREFIX + name).sum() for name in expressions]
+    sums += [aggregate.alias(PREFIX + name) for name, aggregate in (aggregates or {}).items()]
     if not keys:
         return frame.select(sums)
     return frame.group_by(*keys, drop_null_keys=False).agg(sums)
@@ -531,16 +535,24 @@ def _eligible_flagged(contacts, fcr, keep):
     )
 
 
-def _add_up(first, first_names, second, second_names, group):
-    """Two tables of sums over the same groups, with different components, as one table."""
+def _add_up(first, first_names, second, second_names, group, first_maxima=()):
+    """Two tables of sums over the same groups, with different components, as one table.
+
+    ``first_maxima`` are columns of ``first`` holding a largest value per group (kept as they
+    are: the other table has none).
+    """
     first_names = [PREFIX + name for name in first_names]
     second_names = [PREFIX + name for name in second_names]
+    maxima = [PREFIX + name for name in first_maxima]
     names = [*first_names, *second_names]
     zeros = {name: nw.lit(0.0, dtype=nw.Float64()).alias(name) for name in names}
-    first = first.select(*group, *(nw.col(n) if n in first_names else zeros[n] for n in names))
+    zeros.update({name: nw.lit(None, dtype=nw.Float64()).alias(name) for name in maxima})
+    names += maxima
+    in_first = {*first_names, *maxima}
+    first = first.select(*group, *(nw.col(n) if n in in_first else zeros[n] for n in names))
     second = second.select(*group, *(nw.col(n) if n in second_names else zeros[n] for n in names))
     both = nw.concat([first, second])
-    sums = [nw.col(name).sum() for name in names]
+    sums = [nw.col(name).max() if name in maxima else nw.col(name).sum() for name in names]
     if not group:
         return both.select(sums)
     return both.group_by(*group, drop_null_keys=False).agg(sums)

@@ -35,27 +35,39 @@ from kpikit.schema import KEY_COLUMNS, Dataset, SchemaError, check, table_specs
 MAX_SORTED_HASHES = 50_000_000
 """Most ids whose hashes are sorted in memory (8 bytes each)."""
 
+LARGEST_FLOAT = float(np.finfo(np.float64).max)
+
 _FAILING = "check_failing"
+_HIGHEST = "check_highest_"
 
 
 @dataclass(frozen=True)
 class FoldedChecks:
-    """The contacts' row checks to count with the sums, and what the usual checks need."""
+    """The contacts' row checks to count with the sums, and what the usual checks need.
+
+    ``failing`` is True on a row that may fail a check; ``highest`` pairs each float column
+    with the largest value it may hold (a NaN is above every number for DuckDB, so the
+    largest value of a group is NaN, infinite or too large when any of its values is).
+    """
 
     dataset: Dataset
     csat_scale: int | None
-    masks: tuple[nw.Expr, ...]
+    failing: nw.Expr | None
+    highest: tuple[tuple[str, float], ...]
     key: str | None
 
     def row_counts(self) -> dict[str, nw.Expr]:
-        """1.0 on a row that fails a check, else 0.0, named as a component; nothing when
-        there is no check."""
-        if not self.masks:
+        """1.0 on a row that may fail a check, else 0.0, named as a component; nothing when
+        there is no such check."""
+        if self.failing is None:
             return {}
         # A null (a comparison with a missing value) is not a failure: it casts to null, which
-        # the sum skips. Kleene's OR keeps DuckDB's short expression (no coalesce per check).
-        failing = nw.any_horizontal(*self.masks, ignore_nulls=False)
-        return {_FAILING: failing.cast(nw.Float64)}
+        # the sum skips.
+        return {_FAILING: self.failing.cast(nw.Float64)}
+
+    def maxima(self) -> dict[str, nw.Expr]:
+        """The largest value of each float column per group, named as a component."""
+        return {f"{_HIGHEST}{i}": nw.col(name).max() for i, (name, _) in enumerate(self.highest)}
 
 
 def fold_checks(dataset: Dataset, tables, csat_scale: int | None) -> FoldedChecks | None:
@@ -72,25 +84,117 @@ def fold_checks(dataset: Dataset, tables, csat_scale: int | None) -> FoldedCheck
     if planned.problems or len(planned.keys) > 1:
         return None
     key = planned.keys[0] if planned.keys else None
-    return FoldedChecks(dataset, csat_scale, tuple(c.mask for c in planned.checks), key)
+    failing, highest = _screen(contacts.collect_schema(), specs)
+    return FoldedChecks(dataset, csat_scale, failing, highest, key)
+
+
+def _screen(schema, specs):
+    """A row screen and the largest values allowed, which every failing row trips.
+
+    Rows may trip the screen and pass the checks (a null score with a null answered flag);
+    no row fails a check without tripping it:
+
+    - a missing value of a required column is ``IS NULL``; a NaN (missing too, for a float) is
+      above every bound;
+    - values below a column's lower bound (-inf among them) make the ``least`` of the columns
+      less their bounds negative. Over a parquet file, DuckDB answers this from the row
+      groups' minima without reading a value when no value is below (NaN does not enter a
+      minimum);
+    - NaN, infinities and values above the upper bound of a float column are found from its
+      largest value per group (``highest``); integers and decimals above it are compared;
+    - the checks between columns take one ``CASE`` on ``answered``: an answered contact with
+      no talk time, an abandoned one with an agent, a transfer or time above 0.
+    """
+    present = {spec.name: schema[spec.name] for spec in specs if spec.name in schema}
+    numeric = {name for name, dtype in present.items() if dtype.is_numeric()}
+    tests, below, highest = [], [], []
+    for spec in specs:
+        if spec.name not in present:
+            continue
+        column = nw.col(spec.name)
+        if not spec.allows_null:
+            tests.append(column.is_null())
+        if spec.choices and _is_text(present[spec.name]):
+            allowed = column.cast(nw.String).is_in(list(spec.choices))
+            tests.append(~column.is_null() & ~allowed)
+        if spec.kind != "number" or spec.name not in numeric:
+            continue
+        floating = present[spec.name].is_float()
+        if spec.min is not None:
+            below.append(column - spec.min if spec.min else column)
+        elif floating:
+            tests.append(column < -LARGEST_FLOAT)
+        upper = spec.max if spec.max is not None else LARGEST_FLOAT
+        if floating:
+            highest.append((spec.name, upper))
+        elif spec.max is not None:
+            tests.append(column > spec.max)
+        if spec.integer and not present[spec.name].is_integer():
+            tests.append(column != column.round(0))
+    if below:
+        tests.append(nw.min_horizontal(*below) < 0)
+    tests += _between_columns(present, numeric)
+    failing = nw.any_horizontal(*tests, ignore_nulls=False) if tests else None
+    return failing, tuple(highest)
+
+
+def _is_text(dtype) -> bool:
+    return dtype == nw.String or isinstance(dtype, nw.Categorical | nw.Enum)
+
+
+def _between_columns(present, numeric) -> list[nw.Expr]:
+    """The checks between ``answered`` and the columns only answered contacts can fill."""
+    if present.get("answered") != nw.Boolean:
+        return []
+    if_answered = []
+    if "talk_s" in present:
+        if_answered.append(nw.col("talk_s").is_null())
+    if_abandoned = [nw.col(name) > 0 for name in ("talk_s", "hold_s", "acw_s") if name in numeric]
+    if "agent_id" in present:
+        if_abandoned.insert(0, ~nw.col("agent_id").is_null())
+    if present.get("transferred") == nw.Boolean:
+        if_abandoned.append(nw.col("transferred"))
+    if not if_answered and not if_abandoned:
+        return []
+    answered_test = if_answered[0] if if_answered else nw.lit(False)
+    abandoned_test = (
+        nw.any_horizontal(*if_abandoned, ignore_nulls=False) if if_abandoned else nw.lit(False)
+    )
+    return [nw.when(nw.col("answered")).then(answered_test).otherwise(abandoned_test)]
 
 
 def checked_sums(sums, contacts, folded: FoldedChecks):
-    """The sums query (with the count of ``folded.row_counts()``) run and the checks read.
+    """The sums query (with the columns of ``folded.row_counts()`` and ``folded.maxima()``)
+    run and the checks read.
 
-    Returns the sums, held in memory, without the count; raises the usual checks' SchemaError
-    when a row fails a check or an id may repeat.
+    Returns the sums, held in memory, without those columns; raises the usual checks'
+    SchemaError when a row fails a check or an id may repeat.
     """
-    names = [PREFIX + name for name in folded.row_counts()]
+    names = [PREFIX + name for name in (*folded.row_counts(), *folded.maxima())]
     with nan_visible(contacts.to_native()):
         held = sums.to_native().materialize()
-    failing = held.aggregate(f"sum({names[0]})").fetchall()[0][0] if names else 0
-    if failing or (folded.key is not None and _hashes_repeat(contacts, folded.key)):
+    if (names and _screen_tripped(held, folded)) or (
+        folded.key is not None and _hashes_repeat(contacts, folded.key)
+    ):
         problems = check(folded.dataset, csat_scale=folded.csat_scale).problems
         if problems:
             raise SchemaError(problems)
     sums = nw.from_native(held)
     return sums.drop(*names) if names else sums
+
+
+def _screen_tripped(held, folded: FoldedChecks) -> bool:
+    """Whether a row of any group tripped the screen, or a float column's largest value of a
+    group is NaN, infinite or above its bound (read in NumPy: a few values per group)."""
+    names = [PREFIX + name for name in (*folded.row_counts(), *folded.maxima())]
+    columns = held.select(*names).fetchnumpy()
+    if folded.failing is not None and np.ma.asarray(columns[PREFIX + _FAILING]).filled(0).any():
+        return True
+    for name, (_, upper) in zip(folded.maxima(), folded.highest, strict=True):
+        largest = np.ma.asarray(columns[PREFIX + name], dtype=np.float64).compressed()
+        if not (np.isfinite(largest) & (largest <= upper)).all():
+            return True
+    return False
 
 
 def _hashes_repeat(contacts, key: str) -> bool:
