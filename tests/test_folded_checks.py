@@ -195,3 +195,25 @@ def test_valid_contacts_do_not_trip_the_screen(source, tmp_path, monkeypatch):
         checked = kk.compute(data, **by).df()
         unchecked = kk.compute(data, validate=False, **by).df()
         pd.testing.assert_frame_equal(checked, unchecked)
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "TIMESTAMPTZ '2026-01-05 09:00+01'",
+        "'6f1c0b9e-0000-4000-8000-000000000001'::UUID",
+        "'a'::ENUM('a', 'b')",
+        "1.5::DECIMAL(10, 2)",
+        "INTERVAL 1 DAY",
+    ],
+)
+def test_checked_sums_keep_the_types_of_the_keys(key):
+    # The checked sums are tidied with Arrow; keys of every type come back with their type.
+    data = duckdb.connect().sql(
+        "SELECT i::VARCHAR AS contact_id, TIMESTAMP '2026-01-05 09:00' + to_minutes(i) AS "
+        f"arrived_at, i < 3 AS answered, 10.0 * i AS wait_s, {key} AS k FROM range(4) t(i)"
+    )
+    checked = kk.compute(data, kpis=["asa", "answer_rate"], by="k")
+    unchecked = kk.compute(data, kpis=["asa", "answer_rate"], by="k", validate=False)
+    assert checked.types == unchecked.types
+    assert checked.fetchall() == unchecked.fetchall()

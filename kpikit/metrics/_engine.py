@@ -232,7 +232,8 @@ def compute(
     contact_sums = None
     if contact_plans:
         contact_sums = _sum_contacts(contacts, contact_plans, keys, freq, options, folded)
-        pieces.append(tidy(contact_sums, period_keys, contact_plans))
+        held = folded is not None  # the checks ran the sums query
+        pieces.append(tidy(contact_sums, period_keys, contact_plans, held=held))
     interval_plans = [p for p in plans if p.table == "agent_intervals"]
     if interval_plans:
         intervals = nw.from_native(dataset.agent_intervals)

@@ -23,10 +23,18 @@ RESULT_COLUMNS = ["kpi", "value", "numerator", "denominator", "ci_low", "ci_high
 _TOTALS = ("numerator", "denominator", "extra_a", "extra_b")
 
 
-def tidy(sums, keys: list[str], plans) -> nw.DataFrame | nw.LazyFrame:
-    """One row per group and KPI of ``plans``: ``*keys, kpi, value, ..., ci_high``."""
+def tidy(sums, keys: list[str], plans, *, held: bool = False) -> nw.DataFrame | nw.LazyFrame:
+    """One row per group and KPI of ``plans``: ``*keys, kpi, value, ..., ci_high``.
+
+    ``held``: ``sums`` is a DuckDB relation over sums already computed and held in memory (as
+    the checks of :mod:`._folded_checks` leave them); see :func:`_tidy_held`.
+    """
     if isinstance(sums, nw.DataFrame) and sums.implementation.is_pandas():
         return _tidy_pandas(sums.to_native(), keys, plans)
+    if held and sums.implementation.is_duckdb():
+        tidied = _tidy_held(sums.to_native(), keys, plans)
+        if tidied is not None:
+            return tidied
     long = _long_totals(sums, keys, plans)
     kpi = nw.col("kpi")
     numerator, denominator = nw.col("numerator"), nw.col("denominator")
@@ -62,6 +70,27 @@ def _tidy_pandas(sums: pd.DataFrame, keys, plans) -> nw.DataFrame:
     result = sums[keys].take(long.column("_kk_group").to_numpy()).reset_index(drop=True)
     for name in RESULT_COLUMNS:
         result[name] = long.column(name).to_pandas()
+    return nw.from_native(result)
+
+
+def _tidy_held(relation, keys, plans) -> nw.LazyFrame | None:
+    """:func:`tidy` of a DuckDB relation over held sums, computed on their Arrow table.
+
+    The sums are a few rows (one per group), fetched at once; DuckDB would bind and plan the
+    interval formulas of every KPI, several times the cost of computing them with pyarrow's
+    kernels (40 ms against 20 ms by day at 1M contacts). The result is a relation on the sums'
+    connection again. None (tidy in DuckDB) when the connection cannot be reached or a key
+    column would not come back from Arrow with its type.
+    """
+    connection = getattr(relation, "_con", None)  # DuckDBPyRelation's connection
+    if connection is None or not hasattr(connection, "from_arrow"):
+        return None
+    long = tidy(nw.from_native(relation.to_arrow_table()), keys, plans).to_native()
+    result = connection.from_arrow(long)
+    types = dict(zip(relation.columns, map(str, relation.types), strict=True))
+    back = dict(zip(result.columns, map(str, result.types), strict=True))
+    if any(types[key] != back[key] for key in keys):
+        return None
     return nw.from_native(result)
 
 
