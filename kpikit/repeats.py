@@ -185,8 +185,13 @@ def _add_lazy(frame, width, match, with_first, last_arrival, all_eligible):
     # Times are compared with the window added (Spark has no duration arithmetic in narwhals).
     before = time.shift(1).over(*partition, order_by=order)
     after = time.shift(-1).over(*partition, order_by=order)
-    repeated_before = (~before.is_null()) & (before.dt.offset_by(f"{width}ms") >= time)
-    repeated_after = (~after.is_null()) & (after <= later)
+    # Held as two columns, which the flags read: inlined into every flag, the window
+    # expressions were evaluated again in each (DuckDB: 40 % of the FCR query's projections).
+    windows = {
+        "_fcr_before": (~before.is_null()) & (before.dt.offset_by(f"{width}ms") >= time),
+        "_fcr_after": (~after.is_null()) & (after <= later),
+    }
+    repeated_before, repeated_after = nw.col("_fcr_before"), nw.col("_fcr_after")
     # Without ``last_arrival``, the log's last arrival joins as a one-row table: a window over
     # the whole frame would move every row into one partition on Spark.
     last = nw.col("_fcr_last") if last_arrival is None else last_arrival
@@ -198,15 +203,15 @@ def _add_lazy(frame, width, match, with_first, last_arrival, all_eligible):
     ]
     if with_first:
         flags.insert(0, nw.when(first).then(1.0).otherwise(0.0).alias(FIRST))
-    added = []
+    added = list(windows)
     if last_arrival is None:
         frame = frame.join(frame.select(nw.col("arrived_at").max().alias("_fcr_last")), how="cross")
         added.append("_fcr_last")
     if not all_eligible:
         frame = frame.with_columns(_fcr_eligible=eligible(match))
         added.append("_fcr_eligible")
-    frame = frame.with_columns(*flags)
-    return frame.drop(*added) if added else frame
+    frame = frame.with_columns(**windows).with_columns(*flags)
+    return frame.drop(*added)
 
 
 def _levels(frame, width_ms, match, last_arrival):
