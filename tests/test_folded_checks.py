@@ -217,3 +217,19 @@ def test_checked_sums_keep_the_types_of_the_keys(key):
     unchecked = kk.compute(data, kpis=["asa", "answer_rate"], by="k", validate=False)
     assert checked.types == unchecked.types
     assert checked.fetchall() == unchecked.fetchall()
+
+
+@pytest.mark.parametrize(
+    ("kind", "value"),
+    [("UTINYINT", "0"), ("UBIGINT", "0"), ("BIGINT", "-9223372036854775808"), ("HUGEINT", "0")],
+)
+def test_integer_scores_at_the_edge_of_their_type_are_reported(kind, value):
+    # The screen compares scores with their lower bound in floats: 0 - 1 in an unsigned type,
+    # or the least 64-bit integer less 1, would be DuckDB's overflow error instead.
+    data = duckdb.connect().sql(
+        "SELECT i::VARCHAR AS contact_id, TIMESTAMP '2026-01-05' + to_minutes(i) AS arrived_at, "
+        f"TRUE AS answered, 1.0 AS wait_s, 1.0 AS talk_s, "
+        f"(CASE WHEN i = 0 THEN {value} ELSE 3 END)::{kind} AS csat FROM range(3) t(i)"
+    )
+    with pytest.raises(kk.SchemaError, match=r"contacts.csat: 1 row outside 1..5 \(first ids: 0\)"):
+        kk.compute(data, kpis="csat")

@@ -121,7 +121,9 @@ def _screen(schema, specs):
             continue
         floating = present[spec.name].is_float()
         if spec.min is not None:
-            below.append(column - spec.min if spec.min else column)
+            # In floats: an unsigned 0 less 1, or the least 64-bit integer, would overflow.
+            value = column if floating else column.cast(nw.Float64)
+            below.append(value - spec.min if spec.min else value)
         elif floating:
             tests.append(column < -LARGEST_FLOAT)
         upper = spec.max if spec.max is not None else LARGEST_FLOAT
