@@ -96,18 +96,18 @@ def _screen(schema, specs):
 
     - a missing value of a required column is ``IS NULL``; a NaN (missing too, for a float) is
       above every bound;
-    - values below a column's lower bound (-inf among them) make the ``least`` of the columns
-      less their bounds negative. Over a parquet file, DuckDB answers this from the row
-      groups' minima without reading a value when no value is below (NaN does not enter a
-      minimum);
+    - values below a column's lower bound (-inf among them) put the ``least`` of the columns of
+      that bound below it. Over a parquet file, DuckDB answers this from the row groups'
+      minima without reading a value when no value is below (NaN does not enter a minimum);
     - NaN, infinities and values above the upper bound of a float column are found from its
-      largest value per group (``highest``); integers and decimals above it are compared;
+      largest value per group (``highest``); integers and decimals above their bound put the
+      ``greatest`` of the columns of that bound above it (answered from the maxima likewise);
     - the checks between columns take one ``CASE`` on ``answered``: an answered contact with
       no talk time, an abandoned one with an agent, a transfer or time above 0.
     """
     present = {spec.name: schema[spec.name] for spec in specs if spec.name in schema}
     numeric = {name for name, dtype in present.items() if dtype.is_numeric()}
-    tests, below, highest = [], [], []
+    tests, below, above, highest = [], {}, {}, []
     for spec in specs:
         if spec.name not in present:
             continue
@@ -121,20 +121,23 @@ def _screen(schema, specs):
             continue
         floating = present[spec.name].is_float()
         if spec.min is not None:
-            # In floats: an unsigned 0 less 1, or the least 64-bit integer, would overflow.
-            value = column if floating else column.cast(nw.Float64)
-            below.append(value - spec.min if spec.min else value)
+            below.setdefault(spec.min, []).append(column)
         elif floating:
             tests.append(column < -LARGEST_FLOAT)
         upper = spec.max if spec.max is not None else LARGEST_FLOAT
         if floating:
             highest.append((spec.name, upper))
         elif spec.max is not None:
-            tests.append(column > spec.max)
+            above.setdefault(spec.max, []).append(column)
         if spec.integer and not present[spec.name].is_integer():
             tests.append(column != column.round(0))
-    if below:
-        tests.append(nw.min_horizontal(*below) < 0)
+    for bound, columns in below.items():
+        # With a number among them, the least of the columns is never null: DuckDB then answers
+        # the comparison from their minima alone (a parquet file's statistics). Subtracting the
+        # bounds would lose that, or overflow (an unsigned 0 less 1).
+        tests.append(nw.min_horizontal(*columns, nw.lit(LARGEST_FLOAT)) < bound)
+    for bound, columns in above.items():
+        tests.append(nw.max_horizontal(*columns, nw.lit(-LARGEST_FLOAT)) > bound)
     tests += _between_columns(present, numeric)
     failing = nw.any_horizontal(*tests, ignore_nulls=False) if tests else None
     return failing, tuple(highest)
