@@ -2,14 +2,17 @@
 
 On their own, the checks of :func:`kpikit.validate` are a query of their own over a DuckDB
 relation, a whole scan of the log before the sums scan it again. When :func:`kpikit.compute`
-validates a DuckDB log, the rows that fail any of the contacts' row checks are instead counted
-per group with the components (a count per group adds up like any component); the query runs at
-once and its small result is held. Repeated ids are looked for apart, in 64-bit hashes of the
-present ids: DuckDB hashes, NumPy sorts them and compares neighbours, several times cheaper than
-an exact ``count(DISTINCT contact_id)``, which runs on one thread. Then:
+validates a DuckDB log, a screen that every row failing one of the contacts' row checks trips
+is instead counted per group with the components, beside the largest value of each float
+column (:func:`_screen`); the query runs at once and its small result is held. The screen costs
+a fraction of the 22 checks' masks: over a parquet file DuckDB answers its bounds from the row
+groups' statistics, and NaN, which those statistics leave out, shows in the largest values.
+Repeated ids are looked for apart, in 64-bit hashes of the present ids: DuckDB hashes, NumPy
+sorts them and compares neighbours, several times cheaper than an exact
+``count(DISTINCT contact_id)``, which runs on one thread. Then:
 
-- no failing row and no two equal hashes: no check fails and no id repeats (ids that differ may
-  share a hash, equal ids never differ in it), and the held sums are used;
+- the screen not tripped and no two equal hashes: no check fails and no id repeats (ids that
+  differ may share a hash, equal ids never differ in it), and the held sums are used;
 - anything else: the usual checks run (:func:`kpikit.schema.check`) for their exact report,
   the same error as without folding. Two different ids with one hash pass those checks, and the
   sums are used.
@@ -36,6 +39,7 @@ MAX_SORTED_HASHES = 50_000_000
 """Most ids whose hashes are sorted in memory (8 bytes each)."""
 
 LARGEST_FLOAT = float(np.finfo(np.float64).max)
+"""The largest finite float: the bound of a float column that has none."""
 
 _FAILING = "check_failing"
 _HIGHEST = "check_highest_"
@@ -91,8 +95,8 @@ def fold_checks(dataset: Dataset, tables, csat_scale: int | None) -> FoldedCheck
 def _screen(schema, specs):
     """A row screen and the largest values allowed, which every failing row trips.
 
-    Rows may trip the screen and pass the checks (a null score with a null answered flag);
-    no row fails a check without tripping it:
+    No row fails a check without tripping the screen (one that trips it and passes would only
+    send the log to the usual checks, which find nothing):
 
     - a missing value of a required column is ``IS NULL``; a NaN (missing too, for a float) is
       above every bound;
