@@ -146,8 +146,8 @@ BAD_CELLS = {
 
 def as_relation(columns, source, tmp_path):
     """``columns`` as a DuckDB relation over an Arrow table (NaN kept apart from null), a
-    parquet file written by pyarrow in row groups of 2 rows (whose statistics leave NaN out)
-    or a pandas frame (where NaN is missing)."""
+    parquet file in row groups of 2 rows written by pyarrow (whose statistics leave NaN out)
+    or by DuckDB, or a pandas frame (where NaN is missing)."""
     table = pa.table({name: pa.array(values) for name, values in columns.items()})
     connection = duckdb.connect()
     if source == "pandas":
@@ -155,7 +155,10 @@ def as_relation(columns, source, tmp_path):
     if source == "arrow":
         return connection.from_arrow(table)
     path = str(tmp_path / "log.parquet")
-    pq.write_table(table, path, row_group_size=2)
+    if source == "parquet":
+        pq.write_table(table, path, row_group_size=2)
+    else:
+        connection.from_arrow(table).to_parquet(path, row_group_size=2)
     return connection.read_parquet(path)
 
 
@@ -167,7 +170,7 @@ def error_of(run) -> str | None:
     return None
 
 
-@pytest.mark.parametrize("source", ["arrow", "parquet", "pandas"])
+@pytest.mark.parametrize("source", ["arrow", "parquet", "duckdb parquet", "pandas"])
 @pytest.mark.parametrize("case", list(BAD_CELLS))
 def test_every_bad_value_trips_the_screen(case, source, tmp_path):
     columns = full_log()
@@ -183,7 +186,7 @@ def test_every_bad_value_trips_the_screen(case, source, tmp_path):
         assert error_of(lambda by=by: kk.compute(data, **by)) == alone
 
 
-@pytest.mark.parametrize("source", ["arrow", "parquet", "pandas"])
+@pytest.mark.parametrize("source", ["arrow", "parquet", "duckdb parquet", "pandas"])
 def test_valid_contacts_do_not_trip_the_screen(source, tmp_path, monkeypatch):
     # The usual checks run only when the screen is tripped: here they would fail the test.
     def no_checks(*_args, **_kwargs):
