@@ -146,8 +146,8 @@ BAD_CELLS = {
 
 def as_relation(columns, source, tmp_path):
     """``columns`` as a DuckDB relation over an Arrow table (NaN kept apart from null), a
-    parquet file in row groups of 2 rows written by pyarrow (whose statistics leave NaN out)
-    or by DuckDB, or a pandas frame (where NaN is missing)."""
+    parquet file written by pyarrow in row groups of 2 rows (whose statistics leave NaN out) or
+    by DuckDB, or a pandas frame (where NaN is missing)."""
     table = pa.table({name: pa.array(values) for name, values in columns.items()})
     connection = duckdb.connect()
     if source == "pandas":
@@ -158,7 +158,7 @@ def as_relation(columns, source, tmp_path):
     if source == "parquet":
         pq.write_table(table, path, row_group_size=2)
     else:
-        connection.from_arrow(table).to_parquet(path, row_group_size=2)
+        connection.from_arrow(table).to_parquet(path)
     return connection.read_parquet(path)
 
 
