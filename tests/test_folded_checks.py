@@ -145,15 +145,19 @@ BAD_CELLS = {
 
 
 def as_relation(columns, source, tmp_path):
-    """``columns`` as a DuckDB relation over an Arrow table (NaN kept apart from null), a
-    parquet file written by pyarrow in row groups of 2 rows (whose statistics leave NaN out) or
-    by DuckDB, or a pandas frame (where NaN is missing)."""
+    """``columns`` as a DuckDB relation over an Arrow table (NaN kept apart from null), a view
+    of a DuckDB table, a parquet file written by pyarrow in row groups of 2 rows (whose
+    statistics leave NaN out) or by DuckDB, or a pandas frame (where NaN is missing)."""
     table = pa.table({name: pa.array(values) for name, values in columns.items()})
     connection = duckdb.connect()
     if source == "pandas":
         return connection.from_df(table.to_pandas())
     if source == "arrow":
         return connection.from_arrow(table)
+    if source == "view":
+        connection.from_arrow(table).create("log")
+        connection.execute("CREATE VIEW contacts AS SELECT * FROM log").fetchall()
+        return connection.view("contacts")
     path = str(tmp_path / "log.parquet")
     if source == "parquet":
         pq.write_table(table, path, row_group_size=2)
@@ -170,7 +174,7 @@ def error_of(run) -> str | None:
     return None
 
 
-@pytest.mark.parametrize("source", ["arrow", "parquet", "duckdb parquet", "pandas"])
+@pytest.mark.parametrize("source", ["arrow", "view", "parquet", "duckdb parquet", "pandas"])
 @pytest.mark.parametrize("case", list(BAD_CELLS))
 def test_every_bad_value_trips_the_screen(case, source, tmp_path):
     columns = full_log()
@@ -186,7 +190,7 @@ def test_every_bad_value_trips_the_screen(case, source, tmp_path):
         assert error_of(lambda by=by: kk.compute(data, **by)) == alone
 
 
-@pytest.mark.parametrize("source", ["arrow", "parquet", "duckdb parquet", "pandas"])
+@pytest.mark.parametrize("source", ["arrow", "view", "parquet", "duckdb parquet", "pandas"])
 def test_valid_contacts_do_not_trip_the_screen(source, tmp_path, monkeypatch):
     # The usual checks run only when the screen is tripped: here they would fail the test.
     def no_checks(*_args, **_kwargs):
