@@ -32,7 +32,7 @@ from kpikit.metrics._components import (
 from kpikit.metrics._folded_checks import checked_sums, fold_checks
 from kpikit.metrics._inputs import prepare, time_zone
 from kpikit.metrics._numpy_sums import arrow_backed, sums_by_group
-from kpikit.metrics._ratios import RESULT_COLUMNS, tidy
+from kpikit.metrics._ratios import RESULT_COLUMNS, sql_name, tidy
 from kpikit.metrics._sources import is_path, like_input, scan_parquet, sums_on_driver
 from kpikit.options import Options, describe, resolve
 from kpikit.schema import TABLES, Dataset, SchemaError
@@ -542,6 +542,8 @@ def _add_up(first, first_names, second, second_names, group, first_maxima=()):
     ``first_maxima`` are columns of ``first`` holding a largest value per group (kept as they
     are: the other table has none).
     """
+    if first.implementation.is_duckdb():
+        return _add_up_duckdb(first, first_names, second, second_names, group, first_maxima)
     first_names = [PREFIX + name for name in first_names]
     second_names = [PREFIX + name for name in second_names]
     maxima = [PREFIX + name for name in first_maxima]
@@ -557,6 +559,20 @@ def _add_up(first, first_names, second, second_names, group, first_maxima=()):
     if not group:
         return both.select(sums)
     return both.group_by(*group, drop_null_keys=False).agg(sums)
+
+
+def _add_up_duckdb(first, first_names, second, second_names, group, first_maxima):
+    """:func:`_add_up` of DuckDB relations in two steps of DuckDB's relation API: the tables
+    stacked by column name (a component one of them lacks is null there, which the sums skip)
+    and summed per group. narwhals takes five steps, with a column of zeros for every missing
+    component, to build and plan (10 ms against 3 ms at 1M contacts, by day)."""
+    keys = [sql_name(key) for key in group]
+    summed = [sql_name(PREFIX + name) for name in (*first_names, *second_names)]
+    largest = [sql_name(PREFIX + name) for name in first_maxima]
+    totals = [f"COALESCE(sum({name}), 0.0) AS {name}" for name in summed]
+    totals += [f"max({name}) AS {name}" for name in largest]
+    both = first.to_native().union_by_name(second.to_native())
+    return nw.from_native(both.aggregate(", ".join([*keys, *totals]), ", ".join(keys)))
 
 
 def _sum_intervals(intervals, plans, keys, freq):

@@ -202,12 +202,17 @@ def _unpivot_duckdb(frame, keys, plans):
         + "}"
         for i, p in enumerate(plans)
     )
-    kept = "".join(_quoted(key) + ", " for key in keys)
+    kept = "".join(sql_name(key) + ", " for key in keys)
     long = frame.to_native().project(f"{kept}UNNEST([{rows}], recursive := true)")
     return nw.from_native(long)
 
 
-def _quoted(name):
+def sql_name(name) -> str:
+    """``name`` as a quoted SQL identifier (inner quotes doubled), for DuckDB's relation API.
+
+    >>> print(sql_name("agent id"), sql_name('a"b'))
+    "agent id" "a""b"
+    """
     return '"' + name.replace('"', '""') + '"'
 
 
