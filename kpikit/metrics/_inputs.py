@@ -18,6 +18,8 @@ reads such zones from pandas or DuckDB itself, and pandas columns are converted 
 DuckDB keeps one zone per connection (``SET TimeZone``): its timestamps are in that zone.
 """
 
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import replace
 
 import narwhals as nw
@@ -123,6 +125,35 @@ def _duckdb_zone(relation) -> str:
     """The zone DuckDB shows timezone-aware timestamps in: its connection's TimeZone."""
     query = "select current_setting('TimeZone')"
     return relation.query("__kpikit_zone", query).fetchall()[0][0]
+
+
+@contextmanager
+def checked_beside(dataset: Dataset, tables, options: Options):
+    """Check the values of ``dataset``'s ``tables`` in a worker thread while the block runs.
+
+    Leaving the block waits for the checks; their SchemaError is raised then, and it takes the
+    place of an error of the block (bad values explain a failure better than what they broke).
+
+    >>> import polars as pl
+    >>> bad = pl.DataFrame({"contact_id": [1], "arrived_at": [pd.Timestamp("2026-01-05")],
+    ...     "answered": [True], "wait_s": [-3.0]})
+    >>> with checked_beside(Dataset(bad), ["contacts"], Options()):
+    ...     pass
+    Traceback (most recent call last):
+    ...
+    kpikit.schema.SchemaError: The data does not follow the kpikit schema (1 problem):
+    - contacts.wait_s: 1 row below 0 (first ids: 1)
+    """
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kpikit-checks") as pool:
+        pending = pool.submit(_check_values, dataset, tables, options)
+        try:
+            yield
+        except Exception as error:
+            problem = pending.exception()
+            if problem is not None:
+                raise problem from error
+            raise
+        pending.result()
 
 
 def _check_values(dataset: Dataset, tables, options: Options) -> None:
