@@ -25,7 +25,8 @@ from typing import Any
 import narwhals.stable.v2 as nw
 
 from kpikit import options
-from kpikit._checks import ColumnSpec, Problem, check_table, free_column_name
+from kpikit._check_runs import check_table, free_column_name
+from kpikit._checks import ColumnSpec, Problem
 
 __all__ = [
     "AGENT_INTERVAL_COLUMNS",

@@ -177,7 +177,7 @@ def test_polars_ids_with_one_hash_are_counted_exactly(monkeypatch):
     # polars ids are screened by their 64-bit hashes; equal hashes (as two different ids could
     # have) only send the check to polars' exact count, which finds ids 1-4 all different.
     polars = pytest.importorskip("polars")
-    monkeypatch.setattr(kk._checks, "hashes_repeat", lambda hashes: True)
+    monkeypatch.setattr(kk._check_runs, "hashes_repeat", lambda hashes: True)
     frame = polars.from_pandas(four_contacts())
     assert kk.compute(frame, kpis="answer_rate")["value"].to_list() == [75.0]  # 3 of 4
     lazy = polars.from_pandas(four_contacts(contact_id=["a", "b", "a", None])).lazy()

@@ -30,7 +30,8 @@ from dataclasses import dataclass
 import narwhals as nw
 import numpy as np
 
-from kpikit._checks import hashes_repeat, table_checks
+from kpikit._check_runs import hashes_repeat
+from kpikit._checks import table_checks
 from kpikit._nan_aware import nan_visible
 from kpikit.metrics._components import PREFIX
 from kpikit.schema import KEY_COLUMNS, Dataset, SchemaError, check, table_specs
