@@ -136,14 +136,15 @@ def add_fcr_components(frame, *, window, match, first=True, last_arrival=None, a
     return _add_lazy(frame, width, match, first, last_arrival, all_eligible)
 
 
-def add_fcr_level(frame, *, window, match, first=True, last_arrival=None):
+def add_fcr_level(frame, *, window, match, last_arrival=None):
     """Return an eager pandas or polars ``frame`` with the FCR flags in one column, LEVEL.
 
     LEVEL holds one byte per contact: 0 not a first contact, 1 a first contact not judged,
     2 a judged first contact that was repeated, 3 a judged first contact with no repeat; each
     flag is a level reached (:func:`level_flags`). A lazy query can then make the three float
     columns batch by batch instead of holding them (24 bytes a contact, 240 MB at 10 million).
-    The arguments are those of :func:`add_fcr_components` (``first`` is not needed).
+    The arguments are those of :func:`add_fcr_components` (every flag is in the level, so
+    there is no ``first``).
 
     Examples
     --------
@@ -159,7 +160,6 @@ def add_fcr_level(frame, *, window, match, first=True, last_arrival=None):
     >>> out.to_native()[LEVEL].tolist()
     [2, 0, 3, 1]
     """
-    del first
     level = _levels(frame, window_ms(window), list(match), last_arrival)
     return add_columns(frame, {LEVEL: level})
 

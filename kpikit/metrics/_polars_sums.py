@@ -64,11 +64,11 @@ def sums_by_group(frame, group, columns, *, squared=(), fcr_columns=None, fcr=No
     flags = repeats.level_flags(fcr["first"]) if fcr_columns else {}
     if frame.implementation.is_polars():
         if fcr_columns:
-            frame = repeats.add_fcr_level(frame, **fcr)
+            frame = _with_level(frame, fcr)
         return nw.from_native(_sums(frame.to_native(), group, columns, squared, None, flags))
     codes = list(group)
     if fcr_columns and _held_as_objects(frame, [*fcr["match"], "contact_id"]):
-        frame = repeats.add_fcr_level(frame, **fcr)  # pandas factorises the eligible rows
+        frame = _with_level(frame, fcr)  # pandas factorises the eligible rows
         values = [*values, repeats.LEVEL]
         fcr_columns = None
     elif fcr_columns:
@@ -77,7 +77,7 @@ def sums_by_group(frame, group, columns, *, squared=(), fcr_columns=None, fcr=No
     native = frame.to_native()
     converted = nw.from_native(to_polars(native, codes=codes, values=values))
     if fcr_columns:
-        converted = repeats.add_fcr_level(converted, **fcr)
+        converted = _with_level(converted, fcr)
     sums = _sums(converted.to_native(), group, columns, squared, _ROW, flags)
     first_rows = sums.get_column(_ROW).to_numpy()
     groups = nw.from_native(native.iloc[first_rows]).select(**group).to_native()
@@ -85,6 +85,11 @@ def sums_by_group(frame, group, columns, *, squared=(), fcr_columns=None, fcr=No
     names = [name for name in sums.columns if name not in group and name != _ROW]
     totals = {name: sums.get_column(name).to_numpy() for name in names}
     return nw.from_native(table.assign(**totals))
+
+
+def _with_level(frame, fcr):
+    """``frame`` with the FCR level column (:func:`kpikit.repeats.add_fcr_level`)."""
+    return repeats.add_fcr_level(frame, window=fcr["window"], match=fcr["match"])
 
 
 def polars_installed() -> bool:
