@@ -24,6 +24,7 @@ import pandas as pd
 from kpikit._frames import to_pandas
 from kpikit.metrics import RESULT_COLUMNS
 from kpikit.options import resolve
+from kpikit.periods import period_end
 from kpikit.repeats import window_ms
 
 __all__ = [
@@ -105,8 +106,6 @@ def provisional_fcr(
     3 2026-08-06  fcr        2026-08-09
     4 2026-08-07  fcr        2026-08-10
     """
-    from kpikit.governance.breaches import period_end
-
     frame = to_pandas(result, "result")
     for column in ("period", "kpi"):
         if column not in frame.columns:

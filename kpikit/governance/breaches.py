@@ -14,7 +14,7 @@ import pandas as pd
 
 from kpikit.catalog import KPI_IDS
 from kpikit.catalog import kpi as kpi_definition
-from kpikit.metrics import FREQUENCIES
+from kpikit.periods import check_freq, period_end
 
 __all__ = [
     "BREACH_COLUMNS",
@@ -66,16 +66,6 @@ BREACH_COLUMNS = (
 )
 """Columns of :func:`breaches` after the grouping columns."""
 
-_PERIOD_LENGTH = {
-    "15min": pd.Timedelta(minutes=15),
-    "30min": pd.Timedelta(minutes=30),
-    "hour": pd.Timedelta(hours=1),
-    "day": pd.DateOffset(days=1),  # calendar steps: a daylight-saving day lasts 23 or 25 hours
-    "week": pd.DateOffset(weeks=1),
-    "month": pd.DateOffset(months=1),
-    "quarter": pd.DateOffset(months=3),
-    "year": pd.DateOffset(years=1),
-}
 # KPIs whose numerator counts contacts (or survey responses, first contacts): their shortfall
 # is a number of contacts.
 _COUNT_KPIS = tuple(
@@ -190,7 +180,7 @@ def breaches(
     from kpikit.provisional import provisional_in
     from kpikit.scorecard import rate, read_targets
 
-    _check_freq(freq)
+    check_freq(freq)
     targets = read_targets(targets, channel=channel)
     rated = _computable(data, targets["kpi"].tolist(), by, freq, compute_options)
     provisional = provisional_in(rated, data, freq, compute_options)
@@ -292,25 +282,6 @@ def _computable(data, kpi_ids, by, freq, options) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def period_end(period, freq: str):
-    """End (exclusive) of periods that start at ``period``.
-
-    Examples
-    --------
-    >>> print(period_end(pd.Timestamp("2026-01-31"), "month"))
-    2026-02-28 00:00:00
-    >>> print(period_end(pd.Timestamp("2026-01-05 09:30"), "30min"))
-    2026-01-05 10:00:00
-    """
-    _check_freq(freq)
-    step = _PERIOD_LENGTH[freq]
-    if isinstance(period, pd.Series):
-        return pd.Series(
-            pd.DatetimeIndex(period) + step, index=period.index, name="period_end"
-        ).astype(period.dtype)
-    return pd.Timestamp(period) + step
-
-
 def breach_id(kpi_id: str, freq: str, period, group) -> str:
     """Stable text key of a breach: KPI, period length, period start and group.
 
@@ -324,14 +295,6 @@ def breach_id(kpi_id: str, freq: str, period, group) -> str:
     parts = [kpi_id, freq, f"{pd.Timestamp(period):%Y-%m-%dT%H:%M}"]
     parts += [f"{quote(str(k), safe='')}={quote(str(v), safe='')}" for k, v in group.items()]
     return "/".join(parts)
-
-
-def _check_freq(freq) -> None:
-    if freq not in FREQUENCIES:
-        raise ValueError(
-            f"Value of 'freq' is not a period. Expected one of {list(FREQUENCIES)} "
-            f"but received: {freq!r}"
-        )
 
 
 def _with_runs(table: pd.DataFrame, keys: list, freq: str, in_breach) -> pd.DataFrame:
