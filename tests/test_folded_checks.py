@@ -240,3 +240,19 @@ def test_integer_scores_at_the_edge_of_their_type_are_reported(kind, value):
     )
     with pytest.raises(kk.SchemaError, match=r"contacts.csat: 1 row outside 1..5 \(first ids: 0\)"):
         kk.compute(data, kpis="csat")
+
+
+@pytest.mark.parametrize("source", ["arrow", "view", "parquet", "duckdb parquet", "pandas"])
+def test_ids_are_hashed_on_a_cursor_or_after_the_sums(source, tmp_path, monkeypatch):
+    # Every source can be queried again on a cursor (the ids are hashed there while the sums
+    # run); without one, the hashes come after the sums: the same error either way.
+    columns = full_log()
+    row, column, value = BAD_CELLS["repeated id"]
+    columns[column][row] = value
+    data = as_relation(columns, source, tmp_path)
+    assert _folded_checks._on_a_cursor(nw.from_native(data)) is not None
+    on_a_cursor = error_of(lambda: kk.compute(data, freq="day"))
+    monkeypatch.setattr(_folded_checks, "_on_a_cursor", lambda contacts: None)
+    after = error_of(lambda: kk.compute(data, freq="day"))
+    assert on_a_cursor == after == error_of(lambda: kk.validate(data))
+    assert "1 row repeating the contact_id of an earlier row" in after

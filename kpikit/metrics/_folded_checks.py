@@ -25,6 +25,7 @@ any row is read; their report comes from the usual checks too. Only contacts are
 KPI reads agent intervals or costs, every table is checked the usual way.
 """
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import narwhals as nw
@@ -181,11 +182,18 @@ def checked_sums(sums, contacts, folded: FoldedChecks):
     SchemaError when a row fails a check or an id may repeat.
     """
     names = [PREFIX + name for name in (*folded.row_counts(), *folded.maxima())]
-    with nan_visible(contacts.to_native()):
-        held = sums.to_native().materialize()
-    if (names and _screen_tripped(held, folded)) or (
-        folded.key is not None and _hashes_repeat(contacts, folded.key)
-    ):
+    apart = _on_a_cursor(contacts) if folded.key is not None else None
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kpikit-ids") as pool:
+        # The ids are hashed on a cursor of their own while the sums run: DuckDB scans a
+        # parquet file of one row group on one thread, leaving the other core idle.
+        pending = pool.submit(_hashes_repeat, apart, folded.key) if apart is not None else None
+        with nan_visible(contacts.to_native()):
+            held = sums.to_native().materialize()
+        if pending is not None:
+            repeated = pending.result()
+        else:
+            repeated = folded.key is not None and _hashes_repeat(contacts, folded.key)
+    if (names and _screen_tripped(held, folded)) or repeated:
         problems = check(folded.dataset, csat_scale=folded.csat_scale).problems
         if problems:
             raise SchemaError(problems)
@@ -205,6 +213,19 @@ def _screen_tripped(held, folded: FoldedChecks) -> bool:
         if not (np.isfinite(largest) & (largest <= upper)).all():
             return True
     return False
+
+
+def _on_a_cursor(contacts):
+    """``contacts`` (a DuckDB relation) again on a cursor of its connection, to query from
+    another thread; None when that cannot be had (the two then run one after the other)."""
+    import duckdb
+
+    native = contacts.to_native()
+    connection = getattr(native, "_con", None)  # DuckDBPyRelation's connection
+    try:
+        return nw.from_native(connection.cursor().sql(native.sql_query()))
+    except (AttributeError, duckdb.Error):
+        return None
 
 
 def _hashes_repeat(contacts, key: str) -> bool:
