@@ -9,6 +9,8 @@ DuckDB's ``parquet_can_have_nan`` setting on; the connection's own setting is pu
 
 from contextlib import contextmanager
 
+from kpikit._duckdb import connection_of
+
 SETTING = "parquet_can_have_nan"
 
 
@@ -30,8 +32,8 @@ def nan_visible(relation):
     >>> setting()
     False
     """
-    connection = getattr(relation, "_con", None)  # DuckDBPyRelation's connection
-    if connection is None or not hasattr(connection, "execute"):
+    connection = connection_of(relation)
+    if connection is None:
         yield
         return
     # fetchall: an unfinished result would keep the connection from running anything else.

@@ -16,6 +16,7 @@ import pandas as pd
 import pyarrow as pa
 
 from kpikit import repeats
+from kpikit._duckdb import sql_name
 from kpikit._frames import to_pandas
 from kpikit._validators import check_choice, suggest_keywords
 from kpikit.catalog import KPI_IDS, Term, components, kpi
@@ -33,7 +34,7 @@ from kpikit.metrics._components import (
 from kpikit.metrics._folded_checks import checked_sums, fold_checks
 from kpikit.metrics._inputs import checked_beside, prepare, time_zone
 from kpikit.metrics._numpy_sums import arrow_backed, sums_by_group
-from kpikit.metrics._ratios import RESULT_COLUMNS, sql_name, tidy
+from kpikit.metrics._ratios import RESULT_COLUMNS, tidy
 from kpikit.metrics._sources import is_path, like_input, scan_parquet, sums_on_driver
 from kpikit.options import Options, describe, resolve
 from kpikit.schema import TABLES, Dataset, SchemaError
@@ -554,22 +555,18 @@ def _add_up(first, first_names, second, second_names, group, first_maxima=()):
     """Two tables of sums over the same groups, with different components, as one table.
 
     ``first_maxima`` are columns of ``first`` holding a largest value per group (kept as they
-    are: the other table has none).
+    are: the other table has none); only DuckDB's folded checks have them.
     """
     if first.implementation.is_duckdb():
         return _add_up_duckdb(first, first_names, second, second_names, group, first_maxima)
     first_names = [PREFIX + name for name in first_names]
     second_names = [PREFIX + name for name in second_names]
-    maxima = [PREFIX + name for name in first_maxima]
     names = [*first_names, *second_names]
     zeros = {name: nw.lit(0.0, dtype=nw.Float64()).alias(name) for name in names}
-    zeros.update({name: nw.lit(None, dtype=nw.Float64()).alias(name) for name in maxima})
-    names += maxima
-    in_first = {*first_names, *maxima}
-    first = first.select(*group, *(nw.col(n) if n in in_first else zeros[n] for n in names))
+    first = first.select(*group, *(nw.col(n) if n in first_names else zeros[n] for n in names))
     second = second.select(*group, *(nw.col(n) if n in second_names else zeros[n] for n in names))
     both = nw.concat([first, second])
-    sums = [nw.col(name).max() if name in maxima else nw.col(name).sum() for name in names]
+    sums = [nw.col(name).sum() for name in names]
     if not group:
         return both.select(sums)
     return both.group_by(*group, drop_null_keys=False).agg(sums)

@@ -33,6 +33,7 @@ import numpy as np
 
 from kpikit._check_runs import hashes_repeat
 from kpikit._checks import table_checks
+from kpikit._duckdb import connection_of, sql_name
 from kpikit._nan_aware import nan_visible
 from kpikit.metrics._components import PREFIX
 from kpikit.schema import KEY_COLUMNS, Dataset, SchemaError, check, table_specs
@@ -221,16 +222,18 @@ def _on_a_cursor(contacts):
     import duckdb
 
     native = contacts.to_native()
-    connection = getattr(native, "_con", None)  # DuckDBPyRelation's connection
+    connection = connection_of(native)
+    if connection is None:
+        return None
     try:
         return nw.from_native(connection.cursor().sql(native.sql_query()))
-    except (AttributeError, duckdb.Error):
+    except duckdb.Error:
         return None
 
 
 def _hashes_repeat(contacts, key: str) -> bool:
     """Whether two present ids of ``key`` have the same 64-bit hash (as repeated ids do)."""
-    quoted = '"' + key.replace('"', '""') + '"'
+    quoted = sql_name(key)
     hashes = contacts.to_native().filter(f"{quoted} IS NOT NULL").select(f"hash({quoted})")
     chunks, count = [], 0
     with hashes.to_arrow_reader(batch_size=1_000_000) as reader:

@@ -16,6 +16,7 @@ import pandas as pd
 import pyarrow as pa
 
 from kpikit import stats
+from kpikit._duckdb import connection_of, sql_name
 from kpikit.catalog import Term
 from kpikit.metrics._components import column
 
@@ -82,8 +83,8 @@ def _tidy_held(relation, keys, plans) -> nw.LazyFrame | None:
     connection again. None (tidy in DuckDB) when the connection cannot be reached or a key
     column would not come back from Arrow with its type.
     """
-    connection = getattr(relation, "_con", None)  # DuckDBPyRelation's connection
-    if connection is None or not hasattr(connection, "from_arrow"):
+    connection = connection_of(relation)
+    if connection is None:
         return None
     long = tidy(nw.from_native(relation.to_arrow_table()), keys, plans).to_native()
     result = connection.from_arrow(long)
@@ -205,15 +206,6 @@ def _unpivot_duckdb(frame, keys, plans):
     kept = "".join(sql_name(key) + ", " for key in keys)
     long = frame.to_native().project(f"{kept}UNNEST([{rows}], recursive := true)")
     return nw.from_native(long)
-
-
-def sql_name(name) -> str:
-    """``name`` as a quoted SQL identifier (inner quotes doubled), for DuckDB's relation API.
-
-    >>> print(sql_name("agent id"), sql_name('a"b'))
-    "agent id" "a""b"
-    """
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _total(terms):

@@ -135,10 +135,7 @@ def scan_parquet(path, *, memory_limit: str | None = None, progress: bool = True
 
     files = parquet_files(path)
     spill = Path(tempfile.gettempdir()) / "kpikit-duckdb"  # not DuckDB's default, ./.tmp
-    config = {
-        "memory_limit": check_memory_limit(memory_limit),
-        "temp_directory": str(spill),
-    }
+    config = {"memory_limit": check_memory_limit(memory_limit), "temp_directory": str(spill)}
     connection = duckdb.connect(config=config)
     connection.execute(f"SET enable_progress_bar = {bool(progress)}")
     # Statistics written by pyarrow leave NaN out: without this DuckDB would take a float
