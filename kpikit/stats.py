@@ -147,7 +147,7 @@ def mean_interval(n, total, total_of_squares):
     return _scalar_or_array(low), _scalar_or_array(high)
 
 
-_POISSON_UPPER_AT_ZERO = 3.6888794541139363
+POISSON_UPPER_AT_ZERO = 3.6888794541139363
 """Exact 97.5 % upper bound of a Poisson mean after 0 events: -ln(0.025)."""
 
 
@@ -171,7 +171,7 @@ def poisson_interval(count, *, z=Z_95):
         high = np.where(
             x > 0,
             upper * (1 - 1 / (9 * upper) + z / (3 * np.sqrt(upper))) ** 3,
-            _POISSON_UPPER_AT_ZERO,
+            POISSON_UPPER_AT_ZERO,
         )
     return _scalar_or_array(low), _scalar_or_array(high)
 
@@ -236,7 +236,7 @@ def poisson_exprs(count, z=Z_95):
     low = nw.when(count > 0).then(count * base * base * base).otherwise(0.0)
     upper = count + 1
     top = 1 - 1 / (9 * upper) + z / (3 * upper.sqrt())
-    high = nw.when(count > 0).then(upper * top * top * top).otherwise(_POISSON_UPPER_AT_ZERO)
+    high = nw.when(count > 0).then(upper * top * top * top).otherwise(POISSON_UPPER_AT_ZERO)
     return low, high
 
 

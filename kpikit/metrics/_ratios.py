@@ -7,18 +7,18 @@ Only then are values and intervals computed, each formula written once for all t
 it. A lazy engine therefore plans one scan of the log (one ``select`` per KPI stacked with
 ``concat`` would plan one per KPI) and binds a small query: the interval formulas are large, and
 repeating them for every KPI made planning slower than running the query on a million contacts.
-pandas sums are read through Arrow (:func:`_tidy_pandas`), where narwhals' operations cost less.
+Sums already in memory (pandas, polars, Arrow: a few rows, one per group) are tidied with NumPy
+instead (:mod:`kpikit.metrics._eager_tidy`): on such small frames, the same formulas on arrays
+cost a fraction of building and running narwhals expressions.
 """
 
 import narwhals as nw
-import numpy as np
-import pandas as pd
-import pyarrow as pa
 
 from kpikit import stats
 from kpikit._duckdb import connection_of, sql_name
 from kpikit.catalog import Term
 from kpikit.metrics._components import column
+from kpikit.metrics._eager_tidy import tidy_eager
 
 RESULT_COLUMNS = ["kpi", "value", "numerator", "denominator", "ci_low", "ci_high"]
 _TOTALS = ("numerator", "denominator", "extra_a", "extra_b")
@@ -30,8 +30,8 @@ def tidy(sums, keys: list[str], plans, *, held: bool = False) -> nw.DataFrame | 
     ``held``: ``sums`` is a DuckDB relation over sums already computed and held in memory (as
     the checks of :mod:`._folded_checks` leave them); see :func:`_tidy_held`.
     """
-    if isinstance(sums, nw.DataFrame) and sums.implementation.is_pandas():
-        return _tidy_pandas(sums.to_native(), keys, plans)
+    if isinstance(sums, nw.DataFrame):
+        return tidy_eager(sums, keys, plans)
     if held and sums.implementation.is_duckdb():
         tidied = _tidy_held(sums.to_native(), keys, plans)
         if tidied is not None:
@@ -46,47 +46,30 @@ def tidy(sums, keys: list[str], plans, *, held: bool = False) -> nw.DataFrame | 
     kinds = _ids_by(plans, lambda p: (p.interval, p.scale))
     low = _by_kpi(kpi, kinds, lambda *key: _interval(*key)[0])
     high = _by_kpi(kpi, kinds, lambda *key: _interval(*key)[1])
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return long.select(
-            *keys,
-            "kpi",
-            value.cast(nw.Float64).alias("value"),
-            numerator.cast(nw.Float64).alias("numerator"),
-            denominator.cast(nw.Float64).alias("denominator"),
-            low.cast(nw.Float64).alias("ci_low"),
-            high.cast(nw.Float64).alias("ci_high"),
-        )
-
-
-def _tidy_pandas(sums: pd.DataFrame, keys, plans) -> nw.DataFrame:
-    """:func:`tidy` of pandas sums, computed on an Arrow table of their numbers.
-
-    The formulas run as pyarrow kernels (about half of pandas' cost on small tables); the key
-    columns are then taken from the pandas sums by group number, so they keep their dtypes.
-    """
-    sums = sums.reset_index(drop=True)
-    numbers = pa.Table.from_pandas(sums.drop(columns=keys), preserve_index=False)
-    numbers = numbers.append_column("_kk_group", pa.array(np.arange(len(sums))))
-    long = tidy(nw.from_native(numbers), ["_kk_group"], plans).to_native()
-    result = sums[keys].take(long.column("_kk_group").to_numpy()).reset_index(drop=True)
-    for name in RESULT_COLUMNS:
-        result[name] = long.column(name).to_pandas()
-    return nw.from_native(result)
+    return long.select(
+        *keys,
+        "kpi",
+        value.cast(nw.Float64).alias("value"),
+        numerator.cast(nw.Float64).alias("numerator"),
+        denominator.cast(nw.Float64).alias("denominator"),
+        low.cast(nw.Float64).alias("ci_low"),
+        high.cast(nw.Float64).alias("ci_high"),
+    )
 
 
 def _tidy_held(relation, keys, plans) -> nw.LazyFrame | None:
     """:func:`tidy` of a DuckDB relation over held sums, computed on their Arrow table.
 
     The sums are a few rows (one per group), fetched at once; DuckDB would bind and plan the
-    interval formulas of every KPI, several times the cost of computing them with pyarrow's
-    kernels (40 ms against 20 ms by day at 1M contacts). The result is a relation on the sums'
+    interval formulas of every KPI, several times the cost of computing them with NumPy
+    (:func:`~kpikit.metrics._eager_tidy.tidy_eager`). The result is a relation on the sums'
     connection again. None (tidy in DuckDB) when the connection cannot be reached or a key
     column would not come back from Arrow with its type.
     """
     connection = connection_of(relation)
     if connection is None:
         return None
-    long = tidy(nw.from_native(relation.to_arrow_table()), keys, plans).to_native()
+    long = tidy_eager(nw.from_native(relation.to_arrow_table()), keys, plans).to_native()
     result = connection.from_arrow(long)
     types = dict(zip(relation.columns, map(str, relation.types), strict=True))
     back = dict(zip(result.columns, map(str, result.types), strict=True))
@@ -98,17 +81,9 @@ def _tidy_held(relation, keys, plans) -> nw.LazyFrame | None:
 def _long_totals(sums, keys, plans):
     """``*keys, kpi, numerator, denominator, extra_a, extra_b``: one row per group and KPI.
 
-    An eager frame stacks one small frame per KPI; a lazy one unpivots a single selection, so
-    that the sums are planned once.
+    One selection of the lazy ``sums`` unpivoted, so that the sums are planned once.
     """
     totals = [dict(zip(_TOTALS, _totals(p), strict=True)) for p in plans]
-    if isinstance(sums, nw.DataFrame):
-        return nw.concat(
-            [
-                sums.select(*keys, nw.lit(p.kpi_id, dtype=nw.String()).alias("kpi"), **named)
-                for p, named in zip(plans, totals, strict=True)
-            ]
-        )
     wide = {f"_kk_{name}_{i}": e for i, named in enumerate(totals) for name, e in named.items()}
     if sums.implementation.is_duckdb():
         return _unpivot_duckdb(sums.select(*keys, **wide), keys, plans)
@@ -150,12 +125,7 @@ def _ids_by(plans, key) -> dict:
 
 
 def _by_kpi(kpi, groups, formula):
-    """The formula of each group of KPI ids (its key holds the formula's arguments).
-
-    Eager engines compute every branch of a ``when`` on every row, so a formula also meets the
-    totals of other KPIs (a square root of a negative NPS numerator); :func:`tidy` silences
-    NumPy's warnings about them, and the values are dropped.
-    """
+    """The formula of each group of KPI ids (its key holds the formula's arguments)."""
     totals = {name: nw.col(name) for name in _TOTALS}
     branches = [nw.when(kpi.is_in(ids)).then(formula(*key, totals)) for key, ids in groups.items()]
     if not branches:

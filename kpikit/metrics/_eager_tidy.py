@@ -1,0 +1,157 @@
+"""The tidy result of sums already in memory, computed with NumPy.
+
+Sums held by pandas, polars or Arrow are a few rows (one per group). Each KPI's totals are
+read as arrays (numerator, denominator, and the two extra sums some intervals need), its value
+and interval computed with the formulas of :mod:`kpikit.stats`, and the KPIs stacked one after
+the other; the group keys are taken from the sums by row number, so they keep their types. On
+such small frames, building and running narwhals expressions costs more than the arithmetic
+(60 ms against a few by agent on a million contacts), and more than the sums themselves.
+
+The formulas are those of the expressions :func:`kpikit.metrics._ratios.tidy` gives lazy
+engines, operation for operation, so both give the same numbers; a value or bound is null
+where the expression's guard is false (a zero denominator, too few responses).
+"""
+
+import narwhals as nw
+import numpy as np
+import pyarrow as pa
+
+from kpikit import stats
+from kpikit.metrics._components import PREFIX
+
+_RESULT = ("value", "numerator", "denominator", "ci_low", "ci_high")
+
+
+def tidy_eager(sums: nw.DataFrame, keys: list[str], plans) -> nw.DataFrame:
+    """One row per KPI of ``plans`` and group of ``sums``: ``*keys, kpi, value, ..., ci_high``.
+
+    ``sums`` holds the prefixed component sums (see :mod:`kpikit.metrics._components`); the
+    result is a frame of the same kind, KPI after KPI.
+
+    >>> import pandas as pd
+    >>> from kpikit.catalog import Term
+    >>> from kpikit.metrics._engine import Plan
+    >>> rate = Plan("answer_rate", "contacts", (Term(1, "answered"),), (Term(1, "offered"),),
+    ...     100.0, "wilson")
+    >>> sums = nw.from_native(pd.DataFrame({"team": ["a", "b"],
+    ...     "_kk_answered": [3.0, 0.0], "_kk_offered": [4.0, 0.0]}))
+    >>> tidy_eager(sums, ["team"], [rate]).to_native()[["team", "kpi", "value", "ci_low"]]  # 3 of 4
+      team          kpi  value     ci_low
+    0    a  answer_rate   75.0  30.064184
+    1    b  answer_rate    NaN        NaN
+    """
+    groups = len(sums)
+    columns = {
+        name: sums.get_column(name).to_numpy().astype(np.float64, copy=False)
+        for name in sums.columns
+        if name.startswith(PREFIX)
+    }
+    parts = [_kpi_arrays(kpi_plan, columns, groups) for kpi_plan in plans]
+    numbers = {
+        "kpi": pa.array(np.repeat([p.kpi_id for p in plans], groups), pa.string()),
+        **{
+            name: pa.array(
+                np.concatenate([part[name][0] for part in parts]),
+                mask=np.concatenate([part[name][1] for part in parts]),
+                type=pa.float64(),
+            )
+            for name in _RESULT
+        },
+    }
+    numbers = nw.from_arrow(pa.table(numbers), backend=sums.implementation)
+    if not keys:
+        return numbers
+    rows = np.tile(np.arange(groups), len(plans))
+    taken = sums.select(keys)[rows]
+    if taken.implementation.is_pandas():
+        taken = nw.from_native(taken.to_native().reset_index(drop=True))
+    return nw.concat([taken, numbers], how="horizontal")
+
+
+def _kpi_arrays(kpi_plan, columns, groups) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Each result column of one KPI as (values, null mask)."""
+    none = (np.full(groups, np.nan), np.ones(groups, dtype=bool))
+    numerator = (
+        columns[PREFIX + kpi_plan.fused] if kpi_plan.fused else _total(kpi_plan.numerator, columns)
+    )
+    arrays = {"numerator": (numerator, np.zeros(groups, dtype=bool))}
+    if not kpi_plan.denominator:  # a count: its value is its numerator
+        arrays.update(value=arrays["numerator"], denominator=none)
+    else:
+        denominator = _total(kpi_plan.denominator, columns)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            value = kpi_plan.scale * numerator / denominator
+        arrays.update(
+            value=(value, ~(denominator != 0)),
+            denominator=(denominator, np.zeros(groups, dtype=bool)),
+        )
+    low, high = _interval(kpi_plan, numerator, arrays["denominator"][0], columns, groups)
+    arrays.update(ci_low=low, ci_high=high)
+    return arrays
+
+
+def _interval(kpi_plan, numerator, denominator, columns, groups):
+    """(low, high) of one KPI, each as (values, null mask); see :mod:`kpikit.stats`."""
+    kind = kpi_plan.interval
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        if kind == "wilson":
+            low, high = _wilson(numerator, denominator, kpi_plan.scale)
+            return (low, ~(denominator > 0)), (high, ~(denominator > 0))
+        if kind == "nps":
+            terms = kpi_plan.numerator
+            promoters = _total([t for t in terms if t.sign > 0], columns)
+            detractors = -_total([t for t in terms if t.sign < 0], columns)
+            low, high = _nps(promoters, detractors, denominator)
+            return (low, ~(denominator > 0)), (high, ~(denominator > 0))
+        if kind == "mean":
+            low, high = _mean(denominator, numerator, columns[PREFIX + kpi_plan.fused + "_sq"])
+            return (low, ~(denominator >= 2)), (high, ~(denominator >= 2))
+        if kind == "poisson":
+            low, high = _poisson(numerator)
+            return (low, np.zeros(groups, dtype=bool)), (high, np.zeros(groups, dtype=bool))
+    none = (np.full(groups, np.nan), np.ones(groups, dtype=bool))
+    return none, none
+
+
+def _wilson(successes, n, scale, z=stats.Z_95):
+    p = successes / n
+    denom = 1 + z**2 / n
+    centre = (p + z**2 / (2 * n)) / denom
+    half = z * np.sqrt(np.maximum(p * (1 - p) / n + z**2 / (4 * n**2), 0)) / denom
+    return (centre - half) * scale, (centre + half) * scale
+
+
+def _nps(promoters, detractors, responses, z=stats.Z_95):
+    d = (promoters - detractors) / responses
+    half = z * np.sqrt(np.maximum((promoters + detractors) / responses - d * d, 0) / responses)
+    return np.clip(100 * (d - half), -100, 100), np.clip(100 * (d + half), -100, 100)
+
+
+def _mean(n, total, total_of_squares):
+    mean = total / n
+    var = np.maximum((total_of_squares - total * total / n) / (n - 1), 0)
+    # The t quantile of the groups with fewer than two values is masked; 1 keeps it defined.
+    half = stats.t_quantile_975(np.where(n >= 2, n - 1, 1)) * np.sqrt(var / n)
+    return mean - half, mean + half
+
+
+def _poisson(count, z=stats.Z_95):
+    root = np.sqrt(np.maximum(count, 0))
+    base = 1 - 1 / (9 * count) - z / (3 * root)
+    upper = count + 1
+    top = 1 - 1 / (9 * upper) + z / (3 * np.sqrt(upper))
+    low = np.where(count > 0, count * base * base * base, 0.0)
+    high = np.where(count > 0, upper * top * top * top, stats.POISSON_UPPER_AT_ZERO)
+    return low, high
+
+
+def _total(terms, columns) -> np.ndarray:
+    """The signed sum of the terms' component sums."""
+    total = None
+    for term in terms:
+        part = columns[PREFIX + term.component]
+        if total is None:
+            total = part if term.sign > 0 else -part
+        else:
+            total = total + part if term.sign > 0 else total - part
+    return total
