@@ -18,15 +18,9 @@ driver for the ratios).
 ['channel', 'kpi', 'value', 'numerator', 'denominator', 'ci_low', 'ci_high']
 """
 
-from kpikit.metrics._engine import (
-    FREQUENCIES,
-    RESULT_COLUMNS,
-    Plan,
-    component_sums,
-    compute,
-    plan,
-)
+from kpikit.metrics._engine import RESULT_COLUMNS, Plan, component_sums, compute, plan
 from kpikit.metrics._helpers import HELPERS
+from kpikit.metrics._period_starts import FREQUENCIES
 from kpikit.metrics._sources import scan_parquet
 
 globals().update(HELPERS)

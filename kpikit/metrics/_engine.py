@@ -3,7 +3,8 @@
 Steps, each a function below: resolve the options; check the arguments and the required
 columns; pick the KPIs the data allows; build each KPI's plan (its numerator and denominator
 terms for these options); sum the components per group (and period) once for all KPIs of a
-table; assemble ``value = scale * numerator / denominator`` with its interval.
+table; assemble ``value = scale * numerator / denominator`` with its interval. Periods are cut
+by :mod:`._period_starts`; agent intervals and costs are summed by :mod:`._table_sums`.
 """
 
 from collections.abc import Mapping
@@ -24,7 +25,6 @@ from kpikit.metrics import _polars_sums as polars_sums
 from kpikit.metrics import _via_duckdb as via_duckdb
 from kpikit.metrics._components import (
     PREFIX,
-    as_flag,
     column,
     contact_parts,
     fuse,
@@ -32,23 +32,14 @@ from kpikit.metrics._components import (
     required_columns,
 )
 from kpikit.metrics._folded_checks import checked_sums, fold_checks
-from kpikit.metrics._inputs import checked_beside, prepare, time_zone
+from kpikit.metrics._inputs import checked_beside, prepare
 from kpikit.metrics._numpy_sums import arrow_backed, sums_by_group
+from kpikit.metrics._period_starts import FREQUENCIES, period_expr
 from kpikit.metrics._ratios import RESULT_COLUMNS, tidy
 from kpikit.metrics._sources import is_path, like_input, scan_parquet, sums_on_driver
+from kpikit.metrics._table_sums import sum_costs, sum_intervals
 from kpikit.options import Options, describe, resolve
 from kpikit.schema import TABLES, Dataset, SchemaError
-
-FREQUENCIES = {
-    "15min": "15m",
-    "30min": "30m",
-    "hour": "1h",
-    "day": "1d",
-    "week": None,  # Monday-based weeks are built from days (see _period_expr)
-    "month": "1mo",
-    "quarter": "1q",
-    "year": "1y",
-}
 
 _NEEDS_FIRST = frozenset({"fcr_surveyed_first", "fcr_resolved_by_survey"})
 REQUIRED_CONTACT_COLUMNS = tuple(spec.name for spec in TABLES["contacts"] if spec.required)
@@ -243,11 +234,11 @@ def compute(
         interval_plans = [p for p in plans if p.table == "agent_intervals"]
         if interval_plans:
             intervals = nw.from_native(dataset.agent_intervals)
-            sums = _sum_intervals(intervals, interval_plans, keys, freq)
+            sums = sum_intervals(intervals, interval_plans, keys, freq)
             pieces.append(tidy(sums, period_keys, interval_plans))
         for cost_plan in (p for p in plans if p.table == "costs"):
             costs = nw.from_native(dataset.costs)
-            sums = _sum_costs(contacts, costs, keys, freq, contact_sums)
+            sums = sum_costs(contacts, costs, keys, freq, contact_sums)
             pieces.append(tidy(sums, period_keys, [cost_plan]))
 
     result = nw.concat(pieces, how="vertical")
@@ -459,7 +450,7 @@ def _sum_expressions(frame, expressions, keys, freq, aggregates=None):
     """
     columns = _prefixed(expressions)
     if freq:
-        columns["period"] = _period_expr(frame, "arrived_at", freq)
+        columns["period"] = period_expr(frame, "arrived_at", freq)
         keys = [*keys, "period"]
     frame = frame.with_columns(**columns)
     sums = [nw.col(PREFIX + name).sum() for name in expressions]
@@ -498,7 +489,7 @@ def _sum_eager(contacts, row_sums, squared, fcr_sums, fcr, keys, freq):
     """
     group = {key: nw.col(key) for key in keys}
     if freq:
-        group["period"] = _period_expr(contacts, "arrived_at", freq)
+        group["period"] = period_expr(contacts, "arrived_at", freq)
     squared = [PREFIX + name for name in squared]
     if contacts.implementation.is_polars() or (
         polars_sums.polars_installed() and not _arrow_backed_columns(contacts.to_native())
@@ -584,87 +575,3 @@ def _add_up_duckdb(first, first_names, second, second_names, group, first_maxima
     totals += [f"max({name}) AS {name}" for name in largest]
     both = first.to_native().union_by_name(second.to_native())
     return nw.from_native(both.aggregate(", ".join([*keys, *totals]), ", ".join(keys)))
-
-
-def _sum_intervals(intervals, plans, keys, freq):
-    available = intervals.collect_schema().names()
-    names = list(dict.fromkeys(n for p in plans for n in p.components() if n in available))
-    frame = intervals.with_columns(nw.col(n).cast(nw.Float64).alias(PREFIX + n) for n in names)
-    return _sum_by(frame, names, keys, freq, "interval_start")
-
-
-def _sum_costs(contacts, costs, keys, freq, contact_sums=None):
-    """Cost and answered contacts per group; reuses the contact sums when they hold answered."""
-    join_keys = [*keys, "period"] if freq else keys
-    if contact_sums is not None and PREFIX + "answered" in contact_sums.collect_schema().names():
-        answered = contact_sums.select(*join_keys, column("answered"))
-    else:
-        frame = contacts.with_columns(as_flag(nw.col("answered")).alias(PREFIX + "answered"))
-        answered = _sum_by(frame, ["answered"], keys, freq, "arrived_at")
-    spend = costs.with_columns(nw.col("cost").cast(nw.Float64).alias(PREFIX + "cost"))
-    spend = _sum_by(spend, ["cost"], keys, freq, "period_start")
-    if not join_keys:
-        return answered.join(spend, how="cross")
-    # A full join keeps costs of groups without contacts: their value is null (0 answered), and
-    # the groups still add up to the total.
-    joined = answered.join(spend, on=join_keys, how="full", suffix="_costs")
-    return joined.with_columns(
-        *(nw.coalesce(key, f"{key}_costs").alias(key) for key in join_keys),
-        column("answered").fill_null(0.0),
-    ).drop(f"{key}_costs" for key in join_keys)
-
-
-def _sum_by(frame, names, keys, freq, time_column):
-    """Sum the prefixed component columns ``names`` per ``keys`` (and period)."""
-    names = [PREFIX + name for name in names]
-    sums = [nw.col(name).sum() for name in names]
-    if freq:
-        frame = frame.with_columns(period=_period_expr(frame, time_column, freq))
-        keys = [*keys, "period"]
-    if not keys:
-        return sums_on_driver(frame.select(sums))
-    summed = frame.select(*keys, *names).group_by(*keys, drop_null_keys=False).agg(sums)
-    return sums_on_driver(summed)
-
-
-def _period_expr(frame, time_column, freq):
-    """The start of each row's period of ``freq``, as an expression on ``frame``.
-
-    Timezone-aware timestamps are cut on the local wall clock of their zone: a day starts at
-    local midnight, so a daylight-saving day has 23 or 25 hours. The start is the timestamp
-    minus the time the wall clock has run since the period began; one correction by the same
-    rule puts it right when the offset changes inside the period (a 23-hour day starts 23
-    hours, not 24, before it ends). Hours repeated when clocks go back stay two periods: their
-    offsets differ.
-    """
-    zone = time_zone(frame, time_column)
-    # narwhals truncates DuckDB and Spark to one unit only (1h, not 15m).
-    minutes_by_arithmetic = not (
-        frame.implementation.is_pandas_like() or frame.implementation.is_polars()
-    )
-    if zone is None:
-        time = nw.col(time_column).cast(nw.Datetime("us"))
-        return _local_start(time, freq, minutes_by_arithmetic)
-    time = nw.col(time_column).cast(nw.Datetime("us", zone))
-    wall = time.dt.replace_time_zone(None)
-    local_start = _local_start(wall, freq, minutes_by_arithmetic)
-    first_guess = time - (wall - local_start)
-    return first_guess - (first_guess.dt.replace_time_zone(None) - local_start)
-
-
-def _local_start(time, freq, minutes_by_arithmetic=False):
-    """The period start of naive timestamps, on their own clock."""
-    if freq in ("15min", "30min") and minutes_by_arithmetic:
-        size = int(freq.removesuffix("min"))
-        minute = nw.lit(timedelta(minutes=1))
-        return time.dt.truncate("1m") - minute * (time.dt.minute() % size)
-    if freq != "week":
-        return time.dt.truncate(FREQUENCIES[freq])
-    day = time.dt.truncate("1d")
-    weekday = time.dt.weekday()  # 1 = Monday
-    start = day
-    for offset in range(1, 7):
-        start = (
-            nw.when(weekday == offset + 1).then(day.dt.offset_by(f"-{offset}d")).otherwise(start)
-        )
-    return start

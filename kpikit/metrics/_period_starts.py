@@ -1,0 +1,71 @@
+"""Where each row's period starts: the expression that cuts a log's times into periods.
+
+A period of ``freq`` is named by its start. Timezone-aware times are cut on their zone's wall
+clock (a daylight-saving day has 23 or 25 hours); naive ones on their own clock.
+"""
+
+from datetime import timedelta
+
+import narwhals as nw
+
+from kpikit.metrics._inputs import time_zone
+
+FREQUENCIES = {
+    "15min": "15m",
+    "30min": "30m",
+    "hour": "1h",
+    "day": "1d",
+    "week": None,  # Monday-based weeks are built from days (see _local_start)
+    "month": "1mo",
+    "quarter": "1q",
+    "year": "1y",
+}
+
+
+def period_expr(frame, time_column, freq):
+    """The start of each row's period of ``freq``, as an expression on ``frame``.
+
+    Timezone-aware timestamps are cut on the local wall clock of their zone: a day starts at
+    local midnight, so a daylight-saving day has 23 or 25 hours. The start is the timestamp
+    minus the time the wall clock has run since the period began; one correction by the same
+    rule puts it right when the offset changes inside the period (a 23-hour day starts 23
+    hours, not 24, before it ends). Hours repeated when clocks go back stay two periods: their
+    offsets differ.
+
+    >>> import pandas as pd
+    >>> late = pd.to_datetime(["2026-03-29 23:30"]).tz_localize("Europe/Paris")  # a 23-hour day
+    >>> frame = nw.from_native(pd.DataFrame({"at": late}))
+    >>> frame.select(period_expr(frame, "at", "day").alias("day")).to_native()["day"][0]
+    Timestamp('2026-03-29 00:00:00+0100', tz='Europe/Paris')
+    """
+    zone = time_zone(frame, time_column)
+    # narwhals truncates DuckDB and Spark to one unit only (1h, not 15m).
+    minutes_by_arithmetic = not (
+        frame.implementation.is_pandas_like() or frame.implementation.is_polars()
+    )
+    if zone is None:
+        time = nw.col(time_column).cast(nw.Datetime("us"))
+        return _local_start(time, freq, minutes_by_arithmetic)
+    time = nw.col(time_column).cast(nw.Datetime("us", zone))
+    wall = time.dt.replace_time_zone(None)
+    start = _local_start(wall, freq, minutes_by_arithmetic)
+    first_guess = time - (wall - start)
+    return first_guess - (first_guess.dt.replace_time_zone(None) - start)
+
+
+def _local_start(time, freq, minutes_by_arithmetic=False):
+    """The period start of naive timestamps, on their own clock."""
+    if freq in ("15min", "30min") and minutes_by_arithmetic:
+        size = int(freq.removesuffix("min"))
+        minute = nw.lit(timedelta(minutes=1))
+        return time.dt.truncate("1m") - minute * (time.dt.minute() % size)
+    if freq != "week":
+        return time.dt.truncate(FREQUENCIES[freq])
+    day = time.dt.truncate("1d")
+    weekday = time.dt.weekday()  # 1 = Monday
+    start = day
+    for offset in range(1, 7):
+        start = (
+            nw.when(weekday == offset + 1).then(day.dt.offset_by(f"-{offset}d")).otherwise(start)
+        )
+    return start

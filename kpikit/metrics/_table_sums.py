@@ -1,0 +1,49 @@
+"""Sums of the agent intervals and of the costs per group (and period), for the KPIs that read
+those tables (occupancy, utilization, adherence; cost per contact)."""
+
+import narwhals as nw
+
+from kpikit.metrics._components import PREFIX, as_flag, column
+from kpikit.metrics._period_starts import period_expr
+from kpikit.metrics._sources import sums_on_driver
+
+
+def sum_intervals(intervals, plans, keys, freq):
+    available = intervals.collect_schema().names()
+    names = list(dict.fromkeys(n for p in plans for n in p.components() if n in available))
+    frame = intervals.with_columns(nw.col(n).cast(nw.Float64).alias(PREFIX + n) for n in names)
+    return _sum_by(frame, names, keys, freq, "interval_start")
+
+
+def sum_costs(contacts, costs, keys, freq, contact_sums=None):
+    """Cost and answered contacts per group; reuses the contact sums when they hold answered."""
+    join_keys = [*keys, "period"] if freq else keys
+    if contact_sums is not None and PREFIX + "answered" in contact_sums.collect_schema().names():
+        answered = contact_sums.select(*join_keys, column("answered"))
+    else:
+        frame = contacts.with_columns(as_flag(nw.col("answered")).alias(PREFIX + "answered"))
+        answered = _sum_by(frame, ["answered"], keys, freq, "arrived_at")
+    spend = costs.with_columns(nw.col("cost").cast(nw.Float64).alias(PREFIX + "cost"))
+    spend = _sum_by(spend, ["cost"], keys, freq, "period_start")
+    if not join_keys:
+        return answered.join(spend, how="cross")
+    # A full join keeps costs of groups without contacts: their value is null (0 answered), and
+    # the groups still add up to the total.
+    joined = answered.join(spend, on=join_keys, how="full", suffix="_costs")
+    return joined.with_columns(
+        *(nw.coalesce(key, f"{key}_costs").alias(key) for key in join_keys),
+        column("answered").fill_null(0.0),
+    ).drop(f"{key}_costs" for key in join_keys)
+
+
+def _sum_by(frame, names, keys, freq, time_column):
+    """Sum the prefixed component columns ``names`` per ``keys`` (and period)."""
+    names = [PREFIX + name for name in names]
+    sums = [nw.col(name).sum() for name in names]
+    if freq:
+        frame = frame.with_columns(period=period_expr(frame, time_column, freq))
+        keys = [*keys, "period"]
+    if not keys:
+        return sums_on_driver(frame.select(sums))
+    summed = frame.select(*keys, *names).group_by(*keys, drop_null_keys=False).agg(sums)
+    return sums_on_driver(summed)
