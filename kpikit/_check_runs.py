@@ -80,13 +80,13 @@ def _screen(frame, checks, duplicate, keys) -> tuple[list[_Check], bool]:
     A table without problems, the usual case, needs nothing more: counts, examples and row
     positions are looked up for the failed checks only. ``any`` needs no cast of the masks.
     A polars frame evaluates the masks lazily (on every core, without a column per mask) and
-    looks for repeated keys in their hashes first (:func:`_polars_keys_may_repeat`).
+    looks for repeated keys in their hashes first (:func:`polars_keys_may_repeat`).
     """
     names = [f"__kpikit_check_{i}" for i in range(len(checks))]
     tests = [check.mask.any().alias(name) for check, name in zip(checks, names, strict=True)]
     single_key = duplicate is not None and len(keys) == 1
     polars = frame.implementation.is_polars()
-    if single_key and polars and not _polars_keys_may_repeat(frame, keys[0]):
+    if single_key and polars and not polars_keys_may_repeat(frame, keys[0]):
         single_key, duplicate = False, None
     if single_key:
         key = nw.col(keys[0])
@@ -110,7 +110,7 @@ def _screen(frame, checks, duplicate, keys) -> tuple[list[_Check], bool]:
     return failed, repeats
 
 
-def _polars_keys_may_repeat(frame, key: str) -> bool:
+def polars_keys_may_repeat(frame, key: str) -> bool:
     """Whether two present values of a polars column ``key`` may be equal: False is certain.
 
     Equal values have equal 64-bit hashes; polars hashes on every core and NumPy sorts the

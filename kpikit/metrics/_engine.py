@@ -31,7 +31,7 @@ from kpikit.metrics._components import (
     match_columns,
     required_columns,
 )
-from kpikit.metrics._folded_checks import checked_sums, fold_checks
+from kpikit.metrics._folded_checks import checked_polars_sums, checked_sums, fold_checks
 from kpikit.metrics._inputs import checked_beside, prepare
 from kpikit.metrics._numpy_sums import arrow_backed, sums_by_group
 from kpikit.metrics._period_starts import FREQUENCIES, period_expr
@@ -403,8 +403,8 @@ def _sum_contacts(contacts, plans, keys, freq, options, folded=None):
     the per-row components with ``group_by``; their FCR components are summed apart, over the
     eligible contacts alone (answered, customer known), so the window functions that find
     repeats sort a fraction of the log and carry a few columns rather than all of them.
-    ``folded`` checks (DuckDB) are counted with the sums and read before the sums are returned
-    (:mod:`kpikit.metrics._folded_checks`).
+    ``folded`` checks (DuckDB, eager polars) are counted with the sums and read before the sums
+    are returned (:mod:`kpikit.metrics._folded_checks`).
     """
     columns = contacts.collect_schema().names()
     names = list(dict.fromkeys(name for p in plans for name in p.components()))
@@ -424,7 +424,14 @@ def _sum_contacts(contacts, plans, keys, freq, options, folded=None):
     if isinstance(contacts, nw.DataFrame) and (
         contacts.implementation.is_pandas() or contacts.implementation.is_polars()
     ):
-        return _sum_eager(contacts, row_sums, squared, fcr_sums, fcr, keys, freq)
+        if folded is None:
+            return _sum_eager(contacts, row_sums, squared, fcr_sums, fcr, keys, freq)
+        row_sums.update(folded.row_counts())
+        return checked_polars_sums(
+            lambda: _sum_eager(contacts, row_sums, squared, fcr_sums, fcr, keys, freq),
+            contacts,
+            folded,
+        )
     if not row_sums:  # FCR alone: the groups still come from every contact
         row_sums["rows"] = nw.lit(1.0, dtype=nw.Float64())
     row_sums.update({n + "_sq": row_sums[n] * row_sums[n] for n in squared})

@@ -1,15 +1,22 @@
-"""compute's checks of a DuckDB log, run inside the query of its sums: one scan, not two.
+"""compute's checks of a DuckDB log or an eager polars frame, run inside the query of its sums.
 
-On their own, the checks of :func:`kpikit.validate` are a query of their own over a DuckDB
-relation, a whole scan of the log before the sums scan it again. When :func:`kpikit.compute`
-validates a DuckDB log, a screen that every row failing one of the contacts' row checks trips
-is instead counted per group with the components, beside the largest value of each float
-column (:func:`_screen`); the query runs at once and its small result is held. The screen costs
-a fraction of the 22 checks' masks: over a parquet file DuckDB answers its bounds from the row
-groups' statistics, and NaN, which those statistics leave out, shows in the largest values.
-Repeated ids are looked for apart, in 64-bit hashes of the present ids: DuckDB hashes, NumPy
-sorts them and compares neighbours, several times cheaper than an exact
-``count(DISTINCT contact_id)``, which runs on one thread. Then:
+On their own, the checks of :func:`kpikit.validate` are a query of their own, a whole scan of
+the log beside or before the sums scanning it again. When :func:`kpikit.compute` validates a
+DuckDB relation or an eager polars frame of contacts, a screen that every row failing one of the
+contacts' row checks trips is instead counted per group with the components (:func:`_screen`),
+in the query that reads those columns anyway.
+
+- DuckDB: beside the largest value of each float column; the query runs at once and its small
+  result is held. The screen costs a fraction of the 22 checks' masks: over a parquet file
+  DuckDB answers its bounds from the row groups' statistics, and NaN, which those statistics
+  leave out, shows in the largest values.
+- polars: the screen is one more column of the streaming sums, a few comparisons per row.
+  polars puts NaN above every number in a comparison (its ``max`` and ``max_horizontal`` skip
+  NaN), so each float column is compared with its upper bound on every row.
+
+Repeated ids are looked for apart, in 64-bit hashes of the present ids, in a worker thread while
+the sums run: DuckDB (on a cursor) or polars hashes, NumPy sorts them and compares neighbours,
+several times cheaper than an exact ``count(DISTINCT contact_id)``. Then:
 
 - the screen not tripped and no two equal hashes: no check fails and no id repeats (ids that
   differ may share a hash, equal ids never differ in it), and the held sums are used;
@@ -22,7 +29,8 @@ counts the distinct hashes itself, which it can do under its memory cap.
 
 Structural problems (a missing column, a wrong type) are found from the schema first, before
 any row is read; their report comes from the usual checks too. Only contacts are folded: when a
-KPI reads agent intervals or costs, every table is checked the usual way.
+KPI reads agent intervals or costs, every table is checked the usual way. Should the sums of a
+polars frame fail on a bad value, the usual checks' error is raised in their place.
 """
 
 from concurrent.futures import ThreadPoolExecutor
@@ -31,7 +39,7 @@ from dataclasses import dataclass
 import narwhals as nw
 import numpy as np
 
-from kpikit._check_runs import hashes_repeat
+from kpikit._check_runs import hashes_repeat, polars_keys_may_repeat
 from kpikit._checks import table_checks
 from kpikit._duckdb import connection_of, sql_name
 from kpikit._nan_aware import nan_visible
@@ -53,8 +61,9 @@ class FoldedChecks:
     """The contacts' row checks to count with the sums, and what the usual checks need.
 
     ``failing`` is True on a row that may fail a check; ``highest`` pairs each float column
-    with the largest value it may hold (a NaN is above every number for DuckDB, so the
-    largest value of a group is NaN, infinite or too large when any of its values is).
+    of a DuckDB relation with the largest value it may hold (a NaN is above every number for
+    DuckDB, so the largest value of a group is NaN, infinite or too large when any of its
+    values is); a polars frame has none (``failing`` compares its floats row by row).
     """
 
     dataset: Dataset
@@ -80,23 +89,37 @@ class FoldedChecks:
 def fold_checks(dataset: Dataset, tables, csat_scale: int | None) -> FoldedChecks | None:
     """The contacts' checks to run inside the sums query; None to run them the usual way.
 
-    They are folded for a DuckDB relation of contacts, read by contact KPIs only, whose
-    schema is right.
+    They are folded for a DuckDB relation or an eager polars frame of contacts, read by contact
+    KPIs only, whose schema is right.
+
+    >>> import polars as pl
+    >>> contacts = pl.DataFrame({"contact_id": [1], "arrived_at": [pl.datetime(2026, 1, 5)],
+    ...     "answered": [True], "wait_s": [3.0]}).with_columns(pl.col("arrived_at").first())
+    >>> folded = fold_checks(Dataset(contacts), ["contacts"], None)
+    >>> folded.key, folded.highest, list(folded.row_counts())
+    ('contact_id', (), ['check_failing'])
+    >>> fold_checks(Dataset(contacts.lazy()), ["contacts"], None) is None  # lazy: the usual way
+    True
     """
     contacts = nw.from_native(dataset.contacts)
-    if set(tables) != {"contacts"} or not contacts.implementation.is_duckdb():
+    duckdb = contacts.implementation.is_duckdb()
+    eager_polars = isinstance(contacts, nw.DataFrame) and contacts.implementation.is_polars()
+    if set(tables) != {"contacts"} or not (duckdb or eager_polars):
         return None
     specs = table_specs("contacts", csat_scale=csat_scale)
     planned = table_checks(contacts, "contacts", specs, KEY_COLUMNS["contacts"])
     if planned.problems or len(planned.keys) > 1:
         return None
     key = planned.keys[0] if planned.keys else None
-    failing, highest = _screen(contacts.collect_schema(), specs)
+    failing, highest = _screen(contacts.collect_schema(), specs, maxima=duckdb)
     return FoldedChecks(dataset, csat_scale, failing, highest, key)
 
 
-def _screen(schema, specs):
+def _screen(schema, specs, *, maxima: bool):
     """A row screen and the largest values allowed, which every failing row trips.
+
+    ``maxima``: float columns are screened by their largest value per group (DuckDB); else
+    row by row (polars, whose ``max`` skips NaN).
 
     No row fails a check without tripping the screen (one that trips it and passes would only
     send the log to the usual checks, which find nothing):
@@ -107,8 +130,10 @@ def _screen(schema, specs):
       that bound below it. Over a parquet file, DuckDB answers this from the row groups'
       minima without reading a value when no value is below (NaN does not enter a minimum);
     - NaN, infinities and values above the upper bound of a float column are found from its
-      largest value per group (``highest``); integers and decimals above their bound put the
-      ``greatest`` of the columns of that bound above it (answered from the maxima likewise);
+      largest value per group (``highest``), or compared with the bound row by row (polars
+      puts NaN above every number; its ``max_horizontal`` skips NaN, hence one comparison a
+      column); integers and decimals above their bound put the ``greatest`` of the columns of
+      that bound above it (answered from the maxima likewise);
     - the checks between columns take one ``CASE`` on ``answered``: an answered contact with
       no talk time, an abandoned one with an agent, a transfer or time above 0.
     """
@@ -132,8 +157,10 @@ def _screen(schema, specs):
         elif floating:
             tests.append(column < -LARGEST_FLOAT)
         upper = spec.max if spec.max is not None else LARGEST_FLOAT
-        if floating:
+        if floating and maxima:
             highest.append((spec.name, upper))
+        elif floating:
+            tests.append(column > upper)
         elif spec.max is not None:
             above.setdefault(spec.max, []).append(column)
         if spec.integer and not present[spec.name].is_integer():
@@ -195,11 +222,54 @@ def checked_sums(sums, contacts, folded: FoldedChecks):
         else:
             repeated = folded.key is not None and _hashes_repeat(contacts, folded.key)
     if (names and _screen_tripped(held, folded)) or repeated:
-        problems = check(folded.dataset, csat_scale=folded.csat_scale).problems
-        if problems:
-            raise SchemaError(problems)
+        _raise_problems(folded)
     sums = nw.from_native(held)
     return sums.drop(*names) if names else sums
+
+
+def checked_polars_sums(sum_up, contacts, folded: FoldedChecks):
+    """The sums of an eager polars frame (``sum_up()``, with the column of
+    ``folded.row_counts()``) and the checks read.
+
+    The ids are hashed in a worker thread while ``sum_up`` runs (polars and NumPy release
+    Python's lock). Returns the sums without the screen's column; raises the usual checks'
+    SchemaError when a row fails a check or an id may repeat, or in place of an error of
+    ``sum_up`` when the checks find a problem (a bad value explains it better).
+
+    >>> import polars as pl
+    >>> contacts = nw.from_native(pl.DataFrame({"contact_id": [1, 1],
+    ...     "arrived_at": [pl.datetime(2026, 1, 5)] * 2, "answered": [True, False],
+    ...     "wait_s": [3.0, 4.0]}).with_columns(pl.col("arrived_at").first()))
+    >>> folded = fold_checks(Dataset(contacts.to_native()), ["contacts"], None)
+    >>> checked_polars_sums(lambda: contacts.select(**{PREFIX + "check_failing": 0.0}),
+    ...     contacts, folded)
+    Traceback (most recent call last):
+    ...
+    kpikit.schema.SchemaError: The data does not follow the kpikit schema (1 problem):
+    - contacts.contact_id: 1 row repeating the contact_id of an earlier row (first ids: 1)
+    """
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kpikit-ids") as pool:
+        pending = None
+        if folded.key is not None:
+            pending = pool.submit(polars_keys_may_repeat, contacts, folded.key)
+        try:
+            sums = sum_up()
+        except Exception as error:
+            _raise_problems(folded, error)
+            raise
+        repeated = pending is not None and pending.result()
+    name = PREFIX + _FAILING
+    # The screen's sum is 0 (nulls skipped) unless a row tripped it.
+    if (folded.failing is not None and sums[name].sum() > 0) or repeated:
+        _raise_problems(folded)
+    return sums.drop(name) if folded.failing is not None else sums
+
+
+def _raise_problems(folded: FoldedChecks, error: Exception | None = None) -> None:
+    """Raise the usual checks' SchemaError (from ``error``) when they find a problem."""
+    problems = check(folded.dataset, csat_scale=folded.csat_scale).problems
+    if problems:
+        raise SchemaError(problems) from error
 
 
 def _screen_tripped(held, folded: FoldedChecks) -> bool:
