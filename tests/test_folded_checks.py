@@ -1,6 +1,8 @@
-"""compute on a DuckDB relation counts its checks inside the sums query
+"""compute on a DuckDB relation or an eager polars frame counts its checks inside the sums query
 (kpikit.metrics._folded_checks): the same results and the same errors as the checks on their
 own, whichever way repeated ids are looked for."""
+
+import math
 
 import narwhals as nw
 import pandas as pd
@@ -256,3 +258,153 @@ def test_ids_are_hashed_on_a_cursor_or_after_the_sums(source, tmp_path, monkeypa
     after = error_of(lambda: kk.compute(data, freq="day"))
     assert on_a_cursor == after == error_of(lambda: kk.validate(data))
     assert "1 row repeating the contact_id of an earlier row" in after
+
+
+# --- eager polars frames: the screen is a column of the streaming sums ----------------------
+
+pl = pytest.importorskip("polars")
+NAN, INF, LARGEST = float("nan"), float("inf"), _folded_checks.LARGEST_FLOAT
+
+
+def test_polars_max_skips_nan_which_nan_max_keeps():
+    # Why a polars frame has no float maxima: max() of [1, NaN] is 1, so a NaN would hide.
+    values = pl.DataFrame({"x": [1.0, NAN, None]})
+    assert values.select(pl.col("x").max()).item() == 1.0  # NaN and null skipped
+    assert math.isnan(values.select(pl.col("x").nan_max()).item())  # NaN kept
+
+
+def test_polars_horizontal_extremes_skip_nan_and_nulls():
+    # Why each column is compared apart: the least and greatest of a row ignore its NaN.
+    row = pl.DataFrame(
+        {"a": [NAN], "b": [3.0], "c": [None]},
+        schema={"a": pl.Float64, "b": pl.Float64, "c": pl.Float64},
+    )
+    assert row.select(pl.min_horizontal("a", "b", "c")).item() == 3.0  # NaN and null skipped
+    assert row.select(pl.max_horizontal("a", "b", "c")).item() == 3.0  # NaN, not above 3
+
+
+def test_polars_puts_nan_above_every_number():
+    values = pl.DataFrame({"x": [NAN, INF, -INF, 5.0, None]})
+    compared = values.select(
+        above=pl.col("x") > LARGEST,
+        below=pl.col("x") < -LARGEST,
+        outside=~pl.col("x").is_between(0, 100),
+    )
+    assert compared["above"].to_list() == [True, True, False, False, None]  # NaN, +inf above
+    assert compared["below"].to_list() == [False, False, True, False, None]  # only -inf below
+    assert compared["outside"].to_list() == [True, True, True, False, None]  # 5 in 0..100
+
+
+def test_polars_screen_of_each_bound():
+    # Each number column against its bounds on each row (csat 1..5 whole, nps 0..10 whole,
+    # qa 0..100, times 0 and up; a float without an upper bound stops at the largest float).
+    frame = pl.DataFrame(
+        {
+            "wait_s": [1.0, LARGEST, INF, NAN, -0.0, -INF],
+            "csat": pl.Series([1, 5, 0, 6, 3, None], dtype=pl.UInt8),
+            "qa_score": [0.0, 100.0, 100.5, None, 50.0, -1e-9],
+        }
+    )
+    specs = {spec.name: spec for spec in kk.schema.table_specs("contacts")}
+    outside = {
+        name: nw.from_native(frame)
+        .select(_folded_checks._outside(nw.col(name), specs[name], frame[name].dtype.is_float()))
+        .to_native()
+        .to_series()
+        .to_list()
+        for name in frame.columns
+    }
+    assert outside["wait_s"] == [False, False, True, True, False, True]  # inf, NaN, -inf out
+    assert outside["csat"] == [False, False, True, True, False, None]  # unsigned 0 below 1
+    assert outside["qa_score"] == [False, False, True, None, False, True]  # 100.5 and -1e-9
+
+
+def polars_log(columns):
+    """``columns`` as an eager polars frame (NaN kept apart from null)."""
+    return pl.from_arrow(pa.table({name: pa.array(values) for name, values in columns.items()}))
+
+
+@pytest.mark.parametrize("case", list(BAD_CELLS))
+def test_every_bad_value_trips_the_polars_screen(case):
+    columns = full_log()
+    row, column, value = BAD_CELLS[case]
+    columns[column][row] = value
+    data = polars_log(columns)
+    alone = error_of(lambda: kk.validate(data))
+    assert alone is not None  # polars keeps NaN apart: every case is an error
+    for by in ({"freq": "day"}, {"by": "agent_id"}, {}):
+        assert error_of(lambda by=by: kk.compute(data, **by)) == alone
+
+
+def no_checks(*_args, **_kwargs):
+    raise AssertionError("the screen was tripped by valid contacts")
+
+
+def test_valid_polars_contacts_do_not_trip_the_screen(monkeypatch):
+    # The usual checks run only when the screen trips or ids may repeat: here they would fail.
+    monkeypatch.setattr(_folded_checks, "check", no_checks)
+    data = polars_log(full_log())
+    for by in ({"freq": "day"}, {"by": "agent_id"}, {}):
+        checked = kk.compute(data, **by)
+        unchecked = kk.compute(data, validate=False, **by)
+        assert checked.equals(unchecked)  # a few rows: the same sums to the last bit
+    answered = kk.compute(data, kpis="answer_rate")["value"].to_list()
+    assert answered == [pytest.approx(200 / 3)]  # 4 of 6 answered
+
+
+@pytest.mark.parametrize(
+    ("column", "dtype", "bad"),
+    [
+        ("csat", pl.UInt8, 0),  # unsigned: 0 is below 1, no 0 - 1 to overflow
+        ("csat", pl.Int64, 2**62),  # far above 5, also as a float
+        ("csat", pl.Decimal(5, 1), 4.5),  # a decimal that is not whole
+        ("nps", pl.UInt64, 2**64 - 1),  # the largest unsigned, above 10
+        ("talk_s", pl.Int32, -1),  # integer seconds below 0
+        ("direction", pl.Enum(["inbound", "outbound", "sideways"]), "sideways"),  # not allowed
+        ("direction", pl.Categorical, "sideways"),
+    ],
+)
+def test_polars_types_are_screened_as_validate_checks_them(column, dtype, bad, monkeypatch):
+    valid = polars_log(full_log()).with_columns(pl.col(column).cast(dtype))
+    values = [bad, *valid[column].to_list()[1:]]
+    data = valid.with_columns(pl.Series(column, values, dtype=dtype, strict=False))
+    alone = error_of(lambda: kk.validate(data))
+    assert alone is not None and f"contacts.{column}: 1 row" in alone  # row 0 (id a) alone
+    assert error_of(lambda: kk.compute(data, freq="day")) == alone
+    monkeypatch.setattr(_folded_checks, "check", no_checks)
+    assert kk.compute(valid, freq="day").equals(kk.compute(valid, freq="day", validate=False))
+
+
+def test_polars_ids_sharing_a_hash_are_not_an_error(monkeypatch):
+    # As if two ids had one hash: the usual checks run, find nothing, and the sums stand.
+    monkeypatch.setattr(_folded_checks, "polars_keys_may_repeat", lambda *_: True)
+    data = polars_log(full_log())
+    assert kk.compute(data, kpis="answer_rate")["value"].to_list() == [pytest.approx(200 / 3)]
+    repeated = data.with_columns(contact_id=pl.Series(list("abcdea")))
+    with pytest.raises(kk.SchemaError, match="1 row repeating the contact_id .*first ids: a"):
+        kk.compute(repeated, kpis="answer_rate")
+
+
+def test_the_checks_error_replaces_an_error_of_the_polars_sums(monkeypatch):
+    # Sums that fail on a bad value: the checks' report is raised instead, from the failure;
+    # on valid contacts the failure itself.
+    def failing_sums(*_args, **_kwargs):
+        raise ZeroDivisionError("deep inside")
+
+    monkeypatch.setattr(kk.metrics._engine, "_sum_eager", failing_sums)
+    columns = full_log()
+    columns["wait_s"][2] = -1.0
+    with pytest.raises(kk.SchemaError, match="contacts.wait_s: 1 row below 0") as raised:
+        kk.compute(polars_log(columns), freq="day")
+    assert isinstance(raised.value.__cause__, ZeroDivisionError)
+    with pytest.raises(ZeroDivisionError):
+        kk.compute(polars_log(full_log()), freq="day")
+
+
+def test_only_eager_polars_contacts_are_folded():
+    # Lazy frames are checked in one query of their own, other tables the usual way.
+    contacts = polars_log(full_log())
+    assert _folded_checks.fold_checks(kk.Dataset(contacts), ["contacts"], None) is not None
+    assert _folded_checks.fold_checks(kk.Dataset(contacts.lazy()), ["contacts"], None) is None
+    both = ["contacts", "agent_intervals"]
+    assert _folded_checks.fold_checks(kk.Dataset(contacts), both, None) is None

@@ -93,8 +93,9 @@ def fold_checks(dataset: Dataset, tables, csat_scale: int | None) -> FoldedCheck
     KPIs only, whose schema is right.
 
     >>> import polars as pl
-    >>> contacts = pl.DataFrame({"contact_id": [1], "arrived_at": [pl.datetime(2026, 1, 5)],
-    ...     "answered": [True], "wait_s": [3.0]}).with_columns(pl.col("arrived_at").first())
+    >>> from datetime import datetime
+    >>> contacts = pl.DataFrame({"contact_id": [1], "arrived_at": [datetime(2026, 1, 5)],
+    ...     "answered": [True], "wait_s": [3.0]})
     >>> folded = fold_checks(Dataset(contacts), ["contacts"], None)
     >>> folded.key, folded.highest, list(folded.row_counts())
     ('contact_id', (), ['check_failing'])
@@ -118,8 +119,9 @@ def fold_checks(dataset: Dataset, tables, csat_scale: int | None) -> FoldedCheck
 def _screen(schema, specs, *, maxima: bool):
     """A row screen and the largest values allowed, which every failing row trips.
 
-    ``maxima``: float columns are screened by their largest value per group (DuckDB); else
-    row by row (polars, whose ``max`` skips NaN).
+    ``maxima`` (DuckDB): the bounds are tested over several columns at once and a float
+    column by its largest value per group, as below; else (polars) each number column is
+    compared with its bounds on each row (:func:`_outside`).
 
     No row fails a check without tripping the screen (one that trips it and passes would only
     send the log to the usual checks, which find nothing):
@@ -130,10 +132,8 @@ def _screen(schema, specs, *, maxima: bool):
       that bound below it. Over a parquet file, DuckDB answers this from the row groups'
       minima without reading a value when no value is below (NaN does not enter a minimum);
     - NaN, infinities and values above the upper bound of a float column are found from its
-      largest value per group (``highest``), or compared with the bound row by row (polars
-      puts NaN above every number; its ``max_horizontal`` skips NaN, hence one comparison a
-      column); integers and decimals above their bound put the ``greatest`` of the columns of
-      that bound above it (answered from the maxima likewise);
+      largest value per group (``highest``); integers and decimals above their bound put the
+      ``greatest`` of the columns of that bound above it (answered from the maxima likewise);
     - the checks between columns take one ``CASE`` on ``answered``: an answered contact with
       no talk time, an abandoned one with an agent, a transfer or time above 0.
     """
@@ -152,16 +152,16 @@ def _screen(schema, specs, *, maxima: bool):
         if spec.kind != "number" or spec.name not in numeric:
             continue
         floating = present[spec.name].is_float()
-        if spec.min is not None:
+        if not maxima:
+            tests.append(_outside(column, spec, floating))
+        elif spec.min is not None:
             below.setdefault(spec.min, []).append(column)
         elif floating:
             tests.append(column < -LARGEST_FLOAT)
         upper = spec.max if spec.max is not None else LARGEST_FLOAT
         if floating and maxima:
             highest.append((spec.name, upper))
-        elif floating:
-            tests.append(column > upper)
-        elif spec.max is not None:
+        elif spec.max is not None and maxima:
             above.setdefault(spec.max, []).append(column)
         if spec.integer and not present[spec.name].is_integer():
             tests.append(column != column.round(0))
@@ -175,6 +175,28 @@ def _screen(schema, specs, *, maxima: bool):
     tests += _between_columns(present, numeric)
     failing = nw.any_horizontal(*tests, ignore_nulls=False) if tests else None
     return failing, tuple(highest)
+
+
+def _outside(column: nw.Expr, spec, floating: bool) -> nw.Expr:
+    """True on a polars value outside the bounds of ``spec``, compared on each row.
+
+    A float column's bounds are ±``LARGEST_FLOAT`` where ``spec`` has none: polars puts NaN
+    above every number (and ``max_horizontal`` and ``max`` skip NaN, which is why each column
+    is compared apart), so NaN and the infinities are outside too. A column per comparison
+    costs a quarter of ``min_horizontal`` over the columns of one bound.
+
+    >>> import polars as pl
+    >>> from kpikit.schema import table_specs
+    >>> wait = next(spec for spec in table_specs("contacts") if spec.name == "wait_s")
+    >>> frame = pl.DataFrame({"wait_s": [3.0, -1.0, float("nan"), float("inf"), None]})
+    >>> nw.from_native(frame).select(_outside(nw.col("wait_s"), wait, True))["wait_s"].to_list()
+    [False, True, True, True, None]
+    """
+    lower = spec.min if spec.min is not None else -LARGEST_FLOAT
+    if spec.max is None and not floating:
+        return column < lower
+    upper = spec.max if spec.max is not None else LARGEST_FLOAT
+    return ~column.is_between(lower, upper)
 
 
 def _is_text(dtype) -> bool:
@@ -237,9 +259,10 @@ def checked_polars_sums(sum_up, contacts, folded: FoldedChecks):
     ``sum_up`` when the checks find a problem (a bad value explains it better).
 
     >>> import polars as pl
+    >>> from datetime import datetime
     >>> contacts = nw.from_native(pl.DataFrame({"contact_id": [1, 1],
-    ...     "arrived_at": [pl.datetime(2026, 1, 5)] * 2, "answered": [True, False],
-    ...     "wait_s": [3.0, 4.0]}).with_columns(pl.col("arrived_at").first()))
+    ...     "arrived_at": [datetime(2026, 1, 5)] * 2, "answered": [True, False],
+    ...     "wait_s": [3.0, 4.0]}))
     >>> folded = fold_checks(Dataset(contacts.to_native()), ["contacts"], None)
     >>> checked_polars_sums(lambda: contacts.select(**{PREFIX + "check_failing": 0.0}),
     ...     contacts, folded)
