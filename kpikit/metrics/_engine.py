@@ -133,8 +133,9 @@ def compute(
         :func:`kpikit.validate`: types, nulls, ranges, NaN and infinities, survey scales,
         repeated ids), so that bad input is an error rather than a wrong number. Pass False
         only for data already validated (:func:`kpikit.validate`, :func:`kpikit.read_contacts`).
-        On a DuckDB relation the checks are counted in the query of the sums, which then runs
-        at the call (the result is a relation over the sums); unchecked, it stays lazy.
+        On a DuckDB relation or an eager polars frame the checks are counted in the query of
+        the sums (a DuckDB query then runs at the call: the result is a relation over the sums;
+        unchecked, it stays lazy).
 
     Returns
     -------
@@ -222,8 +223,8 @@ def compute(
 
     period_keys = [*keys, "period"] if freq else keys
     pieces = []
-    # An eager polars frame is checked in a worker thread while it is summed (both release
-    # Python's lock): on two cores the checks then cost little of the time waited.
+    # Eager polars tables beside the contacts are checked in a worker thread while they are
+    # summed (both release Python's lock); contacts alone have their checks folded.
     with checked_beside(dataset, tables, options) if beside else nullcontext():
         contact_plans = [p for p in plans if p.table == "contacts"]
         contact_sums = None

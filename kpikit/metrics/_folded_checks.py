@@ -12,7 +12,7 @@ in the query that reads those columns anyway.
   leave out, shows in the largest values.
 - polars: the screen is one more column of the streaming sums, a few comparisons per row.
   polars puts NaN above every number in a comparison (its ``max`` and ``max_horizontal`` skip
-  NaN), so each float column is compared with its upper bound on every row.
+  NaN), so each number column is compared with its bounds on every row: no maxima.
 
 Repeated ids are looked for apart, in 64-bit hashes of the present ids, in a worker thread while
 the sums run: DuckDB (on a cursor) or polars hashes, NumPy sorts them and compares neighbours,
@@ -152,17 +152,17 @@ def _screen(schema, specs, *, maxima: bool):
         if spec.kind != "number" or spec.name not in numeric:
             continue
         floating = present[spec.name].is_float()
-        if not maxima:
+        if maxima:
+            if spec.min is not None:
+                below.setdefault(spec.min, []).append(column)
+            elif floating:
+                tests.append(column < -LARGEST_FLOAT)
+            if floating:
+                highest.append((spec.name, spec.max if spec.max is not None else LARGEST_FLOAT))
+            elif spec.max is not None:
+                above.setdefault(spec.max, []).append(column)
+        else:
             tests.append(_outside(column, spec, floating))
-        elif spec.min is not None:
-            below.setdefault(spec.min, []).append(column)
-        elif floating:
-            tests.append(column < -LARGEST_FLOAT)
-        upper = spec.max if spec.max is not None else LARGEST_FLOAT
-        if floating and maxima:
-            highest.append((spec.name, upper))
-        elif spec.max is not None and maxima:
-            above.setdefault(spec.max, []).append(column)
         if spec.integer and not present[spec.name].is_integer():
             tests.append(column != column.round(0))
     for bound, columns in below.items():
@@ -250,13 +250,13 @@ def checked_sums(sums, contacts, folded: FoldedChecks):
 
 
 def checked_polars_sums(sum_up, contacts, folded: FoldedChecks):
-    """The sums of an eager polars frame (``sum_up()``, with the column of
-    ``folded.row_counts()``) and the checks read.
+    """The sums of an eager polars frame of contacts, with the checks read.
 
-    The ids are hashed in a worker thread while ``sum_up`` runs (polars and NumPy release
-    Python's lock). Returns the sums without the screen's column; raises the usual checks'
-    SchemaError when a row fails a check or an id may repeat, or in place of an error of
-    ``sum_up`` when the checks find a problem (a bad value explains it better).
+    ``sum_up()`` returns the sums, the column of ``folded.row_counts()`` among them. The ids
+    are hashed in a worker thread while ``sum_up`` runs (polars and NumPy release Python's
+    lock). Returns the sums without the screen's column; raises the usual checks' SchemaError
+    when a row fails a check or an id may repeat, or in place of an error of ``sum_up`` when
+    the checks find a problem (a bad value explains it better).
 
     >>> import polars as pl
     >>> from datetime import datetime
