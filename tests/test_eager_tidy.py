@@ -80,3 +80,26 @@ def test_keys_keep_their_types():
     assert native["team"].dtype == team.dtype
     assert str(native["day"].dtype) == "datetime64[ns, UTC]"
     assert native["value"].tolist() == [4.0, 2.0]  # a count is its numerator
+
+
+@pytest.mark.parametrize("backend", ["polars", "pyarrow"])
+def test_null_sums_give_nulls_where_the_expressions_do(backend):
+    # A cost per contact of a group with contacts and no costs reads a null cost sum; any sum
+    # may be null in a frame handed in. Every third group loses one column, in turn.
+    sums = pl.from_pandas(_sums())
+    names = [name for name in sums.columns if name.startswith(PREFIX)]
+    sums = sums.with_columns(
+        pl.when(pl.int_range(pl.len()) % len(names) == i)
+        .then(None)
+        .otherwise(pl.col(name))
+        .alias(name)
+        for i, name in enumerate(names)
+    )
+    order = ["team", "kpi"]
+    expected = tidy(nw.from_native(sums.lazy()), ["team"], PLANS).collect().to_native().sort(order)
+    native = sums if backend == "polars" else sums.to_arrow()
+    got = pl.from_arrow(tidy_eager(nw.from_native(native), ["team"], PLANS).to_arrow()).sort(order)
+    for name in RESULT_COLUMNS[1:]:
+        # Null, not NaN, where the expressions give null (pandas would not tell them apart).
+        assert got[name].is_null().to_list() == expected[name].is_null().to_list(), name
+        np.testing.assert_allclose(got[name].to_numpy(), expected[name].to_numpy(), rtol=1e-14)

@@ -15,6 +15,7 @@ where the expression's guard is false (a zero denominator, too few responses).
 import narwhals as nw
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from kpikit import stats
 from kpikit.metrics._components import PREFIX
@@ -42,9 +43,7 @@ def tidy_eager(sums: nw.DataFrame, keys: list[str], plans) -> nw.DataFrame:
     """
     groups = len(sums)
     columns = {
-        name: sums.get_column(name).to_numpy().astype(np.float64, copy=False)
-        for name in sums.columns
-        if name.startswith(PREFIX)
+        name: _read(sums.get_column(name)) for name in sums.columns if name.startswith(PREFIX)
     }
     parts = [_kpi_arrays(kpi_plan, columns, groups) for kpi_plan in plans]
     numbers = {
@@ -68,49 +67,68 @@ def tidy_eager(sums: nw.DataFrame, keys: list[str], plans) -> nw.DataFrame:
     return nw.concat([taken, numbers], how="horizontal")
 
 
+def _read(series: nw.Series) -> tuple[np.ndarray, np.ndarray]:
+    """A column of sums as (floats, null mask); a null is NaN among the floats.
+
+    Read through Arrow, where pandas' NaN and nullable types' NA are both null.
+    """
+    values = pc.cast(series.to_arrow(), pa.float64())
+    nulls = pc.is_null(values).to_numpy(zero_copy_only=False)
+    return pc.fill_null(values, np.nan).to_numpy(zero_copy_only=False), nulls
+
+
 def _kpi_arrays(kpi_plan, columns, groups) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Each result column of one KPI as (values, null mask)."""
+    """Each result column of one KPI as (values, null mask).
+
+    A figure is null where the expression of the lazy engines is: where its guard is false
+    (a zero denominator, too few responses) or one of the sums it reads is null (the cost of
+    a group with contacts and no costs).
+    """
     none = (np.full(groups, np.nan), np.ones(groups, dtype=bool))
-    numerator = (
-        columns[PREFIX + kpi_plan.fused] if kpi_plan.fused else _total(kpi_plan.numerator, columns)
-    )
-    arrays = {"numerator": (numerator, np.zeros(groups, dtype=bool))}
+    fused = PREFIX + kpi_plan.fused if kpi_plan.fused else None
+    numerator = columns[fused] if fused else _total(kpi_plan.numerator, columns)
+    arrays = {"numerator": numerator}
     if not kpi_plan.denominator:  # a count: its value is its numerator
-        arrays.update(value=arrays["numerator"], denominator=none)
+        arrays.update(value=numerator, denominator=none)
     else:
         denominator = _total(kpi_plan.denominator, columns)
         with np.errstate(divide="ignore", invalid="ignore"):
-            value = kpi_plan.scale * numerator / denominator
-        arrays.update(
-            value=(value, ~(denominator != 0)),
-            denominator=(denominator, np.zeros(groups, dtype=bool)),
-        )
-    low, high = _interval(kpi_plan, numerator, arrays["denominator"][0], columns, groups)
+            value = kpi_plan.scale * numerator[0] / denominator[0]
+        unset = ~(denominator[0] != 0) | numerator[1] | denominator[1]
+        arrays.update(value=(value, unset), denominator=denominator)
+    low, high = _interval(kpi_plan, numerator, arrays["denominator"], columns)
     arrays.update(ci_low=low, ci_high=high)
     return arrays
 
 
-def _interval(kpi_plan, numerator, denominator, columns, groups):
+def _interval(kpi_plan, numerator, denominator, columns):
     """(low, high) of one KPI, each as (values, null mask); see :mod:`kpikit.stats`."""
     kind = kpi_plan.interval
+    (x, x_null), (n, n_null) = numerator, denominator
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         if kind == "wilson":
-            low, high = _wilson(numerator, denominator, kpi_plan.scale)
-            return (low, ~(denominator > 0)), (high, ~(denominator > 0))
-        if kind == "nps":
+            unset = ~(n > 0) | x_null | n_null
+            low, high = _wilson(x, n, kpi_plan.scale)
+        elif kind == "nps":
             terms = kpi_plan.numerator
             promoters = _total([t for t in terms if t.sign > 0], columns)
-            detractors = -_total([t for t in terms if t.sign < 0], columns)
-            low, high = _nps(promoters, detractors, denominator)
-            return (low, ~(denominator > 0)), (high, ~(denominator > 0))
-        if kind == "mean":
-            low, high = _mean(denominator, numerator, columns[PREFIX + kpi_plan.fused + "_sq"])
-            return (low, ~(denominator >= 2)), (high, ~(denominator >= 2))
-        if kind == "poisson":
-            low, high = _poisson(numerator)
-            return (low, np.zeros(groups, dtype=bool)), (high, np.zeros(groups, dtype=bool))
-    none = (np.full(groups, np.nan), np.ones(groups, dtype=bool))
-    return none, none
+            detractors = _total([t for t in terms if t.sign < 0], columns)
+            unset = ~(n > 0) | promoters[1] | detractors[1] | n_null
+            low, high = _nps(promoters[0], -detractors[0], n)
+        elif kind == "mean":
+            squares = columns[PREFIX + kpi_plan.fused + "_sq"]
+            n = np.where(n_null, 0.0, n)  # the expression's fill_null(0.0)
+            unset = ~(n >= 2) | x_null | squares[1]
+            low, high = _mean(n, x, squares[0])
+        elif kind == "poisson":
+            # A null count falls to the expression's ``otherwise`` (0 and the bound at 0), as
+            # NaN does here.
+            low, high = _poisson(x)
+            unset = np.zeros(len(x), dtype=bool)
+        else:
+            none = (np.full(len(x), np.nan), np.ones(len(x), dtype=bool))
+            return none, none
+    return (low, unset), (high, unset)
 
 
 def _wilson(successes, n, scale, z=stats.Z_95):
@@ -145,13 +163,14 @@ def _poisson(count, z=stats.Z_95):
     return low, high
 
 
-def _total(terms, columns) -> np.ndarray:
-    """The signed sum of the terms' component sums."""
-    total = None
+def _total(terms, columns) -> tuple[np.ndarray, np.ndarray]:
+    """The signed sum of the terms' component sums, null where one of them is."""
+    total = nulls = None
     for term in terms:
-        part = columns[PREFIX + term.component]
+        part, missing = columns[PREFIX + term.component]
         if total is None:
-            total = part if term.sign > 0 else -part
+            total, nulls = (part if term.sign > 0 else -part), missing
         else:
             total = total + part if term.sign > 0 else total - part
-    return total
+            nulls = nulls | missing
+    return total, nulls

@@ -9,6 +9,8 @@ from kpikit.metrics._sources import sums_on_driver
 
 
 def sum_intervals(intervals, plans, keys, freq):
+    """The agent-interval components of ``plans`` (handling, available, scheduled seconds...)
+    summed per group (and period of ``interval_start``)."""
     available = intervals.collect_schema().names()
     names = list(dict.fromkeys(n for p in plans for n in p.components() if n in available))
     frame = intervals.with_columns(nw.col(n).cast(nw.Float64).alias(PREFIX + n) for n in names)
