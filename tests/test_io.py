@@ -99,8 +99,16 @@ def test_gzip_and_parquet_give_the_same_table(tmp_path):
     pd.testing.assert_frame_equal(read_contacts(gz), plain)
     parquet = tmp_path / "contacts.parquet"
     plain.to_parquet(parquet)
-    pd.testing.assert_frame_equal(read_contacts(parquet), plain, check_dtype=False)
-    assert read_contacts(parquet)["contact_id"].tolist() == ["007", "008", "009"]
+    from_parquet = read_contacts(parquet)
+    # A missing text is None from parquet and NaN from CSV, both pandas' missing value; pandas
+    # will stop treating them as equal, so the missing places are compared on their own.
+    pd.testing.assert_frame_equal(from_parquet.isna(), plain.isna())
+    pd.testing.assert_frame_equal(
+        from_parquet.astype(object).where(from_parquet.notna(), None),
+        plain.astype(object).where(plain.notna(), None),
+        check_dtype=False,
+    )
+    assert from_parquet["contact_id"].tolist() == ["007", "008", "009"]
 
 
 def test_suffix_is_case_insensitive(tmp_path):
