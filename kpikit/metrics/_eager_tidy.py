@@ -5,11 +5,12 @@ read as arrays (numerator, denominator, and the two extra sums some intervals ne
 and interval computed with the formulas of :mod:`kpikit.stats`, and the KPIs stacked one after
 the other; the group keys are taken from the sums by row number, so they keep their types. On
 such small frames, building and running narwhals expressions costs more than the arithmetic
-(60 ms against a few by agent on a million contacts), and more than the sums themselves.
+(by agent on a million contacts: 30 ms on polars, 50 ms on pandas, against 6-8 ms here).
 
 The formulas are those of the expressions :func:`kpikit.metrics._ratios.tidy` gives lazy
 engines, operation for operation, so both give the same numbers; a value or bound is null
-where the expression's guard is false (a zero denominator, too few responses).
+where the expression's is: where its guard is false (a zero denominator, too few responses) or
+a sum it reads is null.
 """
 
 import narwhals as nw
