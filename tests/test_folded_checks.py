@@ -32,25 +32,35 @@ def relation(frame):
     return duckdb.connect().from_df(frame)
 
 
-def repeat(ids) -> bool:
-    return _folded_checks._hashes_repeat(nw.from_native(relation(contacts(ids))), "contact_id")
+def ids_fail(ids) -> bool:
+    return _folded_checks._ids_fail(nw.from_native(relation(contacts(ids))), "contact_id")
 
 
-@pytest.mark.parametrize("ids", [["a", "b", "c"], [1, 2, 3], ["a", None, "c"]])
+@pytest.mark.parametrize("ids", [["a", "b", "c"], [1, 2, 3]])
 def test_distinct_ids_have_distinct_hashes(ids):
-    assert not repeat(ids)
+    assert not ids_fail(ids)
 
 
-@pytest.mark.parametrize("ids", [["a", "b", "a"], [1, 2, 2]])
-def test_repeated_ids_share_a_hash(ids):
-    assert repeat(ids)
+@pytest.mark.parametrize("ids", [["a", "b", "a"], [1, 2, 2], ["a", None, "c"], [None, None]])
+def test_repeated_or_missing_ids_fail(ids):
+    assert ids_fail(ids)
 
 
-@pytest.mark.parametrize("ids", [["a", "b", "c", None], ["a", "b", "a", None]])
+@pytest.mark.parametrize(
+    "ids", [["a", "b", "c"], ["a", "b", "c", None], ["a", "b", "a"], ["a", "b", "a", None]]
+)
 def test_duckdb_counts_the_hashes_past_the_memory_bound(ids, monkeypatch):
     monkeypatch.setattr(_folded_checks, "MAX_SORTED_HASHES", 1)
-    repeated = len(set(ids) - {None}) < len([i for i in ids if i is not None])
-    assert repeat(ids) == repeated
+    present = [i for i in ids if i is not None]
+    assert ids_fail(ids) == (len(set(present)) < len(present) or None in ids)
+
+
+def test_the_duckdb_screen_leaves_the_ids_to_their_hashes():
+    # The screen would read every id for its null test; the pass over the hashes counts them.
+    data = relation(contacts(["a", "b"]))
+    folded = _folded_checks.fold_checks(kk.Dataset(data), ["contacts"], None)
+    screen = nw.from_native(data).select(x=folded.failing).to_native().sql_query()
+    assert '"contact_id"' not in screen and '"wait_s"' in screen
 
 
 def test_repeated_ids_past_the_memory_bound_are_refused(monkeypatch):
@@ -63,7 +73,7 @@ def test_repeated_ids_past_the_memory_bound_are_refused(monkeypatch):
 def test_a_hash_shared_by_different_ids_is_not_an_error(monkeypatch):
     # As if two of the ids had one hash: the usual checks run, find nothing, and the held sums
     # are the result.
-    monkeypatch.setattr(_folded_checks, "_hashes_repeat", lambda *_: True)
+    monkeypatch.setattr(_folded_checks, "_ids_fail", lambda *_: True)
     result = kk.compute(relation(contacts(["a", "b", "c"])), kpis="asa").df()
     assert result["value"].tolist() == [10.0]  # 30 s of wait over 3 answered
 
