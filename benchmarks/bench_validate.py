@@ -2,10 +2,11 @@
 
 Reads N real-shaped contacts (the log of bench_compute.py, cached in ``benchmarks/data/``) and, in
 alternating rounds (every other one in reverse order), times ``kk.compute`` of every contact KPI
-by day with the checks and without them, on a pandas frame, a polars frame and a DuckDB relation
-over the parquet file (the relation's result fetched as a pandas table). Prints the medians of
-wall-clock and CPU time (all threads of the process; steadier than wall time on a busy machine)
-and the share of a checked compute the checks take (issue 9: at most 10 % at 10M contacts).
+by day with the checks and without them, on a pandas frame (pandas 2's default types, and
+Arrow-backed: ``pd_arrow``), a polars frame and a DuckDB relation over the parquet file (the
+relation's result fetched as a pandas table). Prints the medians of wall-clock and CPU time (all
+threads of the process; steadier than wall time on a busy machine) and the share of a checked
+compute the checks take (issue 9: at most 10 % at 10M contacts).
 
     python benchmarks/bench_validate.py                      # 1M contacts, 5 rounds
     python benchmarks/bench_validate.py --rows 10000000 --rounds 3 --engines pandas polars
@@ -29,6 +30,7 @@ def loaders(path):
     connection = duckdb.connect()
     return {
         "pandas": lambda: pd.read_parquet(path),
+        "pd_arrow": lambda: pd.read_parquet(path, dtype_backend="pyarrow"),
         "polars": lambda: pl.read_parquet(path),
         "duckdb": lambda: connection.read_parquet(str(path)),
     }
@@ -43,7 +45,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--engines", nargs="+", default=["pandas", "polars", "duckdb"])
+    parser.add_argument("--engines", nargs="+", default=["pandas", "pd_arrow", "polars", "duckdb"])
     args = parser.parse_args()
 
     path = path_for(args.rows, "real")
@@ -69,7 +71,7 @@ def main():
         f"{args.rounds}; load average {load_before:.1f} before, {load_after:.1f} after"
     )
     print(
-        f"{'engine':<8}{'time':<6}{'checked s':>11}{'unchecked s':>13}{'checks s':>10}{'share':>8}"
+        f"{'engine':<9}{'time':<6}{'checked s':>11}{'unchecked s':>13}{'checks s':>10}{'share':>8}"
     )
     for engine in frames:
         for label, times in (("wall", wall), ("cpu", cpu)):
@@ -77,7 +79,7 @@ def main():
             unchecked = statistics.median(times[engine, False])
             cost = checked - unchecked
             print(
-                f"{engine:<8}{label:<6}{checked:>11.3f}{unchecked:>13.3f}{cost:>10.3f}"
+                f"{engine:<9}{label:<6}{checked:>11.3f}{unchecked:>13.3f}{cost:>10.3f}"
                 f"{cost / checked:>8.1%}"
             )
 

@@ -12,6 +12,7 @@ import pytest
 
 import kpikit as kk
 from kpikit.metrics import _folded_checks
+from kpikit.metrics import _via_duckdb as via_duckdb
 
 duckdb = pytest.importorskip("duckdb")
 
@@ -214,6 +215,66 @@ def test_valid_contacts_do_not_trip_the_screen(source, tmp_path, monkeypatch):
         checked = kk.compute(data, **by).df()
         unchecked = kk.compute(data, validate=False, **by).df()
         pd.testing.assert_frame_equal(checked, unchecked)
+
+
+def pandas_frame(columns, backend):
+    """``columns`` as a pandas frame: NumPy-backed (None in a float column is NaN, true/false
+    with None are objects) or Arrow-backed (NaN kept apart from null)."""
+    table = pa.table({name: pa.array(values) for name, values in columns.items()})
+    return table.to_pandas(types_mapper=pd.ArrowDtype if backend == "pyarrow" else None)
+
+
+@pytest.mark.parametrize("backend", ["numpy", "pyarrow"])
+@pytest.mark.parametrize("case", list(BAD_CELLS))
+def test_every_bad_value_of_a_pandas_frame_trips_the_extremes(case, backend, monkeypatch):
+    # A pandas frame computed by DuckDB has no statistics: its bounds are tested on the least
+    # and largest values of each group instead.
+    monkeypatch.setattr(via_duckdb, "MIN_ROWS", 0)
+    columns = full_log()
+    row, column, value = BAD_CELLS[case]
+    columns[column][row] = value
+    frame = pandas_frame(columns, backend)
+    by_pandas = error_of(lambda: kk.validate(frame))
+    nan = isinstance(value, float) and value != value
+    assert by_pandas is not None or (backend == "numpy" and nan)
+    if not via_duckdb.wanted(frame):  # a column of the wrong type: the pandas checks report it
+        assert by_pandas is not None and "wrong type" in by_pandas
+        return
+    # The usual checks of the relation DuckDB reads (which quote no row positions, where the
+    # pandas checks would for a missing id).
+    alone = error_of(lambda: kk.validate(via_duckdb.relation(frame)))
+    assert (alone is None) == (by_pandas is None)
+    for by in ({"freq": "day"}, {}):
+        assert error_of(lambda by=by: kk.compute(frame, **by)) == alone
+
+
+@pytest.mark.parametrize("backend", ["numpy", "pyarrow"])
+def test_valid_pandas_frames_do_not_trip_the_extremes(backend, monkeypatch):
+    def no_checks(*_args, **_kwargs):
+        raise AssertionError("the screen was tripped by valid contacts")
+
+    monkeypatch.setattr(via_duckdb, "MIN_ROWS", 0)
+    monkeypatch.setattr(_folded_checks, "check", no_checks)
+    frame = pandas_frame(full_log(), backend)
+    assert via_duckdb.wanted(frame)
+    for by in ({"freq": "day"}, {"by": "agent_id"}, {}):
+        checked = kk.compute(frame, **by)
+        pd.testing.assert_frame_equal(checked, kk.compute(frame, validate=False, **by))
+
+
+def test_without_statistics_the_bounds_are_the_extremes_of_each_group():
+    data = relation(pandas_frame(full_log(), "numpy"))
+
+    def screen(folded):
+        return nw.from_native(data).select(x=folded.failing).to_native().sql_query()
+
+    with_statistics = _folded_checks.fold_checks(kk.Dataset(data), ["contacts"], None)
+    without = _folded_checks.fold_checks(kk.Dataset(data), ["contacts"], None, statistics=False)
+    largest = _folded_checks.LARGEST_FLOAT
+    assert with_statistics.lowest == () and "least(" in screen(with_statistics)
+    assert {("wait_s", 0), ("csat", 1), ("qa_score", 0)} <= set(without.lowest)
+    assert {("wait_s", largest), ("csat", 5), ("qa_score", 100)} <= set(without.highest)
+    assert "least(" not in screen(without) and "greatest(" not in screen(without)
 
 
 @pytest.mark.parametrize(

@@ -369,6 +369,25 @@ def test_handle_time_on_an_abandoned_contact(column):
     assert str(problem) == f"contacts.{column}: 1 row above 0 although not answered (first ids: 3)"
 
 
+@pytest.mark.parametrize("engine", ["pandas", "polars", "duckdb"])
+@pytest.mark.parametrize("column", ["talk_s", "hold_s", "acw_s"])
+def test_nan_on_an_abandoned_contact_is_only_not_a_number(column, engine):
+    # DuckDB and polars put NaN above every number; it is still not "above 0".
+    values = make_contacts()[column].tolist()
+    values[2] = float("nan")
+    table = pa.Table.from_pandas(make_contacts(**{column: values}), preserve_index=False)
+    table = table.set_column(
+        table.schema.get_field_index(column), column, pa.array(values, from_pandas=False)
+    )
+    data = {
+        "pandas": lambda: table.to_pandas(types_mapper=pd.ArrowDtype),
+        "polars": lambda: pl.from_arrow(table),
+        "duckdb": lambda: duckdb.connect().from_arrow(table),
+    }[engine]()
+    problem = only_problem(data)
+    assert str(problem) == f"contacts.{column}: 1 row with a NaN or infinite value (first ids: 3)"
+
+
 def test_abandoned_contacts_may_have_null_handle_time():
     contacts = make_contacts(talk_s=[120.0, 300.0, np.nan, 60.0], acw_s=[1.0, 2.0, np.nan, 3.0])
     assert validate(contacts).contacts is contacts
