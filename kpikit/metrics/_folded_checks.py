@@ -12,9 +12,9 @@ in the query that reads those columns anyway.
   leave out, shows in the largest values.
 - DuckDB over a pandas frame (``statistics=False``: :mod:`._via_duckdb`), which has no
   statistics: each number column's least and largest values per group are its bounds' test,
-  and only nulls and the checks between columns are tested row by row. At 10 million contacts
-  the screen then adds 0.24-0.26 s to the sums query instead of 0.39-0.43 s, and over a parquet
-  file 0.23 s instead of 0.13 s.
+  and only nulls and the checks between columns are tested row by row. In a query by day over
+  10 million contacts, that screen costs 0.24-0.26 s over a pandas frame against 0.39-0.43 s
+  for the row tests; over a parquet file it would cost 0.23 s against their 0.13 s.
 - polars: the screen is one more column of the streaming sums, a few comparisons per row.
   polars puts NaN above every number in a comparison (its ``max`` and ``max_horizontal`` skip
   NaN), so each number column is compared with its bounds on every row: no maxima.
