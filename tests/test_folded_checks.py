@@ -315,12 +315,19 @@ def test_integer_scores_at_the_edge_of_their_type_are_reported(kind, value):
         kk.compute(data, kpis="csat")
 
 
+@pytest.mark.parametrize(
+    ("case", "problem"),
+    [
+        ("repeated id", "1 row repeating the contact_id of an earlier row"),
+        ("empty id", "1 row empty in a required column"),
+    ],
+)
 @pytest.mark.parametrize("source", ["arrow", "view", "parquet", "duckdb parquet", "pandas"])
-def test_ids_are_hashed_on_a_cursor_or_after_the_sums(source, tmp_path, monkeypatch):
+def test_ids_are_hashed_on_a_cursor_or_after_the_sums(source, case, problem, tmp_path, monkeypatch):
     # Every source can be queried again on a cursor (the ids are hashed there while the sums
     # run); without one, the hashes come after the sums: the same error either way.
     columns = full_log()
-    row, column, value = BAD_CELLS["repeated id"]
+    row, column, value = BAD_CELLS[case]
     columns[column][row] = value
     data = as_relation(columns, source, tmp_path)
     assert _folded_checks._on_a_cursor(nw.from_native(data)) is not None
@@ -328,7 +335,20 @@ def test_ids_are_hashed_on_a_cursor_or_after_the_sums(source, tmp_path, monkeypa
     monkeypatch.setattr(_folded_checks, "_on_a_cursor", lambda contacts: None)
     after = error_of(lambda: kk.compute(data, freq="day"))
     assert on_a_cursor == after == error_of(lambda: kk.validate(data))
-    assert "1 row repeating the contact_id of an earlier row" in after
+    assert problem in after
+
+
+def test_a_missing_id_stops_the_pass_over_the_ids():
+    # 2.5 million ids read in batches of a million: the first batch holds the missing one; the
+    # pass stops there and leaves the connection free for the usual checks.
+    connection = duckdb.connect()
+    data = connection.sql(
+        "SELECT CASE WHEN i = 5 THEN NULL ELSE i::VARCHAR END AS contact_id, "
+        "TIMESTAMP '2026-01-05' + to_seconds(i) AS arrived_at, TRUE AS answered, "
+        "1.0 AS wait_s, 1.0 AS talk_s FROM range(2500000) t(i)"
+    )
+    assert _folded_checks._ids_fail(nw.from_native(data), "contact_id")
+    assert connection.sql("SELECT 42").fetchall() == [(42,)]
 
 
 # --- eager polars frames: the screen is a column of the streaming sums ----------------------
