@@ -23,6 +23,7 @@ from kpikit._validators import check_choice, suggest_keywords
 from kpikit.catalog import KPI_IDS, Term, components, kpi
 from kpikit.metrics import _polars_sums as polars_sums
 from kpikit.metrics import _via_duckdb as via_duckdb
+from kpikit.metrics import _via_polars as via_polars
 from kpikit.metrics._components import (
     PREFIX,
     column,
@@ -200,6 +201,9 @@ def compute(
     )
     if is_path(data):
         return to_pandas(_compute(scan_parquet(data), kpis, by, freq, options, validate))
+    if via_polars.wanted(data, options.csat_scale):
+        result = _compute(via_polars.as_polars(data), kpis, by, freq, options, validate)
+        return via_duckdb.as_pandas(result, data)
     if via_duckdb.wanted(data, options.csat_scale):
         contacts = via_duckdb.relation(data, options.tz)
         result = _compute(contacts, kpis, by, freq, options, validate, statistics=False)

@@ -67,16 +67,19 @@ def relation(frame: pd.DataFrame, tz: str | None = None):
 
 
 def as_pandas(result, contacts: pd.DataFrame) -> pd.DataFrame:
-    """The result relation of :func:`kpikit.compute` as the pandas path returns it for
-    ``contacts``: keys of their type in ``contacts``, periods held as its times are, ``kpi``
-    text as Python objects and NumPy float figures."""
-    table = nw.from_native(result).collect(backend="pyarrow").to_native()
+    """The result of :func:`kpikit.compute` (a DuckDB relation, or a polars frame from
+    :mod:`._via_polars`) as the pandas path returns it for ``contacts``: keys of their type in
+    ``contacts``, periods held as its times are, ``kpi`` text as Python objects and NumPy float
+    figures."""
+    result = nw.from_native(result)
+    if isinstance(result, nw.LazyFrame):
+        result = result.collect(backend="pyarrow")
+    table = result.to_arrow()
     frame = table.to_pandas(types_mapper=pd.ArrowDtype)
     types = {column: "float64" for column in RESULT_COLUMNS[1:]}
     types["kpi"] = object
     for key in frame.columns.intersection(contacts.columns):
-        if not isinstance(contacts[key].dtype, pd.ArrowDtype):
-            types[key] = contacts[key].dtype
+        types[key] = contacts[key].dtype
     frame = frame.astype(types)
     if "period" in frame.columns:
         frame = numpy_zoned_times(nw.from_native(frame), "period").to_native()

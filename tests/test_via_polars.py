@@ -1,0 +1,128 @@
+"""Large pandas frames whose text Arrow holds are computed by polars (kpikit.metrics._via_polars):
+the same result as the pandas path, to the last digits of float sums, with the same types, and
+the same errors."""
+
+import pandas as pd
+import pyarrow as pa
+import pytest
+from fixtures import random_contacts
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_folded_checks import BAD_CELLS, full_log
+
+import kpikit as kk
+from kpikit.metrics import _via_duckdb as via_duckdb
+from kpikit.metrics import _via_polars as via_polars
+
+pytest.importorskip("polars")
+
+
+def both_ways(frame, monkeypatch, **arguments):
+    """compute on ``frame`` by the pandas path, then by polars (every size routed)."""
+    by_pandas = kk.compute(frame, **arguments)
+    with monkeypatch.context() as patch:
+        patch.setattr(via_polars, "MIN_ROWS", 0)
+        assert via_polars.wanted(frame)
+        by_polars = kk.compute(frame, **arguments)
+    return by_pandas, by_polars
+
+
+def arrow_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its text held by Arrow and its numbers by NumPy, as pandas 3 reads it."""
+    text = [name for name in frame.columns if pd.api.types.infer_dtype(frame[name]) == "string"]
+    return frame.astype(dict.fromkeys(text, "string[pyarrow]"))
+
+
+@settings(
+    max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 60))
+@pytest.mark.parametrize("backend", ["pyarrow", "text only"])
+@pytest.mark.parametrize("grouping", [{"by": "agent_id"}, {"freq": "day"}])
+def test_pandas_frames_give_the_pandas_result(seed, n, backend, grouping, monkeypatch):
+    frame = random_contacts(seed, n)
+    if backend == "pyarrow":
+        frame = frame.convert_dtypes(dtype_backend="pyarrow")
+    else:
+        frame = arrow_text(frame)
+    by_pandas, by_polars = both_ways(frame, monkeypatch, **grouping)
+    pd.testing.assert_frame_equal(by_pandas, by_polars, check_exact=False)
+
+
+def test_only_large_frames_without_python_objects_go_to_polars(monkeypatch):
+    monkeypatch.setattr(via_polars, "MIN_ROWS", 20)
+    frame = random_contacts(1, 20).convert_dtypes(dtype_backend="pyarrow")
+    assert not via_polars.wanted(frame.head(19))  # fewer than MIN_ROWS contacts
+    assert via_polars.wanted(frame)
+    assert via_polars.wanted(arrow_text(random_contacts(1, 20)))
+    assert not via_polars.wanted(kk.Dataset(contacts=frame))  # a Dataset may hold other tables
+    # Text held as Python objects (pandas 2's default) goes to DuckDB, which reads it in place.
+    objects = frame.assign(reason=frame["reason"].astype(object))
+    assert not via_polars.wanted(objects)
+    monkeypatch.setattr(via_duckdb, "MIN_ROWS", 20)
+    assert via_duckdb.wanted(objects)
+
+
+def pandas_frame(columns, backend):
+    """``columns`` as a pandas frame, Arrow-backed (NaN kept apart from null) or with Arrow text
+    and NumPy numbers (None in a float column is NaN, missing)."""
+    table = pa.table({name: pa.array(values) for name, values in columns.items()})
+    if backend == "pyarrow":
+        return table.to_pandas(types_mapper=pd.ArrowDtype)
+    return arrow_text(table.to_pandas())
+
+
+@pytest.mark.parametrize("backend", ["pyarrow", "text only"])
+@pytest.mark.parametrize("case", list(BAD_CELLS))
+def test_bad_values_give_the_pandas_error(case, backend, monkeypatch):
+    columns = full_log()
+    row, column, value = BAD_CELLS[case]
+    columns[column][row] = value
+    frame = pandas_frame(columns, backend)
+    by_pandas = None
+    try:
+        kk.compute(frame)
+    except kk.SchemaError as error:
+        by_pandas = str(error)
+    monkeypatch.setattr(via_polars, "MIN_ROWS", 0)
+    if not via_polars.wanted(frame):  # true/false with nulls as objects: not handed over
+        assert frame.dtypes.eq(object).any()
+        return
+    if by_pandas is None:
+        kk.compute(frame)  # no error either
+    else:
+        with pytest.raises(kk.SchemaError) as raised:
+            kk.compute(frame)
+        assert str(raised.value) == by_pandas
+
+
+def test_nan_is_missing_in_numpy_columns_and_refused_in_arrow_ones(monkeypatch):
+    monkeypatch.setattr(via_polars, "MIN_ROWS", 0)
+    columns = full_log()
+    columns["qa_score"][0] = float("nan")
+    numpy_numbers = pandas_frame(columns, "text only")
+    # Contacts a, b and d have a QA score; a's NaN is missing in pandas: (0 + 75.5) / 2.
+    assert kk.compute(numpy_numbers, kpis="qa_score")["value"].tolist() == [37.75]
+    with pytest.raises(kk.SchemaError, match="qa_score: 1 row with a NaN or infinite value"):
+        kk.compute(pandas_frame(columns, "pyarrow"), kpis="qa_score")
+
+
+def test_zoned_periods_keep_the_zone_and_its_clock(monkeypatch):
+    # 00:30 and 23:30 on 1 January in Paris are one day there; 00:30 on the 2nd is the next.
+    times = pd.to_datetime(["2026-01-01 00:30", "2026-01-01 23:30", "2026-01-02 00:30"])
+    frame = pd.DataFrame(
+        {
+            "contact_id": ["1", "2", "3"],
+            "arrived_at": times.tz_localize("Europe/Paris"),
+            "answered": True,
+            "wait_s": 5.0,
+        }
+    )
+    for data in (frame.convert_dtypes(dtype_backend="pyarrow"), arrow_text(frame)):
+        by_pandas, by_polars = both_ways(data, monkeypatch, kpis="contacts_offered", freq="day")
+        pd.testing.assert_frame_equal(by_pandas, by_polars)
+        assert [str(p) for p in by_polars["period"]] == [
+            "2026-01-01 00:00:00+01:00",
+            "2026-01-02 00:00:00+01:00",
+        ]
+        assert by_polars["value"].tolist() == [2.0, 1.0]
