@@ -54,6 +54,9 @@ def test_only_large_frames_without_python_objects_go_to_polars(monkeypatch):
     frame = random_contacts(1, 20).convert_dtypes(dtype_backend="pyarrow")
     assert not via_polars.wanted(frame.head(19))  # fewer than MIN_ROWS contacts
     assert via_polars.wanted(frame)
+    monkeypatch.setattr(via_polars, "MAX_ROWS", 19)
+    assert not via_polars.wanted(frame)  # more than MAX_ROWS: DuckDB reads it in place
+    monkeypatch.setattr(via_polars, "MAX_ROWS", 20)
     assert via_polars.wanted(arrow_text(random_contacts(1, 20)))
     assert not via_polars.wanted(kk.Dataset(contacts=frame))  # a Dataset may hold other tables
     # Text held as Python objects (pandas 2's default) goes to DuckDB, which reads it in place.

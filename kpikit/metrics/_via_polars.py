@@ -1,12 +1,15 @@
 """Large pandas frames whose text Arrow holds, computed by polars.
 
-A pandas frame of Arrow-backed text (``dtype_backend="pyarrow"``, or pandas 3's ``str``) is
-handed to polars when it is large (``MIN_ROWS`` contacts or more): polars takes the Arrow
-columns as they are and NumPy's in compiled code, then computes on every core, checks folded in
-its sums (:mod:`._folded_checks`). At 1M real-shaped contacts by agent that took 0.20 s against
-0.38 s by DuckDB (:mod:`._via_duckdb`), at 10M 2.2 s against 2.8 s, for 1.26 GB of peak memory
-against 0.69 GB (``benchmarks/bench_compute.py``). A frame with text held as Python objects
-(pandas 2's default) goes to DuckDB instead: polars would turn every value into Arrow first.
+A pandas frame of Arrow-backed text (``dtype_backend="pyarrow"``, or pandas 3's ``str``) of
+``MIN_ROWS`` to ``MAX_ROWS`` contacts is handed to polars: polars copies the columns (text into
+its own layout, NumPy ones in compiled code), then computes on every core, checks folded in its
+sums (:mod:`._folded_checks`). By agent, real-shaped contacts, Arrow-backed, median of 3 (peak
+memory added by the first call): at 1M 0.21-0.25 s against 0.38-0.41 s by DuckDB
+(:mod:`._via_duckdb`), +0.33-0.36 GB against +0.12 GB; at 3M 0.57-0.59 s against 0.88-0.91 s,
++1.0 GB against +0.3 GB; at 10M polars was no faster (the whole task, read included, 3.9-4.0 s
+against 3.7-3.9 s by DuckDB) for +2.8 GB, above the 1.5 GB kpikit allows itself there, so
+larger frames go to DuckDB, which reads them in place. A frame with text held as Python objects (pandas 2's default) goes to DuckDB at
+any size: polars would turn every value into Arrow first.
 
 NaN in a NumPy float column is missing, as pandas reads it (it becomes null); NaN in an Arrow
 column stays NaN, which the checks refuse where pandas' checks do. The result is the pandas
@@ -23,17 +26,20 @@ from kpikit.schema import KEY_COLUMNS, table_specs
 MIN_ROWS = 1_000_000
 """Fewest contacts for which a pandas frame is handed to polars."""
 
+MAX_ROWS = 3_000_000
+"""Most contacts for which a pandas frame is handed to polars (its copy grows with them)."""
+
 
 def wanted(data, csat_scale: int | None = None) -> bool:
-    """Whether ``data`` is a pandas frame to compute in polars: ``MIN_ROWS`` contacts or more,
-    no column of Python objects, column names that are distinct text, types the schema accepts,
-    and polars installed.
+    """Whether ``data`` is a pandas frame to compute in polars: ``MIN_ROWS`` to ``MAX_ROWS``
+    contacts, no column of Python objects, column names that are distinct text, types the
+    schema accepts, and polars installed.
 
     >>> import pandas as pd
     >>> wanted(pd.DataFrame({"x": [1.0]}))  # 1 row
     False
     """
-    if not isinstance(data, pd.DataFrame) or len(data) < MIN_ROWS:
+    if not isinstance(data, pd.DataFrame) or not MIN_ROWS <= len(data) <= MAX_ROWS:
         return False
     if not data.columns.is_unique or not all(isinstance(name, str) for name in data.columns):
         return False  # left to the checks, which name the problem
