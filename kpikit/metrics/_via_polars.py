@@ -8,8 +8,8 @@ memory added by the first call): at 1M 0.21-0.25 s against 0.38-0.41 s by DuckDB
 (:mod:`._via_duckdb`), +0.33-0.36 GB against +0.12 GB; at 3M 0.57-0.59 s against 0.88-0.91 s,
 +1.0 GB against +0.3 GB; at 10M polars was no faster (the whole task, read included, 3.9-4.0 s
 against 3.7-3.9 s by DuckDB) for +2.8 GB, above the 1.5 GB kpikit allows itself there, so
-larger frames go to DuckDB, which reads them in place. A frame with text held as Python objects (pandas 2's default) goes to DuckDB at
-any size: polars would turn every value into Arrow first.
+larger frames go to DuckDB, which reads them in place. A frame with text held as Python objects
+(pandas 2's default) goes to DuckDB at any size: polars would turn every value into Arrow first.
 
 NaN in a NumPy float column is missing, as pandas reads it (it becomes null); NaN in an Arrow
 column stays NaN, which the checks refuse where pandas' checks do. The result is the pandas
