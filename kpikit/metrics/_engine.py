@@ -33,6 +33,7 @@ from kpikit.metrics._components import (
     required_columns,
 )
 from kpikit.metrics._folded_checks import checked_polars_sums, checked_sums, fold_checks
+from kpikit.metrics._handover import as_pandas
 from kpikit.metrics._inputs import checked_beside, prepare
 from kpikit.metrics._numpy_sums import arrow_backed, sums_by_group
 from kpikit.metrics._period_starts import FREQUENCIES, period_expr
@@ -203,11 +204,11 @@ def compute(
         return to_pandas(_compute(scan_parquet(data), kpis, by, freq, options, validate))
     if via_polars.wanted(data, options.csat_scale):
         result = _compute(via_polars.as_polars(data), kpis, by, freq, options, validate)
-        return via_duckdb.as_pandas(result, data)
+        return as_pandas(result, data)
     if via_duckdb.wanted(data, options.csat_scale):
         contacts = via_duckdb.relation(data, options.tz)
         result = _compute(contacts, kpis, by, freq, options, validate, statistics=False)
-        return via_duckdb.as_pandas(result, data)
+        return as_pandas(result, data)
     return _compute(data, kpis, by, freq, options, validate)
 
 

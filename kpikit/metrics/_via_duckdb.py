@@ -10,20 +10,17 @@ under the same load, ``benchmarks/bench_compute.py``); below ``MIN_ROWS`` contac
 fixed cost of planning the query outweighs what it saves. Frames of Arrow-backed text up to
 3M contacts go to polars instead (:mod:`._via_polars`), faster there for more memory.
 
-A frame goes to DuckDB only when its columns have the types the schema asks for (checked on the
-pandas side, from its dtypes): a type problem is reported by the pandas checks, in pandas terms,
-rather than by DuckDB's reading of the column. The result is the pandas result, with the
-input's types for the keys and the period; its figures come from sums in another order than
+A frame goes to DuckDB only when its columns have the types the schema asks for
+(:mod:`._handover`). The result is the pandas result, with the input's types for the keys and
+the period (:func:`._handover.as_pandas`); its figures come from sums in another order than
 NumPy's, so they may differ in the last digits (1e-12 relative), as between any two engines.
 """
 
 import narwhals.stable.v2 as nw
 import pandas as pd
 
-from kpikit._checks import table_checks
-from kpikit.metrics._inputs import numpy_zoned_times, time_zone
-from kpikit.metrics._ratios import RESULT_COLUMNS
-from kpikit.schema import KEY_COLUMNS, table_specs
+from kpikit.metrics._handover import ready
+from kpikit.metrics._inputs import time_zone
 
 MIN_ROWS = 1_000_000
 """Fewest contacts for which a pandas frame is handed to DuckDB."""
@@ -31,7 +28,7 @@ MIN_ROWS = 1_000_000
 
 def wanted(data, csat_scale: int | None = None) -> bool:
     """Whether ``data`` is a pandas frame to compute in DuckDB: ``MIN_ROWS`` contacts or more,
-    column names that are distinct text and types the schema accepts, and DuckDB installed.
+    and :func:`._handover.ready` for DuckDB.
 
     >>> import pandas as pd
     >>> wanted(pd.DataFrame({"x": [1.0]}))  # 1 row
@@ -39,16 +36,7 @@ def wanted(data, csat_scale: int | None = None) -> bool:
     """
     if not isinstance(data, pd.DataFrame) or len(data) < MIN_ROWS:
         return False
-    if not data.columns.is_unique or not all(isinstance(name, str) for name in data.columns):
-        return False  # left to the checks, which name the problem
-    try:
-        import duckdb  # noqa: F401
-    except ImportError:
-        return False
-    specs = table_specs("contacts", csat_scale=csat_scale)
-    return not table_checks(
-        nw.from_native(data), "contacts", specs, KEY_COLUMNS["contacts"]
-    ).problems
+    return ready(data, "duckdb", csat_scale)
 
 
 def relation(frame: pd.DataFrame, tz: str | None = None):
@@ -65,34 +53,6 @@ def relation(frame: pd.DataFrame, tz: str | None = None):
     if zone is not None:
         connection.execute("SET TimeZone = ?", [zone]).fetchall()
     return connection.from_df(frame)
-
-
-def as_pandas(result, contacts: pd.DataFrame) -> pd.DataFrame:
-    """The result of :func:`kpikit.compute` (a DuckDB relation, or a polars frame from
-    :mod:`._via_polars`) as the pandas path returns it for ``contacts``: keys of their type in
-    ``contacts``, periods held as its times are, ``kpi`` text as Python objects and NumPy float
-    figures."""
-    result = nw.from_native(result)
-    if isinstance(result, nw.LazyFrame):
-        result = result.collect(backend="pyarrow")
-    table = result.to_arrow()
-    frame = table.to_pandas(types_mapper=pd.ArrowDtype)
-    types = {column: "float64" for column in RESULT_COLUMNS[1:]}
-    types["kpi"] = object
-    for key in frame.columns.intersection(contacts.columns):
-        types[key] = contacts[key].dtype
-    frame = frame.astype(types)
-    if "period" in frame.columns:
-        frame = numpy_zoned_times(nw.from_native(frame), "period").to_native()
-        if not isinstance(contacts["arrived_at"].dtype, pd.ArrowDtype):
-            frame["period"] = _numpy_times(frame["period"])
-    return frame
-
-
-def _numpy_times(period: pd.Series) -> pd.Series:
-    if isinstance(period.dtype, pd.ArrowDtype):  # naive
-        return period.astype(f"datetime64[{period.dtype.pyarrow_dtype.unit}]")
-    return period
 
 
 def _zone(frame: pd.DataFrame) -> str | None:

@@ -14,14 +14,12 @@ larger frames go to DuckDB, which reads them in place. A frame with text held as
 NaN in a NumPy float column is missing, as pandas reads it (it becomes null); NaN in an Arrow
 column stays NaN, which the checks refuse where pandas' checks do. The result is the pandas
 result, with the input's types for the keys and the period
-(:func:`kpikit.metrics._via_duckdb.as_pandas`).
+(:func:`._handover.as_pandas`).
 """
 
-import narwhals.stable.v2 as nw
 import pandas as pd
 
-from kpikit._checks import table_checks
-from kpikit.schema import KEY_COLUMNS, table_specs
+from kpikit.metrics._handover import ready
 
 MIN_ROWS = 1_000_000
 """Fewest contacts for which a pandas frame is handed to polars."""
@@ -32,8 +30,7 @@ MAX_ROWS = 3_000_000
 
 def wanted(data, csat_scale: int | None = None) -> bool:
     """Whether ``data`` is a pandas frame to compute in polars: ``MIN_ROWS`` to ``MAX_ROWS``
-    contacts, no column of Python objects, column names that are distinct text, types the
-    schema accepts, and polars installed.
+    contacts, no column of Python objects, and :func:`._handover.ready` for polars.
 
     >>> import pandas as pd
     >>> wanted(pd.DataFrame({"x": [1.0]}))  # 1 row
@@ -41,18 +38,9 @@ def wanted(data, csat_scale: int | None = None) -> bool:
     """
     if not isinstance(data, pd.DataFrame) or not MIN_ROWS <= len(data) <= MAX_ROWS:
         return False
-    if not data.columns.is_unique or not all(isinstance(name, str) for name in data.columns):
-        return False  # left to the checks, which name the problem
     if any(pd.api.types.is_object_dtype(dtype) for dtype in data.dtypes):
         return False
-    try:
-        import polars  # noqa: F401
-    except ImportError:
-        return False
-    specs = table_specs("contacts", csat_scale=csat_scale)
-    return not table_checks(
-        nw.from_native(data), "contacts", specs, KEY_COLUMNS["contacts"]
-    ).problems
+    return ready(data, "polars", csat_scale)
 
 
 def as_polars(frame: pd.DataFrame):

@@ -1,0 +1,68 @@
+"""A large pandas frame handed to another engine (:mod:`._via_polars`, :mod:`._via_duckdb`): what
+it must be first, and the result given back as the pandas path gives it.
+
+A frame is handed over only when its column names are distinct text and its columns have the
+types the schema asks for (checked on the pandas side, from its dtypes): a type problem is then
+reported by the pandas checks, in pandas terms, rather than by the other engine's reading of
+the column.
+"""
+
+import importlib.util
+
+import narwhals.stable.v2 as nw
+import pandas as pd
+
+from kpikit._checks import table_checks
+from kpikit.metrics._inputs import numpy_zoned_times
+from kpikit.metrics._ratios import RESULT_COLUMNS
+from kpikit.schema import KEY_COLUMNS, table_specs
+
+
+def ready(data, engine: str, csat_scale: int | None = None) -> bool:
+    """Whether ``data`` is a pandas frame that the installed module ``engine`` may compute:
+    column names that are distinct text and types the schema accepts.
+
+    >>> import pandas as pd
+    >>> contacts = pd.DataFrame({"contact_id": ["a"], "arrived_at": [pd.Timestamp("2026-01-05")],
+    ...     "answered": [True], "wait_s": [3.0]})
+    >>> ready(contacts, "duckdb"), ready(contacts.assign(wait_s="3 s"), "duckdb")  # text wait
+    (True, False)
+    >>> ready(contacts, "no_such_engine"), ready(contacts.to_dict(), "duckdb")
+    (False, False)
+    """
+    if not isinstance(data, pd.DataFrame):
+        return False
+    if not data.columns.is_unique or not all(isinstance(name, str) for name in data.columns):
+        return False  # left to the checks, which name the problem
+    if importlib.util.find_spec(engine) is None:
+        return False
+    specs = table_specs("contacts", csat_scale=csat_scale)
+    return not table_checks(
+        nw.from_native(data), "contacts", specs, KEY_COLUMNS["contacts"]
+    ).problems
+
+
+def as_pandas(result, contacts: pd.DataFrame) -> pd.DataFrame:
+    """The result of :func:`kpikit.compute` on another engine (a DuckDB relation or a polars
+    frame) as the pandas path returns it for ``contacts``: keys of their type in ``contacts``,
+    periods held as its times are, ``kpi`` text as Python objects and NumPy float figures."""
+    result = nw.from_native(result)
+    if isinstance(result, nw.LazyFrame):
+        result = result.collect(backend="pyarrow")
+    frame = result.to_arrow().to_pandas(types_mapper=pd.ArrowDtype)
+    types = {column: "float64" for column in RESULT_COLUMNS[1:]}
+    types["kpi"] = object
+    for key in frame.columns.intersection(contacts.columns):
+        types[key] = contacts[key].dtype
+    frame = frame.astype(types)
+    if "period" in frame.columns:
+        frame = numpy_zoned_times(nw.from_native(frame), "period").to_native()
+        if not isinstance(contacts["arrived_at"].dtype, pd.ArrowDtype):
+            frame["period"] = _numpy_times(frame["period"])
+    return frame
+
+
+def _numpy_times(period: pd.Series) -> pd.Series:
+    if isinstance(period.dtype, pd.ArrowDtype):  # naive
+        return period.astype(f"datetime64[{period.dtype.pyarrow_dtype.unit}]")
+    return period
