@@ -2,15 +2,16 @@
 
 Sums held by pandas, polars or Arrow are a few rows (one per group). Each KPI's totals are
 read as arrays (numerator, denominator, and the two extra sums some intervals need), its value
-and interval computed with the formulas of :mod:`kpikit.stats`, and the KPIs stacked one after
-the other; the group keys are taken from the sums by row number, so they keep their types. On
-such small frames, building and running narwhals expressions costs more than the arithmetic
-(by agent on a million contacts: 30 ms on polars, 50 ms on pandas, against 6-8 ms here).
+and interval computed with the array formulas of :mod:`kpikit.stats`, and the KPIs stacked one
+after the other; the group keys are taken from the sums by row number, so they keep their
+types. On such small frames, building and running narwhals expressions costs more than the
+arithmetic (by agent on a million contacts: 30 ms on polars, 50 ms on pandas, against 6-8 ms
+here).
 
-The formulas are those of the expressions :func:`kpikit.metrics._ratios.tidy` gives lazy
-engines, operation for operation, so both give the same numbers; a value or bound is null
-where the expression's is: where its guard is false (a zero denominator, too few responses) or
-a sum it reads is null.
+They are the formulas of the expressions :func:`kpikit.metrics._ratios.tidy` gives lazy
+engines, so both give the same numbers (to the last bits: a cube is ``x**3`` here); a value or
+bound is null where the expression's is: where its guard is false (a zero denominator, too few
+responses) or a sum it reads is null.
 """
 
 import narwhals as nw
@@ -103,65 +104,45 @@ def _kpi_arrays(kpi_plan, columns, groups) -> dict[str, tuple[np.ndarray, np.nda
 
 
 def _interval(kpi_plan, numerator, denominator, columns):
-    """(low, high) of one KPI, each as (values, null mask); see :mod:`kpikit.stats`."""
+    """(low, high) of one KPI, each as (values, null mask), by the array formulas of
+    :mod:`kpikit.stats` (those the lazy engines' expressions follow)."""
     kind = kpi_plan.interval
     (x, x_null), (n, n_null) = numerator, denominator
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        if kind == "wilson":
-            unset = ~(n > 0) | x_null | n_null
-            low, high = _wilson(x, n, kpi_plan.scale)
-        elif kind == "nps":
-            terms = kpi_plan.numerator
-            promoters = _total([t for t in terms if t.sign > 0], columns)
-            detractors = _total([t for t in terms if t.sign < 0], columns)
-            unset = ~(n > 0) | promoters[1] | detractors[1] | n_null
-            low, high = _nps(promoters[0], -detractors[0], n)
-        elif kind == "mean":
-            squares = columns[PREFIX + kpi_plan.fused + "_sq"]
-            n = np.where(n_null, 0.0, n)  # the expression's fill_null(0.0)
-            unset = ~(n >= 2) | x_null | squares[1]
-            low, high = _mean(n, x, squares[0])
-        elif kind == "poisson":
-            # A null count falls to the expression's ``otherwise`` (0 and the bound at 0), as
-            # NaN does here.
-            low, high = _poisson(x)
-            unset = np.zeros(len(x), dtype=bool)
-        else:
-            none = (np.full(len(x), np.nan), np.ones(len(x), dtype=bool))
-            return none, none
-    return (low, unset), (high, unset)
+    if kind == "wilson":
+        unset = ~(n > 0) | x_null | n_null
+        low, high = _wilson(x, n, kpi_plan.scale)
+    elif kind == "nps":
+        terms = kpi_plan.numerator
+        promoters = _total([t for t in terms if t.sign > 0], columns)
+        detractors = _total([t for t in terms if t.sign < 0], columns)
+        unset = ~(n > 0) | promoters[1] | detractors[1] | n_null
+        low, high = stats.nps_interval(promoters[0], -detractors[0], n)
+    elif kind == "mean":
+        squares = columns[PREFIX + kpi_plan.fused + "_sq"]
+        n = np.where(n_null, 0.0, n)  # the expression's fill_null(0.0)
+        unset = ~(n >= 2) | x_null | squares[1]
+        low, high = stats.mean_interval(n, x, squares[0])
+    elif kind == "poisson":
+        # A null count falls to the expression's ``otherwise`` (0 and the bound at 0), as NaN
+        # does here.
+        low, high = stats.poisson_interval(x)
+        unset = np.zeros(len(x), dtype=bool)
+    else:
+        none = (np.full(len(x), np.nan), np.ones(len(x), dtype=bool))
+        return none, none
+    return (np.asarray(low), unset), (np.asarray(high), unset)
 
 
 def _wilson(successes, n, scale, z=stats.Z_95):
-    p = successes / n
-    denom = 1 + z**2 / n
-    centre = (p + z**2 / (2 * n)) / denom
-    half = z * np.sqrt(np.maximum(p * (1 - p) / n + z**2 / (4 * n**2), 0)) / denom
+    """:func:`kpikit.stats.wilson_interval` scaled, with its variance term clipped at 0 as the
+    engine's expression clips it (``stats.wilson_interval`` leaves NaN there, which only more
+    successes than trials can give)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = successes / n
+        denom = 1 + z**2 / n
+        centre = (p + z**2 / (2 * n)) / denom
+        half = z * np.sqrt(np.maximum(p * (1 - p) / n + z**2 / (4 * n**2), 0)) / denom
     return (centre - half) * scale, (centre + half) * scale
-
-
-def _nps(promoters, detractors, responses, z=stats.Z_95):
-    d = (promoters - detractors) / responses
-    half = z * np.sqrt(np.maximum((promoters + detractors) / responses - d * d, 0) / responses)
-    return np.clip(100 * (d - half), -100, 100), np.clip(100 * (d + half), -100, 100)
-
-
-def _mean(n, total, total_of_squares):
-    mean = total / n
-    var = np.maximum((total_of_squares - total * total / n) / (n - 1), 0)
-    # The t quantile of the groups with fewer than two values is masked; 1 keeps it defined.
-    half = stats.t_quantile_975(np.where(n >= 2, n - 1, 1)) * np.sqrt(var / n)
-    return mean - half, mean + half
-
-
-def _poisson(count, z=stats.Z_95):
-    root = np.sqrt(np.maximum(count, 0))
-    base = 1 - 1 / (9 * count) - z / (3 * root)
-    upper = count + 1
-    top = 1 - 1 / (9 * upper) + z / (3 * np.sqrt(upper))
-    low = np.where(count > 0, count * base * base * base, 0.0)
-    high = np.where(count > 0, upper * top * top * top, stats.POISSON_UPPER_AT_ZERO)
-    return low, high
 
 
 def _total(terms, columns) -> tuple[np.ndarray, np.ndarray]:
