@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import kpikit as kk
-from kpikit.metrics import _folded_checks
+from kpikit.metrics import _engine, _folded_checks
 from kpikit.metrics import _via_duckdb as via_duckdb
 
 duckdb = pytest.importorskip("duckdb")
@@ -336,6 +336,28 @@ def test_ids_are_hashed_on_a_cursor_or_after_the_sums(source, case, problem, tmp
     after = error_of(lambda: kk.compute(data, freq="day"))
     assert on_a_cursor == after == error_of(lambda: kk.validate(data))
     assert problem in after
+
+
+@pytest.mark.parametrize("kind", ["duckdb", "polars"])
+@pytest.mark.parametrize("ids", [["a", "b", "c"], ["a", "b", "a"]])
+def test_the_pass_over_the_ids_is_under_way_before_the_sums_are_built(kind, ids, monkeypatch):
+    # looking_up_ids starts the pass in its worker thread, so the folded checks that reach the
+    # building of the sums already hold it; its answer decides as the pass run after would.
+    frame = contacts(ids)
+    data = relation(frame) if kind == "duckdb" else pl.from_pandas(frame)
+    seen = []
+    build = _engine._sum_contacts
+
+    def watched(contacts, plans, keys, freq, options, folded=None):
+        seen.append(folded.ids)
+        return build(contacts, plans, keys, freq, options, folded)
+
+    monkeypatch.setattr(_engine, "_sum_contacts", watched)
+    started = error_of(lambda: kk.compute(data, kpis="asa"))
+    assert len(seen) == 1 and seen[0] is not None and seen[0].done()
+    assert seen[0].result() == (len(set(ids)) < len(ids))
+    monkeypatch.setattr(_folded_checks, "_ids_task", lambda folded: None)
+    assert started == error_of(lambda: kk.compute(data, kpis="asa"))
 
 
 def test_a_missing_id_stops_the_pass_over_the_ids():

@@ -32,7 +32,12 @@ from kpikit.metrics._components import (
     match_columns,
     required_columns,
 )
-from kpikit.metrics._folded_checks import checked_polars_sums, checked_sums, fold_checks
+from kpikit.metrics._folded_checks import (
+    checked_polars_sums,
+    checked_sums,
+    fold_checks,
+    looking_up_ids,
+)
 from kpikit.metrics._handover import as_pandas
 from kpikit.metrics._inputs import checked_beside, prepare
 from kpikit.metrics._numpy_sums import arrow_backed, sums_by_group
@@ -240,9 +245,13 @@ def _compute(data, kpis, by, freq, options: Options, validate: bool, *, statisti
 
     period_keys = [*keys, "period"] if freq else keys
     pieces = []
-    # Eager polars tables beside the contacts are checked in a worker thread while they are
-    # summed (both release Python's lock); contacts alone have their checks folded.
-    with checked_beside(dataset, tables, options) if beside else nullcontext():
+    # Folded checks look for repeated ids in a worker thread while the sums are built and run;
+    # eager polars tables beside the contacts are checked in one while they are summed (both
+    # release Python's lock).
+    with (
+        looking_up_ids(folded) as folded,
+        checked_beside(dataset, tables, options) if beside else nullcontext(),
+    ):
         contact_plans = [p for p in plans if p.table == "contacts"]
         contact_sums = None
         if contact_plans:
