@@ -1,17 +1,22 @@
-"""kk.compute on PySpark DataFrames (a local Spark session) gives pandas' values.
+"""kk.compute on PySpark DataFrames (a local Spark session) gives pandas' values, and checks
+them as kk.validate does.
 
 One Spark session serves the whole module: starting the JVM takes most of the time. The tests
 share an xdist group so that a parallel run keeps them on one worker (one JVM).
 """
 
+import narwhals as nw
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from fixtures import hand_contacts, hand_dataset, random_dataset
 from hypothesis import HealthCheck, given, settings
 from test_common import SEEDS, SIZES
+from test_folded_checks import BAD_CELLS, full_log
 
 import kpikit as kk
+from kpikit.metrics import _folded_checks
 
 pyspark = pytest.importorskip("pyspark")
 
@@ -90,3 +95,69 @@ def test_pandas_and_spark_agree(spark, seed, n):
     data = random_dataset(seed, n)
     expected = kk.compute(data, by="agent_id", freq="day")
     assert_same(expected, kk.compute(as_spark(spark, data), by="agent_id", freq="day"))
+
+
+# --- checks: counted in the sums job (kpikit.metrics._folded_checks) ------------------------
+
+
+def spark_log(spark, columns):
+    """``columns`` (lists, None missing) as a Spark DataFrame, NaN kept apart from null."""
+    return spark.createDataFrame(
+        pa.table({name: pa.array(values) for name, values in columns.items()})
+    )
+
+
+def error_of(run):
+    try:
+        run()
+    except kk.SchemaError as error:
+        return str(error)
+    return None
+
+
+@pytest.mark.parametrize("case", list(BAD_CELLS))
+def test_every_bad_value_trips_the_spark_screen(spark, case):
+    # The screen and the largest values per group are counted in the sums job, the ids hashed
+    # in a job of their own; a tripped screen sends the log to the usual checks, whose error
+    # is the same as kk.validate's.
+    columns = full_log()
+    row, column, value = BAD_CELLS[case]
+    columns[column][row] = value
+    data = spark_log(spark, columns)
+    alone = error_of(lambda: kk.validate(data))
+    assert alone is not None
+    assert error_of(lambda: kk.compute(data, freq="day")) == alone
+
+
+def test_valid_contacts_do_not_trip_the_spark_screen(spark, monkeypatch):
+    # The usual checks run only when the screen is tripped: here they would fail the test.
+    def no_checks(*_args, **_kwargs):
+        raise AssertionError("the screen was tripped by valid contacts")
+
+    monkeypatch.setattr(_folded_checks, "check", no_checks)
+    data = spark_log(spark, full_log())
+    assert _folded_checks.fold_checks(kk.Dataset(data), ["contacts"], None) is not None
+    for by in ({"freq": "day"}, {"by": "agent_id"}, {}):
+        checked = kk.compute(data, **by).toPandas()
+        unchecked = kk.compute(data, validate=False, **by).toPandas()
+        pd.testing.assert_frame_equal(checked, unchecked)
+
+
+@pytest.mark.parametrize(
+    ("ids", "repeat"),
+    [
+        (["a", "b", "c"], False),
+        (["a", "b", "a"], True),
+        (["a", "b", None], False),  # a missing id is the screen's to find, not a repeat
+        (["a", "a", None], True),  # Spark hashes a null too: it must not hide the repeat
+        ([1, 2, 2], True),
+    ],
+)
+@pytest.mark.parametrize("where", ["driver", "executors"])
+def test_spark_ids_repeat_when_their_hashes_do(spark, ids, repeat, where, monkeypatch):
+    # local[2]: the hashes are sorted on the driver, unless there are too many of them.
+    if where == "executors":
+        monkeypatch.setattr(_folded_checks, "MAX_DRIVER_HASHES", 0)
+    kind = "string" if isinstance(ids[0], str) else "bigint"
+    frame = spark.createDataFrame([(i,) for i in ids], f"contact_id {kind}")
+    assert _folded_checks._spark_hashes_repeat(nw.from_native(frame), "contact_id") is repeat

@@ -140,9 +140,9 @@ def compute(
         :func:`kpikit.validate`: types, nulls, ranges, NaN and infinities, survey scales,
         repeated ids), so that bad input is an error rather than a wrong number. Pass False
         only for data already validated (:func:`kpikit.validate`, :func:`kpikit.read_contacts`).
-        On a DuckDB relation or an eager polars frame the checks are counted in the query of
-        the sums (a DuckDB query then runs at the call: the result is a relation over the sums;
-        unchecked, it stays lazy).
+        On a DuckDB relation, a Spark frame or an eager polars frame the checks are counted in
+        the query of the sums (a DuckDB query then runs at the call: the result is a relation
+        over the sums; unchecked, it stays lazy).
 
     Returns
     -------
@@ -575,18 +575,25 @@ def _add_up(first, first_names, second, second_names, group, first_extremes=()):
     """Two tables of sums over the same groups, with different components, as one table.
 
     ``first_extremes`` are columns of ``first`` holding a largest or least value per group
-    (kept as they are: the other table has none); only DuckDB's folded checks have them.
+    (kept as they are: the other table has none); only folded checks (DuckDB, Spark) have them.
     """
     if first.implementation.is_duckdb():
         return _add_up_duckdb(first, first_names, second, second_names, group, first_extremes)
     first_names = [PREFIX + name for name in first_names]
     second_names = [PREFIX + name for name in second_names]
     names = [*first_names, *second_names]
+    extremes = [PREFIX + name for name in first_extremes]
     zeros = {name: nw.lit(0.0, dtype=nw.Float64()).alias(name) for name in names}
-    first = first.select(*group, *(nw.col(n) if n in first_names else zeros[n] for n in names))
-    second = second.select(*group, *(nw.col(n) if n in second_names else zeros[n] for n in names))
+    nulls = [nw.lit(None, dtype=nw.Float64()).alias(name) for name in extremes]
+    first = first.select(
+        *group, *(nw.col(n) if n in first_names else zeros[n] for n in names), *extremes
+    )
+    second = second.select(
+        *group, *(nw.col(n) if n in second_names else zeros[n] for n in names), *nulls
+    )
     both = nw.concat([first, second])
-    sums = [nw.col(name).sum() for name in names]
+    # A group's extreme is in one row of the stack (the other's is null): max() takes it.
+    sums = [nw.col(name).sum() for name in names] + [nw.col(name).max() for name in extremes]
     if not group:
         return both.select(sums)
     return both.group_by(*group, drop_null_keys=False).agg(sums)
