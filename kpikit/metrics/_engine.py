@@ -579,6 +579,8 @@ def _add_up(first, first_names, second, second_names, group, first_extremes=()):
     """
     if first.implementation.is_duckdb():
         return _add_up_duckdb(first, first_names, second, second_names, group, first_extremes)
+    if first.implementation.is_pyspark() or first.implementation.is_pyspark_connect():
+        return _add_up_spark(first, first_names, second, second_names, group, first_extremes)
     first_names = [PREFIX + name for name in first_names]
     second_names = [PREFIX + name for name in second_names]
     names = [*first_names, *second_names]
@@ -597,6 +599,20 @@ def _add_up(first, first_names, second, second_names, group, first_extremes=()):
     if not group:
         return both.select(sums)
     return both.group_by(*group, drop_null_keys=False).agg(sums)
+
+
+def _add_up_spark(first, first_names, second, second_names, group, first_extremes):
+    """:func:`_add_up` of Spark frames in two steps of Spark's API, as :func:`_add_up_duckdb`:
+    narwhals' column of zeros for every missing component is a call into the JVM each, and
+    took 0.2-0.3 s of planning a call."""
+    from pyspark.sql import functions as F
+
+    summed = [PREFIX + name for name in (*first_names, *second_names)]
+    extremes = [PREFIX + name for name in first_extremes]
+    totals = [F.coalesce(F.sum(name), F.lit(0.0)).alias(name) for name in summed]
+    totals += [F.max(name).alias(name) for name in extremes]
+    both = first.to_native().unionByName(second.to_native(), allowMissingColumns=True)
+    return nw.from_native(both.groupBy(*group).agg(*totals) if group else both.agg(*totals))
 
 
 def _add_up_duckdb(first, first_names, second, second_names, group, first_extremes):
