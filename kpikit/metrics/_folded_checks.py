@@ -29,10 +29,9 @@ Repeated ids are looked for apart, in 64-bit hashes of the present ids, in a wor
 Python's building leaves idle and then beside the sums: DuckDB (on a cursor) or polars hashes,
 NumPy sorts them and compares neighbours, several times cheaper than an exact
 ``count(DISTINCT contact_id)``; Spark counts the distinct hashes on its executors, unless it
-runs in local mode. On DuckDB that
-pass finds the missing ids too, so the screen leaves the id column out: the sums query then need
-not read it for every row (a pandas frame's text ids are converted once per read, 0.18 s at 10
-million). Then:
+runs in local mode. On DuckDB that pass finds the missing ids too, so the screen leaves the id
+column out: the sums query then need not read it for every row (a pandas frame's text ids are
+converted once per read, 0.18 s at 10 million). Then:
 
 - the screen not tripped, no id missing and no two equal hashes: no check fails and no id
   repeats (ids that differ may share a hash, equal ids never differ in it), and the held sums
@@ -53,6 +52,7 @@ polars frame fail on a bad value, the usual checks' error is raised in their pla
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from functools import partial
 
 import narwhals as nw
 import numpy as np
@@ -305,14 +305,14 @@ def looking_up_ids(folded: FoldedChecks | None):
 
 
 def _ids_task(folded: FoldedChecks):
-    """The pass over the ids of ``folded`` as a function of no arguments, for another thread."""
+    """The pass over the ids of ``folded`` as a function of no arguments, for another thread
+    (a DuckDB relation is queried again on a cursor); None when there is no cursor to be had."""
     contacts = nw.from_native(folded.dataset.contacts)
-    if contacts.implementation.is_polars():
-        return lambda: polars_keys_may_repeat(contacts, folded.key)
-    if _is_spark(contacts):
-        return lambda: _spark_hashes_repeat(contacts, folded.key)
-    apart = _on_a_cursor(contacts)
-    return None if apart is None else lambda: _ids_fail(apart, folded.key)
+    if contacts.implementation.is_duckdb():
+        contacts = _on_a_cursor(contacts)
+        if contacts is None:
+            return None
+    return partial(_ids_may_fail, contacts, folded.key)
 
 
 def _ids_fail_or_repeat(contacts, folded: FoldedChecks) -> bool:
@@ -320,13 +320,17 @@ def _ids_fail_or_repeat(contacts, folded: FoldedChecks) -> bool:
     pass run now."""
     if folded.ids is not None:
         return folded.ids.result()
-    if folded.key is None:
-        return False
+    return folded.key is not None and _ids_may_fail(contacts, folded.key)
+
+
+def _ids_may_fail(contacts, key: str) -> bool:
+    """Whether two present ids of ``key`` share a hash, on the engine of ``contacts``, or (on
+    DuckDB, whose screen leaves them out) an id is missing."""
     if contacts.implementation.is_polars():
-        return polars_keys_may_repeat(contacts, folded.key)
+        return polars_keys_may_repeat(contacts, key)
     if _is_spark(contacts):
-        return _spark_hashes_repeat(contacts, folded.key)
-    return _ids_fail(contacts, folded.key)
+        return _spark_hashes_repeat(contacts, key)
+    return _ids_fail(contacts, key)
 
 
 def checked_sums(sums, contacts, folded: FoldedChecks):
