@@ -575,7 +575,8 @@ def _add_up(first, first_names, second, second_names, group, first_extremes=()):
     """Two tables of sums over the same groups, with different components, as one table.
 
     ``first_extremes`` are columns of ``first`` holding a largest or least value per group
-    (kept as they are: the other table has none); only folded checks (DuckDB, Spark) have them.
+    (kept as they are: the other table has none); only the folded checks of DuckDB and Spark
+    have them, whose tables are added up apart.
     """
     if first.implementation.is_duckdb():
         return _add_up_duckdb(first, first_names, second, second_names, group, first_extremes)
@@ -584,18 +585,11 @@ def _add_up(first, first_names, second, second_names, group, first_extremes=()):
     first_names = [PREFIX + name for name in first_names]
     second_names = [PREFIX + name for name in second_names]
     names = [*first_names, *second_names]
-    extremes = [PREFIX + name for name in first_extremes]
     zeros = {name: nw.lit(0.0, dtype=nw.Float64()).alias(name) for name in names}
-    nulls = [nw.lit(None, dtype=nw.Float64()).alias(name) for name in extremes]
-    first = first.select(
-        *group, *(nw.col(n) if n in first_names else zeros[n] for n in names), *extremes
-    )
-    second = second.select(
-        *group, *(nw.col(n) if n in second_names else zeros[n] for n in names), *nulls
-    )
+    first = first.select(*group, *(nw.col(n) if n in first_names else zeros[n] for n in names))
+    second = second.select(*group, *(nw.col(n) if n in second_names else zeros[n] for n in names))
     both = nw.concat([first, second])
-    # A group's extreme is in one row of the stack (the other's is null): max() takes it.
-    sums = [nw.col(name).sum() for name in names] + [nw.col(name).max() for name in extremes]
+    sums = [nw.col(name).sum() for name in names]
     if not group:
         return both.select(sums)
     return both.group_by(*group, drop_null_keys=False).agg(sums)
