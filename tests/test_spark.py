@@ -95,6 +95,12 @@ def test_pandas_and_spark_agree(spark, seed, n):
     data = random_dataset(seed, n)
     expected = kk.compute(data, by="agent_id", freq="day")
     assert_same(expected, kk.compute(as_spark(spark, data), by="agent_id", freq="day"))
+    # Contacts alone have their checks counted in the sums job (the other tables' KPIs send
+    # the whole dataset to the usual checks).
+    expected = kk.compute(data.contacts, by="agent_id", freq="day").astype({"agent_id": object})
+    contacts = spark.createDataFrame(data.contacts)
+    assert _folded_checks.fold_checks(kk.Dataset(contacts), ["contacts"], None) is not None
+    assert_same(expected, kk.compute(contacts, by="agent_id", freq="day"))
 
 
 # --- checks: counted in the sums job (kpikit.metrics._folded_checks) ------------------------
