@@ -256,8 +256,7 @@ def _compute(data, kpis, by, freq, options: Options, validate: bool, *, statisti
         contact_sums = None
         if contact_plans:
             contact_sums = _sum_contacts(contacts, contact_plans, keys, freq, options, folded)
-            held = folded is not None  # the checks ran the sums query
-            pieces.append(tidy(contact_sums, period_keys, contact_plans, held=held))
+            pieces.append(tidy(contact_sums, period_keys, contact_plans))
         interval_plans = [p for p in plans if p.table == "agent_intervals"]
         if interval_plans:
             intervals = nw.from_native(dataset.agent_intervals)
@@ -277,8 +276,9 @@ def _compute(data, kpis, by, freq, options: Options, validate: bool, *, statisti
     if result.implementation.is_pandas():
         # Nullable inputs (boolean, Int64) make nullable floats; pandas users get NumPy floats.
         result = result.to_native().astype({column: "float64" for column in RESULT_COLUMNS[1:]})
-        return like_input(result, dataset.contacts)  # Spark in, Spark out
-    return result.to_native()
+    else:
+        result = result.to_native()
+    return like_input(result, dataset.contacts)  # Spark in, Spark out; DuckDB in, DuckDB out
 
 
 def component_sums(data, kpi_id: str, *, options: Options | None = None, **option_values) -> dict:

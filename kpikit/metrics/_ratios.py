@@ -15,7 +15,7 @@ cost a fraction of building and running narwhals expressions.
 import narwhals as nw
 
 from kpikit import stats
-from kpikit._duckdb import connection_of, sql_name
+from kpikit._duckdb import sql_name
 from kpikit.catalog import Term
 from kpikit.metrics._components import column
 from kpikit.metrics._eager_tidy import tidy_eager
@@ -24,18 +24,10 @@ RESULT_COLUMNS = ["kpi", "value", "numerator", "denominator", "ci_low", "ci_high
 _TOTALS = ("numerator", "denominator", "extra_a", "extra_b")
 
 
-def tidy(sums, keys: list[str], plans, *, held: bool = False) -> nw.DataFrame | nw.LazyFrame:
-    """One row per group and KPI of ``plans``: ``*keys, kpi, value, ..., ci_high``.
-
-    ``held``: ``sums`` is a DuckDB relation over sums already computed and held in memory (as
-    the checks of :mod:`._folded_checks` leave them); see :func:`_tidy_held`.
-    """
+def tidy(sums, keys: list[str], plans) -> nw.DataFrame | nw.LazyFrame:
+    """One row per group and KPI of ``plans``: ``*keys, kpi, value, ..., ci_high``."""
     if isinstance(sums, nw.DataFrame):
         return tidy_eager(sums, keys, plans)
-    if held and sums.implementation.is_duckdb():
-        tidied = _tidy_held(sums.to_native(), keys, plans)
-        if tidied is not None:
-            return tidied
     long = _long_totals(sums, keys, plans)
     kpi = nw.col("kpi")
     numerator, denominator = nw.col("numerator"), nw.col("denominator")
@@ -55,27 +47,6 @@ def tidy(sums, keys: list[str], plans, *, held: bool = False) -> nw.DataFrame | 
         low.cast(nw.Float64).alias("ci_low"),
         high.cast(nw.Float64).alias("ci_high"),
     )
-
-
-def _tidy_held(relation, keys, plans) -> nw.LazyFrame | None:
-    """:func:`tidy` of a DuckDB relation over held sums, computed on their Arrow table.
-
-    The sums are a few rows (one per group), fetched at once; DuckDB would bind and plan the
-    interval formulas of every KPI, several times the cost of computing them with NumPy
-    (:func:`~kpikit.metrics._eager_tidy.tidy_eager`). The result is a relation on the sums'
-    connection again. None (tidy in DuckDB) when the connection cannot be reached or a key
-    column would not come back from Arrow with its type.
-    """
-    connection = connection_of(relation)
-    if connection is None:
-        return None
-    long = tidy_eager(nw.from_native(relation.to_arrow_table()), keys, plans).to_native()
-    result = connection.from_arrow(long)
-    types = dict(zip(relation.columns, map(str, relation.types), strict=True))
-    back = dict(zip(result.columns, map(str, result.types), strict=True))
-    if any(types[key] != back[key] for key in keys):
-        return None
-    return nw.from_native(result)
 
 
 def _long_totals(sums, keys, plans):

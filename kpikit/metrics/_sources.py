@@ -19,7 +19,9 @@ import tempfile
 from pathlib import Path
 
 import narwhals as nw
+import pyarrow as pa
 
+from kpikit._duckdb import connection_of
 from kpikit._nan_aware import SETTING as NAN_SETTING
 
 DEFAULT_MEMORY_SHARE = 0.5
@@ -155,8 +157,12 @@ def sums_on_driver(sums):
 
 
 def like_input(result, contacts):
-    """The tidy ``result`` (pandas) as a Spark DataFrame when the contacts were one."""
+    """The tidy ``result`` as the contacts' kind of frame: a pandas result of Spark contacts as a
+    Spark DataFrame, an Arrow table of DuckDB contacts (their checked sums tidied in memory) as
+    a relation on their connection; anything else as it is."""
     frame = nw.from_native(contacts)
     if frame.implementation.is_pyspark() or frame.implementation.is_pyspark_connect():
         return contacts.sparkSession.createDataFrame(result)
+    if frame.implementation.is_duckdb() and isinstance(result, pa.Table):
+        return connection_of(contacts).from_arrow(result)
     return result
