@@ -43,7 +43,13 @@ from kpikit.metrics._inputs import checked_beside, prepare
 from kpikit.metrics._numpy_sums import arrow_backed, sums_by_group
 from kpikit.metrics._period_starts import FREQUENCIES, period_expr
 from kpikit.metrics._ratios import RESULT_COLUMNS, tidy
-from kpikit.metrics._sources import is_path, like_input, scan_parquet, sums_on_driver
+from kpikit.metrics._sources import (
+    is_path,
+    is_spark,
+    like_input,
+    scan_parquet,
+    sums_on_driver,
+)
 from kpikit.metrics._table_sums import sum_costs, sum_intervals
 from kpikit.options import Options, describe, resolve
 from kpikit.schema import TABLES, Dataset, SchemaError
@@ -580,7 +586,7 @@ def _add_up(first, first_names, second, second_names, group, first_extremes=()):
     """
     if first.implementation.is_duckdb():
         return _add_up_duckdb(first, first_names, second, second_names, group, first_extremes)
-    if first.implementation.is_pyspark() or first.implementation.is_pyspark_connect():
+    if is_spark(first):
         return _add_up_spark(first, first_names, second, second_names, group, first_extremes)
     first_names = [PREFIX + name for name in first_names]
     second_names = [PREFIX + name for name in second_names]

@@ -62,7 +62,7 @@ from kpikit._checks import table_checks
 from kpikit._duckdb import connection_of, keeps_types_through_arrow, sql_name
 from kpikit._nan_aware import nan_visible
 from kpikit.metrics._components import PREFIX
-from kpikit.metrics._sources import sums_on_driver
+from kpikit.metrics._sources import is_spark, sums_on_driver
 from kpikit.schema import KEY_COLUMNS, Dataset, SchemaError, check, table_specs
 
 MAX_SORTED_HASHES = 50_000_000
@@ -148,7 +148,7 @@ def fold_checks(
     contacts = nw.from_native(dataset.contacts)
     duckdb = contacts.implementation.is_duckdb()
     eager_polars = isinstance(contacts, nw.DataFrame) and contacts.implementation.is_polars()
-    if set(tables) != {"contacts"} or not (duckdb or eager_polars or _is_spark(contacts)):
+    if set(tables) != {"contacts"} or not (duckdb or eager_polars or is_spark(contacts)):
         return None
     specs = table_specs("contacts", csat_scale=csat_scale)
     planned = table_checks(contacts, "contacts", specs, KEY_COLUMNS["contacts"])
@@ -328,7 +328,7 @@ def _ids_may_fail(contacts, key: str) -> bool:
     DuckDB, whose screen leaves them out) an id is missing."""
     if contacts.implementation.is_polars():
         return polars_keys_may_repeat(contacts, key)
-    if _is_spark(contacts):
+    if is_spark(contacts):
         return _spark_hashes_repeat(contacts, key)
     return _ids_fail(contacts, key)
 
@@ -342,7 +342,7 @@ def checked_sums(sums, contacts, folded: FoldedChecks):
     held as an Arrow table (:func:`_fetched`), Spark's as a pandas frame.
     """
     names = [PREFIX + name for name in (*folded.row_counts(), *folded.extremes())]
-    if _is_spark(sums):
+    if is_spark(sums):
         held = sums_on_driver(sums)
     else:
         with nan_visible(contacts.to_native()):
@@ -450,10 +450,6 @@ def _on_a_cursor(contacts):
         return nw.from_native(connection.cursor().sql(native.sql_query()))
     except duckdb.Error:
         return None
-
-
-def _is_spark(frame) -> bool:
-    return frame.implementation.is_pyspark() or frame.implementation.is_pyspark_connect()
 
 
 def _spark_hashes_repeat(contacts, key: str) -> bool:

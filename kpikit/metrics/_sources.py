@@ -149,9 +149,14 @@ def scan_parquet(path, *, memory_limit: str | None = None, progress: bool = True
         raise ValueError(f"Cannot read the parquet files {files[:3]}: {error}") from error
 
 
+def is_spark(frame) -> bool:
+    """Whether a narwhals frame is a PySpark DataFrame, classic or Spark Connect."""
+    return frame.implementation.is_pyspark() or frame.implementation.is_pyspark_connect()
+
+
 def sums_on_driver(sums):
     """Per-group sums of a Spark frame as a pandas frame (other engines: unchanged)."""
-    if sums.implementation.is_pyspark() or sums.implementation.is_pyspark_connect():
+    if is_spark(sums):
         return nw.from_native(sums.to_native().toPandas())
     return sums
 
@@ -161,7 +166,7 @@ def like_input(result, contacts):
     Spark DataFrame, an Arrow table of DuckDB contacts (their checked sums tidied in memory) as
     a relation on their connection; anything else as it is."""
     frame = nw.from_native(contacts)
-    if frame.implementation.is_pyspark() or frame.implementation.is_pyspark_connect():
+    if is_spark(frame):
         return contacts.sparkSession.createDataFrame(result)
     if frame.implementation.is_duckdb() and isinstance(result, pa.Table):
         return connection_of(contacts).from_arrow(result)
