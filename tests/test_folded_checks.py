@@ -347,7 +347,7 @@ def test_ids_are_hashed_on_a_cursor_or_after_the_sums(source, case, problem, tmp
 @pytest.mark.parametrize("kind", ["duckdb", "polars"])
 @pytest.mark.parametrize("ids", [["a", "b", "c"], ["a", "b", "a"]])
 def test_the_pass_over_the_ids_is_under_way_before_the_sums_are_built(kind, ids, monkeypatch):
-    # looking_up_ids starts the pass in its worker thread, so the folded checks that reach the
+    # checks_under_way starts the pass in its worker thread, so the folded checks that reach the
     # building of the sums already hold it; its answer decides as the pass run after would.
     frame = contacts(ids)
     data = relation(frame) if kind == "duckdb" else pl.from_pandas(frame)
@@ -364,6 +364,36 @@ def test_the_pass_over_the_ids_is_under_way_before_the_sums_are_built(kind, ids,
     assert seen[0].result() == (len(set(ids)) < len(ids))
     monkeypatch.setattr(_folded_checks, "_ids_task", lambda folded: None)
     assert started == error_of(lambda: kk.compute(data, kpis="asa"))
+
+
+@pytest.mark.parametrize("before", [False, True])
+def test_duckdb_sees_nan_from_before_the_sums_are_built_to_their_fetch(before, monkeypatch):
+    # kpikit._nan_aware's setting is turned on before the sums query is built: turned on
+    # between the building and the fetch, it made DuckDB bind every step of the query again.
+    # The connection's own setting is put back after.
+    connection = duckdb.connect()
+    connection.execute(f"SET parquet_can_have_nan = {before}")
+    data = connection.from_df(contacts(["a", "b", "c"]))
+
+    def setting():
+        return connection.execute("SELECT current_setting('parquet_can_have_nan')").fetchall()
+
+    seen = []
+    build, fetch = _engine._sum_contacts, _folded_checks._fetched
+
+    def watched_build(*args, **kwargs):
+        seen.append(("build", setting()))
+        return build(*args, **kwargs)
+
+    def watched_fetch(sums):
+        seen.append(("fetch", setting()))
+        return fetch(sums)
+
+    monkeypatch.setattr(_engine, "_sum_contacts", watched_build)
+    monkeypatch.setattr(_folded_checks, "_fetched", watched_fetch)
+    kk.compute(data, kpis="asa")
+    assert seen == [("build", [(True,)]), ("fetch", [(True,)])]
+    assert setting() == [(before,)]
 
 
 def test_a_missing_id_stops_the_pass_over_the_ids():

@@ -35,8 +35,8 @@ from kpikit.metrics._components import (
 from kpikit.metrics._folded_checks import (
     checked_polars_sums,
     checked_sums,
+    checks_under_way,
     fold_checks,
-    looking_up_ids,
 )
 from kpikit.metrics._handover import as_pandas
 from kpikit.metrics._inputs import checked_beside, prepare
@@ -255,7 +255,7 @@ def _compute(data, kpis, by, freq, options: Options, validate: bool, *, statisti
     # eager polars tables beside the contacts are checked in one while they are summed (both
     # release Python's lock).
     with (
-        looking_up_ids(folded) as folded,
+        checks_under_way(folded) as folded,
         checked_beside(dataset, tables, options) if beside else nullcontext(),
     ):
         contact_plans = [p for p in plans if p.table == "contacts"]

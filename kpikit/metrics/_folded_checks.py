@@ -25,7 +25,7 @@ failing one of the contacts' row checks trips is instead counted per group with 
   NaN), so each number column is compared with its bounds on every row: no maxima.
 
 Repeated ids are looked for apart, in 64-bit hashes of the present ids, in a worker thread
-(:func:`looking_up_ids`) started before the sums query is built, so that it runs on the core
+(:func:`checks_under_way`) started before the sums query is built, so that it runs on the core
 Python's building leaves idle and then beside the sums: DuckDB (on a cursor) or polars hashes,
 NumPy sorts them and compares neighbours, several times cheaper than an exact
 ``count(DISTINCT contact_id)``; Spark counts the distinct hashes on its executors, unless it
@@ -89,7 +89,7 @@ class FoldedChecks:
     values is), and without statistics every bounded number column too; ``lowest`` pairs
     the number columns of a relation without statistics with their least value allowed; a
     polars frame has none (``failing`` compares its floats row by row). ``ids`` is the pass
-    over the ids under way (:func:`looking_up_ids`), True when an id is missing or may repeat.
+    over the ids under way (:func:`checks_under_way`), True when an id is missing or may repeat.
     """
 
     dataset: Dataset
@@ -287,21 +287,29 @@ def _between_columns(present, numeric) -> list[nw.Expr]:
 
 
 @contextmanager
-def looking_up_ids(folded: FoldedChecks | None):
-    """The block with the pass over ``folded``'s ids under way in a worker thread; yields
-    ``folded`` holding it (``ids``), or as it is when there is no key or no cursor to query.
+def checks_under_way(folded: FoldedChecks | None):
+    """The block in which the folded checks run; yields ``folded``, holding the pass over its
+    ids (``ids``) when that runs in a worker thread.
 
-    Started before the sums query is built: building it is Python's work on one core, which
-    leaves the other to the pass (DuckDB at 1M contacts: 40 ms of building, 55 ms of pass);
-    then the pass runs beside the sums (DuckDB scans a parquet file of one row group on one
-    thread).
+    - DuckDB is told to look for NaN in parquet files (:func:`kpikit._nan_aware.nan_visible`)
+      before the sums query is built: a setting changed after would make DuckDB bind every step
+      of the query again (25 ms at 1M contacts).
+    - The pass over the ids starts before the sums query is built too: building it is Python's
+      work on one core, which leaves the other to the pass (DuckDB at 1M contacts: 40 ms of
+      building, 55 ms of pass); then the pass runs beside the sums (DuckDB scans a parquet file
+      of one row group on one thread). It has no worker thread when there is no key or no
+      cursor to query.
     """
-    task = _ids_task(folded) if folded is not None and folded.key is not None else None
-    if task is None:
+    if folded is None:
         yield folded
         return
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kpikit-ids") as pool:
-        yield replace(folded, ids=pool.submit(task))
+    with nan_visible(folded.dataset.contacts):
+        task = _ids_task(folded) if folded.key is not None else None
+        if task is None:
+            yield folded
+            return
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kpikit-ids") as pool:
+            yield replace(folded, ids=pool.submit(task))
 
 
 def _ids_task(folded: FoldedChecks):
@@ -316,7 +324,7 @@ def _ids_task(folded: FoldedChecks):
 
 
 def _ids_fail_or_repeat(contacts, folded: FoldedChecks) -> bool:
-    """The result of the pass over the ids: its thread's (:func:`looking_up_ids`), or else a
+    """The result of the pass over the ids: its thread's (:func:`checks_under_way`), or else a
     pass run now."""
     if folded.ids is not None:
         return folded.ids.result()
@@ -345,8 +353,7 @@ def checked_sums(sums, contacts, folded: FoldedChecks):
     if is_spark(sums):
         held = sums_on_driver(sums)
     else:
-        with nan_visible(contacts.to_native()):
-            held = nw.from_native(_fetched(sums.to_native()))
+        held = nw.from_native(_fetched(sums.to_native()))
     ids_fail = _ids_fail_or_repeat(contacts, folded)
     if (names and _screen_tripped(held, folded)) or ids_fail:
         _raise_problems(folded)
@@ -357,7 +364,7 @@ def checked_polars_sums(sum_up, contacts, folded: FoldedChecks):
     """The sums of an eager polars frame of contacts, with the checks read.
 
     ``sum_up()`` returns the sums, the column of ``folded.row_counts()`` among them. The ids
-    are hashed in the worker thread of :func:`looking_up_ids` while ``sum_up`` runs (polars
+    are hashed in the worker thread of :func:`checks_under_way` while ``sum_up`` runs (polars
     and NumPy release Python's lock), or after it without one. Returns the sums without the
     screen's column; raises the usual checks' SchemaError when a row fails a check or an id
     may repeat, or in place of an error of ``sum_up`` when the checks find a problem (a bad
