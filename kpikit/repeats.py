@@ -192,9 +192,16 @@ def _add_lazy(frame, width, match, with_first, last_arrival, all_eligible):
         "_fcr_after": (~after.is_null()) & (after <= later),
     }
     repeated_before, repeated_after = nw.col("_fcr_before"), nw.col("_fcr_after")
-    # Without ``last_arrival``, the log's last arrival joins as a one-row table: a window over
-    # the whole frame would move every row into one partition on Spark.
-    last = nw.col("_fcr_last") if last_arrival is None else last_arrival
+    # The log's last arrival joins as a one-row table (a window over the whole frame would move
+    # every row into one partition on Spark), after the window functions, whose sorts then
+    # need not carry it.
+    last_table = last_arrival if isinstance(last_arrival, (nw.LazyFrame, nw.DataFrame)) else None
+    if last_arrival is None:
+        last_table = frame.select(nw.col("arrived_at").max())
+    last = last_arrival
+    if last_table is not None:
+        last_table = last_table.rename({last_table.collect_schema().names()[0]: "_fcr_last"})
+        last = nw.col("_fcr_last")
     judged = repeated_after | (later <= last)
     first = ~repeated_before if all_eligible else nw.col("_fcr_eligible") & ~repeated_before
     flags = [
@@ -204,14 +211,14 @@ def _add_lazy(frame, width, match, with_first, last_arrival, all_eligible):
     if with_first:
         flags.insert(0, nw.when(first).then(1.0).otherwise(0.0).alias(FIRST))
     added = list(windows)
-    if last_arrival is None:
-        frame = frame.join(frame.select(nw.col("arrived_at").max().alias("_fcr_last")), how="cross")
-        added.append("_fcr_last")
     if not all_eligible:
         frame = frame.with_columns(_fcr_eligible=eligible(match))
         added.append("_fcr_eligible")
-    frame = frame.with_columns(**windows).with_columns(*flags)
-    return frame.drop(*added)
+    frame = frame.with_columns(**windows)
+    if last_table is not None:
+        frame = frame.join(last_table, how="cross")
+        added.append("_fcr_last")
+    return frame.with_columns(*flags).drop(*added)
 
 
 def _levels(frame, width_ms, match, last_arrival):

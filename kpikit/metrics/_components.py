@@ -98,6 +98,33 @@ def within_threshold(options: Options, columns) -> nw.Expr:
     return condition
 
 
+_READ_RESOLVED = frozenset(
+    {
+        "fcr_surveyed_first",
+        "fcr_resolved_by_survey",
+        "fcr_judged_surveyed_first",
+        "fcr_resolved_by_both",
+    }
+)
+
+
+def fcr_reads(names, options: Options, columns) -> list[str]:
+    """The contact columns besides the FCR flags that the FCR components ``names`` read, as
+    :func:`contact_parts` builds them: ``transferred`` when a transfer leaves a contact
+    unresolved, ``resolved`` for the methods that read the survey.
+
+    >>> from kpikit.options import resolve
+    >>> columns = ["transferred", "resolved"]
+    >>> fcr_reads(["fcr_judged_first", "fcr_resolved_by_repeat"], resolve(), columns)
+    ['transferred']
+    >>> fcr_reads(["fcr_resolved_by_both"], resolve(fcr_transfers="ignore"), columns)
+    ['resolved']
+    """
+    reads = ["transferred"] if options.fcr_transfers == "unresolved" else []
+    reads += ["resolved"] if _READ_RESOLVED & set(names) else []
+    return [column for column in reads if column in columns]
+
+
 def contact_parts(names, options: Options, columns) -> dict[str, Part]:
     """The contact components ``names`` as parts, for data with ``columns``."""
     answered = nw.col("answered").fill_null(False)
