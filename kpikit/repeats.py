@@ -97,10 +97,10 @@ def add_fcr_components(frame, *, window, match, first=True, last_arrival=None, a
         form a key value of their own.
     first : bool, default=True
         Add FIRST too (the survey methods need it; the repeat rule needs only the other two).
-    last_arrival : narwhals Expr, default=None
-        The last ``arrived_at`` of the whole log, for a frame that holds only part of it (a
-        column of a lazy frame, a literal for an eager one); by default the last
-        ``arrived_at`` of ``frame``.
+    last_arrival : narwhals Expr or lazy frame, default=None
+        The last ``arrived_at`` of the whole log, for a frame that holds only part of it: a
+        literal for an eager frame; for a lazy one, a literal or a one-row table of the log
+        whose column is LAST_ARRIVAL. By default the last ``arrived_at`` of ``frame``.
     all_eligible : bool, default=False
         Every contact of ``frame`` is eligible (the caller filtered them with
         :func:`eligible`): the window functions of lazy engines then need not set the
@@ -197,11 +197,8 @@ def _add_lazy(frame, width, match, with_first, last_arrival, all_eligible):
     # need not carry it.
     last_table = last_arrival if isinstance(last_arrival, (nw.LazyFrame, nw.DataFrame)) else None
     if last_arrival is None:
-        last_table = frame.select(nw.col("arrived_at").max())
-    last = last_arrival
-    if last_table is not None:
-        last_table = last_table.rename({last_table.collect_schema().names()[0]: "_fcr_last"})
-        last = nw.col("_fcr_last")
+        last_table = frame.select(nw.col("arrived_at").max().alias(LAST_ARRIVAL))
+    last = last_arrival if last_table is None else nw.col(LAST_ARRIVAL)
     judged = repeated_after | (later <= last)
     first = ~repeated_before if all_eligible else nw.col("_fcr_eligible") & ~repeated_before
     flags = [
@@ -217,7 +214,7 @@ def _add_lazy(frame, width, match, with_first, last_arrival, all_eligible):
     frame = frame.with_columns(**windows)
     if last_table is not None:
         frame = frame.join(last_table, how="cross")
-        added.append("_fcr_last")
+        added.append(LAST_ARRIVAL)
     return frame.with_columns(*flags).drop(*added)
 
 

@@ -575,7 +575,7 @@ def _eligible_flagged(contacts, fcr, keep):
     """
     match = fcr["match"]
     needed = [*dict.fromkeys([*keep, "arrived_at", "contact_id", *match])]
-    last = contacts.select(nw.col("arrived_at").max())
+    last = contacts.select(nw.col("arrived_at").max().alias(repeats.LAST_ARRIVAL))
     eligible = contacts.filter(repeats.eligible(match)).select(*needed)
     return repeats.add_fcr_components(
         eligible,
