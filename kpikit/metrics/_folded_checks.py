@@ -465,14 +465,16 @@ def _spark_hashes_repeat(contacts, key: str) -> bool:
     In local mode, where the driver is the machine that holds the data, up to
     ``MAX_DRIVER_HASHES`` hashes come to it and NumPy sorts them; otherwise the distinct
     hashes are counted on the executors and only the counts come back (a count of the
-    distinct ids would shuffle the text itself). At 1M contacts on ``local[2]``: 0.3 s (the
-    count of present ids included), against 1.3 s on the executors.
+    distinct ids would shuffle the text itself). At 1M contacts on ``local[2]``: 0.3 s, against
+    1.3 s on the executors. The rows are counted rather than the present ids, which bound
+    them: Spark counts the rows of a parquet file without reading a column (at 10M: 0.34 s
+    against 0.67 s).
     """
     from pyspark.sql import functions as F
 
     native = contacts.to_native()
     present = native.where(F.col(key).isNotNull())
-    if _local_spark(contacts) and present.count() <= MAX_DRIVER_HASHES:
+    if _local_spark(contacts) and native.count() <= MAX_DRIVER_HASHES:
         hashes = present.select(F.xxhash64(key)).toArrow().column(0).to_numpy()
         return hashes_repeat(hashes if hashes.flags.writeable else hashes.copy())
     hashed = F.when(F.col(key).isNotNull(), F.xxhash64(key))  # Spark hashes a null too
