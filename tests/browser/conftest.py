@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from harness import CHROMIUM, CHROMIUM_ARGS, start_server, stop_server
+from harness import CHROMIUM, CHROMIUM_ARGS, log_tail, start_server, stop_server
 
 # The hand-made data of tests/fixtures.py, also when the browser tests run on their own.
 sys.path.insert(0, str(Path(__file__).parents[1]))
@@ -60,6 +60,29 @@ class Watched:
         path = self.screenshot_path(name)
         self.page.screenshot(path=str(path), full_page=True, timeout=90_000)
         return path
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed browser test reports what its page showed and the tail of its server's log."""
+    report = yield
+    if report.when != "call" or not report.failed:
+        return report
+    from playwright.sync_api import Error as PlaywrightError
+
+    watched = item.funcargs.get("watched")
+    if isinstance(watched, Watched):
+        try:
+            text = watched.page.inner_text("body", timeout=10_000)[:2000]
+            shown = f"{watched.page.url}\n{text}"
+        except PlaywrightError as error:
+            shown = f"{watched.page.url}: the page could not be read ({error})"
+        report.sections.append(("page at the failure", shown))
+    for value in item.funcargs.values():
+        tail = log_tail(value) if isinstance(value, str) else ""
+        if tail:
+            report.sections.append((f"server log at {value}, last lines", tail))
+    return report
 
 
 @pytest.fixture

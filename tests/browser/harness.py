@@ -24,6 +24,8 @@ CHROMIUM_ARGS = [
 ]
 ROOT = Path(__file__).parents[2]
 START_TIMEOUT_S = 120
+SERVER_LOGS: dict[str, Path] = {}
+"""The log of each server started here, by base URL (a failed test shows its tail)."""
 
 # The dropdown of each dashboard that always changes its chart (browser tests and benchmarks).
 CHART_CONTROL = {
@@ -75,12 +77,21 @@ def start_server(log: Path, *extra: str):
     with log.open("wb") as sink:
         process = subprocess.Popen(command, cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
+    SERVER_LOGS[base] = log
     try:
         wait_until_serving(base + "/", process, log)
     except BaseException:
         stop_server(process)
         raise
     return base, process
+
+
+def log_tail(base: str, lines: int = 40) -> str:
+    """The last ``lines`` of the log of the server at ``base``, or "" for an unknown one."""
+    log = SERVER_LOGS.get(base)
+    if log is None or not log.exists():
+        return ""
+    return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
 
 
 def stop_server(process: subprocess.Popen) -> None:
