@@ -120,6 +120,37 @@ def test_fcr_by_repeat_and_survey():
     assert (table["numerator"].iloc[0], table["denominator"].iloc[0]) == (2.0, 3.0)
 
 
+# The hand counts of the tests above, (numerator, denominator) of each method and transfer rule:
+# "repeat": #6 of #1 #2 #6 #7, and #2 too when transfers are ignored; "survey": #1 #7 #10 of
+# #1 #2 #7 #10 either way (transferred #2 answered "not resolved"); "repeat_and_survey": none of
+# #1 #2 #7 either way.
+FCR_BY_HAND = {
+    ("repeat", "unresolved"): (1.0, 4.0),
+    ("repeat", "ignore"): (2.0, 4.0),
+    ("survey", "unresolved"): (3.0, 4.0),
+    ("survey", "ignore"): (3.0, 4.0),
+    ("repeat_and_survey", "unresolved"): (0.0, 3.0),
+    ("repeat_and_survey", "ignore"): (0.0, 3.0),
+}
+
+
+@pytest.mark.parametrize(("method", "transfers"), list(FCR_BY_HAND))
+@pytest.mark.parametrize("engine", ["pandas", "polars lazy", "duckdb"])
+def test_fcr_methods_and_transfer_rules_on_every_engine(engine, method, transfers):
+    # The window functions of lazy engines carry only the columns a method reads (resolved for
+    # the survey methods, transferred when transfers count), so each pairing is checked there.
+    native = {
+        "pandas": lambda frame: frame,
+        "polars lazy": lambda frame: pl.from_pandas(frame).lazy(),
+        "duckdb": lambda frame: pytest.importorskip("duckdb").from_df(frame),
+    }[engine](hand_contacts())
+    result = kk.compute(native, kpis="fcr", fcr_method=method, fcr_transfers=transfers)
+    frame = nw.from_native(result)
+    frame = frame.collect() if isinstance(frame, nw.LazyFrame) else frame
+    row = frame.select("numerator", "denominator").rows()
+    assert row == [FCR_BY_HAND[(method, transfers)]]
+
+
 def test_fcr_survey_needs_the_resolved_column():
     with pytest.raises(ValueError, match="'fcr'.*resolved"):
         kk.compute(hand_contacts().drop(columns="resolved"), kpis="fcr", fcr_method="survey")
