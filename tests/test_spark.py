@@ -150,20 +150,24 @@ def test_valid_contacts_do_not_trip_the_spark_screen(spark, monkeypatch):
 
 
 @pytest.mark.parametrize(
-    ("ids", "repeat"),
+    ("ids", "fail"),
     [
         (["a", "b", "c"], False),
         (["a", "b", "a"], True),
-        (["a", "b", None], False),  # a missing id is the screen's to find, not a repeat
+        (["a", "b", None], True),  # a missing id: the pass finds it, the screen leaves it out
         (["a", "a", None], True),  # Spark hashes a null too: it must not hide the repeat
+        ([1, 2, 3], False),
         ([1, 2, 2], True),
+        ([1, None, 3], True),
     ],
 )
 @pytest.mark.parametrize("where", ["driver", "executors"])
-def test_spark_ids_repeat_when_their_hashes_do(spark, ids, repeat, where, monkeypatch):
+def test_spark_ids_fail_when_one_is_missing_or_their_hashes_repeat(
+    spark, ids, fail, where, monkeypatch
+):
     # local[2]: the hashes are sorted on the driver, unless there are too many of them.
     if where == "executors":
         monkeypatch.setattr(_folded_checks, "MAX_DRIVER_HASHES", 0)
     kind = "string" if isinstance(ids[0], str) else "bigint"
     frame = spark.createDataFrame([(i,) for i in ids], f"contact_id {kind}")
-    assert _folded_checks._spark_hashes_repeat(nw.from_native(frame), "contact_id") is repeat
+    assert _folded_checks._spark_ids_fail(nw.from_native(frame), "contact_id") is fail
