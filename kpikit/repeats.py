@@ -195,10 +195,10 @@ def _add_lazy(frame, width, match, with_first, last_arrival, all_eligible):
     # The log's last arrival joins as a one-row table (a window over the whole frame would move
     # every row into one partition on Spark), after the window functions, whose sorts then
     # need not carry it.
-    last_table = last_arrival if isinstance(last_arrival, (nw.LazyFrame, nw.DataFrame)) else None
     if last_arrival is None:
-        last_table = frame.select(nw.col("arrived_at").max().alias(LAST_ARRIVAL))
-    last = last_arrival if last_table is None else nw.col(LAST_ARRIVAL)
+        last_arrival = frame.select(nw.col("arrived_at").max().alias(LAST_ARRIVAL))
+    joined = isinstance(last_arrival, (nw.LazyFrame, nw.DataFrame))
+    last = nw.col(LAST_ARRIVAL) if joined else last_arrival
     judged = repeated_after | (later <= last)
     first = ~repeated_before if all_eligible else nw.col("_fcr_eligible") & ~repeated_before
     flags = [
@@ -212,8 +212,8 @@ def _add_lazy(frame, width, match, with_first, last_arrival, all_eligible):
         frame = frame.with_columns(_fcr_eligible=eligible(match))
         added.append("_fcr_eligible")
     frame = frame.with_columns(**windows)
-    if last_table is not None:
-        frame = frame.join(last_table, how="cross")
+    if joined:
+        frame = frame.join(last_arrival, how="cross")
         added.append(LAST_ARRIVAL)
     return frame.with_columns(*flags).drop(*added)
 

@@ -146,9 +146,9 @@ def fold_checks(
     True
     """
     contacts = nw.from_native(dataset.contacts)
-    duckdb = contacts.implementation.is_duckdb()
+    duckdb, spark = contacts.implementation.is_duckdb(), is_spark(contacts)
     eager_polars = isinstance(contacts, nw.DataFrame) and contacts.implementation.is_polars()
-    if set(tables) != {"contacts"} or not (duckdb or eager_polars or is_spark(contacts)):
+    if set(tables) != {"contacts"} or not (duckdb or eager_polars or spark):
         return None
     specs = table_specs("contacts", csat_scale=csat_scale)
     planned = table_checks(contacts, "contacts", specs, KEY_COLUMNS["contacts"])
@@ -156,7 +156,7 @@ def fold_checks(
         return None
     key = planned.keys[0] if planned.keys else None
     screened = specs
-    if (duckdb or is_spark(contacts)) and key is not None:  # found with the ids' hashes
+    if (duckdb or spark) and key is not None:  # found with the ids' hashes
         screened = [_nulls_allowed(spec) if spec.name == key else spec for spec in specs]
     mode = "rows" if eager_polars else ("statistics" if statistics else "extremes")
     failing, highest, lowest = _screen(contacts.collect_schema(), screened, mode=mode)
