@@ -27,6 +27,7 @@ import narwhals.stable.v2 as nw
 from kpikit import options
 from kpikit._check_runs import check_table, free_column_name
 from kpikit._checks import ColumnSpec, Problem
+from kpikit._duckdb import require_supported
 
 __all__ = [
     "AGENT_INTERVAL_COLUMNS",
@@ -303,7 +304,7 @@ class ValidationReport:
         structural = [problem for problem in self.problems if problem.structural]
         if structural:
             raise SchemaError(structural)
-        dataset = _as_dataset(data)
+        dataset = as_dataset(data)
         changes = {}
         for table, rows in self.rows_to_drop.items():
             if rows == ():
@@ -404,7 +405,7 @@ def validate(data, *, lenient: bool = False, csat_scale: int | None = None):
     report = check(data, csat_scale=csat_scale)
     if report.problems and (not lenient or any(p.structural for p in report.problems)):
         raise SchemaError(report.problems)
-    return report if lenient else _as_dataset(data)
+    return report if lenient else as_dataset(data)
 
 
 def check(data, *, csat_scale: int | None = None) -> ValidationReport:
@@ -419,7 +420,7 @@ def check(data, *, csat_scale: int | None = None) -> ValidationReport:
     ['contacts.arrived_at: required column is missing (columns present: contact_id, wait_s)',
      'contacts.answered: required column is missing (columns present: contact_id, wait_s)']
     """
-    dataset = _as_dataset(data)
+    dataset = as_dataset(data)
     problems: list[Problem] = []
     rows_to_drop: dict[str, tuple[int, ...] | None] = {}
     row_counts: dict[str, int | None] = {}
@@ -442,13 +443,18 @@ def check(data, *, csat_scale: int | None = None) -> ValidationReport:
     )
 
 
-def _as_dataset(data) -> Dataset:
+def as_dataset(data) -> Dataset:
+    """``data`` as a Dataset: a bare frame is its contacts. Raises TypeError without contacts,
+    and ImportError for a DuckDB relation when the installed DuckDB is too old for kpikit
+    (:func:`kpikit._duckdb.require_supported`)."""
     if isinstance(data, Dataset):
         if data.contacts is None:
             raise TypeError("Dataset.contacts is required but received None.")
+        require_supported(data.contacts, data.agent_intervals, data.costs)
         return data
     if data is None:
         raise TypeError("Value of 'data' must be a Dataset or a contacts frame; received None.")
+    require_supported(data)
     return Dataset(contacts=data)
 
 

@@ -50,6 +50,37 @@ def test_only_large_frames_of_the_schemas_types_go_to_duckdb(monkeypatch):
         kk.compute(mixed)
 
 
+def test_an_older_duckdb_is_refused_by_name_and_never_handed_a_frame(monkeypatch, tmp_path):
+    # DuckDB 1.5.6 (checked by hand with it installed): its relations have no union_by_name or
+    # materialize, and no connection to turn on parquet_can_have_nan, so the checks would miss
+    # NaN in parquet files. kpikit asks for DuckDB 2.0 rather than half work on it.
+    import duckdb
+
+    from kpikit import _duckdb
+
+    frame = random_contacts(4, 30)
+    frame.to_parquet(tmp_path / "contacts.parquet")
+    relation = duckdb.connect().from_df(frame)
+    expected = kk.compute(frame)
+    monkeypatch.setattr(via_duckdb, "MIN_ROWS", 10)
+    monkeypatch.setattr(_duckdb, "installed_version", lambda: (1, 5, 6))
+    upgrade = r"DuckDB 2\.0 or newer .* DuckDB 1\.5\.6 is installed\. Upgrade it: pip install"
+    for call in (
+        lambda: kk.compute(relation),
+        lambda: kk.compute(relation, validate=False),
+        lambda: kk.compute(kk.Dataset(contacts=relation)),
+        lambda: kk.validate(relation),
+        lambda: kk.scan_parquet(tmp_path),
+        lambda: kk.compute(tmp_path / "contacts.parquet"),
+    ):
+        with pytest.raises(ImportError, match=upgrade):
+            call()
+    # A large pandas frame stays on the pandas path, with the pandas result.
+    assert not via_duckdb.wanted(frame)
+    monkeypatch.setattr(via_duckdb, "relation", lambda *args: pytest.fail("handed to DuckDB"))
+    pd.testing.assert_frame_equal(kk.compute(frame), expected)
+
+
 def test_bad_values_give_the_same_error(monkeypatch):
     # Contact 2 waits -1 s and contact 4 repeats contact 3's id: two problems either way.
     frame = random_contacts(3, 6)

@@ -53,7 +53,7 @@ from kpikit.metrics._sources import (
 )
 from kpikit.metrics._table_sums import sum_costs, sum_intervals
 from kpikit.options import Options, describe, resolve
-from kpikit.schema import TABLES, Dataset, SchemaError
+from kpikit.schema import TABLES, Dataset, SchemaError, as_dataset
 
 _NEEDS_FIRST = frozenset({"fcr_surveyed_first", "fcr_resolved_by_survey"})
 REQUIRED_CONTACT_COLUMNS = tuple(spec.name for spec in TABLES["contacts"] if spec.required)
@@ -233,7 +233,7 @@ def _compute(data, kpis, by, freq, options: Options, validate: bool, *, statisti
     """:func:`compute` of a Dataset or a frame, its options resolved; ``statistics=False``: a
     DuckDB relation over a pandas frame, which has no statistics to answer the checks' bounds
     from (:func:`kpikit.metrics._folded_checks.fold_checks`)."""
-    dataset = data if isinstance(data, Dataset) else Dataset(contacts=data)
+    dataset = as_dataset(data)
     keys = _as_list(by)
     if freq is not None:
         check_choice("freq", freq, FREQUENCIES, "a period")
@@ -315,7 +315,7 @@ def component_sums(data, kpi_id: str, *, options: Options | None = None, **optio
      'short_abandons': 0.0}
     """
     options = resolve(options, **option_values)
-    dataset = data if isinstance(data, Dataset) else Dataset(contacts=data)
+    dataset = as_dataset(data)
     contacts = nw.from_native(dataset.contacts)
     _check_contacts(contacts, [])
     check_choice("kpi_id", kpi_id, KPI_IDS, "a KPI id")

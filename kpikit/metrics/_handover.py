@@ -13,6 +13,7 @@ import narwhals.stable.v2 as nw
 import pandas as pd
 
 from kpikit._checks import table_checks
+from kpikit._duckdb import supported as duckdb_supported
 from kpikit.metrics._inputs import numpy_zoned_times
 from kpikit.metrics._ratios import RESULT_COLUMNS
 from kpikit.schema import KEY_COLUMNS, table_specs
@@ -20,7 +21,8 @@ from kpikit.schema import KEY_COLUMNS, table_specs
 
 def ready(data, engine: str, csat_scale: int | None = None) -> bool:
     """Whether ``data`` is a pandas frame that the installed module ``engine`` may compute:
-    column names that are distinct text and types the schema accepts.
+    column names that are distinct text and types the schema accepts, and for DuckDB a version
+    kpikit works with (an older one leaves the frame on the pandas path).
 
     >>> import pandas as pd
     >>> contacts = pd.DataFrame({"contact_id": ["a"], "arrived_at": [pd.Timestamp("2026-01-05")],
@@ -34,7 +36,7 @@ def ready(data, engine: str, csat_scale: int | None = None) -> bool:
         return False
     if not data.columns.is_unique or not all(isinstance(name, str) for name in data.columns):
         return False  # left to the checks, which name the problem
-    if importlib.util.find_spec(engine) is None:
+    if importlib.util.find_spec(engine) is None or (engine == "duckdb" and not duckdb_supported()):
         return False
     specs = table_specs("contacts", csat_scale=csat_scale)
     return not table_checks(

@@ -21,7 +21,7 @@ from pathlib import Path
 import narwhals as nw
 import pyarrow as pa
 
-from kpikit._duckdb import connection_of
+from kpikit._duckdb import connection_of, require_recent
 from kpikit._nan_aware import SETTING as NAN_SETTING
 
 DEFAULT_MEMORY_SHARE = 0.5
@@ -134,6 +134,7 @@ def scan_parquet(path, *, memory_limit: str | None = None, progress: bool = True
         raise ImportError(
             "Reading parquet files larger than memory needs DuckDB: pip install 'kpikit[duckdb]'"
         ) from error
+    require_recent()
 
     files = parquet_files(path)
     spill = Path(tempfile.gettempdir()) / "kpikit-duckdb"  # not DuckDB's default, ./.tmp
