@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import kpikit as kk
-from kpikit.metrics import _engine, _folded_checks
+from kpikit.metrics import _engine, _folded_checks, _sources
 from kpikit.metrics import _via_duckdb as via_duckdb
 
 duckdb = pytest.importorskip("duckdb")
@@ -379,7 +379,7 @@ def test_duckdb_sees_nan_from_before_the_sums_are_built_to_their_fetch(before, m
         return connection.execute("SELECT current_setting('parquet_can_have_nan')").fetchall()
 
     seen = []
-    build, fetch = _engine._sum_contacts, _folded_checks._fetched
+    build, fetch = _engine._sum_contacts, _sources._fetched
 
     def watched_build(*args, **kwargs):
         seen.append(("build", setting()))
@@ -390,7 +390,7 @@ def test_duckdb_sees_nan_from_before_the_sums_are_built_to_their_fetch(before, m
         return fetch(sums)
 
     monkeypatch.setattr(_engine, "_sum_contacts", watched_build)
-    monkeypatch.setattr(_folded_checks, "_fetched", watched_fetch)
+    monkeypatch.setattr(_sources, "_fetched", watched_fetch)
     kk.compute(data, kpis="asa")
     assert seen == [("build", [(True,)]), ("fetch", [(True,)])]
     assert setting() == [(before,)]

@@ -1,6 +1,9 @@
 """Large pandas frames are computed by DuckDB (kpikit.metrics._via_duckdb): the same result as
 the pandas path, to the last digits of float sums, with the same types, and the same errors."""
 
+import tomllib
+from pathlib import Path
+
 import pandas as pd
 import pytest
 from fixtures import random_contacts
@@ -79,6 +82,15 @@ def test_an_older_duckdb_is_refused_by_name_and_never_handed_a_frame(monkeypatch
     assert not via_duckdb.wanted(frame)
     monkeypatch.setattr(via_duckdb, "relation", lambda *args: pytest.fail("handed to DuckDB"))
     pd.testing.assert_frame_equal(kk.compute(frame), expected)
+
+
+def test_pyproject_asks_for_the_duckdb_kpikit_checks_for():
+    from kpikit._duckdb import OLDEST_VERSION
+
+    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+    extras = project["project"]["optional-dependencies"]
+    asked = {spec for group in extras.values() for spec in group if spec.startswith("duckdb")}
+    assert asked == {"duckdb>=" + ".".join(map(str, OLDEST_VERSION))}
 
 
 def test_bad_values_give_the_same_error(monkeypatch):

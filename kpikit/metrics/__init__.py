@@ -3,8 +3,8 @@
 Every KPI is ``numerator / denominator`` where both are sums of per-row components named in the
 registry (``kpikit/catalog/kpis.toml``), so a rollup is exact (never an average of averages) and
 the same code runs on any dataframe engine through narwhals: pandas in gives pandas out, polars
-stays polars, DuckDB stays lazy, and Spark gives Spark (its sums per group are brought to the
-driver for the ratios).
+stays polars, DuckDB gives a DuckDB relation, and Spark gives Spark (on both, the sums per
+group are brought into Python for the ratios).
 
 - ``_components``: the per-row expression of each component;
 - ``_engine``: :func:`compute` (options, KPI selection, sums, ratios and intervals);

@@ -148,8 +148,8 @@ def compute(
         repeated ids), so that bad input is an error rather than a wrong number. Pass False
         only for data already validated (:func:`kpikit.validate`, :func:`kpikit.read_contacts`).
         On a DuckDB relation, a Spark frame or an eager polars frame the checks are counted in
-        the query of the sums (a DuckDB query then runs at the call: the result is a relation
-        over the sums; unchecked, it stays lazy).
+        the query of the sums. A DuckDB query runs at the call, checked or not: the result is a
+        relation over the tidy table, held in memory.
 
     Returns
     -------

@@ -59,7 +59,7 @@ import numpy as np
 
 from kpikit._check_runs import hashes_repeat, polars_keys_may_repeat
 from kpikit._checks import table_checks
-from kpikit._duckdb import connection_of, keeps_types_through_arrow, sql_name
+from kpikit._duckdb import connection_of, sql_name
 from kpikit._nan_aware import nan_visible
 from kpikit.metrics._components import PREFIX
 from kpikit.metrics._sources import is_spark, sums_on_driver
@@ -347,13 +347,10 @@ def checked_sums(sums, contacts, folded: FoldedChecks):
 
     Returns the sums, held in memory, without those columns; raises the usual checks'
     SchemaError when a row fails a check, or an id is missing or may repeat. DuckDB's sums are
-    held as an Arrow table (:func:`_fetched`), Spark's as a pandas frame.
+    held as an Arrow table, Spark's as a pandas frame (:func:`._sources.sums_on_driver`).
     """
     names = [PREFIX + name for name in (*folded.row_counts(), *folded.extremes())]
-    if is_spark(sums):
-        held = sums_on_driver(sums)
-    else:
-        held = nw.from_native(_fetched(sums.to_native()))
+    held = sums_on_driver(sums)
     ids_fail = _ids_fail_or_repeat(contacts, folded)
     if (names and _screen_tripped(held, folded)) or ids_fail:
         _raise_problems(folded)
@@ -421,18 +418,6 @@ def _screen_tripped(held, folded: FoldedChecks) -> bool:
             if not (np.isfinite(extreme) & within(extreme, bound)).all():
                 return True
     return False
-
-
-def _fetched(relation):
-    """The rows of a DuckDB ``relation`` of sums, fetched once: an Arrow table, which the screen,
-    the tidy result and its order are read from with no more queries (at 1M contacts by agent,
-    the steps after the sums took 18 ms against 30 ms with the relation materialised); the
-    relation materialised when a column would not come back from Arrow with its type, or its
-    connection, which the result is handed back on
-    (:func:`kpikit.metrics._sources.like_input`), cannot be reached."""
-    if connection_of(relation) is None or not keeps_types_through_arrow(relation):
-        return relation.materialize()
-    return relation.to_arrow_table()
 
 
 def _as_arrays(frame) -> dict[str, np.ndarray]:
