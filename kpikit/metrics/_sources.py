@@ -160,8 +160,9 @@ def sums_on_driver(sums):
     a DuckDB relation's as an Arrow table (:func:`_fetched`); other engines' unchanged.
 
     The ratios, intervals and order of the tidy result are then taken from them with no more
-    queries: at 1M contacts by agent, DuckDB's whole compute took 0.40 s against 0.46 s with
-    the tidy result left to DuckDB as a lazy query.
+    queries. At 1M contacts, an unchecked compute on DuckDB (its result fetched) took 0.65 s
+    by agent and 0.60 s by day, against 0.74 s and 0.68 s with the tidy result left to DuckDB
+    as a lazy query (one busy process, 10 alternating rounds).
     """
     if is_spark(sums):
         return nw.from_native(sums.to_native().toPandas())
