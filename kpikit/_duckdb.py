@@ -1,60 +1,7 @@
-"""Small helpers for DuckDB relations: the DuckDB versions kpikit works with, quoting a name for
-SQL, reaching a relation's connection, telling whether its columns come back from Arrow as they
-were."""
+"""Small helpers for DuckDB relations: quoting a name for SQL, reaching a relation's connection,
+telling whether its columns come back from Arrow as they were."""
 
-import importlib.metadata
 import re
-import sys
-from functools import cache
-
-import narwhals.stable.v2 as nw
-
-OLDEST_VERSION = (2, 0)
-"""The oldest DuckDB kpikit computes on. DuckDB 1's relations keep no connection kpikit can
-reach, which the checks need to see NaN in parquet files (:mod:`kpikit._nan_aware`), and have
-no ``union_by_name`` or ``materialize``."""
-
-
-@cache
-def installed_version() -> tuple[int, ...] | None:
-    """The installed DuckDB's version as numbers (the imported module's, when it is imported),
-    None when DuckDB is not installed."""
-    module = sys.modules.get("duckdb")
-    try:
-        text = module.__version__ if module else importlib.metadata.version("duckdb")
-    except importlib.metadata.PackageNotFoundError:
-        return None
-    return tuple(int(part) for part in re.findall(r"\d+", text)[:3])
-
-
-def supported() -> bool:
-    """Whether a DuckDB kpikit works with is installed (``OLDEST_VERSION`` or newer)."""
-    version = installed_version()
-    return version is not None and version >= OLDEST_VERSION
-
-
-def require_supported(*tables) -> None:
-    """:func:`require_recent` when one of ``tables`` is a DuckDB relation; anything else
-    passes.
-
-    >>> import pandas as pd
-    >>> require_supported(pd.DataFrame({"x": [1]}), None)  # no relation: nothing to ask
-    """
-    if any(nw.dependencies.is_duckdb_relation(table) for table in tables):
-        require_recent()
-
-
-def require_recent() -> None:
-    """Raise ImportError, saying how to upgrade, when the installed DuckDB is older than
-    ``OLDEST_VERSION``."""
-    if supported():
-        return
-    found = ".".join(map(str, installed_version() or ()))
-    oldest = ".".join(map(str, OLDEST_VERSION))
-    raise ImportError(
-        f"kpikit needs DuckDB {oldest} or newer to work on DuckDB relations and parquet files; "
-        f"DuckDB {found} is installed. Upgrade it: pip install --upgrade 'duckdb>={oldest}'"
-    )
 
 
 def sql_name(name) -> str:

@@ -27,7 +27,7 @@ import narwhals.stable.v2 as nw
 from kpikit import options
 from kpikit._check_runs import check_table, free_column_name
 from kpikit._checks import ColumnSpec, Problem
-from kpikit._duckdb import require_supported
+from kpikit._versions import require_for
 
 __all__ = [
     "AGENT_INTERVAL_COLUMNS",
@@ -445,16 +445,16 @@ def check(data, *, csat_scale: int | None = None) -> ValidationReport:
 
 def as_dataset(data) -> Dataset:
     """``data`` as a Dataset: a bare frame is its contacts. Raises TypeError without contacts,
-    and ImportError for a DuckDB relation when the installed DuckDB is too old for kpikit
-    (:func:`kpikit._duckdb.require_supported`)."""
+    and ImportError for a DuckDB relation or a polars frame when the installed engine is too
+    old for kpikit (:func:`kpikit._versions.require_for`)."""
     if isinstance(data, Dataset):
         if data.contacts is None:
             raise TypeError("Dataset.contacts is required but received None.")
-        require_supported(data.contacts, data.agent_intervals, data.costs)
+        require_for(data.contacts, data.agent_intervals, data.costs)
         return data
     if data is None:
         raise TypeError("Value of 'data' must be a Dataset or a contacts frame; received None.")
-    require_supported(data)
+    require_for(data)
     return Dataset(contacts=data)
 
 

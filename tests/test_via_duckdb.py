@@ -1,9 +1,6 @@
 """Large pandas frames are computed by DuckDB (kpikit.metrics._via_duckdb): the same result as
 the pandas path, to the last digits of float sums, with the same types, and the same errors."""
 
-import tomllib
-from pathlib import Path
-
 import pandas as pd
 import pytest
 from fixtures import random_contacts
@@ -51,46 +48,6 @@ def test_only_large_frames_of_the_schemas_types_go_to_duckdb(monkeypatch):
     assert not via_duckdb.wanted(mixed)
     with pytest.raises(kk.SchemaError, match="contact_id: wrong type: holds mixed values"):
         kk.compute(mixed)
-
-
-def test_an_older_duckdb_is_refused_by_name_and_never_handed_a_frame(monkeypatch, tmp_path):
-    # DuckDB 1.5.6 (checked by hand with it installed): its relations have no union_by_name or
-    # materialize, and no connection to turn on parquet_can_have_nan, so the checks would miss
-    # NaN in parquet files. kpikit asks for DuckDB 2.0 rather than half work on it.
-    import duckdb
-
-    from kpikit import _duckdb
-
-    frame = random_contacts(4, 30)
-    frame.to_parquet(tmp_path / "contacts.parquet")
-    relation = duckdb.connect().from_df(frame)
-    expected = kk.compute(frame)
-    monkeypatch.setattr(via_duckdb, "MIN_ROWS", 10)
-    monkeypatch.setattr(_duckdb, "installed_version", lambda: (1, 5, 6))
-    upgrade = r"DuckDB 2\.0 or newer .* DuckDB 1\.5\.6 is installed\. Upgrade it: pip install"
-    for call in (
-        lambda: kk.compute(relation),
-        lambda: kk.compute(relation, validate=False),
-        lambda: kk.compute(kk.Dataset(contacts=relation)),
-        lambda: kk.validate(relation),
-        lambda: kk.scan_parquet(tmp_path),
-        lambda: kk.compute(tmp_path / "contacts.parquet"),
-    ):
-        with pytest.raises(ImportError, match=upgrade):
-            call()
-    # A large pandas frame stays on the pandas path, with the pandas result.
-    assert not via_duckdb.wanted(frame)
-    monkeypatch.setattr(via_duckdb, "relation", lambda *args: pytest.fail("handed to DuckDB"))
-    pd.testing.assert_frame_equal(kk.compute(frame), expected)
-
-
-def test_pyproject_asks_for_the_duckdb_kpikit_checks_for():
-    from kpikit._duckdb import OLDEST_VERSION
-
-    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
-    extras = project["project"]["optional-dependencies"]
-    asked = {spec for group in extras.values() for spec in group if spec.startswith("duckdb")}
-    assert asked == {"duckdb>=" + ".".join(map(str, OLDEST_VERSION))}
 
 
 def test_bad_values_give_the_same_error(monkeypatch):

@@ -7,13 +7,11 @@ reported by the pandas checks, in pandas terms, rather than by the other engine'
 the column.
 """
 
-import importlib.util
-
 import narwhals.stable.v2 as nw
 import pandas as pd
 
 from kpikit._checks import table_checks
-from kpikit._duckdb import supported as duckdb_supported
+from kpikit._versions import usable
 from kpikit.metrics._inputs import numpy_zoned_times
 from kpikit.metrics._ratios import RESULT_COLUMNS
 from kpikit.schema import KEY_COLUMNS, table_specs
@@ -21,8 +19,9 @@ from kpikit.schema import KEY_COLUMNS, table_specs
 
 def ready(data, engine: str, csat_scale: int | None = None) -> bool:
     """Whether ``data`` is a pandas frame that the installed module ``engine`` may compute:
-    column names that are distinct text and types the schema accepts, and for DuckDB a version
-    kpikit works with (an older one leaves the frame on the pandas path).
+    column names that are distinct text and types the schema accepts, and ``engine`` in a
+    release kpikit works with (:mod:`kpikit._versions`; an older one leaves the frame on the
+    pandas path).
 
     >>> import pandas as pd
     >>> contacts = pd.DataFrame({"contact_id": ["a"], "arrived_at": [pd.Timestamp("2026-01-05")],
@@ -36,7 +35,7 @@ def ready(data, engine: str, csat_scale: int | None = None) -> bool:
         return False
     if not data.columns.is_unique or not all(isinstance(name, str) for name in data.columns):
         return False  # left to the checks, which name the problem
-    if importlib.util.find_spec(engine) is None or (engine == "duckdb" and not duckdb_supported()):
+    if not usable(engine):
         return False
     specs = table_specs("contacts", csat_scale=csat_scale)
     return not table_checks(

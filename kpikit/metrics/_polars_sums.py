@@ -21,6 +21,7 @@ import pandas as pd
 import pyarrow as pa
 
 from kpikit import repeats
+from kpikit._versions import usable
 
 _ROW = "_kk_row"
 
@@ -93,12 +94,9 @@ def _with_level(frame, fcr):
 
 
 def polars_installed() -> bool:
-    """Whether polars can be imported (kpikit does not require it)."""
-    try:
-        import polars  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    """Whether polars is installed (kpikit does not require it) in a release kpikit works with
+    (:mod:`kpikit._versions`)."""
+    return usable("polars")
 
 
 def _held_as_objects(frame, names) -> bool:

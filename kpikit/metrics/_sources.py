@@ -21,8 +21,9 @@ from pathlib import Path
 import narwhals as nw
 import pyarrow as pa
 
-from kpikit._duckdb import connection_of, keeps_types_through_arrow, require_recent
+from kpikit._duckdb import connection_of, keeps_types_through_arrow
 from kpikit._nan_aware import SETTING as NAN_SETTING
+from kpikit._versions import require
 
 DEFAULT_MEMORY_SHARE = 0.5
 """Share of the machine's physical memory DuckDB may use by default."""
@@ -134,7 +135,7 @@ def scan_parquet(path, *, memory_limit: str | None = None, progress: bool = True
         raise ImportError(
             "Reading parquet files larger than memory needs DuckDB: pip install 'kpikit[duckdb]'"
         ) from error
-    require_recent()
+    require("duckdb")
 
     files = parquet_files(path)
     spill = Path(tempfile.gettempdir()) / "kpikit-duckdb"  # not DuckDB's default, ./.tmp
