@@ -19,7 +19,11 @@ import re
 import sys
 from functools import cache
 
-import narwhals.stable.v2 as nw
+from narwhals.stable.v2.dependencies import (
+    is_duckdb_relation,
+    is_polars_dataframe,
+    is_polars_lazyframe,
+)
 
 OLDEST = {"duckdb": (2, 0, 1), "polars": (1, 25)}
 """The oldest release of each optional engine that kpikit works with."""
@@ -95,9 +99,7 @@ def require_for(*tables) -> None:
     >>> require_for(pd.DataFrame({"x": [1]}), None)  # pandas: nothing to ask
     """
     for table in tables:
-        if nw.dependencies.is_duckdb_relation(table):
+        if is_duckdb_relation(table):
             require("duckdb")
-        elif nw.dependencies.is_polars_dataframe(table) or nw.dependencies.is_polars_lazyframe(
-            table
-        ):
+        elif is_polars_dataframe(table) or is_polars_lazyframe(table):
             require("polars")

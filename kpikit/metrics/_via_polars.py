@@ -6,11 +6,11 @@ the Arrow number columns as they are and copies the text into its own layout, th
 every core, checks folded in its sums (:mod:`._folded_checks`). By agent, real-shaped contacts,
 Arrow-backed, each in a fresh process (time and peak memory added by ``kk.compute``): at 1M
 0.45 s and +0.25 GB (0.52 s and +0.38 GB when ``pl.from_pandas`` copied every column); at 3M
-1.36 s and +0.57 GB (1.68 s, +0.97 GB). At 10M polars took 3.2-3.7 s against 5.2 s by DuckDB
-(:mod:`._via_duckdb`), but added 1.3-1.6 GB against 0.6-0.7 GB, above the 1.5 GB kpikit allows
-itself there, so larger frames go to DuckDB, which reads them in place. A frame with text held
-as Python objects (pandas 2's default) goes to DuckDB at any size: polars would turn every value
-into Arrow first.
+1.36 s and +0.57 GB (1.68 s, +0.97 GB). At 10M, with one core busy, polars took 3.2-3.7 s
+against 5.2 s by DuckDB (:mod:`._via_duckdb`), but added 1.3-1.6 GB against 0.6-0.7 GB, above
+the 1.5 GB kpikit allows itself there, so larger frames go to DuckDB, which reads them in place.
+A frame with text held as Python objects (pandas 2's default) goes to DuckDB at any size: polars
+would turn every value into Arrow first.
 
 NaN in a NumPy float column is missing, as pandas reads it (it becomes null); NaN in an Arrow
 column stays NaN, which the checks refuse where pandas' checks do. The result is the pandas
