@@ -20,6 +20,7 @@ from kpikit import repeats
 from kpikit._duckdb import sql_name
 from kpikit._frames import to_pandas
 from kpikit._validators import check_choice, suggest_keywords
+from kpikit._versions import usable
 from kpikit.catalog import KPI_IDS, Term, components, kpi
 from kpikit.metrics import _polars_sums as polars_sums
 from kpikit.metrics import _via_duckdb as via_duckdb
@@ -520,16 +521,17 @@ def _sum_eager(contacts, row_sums, squared, fcr_sums, fcr, keys, freq):
     """Sums of an eager pandas or polars frame, in one polars query (:mod:`._polars_sums`).
 
     pandas frames are summed with NumPy (:mod:`._numpy_sums`) when polars is not installed (it
-    is an optional dependency), when their columns are held by Arrow (NumPy reads them in
-    compiled code already, while polars would copy their text: at 10M contacts 1.3 GB more for
-    no time saved), or when a column holds values of several types, which Arrow cannot.
+    is an optional dependency) or older than kpikit works with (:mod:`kpikit._versions`), when
+    their columns are held by Arrow (NumPy reads them in compiled code already, while polars
+    would copy their text: at 10M contacts 1.3 GB more for no time saved), or when a column
+    holds values of several types, which Arrow cannot.
     """
     group = {key: nw.col(key) for key in keys}
     if freq:
         group["period"] = period_expr(contacts, "arrived_at", freq)
     squared = [PREFIX + name for name in squared]
     if contacts.implementation.is_polars() or (
-        polars_sums.polars_installed() and not _arrow_backed_columns(contacts.to_native())
+        usable("polars") and not _arrow_backed_columns(contacts.to_native())
     ):
         try:
             return polars_sums.sums_by_group(

@@ -21,7 +21,6 @@ import pandas as pd
 import pyarrow as pa
 
 from kpikit import repeats
-from kpikit._versions import usable
 
 _ROW = "_kk_row"
 
@@ -91,12 +90,6 @@ def sums_by_group(frame, group, columns, *, squared=(), fcr_columns=None, fcr=No
 def _with_level(frame, fcr):
     """``frame`` with the FCR level column (:func:`kpikit.repeats.add_fcr_level`)."""
     return repeats.add_fcr_level(frame, window=fcr["window"], match=fcr["match"])
-
-
-def polars_installed() -> bool:
-    """Whether polars is installed (kpikit does not require it) in a release kpikit works with
-    (:mod:`kpikit._versions`)."""
-    return usable("polars")
 
 
 def _held_as_objects(frame, names) -> bool:
