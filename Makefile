@@ -16,6 +16,22 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 
 venv: $(VENV)/.installed
 
+# pandas 3 laid over the venv (PYTHONPATH) for a second run of the engine, reading and checking
+# tests: beside the app's extras pip resolves pandas 2 (fugue, which statsforecast needs, caps it),
+# while `pip install kpikit` alone gets pandas 3, whose text and time types differ.
+PANDAS3 := $(VENV)/pandas3
+PANDAS3_TESTS := kpikit tests/test_metrics.py tests/test_common.py tests/test_via_duckdb.py \
+	tests/test_via_polars.py tests/test_eager_tidy.py tests/test_eager_sums.py \
+	tests/test_repeats.py tests/test_time_zones.py tests/test_compute_checks.py \
+	tests/test_folded_checks.py tests/test_io.py tests/test_read_fuzz.py tests/test_schema.py \
+	tests/test_parquet_nan.py tests/test_out_of_core.py tests/test_versions.py \
+	tests/test_fcr_provisional.py tests/test_detect.py tests/test_cli_reading.py \
+	tests/test_monitor.py tests/test_scorecard.py
+
+$(PANDAS3)/.installed: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet --no-deps --target $(PANDAS3) "pandas>=3,<4"
+	touch $@
+
 chromium:
 	@command -v chromium >/dev/null 2>&1 || test -x /usr/bin/chromium || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
@@ -36,8 +52,10 @@ java:
 app: venv
 	$(BIN)/kpikit serve --port $(PORT)
 
-test: venv chromium postgresql java
+test: venv chromium postgresql java $(PANDAS3)/.installed
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
+	PYTHONPATH=$(PANDAS3) $(BIN)/python -c "import pandas; assert pandas.__version__[0] == '3'"
+	PYTHONPATH=$(PANDAS3) $(BIN)/python -m pytest -n 2 -q $(PANDAS3_TESTS)
 
 bench: venv
 	$(BIN)/python benchmarks/bench_compute.py --rows 1000000

@@ -6,8 +6,9 @@ thresholds, a transferred first contact not resolved) by agent or by day, and ge
 table. Side by side in one run, engines alternating inside each round (in a new order each
 round):
 
-- ``pandas``: ``pd.read_parquet`` (text as Python objects, pandas 2's default; true/false
-  columns with nulls as objects, which compute reads as ``boolean``), ``kk.compute``;
+- ``pandas``: ``pd.read_parquet`` (pandas' default types: text as Python objects in pandas 2,
+  as ``str`` held by Arrow in pandas 3; true/false columns with nulls as objects in both),
+  ``kk.compute``;
 - ``pd_arrow``: the same with ``dtype_backend="pyarrow"`` (columns held by Arrow, as pandas 3
   holds text by default);
 - ``polars``: ``pl.read_parquet``, ``kk.compute``, ``.to_pandas()``;
@@ -25,6 +26,7 @@ eager engines, during ``kk.compute`` alone (the frame already loaded); and the l
 
     python benchmarks/bench_compute.py                        # 1M contacts, both shapes, 5 rounds
     python benchmarks/bench_compute.py --rows 10000000 --rounds 3 --shapes real
+    PYTHONPATH=.venv/pandas3 python benchmarks/bench_compute.py   # on pandas 3 (make test lays it)
 """
 
 import argparse
@@ -238,7 +240,8 @@ def report(rows, shape, engines, rounds):
 
     print(
         f"\n{rows:,} contacts ({shape} shape), median of {rounds} rounds, values checked equal; "
-        f"load average {load_before:.1f} before, {load_after:.1f} after"
+        f"load average {load_before:.1f} before, {load_after:.1f} after; pandas {pd.__version__}, "
+        f"polars {pl.__version__}, DuckDB {duckdb.__version__}"
     )
     print(
         f"{'engine':<9}{'by':<7}{'wall s':>8}{'cpu s':>8}{'x sql':>7}{'cpu x sql':>10}"

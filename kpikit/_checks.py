@@ -114,6 +114,10 @@ def _format_example(example) -> str:
 # ---- types -------------------------------------------------------------------------------
 
 
+# pandas 2 copies every column of an ``astype`` result unless told not to (a whole log, at 10M
+# contacts 1.2 GB); pandas 3 shares them (copy on write) and deprecates the keyword.
+_SHARE = {"copy": False} if pd.__version__.startswith("2.") else {}
+
 _ACCEPTED = {
     "id": {"text", "integer", "categorical"},
     "string": {"text", "categorical"},
@@ -297,8 +301,7 @@ def type_object_flags(native, specs: Iterable[ColumnSpec]):
         and native[spec.name].dtype == object
         and pd.api.types.infer_dtype(native[spec.name], skipna=True) == "boolean"
     ]
-    # copy=False: the other columns are shared, not copied (a whole log, at 10M contacts 1.2 GB).
-    return native.astype(dict.fromkeys(flags, "boolean"), copy=False) if flags else native
+    return native.astype(dict.fromkeys(flags, "boolean"), **_SHARE) if flags else native
 
 
 def _type_problem(table: str, spec: ColumnSpec, dtype, category: str) -> Problem:

@@ -78,7 +78,7 @@ def test_keys_keep_their_types():
     offered = plan("contacts_offered", Options())
     native = tidy_eager(nw.from_native(sums), ["team", "day"], [offered]).to_native()
     assert native["team"].dtype == team.dtype
-    assert str(native["day"].dtype) == "datetime64[ns, UTC]"
+    assert native["day"].dtype == sums["day"].dtype  # datetime64[ns, UTC] (us in pandas 3)
     assert native["value"].tolist() == [4.0, 2.0]  # a count is its numerator
 
 

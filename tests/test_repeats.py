@@ -141,8 +141,8 @@ def test_null_reason_is_a_key_of_its_own():
 
 def test_every_kind_of_null_reason_is_the_same_key():
     # None and NaN in a column of Python objects are both "no reason": #2 repeats #1.
-    contacts = log((1, 0, "c", None, True), (2, 1, "c", np.nan, True), (3, 200, "z", "r", True))
-    assert contacts["reason"].dtype == object
+    contacts = log((1, 0, "c", "x", True), (2, 1, "c", "x", True), (3, 200, "z", "r", True))
+    contacts["reason"] = pd.Series([None, np.nan, "r"], dtype=object)  # pandas 3 would make str
     assert flags(contacts)[1] == (1.0, 0.0)
 
 

@@ -209,7 +209,8 @@ def test_duckdb_nanosecond_zoned_timestamps():
     connection = duckdb.connect()
     connection.execute("SET TimeZone = 'Europe/Paris'")
     # Through Arrow a pandas column stays in nanoseconds: TIMESTAMPTZ_NS in DuckDB.
-    table = connection.from_arrow(pyarrow.Table.from_pandas(contacts_at(UTC_TIMES)))
+    nanoseconds = contacts_at(UTC_TIMES.as_unit("ns"))  # pandas 3 makes microseconds
+    table = connection.from_arrow(pyarrow.Table.from_pandas(nanoseconds))
     assert "TIMESTAMPTZ_NS" in [str(t) for t in table.types]
     result = counts(kk.compute(table, kpis="contacts_offered", freq="day"), "duckdb")
     assert result == [("2026-03-29 00:00:00+01:00", 2.0), ("2026-03-30 00:00:00+02:00", 1.0)]

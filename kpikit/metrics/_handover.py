@@ -9,12 +9,17 @@ the column.
 
 import narwhals.stable.v2 as nw
 import pandas as pd
+import pyarrow as pa
 
 from kpikit._checks import table_checks
 from kpikit._versions import usable
 from kpikit.metrics._inputs import numpy_zoned_times
 from kpikit.metrics._ratios import RESULT_COLUMNS
 from kpikit.schema import KEY_COLUMNS, table_specs
+
+TEXT = pa.array([], pa.string()).to_pandas().dtype
+"""pandas' type for Arrow text, as the pandas path's ``kpi`` column has it: Python objects in
+pandas 2, ``str`` in pandas 3."""
 
 
 def ready(data, engine: str, csat_scale: int | None = None) -> bool:
@@ -46,13 +51,14 @@ def ready(data, engine: str, csat_scale: int | None = None) -> bool:
 def as_pandas(result, contacts: pd.DataFrame) -> pd.DataFrame:
     """The result of :func:`kpikit.compute` on another engine (a DuckDB relation or a polars
     frame) as the pandas path returns it for ``contacts``: keys of their type in ``contacts``,
-    periods held as its times are, ``kpi`` text as Python objects and NumPy float figures."""
+    periods held as its times are, ``kpi`` text of pandas' default type (:data:`TEXT`) and
+    NumPy float figures."""
     result = nw.from_native(result)
     if isinstance(result, nw.LazyFrame):
         result = result.collect(backend="pyarrow")
     frame = result.to_arrow().to_pandas(types_mapper=pd.ArrowDtype)
     types = {column: "float64" for column in RESULT_COLUMNS[1:]}
-    types["kpi"] = object
+    types["kpi"] = TEXT
     for key in frame.columns.intersection(contacts.columns):
         types[key] = contacts[key].dtype
     frame = frame.astype(types)

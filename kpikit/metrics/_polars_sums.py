@@ -115,7 +115,8 @@ def to_polars(native: pd.DataFrame, *, codes=(), values=()):
     Examples
     --------
     >>> import pandas as pd
-    >>> frame = pd.DataFrame({"x": [1.0, None], "s": ["a", None], "k": ["b", "b"], "q": 1})
+    >>> frame = pd.DataFrame({"x": [1.0, None], "s": ["a", None], "q": 1,
+    ...     "k": pd.Series(["b", "b"], dtype=object)})
     >>> to_polars(frame, codes=["k"], values=["x", "s"]).to_dicts()
     [{'_kk_row': 0, 'k': 0, 'x': 1.0, 's': 'a'}, {'_kk_row': 1, 'k': 0, 'x': None, 's': None}]
     """

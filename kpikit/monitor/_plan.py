@@ -219,6 +219,6 @@ def day_staffed(data, day, *, channel=None, freq="30min"):
     if channel is not None:
         contacts = _contacts(data, None)
         before = contacts[contacts["arrived_at"] < day]
-        same_weekday = before[before["arrived_at"].dt.weekday == day.weekday()]
+        same_weekday = before[before["arrived_at"].dt.day_of_week == day.weekday()]
         shares = channel_shares(same_weekday if len(same_weekday) else before, channel)
     return staffed_agents(data.agent_intervals, freq=freq, day=day, shares=shares)
