@@ -16,20 +16,32 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 
 venv: $(VENV)/.installed
 
-# pandas 3 laid over the venv (PYTHONPATH) for a second run of the engine, reading and checking
-# tests: beside the app's extras pip resolves pandas 2 (fugue, which statsforecast needs, caps it),
-# while `pip install kpikit` alone gets pandas 3, whose text and time types differ.
-PANDAS3 := $(VENV)/pandas3
-PANDAS3_TESTS := kpikit tests/test_metrics.py tests/test_common.py tests/test_via_duckdb.py \
+# The engine, reading and checking tests run twice more, each with other releases laid over the
+# venv (PYTHONPATH): pandas 3, since beside the app's extras pip resolves pandas 2 (fugue, which
+# statsforecast needs, caps it) while `pip install kpikit` alone gets pandas 3, whose text and
+# time types differ; and the oldest releases pyproject.toml allows (polars 1.25.0 and 1.25.1
+# are yanked), so that its floors stay true.
+ENGINE_TESTS := kpikit tests/test_metrics.py tests/test_common.py tests/test_via_duckdb.py \
 	tests/test_via_polars.py tests/test_eager_tidy.py tests/test_eager_sums.py \
 	tests/test_repeats.py tests/test_time_zones.py tests/test_compute_checks.py \
 	tests/test_folded_checks.py tests/test_io.py tests/test_read_fuzz.py tests/test_schema.py \
 	tests/test_parquet_nan.py tests/test_out_of_core.py tests/test_versions.py \
 	tests/test_fcr_provisional.py tests/test_detect.py tests/test_cli_reading.py \
 	tests/test_monitor.py tests/test_scorecard.py
+PANDAS3 := $(VENV)/pandas3
+PANDAS3_PINS := "pandas>=3,<4"
+FLOORS := $(VENV)/floors
+FLOOR_PINS := pandas==2.2.0 numpy==1.26.0 pyarrow==16.0.0 narwhals==2.28.0 plotly==6.8.0 \
+	polars==1.25.2 duckdb==2.0.1
 
-$(PANDAS3)/.installed: $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet --no-deps --target $(PANDAS3) "pandas>=3,<4"
+$(PANDAS3)/.installed: $(VENV)/.installed Makefile
+	rm -rf $(PANDAS3)
+	$(BIN)/python -m pip install --quiet --no-deps --target $(PANDAS3) $(PANDAS3_PINS)
+	touch $@
+
+$(FLOORS)/.installed: $(VENV)/.installed Makefile
+	rm -rf $(FLOORS)
+	$(BIN)/python -m pip install --quiet --no-deps --target $(FLOORS) $(FLOOR_PINS)
 	touch $@
 
 chromium:
@@ -52,10 +64,12 @@ java:
 app: venv
 	$(BIN)/kpikit serve --port $(PORT)
 
-test: venv chromium postgresql java $(PANDAS3)/.installed
+test: venv chromium postgresql java $(PANDAS3)/.installed $(FLOORS)/.installed
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 	PYTHONPATH=$(PANDAS3) $(BIN)/python -c "import pandas; assert pandas.__version__[0] == '3'"
-	PYTHONPATH=$(PANDAS3) $(BIN)/python -m pytest -n 2 -q $(PANDAS3_TESTS)
+	PYTHONPATH=$(PANDAS3) $(BIN)/python -m pytest -n 2 -q $(ENGINE_TESTS)
+	PYTHONPATH=$(FLOORS) $(BIN)/python -c "import pandas; assert pandas.__version__ == '2.2.0'"
+	PYTHONPATH=$(FLOORS) $(BIN)/python -m pytest -n 2 -q $(ENGINE_TESTS)
 
 bench: venv
 	$(BIN)/python benchmarks/bench_compute.py --rows 1000000

@@ -84,3 +84,26 @@ def test_pyproject_asks_for_the_releases_kpikit_checks_for():
     for module, oldest in _versions.OLDEST.items():
         asked = {spec for spec in specs if spec.split(">=")[0] == module}
         assert asked == {f"{module}>=" + ".".join(map(str, oldest))}, module
+
+
+def test_make_test_runs_the_engine_tests_on_the_floors_of_pyproject():
+    # `make test` lays these releases over the venv and runs the engine tests on them: each pin
+    # is the floor pyproject.toml asks for (the first release of it that is not yanked).
+    root = Path(__file__).parents[1]
+    project = tomllib.loads((root / "pyproject.toml").read_text())
+    floors = {}
+    for group in [
+        project["project"]["dependencies"],
+        *project["project"]["optional-dependencies"].values(),
+    ]:
+        for spec in group:
+            name, _, floor = spec.partition(">=")
+            if floor:
+                floors.setdefault(name, set()).add(floor.split(",")[0])
+    makefile = (root / "Makefile").read_text().replace("\\\n", " ")
+    line = next(line for line in makefile.splitlines() if line.startswith("FLOOR_PINS :="))
+    pins = dict(pin.split("==") for pin in line.split(":=")[1].split())
+    assert set(pins) == {"pandas", "numpy", "pyarrow", "narwhals", "plotly", "polars", "duckdb"}
+    for name, pinned in pins.items():
+        (floor,) = floors[name]
+        assert pinned.split(".")[: len(floor.split("."))] == floor.split("."), name

@@ -91,7 +91,7 @@ def plotly_route(*, full: bool = False) -> str:
     --------
     >>> plotly_route(full=True) == f"{PLOTLY_JS_ROUTE}?v={plotly.__version__}"
     True
-    >>> plotly_route().startswith(PLOTLY_CARTESIAN_ROUTE)
+    >>> plotly_route().startswith(PLOTLY_CARTESIAN_ROUTE) == CARTESIAN_FITS  # plotly 7.1.x
     True
     """
     route = PLOTLY_JS_ROUTE if full or not CARTESIAN_FITS else PLOTLY_CARTESIAN_ROUTE
@@ -119,8 +119,10 @@ def plotly_url(*, full: bool = False) -> str:
 def needs_full_plotly(figure: go.Figure) -> bool:
     """True when a figure has a trace type the cartesian bundle does not draw.
 
-    >>> needs_full_plotly(go.Figure(go.Bar())), needs_full_plotly(go.Figure(go.Table()))
-    (False, True)
+    >>> needs_full_plotly(go.Figure(go.Bar())) == (not CARTESIAN_FITS)
+    True
+    >>> needs_full_plotly(go.Figure(go.Table()))
+    True
     """
     return not CARTESIAN_FITS or any(trace.type not in CARTESIAN_TRACES for trace in figure.data)
 
