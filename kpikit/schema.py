@@ -133,6 +133,9 @@ KEY_COLUMNS: Mapping[str, tuple[str, ...]] = MappingProxyType(
 """Columns identifying a row: unique together, and quoted as examples in problem messages.
 Tables without key columns are quoted by 0-based row position."""
 
+CONTACT_FLAGS = tuple(spec.name for spec in TABLES["contacts"] if spec.kind == "bool")
+"""The contacts' true/false columns (``answered``, ``transferred``, ``resolved``)."""
+
 
 @dataclass(frozen=True)
 class Dataset:

@@ -54,11 +54,10 @@ from kpikit.metrics._sources import (
 )
 from kpikit.metrics._table_sums import sum_costs, sum_intervals
 from kpikit.options import Options, describe, resolve
-from kpikit.schema import TABLES, Dataset, SchemaError, as_dataset
+from kpikit.schema import CONTACT_FLAGS, TABLES, Dataset, SchemaError, as_dataset
 
 _NEEDS_FIRST = frozenset({"fcr_surveyed_first", "fcr_resolved_by_survey"})
 REQUIRED_CONTACT_COLUMNS = tuple(spec.name for spec in TABLES["contacts"] if spec.required)
-_FLAG_COLUMNS = tuple(spec.name for spec in TABLES["contacts"] if spec.kind == "bool")
 # Columns the contact components may read: the channel (service-level thresholds), times,
 # flags and numbers.
 _COMPONENT_COLUMNS = (
@@ -545,7 +544,7 @@ def _sum_eager(contacts, row_sums, squared, fcr_sums, fcr, keys, freq):
             )
         except (pa.ArrowInvalid, pa.ArrowTypeError):
             pass
-    contacts = arrow_backed(contacts, [*_FLAG_COLUMNS, "channel"])
+    contacts = arrow_backed(contacts, [*CONTACT_FLAGS, "channel"])
     if fcr_sums:
         contacts = repeats.add_fcr_components(contacts, **fcr)
     wanted = _prefixed({**row_sums, **fcr_sums})

@@ -24,15 +24,13 @@ result, with the input's types for the keys and the period
 import pandas as pd
 
 from kpikit.metrics._handover import ready
-from kpikit.schema import TABLES
+from kpikit.schema import CONTACT_FLAGS
 
 MIN_ROWS = 1_000_000
 """Fewest contacts for which a pandas frame is handed to polars."""
 
 MAX_ROWS = 3_000_000
 """Most contacts for which a pandas frame is handed to polars (its copy grows with them)."""
-
-_FLAGS = frozenset(spec.name for spec in TABLES["contacts"] if spec.kind == "bool")
 
 
 def wanted(data, csat_scale: int | None = None) -> bool:
@@ -47,7 +45,7 @@ def wanted(data, csat_scale: int | None = None) -> bool:
     if not isinstance(data, pd.DataFrame) or not MIN_ROWS <= len(data) <= MAX_ROWS:
         return False
     if any(
-        pd.api.types.is_object_dtype(dtype) and name not in _FLAGS
+        pd.api.types.is_object_dtype(dtype) and name not in CONTACT_FLAGS
         for name, dtype in data.dtypes.items()
     ):
         return False
