@@ -15,6 +15,8 @@ from typing import Any, Literal
 import narwhals.stable.v2 as nw
 import pandas as pd
 
+from kpikit._versions import installed_version
+
 ColumnKind = Literal["id", "datetime", "bool", "number", "string"]
 
 
@@ -116,7 +118,7 @@ def _format_example(example) -> str:
 
 # pandas 2 copies every column of an ``astype`` result unless told not to (a whole log, at 10M
 # contacts 1.2 GB); pandas 3 shares them (copy on write) and deprecates the keyword.
-_SHARE = {"copy": False} if pd.__version__.startswith("2.") else {}
+_SHARE = {"copy": False} if installed_version("pandas") < (3,) else {}
 
 _ACCEPTED = {
     "id": {"text", "integer", "categorical"},

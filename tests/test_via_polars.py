@@ -13,6 +13,7 @@ from test_folded_checks import BAD_CELLS, full_log
 import kpikit as kk
 from kpikit.metrics import _via_duckdb as via_duckdb
 from kpikit.metrics import _via_polars as via_polars
+from kpikit.schema import CONTACT_FLAGS
 
 pytest.importorskip("polars")
 
@@ -36,9 +37,11 @@ def arrow_text(frame: pd.DataFrame) -> pd.DataFrame:
 def flags_as_objects(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with its true/false columns held as Python objects, None where missing, as
     pandas reads a nullable boolean parquet column."""
-    flags = ["answered", "transferred", "resolved"]
     return frame.assign(
-        **{name: frame[name].astype(object).where(frame[name].notna(), None) for name in flags}
+        **{
+            name: frame[name].astype(object).where(frame[name].notna(), None)
+            for name in CONTACT_FLAGS
+        }
     )
 
 
