@@ -7,6 +7,13 @@ a busy machine, as CI may be::
     .venv/bin/python -m pytest tests/browser --cpu-load 6     # load average about 8 on 2 cores
 
 The action register of the run lives in a temporary folder (:func:`private_kpikit_data`).
+
+Property-based tests (hypothesis) draw the same examples on every run, so that a red CI can be
+reproduced and never turns on the draw. To search for new failing examples, run them with fresh
+draws (and more examples where the test reads ``KPIKIT_FUZZ_EXAMPLES``)::
+
+    export HYPOTHESIS_PROFILE=explore KPIKIT_FUZZ_EXAMPLES=3000
+    .venv/bin/python -m pytest tests/test_read_fuzz.py
 """
 
 import os
@@ -14,10 +21,15 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import settings
 
 from kpikit.governance.register import DATA_DIR_VARIABLE, REGISTER_URL_VARIABLE
 
 SPIN = "while True: pass"
+
+settings.register_profile("repeatable", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 def pytest_addoption(parser):

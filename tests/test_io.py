@@ -266,6 +266,17 @@ def test_rows_longer_than_the_header_are_refused_not_shifted():
     assert upload(f"{HEADER}\n1,2024-03-04 09:00,True,3,\n")["wait_s"].tolist() == [3]
 
 
+def test_lines_of_spaces_and_tabs_are_blank_lines_but_quoted_spaces_are_a_value():
+    # The three contacts of CONTACTS_CSV, with a line of one space before them and lines of
+    # spaces and tabs between and after them: pandas skips these as blank lines.
+    header, *rows = CONTACTS_CSV.splitlines()
+    text = "\n".join([" ", header, rows[0], "  \t ", rows[1], "", rows[2], " "])
+    assert read_contacts_text(text)["contact_id"].tolist() == ["007", "008", "009"]
+    # A quoted space is a contact whose id is a space: read, and refused for its empty cells.
+    with pytest.raises(SchemaError, match=r"contacts.arrived_at: 1 row empty"):
+        read_contacts_text(CONTACTS_CSV + '" "\n')
+
+
 def test_a_header_without_rows_gives_an_empty_table():
     assert len(upload(HEADER + "\n", datetime_format="ISO8601")) == 0
 

@@ -10,8 +10,10 @@ Two properties:
   with one row per CSV record, or a ValueError (SchemaError included) that names the file or the
   column at fault: never another exception, never a dropped row.
 
-The suite runs a small number of examples; set ``KPIKIT_FUZZ_EXAMPLES`` for a longer run by hand
-(``KPIKIT_FUZZ_EXAMPLES=5000 .venv/bin/python -m pytest tests/test_read_fuzz.py``).
+The suite runs a small number of examples, the same on every run; set ``KPIKIT_FUZZ_EXAMPLES``
+and ``HYPOTHESIS_PROFILE=explore`` for fresh draws (``tests/conftest.py``) in a longer run by hand
+(``HYPOTHESIS_PROFILE=explore KPIKIT_FUZZ_EXAMPLES=5000 .venv/bin/python -m pytest
+tests/test_read_fuzz.py``).
 """
 
 import csv
@@ -21,7 +23,7 @@ import warnings
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from kpikit.io import ReadWarning, detect, read_upload
@@ -160,6 +162,20 @@ def read(content: bytes, **options):
         return read_upload(content, "log.csv", **options).contacts
 
 
+def reads_as_utf8_too(log, content: bytes) -> bool:
+    """Whether Windows-1252 text is also valid UTF-8 with other letters (``É€`` is ``ɀ``).
+
+    No detector can tell the two apart; real Windows-1252 logs almost never are valid UTF-8.
+    """
+    if log["encoding"] != "cp1252" or content.isascii():
+        return False
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def names_an_option(message: str) -> bool:
     return any(f"pass {name}=" in message or f" {name}=" in message for name in OPTIONS)
 
@@ -169,6 +185,9 @@ def names_an_option(message: str) -> bool:
 def test_any_valid_log_reads_back_exactly(log):
     content = written(log)
     assert_same_table(read(content, **all_options(log)), log)
+    if reads_as_utf8_too(log, content):
+        event("detection alone: not tried, the bytes read as UTF-8 too")
+        return
     true, false = log["words"]
     words = (
         {}
@@ -212,12 +231,17 @@ def csv_records(content: bytes) -> int | None:
     """Data records of the file by Python's csv module, with the format kpikit detected."""
     found = detect(content, filename="log.csv", rows=None)
     text = content.decode(found.encoding).lstrip("\ufeff")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=found.sep)
+    # A line of spaces and tabs alone is blank; dropping it from a quoted field keeps the count.
+    blank = " \t\r\n".replace(found.sep, "")
+    lines = (line for line in io.StringIO(text, newline="") if line.strip(blank))
+    reader = csv.reader(lines, delimiter=found.sep)
     return sum(1 for record in reader if record) - 1
 
 
 @FUZZ
 @given(st.one_of(mutated_logs(), st.binary(min_size=1, max_size=300)))
+# Found by CI: the last line holds one space, which pandas skips as a blank line.
+@example(b"contact_id,arrived_at,answered,wait_s,queue\r\n00,2001-01-01T00:00,N,1.00,#NA\r\n ")
 def test_hostile_bytes_give_a_frame_or_a_clear_error(content):
     try:
         contacts = read(

@@ -174,7 +174,13 @@ def decoding_advice(head: bytes, encoding: str, error: UnicodeDecodeError, label
 
 
 def _records(text: str, sep: str, limit: int | None = None) -> list[list[str]]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=False)
+    """The records of ``text``, with blank lines left out as pandas leaves them out.
+
+    pandas takes a line holding only spaces and tabs (other than ``sep``) for a blank line.
+    """
+    blank = " \t\r\n".replace(sep, "")
+    lines = (line for line in io.StringIO(text, newline="") if line.strip(blank))
+    reader = csv.reader(lines, delimiter=sep, strict=False)
     records = []
     try:
         for record in reader:

@@ -12,6 +12,8 @@ The documented conversions, all applied to freshly read data only:
 - the encoding (UTF-8, with or without a byte order mark, UTF-16 with one, else Windows-1252
   with a :class:`ReadWarning`), the separator (comma, semicolon, tab) and the decimal mark
   (``12,5`` in European Excel files) are detected unless given;
+- blank lines, and lines holding nothing but spaces or tabs, are not records and are skipped
+  (as pandas skips them); a quoted ``"  "`` is a value;
 - id and text columns are read as text, so ``007`` keeps its zeros, ids never become floats and
   ``NA`` (North America) stays ``NA``; empty cells are missing, and so are the cells listed in
   ``na_values``. In number, date and true/false columns the usual missing markers (``NA``,
