@@ -14,6 +14,13 @@ text held as Python objects, the flags are found on the pandas side (which facto
 eligible rows), and those columns are never converted.
 
 Missing values count as 0, as in every engine's ``sum``.
+
+Grouped by period, the sums run in ``LANES`` lanes. A log is kept in time order, so its
+periods come in long runs of one key, and summing a run into one total makes each addition wait
+for the one before it: polars' sums by day of a time-ordered log of 1 million contacts took
+51 ms, of the same rows shuffled 37 ms. Consecutive rows go to different lanes (the row number
+modulo ``LANES``), which are summed side by side and then added up per group: ``kk.compute``
+by day then takes 0.83 s instead of 0.97 s at 10 million contacts (``benchmarks/README.md``).
 """
 
 import narwhals as nw
@@ -23,6 +30,9 @@ import pyarrow as pa
 from kpikit import repeats
 
 _ROW = "_kk_row"
+_LANE = "_kk_lane"
+LANES = 8
+"""Lanes of the sums by period (see above)."""
 
 
 def sums_by_group(frame, group, columns, *, squared=(), fcr_columns=None, fcr=None, values=()):
@@ -139,8 +149,15 @@ def to_polars(native: pd.DataFrame, *, codes=(), values=()):
 
 def _sums(native, group, columns, squared, row, flags):
     """The sums of one polars frame, as a polars DataFrame (with each group's first row);
-    ``flags``: the FCR flags made from its level column, batch by batch."""
-    lazy = nw.from_native(native.lazy())
+    ``flags``: the FCR flags made from its level column, batch by batch. Grouped by period,
+    in ``LANES`` lanes added up at the end (see the module's docstring)."""
+    import polars as pl
+
+    lanes = "period" in group
+    lazy = native.lazy()
+    if lanes:
+        lazy = lazy.with_columns((pl.int_range(pl.len()) % LANES).cast(pl.UInt8).alias(_LANE))
+    lazy = nw.from_native(lazy)
     lazy = lazy.with_columns(**flags) if flags else lazy
     totals = {name: nw.col(name).sum() for name in columns}
     totals.update({name + "_sq": (nw.col(name) * nw.col(name)).sum() for name in squared})
@@ -149,7 +166,11 @@ def _sums(native, group, columns, squared, row, flags):
     if not totals:
         totals["_kk_rows"] = nw.len()
     lazy = lazy.with_columns(**group, **columns) if {**group, **columns} else lazy
-    if group:
+    if lanes:
+        lazy = lazy.group_by(*group, _LANE, drop_null_keys=False).agg(**totals)
+        added = {name: nw.col(name).min() if name == row else nw.col(name).sum() for name in totals}
+        lazy = lazy.group_by(*group, drop_null_keys=False).agg(**added)
+    elif group:
         lazy = lazy.group_by(*group, drop_null_keys=False).agg(**totals)
     else:
         lazy = lazy.select(**totals)
