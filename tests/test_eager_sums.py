@@ -75,31 +75,32 @@ def test_arrow_backed_pandas_gives_the_same_table():
     assert_same(kk.compute(arrow, **grouping), kk.compute(contacts, **grouping))
 
 
-@pytest.mark.parametrize("engine", ["polars", "pandas"])
-def test_sums_by_period_added_up_over_lanes_are_the_hand_sums(engine):
+@pytest.mark.parametrize("path", ["polars", "pandas by polars", "pandas by NumPy"])
+def test_sums_by_period_added_up_over_lanes_are_the_hand_sums(path):
     # A time-ordered log: 10 contacts on 5 Jan (more than LANES, so the lanes wrap), 3 on
     # 6 Jan, one without a time. x is the row number counted from 1, so by hand the sums are
-    # 1+..+10 = 55, 11+12+13 = 36 and 14; each period's first row is 0, 10 and 13.
+    # 1+..+10 = 55, 11+12+13 = 36 and 14; each period's first row (its key) is 0, 10 and 13.
     pl = pytest.importorskip("polars")
     import narwhals as nw
 
-    from kpikit.metrics import _polars_sums
+    from kpikit.metrics import _numpy_sums, _polars_sums
     from kpikit.metrics._period_starts import period_expr
 
-    assert _polars_sums.LANES < 10
+    assert _numpy_sums.LANES < 10
     times = [*pd.date_range("2026-01-05 08:00", periods=10, freq="30min")]
     times += [*pd.date_range("2026-01-06 09:00", periods=3, freq="h"), None]
-    native = pd.DataFrame({"arrived_at": pd.to_datetime(times), "x": range(1, 15)}).astype(
-        {"x": float}
-    )
-    frame = nw.from_native(pl.from_pandas(native) if engine == "polars" else native)
+    native = pd.DataFrame({"arrived_at": pd.to_datetime(times), "x": range(1, 15)})
+    native = native.astype({"x": float})
+    frame = nw.from_native(pl.from_pandas(native) if path == "polars" else native)
     group = {"period": period_expr(frame, "arrived_at", "day")}
-    sums = _polars_sums.sums_by_group(frame, group, {"x": nw.col("x")}, values=["arrived_at", "x"])
+    columns = {"x": nw.col("x")}
+    if path == "pandas by NumPy":
+        sums = _numpy_sums.sums_by_group(frame, group, columns)
+    else:
+        sums = _polars_sums.sums_by_group(frame, group, columns, values=["arrived_at", "x"])
     got = nw.to_native(sums)
-    got = (got.to_pandas() if engine == "polars" else got).sort_values("period")
+    got = (got.to_pandas() if path == "polars" else got).sort_values("period")
     assert got["x"].tolist() == [55.0, 36.0, 14.0]
-    assert got["period"].iloc[:2].tolist() == [
-        pd.Timestamp("2026-01-05"),
-        pd.Timestamp("2026-01-06"),
-    ]
+    days = [pd.Timestamp("2026-01-05"), pd.Timestamp("2026-01-06")]
+    assert got["period"].iloc[:2].tolist() == days
     assert got["period"].isna().iloc[2]

@@ -12,6 +12,12 @@ from a parquet file; text compared with constants, such as ``channel``) are firs
 Arrow-backed columns, which pandas tests in compiled code rather than object by object.
 
 Missing values count as 0, as in every engine's ``sum``.
+
+Grouped by period, each group is summed in ``LANES`` lanes, added up at the end. A log is kept
+in time order, so its periods come in long runs of one code, and ``np.bincount`` adding a run
+into one total waits for each addition before the next: at 1 million contacts in 90 days a
+column took 3.6 ms, the same codes shuffled 1.1 ms. Consecutive rows go to different lanes
+(the row number modulo ``LANES``), whose additions run side by side: 1.2 ms.
 """
 
 import narwhals as nw
@@ -20,6 +26,9 @@ import pandas as pd
 import pyarrow as pa
 
 from kpikit._frames import add_columns
+
+LANES = 8
+"""Lanes of the sums by period, here and in :mod:`._polars_sums` (see above)."""
 
 
 def sums_by_group(frame, group, columns, *, squared=()) -> nw.DataFrame:
@@ -53,14 +62,23 @@ def sums_by_group(frame, group, columns, *, squared=()) -> nw.DataFrame:
         codes, table = np.zeros(len(frame), dtype=np.int64), pd.DataFrame(index=[0])
     sums = {}
     size = len(table)
+    lanes = LANES if "period" in group else 1
+    if lanes > 1:
+        codes = codes * lanes + np.arange(len(codes)) % lanes
+
+    def summed(values):
+        return (
+            np.bincount(codes, weights=values, minlength=size * lanes).reshape(size, lanes).sum(1)
+        )
+
     for name, expression in columns.items():
         values = frame.select(expression.alias("_kk_value")).get_column("_kk_value").to_native()
         values = values.to_numpy(dtype="float64", na_value=0.0)
         if len(values) != len(codes):  # a literal gives one value, the same for every row
             values = np.full(len(codes), values[0])
-        sums[name] = np.bincount(codes, weights=values, minlength=size)
+        sums[name] = summed(values)
         if name in squared:
-            sums[name + "_sq"] = np.bincount(codes, weights=values * values, minlength=size)
+            sums[name + "_sq"] = summed(values * values)
     return nw.from_native(table.assign(**sums))
 
 
