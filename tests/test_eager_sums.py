@@ -76,7 +76,7 @@ def test_arrow_backed_pandas_gives_the_same_table():
 
 
 @pytest.mark.parametrize("path", ["polars", "pandas by polars", "pandas by NumPy"])
-def test_sums_by_period_added_up_over_lanes_are_the_hand_sums(path):
+def test_sums_by_period_added_up_over_lanes_are_the_hand_sums(path, monkeypatch):
     # A time-ordered log: 10 contacts on 5 Jan (more than LANES, so the lanes wrap), 3 on
     # 6 Jan, one without a time. x is the row number counted from 1, so by hand the sums are
     # 1+..+10 = 55, 11+12+13 = 36 and 14; each period's first row (its key) is 0, 10 and 13.
@@ -87,6 +87,12 @@ def test_sums_by_period_added_up_over_lanes_are_the_hand_sums(path):
     from kpikit.metrics._period_starts import period_expr
 
     assert _numpy_sums.LANES < 10
+    monkeypatch.setattr(_polars_sums, "MIN_LANED_RUN", 1)  # 13 contacts in 2 days suffice
+    laned = []
+    summing = _polars_sums._sums
+    monkeypatch.setattr(
+        _polars_sums, "_sums", lambda *args: laned.append(args[-1]) or summing(*args)
+    )
     times = [*pd.date_range("2026-01-05 08:00", periods=10, freq="30min")]
     times += [*pd.date_range("2026-01-06 09:00", periods=3, freq="h"), None]
     native = pd.DataFrame({"arrived_at": pd.to_datetime(times), "x": range(1, 15)})
@@ -97,10 +103,31 @@ def test_sums_by_period_added_up_over_lanes_are_the_hand_sums(path):
     if path == "pandas by NumPy":
         sums = _numpy_sums.sums_by_group(frame, group, columns)
     else:
-        sums = _polars_sums.sums_by_group(frame, group, columns, values=["arrived_at", "x"])
+        sums = _polars_sums.sums_by_group(
+            frame, group, columns, values=["arrived_at", "x"], alone="day"
+        )
     got = nw.to_native(sums)
     got = (got.to_pandas() if path == "polars" else got).sort_values("period")
+    assert laned == ([] if path == "pandas by NumPy" else [True])
     assert got["x"].tolist() == [55.0, 36.0, 14.0]
     days = [pd.Timestamp("2026-01-05"), pd.Timestamp("2026-01-06")]
     assert got["period"].iloc[:2].tolist() == days
     assert got["period"].isna().iloc[2]
+
+
+def test_runs_of_a_period_are_counted_over_the_span_of_zoned_times_too():
+    # Every half hour of 28-29 March in Paris (the 29th has 23 hours): 94 contacts a copy over
+    # 46.5 elapsed hours. By hand the periods are at most 46.5 / 24 + 1 = 2.94 days, so
+    # MIN_LANED_RUN (400) contacts a day need 1,175 contacts: 13 copies (1,222) have them, 12
+    # copies (1,128) do not; by hour, 400 a period would need 18,900.
+    pl = pytest.importorskip("polars")
+    from kpikit.metrics._polars_sums import MIN_LANED_RUN, _long_runs
+
+    assert MIN_LANED_RUN == 400
+    times = pd.date_range("2026-03-28", "2026-03-29 23:30", freq="30min", tz="Europe/Paris")
+    log = pl.from_pandas(pd.DataFrame({"arrived_at": times}))
+    assert log.height == 94 and log.schema["arrived_at"].time_zone == "Europe/Paris"
+    assert _long_runs(pl.concat([log] * 13), "day")
+    assert not _long_runs(pl.concat([log] * 12), "day")
+    assert not _long_runs(pl.concat([log] * 13), "hour")
+    assert not _long_runs(log, None)

@@ -541,6 +541,7 @@ def _sum_eager(contacts, row_sums, squared, fcr_sums, fcr, keys, freq):
                 fcr_columns=_prefixed(fcr_sums),
                 fcr=fcr,
                 values=_COMPONENT_COLUMNS,
+                alone=None if keys else freq,
             )
         except (pa.ArrowInvalid, pa.ArrowTypeError):
             pass

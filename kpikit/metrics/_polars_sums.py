@@ -15,14 +15,19 @@ eligible rows), and those columns are never converted.
 
 Missing values count as 0, as in every engine's ``sum``.
 
-Grouped by period, the sums run in ``LANES`` lanes. A log is kept in time order, so its
-periods come in long runs of one key, and summing a run into one total makes each addition wait
-for the one before it: polars' sums by day of a time-ordered log of 1 million contacts took
-51 ms, of the same rows shuffled 37 ms. Consecutive rows go to different lanes (the row number
-modulo ``LANES``), which are summed side by side and then added up per group. At 10 million
-contacts by day the sums take 0.35 s instead of 0.51 s; the whole task, reading the parquet
-file included, 1.27 s instead of 1.31 s (``benchmarks/README.md``).
+Grouped by a period alone whose periods hold ``MIN_LANED_RUN`` contacts or more on average,
+the sums run in ``LANES`` lanes. A log is kept in time order, so its periods come in long runs
+of one key, and summing a run into one total makes each addition wait for the one before it:
+polars' sums by day of a time-ordered log of 1 million contacts took 51 ms, of the same rows
+shuffled 37 ms. Consecutive rows go to different lanes (the row number modulo ``LANES``), which
+are summed side by side and then added up per group. ``kk.compute`` of 10 million contacts
+held in polars: by day 0.86 s instead of 1.01 s, by hour 0.81 s instead of 1.02 s, by 15
+minutes 0.92 s instead of 1.10 s. With short runs or many groups the lanes cost more than they
+save, polars' hash table growing eightfold: at 1M by 15 minutes (116 contacts a period) 148 ms
+against 132 ms, by agent and day 872 ms against 675 ms (``benchmarks/README.md``).
 """
+
+from datetime import timedelta
 
 import narwhals as nw
 import pandas as pd
@@ -33,9 +38,26 @@ from kpikit.metrics._numpy_sums import LANES
 
 _ROW = "_kk_row"
 _LANE = "_kk_lane"
+MIN_LANED_RUN = 400
+"""Fewest contacts a period holds on average for its sums to run in lanes (see above)."""
+
+_SHORTEST = {
+    "15min": timedelta(minutes=15),
+    "30min": timedelta(minutes=30),
+    "hour": timedelta(hours=1),
+    "day": timedelta(days=1),
+    "week": timedelta(weeks=1),
+    "month": timedelta(days=28),
+    "quarter": timedelta(days=89),
+    "year": timedelta(days=365),
+}
+"""The shortest period of each frequency (a clock change aside): the span of a log over it
+bounds the number of periods."""
 
 
-def sums_by_group(frame, group, columns, *, squared=(), fcr_columns=None, fcr=None, values=()):
+def sums_by_group(
+    frame, group, columns, *, squared=(), fcr_columns=None, fcr=None, values=(), alone=None
+):
     """One row per group with the sum of each expression of ``columns`` and ``fcr_columns``.
 
     Parameters
@@ -55,6 +77,9 @@ def sums_by_group(frame, group, columns, *, squared=(), fcr_columns=None, fcr=No
     values : sequence of str, default=()
         For a pandas frame, the columns the expressions may read besides the group keys and
         the FCR key and ``contact_id`` (the others are not converted; see :func:`to_polars`).
+    alone : str, default=None
+        The frequency of ``group``'s period when it is the only key: its sums then run in
+        lanes if its periods hold long runs of contacts (:func:`_long_runs`).
 
     Returns
     -------
@@ -75,7 +100,9 @@ def sums_by_group(frame, group, columns, *, squared=(), fcr_columns=None, fcr=No
     if frame.implementation.is_polars():
         if fcr_columns:
             frame = _with_level(frame, fcr)
-        return nw.from_native(_sums(frame.to_native(), group, columns, squared, None, flags))
+        native = frame.to_native()
+        lanes = _long_runs(native, alone)
+        return nw.from_native(_sums(native, group, columns, squared, None, flags, lanes))
     codes = list(group)
     if fcr_columns and _held_as_objects(frame, [*fcr["match"], "contact_id"]):
         frame = _with_level(frame, fcr)  # pandas factorises the eligible rows
@@ -88,7 +115,9 @@ def sums_by_group(frame, group, columns, *, squared=(), fcr_columns=None, fcr=No
     converted = nw.from_native(to_polars(native, codes=codes, values=values))
     if fcr_columns:
         converted = _with_level(converted, fcr)
-    sums = _sums(converted.to_native(), group, columns, squared, _ROW, flags)
+    native_sums = converted.to_native()
+    lanes = _long_runs(native_sums, alone)
+    sums = _sums(native_sums, group, columns, squared, _ROW, flags, lanes)
     first_rows = sums.get_column(_ROW).to_numpy()
     groups = nw.from_native(native.iloc[first_rows]).select(**group).to_native()
     table = groups.reset_index(drop=True) if group else pd.DataFrame(index=[0])
@@ -147,13 +176,33 @@ def to_polars(native: pd.DataFrame, *, codes=(), values=()):
     return pl.DataFrame(columns).with_row_index(_ROW)
 
 
-def _sums(native, group, columns, squared, row, flags):
+def _long_runs(native, freq) -> bool:
+    """Whether the periods of ``freq`` of a polars frame hold ``MIN_LANED_RUN`` contacts or
+    more on average, counted from the span of ``arrived_at`` (no frequency: False).
+
+    >>> import polars as pl
+    >>> from datetime import datetime
+    >>> log = pl.DataFrame({"arrived_at": [datetime(2026, 1, 5, 9), datetime(2026, 1, 6, 9)]})
+    >>> _long_runs(pl.concat([log] * 400), "day"), _long_runs(log, "day")  # 400 a day, 1 a day
+    (True, False)
+    """
+    if freq is None or "arrived_at" not in native.columns:
+        return False
+    times = native.get_column("arrived_at")
+    first, last = times.min(), times.max()
+    if first is None:
+        return False
+    periods = (last - first) / _SHORTEST[freq] + 1
+    return native.height >= MIN_LANED_RUN * periods
+
+
+def _sums(native, group, columns, squared, row, flags, lanes):
     """The sums of one polars frame, as a polars DataFrame (with each group's first row);
-    ``flags``: the FCR flags made from its level column, batch by batch. Grouped by period,
-    in ``LANES`` lanes added up at the end (see the module's docstring)."""
+    ``flags``: the FCR flags made from its level column, batch by batch; ``lanes``: in
+    ``LANES`` lanes added up at the end (see the module's docstring)."""
     import polars as pl
 
-    lanes = "period" in group
+    lanes = lanes and bool(group)
     lazy = native.lazy()
     if lanes:
         lazy = lazy.with_columns((pl.int_range(pl.len()) % LANES).cast(pl.UInt8).alias(_LANE))
