@@ -185,10 +185,16 @@ def _long_runs(native, freq) -> bool:
     >>> log = pl.DataFrame({"arrived_at": [datetime(2026, 1, 5, 9), datetime(2026, 1, 6, 9)]})
     >>> _long_runs(pl.concat([log] * 400), "day"), _long_runs(log, "day")  # 400 a day, 1 a day
     (True, False)
+    >>> _long_runs(log.cast({"arrived_at": pl.String}), "day")
+    False
     """
+    import polars as pl
+
     if freq is None or "arrived_at" not in native.columns:
         return False
     times = native.get_column("arrived_at")
+    if not isinstance(times.dtype, pl.Datetime | pl.Date):
+        return False  # unchecked input: cutting its periods will say what is wrong
     first, last = times.min(), times.max()
     if first is None:
         return False
