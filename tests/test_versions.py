@@ -56,14 +56,14 @@ def test_an_older_polars_is_refused_by_name_and_never_handed_a_frame(monkeypatch
     arrow = frame.convert_dtypes(dtype_backend="pyarrow")
     expected = kk.compute(frame, by="agent_id")
     monkeypatch.setattr(via_polars, "MIN_ROWS", 10)
-    assert via_polars.wanted(arrow)
+    assert via_polars.hand_over(arrow) is not None
     monkeypatch.setattr(_versions, "installed_version", installed(polars=(1, 24, 0)))
     upgrade = r"polars 1\.25 or newer; polars 1\.24\.0 is installed\. Upgrade it: pip install"
     for table in (pl.from_pandas(frame), pl.from_pandas(frame).lazy()):
         with pytest.raises(ImportError, match=upgrade):
             kk.compute(table)
     # pandas frames, Arrow-backed or not, are summed without polars, to the same result.
-    assert not via_polars.wanted(arrow)
+    assert via_polars.hand_over(arrow) is None
     monkeypatch.setattr(via_polars, "as_polars", lambda frame: pytest.fail("handed to polars"))
     monkeypatch.setattr(pl, "from_pandas", lambda *a, **k: pytest.fail("converted to polars"))
     for data in (frame, arrow):

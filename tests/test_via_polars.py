@@ -23,7 +23,7 @@ def both_ways(frame, monkeypatch, **arguments):
     by_pandas = kk.compute(frame, **arguments)
     with monkeypatch.context() as patch:
         patch.setattr(via_polars, "MIN_ROWS", 0)
-        assert via_polars.wanted(frame)
+        assert via_polars.hand_over(frame) is not None
         by_polars = kk.compute(frame, **arguments)
     return by_pandas, by_polars
 
@@ -67,22 +67,42 @@ def test_pandas_frames_give_the_pandas_result(seed, n, backend, grouping, monkey
 def test_only_large_frames_without_python_objects_go_to_polars(monkeypatch):
     monkeypatch.setattr(via_polars, "MIN_ROWS", 20)
     frame = random_contacts(1, 20).convert_dtypes(dtype_backend="pyarrow")
-    assert not via_polars.wanted(frame.head(19))  # fewer than MIN_ROWS contacts
-    assert via_polars.wanted(frame)
+    assert via_polars.hand_over(frame.head(19)) is None  # fewer than MIN_ROWS contacts
+    assert via_polars.hand_over(frame) is not None
     monkeypatch.setattr(via_polars, "MAX_ROWS", 19)
-    assert not via_polars.wanted(frame)  # more than MAX_ROWS: DuckDB reads it in place
+    assert via_polars.hand_over(frame) is None  # more than MAX_ROWS: DuckDB reads it in place
     monkeypatch.setattr(via_polars, "MAX_ROWS", 20)
-    assert via_polars.wanted(arrow_text(random_contacts(1, 20)))
-    assert not via_polars.wanted(kk.Dataset(contacts=frame))  # a Dataset may hold other tables
+    assert via_polars.hand_over(arrow_text(random_contacts(1, 20))) is not None
+    assert (
+        via_polars.hand_over(kk.Dataset(contacts=frame)) is None
+    )  # a Dataset may hold other tables
     # Text held as Python objects (pandas 2's default) goes to DuckDB, which reads it in place.
     objects = frame.assign(reason=frame["reason"].astype(object))
-    assert not via_polars.wanted(objects)
+    assert via_polars.hand_over(objects) is None
     monkeypatch.setattr(via_duckdb, "MIN_ROWS", 20)
     assert via_duckdb.wanted(objects)
     # True/false held as Python objects (a nullable boolean parquet column read by pandas) are
     # converted on the way: cheap, unlike text.
-    assert via_polars.wanted(flags_as_objects(arrow_text(random_contacts(1, 20))))
-    assert not via_polars.wanted(frame.assign(resolved=frame["resolved"].astype(str)))
+    assert via_polars.hand_over(flags_as_objects(arrow_text(random_contacts(1, 20)))) is not None
+    assert via_polars.hand_over(frame.assign(resolved=frame["resolved"].astype(str))) is None
+
+
+def test_flags_held_as_objects_are_handed_over_by_arrow_and_left_so_in_the_callers_frame(
+    monkeypatch,
+):
+    monkeypatch.setattr(via_polars, "MIN_ROWS", 0)
+    frame = flags_as_objects(arrow_text(random_contacts(4, 40)))
+    before = frame.copy(deep=True)
+    handed = via_polars.hand_over(frame)
+    assert {str(handed.schema[name]) for name in CONTACT_FLAGS} == {"Boolean"}
+    assert handed["resolved"].null_count() == frame["resolved"].isna().sum() > 0
+    kk.compute(frame, by="agent_id")
+    pd.testing.assert_frame_equal(frame, before)  # still objects, same values
+    # Anything else in a flag column leaves the frame to the pandas checks, which name it.
+    one_word = frame.assign(transferred=frame["transferred"].where(frame.index != 3, "no"))
+    assert via_polars.hand_over(one_word) is None
+    with pytest.raises(kk.SchemaError, match="transferred"):
+        kk.compute(one_word)
 
 
 def pandas_frame(columns, backend):
@@ -107,7 +127,7 @@ def test_bad_values_give_the_pandas_error(case, backend, monkeypatch):
     except kk.SchemaError as error:
         by_pandas = str(error)
     monkeypatch.setattr(via_polars, "MIN_ROWS", 0)
-    assert via_polars.wanted(frame)  # true/false with nulls held as objects too
+    assert via_polars.hand_over(frame) is not None  # true/false with nulls held as objects too
     if by_pandas is None:
         kk.compute(frame)  # no error either
     else:

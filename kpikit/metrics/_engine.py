@@ -214,8 +214,9 @@ def compute(
     )
     if is_path(data):
         return to_pandas(_compute(scan_parquet(data), kpis, by, freq, options, validate))
-    if via_polars.wanted(data, options.csat_scale):
-        result = _compute(via_polars.as_polars(data), kpis, by, freq, options, validate)
+    handed = via_polars.hand_over(data, options.csat_scale)
+    if handed is not None:
+        result = _compute(handed, kpis, by, freq, options, validate)
         return as_pandas(result, data)
     if via_duckdb.wanted(data, options.csat_scale):
         contacts = via_duckdb.relation(data, options.tz)
