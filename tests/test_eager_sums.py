@@ -131,3 +131,22 @@ def test_runs_of_a_period_are_counted_over_the_span_of_zoned_times_too():
     assert not _long_runs(pl.concat([log] * 12), "day")
     assert not _long_runs(pl.concat([log] * 13), "hour")
     assert not _long_runs(log, None)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("freq", ["hour", "day"])
+def test_polars_sums_in_lanes_give_the_same_table(seed, freq, monkeypatch):
+    # Random logs are too small for lanes: every period is made to qualify, then none.
+    pl = pytest.importorskip("polars")
+    from kpikit.metrics import _polars_sums
+
+    contacts = random_contacts(seed, 400).sort_values("arrived_at", ignore_index=True)
+    tables = {}
+    for run in (1, 10**9):
+        monkeypatch.setattr(_polars_sums, "MIN_LANED_RUN", run)
+        tables[run] = [
+            kk.compute(contacts, freq=freq),
+            kk.compute(pl.from_pandas(contacts), freq=freq).to_pandas(),
+        ]
+    for laned, plain in zip(tables[1], tables[10**9], strict=True):
+        assert_same(laned, plain)
