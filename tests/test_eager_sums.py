@@ -89,9 +89,9 @@ def test_sums_by_period_added_up_over_lanes_are_the_hand_sums(path, monkeypatch)
     assert _numpy_sums.LANES < 10
     monkeypatch.setattr(_polars_sums, "MIN_LANED_RUN", 1)  # 13 contacts in 2 days suffice
     laned = []
-    summing = _polars_sums._sums
+    counting = _polars_sums._long_runs
     monkeypatch.setattr(
-        _polars_sums, "_sums", lambda *args: laned.append(args[-1]) or summing(*args)
+        _polars_sums, "_long_runs", lambda *args: laned.append(counting(*args)) or laned[-1]
     )
     times = [*pd.date_range("2026-01-05 08:00", periods=10, freq="30min")]
     times += [*pd.date_range("2026-01-06 09:00", periods=3, freq="h"), None]

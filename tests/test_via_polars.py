@@ -73,9 +73,8 @@ def test_only_large_frames_without_python_objects_go_to_polars(monkeypatch):
     assert via_polars.hand_over(frame) is None  # more than MAX_ROWS: DuckDB reads it in place
     monkeypatch.setattr(via_polars, "MAX_ROWS", 20)
     assert via_polars.hand_over(arrow_text(random_contacts(1, 20))) is not None
-    assert (
-        via_polars.hand_over(kk.Dataset(contacts=frame)) is None
-    )  # a Dataset may hold other tables
+    # A Dataset may hold other tables.
+    assert via_polars.hand_over(kk.Dataset(contacts=frame)) is None
     # Text held as Python objects (pandas 2's default) goes to DuckDB, which reads it in place.
     objects = frame.assign(reason=frame["reason"].astype(object))
     assert via_polars.hand_over(objects) is None

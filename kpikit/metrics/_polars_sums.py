@@ -100,9 +100,7 @@ def sums_by_group(
     if frame.implementation.is_polars():
         if fcr_columns:
             frame = _with_level(frame, fcr)
-        native = frame.to_native()
-        lanes = _long_runs(native, alone)
-        return nw.from_native(_sums(native, group, columns, squared, None, flags, lanes))
+        return nw.from_native(_sums(frame.to_native(), group, columns, squared, None, flags, alone))
     codes = list(group)
     if fcr_columns and _held_as_objects(frame, [*fcr["match"], "contact_id"]):
         frame = _with_level(frame, fcr)  # pandas factorises the eligible rows
@@ -115,9 +113,7 @@ def sums_by_group(
     converted = nw.from_native(to_polars(native, codes=codes, values=values))
     if fcr_columns:
         converted = _with_level(converted, fcr)
-    native_sums = converted.to_native()
-    lanes = _long_runs(native_sums, alone)
-    sums = _sums(native_sums, group, columns, squared, _ROW, flags, lanes)
+    sums = _sums(converted.to_native(), group, columns, squared, _ROW, flags, alone)
     first_rows = sums.get_column(_ROW).to_numpy()
     groups = nw.from_native(native.iloc[first_rows]).select(**group).to_native()
     table = groups.reset_index(drop=True) if group else pd.DataFrame(index=[0])
@@ -202,13 +198,14 @@ def _long_runs(native, freq) -> bool:
     return native.height >= MIN_LANED_RUN * periods
 
 
-def _sums(native, group, columns, squared, row, flags, lanes):
+def _sums(native, group, columns, squared, row, flags, alone):
     """The sums of one polars frame, as a polars DataFrame (with each group's first row);
-    ``flags``: the FCR flags made from its level column, batch by batch; ``lanes``: in
-    ``LANES`` lanes added up at the end (see the module's docstring)."""
+    ``flags``: the FCR flags made from its level column, batch by batch; ``alone``: the
+    frequency of a period grouped alone, summed in ``LANES`` lanes added up at the end when its
+    periods hold long runs (see the module's docstring)."""
     import polars as pl
 
-    lanes = lanes and bool(group)
+    lanes = _long_runs(native, alone)
     lazy = native.lazy()
     if lanes:
         lazy = lazy.with_columns((pl.int_range(pl.len()) % LANES).cast(pl.UInt8).alias(_LANE))
