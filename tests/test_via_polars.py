@@ -104,6 +104,35 @@ def test_flags_held_as_objects_are_handed_over_by_arrow_and_left_so_in_the_calle
         kk.compute(one_word)
 
 
+def test_polars_is_handed_the_columns_compute_reads_or_checks(monkeypatch):
+    monkeypatch.setattr(via_polars, "MIN_ROWS", 0)
+    frame = random_contacts(7, 30).assign(queue="sales", note="called back")
+    frame = frame.convert_dtypes(dtype_backend="pyarrow")
+    # By agent: the queue and the column outside the schema are neither read nor checked.
+    handed = via_polars.hand_over(frame, kk.options.resolve(), ["agent_id"])
+    assert set(frame.columns) - set(handed.columns) == {"queue", "note"}
+    # Keys and FCR's match are read; without FCR's reason, reason is left out.
+    options = kk.options.resolve(fcr_match="customer_id")
+    handed = via_polars.hand_over(frame, options, ["queue", "note"])
+    assert set(frame.columns) - set(handed.columns) == {"reason"}
+    # agent_id is checked against answered even when nothing groups by it.
+    assert "agent_id" in via_polars.hand_over(frame, kk.options.resolve(), []).columns
+    for by in ("queue", "note", None):
+        monkeypatch.setattr(via_polars, "MIN_ROWS", len(frame) + 1)
+        by_pandas = kk.compute(frame, by=by, fcr_match="customer_id")
+        monkeypatch.setattr(via_polars, "MIN_ROWS", 0)
+        by_polars = kk.compute(frame, by=by, fcr_match="customer_id")
+        pd.testing.assert_frame_equal(by_pandas, by_polars, check_exact=False)
+    # An abandoned contact with an agent is still refused, and a missing key still named with
+    # every column the frame has.
+    abandoned = frame.index[~frame["answered"].astype(bool)][0]
+    frame.loc[abandoned, "agent_id"] = "A9"
+    with pytest.raises(kk.SchemaError, match="agent_id although not answered"):
+        kk.compute(frame, by="queue")
+    with pytest.raises(ValueError, match="'note'"):
+        kk.compute(frame, by="site")
+
+
 def pandas_frame(columns, backend):
     """``columns`` as a pandas frame, Arrow-backed (NaN kept apart from null) or with Arrow text
     and NumPy numbers (None in a float column is NaN, missing)."""

@@ -214,7 +214,7 @@ def compute(
     )
     if is_path(data):
         return to_pandas(_compute(scan_parquet(data), kpis, by, freq, options, validate))
-    handed = via_polars.hand_over(data, options.csat_scale)
+    handed = via_polars.hand_over(data, options, _as_list(by))
     if handed is not None:
         result = _compute(handed, kpis, by, freq, options, validate)
         return as_pandas(result, data)
