@@ -20,7 +20,8 @@ venv: $(VENV)/.installed
 # venv (PYTHONPATH): pandas 3, since beside the app's extras pip resolves pandas 2 (fugue, which
 # statsforecast needs, caps it) while `pip install kpikit` alone gets pandas 3, whose text and
 # time types differ; and the oldest releases pyproject.toml allows (polars 1.25.0 and 1.25.1
-# are yanked), so that its floors stay true.
+# are yanked), so that its floors stay true. Spark runs on pandas 3 too; not on the floors, as
+# PySpark 4.3 reads Arrow from pyarrow 18 on (kpikit[spark] asks for it).
 ENGINE_TESTS := kpikit tests/test_metrics.py tests/test_common.py tests/test_via_duckdb.py \
 	tests/test_via_polars.py tests/test_eager_tidy.py tests/test_eager_sums.py \
 	tests/test_repeats.py tests/test_time_zones.py tests/test_compute_checks.py \
@@ -67,7 +68,8 @@ app: venv
 test: venv chromium postgresql java $(PANDAS3)/.installed $(FLOORS)/.installed
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 	PYTHONPATH=$(PANDAS3) $(BIN)/python -c "import pandas; assert pandas.__version__[0] == '3'"
-	PYTHONPATH=$(PANDAS3) $(BIN)/python -m pytest -n 2 -q $(ENGINE_TESTS)
+	PYTHONPATH=$(PANDAS3) $(BIN)/python -m pytest -n 2 --dist loadgroup -q $(ENGINE_TESTS) \
+		tests/test_spark.py
 	PYTHONPATH=$(FLOORS) $(BIN)/python -c "import pandas; assert pandas.__version__ == '2.2.0'"
 	PYTHONPATH=$(FLOORS) $(BIN)/python -m pytest -n 2 -q $(ENGINE_TESTS)
 
