@@ -21,7 +21,9 @@ venv: $(VENV)/.installed
 # statsforecast needs, caps it) while `pip install kpikit` alone gets pandas 3, whose text and
 # time types differ; and the oldest releases pyproject.toml allows (polars 1.25.0 and 1.25.1
 # are yanked), so that its floors stay true. Spark runs on pandas 3 too; not on the floors, as
-# PySpark 4.3 reads Arrow from pyarrow 18 on (kpikit[spark] asks for it).
+# PySpark 4.3 reads Arrow from pyarrow 18 on (kpikit[spark] asks for it). The floors pass runs
+# the dashboards' Python side too (widgets, charts, apps; not the browser: Voila serves its
+# front end from the venv's own share/ folder, which an overlay cannot replace).
 ENGINE_TESTS := kpikit tests/test_metrics.py tests/test_common.py tests/test_via_duckdb.py \
 	tests/test_via_polars.py tests/test_eager_tidy.py tests/test_eager_sums.py \
 	tests/test_repeats.py tests/test_time_zones.py tests/test_compute_checks.py \
@@ -33,7 +35,13 @@ PANDAS3 := $(VENV)/pandas3
 PANDAS3_PINS := "pandas>=3,<4"
 FLOORS := $(VENV)/floors
 FLOOR_PINS := pandas==2.2.0 numpy==1.26.0 pyarrow==16.0.0 narwhals==2.28.0 plotly==6.8.0 \
-	polars==1.25.2 duckdb==2.0.1
+	polars==1.25.2 duckdb==2.0.1 ipywidgets==8.1.0 widgetsnbextension==4.0.7 \
+	jupyterlab_widgets==3.0.7 anywidget==0.9.0
+WIDGET_TESTS := tests/test_apps_chart.py tests/test_apps_downloads.py \
+	tests/test_apps_glossary_benchmarks.py tests/test_apps_governance.py \
+	tests/test_apps_options.py tests/test_apps_parameters.py tests/test_apps_scorecard_tradeoff.py \
+	tests/test_monitor_app.py tests/test_staffing_app.py tests/test_plots.py \
+	tests/test_upload_step.py tests/test_params.py tests/test_tradeoff.py tests/test_whatif.py
 
 $(PANDAS3)/.installed: $(VENV)/.installed Makefile
 	rm -rf $(PANDAS3)
@@ -70,8 +78,9 @@ test: venv chromium postgresql java $(PANDAS3)/.installed $(FLOORS)/.installed
 	PYTHONPATH=$(PANDAS3) $(BIN)/python -c "import pandas; assert pandas.__version__[0] == '3'"
 	PYTHONPATH=$(PANDAS3) $(BIN)/python -m pytest -n 2 --dist loadgroup -q $(ENGINE_TESTS) \
 		tests/test_spark.py
-	PYTHONPATH=$(FLOORS) $(BIN)/python -c "import pandas; assert pandas.__version__ == '2.2.0'"
-	PYTHONPATH=$(FLOORS) $(BIN)/python -m pytest -n 2 -q $(ENGINE_TESTS)
+	PYTHONPATH=$(FLOORS) $(BIN)/python -c \
+		"import pandas, ipywidgets; assert (pandas.__version__, ipywidgets.__version__) == ('2.2.0', '8.1.0')"
+	PYTHONPATH=$(FLOORS) $(BIN)/python -m pytest -n 2 -q $(ENGINE_TESTS) $(WIDGET_TESTS)
 
 bench: venv
 	$(BIN)/python benchmarks/bench_compute.py --rows 1000000

@@ -86,9 +86,10 @@ def test_pyproject_asks_for_the_releases_kpikit_checks_for():
         assert asked == {f"{module}>=" + ".".join(map(str, oldest))}, module
 
 
-def test_make_test_runs_the_engine_tests_on_the_floors_of_pyproject():
-    # `make test` lays these releases over the venv and runs the engine tests on them: each pin
-    # is the floor pyproject.toml asks for (the first release of it that is not yanked).
+def test_make_test_runs_the_engine_and_widget_tests_on_the_floors_of_pyproject():
+    # `make test` lays these releases over the venv and runs the engine tests and the
+    # dashboards' Python tests on them: each pin is the floor pyproject.toml asks for (the
+    # first release of it that is not yanked).
     root = Path(__file__).parents[1]
     project = tomllib.loads((root / "pyproject.toml").read_text())
     floors = {}
@@ -103,7 +104,18 @@ def test_make_test_runs_the_engine_tests_on_the_floors_of_pyproject():
     makefile = (root / "Makefile").read_text().replace("\\\n", " ")
     line = next(line for line in makefile.splitlines() if line.startswith("FLOOR_PINS :="))
     pins = dict(pin.split("==") for pin in line.split(":=")[1].split())
-    assert set(pins) == {"pandas", "numpy", "pyarrow", "narwhals", "plotly", "polars", "duckdb"}
+    engines = {"pandas", "numpy", "pyarrow", "narwhals", "plotly", "polars", "duckdb"}
+    widgets = {"ipywidgets", "anywidget"}
+    # ipywidgets 8.1.0 asks for these releases of its front-end packages (~=4.0.7, ~=3.0.7).
+    assets = {"widgetsnbextension": "4.0.7", "jupyterlab_widgets": "3.0.7"}
+    assert set(pins) == engines | widgets | set(assets)
+    floors_pass = next(
+        line
+        for line in makefile.splitlines()
+        if "PYTHONPATH=$(FLOORS)" in line and "pytest" in line
+    )
+    assert "$(ENGINE_TESTS) $(WIDGET_TESTS)" in floors_pass
+    assert {name: pins.pop(name) for name in assets} == assets
     for name, pinned in pins.items():
         (floor,) = floors[name]
         assert pinned.split(".")[: len(floor.split("."))] == floor.split("."), name
