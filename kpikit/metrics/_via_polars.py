@@ -60,7 +60,7 @@ def hand_over(data, options: Options | None = None, keys=()):
     data = _flags_held_by_arrow(data, objects)
     if data is None or not ready(data, "polars", options.csat_scale):
         return None
-    return as_polars(data[read_columns(data.columns, options, keys)])
+    return as_polars(data, read_columns(data.columns, options, keys))
 
 
 _TYPED_ONLY = frozenset(
@@ -128,8 +128,10 @@ def _flags_held_by_arrow(frame: pd.DataFrame, names):
     return held
 
 
-def as_polars(frame: pd.DataFrame):
-    """``frame`` as a polars DataFrame (NumPy NaN becomes null, Arrow NaN stays NaN).
+def as_polars(frame: pd.DataFrame, columns=None):
+    """``frame`` (its ``columns``, or all of them) as a polars DataFrame (NumPy NaN becomes
+    null, Arrow NaN stays NaN). The columns are picked on the way to Arrow: a pandas selection
+    would copy the NumPy ones first (pandas 2).
 
     By way of an Arrow table, which holds the Arrow-backed columns as they are, left in their
     chunks (one a parquet row group): polars then copies only the text. At 10M real-shaped
@@ -144,4 +146,5 @@ def as_polars(frame: pd.DataFrame):
     """
     import polars as pl
 
-    return pl.from_arrow(pa.Table.from_pandas(frame, preserve_index=False), rechunk=False)
+    table = pa.Table.from_pandas(frame, columns=columns, preserve_index=False)
+    return pl.from_arrow(table, rechunk=False)
