@@ -64,7 +64,7 @@ def test_an_older_polars_is_refused_by_name_and_never_handed_a_frame(monkeypatch
             kk.compute(table)
     # pandas frames, Arrow-backed or not, are summed without polars, to the same result.
     assert via_polars.hand_over(arrow) is None
-    monkeypatch.setattr(via_polars, "as_polars", lambda frame: pytest.fail("handed to polars"))
+    monkeypatch.setattr(via_polars, "as_polars", lambda *args: pytest.fail("handed to polars"))
     monkeypatch.setattr(pl, "from_pandas", lambda *a, **k: pytest.fail("converted to polars"))
     for data in (frame, arrow):
         got = kk.compute(data, by="agent_id")

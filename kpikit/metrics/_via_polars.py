@@ -31,7 +31,7 @@ import pyarrow as pa
 from kpikit.metrics._components import match_columns
 from kpikit.metrics._handover import ready
 from kpikit.options import Options, resolve
-from kpikit.schema import CONTACT_FLAGS, TABLES
+from kpikit.schema import CONTACT_COLUMNS, CONTACT_FLAGS, TABLES
 
 MIN_ROWS = 1_000_000
 """Fewest contacts for which a pandas frame is handed to polars."""
@@ -96,9 +96,10 @@ def read_columns(columns, options: Options, keys=()) -> list[str]:
     if any(key not in columns for key in keys):
         return list(columns)
     named = {*keys, *match_columns(options, columns), "channel"}
-    schema = {spec.name for spec in TABLES["contacts"]}
     return [
-        name for name in columns if name in named or (name in schema and name not in _TYPED_ONLY)
+        name
+        for name in columns
+        if name in named or (name in CONTACT_COLUMNS and name not in _TYPED_ONLY)
     ]
 
 
