@@ -50,6 +50,8 @@ LAST_ARRIVAL = "_kk_last_arrival"
 LEVEL = "_kk_fcr_level"
 _FLAGS = (FIRST, JUDGED, NO_REPEAT)
 _MIX = 0x9E3779B97F4A7C15  # odd, with its bits spread: combines column hashes
+_PAIRS_A_BATCH = 500_000
+"""Most contacts in pairs whose keys :func:`_same_keys` holds at once."""
 
 
 def window_ms(window):
@@ -309,10 +311,16 @@ def _key_codes(frame, match, rows, is_eligible):
 
 def _polars_keys(native, match, is_eligible):
     """The ``match`` columns of the eligible rows, each in one chunk (polars gathers values
-    from one chunk several times faster than from the many a filter leaves)."""
+    from one chunk several times faster than from the many a filter leaves).
+
+    Filtered and joined into one chunk a column at a time, so that one column's filtered
+    chunks are freed before the next is filtered: at 10M contacts (4.6M eligible), 287 MiB at
+    the peak when both were filtered before being joined, 203 MiB this way (3 ms longer).
+    """
     import polars as pl
 
-    return native.lazy().filter(pl.Series(is_eligible)).select(match).collect().rechunk()
+    rows = pl.Series(is_eligible)
+    return pl.DataFrame([native.get_column(name).filter(rows).rechunk() for name in match])
 
 
 def _key_hashes(keys):
@@ -338,13 +346,24 @@ def _exact_codes(keys):
     )
 
 
-def _same_keys(keys, order, close):
+def _same_keys(keys, order, close, batch=_PAIRS_A_BATCH):
     """Whether every pair of neighbours taken as a repeat has the same key, value by value.
 
     Hash codes decide the pairs; a pair of different keys with one hash is what this catches.
     Two contacts of one key with a contact of another key (of the same hash) between them form
     two such pairs, so checking the pairs found is enough for the result to be exact. The
-    contacts in a pair are taken once each, in sorted order, and each compared with the next.
+    contacts in a pair are taken once each, in sorted order, and each compared with the next,
+    ``batch`` at a time (a batch starts with the last contact of the batch before), so that few
+    key values are held at once. At 10M contacts (3.4M of them in pairs), 16-24 MiB at the peak
+    and 38-50 ms, against 129-158 MiB and 53-57 ms for all at once in a lazy query.
+
+    >>> import polars as pl
+    >>> keys = pl.DataFrame({"customer_id": ["a", "b", "a", "a"]})
+    >>> order = np.array([0, 2, 3, 1])  # a, a, a, b
+    >>> _same_keys(keys, order, np.array([True, True, False]))
+    True
+    >>> _same_keys(keys, order, np.array([True, True, True]), batch=2)  # b follows a
+    False
     """
     import polars as pl
 
@@ -352,21 +371,16 @@ def _same_keys(keys, order, close):
     in_pair[:-1] = close
     in_pair[1:] |= close
     positions = np.flatnonzero(in_pair)
-    if not len(positions):
-        return True
-    paired_with_next = close[positions[:-1]]
-    same = [pl.col(name).eq_missing(pl.col(name).shift(-1)) for name in keys.columns]
-    query = (
-        keys.lazy()
-        .select(pl.all().gather(pl.Series(order[positions])))
-        .select(
-            pl.all_horizontal(same)
-            .head(len(positions) - 1)
-            .filter(pl.Series(paired_with_next))
-            .all()
-        )
+    same = pl.all_horizontal(
+        [pl.col(name).eq_missing(pl.col(name).shift(-1)) for name in keys.columns]
     )
-    return bool(query.collect().item())
+    for start in range(0, len(positions) - 1, batch):
+        taken = positions[start : start + batch + 1]
+        paired_with_next = pl.Series(close[taken[:-1]])
+        equal = keys[order[taken]].select(same.head(len(taken) - 1)).to_series()
+        if not equal.filter(paired_with_next).all():
+            return False
+    return True
 
 
 def _sort_order(key, times, contact_ids, rows):
