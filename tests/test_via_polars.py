@@ -13,6 +13,7 @@ from test_folded_checks import BAD_CELLS, full_log
 import kpikit as kk
 from kpikit.metrics import _via_duckdb as via_duckdb
 from kpikit.metrics import _via_polars as via_polars
+from kpikit.options import resolve
 from kpikit.schema import CONTACT_FLAGS
 
 pytest.importorskip("polars")
@@ -69,9 +70,6 @@ def test_only_large_frames_without_python_objects_go_to_polars(monkeypatch):
     frame = random_contacts(1, 20).convert_dtypes(dtype_backend="pyarrow")
     assert via_polars.hand_over(frame.head(19)) is None  # fewer than MIN_ROWS contacts
     assert via_polars.hand_over(frame) is not None
-    monkeypatch.setattr(via_polars, "MAX_ROWS", 19)
-    assert via_polars.hand_over(frame) is None  # more than MAX_ROWS: DuckDB reads it in place
-    monkeypatch.setattr(via_polars, "MAX_ROWS", 20)
     assert via_polars.hand_over(arrow_text(random_contacts(1, 20))) is not None
     # A Dataset may hold other tables.
     assert via_polars.hand_over(kk.Dataset(contacts=frame)) is None
@@ -84,6 +82,13 @@ def test_only_large_frames_without_python_objects_go_to_polars(monkeypatch):
     # converted on the way: cheap, unlike text.
     assert via_polars.hand_over(flags_as_objects(arrow_text(random_contacts(1, 20)))) is not None
     assert via_polars.hand_over(frame.assign(resolved=frame["resolved"].astype(str))) is None
+    # More memory added than allowed: DuckDB reads it in place.
+    handed = via_polars.read_columns(frame.columns, resolve(), ["queue"])
+    added = via_polars.added_bytes(frame, handed, resolve())
+    monkeypatch.setattr(via_polars, "MAX_ADDED_BYTES", added - 1)
+    assert via_polars.hand_over(frame, keys=["queue"]) is None
+    monkeypatch.setattr(via_polars, "MAX_ADDED_BYTES", added)
+    assert via_polars.hand_over(frame, keys=["queue"]) is not None
 
 
 def test_flags_held_as_objects_are_handed_over_by_arrow_and_left_so_in_the_callers_frame(
@@ -194,3 +199,27 @@ def test_zoned_periods_keep_the_zone_and_its_clock(monkeypatch):
             "2026-01-02 00:00:00+01:00",
         ]
         assert by_polars["value"].tolist() == [2.0, 1.0]
+
+
+def test_the_memory_estimate_counts_what_polars_copies_and_fcr_sorts():
+    # By hand: 4 contacts handed contact_id and customer_id (Arrow text, 16 bytes a value
+    # each), talk_s (a NumPy float, 8), wait_s and answered (held by Arrow or bits: nothing),
+    # 20 a contact besides: 4 * 60 = 240; 3 contacts with a customer, 90 each: 270. The queue
+    # is left out (checked for its type alone), so it costs nothing.
+    text = pd.ArrowDtype(pa.string())
+    frame = pd.DataFrame(
+        {
+            "contact_id": pd.Series(["a", "b", "c", "d"], dtype=text),
+            "answered": [True, True, False, True],
+            "wait_s": pd.Series([1.0, 2.0, None, 4.0], dtype=pd.ArrowDtype(pa.float64())),
+            "talk_s": [1.0, float("nan"), 3.0, 4.0],
+            "queue": pd.Series(["q", "q", "q", "q"], dtype=text),
+            "customer_id": pd.Series(["x", None, "y", "z"], dtype=text),
+        }
+    )
+    handed = via_polars.read_columns(frame.columns, resolve(), [])
+    assert "queue" not in handed
+    assert via_polars.added_bytes(frame, handed, resolve()) == 240 + 270
+    # Grouped by queue, its copy counts: 4 * 16 more.
+    by_queue = via_polars.read_columns(frame.columns, resolve(), ["queue"])
+    assert via_polars.added_bytes(frame, by_queue, resolve()) == 240 + 270 + 64

@@ -7,8 +7,9 @@ and sums it in one query (:mod:`._folded_checks`) and finds repeats with window 
 every core. At 10 million real-shaped contacts by agent that took 2.8-4.5 s against 6.4-8.8 s
 for an Arrow-backed frame and 7.6-11.5 s against 14.7-18.1 s for pandas 2's default one (both
 under the same load, ``benchmarks/bench_compute.py``); below ``MIN_ROWS`` contacts DuckDB's
-fixed cost of planning the query outweighs what it saves. Frames of Arrow-backed text up to
-3M contacts go to polars instead (:mod:`._via_polars`), faster there for more memory.
+fixed cost of planning the query outweighs what it saves. Frames of Arrow-backed text go to
+polars instead (:mod:`._via_polars`), faster there, unless polars' copy of them would add more
+memory than kpikit allows itself (``_via_polars.MAX_ADDED_BYTES``).
 
 A frame goes to DuckDB only when its columns have the types the schema asks for
 (:mod:`._handover`). The result is the pandas result, with the input's types for the keys and

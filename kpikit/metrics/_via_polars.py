@@ -1,14 +1,14 @@
 """Large pandas frames whose text Arrow holds, computed by polars.
 
 A pandas frame of Arrow-backed text (``dtype_backend="pyarrow"``, or pandas 3's ``str``) of
-``MIN_ROWS`` to ``MAX_ROWS`` contacts is handed to polars by way of an Arrow table: polars takes
-the Arrow number columns as they are and copies the text into its own layout, then computes on
-every core, checks folded in its sums (:mod:`._folded_checks`). By agent, real-shaped contacts,
-Arrow-backed, each in a fresh process (time and peak memory added by ``kk.compute``): at 1M
-0.45 s and +0.25 GB (0.52 s and +0.38 GB when ``pl.from_pandas`` copied every column); at 3M
-1.36 s and +0.57 GB (1.68 s, +0.97 GB). At 10M, with one core busy, polars took 3.2-3.7 s
-against 5.2 s by DuckDB (:mod:`._via_duckdb`), but added 1.3-1.6 GB against 0.6-0.7 GB, above
-the 1.5 GB kpikit allows itself there, so larger frames go to DuckDB, which reads them in place.
+``MIN_ROWS`` contacts or more is handed to polars by way of an Arrow table, unless that would add
+more than ``MAX_ADDED_BYTES`` of memory (:func:`added_bytes`): polars takes the Arrow number
+columns as they are and copies the text into its own layout, then computes on every core,
+checks folded in its sums (:mod:`._folded_checks`). Larger frames go to DuckDB
+(:mod:`._via_duckdb`), which reads them in place, more slowly. At 10M real-shaped contacts,
+Arrow-backed, the task (read, ``kk.compute``, result) took 1.05x hand-written DuckDB SQL by agent
+and 1.07x by day this way, against 1.54-1.66x by DuckDB, and the first compute of a process added
+1.42-1.48 GB at its peak, against 0.7 GB (``benchmarks/bench_compute.py``).
 A frame with text held as Python objects (pandas 2's default) goes to DuckDB at any size: polars
 would turn every value into Arrow first. Columns of True, False and missing values held as
 Python objects, as pandas reads a nullable boolean parquet column, are converted (13 ms a
@@ -25,6 +25,7 @@ result, with the input's types for the keys and the period
 (:func:`._handover.as_pandas`).
 """
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -36,31 +37,92 @@ from kpikit.schema import CONTACT_COLUMNS, CONTACT_FLAGS, TABLES
 MIN_ROWS = 1_000_000
 """Fewest contacts for which a pandas frame is handed to polars."""
 
-MAX_ROWS = 3_000_000
-"""Most contacts for which a pandas frame is handed to polars (its copy grows with them)."""
+MAX_ADDED_BYTES = 1_500_000_000
+"""Most memory a pandas frame's hand-over to polars may add, as :func:`added_bytes` estimates
+it (issue 12 allows ``kk.compute`` 1.5 GB at 10M contacts)."""
 
 
 def hand_over(data, options: Options | None = None, keys=()):
     """``data`` as a polars frame when it is a pandas frame to compute in polars, else None:
-    ``MIN_ROWS`` to ``MAX_ROWS`` contacts, no column of Python objects but true/false ones
-    (:func:`_flags_held_by_arrow`), and :func:`._handover.ready` for polars. The polars frame
-    holds the columns that :func:`kpikit.compute` with ``options``, grouped by ``keys``, reads
-    or checks (:func:`read_columns`).
+    ``MIN_ROWS`` contacts or more, no column of Python objects but true/false ones
+    (:func:`_flags_held_by_arrow`), at most ``MAX_ADDED_BYTES`` of memory added
+    (:func:`added_bytes`), and :func:`._handover.ready` for polars. The polars frame holds the
+    columns that :func:`kpikit.compute` with ``options``, grouped by ``keys``, reads or checks
+    (:func:`read_columns`).
 
     >>> import pandas as pd
     >>> hand_over(pd.DataFrame({"x": [1.0]})) is None  # 1 row
     True
     """
-    if not isinstance(data, pd.DataFrame) or not MIN_ROWS <= len(data) <= MAX_ROWS:
+    if not isinstance(data, pd.DataFrame) or len(data) < MIN_ROWS:
         return None
     options = options or resolve()
     objects = [name for name, dtype in data.dtypes.items() if pd.api.types.is_object_dtype(dtype)]
     if any(name not in CONTACT_FLAGS for name in objects):
         return None
+    columns = read_columns(data.columns, options, keys)
+    if added_bytes(data, columns, options) > MAX_ADDED_BYTES:
+        return None
     data = _flags_held_by_arrow(data, objects)
     if data is None or not ready(data, "polars", options.csat_scale):
         return None
-    return as_polars(data, read_columns(data.columns, options, keys))
+    return as_polars(data, columns)
+
+
+def added_bytes(frame: pd.DataFrame, columns, options: Options) -> int:
+    """An estimate of the peak memory :func:`kpikit.compute` adds when it hands the
+    ``columns`` of ``frame`` to polars (bytes), FCR included:
+
+    - 16 bytes a value of each text column (polars' copy of it);
+    - 8 a value of each NumPy float column (Arrow copies those that hold NaN);
+    - 20 a contact (the ids' hashes, the sums) and 90 a contact with a customer: FCR sorts the
+      answered ones, each with its key.
+
+    Measured in a fresh process (the first compute adds the most) at 10M real-shaped contacts,
+    Arrow-backed, by agent and by day: 1.42-1.48 GB with half the customers unknown (estimated
+    1.45 GB), 1.80-1.85 GB with every customer known (estimated 1.9 GB).
+
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"contact_id": ["a", "b"], "customer_id": ["c", None],
+    ...     "wait_s": [1.0, None]}).astype({"contact_id": "string[pyarrow]",
+    ...     "customer_id": "string[pyarrow]"})
+    >>> added_bytes(frame, list(frame.columns), resolve())  # 2 * (2 * 16 + 8 + 20) + 90
+    210
+    """
+    per_contact = 20
+    for name in columns:
+        dtype = frame[name].dtype
+        if _is_text(dtype):
+            per_contact += 16
+        elif isinstance(dtype, np.dtype) and dtype.kind == "f":
+            per_contact += dtype.itemsize
+    customer = match_columns(options, columns)[0]
+    customers = _present(frame[customer]) if customer in frame.columns else 0
+    return len(frame) * per_contact + customers * 90
+
+
+def _present(series: pd.Series) -> int:
+    """How many values of ``series`` are not missing: Arrow counts its nulls as it holds them
+    (at 10M contacts, against 60 ms for pandas' ``notna``).
+
+    >>> import pandas as pd
+    >>> _present(pd.Series(["a", None], dtype="string[pyarrow]")), _present(pd.Series([1.0, None]))
+    (1, 1)
+    """
+    to_arrow = getattr(series.array, "__arrow_array__", None)
+    if to_arrow is not None and not isinstance(series.dtype, np.dtype):
+        return len(series) - to_arrow().null_count
+    return int(series.notna().sum())
+
+
+def _is_text(dtype) -> bool:
+    """Whether a pandas column type is text held by Arrow (``string[pyarrow]``, pandas 3's
+    ``str``, Arrow strings)."""
+    if isinstance(dtype, pd.StringDtype):
+        return True
+    return isinstance(dtype, pd.ArrowDtype) and (
+        pa.types.is_string(dtype.pyarrow_dtype) or pa.types.is_large_string(dtype.pyarrow_dtype)
+    )
 
 
 _TYPED_ONLY = frozenset(
