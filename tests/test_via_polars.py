@@ -203,9 +203,9 @@ def test_zoned_periods_keep_the_zone_and_its_clock(monkeypatch):
 
 def test_the_memory_estimate_counts_what_polars_copies_and_fcr_sorts():
     # By hand: 4 contacts handed contact_id and customer_id (Arrow text, 16 bytes a value
-    # each), talk_s (a NumPy float, 8), wait_s and answered (held by Arrow or bits: nothing),
-    # 20 a contact besides: 4 * 60 = 240; 3 contacts with a customer, 90 each: 270. The queue
-    # is left out (checked for its type alone), so it costs nothing.
+    # each), talk_s, wait_s and answered (taken as they are: nothing), 20 a contact besides:
+    # 4 * 52 = 208; 3 contacts with a customer, 90 each: 270. The queue is left out (checked
+    # for its type alone), so it costs nothing.
     text = pd.ArrowDtype(pa.string())
     frame = pd.DataFrame(
         {
@@ -219,7 +219,7 @@ def test_the_memory_estimate_counts_what_polars_copies_and_fcr_sorts():
     )
     handed = via_polars.read_columns(frame.columns, resolve(), [])
     assert "queue" not in handed
-    assert via_polars.added_bytes(frame, handed, resolve()) == 240 + 270
+    assert via_polars.added_bytes(frame, handed, resolve()) == 208 + 270
     # Grouped by queue, its copy counts: 4 * 16 more.
     by_queue = via_polars.read_columns(frame.columns, resolve(), ["queue"])
-    assert via_polars.added_bytes(frame, by_queue, resolve()) == 240 + 270 + 64
+    assert via_polars.added_bytes(frame, by_queue, resolve()) == 208 + 270 + 64

@@ -73,8 +73,8 @@ def added_bytes(frame: pd.DataFrame, columns, options: Options) -> int:
     """An estimate of the peak memory :func:`kpikit.compute` adds when it hands the
     ``columns`` of ``frame`` to polars (bytes), FCR included:
 
-    - 16 bytes a value of each text column (polars' copy of it);
-    - 8 a value of each NumPy float column (Arrow copies those that hold NaN);
+    - 16 bytes a value of each text column (polars' copy of it; number columns, NumPy's or
+      Arrow's, it takes as they are, NaN becoming null by a mask beside them);
     - 20 a contact (the ids' hashes, the sums) and 90 a contact with a customer: FCR sorts the
       answered ones, each with its key.
 
@@ -86,16 +86,10 @@ def added_bytes(frame: pd.DataFrame, columns, options: Options) -> int:
     >>> frame = pd.DataFrame({"contact_id": ["a", "b"], "customer_id": ["c", None],
     ...     "wait_s": [1.0, None]}).astype({"contact_id": "string[pyarrow]",
     ...     "customer_id": "string[pyarrow]"})
-    >>> added_bytes(frame, list(frame.columns), resolve())  # 2 * (2 * 16 + 8 + 20) + 90
-    210
+    >>> added_bytes(frame, list(frame.columns), resolve())  # 2 * (2 * 16 + 20) + 90
+    194
     """
-    per_contact = 20
-    for name in columns:
-        dtype = frame[name].dtype
-        if _is_text(dtype):
-            per_contact += 16
-        elif isinstance(dtype, np.dtype) and dtype.kind == "f":
-            per_contact += dtype.itemsize
+    per_contact = 20 + 16 * sum(_is_text(frame[name].dtype) for name in columns)
     customer = match_columns(options, columns)[0]
     customers = _present(frame[customer]) if customer in frame.columns else 0
     return len(frame) * per_contact + customers * 90
