@@ -11,6 +11,8 @@ round):
   ``kk.compute``;
 - ``pd_arrow``: the same with ``dtype_backend="pyarrow"`` (columns held by Arrow, as pandas 3
   holds text by default);
+- ``pd_duckdb`` (only when asked for): ``pd_arrow`` with the hand-over to polars turned off, so
+  that DuckDB computes the frame, as it does past the memory bound (``_via_polars``);
 - ``polars``: ``pl.read_parquet``, ``kk.compute``, ``.to_pandas()``;
 - ``duckdb``: ``kk.compute`` on ``duckdb.read_parquet(...)`` (a relation), ``.df()``;
 - ``sql``: one DuckDB SQL query per grouping with the DESIGN definitions written by hand
@@ -26,6 +28,7 @@ eager engines, during ``kk.compute`` alone (the frame already loaded); and the l
 
     python benchmarks/bench_compute.py                        # 1M contacts, both shapes, 5 rounds
     python benchmarks/bench_compute.py --rows 10000000 --rounds 3 --shapes real
+    python benchmarks/bench_compute.py --shapes real --engines pd_arrow pd_duckdb sql
     PYTHONPATH=.venv/pandas3 python benchmarks/bench_compute.py   # on pandas 3 (make test lays it)
 """
 
@@ -44,9 +47,11 @@ import psutil
 from contact_logs import path_for
 
 import kpikit as kk
+from kpikit.metrics import _via_polars as via_polars
 
 CONTACT_KPIS = [kpi_id for kpi_id in kk.catalog.KPI_IDS if kk.kpi(kpi_id).table == "contacts"]
 ENGINES = ("pandas", "pd_arrow", "polars", "duckdb", "sql")
+ASKED_FOR = ("pd_duckdb",)
 EAGER = {
     "pandas": pd.read_parquet,
     "pd_arrow": lambda path: pd.read_parquet(path, dtype_backend="pyarrow"),
@@ -140,10 +145,23 @@ def tasks(path, grouping):
     return {
         "pandas": lambda: kk.compute(EAGER["pandas"](source), CONTACT_KPIS, **options),
         "pd_arrow": lambda: kk.compute(EAGER["pd_arrow"](source), CONTACT_KPIS, **options),
+        "pd_duckdb": lambda: _in_duckdb(
+            lambda: kk.compute(EAGER["pd_arrow"](source), CONTACT_KPIS, **options)
+        ),
         "polars": lambda: kk.compute(pl.read_parquet(source), CONTACT_KPIS, **options).to_pandas(),
         "duckdb": lambda: kk.compute(connection.read_parquet(source), CONTACT_KPIS, **options).df(),
         "sql": lambda: connection.sql(SQL.format(path=source, key=SQL_KEYS[grouping])).df(),
     }
+
+
+def _in_duckdb(compute):
+    """``compute()`` with pandas frames handed to DuckDB rather than polars."""
+    bound = via_polars.MAX_ADDED_BYTES
+    via_polars.MAX_ADDED_BYTES = 0
+    try:
+        return compute()
+    finally:
+        via_polars.MAX_ADDED_BYTES = bound
 
 
 def compute_only_memory(path, grouping, engine):
@@ -224,7 +242,7 @@ def main():
     parser.add_argument(
         "--shapes", nargs="+", choices=["real", "uniform"], default=["real", "uniform"]
     )
-    parser.add_argument("--engines", nargs="+", choices=ENGINES, default=list(ENGINES))
+    parser.add_argument("--engines", nargs="+", choices=ENGINES + ASKED_FOR, default=list(ENGINES))
     args = parser.parse_args()
     for shape in args.shapes:
         report(args.rows, shape, args.engines, args.rounds)
@@ -244,7 +262,7 @@ def report(rows, shape, engines, rounds):
         f"polars {pl.__version__}, DuckDB {duckdb.__version__}"
     )
     print(
-        f"{'engine':<9}{'by':<7}{'wall s':>8}{'cpu s':>8}{'x sql':>7}{'cpu x sql':>10}"
+        f"{'engine':<10}{'by':<7}{'wall s':>8}{'cpu s':>8}{'x sql':>7}{'cpu x sql':>10}"
         f"{'+MB task':>10}{'+MB kk':>8}"
     )
     sql_cpu = {grouping: cpu for name, grouping, _, cpu, *_ in results if name == "sql"}
@@ -252,7 +270,7 @@ def report(rows, shape, engines, rounds):
         alone_text = f"{alone:8.0f}" if alone is not None else f"{'':8}"
         cpu_ratio = cpu / sql_cpu[grouping] if grouping in sql_cpu else float("nan")
         print(
-            f"{name:<9}{grouping:<7}{wall:8.3f}{cpu:8.3f}{ratio:7.2f}{cpu_ratio:10.2f}"
+            f"{name:<10}{grouping:<7}{wall:8.3f}{cpu:8.3f}{ratio:7.2f}{cpu_ratio:10.2f}"
             f"{memory:10.0f}{alone_text}"
         )
 

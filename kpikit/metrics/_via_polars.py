@@ -6,9 +6,10 @@ more than ``MAX_ADDED_BYTES`` of memory (:func:`added_bytes`): polars takes the 
 columns as they are and copies the text into its own layout, then computes on every core,
 checks folded in its sums (:mod:`._folded_checks`). Larger frames go to DuckDB
 (:mod:`._via_duckdb`), which reads them in place, more slowly. At 10M real-shaped contacts,
-Arrow-backed, the task (read, ``kk.compute``, result) took 1.05x hand-written DuckDB SQL by agent
-and 1.07x by day this way, against 1.54-1.66x by DuckDB, and the first compute of a process added
-1.42-1.48 GB at its peak, against 0.7 GB (``benchmarks/bench_compute.py``).
+Arrow-backed, the task (read, ``kk.compute``, result) took 1.05-1.26x hand-written DuckDB SQL
+this way in five runs (by agent and by day alike), against 1.45-1.59x by DuckDB, and the first
+compute of a process added 1.42-1.48 GB at its peak, against 0.7 GB
+(``benchmarks/bench_compute.py``).
 A frame with text held as Python objects (pandas 2's default) goes to DuckDB at any size: polars
 would turn every value into Arrow first. Columns of True, False and missing values held as
 Python objects, as pandas reads a nullable boolean parquet column, are converted (13 ms a
