@@ -26,7 +26,6 @@ result, with the input's types for the keys and the period
 (:func:`._handover.as_pandas`).
 """
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -104,9 +103,8 @@ def _present(series: pd.Series) -> int:
     >>> _present(pd.Series(["a", None], dtype="string[pyarrow]")), _present(pd.Series([1.0, None]))
     (1, 1)
     """
-    to_arrow = getattr(series.array, "__arrow_array__", None)
-    if to_arrow is not None and not isinstance(series.dtype, np.dtype):
-        return len(series) - to_arrow().null_count
+    if isinstance(series.array, pd.arrays.ArrowExtensionArray):
+        return len(series) - series.array.__arrow_array__().null_count
     return int(series.notna().sum())
 
 
