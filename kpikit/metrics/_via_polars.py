@@ -45,8 +45,8 @@ it (issue 12 allows ``kk.compute`` 1.5 GB at 10M contacts)."""
 def hand_over(data, options: Options | None = None, keys=()):
     """``data`` as a polars frame when it is a pandas frame to compute in polars, else None:
     ``MIN_ROWS`` contacts or more, no column of Python objects but true/false ones
-    (:func:`_flags_held_by_arrow`), at most ``MAX_ADDED_BYTES`` of memory added
-    (:func:`added_bytes`), and :func:`._handover.ready` for polars. The polars frame holds the
+    (:func:`_flags_held_by_arrow`), :func:`._handover.ready` for polars, and at most
+    ``MAX_ADDED_BYTES`` of memory added (:func:`added_bytes`). The polars frame holds the
     columns that :func:`kpikit.compute` with ``options``, grouped by ``keys``, reads or checks
     (:func:`read_columns`).
 
@@ -60,11 +60,11 @@ def hand_over(data, options: Options | None = None, keys=()):
     objects = [name for name, dtype in data.dtypes.items() if pd.api.types.is_object_dtype(dtype)]
     if any(name not in CONTACT_FLAGS for name in objects):
         return None
-    columns = read_columns(data.columns, options, keys)
-    if added_bytes(data, columns, options) > MAX_ADDED_BYTES:
-        return None
     data = _flags_held_by_arrow(data, objects)
     if data is None or not ready(data, "polars", options.csat_scale):
+        return None  # the estimate below reads columns by name, which ready finds distinct
+    columns = read_columns(data.columns, options, keys)
+    if added_bytes(data, columns, options) > MAX_ADDED_BYTES:
         return None
     return as_polars(data, columns)
 
