@@ -111,6 +111,39 @@ def test_gzip_and_parquet_give_the_same_table(tmp_path):
     assert from_parquet["contact_id"].tolist() == ["007", "008", "009"]
 
 
+def test_parquet_text_stays_in_arrow_and_true_false_with_gaps_are_nullable_booleans(tmp_path):
+    # Written by pyarrow as a cloud export would be: plain string columns, a bool column with
+    # a null, a bool column without one. Python objects for text take five times the memory
+    # and make every later step slower on pandas 2, so the reader keeps Arrow's buffers.
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    table = pa.table(
+        {
+            "contact_id": ["c1", "c2", "c3"],
+            "arrived_at": pd.to_datetime(
+                ["2024-03-04 09:00", "2024-03-04 09:01", "2024-03-04 09:02"]
+            ),
+            "answered": [True, False, True],
+            "wait_s": [12.5, 40.0, 3.0],
+            "agent_id": ["a1", None, "NA"],
+            "resolved": [True, None, False],
+        }
+    )
+    pq.write_table(table, tmp_path / "contacts.parquet")
+    contacts = read_contacts(tmp_path / "contacts.parquet")
+    for column in ("contact_id", "agent_id"):
+        assert isinstance(contacts[column].dtype, pd.StringDtype)
+        assert contacts[column].dtype.storage in ("pyarrow", "pyarrow_numpy")
+    # "NA" is a queue or agent name, not a missing value; the null is missing.
+    assert contacts["agent_id"].isna().tolist() == [False, True, False]
+    assert contacts["agent_id"].iloc[2] == "NA"
+    assert str(contacts["resolved"].dtype) == "boolean"
+    assert contacts["resolved"].tolist() == [True, pd.NA, False]
+    assert contacts["answered"].dtype == bool
+    assert (contacts["agent_id"] == "a1").tolist() == [True, False, False]
+
+
 def test_suffix_is_case_insensitive(tmp_path):
     assert len(read_contacts(write(tmp_path / "LOG.CSV", CONTACTS_CSV))) == 3
 

@@ -22,6 +22,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+import pandas as pd
+
 from kpikit.io._names import SYNONYMS, suggest_mapping
 from kpikit.io._source import MAX_BYTES, bytes_source, file_source, load_parquet
 from kpikit.io._text import TextFormat, guess_decimal, read_text, sniff_text
@@ -258,7 +260,11 @@ def detect(
     columns = tuple(str(column) for column in frame.columns)
     if mapping is None:
         mapping = suggest_mapping(columns, table)
-    text = [c for c in frame.columns if frame[c].dtype == object or frame[c].dtype == "str"]
+    text = [
+        c
+        for c in frame.columns
+        if frame[c].dtype == object or isinstance(frame[c].dtype, pd.StringDtype)
+    ]
     dates = {str(c): guess for c in text if (guess := guess_dates(frame[c])) is not None}
     words = {str(c): pair for c in text if (pair := guess_words(frame[c])) is not None}
     return Detection(
