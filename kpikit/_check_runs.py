@@ -79,14 +79,15 @@ def _screen(frame, checks, duplicate, keys) -> tuple[list[_Check], bool]:
 
     A table without problems, the usual case, needs nothing more: counts, examples and row
     positions are looked up for the failed checks only. ``any`` needs no cast of the masks.
-    A polars frame evaluates the masks lazily (on every core, without a column per mask) and
-    looks for repeated keys in their hashes first (:func:`polars_keys_may_repeat`).
+    A polars frame evaluates the masks lazily (on every core, without a column per mask).
+    Repeated keys are looked for in their hashes first where polars can hash them
+    (:func:`keys_may_repeat`).
     """
     names = [f"__kpikit_check_{i}" for i in range(len(checks))]
     tests = [check.mask.any().alias(name) for check, name in zip(checks, names, strict=True)]
     single_key = duplicate is not None and len(keys) == 1
     polars = frame.implementation.is_polars()
-    if single_key and polars and not polars_keys_may_repeat(frame, keys[0]):
+    if single_key and not keys_may_repeat(frame, keys[0]):
         single_key, duplicate = False, None
     if single_key:
         key = nw.col(keys[0])
@@ -108,6 +109,55 @@ def _screen(frame, checks, duplicate, keys) -> tuple[list[_Check], bool]:
     else:
         repeats = duplicate is not None and len(_repeated_key_groups(frame, keys)) > 0
     return failed, repeats
+
+
+def keys_may_repeat(frame, key: str) -> bool:
+    """Whether two present values of column ``key`` may be equal: False is certain, True
+    sends the caller to the exact count.
+
+    A polars frame is hashed by polars (:func:`polars_keys_may_repeat`), and so is a pandas
+    column held by Arrow (text or integers: pandas 3's ``str``, ``kk.read_contacts`` of a
+    Parquet file, ``dtype_backend="pyarrow"``) when polars is installed; polars takes Arrow's
+    buffers. At 10M text ids: 0.1-0.3 s, against 1.35 s for pandas' exact ``nunique``. Other
+    columns (Python objects, NumPy) get True.
+
+    >>> import pandas as pd
+    >>> def may_repeat(values, dtype="string[pyarrow]"):
+    ...     frame = nw.from_native(pd.DataFrame({"id": pd.Series(values, dtype=dtype)}))
+    ...     return keys_may_repeat(frame, "id")
+    >>> may_repeat(["a", "b", None, None]), may_repeat(["a", "a"])
+    (False, True)
+    >>> may_repeat(["a", "b"], dtype=object)  # Python objects: the exact count decides
+    True
+    """
+    if frame.implementation.is_polars():
+        return polars_keys_may_repeat(frame, key)
+    values = _held_by_arrow(frame, key)
+    if values is None:
+        return True
+    try:
+        import polars as pl
+    except ImportError:
+        return True
+    hashes = pl.from_arrow(values).drop_nulls().hash()
+    return hashes_repeat(hashes.to_numpy(writable=True))
+
+
+def _held_by_arrow(frame, key: str):
+    """The Arrow array of a pandas column of text or integers held by Arrow, else None."""
+    import pandas as pd
+    import pyarrow as pa
+
+    if not frame.implementation.is_pandas():
+        return None
+    array = frame.get_column(key).to_native().array
+    if not isinstance(array, pd.arrays.ArrowExtensionArray):
+        return None
+    values = array.__arrow_array__()
+    kind = values.type
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_integer(kind):
+        return values
+    return None
 
 
 def polars_keys_may_repeat(frame, key: str) -> bool:

@@ -173,6 +173,31 @@ def test_object_flags_with_missing_values_are_read_as_booleans():
     assert kk.validate(as_object).contacts is as_object  # valid as it is, nothing converted
 
 
+@pytest.mark.parametrize(
+    ("repeated", "different", "dtype"),
+    [
+        (["1", "2", "1", "4"], ["1", "2", "3", "4"], "string[pyarrow]"),
+        ([1, 2, 1, 4], [1, 2, 3, 4], "int64[pyarrow]"),
+    ],
+)
+def test_pandas_ids_held_by_arrow_are_screened_by_their_hashes(
+    repeated, different, dtype, monkeypatch
+):
+    # Ids held by Arrow (a Parquet file read by kk.read_contacts, pandas 3's str) are hashed
+    # by polars before pandas' exact count: at 10M text ids 0.1-0.3 s against 1.35 s.
+    pytest.importorskip("polars")
+    with_repeat = four_contacts(contact_id=pd.Series(repeated, dtype=dtype))
+    with pytest.raises(kk.SchemaError, match="1 row repeating the contact_id .*first ids: 1"):
+        kk.validate(with_repeat)
+    # Two different ids sharing a hash only send the check to the exact count: no error.
+    monkeypatch.setattr(kk._check_runs, "hashes_repeat", lambda hashes: True)
+    kk.validate(four_contacts(contact_id=pd.Series(different, dtype=dtype)))
+    # Hashes that all differ settle it without the exact count, which would have found the
+    # repeated 1: the screen is used, not a second count beside it.
+    monkeypatch.setattr(kk._check_runs, "hashes_repeat", lambda hashes: False)
+    assert kk.validate(with_repeat).contacts is with_repeat
+
+
 def test_polars_ids_with_one_hash_are_counted_exactly(monkeypatch):
     # polars ids are screened by their 64-bit hashes; equal hashes (as two different ids could
     # have) only send the check to polars' exact count, which finds ids 1-4 all different.
