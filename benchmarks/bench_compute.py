@@ -11,6 +11,9 @@ round):
   ``kk.compute``;
 - ``pd_arrow``: the same with ``dtype_backend="pyarrow"`` (columns held by Arrow, as pandas 3
   holds text by default);
+- ``kk_read``: ``kk.read_contacts`` (text in pandas' ``str`` type, held by Arrow, on every pandas
+  version) with ``validate=False``, then ``kk.compute``, which checks the frame once as every
+  other task does;
 - ``pd_duckdb`` (only when asked for): ``pd_arrow`` with the hand-over to polars turned off, so
   that DuckDB computes the frame, as it does past the memory bound (``_via_polars``);
 - ``polars``: ``pl.read_parquet``, ``kk.compute``, ``.to_pandas()``;
@@ -50,11 +53,12 @@ import kpikit as kk
 from kpikit.metrics import _via_polars as via_polars
 
 CONTACT_KPIS = [kpi_id for kpi_id in kk.catalog.KPI_IDS if kk.kpi(kpi_id).table == "contacts"]
-ENGINES = ("pandas", "pd_arrow", "polars", "duckdb", "sql")
+ENGINES = ("pandas", "pd_arrow", "kk_read", "polars", "duckdb", "sql")
 ASKED_FOR = ("pd_duckdb",)
 EAGER = {
     "pandas": pd.read_parquet,
     "pd_arrow": lambda path: pd.read_parquet(path, dtype_backend="pyarrow"),
+    "kk_read": lambda path: kk.read_contacts(path, validate=False, max_bytes=2**40),
     "polars": pl.read_parquet,
 }
 GROUPINGS = {"agent": {"by": "agent_id"}, "day": {"freq": "day"}}
@@ -145,6 +149,7 @@ def tasks(path, grouping):
     return {
         "pandas": lambda: kk.compute(EAGER["pandas"](source), CONTACT_KPIS, **options),
         "pd_arrow": lambda: kk.compute(EAGER["pd_arrow"](source), CONTACT_KPIS, **options),
+        "kk_read": lambda: kk.compute(EAGER["kk_read"](source), CONTACT_KPIS, **options),
         "pd_duckdb": lambda: _in_duckdb(
             lambda: kk.compute(EAGER["pd_arrow"](source), CONTACT_KPIS, **options)
         ),
