@@ -2,6 +2,7 @@
 
 import gzip
 import io
+import warnings
 
 import openpyxl
 import pandas as pd
@@ -142,6 +143,35 @@ def test_parquet_text_stays_in_arrow_and_true_false_with_gaps_are_nullable_boole
     assert contacts["resolved"].tolist() == [True, pd.NA, False]
     assert contacts["answered"].dtype == bool
     assert (contacts["agent_id"] == "a1").tolist() == [True, False, False]
+
+
+@pytest.mark.parametrize("decimal", [".", ","])
+def test_a_word_among_numbers_past_the_parsers_first_chunk_is_reported_as_written(
+    tmp_path, decimal
+):
+    # pandas parses a large file in chunks of 2**18 rows and types each chunk alone, so a word
+    # in a later chunk leaves floats and text mixed in one column (with a decimal comma the
+    # floats would then all fail as text). The reader reads such a file again in one pass:
+    # the word alone is reported, and pandas' DtypeWarning does not reach the user.
+    sep = "," if decimal == "." else ";"
+    waits = [f"{i % 50}{decimal}5" for i in range(300_000)]
+
+    def log(waits):
+        rows = (f"c{i}{sep}2024-03-04 09:00:00{sep}True{sep}{w}" for i, w in enumerate(waits))
+        header = sep.join(["contact_id", "arrived_at", "answered", "wait_s"])
+        return write(tmp_path / "big.csv", "\n".join([header, *rows]) + "\n")
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        contacts = read_contacts(log(waits))
+        # 6,000 of each of 0.5 ... 49.5, by hand: 6,000 * (50 * 0.5 + 1,225) = 7,500,000.
+        assert contacts["wait_s"].sum() == 7_500_000
+        waits[299_997] = "abc"
+        with pytest.raises(SchemaError) as raised:
+            read_contacts(log(waits))
+    (problem,) = raised.value.problems
+    assert (problem.column, problem.count, problem.examples) == ("wait_s", 1, ("c299997",))
+    assert "'abc'" in problem.problem
 
 
 def test_suffix_is_case_insensitive(tmp_path):

@@ -37,6 +37,7 @@ import io
 import warnings
 from collections.abc import Mapping
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -341,23 +342,31 @@ def _read_csv(source: Source, table: str, options: ReadOptions):
     kinds = {spec.name: spec.kind for spec in TABLES[table]}
     as_text = [c for c in text.columns if kinds.get(mapping.get(c, c)) in _TEXT_KINDS]
     data = source.text_bytes()
+    read = partial(
+        pd.read_csv,
+        sep=text.sep,
+        encoding=text.encoding,
+        # A decimal comma in a comma-separated file can only be quoted: read as text, and
+        # converted with the decimal mark below.
+        decimal=decimal if decimal != text.sep else ".",
+        dtype=dict.fromkeys(as_text, str),
+        keep_default_na=False,
+        na_values=["", *options.na_values],
+        index_col=False,
+    )
     try:
         with warnings.catch_warnings():
             # pandas warns, and drops fields, when every row is longer than the header.
             warnings.simplefilter("error", pd.errors.ParserWarning)
-            frame = pd.read_csv(
-                io.BytesIO(data) if isinstance(data, bytes) else data,
-                sep=text.sep,
-                encoding=text.encoding,
-                # A decimal comma in a comma-separated file can only be quoted: read as text,
-                # and converted with the decimal mark below.
-                decimal=decimal if decimal != text.sep else ".",
-                dtype=dict.fromkeys(as_text, str),
-                keep_default_na=False,
-                na_values=["", *options.na_values],
-                index_col=False,
-                low_memory=False,
-            )
+            warnings.simplefilter("error", pd.errors.DtypeWarning)
+            try:
+                # In chunks, pandas' parser takes half the time of one whole pass (1M
+                # contacts: 0.64 s against 1.18 s on pandas 2, 0.28 against 0.57 on pandas 3).
+                frame = read(_stream(data))
+            except pd.errors.DtypeWarning:
+                # Chunks typed differently (a word among numbers) would mix floats and text
+                # in one column: the file is read again in one pass, each cell as written.
+                frame = read(_stream(data), low_memory=False)
     except UnicodeDecodeError as error:
         raise ValueError(decoding_advice(head, text.encoding, error, source.label)) from None
     except pd.errors.ParserWarning:
@@ -378,6 +387,11 @@ def _read_csv(source: Source, table: str, options: ReadOptions):
     except pd.errors.EmptyDataError as error:
         raise ValueError(f"Cannot read {source.label} as CSV: {error}") from None
     return frame, replace(options, decimal=decimal)
+
+
+def _stream(data: bytes | Path):
+    """What pandas reads CSV from: a new stream over bytes, or the path."""
+    return io.BytesIO(data) if isinstance(data, bytes) else data
 
 
 def _check_mapping(mapping, present, table: str, label: str) -> None:
