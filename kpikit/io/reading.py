@@ -117,9 +117,9 @@ def read_contacts(
     pandas.DataFrame
         The contacts, with kpikit column names, one row per data row of the file. From Parquet,
         text keeps Arrow's buffers in pandas' ``str`` type on every pandas version (pandas 2
-        would make a Python object of each value: at 1M contacts 0.1 s rather than 0.9 s to
-        read, and :func:`kpikit.compute` takes a third of the time), and true/false columns
-        with missing values are pandas' nullable ``boolean``.
+        would make a Python object of each value: at 1M contacts 0.13 s rather than 0.50 s to
+        read, and :func:`kpikit.compute` takes less than half the time), and true/false
+        columns with missing values are pandas' nullable ``boolean``.
 
     Raises
     ------
