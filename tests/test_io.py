@@ -114,8 +114,9 @@ def test_gzip_and_parquet_give_the_same_table(tmp_path):
 
 def test_parquet_text_stays_in_arrow_and_true_false_with_gaps_are_nullable_booleans(tmp_path):
     # Written by pyarrow as a cloud export would be: plain string columns, a bool column with
-    # a null, a bool column without one. Python objects for text take five times the memory
-    # and make every later step slower on pandas 2, so the reader keeps Arrow's buffers.
+    # a null, a bool column without one. On pandas 2 Python objects for text made reading and
+    # every later step slower (1M contacts: 0.50 s to read against 0.13 s), so the reader
+    # keeps Arrow's buffers.
     pa = pytest.importorskip("pyarrow")
     import pyarrow.parquet as pq
 
