@@ -146,13 +146,13 @@ def tasks(path, grouping):
     options = GROUPINGS[grouping]
     connection = duckdb.connect()
     source = str(path)
+
+    def on_pandas(reader):
+        return lambda: kk.compute(EAGER[reader](source), CONTACT_KPIS, **options)
+
     return {
-        "pandas": lambda: kk.compute(EAGER["pandas"](source), CONTACT_KPIS, **options),
-        "pd_arrow": lambda: kk.compute(EAGER["pd_arrow"](source), CONTACT_KPIS, **options),
-        "kk_read": lambda: kk.compute(EAGER["kk_read"](source), CONTACT_KPIS, **options),
-        "pd_duckdb": lambda: _in_duckdb(
-            lambda: kk.compute(EAGER["pd_arrow"](source), CONTACT_KPIS, **options)
-        ),
+        **{reader: on_pandas(reader) for reader in ("pandas", "pd_arrow", "kk_read")},
+        "pd_duckdb": lambda: _in_duckdb(on_pandas("pd_arrow")),
         "polars": lambda: kk.compute(pl.read_parquet(source), CONTACT_KPIS, **options).to_pandas(),
         "duckdb": lambda: kk.compute(connection.read_parquet(source), CONTACT_KPIS, **options).df(),
         "sql": lambda: connection.sql(SQL.format(path=source, key=SQL_KEYS[grouping])).df(),
