@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import narwhals.stable.v2 as nw
+import numpy as np
 import pandas as pd
 
 from kpikit._versions import installed_version
@@ -149,6 +150,7 @@ _HELD = {
     "categorical": "categories",
     "mixed-datetime": "timestamps of several time zones in an object column",
     "object": "mixed values in an object column",
+    "byte-swapped": "values in the other byte order than this machine's",
 }
 
 
@@ -206,10 +208,14 @@ def _category(dtype, native_series=None) -> str:
         # narwhals 2.29 reads pandas zones whose name holds "_" or "-" (America/New_York) as
         # Unknown; they are timestamps all the same.
         return "datetime"
-    if dtype == nw.Unknown and native_series in DUCKDB_ZONED_NANOSECONDS:
-        return "datetime"
-    if dtype == nw.Unknown and native_series == DUCKDB_NULL:
-        return "empty"
+    if dtype == nw.Unknown and isinstance(native_series, str):  # a DuckDB type's name
+        if native_series in DUCKDB_ZONED_NANOSECONDS:
+            return "datetime"
+        if native_series == DUCKDB_NULL:
+            return "empty"
+    numpy_type = getattr(native_series, "dtype", None)
+    if dtype == nw.Unknown and isinstance(numpy_type, np.dtype) and not numpy_type.isnative:
+        return "byte-swapped"  # NumPy values in big-endian order (np.frombuffer, FITS, HDF5)
     if dtype == nw.Object and isinstance(native_series, pd.Series):
         inferred = pd.api.types.infer_dtype(native_series, skipna=True)
         return {
@@ -306,10 +312,13 @@ def type_object_flags(native, specs: Iterable[ColumnSpec]):
     return native.astype(dict.fromkeys(flags, "boolean"), **_SHARE) if flags else native
 
 
+_SWAP_HINT = "turn them round first: column.astype(column.dtype.newbyteorder('='))"
+
+
 def _type_problem(table: str, spec: ColumnSpec, dtype, category: str) -> Problem:
     held = _HELD.get(category, "values")
     text = f"wrong type: holds {held} ({dtype}), expected {_EXPECTED[spec.kind]}"
-    hint = _HINTS.get((spec.kind, category))
+    hint = _SWAP_HINT if category == "byte-swapped" else _HINTS.get((spec.kind, category))
     return Problem(table, spec.name, f"{text}; {hint}" if hint else text)
 
 
@@ -491,7 +500,8 @@ def table_checks(
         if category in _ACCEPTED[spec.kind] or category == "empty":
             usable[spec.name] = category
         else:
-            problems.append(_type_problem(table, spec, dtype, category))
+            shown = native.dtype if isinstance(native, pd.Series) else dtype  # not Unknown
+            problems.append(_type_problem(table, spec, shown, category))
 
     checks = [
         check

@@ -105,6 +105,27 @@ def test_wrong_types_are_a_schema_error(case, engine):
             kk.compute(data, freq=freq)
 
 
+def test_pandas_types_narwhals_cannot_read_are_named_with_their_pandas_type():
+    # Big-endian floats (np.frombuffer of a file, FITS, HDF5) and periods: narwhals reads both
+    # as Unknown, which used to end in pandas' "truth value of a Series is ambiguous".
+    frame = four_contacts(
+        wait_s=np.array([10.0, 30, 45, 5], dtype=">f8"),
+        talk_s=pd.period_range("2026-01", periods=4, freq="M"),
+    )
+    with pytest.raises(kk.SchemaError) as error:
+        kk.compute(frame)
+    assert str(error.value).splitlines()[1:] == [
+        "- contacts.wait_s: wrong type: holds values in the other byte order than this "
+        "machine's (>f8), expected numbers (int or float); turn them round first: "
+        "column.astype(column.dtype.newbyteorder('='))",
+        "- contacts.talk_s: wrong type: holds values (period[M]), expected numbers (int or float)",
+    ]
+    turned = frame.assign(wait_s=frame["wait_s"].astype(frame["wait_s"].dtype.newbyteorder("=")))
+    # ASA once the waits are turned round: (10 + 30 + 5) / 3 answered.
+    asa = kk.compute(turned.drop(columns="talk_s"), kpis="asa")["value"].tolist()
+    assert asa == [15.0]
+
+
 def test_every_problem_at_once():
     frame = four_contacts(wait_s=[-1.0, 30, 45, 5], csat=[9.0, 4, np.nan, 3])
     with pytest.raises(kk.SchemaError, match=r"\(2 problems\)"):

@@ -180,6 +180,24 @@ def test_nan_is_missing_in_numpy_columns_and_refused_in_arrow_ones(monkeypatch):
         kk.compute(pandas_frame(columns, "pyarrow"), kpis="qa_score")
 
 
+def test_numpy_floats_of_either_width_reach_polars_with_their_nan_missing(monkeypatch):
+    monkeypatch.setattr(via_polars, "MIN_ROWS", 0)
+    columns = full_log()
+    columns["qa_score"][0] = float("nan")
+    frame = pandas_frame(columns, "text only")
+    frame["wait_s"] = frame["wait_s"].astype("float32")
+    handed = via_polars.hand_over(frame)
+    assert handed["qa_score"].to_list() == [None, 0.0, None, 75.5, None, None]
+    assert str(handed["wait_s"].dtype) == "Float32"
+    assert handed["wait_s"].to_list() == [10.0, 0.0, 30.0, 5.0, 40.0, 2.0]
+    by_polars = kk.compute(frame, kpis=["qa_score", "asa"])
+    monkeypatch.setattr(via_polars, "MIN_ROWS", len(frame) + 1)
+    by_pandas = kk.compute(frame, kpis=["qa_score", "asa"])
+    # a's NaN score is missing, b and d have one: (0 + 75.5) / 2; answered waits 10, 0, 30, 5.
+    assert by_polars["value"].tolist() == [11.25, 37.75]
+    pd.testing.assert_frame_equal(by_pandas, by_polars, check_exact=False)
+
+
 def test_zoned_periods_keep_the_zone_and_its_clock(monkeypatch):
     # 00:30 and 23:30 on 1 January in Paris are one day there; 00:30 on the 2nd is the next.
     times = pd.to_datetime(["2026-01-01 00:30", "2026-01-01 23:30", "2026-01-02 00:30"])
