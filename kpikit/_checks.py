@@ -151,6 +151,7 @@ _HELD = {
     "mixed-datetime": "timestamps of several time zones in an object column",
     "object": "mixed values in an object column",
     "byte-swapped": "values in the other byte order than this machine's",
+    "arrow-half-float": "half-precision floats held by Arrow, which has no arithmetic for them",
 }
 
 
@@ -194,6 +195,8 @@ def _category(dtype, native_series=None) -> str:
         return "boolean"
     if dtype.is_integer():
         return "integer"
+    if dtype == nw.Float16 and isinstance(getattr(native_series, "dtype", None), pd.ArrowDtype):
+        return "arrow-half-float"  # Arrow has no arithmetic for them (NumPy's are read)
     if dtype.is_float():
         return "float"
     if dtype == nw.Decimal:
@@ -312,13 +315,17 @@ def type_object_flags(native, specs: Iterable[ColumnSpec]):
     return native.astype(dict.fromkeys(flags, "boolean"), **_SHARE) if flags else native
 
 
-_SWAP_HINT = "turn them round first: column.astype(column.dtype.newbyteorder('='))"
+_TYPE_HINTS = {
+    "byte-swapped": "turn them round first: column.astype(column.dtype.newbyteorder('='))",
+    "arrow-half-float": "convert them first: column.astype('float32')",
+}
+"""Hints for a type whatever the column expects."""
 
 
 def _type_problem(table: str, spec: ColumnSpec, dtype, category: str) -> Problem:
     held = _HELD.get(category, "values")
     text = f"wrong type: holds {held} ({dtype}), expected {_EXPECTED[spec.kind]}"
-    hint = _SWAP_HINT if category == "byte-swapped" else _HINTS.get((spec.kind, category))
+    hint = _TYPE_HINTS.get(category) or _HINTS.get((spec.kind, category))
     return Problem(table, spec.name, f"{text}; {hint}" if hint else text)
 
 
@@ -492,7 +499,9 @@ def table_checks(
                 problems.append(_missing_problem(table, spec, columns))
             continue
         dtype = schema[spec.name]
-        native = _native_of(frame, spec.name) if dtype in (nw.Object, nw.Unknown) else None
+        native = (
+            _native_of(frame, spec.name) if dtype in (nw.Object, nw.Unknown, nw.Float16) else None
+        )
         category = _category(dtype, native)
         if eager and category not in _ACCEPTED[spec.kind] and _all_null(frame[spec.name]):
             # pandas stores an all-missing column as object, whatever it was meant to hold.

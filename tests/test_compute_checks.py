@@ -1,8 +1,12 @@
 """compute checks the tables it reads: bad values are a SchemaError naming column, problem,
 count and first ids, on every engine; ``validate=False`` skips the checks."""
 
+import datetime
+import decimal
+
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 import kpikit as kk
@@ -105,12 +109,14 @@ def test_wrong_types_are_a_schema_error(case, engine):
             kk.compute(data, freq=freq)
 
 
-def test_pandas_types_narwhals_cannot_read_are_named_with_their_pandas_type():
-    # Big-endian floats (np.frombuffer of a file, FITS, HDF5) and periods: narwhals reads both
-    # as Unknown, which used to end in pandas' "truth value of a Series is ambiguous".
+def test_pandas_types_the_engines_cannot_read_are_named_with_their_pandas_type():
+    # Big-endian floats (np.frombuffer of a file, FITS, HDF5) and periods, which narwhals reads
+    # as Unknown, used to end in pandas' "truth value of a Series is ambiguous"; half-precision
+    # floats held by Arrow in pyarrow's "no kernel matching input types (halffloat)".
     frame = four_contacts(
         wait_s=np.array([10.0, 30, 45, 5], dtype=">f8"),
         talk_s=pd.period_range("2026-01", periods=4, freq="M"),
+        csat=pd.array(np.array([5, 4, np.nan, 3], "float16"), dtype="halffloat[pyarrow]"),
     )
     with pytest.raises(kk.SchemaError) as error:
         kk.compute(frame)
@@ -119,11 +125,78 @@ def test_pandas_types_narwhals_cannot_read_are_named_with_their_pandas_type():
         "machine's (>f8), expected numbers (int or float); turn them round first: "
         "column.astype(column.dtype.newbyteorder('='))",
         "- contacts.talk_s: wrong type: holds values (period[M]), expected numbers (int or float)",
+        "- contacts.csat: wrong type: holds half-precision floats held by Arrow, which has no "
+        "arithmetic for them (halffloat[pyarrow]), expected numbers (int or float); convert "
+        "them first: column.astype('float32')",
     ]
-    turned = frame.assign(wait_s=frame["wait_s"].astype(frame["wait_s"].dtype.newbyteorder("=")))
-    # ASA once the waits are turned round: (10 + 30 + 5) / 3 answered.
-    asa = kk.compute(turned.drop(columns="talk_s"), kpis="asa")["value"].tolist()
-    assert asa == [15.0]
+    turned = frame.assign(
+        wait_s=frame["wait_s"].astype(frame["wait_s"].dtype.newbyteorder("=")),
+        csat=frame["csat"].astype("float32"),
+    )
+    # Once turned round and converted: ASA (10 + 30 + 5) / 3 answered; CSAT top two boxes
+    # (4 and 5) of 3 answers.
+    kpis = kk.compute(turned.drop(columns="talk_s"), kpis=["asa", "csat"])
+    assert kpis["value"].round(6).tolist() == [15.0, 66.666667]
+
+
+# Values of 36 pandas types, four rows each; every column compute reads is given each in turn.
+ODD_VALUES = {
+    "complex": np.array([1 + 0j, 2, 3, 4]),
+    "timedelta": pd.to_timedelta([1, 2, 3, 4], unit="s"),
+    "period": pd.period_range("2026-01", periods=4, freq="D"),
+    "interval": pd.interval_range(0, 4),
+    "sparse": pd.arrays.SparseArray([1.0, 0, 0, 2.0]),
+    "categorical floats": pd.Categorical([1.0, 2.0, 1.0, 2.0]),
+    "categorical text": pd.Categorical(["a", "b", "a", "b"]),
+    "Int64": pd.array([1, 2, None, 4], dtype="Int64"),
+    "Float64": pd.array([1.0, 2.0, None, 4.0], dtype="Float64"),
+    "boolean": pd.array([True, False, None, True], dtype="boolean"),
+    "string[python]": pd.array(["a", "b", None, "d"], dtype="string[python]"),
+    "datetime64[s]": pd.date_range("2026-01-05", periods=4, freq="h").astype("datetime64[s]"),
+    "zoned": pd.date_range("2026-01-05", periods=4, freq="h", tz="America/New_York"),
+    "dates": [datetime.date(2026, 1, 5)] * 4,
+    "decimals": [decimal.Decimal("1.5")] * 4,
+    "bytes": [b"a", b"b", b"c", b"d"],
+    "mixed objects": [1, "a", 2.5, None],
+    "uint64": np.array([1, 2, 3, 4], dtype=np.uint64),
+    "float16": np.array([1, 2, 3, 4], dtype=np.float16),
+    "int8": np.array([1, 2, 3, 4], dtype=np.int8),
+    "big-endian int": np.array([1, 2, 3, 4], dtype=">i8"),
+    "floats as objects": pd.Series([1.0, 2.0, 3.0, 4.0], dtype=object),
+    **{
+        f"Arrow {name}": pd.array(values, dtype=pd.ArrowDtype(arrow_type))
+        for name, values, arrow_type in [
+            ("duration", pd.to_timedelta([1, 2, 3, 4], unit="s"), pa.duration("s")),
+            ("decimal", [decimal.Decimal("1.5")] * 4, pa.decimal128(5, 2)),
+            ("list", [[1], [2], [3], [4]], pa.list_(pa.int64())),
+            ("struct", [{"a": 1}] * 4, pa.struct([("a", pa.int64())])),
+            ("binary", [b"a"] * 4, pa.binary()),
+            ("date", [datetime.date(2026, 1, 5)] * 4, pa.date32()),
+            ("time", [datetime.time(9)] * 4, pa.time64("us")),
+            ("null", [None] * 4, pa.null()),
+            ("bool", [True, False, None, True], pa.bool_()),
+            ("large string", ["a", "b", None, "d"], pa.large_string()),
+            ("uint8", [1, 2, 3, 4], pa.uint8()),
+            ("float16", np.array([1, 2, 3, 4], dtype=np.float16), pa.float16()),
+        ]
+    },
+    "Arrow dictionary": pd.arrays.ArrowExtensionArray(pa.array(list("abab")).dictionary_encode()),
+    "Arrow zoned": pd.array(
+        pd.date_range("2026-01-05", periods=4, freq="h", tz="UTC"),
+        dtype=pd.ArrowDtype(pa.timestamp("us", "UTC")),
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", list(ODD_VALUES))
+def test_any_pandas_type_in_any_column_computes_or_is_a_schema_error(kind):
+    for column in ["contact_id", "arrived_at", "answered", "wait_s", "talk_s", "csat"]:
+        frame = four_contacts()
+        frame[column] = ODD_VALUES[kind]
+        try:
+            kk.compute(frame, freq="day")
+        except kk.SchemaError as error:
+            assert f"contacts.{column}:" in str(error)
 
 
 def test_every_problem_at_once():
