@@ -488,6 +488,7 @@ def table_checks(
     missing). Parameters as :func:`check_table`.
     """
     specs = tuple(specs)
+    frame = nw.from_native(nw.to_native(frame))  # a frame of narwhals' main namespace too
     eager = isinstance(frame, nw.DataFrame)
     schema = frame.schema if eager else frame.collect_schema()
     columns = list(schema)

@@ -3,6 +3,7 @@ count and first ids, on every engine; ``validate=False`` skips the checks."""
 
 import datetime
 import decimal
+import re
 
 import numpy as np
 import pandas as pd
@@ -197,6 +198,28 @@ def test_any_pandas_type_in_any_column_computes_or_is_a_schema_error(kind):
             kk.compute(frame, freq="day")
         except kk.SchemaError as error:
             assert f"contacts.{column}:" in str(error)
+
+
+def test_polars_columns_of_a_wrong_type_are_reported_before_anything_is_summed(capfd):
+    pl = pytest.importorskip("polars")
+    contacts = pl.from_pandas(four_contacts(agent_id=["a", "a", None, "a"])).with_columns(
+        talk_s=pl.lit({"seconds": 100.0})
+    )
+    intervals = pl.DataFrame(
+        {
+            "agent_id": ["a"],
+            "interval_start": [pd.Timestamp("2026-01-05 09:00")],
+            "handling_s": [600.0],
+            "available_s": [1200.0],
+        }
+    )
+    problem = "contacts.talk_s: wrong type: holds values (Struct({'seconds': Float64}))"
+    # Alone (checks folded into the sums) and beside agent intervals (checked beside them):
+    # summed, the struct column made polars panic, a BaseException no SchemaError replaced.
+    for data, kpis in [(contacts, None), (kk.Dataset(contacts, intervals), ["aht", "occupancy"])]:
+        with pytest.raises(kk.SchemaError, match=re.escape(problem)):
+            kk.compute(data, kpis=kpis, by="agent_id")
+    assert "panicked" not in capfd.readouterr().err
 
 
 def test_every_problem_at_once():

@@ -130,10 +130,12 @@ def fold_checks(
 ) -> FoldedChecks | None:
     """The contacts' checks to run inside the sums query; None to run them the usual way.
 
-    They are folded for a DuckDB relation or an eager polars frame of contacts, read by contact
-    KPIs only, whose schema is right. ``statistics=False`` tells that DuckDB reads the relation
-    from a source without statistics (a pandas frame): its bounds are then tested on the least
-    and largest values of each group.
+    They are folded for a DuckDB relation, a Spark frame or an eager polars frame of contacts,
+    read by contact KPIs only. A wrong schema (a missing column, a wrong type) raises the usual
+    checks' SchemaError at once: a struct column summed makes polars panic, which no ``except
+    Exception`` catches. ``statistics=False`` tells that DuckDB reads the relation from a
+    source without statistics (a pandas frame): its bounds are then tested on the least and
+    largest values of each group.
 
     >>> import polars as pl
     >>> from datetime import datetime
@@ -152,7 +154,9 @@ def fold_checks(
         return None
     specs = table_specs("contacts", csat_scale=csat_scale)
     planned = table_checks(contacts, "contacts", specs, KEY_COLUMNS["contacts"])
-    if planned.problems or len(planned.keys) > 1:
+    if planned.problems:  # a wrong type: the usual report, before any sums run on it
+        raise SchemaError(check(Dataset(dataset.contacts), csat_scale=csat_scale).problems)
+    if len(planned.keys) > 1:
         return None
     key = planned.keys[0] if planned.keys else None
     screened = specs

@@ -25,9 +25,14 @@ from dataclasses import replace
 import narwhals as nw
 import pandas as pd
 
-from kpikit._checks import DUCKDB_ZONED_NANOSECONDS, type_empty_columns, type_object_flags
+from kpikit._checks import (
+    DUCKDB_ZONED_NANOSECONDS,
+    table_checks,
+    type_empty_columns,
+    type_object_flags,
+)
 from kpikit.options import Options
-from kpikit.schema import TABLES, Dataset, Problem, SchemaError, check
+from kpikit.schema import KEY_COLUMNS, TABLES, Dataset, Problem, SchemaError, check, table_specs
 
 TIME_COLUMNS = {
     "contacts": "arrived_at",
@@ -133,6 +138,9 @@ def checked_beside(dataset: Dataset, tables, options: Options):
 
     Leaving the block waits for the checks; their SchemaError is raised then, and it takes the
     place of an error of the block (bad values explain a failure better than what they broke).
+    A table lacking a required column or holding one of a wrong type is reported before the
+    block runs: a struct column summed makes polars panic, which no ``except Exception``
+    catches.
 
     >>> import polars as pl
     >>> bad = pl.DataFrame({"contact_id": [1], "arrived_at": [pd.Timestamp("2026-01-05")],
@@ -144,6 +152,8 @@ def checked_beside(dataset: Dataset, tables, options: Options):
     kpikit.schema.SchemaError: The data does not follow the kpikit schema (1 problem):
     - contacts.wait_s: 1 row below 0 (first ids: 1)
     """
+    if _wrong_schema(dataset, tables, options):
+        _check_values(dataset, tables, options)  # raises at once: nothing runs on a wrong type
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kpikit-checks") as pool:
         pending = pool.submit(_check_values, dataset, tables, options)
         try:
@@ -154,6 +164,17 @@ def checked_beside(dataset: Dataset, tables, options: Options):
                 raise problem from error
             raise
         pending.result()
+
+
+def _wrong_schema(dataset: Dataset, tables, options: Options) -> bool:
+    """Whether a table of ``tables`` lacks a required column or holds one of a wrong type (read
+    from the schemas alone)."""
+    for table in tables:
+        specs = table_specs(table, csat_scale=options.csat_scale)
+        frame = nw.from_native(getattr(dataset, table))
+        if table_checks(frame, table, specs, KEY_COLUMNS[table]).problems:
+            return True
+    return False
 
 
 def _check_values(dataset: Dataset, tables, options: Options) -> None:
