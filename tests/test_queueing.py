@@ -463,6 +463,35 @@ def test_input_errors_name_the_argument():
         queueing.asa(10, 0, 3)
 
 
+def test_sizes_no_queue_model_can_take_are_refused_at_once():
+    # Before: Erlang B of 10 million agents ran 24 s (one step an agent), a billion never
+    # ended, agents_required(1e8 contacts) ran on and 1e12 asked for 1.2 TiB; 1e308 agents
+    # after shrinkage came out as -9223372036854775808, and infinite concurrency as an
+    # OverflowError.
+    too_many = r"'agents' must be whole numbers >= 0 and <= 100,000, but received: 10000000.0"
+    with pytest.raises(ValueError, match=too_many):
+        queueing.erlang_b(10, 10**7)
+    with pytest.raises(ValueError, match=r"'agents' must be whole .* received: 1000000000.0"):
+        queueing.service_level(100, 180, 1e9)
+    with pytest.raises(ValueError, match=r"'raw_agents' must be whole .* received: 1e\+308"):
+        queueing.scheduled_agents(1e308, 0.3)
+    with pytest.raises(ValueError, match=r"'traffic' must be numbers >= 0 and <= 100,000"):
+        queueing.erlang_c(2e5, 10)
+    # 1e12 contacts of 300 s in half an hour: 1e12 * 300 / 1800 = 1.67e11 Erlangs.
+    per_interval = r"gives 1.67e\+11 Erlangs .* is volume the count of one interval"
+    for volume in (1e12, [100, 1e12]):
+        with pytest.raises(ValueError, match=per_interval):
+            queueing.agents_required(volume, 300, target_sl=80, threshold_s=20)
+    with pytest.raises(ValueError, match="gives inf Erlangs"):
+        queueing.traffic(1e308, 300)
+    with pytest.raises(ValueError, match=r"'concurrency' must be a whole number from 1 to 100"):
+        queueing.chat(100, 300, 20, concurrency=float("inf"))
+    # At the bounds the models answer: 10 Erlangs never fill 100,000 agents (B underflows to
+    # 0), and 100,000 Erlangs (600,000 contacts of 300 s) on 100,000 agents always wait.
+    assert queueing.erlang_b(10, 100_000) == 0.0
+    assert queueing.erlang_c(100_000, 100_000) == 1.0
+
+
 def test_answered_service_level_equals_offered_without_abandonment():
     # Erlang C has no abandonment, so SL over answered equals SL over offered: same agents.
     offered = queueing.agents_required(100, 180, target_sl=80)

@@ -3,7 +3,10 @@
 Every function is vectorised: arguments are numbers or arrays that broadcast together (one
 element per interval, per agent count, ...), and scalar inputs give a Python float back.
 Erlang B comes from its recursion ``B(k) = A B(k-1) / (k + A B(k-1))``, never from factorials,
-so thousands of agents stay exact and finite.
+so thousands of agents stay exact and finite. The recursion takes a step per agent, so the
+models take up to 100,000 agents and 100,000 Erlangs of offered load (``volume * aht_s /
+interval_s``) and refuse more with the figures that gave it, most often a day's volume given
+for one interval.
 
 Units follow the rest of kpikit: times in seconds; service level, occupancy and abandonment
 rate in percent (0..100, as in :func:`kpikit.compute`); probabilities of an event

@@ -6,13 +6,21 @@ from kpikit.queueing._chain import solve
 from kpikit.queueing._erlang_x import queue_result
 from kpikit.queueing._inputs import _array, _common_inputs, _patience
 
+MAX_CONCURRENCY = 100
+"""Most chats an agent may have open at once in :func:`chat` (one handle time each)."""
+
 
 def _handle_times(aht_s, concurrency):
     """Handle time of a chat with 1..k chats open, as an array of length k."""
-    if isinstance(concurrency, bool) or int(concurrency) != concurrency or concurrency < 1:
+    if (
+        isinstance(concurrency, bool)
+        or not np.isfinite(concurrency)
+        or int(concurrency) != concurrency
+        or not 1 <= concurrency <= MAX_CONCURRENCY
+    ):
         raise ValueError(
-            f"Value of 'concurrency' must be a whole number >= 1 (chats an agent can have "
-            f"open), but received: {concurrency!r}"
+            f"Value of 'concurrency' must be a whole number from 1 to {MAX_CONCURRENCY} (chats "
+            f"an agent can have open), but received: {concurrency!r}"
         )
     times = _array("aht_s", aht_s, minimum=0, strict=True)
     if times.ndim == 0:

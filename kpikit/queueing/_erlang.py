@@ -2,7 +2,14 @@
 
 import numpy as np
 
-from kpikit.queueing._inputs import _array, _common_inputs, _scalar_result
+from kpikit.queueing._inputs import (
+    MAX_TRAFFIC,
+    _agents,
+    _array,
+    _common_inputs,
+    _load,
+    _scalar_result,
+)
 
 
 def traffic(volume, aht_s, interval_s=1800):
@@ -31,7 +38,7 @@ def traffic(volume, aht_s, interval_s=1800):
     volume = _array("volume", volume, minimum=0)
     aht_s = _array("aht_s", aht_s, minimum=0, strict=True)
     interval_s = _array("interval_s", interval_s, minimum=0, strict=True)
-    return _scalar_result(volume * aht_s / interval_s)
+    return _scalar_result(_load(volume, aht_s, interval_s))
 
 
 def _erlang_b(load, agents):
@@ -70,9 +77,9 @@ def erlang_b(traffic, agents):
     Parameters
     ----------
     traffic : float or array-like
-        Offered load ``A`` in Erlangs (see :func:`traffic`).
+        Offered load ``A`` in Erlangs (see :func:`traffic`), 0 to 100,000.
     agents : int or array-like
-        Number of agents ``n`` (whole, >= 0).
+        Number of agents ``n`` (whole, 0 to 100,000).
 
     Returns
     -------
@@ -92,8 +99,8 @@ def erlang_b(traffic, agents):
     >>> erlang_b(1, 1), erlang_b(1, 2)  # 1/(1+1) and (1/2)/(2+1/2)
     (0.5, 0.2)
     """
-    load = _array("traffic", traffic, minimum=0)
-    count = _array("agents", agents, minimum=0, integer=True)
+    load = _array("traffic", traffic, minimum=0, maximum=MAX_TRAFFIC)
+    count = _agents("agents", agents)
     load, count = np.broadcast_arrays(load, count)
     return _scalar_result(_erlang_b(load, count))
 
@@ -108,7 +115,7 @@ def erlang_c(traffic, agents):
     traffic : float or array-like
         Offered load ``A`` in Erlangs.
     agents : int or array-like
-        Number of agents ``n`` (whole, >= 0).
+        Number of agents ``n`` (whole, 0 to 100,000).
 
     Returns
     -------
@@ -127,8 +134,8 @@ def erlang_c(traffic, agents):
     >>> erlang_c(10, 10)
     1.0
     """
-    load = _array("traffic", traffic, minimum=0)
-    count = _array("agents", agents, minimum=0, integer=True)
+    load = _array("traffic", traffic, minimum=0, maximum=MAX_TRAFFIC)
+    count = _agents("agents", agents)
     load, count = np.broadcast_arrays(load, count)
     figures = _erlang_c_metrics(load, np.ones_like(load), count, 0.0, _erlang_b(load, count))
     return _scalar_result(figures["p_wait"])

@@ -4,26 +4,77 @@ argument and echo the bad value.
 
 import numpy as np
 
+MAX_AGENTS = 100_000
+"""Most agents a queueing model takes. Erlang B's recursion runs once per agent (a million
+took 2.4 s, a billion never ended); a centre's single queue stays far below."""
 
-def _array(name, value, *, minimum=None, strict=False, integer=False, finite=True):
-    """Return ``value`` as a float array, raising ValueError that names ``name`` when invalid."""
+MAX_TRAFFIC = 100_000.0
+"""Most offered load a queueing model takes, in Erlangs: as many agents busy at once."""
+
+
+def _array(name, value, *, minimum=None, strict=False, integer=False, finite=True, maximum=None):
+    """Return ``value`` as a float array, raising ValueError that names ``name`` when invalid.
+
+    >>> _array("agents", [3, 4], minimum=0, integer=True, maximum=10).tolist()
+    [3.0, 4.0]
+    >>> _array("agents", 1e9, minimum=0, integer=True, maximum=MAX_AGENTS)
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'agents' must be whole numbers >= 0 and <= 100,000, but received:
+    1000000000.0
+    """
     array = np.asarray(value, dtype=float)
     bad = np.isnan(array)
     if finite:
         bad |= np.isinf(array)
     if minimum is not None:
         bad |= (array <= minimum) if strict else (array < minimum)
+    if maximum is not None:
+        bad |= array > maximum
     if integer:
         bad |= np.isfinite(array) & (array != np.round(array))
     if bad.any():
         kind = "whole numbers" if integer else "numbers"
         bound = "" if minimum is None else f" {'>' if strict else '>='} {minimum}"
+        bound += "" if maximum is None else f" and <= {maximum:,}"
         limit = "" if finite else " (inf allowed)"
         raise ValueError(
             f"Value of {name!r} must be {kind}{bound}{limit}, "
             f"but received: {float(array[bad].ravel()[0])!r}"
         )
     return array
+
+
+def _agents(name, value):
+    """Agent counts: whole numbers from 0 to ``MAX_AGENTS``."""
+    return _array(name, value, minimum=0, integer=True, maximum=MAX_AGENTS)
+
+
+def _load(volume, aht_s, interval_s):
+    """The offered load ``volume * aht_s / interval_s`` (Erlangs) of checked arrays, refused
+    above ``MAX_TRAFFIC`` with the figures that give it.
+
+    >>> float(_load(np.asarray(100.0), np.asarray(180.0), np.asarray(1800.0)))
+    10.0
+    >>> _load(np.asarray(1e12), np.asarray(300.0), np.asarray(1800.0))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    Traceback (most recent call last):
+    ...
+    ValueError: volume * aht_s / interval_s gives 1.67e+11 Erlangs (1e+12 contacts of 300 s
+    in 1800 s), above the 100,000 the queueing models take: is volume the count of one
+    interval of interval_s seconds?
+    """
+    with np.errstate(over="ignore"):
+        load = volume * aht_s / interval_s
+    high = np.flatnonzero(~(load <= MAX_TRAFFIC))  # inf, from overflow, among them
+    if high.size:
+        first = [np.broadcast_to(x, load.shape).flat[high[0]] for x in (volume, aht_s, interval_s)]
+        raise ValueError(
+            f"volume * aht_s / interval_s gives {load.flat[high[0]]:.3g} Erlangs ({first[0]:.3g} "
+            f"contacts of {first[1]:g} s in {first[2]:g} s), above the {MAX_TRAFFIC:,.0f} the "
+            "queueing models take: is volume the count of one interval of interval_s seconds?"
+        )
+    return load
 
 
 def _threshold(threshold_s, channel="phone"):
@@ -39,9 +90,10 @@ def _common_inputs(volume, aht_s, agents, interval_s, threshold_s, channel="phon
     threshold_s = _threshold(threshold_s, channel)
     volume = _array("volume", volume, minimum=0)
     aht_s = _array("aht_s", aht_s, minimum=0, strict=True)
-    agents = _array("agents", agents, minimum=0, integer=True)
+    agents = _agents("agents", agents)
     interval_s = _array("interval_s", interval_s, minimum=0, strict=True)
     threshold_s = _array("threshold_s", threshold_s, minimum=0)
+    _load(volume, aht_s, interval_s)
     return volume, aht_s, agents, interval_s, threshold_s
 
 

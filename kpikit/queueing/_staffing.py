@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 
-from kpikit.queueing._inputs import _array, _patience, _threshold
+from kpikit.queueing._inputs import _agents, _array, _load, _patience, _threshold
 from kpikit.queueing._plan import fractional_agents, frame_inputs
 from kpikit.queueing._search import _Staffing, _staffing_figures
 
@@ -58,7 +58,7 @@ def scheduled_agents(raw_agents, shrinkage=0.0):
     >>> scheduled_agents([14, 15], 0.25).tolist()  # 18.7 and 20
     [19, 20]
     """
-    raw = _array("raw_agents", raw_agents, minimum=0, integer=True)
+    raw = _agents("raw_agents", raw_agents)
     shrinkage = _check_shrinkage(shrinkage)
     scheduled = np.ceil(raw / (1.0 - shrinkage) - _SHRINKAGE_TOLERANCE).astype(np.int64)
     return int(scheduled) if scheduled.ndim == 0 else scheduled
@@ -173,6 +173,7 @@ def agents_required(
     volume = _array("volume", volume, minimum=0)
     aht_s = _array("aht_s", aht_s, minimum=0, strict=True)
     interval_s = _array("interval_s", interval_s, minimum=0, strict=True)
+    _load(volume, aht_s, interval_s)
     threshold_s = _array("threshold_s", _threshold(threshold_s), minimum=0)
     patience = _patience(patience_s)
     shrinkage = _check_shrinkage(shrinkage)
