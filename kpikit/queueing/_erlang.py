@@ -113,7 +113,7 @@ def erlang_c(traffic, agents):
     Parameters
     ----------
     traffic : float or array-like
-        Offered load ``A`` in Erlangs.
+        Offered load ``A`` in Erlangs, 0 to 100,000.
     agents : int or array-like
         Number of agents ``n`` (whole, 0 to 100,000).
 
