@@ -5,6 +5,7 @@ daylight-saving day of timezone-aware periods lasts 23 or 25 hours and a month i
 days.
 """
 
+import numpy as np
 import pandas as pd
 
 from kpikit.metrics import FREQUENCIES
@@ -25,7 +26,11 @@ PERIOD_LENGTHS = {
 
 
 def period_end(period, freq: str):
-    """End (exclusive) of periods that start at ``period``.
+    """End (exclusive) of periods that start at ``period`` (a timestamp, or a Series of them).
+
+    Days and longer are stepped on the wall clock; where the next start falls in a
+    daylight-saving gap (zones that change the clock at midnight, such as America/Santiago),
+    it moves forward to the first time that exists, and where it occurs twice, it is the first.
 
     Examples
     --------
@@ -33,14 +38,64 @@ def period_end(period, freq: str):
     2026-02-28 00:00:00
     >>> print(period_end(pd.Timestamp("2026-01-05 09:30"), "30min"))
     2026-01-05 10:00:00
+    >>> print(period_end(pd.Timestamp("2026-09-05", tz="America/Santiago"), "day"))  # no 00:00
+    2026-09-06 01:00:00-03:00
+    >>> period_end("first of May", "day")
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'period' must be a timestamp, but received: 'first of May'
     """
     check_freq(freq)
     step = PERIOD_LENGTHS[freq]
     if isinstance(period, pd.Series):
-        return pd.Series(
-            pd.DatetimeIndex(period) + step, index=period.index, name="period_end"
-        ).astype(period.dtype)
-    return pd.Timestamp(period) + step
+        if not pd.api.types.is_datetime64_any_dtype(period):
+            raise ValueError(
+                f"Value of 'period' must hold timestamps, but holds {period.dtype} values"
+            )
+        ends = _stepped(pd.DatetimeIndex(period), step)
+        return pd.Series(ends, index=period.index, name="period_end").astype(period.dtype)
+    return _stepped(pd.DatetimeIndex([_timestamp(period)]), step)[0]
+
+
+def _timestamp(period) -> pd.Timestamp:
+    try:
+        start = pd.Timestamp(period)
+    except (ValueError, TypeError, OverflowError):  # OutOfBoundsDatetime is a ValueError
+        start = pd.NaT
+    if start is pd.NaT:
+        raise ValueError(f"Value of 'period' must be a timestamp, but received: {period!r}")
+    return start
+
+
+def _stepped(starts: pd.DatetimeIndex, step) -> pd.DatetimeIndex:
+    """``starts`` moved by ``step``: elapsed time for a Timedelta, else on the wall clock,
+    shifted forward out of a gap and taking the first of two times that occur twice.
+
+    >>> _stepped(pd.DatetimeIndex([pd.Timestamp.max.floor("D")]), PERIOD_LENGTHS["day"])
+    Traceback (most recent call last):
+    ...
+    ValueError: The period starting 2262-04-11 00:00:00 ends after the last time pandas holds
+    (2262-04-11 23:47:16.854775807)
+    """
+    try:
+        ends = _wall_or_elapsed(starts, step)
+        past = np.flatnonzero(ends < starts)  # some steps past pandas' last time wrap round
+    except (OverflowError, pd.errors.OutOfBoundsDatetime):  # others raise
+        past = [np.nanargmax(starts.asi8)]
+    if len(past):
+        raise ValueError(
+            f"The period starting {starts[past[0]]} ends after the last time pandas holds "
+            f"({pd.Timestamp.max})"
+        )
+    return ends
+
+
+def _wall_or_elapsed(starts: pd.DatetimeIndex, step) -> pd.DatetimeIndex:
+    if starts.tz is None or isinstance(step, pd.Timedelta):
+        return starts + step
+    wall = starts.tz_localize(None) + step
+    first = np.ones(len(wall), dtype=bool)  # the daylight-saving one, which comes first
+    return wall.tz_localize(starts.tz, nonexistent="shift_forward", ambiguous=first)
 
 
 def check_freq(freq) -> None:

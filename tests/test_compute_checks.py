@@ -11,6 +11,7 @@ import pyarrow as pa
 import pytest
 
 import kpikit as kk
+from kpikit._frames import to_pandas
 
 ENGINES = ["pandas", "polars", "duckdb"]
 
@@ -220,6 +221,22 @@ def test_polars_columns_of_a_wrong_type_are_reported_before_anything_is_summed(c
         with pytest.raises(kk.SchemaError, match=re.escape(problem)):
             kk.compute(data, kpis=kpis, by="agent_id")
     assert "panicked" not in capfd.readouterr().err
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_log_with_no_contacts_gives_null_rates_and_zero_counts(engine):
+    # No contact: every rate is 0 / 0 (null), the two counts are 0; by channel there is no
+    # group at all. pandas summed in polars asked for the first row of a group of none.
+    log = four_contacts(customer_id=["c1", "c1", "c2", "c3"], resolved=[True, True, None, False])
+    empty = on_engine(log.iloc[:0], engine)
+    result = kk.compute(empty, kpis=["aht", "service_level", "fcr", "contacts_offered"])
+    result = to_pandas(result)
+    values = dict(zip(result["kpi"], result["value"], strict=True))
+    assert list(values) == ["aht", "service_level", "fcr", "contacts_offered"]
+    assert all(pd.isna(values[kpi]) for kpi in ["aht", "service_level", "fcr"])
+    assert values["contacts_offered"] == 0.0
+    by_channel = kk.compute(on_engine(log.assign(channel="phone").iloc[:0], engine), by="channel")
+    assert len(to_pandas(by_channel)) == 0
 
 
 def test_every_problem_at_once():

@@ -492,6 +492,20 @@ def test_sizes_no_queue_model_can_take_are_refused_at_once():
     assert queueing.erlang_c(100_000, 100_000) == 1.0
 
 
+def test_infinite_patience_staffs_as_erlang_c_with_nobody_abandoning():
+    # patience_s=inf was documented ("inf allowed") and ended in KeyError: 'abandonment_rate'.
+    erlang_c = queueing.agents_required(100, 180, target_sl=80, threshold_s=20)
+    patient = queueing.agents_required(
+        100, 180, target_sl=80, threshold_s=20, patience_s=float("inf")
+    )
+    pd.testing.assert_frame_equal(patient.drop(columns="abandonment_rate"), erlang_c)
+    assert patient["abandonment_rate"].tolist() == [0.0]
+    # Nobody abandons, so a cap on abandonment leaves the smallest stable count: 10 Erlangs
+    # need 11 agents.
+    capped = queueing.agents_required(100, 180, max_abandon=5, patience_s=float("inf"))
+    assert capped["raw_agents"].tolist() == [11]
+
+
 def test_answered_service_level_equals_offered_without_abandonment():
     # Erlang C has no abandonment, so SL over answered equals SL over offered: same agents.
     offered = queueing.agents_required(100, 180, target_sl=80)

@@ -282,3 +282,40 @@ def test_day_whose_midnight_is_skipped(engine):
         ("2026-09-05 00:00:00-04:00", 1.0),  # 23:30 on Saturday
         ("2026-09-06 01:00:00-03:00", 2.0),  # 01:30 and 10:00 on Sunday
     ]
+
+
+def test_period_ends_step_over_a_clock_change_at_midnight():
+    from kpikit.periods import period_end
+
+    # Santiago moves its clocks from 00:00 to 01:00 on 6 September 2026: that day starts at
+    # 01:00 (-03), where stepping the wall clock fell in the gap (pytz: NonExistentTimeError).
+    saturday = pd.Timestamp("2026-09-05", tz="America/Santiago")
+    assert period_end(saturday, "day") == pd.Timestamp("2026-09-06 01:00", tz="America/Santiago")
+    assert period_end(saturday, "week") == pd.Timestamp("2026-09-12", tz="America/Santiago")
+    starts = pd.Series([saturday, pd.NaT, saturday - pd.Timedelta(days=1)])
+    assert period_end(starts, "day").tolist()[::2] == [
+        pd.Timestamp("2026-09-06 01:00", tz="America/Santiago"),
+        pd.Timestamp("2026-09-05", tz="America/Santiago"),
+    ]
+    # An hour is elapsed time: 23:00 on the 5th is followed by 01:00 on the 6th.
+    late = pd.Timestamp("2026-09-05 23:00", tz="America/Santiago")
+    assert period_end(late, "hour") == pd.Timestamp("2026-09-06 01:00", tz="America/Santiago")
+
+
+@pytest.mark.parametrize("period", [None, float("nan"), float("inf"), 10**30, "first of May"])
+def test_a_period_that_is_no_timestamp_is_refused_by_name(period):
+    from kpikit.periods import period_end
+
+    with pytest.raises(ValueError, match="Value of 'period' must be a timestamp"):
+        period_end(period, "day")
+
+
+def test_a_period_ending_past_pandas_last_time_is_refused():
+    from kpikit.periods import period_end
+
+    # pandas' last time is 2262-04-11 23:47:16.854775807: a day, an hour or a year after
+    # 23:00 on that day wrapped round to 1677 or raised OverflowError.
+    last = pd.Timestamp.max.floor("h")
+    for freq in ("hour", "day", "year"):
+        with pytest.raises(ValueError, match="ends after the last time pandas holds"):
+            period_end(last, freq)

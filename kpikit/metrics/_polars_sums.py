@@ -114,9 +114,12 @@ def sums_by_group(
     if fcr_columns:
         converted = _with_level(converted, fcr)
     sums = _sums(converted.to_native(), group, columns, squared, _ROW, flags, alone)
-    first_rows = sums.get_column(_ROW).to_numpy()
-    groups = nw.from_native(native.iloc[first_rows]).select(**group).to_native()
-    table = groups.reset_index(drop=True) if group else pd.DataFrame(index=[0])
+    if group:  # each group's keys as pandas holds them, from its first row
+        first_rows = sums.get_column(_ROW).to_numpy()
+        groups = nw.from_native(native.iloc[first_rows]).select(**group).to_native()
+        table = groups.reset_index(drop=True)
+    else:  # one row of totals, also of no contacts (whose first row is null)
+        table = pd.DataFrame(index=[0])
     names = [name for name in sums.columns if name not in group and name != _ROW]
     totals = {name: sums.get_column(name).to_numpy() for name in names}
     return nw.from_native(table.assign(**totals))

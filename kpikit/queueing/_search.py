@@ -14,7 +14,9 @@ def _staffing_figures(load, aht_s, agents, threshold_s, patience_s, blocking, ke
     if np.isfinite(patience_s).any():
         return _flat_figures(load, aht_s, agents, threshold_s, patience_s, blocking)
     # Erlang C counts stay above the traffic, so the edge cases of _erlang_c_metrics never arise
-    return _erlang_c_stable(load, aht_s, agents, threshold_s, blocking, keys)
+    figures = _erlang_c_stable(load, aht_s, agents, threshold_s, blocking, keys)
+    figures["abandonment_rate"] = np.zeros_like(load)  # patience infinite: nobody hangs up
+    return figures
 
 
 class _Staffing:
