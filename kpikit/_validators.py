@@ -218,7 +218,7 @@ def check_time_zone(argument: str, value) -> str:
         )
     try:
         zoneinfo.ZoneInfo(value)
-    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+    except (ValueError, OSError, zoneinfo.ZoneInfoNotFoundError):  # OSError: a name too long
         names = sorted(zoneinfo.available_timezones())
         city = [name for name in names if name.lower().endswith("/" + value.lower())]
         hint = f". Did you mean {city[0]!r}?" if city else suggestion(value, names)

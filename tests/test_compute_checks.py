@@ -372,3 +372,18 @@ def test_nan_in_an_optional_column_is_an_error_where_it_is_not_missing(engine):
     # that is the "no talk_s" problem instead).
     with pytest.raises(kk.SchemaError, match=r"talk_s: 1 row answered but with no talk_s"):
         kk.compute(four_contacts(talk_s=[100.0, np.nan, np.nan, 50.0]), kpis="aht")
+
+
+def test_arguments_of_the_wrong_shape_are_named():
+    # Before: narwhals' DuplicateError, "'int' object is not iterable" and, for a zone name of
+    # 300 letters, tzdata's OSError "File name too long".
+    frame = four_contacts(channel=["phone", "chat", "phone", "email"])
+    with pytest.raises(ValueError, match="'by' names 'channel' more than once"):
+        kk.compute(frame, by=["channel", "channel"])
+    with pytest.raises(ValueError, match="'by' names 'channel' more than once"):
+        kk.aht(frame, by=["channel", "channel"])
+    for argument in ("by", "kpis"):
+        with pytest.raises(TypeError, match=f"'{argument}' must be a name or a list of names"):
+            kk.compute(frame, **{argument: 5})
+    with pytest.raises(ValueError, match="'tz' is not a time zone name"):
+        kk.compute(frame, tz="x" * 300)
