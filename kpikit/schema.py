@@ -457,6 +457,7 @@ def as_dataset(data) -> Dataset:
         return data
     if data is None:
         raise TypeError("Value of 'data' must be a Dataset or a contacts frame; received None.")
+    _from_native(data, "contacts")  # anything but a frame: a TypeError saying what it was
     require_for(data)
     return Dataset(contacts=data)
 

@@ -387,3 +387,15 @@ def test_arguments_of_the_wrong_shape_are_named():
             kk.compute(frame, **{argument: 5})
     with pytest.raises(ValueError, match="'tz' is not a time zone name"):
         kk.compute(frame, tz="x" * 300)
+
+
+def test_data_that_is_no_frame_and_paths_that_are_no_paths_are_named():
+    # Before: narwhals' "Unsupported dataframe type" / "Please set `allow_series=True`", and
+    # os.fspath's "expected str, bytes or os.PathLike object, not int".
+    for data in [{"contact_id": [1]}, np.zeros(3), pd.Series([1.0])]:
+        with pytest.raises(TypeError, match="Dataset.contacts must be a dataframe"):
+            kk.compute(data)
+    with pytest.raises(TypeError, match="Value of 'path' must be a str or path; received int"):
+        kk.scan_parquet(5)
+    with pytest.raises(ValueError, match="Value of 'path' holds a NUL character"):
+        kk.scan_parquet("contacts\x00.parquet")

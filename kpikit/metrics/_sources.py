@@ -23,6 +23,7 @@ import pyarrow as pa
 
 from kpikit._duckdb import connection_of, keeps_types_through_arrow
 from kpikit._nan_aware import SETTING as NAN_SETTING
+from kpikit._validators import as_path
 from kpikit._versions import require
 
 DEFAULT_MEMORY_SHARE = 0.5
@@ -52,7 +53,9 @@ def parquet_files(path) -> list[str]:
         if not path:
             raise FileNotFoundError("No parquet file given")
         return [name for one in path for name in parquet_files(one)]
-    text = os.fspath(path)
+    text = os.fspath(as_path(path, "path"))
+    if "\0" in text:
+        raise ValueError(f"Value of 'path' holds a NUL character; received: {text!r}")
     if glob.has_magic(text):
         files = sorted(name for name in glob.glob(text, recursive=True) if Path(name).is_file())
         if not files:
