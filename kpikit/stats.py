@@ -9,6 +9,7 @@ the apps) and a narwhals expression builder (used inside :func:`kpikit.compute`,
 such as DuckDB stay lazy).
 """
 
+import numbers
 from math import erf, sqrt
 
 import narwhals as nw
@@ -56,17 +57,22 @@ def t_quantile_975(dof):
     """97.5 % quantile of Student's t for ``dof`` degrees of freedom.
 
     Exact table values up to 30 degrees of freedom, a fourth-order Cornish-Fisher expansion
-    beyond (absolute error below 1e-6 there).
+    beyond (absolute error below 1e-6 there). NaN, element by element, where ``dof`` is below 1
+    or NaN: no interval exists there.
 
     >>> round(float(t_quantile_975(10)), 4)
     2.2281
     >>> round(float(t_quantile_975(120)), 4)
     1.9799
+    >>> t_quantile_975([0, np.nan, 1]).tolist()
+    [nan, nan, 12.7062047]
     """
-    dof = np.asarray(dof, dtype=float)
+    dof = _floats("dof", dof)
+    defined = dof >= 1
     table = np.asarray(_T_975)
-    small = np.clip(dof, 1, 30).astype(int) - 1
-    return np.where(dof <= 30, table[small], _cornish_fisher(np.maximum(dof, 31.0)))
+    small = np.clip(np.where(defined, dof, 1), 1, 30).astype(int) - 1
+    quantile = np.where(dof <= 30, table[small], _cornish_fisher(np.maximum(dof, 31.0)))
+    return np.where(defined, quantile, np.nan)
 
 
 def _cornish_fisher(dof):
@@ -86,16 +92,31 @@ def wilson_interval(successes, n, *, z=Z_95):
 
     ``centre = (p + z²/2n) / (1 + z²/n)``, ``half = z √(p(1-p)/n + z²/4n²) / (1 + z²/n)``.
 
-    Returns ``(low, high)`` arrays; NaN where ``n`` is 0.
+    Returns ``(low, high)`` arrays; NaN where ``n`` is 0 or an input is NaN.
+
+    Raises ValueError where ``successes`` is negative or above ``n``: no proportion exists.
 
     >>> low, high = wilson_interval(8, 10)
     >>> round(float(low), 4), round(float(high), 4)
     (0.4902, 0.9433)
     >>> wilson_interval(0, 0)
     (nan, nan)
+    >>> wilson_interval(15, 10)
+    Traceback (most recent call last):
+    ...
+    ValueError: Values of 'successes' and 'n' must satisfy 0 <= successes <= n but received:
+    15 and 10
     """
-    x = np.asarray(successes, dtype=float)
-    n = np.asarray(n, dtype=float)
+    x = _floats("successes", successes)
+    n = _floats("n", n)
+    impossible = (x < 0) | (x > n)
+    if np.any(impossible):
+        x_bad, n_bad = np.broadcast_arrays(x, n)
+        first = np.flatnonzero(np.broadcast_to(impossible, x_bad.shape))[0]
+        raise ValueError(
+            "Values of 'successes' and 'n' must satisfy 0 <= successes <= n but received: "
+            f"{x_bad.flat[first]:g} and {n_bad.flat[first]:g}"
+        )
     with np.errstate(divide="ignore", invalid="ignore"):
         p = x / n
         denom = 1 + z**2 / n
@@ -115,9 +136,9 @@ def nps_interval(promoters, detractors, responses, *, z=Z_95):
     >>> round(float(low), 1), round(float(high), 1)
     (-18.4, 78.4)
     """
-    pro = np.asarray(promoters, dtype=float)
-    det = np.asarray(detractors, dtype=float)
-    n = np.asarray(responses, dtype=float)
+    pro = _floats("promoters", promoters)
+    det = _floats("detractors", detractors)
+    n = _floats("responses", responses)
     with np.errstate(divide="ignore", invalid="ignore"):
         d = (pro - det) / n
         half = z * np.sqrt(np.maximum((pro + det) / n - d**2, 0) / n)
@@ -127,7 +148,7 @@ def nps_interval(promoters, detractors, responses, *, z=Z_95):
 
 
 def mean_interval(n, total, total_of_squares):
-    """Student t interval for a mean from ``n``, ``Σx`` and ``Σx²``; NaN when ``n < 2``.
+    """Student t interval for a mean from ``n``, ``Σx`` and ``Σx²``; NaN when ``n < 2`` or NaN.
 
     ``s² = (Σx² - (Σx)²/n) / (n - 1)``, ``mean ± t(0.975, n-1) · s / √n``.
 
@@ -135,13 +156,13 @@ def mean_interval(n, total, total_of_squares):
     >>> round(float(low), 4), round(float(high), 4)
     (-0.4841, 4.4841)
     """
-    n = np.asarray(n, dtype=float)
-    s1 = np.asarray(total, dtype=float)
-    s2 = np.asarray(total_of_squares, dtype=float)
+    n = _floats("n", n)
+    s1 = _floats("total", total)
+    s2 = _floats("total_of_squares", total_of_squares)
     with np.errstate(divide="ignore", invalid="ignore"):
         mean = s1 / n
         var = np.maximum((s2 - s1**2 / n) / (n - 1), 0)
-        half = t_quantile_975(np.maximum(n - 1, 1)) * np.sqrt(var / n)
+        half = t_quantile_975(n - 1) * np.sqrt(var / n)
         low = np.where(n >= 2, mean - half, np.nan)
         high = np.where(n >= 2, mean + half, np.nan)
     return _scalar_or_array(low), _scalar_or_array(high)
@@ -156,7 +177,9 @@ def poisson_interval(count, *, z=Z_95):
 
     Byar's approximation of the exact (Garwood) interval:
     ``low = x (1 - 1/9x - z/3√x)³``, ``high = (x+1) (1 - 1/9(x+1) + z/3√(x+1))³``; exact at
-    ``x = 0`` (``0`` to ``-ln 0.025``). Relative error below 1 % from 5 events on.
+    ``x = 0`` (``0`` to ``-ln 0.025``). Relative error below 1 % from 5 events on. A NaN count
+    (a null sum in :func:`kpikit.compute`) gets the bounds at 0, as the engine's expression does;
+    a negative count raises ValueError.
 
     >>> low, high = poisson_interval(100)
     >>> round(float(low), 2), round(float(high), 2)
@@ -164,7 +187,11 @@ def poisson_interval(count, *, z=Z_95):
     >>> poisson_interval(0)
     (0.0, 3.6888794541139363)
     """
-    x = np.asarray(count, dtype=float)
+    x = _floats("count", count)
+    if np.any(x < 0):
+        raise ValueError(
+            f"Value of 'count' must be a count >= 0 but received: {x[x < 0].flat[0]:g}"
+        )
     with np.errstate(divide="ignore", invalid="ignore"):
         low = np.where(x > 0, x * (1 - 1 / (9 * x) - z / (3 * np.sqrt(x))) ** 3, 0.0)
         upper = x + 1
@@ -180,10 +207,18 @@ def two_proportion_z(x1, n1, x2, n2):
     """Two-sided p-value of the pooled two-proportion z test (NaN when undefined).
 
     ``z = (p1 - p2) / √(p(1-p)(1/n1 + 1/n2))`` with the pooled ``p = (x1+x2)/(n1+n2)``.
+    NaN when a count is NaN, a sample is empty or nothing varies; ValueError for a negative
+    count or more successes than trials, TypeError for a value that is not a number.
 
     >>> round(two_proportion_z(80, 100, 65, 100), 4)
     0.0175
+    >>> two_proportion_z(120, 100, 65, 100)
+    Traceback (most recent call last):
+    ...
+    ValueError: Values of 'x1' and 'n1' must satisfy 0 <= x1 <= n1 but received: 120 and 100
     """
+    _check_proportion("x1", x1, "n1", n1)
+    _check_proportion("x2", x2, "n2", n2)
     if min(n1, n2) <= 0:
         return float("nan")
     pooled = (x1 + x2) / (n1 + n2)
@@ -192,6 +227,31 @@ def two_proportion_z(x1, n1, x2, n2):
         return float("nan")
     z = abs(x1 / n1 - x2 / n2) / se
     return 1 - erf(z / sqrt(2))
+
+
+def _check_proportion(x_name, x, n_name, n):
+    for name, value in ((x_name, x), (n_name, n)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise TypeError(
+                f"Value of {name!r} must be a number but received: {value!r} "
+                f"({type(value).__name__})"
+            )
+    if x < 0 or n < 0 or x > n:
+        raise ValueError(
+            f"Values of {x_name!r} and {n_name!r} must satisfy 0 <= {x_name} <= {n_name} but "
+            f"received: {x!r} and {n!r}"
+        )
+
+
+def _floats(argument, values):
+    """``values`` as a float array; a TypeError naming ``argument`` when they are not numbers."""
+    try:
+        return np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"Value of {argument!r} must be a number or an array of numbers but received: "
+            f"{values!r}"
+        ) from None
 
 
 def _scalar_or_array(values):

@@ -52,12 +52,18 @@ def pivot_kpis(frame: pd.DataFrame) -> pd.DataFrame:
     0    a  300.0  80.0      10
     1    b  360.0  85.0      20
     """
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(
+            "Value of 'frame' must be a pandas DataFrame (tidy kpikit.compute output) but "
+            f"received: {frame!r} ({type(frame).__name__})"
+        )
     if "kpi" not in frame.columns or "value" not in frame.columns:
         raise ValueError(
             "Value of 'frame' must be tidy kpikit.compute output with columns 'kpi' and 'value' "
             f"but received columns: {list(frame.columns)}"
         )
     keys = [column for column in frame.columns if column not in _RESULT_COLUMNS]
+    _check_one_row_per_kpi(frame, keys)
     if keys:
         wide = frame.set_index([*keys, "kpi"])["value"].unstack("kpi")
     else:
@@ -70,6 +76,17 @@ def pivot_kpis(frame: pd.DataFrame) -> pd.DataFrame:
             wide[VOLUME] = volume.reindex(wide.index).to_numpy() if keys else volume.iloc[0]
             break
     return wide.reset_index(drop=not keys)
+
+
+def _check_one_row_per_kpi(frame: pd.DataFrame, keys: list) -> None:
+    repeated = frame[frame.duplicated([*keys, "kpi"])]
+    if not repeated.empty:
+        row = repeated.iloc[0]
+        where = ", ".join(f"{name}={row[name]!r}" for name in [*keys, "kpi"])
+        raise ValueError(
+            "Value of 'frame' must have one row per group and KPI but received more than one "
+            f"row for {where}"
+        )
 
 
 @dataclass(frozen=True)
@@ -95,7 +112,8 @@ class LineFit:
     n : int
         Number of points used (pairs with finite x, y and a positive weight).
     x_mean, sxx, sum_weights : float
-        Weighted mean of x, ``Σ w (x - x̄)²`` and ``Σ w``.
+        Weighted mean of x, ``Σ w (x - x̄)²`` (inf when it exceeds the float range, as for x
+        near 1e200; nothing else uses it) and ``Σ w``.
     residual_se : float
         ``s = √(Σ w (y - ŷ)² / (n - 2))``.
     slope_se : float
@@ -119,13 +137,13 @@ class LineFit:
     def band(self, x):
         """95 % confidence band of the fitted mean at ``x``: ``(low, high)`` arrays.
 
-        ``ŷ ± t(0.975, n-2) · s · √(1/Σw + (x - x̄)²/sxx)``; NaN when ``n < 3``.
+        ``ŷ ± t(0.975, n-2) · s · √(1/Σw + (x - x̄)²/sxx)``, computed as
+        ``ŷ ± t · √(s²/Σw + ((x - x̄) · slope_se)²)``; NaN when ``n < 3``.
         """
         x = np.asarray(x, dtype=float)
-        half = (
-            self._t()
-            * self.residual_se
-            * np.sqrt(1 / self.sum_weights + (x - self.x_mean) ** 2 / self.sxx)
+        # s²/sxx = slope_se², so the band needs neither sxx nor a square of x.
+        half = self._t() * np.hypot(
+            self.residual_se / np.sqrt(self.sum_weights), (x - self.x_mean) * self.slope_se
         )
         fitted = self.predict(x)
         return fitted - half, fitted + half
@@ -171,6 +189,11 @@ def fit_line(x, y, weights=None) -> LineFit:
     values, ``r`` also needs y to vary, and the band, ``residual_se`` and ``slope_se`` need at
     least three points.
 
+    The sums are taken on x, y and weights scaled by powers of 2, so values near 1e200 or
+    1e-200 fit as well as small ones (``fit_line([1e200, 2e200, 3e200, 4e200], [2, 4, 5, 8])``
+    has slope 1.9e-200 and the same ``r``). A result that does not fit in a float (a slope of
+    1e400) raises ValueError rather than coming back as 0 or inf.
+
     Examples
     --------
     >>> fit = fit_line([1, 2, 3, 4], [2, 4, 5, 8])
@@ -192,11 +215,35 @@ def fit_line(x, y, weights=None) -> LineFit:
     if np.any(w[np.isfinite(w)] < 0):
         raise ValueError("Value of 'weights' must be non-negative but received a negative weight")
     keep = np.isfinite(x) & np.isfinite(y) & np.isfinite(w) & (w > 0)
-    x, y, w = x[keep], y[keep], w[keep]
     n = int(keep.sum())
-    nan = float("nan")
     if n == 0:
+        nan = float("nan")
         return LineFit(nan, nan, nan, 0, nan, nan, 0.0, nan, nan)
+    # Scale x, y and w by powers of 2 (exact) so that no sum overflows, fit, and scale back.
+    ex, ey, ew = _exponent(x[keep]), _exponent(y[keep]), 2 * ((_exponent(w[keep]) + 1) // 2)
+    scaled = _fit_scaled(np.ldexp(x[keep], -ex), np.ldexp(y[keep], -ey), np.ldexp(w[keep], -ew))
+    slope, intercept, r, x_mean, sxx, sum_w, residual_se, slope_se = scaled
+    return LineFit(
+        _unscale("slope", slope, ey - ex),
+        _unscale("intercept", intercept, ey),
+        r,
+        n,
+        _unscale("x_mean", x_mean, ex),
+        _unscale("sxx", sxx, ew + 2 * ex, may_overflow=True),
+        _unscale("sum_weights", sum_w, ew),
+        _unscale("residual_se", residual_se, ey + ew // 2),
+        _unscale("slope_se", slope_se, ey - ex),
+    )
+
+
+def _exponent(values: np.ndarray) -> int:
+    """``e`` such that every ``|value| < 2**e`` (0 when all values are 0)."""
+    return int(np.frexp(np.abs(values).max())[1])
+
+
+def _fit_scaled(x, y, w) -> tuple:
+    """The fit's quantities for x, y and w of order 1 (see :func:`fit_line` for the formulas)."""
+    nan = float("nan")
     sum_w = float(w.sum())
     x_mean = float((w * x).sum() / sum_w)
     y_mean = float((w * y).sum() / sum_w)
@@ -204,26 +251,32 @@ def fit_line(x, y, weights=None) -> LineFit:
     syy = float((w * (y - y_mean) ** 2).sum())
     sxy = float((w * (x - x_mean) * (y - y_mean)).sum())
     if sxx == 0:
-        return LineFit(nan, nan, nan, n, x_mean, sxx, sum_w, nan, nan)
+        return nan, nan, nan, x_mean, sxx, sum_w, nan, nan
     slope = sxy / sxx
     intercept = y_mean - slope * x_mean
-    r = sxy / np.sqrt(sxx * syy) if syy > 0 else nan
-    if n >= 3:
-        residual_se = float(np.sqrt((w * (y - intercept - slope * x) ** 2).sum() / (n - 2)))
-        slope_se = residual_se / np.sqrt(sxx)
-    else:
-        residual_se = slope_se = nan
-    return LineFit(
-        float(slope),
-        float(intercept),
-        float(r),
-        n,
-        x_mean,
-        sxx,
-        sum_w,
-        residual_se,
-        float(slope_se),
-    )
+    r = float(sxy / np.sqrt(sxx * syy)) if syy > 0 else nan
+    residual_se = slope_se = nan
+    if len(x) >= 3:
+        residual_se = float(np.sqrt((w * (y - intercept - slope * x) ** 2).sum() / (len(x) - 2)))
+        slope_se = float(residual_se / np.sqrt(sxx))
+    return slope, intercept, r, x_mean, sxx, sum_w, residual_se, slope_se
+
+
+def _unscale(name: str, value: float, exponent: int, *, may_overflow: bool = False) -> float:
+    """``value · 2**exponent``; a ValueError when a non-zero value falls outside float range.
+
+    Only ``sxx`` may overflow to inf (the band and the projection do not use it); an ``sxx``
+    that underflows to 0 would read as "x does not vary", so it raises like the rest.
+    """
+    with np.errstate(over="ignore"):
+        result = float(np.ldexp(value, exponent))
+    lost = result == 0 or (np.isinf(result) and not may_overflow)
+    if np.isfinite(value) and value != 0 and lost:
+        raise ValueError(
+            f"The fitted {name!r} is beyond the range of a float ({value!r} · 2**{exponent}); "
+            "rescale 'x' or 'y' (for example to thousands or thousandths) before fitting"
+        )
+    return result
 
 
 _DELTA_FORMATS = {
@@ -231,6 +284,7 @@ _DELTA_FORMATS = {
     "seconds": ("{:+.0f}", " s"),
     "points": ("{:+.1f}", " points"),
     "currency": ("{:+.2f}", ""),
+    "count": ("{:+.0f}", " contacts"),
 }
 
 
@@ -258,6 +312,11 @@ def describe_projection(projection: Projection, *, x: str, y: str, groups: str =
     (95 % range +0.4 to +2.7). This is an association between agents, not a measured effect of
     changing AHT.
     """
+    if not isinstance(projection, Projection):
+        raise TypeError(
+            "Value of 'projection' must be a Projection (from LineFit.project) but received: "
+            f"{projection!r} ({type(projection).__name__})"
+        )
     x_def, y_def = kpi_definition(x), kpi_definition(y)
 
     def delta(value: float, unit: str, suffix: bool = True) -> str:

@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kpikit.tradeoff import VOLUME, fit_line, pivot_kpis
+from kpikit.catalog import KPI_IDS
+from kpikit.tradeoff import VOLUME, describe_projection, fit_line, pivot_kpis
 
 X, Y = [1, 2, 3, 4], [2, 4, 5, 8]
 
@@ -95,3 +96,59 @@ def test_pivot_kpis():
         pivot_kpis(pd.DataFrame({"aht": [1.0]}))
     ungrouped = pivot_kpis(tidy[tidy["team"] == "a"].drop(columns="team"))
     assert ungrouped[["aht", "csat", VOLUME]].values.tolist() == [[300.0, 80.0, 10.0]]
+
+
+def test_describe_projection_formats_every_unit_of_the_catalog():
+    # Δy = 1.9 · 10 = 19 with the range 19 ± 11.3837 (see test_projection_by_hand).
+    projection = fit_line(X, Y).project(10)
+    text = describe_projection(projection, x="contacts_offered", y="csat")
+    assert text.startswith("If Offered moved by +10 contacts, the line fitted across agents")
+    assert "CSAT +19.0 percentage points (95 % range +7.6 to +30.4)" in text
+    for kpi_id in KPI_IDS:
+        assert "moved by +10" in describe_projection(projection, x=kpi_id, y=kpi_id)
+
+
+def test_bad_arguments_are_named():
+    with pytest.raises(TypeError, match="'projection'.*None"):
+        describe_projection(None, x="aht", y="csat")
+    with pytest.raises(TypeError, match="'frame'.*None"):
+        pivot_kpis(None)
+    with pytest.raises(TypeError, match="'frame'.*\\[1\\] \\(list\\)"):
+        pivot_kpis([1])
+
+
+def test_pivot_kpis_refuses_a_repeated_group_and_kpi():
+    tidy = pd.DataFrame({"team": ["a", "a", "b"], "kpi": ["aht"] * 3, "value": [1.0, 2.0, 3.0]})
+    with pytest.raises(ValueError, match="more than one row for team='a', kpi='aht'"):
+        pivot_kpis(tidy)
+    with pytest.raises(ValueError, match="more than one row for kpi='aht'"):
+        pivot_kpis(tidy.drop(columns="team"))
+
+
+def test_fit_does_not_depend_on_the_scale_of_x():
+    # x multiplied by 1e200: slope and its se divide by 1e200, r and the band in y stay (sums
+    # by hand in the module docstring). The sums overflowed and gave slope 0 and r 0.
+    scale = 1e200
+    fit = fit_line([value * scale for value in X], Y)
+    assert fit.slope == pytest.approx(1.9 / scale)
+    assert fit.r == pytest.approx(9.5 / math.sqrt(5 * 18.75))
+    assert fit.slope_se == pytest.approx(0.264575 / scale, rel=1e-6)
+    low, high = fit.band([2.5 * scale])
+    assert high[0] - 4.75 == pytest.approx(1.272735, abs=1e-5)  # as at x̄ unscaled
+    assert fit.project(10 * scale).delta_y == pytest.approx(19.0)
+
+
+@pytest.mark.parametrize("scale", [1e200, 1e-200])
+def test_fit_does_not_depend_on_the_scale_of_y(scale):
+    # y multiplied by c: slope and s multiply by c, r stays. syy = 18.75 c² overflowed at 1e200
+    # (r came out 0) and underflowed to 0 at 1e-200 (r NaN, "y does not vary").
+    fit = fit_line(X, [value * scale for value in Y])
+    assert fit.slope == pytest.approx(1.9 * scale)
+    assert fit.r == pytest.approx(9.5 / math.sqrt(5 * 18.75))
+    assert fit.residual_se == pytest.approx(math.sqrt(0.35) * scale)
+
+
+def test_a_fit_beyond_the_float_range_is_refused():
+    # slope = 1.9e200 / 1e-200 = 1.9e400 > 1.8e308 (and sxx = 5e-400 underflows).
+    with pytest.raises(ValueError, match="beyond the range of a float"):
+        fit_line([value * 1e-200 for value in X], [value * 1e200 for value in Y])

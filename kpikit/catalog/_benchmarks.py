@@ -135,7 +135,7 @@ def benchmarks(
     if tier is not None:
         check_choice("tier", tier, TIERS, "a tier")
     if kpi is not None:
-        kpi_ids = [kpi] if isinstance(kpi, str) else list(kpi)
+        kpi_ids = _kpi_ids(kpi)
         for kpi_id in kpi_ids:
             check_choice("kpi", kpi_id, KPI_IDS, "a KPI id")
 
@@ -173,6 +173,18 @@ def benchmarks(
     result = rows.assign(fallback=fallback).reset_index(drop=True)
     result.attrs["note"] = _missing_channel_note(candidates, result, channel)
     return result
+
+
+def _kpi_ids(kpi) -> list:
+    """``kpi`` as a list of ids: one str, or an iterable of them (each checked by the caller)."""
+    if isinstance(kpi, str):
+        return [kpi]
+    if not isinstance(kpi, Iterable):
+        raise TypeError(
+            "Value of 'kpi' must be a KPI id (str) or an iterable of KPI ids but received: "
+            f"{kpi!r} ({type(kpi).__name__})"
+        )
+    return list(kpi)
 
 
 def _missing_channel_note(candidates: pd.DataFrame, result: pd.DataFrame, channel) -> str:

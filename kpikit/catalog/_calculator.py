@@ -34,7 +34,8 @@ def calculate(kpi_id: str, /, **inputs) -> float:
     ValueError
         Unknown ``kpi_id`` or input name, an option that does not change this KPI's formula, a
         negative or non-finite input, or inputs that contradict each other (more answered
-        within the threshold than offered, for example).
+        within the threshold than offered, a percent above 0 of a zero total, or NPS promoters
+        and detractors adding up to more than the responses, for example).
     TypeError
         An input that is not a number.
 
@@ -96,13 +97,51 @@ def calculate(kpi_id: str, /, **inputs) -> float:
             f"{numerator:g} and the denominator ({definition.denominator}) is {denominator:g}, "
             f"a sum cannot be below 0; received {values}"
         )
+    _check_shares(kpi_id, numerator_terms, denominator, values)
+    _check_range(kpi_id, definition, numerator, denominator, values)
     if denominator == 0:
         return math.nan
-    result = definition.scale * numerator / denominator
-    bounded = definition.unit == "percent" or kpi_id == "qa_score"
-    if bounded and not 0 <= result <= 100:
+    return definition.scale * numerator / denominator
+
+
+def _check_shares(kpi_id, numerator_terms, denominator, values) -> None:
+    """NPS: promoters and detractors are shares of the responses, so together at most all."""
+    if kpi_id != "nps":
+        return
+    shares = sum(values[term.component] for term in numerator_terms)
+    if shares > denominator:
+        parts = " + ".join(term.component for term in numerator_terms)
         raise ValueError(
-            f"Inputs of {kpi_id!r} are inconsistent: they give {result:g}, outside 0..100 "
-            f"({definition.numerator} / {definition.denominator}); received {values}"
+            f"Inputs of {kpi_id!r} are inconsistent: {parts} is {shares:g}, more than the "
+            f"{denominator:g} responses they are part of; received {values}"
         )
-    return result
+
+
+_ABOVE_100 = frozenset({"schedule_conformance"})
+"""Percents that may pass 100: time available for work over time scheduled (overtime)."""
+
+
+def _check_range(kpi_id, definition, numerator, denominator, values) -> None:
+    """A percent or the QA score lies in 0..100: ``0 <= scale * numerator <= 100 * denominator``
+    (conformance has no upper bound: ``_ABOVE_100``).
+
+    Written without dividing, so a numerator above a zero denominator (5 satisfied of 0
+    responses) is refused too rather than read as "no value".
+
+    >>> calculate("schedule_conformance", handling_s=3000, available_s=1000, scheduled_s=3600)
+    111.11111111111111
+    """
+    if definition.unit != "percent" and kpi_id != "qa_score":
+        return
+    top = math.inf if kpi_id in _ABOVE_100 and denominator else 100 * denominator
+    if not 0 <= definition.scale * numerator <= top:
+        bounds = "0 and above" if kpi_id in _ABOVE_100 else "0..100"
+        reason = (
+            f"they give {definition.scale * numerator / denominator:g}, outside {bounds}"
+            if denominator
+            else f"the numerator is {numerator:g} while the denominator is 0"
+        )
+        raise ValueError(
+            f"Inputs of {kpi_id!r} are inconsistent: {reason} ({definition.numerator} / "
+            f"{definition.denominator}); received {values}"
+        )

@@ -135,8 +135,8 @@ def _interval(kpi_plan, numerator, denominator, columns):
 
 def _wilson(successes, n, scale, z=stats.Z_95):
     """:func:`kpikit.stats.wilson_interval` scaled, with its variance term clipped at 0 as the
-    engine's expression clips it (``stats.wilson_interval`` leaves NaN there, which only more
-    successes than trials can give)."""
+    engine's expression clips it (only more successes than trials make it negative, which
+    ``stats.wilson_interval`` refuses)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         p = successes / n
         denom = 1 + z**2 / n

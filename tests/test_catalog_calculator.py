@@ -1,0 +1,53 @@
+"""Tests for the trainer's calculator (kk.catalog.calculate) refusing inputs that contradict
+each other, and for the type of ``kpi`` in kk.benchmarks. Values are by hand:
+NPS = 100 * (promoters - detractors) / responses.
+"""
+
+import math
+
+import pytest
+
+import kpikit as kk
+from kpikit.catalog import calculate
+
+
+def test_nps_promoters_and_detractors_are_shares_of_the_responses():
+    # The limits are accepted: 100 * 100 / 100 = 100 and 100 * -100 / 100 = -100.
+    assert calculate("nps", nps_promoters=100, nps_detractors=0, nps_responses=100) == 100.0
+    assert calculate("nps", nps_promoters=0, nps_detractors=100, nps_responses=100) == -100.0
+    assert math.isnan(calculate("nps", nps_promoters=0, nps_detractors=0, nps_responses=0))
+    refused = [
+        (200, 0, 100),  # gave 200
+        (0, 1e30, 100),  # gave -1e30
+        (60, 50, 100),  # 110 of 100 responses, although NPS 10 looks plausible
+        (1, 0, 0),  # a promoter without any response
+    ]
+    for promoters, detractors, responses in refused:
+        with pytest.raises(ValueError, match="'nps' are inconsistent.*more than the"):
+            calculate(
+                "nps",
+                nps_promoters=promoters,
+                nps_detractors=detractors,
+                nps_responses=responses,
+            )
+
+
+@pytest.mark.parametrize(
+    ("kpi_id", "inputs"),
+    [
+        ("csat", {"csat_satisfied": 5, "csat_responses": 0}),
+        ("qa_score", {"qa_points": 3, "qa_evaluated": 0}),
+        ("service_level", {"answered_within_threshold": 5, "offered": 4, "short_abandons": 4}),
+        ("utilization", {"handling_s": 10, "paid_s": 0}),
+    ],
+)
+def test_a_bounded_kpi_refuses_a_positive_numerator_over_a_zero_denominator(kpi_id, inputs):
+    # 5 satisfied of 0 responses is a count above its total, not "no value" (it gave NaN).
+    with pytest.raises(ValueError, match="inconsistent: the numerator is .* denominator is 0"):
+        calculate(kpi_id, **inputs)
+
+
+@pytest.mark.parametrize("kpi", [5, 3.2, True])
+def test_benchmarks_names_a_kpi_that_is_neither_text_nor_a_list(kpi):
+    with pytest.raises(TypeError, match=f"'kpi'.*received: {kpi}"):
+        kk.benchmarks(kpi=kpi)

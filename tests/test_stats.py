@@ -1,0 +1,71 @@
+"""Tests for kpikit.stats: bad and undefined inputs of the interval and test helpers.
+
+Expected values by hand: t(0.975) quantiles are the published table values (1 degree: 12.7062047,
+2 degrees: 4.30265273); x = 1, 2, 3 gives n = 3, Σx = 6, Σx² = 14, mean 2, s = 1 and the half
+width 4.30265273 / √3 = 2.4841377.
+"""
+
+import math
+
+import numpy as np
+import pytest
+
+from kpikit.stats import (
+    mean_interval,
+    poisson_interval,
+    t_quantile_975,
+    two_proportion_z,
+    wilson_interval,
+)
+
+
+def test_t_quantile_is_nan_below_one_degree_of_freedom_element_by_element():
+    values = t_quantile_975([0, -3, np.nan, 1, 2])
+    assert np.isnan(values[:3]).all()
+    assert values[3:].tolist() == [12.7062047, 4.30265273]  # table values for 1 and 2
+    assert math.isnan(t_quantile_975(0))
+
+
+def test_mean_interval_with_a_nan_count_is_nan_for_that_element_only():
+    low, high = mean_interval([3, np.nan, 1], [6.0, 6.0, 2.0], [14.0, 14.0, 4.0])
+    # x = 1, 2, 3: 2 ± 2.4841377; NaN count and a single value (no s): NaN.
+    assert low[0] == pytest.approx(2 - 2.4841377) and high[0] == pytest.approx(2 + 2.4841377)
+    assert np.isnan(low[1:]).all() and np.isnan(high[1:]).all()
+
+
+def test_poisson_interval_refuses_a_negative_count():
+    with pytest.raises(ValueError, match="'count'.*>= 0.*received: -5"):
+        poisson_interval(-5)
+    with pytest.raises(ValueError, match="'count'"):
+        poisson_interval([3, -1])
+    # A NaN count (a null sum in compute) keeps the bounds at 0, as the engine's expression.
+    assert poisson_interval(np.nan) == (0.0, -math.log(0.025))
+
+
+def test_wilson_interval_refuses_impossible_counts():
+    with pytest.raises(ValueError, match="'successes' and 'n'.*received: 15 and 10"):
+        wilson_interval(15, 10)
+    with pytest.raises(ValueError, match="received: -1 and 10"):
+        wilson_interval([8, -1], [10, 10])
+    with pytest.raises(ValueError, match="received: 2 and 0"):
+        wilson_interval(2, 0)
+    with pytest.raises(TypeError, match="'n'"):
+        wilson_interval(8, "ten")
+    # NaN stays NaN and 0 of 0 is undefined, element by element (no error).
+    low, high = wilson_interval([np.nan, 0, 8], [10, 0, 10])
+    assert np.isnan(low[:2]).all() and np.isnan(high[:2]).all()
+    assert round(float(low[2]), 4) == 0.4902  # the docstring's 8 of 10
+
+
+def test_two_proportion_z_names_bad_arguments():
+    # 120 of 100 with 0 of 100 pools to 0.6 and used to give a p-value.
+    with pytest.raises(ValueError, match="'x1' and 'n1'.*received: 120 and 100"):
+        two_proportion_z(120, 100, 0, 100)
+    with pytest.raises(ValueError, match="'x2' and 'n2'"):
+        two_proportion_z(80, 100, 190, 100)  # pooled 1.35: a math domain error before
+    with pytest.raises(ValueError, match="'x2' and 'n2'"):
+        two_proportion_z(80, 100, -1, 100)
+    with pytest.raises(TypeError, match="'n2'.*'100' \\(str\\)"):
+        two_proportion_z(80, 100, 65, "100")
+    assert math.isnan(two_proportion_z(0, 0, 65, 100))  # an empty sample: undefined
+    assert math.isnan(two_proportion_z(np.nan, 100, 65, 100))
