@@ -16,11 +16,53 @@ from pathlib import Path
 
 import pandas as pd
 
+from kpikit._validators import as_path
+
 DROP_SUFFIXES = (".csv", ".csv.gz", ".parquet")
+
+LOG_SUFFIXES = (".csv", ".parquet")
+"""Suffixes of a log followed as one file (a folder of drops has none to match)."""
 
 
 def _is_drop(path):
     return not path.name.startswith(".") and path.name.endswith(DROP_SUFFIXES)
+
+
+def checked_log_path(path, argument="path"):
+    """``path`` as a Path, after checking it names an existing folder, CSV or Parquet file.
+
+    Raises
+    ------
+    TypeError
+        ``path`` is not a str or path.
+    ValueError
+        It cannot be looked up (too long, a NUL byte, ...), does not exist, or is a file
+        other than ``.csv`` or ``.parquet``.
+
+    Examples
+    --------
+    >>> checked_log_path("x" * 5000, "source")
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'source' cannot be looked up (File name too long) but received: 'xxxx...
+    """
+    candidate = Path(as_path(path, argument))
+    shown = str(path) if len(str(path)) <= 80 else str(path)[:60] + "..."
+    try:
+        folder, exists = candidate.is_dir(), candidate.exists()
+    except (OSError, ValueError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise ValueError(
+            f"Value of {argument!r} cannot be looked up ({reason}) but received: {shown!r}"
+        ) from None
+    if not exists:
+        raise ValueError(f"Value of {argument!r} does not exist: {shown!r}")
+    if not folder and not candidate.name.lower().endswith(LOG_SUFFIXES):
+        raise ValueError(
+            f"Value of {argument!r} must be a folder of drops, a .csv or a .parquet file but "
+            f"received: {shown!r}"
+        )
+    return candidate
 
 
 def _read(path):
@@ -37,6 +79,11 @@ class LogFollower:
     path : str or Path
         A CSV file, a Parquet file, or a folder of drops.
 
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`checked_log_path`.
+
     Examples
     --------
     >>> import tempfile
@@ -48,9 +95,7 @@ class LogFollower:
     """
 
     def __init__(self, path):
-        self.path = Path(path)
-        if not self.path.exists():
-            raise ValueError(f"Value of 'path' does not exist: {str(self.path)!r}")
+        self.path = checked_log_path(path)
         self._offset = 0
         self._header = None
         self._seen_files = set()

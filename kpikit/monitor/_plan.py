@@ -7,22 +7,92 @@
 - :func:`day_staffed`: the last two together, for one day and channel of a dataset.
 """
 
+import dataclasses
+import datetime
+import numbers
+from collections.abc import Mapping
+
+import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 
+from kpikit._check_runs import check_table
+from kpikit._validators import check_choice
 from kpikit.calibrate import contacts_frame
 from kpikit.forecast._series import FREQS
+from kpikit.schema import KEY_COLUMNS, TABLES, SchemaError
 
 MAX_HISTORY_GAP = pd.Timedelta("3D")
 """Longest gap between the end of the history and the day forecast: a longer one would be
 read by the models as days without contacts (a weekend closure fits within it)."""
 
 
+INTRADAY_FREQS = tuple(name for name in FREQS if name != "day")
+"""Interval lengths the monitor and its plan work in."""
+
+_INTERVAL_COLUMNS = ("agent_id", "interval_start", "handling_s", "available_s")
+
+
+def check_intraday_freq(freq):
+    """Return ``freq`` when it is an intraday interval length; otherwise raise a ValueError.
+
+    >>> check_intraday_freq("day")
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'freq' is not an intraday interval. Expected one of ['15min', '30min',
+    'hour'] but received: 'day'
+    """
+    return check_choice("freq", freq, INTRADAY_FREQS, "an intraday interval")
+
+
+def checked_day(day, argument="day"):
+    """``day`` as the midnight that starts it; a clear error for anything that is not a date.
+
+    >>> checked_day("2026-08-29 10:30")
+    Timestamp('2026-08-29 00:00:00')
+    >>> checked_day(float("nan"))
+    Traceback (most recent call last):
+    ...
+    TypeError: Value of 'day' must be a date (str, datetime.date, numpy.datetime64 or
+    pandas.Timestamp) but received: nan (float)
+    >>> checked_day("abc")
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'day' must be a date such as '2026-08-29' but received: 'abc'
+    """
+    if not isinstance(day, str | datetime.date | np.datetime64):
+        raise TypeError(
+            f"Value of {argument!r} must be a date (str, datetime.date, numpy.datetime64 or "
+            f"pandas.Timestamp) but received: {day!r} ({type(day).__name__})"
+        )
+    try:
+        stamp = pd.Timestamp(day)
+    except (ValueError, OverflowError):
+        stamp = pd.NaT
+    if stamp is pd.NaT:
+        raise ValueError(
+            f"Value of {argument!r} must be a date such as '2026-08-29' but received: {day!r}"
+        )
+    return stamp.normalize()
+
+
+def _check_channel(contacts, channel):
+    """Refuse a ``channel`` that is not one of the contacts' channels (with a suggestion)."""
+    if not isinstance(channel, str):
+        raise TypeError(
+            f"Value of 'channel' must be one channel name (str) but received: {channel!r} "
+            f"({type(channel).__name__})"
+        )
+    if "channel" not in contacts.columns:
+        raise ValueError(f"Value of 'channel' is {channel!r} but the contacts have no channel")
+    known = sorted(contacts["channel"].dropna().unique(), key=str)
+    check_choice("channel", channel, known, "a channel of the contacts")
+
+
 def _contacts(data, channel):
     contacts = contacts_frame(data, ["arrived_at", "answered"])
     if channel is not None:
-        if "channel" not in contacts.columns:
-            raise ValueError(f"Value of 'channel' is {channel!r} but the contacts have no channel")
+        _check_channel(contacts, channel)
         contacts = contacts[contacts["channel"] == channel]
     return contacts.assign(arrived_at=pd.to_datetime(contacts["arrived_at"]))
 
@@ -52,8 +122,11 @@ def day_forecast(data, day, *, channel=None, freq="30min", model="seasonal_avera
 
     Raises
     ------
+    TypeError
+        When ``day`` is not a date or ``channel`` not a str.
     ValueError
-        When the history has no contact before ``day``, or ends more than
+        When ``day`` cannot be read as a date, ``channel`` is not one of the contacts'
+        channels, the history has no contact before ``day``, or it ends more than
         :data:`MAX_HISTORY_GAP` before it.
 
     Examples
@@ -65,7 +138,7 @@ def day_forecast(data, day, *, channel=None, freq="30min", model="seasonal_avera
     """
     from kpikit.forecast import forecast
 
-    day = pd.Timestamp(day).normalize()
+    day = checked_day(day)
     contacts = _contacts(data, channel)
     history = contacts[contacts["arrived_at"] < day]
     if history.empty:
@@ -92,6 +165,11 @@ def channel_shares(data, channel):
     pandas.Series
         Share in (0, 1] per ``agent_id`` who answered at least one contact of ``channel``.
 
+    Raises
+    ------
+    TypeError, ValueError
+        When ``channel`` is not one of the contacts' channels.
+
     Examples
     --------
     >>> contacts = pd.DataFrame({"agent_id": ["a", "a", "a", "a", "b", None],
@@ -101,7 +179,8 @@ def channel_shares(data, channel):
     {'a': 0.75}
     """
     contacts = _contacts(data, None)
-    if not {"agent_id", "channel"} <= set(contacts.columns):
+    _check_channel(contacts, channel)
+    if "agent_id" not in contacts.columns:
         return pd.Series(dtype=float, name="share")
     answered = contacts[contacts["answered"].astype(bool) & contacts["agent_id"].notna()]
     counts = answered.groupby(["agent_id", "channel"]).size().unstack(fill_value=0)
@@ -134,6 +213,15 @@ def staffed_agents(agent_intervals, *, freq="30min", day=None, shares=None):
     pandas.Series
         Agents (fractional) per interval start, named ``staffed_agents``.
 
+    Raises
+    ------
+    SchemaError
+        When a column is missing or its values break the schema (:data:`kpikit.schema.TABLES`:
+        seconds null, negative or infinite; an agent twice at the same ``interval_start``).
+    TypeError, ValueError
+        When ``agent_intervals`` is not a dataframe, ``freq`` not an intraday interval,
+        ``day`` not a date, or ``shares`` not shares in 0..1 per agent.
+
     Examples
     --------
     >>> rows = pd.DataFrame({"agent_id": ["a", "b", "a"],
@@ -146,25 +234,24 @@ def staffed_agents(agent_intervals, *, freq="30min", day=None, shares=None):
     [1.5, 1.5, 1.0, 1.0]
     >>> staffed_agents(rows, shares={"a": 0.5}).tolist()  # 0.5 * 1800 / 1800, 0.5 * 1800 / 1800
     [0.5, 0.5]
+    >>> staffed_agents(rows, shares={"a": 1.5})
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'shares' must hold a finite share in 0..1 per agent_id but received:
+    {'a': 1.5}
     """
-    frame = pd.DataFrame(agent_intervals)
-    missing = [
-        column
-        for column in ("agent_id", "interval_start", "handling_s", "available_s")
-        if column not in frame.columns
-    ]
-    if missing:
-        raise ValueError(f"The agent intervals are missing column(s) {missing}")
+    check_intraday_freq(freq)
+    frame = _checked_intervals(agent_intervals)
     weight = pd.Series(1.0, index=frame.index)
     if shares is not None:
-        weight = frame["agent_id"].map(pd.Series(shares, dtype=float)).fillna(0.0)
+        weight = frame["agent_id"].map(_checked_shares(shares)).fillna(0.0)
     starts = pd.to_datetime(frame["interval_start"])
     if day is not None:
-        day = pd.Timestamp(day).normalize()
+        day = checked_day(day)
         inside = (starts >= day) & (starts < day + pd.Timedelta("1D"))
         frame, starts, weight = frame[inside], starts[inside], weight[inside]
     length = pd.Timedelta(FREQS[freq])
-    seconds = weight * (frame["handling_s"].fillna(0.0) + frame["available_s"].fillna(0.0))
+    seconds = weight * (frame["handling_s"] + frame["available_s"])
     gaps = np.diff(np.unique(starts.to_numpy()))
     row_length = pd.Timedelta(gaps[gaps > np.timedelta64(0)].min()) if len(gaps) else length
     parts = max(1, round(row_length / length))
@@ -178,6 +265,51 @@ def staffed_agents(agent_intervals, *, freq="30min", day=None, shares=None):
     spread["period"] = spread["period"].dt.floor(length)
     staffed = spread.groupby("period")["seconds"].sum() / length.total_seconds()
     return staffed.rename("staffed_agents")
+
+
+def _checked_intervals(agent_intervals):
+    """The agent intervals as a pandas frame, after the schema's checks of the columns read."""
+    try:
+        frame = nw.from_native(agent_intervals, eager_only=True)
+    except TypeError:
+        raise TypeError(
+            f"Value of 'agent_intervals' must be a dataframe but received: "
+            f"{type(agent_intervals).__name__}"
+        ) from None
+    specs = [
+        dataclasses.replace(spec, required=True)
+        for spec in TABLES["agent_intervals"]
+        if spec.name in _INTERVAL_COLUMNS
+    ]
+    problems, _ = check_table(frame, "agent_intervals", specs, KEY_COLUMNS["agent_intervals"])
+    if problems:
+        raise SchemaError(problems)
+    return agent_intervals if isinstance(agent_intervals, pd.DataFrame) else frame.to_pandas()
+
+
+def _checked_shares(shares):
+    """``shares`` as a float Series by agent_id, each share a finite number in 0..1."""
+    if not isinstance(shares, Mapping | pd.Series):
+        raise TypeError(
+            f"Value of 'shares' must be a mapping or pandas Series of agent_id -> share but "
+            f"received: {shares!r} ({type(shares).__name__})"
+        )
+    shares = pd.Series(shares, dtype=object)
+    valid = shares.map(
+        lambda share: (
+            isinstance(share, numbers.Real) and not isinstance(share, bool) and 0 <= share <= 1
+        )
+    )
+    if not valid.all():
+        bad = shares[~valid.astype(bool)]
+        raise ValueError(
+            f"Value of 'shares' must hold a finite share in 0..1 per agent_id but received: "
+            f"{bad.head(5).to_dict()}"
+        )
+    if shares.index.has_duplicates:
+        repeated = shares.index[shares.index.duplicated()].unique().tolist()[:5]
+        raise ValueError(f"Value of 'shares' names agent(s) more than once: {repeated}")
+    return shares.astype(float)
 
 
 def day_staffed(data, day, *, channel=None, freq="30min"):
@@ -203,7 +335,8 @@ def day_staffed(data, day, *, channel=None, freq="30min"):
     Raises
     ------
     ValueError
-        When ``data`` has no agent intervals.
+        When ``data`` has no agent intervals; as :func:`day_forecast` for ``day`` and
+        ``channel``, as :func:`staffed_agents` for the agent intervals.
 
     Examples
     --------
@@ -214,7 +347,7 @@ def day_staffed(data, day, *, channel=None, freq="30min"):
     """
     if getattr(data, "agent_intervals", None) is None:
         raise ValueError("The data has no agent intervals to count the agents staffed from")
-    day = pd.Timestamp(day).normalize()
+    day = checked_day(day)
     shares = None
     if channel is not None:
         contacts = _contacts(data, None)

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from kpikit.calibrate import contacts_frame
+from kpikit.monitor._plan import checked_day
 
 OUTCOME_COLUMNS = (
     "answered",
@@ -85,7 +86,7 @@ def replay(data, folder, *, day=None, speed=60.0, drop_every_s=2.0, start=None, 
             f"{drop_every_s!r}"
         )
     days = contacts["arrived_at"].dt.normalize()
-    chosen = days.max() if day is None else pd.Timestamp(day).normalize()
+    chosen = days.max() if day is None else checked_day(day)
     today = contacts[days == chosen]
     if today.empty:
         raise ValueError(f"Value of 'day' has no contact in the log: {str(chosen.date())!r}")

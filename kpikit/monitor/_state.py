@@ -1,14 +1,19 @@
 """The monitor's picture of today: per interval, forecast against what is happening."""
 
+import difflib
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from kpikit._validators import check_choice, check_number
 from kpikit.forecast._series import FREQS
-from kpikit.monitor._follow import LogFollower
+from kpikit.monitor._follow import LogFollower, checked_log_path
+from kpikit.monitor._plan import check_intraday_freq
+from kpikit.queueing._staffing import _percent
 
 _HANDLE = ("talk_s", "hold_s", "acw_s")
+_FORECAST_COLUMNS = ("period", "volume", "aht_s")
 
 
 @dataclass(frozen=True)
@@ -66,22 +71,46 @@ class IntradayMonitor:
     - *required agents*: :func:`kpikit.queueing.agents_required` on the reforecast (the
       actual volume for intervals over) and the forecast AHT.
 
+    The monitor reads what the log already holds when it is made.
+
     Parameters
     ----------
     source : str or Path
         CSV file, Parquet file or folder of drops (see :class:`LogFollower`).
     forecast : pandas.DataFrame, default=None
-        ``period, volume, aht_s`` (a Forecast's ``intervals`` for one series).
+        ``period, volume, aht_s`` (a Forecast's ``intervals`` for one series): one row per
+        period, volumes and AHTs not negative nor infinite (NaN: no forecast).
     freq : {"15min", "30min", "hour"}, default="30min"
     target_sl : float, default=80.0
-        Percent; intervals below it raise an alert.
+        Percent, in [1, 100) as for :func:`kpikit.queueing.agents_required`; intervals below
+        it raise an alert.
     threshold_s : float, default=20
+        Seconds, >= 0.
     patience_s : float, default=None
-        For the required agents (Erlang A); None: Erlang C.
+        For the required agents (Erlang A), seconds > 0; None: Erlang C.
     staffed : pandas.Series, default=None
-        Agents on the phones per interval start (index: period).
+        Agents on the phones per interval start (index: period, once each), not negative nor
+        infinite (NaN: unknown).
     channel, queue : str, default=None
-        Follow only the contacts of this channel or queue (when the log has the column).
+        Follow only the contacts of this channel or queue. The log must have the column, and
+        the value must be among those of the first rows read (at construction, or at the
+        first refresh that finds rows when the log is still empty).
+
+    Raises
+    ------
+    TypeError, ValueError
+        For an option out of its range or of the wrong kind, a source that is not an
+        existing folder, ``.csv`` or ``.parquet`` file, or a ``channel`` or ``queue`` that
+        the log does not hold (with the values it holds).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> IntradayMonitor(tempfile.mkdtemp(), target_sl=150)
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'target_sl' is a percent on the 0..100 scale (80 means 80 %) and must be
+    in [1, 100), but received: 150
     """
 
     def __init__(
@@ -97,20 +126,23 @@ class IntradayMonitor:
         channel=None,
         queue=None,
     ):
-        if freq not in FREQS or freq == "day":
-            raise ValueError(
-                f"Value of 'freq' is not an intraday interval. Expected one of "
-                f"{[name for name in FREQS if name != 'day']} but received: {freq!r}"
-            )
-        self.follower = LogFollower(source)
-        self.forecast = forecast
-        self.length = pd.Timedelta(FREQS[freq])
-        self.target_sl = float(target_sl)
-        self.threshold_s = float(threshold_s)
-        self.patience_s = patience_s
-        self.staffed = staffed
-        self.filters = {"channel": channel, "queue": queue}
+        self.length = pd.Timedelta(FREQS[check_intraday_freq(freq)])
+        self.target_sl = _percent(
+            "target_sl", check_number("target_sl", target_sl), low=1, high=100, open=True
+        )
+        self.threshold_s = float(check_number("threshold_s", threshold_s, minimum=0))
+        self.patience_s = (
+            None
+            if patience_s is None
+            else float(check_number("patience_s", patience_s, minimum=0, above_minimum=True))
+        )
+        self.forecast = _checked_forecast(forecast)
+        self.staffed = _checked_staffed(staffed)
+        self.filters = {"channel": _filter("channel", channel), "queue": _filter("queue", queue)}
+        self._filters_checked = False
+        self.follower = LogFollower(checked_log_path(source, "source"))
         self._contacts = pd.DataFrame()
+        self._ingest()
 
     def _ingest(self):
         fresh = self.follower.poll()
@@ -122,11 +154,30 @@ class IntradayMonitor:
                 f"The live log is missing column(s) {missing}; it has {list(fresh.columns)}"
             )
         fresh["arrived_at"] = pd.to_datetime(fresh["arrived_at"])
-        for column, value in self.filters.items():
-            if value is not None and column in fresh:
-                fresh = fresh[fresh[column] == value]
+        fresh = self._filtered(fresh)
         merged = pd.concat([self._contacts, fresh], ignore_index=True)
         self._contacts = merged.drop_duplicates("contact_id", keep="last").reset_index(drop=True)
+
+    def _filtered(self, fresh):
+        """The rows of ``fresh`` of the channel and queue followed. A value the first rows read
+        lack but spell nearly (``"phon"`` beside ``"phone"``) is refused with the known ones; any
+        other may simply have had no contact yet, and is followed."""
+        for column, value in self.filters.items():
+            if value is None:
+                continue
+            if column not in fresh:
+                raise ValueError(
+                    f"Value of {column!r} is {value!r} but the live log has no {column} column; "
+                    f"it has {list(fresh.columns)}"
+                )
+            if not self._filters_checked:
+                known = sorted(fresh[column].dropna().unique(), key=str)
+                names = [str(name) for name in known]
+                if value not in known and difflib.get_close_matches(str(value), names, cutoff=0.8):
+                    check_choice(column, value, known, f"a {column} of the live log")
+            fresh = fresh[fresh[column] == value]
+        self._filters_checked = True
+        return fresh
 
     def refresh(self, now=None):
         """Read what is new and recompute the day.
@@ -259,6 +310,93 @@ class IntradayMonitor:
             np.nan
             if self.staffed is None
             else table["period"].map(self.staffed).to_numpy(dtype=float)
+        )
+
+
+def _filter(argument, value):
+    """A channel or queue to follow: None or one name."""
+    if value is not None and not isinstance(value, str):
+        raise TypeError(
+            f"Value of {argument!r} must be one {argument} name (str) but received: {value!r} "
+            f"({type(value).__name__})"
+        )
+    return value
+
+
+def _checked_forecast(forecast):
+    """``forecast`` after checking its columns, its periods and its figures.
+
+    >>> _checked_forecast(pd.DataFrame({"period": pd.to_datetime(["2024-01-01 09:00"]),
+    ...     "volume": [-4.0], "aht_s": [200.0]}))
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'forecast' must have volume not negative nor infinite, but received: [-4.0]
+    """
+    if forecast is None:
+        return None
+    if not isinstance(forecast, pd.DataFrame):
+        raise TypeError(
+            f"Value of 'forecast' must be a pandas DataFrame of {list(_FORECAST_COLUMNS)} "
+            f"(day_forecast gives one) but received: {type(forecast).__name__}"
+        )
+    missing = [column for column in _FORECAST_COLUMNS if column not in forecast.columns]
+    if missing:
+        raise ValueError(
+            f"Value of 'forecast' is missing column(s) {missing}; it has {list(forecast.columns)}"
+        )
+    _check_periods("forecast", pd.Index(forecast["period"]))
+    for column in ("volume", "aht_s"):
+        _check_figures("forecast", column, forecast[column])
+    return forecast
+
+
+def _checked_staffed(staffed):
+    """``staffed`` after checking its periods and its agents.
+
+    >>> _checked_staffed(pd.Series([2.0], index=["09:00"]))
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'staffed' must have its periods as timestamps, but received: ['09:00']
+    """
+    if staffed is None:
+        return None
+    if not isinstance(staffed, pd.Series):
+        raise TypeError(
+            f"Value of 'staffed' must be a pandas Series of agents per interval start "
+            f"(day_staffed gives one) but received: {staffed!r} ({type(staffed).__name__})"
+        )
+    _check_periods("staffed", staffed.index)
+    _check_figures("staffed", "agents", staffed)
+    return staffed
+
+
+def _check_periods(argument, periods):
+    """Periods must be timestamps, each once."""
+    if not pd.api.types.is_datetime64_any_dtype(periods):
+        raise ValueError(
+            f"Value of {argument!r} must have its periods as timestamps, but received: "
+            f"{periods[:3].tolist()}"
+        )
+    if periods.has_duplicates:
+        raise ValueError(
+            f"Value of {argument!r} must have each period once, but received more than once: "
+            f"{periods[periods.duplicated()].unique()[:3].tolist()}"
+        )
+
+
+def _check_figures(argument, what, values):
+    """Figures must be numbers, not negative nor infinite (NaN stands for unknown)."""
+    if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+        raise TypeError(
+            f"Value of {argument!r} must have numbers as {what}, but received: "
+            f"{values.head(3).tolist()} ({values.dtype})"
+        )
+    numbers = values.to_numpy(dtype=float, na_value=np.nan)
+    bad = (numbers < 0) | np.isinf(numbers)
+    if bad.any():
+        raise ValueError(
+            f"Value of {argument!r} must have {what} not negative nor infinite, but received: "
+            f"{numbers[bad][:3].tolist()}"
         )
 
 
