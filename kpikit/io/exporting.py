@@ -5,12 +5,19 @@ single quote (numbers are untouched). :func:`write_workbook` is the one Excel wr
 workbook kpikit writes, :func:`to_excel` included): it stores every text cell as text, never as
 a formula, and rounds and colours cells as asked. :func:`safe_export_path` checks where an export
 may be written.
+
+A workbook cannot hold control characters (``\\x00``-``\\x1f`` but tab and line feed; a
+carriage return would be read back as a line feed) in cell text as they are: the writer stores
+them with Excel's own escape ``_xHHHH_`` (``\\x0b`` as ``_x000B_``), which Excel and LibreOffice
+show as the character again (openpyxl and :func:`pandas.read_excel` show the escape), and writes
+the underscore of a literal ``_xHHHH_`` in the text as ``_x005F_`` so it is not read as an escape.
 """
 
 import datetime as dt
 import io
+import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,13 +25,19 @@ import numpy as np
 import pandas as pd
 
 from kpikit._frames import to_pandas
-from kpikit._validators import as_path
+from kpikit._validators import as_path, check_number
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # RFC 4180 line ends; with them the csv writer also quotes a lone carriage return in a cell.
 _CRLF = "\r\n"
 _PLAIN_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
-_EXCEL_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+_EXCEL_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
+# What cell text in XML cannot hold as it is (a carriage return would be read back as a line
+# feed), and the "_" of a literal "_xHHHH_" (OOXML ST_Xstring): written as "_xHHHH_".
+_EXCEL_ESCAPED = re.compile(r"[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
+_COLOUR = re.compile(r"#?[0-9A-Fa-f]{6}")
+_MAX_DECIMALS = 30  # the most decimal places an Excel number format shows
+_MAX_FROZEN = 16383  # Excel has 16,384 columns; one must stay unfrozen
 
 
 def safe_export_path(path, allowed_suffixes=(".csv",), *, base_dir=None) -> Path:
@@ -33,8 +46,9 @@ def safe_export_path(path, allowed_suffixes=(".csv",), *, base_dir=None) -> Path
     Parameters
     ----------
     path : str or os.PathLike
-    allowed_suffixes : sequence of str, default=(".csv",)
-        Suffixes the file name may end with (case-insensitive), e.g. ``(".csv", ".csv.gz")``.
+    allowed_suffixes : str or sequence of str, default=(".csv",)
+        Suffixes the file name may end with (case-insensitive), e.g. ``(".csv", ".csv.gz")``;
+        a single str is one suffix.
     base_dir : str or os.PathLike, optional
         When given, the resolved path (symbolic links followed) must lie inside this folder,
         which blocks ``../`` tricks in names that come from users.
@@ -45,8 +59,11 @@ def safe_export_path(path, allowed_suffixes=(".csv",), *, base_dir=None) -> Path
 
     Raises
     ------
+    TypeError
+        ``path`` is not a str or path, or ``allowed_suffixes`` is not str or a sequence of str.
     ValueError
-        Wrong suffix, missing parent folder, path is a folder, or outside ``base_dir``.
+        Wrong suffix, a null character, a name the system refuses (too long), missing parent
+        folder, path is a folder, or outside ``base_dir``.
 
     Examples
     --------
@@ -54,13 +71,27 @@ def safe_export_path(path, allowed_suffixes=(".csv",), *, base_dir=None) -> Path
     Traceback (most recent call last):
     ...
     ValueError: Value of 'path' must end in .csv; received: 'report.xlsx'.
+    >>> safe_export_path("report.v", ".csv")
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'path' must end in .csv; received: 'report.v'.
     """
     target = Path(as_path(path, "path"))
-    allowed = tuple(suffix.lower() for suffix in allowed_suffixes)
+    allowed = _suffixes(allowed_suffixes)
     if not target.name.lower().endswith(allowed):
         raise ValueError(f"Value of 'path' must end in {', '.join(allowed)}; received: '{path}'.")
-    resolved = target.resolve()
-    if resolved.is_dir():
+    if "\x00" in str(target):
+        raise ValueError(
+            f"Value of 'path' must not contain a null character; received: {str(path)!r}."
+        )
+    try:
+        resolved = target.resolve()
+        is_folder = resolved.is_dir()
+    except OSError as error:  # e.g. a file name longer than the system allows
+        raise ValueError(
+            f"Value of 'path' is refused by the system ({error.strerror}); received: '{path}'."
+        ) from None
+    if is_folder:
         raise ValueError(f"Value of 'path' is a folder, expected a file name; received: '{path}'.")
     if not resolved.parent.is_dir():
         raise ValueError(f"The folder of 'path' does not exist: '{resolved.parent}'.")
@@ -71,12 +102,26 @@ def safe_export_path(path, allowed_suffixes=(".csv",), *, base_dir=None) -> Path
     return resolved
 
 
+def _suffixes(allowed_suffixes) -> tuple[str, ...]:
+    """``allowed_suffixes`` as a tuple of lower-case suffixes (a str is one suffix)."""
+    if isinstance(allowed_suffixes, str):
+        allowed_suffixes = (allowed_suffixes,)
+    suffixes = tuple(allowed_suffixes) if isinstance(allowed_suffixes, Iterable) else ()
+    if not suffixes or not all(isinstance(suffix, str) for suffix in suffixes):
+        raise TypeError(
+            "Value of 'allowed_suffixes' must be a str or a non-empty sequence of str; "
+            f"received: {allowed_suffixes!r}."
+        )
+    return tuple(suffix.lower() for suffix in suffixes)
+
+
 def to_csv(frame, path=None):
     """Write a table as CSV with spreadsheet formula injection neutralised.
 
     Text cells (and column names) starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
     return get a leading single quote, so a spreadsheet shows them as text instead of running
     them; text that is a plain number (``-5``) and number columns are left as they are.
+    Column names must be unique.
 
     Parameters
     ----------
@@ -100,7 +145,7 @@ def to_csv(frame, path=None):
     ok,3
     <BLANKLINE>
     """
-    table = _neutralised(to_pandas(frame, "frame"))
+    table = _neutralised(_unique_columns(to_pandas(frame, "frame"), "frame"))
     if path is None:
         return table.to_csv(index=False, lineterminator=_CRLF)
     target = safe_export_path(path, (".csv", ".csv.gz"))
@@ -115,18 +160,37 @@ class Sheet:
     Parameters
     ----------
     title : str
-        Sheet name; characters Excel refuses (``[]:*?/\\``) are replaced and it is cut to 31
-        characters.
+        Sheet name; characters Excel refuses (``[]:*?/\\`` and control characters) are
+        replaced with ``-`` and it is cut to 31 characters.
     table : dataframe
-        The cells under a bold header row of the column names.
+        The cells under a bold header row of the column names, which must be unique.
     decimals : mapping of str to int, or DataFrame, default=None
-        Decimals to round numbers to, per column (``{"value": 1}``), or per cell (a frame of
-        the table's shape holding an int or None). Numbers are stored rounded, with a matching
-        number format; numbers without a decimals entry are stored as they are.
-    fills : DataFrame, default=None
-        Background colour per cell (``"#RRGGBB"`` or None), a frame of the table's shape.
+        Decimals (0 to 30) to round numbers to, per column (``{"value": 1}``), or per cell (a
+        frame of the table's shape holding an int or None). Numbers are stored rounded, with a
+        matching number format; numbers without a decimals entry are stored as they are.
+    fills : mapping of str to str, or DataFrame, default=None
+        Background colour (``"#RRGGBB"`` or None) per column (``{"status": "#F4CDB2"}``) or per
+        cell (a frame of the table's shape).
     frozen_columns : int, default=0
         Leading columns kept in view when scrolling sideways; the header row always is.
+
+    Raises
+    ------
+    TypeError, ValueError
+        An option of the wrong kind or out of range, naming the option (and column). Per-cell
+        frames are checked when the sheet is written.
+
+    Examples
+    --------
+    >>> Sheet("KPIs", None, decimals={"aht": -1})
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of "decimals['aht']" must be a finite whole number >= 0 and <= 30 but
+    received: -1
+    >>> Sheet("KPIs", None, fills={"status": "red"})
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of "fills['status']" must be a colour '#RRGGBB' but received: 'red'
     """
 
     title: str
@@ -135,13 +199,27 @@ class Sheet:
     fills: object = None
     frozen_columns: int = 0
 
+    def __post_init__(self):
+        frozen = check_number(
+            "frozen_columns", self.frozen_columns, minimum=0, maximum=_MAX_FROZEN, integer=True
+        )
+        object.__setattr__(self, "frozen_columns", frozen)
+        for argument, check in (("decimals", _places), ("fills", _colour)):
+            values = getattr(self, argument)
+            if isinstance(values, Mapping):
+                for column, value in values.items():
+                    check(value, f"{argument}[{column!r}]")
+
 
 def write_workbook(sheets, path=None):
     """Write sheets to an ``.xlsx`` workbook: kpikit's one Excel writer.
 
     Every sheet gets a bold, frozen header row and columns sized to their text; text cells
     are stored as text, never as formulas (so nothing in the data runs when the workbook is
-    opened); missing values are empty cells; numbers are rounded as the sheet asks. Needs
+    opened), control characters in them as ``_xHHHH_`` (see the module notes); missing values
+    (None, NaN) are empty cells; infinite numbers, which Excel cannot store, are the text
+    ``inf`` / ``-inf``; numbers are rounded as the sheet asks. The workbook is made in memory
+    and written to ``path`` only once complete, so a failure leaves no partial file. Needs
     openpyxl.
 
     Parameters
@@ -163,20 +241,17 @@ def write_workbook(sheets, path=None):
     >>> sheet = openpyxl.load_workbook(io.BytesIO(content))["KPIs"]
     >>> [cell.value for cell in sheet[2]], sheet.freeze_panes
     (['=north', 312, 82.4], 'A2')
+    >>> notes = pd.DataFrame({"note": ["a\\x0bb", "_x0041_"], "n": [float("-inf"), 1.5]})
+    >>> sheet = openpyxl.load_workbook(io.BytesIO(write_workbook([Sheet("N", notes)])))["N"]
+    >>> [[cell.value for cell in row] for row in sheet.iter_rows(min_row=2)]
+    [['a_x000B_b', '-inf'], ['_x005F_x0041_', 1.5]]
     """
-    from openpyxl import Workbook
-
     target = None if path is None else safe_export_path(path, (".xlsx",))
-    workbook = Workbook(write_only=True)
-    used = set()
-    for sheet in sheets:
-        _write_sheet(workbook, sheet, _sheet_title(sheet.title, used))
-    if target is not None:
-        workbook.save(target)
-        return target
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    content = _workbook_bytes(_checked_sheets(sheets))
+    if target is None:
+        return content
+    target.write_bytes(content)
+    return target
 
 
 def kpi_sheet(frame, title: str = "KPIs") -> Sheet:
@@ -211,12 +286,13 @@ def to_excel(frame, path, *, sheet_name: str = "kpikit") -> Path:
 
     openpyxl turns a string starting with ``=`` into a formula; here text cells keep the
     text type, so nothing in the data runs when the workbook is opened. The header row is
-    bold and frozen. Needs openpyxl.
+    bold and frozen. Control characters and infinite numbers are written as
+    :func:`write_workbook` says. Needs openpyxl.
 
     Parameters
     ----------
     frame : dataframe
-        pandas, or any frame narwhals supports.
+        pandas, or any frame narwhals supports; column names must be unique.
     path : str or os.PathLike
         ``.xlsx`` file, checked by :func:`safe_export_path`.
     sheet_name : str, default="kpikit"
@@ -230,7 +306,42 @@ def to_excel(frame, path, *, sheet_name: str = "kpikit") -> Path:
     --------
     write_workbook : several sheets, rounding and cell colours.
     """
-    return write_workbook([Sheet(sheet_name, frame)], path)
+    table = _unique_columns(to_pandas(frame, "frame"), "frame")
+    return write_workbook([Sheet(sheet_name, table)], path)
+
+
+def _checked_sheets(sheets) -> Sequence:
+    """``sheets`` when it is a sequence of :class:`Sheet`; otherwise raise a TypeError."""
+    if not isinstance(sheets, Sequence) or isinstance(sheets, str):
+        raise TypeError(
+            f"Value of 'sheets' must be a sequence of Sheet; received {type(sheets).__name__}."
+        )
+    for position, sheet in enumerate(sheets):
+        if not isinstance(sheet, Sheet):
+            raise TypeError(
+                f"Value of 'sheets' must be a sequence of Sheet but item {position} is "
+                f"{type(sheet).__name__}; wrap a table as Sheet(title, table)."
+            )
+    return sheets
+
+
+def _workbook_bytes(sheets) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    used = set()
+    try:
+        for sheet in sheets:
+            _write_sheet(workbook, sheet, _sheet_title(sheet.title, used))
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+    except BaseException:
+        # Close what the failure left open: an open sheet stream fails noisily when collected.
+        for worksheet in workbook.worksheets:
+            if not worksheet.closed:
+                worksheet.close()
+        raise
+    return buffer.getvalue()
 
 
 def _write_sheet(workbook, sheet: Sheet, title: str) -> None:
@@ -238,9 +349,9 @@ def _write_sheet(workbook, sheet: Sheet, title: str) -> None:
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    table = to_pandas(sheet.table, "table").reset_index(drop=True)
-    decimals = _per_cell(sheet.decimals, table, "decimals")
-    fills = _per_cell(sheet.fills, table, "fills")
+    table = _unique_columns(to_pandas(sheet.table, "table").reset_index(drop=True), "table")
+    decimals = _per_cell(sheet.decimals, table, "decimals", _places)
+    fills = _per_cell(sheet.fills, table, "fills", _colour)
     worksheet = workbook.create_sheet(title)
     worksheet.freeze_panes = f"{get_column_letter(sheet.frozen_columns + 1)}2"
     widths = [len(str(column)) for column in table.columns]
@@ -250,14 +361,16 @@ def _write_sheet(workbook, sheet: Sheet, title: str) -> None:
 
     def cell(value, places=None, fill=None):
         value = _excel_value(value)
-        item = WriteOnlyCell(worksheet, value)
         if isinstance(value, str):
+            item = WriteOnlyCell(worksheet, _excel_text(value))
             item.data_type = "s"
-        elif isinstance(value, float) and places is not None and not pd.isna(places):
-            item.value = round(value, int(places))
-            item.number_format = "#,##0" + ("." + "0" * int(places) if places else "")
-        if isinstance(fill, str):
-            item.fill = PatternFill("solid", fgColor=fill.lstrip("#").upper())
+        else:
+            item = WriteOnlyCell(worksheet, value)
+        if isinstance(value, float) and places is not None:
+            item.value = round(value, places)
+            item.number_format = "#,##0" + ("." + "0" * places if places else "")
+        if fill is not None:
+            item.fill = PatternFill("solid", fgColor=fill)
         return item
 
     header = []
@@ -279,21 +392,70 @@ def _write_sheet(workbook, sheet: Sheet, title: str) -> None:
         )
 
 
-def _per_cell(values, table: pd.DataFrame, argument: str):
-    """``values`` as a frame of the table's shape (a per-column mapping is spread down)."""
+def _per_cell(values, table: pd.DataFrame, argument: str, check):
+    """``values`` as a frame of the table's shape (a per-column mapping is spread down), each
+    cell passed through ``check``."""
     if values is None:
         return None
     if isinstance(values, Mapping):
-        return pd.DataFrame(
+        frame = pd.DataFrame(
             {column: [values.get(column)] * len(table) for column in table.columns},
             dtype=object,
         )
-    frame = to_pandas(values, argument).reset_index(drop=True)
+    else:
+        frame = to_pandas(values, argument).reset_index(drop=True)
     if frame.shape != table.shape:
         raise ValueError(
             f"Value of {argument!r} must have the table's shape {table.shape} but has {frame.shape}"
         )
-    return frame.astype(object)
+    return pd.DataFrame(
+        {
+            position: [check(value, f"{argument}[{column!r}]") for value in frame.iloc[:, position]]
+            for position, column in enumerate(frame.columns)
+        },
+        index=frame.index,
+        dtype=object,
+    )
+
+
+def _places(value, argument: str) -> int | None:
+    """``value`` as decimals to round to: a whole number from 0 to 30, or None when missing.
+
+    >>> _places(2.0, "decimals['aht']"), _places(float("nan"), "decimals['aht']")
+    (2, None)
+    """
+    if _is_missing_scalar(value):
+        return None
+    return check_number(argument, value, minimum=0, maximum=_MAX_DECIMALS, integer=True)
+
+
+def _colour(value, argument: str) -> str | None:
+    """``value`` (``"#RRGGBB"``) as openpyxl's ``"RRGGBB"``, or None when missing.
+
+    >>> _colour("#f4cdb2", "fills['status']"), _colour(None, "fills['status']")
+    ('F4CDB2', None)
+    """
+    if _is_missing_scalar(value):
+        return None
+    if not isinstance(value, str):
+        raise TypeError(
+            f"Value of {argument!r} must be a colour '#RRGGBB' (str) but received: {value!r} "
+            f"({type(value).__name__})"
+        )
+    if not _COLOUR.fullmatch(value):
+        raise ValueError(
+            f"Value of {argument!r} must be a colour '#RRGGBB' but received: {value!r}"
+        )
+    return value.lstrip("#").upper()
+
+
+def _excel_text(text: str) -> str:
+    """``text`` with the characters a cell cannot hold written as Excel's ``_xHHHH_`` escape.
+
+    >>> _excel_text("line\\x0bbreak"), _excel_text("_x0041_ stays"), _excel_text("a_b")
+    ('line_x000B_break', '_x005F_x0041_ stays', 'a_b')
+    """
+    return _EXCEL_ESCAPED.sub(lambda match: f"_x{ord(match.group()):04X}_", text)
 
 
 def _column_widths(table: pd.DataFrame, widths: list[int]) -> list[float]:
@@ -326,6 +488,8 @@ def _excel_value(value):
         value = value.item()
     if isinstance(value, int) and not isinstance(value, bool):
         return value
+    if isinstance(value, float) and math.isinf(value):  # Excel has no infinity: write it as text
+        return str(value)
     if isinstance(value, float | bool | str | dt.date):
         return value
     return str(value)
@@ -347,13 +511,31 @@ def _defused(value):
 
 def _neutralised(table: pd.DataFrame) -> pd.DataFrame:
     safe = table.rename(columns=_defused)
-    for column in safe.columns:
-        values = safe[column]
+    # By position: a quoted name ("'=a") may now equal another column's name.
+    for position in range(safe.shape[1]):
+        values = safe.iloc[:, position]
         # Object columns may mix text with numbers; only their text cells are changed.
         if (
             values.dtype == object
             or pd.api.types.is_string_dtype(values)
             or isinstance(values.dtype, pd.CategoricalDtype)
         ):
-            safe[column] = values.astype(object).map(_defused)
+            safe.isetitem(position, values.astype(object).map(_defused))
     return safe
+
+
+def _unique_columns(table: pd.DataFrame, argument: str) -> pd.DataFrame:
+    """``table`` when no column name repeats (a repeated name is ambiguous); otherwise raise.
+
+    >>> _unique_columns(pd.DataFrame([[1, 2, 3]], columns=["a", "b", "a"]), "frame")
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'frame' has repeated column names ['a']; column names must be unique.
+    """
+    repeated = table.columns[table.columns.duplicated()].unique().tolist()
+    if repeated:
+        raise ValueError(
+            f"Value of {argument!r} has repeated column names {repeated}; "
+            "column names must be unique."
+        )
+    return table
