@@ -18,16 +18,20 @@ patience of callers, estimated from who abandoned after how long.
 
 from dataclasses import dataclass
 
+import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 
+from kpikit._check_runs import check_table
 from kpikit._frames import to_pandas
-from kpikit.schema import Dataset
+from kpikit._validators import check_number
+from kpikit.schema import TABLES, Dataset, Problem, SchemaError
 
 __all__ = [
     "PatienceCurve",
     "arrival_profile",
     "as_pandas",
+    "checked_contacts",
     "contacts_frame",
     "patience_exponential",
     "patience_kaplan_meier",
@@ -70,6 +74,55 @@ def contacts_frame(data, columns):
     return as_pandas(data.contacts if isinstance(data, Dataset) else data, columns, "data")
 
 
+def checked_contacts(data, columns, *, optional=(), by=()):
+    """The contacts of ``data`` as pandas, the columns read checked as :func:`kpikit.validate`
+    checks them.
+
+    Parameters
+    ----------
+    data : Dataset or dataframe
+    columns : iterable of str
+        Contacts columns read, which must be present.
+    optional : iterable of str, default=()
+        Contacts columns read when present (``talk_s``, ...).
+    by : iterable of str, default=()
+        Grouping columns: must be present, any type.
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Raises
+    ------
+    SchemaError
+        A column read appears more than once, holds values of a wrong type (text timestamps,
+        text flags), or rows the schema refuses (a missing arrival, a negative wait, ...),
+        with the count and the first row positions.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> checked_contacts(pd.DataFrame({"answered": [True, False, True],
+    ...                                "wait_s": [5.0, -2.0, -1.0]}), ["answered", "wait_s"])
+    Traceback (most recent call last):
+    ...
+    kpikit.schema.SchemaError: The data does not follow the kpikit schema (1 problem):
+    - contacts.wait_s: 2 rows below 0 (first row positions: 1, 2)
+    """
+    contacts = contacts_frame(data, [*columns, *by])
+    read = [*columns, *(column for column in optional if column in contacts.columns)]
+    repeated = sorted({str(c) for c in contacts.columns[contacts.columns.duplicated()]})
+    repeated = [name for name in repeated if name in [*read, *by]]
+    if repeated:
+        problem = Problem("contacts", ", ".join(repeated), "column name appears more than once")
+        raise SchemaError([problem])
+    specs = [spec for spec in TABLES["contacts"] if spec.name in read]
+    problems, _ = check_table(nw.from_native(contacts[read]), "contacts", specs, ())
+    if problems:
+        raise SchemaError(problems)
+    return contacts
+
+
 def _groups(by):
     if by is None:
         return []
@@ -94,8 +147,9 @@ def arrival_profile(data, *, interval="30min", by=None):
     Parameters
     ----------
     data : Dataset or dataframe
-        Contacts with ``arrived_at`` and ``answered``; ``talk_s`` (with ``hold_s``, ``acw_s``
-        when present) for the AHT.
+        Contacts with ``arrived_at`` (timestamps) and ``answered``; ``talk_s`` (with
+        ``hold_s``, ``acw_s`` when present) for the AHT. These columns are checked as
+        :func:`kpikit.validate` checks them (:func:`checked_contacts`).
     interval : {"15min", "30min", "hour"}, default="30min"
         Length of the intervals the day is cut into.
     by : str or list of str, default=None
@@ -108,6 +162,14 @@ def arrival_profile(data, *, interval="30min", by=None):
         :func:`kpikit.timeparts.add_hour_weekday`) and interval of the day, every interval of
         the day included: ``*by, weekday, weekday_name, interval_start`` ("HH:MM"),
         ``interval_s, days, contacts, answered, volume, aht_s``.
+
+    Raises
+    ------
+    SchemaError
+        A column read of a wrong type (text timestamps: parse them first) or with rows the
+        schema refuses (a missing arrival, a negative talk time, ...).
+    ValueError
+        ``data`` holds no contacts.
 
     Notes
     -----
@@ -133,8 +195,14 @@ def arrival_profile(data, *, interval="30min", by=None):
     9     1.5  230.0
     """
     groups = _groups(by)
-    contacts = contacts_frame(data, ["arrived_at", "answered", *groups])
     length = _interval(interval)
+    contacts = checked_contacts(
+        data, ["arrived_at", "answered"], optional=HANDLE_COLUMNS, by=groups
+    )
+    if contacts.empty:
+        raise ValueError(
+            "Value of 'data' holds no contacts; an arrival profile needs at least one arrival"
+        )
     arrived = pd.to_datetime(contacts["arrived_at"])
     if arrived.dt.tz is not None:
         arrived = arrived.dt.tz_localize(None)
@@ -199,7 +267,8 @@ def patience_exponential(data, *, by=None):
     Parameters
     ----------
     data : Dataset or dataframe
-        Contacts with ``answered`` and ``wait_s``.
+        Contacts with ``answered`` (booleans) and ``wait_s`` (seconds, at least 0), checked as
+        :func:`kpikit.validate` checks them (:func:`checked_contacts`).
     by : str or list of str, default=None
         Grouping columns (for instance ``"queue"``).
 
@@ -223,7 +292,7 @@ def patience_exponential(data, *, by=None):
     0          2       100.0
     """
     groups = _groups(by)
-    contacts = contacts_frame(data, ["answered", "wait_s", *groups])
+    contacts = checked_contacts(data, ["answered", "wait_s"], by=groups)
     frame = contacts[groups].copy()
     frame["contacts"] = 1
     frame["abandoned"] = (~contacts["answered"].astype(bool)).astype(np.int64)
@@ -269,10 +338,11 @@ def patience_kaplan_meier(data, *, by=None, horizon_s=None):
     Parameters
     ----------
     data : Dataset or dataframe
-        Contacts with ``answered`` and ``wait_s``.
+        Contacts with ``answered`` (booleans) and ``wait_s`` (seconds, at least 0), checked as
+        :func:`kpikit.validate` checks them (:func:`checked_contacts`).
     by : str or list of str, default=None
         Grouping columns (for instance ``"queue"``).
-    horizon_s : float, default=None
+    horizon_s : float > 0, default=None
         Upper limit of the restricted mean; None uses each group's longest wait (beyond it the
         curve is unknown).
 
@@ -301,7 +371,9 @@ def patience_kaplan_meier(data, *, by=None, horizon_s=None):
     [28.75]
     """
     groups = _groups(by)
-    contacts = contacts_frame(data, ["answered", "wait_s", *groups])
+    if horizon_s is not None:
+        check_number("horizon_s", horizon_s, minimum=0, above_minimum=True)
+    contacts = checked_contacts(data, ["answered", "wait_s"], by=groups)
     keys = groups or ["_all"]
     frame = contacts[groups].copy()
     if not groups:

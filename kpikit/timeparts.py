@@ -1,10 +1,12 @@
 """Calendar parts of a timestamp as grouping columns (hour of day, day of week)."""
 
+import dataclasses
 from dataclasses import replace
 
 import narwhals.stable.v2 as nw
 
-from kpikit.schema import Dataset
+from kpikit._checks import ColumnSpec, table_checks
+from kpikit.schema import Dataset, Problem, SchemaError
 
 __all__ = ["add_hour_weekday"]
 
@@ -27,6 +29,14 @@ def add_hour_weekday(data, *, column: str = "arrived_at"):
     -------
     Dataset or dataframe
 
+    Raises
+    ------
+    SchemaError
+        ``column`` does not hold timestamps (text or numbers: parse them first), or the
+        contacts repeat a column name.
+    ValueError
+        ``column`` is not a column of the contacts.
+
     Examples
     --------
     >>> import pandas as pd
@@ -34,14 +44,58 @@ def add_hour_weekday(data, *, column: str = "arrived_at"):
     ...                                                        "2024-01-07 23:59"])})
     >>> add_hour_weekday(contacts)[["weekday", "hour"]].values.tolist()
     [[1, 9], [7, 23]]
+    >>> add_hour_weekday(pd.DataFrame({"arrived_at": ["2024-01-01 09:15"]}))
+    ... # doctest: +NORMALIZE_WHITESPACE, +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    kpikit.schema.SchemaError: The data does not follow the kpikit schema (1 problem):
+    - contacts.arrived_at: wrong type: holds text (...), expected timestamps (datetime); parse
+    the text first (kk.read_contacts does, or pandas.to_datetime)
     """
     if isinstance(data, Dataset):
         return replace(data, contacts=add_hour_weekday(data.contacts, column=column))
-    frame = nw.from_native(data)
+    frame = _contacts(data)
     if column not in frame.columns:
         raise ValueError(
             f"Value of 'column' is not a column of the contacts. Expected one of "
             f"{list(frame.columns)} but received: {column!r}"
         )
+    _check_timestamps(frame, column)
     timestamp = nw.col(column)
     return frame.with_columns(weekday=timestamp.dt.weekday(), hour=timestamp.dt.hour()).to_native()
+
+
+_CONVERT = (
+    "convert it to timestamps first with pandas.to_datetime (unit='s' for seconds since 1970), "
+    "or read the file with kk.read_contacts"
+)
+_DATES = (
+    "wrong type: holds dates, which have no hour; it needs timestamps with the time of day "
+    "(kk.read_contacts reads them from a file)"
+)
+
+
+def _contacts(data):
+    """``data`` as a narwhals frame; repeated column names are a SchemaError."""
+    try:
+        return nw.from_native(data)
+    except nw.exceptions.DuplicateError:
+        repeated = sorted({str(c) for c in data.columns[data.columns.duplicated()]})
+        problem = Problem("contacts", ", ".join(repeated), "column name appears more than once")
+        raise SchemaError([problem]) from None
+
+
+def _check_timestamps(frame, column):
+    """Refuse a ``column`` that does not hold timestamps (dates have no hour either), in the
+    words of :func:`kpikit.validate` for such an ``arrived_at``, saying how to convert it."""
+    spec = ColumnSpec(column, "datetime")
+    problems = table_checks(frame, "contacts", [spec], ()).problems
+    if frame.collect_schema()[column] == nw.Date:
+        problems = [Problem("contacts", column, _DATES)]
+    if problems:
+        raise SchemaError(
+            problem
+            if "kk.read_contacts" in problem.problem
+            else dataclasses.replace(problem, problem=f"{problem.problem}; {_CONVERT}")
+            for problem in problems
+        )

@@ -162,3 +162,69 @@ def test_kaplan_meier_by_queue(contacts):
     orders = curve.restricted_mean.set_index("queue").loc["orders"]
     # orders: answered at 30, abandoned at 95: S = 1 until 95 -> area 95
     assert orders["restricted_mean_s"] == pytest.approx(95.0)
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+def test_arrival_profile_refuses_bad_arrivals(contacts):
+    with pytest.raises(ValueError, match="'data' holds no contacts"):
+        calibrate.arrival_profile(contacts.iloc[:0])
+    missing = pd.DataFrame(
+        {"arrived_at": pd.to_datetime(["2024-01-01 09:00", None]), "answered": [True, True]}
+    )
+    with pytest.raises(
+        kk.SchemaError,
+        match=r"contacts.arrived_at: 1 row empty in a required column \(first row positions: 1\)",
+    ):
+        calibrate.arrival_profile(missing)
+    text = contacts.assign(arrived_at=["2024-01-01 09:00", "soon", "", "x", "y", "z"])
+    with pytest.raises(kk.SchemaError, match=r"arrived_at: wrong type: holds text.*to_datetime"):
+        calibrate.arrival_profile(text)
+    for numbers in ([math.inf] * 6, [1e308] * 6, [-math.inf] * 6):
+        with pytest.raises(kk.SchemaError, match="arrived_at: wrong type: holds floats"):
+            calibrate.arrival_profile(contacts.assign(arrived_at=numbers))
+    # the handle times of the AHT are checked too: one talk time below 0 (row 2)
+    negative_talk = contacts.assign(talk_s=[200.0, 0.0, -300.0, 100.0, 250.0, 0.0])
+    with pytest.raises(kk.SchemaError, match=r"talk_s: 1 row below 0 \(first row positions: 2\)"):
+        calibrate.arrival_profile(negative_talk)
+
+
+@pytest.mark.parametrize(
+    "estimate", [calibrate.patience_exponential, calibrate.patience_kaplan_meier]
+)
+def test_patience_refuses_bad_waits(estimate):
+    negative = pd.DataFrame({"answered": [True, False], "wait_s": [-500.0, 40.0]})
+    with pytest.raises(kk.SchemaError, match=r"wait_s: 1 row below 0 \(first row positions: 0\)"):
+        estimate(negative)
+    missing = negative.assign(wait_s=[5.0, math.nan])
+    with pytest.raises(kk.SchemaError, match=r"wait_s: 1 row empty in a required column"):
+        estimate(missing)
+    endless = negative.assign(wait_s=[math.inf, 3.0])
+    with pytest.raises(kk.SchemaError, match=r"wait_s: 1 row with an infinite value"):
+        estimate(endless)
+
+
+@pytest.mark.parametrize(
+    "estimate",
+    [calibrate.arrival_profile, calibrate.patience_exponential, calibrate.patience_kaplan_meier],
+)
+def test_answered_must_be_booleans(contacts, estimate):
+    # astype(bool) read the text "False" as True: every contact answered
+    words = contacts.assign(answered=contacts["answered"].astype(str))
+    with pytest.raises(kk.SchemaError, match=r"contacts.answered: wrong type: holds text"):
+        estimate(words)
+    flags = contacts.assign(answered=contacts["answered"].astype(int))
+    with pytest.raises(kk.SchemaError, match=r"answered: wrong type: holds integers.*astype"):
+        estimate(flags)
+    repeated = pd.concat([contacts, contacts[["answered"]]], axis=1)
+    with pytest.raises(kk.SchemaError, match="answered: column name appears more than once"):
+        estimate(repeated)
+
+
+def test_kaplan_meier_horizon_must_be_positive(contacts):
+    for horizon in (-10, 0, math.nan):
+        with pytest.raises(ValueError, match="Value of 'horizon_s' must be a finite number > 0"):
+            calibrate.patience_kaplan_meier(contacts, horizon_s=horizon)
+    with pytest.raises(TypeError, match="Value of 'horizon_s' must be a number"):
+        calibrate.patience_kaplan_meier(contacts, horizon_s="60")

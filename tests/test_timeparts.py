@@ -44,3 +44,35 @@ def test_groups_like_any_column():
 def test_unknown_column():
     with pytest.raises(ValueError, match="'column'"):
         add_hour_weekday(CONTACTS, column="started_at")
+
+
+@pytest.mark.parametrize(
+    ("values", "held", "advice"),
+    [
+        (["2024-01-01 09:00"], "text", r"parse the text first .*pandas.to_datetime"),
+        ([1704099600], "integers", r"convert it to timestamps first with pandas.to_datetime"),
+        ([1.5], "floats", r"convert it to timestamps first with pandas.to_datetime"),
+    ],
+)
+def test_column_must_hold_timestamps(values, held, advice):
+    # pandas' "Can only use .dt accessor with datetimelike values" before
+    with pytest.raises(
+        kk.SchemaError, match=rf"contacts.arrived_at: wrong type: holds {held} .*; {advice}"
+    ):
+        add_hour_weekday(pd.DataFrame({"arrived_at": values}))
+
+
+def test_dates_have_no_hour():
+    polars = pytest.importorskip("polars")
+    dates = polars.DataFrame({"day": [pd.Timestamp("2024-01-01").date()]})
+    with pytest.raises(kk.SchemaError, match="contacts.day: wrong type: holds dates"):
+        add_hour_weekday(dates, column="day")
+
+
+def test_repeated_column_names():
+    # narwhals' DuplicateError before
+    repeated = pd.concat([CONTACTS, CONTACTS[["arrived_at"]]], axis=1)
+    with pytest.raises(
+        kk.SchemaError, match="contacts.arrived_at: column name appears more than once"
+    ):
+        add_hour_weekday(repeated)

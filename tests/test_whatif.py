@@ -119,6 +119,88 @@ def test_fixed_agents_and_adjust():
         Scenario(volume=[1, 2], aht_s=180, labels=["a"])
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "expected"),
+    [
+        # percents were clipped: csat 150 projected 100, fcr -20 projected 0
+        ("csat", 150.0, "'csat' must be a finite number >= 0 and <= 100"),
+        ("fcr", -20.0, "'fcr' must be a finite number >= 0 and <= 100"),
+        ("target_sl", 180, "'target_sl' must be a finite number >= 0 and <= 100"),
+        ("max_occupancy", 0, "'max_occupancy' must be a finite number > 0 and <= 100"),
+        ("max_abandon", math.nan, "'max_abandon' must be a finite number >= 0 and <= 100"),
+        ("fcr_change", 500, "'fcr_change' must be a finite number >= -100 and <= 100"),
+        # a negative cost gave a cost of -210
+        ("cost_per_agent_hour", -30, "'cost_per_agent_hour' must be a finite number >= 0"),
+        ("cost_per_agent_hour", math.inf, "'cost_per_agent_hour' must be a finite number >= 0"),
+        # 10**30 s was an OverflowError in the roll-up
+        ("interval_s", 10**30, "'interval_s' must be a finite number > 0 and <= 86400"),
+        ("interval_s", 0, "'interval_s' must be a finite number > 0"),
+        ("threshold_s", -1, "'threshold_s' must be a finite number >= 0"),
+        ("target_asa_s", math.inf, "'target_asa_s' must be a finite number > 0"),
+        ("patience_s", 0, "'patience_s' must be a finite number > 0"),
+        ("patience_s", math.nan, "'patience_s' must be a finite number > 0"),
+        ("reference_asa_s", -5, "'reference_asa_s' must be a finite number >= 0"),
+        ("shrinkage", 1.0, r"'shrinkage' is a fraction in \[0, 1\)"),
+        ("shrinkage", -0.1, "'shrinkage' must be a finite number >= 0"),
+        (
+            "volume",
+            [10, -5, math.nan],
+            r"'volume' must be finite numbers >= 0, .* 2 of 3 are not "
+            r"\(first positions: 1, 2; values: -5.0, nan\)",
+        ),
+        ("volume", [], "'volume' must hold at least one interval"),
+        ("aht_s", [180, 0], r"'aht_s' must be finite numbers > 0, .* 1 of 2 are not"),
+        ("aht_s", [180, 180, 180], r"'aht_s' must be one number or 2 \(one per interval\)"),
+        ("agents", [14, 2.5], r"'agents' must be finite whole numbers >= 0, .* 1 of 2"),
+    ],
+)
+def test_scenario_refuses_values_out_of_range(field, value, expected):
+    fields = {"volume": [100, 120], "aht_s": 180, field: value}
+    with pytest.raises(ValueError, match=expected):
+        Scenario(**fields)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("cost_per_agent_hour", "abc"),  # was numpy's UFuncTypeError in the cost
+        ("csat", "80"),
+        ("interval_s", True),
+        ("shrinkage", None),
+        ("volume", "100"),
+        ("aht_s", [180, None]),
+        ("agents", [True, False]),
+    ],
+)
+def test_scenario_refuses_values_of_a_wrong_type(field, value):
+    with pytest.raises(TypeError, match=f"Value of '{field}' must be"):
+        Scenario(**{"volume": 100, "aht_s": 180, field: value})
+
+
+def test_scenario_keeps_its_unset_values():
+    # NaN cost means unknown (the default); infinite patience is nobody hanging up
+    scenario = Scenario(volume=100, aht_s=180, cost_per_agent_hour=math.nan, patience_s=math.inf)
+    assert math.isnan(scenario.cost_per_agent_hour) and scenario.patience_s == math.inf
+    with pytest.raises(ValueError, match="'aht_s' must be finite numbers > 0"):
+        scenario.adjust(aht_s=-180)  # 180 - 180 s: no handle time left
+    with pytest.raises(ValueError, match="'csat_points_per_30s_wait' must be a finite number"):
+        Assumptions(csat_points_per_30s_wait=-1.0)
+
+
+def test_evaluate_and_compare_name_what_is_not_a_scenario():
+    scenario = Scenario(volume=100, aht_s=180)
+    with pytest.raises(TypeError, match=r"Value of 'scenario' must be a Scenario, but .*'x'"):
+        evaluate("x")
+    with pytest.raises(TypeError, match="Value of 'base' must be a Scenario or an Evaluation"):
+        compare(None, scenario)
+    with pytest.raises(TypeError, match="Value of 'alternative' must be a Scenario or an Eval"):
+        compare(scenario, "x")
+    with pytest.raises(TypeError, match="Value of 'assumptions' must be an Assumptions"):
+        evaluate(scenario, {"wait_knee_s": 60})
+    with pytest.raises(ValueError, match="Value of 'reference_asa_s' must be a finite number"):
+        evaluate(scenario, reference_asa_s=-1)
+
+
 @pytest.fixture
 def dataset():
     """Two Mondays of phone calls (one chat contact to be left out), agents and costs."""

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from kpikit._validators import check_number
 from kpikit.whatif._cost import add_interval_costs, costs
 from kpikit.whatif._projection import project
 from kpikit.whatif._rollup import interval_figures, rollup
@@ -58,6 +59,34 @@ class Evaluation:
         return float(values[metric])
 
 
+def _expect(argument, value, kinds):
+    """``value`` when it is one of ``kinds`` (classes); otherwise a TypeError naming
+    ``argument``.
+
+    >>> _expect("scenario", "x", (Scenario,))
+    Traceback (most recent call last):
+    ...
+    TypeError: Value of 'scenario' must be a Scenario, but received: 'x' (str)
+    """
+    if not isinstance(value, kinds):
+        expected = " or ".join(
+            f"{'an' if kind.__name__[0] in 'AEIOU' else 'a'} {kind.__name__}" for kind in kinds
+        )
+        raise TypeError(
+            f"Value of {argument!r} must be {expected}, but received: {value!r:.80} "
+            f"({type(value).__name__})"
+        )
+    return value
+
+
+def _assumptions(assumptions):
+    return (
+        Assumptions()
+        if assumptions is None
+        else _expect("assumptions", assumptions, (Assumptions,))
+    )
+
+
 def evaluate(scenario, assumptions=None, *, reference_asa_s=None):
     """Service, cost and projected customer outcomes of a scenario, rolled up exactly.
 
@@ -88,6 +117,11 @@ def evaluate(scenario, assumptions=None, *, reference_asa_s=None):
     Evaluation
         ``summary`` (one row per metric, each with its unit and basis) and ``intervals``.
 
+    Raises
+    ------
+    TypeError
+        ``scenario`` is not a Scenario, or ``assumptions`` not Assumptions.
+
     Notes
     -----
     Without patience (Erlang C) abandonment is NaN and every offered contact counts as
@@ -102,7 +136,10 @@ def evaluate(scenario, assumptions=None, *, reference_asa_s=None):
     >>> result.value("cost_per_contact")  # 14 agents * 0.5 h * 30 / 100 answered contacts
     2.1
     """
-    assumptions = Assumptions() if assumptions is None else assumptions
+    _expect("scenario", scenario, (Scenario,))
+    assumptions = _assumptions(assumptions)
+    if reference_asa_s is not None:
+        check_number("reference_asa_s", reference_asa_s, minimum=0)
     plan = interval_figures(scenario)
     figures = rollup(plan, scenario)
     add_interval_costs(plan, scenario)
@@ -146,6 +183,11 @@ def compare(base, alternative, assumptions=None):
         ``metric, unit, basis, base, alternative, difference, change_pct, note`` (the note of
         the alternative); ``basis="assumption"`` marks projected rows.
 
+    Raises
+    ------
+    TypeError
+        ``base`` or ``alternative`` is neither a Scenario nor an Evaluation.
+
     Examples
     --------
     >>> base = Scenario(volume=100, aht_s=180, agents=14, csat=80.0)
@@ -155,7 +197,9 @@ def compare(base, alternative, assumptions=None):
     >>> table.loc["csat", "basis"]
     'assumption'
     """
-    assumptions = Assumptions() if assumptions is None else assumptions
+    _expect("base", base, (Scenario, Evaluation))
+    _expect("alternative", alternative, (Scenario, Evaluation))
+    assumptions = _assumptions(assumptions)
     first = base if isinstance(base, Evaluation) else evaluate(base, assumptions)
     reference = first.scenario.reference_asa_s
     if reference is None:

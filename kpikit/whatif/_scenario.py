@@ -2,14 +2,87 @@
 
 import dataclasses
 import math
+import numbers
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from kpikit._validators import check_number
 from kpikit.options import sl_threshold_for
 
 _SEED_002 = "Call center KPIs for outsourcing: top 10 metrics with benchmarks (seed 002)"
+
+MAX_INTERVAL_S = 86_400.0
+"""Longest interval of a scenario, seconds: a day, the longest forecast interval (the queueing
+models take the traffic within one interval as steady)."""
+
+_PERCENT = {"minimum": 0, "maximum": 100}
+_POSITIVE = {"minimum": 0, "above_minimum": True}
+_OPTIONAL_NUMBERS = {
+    "target_sl": _PERCENT,
+    "threshold_s": {"minimum": 0},
+    "target_asa_s": _POSITIVE,
+    "max_occupancy": {**_PERCENT, "above_minimum": True},
+    "max_abandon": _PERCENT,
+    "csat": _PERCENT,
+    "fcr": _PERCENT,
+    "reference_asa_s": {"minimum": 0},
+}
+"""Scenario fields that are None or a finite number within these bounds (of
+:func:`kpikit._validators.check_number`)."""
+
+
+def _number(name, value, **bounds):
+    """``value`` as a float, checked by :func:`~kpikit._validators.check_number`."""
+    return float(check_number(name, value, **bounds))
+
+
+def _is_real(value):
+    """Whether ``value`` is a real number (not a bool), which may be compared with inf or NaN."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def _per_interval(name, value, count=None, *, positive=False, integer=False):
+    """``value`` as a float array of ``count`` values (one per interval; a number is repeated),
+    refused unless finite numbers ``>= 0`` (``> 0`` when ``positive``; whole when ``integer``).
+
+    >>> _per_interval("aht_s", 180, 2).tolist()
+    [180.0, 180.0]
+    >>> _per_interval("volume", [10, -5, float("nan")])
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'volume' must be finite numbers >= 0, one per interval or one for all,
+    but 2 of 3 are not (first positions: 1, 2; values: -5.0, nan)
+    """
+    array = np.atleast_1d(np.asarray(value))
+    if array.dtype.kind not in "iuf":
+        raise TypeError(
+            f"Value of {name!r} must be numbers, one per interval or one for all, but "
+            f"received: {value!r:.80} ({array.dtype})"
+        )
+    if array.ndim > 1 or (count is not None and array.size not in (1, count)):
+        expected = f"{count} (one per interval)" if count else "a flat list of them"
+        raise ValueError(
+            f"Value of {name!r} must be one number or {expected}, but received an array of "
+            f"shape {array.shape}"
+        )
+    if array.size == 0:
+        raise ValueError(f"Value of {name!r} must hold at least one interval, but is empty")
+    array = array.astype(float)
+    bad = ~np.isfinite(array) | ((array <= 0) if positive else (array < 0))
+    if integer:
+        bad |= np.isfinite(array) & (array != np.round(array))
+    if bad.any():
+        kind = "whole numbers" if integer else "numbers"
+        positions = np.flatnonzero(bad)[:5]
+        raise ValueError(
+            f"Value of {name!r} must be finite {kind} {'> 0' if positive else '>= 0'}, one per "
+            f"interval or one for all, but {int(bad.sum())} of {array.size} are not (first "
+            f"positions: {', '.join(map(str, positions))}; values: "
+            f"{', '.join(repr(float(array[i])) for i in positions)})"
+        )
+    return np.broadcast_to(array, (count or array.size,)).copy()
 
 
 @dataclass(frozen=True)
@@ -30,6 +103,8 @@ class Assumptions:
         Average wait beyond which satisfaction is reported to drop markedly; past it the linear
         rule probably understates the loss, and results say so.
 
+    Every rule is a finite number >= 0 (TypeError for text, ValueError otherwise).
+
     Examples
     --------
     >>> Assumptions().describe()["name"].tolist()
@@ -41,6 +116,11 @@ class Assumptions:
     csat_points_per_30s_wait: float = 2.5
     csat_points_per_fcr_point: float = 1.0
     wait_knee_s: float = 60.0
+
+    def __post_init__(self):
+        for field in dataclasses.fields(self):
+            value = _number(field.name, getattr(self, field.name), minimum=0)
+            object.__setattr__(self, field.name, value)
 
     def describe(self):
         """The assumptions as a table: ``name, value, unit, rule, source``."""
@@ -79,42 +159,56 @@ class Scenario:
     Parameters
     ----------
     volume : float or array-like
-        Contacts offered per interval.
+        Contacts offered per interval, >= 0.
     aht_s : float or array-like
-        Average handle time, seconds.
+        Average handle time, seconds, > 0.
     interval_s : float, default=1800
-        Length of an interval, seconds.
+        Length of an interval, seconds: above 0 and at most a day (86,400).
     agents : int or array-like, default=None
-        Agents on the phones per interval. None staffs every interval to the targets below
-        (:func:`kpikit.queueing.agents_required`).
+        Agents on the phones per interval, whole numbers >= 0. None staffs every interval
+        to the targets below (:func:`kpikit.queueing.agents_required`).
     target_sl, threshold_s, target_asa_s, max_occupancy, max_abandon
-        Targets used when ``agents`` is None (percent and seconds, as in
-        :func:`kpikit.queueing.agents_required`); ``threshold_s`` also defines the service
-        level reported. ``threshold_s=None`` takes the phone threshold of ``kk.options``
-        (:func:`kpikit.options.sl_threshold_for`, 20 s unless changed) when the scenario is made.
+        Targets used when ``agents`` is None (percent in 0..100 and seconds >= 0, as in
+        :func:`kpikit.queueing.agents_required`; None: no such target); ``threshold_s`` also
+        defines the service level reported. ``threshold_s=None`` takes the phone threshold of
+        ``kk.options`` (:func:`kpikit.options.sl_threshold_for`, 20 s unless changed) when the
+        scenario is made.
     patience_s : float, default=None
-        Mean caller patience, seconds (Erlang A); None assumes nobody hangs up (Erlang C) and
+        Mean caller patience, seconds, > 0 (Erlang A); None assumes nobody hangs up (Erlang C) and
         leaves abandonment unmodelled (NaN).
     shrinkage : float, default=0.0
         Fraction of paid time away from the phones, in [0, 1).
     cost_per_agent_hour : float, default=nan
-        Cost of one paid (scheduled) agent hour, currency.
+        Cost of one paid (scheduled) agent hour, currency, >= 0; NaN: unknown (costs NaN).
     csat, fcr : float, default=None
-        Measured CSAT and FCR, percent, the starting points of the projections.
+        Measured CSAT and FCR, percent (0..100), the starting points of the projections.
     reference_asa_s : float, default=None
-        ASA at which ``csat`` was measured; None takes the ASA the base scenario achieves.
+        ASA (seconds, >= 0) at which ``csat`` was measured; None takes the ASA the base
+        scenario achieves.
     fcr_change : float, default=0.0
         Points of FCR gained (or lost) by the change the scenario stands for, an assumption
-        supplied by the user (training, knowledge base, ...).
+        supplied by the user (training, knowledge base, ...), in -100..100.
     labels : sequence of str, default=None
         Names of the intervals (for example ``"Mon 09:00"``).
     name : str, default="scenario"
+
+    Raises
+    ------
+    TypeError
+        A field that is not a number (or numbers), for example text.
+    ValueError
+        A number that is NaN, infinite or out of its range above (a percent of 150, a negative
+        cost, an interval longer than a day); nothing is clipped.
 
     Examples
     --------
     >>> faster = Scenario(volume=[80, 120], aht_s=240, name="today").adjust(aht_s=-30)
     >>> faster.aht_s.tolist(), faster.name
     ([210.0, 210.0], 'today, AHT -30 s')
+    >>> Scenario(volume=100, aht_s=180, csat=150.0)
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'csat' must be a finite number >= 0 and <= 100 but received: 150.0
     """
 
     volume: object
@@ -139,13 +233,16 @@ class Scenario:
     def __post_init__(self):
         if self.threshold_s is None:
             object.__setattr__(self, "threshold_s", sl_threshold_for("phone"))
-        volume = np.atleast_1d(np.asarray(self.volume, dtype=float))
-        aht_s = np.broadcast_to(np.asarray(self.aht_s, dtype=float), volume.shape).copy()
+        volume = _per_interval("volume", self.volume)
         object.__setattr__(self, "volume", volume)
-        object.__setattr__(self, "aht_s", aht_s)
+        object.__setattr__(
+            self, "aht_s", _per_interval("aht_s", self.aht_s, volume.size, positive=True)
+        )
         if self.agents is not None:
-            agents = np.broadcast_to(np.asarray(self.agents, dtype=float), volume.shape).copy()
+            agents = _per_interval("agents", self.agents, volume.size, integer=True)
             object.__setattr__(self, "agents", agents)
+        for name, value in self._checked_numbers().items():
+            object.__setattr__(self, name, value)
         if self.labels is not None:
             object.__setattr__(self, "labels", tuple(str(label) for label in self.labels))
             if len(self.labels) != volume.size:
@@ -153,6 +250,33 @@ class Scenario:
                     f"Value of 'labels' must name each of the {volume.size} intervals, "
                     f"but received {len(self.labels)} labels"
                 )
+
+    def _checked_numbers(self):
+        """The fields that are one number, as floats; refused when out of their range."""
+        checked = {
+            name: _number(name, getattr(self, name), **bounds)
+            for name, bounds in _OPTIONAL_NUMBERS.items()
+            if getattr(self, name) is not None
+        }
+        checked["interval_s"] = _number(
+            "interval_s", self.interval_s, **_POSITIVE, maximum=MAX_INTERVAL_S
+        )
+        checked["fcr_change"] = _number("fcr_change", self.fcr_change, minimum=-100, maximum=100)
+        checked["shrinkage"] = _number("shrinkage", self.shrinkage, minimum=0)
+        if checked["shrinkage"] >= 1:
+            raise ValueError(
+                "Value of 'shrinkage' is a fraction in [0, 1) (0.3 means 30 %), "
+                f"but received: {self.shrinkage!r}"
+            )
+        if self.patience_s is not None and not (
+            _is_real(self.patience_s) and self.patience_s == math.inf
+        ):
+            checked["patience_s"] = _number("patience_s", self.patience_s, **_POSITIVE)
+        if not (_is_real(self.cost_per_agent_hour) and math.isnan(self.cost_per_agent_hour)):
+            checked["cost_per_agent_hour"] = _number(
+                "cost_per_agent_hour", self.cost_per_agent_hour, minimum=0
+            )
+        return checked
 
     def adjust(self, *, volume_pct=0.0, aht_s=0.0, agents=0, fcr_change=0.0, name=None):
         """A copy with changes applied to every interval.
