@@ -46,10 +46,11 @@ def rolling_origins(series_start, series_end, freq, *, count, spacing, min_histo
     daily = step(freq) >= pd.Timedelta("1D")
     offset = pd.Timedelta("1D") if daily else _ORIGIN_HOUR
     found = []
-    for number in range(int(count)):
+    for number in range(count):
         origin = last_day - number * pd.Timedelta(spacing) + offset
-        if origin - series_start >= pd.Timedelta(min_history):
-            found.append(origin)
+        if origin - series_start < pd.Timedelta(min_history):
+            break  # every later number steps further back
+        found.append(origin)
     return sorted(found)
 
 

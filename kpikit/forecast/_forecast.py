@@ -1,16 +1,18 @@
 """Forecasts of contacts offered and AHT per interval, with the backtest that chose the model."""
 
+import numbers
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from kpikit.forecast._backtest import LEADS, choose, rolling_origins, score_origin, summarise
-from kpikit.forecast._models import MODELS, fit_predict
+from kpikit.forecast._models import MODELS, check_level, fit_predict
 from kpikit.forecast._series import (
     SERIES_ID,
     arrivals,
     cutoff,
+    duration,
     groups,
     horizon_steps,
     interval_series,
@@ -164,6 +166,56 @@ def _backtest_target(frame, keys_frame, *, freq, history, level, names, special,
     return summarise(errors, [SERIES_ID, *keys_frame.columns.drop(SERIES_ID)])
 
 
+def _check_targets(targets):
+    if isinstance(targets, str) or not hasattr(targets, "__iter__"):
+        raise TypeError(
+            f"Value of 'targets' must be a sequence of names such as ('volume',), but "
+            f"received: {targets!r}"
+        )
+    if not targets:
+        raise ValueError(
+            f"Value of 'targets' names nothing to forecast. Expected names from {list(TARGETS)} "
+            f"but received: {targets!r}"
+        )
+    for target in targets:
+        if target not in TARGETS:
+            raise ValueError(
+                f"Value of 'targets' holds {target!r}. Expected names from {list(TARGETS)}"
+            )
+
+
+def _history(history, freq):
+    """The training window: a duration of at least one interval."""
+    window = duration(history, "history", "56D")
+    if window < step(freq):
+        raise ValueError(
+            f"Value of 'history' must hold at least one {freq} interval ({step(freq)}), but "
+            f"received: {history!r}"
+        )
+    return window
+
+
+def _check_origins(origins):
+    if isinstance(origins, bool) or not isinstance(origins, numbers.Integral):
+        raise TypeError(
+            f"Value of 'origins' must be a whole number of backtest origins such as 6, but "
+            f"received: {origins!r}"
+        )
+    if origins < 1:
+        raise ValueError(f"Value of 'origins' must be at least 1, but received: {origins!r}")
+
+
+def _spacing(spacing):
+    """Time between backtest origins: a whole number of days (origins stay at noon)."""
+    length = duration(spacing, "spacing", "5D")
+    if length % pd.Timedelta("1D"):
+        raise ValueError(
+            f"Value of 'spacing' must be a whole number of days such as '5D' (each origin is "
+            f"a planning moment of a past day), but received: {spacing!r}"
+        )
+    return length
+
+
 def forecast(
     data,
     *,
@@ -200,22 +252,24 @@ def forecast(
     by : str or list of str, default=None
         Columns that define the series (``"queue"``, ``["channel", "queue"]``).
     until : datetime-like, default=None
-        Learn only from contacts that arrived before it; None: the last arrival.
+        Learn only from contacts that arrived before it; None: the last arrival. At most 3
+        days after the last arrival before it (a longer gap would read as no contacts).
     targets : sequence of {"volume", "aht"}, default=("volume", "aht")
     level : float, default=95
         Coverage of the prediction intervals, percent.
     special_days : list of dates or dict of date -> factor, default=None
         Holidays and other special days. Their history is replaced by the week before when
-        fitting; their forecast is a usual day times the factor (given, or learnt from special
-        days in the history; 1 when neither).
+        fitting; their forecast is a usual day times the factor (given, a number in [0, 100];
+        or learnt from special days in the history; 1 when neither).
     model : {"auto", "seasonal_naive", "historic_average", "auto_ets", "mstl"}, default="auto"
         ``"auto"`` chooses by backtest; a name skips the backtest.
     models : sequence of str, default=all four
         Candidates for ``"auto"`` (must include ``seasonal_naive``, the reference).
     history : str, default="56D"
-        Length of the training window.
+        Length of the training window (at least one interval; each model needs a minimum,
+        see :func:`~kpikit.forecast._models.needed_observations`).
     origins : int, default=6
-        Backtest origins; ``spacing`` (default ``"5D"``) apart.
+        Backtest origins; ``spacing`` (default ``"5D"``, whole days) apart.
     choose_by : str, default="next_day"
         Lead at which the backtest picks the model.
 
@@ -226,22 +280,22 @@ def forecast(
     keys = groups(by)
     steps = horizon_steps(horizon, freq)
     names = _check_models(model, models)
-    for target in targets:
-        if target not in TARGETS:
-            raise ValueError(
-                f"Value of 'targets' holds {target!r}. Expected names from {list(TARGETS)}"
-            )
+    _check_targets(targets)
+    check_level(level)
+    window = _history(history, freq)
+    if model == "auto":
+        _check_origins(origins)
+        spacing = _spacing(spacing)
     if choose_by not in LEADS:
         raise ValueError(
             f"Value of 'choose_by' is not a lead. Expected one of {list(LEADS)} but received: "
             f"{choose_by!r}"
         )
     special = special_dates(special_days)
-    contacts = arrivals(data, keys)
+    contacts = arrivals(data, keys, handle="aht" in targets)
     moment = cutoff(contacts, until)
     table = interval_series(contacts, freq=freq, by=keys, until=moment)
     keys_frame = table[[SERIES_ID, *keys]].drop_duplicates(SERIES_ID)
-    window = pd.Timedelta(history)
     end = table["ds"].max() + step(freq)
 
     backtests, chosen, predictions = [], [], {}

@@ -18,12 +18,13 @@ times a factor: given by the user, or learnt from the special days in the traini
 (their actual volume over their cleaned volume).
 """
 
+import numbers
 import warnings
 
 import numpy as np
 import pandas as pd
 
-from kpikit.forecast._series import FREQS, SERIES_ID, seasons
+from kpikit.forecast._series import FREQS, SERIES_ID, seasons, step
 
 _AVERAGED_WEEKS = 4
 BASELINES = ("seasonal_naive", "historic_average")
@@ -41,37 +42,74 @@ def _statsforecast():
     return StatsForecast, models
 
 
+def needed_observations(freq):
+    """The fewest intervals of training window each model can forecast from at ``freq``.
+
+    ``seasonal_naive`` one day (it repeats the week before when the window holds a week);
+    ``seasonal_average`` five weeks (four to average, one to learn its interval from);
+    ``mstl`` two of its shortest season longer than one interval; the others one interval.
+
+    >>> needed_observations("hour")["mstl"], needed_observations("day")["mstl"]
+    (48, 14)
+    """
+    per_day, per_week = seasons(freq)
+    shortest = min(season for season in (per_day, per_week) if season > 1)
+    return {
+        "seasonal_naive": per_day,
+        "historic_average": 1,
+        "seasonal_average": per_week * (_AVERAGED_WEEKS + 1),
+        "auto_ets": 1,
+        "mstl": 2 * shortest,
+    }
+
+
 def candidate_models(freq, observations, names=MODELS):
     """statsforecast model objects for ``freq`` and a training window of ``observations``.
 
     Seasons longer than half the window are dropped (MSTL needs two full seasons); a model
-    that is left without anything to fit is left out.
+    whose window is shorter than :func:`needed_observations` is left out, and when that leaves
+    none of ``names`` a ValueError says what window they need.
     """
     _, models = _statsforecast()
-    per_day, per_week = seasons(freq)
-    usable = [season for season in dict.fromkeys([per_day, per_week]) if season > 1]
-    usable = [season for season in usable if 2 * season <= observations]
-    naive_season = per_week if per_week <= observations else per_day
-    built = {
-        "seasonal_naive": models.SeasonalNaive(season_length=naive_season, alias="seasonal_naive"),
-        "historic_average": models.HistoricAverage(alias="historic_average"),
-        "auto_ets": models.AutoETS(
-            season_length=usable[0] if usable and usable[0] <= 24 else 1, alias="auto_ets"
-        ),
-    }
-    if per_week * (_AVERAGED_WEEKS + 1) <= observations:
-        built["seasonal_average"] = models.SeasonalWindowAverage(
-            season_length=per_week, window_size=_AVERAGED_WEEKS, alias="seasonal_average"
-        )
-    if usable:
-        built["mstl"] = models.MSTL(season_length=usable, alias="mstl")
     unknown = [name for name in names if name not in MODELS]
     if unknown:
         raise ValueError(
             f"Value of 'models' holds unknown model(s) {unknown}. Expected names from "
             f"{list(MODELS)}"
         )
-    return [built[name] for name in names if name in built]
+    needed = needed_observations(freq)
+    fitting = [name for name in names if observations >= needed[name]]
+    if not fitting:
+        wanted = ", ".join(f"{name} {_window(needed[name], freq)}" for name in names)
+        raise ValueError(
+            f"The training window is too short for the model(s) at freq={freq!r}: it holds "
+            f"{_window(observations, freq)} before 'until' (the contacts before 'until', at "
+            f"most 'history'), but {wanted} are needed; give a longer 'history' or a later "
+            "'until', or another model"
+        )
+    per_day, per_week = seasons(freq)
+    usable = [season for season in dict.fromkeys([per_day, per_week]) if season > 1]
+    usable = [season for season in usable if 2 * season <= observations]
+    builders = {
+        "seasonal_naive": lambda: models.SeasonalNaive(
+            season_length=per_week if per_week <= observations else per_day,
+            alias="seasonal_naive",
+        ),
+        "historic_average": lambda: models.HistoricAverage(alias="historic_average"),
+        "auto_ets": lambda: models.AutoETS(
+            season_length=usable[0] if usable and usable[0] <= 24 else 1, alias="auto_ets"
+        ),
+        "seasonal_average": lambda: models.SeasonalWindowAverage(
+            season_length=per_week, window_size=_AVERAGED_WEEKS, alias="seasonal_average"
+        ),
+        "mstl": lambda: models.MSTL(season_length=usable, alias="mstl"),
+    }
+    return [builders[name]() for name in fitting]
+
+
+def _window(intervals, freq):
+    """``intervals`` at ``freq`` in words: ``"48 intervals (2 days)"``."""
+    return f"{intervals} intervals ({intervals * step(freq)})"
 
 
 def clean_special_days(series, special, freq):
@@ -191,7 +229,12 @@ def fit_predict(series, *, freq, steps, level, names=MODELS, special=None):
 
 def check_level(level):
     """``level`` must be a coverage in percent, strictly between 0 and 100."""
-    if not 0 < float(level) < 100:
+    if isinstance(level, bool) or not isinstance(level, numbers.Real):
+        raise TypeError(
+            f"Value of 'level' must be a number, the coverage of the prediction interval in "
+            f"percent (95 means 95 %), but received: {level!r}"
+        )
+    if not 0 < level < 100:
         raise ValueError(
             f"Value of 'level' is the coverage of the prediction interval in percent (95 "
             f"means 95 %) and must be in (0, 100), but received: {level!r}"

@@ -4,14 +4,41 @@ Every interval between the first day of the log and ``until`` is present (an int
 contacts has zero volume), so the models see the nights and the quiet days too.
 """
 
+import numbers
+
+import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 
+from kpikit._check_runs import check_table
 from kpikit.calibrate import HANDLE_COLUMNS, contacts_frame
+from kpikit.schema import TABLES, SchemaError
 
 FREQS = {"15min": "15min", "30min": "30min", "hour": "1h", "day": "1D"}
 """Forecast intervals offered, as pandas offsets."""
 SERIES_ID = "unique_id"
+MAX_HISTORY_GAP = pd.Timedelta("3D")
+"""Longest gap between the last arrival and ``until`` (as :func:`kpikit.monitor.day_forecast`):
+a longer one would be read as days without contacts."""
+MAX_SPECIAL_FACTOR = 100.0
+"""Largest special-day factor accepted (100 times a usual day)."""
+_RESERVED = (
+    "arrived_at",
+    "answered",
+    "handle_s",
+    "offered",
+    "ds",
+    SERIES_ID,
+    "y",
+    "scored",
+    "period",
+    "interval_s",
+    "target",
+    "model",
+    "lead",
+    "origin",
+)
+"""Column names the forecast reads or writes, so they cannot define series (``by``)."""
 
 
 def step(freq):
@@ -31,65 +58,154 @@ def seasons(freq):
 
 
 def groups(by):
-    """``by`` as a list of column names."""
+    """``by`` as a list of distinct column names, none of them one the forecast uses itself."""
     if by is None:
         return []
-    return [by] if isinstance(by, str) else list(by)
+    if not isinstance(by, str | list | tuple) or not all(isinstance(k, str) for k in by):
+        raise TypeError(
+            "Value of 'by' must be a column name or a list of column names such as "
+            f"['channel', 'queue'], but received: {by!r}"
+        )
+    keys = [by] if isinstance(by, str) else list(by)
+    clashes = [key for key in keys if key in _RESERVED]
+    if clashes:
+        raise ValueError(
+            f"Value of 'by' names column(s) {clashes} that the forecast uses itself; "
+            f"series cannot be defined by {list(_RESERVED)}, but received: {by!r}"
+        )
+    if len(set(keys)) < len(keys):
+        raise ValueError(f"Value of 'by' names a column more than once, but received: {by!r}")
+    return keys
+
+
+def duration(value, name, example):
+    """``value`` (a string such as ``example`` or a timedelta) as a positive Timedelta.
+
+    >>> duration("5D", "spacing", "5D")
+    Timedelta('5 days 00:00:00')
+    """
+    if isinstance(value, bool | numbers.Number) or value is None:
+        raise TypeError(
+            f"Value of {name!r} must be a duration such as {example!r} (a string or a "
+            f"timedelta; a bare number has no unit), but received: {value!r}"
+        )
+    try:
+        length = pd.Timedelta(value)
+    except (TypeError, ValueError, OverflowError):
+        length = pd.NaT
+    if length is pd.NaT:
+        raise ValueError(
+            f"Value of {name!r} must be a duration such as {example!r}, but received: {value!r}"
+        )
+    if length <= pd.Timedelta(0):
+        raise ValueError(f"Value of {name!r} must be positive, but received: {value!r}")
+    return length
 
 
 def horizon_steps(horizon, freq):
-    """Number of intervals in ``horizon`` (a Timedelta string such as ``"1D"``), at least one."""
+    """Number of intervals in ``horizon`` (a duration such as ``"1D"``), rounded up.
+
+    >>> horizon_steps("90min", "hour")
+    2
+    """
+    return int(np.ceil(duration(horizon, "horizon", "1D") / step(freq)))
+
+
+def moment(value, name):
+    """``value`` (a date, datetime or a string such as ``"2026-08-01"``) as a naive Timestamp.
+
+    Numbers are refused: pandas would read them as nanoseconds since 1970.
+    """
+    if isinstance(value, bool | numbers.Number) or value is None:
+        raise TypeError(
+            f"Value of {name!r} must be a date or datetime such as '2026-08-01', but "
+            f"received: {value!r}"
+        )
     try:
-        length = pd.Timedelta(horizon)
-    except (TypeError, ValueError):
+        found = pd.Timestamp(value)
+    except (TypeError, ValueError, OverflowError):
+        found = pd.NaT
+    if found is pd.NaT:
         raise ValueError(
-            f"Value of 'horizon' must be a duration such as '1D' or '7D', but received: {horizon!r}"
-        ) from None
-    steps = int(np.ceil(length / step(freq)))
-    if steps < 1:
-        raise ValueError(f"Value of 'horizon' must be positive, but received: {horizon!r}")
-    return steps
+            f"Value of {name!r} must be a date or datetime such as '2026-08-01', but "
+            f"received: {value!r}"
+        )
+    return found.tz_localize(None) if found.tzinfo is not None else found
 
 
-def arrivals(data, by):
-    """Contacts with ``arrived_at`` (naive datetimes), ``answered``, handle seconds, ``*by``."""
+def arrivals(data, by, *, handle=True):
+    """Contacts with ``arrived_at`` (naive datetimes), ``answered``, handle seconds, ``*by``.
+
+    The columns used are checked as :func:`kpikit.validate` checks them (``handle``: also
+    ``talk_s, hold_s, acw_s``, needed for AHT only); a problem raises
+    :class:`~kpikit.SchemaError` naming the rows.
+    """
     keys = groups(by)
     contacts = contacts_frame(data, ["arrived_at", "answered", *keys])
-    arrived = pd.to_datetime(contacts["arrived_at"])
+    handles = [column for column in HANDLE_COLUMNS if handle and column in contacts.columns]
+    used = ["arrived_at", "answered", *handles, *keys]
+    repeated = sorted({column for column in used if list(contacts.columns).count(column) > 1})
+    if repeated:
+        raise ValueError(f"Value of 'data' has the column(s) {repeated} more than once")
+    if contacts.empty:
+        raise ValueError("Value of 'data' has no contacts: there is nothing to forecast from")
+    _check_columns(contacts, ["arrived_at", "answered", *handles])
+    arrived = pd.to_datetime(contacts["arrived_at"])  # dates as midnight
     if arrived.dt.tz is not None:
         arrived = arrived.dt.tz_localize(None)
-    missing = arrived.isna()
-    if missing.any():
-        rows = list(contacts.index[missing][:5])
-        raise ValueError(
-            f"Column 'arrived_at' has {int(missing.sum())} empty value(s) (first rows: {rows}); "
-            "every contact needs an arrival time to be counted in an interval"
-        )
-    answered = contacts["answered"].astype(bool).to_numpy()
-    handle = np.zeros(len(contacts))
-    for column in HANDLE_COLUMNS:
-        if column in contacts.columns:
-            handle += contacts[column].fillna(0.0).astype(float).to_numpy()
+    answered = contacts["answered"].to_numpy(dtype=bool)
+    seconds = contacts[handles].fillna(0.0).to_numpy(dtype=float).sum(axis=1)
     frame = contacts[keys].reset_index(drop=True)
     frame["arrived_at"] = arrived.to_numpy()
     frame["answered"] = answered
-    frame["handle_s"] = np.where(answered, handle, 0.0)
+    frame["handle_s"] = np.where(answered, seconds, 0.0)
+    _check_handle_total(frame["handle_s"].to_numpy(), handles)
     return frame
 
 
+def _check_columns(contacts, columns):
+    """Raise SchemaError when ``columns`` break the contacts schema (type, empty, range)."""
+    specs = [spec for spec in TABLES["contacts"] if spec.name in columns]
+    problems, _ = check_table(nw.from_native(contacts[columns]), "contacts", specs, ())
+    if problems:
+        raise SchemaError(problems)
+
+
+def _check_handle_total(seconds, columns):
+    """Handle times must add up to a finite total: the AHT divides their sums."""
+    with np.errstate(over="ignore"):
+        total = seconds.sum()
+    if not np.isfinite(total):
+        rows = [int(row) for row in np.argsort(-seconds, kind="stable")[:5]]
+        raise ValueError(
+            f"Columns {columns} hold handle times too large to add up (the sum overflows); "
+            f"the largest are at row positions {rows}: {[float(seconds[r]) for r in rows]}"
+        )
+
+
 def cutoff(contacts, until):
-    """``until`` as a Timestamp (default: the last arrival), checked against the log."""
+    """``until`` as a Timestamp (default: the last arrival), checked against the log.
+
+    The log must hold contacts before ``until`` and end at most :data:`MAX_HISTORY_GAP` before
+    it (a longer gap would be forecast as days without contacts).
+    """
     if until is None:
         return contacts["arrived_at"].max()
-    moment = pd.Timestamp(until)
-    if moment.tzinfo is not None:
-        moment = moment.tz_localize(None)
-    if moment <= contacts["arrived_at"].min():
+    found = moment(until, "until")
+    arrived = contacts["arrived_at"]
+    if found <= arrived.min():
         raise ValueError(
             f"Value of 'until' leaves no contact to learn from: the log starts at "
-            f"{contacts['arrived_at'].min()}, but received: {until!r}"
+            f"{arrived.min()}, but received: {until!r}"
         )
-    return moment
+    last = arrived[arrived < found].max()
+    if found - last > MAX_HISTORY_GAP:
+        raise ValueError(
+            f"Value of 'until' lies after the history: the history ends on {last:%Y-%m-%d}, "
+            f"more than {MAX_HISTORY_GAP.days} days before {found:%Y-%m-%d}: a forecast would "
+            f"read the gap as days without contacts, but received: {until!r}"
+        )
+    return found
 
 
 def interval_series(contacts, *, freq, by, until):
@@ -151,6 +267,11 @@ def special_dates(special_days):
     """``special_days`` as a dict of normalised Timestamp -> factor (None: learn it)."""
     if special_days is None:
         return {}
+    if isinstance(special_days, str) or not hasattr(special_days, "__iter__"):
+        raise TypeError(
+            "Value of 'special_days' must be a list of dates or a dict of date -> factor, "
+            f"but received: {special_days!r}"
+        )
     items = (
         special_days.items()
         if isinstance(special_days, dict)
@@ -159,15 +280,27 @@ def special_dates(special_days):
     found = {}
     for day, factor in items:
         try:
-            moment = pd.Timestamp(day).normalize()
+            day_start = moment(day, "special_days").normalize()
         except (TypeError, ValueError):
             raise ValueError(
-                f"Value of 'special_days' holds {day!r}, which is not a date"
+                f"Value of 'special_days' holds {day!r}, which is not a date such as '2026-12-25'"
             ) from None
-        if factor is not None and not (np.isfinite(factor) and factor >= 0):
-            raise ValueError(
-                f"Value of 'special_days' gives day {day!r} the factor {factor!r}; a factor "
-                "is a number >= 0 (0.2 means 20 % of a usual day's volume)"
-            )
-        found[moment] = None if factor is None else float(factor)
+        if day_start in found:
+            raise ValueError(f"Value of 'special_days' names the day {day_start:%Y-%m-%d} twice")
+        found[day_start] = None if factor is None else _factor(day, factor)
     return found
+
+
+def _factor(day, factor):
+    """A special day's factor: a number in [0, :data:`MAX_SPECIAL_FACTOR`]."""
+    if isinstance(factor, bool) or not isinstance(factor, numbers.Real):
+        raise TypeError(
+            f"Value of 'special_days' gives day {day!r} the factor {factor!r}; a factor is a "
+            "number (0.2 means 20 % of a usual day's volume)"
+        )
+    if not 0 <= factor <= MAX_SPECIAL_FACTOR:
+        raise ValueError(
+            f"Value of 'special_days' gives day {day!r} the factor {factor!r}; a factor is a "
+            f"number in [0, {MAX_SPECIAL_FACTOR:g}] (0.2 means 20 % of a usual day's volume)"
+        )
+    return float(factor)

@@ -1,0 +1,170 @@
+"""Bad input to kpikit.forecast gives a named error instead of a wrong or raw result.
+
+The log is :func:`tests.test_forecast.weekly_log`: 35 days from Monday 2024-01-01, contacts
+from 09:00 to 13:00 each day, the last one on Sunday 2024-02-04 at 12:31. Every check here
+runs before a model is fitted, or fits the cheap seasonal naive.
+"""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kpikit import SchemaError, forecast
+from tests.test_forecast import weekly_log
+
+NAIVE = {"freq": "day", "horizon": "1D", "model": "seasonal_naive"}
+
+
+@pytest.fixture(scope="module")
+def log():
+    return weekly_log()
+
+
+@pytest.mark.parametrize("flags", [["Y", "N"], [1, 0], [1, 2]])
+def test_answered_must_be_boolean(log, flags):
+    # "N" or 2 used to count as answered (astype(bool)), lowering the AHT without a word
+    changed = log.assign(answered=np.resize(flags, len(log)))
+    with pytest.raises(SchemaError, match=r"contacts\.answered: wrong type"):
+        forecast.aht(changed, **NAIVE)
+
+
+def test_answered_must_not_be_missing(log):
+    changed = log.assign(answered=log["answered"].astype("boolean"))
+    changed.loc[[3, 7], "answered"] = pd.NA
+    with pytest.raises(SchemaError, match=r"answered: 2 rows empty .*row positions: 3, 7\)"):
+        forecast.volume(changed, **NAIVE)
+
+
+def test_until_far_after_the_history(log):
+    # 2024-02-08 minus the last arrival (2024-02-04 12:31) is 3 days 11:29, above 3 days
+    with pytest.raises(ValueError, match="history ends on 2024-02-04, more than 3 days before"):
+        forecast.volume(log, until="2024-02-08", **NAIVE)
+    # 2024-02-07 is 2 days 11:29 after it: accepted, as kk.monitor.day_forecast accepts it
+    assert len(forecast.volume(log, until="2024-02-07", **NAIVE)) == 1
+
+
+def test_history_too_short_for_the_model(log):
+    # until 11:00 on the first day: 11 complete hours (00:00-11:00); the naive needs a day, 24
+    with pytest.raises(ValueError, match="holds 11 intervals .* seasonal_naive 24 intervals"):
+        forecast.volume(log, until="2024-01-01 11:00", freq="hour", model="seasonal_naive")
+    # three days at freq="day"; MSTL needs two weeks (14), the seasonal average five (35)
+    for model, needed in (("mstl", 14), ("seasonal_average", 35)):
+        with pytest.raises(ValueError, match=f"holds 3 intervals .* {model} {needed} intervals"):
+            forecast.volume(log, until="2024-01-04", freq="day", model=model)
+
+
+@pytest.mark.parametrize(
+    ("history", "error", "message"),
+    [
+        ("1h", ValueError, "'history' must hold at least one day interval"),
+        ("abc", ValueError, "'history' must be a duration"),
+        ("-2D", ValueError, "'history' must be positive"),
+        (None, TypeError, "'history' must be a duration"),
+        (0, TypeError, "'history' must be a duration"),
+    ],
+)
+def test_history_is_checked(log, history, error, message):
+    with pytest.raises(error, match=message):
+        forecast.volume(log, history=history, **NAIVE)
+
+
+def test_empty_log(log):
+    for function in (forecast.volume, forecast.aht):
+        with pytest.raises(ValueError, match="'data' has no contacts"):
+            function(log.iloc[:0], **NAIVE)
+
+
+@pytest.mark.parametrize("until", [np.nan, np.inf, 1e308, 10**30, True, "abc", pd.NaT])
+def test_until_is_checked(log, until):
+    with pytest.raises((TypeError, ValueError), match="'until' must be a date or datetime"):
+        forecast.volume(log, until=until, **NAIVE)
+
+
+@pytest.mark.parametrize("horizon", [None, np.nan, 5])
+def test_horizon_is_checked(log, horizon):
+    with pytest.raises(TypeError, match="'horizon' must be a duration"):
+        forecast.volume(log, freq="day", horizon=horizon, model="seasonal_naive")
+
+
+def test_targets_not_empty(log):
+    with pytest.raises(ValueError, match="'targets' names nothing to forecast"):
+        forecast.forecast(log, targets=(), **NAIVE)
+
+
+@pytest.mark.parametrize(
+    ("options", "error", "message"),
+    [
+        ({"origins": np.inf}, TypeError, "'origins' must be a whole number"),
+        ({"origins": 1e308}, TypeError, "'origins' must be a whole number"),
+        ({"origins": "abc"}, TypeError, "'origins' must be a whole number"),
+        ({"origins": 0}, ValueError, "'origins' must be at least 1"),
+        ({"spacing": None}, TypeError, "'spacing' must be a duration"),
+        ({"spacing": np.nan}, TypeError, "'spacing' must be a duration"),
+        ({"spacing": "0D"}, ValueError, "'spacing' must be positive"),
+        ({"spacing": "12h"}, ValueError, "'spacing' must be a whole number of days"),
+    ],
+)
+def test_backtest_origins_and_spacing(log, options, error, message):
+    with pytest.raises(error, match=message):
+        forecast.backtest(log, freq="day", **options)
+
+
+@pytest.mark.parametrize(
+    ("special_days", "error", "message"),
+    [
+        ([None], ValueError, "holds None, which is not a date"),
+        ([np.nan], ValueError, "holds nan, which is not a date"),
+        ([pd.NaT], ValueError, "holds NaT, which is not a date"),
+        ({"2024-02-05": "x"}, TypeError, "the factor 'x'; a factor is a number"),
+        ({"2024-02-05": [1]}, TypeError, r"the factor \[1\]; a factor is a number"),
+        ({"2024-02-05": 1e308}, ValueError, r"a factor is a number in \[0, 100\]"),
+        ({"2024-02-05": 0.5, "2024-02-05 10:00": 2}, ValueError, "2024-02-05 twice"),
+    ],
+)
+def test_special_days_are_checked(log, special_days, error, message):
+    with pytest.raises(error, match=message):
+        forecast.volume(log, until="2024-02-05", special_days=special_days, **NAIVE)
+
+
+@pytest.mark.parametrize(
+    ("by", "error", "message"),
+    [
+        (["queue", "queue"], ValueError, "'by' names a column more than once"),
+        ("answered", ValueError, r"'by' names column\(s\) \['answered'\] that the forecast uses"),
+        (5, TypeError, "'by' must be a column name"),
+        (True, TypeError, "'by' must be a column name"),
+    ],
+)
+def test_by_is_checked(log, by, error, message):
+    with pytest.raises(error, match=message):
+        forecast.volume(log, by=by, **NAIVE)
+
+
+@pytest.mark.parametrize("column", ["answered", "arrived_at", "talk_s", "queue"])
+def test_repeated_column(log, column):
+    doubled = pd.concat([log, log[[column]]], axis=1)
+    with pytest.raises(ValueError, match=rf"'data' has the column\(s\) \['{column}'\] more than"):
+        forecast.aht(doubled, by="queue", **NAIVE)
+
+
+@pytest.mark.parametrize(
+    ("level", "error"), [("abc", TypeError), (None, TypeError), (True, TypeError)]
+)
+def test_level_is_checked(log, level, error):
+    with pytest.raises(error, match="'level' must be a number"):
+        forecast.volume(log, level=level, **NAIVE)
+
+
+@pytest.mark.parametrize(
+    ("talk_s", "error", "message"),
+    [
+        (np.inf, SchemaError, r"talk_s: 2 rows with a NaN or infinite value .*: 4, 9\)"),
+        (-5.0, SchemaError, r"talk_s: 2 rows below 0 .*: 4, 9\)"),
+        (1e308, ValueError, r"too large to add up .*row positions \[4, 9,"),
+    ],
+)
+def test_handle_time_problems_are_named(log, talk_s, error, message):
+    changed = log.copy()
+    changed.loc[[4, 9], "talk_s"] = talk_s  # 1e308 + 1e308 overflows to inf
+    with pytest.raises(error, match=message):
+        forecast.aht(changed, **NAIVE)
