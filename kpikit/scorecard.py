@@ -47,7 +47,7 @@ from kpikit._scorecard.export import (
 )
 from kpikit._scorecard.presets import preset_targets, presets
 from kpikit._scorecard.provisional import mark_provisional
-from kpikit._scorecard.ramp import Ramp, apply_ramp
+from kpikit._scorecard.ramp import Ramp, apply_ramp, check_ramp
 from kpikit._scorecard.status import (
     STATUS_COLORS,
     STATUS_LABELS,
@@ -66,6 +66,7 @@ from kpikit._scorecard.targets import (
     targets_from_benchmarks,
 )
 from kpikit._scorecard.trend import TREND_MARKS, with_trend
+from kpikit._validators import check_number
 from kpikit.catalog import kpi as kpi_definition
 from kpikit.provisional import last_arrival, provisional_in
 
@@ -81,6 +82,8 @@ __all__ = [
     "TREND_MARKS",
     "Ramp",
     "Scorecard",
+    "check_by",
+    "check_ramp",
     "format_value",
     "preset_targets",
     "presets",
@@ -165,6 +168,9 @@ def scorecard(
     """
     from kpikit.metrics import compute
 
+    check_by(by)
+    check_ramp(ramp)
+    _check_alpha(alpha)
     targets = read_targets(targets, channel=channel)
     result = compute(data, kpis=None, by=by, freq=freq, options=options, **compute_options)
     frame = to_pandas(result)
@@ -243,8 +249,8 @@ def rate(
     """
     targets = read_targets(targets)
     credits = check_credits(credits, targets)
-    if not 0 < alpha < 1:
-        raise ValueError(f"Value of 'alpha' must be in (0, 1); received: {alpha!r}")
+    check_ramp(ramp)
+    _check_alpha(alpha)
     frame = to_pandas(kpi_frame, "kpi_frame")
     for column in ("kpi", "value"):
         if column not in frame.columns:
@@ -267,6 +273,30 @@ def rate(
     table["credit"] = credit_amounts(table, credits)
     table = mark_provisional(table, provisional, group_keys)
     return Scorecard(table, by=keys)
+
+
+def check_by(by) -> None:
+    """Raise a TypeError unless ``by`` is None, a column name or a list (tuple) of them.
+
+    >>> check_by(["site", "team"])
+    >>> check_by(5)
+    Traceback (most recent call last):
+    ...
+    TypeError: Value of 'by' must be a column name or a list of them but received: 5 (int)
+    """
+    names = [] if by is None else [by] if isinstance(by, str) else by
+    if not isinstance(names, list | tuple) or not all(isinstance(name, str) for name in names):
+        raise TypeError(
+            f"Value of 'by' must be a column name or a list of them but received: {by!r} "
+            f"({type(by).__name__})"
+        )
+
+
+def _check_alpha(alpha) -> None:
+    """Raise unless ``alpha`` is a number in (0, 1) (TypeError for a value that is no number)."""
+    check_number("alpha", alpha)
+    if not 0 < alpha < 1:
+        raise ValueError(f"Value of 'alpha' must be in (0, 1) but received: {alpha!r}")
 
 
 def _complete(frame: pd.DataFrame, targets: pd.DataFrame, group_keys: list) -> pd.DataFrame:

@@ -98,6 +98,22 @@ class Ramp:
         return (self.steps - min(step, self.steps - 1)) / self.steps
 
 
+def check_ramp(ramp) -> None:
+    """Raise a TypeError unless ``ramp`` is a :class:`Ramp` or None.
+
+    >>> check_ramp({"north": "2024-02-01"})
+    Traceback (most recent call last):
+    ...
+    TypeError: Value of 'ramp' must be a kpikit.scorecard.Ramp or None but received: \
+{'north': '2024-02-01'} (dict)
+    """
+    if ramp is not None and not isinstance(ramp, Ramp):
+        raise TypeError(
+            "Value of 'ramp' must be a kpikit.scorecard.Ramp or None but received: "
+            f"{ramp!r} ({type(ramp).__name__})"
+        )
+
+
 def apply_ramp(table, ramp: Ramp, keys, has_period, as_of) -> pd.DataFrame:
     """Copy of ``table`` with a ``ramped`` flag and eased targets (band: eased lower edge).
 

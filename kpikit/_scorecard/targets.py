@@ -42,6 +42,9 @@ TARGET_COLUMNS = (
 )
 _TARGET_SUFFIXES = (".toml", ".csv")
 
+MAX_WEIGHT = 1e6
+"""Largest weight of a target: weights are relative, and the composite score sums them."""
+
 
 @cache
 def scorecard_data() -> dict:
@@ -108,9 +111,11 @@ def read_targets(targets, *, channel: str = "all") -> pd.DataFrame:
     ValueError
         Unknown KPI ids (the message lists the valid ones), duplicated KPIs (per segment), a
         count KPI (contacts offered or handled have no better direction), a missing or
-        non-numeric target, a negative tolerance or weight, weights summing to zero, a band on
-        a KPI without one (or ``band_low > band_high``), a file that does not exist or is not
-        ``.csv``/``.toml``.
+        non-numeric target, a target or band edge outside the KPI's scale
+        (:func:`target_range`: percents 0 to 100, NPS -100 to 100, times and amounts >= 0), a
+        negative or infinite tolerance, a weight that is not > 0 and <= :data:`MAX_WEIGHT`, a
+        band on a KPI without one (or ``band_low > band_high``), no rows, a repeated column, a
+        file that does not exist or is not ``.csv``/``.toml``.
 
     Examples
     --------
@@ -237,6 +242,14 @@ def _validate_targets(frame: pd.DataFrame) -> pd.DataFrame:
         raise ValueError(
             f"Value of 'targets' needs a 'kpi' column; columns are {list(frame.columns)}"
         )
+    repeated = sorted(set(frame.columns[frame.columns.duplicated()]))
+    if repeated:
+        raise ValueError(
+            f"Value of 'targets' has the column(s) {repeated} more than once; columns are "
+            f"{list(frame.columns)}"
+        )
+    if frame.empty:
+        raise ValueError("Value of 'targets' has no rows: there is nothing to rate against")
     for name in frame.columns:
         check_choice("targets", name, TARGET_COLUMNS, "a targets column")
     segments = [column for column in SEGMENT_COLUMNS if column in frame.columns]
@@ -278,15 +291,20 @@ def _validate_targets(frame: pd.DataFrame) -> pd.DataFrame:
         targets[column] = converted
     targets["tolerance"] = targets["tolerance"].fillna(0.0)
     targets["weight"] = targets["weight"].fillna(1.0)
-    for column in ("tolerance", "weight"):
-        bad = targets.loc[~(targets[column] >= 0) | ~np.isfinite(targets[column]), "kpi"]
-        if len(bad):
-            raise ValueError(
-                f"Value of 'targets' must have a finite {column!r} >= 0 but KPI(s) "
-                f"{bad.tolist()} have {targets.loc[bad.index, column].tolist()}"
-            )
-    if len(targets) and targets["weight"].sum() == 0:
-        raise ValueError("Value of 'targets' has weights that are all 0: nothing can be scored")
+    bad = targets.loc[~(targets["tolerance"] >= 0) | ~np.isfinite(targets["tolerance"]), "kpi"]
+    if len(bad):
+        raise ValueError(
+            f"Value of 'targets' must have a finite 'tolerance' >= 0 but KPI(s) "
+            f"{bad.tolist()} have {targets.loc[bad.index, 'tolerance'].tolist()}"
+        )
+    bad = targets.loc[~((targets["weight"] > 0) & (targets["weight"] <= MAX_WEIGHT)), "kpi"]
+    if len(bad):
+        raise ValueError(
+            f"Value of 'targets' must have a 'weight' > 0 and <= {MAX_WEIGHT:g} (a KPI that "
+            f"is rated but not scored has role 'supporting') but KPI(s) {bad.tolist()} have "
+            f"{targets.loc[bad.index, 'weight'].tolist()}"
+        )
+    _check_scales(targets)
     definitions = [kpi_definition(kpi_id) for kpi_id in targets["kpi"]]
     targets["area"] = [
         area if isinstance(area, str) and area else definition.area
@@ -295,6 +313,39 @@ def _validate_targets(frame: pd.DataFrame) -> pd.DataFrame:
     for index, definition in enumerate(definitions):
         _check_target_row(targets, index, definition)
     return targets
+
+
+def target_range(kpi_id: str) -> tuple[float, float]:
+    """The values a target (or band edge) of a KPI can take: percents 0 to 100, NPS -100 to
+    100, the QA score 0 to 100, times, amounts and counts 0 and up.
+
+    >>> target_range("service_level"), target_range("nps"), target_range("aht")
+    ((0.0, 100.0), (-100.0, 100.0), (0.0, inf))
+    """
+    definition = kpi_definition(kpi_id)
+    if definition.unit == "percent":
+        return 0.0, 100.0
+    if definition.unit == "points":
+        return (-100.0, 100.0) if kpi_id == "nps" else (0.0, 100.0)
+    return 0.0, math.inf
+
+
+def _check_scales(targets: pd.DataFrame) -> None:
+    """Raise naming the row, KPI and value of the first target or band edge outside the KPI's
+    scale (:func:`target_range`): a service level of 150 % would be missed by more contacts
+    than there are."""
+    for column in ("target", "band_low", "band_high"):
+        for index, kpi_id, value in zip(
+            targets.index, targets["kpi"], targets[column], strict=True
+        ):
+            low, high = target_range(kpi_id)
+            if math.isnan(value) or (math.isfinite(value) and low <= value <= high):
+                continue
+            scale = f"from {low:g} to {high:g}" if math.isfinite(high) else f"finite and >= {low:g}"
+            raise ValueError(
+                f"Value of 'targets' must have a {column!r} {scale} for {kpi_id!r} "
+                f"({kpi_definition(kpi_id).unit}) but row {index} has: {value!r}"
+            )
 
 
 def _check_target_row(targets: pd.DataFrame, index: int, definition) -> None:

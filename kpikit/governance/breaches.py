@@ -12,9 +12,11 @@ from urllib.parse import quote
 import numpy as np
 import pandas as pd
 
+from kpikit._validators import check_choice
 from kpikit.catalog import KPI_IDS
 from kpikit.catalog import kpi as kpi_definition
-from kpikit.periods import check_freq, period_end
+from kpikit.metrics import FREQUENCIES
+from kpikit.periods import period_end
 
 __all__ = [
     "BREACH_COLUMNS",
@@ -146,13 +148,19 @@ def breaches(
         (``|target/100 · denominator - numerator|``, null for the others); ``contacts`` is the
         number of contacts offered in the group and period; ``breach_id`` a stable text key
         (see :func:`breach_id`). ``attrs`` carries the FCR rows held back as provisional
-        (``"provisional"``, a list of records, empty when none) and, when there are any
-        provisional periods, a ``"note"``.
+        (``"provisional"``, a list of records, empty when none), the target KPIs the data
+        cannot give (``"unavailable"``, ``{kpi: reason}``: cost per contact by site, a KPI whose
+        table or columns the data lacks; these are not checked) and, when there are
+        provisional periods or unavailable KPIs, a ``"note"`` saying so.
 
     Raises
     ------
     ValueError
-        An unknown ``freq``, and everything :func:`kpikit.scorecard` raises.
+        An unknown ``freq``, no target KPI the data can give, and everything
+        :func:`kpikit.scorecard` and :func:`kpikit.compute` raise (options and grouping
+        columns are checked by them, whatever the KPI).
+    TypeError
+        ``by`` that is not a column name or a list of them, ``ramp`` that is not a Ramp.
 
     See Also
     --------
@@ -178,11 +186,13 @@ def breaches(
     from kpikit._frames import to_pandas
     from kpikit.metrics import compute
     from kpikit.provisional import provisional_in
-    from kpikit.scorecard import rate, read_targets
+    from kpikit.scorecard import check_by, check_ramp, rate, read_targets
 
-    check_freq(freq)
+    check_choice("freq", freq, FREQUENCIES, "a period")
+    check_by(by)
+    check_ramp(ramp)
     targets = read_targets(targets, channel=channel)
-    rated = _computable(data, targets["kpi"].tolist(), by, freq, compute_options)
+    rated, unavailable = _computable(data, targets["kpi"].tolist(), by, freq, compute_options)
     provisional = provisional_in(rated, data, freq, compute_options)
     card = rate(rated, targets, previous=False, ramp=ramp, credits=credits, provisional=provisional)
     keys = list(card.by)
@@ -214,7 +224,8 @@ def breaches(
     ]
     found = found.sort_values(["period", *keys, "kpi"], kind="stable")
     found = found[[*keys, *BREACH_COLUMNS]].reset_index(drop=True)
-    return _note_held_back(found, held_back, provisional, keys, freq)
+    found = _note_held_back(found, held_back, provisional, keys, freq)
+    return _note_unavailable(found, unavailable)
 
 
 _NOT_GROUP_KEYS = frozenset(BREACH_COLUMNS) | {"band_low", "band_high", "area", "weight", "score"}
@@ -227,7 +238,12 @@ def breach_group(breach) -> dict:
     >>> breach_group({"kpi": "fcr", "period": "2026-07-01", "site": "Harbor", "team": None})
     {'site': 'Harbor'}
     """
-    items = breach.items() if isinstance(breach, Mapping) else breach.to_dict().items()
+    if not isinstance(breach, Mapping | pd.Series):
+        raise TypeError(
+            "Value of 'breach' must be a row of kk.breaches() or a mapping but received: "
+            f"{breach!r} ({type(breach).__name__})"
+        )
+    items = breach.items()
     group = {}
     for key, value in items:
         if key in _NOT_GROUP_KEYS or value is None or value is pd.NA:
@@ -254,32 +270,50 @@ def _note_held_back(found: pd.DataFrame, held_back, provisional, keys, freq) -> 
     return found
 
 
-def _computable(data, kpi_ids, by, freq, options) -> pd.DataFrame:
-    """:func:`kpikit.compute` of the KPIs the data and grouping allow (cost per contact by site
-    is not, for example), one call per table the KPIs come from."""
+def _note_unavailable(found: pd.DataFrame, unavailable: dict) -> pd.DataFrame:
+    """``found`` with the target KPIs the data cannot give in its ``attrs``: ``"unavailable"``
+    (``{kpi: reason}``, empty when none) and a sentence in ``"note"``."""
+    found.attrs["unavailable"] = dict(unavailable)
+    if unavailable:
+        reasons = "; ".join(f"{kpi_id}: {reason}" for kpi_id, reason in unavailable.items())
+        sentence = f"Not checked, the data cannot give them ({reasons})."
+        found.attrs["note"] = " ".join(filter(None, [found.attrs.get("note"), sentence]))
+    return found
+
+
+def _computable(data, kpi_ids, by, freq, options) -> tuple[pd.DataFrame, dict]:
+    """:func:`kpikit.compute` of the KPIs the data and grouping allow, one call per table the
+    KPIs come from, and ``{kpi: reason}`` for those they do not (cost per contact by site, a
+    table or column the data lacks). Any other error (a bad option, an unknown grouping column)
+    is the caller's and propagates."""
     from kpikit._frames import to_pandas
     from kpikit.metrics import compute
 
-    frames = []
+    frames, unavailable = [], {}
     for table in ("contacts", "agent_intervals", "costs"):
         wanted = [kpi_id for kpi_id in kpi_ids if kpi_definition(kpi_id).table == table]
-        if not wanted:
-            continue
-        try:
-            frames.append(to_pandas(compute(data, kpis=wanted, by=by, freq=freq, **options)))
-        except ValueError:
-            for kpi_id in wanted:
-                try:
-                    frames.append(
-                        to_pandas(compute(data, kpis=[kpi_id], by=by, freq=freq, **options))
-                    )
-                except ValueError:
-                    continue  # not computable here: rated "no data"
+        while wanted:
+            try:
+                frames.append(to_pandas(compute(data, kpis=wanted, by=by, freq=freq, **options)))
+                break
+            except ValueError as error:
+                kpi_id = _not_computable(error, wanted)
+                unavailable[kpi_id] = str(error).split(": ", 1)[1]
+                wanted.remove(kpi_id)
     if not frames:
         raise ValueError(
-            f"None of the target KPIs {kpi_ids} can be computed from this data and grouping"
+            f"None of the target KPIs can be computed from this data and grouping: {unavailable}"
         )
-    return pd.concat(frames, ignore_index=True)
+    return pd.concat(frames, ignore_index=True), unavailable
+
+
+def _not_computable(error: ValueError, kpi_ids: list) -> str:
+    """The KPI that ``error`` (from :func:`kpikit.compute`) says the data cannot give; any other
+    error is raised again."""
+    for kpi_id in kpi_ids:
+        if str(error).startswith(f"Cannot compute {kpi_id!r}: "):
+            return kpi_id
+    raise error
 
 
 def breach_id(kpi_id: str, freq: str, period, group) -> str:
@@ -292,9 +326,34 @@ def breach_id(kpi_id: str, freq: str, period, group) -> str:
     >>> breach_id("service_level", "day", pd.Timestamp("2026-07-08"), {"site": "Lake/side"})
     'service_level/day/2026-07-08T00:00/site=Lake%2Fside'
     """
-    parts = [kpi_id, freq, f"{pd.Timestamp(period):%Y-%m-%dT%H:%M}"]
+    if not isinstance(group, Mapping):
+        raise TypeError(
+            "Value of 'group' must be a mapping of grouping columns to values but received: "
+            f"{group!r} ({type(group).__name__})"
+        )
+    parts = [kpi_id, freq, f"{as_timestamp(period, 'period'):%Y-%m-%dT%H:%M}"]
     parts += [f"{quote(str(k), safe='')}={quote(str(v), safe='')}" for k, v in group.items()]
     return "/".join(parts)
+
+
+def as_timestamp(value, argument: str) -> pd.Timestamp:
+    """``value`` as a :class:`pandas.Timestamp`; a ValueError naming ``argument`` when it is no
+    date (missing, text that is not a date, a number out of the calendar).
+
+    >>> as_timestamp("2026-07-08", "period")
+    Timestamp('2026-07-08 00:00:00')
+    >>> as_timestamp("soon", "period")
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'period' must be a date or time but received: 'soon'
+    """
+    try:
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError, OverflowError):
+        stamp = pd.NaT
+    if stamp is pd.NaT:
+        raise ValueError(f"Value of {argument!r} must be a date or time but received: {value!r}")
+    return stamp
 
 
 def _with_runs(table: pd.DataFrame, keys: list, freq: str, in_breach) -> pd.DataFrame:

@@ -23,6 +23,8 @@ would have had with its usual mix.
 import numpy as np
 import pandas as pd
 
+from kpikit._validators import check_number
+
 __all__ = ["DECOMPOSITION_COLUMNS", "decompose"]
 
 DECOMPOSITION_COLUMNS = (
@@ -71,9 +73,16 @@ def decompose(segments: pd.DataFrame, *, target: float, scale: float = 1.0, side
 
     Raises
     ------
+    TypeError
+        ``segments`` that is not a DataFrame, ``target`` or ``scale`` that is not a number.
     ValueError
-        Missing columns, negative or all-zero denominators, or a ``side`` other than "below" or
-        "above".
+        Missing or repeated columns, text or infinite sums, negative or all-zero denominators,
+        a ``target`` that is not finite, a ``scale`` that is not finite and > 0, or a ``side``
+        other than "below" or "above".
+
+    Notes
+    -----
+    A numerator may be negative: the NPS numerator is promoters minus detractors.
 
     Examples
     --------
@@ -88,6 +97,8 @@ def decompose(segments: pd.DataFrame, *, target: float, scale: float = 1.0, side
     0  billing   80.0          0.0   0.0           0.0
     1     tech   40.0         10.0  10.0          20.0
     """
+    check_number("target", target)
+    check_number("scale", scale, minimum=0, above_minimum=True)
     frame = _checked(segments)
     numerator = frame["numerator"].to_numpy(float)
     denominator = frame["denominator"].to_numpy(float)
@@ -137,11 +148,17 @@ def _checked(segments) -> pd.DataFrame:
             f"Value of 'segments' is missing column(s) {missing}; columns are "
             f"{list(segments.columns)}"
         )
+    repeated = sorted(set(segments.columns[segments.columns.duplicated()]))
+    if repeated:
+        raise ValueError(
+            f"Value of 'segments' has the column(s) {repeated} more than once; columns are "
+            f"{list(segments.columns)}"
+        )
     frame = segments.copy()
     if "baseline_denominator" not in frame:
         frame["baseline_denominator"] = frame["denominator"]
     for column in ("numerator", "denominator", "baseline_denominator"):
-        frame[column] = pd.to_numeric(frame[column], errors="raise").astype(float).fillna(0.0)
+        frame[column] = _numeric(frame[column])
     negative = frame.index[(frame["denominator"] < 0) | (frame["baseline_denominator"] < 0)]
     if len(negative):
         raise ValueError(
@@ -151,3 +168,16 @@ def _checked(segments) -> pd.DataFrame:
     if frame["denominator"].sum() <= 0:
         raise ValueError("Value of 'segments' has no denominator: there is no value to explain")
     return frame
+
+
+def _numeric(values: pd.Series) -> pd.Series:
+    """A column of sums as floats (missing: 0); text or infinite values raise, naming the column
+    and the first rows."""
+    converted = pd.to_numeric(values, errors="coerce").astype(float)
+    bad = values.index[(converted.isna() & values.notna()) | np.isinf(converted)]
+    if len(bad):
+        raise ValueError(
+            f"Value of 'segments' must have finite numbers in column {values.name!r} but rows "
+            f"{list(bad[:5])} have: {values[bad[:5]].tolist()}"
+        )
+    return converted.fillna(0.0)

@@ -18,12 +18,14 @@ import numpy as np
 import pandas as pd
 
 from kpikit._frames import to_pandas
+from kpikit._validators import check_choice, check_number, is_number
 from kpikit.catalog import KPI_IDS
 from kpikit.catalog import kpi as kpi_definition
 from kpikit.governance import words
-from kpikit.governance.breaches import breach_group, period_end
-from kpikit.governance.decompose import decompose
+from kpikit.governance.breaches import as_timestamp, breach_group, period_end
+from kpikit.governance.decompose import DECOMPOSITION_COLUMNS, decompose
 from kpikit.governance.staffing import INTERVAL_FREQS, interval_staffing
+from kpikit.metrics import FREQUENCIES
 from kpikit.schema import Dataset
 
 __all__ = ["DIMENSIONS", "STAFFING_KPIS", "RootCause", "root_cause"]
@@ -67,7 +69,8 @@ class RootCause:
         without staffing); contributions add up to ``gap``.
     staffing : pandas.DataFrame or None
         Per interval: ``interval_start, volume, aht_s, required, staffed, short,
-        understaffed, contribution`` (None when not checked).
+        understaffed, contribution`` (None when not checked: no agent intervals or no live
+        contacts, or a service-level target of 100 %, which no number of agents reaches).
     understaffed_share : float
         Share of the miss made in understaffed intervals (null when not checked).
     findings : list of str
@@ -104,7 +107,7 @@ def root_cause(
     data,
     breach,
     *,
-    dimensions=DIMENSIONS,
+    dimensions=None,
     hot_spot: str | None = "queue",
     baseline=None,
     block_hours: int = 2,
@@ -132,26 +135,29 @@ def root_cause(
         ``period`` and ``freq``; every other key not among the breach columns is a grouping
         column and its value (``{"kpi": "service_level", "target": 80, "period": "2026-07-06",
         "freq": "week", "site": "Lakeside"}``).
-    dimensions : sequence of str, default=DIMENSIONS
+    dimensions : list of str, default=None
         Contact columns and the calendar dimensions ``"hours"`` (blocks of ``block_hours``) and
         ``"weekday"`` and ``"date"`` (a date has no usual share: its contribution is all
-        performance). Columns the data (or the KPI's table) lacks are skipped, and so are
-        dimensions with a single segment in the period.
+        performance); None for those of :data:`DIMENSIONS` the data has. Each name must be a
+        calendar dimension or a column of the data; columns the KPI's table lacks are skipped,
+        and so are dimensions with a single segment in the period.
     hot_spot : str or None, default="queue"
         The column crossed with the calendar for hot spots (None: the calendar alone). When the
         miss is spread so thinly that no crossed cell holds 10 % of it
         (:data:`HOT_SPOT_SHARE`), the calendar alone is used.
     baseline : tuple of two datetime-like, default=None
-        Window ``[start, end)`` of the usual volume shares; default: all the data of the group.
+        Window ``[start, end)`` of the usual volume shares (``start < end``); default: all the
+        data of the group.
     block_hours : int, default=2
         Length of the blocks of the day, in hours (a divisor of 24).
     interval_s : {900, 1800, 3600}, default=1800
         Length of the agent intervals.
     staffing_target_sl : float, default=80.0
-        Service-level target of the Erlang C requirement for abandonment and answer-rate
-        breaches (a service-level breach uses its own target, an ASA breach its ASA target).
+        Service-level target, in [1, 100), of the Erlang C requirement for abandonment and
+        answer-rate breaches (a service-level breach uses its own target, an ASA breach its ASA
+        target).
     top : int, default=3
-        How many hot spots the findings name.
+        How many hot spots (and worst days) the findings name, 0 or more.
     cache : dict, default=None
         A dict to keep between calls on the same data and options: the sums behind a KPI are
         then computed once for all its breaches (a monthly review explaining ten misses).
@@ -165,8 +171,14 @@ def root_cause(
     Raises
     ------
     ValueError
-        A breach without ``kpi``, ``target``, ``period`` or ``freq``, an unknown KPI or
-        grouping column, or a period without data for the group.
+        A breach without ``kpi``, ``target``, ``period`` or ``freq`` (or with a target that is
+        not a finite number, a period that is not a date, an unknown ``freq``), an unknown KPI
+        or grouping column, a period without data for the group, and arguments out of range:
+        an unknown dimension, ``baseline`` that is not two dates, ``interval_s``,
+        ``staffing_target_sl``, ``top`` or ``block_hours`` not among their values.
+    TypeError
+        ``breach`` that is not a mapping, ``dimensions`` that is not a list of names, ``top``
+        or ``staffing_target_sl`` that is not a number.
 
     Examples
     --------
@@ -191,11 +203,10 @@ def root_cause(
     kpi_id, target, period, freq, group = _read_breach(breach)
     definition = kpi_definition(kpi_id)
     spec = kpi_definition(kpi_id)
-    if block_hours not in (1, 2, 3, 4, 6, 8, 12):
-        raise ValueError(
-            f"Value of 'block_hours' must divide a day into whole hours (1, 2, 3, 4, 6, 8 or 12) "
-            f"but received: {block_hours!r}"
-        )
+    _check_options(block_hours, interval_s, staffing_target_sl)
+    top = check_number("top", top, minimum=0, integer=True)
+    dimensions = _dimensions(dimensions, dataset)
+    baseline = _baseline(baseline)
     end = period_end(period, freq)
     columns = _columns(dataset, spec.table)
     unknown = [key for key in group if key not in columns]
@@ -222,8 +233,7 @@ def root_cause(
     hot_spots = pd.DataFrame()
     staffing = None
     understaffed_share = float("nan")
-    timed = spec.table != "costs" and interval_s in INTERVAL_FREQS
-    if timed:
+    if spec.table != "costs":
         hot = hot_spot if hot_spot in columns and hot_spot not in group else None
         window, usual_window = _interval_sums(
             sums, kpi_id, group, hot, period, end, interval_s, baseline
@@ -302,25 +312,88 @@ def _read_breach(breach):
             f"Value of 'breach' has an unknown KPI. Expected one of {list(KPI_IDS)} but received: "
             f"{kpi_id!r}"
         )
-    target = float(breach["target"])
-    if not np.isfinite(target):
+    if isinstance(breach["target"], bool) or not is_number(breach["target"]):
         raise ValueError(f"Value of 'breach' needs a finite target; received: {breach['target']!r}")
-    group = breach_group(breach)
-    return kpi_id, target, pd.Timestamp(breach["period"]), breach["freq"], group
+    freq = breach["freq"]
+    if not isinstance(freq, str) or freq not in FREQUENCIES:
+        raise ValueError(
+            f"Value of 'breach' has an unknown freq. Expected one of {list(FREQUENCIES)} but "
+            f"received: {freq!r}"
+        )
+    try:
+        period = as_timestamp(breach["period"], "period")
+    except ValueError:
+        raise ValueError(
+            f"Value of 'breach' has a period that is not a date: {breach['period']!r}"
+        ) from None
+    return kpi_id, float(breach["target"]), period, freq, breach_group(breach)
+
+
+def _check_options(block_hours, interval_s, staffing_target_sl) -> None:
+    if block_hours not in (1, 2, 3, 4, 6, 8, 12):
+        raise ValueError(
+            f"Value of 'block_hours' must divide a day into whole hours (1, 2, 3, 4, 6, 8 or 12) "
+            f"but received: {block_hours!r}"
+        )
+    check_choice("interval_s", interval_s, INTERVAL_FREQS, "an interval length in seconds")
+    check_number("staffing_target_sl", staffing_target_sl)
+    if not 1 <= staffing_target_sl < 100:
+        raise ValueError(
+            "Value of 'staffing_target_sl' is a percent and must be in [1, 100) but received: "
+            f"{staffing_target_sl!r}"
+        )
+
+
+def _dimensions(dimensions, dataset: Dataset) -> list:
+    """The dimensions asked for: None gives those of :data:`DIMENSIONS` the data has; names
+    that are neither calendar dimensions nor columns of the data raise."""
+    known = [*TIME_DIMENSIONS, *sorted(set().union(*map(_table_columns, _tables(dataset))))]
+    if dimensions is None:
+        return [d for d in DIMENSIONS if d in known]
+    if not isinstance(dimensions, list | tuple) or not all(isinstance(d, str) for d in dimensions):
+        raise TypeError(
+            "Value of 'dimensions' must be a list of column names or calendar dimensions but "
+            f"received: {dimensions!r} ({type(dimensions).__name__})"
+        )
+    for dimension in dimensions:
+        check_choice("dimensions", dimension, known, "a calendar dimension or a column")
+    return list(dimensions)
+
+
+def _baseline(baseline):
+    """``baseline`` as a ``(start, end)`` pair of timestamps with ``start < end``, or None."""
+    if baseline is None:
+        return None
+    if not isinstance(baseline, list | tuple) or len(baseline) != 2:
+        raise ValueError(
+            f"Value of 'baseline' must be a (start, end) pair of dates but received: {baseline!r}"
+        )
+    start, end = (as_timestamp(bound, "baseline") for bound in baseline)
+    if not start < end:
+        raise ValueError(
+            f"Value of 'baseline' must start before it ends but received: {baseline!r}"
+        )
+    return start, end
+
+
+def _tables(dataset: Dataset) -> list:
+    tables = (dataset.contacts, dataset.agent_intervals, dataset.costs)
+    return [frame for frame in tables if frame is not None]
+
+
+def _table_columns(frame) -> set:
+    import narwhals as nw
+
+    return set(nw.from_native(frame).collect_schema().names()) if frame is not None else set()
 
 
 def _columns(dataset: Dataset, table: str) -> set:
-    import narwhals as nw
-
-    def names(frame):
-        return set(nw.from_native(frame).collect_schema().names()) if frame is not None else set()
-
-    contacts = names(dataset.contacts)
+    contacts = _table_columns(dataset.contacts)
     if table == "contacts":
         return contacts
     if table == "agent_intervals":
-        return contacts & names(dataset.agent_intervals)
-    return contacts & names(dataset.costs)
+        return contacts & _table_columns(dataset.agent_intervals)
+    return contacts & _table_columns(dataset.costs)
 
 
 def _side(direction: str, value: float, target: float) -> str:
@@ -341,7 +414,7 @@ def _select(frame: pd.DataFrame, group: Mapping) -> pd.DataFrame:
 def _in_window(periods: pd.Series, window) -> np.ndarray:
     if window is None:
         return np.ones(len(periods), dtype=bool)
-    start, end = (pd.Timestamp(bound) for bound in window)
+    start, end = window
     return ((periods >= start) & (periods < end)).to_numpy()
 
 
@@ -437,6 +510,8 @@ def _staffing(
 ):
     requirement = {"target_sl": staffing_target_sl}
     if kpi_id == "service_level":
+        if not 1 <= target < 100:  # no agent count reaches 100 % in Erlang C; any meets < 1 %
+            return None
         requirement = {"target_sl": target}
     elif kpi_id == "asa":
         requirement = {"target_sl": None, "target_asa_s": target}
@@ -476,4 +551,5 @@ def _agents_short(hot_spots: pd.DataFrame, staffing: pd.DataFrame, block_hours: 
 
 
 def _empty_segments() -> pd.DataFrame:
-    return pd.DataFrame(columns=["dimension", "segment", "segment_count"])
+    columns = ["dimension", "segment", *DECOMPOSITION_COLUMNS, "segment_count"]
+    return pd.DataFrame(columns=columns)

@@ -1,0 +1,199 @@
+"""Bad input to kk.breaches, decompose, root_cause and the breach helpers: named errors, and
+KPIs the data cannot give skipped visibly. Expected values are worked out by hand."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kpikit import load_sample
+from kpikit.governance import breach_group, breach_id, breaches, decompose, root_cause
+
+SL_TARGET = pd.DataFrame({"kpi": ["service_level"], "target": [80.0]})
+
+
+@pytest.fixture
+def queues():
+    # one day, 10:00: billing 4 of 4 within 20 s, tech 1 of 4 -> 5 of 8 = 62.5 %
+    return pd.DataFrame(
+        {
+            "contact_id": range(8),
+            "site": "north",
+            "queue": ["billing"] * 4 + ["tech"] * 4,
+            "arrived_at": pd.Timestamp("2026-01-05 10:00"),
+            "answered": True,
+            "wait_s": [5.0, 5.0, 5.0, 5.0, 5.0, 60.0, 60.0, 60.0],
+        }
+    )
+
+
+@pytest.fixture
+def breach(queues):
+    return breaches(queues, SL_TARGET).iloc[0]
+
+
+# --- breaches: option errors propagate, unavailable KPIs are named --------------------------
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"sl_threshold_s": -1}, r"Value of 'sl_threshold_s' must be .*>= 0.*-1"),
+        ({"by": "sitee"}, r"Value of 'by' names column\(s\) \['sitee'\]"),
+        ({"fcr_window": "-1h"}, r"Value of 'fcr_window' .*'-1h'"),
+    ],
+)
+def test_option_errors_are_not_hidden_behind_no_data(queues, options, message):
+    with pytest.raises(ValueError, match=message):
+        breaches(queues, SL_TARGET, **options)
+
+
+def test_kpi_the_data_cannot_give_is_skipped_and_named(queues):
+    targets = pd.DataFrame({"kpi": ["service_level", "occupancy"], "target": [80.0, 80.0]})
+    found = breaches(queues, targets)
+    # service level 5 of 8 = 62.5 % < 80: still found; occupancy needs agent intervals
+    assert found[["kpi", "value"]].values.tolist() == [["service_level", 62.5]]
+    assert found.attrs["unavailable"] == {"occupancy": "the Dataset has no agent_intervals table"}
+    assert "occupancy: the Dataset has no agent_intervals table" in found.attrs["note"]
+
+
+def test_no_computable_kpi_says_why(queues):
+    targets = pd.DataFrame({"kpi": ["occupancy"], "target": [80.0]})
+    with pytest.raises(ValueError, match=r"'occupancy': 'the Dataset has no agent_intervals"):
+        breaches(queues, targets)
+
+
+@pytest.mark.parametrize(
+    ("kpi", "target", "message"),
+    [
+        ("service_level", 150, r"'target' from 0 to 100 for 'service_level'.*row 0.*150"),
+        ("service_level", -1, r"'target' from 0 to 100 for 'service_level'.*-1"),
+        ("service_level", 1e308, r"'target' from 0 to 100 for 'service_level'.*1e\+308"),
+        ("abandonment_rate", -10, r"'target' from 0 to 100 for 'abandonment_rate'.*-10"),
+        ("nps", -150, r"'target' from -100 to 100 for 'nps'.*-150"),
+        ("asa", -5, r"'target' finite and >= 0 for 'asa'.*-5"),
+    ],
+)
+def test_targets_outside_the_kpi_scale_are_refused(queues, kpi, target, message):
+    with pytest.raises(ValueError, match=message):
+        breaches(queues, pd.DataFrame({"kpi": [kpi], "target": [target]}))
+
+
+def test_breaches_arguments_of_the_wrong_kind(queues):
+    with pytest.raises(ValueError, match=r"Value of 'freq' is not a period.*\['day'\]"):
+        breaches(queues, SL_TARGET, freq=["day"])
+    with pytest.raises(TypeError, match=r"Value of 'by' must be a column name.*5 \(int\)"):
+        breaches(queues, SL_TARGET, by=5)
+    with pytest.raises(TypeError, match=r"Value of 'ramp' must be a kpikit.scorecard.Ramp"):
+        breaches(queues, SL_TARGET, by="site", ramp={"north": "2026-01-01"})
+
+
+# --- decompose --------------------------------------------------------------------------------
+
+SEGMENTS = pd.DataFrame({"queue": ["a", "b"], "numerator": [40, 20], "denominator": [50, 50]})
+
+
+@pytest.mark.parametrize(
+    ("keywords", "error", "message"),
+    [
+        ({"target": [1, 2]}, TypeError, r"Value of 'target' must be a number.*\[1, 2\]"),
+        ({"target": "abc"}, TypeError, r"Value of 'target' must be a number.*'abc'"),
+        ({"target": None}, TypeError, r"Value of 'target' must be a number.*None"),
+        ({"target": math.nan}, ValueError, r"Value of 'target' must be a finite number.*nan"),
+        ({"target": math.inf}, ValueError, r"Value of 'target' must be a finite number.*inf"),
+        ({"target": 80, "scale": math.inf}, ValueError, r"'scale' must be a finite .*> 0.*inf"),
+    ],
+)
+def test_decompose_checks_target_and_scale(keywords, error, message):
+    with pytest.raises(error, match=message):
+        decompose(SEGMENTS, **{"scale": 100, **keywords})
+
+
+@pytest.mark.parametrize(
+    ("segments", "message"),
+    [
+        (SEGMENTS.assign(numerator=[math.inf, 20]), r"column 'numerator' .*rows \[0\].*\[inf\]"),
+        (SEGMENTS.assign(denominator=[50, "x"]), r"column 'denominator' .*rows \[1\].*\['x'\]"),
+        (
+            pd.concat([SEGMENTS, SEGMENTS[["numerator"]]], axis=1),
+            r"column\(s\) \['numerator'\] more than once",
+        ),
+    ],
+)
+def test_decompose_names_the_bad_column(segments, message):
+    with pytest.raises(ValueError, match=message):
+        decompose(segments, target=80, scale=100)
+
+
+# --- root_cause -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("keywords", "error", "message"),
+    [
+        ({"dimensions": "queue"}, TypeError, r"'dimensions' must be a list.*'queue' \(str\)"),
+        ({"dimensions": {}}, TypeError, r"'dimensions' must be a list.*\{\} \(dict\)"),
+        ({"dimensions": ["queu"]}, ValueError, r"'dimensions' is not .*'queu'. Did you mean"),
+        ({"top": math.nan}, ValueError, r"Value of 'top' must be a finite whole number.*nan"),
+        ({"top": "abc"}, TypeError, r"Value of 'top' must be a whole number.*'abc'"),
+        ({"baseline": "abc"}, ValueError, r"'baseline' must be a \(start, end\) pair.*'abc'"),
+        ({"baseline": ("2026-01-05", "soon")}, ValueError, r"'baseline' must be a date.*'soon'"),
+        ({"baseline": ("2026-02-01", "2026-01-01")}, ValueError, r"'baseline' must start"),
+        ({"interval_s": "abc"}, ValueError, r"'interval_s' is not .*\[900, 1800, 3600\].*'abc'"),
+        ({"interval_s": -1}, ValueError, r"'interval_s' is not .*-1"),
+        ({"staffing_target_sl": 150}, ValueError, r"'staffing_target_sl' .*\[1, 100\).*150"),
+        ({"staffing_target_sl": "x"}, TypeError, r"'staffing_target_sl' must be a number"),
+    ],
+)
+def test_root_cause_checks_its_arguments(queues, breach, keywords, error, message):
+    with pytest.raises(error, match=message):
+        root_cause(queues, breach, **keywords)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("period", math.inf, r"'breach' has a period that is not a date: inf"),
+        ("period", "abc", r"'breach' has a period that is not a date: 'abc'"),
+        ("target", "abc", r"'breach' needs a finite target; received: 'abc'"),
+        ("freq", "fortnight", r"'breach' has an unknown freq.*'fortnight'"),
+    ],
+)
+def test_root_cause_checks_the_breach(queues, breach, key, value, message):
+    with pytest.raises(ValueError, match=message):
+        root_cause(queues, {**breach.to_dict(), key: value})
+
+
+def test_root_cause_without_dimensions_keeps_the_hot_spots(queues, breach):
+    cause = root_cause(queues, breach, dimensions=[])
+    assert cause.segments.empty
+    # tech: -(100 · 1 - 80 · 4) / 8 = 27.5 points of the 80 - 62.5 = 17.5-point miss
+    assert cause.findings == ["10:00–12:00 on tech: 27.5 points of a 17.5-point miss."]
+
+
+# --- breach helpers ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", [None, 5, "site=north", np.array([1])])
+def test_breach_group_needs_a_mapping(value):
+    with pytest.raises(TypeError, match=r"Value of 'breach' must be a row of kk.breaches\(\)"):
+        breach_group(value)
+
+
+def test_breach_id_checks_group_and_period():
+    with pytest.raises(TypeError, match=r"Value of 'group' must be a mapping.*'x' \(str\)"):
+        breach_id("fcr", "day", "2026-01-05", "x")
+    for period in ("abc", math.inf, None):
+        with pytest.raises(ValueError, match=r"Value of 'period' must be a date or time"):
+            breach_id("fcr", "day", period, {})
+
+
+def test_a_service_level_target_of_100_explains_the_miss_without_staffing():
+    # Erlang C never reaches 100 %, and staffing for it ended in "'target_sl' ... must be in
+    # [1, 100)": the root cause comes without the staffing check, as without agent intervals.
+    data = load_sample()
+    found = breaches(data, pd.DataFrame({"kpi": ["service_level"], "target": [100]}), freq="month")
+    cause = root_cause(data, found.iloc[0])
+    assert cause.staffing is None and np.isnan(cause.understaffed_share)
+    assert cause.findings
