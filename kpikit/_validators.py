@@ -229,6 +229,55 @@ def check_time_zone(argument: str, value) -> str:
     return value
 
 
+def check_timestamp(argument: str, value):
+    """``value`` (a date or time: text such as ``"2026-08-01 09:30"``, ``datetime``,
+    ``numpy.datetime64``, ``pandas.Timestamp``) as a :class:`pandas.Timestamp`; otherwise raise.
+
+    Raises
+    ------
+    TypeError
+        ``value`` is a number, a bool or None (pandas would read a number as nanoseconds since
+        1970), or of another kind.
+    ValueError
+        Text that is no date, or a time outside pandas' calendar (1677-2262).
+
+    Examples
+    --------
+    >>> check_timestamp("day", "2026-08-29 10:30")
+    Timestamp('2026-08-29 10:30:00')
+    >>> check_timestamp("day", float("nan"))
+    Traceback (most recent call last):
+    ...
+    TypeError: Value of 'day' must be a date or time such as '2026-08-01' (str, datetime,
+    numpy.datetime64 or pandas.Timestamp) but received: nan (float)
+    >>> check_timestamp("day", "soon")
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'day' must be a date or time such as '2026-08-01' but received: 'soon'
+    """
+    import datetime
+
+    import numpy as np
+    import pandas as pd
+
+    if not isinstance(value, str | datetime.date | np.datetime64):  # Timestamp is a datetime
+        raise TypeError(
+            f"Value of {argument!r} must be a date or time such as '2026-08-01' (str, datetime, "
+            f"numpy.datetime64 or pandas.Timestamp) but received: {value!r} "
+            f"({type(value).__name__})"
+        )
+    try:
+        stamp = pd.Timestamp(value)
+    except (ValueError, OverflowError):  # OutOfBoundsDatetime and DateParseError among them
+        stamp = pd.NaT
+    if stamp is pd.NaT:
+        raise ValueError(
+            f"Value of {argument!r} must be a date or time such as '2026-08-01' but received: "
+            f"{value!r}"
+        )
+    return stamp
+
+
 def as_path(value, argument: str):
     """Return ``value`` when it is a ``str`` or path-like object; otherwise raise a TypeError.
 

@@ -8,6 +8,7 @@ days.
 import numpy as np
 import pandas as pd
 
+from kpikit._validators import check_timestamp
 from kpikit.metrics import FREQUENCIES
 
 __all__ = ["PERIOD_LENGTHS", "check_freq", "period_end"]
@@ -43,7 +44,8 @@ def period_end(period, freq: str):
     >>> period_end("first of May", "day")
     Traceback (most recent call last):
     ...
-    ValueError: Value of 'period' must be a timestamp, but received: 'first of May'
+    ValueError: Value of 'period' must be a date or time such as '2026-08-01' but received:
+    'first of May'
     """
     check_freq(freq)
     step = PERIOD_LENGTHS[freq]
@@ -54,17 +56,7 @@ def period_end(period, freq: str):
             )
         ends = _stepped(pd.DatetimeIndex(period), step)
         return pd.Series(ends, index=period.index, name="period_end").astype(period.dtype)
-    return _stepped(pd.DatetimeIndex([_timestamp(period)]), step)[0]
-
-
-def _timestamp(period) -> pd.Timestamp:
-    try:
-        start = pd.Timestamp(period)
-    except (ValueError, TypeError, OverflowError):  # OutOfBoundsDatetime is a ValueError
-        start = pd.NaT
-    if start is pd.NaT:
-        raise ValueError(f"Value of 'period' must be a timestamp, but received: {period!r}")
-    return start
+    return _stepped(pd.DatetimeIndex([check_timestamp("period", period)]), step)[0]
 
 
 def _stepped(starts: pd.DatetimeIndex, step) -> pd.DatetimeIndex:

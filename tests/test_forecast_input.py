@@ -76,7 +76,7 @@ def test_empty_log(log):
 
 @pytest.mark.parametrize("until", [np.nan, np.inf, 1e308, 10**30, True, "abc", pd.NaT])
 def test_until_is_checked(log, until):
-    with pytest.raises((TypeError, ValueError), match="'until' must be a date or datetime"):
+    with pytest.raises((TypeError, ValueError), match="'until' must be a date or time"):
         forecast.volume(log, until=until, **NAIVE)
 
 

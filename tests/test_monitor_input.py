@@ -72,7 +72,7 @@ def test_the_plan_refuses_a_day_that_is_not_a_date(day, tmp_path):
             staffed_agents(agent_rows(), day=day)
         with pytest.raises(TypeError, match="Value of 'day' must be a date"):
             replay(contacts(), tmp_path, day=day, sleep=lambda seconds: None)
-    with pytest.raises(ValueError, match="'day' must be a date such as '2026-08-29'"):
+    with pytest.raises(ValueError, match="'day' must be a date or time such as '2026-08-01'"):
         day_staffed(data, "abc")
 
 

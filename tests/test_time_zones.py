@@ -306,7 +306,7 @@ def test_period_ends_step_over_a_clock_change_at_midnight():
 def test_a_period_that_is_no_timestamp_is_refused_by_name(period):
     from kpikit.periods import period_end
 
-    with pytest.raises(ValueError, match="Value of 'period' must be a timestamp"):
+    with pytest.raises((TypeError, ValueError), match="Value of 'period' must be a date or time"):
         period_end(period, "day")
 
 

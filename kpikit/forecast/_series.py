@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from kpikit._check_runs import check_table
+from kpikit._validators import check_timestamp
 from kpikit.calibrate import HANDLE_COLUMNS, contacts_frame
 from kpikit.schema import TABLES, SchemaError
 
@@ -112,24 +113,9 @@ def horizon_steps(horizon, freq):
 
 
 def moment(value, name):
-    """``value`` (a date, datetime or a string such as ``"2026-08-01"``) as a naive Timestamp.
-
-    Numbers are refused: pandas would read them as nanoseconds since 1970.
-    """
-    if isinstance(value, bool | numbers.Number) or value is None:
-        raise TypeError(
-            f"Value of {name!r} must be a date or datetime such as '2026-08-01', but "
-            f"received: {value!r}"
-        )
-    try:
-        found = pd.Timestamp(value)
-    except (TypeError, ValueError, OverflowError):
-        found = pd.NaT
-    if found is pd.NaT:
-        raise ValueError(
-            f"Value of {name!r} must be a date or datetime such as '2026-08-01', but "
-            f"received: {value!r}"
-        )
+    """``value`` (a date, datetime or a string such as ``"2026-08-01"``) as a naive Timestamp
+    (:func:`kpikit._validators.check_timestamp`)."""
+    found = check_timestamp(name, value)
     return found.tz_localize(None) if found.tzinfo is not None else found
 
 

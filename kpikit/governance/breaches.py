@@ -12,7 +12,7 @@ from urllib.parse import quote
 import numpy as np
 import pandas as pd
 
-from kpikit._validators import check_choice
+from kpikit._validators import check_choice, check_timestamp
 from kpikit.catalog import KPI_IDS
 from kpikit.catalog import kpi as kpi_definition
 from kpikit.metrics import FREQUENCIES
@@ -331,29 +331,9 @@ def breach_id(kpi_id: str, freq: str, period, group) -> str:
             "Value of 'group' must be a mapping of grouping columns to values but received: "
             f"{group!r} ({type(group).__name__})"
         )
-    parts = [kpi_id, freq, f"{as_timestamp(period, 'period'):%Y-%m-%dT%H:%M}"]
+    parts = [kpi_id, freq, f"{check_timestamp('period', period):%Y-%m-%dT%H:%M}"]
     parts += [f"{quote(str(k), safe='')}={quote(str(v), safe='')}" for k, v in group.items()]
     return "/".join(parts)
-
-
-def as_timestamp(value, argument: str) -> pd.Timestamp:
-    """``value`` as a :class:`pandas.Timestamp`; a ValueError naming ``argument`` when it is no
-    date (missing, text that is not a date, a number out of the calendar).
-
-    >>> as_timestamp("2026-07-08", "period")
-    Timestamp('2026-07-08 00:00:00')
-    >>> as_timestamp("soon", "period")
-    Traceback (most recent call last):
-    ...
-    ValueError: Value of 'period' must be a date or time but received: 'soon'
-    """
-    try:
-        stamp = pd.Timestamp(value)
-    except (TypeError, ValueError, OverflowError):
-        stamp = pd.NaT
-    if stamp is pd.NaT:
-        raise ValueError(f"Value of {argument!r} must be a date or time but received: {value!r}")
-    return stamp
 
 
 def _with_runs(table: pd.DataFrame, keys: list, freq: str, in_breach) -> pd.DataFrame:

@@ -18,11 +18,11 @@ import numpy as np
 import pandas as pd
 
 from kpikit._frames import to_pandas
-from kpikit._validators import check_choice, check_number, is_number
+from kpikit._validators import check_choice, check_number, check_timestamp, is_number
 from kpikit.catalog import KPI_IDS
 from kpikit.catalog import kpi as kpi_definition
 from kpikit.governance import words
-from kpikit.governance.breaches import as_timestamp, breach_group, period_end
+from kpikit.governance.breaches import breach_group, period_end
 from kpikit.governance.decompose import DECOMPOSITION_COLUMNS, decompose
 from kpikit.governance.staffing import INTERVAL_FREQS, interval_staffing
 from kpikit.metrics import FREQUENCIES
@@ -321,8 +321,8 @@ def _read_breach(breach):
             f"received: {freq!r}"
         )
     try:
-        period = as_timestamp(breach["period"], "period")
-    except ValueError:
+        period = check_timestamp("period", breach["period"])
+    except (TypeError, ValueError):
         raise ValueError(
             f"Value of 'breach' has a period that is not a date: {breach['period']!r}"
         ) from None
@@ -368,7 +368,7 @@ def _baseline(baseline):
         raise ValueError(
             f"Value of 'baseline' must be a (start, end) pair of dates but received: {baseline!r}"
         )
-    start, end = (as_timestamp(bound, "baseline") for bound in baseline)
+    start, end = (check_timestamp("baseline", bound) for bound in baseline)
     if not start < end:
         raise ValueError(
             f"Value of 'baseline' must start before it ends but received: {baseline!r}"

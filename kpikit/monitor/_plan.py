@@ -8,7 +8,6 @@
 """
 
 import dataclasses
-import datetime
 import numbers
 from collections.abc import Mapping
 
@@ -17,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from kpikit._check_runs import check_table
-from kpikit._validators import check_choice
+from kpikit._validators import check_choice, check_timestamp
 from kpikit.calibrate import contacts_frame
 from kpikit.forecast._series import FREQS
 from kpikit.schema import KEY_COLUMNS, TABLES, SchemaError
@@ -46,34 +45,12 @@ def check_intraday_freq(freq):
 
 
 def checked_day(day, argument="day"):
-    """``day`` as the midnight that starts it; a clear error for anything that is not a date.
+    """``day`` as the midnight that starts it (:func:`kpikit._validators.check_timestamp`).
 
     >>> checked_day("2026-08-29 10:30")
     Timestamp('2026-08-29 00:00:00')
-    >>> checked_day(float("nan"))
-    Traceback (most recent call last):
-    ...
-    TypeError: Value of 'day' must be a date (str, datetime.date, numpy.datetime64 or
-    pandas.Timestamp) but received: nan (float)
-    >>> checked_day("abc")
-    Traceback (most recent call last):
-    ...
-    ValueError: Value of 'day' must be a date such as '2026-08-29' but received: 'abc'
     """
-    if not isinstance(day, str | datetime.date | np.datetime64):
-        raise TypeError(
-            f"Value of {argument!r} must be a date (str, datetime.date, numpy.datetime64 or "
-            f"pandas.Timestamp) but received: {day!r} ({type(day).__name__})"
-        )
-    try:
-        stamp = pd.Timestamp(day)
-    except (ValueError, OverflowError):
-        stamp = pd.NaT
-    if stamp is pd.NaT:
-        raise ValueError(
-            f"Value of {argument!r} must be a date such as '2026-08-29' but received: {day!r}"
-        )
-    return stamp.normalize()
+    return check_timestamp(argument, day).normalize()
 
 
 def _check_channel(contacts, channel):
