@@ -30,7 +30,9 @@ ENGINE_TESTS := kpikit tests/test_metrics.py tests/test_common.py tests/test_via
 	tests/test_folded_checks.py tests/test_io.py tests/test_read_fuzz.py tests/test_schema.py \
 	tests/test_parquet_nan.py tests/test_out_of_core.py tests/test_versions.py \
 	tests/test_fcr_provisional.py tests/test_detect.py tests/test_cli_reading.py \
-	tests/test_monitor.py tests/test_scorecard.py
+	tests/test_monitor.py tests/test_scorecard.py tests/test_forecast_input.py \
+	tests/test_monitor_input.py tests/test_governance_input.py tests/test_scorecard_input.py \
+	tests/test_exporting_input.py tests/test_calibrate.py tests/test_timeparts.py
 PANDAS3 := $(VENV)/pandas3
 PANDAS3_PINS := "pandas>=3,<4"
 FLOORS := $(VENV)/floors
