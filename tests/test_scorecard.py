@@ -353,11 +353,8 @@ def test_unknown_kpi_lists_valid_ids():
     ("targets", "message"),
     [
         (pd.DataFrame({"kpi": ["fcr"], "target": [75], "tolerance": [-1]}), "'tolerance' >= 0"),
-        (pd.DataFrame({"kpi": ["fcr"], "target": [75], "weight": [-2]}), "'weight' > 0"),
-        (
-            pd.DataFrame({"kpi": ["fcr", "aht"], "target": [75, 300], "weight": [1, 0]}),
-            r"'weight' > 0.*role 'supporting'.*\['aht'\] have \[0.0\]",
-        ),
+        (pd.DataFrame({"kpi": ["fcr"], "target": [75], "weight": [-2]}), "'weight' from 0"),
+        (pd.DataFrame({"kpi": ["fcr", "aht"], "target": [75, 300], "weight": [0, 0]}), "all 0"),
         (pd.DataFrame({"kpi": ["fcr", "fcr"], "target": [75, 80]}), "more than once"),
         (pd.DataFrame({"kpi": ["fcr"], "target": ["high"]}), "non-numeric 'target'"),
         (pd.DataFrame({"kpi": ["fcr"]}), "no target for KPI 'fcr'"),

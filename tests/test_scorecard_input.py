@@ -44,7 +44,7 @@ def test_ramp_must_be_a_ramp(contacts, ramp):
         ),
         (
             pd.DataFrame({"kpi": ["service_level"], "target": [80], "weight": [1e308]}),
-            r"'weight' > 0 and <= 1e\+06.*\['service_level'\] have \[1e\+308\]",
+            r"'weight' from 0 to 1e\+06.*\['service_level'\] have \[1e\+308\]",
         ),
         (
             pd.DataFrame({"kpi": ["utilization"], "band_low": [70], "band_high": [120]}),
@@ -77,3 +77,15 @@ def test_alpha_must_be_a_number(contacts, alpha):
 def test_by_must_name_columns(contacts, by):
     with pytest.raises(TypeError, match=r"Value of 'by' must be a column name or a list of them"):
         scorecard(contacts, TARGETS, by=by)
+
+
+def test_conformance_targets_may_pass_100_and_zero_weights_stay_allowed():
+    # Conformance is time available for work over time scheduled: overtime takes it past 100,
+    # as the calculator allows. A weight of 0 rates a KPI without scoring it, as before.
+    targets = read_targets(
+        pd.DataFrame(
+            {"kpi": ["schedule_conformance", "aht"], "target": [105.0, 300.0], "weight": [1, 0]}
+        )
+    )
+    assert targets["target"].tolist() == [105.0, 300.0]
+    assert targets["weight"].tolist() == [1.0, 0.0]

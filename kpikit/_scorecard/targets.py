@@ -112,10 +112,11 @@ def read_targets(targets, *, channel: str = "all") -> pd.DataFrame:
         Unknown KPI ids (the message lists the valid ones), duplicated KPIs (per segment), a
         count KPI (contacts offered or handled have no better direction), a missing or
         non-numeric target, a target or band edge outside the KPI's scale
-        (:func:`target_range`: percents 0 to 100, NPS -100 to 100, times and amounts >= 0), a
-        negative or infinite tolerance, a weight that is not > 0 and <= :data:`MAX_WEIGHT`, a
-        band on a KPI without one (or ``band_low > band_high``), no rows, a repeated column, a
-        file that does not exist or is not ``.csv``/``.toml``.
+        (``KPI.value_range``: percents 0 to 100 but conformance, NPS -100 to 100, times and
+        amounts >= 0), a negative or infinite tolerance, a weight outside
+        0..:data:`MAX_WEIGHT` or weights all 0, a band on a KPI without one (or ``band_low >
+        band_high``), no rows, a repeated column, a file that does not exist or is not
+        ``.csv``/``.toml``.
 
     Examples
     --------
@@ -297,13 +298,14 @@ def _validate_targets(frame: pd.DataFrame) -> pd.DataFrame:
             f"Value of 'targets' must have a finite 'tolerance' >= 0 but KPI(s) "
             f"{bad.tolist()} have {targets.loc[bad.index, 'tolerance'].tolist()}"
         )
-    bad = targets.loc[~((targets["weight"] > 0) & (targets["weight"] <= MAX_WEIGHT)), "kpi"]
+    bad = targets.loc[~((targets["weight"] >= 0) & (targets["weight"] <= MAX_WEIGHT)), "kpi"]
     if len(bad):
         raise ValueError(
-            f"Value of 'targets' must have a 'weight' > 0 and <= {MAX_WEIGHT:g} (a KPI that "
-            f"is rated but not scored has role 'supporting') but KPI(s) {bad.tolist()} have "
-            f"{targets.loc[bad.index, 'weight'].tolist()}"
+            f"Value of 'targets' must have a 'weight' from 0 to {MAX_WEIGHT:g} but KPI(s) "
+            f"{bad.tolist()} have {targets.loc[bad.index, 'weight'].tolist()}"
         )
+    if len(targets) and targets["weight"].sum() == 0:
+        raise ValueError("Value of 'targets' has weights that are all 0: nothing can be scored")
     _check_scales(targets)
     definitions = [kpi_definition(kpi_id) for kpi_id in targets["kpi"]]
     targets["area"] = [
@@ -315,30 +317,15 @@ def _validate_targets(frame: pd.DataFrame) -> pd.DataFrame:
     return targets
 
 
-def target_range(kpi_id: str) -> tuple[float, float]:
-    """The values a target (or band edge) of a KPI can take: percents 0 to 100, NPS -100 to
-    100, the QA score 0 to 100, times, amounts and counts 0 and up.
-
-    >>> target_range("service_level"), target_range("nps"), target_range("aht")
-    ((0.0, 100.0), (-100.0, 100.0), (0.0, inf))
-    """
-    definition = kpi_definition(kpi_id)
-    if definition.unit == "percent":
-        return 0.0, 100.0
-    if definition.unit == "points":
-        return (-100.0, 100.0) if kpi_id == "nps" else (0.0, 100.0)
-    return 0.0, math.inf
-
-
 def _check_scales(targets: pd.DataFrame) -> None:
     """Raise naming the row, KPI and value of the first target or band edge outside the KPI's
-    scale (:func:`target_range`): a service level of 150 % would be missed by more contacts
+    scale (``KPI.value_range``): a service level of 150 % would be missed by more contacts
     than there are."""
     for column in ("target", "band_low", "band_high"):
         for index, kpi_id, value in zip(
             targets.index, targets["kpi"], targets[column], strict=True
         ):
-            low, high = target_range(kpi_id)
+            low, high = kpi_definition(kpi_id).value_range
             if math.isnan(value) or (math.isfinite(value) and low <= value <= high):
                 continue
             scale = f"from {low:g} to {high:g}" if math.isfinite(high) else f"finite and >= {low:g}"

@@ -117,13 +117,10 @@ def _check_shares(kpi_id, numerator_terms, denominator, values) -> None:
         )
 
 
-_ABOVE_100 = frozenset({"schedule_conformance"})
-"""Percents that may pass 100: time available for work over time scheduled (overtime)."""
-
-
 def _check_range(kpi_id, definition, numerator, denominator, values) -> None:
-    """A percent or the QA score lies in 0..100: ``0 <= scale * numerator <= 100 * denominator``
-    (conformance has no upper bound: ``_ABOVE_100``).
+    """A KPI with an upper bound lies in its range (:attr:`KPI.value_range`: percents and the
+    QA score 0..100, NPS -100..100; not conformance, which passes 100 with overtime):
+    ``low * denominator <= scale * numerator <= high * denominator``.
 
     Written without dividing, so a numerator above a zero denominator (5 satisfied of 0
     responses) is refused too rather than read as "no value".
@@ -131,13 +128,13 @@ def _check_range(kpi_id, definition, numerator, denominator, values) -> None:
     >>> calculate("schedule_conformance", handling_s=3000, available_s=1000, scheduled_s=3600)
     111.11111111111111
     """
-    if definition.unit != "percent" and kpi_id != "qa_score":
-        return
-    top = math.inf if kpi_id in _ABOVE_100 and denominator else 100 * denominator
-    if not 0 <= definition.scale * numerator <= top:
-        bounds = "0 and above" if kpi_id in _ABOVE_100 else "0..100"
+    low, high = definition.value_range
+    if definition.is_count or math.isinf(high):
+        return  # no upper bound, and the inputs are never negative
+    value = definition.scale * numerator
+    if not low * denominator <= value <= high * denominator:
         reason = (
-            f"they give {definition.scale * numerator / denominator:g}, outside {bounds}"
+            f"they give {value / denominator:g}, outside {low:g}..{high:g}"
             if denominator
             else f"the numerator is {numerator:g} while the denominator is 0"
         )

@@ -7,6 +7,7 @@ the same file (``[component.*]``): the columns they need and the options that ch
 """
 
 import html
+import math
 import re
 import tomllib
 from collections.abc import Mapping
@@ -163,6 +164,23 @@ class KPI:
     def is_count(self) -> bool:
         """True for a count (contacts offered, handled): value = numerator, no denominator."""
         return not self.sum_denominator
+
+    @property
+    def value_range(self) -> tuple[float, float]:
+        """The values the KPI can take: percents 0 to 100 (conformance, time available over
+        time scheduled, passes 100 with overtime), NPS -100 to 100, the QA score 0 to 100,
+        times, amounts and counts 0 and up.
+
+        >>> kpi("service_level").value_range, kpi("nps").value_range, kpi("aht").value_range
+        ((0.0, 100.0), (-100.0, 100.0), (0.0, inf))
+        >>> kpi("schedule_conformance").value_range
+        (0.0, inf)
+        """
+        if self.id == "nps":
+            return -100.0, 100.0
+        if self.unit == "percent" and self.id != "schedule_conformance" or self.id == "qa_score":
+            return 0.0, 100.0
+        return 0.0, math.inf
 
     def _repr_html_(self) -> str:
         return kpi_html(self)
