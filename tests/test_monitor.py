@@ -126,7 +126,7 @@ def test_background_replay_stops_between_drops(tmp_path):
 def test_the_plan_needs_history_up_to_the_day():
     with pytest.raises(ValueError, match="No contact before 2024-03-04"):
         day_forecast(contacts(), DAY)
-    with pytest.raises(ValueError, match="ends on 2026-08-29, more than 3 days before"):
+    with pytest.raises(ValueError, match="ends on 2026-08-29, more than 4 days before"):
         day_forecast(kk.load_sample(), "2026-09-05")
     with pytest.raises(ValueError, match="no agent intervals"):
         day_staffed(contacts(), DAY)

@@ -18,9 +18,10 @@ from kpikit.schema import TABLES, SchemaError
 FREQS = {"15min": "15min", "30min": "30min", "hour": "1h", "day": "1D"}
 """Forecast intervals offered, as pandas offsets."""
 SERIES_ID = "unique_id"
-MAX_HISTORY_GAP = pd.Timedelta("3D")
-"""Longest gap between the last arrival and ``until`` (as :func:`kpikit.monitor.day_forecast`):
-a longer one would be read as days without contacts."""
+MAX_HISTORY_GAP = pd.Timedelta("4D")
+"""Longest gap between the last arrival and ``until`` (and the day :func:`kpikit.monitor.
+day_forecast` plans): a longer one would be read as days without contacts. A long weekend's
+closure, Friday evening to Tuesday morning, fits within it."""
 MAX_SPECIAL_FACTOR = 100.0
 """Largest special-day factor accepted (100 times a usual day)."""
 _RESERVED = (

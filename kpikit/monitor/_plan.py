@@ -18,13 +18,8 @@ import pandas as pd
 from kpikit._check_runs import check_table
 from kpikit._validators import check_choice, check_timestamp
 from kpikit.calibrate import contacts_frame
-from kpikit.forecast._series import FREQS
+from kpikit.forecast._series import FREQS, MAX_HISTORY_GAP
 from kpikit.schema import KEY_COLUMNS, TABLES, SchemaError
-
-MAX_HISTORY_GAP = pd.Timedelta("3D")
-"""Longest gap between the end of the history and the day forecast: a longer one would be
-read by the models as days without contacts (a weekend closure fits within it)."""
-
 
 INTRADAY_FREQS = tuple(name for name in FREQS if name != "day")
 """Interval lengths the monitor and its plan work in."""
