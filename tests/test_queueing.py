@@ -475,6 +475,7 @@ def test_sizes_no_queue_model_can_take_are_refused_at_once():
         queueing.service_level(100, 180, 1e9)
     with pytest.raises(ValueError, match=r"'raw_agents' must be whole .* received: 1e\+308"):
         queueing.scheduled_agents(1e308, 0.3)
+    assert queueing.scheduled_agents(200_000, 0.5) == 400_000  # arithmetic alone: no cap
     with pytest.raises(ValueError, match=r"'traffic' must be numbers >= 0 and <= 100,000"):
         queueing.erlang_c(2e5, 10)
     # 1e12 contacts of 300 s in half an hour: 1e12 * 300 / 1800 = 1.67e11 Erlangs.
@@ -482,10 +483,13 @@ def test_sizes_no_queue_model_can_take_are_refused_at_once():
     for volume in (1e12, [100, 1e12]):
         with pytest.raises(ValueError, match=per_interval):
             queueing.agents_required(volume, 300, target_sl=80, threshold_s=20)
-    with pytest.raises(ValueError, match="gives inf Erlangs"):
+    with pytest.raises(ValueError, match="gives inf Erlangs .* beyond the range of a float"):
         queueing.traffic(1e308, 300)
-    with pytest.raises(ValueError, match=r"'concurrency' must be a whole number from 1 to 100"):
+    assert queueing.traffic(1e12, 300) == 1e12 * 300 / 1800  # a number, not a queue: no cap
+    with pytest.raises(ValueError, match=r"'concurrency' must be a finite whole number >= 1"):
         queueing.chat(100, 300, 20, concurrency=float("inf"))
+    with pytest.raises(TypeError, match=r"'concurrency' must be a whole number but received: '2'"):
+        queueing.chat(100, 300, 20, concurrency="2")
     # At the bounds the models answer: 10 Erlangs never fill 100,000 agents (B underflows to
     # 0), and 100,000 Erlangs (600,000 contacts of 300 s) on 100,000 agents always wait.
     assert queueing.erlang_b(10, 100_000) == 0.0

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from kpikit._validators import check_number
 from kpikit.queueing._chain import solve
 from kpikit.queueing._erlang_x import queue_result
 from kpikit.queueing._inputs import _array, _common_inputs, _patience
@@ -12,16 +13,9 @@ MAX_CONCURRENCY = 100
 
 def _handle_times(aht_s, concurrency):
     """Handle time of a chat with 1..k chats open, as an array of length k."""
-    if (
-        isinstance(concurrency, bool)
-        or not np.isfinite(concurrency)
-        or int(concurrency) != concurrency
-        or not 1 <= concurrency <= MAX_CONCURRENCY
-    ):
-        raise ValueError(
-            f"Value of 'concurrency' must be a whole number from 1 to {MAX_CONCURRENCY} (chats "
-            f"an agent can have open), but received: {concurrency!r}"
-        )
+    concurrency = check_number(
+        "concurrency", concurrency, minimum=1, maximum=MAX_CONCURRENCY, integer=True
+    )
     times = _array("aht_s", aht_s, minimum=0, strict=True)
     if times.ndim == 0:
         return np.full(int(concurrency), float(times))

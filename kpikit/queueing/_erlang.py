@@ -38,7 +38,7 @@ def traffic(volume, aht_s, interval_s=1800):
     volume = _array("volume", volume, minimum=0)
     aht_s = _array("aht_s", aht_s, minimum=0, strict=True)
     interval_s = _array("interval_s", interval_s, minimum=0, strict=True)
-    return _scalar_result(_load(volume, aht_s, interval_s))
+    return _scalar_result(_load(volume, aht_s, interval_s, maximum=np.inf))
 
 
 def _erlang_b(load, agents):

@@ -50,9 +50,10 @@ def _agents(name, value):
     return _array(name, value, minimum=0, integer=True, maximum=MAX_AGENTS)
 
 
-def _load(volume, aht_s, interval_s):
+def _load(volume, aht_s, interval_s, maximum=MAX_TRAFFIC):
     """The offered load ``volume * aht_s / interval_s`` (Erlangs) of checked arrays, refused
-    above ``MAX_TRAFFIC`` with the figures that give it.
+    above ``maximum`` (the models' :data:`MAX_TRAFFIC`; infinity, from an overflow, always)
+    with the figures that give it.
 
     >>> float(_load(np.asarray(100.0), np.asarray(180.0), np.asarray(1800.0)))
     10.0
@@ -61,18 +62,23 @@ def _load(volume, aht_s, interval_s):
     Traceback (most recent call last):
     ...
     ValueError: volume * aht_s / interval_s gives 1.67e+11 Erlangs (1e+12 contacts of 300 s
-    in 1800 s), above the 100,000 the queueing models take: is volume the count of one
-    interval of interval_s seconds?
+    in 1800 s), above the 100,000 the queueing models take: is volume the count of one interval
+    of interval_s seconds?
     """
     with np.errstate(over="ignore"):
         load = volume * aht_s / interval_s
-    high = np.flatnonzero(~(load <= MAX_TRAFFIC))  # inf, from overflow, among them
+    high = np.flatnonzero(~(load <= maximum) | np.isinf(load))
     if high.size:
         first = [np.broadcast_to(x, load.shape).flat[high[0]] for x in (volume, aht_s, interval_s)]
+        limit = (
+            f"above the {maximum:,.0f} the queueing models take"
+            if np.isfinite(maximum)
+            else "beyond the range of a float"
+        )
         raise ValueError(
             f"volume * aht_s / interval_s gives {load.flat[high[0]]:.3g} Erlangs ({first[0]:.3g} "
-            f"contacts of {first[1]:g} s in {first[2]:g} s), above the {MAX_TRAFFIC:,.0f} the "
-            "queueing models take: is volume the count of one interval of interval_s seconds?"
+            f"contacts of {first[1]:g} s in {first[2]:g} s), {limit}: is volume the count of "
+            "one interval of interval_s seconds?"
         )
     return load
 

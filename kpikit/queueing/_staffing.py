@@ -3,12 +3,14 @@
 import numpy as np
 import pandas as pd
 
-from kpikit.queueing._inputs import _agents, _array, _load, _patience, _threshold
+from kpikit.queueing._inputs import _array, _load, _patience, _threshold
 from kpikit.queueing._plan import fractional_agents, frame_inputs
 from kpikit.queueing._search import _Staffing, _staffing_figures
 
 SL_DENOMINATORS = ("offered", "answered")
 _SHRINKAGE_TOLERANCE = 1e-9
+_EXACT_WHOLE = 2**53
+"""Largest count a float holds exactly (a larger one would overflow the agents' integers)."""
 
 
 def _percent(name, value, *, low, high, open=False):
@@ -58,7 +60,7 @@ def scheduled_agents(raw_agents, shrinkage=0.0):
     >>> scheduled_agents([14, 15], 0.25).tolist()  # 18.7 and 20
     [19, 20]
     """
-    raw = _agents("raw_agents", raw_agents)
+    raw = _array("raw_agents", raw_agents, minimum=0, integer=True, maximum=_EXACT_WHOLE)
     shrinkage = _check_shrinkage(shrinkage)
     scheduled = np.ceil(raw / (1.0 - shrinkage) - _SHRINKAGE_TOLERANCE).astype(np.int64)
     return int(scheduled) if scheduled.ndim == 0 else scheduled
