@@ -184,6 +184,31 @@ def check_number(
     return value
 
 
+def check_percent(argument: str, value, *, low: float, high: float, open: bool = False) -> float:
+    """Return ``value`` when it is a percent on the 0..100 scale within ``[low, high]``
+    (``[low, high)`` when ``open``); otherwise raise, catching fractions such as 0.8 meant as
+    80 %.
+
+    Examples
+    --------
+    >>> check_percent("target_sl", 80, low=1, high=100, open=True)
+    80.0
+    >>> check_percent("target_sl", 0.8, low=1, high=100, open=True)
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'target_sl' is a percent on the 0..100 scale (80 means 80 %) and must
+    be in [1, 100), but received: 0.8
+    """
+    number = float(check_number(argument, value))
+    if not (low <= number < high if open else low <= number <= high):
+        bounds = f"[{low:g}, {high:g})" if open else f"[{low:g}, {high:g}]"
+        raise ValueError(
+            f"Value of {argument!r} is a percent on the 0..100 scale (80 means 80 %) and must be "
+            f"in {bounds}, but received: {value!r}"
+        )
+    return number
+
+
 def check_time_zone(argument: str, value) -> str:
     """Return ``value`` when it names a time zone of the IANA database; otherwise raise.
 

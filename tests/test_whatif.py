@@ -125,9 +125,12 @@ def test_fixed_agents_and_adjust():
         # percents were clipped: csat 150 projected 100, fcr -20 projected 0
         ("csat", 150.0, "'csat' must be a finite number >= 0 and <= 100"),
         ("fcr", -20.0, "'fcr' must be a finite number >= 0 and <= 100"),
-        ("target_sl", 180, "'target_sl' must be a finite number >= 0 and <= 100"),
-        ("max_occupancy", 0, "'max_occupancy' must be a finite number > 0 and <= 100"),
-        ("max_abandon", math.nan, "'max_abandon' must be a finite number >= 0 and <= 100"),
+        # the staffing targets in agents_required's ranges: 100 % and 0.5 % failed in evaluate
+        ("target_sl", 180, r"'target_sl' is a percent .* must be in \[1, 100\)"),
+        ("target_sl", 100, r"'target_sl' is a percent .* must be in \[1, 100\)"),
+        ("target_sl", 0.5, r"'target_sl' is a percent .* must be in \[1, 100\)"),
+        ("max_occupancy", 0.5, r"'max_occupancy' is a percent .* must be in \[1, 100\]"),
+        ("max_abandon", math.nan, "'max_abandon' must be a finite number > 0 and <= 100"),
         ("fcr_change", 500, "'fcr_change' must be a finite number >= -100 and <= 100"),
         # a negative cost gave a cost of -210
         ("cost_per_agent_hour", -30, "'cost_per_agent_hour' must be a finite number >= 0"),

@@ -18,7 +18,13 @@ import numpy as np
 import pandas as pd
 
 from kpikit._frames import to_pandas
-from kpikit._validators import check_choice, check_number, check_timestamp, is_number
+from kpikit._validators import (
+    check_choice,
+    check_number,
+    check_percent,
+    check_timestamp,
+    is_number,
+)
 from kpikit.catalog import KPI_IDS
 from kpikit.catalog import kpi as kpi_definition
 from kpikit.governance import words
@@ -336,12 +342,7 @@ def _check_options(block_hours, interval_s, staffing_target_sl) -> None:
             f"but received: {block_hours!r}"
         )
     check_choice("interval_s", interval_s, INTERVAL_FREQS, "an interval length in seconds")
-    check_number("staffing_target_sl", staffing_target_sl)
-    if not 1 <= staffing_target_sl < 100:
-        raise ValueError(
-            "Value of 'staffing_target_sl' is a percent and must be in [1, 100) but received: "
-            f"{staffing_target_sl!r}"
-        )
+    check_percent("staffing_target_sl", staffing_target_sl, low=1, high=100, open=True)
 
 
 def _dimensions(dimensions, dataset: Dataset) -> list:

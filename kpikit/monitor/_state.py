@@ -6,11 +6,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from kpikit._validators import check_choice, check_number
+from kpikit._validators import check_choice, check_number, check_percent
 from kpikit.forecast._series import FREQS
 from kpikit.monitor._follow import LogFollower, checked_log_path
 from kpikit.monitor._plan import check_intraday_freq
-from kpikit.queueing._staffing import _percent
 
 _HANDLE = ("talk_s", "hold_s", "acw_s")
 _FORECAST_COLUMNS = ("period", "volume", "aht_s")
@@ -127,9 +126,7 @@ class IntradayMonitor:
         queue=None,
     ):
         self.length = pd.Timedelta(FREQS[check_intraday_freq(freq)])
-        self.target_sl = _percent(
-            "target_sl", check_number("target_sl", target_sl), low=1, high=100, open=True
-        )
+        self.target_sl = check_percent("target_sl", target_sl, low=1, high=100, open=True)
         self.threshold_s = float(check_number("threshold_s", threshold_s, minimum=0))
         self.patience_s = (
             None

@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 
+from kpikit._validators import check_percent
 from kpikit.queueing._inputs import _array, _load, _patience, _threshold
 from kpikit.queueing._plan import fractional_agents, frame_inputs
 from kpikit.queueing._search import _Staffing, _staffing_figures
@@ -11,18 +12,6 @@ SL_DENOMINATORS = ("offered", "answered")
 _SHRINKAGE_TOLERANCE = 1e-9
 _EXACT_WHOLE = 2**53
 """Largest count a float holds exactly (a larger one would overflow the agents' integers)."""
-
-
-def _percent(name, value, *, low, high, open=False):
-    """Check a percent target (0..100 scale), catching fractions such as 0.8 meant as 80 %."""
-    number = float(value)
-    if not (low <= number < high if open else low <= number <= high):
-        bounds = f"[{low}, {high})" if open else f"[{low}, {high}]"
-        raise ValueError(
-            f"Value of {name!r} is a percent on the 0..100 scale (80 means 80 %) and must be "
-            f"in {bounds}, but received: {value!r}"
-        )
-    return number
 
 
 def _check_shrinkage(shrinkage):
@@ -255,13 +244,15 @@ def _criteria(target_sl, target_asa_s, max_occupancy, max_abandon, patience_s, s
     criteria = []
     if target_sl is not None:
         key = "service_level_answered" if sl_denominator == "answered" else "service_level"
-        criteria.append((key, 1.0, _percent("target_sl", target_sl, low=1, high=100, open=True)))
+        criteria.append(
+            (key, 1.0, check_percent("target_sl", target_sl, low=1, high=100, open=True))
+        )
     if target_asa_s is not None:
         value = float(_array("target_asa_s", target_asa_s, minimum=0, strict=True))
         criteria.append(("asa", -1.0, value))
     if max_occupancy is not None:
         criteria.append(
-            ("occupancy", -1.0, _percent("max_occupancy", max_occupancy, low=1, high=100))
+            ("occupancy", -1.0, check_percent("max_occupancy", max_occupancy, low=1, high=100))
         )
     if max_abandon is not None:
         value = float(_array("max_abandon", max_abandon, minimum=0, strict=True))

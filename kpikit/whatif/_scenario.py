@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from kpikit._validators import check_number
+from kpikit._validators import check_number, check_percent
 from kpikit.options import sl_threshold_for
 
 _SEED_002 = "Call center KPIs for outsourcing: top 10 metrics with benchmarks (seed 002)"
@@ -20,17 +20,21 @@ models take the traffic within one interval as steady)."""
 _PERCENT = {"minimum": 0, "maximum": 100}
 _POSITIVE = {"minimum": 0, "above_minimum": True}
 _OPTIONAL_NUMBERS = {
-    "target_sl": _PERCENT,
     "threshold_s": {"minimum": 0},
     "target_asa_s": _POSITIVE,
-    "max_occupancy": {**_PERCENT, "above_minimum": True},
-    "max_abandon": _PERCENT,
+    "max_abandon": {**_POSITIVE, "maximum": 100},
     "csat": _PERCENT,
     "fcr": _PERCENT,
     "reference_asa_s": {"minimum": 0},
 }
 """Scenario fields that are None or a finite number within these bounds (of
 :func:`kpikit._validators.check_number`)."""
+_TARGET_PERCENTS = {
+    "target_sl": {"low": 1, "high": 100, "open": True},
+    "max_occupancy": {"low": 1, "high": 100},
+}
+"""Staffing targets that are None or a percent within these bounds, as in
+:func:`kpikit.queueing.agents_required` (:func:`kpikit._validators.check_percent`)."""
 
 
 def _number(name, value, **bounds):
@@ -252,12 +256,16 @@ class Scenario:
                 )
 
     def _checked_numbers(self):
-        """The fields that are one number, as floats; refused when out of their range."""
+        """The fields that are one number, as floats; refused when out of their range (the
+        staffing targets in the ranges :func:`kpikit.queueing.agents_required` takes)."""
         checked = {
             name: _number(name, getattr(self, name), **bounds)
             for name, bounds in _OPTIONAL_NUMBERS.items()
             if getattr(self, name) is not None
         }
+        for name, bounds in _TARGET_PERCENTS.items():
+            if getattr(self, name) is not None:
+                checked[name] = check_percent(name, getattr(self, name), **bounds)
         checked["interval_s"] = _number(
             "interval_s", self.interval_s, **_POSITIVE, maximum=MAX_INTERVAL_S
         )
