@@ -209,6 +209,39 @@ def check_percent(argument: str, value, *, low: float, high: float, open: bool =
     return number
 
 
+def column_names(argument: str, value) -> list[str]:
+    """``value`` (None, a column name or a list or tuple of them) as a list of names, each
+    named once; otherwise raise.
+
+    Examples
+    --------
+    >>> column_names("by", "team"), column_names("by", None), column_names("by", ("site", "team"))
+    (['team'], [], ['site', 'team'])
+    >>> column_names("by", 5)
+    Traceback (most recent call last):
+    ...
+    TypeError: Value of 'by' must be a column name or a list of column names such as ['channel',
+    'queue'], but received: 5 (int)
+    >>> column_names("by", ["team", "channel", "team"])
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'by' names 'team' more than once, but received: ['team', 'channel',
+    'team']
+    """
+    names = [] if value is None else [value] if isinstance(value, str) else value
+    if not isinstance(names, list | tuple) or not all(isinstance(name, str) for name in names):
+        raise TypeError(
+            f"Value of {argument!r} must be a column name or a list of column names such as "
+            f"['channel', 'queue'], but received: {value!r} ({type(value).__name__})"
+        )
+    for name in names:
+        if names.count(name) > 1:
+            raise ValueError(
+                f"Value of {argument!r} names {name!r} more than once, but received: {value!r}"
+            )
+    return list(names)
+
+
 def check_time_zone(argument: str, value) -> str:
     """Return ``value`` when it names a time zone of the IANA database; otherwise raise.
 

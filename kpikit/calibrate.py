@@ -24,7 +24,7 @@ import pandas as pd
 
 from kpikit._check_runs import check_table
 from kpikit._frames import to_pandas
-from kpikit._validators import check_number
+from kpikit._validators import check_number, column_names
 from kpikit.schema import TABLES, Dataset, Problem, SchemaError
 
 __all__ = [
@@ -123,12 +123,6 @@ def checked_contacts(data, columns, *, optional=(), by=()):
     return contacts
 
 
-def _groups(by):
-    if by is None:
-        return []
-    return [by] if isinstance(by, str) else list(by)
-
-
 def _interval(interval):
     if interval not in INTERVALS:
         raise ValueError(
@@ -194,7 +188,7 @@ def arrival_profile(data, *, interval="30min", by=None):
        volume  aht_s
     9     1.5  230.0
     """
-    groups = _groups(by)
+    groups = column_names("by", by)
     length = _interval(interval)
     contacts = checked_contacts(
         data, ["arrived_at", "answered"], optional=HANDLE_COLUMNS, by=groups
@@ -291,7 +285,7 @@ def patience_exponential(data, *, by=None):
        abandoned  patience_s
     0          2       100.0
     """
-    groups = _groups(by)
+    groups = column_names("by", by)
     contacts = checked_contacts(data, ["answered", "wait_s"], by=groups)
     frame = contacts[groups].copy()
     frame["contacts"] = 1
@@ -370,7 +364,7 @@ def patience_kaplan_meier(data, *, by=None, horizon_s=None):
     >>> curve.restricted_mean["restricted_mean_s"].tolist()  # 10*1 + 20*.75 + 10*.375
     [28.75]
     """
-    groups = _groups(by)
+    groups = column_names("by", by)
     if horizon_s is not None:
         check_number("horizon_s", horizon_s, minimum=0, above_minimum=True)
     contacts = checked_contacts(data, ["answered", "wait_s"], by=groups)

@@ -66,7 +66,7 @@ from kpikit._scorecard.targets import (
     targets_from_benchmarks,
 )
 from kpikit._scorecard.trend import TREND_MARKS, with_trend
-from kpikit._validators import check_number
+from kpikit._validators import check_number, column_names
 from kpikit.catalog import kpi as kpi_definition
 from kpikit.provisional import last_arrival, provisional_in
 
@@ -82,7 +82,6 @@ __all__ = [
     "TREND_MARKS",
     "Ramp",
     "Scorecard",
-    "check_by",
     "check_ramp",
     "format_value",
     "preset_targets",
@@ -168,7 +167,7 @@ def scorecard(
     """
     from kpikit.metrics import compute
 
-    check_by(by)
+    column_names("by", by)
     check_ramp(ramp)
     _check_alpha(alpha)
     targets = read_targets(targets, channel=channel)
@@ -273,23 +272,6 @@ def rate(
     table["credit"] = credit_amounts(table, credits)
     table = mark_provisional(table, provisional, group_keys)
     return Scorecard(table, by=keys)
-
-
-def check_by(by) -> None:
-    """Raise a TypeError unless ``by`` is None, a column name or a list (tuple) of them.
-
-    >>> check_by(["site", "team"])
-    >>> check_by(5)
-    Traceback (most recent call last):
-    ...
-    TypeError: Value of 'by' must be a column name or a list of them but received: 5 (int)
-    """
-    names = [] if by is None else [by] if isinstance(by, str) else by
-    if not isinstance(names, list | tuple) or not all(isinstance(name, str) for name in names):
-        raise TypeError(
-            f"Value of 'by' must be a column name or a list of them but received: {by!r} "
-            f"({type(by).__name__})"
-        )
 
 
 def _check_alpha(alpha) -> None:

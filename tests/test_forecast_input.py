@@ -129,7 +129,7 @@ def test_special_days_are_checked(log, special_days, error, message):
 @pytest.mark.parametrize(
     ("by", "error", "message"),
     [
-        (["queue", "queue"], ValueError, "'by' names a column more than once"),
+        (["queue", "queue"], ValueError, "'by' names 'queue' more than once"),
         ("answered", ValueError, r"'by' names column\(s\) \['answered'\] that the forecast uses"),
         (5, TypeError, "'by' must be a column name"),
         (True, TypeError, "'by' must be a column name"),

@@ -75,7 +75,7 @@ def test_alpha_must_be_a_number(contacts, alpha):
 
 @pytest.mark.parametrize("by", [5, ["team", 5], {"team": 1}])
 def test_by_must_name_columns(contacts, by):
-    with pytest.raises(TypeError, match=r"Value of 'by' must be a column name or a list of them"):
+    with pytest.raises(TypeError, match=r"Value of 'by' must be a column name or a list of"):
         scorecard(contacts, TARGETS, by=by)
 
 

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from kpikit._check_runs import check_table
-from kpikit._validators import check_timestamp
+from kpikit._validators import check_timestamp, column_names
 from kpikit.calibrate import HANDLE_COLUMNS, contacts_frame
 from kpikit.schema import TABLES, SchemaError
 
@@ -60,23 +60,15 @@ def seasons(freq):
 
 
 def groups(by):
-    """``by`` as a list of distinct column names, none of them one the forecast uses itself."""
-    if by is None:
-        return []
-    if not isinstance(by, str | list | tuple) or not all(isinstance(k, str) for k in by):
-        raise TypeError(
-            "Value of 'by' must be a column name or a list of column names such as "
-            f"['channel', 'queue'], but received: {by!r}"
-        )
-    keys = [by] if isinstance(by, str) else list(by)
+    """``by`` as a list of distinct column names (:func:`kpikit._validators.column_names`), none
+    of them one the forecast uses itself."""
+    keys = column_names("by", by)
     clashes = [key for key in keys if key in _RESERVED]
     if clashes:
         raise ValueError(
             f"Value of 'by' names column(s) {clashes} that the forecast uses itself; "
             f"series cannot be defined by {list(_RESERVED)}, but received: {by!r}"
         )
-    if len(set(keys)) < len(keys):
-        raise ValueError(f"Value of 'by' names a column more than once, but received: {by!r}")
     return keys
 
 

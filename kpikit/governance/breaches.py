@@ -12,7 +12,7 @@ from urllib.parse import quote
 import numpy as np
 import pandas as pd
 
-from kpikit._validators import check_choice, check_timestamp
+from kpikit._validators import check_choice, check_timestamp, column_names
 from kpikit.catalog import KPI_IDS
 from kpikit.catalog import kpi as kpi_definition
 from kpikit.metrics import FREQUENCIES
@@ -186,10 +186,10 @@ def breaches(
     from kpikit._frames import to_pandas
     from kpikit.metrics import compute
     from kpikit.provisional import provisional_in
-    from kpikit.scorecard import check_by, check_ramp, rate, read_targets
+    from kpikit.scorecard import check_ramp, rate, read_targets
 
     check_choice("freq", freq, FREQUENCIES, "a period")
-    check_by(by)
+    column_names("by", by)
     check_ramp(ramp)
     targets = read_targets(targets, channel=channel)
     rated, unavailable = _computable(data, targets["kpi"].tolist(), by, freq, compute_options)

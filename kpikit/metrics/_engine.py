@@ -19,7 +19,7 @@ import pyarrow as pa
 from kpikit import repeats
 from kpikit._duckdb import sql_name
 from kpikit._frames import to_pandas
-from kpikit._validators import check_choice, suggest_keywords
+from kpikit._validators import check_choice, column_names, suggest_keywords
 from kpikit._versions import usable
 from kpikit.catalog import KPI_IDS, Term, components, kpi
 from kpikit.metrics import _polars_sums as polars_sums
@@ -214,7 +214,7 @@ def compute(
     )
     if is_path(data):
         return to_pandas(_compute(scan_parquet(data), kpis, by, freq, options, validate))
-    handed = via_polars.hand_over(data, options, _keys(by))
+    handed = via_polars.hand_over(data, options, column_names("by", by))
     if handed is not None:
         result = _compute(handed, kpis, by, freq, options, validate)
         return as_pandas(result, data)
@@ -235,7 +235,7 @@ def _compute(data, kpis, by, freq, options: Options, validate: bool, *, statisti
     DuckDB relation over a pandas frame, which has no statistics to answer the checks' bounds
     from (:func:`kpikit.metrics._folded_checks.fold_checks`)."""
     dataset = as_dataset(data)
-    keys = _keys(by)
+    keys = column_names("by", by)
     if freq is not None:
         check_choice("freq", freq, FREQUENCIES, "a period")
     contacts = nw.from_native(dataset.contacts)
@@ -355,14 +355,13 @@ def component_sums(data, kpi_id: str, *, options: Options | None = None, **optio
 # --- arguments and availability -------------------------------------------------------------
 
 
-def _as_list(value, argument="kpis"):
-    """``value`` (None, a name or names) as a list, a TypeError naming ``argument`` for any
-    other value.
+def _as_list(value):
+    """``kpis`` (None, a KPI id or ids) as a list; a TypeError for any other value.
 
-    >>> _as_list("aht"), _as_list(None), _as_list(5, "by")
+    >>> _as_list("aht"), _as_list(None), _as_list(5)
     Traceback (most recent call last):
     ...
-    TypeError: Value of 'by' must be a name or a list of names, but received: 5
+    TypeError: Value of 'kpis' must be a name or a list of names, but received: 5
     """
     if value is None:
         return []
@@ -372,23 +371,8 @@ def _as_list(value, argument="kpis"):
         return list(value)
     except TypeError:
         raise TypeError(
-            f"Value of {argument!r} must be a name or a list of names, but received: {value!r}"
+            f"Value of 'kpis' must be a name or a list of names, but received: {value!r}"
         ) from None
-
-
-def _keys(by) -> list:
-    """The grouping columns ``by`` as a list, each named once.
-
-    >>> _keys(["team", "channel", "team"])
-    Traceback (most recent call last):
-    ...
-    ValueError: Value of 'by' names 'team' more than once; received: ['team', 'channel', 'team']
-    """
-    keys = _as_list(by, "by")
-    for key in keys:
-        if keys.count(key) > 1:
-            raise ValueError(f"Value of 'by' names {key!r} more than once; received: {keys!r}")
-    return keys
 
 
 def _check_contacts(contacts, keys):
