@@ -1,4 +1,5 @@
-"""Argument checks shared by the whole package: one choice check, one number check, one path check.
+"""Argument checks shared by the whole package: one check each of a choice, a number, a percent,
+a time zone, a date or time, column names and a path.
 
 Every message names the argument, says what was expected and echoes what was received, in the
 form ``Value of 'kpi' is not a KPI id. Expected one of [...] but received: 'ahtt'. Did you mean
@@ -20,8 +21,11 @@ __all__ = [
     "as_path",
     "check_choice",
     "check_number",
+    "check_percent",
     "check_time_zone",
+    "check_timestamp",
     "checked_path",
+    "column_names",
     "is_number",
     "suggest_keywords",
     "suggestion",

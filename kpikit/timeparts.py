@@ -1,6 +1,5 @@
 """Calendar parts of a timestamp as grouping columns (hour of day, day of week)."""
 
-import dataclasses
 from dataclasses import replace
 
 import narwhals.stable.v2 as nw
@@ -96,6 +95,6 @@ def _check_timestamps(frame, column):
         raise SchemaError(
             problem
             if "kk.read_contacts" in problem.problem
-            else dataclasses.replace(problem, problem=f"{problem.problem}; {_CONVERT}")
+            else replace(problem, problem=f"{problem.problem}; {_CONVERT}")
             for problem in problems
         )

@@ -91,16 +91,17 @@ class IntradayMonitor:
         Agents on the phones per interval start (index: period, once each), not negative nor
         infinite (NaN: unknown).
     channel, queue : str, default=None
-        Follow only the contacts of this channel or queue. The log must have the column, and
-        the value must be among those of the first rows read (at construction, or at the
-        first refresh that finds rows when the log is still empty).
+        Follow only the contacts of this channel or queue. The log must have the column. A
+        value the first rows read (at construction, or at the first refresh that finds rows
+        when the log is still empty) lack but nearly spell (``"phon"`` beside ``"phone"``) is
+        refused; any other is followed, as a channel that has had no contact yet.
 
     Raises
     ------
     TypeError, ValueError
         For an option out of its range or of the wrong kind, a source that is not an
         existing folder, ``.csv`` or ``.parquet`` file, or a ``channel`` or ``queue`` that
-        the log does not hold (with the values it holds).
+        nearly spells one of the log's (with the values it holds).
 
     Examples
     --------
