@@ -287,7 +287,7 @@ def _computable(data, kpi_ids, by, freq, options) -> tuple[pd.DataFrame, dict]:
     table or column the data lacks). Any other error (a bad option, an unknown grouping column)
     is the caller's and propagates."""
     from kpikit._frames import to_pandas
-    from kpikit.metrics import compute
+    from kpikit.metrics import KPIUnavailable, compute
 
     frames, unavailable = [], {}
     for table in ("contacts", "agent_intervals", "costs"):
@@ -296,24 +296,14 @@ def _computable(data, kpi_ids, by, freq, options) -> tuple[pd.DataFrame, dict]:
             try:
                 frames.append(to_pandas(compute(data, kpis=wanted, by=by, freq=freq, **options)))
                 break
-            except ValueError as error:
-                kpi_id = _not_computable(error, wanted)
-                unavailable[kpi_id] = str(error).split(": ", 1)[1]
-                wanted.remove(kpi_id)
+            except KPIUnavailable as error:
+                unavailable[error.kpi_id] = error.reason
+                wanted.remove(error.kpi_id)
     if not frames:
         raise ValueError(
             f"None of the target KPIs can be computed from this data and grouping: {unavailable}"
         )
     return pd.concat(frames, ignore_index=True), unavailable
-
-
-def _not_computable(error: ValueError, kpi_ids: list) -> str:
-    """The KPI that ``error`` (from :func:`kpikit.compute`) says the data cannot give; any other
-    error is raised again."""
-    for kpi_id in kpi_ids:
-        if str(error).startswith(f"Cannot compute {kpi_id!r}: "):
-            return kpi_id
-    raise error
 
 
 def breach_id(kpi_id: str, freq: str, period, group) -> str:

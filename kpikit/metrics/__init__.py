@@ -18,7 +18,14 @@ group are brought into Python for the ratios).
 ['channel', 'kpi', 'value', 'numerator', 'denominator', 'ci_low', 'ci_high']
 """
 
-from kpikit.metrics._engine import RESULT_COLUMNS, Plan, component_sums, compute, plan
+from kpikit.metrics._engine import (
+    RESULT_COLUMNS,
+    KPIUnavailable,
+    Plan,
+    component_sums,
+    compute,
+    plan,
+)
 from kpikit.metrics._helpers import HELPERS
 from kpikit.metrics._period_starts import FREQUENCIES
 from kpikit.metrics._sources import scan_parquet
@@ -28,6 +35,7 @@ globals().update(HELPERS)
 __all__ = [
     "FREQUENCIES",
     "HELPERS",
+    "KPIUnavailable",
     "RESULT_COLUMNS",
     "Plan",
     "component_sums",

@@ -66,6 +66,19 @@ _COMPONENT_COLUMNS = (
 )
 
 
+class KPIUnavailable(ValueError):
+    """A KPI asked for that the data or the grouping cannot give (a table or column it lacks,
+    cost per contact split other than by channel): ``kpi_id`` and ``reason`` say which and why.
+
+    >>> str(KPIUnavailable("fcr", "contacts has no column(s) ['customer_id']"))
+    "Cannot compute 'fcr': contacts has no column(s) ['customer_id']"
+    """
+
+    def __init__(self, kpi_id: str, reason: str):
+        super().__init__(f"Cannot compute {kpi_id!r}: {reason}")
+        self.kpi_id, self.reason = kpi_id, reason
+
+
 @dataclass(frozen=True)
 class Plan:
     """How one KPI is assembled for one set of options: its terms, scale and interval."""
@@ -324,7 +337,7 @@ def component_sums(data, kpi_id: str, *, options: Options | None = None, **optio
     columns = set(contacts.collect_schema().names())
     reason = _unavailable(kpi_plan, dataset, columns, [], options)
     if reason is not None:
-        raise ValueError(f"Cannot compute {kpi_id!r}: {reason}")
+        raise KPIUnavailable(kpi_id, reason)
     names = list(dict.fromkeys(t.component for t in (*kpi_plan.numerator, *kpi_plan.denominator)))
     tables = {"contacts": contacts}
     for table in ("agent_intervals", "costs"):
@@ -409,7 +422,7 @@ def _select_kpis(kpis, dataset, contacts, keys, options):
         if reason is None:
             selected.append(kpi_id)
         elif kpis is not None:
-            raise ValueError(f"Cannot compute {kpi_id!r}: {reason}")
+            raise KPIUnavailable(kpi_id, reason)
     if not selected:
         raise ValueError("None of the requested KPIs can be computed from this data and grouping.")
     return [k for k in KPI_IDS if k in selected]
