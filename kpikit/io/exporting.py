@@ -16,7 +16,9 @@ the underscore of a literal ``_xHHHH_`` in the text as ``_x005F_`` so it is not 
 import datetime as dt
 import io
 import math
+import os
 import re
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -250,8 +252,21 @@ def write_workbook(sheets, path=None):
     content = _workbook_bytes(_checked_sheets(sheets))
     if target is None:
         return content
-    target.write_bytes(content)
+    _replace_whole(target, content)
     return target
+
+
+def _replace_whole(target: Path, content: bytes) -> None:
+    """Write ``content`` to ``target`` whole or not at all: into a file beside it (made as any
+    file is, with the usual permissions), then renamed over it (a rename within one folder is
+    atomic)."""
+    part = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.part")
+    try:
+        part.write_bytes(content)
+        os.replace(part, target)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
 
 
 def kpi_sheet(frame, title: str = "KPIs") -> Sheet:
