@@ -8,7 +8,7 @@ days.
 import numpy as np
 import pandas as pd
 
-from kpikit._validators import check_timestamp
+from kpikit._validators import check_choice, check_timestamp
 from kpikit.metrics import FREQUENCIES
 
 __all__ = ["PERIOD_LENGTHS", "check_freq", "period_end"]
@@ -98,8 +98,4 @@ def check_freq(freq) -> None:
     ...
     ValueError: Value of 'freq' is not a period. Expected one of [...] but received: 'fortnight'
     """
-    if freq not in FREQUENCIES:
-        raise ValueError(
-            f"Value of 'freq' is not a period. Expected one of {list(FREQUENCIES)} "
-            f"but received: {freq!r}"
-        )
+    check_choice("freq", freq, FREQUENCIES, "a period")

@@ -12,11 +12,10 @@ from urllib.parse import quote
 import numpy as np
 import pandas as pd
 
-from kpikit._validators import check_choice, check_timestamp, column_names
+from kpikit._validators import check_timestamp, column_names
 from kpikit.catalog import KPI_IDS
 from kpikit.catalog import kpi as kpi_definition
-from kpikit.metrics import FREQUENCIES
-from kpikit.periods import period_end
+from kpikit.periods import check_freq, period_end
 
 __all__ = [
     "BREACH_COLUMNS",
@@ -188,7 +187,7 @@ def breaches(
     from kpikit.provisional import provisional_in
     from kpikit.scorecard import check_ramp, rate, read_targets
 
-    check_choice("freq", freq, FREQUENCIES, "a period")
+    check_freq(freq)
     column_names("by", by)
     check_ramp(ramp)
     targets = read_targets(targets, channel=channel)
