@@ -25,7 +25,7 @@ import pandas as pd
 from kpikit._check_runs import check_table
 from kpikit._frames import to_pandas
 from kpikit._validators import check_number, column_names
-from kpikit.schema import TABLES, Dataset, Problem, SchemaError
+from kpikit.schema import TABLES, Dataset, SchemaError, repeated_columns
 
 __all__ = [
     "PatienceCurve",
@@ -111,11 +111,9 @@ def checked_contacts(data, columns, *, optional=(), by=()):
     """
     contacts = contacts_frame(data, [*columns, *by])
     read = [*columns, *(column for column in optional if column in contacts.columns)]
-    repeated = sorted({str(c) for c in contacts.columns[contacts.columns.duplicated()]})
-    repeated = [name for name in repeated if name in [*read, *by]]
+    repeated = repeated_columns(contacts, "contacts", among=[*read, *by])
     if repeated:
-        problem = Problem("contacts", ", ".join(repeated), "column name appears more than once")
-        raise SchemaError([problem])
+        raise SchemaError([repeated])
     specs = [spec for spec in TABLES["contacts"] if spec.name in read]
     problems, _ = check_table(nw.from_native(contacts[read]), "contacts", specs, ())
     if problems:

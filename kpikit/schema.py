@@ -462,12 +462,27 @@ def as_dataset(data) -> Dataset:
     return Dataset(contacts=data)
 
 
+def repeated_columns(native, table: str, among=None) -> Problem | None:
+    """The problem of a pandas frame whose column names repeat (those of ``among``, or any),
+    or None.
+
+    >>> import pandas as pd
+    >>> problem = repeated_columns(pd.DataFrame([[1, 2, 3]], columns=["a", "b", "a"]), "contacts")
+    >>> problem.column, problem.problem
+    ('a', 'column name appears more than once')
+    """
+    repeated = sorted({str(c) for c in native.columns[native.columns.duplicated()]})
+    repeated = [name for name in repeated if among is None or name in among]
+    if not repeated:
+        return None
+    return Problem(table, ", ".join(repeated), "column name appears more than once")
+
+
 def _from_native(native, table: str):
     try:
         return nw.from_native(native)
     except nw.exceptions.DuplicateError:
-        repeated = sorted({str(c) for c in native.columns[native.columns.duplicated()]})
-        return Problem(table, ", ".join(repeated), "column name appears more than once")
+        return repeated_columns(native, table)
     except TypeError:
         raise TypeError(
             f"Dataset.{table} must be a dataframe (pandas, polars, pyarrow, duckdb, ...); "

@@ -5,7 +5,7 @@ from dataclasses import replace
 import narwhals.stable.v2 as nw
 
 from kpikit._checks import ColumnSpec, table_checks
-from kpikit.schema import Dataset, Problem, SchemaError
+from kpikit.schema import Dataset, Problem, SchemaError, repeated_columns
 
 __all__ = ["add_hour_weekday"]
 
@@ -79,9 +79,7 @@ def _contacts(data):
     try:
         return nw.from_native(data)
     except nw.exceptions.DuplicateError:
-        repeated = sorted({str(c) for c in data.columns[data.columns.duplicated()]})
-        problem = Problem("contacts", ", ".join(repeated), "column name appears more than once")
-        raise SchemaError([problem]) from None
+        raise SchemaError([repeated_columns(data, "contacts")]) from None
 
 
 def _check_timestamps(frame, column):

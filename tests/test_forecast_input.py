@@ -143,7 +143,7 @@ def test_by_is_checked(log, by, error, message):
 @pytest.mark.parametrize("column", ["answered", "arrived_at", "talk_s", "queue"])
 def test_repeated_column(log, column):
     doubled = pd.concat([log, log[[column]]], axis=1)
-    with pytest.raises(ValueError, match=rf"'data' has the column\(s\) \['{column}'\] more than"):
+    with pytest.raises(SchemaError, match=rf"contacts.{column}: column name appears more than"):
         forecast.aht(doubled, by="queue", **NAIVE)
 
 

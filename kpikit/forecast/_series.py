@@ -6,14 +6,11 @@ contacts has zero volume), so the models see the nights and the quiet days too.
 
 import numbers
 
-import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 
-from kpikit._check_runs import check_table
 from kpikit._validators import check_timestamp, column_names
-from kpikit.calibrate import HANDLE_COLUMNS, contacts_frame
-from kpikit.schema import TABLES, SchemaError
+from kpikit.calibrate import HANDLE_COLUMNS, checked_contacts
 
 FREQS = {"15min": "15min", "30min": "30min", "hour": "1h", "day": "1D"}
 """Forecast intervals offered, as pandas offsets."""
@@ -120,15 +117,11 @@ def arrivals(data, by, *, handle=True):
     :class:`~kpikit.SchemaError` naming the rows.
     """
     keys = groups(by)
-    contacts = contacts_frame(data, ["arrived_at", "answered", *keys])
-    handles = [column for column in HANDLE_COLUMNS if handle and column in contacts.columns]
-    used = ["arrived_at", "answered", *handles, *keys]
-    repeated = sorted({column for column in used if list(contacts.columns).count(column) > 1})
-    if repeated:
-        raise ValueError(f"Value of 'data' has the column(s) {repeated} more than once")
+    optional = HANDLE_COLUMNS if handle else ()
+    contacts = checked_contacts(data, ["arrived_at", "answered"], optional=optional, by=keys)
+    handles = [column for column in optional if column in contacts.columns]
     if contacts.empty:
         raise ValueError("Value of 'data' has no contacts: there is nothing to forecast from")
-    _check_columns(contacts, ["arrived_at", "answered", *handles])
     arrived = pd.to_datetime(contacts["arrived_at"])  # dates as midnight
     if arrived.dt.tz is not None:
         arrived = arrived.dt.tz_localize(None)
@@ -140,14 +133,6 @@ def arrivals(data, by, *, handle=True):
     frame["handle_s"] = np.where(answered, seconds, 0.0)
     _check_handle_total(frame["handle_s"].to_numpy(), handles)
     return frame
-
-
-def _check_columns(contacts, columns):
-    """Raise SchemaError when ``columns`` break the contacts schema (type, empty, range)."""
-    specs = [spec for spec in TABLES["contacts"] if spec.name in columns]
-    problems, _ = check_table(nw.from_native(contacts[columns]), "contacts", specs, ())
-    if problems:
-        raise SchemaError(problems)
 
 
 def _check_handle_total(seconds, columns):
