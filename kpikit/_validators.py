@@ -24,6 +24,7 @@ __all__ = [
     "check_percent",
     "check_time_zone",
     "check_timestamp",
+    "check_unique_columns",
     "checked_path",
     "column_names",
     "is_number",
@@ -244,6 +245,26 @@ def column_names(argument: str, value) -> list[str]:
                 f"Value of {argument!r} names {name!r} more than once, but received: {value!r}"
             )
     return list(names)
+
+
+def check_unique_columns(argument: str, frame):
+    """``frame`` (a pandas frame) when no column name repeats in it; otherwise raise, since a
+    repeated name is ambiguous.
+
+    >>> import pandas as pd
+    >>> check_unique_columns("targets", pd.DataFrame([[1, 2, 3]], columns=["a", "b", "a"]))
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'targets' has the column(s) ['a'] more than once; columns are ['a',
+    'b', 'a']
+    """
+    repeated = sorted({str(name) for name in frame.columns[frame.columns.duplicated()]})
+    if repeated:
+        raise ValueError(
+            f"Value of {argument!r} has the column(s) {repeated} more than once; columns are "
+            f"{list(frame.columns)}"
+        )
+    return frame
 
 
 def check_time_zone(argument: str, value) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kpikit._validators import check_choice, checked_path, is_number
+from kpikit._validators import check_choice, check_unique_columns, checked_path, is_number
 from kpikit.catalog import KPI_IDS, SECTORS
 from kpikit.catalog import benchmarks as load_benchmarks
 from kpikit.catalog import kpi as kpi_definition
@@ -243,12 +243,7 @@ def _validate_targets(frame: pd.DataFrame) -> pd.DataFrame:
         raise ValueError(
             f"Value of 'targets' needs a 'kpi' column; columns are {list(frame.columns)}"
         )
-    repeated = sorted(set(frame.columns[frame.columns.duplicated()]))
-    if repeated:
-        raise ValueError(
-            f"Value of 'targets' has the column(s) {repeated} more than once; columns are "
-            f"{list(frame.columns)}"
-        )
+    check_unique_columns("targets", frame)
     if frame.empty:
         raise ValueError("Value of 'targets' has no rows: there is nothing to rate against")
     for name in frame.columns:

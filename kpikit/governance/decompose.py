@@ -23,7 +23,7 @@ would have had with its usual mix.
 import numpy as np
 import pandas as pd
 
-from kpikit._validators import check_number
+from kpikit._validators import check_number, check_unique_columns
 
 __all__ = ["DECOMPOSITION_COLUMNS", "decompose"]
 
@@ -148,12 +148,7 @@ def _checked(segments) -> pd.DataFrame:
             f"Value of 'segments' is missing column(s) {missing}; columns are "
             f"{list(segments.columns)}"
         )
-    repeated = sorted(set(segments.columns[segments.columns.duplicated()]))
-    if repeated:
-        raise ValueError(
-            f"Value of 'segments' has the column(s) {repeated} more than once; columns are "
-            f"{list(segments.columns)}"
-        )
+    check_unique_columns("segments", segments)
     frame = segments.copy()
     if "baseline_denominator" not in frame:
         frame["baseline_denominator"] = frame["denominator"]

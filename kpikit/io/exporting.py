@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from kpikit._frames import to_pandas
-from kpikit._validators import as_path, check_number
+from kpikit._validators import as_path, check_number, check_unique_columns
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # RFC 4180 line ends; with them the csv writer also quotes a lone carriage return in a cell.
@@ -147,7 +147,7 @@ def to_csv(frame, path=None):
     ok,3
     <BLANKLINE>
     """
-    table = _neutralised(_unique_columns(to_pandas(frame, "frame"), "frame"))
+    table = _neutralised(check_unique_columns("frame", to_pandas(frame, "frame")))
     if path is None:
         return table.to_csv(index=False, lineterminator=_CRLF)
     target = safe_export_path(path, (".csv", ".csv.gz"))
@@ -321,7 +321,7 @@ def to_excel(frame, path, *, sheet_name: str = "kpikit") -> Path:
     --------
     write_workbook : several sheets, rounding and cell colours.
     """
-    table = _unique_columns(to_pandas(frame, "frame"), "frame")
+    table = check_unique_columns("frame", to_pandas(frame, "frame"))
     return write_workbook([Sheet(sheet_name, table)], path)
 
 
@@ -364,7 +364,7 @@ def _write_sheet(workbook, sheet: Sheet, title: str) -> None:
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    table = _unique_columns(to_pandas(sheet.table, "table").reset_index(drop=True), "table")
+    table = check_unique_columns("table", to_pandas(sheet.table, "table").reset_index(drop=True))
     decimals = _per_cell(sheet.decimals, table, "decimals", _places)
     fills = _per_cell(sheet.fills, table, "fills", _colour)
     worksheet = workbook.create_sheet(title)
@@ -537,20 +537,3 @@ def _neutralised(table: pd.DataFrame) -> pd.DataFrame:
         ):
             safe.isetitem(position, values.astype(object).map(_defused))
     return safe
-
-
-def _unique_columns(table: pd.DataFrame, argument: str) -> pd.DataFrame:
-    """``table`` when no column name repeats (a repeated name is ambiguous); otherwise raise.
-
-    >>> _unique_columns(pd.DataFrame([[1, 2, 3]], columns=["a", "b", "a"]), "frame")
-    Traceback (most recent call last):
-    ...
-    ValueError: Value of 'frame' has repeated column names ['a']; column names must be unique.
-    """
-    repeated = table.columns[table.columns.duplicated()].unique().tolist()
-    if repeated:
-        raise ValueError(
-            f"Value of {argument!r} has repeated column names {repeated}; "
-            "column names must be unique."
-        )
-    return table
