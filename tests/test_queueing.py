@@ -542,3 +542,14 @@ def test_default_threshold_comes_from_the_options():
             queueing.service_level(100, 180, 14, threshold_s=40)
         )
         assert queueing.service_level(100, 180, 14, threshold_s=20) == pytest.approx(88.835002)
+
+
+def test_numbers_given_as_text_or_flags_are_refused_by_name():
+    # NumPy read "100" and True as numbers (service level 88.8 and 100 %), and "abc" ended in
+    # "could not convert string to float", which named no argument.
+    for volume in ("100", True, "abc", {"a": 1}):
+        with pytest.raises(TypeError, match="'volume' must be a number or numbers"):
+            queueing.service_level(volume, 180, 14, threshold_s=20)
+    # Missing values of a nullable column are NaN, refused as such.
+    with pytest.raises(ValueError, match="'volume' must be numbers >= 0, but received: nan"):
+        queueing.service_level(pd.Series([100, None], dtype="Int64"), 180, 14)

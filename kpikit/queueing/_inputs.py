@@ -17,13 +17,26 @@ def _array(name, value, *, minimum=None, strict=False, integer=False, finite=Tru
 
     >>> _array("agents", [3, 4], minimum=0, integer=True, maximum=10).tolist()
     [3.0, 4.0]
+    >>> _array("volume", "100")
+    Traceback (most recent call last):
+    ...
+    TypeError: Value of 'volume' must be a number or numbers, but received: '100' (str)
     >>> _array("agents", 1e9, minimum=0, integer=True, maximum=MAX_AGENTS)
     Traceback (most recent call last):
     ...
     ValueError: Value of 'agents' must be whole numbers >= 0 and <= 100,000, but received:
     1000000000.0
     """
-    array = np.asarray(value, dtype=float)
+    wrong_kind = TypeError(
+        f"Value of {name!r} must be a number or numbers, but received: {value!r} "
+        f"({type(value).__name__})"
+    )
+    if np.asarray(value).dtype.kind in "bUS":  # NumPy would read True and "100" as numbers
+        raise wrong_kind
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):  # text, mappings, other objects
+        raise wrong_kind from None
     bad = np.isnan(array)
     if finite:
         bad |= np.isinf(array)
