@@ -13,9 +13,6 @@ show as the character again (openpyxl and :func:`pandas.read_excel` show the esc
 the underscore of a literal ``_xHHHH_`` in the text as ``_x005F_`` so it is not read as an escape.
 """
 
-import datetime as dt
-import io
-import math
 import os
 import re
 import uuid
@@ -23,22 +20,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from kpikit._frames import to_pandas
 from kpikit._validators import as_path, check_number, check_unique_columns
+from kpikit.io._workbook import _colour, _places, _workbook_bytes
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # RFC 4180 line ends; with them the csv writer also quotes a lone carriage return in a cell.
 _CRLF = "\r\n"
 _PLAIN_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
-_EXCEL_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
-# What cell text in XML cannot hold as it is (a carriage return would be read back as a line
-# feed), and the "_" of a literal "_xHHHH_" (OOXML ST_Xstring): written as "_xHHHH_".
-_EXCEL_ESCAPED = re.compile(r"[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
-_COLOUR = re.compile(r"#?[0-9A-Fa-f]{6}")
-_MAX_DECIMALS = 30  # the most decimal places an Excel number format shows
 _MAX_FROZEN = 16383  # Excel has 16,384 columns; one must stay unfrozen
 
 
@@ -338,183 +329,6 @@ def _checked_sheets(sheets) -> Sequence:
                 f"{type(sheet).__name__}; wrap a table as Sheet(title, table)."
             )
     return sheets
-
-
-def _workbook_bytes(sheets) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    used = set()
-    try:
-        for sheet in sheets:
-            _write_sheet(workbook, sheet, _sheet_title(sheet.title, used))
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-    except BaseException:
-        # Close what the failure left open: an open sheet stream fails noisily when collected.
-        for worksheet in workbook.worksheets:
-            if not worksheet.closed:
-                worksheet.close()
-        raise
-    return buffer.getvalue()
-
-
-def _write_sheet(workbook, sheet: Sheet, title: str) -> None:
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    table = check_unique_columns("table", to_pandas(sheet.table, "table").reset_index(drop=True))
-    decimals = _per_cell(sheet.decimals, table, "decimals", _places)
-    fills = _per_cell(sheet.fills, table, "fills", _colour)
-    worksheet = workbook.create_sheet(title)
-    worksheet.freeze_panes = f"{get_column_letter(sheet.frozen_columns + 1)}2"
-    widths = [len(str(column)) for column in table.columns]
-    for position, width in enumerate(_column_widths(table, widths), start=1):
-        worksheet.column_dimensions[get_column_letter(position)].width = width
-    bold = Font(bold=True)
-
-    def cell(value, places=None, fill=None):
-        value = _excel_value(value)
-        if isinstance(value, str):
-            item = WriteOnlyCell(worksheet, _excel_text(value))
-            item.data_type = "s"
-        else:
-            item = WriteOnlyCell(worksheet, value)
-        if isinstance(value, float) and places is not None:
-            item.value = round(value, places)
-            item.number_format = "#,##0" + ("." + "0" * places if places else "")
-        if fill is not None:
-            item.fill = PatternFill("solid", fgColor=fill)
-        return item
-
-    header = []
-    for column in table.columns:
-        item = cell(str(column))
-        item.font = bold
-        header.append(item)
-    worksheet.append(header)
-    for row in range(len(table)):
-        worksheet.append(
-            [
-                cell(
-                    table.iat[row, column],
-                    None if decimals is None else decimals.iat[row, column],
-                    None if fills is None else fills.iat[row, column],
-                )
-                for column in range(table.shape[1])
-            ]
-        )
-
-
-def _per_cell(values, table: pd.DataFrame, argument: str, check):
-    """``values`` as a frame of the table's shape (a per-column mapping is spread down), each
-    cell passed through ``check``."""
-    if values is None:
-        return None
-    if isinstance(values, Mapping):
-        frame = pd.DataFrame(
-            {column: [values.get(column)] * len(table) for column in table.columns},
-            dtype=object,
-        )
-    else:
-        frame = to_pandas(values, argument).reset_index(drop=True)
-    if frame.shape != table.shape:
-        raise ValueError(
-            f"Value of {argument!r} must have the table's shape {table.shape} but has {frame.shape}"
-        )
-    return pd.DataFrame(
-        {
-            position: [check(value, f"{argument}[{column!r}]") for value in frame.iloc[:, position]]
-            for position, column in enumerate(frame.columns)
-        },
-        index=frame.index,
-        dtype=object,
-    )
-
-
-def _places(value, argument: str) -> int | None:
-    """``value`` as decimals to round to: a whole number from 0 to 30, or None when missing.
-
-    >>> _places(2.0, "decimals['aht']"), _places(float("nan"), "decimals['aht']")
-    (2, None)
-    """
-    if _is_missing_scalar(value):
-        return None
-    return check_number(argument, value, minimum=0, maximum=_MAX_DECIMALS, integer=True)
-
-
-def _colour(value, argument: str) -> str | None:
-    """``value`` (``"#RRGGBB"``) as openpyxl's ``"RRGGBB"``, or None when missing.
-
-    >>> _colour("#f4cdb2", "fills['status']"), _colour(None, "fills['status']")
-    ('F4CDB2', None)
-    """
-    if _is_missing_scalar(value):
-        return None
-    if not isinstance(value, str):
-        raise TypeError(
-            f"Value of {argument!r} must be a colour '#RRGGBB' (str) but received: {value!r} "
-            f"({type(value).__name__})"
-        )
-    if not _COLOUR.fullmatch(value):
-        raise ValueError(
-            f"Value of {argument!r} must be a colour '#RRGGBB' but received: {value!r}"
-        )
-    return value.lstrip("#").upper()
-
-
-def _excel_text(text: str) -> str:
-    """``text`` with the characters a cell cannot hold written as Excel's ``_xHHHH_`` escape.
-
-    >>> _excel_text("line\\x0bbreak"), _excel_text("_x0041_ stays"), _excel_text("a_b")
-    ('line_x000B_break', '_x005F_x0041_ stays', 'a_b')
-    """
-    return _EXCEL_ESCAPED.sub(lambda match: f"_x{ord(match.group()):04X}_", text)
-
-
-def _column_widths(table: pd.DataFrame, widths: list[int]) -> list[float]:
-    for position, column in enumerate(table.columns):
-        sample = table[column].head(200).map(lambda value: len(str(value)))
-        if len(sample):
-            widths[position] = max(widths[position], int(sample.max()))
-    return [min(max(width + 2, 8), 60) for width in widths]
-
-
-def _sheet_title(title: str, used: set) -> str:
-    name = _EXCEL_FORBIDDEN.sub("-", str(title)).strip("'")[:31] or "Sheet"
-    candidate, number = name, 2
-    while candidate.lower() in used:
-        suffix = f" ({number})"
-        candidate, number = name[: 31 - len(suffix)] + suffix, number + 1
-    used.add(candidate.lower())
-    return candidate
-
-
-def _excel_value(value):
-    if isinstance(value, pd.Timestamp | dt.datetime):
-        stamp = pd.Timestamp(value)
-        if stamp.tzinfo is not None:  # Excel has no time zones: keep the wall-clock time
-            stamp = stamp.tz_localize(None)
-        return stamp.to_pydatetime()
-    if _is_missing_scalar(value):
-        return None
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, float) and math.isinf(value):  # Excel has no infinity: write it as text
-        return str(value)
-    if isinstance(value, float | bool | str | dt.date):
-        return value
-    return str(value)
-
-
-def _is_missing_scalar(value) -> bool:
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
 
 
 def _defused(value):
