@@ -134,3 +134,18 @@ def test_monitor_follows_a_channel_with_no_contact_yet(tmp_path):
     write_log(tmp_path, contacts())
     view = IntradayMonitor(tmp_path, channel="sms").refresh()
     assert view.contacts == 0
+
+
+@pytest.mark.parametrize(
+    ("speed", "every", "message"),
+    [
+        # 1e-9 x 0.001 s rounded to a step of 0 ns: the clock never moved and the replay ran on
+        (1e-9, 0.001, r"cover from 1 s to a year of the log .* = 1e-12 s"),
+        (1e300, 2.0, r"cover from 1 s to a year .* = 2e\+300 s"),
+        (float("inf"), 2.0, "'speed' must be a finite number > 0"),  # was an OverflowError
+        (60.0, float("inf"), "'drop_every_s' must be a finite number > 0 and <= 3600"),
+    ],
+)
+def test_a_replay_pace_that_cannot_move_the_clock_is_refused(speed, every, message, tmp_path):
+    with pytest.raises(ValueError, match=message):
+        replay(contacts(), tmp_path, speed=speed, drop_every_s=every, sleep=lambda s: None)

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kpikit._validators import check_number
 from kpikit.calibrate import contacts_frame
 from kpikit.monitor._plan import checked_day
 
@@ -47,6 +48,33 @@ def live_events(contacts):
     return events.sort_values("event_at", kind="stable").reset_index(drop=True)
 
 
+MAX_WAIT_S = 3600.0
+"""Longest wait between two drops of a replay, seconds."""
+_YEAR_S = 366 * 86_400
+
+
+def _check_pace(speed, drop_every_s) -> None:
+    """A drop every ``drop_every_s`` seconds (at most an hour) covers ``speed * drop_every_s``
+    seconds of the log: at least one (a smaller step rounded to nothing and the clock never
+    moved) and at most a year (a step pandas can hold; a day or more writes the day at once).
+
+    >>> _check_pace(1e-9, 0.001)
+    Traceback (most recent call last):
+    ...
+    ValueError: Values of 'speed' and 'drop_every_s' must make each drop cover from 1 s to a
+    year of the log (speed * drop_every_s), but received: 1e-09 * 0.001 = 1e-12 s
+    """
+    check_number("speed", speed, minimum=0, above_minimum=True)
+    check_number("drop_every_s", drop_every_s, minimum=0, above_minimum=True, maximum=MAX_WAIT_S)
+    covered = speed * drop_every_s
+    if not 1 <= covered <= _YEAR_S:
+        raise ValueError(
+            "Values of 'speed' and 'drop_every_s' must make each drop cover from 1 s to a year "
+            f"of the log (speed * drop_every_s), but received: {speed!r} * {drop_every_s!r} = "
+            f"{covered:g} s"
+        )
+
+
 def replay(data, folder, *, day=None, speed=60.0, drop_every_s=2.0, start=None, sleep=time.sleep):
     """Write one day of contacts into ``folder`` as drops, in accelerated time.
 
@@ -80,11 +108,7 @@ def replay(data, folder, *, day=None, speed=60.0, drop_every_s=2.0, start=None, 
     """
     contacts = contacts_frame(data, ["contact_id", "arrived_at", "answered", "wait_s"]).copy()
     contacts["arrived_at"] = pd.to_datetime(contacts["arrived_at"])
-    if not speed > 0 or not drop_every_s > 0:
-        raise ValueError(
-            f"Values of 'speed' and 'drop_every_s' must be > 0, but received: {speed!r}, "
-            f"{drop_every_s!r}"
-        )
+    _check_pace(speed, drop_every_s)
     days = contacts["arrived_at"].dt.normalize()
     chosen = days.max() if day is None else checked_day(day)
     today = contacts[days == chosen]
