@@ -301,8 +301,9 @@ def check_time_zone(argument: str, value) -> str:
         )
     try:
         zoneinfo.ZoneInfo(value)
-    except (ValueError, OSError, zoneinfo.ZoneInfoNotFoundError):  # OSError: a name too long
-        names = sorted(zoneinfo.available_timezones())
+        _pandas_zone(value)
+    except (ValueError, OSError, LookupError):  # OSError: a name too long
+        names = sorted(name for name in zoneinfo.available_timezones() if name != value)
         city = [name for name in names if name.lower().endswith("/" + value.lower())]
         hint = f". Did you mean {city[0]!r}?" if city else suggestion(value, names)
         raise ValueError(
@@ -310,6 +311,14 @@ def check_time_zone(argument: str, value) -> str:
             f"'Europe/Paris' or 'UTC' but received: {value!r}{hint}"
         ) from None
     return value
+
+
+def _pandas_zone(name: str) -> None:
+    """Raise LookupError when pandas cannot place a time in the zone ``name``: tzdata holds a
+    few names (``Factory``) that pytz, which pandas 2 uses, does not."""
+    import pandas as pd
+
+    pd.Timestamp("2026-01-01").tz_localize(name)  # pytz's UnknownTimeZoneError is a KeyError
 
 
 def check_timestamp(argument: str, value):

@@ -809,3 +809,25 @@ def test_safe_export_path_checks(tmp_path):
         safe_export_path(tmp_path / "sub" / ".." / ".." / "a.csv", base_dir=tmp_path / "sub")
     (tmp_path / "sub").mkdir()
     assert safe_export_path(tmp_path / "sub" / "a.csv", base_dir=tmp_path / "sub").name == "a.csv"
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        # codecs for bytes or domain names passed codecs.lookup, then failed raw in the reader
+        # (binascii.Error, zlib.error, TypeError, UnicodeError)
+        ("encoding", "rot13", "'encoding' is not a text encoding Python knows"),
+        ("encoding", "base64", "'encoding' is not a text encoding Python knows"),
+        ("encoding", "punycode", "'encoding' is not a text encoding Python knows"),
+        # tzdata's OSError (file name too long) and pytz's UnknownTimeZoneError
+        ("tz", "X" * 1000, "'tz' is not a time zone name"),
+        ("tz", "Factory", "'tz' is not a time zone name"),
+        # 'mixed' read 02/01/2026 month first and 13/01/2026 day first in one column
+        ("datetime_format", "mixed", "'datetime_format' cannot be 'mixed'"),
+    ],
+)
+def test_reading_options_that_cannot_read_a_file_are_refused_by_name(option, value, message):
+    with pytest.raises(ValueError, match=message):
+        upload(
+            "contact_id,arrived_at,answered,wait_s\n1,02/01/2026 09:00,true,5\n", **{option: value}
+        )

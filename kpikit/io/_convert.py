@@ -9,13 +9,13 @@ text says which reading option fixes them.
 import codecs
 import re
 import warnings
-import zoneinfo
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from kpikit._validators import check_time_zone
 from kpikit.io._advice import ReadWarning, fix, option_name
 from kpikit.io._values import NA_TOKENS, guess_and_read_dates, guess_dates, guess_words
 from kpikit.schema import TABLES, Problem
@@ -74,23 +74,20 @@ class ReadOptions:
         if decimal is not None and decimal not in {".", ","}:
             raise ValueError(f"Value of 'decimal' must be '.' or ','; received: {decimal!r}.")
         encoding = options.get("encoding")
-        if encoding is not None:
-            try:
-                codecs.lookup(encoding)
-            except LookupError:
-                raise ValueError(
-                    f"Value of 'encoding' is not a text encoding Python knows; received: "
-                    f"{encoding!r}. Expected a name such as 'utf-8', 'cp1252' or 'latin-1'."
-                ) from None
+        if encoding is not None and not _text_encoding(encoding):
+            raise ValueError(
+                f"Value of 'encoding' is not a text encoding Python knows; received: "
+                f"{encoding!r}. Expected a name such as 'utf-8', 'cp1252' or 'latin-1'."
+            )
         tz = options.get("tz")
         if tz is not None:
-            try:
-                zoneinfo.ZoneInfo(tz)
-            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                raise ValueError(
-                    f"Value of 'tz' is not a time zone name; received: {tz!r}. Expected an IANA "
-                    "name such as 'Europe/Paris', 'America/New_York' or 'UTC'."
-                ) from None
+            check_time_zone("tz", tz)
+        if options.get("datetime_format") == "mixed":
+            raise ValueError(
+                "Value of 'datetime_format' cannot be 'mixed': pandas then reads each date on "
+                "its own, so 02/01/2026 would be read month first and 13/01/2026 day first in "
+                "one column; give the format, such as '%d/%m/%Y %H:%M'."
+            )
         return cls(
             mapping=mapping,
             datetime_format=options.get("datetime_format"),
@@ -202,6 +199,22 @@ def _datetimes(values: pd.Series, table: str, options: ReadOptions, examples):
         message = _date_message(text, form, given=options.datetime_format is not None)
         return None, [_rows_problem(table, values, failed, message, examples)]
     return _in_zone(parsed, values, table, options, examples)
+
+
+def _text_encoding(name: str) -> bool:
+    """Whether ``name`` is a codec that decodes a text file: not one Python knows for bytes
+    (``base64``, ``zlib``, ``rot13``...) or for domain names (``idna``, ``punycode``), nor
+    ``undefined``.
+
+    >>> _text_encoding("cp1252"), _text_encoding("rot13"), _text_encoding("nosuch")
+    (True, False, False)
+    """
+    try:
+        info = codecs.lookup(name)
+    except LookupError:
+        return False
+    not_files = {"undefined", "idna", "punycode"}
+    return getattr(info, "_is_text_encoding", True) and info.name not in not_files
 
 
 def _to_datetime(text: pd.Series, form: str | None, *, utc: bool = False) -> pd.Series:
