@@ -7,8 +7,9 @@ sector, each with its own numeric axis in the KPI's unit.
 import pandas as pd
 import plotly.graph_objects as go
 
+from kpikit._validators import check_choice
+from kpikit.catalog import KPI_IDS, catalog
 from kpikit.catalog import benchmarks as load_benchmarks
-from kpikit.catalog import catalog
 from kpikit.catalog import kpi as kpi_definition
 from kpikit.display import DIRECTION_HINTS, UNIT_SYMBOLS
 from kpikit.plots._doc import shared_parameters
@@ -113,7 +114,8 @@ def sector_overview(benchmarks, *, yours=None, title=None, height=None) -> go.Fi
         first row of each when several share a tier; open ranges run to the edge of the axis.
     yours : mapping, Series or DataFrame, default=None
         Your values by KPI id: ``{"fcr": 72.0, ...}``, a Series indexed by KPI id, or
-        ungrouped :func:`kpikit.compute` output (columns ``kpi`` and ``value``).
+        ungrouped :func:`kpikit.compute` output (columns ``kpi`` and ``value``). An unknown
+        KPI id is refused; missing values are left out.
 
     Returns
     -------
@@ -307,4 +309,6 @@ def _your_values(yours) -> dict:
                 f"received {len(frame)} rows for {frame['kpi'].nunique()} KPIs"
             )
         values = dict(zip(frame["kpi"], frame["value"], strict=True))
+    for kpi_id in values:
+        check_choice("yours", kpi_id, KPI_IDS, "a KPI id")
     return {kpi_id: value for kpi_id, value in values.items() if is_number(value)}

@@ -22,9 +22,10 @@ def distribution(
     frame : DataFrame
         One row per observation (for example contacts with a handle-time column).
     value : str
-        Numeric column to describe; missing values are left out.
+        Numeric column to describe; missing values are left out, infinite ones refused.
     by : str, default=None
-        Grouping column: one box (or violin) per group, in sorted order.
+        Grouping column: one box (or violin) per group, in sorted order; rows without a group
+        form the group "(none)".
     kind : {"box", "violin"}, default="box"
         ``"box"`` sends only the summary (quartiles, 1.5 × IQR whiskers, mean), so the figure stays
         small on large logs; ``"violin"`` sends every observation to draw the density.
@@ -45,7 +46,23 @@ def distribution(
     choice(kind, ("box", "violin"), "kind")
     rows = to_pandas(frame, "frame")
     require_columns(rows, [value] + ([by] if by else []), "frame")
-    rows = rows.dropna(subset=[value])
+    if not pd.api.types.is_numeric_dtype(rows[value]) or pd.api.types.is_bool_dtype(rows[value]):
+        raise TypeError(
+            f"Value of 'frame' must have numbers in column {value!r} but received: "
+            f"{rows[value].dtype}"
+        )
+    numbers = rows[value].astype("float64")
+    infinite = rows.index[np.isinf(numbers.to_numpy())]
+    if len(infinite):
+        raise ValueError(
+            f"Value of 'frame' must have finite numbers in column {value!r} but row(s) "
+            f"{infinite[:5].tolist()} hold an infinite value"
+        )
+    rows = pd.DataFrame({value: numbers, "_group": _groups(rows, by)}, index=rows.index).dropna(
+        subset=[value]
+    )
+    if rows.empty:
+        raise ValueError(f"Value of 'frame' has no values to describe in column {value!r}")
     fig = new_figure(
         title
         or f"Distribution of {column_label(value).lower()}"
@@ -58,7 +75,7 @@ def distribution(
     if kind == "violin":
         fig.add_trace(
             go.Violin(
-                x=rows[by].astype(str) if by else None,
+                x=rows["_group"] if by else None,
                 y=rows[value],
                 box={"visible": True},
                 meanline={"visible": True},
@@ -68,7 +85,7 @@ def distribution(
             )
         )
         return fig
-    summary = _box_summary(rows, value, by)
+    summary = _box_summary(rows, value)
     fig.add_trace(
         go.Box(
             x=summary.index.astype(str),
@@ -85,9 +102,16 @@ def distribution(
     return fig
 
 
-def _box_summary(rows: pd.DataFrame, value: str, by: str | None) -> pd.DataFrame:
-    keys = rows[by] if by else pd.Series("all", index=rows.index)
-    return rows[value].groupby(keys, sort=True).apply(_five_numbers).unstack()
+def _groups(rows: pd.DataFrame, by: str | None) -> pd.Series:
+    """The group of each row as text, "(none)" for a missing one ("all" without ``by``)."""
+    if not by:
+        return pd.Series("all", index=rows.index)
+    keys = rows[by].astype(object)
+    return keys.where(keys.notna(), "(none)").astype(str)
+
+
+def _box_summary(rows: pd.DataFrame, value: str) -> pd.DataFrame:
+    return rows[value].groupby(rows["_group"], sort=True).apply(_five_numbers).unstack()
 
 
 def _five_numbers(values: pd.Series) -> pd.Series:

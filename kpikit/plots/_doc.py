@@ -1,11 +1,15 @@
-"""Parameters every figure builder shares, documented once (as plotly express does).
+"""Parameters every figure builder shares, documented and checked once.
 
 A builder documents its own parameters; :func:`shared_parameters` adds the entries of this
-table that its signature has and its docstring leaves out, just before "Returns".
+table that its signature has and its docstring leaves out, just before "Returns" (as plotly
+express does), and checks ``height`` before the builder runs.
 """
 
+import functools
 import inspect
 import re
+
+from kpikit._validators import check_number
 
 SHARED_PARAMETERS = {
     "kpi": (
@@ -29,7 +33,8 @@ _RETURNS = "\n    Returns\n    -------\n"
 
 
 def shared_parameters(builder):
-    """Complete a builder's docstring with the shared parameters it takes.
+    """Complete a builder's docstring with the shared parameters it takes, and refuse a
+    ``height`` that is not a whole number of pixels >= 10 (plotly's minimum).
 
     Examples
     --------
@@ -47,6 +52,18 @@ def shared_parameters(builder):
     ...     '''
     >>> print(chart.__doc__.split("Returns")[0].strip().splitlines()[-2])
         title : str, default=None
+    >>> @shared_parameters
+    ... def sized(*, height=None):
+    ...     '''A chart.
+    ...
+    ...     Returns
+    ...     -------
+    ...     Figure
+    ...     '''
+    >>> sized(height=-5)
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'height' must be a finite whole number >= 10 but received: -5
     """
     doc = builder.__doc__ or ""
     if _RETURNS not in doc:
@@ -61,4 +78,13 @@ def shared_parameters(builder):
     ]
     head, tail = doc.split(_RETURNS, 1)
     builder.__doc__ = head.rstrip("\n") + "\n" + "".join(entries) + _RETURNS + tail
-    return builder
+    if "height" not in inspect.signature(builder).parameters:
+        return builder
+
+    @functools.wraps(builder)
+    def checked(*args, **kwargs):
+        if kwargs.get("height") is not None:
+            check_number("height", kwargs["height"], minimum=10, integer=True)
+        return builder(*args, **kwargs)
+
+    return checked

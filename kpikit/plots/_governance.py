@@ -5,6 +5,8 @@ import html
 import pandas as pd
 import plotly.graph_objects as go
 
+from kpikit._frames import to_pandas
+from kpikit._validators import column_names
 from kpikit.plots._engine import format_value, group_labels, new_figure, require_columns
 from kpikit.plots._template import RAG_COLORS, RAG_LABELS, RAG_MARKS
 
@@ -24,8 +26,8 @@ def breach_timeline(found, *, by=(), overdue=None, title="Breaches by day") -> g
     Parameters
     ----------
     found : DataFrame
-        Rows of :func:`kpikit.breaches`.
-    by : sequence of str, default=()
+        Rows of :func:`kpikit.breaches` (pandas, polars, ...); every row needs a ``period``.
+    by : str or sequence of str, default=()
         The grouping columns of ``found``.
     overdue : mapping, default=None
         ``breach_id`` -> what is overdue (``"root cause, plan"``), from the action register.
@@ -46,8 +48,15 @@ def breach_timeline(found, *, by=(), overdue=None, title="Breaches by day") -> g
     >>> figure.data[0].y, figure.data[0].customdata, figure.data[0].marker.line.width
     (('Service level · Lakeside',), ('b1',), (3,))
     """
-    frame = pd.DataFrame(found)
+    frame = to_pandas(found, "found")
+    by = column_names("by", by)
     require_columns(frame, [*_NEEDED, *by], "found")
+    undated = frame.index[frame["period"].isna()]
+    if len(undated):
+        raise ValueError(
+            f"Value of 'found' must have a date in column 'period' but row(s) "
+            f"{undated[:5].tolist()} have none"
+        )
     overdue = dict(overdue or {})
     rows = frame.assign(row=frame["name"] + _group_suffix(frame, by))
     order = sorted(rows["row"].unique(), reverse=True)
@@ -140,6 +149,10 @@ def _group_suffix(frame: pd.DataFrame, by) -> pd.Series:
     return " · " + group_labels(frame, list(by))
 
 
+def _when(due) -> str:
+    return "not set" if pd.isna(due) else f"{due:%d %b %H:%M}"
+
+
 def _hover(row, late: str) -> str:
     unit = row["unit"]
     lines = [
@@ -149,8 +162,7 @@ def _hover(row, late: str) -> str:
     ]
     if "root_cause_due" in row and "plan_due" in row:
         lines.append(
-            f"root cause due {row['root_cause_due']:%d %b %H:%M} · plan due "
-            f"{row['plan_due']:%d %b %H:%M}"
+            f"root cause due {_when(row['root_cause_due'])} · plan due {_when(row['plan_due'])}"
         )
     if late:
         lines.append(f"overdue: {html.escape(late)}")

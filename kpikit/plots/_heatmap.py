@@ -1,6 +1,7 @@
 """Hour of day × day of week heatmap of a KPI (or of its volume)."""
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 
 from kpikit.catalog import kpi as kpi_definition
@@ -31,7 +32,8 @@ def hour_weekday_heatmap(
     ----------
     frame : DataFrame
         ``kk.compute(kk.timeparts.add_hour_weekday(data), by=["weekday", "hour"])`` output:
-        columns ``weekday`` (1 = Monday … 7 = Sunday), ``hour`` (0–23), ``kpi`` and ``value``.
+        columns ``weekday`` (1 = Monday … 7 = Sunday), ``hour`` (0–23), ``kpi`` and ``value``,
+        one row per weekday and hour (rows out of range, missing or repeated are refused).
     value : {"value", "numerator", "denominator"}, default="value"
         Column to colour by: the KPI itself, or a component, for example the denominator of
         ``answer_rate`` (offered contacts) for volume.
@@ -58,9 +60,18 @@ def hour_weekday_heatmap(
     choice(value, _VALUE_COLUMNS, "value")
     rows = rows_for_kpi(to_pandas(frame, "frame"), kpi, "frame")
     require_columns(rows, ["weekday", "hour", value], "frame")
+    weekday = _positions(rows, "weekday", 1, 7) - 1
+    hour = _positions(rows, "hour", 0, 23)
+    repeated = rows[rows.duplicated(["weekday", "hour"], keep=False)]
+    if len(repeated):
+        first = repeated.iloc[0]
+        raise ValueError(
+            f"Value of 'frame' must have one row per weekday and hour but has {len(repeated)} "
+            f"rows for {len(repeated.drop_duplicates(['weekday', 'hour']))} of them (first: "
+            f"weekday={first['weekday']}, hour={first['hour']}): compute by ['weekday', "
+            "'hour'] only, or filter the other groups out."
+        )
     grid = np.full((7, 24), np.nan)
-    weekday = rows["weekday"].astype(int).to_numpy() - 1
-    hour = rows["hour"].astype(int).to_numpy()
     grid[weekday, hour] = rows[value].to_numpy(dtype=float)
 
     if value == "value":
@@ -93,6 +104,20 @@ def hour_weekday_heatmap(
         )
     )
     return fig
+
+
+def _positions(rows: pd.DataFrame, column: str, low: int, high: int) -> np.ndarray:
+    """The whole numbers of ``column``; refuse a missing, fractional or out-of-range one."""
+    values = pd.to_numeric(rows[column], errors="coerce").astype("float64").to_numpy()
+    bad = ~(np.isfinite(values) & (values == np.round(values)) & (values >= low) & (values <= high))
+    if bad.any():
+        shown = rows.loc[bad, column].drop_duplicates().head(5).tolist()
+        raise ValueError(
+            f"Value of 'frame' must have whole numbers from {low} to {high} in column "
+            f"{column!r} (weekday 1 = Monday … 7 = Sunday, hour 0–23) but {int(bad.sum())} "
+            f"row(s) hold {shown}"
+        )
+    return values.astype(int)
 
 
 def _count(cell: float) -> str:

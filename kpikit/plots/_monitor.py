@@ -10,6 +10,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kpikit._frames import to_pandas
+from kpikit._validators import check_number, check_timestamp
+from kpikit.plots._doc import shared_parameters
 from kpikit.plots._engine import axis_title, new_figure, require_columns
 from kpikit.plots._template import KPIKIT_COLORWAY, RAG_COLORS, RAG_MARKS
 
@@ -38,6 +40,22 @@ def _frame(intervals, columns):
     return frame.sort_values("period").reset_index(drop=True)
 
 
+def _now(frame, now):
+    """``now`` as a Timestamp (None stays None), refused when it and the periods disagree on
+    having a time zone (pandas cannot compare them)."""
+    if now is None:
+        return None
+    stamp = check_timestamp("now", now)
+    period_tz = getattr(frame["period"].dt, "tz", None) if len(frame) else stamp.tz
+    if (stamp.tz is None) != (period_tz is None):
+        raise ValueError(
+            f"Value of 'now' must be {'naive' if period_tz is None else 'tz-aware'} like the "
+            f"'period' column of 'intervals' ({period_tz or 'no time zone'}), but received: "
+            f"{stamp!r}"
+        )
+    return stamp
+
+
 def _interval_ms(frame, interval_s):
     """The interval length in milliseconds: given, else the smallest gap between periods."""
     if interval_s is not None:
@@ -60,7 +78,7 @@ def _figure(frame, title, yaxis, now, height, length_ms):
         bargap=0.15,
         height=height,
     )
-    if now is not None and not pd.isna(now):
+    if now is not None:
         fig.add_vline(
             x=pd.Timestamp(now),
             line={"color": "#555555", "width": 1, "dash": "dot"},
@@ -94,6 +112,7 @@ def _has(frame, column):
     return column in frame.columns and frame[column].notna().any()
 
 
+@shared_parameters
 def intraday_volume(
     intervals, *, now=None, interval_s=None, title="Contacts per interval", height=None
 ):
@@ -126,6 +145,7 @@ def intraday_volume(
     [('contacts so far', [4.0, 1.0]), ('forecast', [5.0, 4.0, 6.0]), ('reforecast', [3.2, 4.8])]
     """
     frame = _frame(intervals, ["volume"])
+    now = _now(frame, now)
     length_ms = _interval_ms(frame, interval_s)
     fig = _figure(frame, title, "Contacts offered", now, height, length_ms)
     started = frame if now is None else frame[frame["period"] <= pd.Timestamp(now)]
@@ -159,12 +179,14 @@ def intraday_volume(
     return fig
 
 
+@shared_parameters
 def intraday_measure(
     intervals, *, measure, target=None, now=None, interval_s=None, title=None, height=None
 ):
     """One figure per interval of the day: service level, ASA, abandonment, AHT or agents.
 
-    - ``service_level``: bars marked met (✔) or missed (✘) against ``target`` (a line);
+    - ``service_level``: bars marked met (✔) or missed (✘) against ``target`` (a line); with
+      no target, plain bars (neither met nor missed);
     - ``asa``, ``abandonment_rate``: bars;
     - ``aht_s``: bars and the forecast AHT (``forecast_aht_s``) as a line;
     - ``agents``: staffed agents (``staffed_agents``) as bars up to ``now`` and the agents
@@ -204,6 +226,9 @@ def intraday_measure(
         )
     columns = ["required_agents", "staffed_agents"] if measure == "agents" else [measure]
     frame = _frame(intervals, columns)
+    now = _now(frame, now)
+    if target is not None:
+        target = check_number("target", target, minimum=0, maximum=100)
     length_ms = _interval_ms(frame, interval_s)
     fig = _figure(frame, title or MEASURES[measure], _AXES[measure], now, height, length_ms)
     started = frame if now is None else frame[frame["period"] <= pd.Timestamp(now)]
@@ -246,17 +271,21 @@ def intraday_measure(
 
 
 def _add_service_level(fig, frame, target, length_ms):
-    values = frame["service_level"]
-    missed = values < target if target is not None else pd.Series(False, index=frame.index)
-    status = np.where(values.isna(), "no data", np.where(missed, "red", "green"))
-    marks = [
-        "" if state == "no data" else f"{value:.0f} {RAG_MARKS[state]}"
-        for value, state in zip(values, status, strict=True)
-    ]
+    values = frame["service_level"].astype("float64")  # a nullable NA becomes NaN
+    if target is None:  # nothing to be met: the values alone, in the series colour
+        colors = [KPIKIT_COLORWAY[1]] * len(values)
+        marks = ["" if np.isnan(value) else f"{value:.0f}" for value in values]
+    else:
+        status = np.where(values.isna(), "no data", np.where(values < target, "red", "green"))
+        colors = [RAG_COLORS[state] for state in status]
+        marks = [
+            "" if state == "no data" else f"{value:.0f} {RAG_MARKS[state]}"
+            for value, state in zip(values, status, strict=True)
+        ]
     fig.add_trace(
         go.Bar(
             name="service level",
-            marker={"color": [RAG_COLORS[state] for state in status]},
+            marker={"color": colors},
             text=marks,
             textposition="outside",
             cliponaxis=False,

@@ -3,7 +3,9 @@
 import pandas as pd
 import plotly.graph_objects as go
 
+from kpikit._frames import to_pandas
 from kpikit._scorecard.provisional import PROVISIONAL_MARK, is_provisional, provisional_text
+from kpikit._validators import column_names
 from kpikit.catalog import KPI_IDS
 from kpikit.display import (
     CHANGE_MARKS,
@@ -54,9 +56,10 @@ def scorecard_table(table, *, by=None, title=None, height=None) -> go.Figure:
     Parameters
     ----------
     table : Scorecard or DataFrame
-        A :class:`kpikit.Scorecard` or its ``.table``. With a ``period`` column only the last
-        period is shown.
-    by : list of str, default=None
+        A :class:`kpikit.Scorecard` or its ``.table`` (pandas, polars, ...). With a ``period``
+        column only the last period is shown. A table with more than one row for a group and
+        KPI (grouped by more columns than ``by``, or rows repeated) is refused.
+    by : str or list of str, default=None
         Grouping columns to show first; ``None`` takes the scorecard's (for a DataFrame: the
         columns before ``kpi``, except ``period``).
 
@@ -133,9 +136,10 @@ def scorecard_heatmap(table, *, by=None, title=None, height=None) -> go.Figure:
     Parameters
     ----------
     table : Scorecard or DataFrame
-        A :class:`kpikit.Scorecard` or its ``.table`` (last period only when there are
-        several).
-    by : list of str, default=None
+        A :class:`kpikit.Scorecard` or its ``.table`` (pandas, polars, ...; last period only
+        when there are several). A table with more than one row per cell (grouped by more
+        columns than ``by``, or rows repeated) is refused, not drawn from one of them.
+    by : str or list of str, default=None
         Grouping columns forming the rows; ``None`` takes the scorecard's.
 
     Returns
@@ -220,18 +224,55 @@ def scorecard_heatmap(table, *, by=None, title=None, height=None) -> go.Figure:
 
 
 def _rows(table, by):
+    """The rows to show (last period) and the grouping columns, one row per group and KPI."""
     if isinstance(table, Scorecard):
         by = table.by if by is None else by
         rows = table.current().table
     else:
-        require_columns(table, _NEEDED, "table")
-        rows = table
+        rows = to_pandas(table, "table")
+        require_columns(rows, _NEEDED, "table")
         if by is None:
             before_kpi = list(rows.columns[: list(rows.columns).index("kpi")])
             by = [column for column in before_kpi if column != "period"]
         if "period" in rows.columns and len(rows):
             rows = rows[rows["period"] == rows["period"].max()]
-    return rows.reset_index(drop=True), list(by)
+    by = column_names("by", by)
+    require_columns(rows, by, "table")
+    _check_values(rows, "status", RAG_STATUSES)
+    _check_values(rows, "trend", CHANGE_MARKS)
+    _check_one_row(rows, by)
+    return rows.reset_index(drop=True), by
+
+
+def _check_values(rows: pd.DataFrame, column: str, valid) -> None:
+    """Refuse values of ``column`` outside ``valid`` (missing values pass)."""
+    unknown = sorted({str(v) for v in rows[column].dropna() if v not in valid})
+    if unknown:
+        raise ValueError(
+            f"Value of 'table' has unknown {column} value(s) {unknown} in column {column!r}. "
+            f"Expected one of {list(valid)}"
+        )
+
+
+def _check_one_row(rows: pd.DataFrame, by: list) -> None:
+    """Refuse more than one row per group and KPI, naming the columns that tell them apart."""
+    keys = [*by, "kpi"]
+    repeated = rows[rows.duplicated(keys, keep=False)]
+    if repeated.empty:
+        return
+    others = [c for c in rows.columns if c not in keys and c not in _NEEDED]
+    splitting = [c for c in others if (repeated.groupby(keys, dropna=False)[c].nunique() > 1).any()]
+    first = repeated.iloc[0]
+    cell = ", ".join(f"{key}={first[key]!r}" for key in keys)
+    why = (
+        f"the column(s) {splitting} split them: add them to 'by' or filter the table"
+        if splitting
+        else "the rows repeat: drop the duplicates"
+    )
+    raise ValueError(
+        f"Value of 'table' must have one row per {keys} but has {len(repeated)} rows for "
+        f"{len(repeated.drop_duplicates(keys))} of them (first: {cell}); {why}."
+    )
 
 
 def _period_text(rows: pd.DataFrame) -> str:

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from kpikit._validators import check_number
 from kpikit.calibrate import PatienceCurve
 from kpikit.catalog import KPI_IDS
 from kpikit.catalog import kpi as kpi_definition
@@ -79,6 +80,16 @@ def staffing_curve(
     >>> [trace.name for trace in fig.data]
     ['Service level (20 s)', 'Occupancy', 'Abandonment', 'ASA']
     """
+    for argument, value, maximum in (
+        ("target_sl", target_sl, 100),
+        ("max_occupancy", max_occupancy, 100),
+        ("max_abandon", max_abandon, 100),
+        ("threshold_s", threshold_s, None),
+        ("target_asa_s", target_asa_s, None),
+        ("agents", agents, None),
+    ):
+        if value is not None:
+            check_number(argument, value, minimum=0, maximum=maximum)
     frame = to_pandas(curve, "curve")
     require_columns(frame, ["agents", "service_level", "asa", "occupancy"], "curve")
     frame = frame.sort_values("agents")
@@ -101,7 +112,7 @@ def staffing_curve(
             continue
         label = (
             f"{name} ({threshold_s:g} s)"
-            if column == "service_level" and is_number(threshold_s)
+            if column == "service_level" and threshold_s is not None
             else name
         )
         fig.add_trace(
@@ -131,14 +142,14 @@ def staffing_curve(
         (max_occupancy, "occupancy cap"),
         (max_abandon, "abandonment cap"),
     ):
-        if is_number(value):
+        if value is not None:
             fig.add_hline(
                 y=float(value),
                 line=_TARGET_LINE,
                 annotation_text=text,
                 annotation_position="bottom right",
             )
-    if is_number(target_asa_s):
+    if target_asa_s is not None:
         fig.add_hline(
             y=float(target_asa_s),
             yref="y2",
@@ -146,7 +157,7 @@ def staffing_curve(
             annotation_text="ASA target",
             annotation_position="top right",
         )
-    if is_number(agents):
+    if agents is not None:
         fig.add_vline(
             x=float(agents),
             line={"color": RAG_COLORS["green"], "width": 2},
@@ -169,7 +180,9 @@ def intraday_staffing(plan, *, x="label", alternative=None, title=None, height=N
     x : str, default="label"
         Column naming the intervals; the index is used when the column is absent.
     alternative : DataFrame, default=None
-        A what-if plan of the same intervals, drawn as a dashed line of agents on the phones.
+        A what-if plan of the same intervals (named in its ``x`` column, else its index), drawn
+        as a dashed line of agents on the phones; matched to ``plan`` by interval, in any
+        order. Intervals that are missing, extra or named twice are refused.
 
     Returns
     -------
@@ -215,10 +228,13 @@ def intraday_staffing(plan, *, x="label", alternative=None, title=None, height=N
     )
     if alternative is not None:
         other = _plan_frame(alternative, "alternative")
+        other_labels = other[x] if x in other.columns else other.index
+        _check_same_intervals(pd.Index(labels), pd.Index(other_labels), x)
+        on_phones = pd.Series(other["on_phones"].to_numpy(), index=pd.Index(other_labels))
         fig.add_trace(
             go.Scatter(
                 x=labels,
-                y=other["on_phones"].to_numpy(),
+                y=on_phones.reindex(pd.Index(labels)).to_numpy(),
                 name="what-if: needed on the phones",
                 mode="lines",
                 line={"color": KPIKIT_COLORWAY[2], "dash": "dash", "shape": "hvh"},
@@ -226,6 +242,23 @@ def intraday_staffing(plan, *, x="label", alternative=None, title=None, height=N
             )
         )
     return fig
+
+
+def _check_same_intervals(labels: pd.Index, other: pd.Index, x: str) -> None:
+    """Refuse an alternative whose intervals are not those of the plan, each named once."""
+    for argument, names in (("plan", labels), ("alternative", other)):
+        if names.has_duplicates:
+            twice = names[names.duplicated()].unique().tolist()[:5]
+            raise ValueError(
+                f"Value of {argument!r} names the interval(s) {twice} more than once in {x!r}"
+            )
+    missing = labels.difference(other, sort=False).tolist()
+    extra = other.difference(labels, sort=False).tolist()
+    if missing or extra:
+        raise ValueError(
+            f"Value of 'alternative' must have the intervals of 'plan' (matched by {x!r}) but "
+            f"lacks {missing[:5]} and has {extra[:5]} that 'plan' has not"
+        )
 
 
 def _plan_frame(plan, argument):
@@ -253,7 +286,7 @@ def patience_curve(
         :func:`kpikit.calibrate.patience_kaplan_meier` output, or its ``survival`` frame
         (``wait_s, survival`` and the ``by`` column).
     by : str, default=None
-        Grouping column of the curve: one line per group.
+        Grouping column of the curve: one line per group (a missing group as "(none)").
     patience_s : float, default=None
         Mean patience of an exponential model (:func:`kpikit.calibrate.patience_exponential`
         or the value used in a scenario), drawn dashed for comparison.
@@ -283,7 +316,7 @@ def patience_curve(
         xaxis={"title": {"text": "Seconds in queue"}, "rangemode": "tozero"},
         yaxis={"title": {"text": "Callers still waiting (%)"}, "range": [0, 102]},
     )
-    groups = frame.groupby(by, sort=True) if by else [("all callers", frame)]
+    groups = frame.groupby(by, sort=True, dropna=False) if by else [("all callers", frame)]
     longest = float(frame["wait_s"].max()) if len(frame) else 0.0
     for position, (name, rows) in enumerate(groups):
         label = name[0] if isinstance(name, tuple) else name
@@ -292,7 +325,7 @@ def patience_curve(
             go.Scatter(
                 x=[0.0, *rows["wait_s"]],
                 y=[100.0, *(100 * rows["survival"])],
-                name=str(label),
+                name="(none)" if pd.isna(label) else str(label),
                 mode="lines",
                 line={"shape": "hv", "color": KPIKIT_COLORWAY[position % 6]},
                 hovertemplate="%{y:.1f} % still waiting after %{x:.0f} s",

@@ -6,6 +6,7 @@ The numbers come from :func:`kpikit.whatif.staffing_plan`; this builder only dra
 import numpy as np
 import plotly.graph_objects as go
 
+from kpikit._validators import check_number
 from kpikit.plots._doc import shared_parameters
 from kpikit.plots._engine import require_columns, to_pandas
 from kpikit.plots._template import KPIKIT_COLORWAY, RAG_COLORS, RAG_MARKS, TEMPLATE_NAME
@@ -27,8 +28,10 @@ def staffing_plan(plan, *, target_sl=80.0, title=None, height=None):
     Parameters
     ----------
     plan : DataFrame
-        One row per interval: ``period, volume, required, staffed, gap, service_level`` as
-        :func:`kpikit.whatif.staffing_plan` gives (``gap = staffed - required``).
+        One row per interval of one day: ``period, volume, required, staffed, gap,
+        service_level`` as :func:`kpikit.whatif.staffing_plan` gives (``gap = staffed -
+        required``). The intervals are labelled by time of day, so a plan over several days is
+        refused.
     target_sl : float, default=80.0
         Service-level target, percent (a dashed line; intervals below it are marked ✘).
 
@@ -51,13 +54,21 @@ def staffing_plan(plan, *, target_sl=80.0, title=None, height=None):
     """
     frame = to_pandas(plan, "plan")
     require_columns(frame, list(_COLUMNS), "plan")
+    target_sl = check_number("target_sl", target_sl, minimum=0, maximum=100)
     frame = frame.sort_values("period").reset_index(drop=True)
+    days = frame["period"].dt.normalize().unique()
+    if len(days) > 1:
+        raise ValueError(
+            f"Value of 'plan' must cover one day (its intervals are labelled by time of day) "
+            f"but its 'period' column spans {len(days)} days, {days[0]:%Y-%m-%d} to "
+            f"{days[-1]:%Y-%m-%d}: filter it to one day."
+        )
     active = np.flatnonzero((frame["volume"] > 0).to_numpy() | (frame["staffed"] > 0).to_numpy())
     if active.size:
         frame = frame.iloc[active[0] : active[-1] + 1]
     labels = frame["period"].dt.strftime("%H:%M").tolist()
     short = (-frame["gap"]).where(frame["gap"] < 0)
-    level = frame["service_level"]
+    level = frame["service_level"].astype("float64")  # a nullable NA becomes NaN
     missed = level < target_sl
     status = np.where(level.isna(), "no data", np.where(missed, "red", "green"))
     day = f"{frame['period'].iloc[0]:%a %d %b %Y}" if len(frame) else ""

@@ -101,6 +101,13 @@ def tradeoff(
     require_columns(wide, required, "frame")
     points = wide.dropna(subset=[x, y]).reset_index(drop=True)
     weights = points[size].to_numpy(dtype=float) if size is not None else None
+    if weights is not None:
+        bad = ~np.isnan(weights) & ~(np.isfinite(weights) & (weights >= 0))
+        if bad.any():
+            raise ValueError(
+                f"Value of 'frame' must have finite numbers >= 0 in the size column {size!r} but "
+                f"received: {points.loc[bad, size].head(5).tolist()}"
+            )
     fit = fit_line(points[x], points[y], weights if weighted else None)
 
     r_text = f"r = {fit.r:.2f}" if is_number(fit.r) else "r undefined"

@@ -1,8 +1,11 @@
 """Trend: a KPI by period with its confidence band, the target and the amber tolerance zone."""
 
+from collections.abc import Iterable
+
 import pandas as pd
 import plotly.graph_objects as go
 
+from kpikit._validators import check_number, check_timestamp
 from kpikit.catalog import kpi as kpi_definition
 from kpikit.plots._doc import shared_parameters
 from kpikit.plots._engine import (
@@ -10,7 +13,6 @@ from kpikit.plots._engine import (
     bounded_range,
     column_label,
     format_value,
-    is_number,
     new_figure,
     require_columns,
     rows_for_kpi,
@@ -55,7 +57,7 @@ def trend(
         Width of the amber zone on the failing side of the target (below it when higher is
         better, above it when lower is better, outside either edge of a band).
     by : str, default=None
-        Grouping column: one line per group.
+        Grouping column: one line per group (rows without a group: the line "(none)").
     highlight : str, default=None
         The group drawn bold with its interval; ``None`` highlights none.
     partial : collection of datetime, default=()
@@ -95,19 +97,26 @@ def trend(
     if by is not None:
         require_columns(rows, [by], "frame")
     band = _target_band(definition, target)
+    if tolerance is not None:
+        tolerance = check_number("tolerance", tolerance, minimum=0)
+    partial = _periods("partial", partial)
+    provisional = _periods("provisional", provisional)
 
-    groups = list(rows.groupby(by, sort=True, dropna=False)) if by else [(None, rows)]
-    labels = [_group_name(key) for key, _ in groups]
+    if by:
+        keys = rows[by].astype(object)  # text keys: no categorical quirks, unused categories
+        keys = keys.where(keys.notna(), "(none)").astype(str)
+        groups = list(rows.groupby(keys, sort=True))
+    else:
+        groups = [(None, rows)]
+    labels = [str(key) for key, _ in groups]
     chosen = highlight if highlight in labels else None
-    partial = {pd.Timestamp(period) for period in partial}
-    provisional = {pd.Timestamp(period) for period in provisional}
     shown = [
         *rows["value"],
         *rows["ci_low"],
         *rows["ci_high"],
         *(band or ()),
     ]
-    if band is not None and is_number(tolerance):
+    if band is not None and tolerance is not None:
         shown += [band[0] - float(tolerance), band[1] + float(tolerance)]
     fig = new_figure(
         title
@@ -175,8 +184,15 @@ _SYMBOLS = {
 }
 
 
-def _group_name(key) -> str:
-    return str(key[0] if isinstance(key, tuple) else key)
+def _periods(argument: str, periods) -> set:
+    """``periods`` (a collection of dates) as a set of Timestamps; a lone date or text is
+    refused rather than read as a collection of characters."""
+    if isinstance(periods, str) or not isinstance(periods, Iterable):
+        raise TypeError(
+            f"Value of {argument!r} must be a collection of dates such as ['2026-06-01'], "
+            f"but received: {periods!r} ({type(periods).__name__})"
+        )
+    return {check_timestamp(argument, period) for period in periods}
 
 
 def _target_band(definition, target):
@@ -188,19 +204,23 @@ def _target_band(definition, target):
                 f"Value of 'target' for band KPI {definition.id!r} must be a (low, high) pair "
                 f"but received: {target!r}"
             )
-        return tuple(float(edge) for edge in target)
+        low, high = (float(check_number("target", edge)) for edge in target)
+        if low > high:
+            raise ValueError(
+                f"Value of 'target' must be a (low, high) pair with low <= high but received: "
+                f"{target!r}"
+            )
+        return low, high
     if target is None:
         return None
-    if not is_number(target):
-        raise ValueError(f"Value of 'target' must be a number but received: {target!r}")
-    return float(target), float(target)
+    return float(check_number("target", target)), float(check_number("target", target))
 
 
 def _add_target(fig: go.Figure, definition, band, tolerance) -> None:
     if band is None:
         return
     low, high = band
-    if is_number(tolerance) and float(tolerance) > 0:
+    if tolerance is not None and tolerance > 0:
         zones = {
             "higher": [(low - tolerance, low)],
             "lower": [(high, high + tolerance)],

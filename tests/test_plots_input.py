@@ -1,0 +1,225 @@
+"""Bad input to the plot builders: a clear error naming the argument, never a wrong chart."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import kpikit.plots as kp
+from kpikit.scorecard import rate
+
+_TARGETS = pd.DataFrame({"kpi": ["fcr"], "target": [75], "tolerance": [5]})
+
+
+def _card():
+    # team a has two sites: x at 80 (met) and y at 60 (missed, below 75 - 5)
+    frame = pd.DataFrame(
+        {"team": ["a", "a"], "site": ["x", "y"], "kpi": ["fcr", "fcr"], "value": [80.0, 60.0]}
+    )
+    return rate(frame, _TARGETS)
+
+
+def test_scorecard_refuses_two_rows_per_cell_naming_the_splitting_column():
+    with pytest.raises(ValueError, match=r"one row per \['team', 'kpi'\].*\['site'\]"):
+        kp.scorecard_heatmap(_card(), by=["team"])
+    with pytest.raises(ValueError, match="the rows repeat"):
+        kp.scorecard_heatmap(pd.concat([_card().table] * 2))
+
+
+def test_scorecard_by_string_polars_none_and_unknown_values():
+    import polars as pl
+
+    table = _card().table
+    assert list(kp.scorecard_table(table, by="site").data[0].cells.values[0]) == ["x", "y"]
+    z = kp.scorecard_heatmap(pl.from_pandas(table)).data[0].z  # green = 0, red = 2
+    assert [list(row) for row in z] == [[0], [2]]
+    with pytest.raises(TypeError, match="'table' must be a dataframe"):
+        kp.scorecard_table(None)
+    with pytest.raises(ValueError, match=r"unknown status value\(s\) \['blue'\]"):
+        kp.scorecard_heatmap(table.assign(status="blue"))
+    with pytest.raises(ValueError, match=r"unknown trend value\(s\) \['sideways'\]"):
+        kp.scorecard_table(table.assign(trend="sideways"))
+
+
+def _cells(**columns):
+    base = {"weekday": [1, 1, 2], "hour": [9, 10, 9], "kpi": "service_level"}
+    return pd.DataFrame({**base, "value": [78.0, 85.0, 90.0], **columns})
+
+
+@pytest.mark.parametrize(
+    ("columns", "message"),
+    [
+        ({"weekday": [0, 1, 2]}, r"from 1 to 7 in column 'weekday'.*\[0\]"),
+        ({"weekday": [8, 1, 2]}, r"from 1 to 7 in column 'weekday'.*\[8\]"),
+        ({"weekday": [np.nan, 1, 2]}, r"column 'weekday'.*\[nan\]"),
+        ({"hour": [-1, 10, 9]}, r"from 0 to 23 in column 'hour'.*\[-1\]"),
+        ({"hour": [24, 10, 9]}, r"from 0 to 23 in column 'hour'.*\[24\]"),
+        ({"hour": [9, 9, 9], "weekday": [1, 1, 2]}, "one row per weekday and hour"),
+    ],
+)
+def test_hour_weekday_heatmap_refuses_out_of_range_and_repeated_cells(columns, message):
+    with pytest.raises(ValueError, match=message):
+        kp.hour_weekday_heatmap(_cells(**columns), kpi="service_level")
+
+
+def _intervals(levels):
+    periods = pd.to_datetime(["2024-03-04 09:00", "2024-03-04 09:30"])
+    return pd.DataFrame({"period": periods, "service_level": levels})
+
+
+def test_intraday_measure_target_nan_none_and_nullable_na():
+    with pytest.raises(ValueError, match="Value of 'target' must be a finite number"):
+        kp.intraday_measure(_intervals([50.0, 90.0]), measure="service_level", target=np.nan)
+    # no target: values only, neither met nor missed
+    fig = kp.intraday_measure(_intervals([50.0, 90.0]), measure="service_level")
+    assert list(fig.data[0].text) == ["50", "90"]
+    levels = pd.array([50.0, None], dtype="Float64")
+    fig = kp.intraday_measure(_intervals(levels), measure="service_level", target=80)
+    assert list(fig.data[0].text) == ["50 ✘", ""]
+
+
+def test_intraday_now_must_match_the_periods_time_zone():
+    with pytest.raises(ValueError, match="Value of 'now' must be naive"):
+        kp.intraday_volume(
+            _intervals([1.0, 2.0]).rename(columns={"service_level": "volume"}),
+            now=pd.Timestamp("2024-03-04 09:10", tz="UTC"),
+        )
+
+
+def _plan(periods):
+    return pd.DataFrame(
+        {
+            "period": pd.to_datetime(periods),
+            "volume": [100.0] * len(periods),
+            "required": [14] * len(periods),
+            "staffed": [12.0] * len(periods),
+            "gap": [-2.0] * len(periods),
+            "service_level": [64.0] * len(periods),
+        }
+    )
+
+
+def test_staffing_plan_refuses_two_days_and_a_nan_target():
+    with pytest.raises(ValueError, match="must cover one day.*2 days"):
+        kp.staffing_plan(_plan(["2024-03-04 09:00", "2024-03-05 09:00"]))
+    with pytest.raises(ValueError, match="Value of 'target_sl'"):
+        kp.staffing_plan(_plan(["2024-03-04 09:00"]), target_sl=np.nan)
+
+
+def test_intraday_staffing_matches_the_alternative_by_interval():
+    plan = pd.DataFrame(
+        {"label": ["09:00", "09:30"], "raw_agents": [8, 20], "scheduled_agents": [12, 29]}
+    )
+    reversed_plan = pd.DataFrame(
+        {"label": ["09:30", "09:00"], "raw_agents": [21, 9], "scheduled_agents": [30, 13]}
+    )
+    fig = kp.intraday_staffing(plan, alternative=reversed_plan)
+    assert list(fig.data[2].y) == [9, 21]  # 09:00 -> 9, 09:30 -> 21
+    with pytest.raises(ValueError, match=r"lacks \['09:30'\]"):
+        kp.intraday_staffing(plan, alternative=plan.iloc[:1])
+
+
+def test_trend_shows_a_missing_group():
+    rows = pd.DataFrame(
+        {
+            "period": pd.to_datetime(["2024-01-01"] * 2),
+            "team": pd.Categorical(["a", None]),
+            "kpi": "service_level",
+            "value": [80.0, 70.0],
+            "ci_low": [75.0, 65.0],
+            "ci_high": [85.0, 75.0],
+        }
+    )
+    assert [trace.name for trace in kp.trend(rows, kpi="service_level", by="team").data] == [
+        "(none)",
+        "a",
+    ]
+    with pytest.raises(TypeError, match="'tolerance' must be a number"):
+        kp.trend(rows, kpi="service_level", tolerance="5")
+    with pytest.raises(TypeError, match="'partial' must be a collection of dates"):
+        kp.trend(rows, kpi="service_level", partial="2024-01-01")
+    with pytest.raises(TypeError, match="'target' must be a number"):
+        kp.trend(rows.assign(kpi="occupancy"), kpi="occupancy", target=("a", "b"))
+    with pytest.raises(ValueError, match="'target' must be a finite number"):
+        kp.trend(rows.assign(kpi="occupancy"), kpi="occupancy", target=(np.nan, 90))
+
+
+def test_distribution_groups_and_bad_values():
+    contacts = pd.DataFrame({"team": ["a", "a", "b", None], "handle_s": [1.0, 2.0, 3.0, 4.0]})
+    box = kp.distribution(contacts, value="handle_s", by="team")
+    assert list(box.data[0].x) == ["(none)", "a", "b"]
+    assert [float(m) for m in box.data[0].median] == [4.0, 1.5, 3.0]
+    violin = kp.distribution(contacts, value="handle_s", by="team", kind="violin")
+    assert list(violin.data[0].x) == ["a", "a", "b", "(none)"]
+    unused = contacts.assign(team=pd.Categorical(contacts["team"], categories=["a", "b", "z"]))
+    assert list(kp.distribution(unused, value="handle_s", by="team").data[0].x) == [
+        "(none)",
+        "a",
+        "b",
+    ]
+    with pytest.raises(ValueError, match="no values to describe in column 'handle_s'"):
+        kp.distribution(contacts.assign(handle_s=np.nan), value="handle_s", by="team")
+    with pytest.raises(ValueError, match=r"row\(s\) \[1\] hold an infinite value"):
+        kp.distribution(contacts.assign(handle_s=[1.0, np.inf, 2, 3]), value="handle_s")
+
+
+def test_patience_curve_keeps_a_missing_group():
+    curve = pd.DataFrame({"wait_s": [10.0, 10.0], "survival": [0.5, 0.8], "queue": ["sales", None]})
+    assert [trace.name for trace in kp.patience_curve(curve, by="queue").data] == [
+        "sales",
+        "(none)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("height", "error"), [("x", TypeError), (True, TypeError), (-5, ValueError)]
+)
+def test_every_builder_checks_height(height, error):
+    with pytest.raises(error, match="Value of 'height'"):
+        kp.bullet(pd.DataFrame(), kpi="fcr", value=78.0, target=75, height=height)
+    with pytest.raises(error, match="Value of 'height'"):
+        kp.intraday_measure(_intervals([50.0, 90.0]), measure="service_level", height=height)
+
+
+def test_breach_timeline_polars_by_string_and_missing_dates():
+    import polars as pl
+
+    found = pd.DataFrame(
+        {
+            "period": pd.to_datetime(["2026-07-08"]),
+            "site": ["Lakeside"],
+            "kpi": ["service_level"],
+            "name": ["Service level"],
+            "unit": ["percent"],
+            "status": ["red"],
+            "value": [61.0],
+            "target": [80.0],
+            "root_cause_due": pd.to_datetime([None]),
+            "plan_due": pd.to_datetime(["2026-07-16"]),
+            "breach_id": ["b1"],
+        }
+    )
+    fig = kp.breach_timeline(pl.from_pandas(found), by="site")
+    assert fig.data[0].y == ("Service level · Lakeside",)
+    assert "root cause due not set" in fig.data[0].hovertext[0]
+    with pytest.raises(ValueError, match=r"date in column 'period' but row\(s\) \[0\]"):
+        kp.breach_timeline(found.assign(period=pd.NaT))
+
+
+def test_staffing_curve_tradeoff_and_sector_overview_refuse_bad_values():
+    curve = pd.DataFrame(
+        {
+            "agents": [10, 11],
+            "service_level": [70.0, 80.0],
+            "asa": [30.0, 20.0],
+            "occupancy": [90.0, 85.0],
+        }
+    )
+    with pytest.raises(TypeError, match="'threshold_s' must be a number"):
+        kp.staffing_curve(curve, threshold_s="20")
+    wide = pd.DataFrame(
+        {"team": ["a", "b"], "aht": [300.0, 320.0], "csat": [80.0, 82.0], "volume": [10, -1]}
+    )
+    with pytest.raises(ValueError, match=r"size column 'volume' but received: \[-1\]"):
+        kp.tradeoff(wide, x="aht", y="csat", by="team")
+    with pytest.raises(ValueError, match="Did you mean 'fcr'"):
+        kp.sector_overview(pd.DataFrame(), yours={"FCR": 72})
