@@ -1,7 +1,9 @@
 """Command line: ``kpikit compute | sample | replay | serve | report``.
 
 ``serve`` and ``report`` take their arguments from :mod:`kpikit.serve` and :mod:`kpikit.report`
-(``add_arguments(parser)`` and ``run(args)``), which import Voila and papermill only when run.
+(``add_arguments(parser)`` and ``run(args)``), which import Voila and papermill only when run;
+a module's ``check_arguments(args)``, when it has one, is run first, and its ValueError or
+TypeError is reported as a usage error (exit code 2).
 ``compute`` takes every engine option of :class:`kpikit.Options` under the same name and unit
 (``--sl-threshold-s``, ``--fcr-method``, ``--csat-scale``, ...), with the same defaults.
 """
@@ -22,6 +24,11 @@ def main(argv=None):
     """Entry point of the ``kpikit`` command; returns the process exit code."""
     parser = _parser()
     args = parser.parse_args(argv)
+    if getattr(args, "check", None) is not None:
+        try:
+            args.check(args)
+        except (ValueError, TypeError) as error:
+            args.usage_error(str(error))  # exits with code 2
     try:
         return args.run(args) or 0
     except (ValueError, OSError) as error:  # SchemaError is a ValueError
@@ -95,7 +102,8 @@ def _parser():
         sub = commands.add_parser(name, help=help_text)
         module = import_module(f"kpikit.{name}")
         module.add_arguments(sub)
-        sub.set_defaults(run=module.run)
+        check = getattr(module, "check_arguments", None)
+        sub.set_defaults(run=module.run, check=check, usage_error=sub.error)
     return parser
 
 

@@ -17,14 +17,16 @@ use these rows to mark FCR as provisional rather than rate it as final.
 """
 
 import os
+from collections.abc import Mapping
 
 import narwhals.stable.v2 as nw
 import pandas as pd
 
 from kpikit._frames import to_pandas
+from kpikit._validators import check_timestamp
 from kpikit.metrics import RESULT_COLUMNS
 from kpikit.options import resolve
-from kpikit.periods import period_end
+from kpikit.periods import check_freq, period_end
 from kpikit.repeats import window_ms
 
 __all__ = [
@@ -88,7 +90,10 @@ def provisional_fcr(
     Raises
     ------
     ValueError
-        ``result`` has no ``period`` or ``kpi`` column, or ``freq`` is not a period.
+        ``result`` has no ``period`` or ``kpi`` column, ``freq`` is not a period, or ``last``
+        has a time zone and the periods have none (or the other way round).
+    TypeError
+        ``last`` is not a date or time.
 
     Examples
     --------
@@ -106,30 +111,48 @@ def provisional_fcr(
     3 2026-08-06  fcr        2026-08-09
     4 2026-08-07  fcr        2026-08-10
     """
-    frame = to_pandas(result, "result")
-    for column in ("period", "kpi"):
-        if column not in frame.columns:
-            raise ValueError(
-                f"Value of 'result' needs a {column!r} column (kpikit.compute output with "
-                f"freq); columns are {list(frame.columns)}"
-            )
+    frame = _compute_result(result, ("period", "kpi"))
+    check_freq(freq)
     settings = resolve(options, fcr_window=fcr_window, fcr_method=fcr_method)
     keys = [column for column in frame.columns if column not in _NOT_KEYS]
     rows = frame.loc[frame["kpi"] == "fcr", [*keys, "period", "kpi"]]
     window = pd.Timedelta(milliseconds=window_ms(settings.fcr_window))
     until = period_end(rows["period"], freq) + window
-    if last is None or pd.isna(last) or settings.fcr_method not in REPEAT_METHODS:
+    if last is None or last is pd.NaT or settings.fcr_method not in REPEAT_METHODS:
         return rows.assign(provisional_until=until).iloc[0:0]
-    provisional = (until > pd.Timestamp(last)).to_numpy(bool)
+    last = check_timestamp("last", last)
+    zone = getattr(until.dtype, "tz", None)
+    if (last.tz is None) != (zone is None):
+        raise ValueError(
+            f"Value of 'last' must have a time zone when the periods of 'result' have one, "
+            f"and none when they have none (periods in {zone or 'no zone'}), but received: "
+            f"{last!r}"
+        )
+    provisional = (until > last).to_numpy(bool)
     return rows.assign(provisional_until=until.rename(None))[provisional]
+
+
+def _compute_result(result, columns) -> pd.DataFrame:
+    """``result`` as a pandas frame when it has the ``columns`` of a :func:`kpikit.compute`
+    result with ``freq``; otherwise raise."""
+    frame = to_pandas(result, "result")
+    for column in columns:
+        if column not in frame.columns:
+            raise ValueError(
+                f"Value of 'result' needs a {column!r} column (kpikit.compute output with "
+                f"freq); columns are {list(frame.columns)}"
+            )
+    return frame
 
 
 def provisional_in(result, data, freq, compute_options=None):
     """:func:`provisional_fcr` of ``result`` against the last arrival of ``data``.
 
-    ``compute_options`` are the keywords ``result`` was computed with (``fcr_window``,
-    ``fcr_method``, ``options``; others are ignored). None when there is nothing to mark: no
-    ``freq`` or no FCR row.
+    ``compute_options`` are the keywords ``result`` was computed with, a mapping
+    (``fcr_window``, ``fcr_method``, ``options``; other compute keywords do not change which
+    periods are provisional). None when there is nothing to mark: no ``freq`` or no FCR row.
+    The errors are those of :func:`provisional_fcr`, and a TypeError when ``compute_options``
+    is not a mapping.
 
     >>> contacts = pd.DataFrame({"arrived_at": pd.to_datetime(["2026-08-03", "2026-08-07"])})
     >>> days = pd.date_range("2026-08-03", periods=5, freq="D")
@@ -139,7 +162,13 @@ def provisional_in(result, data, freq, compute_options=None):
     >>> provisional_in(result, contacts, None) is None
     True
     """
-    frame = to_pandas(result, "result")
+    frame = _compute_result(result, ["kpi"])
+    if compute_options is not None and not isinstance(compute_options, Mapping):
+        raise TypeError(
+            "Value of 'compute_options' must be a dict of kpikit.compute keywords such as "
+            f"{{'fcr_window': '48h'}}, but received: {compute_options!r} "
+            f"({type(compute_options).__name__})"
+        )
     if freq is None or not frame["kpi"].eq("fcr").any():
         return None
     settings = {name: (compute_options or {}).get(name) for name in _FCR_SETTINGS}
@@ -153,15 +182,29 @@ def provisional_note(provisional: pd.DataFrame, freq: str) -> str:
     """One sentence for a dashboard: which periods' FCR is provisional and until when.
 
     ``provisional`` is :func:`provisional_fcr`'s result; "" when it is empty. The date is
-    when the last of them becomes final.
+    when the last of them becomes final. ``freq`` is the period of the rows (a ValueError
+    names the periods otherwise).
 
     >>> rows = pd.DataFrame({"period": pd.to_datetime(["2026-08-06", "2026-08-07"]),
     ...                      "provisional_until": pd.to_datetime(["2026-08-09", "2026-08-10"])})
     >>> provisional_note(rows, "day")
     'FCR of the last 2 days is provisional until 10 Aug 2026: repeats may still arrive.'
     """
+    check_freq(freq)
     if provisional is None or provisional.empty:
         return ""
+    missing = [name for name in ("period", "provisional_until") if name not in provisional]
+    if missing:
+        raise ValueError(
+            f"Value of 'provisional' needs the column(s) {missing} (provisional_fcr output); "
+            f"columns are {list(provisional.columns)}"
+        )
+    if provisional["provisional_until"].isna().any():
+        raise ValueError(
+            "Value of 'provisional' must have a date in every 'provisional_until' "
+            "(provisional_fcr output), but received: "
+            f"{provisional['provisional_until'].tolist()}"
+        )
     count = provisional["period"].nunique()
     singular, plural = _PERIOD_NOUNS[freq]
     periods = f"the last {singular}" if count == 1 else f"the last {count} {plural}"
@@ -174,8 +217,12 @@ def date_text(moment) -> str:
 
     >>> date_text(pd.Timestamp("2026-08-10")), date_text(pd.Timestamp("2026-08-10 17:30"))
     ('10 Aug 2026', '10 Aug 2026 17:30')
+    >>> date_text(pd.NaT)
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'moment' must be a date or time such as '2026-08-01' but received: NaT
     """
-    moment = pd.Timestamp(moment)
+    moment = check_timestamp("moment", moment)
     time = "" if moment == moment.normalize() else f" {moment:%H:%M}"
     return f"{moment.day} {moment:%b %Y}{time}"
 

@@ -35,6 +35,8 @@ lazy polars query to expand batch by batch. Lazy engines (DuckDB, polars lazy, S
 window functions instead, so they stay lazy.
 """
 
+from datetime import timedelta
+
 import narwhals as nw
 import numpy as np
 import pandas as pd
@@ -55,27 +57,46 @@ _PAIRS_A_BATCH = 500_000
 
 
 def window_ms(window):
-    """Convert an FCR window (``"48h"``, a timedelta, ...) to whole milliseconds.
+    """Convert an FCR window (``"48h"``, ``"7d"``, a timedelta) to whole milliseconds.
+
+    The window must be what the ``fcr_window`` option accepts: a duration from 1 minute to
+    366 days, with a unit (a bare ``"48"`` or ``48`` is refused, not read as nanoseconds).
 
     >>> window_ms("48h")
     172800000
+    >>> window_ms("48")
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'fcr_window' has no unit; it must be a duration from 1 minute to 366
+    days, such as '48h' or '7d'; received: '48'
     >>> window_ms("-1h")
     Traceback (most recent call last):
     ...
-    ValueError: fcr_window must be a positive duration such as '48h'; received: '-1h'
+    ValueError: Value of 'fcr_window' must be a duration from 1 minute to 366 days, such as
+    '48h' or '7d'; received: '-1h'
     """
-    if isinstance(window, str) and window.strip().endswith("d"):
-        window = window.strip()[:-1] + "D"  # pandas spells days with a capital D
-    try:
-        delta = pd.Timedelta(window)
-    except (TypeError, ValueError) as error:
+    from kpikit.options import FCR_WINDOW_RANGE  # kpikit.options imports this module
+
+    shortest, longest = FCR_WINDOW_RANGE
+    expected = "a duration from 1 minute to 366 days, such as '48h' or '7d'"
+    if isinstance(window, str) and not any(character.isalpha() for character in window):
         raise ValueError(
-            f"fcr_window must be a duration such as '48h' or '7d'; received: {window!r}"
-        ) from error
-    if pd.isna(delta) or delta <= pd.Timedelta(0):
-        raise ValueError(
-            f"fcr_window must be a positive duration such as '48h'; received: {window!r}"
+            f"Value of 'fcr_window' has no unit; it must be {expected}; received: {window!r}"
         )
+    if not isinstance(window, str | timedelta):
+        raise TypeError(
+            f"Value of 'fcr_window' must be {expected} (str or timedelta); received: "
+            f"{window!r} ({type(window).__name__})"
+        )
+    text = window.strip() if isinstance(window, str) else window
+    if isinstance(text, str) and text.endswith("d"):
+        text = text[:-1] + "D"  # pandas spells days with a capital D
+    try:
+        delta = pd.Timedelta(text)
+    except (TypeError, ValueError, OverflowError):
+        delta = pd.NaT
+    if pd.isna(delta) or not shortest <= delta <= longest:
+        raise ValueError(f"Value of 'fcr_window' must be {expected}; received: {window!r}")
     return int(delta / pd.Timedelta(milliseconds=1))
 
 

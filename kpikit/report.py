@@ -20,8 +20,10 @@ import os
 import tempfile
 from pathlib import Path
 
+from kpikit._validators import check_choice
 from kpikit.apps import DATA_ENV_VARIABLE, STATIC_ENV_VARIABLE
 from kpikit.apps.params import cast_value, notebook_parameters
+from kpikit.catalog import SECTORS
 from kpikit.governance.cadence import CADENCES
 from kpikit.governance.pages import add_cadence_arguments, run_cadence
 
@@ -68,12 +70,53 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_cadence_arguments(parser)
 
 
+def check_arguments(args: argparse.Namespace) -> None:
+    """Check the cadence report options before any data is read.
+
+    ``--sector`` must be a benchmark sector (whatever the cadence: only the quarterly report
+    uses it, so a typo would otherwise pass unnoticed), and ``--register`` a SQLAlchemy URL,
+    of an existing file for SQLite (the report reads the register, it does not create one).
+
+    Raises
+    ------
+    ValueError
+        Naming the option and the problem; :func:`kpikit.cli.main` reports it as a usage error.
+    """
+    check_choice("sector", args.sector, SECTORS, "a sector")
+    if args.register is not None:
+        _check_register_url(args.register)
+
+
+def _check_register_url(url: str) -> None:
+    from kpikit.governance._store import normalised, sqlite_path
+
+    try:
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+    except ImportError:  # the register itself then says that SQLAlchemy is needed
+        return
+    try:
+        make_url(normalised(url))
+    except (ArgumentError, TypeError):
+        raise ValueError(
+            "Value of 'register' must be a SQLAlchemy URL such as 'sqlite:///actions.sqlite' "
+            f"or 'postgresql://user@host/db', but received: {url!r}"
+        ) from None
+    path = sqlite_path(normalised(url))
+    if path is not None and not path.is_file():
+        raise ValueError(
+            f"Value of 'register' names an SQLite file that does not exist ({str(path)!r}), "
+            f"but received: {url!r}"
+        )
+
+
 def run(args: argparse.Namespace) -> int:
     """Write the report described by the arguments of :func:`add_arguments`."""
     from kpikit.apps._data import check_data_path
     from kpikit.io import safe_export_path
 
     if args.notebook in CADENCES:
+        check_arguments(args)
         return run_cadence(args)
 
     notebook = resolve_notebook(args.notebook)

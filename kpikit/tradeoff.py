@@ -14,13 +14,27 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from kpikit._validators import check_number
 from kpikit.catalog import kpi as kpi_definition
 from kpikit.stats import t_quantile_975
 
-__all__ = ["VOLUME", "LineFit", "Projection", "describe_projection", "fit_line", "pivot_kpis"]
+__all__ = [
+    "MAX_MOVE",
+    "VOLUME",
+    "LineFit",
+    "Projection",
+    "describe_projection",
+    "fit_line",
+    "pivot_kpis",
+]
 
 VOLUME = "volume"
 """Column added by :func:`pivot_kpis`: answered contacts, the denominator of AHT (or ASA)."""
+
+MAX_MOVE = 10.0
+"""Largest what-if move of x :meth:`LineFit.project` takes, in multiples of the larger of the
+mean of x (absolute) and its standard deviation: far beyond the data the fitted line says
+nothing, and the projected change would be a meaningless (or overflowing) number."""
 
 _RESULT_COLUMNS = ("kpi", "value", "numerator", "denominator", "ci_low", "ci_high")
 _VOLUME_SOURCES = ("aht", "asa")
@@ -151,8 +165,28 @@ class LineFit:
     def project(self, delta_x: float) -> Projection:
         """What the fitted line implies for y when x moves by ``delta_x``.
 
-        ``Δy = slope · Δx``, with the range ``Δx · (slope ± t · slope_se)``.
+        ``Δy = slope · Δx``, with the range ``Δx · (slope ± t · slope_se)``. ``delta_x`` must
+        be a finite number of at most :data:`MAX_MOVE` times the larger of ``|x̄|`` and the
+        standard deviation of x (no limit when the fit has no points).
+
+        >>> fit = fit_line([240, 300, 360, 420], [78, 82, 83, 88])
+        >>> fit.project(1e308)
+        Traceback (most recent call last):
+        ...
+        ValueError: Value of 'delta_x' (the what-if move of x) must be a finite number from -3300
+        to 3300 (10 times the larger of the mean of x, 330, and its standard deviation, 67.08),
+        but received: 1e+308
         """
+        check_number("delta_x", delta_x)
+        spread = np.sqrt(self.sxx / self.sum_weights) if self.sum_weights > 0 else np.nan
+        limit = MAX_MOVE * max(abs(self.x_mean), spread)
+        if np.isfinite(limit) and abs(delta_x) > limit:
+            raise ValueError(
+                f"Value of 'delta_x' (the what-if move of x) must be a finite number from "
+                f"{-limit:.4g} to {limit:.4g} ({MAX_MOVE:g} times the larger of the mean of x, "
+                f"{self.x_mean:.4g}, and its standard deviation, {spread:.4g}), but received: "
+                f"{delta_x!r}"
+            )
         half = self._t() * self.slope_se * abs(delta_x)
         delta_y = self.slope * delta_x
         return Projection(

@@ -25,9 +25,12 @@ import numpy as np
 import pandas as pd
 
 from kpikit._frames import to_pandas
+from kpikit._validators import check_choice
+from kpikit.catalog import SECTORS
 from kpikit.catalog import kpi as kpi_definition
 from kpikit.governance import words
 from kpikit.governance.breaches import breaches, period_end
+from kpikit.governance.register import ActionRegister
 from kpikit.provisional import provisional_in
 from kpikit.schema import Dataset
 from kpikit.scorecard import format_value, rate, read_targets
@@ -181,7 +184,8 @@ def cadence_report(
     register : ActionRegister, default=None
         The action register, for the actions sections (None: those sections say so).
     sector : str, default="all"
-        Benchmark sector of the quarterly target review.
+        Benchmark sector of the quarterly target review, one of
+        :data:`kpikit.catalog.SECTORS` (checked for every cadence).
     kpis : sequence of str, default=GOVERNANCE_KPIS
         The KPIs under SLA governance (those with a target are used).
     **compute_options
@@ -195,7 +199,9 @@ def cadence_report(
     Raises
     ------
     ValueError
-        An unknown cadence, a date outside the data, or bad targets.
+        An unknown cadence or sector, a date outside the data, or bad targets.
+    TypeError
+        ``register`` is not an :class:`~kpikit.governance.register.ActionRegister`.
     """
     from kpikit.governance import reviews
 
@@ -203,6 +209,12 @@ def cadence_report(
         raise ValueError(
             f"Value of 'cadence' is not valid. Expected one of {list(CADENCES)} but received: "
             f"{cadence!r}"
+        )
+    check_choice("sector", sector, SECTORS, "a sector")
+    if register is not None and not isinstance(register, ActionRegister):
+        raise TypeError(
+            "Value of 'register' must be an ActionRegister or None but received: "
+            f"{register!r} ({type(register).__name__})"
         )
     dataset = data if isinstance(data, Dataset) else Dataset(contacts=data)
     first, last = _data_span(dataset)
