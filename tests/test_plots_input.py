@@ -116,6 +116,12 @@ def test_intraday_staffing_matches_the_alternative_by_interval():
     assert list(fig.data[2].y) == [9, 21]  # 09:00 -> 9, 09:30 -> 21
     with pytest.raises(ValueError, match=r"lacks \['09:30'\]"):
         kp.intraday_staffing(plan, alternative=plan.iloc[:1])
+    # agents_required's own frame names no interval: read in the plan's order, as the staffing
+    # dashboard passes it, and refused when it has another number of intervals.
+    unnamed = reversed_plan.drop(columns="label")
+    assert list(kp.intraday_staffing(plan, alternative=unnamed).data[2].y) == [21, 9]
+    with pytest.raises(ValueError, match="has 1 intervals where 'plan' has 2"):
+        kp.intraday_staffing(plan, alternative=unnamed.iloc[:1])
 
 
 def test_trend_shows_a_missing_group():

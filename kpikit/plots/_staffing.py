@@ -182,7 +182,8 @@ def intraday_staffing(plan, *, x="label", alternative=None, title=None, height=N
     alternative : DataFrame, default=None
         A what-if plan of the same intervals (named in its ``x`` column, else its index), drawn
         as a dashed line of agents on the phones; matched to ``plan`` by interval, in any
-        order. Intervals that are missing, extra or named twice are refused.
+        order. Intervals that are missing, extra or named twice are refused. Without the
+        ``x`` column that ``plan`` has, it is read in the plan's order, row for row.
 
     Returns
     -------
@@ -227,14 +228,10 @@ def intraday_staffing(plan, *, x="label", alternative=None, title=None, height=N
         )
     )
     if alternative is not None:
-        other = _plan_frame(alternative, "alternative")
-        other_labels = other[x] if x in other.columns else other.index
-        _check_same_intervals(pd.Index(labels), pd.Index(other_labels), x)
-        on_phones = pd.Series(other["on_phones"].to_numpy(), index=pd.Index(other_labels))
         fig.add_trace(
             go.Scatter(
                 x=labels,
-                y=on_phones.reindex(pd.Index(labels)).to_numpy(),
+                y=_alternative_agents(_plan_frame(alternative, "alternative"), frame, labels, x),
                 name="what-if: needed on the phones",
                 mode="lines",
                 line={"color": KPIKIT_COLORWAY[2], "dash": "dash", "shape": "hvh"},
@@ -242,6 +239,23 @@ def intraday_staffing(plan, *, x="label", alternative=None, title=None, height=N
             )
         )
     return fig
+
+
+def _alternative_agents(other, frame, labels, x):
+    """The alternative's agents on the phones in the order of the plan's intervals: matched by
+    ``x`` (or by index when neither has ``x``); an alternative without the ``x`` the plan has
+    (``agents_required`` of the same intervals) is taken in the plan's order, row for row."""
+    if x in frame.columns and x not in other.columns:
+        if len(other) != len(frame):
+            raise ValueError(
+                f"Value of 'alternative' has no {x!r} column, so it is read in the plan's order, "
+                f"but it has {len(other)} intervals where 'plan' has {len(frame)}"
+            )
+        return other["on_phones"].to_numpy()
+    other_labels = pd.Index(other[x] if x in other.columns else other.index)
+    _check_same_intervals(pd.Index(labels), other_labels, x)
+    on_phones = pd.Series(other["on_phones"].to_numpy(), index=other_labels)
+    return on_phones.reindex(pd.Index(labels)).to_numpy()
 
 
 def _check_same_intervals(labels: pd.Index, other: pd.Index, x: str) -> None:
