@@ -31,8 +31,8 @@ def add_hour_weekday(data, *, column: str = "arrived_at"):
     Raises
     ------
     SchemaError
-        ``column`` does not hold timestamps (text or numbers: parse them first), or the
-        contacts repeat a column name.
+        ``column`` does not hold timestamps (text or numbers: parse them first; or only
+        missing values of no type), or the contacts repeat a column name.
     ValueError
         ``column`` is not a column of the contacts.
 
@@ -87,8 +87,11 @@ def _check_timestamps(frame, column):
     words of :func:`kpikit.validate` for such an ``arrived_at``, saying how to convert it."""
     spec = ColumnSpec(column, "datetime")
     problems = table_checks(frame, "contacts", [spec], ()).problems
-    if frame.collect_schema()[column] == nw.Date:
+    dtype = frame.collect_schema()[column]
+    if dtype == nw.Date:
         problems = [Problem("contacts", column, _DATES)]
+    elif not problems and dtype != nw.Datetime:  # only missing values, of no type of their own
+        problems = [Problem("contacts", column, "holds no timestamps, only missing values")]
     if problems:
         raise SchemaError(
             problem

@@ -76,3 +76,18 @@ def test_repeated_column_names():
         kk.SchemaError, match="contacts.arrived_at: column name appears more than once"
     ):
         add_hour_weekday(repeated)
+
+
+@pytest.mark.parametrize("missing", [None, pd.NA, float("nan")])
+def test_a_column_of_missing_values_only_is_named(missing):
+    # pandas' "Can only use .dt accessor with datetimelike values" before: an object column of
+    # missing values has no type to check, so the type check let it through.
+    with pytest.raises(
+        kk.SchemaError, match="contacts.arrived_at: holds no timestamps, only missing values"
+    ):
+        add_hour_weekday(pd.DataFrame({"arrived_at": pd.Series([missing] * 2, dtype=object)}))
+
+
+def test_missing_times_of_a_timestamp_column_give_missing_parts():
+    out = add_hour_weekday(pd.DataFrame({"arrived_at": pd.to_datetime([None, "2024-01-01 09:15"])}))
+    assert out["hour"].isna().tolist() == [True, False] and out["hour"].iloc[1] == 9
