@@ -155,7 +155,8 @@ def test_distribution_groups_and_bad_values():
     assert list(box.data[0].x) == ["(none)", "a", "b"]
     assert [float(m) for m in box.data[0].median] == [4.0, 1.5, 3.0]
     violin = kp.distribution(contacts, value="handle_s", by="team", kind="violin")
-    assert list(violin.data[0].x) == ["a", "a", "b", "(none)"]
+    assert list(violin.data[0].x) == ["(none)", "a", "a", "b"]  # sorted as the boxes
+    assert list(violin.data[0].y) == [4.0, 1.0, 2.0, 3.0]
     unused = contacts.assign(team=pd.Categorical(contacts["team"], categories=["a", "b", "z"]))
     assert list(kp.distribution(unused, value="handle_s", by="team").data[0].x) == [
         "(none)",
@@ -168,12 +169,63 @@ def test_distribution_groups_and_bad_values():
         kp.distribution(contacts.assign(handle_s=[1.0, np.inf, 2, 3]), value="handle_s")
 
 
+@pytest.mark.parametrize(
+    "team",
+    [
+        ["b", None, "a", "b", "a"],
+        pd.Categorical(["b", None, "a", "b", "a"], categories=["b", "a"]),
+    ],
+    ids=["text", "categorical"],
+)
+def test_box_and_violin_order_the_groups_alike(team):
+    # rows come b, (none), a; sorted as text: (none), a, b ("(" sorts before letters)
+    contacts = pd.DataFrame({"team": team, "handle_s": [5.0, 9.0, 1.0, 6.0, 2.0]})
+    box = kp.distribution(contacts, value="handle_s", by="team").data[0]
+    violin = kp.distribution(contacts, value="handle_s", by="team", kind="violin").data[0]
+    assert list(box.x) == ["(none)", "a", "b"]
+    assert [float(m) for m in box.median] == [9.0, 1.5, 5.5]  # (none) 9; a 1, 2; b 5, 6
+    assert list(violin.x) == ["(none)", "a", "a", "b", "b"]
+    assert list(violin.y) == [9.0, 1.0, 2.0, 5.0, 6.0]  # each value stays with its group
+
+
 def test_patience_curve_keeps_a_missing_group():
     curve = pd.DataFrame({"wait_s": [10.0, 10.0], "survival": [0.5, 0.8], "queue": ["sales", None]})
     assert [trace.name for trace in kp.patience_curve(curve, by="queue").data] == [
         "sales",
         "(none)",
     ]
+
+
+def _patience():
+    return pd.DataFrame({"wait_s": [10.0, 30.0], "survival": [0.75, 0.375]})
+
+
+@pytest.mark.parametrize("patience_s", [60, 60.0, np.float64(60), np.int64(60)])
+def test_patience_curve_draws_the_exponential_model(patience_s):
+    fig = kp.patience_curve(_patience(), patience_s=patience_s)
+    model = fig.data[1]
+    assert model.name == "exponential, mean 60 s"
+    # from 0 s to 3 x 60 = 180 s (past the longest wait, 30 s): 100 % down to 100 exp(-3) %
+    assert model.x[0] == 0 and model.x[-1] == 180
+    assert model.y[0] == 100 and model.y[-1] == pytest.approx(100 * np.exp(-3))
+    assert len(kp.patience_curve(_patience()).data) == 1  # None: no model
+
+
+@pytest.mark.parametrize(
+    ("patience_s", "error", "message"),
+    [
+        ("60", TypeError, r"must be a number but received: '60' \(str\)"),
+        (True, TypeError, r"must be a number but received: True \(bool\)"),
+        ([60], TypeError, r"must be a number but received: \[60\] \(list\)"),
+        (0, ValueError, "must be a finite number > 0 but received: 0"),
+        (-30.0, ValueError, "must be a finite number > 0 but received: -30.0"),
+        (np.nan, ValueError, "must be a finite number > 0 but received: nan"),
+        (np.inf, ValueError, "must be a finite number > 0 but received: inf"),
+    ],
+)
+def test_patience_curve_refuses_a_patience_that_is_no_positive_number(patience_s, error, message):
+    with pytest.raises(error, match="Value of 'patience_s' " + message):
+        kp.patience_curve(_patience(), patience_s=patience_s)
 
 
 @pytest.mark.parametrize(
@@ -186,29 +238,57 @@ def test_every_builder_checks_height(height, error):
         kp.intraday_measure(_intervals([50.0, 90.0]), measure="service_level", height=height)
 
 
+def _found(statuses):
+    count = len(statuses)
+    return pd.DataFrame(
+        {
+            "period": pd.to_datetime(["2026-07-08"] * count),
+            "site": ["Lakeside"] * count,
+            "kpi": ["service_level"] * count,
+            "name": ["Service level"] * count,
+            "unit": ["percent"] * count,
+            "status": pd.Series(statuses, dtype=object),
+            "value": [61.0] * count,
+            "target": [80.0] * count,
+            "root_cause_due": pd.to_datetime([None] * count),
+            "plan_due": pd.to_datetime(["2026-07-16"] * count),
+            "breach_id": [f"b{number}" for number in range(1, count + 1)],
+        }
+    )
+
+
 def test_breach_timeline_polars_by_string_and_missing_dates():
     import polars as pl
 
-    found = pd.DataFrame(
-        {
-            "period": pd.to_datetime(["2026-07-08"]),
-            "site": ["Lakeside"],
-            "kpi": ["service_level"],
-            "name": ["Service level"],
-            "unit": ["percent"],
-            "status": ["red"],
-            "value": [61.0],
-            "target": [80.0],
-            "root_cause_due": pd.to_datetime([None]),
-            "plan_due": pd.to_datetime(["2026-07-16"]),
-            "breach_id": ["b1"],
-        }
-    )
+    found = _found(["red"])
     fig = kp.breach_timeline(pl.from_pandas(found), by="site")
     assert fig.data[0].y == ("Service level · Lakeside",)
     assert "root cause due not set" in fig.data[0].hovertext[0]
     with pytest.raises(ValueError, match=r"date in column 'period' but row\(s\) \[0\]"):
         kp.breach_timeline(found.assign(period=pd.NaT))
+
+
+def test_breach_timeline_draws_amber_and_red_and_refuses_other_statuses():
+    fig = kp.breach_timeline(_found(["red", "amber"]))
+    assert [(trace.name, trace.customdata) for trace in fig.data] == [
+        ("! within tolerance", ("b2",)),
+        ("✘ missed", ("b1",)),
+    ]
+    # rows 2 to 4 have no mark: a green row is no breach, "blue" no status, row 3 none at all
+    found = _found(["red", "green", None, "blue", "green", "amber"])
+    with pytest.raises(
+        ValueError,
+        match=r"unknown status value\(s\) \['green', None, 'blue'\] in column 'status' "
+        r"\(4 row\(s\), first \[1, 2, 3, 4\]\)\. Expected one of \['amber', 'red'\]",
+    ):
+        kp.breach_timeline(found)
+    # a polars frame, whose missing status arrives as None or NaN
+    import polars as pl
+
+    with pytest.raises(
+        ValueError, match=r"\[(None|nan)\] in column 'status' \(1 row\(s\), first \[1\]\)"
+    ):
+        kp.breach_timeline(pl.from_pandas(_found(["red", None])))
 
 
 def test_staffing_curve_tradeoff_and_sector_overview_refuse_bad_values():

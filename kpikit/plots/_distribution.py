@@ -24,8 +24,9 @@ def distribution(
     value : str
         Numeric column to describe; missing values are left out, infinite ones refused.
     by : str, default=None
-        Grouping column: one box (or violin) per group, in sorted order; rows without a group
-        form the group "(none)".
+        Grouping column: one box (or violin) per group; rows without a group form the group
+        "(none)". Box and violin plots both order the groups by their text, sorted, so
+        "(none)" comes before groups named with letters or digits.
     kind : {"box", "violin"}, default="box"
         ``"box"`` sends only the summary (quartiles, 1.5 × IQR whiskers, mean), so the figure stays
         small on large logs; ``"violin"`` sends every observation to draw the density.
@@ -42,6 +43,12 @@ def distribution(
     >>> fig = distribution(contacts, value="handle_s", by="team")
     >>> [float(median) for median in fig.data[0].median]   # a: 100..500 -> 300; b -> 260
     [300.0, 260.0]
+    >>> late = contacts.assign(team=["b"] + ["a"] * 5 + [None] * 2)   # b first in the rows
+    >>> list(distribution(late, value="handle_s", by="team").data[0].x)
+    ['(none)', 'a', 'b']
+    >>> violin = distribution(late, value="handle_s", by="team", kind="violin")
+    >>> list(dict.fromkeys(violin.data[0].x))
+    ['(none)', 'a', 'b']
     """
     choice(kind, ("box", "violin"), "kind")
     rows = to_pandas(frame, "frame")
@@ -73,6 +80,8 @@ def distribution(
         showlegend=False,
     )
     if kind == "violin":
+        # plotly places the groups in the order they come: sorted, as the boxes' summary is
+        rows = rows.sort_values("_group", kind="stable")
         fig.add_trace(
             go.Violin(
                 x=rows["_group"] if by else None,

@@ -13,6 +13,8 @@ from kpikit.plots._template import RAG_COLORS, RAG_LABELS, RAG_MARKS
 __all__ = ["breach_timeline", "root_cause_bars"]
 
 _SYMBOLS = {"red": "x", "amber": "diamond"}
+_STATUSES = ("amber", "red")
+"""The statuses of :func:`kpikit.breaches` rows, drawn in this order (red on top)."""
 _NEEDED = ["period", "kpi", "name", "unit", "status", "value", "target", "breach_id"]
 
 
@@ -26,7 +28,8 @@ def breach_timeline(found, *, by=(), overdue=None, title="Breaches by day") -> g
     Parameters
     ----------
     found : DataFrame
-        Rows of :func:`kpikit.breaches` (pandas, polars, ...); every row needs a ``period``.
+        Rows of :func:`kpikit.breaches` (pandas, polars, ...); every row needs a ``period``
+        and a ``status`` of ``"amber"`` or ``"red"``.
     by : str or sequence of str, default=()
         The grouping columns of ``found``.
     overdue : mapping, default=None
@@ -36,6 +39,14 @@ def breach_timeline(found, *, by=(), overdue=None, title="Breaches by day") -> g
     Returns
     -------
     plotly.graph_objects.Figure
+
+    Raises
+    ------
+    TypeError
+        ``by`` that is not a column name or a list of them.
+    ValueError
+        ``found`` without the columns it needs, a row without a ``period``, or a ``status``
+        other than ``"amber"`` and ``"red"`` (missing included): such a row has no mark.
 
     Examples
     --------
@@ -47,6 +58,11 @@ def breach_timeline(found, *, by=(), overdue=None, title="Breaches by day") -> g
     >>> figure = breach_timeline(found, by=["site"], overdue={"b1": "root cause"})
     >>> figure.data[0].y, figure.data[0].customdata, figure.data[0].marker.line.width
     (('Service level · Lakeside',), ('b1',), (3,))
+    >>> breach_timeline(found.assign(status="green"))
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'found' has unknown status value(s) ['green'] in column 'status' (1
+    row(s), first [0]). Expected one of ['amber', 'red'], the statuses of kk.breaches()
     """
     frame = to_pandas(found, "found")
     by = column_names("by", by)
@@ -57,11 +73,12 @@ def breach_timeline(found, *, by=(), overdue=None, title="Breaches by day") -> g
             f"Value of 'found' must have a date in column 'period' but row(s) "
             f"{undated[:5].tolist()} have none"
         )
+    _check_statuses(frame)
     overdue = dict(overdue or {})
     rows = frame.assign(row=frame["name"] + _group_suffix(frame, by))
     order = sorted(rows["row"].unique(), reverse=True)
     figure = new_figure(title)
-    for status in ("amber", "red"):
+    for status in _STATUSES:
         part = rows[rows["status"] == status]
         if part.empty:
             continue
@@ -141,6 +158,19 @@ def root_cause_bars(contributors, *, title="What made the miss") -> go.Figure:
         margin={"l": 10, "r": 10},
     )
     return figure
+
+
+def _check_statuses(frame: pd.DataFrame) -> None:
+    """Refuse a status the timeline has no mark for: anything but amber and red, missing too."""
+    unknown = ~frame["status"].isin(_STATUSES)
+    if unknown.any():
+        shown = frame.loc[unknown, "status"].drop_duplicates().head(5).tolist()
+        rows = frame.index[unknown.to_numpy()][:5].tolist()
+        raise ValueError(
+            f"Value of 'found' has unknown status value(s) {shown} in column 'status' "
+            f"({int(unknown.sum())} row(s), first {rows}). Expected one of {list(_STATUSES)}, "
+            "the statuses of kk.breaches()"
+        )
 
 
 def _group_suffix(frame: pd.DataFrame, by) -> pd.Series:

@@ -302,12 +302,20 @@ def patience_curve(
     by : str, default=None
         Grouping column of the curve: one line per group (a missing group as "(none)").
     patience_s : float, default=None
-        Mean patience of an exponential model (:func:`kpikit.calibrate.patience_exponential`
-        or the value used in a scenario), drawn dashed for comparison.
+        Mean patience in seconds (a finite number > 0) of an exponential model
+        (:func:`kpikit.calibrate.patience_exponential` or the value used in a scenario), drawn
+        dashed for comparison; None draws none.
 
     Returns
     -------
     plotly.graph_objects.Figure
+
+    Raises
+    ------
+    TypeError
+        ``patience_s`` that is not a number (text such as ``"60"``, a bool).
+    ValueError
+        ``patience_s`` that is not finite or not above 0; ``curve`` without its columns.
 
     Examples
     --------
@@ -317,7 +325,15 @@ def patience_curve(
     >>> fig = patience_curve(calibrate.patience_kaplan_meier(contacts), patience_s=60)
     >>> list(fig.data[0].x), list(fig.data[0].y)  # starts at 100 % at 0 s
     ([0.0, 10.0, 30.0], [100.0, 75.0, 37.5])
+    >>> fig.data[1].name, float(fig.data[1].y[-1])  # exp(-180 / 60) at 3 x 60 s
+    ('exponential, mean 60 s', 4.978706836786395)
+    >>> patience_curve(calibrate.patience_kaplan_meier(contacts), patience_s="60")
+    Traceback (most recent call last):
+    ...
+    TypeError: Value of 'patience_s' must be a number but received: '60' (str)
     """
+    if patience_s is not None:
+        patience_s = float(check_number("patience_s", patience_s, minimum=0, above_minimum=True))
     restricted = None
     if isinstance(curve, PatienceCurve):
         restricted = curve.restricted_mean
@@ -345,14 +361,14 @@ def patience_curve(
                 hovertemplate="%{y:.1f} % still waiting after %{x:.0f} s",
             )
         )
-    if is_number(patience_s) and float(patience_s) > 0:
-        grid = np.linspace(0, max(longest, 3 * float(patience_s)), 60)
+    if patience_s is not None:
+        grid = np.linspace(0, max(longest, 3 * patience_s), 60)
         fig.add_trace(
             go.Scatter(
                 x=grid,
-                y=100 * np.exp(-grid / float(patience_s)),
+                y=100 * np.exp(-grid / patience_s),
                 mode="lines",
-                name=f"exponential, mean {float(patience_s):.0f} s",
+                name=f"exponential, mean {patience_s:.0f} s",
                 line={"color": "#555555", "dash": "dash"},
                 hoverinfo="skip",
             )
