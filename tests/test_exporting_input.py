@@ -1,13 +1,15 @@
-"""Tests for kpikit.io.exporting on awkward input: control characters, infinities, repeated
-column names, bad paths and bad sheet options (each refused with a named error, or written
-losslessly)."""
+"""Tests for kpikit.io.exporting on awkward input: control characters, infinities, text longer
+than a cell holds, repeated column names, bad paths, failed writes and bad sheet options (each
+refused with a named error, or written losslessly)."""
 
 import gc
+import gzip
 import io
 import sys
 
 import openpyxl
 import pandas as pd
+import polars as pl
 import pytest
 from openpyxl.utils.escape import unescape
 
@@ -68,6 +70,89 @@ def test_failed_workbook_write_leaves_no_noise_and_no_file(tmp_path, monkeypatch
     assert target.read_bytes() == b"old"
 
 
+# ---- Excel's cell limit: 32,767 characters --------------------------------------------------
+
+LIMIT = 32767
+
+
+def test_excel_writes_text_of_exactly_the_limit(tmp_path):
+    # Counted as Excel does, in UTF-16 units: an emoji (beyond U+FFFF) counts twice.
+    notes = ["a" * LIMIT, "\U0001f600" * (LIMIT // 2) + "a", "\x0b" * (LIMIT // 7)]
+    target = to_excel(pd.DataFrame({"note": notes}), tmp_path / "full.xlsx")
+    written = [cell.value for cell in openpyxl.load_workbook(target).active["A"]][1:]
+    assert written[:2] == notes[:2]  # not cut
+    assert written[2] == "_x000B_" * (LIMIT // 7) and len(written[2]) == LIMIT  # 4,681 x 7
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "a" * (LIMIT + 1),
+        "\U0001f600" * (LIMIT // 2 + 1),  # 16,384 characters, 32,768 UTF-16 units
+        "\x0b" * (LIMIT // 7) + "a",  # 4,682 characters, 32,768 once escaped
+    ],
+    ids=["plain", "emoji", "escaped"],
+)
+def test_excel_refuses_text_longer_than_a_cell_holds(tmp_path, monkeypatch, note):
+    caught = []
+    monkeypatch.setattr(sys, "unraisablehook", caught.append)
+    target = tmp_path / "book.xlsx"
+    target.write_bytes(b"old")
+    table = pd.DataFrame({"team": ["north", "south"], "note": ["ok", note]}, index=[10, 11])
+    message = (
+        r"Value of 'table' of sheet 'Notes' must have at most 32,767 characters in a cell "
+        r"\(Excel's limit; control characters count as their _xHHHH_ escape\) but column "
+        r"'note' has 1 longer text\(s\), in row\(s\) \[11\]$"
+    )
+    with pytest.raises(ValueError, match=message):
+        write_workbook([Sheet("ok", TABLE), Sheet("Notes", table)], target)
+    with pytest.raises(ValueError, match=r"sheet 'kpikit' .* column 'note' has 1 longer"):
+        to_excel(table, target)
+    gc.collect()
+    assert caught == []  # the sheet streams left open by the failure were closed
+    assert target.read_bytes() == b"old"
+    assert [path.name for path in tmp_path.iterdir()] == ["book.xlsx"]
+
+
+def test_excel_limit_message_names_each_column_and_the_first_rows():
+    long = "x" * (LIMIT + 1)
+    table = pd.DataFrame(
+        {"a": [long] * 7, "b": ["ok"] * 6 + [long], "c": [1.5] * 7},
+        index=pd.Index(list("pqrstuv"), name="agent"),
+    )
+    with pytest.raises(ValueError) as raised:
+        write_workbook([Sheet("S", table)])
+    assert str(raised.value).endswith(
+        "but column 'a' has 7 longer text(s), first rows ['p', 'q', 'r', 's', 't']; "
+        "column 'b' has 1 longer text(s), in row(s) ['v']"
+    )
+
+
+def test_excel_limit_counts_text_made_from_other_values():
+    # A value of no cell type is written as its text, which counts too.
+    table = pd.DataFrame({"items": [list(range(LIMIT))]})
+    with pytest.raises(
+        ValueError, match=r"column 'items' has 1 longer text\(s\), in row\(s\) \[0\]"
+    ):
+        write_workbook([Sheet("S", table)])
+
+
+def test_excel_refuses_a_column_name_longer_than_a_cell_holds(tmp_path):
+    name = "n" * (LIMIT + 1)
+    message = (
+        r"Value of 'table' of sheet 'S' must have column names of at most 32,767 characters "
+        r"\(Excel's limit for a cell\) but received: 'nnnnnnnnnnnnnnnnnnnn'\.\.\. at position 1 "
+        r"\(32,768 characters\)$"
+    )
+    with pytest.raises(ValueError, match=message):
+        write_workbook([Sheet("S", pd.DataFrame({"v": [1], name: [2]}))])
+    with pytest.raises(ValueError, match=r"at position 0 \(32,768 characters\)"):
+        to_excel(pd.DataFrame({"\x0b" * (LIMIT // 7) + "a": [1]}), tmp_path / "n.xlsx")
+    assert not (tmp_path / "n.xlsx").exists()
+    content = write_workbook([Sheet("S", pd.DataFrame({"n" * LIMIT: [1]}))])
+    assert openpyxl.load_workbook(io.BytesIO(content)).active["A1"].value == "n" * LIMIT
+
+
 # ---- repeated column names -------------------------------------------------------------------
 
 
@@ -88,6 +173,50 @@ def test_excel_refuses_repeated_column_names(tmp_path):
     with pytest.raises(ValueError, match=r"'table' has the column\(s\) \['a'\] more than once"):
         write_workbook([Sheet("s", frame)])
     assert not (tmp_path / "d.xlsx").exists()
+
+
+# ---- CSV files written whole ----------------------------------------------------------------
+
+
+def _failing_to_csv(self, handle, **options):
+    """Stand-in for DataFrame.to_csv: writes part of a file, then fails as a full disk does."""
+    handle.write(b"team,aht\r\nnor")
+    raise OSError(28, "No space left on device")
+
+
+@pytest.mark.parametrize("name", ["card.csv", "card.csv.gz"])
+def test_to_csv_failing_midway_leaves_the_previous_file_as_it_was(tmp_path, monkeypatch, name):
+    target = tmp_path / name
+    target.write_bytes(b"previous content")
+    monkeypatch.setattr(pd.DataFrame, "to_csv", _failing_to_csv)
+    with pytest.raises(OSError, match="No space left on device"):
+        to_csv(TABLE, target)
+    assert target.read_bytes() == b"previous content"
+    with pytest.raises(OSError, match="No space left on device"):
+        to_csv(TABLE, tmp_path / ("new" + name))
+    assert [path.name for path in tmp_path.iterdir()] == [name]  # no part file, no new file
+
+
+def test_to_csv_replaces_a_previous_file_whole(tmp_path):
+    frame = pd.DataFrame({"team": ["=north", "south"], "aht": [310.5, 290.0]})
+    expected = to_csv(frame).encode()
+    names = ["card.csv", "card.csv.gz", "CARD.CSV.GZ"]
+    for name in names:
+        target = tmp_path / name
+        target.write_bytes(b"x" * 1000)  # longer than the new content: nothing of it is left
+        assert to_csv(frame, target) == target.resolve()
+    assert (tmp_path / "card.csv").read_bytes() == expected
+    for name in names[1:]:  # compressed as the name says, whatever its case
+        assert gzip.decompress((tmp_path / name).read_bytes()) == expected
+    # The gzip header names the file written (as before), not the part written beside it.
+    assert (tmp_path / "card.csv.gz").read_bytes()[10:].split(b"\x00")[0] == b"card.csv"
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(names)
+
+
+def test_to_csv_writes_a_name_as_long_as_the_system_allows(tmp_path):
+    target = tmp_path / ("a" * 251 + ".csv")  # 255 characters: the longest most systems take
+    assert to_csv(TABLE, target).read_bytes() == b"v\r\n1.25\r\n"
+    assert [path.name for path in tmp_path.iterdir()] == [target.name]
 
 
 # ---- paths -----------------------------------------------------------------------------------
@@ -157,6 +286,60 @@ def test_sheet_refuses_bad_options_when_made(options, error, message):
 def test_per_cell_options_are_checked_when_written(options, error, message):
     with pytest.raises(error, match=message):
         write_workbook([Sheet("s", TABLE, **options)])
+
+
+@pytest.mark.parametrize("argument", ["decimals", "fills"])
+def test_sheet_refuses_option_keys_that_are_no_columns(argument):
+    table = pd.DataFrame({"aht": [311.6], "csat": [82.4]})
+    value = 1 if argument == "decimals" else "#F4CDB2"
+    message = (
+        rf"Value of '{argument}' names column\(s\) \['cast'\] that the table does not have; "
+        r"columns are \['aht', 'csat'\]\. Did you mean 'csat'\?$"
+    )
+    with pytest.raises(ValueError, match=message):
+        Sheet("s", table, **{argument: {"aht": value, "cast": value}})
+    with pytest.raises(ValueError, match=r"names column\(s\) \['x', 'y'\] .*'csat'\]$"):
+        Sheet("s", table, **{argument: {"x": value, "y": value}})
+
+
+def test_option_keys_of_a_table_known_when_written_are_checked_then():
+    lazy = pl.LazyFrame({"aht": [311.6]})
+    sheet = Sheet("s", lazy, decimals={"ath": 0})  # its columns are known once collected
+    with pytest.raises(ValueError, match=r"names column\(s\) \['ath'\] .* Did you mean 'aht'"):
+        write_workbook([sheet])
+    content = write_workbook([Sheet("s", lazy, decimals={"aht": 0})])
+    assert openpyxl.load_workbook(io.BytesIO(content)).active["A2"].value == 312
+
+
+def test_per_cell_frames_are_matched_to_the_table_by_name():
+    table = pd.DataFrame({"v": [1.26], "w": [2.26]})
+    decimals = pd.DataFrame({"w": [0], "v": [1]})  # the table's columns in another order
+    fills = pd.DataFrame({"w": ["#F4CDB2"], "v": [None]})
+    content = write_workbook([Sheet("s", table, decimals=decimals, fills=fills)])
+    row = openpyxl.load_workbook(io.BytesIO(content)).active[2]
+    assert [cell.value for cell in row] == [1.3, 2]
+    assert row[0].fill.fgColor.rgb != "00F4CDB2" and row[1].fill.fgColor.rgb == "00F4CDB2"
+
+
+@pytest.mark.parametrize(
+    ("columns", "message"),
+    [
+        (
+            ["w", "x"],  # by position, "w" would have rounded column "v"
+            r"Value of 'decimals' names column\(s\) \['x'\] that the table does not have; "
+            r"columns are \['v', 'w'\]$",
+        ),
+        (
+            ["V", "W"],  # the table renamed after the frame was made
+            r"names column\(s\) \['V', 'W'\] that the table does not have; columns are",
+        ),
+        (["v", "v"], r"Value of 'decimals' has the column\(s\) \['v'\] more than once"),
+    ],
+)
+def test_per_cell_frames_not_matching_the_table_are_refused(columns, message):
+    decimals = pd.DataFrame([[0, 1]], columns=columns)
+    with pytest.raises(ValueError, match=message):
+        write_workbook([Sheet("s", pd.DataFrame({"v": [1.26], "w": [2.26]}), decimals=decimals)])
 
 
 def test_sheet_options_take_whole_floats_and_missing_cells():

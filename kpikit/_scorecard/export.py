@@ -125,7 +125,7 @@ def scorecard_sheet(title: str, frame: pd.DataFrame, labels=None) -> Sheet:
         fills["status"] = _tints(table)
     frozen = list(table.columns).index("kpi") + 1 if "kpi" in table.columns else 0
     if labels:
-        table = table.rename(columns=labels)
+        table, decimals, fills = (part.rename(columns=labels) for part in (table, decimals, fills))
     return Sheet(title, table, decimals=decimals, fills=fills, frozen_columns=frozen)
 
 
@@ -166,7 +166,8 @@ def scorecard_grid_sheet(title: str, table: pd.DataFrame, by) -> Sheet:
     fills = pd.DataFrame(
         [[None] * len(by) + row for row in tints], columns=grid.columns, dtype=object
     )
-    grid = grid.rename(columns={column: column_label(column) for column in by})
+    named = {column: column_label(column) for column in by}
+    grid, decimals, fills = (part.rename(columns=named) for part in (grid, decimals, fills))
     return Sheet(title, grid, decimals=decimals, fills=fills, frozen_columns=len(by))
 
 

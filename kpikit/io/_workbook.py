@@ -4,7 +4,8 @@ The private half of :func:`kpikit.io.exporting.write_workbook`: it turns each
 :class:`~kpikit.io.exporting.Sheet` into a worksheet (sheet title, column widths, bold header)
 and every value into a cell Excel can hold: text stored as text with control characters as
 Excel's ``_xHHHH_`` escape, numbers rounded and formatted as the sheet's decimals ask, fills
-applied. It also checks the per-column and per-cell decimals and fills. Needs openpyxl.
+applied. It also checks the per-column and per-cell decimals and fills against the table, and
+refuses text longer than a cell holds. Needs openpyxl.
 """
 
 import datetime as dt
@@ -17,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from kpikit._frames import to_pandas
-from kpikit._validators import check_number, check_unique_columns
+from kpikit._validators import check_number, check_unique_columns, suggestion
 
 _EXCEL_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 # What cell text in XML cannot hold as it is (a carriage return would be read back as a line
@@ -25,6 +26,8 @@ _EXCEL_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 _EXCEL_ESCAPED = re.compile(r"[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
 _COLOUR = re.compile(r"#?[0-9A-Fa-f]{6}")
 _MAX_DECIMALS = 30  # the most decimal places an Excel number format shows
+_MAX_CELL_TEXT = 32767  # the most characters (UTF-16 units) an Excel cell holds
+_ROWS_SHOWN = 5  # rows named in a message about a column's cells
 
 
 def _workbook_bytes(sheets) -> bytes:
@@ -53,9 +56,12 @@ def _write_sheet(workbook, sheet, title: str) -> None:
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    table = check_unique_columns("table", to_pandas(sheet.table, "table").reset_index(drop=True))
+    frame = check_unique_columns("table", to_pandas(sheet.table, "table"))
+    table = frame.reset_index(drop=True)
     decimals = _per_cell(sheet.decimals, table, "decimals", _places)
     fills = _per_cell(sheet.fills, table, "fills", _colour)
+    names = [_cell_value(str(column)) for column in table.columns]
+    _check_names(names, sheet.title)
     worksheet = workbook.create_sheet(title)
     worksheet.freeze_panes = f"{get_column_letter(sheet.frozen_columns + 1)}2"
     widths = [len(str(column)) for column in table.columns]
@@ -64,12 +70,10 @@ def _write_sheet(workbook, sheet, title: str) -> None:
     bold = Font(bold=True)
 
     def cell(value, places=None, fill=None):
-        value = _excel_value(value)
+        """A cell of ``value`` (as :func:`_cell_value` returns it)."""
+        item = WriteOnlyCell(worksheet, value)
         if isinstance(value, str):
-            item = WriteOnlyCell(worksheet, _excel_text(value))
             item.data_type = "s"
-        else:
-            item = WriteOnlyCell(worksheet, value)
         if isinstance(value, float) and places is not None:
             item.value = round(value, places)
             item.number_format = "#,##0" + ("." + "0" * places if places else "")
@@ -78,40 +82,108 @@ def _write_sheet(workbook, sheet, title: str) -> None:
         return item
 
     header = []
-    for column in table.columns:
-        item = cell(str(column))
+    for name in names:
+        item = cell(name)
         item.font = bold
         header.append(item)
     worksheet.append(header)
+    too_long = {}  # column position -> row positions of its text longer than a cell holds
     for row in range(len(table)):
-        worksheet.append(
-            [
+        items = []
+        for column in range(table.shape[1]):
+            value = _cell_value(table.iat[row, column])
+            if isinstance(value, str) and _too_long(value):
+                too_long.setdefault(column, []).append(row)
+            items.append(
                 cell(
-                    table.iat[row, column],
+                    value,
                     None if decimals is None else decimals.iat[row, column],
                     None if fills is None else fills.iat[row, column],
                 )
-                for column in range(table.shape[1])
-            ]
+            )
+        worksheet.append(items)
+    if too_long:
+        problems = []
+        for column, rows in sorted(too_long.items()):
+            shown = frame.index[rows[:_ROWS_SHOWN]].tolist()
+            where = f"first rows {shown}" if len(rows) > _ROWS_SHOWN else f"in row(s) {shown}"
+            problems.append(
+                f"column {table.columns[column]!r} has {len(rows)} longer text(s), {where}"
+            )
+        raise ValueError(
+            f"Value of 'table' of sheet {sheet.title!r} must have at most {_MAX_CELL_TEXT:,} "
+            "characters in a cell (Excel's limit; control characters count as their _xHHHH_ "
+            f"escape) but {'; '.join(problems)}"
+        )
+
+
+def _check_names(names: list[str], title: str) -> None:
+    """Raise a ValueError when a column name (as written, ``names``) is longer than a cell
+    holds."""
+    long = [(position, name) for position, name in enumerate(names) if _too_long(name)]
+    if long:
+        listed = ", ".join(
+            f"{name[:20]!r}... at position {position} ({_length(name):,} characters)"
+            for position, name in long
+        )
+        raise ValueError(
+            f"Value of 'table' of sheet {title!r} must have column names of at most "
+            f"{_MAX_CELL_TEXT:,} characters (Excel's limit for a cell) but received: {listed}"
+        )
+
+
+def _too_long(text: str) -> bool:
+    """Whether ``text`` is longer than an Excel cell holds (see :func:`_length`).
+
+    >>> _too_long("a" * 32767), _too_long("a" * 32768), _too_long("\\U0001F600" * 16384)
+    (False, True, True)
+    """
+    # Checked first, as it is quick: text of at most half the limit fits even all in pairs.
+    return len(text) > _MAX_CELL_TEXT // 2 and _length(text) > _MAX_CELL_TEXT
+
+
+def _length(text: str) -> int:
+    """The length of ``text`` as Excel counts it: in UTF-16 units, so a character beyond
+    U+FFFF (most emoji) counts twice.
+
+    >>> _length("aht"), _length("\\U0001F600")
+    (3, 2)
+    """
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _check_columns(argument: str, names, columns, more: str = "") -> None:
+    """Raise a ValueError when one of ``names`` (the keys or columns of option ``argument``) is
+    not one of the table's ``columns``; ``more`` completes the message.
+
+    >>> _check_columns("decimals", ["aht", "csta"], ["aht", "csat"])
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'decimals' names column(s) ['csta'] that the table does not have;
+    columns are ['aht', 'csat']. Did you mean 'csat'?
+    """
+    unknown = [name for name in names if name not in columns]
+    if unknown:
+        hint = suggestion(unknown[0], columns) if len(unknown) == 1 else ""
+        raise ValueError(
+            f"Value of {argument!r} names column(s) {unknown} that the table does not have"
+            f"{more}; columns are {list(columns)}{hint}"
         )
 
 
 def _per_cell(values, table: pd.DataFrame, argument: str, check):
-    """``values`` as a frame of the table's shape (a per-column mapping is spread down), each
-    cell passed through ``check``."""
+    """``values`` as a frame of the table's columns and shape (a per-column mapping is spread
+    down), each cell passed through ``check``."""
     if values is None:
         return None
     if isinstance(values, Mapping):
+        _check_columns(argument, values, table.columns)
         frame = pd.DataFrame(
             {column: [values.get(column)] * len(table) for column in table.columns},
             dtype=object,
         )
     else:
-        frame = to_pandas(values, argument).reset_index(drop=True)
-    if frame.shape != table.shape:
-        raise ValueError(
-            f"Value of {argument!r} must have the table's shape {table.shape} but has {frame.shape}"
-        )
+        frame = _matched(to_pandas(values, argument).reset_index(drop=True), table, argument)
     return pd.DataFrame(
         {
             position: [check(value, f"{argument}[{column!r}]") for value in frame.iloc[:, position]]
@@ -120,6 +192,23 @@ def _per_cell(values, table: pd.DataFrame, argument: str, check):
         index=frame.index,
         dtype=object,
     )
+
+
+def _matched(frame: pd.DataFrame, table: pd.DataFrame, argument: str) -> pd.DataFrame:
+    """``frame`` (a per-cell option of the table's shape and columns, in any order) with its
+    columns in the table's order.
+
+    >>> table = pd.DataFrame({"aht": [311.6], "fcr": [72.4]})
+    >>> _matched(pd.DataFrame({"fcr": [1], "aht": [0]}), table, "decimals").columns.tolist()
+    ['aht', 'fcr']
+    """
+    if frame.shape != table.shape:
+        raise ValueError(
+            f"Value of {argument!r} must have the table's shape {table.shape} but has {frame.shape}"
+        )
+    check_unique_columns(argument, frame)
+    _check_columns(argument, frame.columns, table.columns)
+    return frame[list(table.columns)]
 
 
 def _places(value, argument: str) -> int | None:
@@ -160,6 +249,12 @@ def _excel_text(text: str) -> str:
     ('line_x000B_break', '_x005F_x0041_ stays', 'a_b')
     """
     return _EXCEL_ESCAPED.sub(lambda match: f"_x{ord(match.group()):04X}_", text)
+
+
+def _cell_value(value):
+    """``value`` as a cell holds it: see :func:`_excel_value`, and text as :func:`_excel_text`."""
+    value = _excel_value(value)
+    return _excel_text(value) if isinstance(value, str) else value
 
 
 def _column_widths(table: pd.DataFrame, widths: list[int]) -> list[float]:

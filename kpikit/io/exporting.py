@@ -11,6 +11,8 @@ carriage return would be read back as a line feed) in cell text as they are: the
 them with Excel's own escape ``_xHHHH_`` (``\\x0b`` as ``_x000B_``), which Excel and LibreOffice
 show as the character again (openpyxl and :func:`pandas.read_excel` show the escape), and writes
 the underscore of a literal ``_xHHHH_`` in the text as ``_x005F_`` so it is not read as an escape.
+A cell holds at most 32,767 characters (counted as Excel counts them, in UTF-16 units, after that
+escaping): a longer text or column name is refused rather than cut.
 """
 
 import os
@@ -24,13 +26,14 @@ import pandas as pd
 
 from kpikit._frames import to_pandas
 from kpikit._validators import as_path, check_number, check_unique_columns
-from kpikit.io._workbook import _colour, _places, _workbook_bytes
+from kpikit.io._workbook import _check_columns, _colour, _places, _workbook_bytes
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # RFC 4180 line ends; with them the csv writer also quotes a lone carriage return in a cell.
 _CRLF = "\r\n"
 _PLAIN_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 _MAX_FROZEN = 16383  # Excel has 16,384 columns; one must stay unfrozen
+_PART_NAME = 40  # characters of the target's name in the name of the file written beside it
 
 
 def safe_export_path(path, allowed_suffixes=(".csv",), *, base_dir=None) -> Path:
@@ -114,7 +117,8 @@ def to_csv(frame, path=None):
     Text cells (and column names) starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
     return get a leading single quote, so a spreadsheet shows them as text instead of running
     them; text that is a plain number (``-5``) and number columns are left as they are.
-    Column names must be unique.
+    Column names must be unique. The file is written beside ``path`` and then renamed over it,
+    so a failure leaves no partial file and a previous file as it was.
 
     Parameters
     ----------
@@ -142,7 +146,15 @@ def to_csv(frame, path=None):
     if path is None:
         return table.to_csv(index=False, lineterminator=_CRLF)
     target = safe_export_path(path, (".csv", ".csv.gz"))
-    table.to_csv(target, index=False, lineterminator=_CRLF)
+    compressed = target.name.lower().endswith(".gz")
+    # The gzip header names the target, not the file written beside it.
+    compression = {"method": "gzip", "filename": target.name} if compressed else None
+    _replace_whole(
+        target,
+        lambda handle: table.to_csv(
+            handle, index=False, lineterminator=_CRLF, compression=compression
+        ),
+    )
     return target
 
 
@@ -156,22 +168,27 @@ class Sheet:
         Sheet name; characters Excel refuses (``[]:*?/\\`` and control characters) are
         replaced with ``-`` and it is cut to 31 characters.
     table : dataframe
-        The cells under a bold header row of the column names, which must be unique.
+        The cells under a bold header row of the column names, which must be unique. A text
+        or column name may hold at most 32,767 characters (Excel's limit for a cell).
     decimals : mapping of str to int, or DataFrame, default=None
-        Decimals (0 to 30) to round numbers to, per column (``{"value": 1}``), or per cell (a
-        frame of the table's shape holding an int or None). Numbers are stored rounded, with a
-        matching number format; numbers without a decimals entry are stored as they are.
+        Decimals (0 to 30) to round numbers to, per column (``{"value": 1}``, each key a column
+        of the table), or per cell (a frame of the table's shape holding an int or None).
+        Numbers are stored rounded, with a matching number format; numbers without a decimals
+        entry are stored as they are. A per-cell frame has the table's columns, matched by
+        name (in any order).
     fills : mapping of str to str, or DataFrame, default=None
         Background colour (``"#RRGGBB"`` or None) per column (``{"status": "#F4CDB2"}``) or per
-        cell (a frame of the table's shape).
+        cell (a frame of the table's shape, matched as for ``decimals``).
     frozen_columns : int, default=0
         Leading columns kept in view when scrolling sideways; the header row always is.
 
     Raises
     ------
     TypeError, ValueError
-        An option of the wrong kind or out of range, naming the option (and column). Per-cell
-        frames are checked when the sheet is written.
+        An option of the wrong kind or out of range, naming the option (and column), or a
+        ``decimals`` or ``fills`` key that is no column of the table (checked here for a pandas
+        table, else when the sheet is written). Per-cell frames are checked when the sheet is
+        written.
 
     Examples
     --------
@@ -184,6 +201,12 @@ class Sheet:
     Traceback (most recent call last):
     ...
     ValueError: Value of "fills['status']" must be a colour '#RRGGBB' but received: 'red'
+    >>> import pandas as pd
+    >>> Sheet("KPIs", pd.DataFrame({"aht": [311.6]}), decimals={"ath": 0})
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'decimals' names column(s) ['ath'] that the table does not have;
+    columns are ['aht']. Did you mean 'aht'?
     """
 
     title: str
@@ -202,6 +225,8 @@ class Sheet:
             if isinstance(values, Mapping):
                 for column, value in values.items():
                     check(value, f"{argument}[{column!r}]")
+                if isinstance(self.table, pd.DataFrame):  # other tables: when written
+                    _check_columns(argument, values, self.table.columns)
 
 
 def write_workbook(sheets, path=None):
@@ -226,6 +251,17 @@ def write_workbook(sheets, path=None):
     -------
     pathlib.Path or bytes
 
+    Raises
+    ------
+    TypeError
+        ``sheets`` is not a sequence of Sheet, or a sheet option is of the wrong kind.
+    ValueError
+        A bad ``path`` (see :func:`safe_export_path`); a table with repeated column names; a
+        sheet option out of range, or naming a column the table does not have, or a per-cell
+        frame not of the table's shape or columns (see :class:`Sheet`); a text or column name
+        longer than the 32,767 characters a cell holds, naming the sheet, the column, how many
+        cells and which rows (index labels), counted after the ``_xHHHH_`` escaping.
+
     Examples
     --------
     >>> import io, openpyxl, pandas as pd
@@ -243,17 +279,20 @@ def write_workbook(sheets, path=None):
     content = _workbook_bytes(_checked_sheets(sheets))
     if target is None:
         return content
-    _replace_whole(target, content)
+    _replace_whole(target, lambda handle: handle.write(content))
     return target
 
 
-def _replace_whole(target: Path, content: bytes) -> None:
-    """Write ``content`` to ``target`` whole or not at all: into a file beside it (made as any
-    file is, with the usual permissions), then renamed over it (a rename within one folder is
-    atomic)."""
-    part = target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.part")
+def _replace_whole(target: Path, write) -> None:
+    """Write ``target`` whole or not at all: ``write`` fills a binary file open beside it (made
+    as any file is, with the usual permissions), then renamed over it (a rename within one
+    folder is atomic)."""
+    # The start of the target's name keeps the part's name within what the system allows.
+    name = f".{target.name[:_PART_NAME]}.{os.getpid()}.{uuid.uuid4().hex[:8]}.part"
+    part = target.with_name(name)
     try:
-        part.write_bytes(content)
+        with open(part, "wb") as handle:
+            write(handle)
         os.replace(part, target)
     except BaseException:
         part.unlink(missing_ok=True)
@@ -307,6 +346,12 @@ def to_excel(frame, path, *, sheet_name: str = "kpikit") -> Path:
     -------
     pathlib.Path
         The path written.
+
+    Raises
+    ------
+    ValueError
+        A bad ``path``, repeated column names, or a text or column name longer than the 32,767
+        characters a cell holds (see :func:`write_workbook`); no file is written.
 
     See Also
     --------
