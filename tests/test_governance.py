@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 import kpikit as kk
-from kpikit.governance import breaches, decompose, root_cause
+from kpikit.governance import BREACH_COLUMNS, breaches, decompose, root_cause
 from kpikit.governance.staffing import interval_staffing
 from kpikit.scorecard import Ramp
 
@@ -185,6 +185,48 @@ def test_breach_ids_are_stable_and_unique(two_sites):
 def test_bad_freq_names_the_choices(two_sites):
     with pytest.raises(ValueError, match=r"'freq'.*Expected one of \[.*'day'.*'fortnight'"):
         breaches(two_sites, SL_TARGET, freq="fortnight")
+
+
+def test_contacts_count_the_short_abandons_the_kpi_leaves_out():
+    # 1 answered in time, 1 late, 2 abandoned after 3 s: with short_abandon_s=5 the service
+    # level is 1 of 2 = 50 % (red), but the 4 contacts offered all count in `contacts`
+    contacts = pd.DataFrame(
+        {
+            "contact_id": range(4),
+            "arrived_at": pd.Timestamp("2026-01-05 10:00"),
+            "answered": [True, True, False, False],
+            "wait_s": [5.0, 60.0, 3.0, 3.0],
+        }
+    )
+    found = breaches(contacts, SL_TARGET, short_abandon_s=5)
+    assert found[["value", "denominator", "contacts"]].values.tolist() == [[50.0, 2.0, 4.0]]
+    assert found.loc[0, "shortfall"] == pytest.approx(0.6)  # 0.8 · 2 - 1
+
+
+def test_breaches_are_sorted_by_period_group_and_kpi(two_sites):
+    # the late contacts of north on day 1 and south on day 2 go unanswered: the answer rate
+    # misses 100 % there, the service level is unchanged (north 50 %, 75 %; south 0 % on day 2)
+    unanswered = two_sites.assign(answered=~two_sites["contact_id"].isin([2, 10]))
+    targets = pd.DataFrame(
+        {"kpi": ["service_level", "answer_rate"], "target": [80.0, 100.0], "tolerance": 0.0}
+    )
+    found = breaches(unanswered, targets, by="site")
+    assert list(found.columns) == ["site", *BREACH_COLUMNS]
+    assert found[["period", "site", "kpi"]].values.tolist() == [
+        [pd.Timestamp("2026-01-05"), "north", "answer_rate"],
+        [pd.Timestamp("2026-01-05"), "north", "service_level"],
+        [pd.Timestamp("2026-01-06"), "north", "service_level"],
+        [pd.Timestamp("2026-01-06"), "south", "answer_rate"],
+        [pd.Timestamp("2026-01-06"), "south", "service_level"],
+    ]
+
+
+def test_no_breach_gives_an_empty_table_with_the_columns(two_sites):
+    met = pd.DataFrame({"kpi": ["service_level"], "target": [0.0]})
+    found = breaches(two_sites, met, by="site")
+    assert found.empty
+    assert list(found.columns) == ["site", *BREACH_COLUMNS]
+    assert found.attrs == {"provisional": [], "unavailable": {}}
 
 
 def test_breaches_is_exported():
@@ -384,6 +426,94 @@ def test_root_cause_needs_a_complete_breach(two_sites):
                 "region": "x",
             },
         )
+
+
+def test_hot_spots_carry_the_agents_short_of_their_block(staffed_day):
+    cause = root_cause(
+        staffed_day,
+        {"kpi": "service_level", "target": 80.0, "period": "2026-01-05", "freq": "day"},
+    )
+    # both queues fall in the 08:00–10:00 block: 6 short at 09:00, none at 09:30, 3 on average
+    assert cause.hot_spots[["hours", "queue", "agents_short"]].values.tolist() == [
+        ["08:00–10:00", "tech", 3.0],
+        ["08:00–10:00", "billing", 3.0],
+    ]
+
+
+def test_weekly_hot_spots_cross_weekday_hours_and_queue():
+    # Monday 10:00: billing 4 of 4 in time, tech 1 of 4: 62.5 %, 17.5 points short
+    rows = [("north", "billing", "2026-01-05 10:00", True) for _ in range(4)]
+    rows += [("north", "tech", "2026-01-05 10:00", i == 0) for i in range(4)]
+    contacts = contacts_from(rows)
+    breach = {"kpi": "service_level", "target": 80, "period": "2026-01-05", "freq": "week"}
+    spots = root_cause(contacts, breach).hot_spots
+    # tech: -(100 · 1 - 80 · 4) / 8 = 27.5; billing: -(400 - 320) / 8 = -10
+    assert spots[["weekday", "hours", "queue", "contribution"]].values.tolist() == [
+        ["Monday", "10:00–12:00", "tech", 27.5],
+        ["Monday", "10:00–12:00", "billing", -10.0],
+    ]
+
+
+def test_hot_spots_fall_back_to_the_calendar_when_the_miss_is_spread():
+    # 20 queues with one late contact each at 10:00: each queue holds 5 % of the miss, less
+    # than HOT_SPOT_SHARE, so the hot spots are the calendar alone: one block, all 80 points
+    rows = [("north", f"q{i:02d}", "2026-01-05 10:00", False) for i in range(20)]
+    contacts = contacts_from(rows)
+    breach = {"kpi": "service_level", "target": 80, "period": "2026-01-05", "freq": "day"}
+    for hot_spot in ("queue", None):
+        cause = root_cause(contacts, breach, hot_spot=hot_spot)
+        assert cause.hot_spots[["hours", "contribution"]].values.tolist() == [["10:00–12:00", 80.0]]
+        assert (cause.segments["dimension"] == "queue").sum() == 20
+    # a hot-spot column the breach groups by is not crossed either
+    cause = root_cause(contacts, {**breach, "queue": "q00"}, hot_spot="queue")
+    assert list(cause.hot_spots.columns[:2]) == ["hours", "numerator"]
+
+
+def test_a_cost_kpi_is_explained_by_the_costs_columns_without_the_calendar():
+    # phone 30 for 2 contacts (15 each), chat 10 for 2 (5 each): 40 / 4 = 10 against 5
+    contacts = pd.DataFrame(
+        {
+            "contact_id": range(4),
+            "queue": ["a", "b", "a", "b"],
+            "channel": ["phone", "phone", "chat", "chat"],
+            "arrived_at": pd.Timestamp("2026-01-05 10:00"),
+            "answered": True,
+            "wait_s": 5.0,
+        }
+    )
+    costs = pd.DataFrame(
+        {
+            "period_start": pd.Timestamp("2026-01-01"),
+            "channel": ["phone", "chat"],
+            "cost": [30.0, 10.0],
+        }
+    )
+    breach = {"kpi": "cost_per_contact", "target": 5, "period": "2026-01-01", "freq": "month"}
+    cause = root_cause(kk.Dataset(contacts=contacts, costs=costs), breach)
+    assert (cause.value, cause.gap) == (10.0, 5.0)
+    # phone (30 - 5 · 2) / 4 = 5, chat (10 - 5 · 2) / 4 = 0; queue is not a costs column
+    assert cause.segments[["dimension", "segment", "contribution"]].values.tolist() == [
+        ["channel", "chat", 0.0],
+        ["channel", "phone", 5.0],
+    ]
+    assert cause.hot_spots.empty and cause.staffing is None
+
+
+def test_a_cache_computes_the_sums_once(two_sites, monkeypatch):
+    import kpikit.metrics
+
+    breach = {"kpi": "service_level", "target": 80, "period": "2026-01-05", "freq": "day"}
+    cache = {}
+    first = root_cause(two_sites, breach, cache=cache)
+    assert cache
+
+    def no_compute(*args, **kwargs):
+        raise AssertionError("computed again")
+
+    monkeypatch.setattr(kpikit.metrics, "compute", no_compute)
+    again = root_cause(two_sites, breach, cache=cache)
+    pd.testing.assert_frame_equal(again.segments, first.segments)
+    assert again.findings == first.findings
 
 
 @pytest.fixture(scope="module")

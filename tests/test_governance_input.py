@@ -144,6 +144,7 @@ def test_decompose_names_the_bad_column(segments, message):
         ({"interval_s": -1}, ValueError, r"'interval_s' is not .*-1"),
         ({"staffing_target_sl": 150}, ValueError, r"'staffing_target_sl' .*\[1, 100\).*150"),
         ({"staffing_target_sl": "x"}, TypeError, r"'staffing_target_sl' must be a number"),
+        ({"block_hours": 5}, ValueError, r"'block_hours' must divide a day .*12\) .*: 5$"),
     ],
 )
 def test_root_cause_checks_its_arguments(queues, breach, keywords, error, message):
@@ -163,6 +164,20 @@ def test_root_cause_checks_its_arguments(queues, breach, keywords, error, messag
 def test_root_cause_checks_the_breach(queues, breach, key, value, message):
     with pytest.raises(ValueError, match=message):
         root_cause(queues, {**breach.to_dict(), key: value})
+
+
+def test_root_cause_checks_the_breach_then_the_options_then_the_group(queues, breach):
+    with pytest.raises(ValueError, match=r"'breach' needs the key\(s\)"):
+        root_cause(queues, {"kpi": "service_level"}, block_hours=5)
+    with pytest.raises(ValueError, match=r"'block_hours'"):
+        root_cause(queues, {**breach.to_dict(), "region": "x"}, block_hours=5, top="x")
+    with pytest.raises(TypeError, match=r"'top'"):
+        root_cause(queues, breach, top="x", dimensions=["queu"])
+    with pytest.raises(ValueError, match=r"'dimensions'"):
+        root_cause(queues, breach, dimensions=["queu"], baseline="x")
+    # a grouping column the table lacks is named before the period is found empty
+    with pytest.raises(ValueError, match=r"groups by \['region'\], which the contacts table"):
+        root_cause(queues, {**breach.to_dict(), "period": "2025-01-05", "region": "x"})
 
 
 def test_root_cause_without_dimensions_keeps_the_hot_spots(queues, breach):

@@ -182,8 +182,6 @@ def breaches(
     >>> print(found.loc[0, "root_cause_due"], found.loc[0, "plan_due"])   # day ends Jan 6
     2026-01-08 00:00:00 2026-01-13 00:00:00
     """
-    from kpikit._frames import to_pandas
-    from kpikit.metrics import compute
     from kpikit.provisional import provisional_in
     from kpikit.scorecard import check_ramp, rate, read_targets
 
@@ -195,36 +193,71 @@ def breaches(
     provisional = provisional_in(rated, data, freq, compute_options)
     card = rate(rated, targets, previous=False, ramp=ramp, credits=credits, provisional=provisional)
     keys = list(card.by)
-    table = card.table
     in_breach = ("red", "amber") if include_amber else ("red",)
-    table = _with_runs(table, keys, freq, in_breach)
+    found, held_back = _breach_rows(_with_runs(card.table, keys, freq, in_breach), in_breach)
+    found = _with_contacts(found, data, by, keys, freq, compute_options)
+    found = _with_gap(found)
+    found = _with_clock(found, freq)
+    found = _with_ids(found, keys, freq)
+    found = _breach_table(found, keys)
+    found = _note_held_back(found, held_back, provisional, keys, freq)
+    return _note_unavailable(found, unavailable)
+
+
+def _breach_rows(table: pd.DataFrame, in_breach) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows in breach: those to report, and the provisional FCR rows held back."""
     found = table[table["status"].isin(in_breach)].copy()
     held_back = found[found["provisional_until"].notna()]
-    found = found[found["provisional_until"].isna()]
+    return found[found["provisional_until"].isna()], held_back
+
+
+def _with_contacts(found: pd.DataFrame, data, by, keys, freq, options) -> pd.DataFrame:
+    """``found`` with ``contacts``: the contacts offered in its group and period, short
+    abandons included."""
+    from kpikit._frames import to_pandas
+    from kpikit.metrics import compute
+
     offered = compute(
-        data, kpis=["answer_rate"], by=by, freq=freq, **{**compute_options, "short_abandon_s": 0}
+        data, kpis=["answer_rate"], by=by, freq=freq, **{**options, "short_abandon_s": 0}
     )
     offered = to_pandas(offered)[[*keys, "period", "denominator"]]
-    found = found.merge(
+    return found.merge(
         offered.rename(columns={"denominator": "contacts"}), on=[*keys, "period"], how="left"
     )
+
+
+def _with_gap(found: pd.DataFrame) -> pd.DataFrame:
+    """``found`` with the ``target`` missed, the ``gap`` to it and the ``shortfall``."""
     found["target"] = _missed_edge(found)
     found["gap"] = (found["value"] - found["target"]).abs()
     found["shortfall"] = _shortfall(found)
+    return found
+
+
+def _with_clock(found: pd.DataFrame, freq: str) -> pd.DataFrame:
+    """``found`` with its governance clock: period end, due dates and days in breach."""
     found["period_end"] = period_end(found["period"], freq)
     found["root_cause_due"] = found["period_end"] + pd.Timedelta(hours=ROOT_CAUSE_HOURS)
     found["plan_due"] = found["period_end"] + pd.DateOffset(days=PLAN_DAYS)
     found["days_in_breach"] = _calendar_days(found["breach_since"], found["period_end"])
     found["persistent"] = _persistence(found["days_in_breach"])
+    return found
+
+
+def _with_ids(found: pd.DataFrame, keys: list, freq: str) -> pd.DataFrame:
+    """``found`` with its ``freq`` and each row's :func:`breach_id`."""
     found["freq"] = freq
     found["breach_id"] = [
         breach_id(row["kpi"], freq, row["period"], {key: row[key] for key in keys})
         for _, row in found.iterrows()
     ]
+    return found
+
+
+def _breach_table(found: pd.DataFrame, keys: list) -> pd.DataFrame:
+    """The breaches sorted by period, group and KPI: grouping columns, then BREACH_COLUMNS."""
     found = found.sort_values(["period", *keys, "kpi"], kind="stable")
-    found = found[[*keys, *BREACH_COLUMNS]].reset_index(drop=True)
-    found = _note_held_back(found, held_back, provisional, keys, freq)
-    return _note_unavailable(found, unavailable)
+    return found[[*keys, *BREACH_COLUMNS]].reset_index(drop=True)
 
 
 _NOT_GROUP_KEYS = frozenset(BREACH_COLUMNS) | {"band_low", "band_high", "area", "weight", "score"}
@@ -366,12 +399,14 @@ def _missed_edge(found: pd.DataFrame) -> np.ndarray:
 
 
 def _shortfall(found: pd.DataFrame) -> np.ndarray:
+    """Contacts short of the target for KPIs counting contacts; NaN for the others."""
     counts = found["kpi"].isin(_COUNT_KPIS).to_numpy()
     needed = found["target"].to_numpy(float) / 100 * found["denominator"].to_numpy(float)
     return np.where(counts, np.abs(needed - found["numerator"].to_numpy(float)), math.nan)
 
 
 def _persistence(days: pd.Series) -> np.ndarray:
+    """The persistence flag of each number of days in breach: 90, 60 or 0."""
     low, high = PERSISTENCE_DAYS
     values = days.to_numpy(float)
     return np.select([values >= high, values >= low], [high, low], default=0).astype(np.int64)

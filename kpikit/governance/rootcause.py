@@ -13,6 +13,7 @@ get their share of the miss.
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -207,98 +208,65 @@ def root_cause(
     """
     dataset = data if isinstance(data, Dataset) else Dataset(contacts=data)
     kpi_id, target, period, freq, group = _read_breach(breach)
-    definition = kpi_definition(kpi_id)
     spec = kpi_definition(kpi_id)
     _check_options(block_hours, interval_s, staffing_target_sl)
     top = check_number("top", top, minimum=0, integer=True)
     dimensions = _dimensions(dimensions, dataset)
     baseline = _baseline(baseline)
-    end = period_end(period, freq)
+    miss = _Miss(kpi_id, group, period, period_end(period, freq), freq)
     columns = _columns(dataset, spec.table)
-    unknown = [key for key in group if key not in columns]
-    if unknown:
-        raise ValueError(
-            f"Value of 'breach' groups by {unknown}, which the {spec.table} table lacks; "
-            f"columns are {sorted(columns)}"
-        )
-    categorical = [d for d in dimensions if d not in TIME_DIMENSIONS and d in columns]
-    categorical = [d for d in categorical if d not in group]
+    _check_group(group, columns, spec.table)
     options = dict(compute_options)
     sums = _Sums(dataset, options, {} if cache is None else cache)
-    current, usual = _category_sums(sums, kpi_id, group, categorical, period, freq, baseline)
-    if current["denominator"].sum() <= 0:
-        raise ValueError(
-            f"The data has no {kpi_id!r} value for {words.group_text(group)} in the period "
-            f"starting {pd.Timestamp(period)}; nothing to explain"
-        )
-    value = spec.scale * current["numerator"].sum() / current["denominator"].sum()
-    side = _side(definition.direction, value, target)
-    pieces = []
-    for dimension in categorical:
-        pieces.append(_by_dimension(current, usual, dimension, target, spec.scale, side))
-    hot_spots = pd.DataFrame()
-    staffing = None
-    understaffed_share = float("nan")
+    categorical = _categorical(dimensions, columns, group)
+    current, usual = _category_sums(sums, miss, categorical, baseline)
+    value = _value(current, spec.scale, miss)
+    gauge = _Gauge(target, spec.scale, _side(spec.direction, value, target))
+    pieces = [_by_dimension(current, usual, dimension, gauge) for dimension in categorical]
+    hot_spots, staffing = pd.DataFrame(), None
     if spec.table != "costs":
         hot = hot_spot if hot_spot in columns and hot_spot not in group else None
-        window, usual_window = _interval_sums(
-            sums, kpi_id, group, hot, period, end, interval_s, baseline
-        )
-        calendar = _calendar(window, block_hours)
-        usual_calendar = _calendar(usual_window, block_hours)
-        for dimension in (d for d in TIME_DIMENSIONS if d in dimensions):
-            pieces.append(
-                _by_dimension(calendar, usual_calendar, dimension, target, spec.scale, side)
-            )
-        cell = ["weekday", "hours"] if freq not in _SUB_DAY and freq != "day" else ["hours"]
-        hot_spots = _hot_spots(
-            calendar, usual_calendar, [*cell, *([hot] if hot else [])], target, spec.scale, side
-        )
-        if hot and not _concentrated(hot_spots):
-            # the miss is spread over the column: the calendar alone says more
-            hot_spots = _hot_spots(calendar, usual_calendar, cell, target, spec.scale, side)
-        if kpi_id in STAFFING_KPIS and dataset.agent_intervals is not None:
-            staffing = _staffing(
-                dataset,
-                group,
-                period,
-                end,
-                kpi_id,
-                target,
-                staffing_target_sl,
-                interval_s,
-                window,
-                spec.scale,
-                side,
-                options,
-            )
+        window, usual_window = _interval_sums(sums, miss, hot, interval_s, baseline)
+        # the period's rows and the baseline's, labelled with their weekday and block of the day
+        calendars = _calendar(window, block_hours), _calendar(usual_window, block_hours)
+        pieces += [_by_dimension(*calendars, d, gauge) for d in TIME_DIMENSIONS if d in dimensions]
+        hot_spots = _hot_spots(*calendars, _calendar_cell(freq), hot, gauge)
+        staffing = _staffing(dataset, miss, gauge, window, staffing_target_sl, interval_s, options)
         if staffing is not None:
-            understaffed_share = _understaffed_share(staffing, abs(value - target))
             hot_spots["agents_short"] = _agents_short(hot_spots, staffing, block_hours)
-    segments = pd.concat(pieces, ignore_index=True) if pieces else _empty_segments()
-    segments = segments[segments["segment_count"] > 1].drop(columns="segment_count")
-    result = RootCause(
-        kpi=kpi_id,
-        group=group,
-        period=pd.Timestamp(period),
-        period_end=pd.Timestamp(end),
-        freq=freq,
-        value=float(value),
-        target=float(target),
-        gap=float(abs(value - target)),
-        segments=segments.reset_index(drop=True),
-        hot_spots=hot_spots,
-        staffing=staffing,
-        understaffed_share=understaffed_share,
-    )
-    result.findings = words.findings(result, top=top, hot_spot=hot_spot)
-    return result
+    cause = _cause(miss, value, target, pieces, hot_spots, staffing)
+    cause.findings = words.findings(cause, top=top, hot_spot=hot_spot)
+    return cause
 
 
 _SUB_DAY = ("15min", "30min", "hour")
 
 
+class _Miss(NamedTuple):
+    """The group and period in breach of one KPI: what a root cause explains."""
+
+    kpi_id: str
+    group: dict
+    period: pd.Timestamp
+    end: pd.Timestamp
+    freq: str
+
+
+class _Gauge(NamedTuple):
+    """What contributions are measured against: the target missed, the KPI's scale and the
+    side of the miss (the keywords of :func:`~kpikit.governance.decompose.decompose`)."""
+
+    target: float
+    scale: float
+    side: str
+
+    def split(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """:func:`~kpikit.governance.decompose.decompose` of ``frame`` against this gauge."""
+        return decompose(frame, target=self.target, scale=self.scale, side=self.side)
+
+
 def _read_breach(breach):
+    """``kpi_id, target, period, freq, group`` of a breach row or mapping, checked."""
     if isinstance(breach, pd.Series):
         breach = breach.to_dict()
     if not isinstance(breach, Mapping):
@@ -336,6 +304,7 @@ def _read_breach(breach):
 
 
 def _check_options(block_hours, interval_s, staffing_target_sl) -> None:
+    """Raise when the block length, interval length or service-level target is out of range."""
     if block_hours not in (1, 2, 3, 4, 6, 8, 12):
         raise ValueError(
             f"Value of 'block_hours' must divide a day into whole hours (1, 2, 3, 4, 6, 8 or 12) "
@@ -378,17 +347,20 @@ def _baseline(baseline):
 
 
 def _tables(dataset: Dataset) -> list:
+    """The tables the dataset has."""
     tables = (dataset.contacts, dataset.agent_intervals, dataset.costs)
     return [frame for frame in tables if frame is not None]
 
 
 def _table_columns(frame) -> set:
+    """The column names of a table (none for a missing one)."""
     import narwhals as nw
 
     return set(nw.from_native(frame).collect_schema().names()) if frame is not None else set()
 
 
 def _columns(dataset: Dataset, table: str) -> set:
+    """The contact columns a KPI of ``table`` can be split by: those ``table`` has too."""
     contacts = _table_columns(dataset.contacts)
     if table == "contacts":
         return contacts
@@ -397,7 +369,23 @@ def _columns(dataset: Dataset, table: str) -> set:
     return contacts & _table_columns(dataset.costs)
 
 
+def _check_group(group: Mapping, columns: set, table: str) -> None:
+    """Raise when the breach groups by a column that ``columns`` lacks."""
+    unknown = [key for key in group if key not in columns]
+    if unknown:
+        raise ValueError(
+            f"Value of 'breach' groups by {unknown}, which the {table} table lacks; "
+            f"columns are {sorted(columns)}"
+        )
+
+
+def _categorical(dimensions: list, columns: set, group: Mapping) -> list:
+    """The column dimensions to split by: those the KPI's table has, less the grouping ones."""
+    return [d for d in dimensions if d not in TIME_DIMENSIONS and d in columns and d not in group]
+
+
 def _side(direction: str, value: float, target: float) -> str:
+    """The side of the target a miss lies on: ``"below"`` or ``"above"``."""
     if direction == "higher":
         return "below"
     if direction == "lower":
@@ -406,6 +394,7 @@ def _side(direction: str, value: float, target: float) -> str:
 
 
 def _select(frame: pd.DataFrame, group: Mapping) -> pd.DataFrame:
+    """The rows of ``frame`` in ``group``."""
     mask = np.ones(len(frame), dtype=bool)
     for key, value in group.items():
         mask &= (frame[key] == value).to_numpy()
@@ -413,6 +402,7 @@ def _select(frame: pd.DataFrame, group: Mapping) -> pd.DataFrame:
 
 
 def _in_window(periods: pd.Series, window) -> np.ndarray:
+    """A mask of the periods in ``[start, end)`` (all of them without a window)."""
     if window is None:
         return np.ones(len(periods), dtype=bool)
     start, end = window
@@ -436,17 +426,29 @@ class _Sums:
         return self.cache[key]
 
 
-def _category_sums(sums, kpi_id, group, categorical, period, freq, baseline):
-    rows = _select(sums(kpi_id, [*group, *categorical], freq), group)
-    current = rows[rows["period"] == pd.Timestamp(period)]
+def _category_sums(sums, miss: _Miss, categorical, baseline):
+    """The group's sums by ``categorical`` columns: in the period, and in the baseline window."""
+    rows = _select(sums(miss.kpi_id, [*miss.group, *categorical], miss.freq), miss.group)
+    current = rows[rows["period"] == pd.Timestamp(miss.period)]
     usual = rows[_in_window(rows["period"], baseline)]
     return current, usual
 
 
-def _interval_sums(sums, kpi_id, group, hot, period, end, interval_s, baseline):
-    by = [*group, *([hot] if hot else [])]
-    rows = _select(sums(kpi_id, by, INTERVAL_FREQS[interval_s]), group)
-    window = rows[(rows["period"] >= pd.Timestamp(period)) & (rows["period"] < end)]
+def _value(current: pd.DataFrame, scale: float, miss: _Miss):
+    """The KPI's value in the period; raises when the group has no data there."""
+    if current["denominator"].sum() <= 0:
+        raise ValueError(
+            f"The data has no {miss.kpi_id!r} value for {words.group_text(miss.group)} in the "
+            f"period starting {pd.Timestamp(miss.period)}; nothing to explain"
+        )
+    return scale * current["numerator"].sum() / current["denominator"].sum()
+
+
+def _interval_sums(sums, miss: _Miss, hot, interval_s, baseline):
+    """The group's sums by agent interval (and ``hot``): in the period, and in the baseline."""
+    by = [*miss.group, *([hot] if hot else [])]
+    rows = _select(sums(miss.kpi_id, by, INTERVAL_FREQS[interval_s]), miss.group)
+    window = rows[(rows["period"] >= pd.Timestamp(miss.period)) & (rows["period"] < miss.end)]
     return window, rows[_in_window(rows["period"], baseline)]
 
 
@@ -463,27 +465,46 @@ def _calendar(rows: pd.DataFrame, block_hours: int) -> pd.DataFrame:
     )
 
 
-def _by_dimension(current, usual, dimension, target, scale, side) -> pd.DataFrame:
-    segments = current.groupby(dimension, dropna=False, sort=True)[
-        ["numerator", "denominator"]
-    ].sum()
-    baseline = usual.groupby(dimension, dropna=False)["denominator"].sum()
-    segments["baseline_denominator"] = baseline.reindex(segments.index).fillna(0.0)
+def _calendar_cell(freq: str) -> list:
+    """The calendar labels of a hot spot: the block of the day, after the weekday for periods
+    longer than a day."""
+    return ["weekday", "hours"] if freq not in _SUB_DAY and freq != "day" else ["hours"]
+
+
+def _summed(current: pd.DataFrame, usual: pd.DataFrame, by) -> pd.DataFrame:
+    """``current``'s numerator and denominator summed by ``by``, with the usual denominator."""
+    sums = current.groupby(by, dropna=False, sort=True)[["numerator", "denominator"]].sum()
+    baseline = usual.groupby(by, dropna=False)["denominator"].sum()
+    sums["baseline_denominator"] = baseline.reindex(sums.index).fillna(0.0)
+    return sums
+
+
+def _by_dimension(current, usual, dimension, gauge: _Gauge) -> pd.DataFrame:
+    """The contributions of each segment of ``dimension``, with the dimension's segment count."""
+    segments = _summed(current, usual, dimension)
     segments = segments.reset_index().rename(columns={dimension: "segment"})
     segments["segment"] = segments["segment"].astype(str)
-    parts = decompose(segments, target=target, scale=scale, side=side)
+    parts = gauge.split(segments)
     parts.insert(0, "dimension", dimension)
     parts["segment_count"] = int((parts["denominator"] > 0).sum())
     return parts
 
 
-def _hot_spots(calendar, usual_calendar, cell, target, scale, side) -> pd.DataFrame:
+def _hot_spots(calendar, usual_calendar, cell, hot, gauge: _Gauge) -> pd.DataFrame:
+    """The hot spots: calendar cells crossed with the ``hot`` column, or the cells alone when
+    no crossed one holds :data:`HOT_SPOT_SHARE` of the miss."""
+    if hot:
+        crossed = _by_cell(calendar, usual_calendar, [*cell, hot], gauge)
+        if _concentrated(crossed):
+            return crossed
+    return _by_cell(calendar, usual_calendar, cell, gauge)
+
+
+def _by_cell(calendar, usual_calendar, cell, gauge: _Gauge) -> pd.DataFrame:
+    """The contributions of the cells with volume, largest first."""
     if calendar.empty:
         return pd.DataFrame()
-    cells = calendar.groupby(cell, dropna=False, sort=True)[["numerator", "denominator"]].sum()
-    baseline = usual_calendar.groupby(cell, dropna=False)["denominator"].sum()
-    cells["baseline_denominator"] = baseline.reindex(cells.index).fillna(0.0)
-    parts = decompose(cells.reset_index(), target=target, scale=scale, side=side)
+    parts = gauge.split(_summed(calendar, usual_calendar, cell).reset_index())
     parts = parts[parts["denominator"] > 0]
     return parts.sort_values("contribution", ascending=False, kind="stable").reset_index(drop=True)
 
@@ -495,54 +516,58 @@ def _concentrated(hot_spots: pd.DataFrame) -> bool:
     return bool(hot_spots["share_of_gap"].iloc[0] >= HOT_SPOT_SHARE)
 
 
-def _staffing(
-    dataset,
-    group,
-    period,
-    end,
-    kpi_id,
-    target,
-    staffing_target_sl,
-    interval_s,
-    window,
-    scale,
-    side,
-    options,
-):
-    requirement = {"target_sl": staffing_target_sl}
-    if kpi_id == "service_level":
-        if not 1 <= target < 100:  # no agent count reaches 100 % in Erlang C; any meets < 1 %
-            return None
-        requirement = {"target_sl": target}
-    elif kpi_id == "asa":
-        requirement = {"target_sl": None, "target_asa_s": target}
+def _staffing(dataset, miss: _Miss, gauge: _Gauge, window, staffing_target_sl, interval_s, options):
+    """Staffing against Erlang C per interval with each one's contribution; None unchecked."""
+    if miss.kpi_id not in STAFFING_KPIS or dataset.agent_intervals is None:
+        return None
+    requirement = _requirement(miss.kpi_id, gauge.target, staffing_target_sl)
+    if requirement is None:
+        return None
     staffing = interval_staffing(
         dataset,
-        group=group,
-        start=period,
-        end=end,
+        group=miss.group,
+        start=miss.period,
+        end=miss.end,
         interval_s=interval_s,
         **requirement,
         **options,
     )
     if staffing is None:
         return None
-    per_interval = window.groupby("period")[["numerator", "denominator"]].sum()
-    parts = decompose(per_interval.reset_index(), target=target, scale=scale, side=side)
-    contribution = parts.set_index("period")["contribution"]
-    contribution.index = pd.DatetimeIndex(contribution.index)
-    starts = pd.DatetimeIndex(staffing["interval_start"]).as_unit(contribution.index.unit)
-    staffing["contribution"] = contribution.reindex(starts).fillna(0.0).to_numpy()
+    staffing["contribution"] = _interval_contributions(window, gauge, staffing["interval_start"])
     return staffing
 
 
-def _understaffed_share(staffing: pd.DataFrame, gap: float) -> float:
-    if not gap > 0:
+def _requirement(kpi_id: str, target: float, staffing_target_sl: float) -> dict | None:
+    """The Erlang C targets a miss is staffed against; None when no agent count tells."""
+    if kpi_id == "service_level":
+        if not 1 <= target < 100:  # no agent count reaches 100 % in Erlang C; any meets < 1 %
+            return None
+        return {"target_sl": target}
+    if kpi_id == "asa":
+        return {"target_sl": None, "target_asa_s": target}
+    return {"target_sl": staffing_target_sl}
+
+
+def _interval_contributions(window, gauge: _Gauge, interval_starts) -> np.ndarray:
+    """The contribution of each interval of ``interval_starts`` (0 for one without contacts)."""
+    per_interval = window.groupby("period")[["numerator", "denominator"]].sum()
+    parts = gauge.split(per_interval.reset_index())
+    contribution = parts.set_index("period")["contribution"]
+    contribution.index = pd.DatetimeIndex(contribution.index)
+    starts = pd.DatetimeIndex(interval_starts).as_unit(contribution.index.unit)
+    return contribution.reindex(starts).fillna(0.0).to_numpy()
+
+
+def _understaffed_share(staffing: pd.DataFrame | None, gap: float) -> float:
+    """Share of the miss made in understaffed intervals (NaN unchecked or without a gap)."""
+    if staffing is None or not gap > 0:
         return float("nan")
     return float(staffing.loc[staffing["understaffed"], "contribution"].sum() / gap)
 
 
 def _agents_short(hot_spots: pd.DataFrame, staffing: pd.DataFrame, block_hours: int) -> np.ndarray:
+    """Mean agents short of the requirement in each hot spot's weekday and block of the day."""
     calendar = _calendar(staffing.rename(columns={"interval_start": "period"}), block_hours)
     calendar["short"] = calendar["short"].clip(lower=0)
     keys = [key for key in ("weekday", "hours") if key in hot_spots.columns]
@@ -551,6 +576,33 @@ def _agents_short(hot_spots: pd.DataFrame, staffing: pd.DataFrame, block_hours: 
     return mean_short.reindex(index).to_numpy(float)
 
 
+def _cause(miss: _Miss, value, target: float, pieces: list, hot_spots, staffing) -> RootCause:
+    """The RootCause of ``miss`` from its parts, its findings still to be written."""
+    gap = abs(value - target)
+    return RootCause(
+        kpi=miss.kpi_id,
+        group=miss.group,
+        period=pd.Timestamp(miss.period),
+        period_end=pd.Timestamp(miss.end),
+        freq=miss.freq,
+        value=float(value),
+        target=float(target),
+        gap=float(gap),
+        segments=_segments(pieces),
+        hot_spots=hot_spots,
+        staffing=staffing,
+        understaffed_share=_understaffed_share(staffing, gap),
+    )
+
+
+def _segments(pieces: list) -> pd.DataFrame:
+    """The contributions of every dimension with more than one segment, as one table."""
+    segments = pd.concat(pieces, ignore_index=True) if pieces else _empty_segments()
+    segments = segments[segments["segment_count"] > 1].drop(columns="segment_count")
+    return segments.reset_index(drop=True)
+
+
 def _empty_segments() -> pd.DataFrame:
+    """A segments table without rows."""
     columns = ["dimension", "segment", *DECOMPOSITION_COLUMNS, "segment_count"]
     return pd.DataFrame(columns=columns)
