@@ -1,6 +1,7 @@
 """Tests of kpikit.queueing: published values, exact references, a simulation, properties."""
 
 import math
+import warnings
 
 import ciw
 import numpy as np
@@ -430,6 +431,76 @@ def test_agents_required_frame():
     assert "abandonment_rate" in with_patience.columns
 
 
+@pytest.mark.parametrize("sl_denominator", ["offered", "answered"])
+def test_agents_required_reports_the_figures_of_its_answer(sl_denominator):
+    # Every figure is the queue's at raw_agents (Erlang A's, the service level over the chosen
+    # denominator); idle intervals need nobody and measure nothing, without a warning.
+    volume = np.array([0.0, 40, 100, 0, 450])
+    shrinkage = np.array([0.3, 0.0, 0.25, 0.1, 0.5])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        plan = queueing.agents_required(
+            volume,
+            240,
+            target_sl=80,
+            threshold_s=30,
+            patience_s=120,
+            shrinkage=shrinkage,
+            sl_denominator=sl_denominator,
+        )
+    assert plan[["raw_agents", "scheduled_agents"]].dtypes.tolist() == [np.int64, np.int64]
+    busy = volume > 0
+    agents = plan["raw_agents"].to_numpy()
+    assert (agents[~busy] == 0).all() and (plan["fractional_agents"][~busy] == 0).all()
+    assert plan.loc[~busy, ["p_wait", "service_level", "asa", "occupancy"]].isna().all().all()
+    result = queueing.erlang_a(volume[busy], 240, agents[busy], patience_s=120, threshold_s=30)
+    level = result.service_level_answered if sl_denominator == "answered" else result.service_level
+    np.testing.assert_allclose(plan["service_level"][busy], level, rtol=1e-12)
+    np.testing.assert_allclose(plan["abandonment_rate"][busy], 100 * result.p_abandon, rtol=1e-12)
+    np.testing.assert_allclose(plan["occupancy"][busy], result.occupancy, rtol=1e-12)
+    np.testing.assert_allclose(plan["traffic"], volume * 240 / 1800)
+    np.testing.assert_array_equal(
+        plan["scheduled_agents"], queueing.scheduled_agents(agents, shrinkage)
+    )
+    np.testing.assert_allclose(
+        plan["scheduled_fractional"], plan["fractional_agents"] / (1 - shrinkage)
+    )
+    assert ((agents[busy] - 1 < plan["fractional_agents"][busy]).all()) and (
+        plan["fractional_agents"] <= agents
+    ).all()
+
+
+def test_agents_required_refuses_what_it_cannot_staff_and_takes_nothing():
+    empty = queueing.agents_required([], 180, target_sl=80)
+    assert empty.empty and "scheduled_fractional" in empty.columns
+    with pytest.raises(ValueError, match="'aht_s' is needed with plain volumes"):
+        queueing.agents_required(100, target_sl=80)
+    with pytest.raises(ValueError, match="'volume_quantile' needs a forecast frame .* plain"):
+        queueing.agents_required(100, 180, target_sl=80, volume_quantile=0.9)
+    with pytest.raises(ValueError, match=r"one-dimensional .* broadcast to shape \(2, 2\)"):
+        queueing.agents_required([[1, 2], [3, 4]], 180, target_sl=80)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        # the first bad argument is named: volume, aht_s, the load, threshold, patience,
+        # shrinkage, and only then the targets
+        ({"volume": -1, "aht_s": 0, "shrinkage": 2}, "'volume' must be numbers >= 0"),
+        ({"aht_s": 0, "threshold_s": -1}, "'aht_s' must be numbers >= 0.001"),
+        ({"volume": 1e12, "threshold_s": -1}, "gives 1.67e+11 Erlangs"),
+        ({"threshold_s": -1, "patience_s": -1}, "'threshold_s' must be numbers >= 0"),
+        ({"patience_s": -1, "shrinkage": 2}, "'patience_s' must be numbers >= 0.001"),
+        ({"shrinkage": 2, "target_sl": None}, "'shrinkage' is a fraction in [0, 1)"),
+    ],
+)
+def test_agents_required_names_the_first_bad_argument(arguments, message):
+    arguments = {"volume": 100, "aht_s": 300, "target_sl": 80, **arguments}
+    with pytest.raises(ValueError) as error:
+        queueing.agents_required(arguments.pop("volume"), arguments.pop("aht_s"), **arguments)
+    assert message in str(error.value)
+
+
 def test_queue_metrics_staffing_curve():
     curve = queueing.queue_metrics(100, 180, np.arange(11, 20), patience_s=300)
     assert list(curve["agents"]) == list(range(11, 20))
@@ -459,7 +530,7 @@ def test_input_errors_name_the_argument():
         queueing.service_level(-5, 180, 10)
     with pytest.raises(ValueError, match=r"'agents' must be whole numbers"):
         queueing.erlang_c(10, 12.5)
-    with pytest.raises(ValueError, match=r"'aht_s' must be numbers > 0"):
+    with pytest.raises(ValueError, match=r"'aht_s' must be numbers >= 0.001, but received: 0.0"):
         queueing.asa(10, 0, 3)
 
 
@@ -483,6 +554,11 @@ def test_sizes_no_queue_model_can_take_are_refused_at_once():
     for volume in (1e12, [100, 1e12]):
         with pytest.raises(ValueError, match=per_interval):
             queueing.agents_required(volume, 300, target_sl=80, threshold_s=20)
+        with pytest.raises(ValueError, match=per_interval):  # was computed for 1.67e11 Erlangs
+            queueing.service_for_roster(volume, 300, scheduled_agents=14)
+    # a billion agents rostered asked for 7.45 GiB in Erlang B's recursion
+    with pytest.raises(ValueError, match=r"'scheduled_agents' must be .* 100,000, .* 1000000000.0"):
+        queueing.service_for_roster(100, 180, scheduled_agents=1e9)
     with pytest.raises(ValueError, match="gives inf Erlangs .* beyond the range of a float"):
         queueing.traffic(1e308, 300)
     assert queueing.traffic(1e12, 300) == 1e12 * 300 / 1800  # a number, not a queue: no cap
@@ -494,6 +570,109 @@ def test_sizes_no_queue_model_can_take_are_refused_at_once():
     # 0), and 100,000 Erlangs (600,000 contacts of 300 s) on 100,000 agents always wait.
     assert queueing.erlang_b(10, 100_000) == 0.0
     assert queueing.erlang_c(100_000, 100_000) == 1.0
+
+
+QUEUE = {"volume": 100, "aht_s": 180, "agents": 14, "interval_s": 1800}  # 10 Erlangs, 14 agents
+TINY = (1e-308, 5e-324)  # a small and the smallest float above 0 (denormals: 1/x overflows)
+PUBLIC_CALLS = {
+    "traffic": (queueing.traffic, {"volume": 100, "aht_s": 180, "interval_s": 1800}),
+    "erlang_b": (queueing.erlang_b, {"traffic": 10, "agents": 14}),
+    "erlang_c": (queueing.erlang_c, {"traffic": 10, "agents": 14}),
+    "service_level": (queueing.service_level, {**QUEUE, "threshold_s": 20}),
+    "asa": (queueing.asa, QUEUE),
+    "occupancy": (queueing.occupancy, QUEUE),
+    "erlang_a": (queueing.erlang_a, {**QUEUE, "patience_s": 300, "threshold_s": 20}),
+    "erlang_x": (
+        queueing.erlang_x,
+        {**QUEUE, "patience_s": 300, "lines": 20, "redial_probability": 0.2, "threshold_s": 20},
+    ),
+    "chat": (queueing.chat, {**QUEUE, "concurrency": 2, "patience_s": 120, "threshold_s": 30}),
+    "blending": (
+        queueing.blending,
+        {**QUEUE, "reserved_agents": 2, "patience_s": 300, "threshold_s": 20},
+    ),
+    "queue_metrics": (queueing.queue_metrics, {**QUEUE, "threshold_s": 20, "patience_s": 300}),
+    "agents_required": (
+        queueing.agents_required,
+        {
+            "volume": 100,
+            "aht_s": 180,
+            "interval_s": 1800,
+            "target_sl": 80,
+            "threshold_s": 20,
+            "target_asa_s": 20,
+            "max_occupancy": 85,
+            "max_abandon": 5,
+            "patience_s": 300,
+            "shrinkage": 0.3,
+        },
+    ),
+    "scheduled_agents": (queueing.scheduled_agents, {"raw_agents": 14, "shrinkage": 0.3}),
+    "service_for_roster": (
+        queueing.service_for_roster,
+        {
+            "volume": 100,
+            "aht_s": 180,
+            "interval_s": 1800,
+            "scheduled_agents": 20,
+            "shrinkage": 0.3,
+            "threshold_s": 20,
+            "patience_s": 300,
+        },
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PUBLIC_CALLS))
+def test_tiny_numbers_give_the_limit_or_are_refused_by_name(name):
+    # 1e-308 s of handle time overflowed 1/aht_s, 1e-308 contacts the states of Erlang X, ...:
+    # RuntimeWarnings and NaN. Each number argument of every public function, alone and with
+    # the patience too: an answer without a warning, or a ValueError naming what is refused.
+    function, arguments = PUBLIC_CALLS[name]
+    numbers = [key for key, value in arguments.items() if not isinstance(value, bool)]
+    for tiny in TINY:
+        for changed in [[key] for key in numbers] + [["volume", "patience_s"]]:
+            if not set(changed) <= set(arguments):
+                continue
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")
+                try:
+                    function(**{**arguments, **dict.fromkeys(changed, tiny)})
+                except ValueError as error:
+                    named = (f"Value of '{key}'" for key in changed)
+                    load = "volume * aht_s / interval_s gives"
+                    assert str(error).startswith((*named, load)), (changed, str(error))
+
+
+def test_tiny_numbers_give_their_limits():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        # next to no traffic: nobody waits, nobody is busy; any count above it is stable
+        assert queueing.service_level(1e-308, 180, 14) == 100.0
+        assert queueing.erlang_c(1e-308, 1) == 1e-308  # one agent: P(wait) = A
+        assert queueing.erlang_b(5e-324, 1) == 0.0  # A / (1 + A), 0 to double precision
+        for model in (queueing.erlang_x, queueing.chat):
+            options = {"concurrency": 2} if model is queueing.chat else {}
+            result = model(1e-308, 180, 14, patience_s=300, **options)
+            assert (result.service_level, result.p_wait, result.asa) == (100.0, 0.0, 0.0)
+        assert queueing.agents_required(1e-308, 180, target_sl=80)["raw_agents"].item() == 1
+        # 5e-324 contacts of 180 s in 1800 s is a load of 0 in a float: no agents needed
+        assert queueing.agents_required(5e-324, 180, target_sl=80)["raw_agents"].item() == 0
+        # a threshold of 1e-308 s is one of 0 s: answered at once
+        assert queueing.service_level(100, 180, 14, threshold_s=1e-308) == pytest.approx(
+            100 * (1 - queueing.erlang_c(10, 14))
+        )
+        # next to no agent on the phones: the queue grows, its fluid wait is beyond a float
+        roster = queueing.service_for_roster(100, 180, scheduled_agents=1e-308)
+        assert roster["overloaded"].item() and roster["asa"].item() == math.inf
+        assert queueing.traffic(1e-308, 180, 1e-308) == 180.0  # arithmetic alone
+    for name in ("aht_s", "interval_s"):
+        with pytest.raises(ValueError, match=f"'{name}' must be numbers >= 0.001, .* 1e-308"):
+            queueing.erlang_a(**{**QUEUE, name: 1e-308}, patience_s=300)
+    with pytest.raises(ValueError, match=r"'patience_s' must be numbers >= 0.001 \(inf allowed"):
+        queueing.agents_required(100, 180, target_sl=80, patience_s=5e-324)
+    with pytest.raises(ValueError, match="'aht_s' must be numbers >= 0.001"):
+        queueing.chat(60, [300, 1e-308], 4, concurrency=2)
 
 
 def test_infinite_patience_staffs_as_erlang_c_with_nobody_abandoning():

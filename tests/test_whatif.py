@@ -143,8 +143,10 @@ def test_fixed_agents_and_adjust():
         ("patience_s", 0, "'patience_s' must be a finite number > 0"),
         ("patience_s", math.nan, "'patience_s' must be a finite number > 0"),
         ("reference_asa_s", -5, "'reference_asa_s' must be a finite number >= 0"),
-        ("shrinkage", 1.0, r"'shrinkage' is a fraction in \[0, 1\)"),
-        ("shrinkage", -0.1, "'shrinkage' must be a finite number >= 0"),
+        # shrinkage: one number, under queueing's rule (the message agents_required gives)
+        ("shrinkage", 1.0, r"'shrinkage' is a fraction in \[0, 1\) \(0.3 means 30 %\)"),
+        ("shrinkage", -0.1, "'shrinkage' must be numbers >= 0, but received: -0.1"),
+        ("shrinkage", math.nan, "'shrinkage' must be a finite number"),
         (
             "volume",
             [10, -5, math.nan],
@@ -161,6 +163,22 @@ def test_scenario_refuses_values_out_of_range(field, value, expected):
     fields = {"volume": [100, 120], "aht_s": 180, field: value}
     with pytest.raises(ValueError, match=expected):
         Scenario(**fields)
+
+
+@pytest.mark.parametrize("shrinkage", [1.0, 2, -0.1])
+def test_scenario_refuses_the_shrinkage_queueing_refuses_in_its_words(shrinkage):
+    # What-if had a copy of the rule; a scenario now says what the staffing functions say.
+    messages = []
+    for refuse in (
+        lambda: Scenario(volume=100, aht_s=180, shrinkage=shrinkage),
+        lambda: queueing.agents_required(100, 180, target_sl=80, shrinkage=shrinkage),
+        lambda: queueing.scheduled_agents(14, shrinkage),
+        lambda: queueing.service_for_roster(100, 180, scheduled_agents=14, shrinkage=shrinkage),
+    ):
+        with pytest.raises(ValueError) as error:
+            refuse()
+        messages.append(str(error.value))
+    assert len(set(messages)) == 1 and messages[0].startswith("Value of 'shrinkage'")
 
 
 @pytest.mark.parametrize(

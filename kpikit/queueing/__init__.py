@@ -6,7 +6,8 @@ Erlang B comes from its recursion ``B(k) = A B(k-1) / (k + A B(k-1))``, never fr
 so thousands of agents stay exact and finite. The recursion takes a step per agent, so the
 models take up to 100,000 agents and 100,000 Erlangs of offered load (``volume * aht_s /
 interval_s``) and refuse more with the figures that gave it, most often a day's volume given
-for one interval.
+for one interval. The times they divide by (handle time, patience, interval length) are at least
+a millisecond, 0.001 s: a tinier one is no contact's, and its rate would overflow a float.
 
 Units follow the rest of kpikit: times in seconds; service level, occupancy and abandonment
 rate in percent (0..100, as in :func:`kpikit.compute`); probabilities of an event

@@ -43,14 +43,15 @@ def blending(
     volume : float or array-like
         Inbound contacts offered per interval.
     aht_s : float or array-like
-        Handle time of inbound and outbound contacts alike, seconds.
+        Handle time of inbound and outbound contacts alike, seconds, at least 0.001.
     agents : int or array-like
     interval_s : float or array-like, default=1800
+        Length of the interval, seconds, at least 0.001.
     reserved_agents : int or array-like
         Idle agents kept for inbound work (``t``, 0..agents): more idle than this and one
         picks up outbound work.
     patience_s : float or array-like, default=None
-        Mean patience of inbound callers, seconds; None: nobody hangs up.
+        Mean patience of inbound callers, seconds, at least 0.001; None: nobody hangs up.
     threshold_s : float or array-like, default=None
         Answer-time threshold ``T`` of the service level, seconds; None: the phone threshold
         of ``kk.options`` (:func:`kpikit.options.sl_threshold_for`, 20 s unless changed).

@@ -35,7 +35,9 @@ def _truncation(arrival, full_rate, abandon, servers, capacity):
     finite = np.isfinite(capacity)
     states[finite] = capacity[finite].astype(np.int64) + 1
     open_rows = ~finite
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # a trickle of arrivals (1e-309 per second) puts full_rate / arrival beyond a float: the
+    # geometric tail then needs no state beyond the 10 kept anyway
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         crossing = np.where(abandon > 0, np.ceil(np.maximum(arrival - full_rate, 0) / abandon), 0)
         patient = np.sqrt(2 * _TAIL_LOG * arrival / abandon) + 10
         geometric = _TAIL_LOG / np.log(full_rate / arrival) + 10

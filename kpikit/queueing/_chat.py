@@ -5,7 +5,7 @@ import numpy as np
 from kpikit._validators import check_number
 from kpikit.queueing._chain import solve
 from kpikit.queueing._erlang_x import queue_result
-from kpikit.queueing._inputs import _array, _common_inputs, _patience
+from kpikit.queueing._inputs import _common_inputs, _patience, _seconds
 
 MAX_CONCURRENCY = 100
 """Most chats an agent may have open at once in :func:`chat` (one handle time each)."""
@@ -16,7 +16,7 @@ def _handle_times(aht_s, concurrency):
     concurrency = check_number(
         "concurrency", concurrency, minimum=1, maximum=MAX_CONCURRENCY, integer=True
     )
-    times = _array("aht_s", aht_s, minimum=0, strict=True)
+    times = _seconds("aht_s", aht_s)
     if times.ndim == 0:
         return np.full(int(concurrency), float(times))
     if times.shape != (int(concurrency),):
@@ -47,14 +47,15 @@ def chat(volume, aht_s, agents, interval_s=1800, *, concurrency, patience_s=None
     volume : float or array-like
         Chats offered per interval.
     aht_s : float or sequence of float
-        Handle time of one chat, seconds: one value, or one per number of open chats
-        (``aht_s[0]`` with one chat open, ..., ``aht_s[k - 1]`` with ``k``).
+        Handle time of one chat, seconds (at least 0.001): one value, or one per number of open
+        chats (``aht_s[0]`` with one chat open, ..., ``aht_s[k - 1]`` with ``k``).
     agents : int or array-like
     interval_s : float or array-like, default=1800
+        Length of the interval, seconds, at least 0.001.
     concurrency : int
         Most chats an agent has open at once (``k``).
     patience_s : float or array-like, default=None
-        Mean patience of a waiting customer, seconds; None: nobody leaves.
+        Mean patience of a waiting customer, seconds, at least 0.001; None: nobody leaves.
     threshold_s : float or array-like, default=None
         Answer-time threshold of the service level, seconds; None: the chat threshold of
         ``kk.options`` (:func:`kpikit.options.sl_threshold_for`, 30 s unless changed).

@@ -186,11 +186,11 @@ def service_level(volume, aht_s, agents, interval_s=1800, *, threshold_s=None):
     volume : float or array-like
         Contacts offered in the interval.
     aht_s : float or array-like
-        Average handle time, seconds.
+        Average handle time, seconds, at least 0.001.
     agents : int or array-like
         Agents on the phones (after shrinkage).
     interval_s : float or array-like, default=1800
-        Length of the interval, seconds.
+        Length of the interval, seconds, at least 0.001.
     threshold_s : float or array-like, default=None
         Answer-time threshold ``T`` of the service level, seconds; None: the phone threshold
         of ``kk.options`` (:func:`kpikit.options.sl_threshold_for`, 20 s unless changed).

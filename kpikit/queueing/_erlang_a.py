@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from kpikit.queueing._erlang import _erlang_b, _erlang_c_metrics
-from kpikit.queueing._inputs import _array, _common_inputs, _scalar_result
+from kpikit.queueing._inputs import _common_inputs, _scalar_result, _seconds
 
 # Erlang A integrals run over the offered-wait range where the integrand is within e^-45 of its
 # peak (beyond it the mass is below double precision), on 7 panels per side that grow 8-fold
@@ -237,14 +237,14 @@ def erlang_a(volume, aht_s, agents, interval_s=1800, *, patience_s, threshold_s=
     volume : float or array-like
         Contacts offered in the interval.
     aht_s : float or array-like
-        Average handle time, seconds.
+        Average handle time, seconds, at least 0.001.
     agents : int or array-like
         Agents on the phones (whole, >= 0).
     interval_s : float or array-like, default=1800
-        Length of the interval, seconds.
+        Length of the interval, seconds, at least 0.001.
     patience_s : float or array-like
-        Mean patience (time a caller is willing to wait), seconds; ``inf`` gives Erlang C.
-        Estimate it from data with :func:`kpikit.calibrate.patience_exponential`.
+        Mean patience (time a caller is willing to wait), seconds, at least 0.001; ``inf``
+        gives Erlang C. Estimate it from data with :func:`kpikit.calibrate.patience_exponential`.
     threshold_s : float or array-like, default=None
         Answer-time threshold ``T`` of the service level, seconds; None: the phone threshold
         of ``kk.options`` (:func:`kpikit.options.sl_threshold_for`, 20 s unless changed).
@@ -277,7 +277,7 @@ def erlang_a(volume, aht_s, agents, interval_s=1800, *, patience_s, threshold_s=
     volume, aht_s, agents, interval_s, threshold_s = _common_inputs(
         volume, aht_s, agents, interval_s, threshold_s
     )
-    patience_s = _array("patience_s", patience_s, minimum=0, strict=True, finite=False)
+    patience_s = _seconds("patience_s", patience_s, finite=False)
     figures = _metrics(volume, aht_s, agents, interval_s, threshold_s, patience_s)
     return ErlangAResult(
         p_wait=_scalar_result(figures["p_wait"]),

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from kpikit.queueing._chain import solve
-from kpikit.queueing._inputs import _array, _common_inputs, _scalar_result
+from kpikit.queueing._inputs import _array, _common_inputs, _scalar_result, _seconds
 
 _FIXED_POINT_TOLERANCE = 1e-10
 _FIXED_POINT_ROUNDS = 200
@@ -106,12 +106,13 @@ def erlang_x(
     volume : float or array-like
         Fresh contacts per interval (first attempts).
     aht_s : float or array-like
-        Average handle time, seconds.
+        Average handle time, seconds, at least 0.001.
     agents : int or array-like
         Agents on the phones.
     interval_s : float or array-like, default=1800
+        Length of the interval, seconds, at least 0.001.
     patience_s : float or array-like
-        Mean patience, seconds; ``inf``: nobody hangs up.
+        Mean patience, seconds, at least 0.001; ``inf``: nobody hangs up.
     lines : int or array-like, default=None
         Lines (agents plus waiting places), at least ``agents``; None: no blocking.
     redial_probability : float, default=0.0
@@ -147,7 +148,7 @@ def erlang_x(
     volume, aht_s, agents, interval_s, threshold_s = _common_inputs(
         volume, aht_s, agents, interval_s, threshold_s
     )
-    patience = _array("patience_s", patience_s, minimum=0, strict=True, finite=False)
+    patience = _seconds("patience_s", patience_s, finite=False)
     capacity = (
         np.asarray(np.inf) if lines is None else _array("lines", lines, minimum=0, integer=True)
     )

@@ -11,6 +11,11 @@ took 2.4 s, a billion never ended); a centre's single queue stays far below."""
 MAX_TRAFFIC = 100_000.0
 """Most offered load a queueing model takes, in Erlangs: as many agents busy at once."""
 
+MIN_SECONDS = 0.001
+"""Shortest handle time, patience or interval a queueing model takes, in seconds: a millisecond,
+shorter than any contact's. The models divide by these times, and the rates of tinier ones leave
+the range of a float (``1 / 5e-324`` is infinite)."""
+
 
 def _array(name, value, *, minimum=None, strict=False, integer=False, finite=True, maximum=None):
     """Return ``value`` as a float array, raising ValueError that names ``name`` when invalid.
@@ -34,6 +39,8 @@ def _array(name, value, *, minimum=None, strict=False, integer=False, finite=Tru
     if np.asarray(value).dtype.kind in "bUS":  # NumPy would read True and "100" as numbers
         raise wrong_kind
     try:
+        if hasattr(value, "to_numpy"):  # pandas: a missing value (pd.NA) as NaN on any version
+            value = value.to_numpy(dtype=float, na_value=np.nan)
         array = np.asarray(value, dtype=float)
     except (TypeError, ValueError):  # text, mappings, other objects
         raise wrong_kind from None
@@ -58,9 +65,39 @@ def _array(name, value, *, minimum=None, strict=False, integer=False, finite=Tru
     return array
 
 
+def _seconds(name, value, *, finite=True):
+    """Times the models divide by (handle time, patience, interval): at least ``MIN_SECONDS``.
+
+    >>> _seconds("aht_s", 1e-308)
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'aht_s' must be numbers >= 0.001, but received: 1e-308
+    """
+    return _array(name, value, minimum=MIN_SECONDS, finite=finite)
+
+
 def _agents(name, value):
     """Agent counts: whole numbers from 0 to ``MAX_AGENTS``."""
     return _array(name, value, minimum=0, integer=True, maximum=MAX_AGENTS)
+
+
+def _shrinkage(name, value):
+    """Shrinkage, the fraction of paid time away from the phones: numbers in [0, 1).
+
+    >>> _shrinkage("shrinkage", [0.0, 0.3]).tolist()
+    [0.0, 0.3]
+    >>> _shrinkage("shrinkage", 30)
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'shrinkage' is a fraction in [0, 1) (0.3 means 30 %), but received: 30.0
+    """
+    values = _array(name, value, minimum=0)
+    if (values >= 1).any():
+        raise ValueError(
+            f"Value of {name!r} is a fraction in [0, 1) (0.3 means 30 %), "
+            f"but received: {float(values[values >= 1].ravel()[0])!r}"
+        )
+    return values
 
 
 def _load(volume, aht_s, interval_s, maximum=MAX_TRAFFIC):
@@ -108,9 +145,9 @@ def _threshold(threshold_s, channel="phone"):
 def _common_inputs(volume, aht_s, agents, interval_s, threshold_s, channel="phone"):
     threshold_s = _threshold(threshold_s, channel)
     volume = _array("volume", volume, minimum=0)
-    aht_s = _array("aht_s", aht_s, minimum=0, strict=True)
+    aht_s = _seconds("aht_s", aht_s)
     agents = _agents("agents", agents)
-    interval_s = _array("interval_s", interval_s, minimum=0, strict=True)
+    interval_s = _seconds("interval_s", interval_s)
     threshold_s = _array("threshold_s", threshold_s, minimum=0)
     _load(volume, aht_s, interval_s)
     return volume, aht_s, agents, interval_s, threshold_s
@@ -119,7 +156,7 @@ def _common_inputs(volume, aht_s, agents, interval_s, threshold_s, channel="phon
 def _patience(patience_s):
     if patience_s is None:
         return np.asarray(np.inf)
-    return _array("patience_s", patience_s, minimum=0, strict=True, finite=False)
+    return _seconds("patience_s", patience_s, finite=False)
 
 
 def _scalar_result(array):

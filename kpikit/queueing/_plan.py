@@ -7,7 +7,15 @@ import pandas as pd
 
 from kpikit.queueing._erlang import _erlang_b
 from kpikit.queueing._erlang_a import _flat_figures
-from kpikit.queueing._inputs import _array, _patience, _threshold
+from kpikit.queueing._inputs import (
+    MAX_AGENTS,
+    _array,
+    _load,
+    _patience,
+    _seconds,
+    _shrinkage,
+    _threshold,
+)
 
 VOLUME_COLUMNS = ("volume", "forecast")
 """Columns a frame may hold its volume in (a :class:`kpikit.forecast.Forecast`'s intervals,
@@ -130,12 +138,13 @@ def service_for_roster(
     volume : float, array-like or DataFrame
         Contacts per interval, or a forecast frame (as :func:`agents_required`).
     aht_s : float or array-like, default=None
-        Needed unless the frame has ``aht_s``.
+        Average handle time, seconds, at least 0.001 (needed unless the frame has ``aht_s``).
     interval_s : float or array-like, default=1800
+        Length of an interval, seconds, at least 0.001.
     scheduled_agents : float or array-like
-        Agents rostered per interval.
+        Agents rostered per interval, 0 to 100,000.
     shrinkage : float or array-like, default=0.0
-        Fraction of rostered time away from the phones, per interval or for all.
+        Fraction of rostered time away from the phones, in [0, 1); per interval or for all.
     threshold_s, patience_s, volume_quantile, level
         As in :func:`agents_required`.
 
@@ -160,16 +169,12 @@ def service_for_roster(
             volume, aht_s, interval_s, volume_quantile, level
         )
     volume = _array("volume", volume, minimum=0)
-    aht_s = _array("aht_s", aht_s, minimum=0, strict=True)
-    interval_s = _array("interval_s", interval_s, minimum=0, strict=True)
+    aht_s = _seconds("aht_s", aht_s)
+    interval_s = _seconds("interval_s", interval_s)
+    _load(volume, aht_s, interval_s)
     threshold_s = _array("threshold_s", _threshold(threshold_s), minimum=0)
-    scheduled = _array("scheduled_agents", scheduled_agents, minimum=0)
-    shrinkage = _array("shrinkage", shrinkage, minimum=0)
-    if (shrinkage >= 1).any():
-        raise ValueError(
-            f"Value of 'shrinkage' is a fraction in [0, 1), but received: "
-            f"{float(shrinkage[shrinkage >= 1].ravel()[0])!r}"
-        )
+    scheduled = _array("scheduled_agents", scheduled_agents, minimum=0, maximum=MAX_AGENTS)
+    shrinkage = _shrinkage("shrinkage", shrinkage)
     patience = _patience(patience_s)
     arrays = np.broadcast_arrays(
         volume, aht_s, interval_s, threshold_s, scheduled, shrinkage, patience
@@ -203,7 +208,8 @@ def service_for_roster(
             blend = np.where(weight > 0, (1 - weight) * lower + weight * upper, lower)
             frame[column] = np.where(np.isfinite(lower), blend, upper)
     overloaded = (load >= agents) & ~np.isfinite(patience) & (load > 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # no agent at all waits forever, and next to none (1e-308) longer than a float holds: inf
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         fluid_wait = (load - agents) * interval_s / (2 * agents)
     frame["service_level"] = np.where(overloaded, 0.0, frame["service_level"])
     frame["asa"] = np.where(overloaded, fluid_wait, frame["asa"])

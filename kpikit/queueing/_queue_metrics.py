@@ -29,7 +29,8 @@ def queue_metrics(volume, aht_s, agents, interval_s=1800, *, threshold_s=None, p
     volume, aht_s, agents, interval_s, threshold_s
         As in :func:`service_level`; they broadcast together (at most one dimension).
     patience_s : float or array-like, default=None
-        Mean patience, seconds (Erlang A); None assumes callers never hang up (Erlang C).
+        Mean patience, seconds, at least 0.001 (Erlang A); None assumes callers never hang up
+        (Erlang C).
 
     Returns
     -------

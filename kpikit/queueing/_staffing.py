@@ -1,10 +1,12 @@
 """Staffing requirements: agents needed per interval for service targets, and shrinkage."""
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
 from kpikit._validators import check_percent
-from kpikit.queueing._inputs import _array, _load, _patience, _threshold
+from kpikit.queueing._inputs import _array, _load, _patience, _seconds, _shrinkage, _threshold
 from kpikit.queueing._plan import fractional_agents, frame_inputs
 from kpikit.queueing._search import _Staffing, _staffing_figures
 
@@ -12,16 +14,6 @@ SL_DENOMINATORS = ("offered", "answered")
 _SHRINKAGE_TOLERANCE = 1e-9
 _EXACT_WHOLE = 2**53
 """Largest count a float holds exactly (a larger one would overflow the agents' integers)."""
-
-
-def _check_shrinkage(shrinkage):
-    values = _array("shrinkage", shrinkage, minimum=0)
-    if (values >= 1).any():
-        raise ValueError(
-            f"Value of 'shrinkage' is a fraction in [0, 1) (0.3 means 30 %), "
-            f"but received: {float(values[values >= 1].ravel()[0])!r}"
-        )
-    return values
 
 
 def scheduled_agents(raw_agents, shrinkage=0.0):
@@ -50,7 +42,7 @@ def scheduled_agents(raw_agents, shrinkage=0.0):
     [19, 20]
     """
     raw = _array("raw_agents", raw_agents, minimum=0, integer=True, maximum=_EXACT_WHOLE)
-    shrinkage = _check_shrinkage(shrinkage)
+    shrinkage = _shrinkage("shrinkage", shrinkage)
     scheduled = np.ceil(raw / (1.0 - shrinkage) - _SHRINKAGE_TOLERANCE).astype(np.int64)
     return int(scheduled) if scheduled.ndim == 0 else scheduled
 
@@ -91,9 +83,9 @@ def agents_required(
         interval length when it has ``aht_s`` and ``interval_s`` columns; its other columns
         (queue, period, ...) lead the result.
     aht_s : float or array-like, default=None
-        Average handle time, seconds (needed unless the frame has ``aht_s``).
+        Average handle time, seconds, at least 0.001 (needed unless the frame has ``aht_s``).
     interval_s : float or array-like, default=1800
-        Length of an interval, seconds.
+        Length of an interval, seconds, at least 0.001.
     target_sl : float, default=None
         Service-level target in percent (80 means 80 % answered within ``threshold_s``).
     threshold_s : float or array-like, default=None
@@ -106,7 +98,8 @@ def agents_required(
     max_abandon : float, default=None
         Largest acceptable abandonment rate, percent (needs ``patience_s``).
     patience_s : float or array-like, default=None
-        Mean caller patience, seconds: Erlang A. None: Erlang C (nobody hangs up).
+        Mean caller patience, seconds, at least 0.001: Erlang A. None: Erlang C (nobody hangs
+        up).
     shrinkage : float or array-like, default=0.0
         Fraction of paid time agents are away from the phones (breaks, training, absence),
         in [0, 1); one value or one per interval.
@@ -128,7 +121,8 @@ def agents_required(
         and, with patience, ``abandonment_rate``. ``fractional_agents`` interpolates the
         binding target between ``raw_agents - 1`` and ``raw_agents`` (what a fraction of an
         agent's time buys), ``scheduled_fractional = fractional_agents / (1 - shrinkage)``.
-        Intervals with no volume need no agents and have NaN figures (nothing to measure).
+        Intervals without traffic (no volume, or one too small for its load to be above 0 in a
+        float) need no agents and have NaN figures (nothing to measure).
 
     Notes
     -----
@@ -149,84 +143,139 @@ def agents_required(
     >>> plan[["service_level", "occupancy", "p_wait"]].iloc[0].round(3).tolist()
     [88.785, 71.429, 0.174]
     """
-    index, keys = (volume.index if isinstance(volume, pd.Series) else None), None
+    index = volume.index if isinstance(volume, pd.Series) else None
+    volume, aht_s, interval_s, keys = _given_inputs(
+        volume, aht_s, interval_s, volume_quantile, level
+    )
+    checked = _checked_inputs(volume, aht_s, interval_s, threshold_s, patience_s, shrinkage)
+    criteria = _criteria(
+        target_sl, target_asa_s, max_occupancy, max_abandon, patience_s, sl_denominator
+    )
+    intervals = _per_interval(*checked)
+    raw, blocking = _smallest_counts(intervals, criteria)
+    figures = _answer_figures(intervals, raw, blocking, _figure_columns(sl_denominator, patience_s))
+    fraction = _fractional(intervals, raw, blocking, criteria)
+    plan = _plan_frame(intervals, raw, fraction, figures, index)
+    return plan if keys is None else pd.concat([keys, plan], axis=1)
+
+
+@dataclass(frozen=True)
+class _Intervals:
+    """The checked inputs of :func:`agents_required`, 1-d float arrays of one value per interval."""
+
+    volume: np.ndarray
+    load: np.ndarray
+    aht_s: np.ndarray
+    threshold_s: np.ndarray
+    patience_s: np.ndarray
+    shrinkage: np.ndarray
+
+    @property
+    def busy(self):
+        """Intervals with traffic (the others need no agents and measure nothing)."""
+        return self.load > 0
+
+    def queue(self, rows=slice(None)):
+        """The queue's inputs ``load, aht_s, threshold_s, patience_s`` of ``rows`` (all)."""
+        return self.load[rows], self.aht_s[rows], self.threshold_s[rows], self.patience_s[rows]
+
+
+def _given_inputs(volume, aht_s, interval_s, volume_quantile, level):
+    """Volume, AHT, interval length and key columns (None) of plain volumes or a forecast frame."""
     if isinstance(volume, pd.DataFrame) or hasattr(volume, "intervals"):
-        volume, aht_s, interval_s, keys = frame_inputs(
-            volume, aht_s, interval_s, volume_quantile, level
-        )
-    elif volume_quantile is not None:
+        return frame_inputs(volume, aht_s, interval_s, volume_quantile, level)
+    if volume_quantile is not None:
         raise ValueError(
             "Value of 'volume_quantile' needs a forecast frame with a prediction interval "
             "(kpikit.forecast.forecast(...).intervals), but received plain volumes"
         )
     if aht_s is None:
         raise ValueError("Value of 'aht_s' is needed with plain volumes (seconds per contact)")
+    return volume, aht_s, interval_s, None
+
+
+def _checked_inputs(volume, aht_s, interval_s, threshold_s, patience_s, shrinkage):
+    """Volume, load, AHT, threshold, patience and shrinkage as checked float arrays."""
     volume = _array("volume", volume, minimum=0)
-    aht_s = _array("aht_s", aht_s, minimum=0, strict=True)
-    interval_s = _array("interval_s", interval_s, minimum=0, strict=True)
-    _load(volume, aht_s, interval_s)
+    aht_s = _seconds("aht_s", aht_s)
+    interval_s = _seconds("interval_s", interval_s)
+    load = _load(volume, aht_s, interval_s)
     threshold_s = _array("threshold_s", _threshold(threshold_s), minimum=0)
-    patience = _patience(patience_s)
-    shrinkage = _check_shrinkage(shrinkage)
-    criteria = _criteria(
-        target_sl, target_asa_s, max_occupancy, max_abandon, patience_s, sl_denominator
-    )
-    shape = np.broadcast_shapes(
-        volume.shape,
-        aht_s.shape,
-        interval_s.shape,
-        threshold_s.shape,
-        patience.shape,
-        shrinkage.shape,
-    )
+    patience_s, shrinkage = _patience(patience_s), _shrinkage("shrinkage", shrinkage)
+    return volume, load, aht_s, threshold_s, patience_s, shrinkage
+
+
+def _per_interval(volume, load, aht_s, threshold_s, patience_s, shrinkage):
+    """The checked inputs broadcast to one value per interval, refused beyond one dimension."""
+    arrays = (volume, load, aht_s, threshold_s, patience_s, shrinkage)
+    shape = np.broadcast_shapes(*(array.shape for array in arrays))
     if len(shape) > 1:
         raise ValueError(
             f"agents_required takes numbers or one-dimensional arrays (one value per "
             f"interval), but the inputs broadcast to shape {shape}"
         )
-    load, aht_s, threshold_s, patience = (
-        np.broadcast_to(value, shape).ravel().astype(float, copy=False)
-        for value in (volume * aht_s / interval_s, aht_s, threshold_s, patience)
-    )
-    lower = np.where(np.isfinite(patience), 1.0, np.floor(load) + 1.0)
-    busy = load > 0  # intervals without traffic need no agents (and B(0, 0) = 1)
-    raw, blocking = np.zeros_like(load), np.ones_like(load)
-    inputs = tuple(value[busy] for value in (load, aht_s, threshold_s, patience))
-    raw[busy], blocking[busy] = _Staffing(*inputs, criteria).solve(lower[busy])
-    with np.errstate(divide="ignore", invalid="ignore"):  # intervals without traffic: NaN
-        figures = _staffing_figures(load, aht_s, raw, threshold_s, patience, blocking)
-    fraction = np.zeros_like(load)
-    fraction[busy] = fractional_agents(
-        *(value[busy] for value in (load, aht_s, threshold_s, patience, raw, blocking)), criteria
-    )
-    shrinkage = np.broadcast_to(shrinkage, shape).ravel()
-    columns = {
-        "p_wait": "p_wait",
-        "service_level": "service_level_answered"
-        if sl_denominator == "answered"
-        else "service_level",
-        "asa": "asa",
-        "occupancy": "occupancy",
-    }
+    return _Intervals(*(np.broadcast_to(array, shape).ravel() for array in arrays))
+
+
+def _smallest_stable(load, patience_s):
+    """Fewest agents to try: any count from 1 for Erlang A (finite patience), ``floor(A) + 1``
+    for Erlang C (whose queue grows without bound below)."""
+    return np.where(np.isfinite(patience_s), 1.0, np.floor(load) + 1.0)
+
+
+def _smallest_counts(intervals, criteria):
+    """Smallest agent count per interval meeting ``criteria``, and its Erlang B (0 and 1
+    without traffic: B(0, 0) = 1)."""
+    busy = intervals.busy
+    raw, blocking = np.zeros_like(intervals.load), np.ones_like(intervals.load)
+    load, aht_s, threshold_s, patience_s = intervals.queue(busy)
+    search = _Staffing(load, aht_s, threshold_s, patience_s, criteria)
+    raw[busy], blocking[busy] = search.solve(_smallest_stable(load, patience_s))
+    return raw, blocking
+
+
+def _figure_columns(sl_denominator, patience_s):
+    """The plan's figure columns and the figures they hold (abandonment only with patience)."""
+    level = "service_level_answered" if sl_denominator == "answered" else "service_level"
+    columns = {"p_wait": "p_wait", "service_level": level, "asa": "asa", "occupancy": "occupancy"}
     if patience_s is not None:
         columns["abandonment_rate"] = "abandonment_rate"
-    plan = pd.DataFrame(
+    return columns
+
+
+def _answer_figures(intervals, raw, blocking, columns):
+    """The figures of ``columns`` at the answer, NaN without traffic (nothing to measure)."""
+    load, aht_s, threshold_s, patience_s = intervals.queue()
+    with np.errstate(divide="ignore", invalid="ignore"):  # intervals without traffic
+        figures = _staffing_figures(load, aht_s, raw, threshold_s, patience_s, blocking)
+    busy = intervals.busy
+    return {column: np.where(busy, figures[key], np.nan) for column, key in columns.items()}
+
+
+def _fractional(intervals, raw, blocking, criteria):
+    """Fractional agents per interval (see :func:`fractional_agents`), 0 without traffic."""
+    busy = intervals.busy
+    fraction = np.zeros_like(intervals.load)
+    fraction[busy] = fractional_agents(*intervals.queue(busy), raw[busy], blocking[busy], criteria)
+    return fraction
+
+
+def _plan_frame(intervals, raw, fraction, figures, index):
+    """The plan: the inputs, the agents (whole, scheduled, fractional) and their ``figures``."""
+    return pd.DataFrame(
         {
-            "volume": np.broadcast_to(volume, shape).ravel(),
-            "aht_s": aht_s,
-            "traffic": load,
+            "volume": intervals.volume,
+            "aht_s": intervals.aht_s,
+            "traffic": intervals.load,
             "raw_agents": raw.astype(np.int64),
-            "scheduled_agents": np.atleast_1d(scheduled_agents(raw, shrinkage)),
+            "scheduled_agents": np.atleast_1d(scheduled_agents(raw, intervals.shrinkage)),
             "fractional_agents": fraction,
-            "scheduled_fractional": fraction / (1.0 - shrinkage),
-            **{column: np.where(load > 0, figures[key], np.nan) for column, key in columns.items()},
+            "scheduled_fractional": fraction / (1.0 - intervals.shrinkage),
+            **figures,
         },
         index=index,
         copy=False,
     )
-    if keys is not None:
-        plan = pd.concat([keys, plan], axis=1)
-    return plan
 
 
 def _criteria(target_sl, target_asa_s, max_occupancy, max_abandon, patience_s, sl_denominator):

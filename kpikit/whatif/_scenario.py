@@ -10,6 +10,7 @@ import pandas as pd
 
 from kpikit._validators import check_number, check_percent
 from kpikit.options import sl_threshold_for
+from kpikit.queueing._inputs import _shrinkage
 
 _SEED_002 = "Call center KPIs for outsourcing: top 10 metrics with benchmarks (seed 002)"
 
@@ -270,12 +271,9 @@ class Scenario:
             "interval_s", self.interval_s, **_POSITIVE, maximum=MAX_INTERVAL_S
         )
         checked["fcr_change"] = _number("fcr_change", self.fcr_change, minimum=-100, maximum=100)
-        checked["shrinkage"] = _number("shrinkage", self.shrinkage, minimum=0)
-        if checked["shrinkage"] >= 1:
-            raise ValueError(
-                "Value of 'shrinkage' is a fraction in [0, 1) (0.3 means 30 %), "
-                f"but received: {self.shrinkage!r}"
-            )
+        # one number, then queueing's rule for shrinkage (as agents_required checks it)
+        shrinkage = _number("shrinkage", self.shrinkage)
+        checked["shrinkage"] = float(_shrinkage("shrinkage", shrinkage))
         if self.patience_s is not None and not (
             _is_real(self.patience_s) and self.patience_s == math.inf
         ):
