@@ -732,3 +732,75 @@ def test_numbers_given_as_text_or_flags_are_refused_by_name():
     # Missing values of a nullable column are NaN, refused as such.
     with pytest.raises(ValueError, match="'volume' must be numbers >= 0, but received: nan"):
         queueing.service_level(pd.Series([100, None], dtype="Int64"), 180, 14)
+
+
+@pytest.mark.parametrize(
+    ("model", "arguments", "named"),
+    [
+        (
+            queueing.traffic,
+            {"volume": [100, 200], "aht_s": [300, 300, 300]},
+            "'volume' of 2 values, ",
+        ),
+        (queueing.erlang_b, {"traffic": [1.0, 2.0], "agents": [3, 3, 3]}, "'agents' of 3 values"),
+        (queueing.erlang_c, {"traffic": [1.0, 2.0], "agents": [3, 3, 3]}, "'agents' of 3 values"),
+        (
+            queueing.service_level,
+            {"volume": [100, 200], "aht_s": 300, "agents": 10, "threshold_s": [20, 20, 20]},
+            "'threshold_s' of 3 values",
+        ),
+        (queueing.asa, {"volume": [100, 200], "aht_s": [300] * 3, "agents": 10}, "'aht_s' of 3"),
+        (
+            queueing.occupancy,
+            {"volume": [100, 200], "aht_s": 300, "agents": [10] * 3},
+            "'agents' of 3",
+        ),
+        (
+            queueing.erlang_a,
+            {"volume": [100, 200], "aht_s": 300, "agents": 10, "patience_s": [60] * 3},
+            "'patience_s' of 3",
+        ),
+        (
+            queueing.erlang_x,
+            {"volume": [100, 200], "aht_s": 300, "agents": 10, "patience_s": [60] * 3},
+            "'patience_s' of 3",
+        ),
+        (
+            queueing.queue_metrics,
+            {"volume": [100, 200], "aht_s": 300, "agents": np.array([10] * 3)},
+            "'agents' of 3",
+        ),
+        (
+            queueing.chat,
+            {"volume": [100, 200], "aht_s": 300, "agents": [10] * 3, "concurrency": 2},
+            "'agents' of 3",
+        ),
+        (
+            queueing.blending,
+            {"volume": [100, 200], "aht_s": 300, "agents": [10] * 3, "reserved_agents": 1},
+            "'agents' of 3",
+        ),
+        (
+            queueing.scheduled_agents,
+            {"raw_agents": [10, 12], "shrinkage": [0.3] * 3},
+            "'shrinkage' of 3",
+        ),
+        (
+            queueing.agents_required,
+            {"volume": pd.Series([100, 200]), "aht_s": [300] * 3, "target_sl": 80},
+            "'aht_s' of 3",
+        ),
+        (
+            queueing.service_for_roster,
+            {"volume": [100, 200], "aht_s": 300, "scheduled_agents": [10] * 3},
+            "'scheduled_agents' of 3",
+        ),
+    ],
+    ids=lambda value: getattr(value, "__name__", None),
+)
+def test_arrays_of_lengths_that_do_not_go_together_are_named(model, arguments, named):
+    # NumPy's "operands could not be broadcast together with shapes (2,) (3,)" before, which
+    # names no argument
+    message = rf"{model.__name__} takes numbers or arrays of one length .*{named}"
+    with pytest.raises(ValueError, match=message):
+        model(**arguments)

@@ -6,7 +6,7 @@ import numpy as np
 
 from kpikit.queueing._chain import solve
 from kpikit.queueing._erlang_x import QueueResult, queue_result
-from kpikit.queueing._inputs import _array, _common_inputs, _patience, _scalar_result
+from kpikit.queueing._inputs import _array, _common_inputs, _patience, _scalar_result, one_length
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,7 @@ class BlendingResult:
     outbound: object
 
 
+@one_length
 def blending(
     volume, aht_s, agents, interval_s=1800, *, reserved_agents, patience_s=None, threshold_s=None
 ):

@@ -5,7 +5,7 @@ import numpy as np
 from kpikit._validators import check_number
 from kpikit.queueing._chain import solve
 from kpikit.queueing._erlang_x import queue_result
-from kpikit.queueing._inputs import _common_inputs, _patience, _seconds
+from kpikit.queueing._inputs import _common_inputs, _patience, _seconds, one_length
 
 MAX_CONCURRENCY = 100
 """Most chats an agent may have open at once in :func:`chat` (one handle time each)."""
@@ -27,6 +27,7 @@ def _handle_times(aht_s, concurrency):
     return times
 
 
+@one_length
 def chat(volume, aht_s, agents, interval_s=1800, *, concurrency, patience_s=None, threshold_s=None):
     """Chat queue: agents handle up to ``concurrency`` chats at once.
 

@@ -9,9 +9,11 @@ from kpikit.queueing._inputs import (
     _common_inputs,
     _load,
     _scalar_result,
+    one_length,
 )
 
 
+@one_length
 def traffic(volume, aht_s, interval_s=1800):
     """Offered load in Erlangs: the number of agents kept busy on average.
 
@@ -69,6 +71,7 @@ def _erlang_b(load, agents):
     return result.reshape(load.shape)
 
 
+@one_length
 def erlang_b(traffic, agents):
     """Erlang B: probability that a contact finds every agent busy when there is no queue.
 
@@ -105,6 +108,7 @@ def erlang_b(traffic, agents):
     return _scalar_result(_erlang_b(load, count))
 
 
+@one_length
 def erlang_c(traffic, agents):
     """Erlang C: probability that a contact waits (M/M/n queue, callers never hang up).
 
@@ -176,6 +180,7 @@ def _erlang_c_metrics(load, aht_s, agents, threshold_s, blocking):
     return figures
 
 
+@one_length
 def service_level(volume, aht_s, agents, interval_s=1800, *, threshold_s=None):
     """Service level of an Erlang C queue: percent of contacts answered within ``threshold_s``.
 
@@ -220,6 +225,7 @@ def service_level(volume, aht_s, agents, interval_s=1800, *, threshold_s=None):
     return _scalar_result(figures["service_level"])
 
 
+@one_length
 def asa(volume, aht_s, agents, interval_s=1800):
     """Average speed of answer of an Erlang C queue, seconds.
 
@@ -247,6 +253,7 @@ def asa(volume, aht_s, agents, interval_s=1800):
     return _scalar_result(figures["asa"])
 
 
+@one_length
 def occupancy(volume, aht_s, agents, interval_s=1800):
     """Occupancy of an Erlang C queue: percent of agent time spent handling contacts.
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from kpikit.queueing._erlang import _erlang_b, _erlang_c_metrics
-from kpikit.queueing._inputs import _common_inputs, _scalar_result, _seconds
+from kpikit.queueing._inputs import _common_inputs, _scalar_result, _seconds, one_length
 
 # Erlang A integrals run over the offered-wait range where the integrand is within e^-45 of its
 # peak (beyond it the mass is below double precision), on 7 panels per side that grow 8-fold
@@ -211,6 +211,7 @@ def _metrics(volume, aht_s, agents, interval_s, threshold_s, patience_s):
     return {key: value.reshape(shape) for key, value in figures.items()}
 
 
+@one_length
 def erlang_a(volume, aht_s, agents, interval_s=1800, *, patience_s, threshold_s=None):
     """Erlang A (Palm's M/M/n+M queue): Poisson arrivals, exponential handling and patience.
 

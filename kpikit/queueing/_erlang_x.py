@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from kpikit.queueing._chain import solve
-from kpikit.queueing._inputs import _array, _common_inputs, _scalar_result, _seconds
+from kpikit.queueing._inputs import _array, _common_inputs, _scalar_result, _seconds, one_length
 
 _FIXED_POINT_TOLERANCE = 1e-10
 _FIXED_POINT_ROUNDS = 200
@@ -78,6 +78,7 @@ def queue_result(figures, attempts, fresh, redial, agents_capacity, interval_s, 
     return QueueResult(**result)
 
 
+@one_length
 def erlang_x(
     volume,
     aht_s,

@@ -2,7 +2,11 @@
 argument and echo the bad value.
 """
 
+import functools
+import inspect
+
 import numpy as np
+import pandas as pd
 
 MAX_AGENTS = 100_000
 """Most agents a queueing model takes. Erlang B's recursion runs once per agent (a million
@@ -161,3 +165,60 @@ def _patience(patience_s):
 
 def _scalar_result(array):
     return float(array) if np.ndim(array) == 0 else array
+
+
+def one_length(model):
+    """Decorate a queueing ``model`` so that array arguments of lengths that do not go together
+    are a ValueError naming each one and its length (NumPy's "operands could not be broadcast"
+    names none).
+
+    Numbers go with any length; arrays go together when NumPy broadcasts them (one value per
+    interval, the same count for each). A frame (a forecast given as ``volume``) and arguments
+    that are no array of numbers are left to the model's own checks.
+
+    >>> @one_length
+    ... def load(volume, aht_s):
+    ...     return np.asarray(volume) * aht_s
+    >>> load([10, 20], 300).tolist()
+    [3000, 6000]
+    >>> load([10, 20], aht_s=[300, 240, 180])  # doctest: +NORMALIZE_WHITESPACE
+    Traceback (most recent call last):
+    ...
+    ValueError: load takes numbers or arrays of one length (one value per interval) but
+    received: 'volume' of 2 values, 'aht_s' of 3 values
+    """
+    signature = inspect.signature(model)
+
+    @functools.wraps(model)
+    def checked(*args, **kwargs):
+        try:
+            arguments = signature.bind(*args, **kwargs).arguments
+        except TypeError:  # a missing or unknown argument: the model's own TypeError says which
+            return model(*args, **kwargs)
+        shapes = {name: _shape(value) for name, value in arguments.items()}
+        shapes = {name: shape for name, shape in shapes.items() if shape}
+        try:
+            np.broadcast_shapes(*shapes.values())
+        except ValueError:
+            listed = ", ".join(
+                f"{name!r} of {' x '.join(map(str, shape))} values"
+                for name, shape in shapes.items()
+            )
+            raise ValueError(
+                f"{model.__name__} takes numbers or arrays of one length (one value per "
+                f"interval) but received: {listed}"
+            ) from None
+        return model(*args, **kwargs)
+
+    return checked
+
+
+def _shape(value) -> tuple:
+    """The shape of an array of numbers given as a list, tuple, NumPy array or pandas Series;
+    () for anything else (a number, a frame, a ragged list: the model's checks name those)."""
+    if not isinstance(value, list | tuple | np.ndarray | pd.Series):
+        return ()
+    try:
+        return np.shape(value)
+    except ValueError:  # ragged nesting
+        return ()

@@ -15,6 +15,7 @@ from kpikit.queueing._inputs import (
     _seconds,
     _shrinkage,
     _threshold,
+    one_length,
 )
 
 VOLUME_COLUMNS = ("volume", "forecast")
@@ -110,6 +111,7 @@ def fractional_agents(load, aht_s, threshold_s, patience_s, raw, blocking, crite
     return fraction
 
 
+@one_length
 def service_for_roster(
     volume,
     aht_s=None,

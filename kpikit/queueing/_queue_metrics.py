@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 
 from kpikit.queueing._erlang_a import _metrics
-from kpikit.queueing._inputs import _common_inputs, _patience
+from kpikit.queueing._inputs import _common_inputs, _patience, one_length
 
 _ERLANG_C_COLUMNS = ("p_wait", "service_level", "asa", "occupancy")
 _ERLANG_A_COLUMNS = (
@@ -18,6 +18,7 @@ _ERLANG_A_COLUMNS = (
 )
 
 
+@one_length
 def queue_metrics(volume, aht_s, agents, interval_s=1800, *, threshold_s=None, patience_s=None):
     """Every queue figure for each combination of inputs, as a tidy frame.
 

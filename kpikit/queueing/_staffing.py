@@ -6,7 +6,15 @@ import numpy as np
 import pandas as pd
 
 from kpikit._validators import check_percent
-from kpikit.queueing._inputs import _array, _load, _patience, _seconds, _shrinkage, _threshold
+from kpikit.queueing._inputs import (
+    _array,
+    _load,
+    _patience,
+    _seconds,
+    _shrinkage,
+    _threshold,
+    one_length,
+)
 from kpikit.queueing._plan import fractional_agents, frame_inputs
 from kpikit.queueing._search import _Staffing, _staffing_figures
 
@@ -16,6 +24,7 @@ _EXACT_WHOLE = 2**53
 """Largest count a float holds exactly (a larger one would overflow the agents' integers)."""
 
 
+@one_length
 def scheduled_agents(raw_agents, shrinkage=0.0):
     """Agents to schedule so that ``raw_agents`` are on the phones after shrinkage.
 
@@ -47,6 +56,7 @@ def scheduled_agents(raw_agents, shrinkage=0.0):
     return int(scheduled) if scheduled.ndim == 0 else scheduled
 
 
+@one_length
 def agents_required(
     volume,
     aht_s=None,
