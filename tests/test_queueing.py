@@ -804,3 +804,12 @@ def test_arrays_of_lengths_that_do_not_go_together_are_named(model, arguments, n
     message = rf"{model.__name__} takes numbers or arrays of one length .*{named}"
     with pytest.raises(ValueError, match=message):
         model(**arguments)
+
+
+def test_service_for_roster_reads_plain_volumes_as_agents_required_does():
+    # aht_s missing was "must be numbers >= 0.001, but received: nan", and a volume_quantile
+    # of plain volumes was ignored without a word
+    with pytest.raises(ValueError, match="'aht_s' is needed with plain volumes"):
+        queueing.service_for_roster([100], scheduled_agents=[10])
+    with pytest.raises(ValueError, match="'volume_quantile' needs a forecast frame"):
+        queueing.service_for_roster([100], 180, scheduled_agents=[10], volume_quantile=0.9)

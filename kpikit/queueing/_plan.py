@@ -111,6 +111,21 @@ def fractional_agents(load, aht_s, threshold_s, patience_s, raw, blocking, crite
     return fraction
 
 
+def given_inputs(volume, aht_s, interval_s, volume_quantile, level):
+    """Volume, AHT, interval length and key columns (None) of plain volumes or a forecast frame
+    (:func:`frame_inputs`); plain volumes need ``aht_s`` and take no ``volume_quantile``."""
+    if isinstance(volume, pd.DataFrame) or hasattr(volume, "intervals"):
+        return frame_inputs(volume, aht_s, interval_s, volume_quantile, level)
+    if volume_quantile is not None:
+        raise ValueError(
+            "Value of 'volume_quantile' needs a forecast frame with a prediction interval "
+            "(kpikit.forecast.forecast(...).intervals), but received plain volumes"
+        )
+    if aht_s is None:
+        raise ValueError("Value of 'aht_s' is needed with plain volumes (seconds per contact)")
+    return volume, aht_s, interval_s, None
+
+
 @one_length
 def service_for_roster(
     volume,
@@ -165,11 +180,9 @@ def service_for_roster(
     0    14.0      88.835002       False
     1     8.4       0.000000        True
     """
-    keys = None
-    if isinstance(volume, pd.DataFrame) or hasattr(volume, "intervals"):
-        volume, aht_s, interval_s, keys = frame_inputs(
-            volume, aht_s, interval_s, volume_quantile, level
-        )
+    volume, aht_s, interval_s, keys = given_inputs(
+        volume, aht_s, interval_s, volume_quantile, level
+    )
     volume = _array("volume", volume, minimum=0)
     aht_s = _seconds("aht_s", aht_s)
     interval_s = _seconds("interval_s", interval_s)

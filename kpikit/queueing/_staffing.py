@@ -15,7 +15,7 @@ from kpikit.queueing._inputs import (
     _threshold,
     one_length,
 )
-from kpikit.queueing._plan import fractional_agents, frame_inputs
+from kpikit.queueing._plan import fractional_agents, given_inputs
 from kpikit.queueing._search import _Staffing, _staffing_figures
 
 SL_DENOMINATORS = ("offered", "answered")
@@ -154,7 +154,7 @@ def agents_required(
     [88.785, 71.429, 0.174]
     """
     index = volume.index if isinstance(volume, pd.Series) else None
-    volume, aht_s, interval_s, keys = _given_inputs(
+    volume, aht_s, interval_s, keys = given_inputs(
         volume, aht_s, interval_s, volume_quantile, level
     )
     checked = _checked_inputs(volume, aht_s, interval_s, threshold_s, patience_s, shrinkage)
@@ -188,20 +188,6 @@ class _Intervals:
     def queue(self, rows=slice(None)):
         """The queue's inputs ``load, aht_s, threshold_s, patience_s`` of ``rows`` (all)."""
         return self.load[rows], self.aht_s[rows], self.threshold_s[rows], self.patience_s[rows]
-
-
-def _given_inputs(volume, aht_s, interval_s, volume_quantile, level):
-    """Volume, AHT, interval length and key columns (None) of plain volumes or a forecast frame."""
-    if isinstance(volume, pd.DataFrame) or hasattr(volume, "intervals"):
-        return frame_inputs(volume, aht_s, interval_s, volume_quantile, level)
-    if volume_quantile is not None:
-        raise ValueError(
-            "Value of 'volume_quantile' needs a forecast frame with a prediction interval "
-            "(kpikit.forecast.forecast(...).intervals), but received plain volumes"
-        )
-    if aht_s is None:
-        raise ValueError("Value of 'aht_s' is needed with plain volumes (seconds per contact)")
-    return volume, aht_s, interval_s, None
 
 
 def _checked_inputs(volume, aht_s, interval_s, threshold_s, patience_s, shrinkage):
