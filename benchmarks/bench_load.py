@@ -8,12 +8,15 @@ Starts ``kpikit serve`` (default pool size, so most pages start their own kernel
 - pages refused with the "busy" answer (kernel cap), if any;
 - memory: the server and its kernels' resident memory (sum of RSS over the process tree, sampled
   every second), peak and per kernel;
-- kernels left after the pages close (each closed tab should end its kernel).
+- kernels left after the pages close (each closed tab should end its kernel);
+- a page that never draws its chart within ``--timeout``: the text it shows, the size of its
+  HTML and its console's last messages (``--server-log`` keeps the server's log beside them).
 
 Usage::
 
     .venv/bin/python benchmarks/bench_load.py                  # 20 pages
     .venv/bin/python benchmarks/bench_load.py --pages 8 --pool-size 0
+    .venv/bin/python benchmarks/bench_load.py --timeout 300 --server-log serve.log
 """
 
 import argparse
@@ -82,18 +85,28 @@ class MemorySampler(threading.Thread):
             time.sleep(1)
 
 
-async def one_page(browser, base, name):
+async def one_page(browser, base, name, timeout_ms=TIMEOUT_MS):
     context = await browser.new_context(viewport={"width": 1400, "height": 1000})
     page = await context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
+    page.set_default_timeout(timeout_ms)
     result = {"name": name}
+    messages = []  # the page's console: why a page that never draws did not
+    page.on("console", lambda message: messages.append(f"{message.type}: {message.text}"[:300]))
     start = time.perf_counter()
     response = await page.goto(f"{base}/voila/render/{name}.ipynb", wait_until="commit")
     if response is not None and response.status == 503:
         result["busy"] = True
         await context.close()
         return result
-    await page.wait_for_selector(CHART)
+    try:
+        await page.wait_for_selector(CHART)
+    except Exception:  # noqa: BLE001 - a page that never draws is the finding: what it shows
+        html = await page.content()
+        result["never_drawn"] = (await page.inner_text("body"))[:300]
+        result["html_chars"] = len(html)
+        result["console"] = messages[-10:]
+        result["page"] = page
+        return result
     result["first_chart_s"] = time.perf_counter() - start
     before = await page.evaluate(STATE_JS)
     box = page.locator(".kpikit-app .widget-dropdown").filter(
@@ -136,7 +149,10 @@ async def run(args):
                 )
                 started = time.perf_counter()
                 results = await asyncio.gather(
-                    *(one_page(browser, base, names[i % len(names)]) for i in range(args.pages))
+                    *(
+                        one_page(browser, base, names[i % len(names)], args.timeout * 1000)
+                        for i in range(args.pages)
+                    )
                 )
                 wall = time.perf_counter() - started
                 for result in results:
@@ -148,6 +164,8 @@ async def run(args):
         finally:
             sampler.stopped.set()
             stop_server(process)
+        if args.server_log:
+            Path(args.server_log).write_text(log.read_text())
     report(args, results, wall, sampler, idle_bytes, idle_processes, left_processes)
 
 
@@ -160,6 +178,13 @@ def report(args, results, wall, sampler, idle_bytes, idle_processes, left_proces
     print(f"\n### {args.pages} pages at once (pool size {args.pool_size})\n")
     print(f"- wall time until every page was drawn and had redrawn: {wall:.1f} s")
     print(f"- pages drawn: {len(shown)} of {args.pages}; refused as busy: {busy}")
+    for result in results:
+        if "never_drawn" in result:
+            print(
+                f"- {result['name']} never drew its chart; it showed {result['never_drawn']!r} "
+                f"({result['html_chars']:,} characters of HTML), its console last said: "
+                f"{result['console']}"
+            )
     if firsts:
         print(
             f"- first chart: min {firsts[0]:.1f} s, median {statistics.median(firsts):.1f} s, "
@@ -190,6 +215,10 @@ def main(argv=None):
     parser.add_argument("--pages", type=int, default=20)
     parser.add_argument("--pool-size", type=int, default=1)
     parser.add_argument("--max-kernels", type=int, default=None)
+    parser.add_argument(
+        "--timeout", type=float, default=TIMEOUT_MS / 1000, help="seconds a page may take to draw"
+    )
+    parser.add_argument("--server-log", help="file to keep the server's log in")
     parser.add_argument("--settle", type=float, default=60.0, help="seconds before the pages open")
     asyncio.run(run(parser.parse_args(argv)))
 
