@@ -22,6 +22,8 @@ What the server does, and why:
 - ends a page's kernel when its tab closes, and culls kernels idle for ``--cull-idle-timeout``
   seconds even while their tab stays open; a kernel that dies is not restarted behind the page's
   back (its widgets would be gone): the page shows "connection lost — reload";
+- waits for a cell's outputs as long as the kernel takes to send them (:data:`IOPUB_WAIT_S`),
+  so a page whose kernel answers while the server is busy still gets its dashboard;
 - keeps ``--pool-size`` preheated kernels per dashboard (notebooks run up to the point where they
   read the URL parameters, see :func:`kpikit.apps.params.query_params`), which removes the
   kernel start and imports from the time to first chart. 0 starts one kernel per page view.
@@ -52,6 +54,16 @@ TEMPLATES_DIR = Path(__file__).parent / "templates"
 WEBSOCKET_MAX_MESSAGE_BYTES = 100 * 1024 * 1024
 KERNEL_BYTES = 300 * 1024 * 1024
 """Memory one dashboard kernel takes, roughly (measured: 280-300 MB with the sample data)."""
+IOPUB_WAIT_S = 300
+"""Seconds the server waits for a cell's outputs once the kernel has said the cell is done.
+
+The outputs (among them the display of the dashboard) travel on another channel than that
+answer, and while many pages open at once on a busy machine the server may get to them seconds
+later. Voila's default of 4 s then drops them without a word, and the page stays empty: in the
+20-page load test (``benchmarks/bench_load.py``) one or two pages in six runs of fifteen. The
+wait ends as soon as the kernel reports it is idle, so a long bound costs nothing when all is well;
+a kernel that dies meanwhile ends it too.
+"""
 _HOST_NAME = re.compile(r"[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?")
 
 
@@ -139,7 +151,9 @@ def run(args: argparse.Namespace) -> int:
         max_kernels=args.max_kernels or default_max_kernels(),
         allowed_hosts=None if remote else args.allow_host,
     )
-    app = app_class()
+    # The application instance (Voila's own launcher makes one too): the notebook executors log
+    # through it, so their warnings reach the server log instead of traitlets' silent logger.
+    app = app_class.instance()
     app.initialize(voila_argv(notebooks, args))
     app.tornado_settings = {"websocket_max_message_size": WEBSOCKET_MAX_MESSAGE_BYTES}
     app.start()
@@ -180,6 +194,7 @@ def voila_argv(notebooks: Path, args: argparse.Namespace) -> list[str]:
         ),
         "MappingKernelManager.cull_connected": True,
         "KernelRestarter.restart_limit": 0,
+        "VoilaExecutor.iopub_timeout": IOPUB_WAIT_S,
         # Loopback needs no token: the Host check keeps other sites out. Beyond it, one is needed.
         "Voila.token": args.token if remote else "",
         # plotly's JupyterLab renderer loads its own 4.8 MB plotly.js on every page; kpikit's

@@ -5,6 +5,7 @@ fetch pages over HTTP and stop the server by its own process id.
 """
 
 import argparse
+import asyncio
 import re
 import socket
 import urllib.error
@@ -64,6 +65,41 @@ def test_voila_settings_lock_down_the_server():
 def test_pool_size_zero_turns_preheating_off():
     options = serve.voila_argv(Path("nb"), parse("--pool-size", "0"))
     assert "--VoilaConfiguration.preheat_kernel=False" in options
+
+
+def test_outputs_reaching_the_server_late_still_reach_the_page():
+    # Under load the server may read a cell's outputs seconds after the kernel's "done" answer
+    # (the 20-page load test: one or two empty pages in six runs of fifteen). A real kernel runs
+    # the cell through Voila's executor configured from kpikit's options, and every output it
+    # sends is held back `late_s` seconds on its way in: past Voila's default wait of 4 s, which
+    # then drops it.
+    from traitlets.config.loader import KVArgParseConfigLoader
+    from voila.execute import VoilaExecutor
+
+    late_s = 5
+    config = KVArgParseConfigLoader(serve.voila_argv(Path("nb"), parse())[1:]).load_config()
+    cell = nbformat.v4.new_code_cell("print('the dashboard')")
+    notebook = nbformat.v4.new_notebook(cells=[cell])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+
+    async def run_cell():
+        executor = VoilaExecutor(notebook, config=config, kernel_name="python3")
+        async with executor.async_setup_kernel():
+            channel = executor.kc.iopub_channel
+            receive = channel.get_msg
+
+            async def receive_late(*args, **kwargs):
+                message = await receive(*args, **kwargs)
+                if message["msg_type"] == "stream":
+                    await asyncio.sleep(late_s)
+                return message
+
+            channel.get_msg = receive_late
+            await executor.execute_cell(cell, None, 0)
+
+    assert serve.IOPUB_WAIT_S > late_s
+    asyncio.run(run_cell())
+    assert [output.get("text") for output in cell.outputs] == ["the dashboard\n"]
 
 
 def test_notebooks_dir_falls_back_to_the_repository_folder():
