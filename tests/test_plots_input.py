@@ -136,8 +136,8 @@ def test_trend_shows_a_missing_group():
         }
     )
     assert [trace.name for trace in kp.trend(rows, kpi="service_level", by="team").data] == [
-        "(none)",
         "a",
+        "(none)",
     ]
     with pytest.raises(TypeError, match="'tolerance' must be a number"):
         kp.trend(rows, kpi="service_level", tolerance="5")
@@ -152,16 +152,16 @@ def test_trend_shows_a_missing_group():
 def test_distribution_groups_and_bad_values():
     contacts = pd.DataFrame({"team": ["a", "a", "b", None], "handle_s": [1.0, 2.0, 3.0, 4.0]})
     box = kp.distribution(contacts, value="handle_s", by="team")
-    assert list(box.data[0].x) == ["(none)", "a", "b"]
-    assert [float(m) for m in box.data[0].median] == [4.0, 1.5, 3.0]
+    assert list(box.data[0].x) == ["a", "b", "(none)"]
+    assert [float(m) for m in box.data[0].median] == [1.5, 3.0, 4.0]
     violin = kp.distribution(contacts, value="handle_s", by="team", kind="violin")
-    assert list(violin.data[0].x) == ["(none)", "a", "a", "b"]  # sorted as the boxes
-    assert list(violin.data[0].y) == [4.0, 1.0, 2.0, 3.0]
+    assert list(violin.data[0].x) == ["a", "a", "b", "(none)"]  # sorted as the boxes
+    assert list(violin.data[0].y) == [1.0, 2.0, 3.0, 4.0]
     unused = contacts.assign(team=pd.Categorical(contacts["team"], categories=["a", "b", "z"]))
     assert list(kp.distribution(unused, value="handle_s", by="team").data[0].x) == [
-        "(none)",
         "a",
         "b",
+        "(none)",
     ]
     with pytest.raises(ValueError, match="no values to describe in column 'handle_s'"):
         kp.distribution(contacts.assign(handle_s=np.nan), value="handle_s", by="team")
@@ -170,22 +170,58 @@ def test_distribution_groups_and_bad_values():
 
 
 @pytest.mark.parametrize(
-    "team",
+    ("team", "order"),
     [
-        ["b", None, "a", "b", "a"],
-        pd.Categorical(["b", None, "a", "b", "a"], categories=["b", "a"]),
+        (["b", None, "a", "b", "a"], ["a", "b", "(none)"]),
+        (pd.Categorical(["b", None, "a", "b", "a"], categories=["b", "a"]), ["b", "a", "(none)"]),
+        ([10, None, 9, 10, 9], ["9.0", "10.0", "(none)"]),
+        (pd.array([10, None, 9, 10, 9], dtype="Int64"), ["9", "10", "(none)"]),
+        (
+            pd.to_datetime(["2024-02-01", None, "2024-01-15", "2024-02-01", "2024-01-15"]),
+            ["2024-01-15 00:00:00", "2024-02-01 00:00:00", "(none)"],
+        ),
+        (["b", None, 1, "b", 1], ["1", "b", "(none)"]),  # mixed kinds: by their text
     ],
-    ids=["text", "categorical"],
+    ids=["text", "categorical", "float", "Int64", "dates", "mixed"],
 )
-def test_box_and_violin_order_the_groups_alike(team):
-    # rows come b, (none), a; sorted as text: (none), a, b ("(" sorts before letters)
-    contacts = pd.DataFrame({"team": team, "handle_s": [5.0, 9.0, 1.0, 6.0, 2.0]})
+def test_box_and_violin_order_the_groups_by_value_missing_last(team, order):
+    # Rows 1 and 4 share a group (values 5, 6: median 5.5), rows 3 and 5 another (1, 2: 1.5),
+    # row 2 has none (9). Ordered by value: numbers by size (9 before 10, which text would
+    # swap), dates by date, categories as declared; "(none)" last.
+    contacts = pd.DataFrame(
+        {"team": team, "handle_s": [5.0, 9.0, 1.0, 6.0, 2.0]}, index=[7, 7, 3, 3, 3]
+    )  # an index that repeats its labels changes nothing
+    groups = dict.fromkeys(order, ())
+    groups.update(
+        {str(contacts["team"].iloc[0]): (5.0, 6.0), str(contacts["team"].iloc[2]): (1.0, 2.0)}
+    )
+    groups["(none)"] = (9.0,)
     box = kp.distribution(contacts, value="handle_s", by="team").data[0]
     violin = kp.distribution(contacts, value="handle_s", by="team", kind="violin").data[0]
-    assert list(box.x) == ["(none)", "a", "b"]
-    assert [float(m) for m in box.median] == [9.0, 1.5, 5.5]  # (none) 9; a 1, 2; b 5, 6
-    assert list(violin.x) == ["(none)", "a", "a", "b", "b"]
-    assert list(violin.y) == [9.0, 1.0, 2.0, 5.0, 6.0]  # each value stays with its group
+    assert list(box.x) == order
+    assert [float(m) for m in box.median] == [float(np.median(groups[name])) for name in order]
+    assert list(violin.x) == [name for name in order for _ in groups[name]]
+    pairs = list(zip(violin.x, violin.y, strict=True))
+    assert {name: tuple(sorted(y for x, y in pairs if x == name)) for name in order} == groups
+
+
+def test_trend_orders_numeric_groups_by_size():
+    rows = pd.DataFrame(
+        {
+            "period": pd.to_datetime(["2024-01-01"] * 3),
+            "site": [10, 9, 100],
+            "kpi": "service_level",
+            "value": [80.0, 70.0, 60.0],
+            "ci_low": [75.0, 65.0, 55.0],
+            "ci_high": [85.0, 75.0, 65.0],
+        }
+    )
+    traces = kp.trend(rows, kpi="service_level", by="site").data
+    assert [(trace.name, float(trace.y[0])) for trace in traces if trace.name] == [
+        ("9", 70.0),
+        ("10", 80.0),
+        ("100", 60.0),
+    ]
 
 
 def test_patience_curve_keeps_a_missing_group():

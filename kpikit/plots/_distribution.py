@@ -5,7 +5,14 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kpikit.plots._doc import shared_parameters
-from kpikit.plots._engine import choice, column_label, new_figure, require_columns, to_pandas
+from kpikit.plots._engine import (
+    choice,
+    column_label,
+    new_figure,
+    ordered_groups,
+    require_columns,
+    to_pandas,
+)
 from kpikit.plots._template import KPIKIT_COLORWAY
 
 __all__ = ["distribution"]
@@ -25,8 +32,8 @@ def distribution(
         Numeric column to describe; missing values are left out, infinite ones refused.
     by : str, default=None
         Grouping column: one box (or violin) per group; rows without a group form the group
-        "(none)". Box and violin plots both order the groups by their text, sorted, so
-        "(none)" comes before groups named with letters or digits.
+        "(none)". Box and violin plots both order the groups by value (numbers by size, times
+        by date, categories as declared, text alphabetically), "(none)" last.
     kind : {"box", "violin"}, default="box"
         ``"box"`` sends only the summary (quartiles, 1.5 × IQR whiskers, mean), so the figure stays
         small on large logs; ``"violin"`` sends every observation to draw the density.
@@ -45,10 +52,13 @@ def distribution(
     [300.0, 260.0]
     >>> late = contacts.assign(team=["b"] + ["a"] * 5 + [None] * 2)   # b first in the rows
     >>> list(distribution(late, value="handle_s", by="team").data[0].x)
-    ['(none)', 'a', 'b']
+    ['a', 'b', '(none)']
     >>> violin = distribution(late, value="handle_s", by="team", kind="violin")
     >>> list(dict.fromkeys(violin.data[0].x))
-    ['(none)', 'a', 'b']
+    ['a', 'b', '(none)']
+    >>> by_hour = contacts.assign(hour=[9, 10, 10, 11, 9, 10, 11, 8])   # by size, not as text
+    >>> list(distribution(by_hour, value="handle_s", by="hour").data[0].x)
+    ['8', '9', '10', '11']
     """
     choice(kind, ("box", "violin"), "kind")
     rows = to_pandas(frame, "frame")
@@ -84,7 +94,7 @@ def distribution(
         rows = rows.sort_values("_group", kind="stable")
         fig.add_trace(
             go.Violin(
-                x=rows["_group"] if by else None,
+                x=rows["_group"].astype(str) if by else None,
                 y=rows[value],
                 box={"visible": True},
                 meanline={"visible": True},
@@ -112,15 +122,15 @@ def distribution(
 
 
 def _groups(rows: pd.DataFrame, by: str | None) -> pd.Series:
-    """The group of each row as text, "(none)" for a missing one ("all" without ``by``)."""
+    """The group of each row (:func:`ordered_groups`; "all" without ``by``)."""
     if not by:
-        return pd.Series("all", index=rows.index)
-    keys = rows[by].astype(object)
-    return keys.where(keys.notna(), "(none)").astype(str)
+        return ordered_groups(pd.Series("all", index=rows.index))
+    return ordered_groups(rows[by])
 
 
 def _box_summary(rows: pd.DataFrame, value: str) -> pd.DataFrame:
-    return rows[value].groupby(rows["_group"], sort=True).apply(_five_numbers).unstack()
+    groups = rows[value].groupby(rows["_group"], sort=True, observed=True)
+    return groups.apply(_five_numbers).unstack()
 
 
 def _five_numbers(values: pd.Series) -> pd.Series:

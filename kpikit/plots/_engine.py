@@ -102,6 +102,46 @@ def bounded_range(kpi_id: str, values, *, pad: float = 0.05) -> list[float]:
     return [round(bottom, 6), round(top, 6)]
 
 
+MISSING_GROUP = "(none)"
+"""The group shown for rows whose grouping value is missing."""
+
+
+def ordered_groups(keys: pd.Series) -> pd.Series:
+    """Each row's group as text, ordered as the groups' values are: numbers by size, times by
+    date, categories as declared, text alphabetically; a missing value is the group
+    ``"(none)"``, last.
+
+    The result is an ordered categorical of the groups present, so sorting or grouping by it
+    follows that order (``"9"`` before ``"10"``, where text would put ``"10"`` first). Values
+    of mixed kinds that cannot be compared are ordered by their text.
+
+    Examples
+    --------
+    >>> groups = ordered_groups(pd.Series([10, 9, None, 9], dtype="Int64"))
+    >>> groups.tolist(), list(groups.cat.categories)
+    (['10', '9', '(none)', '9'], ['9', '10', '(none)'])
+    >>> sizes = pd.Series(pd.Categorical(["low", "high"], categories=["low", "mid", "high"]))
+    >>> list(ordered_groups(sizes).cat.categories)   # as declared, unused ones left out
+    ['low', 'high']
+    """
+    values = keys.reset_index(drop=True)  # positions: the frame's own index may repeat labels
+    present = values.notna()
+    text = values.astype(object).where(present, MISSING_GROUP).astype(str)
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        declared = values[present].cat.remove_unused_categories().cat.categories
+        order = pd.Series(declared, dtype=object).astype(str).tolist()
+    else:
+        firsts = text[present].drop_duplicates()
+        try:
+            ranks = values[firsts.index].sort_values(kind="stable").index
+        except TypeError:
+            ranks = firsts.sort_values(kind="stable").index
+        order = firsts[ranks].tolist()
+    order += [MISSING_GROUP] if not present.all() else []
+    groups = text.astype(pd.CategoricalDtype(list(dict.fromkeys(order)), ordered=True))
+    return groups.set_axis(keys.index)
+
+
 def group_labels(frame: pd.DataFrame, columns) -> pd.Series:
     """One text label per row from one or several grouping columns (``"north · alice"``)."""
     if not columns:

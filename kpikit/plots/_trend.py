@@ -14,6 +14,7 @@ from kpikit.plots._engine import (
     column_label,
     format_value,
     new_figure,
+    ordered_groups,
     require_columns,
     rows_for_kpi,
     to_pandas,
@@ -57,7 +58,9 @@ def trend(
         Width of the amber zone on the failing side of the target (below it when higher is
         better, above it when lower is better, outside either edge of a band).
     by : str, default=None
-        Grouping column: one line per group (rows without a group: the line "(none)").
+        Grouping column: one line per group, ordered by value (numbers by size, times by date,
+        categories as declared, text alphabetically); rows without a group make the line
+        "(none)", last.
     highlight : str, default=None
         The group drawn bold with its interval; ``None`` highlights none.
     partial : collection of datetime, default=()
@@ -103,9 +106,7 @@ def trend(
     provisional = _periods("provisional", provisional)
 
     if by:
-        keys = rows[by].astype(object)  # text keys: no categorical quirks, unused categories
-        keys = keys.where(keys.notna(), "(none)").astype(str)
-        groups = list(rows.groupby(keys, sort=True))
+        groups = list(rows.groupby(ordered_groups(rows[by]), sort=True, observed=True))
     else:
         groups = [(None, rows)]
     labels = [str(key) for key, _ in groups]
