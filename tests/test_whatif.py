@@ -136,12 +136,12 @@ def test_fixed_agents_and_adjust():
         ("cost_per_agent_hour", -30, "'cost_per_agent_hour' must be a finite number >= 0"),
         ("cost_per_agent_hour", math.inf, "'cost_per_agent_hour' must be a finite number >= 0"),
         # 10**30 s was an OverflowError in the roll-up
-        ("interval_s", 10**30, "'interval_s' must be a finite number > 0 and <= 86400"),
-        ("interval_s", 0, "'interval_s' must be a finite number > 0"),
+        ("interval_s", 10**30, "'interval_s' must be a finite number >= 0.001 and <= 86400"),
+        ("interval_s", 0, "'interval_s' must be a finite number >= 0.001"),
         ("threshold_s", -1, "'threshold_s' must be a finite number >= 0"),
         ("target_asa_s", math.inf, "'target_asa_s' must be a finite number > 0"),
-        ("patience_s", 0, "'patience_s' must be a finite number > 0"),
-        ("patience_s", math.nan, "'patience_s' must be a finite number > 0"),
+        ("patience_s", 0, "'patience_s' must be a finite number >= 0.001"),
+        ("patience_s", math.nan, "'patience_s' must be a finite number >= 0.001"),
         ("reference_asa_s", -5, "'reference_asa_s' must be a finite number >= 0"),
         # shrinkage: one number, under queueing's rule (the message agents_required gives)
         ("shrinkage", 1.0, r"'shrinkage' is a fraction in \[0, 1\) \(0.3 means 30 %\)"),
@@ -154,7 +154,11 @@ def test_fixed_agents_and_adjust():
             r"\(first positions: 1, 2; values: -5.0, nan\)",
         ),
         ("volume", [], "'volume' must hold at least one interval"),
-        ("aht_s", [180, 0], r"'aht_s' must be finite numbers > 0, .* 1 of 2 are not"),
+        ("aht_s", [180, 0], r"'aht_s' must be finite numbers >= 0.001, .* 1 of 2 are not"),
+        # the queueing models' shortest time (0.001 s), refused here rather than at evaluate()
+        ("aht_s", [180, 1e-4], r"'aht_s' must be finite numbers >= 0.001, .* 1 of 2 are not"),
+        ("interval_s", 1e-4, r"'interval_s' must be a finite number >= 0.001"),
+        ("patience_s", 1e-4, r"'patience_s' must be a finite number >= 0.001"),
         ("aht_s", [180, 180, 180], r"'aht_s' must be one number or 2 \(one per interval\)"),
         ("agents", [14, 2.5], r"'agents' must be finite whole numbers >= 0, .* 1 of 2"),
     ],
@@ -202,7 +206,7 @@ def test_scenario_keeps_its_unset_values():
     # NaN cost means unknown (the default); infinite patience is nobody hanging up
     scenario = Scenario(volume=100, aht_s=180, cost_per_agent_hour=math.nan, patience_s=math.inf)
     assert math.isnan(scenario.cost_per_agent_hour) and scenario.patience_s == math.inf
-    with pytest.raises(ValueError, match="'aht_s' must be finite numbers > 0"):
+    with pytest.raises(ValueError, match="'aht_s' must be finite numbers >= 0.001"):
         scenario.adjust(aht_s=-180)  # 180 - 180 s: no handle time left
     with pytest.raises(ValueError, match="'csat_points_per_30s_wait' must be a finite number"):
         Assumptions(csat_points_per_30s_wait=-1.0)

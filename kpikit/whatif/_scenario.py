@@ -10,7 +10,7 @@ import pandas as pd
 
 from kpikit._validators import check_number, check_percent
 from kpikit.options import sl_threshold_for
-from kpikit.queueing._inputs import _shrinkage
+from kpikit.queueing._inputs import MIN_SECONDS, _shrinkage
 
 _SEED_002 = "Call center KPIs for outsourcing: top 10 metrics with benchmarks (seed 002)"
 
@@ -20,6 +20,8 @@ models take the traffic within one interval as steady)."""
 
 _PERCENT = {"minimum": 0, "maximum": 100}
 _POSITIVE = {"minimum": 0, "above_minimum": True}
+_SECONDS = {"minimum": MIN_SECONDS}
+"""Times the queueing models divide by (handle time, patience, interval), as they take them."""
 _OPTIONAL_NUMBERS = {
     "threshold_s": {"minimum": 0},
     "target_asa_s": _POSITIVE,
@@ -48,9 +50,9 @@ def _is_real(value):
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
-def _per_interval(name, value, count=None, *, positive=False, integer=False):
+def _per_interval(name, value, count=None, *, minimum=0.0, integer=False):
     """``value`` as a float array of ``count`` values (one per interval; a number is repeated),
-    refused unless finite numbers ``>= 0`` (``> 0`` when ``positive``; whole when ``integer``).
+    refused unless finite numbers ``>= minimum`` (whole when ``integer``).
 
     >>> _per_interval("aht_s", 180, 2).tolist()
     [180.0, 180.0]
@@ -75,14 +77,14 @@ def _per_interval(name, value, count=None, *, positive=False, integer=False):
     if array.size == 0:
         raise ValueError(f"Value of {name!r} must hold at least one interval, but is empty")
     array = array.astype(float)
-    bad = ~np.isfinite(array) | ((array <= 0) if positive else (array < 0))
+    bad = ~np.isfinite(array) | (array < minimum)
     if integer:
         bad |= np.isfinite(array) & (array != np.round(array))
     if bad.any():
         kind = "whole numbers" if integer else "numbers"
         positions = np.flatnonzero(bad)[:5]
         raise ValueError(
-            f"Value of {name!r} must be finite {kind} {'> 0' if positive else '>= 0'}, one per "
+            f"Value of {name!r} must be finite {kind} >= {minimum:g}, one per "
             f"interval or one for all, but {int(bad.sum())} of {array.size} are not (first "
             f"positions: {', '.join(map(str, positions))}; values: "
             f"{', '.join(repr(float(array[i])) for i in positions)})"
@@ -166,9 +168,9 @@ class Scenario:
     volume : float or array-like
         Contacts offered per interval, >= 0.
     aht_s : float or array-like
-        Average handle time, seconds, > 0.
+        Average handle time, seconds, at least 0.001 (the queueing models' shortest time).
     interval_s : float, default=1800
-        Length of an interval, seconds: above 0 and at most a day (86,400).
+        Length of an interval, seconds: at least 0.001 and at most a day (86,400).
     agents : int or array-like, default=None
         Agents on the phones per interval, whole numbers >= 0. None staffs every interval
         to the targets below (:func:`kpikit.queueing.agents_required`).
@@ -179,8 +181,8 @@ class Scenario:
         ``kk.options`` (:func:`kpikit.options.sl_threshold_for`, 20 s unless changed) when the
         scenario is made.
     patience_s : float, default=None
-        Mean caller patience, seconds, > 0 (Erlang A); None assumes nobody hangs up (Erlang C) and
-        leaves abandonment unmodelled (NaN).
+        Mean caller patience, seconds, at least 0.001 (Erlang A); None assumes nobody hangs up
+        (Erlang C) and leaves abandonment unmodelled (NaN).
     shrinkage : float, default=0.0
         Fraction of paid time away from the phones, in [0, 1).
     cost_per_agent_hour : float, default=nan
@@ -241,7 +243,7 @@ class Scenario:
         volume = _per_interval("volume", self.volume)
         object.__setattr__(self, "volume", volume)
         object.__setattr__(
-            self, "aht_s", _per_interval("aht_s", self.aht_s, volume.size, positive=True)
+            self, "aht_s", _per_interval("aht_s", self.aht_s, volume.size, minimum=MIN_SECONDS)
         )
         if self.agents is not None:
             agents = _per_interval("agents", self.agents, volume.size, integer=True)
@@ -268,7 +270,7 @@ class Scenario:
             if getattr(self, name) is not None:
                 checked[name] = check_percent(name, getattr(self, name), **bounds)
         checked["interval_s"] = _number(
-            "interval_s", self.interval_s, **_POSITIVE, maximum=MAX_INTERVAL_S
+            "interval_s", self.interval_s, **_SECONDS, maximum=MAX_INTERVAL_S
         )
         checked["fcr_change"] = _number("fcr_change", self.fcr_change, minimum=-100, maximum=100)
         # one number, then queueing's rule for shrinkage (as agents_required checks it)
@@ -277,7 +279,7 @@ class Scenario:
         if self.patience_s is not None and not (
             _is_real(self.patience_s) and self.patience_s == math.inf
         ):
-            checked["patience_s"] = _number("patience_s", self.patience_s, **_POSITIVE)
+            checked["patience_s"] = _number("patience_s", self.patience_s, **_SECONDS)
         if not (_is_real(self.cost_per_agent_hour) and math.isnan(self.cost_per_agent_hour)):
             checked["cost_per_agent_hour"] = _number(
                 "cost_per_agent_hour", self.cost_per_agent_hour, minimum=0
