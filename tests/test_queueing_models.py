@@ -84,6 +84,11 @@ def reference(arrival, service_rates, servers, abandon, capacity, threshold_s, l
         (40, 300, 5, 60, 9),
         (150, 200, 18, 400, 18),
         (80, 240, 8, np.inf, 12),
+        # patience of 0.01 and 0.001 s: nearly a loss system (a caller who must wait hangs up);
+        # the uniformisation stops once every waiting caller has settled, rather than taking
+        # its 400,000 or 4 million steps (43 s and over 9 minutes for 48 intervals before)
+        (100, 180, 10, 0.01, 14),
+        (100, 180, 10, 0.001, 14),
     ],
 )
 def test_erlang_x_matches_the_chain(volume, aht_s, agents, patience_s, lines):
@@ -155,7 +160,12 @@ def balanced_rates(agents, handle):
 
 @pytest.mark.parametrize(
     ("agents", "handle", "patience_s"),
-    [(3, [300.0, 360.0, 450.0], 120.0), (1, [200.0, 260.0], 90.0), (6, [240.0, 300.0], np.inf)],
+    [
+        (3, [300.0, 360.0, 450.0], 120.0),
+        (1, [200.0, 260.0], 90.0),
+        (6, [240.0, 300.0], np.inf),
+        (2, [300.0, 360.0], 0.002),  # patience of 2 ms: settles in a few hundred steps
+    ],
 )
 def test_chat_matches_the_chain(agents, handle, patience_s):
     volume = 50.0
@@ -239,7 +249,8 @@ def blending_reference(arrival, rate, agents, reserved, abandon, queue_cap):
 
 
 @pytest.mark.parametrize(
-    ("agents", "reserved", "patience_s"), [(6, 1, 150.0), (5, 0, 90.0), (7, 3, 300.0)]
+    ("agents", "reserved", "patience_s"),
+    [(6, 1, 150.0), (5, 0, 90.0), (7, 3, 300.0), (6, 1, 0.005)],
 )
 def test_blending_matches_the_two_dimensional_chain(agents, reserved, patience_s):
     volume, aht_s = 60.0, 150.0

@@ -27,6 +27,8 @@ import numpy as np
 _TAIL_LOG = 45.0  # states whose probability is below e^-45 of the peak are left out
 _CHUNK_CELLS = 2_000_000
 _MOST_STATES = 2_000_000
+_STEP_BLOCK = 256  # uniformisation steps whose Poisson weights are made at once
+_SETTLED = 1e-16  # chance of still waiting under which a start counts as settled
 
 
 def _truncation(arrival, full_rate, abandon, servers, capacity):
@@ -52,12 +54,11 @@ def _truncation(arrival, full_rate, abandon, servers, capacity):
     return states
 
 
-def _poisson_weights(mean, steps):
-    """``P(M = m)`` for ``M ~ Poisson(mean)``, per row, ``m = 0..steps - 1``: (rows, steps)."""
-    m = np.arange(steps)
-    log_factorial = np.concatenate([[0.0], np.cumsum(np.log(np.arange(1, steps)))])
+def _poisson_weights(mean, m, log_factorials):
+    """``P(M = m)`` for ``M ~ Poisson(mean)``, per row, for the step counts ``m`` whose
+    ``log(m!)`` are ``log_factorials``: (rows, len(m))."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        log_pmf = -mean[:, None] + m * np.log(mean[:, None]) - log_factorial
+        log_pmf = -mean[:, None] + m * np.log(mean[:, None]) - log_factorials
     log_pmf = np.where(mean[:, None] > 0, log_pmf, np.where(m == 0, 0.0, -np.inf))
     return np.exp(log_pmf)
 
@@ -68,6 +69,13 @@ def _served_within(full_rate, abandon, threshold, positions):
     Uniformisation at ``R = sigma(c) + J theta``: after ``m`` steps the chance of having been
     served is ``g_m(j) = a_j g_(m-1)(j-1) + s_j g_(m-1)(j)`` with ``a_j`` the move-up and
     ``s_j`` the stay probability per step; the answer is the Poisson(R T) mixture over ``m``.
+
+    The steps run to the far tail of the Poisson law, ``R T + 10 sqrt(R T) + 20``, or until
+    every start has been served or has hung up (its chance of being still waiting, ``w_m(j)``,
+    computed by the same recursion, under 1e-16): from then on ``g_m`` no longer changes, and
+    the Poisson weight left goes to it at once. With very short patience (``R T`` in the
+    hundreds of thousands) that ends the work after a few hundred steps instead of all of
+    them. The weights are made ``_STEP_BLOCK`` steps at a time, so their memory stays small.
     """
     rows = full_rate.shape[0]
     if positions == 0:
@@ -77,19 +85,29 @@ def _served_within(full_rate, abandon, threshold, positions):
     mean = top * threshold
     steps = int(np.ceil(np.max(mean + 10 * np.sqrt(mean) + 20))) if rows else 0
     steps = max(steps, 1)
-    weights = _poisson_weights(mean, steps)
     move = (full_rate[:, None] + (j - 1) * abandon[:, None]) / top[:, None]
     stay = 1.0 - (full_rate[:, None] + j * abandon[:, None]) / top[:, None]
     served = np.zeros((rows, positions + 1))
     served[:, 0] = 1.0
-    total = weights[:, :1] * served[:, 1:]
-    for m in range(1, steps):
-        moved = move * served[:, :-1]
-        served[:, 1:] *= stay
-        served[:, 1:] += moved
-        total += weights[:, m : m + 1] * served[:, 1:]
-        if m > positions and np.all(weights[:, m:].sum(axis=1) < 1e-16):
-            break
+    waiting = np.ones((rows, positions + 1))
+    waiting[:, 0] = 0.0
+    total = np.zeros((rows, positions))
+    weight_used = np.zeros(rows)
+    log_factorial = 0.0  # log(m!) of the last step of the previous block
+    for first in range(0, steps, _STEP_BLOCK):
+        m = np.arange(first, min(first + _STEP_BLOCK, steps))
+        log_factorials = log_factorial + np.cumsum(np.log(np.maximum(m, 1)))
+        log_factorial = log_factorials[-1]
+        weights = _poisson_weights(mean, m, log_factorials)
+        for k, step in enumerate(m):
+            if step:
+                served[:, 1:] = move * served[:, :-1] + stay * served[:, 1:]
+                waiting[:, 1:] = move * waiting[:, :-1] + stay * waiting[:, 1:]
+            total += weights[:, k : k + 1] * served[:, 1:]
+            weight_used += weights[:, k]
+            if step > positions and waiting.max() < _SETTLED:
+                weight_left = np.clip(1.0 - weight_used, 0.0, None)
+                return total + weight_left[:, None] * served[:, 1:]
     return total
 
 
