@@ -25,6 +25,7 @@ import pandas as pd
 from kpikit._check_runs import check_table
 from kpikit._frames import to_pandas
 from kpikit._validators import check_number, column_names
+from kpikit.metrics._period_starts import refuse_dates_for_hours
 from kpikit.schema import TABLES, Dataset, SchemaError, repeated_columns
 
 __all__ = [
@@ -195,6 +196,7 @@ def arrival_profile(data, *, interval="30min", by=None):
         raise ValueError(
             "Value of 'data' holds no contacts; an arrival profile needs at least one arrival"
         )
+    refuse_dates_for_hours(contacts, "arrived_at", interval, "interval")
     arrived = pd.to_datetime(contacts["arrived_at"])
     if arrived.dt.tz is not None:
         arrived = arrived.dt.tz_localize(None)

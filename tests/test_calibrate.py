@@ -228,3 +228,14 @@ def test_kaplan_meier_horizon_must_be_positive(contacts):
             calibrate.patience_kaplan_meier(contacts, horizon_s=horizon)
     with pytest.raises(TypeError, match="Value of 'horizon_s' must be a number"):
         calibrate.patience_kaplan_meier(contacts, horizon_s="60")
+
+
+def test_arrival_profile_refuses_dates_without_times(contacts):
+    # every contact would land in the first interval of the day
+    import pyarrow as pa
+
+    dates = contacts.assign(
+        arrived_at=pd.to_datetime(contacts["arrived_at"]).dt.date.astype(pd.ArrowDtype(pa.date32()))
+    )
+    with pytest.raises(ValueError, match="'interval' is 'hour', but column 'arrived_at' holds"):
+        calibrate.arrival_profile(dates, interval="hour")

@@ -425,3 +425,19 @@ def test_data_that_is_no_frame_and_paths_that_are_no_paths_are_named():
         kk.scan_parquet(5)
     with pytest.raises(ValueError, match="Value of 'path' holds a NUL character"):
         kk.scan_parquet("contacts\x00.parquet")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_dates_without_times_compute_by_day_and_are_refused_by_the_hour(engine):
+    # Four contacts on 2026-01-05 and 2026-01-06 given as dates (Arrow date32: a parquet DATE
+    # column, a polars Date, a DuckDB DATE). By day they are the midnights of those days; by the
+    # hour every contact would fall in the 00:00 hour, so that is refused, not computed.
+    days = [datetime.date(2026, 1, 5)] * 2 + [datetime.date(2026, 1, 6)] * 2
+    dates = four_contacts(arrived_at=pd.Series(days, dtype=pd.ArrowDtype(pa.date32())))
+    by_day = to_pandas(kk.compute(on_engine(dates, engine), kpis=["aht"], freq="day"))
+    # AHT by hand: 5 Jan (100 + 200) / 2 = 150 s; 6 Jan: one answered, 50 s
+    assert by_day.sort_values("period")["value"].tolist() == [150.0, 50.0]
+    assert [str(day)[:10] for day in sorted(by_day["period"])] == ["2026-01-05", "2026-01-06"]
+    for freq in ("hour", "30min", "15min"):
+        with pytest.raises(ValueError, match=f"'freq' is '{freq}', but column 'arrived_at' holds"):
+            kk.compute(on_engine(dates, engine), kpis=["aht"], freq=freq)

@@ -168,3 +168,17 @@ def test_handle_time_problems_are_named(log, talk_s, error, message):
     changed.loc[[4, 9], "talk_s"] = talk_s  # 1e308 + 1e308 overflows to inf
     with pytest.raises(error, match=message):
         forecast.aht(changed, **NAIVE)
+
+
+def test_dates_without_times_forecast_by_day_and_are_refused_by_the_half_hour(log):
+    # Given as dates (a parquet DATE column), every contact would fall in the 00:00 interval:
+    # refused for intervals shorter than a day, forecast as before by day (the dates count as
+    # midnight, which is where a daily interval starts).
+    import pyarrow as pa
+
+    dates = log.assign(arrived_at=log["arrived_at"].dt.date.astype(pd.ArrowDtype(pa.date32())))
+    with pytest.raises(ValueError, match="'freq' is '30min', but column 'arrived_at' holds dates"):
+        forecast.volume(dates, freq="30min", model="seasonal_naive")
+    by_day = forecast.volume(dates, **NAIVE)
+    # pandas 3 reads Arrow dates as seconds (datetime64[s]); the values are the same
+    pd.testing.assert_frame_equal(by_day, forecast.volume(log, **NAIVE), check_dtype=False)

@@ -292,7 +292,7 @@ def forecast(
             f"{choose_by!r}"
         )
     special = special_dates(special_days)
-    contacts = arrivals(data, keys, handle="aht" in targets)
+    contacts = arrivals(data, keys, freq=freq, handle="aht" in targets)
     moment = cutoff(contacts, until)
     table = interval_series(contacts, freq=freq, by=keys, until=moment)
     keys_frame = table[[SERIES_ID, *keys]].drop_duplicates(SERIES_ID)

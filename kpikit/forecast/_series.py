@@ -11,6 +11,7 @@ import pandas as pd
 
 from kpikit._validators import check_timestamp, column_names
 from kpikit.calibrate import HANDLE_COLUMNS, checked_contacts
+from kpikit.metrics._period_starts import refuse_dates_for_hours
 
 FREQS = {"15min": "15min", "30min": "30min", "hour": "1h", "day": "1D"}
 """Forecast intervals offered, as pandas offsets."""
@@ -109,12 +110,13 @@ def moment(value, name):
     return found.tz_localize(None) if found.tzinfo is not None else found
 
 
-def arrivals(data, by, *, handle=True):
+def arrivals(data, by, *, freq, handle=True):
     """Contacts with ``arrived_at`` (naive datetimes), ``answered``, handle seconds, ``*by``.
 
     The columns used are checked as :func:`kpikit.validate` checks them (``handle``: also
     ``talk_s, hold_s, acw_s``, needed for AHT only); a problem raises
-    :class:`~kpikit.SchemaError` naming the rows.
+    :class:`~kpikit.SchemaError` naming the rows. Dates without a time of day count as
+    midnight, and are refused for intervals of ``freq`` shorter than a day.
     """
     keys = groups(by)
     optional = HANDLE_COLUMNS if handle else ()
@@ -122,6 +124,7 @@ def arrivals(data, by, *, handle=True):
     handles = [column for column in optional if column in contacts.columns]
     if contacts.empty:
         raise ValueError("Value of 'data' has no contacts: there is nothing to forecast from")
+    refuse_dates_for_hours(contacts, "arrived_at", freq)
     arrived = pd.to_datetime(contacts["arrived_at"])  # dates as midnight
     if arrived.dt.tz is not None:
         arrived = arrived.dt.tz_localize(None)

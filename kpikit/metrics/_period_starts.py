@@ -38,6 +38,7 @@ def period_expr(frame, time_column, freq):
     >>> frame.select(period_expr(frame, "at", "day").alias("day")).to_native()["day"][0]
     Timestamp('2026-03-29 00:00:00+0100', tz='Europe/Paris')
     """
+    refuse_dates_for_hours(frame, time_column, freq)
     zone = time_zone(frame, time_column)
     # narwhals truncates DuckDB and Spark to one unit only (1h, not 15m).
     minutes_by_arithmetic = not (
@@ -51,6 +52,39 @@ def period_expr(frame, time_column, freq):
     start = _local_start(wall, freq, minutes_by_arithmetic)
     first_guess = time - (wall - start)
     return first_guess - (first_guess.dt.replace_time_zone(None) - start)
+
+
+SHORTER_THAN_A_DAY = ("15min", "30min", "hour")
+"""The periods (and forecast or profile intervals) that need a time of day."""
+
+
+def refuse_dates_for_hours(frame, time_column: str, freq, argument: str = "freq") -> None:
+    """Refuse periods shorter than a day (``freq``, given as ``argument``) on a column of dates,
+    which has no time of day: every row would fall in the period starting at midnight.
+
+    ``frame`` is a narwhals frame or a native one (pandas, polars, DuckDB, ...).
+
+    >>> import datetime as dt, pandas as pd, pyarrow as pa
+    >>> dates = pd.Series([dt.date(2026, 3, 1)], dtype=pd.ArrowDtype(pa.date32()))
+    >>> refuse_dates_for_hours(pd.DataFrame({"at": dates}), "at", "hour")
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'freq' is 'hour', but column 'at' holds dates without a time of day
+    (1 row(s)), so no row can be put into a period of that length: use freq='day' or longer, ...
+    """
+    if freq not in SHORTER_THAN_A_DAY:
+        return
+    frame = nw.from_native(frame)
+    if frame.collect_schema()[time_column] != nw.Date:
+        return
+    rows = f" ({len(frame):,} row(s))" if isinstance(frame, nw.DataFrame) else ""
+    remedy = "give the times of the contacts"
+    if argument == "freq":
+        remedy = f"use freq='day' or longer, or {remedy}"
+    raise ValueError(
+        f"Value of {argument!r} is {freq!r}, but column {time_column!r} holds dates without a "
+        f"time of day{rows}, so no row can be put into a period of that length: {remedy}"
+    )
 
 
 def _local_start(time, freq, minutes_by_arithmetic=False):
