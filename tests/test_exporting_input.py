@@ -5,6 +5,8 @@ refused with a named error, or written losslessly)."""
 import gc
 import gzip
 import io
+import os
+import stat
 import sys
 
 import openpyxl
@@ -211,6 +213,24 @@ def test_to_csv_replaces_a_previous_file_whole(tmp_path):
     # The gzip header names the file written (as before), not the part written beside it.
     assert (tmp_path / "card.csv.gz").read_bytes()[10:].split(b"\x00")[0] == b"card.csv"
     assert sorted(path.name for path in tmp_path.iterdir()) == sorted(names)
+
+
+@pytest.mark.parametrize("name", ["card.csv", "card.xlsx"])
+def test_a_replaced_file_keeps_its_permissions_and_a_new_one_gets_the_usual(tmp_path, name):
+    target, fresh = tmp_path / name, tmp_path / ("new_" + name)
+    target.write_bytes(b"previous content")
+    target.chmod(0o640)  # shared with a group, hidden from others
+    write = (
+        to_csv
+        if name.endswith(".csv")
+        else lambda frame, path: write_workbook([Sheet("KPIs", frame)], path)
+    )
+    write(TABLE, target)
+    write(TABLE, fresh)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o666 & ~umask
 
 
 def test_to_csv_writes_a_name_as_long_as_the_system_allows(tmp_path):

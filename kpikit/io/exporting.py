@@ -17,6 +17,7 @@ escaping): a longer text or column name is refused rather than cut.
 
 import os
 import re
+import stat
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -284,15 +285,20 @@ def write_workbook(sheets, path=None):
 
 
 def _replace_whole(target: Path, write) -> None:
-    """Write ``target`` whole or not at all: ``write`` fills a binary file open beside it (made
-    as any file is, with the usual permissions), then renamed over it (a rename within one
-    folder is atomic)."""
+    """Write ``target`` whole or not at all: ``write`` fills a binary file open beside it, then
+    renamed over it (a rename within one folder is atomic).
+
+    A file replaced keeps its permission bits (a report shared with a group stays readable by
+    it); a new file gets the usual ones, as any file made here.
+    """
     # The start of the target's name keeps the part's name within what the system allows.
     name = f".{target.name[:_PART_NAME]}.{os.getpid()}.{uuid.uuid4().hex[:8]}.part"
     part = target.with_name(name)
     try:
         with open(part, "wb") as handle:
             write(handle)
+        if target.is_file():
+            os.chmod(part, stat.S_IMODE(target.stat().st_mode))
         os.replace(part, target)
     except BaseException:
         part.unlink(missing_ok=True)
