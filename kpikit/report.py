@@ -114,6 +114,7 @@ def run(args: argparse.Namespace) -> int:
     """Write the report described by the arguments of :func:`add_arguments`."""
     from kpikit.apps._data import check_data_path
     from kpikit.io import safe_export_path
+    from kpikit.io.exporting import write_page
 
     if args.notebook in CADENCES:
         check_arguments(args)
@@ -125,9 +126,7 @@ def run(args: argparse.Namespace) -> int:
     )
     parameters = parse_parameters(notebook, args.parameters)
     data = check_data_path(args.data) if args.data is not None else None
-    output.write_text(
-        render(notebook, parameters, timeout=args.timeout, data=data), encoding="utf-8"
-    )
+    write_page(output, render(notebook, parameters, timeout=args.timeout, data=data))
     print(f"kpikit report: wrote {output}")
     return 0
 

@@ -171,9 +171,13 @@ def test_page_is_standalone_and_reads_on_a_phone(monthly):
 
 def test_cli_writes_the_page_and_the_workbook(tmp_path, capsys):
     output = tmp_path / "july.html"
+    output.write_text("last month's page")
+    output.chmod(0o640)  # shared with a group: replaced whole, it keeps that
     assert main(["report", "daily", "--date", "2026-07-14", "-o", str(output)]) == 0
     assert "wrote" in capsys.readouterr().out
     assert "<h1>Daily report: Tue 14 Jul 2026</h1>" in output.read_text(encoding="utf-8")
+    assert output.stat().st_mode & 0o777 == 0o640
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["july.html", "july.xlsx"]
     workbook = load_workbook(tmp_path / "july.xlsx")
     assert workbook.sheetnames == ["findings", "volume", "breaches"]
     assert workbook["breaches"]["G2"].value == "red"  # status column, worst first

@@ -80,10 +80,11 @@ def write_report(report: CadenceReport, path) -> tuple[Path, Path]:
     """
     from kpikit._scorecard.export import write_excel
     from kpikit.io import safe_export_path
+    from kpikit.io.exporting import write_page
 
     page = safe_export_path(path, (".html",))
     workbook = safe_export_path(page.with_suffix(".xlsx"), (".xlsx",))
-    page.write_text(report_html(report), encoding="utf-8")
+    write_page(page, report_html(report))
     write_excel(_sheets(report), workbook)
     return page, workbook
 

@@ -284,6 +284,12 @@ def write_workbook(sheets, path=None):
     return target
 
 
+def write_page(target: Path, html: str) -> None:
+    """Write an HTML page (UTF-8) to ``target`` (already checked by :func:`safe_export_path`)
+    whole or not at all, as the CSV and Excel exports are (:func:`_replace_whole`)."""
+    _replace_whole(target, lambda handle: handle.write(html.encode("utf-8")))
+
+
 def _replace_whole(target: Path, write) -> None:
     """Write ``target`` whole or not at all: ``write`` fills a binary file open beside it, then
     renamed over it (a rename within one folder is atomic).
