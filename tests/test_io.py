@@ -404,6 +404,22 @@ def test_a_wrong_date_format_names_the_right_one():
         upload(dates_file("13/01/2026"), datetime_format="%m/%d/%Y")
 
 
+def test_arrival_dates_without_times_are_read_as_midnight_with_a_warning(tmp_path, recwarn):
+    # A log of dates only: hourly KPIs would put every contact at 00:00, so the read says so
+    # (kk.compute then refuses nothing: these are timestamps, as a real midnight would be).
+    with pytest.warns(ReadWarning, match=r"contacts\.arrived_at holds dates without a time"):
+        contacts = upload(dates_file("2026-01-05", "2026-01-06"))
+    assert contacts["arrived_at"].dt.hour.tolist() == [0, 0]
+    path = tmp_path / "log.csv"
+    path.write_text(dates_file("05/01/2026", "13/01/2026"))
+    with pytest.warns(ReadWarning, match="dates without a time of day") as caught:
+        read_contacts(path)
+    assert caught[0].filename == __file__  # pointed at the caller's line
+    recwarn.clear()
+    upload(dates_file("2026-01-05 00:00", "2026-01-05 09:30"))  # one real time: no warning
+    assert not [w for w in recwarn if issubclass(w.category, ReadWarning)]
+
+
 def test_mixed_offsets_are_read_in_utc_with_a_warning():
     text = dates_file("2026-03-29T01:30:00+01:00", "2026-03-29T03:30:00+02:00")
     with pytest.warns(ReadWarning, match=r"several UTC offsets \(\+01:00, \+02:00\).*in UTC"):

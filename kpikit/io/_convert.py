@@ -201,7 +201,43 @@ def _datetimes(values: pd.Series, table: str, options: ReadOptions, examples):
     if failed.any():
         message = _date_message(text, form, given=options.datetime_format is not None)
         return None, [_rows_problem(table, values, failed, message, examples)]
+    if (table, column) == ("contacts", "arrived_at"):
+        _warn_if_only_dates(parsed, f"{table}.{column}")
     return _in_zone(parsed, values, table, options, examples)
+
+
+_SAMPLE_ROWS = 1_000
+
+
+def _warn_if_only_dates(parsed: pd.Series, name: str) -> None:
+    """Warn when every time read is a midnight: the file gave dates without a time of day, and
+    hourly periods would put every contact at 00:00.
+
+    A real log shows a time other than midnight within its first rows, so those are looked at
+    first; the whole column only when they are all midnights.
+
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     _warn_if_only_dates(pd.Series(pd.to_datetime(["2026-01-05", None])), "c.at")
+    ...     _warn_if_only_dates(pd.Series(pd.to_datetime(["2026-01-05 09:12"])), "c.at")
+    >>> [str(warning.message)[:62] for warning in caught]
+    ['c.at holds dates without a time of day: each contact counts as']
+    """
+    times = parsed.to_numpy()
+    if times.dtype.kind != "M":
+        return
+    for part in (times[:_SAMPLE_ROWS], times):
+        present = part[~np.isnat(part)]
+        if not present.size or (present != present.astype("datetime64[D]")).any():
+            return
+    warnings.warn(
+        f"{name} holds dates without a time of day: each contact counts as arriving at "
+        "midnight, so KPIs by the hour or shorter would put every contact at 00:00; compute "
+        "them by day or longer (freq='day')",
+        ReadWarning,
+        stacklevel=6,
+    )
 
 
 def _text_encoding(name: str) -> bool:
