@@ -233,8 +233,8 @@ def _warn_if_only_dates(parsed: pd.Series, name: str) -> None:
             return
     warnings.warn(
         f"{name} holds dates without a time of day: each contact counts as arriving at "
-        "midnight, so KPIs by the hour or shorter would put every contact at 00:00; compute "
-        "them by day or longer (freq='day')",
+        "midnight, so KPIs by the hour or shorter would put every contact at 00:00: use "
+        "daily or longer periods (freq='day' in Python)",
         ReadWarning,
         stacklevel=6,
     )
