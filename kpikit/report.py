@@ -211,6 +211,7 @@ def render(notebook: Path, parameters: dict, *, timeout: int = DEFAULT_TIMEOUT_S
     from nbconvert import HTMLExporter
 
     import kpikit
+    from kpikit.serve import IOPUB_WAIT_S
 
     variables = {STATIC_ENV_VARIABLE: "1", DATA_ENV_VARIABLE: str(data) if data else None}
     with tempfile.TemporaryDirectory() as folder, _environment(variables):
@@ -225,6 +226,8 @@ def render(notebook: Path, parameters: dict, *, timeout: int = DEFAULT_TIMEOUT_S
                 cwd=notebook.parent,
                 progress_bar=False,
                 execution_timeout=timeout,
+                # outputs that arrive late on a busy machine are waited for, not dropped
+                iopub_timeout=IOPUB_WAIT_S,
             )
         except papermill.PapermillExecutionError as error:
             raise ValueError(

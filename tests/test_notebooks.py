@@ -9,6 +9,7 @@ import nbformat
 import papermill
 import pytest
 
+from kpikit import serve
 from kpikit.apps.params import notebook_parameters
 
 NOTEBOOKS = sorted((Path(__file__).parents[1] / "notebooks").glob("*.ipynb"))
@@ -68,6 +69,7 @@ def test_notebook_executes_with_parameter_overrides(path, tmp_path):
         cwd=path.parent,
         progress_bar=False,
         execution_timeout=300,
+        iopub_timeout=serve.IOPUB_WAIT_S,  # as kpikit serve and report wait for late outputs
     )
     executed = nbformat.read(output, as_version=4)
     outputs = [output for cell in executed.cells for output in cell.get("outputs", [])]
