@@ -326,3 +326,30 @@ def test_service_for_roster_answers_the_reverse_question():
     # fluid wait: (10 - 8.4) * 1800 / (2 * 8.4) seconds
     assert overloaded["asa"].iloc[0] == pytest.approx(1.6 * 1800 / 16.8)
     assert not overloaded.isna().any().any()
+
+
+@pytest.mark.parametrize("agents", [10, 0])
+def test_every_model_reads_no_traffic_alike(agents):
+    # No contacts offered: with agents an empty system (nobody waits: service level 100 %,
+    # ASA 0 s, no one abandons or is blocked); without agents every figure is undefined (NaN).
+    # Erlang X, chat and blending gave NaN service level and ASA even with agents, where
+    # Erlang A and C give the empty system's.
+    results = [
+        queueing.erlang_a(0, 180, agents, patience_s=60),
+        queueing.erlang_x(0, 180, agents, patience_s=60),
+        queueing.erlang_x(0, 180, agents, patience_s=60, lines=agents + 2),
+        queueing.chat(0, 180, agents, concurrency=2, patience_s=60),
+    ]
+    if agents:
+        results.append(queueing.blending(0, 180, agents, reserved_agents=0, patience_s=60).inbound)
+    expected = (0.0, 0.0, 100.0, 100.0, 0.0) if agents else (np.nan,) * 5
+    for result in results:
+        figures = (
+            result.p_wait,
+            result.p_abandon,
+            result.service_level,
+            result.service_level_answered,
+            result.asa,
+        )
+        np.testing.assert_array_equal(figures, expected, err_msg=type(result).__name__)
+    assert queueing.service_level(0, 180, agents) == pytest.approx(expected[2], nan_ok=True)

@@ -22,7 +22,9 @@ class QueueResult:
     gave up for good) per interval. ``unstable`` is True where nobody hangs up and the queue
     grows without bound: there the service level is 0, ``asa`` is ``inf``, every offered
     contact waits and ``answered`` is what the agents can handle flat out (clear figures
-    instead of NaN or a negative wait).
+    instead of NaN or a negative wait). With no traffic the figures are those of an empty
+    system (nobody waits: service level 100, ``asa`` 0), NaN when there are no agents either,
+    as in :func:`kpikit.queueing.erlang_a` and :func:`kpikit.queueing.erlang_c`.
     """
 
     offered: object
@@ -51,6 +53,8 @@ def queue_result(figures, attempts, fresh, redial, agents_capacity, interval_s, 
         sl_answered = np.where(unstable, 0.0, 100 * figures["answered_within"] / served)
         occupancy = np.where(unstable, 100.0, 100 * figures["in_service"] / agents_capacity)
     busy = attempts > 0
+    # no traffic: an empty system where there are agents, undefined where there are none
+    empty = agents_capacity > 0
     failed = attempts * (blocked + abandon) * interval_s
     values = {
         "offered": attempts * interval_s,
@@ -60,18 +64,19 @@ def queue_result(figures, attempts, fresh, redial, agents_capacity, interval_s, 
         * interval_s,
         "redials": (attempts - fresh) * interval_s,
         "lost": failed * (1 - redial),
-        "p_wait": np.where(busy, waits, 0.0),
-        "p_abandon": np.where(busy, abandon, 0.0),
-        "p_blocked": np.where(busy, blocked, 0.0),
+        "p_wait": np.where(busy, waits, np.where(empty, 0.0, np.nan)),
+        "p_abandon": np.where(busy, abandon, np.where(empty, 0.0, np.nan)),
+        "p_blocked": np.where(busy, blocked, np.where(empty, 0.0, np.nan)),
         "service_level": np.where(unstable, 0.0, 100 * figures["answered_within"]),
         "service_level_answered": sl_answered,
-        "asa": np.where(busy, asa, np.nan),
+        "asa": np.where(busy, asa, np.where(empty, 0.0, np.nan)),
         "occupancy": np.where(agents_capacity > 0, np.clip(occupancy, 0, 100), np.nan),
         "unstable": unstable,
     }
-    values["service_level"] = np.where(busy, np.clip(values["service_level"], 0, 100), np.nan)
+    idle_service = np.where(empty, 100.0, np.nan)
+    values["service_level"] = np.where(busy, np.clip(values["service_level"], 0, 100), idle_service)
     values["service_level_answered"] = np.where(
-        busy, np.clip(values["service_level_answered"], 0, 100), np.nan
+        busy, np.clip(values["service_level_answered"], 0, 100), idle_service
     )
     result = {key: _scalar_result(value.reshape(shape)) for key, value in values.items()}
     result["unstable"] = bool(unstable[0]) if not shape else unstable.reshape(shape)
