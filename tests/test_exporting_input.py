@@ -9,6 +9,7 @@ import os
 import stat
 import sys
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import polars as pl
@@ -175,6 +176,25 @@ def test_excel_refuses_repeated_column_names(tmp_path):
     with pytest.raises(ValueError, match=r"'table' has the column\(s\) \['a'\] more than once"):
         write_workbook([Sheet("s", frame)])
     assert not (tmp_path / "d.xlsx").exists()
+
+
+def test_a_table_larger_than_a_sheet_is_refused_before_anything_is_written(tmp_path):
+    # Excel holds 1,048,576 rows (the header is one) and 16,384 columns; openpyxl writes more,
+    # and Excel then refuses the file or drops the rest without saying which
+    from kpikit.io._workbook import _check_size
+
+    target = tmp_path / "contacts.xlsx"
+    target.write_bytes(b"previous")
+    too_long = pd.DataFrame({"contact_id": np.arange(1_048_576)})
+    with pytest.raises(ValueError, match=r"sheet 'log' must fit .* has 1,048,576 row\(s\) and 1 "):
+        write_workbook([Sheet("log", too_long)], target)
+    assert target.read_bytes() == b"previous"
+    too_wide = pd.DataFrame([range(16_385)])
+    with pytest.raises(
+        ValueError, match=r"has 1 row\(s\) and 16,385 column\(s\); write it with to_csv"
+    ):
+        to_excel(too_wide, tmp_path / "wide.xlsx")
+    _check_size(too_long.iloc[1:], "log")  # 1,048,575 rows under the header: a full sheet
 
 
 # ---- CSV files written whole ----------------------------------------------------------------

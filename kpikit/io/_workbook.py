@@ -27,6 +27,8 @@ _EXCEL_ESCAPED = re.compile(r"[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]|_(?=
 _COLOUR = re.compile(r"#?[0-9A-Fa-f]{6}")
 _MAX_DECIMALS = 30  # the most decimal places an Excel number format shows
 _MAX_CELL_TEXT = 32767  # the most characters (UTF-16 units) an Excel cell holds
+_MAX_ROWS = 1_048_576 - 1  # the rows of an Excel sheet, less the header's
+_MAX_COLUMNS = 16_384  # the columns of an Excel sheet (A to XFD)
 _ROWS_SHOWN = 5  # rows named in a message about a column's cells
 
 
@@ -60,6 +62,7 @@ def _write_sheet(workbook, sheet, title: str) -> None:
     table = frame.reset_index(drop=True)
     decimals = _per_cell(sheet.decimals, table, "decimals", _places)
     fills = _per_cell(sheet.fills, table, "fills", _colour)
+    _check_size(table, sheet.title)
     names = [_cell_value(str(column)) for column in table.columns]
     _check_names(names, sheet.title)
     worksheet = workbook.create_sheet(title)
@@ -115,6 +118,29 @@ def _write_sheet(workbook, sheet, title: str) -> None:
             "characters in a cell (Excel's limit; control characters count as their _xHHHH_ "
             f"escape) but {'; '.join(problems)}"
         )
+
+
+def _check_size(table, title: str) -> None:
+    """Raise a ValueError when a table has more rows (under its header) or columns than an
+    Excel sheet holds: openpyxl would write them, and Excel would then refuse the file or drop
+    what lies beyond, without saying which.
+
+    >>> import pandas as pd
+    >>> _check_size(pd.DataFrame(columns=range(16_385)), "KPIs")
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'table' of sheet 'KPIs' must fit an Excel sheet (at most 1,048,575 rows
+    under the header and 16,384 columns) but has 0 row(s) and 16,385 column(s); write it with
+    to_csv, or split it across sheets
+    """
+    rows, columns = table.shape
+    if rows <= _MAX_ROWS and columns <= _MAX_COLUMNS:
+        return
+    raise ValueError(
+        f"Value of 'table' of sheet {title!r} must fit an Excel sheet (at most {_MAX_ROWS:,} "
+        f"rows under the header and {_MAX_COLUMNS:,} columns) but has {rows:,} row(s) and "
+        f"{columns:,} column(s); write it with to_csv, or split it across sheets"
+    )
 
 
 def _check_names(names: list[str], title: str) -> None:

@@ -261,7 +261,8 @@ def write_workbook(sheets, path=None):
         sheet option out of range, or naming a column the table does not have, or a per-cell
         frame not of the table's shape or columns (see :class:`Sheet`); a text or column name
         longer than the 32,767 characters a cell holds, naming the sheet, the column, how many
-        cells and which rows (index labels), counted after the ``_xHHHH_`` escaping.
+        cells and which rows (index labels), counted after the ``_xHHHH_`` escaping; a table
+        of more rows (1,048,575 under the header) or columns (16,384) than a sheet holds.
 
     Examples
     --------
