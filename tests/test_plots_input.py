@@ -345,3 +345,24 @@ def test_staffing_curve_tradeoff_and_sector_overview_refuse_bad_values():
         kp.tradeoff(wide, x="aht", y="csat", by="team")
     with pytest.raises(ValueError, match="Did you mean 'fcr'"):
         kp.sector_overview(pd.DataFrame(), yours={"FCR": 72})
+
+
+def test_a_group_called_none_stays_apart_from_the_missing_one():
+    # A team literally named "(none)" and rows with no team were one box: the missing ones
+    # are now "(no value)", last; "(none)" sorts as the text it is
+    contacts = pd.DataFrame({"team": ["(none)", None, "a", "(none)"], "handle_s": [1.0, 9, 5, 3]})
+    box = kp.distribution(contacts, value="handle_s", by="team").data[0]
+    assert list(box.x) == ["(none)", "a", "(no value)"]
+    assert [float(m) for m in box.median] == [2.0, 5.0, 9.0]  # (none): 1, 3; a: 5; no value: 9
+    rows = pd.DataFrame(
+        {
+            "period": pd.to_datetime(["2024-01-01"] * 2),
+            "team": ["(none)", None],
+            "kpi": "service_level",
+            "value": [80.0, 70.0],
+            "ci_low": [75.0, 65.0],
+            "ci_high": [85.0, 75.0],
+        }
+    )
+    names = [trace.name for trace in kp.trend(rows, kpi="service_level", by="team").data]
+    assert [name for name in names if name] == ["(none)", "(no value)"]

@@ -104,12 +104,14 @@ def bounded_range(kpi_id: str, values, *, pad: float = 0.05) -> list[float]:
 
 MISSING_GROUP = "(none)"
 """The group shown for rows whose grouping value is missing."""
+MISSING_GROUP_TAKEN = "(no value)"
+"""Its name when a real group is already called ``MISSING_GROUP``, so the two stay apart."""
 
 
 def ordered_groups(keys: pd.Series) -> pd.Series:
     """Each row's group as text, ordered as the groups' values are: numbers by size, times by
     date, categories as declared, text alphabetically; a missing value is the group
-    ``"(none)"``, last.
+    ``"(none)"`` (``"(no value)"`` when a real group is called so), last.
 
     The result is an ordered categorical of the groups present, so sorting or grouping by it
     follows that order (``"9"`` before ``"10"``, where text would put ``"10"`` first). Values
@@ -126,7 +128,9 @@ def ordered_groups(keys: pd.Series) -> pd.Series:
     """
     values = keys.reset_index(drop=True)  # positions: the frame's own index may repeat labels
     present = values.notna()
-    text = values.astype(object).where(present, MISSING_GROUP).astype(str)
+    text = values.astype(object).astype(str)
+    missing = MISSING_GROUP if not (text[present] == MISSING_GROUP).any() else MISSING_GROUP_TAKEN
+    text = text.where(present, missing)
     if isinstance(values.dtype, pd.CategoricalDtype):
         declared = values[present].cat.remove_unused_categories().cat.categories
         order = pd.Series(declared, dtype=object).astype(str).tolist()
@@ -137,7 +141,7 @@ def ordered_groups(keys: pd.Series) -> pd.Series:
         except TypeError:
             ranks = firsts.sort_values(kind="stable").index
         order = firsts[ranks].tolist()
-    order += [MISSING_GROUP] if not present.all() else []
+    order += [missing] if not present.all() else []
     groups = text.astype(pd.CategoricalDtype(list(dict.fromkeys(order)), ordered=True))
     return groups.set_axis(keys.index)
 
