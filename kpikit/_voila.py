@@ -5,7 +5,7 @@ Imported by :func:`kpikit.serve.run` only (it imports Voila and tornado). What i
 - ``/kpikit/static/plotly-cartesian.min.js`` and ``plotly.min.js``: plotly.js for the
   dashboards' charts, cacheable;
 - a cap on kernels: a page that would start a kernel beyond ``max_kernels`` gets a short
-  "busy, try again" page (HTTP 503 with ``Retry-After``) instead of a ~300 MB kernel, so a burst
+  "busy, try again" page (HTTP 503 with ``Retry-After``) instead of a ~400 MB kernel, so a burst
   of visitors, a crawler or a hostile local page cannot exhaust the machine's memory;
 - template files refuse ``..`` in their path with 404 (Voila's own handler fails with 500);
 - the ``_xsrf`` cookie on every dashboard page, so the page's "shut my kernel down" request sent

@@ -17,7 +17,7 @@ What the server does, and why:
   without its CDN links, so no request leaves the machine (plotly.js is served by this server,
   MathJax comes with Voila); the template cannot be swapped from the URL;
 - hides tracebacks and strips code cells from the page;
-- runs at most ``--max-kernels`` kernels (about 300 MB each); a page beyond that gets a "busy,
+- runs at most ``--max-kernels`` kernels (about 400 MB each); a page beyond that gets a "busy,
   try again" answer (HTTP 503) instead of exhausting memory;
 - ends a page's kernel when its tab closes, and culls kernels idle for ``--cull-idle-timeout``
   seconds even while their tab stays open; a kernel that dies is not restarted behind the page's
@@ -52,8 +52,9 @@ TEMPLATES_DIR = Path(__file__).parent / "templates"
 # files well over the apps' upload limit through, so that the app refuses them with a message
 # instead of the connection dropping.
 WEBSOCKET_MAX_MESSAGE_BYTES = 100 * 1024 * 1024
-KERNEL_BYTES = 300 * 1024 * 1024
-"""Memory one dashboard kernel takes, roughly (measured: 280-300 MB with the sample data)."""
+KERNEL_BYTES = 400 * 1024 * 1024
+"""Memory one dashboard kernel takes, roughly: 390-420 MB with the sample data, per kernel added
+in the 20-page load test (``benchmarks/bench_load.py``, December 2026)."""
 IOPUB_WAIT_S = 300
 """Seconds the server waits for a cell's outputs once the kernel has said the cell is done.
 
@@ -98,7 +99,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=_positive,
         default=None,
         help="most dashboards running at once, preheated ones included (default: as many as "
-        "half of this machine's memory holds at ~300 MB each, 4 to 64)",
+        "half of this machine's memory holds at ~400 MB each, 4 to 64)",
     )
     parser.add_argument(
         "--no-browser", action="store_true", help="do not open a browser on the landing page"
