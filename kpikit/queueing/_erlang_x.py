@@ -53,8 +53,12 @@ def queue_result(figures, attempts, fresh, redial, agents_capacity, interval_s, 
         sl_answered = np.where(unstable, 0.0, 100 * figures["answered_within"] / served)
         occupancy = np.where(unstable, 100.0, 100 * figures["in_service"] / agents_capacity)
     busy = attempts > 0
-    # no traffic: an empty system where there are agents, undefined where there are none
-    empty = agents_capacity > 0
+    staffed = agents_capacity > 0
+    # no traffic: an empty system where there are agents (nobody waits, nobody is late),
+    # undefined where there are none
+    no_wait = np.where(staffed, 0.0, np.nan)
+    all_in_time = np.where(staffed, 100.0, np.nan)
+    service_level = np.where(unstable, 0.0, 100 * figures["answered_within"])
     failed = attempts * (blocked + abandon) * interval_s
     values = {
         "offered": attempts * interval_s,
@@ -64,20 +68,15 @@ def queue_result(figures, attempts, fresh, redial, agents_capacity, interval_s, 
         * interval_s,
         "redials": (attempts - fresh) * interval_s,
         "lost": failed * (1 - redial),
-        "p_wait": np.where(busy, waits, np.where(empty, 0.0, np.nan)),
-        "p_abandon": np.where(busy, abandon, np.where(empty, 0.0, np.nan)),
-        "p_blocked": np.where(busy, blocked, np.where(empty, 0.0, np.nan)),
-        "service_level": np.where(unstable, 0.0, 100 * figures["answered_within"]),
-        "service_level_answered": sl_answered,
-        "asa": np.where(busy, asa, np.where(empty, 0.0, np.nan)),
-        "occupancy": np.where(agents_capacity > 0, np.clip(occupancy, 0, 100), np.nan),
+        "p_wait": np.where(busy, waits, no_wait),
+        "p_abandon": np.where(busy, abandon, no_wait),
+        "p_blocked": np.where(busy, blocked, no_wait),
+        "service_level": np.where(busy, np.clip(service_level, 0, 100), all_in_time),
+        "service_level_answered": np.where(busy, np.clip(sl_answered, 0, 100), all_in_time),
+        "asa": np.where(busy, asa, no_wait),
+        "occupancy": np.where(staffed, np.clip(occupancy, 0, 100), np.nan),
         "unstable": unstable,
     }
-    idle_service = np.where(empty, 100.0, np.nan)
-    values["service_level"] = np.where(busy, np.clip(values["service_level"], 0, 100), idle_service)
-    values["service_level_answered"] = np.where(
-        busy, np.clip(values["service_level_answered"], 0, 100), idle_service
-    )
     result = {key: _scalar_result(value.reshape(shape)) for key, value in values.items()}
     result["unstable"] = bool(unstable[0]) if not shape else unstable.reshape(shape)
     return QueueResult(**result)
