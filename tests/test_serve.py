@@ -10,6 +10,7 @@ import re
 import socket
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -98,7 +99,10 @@ def test_outputs_reaching_the_server_late_still_reach_the_page():
             await executor.execute_cell(cell, None, 0)
 
     assert serve.IOPUB_WAIT_S > late_s
-    asyncio.run(run_cell())
+    # On a thread of its own: another test in this worker (Playwright's sync API) may have left
+    # an event loop running on this one, where asyncio.run() refuses to start.
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        thread.submit(lambda: asyncio.run(run_cell())).result()
     assert [output.get("text") for output in cell.outputs] == ["the dashboard\n"]
 
 
