@@ -180,5 +180,16 @@ def test_dates_without_times_forecast_by_day_and_are_refused_by_the_half_hour(lo
     with pytest.raises(ValueError, match="'freq' is '30min', but column 'arrived_at' holds dates"):
         forecast.volume(dates, freq="30min", model="seasonal_naive")
     by_day = forecast.volume(dates, **NAIVE)
-    # pandas 3 reads Arrow dates as seconds (datetime64[s]); the values are the same
-    pd.testing.assert_frame_equal(by_day, forecast.volume(log, **NAIVE), check_dtype=False)
+    pd.testing.assert_frame_equal(by_day, forecast.volume(log, **NAIVE))
+
+
+def test_forecast_periods_are_microseconds_whatever_the_input_holds(log):
+    # Microseconds, as compute's periods: pandas 2 made nanoseconds of timestamps, pandas 3
+    # seconds of Arrow dates and milliseconds of polars' dates, so forecasts of one log read
+    # two ways did not line up.
+    import polars as pl
+    import pyarrow as pa
+
+    dates = log.assign(arrived_at=log["arrived_at"].dt.date.astype(pd.ArrowDtype(pa.date32())))
+    for contacts in (log, dates, pl.from_pandas(dates)):
+        assert forecast.volume(contacts, **NAIVE)["period"].dtype == "datetime64[us]"

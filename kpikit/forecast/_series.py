@@ -215,7 +215,7 @@ def interval_series(contacts, *, freq, by, until):
             "handle_s": np.bincount(cell, seen["handle_s"].to_numpy(), minlength=size),
         }
     )
-    table["ds"] = np.tile(pd.date_range(start, periods=slots, freq=length), count)
+    table["ds"] = np.tile(pd.date_range(start, periods=slots, freq=length, unit="us"), count)
     group_rows = np.repeat(np.arange(count), slots)
     for key in keys:
         table[key] = names[key].to_numpy()[group_rows]
