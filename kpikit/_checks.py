@@ -440,6 +440,15 @@ def _contact_checks(usable: dict[str, str]) -> list[_Check]:
                 abandoned & nw.col("transferred"),
             )
         )
+        # Counted as not transferred, such a contact would lower the transfer rate and pass
+        # FCR's test of transfers unseen.
+        checks.append(
+            _Check(
+                "transferred",
+                "answered but with no transferred flag",
+                nw.col("answered") & nw.col("transferred").is_null(),
+            )
+        )
     return checks
 
 

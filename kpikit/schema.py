@@ -26,7 +26,7 @@ import narwhals.stable.v2 as nw
 
 from kpikit import options
 from kpikit._check_runs import check_table, free_column_name
-from kpikit._checks import ColumnSpec, Problem
+from kpikit._checks import ColumnSpec, Problem, type_object_flags
 from kpikit._versions import require_for
 
 __all__ = [
@@ -343,8 +343,9 @@ def validate(data, *, lenient: bool = False, csat_scale: int | None = None):
     the declared scale (1..5 by default, 1..7 or 1..10 with ``csat_scale``), nps a whole number
     in 0..10, qa_score in 0..100, direction inbound or outbound; contact ids are unique; abandoned
     contacts (``answered`` False) have no agent_id, no talk/hold/acw time above 0 and are not
-    transferred; answered contacts have talk_s when that column exists; agent intervals have
-    no null seconds, ``adherent_s <= scheduled_s`` and a unique (agent_id, interval_start).
+    transferred; answered contacts have talk_s and a transferred flag when those columns exist
+    (a missing flag would count as not transferred); agent intervals have no null seconds,
+    ``adherent_s <= scheduled_s`` and a unique (agent_id, interval_start).
 
     Parameters
     ----------
@@ -431,7 +432,9 @@ def check(data, *, csat_scale: int | None = None) -> ValidationReport:
         native = getattr(dataset, table)
         if native is None:
             continue
-        frame = _from_native(native, table)
+        # Object columns of True, False and None read as pandas' booleans (a copy-free view),
+        # as compute reads them: the checks between columns test flags of that type only.
+        frame = _from_native(type_object_flags(native, TABLES[table]), table)
         if isinstance(frame, Problem):
             problems.append(frame)
             rows_to_drop[table], row_counts[table] = (), None

@@ -149,6 +149,7 @@ BAD_CELLS = {
     "ACW on an abandoned contact": (5, "acw_s", 0.1),
     "abandoned contact transferred": (5, "transferred", True),
     "answered with no talk": (1, "talk_s", None),
+    "answered with no transfer flag": (2, "transferred", None),
     "empty answered": (2, "answered", None),
     "empty id": (3, "contact_id", None),
     "empty arrival": (3, "arrived_at", None),

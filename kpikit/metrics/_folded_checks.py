@@ -192,7 +192,8 @@ def _screen(schema, specs, *, mode: str):
       largest value per group (``highest``); integers and decimals above their bound put the
       ``greatest`` of the columns of that bound above it (answered from the maxima likewise);
     - the checks between columns take one ``CASE`` on ``answered``: an answered contact with
-      no talk time, an abandoned one with an agent, a transfer or time above 0.
+      no talk time or no transfer flag, an abandoned one with an agent, a transfer or time
+      above 0.
     """
     present = {spec.name: schema[spec.name] for spec in specs if spec.name in schema}
     numeric = {name for name, dtype in present.items() if dtype.is_numeric()}
@@ -276,6 +277,8 @@ def _between_columns(present, numeric) -> list[nw.Expr]:
     if_answered = []
     if "talk_s" in present:
         if_answered.append(nw.col("talk_s").is_null())
+    if present.get("transferred") == nw.Boolean:
+        if_answered.append(nw.col("transferred").is_null())
     if_abandoned = [nw.col(name) > 0 for name in ("talk_s", "hold_s", "acw_s") if name in numeric]
     if "agent_id" in present:
         if_abandoned.insert(0, ~nw.col("agent_id").is_null())
@@ -283,7 +286,9 @@ def _between_columns(present, numeric) -> list[nw.Expr]:
         if_abandoned.append(nw.col("transferred"))
     if not if_answered and not if_abandoned:
         return []
-    answered_test = if_answered[0] if if_answered else nw.lit(False)
+    answered_test = (
+        nw.any_horizontal(*if_answered, ignore_nulls=False) if if_answered else nw.lit(False)
+    )
     abandoned_test = (
         nw.any_horizontal(*if_abandoned, ignore_nulls=False) if if_abandoned else nw.lit(False)
     )
