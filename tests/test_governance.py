@@ -182,6 +182,50 @@ def test_breach_ids_are_stable_and_unique(two_sites):
     assert breaches(two_sites, SL_TARGET, by="site")["breach_id"].equals(found["breach_id"])
 
 
+@pytest.fixture
+def null_site():
+    # site n: 4 contacts, none in time (0 %); no site: 2 contacts, queue a in time and queue b
+    # not (1 of 2 = 50 %); the whole center 1 of 6 = 16.7 %
+    return contacts_from(
+        [
+            ("n", "a", "2026-01-05 10:00", False),
+            ("n", "a", "2026-01-05 10:00", False),
+            ("n", "b", "2026-01-05 10:00", False),
+            ("n", "b", "2026-01-05 10:00", False),
+            (None, "a", "2026-01-05 10:00", True),
+            (None, "b", "2026-01-05 10:00", False),
+        ]
+    )
+
+
+def test_the_breach_of_contacts_without_a_site_is_their_own_group(null_site):
+    found = breaches(null_site, SL_TARGET, by="site")
+    assert found["value"].tolist() == [0.0, 50.0]
+    # the null group is the column's name alone, apart from a site called "None"
+    assert found["breach_id"].tolist() == [
+        "service_level/day/2026-01-05T00:00/site=n",
+        "service_level/day/2026-01-05T00:00/site",
+    ]
+    cause = root_cause(null_site, found.iloc[1])
+    assert cause.group == {"site": None}
+    assert cause.value == 50.0  # 1 of 2, not the center's 1 of 6
+    queue = cause.segments.query("dimension == 'queue'").set_index("segment")
+    # a: -(100 · 1 - 80 · 1) / 2 = -10; b: -(100 · 0 - 80 · 1) / 2 = 40; sum the 30-point gap
+    assert queue["contribution"].to_dict() == {"a": -10.0, "b": 40.0}
+    assert cause.headline.startswith("Service level, site (none), Mon 5 Jan 2026: 50.0 %")
+
+
+def test_staffing_of_the_contacts_without_a_site(staffed_day):
+    contacts = staffed_day.contacts.assign(site=["n"] * 40 + [None] * 4)
+    data = kk.Dataset(contacts, staffed_day.agent_intervals)
+    staffing = interval_staffing(
+        data, group={"site": None}, start="2026-01-05", end="2026-01-06", target_sl=80
+    )
+    # only the 4 calls of 09:30 have no site: 0.4 Erlangs -> 2 agents; their agent b is the
+    # one counted, logged in all the half-hour (720 + 1080 s of 1800)
+    assert staffing[["volume", "required", "staffed"]].values.tolist() == [[4.0, 2, 1.0]]
+
+
 def test_bad_freq_names_the_choices(two_sites):
     with pytest.raises(ValueError, match=r"'freq'.*Expected one of \[.*'day'.*'fortnight'"):
         breaches(two_sites, SL_TARGET, freq="fortnight")
@@ -287,6 +331,21 @@ def test_segments_without_volume_contribute_nothing():
     assert parts["contribution"].tolist() == [25.0, 0.0]
     assert np.isnan(parts.loc[1, "value"])
     assert parts["baseline_share"].tolist() == [1.0, 0.0]
+
+
+def test_a_numerator_without_denominator_still_counts_in_the_gap():
+    # cost per contact, target 300: 1,000 spent on chat with no contact answered, 3,000 on
+    # phone for 5 contacts: V = 4,000 / 5 = 800, 500 over. chat: 1,000 / 5 = 200, all of it
+    # mix (no share to perform at); phone: (3,000 - 300 · 5) / 5 = 300, all performance
+    segments = pd.DataFrame(
+        {"channel": ["chat", "phone"], "numerator": [1000.0, 3000.0], "denominator": [0, 5]}
+    )
+    parts = decompose(segments, target=300)
+    assert parts["contribution"].tolist() == [200.0, 300.0]
+    assert parts["contribution"].sum() == 500.0  # exactly the gap, as compute's 800 gives it
+    assert parts["performance"].tolist() == [0.0, 300.0]
+    assert parts["mix"].tolist() == [200.0, 0.0]
+    assert np.isnan(parts.loc[0, "value"])
 
 
 def test_decompose_rejects_bad_input():

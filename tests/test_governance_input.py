@@ -89,6 +89,13 @@ def test_breaches_arguments_of_the_wrong_kind(queues):
         breaches(queues, SL_TARGET, by="site", ramp={"north": "2026-01-01"})
 
 
+@pytest.mark.parametrize("value", ["no", 0, None, [False]])
+def test_include_amber_must_be_a_bool(queues, value):
+    # "no" was read as true and listed the amber rows
+    with pytest.raises(TypeError, match=r"Value of 'include_amber' must be True or False"):
+        breaches(queues, SL_TARGET, include_amber=value)
+
+
 # --- decompose --------------------------------------------------------------------------------
 
 SEGMENTS = pd.DataFrame({"queue": ["a", "b"], "numerator": [40, 20], "denominator": [50, 50]})
@@ -115,6 +122,9 @@ def test_decompose_checks_target_and_scale(keywords, error, message):
     [
         (SEGMENTS.assign(numerator=[math.inf, 20]), r"column 'numerator' .*rows \[0\].*\[inf\]"),
         (SEGMENTS.assign(denominator=[50, "x"]), r"column 'denominator' .*rows \[1\].*\['x'\]"),
+        # a missing sum is not read as 0
+        (SEGMENTS.assign(denominator=[50, math.nan]), r"column 'denominator' .*rows \[1\].*nan"),
+        (SEGMENTS.assign(numerator=[None, 20]), r"column 'numerator' .*rows \[0\].*\[nan\]"),
         (
             pd.concat([SEGMENTS, SEGMENTS[["numerator"]]], axis=1),
             r"column\(s\) \['numerator'\] more than once",
@@ -194,6 +204,15 @@ def test_root_cause_without_dimensions_keeps_the_hot_spots(queues, breach):
 def test_breach_group_needs_a_mapping(value):
     with pytest.raises(TypeError, match=r"Value of 'breach' must be a row of kk.breaches\(\)"):
         breach_group(value)
+
+
+@pytest.mark.parametrize("null", [None, math.nan, pd.NA, pd.NaT, np.float64("nan")])
+def test_a_null_group_value_is_kept_as_none(null):
+    row = pd.Series({"kpi": "fcr", "period": "2026-01-05", "site": null, "queue": "None"})
+    assert breach_group(row) == {"site": None, "queue": "None"}
+    assert breach_id("fcr", "day", "2026-01-05", breach_group(row)) == (
+        "fcr/day/2026-01-05T00:00/site/queue=None"
+    )
 
 
 def test_breach_id_checks_group_and_period():

@@ -253,3 +253,129 @@ def test_two_dashboards_in_one_process_lose_nothing(url):
         thread.join(timeout=120)
     assert errors == []
     _check_nothing_lost(url)
+
+
+# --- null groups, time zones and bad input ----------------------------------------------------
+
+
+def test_a_null_group_is_stored_as_a_null_group(register):
+    row = {**BREACH, "breach_id": "service_level/day/2026-07-08T00:00/site", "site": None}
+    register.register(pd.DataFrame([row]))
+    assert register.actions().loc[0, "group"] == {"site": None}  # not {}, the whole center
+
+
+@pytest.mark.parametrize(
+    ("zone", "due_utc", "due_date_ends_utc"),
+    [
+        # New York is 5 hours behind UTC in January: the day of 5 January closes at 6 January
+        # 05:00 UTC, root cause due 48 hours later; 20 January ends at 21 January 05:00 UTC
+        ("America/New_York", "2026-01-08 05:00", "2026-01-21 05:00"),
+        # Tokyo is 9 hours ahead: the day closes at 5 January 15:00 UTC, root cause due on
+        # 7 January 15:00 UTC; 20 January ends at 20 January 15:00 UTC
+        ("Asia/Tokyo", "2026-01-07 15:00", "2026-01-20 15:00"),
+    ],
+)
+def test_deadlines_are_instants_in_the_zone_of_the_breach(
+    register, zone, due_utc, due_date_ends_utc
+):
+    breach = {
+        "breach_id": "service_level/day/2026-01-05T00:00/site=north",
+        "kpi": "service_level",
+        "freq": "day",
+        "period": pd.Timestamp("2026-01-05", tz=zone),
+        "site": "north",
+    }
+    register.register(breach)
+    due, minute = pd.Timestamp(due_utc), pd.Timedelta(minutes=1)
+    # a naive as_of is UTC
+    assert register.actions(as_of=due - minute).loc[0, "overdue"] == ""
+    assert register.actions(as_of=due + minute).loc[0, "overdue"] == "root cause"
+    # an aware as_of, in any zone, is the same instant
+    paris = (due + minute).tz_localize("UTC").tz_convert("Europe/Paris")
+    assert register.actions(as_of=paris).loc[0, "overdue"] == "root cause"
+    actions = register.actions(as_of=due)
+    # given back in the breach's zone: local midnights, plan due 7 days after the day closes
+    assert actions.loc[0, "period"] == pd.Timestamp("2026-01-05", tz=zone)
+    assert actions.loc[0, "root_cause_due"] == pd.Timestamp("2026-01-08", tz=zone)
+    assert actions.loc[0, "plan_due"] == pd.Timestamp("2026-01-13", tz=zone)
+    # a due date ends at midnight where the breach is
+    register.record(
+        breach["breach_id"], author="Ana", root_cause="x", plan="y", due_date="2026-01-20"
+    )
+    ends = pd.Timestamp(due_date_ends_utc)
+    assert register.actions(as_of=ends - minute).loc[0, "overdue"] == ""
+    assert register.actions(as_of=ends + minute).loc[0, "overdue"] == "action"
+
+
+def test_breaches_with_and_without_a_zone_share_a_register(register):
+    tokyo = {
+        **BREACH,
+        "breach_id": "service_level/day/2026-07-08T00:00/site=Tokyo",
+        "period": pd.Timestamp("2026-07-08", tz="Asia/Tokyo"),
+    }
+    register.register(pd.DataFrame([BREACH]))
+    register.register(tokyo)
+    # root cause due 11 July 00:00 UTC (no zone) and 00:00 Tokyo = 10 July 15:00 UTC
+    actions = register.actions(as_of="2026-07-10 16:00")
+    assert actions["breach_id"].tolist() == [tokyo["breach_id"], BREACH["breach_id"]]
+    assert actions["overdue"].tolist() == ["root cause", ""]
+    assert actions.loc[0, "root_cause_due"] == pd.Timestamp("2026-07-11", tz="Asia/Tokyo")
+    assert actions.loc[1, "root_cause_due"] == pd.Timestamp("2026-07-11")
+
+
+def test_a_register_made_before_time_zones_is_upgraded(tmp_path):
+    url = f"sqlite:///{tmp_path / 'actions.sqlite'}"
+    with ActionRegister(url) as register:
+        register.register(BREACH)
+    engine = sqlalchemy.create_engine(url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("ALTER TABLE kpikit_breaches DROP COLUMN time_zone")
+    engine.dispose()
+    with ActionRegister(url, create=False) as reopened:
+        # its times had no zone: read as UTC, as before; due 11 July 00:00
+        actions = reopened.actions(as_of="2026-07-11 00:01")
+    assert actions.loc[0, "root_cause_due"] == pd.Timestamp("2026-07-11")
+    assert actions.loc[0, "overdue"] == "root cause"
+
+
+@pytest.mark.parametrize(
+    ("as_of", "error", "message"),
+    [
+        (5, TypeError, r"Value of 'as_of' must be a date or time .*received: 5 \(int\)"),
+        ("yesterday", ValueError, r"Value of 'as_of' must be a date or time .*'yesterday'"),
+    ],
+)
+def test_as_of_must_be_a_time(register, as_of, error, message):
+    register.register(BREACH)
+    with pytest.raises(error, match=message):
+        register.actions(as_of=as_of)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("period", "abc", r"Value of 'period' must be a date or time .*'abc'"),
+        ("kpi", "nonsense", r"Value of 'kpi' is not a KPI id.*'nonsense'"),
+        ("freq", "fortnight", r"Value of 'freq' is not a period.*'fortnight'"),
+        ("breach_id", "", r"Value of 'breach_id' must be the non-empty text key.*''"),
+        ("breach_id", None, r"Value of 'breach_id' must be the non-empty text key.*None"),
+    ],
+)
+def test_register_refuses_a_bad_breach(register, key, value, message):
+    with pytest.raises(ValueError, match=message):
+        register.register({**BREACH, key: value})
+    assert register.actions().empty
+
+
+@pytest.mark.parametrize(
+    "seen", [["root_cause"], {"root_cause": "x"}, "root_cause"], ids=["list", "text", "str"]
+)
+def test_seen_must_be_what_state_gives(register, seen):
+    with pytest.raises(TypeError, match=r"Value of 'seen' must be None or what .*state\(\)"):
+        register.record(BREACH, author="Ben", root_cause="z", seen=seen)
+    assert register.history().empty
+
+
+def test_an_author_that_is_not_text_is_shown(register):
+    with pytest.raises(ValueError, match=r"Value of 'author' must be a name .*received: 5"):
+        register.record(BREACH, author=5, owner="x")

@@ -1,9 +1,15 @@
 """The action register's tables and database access (SQLAlchemy Core, imported on first use).
 
 Two tables: ``kpikit_breaches`` (one row per breach, written once) and ``kpikit_action_events``
-(one row per change, never updated). On SQLite, transactions begin ``IMMEDIATE`` and the file
-is in WAL mode, so concurrent writers queue for the lock; elsewhere the breach's row is locked
-with ``SELECT ... FOR UPDATE`` (see :mod:`kpikit.governance.register`).
+(one row per change, never updated). Times are stored as UTC without a zone (the columns are
+``DateTime`` on every database); a breach's periods and deadlines keep the name of the zone they
+were in, in ``time_zone``, so that they are given back in it. A breach whose times have no zone
+has none there, and its times are read as UTC, as the deadlines of a register opened before
+``time_zone`` existed are (that column is then added).
+
+On SQLite, transactions begin ``IMMEDIATE`` and the file is in WAL mode, so concurrent writers
+queue for the lock; elsewhere the breach's row is locked with ``SELECT ... FOR UPDATE`` (see
+:mod:`kpikit.governance.register`).
 """
 
 import datetime as dt
@@ -15,6 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+
+from kpikit._validators import check_choice, check_timestamp
+from kpikit.catalog import KPI_IDS
+from kpikit.periods import check_freq
 
 MAX_AUTHOR_CHARS = 80
 
@@ -36,6 +46,7 @@ BREACH_COLUMNS = (
     "period",
     "period_end",
     "group_json",
+    "time_zone",
     "target",
     "value",
     "gap",
@@ -83,6 +94,7 @@ def tables():
             Column("period", DateTime, nullable=False),
             Column("period_end", DateTime, nullable=False),
             Column("group_json", Text, nullable=False),
+            Column("time_zone", String(64)),
             Column("target", Float),
             Column("value", Float),
             Column("gap", Float),
@@ -174,6 +186,29 @@ def create_tables(engine) -> None:
             raise
 
 
+def add_time_zone(engine) -> None:
+    """Add ``time_zone`` to a ``kpikit_breaches`` table made before it existed (its rows keep a
+    null zone: their times were stored without one)."""
+    from sqlalchemy import inspect
+    from sqlalchemy.exc import SQLAlchemyError
+
+    inspector = inspect(engine)
+    if not inspector.has_table("kpikit_breaches"):
+        return
+    if "time_zone" in {column["name"] for column in inspector.get_columns("kpikit_breaches")}:
+        return
+    try:
+        with engine.begin() as connection:
+            connection.exec_driver_sql(
+                "ALTER TABLE kpikit_breaches ADD COLUMN time_zone VARCHAR(64)"
+            )
+    except SQLAlchemyError:
+        # Another process may have added it at the same moment.
+        columns = inspect(engine).get_columns("kpikit_breaches")
+        if "time_zone" not in {column["name"] for column in columns}:
+            raise
+
+
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
@@ -194,29 +229,97 @@ def breach_rows(breaches) -> list[dict]:
 
 
 def _breach_row(record: dict) -> dict:
-    from kpikit.governance.breaches import PLAN_DAYS, ROOT_CAUSE_HOURS, breach_group, period_end
+    from kpikit.governance.breaches import PLAN_DAYS, ROOT_CAUSE_HOURS, breach_group
 
     missing = [key for key in ("breach_id", "kpi", "freq", "period") if key not in record]
     if missing:
         raise ValueError(
             f"Value of 'breach' needs the key(s) {missing} (a row of kk.breaches() has them)"
         )
-    period = pd.Timestamp(record["period"])
-    end = pd.Timestamp(record.get("period_end") or period_end(period, record["freq"]))
-    group = breach_group(record)
+    check_freq(record["freq"])
+    period = check_timestamp("period", record["period"])
+    end = _period_end(record, period)
     return {
-        "breach_id": str(record["breach_id"]),
-        "kpi": str(record["kpi"]),
-        "freq": str(record["freq"]),
-        "period": period.to_pydatetime(),
-        "period_end": end.to_pydatetime(),
-        "group_json": json.dumps(group, default=str),
+        "breach_id": _checked_id(record["breach_id"]),
+        "kpi": check_choice("kpi", record["kpi"], KPI_IDS, "a KPI id"),
+        "freq": record["freq"],
+        "period": utc_naive(period),
+        "period_end": utc_naive(end),
+        "group_json": json.dumps(breach_group(record), default=str),
+        "time_zone": _zone_name(period),
         "target": _number(record.get("target")),
         "value": _number(record.get("value")),
         "gap": _number(record.get("gap")),
-        "root_cause_due": (end + pd.Timedelta(hours=ROOT_CAUSE_HOURS)).to_pydatetime(),
-        "plan_due": (end + pd.DateOffset(days=PLAN_DAYS)).to_pydatetime(),
+        "root_cause_due": utc_naive(end + pd.Timedelta(hours=ROOT_CAUSE_HOURS)),
+        "plan_due": utc_naive(end + pd.DateOffset(days=PLAN_DAYS)),
     }
+
+
+def _checked_id(value) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(
+            "Value of 'breach_id' must be the non-empty text key of the breach (see "
+            f"kk.governance.breach_id) but received: {value!r}"
+        )
+    return value
+
+
+def _period_end(record: dict, period: pd.Timestamp) -> pd.Timestamp:
+    """The record's ``period_end``, else the end of its period; in the period's zone."""
+    from kpikit.governance.breaches import period_end
+
+    given = record.get("period_end")
+    if given is None:
+        return period_end(period, record["freq"])
+    end = check_timestamp("period_end", given)
+    if (end.tz is None) != (period.tz is None):
+        raise ValueError(
+            "Value of 'period_end' must have a time zone exactly when 'period' has one; "
+            f"received: {given!r} with period {record['period']!r}"
+        )
+    return end
+
+
+def _zone_name(stamp: pd.Timestamp) -> str | None:
+    """The name of ``stamp``'s time zone (None without one); raises when it has no name that
+    gives the zone back."""
+    if stamp.tz is None:
+        return None
+    zone = getattr(stamp.tz, "key", None) or getattr(stamp.tz, "zone", None) or str(stamp.tz)
+    try:
+        stamp.tz_convert(zone)
+    except (ValueError, LookupError):  # pytz's UnknownTimeZoneError is a KeyError
+        raise ValueError(
+            f"Value of 'period' has a time zone without a name the register can store: "
+            f"{stamp.tz!r}; received: {stamp}. Use an IANA zone such as 'Europe/Paris'"
+        ) from None
+    return zone
+
+
+def utc_naive(stamp: pd.Timestamp) -> dt.datetime:
+    """An instant as a UTC datetime without zone, as stored; a time without zone is UTC."""
+    if stamp.tz is not None:
+        stamp = stamp.tz_convert("UTC").tz_localize(None)
+    return stamp.to_pydatetime()
+
+
+def utc_instant(stamp, zone: str | None = None) -> pd.Timestamp:
+    """``stamp`` as a UTC instant; a time without a zone is wall time in ``zone`` (UTC when
+    None). A wall time the zone skips or repeats is taken at its later instant.
+
+    >>> utc_instant(pd.Timestamp("2026-01-08"), "America/New_York")
+    Timestamp('2026-01-08 05:00:00+0000', tz='UTC')
+    """
+    stamp = pd.Timestamp(stamp)
+    if stamp.tz is None:
+        stamp = stamp.tz_localize(zone or "UTC", ambiguous=False, nonexistent="shift_forward")
+    return stamp.tz_convert("UTC")
+
+
+def local_time(stored, zone: str | None) -> pd.Timestamp:
+    """A stored time given back in ``zone`` (as stored, that is UTC, without one)."""
+    stamp = pd.Timestamp(stored)
+    return stamp if zone is None else stamp.tz_localize("UTC").tz_convert(zone)
 
 
 def _number(value):

@@ -159,7 +159,8 @@ def breaches(
         :func:`kpikit.scorecard` and :func:`kpikit.compute` raise (options and grouping
         columns are checked by them, whatever the KPI).
     TypeError
-        ``by`` that is not a column name or a list of them, ``ramp`` that is not a Ramp.
+        ``by`` that is not a column name or a list of them, ``ramp`` that is not a Ramp,
+        ``include_amber`` that is not a bool.
 
     See Also
     --------
@@ -186,6 +187,7 @@ def breaches(
     from kpikit.scorecard import check_ramp, rate, read_targets
 
     check_freq(freq)
+    _check_flag("include_amber", include_amber)
     column_names("by", by)
     check_ramp(ramp)
     targets = read_targets(targets, channel=channel)
@@ -202,6 +204,16 @@ def breaches(
     found = _breach_table(found, keys)
     found = _note_held_back(found, held_back, provisional, keys, freq)
     return _note_unavailable(found, unavailable)
+
+
+def _check_flag(argument: str, value) -> None:
+    """Raise a TypeError naming ``argument`` when ``value`` is not True or False (text such as
+    ``"no"`` would otherwise be read as true)."""
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(
+            f"Value of {argument!r} must be True or False but received: {value!r} "
+            f"({type(value).__name__})"
+        )
 
 
 def _breach_rows(table: pd.DataFrame, in_breach) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -265,27 +277,29 @@ _NOT_GROUP_KEYS = frozenset(BREACH_COLUMNS) | {"band_low", "band_high", "area", 
 
 def breach_group(breach) -> dict:
     """The grouping columns of a breach and their values: every key of the row that is not a
-    breach column (null values left out).
+    breach column. A null value (None, NaN, NaT, NA) is kept as None: the group of the rows
+    that have no value in that column, as :func:`kpikit.compute` groups them.
 
     >>> breach_group({"kpi": "fcr", "period": "2026-07-01", "site": "Harbor", "team": None})
-    {'site': 'Harbor'}
+    {'site': 'Harbor', 'team': None}
     """
     if not isinstance(breach, Mapping | pd.Series):
         raise TypeError(
             "Value of 'breach' must be a row of kk.breaches() or a mapping but received: "
             f"{breach!r} ({type(breach).__name__})"
         )
-    items = breach.items()
-    group = {}
-    for key, value in items:
-        if key in _NOT_GROUP_KEYS or value is None or value is pd.NA:
-            continue
-        if hasattr(value, "item"):
-            value = value.item()
-        if isinstance(value, float) and math.isnan(value):
-            continue
-        group[key] = value
-    return group
+    return {key: _group_value(value) for key, value in breach.items() if key not in _NOT_GROUP_KEYS}
+
+
+def _group_value(value):
+    """A group value as a plain Python value; None for a null one."""
+    if hasattr(value, "item"):
+        value = value.item()
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
 
 
 def _note_held_back(found: pd.DataFrame, held_back, provisional, keys, freq) -> pd.DataFrame:
@@ -341,12 +355,16 @@ def _computable(data, kpi_ids, by, freq, options) -> tuple[pd.DataFrame, dict]:
 def breach_id(kpi_id: str, freq: str, period, group) -> str:
     """Stable text key of a breach: KPI, period length, period start and group.
 
-    Group values are percent-encoded, so no value can be mistaken for a separator.
+    Group values are percent-encoded, so no value can be mistaken for a separator. A null
+    value (the group without a value in that column) is the column's name alone, without
+    ``=``, so it cannot be mistaken for a value either (not even the text ``"None"``).
 
     Examples
     --------
     >>> breach_id("service_level", "day", pd.Timestamp("2026-07-08"), {"site": "Lake/side"})
     'service_level/day/2026-07-08T00:00/site=Lake%2Fside'
+    >>> breach_id("service_level", "day", "2026-07-08", {"site": None, "queue": "None"})
+    'service_level/day/2026-07-08T00:00/site/queue=None'
     """
     if not isinstance(group, Mapping):
         raise TypeError(
@@ -354,8 +372,14 @@ def breach_id(kpi_id: str, freq: str, period, group) -> str:
             f"{group!r} ({type(group).__name__})"
         )
     parts = [kpi_id, freq, f"{check_timestamp('period', period):%Y-%m-%dT%H:%M}"]
-    parts += [f"{quote(str(k), safe='')}={quote(str(v), safe='')}" for k, v in group.items()]
+    parts += [_group_part(key, _group_value(value)) for key, value in group.items()]
     return "/".join(parts)
+
+
+def _group_part(key, value) -> str:
+    """``key=value`` percent-encoded, or the key alone for a null value."""
+    name = quote(str(key), safe="")
+    return name if value is None else f"{name}={quote(str(value), safe='')}"
 
 
 def _with_runs(table: pd.DataFrame, keys: list, freq: str, in_breach) -> pd.DataFrame:

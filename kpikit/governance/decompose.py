@@ -69,14 +69,19 @@ def decompose(segments: pd.DataFrame, *, target: float, scale: float = 1.0, side
         unit, positive when the segment adds to the miss) and ``share_of_gap =
         contribution / gap`` (null when the target is met). Contributions add up to the gap
         ``σ · (V - T)``, which is ``|V - T|`` for a miss and negative when the target is met.
-        Segments without denominator contribute 0.
+        A segment with neither numerator nor denominator contributes 0. A segment with a
+        numerator but no denominator (cost on a channel without answered contacts) has no value
+        of its own, yet its numerator is part of ``V``, as in :func:`kpikit.compute`'s totals:
+        it contributes ``σ · s · nᵢ / Σ d``, all of it ``mix`` (it has no share of the volume
+        to perform at), so that contributions still add up to the gap.
 
     Raises
     ------
     TypeError
         ``segments`` that is not a DataFrame, ``target`` or ``scale`` that is not a number.
     ValueError
-        Missing or repeated columns, text or infinite sums, negative or all-zero denominators,
+        Missing or repeated columns, null, text or infinite sums, negative or all-zero
+        denominators,
         a ``target`` that is not finite, a ``scale`` that is not finite and > 0, or a ``side``
         other than "below" or "above".
 
@@ -96,6 +101,16 @@ def decompose(segments: pd.DataFrame, *, target: float, scale: float = 1.0, side
          queue  value  performance   mix  contribution
     0  billing   80.0          0.0   0.0           0.0
     1     tech   40.0         10.0  10.0          20.0
+
+    Cost per contact, target 300: 1,000 spent on chat, which answered no contact, and 3,000 on
+    phone for 5 contacts; ``V = 4000 / 5 = 800``, 500 over the target.
+
+    >>> costs = pd.DataFrame({"channel": ["chat", "phone"], "numerator": [1000.0, 3000.0],
+    ...                       "denominator": [0, 5]})
+    >>> decompose(costs, target=300)[["channel", "value", "performance", "mix", "contribution"]]
+      channel  value  performance    mix  contribution
+    0    chat    NaN          0.0  200.0         200.0
+    1   phone  600.0        300.0    0.0         300.0
     """
     check_number("target", target)
     check_number("scale", scale, minimum=0, above_minimum=True)
@@ -166,13 +181,13 @@ def _checked(segments) -> pd.DataFrame:
 
 
 def _numeric(values: pd.Series) -> pd.Series:
-    """A column of sums as floats (missing: 0); text or infinite values raise, naming the column
-    and the first rows."""
+    """A column of sums as floats; null, text or infinite values raise, naming the column and
+    the first rows (a null sum is not read as 0)."""
     converted = pd.to_numeric(values, errors="coerce").astype(float)
-    bad = values.index[(converted.isna() & values.notna()) | np.isinf(converted)]
+    bad = values.index[converted.isna() | np.isinf(converted)]
     if len(bad):
         raise ValueError(
             f"Value of 'segments' must have finite numbers in column {values.name!r} but rows "
             f"{list(bad[:5])} have: {values[bad[:5]].tolist()}"
         )
-    return converted.fillna(0.0)
+    return converted

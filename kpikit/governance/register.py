@@ -13,6 +13,10 @@ kpikit data folder (:func:`data_dir`), created on first use. The environment var
 ``KPIKIT_REGISTER_URL`` overrides the default URL (the dashboards use it), ``KPIKIT_DATA_DIR``
 the folder. ``postgresql://`` URLs use the psycopg (version 3) driver.
 
+Deadlines are instants: a breach's period and deadlines are kept in the time zone they had (a
+breach without one is read as UTC), and :meth:`ActionRegister.actions` checks them against a
+moment, UTC unless it says otherwise.
+
 SQLAlchemy is imported when a register is opened, not with :mod:`kpikit`.
 """
 
@@ -20,26 +24,31 @@ import datetime as dt
 import json
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from kpikit._validators import check_timestamp
 from kpikit.governance._store import (
     BREACH_COLUMNS,
     EVENT_COLUMNS,
     MAX_AUTHOR_CHARS,
     Change,
+    add_time_zone,
     breach_rows,
     create_tables,
     insert_breach,
     insert_event,
     latest_changes,
+    local_time,
     masked,
     normalised,
     open_engine,
     sqlite_path,
     tables,
+    utc_instant,
     utc_now,
 )
 
@@ -156,6 +165,7 @@ class ActionRegister:
         self._engine = open_engine(self.url)
         if create:
             create_tables(self._engine)
+        add_time_zone(self._engine)
 
     # --- writing ---------------------------------------------------------------------------
 
@@ -172,6 +182,15 @@ class ActionRegister:
         -------
         list of str
             The ids of the breaches given (new or already there).
+
+        Raises
+        ------
+        ValueError
+            A breach without ``breach_id, kpi, freq`` or ``period``, an empty ``breach_id``,
+            an unknown KPI or ``freq``, a ``period`` text that is not a date.
+        TypeError
+            ``breaches`` that is not a row, a mapping or a frame of them; a ``period`` that is
+            not a date or time (a number, None).
         """
         rows = breach_rows(breaches)
         author = _checked_author(author)
@@ -208,12 +227,15 @@ class ActionRegister:
         ValueError
             An unknown field or status, a bad due date, a text over 4,000 characters, an empty
             author, or a breach id that is not registered.
+        TypeError
+            ``seen`` that is not None or a mapping of fields to :class:`Change` (what
+            :meth:`state` returns).
         """
         author = _checked_author(author)
         values = {name: _checked_value(name, value) for name, value in changes.items()}
         if not values:
             raise ValueError(f"Nothing to record: pass some of {list(FIELDS)}")
-        seen_ids = {name: change.event_id for name, change in (seen or {}).items()}
+        seen_ids = _seen_ids(seen)
         now = utc_now()
         with self._connection() as connection:
             breach_id = self._ensure_breach(connection, breach, author)
@@ -264,21 +286,50 @@ class ActionRegister:
         Parameters
         ----------
         as_of : datetime-like, default=None
-            The moment deadlines are checked against (default: now, UTC).
+            The moment deadlines are checked against (default: now). A time without a zone is
+            read as UTC, as are the times of a breach registered without one.
 
         Returns
         -------
         pandas.DataFrame
             One row per breach, overdue first, then the oldest period first: ``breach_id, kpi,
-            freq, period, group`` (a dict), ``target, value, gap, root_cause_due, plan_due``,
+            freq, period, group`` (a dict), ``target, value, gap, root_cause_due, plan_due``
+            (``period`` and the deadlines in the time zone the breach had, without one when it
+            had none),
             the fields of :data:`FIELDS` (``status`` defaults to ``"open"``), ``next_milestone``
             (the earliest dated milestone not marked ``[x]``), ``changes, conflicts,
             last_change_at, last_change_by`` and ``overdue``: what is late, such as
             ``"root cause, plan"`` ("" when nothing is): the root cause when missing after its
             48 hours, the plan after 7 days, and unless the action is done, the action after
-            its due date and a milestone not reached after its date.
+            its due date and a milestone not reached after its date (a date ends at midnight
+            in the breach's time zone).
+
+        Raises
+        ------
+        TypeError
+            ``as_of`` that is not a date or time (a number, say).
+        ValueError
+            ``as_of`` text that is not a date or time.
+
+        Examples
+        --------
+        A day in New York closes at 05:00 UTC, so its root cause is due on 8 January at
+        05:00 UTC:
+
+        >>> import tempfile
+        >>> register = ActionRegister(f"sqlite:///{tempfile.mkdtemp()}/actions.sqlite")
+        >>> register.register({"breach_id": "service_level/day/2026-01-05T00:00",
+        ...     "kpi": "service_level", "freq": "day",
+        ...     "period": pd.Timestamp("2026-01-05", tz="America/New_York")})
+        ['service_level/day/2026-01-05T00:00']
+        >>> register.actions(as_of="2026-01-08 04:59")[["root_cause_due", "overdue"]]
+                     root_cause_due overdue
+        0 2026-01-08 00:00:00-05:00
+        >>> register.actions(as_of="2026-01-08 05:01").loc[0, "overdue"]
+        'root cause'
+        >>> register.close()
         """
-        as_of = pd.Timestamp(as_of) if as_of is not None else pd.Timestamp(utc_now())
+        as_of = _as_of(as_of)
         registered = self._breaches()
         events = self.history()
         columns = [*_ACTION_COLUMNS]
@@ -306,10 +357,8 @@ class ActionRegister:
         table["last_change_by"] = table["last_change_by"].fillna("")
         table["next_milestone"] = [_next_milestone(text) for text in table["milestones"]]
         table["overdue"] = [_overdue(row, as_of) for row in table.itertuples()]
-        table = table.sort_values(
-            ["overdue", "period"], key=_overdue_first, kind="stable"
-        ).reset_index(drop=True)
-        return table[columns]
+        table = table.sort_values(["overdue", "period"], key=_sort_key, kind="stable")
+        return table.reset_index(drop=True)[columns]
 
     def close(self) -> None:
         """Release the database connections."""
@@ -364,6 +413,11 @@ class ActionRegister:
             rows = connection.execute(select(table)).mappings().all()
         frame = pd.DataFrame([dict(row) for row in rows], columns=list(BREACH_COLUMNS))
         frame["group"] = [json.loads(text) for text in frame.pop("group_json")]
+        zones = [zone if isinstance(zone, str) else None for zone in frame["time_zone"]]
+        frame["time_zone"] = pd.Series(zones, index=frame.index, dtype=object)
+        for column in ("period", "period_end", "root_cause_due", "plan_due"):
+            stored = zip(frame[column], zones, strict=True)
+            frame[column] = pd.Series([local_time(*pair) for pair in stored], index=frame.index)
         return frame
 
 
@@ -390,7 +444,9 @@ _ACTION_COLUMNS = (
 
 def _checked_author(author) -> str:
     if not isinstance(author, str) or not author.strip():
-        raise ValueError("Value of 'author' must be a name (who makes the change); received none")
+        raise ValueError(
+            f"Value of 'author' must be a name (who makes the change) but received: {author!r}"
+        )
     author = author.strip()
     if len(author) > MAX_AUTHOR_CHARS or "\n" in author or _CONTROL.search(author):
         raise ValueError(
@@ -430,6 +486,20 @@ def _checked_value(name: str, value) -> str:
     return value
 
 
+def _seen_ids(seen) -> dict:
+    """Field -> id of the event the author saw, from what :meth:`ActionRegister.state` gave."""
+    if seen is None:
+        return {}
+    if not isinstance(seen, Mapping) or not all(
+        isinstance(change, Change) for change in seen.values()
+    ):
+        raise TypeError(
+            "Value of 'seen' must be None or what ActionRegister.state() returns, a mapping of "
+            f"fields to Change, but received: {seen!r} ({type(seen).__name__})"
+        )
+    return {name: change.event_id for name, change in seen.items()}
+
+
 def _event_id(change: Change | None):
     return None if change is None else change.event_id
 
@@ -459,22 +529,36 @@ def _dated_lines(text: str):
             yield day, match.group(3).strip(), match.group(1) is not None
 
 
+def _as_of(as_of) -> pd.Timestamp:
+    """``as_of`` as a UTC instant: now by default; a time without a zone is UTC."""
+    if as_of is None:
+        return pd.Timestamp.now(tz="UTC")
+    return utc_instant(check_timestamp("as_of", as_of))
+
+
 def _overdue(row, as_of: pd.Timestamp) -> str:
+    """What is late at the UTC instant ``as_of``; dates end at midnight in the breach's zone."""
     late = []
-    if not row.root_cause and as_of > pd.Timestamp(row.root_cause_due):
+    if not row.root_cause and as_of > utc_instant(row.root_cause_due, row.time_zone):
         late.append("root cause")
-    if not row.plan and as_of > pd.Timestamp(row.plan_due):
+    if not row.plan and as_of > utc_instant(row.plan_due, row.time_zone):
         late.append("plan")
     if row.status != "done":
-        if row.due_date and as_of > pd.Timestamp(row.due_date) + pd.Timedelta(days=1):
+        if row.due_date and as_of > _day_end(pd.Timestamp(row.due_date), row.time_zone):
             late.append("action")
         pending = (day for day, _, reached in _dated_lines(row.milestones) if not reached)
-        if any(day + pd.Timedelta(days=1) <= as_of for day in pending):
+        if any(_day_end(day, row.time_zone) <= as_of for day in pending):
             late.append("milestone")
     return ", ".join(late)
 
 
-def _overdue_first(column: pd.Series) -> pd.Series:
+def _day_end(day: pd.Timestamp, zone: str | None) -> pd.Timestamp:
+    """The UTC instant a date ends in ``zone``: midnight of the next day there."""
+    return utc_instant(day + pd.Timedelta(days=1), zone)
+
+
+def _sort_key(column: pd.Series) -> pd.Series:
+    """Overdue rows first; periods by their instant (breaches may be in different zones)."""
     if column.name == "overdue":
         return column.eq("")
-    return column
+    return column.map(utc_instant)

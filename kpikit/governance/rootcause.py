@@ -61,7 +61,8 @@ class RootCause:
     ----------
     kpi : str
     group : dict
-        Grouping column -> value of the breach (empty for the whole center).
+        Grouping column -> value of the breach (empty for the whole center; a None value is
+        the group of the contacts without a value in that column).
     period, period_end : pandas.Timestamp
         The period in breach, ``[period, period_end)``.
     freq : str
@@ -394,10 +395,10 @@ def _side(direction: str, value: float, target: float) -> str:
 
 
 def _select(frame: pd.DataFrame, group: Mapping) -> pd.DataFrame:
-    """The rows of ``frame`` in ``group``."""
+    """The rows of ``frame`` in ``group`` (a None value: the rows without a value there)."""
     mask = np.ones(len(frame), dtype=bool)
     for key, value in group.items():
-        mask &= (frame[key] == value).to_numpy()
+        mask &= (frame[key].isna() if value is None else frame[key] == value).to_numpy()
     return frame[mask]
 
 

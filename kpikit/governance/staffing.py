@@ -49,7 +49,7 @@ def interval_staffing(
         Contacts and agent intervals.
     group : mapping
         Contacts columns and values selecting the group (``{"site": "Lakeside"}``; empty for
-        the whole center).
+        the whole center; a None value selects the contacts without a value there).
     start, end : datetime-like
         The window ``[start, end)``.
     target_sl : float, default=80.0
@@ -153,7 +153,8 @@ def _live_contacts(contacts, group: Mapping, start, end):
     condition = (nw.col("arrived_at") >= start) & (nw.col("arrived_at") < end)
     columns = frame.collect_schema().names()
     for column, value in group.items():
-        condition = condition & (nw.col(column) == value)
+        in_group = nw.col(column).is_null() if value is None else nw.col(column) == value
+        condition = condition & in_group
     if "channel" in columns:
         condition = condition & ~nw.col("channel").is_in(list(NOT_LIVE))
     selected = frame.filter(condition)

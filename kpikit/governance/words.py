@@ -63,14 +63,20 @@ def period_text(period, freq: str) -> str:
 
 
 def group_text(group) -> str:
-    """A group in words: ``"site Lakeside"``, ``"the whole center"``.
+    """A group in words: ``"site Lakeside"``, ``"the whole center"``; a null value (the rows
+    without one) is ``"(none)"``.
 
     >>> group_text({"site": "Lakeside", "queue": "billing"}), group_text({})
     ('site Lakeside, queue billing', 'the whole center')
+    >>> group_text({"site": None})
+    'site (none)'
     """
     if not group:
         return "the whole center"
-    return ", ".join(f"{DIMENSION_LABELS.get(k, k).lower()} {v}" for k, v in group.items())
+    return ", ".join(
+        f"{DIMENSION_LABELS.get(k, k).lower()} {'(none)' if v is None else v}"
+        for k, v in group.items()
+    )
 
 
 def percent_text(share) -> str:
