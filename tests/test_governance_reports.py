@@ -126,6 +126,21 @@ def test_daily_report_lists_volume_and_the_days_breaches(sample):
     assert breaches_today["status"].iloc[0] == "red"
 
 
+def test_daily_report_needs_no_target_for_the_answer_rate(sample):
+    # Targets for the service level only: the offered and answered counts come from the answer
+    # rate all the same (the report raised KeyError 'answer_rate'), and abandonment, which has no
+    # target, gets no status column.
+    targets = pd.DataFrame({"kpi": ["service_level"], "target": [80.0]})
+    report = cadence_report("daily", sample, targets, date="2026-07-14")
+    volume = section(report, "Volume and service").table.set_index("group")
+    contacts = sample.contacts
+    today = contacts[contacts["arrived_at"].dt.normalize() == "2026-07-14"]
+    assert volume.loc["whole center", "offered"] == len(today)
+    assert volume.loc["whole center", "answered"] == today["answered"].sum()
+    assert "service level status" in volume.columns
+    assert "abandonment status" not in volume.columns
+
+
 def test_weekly_summary_calls_out_significant_changes(sample):
     report = cadence_report("weekly", sample, load_targets(), date="2026-07-08")
     changes = section(report, "Significant changes").lines

@@ -299,7 +299,9 @@ class GovernanceApp(BaseApp):
     def _now(self, found: pd.DataFrame) -> pd.Timestamp:
         if self._as_of is not None:
             return self._as_of
-        return found["period_end"].max() if len(found) else pd.Timestamp.now()
+        if len(found):
+            return found["period_end"].max()
+        return pd.Timestamp.now("UTC").tz_localize(None)  # the register reads naive times as UTC
 
     def _view(self, key) -> "_View":
         """The view of the controls' values ``key``: computed ahead, kept, or computed now;

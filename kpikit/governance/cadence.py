@@ -29,6 +29,7 @@ from kpikit._validators import check_choice
 from kpikit.catalog import SECTORS
 from kpikit.catalog import kpi as kpi_definition
 from kpikit.governance import words
+from kpikit.governance._store import utc_instant
 from kpikit.governance.breaches import breaches, period_end
 from kpikit.governance.register import ActionRegister
 from kpikit.provisional import provisional_in
@@ -289,7 +290,10 @@ def _volume_table(context: _Context) -> pd.DataFrame:
             )
         )
         targets = context.targets[context.targets["kpi"].isin(kpis)]
-        rated = rate(table, targets, previous=False).table if len(targets) else table
+        rated = table
+        if len(targets):  # rated rows have a status; those of KPIs without a target stay too
+            untargeted = table[~table["kpi"].isin(targets["kpi"])]
+            rated = pd.concat([rate(table, targets, previous=False).table, untargeted])
         for group, frame in _by_group(rated, by):
             today = frame[frame["period"] == context.start].set_index("kpi")
             if today.empty:
@@ -306,8 +310,9 @@ def _volume_table(context: _Context) -> pd.DataFrame:
                 ("abandonment_rate", "abandonment (%)"),
             ):
                 row[label] = today.loc[kpi_id, "value"] if kpi_id in today.index else np.nan
-                if "status" in today.columns and kpi_id in today.index:
-                    row[f"{label.split(' (')[0]} status"] = today.loc[kpi_id, "status"]
+                status = today.get("status", pd.Series(dtype=object)).get(kpi_id)
+                if pd.notna(status):  # a KPI without a target has none
+                    row[f"{label.split(' (')[0]} status"] = status
             rows.append(row)
     return pd.DataFrame(rows)
 
@@ -402,9 +407,12 @@ def actions_section(context: _Context, *, due_within=None) -> Section:
     if not actions.empty:
         actions = actions[actions["status"] != "done"]
     if due_within is not None and not actions.empty:
-        horizon = context.end + due_within
-        soon = (actions["root_cause"].eq("") & (actions["root_cause_due"] <= horizon)) | (
-            actions["plan"].eq("") & (actions["plan_due"] <= horizon)
+        # compared as instants: breaches in other zones (or none) may share the register
+        horizon = utc_instant(context.end + due_within)
+        root_cause_soon = actions["root_cause_due"].map(utc_instant) <= horizon
+        plan_soon = actions["plan_due"].map(utc_instant) <= horizon
+        soon = (actions["root_cause"].eq("") & root_cause_soon) | (
+            actions["plan"].eq("") & plan_soon
         )
         actions = actions[actions["overdue"].ne("") | soon]
     if actions.empty:
