@@ -37,6 +37,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from types import MappingProxyType
 
+import numpy as np
+
 from kpikit._validators import check_choice, check_number, check_time_zone, suggestion
 from kpikit.repeats import window_ms
 
@@ -364,14 +366,14 @@ def _nps_cutoffs(value):
     if (
         not isinstance(value, tuple | list)
         or len(value) != 2
-        or not all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+        or not all(isinstance(v, int | np.integer) and not isinstance(v, bool) for v in value)
         or not 0 <= value[0] < value[1] <= 10
     ):
         raise ValueError(
             "Value of 'nps_cutoffs' must be (detractor_max, promoter_min), whole numbers with "
             f"0 <= detractor_max < promoter_min <= 10; received: {value!r}"
         )
-    return tuple(value)
+    return tuple(int(v) for v in value)
 
 
 # --- the current defaults ---------------------------------------------------------------------

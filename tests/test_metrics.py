@@ -4,6 +4,7 @@ import inspect
 import math
 
 import narwhals as nw
+import numpy as np
 import pandas as pd
 import polars as pl
 import pytest
@@ -249,6 +250,8 @@ def test_survey_options():
     assert kk.csat(contacts, csat_top_box=5) == pytest.approx(100 * 2 / 6)
     # Cutoffs (7, 10): promoters 10, 10; detractors 6, 0 -> (2 - 2) / 6.
     assert kk.nps(contacts, nps_cutoffs=(7, 10)) == pytest.approx(0.0)
+    # NumPy's integers are whole numbers too (they were refused as not whole).
+    assert kk.nps(contacts, nps_cutoffs=(np.int64(7), np.int64(10))) == pytest.approx(0.0)
 
 
 @pytest.mark.parametrize(
@@ -397,6 +400,7 @@ def test_zero_denominator_gives_null_value():
     ("kwargs", "message"),
     [
         ({"kpis": "ahtt"}, "Did you mean 'aht'"),
+        ({"kpis": []}, "'kpis' must name at least one KPI"),
         ({"freq": "fortnight"}, "Value of 'freq'"),
         ({"by": "team_name"}, "Value of 'by'"),
         ({"sl_denominator": "all"}, "sl_denominator"),

@@ -413,6 +413,11 @@ def _eager_polars(dataset: Dataset) -> bool:
 def _select_kpis(kpis, dataset, contacts, keys, options):
     """The KPIs to compute; explicit requests that cannot be met raise, the default skips them."""
     requested = list(KPI_IDS) if kpis is None else _as_list(kpis)
+    if not requested:
+        raise ValueError(
+            f"Value of 'kpis' must name at least one KPI (or be None for every KPI the data "
+            f"allows); received: {kpis!r}"
+        )
     for kpi_id in requested:
         check_choice("kpis", kpi_id, KPI_IDS, "a KPI id")
     columns = set(contacts.collect_schema().names())
