@@ -397,6 +397,35 @@ def test_agents_required_targets_hold_and_one_less_fails():
     assert np.all((fewer.asa > 30) | (fewer.p_abandon * 100 > 3))
 
 
+@pytest.mark.parametrize(
+    ("volume", "targets"),
+    [
+        (np.linspace(100, 2000, 20), {"patience_s": 30, "target_asa_s": 30}),
+        (np.linspace(100, 3000, 20), {"patience_s": 60, "max_abandon": 60}),
+        (np.random.default_rng(2).uniform(1, 2000, 40), {"patience_s": 30, "target_sl": 80}),
+    ],
+)
+def test_agents_required_with_patience_over_many_intervals_is_each_smallest_count(volume, targets):
+    # More than 17 intervals start from square-root staffing learnt on a sample, and with
+    # abandonment the answer may be below the traffic: stepping Erlang B down there by its
+    # inverse recursion drifted out of [0, 1] (2000 contacts: 145 agents where 118 meet an
+    # ASA of 30 s; one interval of 141 Erlangs got 1 agent). Each count must be the smallest
+    # that meets the targets, as erlang_a computes them, one less failing.
+    plan = queueing.agents_required(volume, 300, **targets)
+    agents = plan["raw_agents"].to_numpy()
+    patience_s = targets["patience_s"]
+    for fewer, meets in ((agents - 1, False), (agents, True)):
+        figures = queueing.erlang_a(volume, 300, fewer, patience_s=patience_s)
+        met = np.ones(len(volume), dtype=bool)
+        if "target_asa_s" in targets:
+            met &= figures.asa <= targets["target_asa_s"] + 1e-9
+        if "max_abandon" in targets:
+            met &= figures.p_abandon * 100 <= targets["max_abandon"] + 1e-9
+        if "target_sl" in targets:
+            met &= figures.service_level >= targets["target_sl"] - 1e-9
+        assert (met == meets)[fewer >= 1].all()
+
+
 def test_agents_required_answered_denominator():
     offered = queueing.agents_required(400, 300, target_sl=80, patience_s=60)
     answered = queueing.agents_required(
