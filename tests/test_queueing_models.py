@@ -125,6 +125,43 @@ def test_erlang_x_redials_are_a_fixed_point():
     assert result.lost == pytest.approx(0.4 * result.offered * failed, rel=1e-9)
 
 
+def test_erlang_x_redials_must_be_one_probability_and_keep_the_traffic_computable():
+    with pytest.raises(ValueError, match="'redial_probability' must be one number"):
+        queueing.erlang_x(100, 180, 5, patience_s=60, redial_probability=[0.1, 0.2])
+    # 10 Erlangs on 5 agents: half the attempts or more fail, and each comes back with
+    # probability r, so the attempts tend to 1 / (1 - r P(fail)) times the contacts, past
+    # 100,000 Erlangs here: refused (the fixed point ran for minutes).
+    with pytest.raises(ValueError, match="redials grow the traffic beyond 100,000 Erlangs"):
+        queueing.erlang_x(100, 180, 5, patience_s=60, redial_probability=0.99999)
+
+
+@pytest.mark.parametrize(
+    ("volume", "agents"),
+    [(100, 5), ([60, 100, 140, 90], [6, 9, 12, 8])],  # overloaded, and a staffed day
+)
+def test_each_interval_is_solved_at_its_own_patience(volume, agents):
+    # Patiences mixed in one call (1 s to a day) give what each gives alone. Each interval is
+    # now solved at its own reach (it took the longest one's: 4.6 s instead of 0.01 s for the
+    # overloaded pair, see bench_queue_models.py); this pins that the figures did not move.
+    patience = np.array([1.0, 86400.0, 30.0, 0.01])
+    volume = np.resize(np.asarray(volume, dtype=float), 4)
+    agents = np.resize(np.asarray(agents), 4)
+    calls = {
+        "erlang_x": lambda v, n, p: queueing.erlang_x(v, 180, n, patience_s=p),
+        "chat": lambda v, n, p: queueing.chat(v, 180, n, concurrency=2, patience_s=p),
+        "blending": lambda v, n, p: (
+            queueing.blending(v, 180, n + 2, reserved_agents=1, patience_s=p).inbound
+        ),
+    }
+    for name, call in calls.items():
+        together = call(volume, agents, patience)
+        for i in range(4):
+            alone = call(volume[i], agents[i], patience[i])
+            for figure in ("service_level", "p_abandon", "asa"):
+                got, want = np.asarray(getattr(together, figure))[i], getattr(alone, figure)
+                assert got == pytest.approx(want, rel=1e-9, abs=1e-12), (name, figure, i)
+
+
 def test_erlang_x_thousands_of_agents_stay_finite():
     result = queueing.erlang_x(
         [40_000, 80_000],

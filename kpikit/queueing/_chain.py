@@ -63,12 +63,14 @@ def _poisson_weights(mean, m, log_factorials):
     return np.exp(log_pmf)
 
 
-def _served_within(full_rate, abandon, threshold, positions):
-    """``P(served within T | position j)`` for ``j = 1..positions``: (rows, positions).
+def _served_within(full_rate, abandon, threshold, reach):
+    """``P(served within T | position j)`` for ``j = 1..max(reach)``: (rows, max(reach)); 0
+    beyond a row's ``reach``, the positions from which it is not negligible (:func:`_reachable`).
 
-    Uniformisation at ``R = sigma(c) + J theta``: after ``m`` steps the chance of having been
-    served is ``g_m(j) = a_j g_(m-1)(j-1) + s_j g_(m-1)(j)`` with ``a_j`` the move-up and
-    ``s_j`` the stay probability per step; the answer is the Poisson(R T) mixture over ``m``.
+    Uniformisation at ``R = sigma(c) + J theta`` (``J`` the row's reach): after ``m`` steps the
+    chance of having been served is ``g_m(j) = a_j g_(m-1)(j-1) + s_j g_(m-1)(j)`` with ``a_j``
+    the move-up and ``s_j`` the stay probability per step; the answer is the Poisson(R T)
+    mixture over ``m``.
 
     The steps run to the far tail of the Poisson law, ``R T + 10 sqrt(R T) + 20``, or until
     every start has been served or has hung up (its chance of being still waiting, ``w_m(j)``,
@@ -76,21 +78,26 @@ def _served_within(full_rate, abandon, threshold, positions):
     the Poisson weight left goes to it at once. With very short patience (``R T`` in the
     hundreds of thousands) that ends the work after a few hundred steps instead of all of
     them. The weights are made ``_STEP_BLOCK`` steps at a time, so their memory stays small.
+    Each row has its own ``R``: taken from the longest reach of the rows computed with it, a
+    row of short patience beside one of long patience took its ``J theta`` from the other's
+    thousands of positions (two patiences, 1 s and a day, in one call: 4.6 s against 0.01 s).
     """
     rows = full_rate.shape[0]
+    positions = int(reach.max()) if rows else 0
     if positions == 0:
         return np.zeros((rows, 0))
     j = np.arange(1, positions + 1)
-    top = full_rate + positions * abandon
+    inside = j <= reach[:, None]  # beyond its reach a row's positions stay 0 and settled
+    top = full_rate + reach * abandon
     mean = top * threshold
-    steps = int(np.ceil(np.max(mean + 10 * np.sqrt(mean) + 20))) if rows else 0
-    steps = max(steps, 1)
-    move = (full_rate[:, None] + (j - 1) * abandon[:, None]) / top[:, None]
-    stay = 1.0 - (full_rate[:, None] + j * abandon[:, None]) / top[:, None]
+    steps = max(int(np.ceil(np.max(mean + 10 * np.sqrt(mean) + 20))), 1)
+    with np.errstate(divide="ignore", invalid="ignore"):  # top is 0 only for rows of no reach
+        move = np.where(inside, (full_rate[:, None] + (j - 1) * abandon[:, None]) / top[:, None], 0)
+        stay = np.where(inside, 1.0 - (full_rate[:, None] + j * abandon[:, None]) / top[:, None], 0)
     served = np.zeros((rows, positions + 1))
     served[:, 0] = 1.0
-    waiting = np.ones((rows, positions + 1))
-    waiting[:, 0] = 0.0
+    waiting = np.zeros((rows, positions + 1))
+    waiting[:, 1:] = inside
     total = np.zeros((rows, positions))
     weight_used = np.zeros(rows)
     log_factorial = 0.0  # log(m!) of the last step of the previous block
@@ -150,8 +157,10 @@ def _chunk(arrival, lowest, servers, capacity, abandon, threshold, states, servi
         log_move = np.log(full_rate[:, None] + (j - 1) * abandon[:, None]) - np.log(rate)
     served_given = np.exp(np.cumsum(log_move, axis=1))
     wait_given = np.cumsum(1.0 / rate, axis=1)
-    reach = min(positions, _reachable(full_rate, abandon, threshold, positions))
-    within = _served_within(full_rate, abandon, threshold, reach)
+    within = _served_within(
+        full_rate, abandon, threshold, _reachable(full_rate, abandon, threshold, states - servers)
+    )
+    reach = within.shape[1]
     waited = queued.sum(axis=1)
     served_late = (queued * served_given).sum(axis=1)
     return {
@@ -167,9 +176,10 @@ def _chunk(arrival, lowest, servers, capacity, abandon, threshold, states, servi
 
 
 def _reachable(full_rate, abandon, threshold, positions):
-    """Positions from which an answer within the threshold is not negligible."""
+    """Per row, the waiting positions (at most ``positions``) from which an answer within the
+    threshold is not negligible: those within the Poisson tail of the moves made in ``T``."""
     mean = (full_rate + positions * abandon) * threshold
-    return int(np.ceil(np.max(mean + 10 * np.sqrt(mean) + 20))) if mean.size else 0
+    return np.minimum(positions, np.ceil(mean + 10 * np.sqrt(mean) + 20)).astype(np.int64)
 
 
 def solve(arrival, lowest, servers, capacity, abandon, threshold, service_rates):

@@ -5,7 +5,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from kpikit.queueing._chain import solve
-from kpikit.queueing._inputs import _array, _common_inputs, _scalar_result, _seconds, one_length
+from kpikit.queueing._inputs import (
+    MAX_TRAFFIC,
+    _array,
+    _common_inputs,
+    _scalar_result,
+    _seconds,
+    one_length,
+)
 
 _FIXED_POINT_TOLERANCE = 1e-10
 _FIXED_POINT_ROUNDS = 200
@@ -157,7 +164,13 @@ def erlang_x(
     capacity = (
         np.asarray(np.inf) if lines is None else _array("lines", lines, minimum=0, integer=True)
     )
-    redial = float(_array("redial_probability", redial_probability, minimum=0))
+    redial = _array("redial_probability", redial_probability, minimum=0)
+    if redial.ndim:
+        raise ValueError(
+            "Value of 'redial_probability' must be one number, the same for every interval, "
+            f"but received: {redial_probability!r}"
+        )
+    redial = float(redial)
     if redial >= 1:
         raise ValueError(
             f"Value of 'redial_probability' is a probability in [0, 1), but received: "
@@ -201,9 +214,29 @@ def erlang_x(
     for _ in range(_FIXED_POINT_ROUNDS if redial > 0 else 0):
         failing = np.where(figures["unstable"], 0.0, figures["p_block"] + figures["p_abandon"])
         updated = fresh / (1.0 - redial * failing)
+        _check_redial_traffic(updated * aht_s, redial)
         change = np.max(np.abs(updated - attempts) / np.maximum(attempts, 1e-300), initial=0.0)
         attempts = updated
         figures = figures_for(attempts)
         if change < _FIXED_POINT_TOLERANCE:
             break
     return queue_result(figures, attempts, fresh, redial, agents, interval_s, shape)
+
+
+def _check_redial_traffic(load, redial: float) -> None:
+    """Refuse attempts (fresh contacts and redials) beyond :data:`MAX_TRAFFIC` Erlangs: with
+    ``r`` near 1 an overloaded queue's redials tend to ``1 / (1 - r)`` times its contacts, and
+    the queue to solve grows with them (0.99999: no answer within a minute).
+
+    >>> _check_redial_traffic(np.array([10.0, 2e5]), 0.99999)
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'redial_probability' (0.99999) makes redials grow the traffic beyond \
+100,000 Erlangs (2e+05); callers who redial that surely keep an overloaded queue full
+    """
+    if (load > MAX_TRAFFIC).any():
+        raise ValueError(
+            f"Value of 'redial_probability' ({redial:g}) makes redials grow the traffic beyond "
+            f"{MAX_TRAFFIC:,.0f} Erlangs ({load.max():.3g}); callers who redial that surely keep "
+            "an overloaded queue full"
+        )
