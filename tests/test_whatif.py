@@ -2,6 +2,7 @@
 
 import dataclasses
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -64,6 +65,37 @@ def test_rollups_weight_each_ratio_by_its_denominator():
     assert result.value("cost_per_contact") == pytest.approx(
         result.value("agent_hours") * 20 / answered.sum()
     )
+
+
+@pytest.mark.parametrize(
+    ("volume", "agents", "occupancy", "overloaded"),
+    [
+        # 200 contacts * 180 s / 1800 s = 20 Erlangs on 10 agents: busy min(20, 10) = 10 of 10
+        # (was 200: traffic / agents without the cap)
+        (200, 10, 100.0, [True]),
+        # 10 Erlangs on 14 agents (busy 10), 20 on 10 (busy 10): 100 (10 + 10) / (14 + 10)
+        # (was 125)
+        ([100, 200], [14, 10], 100 * 20 / 24, [False, True]),
+    ],
+)
+def test_occupancy_counts_only_the_time_agents_can_be_busy(volume, agents, occupancy, overloaded):
+    result = evaluate(Scenario(volume=volume, aht_s=180, agents=agents))
+    assert result.value("occupancy") == pytest.approx(occupancy)
+    assert result.intervals["overloaded"].tolist() == overloaded
+    note = result.summary.set_index("metric").loc["occupancy", "note"]
+    assert f"1 of {len(overloaded)} intervals overloaded (traffic >= agents)" in note
+
+
+def test_only_a_queue_nobody_leaves_is_overloaded():
+    # infinite patience is Erlang C: 20 Erlangs on 10 agents grow a queue (occupancy 10 / 10)
+    patient = evaluate(Scenario(volume=200, aht_s=180, agents=10, patience_s=math.inf))
+    assert patient.intervals["overloaded"].tolist() == [True]
+    assert patient.value("occupancy") == 100.0
+    # callers who hang up keep the queue finite: no interval overloaded, no note
+    leaving = evaluate(Scenario(volume=200, aht_s=180, agents=10, patience_s=60))
+    assert leaving.intervals["overloaded"].tolist() == [False]
+    note = leaving.summary.set_index("metric").loc["occupancy", "note"]
+    assert note == "handling time / time on the phones"
 
 
 def test_csat_projection_follows_the_assumptions():
@@ -200,6 +232,32 @@ def test_scenario_refuses_the_shrinkage_queueing_refuses_in_its_words(shrinkage)
 def test_scenario_refuses_values_of_a_wrong_type(field, value):
     with pytest.raises(TypeError, match=f"Value of '{field}' must be"):
         Scenario(**{"volume": 100, "aht_s": 180, field: value})
+
+
+@pytest.mark.parametrize("change", ["volume_pct", "aht_s", "agents", "fcr_change"])
+@pytest.mark.parametrize("value", ["30", None, True, [10, 20]])
+def test_adjust_refuses_a_change_that_is_not_a_number(change, value):
+    # aht_s="30" was "Unknown format code 'g' for object of type 'str'"; True was +1
+    scenario = Scenario(volume=100, aht_s=180, agents=14)
+    expected = (
+        rf"Value of '{change}' must be a (whole )?number but received: {re.escape(repr(value))}"
+    )
+    with pytest.raises(TypeError, match=expected):
+        scenario.adjust(**{change: value})
+
+
+@pytest.mark.parametrize(
+    ("change", "value", "expected"),
+    [
+        ("volume_pct", -150, "'volume_pct' must be a finite number >= -100 but received: -150"),
+        ("aht_s", math.nan, "'aht_s' must be a finite number but received: nan"),
+        ("agents", 1.5, "'agents' must be a finite whole number but received: 1.5"),
+        ("fcr_change", math.inf, "'fcr_change' must be a finite number but received: inf"),
+    ],
+)
+def test_adjust_refuses_a_change_out_of_range(change, value, expected):
+    with pytest.raises(ValueError, match=re.escape(expected)):
+        Scenario(volume=100, aht_s=180, agents=14).adjust(**{change: value})
 
 
 def test_scenario_keeps_its_unset_values():

@@ -22,6 +22,7 @@ _INTERVAL_COLUMNS = [
     "asa",
     "abandonment_rate",
     "occupancy",
+    "overloaded",
     "answered",
     "cost",
 ]
@@ -38,7 +39,11 @@ class Evaluation:
         ``basis`` is the queueing model, ``input``, ``cost model`` or ``assumption``.
     intervals : pandas.DataFrame
         One row per interval: ``label, volume, aht_s, agents, scheduled_agents, p_wait,
-        service_level, asa, abandonment_rate, occupancy, answered, cost``.
+        service_level, asa, abandonment_rate, occupancy, overloaded, answered, cost``;
+        ``overloaded`` marks an interval whose traffic reaches its agents with nobody hanging
+        up (Erlang C): the queue grows, ASA is infinite and its agents are busy all the time
+        (occupancy 100). The summary's
+        ``occupancy`` note counts them.
     scenario : Scenario
     assumptions : Assumptions
     """
@@ -95,6 +100,7 @@ def evaluate(scenario, assumptions=None, *, reference_asa_s=None):
     abandonment by offered contacts, ASA by answered contacts, occupancy by agent time::
 
         answered          = sum(volume (1 - abandonment))
+        occupancy         = 100 sum(min(traffic (1 - abandonment), agents)) / sum(agents)
         agent_hours       = sum(scheduled agents) * interval / 3600      (paid hours)
         cost              = agent_hours * cost_per_agent_hour
         cost_per_contact  = cost / answered
@@ -126,7 +132,8 @@ def evaluate(scenario, assumptions=None, *, reference_asa_s=None):
     -----
     Without patience (Erlang C) abandonment is NaN and every offered contact counts as
     answered. Without ``csat`` or ``fcr`` the projections are NaN. With no reference ASA the
-    scenario's own ASA is the reference (no wait effect).
+    scenario's own ASA is the reference (no wait effect). An overloaded interval (Erlang C,
+    traffic >= agents) has an infinite ASA, so the rolled-up ASA is infinite too.
 
     Examples
     --------
@@ -135,6 +142,15 @@ def evaluate(scenario, assumptions=None, *, reference_asa_s=None):
     (14.0, 88.8)
     >>> result.value("cost_per_contact")  # 14 agents * 0.5 h * 30 / 100 answered contacts
     2.1
+
+    10 and 20 Erlangs on 14 and 10 agents: the second half hour is overloaded, its 10 agents
+    busy all the time:
+
+    >>> two = evaluate(Scenario(volume=[100, 200], aht_s=180, agents=[14, 10]))
+    >>> round(two.value("occupancy"), 1)  # 100 (10 + 10) / (14 + 10)
+    83.3
+    >>> two.intervals["overloaded"].tolist()
+    [False, True]
     """
     _expect("scenario", scenario, (Scenario,))
     assumptions = _assumptions(assumptions)

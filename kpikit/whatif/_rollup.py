@@ -2,6 +2,10 @@
 
 Roll-ups weight each figure by what it is a ratio of: service level and abandonment by
 offered contacts, ASA by answered contacts, occupancy by agent time on the phones.
+
+An interval is *overloaded* when, nobody hanging up (Erlang C), its traffic reaches its agents:
+the queue grows through the interval, the wait is infinite and the agents are busy all the
+time (occupancy 100, as :func:`kpikit.queueing.occupancy` caps it).
 """
 
 import math
@@ -47,22 +51,43 @@ def interval_figures(scenario):
         plan["scheduled_agents"] = queueing.scheduled_agents(plan["agents"], scenario.shrinkage)
     if "abandonment_rate" not in plan:
         plan["abandonment_rate"] = math.nan  # Erlang C: abandonment is not modelled
+    plan["overloaded"] = _overloaded(plan, scenario)
     return plan
+
+
+def _overloaded(plan, scenario):
+    """Intervals whose queue grows without bound: some traffic, at least as much as the agents
+    (``traffic >= agents``), and nobody hangs up (Erlang A's abandonment keeps a queue finite)."""
+    traffic = plan["traffic"].to_numpy()
+    patient = scenario.patience_s is None or scenario.patience_s == math.inf
+    return patient & (traffic >= plan["agents"].to_numpy()) & (traffic > 0)
+
+
+def busy_agents(traffic, abandonment_rate, agents):
+    """Agents busy on average in each interval: the traffic handled, ``traffic (1 -
+    abandonment)``, but no more than the agents there are (the rest waits or abandons).
+
+    >>> busy_agents(np.array([10.0, 20.0]), np.array([0.0, 0.0]), np.array([14, 10])).tolist()
+    [10.0, 10.0]
+    """
+    return np.minimum(traffic * (1 - abandonment_rate / 100), agents)
 
 
 def rollup(plan, scenario):
     """Roll the interval plan up: ``answered`` (added to ``plan``) and the summary figures.
 
-    ``answered = volume (1 - abandonment)``; returns a dict with ``contacts, aht, agents,
-    scheduled_agents, agent_hours, service_level, asa, abandonment_rate, occupancy,
-    answered``.
+    ``answered = volume (1 - abandonment)``; ``occupancy = 100 sum(busy agents) /
+    sum(agents)`` (busy agent time over agent time on the phones, :func:`busy_agents`).
+    Returns a dict with ``contacts, aht, agents, scheduled_agents, agent_hours,
+    service_level, asa, abandonment_rate, occupancy, answered, overloaded`` (the number of
+    overloaded intervals).
     """
     volume = plan["volume"].to_numpy()
-    abandoned = plan["abandonment_rate"].fillna(0.0).to_numpy() / 100
-    answered = volume * (1 - abandoned)
+    abandonment = plan["abandonment_rate"].fillna(0.0).to_numpy()
+    answered = volume * (1 - abandonment / 100)
     plan["answered"] = answered
-    handled = plan["traffic"].to_numpy() * (1 - abandoned)
     agent_time = plan["agents"].to_numpy(dtype=float)
+    busy = busy_agents(plan["traffic"].to_numpy(), abandonment, agent_time)
     return {
         "contacts": volume.sum(),
         "aht": weighted(plan["aht_s"], answered),
@@ -72,6 +97,7 @@ def rollup(plan, scenario):
         "service_level": weighted(plan["service_level"], volume),
         "asa": weighted(plan["asa"], answered),
         "abandonment_rate": weighted(plan["abandonment_rate"], volume),
-        "occupancy": 100 * handled.sum() / agent_time.sum() if agent_time.sum() > 0 else math.nan,
+        "occupancy": 100 * busy.sum() / agent_time.sum() if agent_time.sum() > 0 else math.nan,
         "answered": answered.sum(),
+        "overloaded": int(plan["overloaded"].sum()),
     }

@@ -294,7 +294,7 @@ class Scenario:
         Parameters
         ----------
         volume_pct : float, default=0.0
-            Percent change of the volume (+10 means 10 % more contacts).
+            Percent change of the volume (+10 means 10 % more contacts), at least -100.
         aht_s : float, default=0.0
             Seconds added to the AHT (-30 means 30 s shorter).
         agents : int, default=0
@@ -307,7 +307,27 @@ class Scenario:
         Returns
         -------
         Scenario
+
+        Raises
+        ------
+        TypeError
+            A change that is not one number (text, None, a bool, a list).
+        ValueError
+            A change that is NaN, infinite, out of its range, or leads to values the
+            scenario refuses (a negative AHT, ``agents`` without fixed agents).
+
+        Examples
+        --------
+        >>> Scenario(volume=100, aht_s=180).adjust(aht_s="30")
+        Traceback (most recent call last):
+        ...
+        TypeError: Value of 'aht_s' must be a number but received: '30' (str)
         """
+        # checked before they are formatted into the name; the copy checks what they lead to
+        volume_pct = check_number("volume_pct", volume_pct, minimum=-100)
+        aht_s = check_number("aht_s", aht_s)
+        agents = check_number("agents", agents, integer=True)
+        fcr_change = check_number("fcr_change", fcr_change)
         if agents and self.agents is None:
             raise ValueError(
                 "Value of 'agents' can only change a scenario with fixed agents; this one is "

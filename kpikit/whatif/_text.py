@@ -30,6 +30,12 @@ def summary_table(figures, scenario, assumptions, reference_asa_s):
         if scenario.fcr is None
         else f"measured {scenario.fcr:.1f}, {scenario.fcr_change:+g} points assumed"
     )
+    overloaded = (
+        f"; {figures['overloaded']} of {scenario.volume.size} intervals overloaded (traffic >= "
+        "agents): the queue grows, ASA is infinite, their agents count as busy all the time"
+        if figures["overloaded"]
+        else ""
+    )
     rows = [
         ("contacts", "contacts", "input", "offered"),
         ("aht", "seconds", "input", ""),
@@ -54,7 +60,7 @@ def summary_table(figures, scenario, assumptions, reference_asa_s):
             model,
             "" if scenario.patience_s is not None else "not modelled: give patience_s",
         ),
-        ("occupancy", "percent", model, "handling time / time on the phones"),
+        ("occupancy", "percent", model, f"handling time / time on the phones{overloaded}"),
         ("cost", "currency", "cost model", "agent hours * cost per agent hour"),
         ("cost_per_contact", "currency", "cost model", "cost / answered contacts"),
         ("csat", "percent", "assumption", csat_note),
