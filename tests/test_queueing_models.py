@@ -135,6 +135,17 @@ def test_erlang_x_redials_must_be_one_probability_and_keep_the_traffic_computabl
         queueing.erlang_x(100, 180, 5, patience_s=60, redial_probability=0.99999)
 
 
+def test_a_missing_number_is_named_as_none_and_huge_lines_point_to_lines():
+    # None was read as NaN and reported as "received: nan"
+    with pytest.raises(TypeError, match=r"'patience_s' must be a number .* received: None"):
+        queueing.erlang_a(100, 180, 10, patience_s=None)
+    with pytest.raises(TypeError, match=r"'traffic' must be a number .* received: None"):
+        queueing.erlang_c(None, 5)
+    # the lines were finite: the advice was "give finite lines or a shorter patience"
+    with pytest.raises(ValueError, match="give fewer lines, or lines=None"):
+        queueing.erlang_x(100, 180, 10, patience_s=60, lines=1e12)
+
+
 @pytest.mark.parametrize(
     ("volume", "agents"),
     [(100, 5), ([60, 100, 140, 90], [6, 9, 12, 8])],  # overloaded, and a staffed day

@@ -46,10 +46,16 @@ def _truncation(arrival, full_rate, abandon, servers, capacity):
     extra = np.where(abandon > 0, crossing + patient, geometric)
     extra = np.where(arrival > 0, extra, 1)
     states[open_rows] = (servers[open_rows] + np.ceil(extra[open_rows]) + 1).astype(np.int64)
-    if (states > _MOST_STATES).any():
+    too_many = states > _MOST_STATES
+    if too_many.any():
+        fix = (
+            "give fewer lines, or lines=None when callers never fill them all"
+            if finite[too_many].any()
+            else "give finite lines or a shorter patience"
+        )
         raise ValueError(
-            f"The queue needs more than {_MOST_STATES} states (capacity 'lines' too large or "
-            "patience too long for the traffic); give finite lines or a shorter patience"
+            f"The queue needs more than {_MOST_STATES:,} states (capacity 'lines' too large or "
+            f"patience too long for the traffic); {fix}"
         )
     return states
 

@@ -40,8 +40,8 @@ def _array(name, value, *, minimum=None, strict=False, integer=False, finite=Tru
         f"Value of {name!r} must be a number or numbers, but received: {value!r} "
         f"({type(value).__name__})"
     )
-    if np.asarray(value).dtype.kind in "bUS":  # NumPy would read True and "100" as numbers
-        raise wrong_kind
+    if value is None or np.asarray(value).dtype.kind in "bUS":
+        raise wrong_kind  # NumPy would read None as NaN, True and "100" as numbers
     try:
         if hasattr(value, "to_numpy"):  # pandas: a missing value (pd.NA) as NaN on any version
             value = value.to_numpy(dtype=float, na_value=np.nan)
