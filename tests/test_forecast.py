@@ -147,3 +147,80 @@ def test_bad_input_is_named(log):
         forecast.volume(log, model="seasonal_naive", special_days={"2024-02-05": -1})
     with pytest.raises(ValueError, match="'level'"):
         forecast.volume(log, model="seasonal_naive", level=0.95 * 200)
+
+
+def hourly_log(first_day, days):
+    """Contacts in UTC from midnight of ``first_day``: hour h of each day gets h % 4 of them."""
+    hours = pd.date_range(first_day, periods=24 * days, freq="h", tz="UTC")
+    times = [
+        hour + pd.Timedelta(minutes=10 * (k + 1)) for hour in hours for k in range(hour.hour % 4)
+    ]
+    return pd.DataFrame({"arrived_at": times, "answered": True, "talk_s": 60.0})
+
+
+def test_a_zoned_until_is_an_instant():
+    # The same instant given in UTC and in Paris (UTC+1 in February) used to start the forecast
+    # at 12:00 and at 13:00: the zones were dropped, not converted.
+    log = hourly_log("2024-01-08", 28)
+    options = {"freq": "hour", "horizon": "3h", "model": "seasonal_naive"}
+    utc = forecast.volume(log, until=pd.Timestamp("2024-02-04 12:00", tz="UTC"), **options)
+    paris = forecast.volume(
+        log, until=pd.Timestamp("2024-02-04 13:00", tz="Europe/Paris"), **options
+    )
+    pd.testing.assert_frame_equal(utc, paris)
+    expected = pd.date_range("2024-02-04 12:00", periods=3, freq="h", tz="UTC", unit="us")
+    assert list(utc["period"]) == list(expected)
+    # by hand: one week earlier, hours 12, 13 and 14 UTC had 12 % 4, 13 % 4, 14 % 4 contacts
+    assert list(utc["forecast"]) == [0.0, 1.0, 2.0]
+
+
+def test_a_naive_until_is_wall_time_in_the_contacts_zone():
+    log = hourly_log("2024-01-08", 28)
+    paris = log.assign(arrived_at=log["arrived_at"].dt.tz_convert("Europe/Paris"))
+    table = forecast.volume(
+        paris, freq="hour", horizon="1h", until="2024-02-04 13:00", model="seasonal_naive"
+    )
+    # 13:00 in Paris is 12:00 UTC: 12 % 4 = 0 contacts a week earlier
+    assert table["period"].iloc[0] == pd.Timestamp("2024-02-04 13:00", tz="Europe/Paris")
+    assert table["forecast"].iloc[0] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("day", "wall_hours"),
+    [
+        ("2024-03-31", [0, 1, *range(3, 24)]),  # clocks go forward at 02:00: 23 hours
+        ("2024-10-27", [0, 1, 2, 2, *range(3, 24)]),  # back at 03:00: 25 hours, 02:00 twice
+    ],
+)
+def test_hourly_periods_over_a_daylight_saving_day(day, wall_hours):
+    # The zone was dropped, so the log was counted on the wall clock: the skipped hour came out
+    # empty and the repeated one as a single hour with both hours' contacts.
+    log = hourly_log(pd.Timestamp(day) - pd.Timedelta("28D"), 28)
+    paris = log.assign(arrived_at=log["arrived_at"].dt.tz_convert("Europe/Paris"))
+    options = {"freq": "hour", "horizon": "26h", "model": "seasonal_naive"}
+    zoned = forecast.volume(paris, until=day, **options)
+    assert str(zoned["period"].dtype) == "datetime64[us, Europe/Paris]"
+    assert zoned["period"].is_unique
+    periods = zoned["period"][zoned["period"].dt.strftime("%Y-%m-%d") == day]
+    assert list(periods.dt.hour) == wall_hours
+    # each local hour is the instant of the forecast made on the same log in naive UTC
+    instant = pd.Timestamp(day, tz="Europe/Paris").tz_convert("UTC").tz_localize(None)
+    naive = log.assign(arrived_at=log["arrived_at"].dt.tz_localize(None))
+    plain = forecast.volume(naive, until=instant, **options)
+    assert list(zoned["period"].dt.tz_convert("UTC").dt.tz_localize(None)) == list(plain["period"])
+    assert list(zoned["forecast"]) == list(plain["forecast"])
+    # by hand: the seasonal naive repeats the week before, h % 4 contacts at UTC hour h
+    utc_hours = zoned["period"].dt.tz_convert("UTC").dt.hour
+    assert list(zoned["forecast"]) == list(utc_hours % 4 * 1.0)
+
+
+def test_daily_periods_are_the_zones_calendar_days():
+    log = hourly_log("2024-03-03", 28)
+    paris = log.assign(arrived_at=log["arrived_at"].dt.tz_convert("Europe/Paris"))
+    table = forecast.volume(
+        paris, freq="day", horizon="2D", until="2024-03-31", model="seasonal_naive"
+    )
+    expected = pd.DatetimeIndex(["2024-03-31", "2024-04-01"]).tz_localize("Europe/Paris")
+    assert list(table["period"]) == list(expected)
+    # by hand: the Paris days a week earlier (24 hours each) hold 6 * (0 + 1 + 2 + 3) contacts
+    assert list(table["forecast"]) == [36.0, 36.0]

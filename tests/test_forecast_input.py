@@ -193,3 +193,69 @@ def test_forecast_periods_are_microseconds_whatever_the_input_holds(log):
     dates = log.assign(arrived_at=log["arrived_at"].dt.date.astype(pd.ArrowDtype(pa.date32())))
     for contacts in (log, dates, pl.from_pandas(dates)):
         assert forecast.volume(contacts, **NAIVE)["period"].dtype == "datetime64[us]"
+
+
+@pytest.mark.parametrize("horizon", ["1", "24", " 2.5 ", "1e3"])
+def test_horizon_without_a_unit_is_refused(log, horizon):
+    # "1" used to be read as 1 nanosecond (pandas' default unit), a one-interval forecast
+    with pytest.raises(ValueError, match="'horizon' must be a duration such as '1D' .* no unit"):
+        forecast.volume(log, freq="day", horizon=horizon, model="seasonal_naive")
+
+
+@pytest.mark.parametrize(("level", "suggested"), [(0.95, "95"), (0.8, "80"), (0.999, "99.9")])
+def test_level_as_a_fraction_is_refused(log, level, suggested):
+    # 0.95 used to give a 0.95 % interval
+    with pytest.raises(ValueError, match=f"'level' .* not a fraction: give {suggested} rather"):
+        forecast.volume(log, level=level, **NAIVE)
+
+
+@pytest.mark.parametrize("level", [1, 50, 99.5])
+def test_levels_in_percent_are_kept(log, level):
+    assert len(forecast.volume(log, level=level, **NAIVE)) == 1
+
+
+@pytest.mark.parametrize(
+    ("freq", "horizon", "asked", "most"),
+    [
+        ("15min", "366D 00:15:00", 35137, "366 days 00:00:00"),  # 366 * 96 + 1 quarters
+        ("day", "100000D", 100000, "35136 days 00:00:00"),
+    ],
+)
+def test_horizon_is_bounded(log, freq, horizon, asked, most):
+    # "100000D" used to run for a minute and return millions of rows; the bound is a leap year
+    # of 15-minute intervals, 366 * 96 = 35136 intervals of any freq
+    message = f"'horizon' asks for {asked} intervals of freq='{freq}', more than the 35136 .*"
+    with pytest.raises(ValueError, match=f"{message}at most {most}, but received: '{horizon}'"):
+        forecast.volume(log, freq=freq, horizon=horizon, model="seasonal_naive")
+
+
+def test_horizon_at_the_bound_is_accepted(log):
+    # 366 days of 15-minute intervals: 366 * 96 = 35136 rows
+    table = forecast.volume(log, freq="15min", horizon="366D", model="seasonal_naive")
+    assert len(table) == 35136
+
+
+def test_zoned_until_on_contacts_without_a_zone(log):
+    # it used to be read as wall time on the contacts' clock, whatever its zone
+    until = pd.Timestamp("2024-02-05", tz="Europe/Paris")
+    with pytest.raises(ValueError, match="'until' has a time zone .* 'arrived_at' holds times"):
+        forecast.volume(log, until=until, **NAIVE)
+
+
+@pytest.mark.parametrize("until", ["2024-03-31 02:30", "2024-10-27 02:30"])
+def test_wall_time_the_zone_skips_or_repeats(until):
+    first = pd.Timestamp(until).normalize() - pd.Timedelta("14D")
+    times = pd.date_range(first, periods=14 * 24, freq="h", tz="Europe/Paris")
+    log = pd.DataFrame({"arrived_at": times, "answered": True})
+    with pytest.raises(ValueError, match="'until' is a wall time that zone Europe/Paris"):
+        forecast.volume(log, freq="hour", until=until, model="seasonal_naive")
+
+
+def test_zone_whose_offset_changes_by_half_an_hour_is_refused_by_the_hour():
+    # Lord Howe Island moves its clocks by 30 minutes (on 2024-04-07): its hours cannot all be
+    # whole hours of elapsed time
+    times = pd.date_range("2024-03-25", periods=20 * 24, freq="h", tz="Australia/Lord_Howe")
+    log = pd.DataFrame({"arrived_at": times, "answered": True})
+    with pytest.raises(ValueError, match="'freq' is 'hour', but zone Australia/Lord_Howe"):
+        forecast.volume(log, freq="hour", model="seasonal_naive")
+    assert len(forecast.volume(log, freq="30min", horizon="1h", model="seasonal_naive")) == 2

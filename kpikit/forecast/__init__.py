@@ -74,9 +74,13 @@ def volume(data, *, freq="30min", horizon="1D", by=None, until=None, **options):
         Contacts with ``arrived_at`` and ``answered``.
     freq : {"15min", "30min", "hour", "day"}, default="30min"
     horizon : str, default="1D"
+        A duration with a unit (``"90min"``), at most 35,136 intervals of ``freq`` (a leap
+        year of 15-minute intervals).
     by : str or list of str, default=None
     until : datetime-like, default=None
-        Learn only from contacts that arrived before it (default: the last arrival).
+        Learn only from contacts that arrived before it (default: the last arrival). On
+        contacts with a time zone, a ``until`` with a zone is converted to theirs and one
+        without is their wall time; on contacts without a zone, one with a zone is refused.
     **options
         ``level, special_days, model, models, history, origins, spacing, choose_by`` as in
         :func:`forecast`.
@@ -84,7 +88,9 @@ def volume(data, *, freq="30min", horizon="1D", by=None, until=None, **options):
     Returns
     -------
     pandas.DataFrame
-        ``*by, period, forecast, ci_low, ci_high`` (contacts, never below 0).
+        ``*by, period, forecast, ci_low, ci_high`` (contacts, never below 0); ``period`` is in
+        the zone of ``arrived_at`` (naive when it has none), cut as :func:`kpikit.compute`
+        cuts it (see :func:`forecast`).
     """
     return _single("volume", data, freq, horizon, by, until, options)
 
@@ -103,7 +109,8 @@ def backtest(data, *, freq="30min", by=None, until=None, targets=("volume",), **
     Parameters
     ----------
     data, freq, by, until, targets
-        As in :func:`forecast`.
+        As in :func:`forecast` (a ``until`` with a zone is converted to that of the
+        contacts, one without is their wall time).
     **options
         ``level, special_days, models, history, origins, spacing, choose_by``.
 

@@ -10,6 +10,7 @@ from kpikit.forecast._backtest import LEADS, choose, rolling_origins, score_orig
 from kpikit.forecast._models import MODELS, check_level, fit_predict
 from kpikit.forecast._series import (
     SERIES_ID,
+    Clock,
     arrivals,
     cutoff,
     duration,
@@ -43,7 +44,7 @@ class Forecast:
     level : float
         Coverage of the prediction intervals, percent.
     until : pandas.Timestamp
-        Only contacts that arrived before it were used.
+        Only contacts that arrived before it were used (in the contacts' zone, if any).
     """
 
     intervals: pd.DataFrame
@@ -248,15 +249,22 @@ def forecast(
         AHT.
     freq : {"15min", "30min", "hour", "day"}, default="30min"
     horizon : str, default="1D"
-        How far ahead, from the first interval not complete at ``until``.
+        How far ahead, from the first interval not complete at ``until``: a duration with a
+        unit (``"1D"``, ``"90min"``; ``"1"`` is refused), of at most 35,136 intervals of
+        ``freq`` (a leap year of 15-minute intervals, see
+        :data:`~kpikit.forecast._series.MAX_STEPS`). It is elapsed time: ``"1D"`` is 24
+        hours, so 24 hourly intervals even on a day of 23 or 25 hours.
     by : str or list of str, default=None
         Columns that define the series (``"queue"``, ``["channel", "queue"]``).
     until : datetime-like, default=None
-        Learn only from contacts that arrived before it; None: the last arrival. At most 3
-        days after the last arrival before it (a longer gap would read as no contacts).
+        Learn only from contacts that arrived before it; None: the last arrival. At most 4
+        days after the last arrival before it (a longer gap would read as no contacts). On
+        contacts with a time zone, a ``until`` with a zone is that instant, one without is
+        wall time in the contacts' zone; on contacts without a zone, a ``until`` with one is
+        refused (see Notes).
     targets : sequence of {"volume", "aht"}, default=("volume", "aht")
     level : float, default=95
-        Coverage of the prediction intervals, percent.
+        Coverage of the prediction intervals, percent, in [1, 100): 95, not 0.95.
     special_days : list of dates or dict of date -> factor, default=None
         Holidays and other special days. Their history is replaced by the week before when
         fitting; their forecast is a usual day times the factor (given, a number in [0, 100];
@@ -276,6 +284,18 @@ def forecast(
     Returns
     -------
     Forecast
+        Its ``intervals``' ``period`` and its ``until`` are in the zone of ``arrived_at``
+        (naive when it has none).
+
+    Notes
+    -----
+    Times with a zone are cut into intervals on the zone's clock, as :func:`kpikit.compute`
+    cuts them: a day is a calendar day (23 or 25 hours when the clocks change), and hours,
+    half hours and quarters are the zone's, so the day the clocks go forward has 23 hourly
+    periods and the day they go back 25 (its repeated hour twice, with two offsets). The
+    shorter intervals are counted in elapsed time, so the models see the daily pattern move
+    by the clock change; a zone whose offset changes by part of an interval (30 minutes at
+    ``freq="hour"``) is refused for that ``freq``.
     """
     keys = groups(by)
     steps = horizon_steps(horizon, freq)
@@ -294,7 +314,9 @@ def forecast(
     special = special_dates(special_days)
     contacts = arrivals(data, keys, freq=freq, handle="aht" in targets)
     moment = cutoff(contacts, until)
-    table = interval_series(contacts, freq=freq, by=keys, until=moment)
+    clock = Clock.of(contacts["arrived_at"], moment, freq)
+    contacts["arrived_at"] = clock.naive(contacts["arrived_at"])
+    table = interval_series(contacts, freq=freq, by=keys, until=clock.naive(moment))
     keys_frame = table[[SERIES_ID, *keys]].drop_duplicates(SERIES_ID)
     end = table["ds"].max() + step(freq)
 
@@ -331,7 +353,7 @@ def forecast(
         )
         predictions[target] = predicted.merge(picked, on=[SERIES_ID, "model"])
     return Forecast(
-        intervals=_intervals(predictions, keys_frame, keys, freq),
+        intervals=_intervals(predictions, keys_frame, keys, freq, clock),
         backtest=_backtest_table(backtests, keys),
         chosen=pd.concat(chosen, ignore_index=True).merge(keys_frame, on=SERIES_ID)[
             [*keys, "target", "model"]
@@ -342,7 +364,7 @@ def forecast(
     )
 
 
-def _intervals(predictions, keys_frame, keys, freq):
+def _intervals(predictions, keys_frame, keys, freq, clock):
     names = {
         "volume": ("volume", "volume_low", "volume_high"),
         "aht": ("aht_s", "aht_low", "aht_high"),
@@ -353,6 +375,7 @@ def _intervals(predictions, keys_frame, keys, freq):
         part = predicted[[SERIES_ID, "ds", "forecast", "low", "high"]].rename(columns=columns)
         merged = part if merged is None else merged.merge(part, on=[SERIES_ID, "ds"])
     merged = merged.merge(keys_frame, on=SERIES_ID).rename(columns={"ds": "period"})
+    merged["period"] = clock.aware(merged["period"])
     merged["interval_s"] = step(freq).total_seconds()
     values = [column for target in predictions for column in names[target]]
     merged = merged.sort_values([*keys, "period"]).reset_index(drop=True)

@@ -228,16 +228,29 @@ def fit_predict(series, *, freq, steps, level, names=MODELS, special=None):
 
 
 def check_level(level):
-    """``level`` must be a coverage in percent, strictly between 0 and 100."""
+    """``level`` must be a coverage in percent, in [1, 100): a fraction such as 0.95 is refused.
+
+    >>> check_level(0.95)
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'level' is the coverage of the prediction interval in percent, in [1,
+    100), not a fraction: give 95 rather than 0.95, but received: 0.95
+    """
     if isinstance(level, bool) or not isinstance(level, numbers.Real):
         raise TypeError(
             f"Value of 'level' must be a number, the coverage of the prediction interval in "
             f"percent (95 means 95 %), but received: {level!r}"
         )
-    if not 0 < level < 100:
+    if 0 < level < 1:
+        raise ValueError(
+            "Value of 'level' is the coverage of the prediction interval in percent, in [1, "
+            f"100), not a fraction: give {100 * level:g} rather than {level!r}, but received: "
+            f"{level!r}"
+        )
+    if not 1 <= level < 100:
         raise ValueError(
             f"Value of 'level' is the coverage of the prediction interval in percent (95 "
-            f"means 95 %) and must be in (0, 100), but received: {level!r}"
+            f"means 95 %) and must be in [1, 100), but received: {level!r}"
         )
 
 

@@ -5,6 +5,7 @@ contacts has zero volume), so the models see the nights and the quiet days too.
 """
 
 import numbers
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -20,6 +21,11 @@ MAX_HISTORY_GAP = pd.Timedelta("4D")
 """Longest gap between the last arrival and ``until`` (and the day :func:`kpikit.monitor.
 day_forecast` plans): a longer one would be read as days without contacts. A long weekend's
 closure, Friday evening to Tuesday morning, fits within it."""
+MAX_STEPS = 366 * 96
+"""Most forecast intervals per series: a leap year of 15-minute intervals (35,136), the
+longest plan a forecast serves (a year's capacity plan) at the finest ``freq``; a year of
+hours, half hours or days fits as well. Longer horizons would only take minutes and memory
+(100,000 days of half hours are millions of rows)."""
 MAX_SPECIAL_FACTOR = 100.0
 """Largest special-day factor accepted (100 times a usual day)."""
 _RESERVED = (
@@ -81,6 +87,11 @@ def duration(value, name, example):
             f"Value of {name!r} must be a duration such as {example!r} (a string or a "
             f"timedelta; a bare number has no unit), but received: {value!r}"
         )
+    if isinstance(value, str) and _is_number(value):
+        raise ValueError(
+            f"Value of {name!r} must be a duration such as {example!r} (a bare number has no "
+            f"unit), but received: {value!r}"
+        )
     try:
         length = pd.Timedelta(value)
     except (TypeError, ValueError, OverflowError):
@@ -94,13 +105,38 @@ def duration(value, name, example):
     return length
 
 
+def _is_number(text):
+    """Whether ``text`` reads as a number (pandas would take it as nanoseconds)."""
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
 def horizon_steps(horizon, freq):
-    """Number of intervals in ``horizon`` (a duration such as ``"1D"``), rounded up.
+    """Number of intervals in ``horizon`` (a duration such as ``"1D"``), rounded up; at most
+    :data:`MAX_STEPS`.
 
     >>> horizon_steps("90min", "hour")
     2
+    >>> horizon_steps("400D", "15min")
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'horizon' asks for 38400 intervals of freq='15min', more than the 35136 a
+    forecast makes per series (a leap year of 15-minute intervals): at freq='15min' the horizon
+    is at most 366 days 00:00:00, but received: '400D'
     """
-    return int(np.ceil(duration(horizon, "horizon", "1D") / step(freq)))
+    length = step(freq)
+    steps = int(np.ceil(duration(horizon, "horizon", "1D") / length))
+    if steps > MAX_STEPS:
+        raise ValueError(
+            f"Value of 'horizon' asks for {steps} intervals of freq={freq!r}, more than the "
+            f"{MAX_STEPS} a forecast makes per series (a leap year of 15-minute intervals): at "
+            f"freq={freq!r} the horizon is at most {MAX_STEPS * length}, but received: "
+            f"{horizon!r}"
+        )
+    return steps
 
 
 def moment(value, name):
@@ -111,7 +147,8 @@ def moment(value, name):
 
 
 def arrivals(data, by, *, freq, handle=True):
-    """Contacts with ``arrived_at`` (naive datetimes), ``answered``, handle seconds, ``*by``.
+    """Contacts with ``arrived_at`` (datetimes, in their zone if they have one), ``answered``,
+    handle seconds, ``*by``.
 
     The columns used are checked as :func:`kpikit.validate` checks them (``handle``: also
     ``talk_s, hold_s, acw_s``, needed for AHT only); a problem raises
@@ -126,12 +163,10 @@ def arrivals(data, by, *, freq, handle=True):
         raise ValueError("Value of 'data' has no contacts: there is nothing to forecast from")
     refuse_dates_for_hours(contacts, "arrived_at", freq)
     arrived = pd.to_datetime(contacts["arrived_at"])  # dates as midnight
-    if arrived.dt.tz is not None:
-        arrived = arrived.dt.tz_localize(None)
     answered = contacts["answered"].to_numpy(dtype=bool)
     seconds = contacts[handles].fillna(0.0).to_numpy(dtype=float).sum(axis=1)
     frame = contacts[keys].reset_index(drop=True)
-    frame["arrived_at"] = arrived.to_numpy()
+    frame["arrived_at"] = arrived.array
     frame["answered"] = answered
     frame["handle_s"] = np.where(answered, seconds, 0.0)
     _check_handle_total(frame["handle_s"].to_numpy(), handles)
@@ -153,13 +188,14 @@ def _check_handle_total(seconds, columns):
 def cutoff(contacts, until):
     """``until`` as a Timestamp (default: the last arrival), checked against the log.
 
-    The log must hold contacts before ``until`` and end at most :data:`MAX_HISTORY_GAP` before
-    it (a longer gap would be forecast as days without contacts).
+    On a log with a time zone ``until`` is given in that zone (:func:`_in_zone`). The log must
+    hold contacts before ``until`` and end at most :data:`MAX_HISTORY_GAP` before it (a longer
+    gap would be forecast as days without contacts).
     """
-    if until is None:
-        return contacts["arrived_at"].max()
-    found = moment(until, "until")
     arrived = contacts["arrived_at"]
+    if until is None:
+        return arrived.max()
+    found = _in_zone(check_timestamp("until", until), arrived.dt.tz)
     if found <= arrived.min():
         raise ValueError(
             f"Value of 'until' leaves no contact to learn from: the log starts at "
@@ -173,6 +209,96 @@ def cutoff(contacts, until):
             f"read the gap as days without contacts, but received: {until!r}"
         )
     return found
+
+
+def _in_zone(until, zone):
+    """The instant ``until`` in the log's ``zone``: converted there when it has a zone of its own,
+    read as that zone's wall time when naive; refused with a zone on a log without one.
+
+    >>> _in_zone(pd.Timestamp("2024-03-20 12:00", tz="UTC"), "Europe/Paris")
+    Timestamp('2024-03-20 13:00:00+0100', tz='Europe/Paris')
+    >>> _in_zone(pd.Timestamp("2024-03-20 12:00"), "Europe/Paris")
+    Timestamp('2024-03-20 12:00:00+0100', tz='Europe/Paris')
+    """
+    if zone is None:
+        if until.tzinfo is not None:
+            raise ValueError(
+                f"Value of 'until' has a time zone ({until.tzinfo}), but column 'arrived_at' "
+                "holds times without one, so the instant it names is unknown: give 'until' "
+                "without a zone, on the clock of 'arrived_at', or give 'arrived_at' its zone "
+                f"(tz_localize), but received: {until!r}"
+            )
+        return until
+    if until.tzinfo is not None:
+        return until.tz_convert(zone)
+    local = until.tz_localize(zone, ambiguous="NaT", nonexistent="NaT")
+    if local is pd.NaT:
+        raise ValueError(
+            f"Value of 'until' is a wall time that zone {zone} of 'arrived_at' skips or "
+            "repeats (a daylight-saving change), so it names no single instant: give it with "
+            f"its UTC offset or zone, but received: {until!r}"
+        )
+    return local
+
+
+@dataclass(frozen=True)
+class Clock:
+    """The naive clock the intervals are counted on, for a log with a time ``zone`` (or None).
+
+    The models need intervals of one length, which a zone's wall clock does not give on the
+    days its offset changes. Days (``freq="day"``) are the zone's calendar days (a daylight-
+    saving day has 23 or 25 hours, as in :func:`kpikit.compute`). Shorter intervals are
+    counted in elapsed time, on the zone's clock at ``until`` (UTC plus the ``offset`` it has
+    then): no hour is lost or counted twice, and each interval starts on a local quarter,
+    half or whole hour, provided the zone's offset only changes by whole intervals.
+    """
+
+    zone: object = None
+    offset: pd.Timedelta = pd.Timedelta(0)
+    daily: bool = False
+
+    @classmethod
+    def of(cls, arrived, until, freq):
+        """The clock for the times ``arrived`` (a Series) and the cutoff ``until``."""
+        zone, length = arrived.dt.tz, step(freq)
+        if zone is None:
+            return cls()
+        clock = cls(zone, until.utcoffset(), length >= pd.Timedelta("1D"))
+        shifts = (arrived.dt.tz_localize(None) - _utc(arrived) - clock.offset) % length
+        if not clock.daily and shifts.any():
+            raise ValueError(
+                f"Value of 'freq' is {freq!r}, but zone {zone} of 'arrived_at' changes its UTC "
+                f"offset by {shifts[shifts > pd.Timedelta(0)].iloc[0]}, part of an interval, so "
+                "its intervals cannot all start on the local clock: use a shorter freq"
+            )
+        return clock
+
+    def naive(self, times):
+        """Zoned ``times`` (a Series or a Timestamp) on this naive clock."""
+        if self.zone is None:
+            return times
+        if self.daily:
+            return _dated(times).tz_localize(None)
+        return _utc(times) + self.offset
+
+    def aware(self, starts):
+        """Interval ``starts`` (a Series) of this clock back in the zone."""
+        if self.zone is None:
+            return starts
+        if self.daily:  # a midnight skipped moves forward, one repeated is the first
+            first = np.ones(len(starts), dtype=bool)
+            return starts.dt.tz_localize(self.zone, ambiguous=first, nonexistent="shift_forward")
+        return (starts - self.offset).dt.tz_localize("UTC").dt.tz_convert(self.zone)
+
+
+def _dated(times):
+    """The datetime methods of a Series or a Timestamp."""
+    return times.dt if isinstance(times, pd.Series) else times
+
+
+def _utc(times):
+    """Zoned ``times`` (a Series or a Timestamp) as naive UTC."""
+    return _dated(_dated(times).tz_convert("UTC")).tz_localize(None)
 
 
 def interval_series(contacts, *, freq, by, until):
