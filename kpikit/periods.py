@@ -11,7 +11,7 @@ import pandas as pd
 from kpikit._validators import check_choice, check_timestamp
 from kpikit.metrics import FREQUENCIES
 
-__all__ = ["PERIOD_LENGTHS", "check_freq", "period_end"]
+__all__ = ["PERIOD_LENGTHS", "check_freq", "day_bounds", "period_end"]
 
 PERIOD_LENGTHS = {
     "15min": pd.Timedelta(minutes=15),
@@ -99,3 +99,23 @@ def check_freq(freq) -> None:
     ValueError: Value of 'freq' is not a period. Expected one of [...] but received: 'fortnight'
     """
     check_choice("freq", freq, FREQUENCIES, "a period")
+
+
+def day_bounds(day, zone=None):
+    """The instants that start and end ``day`` (a midnight) on the contacts' clock: in their
+    time ``zone`` (a daylight-saving day lasts 23 or 25 hours), or naive without one. A ``day``
+    with a zone of its own is first read as a date in ``zone``.
+
+    >>> start, end = day_bounds(pd.Timestamp("2024-10-27"), "Europe/Paris")
+    >>> start.isoformat(), end.isoformat(), end - start
+    ('2024-10-27T00:00:00+02:00', '2024-10-28T00:00:00+01:00', Timedelta('1 days 01:00:00'))
+    """
+    if day.tzinfo is not None:
+        day = (day.tz_convert(zone) if zone is not None else day).tz_localize(None).normalize()
+    bounds = (day, day + pd.Timedelta("1D"))
+    if zone is None:
+        return bounds
+    # a midnight the zone skips starts at the first instant after it; one repeated, at the first
+    return tuple(
+        moment.tz_localize(zone, ambiguous=True, nonexistent="shift_forward") for moment in bounds
+    )

@@ -185,3 +185,22 @@ def monitor_contacts():
             "channel": "phone",
         }
     )
+
+
+def zoned_hourly_log(zone="Europe/Paris", last_day="2024-10-26"):
+    """Five weeks of two contacts an hour (at :10 and :40 local time) up to ``last_day``, in
+    ``zone``."""
+    days = pd.date_range(end=last_day, periods=35, freq="D")
+    local = [
+        day + pd.Timedelta(hours=h, minutes=m) for day in days for h in range(24) for m in (10, 40)
+    ]
+    arrived = pd.DatetimeIndex(local).tz_localize(zone, ambiguous=True, nonexistent="shift_forward")
+    return pd.DataFrame(
+        {
+            "contact_id": [f"c{i}" for i in range(len(arrived))],
+            "arrived_at": arrived,
+            "answered": True,
+            "wait_s": 5.0,
+            "talk_s": 200.0,
+        }
+    )

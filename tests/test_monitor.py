@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 from fixtures import MONITOR_DAY as DAY
 from fixtures import monitor_contacts as contacts
+from fixtures import zoned_hourly_log
 
 import kpikit as kk
 from kpikit import cli
@@ -130,3 +131,15 @@ def test_the_plan_needs_history_up_to_the_day():
         day_forecast(kk.load_sample(), "2026-09-05")
     with pytest.raises(ValueError, match="no agent intervals"):
         day_staffed(contacts(), DAY)
+
+
+def test_day_forecast_of_a_zoned_log_covers_the_25_hours_of_the_autumn_change():
+    # The clocks of Paris go back at 03:00 on 2024-10-27: the day has 25 hours, 02:00 twice.
+    # Two contacts every hour of the weeks before, so the same week's last values are 2 an
+    # hour, including the repeated hour (it compared zoned times with a naive midnight: a raw
+    # TypeError).
+    plan = day_forecast(zoned_hourly_log(), "2024-10-27", freq="hour", model="seasonal_naive")
+    hours = plan["period"].dt.hour.tolist()
+    assert hours == [0, 1, 2, 2, *range(3, 24)]
+    assert str(plan["period"].dt.tz) == "Europe/Paris"
+    assert plan["volume"].tolist() == [2.0] * 25

@@ -7,6 +7,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+from fixtures import zoned_hourly_log
 
 import kpikit as kk
 from kpikit import queueing, whatif
@@ -514,3 +515,19 @@ def test_staffing_plan_by_hand():
     # contacts, 20 * (1 - 0.3) = 14 on the phones
     even = whatif.staffing_plan(forecast, staffed=None, shrinkage=0.3)
     assert even["staffed"].round(9).tolist() == [14.0, 14.0, 0.0]
+
+
+def test_forecast_day_of_a_zoned_log_plans_the_23_hours_of_the_spring_change():
+    # Paris skips 02:00 on 2024-03-31: the day has 23 hours. Two contacts every hour of the five
+    # weeks before, so the naive model's last week gives 2 an hour (zoned times were compared
+    # with a naive midnight: a raw TypeError).
+    day = whatif.forecast_day(
+        zoned_hourly_log(last_day="2024-03-30"),
+        "2024-03-31",
+        channel=None,
+        freq="hour",
+        model="seasonal_naive",
+        targets=("volume",),
+    )
+    assert day.intervals["period"].dt.hour.tolist() == [0, 1, *range(3, 24)]
+    assert day.intervals["volume"].tolist() == [2.0] * 23

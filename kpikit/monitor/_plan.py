@@ -19,6 +19,7 @@ from kpikit._check_runs import check_table
 from kpikit._validators import check_choice, check_timestamp
 from kpikit.calibrate import contacts_frame
 from kpikit.forecast._series import FREQS, MAX_HISTORY_GAP
+from kpikit.periods import day_bounds
 from kpikit.schema import KEY_COLUMNS, TABLES, SchemaError
 
 INTRADAY_FREQS = tuple(name for name in FREQS if name != "day")
@@ -110,8 +111,8 @@ def day_forecast(data, day, *, channel=None, freq="30min", model="seasonal_avera
     """
     from kpikit.forecast import forecast
 
-    day = checked_day(day)
     contacts = _contacts(data, channel)
+    day, end = day_bounds(checked_day(day), contacts["arrived_at"].dt.tz)
     history = contacts[contacts["arrived_at"] < day]
     if history.empty:
         raise ValueError(f"No contact before {day:%Y-%m-%d} in the history to forecast it from")
@@ -121,9 +122,9 @@ def day_forecast(data, day, *, channel=None, freq="30min", model="seasonal_avera
             f"The history ends on {last:%Y-%m-%d}, more than {MAX_HISTORY_GAP.days} days before "
             f"{day:%Y-%m-%d}: a forecast would read the gap as days without contacts"
         )
-    plan = forecast(history, freq=freq, horizon="1D", until=day, model=model)
+    plan = forecast(history, freq=freq, horizon=end - day, until=day, model=model)
     intervals = plan.intervals[["period", "volume", "aht_s"]]
-    return intervals[intervals["period"] < day + pd.Timedelta("1D")].reset_index(drop=True)
+    return intervals[intervals["period"] < end].reset_index(drop=True)
 
 
 def channel_shares(data, channel):

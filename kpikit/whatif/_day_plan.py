@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from kpikit.options import sl_threshold_for
+from kpikit.periods import day_bounds
 
 DAY_MODEL = "seasonal_average"
 """The model of a day's plan: the mean of the same interval over the last four weeks, the
@@ -119,6 +120,7 @@ def forecast_day(
         raise ValueError("Value of 'data' has no contact to forecast from")
     last = contacts["arrived_at"].max()
     day = (last + pd.Timedelta("1D")).normalize() if day is None else pd.Timestamp(day).normalize()
+    day, end = day_bounds(day, contacts["arrived_at"].dt.tz)
     history = contacts[contacts["arrived_at"] < day]
     if history.empty:
         raise ValueError(f"No contact before {day:%Y-%m-%d} to forecast it from")
@@ -126,10 +128,10 @@ def forecast_day(
         span = day - history["arrived_at"].min().normalize()
         model = DAY_MODEL if span >= _AVERAGE_NEEDS else "seasonal_naive"
     result = forecast(
-        history, freq=freq, horizon="1D", until=day, model=model, level=level, targets=targets
+        history, freq=freq, horizon=end - day, until=day, model=model, level=level, targets=targets
     )
     intervals = result.intervals
-    inside = (intervals["period"] >= day) & (intervals["period"] < day + pd.Timedelta("1D"))
+    inside = (intervals["period"] >= day) & (intervals["period"] < end)
     return type(result)(
         intervals=intervals[inside].reset_index(drop=True),
         backtest=result.backtest,
