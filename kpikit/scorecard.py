@@ -19,12 +19,14 @@ band        ``low <= v <= high``        up to ``tol`` outside either edge     ot
 =========== =========================== ===================================== ===========
 
 A null value (zero denominator, KPI not computable from the data) has status ``"no data"``:
-it is not scored, not counted as red, and earns no SLA credit.
+it is not scored, not counted as red, and earns no SLA credit. A row no target covers (a
+segment without a target of its own when the KPI has no general one) is not rated at all: its
+status is null, and it has no score or credit.
 
-Targets are *primary* (the 5-7 KPIs a scorecard is judged on: composite and area scores) or
-*supporting* (rated and shown, not scored); :func:`preset_targets` builds the starter, small
-business, customer-experience-led and cost-led scorecards, and :func:`targets_from_benchmarks`
-weighs KPIs by the sector's priorities (:func:`sector_weights`).
+Targets are *primary* (the 5-7 KPIs a scorecard is judged on: composite and area scores, SLA
+credits) or *supporting* (rated and shown, neither scored nor credited); :func:`preset_targets`
+builds the starter, small business, customer-experience-led and cost-led scorecards, and
+:func:`targets_from_benchmarks` weighs KPIs by the sector's priorities (:func:`sector_weights`).
 
 The work is done by private modules (``kpikit._scorecard``): targets, presets, status, ramp,
 credits, trend and export; their public names are re-exported here.
@@ -62,12 +64,14 @@ from kpikit._scorecard.targets import (
     ROLES,
     SEGMENT_COLUMNS,
     read_targets,
+    scale_text,
     sector_weights,
     targets_from_benchmarks,
 )
 from kpikit._scorecard.trend import TREND_MARKS, with_trend
 from kpikit._validators import check_number, column_names
 from kpikit.catalog import kpi as kpi_definition
+from kpikit.periods import check_freq
 from kpikit.provisional import last_arrival, provisional_in
 
 __all__ = [
@@ -135,8 +139,8 @@ def scorecard(
     ramp : Ramp, default=None
         Eased targets for new groups; its ``level`` must be one of ``by``.
     credits : mapping, default=None
-        SLA credits ``{kpi: (bonus, penalty)}``: green earns the bonus, red costs the penalty,
-        amber neither.
+        SLA credits ``{kpi: (bonus, penalty)}`` of primary KPIs: green earns the bonus, red
+        costs the penalty, amber neither.
     alpha : float, default=0.05
         Significance level of the trend test.
     channel : str, default="all"
@@ -178,6 +182,7 @@ def scorecard(
     return rate(
         frame,
         targets,
+        freq=freq,
         previous=previous,
         ramp=ramp,
         as_of=as_of,
@@ -191,6 +196,7 @@ def rate(
     kpi_frame,
     targets,
     *,
+    freq: str | None = None,
     previous: bool = True,
     ramp: Ramp | None = None,
     as_of=None,
@@ -208,15 +214,21 @@ def rate(
         ``ci_low``, ``ci_high``. Every column other than these is a grouping column.
     targets : str, path or DataFrame
         See :func:`read_targets`. KPIs of the frame without a target are left out; KPIs with a
-        target but no row get ``"no data"``.
+        target but no row, and groups without a row in one of the frame's periods, get
+        ``"no data"``.
+    freq : str, default=None
+        Period length of the ``period`` column (as for :func:`kpikit.compute`), which says
+        which period is the previous one; default: the longest ``freq`` whose step joins two
+        of the frame's periods and steps over none.
     previous : bool, default=True
-        With a ``period`` column, compare each row with the previous period of its group.
+        With a ``period`` column, compare each row with the period one ``freq`` before it in
+        its group; a row whose previous period has no data has no previous value.
     ramp : Ramp, default=None
         Eased targets for new groups.
     as_of : date, default=None
         Date a frame without ``period`` is rated at, for ``ramp``.
     credits : mapping, default=None
-        ``{kpi: (bonus, penalty)}``.
+        ``{kpi: (bonus, penalty)}`` of primary KPIs (supporting ones earn no credit).
     alpha : float, default=0.05
         Significance level of the trend test.
     provisional : DataFrame, default=None
@@ -246,6 +258,9 @@ def rate(
     0    a   76.0  green  100.0
     1    b   71.0  amber   50.0
     """
+    _check_flag("previous", previous)
+    if freq is not None:
+        check_freq(freq)
     targets = read_targets(targets)
     credits = check_credits(credits, targets)
     check_ramp(ramp)
@@ -257,10 +272,12 @@ def rate(
                 f"Value of 'kpi_frame' needs columns 'kpi' and 'value' (kpikit.compute output); "
                 f"columns are {list(frame.columns)}"
             )
+    frame = _numeric_results(frame)
+    _check_value_scales(frame, targets)
     keys = [column for column in frame.columns if column not in _RESULT_COLUMNS]
     has_period = "period" in frame.columns
     group_keys = [*keys, "period"] if has_period else keys
-    table = _complete(frame, targets, group_keys)
+    table = _complete(frame, targets, keys, has_period)
     table = _with_targets(table, targets, keys)
     if ramp is not None:
         table = apply_ramp(table, ramp, keys, has_period, as_of)
@@ -268,10 +285,19 @@ def rate(
         table["ramped"] = False
     table["status"] = rag_status(table)
     table["score"] = table["status"].map(STATUS_SCORES).astype(float)
-    table = with_trend(table, keys, previous and has_period, alpha)
+    table = with_trend(table, keys, previous and has_period, alpha, freq)
     table["credit"] = credit_amounts(table, credits)
     table = mark_provisional(table, provisional, group_keys)
     return Scorecard(table, by=keys)
+
+
+def _check_flag(argument: str, value) -> None:
+    """Raise a TypeError unless ``value`` is a bool (``"no"`` would read as true)."""
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(
+            f"Value of {argument!r} must be True or False but received: {value!r} "
+            f"({type(value).__name__})"
+        )
 
 
 def _check_alpha(alpha) -> None:
@@ -281,28 +307,59 @@ def _check_alpha(alpha) -> None:
         raise ValueError(f"Value of 'alpha' must be in (0, 1) but received: {alpha!r}")
 
 
-def _complete(frame: pd.DataFrame, targets: pd.DataFrame, group_keys: list) -> pd.DataFrame:
-    """Keep target KPIs and give every group a row for each of them (missing -> no value)."""
+def _numeric_results(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its result columns (value, numerator, ...) as floats; raise naming the
+    column, rows and values of any entry that is not a number."""
+    frame = frame.reset_index(drop=True)
+    for column in _RESULT_COLUMNS[2:]:
+        if column not in frame.columns:
+            continue
+        converted = pd.to_numeric(frame[column], errors="coerce").astype(float)
+        bad = converted.isna() & frame[column].notna()
+        if bad.any():
+            raise ValueError(
+                f"Value of 'kpi_frame' must hold numbers in column {column!r} but row(s) "
+                f"{bad[bad].index.tolist()} have: {frame.loc[bad, column].tolist()}"
+            )
+        frame[column] = converted
+    return frame
+
+
+def _check_value_scales(frame: pd.DataFrame, targets: pd.DataFrame) -> None:
+    """Raise naming the rows, KPIs and values of the rated KPIs outside their scale
+    (``KPI.value_range``: percents 0 to 100, times and amounts >= 0, never infinite)."""
+    rated = frame[frame["kpi"].isin(targets["kpi"])]
+    ranges = {kpi_id: kpi_definition(kpi_id).value_range for kpi_id in set(rated["kpi"])}
+    low = rated["kpi"].map(lambda kpi_id: ranges[kpi_id][0])
+    high = rated["kpi"].map(lambda kpi_id: ranges[kpi_id][1])
+    value = rated["value"]
+    found = rated[value.notna() & ~(np.isfinite(value) & (value >= low) & (value <= high))]
+    if len(found):
+        scales = "; ".join(f"{k} {scale_text(k)}" for k in dict.fromkeys(found["kpi"]))
+        raise ValueError(
+            f"Value of 'kpi_frame' must have each 'value' in its KPI's scale ({scales}) but "
+            f"row(s) {found.index.tolist()} have: {found['value'].tolist()}"
+        )
+
+
+def _complete(frame: pd.DataFrame, targets: pd.DataFrame, keys: list, has_period: bool):
+    """Keep target KPIs and give every group a row for each of them in every period of the
+    frame (missing -> no value)."""
     for column in _RESULT_COLUMNS[2:]:
         if column not in frame.columns:
             frame = frame.assign(**{column: np.nan})
     frame = frame[frame["kpi"].isin(targets["kpi"])]
     kpis = pd.DataFrame({"kpi": list(dict.fromkeys(targets["kpi"]))})
-    if group_keys:
-        groups = frame[group_keys].drop_duplicates()
-        if groups.empty:
-            return frame.iloc[0:0]
-        grid = groups.merge(kpis, how="cross")
-    else:
-        grid = kpis
-    merged = grid.merge(frame, on=[*group_keys, "kpi"], how="left")
-    for column in _RESULT_COLUMNS[2:]:
-        merged[column] = merged[column].astype(float)
-    return merged
+    grid = kpis
+    for columns in (keys, ["period"] if has_period else []):
+        if columns:
+            grid = frame[columns].drop_duplicates().merge(grid, how="cross")
+    group_keys = [*keys, "period"] if has_period else keys
+    return grid.merge(frame, on=[*group_keys, "kpi"], how="left")
 
 
 def _with_targets(table: pd.DataFrame, targets: pd.DataFrame, keys: list) -> pd.DataFrame:
-    """The KPI facts and the target of each row: a segment's own target where it has one."""
+    """The KPI facts and the target of each row: its segment's most specific target."""
     definitions = {kpi_id: kpi_definition(kpi_id) for kpi_id in dict.fromkeys(targets["kpi"])}
     info = pd.DataFrame(
         {
@@ -323,7 +380,9 @@ def _with_targets(table: pd.DataFrame, targets: pd.DataFrame, keys: list) -> pd.
     values = [column for column in targets.columns if column not in ("kpi", *segments)]
     table = table.merge(info, on="kpi", how="left")
     table = table.merge(targets.loc[~specific, ["kpi", *values]], on="kpi", how="left")
-    for _, target in targets[specific].iterrows():
+    # Most specific last: a target for phone and inbound overrides one for phone alone.
+    named = targets.loc[specific, segments].notna().sum(axis=1).sort_values(kind="stable")
+    for _, target in targets.loc[named.index].iterrows():
         rows = table["kpi"] == target["kpi"]
         for column in segments:
             if target[column] is not None:
@@ -344,7 +403,8 @@ class Scorecard:
         ``kpi, value, numerator, denominator, ci_low, ci_high, name, unit, better`` (which way
         is better: higher, lower or band), ``target, tolerance, weight, area, band_low,
         band_high, role, note, ramped, status, score, previous, change, p_value, trend,
-        improved, credit, provisional_until``. ``provisional_until`` is null for a final row;
+        improved, credit, provisional_until``. ``status`` is null for a row no target covers
+        (not rated). ``provisional_until`` is null for a final row;
         for a provisional one (FCR whose repeat window is still open) it is when the row
         becomes final, and the row has no score, credit or trend (``status`` is what its value
         would rate so far).
@@ -392,6 +452,9 @@ class Scorecard:
     def __repr__(self) -> str:
         counts = self.table["status"].value_counts()
         summary = ", ".join(f"{counts.get(status, 0)} {status}" for status in STATUSES)
+        untargeted = int(self.table["status"].isna().sum())
+        if untargeted:
+            summary += f", {untargeted} without target"
         return f"<Scorecard: {len(self.table)} rows by {self.by or 'all'}; {summary}>"
 
     def _repr_html_(self) -> str:

@@ -715,3 +715,134 @@ def test_scorecard_takes_the_engine_options():
     assert scorecard(contacts, targets).table["value"].tolist() == [50.0]
     with pytest.raises(TypeError, match="Did you mean 'sl_abandoned'"):
         scorecard(contacts, targets, sl_abandon="met")
+
+
+# --- regressions ---------------------------------------------------------------------------
+
+
+def test_a_segment_without_a_target_is_not_rated_or_charged():
+    frame = pd.DataFrame(
+        {"channel": ["phone", "chat"], "kpi": "service_level", "value": [85.0, 70.0]}
+    )
+    targets = pd.DataFrame(
+        {"kpi": ["service_level"], "target": [80], "tolerance": [5], "channel": ["phone"]}
+    )
+    card = rate(frame, targets, credits={"service_level": (10, 7)})
+    chat = card.table.set_index("channel").loc["chat"]
+    # chat has no target: no status, score or credit; its value is still shown.
+    assert chat["status"] is None and chat["value"] == 70.0
+    assert math.isnan(chat["score"]) and math.isnan(chat["credit"])
+    # phone 85 >= 80 is green: the bonus 10 is the whole total.
+    assert card.credit_total == 10.0
+    composite = card.composite.set_index("channel")["score"]
+    assert composite["phone"] == 100.0 and math.isnan(composite["chat"])  # nothing rated
+    assert "– no target" in card._repr_html_()
+
+
+def test_supporting_kpis_earn_no_credits():
+    frame = pd.DataFrame({"kpi": ["fcr", "aht"], "value": [80.0, 500.0]})
+    targets = pd.DataFrame(
+        {"kpi": ["fcr", "aht"], "target": [75, 300], "role": ["primary", "supporting"]}
+    )
+    with pytest.raises(ValueError, match=r"'aht', whose target is supporting"):
+        rate(frame, targets, credits={"aht": (10, 7)})
+    # aht supporting by inbound, primary by outbound: only outbound's red 500 > 300 costs 7.
+    by_direction = pd.DataFrame(
+        {"direction": ["inbound", "outbound"], "kpi": "aht", "value": [500.0, 500.0]}
+    )
+    split = pd.DataFrame(
+        {
+            "kpi": ["aht", "aht"],
+            "target": [300, 300],
+            "direction": ["inbound", "outbound"],
+            "role": ["supporting", "primary"],
+        }
+    )
+    credits = rate(by_direction, split, credits={"aht": (10, 7)}).table.set_index("direction")
+    assert math.isnan(credits.loc["inbound", "credit"])
+    assert credits.loc["outbound", "credit"] == -7
+
+
+def _daily_contacts(days, team="a"):
+    # One contact a day, answered after 5 s: service level 100 % each day.
+    return pd.DataFrame(
+        {
+            "contact_id": range(len(days)),
+            "team": team,
+            "arrived_at": pd.to_datetime([f"{day} 09:00" for day in days]),
+            "answered": True,
+            "wait_s": 5.0,
+        }
+    )
+
+
+SL_TARGET = pd.DataFrame({"kpi": ["service_level"], "target": [80.0], "tolerance": [5.0]})
+
+
+def test_trend_has_no_previous_value_after_a_gap():
+    contacts = _daily_contacts(["2024-01-01", "2024-01-02", "2024-01-04"])
+    table = scorecard(contacts, SL_TARGET, freq="day").table.set_index("period")
+    # Jan 2 follows Jan 1 (100 -> 100); Jan 3 has no data, so Jan 4 has no previous value.
+    assert table.loc["2024-01-02", "previous"] == 100.0
+    assert math.isnan(table.loc["2024-01-04", "previous"])
+    assert table.loc["2024-01-04", "trend"] is None
+
+
+def test_a_group_without_data_in_the_last_period_shows_no_data():
+    contacts = pd.concat(
+        [
+            _daily_contacts(["2024-01-01", "2024-01-02"]),
+            _daily_contacts(["2024-01-01"], team="b").assign(contact_id=[9]),
+        ]
+    )
+    card = scorecard(contacts, SL_TARGET, by="team", freq="day")
+    current = card.current().table.set_index("team")
+    # b has no contact on Jan 2: its row is there, with no value and "no data".
+    assert current.loc["b", "status"] == "no data" and math.isnan(current.loc["b", "value"])
+    assert current.loc["a", "status"] == "green"
+    assert "<td>b</td>" in card._repr_html_()
+
+
+def test_nested_segment_targets_take_the_most_specific_and_overlaps_are_refused():
+    frame = pd.DataFrame(
+        {
+            "channel": ["phone", "phone", "chat"],
+            "direction": ["inbound", "outbound", "inbound"],
+            "kpi": "aht",
+            "value": 300.0,
+        }
+    )
+    # Row order must not matter: phone/inbound (70) is more specific than phone (80).
+    nested = pd.DataFrame(
+        {
+            "kpi": ["aht"] * 3,
+            "channel": ["phone", "phone", None],
+            "direction": ["inbound", None, None],
+            "target": [70.0, 80.0, 60.0],
+        }
+    )
+    table = rate(frame, nested).table
+    assert table["target"].tolist() == [70.0, 80.0, 60.0]
+    overlapping = pd.DataFrame(
+        {
+            "kpi": ["aht", "aht"],
+            "channel": ["phone", np.nan],
+            "direction": [np.nan, "inbound"],
+            "target": [80, 60],
+        }
+    )
+    with pytest.raises(ValueError, match=r"overlapping targets for 'aht': rows 0 .* and 1 "):
+        rate(frame, overlapping)
+    # A row for the overlap settles it: phone/inbound 70, phone/outbound 80, chat/inbound 60.
+    settled = pd.concat([overlapping, nested.iloc[[0]]], ignore_index=True)
+    assert rate(frame, settled).table["target"].tolist() == [70.0, 80.0, 60.0]
+
+
+def test_ramp_start_dates_are_wall_dates_on_zoned_data():
+    contacts = _daily_contacts(["2024-01-01", "2024-01-08"]).assign(
+        arrived_at=lambda frame: frame["arrived_at"].dt.tz_localize("Europe/Paris")
+    )
+    ramp = Ramp(days=7, ease_pct=10, steps=1, start_dates={"a": "2024-01-01"})
+    table = scorecard(contacts, SL_TARGET, by="team", freq="week", ramp=ramp).table
+    # Week of Jan 1 (Paris) is day 0 of the ramp: 80 - 8 = 72; week of Jan 8 is day 7: over.
+    assert table.sort_values("period")["target"].tolist() == [72.0, 80.0]

@@ -1,9 +1,10 @@
 """Bad input to kk.scorecard, rate and read_targets: named errors. Expected values by hand."""
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from kpikit.scorecard import rate, read_targets, scorecard
+from kpikit.scorecard import Ramp, rate, read_targets, scorecard
 
 TARGETS = pd.DataFrame({"kpi": ["service_level"], "target": [80.0], "tolerance": [10.0]})
 
@@ -89,3 +90,64 @@ def test_conformance_targets_may_pass_100_and_zero_weights_stay_allowed():
     )
     assert targets["target"].tolist() == [105.0, 300.0]
     assert targets["weight"].tolist() == [1.0, 0.0]
+
+
+@pytest.mark.parametrize(
+    ("kpi_id", "value", "message"),
+    [
+        ("fcr", np.inf, r"fcr from 0 to 100\) but row\(s\) \[1\] have: \[inf\]"),
+        ("fcr", 101.0, r"fcr from 0 to 100\) but row\(s\) \[1\] have: \[101.0\]"),
+        ("aht", -50.0, r"aht finite and >= 0\) but row\(s\) \[1\] have: \[-50.0\]"),
+        ("aht", -np.inf, r"aht finite and >= 0\) but row\(s\) \[1\] have: \[-inf\]"),
+    ],
+)
+def test_impossible_kpi_values_are_refused(kpi_id, value, message):
+    frame = pd.DataFrame({"kpi": [kpi_id, kpi_id], "value": [50.0, value]})
+    targets = pd.DataFrame({"kpi": [kpi_id], "target": [75.0]})
+    with pytest.raises(ValueError, match=r"Value of 'kpi_frame' must have each 'value' in"):
+        rate(frame, targets)
+    with pytest.raises(ValueError, match=message):
+        rate(frame, targets)
+
+
+def test_text_kpi_values_name_the_column_and_rows():
+    frame = pd.DataFrame({"kpi": ["fcr", "fcr"], "value": [50.0, "abc"]})
+    message = r"must hold numbers in column 'value' but row\(s\) \[1\] have: \['abc'\]"
+    with pytest.raises(ValueError, match=message):
+        rate(frame, pd.DataFrame({"kpi": ["fcr"], "target": [75.0]}))
+
+
+@pytest.mark.parametrize("previous", ["no", 0, None])
+def test_previous_must_be_a_bool(previous):
+    frame = pd.DataFrame({"kpi": ["fcr"], "value": [80.0]})
+    with pytest.raises(TypeError, match=r"Value of 'previous' must be True or False"):
+        rate(frame, pd.DataFrame({"kpi": ["fcr"], "target": [75.0]}), previous=previous)
+
+
+def test_ramp_arguments_take_numpy_integers_and_refuse_a_list_of_groups():
+    ramp = Ramp(days=np.int64(30), steps=np.int32(2))
+    assert (ramp.days, ramp.steps) == (30, 2)
+    with pytest.raises(TypeError, match=r"'start_dates' must map groups to start dates"):
+        Ramp(start_dates=["north"])
+
+
+@pytest.mark.parametrize(
+    ("targets", "message"),
+    [
+        (
+            pd.DataFrame({"kpi": ["fcr"], "target": [True]}),
+            r"True/False 'target' for KPI\(s\) \['fcr'\]: \[True\]",
+        ),
+        (
+            pd.DataFrame({"kpi": ["fcr"], "target": [75], "area": [5]}),
+            r"text 'area' .* \['fcr'\] have: \[5\]",
+        ),
+        (
+            "helthcare",
+            r"neither a .csv/.toml file nor a sector.*'helthcare'. Did you mean 'healthcare'",
+        ),
+    ],
+)
+def test_targets_refuse_flags_numeric_areas_and_misspelt_sectors(targets, message):
+    with pytest.raises(ValueError, match=message):
+        read_targets(targets)

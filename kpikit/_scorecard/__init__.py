@@ -7,7 +7,6 @@
 - ``trend``: change against the previous period and its significance.
 - ``provisional``: FCR rows whose repeat window is still open (not rated as final).
 - ``export``: text formatting, HTML, CSV and Excel output.
-- ``common``: small checks shared by the others (finite numbers, file paths).
 
 Import the public names from :mod:`kpikit.scorecard`.
 """

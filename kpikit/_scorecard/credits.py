@@ -35,18 +35,27 @@ def check_credits(credits, targets: pd.DataFrame) -> dict:
                 f"Value of 'credits[{kpi_id!r}]' must hold amounts >= 0 (the penalty is "
                 f"subtracted); received: {amounts!r}"
             )
+        if (targets.loc[targets["kpi"] == kpi_id, "role"] == "supporting").all():
+            raise ValueError(
+                f"Value of 'credits' names KPI {kpi_id!r}, whose target is supporting: only "
+                "primary KPIs earn SLA credits"
+            )
         checked[kpi_id] = (bonus, penalty)
     return checked
 
 
 def credit_amounts(table: pd.DataFrame, credits: dict) -> np.ndarray:
-    """Credit per row: the bonus when green, minus the penalty when red, 0 when amber, NaN
-    for KPIs without credits and for rows without data."""
+    """Credit per row: the bonus when green, minus the penalty when red, 0 when amber; NaN for
+    KPIs without credits, supporting KPIs and rows that are not rated (no data, no target).
+
+    >>> table = pd.DataFrame({"kpi": "aht", "role": ["primary", "primary", "supporting", None],
+    ...                       "status": ["green", "red", "red", None]})
+    >>> credit_amounts(table, {"aht": (10.0, 7.0)}).tolist()
+    [10.0, -7.0, nan, nan]
+    """
     amounts = []
-    for kpi_id, status in zip(table["kpi"], table["status"], strict=True):
-        if kpi_id not in credits or status == "no data":
-            amounts.append(math.nan)
-        else:
-            bonus, penalty = credits[kpi_id]
-            amounts.append({"green": bonus, "amber": 0.0, "red": -penalty}[status])
+    for kpi_id, role, status in zip(table["kpi"], table["role"], table["status"], strict=True):
+        bonus, penalty = credits.get(kpi_id, (math.nan, math.nan))
+        by_status = {"green": bonus, "amber": 0.0, "red": -penalty}
+        amounts.append(by_status.get(status, math.nan) if role == "primary" else math.nan)
     return np.asarray(amounts, dtype=float)

@@ -103,8 +103,12 @@ def status_look(row) -> tuple[str, str]:
     ('#BFE7DC', '✔ met')
     >>> status_look({"status": "red", "provisional_until": pd.Timestamp("2026-08-10")})[1]
     '◷ provisional until 10 Aug 2026 (missed so far)'
+    >>> status_look({"status": None, "provisional_until": pd.NaT})   # no target: not rated
+    ('#E6E6E6', '– no target')
     """
     if is_provisional(row):
         return PROVISIONAL_TINT, provisional_text(row)
     status = row["status"]
+    if not isinstance(status, str):
+        return RAG_TINTS["no data"], f"{RAG_MARKS['no data']} no target"
     return RAG_TINTS[status], f"{RAG_MARKS[status]} {RAG_LABELS[status]}"

@@ -1,5 +1,6 @@
 """Ramp targets: eased targets for new teams (or agents) that rise in steps over the ramp."""
 
+import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -34,7 +35,8 @@ class Ramp:
         Number of steps the easing falls in (3: monthly over 90 days); 1 keeps the full easing
         for the whole ramp.
     start_dates : mapping, default={}
-        Start date per group, such as ``{"north": "2024-02-01"}``.
+        Start date per group, such as ``{"north": "2024-02-01"}``; a date without a time zone
+        is a wall date in the zone of the data it is compared with.
     level : str, default="team"
         The grouping column the keys of ``start_dates`` refer to.
 
@@ -54,21 +56,25 @@ class Ramp:
     steps: int = 3
 
     def __post_init__(self):
-        if isinstance(self.days, bool) or not isinstance(self.days, int) or self.days <= 0:
+        if not _is_integer(self.days) or self.days <= 0:
             raise ValueError(f"Value of 'days' must be a positive integer; received: {self.days!r}")
-        if (
-            isinstance(self.steps, bool)
-            or not isinstance(self.steps, int)
-            or not 1 <= self.steps <= self.days
-        ):
+        if not _is_integer(self.steps) or not 1 <= self.steps <= self.days:
             raise ValueError(
                 f"Value of 'steps' must be an integer from 1 to days ({self.days}); "
                 f"received: {self.steps!r}"
             )
-        if not (isinstance(self.ease_pct, int | float) and 0 <= self.ease_pct < 100):
+        if not _is_real(self.ease_pct) or not 0 <= self.ease_pct < 100:
             raise ValueError(
                 f"Value of 'ease_pct' must be a number in [0, 100); received: {self.ease_pct!r}"
             )
+        if not isinstance(self.start_dates, Mapping):
+            raise TypeError(
+                "Value of 'start_dates' must map groups to start dates, such as "
+                f"{{'north': '2024-02-01'}}, but received: {self.start_dates!r} "
+                f"({type(self.start_dates).__name__})"
+            )
+        object.__setattr__(self, "days", int(self.days))
+        object.__setattr__(self, "steps", int(self.steps))
         try:
             starts = {key: pd.Timestamp(value) for key, value in self.start_dates.items()}
         except (TypeError, ValueError) as error:
@@ -85,17 +91,48 @@ class Ramp:
 
     def applies(self, group, at) -> bool:
         """True when ``group`` started less than ``days`` days before ``at``."""
-        start = self.start_dates.get(group)
-        return start is not None and pd.Timestamp(at) < start + pd.Timedelta(days=self.days)
+        if group not in self.start_dates:
+            return False
+        start, at = _one_clock(self.start_dates[group], at)
+        return at < start + pd.Timedelta(days=self.days)
 
     def share(self, group, at) -> float:
         """Share of the full easing in force for ``group`` at ``at``: ``(steps - k) / steps`` in
-        step ``k`` of the ramp, 0 once it is over (or for a group without a start date)."""
+        step ``k`` of the ramp, 0 once it is over (or for a group without a start date).
+
+        A start date without a time zone is a wall date in the zone of ``at``:
+
+        >>> ramp = Ramp(days=30, steps=1, start_dates={"north": "2024-02-01"})
+        >>> ramp.share("north", pd.Timestamp("2024-03-01 23:30", tz="Europe/Paris"))  # day 29
+        1.0
+        >>> ramp.share("north", pd.Timestamp("2024-03-02 00:30", tz="Europe/Paris"))  # day 30
+        0.0
+        """
         if not self.applies(group, at):
             return 0.0
-        elapsed = pd.Timestamp(at) - self.start_dates[group]
+        start, at = _one_clock(self.start_dates[group], at)
+        elapsed = at - start
         step = int(max(elapsed / pd.Timedelta(days=self.days), 0.0) * self.steps)
         return (self.steps - min(step, self.steps - 1)) / self.steps
+
+
+def _is_integer(value) -> bool:
+    """True for an int or NumPy integer; a bool is no count of days."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool | np.bool_)
+
+
+def _is_real(value) -> bool:
+    """True for a real number, NumPy's included, but not a bool."""
+    return isinstance(value, numbers.Real) and not isinstance(value, bool | np.bool_)
+
+
+def _one_clock(start: pd.Timestamp, at) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """``start`` and ``at`` on one clock: when only one has a time zone, both as wall times
+    (a naive start date is a date in the zone of the data)."""
+    at = pd.Timestamp(at)
+    if (start.tz is None) != (at.tz is None):
+        return start.tz_localize(None), at.tz_localize(None)
+    return start, at
 
 
 def check_ramp(ramp) -> None:

@@ -33,7 +33,13 @@ _EPSILON = 1e-9  # absorbs floating-point noise at the exact target (70.00000000
 def rag_status(table: pd.DataFrame) -> np.ndarray:
     """Status of each row from ``value, target, tolerance, band_low, band_high, better``.
 
-    A null value is ``"no data"``; a value a hair past the target (floating-point noise) is met.
+    A row without a target (a segment no target covers) is not rated: its status is None. A
+    null value is ``"no data"``; a value a hair past the target (floating-point noise) is met.
+
+    >>> table = pd.DataFrame({"value": [85.0, 70.0, None], "target": [80.0, None, 80.0],
+    ...     "tolerance": 5.0, "band_low": None, "band_high": None, "better": "higher"})
+    >>> rag_status(table).tolist()
+    ['green', None, 'no data']
     """
     value = table["value"].to_numpy(dtype=float)
     target = table["target"].to_numpy(dtype=float)
@@ -52,7 +58,9 @@ def rag_status(table: pd.DataFrame) -> np.ndarray:
         status = np.where(
             shortfall <= slack, "green", np.where(shortfall <= tolerance + slack, "amber", "red")
         )
-    return np.where(np.isnan(value), "no data", status).astype(object)
+    status = np.where(np.isnan(value), "no data", status).astype(object)
+    status[np.isnan(target) & np.isnan(low) & np.isnan(high)] = None
+    return status
 
 
 def weighted_scores(table: pd.DataFrame, keys: list) -> pd.DataFrame:

@@ -2,9 +2,13 @@
 
 A target applies to every group of a scorecard unless it names a segment: a value in its
 ``channel`` or ``direction`` column (inbound/outbound) restricts it to the groups of that
-channel or direction, and a row with the segment left empty covers the others.
+channel or direction, and a row with the segment left empty covers the others. Where targets
+nest, the most specific applies (channel ``phone`` with direction ``inbound`` over channel
+``phone`` alone); two that overlap without nesting (channel ``phone``, direction ``inbound``)
+are refused unless a row of their own covers the overlap.
 """
 
+import itertools
 import math
 import tomllib
 from functools import cache
@@ -15,7 +19,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kpikit._validators import check_choice, check_unique_columns, checked_path, is_number
+from kpikit._validators import (
+    check_choice,
+    check_unique_columns,
+    checked_path,
+    is_number,
+    suggestion,
+)
 from kpikit.catalog import KPI_IDS, SECTORS
 from kpikit.catalog import benchmarks as load_benchmarks
 from kpikit.catalog import kpi as kpi_definition
@@ -92,7 +102,8 @@ def read_targets(targets, *, channel: str = "all") -> pd.DataFrame:
         default, or ``"supporting"``), ``note`` (free text, such as where a weight comes from),
         and the segment columns ``channel`` and ``direction`` (``inbound``/``outbound``): a
         target with a segment value applies to that segment only, and a KPI may then have one
-        row per segment plus one with the segment empty for the rest. A band KPI (utilization,
+        row per segment plus one with the segment empty for the rest; where rows nest, the
+        most specific applies. A band KPI (utilization,
         occupancy) takes its band from ``band_low``/``band_high``, else from
         ``target ± tolerance`` (the sample targets' convention), else from the catalog; its
         amber zone is ``tolerance`` outside either edge.
@@ -110,7 +121,8 @@ def read_targets(targets, *, channel: str = "all") -> pd.DataFrame:
     ------
     ValueError
         Unknown KPI ids (the message lists the valid ones), duplicated KPIs (per segment), a
-        count KPI (contacts offered or handled have no better direction), a missing or
+        count KPI (contacts offered or handled have no better direction), segment targets
+        that overlap without nesting (and no row for their overlap), a missing or
         non-numeric target, a target or band edge outside the KPI's scale
         (``KPI.value_range``: percents 0 to 100 but conformance, NPS -100 to 100, times and
         amounts >= 0), a negative or infinite tolerance, a weight outside
@@ -131,6 +143,12 @@ def read_targets(targets, *, channel: str = "all") -> pd.DataFrame:
         return _validate_targets(targets)
     if isinstance(targets, str) and targets in SECTORS:
         return targets_from_benchmarks(targets, channel=channel)
+    if isinstance(targets, str) and Path(targets).suffix.lower() not in _TARGET_SUFFIXES:
+        raise ValueError(
+            "Value of 'targets' is neither a .csv/.toml file nor a sector. Expected a path "
+            f"ending in one of {list(_TARGET_SUFFIXES)} or one of {list(SECTORS)} but received: "
+            f"{targets!r}{suggestion(targets, SECTORS)}"
+        )
     if isinstance(targets, str | PathLike):
         path = checked_path(targets, _TARGET_SUFFIXES, "targets", must_exist=True)
         return _validate_targets(_read_target_file(path))
@@ -272,11 +290,19 @@ def _validate_targets(frame: pd.DataFrame) -> pd.DataFrame:
             f"Value of 'targets' lists KPI(s) {repeated} more than once for the same "
             f"segment{segment_text}"
         )
+    _check_overlaps(targets, segments)
     targets["role"] = targets["role"].where(targets["role"].notna(), "primary")
     for role in targets["role"]:
         check_choice("targets", role, ROLES, "a role")
     targets["note"] = targets["note"].where(targets["note"].notna(), "").astype(str)
     for column in ("target", "tolerance", "weight", "band_low", "band_high"):
+        flags = targets[column].map(lambda value: isinstance(value, bool | np.bool_))
+        if flags.any():
+            raise ValueError(
+                f"Value of 'targets' has a True/False {column!r} for KPI(s) "
+                f"{targets.loc[flags, 'kpi'].tolist()}: {targets.loc[flags, column].tolist()}; "
+                "expected numbers"
+            )
         converted = pd.to_numeric(targets[column], errors="coerce").astype(float)
         bad = targets.loc[converted.isna() & targets[column].notna(), "kpi"].tolist()
         if bad:
@@ -302,6 +328,14 @@ def _validate_targets(frame: pd.DataFrame) -> pd.DataFrame:
     if len(targets) and targets["weight"].sum() == 0:
         raise ValueError("Value of 'targets' has weights that are all 0: nothing can be scored")
     _check_scales(targets)
+    texts = targets["area"].map(
+        lambda area: isinstance(area, str) or (pd.api.types.is_scalar(area) and pd.isna(area))
+    )
+    if not texts.all():
+        raise ValueError(
+            f"Value of 'targets' must have a text 'area' (or none, for the catalog's) but KPI(s) "
+            f"{targets.loc[~texts, 'kpi'].tolist()} have: {targets.loc[~texts, 'area'].tolist()}"
+        )
     definitions = [kpi_definition(kpi_id) for kpi_id in targets["kpi"]]
     targets["area"] = [
         area if isinstance(area, str) and area else definition.area
@@ -310,6 +344,28 @@ def _validate_targets(frame: pd.DataFrame) -> pd.DataFrame:
     for index, definition in enumerate(definitions):
         _check_target_row(targets, index, definition)
     return targets
+
+
+def _check_overlaps(targets: pd.DataFrame, segments: list) -> None:
+    """Raise naming two rows of a KPI that both cover a segment when neither is more specific
+    than the other and no row covers their overlap: which target applies would be a guess."""
+    for kpi_id, rows in targets.groupby("kpi", sort=False):
+        named = {
+            index: {c: rows.at[index, c] for c in segments if rows.at[index, c] is not None}
+            for index in rows.index
+        }
+        for first, second in itertools.combinations(named, 2):
+            one, other = named[first], named[second]
+            if any(one[column] != other[column] for column in one.keys() & other.keys()):
+                continue  # different segments
+            overlap = {**one, **other}
+            if overlap in (one, other) or overlap in named.values():
+                continue  # nested, or the overlap has its own row: the most specific applies
+            raise ValueError(
+                f"Value of 'targets' has overlapping targets for {kpi_id!r}: rows {first} "
+                f"({one}) and {second} ({other}) both cover {overlap} and neither is more "
+                f"specific; add a row for {overlap} or remove one of them"
+            )
 
 
 def _check_scales(targets: pd.DataFrame) -> None:
@@ -323,11 +379,20 @@ def _check_scales(targets: pd.DataFrame) -> None:
             low, high = kpi_definition(kpi_id).value_range
             if math.isnan(value) or (math.isfinite(value) and low <= value <= high):
                 continue
-            scale = f"from {low:g} to {high:g}" if math.isfinite(high) else f"finite and >= {low:g}"
             raise ValueError(
-                f"Value of 'targets' must have a {column!r} {scale} for {kpi_id!r} "
+                f"Value of 'targets' must have a {column!r} {scale_text(kpi_id)} for {kpi_id!r} "
                 f"({kpi_definition(kpi_id).unit}) but row {index} has: {value!r}"
             )
+
+
+def scale_text(kpi_id: str) -> str:
+    """The values a KPI can take (``KPI.value_range``) in words.
+
+    >>> scale_text("fcr"), scale_text("aht")
+    ('from 0 to 100', 'finite and >= 0')
+    """
+    low, high = kpi_definition(kpi_id).value_range
+    return f"from {low:g} to {high:g}" if math.isfinite(high) else f"finite and >= {low:g}"
 
 
 def _check_target_row(targets: pd.DataFrame, index: int, definition) -> None:

@@ -7,6 +7,7 @@ import pandas as pd
 
 from kpikit._validators import is_number
 from kpikit.display import CHANGE_MARKS
+from kpikit.periods import PERIOD_LENGTHS, period_end
 from kpikit.stats import Z_95, two_proportion_z
 
 TREND_MARKS = CHANGE_MARKS
@@ -14,22 +15,50 @@ TREND_MARKS = CHANGE_MARKS
 (:data:`kpikit.display.CHANGE_MARKS`)."""
 
 
-def with_trend(table: pd.DataFrame, keys: list, compare: bool, alpha: float) -> pd.DataFrame:
+def period_freq(periods: pd.Series) -> str | None:
+    """The period length of ``periods`` (starts, as in :func:`kpikit.compute` output): the
+    longest ``freq`` whose step joins two of them and steps over none; None when no step
+    joins two (a single period).
+
+    >>> period_freq(pd.Series(pd.to_datetime(["2024-01-01", "2024-01-08", "2024-01-22"])))
+    'week'
+    >>> period_freq(pd.Series(pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-04"])))
+    'day'
+    """
+    starts = pd.Series(periods.drop_duplicates().sort_values().to_numpy(), dtype=periods.dtype)
+    for freq in reversed(list(PERIOD_LENGTHS)):
+        ends = period_end(starts.iloc[:-1], freq).to_numpy()
+        following = starts.iloc[1:].to_numpy()
+        if len(ends) and (ends <= following).all() and (ends == following).any():
+            return freq
+    return None
+
+
+def with_trend(
+    table: pd.DataFrame, keys: list, compare: bool, alpha: float, freq: str | None
+) -> pd.DataFrame:
     """Add ``previous, change, p_value, trend, improved`` (all null when not ``compare``).
 
-    Each row is compared with the previous period of its group and KPI; the tests are
+    Each row is compared with the period just before it (one ``freq`` step earlier) of its
+    group and KPI; a row whose previous period has no row has no previous value. Without
+    ``freq``, the period length is read from the periods (:func:`period_freq`). The tests are
     described in :func:`kpikit.scorecard.rate`.
     """
     columns = ["previous", "change", "p_value"]
-    if not compare:
+    if compare and freq is None:
+        freq = period_freq(table["period"])
+    if not compare or freq is None:
         table[columns] = np.nan
         table["trend"] = None
         table["improved"] = None
         return table
     table = table.sort_values([*keys, "kpi", "period"], kind="stable")
+    table["_next"] = period_end(table["period"], freq)
     groups = table.groupby([*keys, "kpi"], sort=False, dropna=False)
+    follows = groups["_next"].shift(1) == table["period"]
+    table = table.drop(columns="_next")
     before = {
-        column: groups[column].shift(1)
+        column: groups[column].shift(1).where(follows)
         for column in ("value", "numerator", "denominator", "ci_low", "ci_high")
     }
     table["previous"] = before["value"]
