@@ -10,6 +10,7 @@ TypeError is reported as a usage error (exit code 2).
 
 import argparse
 import dataclasses
+import re
 import sys
 from importlib import import_module
 from pathlib import Path
@@ -17,7 +18,7 @@ from pathlib import Path
 from kpikit import options
 from kpikit.options import DEFAULT_VALUES, Options
 
-OUTPUT_SUFFIXES = (".csv", ".parquet", ".xlsx")
+OUTPUT_SUFFIXES = (".csv", ".csv.gz", ".parquet", ".xlsx")
 
 
 def main(argv=None):
@@ -31,7 +32,7 @@ def main(argv=None):
             args.usage_error(str(error))  # exits with code 2
     try:
         return args.run(args) or 0
-    except (ValueError, OSError) as error:  # SchemaError is a ValueError
+    except (ValueError, TypeError, OSError) as error:  # SchemaError is a ValueError
         print(f"kpikit {args.command}: error: {error}", file=sys.stderr)
         return 2
 
@@ -69,7 +70,7 @@ def _parser():
             help=f"{spec.metadata['doc']} (default: {_default_text(spec.name)})",
         )
     compute.add_argument(
-        "-o", "--output", type=Path, help="write .csv, .parquet or .xlsx (default: print)"
+        "-o", "--output", type=Path, help="write .csv, .csv.gz, .parquet or .xlsx (default: print)"
     )
     compute.set_defaults(run=_compute)
 
@@ -88,7 +89,10 @@ def _parser():
     replay.add_argument("--day", help="YYYY-MM-DD (default: the last day of the log)")
     replay.add_argument("--speed", type=float, default=60.0, help="day seconds per second")
     replay.add_argument("--every", type=float, default=2.0, help="seconds between drops")
-    replay.add_argument("--start", help="time of day to start from, e.g. 08:00")
+    replay.add_argument(
+        "--start", type=_time_of_day, help="time of day to start from, hh:mm, e.g. 08:00"
+    )
+    _add_reading_arguments(replay, "--data")
     replay.set_defaults(run=_replay)
 
     for name, help_text in (
@@ -110,7 +114,9 @@ def _parser():
 def _compute(args):
     from kpikit import compute
     from kpikit._frames import to_pandas
-    from kpikit.io import read_contacts, to_csv
+    from kpikit.io import kpi_sheet, read_contacts, to_csv, write_workbook
+    from kpikit.io._source import suffix_of
+    from kpikit.io.exporting import write_parquet
 
     mapping = _read_mapping(args.mapping) if args.mapping else None
     # The options hold while the file is read too: its csat column is checked on --csat-scale.
@@ -118,21 +124,19 @@ def _compute(args):
         if _out_of_core(args):  # checked by compute, as DuckDB reads the files
             contacts, checked = _scan(args, mapping), False
         else:
-            args.file = args.file[0]
-            contacts, checked = _read_noting(read_contacts, args, mapping=mapping), True
+            contacts = _read_noting(read_contacts, args, args.file[0], mapping=mapping)
+            checked = True
         table = compute(contacts, kpis=args.kpis, by=args.by, freq=args.freq, validate=not checked)
         table = to_pandas(table)
     if args.output is None:
         print(table.to_string(index=False))
         return 0
-    suffix = args.output.suffix.lower()
+    suffix = suffix_of(args.output.name)
     if suffix not in OUTPUT_SUFFIXES:
         raise ValueError(f"--output must end in one of {OUTPUT_SUFFIXES}; received: {args.output}")
     if suffix == ".parquet":
-        table.to_parquet(args.output, index=False)
+        write_parquet(table, args.output)
     elif suffix == ".xlsx":
-        from kpikit.io import kpi_sheet, write_workbook
-
         write_workbook([kpi_sheet(table)], args.output)
     else:
         to_csv(table, args.output)
@@ -141,11 +145,16 @@ def _compute(args):
 
 
 def _out_of_core(args) -> bool:
-    """Several files, a folder, a glob or a memory cap: parquet read by DuckDB."""
+    """Several files, a folder, a glob or a memory cap: parquet read by DuckDB.
+
+    A path that exists is that file, even when its name holds glob characters (``data [1].csv``).
+    """
     import glob
 
     (first, *others) = args.file
-    return bool(others) or first.is_dir() or glob.has_magic(str(first)) or args.memory_limit
+    if others or args.memory_limit or first.is_dir():
+        return True
+    return not first.exists() and glob.has_magic(str(first))
 
 
 def _scan(args, mapping):
@@ -153,12 +162,17 @@ def _scan(args, mapping):
 
     from kpikit.metrics import scan_parquet
 
-    given = [name for name in READING_OPTIONS if getattr(args, name) is not None and name != "tz"]
-    if given:
-        flags = ", ".join("--" + name.replace("_", "-") for name in given)
-        raise ValueError(f"{flags}: reading flags apply to one CSV file, not to parquet files")
+    _refuse_reading_flags(args, "one CSV file, not to parquet files", keep=("tz",))
     relation = scan_parquet(args.file, memory_limit=args.memory_limit)
     return nw.from_native(relation).rename(mapping).to_native() if mapping else relation
+
+
+def _refuse_reading_flags(args, applies_to: str, keep=()) -> None:
+    """Refuse reading flags (but ``keep``) where no file is read with them."""
+    given = [name for name in READING_OPTIONS if getattr(args, name) is not None]
+    flags = ", ".join("--" + name.replace("_", "-") for name in given if name not in keep)
+    if flags:
+        raise ValueError(f"{flags}: reading flags apply to {applies_to}")
 
 
 READING_OPTIONS = (
@@ -174,9 +188,9 @@ READING_OPTIONS = (
 """Options of :func:`kpikit.io.read_contacts` offered as flags of the same names."""
 
 
-def _add_reading_arguments(parser) -> None:
+def _add_reading_arguments(parser, file: str = "the file") -> None:
     reading = parser.add_argument_group(
-        "reading the file", "detected from the file unless given; errors name the flag to set"
+        f"reading {file}", "detected from the file unless given; errors name the flag to set"
     )
     reading.add_argument("--datetime-format", help="date format, e.g. '%%d/%%m/%%Y %%H:%%M'")
     reading.add_argument("--true-values", nargs="+", metavar="WORD", help="words meaning True")
@@ -190,12 +204,27 @@ def _add_reading_arguments(parser) -> None:
     )
 
 
+def _time_of_day(text: str) -> str:
+    """``text`` when it is a time of day ``hh:mm`` (00:00 to 23:59); argparse names the flag.
+
+    >>> _time_of_day("8:30"), _time_of_day("23:59")
+    ('8:30', '23:59')
+    >>> _time_of_day("25:00")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: '25:00' is not a time of day hh:mm from 00:00 to 23:59
+    """
+    if not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a time of day hh:mm from 00:00 to 23:59")
+    return text
+
+
 def _separator(text: str) -> str:
     return "\t" if text in {"tab", "\\t", "\t"} else text
 
 
-def _read_noting(reader, args, **options):
-    """Read with the reading flags; errors name flags, assumptions print as notes."""
+def _read_noting(reader, args, path, **options):
+    """Read ``path`` with the reading flags; errors name flags, assumptions print as notes."""
     import warnings
 
     from kpikit.io import ReadWarning
@@ -206,7 +235,7 @@ def _read_noting(reader, args, **options):
     try:
         with advice_for("cli"), warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", ReadWarning)
-            return reader(args.file, **options)
+            return reader(path, **options)
     finally:
         # Notes are printed before an error too: a guessed encoding may explain it.
         for warning in caught:
@@ -284,14 +313,41 @@ _FORMATS = {
 }
 
 
-def _read_mapping(path):
+def _read_mapping(path) -> dict:
+    """The renames of a mapping file, every cell as written (a column may be named ``NA``).
+
+    Rows are counted under the header, from 1; a name left empty or a source column given
+    twice is refused rather than skipped or resolved by its last row.
+    """
     import pandas as pd
 
-    frame = pd.read_csv(path, dtype=str)
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except pd.errors.EmptyDataError:
+        raise ValueError(
+            f"--mapping {path}: the file is empty; write the header "
+            "source_column,kpikit_column and one row per column to rename"
+        ) from None
+    except pd.errors.ParserError as error:
+        raise ValueError(f"--mapping {path}: cannot read it as CSV: {error}") from None
     if list(frame.columns) != ["source_column", "kpikit_column"]:
         raise ValueError(
-            f"{path}: a mapping file needs exactly the columns source_column,kpikit_column; "
-            f"found {list(frame.columns)}"
+            f"--mapping {path}: a mapping file needs exactly the columns "
+            f"source_column,kpikit_column; found {list(frame.columns)}"
+        )
+    rows = pd.RangeIndex(1, len(frame) + 1)
+    empty = rows[((frame["source_column"] == "") | (frame["kpikit_column"] == "")).to_numpy()]
+    if len(empty):
+        raise ValueError(
+            f"--mapping {path}: {len(empty)} row(s) with an empty name (rows {list(empty)} "
+            "under the header); give both names on every row, or remove the row"
+        )
+    repeated = frame["source_column"].duplicated(keep=False).to_numpy()
+    if repeated.any():
+        names = sorted(set(frame["source_column"][repeated]))
+        raise ValueError(
+            f"--mapping {path}: source column(s) {names} are mapped more than once (rows "
+            f"{list(rows[repeated])} under the header); keep one row for each"
         )
     return dict(zip(frame["source_column"], frame["kpikit_column"], strict=True))
 
@@ -313,11 +369,12 @@ def _replay(args):
     if args.data is None:
         from kpikit.sample import load_sample
 
+        _refuse_reading_flags(args, "the file given with --data, not to the sample")
         data = load_sample()
     else:
         from kpikit.io import read_contacts
 
-        data = read_contacts(args.data)
+        data = _read_noting(read_contacts, args, args.data)
     drops = replay(
         data,
         args.folder,

@@ -1,5 +1,6 @@
 """The ``kpikit`` command line: compute and sample (serve and report have their own tests)."""
 
+import re
 import subprocess
 import sys
 
@@ -8,6 +9,10 @@ import pytest
 from fixtures import hand_contacts
 
 from kpikit.cli import main
+
+OK_CSV = (
+    "contact_id,arrived_at,answered,wait_s\n1,2026-01-05 09:00,True,1\n2,2026-01-05 10:00,False,2\n"
+)
 
 
 @pytest.fixture
@@ -148,3 +153,102 @@ def test_console_entry_point_runs():
         [sys.executable, "-m", "kpikit.cli", "--help"], capture_output=True, text=True, check=True
     )
     assert "compute" in result.stdout and "serve" in result.stdout
+
+
+def _waits_parquet(path, waits):
+    """Two answered contacts with these waits."""
+    pd.DataFrame(
+        {
+            "contact_id": [1, 2],
+            "arrived_at": pd.to_datetime(["2026-01-05 09:00", "2026-01-05 10:00"]),
+            "answered": [True, True],
+            "wait_s": waits,
+        }
+    ).to_parquet(path)
+
+
+def test_an_existing_file_with_brackets_is_that_file_not_a_glob(tmp_path, capsys):
+    # "data [1].parquet" as a glob would match "data 1.parquet" (waits 100, 300: ASA 200).
+    _waits_parquet(tmp_path / "data [1].parquet", [10.0, 20.0])
+    _waits_parquet(tmp_path / "data 1.parquet", [100.0, 300.0])
+    assert main(["compute", str(tmp_path / "data [1].parquet"), "--kpis", "asa"]) == 0
+    # Its own waits: (10 + 20) / 2 answered = 15.
+    assert capsys.readouterr().out.splitlines()[1].split()[:2] == ["asa", "15.0"]
+    bracketed = tmp_path / "ok [1].csv"
+    bracketed.write_text(OK_CSV)
+    assert main(["compute", str(bracketed), "--kpis", "asa"]) == 0
+    # One answered contact, waiting 1 s.
+    assert capsys.readouterr().out.splitlines()[1].split()[:2] == ["asa", "1.0"]
+
+
+HEADER = "source_column,kpikit_column\n"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (HEADER + "x,\n", r"1 row\(s\) with an empty name \(rows \[1\] under the header\)"),
+        (HEADER + ",wait_s\n", r"1 row\(s\) with an empty name"),
+        (HEADER + "Q,wait_s\nQ,answered\n", r"\['Q'\] are mapped more than once \(rows \[1, 2\]"),
+        ("", r"the file is empty"),
+    ],
+)
+def test_a_mapping_file_with_gaps_or_repeats_is_refused(tmp_path, capsys, content, message):
+    data = tmp_path / "ok.csv"
+    data.write_text(OK_CSV)
+    mapping = tmp_path / "mapping.csv"
+    mapping.write_text(content)
+    assert main(["compute", str(data), "--mapping", str(mapping)]) == 2
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and f"--mapping {mapping}" in error
+    assert re.search(message, error)
+
+
+def test_a_mapping_reads_a_column_named_na_as_written(tmp_path, capsys):
+    data = tmp_path / "vendor.csv"
+    data.write_text(OK_CSV.replace("wait_s", "NA"))
+    mapping = tmp_path / "mapping.csv"
+    mapping.write_text("source_column,kpikit_column\nNA,wait_s\n")
+    assert main(["compute", str(data), "--mapping", str(mapping), "--kpis", "asa"]) == 0
+    # One answered contact, waiting 1 s.
+    assert capsys.readouterr().out.splitlines()[1].split()[:2] == ["asa", "1.0"]
+
+
+def _refusing_open(path, mode="r", *args, **kwargs):
+    """What the system says when a folder may not be written to."""
+    raise PermissionError(13, "Permission denied", str(path))
+
+
+@pytest.mark.parametrize("name", ["kpis.csv", "kpis.csv.gz", "kpis.parquet", "kpis.xlsx"])
+def test_a_write_error_names_the_output_given(tmp_path, capsys, monkeypatch, name):
+    from kpikit.io import exporting
+
+    data = tmp_path / "ok.csv"
+    data.write_text(OK_CSV)
+    monkeypatch.setattr(exporting, "open", _refusing_open, raising=False)
+    assert main(["compute", str(data), "-o", str(tmp_path / name)]) == 2
+    error = capsys.readouterr().err
+    assert error == f"kpikit compute: error: [Errno 13] Permission denied: '{tmp_path / name}'\n"
+    assert sorted(tmp_path.iterdir()) == [data]  # no part file left
+
+
+@pytest.mark.parametrize("name", ["kpis.csv.gz", "kpis.parquet"])
+def test_compute_writes_gzip_and_parquet_through_the_export_checks(tmp_path, capsys, name):
+    data = tmp_path / "ok.csv"
+    data.write_text(OK_CSV)
+    (tmp_path / "folder.parquet").mkdir()
+    assert main(["compute", str(data), "-o", str(tmp_path / "folder.parquet")]) == 2
+    assert "is a folder, expected a file name" in capsys.readouterr().err
+    assert main(["compute", str(data), "--kpis", "asa", "-o", str(tmp_path / name)]) == 0
+    read = pd.read_parquet if name.endswith(".parquet") else pd.read_csv
+    # One answered contact, waiting 1 s.
+    assert read(tmp_path / name).set_index("kpi").loc["asa", "value"] == 1.0
+
+
+@pytest.mark.parametrize("start", ["25:00", "8", "08:60", "8h"])
+def test_replay_refuses_a_start_that_is_no_time_of_day(tmp_path, capsys, start):
+    with pytest.raises(SystemExit) as exited:
+        main(["replay", str(tmp_path / "drops"), "--start", start])
+    assert exited.value.code == 2
+    assert f"argument --start: {start!r} is not a time of day hh:mm" in capsys.readouterr().err
+    assert not (tmp_path / "drops").exists()

@@ -69,3 +69,21 @@ def test_bad_flag_values_are_errors(tmp_path, capsys):
     assert "'tz' is not a time zone name" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["compute", str(path), "--decimal", ";"])
+
+
+def test_replay_takes_the_reading_flags_its_advice_names(vendor_csv, tmp_path, capsys):
+    drops = tmp_path / "drops"
+    argv = ["replay", str(drops), "--data", str(vendor_csv), "--speed", "1e6", "--every", "0.01"]
+    assert main(argv) == 2
+    assert "pass --true-values Y and --false-values N" in capsys.readouterr().err
+    assert main([*argv, "--sep", ";", "--true-values", "Y", "--false-values", "N"]) == 0
+    # The contacts of 13 January, the last day of the file, are #2 and #3 (events of each).
+    written = pd.concat(map(pd.read_csv, sorted(drops.glob("*.csv"))))
+    assert set(written["contact_id"]) == {2, 3}
+
+
+def test_replay_refuses_reading_flags_without_a_file(tmp_path, capsys):
+    assert main(["replay", str(tmp_path / "drops"), "--true-values", "Y"]) == 2
+    assert "--true-values: reading flags apply to the file given with --data" in (
+        capsys.readouterr().err
+    )

@@ -45,6 +45,24 @@ def test_excel_writes_control_characters_with_the_xhhhh_escape(tmp_path):
     assert pd.read_excel(target)["note_x000C_"].tolist() == written[1:]
 
 
+def test_excel_keeps_what_it_cannot_store_exactly_as_text(tmp_path):
+    table = pd.DataFrame(
+        {
+            "id": np.array([2**53 + 1, 2**53, -(2**53) - 1], dtype="int64"),
+            "at": pd.to_datetime(["2026-01-13 09:00"] * 3).tz_localize("Europe/Paris"),
+        }
+    )
+    sheet = openpyxl.load_workbook(to_excel(table, tmp_path / "ids.xlsx"))["kpikit"]
+    # 2**53 + 1 = 9007199254740993 would round to ...992 as a double; 2**53 itself is exact.
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
+        "9007199254740993",
+        9007199254740992,
+        "-9007199254740993",
+    ]
+    # January in Paris is UTC+1: the offset stays with the time.
+    assert sheet["B2"].value == "2026-01-13 09:00:00+01:00"
+
+
 def test_excel_sheet_title_control_characters_are_replaced(tmp_path):
     target = to_excel(TABLE, tmp_path / "t.xlsx", sheet_name="a\x0bb\tc")
     assert openpyxl.load_workbook(target).sheetnames == ["a-b-c"]
@@ -164,9 +182,33 @@ def test_to_csv_refuses_repeated_column_names():
         to_csv(pd.DataFrame([["=1", "=2", 3]], columns=["a", "a", "b"]))
 
 
-def test_to_csv_quoting_a_name_onto_another_keeps_both_columns():
-    # "=a" is written "'=a", the other column's name: both columns are still neutralised.
-    assert to_csv(pd.DataFrame({"=a": ["=1"], "'=a": ["@x"]})) == "'=a,'=a\r\n'=1,'@x\r\n"
+def test_to_csv_refuses_a_name_quoted_onto_another():
+    # "=a" would be written "'=a", the other column's name: two columns read back as one name.
+    with pytest.raises(ValueError, match=r"read the same once quoted.*\[\"'=a\"\]"):
+        to_csv(pd.DataFrame({"=a": ["=1"], "'=a": ["@x"]}))
+
+
+def test_to_csv_and_to_excel_write_a_named_index_as_leading_columns(tmp_path):
+    grouped = pd.DataFrame({"team": ["n", "s", "n"], "calls": [1, 2, 3]}).groupby("team").sum()
+    # By hand: n = 1 + 3 = 4, s = 2; the team labels are the index.
+    assert to_csv(grouped) == "team,calls\r\nn,4\r\ns,2\r\n"
+    sheet = openpyxl.load_workbook(to_excel(grouped, tmp_path / "g.xlsx"))["kpikit"]
+    assert [[cell.value for cell in row] for row in sheet.iter_rows()] == [
+        ["team", "calls"],
+        ["n", 4],
+        ["s", 2],
+    ]
+
+
+def test_row_numbers_stay_out_of_exports_and_an_index_clash_is_refused(tmp_path):
+    # pandas' unnamed row numbers, in order or left by filtering, are not data.
+    assert to_csv(pd.DataFrame({"calls": [1, 2, 3]}).iloc[[2, 0]]) == "calls\r\n3\r\n1\r\n"
+    clash = pd.DataFrame({"team": ["n"]}, index=pd.Index(["s"], name="team"))
+    with pytest.raises(ValueError, match=r"index named \['team'\] as well as column"):
+        to_csv(clash)
+    with pytest.raises(ValueError, match=r"index named \['team'\] as well as column"):
+        to_excel(clash, tmp_path / "c.xlsx")
+    assert not (tmp_path / "c.xlsx").exists()
 
 
 def test_excel_refuses_repeated_column_names(tmp_path):

@@ -20,7 +20,10 @@ from kpikit.io._advice import ReadWarning, fix, option_name
 from kpikit.io._values import NA_TOKENS, guess_and_read_dates, guess_dates, guess_words
 from kpikit.schema import TABLES, Problem
 
-_OFFSET = r"(?:Z|[+-]\d{2}(?::?\d{2})?)\s*$"
+# A UTC offset ends a time of day: the "-13" of a date-only "2026-01-13" is no offset.
+_AFTER_TIME = r"\d:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*"
+_OFFSET_TEXT = r"Z|[+-]\d{2}(?::?\d{2})?"
+_OFFSET = rf"{_AFTER_TIME}(?:{_OFFSET_TEXT})\s*$"
 _DURATION = r"\d+:\d{2}:\d{2}(?:\.\d+)?"
 _COMMA_NUMBER = re.compile(r"^\s*[+-]?\d*,\d+\s*$")
 _POINT_NUMBER = re.compile(r"^\s*[+-]?\d*\.\d+\s*$")
@@ -172,16 +175,7 @@ def _datetimes(values: pd.Series, table: str, options: ReadOptions, examples):
     if form is None:
         guess, parsed = guess_and_read_dates(text)
         if guess is not None and guess.ambiguous:
-            day, month = guess.candidates
-            return None, [
-                Problem(
-                    table,
-                    column,
-                    f"dates such as {guess.example!r} read both day first and month first (no "
-                    f"day above 12 in the file): {fix(datetime_format=day)} for day first, or "
-                    f"{fix(datetime_format=month)} for month first",
-                )
-            ]
+            return None, [Problem(table, column, _ambiguous_message(guess))]
         form = guess.format if guess else None
     try:
         if parsed is None:
@@ -204,6 +198,26 @@ def _datetimes(values: pd.Series, table: str, options: ReadOptions, examples):
     if (table, column) == ("contacts", "arrived_at"):
         _warn_if_only_dates(parsed, f"{table}.{column}")
     return _in_zone(parsed, values, table, options, examples)
+
+
+def _ambiguous_message(guess) -> str:
+    """Why dates that read in several orders are refused, with the format of each order.
+
+    >>> from kpikit.io._values import guess_dates
+    >>> print(_ambiguous_message(guess_dates(pd.Series(["26-01-05", "26-01-13"]))))
+    dates such as '26-01-05' read both day first and year first (a two-digit year may come
+    first): pass datetime_format='%d-%m-%y' for day first, or pass datetime_format='%y-%m-%d' for
+    year first
+    """
+    why = "no day above 12 in the file"
+    if "year first" in guess.orders:
+        why = "a two-digit year may come first"
+    choices = ", or ".join(
+        f"{fix(datetime_format=form)} for {order}"
+        for form, order in zip(guess.candidates, guess.orders, strict=True)
+    )
+    both = "both " if len(guess.candidates) == 2 else ""
+    return f"dates such as {guess.example!r} read {both}{guess.orders_text} ({why}): {choices}"
 
 
 _SAMPLE_ROWS = 1_000
@@ -309,7 +323,7 @@ def _mixed_offsets(text: pd.Series, form, table, options: ReadOptions, examples)
         return None, [_rows_problem(table, text, failed, message, examples)]
     if options.tz is not None:
         return parsed.dt.tz_convert(options.tz), []
-    offsets = text.str.extract(f"({_OFFSET})")[0].dropna().str.strip().unique()[:4]
+    offsets = text.str.extract(rf"{_AFTER_TIME}({_OFFSET_TEXT})\s*$")[0].dropna().unique()[:4]
     warnings.warn(
         f"{table}.{column} holds times with several UTC offsets ({', '.join(offsets)}); they "
         f"were read in UTC. To read them in your own zone, {fix(tz='Europe/London')} or "

@@ -123,9 +123,18 @@ def check_size(size: int, max_bytes: int, label: str, *, stage: str = "") -> Non
         raise ValueError(f"Value of 'max_bytes' must be a positive int; received: {max_bytes!r}.")
     if size > max_bytes:
         raise ValueError(
-            f"{label} is {size / 1e6:.1f} MB{stage}, above the limit of "
-            f"{max_bytes / 1e6:.1f} MB; raise max_bytes to read it."
+            f"{label} is {_size_text(size)}{stage}, above the limit of {_size_text(max_bytes)}; "
+            "raise max_bytes to read it."
         )
+
+
+def _size_text(size: int) -> str:
+    """A size in MB, or in bytes when under 0.1 MB (where one decimal of MB shows 0.0).
+
+    >>> _size_text(50), _size_text(200_000_000)
+    ('50 bytes', '200.0 MB')
+    """
+    return f"{size:,} bytes" if size < 100_000 else f"{size / 1e6:.1f} MB"
 
 
 def load_parquet(source: Source, *, rows: int | None = None) -> pd.DataFrame:

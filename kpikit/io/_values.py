@@ -2,7 +2,7 @@
 
 import re
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -49,7 +49,7 @@ class DateGuess:
     example : str or None
         A value that decides (``"13/01/2026"``) or shows the ambiguity (``"03/04/2026"``).
     candidates : tuple of str
-        The formats that read every value: two when ambiguous.
+        The formats that read every value: two or three when ambiguous.
     """
 
     format: str | None
@@ -59,8 +59,29 @@ class DateGuess:
 
     @property
     def ambiguous(self) -> bool:
-        """True when every value reads both day first and month first, with different dates."""
-        return self.format is None and len(self.candidates) == 2
+        """True when every value reads in several orders (day first and month first, or a
+        two-digit year first too), with different dates."""
+        return self.format is None and len(self.candidates) >= 2
+
+    @property
+    def orders(self) -> tuple[str, ...]:
+        """The order of each candidate format: ``("day first", "year first")``."""
+        return tuple(order_of(form) for form in self.candidates)
+
+    @property
+    def orders_text(self) -> str:
+        """The orders in words: ``"day first and month first"``."""
+        orders = self.orders
+        return " and ".join([", ".join(orders[:-1]), orders[-1]]) if orders else ""
+
+
+def order_of(form: str) -> str:
+    """The order of a numeric date format.
+
+    >>> order_of("%d/%m/%Y"), order_of("%m/%d/%y"), order_of("%y-%m-%d %H:%M")
+    ('day first', 'month first', 'year first')
+    """
+    return {"%d": "day first", "%m": "month first"}.get(form[:2], "year first")
 
 
 def guess_dates(values: pd.Series) -> DateGuess | None:
@@ -70,7 +91,9 @@ def guess_dates(values: pd.Series) -> DateGuess | None:
     (``13/01/2026 09:05``, ``1.2.26``, ``1/2/2026 9:05 PM``) are read both day first and month
     first: when only one order reads every value (a first part above 12 means day first, a
     second part above 12 month first), that order is the guess; when both read every value with
-    different dates, the guess is ambiguous and has no format.
+    different dates, the guess is ambiguous and has no format. A two-digit year may also come
+    first (``26-01-05`` is 26 January 2005 or 5 January 2026): when every value starts with two
+    digits and reads year first too, with other dates, the guess is ambiguous as well.
 
     Parameters
     ----------
@@ -90,6 +113,8 @@ def guess_dates(values: pd.Series) -> DateGuess | None:
     ('%d/%m/%Y %H:%M', 'day first', '13/01/2026 10:30')
     >>> guess_dates(pd.Series(["03/04/2026", "05/04/2026"])).ambiguous
     True
+    >>> guess_dates(pd.Series(["26-01-05 09:00", "26-01-13 09:00"])).orders
+    ('day first', 'year first')
     >>> guess_dates(pd.Series(["2026-01-13T09:00:00+01:00"])).format
     'ISO8601'
     """
@@ -116,6 +141,32 @@ def guess_and_read_dates(values: pd.Series) -> tuple[DateGuess | None, pd.Series
     match = _NUMERIC_DATE.match(first)
     if not match:
         return None, None
+    guess, read = _day_or_month_first(text, values, match)
+    if len(match["year"]) == 2 and guess.candidates:
+        sep = match["sep"]
+        return _or_year_first(text, guess, read, f"%y{sep}%m{sep}%d{_time_format(match['time'])}")
+    return guess, read
+
+
+def _or_year_first(text: pd.Series, guess: DateGuess, read, year_first: str):
+    """``guess`` and ``read``, or an ambiguous guess when the values, each starting with two
+    digits, also read with a two-digit year first (``year_first``), as other dates."""
+    if not text.str.match(r"\d{2}\D").all():
+        return guess, read  # "1.2.26": a year is written with two digits
+    as_year_first = _parse(text, year_first)
+    if as_year_first.isna().any():
+        return guess, read
+    if guess.ambiguous:
+        return replace(guess, candidates=(*guess.candidates, year_first)), None
+    differs = _parse(text, guess.format) != as_year_first
+    if not differs.any():
+        return guess, read
+    candidates = (guess.format, year_first)
+    return DateGuess(None, None, text[differs].iloc[0], candidates), None
+
+
+def _day_or_month_first(text: pd.Series, values: pd.Series, match):
+    """:func:`guess_and_read_dates` for numeric dates read day first or month first."""
     sep, year = match["sep"], "%Y" if len(match["year"]) == 4 else "%y"
     time = _time_format(match["time"])
     day_first = f"%d{sep}%m{sep}{year}{time}"
@@ -129,7 +180,8 @@ def guess_and_read_dates(values: pd.Series) -> tuple[DateGuess | None, pd.Series
             return DateGuess(day_first, "day first", example, (day_first,)), read
         differs = days != as_day_first.dt.month
         if not differs.any():
-            return DateGuess(day_first, None, first, (day_first, month_first)), read
+            example = text.iloc[0].strip()
+            return DateGuess(day_first, None, example, (day_first, month_first)), read
         return DateGuess(None, None, text[differs].iloc[0], (day_first, month_first)), None
     as_month_first = _parse(text, month_first)
     if as_month_first.notna().all():

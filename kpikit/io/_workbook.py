@@ -29,6 +29,7 @@ _MAX_DECIMALS = 30  # the most decimal places an Excel number format shows
 _MAX_CELL_TEXT = 32767  # the most characters (UTF-16 units) an Excel cell holds
 _MAX_ROWS = 1_048_576 - 1  # the rows of an Excel sheet, less the header's
 _MAX_COLUMNS = 16_384  # the columns of an Excel sheet (A to XFD)
+_MAX_EXACT_INTEGER = 2**53  # whole numbers above it are rounded in Excel's doubles
 _ROWS_SHOWN = 5  # rows named in a message about a column's cells
 
 
@@ -302,17 +303,27 @@ def _sheet_title(title: str, used: set) -> str:
 
 
 def _excel_value(value):
+    """``value`` as a cell holds it without changing it: what Excel cannot hold exactly is text.
+
+    Excel has no time zones, and its numbers are doubles, exact for whole numbers up to 2**53:
+    a zoned time is its ISO text with its offset, a larger whole number its digits.
+
+    >>> _excel_value(pd.Timestamp("2026-01-13 09:00", tz="Europe/Paris"))
+    '2026-01-13 09:00:00+01:00'
+    >>> _excel_value(np.int64(2**53 + 1)), _excel_value(np.int64(2**53))
+    ('9007199254740993', 9007199254740992)
+    """
     if isinstance(value, pd.Timestamp | dt.datetime):
         stamp = pd.Timestamp(value)
-        if stamp.tzinfo is not None:  # Excel has no time zones: keep the wall-clock time
-            stamp = stamp.tz_localize(None)
+        if stamp.tzinfo is not None:
+            return stamp.isoformat(sep=" ")
         return stamp.to_pydatetime()
     if _is_missing_scalar(value):
         return None
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, int) and not isinstance(value, bool):
-        return value
+        return value if abs(value) <= _MAX_EXACT_INTEGER else str(value)
     if isinstance(value, float) and math.isinf(value):  # Excel has no infinity: write it as text
         return str(value)
     if isinstance(value, float | bool | str | dt.date):

@@ -143,7 +143,7 @@ class Detection:
         points += [f"no column found for {name}" for name in self.missing]
         guess = self.date_guess
         if guess is not None and guess.ambiguous:
-            points.append(f"dates such as {guess.example} read both day first and month first")
+            points.append(f"dates such as {guess.example} read both {guess.orders_text}")
         for source, target in self.mapping.items():
             words = self.words.get(source)
             if words and not words.is_standard and _kind(self.table, target) == "bool":

@@ -118,8 +118,11 @@ def to_csv(frame, path=None):
     Text cells (and column names) starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
     return get a leading single quote, so a spreadsheet shows them as text instead of running
     them; text that is a plain number (``-5``) and number columns are left as they are.
-    Column names must be unique. The file is written beside ``path`` and then renamed over it,
-    so a failure leaves no partial file and a previous file as it was.
+    An index other than pandas' unnamed row numbers (a ``groupby`` result's groups, a
+    ``set_index`` column) is written as the leading column(s). Column names must be unique,
+    also once quoted (``=a`` and ``'=a`` would both be written ``'=a``). The file is written
+    beside ``path`` and then renamed over it, so a failure leaves no partial file and a
+    previous file as it was.
 
     Parameters
     ----------
@@ -133,6 +136,12 @@ def to_csv(frame, path=None):
     str or pathlib.Path
         The CSV text when ``path`` is None, else the path written.
 
+    Raises
+    ------
+    ValueError
+        A bad ``path`` (see :func:`safe_export_path`), or repeated column names (an index
+        name included, and once quoted); nothing is written.
+
     Examples
     --------
     >>> import pandas as pd
@@ -143,7 +152,7 @@ def to_csv(frame, path=None):
     ok,3
     <BLANKLINE>
     """
-    table = _neutralised(check_unique_columns("frame", to_pandas(frame, "frame")))
+    table = _neutralised(_index_as_columns(to_pandas(frame, "frame")))
     if path is None:
         return table.to_csv(index=False, lineterminator=_CRLF)
     target = safe_export_path(path, (".csv", ".csv.gz"))
@@ -236,10 +245,13 @@ def write_workbook(sheets, path=None):
     Every sheet gets a bold, frozen header row and columns sized to their text; text cells
     are stored as text, never as formulas (so nothing in the data runs when the workbook is
     opened), control characters in them as ``_xHHHH_`` (see the module notes); missing values
-    (None, NaN) are empty cells; infinite numbers, which Excel cannot store, are the text
-    ``inf`` / ``-inf``; numbers are rounded as the sheet asks. The workbook is made in memory
-    and written to ``path`` only once complete, so a failure leaves no partial file. Needs
-    openpyxl.
+    (None, NaN) are empty cells; what Excel cannot store exactly is text rather than changed:
+    infinite numbers (``inf`` / ``-inf``), whole numbers beyond 2**53 (ids; Excel's doubles
+    would round them) and times with a time zone, which Excel lacks (``2026-01-13
+    09:00:00+01:00``); times without one are Excel times, precise to the millisecond (Excel's
+    precision: microseconds are lost); numbers are rounded as the sheet asks. The workbook is
+    made in memory and written to ``path`` only once complete, so a failure leaves no partial
+    file. Needs openpyxl.
 
     Parameters
     ----------
@@ -291,12 +303,23 @@ def write_page(target: Path, html: str) -> None:
     _replace_whole(target, lambda handle: handle.write(html.encode("utf-8")))
 
 
+def write_parquet(frame, path) -> Path:
+    """Write a table (its columns, not its index) to a ``.parquet`` file, checked by
+    :func:`safe_export_path` and written whole or not at all, as the CSV and Excel exports are.
+    Needs pyarrow."""
+    table = to_pandas(frame, "frame")
+    target = safe_export_path(path, (".parquet",))
+    _replace_whole(target, lambda handle: table.to_parquet(handle, index=False))
+    return target
+
+
 def _replace_whole(target: Path, write) -> None:
     """Write ``target`` whole or not at all: ``write`` fills a binary file open beside it, then
     renamed over it (a rename within one folder is atomic).
 
     A file replaced keeps its permission bits (a report shared with a group stays readable by
-    it); a new file gets the usual ones, as any file made here.
+    it); a new file gets the usual ones, as any file made here. A system error names
+    ``target``, not the hidden file beside it.
     """
     # The start of the target's name keeps the part's name within what the system allows.
     name = f".{target.name[:_PART_NAME]}.{os.getpid()}.{uuid.uuid4().hex[:8]}.part"
@@ -307,6 +330,11 @@ def _replace_whole(target: Path, write) -> None:
         if target.is_file():
             os.chmod(part, stat.S_IMODE(target.stat().st_mode))
         os.replace(part, target)
+    except OSError as error:
+        part.unlink(missing_ok=True)
+        if error.filename != str(part):
+            raise
+        raise type(error)(error.errno, error.strerror, str(target)) from None
     except BaseException:
         part.unlink(missing_ok=True)
         raise
@@ -344,8 +372,10 @@ def to_excel(frame, path, *, sheet_name: str = "kpikit") -> Path:
 
     openpyxl turns a string starting with ``=`` into a formula; here text cells keep the
     text type, so nothing in the data runs when the workbook is opened. The header row is
-    bold and frozen. Control characters and infinite numbers are written as
-    :func:`write_workbook` says. Needs openpyxl.
+    bold and frozen. Control characters, infinite numbers, whole numbers beyond 2**53 and
+    times (zoned ones as text, others to the millisecond) are written as
+    :func:`write_workbook` says. An index other than pandas' unnamed row numbers is written as
+    the leading column(s), as :func:`to_csv` does. Needs openpyxl.
 
     Parameters
     ----------
@@ -363,15 +393,45 @@ def to_excel(frame, path, *, sheet_name: str = "kpikit") -> Path:
     Raises
     ------
     ValueError
-        A bad ``path``, repeated column names, or a text or column name longer than the 32,767
+        A bad ``path``, repeated column names (an index name included), or a text or column
+        name longer than the 32,767
         characters a cell holds (see :func:`write_workbook`); no file is written.
 
     See Also
     --------
     write_workbook : several sheets, rounding and cell colours.
     """
-    table = check_unique_columns("frame", to_pandas(frame, "frame"))
+    table = _index_as_columns(to_pandas(frame, "frame"))
     return write_workbook([Sheet(sheet_name, table)], path)
+
+
+def _index_as_columns(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with its index as leading columns (a ``groupby`` result keeps its groups),
+    unless the index is pandas' unnamed row numbers; column names checked to be unique.
+
+    >>> grouped = pd.DataFrame({"team": ["n", "s", "n"], "calls": [1, 2, 3]}).groupby("team")
+    >>> _index_as_columns(grouped.sum()).columns.tolist()
+    ['team', 'calls']
+    >>> _index_as_columns(pd.DataFrame({"calls": [1, 2, 3]}).iloc[[2, 0]]).columns.tolist()
+    ['calls']
+    >>> _index_as_columns(pd.DataFrame({"team": ["n"]}, index=pd.Index([1], name="team")))
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'frame' has an index named ['team'] as well as column(s) of that name;
+    rename the index (frame.rename_axis(...)) or drop it (frame.reset_index(drop=True))
+    """
+    check_unique_columns("frame", table)
+    index = table.index
+    unnamed = all(name is None for name in index.names)
+    if unnamed and index.nlevels == 1 and pd.api.types.is_integer_dtype(index):
+        return table
+    clashes = [name for name in index.names if name is not None and name in table.columns]
+    if clashes:
+        raise ValueError(
+            f"Value of 'frame' has an index named {clashes} as well as column(s) of that name; "
+            "rename the index (frame.rename_axis(...)) or drop it (frame.reset_index(drop=True))"
+        )
+    return check_unique_columns("frame", table.reset_index())
 
 
 def _checked_sheets(sheets) -> Sequence:
@@ -398,7 +458,12 @@ def _defused(value):
 
 def _neutralised(table: pd.DataFrame) -> pd.DataFrame:
     safe = table.rename(columns=_defused)
-    # By position: a quoted name ("'=a") may now equal another column's name.
+    repeated = sorted({str(name) for name in safe.columns[safe.columns.duplicated()]})
+    if repeated:
+        raise ValueError(
+            f"Value of 'frame' has column names that read the same once quoted against formula "
+            f"injection: {repeated}, from the columns {list(table.columns)}; rename one of each"
+        )
     for position in range(safe.shape[1]):
         values = safe.iloc[:, position]
         # Object columns may mix text with numbers; only their text cells are changed.
