@@ -116,12 +116,16 @@ def target_text(row) -> str:
 
     >>> target_text({"better": "lower", "unit": "seconds", "target": 300.0})
     '≤ 300 s'
+    >>> target_text({"better": "higher", "unit": "percent", "target": float("nan")})  # none
+    '–'
     """
     if row["better"] == "band":
         low, high = (format_value(row[edge], row["unit"]) for edge in ("band_low", "band_high"))
         return f"{low}–{high}"
-    sign = "≥" if row["better"] == "higher" else "≤"
-    return f"{sign} {format_value(row['target'], row['unit'])}"
+    shown = format_value(row["target"], row["unit"])
+    if shown == "–":
+        return shown
+    return f"{'≥' if row['better'] == 'higher' else '≤'} {shown}"
 
 
 def kpi_label(kpi_id: str, *, short: bool = False) -> str:

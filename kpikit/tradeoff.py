@@ -78,18 +78,22 @@ def pivot_kpis(frame: pd.DataFrame) -> pd.DataFrame:
         )
     keys = [column for column in frame.columns if column not in _RESULT_COLUMNS]
     _check_one_row_per_kpi(frame, keys)
-    if keys:
-        wide = frame.set_index([*keys, "kpi"])["value"].unstack("kpi")
-    else:
-        wide = frame.set_index("kpi")["value"].to_frame().T
-    wide.columns.name = None
-    for source in _VOLUME_SOURCES:
-        rows = frame[frame["kpi"] == source]
-        if not rows.empty and "denominator" in rows.columns:
-            volume = rows.set_index(keys)["denominator"] if keys else rows["denominator"]
-            wide[VOLUME] = volume.reindex(wide.index).to_numpy() if keys else volume.iloc[0]
-            break
+    wide = _wide(frame, keys, "value")
+    source = next((kpi_id for kpi_id in _VOLUME_SOURCES if kpi_id in wide.columns), None)
+    if source is not None and "denominator" in frame.columns:
+        # Pivoted as the values are, so every group (a missing one too) keeps its volume.
+        wide[VOLUME] = _wide(frame, keys, "denominator")[source].to_numpy()
     return wide.reset_index(drop=not keys)
+
+
+def _wide(frame: pd.DataFrame, keys: list, column: str) -> pd.DataFrame:
+    """``column`` with one row per group and one column per KPI."""
+    if keys:
+        wide = frame.set_index([*keys, "kpi"])[column].unstack("kpi")
+    else:
+        wide = frame.set_index("kpi")[column].to_frame().T
+    wide.columns.name = None
+    return wide
 
 
 def _check_one_row_per_kpi(frame: pd.DataFrame, keys: list) -> None:

@@ -341,7 +341,9 @@ def test_staffing_curve_tradeoff_and_sector_overview_refuse_bad_values():
     wide = pd.DataFrame(
         {"team": ["a", "b"], "aht": [300.0, 320.0], "csat": [80.0, 82.0], "volume": [10, -1]}
     )
-    with pytest.raises(ValueError, match=r"size column 'volume' but received: \[-1\]"):
+    with pytest.raises(
+        ValueError, match=r">= 0 in column 'volume' but 1 row\(s\) hold \[-1\] \(team \['b'\]\)"
+    ):
         kp.tradeoff(wide, x="aht", y="csat", by="team")
     with pytest.raises(ValueError, match="Did you mean 'fcr'"):
         kp.sector_overview(pd.DataFrame(), yours={"FCR": 72})
@@ -366,3 +368,137 @@ def test_a_group_called_none_stays_apart_from_the_missing_one():
     )
     names = [trace.name for trace in kp.trend(rows, kpi="service_level", by="team").data]
     assert [name for name in names if name] == ["(none)", "(no value)"]
+
+
+def _agents(**columns):
+    base = {
+        "agent_id": ["a", "b", "c", "d"],
+        "aht": [240.0, 300.0, 360.0, 420.0],
+        "csat": [78.0, 82.0, 83.0, 88.0],
+        "volume": [120.0, 80.0, 100.0, 60.0],
+    }
+    return pd.DataFrame({**base, **columns})
+
+
+def test_tradeoff_says_how_many_groups_are_left_out_and_why():
+    # b has no AHT, c no CSAT: 2 of 4 drawn, and the figure says so
+    fig = kp.tradeoff(_agents(aht=[240.0, np.nan, 360.0, 420.0], csat=[78.0, 82.0, np.nan, 88.0]))
+    assert list(fig.data[-1].x) == [240.0, 420.0]
+    assert fig.layout.title.text.endswith("(n = 2)")
+    notes = [note.text for note in fig.layout.annotations]
+    assert "2 agents left out: 1 with no AHT, 1 with no CSAT" in notes
+
+
+def test_tradeoff_weighted_leaves_out_and_names_a_group_without_volume():
+    # d has no volume: a weighted fit cannot use it, so it is neither drawn nor fitted
+    fig = kp.tradeoff(_agents(volume=[120.0, 80.0, 100.0, np.nan]), weighted=True)
+    assert list(fig.data[-1].x) == [240.0, 300.0, 360.0]
+    assert fig.layout.title.text.endswith("(n = 3)")
+    notes = [note.text for note in fig.layout.annotations]
+    assert "1 agent left out: 1 with no answered contacts (the fit's weight)" in notes
+    # unweighted, d is drawn (smallest marker) and fitted: nothing left out
+    assert kp.tradeoff(_agents(volume=[120.0, 80.0, 100.0, np.nan])).layout.annotations == ()
+
+
+@pytest.mark.parametrize(
+    ("columns", "error", "message"),
+    [
+        ({"aht": [240.0, 300.0, np.inf, 420.0]}, ValueError, r"'aht' but 1 row.*\[inf\].*\['c'\]"),
+        ({"csat": [78.0, -np.inf, 83.0, 88.0]}, ValueError, r"'csat' but 1 row.*\['b'\]"),
+        ({"aht": [240, "300", 360, 420]}, TypeError, r"numbers in column 'aht'.*\['300'\]"),
+        ({"volume": [120, 80, "many", 60]}, TypeError, r"column 'volume'.*\['many'\].*\['c'\]"),
+    ],
+)
+def test_tradeoff_refuses_infinite_and_text_values_naming_the_groups(columns, error, message):
+    with pytest.raises(error, match=message):
+        kp.tradeoff(_agents(**columns))
+
+
+def test_tradeoff_refuses_repeated_groups():
+    # kk.compute(..., by="agent_id", freq="day"): each agent once per day
+    days = pd.concat([_agents().assign(period="2024-01-01"), _agents().assign(period="2024-01-02")])
+    with pytest.raises(ValueError, match=r"one row per 'agent_id'.*4 group\(s\).*\['period'\]"):
+        kp.tradeoff(days)
+    with pytest.raises(ValueError, match="without freq"):
+        kp.tradeoff(days)
+    with pytest.raises(ValueError, match="the rows repeat"):
+        kp.tradeoff(pd.concat([_agents(), _agents().head(1)]))
+
+
+@pytest.mark.parametrize(
+    ("options", "error", "message"),
+    [
+        ({"x": "ahtt"}, ValueError, r"Value of 'x' is not a KPI id.*Did you mean 'aht'"),
+        ({"y": "cst"}, ValueError, r"Value of 'y' is not a KPI id"),
+        ({"weighted": "no"}, TypeError, r"'weighted' must be True or False.*'no'"),
+        ({"x_target": "300"}, TypeError, r"'x_target' must be a number.*'300'"),
+        ({"x_target": np.inf}, ValueError, r"'x_target' must be a finite number >= 0"),
+        ({"y_target": 150}, ValueError, r"'y_target' must be a finite number >= 0 and <= 100"),
+    ],
+)
+def test_tradeoff_errors_name_the_argument(options, error, message):
+    with pytest.raises(error, match=message):
+        kp.tradeoff(_agents(), **options)
+
+
+@pytest.mark.parametrize(
+    ("options", "error", "message"),
+    [
+        ({"kpi": "xyz"}, ValueError, r"Value of 'kpi' is not a KPI id"),
+        ({"kpi": "fcr", "value": "abc"}, TypeError, r"'value' must be a number.*'abc'"),
+        ({"kpi": "fcr", "value": np.inf}, ValueError, r"'value' must be a finite number"),
+        ({"kpi": "fcr", "value": 150}, ValueError, r"'value'.*<= 100 but received: 150"),
+        ({"kpi": "aht", "value": -50}, ValueError, r"'value'.*>= 0 but received: -50"),
+        ({"kpi": "fcr", "target": 150}, ValueError, r"'target'.*<= 100 but received: 150"),
+    ],
+)
+def test_bullet_refuses_values_it_cannot_draw(options, error, message):
+    with pytest.raises(error, match=message):
+        kp.bullet(None, **options)
+
+
+def test_bullet_still_says_no_data_for_a_missing_value():
+    fig = kp.bullet(None, kpi="fcr", value=np.nan)
+    assert [note.text for note in fig.layout.annotations] == ["no data"]
+
+
+@pytest.mark.parametrize(
+    ("bands", "message"),
+    [
+        ({"tier": ["average"], "low": [80], "high": [70]}, r"low <= high.*row\(s\) \[0\]"),
+        ({"tier": ["Average"], "low": [70], "high": [75]}, r"unknown tier.*\['Average'\]"),
+    ],
+)
+def test_bullet_refuses_benchmark_rows_it_would_draw_wrong_or_drop(bands, message):
+    with pytest.raises(ValueError, match=message):
+        kp.bullet(pd.DataFrame({"kpi": "fcr", **bands}), kpi="fcr", value=72.0)
+
+
+def test_hour_weekday_heatmap_refuses_a_component_the_kpi_has_not():
+    cells = pd.DataFrame(
+        {"weekday": [1], "hour": [9], "kpi": "contacts_offered", "value": [12.0], "numerator": 12}
+    )
+    cells["denominator"] = np.nan
+    with pytest.raises(ValueError, match=r"'contacts_offered' has no denominator"):
+        kp.hour_weekday_heatmap(cells, kpi="contacts_offered", value="denominator")
+    with pytest.raises(ValueError, match=r"Value of 'kpi' is not a KPI id"):
+        kp.hour_weekday_heatmap(cells, kpi="offered")
+
+
+def test_scorecard_charts_show_a_segment_without_a_target_as_not_rated():
+    # A target for phone only: chat is shown with its value, grey and "no target" (the status
+    # of a row without a target is None, which the charts looked up as a colour: KeyError).
+    from kpikit.scorecard import rate
+
+    values = pd.DataFrame(
+        {"channel": ["phone", "chat"], "kpi": "service_level", "value": [85.0, 70.0]}
+    )
+    targets = pd.DataFrame(
+        {"kpi": ["service_level"], "target": [80.0], "tolerance": [5.0], "channel": ["phone"]}
+    )
+    card = rate(values, targets)
+    table = kp.scorecard_table(card).data[0].cells
+    assert list(table.values[3]) == ["≥ 80.0 %", "–"]  # targets
+    assert list(table.values[4]) == ["✔ met", "– no target"]  # statuses
+    heatmap = kp.scorecard_heatmap(card).data[0]
+    assert [list(row) for row in heatmap.text] == [["70.0"], ["✔ 85.0 "]]  # chat, phone

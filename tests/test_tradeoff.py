@@ -152,3 +152,21 @@ def test_a_fit_beyond_the_float_range_is_refused():
     # slope = 1.9e200 / 1e-200 = 1.9e400 > 1.8e308 (and sxx = 5e-400 underflows).
     with pytest.raises(ValueError, match="beyond the range of a float"):
         fit_line([value * 1e-200 for value in X], [value * 1e200 for value in Y])
+
+
+def test_pivot_keeps_the_volume_of_a_missing_group():
+    # the missing agent answered 10 contacts (the AHT denominator): its volume is 10, not
+    # missing (it was lost when the missing value is pandas' NA, as nullable frames hold it)
+    tidy = pd.DataFrame(
+        {
+            "agent_id": [pd.NA, pd.NA, "a", "a"],
+            "kpi": ["aht", "csat"] * 2,
+            "value": [300.0, 80.0, 200.0, 70.0],
+            "numerator": [3000.0, 8, 4000.0, 7],
+            "denominator": [10, 10, 20, 10],
+        }
+    )
+    wide = pivot_kpis(tidy)
+    assert wide[VOLUME].tolist() == [10, 20]
+    assert wide["aht"].tolist() == [300.0, 200.0]
+    assert wide["agent_id"].isna().tolist() == [True, False]

@@ -456,7 +456,8 @@ class ScorecardApp(BaseApp):
 
     def _on_cell_click(self, points: list[dict]) -> None:
         """A click on a team's row of the heatmap drills down to that team's agents."""
-        teams = [point["y"] for point in points if point.get("curve_number") == 0]
+        # the heatmap's labels are escaped (a team named "Billing & Payments" reads "&amp;")
+        teams = [html.unescape(point["y"]) for point in points if point.get("curve_number") == 0]
         if self.level.value == "team" and teams and teams[0] in dict(self.team.options).values():
             self.set(level="agent", team=teams[0])
 

@@ -18,8 +18,10 @@ from kpikit.plots._engine import (
     benchmark_rows,
     format_value,
     is_number,
+    kpi_argument,
     kpi_label,
     new_figure,
+    optional_kpi_number,
     require_columns,
     to_pandas,
     value_range,
@@ -54,9 +56,10 @@ def bullet(benchmarks=None, *, kpi: str, value=None, target=None, title=None, he
         ``high`` NaN, such as "85 %+") extends to the edge of the axis.
     value : float, default=None
         The KPI value in its catalog unit (percent on 0..100, seconds, points, currency).
-        None or NaN draws no bar and says "no data".
+        None or NaN draws no bar and says "no data"; text, infinity or a value the KPI cannot
+        take (a percent above 100, a negative AHT) is refused.
     target : float, default=None
-        Target value, drawn as a vertical tick.
+        Target value, drawn as a vertical tick; checked as ``value`` is.
 
     Returns
     -------
@@ -73,7 +76,9 @@ def bullet(benchmarks=None, *, kpi: str, value=None, target=None, title=None, he
     >>> fig.layout.xaxis.range   # 85 + 15 % of 85; never past 100 %
     (0.0, 97.75)
     """
-    definition = kpi_definition(kpi)
+    definition = kpi_argument(kpi)
+    value = optional_kpi_number("value", value, kpi)
+    target = optional_kpi_number("target", target, kpi)
     if benchmarks is None:
         benchmarks = load_benchmarks(sector="all", channel="all", kpi=kpi)
     bands = benchmark_rows(benchmarks)

@@ -5,11 +5,16 @@ Builders stay thin: they check their inputs here, take labels, units and value f
 template, common margins) and add traces. No KPI maths.
 """
 
+import html
+
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from kpikit._frames import to_pandas
-from kpikit._validators import check_choice
+from kpikit._validators import check_choice, check_number
+from kpikit.catalog import KPI_IDS
+from kpikit.catalog import kpi as kpi_definition
 from kpikit.display import (  # noqa: F401  (re-exported to the builders)
     axis_title,
     column_label,
@@ -72,13 +77,73 @@ def benchmark_rows(frame, argument: str = "benchmarks") -> pd.DataFrame:
                 f"{sorted(own[column].unique())}: filter with "
                 "kk.benchmarks(sector=..., channel=...)."
             )
-    rows = rows[rows["tier"].isin(list(TIER_STYLE))]
+    _check_benchmark_values(rows, argument)
     return rows.drop_duplicates(["kpi", "tier"], keep="first").reset_index(drop=True)
+
+
+def _check_benchmark_values(rows: pd.DataFrame, argument: str) -> None:
+    """Refuse a tier that is not drawn (``"Average"`` for ``"average"``) and a range whose low
+    end passes its high end: either would draw a wrong or no band, silently."""
+    unknown = ~rows["tier"].isin(list(TIER_STYLE))
+    if unknown.any():
+        raise ValueError(
+            f"Value of {argument!r} has unknown tier value(s) "
+            f"{rows.loc[unknown, 'tier'].drop_duplicates().head(5).tolist()} in column 'tier' "
+            f"(rows {rows.index[unknown.to_numpy()][:5].tolist()}). Expected one of "
+            f"{list(TIER_STYLE)}"
+        )
+    low = pd.to_numeric(rows["low"], errors="coerce")
+    high = pd.to_numeric(rows["high"], errors="coerce")
+    reversed_ = (low > high).to_numpy()
+    if reversed_.any():
+        shown = rows.loc[reversed_, ["kpi", "tier", "low", "high"]].head(5)
+        raise ValueError(
+            f"Value of {argument!r} must have low <= high in every row but row(s) "
+            f"{rows.index[reversed_][:5].tolist()} hold {shown.to_dict('records')}"
+        )
 
 
 def choice(value, valid, argument: str):
     """Return ``value`` when it is one of ``valid``; otherwise raise a ValueError listing them."""
     return check_choice(argument, value, valid)
+
+
+def kpi_argument(kpi_id, argument: str = "kpi"):
+    """The catalog definition of ``kpi_id``; a ValueError naming ``argument`` when it is not a
+    KPI id.
+
+    >>> kpi_argument("ahtt", "x")
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'x' is not a KPI id... received: 'ahtt'. Did you mean 'aht'?
+    """
+    check_choice(argument, kpi_id, KPI_IDS, "a KPI id")
+    return kpi_definition(kpi_id)
+
+
+def kpi_number(argument: str, value, kpi_id: str) -> float:
+    """``value`` as a float when it is a finite number the KPI can take (a percent 0..100, an
+    AHT >= 0; :func:`kpikit.display.value_range`); otherwise raise naming ``argument``.
+
+    >>> kpi_number("target", 150, "csat")
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'target' must be a finite number >= 0 and <= 100 but received: 150
+    """
+    low, high = value_range(kpi_id)
+    return float(check_number(argument, value, minimum=low, maximum=high))
+
+
+def optional_kpi_number(argument: str, value, kpi_id: str):
+    """None for None or NaN (nothing to draw), else :func:`kpi_number`.
+
+    >>> optional_kpi_number("target", float("nan"), "csat") is None, optional_kpi_number(
+    ...     "target", 80, "csat")
+    (True, 80.0)
+    """
+    if value is None or (isinstance(value, float | np.floating) and np.isnan(value)):
+        return None
+    return kpi_number(argument, value, kpi_id)
 
 
 def bounded_range(kpi_id: str, values, *, pad: float = 0.05) -> list[float]:
@@ -108,14 +173,30 @@ MISSING_GROUP_TAKEN = "(no value)"
 """Its name when a real group is already called ``MISSING_GROUP``, so the two stay apart."""
 
 
+def escape_text(text) -> str:
+    """``text`` as plotly shows it literally: ``<``, ``>`` and ``&`` as entities (plotly reads
+    tags such as ``<a href=...>`` in labels and hovers) and ``%{`` as ``&#37;{`` (plotly reads
+    it as a placeholder in a hover template). Quotes stay: without ``<`` they form no tag, and
+    plotly does not decode ``&quot;``. :func:`html.unescape` gives the text back.
+
+    Examples
+    --------
+    >>> escape_text("<a href='http://evil'>y</a> & %{x}")
+    "&lt;a href='http://evil'&gt;y&lt;/a&gt; &amp; &#37;{x}"
+    """
+    return html.escape(str(text), quote=False).replace("%{", "&#37;{")
+
+
 def ordered_groups(keys: pd.Series) -> pd.Series:
-    """Each row's group as text, ordered as the groups' values are: numbers by size, times by
-    date, categories as declared, text alphabetically; a missing value is the group
-    ``"(none)"`` (``"(no value)"`` when a real group is called so), last.
+    """Each row's group as escaped text (:func:`escape_text`), ordered as the groups' values
+    are: numbers by size, times by date, categories as declared, text alphabetically; a
+    missing value is the group ``"(none)"`` (``"(no value)"`` when a real group is called so),
+    last.
 
     The result is an ordered categorical of the groups present, so sorting or grouping by it
     follows that order (``"9"`` before ``"10"``, where text would put ``"10"`` first). Values
-    of mixed kinds that cannot be compared are ordered by their text.
+    of mixed kinds that cannot be compared are ordered by their text. Groups are told apart
+    by value: when two values read the same (``1`` and ``"1"``), the text one is quoted.
 
     Examples
     --------
@@ -125,36 +206,66 @@ def ordered_groups(keys: pd.Series) -> pd.Series:
     >>> sizes = pd.Series(pd.Categorical(["low", "high"], categories=["low", "mid", "high"]))
     >>> list(ordered_groups(sizes).cat.categories)   # as declared, unused ones left out
     ['low', 'high']
+    >>> ordered_groups(pd.Series([1, "1", "<b>"], dtype=object)).tolist()
+    ['1', '"1"', '&lt;b&gt;']
     """
-    values = keys.reset_index(drop=True)  # positions: the frame's own index may repeat labels
-    present = values.notna()
-    text = values.astype(object).astype(str)
-    missing = MISSING_GROUP if not (text[present] == MISSING_GROUP).any() else MISSING_GROUP_TAKEN
-    text = text.where(present, missing)
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        declared = values[present].cat.remove_unused_categories().cat.categories
-        order = pd.Series(declared, dtype=object).astype(str).tolist()
-    else:
-        firsts = text[present].drop_duplicates()
-        try:
-            ranks = values[firsts.index].sort_values(kind="stable").index
-        except TypeError:
-            ranks = firsts.sort_values(kind="stable").index
-        order = firsts[ranks].tolist()
-    order += [missing] if not present.all() else []
-    groups = text.astype(pd.CategoricalDtype(list(dict.fromkeys(order)), ordered=True))
-    return groups.set_axis(keys.index)
+    return group_labels(keys.to_frame("key"), ["key"]).rename(keys.name)
 
 
 def group_labels(frame: pd.DataFrame, columns) -> pd.Series:
-    """One text label per row from one or several grouping columns (``"north · alice"``)."""
-    if not columns:
-        return pd.Series(["all"] * len(frame), index=frame.index, dtype=object)
-    parts = [frame[column].astype(str) for column in columns]
-    label = parts[0]
-    for part in parts[1:]:
-        label = label + " · " + part
-    return label
+    """Each row's group over one or several columns as escaped text (``"north · alice"``),
+    an ordered categorical as :func:`ordered_groups` orders and names the groups; ``"all"``
+    without columns.
+
+    Rows are grouped by their values, not their text: when two groups read the same
+    (``("x · y", "z")`` and ``("x", "y · z")``, or ``1`` and ``"1"``), their text values are
+    quoted (``"x · y" · "z"`` and ``"x" · "y · z"``).
+
+    Examples
+    --------
+    >>> teams = pd.DataFrame({"site": ["x · y", "x", None], "team": ["z", "y · z", "b"]})
+    >>> group_labels(teams, ["site", "team"]).tolist()
+    ['"x · y" · "z"', '"x" · "y · z"', '(none) · b']
+    """
+    keys = frame[list(columns)] if columns else pd.DataFrame({"all": "all"}, index=frame.index)
+    parts = [_group_parts(keys.iloc[:, position]) for position in range(keys.shape[1])]
+    ranks = pd.DataFrame({position: part[0] for position, part in enumerate(parts)})
+    plain, quoted = (_joined([part[i] for part in parts]) for i in (1, 2))
+    group = ranks.groupby(list(ranks.columns), sort=True).ngroup()  # by value, in order
+    firsts = group.drop_duplicates().sort_values().index
+    clashing = plain[firsts][plain[firsts].duplicated(keep=False)]
+    labels = plain.where(~plain.isin(clashing), quoted).map(escape_text)
+    order = pd.CategoricalDtype(labels[firsts].tolist(), ordered=True)
+    return labels.astype(order).set_axis(frame.index)
+
+
+def _joined(texts: list) -> pd.Series:
+    joined = texts[0]
+    for text in texts[1:]:
+        joined = joined + " · " + text
+    return joined
+
+
+def _group_parts(values: pd.Series) -> tuple:
+    """Per row of one grouping column: the rank of its value (missing last), its text and its
+    text with a text value quoted (both ``"(none)"`` when missing). Row positions as index."""
+    values = values.reset_index(drop=True)  # positions: the frame's own index may repeat labels
+    present = values.notna()
+    distinct = values[present].drop_duplicates()  # by value: 1 and "1" stay apart
+    try:
+        distinct = distinct.sort_values(kind="stable")
+    except TypeError:  # kinds that cannot be compared: by their text
+        distinct = distinct[distinct.astype(object).astype(str).sort_values(kind="stable").index]
+    objects = values.astype(object)
+    ranks = objects.map({value: rank for rank, value in enumerate(distinct)})
+    text = objects.map(str)
+    missing = MISSING_GROUP if not (text[present] == MISSING_GROUP).any() else MISSING_GROUP_TAKEN
+    quoted = objects.map(lambda value: f'"{value}"' if isinstance(value, str) else str(value))
+    return (
+        ranks.where(present, len(distinct)).astype(int),
+        text.where(present, missing),
+        quoted.where(present, missing),
+    )
 
 
 def new_figure(title: str, *, height=None, **layout) -> go.Figure:

@@ -1,13 +1,17 @@
 """Governance figures: breaches by day with their clocks, and a breach's root cause."""
 
-import html
-
 import pandas as pd
 import plotly.graph_objects as go
 
 from kpikit._frames import to_pandas
 from kpikit._validators import column_names
-from kpikit.plots._engine import format_value, group_labels, new_figure, require_columns
+from kpikit.plots._engine import (
+    escape_text,
+    format_value,
+    group_labels,
+    new_figure,
+    require_columns,
+)
 from kpikit.plots._template import RAG_COLORS, RAG_LABELS, RAG_MARKS
 
 __all__ = ["breach_timeline", "root_cause_bars"]
@@ -75,7 +79,7 @@ def breach_timeline(found, *, by=(), overdue=None, title="Breaches by day") -> g
         )
     _check_statuses(frame)
     overdue = dict(overdue or {})
-    rows = frame.assign(row=frame["name"] + _group_suffix(frame, by))
+    rows = frame.assign(row=frame["name"].map(escape_text) + _group_suffix(frame, by))
     order = sorted(rows["row"].unique(), reverse=True)
     figure = new_figure(title)
     for status in _STATUSES:
@@ -176,7 +180,7 @@ def _check_statuses(frame: pd.DataFrame) -> None:
 def _group_suffix(frame: pd.DataFrame, by) -> pd.Series:
     if not by:
         return pd.Series("", index=frame.index)
-    return " · " + group_labels(frame, list(by))
+    return " · " + group_labels(frame, list(by)).astype(str)
 
 
 def _when(due) -> str:
@@ -186,7 +190,7 @@ def _when(due) -> str:
 def _hover(row, late: str) -> str:
     unit = row["unit"]
     lines = [
-        f"<b>{html.escape(str(row['name']))}</b> · {row['period']:%a %d %b %Y}",
+        f"<b>{escape_text(row['name'])}</b> · {row['period']:%a %d %b %Y}",
         f"{format_value(row['value'], unit)} against {format_value(row['target'], unit)}"
         f" ({RAG_LABELS[row['status']]})",
     ]
@@ -195,5 +199,5 @@ def _hover(row, late: str) -> str:
             f"root cause due {_when(row['root_cause_due'])} · plan due {_when(row['plan_due'])}"
         )
     if late:
-        lines.append(f"overdue: {html.escape(late)}")
+        lines.append(f"overdue: {escape_text(late)}")
     return "<br>".join(lines)

@@ -4,13 +4,13 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from kpikit.catalog import kpi as kpi_definition
 from kpikit.display import UNIT_SYMBOLS
 from kpikit.plots._doc import shared_parameters
 from kpikit.plots._engine import (
     WEEKDAY_NAMES,
     choice,
     format_value,
+    kpi_argument,
     new_figure,
     require_columns,
     rows_for_kpi,
@@ -56,19 +56,26 @@ def hour_weekday_heatmap(
     >>> len(fig.data), fig.data[0].z.shape
     (1, (7, 24))
     """
-    definition = kpi_definition(kpi)
+    definition = kpi_argument(kpi)
     choice(value, _VALUE_COLUMNS, "value")
+    if value != "value" and not getattr(definition, f"sum_{value}"):
+        raise ValueError(
+            f"Value of 'value' is {value!r} but {kpi!r} has no {value} (it is a "
+            f"{definition.unit}): use value='value' or 'numerator'"
+        )
     rows = rows_for_kpi(to_pandas(frame, "frame"), kpi, "frame")
     require_columns(rows, ["weekday", "hour", value], "frame")
     weekday = _positions(rows, "weekday", 1, 7) - 1
     hour = _positions(rows, "hour", 0, 23)
-    repeated = rows[rows.duplicated(["weekday", "hour"], keep=False)]
+    # Repeats by cell position, not by the columns' values: weekday 1 and "1" are one cell.
+    cells = pd.Series(list(zip(weekday, hour, strict=True)), index=rows.index)
+    repeated = rows[cells.duplicated(keep=False).to_numpy()]
     if len(repeated):
         first = repeated.iloc[0]
         raise ValueError(
             f"Value of 'frame' must have one row per weekday and hour but has {len(repeated)} "
-            f"rows for {len(repeated.drop_duplicates(['weekday', 'hour']))} of them (first: "
-            f"weekday={first['weekday']}, hour={first['hour']}): compute by ['weekday', "
+            f"rows for {cells[repeated.index].nunique()} of them (first: "
+            f"weekday={first['weekday']!r}, hour={first['hour']!r}): compute by ['weekday', "
             "'hour'] only, or filter the other groups out."
         )
     grid = np.full((7, 24), np.nan)

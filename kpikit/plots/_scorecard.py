@@ -4,7 +4,12 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kpikit._frames import to_pandas
-from kpikit._scorecard.provisional import PROVISIONAL_MARK, is_provisional, provisional_text
+from kpikit._scorecard.provisional import (
+    PROVISIONAL_MARK,
+    is_provisional,
+    provisional_text,
+    status_look,
+)
 from kpikit._validators import column_names
 from kpikit.catalog import KPI_IDS
 from kpikit.display import (
@@ -20,6 +25,7 @@ from kpikit.display import (
 from kpikit.plots._doc import shared_parameters
 from kpikit.plots._engine import (
     column_label,
+    escape_text,
     group_labels,
     is_number,
     kpi_label,
@@ -79,21 +85,21 @@ def scorecard_table(table, *, by=None, title=None, height=None) -> go.Figure:
     ['✔ met', '✘ missed']
     """
     rows, by = _rows(table, by)
-    statuses = rows["status"].tolist()
+    looks = rows.to_dict("records")  # a row without a target has no status: "– no target"
     trends = [_trend_text(trend) for trend in rows["trend"]]
     columns = {
-        **{column_label(key): rows[key].astype(str).tolist() for key in by},
-        "KPI": rows["name"].tolist(),
+        **{column_label(key): group_labels(rows, [key]).tolist() for key in by},
+        "KPI": rows["name"].map(escape_text).tolist(),
         "Value": [format_value(v, u) for v, u in zip(rows["value"], rows["unit"], strict=True)],
         "Target": [
             target_text(row) + (" (ramp)" if row["ramped"] else "") for _, row in rows.iterrows()
         ],
-        "Status": [f"{RAG_MARKS[s]} {RAG_LABELS[s]}" for s in statuses],
+        "Status": [status_look(row)[1] for row in looks],
         "Trend": trends,
         "Score": ["–" if pd.isna(score) else f"{score:.0f}" for score in rows["score"]],
     }
     white = ["white"] * len(rows)
-    fills = [white] * (len(by) + 3) + [[RAG_TINTS[s] for s in statuses], white, white]
+    fills = [white] * (len(by) + 3) + [[status_look(row)[0] for row in looks], white, white]
     trend_colors = [_trend_color(improved) for improved in rows["improved"]]
     dark = ["#222222"] * len(rows)
     font_colors = [dark] * (len(by) + 4) + [trend_colors, dark]
@@ -130,8 +136,11 @@ def scorecard_heatmap(table, *, by=None, title=None, height=None) -> go.Figure:
     A provisional cell (FCR whose repeat window is still open, see
     :mod:`kpikit._scorecard.provisional`) is grey with the mark ◷ and says until when.
 
-    A click on a cell reports the row's group label as the point's ``y`` (drill-down in the
-    scorecard dashboard).
+    Rows are the groups, ordered and labelled as :func:`kpikit.plots._engine.group_labels`
+    does (by value: ``9`` before ``10``, ``1`` apart from ``"1"``, a missing group "(none)"
+    last; escaped, so a name like ``<b>x</b>`` shows as written). A click on a cell reports
+    the row's group label as the point's ``y`` (drill-down in the scorecard dashboard;
+    :func:`html.unescape` gives the group's name back).
 
     Parameters
     ----------
@@ -159,9 +168,9 @@ def scorecard_heatmap(table, *, by=None, title=None, height=None) -> go.Figure:
     [[2, 0], [3, 1]]
     """
     rows, by = _rows(table, by)
-    rows = rows.assign(_label=group_labels(rows, by))
+    rows = rows.assign(_label=group_labels(rows, by), name=rows["name"].map(escape_text))
     order = [kpi_id for kpi_id in KPI_IDS if kpi_id in set(rows["kpi"])]
-    labels = list(dict.fromkeys(rows.sort_values("_label")["_label"]))
+    labels = list(rows["_label"].cat.categories)
     codes = {status: code for code, status in enumerate(RAG_STATUSES)}
     # One pass over the rows (a dict lookup per cell, not a MultiIndex .loc: this chart redraws
     # on every control change).
@@ -174,6 +183,13 @@ def scorecard_heatmap(table, *, by=None, title=None, height=None) -> go.Figure:
                 f"{PROVISIONAL_MARK} {_number(row)}",
                 f"{row['_label']} · {row['name']}<br>{value} (target {target_text(row)})"
                 f"<br>{provisional_text(row)}",
+            )
+            continue
+        if not isinstance(row["status"], str):  # no target: the value, grey, not rated
+            cells[(row["_label"], row["kpi"])] = (
+                codes["no data"],
+                _number(row),
+                f"{row['_label']} · {row['name']}<br>{value} (no target)",
             )
             continue
         cells[(row["_label"], row["kpi"])] = (

@@ -1,9 +1,12 @@
 """Trade-off scatter: one KPI against another across agents, teams or queues."""
 
+from numbers import Real
+
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 
-from kpikit.catalog import kpi as kpi_definition
+from kpikit.catalog import KPI_IDS
 from kpikit.plots._doc import shared_parameters
 from kpikit.plots._engine import (
     axis_title,
@@ -12,13 +15,15 @@ from kpikit.plots._engine import (
     format_value,
     group_labels,
     is_number,
+    kpi_argument,
     new_figure,
+    optional_kpi_number,
     require_columns,
     to_pandas,
     value_range,
 )
 from kpikit.plots._template import KPIKIT_COLORWAY, RAG_COLORS
-from kpikit.tradeoff import fit_line, pivot_kpis
+from kpikit.tradeoff import VOLUME, fit_line, pivot_kpis
 
 __all__ = ["tradeoff"]
 
@@ -51,6 +56,11 @@ def tradeoff(
     title gives Pearson's r and the number of groups. Both axes (and the band) stay within the
     values the KPIs can take: a CSAT axis stops at 100 %.
 
+    A group without a value of ``x`` or ``y`` (or, with ``weighted``, without a ``size`` above
+    0) is neither drawn nor fitted, and a note under the chart says how many were left out and
+    why. Text or infinity in ``x``, ``y`` or ``size`` and a group on more than one row (such as
+    ``kk.compute(..., by="agent_id", freq="day")``: each agent once a day) are refused.
+
     Parameters
     ----------
     frame : DataFrame
@@ -64,7 +74,8 @@ def tradeoff(
     size : str or None, default="volume"
         Column for the marker area; ``None`` draws equal markers.
     x_target, y_target : float, default=None
-        Targets, drawn as quadrant lines.
+        Targets, drawn as quadrant lines; a value the KPI cannot take (a CSAT of 150 %) is
+        refused, None or NaN draws no line.
     weighted : bool, default=False
         Weight the fit by ``size`` (larger groups count more).
     what_if : float, default=None
@@ -88,7 +99,14 @@ def tradeoff(
     >>> fig.layout.yaxis.range[1] <= 100
     True
     """
-    x_def, y_def = kpi_definition(x), kpi_definition(y)
+    x_def, y_def = kpi_argument(x, "x"), kpi_argument(y, "y")
+    if not isinstance(weighted, bool | np.bool_):
+        raise TypeError(
+            f"Value of 'weighted' must be True or False but received: {weighted!r} "
+            f"({type(weighted).__name__})"
+        )
+    x_target = optional_kpi_number("x_target", x_target, x)
+    y_target = optional_kpi_number("y_target", y_target, y)
     wide = to_pandas(frame, "frame")
     if "kpi" in wide.columns:
         wide = pivot_kpis(wide)
@@ -99,15 +117,14 @@ def tradeoff(
             "plotted KPIs (it carries the answered volume), pass another column, or size=None."
         )
     require_columns(wide, required, "frame")
-    points = wide.dropna(subset=[x, y]).reset_index(drop=True)
+    if by is not None:
+        _check_one_row_per_group(wide, by, [x, y, size])
+    valued = wide.assign(
+        **{column: _numbers(wide, column, by, minimum=None) for column in (x, y)},
+        **({size: _numbers(wide, size, by, minimum=0.0)} if size is not None else {}),
+    )
+    points, left_out = _plotted(valued, x_def, y_def, size if weighted else None)
     weights = points[size].to_numpy(dtype=float) if size is not None else None
-    if weights is not None:
-        bad = ~np.isnan(weights) & ~(np.isfinite(weights) & (weights >= 0))
-        if bad.any():
-            raise ValueError(
-                f"Value of 'frame' must have finite numbers >= 0 in the size column {size!r} but "
-                f"received: {points.loc[bad, size].head(5).tolist()}"
-            )
     fit = fit_line(points[x], points[y], weights if weighted else None)
 
     r_text = f"r = {fit.r:.2f}" if is_number(fit.r) else "r undefined"
@@ -146,7 +163,7 @@ def tradeoff(
             marker=marker,
             cliponaxis=False,  # a dot at 100 % shows whole at the axis's end
             name=name + (f" (area: {size_label})" if weights is not None else ""),
-            customdata=labels.to_numpy(),
+            customdata=labels.astype(str).to_numpy(),
             text=[
                 f"{label}<br>{x_def.short_name}: {format_value(xv, x_def.unit)}"
                 f"<br>{y_def.short_name}: {format_value(yv, y_def.unit)}"
@@ -165,7 +182,94 @@ def tradeoff(
     _add_quadrants(fig, x_def, y_def, x_target, y_target)
     if what_if is not None and is_number(fit.slope):
         _add_what_if(fig, fit, float(what_if), x_def, y_def)
+    _add_left_out(fig, left_out, groups or "row")
     return fig
+
+
+def _check_one_row_per_group(wide: pd.DataFrame, by: str, plotted: list) -> None:
+    """Refuse a group on more than one row (an agent once per day): n would count rows, not
+    groups. The message names the columns that tell the rows apart."""
+    repeated = wide[wide.duplicated(by, keep=False)]
+    if repeated.empty:
+        return
+    fixed = {by, *plotted, *KPI_IDS, VOLUME}
+    grouped = repeated.groupby(by, dropna=False)
+    splitting = [
+        column
+        for column in wide.columns
+        if column not in fixed and (grouped[column].nunique(dropna=False) > 1).any()
+    ]
+    why = f"the column(s) {splitting} tell them apart" if splitting else "the rows repeat"
+    raise ValueError(
+        f"Value of 'frame' must have one row per {by!r} (one point per group) but "
+        f"{repeated[by].nunique(dropna=False)} group(s) have more than one, {len(repeated)} rows "
+        f"in all (first: {by}={repeated[by].iloc[0]!r}); {why}. Compute without freq and by "
+        f"{by!r} alone (kk.compute(data, by={by!r})), or filter the frame to one period."
+    )
+
+
+def _numbers(wide: pd.DataFrame, column: str, by, *, minimum) -> pd.Series:
+    """Column ``column`` as floats (missing: NaN); text, infinity or a value below ``minimum``
+    is refused, naming the groups that hold it."""
+    values = wide[column]
+    if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+        kinds = values.map(lambda value: isinstance(value, Real) and not isinstance(value, bool))
+        text = values.notna() & ~kinds
+        if text.any():
+            raise TypeError(
+                f"Value of 'frame' must hold numbers in column {column!r} but "
+                f"{_where(wide, text, column, by)}"
+            )
+    floats = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    bad = np.isinf(floats) | (floats < minimum if minimum is not None else False)
+    if bad.any():
+        limit = "" if minimum is None else f" >= {minimum:g}"
+        raise ValueError(
+            f"Value of 'frame' must hold finite numbers{limit} in column {column!r} but "
+            f"{_where(wide, bad, column, by)}"
+        )
+    return pd.Series(floats, index=wide.index)
+
+
+def _where(wide: pd.DataFrame, bad, column: str, by) -> str:
+    """``"2 row(s) hold ['abc', ...] (agent_id ['a', ...])"``: what is wrong, and where."""
+    bad = np.asarray(bad, dtype=bool)
+    rows = wide[bad]
+    place = f"{by} {rows[by].head(5).tolist()}" if by else f"rows {rows.index[:5].tolist()}"
+    return f"{int(bad.sum())} row(s) hold {rows[column].head(5).tolist()} ({place})"
+
+
+def _plotted(valued: pd.DataFrame, x_def, y_def, weight) -> tuple:
+    """The rows drawn and fitted, and how many are left out and why: ``(count, {reason:
+    count})``."""
+    reasons = {f"no {kpi.short_name}": valued[kpi.id].isna() for kpi in (x_def, y_def)}
+    if weight is not None:  # a weighted fit cannot use a group without a weight
+        no_weight = ~(valued[weight] > 0)
+        reasons[f"no {_SIZE_LABELS.get(weight, weight)} (the fit's weight)"] = no_weight
+    out = pd.concat(reasons.values(), axis=1).any(axis=1)
+    counts = {reason: int(mask.sum()) for reason, mask in reasons.items() if mask.any()}
+    return valued[~out].reset_index(drop=True), (int(out.sum()), counts)
+
+
+def _add_left_out(fig: go.Figure, left_out: tuple, group: str) -> None:
+    """Say under the chart how many groups (``group``: "agent") are not drawn and why."""
+    count, reasons = left_out
+    if not count:
+        return
+    why = ", ".join(f"{number} with {reason}" for reason, number in reasons.items())
+    fig.add_annotation(
+        text=f"{count} {group}{'s' if count > 1 else ''} left out: {why}",
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        xanchor="left",
+        yanchor="top",
+        yshift=-45,
+        showarrow=False,
+        font={"size": 12},
+    )
+    fig.update_layout(margin={"b": 80})
 
 
 def _add_fit(fig: go.Figure, fit, xs: np.ndarray, bounds) -> None:

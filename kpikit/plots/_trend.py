@@ -6,13 +6,14 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kpikit._validators import check_number, check_timestamp
-from kpikit.catalog import kpi as kpi_definition
 from kpikit.plots._doc import shared_parameters
 from kpikit.plots._engine import (
     axis_title,
     bounded_range,
     column_label,
+    escape_text,
     format_value,
+    kpi_argument,
     new_figure,
     ordered_groups,
     require_columns,
@@ -50,7 +51,9 @@ def trend(
     ----------
     frame : DataFrame
         Output of ``kk.compute(data, freq=...)``: columns ``period``, ``value``, ``ci_low``,
-        ``ci_high`` (and ``kpi``, filtered on ``kpi``, when present).
+        ``ci_high`` (and ``kpi``, filtered on ``kpi``, when present), one row per period (per
+        group with ``by``); more, as from a frame grouped by team without ``by="team"``, is
+        refused, naming the columns that tell the rows apart.
     target : float or (float, float), default=None
         Target line. For band KPIs (catalog direction ``band``) a ``(low, high)`` pair; ``None``
         takes the catalog's healthy band for band KPIs and draws no target otherwise.
@@ -60,7 +63,7 @@ def trend(
     by : str, default=None
         Grouping column: one line per group, ordered by value (numbers by size, times by date,
         categories as declared, text alphabetically); rows without a group make the line
-        "(none)", last.
+        "(none)", last. Group names are shown as written (escaped, never read as HTML).
     highlight : str, default=None
         The group drawn bold with its interval; ``None`` highlights none.
     partial : collection of datetime, default=()
@@ -94,7 +97,7 @@ def trend(
     >>> fig.layout.yaxis.range   # 74 to 88.4, padded by 5 % of 14.4
     (73.28, 89.12)
     """
-    definition = kpi_definition(kpi)
+    definition = kpi_argument(kpi)
     rows = rows_for_kpi(to_pandas(frame, "frame"), kpi, "frame")
     require_columns(rows, ["period", "value", "ci_low", "ci_high"], "frame")
     if by is not None:
@@ -104,13 +107,15 @@ def trend(
         tolerance = check_number("tolerance", tolerance, minimum=0)
     partial = _periods("partial", partial)
     provisional = _periods("provisional", provisional)
+    _check_one_row_per_period(rows, by)
 
     if by:
         groups = list(rows.groupby(ordered_groups(rows[by]), sort=True, observed=True))
     else:
         groups = [(None, rows)]
-    labels = [str(key) for key, _ in groups]
-    chosen = highlight if highlight in labels else None
+    labels = [str(key) for key, _ in groups]  # escaped (ordered_groups): legend and hover
+    chosen = escape_text(highlight) if highlight is not None else None
+    chosen = chosen if chosen in labels else None
     shown = [
         *rows["value"],
         *rows["ci_low"],
@@ -174,6 +179,35 @@ def trend(
     if len(notes) > 1:
         fig.update_xaxes(title={"text": " · ".join(notes)})
     return fig
+
+
+def _check_one_row_per_period(rows: pd.DataFrame, by) -> None:
+    """Refuse two rows for one period (of one group): one line through both would zigzag
+    between groups. The message names the columns that tell the rows apart."""
+    keys = ["period"] if by is None else [by, "period"]
+    repeated = rows[rows.duplicated(keys, keep=False)]
+    if repeated.empty:
+        return
+    values = {"kpi", "value", "numerator", "denominator", "ci_low", "ci_high", *keys}
+    splitting = [
+        column
+        for column in rows.columns
+        if column not in values
+        and (repeated.groupby(keys, dropna=False)[column].nunique(dropna=False) > 1).any()
+    ]
+    first = repeated.iloc[0]
+    where = ", ".join(f"{key}={first[key]!s}" for key in keys)
+    if not splitting:
+        why = "the rows repeat: drop the duplicates"
+    elif by is None:
+        why = f"the column(s) {splitting} tell them apart: pass by={splitting[0]!r} for one "
+        why += "line per group, or filter the frame"
+    else:
+        why = f"the column(s) {splitting} tell them apart: filter the frame to one value of each"
+    raise ValueError(
+        f"Value of 'frame' must have one row per {' and '.join(keys)} but has {len(repeated)} "
+        f"rows for {len(repeated.drop_duplicates(keys))} of them (first: {where}); {why}."
+    )
 
 
 # marker by (provisional, partial period)
