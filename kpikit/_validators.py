@@ -12,6 +12,7 @@ import functools
 import inspect
 import math
 import numbers
+import re
 import zoneinfo
 from collections.abc import Iterable
 from os import PathLike
@@ -319,6 +320,29 @@ def _pandas_zone(name: str) -> None:
     import pandas as pd
 
     pd.Timestamp("2026-01-01").tz_localize(name)  # pytz's UnknownTimeZoneError is a KeyError
+
+
+def check_time_of_day(argument: str, value) -> str:
+    """``value`` when it is a time of day ``"hh:mm"`` from 00:00 to 23:59.
+
+    >>> check_time_of_day("start", "8:30")
+    '8:30'
+    >>> check_time_of_day("start", "25:00")
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'start' must be a time of day hh:mm from 00:00 to 23:59; received: '25:00'
+    """
+    if not isinstance(value, str):
+        raise TypeError(
+            f"Value of {argument!r} must be a time of day 'hh:mm' (str); received: {value!r} "
+            f"({type(value).__name__})"
+        )
+    if not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", value):
+        raise ValueError(
+            f"Value of {argument!r} must be a time of day hh:mm from 00:00 to 23:59; "
+            f"received: {value!r}"
+        )
+    return value
 
 
 def check_timestamp(argument: str, value):

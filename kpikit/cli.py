@@ -10,12 +10,12 @@ TypeError is reported as a usage error (exit code 2).
 
 import argparse
 import dataclasses
-import re
 import sys
 from importlib import import_module
 from pathlib import Path
 
 from kpikit import options
+from kpikit._validators import check_time_of_day
 from kpikit.options import DEFAULT_VALUES, Options
 
 OUTPUT_SUFFIXES = (".csv", ".csv.gz", ".parquet", ".xlsx")
@@ -214,9 +214,12 @@ def _time_of_day(text: str) -> str:
     ...
     argparse.ArgumentTypeError: '25:00' is not a time of day hh:mm from 00:00 to 23:59
     """
-    if not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", text):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a time of day hh:mm from 00:00 to 23:59")
-    return text
+    try:
+        return check_time_of_day("start", text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a time of day hh:mm from 00:00 to 23:59"
+        ) from None
 
 
 def _separator(text: str) -> str:

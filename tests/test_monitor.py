@@ -105,6 +105,12 @@ def test_replay_command_writes_the_day(tmp_path):
 def test_replay_and_monitor_reject_bad_input(tmp_path):
     with pytest.raises(ValueError, match="'day' has no contact"):
         replay(contacts(), tmp_path, day="2020-01-01", sleep=lambda seconds: None)
+    # "25:00" was read as 25 hours, past the day's end: every contact in the first drop
+    with pytest.raises(ValueError, match="'start' must be a time of day hh:mm"):
+        replay(contacts(), tmp_path, start="25:00", sleep=lambda seconds: None)
+    with pytest.raises(TypeError, match="'start' must be a time of day"):
+        replay(contacts(), tmp_path, start=8, sleep=lambda seconds: None)
+    assert not any(tmp_path.iterdir())  # refused before anything was written
     with pytest.raises(ValueError, match="'freq' is not an intraday"):
         IntradayMonitor(tmp_path, freq="day")
     with pytest.raises(ValueError, match="does not exist"):
