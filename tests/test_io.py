@@ -885,3 +885,19 @@ def test_a_zone_only_zoneinfo_knows_is_named_where_pandas_cannot_place_it():
         upload(text, tz="Factory")
     except ValueError as error:
         assert "'tz' is not a time zone name" in str(error)
+
+
+@pytest.mark.parametrize(
+    ("text", "sep", "split"),
+    [
+        (b"contact_id|arrived_at|answered|wait_s\n1|2026-01-05 09:00|True|1\n", None, "|"),
+        (b"contact_id,arrived_at,answered,wait_s\n1,2026-01-05 09:00,True,1\n", ";", ","),
+    ],
+)
+def test_a_file_read_as_one_column_says_which_separator_splits_it(tmp_path, text, sep, split):
+    # Read with the wrong separator, the whole header is one column: four "required column is
+    # missing" lines listed it, and none said to set sep.
+    path = tmp_path / "log.csv"
+    path.write_bytes(text)
+    with pytest.raises(SchemaError, match=f"which '\\{split}' would split: pass sep='\\{split}'"):
+        read_contacts(path, **({"sep": sep} if sep else {}))

@@ -431,6 +431,16 @@ def _missing_columns(frame, original, table: str, options: ReadOptions) -> list[
     missing = [s.name for s in TABLES[table] if s.required and s.name not in frame.columns]
     if not missing:
         return []
+    split = _split_by(original)
+    if split is not None:
+        return [
+            Problem(
+                table,
+                missing[0],
+                f"required column is missing; the file has one column, {original[0][:80]!r}, "
+                f"which {split!r} would split: {fix(sep=split)}",
+            )
+        ]
     mapped = set((options.mapping or {}).keys())
     unmapped = [column for column in original if column not in mapped]
     suggested = {
@@ -449,6 +459,17 @@ def _missing_columns(frame, original, table: str, options: ReadOptions) -> list[
             Problem(table, target, f"required column is missing; {source!r} looks like it{advice}")
         )
     return problems
+
+
+def _split_by(columns: list[str]) -> str | None:
+    """The separator that would split a file read as one column (read with the wrong ``sep``).
+
+    >>> _split_by(["contact_id|arrived_at|answered"]), _split_by(["contact_id"])
+    ('|', None)
+    """
+    if len(columns) != 1:
+        return None
+    return next((sep for sep in (";", "|", "\t", ",") if sep in columns[0]), None)
 
 
 def _without(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
