@@ -901,3 +901,23 @@ def test_a_file_read_as_one_column_says_which_separator_splits_it(tmp_path, text
     path.write_bytes(text)
     with pytest.raises(SchemaError, match=f"which '\\{split}' would split: pass sep='\\{split}'"):
         read_contacts(path, **({"sep": sep} if sep else {}))
+
+
+def test_na_values_apply_to_the_text_cells_of_a_parquet_file(tmp_path):
+    # The docstring says every column; a Parquet file's text cells were read as written, so a
+    # hold time of "n/a" failed to convert although the user listed it as missing.
+    path = tmp_path / "log.parquet"
+    pd.DataFrame(
+        {
+            "contact_id": ["1", "2", "NA"],
+            "arrived_at": pd.to_datetime(["2026-01-05 09:00"] * 3),
+            "answered": False,
+            "wait_s": 5.0,
+            "hold_s": ["0", "n/a", "0"],
+            "queue": ["NA", "n/a", "x"],
+        }
+    ).to_parquet(path)
+    contacts = read_contacts(path, na_values=["n/a"])
+    assert contacts["hold_s"].isna().tolist() == [False, True, False]
+    assert contacts["contact_id"].tolist() == ["1", "2", "NA"]  # not listed: kept as text
+    assert contacts["queue"][0] == "NA" and pd.isna(contacts["queue"][1])

@@ -319,7 +319,7 @@ def _read_table(source: Source, table: str, options: ReadOptions):
     columns that are missing where a file column looks like them (reported when validating).
     """
     if source.kind == "parquet":
-        frame = load_parquet(source)
+        frame = _missing_markers(load_parquet(source), options.na_values)
         _check_mapping(options.mapping, [str(c) for c in frame.columns], table, source.label)
     else:
         frame, options = _read_csv(source, table, options)
@@ -459,6 +459,24 @@ def _missing_columns(frame, original, table: str, options: ReadOptions) -> list[
             Problem(table, target, f"required column is missing; {source!r} looks like it{advice}")
         )
     return problems
+
+
+def _missing_markers(frame: pd.DataFrame, na_values) -> pd.DataFrame:
+    """``frame`` (a Parquet file's) with the text cells listed in ``na_values`` missing, as a
+    CSV reader makes them; columns without such a cell are left as they are.
+
+    >>> _missing_markers(pd.DataFrame({"x": ["1", "n/a"], "y": [1.0, 2.0]}), ("n/a",))["x"].tolist()
+    ['1', nan]
+    """
+    if not na_values:
+        return frame
+    marked = {}
+    for name, column in frame.items():
+        if column.dtype == object or isinstance(column.dtype, pd.StringDtype):
+            listed = column.isin(na_values)
+            if listed.any():
+                marked[name] = column.mask(listed)
+    return frame.assign(**marked) if marked else frame
 
 
 def _split_by(columns: list[str]) -> str | None:
