@@ -147,6 +147,11 @@ def test_trend_shows_a_missing_group():
         kp.trend(rows.assign(kpi="occupancy"), kpi="occupancy", target=("a", "b"))
     with pytest.raises(ValueError, match="'target' must be a finite number"):
         kp.trend(rows.assign(kpi="occupancy"), kpi="occupancy", target=(np.nan, 90))
+    # off the KPI's scale: a 150 % target was drawn above the chart
+    with pytest.raises(ValueError, match="'target' must be a finite number >= 0 and <= 100"):
+        kp.trend(rows, kpi="service_level", target=150)
+    with pytest.raises(ValueError, match="'target' must be a finite number >= 0 and <= 100"):
+        kp.trend(rows.assign(kpi="occupancy"), kpi="occupancy", target=(70, 120))
 
 
 def test_distribution_groups_and_bad_values():

@@ -14,6 +14,7 @@ from kpikit.plots._engine import (
     escape_text,
     format_value,
     kpi_argument,
+    kpi_number,
     new_figure,
     ordered_groups,
     require_columns,
@@ -239,7 +240,7 @@ def _target_band(definition, target):
                 f"Value of 'target' for band KPI {definition.id!r} must be a (low, high) pair "
                 f"but received: {target!r}"
             )
-        low, high = (float(check_number("target", edge)) for edge in target)
+        low, high = (kpi_number("target", edge, definition.id) for edge in target)
         if low > high:
             raise ValueError(
                 f"Value of 'target' must be a (low, high) pair with low <= high but received: "
@@ -248,7 +249,8 @@ def _target_band(definition, target):
         return low, high
     if target is None:
         return None
-    return float(check_number("target", target)), float(check_number("target", target))
+    value = kpi_number("target", target, definition.id)  # on the KPI's scale: 150 % is off it
+    return value, value
 
 
 def _add_target(fig: go.Figure, definition, band, tolerance) -> None:
