@@ -507,3 +507,10 @@ def test_scorecard_charts_show_a_segment_without_a_target_as_not_rated():
     assert list(table.values[4]) == ["✔ met", "– no target"]  # statuses
     heatmap = kp.scorecard_heatmap(card).data[0]
     assert [list(row) for row in heatmap.text] == [["70.0"], ["✔ 85.0 "]]  # chat, phone
+
+
+def test_breach_timeline_orders_groups_by_value():
+    # sites 9 and 10: as text "10" came first; by value 9 does, at the top of the chart
+    found = pd.concat([_found(["red"]).assign(site=10), _found(["red"]).assign(site=9)])
+    fig = kp.breach_timeline(found.assign(breach_id=["b1", "b2"]), by="site")
+    assert list(fig.layout.yaxis.categoryarray) == ["Service level · 10", "Service level · 9"]

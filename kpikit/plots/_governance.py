@@ -80,7 +80,10 @@ def breach_timeline(found, *, by=(), overdue=None, title="Breaches by day") -> g
     _check_statuses(frame)
     overdue = dict(overdue or {})
     rows = frame.assign(row=frame["name"].map(escape_text) + _group_suffix(frame, by))
-    order = sorted(rows["row"].unique(), reverse=True)
+    # by KPI, then by the groups' values (site 9 before site 10), the first at the top
+    rank = group_labels(frame, list(by)).cat.codes if by else 0
+    ranked = rows.assign(_rank=rank).sort_values(["name", "_rank"], kind="stable")
+    order = ranked["row"].drop_duplicates().tolist()[::-1]
     figure = new_figure(title)
     for status in _STATUSES:
         part = rows[rows["status"] == status]
