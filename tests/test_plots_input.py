@@ -514,3 +514,17 @@ def test_breach_timeline_orders_groups_by_value():
     found = pd.concat([_found(["red"]).assign(site=10), _found(["red"]).assign(site=9)])
     fig = kp.breach_timeline(found.assign(breach_id=["b1", "b2"]), by="site")
     assert list(fig.layout.yaxis.categoryarray) == ["Service level · 10", "Service level · 9"]
+
+
+def test_sector_overview_refuses_your_values_it_cannot_draw():
+    # text, infinity and 150 % were left out without a word; a missing value still is
+    from kpikit import benchmarks
+
+    bench = benchmarks(sector="healthcare")
+    with pytest.raises(TypeError, match=r"yours\['fcr'\]\" must be a number"):
+        kp.sector_overview(bench, yours={"fcr": "abc"})
+    for value in (np.inf, 150.0):
+        with pytest.raises(ValueError, match=r"yours\['fcr'\]\" must be a finite number >= 0"):
+            kp.sector_overview(bench, yours={"fcr": value})
+    drawn = kp.sector_overview(bench, yours={"fcr": None, "aht": 300.0})
+    assert "you: 300 s" in " ".join(a.text for a in drawn.layout.annotations)

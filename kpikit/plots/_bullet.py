@@ -314,6 +314,11 @@ def _your_values(yours) -> dict:
                 f"received {len(frame)} rows for {frame['kpi'].nunique()} KPIs"
             )
         values = dict(zip(frame["kpi"], frame["value"], strict=True))
-    for kpi_id in values:
+    checked = {}
+    for kpi_id, value in values.items():
         check_choice("yours", kpi_id, KPI_IDS, "a KPI id")
-    return {kpi_id: value for kpi_id, value in values.items() if is_number(value)}
+        # None or NaN: nothing to draw; text, infinity or a value off the KPI's scale: refused
+        number = optional_kpi_number(f"yours[{kpi_id!r}]", value, kpi_id)
+        if number is not None:
+            checked[kpi_id] = number
+    return checked
