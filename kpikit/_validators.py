@@ -18,6 +18,8 @@ from collections.abc import Iterable
 from os import PathLike
 from pathlib import Path
 
+import numpy as np
+
 __all__ = [
     "as_path",
     "check_choice",
@@ -126,6 +128,22 @@ def is_number(value) -> bool:
         return value is not None and math.isfinite(float(value))
     except (TypeError, ValueError):
         return False
+
+
+def check_flag(argument: str, value) -> None:
+    """Raise a TypeError naming ``argument`` unless ``value`` is True or False (a NumPy bool
+    too): text such as ``"no"`` would otherwise be read as true.
+
+    >>> check_flag("previous", "no")
+    Traceback (most recent call last):
+    ...
+    TypeError: Value of 'previous' must be True or False but received: 'no' (str)
+    """
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(
+            f"Value of {argument!r} must be True or False but received: {value!r} "
+            f"({type(value).__name__})"
+        )
 
 
 def check_number(

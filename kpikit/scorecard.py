@@ -69,7 +69,7 @@ from kpikit._scorecard.targets import (
     targets_from_benchmarks,
 )
 from kpikit._scorecard.trend import TREND_MARKS, with_trend
-from kpikit._validators import check_number, column_names
+from kpikit._validators import check_flag, check_number, column_names
 from kpikit.catalog import kpi as kpi_definition
 from kpikit.periods import check_freq
 from kpikit.provisional import last_arrival, provisional_in
@@ -258,7 +258,7 @@ def rate(
     0    a   76.0  green  100.0
     1    b   71.0  amber   50.0
     """
-    _check_flag("previous", previous)
+    check_flag("previous", previous)
     if freq is not None:
         check_freq(freq)
     targets = read_targets(targets)
@@ -289,15 +289,6 @@ def rate(
     table["credit"] = credit_amounts(table, credits)
     table = mark_provisional(table, provisional, group_keys)
     return Scorecard(table, by=keys)
-
-
-def _check_flag(argument: str, value) -> None:
-    """Raise a TypeError unless ``value`` is a bool (``"no"`` would read as true)."""
-    if not isinstance(value, bool | np.bool_):
-        raise TypeError(
-            f"Value of {argument!r} must be True or False but received: {value!r} "
-            f"({type(value).__name__})"
-        )
 
 
 def _check_alpha(alpha) -> None:

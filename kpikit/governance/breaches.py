@@ -12,7 +12,7 @@ from urllib.parse import quote
 import numpy as np
 import pandas as pd
 
-from kpikit._validators import check_timestamp, column_names
+from kpikit._validators import check_flag, check_timestamp, column_names
 from kpikit.catalog import KPI_IDS
 from kpikit.catalog import kpi as kpi_definition
 from kpikit.periods import check_freq, period_end
@@ -187,7 +187,7 @@ def breaches(
     from kpikit.scorecard import check_ramp, rate, read_targets
 
     check_freq(freq)
-    _check_flag("include_amber", include_amber)
+    check_flag("include_amber", include_amber)
     column_names("by", by)
     check_ramp(ramp)
     targets = read_targets(targets, channel=channel)
@@ -204,16 +204,6 @@ def breaches(
     found = _breach_table(found, keys)
     found = _note_held_back(found, held_back, provisional, keys, freq)
     return _note_unavailable(found, unavailable)
-
-
-def _check_flag(argument: str, value) -> None:
-    """Raise a TypeError naming ``argument`` when ``value`` is not True or False (text such as
-    ``"no"`` would otherwise be read as true)."""
-    if not isinstance(value, bool | np.bool_):
-        raise TypeError(
-            f"Value of {argument!r} must be True or False but received: {value!r} "
-            f"({type(value).__name__})"
-        )
 
 
 def _breach_rows(table: pd.DataFrame, in_breach) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from kpikit._validators import check_flag
 from kpikit.catalog import KPI_IDS
 from kpikit.plots._doc import shared_parameters
 from kpikit.plots._engine import (
@@ -100,11 +101,7 @@ def tradeoff(
     True
     """
     x_def, y_def = kpi_argument(x, "x"), kpi_argument(y, "y")
-    if not isinstance(weighted, bool | np.bool_):
-        raise TypeError(
-            f"Value of 'weighted' must be True or False but received: {weighted!r} "
-            f"({type(weighted).__name__})"
-        )
+    check_flag("weighted", weighted)
     x_target = optional_kpi_number("x_target", x_target, x)
     y_target = optional_kpi_number("y_target", y_target, y)
     wide = to_pandas(frame, "frame")
