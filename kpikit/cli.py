@@ -15,6 +15,12 @@ from importlib import import_module
 from pathlib import Path
 
 from kpikit import options
+from kpikit._reading_flags import (
+    READING_OPTIONS,
+    add_reading_arguments,
+    read_noting,
+    refuse_reading_flags,
+)
 from kpikit._validators import check_time_of_day
 from kpikit.options import DEFAULT_VALUES, Options
 
@@ -59,7 +65,7 @@ def _parser():
     compute.add_argument("--by", nargs="+", help="grouping columns, e.g. --by team channel")
     compute.add_argument("--freq", help="period: 15min, 30min, hour, day, week, month, ...")
     compute.add_argument("--mapping", type=Path, help="CSV of source_column,kpikit_column renames")
-    _add_reading_arguments(compute)
+    add_reading_arguments(compute)
     for spec in dataclasses.fields(Options):
         if spec.name in READING_OPTIONS:  # --tz: read the times in that zone, cut periods in it
             continue
@@ -92,7 +98,7 @@ def _parser():
     replay.add_argument(
         "--start", type=_time_of_day, help="time of day to start from, hh:mm, e.g. 08:00"
     )
-    _add_reading_arguments(replay, "--data")
+    add_reading_arguments(replay, "--data")
     replay.set_defaults(run=_replay)
 
     for name, help_text in (
@@ -124,7 +130,7 @@ def _compute(args):
         if _out_of_core(args):  # checked by compute, as DuckDB reads the files
             contacts, checked = _scan(args, mapping), False
         else:
-            contacts = _read_noting(read_contacts, args, args.file[0], mapping=mapping)
+            contacts = read_noting(read_contacts, args, args.file[0], mapping=mapping)
             checked = True
         table = compute(contacts, kpis=args.kpis, by=args.by, freq=args.freq, validate=not checked)
         table = to_pandas(table)
@@ -162,46 +168,9 @@ def _scan(args, mapping):
 
     from kpikit.metrics import scan_parquet
 
-    _refuse_reading_flags(args, "one CSV file, not to parquet files", keep=("tz",))
+    refuse_reading_flags(args, "one CSV file, not to parquet files", keep=("tz",))
     relation = scan_parquet(args.file, memory_limit=args.memory_limit)
     return nw.from_native(relation).rename(mapping).to_native() if mapping else relation
-
-
-def _refuse_reading_flags(args, applies_to: str, keep=()) -> None:
-    """Refuse reading flags (but ``keep``) where no file is read with them."""
-    given = [name for name in READING_OPTIONS if getattr(args, name) is not None]
-    flags = ", ".join("--" + name.replace("_", "-") for name in given if name not in keep)
-    if flags:
-        raise ValueError(f"{flags}: reading flags apply to {applies_to}")
-
-
-READING_OPTIONS = (
-    "datetime_format",
-    "true_values",
-    "false_values",
-    "encoding",
-    "sep",
-    "decimal",
-    "na_values",
-    "tz",
-)
-"""Options of :func:`kpikit.io.read_contacts` offered as flags of the same names."""
-
-
-def _add_reading_arguments(parser, file: str = "the file") -> None:
-    reading = parser.add_argument_group(
-        f"reading {file}", "detected from the file unless given; errors name the flag to set"
-    )
-    reading.add_argument("--datetime-format", help="date format, e.g. '%%d/%%m/%%Y %%H:%%M'")
-    reading.add_argument("--true-values", nargs="+", metavar="WORD", help="words meaning True")
-    reading.add_argument("--false-values", nargs="+", metavar="WORD", help="words meaning False")
-    reading.add_argument("--encoding", help="text encoding, e.g. utf-8, cp1252, latin-1")
-    reading.add_argument("--sep", type=_separator, help="column separator: , ; or tab")
-    reading.add_argument("--decimal", choices=[".", ","], help="decimal mark of numbers")
-    reading.add_argument("--na-values", nargs="+", metavar="TEXT", help="cells meaning missing")
-    reading.add_argument(
-        "--tz", help="time zone of the times, e.g. Europe/Paris; periods are cut in it too"
-    )
 
 
 def _time_of_day(text: str) -> str:
@@ -220,34 +189,6 @@ def _time_of_day(text: str) -> str:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a time of day hh:mm from 00:00 to 23:59"
         ) from None
-
-
-def _separator(text: str) -> str:
-    return "\t" if text in {"tab", "\\t", "\t"} else text
-
-
-def _read_noting(reader, args, path, **options):
-    """Read ``path`` with the reading flags; errors name flags, assumptions print as notes."""
-    import warnings
-
-    from kpikit.io import ReadWarning
-    from kpikit.io._advice import advice_for
-
-    options.update({name: getattr(args, name) for name in READING_OPTIONS})
-    caught = []
-    try:
-        with advice_for("cli"), warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", ReadWarning)
-            return reader(path, **options)
-    finally:
-        # Notes are printed before an error too: a guessed encoding may explain it.
-        for warning in caught:
-            if issubclass(warning.category, ReadWarning):
-                print(f"kpikit {args.command}: note: {warning.message}", file=sys.stderr)
-            else:
-                warnings.showwarning(
-                    warning.message, warning.category, warning.filename, warning.lineno
-                )
 
 
 def _metavar(spec):
@@ -372,12 +313,12 @@ def _replay(args):
     if args.data is None:
         from kpikit.sample import load_sample
 
-        _refuse_reading_flags(args, "the file given with --data, not to the sample")
+        refuse_reading_flags(args, "the file given with --data, not to the sample")
         data = load_sample()
     else:
         from kpikit.io import read_contacts
 
-        data = _read_noting(read_contacts, args, args.data)
+        data = read_noting(read_contacts, args, args.data)
     drops = replay(
         data,
         args.folder,

@@ -16,10 +16,17 @@ or from a share.
 import argparse
 import contextlib
 import datetime as dt
+import json
 import os
 import tempfile
 from pathlib import Path
 
+from kpikit._reading_flags import (
+    add_reading_arguments,
+    given_options,
+    read_noting,
+    refuse_reading_flags,
+)
 from kpikit._validators import check_choice
 from kpikit.apps import DATA_ENV_VARIABLE, STATIC_ENV_VARIABLE
 from kpikit.apps.params import cast_value, notebook_parameters
@@ -68,14 +75,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"time limit per cell (default {DEFAULT_TIMEOUT_S})",
     )
     add_cadence_arguments(parser)
+    add_reading_arguments(parser, "--data")
 
 
 def check_arguments(args: argparse.Namespace) -> None:
-    """Check the cadence report options before any data is read.
+    """Check the report options before any data is read.
 
     ``--sector`` must be a benchmark sector (whatever the cadence: only the quarterly report
-    uses it, so a typo would otherwise pass unnoticed), and ``--register`` a SQLAlchemy URL,
-    of an existing file for SQLite (the report reads the register, it does not create one).
+    uses it, so a typo would otherwise pass unnoticed), ``--register`` a SQLAlchemy URL, of an
+    existing file for SQLite (the report reads the register, it does not create one), and
+    reading flags come with ``--data``.
 
     Raises
     ------
@@ -83,6 +92,8 @@ def check_arguments(args: argparse.Namespace) -> None:
         Naming the option and the problem; :func:`kpikit.cli.main` reports it as a usage error.
     """
     check_choice("sector", args.sector, SECTORS, "a sector")
+    if args.data is None:
+        refuse_reading_flags(args, "the file given with --data, not to the sample data")
     if args.register is not None:
         _check_register_url(args.register)
 
@@ -113,7 +124,7 @@ def _check_register_url(url: str) -> None:
 def run(args: argparse.Namespace) -> int:
     """Write the report described by the arguments of :func:`add_arguments`."""
     from kpikit.apps._data import check_data_path
-    from kpikit.io import safe_export_path
+    from kpikit.io import read_contacts, read_dataset, safe_export_path
     from kpikit.io.exporting import write_page
 
     if args.notebook in CADENCES:
@@ -126,7 +137,12 @@ def run(args: argparse.Namespace) -> int:
     )
     parameters = parse_parameters(notebook, args.parameters)
     data = check_data_path(args.data) if args.data is not None else None
-    write_page(output, render(notebook, parameters, timeout=args.timeout, data=data))
+    if data is not None:  # read here first: errors name the flags, notes print once
+        read_noting(read_dataset if data.is_dir() else read_contacts, args, data)
+    reading = given_options(args)
+    write_page(
+        output, render(notebook, parameters, timeout=args.timeout, data=data, reading=reading)
+    )
     print(f"kpikit report: wrote {output}")
     return 0
 
@@ -184,7 +200,14 @@ def parse_parameters(notebook: Path, pairs) -> dict:
     return parameters
 
 
-def render(notebook: Path, parameters: dict, *, timeout: int = DEFAULT_TIMEOUT_S, data=None) -> str:
+def render(
+    notebook: Path,
+    parameters: dict,
+    *,
+    timeout: int = DEFAULT_TIMEOUT_S,
+    data=None,
+    reading: dict | None = None,
+) -> str:
     """Execute a notebook with parameters and return the standalone HTML report.
 
     Parameters
@@ -198,6 +221,8 @@ def render(notebook: Path, parameters: dict, *, timeout: int = DEFAULT_TIMEOUT_S
         Contact log (or folder of tables) the notebook reads with
         :func:`kpikit.apps.dashboard_data` instead of the sample data; check it first with
         :func:`kpikit.apps._data.check_data_path`.
+    reading : dict, default=None
+        Options of :func:`kpikit.io.read_contacts` to read ``data`` with (``{"sep": ";"}``).
 
     Raises
     ------
@@ -211,9 +236,14 @@ def render(notebook: Path, parameters: dict, *, timeout: int = DEFAULT_TIMEOUT_S
     from nbconvert import HTMLExporter
 
     import kpikit
+    from kpikit.apps._data import READING_ENV_VARIABLE
     from kpikit.serve import IOPUB_WAIT_S
 
-    variables = {STATIC_ENV_VARIABLE: "1", DATA_ENV_VARIABLE: str(data) if data else None}
+    variables = {
+        STATIC_ENV_VARIABLE: "1",
+        DATA_ENV_VARIABLE: str(data) if data else None,
+        READING_ENV_VARIABLE: json.dumps(reading) if data and reading else None,
+    }
     with tempfile.TemporaryDirectory() as folder, _environment(variables):
         executed = Path(folder) / notebook.name
         try:

@@ -5,6 +5,7 @@ import re
 
 import pandas as pd
 import pytest
+from fixtures import hand_contacts
 from openpyxl import load_workbook
 
 import kpikit as kk
@@ -203,6 +204,20 @@ def test_cli_rejects_a_date_outside_the_data(capsys):
     assert "outside the data (2026-06-01 to 2026-08-29)" in capsys.readouterr().err
     assert main(["report", "daily", "--date", "yesterday"]) == 2
     assert "--date must be a day" in capsys.readouterr().err
+
+
+def test_cli_reads_the_data_with_the_reading_flags(tmp_path, capsys):
+    contacts = hand_contacts()
+    for column in ("answered", "transferred"):
+        contacts[column] = contacts[column].map({True: "Y", False: "N"})
+    log = tmp_path / "yn.csv"
+    contacts.to_csv(log, index=False)
+    output = tmp_path / "daily.html"
+    arguments = ["report", "daily", "--data", str(log), "-o", str(output)]
+    assert main(arguments) == 2  # the advice names the command line's flags
+    assert "pass --true-values Y and --false-values N" in capsys.readouterr().err
+    assert main([*arguments, "--true-values", "Y", "--false-values", "N"]) == 0
+    assert "<h1>Daily report: Fri 6 Mar 2026</h1>" in output.read_text(encoding="utf-8")
 
 
 def test_fcr_of_the_last_week_is_provisional_not_missed(sample):

@@ -1,6 +1,5 @@
 """``kpikit report``: arguments, parameter casting, and standalone offline HTML output."""
 
-import argparse
 import re
 from pathlib import Path
 
@@ -9,6 +8,7 @@ import pytest
 from fixtures import hand_contacts
 
 from kpikit import report
+from kpikit.cli import _parser, main
 
 NOTEBOOKS = sorted((Path(__file__).parents[1] / "notebooks").glob("*.ipynb"))
 EXTERNAL_ASSET = re.compile(r"""<(?:link|script|img)\b[^>]*\b(?:href|src)=["']?(?:https?:)?//""")
@@ -72,9 +72,7 @@ def test_unknown_notebook_lists_the_installed_dashboards():
 
 def test_output_must_be_an_html_file_in_an_existing_folder(tiny, tmp_path):
     for output in (tmp_path / "report.txt", tmp_path / "missing" / "report.html"):
-        args = argparse.Namespace(
-            notebook=str(tiny), parameters=[], output=output, timeout=60, data=None
-        )
+        args = _parser().parse_args(["report", str(tiny), "-o", str(output)])
         with pytest.raises(ValueError):
             report.run(args)
 
@@ -82,13 +80,8 @@ def test_output_must_be_an_html_file_in_an_existing_folder(tiny, tmp_path):
 @pytest.fixture
 def tiny_report(tiny, tmp_path):
     output = tmp_path / "out.html"
-    args = argparse.Namespace(
-        notebook=str(tiny),
-        parameters=[["kpi", "fcr"], ["note", "<b>bold</b>"]],
-        output=output,
-        timeout=120,
-        data=None,
-    )
+    parameters = ["-p", "kpi", "fcr", "-p", "note", "<b>bold</b>"]
+    args = _parser().parse_args(["report", str(tiny), *parameters, "-o", str(output)])
     assert report.run(args) == 0
     return output.read_text()
 
@@ -118,8 +111,8 @@ def test_report_on_a_data_file(tmp_path):
     log = tmp_path / "log.csv"
     hand_contacts().to_csv(log, index=False)
     output = tmp_path / "glossary.html"
-    args = argparse.Namespace(
-        notebook="kpi_glossary", parameters=[], output=output, timeout=300, data=log
+    args = _parser().parse_args(
+        ["report", "kpi_glossary", "--data", str(log), "-o", str(output), "--timeout", "300"]
     )
     assert report.run(args) == 0
     html = output.read_text()
@@ -128,6 +121,30 @@ def test_report_on_a_data_file(tmp_path):
     args.data = tmp_path / "missing.csv"
     with pytest.raises(ValueError, match="'--data' is neither a file nor a folder"):
         report.run(args)
+
+
+def test_report_reads_its_data_with_the_reading_flags(tmp_path, capsys):
+    # a European export: ';' between columns, decimal commas, Y/N for true/false
+    contacts = hand_contacts()
+    for column in ("answered", "transferred"):
+        contacts[column] = contacts[column].map({True: "Y", False: "N"})
+    log = tmp_path / "yn.csv"
+    contacts.to_csv(log, index=False, sep=";", decimal=",")
+    output = tmp_path / "glossary.html"
+    arguments = ["report", "kpi_glossary", "--data", str(log), "-o", str(output)]
+    # without the flags the error names them, in the command line's words, before any cell runs
+    assert main(arguments) == 2
+    assert "pass --true-values Y and --false-values N" in capsys.readouterr().err
+    assert not output.exists()
+    assert main([*arguments, "--true-values", "Y", "--false-values", "N", "--decimal", ","]) == 0
+    assert "yn.csv: 10 contacts" in output.read_text()  # the kernel read it with the flags too
+
+
+def test_reading_flags_need_a_data_file(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["report", "kpi_glossary", "--sep", ";"])
+    assert exit_info.value.code == 2
+    assert "--sep: reading flags apply to the file given with --data" in capsys.readouterr().err
 
 
 def test_failing_cell_is_reported_with_its_error(tmp_path):

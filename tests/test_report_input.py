@@ -3,7 +3,6 @@ window (kpikit.repeats.window_ms), the cadence report's register and sector (``k
 and kpikit.governance.cadence_report), the trade-off what-if (LineFit.project) and the
 provisional-FCR helpers (kpikit.provisional)."""
 
-import argparse
 import datetime
 import re
 
@@ -12,7 +11,7 @@ import pytest
 from fixtures import hand_contacts
 
 import kpikit.plots
-from kpikit.cli import main
+from kpikit.cli import _parser, main
 from kpikit.governance import ActionRegister, cadence_report
 from kpikit.provisional import date_text, provisional_fcr, provisional_in, provisional_note
 from kpikit.repeats import window_ms
@@ -78,8 +77,10 @@ def test_cli_report_refuses_a_bad_register_or_sector(cadence, arguments, message
 def test_an_existing_register_and_a_sector_pass_the_check(tmp_path):
     url = f"sqlite:///{tmp_path / 'actions.sqlite'}"
     ActionRegister(url).close()  # creates the file
-    assert check_arguments(argparse.Namespace(sector="healthcare", register=url)) is None
-    assert check_arguments(argparse.Namespace(sector="all", register=None)) is None
+    for sector, register in (("healthcare", url), ("all", None)):
+        arguments = ["report", "daily", "--sector", sector]
+        args = _parser().parse_args(arguments + (["--register", register] if register else []))
+        assert check_arguments(args) is None
 
 
 def test_cadence_report_checks_the_sector_and_register_for_every_cadence():

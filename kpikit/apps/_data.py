@@ -2,16 +2,23 @@
 
 Every dashboard notebook reads its data with :func:`dashboard_data`, so one command line option
 can put any of them on a contact log of your own. The file is named by the environment variable
-:data:`kpikit.apps.DATA_ENV_VARIABLE`, which ``kpikit report`` sets for the kernel it starts;
-links cannot set it (it is not a link parameter).
+:data:`kpikit.apps.DATA_ENV_VARIABLE`, and the options it is read with by
+:data:`READING_ENV_VARIABLE`; ``kpikit report`` sets both for the kernel it starts. Links cannot
+set them (they are not link parameters).
 """
 
+import json
 import os
 from pathlib import Path
 
+from kpikit._reading_flags import READING_OPTIONS
 from kpikit.apps import DATA_ENV_VARIABLE
 
-__all__ = ["check_data_path", "dashboard_data"]
+__all__ = ["check_data_path", "dashboard_data", "reading_options"]
+
+READING_ENV_VARIABLE = "KPIKIT_READING"
+"""Options of :func:`kpikit.io.read_contacts` for the file of :data:`DATA_ENV_VARIABLE`, as a
+JSON object (``{"sep": ";", "decimal": ","}``): ``kpikit report``'s reading flags set it."""
 
 
 def check_data_path(path) -> Path:
@@ -63,6 +70,45 @@ def dashboard_data():
     if not named:
         return load_sample(), "sample data"
     path = check_data_path(named)
+    options = reading_options()
     if path.is_dir():
-        return read_dataset(path), path.name
-    return Dataset(contacts=read_contacts(path)), path.name
+        return read_dataset(path, **options), path.name
+    return Dataset(contacts=read_contacts(path, **options)), path.name
+
+
+def reading_options() -> dict:
+    """The reading options :data:`READING_ENV_VARIABLE` holds; none when it is not set.
+
+    Raises
+    ------
+    ValueError
+        When it is not a JSON object of reading options.
+
+    Examples
+    --------
+    >>> os.environ[READING_ENV_VARIABLE] = '{"sep": ";", "decimal": ","}'
+    >>> reading_options()
+    {'sep': ';', 'decimal': ','}
+    >>> os.environ[READING_ENV_VARIABLE] = '{"validate": false}'
+    >>> reading_options()
+    Traceback (most recent call last):
+    ...
+    ValueError: KPIKIT_READING must be a JSON object of reading options (datetime_format, \
+true_values, false_values, encoding, sep, decimal, na_values, tz); received: '{"validate": false}'
+    >>> del os.environ[READING_ENV_VARIABLE]
+    >>> reading_options()
+    {}
+    """
+    text = os.environ.get(READING_ENV_VARIABLE)
+    if not text:
+        return {}
+    try:
+        options = json.loads(text)
+    except json.JSONDecodeError:
+        options = None
+    if not isinstance(options, dict) or not set(options) <= set(READING_OPTIONS):
+        raise ValueError(
+            f"{READING_ENV_VARIABLE} must be a JSON object of reading options "
+            f"({', '.join(READING_OPTIONS)}); received: {text!r}"
+        )
+    return options

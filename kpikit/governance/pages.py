@@ -221,7 +221,7 @@ def run_cadence(args: argparse.Namespace) -> int:
     """Write the cadence report described by the parsed arguments."""
     from kpikit.sample import load_sample, load_targets
 
-    data = _read_data(args.data) if args.data is not None else load_sample()
+    data = _read_data(args) if args.data is not None else load_sample()
     targets = args.targets if args.targets is not None else load_targets()
     date = _parse_date(args.date) if args.date else None
     register = _open_register(args.register)
@@ -244,10 +244,12 @@ def run_cadence(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_data(path: Path):
+def _read_data(args: argparse.Namespace):
+    from kpikit._reading_flags import read_noting
     from kpikit.io import read_contacts, read_dataset
 
-    return read_dataset(path) if path.is_dir() else read_contacts(path)
+    reader = read_dataset if args.data.is_dir() else read_contacts
+    return read_noting(reader, args, args.data)
 
 
 def _parse_date(text: str) -> pd.Timestamp:
