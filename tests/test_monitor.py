@@ -149,3 +149,69 @@ def test_day_forecast_of_a_zoned_log_covers_the_25_hours_of_the_autumn_change():
     assert hours == [0, 1, 2, 2, *range(3, 24)]
     assert str(plan["period"].dt.tz) == "Europe/Paris"
     assert plan["volume"].tolist() == [2.0] * 25
+
+
+def test_a_now_before_the_last_event_shows_the_day_as_it_stood_then(tmp_path):
+    # By hand at 09:05:20: #1 (09:00, answered after 10 s) is over; #2 arrived at 09:05 and
+    # is answered at 09:05:30, so it still waits (20 s so far, not beyond T = 20); #3-#5 have
+    # not arrived. Volume 2, depth 1, SL 1 within / 1 judged = 100. Before: volume 5, depth 0.
+    live_events(contacts()).drop(columns="event_at").to_csv(tmp_path / "000001.csv", index=False)
+    monitor = IntradayMonitor(tmp_path)
+    view = monitor.refresh(now=DAY + pd.Timedelta("09:05:20"))
+    assert (view.contacts, view.queue_depth, view.longest_wait_s) == (2, 1, 20.0)
+    assert view.day["service_level"] == 100.0
+    assert view.day["asa"] == 10.0  # only #1 answered by then
+    early = monitor.refresh(now=DAY + pd.Timedelta("08:00:00"))  # gave 5 contacts before
+    assert (early.contacts, early.queue_depth, early.longest_wait_s) == (0, 0, 0.0)
+    assert early.intervals["volume"].sum() == 0
+
+
+def zoned_log(folder, local_times, zone="Europe/Paris"):
+    """A log of answered contacts (5 s waits) at ``local_times``, stored with their zone."""
+    arrived = pd.DatetimeIndex(pd.to_datetime(local_times)).tz_localize(zone, ambiguous="infer")
+    frame = pd.DataFrame(
+        {"contact_id": range(len(arrived)), "arrived_at": arrived, "answered": True, "wait_s": 5.0}
+    )
+    frame.to_parquet(folder / "000001.parquet")
+
+
+def test_a_spring_forward_day_has_46_half_hours_and_ends_at_local_midnight(tmp_path):
+    # 29 March 2026 in Paris lasts 23 h (02:00 -> 03:00): 46 half hours. The contact at 00:20
+    # on the 30th is the next day's; before, the day ran 24 h to 01:00 local and counted it.
+    zoned_log(tmp_path, ["2026-03-29 00:10", "2026-03-29 01:50", "2026-03-29 03:10",
+                         "2026-03-29 23:50", "2026-03-30 00:20"])  # fmt: skip
+    view = IntradayMonitor(tmp_path).refresh(
+        now=pd.Timestamp("2026-03-29 23:59", tz="Europe/Paris")
+    )
+    periods = view.intervals["period"]
+    assert (len(periods), view.contacts) == (46, 4)
+    assert periods.iloc[4] == pd.Timestamp("2026-03-29 03:00", tz="Europe/Paris")  # after 01:30
+    assert periods.iloc[-1] == pd.Timestamp("2026-03-29 23:30", tz="Europe/Paris")
+
+
+def test_a_fall_back_day_has_50_half_hours_and_keeps_its_last_hour(tmp_path):
+    # 25 October 2026 in Paris lasts 25 h: 50 half hours. The contacts at 23:10 and 23:50 were
+    # dropped before (48 slots from midnight end at 23:00 local).
+    zoned_log(tmp_path, ["2026-10-25 00:10", "2026-10-25 23:10", "2026-10-25 23:50"])
+    view = IntradayMonitor(tmp_path).refresh(
+        now=pd.Timestamp("2026-10-25 23:59", tz="Europe/Paris")
+    )
+    periods = view.intervals["period"]
+    assert (len(periods), view.contacts) == (50, 3)
+    assert periods.iloc[-1] == pd.Timestamp("2026-10-25 23:30", tz="Europe/Paris")
+    assert view.intervals["volume"].iloc[[0, 48, 49]].tolist() == [1.0, 1.0, 1.0]
+
+
+def test_a_csv_log_across_a_daylight_saving_change_is_read_in_the_zone_given(tmp_path):
+    # ISO times carry +01:00 before the change and +02:00 after: pandas cannot hold both in one
+    # column (before: an AttributeError). With tz, 01:50+01:00 is in the 01:30 half hour and
+    # 03:10+02:00 in the 03:00 one, the fifth of the day (02:00-03:00 does not exist).
+    (tmp_path / "000001.csv").write_text(
+        "contact_id,arrived_at,answered,wait_s\n"
+        "1,2026-03-29T01:50:00+01:00,True,5\n2,2026-03-29T03:10:00+02:00,True,5\n"
+    )
+    with pytest.raises(ValueError, match="mixes UTC offsets.*tz='Europe/Paris'"):
+        IntradayMonitor(tmp_path)
+    view = IntradayMonitor(tmp_path, tz="Europe/Paris").refresh()
+    assert view.intervals["volume"].iloc[[3, 4]].tolist() == [1.0, 1.0]
+    assert view.contacts == 2

@@ -1,5 +1,7 @@
 """Intraday monitor and its plan: bad input is a named error, never a silently wrong figure."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -149,3 +151,81 @@ def test_monitor_follows_a_channel_with_no_contact_yet(tmp_path):
 def test_a_replay_pace_that_cannot_move_the_clock_is_refused(speed, every, message, tmp_path):
     with pytest.raises(ValueError, match=message):
         replay(contacts(), tmp_path, speed=speed, drop_every_s=every, sleep=lambda s: None)
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("answered", "maybe", "'answered' of the live log must be true or false"),  # was False
+        ("wait_s", "abc", "'wait_s' of the live log must be a number of seconds >= 0"),
+        ("wait_s", -5.0, "'wait_s' of the live log must be a number of seconds >= 0"),  # ASA < 0
+        ("wait_s", None, "'wait_s' of the live log must be a number of seconds >= 0"),
+        ("arrived_at", "not a date", "'arrived_at' of the live log must be a date and time"),
+        ("arrived_at", None, "'arrived_at' of the live log must be a date and time"),
+    ],
+)
+def test_monitor_names_the_rows_of_the_log_it_cannot_read(column, value, message, tmp_path):
+    # Contacts 2 and 4 carry the bad value: before, they were read as abandoned, as a wait of
+    # 0 s or a negative ASA, or the refresh failed with a raw pandas error.
+    frame = contacts().astype({column: object})
+    frame.loc[[1, 3], column] = value
+    frame.to_csv(tmp_path / "000001.csv", index=False)
+    with pytest.raises(
+        ValueError, match=f"{message}.*but 2 row\\(s\\) are not \\(contact_id 2, 4\\)"
+    ):
+        IntradayMonitor(tmp_path).refresh()
+
+
+def test_monitor_requires_the_outcome_columns(tmp_path):
+    contacts()[["contact_id", "arrived_at"]].to_csv(tmp_path / "000001.csv", index=False)
+    with pytest.raises(ValueError, match="missing column\\(s\\) \\['answered', 'wait_s'\\]"):
+        IntradayMonitor(tmp_path)  # was an AttributeError at the first refresh
+
+
+@pytest.mark.parametrize(
+    ("now", "error", "message"),
+    [
+        (5, TypeError, "'now' must be a date or time"),  # was read as 1970-01-01 00:00:00.000000005
+        (True, TypeError, "'now' must be a date or time"),
+        (pd.NaT, ValueError, "'now' must be a date or time"),  # was an AttributeError
+        ("abc", ValueError, "'now' must be a date or time"),
+        (pd.Timestamp("2024-03-04 10:00", tz="UTC"), ValueError, "'now' must be a time without"),
+    ],
+)
+def test_monitor_refuses_a_now_that_is_not_a_time_on_the_logs_clock(now, error, message, tmp_path):
+    write_log(tmp_path, contacts())
+    with pytest.raises(error, match=message):
+        IntradayMonitor(tmp_path).refresh(now=now)
+
+
+def half_hours(day=DAY, shift="0min"):
+    return pd.date_range(day, periods=48, freq="30min") + pd.Timedelta(shift)
+
+
+@pytest.mark.parametrize(
+    ("periods", "message"),
+    [
+        # a 15-minute forecast in a 30-minute monitor: half of each half hour was read
+        (pd.date_range(DAY, periods=96, freq="15min"), "48 period\\(s\\) of 2024-03-04 are not"),
+        (half_hours(shift="10min"), "on the monitor's interval starts"),
+        (half_hours(DAY + pd.Timedelta("7D")), "has no period on 2024-03-04"),
+        (half_hours().tz_localize("Europe/Paris"), "periods without a time zone"),
+    ],
+)
+def test_monitor_refuses_a_plan_off_its_intervals(periods, message, tmp_path):
+    write_log(tmp_path, contacts())
+    forecast = pd.DataFrame({"period": periods, "volume": 4.0, "aht_s": 200.0})
+    with pytest.raises(ValueError, match=f"'forecast' .*{message}"):
+        IntradayMonitor(tmp_path, forecast=forecast).refresh()
+    with pytest.raises(ValueError, match=f"'staffed' .*{message}"):
+        IntradayMonitor(tmp_path, staffed=pd.Series(2.0, index=periods)).refresh()
+
+
+def test_a_forecast_without_aht_gives_no_warning(tmp_path):
+    write_log(tmp_path, contacts())
+    forecast = pd.DataFrame({"period": half_hours(), "volume": 4.0, "aht_s": np.nan})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # was "Mean of empty slice"
+        view = IntradayMonitor(tmp_path, forecast=forecast).refresh()
+    # 09:00 by hand: actual AHT (200 + 300 + 100) / 3 answered = 200 s stands in
+    assert view.intervals.set_index("period").loc[DAY + pd.Timedelta("09:00:00"), "aht_s"] == 200.0

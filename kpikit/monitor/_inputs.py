@@ -92,3 +92,49 @@ def _check_figures(argument, what, values):
             f"Value of {argument!r} must have {what} not negative nor infinite, but received: "
             f"{numbers[bad][:3].tolist()}"
         )
+
+
+def on_grid(argument, periods, grid, length):
+    """The periods of ``forecast`` or ``staffed`` on the log's clock, after checking that those
+    falling in the day monitored are interval starts of the monitor (``grid``, the day's
+    periods, each ``length`` long) and that the day has at least one. Without it a 15-minute
+    forecast in a 30-minute monitor, or one for another day or clock, would be read as half a
+    forecast or none at all.
+
+    >>> grid = pd.Series(pd.date_range("2026-03-02", periods=48, freq="30min"))
+    >>> on_grid("forecast", grid[:2] + pd.Timedelta("15min"), grid, pd.Timedelta("30min"))
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'forecast' must have its periods on the monitor's interval starts, but 2
+    period(s) of 2026-03-02 are not: ['2026-03-02 00:15:00', '2026-03-02 00:45:00']
+    """
+    periods = pd.DatetimeIndex(periods)
+    zone = grid.dt.tz
+    if periods.empty:  # nothing planned (day_staffed on a day without agent rows)
+        return periods
+    if (periods.tz is None) != (zone is None):
+        clock = (
+            f"in a time zone, as the live log's arrivals ({zone}) are"
+            if zone is not None
+            else "without a time zone, as the live log's arrivals are"
+        )
+        raise ValueError(
+            f"Value of {argument!r} must have its periods {clock}, but received: "
+            f"{[str(period) for period in periods[:3]]}"
+        )
+    if zone is not None:
+        periods = periods.tz_convert(zone)
+    day, end = grid.iloc[0], grid.iloc[-1] + length
+    inside = periods[(periods >= day) & (periods < end)]
+    if inside.empty:
+        raise ValueError(
+            f"Value of {argument!r} has no period on {day:%Y-%m-%d}, the day monitored; its "
+            f"periods run from {periods.min()} to {periods.max()}"
+        )
+    off = inside[~inside.isin(grid)]
+    if len(off):
+        raise ValueError(
+            f"Value of {argument!r} must have its periods on the monitor's interval starts, but "
+            f"{len(off)} period(s) of {day:%Y-%m-%d} are not: {[str(p) for p in off[:3]]}"
+        )
+    return periods

@@ -6,13 +6,22 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from kpikit._validators import check_choice, check_number, check_percent
+from kpikit._validators import (
+    check_choice,
+    check_number,
+    check_percent,
+    check_time_zone,
+    check_timestamp,
+)
 from kpikit.forecast._series import FREQS
 from kpikit.monitor._follow import LogFollower, checked_log_path
-from kpikit.monitor._inputs import checked_filter, checked_forecast, checked_staffed
+from kpikit.monitor._inputs import checked_filter, checked_forecast, checked_staffed, on_grid
+from kpikit.monitor._log import check_rows, checked_now, outcomes, parsed_arrivals
 from kpikit.monitor._plan import check_intraday_freq
+from kpikit.periods import day_bounds
 
 _HANDLE = ("talk_s", "hold_s", "acw_s")
+_LOG_COLUMNS = (("contact_id", "arrived_at"), ("answered", "wait_s"))
 
 
 @dataclass(frozen=True)
@@ -59,6 +68,8 @@ class IntradayMonitor:
     arrives, with ``answered`` (and ``wait_s``) empty, and written again with its outcome
     when it is answered or abandoned. The last row of each ``contact_id`` wins. So:
 
+    - *seen by now*: contacts that arrived at or before ``now``; an outcome whose wait ends
+      after ``now`` is not known yet (the contact is still waiting then);
     - *queue depth now*: contacts whose last row has no ``answered`` yet;
     - *service level interval to date*: answered within ``threshold_s`` over contacts
       judged so far, i.e. finished contacts plus those still waiting beyond the threshold
@@ -70,7 +81,12 @@ class IntradayMonitor:
     - *required agents*: :func:`kpikit.queueing.agents_required` on the reforecast (the
       actual volume for intervals over) and the forecast AHT.
 
-    The monitor reads what the log already holds when it is made.
+    The day is the calendar day of ``now`` on the log's clock: in a time zone a
+    daylight-saving day has 46 or 50 half hours (its intervals keep their local start times).
+    The monitor reads what the log already holds when it is made; rows it cannot read (an
+    ``arrived_at`` that is no date, an ``answered`` that is not true or false, a finished
+    contact without a wait >= 0) make :meth:`refresh` raise, naming them, until a later row of
+    the same contact corrects them.
 
     Parameters
     ----------
@@ -95,6 +111,10 @@ class IntradayMonitor:
         value the first rows read (at construction, or at the first refresh that finds rows
         when the log is still empty) lack but nearly spell (``"phon"`` beside ``"phone"``) is
         refused; any other is followed, as a channel that has had no contact yet.
+    tz : str, default=None
+        The time zone the days are counted in (``"Europe/Paris"``). Needed for a log whose
+        arrival times carry UTC offsets that change with daylight saving; with it, times with
+        an offset are converted to it and naive times are read as its wall-clock times.
 
     Raises
     ------
@@ -125,6 +145,7 @@ class IntradayMonitor:
         staffed=None,
         channel=None,
         queue=None,
+        tz=None,
     ):
         self.length = pd.Timedelta(FREQS[check_intraday_freq(freq)])
         self.target_sl = check_percent("target_sl", target_sl, low=1, high=100, open=True)
@@ -141,6 +162,7 @@ class IntradayMonitor:
             "queue": checked_filter("queue", queue),
         }
         self._filters_checked = False
+        self.tz = None if tz is None else check_time_zone("tz", tz)
         self.follower = LogFollower(checked_log_path(source, "source"))
         self._contacts = pd.DataFrame()
         self._ingest()
@@ -149,12 +171,20 @@ class IntradayMonitor:
         fresh = self.follower.poll()
         if fresh.empty:
             return
-        missing = [column for column in ("contact_id", "arrived_at") if column not in fresh]
-        if missing:
-            raise ValueError(
-                f"The live log is missing column(s) {missing}; it has {list(fresh.columns)}"
-            )
-        fresh["arrived_at"] = pd.to_datetime(fresh["arrived_at"])
+        for columns in _LOG_COLUMNS:  # the keys first: a drop of another table lacks both
+            missing = [column for column in columns if column not in fresh]
+            if missing:
+                raise ValueError(
+                    f"The live log is missing column(s) {missing}; it has {list(fresh.columns)}"
+                )
+        fresh["arrived_at"] = parsed_arrivals(fresh["arrived_at"], self.tz)
+        if not self._contacts.empty:
+            zones = (self._contacts["arrived_at"].dt.tz, fresh["arrived_at"].dt.tz)
+            if str(zones[0]) != str(zones[1]):
+                raise ValueError(
+                    f"Column 'arrived_at' of the live log changed its time zone from {zones[0]} "
+                    f"to {zones[1]} between two reads; give the monitor tz= to read both"
+                )
         fresh = self._filtered(fresh)
         merged = pd.concat([self._contacts, fresh], ignore_index=True)
         self._contacts = merged.drop_duplicates("contact_id", keep="last").reset_index(drop=True)
@@ -187,29 +217,37 @@ class IntradayMonitor:
         ----------
         now : datetime-like, default=None
             The current time; None takes the latest event in the log (an arrival or the end
-            of a wait), which follows a replay's clock as well as a live one.
+            of a wait), which follows a replay's clock as well as a live one. An earlier time
+            shows the day as it stood then. With a time zone when the log's arrivals have one.
 
         Returns
         -------
         MonitorView
+
+        Raises
+        ------
+        TypeError, ValueError
+            For a ``now`` that is not a date and time (or whose zone disagrees with the
+            log's), or rows of the log it cannot read (see :class:`IntradayMonitor`).
         """
         self._ingest()
         contacts = self._contacts
         if contacts.empty:
+            if now is not None:
+                check_timestamp("now", now)
             empty = pd.DataFrame(columns=["period", "service_level", "target"])
             return MonitorView(pd.NaT, pd.DataFrame(), 0, 0.0, empty, 0, _day_totals())
+        check_rows(contacts)
         arrived = contacts["arrived_at"]
-        answered_raw = contacts["answered"] if "answered" in contacts else pd.Series(pd.NA)
-        finished = answered_raw.notna().to_numpy()
-        outcome = answered_raw.map(_truth, na_action="ignore").eq(True).to_numpy()
-        answered = finished & outcome  # a contact still waiting has no outcome: not answered
-        wait = pd.to_numeric(contacts.get("wait_s"), errors="coerce").to_numpy(dtype=float)
-        if now is None:
-            ends = arrived + pd.to_timedelta(np.where(finished, wait, 0.0), unit="s")
-            now = ends.max()
-        now = pd.Timestamp(now)
-        day = now.normalize()
-        today = (arrived >= day).to_numpy() & (arrived < day + pd.Timedelta("1D")).to_numpy()
+        finished, answered = outcomes(contacts)
+        wait = pd.to_numeric(contacts["wait_s"], errors="coerce").to_numpy(dtype=float)
+        ends = arrived + pd.to_timedelta(np.where(finished, wait, 0.0), unit="s")
+        now = ends.max() if now is None else checked_now(now, arrived.dt.tz)
+        seen = (arrived <= now).to_numpy()
+        finished = finished & (ends <= now).to_numpy()  # an outcome after now is not known yet
+        answered = answered & finished
+        day, end = day_bounds(now if now.tzinfo else now.normalize(), arrived.dt.tz)
+        today = seen & (arrived >= day).to_numpy() & (arrived < end).to_numpy()
         waited = (now - arrived).dt.total_seconds().to_numpy()
         waiting = ~finished & today
         handle = (
@@ -222,7 +260,7 @@ class IntradayMonitor:
             else np.zeros(len(contacts))
         )
         slot = ((arrived - day) // self.length).to_numpy()
-        slots = int(pd.Timedelta("1D") / self.length)
+        slots = int((end - day) / self.length)  # 46 or 50 half hours on a daylight-saving day
         keep = today & (slot >= 0) & (slot < slots)
 
         def count(mask, weights=None):
@@ -280,7 +318,8 @@ class IntradayMonitor:
             ):
                 table[column] = np.nan
         else:
-            plan = self.forecast.set_index("period")
+            periods = on_grid("forecast", self.forecast["period"], table["period"], self.length)
+            plan = self.forecast.set_index(periods)
             table["forecast_volume"] = table["period"].map(plan["volume"]).to_numpy(dtype=float)
             table["forecast_aht_s"] = table["period"].map(plan["aht_s"]).to_numpy(dtype=float)
             expected = np.nansum(table["forecast_volume"].to_numpy()[over])
@@ -290,11 +329,9 @@ class IntradayMonitor:
             )
             from kpikit.queueing import agents_required
 
-            aht = (
-                table["forecast_aht_s"]
-                .fillna(table["aht_s"])
-                .fillna(np.nanmean(table["forecast_aht_s"]))
-            )
+            aht = table["forecast_aht_s"].fillna(table["aht_s"])
+            if table["forecast_aht_s"].notna().any():  # else no mean: left as it is
+                aht = aht.fillna(table["forecast_aht_s"].mean())
             usable = aht.notna() & table["reforecast_volume"].notna()
             table["required_agents"] = np.nan
             if usable.any():
@@ -307,11 +344,12 @@ class IntradayMonitor:
                     patience_s=self.patience_s,
                 )
                 table.loc[usable, "required_agents"] = need["raw_agents"].to_numpy()
-        table["staffed_agents"] = (
-            np.nan
-            if self.staffed is None
-            else table["period"].map(self.staffed).to_numpy(dtype=float)
-        )
+        if self.staffed is None:
+            table["staffed_agents"] = np.nan
+            return
+        periods = on_grid("staffed", self.staffed.index, table["period"], self.length)
+        staffed = self.staffed.set_axis(periods)
+        table["staffed_agents"] = table["period"].map(staffed).to_numpy(dtype=float)
 
 
 def _ratios(parts):
@@ -345,10 +383,3 @@ def _day_totals(parts=None, **counts):
         )
         counts = {"volume": 0, "forecast_volume": np.nan, "reforecast_volume": np.nan}
     return {**counts, **{name: float(value) for name, value in _ratios(parts).items()}}
-
-
-def _truth(value):
-    """A live log's ``answered`` cell as a bool (CSV gives strings)."""
-    if isinstance(value, str):
-        return value.strip().lower() in ("true", "1", "yes")
-    return bool(value)

@@ -1,0 +1,136 @@
+"""The live log's rows checked and read: arrival times, outcomes and waits, and the ``now`` the
+monitor describes (:class:`~kpikit.monitor.IntradayMonitor`)."""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from kpikit._validators import check_timestamp
+
+_TRUE = ("true", "1", "yes")
+_FALSE = ("false", "0", "no")
+_SHOWN = 5
+"""Contact ids quoted in a message about bad rows."""
+
+
+def parsed_arrivals(raw, tz=None):
+    """``arrived_at`` as datetimes; text that is no date becomes NaT (reported by
+    :func:`check_rows`, never dropped).
+
+    A log written across a daylight-saving change carries two UTC offsets (``+01:00`` and
+    ``+02:00`` in Paris): it needs ``tz``, the zone its days are counted in. With ``tz``,
+    times with an offset are converted to it and naive times read as its wall-clock times (a
+    time the change skips or repeats becomes NaT).
+
+    >>> parsed_arrivals(pd.Series(["2026-03-29 01:50+01:00", "2026-03-29 03:10+02:00"]),
+    ...                 "Europe/Paris").dt.hour.tolist()
+    [1, 3]
+    >>> parsed_arrivals(pd.Series(["2026-03-29 01:50+01:00", "2026-03-29 03:10+02:00"]))
+    Traceback (most recent call last):
+    ...
+    ValueError: Column 'arrived_at' of the live log mixes UTC offsets (a daylight-saving change?):
+    give the monitor the zone of its days, for example tz='Europe/Paris'
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)  # pandas' notice about mixed offsets
+        parsed = pd.to_datetime(raw, errors="coerce")
+    if not pd.api.types.is_datetime64_any_dtype(parsed):
+        if tz is None:
+            raise ValueError(
+                "Column 'arrived_at' of the live log mixes UTC offsets (a daylight-saving "
+                "change?): give the monitor the zone of its days, for example tz='Europe/Paris'"
+            )
+        parsed = pd.to_datetime(raw, errors="coerce", utc=True)
+    if tz is None:
+        return parsed
+    if parsed.dt.tz is None:
+        return parsed.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
+    return parsed.dt.tz_convert(tz)
+
+
+def outcomes(contacts):
+    """``(finished, answered)`` per row: the ``answered`` cell read as True or False (CSV
+    gives text), NA while the contact waits. Any other value is refused by
+    :func:`check_rows`.
+
+    >>> finished, answered = outcomes(pd.DataFrame({"answered": ["True", None, "no"]}))
+    >>> finished.tolist(), answered.tolist()
+    ([True, False, True], [True, False, False])
+    """
+    readings = contacts["answered"].map(_truth, na_action="ignore")
+    finished = contacts["answered"].notna().to_numpy()
+    return finished, finished & readings.eq(True).to_numpy()
+
+
+def _truth(value):
+    """One ``answered`` cell: True, False, or None when it is neither."""
+    if isinstance(value, str):
+        text = value.strip().lower()
+        return True if text in _TRUE else False if text in _FALSE else None
+    if isinstance(value, bool | np.bool_) or value in (0, 1):
+        return bool(value)
+    return None
+
+
+def check_rows(contacts):
+    """Refuse rows the day cannot be computed from, naming the column, the count and the
+    first contact ids: an ``arrived_at`` that is empty or no date, an ``answered`` that is not
+    true or false, and a finished contact whose ``wait_s`` is missing, negative or infinite.
+
+    >>> check_rows(pd.DataFrame({"contact_id": [1, 2], "arrived_at": pd.to_datetime(
+    ...     ["2026-03-02 09:00", "2026-03-02 09:05"]), "answered": [True, True],
+    ...     "wait_s": [10.0, -5.0]}))
+    Traceback (most recent call last):
+    ...
+    ValueError: Column 'wait_s' of the live log must be a number of seconds >= 0 for a contact
+    answered or abandoned, but 1 row(s) are not (contact_id 2)
+    """
+    ids = contacts["contact_id"]
+    finished = contacts["answered"].notna()
+    truth = contacts["answered"].map(_truth, na_action="ignore")
+    wait = pd.to_numeric(contacts["wait_s"], errors="coerce").to_numpy(dtype=float)
+    problems = [
+        ("arrived_at", "a date and time", contacts["arrived_at"].isna().to_numpy()),
+        (
+            "answered",
+            "true or false (or empty while waiting)",
+            (finished & truth.isna()).to_numpy(),
+        ),
+        (
+            "wait_s",
+            "a number of seconds >= 0 for a contact answered or abandoned",
+            finished.to_numpy() & ~(np.isfinite(wait) & (wait >= 0)),
+        ),
+    ]
+    for column, expected, bad in problems:
+        if bad.any():
+            shown = ", ".join(str(value) for value in ids[bad].head(_SHOWN))
+            more = ", ..." if bad.sum() > _SHOWN else ""
+            raise ValueError(
+                f"Column {column!r} of the live log must be {expected}, but {int(bad.sum())} "
+                f"row(s) are not (contact_id {shown}{more})"
+            )
+
+
+def checked_now(now, zone):
+    """``now`` as a Timestamp on the log's clock: in its zone ``zone``, or naive without one.
+
+    >>> checked_now("2026-03-02 10:00", "Europe/Paris")
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'now' must carry a time zone, as the live log's arrivals do
+    (Europe/Paris), but received: '2026-03-02 10:00'
+    """
+    stamp = check_timestamp("now", now)
+    if (stamp.tzinfo is None) == (zone is None):
+        return stamp if zone is None else stamp.tz_convert(zone)
+    if zone is None:
+        raise ValueError(
+            f"Value of 'now' must be a time without a zone, as the live log's arrivals are, "
+            f"but received: {now!r}"
+        )
+    raise ValueError(
+        f"Value of 'now' must carry a time zone, as the live log's arrivals do ({zone}), but "
+        f"received: {now!r}"
+    )
