@@ -71,7 +71,8 @@ def t_quantile_975(dof):
     defined = dof >= 1
     table = np.asarray(_T_975)
     small = np.clip(np.where(defined, dof, 1), 1, 30).astype(int) - 1
-    quantile = np.where(dof <= 30, table[small], _cornish_fisher(np.maximum(dof, 31.0)))
+    with np.errstate(over="ignore"):  # dof ** 4 overflows past 1e77: the terms vanish
+        quantile = np.where(dof <= 30, table[small], _cornish_fisher(np.maximum(dof, 31.0)))
     return np.where(defined, quantile, np.nan)
 
 
@@ -92,7 +93,8 @@ def wilson_interval(successes, n, *, z=Z_95):
 
     ``centre = (p + z²/2n) / (1 + z²/n)``, ``half = z √(p(1-p)/n + z²/4n²) / (1 + z²/n)``.
 
-    Returns ``(low, high)`` arrays; NaN where ``n`` is 0 or an input is NaN.
+    Returns ``(low, high)`` arrays; NaN where ``n`` is 0 or an input is NaN. The low bound is
+    exactly 0 when ``successes`` is 0 and the high bound exactly 1 when it is ``n``.
 
     Raises ValueError where ``successes`` is negative or above ``n``: no proportion exists.
 
@@ -101,6 +103,8 @@ def wilson_interval(successes, n, *, z=Z_95):
     (0.4902, 0.9433)
     >>> wilson_interval(0, 0)
     (nan, nan)
+    >>> wilson_interval(10, 10)[1]
+    1.0
     >>> wilson_interval(15, 10)
     Traceback (most recent call last):
     ...
@@ -121,9 +125,10 @@ def wilson_interval(successes, n, *, z=Z_95):
         p = x / n
         denom = 1 + z**2 / n
         centre = (p + z**2 / (2 * n)) / denom
-        half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denom
-        low = np.where(n > 0, centre - half, np.nan)
-        high = np.where(n > 0, centre + half, np.nan)
+        half = z * np.sqrt(p * (1 - p) / n + (z / (2 * n)) ** 2) / denom
+        # at p = 0 (p = 1) the exact bound is 0 (1); rounding would leave it a hair inside
+        low = np.where(n > 0, np.where(x == 0, 0.0, centre - half), np.nan)
+        high = np.where(n > 0, np.where(x == n, 1.0, centre + half), np.nan)
     return _scalar_or_array(low), _scalar_or_array(high)
 
 
@@ -132,13 +137,30 @@ def nps_interval(promoters, detractors, responses, *, z=Z_95):
 
     ``d = p_promoters - p_detractors``, ``Var(d) = (p_promoters + p_detractors - d²) / n``.
 
+    Raises ValueError where a count is negative or promoters and detractors add up to more
+    than the responses: no share exists.
+
     >>> low, high = nps_interval(5, 2, 10)   # d = 0.3, Var = (0.7 - 0.09) / 10
     >>> round(float(low), 1), round(float(high), 1)
     (-18.4, 78.4)
+    >>> nps_interval(8, 5, 10)
+    Traceback (most recent call last):
+    ...
+    ValueError: Values of 'promoters', 'detractors' and 'responses' must satisfy promoters >= 0,
+    detractors >= 0 and promoters + detractors <= responses but received: 8, 5 and 10
     """
     pro = _floats("promoters", promoters)
     det = _floats("detractors", detractors)
     n = _floats("responses", responses)
+    impossible = (pro < 0) | (det < 0) | (pro + det > n)
+    if np.any(impossible):
+        pro_bad, det_bad, n_bad = np.broadcast_arrays(pro, det, n)
+        first = np.flatnonzero(np.broadcast_to(impossible, pro_bad.shape))[0]
+        raise ValueError(
+            "Values of 'promoters', 'detractors' and 'responses' must satisfy promoters >= 0, "
+            "detractors >= 0 and promoters + detractors <= responses but received: "
+            f"{pro_bad.flat[first]:g}, {det_bad.flat[first]:g} and {n_bad.flat[first]:g}"
+        )
     with np.errstate(divide="ignore", invalid="ignore"):
         d = (pro - det) / n
         half = z * np.sqrt(np.maximum((pro + det) / n - d**2, 0) / n)
@@ -150,18 +172,24 @@ def nps_interval(promoters, detractors, responses, *, z=Z_95):
 def mean_interval(n, total, total_of_squares):
     """Student t interval for a mean from ``n``, ``Σx`` and ``Σx²``; NaN when ``n < 2`` or NaN.
 
-    ``s² = (Σx² - (Σx)²/n) / (n - 1)``, ``mean ± t(0.975, n-1) · s / √n``.
+    ``s² = (Σx² - mean · Σx) / (n - 1)``, ``mean ± t(0.975, n-1) · s / √n``. ``mean · Σx``
+    equals ``(Σx)²/n`` but stays finite whenever ``Σx²`` is (it is at most ``Σx²``), so values
+    up to about 1e154 keep their interval. Beyond, ``Σx²`` itself overflows to infinity and no
+    interval can be told: NaN, without a warning.
 
     >>> low, high = mean_interval(3, 6.0, 14.0)   # x = 1, 2, 3: mean 2, s = 1
     >>> round(float(low), 4), round(float(high), 4)
     (-0.4841, 4.4841)
+    >>> mean_interval(2, 1e300, float("inf"))   # x = 1e300, 0: x² overflowed
+    (nan, nan)
     """
     n = _floats("n", n)
     s1 = _floats("total", total)
     s2 = _floats("total_of_squares", total_of_squares)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         mean = s1 / n
-        var = np.maximum((s2 - s1**2 / n) / (n - 1), 0)
+        var = np.maximum((s2 - mean * s1) / (n - 1), 0)
+        var = np.where(np.isinf(s2), np.nan, var)
         half = t_quantile_975(n - 1) * np.sqrt(var / n)
         low = np.where(n >= 2, mean - half, np.nan)
         high = np.where(n >= 2, mean + half, np.nan)
@@ -221,7 +249,8 @@ def two_proportion_z(x1, n1, x2, n2):
     _check_proportion("x2", x2, "n2", n2)
     if min(n1, n2) <= 0:
         return float("nan")
-    pooled = (x1 + x2) / (n1 + n2)
+    size = max(n1, n2)  # counts near 1e308 would overflow n1 + n2; the shares do not
+    pooled = (x1 / size + x2 / size) / (n1 / size + n2 / size)
     se = sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
     if se == 0:
         return float("nan")
@@ -244,14 +273,32 @@ def _check_proportion(x_name, x, n_name, n):
 
 
 def _floats(argument, values):
-    """``values`` as a float array; a TypeError naming ``argument`` when they are not numbers."""
+    """``values`` as a float array; a TypeError naming ``argument`` when they are not numbers
+    (text such as ``"3"`` and booleans included: NumPy would read them as 3.0 and 1.0).
+
+    >>> _floats("n", ["3"])
+    Traceback (most recent call last):
+    ...
+    TypeError: Value of 'n' must be a number or an array of numbers but received: ['3']
+    """
     try:
+        if _has_text_or_bool(values):
+            raise TypeError
         return np.asarray(values, dtype=float)
     except (TypeError, ValueError):
         raise TypeError(
             f"Value of {argument!r} must be a number or an array of numbers but received: "
             f"{values!r}"
         ) from None
+
+
+def _has_text_or_bool(values) -> bool:
+    array = np.asarray(values)
+    if array.dtype.kind in "USb":
+        return True
+    return array.dtype.kind == "O" and any(
+        isinstance(value, str | bytes | bool | np.bool_) for value in array.flat
+    )
 
 
 def _scalar_or_array(values):
@@ -282,11 +329,13 @@ def nps_exprs(promoters, detractors, responses, z=Z_95):
 
 
 def mean_exprs(n, total, total_of_squares):
-    """Student t interval bounds as narwhals expressions; null when n < 2."""
+    """Student t interval bounds as narwhals expressions; null when n < 2 or when the sum of
+    squares overflowed (as :func:`mean_interval`)."""
     mean = total / n
-    var = ((total_of_squares - total * total / n) / (n - 1)).clip(lower_bound=0)
+    var = ((total_of_squares - mean * total) / (n - 1)).clip(lower_bound=0)
     half = _t_quantile_expr(n - 1) * (var / n).sqrt()
-    return _guard(n >= 2, mean - half), _guard(n >= 2, mean + half)
+    defined = (n >= 2) & total_of_squares.is_finite()
+    return _guard(defined, mean - half), _guard(defined, mean + half)
 
 
 def poisson_exprs(count, z=Z_95):

@@ -6,12 +6,14 @@ width 4.30265273 / √3 = 2.4841377.
 """
 
 import math
+import warnings
 
 import numpy as np
 import pytest
 
 from kpikit.stats import (
     mean_interval,
+    nps_interval,
     poisson_interval,
     t_quantile_975,
     two_proportion_z,
@@ -69,3 +71,54 @@ def test_two_proportion_z_names_bad_arguments():
         two_proportion_z(80, 100, 65, "100")
     assert math.isnan(two_proportion_z(0, 0, 65, 100))  # an empty sample: undefined
     assert math.isnan(two_proportion_z(np.nan, 100, 65, 100))
+
+
+def test_mean_interval_keeps_its_width_when_the_squared_total_overflows():
+    # x = 1e154, 0.5e154 (by hand): n = 2, Σx = 1.5e154, Σx² = 1.25e308 (finite), mean 0.75e154,
+    # s² = 2 * (0.25e154)² = 1.25e307, half width 12.7062047 * √(1.25e307 / 2) = 3.17655e154.
+    # (Σx)² = 2.25e308 overflows: the old formula gave a zero-width interval.
+    low, high = mean_interval(2, 1.5e154, 1.25e308)
+    assert low == pytest.approx(0.75e154 - 3.176551175e154, rel=1e-9)
+    assert high == pytest.approx(0.75e154 + 3.176551175e154, rel=1e-9)
+
+
+def test_mean_interval_of_an_overflowed_sum_of_squares_is_nan_without_a_warning():
+    # x = 1e300, 0: Σx² = inf in float64, so no interval can be told
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        low, high = mean_interval(2, 1e300, math.inf)
+        assert t_quantile_975(1e300) == pytest.approx(1.959963984540054)  # large dof: z
+    assert math.isnan(low) and math.isnan(high)
+
+
+def test_wilson_interval_reaches_exactly_0_and_1_at_the_ends():
+    # by hand: at 0 of n the exact low bound is 0, at n of n the high bound is 1; 10 of 10 gave
+    # 0.9999999999999999 and 0 of 3 gave 5.55e-17, leaving the estimate outside its interval
+    assert wilson_interval(10, 10)[1] == 1.0
+    assert wilson_interval(13, 13)[1] == 1.0
+    assert wilson_interval(0, 3)[0] == 0.0
+    assert wilson_interval(0, 100)[0] == 0.0
+
+
+def test_nps_interval_refuses_shares_that_cannot_be():
+    with pytest.raises(ValueError, match="promoters \\+ detractors <= responses.*8, 5 and 10"):
+        nps_interval(8, 5, 10)  # 13 promoters and detractors out of 10 responses
+    with pytest.raises(ValueError, match="received: -5, 0 and 10"):
+        nps_interval(-5, 0, 10)
+    with pytest.raises(ValueError, match="received: 0, 0 and -5"):
+        nps_interval(0, 0, -5)
+
+
+@pytest.mark.parametrize("bad", ["3", True, ["3", "4"], [True, False]])
+def test_intervals_refuse_text_and_booleans(bad):
+    # numpy would read "3" as 3.0 and True as 1.0
+    with pytest.raises(TypeError, match="Value of 'n' must be a number"):
+        mean_interval(bad, 6.0, 14.0)
+    with pytest.raises(TypeError, match="Value of 'count' must be a number"):
+        poisson_interval(bad)
+
+
+def test_two_proportion_z_with_counts_near_the_float_limit():
+    # shares 1 and 0.5 on 1e308 trials each: as significant as can be (p = 0); n1 + n2
+    # overflowed to inf and the old code returned NaN ("nothing varies")
+    assert two_proportion_z(1e308, 1e308, 5e307, 1e308) == 0.0
