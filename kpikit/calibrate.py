@@ -291,17 +291,39 @@ def patience_exponential(data, *, by=None):
     frame["contacts"] = 1
     frame["abandoned"] = (~contacts["answered"].astype(bool)).astype(np.int64)
     frame["queued_s"] = contacts["wait_s"].astype(float)
-    if groups:
-        totals = frame.groupby(groups, dropna=False).sum().reset_index()
-    else:
-        totals = frame.sum().to_frame().T
+    with np.errstate(over="ignore"):  # an overflow is reported below, by group
+        if groups:
+            totals = frame.groupby(groups, dropna=False).sum().reset_index()
+        else:
+            totals = frame.sum().to_frame().T
     totals[["contacts", "abandoned"]] = totals[["contacts", "abandoned"]].astype(np.int64)
+    _check_finite_total(totals, groups)
     abandoned = totals["abandoned"].where(totals["abandoned"] > 0)
     totals["patience_s"] = totals["queued_s"].astype(float) / abandoned
     spread = np.exp(_Z_95 / np.sqrt(abandoned))
     totals["ci_low"] = totals["patience_s"] / spread
     totals["ci_high"] = totals["patience_s"] * spread
     return totals[[*groups, "contacts", "abandoned", "queued_s", "patience_s", "ci_low", "ci_high"]]
+
+
+def _check_finite_total(totals, groups) -> None:
+    """The waits of a group must add up to a finite number of seconds: waits of 1e308 s sum to
+    infinity, and an infinite patience is no estimate.
+
+    >>> _check_finite_total(pd.DataFrame({"queue": ["a", "b"], "queued_s": [10.0, np.inf]}),
+    ...                     ["queue"])
+    Traceback (most recent call last):
+    ...
+    ValueError: Column 'wait_s' adds up beyond the float range (1.8e308 s) in 1 group(s):
+    [{'queue': 'b'}]; such waits cannot be real seconds
+    """
+    bad = ~np.isfinite(totals["queued_s"].to_numpy(dtype=float))
+    if bad.any():
+        named = totals.loc[bad, groups].head(5).to_dict("records") if groups else "all contacts"
+        raise ValueError(
+            f"Column 'wait_s' adds up beyond the float range (1.8e308 s) in {int(bad.sum())} "
+            f"group(s): {named}; such waits cannot be real seconds"
+        )
 
 
 @dataclass(frozen=True)

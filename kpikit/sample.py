@@ -54,6 +54,7 @@ How the data comes about
   platform fee, summed over the sites.
 """
 
+import datetime
 import functools
 from importlib import resources
 from pathlib import Path
@@ -170,11 +171,30 @@ def generate(*, days=90, agents=60, seed=7, start="2026-06-01"):
     days = _check_int("days", days, 1)
     agents = _check_int("agents", agents, len(TEAMS))
     seed = _check_int("seed", seed, 0)
+    return simulate(_first_day(start), days=days, agents=agents, seed=seed)
+
+
+def _first_day(start):
+    """``start`` as a midnight; a number is refused (pandas reads 5 as 5 ns after 1970).
+
+    >>> _first_day(5)
+    Traceback (most recent call last):
+    ...
+    TypeError: Value of 'start' must be a date such as '2026-06-01' (str, date, datetime or
+    pandas.Timestamp) but received: 5 (int)
+    """
+    if not isinstance(start, str | datetime.date | np.datetime64):
+        raise TypeError(
+            "Value of 'start' must be a date such as '2026-06-01' (str, date, datetime or "
+            f"pandas.Timestamp) but received: {start!r} ({type(start).__name__})"
+        )
     try:
-        first_day = pd.Timestamp(start).normalize()
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"Value of 'start' is not a date but received: {start!r}") from error
-    return simulate(first_day, days=days, agents=agents, seed=seed)
+        first_day = pd.Timestamp(start)
+    except (TypeError, ValueError):
+        first_day = pd.NaT
+    if first_day is pd.NaT:
+        raise ValueError(f"Value of 'start' is not a date but received: {start!r}")
+    return first_day.normalize()
 
 
 def _check_int(name, value, minimum):

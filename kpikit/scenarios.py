@@ -68,7 +68,11 @@ def scenario_from_data(
     """
     contacts = calibrate.contacts_frame(data, ["arrived_at", "answered", "wait_s", "talk_s"])
     for column, value in (("channel", channel), ("queue", queue)):
-        if value is not None and column in contacts.columns:
+        if value is None:
+            continue
+        if column not in contacts.columns:
+            _check_missing_column(column, value)
+        else:
             kept = (contacts[column] == value).fillna(False).astype(bool)  # vectorised
             if not kept.any():
                 raise ValueError(
@@ -137,6 +141,23 @@ def _workforce_rates(data):
         return float(min(max(shrinkage, 0.0), 0.99)), math.nan
     cost = calibrate.as_pandas(costs, ["cost"], "costs")["cost"].sum()
     return float(min(max(shrinkage, 0.0), 0.99)), float(cost / (paid_s / 3600))
+
+
+def _check_missing_column(column, value) -> None:
+    """Without a ``channel`` column every contact is a phone call (the schema's default), so
+    only ``"phone"`` keeps them; without a ``queue`` column no queue can be chosen.
+
+    >>> _check_missing_column("queue", "billing")
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'queue' is 'billing' but the contacts have no queue column
+    """
+    if column == "channel" and value == "phone":
+        return
+    default = " (every contact is a phone call by default)" if column == "channel" else ""
+    raise ValueError(
+        f"Value of {column!r} is {value!r} but the contacts have no {column} column{default}"
+    )
 
 
 def scenario_from_forecast(

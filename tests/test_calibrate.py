@@ -239,3 +239,11 @@ def test_arrival_profile_refuses_dates_without_times(contacts):
     )
     with pytest.raises(ValueError, match="'interval' is 'hour', but column 'arrived_at' holds"):
         calibrate.arrival_profile(dates, interval="hour")
+
+
+def test_patience_exponential_refuses_waits_that_add_up_to_infinity():
+    # 1e308 + 1e308 s overflows float64: the estimate was inf s with an inf interval and an
+    # overflow RuntimeWarning
+    contacts = pd.DataFrame({"answered": [False, True], "wait_s": [1e308, 1e308]})
+    with pytest.raises(ValueError, match="'wait_s' adds up beyond the float range.*all contacts"):
+        calibrate.patience_exponential(contacts)

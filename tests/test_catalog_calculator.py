@@ -51,3 +51,31 @@ def test_a_bounded_kpi_refuses_a_positive_numerator_over_a_zero_denominator(kpi_
 def test_benchmarks_names_a_kpi_that_is_neither_text_nor_a_list(kpi):
     with pytest.raises(TypeError, match=f"'kpi'.*received: {kpi}"):
         kk.benchmarks(kpi=kpi)
+
+
+@pytest.mark.parametrize(
+    ("kpi_id", "inputs", "expected"),
+    [
+        # by hand: 100 * 1e307 / 1e307 = 100; 100 * 1e307 overflowed before dividing (gave inf)
+        ("service_level", {"answered_within_threshold": 1e307, "offered": 1e307}, 100.0),
+        ("transfer_rate", {"transferred": 1e307, "answered": 1e307}, 100.0),
+        # 100 * (1e308 - 0) / 1e308 = 100 (gave inf)
+        ("nps", {"nps_promoters": 1e308, "nps_detractors": 0, "nps_responses": 1e308}, 100.0),
+    ],
+)
+def test_large_totals_give_their_value_not_infinity(kpi_id, inputs, expected):
+    assert calculate(kpi_id, **inputs) == expected
+
+
+@pytest.mark.parametrize(
+    ("kpi_id", "inputs"),
+    [
+        ("aht", {"talk_s": 1e308, "hold_s": 1e308, "acw_s": 0, "answered": 1}),  # gave inf
+        ("schedule_conformance", {"handling_s": 1e308, "available_s": 1e308, "scheduled_s": 1}),
+        ("occupancy", {"handling_s": 1e308, "available_s": 1e308}),  # "they give nan"
+        ("aht", {"talk_s": 1e308, "hold_s": 0, "acw_s": 0, "answered": 1e-300}),
+    ],
+)
+def test_sums_or_values_beyond_float_range_are_refused(kpi_id, inputs):
+    with pytest.raises(ValueError, match=f"Inputs of '{kpi_id}' are too large to compute with"):
+        calculate(kpi_id, **inputs)

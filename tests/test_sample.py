@@ -383,3 +383,13 @@ def test_targets_cover_every_kpi_once():
     assert set(targets["area"]) == {"customer", "agent", "operations"}
     band = targets.set_index("kpi").loc["utilization"]
     assert (band["target"], band["tolerance"]) == (80.0, 5.0)
+
+
+@pytest.mark.parametrize(
+    ("start", "error"), [(5, TypeError), (True, TypeError), (pd.NaT, ValueError)]
+)
+def test_a_start_that_is_no_date_is_rejected(start, error):
+    # 5 was read as 5 ns after 1970-01-01 and a sample of 1970 generated; NaT was an
+    # AttributeError
+    with pytest.raises(error, match="Value of 'start'"):
+        generate(days=1, agents=6, start=start)

@@ -91,6 +91,7 @@ def calculate(kpi_id: str, /, **inputs) -> float:
     if definition.is_count:
         return float(numerator)
     denominator = sum(term.sign * values[term.component] for term in denominator_terms)
+    _check_finite(kpi_id, values, numerator, denominator)
     if denominator < 0 or (numerator < 0 and definition.unit != "points"):
         raise ValueError(
             f"Inputs of {kpi_id!r} are inconsistent: the numerator ({definition.numerator}) is "
@@ -101,7 +102,26 @@ def calculate(kpi_id: str, /, **inputs) -> float:
     _check_range(kpi_id, definition, numerator, denominator, values)
     if denominator == 0:
         return math.nan
-    return definition.scale * numerator / denominator
+    value = definition.scale * (numerator / denominator)
+    _check_finite(kpi_id, values, value)
+    return value
+
+
+def _check_finite(kpi_id, values, *results) -> None:
+    """Sums and the value must stay within float range: 1e308 s of talk plus 1e308 s of hold
+    is infinite, and an infinite AHT is no answer.
+
+    >>> calculate("aht", talk_s=1e308, hold_s=1e308, acw_s=0, answered=1)
+    Traceback (most recent call last):
+    ...
+    ValueError: Inputs of 'aht' are too large to compute with (their sums or the value exceed
+    1.8e308); received {'talk_s': 1e+308, 'hold_s': 1e+308, 'acw_s': 0.0, 'answered': 1.0}
+    """
+    if not all(math.isfinite(result) for result in results):
+        raise ValueError(
+            f"Inputs of {kpi_id!r} are too large to compute with (their sums or the value "
+            f"exceed 1.8e308); received {values}"
+        )
 
 
 def _check_shares(kpi_id, numerator_terms, denominator, values) -> None:
@@ -120,10 +140,9 @@ def _check_shares(kpi_id, numerator_terms, denominator, values) -> None:
 def _check_range(kpi_id, definition, numerator, denominator, values) -> None:
     """A KPI with an upper bound lies in its range (:attr:`KPI.value_range`: percents and the
     QA score 0..100, NPS -100..100; not conformance, which passes 100 with overtime):
-    ``low * denominator <= scale * numerator <= high * denominator``.
-
-    Written without dividing, so a numerator above a zero denominator (5 satisfied of 0
-    responses) is refused too rather than read as "no value".
+    ``low <= scale * (numerator / denominator) <= high``, the quotient taken first so that
+    large totals do not overflow. A numerator other than 0 over a zero denominator (5
+    satisfied of 0 responses) is refused too rather than read as "no value".
 
     >>> calculate("schedule_conformance", handling_s=3000, available_s=1000, scheduled_s=3600)
     111.11111111111111
@@ -131,13 +150,14 @@ def _check_range(kpi_id, definition, numerator, denominator, values) -> None:
     low, high = definition.value_range
     if definition.is_count or math.isinf(high):
         return  # no upper bound, and the inputs are never negative
-    value = definition.scale * numerator
-    if not low * denominator <= value <= high * denominator:
-        reason = (
-            f"they give {value / denominator:g}, outside {low:g}..{high:g}"
-            if denominator
-            else f"the numerator is {numerator:g} while the denominator is 0"
-        )
+    if denominator:
+        value = definition.scale * (numerator / denominator)  # no overflow of scale * 1e307
+        inside = low <= value <= high
+        reason = f"they give {value:g}, outside {low:g}..{high:g}"
+    else:
+        inside = numerator == 0
+        reason = f"the numerator is {numerator:g} while the denominator is 0"
+    if not inside:
         raise ValueError(
             f"Inputs of {kpi_id!r} are inconsistent: {reason} ({definition.numerator} / "
             f"{definition.denominator}); received {values}"
