@@ -185,13 +185,19 @@ def check_number(
     Traceback (most recent call last):
     ...
     ValueError: Value of 'sl_threshold_s' must be a finite number >= 0 but received: -1
+    >>> check_number("answered", 10**400, minimum=0)
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'answered' must be a finite number >= 0 but received: a whole number \
+of about 10^400
     """
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         kind = "a whole number" if integer else "a number"
         raise TypeError(
             f"Value of {argument!r} must be {kind} but received: {value!r} ({type(value).__name__})"
         )
-    if integer and float(value).is_integer():
+    finite = _is_finite(value)
+    if integer and finite and float(value).is_integer():
         value = int(value)
     bounds = []
     if minimum is not None:
@@ -201,11 +207,26 @@ def check_number(
     too_low = minimum is not None and (value <= minimum if above_minimum else value < minimum)
     too_high = maximum is not None and value > maximum
     fractional = integer and not isinstance(value, int)
-    if not math.isfinite(value) or too_low or too_high or fractional:
+    if not finite or too_low or too_high or fractional:
         kind = "a finite whole number" if integer else "a finite number"
         limits = f" {' and '.join(bounds)}" if bounds else ""
-        raise ValueError(f"Value of {argument!r} must be {kind}{limits} but received: {value!r}")
+        shown = repr(value) if finite or not isinstance(value, int) else _digits(value)
+        raise ValueError(f"Value of {argument!r} must be {kind}{limits} but received: {shown}")
     return value
+
+
+def _is_finite(value) -> bool:
+    """Whether ``value`` is finite as a float: an int beyond float range (``10**400``) is not."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
+
+
+def _digits(value: int) -> str:
+    # from its bits: str() of an int of over 4,300 digits raises
+    sign = "-" if value < 0 else ""
+    return f"a whole number of about {sign}10^{int(value.bit_length() * math.log10(2))}"
 
 
 def check_percent(argument: str, value, *, low: float, high: float, open: bool = False) -> float:

@@ -60,3 +60,13 @@ def test_session_defaults_outlive_the_context_they_were_set_in():
     finally:
         kk.options.reset()
     assert kk.options.fcr_window == "48h"
+
+
+def test_an_integer_beyond_float_range_is_refused_by_name_not_overflowed():
+    # 10**400 has no float: math.isfinite raised a raw OverflowError from inside the check
+    from kpikit._validators import check_number
+
+    with pytest.raises(ValueError, match=r"'answered' must be a finite number >= 0 .*10\^400"):
+        kk.catalog.calculate("aht", answered=10**400, talk_s=1)
+    with pytest.raises(ValueError, match=r"received: a whole number of about -10\^400"):
+        check_number("agents", -(10**400), minimum=1, integer=True)
