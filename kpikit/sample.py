@@ -140,8 +140,8 @@ def generate(*, days=90, agents=60, seed=7, start="2026-06-01"):
     Raises
     ------
     ValueError
-        If ``days``, ``agents`` or ``seed`` is not an integer in range, or ``start`` is not a
-        date.
+        If ``days``, ``agents`` or ``seed`` is not an integer in range, ``days x agents`` is
+        above :data:`MAX_AGENT_DAYS`, or ``start`` is not a date.
 
     See Also
     --------
@@ -171,7 +171,19 @@ def generate(*, days=90, agents=60, seed=7, start="2026-06-01"):
     days = _check_int("days", days, 1)
     agents = _check_int("agents", agents, len(TEAMS))
     seed = _check_int("seed", seed, 0)
+    if days * agents > MAX_AGENT_DAYS:
+        raise ValueError(
+            f"Values of 'days' and 'agents' must give at most {MAX_AGENT_DAYS:,} agent-days "
+            "(about 3.9 million contacts, which take some 4 GB of memory to make), but received: "
+            f"{days:,} days x {agents:,} agents"
+        )
     return simulate(_first_day(start), days=days, agents=agents, seed=seed)
+
+
+MAX_AGENT_DAYS = 100_000
+"""Largest ``days x agents`` :func:`generate` makes: about 39 contacts an agent-day, and some
+1 KB of memory per contact while they are made (90 days of 600 agents: 2.1 million contacts,
+2 GB at the peak, 13 s)."""
 
 
 def _first_day(start):

@@ -393,3 +393,10 @@ def test_a_start_that_is_no_date_is_rejected(start, error):
     # AttributeError
     with pytest.raises(error, match="Value of 'start'"):
         generate(days=1, agents=6, start=start)
+
+
+@pytest.mark.parametrize(("days", "agents"), [(90, 10**6), (10**9, 6), (20_000, 6)])
+def test_a_sample_too_large_to_make_is_refused_before_it_is_made(days, agents):
+    # 90 days of a million agents ran the process out of memory without a word
+    with pytest.raises(ValueError, match="at most 100,000 agent-days"):
+        generate(days=days, agents=agents)
