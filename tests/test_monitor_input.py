@@ -229,3 +229,14 @@ def test_a_forecast_without_aht_gives_no_warning(tmp_path):
         view = IntradayMonitor(tmp_path, forecast=forecast).refresh()
     # 09:00 by hand: actual AHT (200 + 300 + 100) / 3 answered = 200 s stands in
     assert view.intervals.set_index("period").loc[DAY + pd.Timedelta("09:00:00"), "aht_s"] == 200.0
+
+
+def test_a_forecast_of_contacts_that_take_no_time_is_refused_by_name(tmp_path):
+    # the error came from agents_required, naming its own 'aht_s' rather than the forecast
+    write_log(tmp_path, contacts())
+    forecast = pd.DataFrame({"period": half_hours(), "volume": 4.0, "aht_s": 200.0})
+    forecast.loc[18, "aht_s"] = 0.0  # 09:00
+    with pytest.raises(ValueError, match=r"'forecast' must have aht_s above 0 .*09:00:00"):
+        IntradayMonitor(tmp_path, forecast=forecast)
+    forecast.loc[18, "aht_s"] = np.nan  # unknown: the actual AHT stands in
+    IntradayMonitor(tmp_path, forecast=forecast).refresh()

@@ -41,7 +41,29 @@ def checked_forecast(forecast):
     _check_periods("forecast", pd.Index(forecast["period"]))
     for column in ("volume", "aht_s"):
         _check_figures("forecast", column, forecast[column])
+    _check_handle_times(forecast)
     return forecast
+
+
+def _check_handle_times(forecast):
+    """Handle times must be above 0, or NaN where unknown: the monitor staffs each interval with
+    its forecast AHT, the reforecast volume included (contacts may come where none were
+    forecast).
+
+    >>> _check_handle_times(pd.DataFrame({"period": pd.to_datetime(["2024-01-01 09:00"]),
+    ...     "volume": [4.0], "aht_s": [0.0]}))
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'forecast' must have aht_s above 0 (or NaN where unknown: a contact \
+takes time to handle), but 1 period(s) have 0: ['2024-01-01 09:00:00']
+    """
+    zero = forecast["aht_s"] == 0
+    if zero.any():
+        raise ValueError(
+            "Value of 'forecast' must have aht_s above 0 (or NaN where unknown: a contact takes "
+            f"time to handle), but {int(zero.sum())} period(s) have 0: "
+            f"{[str(period) for period in forecast.loc[zero, 'period'][:3]]}"
+        )
 
 
 def checked_staffed(staffed):
