@@ -161,12 +161,24 @@ def nps_interval(promoters, detractors, responses, *, z=Z_95):
             "detractors >= 0 and promoters + detractors <= responses but received: "
             f"{pro_bad.flat[first]:g}, {det_bad.flat[first]:g} and {n_bad.flat[first]:g}"
         )
-    with np.errstate(divide="ignore", invalid="ignore"):
-        d = (pro - det) / n
-        half = z * np.sqrt(np.maximum((pro + det) / n - d**2, 0) / n)
-        low = np.where(n > 0, np.clip(100 * (d - half), -100, 100), np.nan)
-        high = np.where(n > 0, np.clip(100 * (d + half), -100, 100), np.nan)
+    low, high = nps_bounds(pro, det, n, z=z)
     return _scalar_or_array(low), _scalar_or_array(high)
+
+
+def nps_bounds(promoters, detractors, responses, *, z=Z_95):
+    """The arrays of :func:`nps_interval` from float arrays, unchecked: for counts summed from
+    the contacts (:func:`kpikit.compute`), where no share can be impossible.
+
+    >>> low, high = nps_bounds(np.array([5.0]), np.array([2.0]), np.array([10.0]))
+    >>> round(float(low[0]), 1), round(float(high[0]), 1)
+    (-18.4, 78.4)
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        d = (promoters - detractors) / responses
+        half = z * np.sqrt(np.maximum((promoters + detractors) / responses - d**2, 0) / responses)
+        low = np.where(responses > 0, np.clip(100 * (d - half), -100, 100), np.nan)
+        high = np.where(responses > 0, np.clip(100 * (d + half), -100, 100), np.nan)
+    return low, high
 
 
 def mean_interval(n, total, total_of_squares):

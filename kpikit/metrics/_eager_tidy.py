@@ -116,7 +116,7 @@ def _interval(kpi_plan, numerator, denominator, columns):
         promoters = _total([t for t in terms if t.sign > 0], columns)
         detractors = _total([t for t in terms if t.sign < 0], columns)
         unset = ~(n > 0) | promoters[1] | detractors[1] | n_null
-        low, high = stats.nps_interval(promoters[0], -detractors[0], n)
+        low, high = stats.nps_bounds(promoters[0], -detractors[0], n)
     elif kind == "mean":
         squares = columns[PREFIX + kpi_plan.fused + "_sq"]
         n = np.where(n_null, 0.0, n)  # the expression's fill_null(0.0)
