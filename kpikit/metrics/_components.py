@@ -47,6 +47,15 @@ def as_flag(condition: nw.Expr) -> nw.Expr:
     return condition.fill_null(False).cast(nw.Float64)
 
 
+def number(name: str, schema) -> nw.Expr:
+    """A number column of the data as 64-bit floats: polars sums 32-bit floats as 32-bit floats
+    (to about 7 digits), and a component's sums from two queries (FCR's and the others') are
+    stacked by type. A column already of 64-bit floats is read as it is (pandas would copy it
+    to cast it)."""
+    expression = nw.col(name)
+    return expression if schema.get(name) == nw.Float64 else expression.cast(nw.Float64)
+
+
 def column(name: str) -> nw.Expr:
     """A working column of the engine (prefixed)."""
     return nw.col(PREFIX + name)
@@ -125,21 +134,21 @@ def fcr_reads(names, options: Options, columns) -> list[str]:
     return [column for column in reads if column in columns]
 
 
-def contact_parts(names, options: Options, columns) -> dict[str, Part]:
-    """The contact components ``names`` as parts, for data with ``columns``."""
+def contact_parts(names, options: Options, schema) -> dict[str, Part]:
+    """The contact components ``names`` as parts, for data of ``schema`` (column -> type)."""
     answered = nw.col("answered").fill_null(False)
     abandoned = ~answered
     wait = nw.col("wait_s")
-    transfers_count = options.fcr_transfers == "unresolved" and "transferred" in columns
+    transfers_count = options.fcr_transfers == "unresolved" and "transferred" in schema
     not_transferred = 1.0 - as_flag(nw.col("transferred")) if transfers_count else None
 
     def unless_transferred(value):
         return value if not_transferred is None else value * not_transferred
 
     def amount(name):
-        if name not in columns:
+        if name not in schema:
             return Part(nw.lit(0.0))
-        return Part(nw.col(name).fill_null(0.0), answered, "answered")
+        return Part(number(name, schema).fill_null(0.0), answered, "answered")
 
     builders = {
         "offered": lambda: Part(nw.lit(1.0)),
@@ -148,16 +157,16 @@ def contact_parts(names, options: Options, columns) -> dict[str, Part]:
             mask=abandoned & (wait < options.short_abandon_s), flag=True
         ),
         "answered_within_threshold": lambda: Part(
-            mask=answered & within_threshold(options, columns), flag=True
+            mask=answered & within_threshold(options, schema), flag=True
         ),
         "abandoned_within_threshold": lambda: Part(
-            mask=abandoned & within_threshold(options, columns) & (wait >= options.short_abandon_s),
+            mask=abandoned & within_threshold(options, schema) & (wait >= options.short_abandon_s),
             flag=True,
         ),
         "talk_s": lambda: amount("talk_s"),
         "hold_s": lambda: amount("hold_s"),
         "acw_s": lambda: amount("acw_s"),
-        "answered_wait_s": lambda: Part(wait, answered, "answered"),
+        "answered_wait_s": lambda: Part(number("wait_s", schema), answered, "answered"),
         "transferred": lambda: Part(mask=answered & nw.col("transferred"), flag=True),
         "resolved": lambda: Part(mask=answered & nw.col("resolved"), flag=True),
         "resolution_known": lambda: Part(mask=answered & ~nw.col("resolved").is_null(), flag=True),
@@ -182,7 +191,7 @@ def contact_parts(names, options: Options, columns) -> dict[str, Part]:
         "nps_promoters": lambda: Part(mask=nw.col("nps") >= options.nps_cutoffs[1], flag=True),
         "nps_detractors": lambda: Part(mask=nw.col("nps") <= options.nps_cutoffs[0], flag=True),
         "nps_responses": lambda: Part(mask=~nw.col("nps").is_null(), flag=True),
-        "qa_points": lambda: Part(nw.col("qa_score").fill_null(0.0)),
+        "qa_points": lambda: Part(number("qa_score", schema).fill_null(0.0)),
         "qa_evaluated": lambda: Part(mask=~nw.col("qa_score").is_null(), flag=True),
     }
     return {name: builders[name]() for name in names}

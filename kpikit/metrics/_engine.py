@@ -226,15 +226,17 @@ def compute(
         tz=tz,
     )
     if is_path(data):
-        return to_pandas(_compute(scan_parquet(data), kpis, by, freq, options, validate))
-    handed = via_polars.hand_over(data, options, column_names("by", by))
+        contacts = scan_parquet(data, tz=options.tz)
+        return to_pandas(_compute(contacts, kpis, by, freq, options, validate))
+    keys = column_names("by", by)
+    handed = via_polars.hand_over(data, options, keys)
     if handed is not None:
         result = _compute(handed, kpis, by, freq, options, validate)
-        return as_pandas(result, data)
+        return as_pandas(result, data, keys, freq)
     if via_duckdb.wanted(data, options.csat_scale):
         contacts = via_duckdb.relation(data, options.tz)
         result = _compute(contacts, kpis, by, freq, options, validate, statistics=False)
-        return as_pandas(result, data)
+        return as_pandas(result, data, keys, freq)
     return _compute(data, kpis, by, freq, options, validate)
 
 
@@ -252,7 +254,7 @@ def _compute(data, kpis, by, freq, options: Options, validate: bool, *, statisti
     if freq is not None:
         check_choice("freq", freq, FREQUENCIES, "a period")
     contacts = nw.from_native(dataset.contacts)
-    _check_contacts(contacts, keys)
+    _check_contacts(contacts, keys, freq)
     plans = [
         plan(kpi_id, options) for kpi_id in _select_kpis(kpis, dataset, contacts, keys, options)
     ]
@@ -299,7 +301,7 @@ def _compute(data, kpis, by, freq, options: Options, validate: bool, *, statisti
         result = result.to_native().astype({column: "float64" for column in RESULT_COLUMNS[1:]})
     else:
         result = result.to_native()
-    return like_input(result, dataset.contacts)  # Spark in, Spark out; DuckDB in, DuckDB out
+    return like_input(result, dataset.contacts, freq)  # Spark in, Spark out; DuckDB in, DuckDB out
 
 
 def component_sums(data, kpi_id: str, *, options: Options | None = None, **option_values) -> dict:
@@ -331,7 +333,7 @@ def component_sums(data, kpi_id: str, *, options: Options | None = None, **optio
     options = resolve(options, **option_values)
     dataset = as_dataset(data)
     contacts = nw.from_native(dataset.contacts)
-    _check_contacts(contacts, [])
+    _check_contacts(contacts, [], None)
     check_choice("kpi_id", kpi_id, KPI_IDS, "a KPI id")
     kpi_plan = plan(kpi_id, options)
     columns = set(contacts.collect_schema().names())
@@ -354,7 +356,7 @@ def component_sums(data, kpi_id: str, *, options: Options | None = None, **optio
                 frame = repeats.add_fcr_components(
                     frame, window=options.fcr_window, match=match_columns(options, columns)
                 )
-            parts = contact_parts(own, options, columns)
+            parts = contact_parts(own, options, contacts.collect_schema())
             frame = frame.with_columns(**{PREFIX + n: parts[n].expression() for n in own})
         else:
             frame = frame.with_columns(nw.col(n).cast(nw.Float64).alias(PREFIX + n) for n in own)
@@ -388,7 +390,9 @@ def _as_list(value):
         ) from None
 
 
-def _check_contacts(contacts, keys):
+def _check_contacts(contacts, keys, freq):
+    """The required columns and the ``by`` columns are there, and no key is named as a column
+    the result holds itself (``period`` too with ``freq``)."""
     columns = contacts.collect_schema().names()
     missing = [c for c in REQUIRED_CONTACT_COLUMNS if c not in columns]
     if missing:
@@ -398,6 +402,13 @@ def _check_contacts(contacts, keys):
         raise ValueError(
             f"Value of 'by' names column(s) {unknown} that contacts does not have; "
             f"available: {columns}"
+        )
+    own = [*_period(freq), *RESULT_COLUMNS]
+    taken = [k for k in keys if k in own]
+    if taken:
+        raise ValueError(
+            f"Value of 'by' names column(s) {taken} of contacts, but the result has column(s) "
+            f"of that name itself ({own}): rename them in contacts first"
         )
 
 
@@ -472,7 +483,7 @@ def _sum_contacts(contacts, plans, keys, freq, options, folded=None):
     names = list(dict.fromkeys(name for p in plans for name in p.components()))
     mean_plans = [p for p in plans if p.fused]
     every = list(dict.fromkeys([*names, *(t.component for p in mean_plans for t in p.numerator)]))
-    parts = contact_parts(every, options, columns)
+    parts = contact_parts(every, options, contacts.collect_schema())
     row_sums = {name: parts[name].expression() for name in names if not _is_fcr(name)}
     for p in mean_plans:
         row_sums[p.fused] = fuse([(t.sign, parts[t.component]) for t in p.numerator])

@@ -48,21 +48,21 @@ def ready(data, engine: str, csat_scale: int | None = None) -> bool:
     ).problems
 
 
-def as_pandas(result, contacts: pd.DataFrame) -> pd.DataFrame:
+def as_pandas(result, contacts: pd.DataFrame, keys=(), freq=None) -> pd.DataFrame:
     """The result of :func:`kpikit.compute` on another engine (a DuckDB relation or a polars
-    frame) as the pandas path returns it for ``contacts``: keys of their type in ``contacts``,
-    periods held as its times are, ``kpi`` text of pandas' default type (:data:`TEXT`) and
-    NumPy float figures."""
+    frame), grouped by ``keys`` (and ``freq``), as the pandas path returns it for ``contacts``:
+    keys of their type in ``contacts``, periods held as its times are, ``kpi`` text of pandas'
+    default type (:data:`TEXT`) and NumPy float figures. A column of ``contacts`` that is no
+    key (``value`` or ``period``, say) leaves the result's column of that name as it is."""
     result = nw.from_native(result)
     if isinstance(result, nw.LazyFrame):
         result = result.collect(backend="pyarrow")
     frame = result.to_arrow().to_pandas(types_mapper=pd.ArrowDtype)
     types = {column: "float64" for column in RESULT_COLUMNS[1:]}
     types["kpi"] = TEXT
-    for key in frame.columns.intersection(contacts.columns):
-        types[key] = contacts[key].dtype
+    types.update({key: contacts[key].dtype for key in keys})
     frame = frame.astype(types)
-    if "period" in frame.columns:
+    if freq is not None:
         frame = numpy_zoned_times(nw.from_native(frame), "period").to_native()
         if not isinstance(contacts["arrived_at"].dtype, pd.ArrowDtype):
             frame["period"] = _numpy_times(frame["period"])

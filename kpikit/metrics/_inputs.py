@@ -34,6 +34,14 @@ from kpikit._checks import (
 from kpikit.options import Options
 from kpikit.schema import KEY_COLUMNS, TABLES, Dataset, Problem, SchemaError, check, table_specs
 
+UTC_NAMES = frozenset(
+    {"UTC", "Etc/UTC", "Etc/Universal", "Universal", "Etc/Zulu", "Zulu", "UCT", "Etc/UCT"}
+    | {"GMT", "Etc/GMT", "GMT0", "Etc/GMT0", "GMT+0", "Etc/GMT+0", "GMT-0", "Etc/GMT-0"}
+    | {"Greenwich", "Etc/Greenwich"}
+)
+"""The names of UTC in the time zone database: ``tz`` naming one of them does not ask a DuckDB
+connection or a Spark session in another of them for a zone of its own."""
+
 TIME_COLUMNS = {
     "contacts": "arrived_at",
     "agent_intervals": "interval_start",
@@ -271,13 +279,25 @@ def _convert(frame, column: str, zone: str):
         return nw.from_native(converted)
     try:
         return frame.with_columns(nw.col(column).dt.convert_time_zone(zone))
-    except NotImplementedError:  # DuckDB keeps one zone per connection
-        current = time_zone(frame, column)
-        raise ValueError(
-            f"Value of 'tz' is {zone!r}, but DuckDB reads timezone-aware timestamps in its "
-            f"connection's zone ({current}): run SET TimeZone = '{zone}' on the connection "
-            "instead of passing tz."
-        ) from None
+    except NotImplementedError:  # DuckDB keeps one zone per connection, Spark per session
+        if {time_zone(frame, column), zone} <= UTC_NAMES:
+            return frame  # UTC by another name (a machine's zone is often Etc/UTC)
+        raise ValueError(_one_zone_per_session(frame, column, zone)) from None
+
+
+def _one_zone_per_session(frame, column: str, zone: str) -> str:
+    """Why ``tz`` cannot convert a DuckDB relation or a Spark frame, and what does instead."""
+    current = time_zone(frame, column)
+    if frame.implementation.is_duckdb():
+        engine, setting = "DuckDB", f"its connection's zone ({current})"
+        action = f"run SET TimeZone = '{zone}' on the connection"
+    else:
+        engine, setting = "Spark", f"its session's zone ({current})"
+        action = f"run spark.conf.set('spark.sql.session.timeZone', '{zone}')"
+    return (
+        f"Value of 'tz' is {zone!r}, but {engine} reads timezone-aware timestamps in "
+        f"{setting}: {action} instead of passing tz."
+    )
 
 
 def _localize_dates(frame, column: str, zone: str):

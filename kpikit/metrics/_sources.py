@@ -100,8 +100,14 @@ def check_memory_limit(memory_limit) -> str:
     return memory_limit
 
 
-def scan_parquet(path, *, memory_limit: str | None = None, progress: bool = True):
+def scan_parquet(
+    path, *, memory_limit: str | None = None, progress: bool = True, tz: str | None = None
+):
     """A DuckDB relation over parquet files, read lazily under a memory cap.
+
+    Timezone-aware times are shown, and periods cut, in ``tz`` or else in the zone written with
+    ``arrived_at`` (pandas and polars write it in the files' Arrow schema), as pandas would read
+    the files: DuckDB itself keeps one zone per connection (``SET TimeZone``), the machine's.
 
     Parameters
     ----------
@@ -115,6 +121,9 @@ def scan_parquet(path, *, memory_limit: str | None = None, progress: bool = True
     progress : bool, default=True
         Show DuckDB's progress bar for queries that run longer than two seconds (a text bar in
         a terminal, a widget in a notebook).
+    tz : str, default=None
+        The zone of the connection (an IANA name such as ``"Europe/Paris"``); ``None``: the
+        zone of ``arrived_at`` in the first file that holds it, else DuckDB's default.
 
     Returns
     -------
@@ -122,6 +131,12 @@ def scan_parquet(path, *, memory_limit: str | None = None, progress: bool = True
         Nothing is read until a query runs. :func:`kpikit.compute` on it runs the sums per
         group at the call, where its checks are counted (one scan of the log), and returns a
         relation over the tidy result, held in memory.
+
+    Raises
+    ------
+    ValueError
+        A file is not parquet, or the zone is one DuckDB does not know (a fixed offset such
+        as ``+01:00``: pass ``tz``).
 
     Examples
     --------
@@ -149,9 +164,39 @@ def scan_parquet(path, *, memory_limit: str | None = None, progress: bool = True
     # column to hold none and answer isnan() from them (see kpikit._nan_aware).
     connection.execute(f"SET {NAN_SETTING} = true")
     try:
-        return connection.read_parquet(files, union_by_name=True)
+        relation = connection.read_parquet(files, union_by_name=True)
     except duckdb.Error as error:  # not parquet, or truncated
         raise ValueError(f"Cannot read the parquet files {files[:3]}: {error}") from error
+    zone = tz or stored_zone(files)
+    if zone is not None:
+        try:
+            connection.execute("SET TimeZone = ?", [zone]).fetchall()
+        except duckdb.Error:
+            raise ValueError(
+                f"DuckDB does not know the time zone {zone!r} of arrived_at in {files[0]!r}: "
+                "pass tz, a zone name such as 'Europe/Paris', to cut periods in"
+            ) from None
+    return relation
+
+
+def stored_zone(files, column: str = "arrived_at") -> str | None:
+    """The zone of the timezone-aware ``column`` in the Arrow schema of the first of ``files``
+    that holds it (read from its footer alone); None when it is naive, or in no file.
+
+    >>> import pandas as pd, tempfile, pathlib
+    >>> file = pathlib.Path(tempfile.mkdtemp()) / "log.parquet"
+    >>> times = pd.date_range("2026-03-29", periods=2, freq="h", tz="Europe/Paris")
+    >>> pd.DataFrame({"arrived_at": times}).to_parquet(file)
+    >>> stored_zone([file]), stored_zone([file], "wait_s")
+    ('Europe/Paris', None)
+    """
+    import pyarrow.parquet as pq
+
+    for name in files:
+        schema = pq.read_schema(name)
+        if column in schema.names:
+            return getattr(schema.field(column).type, "tz", None)
+    return None
 
 
 def is_spark(frame) -> bool:
@@ -186,13 +231,33 @@ def _fetched(relation):
     return relation.to_arrow_table()
 
 
-def like_input(result, contacts):
+def like_input(result, contacts, freq=None):
     """The tidy ``result`` as the contacts' kind of frame: a pandas result of Spark contacts as a
-    Spark DataFrame, an Arrow table of DuckDB contacts (their checked sums tidied in memory) as
-    a relation on their connection; anything else as it is."""
+    Spark DataFrame (of :func:`spark_schema`), an Arrow table of DuckDB contacts (their checked
+    sums tidied in memory) as a relation on their connection; anything else as it is. ``freq``:
+    the result's periods, if any."""
     frame = nw.from_native(contacts)
     if is_spark(frame):
-        return contacts.sparkSession.createDataFrame(result)
+        schema = spark_schema(result, contacts, freq)
+        return contacts.sparkSession.createDataFrame(result, schema)
     if frame.implementation.is_duckdb() and isinstance(result, pa.Table):
         return connection_of(contacts).from_arrow(result)
     return result
+
+
+def spark_schema(result, contacts, freq=None):
+    """The Spark schema of the tidy pandas ``result`` of Spark ``contacts``: each key of the
+    type it has in ``contacts``, ``period`` (with ``freq``) of the type of ``arrived_at``,
+    ``kpi`` text and the figures doubles.
+
+    Spark cannot tell these from the pandas frame alone: it finds no type for an empty result
+    or a key that is missing in every group, and reads integers with a missing value as
+    floats, as pandas holds them once on the driver.
+    """
+    from pyspark.sql.types import DoubleType, StringType, StructField, StructType
+
+    types = {field.name: field.dataType for field in contacts.schema.fields}
+    if freq is not None:
+        types["period"] = types["arrived_at"]
+    types["kpi"] = StringType()
+    return StructType([StructField(name, types.get(name, DoubleType())) for name in result])
