@@ -103,9 +103,9 @@ def _screen(frame, checks, duplicate, keys) -> tuple[list[_Check], bool]:
         totals = totals if isinstance(totals, nw.DataFrame) else totals.collect()
         row = {name: totals[name][0] for name in totals.columns}
     failed = [check for check, name in zip(checks, names, strict=True) if row[name]]
-    if single_key:
-        distinct = row["__kpikit_distinct"] - (1 if row["__kpikit_nulls"] else 0)
-        repeats = row["__kpikit_present"] > distinct
+    if single_key:  # DuckDB and Spark count no rows as None
+        distinct = (row["__kpikit_distinct"] or 0) - (1 if row["__kpikit_nulls"] else 0)
+        repeats = (row["__kpikit_present"] or 0) > distinct
     else:
         repeats = duplicate is not None and len(_repeated_key_groups(frame, keys)) > 0
     return failed, repeats

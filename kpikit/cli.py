@@ -169,7 +169,7 @@ def _scan(args, mapping):
     from kpikit.metrics import scan_parquet
 
     refuse_reading_flags(args, "one CSV file, not to parquet files", keep=("tz",))
-    relation = scan_parquet(args.file, memory_limit=args.memory_limit)
+    relation = scan_parquet(args.file, memory_limit=args.memory_limit, tz=args.tz)
     return nw.from_native(relation).rename(mapping).to_native() if mapping else relation
 
 
