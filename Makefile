@@ -32,7 +32,8 @@ ENGINE_TESTS := kpikit tests/test_metrics.py tests/test_common.py tests/test_via
 	tests/test_fcr_provisional.py tests/test_detect.py tests/test_cli_reading.py \
 	tests/test_monitor.py tests/test_scorecard.py tests/test_forecast_input.py \
 	tests/test_monitor_input.py tests/test_governance_input.py tests/test_scorecard_input.py \
-	tests/test_exporting_input.py tests/test_calibrate.py tests/test_timeparts.py
+	tests/test_exporting_input.py tests/test_calibrate.py tests/test_timeparts.py \
+	tests/test_stats.py
 PANDAS3 := $(VENV)/pandas3
 PANDAS3_PINS := "pandas>=3,<4"
 FLOORS := $(VENV)/floors
@@ -79,7 +80,7 @@ test: venv chromium postgresql java $(PANDAS3)/.installed $(FLOORS)/.installed
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 	PYTHONPATH=$(PANDAS3) $(BIN)/python -c "import pandas; assert pandas.__version__[0] == '3'"
 	PYTHONPATH=$(PANDAS3) $(BIN)/python -m pytest -n 2 --dist loadgroup -q $(ENGINE_TESTS) \
-		tests/test_spark.py
+		tests/test_spark.py tests/test_engine_agreement.py
 	PYTHONPATH=$(FLOORS) $(BIN)/python -c \
 		"import pandas, ipywidgets; assert (pandas.__version__, ipywidgets.__version__) == ('2.2.0', '8.1.0')"
 	PYTHONPATH=$(FLOORS) $(BIN)/python -m pytest -n 2 -q $(ENGINE_TESTS) $(WIDGET_TESTS)

@@ -32,10 +32,13 @@ def parsed_arrivals(raw, tz=None):
     ValueError: Column 'arrived_at' of the live log mixes UTC offsets (a daylight-saving change?):
     give the monitor the zone of its days, for example tz='Europe/Paris'
     """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", FutureWarning)  # pandas' notice about mixed offsets
-        parsed = pd.to_datetime(raw, errors="coerce")
-    if not pd.api.types.is_datetime64_any_dtype(parsed):
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)  # pandas 2's notice: mixed offsets
+            parsed = pd.to_datetime(raw, errors="coerce")
+    except ValueError:  # pandas 3 refuses mixed offsets, where pandas 2 gives objects
+        parsed = None
+    if parsed is None or not pd.api.types.is_datetime64_any_dtype(parsed):
         if tz is None:
             raise ValueError(
                 "Column 'arrived_at' of the live log mixes UTC offsets (a daylight-saving "
