@@ -17,8 +17,9 @@ What the server does, and why:
   without its CDN links, so no request leaves the machine (plotly.js is served by this server,
   MathJax comes with Voila); the template cannot be swapped from the URL;
 - hides tracebacks and strips code cells from the page;
-- runs at most ``--max-kernels`` kernels (about 400 MB each); a page beyond that gets a "busy,
-  try again" answer (HTTP 503) instead of exhausting memory;
+- runs at most ``--max-kernels`` kernels (about 400 MB each), preheated ones and pages arriving
+  together included; a page beyond that gets a "busy, try again" answer (HTTP 503) instead of
+  exhausting memory;
 - ends a page's kernel when its tab closes, and culls kernels idle for ``--cull-idle-timeout``
   seconds even while their tab stays open; a kernel that dies is not restarted behind the page's
   back (its widgets would be gone): the page shows "connection lost — reload";
@@ -26,7 +27,8 @@ What the server does, and why:
   so a page whose kernel answers while the server is busy still gets its dashboard;
 - keeps ``--pool-size`` preheated kernels per dashboard (notebooks run up to the point where they
   read the URL parameters, see :func:`kpikit.apps.params.query_params`), which removes the
-  kernel start and imports from the time to first chart. 0 starts one kernel per page view.
+  kernel start and imports from the time to first chart; pools are filled only within
+  ``--max-kernels``. 0 starts one kernel per page view.
 """
 
 import argparse

@@ -9,8 +9,10 @@ pages beyond the kernel cap, a tab closing, a server listening beyond loopback.
 import http.client
 import json
 import re
+import subprocess
 import time
 import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -192,6 +194,72 @@ def test_pages_beyond_the_kernel_cap_get_a_busy_answer(tmp_path):
     status, headers, body = second
     assert status == 503 and headers["Retry-After"] == "30"
     assert "busy" in body and "try again" in body
+
+
+def kernel_processes(process) -> int:
+    """How many kernels the server process has started and not yet ended."""
+    found = subprocess.run(
+        ["pgrep", "-P", str(process.pid), "-f", "ipykernel"], capture_output=True, text=True
+    )
+    return len(found.stdout.split())
+
+
+def test_pages_arriving_together_do_not_pass_the_kernel_cap(tmp_path):
+    # Each page loads its notebook before it starts a kernel: six pages checked the cap
+    # before any kernel ran, and all six started one.
+    folder = write_notebook(tmp_path)
+    base, process = start_server(
+        folder / "serve.log", "--pool-size", "0", "--notebooks", str(folder), "--max-kernels", "2"
+    )
+    try:
+        with ThreadPoolExecutor(6) as pool:
+            statuses = list(
+                pool.map(lambda _: request(base, f"/voila/render/{NOTEBOOK}")[0], range(6))
+            )
+        kernels = kernel_processes(process)
+    finally:
+        stop_server(process)
+    assert sorted(statuses) == [200, 200, 503, 503, 503, 503]
+    assert kernels == 2
+
+
+def test_preheated_pools_stay_within_the_kernel_cap(tmp_path):
+    # With a pool (the default), every page took the preheated kernel and the pool refilled
+    # beyond the cap: the cap was never applied.
+    folder = write_notebook(tmp_path)
+    base, process = start_server(
+        folder / "serve.log", "--pool-size", "1", "--notebooks", str(folder), "--max-kernels", "2"
+    )
+    try:
+        statuses = []
+        for _ in range(4):
+            statuses.append(request(base, f"/voila/render/{NOTEBOOK}")[0])
+            time.sleep(3)  # room for a pool refill to start its kernel
+        kernels = kernel_processes(process)
+    finally:
+        stop_server(process)
+    assert statuses == [200, 200, 503, 503]
+    assert kernels == 2
+
+
+def test_pools_started_with_the_server_stay_within_the_kernel_cap(tmp_path):
+    # Three dashboards with a pool of one each started three kernels under a cap of two.
+    folder = write_notebook(tmp_path)
+    for name in ("second.ipynb", "third.ipynb"):
+        (folder / name).write_bytes((folder / NOTEBOOK).read_bytes())
+    base, process = start_server(
+        folder / "serve.log", "--pool-size", "1", "--notebooks", str(folder), "--max-kernels", "2"
+    )
+    try:
+        time.sleep(5)  # room for the pools to start their kernels
+        kernels = kernel_processes(process)
+        names = sorted(path.name for path in folder.glob("*.ipynb"))
+        statuses = [request(base, f"/voila/render/{name}")[0] for name in names]
+    finally:
+        stop_server(process)
+    assert kernels == 2
+    assert sorted(statuses) == [200, 200, 503]  # the two preheated ones, then no room
+    assert "never awaited" not in (folder / "serve.log").read_text()
 
 
 def test_closing_the_tab_ends_its_kernel(server):
