@@ -2,6 +2,7 @@
 writes to the register (and two dashboards editing one breach keep both changes)."""
 
 import asyncio
+import re
 
 import pandas as pd
 import pytest
@@ -182,3 +183,27 @@ def test_scorecard_offers_day_and_quarter():
     # the data covers 5-6 January only: the quarter is marked partial
     assert [label for label, _ in app.period.options] == ["2026-01-01 (partial)"]
     assert app.card.table["value"].tolist() == pytest.approx([200 / 3])  # 2 of 3
+
+
+def test_deadlines_are_checked_at_the_end_of_the_data_not_of_its_last_breach(url):
+    # Day 1 all abandoned, days 2-10 answered at once: the only breaches are on day 1. The
+    # clocks ran "as of" the end of day 1 (root cause "2 days left", nothing overdue) although
+    # the data runs to day 10.
+    days = pd.date_range("2026-03-01 09:00", periods=10, freq="D")
+    contacts = pd.DataFrame(
+        {
+            "contact_id": range(20),
+            "arrived_at": days.repeat(2),
+            "answered": [day > 0 for day in range(10) for _ in range(2)],
+            "wait_s": 5.0,
+            "site": "s1",
+            "queue": "q1",
+        }
+    )
+    contacts["talk_s"] = contacts["answered"].map({True: 100.0, False: None})
+    contacts["agent_id"] = contacts["answered"].map({True: "a1", False: None})
+    app = GovernanceApp(contacts, register=url, days=30)
+    assert "as of 11 Mar 2026" in app.chart.figure.layout.title.text
+    assert "Root cause due Wed 04 Mar 00:00 (overdue by 7 days)" in app.detail.value
+    summary = re.sub("<[^>]+>", "", app.summary.value)
+    assert "2 root causes and 2 plans overdue" in summary

@@ -23,6 +23,7 @@ from kpikit.apps._governance_html import (
     history_html,
     summary_html,
 )
+from kpikit.apps._levels import data_span
 from kpikit.apps.params import Param
 from kpikit.governance import (
     GOVERNANCE_KPIS,
@@ -31,6 +32,7 @@ from kpikit.governance import (
     breaches,
     root_cause,
 )
+from kpikit.periods import period_end
 from kpikit.sample import load_targets
 from kpikit.scorecard import read_targets
 
@@ -260,6 +262,7 @@ class GovernanceApp(BaseApp):
         self._ahead.cancel()
         self._caches = _Caches(
             data=self.data,
+            end=_data_end(self.data),
             compute_options={
                 "options": self.engine_options,
                 "validate": not _passes_checks(self.data, self.engine_options),
@@ -296,11 +299,13 @@ class GovernanceApp(BaseApp):
             )
         return caches.found[key]
 
-    def _now(self, found: pd.DataFrame) -> pd.Timestamp:
+    def _now(self, caches) -> pd.Timestamp:
+        """The moment deadlines are checked against: ``as_of``, else the end of the data's
+        last day (not of its last breach: a breach days before the end is overdue by then)."""
         if self._as_of is not None:
             return self._as_of
-        if len(found):
-            return found["period_end"].max()
+        if caches.end is not None:
+            return caches.end
         return pd.Timestamp.now("UTC").tz_localize(None)  # the register reads naive times as UTC
 
     def _view(self, key) -> "_View":
@@ -319,7 +324,7 @@ class GovernanceApp(BaseApp):
     def _computed_view(self, key, caches) -> "_View":
         level, kpi_set, severity, days = key
         found = self._found(level, kpi_set, severity, caches)
-        as_of = self._now(found)
+        as_of = self._now(caches)
         window = found[found["period"] >= as_of - pd.Timedelta(days=days)]
         window = window.set_index("breach_id", drop=False)
         held_back = held_back_html(found.attrs.get("note", ""))
@@ -440,7 +445,7 @@ class GovernanceApp(BaseApp):
         return caches.causes[row["breach_id"]]
 
     def _detail_html(self, row, cause) -> str:
-        as_of = self._now(self._window)
+        as_of = self._now(self._caches)
         clocks = []
         for label, due in (("Root cause", row["root_cause_due"]), ("Plan", row["plan_due"])):
             hours = (due - as_of).total_seconds() / 3600
@@ -541,11 +546,21 @@ class _Caches:
     them (:func:`kpikit.governance.root_cause`'s ``cache``). Replaced when the data changes."""
 
     data: object
+    end: pd.Timestamp | None
     compute_options: dict
     found: dict = field(default_factory=dict)
     views: dict = field(default_factory=dict)
     causes: dict = field(default_factory=dict)
     sums: dict = field(default_factory=dict)
+
+
+def _data_end(data) -> pd.Timestamp | None:
+    """The end of the last day with an arrival (its next midnight, in the data's zone), or
+    None without arrivals."""
+    _, last = data_span(data.contacts)
+    if last is None or pd.isna(last):
+        return None
+    return period_end(pd.Timestamp(last).normalize(), "day")
 
 
 @dataclass
