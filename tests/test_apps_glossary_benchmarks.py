@@ -89,7 +89,24 @@ def test_glossary_shows_the_value_on_the_data(data):
     # AHT = 2030 s / 8 answered = 253.75 s, shown rounded.
     assert "254 s" in app.data_value.value
     app.kpi.value = "occupancy"
-    assert "not computable" in app.data_value.value  # no agent intervals in this data
+    assert "no value (the data cannot give it: the Dataset has no agent_intervals table)" in (
+        app.data_value.value
+    )
+
+
+def test_glossary_says_why_the_data_gives_no_value(data):
+    # Every missing value read "not computable (needs the contacts table)", also when the
+    # contacts were there: no answered contact, or a column missing. The file name was
+    # lower-cased by str.capitalize.
+    columns = ["contact_id", "arrived_at", "wait_s", "talk_s"]
+    abandoned = data.contacts[columns].assign(answered=False, talk_s=None)
+    app = GlossaryApp(kk.Dataset(contacts=abandoned), data_label="Log_March.csv", kpi="aht")
+    assert "Log_March.csv: no value (its denominator, answered, is 0 in this data)" in (
+        app.data_value.value
+    )
+    app.kpi.value = "csat"
+    assert "contacts has no column(s) [&#x27;csat&#x27;]" in app.data_value.value
+    assert "contacts table" not in app.data_value.value
 
 
 def test_glossary_rejects_unknown_kpi_with_the_valid_ids():
@@ -176,6 +193,23 @@ def test_benchmarks_bad_typed_value_is_a_message(data):
     app.value_inputs["aht"].value = "fast"
     assert "must be a number" in app.message.value
     assert "&#x27;fast&#x27;" in app.message.value
+
+
+def test_benchmarks_typed_value_off_the_kpis_scale_is_a_message(data):
+    # 200 % abandonment or a negative AHT raised from the field's observer (sector_overview
+    # refuses them): a traceback, and the chart kept the old value without a word.
+    app = BenchmarksApp(data)
+    app.value_inputs["abandonment_rate"].value = "200"
+    assert "Abandonment rate is off its scale (0.0 % to 100.0 %): &#x27;200&#x27;" in (
+        app.message.value
+    )
+    assert math.isnan(app.yours()["abandonment_rate"])  # not drawn nor exported
+    app.sector.value = "healthcare"  # redrawn with the field still holding 200
+    assert "you: 200" not in str(app.chart.figure.layout.annotations)
+    app.value_inputs["aht"].value = "-1"
+    assert "Average handle time is off its scale (0 s or more)" in app.message.value
+    app.value_inputs["abandonment_rate"].value = "4"
+    assert app.message.value == "" and app.yours()["abandonment_rate"] == 4.0
 
 
 # --- upload ------------------------------------------------------------------------------

@@ -352,6 +352,21 @@ def test_tradeoff_what_if_is_labelled_as_an_association(generated):
     assert "What if" not in app.projection.value
 
 
+def test_tradeoff_what_if_too_large_for_the_fit_says_so(generated):
+    # A what-if of 5000 s (typed, or 1e308 from a link) raised from the observer: a traceback
+    # instead of the chart, and set_from_link failed in the notebook.
+    app = TradeoffApp(generated, targets=TARGETS, what_if=30.0)
+    app.what_if.value = 5000.0
+    assert "No what-if for AHT +5000" in app.message.value
+    assert "What if" not in app.projection.value
+    assert "fitted association" not in str(app.chart.figure.layout.annotations)
+    app.set_from_link("what_if=1e308")
+    assert "No what-if for AHT +1e+308" in app.message.value
+    app.what_if.value = -60.0
+    assert app.message.value == ""
+    assert "If AHT moved by -60 s" in app.projection.value
+
+
 def test_tradeoff_unavailable_kpi_shows_a_message(generated):
     app = TradeoffApp(generated, targets=TARGETS, level="queue")
     app.x.value = "occupancy"
@@ -359,6 +374,18 @@ def test_tradeoff_unavailable_kpi_shows_a_message(generated):
     app.level.value = "agent"
     assert app.message.value == ""
     assert app.fit.n == 12
+
+
+def test_tradeoff_says_what_the_data_lacks_for_a_kpi(hand):
+    # Every missing KPI was blamed on agent intervals ("interval KPIs need agent intervals
+    # grouped the same way"), also CSAT on a log without a csat column.
+    app = TradeoffApp(hand.contacts.drop(columns="csat"), targets=TARGETS)
+    text = html.unescape(app.message.value)
+    assert (
+        "Customer satisfaction cannot be computed for agents from this data (contacts has "
+        "no column(s) ['csat'])." in text
+    )
+    assert "interval" not in text
 
 
 def test_tradeoff_needs_a_grouping_column():

@@ -186,3 +186,17 @@ def test_the_demo_starts_when_shown_and_stops_with_the_app(sample, monkeypatch):
     assert view.contacts > 0 and folder.exists()
     app.close()
     assert not folder.exists()
+
+
+def test_an_upload_without_contacts_is_refused_in_words(live):
+    # A CSV with the header only was refused as "unexpected AttributeError: 'NaTType' object
+    # has no attribute 'normalize'".
+    folder, _ = live
+    app = MonitorApp(contacts(), sources_dir=folder)
+    header = b"contact_id,arrived_at,answered,wait_s\n"
+    assert app.load(header, "empty.csv") is False
+    text = shown(app.message)
+    assert "The data holds no contacts" in text and "AttributeError" not in text
+    assert app.data_label != "empty.csv"
+    with pytest.raises(ValueError, match="holds no contacts"):
+        MonitorApp(contacts().iloc[:0], sources_dir=folder, channel="all")

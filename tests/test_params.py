@@ -56,6 +56,13 @@ def test_unknown_key_is_ignored_with_a_warning_listing_the_parameters():
     assert result == DEFAULTS
 
 
+def test_a_repeated_unknown_key_is_said_once():
+    # kpii=a&kpii=b listed the same "unknown parameter 'kpii' (expected one of ...)" twice.
+    with pytest.warns(QueryParamWarning) as caught:
+        query_params(DEFAULTS, "kpii=a&kpii=b&kpii=c")
+    assert str(caught[0].message).count("unknown parameter 'kpii'") == 1
+
+
 @pytest.mark.parametrize(
     ("query", "reason"),
     [

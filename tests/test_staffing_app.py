@@ -1,6 +1,7 @@
 """StaffingApp and the staffing figures driven in plain Python (no browser)."""
 
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -10,6 +11,7 @@ from fixtures import in_own_thread
 import kpikit as kk
 from kpikit import calibrate, plots, queueing, whatif
 from kpikit.apps import StaffingApp
+from kpikit.apps.params import QueryParamWarning
 from kpikit.sample import generate
 
 
@@ -485,3 +487,35 @@ def test_in_a_kernel_other_days_are_planned_ahead_with_the_same_numbers(generate
     day, ahead = in_own_thread(asyncio.run, scenario())
     monkeypatch.undo()
     pd.testing.assert_frame_equal(ahead, StaffingApp(generated, calibrate=False, day=day).plan)
+
+
+def test_a_link_value_replaced_by_calibration_is_said(generated):
+    # calibrate is on in the notebook: a link's volume=200 was replaced by the data's busiest
+    # interval without a word.
+    app = StaffingApp(generated)
+    with pytest.warns(QueryParamWarning, match=r"Replaced volume=200 by the data's busiest"):
+        app.set_from_link("view=whatif&volume=200&target_sl=90")
+    assert app.volume.value != 200 and app.target_sl.value == 90
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the link's values kept: nothing to say
+        app.set_from_link("view=whatif&volume=200&calibrate=false")
+    assert app.volume.value == 200
+
+
+def test_a_weekday_without_contacts_says_so_on_the_chart():
+    # A two-day log and Sunday picked: the intraday chart was drawn empty, without a word.
+    contacts = pd.DataFrame(
+        {
+            "contact_id": [1, 2],
+            "arrived_at": pd.to_datetime(["2026-01-05 09:00", "2026-01-06 09:00"]),  # Mon, Tue
+            "answered": True,
+            "wait_s": 5.0,
+            "talk_s": 100.0,
+        }
+    )
+    app = StaffingApp(contacts, view="whatif", chart="intraday", weekday="Sun")
+    layout = app.plot.figure.layout
+    assert layout.title.text == "No data"
+    assert layout.annotations[0].text == "No contacts on Sun in the data: choose another weekday"
+    app.weekday.value = "Mon"
+    assert len(app.plot.figure.data) > 0 and app.plot.figure.layout.title.text != "No data"

@@ -13,7 +13,7 @@ import pytest
 from fixtures import hand_contacts
 
 import kpikit as kk
-from kpikit.apps import BenchmarksApp, GlossaryApp
+from kpikit.apps import BenchmarksApp, GlossaryApp, ScorecardApp
 from kpikit.apps._base import static_html
 from kpikit.apps._upload import CHOOSE_ORDER, NOT_IN_FILE
 
@@ -229,3 +229,28 @@ def test_a_file_that_is_not_a_contact_log_says_so_and_offers_the_step(data):
     )
     assert app.upload_step.widget.layout.display is None
     assert app.upload_step.load_button.disabled and app.data is data
+
+
+def test_a_choice_the_new_data_lacks_is_said_when_it_loads(data):
+    # Phone chosen, then a chat-only log uploaded: the channel went to All channels and the
+    # notice said only "Loaded chat.csv.".
+    def upload(name, content):
+        app.upload.value = (
+            {
+                "name": name,
+                "type": "text/csv",
+                "size": len(content),
+                "content": memoryview(content),
+                "last_modified": dt.datetime(2026, 3, 6),
+            },
+        )
+
+    app = ScorecardApp(kk.Dataset(contacts=hand_contacts()), channel="phone")
+    chat = hand_contacts().query("channel == 'chat'").to_csv(index=False).encode()
+    upload("chat.csv", chat)
+    assert app.data_label == "chat.csv" and app.channel.value == "all"
+    assert "Loaded chat.csv." in app.message.value
+    assert "Channel: Phone is not in chat.csv; showing All channels." in app.message.value
+    upload("again.csv", chat)
+    assert "Loaded again.csv." in app.message.value
+    assert "is not in" not in app.message.value  # nothing left its choice this time

@@ -185,6 +185,9 @@ class BaseApp:
         Errors and notices for the user, inside the app.
     status : ipywidgets.HTML
         One line under the app: which data, how many contacts, which period.
+    load_notes : list of str
+        What the last upload changed in the controls (a choice the new data lacks), for the
+        "Loaded" notice.
     widget : ipywidgets.Widget
         The root widget, set by the subclass with :meth:`_compose`.
 
@@ -250,7 +253,10 @@ class BaseApp:
         self.message.add_class("kpikit-message")
         self.status = widgets.HTML()
         self.status.add_class("kpikit-status")
-        self.upload_step = UploadStep(self.load, self.message, self.show_error)
+        self.load_notes: list[str] = []
+        self.upload_step = UploadStep(
+            self.load, self.message, self.show_error, load_notes=lambda: self.load_notes
+        )
         self.upload_step.widget.add_class(LIVE_ONLY_CLASS)
         self.downloads = Downloads(_slug(self.title), self.workbook)
         self.downloads.add_class(LIVE_ONLY_CLASS)
@@ -529,6 +535,7 @@ class BaseApp:
             return False
 
         previous = self.data, self.data_label
+        chosen = self._data_choices()
         try:
             self.data = read_upload(
                 content, filename, max_bytes=self.max_upload_bytes, **read_options
@@ -546,7 +553,26 @@ class BaseApp:
             self._restore(previous)
             self.show_error(f"Could not use {filename}: unexpected {type(error).__name__}: {error}")
             return False
+        self.load_notes = self._changed_choices(chosen, filename)
         return True
+
+    def _data_choices(self) -> dict:
+        """The controls whose choices the data decides: their value and its label."""
+        chosen = {}
+        for param in self.PARAMETERS:
+            control = getattr(self, param.name, None)
+            if param.data_choices and isinstance(control, widgets.Dropdown):
+                chosen[param.label] = control.value, control.label
+        return chosen
+
+    def _changed_choices(self, before: dict, filename: str) -> list[str]:
+        """One line per control that left its choice because the new data lacks it."""
+        after = self._data_choices()
+        return [
+            f"{name}: {label} is not in {filename}; showing {after[name][1]}."
+            for name, (value, label) in before.items()
+            if value is not None and after[name][0] != value
+        ]
 
     def _restore(self, previous) -> None:
         self.data, self.data_label = previous

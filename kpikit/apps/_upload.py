@@ -98,6 +98,9 @@ class UploadStep:
         Where notices go (the app's message area).
     show_error : callable
         ``show_error(text)`` shows an error in the app (escaped).
+    load_notes : callable, default=None
+        ``load_notes() -> list of str``: what the app changed to fit the data just loaded
+        (a choice the data lacks), added to the "Loaded" notice.
 
     Attributes
     ----------
@@ -128,11 +131,16 @@ class UploadStep:
     """
 
     def __init__(
-        self, load: Callable[..., bool], message: widgets.HTML, show_error: Callable[[str], None]
+        self,
+        load: Callable[..., bool],
+        message: widgets.HTML,
+        show_error: Callable[[str], None],
+        load_notes: Callable[[], list[str]] | None = None,
     ):
         self._load = load
         self._message = message
         self._show_error = show_error
+        self._load_notes = load_notes or list
         self._content: bytes | None = None
         self._filename = ""
         self._detection = None
@@ -258,7 +266,7 @@ class UploadStep:
         notes = [f"Loaded {self._filename}.", *self._detection.notes]
         notes += [str(w.message) for w in caught if issubclass(w.category, ReadWarning)]
         if loaded:
-            self._message.value = notice_html(notes)
+            self._message.value = notice_html([*notes, *self._load_notes()])
         return loaded
 
     def _forget(self) -> None:

@@ -25,7 +25,8 @@ from kpikit.apps._channels import INTERVAL_KPIS
 from kpikit.apps._chart import Chart
 from kpikit.apps.params import Param
 from kpikit.catalog import CHANNELS, SECTORS, benchmarks, catalog
-from kpikit.display import DECIMALS, kpi_label
+from kpikit.catalog import kpi as kpi_definition
+from kpikit.display import DECIMALS, kpi_label, value_range
 from kpikit.io import Sheet
 
 __all__ = ["BenchmarksApp"]
@@ -157,13 +158,25 @@ class BenchmarksApp(BaseApp):
 
     def yours(self) -> dict[str, float]:
         """Your value per KPI as shown in the fields (typed, else computed); NaN when none."""
-        values = {}
-        for kpi_id, field in self.value_inputs.items():
-            try:
-                values[kpi_id] = float(field.value) if field.value.strip() else math.nan
-            except ValueError:
-                values[kpi_id] = math.nan
-        return values
+        return {
+            kpi_id: self._read(kpi_id, field.value.strip())[0] if field.value.strip() else math.nan
+            for kpi_id, field in self.value_inputs.items()
+        }
+
+    def _read(self, kpi_id: str, text: str) -> tuple[float, str]:
+        """A typed value, or NaN and why it cannot be used (not a number, off the KPI's scale)."""
+        name = self._names[kpi_id]
+        try:
+            value = float(text)
+        except ValueError:
+            return math.nan, f"Your value for {name} must be a number: {text!r}"
+        if not math.isfinite(value):
+            return math.nan, f"Your value for {name} must be finite: {text!r}"
+        low, high = value_range(kpi_id)
+        if value < low or (high is not None and value > high):
+            scale = range_text(low, high, kpi_definition(kpi_id).unit)
+            return math.nan, f"Your value for {name} is off its scale ({scale}): {text!r}"
+        return value, ""
 
     def _on_data(self) -> None:
         self._computed = {
@@ -236,13 +249,9 @@ class BenchmarksApp(BaseApp):
         if not text:
             self._typed.pop(kpi_id, None)
         else:
-            try:
-                value = float(text)
-            except ValueError:
-                self.show_error(f"Your value for {self._names[kpi_id]} must be a number: {text!r}")
-                return
-            if not math.isfinite(value):
-                self.show_error(f"Your value for {self._names[kpi_id]} must be finite: {text!r}")
+            value, problem = self._read(kpi_id, text)
+            if problem:
+                self.show_error(problem)
                 return
             self._typed[kpi_id] = value
         self._on_change()

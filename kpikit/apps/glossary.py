@@ -29,6 +29,7 @@ from kpikit.catalog import (
 from kpikit.catalog import kpi as kpi_definition
 from kpikit.display import DECIMALS
 from kpikit.io import Sheet
+from kpikit.metrics import KPIUnavailable, compute
 
 __all__ = ["GlossaryApp"]
 
@@ -247,12 +248,23 @@ class GlossaryApp(BaseApp):
         )
         return value
 
+    def _why_no_value(self, definition, row) -> str:
+        """Why the data gives no value for a KPI: what it lacks, or a denominator of 0."""
+        if row is not None:
+            return f"its denominator, {definition.denominator}, is 0 in this data"
+        try:
+            compute(self.data, kpis=[definition.id], options=self.engine_options)
+        except KPIUnavailable as error:
+            return f"the data cannot give it: {error.reason}"
+        return "the data cannot give it"
+
     def _data_value_html(self, definition) -> str:
         row = self._data_values.get(definition.id)
         if row is None or not is_number(row.value):
+            label = self.data_label[:1].upper() + self.data_label[1:]
             return (
-                f"<small>{html.escape(self.data_label.capitalize())}: not computable "
-                f"(needs the {html.escape(definition.table)} table).</small>"
+                f"<small>{html.escape(label)}: no value "
+                f"({html.escape(self._why_no_value(definition, row))}).</small>"
             )
         interval = ""
         if is_number(row.ci_low) and is_number(row.ci_high):

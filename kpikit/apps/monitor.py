@@ -307,6 +307,7 @@ class MonitorApp(BaseApp):
         self._show_messages()
 
     def _on_data(self):
+        _last_day(self.data)  # fails early (ValueError) on data without contacts
         self._plans = {}
         self._ahead.cancel()
         self._close_source()
@@ -580,8 +581,20 @@ def _plan(data, day, channel, freq):
 
 
 def _last_day(data):
-    """The day of the data's last arrival (the day the demo replays)."""
-    return pd.to_datetime(contacts_frame(data, ["arrived_at"])["arrived_at"]).max().normalize()
+    """The day of the data's last arrival (the day the demo replays).
+
+    Raises
+    ------
+    ValueError
+        When the data holds no arrival: there is no day to replay or to forecast from.
+    """
+    last = pd.to_datetime(contacts_frame(data, ["arrived_at"])["arrived_at"]).max()
+    if pd.isna(last):
+        raise ValueError(
+            "The data holds no contacts: the monitor forecasts the day from the contacts before "
+            "it and the demo replays the data's last day, so it needs at least one contact."
+        )
+    return last.normalize()
 
 
 def _error_text(error):

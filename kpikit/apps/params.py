@@ -35,9 +35,11 @@ __all__ = [
     "QueryParamWarning",
     "cast_value",
     "documented",
+    "link_query_string",
     "notebook_parameters",
     "parameters_cell",
     "query_params",
+    "report_ignored",
     "signature_with",
 ]
 
@@ -290,7 +292,7 @@ def query_params(
                 f"value can be cast to it, but received: {default!r}"
             )
     if query_string is None:
-        query_string = _voila_query_string()
+        query_string = link_query_string()
     choices = choices or {}
     bounds = bounds or {}
     result = dict(defaults)
@@ -325,7 +327,7 @@ def query_params(
             continue
         result[key] = value
     if problems:
-        _report(problems)
+        report_ignored(list(dict.fromkeys(problems)))  # a repeated key is said once
     return result
 
 
@@ -367,7 +369,8 @@ def notebook_parameters(notebook) -> dict[str, bool | int | float | str]:
     return {}
 
 
-def _voila_query_string() -> str:
+def link_query_string() -> str:
+    """The page's query string in Voila (``""`` elsewhere); what ``query_string=None`` reads."""
     # A preheated kernel runs the notebook before any page is requested: the request (and its
     # query string) only reaches the kernel through wait_for_request. Importing voila is skipped
     # everywhere else, so papermill and JupyterLab do not need it.
@@ -446,7 +449,9 @@ def _echo(text: str, *, quote: bool = True) -> str:
     return repr(short) if quote else short
 
 
-def _report(problems: list[str]) -> None:
+def report_ignored(problems: list[str]) -> None:
+    """Show what a link asked for and did not get: an escaped notice above the app in a kernel
+    (Voila, JupyterLab, papermill), a :class:`QueryParamWarning` elsewhere."""
     message = " ".join(problems)
     shell = _kernel_shell()
     if shell is None:

@@ -4,10 +4,12 @@ of one interval (agents, service, cost and projected CSAT from a few sliders).""
 import html
 import math
 import os
+from urllib.parse import parse_qsl
 
 import ipywidgets as widgets
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 
 from kpikit import calibrate as calibration
 from kpikit import plots, queueing, whatif
@@ -23,6 +25,7 @@ from kpikit.apps._base import (
 from kpikit.apps._channels import refill
 from kpikit.apps._chart import Chart
 from kpikit.apps._download import figure_sheet
+from kpikit.apps.params import cast_value, link_query_string, report_ignored
 from kpikit.apps.staffing_params import CHARTS, INTERVAL_LABELS, PARAMETERS, WEEKDAYS
 from kpikit.catalog import KPI_IDS
 from kpikit.catalog import kpi as kpi_definition
@@ -53,6 +56,8 @@ _SLIDERS = (
     "volume_change_pct",
 )
 """Parameters of the what-if shown as sliders, in the order of the controls."""
+_CALIBRATED = ("volume", "aht_s", "patience_s", "shrinkage", "cost_per_agent_hour")
+"""The sliders "Calibrate from data" sets."""
 _CONTROL_ORDER = (
     "day",
     "chart",
@@ -339,6 +344,40 @@ class StaffingApp(BaseApp):
             values = {**values, **self._widened(self._calibrated(weekday, interval))}
         super().set(**values)
 
+    def set_from_link(self, query_string: str | None = None) -> None:
+        """Apply a shared link's parameters (see :meth:`BaseApp.set_from_link`).
+
+        With ``calibrate`` on (the notebook's default), the data's busiest interval replaces
+        the contacts, AHT, patience, shrinkage and cost a link gives; a notice says which, and
+        how to keep them (``calibrate=false``).
+        """
+        query_string = link_query_string() if query_string is None else query_string
+        super().set_from_link(query_string)
+        if not self._calibrate_on_data:
+            return
+        replaced = [
+            f"{key}={raw}"
+            for key, raw in parse_qsl(query_string.lstrip("?"), keep_blank_values=True)
+            if key in _CALIBRATED
+            and self._link_value(key, raw) not in (None, getattr(self, key).value)
+        ]
+        if replaced:
+            report_ignored(
+                [
+                    f"Replaced {', '.join(replaced)} by the data's busiest {self.weekday.value} "
+                    "interval (calibrate is on); add calibrate=false to the link to keep them."
+                ]
+            )
+
+    def _link_value(self, name: str, raw: str):
+        """A link's value for a slider as the link applies it, or None when it is refused."""
+        try:
+            value = cast_value(raw, self._parameter(name).default)
+        except ValueError:
+            return None
+        slider = getattr(self, name)
+        return value if slider.min <= value <= slider.max else None
+
     def _on_calibrate(self, _button=None) -> None:
         self._holding = True
         try:
@@ -608,6 +647,10 @@ class StaffingApp(BaseApp):
     def _intraday_figure(self, week, interval_s, targets, aht_change):
         day = self._day(week)
         volume, aht_s = week.volume[day], week.aht_s[day]
+        if not (volume > 0).any():
+            return _no_data_figure(
+                f"No contacts on {self.weekday.value} in the data: choose another weekday"
+            )
         options = {"interval_s": interval_s, "shrinkage": self.shrinkage.value, **targets}
         plan = queueing.agents_required(volume, aht_s, **options)
         plan.insert(0, "label", [week.labels[position].split(" ")[1] for position in day])
@@ -695,6 +738,15 @@ def _comparison_html(table, what_if) -> str:
         "<p><small>Projected CSAT and FCR follow rules of thumb from published research "
         "(kpikit.whatif.Assumptions); they are assumptions, not measurements.</small></p>"
     )
+
+
+def _no_data_figure(text: str):
+    """An empty chart that says why it is empty."""
+    figure = go.Figure(layout={"title": {"text": "No data"}})
+    figure.add_annotation(text=text, showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5)
+    figure.update_xaxes(visible=False)
+    figure.update_yaxes(visible=False)
+    return plots.use_template(figure)
 
 
 def _what_if_name(aht_change, volume_change_pct) -> str:

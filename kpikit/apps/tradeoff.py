@@ -26,6 +26,7 @@ from kpikit.catalog import KPI_IDS
 from kpikit.catalog import kpi as kpi_definition
 from kpikit.display import DECIMALS, column_label, format_value, kpi_label, value_range
 from kpikit.io import Sheet
+from kpikit.metrics import KPIUnavailable, compute
 from kpikit.sample import load_targets
 from kpikit.scorecard import read_targets
 from kpikit.tradeoff import VOLUME, Projection, describe_projection, fit_line, pivot_kpis
@@ -248,7 +249,7 @@ class TradeoffApp(BaseApp):
         self._points = points[[column, *dict.fromkeys((x, y)), *([size] if size else [])]]
         weights = points[size] if size and self.weighted.value else None
         self.fit = fit_line(points[x], points[y], weights)
-        what_if = self.what_if.value
+        what_if = self._checked_what_if(x)
         figure = kpikit.plots.tradeoff(
             wide,
             x=x,
@@ -284,6 +285,22 @@ class TradeoffApp(BaseApp):
             Sheet("Fit", summary, decimals={"Value": 4}),
         ]
 
+    def _checked_what_if(self, x: str) -> float:
+        """The what-if move of x, or 0 (no projection) with the reason shown when the fit
+        cannot project a move that large."""
+        what_if = self.what_if.value
+        if not what_if:
+            return 0.0
+        try:
+            self.fit.project(what_if)
+        except ValueError as error:
+            self.show_error(
+                f"No what-if for {kpi_definition(x).short_name} {what_if:+g}: the move is too "
+                f"large for the relation fitted on this data. {error}"
+            )
+            return 0.0
+        return what_if
+
     def _show_nothing(self, reason: str) -> None:
         self._points = pd.DataFrame({LEVELS[self.level.value]: []})
         self.fit = fit_line([], [])
@@ -298,10 +315,22 @@ class TradeoffApp(BaseApp):
                 f"{names} cannot be shown for one channel: agent intervals do not record the "
                 "channel. Choose All channels to plot it."
             )
-        return (
-            f"{names} cannot be computed for {groups} from this data "
-            "(interval KPIs need agent intervals grouped the same way)."
+        return " ".join(
+            f"{kpi_definition(kpi_id).name} cannot be computed for {groups} from this data "
+            f"({self._why_missing(kpi_id, groups)})."
+            for kpi_id in missing
         )
+
+    def _why_missing(self, kpi_id: str, groups: str) -> str:
+        """What the data lacks for a KPI by the level chosen (a table or column), else that
+        no group has a value."""
+        try:
+            compute(
+                self.data, kpis=[kpi_id], by=[LEVELS[self.level.value]], options=self.engine_options
+            )
+        except KPIUnavailable as error:
+            return error.reason
+        return f"no {groups} with a value for this choice"
 
     def _target(self, kpi_id: str):
         rows = self._targets[self._targets["kpi"] == kpi_id]
