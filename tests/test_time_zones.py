@@ -12,10 +12,13 @@ Each test puts contacts at known instants and counts them per period by hand.
 """
 
 import pandas as pd
+import polars as pl
 import pytest
 
 import kpikit as kk
+from kpikit._frames import to_pandas
 from kpikit.metrics import _via_duckdb as via_duckdb
+from kpikit.schema import SchemaError
 
 # pandas-arrow: pandas holding the times in Arrow (periods were cut at UTC midnight);
 # pandas-duckdb, pandas-arrow-duckdb: pandas frames computed by DuckDB, as large ones are.
@@ -319,3 +322,49 @@ def test_a_period_ending_past_pandas_last_time_is_refused():
     for freq in ("hour", "day", "year"):
         with pytest.raises(ValueError, match="ends after the last time pandas holds"):
             period_end(last, freq)
+
+
+# --- times at one fixed UTC offset (ISO text such as 2026-01-05T09:00+01:00) -----------------
+
+
+def offset_log(offset):
+    """Two contacts at 23:30 on 4 January and 09:00 on 5 January, local times at ``offset``;
+    the first answered, the second not."""
+    text = [f"2026-01-04T23:30:00{offset}", f"2026-01-05T09:00:00{offset}"]
+    return pd.DataFrame(
+        {
+            "contact_id": [1, 2],
+            "arrived_at": pd.to_datetime(text),
+            "answered": [True, False],
+            "wait_s": [5.0, 50.0],
+        }
+    )
+
+
+@pytest.mark.parametrize("engine", ["pandas", "polars", "parquet"])
+def test_times_at_a_fixed_offset_are_cut_into_days_at_that_offset(engine, tmp_path):
+    # pandas holds them in zone "UTC+01:00", which polars could not cut periods in (a raw
+    # ComputeError from every compute with freq). By hand: one contact on each local day, the
+    # first answered: answer rate 100 % on the 4th and 0 % on the 5th.
+    contacts = offset_log("+01:00")
+    if engine == "polars":
+        contacts = pl.from_pandas(contacts)
+    elif engine == "parquet":
+        contacts.to_parquet(tmp_path / "log.parquet")
+        contacts = str(tmp_path / "log.parquet")
+    table = to_pandas(kk.compute(contacts, kpis="answer_rate", freq="day"))
+    assert [str(period) for period in table["period"]] == [
+        "2026-01-04 00:00:00+01:00",
+        "2026-01-05 00:00:00+01:00",
+    ]
+    assert table["value"].tolist() == [100.0, 0.0]
+
+
+def test_a_fixed_offset_of_part_of_an_hour_asks_for_the_zones_name():
+    # +05:30 has no name in the time zone database: refused, naming the way out; with the name
+    # the days are India's: 23:30 on the 4th, 09:00 on the 5th, as above.
+    contacts = offset_log("+05:30")
+    with pytest.raises(SchemaError, match=r"fixed UTC offset \+05:30.*tz='Asia/Kolkata'"):
+        kk.compute(contacts, kpis="answer_rate", freq="day")
+    table = kk.compute(contacts, kpis="answer_rate", freq="day", tz="Asia/Kolkata")
+    assert table["value"].tolist() == [100.0, 0.0]

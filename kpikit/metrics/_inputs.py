@@ -18,6 +18,7 @@ reads such zones from pandas or DuckDB itself, and pandas columns are converted 
 DuckDB keeps one zone per connection (``SET TimeZone``): its timestamps are in that zone.
 """
 
+import re
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import replace
@@ -201,7 +202,7 @@ def _one_zone(dataset: Dataset, tables, options: Options) -> Dataset:
     }
     contacts = present.get("contacts")
     own = time_zone(contacts, "arrived_at") if contacts is not None else None
-    zone = options.tz or own
+    zone = options.tz or named_zone(own)
     changes = {}
     for table, frame in present.items():
         column = TIME_COLUMNS[table]
@@ -221,6 +222,43 @@ def _one_zone(dataset: Dataset, tables, options: Options) -> Dataset:
             converted = _convert(frame, column, zone)
         changes[table] = converted.to_native()
     return replace(dataset, **changes) if changes else dataset
+
+
+_FIXED_OFFSET = re.compile(r"(?:UTC)?([+-])(\d{2}):?(\d{2})")
+
+
+def named_zone(zone: str | None) -> str | None:
+    """``zone``, a fixed UTC offset given the name the time zone database has for it.
+
+    Times parsed from ISO text with one offset (``2026-01-05T09:00+01:00``) are in pandas' zone
+    ``UTC+01:00``, which polars cannot cut periods in; ``Etc/GMT-1`` is the same offset (the
+    database's signs are reversed). An offset of part of an hour has no such name: refused.
+
+    >>> [named_zone(zone) for zone in ("UTC+01:00", "-05:00", "+00:00", "Europe/Paris")]
+    ['Etc/GMT-1', 'Etc/GMT+5', 'UTC', 'Europe/Paris']
+    >>> named_zone("UTC+05:30")
+    Traceback (most recent call last):
+    ...
+    kpikit.schema.SchemaError: The data does not follow the kpikit schema (1 problem):
+    - contacts.arrived_at: holds times at the fixed UTC offset +05:30, which periods cannot be \
+cut in: pass tz, the name of the zone they come from (e.g. tz='Asia/Kolkata'), or convert them \
+first (.dt.tz_convert(...))
+    """
+    match = _FIXED_OFFSET.fullmatch(zone or "")
+    if match is None:
+        return zone
+    sign, hours, minutes = match.groups()
+    hours = int(hours)
+    if int(minutes) or hours > (14 if sign == "+" else 12):
+        problem = (
+            f"holds times at the fixed UTC offset {sign}{match[2]}:{match[3]}, which periods "
+            "cannot be cut in: pass tz, the name of the zone they come from (e.g. "
+            "tz='Asia/Kolkata'), or convert them first (.dt.tz_convert(...))"
+        )
+        raise SchemaError([Problem("contacts", "arrived_at", problem)])
+    if hours == 0:
+        return "UTC"
+    return f"Etc/GMT{'-' if sign == '+' else '+'}{hours}"
 
 
 def _unzoned_contacts(table: str, column: str, current: str) -> Problem:

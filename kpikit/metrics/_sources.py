@@ -25,6 +25,7 @@ from kpikit._duckdb import connection_of, keeps_types_through_arrow
 from kpikit._nan_aware import SETTING as NAN_SETTING
 from kpikit._validators import as_path
 from kpikit._versions import require
+from kpikit.metrics._inputs import named_zone
 
 DEFAULT_MEMORY_SHARE = 0.5
 """Share of the machine's physical memory DuckDB may use by default."""
@@ -167,7 +168,7 @@ def scan_parquet(
         relation = connection.read_parquet(files, union_by_name=True)
     except duckdb.Error as error:  # not parquet, or truncated
         raise ValueError(f"Cannot read the parquet files {files[:3]}: {error}") from error
-    zone = tz or stored_zone(files)
+    zone = tz or named_zone(stored_zone(files))  # DuckDB knows '+01:00' as 'Etc/GMT-1' only
     if zone is not None:
         try:
             connection.execute("SET TimeZone = ?", [zone]).fetchall()
