@@ -16,6 +16,7 @@ Imported by :func:`kpikit.serve.run` only (it imports Voila and tornado). What i
 - the landing page's list of dashboards.
 """
 
+import asyncio
 import contextvars
 import html
 import inspect
@@ -83,17 +84,26 @@ class _Promise:
 class KernelBudget:
     """The kernel cap of a Voila kernel manager, counting what a plain count of kernels misses.
 
-    A page checks the cap, then loads its notebook before it starts a kernel: pages arriving
-    together would all pass a check on running kernels alone. So a page that passes is promised
-    a kernel, counted until its kernel is running (:meth:`promise`); a preheated pool's kernel
-    counts from the moment the pool asks for it, and a pool is refilled only when the whole
-    refill fits under the cap (Voila refills a pool each time a page takes a kernel from it).
+    A kernel counts from the moment it is asked for until it is shut down:
+
+    - a page that passes the cap is *promised* a kernel (:meth:`promise`): it loads its notebook
+      before it starts one, and pages arriving together would all pass a count of running
+      kernels alone;
+    - a kernel a preheated pool asks for is *queued* while its task waits its delay and reads
+      the notebook (Voila refills a pool each time a page takes a kernel from it, and a page may
+      take a kernel still starting: counted by the pool alone, it would not be counted at all);
+    - both hand over to the manager's own count when the kernel starts (its ``pre_start_kernel``
+      is wrapped): *pending* while it starts, then *running*.
+
+    A pool is refilled only when the whole refill fits under the cap, and again when a kernel
+    shuts down (a tab closed, an idle kernel culled) and leaves room: otherwise a pool emptied at
+    the cap would stay empty, and every later page would start its own kernel.
 
     Parameters
     ----------
     manager : kernel manager
-        The Voila application's kernel manager (its ``start_kernel`` and, with preheating,
-        ``fill_if_needed`` are wrapped).
+        The Voila application's kernel manager (its ``pre_start_kernel`` and, with preheating,
+        ``fill_if_needed``, ``shutdown_kernel`` and ``shutdown_all`` are wrapped).
     limit : int
         Most kernels at once, preheated ones included.
     """
@@ -102,24 +112,30 @@ class KernelBudget:
         self.manager = manager
         self.limit = limit
         self.promised = 0
-        start_kernel = manager.start_kernel
+        self._queued: set[asyncio.Task] = set()
+        pre_start_kernel = manager.pre_start_kernel
 
-        async def started_for_the_page(*args, **kwargs):
-            try:
-                return await start_kernel(*args, **kwargs)
-            finally:
-                promise = _PROMISE.get()
-                if promise is not None:
-                    promise.release()
+        def counted_by_the_manager(*args, **kwargs):
+            # From here the kernel is the manager's: pending, then running.
+            self._queued.discard(asyncio.current_task())
+            promise = _PROMISE.get()
+            if promise is not None:
+                promise.release()
+            return pre_start_kernel(*args, **kwargs)
 
-        manager.start_kernel = started_for_the_page
+        manager.pre_start_kernel = counted_by_the_manager
         if hasattr(manager, "fill_if_needed"):
             self._wrap_pool_refill()
+            self._wrap_shutdowns()
             self._trim_pools()
+            self._queued |= {task for pool in self._pools().values() for task in pool}
 
     def in_use(self) -> int:
-        """Kernels running, starting for a pool, and promised to pages."""
-        return len(self.manager.list_kernel_ids()) + self._pool_starts() + self.promised
+        """Kernels running, starting, queued for a pool, and promised to pages."""
+        self._queued = {task for task in self._queued if not task.done()}
+        pending = len(getattr(self.manager, "_pending_kernels", {}))
+        running = len(self.manager.list_kernel_ids())
+        return running + pending + len(self._queued) + self.promised
 
     def promise(self) -> _Promise | None:
         """A kernel for the page being handled, or None when the cap is reached."""
@@ -133,10 +149,6 @@ class KernelBudget:
     def _pools(self) -> dict:
         return getattr(self.manager, "_pools", {})
 
-    def _pool_starts(self) -> int:
-        # A pool task's kernel is listed by the manager once the task is done.
-        return sum(not task.done() for pool in self._pools().values() for task in pool)
-
     def _pool_size(self, notebook_name) -> int:
         """The size Voila fills a notebook's pool to (its ``kernel_pools_config``)."""
         config = self.manager.kernel_pools_config
@@ -147,11 +159,33 @@ class KernelBudget:
         fill_if_needed = self.manager.fill_if_needed
 
         def fill_within_the_cap(delay=None, notebook_name=None, *args, **kwargs):
-            missing = self._pool_size(notebook_name) - len(self._pools().get(notebook_name, ()))
-            if self.in_use() + missing <= self.limit:
+            before = set(self._pools().get(notebook_name, ()))
+            missing = self._pool_size(notebook_name) - len(before)
+            if missing > 0 and self.in_use() + missing <= self.limit:
                 fill_if_needed(delay, notebook_name, *args, **kwargs)
+                self._queued |= set(self._pools().get(notebook_name, ())) - before
 
         self.manager.fill_if_needed = fill_within_the_cap
+
+    def _wrap_shutdowns(self) -> None:
+        shutdown_kernel, shutdown_all = self.manager.shutdown_kernel, self.manager.shutdown_all
+        closing = False
+
+        async def shutdown_and_refill(*args, **kwargs):
+            try:
+                return await shutdown_kernel(*args, **kwargs)
+            finally:
+                if not closing:
+                    for notebook_name in list(self._pools()):
+                        self.manager.fill_if_needed(notebook_name=notebook_name)
+
+        async def shutdown_for_good(*args, **kwargs):
+            nonlocal closing
+            closing = True  # the server stops: no pool is refilled
+            return await shutdown_all(*args, **kwargs)
+
+        self.manager.shutdown_kernel = shutdown_and_refill
+        self.manager.shutdown_all = shutdown_for_good
 
     def _trim_pools(self) -> None:
         """Cancel the pool kernels asked for at start beyond the cap (none has started yet)."""

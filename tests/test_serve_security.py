@@ -242,6 +242,31 @@ def test_preheated_pools_stay_within_the_kernel_cap(tmp_path):
     assert kernels == 2
 
 
+def test_pages_arriving_together_at_a_pool_stay_within_the_cap_and_the_pool_refills(tmp_path):
+    # A page may take a pool's kernel while it still starts: counted by the pool alone, it was
+    # not counted once taken, and pages arriving together each refilled the pool past the cap.
+    folder = write_notebook(tmp_path)
+    base, process = start_server(
+        folder / "serve.log", "--pool-size", "1", "--notebooks", str(folder), "--max-kernels", "2"
+    )
+    try:
+        with ThreadPoolExecutor(6) as pool:
+            answers = list(pool.map(lambda _: request(base, f"/voila/render/{NOTEBOOK}"), range(6)))
+        kernels = kernel_processes(process)
+        # A tab closes: its kernel ends and leaves room, which the emptied pool takes back.
+        headers, page = next((headers, page) for status, headers, page in answers if status == 200)
+        assert close_tab(base, headers, kernel_id(page)) == 204
+        deadline = time.monotonic() + 60
+        while kernel_processes(process) < 2 and time.monotonic() < deadline:
+            time.sleep(1)
+        refilled = kernel_processes(process)
+    finally:
+        stop_server(process)
+    assert sorted(status for status, _, _ in answers) == [200, 200, 503, 503, 503, 503]
+    assert kernels == 2
+    assert refilled == 2
+
+
 def test_pools_started_with_the_server_stay_within_the_kernel_cap(tmp_path):
     # Three dashboards with a pool of one each started three kernels under a cap of two.
     folder = write_notebook(tmp_path)
@@ -262,23 +287,28 @@ def test_pools_started_with_the_server_stay_within_the_kernel_cap(tmp_path):
     assert "never awaited" not in (folder / "serve.log").read_text()
 
 
-def test_closing_the_tab_ends_its_kernel(server):
-    status, headers, page = request(server, f"/voila/render/{NOTEBOOK}")
-    assert status == 200
-    cookie = headers["Set-Cookie"].split(";", 1)[0]  # the _xsrf cookie the page's unload sends back
-    assert cookie.startswith("_xsrf=")
-    kernel = kernel_id(page)
-    assert request(server, f"/api/kernels/{kernel}")[0] == 200
-    # What the page's beforeunload beacon sends: the cookie and the same token as a form field.
+def close_tab(base, headers, kernel) -> int:
+    """What a page's beforeunload beacon sends, the _xsrf cookie its page set and the same token
+    as a form field; the answer's status."""
+    cookie = headers["Set-Cookie"].split(";", 1)[0]
     token = urllib.parse.unquote(cookie.split("=", 1)[1])
     status, _, _ = request(
-        server,
+        base,
         f"/voila/api/shutdown/{kernel}",
         method="POST",
         headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
         body=urllib.parse.urlencode({"_xsrf": token}),
     )
-    assert status == 204
+    return status
+
+
+def test_closing_the_tab_ends_its_kernel(server):
+    status, headers, page = request(server, f"/voila/render/{NOTEBOOK}")
+    assert status == 200
+    assert headers["Set-Cookie"].startswith("_xsrf=")  # the cookie the page's unload sends back
+    kernel = kernel_id(page)
+    assert request(server, f"/api/kernels/{kernel}")[0] == 200
+    assert close_tab(server, headers, kernel) == 204
     assert request(server, f"/api/kernels/{kernel}")[0] == 404
 
 
