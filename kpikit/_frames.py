@@ -2,6 +2,7 @@
 
 import narwhals as nw
 import pandas as pd
+import pyarrow as pa
 
 
 def to_pandas(frame, argument="data"):
@@ -28,6 +29,41 @@ def to_pandas(frame, argument="data"):
             f"but received: {type(frame).__name__}"
         )
     return native.to_pandas()
+
+
+def pandas_frame(frame, argument="data") -> pd.DataFrame:
+    """``frame`` (any dataframe narwhals supports) as pandas with its times held by NumPy
+    (:func:`numpy_times`); a TypeError naming ``argument`` when it is not a dataframe."""
+    return numpy_times(to_pandas(frame, argument))
+
+
+def numpy_times(frame: pd.DataFrame) -> pd.DataFrame:
+    """A pandas ``frame`` whose Arrow-backed times (``dtype_backend="pyarrow"``) are held by NumPy.
+
+    pandas 2 reads an Arrow-backed zoned time's wall clock in UTC (``.dt.tz_localize(None)``,
+    ``.dt.hour``), has no ``%`` for it, and does not merge it with NumPy-backed times; the same
+    times held by NumPy behave as any other. Other columns are shared, not copied.
+
+    >>> times = pd.to_datetime(["2026-03-02 09:00"]).tz_localize("Europe/Paris")
+    >>> arrow = pd.DataFrame({"t": times}).convert_dtypes(dtype_backend="pyarrow")
+    >>> numpy_times(arrow)["t"].dt.hour.tolist()   # Arrow-backed, pandas 2 says 8 (UTC)
+    [9]
+    """
+    arrow = [
+        column
+        for column, dtype in frame.dtypes.items()
+        if isinstance(dtype, pd.ArrowDtype) and pa.types.is_timestamp(dtype.pyarrow_dtype)
+    ]
+    if not arrow:
+        return frame
+    converted = frame.copy(deep=False)
+    for column in arrow:
+        kind = frame[column].dtype.pyarrow_dtype
+        zone = getattr(kind, "tz", None)
+        converted[column] = frame[column].astype(
+            pd.DatetimeTZDtype(kind.unit, zone) if zone else f"datetime64[{kind.unit}]"
+        )
+    return converted
 
 
 def add_columns(frame: nw.DataFrame, columns: dict) -> nw.DataFrame:

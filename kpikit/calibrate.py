@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from kpikit._check_runs import check_table
-from kpikit._frames import to_pandas
+from kpikit._frames import pandas_frame
 from kpikit._validators import check_number, column_names
 from kpikit.metrics._period_starts import refuse_dates_for_hours
 from kpikit.schema import TABLES, Dataset, SchemaError, repeated_columns
@@ -60,7 +60,7 @@ def as_pandas(frame, columns, argument):
     -------
     pandas.DataFrame
     """
-    frame = to_pandas(frame, argument)
+    frame = pandas_frame(frame, argument)
     missing = [column for column in columns if column not in frame.columns]
     if missing:
         raise ValueError(

@@ -93,6 +93,10 @@ _COLUMN_LABELS = {
 }
 
 
+_NOISE_DIGITS = 6
+"""Digits past those shown at which a value is rounded first, absorbing floating-point noise."""
+
+
 def format_value(value, unit: str) -> str:
     """Short text for a KPI value in its unit (``"–"`` when missing).
 
@@ -102,10 +106,17 @@ def format_value(value, unit: str) -> str:
     ('4.50', '1,235 s')
     >>> format_value(180168.0, "count")
     '180,168'
+
+    Floating-point noise does not move the last digit shown: engines that add in another order
+    (80.84999999999998 and 80.85000000000002) show the same text.
+
+    >>> format_value(80.84999999999998, "points") == format_value(80.85000000000002, "points")
+    True
     """
     if not is_number(value):
         return "–"
-    text = f"{float(value):,.{DECIMALS.get(unit, 1)}f}"
+    decimals = DECIMALS.get(unit, 1)
+    text = f"{round(float(value), decimals + _NOISE_DIGITS):,.{decimals}f}"
     symbol = UNIT_SYMBOLS.get(unit, "")
     return f"{text} {symbol}" if symbol else text
 

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 import narwhals.stable.v2 as nw
 import pandas as pd
 
-from kpikit._frames import to_pandas
+from kpikit._frames import pandas_frame
 from kpikit._validators import check_timestamp
 from kpikit.metrics import RESULT_COLUMNS
 from kpikit.options import resolve
@@ -135,7 +135,7 @@ def provisional_fcr(
 def _compute_result(result, columns) -> pd.DataFrame:
     """``result`` as a pandas frame when it has the ``columns`` of a :func:`kpikit.compute`
     result with ``freq``; otherwise raise."""
-    frame = to_pandas(result, "result")
+    frame = pandas_frame(result, "result")
     for column in columns:
         if column not in frame.columns:
             raise ValueError(

@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from kpikit._callable import make_callable
-from kpikit._frames import to_pandas
+from kpikit._frames import pandas_frame
 from kpikit._scorecard.credits import check_credits, credit_amounts
 from kpikit._scorecard.export import (
     format_value,
@@ -176,7 +176,7 @@ def scorecard(
     _check_alpha(alpha)
     targets = read_targets(targets, channel=channel)
     result = compute(data, kpis=None, by=by, freq=freq, options=options, **compute_options)
-    frame = to_pandas(result)
+    frame = pandas_frame(result)
     as_of = last_arrival(data) if ramp is not None and freq is None else None
     provisional = provisional_in(frame, data, freq, {**compute_options, "options": options})
     return rate(
@@ -265,7 +265,7 @@ def rate(
     credits = check_credits(credits, targets)
     check_ramp(ramp)
     _check_alpha(alpha)
-    frame = to_pandas(kpi_frame, "kpi_frame")
+    frame = pandas_frame(kpi_frame, "kpi_frame")
     for column in ("kpi", "value"):
         if column not in frame.columns:
             raise ValueError(

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from kpikit._frames import pandas_frame
 from kpikit._validators import check_number
 from kpikit.catalog import kpi as kpi_definition
 from kpikit.stats import t_quantile_975
@@ -45,9 +46,10 @@ def pivot_kpis(frame: pd.DataFrame) -> pd.DataFrame:
 
     Parameters
     ----------
-    frame : pandas.DataFrame
-        Tidy :func:`kpikit.compute` output: grouping columns (and ``period``), ``kpi``,
-        ``value``, ``numerator``, ``denominator``, ``ci_low``, ``ci_high``.
+    frame : dataframe
+        Tidy :func:`kpikit.compute` output on any engine (pandas, polars, DuckDB, ...):
+        grouping columns (and ``period``), ``kpi``, ``value``, ``numerator``, ``denominator``,
+        ``ci_low``, ``ci_high``.
 
     Returns
     -------
@@ -66,11 +68,7 @@ def pivot_kpis(frame: pd.DataFrame) -> pd.DataFrame:
     0    a  300.0  80.0      10
     1    b  360.0  85.0      20
     """
-    if not isinstance(frame, pd.DataFrame):
-        raise TypeError(
-            "Value of 'frame' must be a pandas DataFrame (tidy kpikit.compute output) but "
-            f"received: {frame!r} ({type(frame).__name__})"
-        )
+    frame = _tidy_frame(frame)
     if "kpi" not in frame.columns or "value" not in frame.columns:
         raise ValueError(
             "Value of 'frame' must be tidy kpikit.compute output with columns 'kpi' and 'value' "
@@ -84,6 +82,17 @@ def pivot_kpis(frame: pd.DataFrame) -> pd.DataFrame:
         # Pivoted as the values are, so every group (a missing one too) keeps its volume.
         wide[VOLUME] = _wide(frame, keys, "denominator")[source].to_numpy()
     return wide.reset_index(drop=not keys)
+
+
+def _tidy_frame(frame) -> pd.DataFrame:
+    """``frame`` as pandas: :func:`kpikit.compute` output on any engine (polars, DuckDB, ...)."""
+    try:
+        return pandas_frame(frame, "frame")
+    except TypeError:
+        raise TypeError(
+            "Value of 'frame' must be a dataframe (tidy kpikit.compute output) but "
+            f"received: {frame!r} ({type(frame).__name__})"
+        ) from None
 
 
 def _wide(frame: pd.DataFrame, keys: list, column: str) -> pd.DataFrame:

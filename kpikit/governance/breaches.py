@@ -216,13 +216,13 @@ def _breach_rows(table: pd.DataFrame, in_breach) -> tuple[pd.DataFrame, pd.DataF
 def _with_contacts(found: pd.DataFrame, data, by, keys, freq, options) -> pd.DataFrame:
     """``found`` with ``contacts``: the contacts offered in its group and period, short
     abandons included."""
-    from kpikit._frames import to_pandas
+    from kpikit._frames import pandas_frame
     from kpikit.metrics import compute
 
     offered = compute(
         data, kpis=["answer_rate"], by=by, freq=freq, **{**options, "short_abandon_s": 0}
     )
-    offered = to_pandas(offered)[[*keys, "period", "denominator"]]
+    offered = pandas_frame(offered)[[*keys, "period", "denominator"]]
     return found.merge(
         offered.rename(columns={"denominator": "contacts"}), on=[*keys, "period"], how="left"
     )
@@ -322,7 +322,7 @@ def _computable(data, kpi_ids, by, freq, options) -> tuple[pd.DataFrame, dict]:
     KPIs come from, and ``{kpi: reason}`` for those they do not (cost per contact by site, a
     table or column the data lacks). Any other error (a bad option, an unknown grouping column)
     is the caller's and propagates."""
-    from kpikit._frames import to_pandas
+    from kpikit._frames import pandas_frame
     from kpikit.metrics import KPIUnavailable, compute
 
     frames, unavailable = [], {}
@@ -330,7 +330,7 @@ def _computable(data, kpi_ids, by, freq, options) -> tuple[pd.DataFrame, dict]:
         wanted = [kpi_id for kpi_id in kpi_ids if kpi_definition(kpi_id).table == table]
         while wanted:
             try:
-                frames.append(to_pandas(compute(data, kpis=wanted, by=by, freq=freq, **options)))
+                frames.append(pandas_frame(compute(data, kpis=wanted, by=by, freq=freq, **options)))
                 break
             except KPIUnavailable as error:
                 unavailable[error.kpi_id] = error.reason

@@ -24,14 +24,15 @@ import narwhals as nw
 import numpy as np
 import pandas as pd
 
-from kpikit._frames import to_pandas
-from kpikit._validators import check_choice
+from kpikit._frames import pandas_frame
+from kpikit._validators import check_choice, check_timestamp
 from kpikit.catalog import SECTORS
 from kpikit.catalog import kpi as kpi_definition
 from kpikit.governance import words
 from kpikit.governance._store import utc_instant
 from kpikit.governance.breaches import breaches, period_end
 from kpikit.governance.register import ActionRegister
+from kpikit.periods import day_bounds
 from kpikit.provisional import provisional_in
 from kpikit.schema import Dataset
 from kpikit.scorecard import format_value, rate, read_targets
@@ -148,7 +149,7 @@ class _Context:
         targets = self.targets if targets is None else targets
         key = ("rated", freq, tuple(by), tuple(targets["kpi"]), previous)
         if key not in self.cache:
-            table = to_pandas(compute(self.data, by=by or None, freq=freq, **self.options))
+            table = pandas_frame(compute(self.data, by=by or None, freq=freq, **self.options))
             provisional = provisional_in(table, self.data, freq, self.options)
             rated = rate(table, targets, previous=previous, provisional=provisional).table
             # FCR whose repeat window is still open is neither met nor missed yet
@@ -219,7 +220,7 @@ def cadence_report(
         )
     dataset = data if isinstance(data, Dataset) else Dataset(contacts=data)
     first, last = _data_span(dataset)
-    day = pd.Timestamp(date).normalize() if date is not None else last.normalize()
+    day = _report_day(date, last)
     if not first.normalize() <= day <= last.normalize():
         raise ValueError(
             f"Value of 'date' is outside the data ({first:%Y-%m-%d} to {last:%Y-%m-%d}); "
@@ -280,7 +281,7 @@ def _volume_table(context: _Context) -> pd.DataFrame:
     kpis = ["answer_rate", "service_level", "abandonment_rate"]
     rows = []
     for by in _levels(context):
-        table = to_pandas(
+        table = pandas_frame(
             compute(
                 context.data,
                 kpis=kpis,
@@ -562,9 +563,28 @@ def _data_span(dataset: Dataset):
     if isinstance(span, nw.LazyFrame):
         span = span.collect()
     first, last = span.row(0)
-    if first is None:
+    if first is None or pd.isna(first):  # pandas gives NaT, other engines None
         raise ValueError("The contacts are empty: there is nothing to report")
     return pd.Timestamp(first), pd.Timestamp(last)
+
+
+def _report_day(date, last: pd.Timestamp) -> pd.Timestamp:
+    """The midnight starting the day to report: that of ``date`` on the clock of the contacts
+    (``last`` is their last arrival), or of ``last`` when ``date`` is None.
+
+    A naive ``date`` names a calendar day in the contacts' zone; one with a zone of its own is
+    first read in theirs (on naive contacts, its own calendar day).
+
+    >>> last = pd.Timestamp("2026-03-10 12:00", tz="America/New_York")
+    >>> _report_day("2026-03-08", last).isoformat()   # a daylight-saving day, from 00:00 EST
+    '2026-03-08T00:00:00-05:00'
+    """
+    if date is None:
+        return last.normalize()
+    day = check_timestamp("date", date)
+    if last.tzinfo is None:
+        return (day.tz_localize(None) if day.tzinfo is not None else day).normalize()
+    return day_bounds(day if day.tzinfo is not None else day.normalize(), last.tz)[0]
 
 
 def _period_start(day: pd.Timestamp, freq: str) -> pd.Timestamp:

@@ -305,7 +305,7 @@ def _benchmark_edges(bench: pd.DataFrame, kpi_id: str):
 
 
 def _cost_per_contact(context) -> Section:
-    from kpikit._frames import to_pandas
+    from kpikit._frames import pandas_frame
     from kpikit.metrics import compute
 
     if context.data.costs is None:
@@ -313,7 +313,7 @@ def _cost_per_contact(context) -> Section:
     rows = []
     for by in (["channel"], []):
         try:
-            table = to_pandas(
+            table = pandas_frame(
                 compute(
                     context.data,
                     kpis=["cost_per_contact"],

@@ -18,7 +18,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from kpikit._frames import to_pandas
+from kpikit._frames import pandas_frame
 from kpikit._validators import (
     check_choice,
     check_number,
@@ -421,7 +421,7 @@ class _Sums:
 
         key = (kpi_id, tuple(by), freq, repr(sorted(self.options.items())))
         if key not in self.cache:
-            self.cache[key] = to_pandas(
+            self.cache[key] = pandas_frame(
                 compute(self.dataset, kpis=[kpi_id], by=by or None, freq=freq, **self.options)
             )
         return self.cache[key]

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from kpikit import options
-from kpikit._frames import to_pandas
+from kpikit._frames import pandas_frame
 from kpikit.schema import Dataset
 
 __all__ = ["INTERVAL_FREQS", "SHORT_AGENTS", "interval_staffing"]
@@ -105,7 +105,7 @@ def interval_staffing(
     if live is None or live.empty:
         return None
     options = {**compute_options, "short_abandon_s": 0.0}
-    sums = to_pandas(
+    sums = pandas_frame(
         compute(live, kpis=["answer_rate", "aht"], freq=INTERVAL_FREQS[interval_s], **options)
     )
     sums = sums.pivot(index="period", columns="kpi", values=["numerator", "denominator"])

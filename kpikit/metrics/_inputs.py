@@ -220,7 +220,8 @@ def _one_zone(dataset: Dataset, tables, options: Options) -> Dataset:
             converted = _localize_dates(frame, column, zone)
         else:
             converted = _convert(frame, column, zone)
-        changes[table] = converted.to_native()
+        # pandas keeps dates read from Arrow in Arrow when it localizes them: NumPy, as the rest
+        changes[table] = numpy_zoned_times(converted, column).to_native()
     return replace(dataset, **changes) if changes else dataset
 
 

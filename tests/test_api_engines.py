@@ -1,0 +1,143 @@
+"""The functions built on compute, fed the same small data on other engines and clocks: pandas
+with Arrow-backed columns (``dtype_backend="pyarrow"``), polars LazyFrames, DuckDB relations and
+times in a zone with a daylight-saving day. Spark-free: no test here starts Spark.
+
+Expected values are worked out by hand from tests/fixtures.py, next to each assertion.
+"""
+
+import duckdb
+import pandas as pd
+import polars as pl
+import pytest
+from fixtures import hand_contacts, hand_dataset, hand_intervals, zoned_hourly_log
+
+import kpikit as kk
+from kpikit import governance, tradeoff, whatif
+from kpikit.calibrate import arrival_profile
+from kpikit.display import format_value
+from kpikit.provisional import provisional_fcr
+
+# service_level 80 +- 5 (higher is better); aht 300 +- 30 (lower is better)
+TARGETS = pd.DataFrame(
+    {"kpi": ["service_level", "aht"], "target": [80.0, 300.0], "tolerance": [5.0, 30.0]}
+)
+
+
+def arrow_backed(frame):
+    return frame.convert_dtypes(dtype_backend="pyarrow")
+
+
+def test_arrival_profile_of_arrow_backed_zoned_times_reads_the_local_clock():
+    # Contact 1 arrives Mon 2 Mar 2026 09:00 in Paris (08:00 UTC): the 09:00 slot of Mondays.
+    # Arrow-backed, pandas 2 read its hour in UTC and put it in the 08:00 slot.
+    contacts = hand_contacts().iloc[:1]
+    contacts["arrived_at"] = contacts["arrived_at"].dt.tz_localize("Europe/Paris")
+    profile = arrival_profile(arrow_backed(contacts), interval="hour")
+    busy = profile[profile["contacts"] > 0]
+    assert busy[["weekday", "interval_start", "volume"]].values.tolist() == [[1, "09:00", 1.0]]
+
+
+def test_volume_forecast_of_arrow_backed_zoned_times():
+    # Two contacts every local hour for five weeks up to Sat 26 Oct 2024 (Paris): a weekly
+    # seasonal naive says 2 for each of the next 24 hours. Arrow-backed, it raised pandas'
+    # NotImplementedError ("mod not implemented").
+    log = arrow_backed(zoned_hourly_log("Europe/Paris", "2024-10-26"))
+    found = kk.forecast.volume(log, freq="hour", horizon="1D", model="seasonal_naive")
+    assert len(found) == 24
+    assert found["forecast"].tolist() == [2.0] * 24
+    assert str(found["period"].dt.tz) == "Europe/Paris"
+
+
+@pytest.mark.parametrize("kind", ["arrow", "lazy", "duckdb"])
+def test_scorecard_and_breaches_by_day_on_other_engines(kind):
+    # Service level by day, answered within 20 s over offered (hand_contacts):
+    # Mon 2: #1 (10 s), #5 (5 s) of 5 offered = 40 % (red); Tue 3: #6, #7 (20 s) of 2 = 100 %;
+    # Thu 5: #9 of #8, #9 = 50 % (red); Fri 6: #10 of 1 = 100 %.
+    # Arrow-backed contacts raised "Value of 'period' must hold timestamps".
+    contacts = hand_contacts()
+    data = {
+        "arrow": arrow_backed(contacts),
+        "lazy": pl.from_pandas(contacts).lazy(),
+        "duckdb": duckdb.from_df(contacts),
+    }[kind]
+    card = kk.scorecard(data, TARGETS, freq="day").table
+    level = card[card["kpi"] == "service_level"]
+    assert level["value"].tolist() == [40.0, 100.0, 50.0, 100.0]
+    assert level["status"].tolist() == ["red", "green", "red", "green"]
+    found = kk.breaches(data, TARGETS, freq="day")
+    days = found.loc[found["kpi"] == "service_level", "period"].dt.day.tolist()
+    assert days == [2, 5]
+
+
+def test_provisional_fcr_of_an_arrow_backed_result():
+    # FCR rows by day: Mon 2, Tue 3, Thu 5, Fri 6; the log ends Fri 6 Mar 09:00. A day's FCR is
+    # provisional while its end + 48 h is later: Mon (Thu 00:00) and Tue (Fri 00:00) are final,
+    # Thu (Sun 00:00) and Fri (Mon 00:00) are not. Arrow-backed, it raised "must hold timestamps".
+    result = kk.compute(arrow_backed(hand_contacts()), kpis=["fcr"], freq="day")
+    found = provisional_fcr(result, "day", pd.Timestamp("2026-03-06 09:00"))
+    assert found["period"].dt.day.tolist() == [5, 6]
+
+
+def test_cadence_report_of_empty_pandas_contacts_says_so():
+    # pandas gives NaT as the first arrival of no contacts (polars gives None): it raised
+    # AttributeError "'NaTType' object has no attribute 'normalize'".
+    with pytest.raises(ValueError, match="contacts are empty"):
+        governance.cadence_report("daily", hand_contacts().iloc[0:0], TARGETS, by=None)
+
+
+def test_cadence_report_date_on_zoned_contacts():
+    # The hand log moved to Fri 6 - Tue 10 Mar 2026 in New York (clocks go forward Sun 8):
+    # date "2026-03-08" is that Sunday, from 00:00 EST to Mon 00:00 EDT (23 hours).
+    # A naive date against zoned contacts raised TypeError "Cannot compare tz-naive and tz-aware".
+    contacts = hand_contacts()
+    contacts["arrived_at"] = (contacts["arrived_at"] + pd.Timedelta(days=4)).dt.tz_localize(
+        "America/New_York"
+    )
+    report = governance.cadence_report("daily", contacts, TARGETS, date="2026-03-08", by=None)
+    assert report.start == pd.Timestamp("2026-03-08", tz="America/New_York")
+    assert report.end - report.start == pd.Timedelta(hours=23)
+
+
+@pytest.mark.parametrize("lazy", [pl.LazyFrame, duckdb.from_df], ids=["polars", "duckdb"])
+def test_roster_for_day_of_lazy_agent_intervals(lazy):
+    # Mon 2 Mar 09:00: A1 handles 1200 s and is available 400 s, A2 900 s and 600 s:
+    # (1600 + 1500) s / 1800 s = 1.7222 agents. It raised "must be a dataframe but received".
+    intervals = hand_intervals()
+    if lazy is pl.LazyFrame:
+        intervals = pl.from_pandas(intervals).lazy()
+    else:
+        intervals = duckdb.from_df(intervals)
+    data = kk.Dataset(contacts=hand_contacts(), agent_intervals=intervals)
+    staffed, source = whatif.roster_for_day(data, "2026-03-02", channel=None)
+    assert source == "agent intervals of 2026-03-02"
+    assert staffed.to_dict() == {pd.Timestamp("2026-03-02 09:00"): pytest.approx(3100 / 1800)}
+
+
+def test_pivot_kpis_of_polars_compute_output():
+    # AHT by channel: phone answered #1 250, #2 360, #7 300, #8 180, #10 200 -> 1290 / 5 = 258;
+    # chat #5 120, #6 500, #9 120 -> 740 / 3. It refused anything but pandas.
+    result = kk.compute(pl.from_pandas(hand_dataset().contacts), kpis=["aht"], by="channel")
+    wide = tradeoff.pivot_kpis(result).sort_values("channel")
+    assert wide["channel"].tolist() == ["chat", "phone"]
+    assert wide["aht"].tolist() == pytest.approx([740 / 3, 258.0])
+    assert wide["volume"].tolist() == [3, 5]
+
+
+def test_format_value_ignores_summation_noise():
+    # The QA score of one site summed in another order on DuckDB and polars: 80.85 either way,
+    # shown alike (it showed 80.9 on pandas and 80.8 on polars).
+    assert format_value(80.85000000000002, "points") == format_value(80.84999999999998, "points")
+
+
+def test_costs_by_period_of_arrow_backed_zoned_tables():
+    # Costs' dates localized by pandas stayed Arrow-backed where the contacts' periods were
+    # NumPy-backed: a raw pandas merge error ("You are trying to merge on datetime64[us,
+    # America/New_York] and timestamp[us, tz=America/New_York][pyarrow]"). By hand: March's
+    # costs 40 + 15 over its 8 answered contacts, 6.875 per contact.
+    data = hand_dataset()
+    times = data.contacts["arrived_at"].dt.tz_localize("America/New_York")
+    contacts = arrow_backed(data.contacts.assign(arrived_at=times))
+    arrow = kk.Dataset(contacts=contacts, costs=arrow_backed(data.costs))
+    got = kk.compute(arrow, kpis="cost_per_contact", freq="month")
+    assert [str(month) for month in got["period"]] == ["2026-03-01 00:00:00-05:00"]
+    assert got["value"].tolist() == [6.875]
