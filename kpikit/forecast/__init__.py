@@ -1,10 +1,11 @@
 """Forecasts of contacts offered and AHT per interval, with rolling-origin backtests.
 
-The models come from statsforecast (``pip install 'kpikit[forecast]'``): a weekly seasonal
-naive and a historical average as baselines, AutoETS, and MSTL with a daily and a weekly
-season. With ``model="auto"`` each series (queue, channel, ...) gets the model that forecast
-best in a backtest at past origins, the way workforce tools pick a "best method"; the backtest
-is kept with the forecast, and says where a baseline wins.
+The models (``pip install 'kpikit[forecast]'``, for statsforecast): a weekly seasonal naive
+and a historical average as baselines, the average of the same interval over the last four
+weeks, AutoETS, and MSTL with a daily and a weekly season (:data:`MODELS`). With
+``model="auto"`` each series (queue, channel, ...) gets the model that forecast best in a
+backtest at past origins, the way workforce tools pick a "best method"; the backtest is kept
+with the forecast, and says where a baseline wins.
 
 - :func:`volume`: contacts offered per interval (the DESIGN contract).
 - :func:`aht`: average handle time per interval.
