@@ -2,10 +2,11 @@
 
 import numpy as np
 import pandas as pd
+import polars as pl
 import pytest
 from fixtures import MONITOR_DAY as DAY
+from fixtures import hand_dataset, zoned_hourly_log
 from fixtures import monitor_contacts as contacts
-from fixtures import zoned_hourly_log
 
 import kpikit as kk
 from kpikit import cli
@@ -215,3 +216,22 @@ def test_a_csv_log_across_a_daylight_saving_change_is_read_in_the_zone_given(tmp
     view = IntradayMonitor(tmp_path, tz="Europe/Paris").refresh()
     assert view.intervals["volume"].iloc[[3, 4]].tolist() == [1.0, 1.0]
     assert view.contacts == 2
+
+
+def test_day_staffed_counts_zoned_and_lazy_agent_intervals():
+    # Zoned interval starts met a naive midnight (a raw TypeError), and a polars LazyFrame was
+    # "not a dataframe". By hand: 2 March 09:00, handling plus available seconds of the rows
+    # there, 3100 s over the half hour's 1800 s = 1.722 agents.
+    data = hand_dataset()
+    intervals = data.agent_intervals
+    zoned = intervals.assign(
+        interval_start=intervals["interval_start"].dt.tz_localize("Europe/Paris")
+    )
+    for agent_intervals, nine in (
+        (zoned, pd.Timestamp("2026-03-02 09:00", tz="Europe/Paris")),
+        (pl.from_pandas(intervals).lazy(), pd.Timestamp("2026-03-02 09:00")),
+    ):
+        staffed = day_staffed(
+            kk.Dataset(contacts=data.contacts, agent_intervals=agent_intervals), "2026-03-02"
+        )
+        assert staffed[staffed > 0].round(3).to_dict() == {nine: 1.722}

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from kpikit._check_runs import check_table
+from kpikit._frames import pandas_frame
 from kpikit._validators import check_choice, check_timestamp
 from kpikit.calibrate import contacts_frame
 from kpikit.forecast._series import FREQS, MAX_HISTORY_GAP
@@ -219,9 +220,9 @@ def staffed_agents(agent_intervals, *, freq="30min", day=None, shares=None):
     if shares is not None:
         weight = frame["agent_id"].map(_checked_shares(shares)).fillna(0.0)
     starts = pd.to_datetime(frame["interval_start"])
-    if day is not None:
-        day = checked_day(day)
-        inside = (starts >= day) & (starts < day + pd.Timedelta("1D"))
+    if day is not None:  # a calendar day on the intervals' clock (23 or 25 hours in a zone)
+        first, end = day_bounds(checked_day(day), starts.dt.tz)
+        inside = (starts >= first) & (starts < end)
         frame, starts, weight = frame[inside], starts[inside], weight[inside]
     length = pd.Timedelta(FREQS[freq])
     seconds = weight * (frame["handling_s"] + frame["available_s"])
@@ -242,13 +243,8 @@ def staffed_agents(agent_intervals, *, freq="30min", day=None, shares=None):
 
 def _checked_intervals(agent_intervals):
     """The agent intervals as a pandas frame, after the schema's checks of the columns read."""
-    try:
-        frame = nw.from_native(agent_intervals, eager_only=True)
-    except TypeError:
-        raise TypeError(
-            f"Value of 'agent_intervals' must be a dataframe but received: "
-            f"{type(agent_intervals).__name__}"
-        ) from None
+    agent_intervals = pandas_frame(agent_intervals, "agent_intervals")  # lazy ones collected
+    frame = nw.from_native(agent_intervals, eager_only=True)
     specs = [
         dataclasses.replace(spec, required=True)
         for spec in TABLES["agent_intervals"]
@@ -257,7 +253,7 @@ def _checked_intervals(agent_intervals):
     problems, _ = check_table(frame, "agent_intervals", specs, KEY_COLUMNS["agent_intervals"])
     if problems:
         raise SchemaError(problems)
-    return agent_intervals if isinstance(agent_intervals, pd.DataFrame) else frame.to_pandas()
+    return agent_intervals
 
 
 def _checked_shares(shares):

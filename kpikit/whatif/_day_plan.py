@@ -175,7 +175,6 @@ def roster_for_day(data, day, *, channel="phone", freq="30min"):
 
     if getattr(data, "agent_intervals", None) is None:
         return None, "no agent intervals in the data"
-    data = _eager_intervals(data)
     day = pd.Timestamp(day).normalize()
     contacts = _contacts(data, None)
     has_channel = channel is not None and "channel" in contacts.columns
@@ -187,16 +186,6 @@ def roster_for_day(data, day, *, channel="phone", freq="30min"):
             staffed.index = staffed.index + shift
             return staffed, f"agent intervals of {day - shift:%Y-%m-%d}{note}"
     return None, f"no agent intervals on {day:%Y-%m-%d} or a week before"
-
-
-def _eager_intervals(data):
-    """``data`` (a Dataset) with its agent intervals as pandas: lazy ones (polars LazyFrame,
-    DuckDB) are collected, which :func:`kpikit.monitor.day_staffed` needs."""
-    from kpikit._frames import pandas_frame
-    from kpikit.schema import Dataset
-
-    intervals = pandas_frame(data.agent_intervals, "agent_intervals")
-    return Dataset(contacts=data.contacts, agent_intervals=intervals, costs=data.costs)
 
 
 def staffing_plan(
