@@ -204,18 +204,25 @@ def kernel_processes(process) -> int:
     return len(found.stdout.split())
 
 
+def capped_server(tmp_path, pool_size: str):
+    """A server of the test dashboard under a cap of two kernels, with pools of ``pool_size``."""
+    folder = write_notebook(tmp_path)
+    options = ["--pool-size", pool_size, "--notebooks", str(folder), "--max-kernels", "2"]
+    return start_server(folder / "serve.log", *options)
+
+
+def pages_at_once(base, count: int) -> list:
+    """``count`` requests of the dashboard sent together: their (status, headers, body)."""
+    with ThreadPoolExecutor(count) as pool:
+        return list(pool.map(lambda _: request(base, f"/voila/render/{NOTEBOOK}"), range(count)))
+
+
 def test_pages_arriving_together_do_not_pass_the_kernel_cap(tmp_path):
     # Each page loads its notebook before it starts a kernel: six pages checked the cap
     # before any kernel ran, and all six started one.
-    folder = write_notebook(tmp_path)
-    base, process = start_server(
-        folder / "serve.log", "--pool-size", "0", "--notebooks", str(folder), "--max-kernels", "2"
-    )
+    base, process = capped_server(tmp_path, pool_size="0")
     try:
-        with ThreadPoolExecutor(6) as pool:
-            statuses = list(
-                pool.map(lambda _: request(base, f"/voila/render/{NOTEBOOK}")[0], range(6))
-            )
+        statuses = [status for status, _, _ in pages_at_once(base, 6)]
         kernels = kernel_processes(process)
     finally:
         stop_server(process)
@@ -226,10 +233,7 @@ def test_pages_arriving_together_do_not_pass_the_kernel_cap(tmp_path):
 def test_preheated_pools_stay_within_the_kernel_cap(tmp_path):
     # With a pool (the default), every page took the preheated kernel and the pool refilled
     # beyond the cap: the cap was never applied.
-    folder = write_notebook(tmp_path)
-    base, process = start_server(
-        folder / "serve.log", "--pool-size", "1", "--notebooks", str(folder), "--max-kernels", "2"
-    )
+    base, process = capped_server(tmp_path, pool_size="1")
     try:
         statuses = []
         for _ in range(4):
@@ -245,13 +249,9 @@ def test_preheated_pools_stay_within_the_kernel_cap(tmp_path):
 def test_pages_arriving_together_at_a_pool_stay_within_the_cap_and_the_pool_refills(tmp_path):
     # A page may take a pool's kernel while it still starts: counted by the pool alone, it was
     # not counted once taken, and pages arriving together each refilled the pool past the cap.
-    folder = write_notebook(tmp_path)
-    base, process = start_server(
-        folder / "serve.log", "--pool-size", "1", "--notebooks", str(folder), "--max-kernels", "2"
-    )
+    base, process = capped_server(tmp_path, pool_size="1")
     try:
-        with ThreadPoolExecutor(6) as pool:
-            answers = list(pool.map(lambda _: request(base, f"/voila/render/{NOTEBOOK}"), range(6)))
+        answers = pages_at_once(base, 6)
         kernels = kernel_processes(process)
         # A tab closes: its kernel ends and leaves room, which the emptied pool takes back.
         headers, page = next((headers, page) for status, headers, page in answers if status == 200)
