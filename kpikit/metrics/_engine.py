@@ -336,7 +336,8 @@ def component_sums(data, kpi_id: str, *, options: Options | None = None, **optio
     _check_contacts(contacts, [], None)
     check_choice("kpi_id", kpi_id, KPI_IDS, "a KPI id")
     kpi_plan = plan(kpi_id, options)
-    columns = set(contacts.collect_schema().names())
+    schema = contacts.collect_schema()
+    columns = set(schema.names())
     reason = _unavailable(kpi_plan, dataset, columns, [], options)
     if reason is not None:
         raise KPIUnavailable(kpi_id, reason)
@@ -356,7 +357,7 @@ def component_sums(data, kpi_id: str, *, options: Options | None = None, **optio
                 frame = repeats.add_fcr_components(
                     frame, window=options.fcr_window, match=match_columns(options, columns)
                 )
-            parts = contact_parts(own, options, contacts.collect_schema())
+            parts = contact_parts(own, options, schema)
             frame = frame.with_columns(**{PREFIX + n: parts[n].expression() for n in own})
         else:
             frame = frame.with_columns(nw.col(n).cast(nw.Float64).alias(PREFIX + n) for n in own)
@@ -479,11 +480,12 @@ def _sum_contacts(contacts, plans, keys, freq, options, folded=None):
     ``folded`` checks (DuckDB, eager polars) are counted with the sums and read before the sums
     are returned (:mod:`kpikit.metrics._folded_checks`).
     """
-    columns = contacts.collect_schema().names()
+    schema = contacts.collect_schema()
+    columns = schema.names()
     names = list(dict.fromkeys(name for p in plans for name in p.components()))
     mean_plans = [p for p in plans if p.fused]
     every = list(dict.fromkeys([*names, *(t.component for p in mean_plans for t in p.numerator)]))
-    parts = contact_parts(every, options, contacts.collect_schema())
+    parts = contact_parts(every, options, schema)
     row_sums = {name: parts[name].expression() for name in names if not _is_fcr(name)}
     for p in mean_plans:
         row_sums[p.fused] = fuse([(t.sign, parts[t.component]) for t in p.numerator])
