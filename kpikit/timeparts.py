@@ -34,7 +34,8 @@ def add_hour_weekday(data, *, column: str = "arrived_at"):
         ``column`` does not hold timestamps (text or numbers: parse them first; or only
         missing values of no type), or the contacts repeat a column name.
     ValueError
-        ``column`` is not a column of the contacts.
+        ``column`` is not a column of the contacts, or they already have a column ``hour`` or
+        ``weekday`` (it would be replaced).
 
     Examples
     --------
@@ -58,6 +59,12 @@ def add_hour_weekday(data, *, column: str = "arrived_at"):
         raise ValueError(
             f"Value of 'column' is not a column of the contacts. Expected one of "
             f"{list(frame.columns)} but received: {column!r}"
+        )
+    taken = [name for name in ("weekday", "hour") if name in frame.columns]
+    if taken:
+        raise ValueError(
+            f"The contacts already have a column named {' and '.join(map(repr, taken))}, which "
+            "add_hour_weekday would replace: rename or drop it first"
         )
     _check_timestamps(frame, column)
     timestamp = nw.col(column)

@@ -46,6 +46,14 @@ def test_unknown_column():
         add_hour_weekday(CONTACTS, column="started_at")
 
 
+def test_a_column_it_would_replace_is_refused():
+    # A team's own "hour" (of its shift) was overwritten with the hour of arrival, silently.
+    with pytest.raises(ValueError, match="already have a column named 'hour', which"):
+        add_hour_weekday(CONTACTS.assign(hour=[1, 1, 2]))
+    with pytest.raises(ValueError, match="named 'weekday' and 'hour'"):
+        add_hour_weekday(add_hour_weekday(CONTACTS))
+
+
 @pytest.mark.parametrize(
     ("values", "held", "advice"),
     [
