@@ -2,6 +2,7 @@
 than a cell holds, repeated column names, bad paths, failed writes and bad sheet options (each
 refused with a named error, or written losslessly)."""
 
+import datetime as dt
 import gc
 import gzip
 import io
@@ -16,7 +17,7 @@ import polars as pl
 import pytest
 from openpyxl.utils.escape import unescape
 
-from kpikit.io import Sheet, safe_export_path, to_csv, to_excel, write_workbook
+from kpikit.io import Sheet, kpi_sheet, safe_export_path, to_csv, to_excel, write_workbook
 
 TABLE = pd.DataFrame({"v": [1.25]})
 
@@ -63,9 +64,40 @@ def test_excel_keeps_what_it_cannot_store_exactly_as_text(tmp_path):
     assert sheet["B2"].value == "2026-01-13 09:00:00+01:00"
 
 
+def test_excel_keeps_dates_before_its_first_day_as_text(tmp_path):
+    # Excel's calendar starts on 1900-01-01 (day 1): openpyxl wrote 1899-12-30 (the "zero
+    # date" of some exports) and 1899-12-31 both as day 0, and year 1 as day -693593.
+    table = pd.DataFrame(
+        {
+            "at": pd.to_datetime(
+                ["1899-12-30 00:00", "1899-12-31 12:00", "1900-01-01 00:00", None]
+            ),
+            "day": [dt.date(1, 1, 1), dt.date(1899, 12, 31), dt.date(1900, 1, 1), None],
+        }
+    )
+    sheet = openpyxl.load_workbook(to_excel(table, tmp_path / "old.xlsx"))["kpikit"]
+    assert list(sheet.iter_rows(min_row=2, values_only=True)) == [
+        ("1899-12-30 00:00:00", "0001-01-01"),
+        ("1899-12-31 12:00:00", "1899-12-31"),
+        (dt.datetime(1900, 1, 1), dt.datetime(1900, 1, 1)),
+        (None, None),
+    ]
+
+
 def test_excel_sheet_title_control_characters_are_replaced(tmp_path):
     target = to_excel(TABLE, tmp_path / "t.xlsx", sheet_name="a\x0bb\tc")
     assert openpyxl.load_workbook(target).sheetnames == ["a-b-c"]
+
+
+def test_excel_sheet_named_history_is_renamed_as_excel_refuses_it():
+    # Excel keeps "History" (any case) for itself and will not open a sheet of that name.
+    sheets = [Sheet(title, TABLE) for title in ("history", "KPIs", "HISTORY")]
+    content = write_workbook(sheets)
+    assert openpyxl.load_workbook(io.BytesIO(content)).sheetnames == [
+        "history (2)",
+        "KPIs",
+        "HISTORY (3)",
+    ]
 
 
 def test_excel_writes_infinity_as_text(tmp_path):
@@ -172,6 +204,29 @@ def test_excel_refuses_a_column_name_longer_than_a_cell_holds(tmp_path):
     assert not (tmp_path / "n.xlsx").exists()
     content = write_workbook([Sheet("S", pd.DataFrame({"n" * LIMIT: [1]}))])
     assert openpyxl.load_workbook(io.BytesIO(content)).active["A1"].value == "n" * LIMIT
+
+
+# ---- formula injection in every kind of text column -----------------------------------------
+
+
+def test_to_csv_neutralises_formulas_in_arrow_dictionary_text():
+    # A categorical saved to Parquet and read with dtype_backend="pyarrow" is Arrow
+    # dictionary-encoded text: neither object, str nor pandas' category, it went out as =1+1.
+    import pyarrow as pa
+
+    text = pd.ArrowDtype(pa.dictionary(pa.int32(), pa.string()))
+    table = pd.DataFrame({"note": pd.array(["=1+1", "ok", None], dtype=text), "n": [-1, 2, 3]})
+    assert to_csv(table) == "note,n\r\n'=1+1,-1\r\nok,2\r\n,3\r\n"
+
+
+def test_kpi_sheet_names_the_rows_whose_kpi_is_unknown():
+    # It used to fail on the first one with "Value of 'kpi_id' is not a KPI id", naming an
+    # argument the caller never passed and no row. Rows 1 and 2 here.
+    table = pd.DataFrame({"kpi": ["aht", "ath", None], "value": [311.6, 1.0, 2.0]})
+    with pytest.raises(
+        ValueError, match=r"column 'kpi' but 2 row\(s\) do not, first rows \[1, 2\]"
+    ):
+        kpi_sheet(table)
 
 
 # ---- repeated column names -------------------------------------------------------------------

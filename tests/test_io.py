@@ -12,6 +12,8 @@ import pytest
 from kpikit.io import (
     ReadWarning,
     Sheet,
+    _source,
+    detect,
     read_contacts,
     read_dataset,
     read_upload,
@@ -298,6 +300,17 @@ def test_undetected_decimal_commas_name_the_option():
     assert upload(text, decimal=",")["wait_s"].tolist() == [1.25]
 
 
+def test_thousands_separators_are_reported_as_such():
+    # 1,234.5 (comma file, decimal point) and 1.234,5 (decimal comma given) hold a thousands
+    # separator; the message used to give no cause at all.
+    advice = "these hold thousands separators, which no option reads: save the numbers without"
+    with pytest.raises(SchemaError, match=rf"values such as '1,234\.5'\); {advice}"):
+        upload(f'{HEADER}\n1,2024-03-04 09:00,True,"1,234.5"\n')
+    text = "contact_id;arrived_at;answered;wait_s\n1;2024-03-04 09:00;True;1.234,5\n"
+    with pytest.raises(SchemaError, match=rf"values such as '1\.234,5'\); {advice}"):
+        upload(text, decimal=",")
+
+
 def test_latin1_file_is_read_as_windows_1252_with_a_warning(tmp_path):
     path = tmp_path / "contacts.csv"
     path.write_bytes(f"{HEADER},queue\n1,2024-03-04 09:00,True,3,Montréal\n".encode("latin-1"))
@@ -318,9 +331,53 @@ def test_nul_bytes_are_refused_naming_utf16():
         upload(content)
 
 
+def test_utf16_given_for_text_without_a_byte_order_mark_names_the_encoding_that_reads_it():
+    # Python's UTF-16 decoder raises a bare UnicodeError (no byte position) for a stream
+    # without a byte order mark; it used to escape raw from every reader.
+    with pytest.raises(ValueError, match=r"as utf-16 text \(.*BOM\): pass encoding='utf-8'"):
+        upload(f"{HEADER}\n1,2024-03-04 09:00,True,3\n", encoding="utf-16")
+    content = f"{HEADER}\n1,2024-03-04 09:00,True,3\n".encode("utf-16-le")
+    with pytest.raises(ValueError, match=r"pass encoding='utf-16-le'"):
+        upload(content, encoding="utf-16")
+    with pytest.raises(ValueError, match=r"as utf-16 text"):
+        detect(f"{HEADER}\n".encode(), filename="log.csv", encoding="utf-16")
+
+
+@pytest.mark.parametrize(
+    ("content", "filename", "message"),
+    [
+        # An Excel workbook renamed .csv was "not CSV text (or UTF-16 ...: pass encoding=...)".
+        (b"PK\x03\x04\x14\x00", "log.csv", "it is a zip archive, such as an Excel workbook, not"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1", "log.csv", r"it is an old Excel workbook \(\.xls\)"),
+        (gzip.compress(b"contact_id\n1\n"), "log.csv", "it is gzip-compressed, not CSV text"),
+        (b"PK\x03\x04\x14\x00", "log.xlsx", r"\.parquet; for an Excel workbook, open it in"),
+    ],
+)
+def test_workbooks_and_compressed_files_named_csv_say_what_they_are(content, filename, message):
+    with pytest.raises(ValueError, match=message):
+        read_upload(content, filename)
+
+
 def test_duplicate_column_names_are_refused_with_their_names():
     with pytest.raises(ValueError, match=r"2 columns named 'wait_s' \(columns 4 and 5\)"):
         upload(f"{HEADER},wait_s\n1,2024-03-04 09:00,True,3,4\n")
+
+
+def test_duplicate_parquet_column_names_are_refused_as_in_csv():
+    # Arrow may write two columns of one name; frame["wait_s"] then is a frame and the reader
+    # and detect() failed with a raw AttributeError ('DataFrame' object has no attribute 'dtype').
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    columns = [["c1"], [pd.Timestamp("2024-03-04 09:00")], [True], [3.0], [4.0]]
+    table = pa.table(columns, names=[*HEADER.split(","), "wait_s"])
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer)
+    message = r"'log.parquet' has 2 columns named 'wait_s' \(columns 4 and 5\); rename or remove"
+    with pytest.raises(ValueError, match=message):
+        read_upload(buffer.getvalue(), "log.parquet")
+    with pytest.raises(ValueError, match=message):
+        detect(buffer.getvalue(), filename="log.parquet")
 
 
 def test_rows_longer_than_the_header_are_refused_not_shifted():
@@ -409,6 +466,38 @@ def test_two_digit_years_that_may_come_first_ask_for_the_format():
     )
     chosen = upload(dates_file("26-01-05 09:00"), datetime_format="%y-%m-%d %H:%M")
     assert chosen["arrived_at"].dt.strftime("%Y-%m-%d").tolist() == ["2026-01-05"]
+
+
+def test_spreadsheet_day_numbers_are_refused_saying_what_they_are():
+    # 46024.375 days after 1899-12-30 is 2026-01-02 09:00 (Excel's serial date); the advice
+    # used to be datetime_format='%d/%m/%Y %H:%M', which cannot read a number.
+    with pytest.raises(SchemaError) as raised:
+        upload(f"{HEADER}\nc1,46024.375,True,3\nc2,46024,True,3\n")
+    assert [str(p) for p in raised.value.problems] == [
+        "contacts.arrived_at: 2 rows not a timestamp (values such as '46024.375', '46024'); "
+        "these are spreadsheet day numbers (46024.375 is 2026-01-02 09:00), which no "
+        "datetime_format reads: format the column as dates in the spreadsheet before saving "
+        "it as CSV (first ids: c1, c2)"
+    ]
+
+
+def test_a_cell_too_long_for_a_time_is_refused_at_once_and_quoted_short():
+    # A 200,000-character cell took pandas' format inference (dateutil) 4 s, and the whole
+    # cell was quoted in the message. 60 nines then "..." is the quote; c2's time is fine.
+    with pytest.raises(SchemaError) as raised:
+        upload(f"{HEADER}\nc1,{'9' * 200_000},True,3\nc2,2026-01-02 09:00,True,3\n")
+    assert [str(p) for p in raised.value.problems] == [
+        "contacts.arrived_at: 1 row longer than 100 characters, so not a timestamp (values "
+        f"such as '{'9' * 60}...'): is the right column mapped to arrived_at? (first ids: c1)"
+    ]
+
+
+def test_bad_values_are_quoted_cut_to_60_characters():
+    with pytest.raises(SchemaError) as raised:
+        upload(f"{HEADER}\nc1,2026-01-02 09:00,True,{'1' * 500} s\n")
+    assert [str(p) for p in raised.value.problems] == [
+        f"contacts.wait_s: 1 row not a number (values such as '{'1' * 60}...') (first ids: c1)"
+    ]
 
 
 def test_a_wrong_date_format_names_the_right_one():
@@ -550,6 +639,9 @@ def test_missing_columns_suggest_a_mapping():
         ({"encoding": "klingon"}, ValueError, r"'encoding' is not a text encoding"),
         ({"true_values": ["Y"], "false_values": ["y"]}, ValueError, r"share \['y'\]"),
         ({"true_values": [1]}, TypeError, r"'true_values' must be a list of str"),
+        # An empty word made a cell of spaces True (or False) while an empty cell is missing.
+        ({"true_values": [""]}, ValueError, r"'true_values' must hold words, not empty text"),
+        ({"false_values": ["N", " "]}, ValueError, r"'false_values' must hold words, not empty"),
         ({"datetime_format": ""}, TypeError, r"'datetime_format' must be a non-empty str"),
     ],
 )
@@ -605,6 +697,27 @@ def test_folder_instead_of_file(tmp_path):
 def test_unknown_suffix(tmp_path):
     with pytest.raises(ValueError, match=r"must end in \.csv, \.csv\.gz, \.parquet; received"):
         read_contacts(write(tmp_path / "contacts.xlsx", CONTACTS_CSV))
+
+
+def test_paths_the_system_refuses_are_value_errors_naming_the_reason(tmp_path, monkeypatch):
+    # A name longer than the system's 255 bytes made Path.exists raise a raw OSError.
+    too_long = tmp_path / ("c" * 300 + ".csv")
+    with pytest.raises(ValueError, match=r"'path' is refused by the system \(File name too"):
+        read_contacts(too_long)
+    with pytest.raises(ValueError, match=r"'path' is refused by the system \(File name too"):
+        detect(too_long)
+    with pytest.raises(ValueError, match=r"'folder' is refused by the system \(File name too"):
+        read_dataset(tmp_path / ("d" * 300))
+    # A file without read permission (faked: the tests may run as root, who reads anything)
+    # used to fail with a raw PermissionError once parsing began.
+    path = write(tmp_path / "contacts.csv", CONTACTS_CSV)
+
+    def denied(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(_source, "open", denied, raising=False)
+    with pytest.raises(ValueError, match=r"'path' is refused by the system \(Permission denied"):
+        read_contacts(path)
 
 
 def test_path_of_wrong_type():

@@ -266,3 +266,68 @@ def test_header_only_and_single_row_logs_round_trip(rows):
         "waits_cents": [1250][:rows], "queues": ["NA"][:rows],
     }  # fmt: skip
     assert_same_table(read(written(log), datetime_format="%Y-%m-%d %H:%M:%S"), log)
+
+
+WRONG_OPTIONS = st.one_of(
+    st.fixed_dictionaries(
+        {"encoding": st.sampled_from(["utf-8", "utf-16", "utf-16-le", "utf-32", "cp1252"])}
+    ),
+    st.fixed_dictionaries({"sep": st.sampled_from([",", ";", "\t", "|"])}),
+    st.fixed_dictionaries({"decimal": st.sampled_from([".", ","])}),
+    st.fixed_dictionaries({"datetime_format": st.sampled_from(DATE_FORMATS)}),
+    st.fixed_dictionaries({"tz": st.sampled_from(["Europe/Paris", "America/New_York"])}),
+)
+
+
+@FUZZ
+@given(contact_logs(), WRONG_OPTIONS)
+# Found by this test: UTF-16 given for UTF-8 text raised a bare UnicodeError ("UTF-16 stream
+# does not start with BOM").
+@example(
+    {**{key: [] for key in ("ids", "times", "answered", "waits_cents", "queues")},
+     "encoding": "utf-8", "sep": ",", "decimal": ".", "line_end": "\n",
+     "quoting": csv.QUOTE_MINIMAL, "datetime_format": "%Y-%m-%d %H:%M:%S",
+     "words": ("True", "False"), "upper": False},
+    {"encoding": "utf-16"},
+)  # fmt: skip
+def test_a_valid_log_read_with_a_wrong_option_gives_all_rows_or_a_clear_error(log, options):
+    # A careless user passes an option that does not match the file: the reader must still
+    # give every row or a ValueError (SchemaError included) naming the file, column or option.
+    true, false = log["words"]
+    try:
+        contacts = read(written(log), true_values=[true], false_values=[false], **options)
+    except ValueError as error:
+        event(f"error: {type(error).__name__}")
+        message = str(error)
+        assert "'log.csv'" in message or "contacts." in message or names_an_option(message)
+        return
+    event("a frame")
+    assert len(contacts) == len(log["ids"])
+
+
+DST_DAYS = {
+    "Europe/Paris": ("2026-03-29", "2026-10-25"),
+    "America/New_York": ("2026-03-08", "2026-11-01"),
+}
+
+
+@st.composite
+def zoned_logs(draw):
+    """Contacts on a daylight-saving day of a zone, their times written with their offset."""
+    zone = draw(st.sampled_from(sorted(DST_DAYS)))
+    day = pd.Timestamp(draw(st.sampled_from(DST_DAYS[zone])), tz=zone)
+    minutes = draw(st.lists(st.integers(0, 24 * 60 + 59), min_size=1, max_size=12))
+    # Counted in real minutes from local midnight: the day has 23 or 25 hours.
+    times = [(day + pd.Timedelta(minutes=m)).tz_convert(zone) for m in minutes]
+    return zone, times, draw(st.sampled_from(["T", " "]))
+
+
+@FUZZ
+@given(zoned_logs())
+def test_times_with_offsets_across_a_clock_change_read_back_as_the_same_instants(zoned):
+    zone, times, sep = zoned
+    rows = [f"c{number},{time.isoformat(sep=sep)},True,1" for number, time in enumerate(times)]
+    content = "\n".join(["contact_id,arrived_at,answered,wait_s", *rows, ""]).encode()
+    contacts = read(content, tz=zone)
+    assert str(contacts["arrived_at"].dt.tz) == zone
+    assert contacts["arrived_at"].tolist() == times  # the same instants, in the zone given

@@ -26,8 +26,14 @@ _OFFSET_TEXT = r"Z|[+-]\d{2}(?::?\d{2})?"
 _OFFSET = rf"{_AFTER_TIME}(?:{_OFFSET_TEXT})\s*$"
 _DURATION = r"\d+:\d{2}:\d{2}(?:\.\d+)?"
 _COMMA_NUMBER = re.compile(r"^\s*[+-]?\d*,\d+\s*$")
+_DAY_NUMBER = re.compile(r"^\s*\d{1,6}(?:[.,]\d+)?\s*$")  # a spreadsheet's date: 46024.375
 _POINT_NUMBER = re.compile(r"^\s*[+-]?\d*\.\d+\s*$")
+# 1,234.5 or 1.234,5: a thousands separator, then maybe the other mark as the decimal one.
+_THOUSANDS_NUMBER = re.compile(r"^\s*[+-]?\d{1,3}(?:([,.])\d{3})+(?:(?!\1)[,.]\d+)?\s*$")
 _MAX_WORDS = 1000
+_SAMPLE_CHARS = 60  # of a bad value quoted in a message: a cell may hold megabytes
+_MAX_TIME_TEXT = 100  # characters: no timestamp is longer (pandas' format inference reads a
+# longer cell with dateutil, at about 20 s per MB)
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,12 @@ class ReadOptions:
             if value is not None and (not isinstance(value, str) or not value.strip()):
                 raise TypeError(f"Value of {name!r} must be a non-empty str; received: {value!r}.")
         words = {name: _words(name, options.get(name)) for name in ("true_values", "false_values")}
+        for name, found in words.items():
+            if not all(word.strip() for word in found):  # it would make cells of spaces a flag
+                raise ValueError(
+                    f"Value of {name!r} must hold words, not empty text (empty cells are "
+                    f"missing values); received: {list(found)!r}."
+                )
         true, false = ({word.lower() for word in found} for found in words.values())
         both = true & false
         if both:
@@ -150,7 +162,7 @@ def _rows_problem(table, values: pd.Series, failed: pd.Series, text: str, exampl
     """A row-level problem: ``text`` may hold ``{samples}``, filled with the first bad values."""
     key, ids = examples
     bad = values[failed].reset_index(drop=True)
-    samples = ", ".join(repr(value) for value in bad.drop_duplicates().head(3))
+    samples = ", ".join(_sample(value) for value in bad.drop_duplicates().head(3))
     return Problem(
         table,
         str(values.name),
@@ -159,6 +171,17 @@ def _rows_problem(table, values: pd.Series, failed: pd.Series, text: str, exampl
         tuple(ids[failed.to_numpy()].head(5).tolist()),
         key,
     )
+
+
+def _sample(value) -> str:
+    """A bad value as a message quotes it: text cut to its first :data:`_SAMPLE_CHARS`.
+
+    >>> _sample("12 s"), _sample("x" * 100)[-6:], _sample(1.5)
+    ("'12 s'", "xx...'", '1.5')
+    """
+    if isinstance(value, str) and len(value) > _SAMPLE_CHARS:
+        return repr(f"{value[:_SAMPLE_CHARS]}...")
+    return repr(value)
 
 
 # ---- dates -------------------------------------------------------------------------------
@@ -177,6 +200,17 @@ def _datetimes(values: pd.Series, table: str, options: ReadOptions, examples):
         if guess is not None and guess.ambiguous:
             return None, [Problem(table, column, _ambiguous_message(guess))]
         form = guess.format if guess else None
+    if form is None:  # pandas infers the format: refuse what is too long to be a time first
+        present = text.dropna()
+        long = (present.astype(str).str.len() > _MAX_TIME_TEXT).reindex(
+            text.index, fill_value=False
+        )
+        if long.any():
+            message = (
+                f"longer than {_MAX_TIME_TEXT} characters, so not a timestamp (values such as "
+                "{samples}): is the right column mapped to " + column + "?"
+            )
+            return None, [_rows_problem(table, values, long, message, examples)]
     try:
         if parsed is None:
             parsed = _to_datetime(text, form)
@@ -291,6 +325,13 @@ def _date_message(text: pd.Series, form: str | None, *, given: bool) -> str:
             )
         return message
     message = "not a timestamp (values such as {samples})"
+    if form is None and text.dropna().astype(str).str.match(_DAY_NUMBER).all():
+        # No format reads them: the spreadsheet saved its day numbers instead of dates.
+        return (
+            f"{message}; these are spreadsheet day numbers (46024.375 is 2026-01-02 09:00), "
+            "which no datetime_format reads: format the column as dates in the spreadsheet "
+            "before saving it as CSV"
+        )
     if form is None:
         return f"{message}; {fix(datetime_format='%d/%m/%Y %H:%M')} or the file's own format"
     return (
@@ -378,6 +419,11 @@ def _numbers(values: pd.Series, table: str, options: ReadOptions, examples):
             advice = f"; the file writes decimals with a comma: {fix(decimal=',')}"
         elif options.decimal == "," and bad.str.match(_POINT_NUMBER).any():
             advice = f"; these use a decimal point while the file uses commas: {fix(decimal='.')}"
+        elif bad.str.match(_THOUSANDS_NUMBER).any():
+            advice = (
+                "; these hold thousands separators, which no option reads: save the numbers "
+                "without them"
+            )
         message = "not a number (values such as {samples})" + advice
         return None, [_rows_problem(table, values, failed, message, examples)]
     return parsed, []

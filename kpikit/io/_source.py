@@ -25,6 +25,10 @@ HEAD_BYTES = 1 << 20
 
 GZIP_MAGIC = b"\x1f\x8b"
 PARQUET_MAGIC = b"PAR1"
+ZIP_MAGIC = b"PK\x03\x04"  # an .xlsx workbook is a zip archive
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # an old .xls workbook
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+SAVE_AS_CSV = "open it in Excel and save the sheet as CSV UTF-8"
 
 
 @dataclass(frozen=True)
@@ -64,20 +68,29 @@ def file_source(path, *, max_bytes: int = MAX_BYTES) -> Source:
     TypeError
         When ``path`` is not a str or path.
     ValueError
-        When the file does not exist, is a folder, has an unknown suffix or is too big.
+        When the file does not exist, is a folder, has an unknown suffix, is too big, or the
+        system refuses to open it (no permission to read, a name too long).
     """
     file = Path(as_path(path, "path"))
-    if not file.exists():
-        raise ValueError(f"Value of 'path' does not exist; received: '{path}'.")
-    if not file.is_file():
-        raise ValueError(f"Value of 'path' is not a file; received: '{path}'.")
-    suffix = suffix_of(file.name)
-    if suffix not in READ_SUFFIXES:
+    try:
+        if not file.exists():
+            raise ValueError(f"Value of 'path' does not exist; received: '{path}'.")
+        if not file.is_file():
+            raise ValueError(f"Value of 'path' is not a file; received: '{path}'.")
+        suffix = suffix_of(file.name)
+        if suffix not in READ_SUFFIXES:
+            raise ValueError(
+                f"Value of 'path' must end in {', '.join(READ_SUFFIXES)}; received: '{path}'"
+                f"{_workbook_advice(suffix)}."
+            )
+        size = file.stat().st_size
+        open(file, "rb").close()  # a file that cannot be read fails here, named, not mid-parse
+    except OSError as error:
         raise ValueError(
-            f"Value of 'path' must end in {', '.join(READ_SUFFIXES)}; received: '{path}'."
-        )
+            f"Value of 'path' is refused by the system ({error.strerror}); received: '{path}'."
+        ) from None
     label = f"'{file}'"
-    check_size(file.stat().st_size, max_bytes, label)
+    check_size(size, max_bytes, label)
     return Source(file, suffix[1:], label, max_bytes)
 
 
@@ -100,13 +113,47 @@ def bytes_source(content, filename: str, *, max_bytes: int = MAX_BYTES) -> Sourc
     label = f"'{name}'"
     if suffix not in READ_SUFFIXES:
         raise ValueError(
-            f"Cannot read {label}: expected a file ending in {', '.join(READ_SUFFIXES)}."
+            f"Cannot read {label}: expected a file ending in {', '.join(READ_SUFFIXES)}"
+            f"{_workbook_advice(suffix)}."
         )
     data = bytes(content)
     if not data:
         raise ValueError(f"The uploaded file {label} is empty.")
     check_size(len(data), max_bytes, label)
     return Source(data, suffix[1:], label, max_bytes)
+
+
+def refuse_repeated_names(header: list[str], label: str) -> None:
+    """Raise a ValueError naming the columns of a file's ``header`` that share a name (pandas
+    would rename one, or return a frame for a column).
+
+    >>> refuse_repeated_names(["id", "wait", "wait"], "'f.parquet'")
+    Traceback (most recent call last):
+    ...
+    ValueError: 'f.parquet' has 2 columns named 'wait' (columns 2 and 3); rename or remove one: ...
+    """
+    positions: dict[str, list[int]] = {}
+    for position, name in enumerate(header, start=1):
+        if name:
+            positions.setdefault(name, []).append(position)
+    repeated = {name: where for name, where in positions.items() if len(where) > 1}
+    if repeated:
+        described = "; ".join(
+            f"{len(where)} columns named {name!r} (columns {' and '.join(map(str, where))})"
+            for name, where in repeated.items()
+        )
+        raise ValueError(
+            f"{label} has {described}; rename or remove one: kpikit cannot tell which to use."
+        )
+
+
+def _workbook_advice(suffix: str) -> str:
+    """What to do with an Excel workbook, which the readers do not take; else nothing.
+
+    >>> _workbook_advice(".xlsx"), _workbook_advice(".txt")
+    ('; for an Excel workbook, open it in Excel and save the sheet as CSV UTF-8', '')
+    """
+    return f"; for an Excel workbook, {SAVE_AS_CSV}" if suffix in EXCEL_SUFFIXES else ""
 
 
 def suffix_of(name: str) -> str:
@@ -150,6 +197,7 @@ def load_parquet(source: Source, *, rows: int | None = None) -> pd.DataFrame:
         metadata = parquet.metadata
         size = sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups))
         check_size(size, source.max_bytes, source.label, stage=" uncompressed")
+        refuse_repeated_names(parquet.schema_arrow.names, source.label)
         if rows is None:
             return arrow_to_pandas(parquet.read())
         batches = parquet.iter_batches(batch_size=max(rows, 1))

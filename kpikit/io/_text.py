@@ -10,7 +10,14 @@ from dataclasses import dataclass
 import pandas as pd
 
 from kpikit.io._advice import encoding_fix, fix
-from kpikit.io._source import Source
+from kpikit.io._source import (
+    GZIP_MAGIC,
+    OLE_MAGIC,
+    SAVE_AS_CSV,
+    ZIP_MAGIC,
+    Source,
+    refuse_repeated_names,
+)
 from kpikit.io._values import NA_TOKENS
 
 SEPARATORS = (",", ";", "\t")
@@ -92,6 +99,7 @@ def sniff_text(
     ...
     ValueError: the file has 2 columns named 'wait' (columns 2 and 3); rename or remove one: ...
     """
+    _refuse_binary(head, label)
     notes = []
     if encoding is None:
         encoding, note = _detect_encoding(head, complete=complete, label=label)
@@ -111,9 +119,30 @@ def sniff_text(
         records = records[:-1]  # the sample's end may cut it inside a quoted field
     header = records[0] if records else []
     columns = tuple(name or f"Unnamed: {i}" for i, name in enumerate(header))
-    _refuse_repeated_names(header, label)
+    refuse_repeated_names(header, label)
     rows = tuple(tuple(record) for record in records[1:] if record)
     return TextFormat(encoding, sep, columns, rows, tuple(notes))
+
+
+_BINARY_KINDS = (
+    (GZIP_MAGIC, "gzip-compressed", "name a CSV file compressed once with gzip .csv.gz"),
+    (ZIP_MAGIC, "a zip archive, such as an Excel workbook", SAVE_AS_CSV),
+    (OLE_MAGIC, "an old Excel workbook (.xls)", SAVE_AS_CSV),
+)
+
+
+def _refuse_binary(head: bytes, label: str) -> None:
+    """Refuse a file that starts as a kind of binary file (a workbook renamed ``.csv``).
+
+    >>> _refuse_binary(b"PK\x03\x04...", "'log.csv'")
+    Traceback (most recent call last):
+    ...
+    ValueError: Cannot read 'log.csv': it is a zip archive, such as an Excel workbook, not CSV
+    text: open it in Excel and save the sheet as CSV UTF-8.
+    """
+    for magic, what, advice in _BINARY_KINDS:
+        if head.startswith(magic):
+            raise ValueError(f"Cannot read {label}: it is {what}, not CSV text: {advice}.")
 
 
 def _detect_encoding(head: bytes, *, complete: bool, label: str) -> tuple[str, str | None]:
@@ -155,6 +184,11 @@ def _decode(head: bytes, encoding: str, *, complete: bool, label: str) -> str:
         return codecs.getincrementaldecoder(encoding)().decode(head, final=complete)
     except UnicodeDecodeError as error:
         raise ValueError(decoding_advice(head, encoding, error, label)) from None
+    except UnicodeError as error:  # UTF-16 or UTF-32 given for text without a byte order mark
+        other = "utf-16-le" if b"\x00" in head else "utf-8"
+        raise ValueError(
+            f"Cannot read {label} as {encoding} text ({error}): {encoding_fix(other)}."
+        ) from None
 
 
 def decoding_advice(head: bytes, encoding: str, error: UnicodeDecodeError, label: str) -> str:
@@ -205,22 +239,6 @@ def _detect_separator(text: str) -> str:
         if best_score is None or score > best_score:
             best, best_score = candidate, score
     return best
-
-
-def _refuse_repeated_names(header: list[str], label: str) -> None:
-    positions: dict[str, list[int]] = {}
-    for position, name in enumerate(header, start=1):
-        if name:
-            positions.setdefault(name, []).append(position)
-    repeated = {name: where for name, where in positions.items() if len(where) > 1}
-    if repeated:
-        described = "; ".join(
-            f"{len(where)} columns named {name!r} (columns {' and '.join(map(str, where))})"
-            for name, where in repeated.items()
-        )
-        raise ValueError(
-            f"{label} has {described}; rename or remove one: kpikit cannot tell which to use."
-        )
 
 
 def guess_decimal(columns: tuple[str, ...], records) -> str:

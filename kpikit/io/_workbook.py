@@ -30,6 +30,7 @@ _MAX_CELL_TEXT = 32767  # the most characters (UTF-16 units) an Excel cell holds
 _MAX_ROWS = 1_048_576 - 1  # the rows of an Excel sheet, less the header's
 _MAX_COLUMNS = 16_384  # the columns of an Excel sheet (A to XFD)
 _MAX_EXACT_INTEGER = 2**53  # whole numbers above it are rounded in Excel's doubles
+_FIRST_EXCEL_DAY = dt.datetime(1900, 1, 1)  # Excel's day 1: it has no earlier dates
 _ROWS_SHOWN = 5  # rows named in a message about a column's cells
 
 
@@ -38,7 +39,7 @@ def _workbook_bytes(sheets) -> bytes:
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    used = set()
+    used = {"history"}  # a name Excel keeps for itself: a sheet "History" becomes "History (2)"
     try:
         for sheet in sheets:
             _write_sheet(workbook, sheet, _sheet_title(sheet.title, used))
@@ -305,19 +306,25 @@ def _sheet_title(title: str, used: set) -> str:
 def _excel_value(value):
     """``value`` as a cell holds it without changing it: what Excel cannot hold exactly is text.
 
-    Excel has no time zones, and its numbers are doubles, exact for whole numbers up to 2**53:
-    a zoned time is its ISO text with its offset, a larger whole number its digits.
+    Excel has no time zones, no dates before 1900-01-01 (openpyxl would write 1899-12-30 and
+    1899-12-31 both as day 0, which Excel shows as 1900-01-00, and earlier ones as negative days
+    Excel refuses to show), and its numbers are doubles, exact for whole numbers up to 2**53:
+    a zoned time or an earlier date is its ISO text, a larger whole number its digits.
 
     >>> _excel_value(pd.Timestamp("2026-01-13 09:00", tz="Europe/Paris"))
     '2026-01-13 09:00:00+01:00'
+    >>> _excel_value(pd.Timestamp("1899-12-30")), _excel_value(dt.date(1899, 12, 31))
+    ('1899-12-30 00:00:00', '1899-12-31')
     >>> _excel_value(np.int64(2**53 + 1)), _excel_value(np.int64(2**53))
     ('9007199254740993', 9007199254740992)
     """
     if isinstance(value, pd.Timestamp | dt.datetime):
         stamp = pd.Timestamp(value)
-        if stamp.tzinfo is not None:
+        if stamp.tzinfo is not None or stamp < _FIRST_EXCEL_DAY:
             return stamp.isoformat(sep=" ")
         return stamp.to_pydatetime()
+    if isinstance(value, dt.date) and value < _FIRST_EXCEL_DAY.date():
+        return value.isoformat()
     if _is_missing_scalar(value):
         return None
     if isinstance(value, np.generic):

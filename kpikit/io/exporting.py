@@ -30,6 +30,7 @@ from kpikit._validators import as_path, check_number, check_unique_columns
 from kpikit.io._workbook import _check_columns, _colour, _places, _workbook_bytes
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NO_TEXT_KINDS = set("biufcmM")  # NumPy kinds of bool, number and time columns
 # RFC 4180 line ends; with them the csv writer also quotes a lone carriage return in a cell.
 _CRLF = "\r\n"
 _PLAIN_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
@@ -176,7 +177,8 @@ class Sheet:
     ----------
     title : str
         Sheet name; characters Excel refuses (``[]:*?/\\`` and control characters) are
-        replaced with ``-`` and it is cut to 31 characters.
+        replaced with ``-`` and it is cut to 31 characters. A name already used (in any case)
+        or ``History``, which Excel keeps for itself, gets a number: ``History (2)``.
     table : dataframe
         The cells under a bold header row of the column names, which must be unique. A text
         or column name may hold at most 32,767 characters (Excel's limit for a cell).
@@ -247,11 +249,12 @@ def write_workbook(sheets, path=None):
     opened), control characters in them as ``_xHHHH_`` (see the module notes); missing values
     (None, NaN) are empty cells; what Excel cannot store exactly is text rather than changed:
     infinite numbers (``inf`` / ``-inf``), whole numbers beyond 2**53 (ids; Excel's doubles
-    would round them) and times with a time zone, which Excel lacks (``2026-01-13
-    09:00:00+01:00``); times without one are Excel times, precise to the millisecond (Excel's
-    precision: microseconds are lost); numbers are rounded as the sheet asks. The workbook is
-    made in memory and written to ``path`` only once complete, so a failure leaves no partial
-    file. Needs openpyxl.
+    would round them), times with a time zone, which Excel lacks (``2026-01-13
+    09:00:00+01:00``), and dates before 1900-01-01, Excel's first day (``1899-12-30``, the
+    "zero date" of some exports); other times are Excel times, precise to the millisecond
+    (Excel's precision: microseconds are lost); numbers are rounded as the sheet asks. The
+    workbook is made in memory and written to ``path`` only once complete, so a failure leaves
+    no partial file. Needs openpyxl.
 
     Parameters
     ----------
@@ -352,13 +355,31 @@ def kpi_sheet(frame, title: str = "KPIs") -> Sheet:
     >>> sheet = kpi_sheet(table)
     >>> sheet.decimals["value"].tolist(), sheet.frozen_columns
     ([0, 1], 2)
+    >>> kpi_sheet(pd.DataFrame({"kpi": ["aht", "ath", None], "value": [1.0, 2.0, 3.0]}))
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'frame' must hold KPI ids in column 'kpi' but 2 row(s) do not, first
+    rows [1, 2] ('ath', missing); expected one of the ids of kpikit.catalog()
     """
+    from kpikit.catalog import KPI_IDS
     from kpikit.catalog import kpi as kpi_definition
     from kpikit.display import DECIMALS
 
     table = to_pandas(frame, "frame").reset_index(drop=True)
     decimals = pd.DataFrame(index=table.index, columns=table.columns, dtype=object)
     if "kpi" in table.columns:
+        unknown = ~table["kpi"].isin(KPI_IDS)
+        if unknown.any():
+            rows = table.index[unknown][:5].tolist()
+            shown = ", ".join(
+                "missing" if pd.isna(kpi_id) else repr(kpi_id)
+                for kpi_id in table["kpi"][unknown][:5]
+            )
+            raise ValueError(
+                f"Value of 'frame' must hold KPI ids in column 'kpi' but {int(unknown.sum())} "
+                f"row(s) do not, first rows {rows} ({shown}); expected one of the ids of "
+                "kpikit.catalog()"
+            )
         places = [DECIMALS[kpi_definition(kpi_id).unit] for kpi_id in table["kpi"]]
         for column in ("value", "ci_low", "ci_high"):
             if column in table.columns:
@@ -373,7 +394,7 @@ def to_excel(frame, path, *, sheet_name: str = "kpikit") -> Path:
     openpyxl turns a string starting with ``=`` into a formula; here text cells keep the
     text type, so nothing in the data runs when the workbook is opened. The header row is
     bold and frozen. Control characters, infinite numbers, whole numbers beyond 2**53 and
-    times (zoned ones as text, others to the millisecond) are written as
+    times (zoned ones and dates before 1900 as text, others to the millisecond) are written as
     :func:`write_workbook` says. An index other than pandas' unnamed row numbers is written as
     the leading column(s), as :func:`to_csv` does. Needs openpyxl.
 
@@ -466,11 +487,9 @@ def _neutralised(table: pd.DataFrame) -> pd.DataFrame:
         )
     for position in range(safe.shape[1]):
         values = safe.iloc[:, position]
-        # Object columns may mix text with numbers; only their text cells are changed.
-        if (
-            values.dtype == object
-            or pd.api.types.is_string_dtype(values)
-            or isinstance(values.dtype, pd.CategoricalDtype)
-        ):
+        # Every column that may hold text: object (text mixed with numbers), str, categories,
+        # Arrow's dictionary-encoded text (``dtype_backend="pyarrow"``)... Only its text cells
+        # are changed; bool, number and time columns cannot hold text.
+        if values.dtype.kind not in _NO_TEXT_KINDS:
             safe.isetitem(position, values.astype(object).map(_defused))
     return safe

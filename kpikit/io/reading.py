@@ -1,7 +1,8 @@
 """Read contact logs from CSV or Parquet into kpikit's tables.
 
-Readers check the file before parsing it (it exists, is a file, has a known suffix, stays under
-a size limit, also once decompressed), detect how the text is written (:mod:`kpikit.io.detect`),
+Readers check the file before parsing it (it exists, is a file that can be opened, has a known
+suffix and CSV text rather than a workbook or gzip inside, stays under a size limit, also once
+decompressed), detect how the text is written (:mod:`kpikit.io.detect`),
 rename vendor columns through a ``mapping``, convert the columns to kpikit's types and then
 :func:`kpikit.schema.validate` the result. Every value that cannot be read is reported with its
 id in a :class:`~kpikit.schema.SchemaError` whose text names the option that fixes it; nothing
@@ -231,7 +232,13 @@ def read_dataset(
         tz=tz,
     )
     directory = Path(as_path(folder, "folder"))
-    if not directory.is_dir():
+    try:
+        is_folder = directory.is_dir()
+    except OSError as error:  # e.g. a name longer than the system allows
+        raise ValueError(
+            f"Value of 'folder' is refused by the system ({error.strerror}); received: '{folder}'."
+        ) from None
+    if not is_folder:
         raise ValueError(f"Value of 'folder' is not an existing folder; received: '{folder}'.")
     tables = {}
     for table in TABLES:
