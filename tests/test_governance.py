@@ -113,6 +113,35 @@ def test_breaches_in_the_data_time_zone_across_a_clock_change():
     assert found.loc[0, "plan_due"] == pd.Timestamp("2026-04-05", tz="Europe/Paris")
 
 
+def test_root_cause_due_stays_on_the_hour_across_a_clock_change():
+    # Saturday 28 March closes at midnight on the 29th, when Paris springs forward (a 23-hour
+    # day): two days later on the wall clock is 31 March 00:00 CEST (47 elapsed hours), not
+    # 48 elapsed hours, which would read 01:00
+    late = contacts_from([("north", "billing", "2026-03-28 09:00", False)])
+    late["arrived_at"] = late["arrived_at"].dt.tz_localize("Europe/Paris")
+    found = breaches(late, SL_TARGET)
+    assert found.loc[0, "root_cause_due"] == pd.Timestamp("2026-03-31", tz="Europe/Paris")
+
+
+@pytest.mark.parametrize(
+    ("arrived_at", "root_cause_due", "plan_due"),
+    [
+        # the half hour 02:00-02:30 on Sunday 22 March closes at 02:30 +01:00; 7 days later
+        # 02:30 does not exist (clocks jump 02:00 -> 03:00): the first time that does, 03:00
+        ("2026-03-22 02:00", "2026-03-24 02:30+01:00", "2026-03-29 03:00+02:00"),
+        # 18 October closes at 02:30 +02:00; 7 days later 02:30 occurs twice (03:00 CEST ->
+        # 02:00 CET): the first, still +02:00
+        ("2026-10-18 02:00", "2026-10-20 02:30+02:00", "2026-10-25 02:30+02:00"),
+    ],
+)
+def test_deadlines_falling_in_a_clock_change_are_named_times(arrived_at, root_cause_due, plan_due):
+    late = contacts_from([("north", "billing", arrived_at, False)])
+    late["arrived_at"] = late["arrived_at"].dt.tz_localize("Europe/Paris")
+    found = breaches(late, SL_TARGET, freq="30min")  # raised NonExistent/AmbiguousTimeError
+    assert found.loc[0, "root_cause_due"] == pd.Timestamp(root_cause_due).tz_convert("Europe/Paris")
+    assert found.loc[0, "plan_due"] == pd.Timestamp(plan_due).tz_convert("Europe/Paris")
+
+
 @pytest.mark.parametrize("engine", ["polars", "duckdb"])
 def test_breaches_take_polars_and_duckdb_input(two_sites, engine):
     import duckdb

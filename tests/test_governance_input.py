@@ -136,6 +136,21 @@ def test_decompose_names_the_bad_column(segments, message):
         decompose(segments, target=80, scale=100)
 
 
+@pytest.mark.parametrize(
+    ("numerator", "denominator"),
+    [
+        ([1e308, 1e308], [1e308, 1e308]),  # both totals overflow: value was inf, the rest NaN
+        ([1.0, 1.0], [1e307, 1e307]),  # 80 · 1e307 overflows: contributions were -inf
+    ],
+)
+def test_decompose_refuses_sums_that_overflow(numerator, denominator):
+    segments = pd.DataFrame(
+        {"queue": ["billing", "tech"], "numerator": numerator, "denominator": denominator}
+    )
+    with pytest.raises(ValueError, match=r"'segments' has sums too large to decompose"):
+        decompose(segments, target=80, scale=100)
+
+
 # --- root_cause -------------------------------------------------------------------------------
 
 
@@ -231,3 +246,45 @@ def test_a_service_level_target_of_100_explains_the_miss_without_staffing():
     cause = root_cause(data, found.iloc[0])
     assert cause.staffing is None and np.isnan(cause.understaffed_share)
     assert cause.findings
+
+
+@pytest.fixture
+def paris_sunday():
+    # Sunday 29 March 2026 in Paris (the clocks spring forward): queue a 1 of 2 in time,
+    # queue b 0 of 2 -> 1 of 4 = 25 %; on Saturday both queues 1 of 1
+    return pd.DataFrame(
+        {
+            "contact_id": range(6),
+            "queue": ["a", "b", "a", "b", "a", "b"],
+            "arrived_at": pd.to_datetime(
+                ["2026-03-28 10:00"] * 2 + ["2026-03-29 10:00"] * 4
+            ).tz_localize("Europe/Paris"),
+            "answered": True,
+            "wait_s": [5.0, 5.0, 5.0, 60.0, 60.0, 60.0],
+        }
+    )
+
+
+def test_root_cause_reads_times_without_zone_on_the_data_clock(paris_sunday):
+    # a naive baseline raised pandas' "Invalid comparison between dtype=datetime64[us,
+    # Europe/Paris] and Timestamp"; a naive period found "no value ... nothing to explain"
+    breach = {"kpi": "service_level", "target": 80.0, "period": "2026-03-29", "freq": "day"}
+    cause = root_cause(paris_sunday, breach, baseline=("2026-03-01", "2026-04-01"))
+    assert cause.period == pd.Timestamp("2026-03-29", tz="Europe/Paris")
+    assert cause.value == 25.0  # 1 of 4 in time
+    queues = cause.segments.query("dimension == 'queue'")
+    # usual shares over both days: a 3 of 6, b 3 of 6; this Sunday also half and half
+    assert queues["baseline_share"].tolist() == [0.5, 0.5]
+    # a: -(100 · 1 - 80 · 2) / 4 = 15; b: -(0 - 160) / 4 = 40; together the 55-point gap
+    assert queues["contribution"].tolist() == pytest.approx([15.0, 40.0])
+
+
+def test_root_cause_refuses_a_zone_the_data_does_not_have(queues):
+    breach = {"kpi": "service_level", "target": 80.0, "period": "2026-01-05", "freq": "day"}
+    paris = pd.Timestamp("2026-01-05", tz="Europe/Paris")
+    with pytest.raises(ValueError, match=r"Value of 'breach' has a time in zone Europe/Paris"):
+        root_cause(queues, {**breach, "period": paris})
+    with pytest.raises(ValueError, match=r"Value of 'baseline' has a time in zone Europe/Paris"):
+        root_cause(queues, breach, baseline=(paris, paris + pd.Timedelta(days=1)))
+    with pytest.raises(ValueError, match=r"'baseline' must have a time zone on both dates or"):
+        root_cause(queues, breach, baseline=("2026-01-01", paris))

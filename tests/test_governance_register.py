@@ -307,6 +307,31 @@ def test_deadlines_are_instants_in_the_zone_of_the_breach(
     assert register.actions(as_of=ends + minute).loc[0, "overdue"] == "action"
 
 
+def test_register_deadlines_follow_the_wall_clock_across_a_clock_change(register):
+    # Paris, 28 March closes at 29 March 00:00 +01:00, the night the clocks spring forward:
+    # root cause due 31 March 00:00 CEST = 30 March 22:00 UTC (not 23:00 UTC, 48 elapsed
+    # hours); a half hour closing 22 March 02:30 has its plan due 29 March 02:30, a time that
+    # does not exist, so 03:00 CEST = 01:00 UTC (this raised NonExistentTimeError)
+    day = {
+        "breach_id": "service_level/day/2026-03-28T00:00/site=north",
+        "kpi": "service_level",
+        "freq": "day",
+        "period": pd.Timestamp("2026-03-28", tz="Europe/Paris"),
+    }
+    half_hour = {
+        "breach_id": "service_level/30min/2026-03-22T02:00/site=north",
+        "kpi": "service_level",
+        "freq": "30min",
+        "period": pd.Timestamp("2026-03-22 02:00", tz="Europe/Paris"),
+    }
+    register.register(pd.DataFrame([day, half_hour]))
+    actions = register.actions().set_index("breach_id")
+    due = actions.loc[day["breach_id"], "root_cause_due"]
+    assert due.tz_convert("UTC") == pd.Timestamp("2026-03-30 22:00", tz="UTC")
+    plan = actions.loc[half_hour["breach_id"], "plan_due"]
+    assert plan.tz_convert("UTC") == pd.Timestamp("2026-03-29 01:00", tz="UTC")
+
+
 def test_breaches_with_and_without_a_zone_share_a_register(register):
     tokyo = {
         **BREACH,
@@ -379,3 +404,54 @@ def test_seen_must_be_what_state_gives(register, seen):
 def test_an_author_that_is_not_text_is_shown(register):
     with pytest.raises(ValueError, match=r"Value of 'author' must be a name .*received: 5"):
         register.record(BREACH, author=5, owner="x")
+
+
+def test_dates_beyond_the_pandas_calendar_do_not_break_the_register(register):
+    # a milestone typed 9999 and a due date in year 1 used to make every later actions() raise
+    # OutOfBoundsDatetime; 9999-12-31 ends after any moment, 0001-01-01 before any
+    register.record(
+        BREACH,
+        author="Ana",
+        root_cause="absence",
+        plan="temps",
+        due_date="0001-01-01",
+        milestones="9999-12-31 far away",
+    )
+    actions = register.actions(as_of="2026-07-20")
+    assert actions.loc[0, "next_milestone"] == "9999-12-31 far away"
+    assert actions.loc[0, "overdue"] == "action"  # the milestone is not late, the due date is
+    register.record(BREACH, author="Ana", due_date="9999-12-31")
+    assert register.actions(as_of="2026-07-20").loc[0, "overdue"] == ""
+
+
+def test_a_missing_due_date_is_refused_by_name(register):
+    # pd.NaT is a date to isinstance() and used to raise "NaTType does not support strftime"
+    with pytest.raises(ValueError, match=r"Value of 'due_date' must be text but received: NaT"):
+        register.record(BREACH, author="Ana", due_date=pd.NaT)
+    assert register.history().empty
+
+
+def test_a_number_past_float_range_is_stored_as_null(register):
+    # 10**400 as value used to raise a raw OverflowError; like inf it is no finite number
+    register.register({**BREACH, "value": 10**400, "gap": float("inf")})
+    actions = register.actions()
+    assert actions.loc[0, "target"] == 80.0
+    assert pd.isna(actions.loc[0, "value"]) and pd.isna(actions.loc[0, "gap"])
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (lambda path: path.write_text("not a database " * 100), "file is not a database"),
+        (lambda path: path.mkdir(), "unable to open database file"),
+    ],
+    ids=["not-sqlite", "folder"],
+)
+def test_a_url_that_is_no_register_is_named(tmp_path, make, reason):
+    # these raised sqlalchemy's DatabaseError / OperationalError from deep inside
+    path = tmp_path / "actions.sqlite"
+    make(path)
+    with pytest.raises(ValueError, match=rf"Value of 'url' does not open a register: .*{reason}"):
+        ActionRegister(f"sqlite:///{path}")
+    with pytest.raises(ValueError, match=r"Value of 'url' does not open a register.*nosuchdb"):
+        ActionRegister("nosuchdb://host/name")

@@ -20,6 +20,7 @@ from kpikit.governance import (
 from kpikit.governance.reviews import next_target
 from kpikit.sample import load_targets
 
+SL_TARGETS = pd.DataFrame({"kpi": ["service_level"], "target": [80.0]})
 EXTERNAL = re.compile(r"""(?:href|src)=["']?(?:https?:)?//""")
 
 
@@ -238,3 +239,39 @@ def test_fcr_of_the_last_week_is_provisional_not_missed(sample):
     earlier = cadence_report("weekly", sample, load_targets(), date="2026-08-12")
     table = section(earlier, "Every KPI against its target").table
     assert "provisional" not in set(table["status"])  # that week's window closed long ago
+
+
+def _zoned_contacts(zone, times):
+    # one late contact (60 s, outside the 20 s service level) at each local time
+    return pd.DataFrame(
+        {
+            "contact_id": range(len(times)),
+            "arrived_at": pd.to_datetime(times).tz_localize(zone),
+            "answered": True,
+            "wait_s": 60.0,
+        }
+    )
+
+
+def test_quarterly_review_of_zoned_contacts_keeps_their_zone():
+    # the quarter's start lost its zone and the review raised pandas' TypeError "Invalid
+    # comparison between dtype=datetime64[..., Europe/Paris] and Timestamp"
+    contacts = _zoned_contacts("Europe/Paris", ["2026-03-30 10:00", "2026-04-14 10:00"])
+    report = cadence_report("quarterly", contacts, SL_TARGETS, date="2026-04-14")
+    # Q2 runs from 1 April 00:00 CEST (+02:00) to 1 July 00:00 CEST
+    assert report.start == pd.Timestamp("2026-04-01", tz="Europe/Paris")
+    assert report.end == pd.Timestamp("2026-07-01", tz="Europe/Paris")
+    # the same words as for the same wall times without a zone
+    naive = contacts.assign(arrived_at=contacts["arrived_at"].dt.tz_localize(None))
+    expected = cadence_report("quarterly", naive, SL_TARGETS, date="2026-04-14")
+    assert [part.lines for part in report.sections] == [part.lines for part in expected.sections]
+
+
+def test_weekly_summary_starts_at_midnight_when_the_clocks_fall_back_at_midnight():
+    # Santiago falls back on Sunday 5 April 2026 at 00:00 (-03:00) to 23:00 on the 4th
+    # (-04:00): 7 x 24 elapsed hours back from Sunday 00:00 -04:00 gave Monday 01:00 -03:00;
+    # the week starts on Monday 30 March at 00:00 (-03:00)
+    contacts = _zoned_contacts("America/Santiago", ["2026-03-31 10:00", "2026-04-05 10:00"])
+    report = cadence_report("weekly", contacts, SL_TARGETS, date="2026-04-05")
+    assert report.start == pd.Timestamp("2026-03-30", tz="America/Santiago")
+    assert report.start.utcoffset() == pd.Timedelta(hours=-3)

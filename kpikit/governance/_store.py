@@ -229,7 +229,7 @@ def breach_rows(breaches) -> list[dict]:
 
 
 def _breach_row(record: dict) -> dict:
-    from kpikit.governance.breaches import PLAN_DAYS, ROOT_CAUSE_HOURS, breach_group
+    from kpikit.governance.breaches import breach_group, deadlines
 
     missing = [key for key in ("breach_id", "kpi", "freq", "period") if key not in record]
     if missing:
@@ -239,6 +239,7 @@ def _breach_row(record: dict) -> dict:
     check_freq(record["freq"])
     period = check_timestamp("period", record["period"])
     end = _period_end(record, period)
+    root_cause_due, plan_due = deadlines(end)
     return {
         "breach_id": _checked_id(record["breach_id"]),
         "kpi": check_choice("kpi", record["kpi"], KPI_IDS, "a KPI id"),
@@ -250,8 +251,8 @@ def _breach_row(record: dict) -> dict:
         "target": _number(record.get("target")),
         "value": _number(record.get("value")),
         "gap": _number(record.get("gap")),
-        "root_cause_due": utc_naive(end + pd.Timedelta(hours=ROOT_CAUSE_HOURS)),
-        "plan_due": utc_naive(end + pd.DateOffset(days=PLAN_DAYS)),
+        "root_cause_due": utc_naive(root_cause_due),
+        "plan_due": utc_naive(plan_due),
     }
 
 
@@ -325,7 +326,7 @@ def local_time(stored, zone: str | None) -> pd.Timestamp:
 def _number(value):
     try:
         number = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # an int past float range (10**400) too
         return None
     return number if math.isfinite(number) else None
 

@@ -15,7 +15,7 @@ import pandas as pd
 from kpikit._validators import check_flag, check_timestamp, column_names
 from kpikit.catalog import KPI_IDS
 from kpikit.catalog import kpi as kpi_definition
-from kpikit.periods import check_freq, period_end
+from kpikit.periods import _stepped, check_freq, period_end
 
 __all__ = [
     "BREACH_COLUMNS",
@@ -25,14 +25,17 @@ __all__ = [
     "ROOT_CAUSE_HOURS",
     "breach_id",
     "breaches",
+    "deadlines",
     "period_end",
 ]
 
 ROOT_CAUSE_HOURS = 48
-"""A root-cause analysis is due this many hours after the period in breach closes."""
+"""A root-cause analysis is due this many hours after the period in breach closes (on the wall
+clock of the data's zone, see :func:`deadlines`)."""
 
 PLAN_DAYS = 7
-"""An improvement plan is due this many days after the period in breach closes."""
+"""An improvement plan is due this many days after the period in breach closes (on the wall
+clock of the data's zone, see :func:`deadlines`)."""
 
 PERSISTENCE_DAYS = (60, 90)
 """Days in breach at which underperformance is flagged as persistent (the provider's fit is in
@@ -96,7 +99,8 @@ def breaches(
 
     Governance clock: the period closes at ``period_end``; the root-cause analysis is due
     :data:`ROOT_CAUSE_HOURS` (48) hours later and the improvement plan :data:`PLAN_DAYS` (7)
-    days later.
+    days later, both on the wall clock of the data's zone (see :func:`deadlines`): a
+    daylight-saving change in between does not move a deadline off the hour.
 
     Provisional FCR: a period whose FCR repeat window reaches past the last arrival of the
     log is judged only on the first contacts that already came back, so its FCR is too low
@@ -239,11 +243,38 @@ def _with_gap(found: pd.DataFrame) -> pd.DataFrame:
 def _with_clock(found: pd.DataFrame, freq: str) -> pd.DataFrame:
     """``found`` with its governance clock: period end, due dates and days in breach."""
     found["period_end"] = period_end(found["period"], freq)
-    found["root_cause_due"] = found["period_end"] + pd.Timedelta(hours=ROOT_CAUSE_HOURS)
-    found["plan_due"] = found["period_end"] + pd.DateOffset(days=PLAN_DAYS)
+    found["root_cause_due"], found["plan_due"] = deadlines(found["period_end"])
     found["days_in_breach"] = _calendar_days(found["breach_since"], found["period_end"])
     found["persistent"] = _persistence(found["days_in_breach"])
     return found
+
+
+def deadlines(end):
+    """When the root cause and the plan of a breach are due: :data:`ROOT_CAUSE_HOURS` hours and
+    :data:`PLAN_DAYS` days after ``end``, where a period closes (a timestamp, or a Series of them).
+
+    Both are stepped on the wall clock of ``end``'s zone, as periods of a day and longer
+    are (:func:`kpikit.periods.period_end`): a period closing at midnight the day before Paris
+    springs forward has its root cause due at midnight two days later, 47 elapsed hours. A
+    deadline in the hour the clocks skip moves forward to the first time that exists; one in
+    the hour they repeat is the first of the two.
+
+    Examples
+    --------
+    >>> root_cause, plan = deadlines(pd.Timestamp("2026-03-29", tz="Europe/Paris"))
+    >>> print(root_cause, plan)
+    2026-03-31 00:00:00+02:00 2026-04-05 00:00:00+02:00
+    >>> print(*deadlines(pd.Timestamp("2026-03-22 02:30", tz="Europe/Paris")))  # gap on the 29th
+    2026-03-24 02:30:00+01:00 2026-03-29 03:00:00+02:00
+    """
+    steps = (pd.DateOffset(hours=ROOT_CAUSE_HOURS), pd.DateOffset(days=PLAN_DAYS))
+    if isinstance(end, pd.Series):
+        ends = pd.DatetimeIndex(end)
+        return tuple(
+            pd.Series(_stepped(ends, step), index=end.index).astype(end.dtype) for step in steps
+        )
+    ends = pd.DatetimeIndex([check_timestamp("period_end", end)])
+    return tuple(_stepped(ends, step)[0] for step in steps)
 
 
 def _with_ids(found: pd.DataFrame, keys: list, freq: str) -> pd.DataFrame:

@@ -588,10 +588,21 @@ def _report_day(date, last: pd.Timestamp) -> pd.Timestamp:
 
 
 def _period_start(day: pd.Timestamp, freq: str) -> pd.Timestamp:
-    if freq == "day":
-        return day
+    """The start of the ``freq`` period holding ``day`` (the start of a day on the contacts'
+    clock): counted on the wall clock and put back in the contacts' zone, so a quarter keeps it
+    and a week stays on midnight across a daylight-saving change.
+
+    >>> print(_period_start(pd.Timestamp("2026-05-20", tz="Europe/Paris"), "quarter"))
+    2026-04-01 00:00:00+02:00
+    >>> sunday = pd.Timestamp("2026-04-05", tz="America/Santiago")  # clocks fall back at 00:00
+    >>> print(_period_start(sunday, "week"))
+    2026-03-30 00:00:00-03:00
+    """
+    wall = day.tz_localize(None).normalize() if day.tz is not None else day
     if freq == "week":
-        return day - pd.Timedelta(days=day.day_of_week)
-    if freq == "month":
-        return day.replace(day=1)
-    return pd.Timestamp(year=day.year, month=3 * ((day.month - 1) // 3) + 1, day=1)
+        wall -= pd.Timedelta(days=wall.day_of_week)
+    elif freq == "month":
+        wall = wall.replace(day=1)
+    elif freq == "quarter":
+        wall = pd.Timestamp(year=wall.year, month=3 * ((wall.month - 1) // 3) + 1, day=1)
+    return wall if day.tz is None else day_bounds(wall, day.tz)[0]

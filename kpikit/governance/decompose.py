@@ -81,7 +81,7 @@ def decompose(segments: pd.DataFrame, *, target: float, scale: float = 1.0, side
         ``segments`` that is not a DataFrame, ``target`` or ``scale`` that is not a number.
     ValueError
         Missing or repeated columns, null, text or infinite sums, negative or all-zero
-        denominators,
+        denominators, sums so large that the gap overflows (past 1.8e308),
         a ``target`` that is not finite, a ``scale`` that is not finite and > 0, or a ``side``
         other than "below" or "above".
 
@@ -118,8 +118,9 @@ def decompose(segments: pd.DataFrame, *, target: float, scale: float = 1.0, side
     numerator = frame["numerator"].to_numpy(float)
     denominator = frame["denominator"].to_numpy(float)
     baseline = frame["baseline_denominator"].to_numpy(float)
-    total = denominator.sum()
-    value = scale * numerator.sum() / total
+    with np.errstate(over="ignore", invalid="ignore"):  # overflowing sums are refused below
+        total, numerator_total = denominator.sum(), numerator.sum()
+        value = scale * numerator_total / total
     if side is None:
         side = "below" if value < target else "above"
     if side not in ("below", "above"):
@@ -129,11 +130,18 @@ def decompose(segments: pd.DataFrame, *, target: float, scale: float = 1.0, side
         )
     sign = -1.0 if side == "below" else 1.0
     present = denominator > 0
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
         own = np.where(present, scale * numerator / denominator, np.nan)
+    with np.errstate(over="ignore", invalid="ignore"):
+        contribution = sign * (scale * numerator - target * denominator) / total
+    if not np.isfinite([value, *contribution]).all():
+        raise ValueError(
+            "Value of 'segments' has sums too large to decompose: scaled and added up they pass "
+            f"the largest float ({np.finfo(float).max:.1e}); received numerator total "
+            f"{numerator_total:g}, denominator total {total:g}"
+        )
     baseline = np.where(present, baseline, 0.0)
     usual = baseline / baseline.sum() if baseline.sum() > 0 else denominator / total
-    contribution = sign * (scale * numerator - target * denominator) / total
     performance = np.where(present, sign * usual * (own - target), 0.0)
     gap = sign * (value - target)
     labels = frame.drop(columns=["numerator", "denominator", "baseline_denominator"])
@@ -175,7 +183,9 @@ def _checked(segments) -> pd.DataFrame:
             f"Value of 'segments' has negative denominators in {len(negative)} row(s), "
             f"first rows {list(negative[:5])}"
         )
-    if frame["denominator"].sum() <= 0:
+    with np.errstate(over="ignore"):  # a total past float range is refused by decompose()
+        total = frame["denominator"].sum()
+    if total <= 0:
         raise ValueError("Value of 'segments' has no denominator: there is no value to explain")
     return frame
 

@@ -133,6 +133,12 @@ class ActionRegister:
         Create the tables when they are missing. With False an SQLite file that does not
         exist is not created either: :meth:`actions` and :meth:`history` are then empty.
 
+    Raises
+    ------
+    ValueError
+        A URL the database cannot be opened at (an unknown driver, a file that is not an
+        SQLite database, a folder, a server that does not answer), saying why.
+
     Examples
     --------
     >>> import tempfile
@@ -162,10 +168,18 @@ class ActionRegister:
         if not create and sqlite_path(self.url) and not sqlite_path(self.url).exists():
             self._missing = True
             return
-        self._engine = open_engine(self.url)
-        if create:
-            create_tables(self._engine)
-        add_time_zone(self._engine)
+        from sqlalchemy.exc import ArgumentError, DatabaseError
+
+        try:
+            self._engine = open_engine(self.url)
+            if create:
+                create_tables(self._engine)
+            add_time_zone(self._engine)
+        except (ArgumentError, DatabaseError) as error:  # no such driver, not a database...
+            reason = getattr(error, "orig", None) or error
+            raise ValueError(
+                f"Value of 'url' does not open a register: {masked(self.url)} ({reason})"
+            ) from error
 
     # --- writing ---------------------------------------------------------------------------
 
@@ -462,7 +476,7 @@ def _checked_value(name: str, value) -> str:
             f"Value of {name!r} is not a field of an action. Expected some of {list(FIELDS)}"
         )
     if not isinstance(value, str):
-        if name == "due_date" and isinstance(value, dt.date | pd.Timestamp):
+        if name == "due_date" and isinstance(value, dt.date) and value is not pd.NaT:
             value = pd.Timestamp(value).strftime("%Y-%m-%d")
         else:
             raise ValueError(f"Value of {name!r} must be text but received: {type(value).__name__}")
@@ -553,8 +567,19 @@ def _overdue(row, as_of: pd.Timestamp) -> str:
 
 
 def _day_end(day: pd.Timestamp, zone: str | None) -> pd.Timestamp:
-    """The UTC instant a date ends in ``zone``: midnight of the next day there."""
-    return utc_instant(day + pd.Timedelta(days=1), zone)
+    """The UTC instant a date ends in ``zone``: midnight of the next day there. A date at the
+    edge of pandas' calendar or beyond it (a milestone typed as 9999-12-31) ends after every
+    moment pandas holds, or before them all for one in 1677 or earlier.
+
+    >>> print(_day_end(pd.Timestamp("9999-12-31"), "Europe/Paris"))
+    2262-04-11 23:47:16.854775807+00:00
+    """
+    try:
+        return utc_instant(day + pd.Timedelta(days=1), zone)
+    except (OverflowError, pd.errors.OutOfBoundsDatetime, NotImplementedError, ValueError):
+        # pandas 2 overflows; pandas 3 holds year 10000 but cannot localize it
+        edge = pd.Timestamp.max if day.year >= 2262 else pd.Timestamp.min
+        return edge.tz_localize("UTC")
 
 
 def _sort_key(column: pd.Series) -> pd.Series:

@@ -155,7 +155,8 @@ def root_cause(
         (:data:`HOT_SPOT_SHARE`), the calendar alone is used.
     baseline : tuple of two datetime-like, default=None
         Window ``[start, end)`` of the usual volume shares (``start < end``); default: all the
-        data of the group.
+        data of the group. Like the breach's ``period``, a time without a zone is wall time in
+        the data's zone, and one with a zone is read in the data's zone.
     block_hours : int, default=2
         Length of the blocks of the day, in hours (a divisor of 24).
     interval_s : {900, 1800, 3600}, default=1800
@@ -181,7 +182,8 @@ def root_cause(
     ValueError
         A breach without ``kpi``, ``target``, ``period`` or ``freq`` (or with a target that is
         not a finite number, a period that is not a date, an unknown ``freq``), an unknown KPI
-        or grouping column, a period without data for the group, and arguments out of range:
+        or grouping column, a period without data for the group, a period or ``baseline`` with
+        a time zone for data without one, and arguments out of range:
         an unknown dimension, ``baseline`` that is not two dates, ``interval_s``,
         ``staffing_target_sl``, ``top`` or ``block_hours`` not among their values.
     TypeError
@@ -214,12 +216,16 @@ def root_cause(
     top = check_number("top", top, minimum=0, integer=True)
     dimensions = _dimensions(dimensions, dataset)
     baseline = _baseline(baseline)
-    miss = _Miss(kpi_id, group, period, period_end(period, freq), freq)
     columns = _columns(dataset, spec.table)
     _check_group(group, columns, spec.table)
     options = dict(compute_options)
     sums = _Sums(dataset, options, {} if cache is None else cache)
     categorical = _categorical(dimensions, columns, group)
+    periods = sums(kpi_id, [*group, *categorical], freq)["period"]
+    period = _on_data_clock("breach", period, periods)
+    if baseline is not None:
+        baseline = tuple(_on_data_clock("baseline", bound, periods) for bound in baseline)
+    miss = _Miss(kpi_id, group, period, period_end(period, freq), freq)
     current, usual = _category_sums(sums, miss, categorical, baseline)
     value = _value(current, spec.scale, miss)
     gauge = _Gauge(target, spec.scale, _side(spec.direction, value, target))
@@ -340,11 +346,41 @@ def _baseline(baseline):
             f"Value of 'baseline' must be a (start, end) pair of dates but received: {baseline!r}"
         )
     start, end = (check_timestamp("baseline", bound) for bound in baseline)
+    if (start.tz is None) != (end.tz is None):
+        raise ValueError(
+            "Value of 'baseline' must have a time zone on both dates or on neither but "
+            f"received: {baseline!r}"
+        )
     if not start < end:
         raise ValueError(
             f"Value of 'baseline' must start before it ends but received: {baseline!r}"
         )
     return start, end
+
+
+def _on_data_clock(argument: str, stamp: pd.Timestamp, periods: pd.Series) -> pd.Timestamp:
+    """``stamp`` on the clock of the data's ``periods``: a time without a zone is wall time in
+    the data's zone (as the breach's period of a zoned day is written; the first of a time that
+    occurs twice, the next that exists for one the clocks skip), one with a zone is the same
+    instant in the data's zone; a time with a zone for data without one raises.
+
+    >>> paris = pd.Series(pd.DatetimeIndex(["2026-03-29"], tz="Europe/Paris"))
+    >>> print(_on_data_clock("breach", pd.Timestamp("2026-03-29"), paris))
+    2026-03-29 00:00:00+01:00
+    """
+    if not pd.api.types.is_datetime64_any_dtype(periods):
+        return stamp  # no periods at all: nothing to be on the clock of
+    zone = getattr(periods.dtype, "tz", None)
+    if zone is None and stamp.tz is not None:
+        raise ValueError(
+            f"Value of {argument!r} has a time in zone {stamp.tz} ({stamp}) but the data's "
+            "times have no zone; give it without one"
+        )
+    if zone is None:
+        return stamp
+    if stamp.tz is None:
+        return stamp.tz_localize(zone, ambiguous=True, nonexistent="shift_forward")
+    return stamp.tz_convert(zone)
 
 
 def _tables(dataset: Dataset) -> list:
