@@ -24,7 +24,7 @@ import pandas as pd
 
 from kpikit._check_runs import check_table
 from kpikit._frames import pandas_frame
-from kpikit._validators import check_number, column_names
+from kpikit._validators import check_choice, check_number, column_names
 from kpikit.metrics._period_starts import refuse_dates_for_hours
 from kpikit.schema import TABLES, Dataset, SchemaError, repeated_columns
 
@@ -123,11 +123,7 @@ def checked_contacts(data, columns, *, optional=(), by=()):
 
 
 def _interval(interval):
-    if interval not in INTERVALS:
-        raise ValueError(
-            f"Value of 'interval' is not supported. Expected one of {list(INTERVALS)} "
-            f"but received: {interval!r}"
-        )
+    check_choice("interval", interval, INTERVALS, "supported")
     return pd.Timedelta(INTERVALS[interval])
 
 

@@ -27,6 +27,7 @@ A zero denominator gives NaN. AHT is scored on intervals where something was ans
 import numpy as np
 import pandas as pd
 
+from kpikit._validators import check_choice
 from kpikit.forecast._models import BASELINES, fit_predict
 from kpikit.forecast._series import SERIES_ID, seasons, step
 
@@ -166,18 +167,15 @@ def choose(table, keys, choose_by):
     pandas.DataFrame
         ``*keys, model, wape, baseline``: one row per series.
     """
-    if choose_by not in LEADS:
-        raise ValueError(
-            f"Value of 'choose_by' is not a lead. Expected one of {list(LEADS)} but received: "
-            f"{choose_by!r}"
-        )
+    check_choice("choose_by", choose_by, LEADS, "a lead")
     scored = table.dropna(subset=["wape"])
     at_lead = scored["lead"] == choose_by
-    has_lead = at_lead.groupby([scored[key] for key in keys]).transform("any")
+    has_lead = at_lead.groupby([scored[key] for key in keys], dropna=False).transform("any")
     scored = scored[at_lead | ~has_lead]
-    pooled = scored.groupby([*keys, "model"], sort=False)["wape"].mean().reset_index()
+    pooled = scored.groupby([*keys, "model"], sort=False, dropna=False)["wape"].mean()
+    pooled = pooled.reset_index()
     pooled["baseline"] = pooled["model"].isin(BASELINES)
     pooled = pooled.sort_values(
         [*keys, "wape", "baseline"], ascending=[True] * len(keys) + [True, False], kind="stable"
     )
-    return pooled.groupby(keys, sort=False).head(1).reset_index(drop=True)
+    return pooled.groupby(keys, sort=False, dropna=False).head(1).reset_index(drop=True)

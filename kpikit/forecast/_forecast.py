@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from kpikit._validators import check_choice
 from kpikit.forecast._backtest import LEADS, choose, rolling_origins, score_origin, summarise
 from kpikit.forecast._models import MODELS, check_level, fit_predict
 from kpikit.forecast._series import (
@@ -23,6 +24,8 @@ from kpikit.forecast._series import (
 
 TARGETS = ("volume", "aht")
 """What can be forecast: contacts offered, and AHT (seconds) of the contacts answered."""
+MIN_BACKTEST_HISTORY = pd.Timedelta("14D")
+"""Least data before a backtest origin for the origin to be scored."""
 
 
 @dataclass(frozen=True)
@@ -66,15 +69,17 @@ class Forecast:
         keys = [column for column in self.chosen.columns if column not in ("target", "model")]
         found = []
         for (*_, target, lead), rows in self.backtest.groupby(
-            [*keys, "target", "lead"], sort=False
+            [*keys, "target", "lead"], sort=False, dropna=False
         ):
-            winner = rows[rows["best"]]
+            winner = rows[rows["best"] & rows["baseline"]]  # on a tie, the baseline named
             chosen = rows[rows["chosen"]]
-            if winner.empty or chosen.empty or not winner["baseline"].any():
+            if winner.empty or chosen.empty:
                 continue
             where = ", ".join(str(rows[key].iloc[0]) for key in keys)
-            name, wape = winner["model"].iloc[0], winner["wape"].iloc[0]
             used = chosen["model"].iloc[0]
+            if used in set(winner["model"]):
+                winner = winner[winner["model"] == used]
+            name, wape = winner["model"].iloc[0], winner["wape"].iloc[0]
             found.append(
                 f"{target} {lead}{' (' + where + ')' if where else ''}: the baseline {name} "
                 f"wins with WAPE {wape:.1f} %"
@@ -91,7 +96,9 @@ def _target(table, target):
     """``unique_id, ds, y, scored`` for a target: offered contacts, or AHT where answered.
 
     An interval where nothing was answered has no AHT; it takes the AHT of its time of day
-    in the series (or of the series, or of every series), so that the models see no gap.
+    in the series (or of the series, or of every series) over the intervals of ``table`` (the
+    stretch the models read), so that the models see no gap. ``scored`` is False there; a
+    series never scored is forecast as null (:func:`forecast`).
     """
     frame = table[[SERIES_ID, "ds"]].copy()
     if target == "volume":
@@ -125,7 +132,15 @@ def _target(table, target):
 
 
 def _check_models(model, models):
+    if isinstance(models, str) or not hasattr(models, "__iter__"):
+        raise TypeError(
+            f"Value of 'models' must be a sequence of model names such as "
+            f"('seasonal_naive', 'mstl'), but received: {models!r}"
+        )
     names = tuple(models)
+    repeated = sorted({name for name in names if names.count(name) > 1}, key=str)
+    if repeated:
+        raise ValueError(f"Value of 'models' names {repeated} more than once: {list(names)}")
     if model != "auto" and model not in MODELS:
         raise ValueError(
             f"Value of 'model' is not a model. Expected 'auto' or one of {list(MODELS)} but "
@@ -142,7 +157,7 @@ def _check_models(model, models):
 def _backtest_target(frame, keys_frame, *, freq, history, level, names, special, origins, spacing):
     start, end = frame["ds"].min(), frame["ds"].max() + step(freq)
     found = rolling_origins(
-        start, end, freq, count=origins, spacing=spacing, min_history=pd.Timedelta("14D")
+        start, end, freq, count=origins, spacing=spacing, min_history=MIN_BACKTEST_HISTORY
     )
     scored = [
         score_origin(
@@ -168,11 +183,13 @@ def _backtest_target(frame, keys_frame, *, freq, history, level, names, special,
 
 
 def _check_targets(targets):
+    """``targets`` as a tuple of names from :data:`TARGETS` (read once: it may be a generator)."""
     if isinstance(targets, str) or not hasattr(targets, "__iter__"):
         raise TypeError(
             f"Value of 'targets' must be a sequence of names such as ('volume',), but "
             f"received: {targets!r}"
         )
+    targets = tuple(targets)
     if not targets:
         raise ValueError(
             f"Value of 'targets' names nothing to forecast. Expected names from {list(TARGETS)} "
@@ -183,6 +200,7 @@ def _check_targets(targets):
             raise ValueError(
                 f"Value of 'targets' holds {target!r}. Expected names from {list(TARGETS)}"
             )
+    return targets
 
 
 def _history(history, freq):
@@ -239,8 +257,10 @@ def forecast(
     For each group (``by``) the contact log is counted into complete intervals up to
     ``until``. With ``model="auto"`` every candidate model is scored by a rolling-origin
     backtest (:mod:`kpikit.forecast`) and the one with the lowest WAPE at lead ``choose_by``
-    forecasts the series (a baseline wins ties). Models are fitted on the last ``history`` of
-    data.
+    forecasts the series (a baseline wins ties; a series the backtest cannot score, with no
+    contact or nothing answered at its origins, gets ``seasonal_naive``). Models are fitted on
+    the last ``history`` of data. The AHT of a series where nothing was answered before
+    ``until`` is unknown: NaN (its volume is forecast as usual).
 
     Parameters
     ----------
@@ -296,27 +316,34 @@ def forecast(
     shorter intervals are counted in elapsed time, so the models see the daily pattern move
     by the clock change; a zone whose offset changes by part of an interval (30 minutes at
     ``freq="hour"``) is refused for that ``freq``.
+
+    Days without any contact count as days of zero volume; more than
+    :data:`~kpikit.forecast._series.MAX_HISTORY_GAP` of them in a row in the history read give
+    a UserWarning naming them (missing data would be forecast as a quiet week).
     """
     keys = groups(by)
     steps = horizon_steps(horizon, freq)
     names = _check_models(model, models)
-    _check_targets(targets)
+    targets = _check_targets(targets)
     check_level(level)
     window = _history(history, freq)
     if model == "auto":
         _check_origins(origins)
         spacing = _spacing(spacing)
-    if choose_by not in LEADS:
-        raise ValueError(
-            f"Value of 'choose_by' is not a lead. Expected one of {list(LEADS)} but received: "
-            f"{choose_by!r}"
-        )
+    check_choice("choose_by", choose_by, LEADS, "a lead")
     special = special_dates(special_days)
     contacts = arrivals(data, keys, freq=freq, handle="aht" in targets)
     moment = cutoff(contacts, until)
     clock = Clock.of(contacts["arrived_at"], moment, freq)
     contacts["arrived_at"] = clock.naive(contacts["arrived_at"])
-    table = interval_series(contacts, freq=freq, by=keys, until=clock.naive(moment))
+    table = interval_series(
+        contacts,
+        freq=freq,
+        by=keys,
+        until=clock.naive(moment),
+        reach=_reach(window, model, origins, spacing),
+        closed=special,
+    )
     keys_frame = table[[SERIES_ID, *keys]].drop_duplicates(SERIES_ID)
     end = table["ds"].max() + step(freq)
 
@@ -336,6 +363,8 @@ def forecast(
                 spacing=spacing,
             )
             picked = choose(scores, [SERIES_ID, *keys], choose_by)[[SERIES_ID, "model"]]
+            unscored = keys_frame.loc[~keys_frame[SERIES_ID].isin(picked[SERIES_ID]), [SERIES_ID]]
+            picked = pd.concat([picked, unscored.assign(model="seasonal_naive")])
             scores = scores.merge(picked.assign(chosen=True), on=[SERIES_ID, "model"], how="left")
             scores["chosen"] = scores["chosen"].eq(True)
             backtests.append(scores.assign(target=target))
@@ -351,7 +380,11 @@ def forecast(
             names=tuple(picked["model"].unique()),
             special=special,
         )
-        predictions[target] = predicted.merge(picked, on=[SERIES_ID, "model"])
+        predicted = predicted.merge(picked, on=[SERIES_ID, "model"])
+        observed = frame.groupby(SERIES_ID)["scored"].any()
+        unknown = predicted[SERIES_ID].isin(observed.index[~observed]).to_numpy()
+        predicted.loc[unknown, ["forecast", "low", "high"]] = np.nan
+        predictions[target] = predicted
     return Forecast(
         intervals=_intervals(predictions, keys_frame, keys, freq, clock),
         backtest=_backtest_table(backtests, keys),
@@ -362,6 +395,20 @@ def forecast(
         level=float(level),
         until=moment,
     )
+
+
+def _reach(window, model, origins, spacing):
+    """How far before the end of the series the models read: the training ``window``, and with
+    ``model="auto"`` the backtest's too, before its oldest origin (``origins - 1`` times
+    ``spacing`` before the last, on the day two days before the end's day, hence 3 days; see
+    :func:`~kpikit.forecast._backtest.rolling_origins`). None when that outruns pandas' dates.
+    """
+    if model != "auto":
+        return window
+    try:
+        return max(window, MIN_BACKTEST_HISTORY) + pd.Timedelta("3D") + (origins - 1) * spacing
+    except (OverflowError, pd.errors.OutOfBoundsTimedelta):  # origins=10**12: read it all
+        return None
 
 
 def _intervals(predictions, keys_frame, keys, freq, clock):

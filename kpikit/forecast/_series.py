@@ -1,16 +1,18 @@
 """Contact log -> complete interval series per group: contacts offered, answered, handle time.
 
-Every interval between the first day of the log and ``until`` is present (an interval without
-contacts has zero volume), so the models see the nights and the quiet days too.
+Every interval between the first day of the log (or of the stretch the models read, when the
+log starts earlier) and ``until`` is present (an interval without contacts has zero volume), so
+the models see the nights and the quiet days too.
 """
 
 import numbers
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from kpikit._validators import check_timestamp, column_names
+from kpikit._validators import check_choice, check_timestamp, column_names
 from kpikit.calibrate import HANDLE_COLUMNS, checked_contacts
 from kpikit.metrics._period_starts import refuse_dates_for_hours
 
@@ -49,11 +51,7 @@ _RESERVED = (
 
 def step(freq):
     """The interval length of ``freq`` as a Timedelta, after checking ``freq``."""
-    if freq not in FREQS:
-        raise ValueError(
-            f"Value of 'freq' is not a forecast interval. Expected one of {list(FREQS)} "
-            f"but received: {freq!r}"
-        )
+    check_choice("freq", freq, FREQS, "a forecast interval")
     return pd.Timedelta(FREQS[freq])
 
 
@@ -81,8 +79,12 @@ def duration(value, name, example):
 
     >>> duration("5D", "spacing", "5D")
     Timedelta('5 days 00:00:00')
+    >>> duration(np.timedelta64(2, "h"), "horizon", "1D")  # numpy counts it as a number
+    Timedelta('0 days 02:00:00')
     """
-    if isinstance(value, bool | numbers.Number) or value is None:
+    if value is None or (
+        isinstance(value, bool | numbers.Number) and not isinstance(value, np.timedelta64)
+    ):
         raise TypeError(
             f"Value of {name!r} must be a duration such as {example!r} (a string or a "
             f"timedelta; a bare number has no unit), but received: {value!r}"
@@ -94,7 +96,12 @@ def duration(value, name, example):
         )
     try:
         length = pd.Timedelta(value)
-    except (TypeError, ValueError, OverflowError):
+    except (OverflowError, pd.errors.OutOfBoundsDatetime, pd.errors.OutOfBoundsTimedelta):
+        raise ValueError(
+            f"Value of {name!r} is too long for a duration (pandas counts at most "
+            f"{pd.Timedelta.max.days} days), but received: {value!r}"
+        ) from None
+    except (TypeError, ValueError):
         length = pd.NaT
     if length is pd.NaT:
         raise ValueError(
@@ -202,7 +209,7 @@ def cutoff(contacts, until):
             f"{arrived.min()}, but received: {until!r}"
         )
     last = arrived[arrived < found].max()
-    if found - last > MAX_HISTORY_GAP:
+    if found > last + MAX_HISTORY_GAP:  # found - last would overflow for a far 'until'
         raise ValueError(
             f"Value of 'until' lies after the history: the history ends on {last:%Y-%m-%d}, "
             f"more than {MAX_HISTORY_GAP.days} days before {found:%Y-%m-%d}: a forecast would "
@@ -301,11 +308,15 @@ def _utc(times):
     return _dated(_dated(times).tz_convert("UTC")).tz_localize(None)
 
 
-def interval_series(contacts, *, freq, by, until):
+def interval_series(contacts, *, freq, by, until, reach=None, closed=()):
     """Counts per group and interval from the first day of the log up to ``until`` (excluded).
 
     Only contacts that arrived before ``until`` count; the last interval is the last one that
-    ends at or before ``until`` (a partly observed interval is left for the forecast).
+    ends at or before ``until`` (a partly observed interval is left for the forecast). With
+    ``reach`` (a Timedelta: the longest stretch before the end that the models read) the
+    series start on the day ``reach`` before the end when the log starts earlier: a stray
+    arrival years back would otherwise make every series years of empty intervals long.
+    ``closed``: days known to have no contacts (the special days), which no gap warning names.
 
     Returns
     -------
@@ -316,7 +327,11 @@ def interval_series(contacts, *, freq, by, until):
     length = step(freq)
     start = contacts["arrived_at"].min().normalize()
     end = until.floor(length) if length < pd.Timedelta("1D") else until.normalize()
-    seen = contacts[contacts["arrived_at"] < end]
+    if reach is not None and end - start > reach:
+        start = (end - reach).normalize()
+    _warn_of_gaps(contacts["arrived_at"], start, end, closed)
+    counted = ((contacts["arrived_at"] >= start) & (contacts["arrived_at"] < end)).to_numpy()
+    seen = contacts[counted]
     slots = int((end - start) / length)
     if slots < 1:
         raise ValueError(
@@ -325,7 +340,7 @@ def interval_series(contacts, *, freq, by, until):
         )
     if keys:
         codes, labels = pd.MultiIndex.from_frame(contacts[keys]).factorize()
-        codes = codes[(contacts["arrived_at"] < end).to_numpy()]
+        codes = codes[counted]
         names = pd.DataFrame(list(labels), columns=keys)
     else:
         codes = np.zeros(len(seen), dtype=np.int64)
@@ -349,11 +364,55 @@ def interval_series(contacts, *, freq, by, until):
     return table[[SERIES_ID, *keys, "ds", "offered", "answered", "handle_s"]]
 
 
+def _warn_of_gaps(arrived, start, end, closed=()):
+    """Warn when the log has no contact for more than :data:`MAX_HISTORY_GAP` between ``start``
+    and ``end``: the series count those days as days without contacts, which is right for a
+    closure and wrong for missing data (the gap before ``until`` is refused by :func:`cutoff`).
+    A gap whose whole days are all ``closed`` days is a closure the caller declared.
+    """
+    times = np.sort(arrived[arrived < end].to_numpy())
+    first = np.searchsorted(times, start.to_datetime64())
+    points = times[max(first - 1, 0) :]  # with the last arrival before the series start
+    gaps = np.flatnonzero(np.diff(points) > MAX_HISTORY_GAP.to_timedelta64())
+    closed_days = {pd.Timestamp(day).date() for day in closed}
+    gaps = np.array(
+        [gap for gap in gaps if not _declared(points[gap], points[gap + 1], closed_days)], dtype=int
+    )
+    if gaps.size:
+        before = pd.DatetimeIndex(points[gaps[:5]]).strftime("%Y-%m-%d %H:%M")
+        after = pd.DatetimeIndex(points[gaps[:5] + 1]).strftime("%Y-%m-%d %H:%M")
+        spans = ", ".join(f"{last} to {next_}" for last, next_ in zip(before, after, strict=True))
+        warnings.warn(
+            f"Column 'arrived_at' has no contact for more than {MAX_HISTORY_GAP.days} days "
+            f"{gaps.size} time(s) in the history the forecast reads ({spans}); the models read "
+            "these days as days without contacts. If contacts are missing there, complete the "
+            "log or drop the arrivals before the gap; if the centre was closed, list the days in "
+            "'special_days' (their history is replaced by the week before)",
+            UserWarning,
+            stacklevel=4,
+        )
+
+
+def _declared(last, following, closed_days) -> bool:
+    """Whether every whole day between two arrivals is one of ``closed_days``."""
+    days = pd.date_range(
+        pd.Timestamp(last).normalize() + pd.Timedelta("1D"),
+        pd.Timestamp(following).normalize() - pd.Timedelta("1D"),
+        freq="D",
+    )
+    return bool(closed_days) and all(day.date() in closed_days for day in days)
+
+
 def series_ids(names, keys):
-    """One string id per group (``"all"`` without grouping)."""
+    """One string id per group (``"all"`` without grouping): its position among the groups, as
+    the group's values written out can collide (``1`` and ``"1"``, NaN and ``"nan"``).
+
+    >>> series_ids(pd.DataFrame({"queue": [1, "1"]}), ["queue"])
+    array(['series 0', 'series 1'], dtype=object)
+    """
     if not keys:
         return np.array(["all"] * len(names), dtype=object)
-    return names[keys].astype(str).agg(" | ".join, axis=1).to_numpy(dtype=object)
+    return np.array([f"series {position}" for position in range(len(names))], dtype=object)
 
 
 def special_dates(special_days):
