@@ -77,7 +77,8 @@ def scenario_from_data(
             if not kept.any():
                 raise ValueError(
                     f"Value of {column!r} is not in the data. Expected one of "
-                    f"{sorted(contacts[column].dropna().unique())} but received: {value!r}"
+                    f"{sorted(contacts[column].dropna().unique(), key=str)} but received: "
+                    f"{value!r}"
                 )
             contacts = contacts[kept]
     profile = calibrate.arrival_profile(contacts, interval=interval)
@@ -198,9 +199,21 @@ def scenario_from_forecast(
     """
     from kpikit.queueing._plan import frame_inputs
 
+    intervals = getattr(forecast, "intervals", forecast)
+    if "period" not in intervals.columns or not len(intervals):
+        raise ValueError(
+            "Value of 'forecast' must hold intervals with a 'period' column (their starts), "
+            f"but received {len(intervals)} rows with columns {list(intervals.columns)}"
+        )
     volume, aht_s, interval_s, keys = frame_inputs(
         forecast, None, 1800.0, volume_quantile, getattr(forecast, "level", 95)
     )
+    lengths = pd.unique(pd.Series(interval_s).to_numpy().ravel())
+    if lengths.size > 1:  # a scenario has one interval length; taking the first would hide it
+        raise ValueError(
+            "Value of 'forecast' holds intervals of several lengths (interval_s "
+            f"{sorted(lengths.tolist())}); a scenario takes one: give intervals of one length"
+        )
     series = [column for column in keys.columns if column != "period"]
     if series and len(keys[series].drop_duplicates()) > 1:
         raise ValueError(
@@ -214,7 +227,7 @@ def scenario_from_forecast(
     return Scenario(
         volume=volume,
         aht_s=aht_s,
-        interval_s=float(pd.Series(interval_s).iloc[0]),
+        interval_s=float(lengths[0]),
         target_sl=target_sl,
         threshold_s=threshold_s,
         patience_s=patience_s,

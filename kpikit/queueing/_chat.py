@@ -27,7 +27,7 @@ def _handle_times(aht_s, concurrency):
     return times
 
 
-@one_length
+@one_length(besides=("aht_s",))  # one handle time per number of open chats, not per interval
 def chat(volume, aht_s, agents, interval_s=1800, *, concurrency, patience_s=None, threshold_s=None):
     """Chat queue: agents handle up to ``concurrency`` chats at once.
 

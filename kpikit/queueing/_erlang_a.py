@@ -19,6 +19,10 @@ _LOG_RANGE = 45.0
 _PANEL_EDGES = np.concatenate([[0.0], 8.0 ** -np.arange(6, -1, -1)])
 _NODES, _WEIGHTS = np.polynomial.legendre.leggauss(16)
 _CHUNK_ROWS = 4096
+_MOST_WAITING = 1e15
+"""Most callers an overloaded Erlang A queue may hold, about ``lambda * patience``: its log
+density spans about that many units, and beyond 1e20 a float's rounding swamps the e^-45
+range the quadrature works in (p_wait came out 0 and the other figures NaN)."""
 
 
 @dataclass(frozen=True)
@@ -149,6 +153,7 @@ def _erlang_a_metrics(load, aht_s, agents, threshold_s, patience_s, blocking):
     figures["asa_all_arrivals"][idle] = patience_s[idle]
     for key in ("service_level_answered", "asa", "occupancy"):
         figures[key][idle] = np.nan
+    _check_waiting(load, aht_s, agents, patience_s, active)
 
     for begin in range(0, int(np.count_nonzero(active)), _CHUNK_ROWS):
         rows = np.flatnonzero(active)[begin : begin + _CHUNK_ROWS]
@@ -171,6 +176,30 @@ def _erlang_a_metrics(load, aht_s, agents, threshold_s, patience_s, blocking):
         figures["asa_all_arrivals"][rows] = delayed * queued
         figures["occupancy"][rows] = 100.0 * load[rows] * served / agents[rows]
     return figures
+
+
+def _piling_up(load, aht_s, patience_s):
+    """Whether callers would pile up beyond what Erlang A computes with fewer agents than the
+    traffic: ``lambda * patience`` above :data:`_MOST_WAITING`."""
+    with np.errstate(over="ignore"):
+        return load / aht_s * patience_s > _MOST_WAITING
+
+
+def _check_waiting(load, aht_s, agents, patience_s, active):
+    """Refuse a patience too long for an overloaded queue (more traffic than agents): its
+    callers wait about ``patience * log(A / n)`` and pile up to about ``lambda * patience``,
+    beyond what the quadrature resolves (:data:`_MOST_WAITING`)."""
+    too_long = np.flatnonzero(active & (load > agents) & _piling_up(load, aht_s, patience_s))
+    if too_long.size:
+        first = too_long[0]
+        waiting = load[first] / aht_s[first] * patience_s[first]
+        raise ValueError(
+            f"Value of 'patience_s' is too long for the traffic: with fewer agents than its "
+            f"{load[first]:.4g} Erlangs, {patience_s[first]:.3g} s of patience piles up about "
+            f"{waiting:.3g} waiting callers, beyond what Erlang A computes "
+            f"({too_long.size} of {load.size} values, first at position {first}); give "
+            "patience_s=None when callers never hang up"
+        )
 
 
 def _flat_figures(load, aht_s, agents, threshold_s, patience_s, blocking):
@@ -261,6 +290,8 @@ def erlang_a(volume, aht_s, agents, interval_s=1800, *, patience_s, threshold_s=
     Unlike Erlang C, the queue is stable for any number of agents, because callers leave.
     With no agents every contact abandons: ``asa`` and occupancy are NaN. With no traffic the
     figures are those of an empty system. As patience grows the figures converge to Erlang C.
+    With fewer agents than the traffic, a patience piling up over 1e15 waiting callers
+    (``lambda * patience``) is refused: a float no longer resolves that queue.
 
     References
     ----------

@@ -8,6 +8,8 @@ import inspect
 import numpy as np
 import pandas as pd
 
+from kpikit._validators import _digits
+
 MAX_AGENTS = 100_000
 """Most agents a queueing model takes. Erlang B's recursion runs once per agent (a million
 took 2.4 s, a billion never ended); a centre's single queue stays far below."""
@@ -30,6 +32,17 @@ def _array(name, value, *, minimum=None, strict=False, integer=False, finite=Tru
     Traceback (most recent call last):
     ...
     TypeError: Value of 'volume' must be a number or numbers, but received: '100' (str)
+    >>> _array("volume", pd.Series([100, "120"]))  # doctest: +NORMALIZE_WHITESPACE
+    Traceback (most recent call last):
+    ...
+    TypeError: Value of 'volume' must be a number or numbers, but received: 0    100
+    1    120
+    dtype: object (Series)
+    >>> _array("volume", 10**400)
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'volume' must be numbers within the range of a float (about 1.8e308),
+    but received: a whole number of about 10^400
     >>> _array("agents", 1e9, minimum=0, integer=True, maximum=MAX_AGENTS)
     Traceback (most recent call last):
     ...
@@ -37,10 +50,11 @@ def _array(name, value, *, minimum=None, strict=False, integer=False, finite=Tru
     1000000000.0
     """
     wrong_kind = TypeError(
-        f"Value of {name!r} must be a number or numbers, but received: {value!r} "
+        f"Value of {name!r} must be a number or numbers, but received: {_shown(value)} "
         f"({type(value).__name__})"
     )
-    if value is None or np.asarray(value).dtype.kind in "bUS":
+    given = np.asarray(value)
+    if value is None or given.dtype.kind in "bUS" or _holds_text_or_flags(given):
         raise wrong_kind  # NumPy would read None as NaN, True and "100" as numbers
     try:
         if hasattr(value, "to_numpy"):  # pandas: a missing value (pd.NA) as NaN on any version
@@ -48,6 +62,12 @@ def _array(name, value, *, minimum=None, strict=False, integer=False, finite=Tru
         array = np.asarray(value, dtype=float)
     except (TypeError, ValueError):  # text, mappings, other objects
         raise wrong_kind from None
+    except OverflowError:  # a Python integer beyond a float (10**400)
+        shown = _digits(value) if isinstance(value, int) else _shown(value)
+        raise ValueError(
+            f"Value of {name!r} must be numbers within the range of a float (about 1.8e308), "
+            f"but received: {shown}"
+        ) from None
     bad = np.isnan(array)
     if finite:
         bad |= np.isinf(array)
@@ -64,9 +84,42 @@ def _array(name, value, *, minimum=None, strict=False, integer=False, finite=Tru
         limit = "" if finite else " (inf allowed)"
         raise ValueError(
             f"Value of {name!r} must be {kind}{bound}{limit}, "
-            f"but received: {float(array[bad].ravel()[0])!r}"
+            f"but received: {float(array[bad].ravel()[0])!r}{_where(bad)}"
         )
     return array
+
+
+def _where(bad):
+    """How many of an array's values are ``bad`` and the first positions, for messages about
+    arrays (empty for one number, where the value says it all).
+
+    >>> _where(np.array([False, True, False, True]))
+    ' (2 of 4 values, first at positions 1, 3)'
+    """
+    if bad.size <= 1:
+        return ""
+    positions = np.argwhere(bad)[:5]
+    shown = ", ".join(
+        str(tuple(int(i) for i in at)) if at.size > 1 else str(int(at[0])) for at in positions
+    )
+    return f" ({int(bad.sum())} of {bad.size} values, first at positions {shown})"
+
+
+def _holds_text_or_flags(array):
+    """Whether an object ``array`` (a pandas object column, a mixed list) holds text or bools,
+    which a float conversion would read as numbers (``"100"`` as 100, True as 1)."""
+    return array.dtype.kind == "O" and any(
+        isinstance(item, str | bytes | bool | np.bool_) for item in array.ravel()
+    )
+
+
+def _shown(value):
+    """``repr(value)`` cut to 80 characters, for messages (an integer of over 4,300 digits has
+    no repr: it raises)."""
+    try:
+        return f"{value!r:.80}"
+    except ValueError:
+        return "integers of over 4,300 digits"
 
 
 def _seconds(name, value, *, finite=True):
@@ -167,14 +220,16 @@ def _scalar_result(array):
     return float(array) if np.ndim(array) == 0 else array
 
 
-def one_length(model):
+def one_length(model=None, *, besides=()):
     """Decorate a queueing ``model`` so that array arguments of lengths that do not go together
     are a ValueError naming each one and its length (NumPy's "operands could not be broadcast"
     names none).
 
     Numbers go with any length; arrays go together when NumPy broadcasts them (one value per
     interval, the same count for each). A frame (a forecast given as ``volume``) and arguments
-    that are no array of numbers are left to the model's own checks.
+    that are no array of numbers are left to the model's own checks, and so are the arguments
+    named in ``besides``, whose arrays run along another axis (:func:`chat`'s handle time per
+    number of open chats): ``@one_length(besides=("aht_s",))``.
 
     >>> @one_length
     ... def load(volume, aht_s):
@@ -187,6 +242,8 @@ def one_length(model):
     ValueError: load takes numbers or arrays of one length (one value per interval) but
     received: 'volume' of 2 values, 'aht_s' of 3 values
     """
+    if model is None:
+        return functools.partial(one_length, besides=besides)
     signature = inspect.signature(model)
 
     @functools.wraps(model)
@@ -195,7 +252,7 @@ def one_length(model):
             arguments = signature.bind(*args, **kwargs).arguments
         except TypeError:  # a missing or unknown argument: the model's own TypeError says which
             return model(*args, **kwargs)
-        shapes = {name: _shape(value) for name, value in arguments.items()}
+        shapes = {name: _shape(value) for name, value in arguments.items() if name not in besides}
         shapes = {name: shape for name, shape in shapes.items() if shape}
         try:
             np.broadcast_shapes(*shapes.values())

@@ -5,6 +5,7 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
+from kpikit._validators import check_number
 from kpikit.queueing._erlang import _erlang_b
 from kpikit.queueing._erlang_a import _flat_figures
 from kpikit.queueing._inputs import (
@@ -39,9 +40,9 @@ def frame_inputs(frame, aht_s, interval_s, volume_quantile, level):
             f"Value of 'volume' is a frame without a volume column; expected one of "
             f"{list(VOLUME_COLUMNS)}, found: {list(frame.columns)}"
         )
-    volume = frame[column].to_numpy(dtype=float)
+    volume = _array(column, frame[column])  # text in a column is refused, not read as numbers
     if volume_quantile is not None:
-        quantile = float(volume_quantile)
+        quantile = check_number("volume_quantile", volume_quantile)  # text is no probability
         if not 0 < quantile < 1:
             raise ValueError(
                 f"Value of 'volume_quantile' is a probability in (0, 1) (0.9 staffs for a "
@@ -54,10 +55,22 @@ def frame_inputs(frame, aht_s, interval_s, volume_quantile, level):
                 f"Value of 'volume_quantile' needs the prediction interval columns {missing} "
                 "in the frame"
             )
-        z_level = NormalDist().inv_cdf(0.5 + float(level) / 200)
-        spread = (frame[high].to_numpy(dtype=float) - frame[low].to_numpy(dtype=float)) / (
-            2 * z_level
-        )
+        level = check_number("level", level, minimum=0, maximum=100, above_minimum=True)
+        if level == 100:  # a 100 % interval is infinitely wide: no normal law fits it
+            raise ValueError(
+                "Value of 'level' must be a coverage in percent below 100 (95 for a 95 % "
+                "prediction interval), but received: 100"
+            )
+        z_level = NormalDist().inv_cdf(0.5 + level / 200)
+        spread = _array(high, frame[high]) - _array(low, frame[low])
+        crossed = spread < 0
+        if crossed.any():
+            raise ValueError(
+                f"Value of 'volume' is a frame whose prediction interval is upside down: "
+                f"{low!r} above {high!r} in {int(crossed.sum())} of {crossed.size} rows (first "
+                f"positions: {', '.join(map(str, np.flatnonzero(crossed)[:5]))})"
+            )
+        spread = spread / (2 * z_level)
         volume = np.maximum(volume + NormalDist().inv_cdf(quantile) * spread, 0.0)
     if aht_s is None:
         if "aht_s" not in frame.columns:
@@ -65,9 +78,9 @@ def frame_inputs(frame, aht_s, interval_s, volume_quantile, level):
                 "Value of 'aht_s' is needed: the frame has no 'aht_s' column (forecast AHT "
                 "with kpikit.forecast.forecast or give aht_s)"
             )
-        aht_s = frame["aht_s"].to_numpy(dtype=float)
+        aht_s = _array("aht_s", frame["aht_s"])
     if "interval_s" in frame.columns:
-        interval_s = frame["interval_s"].to_numpy(dtype=float)
+        interval_s = _array("interval_s", frame["interval_s"])
     skip = {column, *_BOUNDS[column], *_KEY_COLUMNS}
     keys = frame[[name for name in frame.columns if name not in skip]].reset_index(drop=True)
     return volume, aht_s, interval_s, keys

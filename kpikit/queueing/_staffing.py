@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from kpikit._validators import check_percent
+from kpikit.queueing._erlang_a import _piling_up
 from kpikit.queueing._inputs import (
     _array,
     _load,
@@ -213,10 +214,20 @@ def _per_interval(volume, load, aht_s, threshold_s, patience_s, shrinkage):
     return _Intervals(*(np.broadcast_to(array, shape).ravel() for array in arrays))
 
 
-def _smallest_stable(load, patience_s):
+def _smallest_stable(load, aht_s, patience_s, criteria):
     """Fewest agents to try: any count from 1 for Erlang A (finite patience), ``floor(A) + 1``
-    for Erlang C (whose queue grows without bound below)."""
-    return np.where(np.isfinite(patience_s), 1.0, np.floor(load) + 1.0)
+    for Erlang C (whose queue grows without bound below).
+
+    A patience so long that callers would pile up beyond what Erlang A computes below the
+    traffic (:func:`~kpikit.queueing._erlang_a._check_waiting`) starts at ``floor(A) + 1``
+    too: there callers wait about ``patience * log(A / n)``, so no count below the traffic
+    meets a service level, ASA or occupancy target. Only abandonment could be met there, and
+    with it the search asks and gets the error.
+    """
+    piling_up = _piling_up(load, aht_s, patience_s)
+    if any(key == "abandonment_rate" for key, _, _ in criteria):
+        piling_up = np.zeros_like(piling_up)
+    return np.where(np.isfinite(patience_s) & ~piling_up, 1.0, np.floor(load) + 1.0)
 
 
 def _smallest_counts(intervals, criteria):
@@ -226,7 +237,7 @@ def _smallest_counts(intervals, criteria):
     raw, blocking = np.zeros_like(intervals.load), np.ones_like(intervals.load)
     load, aht_s, threshold_s, patience_s = intervals.queue(busy)
     search = _Staffing(load, aht_s, threshold_s, patience_s, criteria)
-    raw[busy], blocking[busy] = search.solve(_smallest_stable(load, patience_s))
+    raw[busy], blocking[busy] = search.solve(_smallest_stable(load, aht_s, patience_s, criteria))
     return raw, blocking
 
 
@@ -252,7 +263,13 @@ def _fractional(intervals, raw, blocking, criteria):
     """Fractional agents per interval (see :func:`fractional_agents`), 0 without traffic."""
     busy = intervals.busy
     fraction = np.zeros_like(intervals.load)
-    fraction[busy] = fractional_agents(*intervals.queue(busy), raw[busy], blocking[busy], criteria)
+    load, aht_s, threshold_s, patience_s = intervals.queue(busy)
+    # a patience piling callers up below the traffic is searched as Erlang C there (see
+    # _smallest_stable): the count below the answer takes Erlang C's figures too
+    patience_s = np.where(_piling_up(load, aht_s, patience_s), np.inf, patience_s)
+    fraction[busy] = fractional_agents(
+        load, aht_s, threshold_s, patience_s, raw[busy], blocking[busy], criteria
+    )
     return fraction
 
 

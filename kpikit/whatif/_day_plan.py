@@ -17,21 +17,27 @@ import math
 import numpy as np
 import pandas as pd
 
+from kpikit._validators import check_number
 from kpikit.options import sl_threshold_for
 from kpikit.periods import day_bounds
+from kpikit.queueing._inputs import MAX_AGENTS, _array
 
 DAY_MODEL = "seasonal_average"
 """The model of a day's plan: the mean of the same interval over the last four weeks, the
 model the backtest picks on the sample, fitted in well under a second. ``"seasonal_naive"``
 replaces it when the history is shorter than five weeks."""
+_PLAN_COLUMNS = ("period", "volume", "aht_s")
+"""Columns a :func:`staffing_plan` reads from its forecast's intervals."""
 _AVERAGE_NEEDS = pd.Timedelta("35D")
 _WEEK = pd.Timedelta("7D")
 
 
 def _contacts(data, channel):
-    from kpikit.calibrate import contacts_frame
+    from kpikit.calibrate import checked_contacts
 
-    contacts = contacts_frame(data, ["arrived_at", "answered"])
+    # checked as kk.validate checks them: a missing arrival is refused with its rows, not read
+    # as a day of NaT
+    contacts = checked_contacts(data, ["arrived_at", "answered"])
     if channel is not None and "channel" in contacts.columns:
         contacts = contacts[contacts["channel"] == channel]
         if contacts.empty:
@@ -48,6 +54,7 @@ def plan_days(data, *, channel=None, last=14):
     channel : str, default=None
         Count this channel's contacts only (when there is a ``channel`` column).
     last : int, default=14
+        How many days of the log, at least 1.
 
     Returns
     -------
@@ -61,11 +68,13 @@ def plan_days(data, *, channel=None, last=14):
     >>> [f"{day:%m-%d}" for day in plan_days(contacts, last=2)]  # days with contacts, then 03-05
     ['03-01', '03-04', '03-05']
     """
+    last = check_number("last", last, minimum=1, integer=True)
     arrived = _contacts(data, channel)["arrived_at"]
     if arrived.empty:
         raise ValueError("Value of 'data' has no contact to plan from")
     days = pd.DatetimeIndex(arrived.dt.normalize().unique()).sort_values()
-    return [*days[-int(last) :], days[-1] + pd.Timedelta("1D")]
+    # the next midnight on the log's clock: 24 hours after a daylight-saving day's is not one
+    return [*days[-last:], day_bounds(days[-1], arrived.dt.tz)[1]]
 
 
 def forecast_day(
@@ -119,7 +128,9 @@ def forecast_day(
     if contacts.empty:
         raise ValueError("Value of 'data' has no contact to forecast from")
     last = contacts["arrived_at"].max()
-    day = (last + pd.Timedelta("1D")).normalize() if day is None else pd.Timestamp(day).normalize()
+    # the midnight after the last day on the log's clock (24 hours on from 23:30 before a
+    # 23-hour day lands past it)
+    day = day_bounds(last.normalize(), last.tz)[1] if day is None else pd.Timestamp(day).normalize()
     day, end = day_bounds(day, contacts["arrived_at"].dt.tz)
     history = contacts[contacts["arrived_at"] < day]
     if history.empty:
@@ -175,17 +186,35 @@ def roster_for_day(data, day, *, channel="phone", freq="30min"):
 
     if getattr(data, "agent_intervals", None) is None:
         return None, "no agent intervals in the data"
-    day = pd.Timestamp(day).normalize()
     contacts = _contacts(data, None)
+    zone = contacts["arrived_at"].dt.tz
+    # the day's date on the contacts' clock; its midnight there is what the agent data is cut at
+    date = day_bounds(pd.Timestamp(day).normalize(), zone)[0].tz_localize(None)
     has_channel = channel is not None and "channel" in contacts.columns
     for shift, note in ((pd.Timedelta(0), ""), (_WEEK, ", a week before")):
         staffed = day_staffed(
-            data, day - shift, channel=channel if has_channel else None, freq=freq
+            data,
+            day_bounds(date - shift, zone)[0],
+            channel=channel if has_channel else None,
+            freq=freq,
         )
         if not staffed.empty:
-            staffed.index = staffed.index + shift
-            return staffed, f"agent intervals of {day - shift:%Y-%m-%d}{note}"
-    return None, f"no agent intervals on {day:%Y-%m-%d} or a week before"
+            return _moved(staffed, shift), f"agent intervals of {date - shift:%Y-%m-%d}{note}"
+    return None, f"no agent intervals on {date:%Y-%m-%d} or a week before"
+
+
+def _moved(staffed, shift):
+    """``staffed`` with its interval starts ``shift`` later on the wall clock: a week later
+    is the same time of day across a change of daylight saving (168 hours on is an hour off).
+    Starts the clocks skip that day (02:00 on a spring day in Paris) are left out; a repeated
+    hour takes the roster once, in its first pass."""
+    index = staffed.index
+    if index.tz is None:
+        return staffed.set_axis(index + shift)
+    moved = (index.tz_localize(None) + shift).tz_localize(
+        index.tz, ambiguous=True, nonexistent="NaT"
+    )
+    return staffed.set_axis(moved)[moved.notna()]
 
 
 def staffing_plan(
@@ -261,7 +290,13 @@ def staffing_plan(
     from kpikit.queueing import agents_required, service_for_roster
 
     intervals = getattr(forecast, "intervals", forecast)
-    frame = intervals[["period", "volume", "aht_s"]].reset_index(drop=True)
+    missing = [name for name in _PLAN_COLUMNS if name not in intervals.columns]
+    if missing:
+        raise ValueError(
+            f"Value of 'forecast' lacks the columns {missing}; expected {list(_PLAN_COLUMNS)} "
+            f"(as forecast_day gives), found: {list(intervals.columns)}"
+        )
+    frame = intervals[list(_PLAN_COLUMNS)].reset_index(drop=True)
     interval_s = (
         intervals["interval_s"].to_numpy(dtype=float) if "interval_s" in intervals else 1800.0
     )
@@ -282,10 +317,15 @@ def staffing_plan(
         even = math.ceil(scheduled.mean() - 1e-9) if scheduled.size else 0
         staffed = np.where(busy, even * (1.0 - shrinkage), 0.0)
     elif isinstance(staffed, pd.Series):
-        staffed = staffed.reindex(pd.DatetimeIndex(frame["period"])).fillna(0.0).to_numpy()
-    elif np.ndim(staffed) == 0:
-        staffed = np.where(busy, float(staffed), 0.0)
-    staffed = np.broadcast_to(np.asarray(staffed, dtype=float), len(frame)).copy()
+        staffed = _staffed_by_period(staffed, pd.DatetimeIndex(frame["period"]))
+    staffed = _array("staffed", staffed, minimum=0, maximum=MAX_AGENTS)
+    if staffed.ndim == 0:
+        staffed = np.where(busy, staffed, 0.0)
+    if staffed.shape != (len(frame),):
+        raise ValueError(
+            f"Value of 'staffed' must be one number or one per interval ({len(frame)}), but "
+            f"received {staffed.size} values"
+        )
     reached = service_for_roster(
         frame["volume"].to_numpy(dtype=float),
         frame["aht_s"].to_numpy(dtype=float),
@@ -309,6 +349,27 @@ def staffing_plan(
         values = reached[column].to_numpy()
         plan[column] = values if values.dtype == bool else np.where(busy, values, np.nan)
     return plan
+
+
+def _staffed_by_period(staffed, periods):
+    """Agents of a Series indexed by interval start, per interval of ``periods`` (0 where it
+    has none); refused when its clock cannot be the plan's (a naive index beside an aware one,
+    so that no interval would match) or it counts an interval twice."""
+    index = staffed.index
+    zones = [getattr(values, "tz", None) for values in (index, periods)]
+    if not isinstance(index, pd.DatetimeIndex) or (zones[0] is None) != (zones[1] is None):
+        clock = "no timestamps" if not isinstance(index, pd.DatetimeIndex) else zones[0]
+        raise ValueError(
+            f"Value of 'staffed' is a Series indexed by interval start on the forecast's clock "
+            f"(time zone {zones[1]}), but its index has {clock}: no interval would match"
+        )
+    repeated = index[index.duplicated()]
+    if len(repeated):
+        raise ValueError(
+            f"Value of 'staffed' holds {len(repeated)} interval starts more than once (first: "
+            f"{', '.join(str(moment) for moment in repeated[:3])}); give one count per interval"
+        )
+    return staffed.reindex(periods).fillna(0.0)
 
 
 def plan_totals(plan, *, target_sl=80.0):

@@ -50,6 +50,12 @@ def _is_real(value):
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
+def _is_nan(value):
+    """Whether ``value`` is a real NaN; any other value, an integer beyond a float (10**400)
+    included, is left to the checks (``math.isnan`` would overflow on it)."""
+    return _is_real(value) and value != value  # NaN is the one number unequal to itself
+
+
 def _per_interval(name, value, count=None, *, minimum=0.0, integer=False):
     """``value`` as a float array of ``count`` values (one per interval; a number is repeated),
     refused unless finite numbers ``>= minimum`` (whole when ``integer``).
@@ -280,7 +286,7 @@ class Scenario:
             _is_real(self.patience_s) and self.patience_s == math.inf
         ):
             checked["patience_s"] = _number("patience_s", self.patience_s, **_SECONDS)
-        if not (_is_real(self.cost_per_agent_hour) and math.isnan(self.cost_per_agent_hour)):
+        if not _is_nan(self.cost_per_agent_hour):
             checked["cost_per_agent_hour"] = _number(
                 "cost_per_agent_hour", self.cost_per_agent_hour, minimum=0
             )

@@ -23,12 +23,13 @@ def summary_table(figures, scenario, assumptions, reference_asa_s):
         if scenario.csat is None
         else f"measured {scenario.csat:.1f} at ASA {reference_asa_s:.0f} s; "
         f"{assumptions.csat_points_per_30s_wait:g} points per 30 s of wait, "
-        f"{assumptions.csat_points_per_fcr_point:g} per FCR point{knee}"
+        f"{assumptions.csat_points_per_fcr_point:g} per FCR point{knee}{figures['csat_kept']}"
     )
     fcr_note = (
         "no measured fcr to project from"
         if scenario.fcr is None
         else f"measured {scenario.fcr:.1f}, {scenario.fcr_change:+g} points assumed"
+        f"{figures['fcr_kept']}"
     )
     overloaded = (
         f"; {figures['overloaded']} of {scenario.volume.size} intervals overloaded (traffic >= "
