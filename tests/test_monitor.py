@@ -235,3 +235,41 @@ def test_day_staffed_counts_zoned_and_lazy_agent_intervals():
             kk.Dataset(contacts=data.contacts, agent_intervals=agent_intervals), "2026-03-02"
         )
         assert staffed[staffed > 0].round(3).to_dict() == {nine: 1.722}
+
+
+def test_staffed_agents_on_the_repeated_hour_of_a_zoned_autumn_day():
+    # Zoned starts held by NumPy as objects raised "'>' not supported between Timedelta and
+    # int", and a zoned log beside a naive day a TypeError (whatif.roster_for_day on any zoned
+    # Dataset). Paris repeats 02:00-03:00 on 25 October 2026. By hand, rows an hour apart
+    # split in two half hours: agent a 1800 s at the first 02:00 -> 900 s a half hour = 0.5
+    # agent each; 900 s at the second 02:00 -> 450 s = 0.25 agent each.
+    paris = "Europe/Paris"
+    starts = pd.DatetimeIndex(["2026-10-25 00:00+00:00", "2026-10-25 01:00+00:00"]).tz_convert(
+        paris
+    )
+    intervals = pd.DataFrame(
+        {
+            "agent_id": ["a", "a"],
+            "interval_start": starts,
+            "handling_s": [1800.0, 900.0],
+            "available_s": [0.0, 0.0],
+        }
+    )
+    contacts = pd.DataFrame(
+        {
+            "contact_id": [1],
+            "arrived_at": pd.DatetimeIndex(["2026-10-18 10:00"]).tz_localize(paris),
+            "answered": [True],
+            "wait_s": [5.0],
+            "channel": ["phone"],
+            "agent_id": ["a"],
+        }
+    )
+    data = kk.Dataset(contacts=contacts, agent_intervals=intervals)
+    staffed = day_staffed(data, "2026-10-25", channel="phone")
+    assert [(str(start), agents) for start, agents in staffed.items()] == [
+        ("2026-10-25 02:00:00+02:00", 0.5),
+        ("2026-10-25 02:30:00+02:00", 0.5),
+        ("2026-10-25 02:00:00+01:00", 0.25),
+        ("2026-10-25 02:30:00+01:00", 0.25),
+    ]

@@ -226,19 +226,40 @@ def staffed_agents(agent_intervals, *, freq="30min", day=None, shares=None):
         frame, starts, weight = frame[inside], starts[inside], weight[inside]
     length = pd.Timedelta(FREQS[freq])
     seconds = weight * (frame["handling_s"] + frame["available_s"])
-    gaps = np.diff(np.unique(starts.to_numpy()))
-    row_length = pd.Timedelta(gaps[gaps > np.timedelta64(0)].min()) if len(gaps) else length
+    starts = pd.DatetimeIndex(starts)
+    distinct = starts.unique().sort_values()
+    gaps = distinct[1:] - distinct[:-1]
+    row_length = gaps.min() if len(gaps) else length
     parts = max(1, round(row_length / length))
-    shifted = [(starts + length * part).to_numpy() for part in range(parts)]
+    shifted = starts.append([starts + length * part for part in range(1, parts)])
     spread = pd.DataFrame(
         {
-            "period": np.concatenate(shifted),
+            "period": _interval_starts(shifted, length),
             "seconds": np.tile(seconds.to_numpy(dtype=float) / parts, parts),
         }
     )
-    spread["period"] = spread["period"].dt.floor(length)
     staffed = spread.groupby("period")["seconds"].sum() / length.total_seconds()
     return staffed.rename("staffed_agents")
+
+
+def _interval_starts(times: pd.DatetimeIndex, length: pd.Timedelta) -> pd.DatetimeIndex:
+    """The start of the interval of ``length`` holding each of ``times``: whole steps from the
+    midnight of its day, elapsed time in a zone, so a daylight-saving day has 46 or 50 half
+    hours as the monitor's days have (flooring the wall clock would meet the repeated hour
+    twice).
+
+    >>> times = pd.DatetimeIndex(["2026-10-25 00:40", "2026-10-25 01:40"], tz="UTC")
+    >>> [str(t) for t in _interval_starts(times.tz_convert("Europe/Paris"), pd.Timedelta("30min"))]
+    ['2026-10-25 02:30:00+02:00', '2026-10-25 02:30:00+01:00']
+    """
+    if times.tz is None:
+        return times.floor(length)
+    midnight = (
+        times.tz_localize(None)
+        .normalize()
+        .tz_localize(times.tz, ambiguous=True, nonexistent="shift_forward")
+    )
+    return midnight + ((times - midnight) // length) * length
 
 
 def _checked_intervals(agent_intervals):
@@ -320,7 +341,8 @@ def day_staffed(data, day, *, channel=None, freq="30min"):
     shares = None
     if channel is not None:
         contacts = _contacts(data, None)
-        before = contacts[contacts["arrived_at"] < day]
+        first = day_bounds(day, contacts["arrived_at"].dt.tz)[0]  # on the contacts' clock
+        before = contacts[contacts["arrived_at"] < first]
         same_weekday = before[before["arrived_at"].dt.day_of_week == day.weekday()]
         shares = channel_shares(same_weekday if len(same_weekday) else before, channel)
     return staffed_agents(data.agent_intervals, freq=freq, day=day, shares=shares)
