@@ -193,8 +193,10 @@ def compute(
 
     Periods of timezone-aware timestamps are cut in their zone (or ``tz``): a day starts at
     local midnight, a daylight-saving day has 23 or 25 hours, and ``period`` keeps the zone.
-    The FCR window is elapsed time: across a clock change, 48 hours read 47 or 49 on the wall
-    clock.
+    DuckDB and Spark hold such times as instants and show them in one zone per connection or
+    session (``SET TimeZone``, ``spark.sql.session.timeZone``): a relation or Spark frame is
+    cut in that zone, which ``tz`` must then match. The FCR window is elapsed time: across a
+    clock change, 48 hours read 47 or 49 on the wall clock.
 
     Examples
     --------
