@@ -329,8 +329,15 @@ def _type_problem(table: str, spec: ColumnSpec, dtype, category: str) -> Problem
     return Problem(table, spec.name, f"{text}; {hint}" if hint else text)
 
 
+_COLUMNS_LISTED = 30
+"""Most column names a missing-column problem lists (a header may have thousands)."""
+
+
 def _missing_problem(table: str, spec: ColumnSpec, columns: list[str]) -> Problem:
-    text = f"required column is missing (columns present: {', '.join(map(str, columns))})"
+    listed = ", ".join(map(str, columns[:_COLUMNS_LISTED]))
+    if len(columns) > _COLUMNS_LISTED:
+        listed += f" and {len(columns) - _COLUMNS_LISTED:,} more"
+    text = f"required column is missing (columns present: {listed})"
     close = difflib.get_close_matches(spec.name, [str(c) for c in columns], n=1, cutoff=0.6)
     if close:
         text += f"; is '{close[0]}' the same? rename it, or pass a mapping to kk.read_contacts"

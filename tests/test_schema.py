@@ -179,6 +179,15 @@ def test_missing_required_column_names_it_and_suggests_a_close_name():
     assert "'Wait_S'" in message
 
 
+def test_a_missing_column_lists_at_most_30_of_thousands_of_columns_present():
+    # A 6,000-column header put every name into the message. 6,000 extra columns plus the
+    # 17 of make_contacts() less wait_s, 6,016: 30 listed, 5,986 more counted.
+    contacts = make_contacts().drop(columns="wait_s")
+    extra = pd.DataFrame(0, index=contacts.index, columns=[f"x{i}" for i in range(6000)])
+    message = str(only_problem(pd.concat([contacts, extra], axis=1)))
+    assert message.count(", ") == 29 and message.endswith("and 5,986 more)")
+
+
 def test_missing_required_interval_and_cost_columns():
     data = Dataset(
         make_contacts(),
