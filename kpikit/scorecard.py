@@ -211,7 +211,8 @@ def rate(
     kpi_frame : DataFrame
         Shaped like :func:`kpikit.compute` output: grouping columns, optional ``period``,
         ``kpi``, ``value`` and (for the trend test) ``numerator``, ``denominator``,
-        ``ci_low``, ``ci_high``. Every column other than these is a grouping column.
+        ``ci_low``, ``ci_high``. Every column other than these is a grouping column; a KPI
+        has one row per group (and period).
     targets : str, path or DataFrame
         See :func:`read_targets`. KPIs of the frame without a target are left out; KPIs with a
         target but no row, and groups without a row in one of the frame's periods, get
@@ -277,6 +278,7 @@ def rate(
     keys = [column for column in frame.columns if column not in _RESULT_COLUMNS]
     has_period = "period" in frame.columns
     group_keys = [*keys, "period"] if has_period else keys
+    _check_one_row_each(frame, group_keys)
     table = _complete(frame, targets, keys, has_period)
     table = _with_targets(table, targets, keys)
     if ramp is not None:
@@ -306,7 +308,8 @@ def _numeric_results(frame: pd.DataFrame) -> pd.DataFrame:
         if column not in frame.columns:
             continue
         converted = pd.to_numeric(frame[column], errors="coerce").astype(float)
-        bad = converted.isna() & frame[column].notna()
+        text = frame[column].map(lambda value: isinstance(value, str | bytes))
+        bad = (converted.isna() & frame[column].notna()) | text  # "80" is text, not 80
         if bad.any():
             raise ValueError(
                 f"Value of 'kpi_frame' must hold numbers in column {column!r} but row(s) "
@@ -314,6 +317,27 @@ def _numeric_results(frame: pd.DataFrame) -> pd.DataFrame:
             )
         frame[column] = converted
     return frame
+
+
+def _check_one_row_each(frame: pd.DataFrame, group_keys: list) -> None:
+    """Raise naming the rows of a KPI given twice for the same group and period (which value
+    to rate would be a guess), or periods that mix times with and without a zone."""
+    if "period" in group_keys and frame["period"].dtype == object:
+        zoned = frame["period"].map(lambda stamp: getattr(stamp, "tzinfo", None) is not None)
+        if zoned.any() and not zoned[frame["period"].notna()].all():
+            raise ValueError(
+                "Value of 'kpi_frame' must have periods all with a time zone or all without "
+                f"but row(s) {zoned[~zoned].index[:5].tolist()} have none and row(s) "
+                f"{zoned[zoned].index[:5].tolist()} have one"
+            )
+    repeated = frame.index[frame.duplicated([*group_keys, "kpi"], keep=False)]
+    if len(repeated):
+        raise ValueError(
+            f"Value of 'kpi_frame' must have one row per KPI, group and period but "
+            f"{len(repeated)} rows repeat {[*group_keys, 'kpi']}, first rows "
+            f"{repeated[:5].tolist()}: "
+            f"{frame.loc[repeated[:5], [*group_keys, 'kpi']].to_dict('records')}"
+        )
 
 
 def _check_value_scales(frame: pd.DataFrame, targets: pd.DataFrame) -> None:

@@ -288,3 +288,53 @@ def test_root_cause_refuses_a_zone_the_data_does_not_have(queues):
         root_cause(queues, breach, baseline=(paris, paris + pd.Timedelta(days=1)))
     with pytest.raises(ValueError, match=r"'baseline' must have a time zone on both dates or"):
         root_cause(queues, breach, baseline=("2026-01-01", paris))
+
+
+@pytest.mark.parametrize("dtype", [object, "string[pyarrow]"])
+def test_decompose_refuses_numbers_given_as_text(dtype):
+    # "40" and "20" were read as 40 and 20 although the docstring says text sums raise
+    segments = SEGMENTS.assign(numerator=pd.Series(["40", "20"], dtype=dtype))
+    with pytest.raises(ValueError, match=r"column 'numerator' .*rows \[0, 1\].*\['40', '20'\]"):
+        decompose(segments, target=80, scale=100)
+
+
+def test_decompose_refuses_a_segment_on_two_rows():
+    # two rows for queue "a" were decomposed as two segments, each with its own "value"
+    segments = pd.DataFrame(
+        {"queue": ["a", "b", "a"], "numerator": [40, 20, 5], "denominator": [50, 50, 10]}
+    )
+    with pytest.raises(ValueError, match=r"one row per segment but 2 rows .*\['queue'\].*\[0, 2\]"):
+        decompose(segments, target=80, scale=100)
+
+
+def test_decompose_says_when_the_baseline_has_no_volume():
+    # a 40/50 = 80 %, b 20/50 = 40 %: 60 % overall, 20 short of 80. Without usual volume the
+    # baseline shares are the period's (0.5, 0.5): b's 20 points are all performance, 0 mix
+    segments = SEGMENTS.assign(baseline_denominator=[0, 0])
+    parts = decompose(segments, target=80, scale=100)
+    assert parts["baseline_share"].tolist() == [0.5, 0.5]
+    assert parts["performance"].tolist() == [0.0, 20.0]
+    assert parts["mix"].tolist() == [0.0, 0.0]
+    assert "no baseline_denominator" in parts.attrs["note"]
+    # with a usual volume there is nothing to say
+    assert "note" not in decompose(SEGMENTS, target=80, scale=100).attrs
+
+
+def test_the_repeated_hour_of_a_fall_back_night_has_its_own_breach_id():
+    # Paris falls back on 25 October 2026: 02:00-03:00 is lived twice, at +02:00 then +01:00.
+    # One contact in each, each waiting 60 s: service level 0 % in both hours, both breaches.
+    # Both were 'service_level/hour/2026-10-25T02:00', so the register kept only the first.
+    arrived = pd.DatetimeIndex(["2026-10-25 00:10", "2026-10-25 01:10"], tz="UTC")
+    contacts = pd.DataFrame(
+        {
+            "contact_id": [1, 2],
+            "arrived_at": arrived.tz_convert("Europe/Paris"),
+            "answered": True,
+            "wait_s": [60.0, 60.0],
+        }
+    )
+    found = breaches(contacts, SL_TARGET, freq="hour")
+    assert found["breach_id"].tolist() == [
+        "service_level/hour/2026-10-25T02:00",
+        "service_level/hour/2026-10-25T02:00+01:00",
+    ]

@@ -7,6 +7,7 @@ Concurrency is tested with real writers: processes and threads, each with its ow
 import multiprocessing
 import threading
 import uuid
+import warnings
 
 import pandas as pd
 import pytest
@@ -455,3 +456,59 @@ def test_a_url_that_is_no_register_is_named(tmp_path, make, reason):
         ActionRegister(f"sqlite:///{path}")
     with pytest.raises(ValueError, match=r"Value of 'url' does not open a register.*nosuchdb"):
         ActionRegister("nosuchdb://host/name")
+
+
+def test_an_id_registered_for_another_breach_is_refused(register):
+    # the same id for the next day's breach was silently ignored: the register kept 8 July
+    register.register(BREACH)
+    with pytest.raises(ValueError, match=r"'breach_id' .* is registered for another breach"):
+        register.register({**BREACH, "period": pd.Timestamp("2026-07-09")})
+    assert register.actions()["period"].tolist() == [pd.Timestamp("2026-07-08")]
+
+
+def test_other_figures_for_a_registered_breach_are_not_silent(register):
+    # a recomputed value (61.0 -> 58.0) was dropped without a word; the first figures stay
+    register.register(BREACH)
+    with pytest.warns(UserWarning, match=r"value 61.0 kept, 58.0 not written"):
+        register.register({**BREACH, "value": 58.0})
+    assert register.actions().loc[0, "value"] == 61.0
+
+
+@pytest.mark.parametrize("author", ["Ana\rBen", "Ana\u2028Ben", "Ana\x85Ben"])
+def test_an_author_on_two_lines_is_refused(register, author):
+    # a carriage return (or a Unicode line break) passed the one-line check
+    with pytest.raises(ValueError, match=r"Value of 'author' must be one line"):
+        register.record(BREACH, author=author, owner="x")
+
+
+def test_a_milestone_before_year_1000_keeps_four_digits(register):
+    # strftime showed 0999-12-31 as "999-12-31"
+    register.record(BREACH, author="Ana", milestones="0999-12-31 long ago\n2026-07-20 next")
+    assert register.actions(as_of="2026-07-10").loc[0, "next_milestone"] == "0999-12-31 long ago"
+
+
+@pytest.mark.skipif(
+    pd.__version__.startswith("3"), reason="pandas 3 holds times past 2262 (microseconds)"
+)
+def test_deadlines_past_the_pandas_calendar_name_the_period_end(register):
+    # the day of 9 April 2262 ends on the 10th; its plan is due 7 days later, past pandas'
+    # last time: the error named a "period starting 2262-04-10", a day the user never gave
+    with pytest.raises(ValueError, match=r"The period ending 2262-04-10 00:00:00 has its root"):
+        register.register({**BREACH, "period": "2262-04-09"})
+
+
+def test_a_breach_of_a_register_made_before_time_zones_is_still_the_same_breach(tmp_path):
+    # its stored zone is null; registering (or recording on) the same zoned row again must
+    # neither raise "registered for another breach" nor warn
+    url = f"sqlite:///{tmp_path / 'actions.sqlite'}"
+    tokyo = {**BREACH, "period": pd.Timestamp("2026-07-08", tz="Asia/Tokyo")}
+    with ActionRegister(url) as register:
+        register.register(tokyo)
+    engine = sqlalchemy.create_engine(url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("ALTER TABLE kpikit_breaches DROP COLUMN time_zone")
+    engine.dispose()
+    with ActionRegister(url) as reopened, warnings.catch_warnings():
+        warnings.simplefilter("error")
+        reopened.record(tokyo, author="Ana", owner="Tokyo lead")
+        assert reopened.actions().loc[0, "owner"] == "Tokyo lead"

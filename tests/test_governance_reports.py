@@ -275,3 +275,29 @@ def test_weekly_summary_starts_at_midnight_when_the_clocks_fall_back_at_midnight
     report = cadence_report("weekly", contacts, SL_TARGETS, date="2026-04-05")
     assert report.start == pd.Timestamp("2026-03-30", tz="America/Santiago")
     assert report.start.utcoffset() == pd.Timedelta(hours=-3)
+
+
+@pytest.mark.parametrize(
+    ("keywords", "error", "message"),
+    [
+        # None raised "'NoneType' object is not iterable"
+        ({"kpis": None}, TypeError, r"Value of 'kpis' must be a KPI id or a list .*None"),
+        # a misspelt id was dropped; with no KPI left the error blamed the targets
+        ({"kpis": ["service_levle"]}, ValueError, r"'kpis' is not a KPI id.*'service_level'"),
+        ({"kpis": ["aht"]}, ValueError, r"'kpis' names no KPI with a target.*\['aht'\]"),
+        # 5 raised "'int' object is not iterable"
+        ({"by": 5}, TypeError, r"Value of 'by' must be a column name .*5 \(int\)"),
+    ],
+)
+def test_cadence_arguments_are_named(keywords, error, message):
+    contacts = _zoned_contacts("Europe/Paris", ["2026-03-30 10:00"])
+    with pytest.raises(error, match=message):
+        cadence_report("daily", contacts, SL_TARGETS, **keywords)
+
+
+def test_cadence_takes_one_kpi_id():
+    # "service_level" was read letter by letter, none a KPI: "targets has no rows"
+    contacts = _zoned_contacts("Europe/Paris", ["2026-03-30 10:00"])
+    one = cadence_report("daily", contacts, SL_TARGETS, kpis="service_level")
+    listed = cadence_report("daily", contacts, SL_TARGETS, kpis=["service_level"])
+    assert [part.lines for part in one.sections] == [part.lines for part in listed.sections]

@@ -151,3 +151,94 @@ def test_ramp_arguments_take_numpy_integers_and_refuse_a_list_of_groups():
 def test_targets_refuse_flags_numeric_areas_and_misspelt_sectors(targets, message):
     with pytest.raises(ValueError, match=message):
         read_targets(targets)
+
+
+@pytest.mark.parametrize(
+    ("column", "values"),
+    [
+        ("target", ["80", 300.0]),  # was read as 80
+        ("tolerance", [5.0, "5"]),
+        ("weight", pd.array(["2", None], dtype="string[pyarrow]")),
+    ],
+)
+def test_targets_refuse_numbers_given_as_text(column, values):
+    targets = pd.DataFrame({"kpi": ["fcr", "aht"], "target": [80.0, 300.0]}).assign(
+        **{column: values}
+    )
+    with pytest.raises(ValueError, match=rf"a text '{column}' for KPI\(s\) \['(fcr|aht)'\]"):
+        read_targets(targets)
+
+
+def test_targets_from_toml_refuse_a_quoted_number(tmp_path):
+    path = tmp_path / "targets.toml"
+    path.write_text('[fcr]\ntarget = "80"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"a text 'target' for KPI\(s\) \['fcr'\]: \['80'\]"):
+        read_targets(path)
+
+
+@pytest.mark.parametrize("column", ["target", "tolerance", "weight"])
+def test_targets_past_float_range_are_refused_by_name(column):
+    # 10**400 in an object column raised a raw OverflowError from pandas.to_numeric
+    targets = pd.DataFrame({"kpi": ["aht"], "target": [300.0]})
+    targets[column] = pd.Series([10**400], dtype=object)
+    with pytest.raises(ValueError, match=rf"Value of 'targets' must have a .*'{column}'.*inf"):
+        read_targets(targets)
+
+
+def test_targets_take_a_polars_frame():
+    # was refused with "must be a DataFrame ... but received: DataFrame"
+    polars = pytest.importorskip("polars")
+    targets = read_targets(polars.DataFrame({"kpi": ["fcr"], "target": [75], "tolerance": [5]}))
+    assert targets[["kpi", "target", "tolerance", "weight"]].values.tolist() == [
+        ["fcr", 75.0, 5.0, 1.0]
+    ]
+
+
+def test_rate_refuses_a_kpi_given_twice_for_a_group():
+    # team a's fcr on two rows (76 and 60) was rated twice, green and red, and scored twice
+    frame = pd.DataFrame({"team": ["a", "a", "b"], "kpi": "fcr", "value": [76.0, 60.0, 70.0]})
+    message = r"one row per KPI, group and period but 2 rows repeat \['team', 'kpi'\].*\[0, 1\]"
+    with pytest.raises(ValueError, match=message):
+        rate(frame, pd.DataFrame({"kpi": ["fcr"], "target": [75.0]}))
+
+
+def test_rate_refuses_a_kpi_value_given_as_text():
+    # "80" was read as 80 (green) while "abc" was refused
+    frame = pd.DataFrame({"kpi": ["fcr", "fcr"], "team": ["a", "b"], "value": [50.0, "80"]})
+    message = r"must hold numbers in column 'value' but row\(s\) \[1\] have: \['80'\]"
+    with pytest.raises(ValueError, match=message):
+        rate(frame, pd.DataFrame({"kpi": ["fcr"], "target": [75.0]}))
+
+
+def test_rate_names_periods_that_mix_zones():
+    # raised pandas' "Cannot compare tz-naive and tz-aware timestamps"
+    periods = [pd.Timestamp("2026-03-28"), pd.Timestamp("2026-03-29", tz="Europe/Paris")]
+    frame = pd.DataFrame({"period": periods, "kpi": "fcr", "value": [80.0, 60.0]})
+    message = r"periods all with a time zone or all without but row\(s\) \[0\] have none"
+    with pytest.raises(ValueError, match=message):
+        rate(frame, pd.DataFrame({"kpi": ["fcr"], "target": [75.0]}))
+
+
+@pytest.mark.parametrize("amounts", [("100", 50), (100, True), "12"])
+def test_credits_refuse_text_and_flags(amounts):
+    # ("100", 50) credited 100; "12" was read as the pair (1, 2)
+    frame = pd.DataFrame({"kpi": ["fcr"], "value": [80.0]})
+    with pytest.raises(ValueError, match=r"'credits\['fcr'\]' must be a \(bonus, penalty\) pair"):
+        rate(frame, pd.DataFrame({"kpi": ["fcr"], "target": [75.0]}), credits={"fcr": amounts})
+
+
+def test_ramp_days_past_the_pandas_span_are_refused_by_name():
+    # 10**400 days was accepted and rate() then raised a raw OutOfBoundsTimedelta
+    with pytest.raises(
+        ValueError, match=r"'days' must be a positive integer up to 106751.*10\^400"
+    ):
+        Ramp(days=10**400, start_dates={"a": "2026-01-01"})
+    # the longest ramp works: a team started 1 January is in its first step on 1 February
+    ramp = Ramp(days=106751, start_dates={"a": "2026-01-01"})
+    assert ramp.share("a", "2026-02-01") == 1.0
+
+
+def test_ramp_refuses_a_group_without_a_start_date():
+    # None became NaT and the group was silently never ramped
+    with pytest.raises(ValueError, match=r"'start_dates' has no date for group\(s\) \['a'\]"):
+        Ramp(start_dates={"a": None, "b": "2026-01-01"})

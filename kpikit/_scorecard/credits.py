@@ -24,8 +24,10 @@ def check_credits(credits, targets: pd.DataFrame) -> dict:
                 f"Expected some of {targets['kpi'].tolist()}"
             )
         try:
+            if isinstance(amounts, str) or any(isinstance(a, str | bool) for a in amounts):
+                raise TypeError  # "100" or True is not an amount
             bonus, penalty = (float(amount) for amount in amounts)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise ValueError(
                 f"Value of 'credits[{kpi_id!r}]' must be a (bonus, penalty) pair of numbers; "
                 f"received: {amounts!r}"

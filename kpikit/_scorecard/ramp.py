@@ -7,7 +7,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from kpikit._validators import is_number
+from kpikit._validators import _digits, is_number
+
+MAX_RAMP_DAYS = pd.Timedelta.max.days
+"""Longest ramp, in days: the longest span pandas holds (about 292 years)."""
 
 
 @dataclass(frozen=True)
@@ -56,8 +59,11 @@ class Ramp:
     steps: int = 3
 
     def __post_init__(self):
-        if not _is_integer(self.days) or self.days <= 0:
-            raise ValueError(f"Value of 'days' must be a positive integer; received: {self.days!r}")
+        if not _is_integer(self.days) or not 0 < self.days <= MAX_RAMP_DAYS:
+            raise ValueError(
+                f"Value of 'days' must be a positive integer up to {MAX_RAMP_DAYS} (the longest "
+                f"span pandas holds); received: {_shown(self.days)}"
+            )
         if not _is_integer(self.steps) or not 1 <= self.steps <= self.days:
             raise ValueError(
                 f"Value of 'steps' must be an integer from 1 to days ({self.days}); "
@@ -81,6 +87,12 @@ class Ramp:
             raise ValueError(
                 f"Value of 'start_dates' holds a value that is not a date: {error}"
             ) from None
+        missing = [key for key, start in starts.items() if start is pd.NaT]
+        if missing:  # NaT would leave the group silently unramped
+            raise ValueError(
+                f"Value of 'start_dates' has no date for group(s) {missing}: "
+                f"{[self.start_dates[key] for key in missing]}"
+            )
         object.__setattr__(self, "start_dates", starts)
 
     def ease(self, target: float, direction: str, share: float = 1.0) -> float:
@@ -94,7 +106,7 @@ class Ramp:
         if group not in self.start_dates:
             return False
         start, at = _one_clock(self.start_dates[group], at)
-        return at < start + pd.Timedelta(days=self.days)
+        return at - start < pd.Timedelta(days=self.days)  # start + days may pass year 2262
 
     def share(self, group, at) -> float:
         """Share of the full easing in force for ``group`` at ``at``: ``(steps - k) / steps`` in
@@ -114,6 +126,12 @@ class Ramp:
         elapsed = at - start
         step = int(max(elapsed / pd.Timedelta(days=self.days), 0.0) * self.steps)
         return (self.steps - min(step, self.steps - 1)) / self.steps
+
+
+def _shown(value) -> str:
+    """``value`` for a message; a whole number past float range by its size (its digits are
+    too many to print)."""
+    return _digits(value) if _is_integer(value) and abs(value) > 10**15 else repr(value)
 
 
 def _is_integer(value) -> bool:

@@ -16,9 +16,11 @@ from importlib.resources import files
 from os import PathLike
 from pathlib import Path
 
+import narwhals as nw
 import numpy as np
 import pandas as pd
 
+from kpikit._frames import to_pandas
 from kpikit._validators import (
     check_choice,
     check_unique_columns,
@@ -94,11 +96,12 @@ def read_targets(targets, *, channel: str = "all") -> pd.DataFrame:
     Parameters
     ----------
     targets : str, path or DataFrame
-        A ``.csv`` or ``.toml`` file, a DataFrame, or a sector name (one of
+        A ``.csv`` or ``.toml`` file, a DataFrame (pandas, polars, ...), or a sector name (one of
         :data:`kpikit.catalog.SECTORS`) to derive targets from its benchmarks with
         :func:`targets_from_benchmarks`. Columns (CSV, DataFrame): ``kpi`` and ``target``
-        (required), ``tolerance`` (default 0), ``weight`` (default 1), ``area`` (default: the
-        catalog's), ``band_low``/``band_high`` (band KPIs only), ``role`` (``"primary"``, the
+        (required), ``tolerance`` (default 0), ``weight`` (default 1; an empty cell, None or
+        NaN in either takes the default), ``area`` (default: the catalog's),
+        ``band_low``/``band_high`` (band KPIs only), ``role`` (``"primary"``, the
         default, or ``"supporting"``), ``note`` (free text, such as where a weight comes from),
         and the segment columns ``channel`` and ``direction`` (``inbound``/``outbound``): a
         target with a segment value applies to that segment only, and a KPI may then have one
@@ -123,7 +126,8 @@ def read_targets(targets, *, channel: str = "all") -> pd.DataFrame:
         Unknown KPI ids (the message lists the valid ones), duplicated KPIs (per segment), a
         count KPI (contacts offered or handled have no better direction), segment targets
         that overlap without nesting (and no row for their overlap), a missing or
-        non-numeric target, a target or band edge outside the KPI's scale
+        non-numeric target, a number given as text (``"80"``, as in TOML ``target = "80"``;
+        a CSV's numbers are read as numbers), a target or band edge outside the KPI's scale
         (``KPI.value_range``: percents 0 to 100 but conformance, NPS -100 to 100, times and
         amounts >= 0), a negative or infinite tolerance, a weight outside
         0..:data:`MAX_WEIGHT` or weights all 0, a band on a KPI without one (or ``band_low >
@@ -152,6 +156,8 @@ def read_targets(targets, *, channel: str = "all") -> pd.DataFrame:
     if isinstance(targets, str | PathLike):
         path = checked_path(targets, _TARGET_SUFFIXES, "targets", must_exist=True)
         return _validate_targets(_read_target_file(path))
+    if isinstance(nw.from_native(targets, pass_through=True), nw.DataFrame | nw.LazyFrame):
+        return _validate_targets(to_pandas(targets, "targets"))  # polars, DuckDB, ...
     raise TypeError(
         "Value of 'targets' must be a DataFrame, a .csv/.toml path or a sector name "
         f"(one of {list(SECTORS)}) but received: {type(targets).__name__}"
@@ -303,12 +309,20 @@ def _validate_targets(frame: pd.DataFrame) -> pd.DataFrame:
                 f"{targets.loc[flags, 'kpi'].tolist()}: {targets.loc[flags, column].tolist()}; "
                 "expected numbers"
             )
-        converted = pd.to_numeric(targets[column], errors="coerce").astype(float)
+        converted = pd.to_numeric(targets[column].map(_past_float_as_inf), errors="coerce")
+        converted = converted.astype(float)
         bad = targets.loc[converted.isna() & targets[column].notna(), "kpi"].tolist()
         if bad:
             raise ValueError(
                 f"Value of 'targets' has a non-numeric {column!r} for KPI(s) {bad}: "
                 f"{targets.loc[targets['kpi'].isin(bad), column].tolist()}"
+            )
+        texts = targets[column].map(lambda value: isinstance(value, str | bytes))
+        if texts.any():
+            raise ValueError(
+                f"Value of 'targets' has a text {column!r} for KPI(s) "
+                f"{targets.loc[texts, 'kpi'].tolist()}: {targets.loc[texts, column].tolist()}; "
+                "expected numbers (80, not '80')"
             )
         targets[column] = converted
     targets["tolerance"] = targets["tolerance"].fillna(0.0)
@@ -344,6 +358,17 @@ def _validate_targets(frame: pd.DataFrame) -> pd.DataFrame:
     for index, definition in enumerate(definitions):
         _check_target_row(targets, index, definition)
     return targets
+
+
+def _past_float_as_inf(value):
+    """``value``, or ±inf for an int past float range (``10**400``), so that it is refused as
+    infinite rather than with a raw OverflowError."""
+    if isinstance(value, int):
+        try:
+            float(value)
+        except OverflowError:
+            return math.inf if value > 0 else -math.inf
+    return value
 
 
 def _check_overlaps(targets: pd.DataFrame, segments: list) -> None:

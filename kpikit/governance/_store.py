@@ -16,6 +16,7 @@ import datetime as dt
 import json
 import math
 import re
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -331,15 +332,27 @@ def _number(value):
     return number if math.isfinite(number) else None
 
 
+_IDENTITY = ("kpi", "freq", "period", "period_end", "group_json", "time_zone")
+"""What a breach is: the same id with other values there is another breach."""
+
+_FIGURES = ("target", "value", "gap")
+"""What a breach measured: the figures kept from its first registration."""
+
+
 def insert_breach(connection, row: dict, author: str) -> None:
+    """Write ``row`` unless its breach is registered. The same id with another KPI, period or
+    group raises (the id would stand for two breaches); with other figures (data recomputed,
+    a new target) the first ones are kept and a warning says so."""
     from sqlalchemy import select
     from sqlalchemy.exc import IntegrityError
 
     table = tables()[0]
+    columns = [table.c[name] for name in (*_IDENTITY, *_FIGURES)]
     exists = connection.execute(
-        select(table.c.breach_id).where(table.c.breach_id == row["breach_id"])
+        select(*columns).where(table.c.breach_id == row["breach_id"])
     ).first()
     if exists is not None:
+        _check_same_breach(row, exists._mapping)
         return
     try:
         with connection.begin_nested():
@@ -348,6 +361,34 @@ def insert_breach(connection, row: dict, author: str) -> None:
             )
     except IntegrityError:
         pass  # registered by another writer at the same moment
+
+
+def _check_same_breach(row: dict, stored) -> None:
+    """Raise when ``row`` is another breach than the one ``stored`` under its id; warn when it
+    has other figures, which are not written."""
+    other = [
+        name
+        for name in _IDENTITY
+        # a register made before time_zone existed has none: its times are the same instants
+        if stored[name] != row[name] and not (name == "time_zone" and stored[name] is None)
+    ]
+    if other:
+        shown = ", ".join(f"{name} {stored[name]} there, {row[name]} here" for name in other)
+        raise ValueError(
+            f"Value of 'breach_id' {row['breach_id']!r} is registered for another breach "
+            f"({shown}; times in UTC); give each breach its own id (kk.governance.breach_id)"
+        )
+    changed = [name for name in _FIGURES if stored[name] != row[name]]
+    if changed:
+        shown = ", ".join(
+            f"{name} {stored[name]} kept, {row[name]} not written" for name in changed
+        )
+        warnings.warn(
+            f"Breach {row['breach_id']!r} is already registered with other figures ({shown}): "
+            "the register keeps those of its first registration",
+            UserWarning,
+            stacklevel=4,
+        )
 
 
 def insert_event(connection, breach_id, name, value, author, now, replaces, conflict) -> int:

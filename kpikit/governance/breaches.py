@@ -271,10 +271,29 @@ def deadlines(end):
     if isinstance(end, pd.Series):
         ends = pd.DatetimeIndex(end)
         return tuple(
-            pd.Series(_stepped(ends, step), index=end.index).astype(end.dtype) for step in steps
+            pd.Series(_due(ends, step), index=end.index).astype(end.dtype) for step in steps
         )
     ends = pd.DatetimeIndex([check_timestamp("period_end", end)])
-    return tuple(_stepped(ends, step)[0] for step in steps)
+    return tuple(_due(ends, step)[0] for step in steps)
+
+
+def _due(ends: pd.DatetimeIndex, step) -> pd.DatetimeIndex:
+    """``ends`` moved by ``step``; raises naming the latest period end when a deadline falls
+    past the last time pandas holds.
+
+    >>> _due(pd.DatetimeIndex(["2262-04-10"]).as_unit("ns"), pd.DateOffset(days=PLAN_DAYS))
+    Traceback (most recent call last):
+    ...
+    ValueError: The period ending 2262-04-10 00:00:00 has its root cause and plan due after the
+    last time pandas holds (2262-04-11 23:47:16.854775807)
+    """
+    try:
+        return _stepped(ends, step)
+    except ValueError:  # _stepped names the latest end as a period's start
+        raise ValueError(
+            f"The period ending {ends[np.nanargmax(ends.asi8)]} has its root cause and plan due "
+            f"after the last time pandas holds ({pd.Timestamp.max})"
+        ) from None
 
 
 def _with_ids(found: pd.DataFrame, keys: list, freq: str) -> pd.DataFrame:
@@ -378,7 +397,10 @@ def breach_id(kpi_id: str, freq: str, period, group) -> str:
 
     Group values are percent-encoded, so no value can be mistaken for a separator. A null
     value (the group without a value in that column) is the column's name alone, without
-    ``=``, so it cannot be mistaken for a value either (not even the text ``"None"``).
+    ``=``, so it cannot be mistaken for a value either (not even the text ``"None"``). The
+    period is its wall time; the second of two periods that start at the same wall time (the
+    hour repeated when the clocks fall back) has its UTC offset too, so that each has its own
+    id.
 
     Examples
     --------
@@ -386,15 +408,28 @@ def breach_id(kpi_id: str, freq: str, period, group) -> str:
     'service_level/day/2026-07-08T00:00/site=Lake%2Fside'
     >>> breach_id("service_level", "day", "2026-07-08", {"site": None, "queue": "None"})
     'service_level/day/2026-07-08T00:00/site/queue=None'
+    >>> night = pd.Timestamp("2026-10-25 00:00", tz="UTC").tz_convert("Europe/Paris")
+    >>> [breach_id("asa", "hour", night + pd.Timedelta(hours=h), {}) for h in (0, 1)]
+    ['asa/hour/2026-10-25T02:00', 'asa/hour/2026-10-25T02:00+01:00']
     """
     if not isinstance(group, Mapping):
         raise TypeError(
             "Value of 'group' must be a mapping of grouping columns to values but received: "
             f"{group!r} ({type(group).__name__})"
         )
-    parts = [kpi_id, freq, f"{check_timestamp('period', period):%Y-%m-%dT%H:%M}"]
+    parts = [kpi_id, freq, _period_text(check_timestamp("period", period))]
     parts += [_group_part(key, _group_value(value)) for key, value in group.items()]
     return "/".join(parts)
+
+
+def _period_text(stamp: pd.Timestamp) -> str:
+    """``stamp``'s wall time to the minute, with its UTC offset when it is the second of two
+    times the clocks repeat."""
+    if stamp.tz is not None:
+        first = stamp.tz_localize(None).tz_localize(stamp.tz, ambiguous=True)
+        if first != stamp:
+            return stamp.isoformat(timespec="minutes")
+    return f"{stamp:%Y-%m-%dT%H:%M}"
 
 
 def _group_part(key, value) -> str:

@@ -25,8 +25,8 @@ import numpy as np
 import pandas as pd
 
 from kpikit._frames import pandas_frame
-from kpikit._validators import check_choice, check_timestamp
-from kpikit.catalog import SECTORS
+from kpikit._validators import check_choice, check_timestamp, column_names
+from kpikit.catalog import KPI_IDS, SECTORS
 from kpikit.catalog import kpi as kpi_definition
 from kpikit.governance import words
 from kpikit.governance._store import utc_instant
@@ -188,8 +188,9 @@ def cadence_report(
     sector : str, default="all"
         Benchmark sector of the quarterly target review, one of
         :data:`kpikit.catalog.SECTORS` (checked for every cadence).
-    kpis : sequence of str, default=GOVERNANCE_KPIS
-        The KPIs under SLA governance (those with a target are used).
+    kpis : str or sequence of str, default=GOVERNANCE_KPIS
+        The KPIs under SLA governance (those with a target are used; at least one must
+        have one).
     **compute_options
         Passed to :func:`kpikit.compute` (defaults: :mod:`kpikit.options`, per-channel
         service-level thresholds included).
@@ -201,9 +202,11 @@ def cadence_report(
     Raises
     ------
     ValueError
-        An unknown cadence or sector, a date outside the data, or bad targets.
+        An unknown cadence, sector or KPI id in ``kpis``, ``kpis`` none of which has a target,
+        a ``by`` column the contacts lack, a date outside the data, or bad targets.
     TypeError
-        ``register`` is not an :class:`~kpikit.governance.register.ActionRegister`.
+        ``register`` is not an :class:`~kpikit.governance.register.ActionRegister`; ``kpis``
+        or ``by`` that is not a name or a list of names.
     """
     from kpikit.governance import reviews
 
@@ -237,7 +240,7 @@ def cadence_report(
         end=period_end(start, freq),
         register=register,
         sector=sector,
-        kpis=tuple(k for k in kpis if k in set(targets["kpi"])),
+        kpis=_governed_kpis(kpis, targets),
         options=compute_options,
     )
     builders = {
@@ -539,13 +542,31 @@ def _by_group(frame: pd.DataFrame, by: list):
         yield " · ".join(str(value) for value in values), rows
 
 
+def _governed_kpis(kpis, targets: pd.DataFrame) -> tuple:
+    """The KPIs of ``kpis`` (one id or a list of them) that have a target; raises when
+    ``kpis`` is not a list of KPI ids or none of them has a target."""
+    names = [kpis] if isinstance(kpis, str) else kpis
+    if not isinstance(names, list | tuple) or not all(isinstance(k, str) for k in names):
+        raise TypeError(
+            f"Value of 'kpis' must be a KPI id or a list of them such as {list(GOVERNANCE_KPIS)} "
+            f"but received: {kpis!r} ({type(kpis).__name__})"
+        )
+    for kpi_id in names:
+        check_choice("kpis", kpi_id, KPI_IDS, "a KPI id")
+    governed = tuple(k for k in names if k in set(targets["kpi"]))
+    if not governed:
+        raise ValueError(
+            f"Value of 'kpis' names no KPI with a target: the targets have "
+            f"{targets['kpi'].tolist()} but received: {kpis!r}"
+        )
+    return governed
+
+
 def _grouping(dataset: Dataset, by) -> list:
     columns = nw.from_native(dataset.contacts).collect_schema().names()
     if by == "auto":
         return ["site"] if "site" in columns else []
-    if by is None:
-        return []
-    keys = [by] if isinstance(by, str) else list(by)
+    keys = column_names("by", by)
     missing = [key for key in keys if key not in columns]
     if missing:
         raise ValueError(

@@ -73,15 +73,18 @@ def decompose(segments: pd.DataFrame, *, target: float, scale: float = 1.0, side
         numerator but no denominator (cost on a channel without answered contacts) has no value
         of its own, yet its numerator is part of ``V``, as in :func:`kpikit.compute`'s totals:
         it contributes ``σ · s · nᵢ / Σ d``, all of it ``mix`` (it has no share of the volume
-        to perform at), so that contributions still add up to the gap.
+        to perform at), so that contributions still add up to the gap. When the segments with
+        volume in the period have no baseline volume at all, ``baseline_share`` is their share
+        in the period (no mix effect) and ``attrs["note"]`` says so.
 
     Raises
     ------
     TypeError
         ``segments`` that is not a DataFrame, ``target`` or ``scale`` that is not a number.
     ValueError
-        Missing or repeated columns, null, text or infinite sums, negative or all-zero
-        denominators, sums so large that the gap overflows (past 1.8e308),
+        Missing or repeated columns, a segment on two rows (the same labels twice), null, text
+        (even ``"1"``) or infinite sums, negative or all-zero denominators, sums so large that
+        the gap overflows (past 1.8e308),
         a ``target`` that is not finite, a ``scale`` that is not finite and > 0, or a ``side``
         other than "below" or "above".
 
@@ -142,6 +145,13 @@ def decompose(segments: pd.DataFrame, *, target: float, scale: float = 1.0, side
         )
     baseline = np.where(present, baseline, 0.0)
     usual = baseline / baseline.sum() if baseline.sum() > 0 else denominator / total
+    note = (
+        ""
+        if baseline.sum() > 0
+        else "The segments with volume in the period have no baseline_denominator (usual "
+        "volume): their baseline shares are their shares in the period, so no part of the gap "
+        "is mix."
+    )
     performance = np.where(present, sign * usual * (own - target), 0.0)
     gap = sign * (value - target)
     labels = frame.drop(columns=["numerator", "denominator", "baseline_denominator"])
@@ -155,8 +165,10 @@ def decompose(segments: pd.DataFrame, *, target: float, scale: float = 1.0, side
         mix=contribution - performance,
         contribution=contribution,
         share_of_gap=contribution / gap if gap > 0 else np.nan,
-    )
-    return result.reset_index(drop=True)
+    ).reset_index(drop=True)
+    if note:
+        result.attrs["note"] = note
+    return result
 
 
 def _checked(segments) -> pd.DataFrame:
@@ -177,6 +189,16 @@ def _checked(segments) -> pd.DataFrame:
         frame["baseline_denominator"] = frame["denominator"]
     for column in ("numerator", "denominator", "baseline_denominator"):
         frame[column] = _numeric(frame[column])
+    labels = [
+        c for c in frame.columns if c not in ("numerator", "denominator", "baseline_denominator")
+    ]
+    repeated = frame.index[frame.duplicated(labels, keep=False)] if labels else frame.index[:0]
+    if len(repeated):
+        raise ValueError(
+            f"Value of 'segments' must have one row per segment but {len(repeated)} rows repeat "
+            f"the labels {labels}, first rows {list(repeated[:5])}: "
+            f"{frame.loc[repeated[:5], labels].to_dict('records')}; add them up first"
+        )
     negative = frame.index[(frame["denominator"] < 0) | (frame["baseline_denominator"] < 0)]
     if len(negative):
         raise ValueError(
@@ -191,9 +213,10 @@ def _checked(segments) -> pd.DataFrame:
 
 
 def _numeric(values: pd.Series) -> pd.Series:
-    """A column of sums as floats; null, text or infinite values raise, naming the column and
-    the first rows (a null sum is not read as 0)."""
-    converted = pd.to_numeric(values, errors="coerce").astype(float)
+    """A column of sums as floats; null, text (even ``"1"``: text is not read as a number) or
+    infinite values raise, naming the column and the first rows (a null sum is not read as 0)."""
+    text = values.map(lambda value: isinstance(value, str | bytes)).to_numpy(bool)
+    converted = pd.to_numeric(values.mask(text), errors="coerce").astype(float)
     bad = values.index[converted.isna() | np.isinf(converted)]
     if len(bad):
         raise ValueError(

@@ -201,7 +201,15 @@ class ActionRegister:
         ------
         ValueError
             A breach without ``breach_id, kpi, freq`` or ``period``, an empty ``breach_id``,
-            an unknown KPI or ``freq``, a ``period`` text that is not a date.
+            an unknown KPI or ``freq``, a ``period`` text that is not a date, a ``breach_id``
+            registered for another breach (another KPI, period length, period, zone or group;
+            nothing is then written).
+
+        Warns
+        -----
+        UserWarning
+            A breach registered already with other ``target``, ``value`` or ``gap``: the
+            register keeps the figures of its first registration.
         TypeError
             ``breaches`` that is not a row, a mapping or a frame of them; a ``period`` that is
             not a date or time (a number, None).
@@ -462,7 +470,7 @@ def _checked_author(author) -> str:
             f"Value of 'author' must be a name (who makes the change) but received: {author!r}"
         )
     author = author.strip()
-    if len(author) > MAX_AUTHOR_CHARS or "\n" in author or _CONTROL.search(author):
+    if len(author) > MAX_AUTHOR_CHARS or len(author.splitlines()) > 1 or _CONTROL.search(author):
         raise ValueError(
             f"Value of 'author' must be one line of at most {MAX_AUTHOR_CHARS} characters; "
             f"received {len(author)} characters"
@@ -529,7 +537,7 @@ def _next_milestone(text: str) -> str:
     if not pending:
         return ""
     day, line = pending[0]
-    return f"{day:%Y-%m-%d} {line}".strip()
+    return f"{day.date().isoformat()} {line}".strip()  # strftime's %Y drops a year's zeros
 
 
 def _dated_lines(text: str):
