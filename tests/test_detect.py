@@ -266,8 +266,32 @@ def test_detect_gzip_and_parquet(tmp_path):
         ({"source": b"", "filename": "x.csv"}, ValueError, "is empty"),
         ({"source": b"a,b\n", "filename": "x.csv", "rows": 0}, ValueError, "'rows' must be"),
         ({"source": b"a,b\n", "filename": "x.csv", "table": "calls"}, ValueError, "'table'"),
+        # These four used to be raw errors from the csv module or dict(), or accepted silently
+        # (a decimal mark of 'x', a mapping naming a column the file does not have).
+        ({"source": b"a,b\n", "filename": "x.csv", "sep": ";;"}, ValueError,
+         r"'sep' must be one character"),
+        ({"source": b"a,b\n", "filename": "x.csv", "encoding": "rot13"}, ValueError,
+         r"'encoding' is not a text encoding"),
+        ({"source": b"a,b\n", "filename": "x.csv", "decimal": "x"}, ValueError,
+         r"'decimal' must be '\.' or ','"),
+        ({"source": b"a,b\n", "filename": "x.csv", "mapping": {"zz": "contact_id"}}, ValueError,
+         r"'mapping' names columns that are not in 'x.csv': 'zz'\. Columns in the file: a, b\."),
+        ({"source": b"a,b\n", "filename": "x.csv", "mapping": ["a"]}, TypeError,
+         r"'mapping' must be a dict"),
+        # 100,001 columns used to keep detection busy for minutes (about 2 ms a column).
+        ({"source": b";" * 100_000 + b"\n", "filename": "x.csv"}, ValueError,
+         r"'x.csv' has 100,001 columns; kpikit reads files of at most 1,000"),
     ],
-)
+)  # fmt: skip
 def test_detect_bad_arguments(arguments, error, message):
     with pytest.raises(error, match=message):
         detect(**arguments)
+
+
+def test_detect_skips_parquet_columns_of_lists_and_dicts():
+    # Used to raise a raw TypeError (unhashable type: 'numpy.ndarray') from the date guess.
+    frame = pd.DataFrame({"CallID": ["a", "b"], "tags": [["x"], ["y"]], "extra": [{"k": 1}, {}]})
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer)
+    found = detect(buffer.getvalue(), filename="log.parquet")
+    assert found.columns == ("CallID", "tags", "extra") and dict(found.dates) == {}

@@ -380,6 +380,17 @@ def test_duplicate_parquet_column_names_are_refused_as_in_csv():
         detect(buffer.getvalue(), filename="log.parquet")
 
 
+def test_files_of_too_many_columns_are_refused_at_once():
+    # A line of 100,000 separators used to keep the reader and detect() busy for minutes.
+    with pytest.raises(ValueError, match=r"has 100,001 columns; kpikit reads files of at most"):
+        upload(";" * 100_000 + "\n1\n")
+    frame = pd.DataFrame({f"c{i}": [1] for i in range(1001)})
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer)
+    with pytest.raises(ValueError, match=r"has 1,001 columns"):
+        read_upload(buffer.getvalue(), "wide.parquet")
+
+
 def test_rows_longer_than_the_header_are_refused_not_shifted():
     with pytest.raises(ValueError, match=r"more fields than the header has names \(4\)"):
         upload(f"{HEADER}\n1,2024-03-04 09:00,True,3,x\n2,2024-03-04 09:01,True,4,y\n")
@@ -505,6 +516,74 @@ def test_a_wrong_date_format_names_the_right_one():
         SchemaError, match=r"look day first \(13/01/2026\): pass datetime_format='%d/%m/%Y'"
     ):
         upload(dates_file("13/01/2026"), datetime_format="%m/%d/%Y")
+
+
+@pytest.mark.parametrize(
+    "time", ["2026-01-02 09:00 CET", "2026-01-02 09:00:00 EST", "2026-01-02 09:00 GMT+1"]
+)
+def test_zone_abbreviations_are_refused_not_dropped(time):
+    # Used to read 09:00 CET as a naive 09:00 (the zone dropped without a word), and GMT+1 as
+    # UTC-01:00 (POSIX signs). An abbreviation names no single offset: refused with the fixes.
+    with pytest.raises(SchemaError) as raised:
+        upload(dates_file(time))
+    problem = raised.value.problems[0]
+    assert (problem.column, problem.count, problem.examples) == ("arrived_at", 1, ("0",))
+    assert f"with a zone name such as {time.split()[-1]!r} at the end" in problem.problem
+    assert "export the times with their UTC offset" in problem.problem
+    assert "remove the zone names and pass tz='Europe/Paris'" in problem.problem
+
+
+def test_a_zone_abbreviation_among_iso_times_is_named():
+    with pytest.raises(SchemaError, match=r"1 row with a zone name such as 'CET' at the end"):
+        upload(dates_file("2026-01-02 09:00", "2026-01-02 10:00 CET"))
+
+
+def test_am_pm_and_z_are_not_zone_names():
+    contacts = upload(dates_file("Jan 2 2026 9:05 PM", "Jan 3 2026 9:05 am"))
+    assert contacts["arrived_at"].dt.hour.tolist() == [21, 9]
+    assert upload(dates_file("2026-01-02T09:00:00Z"))["arrived_at"].dt.tz is not None
+
+
+@pytest.mark.parametrize(
+    ("time", "said"),
+    [
+        # By hand: 1767344400 s = 20455 days (2026-01-02) + 32400 s (09:00) after 1970-01-01.
+        ("1767344400", "seconds since 1970-01-01 UTC (1767344400 is 2026-01-02 09:00:00 UTC)"),
+        ("1767344400000", "milliseconds since 1970-01-01 UTC (1767344400000 is 2026-01-02 09:00"),
+    ],
+)  # fmt: skip
+def test_unix_times_are_refused_saying_what_they_are(time, said):
+    # Used to advise datetime_format='%d/%m/%Y %H:%M', which cannot read a number.
+    with pytest.raises(SchemaError) as raised:
+        upload(dates_file(time))
+    assert said in raised.value.problems[0].problem
+    assert "datetime_format=" not in raised.value.problems[0].problem
+
+
+@pytest.mark.skipif(pd.__version__ >= "3", reason="pandas 3 holds these years")
+@pytest.mark.parametrize(
+    ("time", "year"),
+    [("1600-01-02 09:00", 1600), ("9999-12-31 00:00", 9999), ("02/01/1600 09:00", 1600)],
+)
+def test_years_pandas_cannot_hold_are_named(time, year):
+    # Used to say "the other values follow the format 'ISO8601': correct these", though the
+    # format is right: pandas' nanosecond times end at 1677-09-21 and 2262-04-11.
+    with pytest.raises(SchemaError) as raised:
+        upload(dates_file("13/01/2026 09:00" if "/" in time else "2026-01-13 09:00", time))
+    problem = raised.value.problems[0]
+    assert (problem.count, problem.examples) == (1, ("1",))
+    assert f"year {year} is outside 1677-09-21 to 2262-04-11" in problem.problem
+
+
+def test_a_header_with_spaces_after_the_commas_says_so():
+    # Used to say only "' arrived_at' looks like it", as if another column looked like it.
+    with pytest.raises(SchemaError) as raised:
+        upload("contact_id, arrived_at, answered, wait_s\nc1, 2026-01-02 09:00, True, 3\n")
+    assert str(raised.value.problems[0]) == (
+        "contacts.arrived_at: required column is missing; the file names it ' arrived_at', "
+        "with spaces around the name: save the header without them, or pass mapping="
+        "{' arrived_at': 'arrived_at', ' answered': 'answered', ' wait_s': 'wait_s'}"
+    )
 
 
 def test_arrival_dates_without_times_are_read_as_midnight_with_a_warning(tmp_path, recwarn):
@@ -804,6 +883,54 @@ def test_read_dataset_reports_problems_of_all_tables_together(tmp_path):
         "contacts.wait_s: 1 row below 0 (first ids: 007)",
         "costs.cost: 1 row below 0 (first row positions: 0)",
     ]
+
+
+def write_iso_contacts_and_day_first_costs(folder):
+    write(folder / "contacts.csv", f"{HEADER}\nc1,2026-03-02 09:00,True,3\n")
+    write(folder / "costs.csv", "period_start,cost\n01/03/2026,100\n02/03/2026,120\n")
+
+
+def test_read_dataset_takes_a_date_format_per_table(tmp_path):
+    # Used to be a dead end: the advice datetime_format='%d/%m/%Y' for the costs then applied
+    # to the ISO contacts too, which it cannot read.
+    write_iso_contacts_and_day_first_costs(tmp_path)
+    with pytest.raises(SchemaError, match=r"pass datetime_format=\{'costs': '%d/%m/%Y'\} for day"):
+        read_dataset(tmp_path)
+    data = read_dataset(tmp_path, datetime_format={"costs": "%d/%m/%Y"})
+    # By hand: 01/03/2026 and 02/03/2026 day first are the 1st and 2nd of March.
+    assert data.costs["period_start"].tolist() == [
+        pd.Timestamp("2026-03-01"),
+        pd.Timestamp("2026-03-02"),
+    ]
+    assert data.contacts["arrived_at"].tolist() == [pd.Timestamp("2026-03-02 09:00")]
+
+
+def test_read_dataset_advice_for_a_format_given_to_every_table_names_each_table(tmp_path):
+    write_iso_contacts_and_day_first_costs(tmp_path)
+    with pytest.raises(SchemaError) as raised:
+        read_dataset(tmp_path, datetime_format="%d/%m/%Y")
+    assert raised.value.problems[0].problem.endswith(
+        "pass datetime_format={'contacts': 'ISO8601', 'costs': '%d/%m/%Y'}"
+    )
+    with advice_for("cli"), pytest.raises(SchemaError, match="pass --datetime-format ISO8601"):
+        read_dataset(tmp_path, datetime_format="%d/%m/%Y")
+
+
+@pytest.mark.parametrize(
+    ("datetime_format", "error", "message"),
+    [
+        ({"cost": "%d/%m/%Y"}, ValueError, r"'datetime_format key' is not a table name\. "
+         r"Expected one of \['contacts', 'agent_intervals', 'costs'\] but received: 'cost'\. "
+         r"Did you mean 'costs'\?"),
+        ({"costs": ""}, TypeError, r"Value of \"datetime_format\['costs'\]\" must be a non-empty"),
+        ({"costs": "mixed"}, ValueError, r"\"datetime_format\['costs'\]\" cannot be 'mixed'"),
+        (["%d/%m/%Y"], TypeError, r"'datetime_format' must be a str, or a dict of table name"),
+    ],
+)  # fmt: skip
+def test_read_dataset_date_formats_per_table_are_checked(tmp_path, datetime_format, error, message):
+    write_iso_contacts_and_day_first_costs(tmp_path)
+    with pytest.raises(error, match=message):
+        read_dataset(tmp_path, datetime_format=datetime_format)
 
 
 def test_read_dataset_folder_errors(tmp_path):

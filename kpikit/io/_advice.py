@@ -68,6 +68,21 @@ def fix(**options) -> str:
     return f"{verb} {' and '.join(parts)}"
 
 
+def table_fix(table: str, name: str, value, given: dict | None = None) -> str:
+    """The words telling the reader to set option ``name`` for one ``table`` of a folder.
+
+    In Python the option then takes a mapping of table name to value, ``given`` holding the
+    values already set for the other tables; the command line and the upload step have one
+    value for every table.
+
+    >>> table_fix("costs", "datetime_format", "%d/%m/%Y", {"contacts": "ISO8601"})
+    "pass datetime_format={'contacts': 'ISO8601', 'costs': '%d/%m/%Y'}"
+    """
+    if _AUDIENCE.get() != "python":
+        return fix(**{name: value})
+    return fix(**{name: {**(given or {}), table: value}})
+
+
 def encoding_fix(example: str) -> str:
     """Advice to read a file in another encoding (``example`` is one to try)."""
     text = fix(encoding=example)

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from kpikit._validators import check_time_zone
-from kpikit.io._advice import ReadWarning, fix, option_name
+from kpikit._validators import check_choice, check_time_zone
+from kpikit.io._advice import UPLOAD_REMEDIES, ReadWarning, fix, option_name, table_fix
 from kpikit.io._values import NA_TOKENS, guess_and_read_dates, guess_dates, guess_words
 from kpikit.schema import TABLES, Problem
 
@@ -24,6 +24,15 @@ from kpikit.schema import TABLES, Problem
 _AFTER_TIME = r"\d:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*"
 _OFFSET_TEXT = r"Z|[+-]\d{2}(?::?\d{2})?"
 _OFFSET = rf"{_AFTER_TIME}(?:{_OFFSET_TEXT})\s*$"
+# A zone abbreviation after a time ("CET", "EST", "UTC", "GMT+1"), not AM/PM: pandas drops most
+# of them (reading the time as local) and reads "GMT+1" as UTC-01:00.
+_ZONE_NAME = re.compile(
+    rf"{_AFTER_TIME}(?:[AaPp][Mm]\s*)?(?![AaPp][Mm]\s*$)"
+    r"(?P<zone>[A-Za-z]{2,5}(?:[+-]\d{1,2}(?::?\d{2})?)?)\s*$"
+)
+_EPOCH_NUMBER = re.compile(r"^\s*\d{9,13}\s*$")  # a Unix time: 1767344400 (s), 13 digits in ms
+# The year of a date written year first (1600-01-02) or last (02/01/1600).
+_YEAR = re.compile(r"(?<!\d)(\d{4})[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.](\d{4})(?!\d)")
 _DURATION = r"\d+:\d{2}:\d{2}(?:\.\d+)?"
 _COMMA_NUMBER = re.compile(r"^\s*[+-]?\d*,\d+\s*$")
 _DAY_NUMBER = re.compile(r"^\s*\d{1,6}(?:[.,]\d+)?\s*$")  # a spreadsheet's date: 46024.375
@@ -49,6 +58,9 @@ class ReadOptions:
     decimal: str | None = None
     na_values: tuple[str, ...] = ()
     tz: str | None = None
+    folder_formats: Mapping[str, str] | None = None
+    """When reading a folder (:func:`kpikit.io.read_dataset`), the ``datetime_format`` given for
+    each table, so that advice names the table; None when reading one file."""
 
     @classmethod
     def checked(cls, **options) -> "ReadOptions":
@@ -62,7 +74,8 @@ class ReadOptions:
                 "Value of 'mapping' must be a dict of {vendor column: kpikit column} strings; "
                 f"received: {mapping!r}."
             )
-        for name in ("datetime_format", "encoding", "tz"):
+        check_format("datetime_format", options.get("datetime_format"))
+        for name in ("encoding", "tz"):
             value = options.get(name)
             if value is not None and (not isinstance(value, str) or not value.strip()):
                 raise TypeError(f"Value of {name!r} must be a non-empty str; received: {value!r}.")
@@ -97,12 +110,6 @@ class ReadOptions:
         tz = options.get("tz")
         if tz is not None:
             check_time_zone("tz", tz)
-        if options.get("datetime_format") == "mixed":
-            raise ValueError(
-                "Value of 'datetime_format' cannot be 'mixed': pandas then reads each date on "
-                "its own, so 02/01/2026 would be read month first and 13/01/2026 day first in "
-                "one column; give the format, such as '%d/%m/%Y %H:%M'."
-            )
         return cls(
             mapping=mapping,
             datetime_format=options.get("datetime_format"),
@@ -113,6 +120,45 @@ class ReadOptions:
             tz=tz,
             **words,
         )
+
+
+def check_format(name: str, value) -> None:
+    """Refuse a ``datetime_format`` that is not a format (None is: guess it)."""
+    if value is None:
+        return
+    if not isinstance(value, str) or not value.strip():
+        raise TypeError(f"Value of {name!r} must be a non-empty str; received: {value!r}.")
+    if value == "mixed":
+        raise ValueError(
+            f"Value of {name!r} cannot be 'mixed': pandas then reads each date on "
+            "its own, so 02/01/2026 would be read month first and 13/01/2026 day first in "
+            "one column; give the format, such as '%d/%m/%Y %H:%M'."
+        )
+
+
+def table_formats(datetime_format) -> dict[str, str] | None:
+    """``datetime_format`` of :func:`kpikit.io.read_dataset` as table name -> format, checked;
+    None when it is one format for every table (or None).
+
+    >>> table_formats({"costs": "%d/%m/%Y"}), table_formats("%d/%m/%Y")
+    ({'costs': '%d/%m/%Y'}, None)
+    >>> table_formats({"cost": "%d/%m/%Y"})
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'datetime_format key' is not a table name. Expected one of ['contacts', \
+'agent_intervals', 'costs'] but received: 'cost'. Did you mean 'costs'?
+    """
+    if not isinstance(datetime_format, Mapping):
+        if datetime_format is not None and not isinstance(datetime_format, str):
+            raise TypeError(
+                "Value of 'datetime_format' must be a str, or a dict of table name -> str; "
+                f"received: {datetime_format!r}."
+            )
+        return None
+    for table, form in datetime_format.items():
+        check_choice("datetime_format key", table, list(TABLES), "a table name")
+        check_format(f"datetime_format[{table!r}]", form)
+    return {table: form for table, form in datetime_format.items() if form is not None}
 
 
 def _words(name: str, value) -> tuple[str, ...]:
@@ -198,8 +244,13 @@ def _datetimes(values: pd.Series, table: str, options: ReadOptions, examples):
     if form is None:
         guess, parsed = guess_and_read_dates(text)
         if guess is not None and guess.ambiguous:
-            return None, [Problem(table, column, _ambiguous_message(guess))]
+            return None, [Problem(table, column, _ambiguous_message(guess, table, options))]
         form = guess.format if guess else None
+    if form is None:  # pandas infers the format, dropping zone names it does not know
+        zones = text.str.extract(_ZONE_NAME)["zone"]
+        if zones.notna().any():
+            message = _zone_name_message(zones.dropna().iloc[0])
+            return None, [_rows_problem(table, values, zones.notna(), message, examples)]
     if form is None:  # pandas infers the format: refuse what is too long to be a time first
         present = text.dropna()
         long = (present.astype(str).str.len() > _MAX_TIME_TEXT).reindex(
@@ -227,14 +278,21 @@ def _datetimes(values: pd.Series, table: str, options: ReadOptions, examples):
         return _mixed_offsets(text, form, table, options, examples)
     failed = text.notna() & parsed.isna()
     if failed.any():
-        message = _date_message(text, form, given=options.datetime_format is not None)
+        message = _date_message(text, failed, form, table, options)
         return None, [_rows_problem(table, values, failed, message, examples)]
     if (table, column) == ("contacts", "arrived_at"):
         _warn_if_only_dates(parsed, f"{table}.{column}")
     return _in_zone(parsed, values, table, options, examples)
 
 
-def _ambiguous_message(guess) -> str:
+def _format_fix(form: str, table: str, options: ReadOptions | None) -> str:
+    """Advice to pass ``datetime_format=form``, for ``table`` alone when reading a folder."""
+    if options is None or options.folder_formats is None:
+        return fix(datetime_format=form)
+    return table_fix(table, "datetime_format", form, options.folder_formats)
+
+
+def _ambiguous_message(guess, table: str = "contacts", options: ReadOptions | None = None) -> str:
     """Why dates that read in several orders are refused, with the format of each order.
 
     >>> from kpikit.io._values import guess_dates
@@ -247,7 +305,7 @@ def _ambiguous_message(guess) -> str:
     if "year first" in guess.orders:
         why = "a two-digit year may come first"
     choices = ", or ".join(
-        f"{fix(datetime_format=form)} for {order}"
+        f"{_format_fix(form, table, options)} for {order}"
         for form, order in zip(guess.candidates, guess.orders, strict=True)
     )
     both = "both " if len(guess.candidates) == 2 else ""
@@ -313,15 +371,57 @@ def _to_datetime(text: pd.Series, form: str | None, *, utc: bool = False) -> pd.
         return pd.to_datetime(text, format=form, errors="coerce", utc=utc)
 
 
-def _date_message(text: pd.Series, form: str | None, *, given: bool) -> str:
-    """The problem for dates that did not read, with the order the values show or the option."""
+def _zone_name_message(zone: str) -> str:
+    """Why times ending with a zone abbreviation such as ``zone`` are refused: one names no
+    single offset (CET or CEST, IST in India or Ireland) and pandas reads most as local times."""
+    remedy = "export the times with their UTC offset (2026-01-02 09:00+01:00)"
+    zone_fix = fix(tz="Europe/Paris")
+    if zone_fix != UPLOAD_REMEDIES["tz"]:
+        remedy += f", or remove the zone names and {zone_fix} (the zone of the times)"
+    return (
+        f"with a zone name such as {zone!r} at the end (values such as " + "{samples}); "
+        "kpikit does not read zone names, since one may stand for several UTC offsets and "
+        f"pandas keeps the local time only: {remedy}"
+    )
+
+
+def _date_message(
+    text: pd.Series, failed: pd.Series, form: str | None, table: str, options: ReadOptions
+) -> str:
+    """The problem for dates that did not read (``failed``), with what the values show (an
+    order, spreadsheet day numbers, Unix times, a year pandas cannot hold) or the option."""
+    bad = text[failed].astype(str)
+    zones = bad.str.extract(_ZONE_NAME)["zone"].dropna()
+    if not zones.empty:
+        return _zone_name_message(zones.iloc[0])
+    year_first, year_last = (column for _, column in bad.str.extract(_YEAR).items())
+    years = pd.concat([year_first, year_last]).dropna().astype(int)
+    outside = years[(years < pd.Timestamp.min.year + 1) | (years > pd.Timestamp.max.year - 1)]
+    if not outside.empty:
+        return (
+            "not a timestamp pandas can hold (values such as {samples}): year "
+            f"{outside.iloc[0]} is outside {pd.Timestamp.min:%Y-%m-%d} to "
+            f"{pd.Timestamp.max:%Y-%m-%d}; correct the year, or leave the cell empty where "
+            "it stands for no date (a placeholder such as 9999-12-31)"
+        )
+    if bad.str.match(_EPOCH_NUMBER).all():
+        first = int(bad.iloc[0])
+        unit = "s" if first < 10**11 else "ms"
+        when = pd.Timestamp(first, unit=unit, tz="UTC")
+        return (
+            "not a timestamp (values such as {samples}): these look like Unix times, "
+            f"{'seconds' if unit == 's' else 'milliseconds'} since 1970-01-01 UTC "
+            f"({first} is {when:%Y-%m-%d %H:%M:%S} UTC), which no datetime_format reads: "
+            "export the times as dates with their UTC offset (2026-01-02 09:00:00+00:00)"
+        )
+    given = options.datetime_format is not None
     if given:
         message = f"not a timestamp in the format {form!r} (values such as " + "{samples})"
         guess = guess_dates(text)
         if guess is not None and guess.order and guess.example and guess.format != form:
             return (
                 f"{message}; the dates look {guess.order} ({guess.example}): "
-                f"{fix(datetime_format=guess.format)}"
+                f"{_format_fix(guess.format, table, options)}"
             )
         return message
     message = "not a timestamp (values such as {samples})"
@@ -333,7 +433,9 @@ def _date_message(text: pd.Series, form: str | None, *, given: bool) -> str:
             "before saving it as CSV"
         )
     if form is None:
-        return f"{message}; {fix(datetime_format='%d/%m/%Y %H:%M')} or the file's own format"
+        return (
+            f"{message}; {_format_fix('%d/%m/%Y %H:%M', table, options)} or the file's own format"
+        )
     return (
         f"{message}; the other values follow the format {form!r}: correct these, or give "
         f"{option_name('datetime_format')} a format that reads every value"
@@ -360,7 +462,7 @@ def _mixed_offsets(text: pd.Series, form, table, options: ReadOptions, examples)
         parsed = parsed.dt.tz_convert(options.tz).where(has_offset, localized)
     failed = present & parsed.isna()
     if failed.any():
-        message = _date_message(text, form, given=options.datetime_format is not None)
+        message = _date_message(text, failed, form, table, options)
         return None, [_rows_problem(table, text, failed, message, examples)]
     if options.tz is not None:
         return parsed.dt.tz_convert(options.tz), []

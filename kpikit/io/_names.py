@@ -118,3 +118,38 @@ def suggest_mapping(columns, table: str = "contacts") -> dict[str, str]:
             if found:
                 chosen[found[0]] = target
     return {column: chosen[column] for column in columns if column in chosen}
+
+
+def check_mapping(mapping, present, table: str, label: str) -> None:
+    """Refuse a ``mapping`` (file column -> kpikit column, None for none) naming columns not
+    ``present`` in the file (``label``), names that are not ``table`` columns, a kpikit name
+    twice, or a rename onto a column the file has."""
+    if mapping is None:
+        return
+    present = list(present)
+    unknown = [source for source in mapping if source not in present]
+    if unknown:
+        raise ValueError(
+            f"Value of 'mapping' names columns that are not in {label}: "
+            f"{', '.join(map(repr, unknown))}. Columns in the file: {', '.join(present)}."
+        )
+    valid = [spec.name for spec in TABLES[table]]
+    foreign = [target for target in mapping.values() if target not in valid]
+    if foreign:
+        raise ValueError(
+            f"Value of 'mapping' maps to names that are not {table} columns: "
+            f"{', '.join(map(repr, foreign))}. Expected one of: {', '.join(valid)}."
+        )
+    targets = list(mapping.values())
+    repeated = sorted({target for target in targets if targets.count(target) > 1})
+    if repeated:
+        raise ValueError(
+            f"Value of 'mapping' maps several columns to {', '.join(map(repr, repeated))}; "
+            "map one column to each kpikit name."
+        )
+    clashes = [t for s, t in mapping.items() if t in present and t != s and t not in mapping]
+    if clashes:
+        raise ValueError(
+            f"Value of 'mapping' renames columns to {', '.join(map(repr, clashes))}, but {label} "
+            "already has columns of those names; map or remove one of each pair."
+        )

@@ -23,6 +23,9 @@ READ_SUFFIXES = (".csv", ".csv.gz", ".parquet")
 HEAD_BYTES = 1 << 20
 """How much of a CSV file the format detection looks at (1 MiB, about 10,000 rows)."""
 
+MAX_COLUMNS = 1_000
+"""Most columns a file may have (vendor exports have tens; 1,000 take a second to detect)."""
+
 GZIP_MAGIC = b"\x1f\x8b"
 PARQUET_MAGIC = b"PAR1"
 ZIP_MAGIC = b"PK\x03\x04"  # an .xlsx workbook is a zip archive
@@ -123,15 +126,26 @@ def bytes_source(content, filename: str, *, max_bytes: int = MAX_BYTES) -> Sourc
     return Source(data, suffix[1:], label, max_bytes)
 
 
-def refuse_repeated_names(header: list[str], label: str) -> None:
+def refuse_bad_header(header: list[str], label: str) -> None:
     """Raise a ValueError naming the columns of a file's ``header`` that share a name (pandas
-    would rename one, or return a frame for a column).
+    would rename one, or return a frame for a column), or when it has over :data:`MAX_COLUMNS`
+    columns (each costs time: a line of 100,000 separators kept detection busy for minutes).
 
-    >>> refuse_repeated_names(["id", "wait", "wait"], "'f.parquet'")
+    >>> refuse_bad_header(["id", "wait", "wait"], "'f.parquet'")
     Traceback (most recent call last):
     ...
     ValueError: 'f.parquet' has 2 columns named 'wait' (columns 2 and 3); rename or remove one: ...
+    >>> refuse_bad_header([""] * 5000, "'f.csv'")
+    Traceback (most recent call last):
+    ...
+    ValueError: 'f.csv' has 5,000 columns; kpikit reads files of at most 1,000 (one row per ...
     """
+    if len(header) > MAX_COLUMNS:
+        raise ValueError(
+            f"{label} has {len(header):,} columns; kpikit reads files of at most {MAX_COLUMNS:,} "
+            "(one row per contact, a column per field): remove the columns kpikit does not use, "
+            "or check that the file is such a table."
+        )
     positions: dict[str, list[int]] = {}
     for position, name in enumerate(header, start=1):
         if name:
@@ -197,7 +211,7 @@ def load_parquet(source: Source, *, rows: int | None = None) -> pd.DataFrame:
         metadata = parquet.metadata
         size = sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups))
         check_size(size, source.max_bytes, source.label, stage=" uncompressed")
-        refuse_repeated_names(parquet.schema_arrow.names, source.label)
+        refuse_bad_header(parquet.schema_arrow.names, source.label)
         if rows is None:
             return arrow_to_pandas(parquet.read())
         batches = parquet.iter_batches(batch_size=max(rows, 1))

@@ -16,7 +16,7 @@ from kpikit.io._source import (
     SAVE_AS_CSV,
     ZIP_MAGIC,
     Source,
-    refuse_repeated_names,
+    refuse_bad_header,
 )
 from kpikit.io._values import NA_TOKENS
 
@@ -119,7 +119,7 @@ def sniff_text(
         records = records[:-1]  # the sample's end may cut it inside a quoted field
     header = records[0] if records else []
     columns = tuple(name or f"Unnamed: {i}" for i, name in enumerate(header))
-    refuse_repeated_names(header, label)
+    refuse_bad_header(header, label)
     rows = tuple(tuple(record) for record in records[1:] if record)
     return TextFormat(encoding, sep, columns, rows, tuple(notes))
 

@@ -24,7 +24,8 @@ from types import MappingProxyType
 
 import pandas as pd
 
-from kpikit.io._names import SYNONYMS, suggest_mapping
+from kpikit.io._convert import ReadOptions
+from kpikit.io._names import SYNONYMS, check_mapping, suggest_mapping
 from kpikit.io._source import MAX_BYTES, bytes_source, file_source, load_parquet
 from kpikit.io._text import TextFormat, guess_decimal, read_text, sniff_text
 from kpikit.io._values import NA_TOKENS, BoolWords, DateGuess, guess_dates, guess_words
@@ -186,6 +187,17 @@ class Detection:
         return "\n".join(lines)
 
 
+def _holds_text(values: pd.Series) -> bool:
+    """Whether a column holds text (a Parquet object column may hold lists or dicts).
+
+    >>> _holds_text(pd.Series(["a", None])), _holds_text(pd.Series([[1], [2]]))
+    (True, False)
+    """
+    if isinstance(values.dtype, pd.StringDtype):
+        return True
+    return values.dtype == object and pd.api.types.infer_dtype(values) in {"string", "empty"}
+
+
 def _kind(table: str, column: str) -> str | None:
     return next((spec.kind for spec in TABLES[table] if spec.name == column), None)
 
@@ -228,7 +240,11 @@ def detect(
     Raises
     ------
     ValueError
-        Bad path or file, empty file, repeated column names, undecodable text.
+        Bad path or file, empty file, repeated column names, undecodable text; a bad
+        ``encoding``, ``sep`` or ``decimal``, or a ``mapping`` naming columns the file does not
+        have, as the readers refuse them.
+    TypeError
+        Bytes without ``filename``; a ``mapping`` that is not a dict of strings.
 
     Examples
     --------
@@ -245,6 +261,7 @@ def detect(
         raise ValueError(f"Value of 'table' must be one of {list(TABLES)}; received: {table!r}")
     if rows is not None and (not isinstance(rows, int) or isinstance(rows, bool) or rows < 1):
         raise ValueError(f"Value of 'rows' must be a positive int or None; received: {rows!r}")
+    ReadOptions.checked(mapping=mapping, encoding=encoding, sep=sep, decimal=decimal)
     if isinstance(source, bytes | bytearray | memoryview):
         if filename is None:
             raise TypeError("detect() needs 'filename' with bytes, to know the file type.")
@@ -260,11 +277,9 @@ def detect(
     columns = tuple(str(column) for column in frame.columns)
     if mapping is None:
         mapping = suggest_mapping(columns, table)
-    text = [
-        c
-        for c in frame.columns
-        if frame[c].dtype == object or isinstance(frame[c].dtype, pd.StringDtype)
-    ]
+    else:
+        check_mapping(mapping, columns, table, found.label)
+    text = [c for c in frame.columns if _holds_text(frame[c])]
     dates = {str(c): guess for c in text if (guess := guess_dates(frame[c])) is not None}
     words = {str(c): pair for c in text if (pair := guess_words(frame[c])) is not None}
     return Detection(

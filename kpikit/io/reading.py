@@ -46,8 +46,8 @@ import pandas as pd
 from kpikit import schema
 from kpikit._validators import as_path
 from kpikit.io._advice import ReadWarning, fix
-from kpikit.io._convert import ReadOptions, convert
-from kpikit.io._names import suggest_mapping
+from kpikit.io._convert import ReadOptions, convert, table_formats
+from kpikit.io._names import check_mapping, suggest_mapping
 from kpikit.io._source import (
     MAX_BYTES,
     READ_SUFFIXES,
@@ -181,7 +181,7 @@ def read_contacts(
 def read_dataset(
     folder,
     *,
-    datetime_format: str | None = None,
+    datetime_format: str | Mapping[str, str] | None = None,
     true_values=None,
     false_values=None,
     encoding: str | None = None,
@@ -201,7 +201,11 @@ def read_dataset(
     Parameters
     ----------
     folder : str or os.PathLike
-    datetime_format, true_values, false_values, encoding, sep, decimal, na_values, tz
+    datetime_format : str or dict of str to str, optional
+        As in :func:`read_contacts`, for every table; or per table, as table name -> format
+        (``{"costs": "%d/%m/%Y"}``), the tables not named having their format guessed.
+        Advice about a table's dates names the table in such a mapping.
+    true_values, false_values, encoding, sep, decimal, na_values, tz
         As in :func:`read_contacts`, for every table (what is detected is detected per file).
     validate : bool, default=True
         Validate the tables together; problems of every table come in one SchemaError.
@@ -217,12 +221,35 @@ def read_dataset(
     ------
     ValueError
         No folder, no contacts file, or two files for one table (``costs.csv`` and
-        ``costs.parquet``).
+        ``costs.parquet``); a ``datetime_format`` mapping naming an unknown table.
     SchemaError
         As in :func:`read_contacts`.
+
+    Examples
+    --------
+    Each table's dates may be written their own way: here ``costs`` has day-first dates that
+    no day above 12 proves.
+
+    >>> import pathlib, tempfile
+    >>> scratch = tempfile.TemporaryDirectory()
+    >>> folder = pathlib.Path(scratch.name)
+    >>> _ = (folder / "contacts.csv").write_text(
+    ...     "contact_id,arrived_at,answered,wait_s\\nc1,2026-03-02 09:00,True,12\\n")
+    >>> _ = (folder / "costs.csv").write_text("period_start,cost\\n01/03/2026,100\\n")
+    >>> read_dataset(folder)
+    Traceback (most recent call last):
+    ...
+    kpikit.schema.SchemaError: The data does not follow the kpikit schema (1 problem):
+    - costs.period_start: dates such as '01/03/2026' read both day first and month first (no day
+      above 12 in the file): pass datetime_format={'costs': '%d/%m/%Y'} for day first, or pass
+      datetime_format={'costs': '%m/%d/%Y'} for month first
+    >>> read_dataset(folder, datetime_format={"costs": "%d/%m/%Y"}).costs["period_start"].tolist()
+    [Timestamp('2026-03-01 00:00:00')]
+    >>> scratch.cleanup()
     """
+    formats = table_formats(datetime_format)
     options = ReadOptions.checked(
-        datetime_format=datetime_format,
+        datetime_format=datetime_format if formats is None else None,
         true_values=true_values,
         false_values=false_values,
         encoding=encoding,
@@ -240,7 +267,7 @@ def read_dataset(
         ) from None
     if not is_folder:
         raise ValueError(f"Value of 'folder' is not an existing folder; received: '{folder}'.")
-    tables = {}
+    paths = {}
     for table in TABLES:
         files = [directory / f"{table}{suffix}" for suffix in READ_SUFFIXES]
         found = [file for file in files if file.is_file()]
@@ -252,8 +279,14 @@ def read_dataset(
                 expected = ", ".join(file.name for file in files)
                 raise ValueError(f"No contacts file in '{directory}'; expected one of: {expected}.")
             continue
-        source = file_source(found[0], max_bytes=max_bytes)
-        tables[table] = _read_table(source, table, options)
+        paths[table] = found[0]
+    if formats is None:  # one format, or none, for every table
+        formats = dict.fromkeys(paths, datetime_format) if datetime_format else {}
+    tables = {}
+    for table, path in paths.items():
+        source = file_source(path, max_bytes=max_bytes)
+        table_options = replace(options, datetime_format=formats.get(table), folder_formats=formats)
+        tables[table] = _read_table(source, table, table_options)
     return _finish(tables, validate=validate)
 
 
@@ -327,7 +360,7 @@ def _read_table(source: Source, table: str, options: ReadOptions):
     """
     if source.kind == "parquet":
         frame = _missing_markers(load_parquet(source), options.na_values)
-        _check_mapping(options.mapping, [str(c) for c in frame.columns], table, source.label)
+        check_mapping(options.mapping, [str(c) for c in frame.columns], table, source.label)
     else:
         frame, options = _read_csv(source, table, options)
     original = [str(column) for column in frame.columns]
@@ -344,7 +377,7 @@ def _read_csv(source: Source, table: str, options: ReadOptions):
     for note in text.notes:
         warnings.warn(note, ReadWarning, stacklevel=4)
     decimal = options.decimal or guess_decimal(text.columns, text.records)
-    _check_mapping(options.mapping, text.columns, table, source.label)
+    check_mapping(options.mapping, text.columns, table, source.label)
     mapping = options.mapping or {}
     kinds = {spec.name: spec.kind for spec in TABLES[table]}
     as_text = [c for c in text.columns if kinds.get(mapping.get(c, c)) in _TEXT_KINDS]
@@ -401,38 +434,6 @@ def _stream(data: bytes | Path):
     return io.BytesIO(data) if isinstance(data, bytes) else data
 
 
-def _check_mapping(mapping, present, table: str, label: str) -> None:
-    if mapping is None:
-        return
-    present = list(present)
-    unknown = [source for source in mapping if source not in present]
-    if unknown:
-        raise ValueError(
-            f"Value of 'mapping' names columns that are not in {label}: "
-            f"{', '.join(map(repr, unknown))}. Columns in the file: {', '.join(present)}."
-        )
-    valid = [spec.name for spec in TABLES[table]]
-    foreign = [target for target in mapping.values() if target not in valid]
-    if foreign:
-        raise ValueError(
-            f"Value of 'mapping' maps to names that are not {table} columns: "
-            f"{', '.join(map(repr, foreign))}. Expected one of: {', '.join(valid)}."
-        )
-    targets = list(mapping.values())
-    repeated = sorted({target for target in targets if targets.count(target) > 1})
-    if repeated:
-        raise ValueError(
-            f"Value of 'mapping' maps several columns to {', '.join(map(repr, repeated))}; "
-            "map one column to each kpikit name."
-        )
-    clashes = [t for s, t in mapping.items() if t in present and t != s and t not in mapping]
-    if clashes:
-        raise ValueError(
-            f"Value of 'mapping' renames columns to {', '.join(map(repr, clashes))}, but {label} "
-            "already has columns of those names; map or remove one of each pair."
-        )
-
-
 def _missing_columns(frame, original, table: str, options: ReadOptions) -> list[Problem]:
     """Required columns that are missing but that a file column looks like, with the mapping."""
     missing = [s.name for s in TABLES[table] if s.required and s.name not in frame.columns]
@@ -462,9 +463,14 @@ def _missing_columns(frame, original, table: str, options: ReadOptions) -> list[
     problems = []
     for position, (target, source) in enumerate(found.items()):
         advice = f": {fix(mapping=full)}" if position == 0 else " (in the same mapping)"
-        problems.append(
-            Problem(table, target, f"required column is missing; {source!r} looks like it{advice}")
-        )
+        if source.strip() == target:
+            # A header written "a, b": the name is there, with a space kpikit does not drop.
+            looks = f"the file names it {source!r}, with spaces around the name"
+            if position == 0:
+                advice = f": save the header without them, or {fix(mapping=full)}"
+        else:
+            looks = f"{source!r} looks like it"
+        problems.append(Problem(table, target, f"required column is missing; {looks}{advice}"))
     return problems
 
 
