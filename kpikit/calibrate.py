@@ -16,6 +16,7 @@ patience of callers, estimated from who abandoned after how long.
 [100.0]
 """
 
+import math
 from dataclasses import dataclass
 
 import narwhals.stable.v2 as nw
@@ -42,6 +43,30 @@ INTERVALS = {"15min": "15min", "30min": "30min", "hour": "1h"}
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 HANDLE_COLUMNS = ("talk_s", "hold_s", "acw_s")
 _Z_95 = 1.959963984540054
+PROFILE_COLUMNS = {
+    "weekday": np.int64,
+    "weekday_name": object,
+    "interval_start": object,
+    "interval_s": float,
+    "days": np.int64,
+    "contacts": np.int64,
+    "answered": np.int64,
+    "volume": float,
+    "aht_s": float,
+}
+"""Columns of :func:`arrival_profile` after the ``by`` columns, with their types."""
+EXPONENTIAL_COLUMNS = ("contacts", "abandoned", "queued_s", "patience_s", "ci_low", "ci_high")
+"""Columns of :func:`patience_exponential` after the ``by`` columns."""
+KAPLAN_MEIER_COLUMNS = (
+    "wait_s",
+    "at_risk",
+    "abandoned",
+    "survival",
+    "contacts",
+    "horizon_s",
+    "restricted_mean_s",
+)
+"""Columns of :func:`patience_kaplan_meier`'s two frames after the ``by`` columns."""
 
 
 def as_pandas(frame, columns, argument):
@@ -122,6 +147,25 @@ def checked_contacts(data, columns, *, optional=(), by=()):
     return contacts
 
 
+def _refuse_result_names(groups, own) -> None:
+    """No ``by`` column may bear the name of a column the result holds itself: it was
+    overwritten by the result's (every contact grouped under ``contacts == 1``) or failed deep
+    in pandas.
+
+    >>> _refuse_result_names(["queue", "contacts"], ["contacts", "abandoned"])
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'by' names column(s) ['contacts'] of contacts, but the result has
+    column(s) of that name itself (['contacts', 'abandoned']): rename them in contacts first
+    """
+    taken = [name for name in groups if name in own]
+    if taken:
+        raise ValueError(
+            f"Value of 'by' names column(s) {taken} of contacts, but the result has column(s) "
+            f"of that name itself ({list(own)}): rename them in contacts first"
+        )
+
+
 def _interval(interval):
     check_choice("interval", interval, INTERVALS, "supported")
     return pd.Timedelta(INTERVALS[interval])
@@ -157,15 +201,14 @@ def arrival_profile(data, *, interval="30min", by=None):
     SchemaError
         A column read of a wrong type (text timestamps: parse them first) or with rows the
         schema refuses (a missing arrival, a negative talk time, ...).
-    ValueError
-        ``data`` holds no contacts.
 
     Notes
     -----
     ``days`` counts every date of that weekday between the first and the last arrival, so a
     day without contacts lowers the average (it is a day with zero volume). Weekdays the log
-    does not cover are left out. ``aht_s`` is NaN where nothing was answered, and for every row
-    when the log has no ``talk_s``.
+    does not cover are left out: without contacts, every weekday, so the profile has no row
+    (as :func:`kpikit.compute` gives no group). ``aht_s`` is NaN where nothing was answered,
+    and for every row when the log has no ``talk_s``.
 
     Examples
     --------
@@ -184,13 +227,15 @@ def arrival_profile(data, *, interval="30min", by=None):
     9     1.5  230.0
     """
     groups = column_names("by", by)
+    _refuse_result_names(groups, PROFILE_COLUMNS)
     length = _interval(interval)
     contacts = checked_contacts(
         data, ["arrived_at", "answered"], optional=HANDLE_COLUMNS, by=groups
     )
-    if contacts.empty:
-        raise ValueError(
-            "Value of 'data' holds no contacts; an arrival profile needs at least one arrival"
+    if contacts.empty:  # no weekday covered, so no row (as compute gives no group)
+        return pd.DataFrame(
+            {name: contacts[name] for name in groups}
+            | {name: pd.Series(dtype=dtype) for name, dtype in PROFILE_COLUMNS.items()}
         )
     refuse_dates_for_hours(contacts, "arrived_at", interval, "interval")
     arrived = pd.to_datetime(contacts["arrived_at"])
@@ -208,42 +253,30 @@ def arrival_profile(data, *, interval="30min", by=None):
         handle = pd.Series(np.nan, index=contacts.index)
     keys = contacts[groups].copy()
     keys["weekday"] = arrived.dt.day_of_week + 1
-    keys["slot"] = ((arrived - arrived.dt.normalize()) // length).astype(np.int64)
+    keys["_slot"] = ((arrived - arrived.dt.normalize()) // length).astype(np.int64)
     cells = (
-        pd.DataFrame({"contacts": 1, "answered": answered.astype(np.int64), "handle_s": handle})
+        pd.DataFrame({"contacts": 1, "answered": answered.astype(np.int64), "_handle_s": handle})
         .join(keys)
-        .groupby([*groups, "weekday", "slot"], dropna=False)
+        .groupby([*groups, "weekday", "_slot"], dropna=False, observed=True)
         .sum(min_count=1)
     )
 
     dates = pd.date_range(arrived.min().normalize(), arrived.max().normalize(), freq="D")
     days = pd.Series(dates.day_of_week + 1).value_counts().sort_index()
     slots = np.arange(int(pd.Timedelta("1D") / length))
-    levels = [*(cells.index.levels[: len(groups)] if groups else []), days.index, slots]
-    grid = pd.MultiIndex.from_product(levels, names=[*groups, "weekday", "slot"])
+    observed = cells.index.remove_unused_levels().levels[: len(groups)]  # not unused categories
+    levels = [*(observed if groups else []), days.index, slots]
+    grid = pd.MultiIndex.from_product(levels, names=[*groups, "weekday", "_slot"])
     profile = cells.reindex(grid).reset_index()
     profile[["contacts", "answered"]] = profile[["contacts", "answered"]].fillna(0).astype(np.int64)
     profile["days"] = profile["weekday"].map(days).astype(np.int64)
     profile["volume"] = profile["contacts"] / profile["days"]
-    profile["aht_s"] = profile["handle_s"] / profile["answered"].where(profile["answered"] > 0)
+    profile["aht_s"] = profile["_handle_s"] / profile["answered"].where(profile["answered"] > 0)
     profile["weekday_name"] = profile["weekday"].map(dict(enumerate(WEEKDAY_NAMES, start=1)))
-    minutes = profile["slot"] * int(length.total_seconds() // 60)
+    minutes = profile["_slot"] * int(length.total_seconds() // 60)
     profile["interval_start"] = [f"{m // 60:02d}:{m % 60:02d}" for m in minutes]
     profile["interval_s"] = length.total_seconds()
-    return profile[
-        [
-            *groups,
-            "weekday",
-            "weekday_name",
-            "interval_start",
-            "interval_s",
-            "days",
-            "contacts",
-            "answered",
-            "volume",
-            "aht_s",
-        ]
-    ]
+    return profile[[*groups, *PROFILE_COLUMNS]]
 
 
 def patience_exponential(data, *, by=None):
@@ -282,6 +315,7 @@ def patience_exponential(data, *, by=None):
     0          2       100.0
     """
     groups = column_names("by", by)
+    _refuse_result_names(groups, EXPONENTIAL_COLUMNS)
     contacts = checked_contacts(data, ["answered", "wait_s"], by=groups)
     frame = contacts[groups].copy()
     frame["contacts"] = 1
@@ -289,7 +323,7 @@ def patience_exponential(data, *, by=None):
     frame["queued_s"] = contacts["wait_s"].astype(float)
     with np.errstate(over="ignore"):  # an overflow is reported below, by group
         if groups:
-            totals = frame.groupby(groups, dropna=False).sum().reset_index()
+            totals = frame.groupby(groups, dropna=False, observed=True).sum().reset_index()
         else:
             totals = frame.sum().to_frame().T
     totals[["contacts", "abandoned"]] = totals[["contacts", "abandoned"]].astype(np.int64)
@@ -299,7 +333,7 @@ def patience_exponential(data, *, by=None):
     spread = np.exp(_Z_95 / np.sqrt(abandoned))
     totals["ci_low"] = totals["patience_s"] / spread
     totals["ci_high"] = totals["patience_s"] * spread
-    return totals[[*groups, "contacts", "abandoned", "queued_s", "patience_s", "ci_low", "ci_high"]]
+    return totals[[*groups, *EXPONENTIAL_COLUMNS]]
 
 
 def _check_finite_total(totals, groups) -> None:
@@ -356,7 +390,8 @@ def patience_kaplan_meier(data, *, by=None, horizon_s=None):
         Grouping columns (for instance ``"queue"``).
     horizon_s : float > 0, default=None
         Upper limit of the restricted mean; None uses each group's longest wait (beyond it the
-        curve is unknown).
+        curve is unknown). A longer horizon is refused for a group whose curve has not
+        reached 0 by its longest wait (ValueError naming the groups).
 
     Returns
     -------
@@ -367,7 +402,9 @@ def patience_kaplan_meier(data, *, by=None, horizon_s=None):
     -----
     Without the exponential assumption of :func:`patience_exponential`. Answered callers are
     censored at their wait (their patience was longer). When the last wait is an abandon the
-    curve reaches 0; otherwise the restricted mean underestimates the unrestricted one.
+    curve reaches 0; otherwise the restricted mean underestimates the unrestricted one. No
+    contacts: without ``by``, one row with 0 contacts and a NaN mean (as
+    :func:`patience_exponential` and :func:`kpikit.compute`); with ``by``, no row.
 
     Examples
     --------
@@ -383,6 +420,7 @@ def patience_kaplan_meier(data, *, by=None, horizon_s=None):
     [28.75]
     """
     groups = column_names("by", by)
+    _refuse_result_names(groups, KAPLAN_MEIER_COLUMNS)
     if horizon_s is not None:
         check_number("horizon_s", horizon_s, minimum=0, above_minimum=True)
     contacts = checked_contacts(data, ["answered", "wait_s"], by=groups)
@@ -392,34 +430,44 @@ def patience_kaplan_meier(data, *, by=None, horizon_s=None):
         frame["_all"] = 0
     frame["wait_s"] = contacts["wait_s"].astype(float)
     frame["abandoned"] = (~contacts["answered"].astype(bool)).astype(np.int64)
-    frame["leaving"] = 1
-    table = frame.groupby([*keys, "wait_s"], dropna=False).sum().reset_index()
-    by_group = table.groupby(keys, dropna=False, sort=False)
+    frame["_leaving"] = 1
+    table = frame.groupby([*keys, "wait_s"], dropna=False, observed=True).sum().reset_index()
+    by_group = table.groupby(keys, dropna=False, observed=True, sort=False)
     table["at_risk"] = (
-        by_group["leaving"].transform("sum") - by_group["leaving"].cumsum() + table["leaving"]
+        by_group["_leaving"].transform("sum") - by_group["_leaving"].cumsum() + table["_leaving"]
     )
     table["survival"] = 1.0 - table["abandoned"] / table["at_risk"]
-    table["survival"] = table.groupby(keys, dropna=False, sort=False)["survival"].cumprod()
+    table["survival"] = table.groupby(keys, dropna=False, observed=True, sort=False)[
+        "survival"
+    ].cumprod()
 
     # restricted mean: area under the step curve from 0 to the horizon
     longest = by_group["wait_s"].transform("max")
     horizon = longest if horizon_s is None else pd.Series(float(horizon_s), index=table.index)
     previous_survival = (
-        table.groupby(keys, dropna=False, sort=False)["survival"].shift(1).fillna(1.0)
+        table.groupby(keys, dropna=False, observed=True, sort=False)["survival"]
+        .shift(1)
+        .fillna(1.0)
     )
     previous_wait = by_group["wait_s"].shift(1).fillna(0.0)
     step = (table["wait_s"].clip(upper=horizon) - previous_wait.clip(upper=horizon)) * (
         previous_survival
     )
-    table["area"] = step
-    last = table.groupby(keys, dropna=False, sort=False).tail(1)
+    table["_area"] = step
+    last = table.groupby(keys, dropna=False, observed=True, sort=False).tail(1)
+    _check_horizon(horizon_s, last, groups)
     tail_area = (horizon[last.index] - last["wait_s"]).clip(lower=0) * last["survival"]
-    summary = table.groupby(keys, dropna=False, sort=False).agg(
-        contacts=("leaving", "sum"), abandoned=("abandoned", "sum"), area=("area", "sum")
+    summary = table.groupby(keys, dropna=False, observed=True, sort=False).agg(
+        contacts=("_leaving", "sum"), abandoned=("abandoned", "sum"), _area=("_area", "sum")
     )
     summary["horizon_s"] = horizon[last.index].to_numpy()
-    summary["restricted_mean_s"] = summary["area"] + tail_area.to_numpy()
+    summary["restricted_mean_s"] = summary["_area"] + tail_area.to_numpy()
     summary = summary.reset_index()
+    if summary.empty and not groups:  # no contacts: one row with a null mean, as compute gives
+        unknown = math.nan if horizon_s is None else float(horizon_s)
+        summary = pd.DataFrame(
+            {"contacts": [0], "abandoned": [0], "horizon_s": unknown, "restricted_mean_s": math.nan}
+        )
 
     survival = table.loc[
         table["abandoned"] > 0, [*keys, "wait_s", "at_risk", "abandoned", "survival"]
@@ -428,4 +476,33 @@ def patience_kaplan_meier(data, *, by=None, horizon_s=None):
     return PatienceCurve(
         survival=survival.drop(columns=[] if groups else ["_all"]).reset_index(drop=True),
         restricted_mean=summary[columns],
+    )
+
+
+def _check_horizon(horizon_s, last, groups) -> None:
+    """A horizon past a group's longest wait is refused while some of its callers are still
+    waiting there: the curve beyond is unknown, and carrying its last value on to the horizon
+    would make the mean up (``horizon_s=1e308`` gave a mean of 3.75e307 s).
+
+    ``last`` holds each group's longest wait (``wait_s``) and the survival there.
+
+    >>> last = pd.DataFrame({"queue": ["a", "b"], "wait_s": [40.0, 90.0], "survival": [0.375, 0]})
+    >>> _check_horizon(600, last, ["queue"])
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'horizon_s' is 600 s, past the longest wait of 1 group(s) whose
+    callers are not all gone by then, where the curve is unknown: [{'queue': 'a', 'wait_s':
+    40.0}]; give a horizon of at most 40 s, or None for each group's longest wait
+    """
+    if horizon_s is None:
+        return
+    beyond = last[(last["wait_s"] < horizon_s) & (last["survival"] > 0)]
+    if beyond.empty:
+        return
+    named = beyond[[*groups, "wait_s"]].head(5).to_dict("records")
+    raise ValueError(
+        f"Value of 'horizon_s' is {horizon_s:g} s, past the longest wait of {len(beyond)} "
+        f"group(s) whose callers are not all gone by then, where the curve is unknown: {named}; "
+        f"give a horizon of at most {beyond['wait_s'].min():g} s, or None for each group's "
+        "longest wait"
     )

@@ -8,10 +8,16 @@ forecast volume and AHT of each interval ahead).
 
 import math
 
+import narwhals.stable.v2 as nw
+import numpy as np
 import pandas as pd
 
 from kpikit import calibrate
+from kpikit._check_runs import check_table
+from kpikit._frames import pandas_frame
 from kpikit.options import sl_threshold_for
+from kpikit.queueing._inputs import MIN_SECONDS
+from kpikit.schema import TABLES, SchemaError
 from kpikit.whatif._scenario import Scenario
 
 __all__ = ["scenario_from_data", "scenario_from_forecast"]
@@ -55,7 +61,10 @@ def scenario_from_data(
         in ``kk.options`` (:func:`kpikit.options.sl_threshold_for`: phone 20 s unless
         changed).
     shrinkage : float, default=None
-        None calibrates it from agent intervals (0 without them).
+        None calibrates it from agent intervals (0 without them); ValueError with the rows when
+        their handling and available time exceed their paid time, or with the figures when they
+        are under 1 % of it (shrinkage above 0.99): a wrong column mapping or units; give
+        ``shrinkage`` to use the scenario anyway.
     cost_per_agent_hour : float, default=None
         None calibrates it from costs and agent intervals (NaN without them).
     name : str, default="baseline"
@@ -67,6 +76,8 @@ def scenario_from_data(
         ``"Mon 09:00"``.
     """
     contacts = calibrate.contacts_frame(data, ["arrived_at", "answered", "wait_s", "talk_s"])
+    if contacts.empty:  # nothing to calibrate from (no channel to choose, no profile)
+        raise ValueError("Value of 'data' holds no contacts; a scenario needs at least one arrival")
     for column, value in (("channel", channel), ("queue", queue)):
         if value is None:
             continue
@@ -89,12 +100,16 @@ def scenario_from_data(
         if column in contacts.columns
     )
     overall_aht = handle / answered.sum() if answered.sum() else math.nan
-    if not math.isfinite(overall_aht) or overall_aht <= 0:
+    if math.isnan(overall_aht) or overall_aht <= 0:
         raise ValueError(
             "Value of 'data' has no answered contact with a handle time, so AHT cannot be "
             f"calibrated (answered: {int(answered.sum())})"
         )
+    labels = (profile["weekday_name"] + " " + profile["interval_start"]).tolist()
+    aht_s = profile["aht_s"].fillna(overall_aht).to_numpy()
+    _check_handle_times(aht_s, labels)
     patience = calibrate.patience_exponential(contacts)["patience_s"].iloc[0]
+    _check_patience(patience)
 
     from kpikit.metrics import compute  # the engine imports nothing from here; kept lazy
 
@@ -103,22 +118,68 @@ def scenario_from_data(
     except ValueError:  # a column is missing: every KPI the data allows, as they come
         measured = compute(contacts)
     measured = measured.set_index("kpi")["value"]
-    shrinkage_found, cost_found = _workforce_rates(data)
+    if shrinkage is None:
+        shrinkage = _calibrated_shrinkage(data)
+    if cost_per_agent_hour is None:
+        cost_per_agent_hour = _cost_per_paid_hour(data)
     return Scenario(
         volume=profile["volume"].to_numpy(),
-        aht_s=profile["aht_s"].fillna(overall_aht).to_numpy(),
+        aht_s=aht_s,
         interval_s=float(profile["interval_s"].iloc[0]),
         target_sl=target_sl,
         threshold_s=sl_threshold_for(channel) if threshold_s is None else threshold_s,
         patience_s=float(patience) if math.isfinite(patience) else None,
-        shrinkage=shrinkage_found if shrinkage is None else shrinkage,
-        cost_per_agent_hour=cost_found if cost_per_agent_hour is None else cost_per_agent_hour,
+        shrinkage=shrinkage,
+        cost_per_agent_hour=cost_per_agent_hour,
         csat=_measured(measured, "csat"),
         fcr=_measured(measured, "fcr"),
         reference_asa_s=_measured(measured, "asa"),
-        labels=(profile["weekday_name"] + " " + profile["interval_start"]).tolist(),
+        labels=labels,
         name=name,
     )
+
+
+def _check_handle_times(aht_s, labels) -> None:
+    """Every calibrated AHT must be a time the queueing models take: at least
+    :data:`~kpikit.queueing._inputs.MIN_SECONDS` (answered contacts of an interval without any
+    talk, hold or after-call second gave 0) and finite (talk times of 1e308 s add up beyond a
+    float). Refused with the intervals, which the Scenario would only name by position.
+
+    >>> _check_handle_times(np.array([180.0, 0.0]), ["Mon 09:00", "Mon 09:30"])
+    Traceback (most recent call last):
+    ...
+    ValueError: Columns 'talk_s', 'hold_s' and 'acw_s' give an AHT that is 0 s or beyond a
+    float in 1 interval(s) (Mon 09:30: 0 s): its answered contacts need a handle time in
+    seconds
+    """
+    bad = ~np.isfinite(aht_s) | (aht_s < MIN_SECONDS)
+    if bad.any():
+        shown = ", ".join(f"{labels[i]}: {aht_s[i]:g} s" for i in np.flatnonzero(bad)[:5])
+        raise ValueError(
+            "Columns 'talk_s', 'hold_s' and 'acw_s' give an AHT that is 0 s or beyond a float "
+            f"in {int(bad.sum())} interval(s) ({shown}): its answered contacts need a handle "
+            "time in seconds"
+        )
+
+
+def _check_patience(patience_s) -> None:
+    """A calibrated patience (NaN without abandons) must be one the queueing models take:
+    callers abandoning after 0 s of wait gave a patience of 0 s, which the Scenario refused as
+    if the caller had given it.
+
+    >>> _check_patience(0.0)
+    Traceback (most recent call last):
+    ...
+    ValueError: Column 'wait_s' gives a mean patience of 0 s (the waits of all contacts over
+    the abandons), below the 0.001 s the queueing models take: check that wait_s holds
+    seconds and that abandoned contacts carry their wait
+    """
+    if patience_s < MIN_SECONDS:
+        raise ValueError(
+            f"Column 'wait_s' gives a mean patience of {patience_s:g} s (the waits of all "
+            f"contacts over the abandons), below the {MIN_SECONDS:g} s the queueing models "
+            "take: check that wait_s holds seconds and that abandoned contacts carry their wait"
+        )
 
 
 def _measured(values, kpi):
@@ -126,22 +187,97 @@ def _measured(values, kpi):
     return float(value) if pd.notna(value) else None
 
 
-def _workforce_rates(data):
-    """Shrinkage and cost per paid agent hour from agent intervals and costs, when present."""
+WORK_COLUMNS = ("paid_s", "handling_s", "available_s")
+"""The agent interval columns shrinkage and the cost of a paid hour are calibrated from."""
+
+
+def _agent_time(data):
+    """The agent intervals of ``data`` as pandas with :data:`WORK_COLUMNS` checked as
+    :func:`kpikit.validate` checks them; None without agent intervals or without those
+    columns (nothing to calibrate from)."""
     agent_intervals = getattr(data, "agent_intervals", None)
     if agent_intervals is None:
-        return 0.0, math.nan
+        return None
     time = calibrate.as_pandas(agent_intervals, [], "agent_intervals")
-    needed = {"paid_s", "handling_s", "available_s"}
-    if not needed <= set(time.columns) or time["paid_s"].sum() <= 0:
-        return 0.0, math.nan
+    if not set(WORK_COLUMNS) <= set(time.columns):
+        return None
+    return _checked(time, "agent_intervals", WORK_COLUMNS)
+
+
+def _checked(frame, table, columns):
+    """``frame`` (any dataframe) as pandas with ``columns`` present and checked as
+    :func:`kpikit.validate` checks them (a SchemaError with the rows): a negative paid time
+    made the total 0 and shrinkage 0, a missing cost was summed as 0."""
+    frame = calibrate.as_pandas(frame, columns, table)
+    specs = [spec for spec in TABLES[table] if spec.name in columns]
+    problems, _ = check_table(nw.from_native(frame[list(columns)]), table, specs, ())
+    if problems:
+        raise SchemaError(problems)
+    return frame
+
+
+MAX_CALIBRATED_SHRINKAGE = 0.99
+"""Most shrinkage calibrated from agent intervals: agents on the phones under 1 % of their paid
+time is no centre's, but handling and available time given in minutes (or hours) beside paid
+seconds."""
+
+
+def _calibrated_shrinkage(data) -> float:
+    """Share of paid time away from the phones: ``1 - sum(handling_s + available_s) /
+    sum(paid_s)``; 0 without agent intervals (or without paid time).
+
+    Handling and available time beyond the paid time (shrinkage below 0), or under 1 % of it
+    (above :data:`MAX_CALIBRATED_SHRINKAGE`), is a wrong column mapping or bad data: refused
+    with the figures and rows rather than clamped to [0, 0.99] as it was.
+
+    >>> from kpikit.schema import Dataset
+    >>> intervals = pd.DataFrame({"agent_id": ["a", "b"], "paid_s": [1800.0, 1800.0],
+    ...                           "handling_s": [1500.0, 1700.0], "available_s": [600.0, 0.0]})
+    >>> _calibrated_shrinkage(Dataset(contacts=None, agent_intervals=intervals))
+    Traceback (most recent call last):
+    ...
+    ValueError: Columns 'handling_s' + 'available_s' of 'agent_intervals' add up to 3,800 s,
+    more than 'paid_s' (3,600 s) allows: 1 row(s) work longer than they are paid (first row
+    positions: 0), so shrinkage cannot be calibrated; check the column mapping and units, or
+    give 'shrinkage'
+    """
+    time = _agent_time(data)
+    if time is None or time["paid_s"].sum() <= 0:
+        return 0.0
     paid_s = time["paid_s"].sum()
-    shrinkage = 1 - (time["handling_s"].sum() + time["available_s"].sum()) / paid_s
+    working_s = time["handling_s"].sum() + time["available_s"].sum()
+    shrinkage = 1 - working_s / paid_s
+    if 0 <= shrinkage <= MAX_CALIBRATED_SHRINKAGE:
+        return float(shrinkage)
+    if shrinkage < 0:
+        over = (time["handling_s"] + time["available_s"] > time["paid_s"]).to_numpy()
+        problem = (
+            f"more than 'paid_s' ({paid_s:,.0f} s) allows: {int(over.sum())} row(s) work longer "
+            f"than they are paid (first row positions: "
+            f"{', '.join(map(str, np.flatnonzero(over)[:5]))})"
+        )
+    else:
+        problem = (
+            f"{working_s / paid_s:.2%} of the {paid_s:,.0f} s of 'paid_s' (shrinkage "
+            f"{shrinkage:.4g}, above {MAX_CALIBRATED_SHRINKAGE}): agents on the phones under 1 % "
+            "of their paid time"
+        )
+    raise ValueError(
+        f"Columns 'handling_s' + 'available_s' of 'agent_intervals' add up to {working_s:,.0f} "
+        f"s, {problem}, so shrinkage cannot be calibrated; check the column mapping and units, "
+        "or give 'shrinkage'"
+    )
+
+
+def _cost_per_paid_hour(data) -> float:
+    """Cost of a paid agent hour, ``sum(cost) / sum(paid_s) * 3600``; NaN without costs or
+    agent intervals."""
+    time = _agent_time(data)
     costs = getattr(data, "costs", None)
-    if costs is None:
-        return float(min(max(shrinkage, 0.0), 0.99)), math.nan
-    cost = calibrate.as_pandas(costs, ["cost"], "costs")["cost"].sum()
-    return float(min(max(shrinkage, 0.0), 0.99)), float(cost / (paid_s / 3600))
+    if time is None or costs is None or time["paid_s"].sum() <= 0:
+        return math.nan
+    cost = _checked(costs, "costs", ["cost"])["cost"].sum()
+    return float(cost / (time["paid_s"].sum() / 3600))
 
 
 def _check_missing_column(column, value) -> None:
@@ -199,14 +335,15 @@ def scenario_from_forecast(
     """
     from kpikit.queueing._plan import frame_inputs
 
-    intervals = getattr(forecast, "intervals", forecast)
+    # any dataframe (polars, Arrow-backed pandas: times read on their own clock) as pandas
+    intervals = pandas_frame(getattr(forecast, "intervals", forecast), "forecast")
     if "period" not in intervals.columns or not len(intervals):
         raise ValueError(
             "Value of 'forecast' must hold intervals with a 'period' column (their starts), "
             f"but received {len(intervals)} rows with columns {list(intervals.columns)}"
         )
     volume, aht_s, interval_s, keys = frame_inputs(
-        forecast, None, 1800.0, volume_quantile, getattr(forecast, "level", 95)
+        intervals, None, 1800.0, volume_quantile, getattr(forecast, "level", 95)
     )
     lengths = pd.unique(pd.Series(interval_s).to_numpy().ravel())
     if lengths.size > 1:  # a scenario has one interval length; taking the first would hide it
@@ -220,7 +357,7 @@ def scenario_from_forecast(
             f"Value of 'forecast' holds several series ({series}); a scenario is one series: "
             "filter the intervals to one group first"
         )
-    periods = pd.to_datetime(keys["period"])
+    periods = _checked_periods(keys["period"])
     if threshold_s is None:
         channel = keys["channel"].iloc[0] if "channel" in keys.columns and len(keys) else "phone"
         threshold_s = sl_threshold_for(channel)
@@ -237,3 +374,35 @@ def scenario_from_forecast(
         name=name,
         **calibrated,
     )
+
+
+def _checked_periods(periods):
+    """The interval starts of a forecast, refused unless timestamps, each present once: text
+    failed deep in pandas, a missing start was labelled "nan" and a repeated one counted its
+    interval twice.
+
+    >>> _checked_periods(pd.Series(pd.to_datetime(["2026-03-02 09:00", "2026-03-02 09:00"])))
+    Traceback (most recent call last):
+    ...
+    ValueError: Column 'period' of 'forecast' repeats 1 interval start(s) (first:
+    2026-03-02 09:00); a scenario takes each interval once
+    """
+    if not pd.api.types.is_datetime64_any_dtype(periods):
+        raise TypeError(
+            "Column 'period' of 'forecast' must hold timestamps (the interval starts), but "
+            f"holds {periods.dtype}: parse it with pandas.to_datetime first"
+        )
+    missing = np.flatnonzero(periods.isna().to_numpy())
+    if missing.size:
+        raise ValueError(
+            f"Column 'period' of 'forecast' has {missing.size} missing interval start(s) (first "
+            f"row positions: {', '.join(map(str, missing[:5]))})"
+        )
+    repeated = periods[periods.duplicated()]
+    if len(repeated):
+        shown = ", ".join(repeated.drop_duplicates().head(5).dt.strftime("%Y-%m-%d %H:%M"))
+        raise ValueError(
+            f"Column 'period' of 'forecast' repeats {repeated.nunique()} interval start(s) "
+            f"(first: {shown}); a scenario takes each interval once"
+        )
+    return periods

@@ -168,8 +168,6 @@ def test_kaplan_meier_by_queue(contacts):
 
 
 def test_arrival_profile_refuses_bad_arrivals(contacts):
-    with pytest.raises(ValueError, match="'data' holds no contacts"):
-        calibrate.arrival_profile(contacts.iloc[:0])
     missing = pd.DataFrame(
         {"arrived_at": pd.to_datetime(["2024-01-01 09:00", None]), "answered": [True, True]}
     )
@@ -220,6 +218,98 @@ def test_answered_must_be_booleans(contacts, estimate):
     repeated = pd.concat([contacts, contacts[["answered"]]], axis=1)
     with pytest.raises(kk.SchemaError, match="answered: column name appears more than once"):
         estimate(repeated)
+
+
+def test_no_contacts_give_what_compute_gives(contacts):
+    # arrival_profile raised, patience_exponential gave a null row and patience_kaplan_meier
+    # an empty frame: now, as compute, one row of 0 contacts with a null value without groups,
+    # no row with them; the profile has no weekday covered, so no row at all
+    empty = contacts.iloc[:0]
+    assert calibrate.patience_exponential(empty)[["contacts", "abandoned"]].values.tolist() == [
+        [0, 0]
+    ]
+    curve = calibrate.patience_kaplan_meier(empty)
+    row = curve.restricted_mean.iloc[0]
+    assert len(curve.restricted_mean) == 1 and (row["contacts"], row["abandoned"]) == (0, 0)
+    assert math.isnan(row["restricted_mean_s"]) and curve.survival.empty
+    assert calibrate.patience_kaplan_meier(empty, horizon_s=60).restricted_mean[
+        "horizon_s"
+    ].tolist() == [60.0]
+    for estimate in (calibrate.patience_exponential, calibrate.patience_kaplan_meier):
+        result = estimate(empty, by="queue")
+        frame = result.restricted_mean if isinstance(result, calibrate.PatienceCurve) else result
+        assert frame.empty and frame.columns[0] == "queue"
+    profile = calibrate.arrival_profile(empty, by="queue")
+    assert profile.empty
+    assert list(profile.columns) == list(calibrate.arrival_profile(contacts, by="queue").columns)
+    assert profile["volume"].dtype == float and profile["contacts"].dtype == np.int64
+
+
+def test_kaplan_meier_horizon_past_the_longest_wait_is_refused():
+    # waits 10 (abandon), 20 (answered), 30 (abandon), 40 (answered): S = 0.375 from 30 s on,
+    # and nothing is known after 40 s. horizon_s=1e308 gave a mean of 3.75e307 s (0.375 carried
+    # on to the horizon); now refused, naming the longest wait
+    contacts = pd.DataFrame(
+        {"answered": [False, True, False, True], "wait_s": [10.0, 20.0, 30.0, 40.0]}
+    )
+    for horizon in (1e308, 41.0):
+        with pytest.raises(ValueError, match=r"'horizon_s' is .* past the longest wait of 1 "):
+            calibrate.patience_kaplan_meier(contacts, horizon_s=horizon)
+    # up to the longest wait: 10 * 1 + 20 * 0.75 + 10 * 0.375 = 28.75
+    at_last = calibrate.patience_kaplan_meier(contacts, horizon_s=40)
+    assert at_last.restricted_mean["restricted_mean_s"].item() == pytest.approx(28.75)
+    # a curve that reached 0 is known beyond: everybody has gone, the area stops growing
+    # (by queue: billing's last caller abandons at 45 s; orders' curve is still at 1 at 95 s)
+    gone = pd.DataFrame({"answered": [True, False], "wait_s": [5.0, 45.0], "queue": "billing"})
+    curve = calibrate.patience_kaplan_meier(gone, by="queue", horizon_s=600)
+    assert curve.restricted_mean["restricted_mean_s"].item() == pytest.approx(45.0)
+    mixed = pd.concat([gone, pd.DataFrame({"answered": [True], "wait_s": [95.0], "queue": "x"})])
+    with pytest.raises(ValueError, match=r"\[\{'queue': 'x', 'wait_s': 95.0\}\]"):
+        calibrate.patience_kaplan_meier(mixed, by="queue", horizon_s=600)
+
+
+@pytest.mark.parametrize(
+    ("estimate", "column"),
+    [
+        (calibrate.patience_exponential, "contacts"),
+        (calibrate.patience_exponential, "abandoned"),
+        (calibrate.patience_kaplan_meier, "survival"),
+        (calibrate.patience_kaplan_meier, "wait_s"),
+        (calibrate.arrival_profile, "weekday"),
+        (calibrate.arrival_profile, "answered"),
+    ],
+)
+def test_a_group_named_as_a_result_column_is_refused(contacts, estimate, column):
+    # by="contacts" was overwritten by the count column: the 6 contacts fell in one group
+    # "contacts == 1" beside a second "contacts" column; by="survival" grouped by the computed
+    # survival; by="weekday" or "answered" failed in pandas ("cannot insert weekday")
+    grouped = contacts.assign(**{column: contacts["queue"]}) if column != "answered" else contacts
+    with pytest.raises(ValueError, match=rf"'by' names column\(s\) \['{column}'\] of contacts"):
+        estimate(grouped, by=column)
+
+
+def test_a_categorical_group_reads_as_its_text(contacts):
+    # queue as a pandas Categorical with an unused category "chat": groupby's observed=False
+    # crossed every category with every wait, so billing's restricted mean came out NaN over a
+    # 95 s horizon (orders' longest wait), and "chat" rows appeared with 0 contacts (with a
+    # pandas FutureWarning)
+    categorical = contacts.assign(
+        queue=pd.Categorical(contacts["queue"], categories=["billing", "chat", "orders"])
+    )
+    for estimate in (calibrate.patience_exponential, calibrate.patience_kaplan_meier):
+        as_text = estimate(contacts, by="queue")
+        result = estimate(categorical, by="queue")
+        if isinstance(result, calibrate.PatienceCurve):
+            as_text, result = as_text.restricted_mean, result.restricted_mean
+        pd.testing.assert_frame_equal(
+            result.assign(queue=result["queue"].astype(str)), as_text, check_dtype=False
+        )
+    # by hand, billing: waits 5, 10, 15 answered and 45 abandoned (alone at risk): S = 1 up to
+    # 45 s, then 0 -> restricted mean 45 s over a 45 s horizon
+    billing = calibrate.patience_kaplan_meier(categorical, by="queue").restricted_mean.iloc[0]
+    assert (billing["horizon_s"], billing["restricted_mean_s"]) == (45.0, 45.0)
+    profile = calibrate.arrival_profile(categorical, interval="hour", by="queue")
+    assert sorted(profile["queue"].astype(str).unique()) == ["billing", "orders"]
 
 
 def test_kaplan_meier_horizon_must_be_positive(contacts):

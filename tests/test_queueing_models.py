@@ -378,10 +378,11 @@ def test_service_for_roster_answers_the_reverse_question():
 
 @pytest.mark.parametrize("agents", [10, 0])
 def test_every_model_reads_no_traffic_alike(agents):
-    # No contacts offered: with agents an empty system (nobody waits: service level 100 %,
-    # ASA 0 s, no one abandons or is blocked); without agents every figure is undefined (NaN).
-    # Erlang X, chat and blending gave NaN service level and ASA even with agents, where
-    # Erlang A and C give the empty system's.
+    # No contacts offered: the figures over contacts (p_abandon, service levels, ASA) have a
+    # zero denominator, so NaN as DESIGN.md's rule; they gave an empty system's 100 % and 0 s
+    # while agents_required and evaluate gave NaN for the same interval. The shares of time
+    # stay real: 10 idle agents never all busy (p_wait 0) and busy 0 % of their time; without
+    # agents there is no agent time either (NaN).
     results = [
         queueing.erlang_a(0, 180, agents, patience_s=60),
         queueing.erlang_x(0, 180, agents, patience_s=60),
@@ -390,7 +391,7 @@ def test_every_model_reads_no_traffic_alike(agents):
     ]
     if agents:
         results.append(queueing.blending(0, 180, agents, reserved_agents=0, patience_s=60).inbound)
-    expected = (0.0, 0.0, 100.0, 100.0, 0.0) if agents else (np.nan,) * 5
+    expected = (0.0, np.nan, np.nan, np.nan, np.nan) if agents else (np.nan,) * 5
     for result in results:
         figures = (
             result.p_wait,
@@ -400,4 +401,13 @@ def test_every_model_reads_no_traffic_alike(agents):
             result.asa,
         )
         np.testing.assert_array_equal(figures, expected, err_msg=type(result).__name__)
+    occupancy = [queueing.erlang_a(0, 180, agents, patience_s=60).occupancy]
+    occupancy += [queueing.erlang_x(0, 180, agents, patience_s=60).occupancy]
+    occupancy += [queueing.occupancy(0, 180, agents)]
+    np.testing.assert_array_equal(occupancy, [0.0 if agents else np.nan] * 3)
+    roster = queueing.service_for_roster(0, 180, scheduled_agents=agents, patience_s=60)
+    assert roster[["service_level", "asa", "abandonment_rate"]].isna().all(axis=None)
+    metrics = queueing.queue_metrics(0, 180, agents, patience_s=60).iloc[0]
+    assert metrics[["service_level", "asa", "abandonment_rate"]].isna().all()
+    assert queueing.asa(0, 180, agents) == pytest.approx(expected[4], nan_ok=True)
     assert queueing.service_level(0, 180, agents) == pytest.approx(expected[2], nan_ok=True)

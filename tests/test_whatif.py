@@ -187,6 +187,9 @@ def test_fixed_agents_and_adjust():
             r"\(first positions: 1, 2; values: -5.0, nan\)",
         ),
         ("volume", [], "'volume' must hold at least one interval"),
+        # 10**400 (a Python int beyond a float) was a TypeError "must be numbers ... (object)"
+        ("volume", [10**400], r"'volume' must be numbers within the range of a float"),
+        ("agents", [14, 10**400], r"'agents' must be numbers within the range of a float"),
         ("aht_s", [180, 0], r"'aht_s' must be finite numbers >= 0.001, .* 1 of 2 are not"),
         # the queueing models' shortest time (0.001 s), refused here rather than at evaluate()
         ("aht_s", [180, 1e-4], r"'aht_s' must be finite numbers >= 0.001, .* 1 of 2 are not"),
@@ -531,3 +534,34 @@ def test_forecast_day_of_a_zoned_log_plans_the_23_hours_of_the_spring_change():
     )
     assert day.intervals["period"].dt.hour.tolist() == [0, 1, *range(3, 24)]
     assert day.intervals["volume"].tolist() == [2.0] * 23
+
+
+def test_an_interval_without_contacts_reads_alike_staffed_or_not():
+    # volume 0 then 10 calls of 180 s per 30 min (1 Erlang) on 3 agents. Given agents, the
+    # empty interval read service level 100 % and ASA 0 s while staffing to a target read NaN:
+    # no contact, a zero denominator, so NaN both ways; its 3 idle agents are busy 0 % of the time
+    given = evaluate(Scenario(volume=[0, 10], aht_s=180, agents=[3, 3])).intervals
+    staffed = evaluate(Scenario(volume=[0, 10], aht_s=180, target_sl=80)).intervals
+    for plan in (given, staffed):
+        assert plan.loc[0, ["service_level", "asa"]].isna().all()
+    assert given.loc[0, "occupancy"] == 0.0 and given.loc[0, "p_wait"] == 0.0
+    # the busy interval is untouched: Erlang C with A = 1, n = 3 gives C = 1/11, ASA 180/22 s
+    assert given.loc[1, "p_wait"] == pytest.approx(1 / 11)
+    assert given.loc[1, "asa"] == pytest.approx(180 / 22)
+
+
+@pytest.mark.parametrize(
+    ("volume", "agents"),
+    [
+        (200, [5, 25]),  # 20 Erlangs on 5 agents: the base is overloaded, its ASA infinite
+        ([0, 0], [[3, 3], [2, 2]]),  # no contact: the base's ASA is NaN (nobody answered)
+    ],
+)
+def test_compare_a_base_without_a_finite_asa(volume, agents):
+    # compare passed the base's ASA (inf, or NaN) on as reference_asa_s, which evaluate refused:
+    # "Value of 'reference_asa_s' must be a finite number >= 0", a value nobody gave
+    base, alternative = (Scenario(volume=volume, aht_s=180, agents=n, csat=80.0) for n in agents)
+    csat = compare(base, alternative).set_index("metric").loc["csat"]
+    # no ASA to start the rule from: CSAT is not projected (an infinite start gave +inf, kept
+    # at 100), and the note says why
+    assert math.isnan(csat["alternative"]) and "no ASA to start from" in csat["note"]

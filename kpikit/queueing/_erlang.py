@@ -129,7 +129,8 @@ def erlang_c(traffic, agents):
     Notes
     -----
     With ``n <= A`` the queue grows without bound and every contact waits: the result is 1.
-    With no traffic and no agents the probability is undefined: NaN.
+    With no traffic and agents it is 0: the share of time all agents are busy, which an
+    arrival would see. With no traffic and no agents the probability is undefined: NaN.
 
     Examples
     --------
@@ -172,11 +173,15 @@ def _erlang_c_metrics(load, aht_s, agents, threshold_s, blocking):
     unstable_value = {"p_wait": 1.0, "service_level": 0.0, "asa": np.inf, "occupancy": 100.0}
     for key, value in unstable_value.items():
         figures[key] = np.where(stable, figures[key], np.where(load > 0, value, np.nan))
-    # no traffic: nobody waits, nobody is busy (NaN when there are no agents either)
+    # no traffic: the agents are idle, a share of time, so nobody waits (p_wait 0) and nobody
+    # is busy (occupancy 0; NaN without agents, no agent time); the figures over contacts have
+    # no contact to count (service level, ASA, abandonment: a zero denominator, NaN)
     figures["occupancy"] = np.where(agents > 0, figures["occupancy"], np.nan)
+    figures["service_level"] = np.where(load > 0, figures["service_level"], np.nan)
+    figures["asa"] = np.where(load > 0, figures["asa"], np.nan)
     figures["service_level_answered"] = figures["service_level"].copy()
     figures["asa_all_arrivals"] = figures["asa"].copy()
-    figures["abandonment_rate"] = np.where(np.isnan(figures["p_wait"]), np.nan, 0.0)
+    figures["abandonment_rate"] = np.where(np.isnan(figures["service_level"]), np.nan, 0.0)
     return figures
 
 
@@ -203,8 +208,8 @@ def service_level(volume, aht_s, agents, interval_s=1800, *, threshold_s=None):
     Returns
     -------
     float or ndarray
-        Percent on 0..100. 0 when ``agents <= A`` (unstable queue); NaN with no traffic and no
-        agents.
+        Percent on 0..100. 0 when ``agents <= A`` (unstable queue); NaN with no traffic (no
+        contact to answer: a zero denominator).
 
     See Also
     --------
@@ -240,7 +245,7 @@ def asa(volume, aht_s, agents, interval_s=1800):
     -------
     float or ndarray
         Seconds. ``inf`` when ``agents <= A`` (the queue grows without bound); NaN with no
-        traffic and no agents.
+        traffic (no contact answered: a zero denominator).
 
     Examples
     --------
@@ -267,7 +272,7 @@ def occupancy(volume, aht_s, agents, interval_s=1800):
     Returns
     -------
     float or ndarray
-        Percent on 0..100; NaN with no agents.
+        Percent on 0..100: 0 with no traffic (idle agents), NaN with no agents.
 
     Examples
     --------

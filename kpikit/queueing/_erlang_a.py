@@ -145,7 +145,7 @@ def _erlang_a_metrics(load, aht_s, agents, threshold_s, patience_s, blocking):
     figures = _erlang_c_metrics(load, aht_s, agents, threshold_s, blocking)
     active = np.isfinite(patience_s) & (load > 0) & (agents > 0)
     figures["abandonment_rate"] = np.where(np.isfinite(patience_s), np.nan, 0.0)
-    figures["abandonment_rate"][(load == 0) & (agents > 0)] = 0.0
+    figures["abandonment_rate"][load == 0] = np.nan  # no contact to abandon
     idle = ~active & (agents == 0) & (load > 0) & np.isfinite(patience_s)
     # With no agents every contact waits until its patience runs out.
     for key, value in (("p_wait", 1.0), ("service_level", 0.0), ("abandonment_rate", 100.0)):
@@ -288,8 +288,10 @@ def erlang_a(volume, aht_s, agents, interval_s=1800, *, patience_s, threshold_s=
     Notes
     -----
     Unlike Erlang C, the queue is stable for any number of agents, because callers leave.
-    With no agents every contact abandons: ``asa`` and occupancy are NaN. With no traffic the
-    figures are those of an empty system. As patience grows the figures converge to Erlang C.
+    With no agents every contact abandons: ``asa`` and occupancy are NaN. With no traffic there
+    is no contact to count: ``p_abandon``, the service levels and ASAs are NaN (a zero
+    denominator), while ``p_wait`` (the share of time all agents are busy) and occupancy are 0
+    (NaN without agents). As patience grows the figures converge to Erlang C.
     With fewer agents than the traffic, a patience piling up over 1e15 waiting callers
     (``lambda * patience``) is refused: a float no longer resolves that queue.
 

@@ -29,9 +29,10 @@ class QueueResult:
     gave up for good) per interval. ``unstable`` is True where nobody hangs up and the queue
     grows without bound: there the service level is 0, ``asa`` is ``inf``, every offered
     contact waits and ``answered`` is what the agents can handle flat out (clear figures
-    instead of NaN or a negative wait). With no traffic the figures are those of an empty
-    system (nobody waits: service level 100, ``asa`` 0), NaN when there are no agents either,
-    as in :func:`kpikit.queueing.erlang_a` and :func:`kpikit.queueing.erlang_c`.
+    instead of NaN or a negative wait). With no traffic there is no contact to count:
+    ``p_abandon``, the service levels and ``asa`` are NaN (a zero denominator), while
+    ``p_wait``, ``p_blocked`` (shares of time the agents or lines are all busy) and occupancy
+    are 0 where there are agents (NaN without), as in :func:`kpikit.queueing.erlang_a`.
     """
 
     offered: object
@@ -61,10 +62,9 @@ def queue_result(figures, attempts, fresh, redial, agents_capacity, interval_s, 
         occupancy = np.where(unstable, 100.0, 100 * figures["in_service"] / agents_capacity)
     busy = attempts > 0
     staffed = agents_capacity > 0
-    # no traffic: an empty system where there are agents (nobody waits, nobody is late),
-    # undefined where there are none
+    # no traffic: idle agents and free lines where there are agents (shares of time: 0),
+    # undefined where there are none; nothing to count over contacts (NaN)
     no_wait = np.where(staffed, 0.0, np.nan)
-    all_in_time = np.where(staffed, 100.0, np.nan)
     service_level = np.where(unstable, 0.0, 100 * figures["answered_within"])
     failed = attempts * (blocked + abandon) * interval_s
     values = {
@@ -76,11 +76,11 @@ def queue_result(figures, attempts, fresh, redial, agents_capacity, interval_s, 
         "redials": (attempts - fresh) * interval_s,
         "lost": failed * (1 - redial),
         "p_wait": np.where(busy, waits, no_wait),
-        "p_abandon": np.where(busy, abandon, no_wait),
+        "p_abandon": np.where(busy, abandon, np.nan),
         "p_blocked": np.where(busy, blocked, no_wait),
-        "service_level": np.where(busy, np.clip(service_level, 0, 100), all_in_time),
-        "service_level_answered": np.where(busy, np.clip(sl_answered, 0, 100), all_in_time),
-        "asa": np.where(busy, asa, no_wait),
+        "service_level": np.where(busy, np.clip(service_level, 0, 100), np.nan),
+        "service_level_answered": np.where(busy, np.clip(sl_answered, 0, 100), np.nan),
+        "asa": np.where(busy, asa, np.nan),
         "occupancy": np.where(staffed, np.clip(occupancy, 0, 100), np.nan),
         "unstable": unstable,
     }

@@ -156,6 +156,13 @@ def evaluate(scenario, assumptions=None, *, reference_asa_s=None):
     assumptions = _assumptions(assumptions)
     if reference_asa_s is not None:
         check_number("reference_asa_s", reference_asa_s, minimum=0)
+    return _evaluated(scenario, assumptions, reference_asa_s)
+
+
+def _evaluated(scenario, assumptions, reference_asa_s):
+    """:func:`evaluate` of checked arguments; ``reference_asa_s`` may be NaN or infinite here
+    (a base without answered contacts, or overloaded, as :func:`compare` passes it): then CSAT
+    is not projected (NaN) and its note says why."""
     plan = interval_figures(scenario)
     figures = rollup(plan, scenario)
     add_interval_costs(plan, scenario)
@@ -185,7 +192,8 @@ def compare(base, alternative, assumptions=None):
 
     The alternative's CSAT projection starts from the base's reference ASA (the ASA at which
     CSAT was measured, or the base's own ASA), so the CSAT difference reflects the change in
-    waiting between the two.
+    waiting between the two. A base with no ASA to start from (no contact answered: NaN; an
+    overloaded interval: infinite) leaves the alternative's CSAT unprojected (NaN, with a note).
 
     Parameters
     ----------
@@ -223,7 +231,7 @@ def compare(base, alternative, assumptions=None):
     second = (
         alternative
         if isinstance(alternative, Evaluation)
-        else evaluate(alternative, assumptions, reference_asa_s=reference)
+        else _evaluated(alternative, assumptions, reference)
     )
     table = first.summary[["metric", "unit", "basis", "value"]].rename(columns={"value": "base"})
     table["alternative"] = second.summary["value"].to_numpy()

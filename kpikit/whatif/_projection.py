@@ -10,7 +10,8 @@ def project(scenario, assumptions, asa, reference_asa_s):
     note (``csat_kept``, ``fcr_kept``) saying what the rule gave when it left that range.
 
     ``csat = measured - a (ASA - reference) / 30 + b fcr_change``; ``fcr = measured +
-    fcr_change``; NaN without a measured value.
+    fcr_change``; NaN without a measured value, and CSAT NaN without a finite reference (an
+    infinite one gave +inf, kept at 100).
 
     >>> from types import SimpleNamespace
     >>> from kpikit.whatif import Assumptions
@@ -21,7 +22,7 @@ def project(scenario, assumptions, asa, reference_asa_s):
     {'csat': nan, 'fcr': 100.0, 'csat_kept': '', 'fcr_kept': '; the rule gives 120, kept at 100'}
     """
     projected = {"csat": math.nan, "fcr": math.nan}
-    if scenario.csat is not None:
+    if scenario.csat is not None and math.isfinite(reference_asa_s):
         projected["csat"] = (
             scenario.csat
             - assumptions.csat_points_per_30s_wait * (asa - reference_asa_s) / 30

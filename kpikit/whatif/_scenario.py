@@ -67,8 +67,21 @@ def _per_interval(name, value, count=None, *, minimum=0.0, integer=False):
     ...
     ValueError: Value of 'volume' must be finite numbers >= 0, one per interval or one for all,
     but 2 of 3 are not (first positions: 1, 2; values: -5.0, nan)
+    >>> _per_interval("volume", [10, 10**400])
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'volume' must be numbers within the range of a float (about 1.8e308),
+    but received: [10, 1000...
     """
     array = np.atleast_1d(np.asarray(value))
+    if array.dtype.kind == "O" and all(_is_real(item) for item in array.ravel()):
+        try:  # Python integers beyond a float (10**400) leave NumPy an object array
+            array = array.astype(float)
+        except OverflowError:
+            raise ValueError(
+                f"Value of {name!r} must be numbers within the range of a float (about "
+                f"1.8e308), but received: {value!r:.80}"
+            ) from None
     if array.dtype.kind not in "iuf":
         raise TypeError(
             f"Value of {name!r} must be numbers, one per interval or one for all, but "
