@@ -60,7 +60,7 @@ def test_paths_are_checked_before_use(tmp_path):
     (tmp_path / "fake.parquet").write_text("not parquet")
     with pytest.raises(ValueError, match=r"1 of 2 files are not, e.g. \['.*log.csv'\]"):
         kk.compute(str(tmp_path / "*"))
-    with pytest.raises(ValueError, match="Cannot read the parquet files"):
+    with pytest.raises(ValueError, match=r"Cannot read '.*fake.parquet' as a parquet file"):
         kk.compute(tmp_path / "fake.parquet")
     with pytest.raises(ValueError, match="memory_limit must be a size"):
         kk.scan_parquet(tmp_path / "fake.parquet", memory_limit="all of it")

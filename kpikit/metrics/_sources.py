@@ -23,14 +23,21 @@ import pyarrow as pa
 
 from kpikit._duckdb import connection_of, keeps_types_through_arrow
 from kpikit._nan_aware import SETTING as NAN_SETTING
-from kpikit._validators import as_path
+from kpikit._validators import as_path, check_flag, check_time_zone
 from kpikit._versions import require
 from kpikit.metrics._inputs import named_zone
 
 DEFAULT_MEMORY_SHARE = 0.5
 """Share of the machine's physical memory DuckDB may use by default."""
 
-_SIZE = re.compile(r"^\s*\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$", re.IGNORECASE)
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$", re.IGNORECASE)
+_BYTES = {"b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12}
+_BYTES |= {"kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
+
+MIN_MEMORY_LIMIT = 64 * 10**6
+"""The smallest memory cap taken, in bytes (64MB): DuckDB works in blocks of 256 KiB per
+thread, and on 2 threads ran out of memory under 16MB for 200,000 contacts by agent and hour
+(32MB was enough)."""
 
 
 def is_path(data) -> bool:
@@ -41,7 +48,12 @@ def is_path(data) -> bool:
 def parquet_files(path) -> list[str]:
     """The parquet files a path, folder (searched recursively) or glob pattern names.
 
-    ``path`` may also be a list of them (a glob the shell expanded).
+    ``path`` may also be a list of them (a glob the shell expanded). A file or folder that
+    exists is read as it is named, even when its name holds glob characters (``logs [1]``). A
+    folder, named or matched by a glob, gives its ``.parquet`` files (any case, through
+    symbolic links) but not those whose name or folder starts with ``.`` or ``_``
+    (``._part.parquet`` copies made by macOS, the ``_temporary`` folder of a writer still at
+    work), as pandas and Spark read a folder.
 
     Raises FileNotFoundError when nothing is there and ValueError when a file is not parquet.
 
@@ -57,16 +69,19 @@ def parquet_files(path) -> list[str]:
     text = os.fspath(as_path(path, "path"))
     if "\0" in text:
         raise ValueError(f"Value of 'path' holds a NUL character; received: {text!r}")
-    if glob.has_magic(text):
-        files = sorted(name for name in glob.glob(text, recursive=True) if Path(name).is_file())
-        if not files:
-            raise FileNotFoundError(f"No file matches {text!r}")
-    elif Path(text).is_dir():
-        files = sorted(str(name) for name in Path(text).rglob("*.parquet") if name.is_file())
+    if Path(text).is_dir():
+        files = _parquet_below(text)
         if not files:
             raise FileNotFoundError(f"The folder {text!r} holds no .parquet file")
     elif Path(text).is_file():
         files = [text]
+    elif glob.has_magic(text):
+        files = []  # a folder matched (Spark writes out.parquet as one) gives its files
+        for match in sorted(glob.glob(text, recursive=True)):
+            files += _parquet_below(match) if Path(match).is_dir() else [match]
+        files = list(dict.fromkeys(files))  # logs/** matches a folder and the files in it
+        if not files:
+            raise FileNotFoundError(f"No file matches {text!r}")
     else:
         raise FileNotFoundError(f"No such file or folder: {text!r}")
     others = [name for name in files if not name.lower().endswith(".parquet")]
@@ -78,8 +93,133 @@ def parquet_files(path) -> list[str]:
     return files
 
 
+def _parquet_below(folder: str) -> list[str]:
+    """The ``.parquet`` files below ``folder`` (see :func:`parquet_files`), each folder reached
+    through a symbolic link walked once."""
+    hidden = (".", "_")
+    walked, files = set(), []
+    for root, folders, names in os.walk(folder, followlinks=True):
+        if os.path.realpath(root) in walked:  # a link back to a folder already walked
+            folders.clear()
+            continue
+        walked.add(os.path.realpath(root))
+        folders[:] = sorted(name for name in folders if not name.startswith(hidden))
+        files += [
+            os.path.join(root, name)
+            for name in names
+            if name.lower().endswith(".parquet") and not name.startswith(hidden)
+        ]
+    return sorted(files)
+
+
+def check_parquet_files(files) -> None:
+    """Check that each of ``files`` is a whole parquet file and that a column holds values of
+    one kind (:func:`_kind`) in all of them, reading their footers alone.
+
+    Raises ValueError naming the first file that is not parquet or is cut short (being written,
+    or a copy that stopped), or the files where a column holds values of another kind: DuckDB
+    reading them together would turn one kind into the other (numbers into text, times without
+    a zone into times in the connection's zone). A column of numbers with no value in a file
+    (a text column of a chunk that had none, which pandas reads as floats) goes with text,
+    which DuckDB reads it as.
+
+    >>> import pandas as pd, tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> pd.DataFrame({"wait_s": [1.5]}).to_parquet(folder / "a.parquet")
+    >>> pd.DataFrame({"wait_s": [None]}).to_parquet(folder / "b.parquet")
+    >>> check_parquet_files(sorted(folder.iterdir()))
+    >>> pd.DataFrame({"wait_s": ["2"]}).to_parquet(folder / "c.parquet")
+    >>> check_parquet_files(sorted(folder.iterdir()))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: Column 'wait_s' holds numbers in 1 of 3 files (first: '...a.parquet') and text \
+in 1 (first: '...c.parquet'); DuckDB would turn one into the other: write it with one type in \
+every file
+    """
+    import pyarrow.parquet as pq
+
+    kinds, blanks = {}, {}  # column -> kind -> files; column -> files where it is blank numbers
+    for name in files:
+        try:
+            with pq.ParquetFile(name) as file:
+                schema, empty = file.schema_arrow, _empty_columns(file.metadata)
+        except (OSError, pa.ArrowException) as error:
+            raise ValueError(
+                f"Cannot read {os.fspath(name)!r} as a parquet file ({error}); a file still "
+                "being written or cut short: read again once it is complete, or move it away"
+            ) from None
+        for field in schema:
+            kind = _kind(field.type)
+            if kind == "numbers" and field.name in empty:
+                blanks.setdefault(field.name, []).append(os.fspath(name))
+            elif kind is not None:
+                kinds.setdefault(field.name, {}).setdefault(kind, []).append(os.fspath(name))
+    for column, found in kinds.items():
+        if column in blanks and list(found) != ["text"]:
+            found.setdefault("numbers", []).extend(blanks[column])
+        if len(found) > 1:
+            (kind, first), *others = found.items()
+            rest = " and ".join(
+                f"{other} in {len(names)} (first: {names[0]!r})" for other, names in others
+            )
+            raise ValueError(
+                f"Column {column!r} holds {kind} in {len(first)} of {len(files)} files (first: "
+                f"{first[0]!r}) and {rest}; DuckDB would turn one into the other: write it "
+                "with one type in every file"
+            )
+
+
+def _empty_columns(metadata) -> set[str]:
+    """The columns of a parquet file (its ``metadata``) that hold nulls alone, by the null counts
+    of their statistics; every column of a file of no rows."""
+    empty = set(metadata.schema.names)
+    for group in range(metadata.num_row_groups):
+        row_group = metadata.row_group(group)
+        if row_group.num_rows == 0:  # pandas writes one of no rows, with no statistics
+            continue
+        for number in range(row_group.num_columns):
+            column = row_group.column(number)
+            statistics = column.statistics
+            if (
+                statistics is None
+                or not statistics.has_null_count
+                or statistics.null_count < row_group.num_rows
+            ):
+                empty.discard(column.path_in_schema)
+    return empty
+
+
+def _kind(dtype) -> str | None:
+    """What a column of Arrow type ``dtype`` holds, in words; None for a column of nulls alone
+    (pandas writes a column of None so), which goes with any kind.
+
+    >>> _kind(pa.int32()), _kind(pa.float64()), _kind(pa.timestamp("ms", "Europe/Paris"))
+    ('numbers', 'numbers', 'times with a zone')
+    >>> _kind(pa.dictionary(pa.int8(), pa.string())), _kind(pa.null())
+    ('text', None)
+    """
+    if pa.types.is_dictionary(dtype):
+        dtype = dtype.value_type
+    if pa.types.is_null(dtype):
+        return None
+    if pa.types.is_integer(dtype) or pa.types.is_floating(dtype) or pa.types.is_decimal(dtype):
+        return "numbers"
+    if (
+        pa.types.is_string(dtype)
+        or pa.types.is_large_string(dtype)
+        or pa.types.is_string_view(dtype)
+    ):
+        return "text"
+    if pa.types.is_boolean(dtype):
+        return "true/false values"
+    if pa.types.is_timestamp(dtype):
+        return "times with a zone" if dtype.tz else "times without a zone"
+    return str(dtype)
+
+
 def check_memory_limit(memory_limit) -> str:
-    """The memory cap as DuckDB reads it: a size such as ``"4GB"``, or the default.
+    """The memory cap as DuckDB reads it: a size such as ``"4GB"``, at least
+    :data:`MIN_MEMORY_LIMIT`, or the default.
 
     The default is half the machine's physical memory, leaving the rest to Python and the
     page cache.
@@ -90,13 +230,23 @@ def check_memory_limit(memory_limit) -> str:
     Traceback (most recent call last):
     ...
     ValueError: memory_limit must be a size such as '4GB' or '500MB'; received: 'lots'
+    >>> check_memory_limit("1KB")
+    Traceback (most recent call last):
+    ...
+    ValueError: memory_limit must be at least 64MB, which DuckDB needs to run; received: '1KB'
     """
     if memory_limit is None:
         total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
         return f"{int(total * DEFAULT_MEMORY_SHARE) // 2**20}MiB"
-    if not isinstance(memory_limit, str) or not _SIZE.match(memory_limit):
+    size = _SIZE.match(memory_limit) if isinstance(memory_limit, str) else None
+    if size is None:
         raise ValueError(
             f"memory_limit must be a size such as '4GB' or '500MB'; received: {memory_limit!r}"
+        )
+    if float(size[1]) * _BYTES[size[2].lower()] < MIN_MEMORY_LIMIT:
+        raise ValueError(
+            f"memory_limit must be at least {MIN_MEMORY_LIMIT // 10**6}MB, which DuckDB needs "
+            f"to run; received: {memory_limit!r}"
         )
     return memory_limit
 
@@ -135,9 +285,13 @@ def scan_parquet(
 
     Raises
     ------
+    TypeError
+        ``progress`` is not True or False, or ``tz`` not text.
     ValueError
-        A file is not parquet, or the zone is one DuckDB does not know (a fixed offset such
-        as ``+01:00``: pass ``tz``).
+        ``tz`` is no zone name, ``memory_limit`` is not a size of at least 64MB, a file is not
+        parquet or is cut short, a column holds values of different kinds in different files
+        (:func:`check_parquet_files`), or the zone written in the files is one DuckDB does not
+        know (a fixed offset such as ``+01:00``: pass ``tz``).
 
     Examples
     --------
@@ -155,11 +309,18 @@ def scan_parquet(
             "Reading parquet files larger than memory needs DuckDB: pip install 'kpikit[duckdb]'"
         ) from error
     require("duckdb")
+    check_flag("progress", progress)
+    if tz is not None:
+        check_time_zone("tz", tz)
 
     files = parquet_files(path)
     spill = Path(tempfile.gettempdir()) / "kpikit-duckdb"  # not DuckDB's default, ./.tmp
     config = {"memory_limit": check_memory_limit(memory_limit), "temp_directory": str(spill)}
-    connection = duckdb.connect(config=config)
+    try:
+        connection = duckdb.connect(config=config)
+    except duckdb.Error as error:  # a size past what DuckDB can count
+        raise ValueError(f"memory_limit {memory_limit!r} is refused by DuckDB: {error}") from None
+    check_parquet_files(files)
     connection.execute(f"SET enable_progress_bar = {bool(progress)}")
     # Statistics written by pyarrow leave NaN out: without this DuckDB would take a float
     # column to hold none and answer isnan() from them (see kpikit._nan_aware).
