@@ -273,3 +273,30 @@ def test_staffed_agents_on_the_repeated_hour_of_a_zoned_autumn_day():
         ("2026-10-25 02:00:00+01:00", 0.25),
         ("2026-10-25 02:30:00+01:00", 0.25),
     ]
+
+
+def test_replay_of_a_zoned_log_on_a_spring_day(tmp_path):
+    # A zoned log raised "Cannot compare tz-naive and tz-aware timestamps" (kpikit replay of
+    # any export with offsets). Paris skips 02:00-03:00 on 29 March 2026, so 08:00 there is 7
+    # hours after midnight. By hand, 10-minute drops from 08:00: the first holds the arrivals
+    # and outcomes (5 s later) of 01:50 and 03:10, the second those of 08:05.
+    paris = pd.DatetimeIndex(["2026-03-29 01:50", "2026-03-29 03:10", "2026-03-29 08:05"])
+    log = pd.DataFrame(
+        {
+            "contact_id": [1, 2, 3],
+            "arrived_at": paris.tz_localize("Europe/Paris"),
+            "answered": True,
+            "wait_s": 5.0,
+        }
+    )
+    drops = replay(
+        log,
+        tmp_path,
+        day="2026-03-29",
+        start="08:00",
+        speed=600,
+        drop_every_s=1,
+        sleep=lambda seconds: None,
+    )
+    assert drops == 2
+    assert [len(pd.read_csv(tmp_path / f"00000{i}.csv")) for i in range(2)] == [4, 2]

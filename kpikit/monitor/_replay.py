@@ -7,12 +7,12 @@ import threading
 import time
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from kpikit._validators import check_number, check_time_of_day
 from kpikit.calibrate import contacts_frame
 from kpikit.monitor._plan import checked_day
+from kpikit.periods import day_bounds
 
 OUTCOME_COLUMNS = (
     "answered",
@@ -111,8 +111,10 @@ def replay(data, folder, *, day=None, speed=60.0, drop_every_s=2.0, start=None, 
     contacts = contacts_frame(data, ["contact_id", "arrived_at", "answered", "wait_s"]).copy()
     contacts["arrived_at"] = pd.to_datetime(contacts["arrived_at"])
     _check_pace(speed, drop_every_s)
+    zone = contacts["arrived_at"].dt.tz
     days = contacts["arrived_at"].dt.normalize()
-    chosen = days.max() if day is None else checked_day(day)
+    # a day on the log's clock: its midnight in the log's zone, if it has one
+    chosen = days.max() if day is None else day_bounds(checked_day(day), zone)[0]
     today = contacts[days == chosen]
     if today.empty:
         raise ValueError(f"Value of 'day' has no contact in the log: {str(chosen.date())!r}")
@@ -120,11 +122,10 @@ def replay(data, folder, *, day=None, speed=60.0, drop_every_s=2.0, start=None, 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     step = pd.Timedelta(seconds=speed * drop_every_s)
-    clock = chosen + (pd.Timedelta(start + ":00") if start else step)
-    moments = events["event_at"].to_numpy()
+    clock = _start_clock(chosen, start) if start else chosen + step
     written, begin = 0, 0
     while begin < len(events):
-        end = int(np.searchsorted(moments, np.datetime64(clock), side="right"))
+        end = int(events["event_at"].searchsorted(clock, side="right"))
         if end > begin:
             hidden = folder / f".{written:06d}.csv"
             events.iloc[begin:end].drop(columns="event_at").to_csv(hidden, index=False)
@@ -135,6 +136,19 @@ def replay(data, folder, *, day=None, speed=60.0, drop_every_s=2.0, start=None, 
         if begin < len(events) and sleep(drop_every_s) is True:
             break
     return written
+
+
+def _start_clock(day: pd.Timestamp, start: str) -> pd.Timestamp:
+    """The moment ``start`` (``"08:00"``) of ``day`` (a midnight) on the wall clock of its zone:
+    08:00 of a daylight-saving day is 7 or 9 hours after its midnight.
+
+    >>> print(_start_clock(pd.Timestamp("2026-03-29", tz="Europe/Paris"), "08:00"))
+    2026-03-29 08:00:00+02:00
+    """
+    wall = day.tz_localize(None) + pd.Timedelta(start + ":00")
+    if day.tz is None:
+        return wall
+    return wall.tz_localize(day.tz, ambiguous=True, nonexistent="shift_forward")
 
 
 class BackgroundReplay:
