@@ -112,11 +112,17 @@ def format_value(value, unit: str) -> str:
 
     >>> format_value(80.84999999999998, "points") == format_value(80.85000000000002, "points")
     True
+
+    A value that rounds to zero shows no sign (as :func:`change_text`): -0.04 % is ``0.0 %``.
+
+    >>> format_value(-0.04, "percent"), format_value(-0.0, "seconds")
+    ('0.0 %', '0 s')
     """
     if not is_number(value):
         return "–"
     decimals = DECIMALS.get(unit, 1)
-    text = f"{round(float(value), decimals + _NOISE_DIGITS):,.{decimals}f}"
+    shown = round(round(float(value), decimals + _NOISE_DIGITS), decimals) + 0.0  # + 0.0: no -0
+    text = f"{shown:,.{decimals}f}"
     symbol = UNIT_SYMBOLS.get(unit, "")
     return f"{text} {symbol}" if symbol else text
 

@@ -11,6 +11,7 @@ The module itself holds the current defaults, so a notebook can change them once
     import kpikit as kk
     kk.options.sl_threshold_s             # the current default (per channel)
     kk.options.update(fcr_window="72h")   # change a default for this session
+    kk.options.fcr_window = "72h"         # the same, checked the same way
     with kk.options.context(csat_scale=10):
         kk.compute(data)                  # a temporary change
     kk.options.reset()                    # back to kpikit's defaults
@@ -29,13 +30,15 @@ TypeError: Options got an unknown option 'fcr_metod'...Did you mean 'fcr_method'
 """
 
 import dataclasses
+import sys
 import textwrap
+import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import timedelta
-from types import MappingProxyType
+from types import MappingProxyType, ModuleType
 
 import numpy as np
 
@@ -292,6 +295,10 @@ class Options:
         """The lowest satisfied CSAT answer: ``csat_top_box``, else the scale's usual top box."""
         return self.csat_top_box if self.csat_top_box is not None else CSAT_TOP_BOX[self.csat_scale]
 
+    def __reduce__(self):
+        # for pickle and copy.deepcopy, which cannot copy the thresholds' MappingProxyType
+        return _rebuilt, ({name: _hashable(getattr(self, name)) for name in OPTION_NAMES},)
+
     def __hash__(self) -> int:
         return hash(tuple(str(_hashable(getattr(self, name))) for name in OPTION_NAMES))
 
@@ -315,6 +322,11 @@ DEFAULT_VALUES = MappingProxyType(
 """kpikit's default of every option (what :func:`reset` returns to)."""
 
 _FIELD_CHOICES = {spec.name: spec.metadata["choices"] for spec in dataclasses.fields(Options)}
+
+
+def _rebuilt(values: dict) -> Options:
+    """An :class:`Options` from :meth:`Options.__reduce__`'s values (checked again)."""
+    return Options(**values)
 
 
 def _hashable(value):
@@ -353,7 +365,13 @@ def _check_fcr_window(value) -> None:
 def _match_columns(value):
     if value is None:
         return None
-    columns = (value,) if isinstance(value, str) else tuple(value)
+    if isinstance(value, str):
+        columns = (value,)
+    else:
+        try:
+            columns = tuple(value)
+        except TypeError:  # a number or another value that is not a sequence
+            columns = ()
     if not columns or not all(isinstance(column, str) and column for column in columns):
         raise ValueError(
             f"Value of 'fcr_match' must be a column name or a sequence of column names; "
@@ -382,36 +400,67 @@ _DEFAULTS = Options()
 # Session defaults are a plain module global: a notebook cell may run in its own copy of the
 # context (ipykernel runs cells as tasks), and update() must outlive the cell. Only the
 # temporary changes of context() live in a context variable, so they stay inside their block
-# (and their thread or task).
+# (and their thread or task); they are applied on top of the session defaults when read, so an
+# update() inside a block changes the options the block leaves alone. update() reads and
+# replaces the session under a lock, so two threads updating different options keep both.
 _session = _DEFAULTS
-_block: ContextVar[Options | None] = ContextVar("kpikit_options", default=None)
+_session_lock = threading.Lock()
+_block: ContextVar["_Block | None"] = ContextVar("kpikit_options", default=None)
+
+
+@dataclass
+class _Block:
+    """The changes of the :func:`context` blocks in force, and the options they last gave."""
+
+    changes: dict
+    base: Options
+    options: Options
 
 
 def current() -> Options:
     """The options in force: kpikit's defaults changed by :func:`update` and :func:`context`."""
     block = _block.get()
-    return _session if block is None else block
+    if block is None:
+        return _session
+    session = _session
+    if block.base is not session:  # update() ran since the block's options were made
+        block.options = Options(**{**session.as_dict(), **block.changes})
+        block.base = session
+    return block.options
 
 
 def update(**changes) -> Options:
     """Change defaults for the rest of the session (until :func:`reset`); returns them.
 
-    Inside a :func:`context` block the block's own changes still win until it ends.
+    Inside a :func:`context` block the block's own changes still win until it ends; the other
+    options follow the update at once.
 
     >>> update(fcr_window="72h").fcr_window
     '72h'
+    >>> with context(csat_scale=10):
+    ...     update(fcr_window="24h", csat_scale=7)
+    ...     current().fcr_window, current().csat_scale
+    Options(fcr_window='24h', csat_scale=7)
+    ('24h', 10)
     >>> reset().fcr_window
     '48h'
     """
     global _session
-    _session = Options(**{**_session.as_dict(), **changes})
-    return _session
+    with _session_lock:
+        session = Options(**{**_session.as_dict(), **changes})
+        block = _block.get()
+        if block is not None:  # the block must take the new defaults: refuse now, not later
+            block.options = Options(**{**session.as_dict(), **block.changes})
+            block.base = session
+        _session = session
+        return session
 
 
 def reset() -> Options:
     """Back to kpikit's defaults for the session; returns them."""
     global _session
-    _session = _DEFAULTS
+    with _session_lock:
+        _session = _DEFAULTS
     return _DEFAULTS
 
 
@@ -425,8 +474,11 @@ def context(**changes) -> Iterator[Options]:
     >>> current().csat_scale
     5
     """
-    options = Options(**{**current().as_dict(), **changes})
-    token = _block.set(options)
+    outer = _block.get()
+    changes = {**(outer.changes if outer is not None else {}), **changes}
+    session = _session
+    options = Options(**{**session.as_dict(), **changes})
+    token = _block.set(_Block(changes, session, options))
     try:
         yield options
     finally:
@@ -493,3 +545,17 @@ def __getattr__(name):
 
 def __dir__():
     return sorted([*globals(), *OPTION_NAMES])
+
+
+class _OptionsModule(ModuleType):
+    """This module, where ``kk.options.fcr_window = "72h"`` is :func:`update` (checked, and seen
+    by :func:`kpikit.compute`) rather than a module attribute that nothing reads."""
+
+    def __setattr__(self, name, value):
+        if name in OPTION_NAMES:
+            update(**{name: value})
+        else:
+            super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _OptionsModule

@@ -5,10 +5,12 @@ daylight-saving day of timezone-aware periods lasts 23 or 25 hours and a month i
 days.
 """
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 
-from kpikit._validators import check_choice, check_timestamp
+from kpikit._validators import check_choice, check_time_zone, check_timestamp
 from kpikit.metrics import FREQUENCIES
 
 __all__ = ["PERIOD_LENGTHS", "check_freq", "day_bounds", "period_end"]
@@ -50,13 +52,24 @@ def period_end(period, freq: str):
     check_freq(freq)
     step = PERIOD_LENGTHS[freq]
     if isinstance(period, pd.Series):
-        if not pd.api.types.is_datetime64_any_dtype(period):
-            raise ValueError(
-                f"Value of 'period' must hold timestamps, but holds {period.dtype} values"
-            )
-        ends = _stepped(pd.DatetimeIndex(period), step)
+        ends = _stepped(pd.DatetimeIndex(_numpy_times(period)), step)
         return pd.Series(ends, index=period.index, name="period_end").astype(period.dtype)
     return _stepped(pd.DatetimeIndex([check_timestamp("period", period)]), step)[0]
+
+
+def _numpy_times(period: pd.Series) -> pd.Series:
+    """``period`` with NumPy timestamps (Arrow-backed ones converted, zone and unit kept);
+    a ValueError when it holds no timestamps.
+
+    >>> arrow = pd.Series(pd.to_datetime(["2026-03-29"])).astype("timestamp[us][pyarrow]")
+    >>> _numpy_times(arrow).dtype
+    dtype('<M8[us]')
+    """
+    if isinstance(period.dtype, pd.ArrowDtype) and period.dtype.kind == "M":
+        return period.astype(period.dtype.pyarrow_dtype.to_pandas_dtype())
+    if not pd.api.types.is_datetime64_any_dtype(period):
+        raise ValueError(f"Value of 'period' must hold timestamps, but holds {period.dtype} values")
+    return period
 
 
 def _stepped(starts: pd.DatetimeIndex, step) -> pd.DatetimeIndex:
@@ -102,16 +115,23 @@ def check_freq(freq) -> None:
 
 
 def day_bounds(day, zone=None):
-    """The instants that start and end ``day`` (a midnight) on the contacts' clock: in their
-    time ``zone`` (a daylight-saving day lasts 23 or 25 hours), or naive without one. A ``day``
-    with a zone of its own is first read as a date in ``zone``.
+    """The instants that start and end ``day`` (a date, or a time read as its date) on the
+    contacts' clock: in their time ``zone`` (a daylight-saving day lasts 23 or 25 hours), or
+    naive without one. A ``day`` with a zone of its own is first read as a date in ``zone``.
 
     >>> start, end = day_bounds(pd.Timestamp("2024-10-27"), "Europe/Paris")
     >>> start.isoformat(), end.isoformat(), end - start
     ('2024-10-27T00:00:00+02:00', '2024-10-28T00:00:00+01:00', Timedelta('1 days 01:00:00'))
+    >>> start, end = day_bounds("2026-03-29 13:00", "Europe/Paris")   # spring forward
+    >>> start.isoformat(), end - start
+    ('2026-03-29T00:00:00+01:00', Timedelta('0 days 23:00:00'))
     """
-    if day.tzinfo is not None:
-        day = (day.tz_convert(zone) if zone is not None else day).tz_localize(None).normalize()
+    day = check_timestamp("day", day)
+    if zone is not None and not isinstance(zone, dt.tzinfo):  # a column's zone is a tzinfo
+        zone = check_time_zone("zone", zone)
+    if day.tzinfo is not None and zone is not None:
+        day = day.tz_convert(zone)
+    day = day.tz_localize(None).normalize()
     bounds = (day, day + pd.Timedelta("1D"))
     if zone is None:
         return bounds

@@ -91,7 +91,8 @@ def provisional_fcr(
     ------
     ValueError
         ``result`` has no ``period`` or ``kpi`` column, ``freq`` is not a period, or ``last``
-        has a time zone and the periods have none (or the other way round).
+        has a time zone and the periods have none (or the other way round), or a period's
+        window closes after the last time pandas holds (2262).
     TypeError
         ``last`` is not a date or time.
 
@@ -116,8 +117,7 @@ def provisional_fcr(
     settings = resolve(options, fcr_window=fcr_window, fcr_method=fcr_method)
     keys = [column for column in frame.columns if column not in _NOT_KEYS]
     rows = frame.loc[frame["kpi"] == "fcr", [*keys, "period", "kpi"]]
-    window = pd.Timedelta(milliseconds=window_ms(settings.fcr_window))
-    until = period_end(rows["period"], freq) + window
+    until = _window_closes(period_end(rows["period"], freq), settings.fcr_window)
     if last is None or last is pd.NaT or settings.fcr_method not in REPEAT_METHODS:
         return rows.assign(provisional_until=until).iloc[0:0]
     last = check_timestamp("last", last)
@@ -130,6 +130,20 @@ def provisional_fcr(
         )
     provisional = (until > last).to_numpy(bool)
     return rows.assign(provisional_until=until.rename(None))[provisional]
+
+
+def _window_closes(ends: pd.Series, fcr_window) -> pd.Series:
+    """``ends + fcr_window``: when the FCR window of the last first contact of each period
+    closes; a ValueError when that is past the last time pandas holds (instead of pandas'
+    OverflowError)."""
+    window = pd.Timedelta(milliseconds=window_ms(fcr_window))
+    try:
+        return ends + window
+    except (OverflowError, pd.errors.OutOfBoundsDatetime):
+        raise ValueError(
+            f"The FCR window ({fcr_window!r}) of the period ending {ends.max()} closes after "
+            f"the last time pandas holds ({pd.Timestamp.max})"
+        ) from None
 
 
 def _compute_result(result, columns) -> pd.DataFrame:
@@ -191,6 +205,11 @@ def provisional_note(provisional: pd.DataFrame, freq: str) -> str:
     'FCR of the last 2 days is provisional until 10 Aug 2026: repeats may still arrive.'
     """
     check_freq(freq)
+    if provisional is not None and not isinstance(provisional, pd.DataFrame):
+        raise TypeError(
+            "Value of 'provisional' must be provisional_fcr output (a pandas DataFrame) but "
+            f"received: {type(provisional).__name__}"
+        )
     if provisional is None or provisional.empty:
         return ""
     missing = [name for name in ("period", "provisional_until") if name not in provisional]
@@ -236,15 +255,34 @@ def last_arrival(data):
     >>> last_arrival(pd.DataFrame({"arrived_at": pd.to_datetime(["2026-08-07 17:00",
     ...                                                          "2026-08-03 09:00"])}))
     Timestamp('2026-08-07 17:00:00')
+
+    ``arrived_at`` must hold timestamps: the largest text is not the last time.
+
+    >>> last_arrival(pd.DataFrame({"arrived_at": ["2026-8-7", "2026-10-1"]}))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    kpikit.schema.SchemaError: contacts.arrived_at: wrong type: holds String, expected ...
     """
-    from kpikit.schema import Dataset
+    from kpikit.schema import Dataset, SchemaError
 
     contacts = data.contacts if isinstance(data, Dataset) else data
     if isinstance(contacts, (str, os.PathLike)):
         from kpikit.metrics import scan_parquet
 
         contacts = scan_parquet(contacts, progress=False)
-    latest = nw.from_native(contacts).select(nw.col("arrived_at").max())
+    frame = nw.from_native(contacts)
+    schema = frame.collect_schema()
+    if "arrived_at" not in schema:
+        raise SchemaError(
+            f"contacts: missing required column(s) ['arrived_at']; present: {list(schema)}"
+        )
+    if not isinstance(schema["arrived_at"], nw.Datetime | nw.Date):
+        raise SchemaError(
+            f"contacts.arrived_at: wrong type: holds {schema['arrived_at']}, expected timestamps "
+            "(datetime); convert it first (pandas.to_datetime, or read the file with "
+            "kk.read_contacts)"
+        )
+    latest = frame.select(nw.col("arrived_at").max())
     if isinstance(latest, nw.LazyFrame):
         latest = latest.collect()
     value = latest.item()

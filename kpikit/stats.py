@@ -96,7 +96,8 @@ def wilson_interval(successes, n, *, z=Z_95):
     Returns ``(low, high)`` arrays; NaN where ``n`` is 0 or an input is NaN. The low bound is
     exactly 0 when ``successes`` is 0 and the high bound exactly 1 when it is ``n``.
 
-    Raises ValueError where ``successes`` is negative or above ``n``: no proportion exists.
+    Raises ValueError where ``successes`` is negative or above ``n`` (no proportion exists)
+    or a count is infinite.
 
     >>> low, high = wilson_interval(8, 10)
     >>> round(float(low), 4), round(float(high), 4)
@@ -113,6 +114,7 @@ def wilson_interval(successes, n, *, z=Z_95):
     """
     x = _floats("successes", successes)
     n = _floats("n", n)
+    _refuse_infinite(successes=x, n=n)
     impossible = (x < 0) | (x > n)
     if np.any(impossible):
         x_bad, n_bad = np.broadcast_arrays(x, n)
@@ -121,7 +123,7 @@ def wilson_interval(successes, n, *, z=Z_95):
             "Values of 'successes' and 'n' must satisfy 0 <= successes <= n but received: "
             f"{x_bad.flat[first]:g} and {n_bad.flat[first]:g}"
         )
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # 2n past 1e308: z²/2n 0
         p = x / n
         denom = 1 + z**2 / n
         centre = (p + z**2 / (2 * n)) / denom
@@ -137,8 +139,8 @@ def nps_interval(promoters, detractors, responses, *, z=Z_95):
 
     ``d = p_promoters - p_detractors``, ``Var(d) = (p_promoters + p_detractors - d²) / n``.
 
-    Raises ValueError where a count is negative or promoters and detractors add up to more
-    than the responses: no share exists.
+    Raises ValueError where a count is negative or infinite, or promoters and detractors add
+    up to more than the responses: no share exists.
 
     >>> low, high = nps_interval(5, 2, 10)   # d = 0.3, Var = (0.7 - 0.09) / 10
     >>> round(float(low), 1), round(float(high), 1)
@@ -152,6 +154,7 @@ def nps_interval(promoters, detractors, responses, *, z=Z_95):
     pro = _floats("promoters", promoters)
     det = _floats("detractors", detractors)
     n = _floats("responses", responses)
+    _refuse_infinite(promoters=pro, detractors=det, responses=n)
     impossible = (pro < 0) | (det < 0) | (pro + det > n)
     if np.any(impossible):
         pro_bad, det_bad, n_bad = np.broadcast_arrays(pro, det, n)
@@ -187,7 +190,7 @@ def mean_interval(n, total, total_of_squares):
     ``s² = (Σx² - mean · Σx) / (n - 1)``, ``mean ± t(0.975, n-1) · s / √n``. ``mean · Σx``
     equals ``(Σx)²/n`` but stays finite whenever ``Σx²`` is (it is at most ``Σx²``), so values
     up to about 1e154 keep their interval. Beyond, ``Σx²`` itself overflows to infinity and no
-    interval can be told: NaN, without a warning.
+    interval can be told: NaN, without a warning. An infinite ``n`` raises ValueError.
 
     >>> low, high = mean_interval(3, 6.0, 14.0)   # x = 1, 2, 3: mean 2, s = 1
     >>> round(float(low), 4), round(float(high), 4)
@@ -196,6 +199,7 @@ def mean_interval(n, total, total_of_squares):
     (nan, nan)
     """
     n = _floats("n", n)
+    _refuse_infinite(n=n)
     s1 = _floats("total", total)
     s2 = _floats("total_of_squares", total_of_squares)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -219,7 +223,7 @@ def poisson_interval(count, *, z=Z_95):
     ``low = x (1 - 1/9x - z/3√x)³``, ``high = (x+1) (1 - 1/9(x+1) + z/3√(x+1))³``; exact at
     ``x = 0`` (``0`` to ``-ln 0.025``). Relative error below 1 % from 5 events on. A NaN count
     (a null sum in :func:`kpikit.compute`) gets the bounds at 0, as the engine's expression does;
-    a negative count raises ValueError.
+    a negative or infinite count raises ValueError.
 
     >>> low, high = poisson_interval(100)
     >>> round(float(low), 2), round(float(high), 2)
@@ -228,11 +232,12 @@ def poisson_interval(count, *, z=Z_95):
     (0.0, 3.6888794541139363)
     """
     x = _floats("count", count)
+    _refuse_infinite(count=x)
     if np.any(x < 0):
         raise ValueError(
             f"Value of 'count' must be a count >= 0 but received: {x[x < 0].flat[0]:g}"
         )
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # 9x past 1e308: 1/9x 0
         low = np.where(x > 0, x * (1 - 1 / (9 * x) - z / (3 * np.sqrt(x))) ** 3, 0.0)
         upper = x + 1
         high = np.where(
@@ -292,16 +297,45 @@ def _floats(argument, values):
     Traceback (most recent call last):
     ...
     TypeError: Value of 'n' must be a number or an array of numbers but received: ['3']
+    >>> _floats("n", [1, 10**400])
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'n' must hold numbers within the float range (up to about 1.8e308) but
+    received a whole number beyond it
     """
     try:
         if _has_text_or_bool(values):
             raise TypeError
         return np.asarray(values, dtype=float)
+    except OverflowError:  # an int such as 10**400; its repr may be too long to show
+        raise ValueError(
+            f"Value of {argument!r} must hold numbers within the float range (up to about "
+            "1.8e308) but received a whole number beyond it"
+        ) from None
     except (TypeError, ValueError):
         raise TypeError(
             f"Value of {argument!r} must be a number or an array of numbers but received: "
             f"{values!r}"
         ) from None
+
+
+def _refuse_infinite(**counts) -> None:
+    """Raise a ValueError naming the first of ``counts`` (float arrays) that holds an infinite
+    value: no share or rate exists out of infinitely many.
+
+    >>> _refuse_infinite(successes=np.array(5.0), n=np.array([10.0, np.inf]))
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'n' must hold finite counts but received: inf (element 1)
+    """
+    for name, values in counts.items():
+        infinite = np.flatnonzero(np.isinf(values))
+        if len(infinite):
+            where = f" (element {infinite[0]})" if np.ndim(values) else ""
+            raise ValueError(
+                f"Value of {name!r} must hold finite counts but received: "
+                f"{values.flat[infinite[0]]:g}{where}"
+            )
 
 
 def _has_text_or_bool(values) -> bool:

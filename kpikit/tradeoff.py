@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 
 from kpikit._frames import pandas_frame
-from kpikit._validators import check_number
+from kpikit._validators import check_number, check_unique_columns
 from kpikit.catalog import kpi as kpi_definition
-from kpikit.stats import t_quantile_975
+from kpikit.stats import _floats, t_quantile_975
 
 __all__ = [
     "MAX_MOVE",
@@ -68,13 +68,14 @@ def pivot_kpis(frame: pd.DataFrame) -> pd.DataFrame:
     0    a  300.0  80.0      10
     1    b  360.0  85.0      20
     """
-    frame = _tidy_frame(frame)
+    frame = check_unique_columns("frame", _tidy_frame(frame))
     if "kpi" not in frame.columns or "value" not in frame.columns:
         raise ValueError(
             "Value of 'frame' must be tidy kpikit.compute output with columns 'kpi' and 'value' "
             f"but received columns: {list(frame.columns)}"
         )
     keys = [column for column in frame.columns if column not in _RESULT_COLUMNS]
+    _check_kpi_ids(frame)
     _check_one_row_per_kpi(frame, keys)
     wide = _wide(frame, keys, "value")
     source = next((kpi_id for kpi_id in _VOLUME_SOURCES if kpi_id in wide.columns), None)
@@ -105,14 +106,25 @@ def _wide(frame: pd.DataFrame, keys: list, column: str) -> pd.DataFrame:
     return wide
 
 
+def _check_kpi_ids(frame: pd.DataFrame) -> None:
+    """Refuse rows without a KPI id: pivoted, they would make a column named NaN."""
+    missing = frame.index[frame["kpi"].isna().to_numpy(bool)]
+    if len(missing):
+        raise ValueError(
+            f"Value of 'frame' must have a KPI id in every 'kpi' but {len(missing)} rows have "
+            f"none, first rows {missing[:5].tolist()}"
+        )
+
+
 def _check_one_row_per_kpi(frame: pd.DataFrame, keys: list) -> None:
-    repeated = frame[frame.duplicated([*keys, "kpi"])]
+    repeated = frame[frame.duplicated([*keys, "kpi"], keep=False)]
     if not repeated.empty:
         row = repeated.iloc[0]
         where = ", ".join(f"{name}={row[name]!r}" for name in [*keys, "kpi"])
         raise ValueError(
             "Value of 'frame' must have one row per group and KPI but received more than one "
-            f"row for {where}"
+            f"row for {where} ({len(repeated)} rows share a group and KPI, first rows "
+            f"{repeated.index[:5].tolist()})"
         )
 
 
@@ -145,6 +157,9 @@ class LineFit:
         ``s = √(Σ w (y - ŷ)² / (n - 2))``.
     slope_se : float
         Standard error of the slope, ``s / √sxx``.
+    x_sd : float
+        Weighted standard deviation of x, ``√(sxx / Σw)``: finite where ``sxx`` overflows, so
+        :meth:`project` can bound the move of x.
     """
 
     slope: float
@@ -156,6 +171,7 @@ class LineFit:
     sum_weights: float
     residual_se: float
     slope_se: float
+    x_sd: float
 
     def predict(self, x):
         """Fitted mean of y at ``x``."""
@@ -180,7 +196,8 @@ class LineFit:
 
         ``Δy = slope · Δx``, with the range ``Δx · (slope ± t · slope_se)``. ``delta_x`` must
         be a finite number of at most :data:`MAX_MOVE` times the larger of ``|x̄|`` and the
-        standard deviation of x (no limit when the fit has no points).
+        standard deviation of x (no limit when the fit has no points). A change or range beyond
+        the float range raises ValueError rather than coming back as inf.
 
         >>> fit = fit_line([240, 300, 360, 420], [78, 82, 83, 88])
         >>> fit.project(1e308)
@@ -191,7 +208,7 @@ class LineFit:
         but received: 1e+308
         """
         check_number("delta_x", delta_x)
-        spread = np.sqrt(self.sxx / self.sum_weights) if self.sum_weights > 0 else np.nan
+        spread = self.x_sd
         limit = MAX_MOVE * max(abs(self.x_mean), spread)
         if np.isfinite(limit) and abs(delta_x) > limit:
             raise ValueError(
@@ -202,9 +219,16 @@ class LineFit:
             )
         half = self._t() * self.slope_se * abs(delta_x)
         delta_y = self.slope * delta_x
-        return Projection(
+        projection = Projection(
             float(delta_x), float(delta_y), float(delta_y - half), float(delta_y + half)
         )
+        if any(np.isinf([projection.delta_y, projection.low, projection.high])):
+            raise ValueError(
+                f"The projected change of y for delta_x={delta_x!r} is beyond the range of a "
+                f"float ({projection.delta_y:.4g}, 95 % range {projection.low:.4g} to "
+                f"{projection.high:.4g}); rescale 'y' (for example to thousands) before fitting"
+            )
+        return projection
 
     def _t(self) -> float:
         return float(t_quantile_975(self.n - 2)) if self.n >= 3 else float("nan")
@@ -239,7 +263,12 @@ def fit_line(x, y, weights=None) -> LineFit:
     The sums are taken on x, y and weights scaled by powers of 2, so values near 1e200 or
     1e-200 fit as well as small ones (``fit_line([1e200, 2e200, 3e200, 4e200], [2, 4, 5, 8])``
     has slope 1.9e-200 and the same ``r``). A result that does not fit in a float (a slope of
-    1e400) raises ValueError rather than coming back as 0 or inf.
+    1e400) raises ValueError rather than coming back as 0 or inf; the one exception is ``sxx``
+    (1e400 for those x), which is inf and which nothing else uses (:meth:`LineFit.project`
+    bounds its move with ``x_sd``).
+
+    x, y and weights must be numbers: text (``"3"``) and booleans raise TypeError, like the
+    intervals of :mod:`kpikit.stats`.
 
     Examples
     --------
@@ -251,9 +280,9 @@ def fit_line(x, y, weights=None) -> LineFit:
     >>> fit_line([1, 1], [2, 3]).slope
     nan
     """
-    x = np.asarray(x, dtype=float)
-    y = np.asarray(y, dtype=float)
-    w = np.ones_like(x) if weights is None else np.asarray(weights, dtype=float)
+    x = _floats("x", x)
+    y = _floats("y", y)
+    w = np.ones_like(x) if weights is None else _floats("weights", weights)
     if not x.shape == y.shape == w.shape:
         raise ValueError(
             "Values of 'x', 'y' and 'weights' must have the same length but received: "
@@ -265,11 +294,12 @@ def fit_line(x, y, weights=None) -> LineFit:
     n = int(keep.sum())
     if n == 0:
         nan = float("nan")
-        return LineFit(nan, nan, nan, 0, nan, nan, 0.0, nan, nan)
+        return LineFit(nan, nan, nan, 0, nan, nan, 0.0, nan, nan, nan)
     # Scale x, y and w by powers of 2 (exact) so that no sum overflows, fit, and scale back.
     ex, ey, ew = _exponent(x[keep]), _exponent(y[keep]), 2 * ((_exponent(w[keep]) + 1) // 2)
     scaled = _fit_scaled(np.ldexp(x[keep], -ex), np.ldexp(y[keep], -ey), np.ldexp(w[keep], -ew))
     slope, intercept, r, x_mean, sxx, sum_w, residual_se, slope_se = scaled
+    x_sd = float(np.sqrt(sxx / sum_w))  # of the scaled x: √(sxx/Σw) scales like x
     return LineFit(
         _unscale("slope", slope, ey - ex),
         _unscale("intercept", intercept, ey),
@@ -280,6 +310,7 @@ def fit_line(x, y, weights=None) -> LineFit:
         _unscale("sum_weights", sum_w, ew),
         _unscale("residual_se", residual_se, ey + ew // 2),
         _unscale("slope_se", slope_se, ey - ex),
+        _unscale("x_sd", x_sd, ex),
     )
 
 
@@ -319,9 +350,10 @@ def _unscale(name: str, value: float, exponent: int, *, may_overflow: bool = Fal
         result = float(np.ldexp(value, exponent))
     lost = result == 0 or (np.isinf(result) and not may_overflow)
     if np.isfinite(value) and value != 0 and lost:
+        rescaled = "'weights'" if name == "sum_weights" else "'x' or 'y'"
         raise ValueError(
             f"The fitted {name!r} is beyond the range of a float ({value!r} · 2**{exponent}); "
-            "rescale 'x' or 'y' (for example to thousands or thousandths) before fitting"
+            f"rescale {rescaled} (for example to thousands or thousandths) before fitting"
         )
     return result
 

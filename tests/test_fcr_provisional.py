@@ -263,8 +263,9 @@ def test_rate_refuses_a_provisional_frame_without_its_columns(daily):
     with pytest.raises(ValueError, match=r"needs the column\(s\) \['provisional_until'\]"):
         rate(daily, TARGETS, provisional=daily[["period", "kpi"]])
     found = provisional_fcr(daily, "day", LAST)
+    # one row, so that without its period it repeats no KPI (refused first, naming the rows)
     with pytest.raises(ValueError, match="has no 'period' column"):
-        rate(daily.drop(columns="period"), TARGETS, provisional=found)
+        rate(daily.iloc[:1].drop(columns="period"), TARGETS, provisional=found)
 
 
 # --- dashboards --------------------------------------------------------------------------
@@ -309,3 +310,29 @@ def test_the_governance_dashboard_notes_the_held_back_fcr(contacts, tmp_path):
     # only Monday's FCR is a breach; Wednesday's 50 % and the 0 % of Thursday and Friday wait
     labels = [label for label, _ in app.breach.options]
     assert labels == ["03 Aug · center · First contact resolution 50.0 %"]
+
+
+@pytest.mark.skipif(
+    pd.__version__.startswith("3"), reason="pandas 3 holds times past 2262 (microseconds)"
+)
+def test_a_window_closing_after_the_last_time_pandas_holds_is_refused_by_name():
+    # was: OverflowError: Overflow in int64 addition. The day of 9 Apr 2262 ends on 10 Apr;
+    # 366 days later is past pandas' last time (11 Apr 2262).
+    result = pd.DataFrame({"period": [T("2262-04-09")], "kpi": "fcr", "value": 80.0})
+    with pytest.raises(ValueError, match="FCR window .* closes after the last time pandas"):
+        provisional_fcr(result, "day", T("2262-04-09"), fcr_window="366d")
+
+
+def test_last_arrival_refuses_text_times_and_a_missing_column():
+    # was: the largest text, "2026-8-7" (7 Aug) after "2026-10-1" (1 Oct), and a narwhals
+    # ColumnNotFoundError
+    with pytest.raises(kk.SchemaError, match="contacts.arrived_at: wrong type: holds String"):
+        last_arrival(pd.DataFrame({"arrived_at": ["2026-8-7", "2026-10-1"]}))
+    with pytest.raises(kk.SchemaError, match=r"missing required column\(s\) \['arrived_at'\]"):
+        last_arrival(pd.DataFrame({"arrival": pd.to_datetime(["2026-08-07"])}))
+
+
+def test_provisional_note_names_a_value_that_is_no_frame():
+    # was: AttributeError: 'list' object has no attribute 'empty'
+    with pytest.raises(TypeError, match="Value of 'provisional' must be provisional_fcr output"):
+        provisional_note([T("2026-08-07")], "day")

@@ -122,3 +122,41 @@ def test_two_proportion_z_with_counts_near_the_float_limit():
     # shares 1 and 0.5 on 1e308 trials each: as significant as can be (p = 0); n1 + n2
     # overflowed to inf and the old code returned NaN ("nothing varies")
     assert two_proportion_z(1e308, 1e308, 5e307, 1e308) == 0.0
+
+
+def test_a_whole_number_beyond_the_float_range_is_refused_by_name():
+    # was: OverflowError: int too large to convert to float
+    with pytest.raises(ValueError, match="Value of 'successes' must hold numbers within"):
+        wilson_interval(10**400, 10**401)
+    with pytest.raises(ValueError, match="Value of 'count' must hold numbers within"):
+        poisson_interval(10**400)
+    with pytest.raises(ValueError, match="Value of 'dof' must hold numbers within"):
+        t_quantile_975([1, 10**400])
+
+
+def test_infinite_counts_are_refused_by_name():
+    # was: wilson_interval(5, inf) -> (0.0, 0.0), wilson_interval(inf, inf) -> (nan, 1.0),
+    # poisson_interval(inf) -> (inf, inf) and mean_interval(inf, 1, 1) -> (0.0, 0.0)
+    with pytest.raises(ValueError, match=r"Value of 'n' must hold finite counts .*inf"):
+        wilson_interval(5, math.inf)
+    with pytest.raises(ValueError, match=r"'n' must hold finite counts .*\(element 1\)"):
+        wilson_interval([5, 5], [10, math.inf])
+    with pytest.raises(ValueError, match="Value of 'responses' must hold finite counts"):
+        nps_interval(5, 2, math.inf)
+    with pytest.raises(ValueError, match="Value of 'count' must hold finite counts"):
+        poisson_interval(math.inf)
+    with pytest.raises(ValueError, match="Value of 'n' must hold finite counts"):
+        mean_interval(math.inf, 1.0, 1.0)
+    # a NaN count is still "no data", not an error (docstrings)
+    assert math.isnan(wilson_interval(5, math.nan)[0])
+
+
+def test_counts_near_the_float_limit_give_their_interval_without_a_warning():
+    # was: RuntimeWarning "overflow encountered in multiply" (2n and 9x overflow; their
+    # reciprocals vanish). By hand: 1e307 of 1.5e308 is 1/15 with a width far below a float's
+    # precision; a Poisson count of 1e308 has bounds 1e308 ± 2e154, i.e. 1e308 as floats.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        low, high = wilson_interval(1e307, 1.5e308)
+        assert low == pytest.approx(1 / 15) and high == pytest.approx(1 / 15)
+        assert poisson_interval(1e308) == (pytest.approx(1e308), pytest.approx(1e308))

@@ -123,6 +123,9 @@ def test_pivot_kpis_refuses_a_repeated_group_and_kpi():
         pivot_kpis(tidy)
     with pytest.raises(ValueError, match="more than one row for kpi='aht'"):
         pivot_kpis(tidy.drop(columns="team"))
+    # how many rows and which: rows 0 and 1 share team a and aht (row 2 is team b)
+    with pytest.raises(ValueError, match=r"\(2 rows share a group and KPI, first rows \[0, 1\]\)"):
+        pivot_kpis(tidy)
 
 
 def test_fit_does_not_depend_on_the_scale_of_x():
@@ -170,3 +173,54 @@ def test_pivot_keeps_the_volume_of_a_missing_group():
     assert wide[VOLUME].tolist() == [10, 20]
     assert wide["aht"].tolist() == [300.0, 200.0]
     assert wide["agent_id"].isna().tolist() == [True, False]
+
+
+def test_the_move_of_x_near_1e300_keeps_its_limit():
+    # was: sxx overflowed to inf, so the limit was inf and project(1e308) went through.
+    # x = 1..4 · 1e300: mean 2.5e300, standard deviation √1.25 · 1e300 = 1.118e300, so the
+    # limit is 10 · 2.5e300 = 2.5e301.
+    fit = fit_line([1e300, 2e300, 3e300, 4e300], [1, 2, 3, 5])
+    assert math.isinf(fit.sxx) and fit.x_sd == pytest.approx(math.sqrt(1.25) * 1e300)
+    with pytest.raises(ValueError, match=r"from -2\.5e\+301 to 2\.5e\+301"):
+        fit.project(1e308)
+    assert fit.project(2e301).delta_y == pytest.approx(fit.slope * 2e301)
+
+
+def test_a_projection_beyond_the_float_range_is_refused():
+    # was: Projection(delta_y=0.0, low=-inf, high=inf). y = ±1e308: slope 0,
+    # slope_se ≈ 1.15e308 and t(0.975, 1) = 12.7, so the half range is about 1.5e309.
+    fit = fit_line([1, 2, 3], [1e308, -1e308, 1e308])
+    with pytest.raises(ValueError, match="beyond the range of a float"):
+        fit.project(1)
+
+
+def test_text_booleans_and_huge_whole_numbers_are_refused_by_name():
+    # was: "1", "2", "3" read as numbers, "a" a raw "could not convert string to float" and
+    # 10**400 a raw OverflowError
+    with pytest.raises(TypeError, match="Value of 'x' must be a number"):
+        fit_line(["1", "2", "3"], [1, 2, 3])
+    with pytest.raises(TypeError, match="Value of 'y' must be a number"):
+        fit_line([1, 2, 3], ["a", 2, 3])
+    with pytest.raises(TypeError, match="Value of 'weights' must be a number"):
+        fit_line([1, 2, 3], [1, 2, 3], weights=[True, False, True])
+    with pytest.raises(ValueError, match="Value of 'x' must hold numbers within the float"):
+        fit_line([10**400, 1, 2], [1, 2, 3])
+
+
+def test_weights_beyond_the_float_range_are_named():
+    # was: "rescale 'x' or 'y'" when the sum of the weights (3 · 1e308) is what overflows
+    with pytest.raises(ValueError, match="'sum_weights' is beyond .* rescale 'weights'"):
+        fit_line([1, 2, 3], [1, 2, 4], weights=[1e308, 1e308, 1e308])
+
+
+def test_pivot_refuses_rows_without_a_kpi_and_repeated_columns():
+    # was: a KPI column named NaN (the null kpi of rows 1 and 3), and numpy's "setting an array
+    # element with a sequence" for a repeated 'team' column
+    tidy = pd.DataFrame(
+        {"team": ["a", "a", "b", "b"], "kpi": ["aht", None] * 2, "value": [1.0, 2.0, 3.0, 4.0]}
+    )
+    with pytest.raises(ValueError, match=r"2 rows have none, first rows \[1, 3\]"):
+        pivot_kpis(tidy)
+    repeated = pd.concat([tidy.assign(kpi="aht"), tidy[["team"]]], axis=1)
+    with pytest.raises(ValueError, match=r"has the column\(s\) \['team'\] more than once"):
+        pivot_kpis(repeated)
