@@ -4,6 +4,8 @@
 (``add_arguments(parser)`` and ``run(args)``), which import Voila and papermill only when run;
 a module's ``check_arguments(args)``, when it has one, is run first, and its ValueError or
 TypeError is reported as a usage error (exit code 2).
+An error is one line on standard error and exit code 2; Ctrl-C is one line and exit code 130
+(``replay`` stops between drops and says how many it wrote).
 ``compute`` takes every engine option of :class:`kpikit.Options` under the same name and unit
 (``--sl-threshold-s``, ``--fcr-method``, ``--csat-scale``, ...), with the same defaults.
 """
@@ -11,6 +13,7 @@ TypeError is reported as a usage error (exit code 2).
 import argparse
 import dataclasses
 import sys
+import time
 from importlib import import_module
 from pathlib import Path
 
@@ -25,6 +28,8 @@ from kpikit._validators import check_time_of_day
 from kpikit.options import DEFAULT_VALUES, Options
 
 OUTPUT_SUFFIXES = (".csv", ".csv.gz", ".parquet", ".xlsx")
+INTERRUPTED = 130
+"""Exit code after Ctrl-C: 128 + SIGINT, as shells report it."""
 
 
 def main(argv=None):
@@ -38,9 +43,13 @@ def main(argv=None):
             args.usage_error(str(error))  # exits with code 2
     try:
         return args.run(args) or 0
-    except (ValueError, TypeError, OSError) as error:  # SchemaError is a ValueError
+    # SchemaError is a ValueError; an ImportError names the optional dependency to install
+    except (ValueError, TypeError, OSError, ImportError) as error:
         print(f"kpikit {args.command}: error: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(f"kpikit {args.command}: stopped by Ctrl-C", file=sys.stderr)
+        return INTERRUPTED
 
 
 def _parser():
@@ -50,7 +59,7 @@ def _parser():
     compute = commands.add_parser("compute", help="compute KPIs from a contact log file")
     compute.add_argument(
         "file",
-        type=Path,
+        type=_path,
         nargs="+",
         help="contacts file (.csv, .csv.gz or .parquet), or parquet files, a folder or a glob of "
         "them, read by DuckDB without loading them into memory",
@@ -64,7 +73,7 @@ def _parser():
     compute.add_argument("--kpis", nargs="+", help="KPI ids (default: every computable KPI)")
     compute.add_argument("--by", nargs="+", help="grouping columns, e.g. --by team channel")
     compute.add_argument("--freq", help="period: 15min, 30min, hour, day, week, month, ...")
-    compute.add_argument("--mapping", type=Path, help="CSV of source_column,kpikit_column renames")
+    compute.add_argument("--mapping", type=_path, help="CSV of source_column,kpikit_column renames")
     add_reading_arguments(compute)
     for spec in dataclasses.fields(Options):
         if spec.name in READING_OPTIONS:  # --tz: read the times in that zone, cut periods in it
@@ -76,7 +85,7 @@ def _parser():
             help=f"{spec.metadata['doc']} (default: {_default_text(spec.name)})",
         )
     compute.add_argument(
-        "-o", "--output", type=Path, help="write .csv, .csv.gz, .parquet or .xlsx (default: print)"
+        "-o", "--output", type=_path, help="write .csv, .csv.gz, .parquet or .xlsx (default: print)"
     )
     compute.set_defaults(run=_compute)
 
@@ -84,14 +93,14 @@ def _parser():
     sample.add_argument("--days", type=int, default=90)
     sample.add_argument("--agents", type=int, default=60)
     sample.add_argument("--seed", type=int, default=7)
-    sample.add_argument("--out", type=Path, required=True, help="output folder")
+    sample.add_argument("--out", type=_path, required=True, help="output folder")
     sample.set_defaults(run=_sample)
 
     replay = commands.add_parser(
         "replay", help="write a day of contacts into a folder of drops, in accelerated time"
     )
-    replay.add_argument("folder", type=Path, help="folder the drops go to (created if missing)")
-    replay.add_argument("--data", type=Path, help="contacts file (default: the sample)")
+    replay.add_argument("folder", type=_path, help="folder the drops go to (created if missing)")
+    replay.add_argument("--data", type=_path, help="contacts file (default: the sample)")
     replay.add_argument("--day", help="YYYY-MM-DD (default: the last day of the log)")
     replay.add_argument("--speed", type=float, default=60.0, help="day seconds per second")
     replay.add_argument("--every", type=float, default=2.0, help="seconds between drops")
@@ -120,26 +129,30 @@ def _parser():
 def _compute(args):
     from kpikit import compute
     from kpikit._frames import to_pandas
-    from kpikit.io import kpi_sheet, read_contacts, to_csv, write_workbook
+    from kpikit.io import kpi_sheet, read_contacts, safe_export_path, to_csv, write_workbook
     from kpikit.io._source import suffix_of
     from kpikit.io.exporting import write_parquet
 
+    if args.output is not None:  # checked before the log is read, not after the KPIs
+        if suffix_of(args.output.name) not in OUTPUT_SUFFIXES:
+            raise ValueError(
+                f"--output must end in one of {OUTPUT_SUFFIXES}; received: {args.output}"
+            )
+        safe_export_path(args.output, OUTPUT_SUFFIXES)
+        _refuse_overwriting_an_input(args)
     mapping = _read_mapping(args.mapping) if args.mapping else None
     # The options hold while the file is read too: its csat column is checked on --csat-scale.
     with options.context(**_parsed_options(args)):
         if _out_of_core(args):  # checked by compute, as DuckDB reads the files
-            contacts, checked = _scan(args, mapping), False
+            table = _compute_out_of_core(args, mapping)
         else:
             contacts = read_noting(read_contacts, args, args.file[0], mapping=mapping)
-            checked = True
-        table = compute(contacts, kpis=args.kpis, by=args.by, freq=args.freq, validate=not checked)
-        table = to_pandas(table)
+            table = compute(contacts, kpis=args.kpis, by=args.by, freq=args.freq, validate=False)
+            table = to_pandas(table)
     if args.output is None:
         print(table.to_string(index=False))
         return 0
     suffix = suffix_of(args.output.name)
-    if suffix not in OUTPUT_SUFFIXES:
-        raise ValueError(f"--output must end in one of {OUTPUT_SUFFIXES}; received: {args.output}")
     if suffix == ".parquet":
         write_parquet(table, args.output)
     elif suffix == ".xlsx":
@@ -150,27 +163,74 @@ def _compute(args):
     return 0
 
 
+def _refuse_overwriting_an_input(args) -> None:
+    """``--output`` must not be a file being read: the KPIs would replace the contact log."""
+    inputs = [*args.file, *([args.mapping] if args.mapping else [])]
+    if args.output.exists() and any(
+        path.is_file() and path.samefile(args.output) for path in inputs
+    ):
+        raise ValueError(
+            f"--output {args.output} is a file the command reads; write the KPIs to another file"
+        )
+
+
 def _out_of_core(args) -> bool:
     """Several files, a folder, a glob or a memory cap: parquet read by DuckDB.
 
     A path that exists is that file, even when its name holds glob characters (``data [1].csv``).
+    A memory cap with one CSV file is refused: that file is read in memory, not by DuckDB.
     """
     import glob
 
+    from kpikit.io._source import suffix_of
+
     (first, *others) = args.file
+    if args.memory_limit and not others and first.is_file() and suffix_of(first.name) != ".parquet":
+        raise ValueError(
+            f"--memory-limit caps DuckDB, which reads parquet files; {first} is read in memory, "
+            "without a cap: leave the flag out"
+        )
     if others or args.memory_limit or first.is_dir():
         return True
     return not first.exists() and glob.has_magic(str(first))
 
 
-def _scan(args, mapping):
+def _compute_out_of_core(args, mapping):
+    """The KPIs of parquet files read by DuckDB; running out of its memory names the flag."""
     import narwhals as nw
 
+    from kpikit import compute
+    from kpikit._frames import to_pandas
     from kpikit.metrics import scan_parquet
 
     refuse_reading_flags(args, "one CSV file, not to parquet files", keep=("tz",))
     relation = scan_parquet(args.file, memory_limit=args.memory_limit, tz=args.tz)
-    return nw.from_native(relation).rename(mapping).to_native() if mapping else relation
+    import duckdb  # there when scan_parquet is: it says how to install it
+
+    contacts = nw.from_native(relation).rename(mapping).to_native() if mapping else relation
+    try:
+        return to_pandas(compute(contacts, kpis=args.kpis, by=args.by, freq=args.freq))
+    except duckdb.OutOfMemoryException:
+        cap = args.memory_limit or "(default: half the machine's memory)"
+        raise ValueError(
+            f"--memory-limit {cap} is too small: DuckDB ran out of memory computing the KPIs; "
+            "give a larger one such as --memory-limit 4GB, or fewer files, KPIs or groups"
+        ) from None
+
+
+def _path(text: str) -> Path:
+    """``text`` as a path; an empty one is refused, as ``Path("")`` is the current folder.
+
+    >>> _path("data.csv")
+    PosixPath('data.csv')
+    >>> _path("")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: an empty path; give a file or folder name
+    """
+    if not text:
+        raise argparse.ArgumentTypeError("an empty path; give a file or folder name")
+    return Path(text)
 
 
 def _time_of_day(text: str) -> str:
@@ -213,20 +273,41 @@ def _parsed_options(args) -> dict:
         text = getattr(args, name)
         if text is None:
             continue
+        flag = "--" + name.replace("_", "-")
         try:
             given[name] = kind(text)
+        except _RefusedText as error:
+            raise ValueError(f"{flag}: {error}; received: {text!r}") from None
         except ValueError:
-            flag = "--" + name.replace("_", "-")
             raise ValueError(f"{flag}: cannot read {text!r}; expected {_FORMATS[name]}") from None
     Options(**given)  # every value checked before the file is read
     return given
 
 
+class _RefusedText(ValueError):
+    """Text that reads, but as something refused; the message says what."""
+
+
 def _seconds_or_per_channel(text):
+    """Seconds, or ``channel=seconds`` pairs; a channel named twice or not at all is refused.
+
+    >>> _seconds_or_per_channel("20"), _seconds_or_per_channel("phone=20, chat=30")
+    (20.0, {'phone': 20.0, 'chat': 30.0})
+    >>> _seconds_or_per_channel("phone=20,phone=30")
+    Traceback (most recent call last):
+    ...
+    kpikit.cli._RefusedText: channel(s) ['phone'] given more than once
+    """
     if "=" not in text:
         return float(text)
     pairs = [item.split("=", 1) for item in text.split(",") if item.strip()]
-    return {channel.strip(): float(seconds) for channel, seconds in pairs}
+    channels = [channel.strip() for channel, _ in pairs]
+    if "" in channels:
+        raise _RefusedText("a channel name is empty")
+    repeated = sorted({channel for channel in channels if channels.count(channel) > 1})
+    if repeated:
+        raise _RefusedText(f"channel(s) {repeated} given more than once")
+    return {channel: float(seconds) for channel, (_, seconds) in zip(channels, pairs, strict=True)}
 
 
 def _integers(text):
@@ -261,7 +342,7 @@ def _read_mapping(path) -> dict:
     """The renames of a mapping file, every cell as written (a column may be named ``NA``).
 
     Rows are counted under the header, from 1; a name left empty or a source column given
-    twice is refused rather than skipped or resolved by its last row.
+    twice is refused rather than skipped or resolved by its last row. The file is UTF-8 text.
     """
     import pandas as pd
 
@@ -274,6 +355,13 @@ def _read_mapping(path) -> dict:
         ) from None
     except pd.errors.ParserError as error:
         raise ValueError(f"--mapping {path}: cannot read it as CSV: {error}") from None
+    except UnicodeDecodeError as error:
+        raise ValueError(
+            f"--mapping {path}: not UTF-8 text (byte {error.start} is "
+            f"{error.object[error.start]:#x}); save it as UTF-8"
+        ) from None
+    except OSError as error:  # missing, a folder, not readable
+        raise ValueError(f"--mapping {path}: {error.strerror}") from None
     if list(frame.columns) != ["source_column", "kpikit_column"]:
         raise ValueError(
             f"--mapping {path}: a mapping file needs exactly the columns "
@@ -297,10 +385,12 @@ def _read_mapping(path) -> dict:
 
 
 def _sample(args):
+    from kpikit._synthetic.params import TEAMS  # one agent per team at least
     from kpikit.sample import generate, write_sample
 
-    if args.days < 1 or args.agents < 1:
-        raise ValueError("--days and --agents must be at least 1")
+    for flag, value, least in (("--days", args.days, 1), ("--agents", args.agents, len(TEAMS))):
+        if value < least:
+            raise ValueError(f"{flag} must be at least {least}; received: {value}")
     dataset = generate(days=args.days, agents=args.agents, seed=args.seed)
     write_sample(dataset, args.out)
     print(f"wrote {len(dataset.contacts)} contacts to {args.out}")
@@ -319,6 +409,17 @@ def _replay(args):
         from kpikit.io import read_contacts
 
         data = read_noting(read_contacts, args, args.data)
+    interrupted = []
+
+    def sleep_until_ctrl_c(seconds):
+        """Ctrl-C while waiting ends the replay between drops (True stops it), no file half
+        written."""
+        try:
+            time.sleep(seconds)
+        except KeyboardInterrupt:
+            interrupted.append(True)
+        return bool(interrupted)
+
     drops = replay(
         data,
         args.folder,
@@ -326,8 +427,12 @@ def _replay(args):
         speed=args.speed,
         drop_every_s=args.every,
         start=args.start,
+        sleep=sleep_until_ctrl_c,
     )
     print(f"wrote {drops} drops to {args.folder}")
+    if interrupted:
+        print("kpikit replay: stopped by Ctrl-C", file=sys.stderr)
+        return INTERRUPTED
     return 0
 
 

@@ -27,7 +27,7 @@ from kpikit._reading_flags import (
     read_noting,
     refuse_reading_flags,
 )
-from kpikit._validators import check_choice
+from kpikit._validators import check_choice, check_number
 from kpikit.apps import DATA_ENV_VARIABLE, STATIC_ENV_VARIABLE
 from kpikit.apps.params import cast_value, notebook_parameters
 from kpikit.catalog import SECTORS
@@ -84,18 +84,43 @@ def check_arguments(args: argparse.Namespace) -> None:
     ``--sector`` must be a benchmark sector (whatever the cadence: only the quarterly report
     uses it, so a typo would otherwise pass unnoticed), ``--register`` a SQLAlchemy URL, of an
     existing file for SQLite (the report reads the register, it does not create one), and
-    reading flags come with ``--data``.
+    reading flags come with ``--data``. ``--timeout`` is at least 1 second (papermill would read
+    0 or less as no limit at all). A cadence report's ``--output`` is an ``.html`` name in an
+    existing folder (its workbook too), checked here rather than once the report is computed;
+    a dashboard notebook refuses the cadence options, which it would ignore.
 
     Raises
     ------
     ValueError
         Naming the option and the problem; :func:`kpikit.cli.main` reports it as a usage error.
     """
+    from kpikit.io import safe_export_path
+
     check_choice("sector", args.sector, SECTORS, "a sector")
+    check_number("timeout", args.timeout, minimum=1, integer=True)
+    if args.notebook not in CADENCES:
+        _refuse_cadence_options(args)
+    elif args.output is not None:
+        page = safe_export_path(args.output, (".html",))
+        safe_export_path(page.with_suffix(".xlsx"), (".xlsx",))  # the workbook beside it
     if args.data is None:
         refuse_reading_flags(args, "the file given with --data, not to the sample data")
     if args.register is not None:
         _check_register_url(args.register)
+
+
+def _refuse_cadence_options(args: argparse.Namespace) -> None:
+    """A dashboard notebook takes ``-p NAME VALUE``, not ``--date``, ``--by`` and the like."""
+    given = [
+        "--" + name
+        for name in ("targets", "date", "by", "register")
+        if getattr(args, name) is not None
+    ] + (["--sector"] if args.sector != "all" else [])
+    if given:
+        raise ValueError(
+            f"{', '.join(given)}: options of the cadence reports ({', '.join(CADENCES)}), not of "
+            f"the notebook {args.notebook!r}; set its parameters with -p NAME VALUE"
+        )
 
 
 def _check_register_url(url: str) -> None:
@@ -177,11 +202,18 @@ def parse_parameters(notebook: Path, pairs) -> dict:
     Raises
     ------
     ValueError
-        For a name the notebook does not declare (the message lists those it does) or a value
-        of the wrong type.
+        For a name the notebook does not declare (the message lists those it does), a name
+        given twice (rather than keeping the last value) or a value of the wrong type.
     """
     import nbformat
 
+    names = [name for name, _ in pairs]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise ValueError(
+            f"Value of 'parameter' sets {repeated} more than once; give each parameter once, "
+            f"but received: {[f'{name}={text}' for name, text in pairs]}"
+        )
     defaults = notebook_parameters(nbformat.read(notebook, as_version=4))
     parameters = {}
     for name, text in pairs:
@@ -216,7 +248,7 @@ def render(
     parameters : dict
         Values for the notebook's parameters cell.
     timeout : int, default=600
-        Time limit per cell, seconds.
+        Time limit per cell, seconds; at least 1.
     data : Path, default=None
         Contact log (or folder of tables) the notebook reads with
         :func:`kpikit.apps.dashboard_data` instead of the sample data; check it first with
@@ -228,7 +260,8 @@ def render(
     ------
     ValueError
         When a cell fails; the message names the cell and the error (a file that cannot be
-        read as a contact log fails the data cell, with the reader's message).
+        read as a contact log fails the data cell, with the reader's message). When
+        ``timeout`` is below 1 second, which papermill would read as no limit.
     """
     import nbformat
     import papermill
@@ -239,6 +272,7 @@ def render(
     from kpikit.apps._data import READING_ENV_VARIABLE
     from kpikit.serve import IOPUB_WAIT_S
 
+    check_number("timeout", timeout, minimum=1, integer=True)
     variables = {
         STATIC_ENV_VARIABLE: "1",
         DATA_ENV_VARIABLE: str(data) if data else None,

@@ -65,6 +65,7 @@ import pandas as pd
 from kpikit._synthetic import simulate
 from kpikit._synthetic.params import TEAMS
 from kpikit._synthetic.tables import CONTACT_DTYPES, COST_DTYPES, INTERVAL_DTYPES
+from kpikit._validators import as_path
 from kpikit.schema import Dataset
 
 __all__ = ["generate", "load_sample", "load_targets", "write_sample"]
@@ -187,7 +188,8 @@ MAX_AGENT_DAYS = 100_000
 
 
 def _first_day(start):
-    """``start`` as a midnight; a number is refused (pandas reads 5 as 5 ns after 1970).
+    """``start`` as a midnight; a number is refused (pandas reads 5 as 5 ns after 1970), and
+    so is a time zone: the sample's times are local clock times, without one.
 
     >>> _first_day(5)
     Traceback (most recent call last):
@@ -206,6 +208,11 @@ def _first_day(start):
         first_day = pd.NaT
     if first_day is pd.NaT:
         raise ValueError(f"Value of 'start' is not a date but received: {start!r}")
+    if first_day.tz is not None:
+        raise ValueError(
+            "Value of 'start' must be a date without a time zone (the sample's times are local "
+            f"clock times, without one), such as {str(first_day.date())!r}, but received: {start!r}"
+        )
     return first_day.normalize()
 
 
@@ -235,6 +242,13 @@ def write_sample(dataset, out_dir):
     list of pathlib.Path
         The files written.
 
+    Raises
+    ------
+    TypeError
+        If ``dataset`` is not a Dataset of three pandas frames or ``out_dir`` is not a path.
+    ValueError
+        If ``out_dir`` is an existing file.
+
     Examples
     --------
     >>> import tempfile
@@ -243,12 +257,24 @@ def write_sample(dataset, out_dir):
     ...     [path.name for path in write_sample(generate(days=1, agents=6), folder)]
     ['contacts.csv.gz', 'agent_intervals.csv.gz', 'costs.csv', 'targets.csv']
     """
-    out = Path(out_dir)
+    tables = {name: getattr(dataset, name, None) for name in _FILES}
+    if not isinstance(dataset, Dataset) or not all(
+        isinstance(table, pd.DataFrame) for table in tables.values()
+    ):
+        kinds = {name: type(table).__name__ for name, table in tables.items()}
+        raise TypeError(
+            "Value of 'dataset' must be a Dataset of pandas frames contacts, agent_intervals and "
+            f"costs, as generate() returns, but received: {type(dataset).__name__}"
+            + (f" of {kinds}" if isinstance(dataset, Dataset) else "")
+        )
+    out = Path(as_path(out_dir, "out_dir"))
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"Value of 'out_dir' is a file, expected a folder; received: '{out_dir}'.")
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name, (filename, _, _) in _FILES.items():
         compression = {"method": "gzip", "mtime": 0} if filename.endswith(".gz") else None
-        getattr(dataset, name).to_csv(
+        tables[name].to_csv(
             out / filename,
             index=False,
             float_format="%.10g",

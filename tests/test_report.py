@@ -57,6 +57,14 @@ def test_badly_typed_parameter_says_what_was_expected(tiny):
         report.parse_parameters(tiny, [("days", "three")])
 
 
+def test_a_parameter_given_twice_is_refused_not_resolved_by_the_last(tiny):
+    # "-p days 3 -p days 5" rendered with days = 5, the 3 dropped without a word.
+    with pytest.raises(
+        ValueError, match=r"sets \['days'\] more than once.*\['days=3', 'kpi=fcr', 'days=5'\]"
+    ):
+        report.parse_parameters(tiny, [("days", "3"), ("kpi", "fcr"), ("days", "5")])
+
+
 def test_notebook_by_installed_name_or_path(tiny):
     assert report.resolve_notebook("kpi_glossary").name == "kpi_glossary.ipynb"
     assert report.resolve_notebook("kpi_glossary.ipynb").name == "kpi_glossary.ipynb"

@@ -400,3 +400,40 @@ def test_a_sample_too_large_to_make_is_refused_before_it_is_made(days, agents):
     # 90 days of a million agents ran the process out of memory without a word
     with pytest.raises(ValueError, match="at most 100,000 agent-days"):
         generate(days=days, agents=agents)
+
+
+@pytest.mark.parametrize(
+    "start", [pd.Timestamp("2026-03-29", tz="Europe/Paris"), "2026-11-01T00:00-04:00"]
+)
+def test_a_start_with_a_time_zone_is_refused_by_name(start):
+    # A Paris start ended in pandas' "Cannot use .astype to convert from timezone-aware dtype
+    # to timezone-naive dtype" from deep in the simulation.
+    with pytest.raises(ValueError, match="Value of 'start' must be a date without a time zone"):
+        generate(days=1, agents=6, start=start)
+
+
+@pytest.mark.parametrize(
+    ("dataset", "out_dir", "error", "message"),
+    [
+        ("frame", "sample", TypeError, r"'dataset' must be a Dataset.*received: DataFrame$"),
+        ("small", 5, TypeError, "Value of 'out_dir' must be a str or path; received int."),
+        ("small", "file.csv", ValueError, "Value of 'out_dir' is a file, expected a folder"),
+    ],
+)
+def test_write_sample_names_a_bad_argument(small, tmp_path, dataset, out_dir, error, message):
+    # These were AttributeError ('DataFrame' object has no attribute 'contacts'), pathlib's
+    # "expected str, bytes or os.PathLike object, not int" and FileExistsError [Errno 17].
+    (tmp_path / "file.csv").write_text("x\n")
+    out = out_dir if isinstance(out_dir, int) else tmp_path / out_dir
+    with pytest.raises(error, match=message):
+        write_sample(small if dataset == "small" else pd.DataFrame(), out)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["file.csv"]
+
+
+def test_write_sample_refuses_a_dataset_without_its_three_pandas_tables(small, tmp_path):
+    # agent_intervals=None failed as "'NoneType' object has no attribute 'to_csv'", after
+    # contacts.csv.gz was already written.
+    partial = type(small)(contacts=small.contacts)
+    with pytest.raises(TypeError, match="'agent_intervals': 'NoneType'"):
+        write_sample(partial, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
