@@ -207,3 +207,29 @@ def test_deadlines_are_checked_at_the_end_of_the_data_not_of_its_last_breach(url
     assert "Root cause due Wed 04 Mar 00:00 (overdue by 7 days)" in app.detail.value
     summary = re.sub("<[^>]+>", "", app.summary.value)
     assert "2 root causes and 2 plans overdue" in summary
+
+
+def test_hot_spots_of_one_cell_are_told_apart_by_their_hot_column():
+    # Hot spots crossed with a column other than queue or team (hot_spot="site") were labelled
+    # by the cell alone: two bars "14:00–16:00", which root_cause_bars now refuses. By hand:
+    # a gap of 10 points, spots of 6 and 3 points of performance -> 60 % and 30 % of the miss.
+    from types import SimpleNamespace
+
+    from kpikit.apps._governance_html import contributor_bars
+
+    spots = pd.DataFrame(
+        {
+            "hours": ["14:00–16:00", "14:00–16:00"],
+            "site": ["North", "Harbor"],
+            "numerator": [1.0, 1.0],
+            "denominator": [2.0, 2.0],
+            "performance": [6.0, 3.0],
+            "mix": [0.0, 0.0],
+            "contribution": [6.0, 3.0],
+        }
+    )
+    segments = pd.DataFrame(columns=["dimension", "segment", "performance", "mix", "contribution"])
+    cause = SimpleNamespace(hot_spots=spots, segments=segments, gap=10.0)
+    bars = contributor_bars(cause)
+    assert bars["label"].tolist() == ["14:00–16:00 North", "14:00–16:00 Harbor"]
+    assert bars["performance"].tolist() == [60.0, 30.0]

@@ -47,12 +47,29 @@ def group_text(row, by) -> str:
     return " · ".join(str(row[key]) for key in by) if by else "center"
 
 
+_SPOT_FIGURES = {
+    "numerator",
+    "denominator",
+    "value",
+    "share",
+    "baseline_share",
+    "performance",
+    "mix",
+    "contribution",
+    "share_of_gap",
+    "agents_short",
+}
+"""The figures of a hot spot of :func:`kpikit.governance.root_cause`; its other columns name it."""
+
+
 def contributor_bars(cause) -> pd.DataFrame:
     """The hot spots and each dimension's largest segment, in percent of the miss."""
     rows = []
     spots = cause.hot_spots
     if not spots.empty:
-        labels = [c for c in ("weekday", "hours", "queue", "team") if c in spots.columns]
+        # the calendar cell and the hot-spot column, whichever it is (root_cause's hot_spot):
+        # two spots of one cell differ only there, and the chart refuses repeated labels
+        labels = [c for c in spots.columns if c not in _SPOT_FIGURES]
         for _, spot in spots.head(3).iterrows():
             rows.append((" ".join(map(str, spot[labels])), spot))
     for dimension, segments in cause.segments.groupby("dimension", sort=False):

@@ -22,8 +22,8 @@ from kpikit.plots._engine import (
     kpi_label,
     new_figure,
     optional_kpi_number,
+    pandas_frame,
     require_columns,
-    to_pandas,
     value_range,
 )
 from kpikit.plots._template import TEMPLATE_NAME
@@ -306,7 +306,7 @@ def _your_values(yours) -> dict:
     elif isinstance(yours, pd.Series):
         values = yours.to_dict()
     else:
-        frame = to_pandas(yours, "yours")
+        frame = pandas_frame(yours, "yours")
         require_columns(frame, ["kpi", "value"], "yours")
         if frame["kpi"].duplicated().any():
             raise ValueError(

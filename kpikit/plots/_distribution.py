@@ -10,8 +10,8 @@ from kpikit.plots._engine import (
     column_label,
     new_figure,
     ordered_groups,
+    pandas_frame,
     require_columns,
-    to_pandas,
 )
 from kpikit.plots._template import KPIKIT_COLORWAY
 
@@ -61,7 +61,7 @@ def distribution(
     ['8', '9', '10', '11']
     """
     choice(kind, ("box", "violin"), "kind")
-    rows = to_pandas(frame, "frame")
+    rows = pandas_frame(frame, "frame")
     require_columns(rows, [value] + ([by] if by else []), "frame")
     if not pd.api.types.is_numeric_dtype(rows[value]) or pd.api.types.is_bool_dtype(rows[value]):
         raise TypeError(
@@ -129,22 +129,22 @@ def _groups(rows: pd.DataFrame, by: str | None) -> pd.Series:
 
 
 def _box_summary(rows: pd.DataFrame, value: str) -> pd.DataFrame:
-    groups = rows[value].groupby(rows["_group"], sort=True, observed=True)
-    return groups.apply(_five_numbers).unstack()
-
-
-def _five_numbers(values: pd.Series) -> pd.Series:
-    # Tukey whiskers: the most extreme observations within 1.5 IQR of the quartiles.
-    q1, median, q3 = np.percentile(values, [25, 50, 75])
+    """Per group: quartiles, Tukey whiskers (the most extreme observations within 1.5 IQR of
+    the quartiles) and mean, computed for all groups at once (a loop per group took seconds
+    for thousands of agents)."""
+    values = rows[value]
+    by_group = values.groupby(rows["_group"], sort=True, observed=True)
+    q1, q3 = (by_group.transform("quantile", share) for share in (0.25, 0.75))
     reach = 1.5 * (q3 - q1)
-    inside = values[(values >= q1 - reach) & (values <= q3 + reach)]
-    return pd.Series(
+    inside = values.where((values >= q1 - reach) & (values <= q3 + reach))
+    by_inside = inside.groupby(rows["_group"], sort=True, observed=True)
+    return pd.DataFrame(
         {
-            "q1": q1,
-            "median": median,
-            "q3": q3,
-            "low": inside.min(),
-            "high": inside.max(),
-            "mean": values.mean(),
+            "q1": by_group.quantile(0.25),
+            "median": by_group.median(),
+            "q3": by_group.quantile(0.75),
+            "low": by_inside.min(),
+            "high": by_inside.max(),
+            "mean": by_group.mean(),
         }
     )

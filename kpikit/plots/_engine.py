@@ -6,12 +6,13 @@ template, common margins) and add traces. No KPI maths.
 """
 
 import html
+from numbers import Real
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from kpikit._frames import to_pandas
+from kpikit._frames import pandas_frame
 from kpikit._validators import check_choice, check_number
 from kpikit.catalog import KPI_IDS
 from kpikit.catalog import kpi as kpi_definition
@@ -65,7 +66,7 @@ def benchmark_rows(frame, argument: str = "benchmarks") -> pd.DataFrame:
     for general service, technical support and simple inquiries); the first, as the catalog
     orders them, is drawn. Filter the rows beforehand to draw another.
     """
-    rows = to_pandas(frame, argument)
+    rows = pandas_frame(frame, argument)
     if rows.empty:
         return pd.DataFrame({"kpi": [], "tier": [], "low": [], "high": []})
     require_columns(rows, ["kpi", "tier", "low", "high"], argument)
@@ -101,6 +102,117 @@ def _check_benchmark_values(rows: pd.DataFrame, argument: str) -> None:
             f"Value of {argument!r} must have low <= high in every row but row(s) "
             f"{rows.index[reversed_][:5].tolist()} hold {shown.to_dict('records')}"
         )
+
+
+def number_column(
+    frame: pd.DataFrame,
+    column: str,
+    by=None,
+    *,
+    minimum=None,
+    maximum=None,
+    argument: str = "frame",
+) -> pd.Series:
+    """Column ``column`` of ``frame`` (the value of ``argument``) as floats (missing: NaN);
+    text, infinity or a value below ``minimum`` or above ``maximum`` is refused, naming the
+    groups of ``by`` (else the rows) that hold it: plotly would draw text on a category axis,
+    and leave infinity or a value off a fixed axis out, without a word.
+
+    >>> number_column(pd.DataFrame({"value": [1.0, float("inf")]}), "value")
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'frame' must hold finite numbers in column 'value' but 1 row(s) hold \
+[inf] (rows [1])
+    """
+    values = frame[column]
+    if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+        kinds = values.map(lambda value: isinstance(value, Real) and not isinstance(value, bool))
+        text = values.notna() & ~kinds
+        if text.any():
+            raise TypeError(
+                f"Value of {argument!r} must hold numbers in column {column!r} but "
+                f"{_where(frame, text, column, by)}"
+            )
+    floats = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    bad = np.isinf(floats) | (floats < minimum if minimum is not None else False)
+    bad |= floats > maximum if maximum is not None else False
+    if bad.any():
+        limit = "" if minimum is None else f" >= {minimum:g}"
+        limit += "" if maximum is None else f"{' and' if limit else ''} <= {maximum:g}"
+        raise ValueError(
+            f"Value of {argument!r} must hold finite numbers{limit} in column {column!r} but "
+            f"{_where(frame, bad, column, by)}"
+        )
+    return pd.Series(floats, index=frame.index)
+
+
+def _where(frame: pd.DataFrame, bad, column: str, by) -> str:
+    """``"2 row(s) hold ['abc', ...] (agent_id ['a', ...])"``: what is wrong, and where."""
+    bad = np.asarray(bad, dtype=bool)
+    rows = frame[bad]
+    place = f"{by} {rows[by].head(5).tolist()}" if by else f"rows {rows.index[:5].tolist()}"
+    return f"{int(bad.sum())} row(s) hold {rows[column].head(5).tolist()} ({place})"
+
+
+def require_periods(frame: pd.DataFrame, argument: str, column: str = "period") -> None:
+    """Refuse rows without a period: plotly leaves a point without its x out, silently."""
+    missing = frame[column].isna().to_numpy()
+    if missing.any():
+        raise ValueError(
+            f"Value of {argument!r} must have a period in every row but {int(missing.sum())} "
+            f"row(s) have none in column {column!r} (rows {frame.index[missing][:5].tolist()})"
+        )
+
+
+def clock_changes(periods: pd.Series) -> tuple[pd.Series, list[str]]:
+    """Hover text and axis notes for the clock changes between time-zone-aware ``periods``.
+
+    Plotly places a zoned time at its wall-clock time and drops its offset. On the day the
+    clocks go back, two periods share one place (02:00 +02:00 and 02:00 +01:00 in Paris); on
+    the day they go forward an hour of the axis is empty. Each period whose wall time another
+    period shares gets a text for hovers and labels, its local time with its UTC offset
+    (``""`` for the others); each change between periods less than a day apart on the clock
+    gets a note for the axis title (a daily axis has no hour to skip or repeat). Naive
+    periods: no text, no notes.
+
+    Examples
+    --------
+    >>> night = pd.Series(pd.date_range("2026-10-25 00:00", periods=4, freq="h",
+    ...                                 tz="Europe/Paris"))
+    >>> texts, notes = clock_changes(night)
+    >>> texts.tolist()
+    ['', '', '2026-10-25 02:00+02:00', '2026-10-25 02:00+01:00']
+    >>> for part in notes[0].split(": "):
+    ...     print(part)
+    clocks go back 1 h on 25 Oct 2026 (Europe/Paris)
+    1 h of wall times repeat, told apart by UTC offset
+    """
+    texts = pd.Series("", index=periods.index, dtype=object)
+    zone = (
+        getattr(periods.dt, "tz", None) if pd.api.types.is_datetime64_any_dtype(periods) else None
+    )
+    if zone is None:
+        return texts, []
+    instants = periods.dropna().drop_duplicates().sort_values()
+    walls = instants.dt.tz_localize(None)
+    shared = set(walls[walls.duplicated(keep=False)])
+    repeated = periods.notna() & periods.dt.tz_localize(None).isin(shared)
+    texts[repeated] = periods[repeated].map(lambda stamp: stamp.isoformat(" ", "minutes"))
+    notes = []
+    wall_steps = walls.diff()
+    shifts = wall_steps - instants.diff()
+    for when, wall_step, shift in zip(instants, wall_steps, shifts, strict=True):
+        if pd.isna(shift) or shift == pd.Timedelta(0) or wall_step >= pd.Timedelta(days=1):
+            continue
+        hours = f"{abs(shift) / pd.Timedelta(hours=1):g} h"
+        what = "go back" if shift < pd.Timedelta(0) else "go forward"
+        effect = (
+            f"{hours} of wall times repeat, told apart by UTC offset"
+            if shift < pd.Timedelta(0)
+            else f"the axis skips {hours}"
+        )
+        notes.append(f"clocks {what} {hours} on {when:%d %b %Y} ({zone}): {effect}")
+    return texts, notes
 
 
 def choice(value, valid, argument: str):

@@ -1,15 +1,18 @@
 """Governance figures: breaches by day with their clocks, and a breach's root cause."""
 
+import datetime
+
 import pandas as pd
 import plotly.graph_objects as go
 
-from kpikit._frames import to_pandas
+from kpikit._frames import pandas_frame
 from kpikit._validators import column_names
 from kpikit.plots._engine import (
     escape_text,
     format_value,
     group_labels,
     new_figure,
+    number_column,
     require_columns,
 )
 from kpikit.plots._template import RAG_COLORS, RAG_LABELS, RAG_MARKS
@@ -47,7 +50,8 @@ def breach_timeline(found, *, by=(), overdue=None, title="Breaches by day") -> g
     Raises
     ------
     TypeError
-        ``by`` that is not a column name or a list of them.
+        ``by`` that is not a column name or a list of them; text or numbers where ``found``
+        holds dates (``period``, ``root_cause_due``, ``plan_due``).
     ValueError
         ``found`` without the columns it needs, a row without a ``period``, or a ``status``
         other than ``"amber"`` and ``"red"`` (missing included): such a row has no mark.
@@ -68,7 +72,7 @@ def breach_timeline(found, *, by=(), overdue=None, title="Breaches by day") -> g
     ValueError: Value of 'found' has unknown status value(s) ['green'] in column 'status' (1
     row(s), first [0]). Expected one of ['amber', 'red'], the statuses of kk.breaches()
     """
-    frame = to_pandas(found, "found")
+    frame = pandas_frame(found, "found")
     by = column_names("by", by)
     require_columns(frame, [*_NEEDED, *by], "found")
     undated = frame.index[frame["period"].isna()]
@@ -77,6 +81,7 @@ def breach_timeline(found, *, by=(), overdue=None, title="Breaches by day") -> g
             f"Value of 'found' must have a date in column 'period' but row(s) "
             f"{undated[:5].tolist()} have none"
         )
+    _check_dates(frame)
     _check_statuses(frame)
     overdue = dict(overdue or {})
     rows = frame.assign(row=frame["name"].map(escape_text) + _group_suffix(frame, by))
@@ -126,7 +131,9 @@ def root_cause_bars(contributors, *, title="What made the miss") -> go.Figure:
     ----------
     contributors : DataFrame
         ``label``, ``performance`` and ``mix`` in percent of the miss (they add up to the
-        segment's share of it), largest first.
+        segment's share of it), largest first; one row per label (a repeated label is refused:
+        its bars would stack into one). Labels are shown as written (escaped, never read as
+        HTML).
     title : str, default="What made the miss"
 
     Returns
@@ -139,9 +146,20 @@ def root_cause_bars(contributors, *, title="What made the miss") -> go.Figure:
     >>> root_cause_bars(bars).data[0].x
     (30.0,)
     """
-    frame = pd.DataFrame(contributors)
+    frame = pandas_frame(contributors, "contributors")
     require_columns(frame, ["label", "performance", "mix"], "contributors")
-    labels = frame["label"].tolist()[::-1]
+    shares = {
+        column: number_column(frame, column, argument="contributors")
+        for column in ("performance", "mix")
+    }
+    repeated = frame["label"].duplicated(keep=False).to_numpy()
+    if repeated.any():
+        raise ValueError(
+            f"Value of 'contributors' must have one row per label but {int(repeated.sum())} "
+            f"rows share {frame.loc[repeated, 'label'].drop_duplicates().head(5).tolist()} "
+            f"(rows {frame.index[repeated][:5].tolist()}): their bars would stack into one."
+        )
+    labels = frame["label"].map(escape_text).tolist()[::-1]
     figure = new_figure(title)
     for column, name, color in (
         ("performance", "weaker performance", "#0072B2"),
@@ -149,7 +167,7 @@ def root_cause_bars(contributors, *, title="What made the miss") -> go.Figure:
     ):
         figure.add_trace(
             go.Bar(
-                x=frame[column].tolist()[::-1],
+                x=shares[column].tolist()[::-1],
                 y=labels,
                 orientation="h",
                 name=name,
@@ -178,6 +196,23 @@ def _check_statuses(frame: pd.DataFrame) -> None:
             f"({int(unknown.sum())} row(s), first {rows}). Expected one of {list(_STATUSES)}, "
             "the statuses of kk.breaches()"
         )
+
+
+def _check_dates(frame: pd.DataFrame) -> None:
+    """Refuse text or numbers where dates belong (``"2026-07-08"`` has no day to be drawn on,
+    nor a date to be written in the hover)."""
+    for column in ("period", "root_cause_due", "plan_due"):
+        if column not in frame.columns or pd.api.types.is_datetime64_any_dtype(frame[column]):
+            continue
+        values = frame[column]
+        dated = values.map(lambda value: isinstance(value, datetime.date))
+        bad = (values.notna() & ~dated).to_numpy()
+        if bad.any():
+            raise TypeError(
+                f"Value of 'found' must hold dates in column {column!r} but {int(bad.sum())} "
+                f"row(s) hold {values[bad].head(5).tolist()} (rows "
+                f"{frame.index[bad][:5].tolist()}): convert them with pd.to_datetime"
+            )
 
 
 def _group_suffix(frame: pd.DataFrame, by) -> pd.Series:

@@ -12,9 +12,10 @@ from kpikit.plots._engine import (
     format_value,
     kpi_argument,
     new_figure,
+    number_column,
+    pandas_frame,
     require_columns,
     rows_for_kpi,
-    to_pandas,
 )
 
 __all__ = ["hour_weekday_heatmap"]
@@ -63,7 +64,7 @@ def hour_weekday_heatmap(
             f"Value of 'value' is {value!r} but {kpi!r} has no {value} (it is a "
             f"{definition.unit}): use value='value' or 'numerator'"
         )
-    rows = rows_for_kpi(to_pandas(frame, "frame"), kpi, "frame")
+    rows = rows_for_kpi(pandas_frame(frame, "frame"), kpi, "frame")
     require_columns(rows, ["weekday", "hour", value], "frame")
     weekday = _positions(rows, "weekday", 1, 7) - 1
     hour = _positions(rows, "hour", 0, 23)
@@ -79,7 +80,7 @@ def hour_weekday_heatmap(
             "'hour'] only, or filter the other groups out."
         )
     grid = np.full((7, 24), np.nan)
-    grid[weekday, hour] = rows[value].to_numpy(dtype=float)
+    grid[weekday, hour] = number_column(rows, value).to_numpy()  # text, infinity refused
 
     if value == "value":
         label, unit = definition.name, definition.unit

@@ -9,10 +9,17 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from kpikit._frames import to_pandas
+from kpikit._frames import pandas_frame
 from kpikit._validators import check_number, check_timestamp
 from kpikit.plots._doc import shared_parameters
-from kpikit.plots._engine import axis_title, new_figure, require_columns
+from kpikit.plots._engine import (
+    axis_title,
+    clock_changes,
+    new_figure,
+    number_column,
+    require_columns,
+    require_periods,
+)
 from kpikit.plots._template import KPIKIT_COLORWAY, RAG_COLORS, RAG_MARKS
 
 MEASURES = {
@@ -32,11 +39,19 @@ _AXES = {
     "agents": "Agents on the phones",
 }
 _HOVER = "%{x|%H:%M}: %{y:,.1f}"
+_LINES = ("forecast_volume", "reforecast_volume", "forecast_aht_s")
+"""Columns drawn as lines when present."""
 
 
 def _frame(intervals, columns):
-    frame = to_pandas(intervals, "intervals")
+    """The intervals in time order; the drawn columns as floats (text and infinity refused)."""
+    frame = pandas_frame(intervals, "intervals")
     require_columns(frame, ["period", *columns], "intervals")
+    require_periods(frame, "intervals")
+    drawn = [column for column in (*columns, *_LINES) if column in frame.columns]
+    frame = frame.assign(
+        **{column: number_column(frame, column, argument="intervals") for column in drawn}
+    )
     return frame.sort_values("period").reset_index(drop=True)
 
 
@@ -66,7 +81,9 @@ def _interval_ms(frame, interval_s):
 
 
 def _figure(frame, title, yaxis, now, height, length_ms):
-    xaxis = {"title": {"text": "Interval"}, "tickformat": "%H:%M", "type": "date"}
+    notes = clock_changes(frame["period"])[1]
+    title_text = " · ".join(["Interval", *notes])
+    xaxis = {"title": {"text": title_text}, "tickformat": "%H:%M", "type": "date"}
     if len(frame):
         end = frame["period"].iloc[-1] + pd.Timedelta(milliseconds=length_ms)
         xaxis["range"] = [frame["period"].iloc[0], end]
@@ -89,14 +106,20 @@ def _figure(frame, title, yaxis, now, height, length_ms):
 
 
 def _along(frame, column, length_ms):
-    """Keyword arguments placing one trace over the intervals."""
-    return {
+    """Keyword arguments placing one trace over the intervals. Intervals that share a wall
+    time (the clocks went back) say their UTC offset on hover (:func:`clock_changes`)."""
+    placed = {
         "x": frame["period"],
         "y": frame[column],
         "xperiod": length_ms,
         "xperiodalignment": "middle",
         "hovertemplate": _HOVER,
     }
+    times = clock_changes(frame["period"])[0]
+    if times.any():
+        placed["customdata"] = times.where(times != "", frame["period"].dt.strftime("%H:%M"))
+        placed["hovertemplate"] = "%{customdata}: %{y:,.1f}"
+    return placed
 
 
 def _bar_marker(frame, now, length_ms):
@@ -122,7 +145,9 @@ def intraday_volume(
     ----------
     intervals : DataFrame
         ``period, volume``; ``forecast_volume`` and ``reforecast_volume`` are drawn when
-        present (the reforecast only over the intervals not yet over at ``now``).
+        present (the reforecast only over the intervals not yet over at ``now``). Text,
+        infinity and rows without a period are refused. On the night the clocks go back, the
+        axis title says so and the repeated intervals give their UTC offset on hover.
     now : datetime-like, default=None
         Marked with a vertical line; intervals starting after it get no bar.
     interval_s : float, default=None

@@ -3,7 +3,7 @@
 import pandas as pd
 import plotly.graph_objects as go
 
-from kpikit._frames import to_pandas
+from kpikit._frames import pandas_frame
 from kpikit._scorecard.provisional import (
     PROVISIONAL_MARK,
     is_provisional,
@@ -51,6 +51,12 @@ _NEEDED = [
     "improved",
     "ramped",
 ]
+MAX_TABLE_ROWS = 1000
+"""The most rows :func:`scorecard_table` draws (about a second's work); the title says when
+there are more."""
+MAX_HEATMAP_GROUPS = 300
+"""The most groups :func:`scorecard_heatmap` draws (rows of a few pixels each already); the
+title says when there are more."""
 _LEGEND = " · ".join(f"{RAG_MARKS[s]} {RAG_LABELS[s]}" for s in RAG_STATUSES)
 _TREND_NOTE = "▲▼ significant rise or fall since the previous period (green better, red worse)"
 
@@ -64,7 +70,8 @@ def scorecard_table(table, *, by=None, title=None, height=None) -> go.Figure:
     table : Scorecard or DataFrame
         A :class:`kpikit.Scorecard` or its ``.table`` (pandas, polars, ...). With a ``period``
         column only the last period is shown. A table with more than one row for a group and
-        KPI (grouped by more columns than ``by``, or rows repeated) is refused.
+        KPI (grouped by more columns than ``by``, or rows repeated) is refused. The first
+        :data:`MAX_TABLE_ROWS` rows are drawn, and the title says how many more there are.
     by : str or list of str, default=None
         Grouping columns to show first; ``None`` takes the scorecard's (for a DataFrame: the
         columns before ``kpi``, except ``period``).
@@ -85,6 +92,8 @@ def scorecard_table(table, *, by=None, title=None, height=None) -> go.Figure:
     ['✔ met', '✘ missed']
     """
     rows, by = _rows(table, by)
+    total = len(rows)
+    rows = rows.iloc[:MAX_TABLE_ROWS]
     looks = rows.to_dict("records")  # a row without a target has no status: "– no target"
     trends = [_trend_text(trend) for trend in rows["trend"]]
     columns = {
@@ -98,11 +107,10 @@ def scorecard_table(table, *, by=None, title=None, height=None) -> go.Figure:
         "Trend": trends,
         "Score": ["–" if pd.isna(score) else f"{score:.0f}" for score in rows["score"]],
     }
-    white = ["white"] * len(rows)
-    fills = [white] * (len(by) + 3) + [[status_look(row)[0] for row in looks], white, white]
+    # a colour per row where it varies, one per column elsewhere (plotly checks every colour)
+    fills = ["white"] * (len(by) + 3) + [[status_look(row)[0] for row in looks], "white", "white"]
     trend_colors = [_trend_color(improved) for improved in rows["improved"]]
-    dark = ["#222222"] * len(rows)
-    font_colors = [dark] * (len(by) + 4) + [trend_colors, dark]
+    font_colors = ["#222222"] * (len(by) + 4) + [trend_colors, "#222222"]
     fig = new_figure(
         title or "Scorecard" + _period_text(rows),
         height=height or min(1200, 130 + 40 * len(rows)),
@@ -126,6 +134,7 @@ def scorecard_table(table, *, by=None, title=None, height=None) -> go.Figure:
         )
     )
     _add_legend(fig, yshift=-22)
+    _note_cap(fig, len(rows), total, "rows")
     return fig
 
 
@@ -147,7 +156,9 @@ def scorecard_heatmap(table, *, by=None, title=None, height=None) -> go.Figure:
     table : Scorecard or DataFrame
         A :class:`kpikit.Scorecard` or its ``.table`` (pandas, polars, ...; last period only
         when there are several). A table with more than one row per cell (grouped by more
-        columns than ``by``, or rows repeated) is refused, not drawn from one of them.
+        columns than ``by``, or rows repeated) is refused, not drawn from one of them. The
+        first :data:`MAX_HEATMAP_GROUPS` groups are drawn, and the title says how many more
+        there are.
     by : str or list of str, default=None
         Grouping columns forming the rows; ``None`` takes the scorecard's.
 
@@ -171,6 +182,9 @@ def scorecard_heatmap(table, *, by=None, title=None, height=None) -> go.Figure:
     rows = rows.assign(_label=group_labels(rows, by), name=rows["name"].map(escape_text))
     order = [kpi_id for kpi_id in KPI_IDS if kpi_id in set(rows["kpi"])]
     labels = list(rows["_label"].cat.categories)
+    total = len(labels)
+    labels = labels[:MAX_HEATMAP_GROUPS]
+    rows = rows[rows["_label"].isin(labels)]
     codes = {status: code for code, status in enumerate(RAG_STATUSES)}
     # One pass over the rows (a dict lookup per cell, not a MultiIndex .loc: this chart redraws
     # on every control change).
@@ -236,7 +250,18 @@ def scorecard_heatmap(table, *, by=None, title=None, height=None) -> go.Figure:
     )
     provisional = "provisional_until" in rows and rows["provisional_until"].notna().any()
     _add_legend(fig, yshift=-30, provisional=provisional)
+    _note_cap(fig, len(labels), total, "groups")
     return fig
+
+
+def _note_cap(fig: go.Figure, shown: int, total: int, what: str) -> None:
+    """Say under the title that only the first ``shown`` of ``total`` rows or groups are
+    drawn (nothing when all are)."""
+    if shown < total:
+        fig.update_layout(
+            title_subtitle_text=f"First {shown:,} of {total:,} {what} shown: filter the "
+            "scorecard to see the others"
+        )
 
 
 def _rows(table, by):
@@ -245,7 +270,7 @@ def _rows(table, by):
         by = table.by if by is None else by
         rows = table.current().table
     else:
-        rows = to_pandas(table, "table")
+        rows = pandas_frame(table, "table")
         require_columns(rows, _NEEDED, "table")
         if by is None:
             before_kpi = list(rows.columns[: list(rows.columns).index("kpi")])

@@ -16,7 +16,17 @@ from kpikit.catalog import KPI_IDS
 from kpikit.catalog import kpi as kpi_definition
 from kpikit.display import change_text
 from kpikit.plots._doc import shared_parameters
-from kpikit.plots._engine import format_value, is_number, new_figure, require_columns, to_pandas
+from kpikit.plots._engine import (
+    clock_changes,
+    escape_text,
+    format_value,
+    is_number,
+    new_figure,
+    number_column,
+    ordered_groups,
+    pandas_frame,
+    require_columns,
+)
 from kpikit.plots._template import KPIKIT_COLORWAY, RAG_COLORS
 
 __all__ = ["intraday_staffing", "patience_curve", "scenario_comparison", "staffing_curve"]
@@ -55,7 +65,9 @@ def staffing_curve(
     ----------
     curve : DataFrame
         :func:`kpikit.queueing.queue_metrics` output over a range of agents: ``agents,
-        service_level, asa, occupancy`` and, with patience, ``abandonment_rate``.
+        service_level, asa, occupancy`` and, with patience, ``abandonment_rate``. Text,
+        infinity, a negative count or a percent outside 0–100 is refused (it would fall off
+        the axis unseen).
     target_sl, target_asa_s, max_occupancy, max_abandon : float, default=None
         Targets drawn as dashed lines (percent on the left axis, seconds on the right).
     threshold_s : float, default=None
@@ -90,8 +102,16 @@ def staffing_curve(
     ):
         if value is not None:
             check_number(argument, value, minimum=0, maximum=maximum)
-    frame = to_pandas(curve, "curve")
+    frame = pandas_frame(curve, "curve")
     require_columns(frame, ["agents", "service_level", "asa", "occupancy"], "curve")
+    bounds = {"agents": (0, None), **{column: (0, 100) for column in _PERCENT_SERIES}}
+    frame = frame.assign(
+        **{
+            column: number_column(frame, column, minimum=low, maximum=high, argument="curve")
+            for column, (low, high) in bounds.items()
+            if column in frame.columns
+        }
+    )
     frame = frame.sort_values("agents")
     fig = new_figure(
         title or "What each agent buys",
@@ -176,9 +196,12 @@ def intraday_staffing(plan, *, x="label", alternative=None, title=None, height=N
     plan : DataFrame
         One row per interval: ``x``, the agents on the phones (``raw_agents`` as from
         :func:`kpikit.queueing.agents_required`, or ``agents`` as in
-        :attr:`kpikit.whatif.Evaluation.intervals`) and ``scheduled_agents``.
+        :attr:`kpikit.whatif.Evaluation.intervals`) and ``scheduled_agents`` (numbers; text
+        and infinity are refused).
     x : str, default="label"
-        Column naming the intervals; the index is used when the column is absent.
+        Column naming the intervals; the index is used when the column is absent. An interval
+        named twice is refused (both would share one place on the axis); zoned times whose
+        wall time repeats (the night the clocks go back) are written with their UTC offset.
     alternative : DataFrame, default=None
         A what-if plan of the same intervals (named in its ``x`` column, else its index), drawn
         as a dashed line of agents on the phones; matched to ``plan`` by interval, in any
@@ -199,7 +222,8 @@ def intraday_staffing(plan, *, x="label", alternative=None, title=None, height=N
     [[8, 20, 16], [12, 29, 23]]
     """
     frame = _plan_frame(plan, "plan")
-    labels = frame[x] if x in frame.columns else frame.index
+    labels = _interval_names(frame[x] if x in frame.columns else frame.index.to_series())
+    _check_named_once("plan", pd.Index(labels), x)
     fig = new_figure(
         title or "Agents through the day",
         height=height,
@@ -252,20 +276,36 @@ def _alternative_agents(other, frame, labels, x):
                 f"but it has {len(other)} intervals where 'plan' has {len(frame)}"
             )
         return other["on_phones"].to_numpy()
-    other_labels = pd.Index(other[x] if x in other.columns else other.index)
+    other_labels = pd.Index(
+        _interval_names(other[x] if x in other.columns else other.index.to_series())
+    )
     _check_same_intervals(pd.Index(labels), other_labels, x)
     on_phones = pd.Series(other["on_phones"].to_numpy(), index=other_labels)
     return on_phones.reindex(pd.Index(labels)).to_numpy()
 
 
+def _interval_names(names: pd.Series) -> pd.Series:
+    """The names of the intervals on the category axis. When zoned times share a wall time
+    (the clocks went back), all are written with their UTC offset (``2026-10-25 02:00
+    +0100``): plotly shows a zoned time at its wall time, and one category would hold both
+    intervals."""
+    if not clock_changes(names)[0].any():
+        return names
+    return names.dt.strftime("%Y-%m-%d %H:%M %z")
+
+
+def _check_named_once(argument: str, names: pd.Index, x: str) -> None:
+    """Refuse an interval named twice: the category axis would draw both in one place."""
+    if names.has_duplicates:
+        twice = names[names.duplicated()].unique().tolist()[:5]
+        raise ValueError(
+            f"Value of {argument!r} names the interval(s) {twice} more than once in {x!r}"
+        )
+
+
 def _check_same_intervals(labels: pd.Index, other: pd.Index, x: str) -> None:
     """Refuse an alternative whose intervals are not those of the plan, each named once."""
-    for argument, names in (("plan", labels), ("alternative", other)):
-        if names.has_duplicates:
-            twice = names[names.duplicated()].unique().tolist()[:5]
-            raise ValueError(
-                f"Value of {argument!r} names the interval(s) {twice} more than once in {x!r}"
-            )
+    _check_named_once("alternative", other, x)
     missing = labels.difference(other, sort=False).tolist()
     extra = other.difference(labels, sort=False).tolist()
     if missing or extra:
@@ -276,9 +316,11 @@ def _check_same_intervals(labels: pd.Index, other: pd.Index, x: str) -> None:
 
 
 def _plan_frame(plan, argument):
-    frame = to_pandas(plan, argument).copy()
+    frame = pandas_frame(plan, argument).copy()
     on_phones = "raw_agents" if "raw_agents" in frame.columns else "agents"
     require_columns(frame, [on_phones, "scheduled_agents"], argument)
+    for column in (on_phones, "scheduled_agents"):  # text and infinity refused, whole numbers kept
+        number_column(frame, column, argument=argument)
     frame["on_phones"] = frame[on_phones]
     return frame
 
@@ -300,7 +342,8 @@ def patience_curve(
         :func:`kpikit.calibrate.patience_kaplan_meier` output, or its ``survival`` frame
         (``wait_s, survival`` and the ``by`` column).
     by : str, default=None
-        Grouping column of the curve: one line per group (a missing group as "(none)").
+        Grouping column of the curve: one line per group, ordered by value (a missing group
+        as "(none)", last); group names are shown as written (escaped, never read as HTML).
     patience_s : float, default=None
         Mean patience in seconds (a finite number > 0) of an exponential model
         (:func:`kpikit.calibrate.patience_exponential` or the value used in a scenario), drawn
@@ -338,7 +381,7 @@ def patience_curve(
     if isinstance(curve, PatienceCurve):
         restricted = curve.restricted_mean
         curve = curve.survival
-    frame = to_pandas(curve, "curve")
+    frame = pandas_frame(curve, "curve")
     require_columns(frame, ["wait_s", "survival", *([by] if by else [])], "curve")
     fig = new_figure(
         title or "How long callers wait before hanging up",
@@ -346,16 +389,18 @@ def patience_curve(
         xaxis={"title": {"text": "Seconds in queue"}, "rangemode": "tozero"},
         yaxis={"title": {"text": "Callers still waiting (%)"}, "range": [0, 102]},
     )
-    groups = frame.groupby(by, sort=True, dropna=False) if by else [("all callers", frame)]
+    if by:  # by value, "(none)" last; escaped, never read as HTML
+        groups = frame.groupby(ordered_groups(frame[by]), sort=True, observed=True)
+    else:
+        groups = [("all callers", frame)]
     longest = float(frame["wait_s"].max()) if len(frame) else 0.0
     for position, (name, rows) in enumerate(groups):
-        label = name[0] if isinstance(name, tuple) else name
         rows = rows.sort_values("wait_s")
         fig.add_trace(
             go.Scatter(
                 x=[0.0, *rows["wait_s"]],
                 y=[100.0, *(100 * rows["survival"])],
-                name="(none)" if pd.isna(label) else str(label),
+                name=str(name),
                 mode="lines",
                 line={"shape": "hv", "color": KPIKIT_COLORWAY[position % 6]},
                 hovertemplate="%{y:.1f} % still waiting after %{x:.0f} s",
@@ -425,19 +470,19 @@ def scenario_comparison(
     >>> list(fig.data[0].cells.values[0][:3])
     ['Contacts offered', 'Average handle time', 'Agents on the phones (peak)']
     """
-    frame = to_pandas(table, "table")
+    frame = pandas_frame(table, "table")
     require_columns(
         frame, ["metric", "unit", "basis", "base", "alternative", "difference"], "table"
     )
     names, changes, colors, bases = [], [], [], []
     for row in frame.itertuples(index=False):
         is_kpi = row.metric in KPI_IDS
-        names.append(metric_name(row.metric))
+        names.append(escape_text(metric_name(row.metric)))
         direction = kpi_definition(row.metric).direction if is_kpi else None
         text, color = change_text(row.difference, row.unit, direction)
         changes.append(text)
         colors.append(color)
-        bases.append("<i>assumption</i>" if row.basis == "assumption" else row.basis)
+        bases.append("<i>assumption</i>" if row.basis == "assumption" else escape_text(row.basis))
     fig = new_figure(
         title or "Scenario comparison", height=height, margin={"l": 10, "r": 10, "t": 50, "b": 10}
     )
@@ -445,7 +490,13 @@ def scenario_comparison(
         go.Table(
             columnwidth=[3, 1.4, 1.4, 1.6, 1.4],
             header={
-                "values": ["", base_name, alternative_name, "change", "basis"],
+                "values": [
+                    "",
+                    escape_text(base_name),
+                    escape_text(alternative_name),
+                    "change",
+                    "basis",
+                ],
                 "align": ["left", "right", "right", "right", "left"],
                 "fill": {"color": "#F2F2F2"},
                 "font": {"size": 13},

@@ -8,7 +8,13 @@ import plotly.graph_objects as go
 
 from kpikit._validators import check_number
 from kpikit.plots._doc import shared_parameters
-from kpikit.plots._engine import require_columns, to_pandas
+from kpikit.plots._engine import (
+    clock_changes,
+    number_column,
+    pandas_frame,
+    require_columns,
+    require_periods,
+)
 from kpikit.plots._template import KPIKIT_COLORWAY, RAG_COLORS, RAG_MARKS, TEMPLATE_NAME
 
 __all__ = ["staffing_plan"]
@@ -31,6 +37,8 @@ def staffing_plan(plan, *, target_sl=80.0, title=None, height=None):
         One row per interval of one day: ``period, volume, required, staffed, gap,
         service_level`` as :func:`kpikit.whatif.staffing_plan` gives (``gap = staffed -
         required``). The intervals are labelled by time of day, so a plan over several days is
+        refused; on the night the clocks go back, the repeated times carry their UTC offset
+        (``01:00-04:00``, ``01:00-05:00``). Text, infinity and rows without a period are
         refused.
     target_sl : float, default=80.0
         Service-level target, percent (a dashed line; intervals below it are marked ✘).
@@ -52,8 +60,12 @@ def staffing_plan(plan, *, target_sl=80.0, title=None, height=None):
     >>> list(fig.data[1].y), list(fig.data[3].text)  # 2 short at 09:00; 64 % misses 80 %
     ([2.0, nan], ['✘', ''])
     """
-    frame = to_pandas(plan, "plan")
+    frame = pandas_frame(plan, "plan")
     require_columns(frame, list(_COLUMNS), "plan")
+    require_periods(frame, "plan")
+    frame = frame.assign(
+        **{column: number_column(frame, column, argument="plan") for column in _COLUMNS[1:]}
+    )
     target_sl = check_number("target_sl", target_sl, minimum=0, maximum=100)
     frame = frame.sort_values("period").reset_index(drop=True)
     days = frame["period"].dt.normalize().unique()
@@ -66,9 +78,10 @@ def staffing_plan(plan, *, target_sl=80.0, title=None, height=None):
     active = np.flatnonzero((frame["volume"] > 0).to_numpy() | (frame["staffed"] > 0).to_numpy())
     if active.size:
         frame = frame.iloc[active[0] : active[-1] + 1]
-    labels = frame["period"].dt.strftime("%H:%M").tolist()
+    times, clock_notes = clock_changes(frame["period"])  # 02:00 twice when clocks go back
+    labels = frame["period"].dt.strftime("%H:%M").where(times == "", times.str[11:]).tolist()
     short = (-frame["gap"]).where(frame["gap"] < 0)
-    level = frame["service_level"].astype("float64")  # a nullable NA becomes NaN
+    level = frame["service_level"]
     missed = level < target_sl
     status = np.where(level.isna(), "no data", np.where(missed, "red", "green"))
     day = f"{frame['period'].iloc[0]:%a %d %b %Y}" if len(frame) else ""
@@ -131,7 +144,11 @@ def staffing_plan(plan, *, target_sl=80.0, title=None, height=None):
         height=height,
         xaxis={"type": "category", "anchor": "y", "showticklabels": False, "matches": "x2"},
         yaxis={"title": {"text": "Agents"}, "rangemode": "tozero", "domain": [0.38, 1.0]},
-        xaxis2={"type": "category", "anchor": "y2", "title": {"text": "Interval"}},
+        xaxis2={
+            "type": "category",
+            "anchor": "y2",
+            "title": {"text": " · ".join(["Interval", *clock_notes])},
+        },
         yaxis2={
             "title": {"text": "Service level (%)"},
             "range": [0, 105],

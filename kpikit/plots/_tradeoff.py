@@ -1,7 +1,5 @@
 """Trade-off scatter: one KPI against another across agents, teams or queues."""
 
-from numbers import Real
-
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -18,9 +16,11 @@ from kpikit.plots._engine import (
     is_number,
     kpi_argument,
     new_figure,
+    number_column,
     optional_kpi_number,
+    pandas_frame,
     require_columns,
-    to_pandas,
+    rows_for_kpi,
     value_range,
 )
 from kpikit.plots._template import KPIKIT_COLORWAY, RAG_COLORS
@@ -104,8 +104,10 @@ def tradeoff(
     check_flag("weighted", weighted)
     x_target = optional_kpi_number("x_target", x_target, x)
     y_target = optional_kpi_number("y_target", y_target, y)
-    wide = to_pandas(frame, "frame")
+    wide = pandas_frame(frame, "frame")
     if "kpi" in wide.columns:
+        for kpi_id in (x, y):  # an empty frame, or one without x: say so, not "no 'volume'"
+            rows_for_kpi(wide, kpi_id, "frame")
         wide = pivot_kpis(wide)
     required = [column for column in (by, x, y, size) if column is not None]
     if size is not None and size not in wide.columns:
@@ -117,8 +119,8 @@ def tradeoff(
     if by is not None:
         _check_one_row_per_group(wide, by, [x, y, size])
     valued = wide.assign(
-        **{column: _numbers(wide, column, by, minimum=None) for column in (x, y)},
-        **({size: _numbers(wide, size, by, minimum=0.0)} if size is not None else {}),
+        **{column: number_column(wide, column, by, minimum=None) for column in (x, y)},
+        **({size: number_column(wide, size, by, minimum=0.0)} if size is not None else {}),
     )
     points, left_out = _plotted(valued, x_def, y_def, size if weighted else None)
     weights = points[size].to_numpy(dtype=float) if size is not None else None
@@ -203,37 +205,6 @@ def _check_one_row_per_group(wide: pd.DataFrame, by: str, plotted: list) -> None
         f"in all (first: {by}={repeated[by].iloc[0]!r}); {why}. Compute without freq and by "
         f"{by!r} alone (kk.compute(data, by={by!r})), or filter the frame to one period."
     )
-
-
-def _numbers(wide: pd.DataFrame, column: str, by, *, minimum) -> pd.Series:
-    """Column ``column`` as floats (missing: NaN); text, infinity or a value below ``minimum``
-    is refused, naming the groups that hold it."""
-    values = wide[column]
-    if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
-        kinds = values.map(lambda value: isinstance(value, Real) and not isinstance(value, bool))
-        text = values.notna() & ~kinds
-        if text.any():
-            raise TypeError(
-                f"Value of 'frame' must hold numbers in column {column!r} but "
-                f"{_where(wide, text, column, by)}"
-            )
-    floats = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    bad = np.isinf(floats) | (floats < minimum if minimum is not None else False)
-    if bad.any():
-        limit = "" if minimum is None else f" >= {minimum:g}"
-        raise ValueError(
-            f"Value of 'frame' must hold finite numbers{limit} in column {column!r} but "
-            f"{_where(wide, bad, column, by)}"
-        )
-    return pd.Series(floats, index=wide.index)
-
-
-def _where(wide: pd.DataFrame, bad, column: str, by) -> str:
-    """``"2 row(s) hold ['abc', ...] (agent_id ['a', ...])"``: what is wrong, and where."""
-    bad = np.asarray(bad, dtype=bool)
-    rows = wide[bad]
-    place = f"{by} {rows[by].head(5).tolist()}" if by else f"rows {rows.index[:5].tolist()}"
-    return f"{int(bad.sum())} row(s) hold {rows[column].head(5).tolist()} ({place})"
 
 
 def _plotted(valued: pd.DataFrame, x_def, y_def, weight) -> tuple:

@@ -10,16 +10,19 @@ from kpikit.plots._doc import shared_parameters
 from kpikit.plots._engine import (
     axis_title,
     bounded_range,
+    clock_changes,
     column_label,
     escape_text,
     format_value,
     kpi_argument,
     kpi_number,
     new_figure,
+    number_column,
     ordered_groups,
+    pandas_frame,
     require_columns,
+    require_periods,
     rows_for_kpi,
-    to_pandas,
 )
 from kpikit.plots._template import KPIKIT_COLORWAY, RAG_COLORS
 
@@ -54,7 +57,10 @@ def trend(
         Output of ``kk.compute(data, freq=...)``: columns ``period``, ``value``, ``ci_low``,
         ``ci_high`` (and ``kpi``, filtered on ``kpi``, when present), one row per period (per
         group with ``by``); more, as from a frame grouped by team without ``by="team"``, is
-        refused, naming the columns that tell the rows apart.
+        refused, naming the columns that tell the rows apart. A row without a period, and
+        text or infinity among the values, are refused too (plotly would leave them out).
+        Zoned periods are drawn at their local time; on a day the clocks change, the axis
+        title says so and a period whose wall time repeats gives its UTC offset on hover.
     target : float or (float, float), default=None
         Target line. For band KPIs (catalog direction ``band``) a ``(low, high)`` pair; ``None``
         takes the catalog's healthy band for band KPIs and draws no target otherwise.
@@ -64,11 +70,14 @@ def trend(
     by : str, default=None
         Grouping column: one line per group, ordered by value (numbers by size, times by date,
         categories as declared, text alphabetically); rows without a group make the line
-        "(none)", last. Group names are shown as written (escaped, never read as HTML).
+        "(none)", last. Group names are shown as written (escaped, never read as HTML). More
+        than :data:`MAX_LINES` groups are refused: filter the frame to those to compare.
     highlight : str, default=None
         The group drawn bold with its interval; ``None`` highlights none.
     partial : collection of datetime, default=()
         Periods the data covers only in part; their points are hollow and the legend says so.
+        Naive dates are read in the periods' time zone (zoned ones for naive periods are
+        refused); the same holds for ``provisional``.
     provisional : collection of datetime, default=()
         Periods whose value is not final yet (FCR whose repeat window is still open,
         :func:`kpikit.provisional.provisional_fcr`); their points are hollow diamonds and the
@@ -99,16 +108,24 @@ def trend(
     (73.28, 89.12)
     """
     definition = kpi_argument(kpi)
-    rows = rows_for_kpi(to_pandas(frame, "frame"), kpi, "frame")
+    rows = rows_for_kpi(pandas_frame(frame, "frame"), kpi, "frame")
     require_columns(rows, ["period", "value", "ci_low", "ci_high"], "frame")
     if by is not None:
         require_columns(rows, [by], "frame")
     band = _target_band(definition, target)
     if tolerance is not None:
         tolerance = check_number("tolerance", tolerance, minimum=0)
-    partial = _periods("partial", partial)
-    provisional = _periods("provisional", provisional)
+    require_periods(rows, "frame")
+    zone = getattr(rows["period"].dtype, "tz", None)  # the data's own time zone, if any
+    partial = _periods("partial", partial, zone)
+    provisional = _periods("provisional", provisional, zone)
+    rows = rows.assign(
+        **{column: number_column(rows, column, by) for column in ("value", "ci_low", "ci_high")}
+    )
     _check_one_row_per_period(rows, by)
+    _check_group_count(rows, by)
+    times, clock_notes = clock_changes(rows["period"])  # 02:00 twice when the clocks go back
+    rows = rows.assign(_time=times.to_numpy())
 
     if by:
         groups = list(rows.groupby(ordered_groups(rows[by]), sort=True, observed=True))
@@ -163,7 +180,10 @@ def trend(
                     format_value(value, definition.unit)
                     + (" (partial period)" if flag else "")
                     + (" (provisional: repeats may still arrive)" if late else "")
-                    for value, flag, late in zip(group["value"], hollow, open_window, strict=True)
+                    + (f" at {time}" if time else "")
+                    for value, flag, late, time in zip(
+                        group["value"], hollow, open_window, group["_time"], strict=True
+                    )
                 ],
                 hovertemplate="%{text}<extra>" + name + "</extra>",
             )
@@ -177,6 +197,7 @@ def trend(
         notes.append("○ partial period (the data covers part of it)")
     if provisional & set(rows["period"].map(pd.Timestamp)):
         notes.append("◇ provisional (repeats may still arrive)")
+    notes += clock_notes
     if len(notes) > 1:
         fig.update_xaxes(title={"text": " · ".join(notes)})
     return fig
@@ -211,6 +232,24 @@ def _check_one_row_per_period(rows: pd.DataFrame, by) -> None:
     )
 
 
+MAX_LINES = 50
+"""The most groups ``trend`` draws a line for: past it the lines are a tangle, and the figure
+grows by megabytes."""
+
+
+def _check_group_count(rows: pd.DataFrame, by) -> None:
+    """Refuse more groups than :data:`MAX_LINES`, before a second is spent drawing them."""
+    if by is None:
+        return
+    count = rows[by].nunique(dropna=False)
+    if count > MAX_LINES:
+        raise ValueError(
+            f"Value of 'by' must give at most {MAX_LINES} groups (one line each) but "
+            f"{by!r} has {count} (first: {rows[by].drop_duplicates().head(5).tolist()}); "
+            "filter the frame to the groups to compare, or draw the total with by=None."
+        )
+
+
 # marker by (provisional, partial period)
 _SYMBOLS = {
     (False, False): "circle",
@@ -220,15 +259,34 @@ _SYMBOLS = {
 }
 
 
-def _periods(argument: str, periods) -> set:
-    """``periods`` (a collection of dates) as a set of Timestamps; a lone date or text is
-    refused rather than read as a collection of characters."""
+def _periods(argument: str, periods, zone) -> set:
+    """``periods`` (a collection of dates) as a set of Timestamps in the time zone of the
+    frame's periods, ``zone``: a naive date is read in it (``"2026-11-02"`` is local
+    midnight), a zoned one converted to it. A zoned date for naive periods is refused, as is
+    a lone date or text (rather than read as a collection of characters)."""
     if isinstance(periods, str) or not isinstance(periods, Iterable):
         raise TypeError(
             f"Value of {argument!r} must be a collection of dates such as ['2026-06-01'], "
             f"but received: {periods!r} ({type(periods).__name__})"
         )
-    return {check_timestamp(argument, period) for period in periods}
+    stamps = set()
+    for period in periods:
+        stamp = check_timestamp(argument, period)
+        if zone is None and stamp.tz is not None:
+            raise ValueError(
+                f"Value of {argument!r} must hold naive dates like the 'period' column of "
+                f"'frame' (no time zone), but received: {stamp!r}"
+            )
+        if zone is not None:
+            local = stamp.tz_convert(zone) if stamp.tz else stamp.tz_localize(zone, "NaT", "NaT")
+            if local is pd.NaT:
+                raise ValueError(
+                    f"Value of {argument!r} holds {stamp!r}, which is ambiguous or does not "
+                    f"exist in {zone} (a clock change): give it with its UTC offset"
+                )
+            stamp = local
+        stamps.add(stamp)
+    return stamps
 
 
 def _target_band(definition, target):
