@@ -15,6 +15,7 @@ from typing import Any, Literal
 import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from kpikit._versions import installed_version
 
@@ -109,8 +110,19 @@ class Problem:
 
 
 def _format_example(example) -> str:
+    """An example id as quoted in a message: text that would not read as itself (empty, with
+    spaces at an end, a line break or another unprintable character) in Python's quotes, so
+    that an id cannot pass for another one or for a line of the message.
+
+    >>> [_format_example(id_) for id_ in ["c1", "c1 ", "", ("é", 7)]]
+    ['c1', "'c1 '", "''", '(é, 7)']
+    """
     if isinstance(example, tuple):
-        return "(" + ", ".join(str(part) for part in example) + ")"
+        return "(" + ", ".join(_format_example(part) for part in example) + ")"
+    if isinstance(example, str) and (
+        not example or example != example.strip() or not example.isprintable()
+    ):
+        return repr(example)
     return str(example)
 
 
@@ -145,13 +157,22 @@ _HELD = {
     "float": "floats",
     "decimal": "decimals",
     "boolean": "booleans",
+    "boolean-object": "booleans in an object column",
     "datetime": "timestamps",
     "date": "dates",
     "categorical": "categories",
     "mixed-datetime": "timestamps of several time zones in an object column",
+    "decimal-object": "decimals as Python objects",
+    "float-object": "floats as Python objects",
+    "big-integer-object": "whole numbers beyond 64 bits as Python objects",
+    "date-object": "dates as Python objects",
+    "datetime-object": "timestamps as Python objects",
     "object": "mixed values in an object column",
     "byte-swapped": "values in the other byte order than this machine's",
     "arrow-half-float": "half-precision floats held by Arrow, which has no arithmetic for them",
+    "arrow-date64": "dates held by Arrow as date64",
+    "duration": "durations",
+    "bytes": "bytes",
 }
 
 
@@ -161,6 +182,18 @@ _HINTS = {
         "or read the file with kk.read_contacts, which lists such cells with their ids"
     ),
     ("datetime", "text"): "parse the text first (kk.read_contacts does, or pandas.to_datetime)",
+    ("datetime", "date-object"): "convert them with pandas.to_datetime(column)",
+    ("datetime", "datetime-object"): "convert them with pandas.to_datetime(column)",
+    ("number", "duration"): "convert them to seconds first: column.dt.total_seconds()",
+    ("datetime", "arrow-date64"): (
+        "convert them to date32 first: column.astype('date32[pyarrow]') "
+        "(a pyarrow Table: column.cast(pyarrow.date32()))"
+    ),
+    ("number", "float-object"): "convert them with column.astype(float)",
+    ("number", "decimal-object"): (
+        "convert them with column.astype(float), or keep them exact held by Arrow: "
+        "column.astype(pandas.ArrowDtype(pyarrow.decimal128(38, 9)))"
+    ),
     ("datetime", "mixed-datetime"): (
         "the timestamps carry different time zones or UTC offsets: convert them to one zone, "
         "e.g. pandas.to_datetime(column, utc=True).dt.tz_convert('Europe/Paris'), or read the "
@@ -195,7 +228,10 @@ def _category(dtype, native_series=None) -> str:
         return "boolean"
     if dtype.is_integer():
         return "integer"
-    if dtype == nw.Float16 and isinstance(getattr(native_series, "dtype", None), pd.ArrowDtype):
+    if dtype == nw.Float16 and (
+        isinstance(getattr(native_series, "dtype", None), pd.ArrowDtype)
+        or isinstance(native_series, pa.ChunkedArray)  # a column of a pyarrow Table
+    ):
         return "arrow-half-float"  # Arrow has no arithmetic for them (NumPy's are read)
     if dtype.is_float():
         return "float"
@@ -203,6 +239,10 @@ def _category(dtype, native_series=None) -> str:
         return "decimal"
     if isinstance(dtype, nw.Datetime):
         return "datetime"
+    if isinstance(dtype, nw.Duration):
+        return "duration"
+    if dtype == nw.Binary:
+        return "bytes"
     if dtype == nw.Date:
         return "date"
     if dtype == nw.Unknown and isinstance(
@@ -214,44 +254,96 @@ def _category(dtype, native_series=None) -> str:
     if dtype == nw.Unknown and isinstance(native_series, str):  # a DuckDB type's name
         if native_series in DUCKDB_ZONED_NANOSECONDS:
             return "datetime"
-        if native_series == DUCKDB_NULL:
+        if native_series in NULL_TYPES:
             return "empty"
+    if dtype == nw.Unknown and _arrow_type(native_series) == pa.date64():
+        return "arrow-date64"  # narwhals reads Arrow's date32 only
+    if dtype == nw.Unknown and _arrow_type(native_series) == pa.large_binary():
+        return "bytes"  # narwhals reads Arrow's binary only
     numpy_type = getattr(native_series, "dtype", None)
     if dtype == nw.Unknown and isinstance(numpy_type, np.dtype) and not numpy_type.isnative:
         return "byte-swapped"  # NumPy values in big-endian order (np.frombuffer, FITS, HDF5)
     if dtype == nw.Object and isinstance(native_series, pd.Series):
         inferred = pd.api.types.infer_dtype(native_series, skipna=True)
+        if inferred == "datetime":
+            return _datetime_objects(native_series)
         return {
             "string": "text",
             "integer": "integer",
             "empty": "empty",
             "boolean": "boolean-object",
-            "datetime": "mixed-datetime",
+            "decimal": "decimal-object",
+            "bytes": "bytes",
+            "floating": "float-object",
+            "mixed-integer-float": "float-object",
+            "date": "date-object",
         }.get(inferred, "object")
     return "other"
+
+
+def _arrow_type(native_series):
+    """The Arrow type of a pandas column held by Arrow or of a pyarrow Table's column."""
+    if isinstance(native_series, pa.ChunkedArray):
+        return native_series.type
+    dtype = getattr(native_series, "dtype", None)
+    return dtype.pyarrow_dtype if isinstance(dtype, pd.ArrowDtype) else None
+
+
+def _datetime_objects(series: pd.Series) -> str:
+    """``mixed-datetime`` when an object column's timestamps carry several zones or UTC
+    offsets (pandas could not make them one column), else ``datetime-object``."""
+    zones = {str(getattr(value, "tzinfo", None)) for value in series.dropna()}
+    return "mixed-datetime" if len(zones) > 1 else "datetime-object"
+
+
+def _beyond_64_bits(series) -> bool:
+    """Whether a pandas object column of Python integers holds one that no 64-bit integer
+    holds (10**400 stays a Python int, which Arrow and polars cannot sum). Ids are only
+    compared, so such numbers are refused in number columns alone."""
+    if not isinstance(series, pd.Series) or series.dtype != object:
+        return False
+    present = series.dropna()
+    return bool(
+        len(present)
+        and (present.min() < np.iinfo(np.int64).min or present.max() > np.iinfo(np.uint64).max)
+    )
 
 
 DUCKDB_ZONED_NANOSECONDS = ("TIMESTAMPTZ_NS",)
 """DuckDB's timezone-aware nanosecond timestamps (what a pandas column becomes through Arrow),
 which narwhals 2.29 reads as Unknown."""
 
-DUCKDB_NULL = '"NULL"'
-"""DuckDB's type of a column holding only nulls (an all-missing pandas column becomes one)."""
+NULL_TYPES = ('"NULL"', "Null")
+"""The types of a column holding only nulls: DuckDB's (an all-missing pandas column becomes
+one) and polars' (which a lazy frame shows in its schema)."""
 
 
 def _native_of(frame, name: str):
     """What :func:`_category` needs beyond the narwhals dtype: the pandas column, or the
-    DuckDB type name."""
+    DuckDB or polars type name of a lazy frame's column."""
     if isinstance(frame, nw.DataFrame):
         return frame[name].to_native()
     if frame.implementation.is_duckdb():
         native = frame.to_native()
         return str(native.types[list(native.columns).index(name)])
+    if frame.implementation.is_polars():
+        return str(frame.to_native().collect_schema()[name])
     return None
 
 
 def _all_null(series) -> bool:
     return series.null_count() == len(series)
+
+
+def all_missing(frame, names: list[str]) -> set[str]:
+    """The columns among ``names`` of a narwhals frame that hold no value (every one, when the
+    frame has no rows); a lazy frame answers in one aggregate query, none without names."""
+    if not names:
+        return set()
+    if isinstance(frame, nw.DataFrame):
+        return {name for name in names if _all_null(frame[name])}
+    counts = frame.select(*[nw.col(name).count() for name in names]).collect()
+    return {name for name in names if not counts[name][0]}  # DuckDB counts no rows as None
 
 
 _EMPTY_AS = {
@@ -268,27 +360,89 @@ def type_empty_columns(native, specs: Iterable[ColumnSpec]):
     """``native`` with its all-missing columns of another type given the type their kind holds.
 
     Polars reads an all-missing pandas column as text, which the checks accept as empty but no
-    comparison with a number can use; such a column is replaced by nulls of the right type.
-    pandas handles its object columns of nulls itself (and a cast would turn them into False).
+    comparison with a number can use; such a column is replaced by nulls of the right type, in
+    lazy frames too (polars' Null type, text columns of nulls from an empty CSV column).
+    In a pandas frame an all-missing column of floats or of Arrow's types (null, text, ...)
+    becomes nulls of the kind's type, held by Arrow when the column was; pandas handles its
+    object columns of nulls itself (and a cast would turn them into False).
 
-    >>> import pandas as pd, polars as pl
+    >>> import pandas as pd, polars as pl, pyarrow as pa
     >>> from kpikit.schema import TABLES
     >>> contacts = pl.from_pandas(pd.DataFrame({"csat": [None, None]}))
     >>> contacts.schema["csat"], type_empty_columns(contacts, TABLES["contacts"]).schema["csat"]
     (String, Float64)
+    >>> flags = pd.DataFrame({"resolved": pd.Series([None, None], dtype=pd.ArrowDtype(pa.null()))})
+    >>> type_empty_columns(flags, TABLES["contacts"])["resolved"].dtype
+    bool[pyarrow]
     """
     frame = nw.from_native(native)
-    if not isinstance(frame, nw.DataFrame) or frame.implementation.is_pandas_like():
-        return native
-    schema = frame.schema
+    if frame.implementation.is_pandas_like():
+        return _type_empty_pandas(native, specs) if frame.implementation.is_pandas() else native
+    eager = isinstance(frame, nw.DataFrame)
+    schema = frame.collect_schema()
+    categories = {
+        spec: _category(schema[spec.name], None if eager else _native_of(frame, spec.name))
+        for spec in specs
+        if spec.name in schema
+    }
+    wrong = {
+        spec: category
+        for spec, category in categories.items()
+        if category not in _ACCEPTED[spec.kind]
+    }
+    empty = all_missing(
+        frame, [spec.name for spec, category in wrong.items() if category != "empty"]
+    )
+    typed = {
+        spec.name: nw.lit(None, dtype=_EMPTY_AS[spec.kind])
+        for spec, category in wrong.items()
+        if category == "empty" or spec.name in empty
+    }
+    return frame.with_columns(**typed).to_native() if typed else native
+
+
+_PANDAS_EMPTY_AS = {
+    "id": object,
+    "string": object,
+    "bool": "boolean",
+    "number": "float64",
+    "datetime": "datetime64[ns]",
+}
+"""The pandas type an all-missing column of each kind is given (NumPy-backed columns)."""
+
+_ARROW_EMPTY_AS = {
+    "id": "string",
+    "string": "string",
+    "bool": "bool",
+    "number": "double",
+    "datetime": "timestamp[us]",
+}
+"""The Arrow type an all-missing pandas column held by Arrow is given."""
+
+
+def _type_empty_pandas(native: pd.DataFrame, specs: Iterable[ColumnSpec]) -> pd.DataFrame:
+    """The pandas side of :func:`type_empty_columns`: a shallow copy with new columns."""
     typed = {}
     for spec in specs:
-        dtype = schema.get(spec.name)
-        if dtype is None or _category(dtype) in _ACCEPTED[spec.kind]:
+        if spec.name not in native.columns:
             continue
-        if _all_null(frame[spec.name]):
-            typed[spec.name] = nw.lit(None, dtype=_EMPTY_AS[spec.kind])
-    return frame.with_columns(**typed).to_native() if typed else native
+        column = native[spec.name]
+        if not isinstance(column, pd.Series) or column.dtype == object:
+            continue  # a repeated name (a problem of its own), or nulls pandas reads itself
+        dtype = nw.from_native(column, series_only=True).dtype
+        if _category(dtype, column) in _ACCEPTED[spec.kind] or not column.isna().all():
+            continue
+        if isinstance(column.dtype, pd.ArrowDtype):
+            kind = pd.ArrowDtype(pa.type_for_alias(_ARROW_EMPTY_AS[spec.kind]))
+        else:
+            kind = _PANDAS_EMPTY_AS[spec.kind]
+        typed[spec.name] = pd.Series(None, index=native.index, dtype=kind)
+    if not typed:
+        return native
+    changed = native.copy(deep=False)
+    for name, column in typed.items():
+        changed[name] = column
+    return changed
 
 
 def type_object_flags(native, specs: Iterable[ColumnSpec]):
@@ -309,6 +463,8 @@ def type_object_flags(native, specs: Iterable[ColumnSpec]):
         for spec in specs
         if spec.kind == "bool"
         and spec.name in native.columns
+        # A repeated name (or MultiIndex columns) selects a frame: reported by the checks.
+        and isinstance(native[spec.name], pd.Series)
         and native[spec.name].dtype == object
         and pd.api.types.infer_dtype(native[spec.name], skipna=True) == "boolean"
     ]
@@ -447,6 +603,7 @@ def _contact_checks(usable: dict[str, str]) -> list[_Check]:
                 abandoned & nw.col("transferred"),
             )
         )
+    if usable.get("transferred") in {"boolean", "empty"}:
         # Counted as not transferred, such a contact would lower the transfer rate and pass
         # FCR's test of transfers unseen.
         checks.append(
@@ -500,8 +657,9 @@ def table_checks(
 ) -> TableChecks:
     """The structural problems of one table and the row checks of its usable columns.
 
-    Reads the schema only (and, for an eager frame, whether a column of another type is all
-    missing). Parameters as :func:`check_table`.
+    Reads the schema only, and whether the columns of another type are all missing (one
+    aggregate query of a lazy frame, run only when there are such columns). Parameters as
+    :func:`check_table`.
     """
     specs = tuple(specs)
     frame = nw.from_native(nw.to_native(frame))  # a frame of narwhals' main namespace too
@@ -510,23 +668,43 @@ def table_checks(
     columns = list(schema)
     problems: list[Problem] = []
     usable: dict[str, str] = {}
+    read = {}
+    for spec in specs:
+        if spec.name in schema:
+            dtype = schema[spec.name]
+            native = (
+                _native_of(frame, spec.name)
+                if dtype in (nw.Object, nw.Unknown, nw.Float16)
+                else None
+            )
+            category = _category(dtype, native)
+            if spec.kind == "number" and category == "integer" and _beyond_64_bits(native):
+                category = "big-integer-object"
+            read[spec.name] = dtype, native, category
+    # pandas stores an all-missing column as object, polars reads one from pandas or an empty
+    # CSV column as text, whatever it was meant to hold: such a column is empty.
+    wrong = [
+        spec.name
+        for spec in specs
+        if spec.name in read and read[spec.name][2] not in {*_ACCEPTED[spec.kind], "empty"}
+    ]
+    empty = all_missing(frame, wrong)
     for spec in specs:
         if spec.name not in schema:
             if spec.required:
                 problems.append(_missing_problem(table, spec, columns))
             continue
-        dtype = schema[spec.name]
-        native = (
-            _native_of(frame, spec.name) if dtype in (nw.Object, nw.Unknown, nw.Float16) else None
-        )
-        category = _category(dtype, native)
-        if eager and category not in _ACCEPTED[spec.kind] and _all_null(frame[spec.name]):
-            # pandas stores an all-missing column as object, whatever it was meant to hold.
+        dtype, native, category = read[spec.name]
+        if spec.name in empty:
             category = "empty"
         if category in _ACCEPTED[spec.kind] or category == "empty":
             usable[spec.name] = category
         else:
-            shown = native.dtype if isinstance(native, pd.Series) else dtype  # not Unknown
+            shown = dtype
+            if isinstance(native, pd.Series):
+                shown = native.dtype  # not Unknown
+            elif dtype == nw.Unknown and isinstance(native, pa.ChunkedArray):
+                shown = native.type
             problems.append(_type_problem(table, spec, shown, category))
 
     checks = [

@@ -17,16 +17,19 @@ from them by position (collect the frame first).
 
 import dataclasses
 import html
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
 import narwhals.stable.v2 as nw
+import pyarrow as pa
 
 from kpikit import options
 from kpikit._check_runs import check_table, free_column_name
 from kpikit._checks import ColumnSpec, Problem, type_object_flags
+from kpikit._validators import check_flag
 from kpikit._versions import require_for
 
 __all__ = [
@@ -197,15 +200,17 @@ def _describe_table(native, time_column: str) -> str:
         return "none"
     try:
         frame = nw.from_native(native)
+    except nw.exceptions.DuplicateError:
+        return f"column names appear more than once: {repeated_columns(native, '').column}"
     except TypeError:
         return f"not a dataframe ({type(native).__name__})"
     columns = frame.collect_schema().names()
     parts = []
     if isinstance(frame, nw.DataFrame):
-        parts.append(f"{len(frame):,} rows")
+        parts.append(f"{len(frame):,} row{'s' * (len(frame) != 1)}")
         if time_column in columns and len(frame):
-            first, last = frame[time_column].min(), frame[time_column].max()
-            try:
+            try:  # a column of another type (text, mixed objects) shows no period
+                first, last = frame[time_column].min(), frame[time_column].max()
                 parts.append(f"{first:%Y-%m-%d} to {last:%Y-%m-%d}")
             except (TypeError, ValueError):
                 pass
@@ -370,7 +375,7 @@ def validate(data, *, lenient: bool = False, csat_scale: int | None = None):
     SchemaError
         Listing every problem, each with its table, column, count and first offending ids.
     TypeError
-        When a table is not a dataframe.
+        When a table is not a dataframe, or ``lenient`` is not True or False.
 
     See Also
     --------
@@ -406,6 +411,7 @@ def validate(data, *, lenient: bool = False, csat_scale: int | None = None):
     >>> int(validate(fixed, csat_scale=10).contacts["csat"].max())
     9
     """
+    check_flag("lenient", lenient)
     report = check(data, csat_scale=csat_scale)
     if report.problems and (not lenient or any(p.structural for p in report.problems)):
         raise SchemaError(report.problems)
@@ -466,15 +472,18 @@ def as_dataset(data) -> Dataset:
 
 
 def repeated_columns(native, table: str, among=None) -> Problem | None:
-    """The problem of a pandas frame whose column names repeat (those of ``among``, or any),
-    or None.
+    """The problem of a pandas frame or pyarrow Table whose column names repeat (those of
+    ``among``, or any), or None.
 
-    >>> import pandas as pd
+    >>> import pandas as pd, pyarrow as pa
     >>> problem = repeated_columns(pd.DataFrame([[1, 2, 3]], columns=["a", "b", "a"]), "contacts")
     >>> problem.column, problem.problem
     ('a', 'column name appears more than once')
+    >>> repeated_columns(pa.table([[1], [2]], names=["b", "b"]), "contacts").column
+    'b'
     """
-    repeated = sorted({str(c) for c in native.columns[native.columns.duplicated()]})
+    names = native.column_names if isinstance(native, pa.Table) else native.columns
+    repeated = sorted({str(name) for name, count in Counter(names).items() if count > 1})
     repeated = [name for name in repeated if among is None or name in among]
     if not repeated:
         return None

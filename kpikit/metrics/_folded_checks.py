@@ -277,7 +277,7 @@ def _between_columns(present, numeric) -> list[nw.Expr]:
     if_answered = []
     if "talk_s" in present:
         if_answered.append(nw.col("talk_s").is_null())
-    if present.get("transferred") == nw.Boolean:
+    if "transferred" in present:  # of no type when it holds no value at all: all missing
         if_answered.append(nw.col("transferred").is_null())
     if_abandoned = [nw.col(name) > 0 for name in ("talk_s", "hold_s", "acw_s") if name in numeric]
     if "agent_id" in present:
