@@ -6,6 +6,7 @@ import html
 import pandas as pd
 
 from kpikit.governance import words as governance_words
+from kpikit.governance.decompose import DECOMPOSITION_COLUMNS
 from kpikit.scorecard import format_value
 
 EMPTY_BARS = pd.DataFrame({"label": [], "performance": [], "mix": []})
@@ -47,19 +48,9 @@ def group_text(row, by) -> str:
     return " · ".join(str(row[key]) for key in by) if by else "center"
 
 
-_SPOT_FIGURES = {
-    "numerator",
-    "denominator",
-    "value",
-    "share",
-    "baseline_share",
-    "performance",
-    "mix",
-    "contribution",
-    "share_of_gap",
-    "agents_short",
-}
-"""The figures of a hot spot of :func:`kpikit.governance.root_cause`; its other columns name it."""
+_SPOT_FIGURES = {*DECOMPOSITION_COLUMNS, "agents_short"}
+"""The figures of a hot spot of :func:`kpikit.governance.root_cause` (its decomposition, and
+the agents short); its other columns name it."""
 
 
 def contributor_bars(cause) -> pd.DataFrame:
