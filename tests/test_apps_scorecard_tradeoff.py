@@ -497,3 +497,14 @@ def test_tradeoff_rates_over_offered_contacts_do_not_apply_to_agents(generated):
     assert app.fit.n == 0
     app.level.value = "team"
     assert app.message.value == "" and app.fit.n >= 2
+
+
+def test_scorecard_trend_of_more_queues_than_a_chart_tells_apart_draws_the_center(generated):
+    # The trend refuses more than 50 lines (a tangle of megabytes): with 60 queues the queue
+    # level's trend failed to draw. It now draws the center's line and says why.
+    contacts = generated.contacts.copy()
+    contacts["queue"] = [f"q{i % 60:02d}" for i in range(len(contacts))]
+    app = ScorecardApp(kk.Dataset(contacts=contacts), targets=TARGETS, level="queue", freq="week")
+    title = app.trend_chart.figure.layout.title.text
+    assert "center: more than 50 queue values to draw apart" in title
+    assert app._trend_rows.columns.tolist() == ["period", "kpi", "value", "ci_low", "ci_high"]

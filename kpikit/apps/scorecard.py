@@ -35,6 +35,7 @@ from kpikit.display import (
     target_text,
 )
 from kpikit.io import Sheet
+from kpikit.plots._trend import MAX_LINES
 from kpikit.provisional import provisional_fcr, provisional_note
 from kpikit.sample import load_targets
 from kpikit.scorecard import Scorecard, rate, read_targets
@@ -414,6 +415,11 @@ class ScorecardApp(BaseApp):
         rows = self._table(trend_by, "week")
         if trend_by == ["team"] and self.level.value == "agent":
             rows = rows[rows["team"] == chosen]
+        title = f"{kpi_definition(kpi_id).name} by week" if kpi_id is not None else ""
+        if trend_by and rows[trend_by[0]].nunique(dropna=False) > MAX_LINES:
+            # more lines than a chart can tell apart: the center's line, and the chart says why
+            title += f" (center: more than {MAX_LINES} {trend_by[0]} values to draw apart)"
+            trend_by, rows = [], self._table([], "week")
         rows = rows[rows["kpi"] == kpi_id] if kpi_id is not None else rows.iloc[0:0]
         self._trend_rows = rows[[*trend_by, "period", "kpi", "value", "ci_low", "ci_high"]]
         if rows.empty:
@@ -434,7 +440,7 @@ class ScorecardApp(BaseApp):
             provisional=provisional_fcr(rows, "week", self._span[1], options=self.engine_options)[
                 "period"
             ],
-            title=f"{kpi_definition(kpi_id).name} by week",
+            title=title,
         )
 
     def excel_sheets(self) -> list[Sheet]:
