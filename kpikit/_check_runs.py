@@ -12,6 +12,7 @@ import narwhals.stable.v2 as nw
 
 from kpikit._checks import ColumnSpec, Problem, _Check, table_checks
 from kpikit._nan_aware import nan_visible
+from kpikit._sorting import repeats_any
 
 
 def check_table(
@@ -147,7 +148,7 @@ def keys_may_repeat(frame, key: str) -> bool:
     except ImportError:
         return True
     hashes = pl.from_arrow(values).drop_nulls().hash()
-    return hashes_repeat(hashes.to_numpy(writable=True))
+    return repeats_any(hashes.to_numpy(writable=True))
 
 
 def _held_by_arrow(frame, key: str):
@@ -170,26 +171,16 @@ def _held_by_arrow(frame, key: str):
 def polars_keys_may_repeat(frame, key: str) -> bool:
     """Whether two present values of a polars column ``key`` may be equal: False is certain.
 
-    Equal values have equal 64-bit hashes; polars hashes on every core and NumPy sorts the
-    hashes, several times faster than polars' exact ``n_unique`` of text ids (1.2 s at 10
-    million). Two different values with one hash only send the caller to the exact count.
+    Equal values have equal 64-bit hashes; polars hashes the values and sorts the hashes
+    (:func:`kpikit._sorting.repeats_any`), several times faster than polars' exact
+    ``n_unique`` of text ids (1.2 s at 10 million); counting the distinct hashes in the same
+    query took 0.54 s of wall time and 1.0 s of CPU at 10M, against 0.22 s and 0.40 s. Two
+    different values with one hash only send the caller to the exact count.
     """
     import polars as pl
 
     hashes = frame.lazy().to_native().select(pl.col(key).drop_nulls().hash()).collect()
-    return hashes_repeat(hashes.to_series().to_numpy(writable=True))
-
-
-def hashes_repeat(hashes) -> bool:
-    """Whether any two of the 64-bit ``hashes`` are equal (sorts them in place, a writable
-    array).
-
-    >>> import numpy as np
-    >>> hashes_repeat(np.array([3, 1, 2], dtype=np.uint64)), hashes_repeat(np.array([3, 1, 3]))
-    (False, True)
-    """
-    hashes.sort()
-    return bool((hashes[1:] == hashes[:-1]).any())
+    return repeats_any(hashes.to_series().to_numpy(writable=True))
 
 
 def _repeated_key_groups(frame, keys):

@@ -44,6 +44,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from kpikit._frames import add_columns
+from kpikit._sorting import sort_in_place
 
 FIRST = "_kk_fcr_first"
 JUDGED = "_kk_fcr_judged"
@@ -460,8 +461,9 @@ def _key_time_order(key, times):
     """Order by (key, millisecond), contacts of one key in one millisecond in any order, and
     the keys in that order.
 
-    NumPy sorts values several times faster than it finds the order of values (``argsort``),
-    so each sort is of values with their positions packed in the low bits of an ``int64``:
+    Values sort several times faster than their order is found (NumPy's ``argsort``), so
+    each sort is of values with their positions packed in the low bits of an ``int64``
+    (:func:`kpikit._sorting.sort_in_place`):
     first of the milliseconds (unless the contacts are in time order already, as logs usually
     are), then of the keys in time order, whose order within a key is then the time order.
     Keys too wide to share an ``int64`` with the positions (64-bit hashes) are sorted by
@@ -504,7 +506,7 @@ def _packed_order(values, position_bits):
     step = 1 << 20
     for start in range(0, len(values), step):  # positions added a slice at a time, likewise
         values[start : start + step] |= np.arange(start, min(start + step, len(values)))
-    values.sort()
+    sort_in_place(values)
     order = values & ((1 << position_bits) - 1)
     values >>= position_bits
     return order, values

@@ -350,11 +350,11 @@ def test_pandas_ids_held_by_arrow_are_screened_by_their_hashes(
     with pytest.raises(kk.SchemaError, match="1 row repeating the contact_id .*first ids: 1"):
         kk.validate(with_repeat)
     # Two different ids sharing a hash only send the check to the exact count: no error.
-    monkeypatch.setattr(kk._check_runs, "hashes_repeat", lambda hashes: True)
+    monkeypatch.setattr(kk._check_runs, "repeats_any", lambda hashes: True)
     kk.validate(four_contacts(contact_id=pd.Series(different, dtype=dtype)))
     # Hashes that all differ settle it without the exact count, which would have found the
     # repeated 1: the screen is used, not a second count beside it.
-    monkeypatch.setattr(kk._check_runs, "hashes_repeat", lambda hashes: False)
+    monkeypatch.setattr(kk._check_runs, "repeats_any", lambda hashes: False)
     assert kk.validate(with_repeat).contacts is with_repeat
 
 
@@ -362,7 +362,7 @@ def test_polars_ids_with_one_hash_are_counted_exactly(monkeypatch):
     # polars ids are screened by their 64-bit hashes; equal hashes (as two different ids could
     # have) only send the check to polars' exact count, which finds ids 1-4 all different.
     polars = pytest.importorskip("polars")
-    monkeypatch.setattr(kk._check_runs, "hashes_repeat", lambda hashes: True)
+    monkeypatch.setattr(kk._check_runs, "repeats_any", lambda hashes: True)
     frame = polars.from_pandas(four_contacts())
     assert kk.compute(frame, kpis="answer_rate")["value"].to_list() == [75.0]  # 3 of 4
     lazy = polars.from_pandas(four_contacts(contact_id=["a", "b", "a", None])).lazy()

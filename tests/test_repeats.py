@@ -239,6 +239,21 @@ def test_polars_hashes_sharing_their_high_bits_are_sorted_apart(seed, n, in_orde
         assert _as_dict(_flag_frame(pl.from_pandas(contacts), "48h")) == expected
 
 
+@settings(max_examples=20, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 80), in_order=st.booleans())
+def test_keys_sorted_by_polars_give_the_reference_flags(seed, n, in_order):
+    # Arrays of 100,000 values or more are sorted by polars (kpikit._sorting); here every
+    # sort of the fast paths goes to polars, as on a large log.
+    contacts = random_contacts(seed, n)
+    if in_order:
+        contacts = contacts.sort_values(["arrived_at", "contact_id"])
+    expected = brute_force(contacts)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(kk._sorting, "SORTED_BY_POLARS_FROM", 0)
+        assert _as_dict(_flag_frame(contacts, "48h")) == expected
+        assert _as_dict(_flag_frame(pl.from_pandas(contacts), "48h")) == expected
+
+
 @settings(max_examples=15, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 80))
 def test_level_holds_the_three_flags(seed, n):

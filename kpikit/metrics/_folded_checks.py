@@ -57,10 +57,11 @@ from functools import partial
 import narwhals as nw
 import numpy as np
 
-from kpikit._check_runs import hashes_repeat, polars_keys_may_repeat
+from kpikit._check_runs import polars_keys_may_repeat
 from kpikit._checks import table_checks
 from kpikit._duckdb import connection_of, sql_name
 from kpikit._nan_aware import nan_visible
+from kpikit._sorting import repeats_any
 from kpikit.metrics._components import PREFIX
 from kpikit.metrics._sources import is_spark, sums_on_driver
 from kpikit.schema import KEY_COLUMNS, Dataset, SchemaError, check, table_specs
@@ -475,7 +476,7 @@ def _spark_ids_fail(contacts, key: str) -> bool:
         if column.null_count:
             return True
         hashes = column.to_numpy()
-        return hashes_repeat(hashes if hashes.flags.writeable else hashes.copy())
+        return repeats_any(hashes if hashes.flags.writeable else hashes.copy())
     distinct, present, rows = native.select(
         F.count_distinct(hashed), F.count(key), F.count(F.lit(1))
     ).first()
@@ -514,4 +515,4 @@ def _ids_fail(contacts, key: str) -> bool:
         )
         distinct, present, rows = counts.fetchall()[0]
         return distinct < present or present < rows
-    return hashes_repeat(np.concatenate(chunks) if chunks else np.empty(0, dtype=np.uint64))
+    return repeats_any(np.concatenate(chunks) if chunks else np.empty(0, dtype=np.uint64))
