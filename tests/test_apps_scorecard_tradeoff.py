@@ -508,3 +508,16 @@ def test_scorecard_trend_of_more_queues_than_a_chart_tells_apart_draws_the_cente
     title = app.trend_chart.figure.layout.title.text
     assert "center: more than 50 queue values to draw apart" in title
     assert app._trend_rows.columns.tolist() == ["period", "kpi", "value", "ci_low", "ci_high"]
+
+
+def test_scorecard_trend_highlights_the_chosen_team_only_where_it_has_a_line(hand):
+    # north is the phone team of the hand data: at the team level its line is bold, with its
+    # interval; on chats it has no line, and the trend draws south's without a highlight
+    # (kk.plots.trend refuses a highlight that names no group).
+    app = ScorecardApp(hand, targets=TARGETS, level="team", freq="all")
+    app.team.value = "north"
+    names = [trace.name for trace in app.trend_chart.figure.data]
+    assert "95 % interval (north)" in names and "south" in names
+    app.channel.value = "chat"
+    names = [trace.name for trace in app.trend_chart.figure.data]
+    assert names == ["south"]

@@ -169,6 +169,20 @@ def test_trend_by_group_and_bad_target():
         kp.trend(WEEKS.drop(columns="ci_low"), kpi="service_level")
 
 
+def test_trend_refuses_a_highlight_that_names_no_group():
+    # A typo used to highlight nothing, silently; a highlight without by had nothing to name.
+    frame = pd.concat([WEEKS.assign(team="north"), WEEKS.assign(team="south")])
+    with pytest.raises(ValueError, match=r"not a group of 'team'.*'nort'. Did you mean 'north'"):
+        kp.trend(frame, kpi="service_level", by="team", highlight="nort")
+    with pytest.raises(ValueError, match="no 'by' was given"):
+        kp.trend(WEEKS, kpi="service_level", highlight="north")
+    # Groups that are numbers are named by their number, or its text.
+    numbered = pd.concat([WEEKS.assign(team=1), WEEKS.assign(team=2)])
+    for name in (2, "2"):
+        fig = kp.trend(numbered, kpi="service_level", by="team", highlight=name)
+        assert [trace.name for trace in fig.data] == ["1", "95 % interval (2)", "2"]
+
+
 def test_trend_axis_stays_in_range_and_marks_partial_periods():
     high = WEEKS.assign(value=[99.0, 97.0, 98.0], ci_low=[97.0, 95.0, 96.0], ci_high=100.0)
     fig = kp.trend(high, kpi="service_level", partial=[pd.Timestamp("2024-01-15")])

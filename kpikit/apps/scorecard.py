@@ -435,13 +435,20 @@ class ScorecardApp(BaseApp):
             target=target,
             tolerance=row["tolerance"],
             by=trend_by[0] if trend_by else None,
-            highlight=chosen if self.level.value == "team" else None,
+            highlight=self._highlight(rows, trend_by, chosen),
             partial=partial_periods(*self._span, "week"),
             provisional=provisional_fcr(rows, "week", self._span[1], options=self.engine_options)[
                 "period"
             ],
             title=title,
         )
+
+    def _highlight(self, rows: pd.DataFrame, trend_by: list, chosen) -> object:
+        """The team the trend draws bold: the chosen one at the team level, when it has a line
+        (a team with no contact on the chosen channel has none)."""
+        if self.level.value != "team" or not trend_by or chosen is None:
+            return None
+        return chosen if (rows[trend_by[0]] == chosen).any() else None
 
     def excel_sheets(self) -> list[Sheet]:
         """The view as sheets: the grid of groups × KPIs (tinted by status), the details

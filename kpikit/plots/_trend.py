@@ -5,7 +5,7 @@ from collections.abc import Iterable
 import pandas as pd
 import plotly.graph_objects as go
 
-from kpikit._validators import check_number, check_timestamp
+from kpikit._validators import check_choice, check_number, check_timestamp
 from kpikit.plots._doc import shared_parameters
 from kpikit.plots._engine import (
     axis_title,
@@ -73,7 +73,9 @@ def trend(
         "(none)", last. Group names are shown as written (escaped, never read as HTML). More
         than :data:`MAX_LINES` groups are refused: filter the frame to those to compare.
     highlight : str, default=None
-        The group drawn bold with its interval; ``None`` highlights none.
+        The group of ``by`` drawn bold with its interval, named as written (a number or date
+        as its text); ``None`` highlights none. A name that is not a group of the frame is
+        refused, with the groups and the nearest name, and so is a highlight without ``by``.
     partial : collection of datetime, default=()
         Periods the data covers only in part; their points are hollow and the legend says so.
         Naive dates are read in the periods' time zone (zoned ones for naive periods are
@@ -132,8 +134,7 @@ def trend(
     else:
         groups = [(None, rows)]
     labels = [str(key) for key, _ in groups]  # escaped (ordered_groups): legend and hover
-    chosen = escape_text(highlight) if highlight is not None else None
-    chosen = chosen if chosen in labels else None
+    chosen = _highlighted(highlight, by, labels)
     shown = [
         *rows["value"],
         *rows["ci_low"],
@@ -201,6 +202,28 @@ def trend(
     if len(notes) > 1:
         fig.update_xaxes(title={"text": " · ".join(notes)})
     return fig
+
+
+def _highlighted(highlight, by, labels: list[str]) -> str | None:
+    """The label of the group ``highlight`` names, among the ``labels`` of the groups of ``by``
+    (escaped); None without a highlight.
+
+    >>> _highlighted("b", "team", ["a", "b"]), _highlighted(None, None, ["(none)"])
+    ('b', None)
+    >>> _highlighted("bb", "team", ["a", "b"])
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'highlight' is not a group of 'team'. Expected one of ['a', 'b'] but
+    received: 'bb'. Did you mean 'b'?
+    """
+    if highlight is None:
+        return None
+    if by is None:
+        raise ValueError(
+            f"Value of 'highlight' names a group of 'by', but no 'by' was given: pass the "
+            f"grouping column as 'by' too, or no highlight (received: {highlight!r})"
+        )
+    return check_choice("highlight", escape_text(highlight), labels, f"a group of {by!r}")
 
 
 def _check_one_row_per_period(rows: pd.DataFrame, by) -> None:
