@@ -32,10 +32,12 @@ What the server does, and why:
 """
 
 import argparse
+import ipaddress
 import json
 import os
 import re
 import secrets
+import socket
 import sys
 from importlib import resources
 from pathlib import Path
@@ -77,6 +79,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--ip",
+        type=_listen_address,
         default=DEFAULT_IP,
         help=f"address to listen on (default {DEFAULT_IP}: this machine only); any other "
         "address requires a token",
@@ -279,6 +282,28 @@ def _host_name(text: str) -> str:
             f"expected a host name such as dash.example.org, got {text!r}"
         )
     return text.lower()
+
+
+def _listen_address(text: str) -> str:
+    """An address to listen on: an IP address, or a host name this machine resolves (a typo
+    such as ``--ip banana`` failed only once the server tried to listen)."""
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        if not _HOST_NAME.fullmatch(text) or not _resolves(text):
+            raise argparse.ArgumentTypeError(
+                "expected an address of this machine to listen on, such as 127.0.0.1, 0.0.0.0 "
+                f"or localhost, got {text!r}"
+            ) from None
+    return text
+
+
+def _resolves(name: str) -> bool:
+    try:
+        socket.getaddrinfo(name, None)
+    except (OSError, UnicodeError):  # socket.gaierror is an OSError
+        return False
+    return True
 
 
 def _non_negative(text: str) -> int:

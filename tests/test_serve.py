@@ -37,12 +37,28 @@ def test_default_options():
 
 
 @pytest.mark.parametrize(
-    "argv", [("--port", "0"), ("--port", "70000"), ("--port", "http"), ("--pool-size", "-1")]
+    "argv",
+    [
+        ("--port", "0"),
+        ("--port", "70000"),
+        ("--port", "http"),
+        ("--pool-size", "-1"),
+        ("--ip", "banana.invalid"),  # a name that resolves to nothing (.invalid never does)
+        ("--ip", "127.0.0.300"),
+        ("--ip", "http://0.0.0.0"),
+        ("--ip", ""),
+    ],
 )
 def test_bad_options_are_refused(argv, capsys):
     with pytest.raises(SystemExit):
         parse(*argv)
     assert "expected" in capsys.readouterr().err
+
+
+def test_addresses_to_listen_on():
+    # IP addresses of either kind, and names this machine resolves, are taken as written.
+    for address in ("127.0.0.1", "0.0.0.0", "::", "::1", "localhost"):
+        assert parse("--ip", address).ip == address
 
 
 def test_voila_settings_lock_down_the_server():
