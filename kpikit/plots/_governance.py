@@ -23,6 +23,10 @@ _SYMBOLS = {"red": "x", "amber": "diamond"}
 _STATUSES = ("amber", "red")
 """The statuses of :func:`kpikit.breaches` rows, drawn in this order (red on top)."""
 _NEEDED = ["period", "kpi", "name", "unit", "status", "value", "target", "breach_id"]
+MAX_ROWS = 40
+"""Most rows (KPI and group) a timeline draws: 1,200 px. 5,000 agents by KPI made a figure
+130,000 px tall; past this the rows with the most red breaches, then the most breaches, are
+drawn, and the title says how many of how many."""
 
 
 def breach_timeline(found, *, by=(), overdue=None, title="Breaches by day") -> go.Figure:
@@ -46,6 +50,8 @@ def breach_timeline(found, *, by=(), overdue=None, title="Breaches by day") -> g
     Returns
     -------
     plotly.graph_objects.Figure
+        At most ``MAX_ROWS`` rows (40): past that, the rows with the most red breaches, then
+        the most breaches, and the title says how many of how many.
 
     Raises
     ------
@@ -85,8 +91,9 @@ def breach_timeline(found, *, by=(), overdue=None, title="Breaches by day") -> g
     _check_statuses(frame)
     overdue = dict(overdue or {})
     rows = frame.assign(row=frame["name"].map(escape_text) + _group_suffix(frame, by))
+    rows, title = _busiest_rows(rows, title)
     # by KPI, then by the groups' values (site 9 before site 10), the first at the top
-    rank = group_labels(frame, list(by)).cat.codes if by else 0
+    rank = group_labels(rows, list(by)).cat.codes if by else 0
     ranked = rows.assign(_rank=rank).sort_values(["name", "_rank"], kind="stable")
     order = ranked["row"].drop_duplicates().tolist()[::-1]
     figure = new_figure(title)
@@ -122,6 +129,26 @@ def breach_timeline(found, *, by=(), overdue=None, title="Breaches by day") -> g
         margin={"l": 10, "r": 10},
     )
     return figure
+
+
+def _busiest_rows(rows: pd.DataFrame, title: str) -> tuple[pd.DataFrame, str]:
+    """The breaches of at most ``MAX_ROWS`` rows of the timeline, those with the most red
+    breaches, then the most breaches, then the first in name order; the title says so when
+    rows are left out.
+
+    >>> rows = pd.DataFrame({"row": ["a", "b", "b"], "status": ["red", "amber", "amber"]})
+    >>> _busiest_rows(rows, "Breaches")[1]
+    'Breaches'
+    """
+    counts = rows.groupby("row", sort=True)["status"].agg(
+        red=lambda status: int((status == "red").sum()), breaches="size"
+    )
+    if len(counts) <= MAX_ROWS:
+        return rows, title
+    busiest = counts.sort_values(["red", "breaches"], ascending=False, kind="stable")
+    kept = busiest.index[:MAX_ROWS]
+    note = f" ({MAX_ROWS} of {len(counts)} rows: the most red breaches, then the most breaches)"
+    return rows[rows["row"].isin(kept)], title + note
 
 
 def root_cause_bars(contributors, *, title="What made the miss") -> go.Figure:
