@@ -223,13 +223,17 @@ def poisson_interval(count, *, z=Z_95):
     ``low = x (1 - 1/9x - z/3√x)³``, ``high = (x+1) (1 - 1/9(x+1) + z/3√(x+1))³``; exact at
     ``x = 0`` (``0`` to ``-ln 0.025``). Relative error below 1 % from 5 events on. A NaN count
     (a null sum in :func:`kpikit.compute`) gets the bounds at 0, as the engine's expression does;
-    a negative or infinite count raises ValueError.
+    a negative or infinite count raises ValueError. Below about 0.6 events (a fractional count,
+    as an average per interval gives) the approximation's lower bound turns negative; a Poisson
+    mean is never below 0, so the lower bound is 0 there.
 
     >>> low, high = poisson_interval(100)
     >>> round(float(low), 2), round(float(high), 2)
     (81.36, 121.63)
     >>> poisson_interval(0)
     (0.0, 3.6888794541139363)
+    >>> float(poisson_interval(0.5)[0])  # Byar's formula: -0.0016
+    0.0
     """
     x = _floats("count", count)
     _refuse_infinite(count=x)
@@ -239,6 +243,7 @@ def poisson_interval(count, *, z=Z_95):
         )
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # 9x past 1e308: 1/9x 0
         low = np.where(x > 0, x * (1 - 1 / (9 * x) - z / (3 * np.sqrt(x))) ** 3, 0.0)
+        low = np.maximum(low, 0.0)  # below about 0.6 events, the cube of a negative number
         upper = x + 1
         high = np.where(
             x > 0,

@@ -160,3 +160,14 @@ def test_counts_near_the_float_limit_give_their_interval_without_a_warning():
         low, high = wilson_interval(1e307, 1.5e308)
         assert low == pytest.approx(1 / 15) and high == pytest.approx(1 / 15)
         assert poisson_interval(1e308) == (pytest.approx(1e308), pytest.approx(1e308))
+
+
+def test_poisson_interval_lower_bound_is_never_below_zero():
+    # Byar's lower bound x (1 - 1/9x - z/3√x)³ turns negative below about 0.6 events (0.5:
+    # -0.0016); a Poisson mean cannot, so such fractional counts get 0. Above, it stays Byar's,
+    # by hand: 0.9 (1 - 1/8.1 - z/(3·0.948683))³ = 0.9 · 0.18788³ = 0.005969, and at 1 event
+    # (1 - 1/9 - z/3)³ = 0.01307 (z = 1.959964).
+    low, high = poisson_interval(np.array([0.1, 0.5, 0.9, 1.0]))
+    assert low[:2].tolist() == [0.0, 0.0]
+    assert low[2:].tolist() == pytest.approx([0.005969, 0.01307], abs=1e-5)
+    assert (high > np.array([0.1, 0.5, 0.9, 1.0])).all()
