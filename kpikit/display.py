@@ -19,6 +19,8 @@ Conventions:
   (``agent_id`` -> "Agent"), never a raw column name in a title (:func:`column_label`).
 """
 
+import math
+
 from kpikit._validators import is_number
 from kpikit.catalog import kpi as kpi_definition
 
@@ -172,19 +174,19 @@ def axis_title(kpi_id: str) -> str:
 
 
 def value_range(kpi_id: str) -> tuple[float, float | None]:
-    """The values a KPI can take: percent 0–100, NPS −100–100, QA 0–100, others from 0 up.
+    """The values a KPI can take (:attr:`kpikit.catalog.KPI.value_range`), None for no upper
+    bound: percent 0–100 (but schedule conformance, which overtime takes past 100), NPS
+    −100–100, QA 0–100, others from 0 up.
 
     Axes never run past these bounds (a CSAT axis stops at 100 %).
 
     >>> value_range("csat"), value_range("nps"), value_range("aht")
     ((0.0, 100.0), (-100.0, 100.0), (0.0, None))
+    >>> value_range("schedule_conformance")
+    (0.0, None)
     """
-    definition = kpi_definition(kpi_id)
-    if definition.id == "nps":
-        return -100.0, 100.0
-    if definition.unit == "percent" or definition.id == "qa_score":
-        return 0.0, 100.0
-    return 0.0, None
+    low, high = kpi_definition(kpi_id).value_range
+    return low, None if math.isinf(high) else high
 
 
 def column_label(column) -> str:

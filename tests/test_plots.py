@@ -409,3 +409,14 @@ def test_scorecard_heatmap_codes_statuses():
 def test_scorecard_figures_need_a_rated_table():
     with pytest.raises(ValueError, match="missing column"):
         kp.scorecard_table(pd.DataFrame({"kpi": ["fcr"], "value": [1.0]}))
+
+
+def test_schedule_conformance_axis_runs_past_100():
+    # Overtime takes conformance past 100 % (time available over time scheduled); the axis
+    # stopped at 100 and hid such a week. Values 96-104 and the target 105, padded by 5 % of
+    # their span 9 (0.45): 95.55 to 105.45.
+    weeks = WEEKS.assign(
+        kpi="schedule_conformance", value=[96.0, 104.0, 100.0], ci_low=np.nan, ci_high=np.nan
+    )
+    fig = kp.trend(weeks, kpi="schedule_conformance", target=105)
+    assert fig.layout.yaxis.range == (95.55, 105.45)
