@@ -8,6 +8,7 @@ Expected values are worked out by hand from tests/fixtures.py, next to each asse
 import duckdb
 import pandas as pd
 import polars as pl
+import pyarrow as pa
 import pytest
 from fixtures import hand_contacts, hand_dataset, hand_intervals, zoned_hourly_log
 
@@ -141,3 +142,50 @@ def test_costs_by_period_of_arrow_backed_zoned_tables():
     got = kk.compute(arrow, kpis="cost_per_contact", freq="month")
     assert [str(month) for month in got["period"]] == ["2026-03-01 00:00:00-05:00"]
     assert got["value"].tolist() == [6.875]
+
+
+def test_pyarrow_tables_compute_every_kpi_as_pandas_does():
+    # narwhals' pyarrow backend has no ordered window functions, which FCR needs: kk.compute of
+    # a pyarrow Table (every KPI by default) raised NotImplementedError. It now computes on the
+    # pandas path, and gives back an Arrow table whose keys and periods keep their Arrow types.
+    dataset = hand_dataset()
+    expected = kk.compute(dataset, by="channel", freq="day")
+    tables = {
+        name: pa.Table.from_pandas(getattr(dataset, name), preserve_index=False)
+        for name in ("contacts", "agent_intervals", "costs")
+    }
+    got = kk.compute(kk.Dataset(**tables), by="channel", freq="day")
+    assert isinstance(got, pa.Table)
+    assert "fcr" in got.column("kpi").to_pylist()
+    assert got.schema.field("channel").type == tables["contacts"].schema.field("channel").type
+    assert got.schema.field("period").type == tables["contacts"].schema.field("arrived_at").type
+    pd.testing.assert_frame_equal(got.to_pandas(), expected, check_dtype=False)
+    # A bare table of contacts, FCR alone: 1 of 4 (test_metrics, by hand: #6 resolved of the
+    # judged first contacts #1, #2, #6, #7).
+    fcr = kk.compute(tables["contacts"], "fcr")
+    assert fcr.column("value").to_pylist() == [25.0]
+
+
+@pytest.mark.parametrize("kind", ["pandas", "arrow"])
+def test_repeated_column_names_are_a_schema_error(kind):
+    # Two wait_s columns: narwhals raised its DuplicateError, naming no table; compute now
+    # refuses them as validate does.
+    contacts = hand_contacts()
+    doubled = pd.concat([contacts, contacts[["wait_s"]]], axis=1)
+    if kind == "arrow":
+        doubled = pa.Table.from_arrays(
+            [pa.array(doubled.iloc[:, i]) for i in range(doubled.shape[1])],
+            names=list(doubled.columns),
+        )
+    with pytest.raises(kk.SchemaError, match="contacts.wait_s: column name appears more than"):
+        kk.compute(doubled, "asa")
+
+
+def test_component_sums_of_a_pyarrow_table_include_fcr():
+    # The calculator's inputs from an Arrow table: FCR's components too (they raised narwhals'
+    # NotImplementedError), as test_metrics has them by hand: #6 resolved of the judged first
+    # contacts #1, #2, #6, #7.
+    table = pa.Table.from_pandas(hand_contacts(), preserve_index=False)
+    sums = kk.metrics.component_sums(table, "fcr")
+    assert sums == {"fcr_resolved_by_repeat": 1.0, "fcr_judged_first": 4.0}
+    assert kk.catalog.calculate("fcr", **sums) == 25.0

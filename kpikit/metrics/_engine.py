@@ -22,6 +22,7 @@ from kpikit._frames import to_pandas
 from kpikit._validators import check_choice, column_names, suggest_keywords
 from kpikit._versions import usable
 from kpikit.catalog import KPI_IDS, Term, components, kpi
+from kpikit.metrics import _arrow_tables as arrow_tables
 from kpikit.metrics import _polars_sums as polars_sums
 from kpikit.metrics import _via_duckdb as via_duckdb
 from kpikit.metrics import _via_polars as via_polars
@@ -54,7 +55,14 @@ from kpikit.metrics._sources import (
 )
 from kpikit.metrics._table_sums import sum_costs, sum_intervals
 from kpikit.options import Options, describe, resolve
-from kpikit.schema import CONTACT_FLAGS, TABLES, Dataset, SchemaError, as_dataset
+from kpikit.schema import (
+    CONTACT_FLAGS,
+    TABLES,
+    Dataset,
+    SchemaError,
+    as_dataset,
+    repeated_columns,
+)
 
 _NEEDS_FIRST = frozenset({"fcr_surveyed_first", "fcr_resolved_by_survey"})
 REQUIRED_CONTACT_COLUMNS = tuple(spec.name for spec in TABLES["contacts"] if spec.required)
@@ -144,7 +152,9 @@ def compute(
     data : Dataset, dataframe, str or os.PathLike
         A :class:`kpikit.Dataset`, a contacts frame of any narwhals-supported engine, or a
         parquet file, folder or glob read by DuckDB under a memory cap
-        (:func:`kpikit.metrics.scan_parquet`; the result is then a pandas frame).
+        (:func:`kpikit.metrics.scan_parquet`; the result is then a pandas frame). pyarrow
+        Tables are computed as pandas frames of Arrow-backed columns (narwhals' pyarrow has
+        no FCR windows) and the result is an Arrow table.
     kpis : str or list of str, default=None
         KPI ids; ``None`` computes every KPI the data and grouping allow.
     by : str or list of str, default=None
@@ -230,6 +240,10 @@ def compute(
     if is_path(data):
         contacts = scan_parquet(data, tz=options.tz)
         return to_pandas(_compute(contacts, kpis, by, freq, options, validate))
+    if arrow_tables.held_by_arrow(data):
+        frame = arrow_tables.as_pandas(data)
+        result = compute(frame, kpis, by, freq, options=options, validate=validate)
+        return arrow_tables.as_arrow(result, data)
     keys = column_names("by", by)
     handed = via_polars.hand_over(data, options, keys)
     if handed is not None:
@@ -255,6 +269,7 @@ def _compute(data, kpis, by, freq, options: Options, validate: bool, *, statisti
     keys = column_names("by", by)
     if freq is not None:
         check_choice("freq", freq, FREQUENCIES, "a period")
+    _refuse_repeated_columns(dataset)
     contacts = nw.from_native(dataset.contacts)
     _check_contacts(contacts, keys, freq)
     plans = [
@@ -333,7 +348,8 @@ def component_sums(data, kpi_id: str, *, options: Options | None = None, **optio
      'short_abandons': 0.0}
     """
     options = resolve(options, **option_values)
-    dataset = as_dataset(data)
+    dataset = as_dataset(arrow_tables.as_pandas(data))  # narwhals' pyarrow has no FCR windows
+    _refuse_repeated_columns(dataset)
     contacts = nw.from_native(dataset.contacts)
     _check_contacts(contacts, [], None)
     check_choice("kpi_id", kpi_id, KPI_IDS, "a KPI id")
@@ -413,6 +429,20 @@ def _check_contacts(contacts, keys, freq):
             f"Value of 'by' names column(s) {taken} of contacts, but the result has column(s) "
             f"of that name itself ({own}): rename them in contacts first"
         )
+
+
+def _refuse_repeated_columns(dataset: Dataset) -> None:
+    """A SchemaError naming the repeated column names of a pandas frame or pyarrow Table of
+    ``dataset`` (narwhals' DuplicateError named no table, and :func:`kpikit.validate`'s report
+    has the same problem)."""
+    problems = [
+        repeated_columns(native, table)
+        for table in TABLES
+        if isinstance(native := getattr(dataset, table), pd.DataFrame | pa.Table)
+    ]
+    problems = [problem for problem in problems if problem is not None]
+    if problems:
+        raise SchemaError(problems)
 
 
 def _eager_polars(dataset: Dataset) -> bool:
