@@ -489,7 +489,9 @@ _COLUMNS_LISTED = 30
 """Most column names a missing-column problem lists (a header may have thousands)."""
 
 
-def _missing_problem(table: str, spec: ColumnSpec, columns: list[str]) -> Problem:
+def missing_column_problem(table: str, spec: ColumnSpec, columns: list[str]) -> Problem:
+    """The problem of a required column ``spec`` that ``table`` lacks: the columns it has (at
+    most ``_COLUMNS_LISTED``) and the nearest name, which may be the same column."""
     listed = ", ".join(map(str, columns[:_COLUMNS_LISTED]))
     if len(columns) > _COLUMNS_LISTED:
         listed += f" and {len(columns) - _COLUMNS_LISTED:,} more"
@@ -692,7 +694,7 @@ def table_checks(
     for spec in specs:
         if spec.name not in schema:
             if spec.required:
-                problems.append(_missing_problem(table, spec, columns))
+                problems.append(missing_column_problem(table, spec, columns))
             continue
         dtype, native, category = read[spec.name]
         if spec.name in empty:

@@ -263,7 +263,8 @@ def last_arrival(data):
     ...
     kpikit.schema.SchemaError: contacts.arrived_at: wrong type: holds String, expected ...
     """
-    from kpikit.schema import Dataset, SchemaError
+    from kpikit._checks import missing_column_problem
+    from kpikit.schema import TABLES, Dataset, SchemaError
 
     contacts = data.contacts if isinstance(data, Dataset) else data
     if isinstance(contacts, (str, os.PathLike)):
@@ -273,9 +274,8 @@ def last_arrival(data):
     frame = nw.from_native(contacts)
     schema = frame.collect_schema()
     if "arrived_at" not in schema:
-        raise SchemaError(
-            f"contacts: missing required column(s) ['arrived_at']; present: {list(schema)}"
-        )
+        spec = next(spec for spec in TABLES["contacts"] if spec.name == "arrived_at")
+        raise SchemaError([missing_column_problem("contacts", spec, list(schema))])
     if not isinstance(schema["arrived_at"], nw.Datetime | nw.Date):
         raise SchemaError(
             f"contacts.arrived_at: wrong type: holds {schema['arrived_at']}, expected timestamps "

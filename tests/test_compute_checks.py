@@ -441,3 +441,17 @@ def test_dates_without_times_compute_by_day_and_are_refused_by_the_hour(engine):
     for freq in ("hour", "30min", "15min"):
         with pytest.raises(ValueError, match=f"'freq' is '{freq}', but column 'arrived_at' holds"):
             kk.compute(on_engine(dates, engine), kpis=["aht"], freq=freq)
+
+
+def test_missing_columns_are_reported_as_validate_reports_them():
+    # compute said "contacts: missing required column(s) [...]; present: [...]", validate one
+    # problem per column with the nearest name: compute now raises validate's problems.
+    contacts = four_contacts().rename(columns={"arrived_at": "arrival_time"})
+    contacts = contacts.drop(columns="answered")
+    with pytest.raises(kk.SchemaError) as computed:
+        kk.compute(contacts, "asa")
+    with pytest.raises(kk.SchemaError) as validated:
+        kk.validate(contacts)
+    assert computed.value.problems == validated.value.problems
+    assert [problem.column for problem in computed.value.problems] == ["arrived_at", "answered"]
+    assert "is 'arrival_time' the same?" in str(computed.value)

@@ -17,6 +17,7 @@ import pandas as pd
 import pyarrow as pa
 
 from kpikit import repeats
+from kpikit._checks import missing_column_problem
 from kpikit._duckdb import sql_name
 from kpikit._frames import to_pandas
 from kpikit._validators import check_choice, column_names, suggest_keywords
@@ -65,7 +66,6 @@ from kpikit.schema import (
 )
 
 _NEEDS_FIRST = frozenset({"fcr_surveyed_first", "fcr_resolved_by_survey"})
-REQUIRED_CONTACT_COLUMNS = tuple(spec.name for spec in TABLES["contacts"] if spec.required)
 # Columns the contact components may read: the channel (service-level thresholds), times,
 # flags and numbers.
 _COMPONENT_COLUMNS = (
@@ -413,9 +413,9 @@ def _check_contacts(contacts, keys, freq):
     """The required columns and the ``by`` columns are there, and no key is named as a column
     the result holds itself (``period`` too with ``freq``)."""
     columns = contacts.collect_schema().names()
-    missing = [c for c in REQUIRED_CONTACT_COLUMNS if c not in columns]
-    if missing:
-        raise SchemaError(f"contacts: missing required column(s) {missing}; present: {columns}")
+    missing = [spec for spec in TABLES["contacts"] if spec.required and spec.name not in columns]
+    if missing:  # the problems kk.validate reports
+        raise SchemaError([missing_column_problem("contacts", spec, columns) for spec in missing])
     unknown = [k for k in keys if k not in columns]
     if unknown:
         raise ValueError(
