@@ -219,16 +219,22 @@ def test_text_contact_ids_order_ties_as_text(seed, n):
     assert _as_dict(_flag_frame(pl.from_pandas(contacts), "48h")) == expected
 
 
+def contacts_and_flags(seed, n, in_order):
+    """Random contacts (in time order when asked, as logs usually come) and their reference
+    flags."""
+    contacts = random_contacts(seed, n)
+    if in_order:
+        contacts = contacts.sort_values(["arrived_at", "contact_id"])
+    return contacts, brute_force(contacts)
+
+
 @settings(max_examples=15, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), n=st.integers(2, 80), in_order=st.booleans())
 def test_polars_hashes_sharing_their_high_bits_are_sorted_apart(seed, n, in_order):
     # Hashes too wide to pack with positions are sorted by their high bits: here every key's
     # hash has the same high bits (only the lowest differ), so the keys must be told apart by
     # the whole hash, and the flags stay exact.
-    contacts = random_contacts(seed, n)
-    if in_order:
-        contacts = contacts.sort_values(["arrived_at", "contact_id"])
-    expected = brute_force(contacts)
+    contacts, expected = contacts_and_flags(seed, n, in_order)
 
     def hashes(keys):
         codes = keys.select(pl.struct(keys.columns).rank("dense")).to_series().to_numpy()
@@ -244,10 +250,7 @@ def test_polars_hashes_sharing_their_high_bits_are_sorted_apart(seed, n, in_orde
 def test_keys_sorted_by_polars_give_the_reference_flags(seed, n, in_order):
     # Arrays of 100,000 values or more are sorted by polars (kpikit._sorting); here every
     # sort of the fast paths goes to polars, as on a large log.
-    contacts = random_contacts(seed, n)
-    if in_order:
-        contacts = contacts.sort_values(["arrived_at", "contact_id"])
-    expected = brute_force(contacts)
+    contacts, expected = contacts_and_flags(seed, n, in_order)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(kk._sorting, "SORTED_BY_POLARS_FROM", 0)
         assert _as_dict(_flag_frame(contacts, "48h")) == expected
