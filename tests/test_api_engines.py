@@ -189,3 +189,19 @@ def test_component_sums_of_a_pyarrow_table_include_fcr():
     sums = kk.metrics.component_sums(table, "fcr")
     assert sums == {"fcr_resolved_by_repeat": 1.0, "fcr_judged_first": 4.0}
     assert kk.catalog.calculate("fcr", **sums) == 25.0
+
+
+def test_pyarrow_periods_keep_the_zone_asked_for():
+    # Contacts held in UTC, days cut in Paris (tz): the Arrow result keeps Paris (its unit
+    # from arrived_at); taking arrived_at's type whole would have labelled them in UTC, the
+    # Paris midnights shown as 23:00 the day before. The days are the pandas path's.
+    contacts = hand_contacts()
+    contacts["arrived_at"] = contacts["arrived_at"].dt.tz_localize("Europe/Paris")
+    table = pa.Table.from_pandas(
+        contacts.assign(arrived_at=contacts["arrived_at"].dt.tz_convert("UTC")),
+        preserve_index=False,
+    )
+    got = kk.compute(table, "aht", freq="day", tz="Europe/Paris")
+    assert got.schema.field("period").type == pa.timestamp("ns", tz="Europe/Paris")
+    expected = kk.compute(contacts, "aht", freq="day")
+    assert got.column("period").to_pylist() == expected["period"].tolist()

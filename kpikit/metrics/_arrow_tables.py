@@ -46,7 +46,8 @@ def as_pandas(data):
 def as_arrow(result: pd.DataFrame, data) -> pa.Table:
     """The pandas result of :func:`kpikit.compute` of the frame of ``data`` (a pyarrow Table
     or a Dataset of them), as an Arrow table: keys of their Arrow types (the frame held them
-    so), periods of the type of ``arrived_at`` (the pandas path cuts them in microseconds),
+    so), periods in the time unit of ``arrived_at`` (the pandas path cuts them in
+    microseconds) and the zone they were cut in,
     ``kpi`` text, the figures doubles, and no pandas metadata.
 
     >>> contacts = pa.table({"arrived_at": pa.array([0], pa.timestamp("ns"))})
@@ -58,7 +59,10 @@ def as_arrow(result: pd.DataFrame, data) -> pa.Table:
     contacts = data.contacts if isinstance(data, Dataset) else data
     kinds = {"kpi": pa.string()}
     if "period" in table.column_names and "arrived_at" in contacts.column_names:
-        kinds["period"] = contacts.schema.field("arrived_at").type
+        held, cut = contacts.schema.field("arrived_at").type, table.schema.field("period").type
+        if pa.types.is_timestamp(held) and pa.types.is_timestamp(cut):
+            # the unit of arrived_at; the zone the periods were cut in (``tz`` may differ)
+            kinds["period"] = pa.timestamp(held.unit, tz=cut.tz)
     for name, kind in kinds.items():
         position = table.schema.get_field_index(name)
         table = table.set_column(position, name, table.column(name).cast(kind))
