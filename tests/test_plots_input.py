@@ -544,7 +544,7 @@ def test_breach_timeline_draws_at_most_max_rows_the_busiest_first():
     assert len(rows) == kp._governance.MAX_ROWS == 40 and rows == expected
     assert fig.layout.height == 160 + 26 * 40
     assert fig.layout.title.text == (
-        "Breaches (40 of 62 rows: the most red breaches, then the most breaches)"
+        "Breaches<br><sup>40 of 62 rows: the most red breaches first</sup>"
     )
     few = kp.breach_timeline(found[found["site"] >= "site 30"], by="site", title="Breaches")
     assert few.layout.title.text == "Breaches"  # 32 rows: all drawn

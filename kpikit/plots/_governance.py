@@ -51,7 +51,7 @@ def breach_timeline(found, *, by=(), overdue=None, title="Breaches by day") -> g
     -------
     plotly.graph_objects.Figure
         At most ``MAX_ROWS`` rows (40): past that, the rows with the most red breaches, then
-        the most breaches, and the title says how many of how many.
+        the most breaches, and a second line of the title says how many of how many.
 
     Raises
     ------
@@ -133,8 +133,8 @@ def breach_timeline(found, *, by=(), overdue=None, title="Breaches by day") -> g
 
 def _busiest_rows(rows: pd.DataFrame, title: str) -> tuple[pd.DataFrame, str]:
     """The breaches of at most ``MAX_ROWS`` rows of the timeline, those with the most red
-    breaches, then the most breaches, then the first in name order; the title says so when
-    rows are left out.
+    breaches, then the most breaches, then the first in name order; a second line of the
+    title says so when rows are left out.
 
     >>> rows = pd.DataFrame({"row": ["a", "b", "b"], "status": ["red", "amber", "amber"]})
     >>> _busiest_rows(rows, "Breaches")[1]
@@ -147,7 +147,8 @@ def _busiest_rows(rows: pd.DataFrame, title: str) -> tuple[pd.DataFrame, str]:
         return rows, title
     busiest = counts.sort_values(["red", "breaches"], ascending=False, kind="stable")
     kept = busiest.index[:MAX_ROWS]
-    note = f" ({MAX_ROWS} of {len(counts)} rows: the most red breaches, then the most breaches)"
+    # on a line of its own, in small type: a phone shows about 50 characters of a title
+    note = f"<br><sup>{MAX_ROWS} of {len(counts)} rows: the most red breaches first</sup>"
     return rows[rows["row"].isin(kept)], title + note
 
 
