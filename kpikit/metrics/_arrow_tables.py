@@ -14,9 +14,7 @@ from dataclasses import replace
 import pandas as pd
 import pyarrow as pa
 
-from kpikit.schema import Dataset
-
-_TABLES = ("contacts", "agent_intervals", "costs")
+from kpikit.schema import TABLES, Dataset
 
 
 def held_by_arrow(data) -> bool:
@@ -37,7 +35,7 @@ def as_pandas(data):
     string[pyarrow]
     """
     if isinstance(data, Dataset):
-        return replace(data, **{table: as_pandas(getattr(data, table)) for table in _TABLES})
+        return replace(data, **{table: as_pandas(getattr(data, table)) for table in TABLES})
     if isinstance(data, pa.Table):
         return data.to_pandas(types_mapper=pd.ArrowDtype)
     return data
