@@ -251,10 +251,12 @@ def _levels(frame, width_ms, match, last_arrival):
     if len(rows):
         arrived = frame.get_column("arrived_at").filter(mask)
         origin = arrived.min()
-        times = _elapsed_ns(arrived, origin)
         if last_arrival is None:
             last_arrival = nw.col("arrived_at").max()
-        last = _elapsed_ns(frame.select(last_arrival.alias("last")).get_column("last"), origin)
+        last_arrivals = frame.select(last_arrival.alias("last")).get_column("last")
+        _refuse_long_span(frame, origin, max(arrived.max(), last_arrivals.max()))
+        times = _elapsed_ns(arrived, origin)
+        last = _elapsed_ns(last_arrivals, origin)
         width = width_ms * 1_000_000
         key, keys = _key_codes(frame, match, rows, is_eligible)
         contact_ids = frame.get_column("contact_id")
@@ -285,6 +287,48 @@ def _sorted_levels(order, close, window_closed):
     levels = np.empty(len(order), dtype=np.uint8)
     levels[order] = first + judged + (judged & (1 - repeated_after))
     return levels
+
+
+MAX_SPAN = timedelta(microseconds=(2**63 - 1) // 1000)
+"""Longest time between the first eligible contact and the last arrival that FCR measures: what
+nanoseconds in an ``int64`` hold, 292 years (a log spread wider has mistyped times)."""
+
+
+def _refuse_long_span(frame, earliest, latest) -> None:
+    """Refuse times spread over more than ``MAX_SPAN``, naming the earliest and latest contacts.
+
+    Nanoseconds past 292 years overflow: pandas raises an OverflowError and polars wraps round
+    to wrong times, where a mistyped year (2206 for 2026, a 1900 placeholder) is the cause.
+
+    >>> import pandas as pd
+    >>> contacts = nw.from_native(pd.DataFrame({"contact_id": ["a", "b"],
+    ...     "arrived_at": pd.to_datetime(["1900-01-01", "2206-01-01"])}))
+    >>> _refuse_long_span(contacts, *contacts["arrived_at"].to_list())
+    Traceback (most recent call last):
+    ...
+    kpikit.schema.SchemaError: The data does not follow the kpikit schema (1 problem):
+    - contacts.arrived_at: 2 rows at the two ends of 306 years of contacts (1900-01-01 00:00:00 to
+      2206-01-01 00:00:00), more than the 292 years FCR can measure: a year is likely mistyped
+      (first ids: a, b)
+    """
+    if _as_datetime(latest) - _as_datetime(earliest) <= MAX_SPAN:
+        return
+    from kpikit.schema import Problem, SchemaError
+
+    years = (_as_datetime(latest) - _as_datetime(earliest)).days // 365
+    ends = frame.filter(nw.col("arrived_at").is_in([earliest, latest]))
+    examples = tuple(ends.get_column("contact_id").head(5).to_list())
+    problem = (
+        f"at the two ends of {years} years of contacts ({earliest} to {latest}), more than the "
+        f"{MAX_SPAN.days // 365} years FCR can measure: a year is likely mistyped"
+    )
+    ends_problem = Problem("contacts", "arrived_at", problem, len(ends), examples, "contact_id")
+    raise SchemaError([ends_problem])
+
+
+def _as_datetime(moment):
+    """A pandas Timestamp as Python's datetime (whose differences do not overflow)."""
+    return moment.to_pydatetime(warn=False) if isinstance(moment, pd.Timestamp) else moment
 
 
 def _elapsed_ns(series, origin) -> np.ndarray:

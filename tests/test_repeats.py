@@ -134,6 +134,25 @@ def test_undecidable_tail_is_left_out():
     assert out.to_native()[FIRST].tolist() == [1.0, 1.0]
 
 
+@pytest.mark.parametrize("engine", ["pandas", "polars"])
+def test_times_spread_beyond_nanoseconds_are_refused_with_their_ids(engine):
+    # 1900 to 2206: 306 years, more than an int64 of nanoseconds holds (292): pandas raised an
+    # OverflowError and polars wrapped round, leaving contact 1 unjudged.
+    contacts = log((1, 0, "c", "r", True), (2, 1, "d", "r", True), (3, 2, "c", "r", True))
+    contacts["arrived_at"] = pd.to_datetime(["1900-01-01", "2026-01-01", "2206-01-01"])
+    data = contacts if engine == "pandas" else pl.from_pandas(contacts)
+    with pytest.raises(kk.SchemaError) as raised:
+        kk.compute(data, "fcr", freq="year")
+    assert str(raised.value.problems[0]) == (
+        "contacts.arrived_at: 2 rows at the two ends of 306 years of contacts (1900-01-01 00:00:00 "
+        "to 2206-01-01 00:00:00), more than the 292 years FCR can measure: a year is likely "
+        "mistyped (first ids: 1, 3)"
+    )
+    # 290 years fit: contact 1 is judged (its repeat is 290 years on) and resolved.
+    contacts["arrived_at"] = pd.to_datetime(["1916-01-01", "2026-01-01", "2206-01-01"])
+    assert flags(contacts)[1] == (1.0, 1.0)
+
+
 def test_null_reason_is_a_key_of_its_own():
     contacts = log((1, 0, "c", None, True), (2, 1, "c", None, True), (3, 200, "z", "r", True))
     assert flags(contacts)[1] == (1.0, 0.0)
