@@ -55,6 +55,7 @@ from kpikit.metrics._sources import (
     sums_on_driver,
 )
 from kpikit.metrics._table_sums import sum_costs, sum_intervals
+from kpikit.metrics._threshold_channels import warn_on_misfit
 from kpikit.options import Options, describe, resolve
 from kpikit.schema import (
     CONTACT_FLAGS,
@@ -282,6 +283,7 @@ def _compute(data, kpis, by, freq, options: Options, validate: bool, *, statisti
     beside = validate and folded is None and _eager_polars(dataset)
     dataset = prepare(dataset, tables, options, validate=validate and folded is None and not beside)
     contacts = nw.from_native(dataset.contacts)
+    warn_on_misfit(contacts, options, [name for p in plans for name in p.components()])
 
     period_keys = [*keys, "period"] if freq else keys
     pieces = []
