@@ -418,7 +418,9 @@ class ScorecardApp(BaseApp):
         title = f"{kpi_definition(kpi_id).name} by week" if kpi_id is not None else ""
         if trend_by and rows[trend_by[0]].nunique(dropna=False) > MAX_LINES:
             # more lines than a chart can tell apart: the center's line, and the chart says why
-            title += f" (center: more than {MAX_LINES} {trend_by[0]} values to draw apart)"
+            # on a second line in small type (a phone shows about 50 characters of a title)
+            reason = f"The center: more than {MAX_LINES} {trend_by[0]} values to draw apart"
+            title += f"<br><sup>{reason}</sup>"
             trend_by, rows = [], self._table([], "week")
         rows = rows[rows["kpi"] == kpi_id] if kpi_id is not None else rows.iloc[0:0]
         self._trend_rows = rows[[*trend_by, "period", "kpi", "value", "ci_low", "ci_high"]]

@@ -34,7 +34,8 @@ def _build_template() -> go.layout.Template:
         colorway=KPIKIT_COLORWAY,
         font={"family": "Arial, Helvetica, sans-serif", "size": 13, "color": "#222222"},
         # Title at the very top, legend just above the plot area: long titles and the legend
-        # never share a line.
+        # never share a line. plotly.js anchors a title of two lines (a note in <sup> under
+        # it) by its second line, which pushed the first above the figure: the pad keeps it in.
         title={
             "font": {"size": 16},
             "x": 0.0,
@@ -42,6 +43,7 @@ def _build_template() -> go.layout.Template:
             "yref": "container",
             "y": 0.98,
             "yanchor": "top",
+            "pad": {"t": 10},
         },
         margin={"l": 60, "r": 30, "t": 90, "b": 50},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "xanchor": "right", "x": 1},
