@@ -125,7 +125,9 @@ class Options:
         "Service-level answer threshold T in seconds: one number for every channel, or a mapping "
         "of channel to seconds. Default: phone 20 s (the 80/20 standard), chat 30 s and email "
         "24 h (kpikit's choice). Channels a mapping leaves out, and contacts without a channel, "
-        "use the phone threshold (20 s when the mapping has no phone entry).",
+        "use the phone threshold (20 s when the mapping has no phone entry); a mapping that "
+        "names a channel the contacts lack, or leaves out one whose default differs (email), "
+        "is warned about.",
         kind="float or mapping of str to float",
         cli="seconds, or per channel such as phone=20,chat=30,email=86400",
     )

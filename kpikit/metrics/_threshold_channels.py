@@ -9,8 +9,10 @@ which, once per call. It reads the distinct channels only when the caller gave a
 their own and a service level is asked for (one pass over one column).
 """
 
+import sys
 import warnings
 from collections.abc import Mapping
+from pathlib import Path
 
 import narwhals as nw
 
@@ -71,7 +73,18 @@ def warn_on_misfit(contacts, options: Options, components) -> None:
             "give every channel a threshold to keep them apart."
         )
     if sentences:
-        warnings.warn(" ".join(sentences), ThresholdWarning, stacklevel=5)
+        warnings.warn(" ".join(sentences), ThresholdWarning, stacklevel=_callers_level())
+
+
+def _callers_level() -> int:
+    """The ``stacklevel`` of the first caller outside kpikit (the line of a notebook or script
+    that called :func:`kpikit.compute` or a helper built on it), for a warning raised by the
+    function calling this."""
+    package = str(Path(__file__).parents[1])
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_code.co_filename.startswith(package):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def _channels(contacts) -> list[str]:
