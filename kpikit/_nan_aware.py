@@ -5,6 +5,8 @@ format asks; DuckDB, by default, takes a column whose statistics record no NaN t
 answers ``isnan`` from them without reading a value (duckdb/duckdb#25521), so a NaN wait in a
 parquet file would pass kpikit's checks. The checks of a DuckDB relation therefore run with
 DuckDB's ``parquet_can_have_nan`` setting on; the connection's own setting is put back after.
+The screen :func:`kpikit.compute` folds into its sums does without it: it finds NaN in each
+group's largest value, which DuckDB reads from the values (``kpikit.metrics._folded_checks``).
 """
 
 from contextlib import contextmanager

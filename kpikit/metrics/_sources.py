@@ -22,7 +22,6 @@ import narwhals as nw
 import pyarrow as pa
 
 from kpikit._duckdb import connection_of, keeps_types_through_arrow
-from kpikit._nan_aware import SETTING as NAN_SETTING
 from kpikit._validators import as_path, check_flag, check_time_zone
 from kpikit._versions import require
 from kpikit.metrics._inputs import named_zone
@@ -322,9 +321,6 @@ def scan_parquet(
         raise ValueError(f"memory_limit {memory_limit!r} is refused by DuckDB: {error}") from None
     check_parquet_files(files)
     connection.execute(f"SET enable_progress_bar = {bool(progress)}")
-    # Statistics written by pyarrow leave NaN out: without this DuckDB would take a float
-    # column to hold none and answer isnan() from them (see kpikit._nan_aware).
-    connection.execute(f"SET {NAN_SETTING} = true")
     try:
         relation = connection.read_parquet(files, union_by_name=True)
     except duckdb.Error as error:  # not parquet, or truncated
