@@ -7,6 +7,8 @@ s, and 10M hashes in 0.25 s against 0.77 s. One thread: the sorts run beside oth
 sums query, the checks), and polars' threads saved 20 ms of wall time at 4.5M for 50 % more CPU.
 """
 
+import numpy as np
+
 from kpikit._versions import usable
 
 SORTED_BY_POLARS_FROM = 100_000
@@ -26,21 +28,32 @@ def sort_in_place(values) -> None:
     >>> sort_in_place(many); bool((many[1:] > many[:-1]).all())
     True
     """
-    if len(values) >= SORTED_BY_POLARS_FROM and usable("polars"):
-        import polars as pl
-
-        values[:] = pl.Series(values).sort(multithreaded=False).to_numpy()
+    if _by_polars(values):
+        values[:] = _sorted_by_polars(values)
         return
     values.sort()
 
 
 def repeats_any(values) -> bool:
-    """Whether any two values of a writable NumPy array of 64-bit integers are equal (sorts
-    ``values`` in place).
+    """Whether any two values of a NumPy array of 64-bit integers are equal; ``values`` (which
+    may be read-only) is left as it is: polars sorts a copy of its own, which is compared in
+    place rather than copied back (at 10M hashes 0.16 s against 0.20 s).
 
     >>> import numpy as np
     >>> repeats_any(np.array([3, 1, 2], dtype=np.uint64)), repeats_any(np.array([3, 1, 3]))
     (False, True)
     """
-    sort_in_place(values)
-    return bool((values[1:] == values[:-1]).any())
+    ordered = _sorted_by_polars(values) if _by_polars(values) else np.sort(values)
+    return bool((ordered[1:] == ordered[:-1]).any())
+
+
+def _by_polars(values) -> bool:
+    return len(values) >= SORTED_BY_POLARS_FROM and usable("polars")
+
+
+def _sorted_by_polars(values):
+    """The values of a NumPy array, sorted by polars on one thread, in a NumPy view of
+    polars' buffer."""
+    import polars as pl
+
+    return pl.Series(values).sort(multithreaded=False).to_numpy()

@@ -475,8 +475,7 @@ def _spark_ids_fail(contacts, key: str) -> bool:
         column = native.select(hashed).toArrow().column(0)
         if column.null_count:
             return True
-        hashes = column.to_numpy()
-        return repeats_any(hashes if hashes.flags.writeable else hashes.copy())
+        return repeats_any(column.to_numpy())
     distinct, present, rows = native.select(
         F.count_distinct(hashed), F.count(key), F.count(F.lit(1))
     ).first()
