@@ -226,17 +226,22 @@ def _one_zone(dataset: Dataset, tables, options: Options) -> Dataset:
 
 
 _FIXED_OFFSET = re.compile(r"(?:UTC)?([+-])(\d{2}):?(\d{2})")
+_PYTZ_OFFSET = re.compile(r"pytz\.FixedOffset\((-?\d+)\)")
 
 
 def named_zone(zone: str | None) -> str | None:
     """``zone``, a fixed UTC offset given the name the time zone database has for it.
 
     Times parsed from ISO text with one offset (``2026-01-05T09:00+01:00``) are in pandas' zone
-    ``UTC+01:00``, which polars cannot cut periods in; ``Etc/GMT-1`` is the same offset (the
-    database's signs are reversed). An offset of part of an hour has no such name: refused.
+    ``UTC+01:00``, and those of a parquet file stored at ``+01:00`` in ``pytz.FixedOffset(60)``
+    (pyarrow's ``to_pandas``), which polars cannot cut periods in; ``Etc/GMT-1`` is the same
+    offset (the database's signs are reversed). An offset of part of an hour has no such name:
+    refused.
 
     >>> [named_zone(zone) for zone in ("UTC+01:00", "-05:00", "+00:00", "Europe/Paris")]
     ['Etc/GMT-1', 'Etc/GMT+5', 'UTC', 'Europe/Paris']
+    >>> named_zone("pytz.FixedOffset(120)"), named_zone("pytz.FixedOffset(-300)")
+    ('Etc/GMT-2', 'Etc/GMT+5')
     >>> named_zone("UTC+05:30")
     Traceback (most recent call last):
     ...
@@ -245,6 +250,11 @@ def named_zone(zone: str | None) -> str | None:
 cut in: pass tz, the name of the zone they come from (e.g. tz='Asia/Kolkata'), or convert them \
 first (.dt.tz_convert(...))
     """
+    pytz_offset = _PYTZ_OFFSET.fullmatch(zone or "")
+    if pytz_offset is not None:
+        minutes = int(pytz_offset[1])
+        sign = "-" if minutes < 0 else "+"
+        zone = f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
     match = _FIXED_OFFSET.fullmatch(zone or "")
     if match is None:
         return zone

@@ -21,7 +21,7 @@ import narwhals.stable.v2 as nw
 import pandas as pd
 
 from kpikit.metrics._handover import ready
-from kpikit.metrics._inputs import time_zone
+from kpikit.metrics._inputs import named_zone, time_zone
 
 MIN_ROWS = 1_000_000
 """Fewest contacts for which a pandas frame is handed to DuckDB."""
@@ -59,4 +59,5 @@ def relation(frame: pd.DataFrame, tz: str | None = None):
 def _zone(frame: pd.DataFrame) -> str | None:
     if "arrived_at" not in frame.columns:
         return None
-    return time_zone(nw.from_native(frame), "arrived_at")
+    # A fixed offset by the name DuckDB knows it by (pandas' "UTC+02:00" is "Etc/GMT-2")
+    return named_zone(time_zone(nw.from_native(frame), "arrived_at"))
