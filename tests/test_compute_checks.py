@@ -248,6 +248,19 @@ def test_polars_columns_of_a_wrong_type_are_reported_before_anything_is_summed(c
     assert "panicked" not in capfd.readouterr().err
 
 
+@pytest.mark.parametrize("kind", [pa.uint64(), pa.int64()])
+def test_arrow_integers_past_what_a_float_holds_are_summed_as_numpy_sums_them(kind):
+    # Waits of 2**63 - 1 s pass the checks (no upper bound); held by Arrow, pandas' safe cast
+    # to floats refused them with a raw ArrowInvalid naming no column. Now they are rounded to
+    # the nearest float, as NumPy-backed integers are: ASA = (2**63 + 30 + 5) / 3 answered.
+    waits = [2**63 - 1, 30, 45, 5]
+    expected = kk.compute(four_contacts(wait_s=np.array(waits, dtype=np.uint64)), kpis="asa")
+    held = four_contacts(wait_s=pd.array(waits, dtype=pd.ArrowDtype(kind)))
+    result = kk.compute(held, kpis="asa")
+    assert result["value"].item() == pytest.approx((2.0**63 + 35) / 3)
+    assert result["value"].item() == expected["value"].item()
+
+
 @pytest.mark.parametrize("engine", ENGINES)
 def test_a_log_with_no_contacts_gives_null_rates_and_zero_counts(engine):
     # No contact: every rate is 0 / 0 (null), the two counts are 0; by channel there is no

@@ -107,8 +107,47 @@ def prepare(dataset: Dataset, tables, options: Options, *, validate: bool = True
     dataset = replace(dataset, **flags)
     if validate:
         _check_values(dataset, tables, options)
-    typed = {table: type_empty_columns(getattr(dataset, table), TABLES[table]) for table in tables}
+    typed = {
+        table: floats_of_arrow_integers(type_empty_columns(getattr(dataset, table), TABLES[table]))
+        for table in tables
+    }
     return _one_zone(replace(dataset, **typed), tables, options)
+
+
+def floats_of_arrow_integers(native):
+    """A pandas frame with its Arrow-backed integer columns as Arrow floats; any other table as
+    it is.
+
+    The sums cast numbers to floats, and pandas casts Arrow's integers with Arrow's safe cast,
+    which refuses values past 2**53 (they have no exact float): a wait of 2**63 s passed the
+    checks and met a raw ArrowInvalid. They are rounded to the nearest float instead, as NumPy
+    rounds its own integers.
+
+    >>> import pyarrow as pa
+    >>> waits = pd.DataFrame({"wait_s": pd.array([2**63, None], dtype=pd.ArrowDtype(pa.uint64()))})
+    >>> floats = floats_of_arrow_integers(waits)["wait_s"]
+    >>> str(floats.dtype), floats.tolist()
+    ('double[pyarrow]', [9.223372036854776e+18, <NA>])
+    """
+    if not isinstance(native, pd.DataFrame):
+        return native
+    import pyarrow as pa
+
+    integers = [
+        name
+        for name, dtype in native.dtypes.items()
+        if isinstance(dtype, pd.ArrowDtype) and pa.types.is_integer(dtype.pyarrow_dtype)
+    ]
+    floats = {
+        name: pd.Series(
+            pd.arrays.ArrowExtensionArray(
+                native[name].array.__arrow_array__().cast(pa.float64(), safe=False)
+            ),
+            index=native.index,
+        )
+        for name in integers
+    }
+    return native.assign(**floats) if floats else native
 
 
 def time_zone(frame, column: str) -> str | None:
