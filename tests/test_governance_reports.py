@@ -128,6 +128,39 @@ def test_daily_report_lists_volume_and_the_days_breaches(sample):
     assert breaches_today["status"].iloc[0] == "red"
 
 
+@pytest.mark.parametrize("targeted", ["answer rate", "service level only"])
+def test_daily_report_says_a_site_had_no_contacts_that_day(sample, targeted):
+    # Lakeside closed on 14 July. Rating gives it empty rows of the KPIs with a target: with a
+    # target for the service level alone the report raised KeyError 'answer_rate', with one for
+    # the answer rate it said "Lakeside: nan contacts.". By hand: Lakeside offered 0, and the
+    # center's offered contacts are Harbor's and North's.
+    contacts = sample.contacts
+    day = contacts["arrived_at"].dt.normalize() == "2026-07-14"
+    closed = contacts[~(day & (contacts["site"] == "Lakeside"))]
+    targets = load_targets()
+    if targeted == "service level only":
+        targets = targets[targets["kpi"] == "service_level"]
+    report = cadence_report("daily", kk.Dataset(contacts=closed), targets, date="2026-07-14")
+    volume_section = section(report, "Volume and service")
+    volume = volume_section.table.set_index("group")
+    assert volume.loc["Lakeside", ["offered", "answered"]].tolist() == [0.0, 0.0]
+    assert "Lakeside: no contacts." in volume_section.lines
+    open_sites = (day & (contacts["site"] != "Lakeside")).sum()
+    assert volume.loc["whole center", "offered"] == open_sites
+
+
+def test_a_daily_report_counts_program_days_over_centuries(sample):
+    # A contact mistyped as 1700 put the first day 326 years back: pandas' Timedelta of the
+    # program day overflowed past 292 years. Calendar days count any span. (FCR, which would
+    # refuse such a span, is left out.)
+    contacts = sample.contacts.copy()
+    contacts.loc[contacts.index[0], "arrived_at"] = pd.Timestamp("1700-01-01 09:00")
+    data = kk.Dataset(contacts=contacts)
+    report = cadence_report("daily", data, load_targets(), date="2026-07-14", kpis="aht")
+    days = (pd.Timestamp("2026-07-14").date() - pd.Timestamp("1700-01-01").date()).days + 1
+    assert f"Day {days} of the data." in section(report, "Volume and service").lines[0]
+
+
 def test_daily_report_needs_no_target_for_the_answer_rate(sample):
     # Targets for the service level only: the offered and answered counts come from the answer
     # rate all the same (the report raised KeyError 'answer_rate'), and abandonment, which has no

@@ -265,7 +265,8 @@ def cadence_report(
 
 def _daily(context: _Context) -> list:
     first, _ = _data_span(context.data)
-    program_day = (context.start - first.normalize()).days + 1
+    # Days between calendar dates: a Timedelta overflows past 292 years (a mistyped 1900)
+    program_day = (context.start.date() - first.date()).days + 1
     intro = [
         f"Day {program_day} of the data. Daily reporting matters most in the first 90 days of "
         "a program, while targets are eased and teams learn."
@@ -302,12 +303,14 @@ def _volume_table(context: _Context) -> pd.DataFrame:
             today = frame[frame["period"] == context.start].set_index("kpi")
             if today.empty:
                 continue
-            offered = today.loc["answer_rate", "denominator"]
+            # A group with no contact that day may still have rows, empty, of the KPIs rated
+            # against a target (the answer rate among them or not): it offered none.
+            counts = today.reindex(["answer_rate"])[["denominator", "numerator"]].fillna(0.0)
             row = {
                 "group": group,
-                "offered": offered,
+                "offered": counts.at["answer_rate", "denominator"],
                 "vs usual": _versus_usual(frame, context.start),
-                "answered": today.loc["answer_rate", "numerator"],
+                "answered": counts.at["answer_rate", "numerator"],
             }
             for kpi_id, label in (
                 ("service_level", "service level (%)"),
@@ -334,6 +337,9 @@ def _versus_usual(frame: pd.DataFrame, day: pd.Timestamp) -> float:
 def _volume_lines(table: pd.DataFrame) -> list:
     lines = []
     for _, row in table.iterrows():
+        if not row["offered"] > 0:
+            lines.append(f"{row['group']}: no contacts.")
+            continue
         parts = [f"{row['offered']:,.0f} contacts"]
         if np.isfinite(row["vs usual"]):
             parts[0] += f" ({row['vs usual']:+.0f} % against the usual for the weekday)"
