@@ -259,6 +259,12 @@ def test_arrow_integers_past_what_a_float_holds_are_summed_as_numpy_sums_them(ki
     result = kk.compute(held, kpis="asa")
     assert result["value"].item() == pytest.approx((2.0**63 + 35) / 3)
     assert result["value"].item() == expected["value"].item()
+    # Ids held by Arrow stay integers, exact past 2**53: two agents one apart stay two groups.
+    agents = pd.array([2**62 + 7, 2**62 + 7, None, 2**62 + 8], dtype=pd.ArrowDtype(pa.int64()))
+    by_agent = kk.compute(held.assign(agent_id=agents), kpis="asa", by="agent_id")
+    assert str(by_agent["agent_id"].dtype) == "int64[pyarrow]"
+    assert by_agent["agent_id"].tolist()[:2] == [2**62 + 7, 2**62 + 8]
+    assert by_agent["value"].tolist()[:2] == [pytest.approx((2.0**63 + 30) / 2), 5.0]
 
 
 @pytest.mark.parametrize("engine", ENGINES)

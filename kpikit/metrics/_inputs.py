@@ -108,15 +108,17 @@ def prepare(dataset: Dataset, tables, options: Options, *, validate: bool = True
     if validate:
         _check_values(dataset, tables, options)
     typed = {
-        table: floats_of_arrow_integers(type_empty_columns(getattr(dataset, table), TABLES[table]))
+        table: floats_of_arrow_integers(
+            type_empty_columns(getattr(dataset, table), TABLES[table]), TABLES[table]
+        )
         for table in tables
     }
     return _one_zone(replace(dataset, **typed), tables, options)
 
 
-def floats_of_arrow_integers(native):
-    """A pandas frame with its Arrow-backed integer columns as Arrow floats; any other table as
-    it is.
+def floats_of_arrow_integers(native, specs):
+    """A pandas frame with its Arrow-backed integer columns of numbers (``specs`` of kind
+    ``number``; ids stay as they are) as Arrow floats; any other table as it is.
 
     The sums cast numbers to floats, and pandas casts Arrow's integers with Arrow's safe cast,
     which refuses values past 2**53 (they have no exact float): a wait of 2**63 s passed the
@@ -124,19 +126,24 @@ def floats_of_arrow_integers(native):
     rounds its own integers.
 
     >>> import pyarrow as pa
-    >>> waits = pd.DataFrame({"wait_s": pd.array([2**63, None], dtype=pd.ArrowDtype(pa.uint64()))})
-    >>> floats = floats_of_arrow_integers(waits)["wait_s"]
-    >>> str(floats.dtype), floats.tolist()
-    ('double[pyarrow]', [9.223372036854776e+18, <NA>])
+    >>> from kpikit.schema import TABLES
+    >>> big = pd.array([2**63 - 1, None], dtype=pd.ArrowDtype(pa.int64()))
+    >>> frame = pd.DataFrame({"contact_id": big, "wait_s": big})
+    >>> floats = floats_of_arrow_integers(frame, TABLES["contacts"])
+    >>> floats.dtypes.astype(str).tolist(), floats["wait_s"].tolist()
+    (['int64[pyarrow]', 'double[pyarrow]'], [9.223372036854776e+18, <NA>])
     """
     if not isinstance(native, pd.DataFrame):
         return native
     import pyarrow as pa
 
+    numbers = {spec.name for spec in specs if spec.kind == "number"}
     integers = [
         name
         for name, dtype in native.dtypes.items()
-        if isinstance(dtype, pd.ArrowDtype) and pa.types.is_integer(dtype.pyarrow_dtype)
+        if name in numbers
+        and isinstance(dtype, pd.ArrowDtype)
+        and pa.types.is_integer(dtype.pyarrow_dtype)
     ]
     floats = {
         name: pd.Series(
