@@ -24,6 +24,7 @@ import pyarrow as pa
 from kpikit._duckdb import connection_of, keeps_types_through_arrow
 from kpikit._validators import as_path, check_flag, check_time_zone
 from kpikit._versions import require
+from kpikit.metrics._hive import as_text, partition_keys, refuse_keys_in_files
 from kpikit.metrics._inputs import named_zone
 
 DEFAULT_MEMORY_SHARE = 0.5
@@ -111,9 +112,10 @@ def _parquet_below(folder: str) -> list[str]:
     return sorted(files)
 
 
-def check_parquet_files(files) -> None:
+def check_parquet_files(files) -> dict[str, str]:
     """Check that each of ``files`` is a whole parquet file and that a column holds values of
-    one kind (:func:`_kind`) in all of them, reading their footers alone.
+    one kind (:func:`_kind`) in all of them, reading their footers alone; returns each column
+    to the first file that holds it.
 
     Raises ValueError naming the first file that is not parquet or is cut short (being written,
     or a copy that stopped), or the files where a column holds values of another kind: DuckDB
@@ -126,7 +128,8 @@ def check_parquet_files(files) -> None:
     >>> folder = pathlib.Path(tempfile.mkdtemp())
     >>> pd.DataFrame({"wait_s": [1.5]}).to_parquet(folder / "a.parquet")
     >>> pd.DataFrame({"wait_s": [None]}).to_parquet(folder / "b.parquet")
-    >>> check_parquet_files(sorted(folder.iterdir()))
+    >>> list(check_parquet_files(sorted(folder.iterdir())))
+    ['wait_s']
     >>> pd.DataFrame({"wait_s": ["2"]}).to_parquet(folder / "c.parquet")
     >>> check_parquet_files(sorted(folder.iterdir()))  # doctest: +ELLIPSIS
     Traceback (most recent call last):
@@ -138,6 +141,7 @@ every file
     import pyarrow.parquet as pq
 
     kinds, blanks = {}, {}  # column -> kind -> files; column -> files where it is blank numbers
+    first_files = {}
     for name in files:
         try:
             with pq.ParquetFile(name) as file:
@@ -148,6 +152,7 @@ every file
                 "being written or cut short: read again once it is complete, or move it away"
             ) from None
         for field in schema:
+            first_files.setdefault(field.name, os.fspath(name))
             kind = _kind(field.type)
             if kind == "numbers" and field.name in empty:
                 blanks.setdefault(field.name, []).append(os.fspath(name))
@@ -166,6 +171,7 @@ every file
                 f"{first[0]!r}) and {rest}; DuckDB would turn one into the other: write it "
                 "with one type in every file"
             )
+    return first_files
 
 
 def _empty_columns(metadata) -> set[str]:
@@ -263,7 +269,9 @@ def scan_parquet(
     ----------
     path : str, os.PathLike or list of them
         A ``.parquet`` file, a folder of them (searched recursively) or a glob pattern such as
-        ``"logs/2026-*/*.parquet"``. Columns are matched by name across files.
+        ``"logs/2026-*/*.parquet"``. Columns are matched by name across files. Folders named
+        ``key=value`` (a partitioned table, as Spark and pyarrow write it) give the column
+        ``key`` its value in the files below them (:mod:`kpikit.metrics._hive`).
     memory_limit : str, default=None
         DuckDB's memory cap, e.g. ``"4GB"``; past it DuckDB spills to ``kpikit-duckdb`` in the
         system's temporary folder.
@@ -289,8 +297,9 @@ def scan_parquet(
     ValueError
         ``tz`` is no zone name, ``memory_limit`` is not a size of at least 64MB, a file is not
         parquet or is cut short, a column holds values of different kinds in different files
-        (:func:`check_parquet_files`), or the zone written in the files is one DuckDB does not
-        know (a fixed offset such as ``+01:00``: pass ``tz``).
+        (:func:`check_parquet_files`), the files lie in partition folders of different keys,
+        or a column is both in a file and in its folders' names, or the zone written in the
+        files is one DuckDB does not know (a fixed offset such as ``+01:00``: pass ``tz``).
 
     Examples
     --------
@@ -319,12 +328,14 @@ def scan_parquet(
         connection = duckdb.connect(config=config)
     except duckdb.Error as error:  # a size past what DuckDB can count
         raise ValueError(f"memory_limit {memory_limit!r} is refused by DuckDB: {error}") from None
-    check_parquet_files(files)
+    keys = partition_keys(files)
+    refuse_keys_in_files(keys, check_parquet_files(files))
     connection.execute(f"SET enable_progress_bar = {bool(progress)}")
     try:
-        relation = connection.read_parquet(files, union_by_name=True)
+        relation = connection.read_parquet(files, union_by_name=True, hive_partitioning=bool(keys))
     except duckdb.Error as error:  # not parquet, or truncated
         raise ValueError(f"Cannot read the parquet files {files[:3]}: {error}") from error
+    relation = as_text(relation, keys)
     zone = tz or named_zone(stored_zone(files))  # DuckDB knows '+01:00' as 'Etc/GMT-1' only
     if zone is not None:
         try:

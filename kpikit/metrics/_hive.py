@@ -1,0 +1,97 @@
+"""Hive-style partition folders: the columns that a folder of parquet files holds in its names.
+
+Spark's ``partitionBy``, pyarrow, polars and DuckDB write a table partitioned by a column as
+folders named ``column=value`` (``channel=phone/part-0.parquet``), and leave the column out of
+the files. Read as plain files, such a log loses the column: partitioned by channel, every
+contact was judged against the phone threshold of service level, with no notice.
+:func:`kpikit.metrics.scan_parquet` reads those columns back through DuckDB, which decodes
+``%20`` and the like and reads ``__HIVE_DEFAULT_PARTITION__`` as null.
+"""
+
+import os
+from pathlib import PurePath
+
+from kpikit._duckdb import sql_name
+from kpikit.schema import TABLES
+
+_TEXT_COLUMNS = frozenset(spec.name for spec in TABLES["contacts"] if spec.kind == "string")
+
+
+def partition_keys(files) -> list[str]:
+    """The keys of the ``key=value`` folders above each of ``files``, in path order: the
+    columns DuckDB reads from their names; [] when no file lies in such a folder.
+
+    Raises ValueError when the files do not all lie in folders of the same keys (a file
+    written beside the partitions, or a folder of another layout), which DuckDB cannot read
+    together.
+
+    >>> partition_keys(["logs/channel=phone/day=2026-01-05/a.parquet",
+    ...                 "logs/channel=chat/day=2026-01-05/b.parquet"])
+    ['channel', 'day']
+    >>> partition_keys(["logs/a.parquet"])
+    []
+    >>> partition_keys(["logs/channel=phone/a.parquet", "logs/b.parquet"])
+    Traceback (most recent call last):
+    ...
+    ValueError: 'logs/channel=phone/a.parquet' lies in partition folders of channel and \
+'logs/b.parquet' in none: read one layout at a time, or move the files into folders \
+of the same keys
+    """
+    layouts = {}
+    for name in files:
+        layouts.setdefault(tuple(_keys_of(name)), os.fspath(name))
+    if len(layouts) > 1:
+        (first, first_file), (other, other_file) = list(layouts.items())[:2]
+        raise ValueError(
+            f"{first_file!r} lies in partition folders of {_listed(first)} and {other_file!r} "
+            f"in {_listed(other)}: read one layout at a time, or move the files into folders "
+            "of the same keys"
+        )
+    return list(next(iter(layouts), ()))
+
+
+def _keys_of(name) -> list[str]:
+    folders = PurePath(os.fspath(name)).parent.parts
+    return [part.split("=", 1)[0] for part in folders if "=" in part and not part.startswith("=")]
+
+
+def _listed(keys) -> str:
+    return " and ".join(keys) if keys else "none"
+
+
+def refuse_keys_in_files(keys, columns: dict[str, str]) -> None:
+    """Refuse a partition key that is also a column inside the files (``columns``: each
+    column to the first file that holds it): DuckDB would take the folder's value and drop
+    the file's without a word.
+
+    >>> refuse_keys_in_files(["channel"], {"channel": "logs/channel=phone/a.parquet"})
+    Traceback (most recent call last):
+    ...
+    ValueError: Column 'channel' is both in the file 'logs/channel=phone/a.parquet' and in \
+the names of its folders (channel=...); the folder's value would replace the file's: \
+rename the folders or the column
+    """
+    for key in keys:
+        if key in columns:
+            raise ValueError(
+                f"Column {key!r} is both in the file {columns[key]!r} and in the names of "
+                f"its folders ({key}=...); the folder's value would replace the file's: "
+                "rename the folders or the column"
+            )
+
+
+def as_text(relation, keys):
+    """``relation`` with the partition keys that the kpikit schema holds as text (channel,
+    queue, site...) read as text: DuckDB types ``queue=1`` and ``queue=2`` as numbers, which
+    the checks would refuse. Other keys keep DuckDB's types (``day=2026-01-05`` a date,
+    ``year=2026`` a number; a value such as ``007`` that would not read back the same keeps
+    the column as text)."""
+    texts = [
+        key
+        for key, kind in zip(relation.columns, relation.types, strict=True)
+        if key in keys and key in _TEXT_COLUMNS and str(kind) != "VARCHAR"
+    ]
+    if not texts:
+        return relation
+    casts = ", ".join(f"CAST({sql_name(key)} AS VARCHAR) AS {sql_name(key)}" for key in texts)
+    return relation.select(f"* REPLACE ({casts})")
