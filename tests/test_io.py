@@ -772,7 +772,7 @@ def test_missing_path(tmp_path):
 def test_folder_instead_of_file(tmp_path):
     folder = tmp_path / "contacts.csv"
     folder.mkdir()
-    with pytest.raises(ValueError, match="is not a file"):
+    with pytest.raises(ValueError, match=r"is a folder, not a file.*kk.scan_parquet\(path\)"):
         read_contacts(folder)
 
 

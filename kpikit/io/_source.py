@@ -78,6 +78,12 @@ def file_source(path, *, max_bytes: int = MAX_BYTES) -> Source:
     try:
         if not file.exists():
             raise ValueError(f"Value of 'path' does not exist; received: '{path}'.")
+        if file.is_dir():
+            raise ValueError(
+                f"Value of 'path' is a folder, not a file; received: '{path}'. A folder of "
+                "parquet files (Spark's out.parquet, a partitioned table) is read without "
+                "loading it by kk.compute(path) or kk.scan_parquet(path)."
+            )
         if not file.is_file():
             raise ValueError(f"Value of 'path' is not a file; received: '{path}'.")
         suffix = suffix_of(file.name)
