@@ -205,6 +205,16 @@ def test_breaches_by_site_hold_back_every_site_and_keep_other_kpis(contacts):
     assert set(held["kpi"]) == {"fcr"} and (held["period"] >= T("2026-08-05")).all()
 
 
+def test_the_held_back_rows_are_shared_by_the_frames_pandas_derives(contacts):
+    # pandas deep-copies attrs into every derived frame and row; a list of records copied so
+    # made iterating over 2,000 breaches with 3,000 rows held back take 10 s (0.03 s shared)
+    found = kk.breaches(contacts, TARGETS, freq="day")
+    held = found.attrs["provisional"]
+    assert len(held) == 3
+    assert found[found["kpi"] == "fcr"].attrs["provisional"] is held
+    assert all(row.attrs["provisional"] is held for _, row in found.iterrows())
+
+
 def test_breaches_with_survey_fcr_hold_nothing_back(contacts):
     surveyed = contacts.assign(resolved=contacts["contact_id"] % 3 != 0)
     found = kk.breaches(surveyed, TARGETS, freq="day", fcr_method="survey")

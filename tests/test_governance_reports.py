@@ -2,6 +2,7 @@
 files ``kpikit report daily|weekly|monthly|quarterly`` writes."""
 
 import re
+import warnings
 
 import pandas as pd
 import pytest
@@ -284,6 +285,22 @@ def _zoned_contacts(zone, times):
             "wait_s": 60.0,
         }
     )
+
+
+def test_quarterly_review_of_a_kpi_the_contacts_cannot_give_has_no_week_range(sample):
+    # contacts alone give no occupancy: its weeks are all unknown, and NumPy's nanmin warned
+    # "All-NaN slice encountered" three times
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        report = cadence_report("quarterly", sample.contacts, load_targets(), date="2026-08-20")
+    table = next(
+        part.table
+        for part in report.sections
+        if part.table is not None and "lowest week" in part.table.columns
+    )
+    occupancy = table.set_index("KPI").loc["Occupancy"]
+    assert occupancy[["lowest week", "median week", "best week"]].isna().all()
+    assert table.set_index("KPI").loc["Service level", "lowest week"] > 0
 
 
 def test_quarterly_review_of_zoned_contacts_keeps_their_zone():

@@ -299,9 +299,10 @@ def _due(ends: pd.DatetimeIndex, step) -> pd.DatetimeIndex:
 def _with_ids(found: pd.DataFrame, keys: list, freq: str) -> pd.DataFrame:
     """``found`` with its ``freq`` and each row's :func:`breach_id`."""
     found["freq"] = freq
+    groups = zip(*(found[key] for key in keys), strict=True) if keys else [()] * len(found)
     found["breach_id"] = [
-        breach_id(row["kpi"], freq, row["period"], {key: row[key] for key in keys})
-        for _, row in found.iterrows()
+        breach_id(kpi_id, freq, period, dict(zip(keys, group, strict=True)))
+        for kpi_id, period, group in zip(found["kpi"], found["period"], groups, strict=True)
     ]
     return found
 
@@ -342,12 +343,30 @@ def _group_value(value):
     return value
 
 
+class HeldBack(list):
+    """The FCR rows held back as provisional, as records: a list that the frames pandas
+    derives from a breaches table share rather than copy.
+
+    pandas deep-copies ``attrs`` into every frame and row it derives (``found[mask]``, each row
+    of ``iterrows``): with 3,000 rows held back, iterating over 2,000 breaches took 10 s, and a
+    weekly report of 500 sites two minutes; shared, 0.03 s.
+
+    >>> import copy
+    >>> held = HeldBack([{"kpi": "fcr"}])
+    >>> copy.deepcopy(held) is held, held == [{"kpi": "fcr"}]
+    (True, True)
+    """
+
+    def __deepcopy__(self, memo):
+        return self
+
+
 def _note_held_back(found: pd.DataFrame, held_back, provisional, keys, freq) -> pd.DataFrame:
     """``found`` with the provisional FCR rows held back and a note in its ``attrs``."""
     from kpikit.provisional import provisional_note
 
     columns = [*keys, "period", "kpi", "value", "status", "provisional_until"]
-    found.attrs["provisional"] = held_back[columns].to_dict("records")
+    found.attrs["provisional"] = HeldBack(held_back[columns].to_dict("records"))
     note = provisional_note(provisional, freq)
     if note:
         found.attrs["note"] = (

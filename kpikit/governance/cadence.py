@@ -370,7 +370,7 @@ def breach_table(found: pd.DataFrame, by: list) -> pd.DataFrame:
     ordered = by_severity(found)
     return pd.DataFrame(
         {
-            "group": [group_label(row, by) for _, row in ordered.iterrows()],
+            "group": group_labels(ordered, by),
             "KPI": ordered["name"].to_numpy(),
             "value": ordered["value"].to_numpy(),
             "target": ordered["target"].to_numpy(),
@@ -463,9 +463,8 @@ def _weekly(context: _Context) -> list:
         rated = context.rated("week", by=by, previous=True)
         for group, frame in _by_group(rated, by):
             week = frame[frame["period"] == context.start]
-            history = frame[frame["period"] <= context.start]
-            for _, row in week.iterrows():
-                values = history[history["kpi"] == row["kpi"]].sort_values("period")["value"]
+            recent = _last_weeks(frame[frame["period"] <= context.start])
+            for row in week.to_dict("records"):
                 rows.append(
                     {
                         "group": group,
@@ -476,7 +475,7 @@ def _weekly(context: _Context) -> list:
                         "p value": row["p_value"],
                         "trend": row["trend"] if isinstance(row["trend"], str) else "",
                         "status": row["status"],
-                        "last 8 weeks": [float(v) for v in values.tail(8)],
+                        "last 8 weeks": recent.get(row["kpi"], []),
                     }
                 )
                 if row["trend"] in ("up", "down"):
@@ -492,6 +491,21 @@ def _weekly(context: _Context) -> list:
         Section("Every KPI against its target", [], table, "kpis"),
         _days_in_breach(context),
     ]
+
+
+def _last_weeks(history: pd.DataFrame, weeks: int = 8) -> dict:
+    """Each KPI's last ``weeks`` values in ``history`` (one group's rated weeks), oldest first.
+
+    >>> history = pd.DataFrame({"kpi": ["aht", "aht", "fcr"], "value": [300, 280, 70],
+    ...     "period": pd.to_datetime(["2026-01-12", "2026-01-05", "2026-01-05"])})
+    >>> _last_weeks(history, weeks=8)
+    {'aht': [280.0, 300.0], 'fcr': [70.0]}
+    """
+    ordered = history.sort_values("period", kind="stable")
+    return {
+        kpi_id: [float(value) for value in values.tail(weeks)]
+        for kpi_id, values in ordered.groupby("kpi", sort=False)["value"]
+    }
 
 
 def _change_line(group: str, row) -> str:
@@ -511,7 +525,7 @@ def _days_in_breach(context: _Context) -> Section:
     if week.empty:
         return Section("Days in breach", ["No day of the week was in breach."])
     counts = (
-        week.assign(group=[group_label(row, context.by) for _, row in week.iterrows()])
+        week.assign(group=group_labels(week, context.by))
         .pivot_table(index="group", columns="name", values="gap", aggfunc="size", fill_value=0)
         .reset_index()
     )
@@ -532,6 +546,21 @@ def group_label(row, by: list) -> str:
     if not by:
         return WHOLE_CENTER
     return " · ".join(str(row[key]) for key in by)
+
+
+def group_labels(frame: pd.DataFrame, by: list) -> list[str]:
+    """:func:`group_label` of every row of ``frame``, read column by column: ``iterrows``
+    builds a Series per row, with a copy of the frame's ``attrs`` in each.
+
+    >>> group_labels(pd.DataFrame({"site": ["Harbor", "Lakeside"], "queue": ["billing", 7]}),
+    ...              ["site", "queue"])
+    ['Harbor · billing', 'Lakeside · 7']
+    """
+    if not by:
+        return [WHOLE_CENTER] * len(frame)
+    return [
+        " · ".join(map(str, values)) for values in zip(*(frame[key] for key in by), strict=True)
+    ]
 
 
 def _levels(context: _Context) -> list:

@@ -17,6 +17,7 @@ from kpikit.governance.cadence import (
     actions_section,
     by_severity,
     group_label,
+    group_labels,
 )
 from kpikit.governance.rootcause import root_cause
 from kpikit.scorecard import Scorecard, format_value, target_text
@@ -177,6 +178,25 @@ def quarterly(context) -> list:
     ]
 
 
+def _week_range(values: np.ndarray) -> dict:
+    """The lowest, median and best of the weekly ``values`` that are known (a week with no
+    contact to count has none); NaN each when no week has one.
+
+    >>> _week_range(np.array([80.0, math.nan, 70.0]))
+    {'lowest week': 70.0, 'median week': 75.0, 'best week': 80.0}
+    >>> _week_range(np.array([math.nan]))
+    {'lowest week': nan, 'median week': nan, 'best week': nan}
+    """
+    known = values[~np.isnan(values)]
+    if not len(known):
+        return dict.fromkeys(("lowest week", "median week", "best week"), math.nan)
+    return {
+        "lowest week": float(known.min()),
+        "median week": float(np.median(known)),
+        "best week": float(known.max()),
+    }
+
+
 def next_target(
     target: float, direction: str, weekly, *, unit="percent", ceiling=None, step: float = 0.5
 ):
@@ -268,9 +288,7 @@ def _target_review(context) -> Section:
                 "KPI": definition.name,
                 "target": target,
                 "weeks met": f"{met} of {len(weekly)}",
-                "lowest week": np.nanmin(values) if len(values) else math.nan,
-                "median week": np.nanmedian(values) if len(values) else math.nan,
-                "best week": np.nanmax(values) if len(values) else math.nan,
+                **_week_range(values),
                 "benchmark average": average,
                 "world class": world,
                 "suggested next target": suggestion,
@@ -365,9 +383,7 @@ def _persistent(context) -> Section:
     ]
     if current.empty:
         lines.append("No group is in persistent breach.")
-    labels = pd.Series(
-        [group_label(row, context.by) for _, row in current.iterrows()], index=current.index
-    )
+    labels = pd.Series(group_labels(current, context.by), index=current.index)
     for group, rows in current.groupby(labels, sort=True):
         names = ", ".join(rows.sort_values("days_in_breach", ascending=False)["name"])
         days = int(rows["days_in_breach"].max())
@@ -377,7 +393,7 @@ def _persistent(context) -> Section:
         )
     table = pd.DataFrame(
         {
-            "group": [group_label(row, context.by) for _, row in current.iterrows()],
+            "group": group_labels(current, context.by),
             "KPI": current["name"].to_numpy(),
             "in breach since": current["breach_since"].to_numpy(),
             "weeks in a row": current["periods_in_breach"].to_numpy(),
