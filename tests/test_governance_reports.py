@@ -300,6 +300,8 @@ def test_quarterly_review_of_a_kpi_the_contacts_cannot_give_has_no_week_range(sa
     )
     occupancy = table.set_index("KPI").loc["Occupancy"]
     assert occupancy[["lowest week", "median week", "best week"]].isna().all()
+    # not "0 of 8" weeks met, as it said, nor "a band: keep it"
+    assert occupancy[["weeks met", "why"]].tolist() == ["no week known", "no weekly values"]
     assert table.set_index("KPI").loc["Service level", "lowest week"] > 0
 
 

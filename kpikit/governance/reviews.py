@@ -282,12 +282,14 @@ def _target_review(context) -> Section:
             suggestion, why = next_target(
                 target, definition.direction, values, unit=definition.unit, ceiling=world
             )
-        met = weekly["status"].eq("green").sum()
+        met, known = weekly["status"].eq("green").sum(), int(np.isfinite(values).sum())
+        if not known:  # the data cannot give it (occupancy without agent intervals)
+            why = "no weekly values"
         rows.append(
             {
                 "KPI": definition.name,
                 "target": target,
-                "weeks met": f"{met} of {len(weekly)}",
+                "weeks met": f"{met} of {known}" if known else "no week known",
                 **_week_range(values),
                 "benchmark average": average,
                 "world class": world,
