@@ -27,6 +27,7 @@ from kpikit._check_runs import check_table
 from kpikit._frames import pandas_frame
 from kpikit._validators import check_choice, check_number, column_names
 from kpikit.metrics._period_starts import refuse_dates_for_hours
+from kpikit.metrics._sources import is_path, scan_parquet
 from kpikit.schema import TABLES, Dataset, SchemaError, repeated_columns
 
 __all__ = [
@@ -95,9 +96,36 @@ def as_pandas(frame, columns, argument):
     return frame
 
 
-def contacts_frame(data, columns):
-    """The contacts of ``data`` (a Dataset or a contacts dataframe) as pandas, checked."""
-    return as_pandas(data.contacts if isinstance(data, Dataset) else data, columns, "data")
+def contacts_frame(data, columns, *, optional=None):
+    """The contacts of ``data`` as pandas, with ``columns`` checked present.
+
+    ``data`` is a Dataset, a contacts dataframe, or parquet files (a path, folder or glob, read
+    by :func:`kpikit.scan_parquet`). With ``optional`` given, a lazy source (parquet files, a
+    DuckDB relation, a Spark or lazy polars frame) brings only ``columns`` and those of
+    ``optional`` it has: a forecast of a log of 10M contacts reads two to five of its columns.
+    """
+    contacts = data.contacts if isinstance(data, Dataset) else data
+    if is_path(contacts):
+        contacts = scan_parquet(contacts, progress=False)
+    if optional is not None:
+        contacts = _only(contacts, columns, optional)
+    return as_pandas(contacts, columns, "data")
+
+
+def _only(frame, columns, optional):
+    """A lazy ``frame`` with ``columns`` and those of ``optional`` it has, when it has every one
+    of ``columns`` (or else as it is, for :func:`as_pandas` to name what is missing); an eager
+    frame as it is."""
+    if isinstance(frame, pd.DataFrame):  # eager, and may repeat a name, which narwhals refuses
+        return frame
+    lazy = nw.from_native(frame, pass_through=True)
+    if not isinstance(lazy, nw.LazyFrame):
+        return frame
+    names = lazy.collect_schema().names()
+    if not set(columns) <= set(names):
+        return frame
+    wanted = dict.fromkeys([*columns, *(name for name in optional if name in names)])
+    return lazy.select(*wanted).to_native()
 
 
 def checked_contacts(data, columns, *, optional=(), by=()):
@@ -106,7 +134,7 @@ def checked_contacts(data, columns, *, optional=(), by=()):
 
     Parameters
     ----------
-    data : Dataset or dataframe
+    data : Dataset, dataframe or parquet files (a path, folder or glob)
     columns : iterable of str
         Contacts columns read, which must be present.
     optional : iterable of str, default=()
@@ -135,7 +163,7 @@ def checked_contacts(data, columns, *, optional=(), by=()):
     kpikit.schema.SchemaError: The data does not follow the kpikit schema (1 problem):
     - contacts.wait_s: 2 rows below 0 (first row positions: 1, 2)
     """
-    contacts = contacts_frame(data, [*columns, *by])
+    contacts = contacts_frame(data, [*columns, *by], optional=optional)
     read = [*columns, *(column for column in optional if column in contacts.columns)]
     repeated = repeated_columns(contacts, "contacts", among=[*read, *by])
     if repeated:
@@ -179,7 +207,7 @@ def arrival_profile(data, *, interval="30min", by=None):
 
     Parameters
     ----------
-    data : Dataset or dataframe
+    data : Dataset, dataframe or parquet files (a path, folder or glob)
         Contacts with ``arrived_at`` (timestamps) and ``answered``; ``talk_s`` (with
         ``hold_s``, ``acw_s`` when present) for the AHT. These columns are checked as
         :func:`kpikit.validate` checks them (:func:`checked_contacts`).
@@ -289,7 +317,7 @@ def patience_exponential(data, *, by=None):
 
     Parameters
     ----------
-    data : Dataset or dataframe
+    data : Dataset, dataframe or parquet files (a path, folder or glob)
         Contacts with ``answered`` (booleans) and ``wait_s`` (seconds, at least 0), checked as
         :func:`kpikit.validate` checks them (:func:`checked_contacts`).
     by : str or list of str, default=None
@@ -383,7 +411,7 @@ def patience_kaplan_meier(data, *, by=None, horizon_s=None):
 
     Parameters
     ----------
-    data : Dataset or dataframe
+    data : Dataset, dataframe or parquet files (a path, folder or glob)
         Contacts with ``answered`` (booleans) and ``wait_s`` (seconds, at least 0), checked as
         :func:`kpikit.validate` checks them (:func:`checked_contacts`).
     by : str or list of str, default=None

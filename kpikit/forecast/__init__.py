@@ -71,7 +71,7 @@ def volume(data, *, freq="30min", horizon="1D", by=None, until=None, **options):
 
     Parameters
     ----------
-    data : Dataset or dataframe
+    data : Dataset, dataframe or parquet files (a path, folder or glob)
         Contacts with ``arrived_at`` and ``answered``.
     freq : {"15min", "30min", "hour", "day"}, default="30min"
     horizon : str, default="1D"

@@ -264,7 +264,7 @@ def forecast(
 
     Parameters
     ----------
-    data : Dataset or dataframe
+    data : Dataset, dataframe or parquet files (a path, folder or glob)
         Contacts with ``arrived_at`` and ``answered``; ``talk_s`` (``hold_s``, ``acw_s``) for
         AHT.
     freq : {"15min", "30min", "hour", "day"}, default="30min"

@@ -33,11 +33,13 @@ _WEEK = pd.Timedelta("7D")
 
 
 def _contacts(data, channel):
-    from kpikit.calibrate import checked_contacts
+    from kpikit.calibrate import HANDLE_COLUMNS, checked_contacts
 
     # checked as kk.validate checks them: a missing arrival is refused with its rows, not read
-    # as a day of NaT
-    contacts = checked_contacts(data, ["arrived_at", "answered"])
+    # as a day of NaT; a lazy source brings the channel and the handle times besides
+    contacts = checked_contacts(
+        data, ["arrived_at", "answered"], optional=["channel", *HANDLE_COLUMNS]
+    )
     if channel is not None and "channel" in contacts.columns:
         contacts = contacts[contacts["channel"] == channel]
         if contacts.empty:
@@ -50,7 +52,7 @@ def plan_days(data, *, channel=None, last=14):
 
     Parameters
     ----------
-    data : Dataset or dataframe
+    data : Dataset, dataframe or parquet files (a path, folder or glob)
     channel : str, default=None
         Count this channel's contacts only (when there is a ``channel`` column).
     last : int, default=14
@@ -94,7 +96,7 @@ def forecast_day(
 
     Parameters
     ----------
-    data : Dataset or dataframe
+    data : Dataset, dataframe or parquet files (a path, folder or glob)
         The contact log (``arrived_at, answered``; handle time columns for the AHT).
     day : date-like, default=None
         The day to plan; None: the day after the log ends.
