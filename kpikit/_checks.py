@@ -176,6 +176,12 @@ _HELD = {
 }
 
 
+_EPOCH_HINT = (
+    "if they count seconds or milliseconds since 1970 (epoch time), convert them with "
+    "pandas.to_datetime(column, unit='s') or unit='ms' (polars: pl.from_epoch(column, "
+    "time_unit='ms'))"
+)
+
 _HINTS = {
     ("number", "text"): (
         "convert it with pandas.to_numeric (which names the first cell that is not a number), "
@@ -199,6 +205,8 @@ _HINTS = {
         "e.g. pandas.to_datetime(column, utc=True).dt.tz_convert('Europe/Paris'), or read the "
         "file with kk.read_contacts(..., tz='Europe/Paris')"
     ),
+    ("datetime", "integer"): _EPOCH_HINT,
+    ("datetime", "float"): _EPOCH_HINT,
     ("bool", "integer"): (
         "for 0/1 flags, convert them to True/False (column.astype(bool)), or read the "
         "file with kk.read_contacts(..., true_values=['1'], false_values=['0'])"

@@ -223,6 +223,9 @@ def test_missing_required_interval_and_cost_columns():
             "tz_convert('Europe/Paris')",
         ),
         ("queue", [1, 2, 3, 4], "holds integers", "expected text"),
+        # epoch time, as warehouse and streaming exports write it
+        ("arrived_at", [1709542800000] * 4, "holds integers", "to_datetime(column, unit='s')"),
+        ("arrived_at", [1709542800.5] * 4, "holds floats", "pl.from_epoch"),
     ],
 )
 def test_wrong_type_names_column_type_and_a_fix(column, values, held, hint):
