@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from kpikit._check_runs import check_table
-from kpikit._frames import pandas_frame
+from kpikit._frames import as_datetimes, pandas_frame
 from kpikit._validators import check_choice, check_number, column_names
 from kpikit.metrics._period_starts import refuse_dates_for_hours
 from kpikit.metrics._sources import is_path, scan_parquet
@@ -266,7 +266,7 @@ def arrival_profile(data, *, interval="30min", by=None):
             | {name: pd.Series(dtype=dtype) for name, dtype in PROFILE_COLUMNS.items()}
         )
     refuse_dates_for_hours(contacts, "arrived_at", interval, "interval")
-    arrived = pd.to_datetime(contacts["arrived_at"])
+    arrived = as_datetimes(contacts["arrived_at"])
     if arrived.dt.tz is not None:
         arrived = arrived.dt.tz_localize(None)
     answered = contacts["answered"].astype(bool)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from kpikit._frames import as_datetimes
 from kpikit._validators import check_choice, check_timestamp, column_names
 from kpikit.calibrate import HANDLE_COLUMNS, checked_contacts
 from kpikit.metrics._period_starts import refuse_dates_for_hours
@@ -169,7 +170,7 @@ def arrivals(data, by, *, freq, handle=True):
     if contacts.empty:
         raise ValueError("Value of 'data' has no contacts: there is nothing to forecast from")
     refuse_dates_for_hours(contacts, "arrived_at", freq)
-    arrived = pd.to_datetime(contacts["arrived_at"])  # dates as midnight
+    arrived = as_datetimes(contacts["arrived_at"])  # dates as midnight
     answered = contacts["answered"].to_numpy(dtype=bool)
     seconds = contacts[handles].fillna(0.0).to_numpy(dtype=float).sum(axis=1)
     frame = contacts[keys].reset_index(drop=True)

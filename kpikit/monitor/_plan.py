@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from kpikit._check_runs import check_table
-from kpikit._frames import pandas_frame
+from kpikit._frames import as_datetimes, pandas_frame
 from kpikit._validators import check_choice, check_timestamp
 from kpikit.calibrate import contacts_frame
 from kpikit.forecast._series import FREQS, MAX_HISTORY_GAP
@@ -68,7 +68,7 @@ def _contacts(data, channel):
     if channel is not None:
         _check_channel(contacts, channel)
         contacts = contacts[contacts["channel"] == channel]
-    return contacts.assign(arrived_at=pd.to_datetime(contacts["arrived_at"]))
+    return contacts.assign(arrived_at=as_datetimes(contacts["arrived_at"]))
 
 
 def day_forecast(data, day, *, channel=None, freq="30min", model="seasonal_average"):

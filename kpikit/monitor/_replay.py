@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from kpikit._frames import as_datetimes
 from kpikit._validators import check_number, check_time_of_day
 from kpikit.calibrate import contacts_frame
 from kpikit.monitor._plan import checked_day
@@ -109,7 +110,7 @@ def replay(data, folder, *, day=None, speed=60.0, drop_every_s=2.0, start=None, 
     if start is not None:  # "25:00" was read as 25 hours: every contact in the first drop
         check_time_of_day("start", start)
     contacts = contacts_frame(data, ["contact_id", "arrived_at", "answered", "wait_s"]).copy()
-    contacts["arrived_at"] = pd.to_datetime(contacts["arrived_at"])
+    contacts["arrived_at"] = as_datetimes(contacts["arrived_at"])
     _check_pace(speed, drop_every_s)
     zone = contacts["arrived_at"].dt.tz
     days = contacts["arrived_at"].dt.normalize()

@@ -17,6 +17,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from kpikit._frames import as_datetimes
 from kpikit._validators import check_number
 from kpikit.options import sl_threshold_for
 from kpikit.periods import day_bounds
@@ -44,7 +45,7 @@ def _contacts(data, channel):
         contacts = contacts[contacts["channel"] == channel]
         if contacts.empty:
             raise ValueError(f"Value of 'channel' is {channel!r}, but no contact has it")
-    return contacts.assign(arrived_at=pd.to_datetime(contacts["arrived_at"]))
+    return contacts.assign(arrived_at=as_datetimes(contacts["arrived_at"]))
 
 
 def plan_days(data, *, channel=None, last=14):

@@ -1,0 +1,93 @@
+"""A daily volume forecast of a real-shaped parquet log, from each kind of source a user holds.
+
+Each task runs in a process of its own (its peak resident memory is that process's), the tasks
+alternating in every round; medians over the rounds:
+
+- ``path``: ``kk.forecast.volume("log.parquet", ...)`` (read through DuckDB, only the columns
+  the forecast uses);
+- ``relation``: ``kk.forecast.volume(duckdb.read_parquet(...), ...)``;
+- ``pandas``: ``kk.forecast.volume(pd.read_parquet(...), ...)``, the whole file read first;
+- ``sql``: the baseline, hand-written DuckDB SQL counting the contacts of each day into pandas,
+  which every forecast must at least do.
+
+The three forecasts are checked to be equal before their times are reported.
+
+    python benchmarks/bench_forecast_sources.py --rows 10000000 --rounds 3
+"""
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+
+import contact_logs
+
+TASKS = ("path", "relation", "pandas", "sql")
+OPTIONS = {"freq": "day", "horizon": "7D", "model": "seasonal_naive"}
+
+_CHILD = """
+import json, resource, sys, time
+import duckdb, pandas as pd
+import kpikit as kk
+task, path, options = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+start = time.perf_counter()
+if task == "path":
+    result = kk.forecast.volume(path, **options)
+elif task == "relation":
+    result = kk.forecast.volume(duckdb.read_parquet(path), **options)
+elif task == "pandas":
+    result = kk.forecast.volume(pd.read_parquet(path), **options)
+else:
+    result = duckdb.sql(
+        f"SELECT date_trunc('day', arrived_at) AS day, count(*) AS contacts "
+        f"FROM read_parquet('{path}') GROUP BY day ORDER BY day"
+    ).df()
+seconds = time.perf_counter() - start
+peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, "result": result.to_json()}))
+"""
+
+
+def run_task(task, path):
+    """One task in a fresh process: its time, the process's peak memory and its result."""
+    out = subprocess.run(
+        [sys.executable, "-c", _CHILD, task, str(path), json.dumps(OPTIONS)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=10_000_000)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    path = contact_logs.path_for(args.rows)
+    times = {task: [] for task in TASKS}
+    peaks = {task: [] for task in TASKS}
+    results = {}
+    for round_number in range(args.rounds):
+        order = TASKS[round_number % len(TASKS) :] + TASKS[: round_number % len(TASKS)]
+        for task in order:
+            measured = run_task(task, path)
+            times[task].append(measured["seconds"])
+            peaks[task].append(measured["peak_mb"])
+            results[task] = measured["result"]
+    if not results["path"] == results["relation"] == results["pandas"]:
+        raise SystemExit("the forecasts differ between sources")
+    sql = statistics.median(times["sql"])
+    print(f"{args.rows:,} contacts, {args.rounds} rounds, {OPTIONS}")
+    print(f"{'source':<10} {'median s':>9} {'x SQL':>7} {'peak MB':>8}")
+    for task in TASKS:
+        median = statistics.median(times[task])
+        print(f"{task:<10} {median:9.2f} {median / sql:7.2f} {max(peaks[task]):8.0f}")
+
+
+if __name__ == "__main__":
+    start = time.perf_counter()
+    main()
+    print(f"({time.perf_counter() - start:.0f} s in all)")
