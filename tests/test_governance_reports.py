@@ -299,10 +299,13 @@ def test_quarterly_review_of_a_kpi_the_contacts_cannot_give_has_no_week_range(sa
         if part.table is not None and "lowest week" in part.table.columns
     )
     occupancy = table.set_index("KPI").loc["Occupancy"]
-    assert occupancy[["lowest week", "median week", "best week"]].isna().all()
+    assert occupancy[["lowest week", "median week", "highest week"]].isna().all()
     # not "0 of 8" weeks met, as it said, nor "a band: keep it"
     assert occupancy[["weeks met", "why"]].tolist() == ["no week known", "no weekly values"]
     assert table.set_index("KPI").loc["Service level", "lowest week"] > 0
+    # the AHT's highest week is its worst: the column said "best week" of every KPI
+    aht = table.set_index("KPI").loc["Average handle time"]
+    assert aht["lowest week"] < aht["median week"] < aht["highest week"]
 
 
 def test_quarterly_review_of_zoned_contacts_keeps_their_zone():

@@ -179,21 +179,21 @@ def quarterly(context) -> list:
 
 
 def _week_range(values: np.ndarray) -> dict:
-    """The lowest, median and best of the weekly ``values`` that are known (a week with no
+    """The lowest, median and highest of the weekly ``values`` that are known (a week with no
     contact to count has none); NaN each when no week has one.
 
     >>> _week_range(np.array([80.0, math.nan, 70.0]))
-    {'lowest week': 70.0, 'median week': 75.0, 'best week': 80.0}
+    {'lowest week': 70.0, 'median week': 75.0, 'highest week': 80.0}
     >>> _week_range(np.array([math.nan]))
-    {'lowest week': nan, 'median week': nan, 'best week': nan}
+    {'lowest week': nan, 'median week': nan, 'highest week': nan}
     """
     known = values[~np.isnan(values)]
     if not len(known):
-        return dict.fromkeys(("lowest week", "median week", "best week"), math.nan)
+        return dict.fromkeys(("lowest week", "median week", "highest week"), math.nan)
     return {
         "lowest week": float(known.min()),
         "median week": float(np.median(known)),
-        "best week": float(known.max()),
+        "highest week": float(known.max()),
     }
 
 
