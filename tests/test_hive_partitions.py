@@ -119,6 +119,12 @@ def test_a_column_both_in_the_files_and_in_the_folder_names_is_refused(tmp_path)
     small_log().to_parquet(folder / "part-0.parquet", index=False)  # holds email contacts too
     with pytest.raises(ValueError, match=r"Column 'channel' is both in the file .*part-0"):
         kk.scan_parquet(tmp_path / "log")
+    # DuckDB matches names in any case: a file's 'Channel' took the folder's value too
+    small_log().rename(columns={"channel": "Channel"}).to_parquet(folder / "part-0.parquet")
+    with pytest.raises(
+        ValueError, match=r"Column 'Channel' is both in the file .*\(channel=\.\.\.\)"
+    ):
+        kk.scan_parquet(tmp_path / "log")
 
 
 def test_cli_computes_on_a_partitioned_folder(tmp_path):

@@ -61,8 +61,8 @@ def _listed(keys) -> str:
 
 def refuse_keys_in_files(keys, columns: dict[str, str]) -> None:
     """Refuse a partition key that is also a column inside the files (``columns``: each
-    column to the first file that holds it): DuckDB would take the folder's value and drop
-    the file's without a word.
+    column to the first file that holds it), in any case: DuckDB would take the folder's value
+    and drop the file's without a word.
 
     >>> refuse_keys_in_files(["channel"], {"channel": "logs/channel=phone/a.parquet"})
     Traceback (most recent call last):
@@ -71,10 +71,12 @@ def refuse_keys_in_files(keys, columns: dict[str, str]) -> None:
 the names of its folders (channel=...); the folder's value would replace the file's: \
 rename the folders or the column
     """
+    folded = {name.casefold(): name for name in columns}  # DuckDB's names ignore case
     for key in keys:
-        if key in columns:
+        if key.casefold() in folded:
+            name = folded[key.casefold()]
             raise ValueError(
-                f"Column {key!r} is both in the file {columns[key]!r} and in the names of "
+                f"Column {name!r} is both in the file {columns[name]!r} and in the names of "
                 f"its folders ({key}=...); the folder's value would replace the file's: "
                 "rename the folders or the column"
             )
