@@ -117,12 +117,29 @@ def decompose(segments: pd.DataFrame, *, target: float, scale: float = 1.0, side
     """
     check_number("target", target)
     check_number("scale", scale, minimum=0, above_minimum=True)
-    frame = _checked(segments)
+    return decomposed(_checked(segments), target=target, scale=scale, side=side)
+
+
+def decomposed(frame: pd.DataFrame, *, target: float, scale: float, side=None):
+    """:func:`decompose` of segments that kpikit summed itself: a ``frame`` of one row per
+    segment with numeric ``numerator``, ``denominator`` and (optionally)
+    ``baseline_denominator`` columns, which are not checked again (the checks took 60 % of the
+    time of a root cause's splits).
+
+    >>> segments = pd.DataFrame({"queue": ["billing", "tech"], "numerator": [40.0, 20.0],
+    ...     "denominator": [50.0, 50.0], "baseline_denominator": [75.0, 25.0]})
+    >>> decomposed(segments, target=80, scale=100)["contribution"].tolist()
+    [0.0, 20.0]
+    """
     numerator = frame["numerator"].to_numpy(float)
     denominator = frame["denominator"].to_numpy(float)
-    baseline = frame["baseline_denominator"].to_numpy(float)
+    usual_column = frame.get("baseline_denominator", frame["denominator"])
+    baseline = usual_column.to_numpy(float)
     with np.errstate(over="ignore", invalid="ignore"):  # overflowing sums are refused below
         total, numerator_total = denominator.sum(), numerator.sum()
+    if total <= 0:
+        raise ValueError("Value of 'segments' has no denominator: there is no value to explain")
+    with np.errstate(over="ignore", invalid="ignore"):
         value = scale * numerator_total / total
     if side is None:
         side = "below" if value < target else "above"
@@ -154,7 +171,8 @@ def decompose(segments: pd.DataFrame, *, target: float, scale: float = 1.0, side
     )
     performance = np.where(present, sign * usual * (own - target), 0.0)
     gap = sign * (value - target)
-    labels = frame.drop(columns=["numerator", "denominator", "baseline_denominator"])
+    sums = ["numerator", "denominator", "baseline_denominator"]
+    labels = frame.drop(columns=[column for column in sums if column in frame.columns])
     result = labels.assign(
         numerator=numerator,
         denominator=denominator,
@@ -205,10 +223,6 @@ def _checked(segments) -> pd.DataFrame:
             f"Value of 'segments' has negative denominators in {len(negative)} row(s), "
             f"first rows {list(negative[:5])}"
         )
-    with np.errstate(over="ignore"):  # a total past float range is refused by decompose()
-        total = frame["denominator"].sum()
-    if total <= 0:
-        raise ValueError("Value of 'segments' has no denominator: there is no value to explain")
     return frame
 
 

@@ -30,7 +30,7 @@ from kpikit.catalog import KPI_IDS
 from kpikit.catalog import kpi as kpi_definition
 from kpikit.governance import words
 from kpikit.governance.breaches import breach_group, period_end
-from kpikit.governance.decompose import DECOMPOSITION_COLUMNS, decompose
+from kpikit.governance.decompose import DECOMPOSITION_COLUMNS, decomposed
 from kpikit.governance.staffing import INTERVAL_FREQS, interval_staffing
 from kpikit.metrics import FREQUENCIES
 from kpikit.schema import Dataset
@@ -268,8 +268,9 @@ class _Gauge(NamedTuple):
     side: str
 
     def split(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """:func:`~kpikit.governance.decompose.decompose` of ``frame`` against this gauge."""
-        return decompose(frame, target=self.target, scale=self.scale, side=self.side)
+        """:func:`~kpikit.governance.decompose.decompose` of ``frame`` (sums kpikit made)
+        against this gauge."""
+        return decomposed(frame, target=self.target, scale=self.scale, side=self.side)
 
 
 def _read_breach(breach):
