@@ -24,6 +24,7 @@ MAX_HISTORY_GAP = pd.Timedelta("4D")
 """Longest gap between the last arrival and ``until`` (and the day :func:`kpikit.monitor.
 day_forecast` plans): a longer one would be read as days without contacts. A long weekend's
 closure, Friday evening to Tuesday morning, fits within it."""
+_DAY = pd.Timedelta("1D").to_timedelta64()
 MAX_STEPS = 366 * 96
 """Most forecast intervals per series: a leap year of 15-minute intervals (35,136), the
 longest plan a forecast serves (a year's capacity plan) at the finest ``freq``; a year of
@@ -371,27 +372,66 @@ def _warn_of_gaps(arrived, start, end, closed=()):
     closure and wrong for missing data (the gap before ``until`` is refused by :func:`cutoff`).
     A gap whose whole days are all ``closed`` days is a closure the caller declared.
     """
-    times = np.sort(arrived[arrived < end].to_numpy())
-    first = np.searchsorted(times, start.to_datetime64())
-    points = times[max(first - 1, 0) :]  # with the last arrival before the series start
-    gaps = np.flatnonzero(np.diff(points) > MAX_HISTORY_GAP.to_timedelta64())
+    last, following = gaps_between(arrived[arrived < end].to_numpy(), start, MAX_HISTORY_GAP)
     closed_days = {pd.Timestamp(day).date() for day in closed}
-    gaps = np.array(
-        [gap for gap in gaps if not _declared(points[gap], points[gap + 1], closed_days)], dtype=int
-    )
-    if gaps.size:
-        before = pd.DatetimeIndex(points[gaps[:5]]).strftime("%Y-%m-%d %H:%M")
-        after = pd.DatetimeIndex(points[gaps[:5] + 1]).strftime("%Y-%m-%d %H:%M")
-        spans = ", ".join(f"{last} to {next_}" for last, next_ in zip(before, after, strict=True))
+    open_ = [not _declared(*pair, closed_days) for pair in zip(last, following, strict=True)]
+    last, following = last[open_], following[open_]
+    if last.size:
+        before = pd.DatetimeIndex(last[:5]).strftime("%Y-%m-%d %H:%M")
+        after = pd.DatetimeIndex(following[:5]).strftime("%Y-%m-%d %H:%M")
+        spans = ", ".join(f"{one} to {next_}" for one, next_ in zip(before, after, strict=True))
         warnings.warn(
             f"Column 'arrived_at' has no contact for more than {MAX_HISTORY_GAP.days} days "
-            f"{gaps.size} time(s) in the history the forecast reads ({spans}); the models read "
+            f"{last.size} time(s) in the history the forecast reads ({spans}); the models read "
             "these days as days without contacts. If contacts are missing there, complete the "
             "log or drop the arrivals before the gap; if the centre was closed, list the days in "
             "'special_days' (their history is replaced by the week before)",
             UserWarning,
             stacklevel=4,
         )
+
+
+def gaps_between(times: np.ndarray, start: pd.Timestamp, longest: pd.Timedelta):
+    """The consecutive arrivals more than ``longest`` (a day or more) apart among ``times``
+    (naive datetime64, in any order), from the last arrival before ``start`` on: two arrays,
+    the arrival before each gap and the one after it, in time order; the pairs that sorting
+    ``times`` would show.
+
+    In linear time, from the earliest and latest arrival of each day counted from the first:
+    two arrivals more than ``k`` whole days apart lie in days at least ``k`` apart with none
+    between them holding an arrival, so only those pairs of days are measured (sorting 10M
+    arrivals took 0.7 s of a forecast).
+
+    >>> times = pd.to_datetime(["2026-01-09 17:00", "2026-01-01 09:00", "2026-01-02 10:00",
+    ...                         "2026-01-15 08:00", "2026-01-05 11:00"]).to_numpy()
+    >>> last, following = gaps_between(times, pd.Timestamp("2026-01-03"), pd.Timedelta("4D"))
+    >>> [f"{a} to {b}" for a, b in zip(last, following)]
+    ['2026-01-05T11:00:00.000000000 to 2026-01-09T17:00:00.000000000', \
+'2026-01-09T17:00:00.000000000 to 2026-01-15T08:00:00.000000000']
+    """
+    unit = np.datetime_data(times.dtype)[0]  # counted in the times' own unit: no overflow
+    values = times.view(np.int64)
+    first = np.datetime64(start.to_datetime64(), unit).view(np.int64)
+    day, most = (np.timedelta64(span, unit).view(np.int64) for span in (_DAY, longest))
+    points = values[values >= first]
+    before = values[values < first]
+    if before.size:  # the last arrival before the series start opens the first gap
+        points = np.append(points, before.max())
+    none = np.array([], dtype=times.dtype)
+    if points.size < 2:
+        return none, none
+    days = (points - points.min()) // day
+    held = np.flatnonzero(np.bincount(days))
+    apart = np.flatnonzero(np.diff(held) >= most // day)
+    if not apart.size:
+        return none, none
+    latest = np.full(held[-1] + 1, np.iinfo(np.int64).min)
+    earliest = np.full(held[-1] + 1, np.iinfo(np.int64).max)
+    np.maximum.at(latest, days, points)
+    np.minimum.at(earliest, days, points)
+    last, following = latest[held[apart]], earliest[held[apart + 1]]
+    wide = following - last > most
+    return last[wide].view(times.dtype), following[wide].view(times.dtype)
 
 
 def _declared(last, following, closed_days) -> bool:
