@@ -171,19 +171,20 @@ def decomposed(frame: pd.DataFrame, *, target: float, scale: float, side=None):
     )
     performance = np.where(present, sign * usual * (own - target), 0.0)
     gap = sign * (value - target)
-    sums = ["numerator", "denominator", "baseline_denominator"]
-    labels = frame.drop(columns=[column for column in sums if column in frame.columns])
-    result = labels.assign(
-        numerator=numerator,
-        denominator=denominator,
-        value=own,
-        share=denominator / total,
-        baseline_share=usual,
-        performance=performance,
-        mix=contribution - performance,
-        contribution=contribution,
-        share_of_gap=contribution / gap if gap > 0 else np.nan,
-    ).reset_index(drop=True)
+    parts = {
+        "numerator": numerator,
+        "denominator": denominator,
+        "value": own,
+        "share": denominator / total,
+        "baseline_share": usual,
+        "performance": performance,
+        "mix": contribution - performance,
+        "contribution": contribution,
+        "share_of_gap": contribution / gap if gap > 0 else np.full(len(frame), np.nan),
+    }
+    replaced = [*parts, "baseline_denominator"]
+    labels = frame.drop(columns=[column for column in replaced if column in frame.columns])
+    result = pd.concat([labels.reset_index(drop=True), pd.DataFrame(parts)], axis=1)
     if note:
         result.attrs["note"] = note
     return result

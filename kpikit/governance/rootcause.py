@@ -233,9 +233,9 @@ def root_cause(
     hot_spots, staffing = pd.DataFrame(), None
     if spec.table != "costs":
         hot = hot_spot if hot_spot in columns and hot_spot not in group else None
-        window, usual_window = _interval_sums(sums, miss, hot, interval_s, baseline)
         # the period's rows and the baseline's, labelled with their weekday and block of the day
-        calendars = _calendar(window, block_hours), _calendar(usual_window, block_hours)
+        calendars = _interval_sums(sums, miss, hot, interval_s, baseline, block_hours)
+        window = calendars[0]
         pieces += [_by_dimension(*calendars, d, gauge) for d in TIME_DIMENSIONS if d in dimensions]
         hot_spots = _hot_spots(*calendars, _calendar_cell(freq), hot, gauge)
         staffing = _staffing(dataset, miss, gauge, window, staffing_target_sl, interval_s, options)
@@ -431,12 +431,21 @@ def _side(direction: str, value: float, target: float) -> str:
     return "below" if value < target else "above"
 
 
-def _select(frame: pd.DataFrame, group: Mapping) -> pd.DataFrame:
-    """The rows of ``frame`` in ``group`` (a None value: the rows without a value there)."""
-    mask = np.ones(len(frame), dtype=bool)
-    for key, value in group.items():
-        mask &= (frame[key].isna() if value is None else frame[key] == value).to_numpy()
-    return frame[mask]
+def _group_positions(frame: pd.DataFrame, keys: list) -> dict:
+    """Where each group of ``frame`` by ``keys`` is: its values (None for a missing one) to
+    the positions of its rows.
+
+    >>> frame = pd.DataFrame({"site": ["A", None, "A"], "queue": ["x", "y", "x"]})
+    >>> _group_positions(frame, ["site", "queue"])
+    {('A', 'x'): array([0, 2]), (None, 'y'): array([1])}
+    """
+    groups = frame.groupby(keys, dropna=False, sort=False, observed=True).indices
+    return {
+        tuple(None if pd.isna(value) else value for value in (key if len(keys) > 1 else [key])): (
+            positions
+        )
+        for key, positions in groups.items()
+    }
 
 
 def _in_window(periods: pd.Series, window) -> np.ndarray:
@@ -448,7 +457,8 @@ def _in_window(periods: pd.Series, window) -> np.ndarray:
 
 
 class _Sums:
-    """:func:`kpikit.compute` of one KPI by columns and period, kept in a cache."""
+    """:func:`kpikit.compute` of one KPI by columns and period, kept in a cache with where
+    each group's rows are (a monthly review explains hundreds of misses from the same sums)."""
 
     def __init__(self, dataset, options, cache):
         self.dataset, self.options, self.cache = dataset, options, cache
@@ -463,10 +473,26 @@ class _Sums:
             )
         return self.cache[key]
 
+    def of_group(self, kpi_id, by, freq, group: Mapping, block_hours=None) -> pd.DataFrame:
+        """The sums by ``by`` of ``group``'s rows (a None value: the rows without a value
+        there), labelled by :func:`_calendar` when ``block_hours`` is given."""
+        keys = list(group)
+        cached = ("rows", kpi_id, tuple(by), freq, repr(sorted(self.options.items())))
+        cached += (tuple(keys), block_hours)
+        if cached not in self.cache:
+            table = self(kpi_id, by, freq)
+            if block_hours is not None:
+                table = _calendar(table, block_hours)
+            self.cache[cached] = table, _group_positions(table, keys) if keys else None
+        table, positions = self.cache[cached]
+        if positions is None:
+            return table
+        return table.iloc[positions.get(tuple(group.values()), [])]
+
 
 def _category_sums(sums, miss: _Miss, categorical, baseline):
     """The group's sums by ``categorical`` columns: in the period, and in the baseline window."""
-    rows = _select(sums(miss.kpi_id, [*miss.group, *categorical], miss.freq), miss.group)
+    rows = sums.of_group(miss.kpi_id, [*miss.group, *categorical], miss.freq, miss.group)
     current = rows[rows["period"] == pd.Timestamp(miss.period)]
     usual = rows[_in_window(rows["period"], baseline)]
     return current, usual
@@ -482,10 +508,12 @@ def _value(current: pd.DataFrame, scale: float, miss: _Miss):
     return scale * current["numerator"].sum() / current["denominator"].sum()
 
 
-def _interval_sums(sums, miss: _Miss, hot, interval_s, baseline):
-    """The group's sums by agent interval (and ``hot``): in the period, and in the baseline."""
+def _interval_sums(sums, miss: _Miss, hot, interval_s, baseline, block_hours):
+    """The group's sums by agent interval (and ``hot``) with their calendar labels: in the
+    period, and in the baseline."""
     by = [*miss.group, *([hot] if hot else [])]
-    rows = _select(sums(miss.kpi_id, by, INTERVAL_FREQS[interval_s]), miss.group)
+    freq = INTERVAL_FREQS[interval_s]
+    rows = sums.of_group(miss.kpi_id, by, freq, miss.group, block_hours)
     window = rows[(rows["period"] >= pd.Timestamp(miss.period)) & (rows["period"] < miss.end)]
     return window, rows[_in_window(rows["period"], baseline)]
 
