@@ -182,9 +182,9 @@ def decomposed(frame: pd.DataFrame, *, target: float, scale: float, side=None):
         "contribution": contribution,
         "share_of_gap": contribution / gap if gap > 0 else np.full(len(frame), np.nan),
     }
-    replaced = [*parts, "baseline_denominator"]
-    labels = frame.drop(columns=[column for column in replaced if column in frame.columns])
-    result = pd.concat([labels.reset_index(drop=True), pd.DataFrame(parts)], axis=1)
+    replaced = {*parts, "baseline_denominator"}
+    labels = {column: frame[column].array for column in frame.columns if column not in replaced}
+    result = pd.DataFrame({**labels, **parts})
     if note:
         result.attrs["note"] = note
     return result

@@ -236,5 +236,6 @@ def _dimension_texts(cause):
             + ")."
         )
         ranked.append((best["share_of_gap"], text))
-    ranked.sort(key=lambda item: -item[0])
+    # equal shares (one team on one channel) rank in the dimensions' order, not by float noise
+    ranked.sort(key=lambda item: -round(item[0], 9))
     return [text for _, text in ranked]
