@@ -214,12 +214,14 @@ def root_cause(
     spec = kpi_definition(kpi_id)
     _check_options(block_hours, interval_s, staffing_target_sl)
     top = check_number("top", top, minimum=0, integer=True)
-    dimensions = _dimensions(dimensions, dataset)
+    cache = {} if cache is None else cache
+    names = _column_names(dataset, cache)
+    dimensions = _dimensions(dimensions, names)
     baseline = _baseline(baseline)
-    columns = _columns(dataset, spec.table)
+    columns = _columns(names, spec.table)
     _check_group(group, columns, spec.table)
     options = dict(compute_options)
-    sums = _Sums(dataset, options, {} if cache is None else cache)
+    sums = _Sums(dataset, options, cache)
     categorical = _categorical(dimensions, columns, group)
     periods = sums(kpi_id, [*group, *categorical], freq)["period"]
     period = _on_data_clock("breach", period, periods)
@@ -322,10 +324,10 @@ def _check_options(block_hours, interval_s, staffing_target_sl) -> None:
     check_percent("staffing_target_sl", staffing_target_sl, low=1, high=100, open=True)
 
 
-def _dimensions(dimensions, dataset: Dataset) -> list:
-    """The dimensions asked for: None gives those of :data:`DIMENSIONS` the data has; names
-    that are neither calendar dimensions nor columns of the data raise."""
-    known = [*TIME_DIMENSIONS, *sorted(set().union(*map(_table_columns, _tables(dataset))))]
+def _dimensions(dimensions, names: dict) -> list:
+    """The dimensions asked for: None gives those of :data:`DIMENSIONS` the data has (``names``:
+    each table's columns); names that are neither calendar dimensions nor columns raise."""
+    known = [*TIME_DIMENSIONS, *sorted(set().union(*names.values()))]
     if dimensions is None:
         return [d for d in DIMENSIONS if d in known]
     if not isinstance(dimensions, list | tuple) or not all(isinstance(d, str) for d in dimensions):
@@ -384,27 +386,28 @@ def _on_data_clock(argument: str, stamp: pd.Timestamp, periods: pd.Series) -> pd
     return stamp.tz_convert(zone)
 
 
-def _tables(dataset: Dataset) -> list:
-    """The tables the dataset has."""
-    tables = (dataset.contacts, dataset.agent_intervals, dataset.costs)
-    return [frame for frame in tables if frame is not None]
-
-
-def _table_columns(frame) -> set:
-    """The column names of a table (none for a missing one)."""
+def _column_names(dataset: Dataset, cache: dict) -> dict:
+    """Each table's column names (none for a missing table), read once per ``cache`` (reading
+    a lazy table's schema costs a narwhals round trip)."""
     import narwhals as nw
 
-    return set(nw.from_native(frame).collect_schema().names()) if frame is not None else set()
+    if "column names" not in cache:
+        tables = ("contacts", "agent_intervals", "costs")
+        frames = {table: getattr(dataset, table) for table in tables}
+        cache["column names"] = {
+            table: set(nw.from_native(frame).collect_schema().names())
+            if frame is not None
+            else set()
+            for table, frame in frames.items()
+        }
+    return cache["column names"]
 
 
-def _columns(dataset: Dataset, table: str) -> set:
+def _columns(names: dict, table: str) -> set:
     """The contact columns a KPI of ``table`` can be split by: those ``table`` has too."""
-    contacts = _table_columns(dataset.contacts)
     if table == "contacts":
-        return contacts
-    if table == "agent_intervals":
-        return contacts & _table_columns(dataset.agent_intervals)
-    return contacts & _table_columns(dataset.costs)
+        return names["contacts"]
+    return names["contacts"] & names[table]
 
 
 def _check_group(group: Mapping, columns: set, table: str) -> None:
@@ -583,10 +586,16 @@ def _summed(current: pd.DataFrame, usual: pd.DataFrame, keys: list) -> pd.DataFr
 
 def _by_dimension(current, usual, dimension, gauge: _Gauge) -> pd.DataFrame:
     """The contributions of each segment of ``dimension``, with the dimension's segment count."""
-    segments = _summed(current, usual, [dimension]).rename(columns={dimension: "segment"})
-    segments["segment"] = segments["segment"].astype(str)
+    summed = _summed(current, usual, [dimension])
+    sums = ("numerator", "denominator", "baseline_denominator")
+    segments = pd.DataFrame(
+        {
+            "dimension": dimension,
+            "segment": summed[dimension].astype(str).array,
+            **{name: summed[name].array for name in sums},
+        }
+    )
     parts = gauge.split(segments)
-    parts.insert(0, "dimension", dimension)
     parts["segment_count"] = int((parts["denominator"] > 0).sum())
     return parts
 
