@@ -443,12 +443,11 @@ def _group_positions(frame: pd.DataFrame, keys: list) -> dict:
     {('A', 'x'): array([0, 2]), (None, 'y'): array([1])}
     """
     groups = frame.groupby(keys, dropna=False, sort=False, observed=True).indices
-    return {
-        tuple(None if pd.isna(value) else value for value in (key if len(keys) > 1 else [key])): (
-            positions
-        )
-        for key, positions in groups.items()
-    }
+    found = {}
+    for key, positions in groups.items():
+        values = key if isinstance(key, tuple) else (key,)  # one key: pandas gives the value
+        found[tuple(None if pd.isna(value) else value for value in values)] = positions
+    return found
 
 
 def _in_window(periods: pd.Series, window) -> np.ndarray:
