@@ -43,6 +43,9 @@ DIMENSIONS = ("queue", "team", "channel", "reason", "hours", "weekday", "date")
 
 TIME_DIMENSIONS = ("hours", "weekday", "date")
 
+_SUMS = ("numerator", "denominator", "baseline_denominator")
+"""The sums each split adds up: the period's, and the usual volume of the baseline."""
+
 HOT_SPOT_SHARE = 0.10
 """Hot spots cross the calendar with the hot-spot column when the largest one then holds at
 least this share of the miss; otherwise the calendar alone makes the hot spots."""
@@ -468,7 +471,7 @@ class _Sums:
     def __call__(self, kpi_id, by, freq) -> pd.DataFrame:
         from kpikit.metrics import compute
 
-        key = (kpi_id, tuple(by), freq, repr(sorted(self.options.items())))
+        key = self._key(kpi_id, by, freq)
         if key not in self.cache:
             self.cache[key] = pandas_frame(
                 compute(self.dataset, kpis=[kpi_id], by=by or None, freq=freq, **self.options)
@@ -479,8 +482,7 @@ class _Sums:
         """The sums by ``by`` of ``group``'s rows (a None value: the rows without a value
         there), labelled by :func:`_calendar` when ``block_hours`` is given."""
         keys = list(group)
-        cached = ("rows", kpi_id, tuple(by), freq, repr(sorted(self.options.items())))
-        cached += (tuple(keys), block_hours)
+        cached = ("rows", *self._key(kpi_id, by, freq), tuple(keys), block_hours)
         if cached not in self.cache:
             table = self(kpi_id, by, freq)
             if block_hours is not None:
@@ -490,6 +492,9 @@ class _Sums:
         if positions is None:
             return table
         return table.iloc[positions.get(tuple(group.values()), [])]
+
+    def _key(self, kpi_id, by, freq) -> tuple:
+        return kpi_id, tuple(by), freq, repr(sorted(self.options.items()))
 
 
 def _category_sums(sums, miss: _Miss, categorical, baseline):
@@ -555,14 +560,15 @@ def _summed(current: pd.DataFrame, usual: pd.DataFrame, keys: list) -> pd.DataFr
     """
     size = len(current)
     if size == 0:
-        return pd.DataFrame(columns=[*keys, "numerator", "denominator", "baseline_denominator"])
+        return pd.DataFrame(columns=[*keys, *_SUMS])
     codes, labels = [], []
     for key in keys:
         both = pd.concat([current[key], usual[key]], ignore_index=True)
         key_codes, uniques = pd.factorize(both, sort=True, use_na_sentinel=False)
         codes.append(key_codes)
         labels.append(uniques)
-    combined = np.ravel_multi_index(codes, [len(uniques) for uniques in labels])
+    shape = [len(uniques) for uniques in labels]
+    combined = np.ravel_multi_index(codes, shape)
     cells, inverse = np.unique(combined, return_inverse=True)
     count = len(cells)
 
@@ -576,7 +582,7 @@ def _summed(current: pd.DataFrame, usual: pd.DataFrame, keys: list) -> pd.DataFr
         "denominator": total(current, "denominator", inverse[:size]),
         "baseline_denominator": total(usual, "denominator", inverse[size:]),
     }
-    cell_codes = np.unravel_index(cells[in_current], [len(uniques) for uniques in labels])
+    cell_codes = np.unravel_index(cells[in_current], shape)
     named = zip(keys, labels, cell_codes, strict=True)
     columns = {key: uniques.take(code) for key, uniques, code in named}
     columns.update({name: values[in_current] for name, values in sums.items()})
@@ -586,12 +592,11 @@ def _summed(current: pd.DataFrame, usual: pd.DataFrame, keys: list) -> pd.DataFr
 def _by_dimension(current, usual, dimension, gauge: _Gauge) -> pd.DataFrame:
     """The contributions of each segment of ``dimension``, with the dimension's segment count."""
     summed = _summed(current, usual, [dimension])
-    sums = ("numerator", "denominator", "baseline_denominator")
     segments = pd.DataFrame(
         {
             "dimension": dimension,
             "segment": summed[dimension].astype(str).array,
-            **{name: summed[name].array for name in sums},
+            **{name: summed[name].array for name in _SUMS},
         }
     )
     parts = gauge.split(segments)
