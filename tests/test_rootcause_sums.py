@@ -1,5 +1,6 @@
 """The sums a root cause splits, made with one factorisation per key rather than two pandas
-groupbys, are the groupbys' sums: same cells, same order (a missing label last), same totals."""
+groupbys, are the groupbys' sums: same cells, same order (a missing label last), same totals;
+the top segment of a dimension is the same one in the findings and in the review's table."""
 
 import numpy as np
 import pandas as pd
@@ -7,7 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kpikit.governance.rootcause import _group_positions, _summed
+from kpikit.governance.reviews import _contributors
+from kpikit.governance.rootcause import _group_positions, _summed, root_cause
+from kpikit.governance.words import top_segments
 
 
 def grouped_sums(current, usual, keys):
@@ -36,7 +39,8 @@ def frame_of(records):
 def test_the_sums_are_the_groupby_sums(current, usual, keys):
     current, usual = frame_of(current), frame_of(usual)
     expected = grouped_sums(current, usual, keys)
-    pd.testing.assert_frame_equal(_summed(current, usual, keys), expected, check_dtype=False)
+    summed = pd.DataFrame(_summed(current, usual, keys))
+    pd.testing.assert_frame_equal(summed, expected, check_dtype=False)
 
 
 @pytest.mark.parametrize("dtype", ["category", "string[pyarrow]", "object"])
@@ -45,7 +49,7 @@ def test_the_sums_keep_the_label_type(dtype):
         {"queue": pd.Series(["b", "a", "b"], dtype=dtype), "numerator": [1.0, 2.0, 3.0]}
     ).assign(denominator=[2.0, 2.0, 4.0])
     usual = current.iloc[:1]
-    summed = _summed(current, usual, ["queue"])
+    summed = pd.DataFrame(_summed(current, usual, ["queue"]))
     assert summed["queue"].dtype == current["queue"].dtype
     # by hand: a = 2 of 2 (usual 0), b = 1 + 3 of 2 + 4 (usual 2)
     assert summed.to_dict("list") == {
@@ -63,3 +67,25 @@ def test_groups_are_found_with_missing_values():
         ("A", "x"): [0, 2],
         (None, "y"): [1, 3],
     }
+
+
+def test_segments_tied_on_contribution_are_named_in_label_order():
+    # by hand: queues a and b each answer 1 of 2 contacts in time, 50 % against 80 %: each
+    # contributes -(100 · 1 - 80 · 2) / 4 = 15 points of the 30-point miss, exactly
+    contacts = pd.DataFrame(
+        {
+            "contact_id": ["c1", "c2", "c3", "c4"],
+            "queue": ["b", "b", "a", "a"],
+            "arrived_at": pd.Timestamp("2026-01-05 10:00"),
+            "answered": True,
+            "wait_s": [5.0, 60.0, 5.0, 60.0],
+        }
+    )
+    breach = {"kpi": "service_level", "target": 80, "period": "2026-01-05", "freq": "week"}
+    cause = root_cause(contacts, breach, dimensions=["queue"])
+    queues = cause.segments.set_index("segment")["contribution"]
+    assert queues["a"] == queues["b"] == 15.0
+    assert top_segments(cause.segments)["segment"].tolist() == ["a"]
+    assert cause.findings[-1].startswith("Queue a: 50 % of the miss")
+    table = _contributors(cause, "all")
+    assert table.loc[table["dimension"] == "queue", "segment"].tolist() == ["a"]

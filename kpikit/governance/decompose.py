@@ -131,10 +131,32 @@ def decomposed(frame: pd.DataFrame, *, target: float, scale: float, side=None):
     >>> decomposed(segments, target=80, scale=100)["contribution"].tolist()
     [0.0, 20.0]
     """
-    numerator = frame["numerator"].to_numpy(float)
-    denominator = frame["denominator"].to_numpy(float)
-    usual_column = frame.get("baseline_denominator", frame["denominator"])
-    baseline = usual_column.to_numpy(float)
+    usual = frame.get("baseline_denominator", frame["denominator"])
+    parts, note = decomposed_columns(
+        frame["numerator"], frame["denominator"], usual, target=target, scale=scale, side=side
+    )
+    replaced = {*parts, "baseline_denominator"}
+    labels = {column: frame[column].array for column in frame.columns if column not in replaced}
+    result = pd.DataFrame({**labels, **parts})
+    if note:
+        result.attrs["note"] = note
+    return result
+
+
+def decomposed_columns(numerator, denominator, baseline, *, target, scale, side=None):
+    """The columns of :func:`decomposed` (a dict of :data:`DECOMPOSITION_COLUMNS` to arrays)
+    and its note ("" for none), from the segments' ``numerator``, ``denominator`` and
+    ``baseline`` (usual denominator) as arrays or Series: what a caller needs to build one
+    frame of its own labels and these columns.
+
+    >>> parts, note = decomposed_columns([40.0, 20.0], [50.0, 50.0], [0.0, 0.0], target=80,
+    ...                                  scale=100)
+    >>> parts["contribution"].tolist(), parts["mix"].tolist(), note[:45]
+    ([0.0, 20.0], [0.0, 0.0], 'The segments with volume in the period have n')
+    """
+    numerator = np.asarray(numerator, dtype=float)
+    denominator = np.asarray(denominator, dtype=float)
+    baseline = np.asarray(baseline, dtype=float)
     with np.errstate(over="ignore", invalid="ignore"):  # overflowing sums are refused below
         total, numerator_total = denominator.sum(), numerator.sum()
     if total <= 0:
@@ -180,14 +202,9 @@ def decomposed(frame: pd.DataFrame, *, target: float, scale: float, side=None):
         "performance": performance,
         "mix": contribution - performance,
         "contribution": contribution,
-        "share_of_gap": contribution / gap if gap > 0 else np.full(len(frame), np.nan),
+        "share_of_gap": contribution / gap if gap > 0 else np.full(len(numerator), np.nan),
     }
-    replaced = {*parts, "baseline_denominator"}
-    labels = {column: frame[column].array for column in frame.columns if column not in replaced}
-    result = pd.DataFrame({**labels, **parts})
-    if note:
-        result.attrs["note"] = note
-    return result
+    return parts, note
 
 
 def _checked(segments) -> pd.DataFrame:

@@ -20,6 +20,7 @@ from kpikit.governance.cadence import (
     group_labels,
 )
 from kpikit.governance.rootcause import root_cause
+from kpikit.governance.words import row_dicts, top_segments
 from kpikit.scorecard import Scorecard, format_value, target_text
 
 __all__ = ["monthly", "next_target", "quarterly"]
@@ -139,13 +140,11 @@ def _contributors(cause, group: str) -> pd.DataFrame:
     spots = cause.hot_spots
     if not spots.empty:
         labels = [c for c in ("weekday", "hours", "queue", "team") if c in spots.columns]
-        for _, spot in spots.head(TOP_CONTRIBUTORS).iterrows():
-            rows.append(
-                _contribution_row(group, cause, "hot spot", " ".join(map(str, spot[labels])), spot)
-            )
-    for dimension, segments in cause.segments.groupby("dimension", sort=False):
-        best = segments.sort_values("contribution", ascending=False).iloc[0]
-        rows.append(_contribution_row(group, cause, dimension, best["segment"], best))
+        for spot in row_dicts(spots.head(TOP_CONTRIBUTORS)):
+            when = " ".join(str(spot[label]) for label in labels)
+            rows.append(_contribution_row(group, cause, "hot spot", when, spot))
+    for best in row_dicts(top_segments(cause.segments)):
+        rows.append(_contribution_row(group, cause, best["dimension"], best["segment"], best))
     return pd.DataFrame(rows)
 
 

@@ -30,7 +30,7 @@ from kpikit.catalog import KPI_IDS
 from kpikit.catalog import kpi as kpi_definition
 from kpikit.governance import words
 from kpikit.governance.breaches import breach_group, period_end
-from kpikit.governance.decompose import DECOMPOSITION_COLUMNS, decomposed
+from kpikit.governance.decompose import DECOMPOSITION_COLUMNS, decomposed, decomposed_columns
 from kpikit.governance.staffing import INTERVAL_FREQS, interval_staffing
 from kpikit.metrics import FREQUENCIES
 from kpikit.schema import Dataset
@@ -276,6 +276,13 @@ class _Gauge(NamedTuple):
         """:func:`~kpikit.governance.decompose.decompose` of ``frame`` (sums kpikit made)
         against this gauge."""
         return decomposed(frame, target=self.target, scale=self.scale, side=self.side)
+
+    def split_columns(self, sums: dict) -> tuple[dict, str]:
+        """:func:`~kpikit.governance.decompose.decomposed_columns` of the :data:`_SUMS` in
+        ``sums`` (a mapping of column names to arrays) against this gauge."""
+        return decomposed_columns(
+            *(sums[name] for name in _SUMS), target=self.target, scale=self.scale, side=self.side
+        )
 
 
 def _read_breach(breach):
@@ -544,23 +551,24 @@ def _calendar_cell(freq: str) -> list:
     return ["weekday", "hours"] if freq not in _SUB_DAY and freq != "day" else ["hours"]
 
 
-def _summed(current: pd.DataFrame, usual: pd.DataFrame, keys: list) -> pd.DataFrame:
+def _summed(current: pd.DataFrame, usual: pd.DataFrame, keys: list) -> dict:
     """``current``'s numerator and denominator summed by the ``keys`` columns, with the usual
     denominator: one row per combination of keys in ``current``, in the keys' order (a missing
     value last), as ``groupby(keys, dropna=False, sort=True)`` gives them but without its cost
-    (a monthly review sums thousands of small frames).
+    (a monthly review sums thousands of small frames). The columns come as a dict, for the
+    caller to build one frame of them and what it adds.
 
     >>> current = pd.DataFrame({"queue": ["b", None, "b"], "numerator": [1.0, 2.0, 3.0],
     ...                         "denominator": [4.0, 5.0, 6.0]})
     >>> usual = pd.DataFrame({"queue": ["a", "b"], "denominator": [7.0, 8.0]})
-    >>> _summed(current, usual, ["queue"])
+    >>> pd.DataFrame(_summed(current, usual, ["queue"]))
       queue  numerator  denominator  baseline_denominator
     0     b        4.0         10.0                   8.0
     1   NaN        2.0          5.0                   0.0
     """
     size = len(current)
     if size == 0:
-        return pd.DataFrame(columns=[*keys, *_SUMS])
+        return {name: np.array([], dtype=object) for name in [*keys, *_SUMS]}
     codes, labels = [], []
     for key in keys:
         both = pd.concat([current[key], usual[key]], ignore_index=True)
@@ -586,22 +594,24 @@ def _summed(current: pd.DataFrame, usual: pd.DataFrame, keys: list) -> pd.DataFr
     named = zip(keys, labels, cell_codes, strict=True)
     columns = {key: uniques.take(code) for key, uniques, code in named}
     columns.update({name: values[in_current] for name, values in sums.items()})
-    return pd.DataFrame(columns)
+    return columns
 
 
 def _by_dimension(current, usual, dimension, gauge: _Gauge) -> pd.DataFrame:
     """The contributions of each segment of ``dimension``, with the dimension's segment count."""
     summed = _summed(current, usual, [dimension])
+    parts, note = gauge.split_columns(summed)
     segments = pd.DataFrame(
         {
             "dimension": dimension,
-            "segment": summed[dimension].astype(str).array,
-            **{name: summed[name].array for name in _SUMS},
+            "segment": pd.Series(summed[dimension], copy=False).astype(str).array,
+            **parts,
+            "segment_count": int((parts["denominator"] > 0).sum()),
         }
     )
-    parts = gauge.split(segments)
-    parts["segment_count"] = int((parts["denominator"] > 0).sum())
-    return parts
+    if note:
+        segments.attrs["note"] = note
+    return segments
 
 
 def _hot_spots(calendar, usual_calendar, cell, hot, gauge: _Gauge) -> pd.DataFrame:
@@ -618,7 +628,7 @@ def _by_cell(calendar, usual_calendar, cell, gauge: _Gauge) -> pd.DataFrame:
     """The contributions of the cells with volume, largest first."""
     if calendar.empty:
         return pd.DataFrame()
-    parts = gauge.split(_summed(calendar, usual_calendar, cell))
+    parts = gauge.split(pd.DataFrame(_summed(calendar, usual_calendar, cell)))
     parts = parts[parts["denominator"] > 0]
     return parts.sort_values("contribution", ascending=False, kind="stable").reset_index(drop=True)
 

@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from kpikit.catalog import kpi as kpi_definition
@@ -160,9 +161,9 @@ def _hot_spot_texts(cause, top, hot_spot):
         return []
     texts = []
     named = spots[spots["share_of_gap"] >= NAMED_SHARE]
-    for _, spot in named.head(top).iterrows():
-        when = " ".join(str(spot[key]) for key in ("weekday", "hours") if key in spot.index)
-        where = f" on {spot[hot_spot]}" if hot_spot in spot.index else ""
+    for spot in row_dicts(named.head(top)):
+        when = " ".join(str(spot[key]) for key in ("weekday", "hours") if key in spot)
+        where = f" on {spot[hot_spot]}" if hot_spot in spot else ""
         share = _share_text(spot["contribution"], cause.gap, kpi_definition(cause.kpi).unit)
         text = f"{when}{where}: {share}"
         short = spot.get("agents_short", math.nan)
@@ -205,6 +206,37 @@ def _worst_days_text(cause, top: int) -> list:
     return [f"Worst days: {joined}, together {share}."]
 
 
+def row_dicts(frame: pd.DataFrame) -> list[dict]:
+    """The rows of ``frame`` as dicts of column to value, the values as
+    :meth:`pandas.DataFrame.iterrows` gives them (a missing Arrow string is None), without
+    building a Series per row.
+
+    >>> row_dicts(pd.DataFrame({"queue": ["tech"], "share": [0.5]}))
+    [{'queue': 'tech', 'share': 0.5}]
+    """
+    return [dict(zip(frame.columns, row, strict=True)) for row in frame.to_numpy()]
+
+
+def top_segments(segments: pd.DataFrame) -> pd.DataFrame:
+    """The row of each dimension of a root cause's ``segments`` with the largest contribution,
+    the first of them on a tie: one row per dimension, in the dimensions' order.
+
+    >>> segments = pd.DataFrame({"dimension": ["queue", "queue", "team", "team"],
+    ...                          "segment": ["a", "b", "x", "y"],
+    ...                          "contribution": [1.0, 3.0, 2.0, 2.0]})
+    >>> top_segments(segments)[["dimension", "segment"]]
+      dimension segment
+    1     queue       b
+    2      team       x
+    """
+    if segments.empty:
+        return segments
+    codes = pd.factorize(segments["dimension"])[0]
+    order = np.lexsort((-segments["contribution"].to_numpy(float), codes))  # ties keep row order
+    first = np.unique(codes[order], return_index=True)[1]
+    return segments.iloc[order[first]]
+
+
 def _dimension_texts(cause):
     segments = cause.segments
     if segments.empty:
@@ -212,11 +244,9 @@ def _dimension_texts(cause):
     definition = kpi_definition(cause.kpi)
     noun = _VOLUME_NOUNS.get(cause.kpi, "contacts")
     ranked = []
-    for dimension, rows in segments.groupby("dimension", sort=False):
-        if dimension == "date":
-            continue
-        best = rows.sort_values("contribution", ascending=False).iloc[0]
-        if not best["contribution"] > 0:
+    for best in row_dicts(top_segments(segments)):
+        dimension = best["dimension"]
+        if dimension == "date" or not best["contribution"] > 0:
             continue
         reasons = []
         if best["performance"] > 0.25 * best["contribution"]:
