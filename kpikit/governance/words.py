@@ -208,8 +208,8 @@ def _worst_days_text(cause, top: int) -> list:
 
 def row_dicts(frame: pd.DataFrame) -> list[dict]:
     """The rows of ``frame`` as dicts of column to value, the values as
-    :meth:`pandas.DataFrame.iterrows` gives them (a missing Arrow string is None), without
-    building a Series per row.
+    :meth:`pandas.DataFrame.iterrows` gives them (a missing Arrow string stays ``pd.NA``, where
+    ``to_dict("records")`` gives None), without building a Series per row.
 
     >>> row_dicts(pd.DataFrame({"queue": ["tech"], "share": [0.5]}))
     [{'queue': 'tech', 'share': 0.5}]
