@@ -211,6 +211,19 @@ def test_next_target_rises_on_the_ramp_and_never_falls():
     assert next_target(5, "lower", [4, 4, 3, 4])[0] == 4.5  # abandonment, median 4
 
 
+def test_page_shows_no_signed_zero(monthly):
+    # the root causes' tables hold mixes of -0.027 points and the like; shown to one decimal
+    # they are 0.0, not -0.0
+    tables = [
+        part.table for part in monthly.sections if "mix" in getattr(part.table, "columns", [])
+    ]
+    mixes = pd.concat(tables)["mix"]
+    assert ((mixes < 0) & (mixes > -0.05)).any()
+    page = report_html(monthly)
+    assert not re.search(r">[-+]0\.0+<", page)
+    assert ">0.0<" in page
+
+
 def test_page_is_standalone_and_reads_on_a_phone(monthly):
     page = report_html(monthly)
     assert "<script" not in page

@@ -164,6 +164,17 @@ def _cell_html(column: str, value) -> str:
 
 
 def _number_text(column: str, value: float) -> str:
+    """``value`` as the ``column``'s cells show it; one that rounds to zero shows no sign
+    (``-0.0`` was a mix of -0.004 points).
+
+    >>> _number_text("mix", -0.004), _number_text("vs usual", -0.01), _number_text("mix", -0.06)
+    ('0.0', '0.0', '-0.1')
+    """
+    text = _rounded_text(column, value)
+    return text.lstrip("+-") if text.strip("+-0.,") == "" else text
+
+
+def _rounded_text(column: str, value: float) -> str:
     if not math.isfinite(value):
         return "–"
     if column == "p value":
