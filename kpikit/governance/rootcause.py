@@ -597,21 +597,23 @@ def _summed(current: pd.DataFrame, usual: pd.DataFrame, keys: list) -> dict:
     return columns
 
 
-def _by_dimension(current, usual, dimension, gauge: _Gauge) -> pd.DataFrame:
+class _Piece(NamedTuple):
+    """One dimension's part of the segments table, as arrays (a root cause puts the pieces of
+    all its dimensions in one frame)."""
+
+    dimension: str
+    segment: pd.api.extensions.ExtensionArray
+    parts: dict
+    segment_count: int
+    note: str
+
+
+def _by_dimension(current, usual, dimension, gauge: _Gauge) -> _Piece:
     """The contributions of each segment of ``dimension``, with the dimension's segment count."""
     summed = _summed(current, usual, [dimension])
     parts, note = gauge.split_columns(summed)
-    segments = pd.DataFrame(
-        {
-            "dimension": dimension,
-            "segment": pd.Series(summed[dimension], copy=False).astype(str).array,
-            **parts,
-            "segment_count": int((parts["denominator"] > 0).sum()),
-        }
-    )
-    if note:
-        segments.attrs["note"] = note
-    return segments
+    segment = pd.Series(summed[dimension], copy=False).astype(str).array
+    return _Piece(dimension, segment, parts, int((parts["denominator"] > 0).sum()), note)
 
 
 def _hot_spots(calendar, usual_calendar, cell, hot, gauge: _Gauge) -> pd.DataFrame:
@@ -720,13 +722,33 @@ def _cause(miss: _Miss, value, target: float, pieces: list, hot_spots, staffing)
 
 
 def _segments(pieces: list) -> pd.DataFrame:
-    """The contributions of every dimension with more than one segment, as one table."""
-    segments = pd.concat(pieces, ignore_index=True) if pieces else _empty_segments()
-    segments = segments[segments["segment_count"] > 1].drop(columns="segment_count")
-    return segments.reset_index(drop=True)
+    """The contributions of every dimension with more than one segment, as one table: labels
+    of the text type ``astype(str)`` gives, and the decomposition's note when every dimension
+    has it."""
+    if not pieces:
+        return pd.DataFrame(columns=["dimension", "segment", *DECOMPOSITION_COLUMNS])
+    kept = [piece for piece in pieces if piece.segment_count > 1]
+    text = pieces[0].segment.dtype
+    names = np.array([piece.dimension for piece in kept], dtype=object)
+    lengths = [len(piece.segment) for piece in kept]
+    segments = pd.DataFrame(
+        {
+            "dimension": pd.array(np.repeat(names, lengths), dtype=text),
+            "segment": pd.array(_joined([piece.segment for piece in kept], object), dtype=text),
+            **{
+                name: _joined([piece.parts[name] for piece in kept], float)
+                for name in DECOMPOSITION_COLUMNS
+            },
+        }
+    )
+    notes = {piece.note for piece in pieces}
+    if len(notes) == 1 and "" not in notes:
+        segments.attrs["note"] = notes.pop()
+    return segments
 
 
-def _empty_segments() -> pd.DataFrame:
-    """A segments table without rows."""
-    columns = ["dimension", "segment", *DECOMPOSITION_COLUMNS, "segment_count"]
-    return pd.DataFrame(columns=columns)
+def _joined(arrays: list, dtype) -> np.ndarray:
+    """``arrays`` end to end as one NumPy array of ``dtype`` (empty without arrays)."""
+    return np.concatenate([np.asarray(array, dtype=dtype) for array in arrays] or [[]]).astype(
+        dtype, copy=False
+    )
