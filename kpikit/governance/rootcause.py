@@ -630,9 +630,16 @@ def _by_cell(calendar, usual_calendar, cell, gauge: _Gauge) -> pd.DataFrame:
     """The contributions of the cells with volume, largest first."""
     if calendar.empty:
         return pd.DataFrame()
-    parts = gauge.split(pd.DataFrame(_summed(calendar, usual_calendar, cell)))
-    parts = parts[parts["denominator"] > 0]
-    return parts.sort_values("contribution", ascending=False, kind="stable").reset_index(drop=True)
+    summed = _summed(calendar, usual_calendar, cell)
+    parts, note = gauge.split_columns(summed)
+    with_volume = np.flatnonzero(parts["denominator"] > 0)
+    # largest first; equal contributions keep the cells' order
+    order = with_volume[np.argsort(-parts["contribution"][with_volume], kind="stable")]
+    columns = {**{key: summed[key] for key in cell}, **parts}
+    cells = pd.DataFrame({name: values.take(order) for name, values in columns.items()})
+    if note:
+        cells.attrs["note"] = note
+    return cells
 
 
 def _concentrated(hot_spots: pd.DataFrame) -> bool:
