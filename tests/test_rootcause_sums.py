@@ -1,6 +1,7 @@
 """The sums a root cause splits, made with one factorisation per key rather than two pandas
 groupbys, are the groupbys' sums: same cells, same order (a missing label last), same totals;
-the top segment of a dimension is the same one in the findings and in the review's table."""
+the top segment of a dimension is the same one in the findings and in the review's table, and
+equal contributions are named in label order."""
 
 import numpy as np
 import pandas as pd
@@ -89,3 +90,24 @@ def test_segments_tied_on_contribution_are_named_in_label_order():
     assert cause.findings[-1].startswith("Queue a: 50 % of the miss")
     table = _contributors(cause, "all")
     assert table.loc[table["dimension"] == "queue", "segment"].tolist() == ["a"]
+
+
+def test_worst_days_tied_on_contribution_are_the_first_ones():
+    # by hand: four days, each 1 of 2 contacts in time (50 % against 80 %): each contributes
+    # -(100 · 1 - 80 · 2) / 8 = 7.5 points of the 30-point miss; the three named add up to
+    # 22.5, 75 % of it
+    days = pd.date_range("2026-01-05 10:00", periods=4, freq="D").repeat(2)
+    contacts = pd.DataFrame(
+        {
+            "contact_id": [f"c{i}" for i in range(8)],
+            "arrived_at": days,
+            "answered": True,
+            "wait_s": [5.0, 60.0] * 4,
+        }
+    )
+    breach = {"kpi": "service_level", "target": 80, "period": "2026-01-05", "freq": "week"}
+    cause = root_cause(contacts, breach, dimensions=["date"], top=3)
+    assert (cause.segments["contribution"] == 7.5).all()
+    assert "Worst days: Mon 5 Jan, Tue 6 Jan and Wed 7 Jan, together 75 % of the miss." in (
+        cause.findings
+    )

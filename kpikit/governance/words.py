@@ -194,15 +194,18 @@ def _staffing_text(cause) -> str:
 
 
 def _worst_days_text(cause, top: int) -> list:
-    days = cause.segments[cause.segments["dimension"] == "date"]
-    days = days[days["contribution"] > 0].sort_values("contribution", ascending=False).head(top)
-    if days.empty:
+    segments = cause.segments
+    contribution = segments["contribution"].to_numpy(float)
+    days = np.flatnonzero((segments["dimension"] == "date").to_numpy() & (contribution > 0))
+    # the largest first, equal ones in date order
+    days = days[np.argsort(-contribution[days], kind="stable")][:top]
+    if not len(days):
         return []
-    names = [pd.Timestamp(label[:10]) for label in days["segment"]]
+    names = [pd.Timestamp(label[:10]) for label in segments["segment"].to_numpy()[days]]
     listed = [f"{day:%a} {day.day} {day:%b}" for day in sorted(names)]
     joined = ", ".join(listed[:-1]) + f" and {listed[-1]}" if len(listed) > 1 else listed[0]
     unit = kpi_definition(cause.kpi).unit
-    share = _share_text(days["contribution"].sum(), cause.gap, unit)
+    share = _share_text(contribution[days].sum(), cause.gap, unit)
     return [f"Worst days: {joined}, together {share}."]
 
 
