@@ -219,6 +219,12 @@ _HINTS = {
         "float ids usually come from integer ids with missing values; "
         "convert with .astype('Int64') or .astype(str)"
     ),
+    ("string", "integer"): (
+        "convert them to text first (pandas: column.astype(str), Spark: col.cast('string')); "
+        "numbers read from partition folders (queue=007/) have lost their leading zeros: give "
+        "kk.compute the folder's path, which keeps such names as text, or have Spark keep them "
+        "with spark.sql.sources.partitionColumnTypeInference.enabled set to false"
+    ),
 }
 
 

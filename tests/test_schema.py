@@ -222,7 +222,7 @@ def test_missing_required_interval_and_cost_columns():
             "holds timestamps of several time zones",
             "tz_convert('Europe/Paris')",
         ),
-        ("queue", [1, 2, 3, 4], "holds integers", "expected text"),
+        ("queue", [1, 2, 3, 4], "holds integers", "expected text; convert them to text first"),
         # epoch time, as warehouse and streaming exports write it
         ("arrived_at", [1709542800000] * 4, "holds integers", "to_datetime(column, unit='s')"),
         ("arrived_at", [1709542800.5] * 4, "holds floats", "pl.from_epoch"),

@@ -166,3 +166,28 @@ def test_a_mapping_leaving_out_email_is_said_on_spark(spark):
         )
     assert "leaves out 'email'" in said[0][0]
     assert result.toPandas()["value"].item() == pytest.approx(200 / 3)
+
+
+def test_a_partitioned_folder_keeps_its_text_keys_when_spark_does_not_guess_types(spark, tmp_path):
+    # queue=007/ and queue=01/: by default Spark reads the names as numbers (7 and 1), which
+    # the checks refuse, saying how to keep them; with type inference off they stay text and
+    # the KPIs equal pandas' on the log as written.
+    import pyarrow.parquet as pq
+
+    contacts = hand_contacts()
+    contacts["queue"] = ["007" if row % 2 else "01" for row in range(len(contacts))]
+    table = pa.Table.from_pandas(contacts, preserve_index=False)
+    pq.write_to_dataset(table, tmp_path, partition_cols=["queue"], coerce_timestamps="us")
+    guessed = spark.read.parquet(str(tmp_path))
+    assert guessed.schema["queue"].dataType.simpleString() == "int"
+    with pytest.raises(kk.SchemaError, match="partitionColumnTypeInference.enabled"):
+        kk.compute(guessed, by="queue")
+    setting = "spark.sql.sources.partitionColumnTypeInference.enabled"
+    spark.conf.set(setting, "false")
+    try:
+        as_written = spark.read.parquet(str(tmp_path))
+    finally:
+        spark.conf.unset(setting)
+    expected = kk.compute(contacts, by="queue")
+    assert_same(expected, kk.compute(as_written, by="queue"))
+    assert sorted(expected["queue"].unique()) == ["007", "01"]
