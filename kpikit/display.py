@@ -40,6 +40,7 @@ __all__ = [
     "format_value",
     "is_number",
     "kpi_label",
+    "signed_text",
     "target_text",
     "value_range",
 ]
@@ -199,6 +200,18 @@ def column_label(column) -> str:
         return "All"
     column = str(column)
     return _COLUMN_LABELS.get(column, column.replace("_", " ").capitalize())
+
+
+def signed_text(value: float, decimals: int = 1) -> str:
+    """``value`` with its sign, to ``decimals`` places; one that rounds to zero shows no sign
+    (``-0.0`` would read as a fall, ``+0`` as a rise).
+
+    >>> signed_text(2.0), signed_text(-0.04), signed_text(-12.5, 0), signed_text(0.4, 0)
+    ('+2.0', '0.0', '-12', '0')
+    """
+    if round(value, decimals) == 0:
+        return f"{0:.{decimals}f}"
+    return f"{value:+.{decimals}f}"
 
 
 def change_text(difference, unit: str, direction: str | None) -> tuple[str, str]:

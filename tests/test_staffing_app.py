@@ -521,3 +521,18 @@ def test_a_weekday_without_contacts_says_so_on_the_chart():
     assert layout.annotations[0].text == "No contacts on Sun in the data: choose another weekday"
     app.weekday.value = "Mon"
     assert len(app.plot.figure.data) > 0 and app.plot.figure.layout.title.text != "No data"
+
+
+def test_backtest_table_shows_no_sign_on_values_that_round_to_zero():
+    from kpikit.apps.staffing_plan import backtest_html
+
+    # bias -0.04 % shows 0.0 %, a gain of -0.3 % shows 0 %; "-0.0 %" read as a slight under-
+    # forecast, "-0 %" as a loss. The note about the plan's model says it the same way.
+    forecast = hand_backtest()
+    table = forecast.backtest
+    row = (table["lead"] == "next_week") & (table["model"] == "seasonal_average")
+    table.loc[row, ["bias", "gain_pct"]] = [-0.04, -0.3]
+    text = backtest_html(forecast, plan_model="seasonal_average")
+    assert ">0.0 %<" in text and ">0 %<" in text
+    assert "-0.0" not in text and "-0 %" not in text
+    assert "does no better than seasonal naive (gain 0 %)." in text

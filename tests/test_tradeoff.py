@@ -108,6 +108,16 @@ def test_describe_projection_formats_every_unit_of_the_catalog():
         assert "moved by +10" in describe_projection(projection, x=kpi_id, y=kpi_id)
 
 
+def test_describe_projection_shows_no_sign_on_a_change_that_rounds_to_zero():
+    # -0.04 points of CSAT shows as 0.0, -0.4 s of AHT as 0 s: "-0.0" would read as a fall.
+    from kpikit.tradeoff import Projection
+
+    flat = Projection(delta_x=-0.4, delta_y=-0.04, low=-0.04, high=1.25)
+    text = describe_projection(flat, x="aht", y="csat")
+    assert "moved by 0 s" in text
+    assert "CSAT 0.0 percentage points (95 % range 0.0 to +1.2)" in text  # 1.25 rounds to even
+
+
 def test_bad_arguments_are_named():
     with pytest.raises(TypeError, match="'projection'.*None"):
         describe_projection(None, x="aht", y="csat")

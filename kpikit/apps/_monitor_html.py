@@ -8,6 +8,7 @@ import html
 import pandas as pd
 
 from kpikit.apps._base import format_value
+from kpikit.display import signed_text
 from kpikit.plots._template import RAG_COLORS, RAG_MARKS
 
 _SHOWN_ALERTS = 6
@@ -51,7 +52,8 @@ def tiles_html(view, target, threshold_s):
     forecast = day["forecast_volume"]
     versus = ""
     if pd.notna(forecast) and forecast > 0:
-        versus = f"forecast {forecast:,.0f} ({100 * (day['volume'] / forecast - 1):+.0f} %)"
+        change = signed_text(100 * (day["volume"] / forecast - 1), 0)
+        versus = f"forecast {forecast:,.0f} ({change} %)"
     reforecast = day["reforecast_volume"]
     level = day["service_level"]
     status = "red" if pd.notna(level) and level < target else "green"

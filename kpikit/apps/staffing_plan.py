@@ -18,7 +18,7 @@ import pandas as pd
 from kpikit import whatif
 from kpikit.apps._background import Prefetch
 from kpikit.apps._background import kernel_loop as _kernel_loop
-from kpikit.display import format_value
+from kpikit.display import format_value, signed_text
 from kpikit.io import Sheet
 
 __all__ = [
@@ -289,12 +289,12 @@ def backtest_html(result, *, plan_model) -> str:
             marks = (" ★" if row.best else "") + (" (plan)" if row.model == plan_model else "")
             cells = [
                 html.escape(MODEL_LABELS.get(row.model, row.model) + marks),
-                _number(row.wape, "{:.1f} %"),
-                _number(row.mase, "{:.2f}"),
-                _number(row.bias, "{:+.1f} %"),
+                _number(row.wape, "{:.1f} %".format),
+                _number(row.mase, "{:.2f}".format),
+                _number(row.bias, lambda bias: f"{signed_text(bias)} %"),
                 "reference"
                 if row.model == "seasonal_naive"
-                else _number(row.gain_pct, "{:+.0f} %"),
+                else _number(row.gain_pct, lambda gain: f"{signed_text(gain, 0)} %"),
             ]
             rows.append(
                 f"<tr style='{'font-weight: bold' if row.best else ''}'>"
@@ -360,12 +360,12 @@ def backtest_notes(table, plan_model) -> list[str]:
         if plan_model != "seasonal_naive" and len(plan) and not plan["gain_pct"].iloc[0] > 0:
             notes.append(
                 f"{when}: the day plan's model does no better than seasonal naive "
-                f"(gain {plan['gain_pct'].iloc[0]:+.0f} %)."
+                f"(gain {signed_text(plan['gain_pct'].iloc[0], 0)} %)."
             )
     if len(notes) == 1:
         notes.append("No baseline beats the model picked at any lead.")
     return notes
 
 
-def _number(value, pattern) -> str:
-    return "–" if value is None or not math.isfinite(value) else pattern.format(value)
+def _number(value, shown) -> str:
+    return "–" if value is None or not math.isfinite(value) else shown(value)

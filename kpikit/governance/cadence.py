@@ -28,6 +28,7 @@ from kpikit._frames import pandas_frame
 from kpikit._validators import check_choice, check_timestamp, column_names
 from kpikit.catalog import KPI_IDS, SECTORS
 from kpikit.catalog import kpi as kpi_definition
+from kpikit.display import signed_text
 from kpikit.governance import words
 from kpikit.governance._store import utc_instant
 from kpikit.governance.breaches import breaches, period_end
@@ -342,7 +343,8 @@ def _volume_lines(table: pd.DataFrame) -> list:
             continue
         parts = [f"{row['offered']:,.0f} contacts"]
         if np.isfinite(row["vs usual"]):
-            parts[0] += f" ({row['vs usual']:+.0f} % against the usual for the weekday)"
+            usual = signed_text(row["vs usual"], 0)
+            parts[0] += f" ({usual} % against the usual for the weekday)"
         for label, unit in (("service level (%)", "percent"), ("abandonment (%)", "percent")):
             if label in row and np.isfinite(row[label]):
                 parts.append(f"{label.split(' (')[0]} {format_value(row[label], unit)}")

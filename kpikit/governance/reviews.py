@@ -8,6 +8,7 @@ import pandas as pd
 
 from kpikit.catalog import benchmarks as load_benchmarks
 from kpikit.catalog import kpi as kpi_definition
+from kpikit.display import signed_text
 from kpikit.governance.cadence import (
     WHOLE_CENTER,
     Rated,
@@ -369,7 +370,7 @@ def _cost_per_contact(context) -> Section:
             lines.append(
                 f"Cost per answered contact went from {first['cost per contact']:.2f} in "
                 f"{first['month']:%B %Y} to {last['cost per contact']:.2f} in "
-                f"{last['month']:%B %Y} ({change:+.1f} %)."
+                f"{last['month']:%B %Y} ({signed_text(change)} %)."
             )
     return Section("Cost per contact", lines, table, "cost per contact")
 

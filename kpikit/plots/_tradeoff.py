@@ -6,6 +6,7 @@ import plotly.graph_objects as go
 
 from kpikit._validators import check_flag
 from kpikit.catalog import KPI_IDS
+from kpikit.display import signed_text
 from kpikit.plots._doc import shared_parameters
 from kpikit.plots._engine import (
     axis_title,
@@ -321,7 +322,7 @@ def _add_what_if(fig: go.Figure, fit, delta_x: float, x_def, y_def) -> None:
         arrowcolor=RAG_COLORS["amber"],
         text=(
             f"what if {x_def.short_name} {delta_x:+g}: {y_def.short_name} "
-            f"{projection.delta_y:+.1f} (fitted association)"
+            f"{signed_text(projection.delta_y)} (fitted association)"
         ),
         font={"color": "#222222"},
         bgcolor="rgba(255, 255, 255, 0.8)",
