@@ -186,32 +186,76 @@ def test_a_naive_until_is_wall_time_in_the_contacts_zone():
 
 
 @pytest.mark.parametrize(
-    ("day", "wall_hours"),
+    ("day", "wall_hours", "offset_before"),
     [
-        ("2024-03-31", [0, 1, *range(3, 24)]),  # clocks go forward at 02:00: 23 hours
-        ("2024-10-27", [0, 1, 2, 2, *range(3, 24)]),  # back at 03:00: 25 hours, 02:00 twice
+        ("2024-03-31", [0, 1, *range(3, 24)], 1),  # clocks go forward at 02:00: 23 hours
+        ("2024-10-27", [0, 1, 2, 2, *range(3, 24)], 2),  # back at 03:00: 25 hours, 02:00 twice
     ],
 )
-def test_hourly_periods_over_a_daylight_saving_day(day, wall_hours):
-    # The zone was dropped, so the log was counted on the wall clock: the skipped hour came out
-    # empty and the repeated one as a single hour with both hours' contacts.
+def test_hourly_periods_over_a_daylight_saving_day(day, wall_hours, offset_before):
     log = hourly_log(pd.Timestamp(day) - pd.Timedelta("28D"), 28)
     paris = log.assign(arrived_at=log["arrived_at"].dt.tz_convert("Europe/Paris"))
     options = {"freq": "hour", "horizon": "26h", "model": "seasonal_naive"}
     zoned = forecast.volume(paris, until=day, **options)
     assert str(zoned["period"].dtype) == "datetime64[us, Europe/Paris]"
     assert zoned["period"].is_unique
+    assert len(zoned) == 26  # 26 hours of real time
     periods = zoned["period"][zoned["period"].dt.strftime("%Y-%m-%d") == day]
     assert list(periods.dt.hour) == wall_hours
-    # each local hour is the instant of the forecast made on the same log in naive UTC
-    instant = pd.Timestamp(day, tz="Europe/Paris").tz_convert("UTC").tz_localize(None)
-    naive = log.assign(arrived_at=log["arrived_at"].dt.tz_localize(None))
-    plain = forecast.volume(naive, until=instant, **options)
-    assert list(zoned["period"].dt.tz_convert("UTC").dt.tz_localize(None)) == list(plain["period"])
-    assert list(zoned["forecast"]) == list(plain["forecast"])
-    # by hand: the seasonal naive repeats the week before, h % 4 contacts at UTC hour h
-    utc_hours = zoned["period"].dt.tz_convert("UTC").dt.hour
-    assert list(zoned["forecast"]) == list(utc_hours % 4 * 1.0)
+    # by hand: the seasonal naive repeats the same wall hour a week earlier, when Paris was
+    # UTC+1 (winter) or UTC+2 (summer): wall hour w was UTC hour w - offset, with
+    # (w - offset) % 4 contacts. Both 02:00 of the autumn day get the forecast of 02:00.
+    wall = zoned["period"].dt.hour
+    assert list(zoned["forecast"]) == list((wall - offset_before) % 4 * 1.0)
+
+
+@pytest.mark.parametrize(
+    ("change", "count"),
+    [
+        # skipped: no 02:00 on 31 March; its count is the mean of 01:00 (UTC 00:00, 0 contacts)
+        # and 03:00 (UTC 01:00, 1 contact)
+        ("2024-03-31", 0.5),
+        # repeated: 02:00 of 27 October came twice, at UTC 00:00 (0 contacts) and 01:00 (1):
+        # 1 contact in two hours, 0.5 an hour
+        ("2024-10-27", 0.5),
+    ],
+)
+def test_the_hour_a_daylight_saving_change_skips_or_repeats_counts_per_real_hour(change, count):
+    log = hourly_log(pd.Timestamp(change) - pd.Timedelta("14D"), 21)
+    paris = log.assign(arrived_at=log["arrived_at"].dt.tz_convert("Europe/Paris"))
+    week_after = pd.Timestamp(change) + pd.Timedelta("7D")
+    table = forecast.volume(
+        paris,
+        freq="hour",
+        horizon="3h",
+        until=week_after + pd.Timedelta("1h"),
+        model="seasonal_naive",
+    )
+    # seasonal naive: 01:00 to 03:00 a week after the change repeat the change's day
+    assert list(table["period"].dt.hour) == [1, 2, 3]
+    assert table["forecast"].iloc[1] == count
+
+
+def test_a_daily_pattern_on_the_local_clock_keeps_its_hours_across_the_change():
+    # Eight weeks of a center open 08:00 to 18:00 Paris time, busiest at 10:00 every day,
+    # across the spring change. The four-week seasonal average for the week after the change
+    # peaks at 10:00 and opens at 08:00, as every week of the history did on the wall clock;
+    # counted in elapsed time it peaked at 11:00 (three of the four weeks were UTC+1).
+    days = pd.date_range("2024-02-12", "2024-04-07", freq="D")
+    times = [
+        day + pd.Timedelta(hours=hour, minutes=minute)
+        for day in days
+        for hour in range(8, 18)
+        for minute in range(0, 60, 60 // (6 if hour == 10 else 2))
+    ]
+    log = pd.DataFrame({"arrived_at": pd.DatetimeIndex(times).tz_localize("Europe/Paris")})
+    log["answered"] = True
+    table = forecast.volume(
+        log, freq="hour", horizon="1D", until="2024-04-08", model="seasonal_average"
+    )
+    by_hour = table.set_index(table["period"].dt.hour)["forecast"]
+    assert by_hour.idxmax() == 10 and by_hour.max() == 6.0
+    assert by_hour[7] == 0.0 and by_hour[8] == 2.0 and by_hour[17] == 2.0 and by_hour[18] == 0.0
 
 
 def test_daily_periods_are_the_zones_calendar_days():

@@ -251,11 +251,15 @@ def test_wall_time_the_zone_skips_or_repeats(until):
         forecast.volume(log, freq="hour", until=until, model="seasonal_naive")
 
 
-def test_zone_whose_offset_changes_by_half_an_hour_is_refused_by_the_hour():
-    # Lord Howe Island moves its clocks by 30 minutes (on 2024-04-07): its hours cannot all be
-    # whole hours of elapsed time
+def test_zone_whose_offset_changes_by_half_an_hour_counts_on_its_wall_clock():
+    # Lord Howe Island moves its clocks back by 30 minutes on 2024-04-07 (02:00 -> 01:30): its
+    # wall hour 01:00 lasts 90 minutes that day, which counts 2 contacts of one a real hour
+    # (at 01:00 and, the clocks back, 01:30 again) as 2 / 1.5 an hour. Elapsed time could not
+    # keep its hours on whole hours, and the hourly forecast used to be refused.
     times = pd.date_range("2024-03-25", periods=20 * 24, freq="h", tz="Australia/Lord_Howe")
     log = pd.DataFrame({"arrived_at": times, "answered": True})
-    with pytest.raises(ValueError, match="'freq' is 'hour', but zone Australia/Lord_Howe"):
-        forecast.volume(log, freq="hour", model="seasonal_naive")
+    options = {"freq": "hour", "model": "seasonal_naive", "horizon": "3h"}
+    table = forecast.volume(log, until="2024-04-14 01:00", **options)
+    assert list(table["period"].dt.strftime("%H:%M")) == ["01:00", "02:00", "03:00"]
+    assert table["forecast"].tolist()[0] == pytest.approx(2 / 1.5)
     assert len(forecast.volume(log, freq="30min", horizon="1h", model="seasonal_naive")) == 2

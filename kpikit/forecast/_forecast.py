@@ -313,9 +313,10 @@ def forecast(
     cuts them: a day is a calendar day (23 or 25 hours when the clocks change), and hours,
     half hours and quarters are the zone's, so the day the clocks go forward has 23 hourly
     periods and the day they go back 25 (its repeated hour twice, with two offsets). The
-    shorter intervals are counted in elapsed time, so the models see the daily pattern move
-    by the clock change; a zone whose offset changes by part of an interval (30 minutes at
-    ``freq="hour"``) is refused for that ``freq``.
+    models read the zone's wall clock, where demand keeps its times of day across the change
+    (a peak at 10:00 stays at 10:00); a wall interval the clocks repeat counts half its
+    contacts (per hour of real time) and one they skip the mean of its neighbours, and the
+    forecast of a repeated interval is given to both of its instants.
 
     Days without any contact count as days of zero volume; more than
     :data:`~kpikit.forecast._series.MAX_HISTORY_GAP` of them in a row in the history read give
@@ -334,8 +335,12 @@ def forecast(
     special = special_dates(special_days)
     contacts = arrivals(data, keys, freq=freq, handle="aht" in targets)
     moment = cutoff(contacts, until)
-    clock = Clock.of(contacts["arrived_at"], moment, freq)
-    contacts["arrived_at"] = clock.naive(contacts["arrived_at"])
+    clock = Clock.of(contacts["arrived_at"], freq)
+    if clock.zone is not None:
+        # on the wall clock an arrival after `until` may read earlier (in an hour repeated)
+        contacts = contacts[(contacts["arrived_at"] < moment).to_numpy()].copy()
+        contacts["arrived_at"] = clock.naive(contacts["arrived_at"])
+    steps = clock.wall_steps(moment, steps, step(freq))
     table = interval_series(
         contacts,
         freq=freq,
@@ -343,6 +348,7 @@ def forecast(
         until=clock.naive(moment),
         reach=_reach(window, model, origins, spacing),
         closed=special,
+        clock=clock,
     )
     keys_frame = table[[SERIES_ID, *keys]].drop_duplicates(SERIES_ID)
     end = table["ds"].max() + step(freq)
@@ -422,7 +428,7 @@ def _intervals(predictions, keys_frame, keys, freq, clock):
         part = predicted[[SERIES_ID, "ds", "forecast", "low", "high"]].rename(columns=columns)
         merged = part if merged is None else merged.merge(part, on=[SERIES_ID, "ds"])
     merged = merged.merge(keys_frame, on=SERIES_ID).rename(columns={"ds": "period"})
-    merged["period"] = clock.aware(merged["period"])
+    merged = clock.aware(merged, "period")
     merged["interval_s"] = step(freq).total_seconds()
     values = [column for target in predictions for column in names[target]]
     merged = merged.sort_values([*keys, "period"]).reset_index(drop=True)

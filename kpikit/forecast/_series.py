@@ -252,52 +252,97 @@ def _in_zone(until, zone):
 
 @dataclass(frozen=True)
 class Clock:
-    """The naive clock the intervals are counted on, for a log with a time ``zone`` (or None).
+    """The naive clock the intervals are counted on: the wall clock of the log's time ``zone``
+    (or the log's own clock when it has none).
 
-    The models need intervals of one length, which a zone's wall clock does not give on the
-    days its offset changes. Days (``freq="day"``) are the zone's calendar days (a daylight-
-    saving day has 23 or 25 hours, as in :func:`kpikit.compute`). Shorter intervals are
-    counted in elapsed time, on the zone's clock at ``until`` (UTC plus the ``offset`` it has
-    then): no hour is lost or counted twice, and each interval starts on a local quarter,
-    half or whole hour, provided the zone's offset only changes by whole intervals.
+    Demand follows the local clock (a center opens at 8:00 summer and winter), so the models
+    see the daily pattern at the same wall times across a daylight-saving change. Days
+    (``freq="day"``) are the zone's calendar days (23 or 25 hours when the clocks change, as in
+    :func:`kpikit.compute`). A shorter wall interval lasts no time on the day the clocks skip
+    it and twice its length on the day they repeat it: its counts are taken per interval of
+    real time (:meth:`exposure`), and the forecast leaves out the intervals that do not happen
+    and gives a repeated one's forecast to both of its instants (:meth:`aware`).
     """
 
     zone: object = None
-    offset: pd.Timedelta = pd.Timedelta(0)
     daily: bool = False
 
     @classmethod
-    def of(cls, arrived, until, freq):
-        """The clock for the times ``arrived`` (a Series) and the cutoff ``until``."""
-        zone, length = arrived.dt.tz, step(freq)
-        if zone is None:
-            return cls()
-        clock = cls(zone, until.utcoffset(), length >= pd.Timedelta("1D"))
-        shifts = (arrived.dt.tz_localize(None) - _utc(arrived) - clock.offset) % length
-        if not clock.daily and shifts.any():
-            raise ValueError(
-                f"Value of 'freq' is {freq!r}, but zone {zone} of 'arrived_at' changes its UTC "
-                f"offset by {shifts[shifts > pd.Timedelta(0)].iloc[0]}, part of an interval, so "
-                "its intervals cannot all start on the local clock: use a shorter freq"
-            )
-        return clock
+    def of(cls, arrived, freq):
+        """The clock for the times ``arrived`` (a Series) cut into intervals of ``freq``."""
+        return cls(arrived.dt.tz, step(freq) >= pd.Timedelta("1D"))
 
     def naive(self, times):
-        """Zoned ``times`` (a Series or a Timestamp) on this naive clock."""
+        """Zoned ``times`` (a Series or a Timestamp) as wall times of the zone."""
         if self.zone is None:
             return times
-        if self.daily:
-            return _dated(times).tz_localize(None)
-        return _utc(times) + self.offset
+        return _dated(_dated(times).tz_convert(self.zone)).tz_localize(None)
 
-    def aware(self, starts):
-        """Interval ``starts`` (a Series) of this clock back in the zone."""
+    def wall_steps(self, moment, steps, length):
+        """Wall intervals after ``moment`` spanning ``steps`` intervals of real time: one more
+        for each interval the clocks skip on the way, one fewer for each they repeat.
+
+        >>> paris = Clock("Europe/Paris")
+        >>> spring = pd.Timestamp("2024-03-31", tz="Europe/Paris")
+        >>> paris.wall_steps(spring, 24, pd.Timedelta("1h"))  # 02:00 is skipped
+        25
+        >>> paris.wall_steps(spring + pd.Timedelta("210D"), 24, pd.Timedelta("1h"))
+        23
+        """
+        if self.zone is None or self.daily:
+            return steps
+        span = steps * length
+        shift = self.naive(moment + span) - self.naive(moment) - span
+        return steps + int(shift / length)
+
+    def exposure(self, start, slots, length):
+        """Intervals of real time in each of ``slots`` wall intervals of ``length`` from the
+        naive ``start``: 1, but 0 where the clocks skip one and 2 where they repeat it.
+
+        Counted on a grid of quarter hours of real time (every zone's offset changes by whole
+        quarter hours), so a zone moving its clocks by 30 minutes is counted right too.
+
+        >>> paris, hour = Clock("Europe/Paris"), pd.Timedelta("1h")
+        >>> paris.exposure(pd.Timestamp("2024-10-27 01:00"), 3, hour).tolist()  # 02:00 twice
+        [1.0, 2.0, 1.0]
+        >>> paris.exposure(pd.Timestamp("2024-03-31 01:00"), 3, hour).tolist()  # 02:00 skipped
+        [1.0, 0.0, 1.0]
+        """
+        if self.zone is None or self.daily:
+            return np.ones(slots)
+        grain = pd.Timedelta("15min")
+        first = start.tz_localize(self.zone, ambiguous=True, nonexistent="shift_backward")
+        last = (start + slots * length).tz_localize(
+            self.zone, ambiguous=False, nonexistent="shift_forward"
+        )
+        instants = pd.date_range(first.floor(grain), last, freq=grain, inclusive="left")
+        slot = np.asarray((instants.tz_localize(None) - start) // length)
+        slot = slot[(slot >= 0) & (slot < slots)]
+        return np.bincount(slot, minlength=slots) * (grain / length)
+
+    def aware(self, frame, column):
+        """``frame`` with its naive interval starts ``column`` back in the zone: the rows of
+        wall intervals that the clocks skip are left out, those of a repeated one are given to
+        both of its instants. Calendar days keep one row each (a midnight skipped moves
+        forward, one repeated is the first)."""
         if self.zone is None:
-            return starts
-        if self.daily:  # a midnight skipped moves forward, one repeated is the first
+            return frame
+        starts = frame[column]
+        if self.daily:
             first = np.ones(len(starts), dtype=bool)
-            return starts.dt.tz_localize(self.zone, ambiguous=first, nonexistent="shift_forward")
-        return (starts - self.offset).dt.tz_localize("UTC").dt.tz_convert(self.zone)
+            moved = starts.dt.tz_localize(self.zone, ambiguous=first, nonexistent="shift_forward")
+            return frame.assign(**{column: moved})
+        earlier, later = (
+            starts.dt.tz_localize(
+                self.zone, ambiguous=np.full(len(starts), first), nonexistent="NaT"
+            )
+            for first in (True, False)
+        )
+        repeated = (earlier != later) & earlier.notna()
+        both = pd.concat(
+            [frame.assign(**{column: earlier}), frame[repeated].assign(**{column: later[repeated]})]
+        )
+        return both[both[column].notna()]
 
 
 def _dated(times):
@@ -305,12 +350,7 @@ def _dated(times):
     return times.dt if isinstance(times, pd.Series) else times
 
 
-def _utc(times):
-    """Zoned ``times`` (a Series or a Timestamp) as naive UTC."""
-    return _dated(_dated(times).tz_convert("UTC")).tz_localize(None)
-
-
-def interval_series(contacts, *, freq, by, until, reach=None, closed=()):
+def interval_series(contacts, *, freq, by, until, reach=None, closed=(), clock=Clock()):
     """Counts per group and interval from the first day of the log up to ``until`` (excluded).
 
     Only contacts that arrived before ``until`` count; the last interval is the last one that
@@ -319,6 +359,8 @@ def interval_series(contacts, *, freq, by, until, reach=None, closed=()):
     series start on the day ``reach`` before the end when the log starts earlier: a stray
     arrival years back would otherwise make every series years of empty intervals long.
     ``closed``: days known to have no contacts (the special days), which no gap warning names.
+    ``contacts["arrived_at"]`` and ``until`` are on the naive ``clock``; on a zone's wall
+    clock the counts are per interval of real time (:func:`per_real_interval`).
 
     Returns
     -------
@@ -351,6 +393,7 @@ def interval_series(contacts, *, freq, by, until, reach=None, closed=()):
     slot = ((seen["arrived_at"] - start) // length).to_numpy().astype(np.int64)
     cell = codes * slots + slot
     size = count * slots
+    exposure = clock.exposure(start, slots, length)
     table = pd.DataFrame(
         {
             "offered": np.bincount(cell, minlength=size).astype(float),
@@ -358,12 +401,37 @@ def interval_series(contacts, *, freq, by, until, reach=None, closed=()):
             "handle_s": np.bincount(cell, seen["handle_s"].to_numpy(), minlength=size),
         }
     )
+    for column in table.columns:
+        table[column] = per_real_interval(table[column].to_numpy(), exposure).ravel()
     table["ds"] = np.tile(pd.date_range(start, periods=slots, freq=length, unit="us"), count)
     group_rows = np.repeat(np.arange(count), slots)
     for key in keys:
         table[key] = names[key].to_numpy()[group_rows]
     table[SERIES_ID] = series_ids(names, keys)[group_rows]
     return table[[SERIES_ID, *keys, "ds", "offered", "answered", "handle_s"]]
+
+
+def per_real_interval(values, exposure):
+    """``values`` (one series after another, each of ``len(exposure)`` wall intervals) per
+    interval of real time: divided by ``exposure`` (2 where the clocks repeat an interval);
+    where they skip one (0), the mean of the nearest intervals before and after it.
+
+    >>> counts = np.array([4.0, 0.0, 8.0, 6.0, 2.0, 0.0, 20.0, 3.0])  # two series
+    >>> per_real_interval(counts, np.array([1.0, 0.0, 2.0, 1.0]))
+    array([[ 4.,  4.,  4.,  6.],
+           [ 2.,  6., 10.,  3.]])
+    """
+    table = values.reshape(-1, len(exposure))
+    if (exposure == 1).all():
+        return table
+    kept = np.flatnonzero(exposure > 0)
+    table = table / np.where(exposure > 0, exposure, 1)
+    skipped = np.flatnonzero(exposure == 0)
+    if len(skipped) and len(kept):
+        after = np.searchsorted(kept, skipped).clip(max=len(kept) - 1)
+        before = (np.searchsorted(kept, skipped) - 1).clip(min=0)
+        table[:, skipped] = (table[:, kept[before]] + table[:, kept[after]]) / 2
+    return table
 
 
 def _warn_of_gaps(arrived, start, end, closed=()):
