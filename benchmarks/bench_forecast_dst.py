@@ -3,11 +3,11 @@ far they miss what happened, and how long each takes.
 
 The simulated center (:func:`kpikit.sample.generate`) runs on local time; its log is given the
 zone ``Europe/Paris`` (``--zone``), which moved its clocks forward on 29 March 2026. Every day
-of the ``--weeks`` weeks from the change (its day first) is forecast from the log before it, as the staffing
-dashboard's day plan does (:func:`kpikit.whatif.forecast_day`: four-week seasonal average by
-half hour), and compared with that day's real half-hourly counts by WAPE: the absolute errors
-over the intervals summed, over the volume (%). The week before the change is the reference:
-the error a forecast has when no clock moved.
+of the ``--weeks`` weeks from the change (its day first) is forecast from the log before it,
+as the staffing dashboard's day plan does (:func:`kpikit.whatif.forecast_day`: four-week
+seasonal average by half hour), and compared with that day's real half-hourly counts by WAPE:
+the absolute errors over the intervals summed, over the volume (%). The week before the change
+is the reference: the error a forecast has when no clock moved.
 
 Run it on two versions of kpikit to compare them, e.g. with ``PYTHONPATH`` set to a worktree::
 

@@ -263,3 +263,24 @@ def test_zone_whose_offset_changes_by_half_an_hour_counts_on_its_wall_clock():
     assert list(table["period"].dt.strftime("%H:%M")) == ["01:00", "02:00", "03:00"]
     assert table["forecast"].tolist()[0] == pytest.approx(2 / 1.5)
     assert len(forecast.volume(log, freq="30min", horizon="1h", model="seasonal_naive")) == 2
+
+
+@pytest.mark.parametrize(
+    ("until", "last_wall_hour"),
+    [
+        ("2024-09-07 06:00", "2024-09-08 06:00"),  # 00:00 of 8 September is skipped
+        ("2024-04-06 06:00", "2024-04-07 04:00"),  # 23:00 of 6 April comes twice
+    ],
+)
+def test_a_zone_that_moves_its_clocks_at_midnight(until, last_wall_hour):
+    # America/Santiago changes at midnight, so the history's first day starts on a wall time
+    # that may not exist. One contact a real hour: by hand every wall hour of the history
+    # holds one per hour of real time (the repeated hour 2 in 2 hours), so each of the 24
+    # hours forecast is 1.
+    first = pd.Timestamp(until).normalize() - pd.Timedelta("21D")
+    times = pd.date_range(first, periods=21 * 24, freq="h", tz="America/Santiago")
+    log = pd.DataFrame({"arrived_at": times, "answered": True})
+    table = forecast.volume(log, freq="hour", horizon="1D", until=until, model="seasonal_naive")
+    assert len(table) == 24
+    assert table["period"].iloc[-1].strftime("%Y-%m-%d %H:%M") == last_wall_hour
+    assert table["forecast"].tolist() == [1.0] * 24

@@ -315,8 +315,11 @@ class Clock:
         last = (start + slots * length).tz_localize(
             self.zone, ambiguous=False, nonexistent="shift_forward"
         )
-        instants = pd.date_range(first.floor(grain), last, freq=grain, inclusive="left")
-        slot = np.asarray((instants.tz_localize(None) - start) // length)
+        # in UTC: flooring a zoned time re-reads a wall time, which may not exist
+        first, last = first.tz_convert("UTC").floor(grain), last.tz_convert("UTC")
+        instants = pd.date_range(first, last, freq=grain, inclusive="left")
+        walls = instants.tz_convert(self.zone).tz_localize(None)
+        slot = np.asarray((walls - start) // length)
         slot = slot[(slot >= 0) & (slot < slots)]
         return np.bincount(slot, minlength=slots) * (grain / length)
 
