@@ -15,7 +15,9 @@ import pandas as pd
 from kpikit._validators import check_flag, check_timestamp, column_names
 from kpikit.catalog import KPI_IDS
 from kpikit.catalog import kpi as kpi_definition
+from kpikit.metrics._checked_once import checked_once
 from kpikit.periods import _stepped, check_freq, period_end
+from kpikit.schema import as_dataset
 
 __all__ = [
     "BREACH_COLUMNS",
@@ -195,13 +197,16 @@ def breaches(
     column_names("by", by)
     check_ramp(ramp)
     targets = read_targets(targets, channel=channel)
-    rated, unavailable = _computable(data, targets["kpi"].tolist(), by, freq, compute_options)
-    provisional = provisional_in(rated, data, freq, compute_options)
-    card = rate(rated, targets, previous=False, ramp=ramp, credits=credits, provisional=provisional)
-    keys = list(card.by)
-    in_breach = ("red", "amber") if include_amber else ("red",)
-    found, held_back = _breach_rows(_with_runs(card.table, keys, freq, in_breach), in_breach)
-    found = _with_contacts(found, data, by, keys, freq, compute_options)
+    with checked_once(as_dataset(data)):  # the computes below check each table once
+        rated, unavailable = _computable(data, targets["kpi"].tolist(), by, freq, compute_options)
+        provisional = provisional_in(rated, data, freq, compute_options)
+        card = rate(
+            rated, targets, previous=False, ramp=ramp, credits=credits, provisional=provisional
+        )
+        keys = list(card.by)
+        in_breach = ("red", "amber") if include_amber else ("red",)
+        found, held_back = _breach_rows(_with_runs(card.table, keys, freq, in_breach), in_breach)
+        found = _with_contacts(found, data, by, keys, freq, compute_options)
     found = _with_gap(found)
     found = _with_clock(found, freq)
     found = _with_ids(found, keys, freq)

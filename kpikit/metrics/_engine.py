@@ -27,6 +27,7 @@ from kpikit.metrics import _arrow_tables as arrow_tables
 from kpikit.metrics import _polars_sums as polars_sums
 from kpikit.metrics import _via_duckdb as via_duckdb
 from kpikit.metrics import _via_polars as via_polars
+from kpikit.metrics._checked_once import already_checked, record_checked
 from kpikit.metrics._components import (
     PREFIX,
     column,
@@ -277,6 +278,8 @@ def _compute(data, kpis, by, freq, options: Options, validate: bool, *, statisti
         plan(kpi_id, options) for kpi_id in _select_kpis(kpis, dataset, contacts, keys, options)
     ]
     tables = {"contacts", *(p.table for p in plans)}
+    checked = dataset
+    validate = validate and not already_checked(checked, tables, options.csat_scale)
     folded = None
     if validate:
         folded = fold_checks(dataset, tables, options.csat_scale, statistics=statistics)
@@ -320,6 +323,8 @@ def _compute(data, kpis, by, freq, options: Options, validate: bool, *, statisti
         result = result.to_native().astype({column: "float64" for column in RESULT_COLUMNS[1:]})
     else:
         result = result.to_native()
+    if validate:
+        record_checked(checked, tables, options.csat_scale)
     return like_input(result, dataset.contacts, freq)  # Spark in, Spark out; DuckDB in, DuckDB out
 
 
