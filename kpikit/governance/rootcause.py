@@ -33,6 +33,7 @@ from kpikit.governance.breaches import breach_group, period_end
 from kpikit.governance.decompose import DECOMPOSITION_COLUMNS, decomposed, decomposed_columns
 from kpikit.governance.staffing import INTERVAL_FREQS, interval_staffing
 from kpikit.metrics import FREQUENCIES
+from kpikit.metrics._checked_once import checked_once
 from kpikit.schema import Dataset
 
 __all__ = ["DIMENSIONS", "STAFFING_KPIS", "RootCause", "root_cause"]
@@ -224,28 +225,33 @@ def root_cause(
     columns = _columns(names, spec.table)
     _check_group(group, columns, spec.table)
     options = dict(compute_options)
-    sums = _Sums(dataset, options, cache)
-    categorical = _categorical(dimensions, columns, group)
-    periods = sums(kpi_id, [*group, *categorical], freq)["period"]
-    period = _on_data_clock("breach", period, periods)
-    if baseline is not None:
-        baseline = tuple(_on_data_clock("baseline", bound, periods) for bound in baseline)
-    miss = _Miss(kpi_id, group, period, period_end(period, freq), freq)
-    current, usual = _category_sums(sums, miss, categorical, baseline)
-    value = _value(current, spec.scale, miss)
-    gauge = _Gauge(target, spec.scale, _side(spec.direction, value, target))
-    pieces = [_by_dimension(current, usual, dimension, gauge) for dimension in categorical]
-    hot_spots, staffing = pd.DataFrame(), None
-    if spec.table != "costs":
-        hot = hot_spot if hot_spot in columns and hot_spot not in group else None
-        # the period's rows and the baseline's, labelled with their weekday and block of the day
-        calendars = _interval_sums(sums, miss, hot, interval_s, baseline, block_hours)
-        window = calendars[0]
-        pieces += [_by_dimension(*calendars, d, gauge) for d in TIME_DIMENSIONS if d in dimensions]
-        hot_spots = _hot_spots(*calendars, _calendar_cell(freq), hot, gauge)
-        staffing = _staffing(dataset, miss, gauge, window, staffing_target_sl, interval_s, options)
-        if staffing is not None:
-            hot_spots["agents_short"] = _agents_short(hot_spots, staffing, block_hours)
+    with checked_once(dataset):  # its computes check each table once
+        sums = _Sums(dataset, options, cache)
+        categorical = _categorical(dimensions, columns, group)
+        periods = sums(kpi_id, [*group, *categorical], freq)["period"]
+        period = _on_data_clock("breach", period, periods)
+        if baseline is not None:
+            baseline = tuple(_on_data_clock("baseline", bound, periods) for bound in baseline)
+        miss = _Miss(kpi_id, group, period, period_end(period, freq), freq)
+        current, usual = _category_sums(sums, miss, categorical, baseline)
+        value = _value(current, spec.scale, miss)
+        gauge = _Gauge(target, spec.scale, _side(spec.direction, value, target))
+        pieces = [_by_dimension(current, usual, dimension, gauge) for dimension in categorical]
+        hot_spots, staffing = pd.DataFrame(), None
+        if spec.table != "costs":
+            hot = hot_spot if hot_spot in columns and hot_spot not in group else None
+            # the period's rows and the baseline's, labelled with their weekday and block of the day
+            calendars = _interval_sums(sums, miss, hot, interval_s, baseline, block_hours)
+            window = calendars[0]
+            pieces += [
+                _by_dimension(*calendars, d, gauge) for d in TIME_DIMENSIONS if d in dimensions
+            ]
+            hot_spots = _hot_spots(*calendars, _calendar_cell(freq), hot, gauge)
+            staffing = _staffing(
+                dataset, miss, gauge, window, staffing_target_sl, interval_s, options
+            )
+            if staffing is not None:
+                hot_spots["agents_short"] = _agents_short(hot_spots, staffing, block_hours)
     cause = _cause(miss, value, target, pieces, hot_spots, staffing)
     cause.findings = words.findings(cause, top=top, hot_spot=hot_spot)
     return cause
