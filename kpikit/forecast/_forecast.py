@@ -337,9 +337,10 @@ def forecast(
     moment = cutoff(contacts, until)
     clock = Clock.of(contacts["arrived_at"], freq)
     if clock.zone is not None:
-        # on the wall clock an arrival after `until` may read earlier (in an hour repeated)
-        contacts = contacts[(contacts["arrived_at"] < moment).to_numpy()].copy()
-        contacts["arrived_at"] = clock.naive(contacts["arrived_at"])
+        # on the wall clock an arrival after `until` may read earlier (in an hour repeated):
+        # it is left out (NaT), as interval_series leaves out those after the end
+        before = (contacts["arrived_at"] < moment).to_numpy()
+        contacts["arrived_at"] = clock.naive(contacts["arrived_at"]).where(before)
     steps = clock.wall_steps(moment, steps, step(freq))
     table = interval_series(
         contacts,
