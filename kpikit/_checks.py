@@ -134,7 +134,7 @@ def _format_example(example) -> str:
 _SHARE = {"copy": False} if installed_version("pandas") < (3,) else {}
 
 _ACCEPTED = {
-    "id": {"text", "integer", "categorical"},
+    "id": {"text", "integer", "categorical", "number-categorical"},
     "string": {"text", "categorical"},
     "bool": {"boolean", "boolean-object"},
     "number": {"integer", "float", "decimal"},
@@ -161,6 +161,7 @@ _HELD = {
     "datetime": "timestamps",
     "date": "dates",
     "categorical": "categories",
+    "number-categorical": "categories that are numbers",
     "mixed-datetime": "timestamps of several time zones in an object column",
     "decimal-object": "decimals as Python objects",
     "float-object": "floats as Python objects",
@@ -225,6 +226,11 @@ _HINTS = {
         "kk.compute the folder's path, which keeps such names as text, or have Spark keep them "
         "with spark.sql.sources.partitionColumnTypeInference.enabled set to false"
     ),
+    ("string", "number-categorical"): (
+        "convert them to text first (column.astype(str)); pandas.read_parquet gives such "
+        "categories for partition folders (queue=007/), whose leading zeros are lost: give "
+        "kk.compute the folder's path, which keeps such names as text"
+    ),
 }
 
 
@@ -237,7 +243,7 @@ def _category(dtype, native_series=None) -> str:
     if dtype == nw.String:
         return "text"
     if isinstance(dtype, nw.Categorical | nw.Enum):
-        return "categorical"
+        return "number-categorical" if _numbered_categories(native_series) else "categorical"
     if dtype == nw.Boolean:
         return "boolean"
     if dtype.is_integer():
@@ -293,6 +299,27 @@ def _category(dtype, native_series=None) -> str:
             "date": "date-object",
         }.get(inferred, "object")
     return "other"
+
+
+def _numbered_categories(native_series) -> bool:
+    """Whether a pandas categorical column, or a dictionary-encoded one held by Arrow, has
+    numbers for categories (pandas' reading of partition folders named ``queue=007``).
+
+    >>> import pandas as pd
+    >>> _numbered_categories(pd.Series([7, 1], dtype="category"))
+    True
+    >>> _numbered_categories(pd.Series(["007", "01"], dtype="category"))
+    False
+    """
+    dtype = getattr(native_series, "dtype", None)
+    if isinstance(dtype, pd.CategoricalDtype):
+        return pd.api.types.is_numeric_dtype(dtype.categories.dtype)
+    arrow = _arrow_type(native_series)
+    return (
+        arrow is not None
+        and pa.types.is_dictionary(arrow)
+        and (pa.types.is_integer(arrow.value_type) or pa.types.is_floating(arrow.value_type))
+    )
 
 
 def _arrow_type(native_series):
@@ -690,7 +717,7 @@ def table_checks(
             dtype = schema[spec.name]
             native = (
                 _native_of(frame, spec.name)
-                if dtype in (nw.Object, nw.Unknown, nw.Float16)
+                if dtype in (nw.Object, nw.Unknown, nw.Float16) or dtype == nw.Categorical
                 else None
             )
             category = _category(dtype, native)

@@ -236,6 +236,24 @@ def test_wrong_type_names_column_type_and_a_fix(column, values, held, hint):
     assert hint in message
 
 
+@pytest.mark.parametrize(
+    "queues",
+    [
+        pd.Series([7, 1, 7, 1], dtype="category"),  # pandas.read_parquet of queue=007/ folders
+        pd.array(
+            pa.array([7, 1, 7, 1]).dictionary_encode(),
+            dtype=pd.ArrowDtype(pa.dictionary(pa.int8(), pa.int64())),
+        ),
+    ],
+)
+def test_categories_that_are_numbers_are_not_text(queues):
+    # Numbers as categories were taken for text: queue=007/ read by pandas came out as 7.
+    problem = only_problem(make_contacts(queue=queues))
+    assert str(problem).startswith("contacts.queue: wrong type: holds categories that are numbers")
+    assert "give kk.compute the folder's path" in str(problem)
+    validate(make_contacts(customer_id=queues))  # as ids they are fine, as integer ids are
+
+
 def test_duplicate_column_names_are_reported():
     contacts = make_contacts()
     contacts.insert(1, "csat", 3, allow_duplicates=True)
