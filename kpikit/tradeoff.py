@@ -17,7 +17,7 @@ import pandas as pd
 from kpikit._frames import pandas_frame
 from kpikit._validators import check_number, check_unique_columns
 from kpikit.catalog import kpi as kpi_definition
-from kpikit.display import signed_text
+from kpikit.display import DECIMALS, signed_text
 from kpikit.stats import _floats, t_quantile_975
 
 __all__ = [
@@ -359,14 +359,15 @@ def _unscale(name: str, value: float, exponent: int, *, may_overflow: bool = Fal
     return result
 
 
-_DELTA_FORMATS = {
-    "percent": (1, " percentage points"),
-    "seconds": (0, " s"),
-    "points": (1, " points"),
-    "currency": (2, ""),
-    "count": (0, " contacts"),
+_DELTA_UNITS = {
+    "percent": " percentage points",
+    "seconds": " s",
+    "points": " points",
+    "currency": "",
+    "count": " contacts",
 }
-"""Decimals and unit of a change, per KPI unit."""
+"""The unit a change is written with, per KPI unit (its decimals: :data:`kpikit.display.
+DECIMALS`)."""
 
 
 def describe_projection(projection: Projection, *, x: str, y: str, groups: str = "agents") -> str:
@@ -403,8 +404,7 @@ def describe_projection(projection: Projection, *, x: str, y: str, groups: str =
     def delta(value: float, unit: str, suffix: bool = True) -> str:
         if not np.isfinite(value):
             return "undefined"
-        decimals, unit_text = _DELTA_FORMATS[unit]
-        return signed_text(value, decimals) + (unit_text if suffix else "")
+        return signed_text(value, DECIMALS[unit]) + (_DELTA_UNITS[unit] if suffix else "")
 
     text = (
         f"If {x_def.short_name} moved by {delta(projection.delta_x, x_def.unit)}, the line "
