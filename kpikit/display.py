@@ -116,7 +116,7 @@ def format_value(value, unit: str) -> str:
     >>> format_value(80.84999999999998, "points") == format_value(80.85000000000002, "points")
     True
 
-    A value that rounds to zero shows no sign (as :func:`change_text`): -0.04 % is ``0.0 %``.
+    A value that rounds to zero shows no sign (as :func:`signed_text`): -0.04 % is ``0.0 %``.
 
     >>> format_value(-0.04, "percent"), format_value(-0.0, "seconds")
     ('0.0 %', '0 s')
@@ -124,8 +124,8 @@ def format_value(value, unit: str) -> str:
     if not is_number(value):
         return "–"
     decimals = DECIMALS.get(unit, 1)
-    shown = round(round(float(value), decimals + _NOISE_DIGITS), decimals) + 0.0  # + 0.0: no -0
-    text = f"{shown:,.{decimals}f}"
+    shown = round(float(value), decimals + _NOISE_DIGITS)
+    text = f"{shown:z,.{decimals}f}"  # z: a value that rounds to zero shows no minus
     symbol = UNIT_SYMBOLS.get(unit, "")
     return f"{text} {symbol}" if symbol else text
 
@@ -202,16 +202,23 @@ def column_label(column) -> str:
     return _COLUMN_LABELS.get(column, column.replace("_", " ").capitalize())
 
 
-def signed_text(value: float, decimals: int = 1) -> str:
+def signed_text(value: float, decimals: int = 1, *, separators: bool = False) -> str:
     """``value`` with its sign, to ``decimals`` places; one that rounds to zero shows no sign
-    (``-0.0`` would read as a fall, ``+0`` as a rise).
+    (``-0.0`` would read as a fall, ``+0`` as a rise). ``separators``: thousands separated by
+    commas, as :func:`format_value` writes them.
+
+    Every rounded change kpikit shows is written here; unsigned values use Python's ``z``
+    format option (:func:`format_value`), which drops the minus of a rounded zero. A user's own
+    what-if inputs, echoed in scenario names (``volume +10 %``), are written as given.
 
     >>> signed_text(2.0), signed_text(-0.04), signed_text(-12.5, 0), signed_text(0.4, 0)
     ('+2.0', '0.0', '-12', '0')
+    >>> signed_text(-1234.5, 0, separators=True), signed_text(1234.5, 0)
+    ('-1,234', '+1234')
     """
     if round(value, decimals) == 0:
         return f"{0:.{decimals}f}"
-    return f"{value:+.{decimals}f}"
+    return f"{value:+{',' if separators else ''}.{decimals}f}"
 
 
 def change_text(difference, unit: str, direction: str | None) -> tuple[str, str]:
@@ -257,7 +264,7 @@ def change_text(difference, unit: str, direction: str | None) -> tuple[str, str]
     if shown == 0:
         return f"{0:.{decimals}f}{suffix}", _NEUTRAL
     mark = CHANGE_MARKS["up"] if shown > 0 else CHANGE_MARKS["down"]
-    text = f"{mark} {shown:+,.{decimals}f}{suffix}"
+    text = f"{mark} {signed_text(shown, decimals, separators=True)}{suffix}"
     if direction not in ("higher", "lower"):
         return text, _NEUTRAL
     better = (shown > 0) == (direction == "higher")

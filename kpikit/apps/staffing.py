@@ -29,7 +29,7 @@ from kpikit.apps.params import cast_value, link_query_string, report_ignored
 from kpikit.apps.staffing_params import CHARTS, INTERVAL_LABELS, PARAMETERS, WEEKDAYS
 from kpikit.catalog import KPI_IDS
 from kpikit.catalog import kpi as kpi_definition
-from kpikit.display import change_text
+from kpikit.display import change_text, signed_text
 from kpikit.io import Sheet
 from kpikit.plots._staffing import format_metric, metric_name
 
@@ -751,7 +751,7 @@ def _no_data_figure(text: str):
 
 def _what_if_name(aht_change, volume_change_pct) -> str:
     changes = [
-        f"AHT {aht_change:+.0f} s" if aht_change else "",
-        f"volume {volume_change_pct:+.0f} %" if volume_change_pct else "",
+        f"AHT {signed_text(aht_change, 0)} s" if aht_change else "",
+        f"volume {signed_text(volume_change_pct, 0)} %" if volume_change_pct else "",
     ]
     return ", ".join(change for change in changes if change) or "no change"

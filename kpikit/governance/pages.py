@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from kpikit._scorecard.provisional import PROVISIONAL_MARK
+from kpikit.display import signed_text
 from kpikit.governance.cadence import PROVISIONAL, CadenceReport, Rated, cadence_report
 from kpikit.scorecard import STATUS_LABELS, STATUS_MARKS, STATUS_TINTS
 
@@ -165,27 +166,25 @@ def _cell_html(column: str, value) -> str:
 
 def _number_text(column: str, value: float) -> str:
     """``value`` as the ``column``'s cells show it; one that rounds to zero shows no sign
-    (``-0.0`` was a mix of -0.004 points).
+    (``-0.0`` was a mix of -0.004 points): changes through :func:`signed_text`, the others with
+    the ``z`` format option.
 
     >>> _number_text("mix", -0.004), _number_text("vs usual", -0.01), _number_text("mix", -0.06)
     ('0.0', '0.0', '-0.1')
+    >>> _number_text("cost", -0.001), _number_text("change (%)", 12.34), _number_text("n", 1200.0)
+    ('0.00', '+12.3', '1,200')
     """
-    text = _rounded_text(column, value)
-    return text.lstrip("+-") if text.strip("+-0.,") == "" else text
-
-
-def _rounded_text(column: str, value: float) -> str:
     if not math.isfinite(value):
         return "–"
     if column == "p value":
         return f"{value:.3f}"
     if column in ("cost per contact", "cost") or column.startswith("cost"):
-        return f"{value:,.2f}"
+        return f"{value:z,.2f}"
     if column in ("vs usual", "change (%)"):
-        return f"{value:+.1f}"
+        return signed_text(value)
     if value.is_integer() and abs(value) >= 10:
         return f"{value:,.0f}"
-    return f"{value:,.1f}"
+    return f"{value:z,.1f}"
 
 
 def _sparkline(values, width: int = 90, height: int = 22) -> str:
