@@ -191,3 +191,22 @@ def test_a_partitioned_folder_keeps_its_text_keys_when_spark_does_not_guess_type
     expected = kk.compute(contacts, by="queue")
     assert_same(expected, kk.compute(as_written, by="queue"))
     assert sorted(expected["queue"].unique()) == ["007", "01"]
+
+
+def test_tables_beside_spark_contacts_must_be_on_spark_too(spark):
+    # Other engines' tables are handed to the contacts' engine (tests/test_one_engine.py), but
+    # not to or from Spark: the error names the call that moves them, where before a raw
+    # TypeError came from inside narwhals.
+    data = hand_dataset()
+    beside_spark = kk.Dataset(spark.createDataFrame(data.contacts), costs=data.costs)
+    with pytest.raises(TypeError, match=r"costs on Spark too, spark\.createDataFrame\(costs\)"):
+        kk.compute(beside_spark, kpis=["cost_per_contact"])
+    on_spark = kk.Dataset(
+        data.contacts, agent_intervals=spark.createDataFrame(data.agent_intervals)
+    )
+    with pytest.raises(TypeError, match=r"agent_intervals\.toPandas\(\)"):
+        kk.compute(on_spark, kpis=["occupancy"])
+    both = as_spark(spark, data)
+    assert kk.compute(both, kpis=["cost_per_contact"]).toPandas()["value"].item() == pytest.approx(
+        55 / 8  # costs 40 + 15 over 8 answered contacts, as by hand in tests/test_metrics.py
+    )

@@ -46,6 +46,7 @@ from kpikit.metrics._folded_checks import (
 from kpikit.metrics._handover import as_pandas
 from kpikit.metrics._inputs import checked_beside, prepare
 from kpikit.metrics._numpy_sums import arrow_backed, sums_by_group
+from kpikit.metrics._one_engine import on_contacts_engine
 from kpikit.metrics._period_starts import FREQUENCIES, period_expr
 from kpikit.metrics._ratios import RESULT_COLUMNS, tidy
 from kpikit.metrics._sources import (
@@ -279,12 +280,21 @@ def _compute(data, kpis, by, freq, options: Options, validate: bool, *, statisti
     ]
     tables = {"contacts", *(p.table for p in plans)}
     checked = dataset
-    validate = validate and not already_checked(checked, tables, options.csat_scale)
+    # Inside a report's checked_once scope, only the tables no compute has checked yet.
+    done = {t for t in tables if already_checked(checked, [t], options.csat_scale)}
+    unchecked = tables - done if validate else set()
+    dataset = on_contacts_engine(dataset)
     folded = None
-    if validate:
-        folded = fold_checks(dataset, tables, options.csat_scale, statistics=statistics)
-    beside = validate and folded is None and _eager_polars(dataset)
-    dataset = prepare(dataset, tables, options, validate=validate and folded is None and not beside)
+    if unchecked:
+        folded = fold_checks(dataset, unchecked, options.csat_scale, statistics=statistics)
+    beside = bool(unchecked) and folded is None and _eager_polars(dataset)
+    dataset = prepare(
+        dataset,
+        tables,
+        options,
+        validate=bool(unchecked) and folded is None and not beside,
+        checked=done,
+    )
     contacts = nw.from_native(dataset.contacts)
     warn_on_misfit(contacts, options, [name for p in plans for name in p.components()])
 
@@ -295,7 +305,7 @@ def _compute(data, kpis, by, freq, options: Options, validate: bool, *, statisti
     # release Python's lock).
     with (
         checks_under_way(folded) as folded,
-        checked_beside(dataset, tables, options) if beside else nullcontext(),
+        checked_beside(dataset, unchecked, options) if beside else nullcontext(),
     ):
         contact_plans = [p for p in plans if p.table == "contacts"]
         contact_sums = None
@@ -323,8 +333,7 @@ def _compute(data, kpis, by, freq, options: Options, validate: bool, *, statisti
         result = result.to_native().astype({column: "float64" for column in RESULT_COLUMNS[1:]})
     else:
         result = result.to_native()
-    if validate:
-        record_checked(checked, tables, options.csat_scale)
+    record_checked(checked, unchecked, options.csat_scale)
     return like_input(result, dataset.contacts, freq)  # Spark in, Spark out; DuckDB in, DuckDB out
 
 
@@ -355,6 +364,8 @@ def component_sums(data, kpi_id: str, *, options: Options | None = None, **optio
      'short_abandons': 0.0}
     """
     options = resolve(options, **option_values)
+    if isinstance(data, Dataset):
+        data = on_contacts_engine(data)
     dataset = as_dataset(arrow_tables.as_pandas(data))  # narwhals' pyarrow has no FCR windows
     _refuse_repeated_columns(dataset)
     contacts = nw.from_native(dataset.contacts)

@@ -51,7 +51,9 @@ TIME_COLUMNS = {
 """The column each table falls into periods by."""
 
 
-def prepare(dataset: Dataset, tables, options: Options, *, validate: bool = True) -> Dataset:
+def prepare(
+    dataset: Dataset, tables, options: Options, *, validate: bool = True, checked=()
+) -> Dataset:
     """The dataset compute works on: checked (unless ``validate`` is False), in one zone.
 
     All-missing columns that an engine typed as text (polars from pandas) get the type of
@@ -68,6 +70,9 @@ def prepare(dataset: Dataset, tables, options: Options, *, validate: bool = True
     validate : bool, default=True
         False skips the value checks, for data already validated (``kk.validate``,
         ``kk.read_contacts``); time zones are settled either way.
+    checked : collection of str, default=()
+        Tables of ``tables`` whose values a report has checked already
+        (:func:`kpikit.metrics._checked_once.checked_once`): converted, not checked again.
 
     Returns
     -------
@@ -105,8 +110,8 @@ def prepare(dataset: Dataset, tables, options: Options, *, validate: bool = True
         if getattr(dataset, table) is not None
     }
     dataset = replace(dataset, **flags)
-    if validate:
-        _check_values(dataset, tables, options)
+    if validate and set(tables) - set(checked):
+        _check_values(dataset, [table for table in tables if table not in checked], options)
     typed = {
         table: floats_of_arrow_integers(
             type_empty_columns(getattr(dataset, table), TABLES[table]), TABLES[table]
@@ -233,8 +238,7 @@ def _wrong_schema(dataset: Dataset, tables, options: Options) -> bool:
 
 
 def _check_values(dataset: Dataset, tables, options: Options) -> None:
-    checked = Dataset(**{table: getattr(dataset, table) for table in tables})
-    report = check(checked, csat_scale=options.csat_scale)
+    report = check(dataset, csat_scale=options.csat_scale, tables=tables)
     if report.problems:
         raise SchemaError(report.problems)
 
