@@ -110,7 +110,9 @@ controls stack above the content and charts take the full width."""
 # - widget HTML otherwise inherits the 28 px line height of form controls;
 # - the app is a size container: below NARROW_PX of its own width the sidebar goes on top
 #   (!important beats the inline styles ipywidgets writes from a Layout);
-# - tables scroll sideways inside .kpikit-scroll instead of wrapping one word a line.
+# - tables scroll sideways inside .kpikit-scroll instead of wrapping one word a line; an HTML
+#   widget's content may shrink below its table's width (a flex item's min-width is its
+#   content's otherwise), or on a phone the whole content column scrolled sideways instead.
 _APP_STYLE = f"""<style>
 .kpikit-app {{ container-type: inline-size; }}
 .kpikit-app .widget-html-content {{ line-height: 1.45; }}
@@ -119,6 +121,7 @@ _APP_STYLE = f"""<style>
 .kpikit-main {{ flex: 1 1 auto; min-width: 0; }}
 .kpikit-main > * {{ flex-shrink: 0; }}
 .kpikit-scroll {{ overflow-x: auto; max-width: 100%; }}
+.kpikit-main .widget-html-content {{ min-width: 0; }}
 .kpikit-table th, .kpikit-table td {{ min-width: 4.5em; vertical-align: top; }}
 .kpikit-table .kpikit-wide {{ min-width: 16em; }}
 @container (max-width: {NARROW_PX}px) {{

@@ -6,7 +6,11 @@
 // kernel over the widget's comm. Redraws use Plotly.react, so a control change sends only the
 // figure.
 
-const CONFIG = { displaylogo: false, responsive: true };
+// On a touch screen (no hover) plotly shows its toolbar all the time, over the chart's title;
+// there the page's own Download PNG button, a pinch and a double tap (which resets the axes) do
+// its work, so it is left out. With a mouse it shows on hover, as plotly's default.
+const HOVERS = window.matchMedia ? window.matchMedia("(hover: hover)").matches : true;
+const CONFIG = { displaylogo: false, responsive: true, displayModeBar: HOVERS ? "hover" : false };
 
 function evaluate(code) {
   // plotly.min.js is a UMD bundle: give it a CommonJS module so it neither looks for an AMD

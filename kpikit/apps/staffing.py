@@ -211,7 +211,7 @@ class StaffingApp(BaseApp):
         self.summary = widgets.HTML()
         self.comparison_table = widgets.HTML()
         self.plan_summary = widgets.HTML()
-        self.backtest_table = widgets.HTML(layout=widgets.Layout(width="100%"))
+        self.backtest_table = widgets.HTML()
         self.plot = Chart()
         self.widget = self._compose(
             controls=[self.view, *self._controls.values()],

@@ -19,6 +19,8 @@ from kpikit import whatif
 from kpikit.apps._background import Prefetch
 from kpikit.apps._background import kernel_loop as _kernel_loop
 from kpikit.display import format_value, signed_text
+from kpikit.forecast._models import ETS_LONGEST_SEASON, seasonless
+from kpikit.forecast._series import seasons, step
 from kpikit.io import Sheet
 
 __all__ = [
@@ -310,14 +312,15 @@ def backtest_html(result, *, plan_model) -> str:
         for i, text in enumerate(["Model", "WAPE", "MASE", "Bias", "Gain"])
     )
     origins = int(table["origins"].max()) if len(table) else 0
-    notes = "".join(f"<li>{html.escape(note)}</li>" for note in backtest_notes(table, plan_model))
+    notes = "".join(
+        f"<li>{html.escape(note)}</li>"
+        for note in backtest_notes(table, plan_model, freq=result.freq)
+    )
     return (
         "<div class='kpikit-backtest'>"
         f"<p><b>How well each model forecast contacts offered</b>, from {origins} past days "
         "(★ lowest WAPE of the lead)</p>"
-        # width 0, min-width 100 %: the table scrolls inside the page's width instead of
-        # widening the whole view to its own (the notes below then wrap on a phone)
-        "<div class='kpikit-scroll' style='width: 0; min-width: 100%'><table "
+        "<div class='kpikit-scroll'><table "
         "class='kpikit-table' style='border-collapse: collapse'>"
         f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
         f"<ul style='margin: 6px 0; padding-left: 20px'>{notes}</ul>"
@@ -328,9 +331,20 @@ def backtest_html(result, *, plan_model) -> str:
     )
 
 
-def backtest_notes(table, plan_model) -> list[str]:
-    """Sentences on the backtest: the model picked, and every lead where a baseline wins or
-    the plan's model does no better than seasonal naive."""
+def backtest_notes(table, plan_model, freq=None) -> list[str]:
+    """Sentences on the backtest: the model picked, every lead where a baseline wins or the
+    plan's model does no better than seasonal naive, and (``freq`` given) the models of the
+    table that forecast its intervals with no season.
+
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"model": ["seasonal_naive", "auto_ets"], "lead": "next_day",
+    ...     "chosen": [True, False], "best": [True, False], "baseline": [True, False],
+    ...     "wape": [12.0, 140.0], "gain_pct": [0.0, -1000.0]})
+    >>> backtest_notes(table, "seasonal_naive", freq="30min")[-1]  # doctest: +NORMALIZE_WHITESPACE
+    'AutoETS forecasts every interval of 30 minutes with no daily pattern (AutoETS fits
+     seasons of at most 24 intervals and a day holds 48): it misses the shape of the day, hence
+     its large errors.'
+    """
 
     def label(model, default=None):
         return MODEL_LABELS.get(model, default or model).removesuffix(" (baseline)")
@@ -364,7 +378,33 @@ def backtest_notes(table, plan_model) -> list[str]:
             )
     if len(notes) == 1:
         notes.append("No baseline beats the model picked at any lead.")
+    if freq is not None:
+        notes += _seasonless_note(set(table["model"]), freq)
     return notes
+
+
+def _seasonless_note(models, freq) -> list[str]:
+    """The sentence on the models of ``models`` that forecast ``freq`` intervals with no
+    season (none when there are none, or at a day's intervals, which have no daily pattern)."""
+    per_day, _ = seasons(freq)
+    flat = [name for name in seasonless(freq) if name in models]
+    if per_day == 1 or not flat:
+        return []
+    reasons = {
+        "historic_average": "the historic average is one mean for every interval",
+        "auto_ets": f"AutoETS fits seasons of at most {ETS_LONGEST_SEASON} intervals and a day "
+        f"holds {per_day}",
+    }
+    names = " and ".join(MODEL_LABELS[name].removesuffix(" (baseline)") for name in flat)
+    length = step(freq)
+    interval = "an hour" if length == pd.Timedelta("1h") else f"{length.seconds // 60} minutes"
+    one = len(flat) == 1
+    return [
+        f"{names} forecast{'s' if one else ''} every interval of {interval} with no daily "
+        f"pattern ({'; '.join(reasons[name] for name in flat)}): "
+        f"{'it misses' if one else 'they miss'} the shape of the day, hence "
+        f"{'its' if one else 'their'} large errors."
+    ]
 
 
 def _number(value, shown) -> str:

@@ -31,6 +31,10 @@ BASELINES = ("seasonal_naive", "historic_average")
 MODELS = ("seasonal_naive", "historic_average", "seasonal_average", "auto_ets", "mstl")
 """Candidate models in the order the backtest lists them (baselines first)."""
 
+ETS_LONGEST_SEASON = 24
+"""The longest season, in intervals, that statsforecast's AutoETS fits; kpikit fits it without
+a season past that (a day of half hours has 48)."""
+
 
 def _statsforecast():
     try:
@@ -97,7 +101,8 @@ def candidate_models(freq, observations, names=MODELS):
         ),
         "historic_average": lambda: models.HistoricAverage(alias="historic_average"),
         "auto_ets": lambda: models.AutoETS(
-            season_length=usable[0] if usable and usable[0] <= 24 else 1, alias="auto_ets"
+            season_length=usable[0] if usable and usable[0] <= ETS_LONGEST_SEASON else 1,
+            alias="auto_ets",
         ),
         "seasonal_average": lambda: models.SeasonalWindowAverage(
             season_length=per_week, window_size=_AVERAGED_WEEKS, alias="seasonal_average"
@@ -105,6 +110,21 @@ def candidate_models(freq, observations, names=MODELS):
         "mstl": lambda: models.MSTL(season_length=usable, alias="mstl"),
     }
     return [builders[name]() for name in fitting]
+
+
+def seasonless(freq) -> tuple[str, ...]:
+    """The models of :data:`MODELS` that forecast ``freq`` intervals with no season: the
+    historic average (one mean for every interval) and, when a day holds more than
+    :data:`ETS_LONGEST_SEASON` intervals, AutoETS. At such lengths both miss the shape of the
+    day, and their backtest errors are large.
+
+    >>> seasonless("30min"), seasonless("hour"), seasonless("day")
+    (('historic_average', 'auto_ets'), ('historic_average',), ('historic_average',))
+    """
+    per_day, _ = seasons(freq)
+    return (
+        ("historic_average", "auto_ets") if per_day > ETS_LONGEST_SEASON else ("historic_average",)
+    )
 
 
 def _window(intervals, freq):

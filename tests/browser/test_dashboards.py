@@ -8,6 +8,7 @@ at: the whole app, at 1400 px and at 390 x 844 (a phone).
 import io
 import zipfile
 from pathlib import Path
+from types import SimpleNamespace
 
 import openpyxl
 import pytest
@@ -135,7 +136,38 @@ def test_dashboard_renders_reacts_and_stays_local_at_desktop_and_phone_sizes(nam
     assert side_bottom <= main_top
     assert min(widths) >= MIN_CHART_PX, widths
     assert page.evaluate("document.querySelector('.kpikit-app').scrollWidth") <= PHONE["width"]
+    assert_content_fits(page)
     assert_clean(watched)
+
+
+def assert_content_fits(page):
+    """Nothing of the content column reaches past its right edge: a wide table scrolls inside
+    its own .kpikit-scroll box (before, the whole column scrolled sideways on a phone, cutting
+    headings, notes and the glossary's benchmark table at the edge)."""
+    scroll_width, client_width = page.evaluate(
+        "(m => [m.scrollWidth, m.clientWidth])(document.querySelector('.kpikit-main'))"
+    )
+    assert scroll_width <= client_width + 1, (scroll_width, client_width)
+
+
+def test_plotly_toolbar_shows_on_hover_with_a_mouse_and_never_on_a_touch_screen(
+    server, browser, watched
+):
+    # On a phone plotly kept its toolbar shown over every chart's title ("Service level by
+    # week", the trade-off's title); the page has its own Download PNG, and a double tap
+    # resets the axes. A mouse still gets the toolbar when it hovers a chart.
+    page = open_dashboard(watched, server, "aht_vs_csat")
+    page.hover(".js-plotly-plot")
+    page.wait_for_selector(".js-plotly-plot .modebar", state="attached")
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    try:
+        page = open_dashboard(SimpleNamespace(page=context.new_page()), server, "aht_vs_csat")
+        page.tap(".js-plotly-plot .main-svg")
+        page.wait_for_timeout(500)
+        assert page.locator(".js-plotly-plot .modebar").count() == 0
+        page.screenshot(path=str(watched.screenshot_path("aht_vs_csat-touch-phone")))
+    finally:
+        context.close()
 
 
 def test_landing_page_lists_every_dashboard(server, watched):
@@ -256,6 +288,7 @@ def test_staffing_backtest_is_one_click_from_the_day_plan_and_the_what_if_still_
         page.wait_for_timeout(300)
         watched.screenshot(f"staffing_whatif-backtest-{name}")
     assert page.evaluate("document.querySelector('.kpikit-app').scrollWidth") <= PHONE["width"]
+    assert_content_fits(page)
     page.set_viewport_size(DESKTOP)
     # The what-if is one click away too, and still follows its controls.
     before = chart_state(page)
@@ -280,4 +313,6 @@ def test_staffing_backtest_is_one_click_from_the_day_plan_and_the_what_if_still_
     for name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
         widths = screenshot_at(watched, f"staffing_whatif-whatif-{name}", viewport)
         assert min(widths) >= MIN_CHART_PX, widths
+    page.set_viewport_size(PHONE)
+    assert_content_fits(page)  # the scenario table scrolls, its footnote wraps
     assert_clean(watched)
