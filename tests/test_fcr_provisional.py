@@ -187,7 +187,7 @@ def test_breaches_skip_provisional_fcr_and_say_so(contacts):
     assert held["provisional_until"].tolist() == FINAL_AT
     assert found.attrs["note"] == (
         "FCR of the last 3 days is provisional until 10 Aug 2026: repeats may still arrive. "
-        "3 FCR row(s) below target there are not reported as breaches."
+        "3 FCR rows below target there are not reported as breaches."
     )
 
 

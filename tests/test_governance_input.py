@@ -55,7 +55,7 @@ def test_kpi_the_data_cannot_give_is_skipped_and_named(queues):
     # service level 5 of 8 = 62.5 % < 80: still found; occupancy needs agent intervals
     assert found[["kpi", "value"]].values.tolist() == [["service_level", 62.5]]
     assert found.attrs["unavailable"] == {"occupancy": "the Dataset has no agent_intervals table"}
-    assert "occupancy: the Dataset has no agent_intervals table" in found.attrs["note"]
+    assert "Occupancy: the Dataset has no agent_intervals table" in found.attrs["note"]  # its name
 
 
 def test_no_computable_kpi_says_why(queues):

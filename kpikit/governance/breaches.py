@@ -375,7 +375,8 @@ def _note_held_back(found: pd.DataFrame, held_back, provisional, keys, freq) -> 
     note = provisional_note(provisional, freq)
     if note:
         found.attrs["note"] = (
-            f"{note} {len(held_back)} FCR row(s) below target there are not reported as breaches."
+            f"{note} {len(held_back)} FCR {'row' if len(held_back) == 1 else 'rows'} below "
+            "target there are not reported as breaches."
         )
     return found
 
@@ -385,7 +386,9 @@ def _note_unavailable(found: pd.DataFrame, unavailable: dict) -> pd.DataFrame:
     (``{kpi: reason}``, empty when none) and a sentence in ``"note"``."""
     found.attrs["unavailable"] = dict(unavailable)
     if unavailable:
-        reasons = "; ".join(f"{kpi_id}: {reason}" for kpi_id, reason in unavailable.items())
+        reasons = "; ".join(
+            f"{kpi_definition(kpi_id).name}: {reason}" for kpi_id, reason in unavailable.items()
+        )
         sentence = f"Not checked, the data cannot give them ({reasons})."
         found.attrs["note"] = " ".join(filter(None, [found.attrs.get("note"), sentence]))
     return found
