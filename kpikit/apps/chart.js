@@ -94,22 +94,70 @@ function clickedPoints(event) {
 const NARROW_PX = 560;
 const DEFAULT_HEIGHT = 450; // plotly's own default
 
-function narrow(layout) {
-  // A phone-width chart: smaller text, thin side margins, the legend from the left edge.
+const TITLE_PX = 13; // a narrow chart's title size
+const TITLE_LINE_PX = 17;
+
+function titleLines(text, width) {
+  // A title's first line (before any <br>) broken at spaces to fit ``width`` pixels (plotly
+  // does not wrap titles: a phone cut "... by agent · r = 0.61 (n = 60)" at its edge). A
+  // title with markup in its first line is left as it is.
+  const [first, ...rest] = text.split("<br>");
+  if (first.includes("<")) return [text];
+  const chars = Math.max(16, Math.floor((width - 16) / (0.56 * TITLE_PX)));
+  const lines = [];
+  let line = "";
+  for (const word of first.split(" ")) {
+    if (line && line.length + 1 + word.length > chars) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  return [...lines, line, ...rest];
+}
+
+function narrow(layout, width) {
+  // A phone-width chart: smaller text, thin side margins, the legend from the left edge, the
+  // title wrapped to the width, the plot lowered by the lines it gained.
   const font = layout.font || {};
-  const title = layout.title || {};
+  const title = typeof layout.title === "string" ? { text: layout.title } : layout.title || {};
   const margin = layout.margin || {};
+  const before = (title.text || "").split("<br>").length;
+  const lines = title.text ? titleLines(title.text, width) : [];
+  const added = Math.max(0, lines.length - before) * TITLE_LINE_PX;
   return {
     ...layout,
     font: { ...font, size: 11 },
-    title: { ...title, font: { ...(title.font || {}), size: 13 } },
-    margin: { ...margin, l: Math.min(margin.l ?? 60, 44), r: Math.min(margin.r ?? 30, 12) },
+    title: {
+      ...title,
+      ...(title.text ? { text: lines.join("<br>") } : {}),
+      font: { ...(title.font || {}), size: TITLE_PX },
+    },
+    margin: {
+      ...margin,
+      l: Math.min(margin.l ?? 60, 44),
+      r: Math.min(margin.r ?? 30, 12),
+      t: (margin.t ?? 90) + added,
+    },
     legend: { ...(layout.legend || {}), x: 0, xanchor: "left", font: { size: 10 } },
     annotations: (layout.annotations || []).map((note) => ({
       ...note,
       font: { ...(note.font || {}), size: Math.min((note.font && note.font.size) || 11, 11) },
     })),
   };
+}
+
+function clearOfTitle(Plotly, plot, layout) {
+  // A narrow chart's legend wraps into more rows than the top margin was made for, and grows
+  // up over the title: the plot is lowered until the legend clears it.
+  const title = plot.querySelector(".gtitle");
+  const legend = plot.querySelector(".legend");
+  if (!title || !legend) return undefined;
+  const overlap = title.getBoundingClientRect().bottom - legend.getBoundingClientRect().top;
+  if (overlap <= -4) return undefined;
+  const top = ((layout.margin && layout.margin.t) ?? 90) + Math.ceil(overlap) + 6;
+  return Plotly.relayout(plot, { "margin.t": top });
 }
 
 async function render({ model, el }) {
@@ -127,8 +175,9 @@ async function render({ model, el }) {
     // chart from its div, and a div sized by its own content would collapse.
     plot.style.height = `${(figure.layout && figure.layout.height) || DEFAULT_HEIGHT}px`;
     drawnNarrow = el.clientWidth > 0 && el.clientWidth < NARROW_PX;
-    const layout = drawnNarrow ? narrow(figure.layout || {}) : figure.layout || {};
-    return Plotly.react(plot, figure.data || [], layout, CONFIG);
+    const layout = drawnNarrow ? narrow(figure.layout || {}, el.clientWidth) : figure.layout || {};
+    const drawn = Plotly.react(plot, figure.data || [], layout, CONFIG);
+    return drawnNarrow ? drawn.then(() => clearOfTitle(Plotly, plot, layout)) : drawn;
   };
   // Redraws run one after another; a figure that needs the full bundle switches to it first.
   let queue = Promise.resolve();
