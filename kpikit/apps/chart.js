@@ -148,6 +148,34 @@ function narrow(layout, width) {
   };
 }
 
+const LAPTOP_PLOT_PX = 900; // about a dashboard chart's width on a laptop
+
+function narrowTraces(data, width) {
+  // Markers sized for a laptop's chart piled up on a phone's (the breach timeline's ✘ marks
+  // merged into bars, the trade-off's bubbles covered each other): their sizes and outlines
+  // shrink with the width, to 45 % at the least. Sizes given per point keep their values; their
+  // scale (sizeref) changes, by the square for bubbles sized by area.
+  const scale = Math.max(0.45, Math.min(1, width / LAPTOP_PLOT_PX));
+  return data.map((trace) => {
+    const marker = trace.marker;
+    if (!marker || marker.size === undefined) return trace;
+    const scaled = { ...marker };
+    if (typeof marker.size === "number") {
+      scaled.size = marker.size * scale;
+    } else {
+      const ref = marker.sizeref ?? 1;
+      scaled.sizeref = marker.sizemode === "area" ? ref / (scale * scale) : ref / scale;
+    }
+    const line = marker.line || {};
+    if (typeof line.width === "number") {
+      scaled.line = { ...line, width: line.width * scale };
+    } else if (Array.isArray(line.width)) {
+      scaled.line = { ...line, width: line.width.map((value) => value * scale) };
+    }
+    return { ...trace, marker: scaled };
+  });
+}
+
 function clearOfTitle(Plotly, plot, layout) {
   // A narrow chart's legend wraps into more rows than the top margin was made for, and grows
   // up over the title: the plot is lowered until the legend clears it.
@@ -176,7 +204,8 @@ async function render({ model, el }) {
     plot.style.height = `${(figure.layout && figure.layout.height) || DEFAULT_HEIGHT}px`;
     drawnNarrow = el.clientWidth > 0 && el.clientWidth < NARROW_PX;
     const layout = drawnNarrow ? narrow(figure.layout || {}, el.clientWidth) : figure.layout || {};
-    const drawn = Plotly.react(plot, figure.data || [], layout, CONFIG);
+    const data = drawnNarrow ? narrowTraces(figure.data || [], el.clientWidth) : figure.data;
+    const drawn = Plotly.react(plot, data || [], layout, CONFIG);
     return drawnNarrow ? drawn.then(() => clearOfTitle(Plotly, plot, layout)) : drawn;
   };
   // Redraws run one after another; a figure that needs the full bundle switches to it first.

@@ -150,6 +150,10 @@ def assert_content_fits(page):
     assert scroll_width <= client_width + 1, (scroll_width, client_width)
 
 
+BUBBLE_SCALE_JS = """() => document.querySelector('.js-plotly-plot')._fullData
+    .map(trace => trace.marker && trace.marker.sizeref).find(Boolean)"""
+
+
 def test_a_phone_gets_no_plotly_toolbar_and_a_wrapped_title_clear_of_the_legend(
     server, browser, watched
 ):
@@ -159,6 +163,7 @@ def test_a_phone_gets_no_plotly_toolbar_and_a_wrapped_title_clear_of_the_legend(
     page = open_dashboard(watched, server, "aht_vs_csat")
     page.hover(".js-plotly-plot")
     page.wait_for_selector(".js-plotly-plot .modebar", state="attached")
+    laptop_scale = page.evaluate(BUBBLE_SCALE_JS)
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     try:
         page = open_dashboard(SimpleNamespace(page=context.new_page()), server, "aht_vs_csat")
@@ -173,6 +178,9 @@ def test_a_phone_gets_no_plotly_toolbar_and_a_wrapped_title_clear_of_the_legend(
         )
         assert title["x"] + title["width"] <= chart["x"] + chart["width"]
         assert title["y"] + title["height"] <= legend["y"]
+        # Bubbles drawn smaller than on a laptop (sized by area: a larger sizeref), so that
+        # they do not cover each other on a chart under half as wide.
+        assert page.evaluate(BUBBLE_SCALE_JS) > 4 * laptop_scale
         page.screenshot(path=str(watched.screenshot_path("aht_vs_csat-touch-phone")))
     finally:
         context.close()
