@@ -110,8 +110,9 @@ def prepare(
         if getattr(dataset, table) is not None
     }
     dataset = replace(dataset, **flags)
-    if validate and set(tables) - set(checked):
-        _check_values(dataset, [table for table in tables if table not in checked], options)
+    unchecked = [table for table in tables if table not in checked]
+    if validate and unchecked:
+        _check_values(dataset, unchecked, options)
     typed = {
         table: floats_of_arrow_integers(
             type_empty_columns(getattr(dataset, table), TABLES[table]), TABLES[table]

@@ -15,6 +15,7 @@ import narwhals.stable.v2 as nw
 import pyarrow as pa
 
 from kpikit._duckdb import connection_of
+from kpikit.metrics._sources import is_spark
 
 _SIDE_TABLES = ("agent_intervals", "costs")
 
@@ -43,16 +44,22 @@ def on_contacts_engine(dataset):
     'polars'
     """
     contacts = dataset.contacts
+    target = _kind(contacts)
+    if target is None:
+        return dataset  # no contacts frame: as_dataset and the checks say so
     moved = {
         table: _moved(getattr(dataset, table), contacts, table)
         for table in _SIDE_TABLES
-        if getattr(dataset, table) is not None and _kind(getattr(dataset, table)) != _kind(contacts)
+        # a table narwhals does not read is left to the checks, which name it
+        if _kind(getattr(dataset, table)) not in (None, target)
     }
     return replace(dataset, **moved) if moved else dataset
 
 
 def _kind(native) -> tuple | None:
     """The engine of a frame and whether it is lazy; None for what narwhals does not read."""
+    if native is None:
+        return None
     try:
         frame = nw.from_native(native)
     except TypeError:
@@ -61,10 +68,8 @@ def _kind(native) -> tuple | None:
 
 
 def _moved(native, contacts, table: str):
-    if _kind(native) is None or _kind(contacts) is None:
-        return native  # not a frame: the checks say so, naming the table
     frame, target = nw.from_native(native), nw.from_native(contacts)
-    if _is_spark(frame) or _is_spark(target):
+    if is_spark(frame) or is_spark(target):
         raise TypeError(_spark_message(table, frame, target))
     if target.implementation.is_duckdb() and connection_of(contacts) is None:
         raise TypeError(
@@ -95,17 +100,13 @@ def _as_arrow(frame):
     return eager.to_arrow()
 
 
-def _is_spark(frame) -> bool:
-    return frame.implementation.is_pyspark() or frame.implementation.is_pyspark_connect()
-
-
 def _name(frame) -> str:
     kind = "lazy frame" if isinstance(frame, nw.LazyFrame) else "frame"
     return f"{frame.implementation.name.lower()} {kind}"
 
 
 def _spark_message(table: str, frame, target) -> str:
-    if _is_spark(target):
+    if is_spark(target):
         return (
             f"The contacts are a Spark DataFrame and the {table} a {_name(frame)}: give kpikit "
             f"the {table} on Spark too, spark.createDataFrame({table}) (its times then take the "
