@@ -268,6 +268,33 @@ def test_arrow_integers_past_what_a_float_holds_are_summed_as_numpy_sums_them(ki
 
 
 @pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(
+    ("talk", "what"),
+    [
+        # 1e308 + 1e308 passes the largest float (1.8e308): AHT would be inf.
+        ([1e308, 1e308, np.nan, 50.0], "the sum"),
+        # 1e200 squared passes it: AHT is finite but its interval would be null with no word.
+        ([1e200, 200.0, np.nan, 50.0], "the sum of squares"),
+    ],
+)
+def test_amounts_whose_sums_pass_the_largest_float_are_refused(engine, talk, what):
+    frame = four_contacts(talk_s=talk, queue=["a", "a", "a", "b"])
+    with pytest.raises(kk.SchemaError) as error:
+        kk.compute(on_engine(frame, engine), kpis="aht", by="queue")
+    assert str(error.value) == (
+        "contacts.talk_s, hold_s, acw_s: the sums of Average handle time pass the largest "
+        "float (1.8e+308) in 1 group (queue=a): no real value is that large"
+    ), what
+    # Queue b alone sums within range: AHT 50 s by hand; 1e100 s squares to 1e200 (no overflow).
+    fine = to_pandas(kk.compute(on_engine(frame.iloc[3:], engine), kpis="aht"))
+    assert fine["value"].item() == 50.0
+    big = four_contacts(talk_s=[1e100, 1e100, np.nan, 1e100])
+    assert to_pandas(kk.compute(on_engine(big, engine), kpis="aht"))[
+        "value"
+    ].item() == pytest.approx(1e100)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
 def test_a_log_with_no_contacts_gives_null_rates_and_zero_counts(engine):
     # No contact: every rate is 0 / 0 (null), the two counts are 0; by channel there is no
     # group at all. pandas summed in polars asked for the first row of a group of none.

@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 
 from kpikit import stats
 from kpikit.metrics._components import PREFIX
+from kpikit.metrics._overflow import refuse_overflow
 
 _RESULT = ("value", "numerator", "denominator", "ci_low", "ci_high")
 
@@ -47,6 +48,7 @@ def tidy_eager(sums: nw.DataFrame, keys: list[str], plans) -> nw.DataFrame:
     columns = {
         name: _read(sums.get_column(name)) for name in sums.columns if name.startswith(PREFIX)
     }
+    refuse_overflow(plans, columns, groups, lambda positions: _key_rows(sums, keys, positions))
     parts = [_kpi_arrays(kpi_plan, columns, groups) for kpi_plan in plans]
     numbers = {
         "kpi": pa.array(np.repeat([p.kpi_id for p in plans], groups), pa.string()),
@@ -67,6 +69,15 @@ def tidy_eager(sums: nw.DataFrame, keys: list[str], plans) -> nw.DataFrame:
     if taken.implementation.is_pandas():
         taken = nw.from_native(taken.to_native().reset_index(drop=True))
     return nw.concat([taken, numbers], how="horizontal")
+
+
+def _key_rows(sums, keys, positions) -> list[dict]:
+    """The key values of the groups at ``positions`` (one group of no keys: an empty dict);
+    read only for an error's message."""
+    if not keys:
+        return [{}]
+    rows = sums.select(keys).rows(named=True)
+    return [rows[position] for position in positions]
 
 
 def _read(series: nw.Series) -> tuple[np.ndarray, np.ndarray]:
