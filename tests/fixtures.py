@@ -174,7 +174,15 @@ def in_own_thread(function, *args):
 
 @contextmanager
 def threshold_warnings():
-    """The ThresholdWarnings raised in the block, as (message, file of the line they point at).
+    """The ThresholdWarnings raised in the block, as (message, file of the line they point at)."""
+    with kpikit_warnings(_threshold_channels, _threshold_channels.ThresholdWarning) as said:
+        yield said
+
+
+@contextmanager
+def kpikit_warnings(module, category):
+    """The warnings of ``category`` that ``module`` raises in the block, as (message, file of
+    the line they point at).
 
     They are caught where kpikit raises them rather than through ``warnings.catch_warnings``,
     whose filters are the process's: a thread another test left computing (pandas enters and
@@ -185,13 +193,13 @@ def threshold_warnings():
 
     class Recorder:
         @staticmethod
-        def warn(message, category, stacklevel):
-            assert category is _threshold_channels.ThresholdWarning
+        def warn(message, given, stacklevel):
+            assert given is category
             # stacklevel 1 is warn's caller, this function's caller here
             said.append((str(message), sys._getframe(stacklevel).f_code.co_filename))
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(_threshold_channels, "warnings", Recorder)
+        patch.setattr(module, "warnings", Recorder)
         yield said
 
 

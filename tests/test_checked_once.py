@@ -62,6 +62,7 @@ def test_a_new_table_beside_a_checked_one_is_checked_alone_on_every_engine():
                 assert not already_checked(dataset, ["costs"], 5)
 
 
+@pytest.mark.filterwarnings("ignore::kpikit.metrics._csat_scale.CsatScaleWarning")  # 1..5 on 1..7
 def test_other_frames_and_another_csat_scale_are_checked_again(checks):
     data = hand_dataset()
     with checked_once(data):

@@ -8,9 +8,10 @@ import numpy as np
 import pandas as pd
 import polars as pl
 import pytest
-from fixtures import hand_contacts, hand_dataset, threshold_warnings
+from fixtures import hand_contacts, hand_dataset, kpikit_warnings, threshold_warnings
 
 import kpikit as kk
+from kpikit.metrics import _csat_scale
 
 
 def values(table, **keys):
@@ -273,6 +274,28 @@ def test_csat_scales_have_their_own_top_box(scale, answers, expected):
     contacts = hand_contacts().iloc[:5].copy()
     contacts["csat"] = pd.array(answers, dtype="Int64")
     assert kk.csat(contacts, csat_scale=scale) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("engine", ["pandas", "polars", "duckdb"])
+def test_answers_of_a_smaller_survey_than_csat_scale_are_warned_of(engine):
+    # Answers 5, 3, 4, 2, 4, 5 (1..5) read on 1..10: none reaches the top box 9-10, CSAT 0 %.
+    contacts = hand_contacts()
+    if engine == "polars":
+        contacts = pl.from_pandas(contacts)
+    elif engine == "duckdb":
+        contacts = pytest.importorskip("duckdb").connect().from_df(contacts)
+    with kpikit_warnings(_csat_scale, _csat_scale.CsatScaleWarning) as said:
+        assert kk.csat(contacts, csat_scale=10) == 0.0
+        kk.csat(contacts, csat_scale=7, csat_top_box=5)  # the caller's top box: 2 of 6 reach it
+        kk.csat(contacts)  # 1..5, the default
+        kk.compute(contacts, "aht", csat_scale=10)  # no CSAT asked for
+    assert said == [
+        (
+            "csat_scale=10, yet no CSAT answer is above 5 (the largest of 6 is 5): every answer "
+            "is below the top box (9-10), so CSAT is 0 %. A 1..5 survey needs csat_scale=5.",
+            __file__,
+        )
+    ]
 
 
 def test_csat_top_box_must_fit_the_scale():

@@ -37,6 +37,7 @@ from kpikit.metrics._components import (
     match_columns,
     required_columns,
 )
+from kpikit.metrics._csat_scale import warn_on_small_answers
 from kpikit.metrics._folded_checks import (
     checked_polars_sums,
     checked_sums,
@@ -296,7 +297,9 @@ def _compute(data, kpis, by, freq, options: Options, validate: bool, *, statisti
         checked=done,
     )
     contacts = nw.from_native(dataset.contacts)
-    warn_on_misfit(contacts, options, [name for p in plans for name in p.components()])
+    summed = [name for p in plans for name in p.components()]
+    warn_on_misfit(contacts, options, summed)
+    warn_on_small_answers(contacts, options, summed)
 
     period_keys = [*keys, "period"] if freq else keys
     pieces = []

@@ -73,10 +73,10 @@ def warn_on_misfit(contacts, options: Options, components) -> None:
             "give every channel a threshold to keep them apart."
         )
     if sentences:
-        warnings.warn(" ".join(sentences), ThresholdWarning, stacklevel=_callers_level())
+        warnings.warn(" ".join(sentences), ThresholdWarning, stacklevel=callers_level())
 
 
-def _callers_level() -> int:
+def callers_level() -> int:
     """The ``stacklevel`` of the first caller outside kpikit (the line of a notebook or script
     that called :func:`kpikit.compute` or a helper built on it), for a warning raised by the
     function calling this."""
