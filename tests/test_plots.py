@@ -15,6 +15,7 @@ import pytest
 import kpikit as kk
 import kpikit.plots as kp
 from kpikit.display import RAG_TINTS
+from kpikit.plots._template import shows_legend
 from kpikit.scorecard import rate
 
 # --- template and palette ------------------------------------------------------------------
@@ -241,10 +242,10 @@ def test_tradeoff_weighted_fit_and_what_if():
     weighted = kp.tradeoff(AGENTS, weighted=True).data[1].y
     assert not np.allclose(plain, weighted)
     fig = kp.tradeoff(AGENTS, what_if=30)
-    note = fig.layout.annotations[-1]
+    arrow, note = fig.layout.annotations[-2:]
     # 30 s more AHT x slope 0.051667 = +1.55 points of CSAT along the fitted line.
     assert "what if AHT +30: CSAT +1.6 (fitted association)" == note.text
-    assert note.x - note.ax == pytest.approx(30)
+    assert arrow.x - arrow.ax == pytest.approx(30)
 
 
 def test_tradeoff_axes_and_band_stay_in_the_kpis_range():
@@ -420,3 +421,100 @@ def test_schedule_conformance_axis_runs_past_100():
     )
     fig = kp.trend(weeks, kpi="schedule_conformance", target=105)
     assert fig.layout.yaxis.range == (95.55, 105.45)
+
+
+# --- layout: top margin, labels, axes (a visual review at phone and laptop sizes) -------------
+
+DAY = pd.DataFrame(
+    {
+        "period": pd.date_range("2024-03-04 09:00", periods=18, freq="30min"),
+        "volume": np.arange(18.0),
+        "forecast_volume": np.full(18, 40.0),
+        "reforecast_volume": np.full(18, 50.0),
+        "service_level": np.full(18, 100.0),
+        "asa": np.full(18, 12.0),
+        "aht_s": np.full(18, 300.0),
+        "forecast_aht_s": np.full(18, 320.0),
+    }
+)
+
+
+def test_a_figure_without_a_legend_has_a_top_margin_for_its_title_alone():
+    # The template's 90 px hold a title and the legend's row: without a legend, an empty band.
+    alone = kp.intraday_measure(DAY, measure="service_level", target=80)
+    assert not shows_legend(alone)
+    assert alone.layout.margin.t == 54  # 20 above the title, 22 for its line, 12 under it
+    two_lines = kp.intraday_measure(DAY, measure="asa", title="ASA<br><sup>so far</sup>")
+    assert two_lines.layout.margin.t == 54 + 22
+    with_legend = kp.intraday_volume(DAY)
+    assert shows_legend(with_legend)
+    assert with_legend.layout.margin.t is None  # the template's, legend included
+    assert (
+        kp.scenario_comparison(
+            kk.whatif.compare(
+                kk.whatif.Scenario(volume=100, aht_s=180), kk.whatif.Scenario(100, 170)
+            )
+        ).layout.margin.t
+        == 50
+    )  # set by the builder: kept
+
+
+def test_monitor_bar_labels_hide_rather_than_shrink_unreadably():
+    # plotly shrinks an outside label to its bar's width: about 5 px tall on a phone.
+    fig = kp.intraday_measure(DAY, measure="service_level", target=80)
+    assert fig.layout.uniformtext.minsize >= 10
+    assert fig.layout.uniformtext.mode == "hide"
+    assert fig.data[0].hovertemplate == "%{x|%H:%M}: %{text}"  # the value and ✔ / ✘ on hover
+    assert fig.data[0].text[0] == "100 ✔"
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda now: kp.intraday_volume(DAY, now=now),
+        lambda now: kp.intraday_measure(DAY, measure="service_level", target=80, now=now),
+        lambda now: kp.intraday_measure(DAY, measure="aht_s", now=now),
+    ],
+)
+def test_the_now_label_sits_above_every_trace(build):
+    # The label hangs from the plot's top; the data stay in the lower 80 % of the axis.
+    fig = build("2024-03-04 10:05")
+    label = fig.layout.annotations[0]
+    assert label.text == "now 10:05" and label.yanchor == "top" and label.y == 1
+    assert label.bgcolor is not None
+    top = fig.layout.yaxis.range[1]
+    highest = max(np.nanmax(np.asarray(trace.y, dtype=float)) for trace in fig.data)
+    assert max(highest, 100 if fig.data[0].text else 0) <= 0.8 * top
+
+
+@pytest.mark.parametrize(("y", "corner"), [("csat", (0.98, 0.02)), ("aht", (0.98, 0.98))])
+def test_tradeoff_what_if_note_keeps_off_the_target_labels(y, corner):
+    # The note sat on the arrow's tail, at the mean of y, close to the y target's label (at
+    # the left end of its line): now in the right corner on the worse side of y, away from
+    # "✔ both on target" (the better side).
+    x = "csat" if y == "aht" else "aht"
+    targets = {"aht": 300, "csat": 80}
+    fig = kp.tradeoff(AGENTS, x=x, y=y, x_target=targets[x], y_target=targets[y], what_if=5)
+    note = fig.layout.annotations[-1]
+    assert "what if" in note.text
+    assert (note.xref, note.yref, note.xanchor) == ("paper", "paper", "right")
+    assert (note.x, note.y) == corner
+    targets = [a for a in fig.layout.annotations if a.text == "target"]
+    horizontal = next(a for a in targets if a.xanchor == "left")
+    assert horizontal.x < 0.5
+    both = next(a for a in fig.layout.annotations if "both on target" in (a.text or ""))
+    assert (both.y > 0.5) != (note.y > 0.5)
+
+
+def test_staffing_curve_asa_axis_has_round_ticks_on_the_percent_grid():
+    curve = kk.queueing.queue_metrics(100, 180, range(11, 21))
+    fig = kp.staffing_curve(curve, target_asa_s=30)
+    percent, asa = fig.layout.yaxis, fig.layout.yaxis2
+    assert (percent.tick0, percent.dtick, tuple(percent.range)) == (0, 20, (0, 102))
+    # longest finite ASA over 5 gridlines, rounded up to 1, 2, 2.5 or 5 x 10^k seconds
+    finite = curve["asa"][np.isfinite(curve["asa"])]
+    assert asa.tick0 == 0 and asa.dtick * 5 >= finite.max()
+    mantissa = asa.dtick / 10 ** np.floor(np.log10(asa.dtick))
+    assert mantissa in (1, 2, 2.5, 5)
+    # the same share of its range per tick as the percent axis: gridlines shared
+    assert asa.range[1] / asa.dtick == pytest.approx(102 / 20)

@@ -2,7 +2,8 @@
 
 A builder documents its own parameters; :func:`shared_parameters` adds the entries of this
 table that its signature has and its docstring leaves out, just before "Returns" (as plotly
-express does), and checks ``height`` before the builder runs.
+express does), checks ``height`` before the builder runs and, once it has run, sizes the top
+margin of a figure without a legend to its title (:func:`kpikit.plots._template.fit_top_margin`).
 """
 
 import functools
@@ -10,6 +11,7 @@ import inspect
 import re
 
 from kpikit._validators import check_number
+from kpikit.plots._template import fit_top_margin
 
 SHARED_PARAMETERS = {
     "kpi": (
@@ -33,8 +35,9 @@ _RETURNS = "\n    Returns\n    -------\n"
 
 
 def shared_parameters(builder):
-    """Complete a builder's docstring with the shared parameters it takes, and refuse a
-    ``height`` that is not a whole number of pixels >= 10 (plotly's minimum).
+    """Complete a builder's docstring with the shared parameters it takes, refuse a
+    ``height`` that is not a whole number of pixels >= 10 (plotly's minimum) and fit the top
+    margin of the figure it returns to what it shows.
 
     Examples
     --------
@@ -78,13 +81,11 @@ def shared_parameters(builder):
     ]
     head, tail = doc.split(_RETURNS, 1)
     builder.__doc__ = head.rstrip("\n") + "\n" + "".join(entries) + _RETURNS + tail
-    if "height" not in inspect.signature(builder).parameters:
-        return builder
 
     @functools.wraps(builder)
     def checked(*args, **kwargs):
         if kwargs.get("height") is not None:
             check_number("height", kwargs["height"], minimum=10, integer=True)
-        return builder(*args, **kwargs)
+        return fit_top_margin(builder(*args, **kwargs))
 
     return checked

@@ -38,9 +38,16 @@ _AXES = {
     "aht_s": axis_title("aht"),
     "agents": "Agents on the phones",
 }
-_HOVER = "%{x|%H:%M}: %{y:,.1f}"
+_VALUE = "%{y:,.1f}"
 _LINES = ("forecast_volume", "reforecast_volume", "forecast_aht_s")
 """Columns drawn as lines when present."""
+_DATA_SHARE = 0.8
+"""Share of the plot's height the data may fill when "now" is drawn: its label has the rest."""
+_LABEL_BACKGROUND = "rgba(255, 255, 255, 0.85)"
+_MIN_LABEL_PX = 10
+"""Smallest readable bar label: plotly shrinks a label to its bar's width, and on a phone's
+chart a service-level label came out about 5 px tall; smaller ones are left out (the hover
+still gives the value and the mark)."""
 
 
 def _frame(intervals, columns):
@@ -101,24 +108,40 @@ def _figure(frame, title, yaxis, now, height, length_ms):
             line={"color": "#555555", "width": 1, "dash": "dot"},
             annotation_text=f"now {pd.Timestamp(now):%H:%M}",
             annotation_position="top right",
+            annotation_bgcolor=_LABEL_BACKGROUND,
         )
     return fig
 
 
-def _along(frame, column, length_ms):
-    """Keyword arguments placing one trace over the intervals. Intervals that share a wall
-    time (the clocks went back) say their UTC offset on hover (:func:`clock_changes`)."""
+def _clear_of_now_label(fig, now, highest):
+    """Keep the data under the "now" label: the label sits at the top of the plot, where the
+    reforecast line crossed it; the axis reaches ``highest`` (or the highest value drawn)
+    over :data:`_DATA_SHARE` of the height."""
+    if now is None:
+        return
+    if highest is None:
+        values = [np.asarray(trace.y, dtype=float) for trace in fig.data if len(trace.y)]
+        values = np.concatenate(values) if values else np.array([])
+        highest = np.nanmax(values) if np.isfinite(values).any() else None
+    if highest is not None and highest > 0:
+        fig.update_yaxes(range=[0, highest / _DATA_SHARE])
+
+
+def _along(frame, column, length_ms, value=_VALUE):
+    """Keyword arguments placing one trace over the intervals, its hover giving the time and
+    ``value``. Intervals that share a wall time (the clocks went back) say their UTC offset on
+    hover (:func:`clock_changes`)."""
     placed = {
         "x": frame["period"],
         "y": frame[column],
         "xperiod": length_ms,
         "xperiodalignment": "middle",
-        "hovertemplate": _HOVER,
+        "hovertemplate": "%{x|%H:%M}: " + value,
     }
     times = clock_changes(frame["period"])[0]
     if times.any():
         placed["customdata"] = times.where(times != "", frame["period"].dt.strftime("%H:%M"))
-        placed["hovertemplate"] = "%{customdata}: %{y:,.1f}"
+        placed["hovertemplate"] = "%{customdata}: " + value
     return placed
 
 
@@ -201,6 +224,7 @@ def intraday_volume(
                 **_along(ahead, "reforecast_volume", length_ms),
             )
         )
+    _clear_of_now_label(fig, now, None)
     return fig
 
 
@@ -292,6 +316,7 @@ def intraday_measure(
                     **_along(frame, "forecast_aht_s", length_ms),
                 )
             )
+    _clear_of_now_label(fig, now, 100.0 if measure == "service_level" else None)
     return fig
 
 
@@ -315,10 +340,11 @@ def _add_service_level(fig, frame, target, length_ms):
             textposition="outside",
             cliponaxis=False,
             showlegend=False,
-            **_along(frame, "service_level", length_ms),
+            **_along(frame, "service_level", length_ms, value="%{text}"),
         )
     )
-    fig.update_yaxes(range=[0, 112])
+    fig.update_layout(uniformtext={"minsize": _MIN_LABEL_PX, "mode": "hide"})
+    fig.update_yaxes(range=[0, 112], tickvals=list(range(0, 101, 20)))  # no tick past 100 %
     if target is not None:
         fig.add_hline(
             y=target,

@@ -37,6 +37,11 @@ _PERCENT_SERIES = {
     "occupancy": ("Occupancy", KPIKIT_COLORWAY[2]),
     "abandonment_rate": ("Abandonment", RAG_COLORS["red"]),
 }
+_PERCENT_TICKS = {"range": [0, 102], "tick0": 0, "dtick": 20}
+"""The percent axis: gridlines every 20 %, with room over 100 % for a marker there."""
+_STEPS = 5
+"""Gridlines from 0 to 100 % on the percent axis, which the ASA axis shares."""
+_ROUND_FACTORS = (1, 2, 2.5, 5, 10)
 _OTHER_METRICS = {
     "contacts": "Contacts offered",
     "agents": "Agents on the phones (peak)",
@@ -113,17 +118,18 @@ def staffing_curve(
         }
     )
     frame = frame.sort_values("agents")
+    wait = frame["asa"].where(np.isfinite(frame["asa"]))
     fig = new_figure(
         title or "What each agent buys",
         height=height,
         xaxis={"title": {"text": "Agents on the phones"}, "dtick": _tick_step(frame["agents"])},
-        yaxis={"title": {"text": "Percent"}, "range": [0, 102]},
+        yaxis={"title": {"text": "Percent"}, **_PERCENT_TICKS},
         yaxis2={
             "title": {"text": "ASA (s)"},
             "overlaying": "y",
             "side": "right",
-            "rangemode": "tozero",
             "showgrid": False,
+            **_asa_ticks([*wait.dropna(), target_asa_s or 0]),
         },
         hovermode="x unified",
     )
@@ -145,7 +151,6 @@ def staffing_curve(
                 hovertemplate="%{y:.1f} %",
             )
         )
-    wait = frame["asa"].where(np.isfinite(frame["asa"]))
     fig.add_trace(
         go.Scatter(
             x=frame["agents"],
@@ -542,3 +547,29 @@ def format_metric(value, unit):
 def _tick_step(agents: pd.Series):
     span = float(agents.max() - agents.min()) if len(agents) else 0.0
     return None if span > 30 else 1
+
+
+def _asa_ticks(waits) -> dict:
+    """The ASA axis on the percent axis's grid: a round step (1, 2, 2.5 or 5 times a power of
+    ten) per 20 %, five steps reaching the longest wait. plotly's own ticks for an axis laid
+    over another fell between the gridlines, at values such as 13.8 and 27.6 s.
+
+    Examples
+    --------
+    >>> _asa_ticks([0.4, 61.2])  # 61.2 / 5 = 12.2 s a step, rounded up to 20 s
+    {'range': [0, 102.0], 'tick0': 0, 'dtick': 20.0}
+    """
+    longest = max(waits, default=0)
+    step = 1.0
+    if longest > 0:
+        power = 10.0 ** math.floor(math.log10(longest / _STEPS))
+        step = next(
+            power * factor for factor in _ROUND_FACTORS if power * factor * _STEPS >= longest
+        )
+    scale = step / _PERCENT_TICKS["dtick"]
+    # rounded: 0.3 s, not 0.30000000000000004
+    return {
+        "range": [0, round(_PERCENT_TICKS["range"][1] * scale, 9)],
+        "tick0": 0,
+        "dtick": round(step, 9),
+    }

@@ -303,6 +303,9 @@ def _add_quadrants(fig: go.Figure, x_def, y_def, x_target, y_target) -> None:
 
 
 def _add_what_if(fig: go.Figure, fit, delta_x: float, x_def, y_def) -> None:
+    """An arrow along the fitted line from the mean of x, and its note in a corner of the
+    plot: written at the arrow's tail, the note sat on the mean of y, near the y target, and
+    covered that target's label."""
     start_x = fit.x_mean
     end_x = start_x + delta_x
     start_y, end_y = float(fit.predict(start_x)), float(fit.predict(end_x))
@@ -320,10 +323,28 @@ def _add_what_if(fig: go.Figure, fit, delta_x: float, x_def, y_def) -> None:
         arrowhead=3,
         arrowwidth=2,
         arrowcolor=RAG_COLORS["amber"],
+    )
+    fig.add_annotation(
         text=(
             f"what if {x_def.short_name} {delta_x:+g}: {y_def.short_name} "
             f"{signed_text(projection.delta_y)} (fitted association)"
         ),
+        **_what_if_corner(y_def),
+        xref="paper",
+        yref="paper",
+        showarrow=False,
         font={"color": "#222222"},
         bgcolor="rgba(255, 255, 255, 0.8)",
     )
+
+
+def _what_if_corner(y_def) -> dict:
+    """The right-hand corner on the worse side of y: away from the "✔ both on target" note
+    (on the better side) and from the y target's label (at the left end of its line)."""
+    top = y_def.direction == "lower"
+    return {
+        "x": 0.98,
+        "xanchor": "right",
+        "y": 0.98 if top else 0.02,
+        "yanchor": "top" if top else "bottom",
+    }
