@@ -19,7 +19,9 @@ Conventions:
   (``agent_id`` -> "Agent"), never a raw column name in a title (:func:`column_label`).
 """
 
+import html
 import math
+import re
 
 from kpikit._validators import is_number
 from kpikit.catalog import kpi as kpi_definition
@@ -37,6 +39,7 @@ __all__ = [
     "axis_title",
     "change_text",
     "column_label",
+    "figures_html",
     "format_value",
     "is_number",
     "kpi_label",
@@ -128,6 +131,21 @@ def format_value(value, unit: str) -> str:
     text = f"{shown:z,.{decimals}f}"  # z: a value that rounds to zero shows no minus
     symbol = UNIT_SYMBOLS.get(unit, "")
     return f"{text} {symbol}" if symbol else text
+
+
+_FIGURE_AND_UNIT = re.compile(r"(\d) (s|%)(?!\w)")
+
+
+def figures_html(text: str) -> str:
+    """``text`` escaped for HTML, each number held on the line of its unit.
+
+    A narrow table cell wraps at spaces; a no-break space between a number and its unit keeps
+    "240 s" whole instead of leaving "240" at a line's end and "s" at the next one's start.
+
+    >>> figures_html("avg 240 s to 360 s; 80.0 % or more <b>")
+    'avg 240&nbsp;s to 360&nbsp;s; 80.0&nbsp;% or more &lt;b&gt;'
+    """
+    return _FIGURE_AND_UNIT.sub(r"\1&nbsp;\2", html.escape(text))
 
 
 def target_text(row) -> str:

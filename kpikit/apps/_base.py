@@ -117,7 +117,7 @@ _APP_STYLE = f"""<style>
 .kpikit-app {{ container-type: inline-size; }}
 .kpikit-app .widget-html-content {{ line-height: 1.45; }}
 .kpikit-app .widget-html-content p {{ margin: 4px 0 8px; }}
-.kpikit-sidebar {{ flex: 0 0 290px; width: 290px; min-width: 290px; margin-right: 16px; }}
+.kpikit-sidebar {{ flex: 0 0 340px; width: 340px; min-width: 340px; margin-right: 16px; }}
 .kpikit-main {{ flex: 1 1 auto; min-width: 0; }}
 .kpikit-main > * {{ flex-shrink: 0; }}
 .kpikit-scroll {{ overflow-x: auto; max-width: 100%; }}

@@ -5,6 +5,7 @@ import html
 
 import pandas as pd
 
+from kpikit.catalog import kpi as kpi_definition
 from kpikit.governance import words as governance_words
 from kpikit.governance.decompose import DECOMPOSITION_COLUMNS
 from kpikit.scorecard import format_value
@@ -38,9 +39,22 @@ def summary_html(window, overdue, as_of, days, by) -> str:
 
 
 def breach_label(row, by) -> str:
-    """A breach in the ``breach`` list: day, group, KPI and value."""
+    """A breach in the ``breach`` list: day, group, the KPI's short name and the value.
+
+    Short, so that the whole text fits the dropdown of a laptop's sidebar; the breach's
+    heading below the chart gives the KPI's full name.
+
+    >>> row = {"period": pd.Timestamp("2026-08-23"), "team": "Lakeside", "kpi": "csat",
+    ...        "value": 71.43, "unit": "percent"}
+    >>> breach_label(row, ["team"])
+    '23 Aug · Lakeside · CSAT 71.4 %'
+    >>> breach_label({**row, "kpi": "abandonment_rate", "value": 10.06}, [])
+    '23 Aug · center · Abandon 10.1 %'
+    """
     value = format_value(row["value"], row["unit"])
-    return f"{row['period']:%d %b} · {group_text(row, by)} · {row['name']} {value}"
+    # "Abandon %" -> "Abandon": the value carries the percent sign
+    name = kpi_definition(row["kpi"]).short_name.removesuffix(" %")
+    return f"{row['period']:%d %b} · {group_text(row, by)} · {name} {value}"
 
 
 def group_text(row, by) -> str:

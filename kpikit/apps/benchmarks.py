@@ -26,7 +26,7 @@ from kpikit.apps._chart import Chart
 from kpikit.apps.params import Param
 from kpikit.catalog import CHANNELS, SECTORS, benchmarks, catalog
 from kpikit.catalog import kpi as kpi_definition
-from kpikit.display import DECIMALS, kpi_label, value_range
+from kpikit.display import DECIMALS, figures_html, kpi_label, value_range
 from kpikit.io import Sheet
 
 __all__ = ["BenchmarksApp"]
@@ -318,7 +318,7 @@ class BenchmarksApp(BaseApp):
             body.append(
                 f"<tr><th style='text-align: left; padding: 4px 8px'>"
                 f"{html.escape(self._names[kpi_id])}</th>{''.join(cells)}"
-                f"<td style='padding: 4px 8px'><strong>{html.escape(mine)}</strong></td></tr>"
+                f"<td style='padding: 4px 8px'><strong>{figures_html(mine)}</strong></td></tr>"
             )
         return (
             "<h4 style='margin: 12px 0 4px'>Sectors side by side</h4>"
@@ -360,6 +360,6 @@ def _sector_ranges(channel: str) -> dict[tuple[str, str], str]:
         for row in table.itertuples(index=False):
             text = f"{_TIER_SHORT[row.tier]} {range_text(row.low, row.high, row.unit)}"
             style = " style='color: #888'" if row.fallback else ""
-            cell = f"<div{style}>{html.escape(text)}</div>"
+            cell = f"<div{style}>{figures_html(text)}</div>"
             cells[(sector, row.kpi)] = cells.get((sector, row.kpi), "") + cell
     return cells

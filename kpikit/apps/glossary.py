@@ -27,7 +27,7 @@ from kpikit.catalog import (
     terms,
 )
 from kpikit.catalog import kpi as kpi_definition
-from kpikit.display import DECIMALS
+from kpikit.display import DECIMALS, figures_html
 from kpikit.io import Sheet
 from kpikit.metrics import KPIUnavailable, compute
 
@@ -365,7 +365,8 @@ def _benchmark_table_html(rows, unit: str) -> str:
         body.append(
             "<tr>"
             + "".join(
-                f"<td{_WIDE if position >= 3 else ''} style='{_CELL}'>{html.escape(str(cell))}</td>"
+                f"<td{_WIDE if position >= 3 else ''} style='{_CELL}'>"
+                f"{figures_html(str(cell))}</td>"
                 for position, cell in enumerate(cells)
             )
             + "</tr>"

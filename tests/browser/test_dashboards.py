@@ -1,5 +1,6 @@
 """Every dashboard in notebooks/ in headless Chromium: renders, reacts, stays offline and quiet,
-works at desktop and phone sizes, downloads its results and follows an uploaded file.
+works at desktop and phone sizes (every dropdown's options read whole, no number parted from its
+unit in a table), downloads its results and follows an uploaded file.
 
 Screenshots go to tests/browser/screenshots/<name>-<size>.png (git-ignored) for a human to look
 at: the whole app, at 1400 px and at 390 x 844 (a phone).
@@ -50,6 +51,56 @@ COLUMNS_JS = """() => {
     const side = document.querySelector('.kpikit-sidebar').getBoundingClientRect();
     const main = document.querySelector('.kpikit-main').getBoundingClientRect();
     return [side.bottom, main.top, side.right, main.left];
+}"""
+
+# Each dropdown on show: its label, the room for text inside its <select> (its width less the
+# padding, where the arrow is drawn), the widest of its options' texts in the <select>'s own
+# font, and how far the dropdown reaches past the app's right edge.
+DROPDOWNS_JS = """() => {
+    const app = document.querySelector('.kpikit-app').getBoundingClientRect();
+    const canvas = document.createElement('canvas').getContext('2d');
+    return [...document.querySelectorAll('.kpikit-app .widget-dropdown')]
+        .filter(box => box.querySelector('select').getClientRects().length > 0)
+        .map(box => {
+            const select = box.querySelector('select');
+            const style = getComputedStyle(select);
+            canvas.font = style.font;
+            const room = select.clientWidth - parseFloat(style.paddingLeft)
+                - parseFloat(style.paddingRight);
+            const texts = [...select.options].map(option => option.text);
+            const widths = texts.map(text => canvas.measureText(text).width);
+            const widest = widths.indexOf(Math.max(...widths));
+            return {label: box.querySelector('label').innerText, room: room,
+                    width: widths[widest], text: texts[widest],
+                    overflow: box.getBoundingClientRect().right - app.right};
+        });
+}"""
+# The numbers of the tables followed by a unit ("20 s", "75.0 %"): how many, and the texts where
+# the number's last digit and its unit sit on different lines.
+SPLIT_UNITS_JS = """() => {
+    const split = [];
+    let count = 0;
+    for (const cell of document.querySelectorAll('.kpikit-table td')) {
+        const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            for (const match of node.data.matchAll(/\\d(\\s)(s|%)(?![\\w])/g)) {
+                count += 1;
+                const top = (start, end) => {
+                    const range = document.createRange();
+                    range.setStart(node, start);
+                    range.setEnd(node, end);
+                    const rects = range.getClientRects();  // none when the cell is hidden
+                    return rects.length ? rects[0].top : null;
+                };
+                const digit = top(match.index, match.index + 1);
+                const unit = top(match.index + 2, match.index + 3);
+                if (digit !== null && unit !== null && Math.abs(digit - unit) > 2) {
+                    split.push(node.data);
+                }
+            }
+        }
+    }
+    return {count: count, split: split};
 }"""
 
 
@@ -129,6 +180,7 @@ def test_dashboard_renders_reacts_and_stays_local_at_desktop_and_phone_sizes(nam
     side_bottom, main_top, side_right, main_left = page.evaluate(COLUMNS_JS)
     assert side_right <= main_left  # controls beside the content
     assert min(widths) >= MIN_CHART_PX, widths
+    assert_text_whole(page, name)
     # A phone: controls above the content, every chart at least 300 px wide (a wide heatmap
     # scrolls sideways rather than squeezing).
     widths = screenshot_at(watched, f"{name}-phone", PHONE)
@@ -137,7 +189,29 @@ def test_dashboard_renders_reacts_and_stays_local_at_desktop_and_phone_sizes(nam
     assert min(widths) >= MIN_CHART_PX, widths
     assert page.evaluate("document.querySelector('.kpikit-app').scrollWidth") <= PHONE["width"]
     assert_content_fits(page)
+    assert_text_whole(page, name)
     assert_clean(watched)
+
+
+def assert_text_whole(page, name: str) -> None:
+    """Every dropdown shows the whole text of each of its options, inside the app (before, a
+    laptop's sidebar read "Demo: replay of the data's las…" and cut each governance breach's
+    value off), and no table parts a number from its unit (before, a phone's benchmarks table
+    showed "20" on one line and "s" on the next)."""
+    page.evaluate("document.fonts.ready")
+    dropdowns = page.evaluate(DROPDOWNS_JS)
+    assert dropdowns
+    cut = [
+        (dropdown["label"], dropdown["text"], round(dropdown["width"]), round(dropdown["room"]))
+        for dropdown in dropdowns
+        if dropdown["width"] > dropdown["room"]
+    ]
+    assert cut == [], "(label, option, text px, room px) of the dropdowns that cut a text"
+    assert max(dropdown["overflow"] for dropdown in dropdowns) <= 1
+    units = page.evaluate(SPLIT_UNITS_JS)
+    if name == "sector_benchmarks":
+        assert units["count"] > 50  # every sector's ranges, in seconds and percent
+    assert units["split"] == []
 
 
 def assert_content_fits(page):
