@@ -78,7 +78,7 @@ app: venv
 	$(BIN)/kpikit serve --port $(PORT)
 
 test: venv chromium postgresql java $(PANDAS3)/.installed $(FLOORS)/.installed
-	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q --durations=15
 	PYTHONPATH=$(PANDAS3) $(BIN)/python -c "import pandas; assert pandas.__version__[0] == '3'"
 	PYTHONPATH=$(PANDAS3) $(BIN)/python -m pytest -n 2 --dist loadgroup -q $(ENGINE_TESTS) \
 		tests/test_spark.py tests/test_engine_agreement.py
