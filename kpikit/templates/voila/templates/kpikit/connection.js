@@ -5,7 +5,9 @@
 // controls). This script watches the page's kernel websocket and shows a banner with a reload
 // button when the server reports the kernel dead, or when the server no longer knows the kernel
 // (checked when the socket closes and every CHECK_INTERVAL_MS: a culled kernel's socket may stay
-// open).
+// open). The page's own kernel (its config's kernelId) is watched from the start too: one that
+// ends before the page connects (culled on a busy machine while the page was still loading) gets
+// no socket at all, and its widgets would show as bare text such as "VBox(children=...)".
 (function () {
   "use strict";
   const NativeWebSocket = window.WebSocket;
@@ -61,9 +63,7 @@
   }
 
   // true: the server runs the kernel; false: it does not (404); null: no answer this time.
-  async function kernelKnown(url, kernelId) {
-    const base = new URL(url.replace(/^ws/, "http"));
-    const path = base.pathname.replace(KERNEL_CHANNELS, `/api/kernels/${kernelId}`);
+  async function kernelKnown(path) {
     try {
       const response = await fetch(path, { credentials: "same-origin" });
       return response.status !== 404;
@@ -73,11 +73,14 @@
   }
 
   // Banner when the kernel is unknown, or when the server has not answered twice in a row (a
-  // single missed answer on a busy machine is not a lost connection).
-  function watchKernel(url, kernelId) {
+  // single missed answer on a busy machine is not a lost connection). One watch per kernel;
+  // the returned function checks at once.
+  const watches = new Map();
+  function watchKernel(path) {
+    if (watches.has(path)) return watches.get(path);
     let unanswered = 0;
     const check = async () => {
-      const known = await kernelKnown(url, kernelId);
+      const known = await kernelKnown(path);
       unanswered = known === null ? unanswered + 1 : 0;
       if (known === false || unanswered >= 2) {
         clearInterval(timer);
@@ -85,7 +88,19 @@
       }
     };
     const timer = setInterval(check, CHECK_INTERVAL_MS);
+    watches.set(path, check);
     return check;
+  }
+
+  function watchPageKernel() {
+    const element = document.getElementById("jupyter-config-data");
+    if (!element) return;
+    try {
+      const config = JSON.parse(element.textContent);
+      if (config.kernelId) watchKernel(`${config.baseUrl || "/"}api/kernels/${config.kernelId}`);
+    } catch (error) {
+      // not a dashboard page: nothing to watch
+    }
   }
 
   class WatchedWebSocket extends NativeWebSocket {
@@ -93,7 +108,8 @@
       super(url, protocols);
       const match = KERNEL_CHANNELS.exec(String(url));
       if (!match) return;
-      const check = watchKernel(String(url), match[1]);
+      const http = new URL(String(url).replace(/^ws/, "http"), window.location.href);
+      const check = watchKernel(http.pathname.replace(KERNEL_CHANNELS, `/api/kernels/${match[1]}`));
       this.addEventListener("message", (event) => {
         if (executionState(event.data) === "dead") {
           showBanner("The dashboard stopped working on the server. Reload to start it again.");
@@ -103,4 +119,5 @@
     }
   }
   window.WebSocket = WatchedWebSocket;
+  document.addEventListener("DOMContentLoaded", watchPageKernel);
 })();
