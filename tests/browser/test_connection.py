@@ -32,16 +32,12 @@ def glossary_server(folder, *extra):
 
 
 @pytest.fixture(scope="module")
-def culling_server_process(tmp_path_factory):
+def culling_server(tmp_path_factory):
+    """(base URL, process) of the server that culls idle kernels."""
     folder = tmp_path_factory.mktemp("culling")
     base, process = glossary_server(folder, "--cull-idle-timeout", str(CULL_IDLE_S))
     yield base, process
     stop_server(process)
-
-
-@pytest.fixture
-def culling_server(culling_server_process):
-    return culling_server_process[0]
 
 
 @pytest.fixture(scope="module")
@@ -51,30 +47,21 @@ def keeping_server(tmp_path_factory):
     stop_server(process)
 
 
-def open_glossary(page, base):
+def go_to_glossary(page, base):
     page.set_default_timeout(PAGE_TIMEOUT_MS)
     page.goto(f"{base}/voila/render/kpi_glossary.ipynb", wait_until="commit")
+
+
+def open_glossary(page, base):
+    """Open the glossary and wait for its chart; returns the page's kernel id."""
+    go_to_glossary(page, base)
     page.wait_for_selector(".js-plotly-plot .main-svg")
     config = page.evaluate("document.getElementById('jupyter-config-data').textContent")
     return json.loads(config)["kernelId"]
 
 
-def kernel_process(kernel_id: str) -> int:
-    """Process id of the kernel started with this id's connection file."""
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                command = (entry / "cmdline").read_bytes()
-            except OSError:
-                continue
-            if f"kernel-{kernel_id}.json".encode() in command:
-                return int(entry.name)
-    raise LookupError(f"no process for kernel {kernel_id}")
-
-
-def kernels_of(server_pid: int) -> set[int]:
-    """Process ids of the kernels the server with this process id runs."""
-    kernels = set()
+def processes():
+    """(process id, parent's process id, command line) of every process in /proc."""
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
@@ -82,9 +69,24 @@ def kernels_of(server_pid: int) -> set[int]:
                 command = (entry / "cmdline").read_bytes()
             except (OSError, IndexError, ValueError):
                 continue
-            if parent == server_pid and b"ipykernel" in command:
-                kernels.add(int(entry.name))
-    return kernels
+            yield int(entry.name), parent, command
+
+
+def kernel_process(kernel_id: str) -> int:
+    """Process id of the kernel started with this id's connection file."""
+    for pid, _, command in processes():
+        if f"kernel-{kernel_id}.json".encode() in command:
+            return pid
+    raise LookupError(f"no process for kernel {kernel_id}")
+
+
+def kernels_of(server_pid: int) -> set[int]:
+    """Process ids of the kernels the server with this process id runs."""
+    return {
+        pid
+        for pid, parent, command in processes()
+        if parent == server_pid and b"ipykernel" in command
+    }
 
 
 def test_a_killed_kernel_shows_connection_lost_and_reload_works(keeping_server, watched):
@@ -101,8 +103,7 @@ def test_a_killed_kernel_shows_connection_lost_and_reload_works(keeping_server, 
 
 def test_an_idle_tab_is_culled_and_offers_to_reconnect(culling_server, watched):
     page = watched.page
-    page.set_default_timeout(PAGE_TIMEOUT_MS)
-    page.goto(f"{culling_server}/voila/render/kpi_glossary.ipynb", wait_until="commit")
+    go_to_glossary(page, culling_server[0])
     # idle for CULL_IDLE_S, then the next check (10 s); on a busy machine the kernel may go
     # before the page has connected (the next test), and the banner says the same
     page.wait_for_selector(BANNER)
@@ -110,15 +111,12 @@ def test_an_idle_tab_is_culled_and_offers_to_reconnect(culling_server, watched):
     assert watched.external_requests == []
 
 
-def test_a_kernel_culled_before_the_page_connects_shows_connection_lost(
-    culling_server_process, watched
-):
+def test_a_kernel_culled_before_the_page_connects_shows_connection_lost(culling_server, watched):
     """Voila's script is held until the server has culled the page's kernel: the page then
     never opens a kernel socket, and before connection.js watched the page's own kernel, its
     widgets stayed bare text ("VBox(children=...)") with no banner."""
-    base, server = culling_server_process
+    base, server = culling_server
     page = watched.page
-    page.set_default_timeout(PAGE_TIMEOUT_MS)
     before = kernels_of(server.pid)
 
     def after_the_kernel_is_culled(route):
@@ -133,7 +131,7 @@ def test_a_kernel_culled_before_the_page_connects_shows_connection_lost(
         route.continue_()
 
     page.route("**/voila/static/voila.js*", after_the_kernel_is_culled)
-    page.goto(f"{base}/voila/render/kpi_glossary.ipynb", wait_until="commit")
+    go_to_glossary(page, base)
     page.wait_for_selector(BANNER)
     assert "Reload to open it again" in page.inner_text(BANNER)
     assert page.locator(".js-plotly-plot").count() == 0
