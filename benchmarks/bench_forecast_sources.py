@@ -1,18 +1,20 @@
-"""A daily volume forecast of a real-shaped parquet log, from each kind of source a user holds.
+"""A volume forecast (daily unless told) of a real-shaped parquet log, from each kind of source a
+user holds.
 
 Each task runs in a process of its own (its peak resident memory is that process's), the tasks
 alternating in every round; medians over the rounds:
 
-- ``path``: ``kk.forecast.volume("log.parquet", ...)`` (read through DuckDB, only the columns
-  the forecast uses);
+- ``path``: ``kk.forecast.volume("log.parquet", ...)`` (DuckDB adds the contacts up per
+  minute, :mod:`kpikit.forecast._minutes`);
 - ``relation``: ``kk.forecast.volume(duckdb.read_parquet(...), ...)``;
 - ``pandas``: ``kk.forecast.volume(pd.read_parquet(...), ...)``, the whole file read first;
-- ``sql``: the baseline, hand-written DuckDB SQL counting the contacts of each day into pandas,
-  which every forecast must at least do.
+- ``sql``: the baseline, hand-written DuckDB SQL counting the contacts of each interval (and
+  value of ``--by``) into pandas, which every forecast must at least do.
 
 The three forecasts are checked to be equal before their times are reported.
 
     python benchmarks/bench_forecast_sources.py --rows 10000000 --rounds 3
+    python benchmarks/bench_forecast_sources.py --freq 30min --by queue
 """
 
 import argparse
@@ -21,11 +23,12 @@ import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import contact_logs
 
 TASKS = ("path", "relation", "pandas", "sql")
-OPTIONS = {"freq": "day", "horizon": "7D", "model": "seasonal_naive"}
+OPTIONS = {"horizon": "7D", "model": "seasonal_naive"}
 
 _CHILD = """
 import json, resource, sys, time
@@ -40,9 +43,11 @@ elif task == "relation":
 elif task == "pandas":
     result = kk.forecast.volume(pd.read_parquet(path), **options)
 else:
+    minutes = {"15min": 15, "30min": 30, "hour": 60, "day": 1440}[options["freq"]]
+    key = f"{options['by']}, " if options["by"] else ""
     result = duckdb.sql(
-        f"SELECT date_trunc('day', arrived_at) AS day, count(*) AS contacts "
-        f"FROM read_parquet('{path}') GROUP BY day ORDER BY day"
+        f"SELECT {key}time_bucket(INTERVAL '{minutes} minutes', arrived_at) AS period, "
+        f"count(*) AS contacts FROM read_parquet('{path}') GROUP BY ALL ORDER BY ALL"
     ).df()
 seconds = time.perf_counter() - start
 peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -50,10 +55,13 @@ print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, "result": result.to_js
 """
 
 
-def run_task(task, path):
+def run_task(task, path, options):
     """One task in a fresh process: its time, the process's peak memory and its result."""
     out = subprocess.run(
-        [sys.executable, "-c", _CHILD, task, str(path), json.dumps(OPTIONS)],
+        [sys.executable, "-c", _CHILD, task, str(path), json.dumps(options)],
+        # not the caller's folder, which ``-c`` puts first on the path: a checkout's own kpikit
+        # there would hide the one PYTHONPATH names (a "before" run)
+        cwd=Path(__file__).parent,
         check=True,
         capture_output=True,
         text=True,
@@ -65,7 +73,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--freq", default="day", choices=["15min", "30min", "hour", "day"])
+    parser.add_argument("--by", default=None, help="a column to forecast each value of apart")
     args = parser.parse_args()
+    options = {**OPTIONS, "freq": args.freq, "by": args.by}
     path = contact_logs.path_for(args.rows)
     times = {task: [] for task in TASKS}
     peaks = {task: [] for task in TASKS}
@@ -73,14 +84,14 @@ def main():
     for round_number in range(args.rounds):
         order = TASKS[round_number % len(TASKS) :] + TASKS[: round_number % len(TASKS)]
         for task in order:
-            measured = run_task(task, path)
+            measured = run_task(task, path, options)
             times[task].append(measured["seconds"])
             peaks[task].append(measured["peak_mb"])
             results[task] = measured["result"]
     if not results["path"] == results["relation"] == results["pandas"]:
         raise SystemExit("the forecasts differ between sources")
     sql = statistics.median(times["sql"])
-    print(f"{args.rows:,} contacts, {args.rounds} rounds, {OPTIONS}")
+    print(f"{args.rows:,} contacts, {args.rounds} rounds, {options}")
     print(f"{'source':<10} {'median s':>9} {'x SQL':>7} {'peak MB':>8}")
     for task in TASKS:
         median = statistics.median(times[task])

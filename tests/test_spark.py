@@ -210,3 +210,21 @@ def test_tables_beside_spark_contacts_must_be_on_spark_too(spark):
     assert kk.compute(both, kpis=["cost_per_contact"]).toPandas()["value"].item() == pytest.approx(
         55 / 8  # costs 40 + 15 over 8 answered contacts, as by hand in tests/test_metrics.py
     )
+
+
+def test_a_forecast_of_a_spark_frame_adds_up_its_minutes_on_spark(spark, monkeypatch):
+    # The minutes are added up by Spark (kpikit.forecast._minutes); the forecast must be the one
+    # of the same frame brought to the driver contact by contact. (Spark holds instants without
+    # a zone, so both come back in UTC.)
+    from test_forecast_minutes import log_around
+
+    from kpikit.forecast import _series
+
+    frame = spark.createDataFrame(log_around("2024-03-31"))
+    options = {"freq": "hour", "horizon": "1D", "by": "queue", "model": "seasonal_naive"}
+    minutes = _series.minute_counts(frame, ["queue"], ["talk_s", "hold_s"])
+    assert minutes["offered"].sum() == frame.count() > len(minutes)
+    got = kk.forecast.forecast(frame, **options)
+    monkeypatch.setattr(_series, "minute_counts", lambda *arguments: None)
+    expected = kk.forecast.forecast(frame, **options)
+    pd.testing.assert_frame_equal(got.intervals, expected.intervals, rtol=1e-9)

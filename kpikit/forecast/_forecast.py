@@ -8,6 +8,7 @@ import pandas as pd
 
 from kpikit._validators import check_choice
 from kpikit.forecast._backtest import LEADS, choose, rolling_origins, score_origin, summarise
+from kpikit.forecast._minutes import LAST
 from kpikit.forecast._models import MODELS, check_level, fit_predict
 from kpikit.forecast._series import (
     SERIES_ID,
@@ -340,7 +341,8 @@ def forecast(
         # on the wall clock an arrival after `until` may read earlier (in an hour repeated):
         # it is left out (NaT), as interval_series leaves out those after the end
         before = (contacts["arrived_at"] < moment).to_numpy()
-        contacts["arrived_at"] = clock.naive(contacts["arrived_at"]).where(before)
+        for column in {"arrived_at", LAST} & set(contacts.columns):
+            contacts[column] = clock.naive(contacts[column]).where(before)
     steps = clock.wall_steps(moment, steps, step(freq))
     table = interval_series(
         contacts,

@@ -15,6 +15,7 @@ import pandas as pd
 from kpikit._frames import as_datetimes
 from kpikit._validators import check_choice, check_timestamp, column_names
 from kpikit.calibrate import HANDLE_COLUMNS, checked_contacts
+from kpikit.forecast._minutes import LAST, minute_counts
 from kpikit.metrics._period_starts import refuse_dates_for_hours
 
 FREQS = {"15min": "15min", "30min": "30min", "hour": "1h", "day": "1D"}
@@ -34,6 +35,7 @@ MAX_SPECIAL_FACTOR = 100.0
 """Largest special-day factor accepted (100 times a usual day)."""
 _RESERVED = (
     "arrived_at",
+    LAST,
     "answered",
     "handle_s",
     "offered",
@@ -157,7 +159,9 @@ def moment(value, name):
 
 def arrivals(data, by, *, freq, handle=True):
     """Contacts with ``arrived_at`` (datetimes, in their zone if they have one), ``answered``,
-    handle seconds, ``*by``.
+    handle seconds, ``*by``; from a lazy source, added up per minute (:mod:`._minutes`): then
+    ``arrived_at`` is each minute's first arrival, ``last_at`` its last, ``offered`` its
+    contacts and ``answered`` its answered ones.
 
     The columns used are checked as :func:`kpikit.validate` checks them (``handle``: also
     ``talk_s, hold_s, acw_s``, needed for AHT only); a problem raises
@@ -166,6 +170,11 @@ def arrivals(data, by, *, freq, handle=True):
     """
     keys = groups(by)
     optional = HANDLE_COLUMNS if handle else ()
+    counted = minute_counts(data, keys, optional)
+    if counted is not None:
+        if counted.empty:
+            raise ValueError("Value of 'data' has no contacts: there is nothing to forecast from")
+        return counted
     contacts = checked_contacts(data, ["arrived_at", "answered"], optional=optional, by=keys)
     handles = [column for column in optional if column in contacts.columns]
     if contacts.empty:
@@ -201,16 +210,17 @@ def cutoff(contacts, until):
     hold contacts before ``until`` and end at most :data:`MAX_HISTORY_GAP` before it (a longer
     gap would be forecast as days without contacts).
     """
-    arrived = contacts["arrived_at"]
+    arrived, latest = contacts["arrived_at"], contacts.get(LAST, contacts["arrived_at"])
     if until is None:
-        return arrived.max()
+        return latest.max()
     found = _in_zone(check_timestamp("until", until), arrived.dt.tz)
     if found <= arrived.min():
         raise ValueError(
             f"Value of 'until' leaves no contact to learn from: the log starts at "
             f"{arrived.min()}, but received: {until!r}"
         )
-    last = arrived[arrived < found].max()
+    # a minute holding ``found`` gives its first arrival: its last before it is under a minute on
+    last = pd.Series([arrived[arrived < found].max(), latest[latest < found].max()]).max()
     if found > last + MAX_HISTORY_GAP:  # found - last would overflow for a far 'until'
         raise ValueError(
             f"Value of 'until' lies after the history: the history ends on {last:%Y-%m-%d}, "
@@ -376,7 +386,7 @@ def interval_series(contacts, *, freq, by, until, reach=None, closed=(), clock=C
     end = until.floor(length) if length < pd.Timedelta("1D") else until.normalize()
     if reach is not None and end - start > reach:
         start = (end - reach).normalize()
-    _warn_of_gaps(contacts["arrived_at"], start, end, closed)
+    _warn_of_gaps(_arrival_times(contacts), start, end, closed)
     counted = ((contacts["arrived_at"] >= start) & (contacts["arrived_at"] < end)).to_numpy()
     seen = contacts[counted]
     slots = int((end - start) / length)
@@ -399,7 +409,7 @@ def interval_series(contacts, *, freq, by, until, reach=None, closed=(), clock=C
     exposure = clock.exposure(start, slots, length)
     table = pd.DataFrame(
         {
-            "offered": np.bincount(cell, minlength=size).astype(float),
+            "offered": np.bincount(cell, _offered(seen), minlength=size).astype(float),
             "answered": np.bincount(cell, seen["answered"].to_numpy(), minlength=size),
             "handle_s": np.bincount(cell, seen["handle_s"].to_numpy(), minlength=size),
         }
@@ -412,6 +422,19 @@ def interval_series(contacts, *, freq, by, until, reach=None, closed=(), clock=C
         table[key] = names[key].to_numpy()[group_rows]
     table[SERIES_ID] = series_ids(names, keys)[group_rows]
     return table[[SERIES_ID, *keys, "ds", "offered", "answered", "handle_s"]]
+
+
+def _arrival_times(contacts) -> pd.Series:
+    """Every arrival time read from ``contacts``: each minute's first and last arrival when
+    they are added up per minute (:func:`arrivals`)."""
+    if LAST not in contacts:
+        return contacts["arrived_at"]
+    return pd.concat([contacts["arrived_at"], contacts[LAST]], ignore_index=True)
+
+
+def _offered(contacts):
+    """The contacts each row stands for: None (one each) unless added up per minute."""
+    return contacts["offered"].to_numpy() if "offered" in contacts else None
 
 
 def per_real_interval(values, exposure):

@@ -1,0 +1,110 @@
+"""A lazy log's arrivals added up per group and minute by the engine that holds it.
+
+A forecast reads each contact's arrival, whether it was answered and its handle time, and counts
+them into intervals of 15 minutes or more. Brought into pandas contact by contact, a log of 10M
+contacts in parquet took 2-3.5 s and 0.9 GB of a forecast (DuckDB counts each day's contacts in
+0.2 s). From a lazy source (parquet files, a DuckDB relation, a Spark or polars frame) the engine
+now checks the columns read and adds them up per group and minute of arrival, and pandas gets a
+row per minute. Every contact of a minute falls in one interval of any length the forecasts
+offer, on the wall clock of any zone in use today (offsets, and their changes, are whole
+minutes), so the counts are those of the contacts. Each row keeps its minute's first and last
+arrival (``arrived_at`` and ``last_at``), from which the last arrival, the gaps in the log and
+the start of the series are read as from the contacts themselves.
+"""
+
+import narwhals.stable.v2 as nw
+import numpy as np
+
+from kpikit._check_runs import check_table, free_column_name
+from kpikit.calibrate import as_pandas
+from kpikit.metrics._sources import is_path, scan_parquet
+from kpikit.schema import TABLES, Dataset
+
+LAST = "last_at"
+"""The column of each minute's last arrival; ``arrived_at`` holds its first."""
+
+
+def minute_counts(data, keys, handles):
+    """The contacts of a lazy ``data`` added up per ``keys`` and minute of arrival, as pandas.
+
+    Columns: ``*keys, arrived_at, last_at, offered, answered, handle_s`` (contacts, answered
+    contacts, and the handle seconds ``handles`` of the answered ones), a row per group and
+    minute that holds a contact, in time order. None when the contacts are to be read one by
+    one: ``data`` is an eager frame other than polars' (pandas, Arrow), or a check of the
+    columns read fails (a missing or repeated column, a wrong type, a refused value,
+    arrivals given as dates, handle times whose sum overflows), which the contact-by-contact
+    reading names with the rows' positions.
+
+    >>> import polars as pl
+    >>> from datetime import datetime
+    >>> log = pl.LazyFrame({"queue": ["a", "a", "a"], "answered": [True, False, True],
+    ...     "arrived_at": [datetime(2026, 3, 2, 9, 0, 5), datetime(2026, 3, 2, 9, 0, 50),
+    ...                    datetime(2026, 3, 2, 9, 1)], "talk_s": [60.0, None, 30.0]})
+    >>> minute_counts(log, ["queue"], ["talk_s"]).sort_values("arrived_at").to_dict("list")
+    ... # doctest: +NORMALIZE_WHITESPACE
+    {'queue': ['a', 'a'],
+     'arrived_at': [Timestamp('2026-03-02 09:00:05'), Timestamp('2026-03-02 09:01:00')],
+     'last_at': [Timestamp('2026-03-02 09:00:50'), Timestamp('2026-03-02 09:01:00')],
+     'offered': [2, 1], 'answered': [1.0, 1.0], 'handle_s': [60.0, 30.0]}
+    >>> minute_counts(log.collect().to_pandas(), ["queue"], ["talk_s"]) is None  # pandas
+    True
+    """
+    source = _lazy(data.contacts if isinstance(data, Dataset) else data)
+    if source is None:
+        return None
+    schema = source.collect_schema()
+    present = [name for name in handles if name in schema]
+    read = ["arrived_at", "answered", *present]
+    if not {*read, *keys} <= set(schema) or schema["arrived_at"] == nw.Date:
+        return None
+    specs = [spec for spec in TABLES["contacts"] if spec.name in read]
+    problems, _ = check_table(source.select(*read), "contacts", specs, ())
+    if problems:
+        return None
+    counted = as_pandas(_added_up(source, keys, present), [], "data")
+    # groups in the order of their first contact, as in a log in time order
+    counted = counted.sort_values("arrived_at", kind="stable", ignore_index=True)
+    with np.errstate(over="ignore"):
+        if not np.isfinite(counted["handle_s"].sum()):
+            return None
+    return counted
+
+
+def _lazy(contacts):
+    """``contacts`` as a narwhals LazyFrame when they are parquet files or a lazy or polars
+    frame, else None."""
+    if is_path(contacts):
+        contacts = scan_parquet(contacts, progress=False)
+    try:
+        frame = nw.from_native(contacts, pass_through=True)
+    except nw.exceptions.DuplicateError:  # a repeated name: the usual reading names it
+        return None
+    if isinstance(frame, nw.LazyFrame):
+        return frame
+    if isinstance(frame, nw.DataFrame) and frame.implementation.is_polars():
+        return frame.lazy()
+    return None
+
+
+def _added_up(source, keys, handles):
+    """The lazy query of :func:`minute_counts`: one row per ``keys`` and minute of arrival."""
+    minute = free_column_name([*source.collect_schema().names(), "handle_s"])
+    answered = nw.col("answered")
+    handle = nw.lit(0.0)
+    if handles:
+        seconds = nw.sum_horizontal(*(nw.col(name).fill_null(0.0) for name in handles))
+        handle = nw.when(answered).then(seconds).otherwise(0.0)
+    return (
+        source.with_columns(
+            nw.col("arrived_at").dt.truncate("1m").alias(minute), handle.alias("handle_s")
+        )
+        .group_by(*keys, minute)
+        .agg(
+            nw.col("arrived_at").min(),
+            nw.col("arrived_at").max().alias(LAST),
+            nw.len().alias("offered"),
+            answered.cast(nw.Float64).sum(),
+            nw.col("handle_s").sum(),
+        )
+        .select(*keys, "arrived_at", LAST, "offered", "answered", "handle_s")
+    )
