@@ -22,14 +22,41 @@ def to_pandas(frame, argument="data"):
     if isinstance(frame, pd.DataFrame):
         return frame
     native = nw.from_native(frame, pass_through=True)
+    zones = {}
     if isinstance(native, nw.LazyFrame):
+        zones = {
+            name: dtype.time_zone
+            for name, dtype in native.collect_schema().items()
+            if isinstance(dtype, nw.Datetime) and dtype.time_zone is not None
+        }
         native = native.collect()
     if not isinstance(native, nw.DataFrame):
         raise TypeError(
             f"Value of {argument!r} must be a dataframe (pandas, polars, ...), "
             f"but received: {type(frame).__name__}"
         )
-    return native.to_pandas()
+    return _in_zones(native.to_pandas(), zones)
+
+
+def _in_zones(frame: pd.DataFrame, zones: dict) -> pd.DataFrame:
+    """``frame`` with each column of ``zones`` shown in its zone there.
+
+    A Spark frame shows its times in the session's zone (``spark.sql.session.timeZone``), which
+    its schema names and :func:`kpikit.compute` cuts periods in, but comes to pandas in UTC:
+    a forecast or a day plan would have read a Paris center's day an hour or two early.
+
+    >>> utc = pd.DataFrame({"t": pd.to_datetime(["2024-03-30 08:00"]).tz_localize("UTC")})
+    >>> _in_zones(utc, {"t": "Europe/Paris"})["t"].iloc[0]
+    Timestamp('2024-03-30 09:00:00+0100', tz='Europe/Paris')
+    """
+    moved = {
+        name: frame[name].dt.tz_convert(zone)
+        for name, zone in zones.items()
+        if name in frame
+        and getattr(frame[name].dt, "tz", None) is not None
+        and str(frame[name].dt.tz) != zone
+    }
+    return frame.assign(**moved) if moved else frame
 
 
 def pandas_frame(frame, argument="data") -> pd.DataFrame:

@@ -5,6 +5,8 @@ One Spark session serves the whole module: starting the JVM takes most of the ti
 share an xdist group so that a parallel run keeps them on one worker (one JVM).
 """
 
+from contextlib import contextmanager
+
 import narwhals as nw
 import numpy as np
 import pandas as pd
@@ -212,19 +214,43 @@ def test_tables_beside_spark_contacts_must_be_on_spark_too(spark):
     )
 
 
-def test_a_forecast_of_a_spark_frame_adds_up_its_minutes_on_spark(spark, monkeypatch):
-    # The minutes are added up by Spark (kpikit.forecast._minutes); the forecast must be the one
-    # of the same frame brought to the driver contact by contact. (Spark holds instants without
-    # a zone, so both come back in UTC.)
-    from test_forecast_minutes import log_around
+def test_a_forecast_of_a_spark_frame_adds_up_its_minutes_on_spark_in_the_sessions_zone(
+    spark, monkeypatch
+):
+    # Spark adds the minutes up (kpikit.forecast._minutes) and shows the times in the session's
+    # zone, as compute cuts its periods: the forecast must be that of the same log in pandas, in
+    # that zone, across the spring change (before, the times came to pandas in UTC and a Paris
+    # day was read an hour or two early).
+    from test_forecast_minutes import assert_same_forecast, log_around
 
     from kpikit.forecast import _series
 
-    frame = spark.createDataFrame(log_around("2024-03-31"))
+    log = log_around("2024-03-31")
     options = {"freq": "hour", "horizon": "1D", "by": "queue", "model": "seasonal_naive"}
-    minutes = _series.minute_counts(frame, ["queue"], ["talk_s", "hold_s"])
-    assert minutes["offered"].sum() == frame.count() > len(minutes)
-    got = kk.forecast.forecast(frame, **options)
-    monkeypatch.setattr(_series, "minute_counts", lambda *arguments: None)
-    expected = kk.forecast.forecast(frame, **options)
-    pd.testing.assert_frame_equal(got.intervals, expected.intervals, rtol=1e-9)
+    expected = kk.forecast.forecast(log, **options)
+    with session_zone(spark, "Europe/Paris"):
+        frame = spark.createDataFrame(log)
+        minutes = _series.minute_counts(frame, ["queue"], ["talk_s", "hold_s"])
+        assert minutes["offered"].sum() == len(log) > len(minutes)
+        got = kk.forecast.forecast(frame, **options)
+        monkeypatch.setattr(_series, "minute_counts", lambda *arguments: None)
+        one_by_one = kk.forecast.forecast(frame, **options)
+    assert str(got.intervals["period"].dt.tz) == "Europe/Paris"
+    assert_same_forecast(expected.intervals, got.intervals)
+    assert_same_forecast(expected.intervals, one_by_one.intervals)
+
+
+@contextmanager
+def session_zone(spark, zone):
+    """The shared session in ``zone`` for the block. narwhals reads a session's zone once and
+    keeps it (a session's zone is set when it starts), so its memory is cleared on the way in
+    and out."""
+    from narwhals._spark_like.utils import fetch_session_time_zone
+
+    spark.conf.set("spark.sql.session.timeZone", zone)
+    fetch_session_time_zone.cache_clear()
+    try:
+        yield
+    finally:
+        spark.conf.set("spark.sql.session.timeZone", "UTC")
+        fetch_session_time_zone.cache_clear()
