@@ -13,6 +13,7 @@ import pytest
 import kpikit as kk
 from kpikit.forecast._series import arrivals
 from kpikit.schema import SchemaError
+from kpikit.whatif._day_plan import _log
 
 SOURCES = ("duckdb", "polars", "polars_lazy", "path")
 
@@ -159,3 +160,25 @@ def test_an_empty_lazy_log_is_refused_as_an_empty_frame():
         warnings.simplefilter("error")
         with pytest.raises(ValueError, match="has no contacts"):
             kk.forecast.volume(duckdb.from_df(empty), freq="hour", horizon="1D")
+
+
+@pytest.mark.parametrize("kind", SOURCES)
+def test_a_day_plan_of_a_lazy_log_is_the_pandas_one(kind, tmp_path):
+    # The day plan filters the channel and the history where the log lies, then forecasts it
+    # per minute; the log here has a channel column and ends on the day after the autumn change.
+    log = log_around("2024-10-27", weeks=6).assign(
+        channel=lambda frame: np.where(frame.index % 3 == 0, "chat", "phone")
+    )
+    lazy = source(log, kind, tmp_path)
+    assert not isinstance(_log(lazy, "chat")[0], pd.DataFrame)  # left where it lies
+    assert kk.whatif.plan_days(lazy, channel="chat") == kk.whatif.plan_days(log, channel="chat")
+    for day in (None, "2024-10-27"):
+        expected = kk.whatif.forecast_day(log, day, channel="chat")
+        got = kk.whatif.forecast_day(lazy, day, channel="chat")
+        assert_same_forecast(expected.intervals, got.intervals)
+        pd.testing.assert_frame_equal(expected.chosen, got.chosen)
+    assert len(got.intervals) == 50  # by hand: the autumn day has 25 hours of half hours
+    with pytest.raises(ValueError, match="'channel' is 'sms', but no contact has it"):
+        kk.whatif.forecast_day(lazy, channel="sms")
+    with pytest.raises(ValueError, match="No contact before 2024-09-01"):
+        kk.whatif.forecast_day(lazy, "2024-09-01", channel="chat")

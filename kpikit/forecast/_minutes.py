@@ -15,10 +15,9 @@ the start of the series are read as from the contacts themselves.
 import narwhals.stable.v2 as nw
 import numpy as np
 
-from kpikit._check_runs import check_table, free_column_name
+from kpikit._check_runs import free_column_name
+from kpikit._lazy_contacts import checked_lazy
 from kpikit.calibrate import as_pandas
-from kpikit.metrics._sources import is_path, scan_parquet
-from kpikit.schema import TABLES, Dataset
 
 LAST = "last_at"
 """The column of each minute's last arrival; ``arrived_at`` holds its first."""
@@ -49,18 +48,10 @@ def minute_counts(data, keys, handles):
     >>> minute_counts(log.collect().to_pandas(), ["queue"], ["talk_s"]) is None  # pandas
     True
     """
-    source = _lazy(data.contacts if isinstance(data, Dataset) else data)
+    source = checked_lazy(data, ["arrived_at", "answered"], optional=handles, by=keys)
     if source is None:
         return None
-    schema = source.collect_schema()
-    present = [name for name in handles if name in schema]
-    read = ["arrived_at", "answered", *present]
-    if not {*read, *keys} <= set(schema) or schema["arrived_at"] == nw.Date:
-        return None
-    specs = [spec for spec in TABLES["contacts"] if spec.name in read]
-    problems, _ = check_table(source.select(*read), "contacts", specs, ())
-    if problems:
-        return None
+    present = [name for name in handles if name in source.columns]
     counted = as_pandas(_added_up(source, keys, present), [], "data")
     # groups in the order of their first contact, as in a log in time order
     counted = counted.sort_values("arrived_at", kind="stable", ignore_index=True)
@@ -68,22 +59,6 @@ def minute_counts(data, keys, handles):
         if not np.isfinite(counted["handle_s"].sum()):
             return None
     return counted
-
-
-def _lazy(contacts):
-    """``contacts`` as a narwhals LazyFrame when they are parquet files or a lazy or polars
-    frame, else None."""
-    if is_path(contacts):
-        contacts = scan_parquet(contacts, progress=False)
-    try:
-        frame = nw.from_native(contacts, pass_through=True)
-    except nw.exceptions.DuplicateError:  # a repeated name: the usual reading names it
-        return None
-    if isinstance(frame, nw.LazyFrame):
-        return frame
-    if isinstance(frame, nw.DataFrame) and frame.implementation.is_polars():
-        return frame.lazy()
-    return None
 
 
 def _added_up(source, keys, handles):

@@ -14,10 +14,12 @@ handling or available, which is already on the phones.
 
 import math
 
+import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 
-from kpikit._frames import as_datetimes
+from kpikit._frames import as_datetimes, to_pandas
+from kpikit._lazy_contacts import checked_lazy
 from kpikit._validators import check_number
 from kpikit.options import sl_threshold_for
 from kpikit.periods import day_bounds
@@ -48,6 +50,47 @@ def _contacts(data, channel):
     return contacts.assign(arrived_at=as_datetimes(contacts["arrived_at"]))
 
 
+def _log(data, channel):
+    """The contacts of ``channel`` (every one when None or without a channel column), with
+    their first and last arrival (NaT when there is none).
+
+    A lazy source (parquet files, a DuckDB relation, a Spark or polars frame) stays in its
+    engine, checked there as :func:`_contacts` checks it (:func:`kpikit._lazy_contacts.
+    checked_lazy`); anything else, or a source that fails a check, is read into pandas.
+    """
+    from kpikit.calibrate import HANDLE_COLUMNS
+
+    lazy = checked_lazy(data, ["arrived_at", "answered"], optional=["channel", *HANDLE_COLUMNS])
+    if lazy is None:
+        contacts = _contacts(data, channel)
+        return contacts, contacts["arrived_at"].min(), contacts["arrived_at"].max()
+    if channel is not None and "channel" in lazy.columns:
+        lazy = lazy.filter(nw.col("channel") == channel)
+    arrived = nw.col("arrived_at")
+    span = to_pandas(lazy.select(arrived.min().alias("first"), arrived.max().alias("last")))
+    first, last = span["first"].iloc[0], span["last"].iloc[0]
+    if first is pd.NaT and channel is not None and "channel" in lazy.columns:
+        raise ValueError(f"Value of 'channel' is {channel!r}, but no contact has it")
+    return lazy, first, last
+
+
+def _arrivals(contacts):
+    """The arrival times of ``contacts`` (of :func:`_log`); of a lazy frame, each minute's
+    first (:func:`kpikit.forecast._minutes.minute_counts`): as many days, read in pandas."""
+    if isinstance(contacts, pd.DataFrame):
+        return contacts["arrived_at"]
+    from kpikit.forecast._minutes import minute_counts
+
+    return minute_counts(contacts, [], ())["arrived_at"]
+
+
+def _before(contacts, day):
+    """The contacts that arrived before ``day`` (a pandas or a narwhals lazy frame)."""
+    if isinstance(contacts, pd.DataFrame):
+        return contacts[contacts["arrived_at"] < day]
+    return contacts.filter(nw.col("arrived_at") < day).to_native()
+
+
 def plan_days(data, *, channel=None, last=14):
     """Days a plan can be made for: the last ``last`` days of the log, then the next day.
 
@@ -72,9 +115,10 @@ def plan_days(data, *, channel=None, last=14):
     ['03-01', '03-04', '03-05']
     """
     last = check_number("last", last, minimum=1, integer=True)
-    arrived = _contacts(data, channel)["arrived_at"]
-    if arrived.empty:
+    contacts, first, _ = _log(data, channel)
+    if first is pd.NaT:
         raise ValueError("Value of 'data' has no contact to plan from")
+    arrived = _arrivals(contacts)
     days = pd.DatetimeIndex(arrived.dt.normalize().unique()).sort_values()
     # the next midnight on the log's clock: 24 hours after a daylight-saving day's is not one
     return [*days[-last:], day_bounds(days[-1], arrived.dt.tz)[1]]
@@ -127,19 +171,18 @@ def forecast_day(
     """
     from kpikit.forecast import forecast
 
-    contacts = _contacts(data, channel)
-    if contacts.empty:
+    contacts, first, last = _log(data, channel)
+    if first is pd.NaT:
         raise ValueError("Value of 'data' has no contact to forecast from")
-    last = contacts["arrived_at"].max()
     # the midnight after the last day on the log's clock (24 hours on from 23:30 before a
     # 23-hour day lands past it)
     day = day_bounds(last.normalize(), last.tz)[1] if day is None else pd.Timestamp(day).normalize()
-    day, end = day_bounds(day, contacts["arrived_at"].dt.tz)
-    history = contacts[contacts["arrived_at"] < day]
-    if history.empty:
+    day, end = day_bounds(day, first.tz)
+    if first >= day:
         raise ValueError(f"No contact before {day:%Y-%m-%d} to forecast it from")
+    history = _before(contacts, day)
     if model is None:
-        span = day - history["arrived_at"].min().normalize()
+        span = day - first.normalize()
         model = DAY_MODEL if span >= _AVERAGE_NEEDS else "seasonal_naive"
     result = forecast(
         history, freq=freq, horizon=end - day, until=day, model=model, level=level, targets=targets
