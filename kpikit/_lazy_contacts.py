@@ -15,8 +15,8 @@ from kpikit.schema import TABLES, Dataset
 
 def checked_lazy(data, columns, *, optional=(), by=()):
     """The contacts of ``data`` as a narwhals LazyFrame of ``columns``, those of ``optional``
-    it has and ``by``, the values of the first two checked by its engine as
-    :func:`kpikit.calibrate.checked_contacts` checks them.
+    it has and ``by``; the values of ``columns`` and ``optional`` checked by its engine as
+    :func:`kpikit.calibrate.checked_contacts` checks them (``by`` may hold any values).
 
     None when they are to be read into pandas instead: ``data`` is an eager frame other than
     polars' (pandas, Arrow), a column is missing or repeated, ``arrived_at`` holds dates
