@@ -88,7 +88,11 @@ def _before(contacts, day):
     """The contacts that arrived before ``day`` (a pandas or a narwhals lazy frame)."""
     if isinstance(contacts, pd.DataFrame):
         return contacts[contacts["arrived_at"] < day]
-    return contacts.filter(nw.col("arrived_at") < day).to_native()
+    # of the column's own type where narwhals knows it (not DuckDB's nanosecond times): polars
+    # 1.25 compares no zoned time with one of another zone
+    dtype = contacts.collect_schema()["arrived_at"]
+    bound = nw.lit(day, dtype=dtype) if isinstance(dtype, nw.Datetime) else nw.lit(day)
+    return contacts.filter(nw.col("arrived_at") < bound).to_native()
 
 
 def plan_days(data, *, channel=None, last=14):
