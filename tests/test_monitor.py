@@ -152,6 +152,28 @@ def test_day_forecast_of_a_zoned_log_covers_the_25_hours_of_the_autumn_change():
     assert plan["volume"].tolist() == [2.0] * 25
 
 
+def test_day_forecast_of_a_lazy_log_reads_only_its_columns_and_equals_pandas():
+    # A DuckDB relation brings the columns the plan reads, not the whole log (before: every
+    # column of every contact came to pandas); the plan is the pandas one.
+    import duckdb
+
+    from kpikit.monitor._plan import _contacts
+
+    log = kk.load_sample().contacts
+    relation = duckdb.from_df(log)
+    assert (
+        set(_contacts(relation, None).columns)
+        == {"arrived_at", "answered", "channel", "agent_id", "talk_s", "hold_s", "acw_s"}
+        < set(log.columns)
+    )
+    day = "2026-08-29"
+    expected = day_forecast(log, day, channel="phone")
+    got = day_forecast(relation, day, channel="phone")
+    pd.testing.assert_frame_equal(got, expected, rtol=1e-9)
+    shares = kk.monitor.channel_shares(relation, "phone")
+    pd.testing.assert_series_equal(shares, kk.monitor.channel_shares(log, "phone"))
+
+
 def test_a_now_before_the_last_event_shows_the_day_as_it_stood_then(tmp_path):
     # By hand at 09:05:20: #1 (09:00, answered after 10 s) is over; #2 arrived at 09:05 and
     # is answered at 09:05:30, so it still waits (20 s so far, not beyond T = 20); #3-#5 have

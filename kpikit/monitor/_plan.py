@@ -18,7 +18,7 @@ import pandas as pd
 from kpikit._check_runs import check_table
 from kpikit._frames import as_datetimes, pandas_frame
 from kpikit._validators import check_choice, check_timestamp
-from kpikit.calibrate import contacts_frame
+from kpikit.calibrate import HANDLE_COLUMNS, contacts_frame
 from kpikit.forecast._series import FREQS, MAX_HISTORY_GAP
 from kpikit.periods import day_bounds
 from kpikit.schema import KEY_COLUMNS, TABLES, SchemaError
@@ -64,7 +64,9 @@ def _check_channel(contacts, channel):
 
 
 def _contacts(data, channel):
-    contacts = contacts_frame(data, ["arrived_at", "answered"])
+    # a lazy source brings only the columns read here and by the forecast, not the whole log
+    read = ["channel", "agent_id", *HANDLE_COLUMNS]
+    contacts = contacts_frame(data, ["arrived_at", "answered"], optional=read)
     if channel is not None:
         _check_channel(contacts, channel)
         contacts = contacts[contacts["channel"] == channel]
