@@ -62,7 +62,7 @@ def minute_counts(data, keys, handles):
 
 def _added_up(source, keys, handles):
     """The lazy query of :func:`minute_counts`: one row per ``keys`` and minute of arrival."""
-    minute = free_column_name([*source.collect_schema().names(), "handle_s"])
+    minute = free_column_name([*source.columns, "handle_s"])
     answered = nw.col("answered")
     handle = nw.lit(0.0)
     if handles:

@@ -219,8 +219,10 @@ def cutoff(contacts, until):
             f"Value of 'until' leaves no contact to learn from: the log starts at "
             f"{arrived.min()}, but received: {until!r}"
         )
-    # a minute holding ``found`` gives its first arrival: its last before it is under a minute on
-    last = pd.Series([arrived[arrived < found].max(), latest[latest < found].max()]).max()
+    last = arrived[arrived < found].max()
+    if LAST in contacts:  # a minute holding ``found`` gave its first arrival, under a minute off
+        later = latest[latest < found]
+        last = max(last, later.max()) if len(later) else last
     if found > last + MAX_HISTORY_GAP:  # found - last would overflow for a far 'until'
         raise ValueError(
             f"Value of 'until' lies after the history: the history ends on {last:%Y-%m-%d}, "
