@@ -30,6 +30,7 @@ from kpikit.metrics import _via_polars as via_polars
 from kpikit.metrics._checked_once import already_checked, record_checked
 from kpikit.metrics._components import (
     PREFIX,
+    as_flag,
     column,
     contact_parts,
     fcr_reads,
@@ -38,6 +39,7 @@ from kpikit.metrics._components import (
     required_columns,
 )
 from kpikit.metrics._csat_scale import warn_on_small_answers
+from kpikit.metrics._duckdb_sums import sums_query
 from kpikit.metrics._folded_checks import (
     checked_polars_sums,
     checked_sums,
@@ -539,7 +541,8 @@ def _sum_contacts(contacts, plans, keys, freq, options, folded=None):
     mean_plans = [p for p in plans if p.fused]
     every = list(dict.fromkeys([*names, *(t.component for p in mean_plans for t in p.numerator)]))
     parts = contact_parts(every, options, schema)
-    row_sums = {name: parts[name].expression() for name in names if not _is_fcr(name)}
+    row_parts = {name: parts[name] for name in names if not _is_fcr(name)}
+    row_sums = {name: part.expression() for name, part in row_parts.items()}
     for p in mean_plans:
         row_sums[p.fused] = fuse([(t.sign, parts[t.component]) for t in p.numerator])
     squared = [p.fused for p in mean_plans]
@@ -560,37 +563,53 @@ def _sum_contacts(contacts, plans, keys, freq, options, folded=None):
             contacts,
             folded,
         )
-    if not row_sums:  # FCR alone: the groups still come from every contact
+    # Flags are counted from their conditions, which DuckDB does faster than it sums floats.
+    counts = {name: part.mask for name, part in row_parts.items() if part.flag}
+    row_sums = {name: summed for name, summed in row_sums.items() if name not in counts}
+    if not row_sums and not counts:  # FCR alone: the groups still come from every contact
         row_sums["rows"] = nw.lit(1.0, dtype=nw.Float64())
     row_sums.update({n + "_sq": row_sums[n] * row_sums[n] for n in squared})
-    row_sums.update(folded.row_counts() if folded is not None else {})
+    counts.update(folded.row_tests() if folded is not None else {})
     extremes = folded.extremes() if folded is not None else {}
-    sums = _sum_expressions(_lazy(contacts), row_sums, keys, freq, extremes)
+    sums = _sum_expressions(_lazy(contacts), row_sums, keys, freq, extremes, counts)
     if fcr_sums:
         reads = fcr_reads(fcr_sums, options, columns)
         fcr_part = _sum_fcr(contacts, fcr_sums, keys, freq, fcr, reads)
         group = [*keys, *_period(freq)]
-        sums = _add_up(sums, list(row_sums), fcr_part, list(fcr_sums), group, list(extremes))
+        summed = [*row_sums, *counts]
+        sums = _add_up(sums, summed, fcr_part, list(fcr_sums), group, list(extremes))
     if folded is not None:
         return checked_sums(sums, contacts, folded)
     eager = isinstance(contacts, nw.DataFrame) and isinstance(sums, nw.LazyFrame)
     return sums.collect() if eager else sums_on_driver(sums)
 
 
-def _sum_expressions(frame, expressions, keys, freq, aggregates=None):
+def _sum_expressions(frame, expressions, keys, freq, aggregates=None, counts=None):
     """Sums of the per-row ``expressions`` per ``keys`` (and period), as prefixed columns, with
-    the ``aggregates`` (name to aggregate expression) beside them.
+    the rows where each of ``counts`` (name to condition) holds counted, and the ``aggregates``
+    (name to aggregate expression) beside them.
 
-    One ``with_columns`` and one aggregation: a lazy engine binds and plans each step of the
+    A DuckDB relation gets one query of SQL text (:mod:`._duckdb_sums`). Other lazy engines get
+    one ``with_columns`` and one aggregation: a lazy engine binds and plans each step of the
     query, so fewer steps cost less before any row is read.
     """
+    aggregates, counts = aggregates or {}, counts or {}
+    if frame.implementation.is_duckdb():
+        group = {key: nw.col(key) for key in keys}
+        if freq:
+            group["period"] = period_expr(frame, "arrived_at", freq)
+        prefixed = [_prefixed(named) for named in (expressions, counts, aggregates)]
+        query = sums_query(frame, group, *prefixed)
+        if query is not None:
+            return query
+    expressions = {**expressions, **{name: as_flag(test) for name, test in counts.items()}}
     columns = _prefixed(expressions)
     if freq:
         columns["period"] = period_expr(frame, "arrived_at", freq)
         keys = [*keys, "period"]
     frame = frame.with_columns(**columns)
     sums = [nw.col(PREFIX + name).sum() for name in expressions]
-    sums += [aggregate.alias(PREFIX + name) for name, aggregate in (aggregates or {}).items()]
+    sums += [aggregate.alias(PREFIX + name) for name, aggregate in aggregates.items()]
     if not keys:
         return frame.select(sums)
     return frame.group_by(*keys, drop_null_keys=False).agg(sums)

@@ -61,7 +61,7 @@ from kpikit._check_runs import polars_keys_may_repeat
 from kpikit._checks import table_checks
 from kpikit._duckdb import connection_of, sql_name
 from kpikit._sorting import repeats_any
-from kpikit.metrics._components import PREFIX
+from kpikit.metrics._components import PREFIX, as_flag
 from kpikit.metrics._sources import is_spark, sums_on_driver
 from kpikit.schema import KEY_COLUMNS, Dataset, SchemaError, check, table_specs
 
@@ -100,14 +100,15 @@ class FoldedChecks:
     lowest: tuple[tuple[str, float], ...] = ()
     ids: Future | None = None
 
+    def row_tests(self) -> dict[str, nw.Expr]:
+        """True on a row that may fail a check, named as a component whose true rows are
+        counted; nothing when there is no such check. A null (a comparison with a missing
+        value) is not a failure."""
+        return {} if self.failing is None else {_FAILING: self.failing}
+
     def row_counts(self) -> dict[str, nw.Expr]:
-        """1.0 on a row that may fail a check, else 0.0, named as a component; nothing when
-        there is no such check."""
-        if self.failing is None:
-            return {}
-        # A null (a comparison with a missing value) is not a failure: it casts to null, which
-        # the sum skips.
-        return {_FAILING: self.failing.cast(nw.Float64)}
+        """:meth:`row_tests` as 1.0 on a row that may fail a check, else 0.0."""
+        return {name: as_flag(test) for name, test in self.row_tests().items()}
 
     def extremes(self) -> dict[str, nw.Expr]:
         """The largest values of the columns of ``highest`` and the least of those of
