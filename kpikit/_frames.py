@@ -24,6 +24,7 @@ def to_pandas(frame, argument="data"):
     native = nw.from_native(frame, pass_through=True)
     zones = {}
     if isinstance(native, nw.LazyFrame):
+        _forget_session_zone(native)
         zones = {
             name: dtype.time_zone
             for name, dtype in native.collect_schema().items()
@@ -36,6 +37,25 @@ def to_pandas(frame, argument="data"):
             f"but received: {type(frame).__name__}"
         )
     return _in_zones(native.to_pandas(), zones)
+
+
+def _forget_session_zone(frame) -> None:
+    """Have narwhals read a Spark frame's session zone afresh when it next reads its schema.
+
+    narwhals keeps the first zone it reads for a session (``fetch_session_time_zone``), as if
+    it were fixed, but ``spark.conf.set("spark.sql.session.timeZone", ...)`` changes it on a
+    running session: the schema would then name the old zone, and pandas would be shown the
+    times on the old zone's clock while :func:`kpikit.compute` cuts periods in the new one. The
+    price is one read of the setting from Spark. Other frames are left alone.
+    """
+    implementation = frame.implementation
+    if not (implementation.is_pyspark() or implementation.is_pyspark_connect()):
+        return
+    try:
+        from narwhals._spark_like.utils import fetch_session_time_zone
+    except ImportError:  # another narwhals release: nothing of this kind to forget
+        return
+    getattr(fetch_session_time_zone, "cache_clear", lambda: None)()
 
 
 def _in_zones(frame: pd.DataFrame, zones: dict) -> pd.DataFrame:

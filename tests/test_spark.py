@@ -18,6 +18,7 @@ from test_common import SEEDS, SIZES
 from test_folded_checks import BAD_CELLS, full_log
 
 import kpikit as kk
+from kpikit._frames import to_pandas
 from kpikit.metrics import _folded_checks
 
 pyspark = pytest.importorskip("pyspark")
@@ -254,3 +255,34 @@ def session_zone(spark, zone):
     finally:
         spark.conf.set("spark.sql.session.timeZone", "UTC")
         fetch_session_time_zone.cache_clear()
+
+
+def test_a_zone_set_on_a_running_session_is_the_zone_days_are_cut_in(spark):
+    # Contacts at 23:30 UTC on 2 March 2026 and 00:30 UTC on 3 March: two days in UTC, one
+    # day (3 March, 00:30 and 01:30) in Paris, an hour ahead in March. A zone set on the running
+    # session after a first compute must be the one the second compute reads (narwhals kept
+    # the first zone it read for as long as the session ran).
+    contacts = pd.DataFrame(
+        {
+            "contact_id": ["a", "b"],
+            "arrived_at": pd.to_datetime(["2026-03-02 23:30", "2026-03-03 00:30"], utc=True),
+            "answered": [False, False],
+            "wait_s": [30.0, 40.0],
+        }
+    )
+    frame = spark.createDataFrame(contacts)
+    kpis = ["contacts_offered"]
+    try:
+        in_utc = kk.compute(frame, kpis, freq="day").toPandas()
+        spark.conf.set("spark.sql.session.timeZone", "Europe/Paris")
+        in_paris = kk.compute(frame, kpis, freq="day").toPandas()
+        shown = to_pandas(frame)["arrived_at"]
+    finally:
+        spark.conf.set("spark.sql.session.timeZone", "UTC")
+        kk.compute(frame, kpis, freq="day")  # leave narwhals with the session's zone
+    assert in_utc["value"].tolist() == [1, 1]
+    assert in_paris["value"].tolist() == [2]
+    assert in_paris["period"].dt.strftime("%Y-%m-%d").tolist() == ["2026-03-03"]
+    # pandas is shown the times on the zone's clock too, as forecasts and day plans read them
+    assert str(shown.dt.tz) == "Europe/Paris"
+    assert shown.dt.strftime("%d %H:%M").tolist() == ["03 00:30", "03 01:30"]
