@@ -7,8 +7,10 @@ and adds it up, and pandas gets the little that is left (:mod:`kpikit.forecast._
 """
 
 import narwhals.stable.v2 as nw
+import pandas as pd
 
 from kpikit._check_runs import check_table
+from kpikit._frames import to_pandas
 from kpikit.metrics._sources import is_path, scan_parquet
 from kpikit.schema import TABLES, Dataset
 
@@ -58,3 +60,40 @@ def lazy_frame(contacts):
     if isinstance(frame, nw.DataFrame) and frame.implementation.is_polars():
         return frame.lazy()
     return None
+
+
+def arrivals_zone(contacts):
+    """The zone pandas shows the arrivals of ``contacts`` in (None: naive times), a pandas
+    frame or a narwhals lazy frame, whose engine is asked for no row of them.
+
+    >>> import polars as pl
+    >>> from datetime import datetime
+    >>> log = pl.LazyFrame({"arrived_at": [datetime(2026, 3, 2, 9)]}).with_columns(
+    ...     pl.col("arrived_at").dt.replace_time_zone("Europe/Paris"))
+    >>> str(arrivals_zone(nw.from_native(log)))
+    'Europe/Paris'
+    """
+    if not isinstance(contacts, pd.DataFrame):
+        contacts = to_pandas(contacts.select("arrived_at").head(0))
+    return contacts["arrived_at"].dt.tz
+
+
+def arrived_before(contacts, moment):
+    """The contacts that arrived before ``moment``: of a pandas frame, as pandas; of a
+    narwhals lazy frame (:func:`checked_lazy`), as its native lazy frame, filtered by its
+    engine.
+
+    >>> import polars as pl
+    >>> from datetime import datetime
+    >>> log = nw.from_native(pl.LazyFrame({"arrived_at": [datetime(2026, 3, 1, 23),
+    ...     datetime(2026, 3, 2, 9)]}))
+    >>> arrived_before(log, pd.Timestamp("2026-03-02")).collect()["arrived_at"].to_list()
+    [datetime.datetime(2026, 3, 1, 23, 0)]
+    """
+    if isinstance(contacts, pd.DataFrame):
+        return contacts[contacts["arrived_at"] < moment]
+    # of the column's own type where narwhals knows it (not DuckDB's nanosecond times): polars
+    # 1.25 compares no zoned time with one of another zone
+    dtype = contacts.collect_schema()["arrived_at"]
+    bound = nw.lit(moment, dtype=dtype) if isinstance(dtype, nw.Datetime) else nw.lit(moment)
+    return contacts.filter(nw.col("arrived_at") < bound).to_native()

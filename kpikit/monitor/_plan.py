@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from kpikit._check_runs import check_table
-from kpikit._frames import as_datetimes, pandas_frame
+from kpikit._frames import as_datetimes, pandas_frame, to_pandas
+from kpikit._lazy_contacts import arrivals_zone, arrived_before, checked_lazy
 from kpikit._validators import check_choice, check_timestamp
 from kpikit.calibrate import HANDLE_COLUMNS, contacts_frame
 from kpikit.forecast._series import FREQS, MAX_HISTORY_GAP
@@ -51,7 +52,8 @@ def checked_day(day, argument="day"):
 
 
 def _check_channel(contacts, channel):
-    """Refuse a ``channel`` that is not one of the contacts' channels (with a suggestion)."""
+    """Refuse a ``channel`` that is not one of the contacts' channels (with a suggestion);
+    ``contacts`` is a pandas frame or a narwhals lazy frame, whose engine lists its channels."""
     if not isinstance(channel, str):
         raise TypeError(
             f"Value of 'channel' must be one channel name (str) but received: {channel!r} "
@@ -59,6 +61,8 @@ def _check_channel(contacts, channel):
         )
     if "channel" not in contacts.columns:
         raise ValueError(f"Value of 'channel' is {channel!r} but the contacts have no channel")
+    if not isinstance(contacts, pd.DataFrame):
+        contacts = to_pandas(contacts.select("channel").unique())
     known = sorted(contacts["channel"].dropna().unique(), key=str)
     check_choice("channel", channel, known, "a channel of the contacts")
 
@@ -114,12 +118,10 @@ def day_forecast(data, day, *, channel=None, freq="30min", model="seasonal_avera
     """
     from kpikit.forecast import forecast
 
-    contacts = _contacts(data, channel)
-    day, end = day_bounds(checked_day(day), contacts["arrived_at"].dt.tz)
-    history = contacts[contacts["arrived_at"] < day]
-    if history.empty:
+    history, day, end = _history(data, checked_day(day), channel)
+    last = _last_arrival(history)
+    if last is pd.NaT:
         raise ValueError(f"No contact before {day:%Y-%m-%d} in the history to forecast it from")
-    last = history["arrived_at"].max()
     if day - last > MAX_HISTORY_GAP:
         raise ValueError(
             f"The history ends on {last:%Y-%m-%d}, more than {MAX_HISTORY_GAP.days} days before "
@@ -128,6 +130,36 @@ def day_forecast(data, day, *, channel=None, freq="30min", model="seasonal_avera
     plan = forecast(history, freq=freq, horizon=end - day, until=day, model=model)
     intervals = plan.intervals[["period", "volume", "aht_s"]]
     return intervals[intervals["period"] < end].reset_index(drop=True)
+
+
+def _history(data, day, channel):
+    """The contacts of ``channel`` (every one when None) that arrived before the midnight of
+    ``day`` on their clock, with the bounds of that day there.
+
+    A lazy source (parquet files, a DuckDB relation, a Spark or polars frame) stays in its
+    engine, checked there (:func:`kpikit._lazy_contacts.checked_lazy`) and filtered; the
+    forecast then adds it up per minute there (:mod:`kpikit.forecast._minutes`). Anything else,
+    or a source that fails a check, is read into pandas, where the forecast names the problem
+    and its rows.
+    """
+    lazy = checked_lazy(data, ["arrived_at", "answered"], optional=["channel", *HANDLE_COLUMNS])
+    if lazy is None:
+        contacts = _contacts(data, channel)
+        day, end = day_bounds(day, contacts["arrived_at"].dt.tz)
+        return contacts[contacts["arrived_at"] < day], day, end
+    if channel is not None:
+        _check_channel(lazy, channel)
+        lazy = lazy.filter(nw.col("channel") == channel)
+    day, end = day_bounds(day, arrivals_zone(lazy))
+    return arrived_before(lazy, day), day, end
+
+
+def _last_arrival(contacts):
+    """The last arrival of a pandas frame or of a native lazy frame (NaT when empty)."""
+    if isinstance(contacts, pd.DataFrame):
+        return contacts["arrived_at"].max()
+    last = nw.from_native(contacts).select(nw.col("arrived_at").max())
+    return to_pandas(last)["arrived_at"].iloc[0]
 
 
 def channel_shares(data, channel):
@@ -154,15 +186,47 @@ def channel_shares(data, channel):
     >>> channel_shares(contacts, "phone").to_dict()  # a: 3 of 4 on the phone; b: none
     {'a': 0.75}
     """
-    contacts = _contacts(data, None)
+    contacts = _shares_source(data)
     _check_channel(contacts, channel)
-    if "agent_id" not in contacts.columns:
+    return _shares(_channel_counts(contacts), channel)
+
+
+def _shares_source(data):
+    """The contacts channel shares are counted from: a lazy source left in its engine, checked
+    there (:func:`kpikit._lazy_contacts.checked_lazy`), else pandas."""
+    lazy = checked_lazy(data, ["arrived_at", "answered"], optional=["channel", "agent_id"])
+    return _contacts(data, None) if lazy is None else lazy
+
+
+def _channel_counts(contacts, *, weekday=False):
+    """Contacts per agent (null: none) and channel (where there are columns for them), with
+    ``answered`` the number of them an agent answered, and with ``weekday`` per ISO weekday of
+    arrival too (1 Monday), on the contacts' clock. A lazy frame (native or narwhals) is
+    counted by its engine. A pandas frame with a row per group."""
+    frame = nw.from_native(contacts)
+    keys = [key for key in ("agent_id", "channel") if key in frame.columns]
+    if weekday:
+        frame = frame.with_columns(weekday=nw.col("arrived_at").dt.weekday())
+        keys.append("weekday")
+    by_agent = nw.col("answered").fill_null(False)
+    if "agent_id" in keys:
+        by_agent = by_agent & ~nw.col("agent_id").is_null()
+    frame = frame.with_columns(answered=by_agent.cast(nw.Int64))
+    counts = frame.group_by(*keys, drop_null_keys=False).agg(
+        nw.len().alias("contacts"), nw.col("answered").sum()
+    )
+    return to_pandas(counts).astype({"answered": "int64"})  # DuckDB's sums are 128-bit
+
+
+def _shares(counts, channel):
+    """:func:`channel_shares` from the counts of :func:`_channel_counts`."""
+    if "agent_id" not in counts.columns:
         return pd.Series(dtype=float, name="share")
-    answered = contacts[contacts["answered"].astype(bool) & contacts["agent_id"].notna()]
-    counts = answered.groupby(["agent_id", "channel"]).size().unstack(fill_value=0)
-    if channel not in counts.columns:
+    answered = counts[counts["agent_id"].notna() & counts["channel"].notna()]
+    table = answered.groupby(["agent_id", "channel"])["answered"].sum().unstack(fill_value=0)
+    if channel not in table.columns:
         return pd.Series(dtype=float, name="share")
-    share = counts[channel] / counts.sum(axis=1)
+    share = table[channel] / table.sum(axis=1)
     return share[share > 0].rename("share").rename_axis("agent_id")
 
 
@@ -342,9 +406,11 @@ def day_staffed(data, day, *, channel=None, freq="30min"):
     day = checked_day(day)
     shares = None
     if channel is not None:
-        contacts = _contacts(data, None)
-        first = day_bounds(day, contacts["arrived_at"].dt.tz)[0]  # on the contacts' clock
-        before = contacts[contacts["arrived_at"] < first]
-        same_weekday = before[before["arrived_at"].dt.day_of_week == day.weekday()]
-        shares = channel_shares(same_weekday if len(same_weekday) else before, channel)
+        contacts = _shares_source(data)
+        first = day_bounds(day, arrivals_zone(contacts))[0]  # on the contacts' clock
+        counts = _channel_counts(arrived_before(contacts, first), weekday=True)
+        same_weekday = counts[counts["weekday"] == day.isoweekday()]
+        chosen = same_weekday if len(same_weekday) else counts
+        _check_channel(chosen, channel)  # one of the channels of the contacts counted
+        shares = _shares(chosen, channel)
     return staffed_agents(data.agent_intervals, freq=freq, day=day, shares=shares)

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from kpikit._frames import as_datetimes, to_pandas
-from kpikit._lazy_contacts import checked_lazy
+from kpikit._lazy_contacts import arrivals_zone, arrived_before, checked_lazy
 from kpikit._validators import check_number
 from kpikit.options import sl_threshold_for
 from kpikit.periods import day_bounds
@@ -82,17 +82,6 @@ def _arrivals(contacts):
     from kpikit.forecast._minutes import minute_counts
 
     return minute_counts(contacts, [], ())["arrived_at"]
-
-
-def _before(contacts, day):
-    """The contacts that arrived before ``day`` (a pandas or a narwhals lazy frame)."""
-    if isinstance(contacts, pd.DataFrame):
-        return contacts[contacts["arrived_at"] < day]
-    # of the column's own type where narwhals knows it (not DuckDB's nanosecond times): polars
-    # 1.25 compares no zoned time with one of another zone
-    dtype = contacts.collect_schema()["arrived_at"]
-    bound = nw.lit(day, dtype=dtype) if isinstance(dtype, nw.Datetime) else nw.lit(day)
-    return contacts.filter(nw.col("arrived_at") < bound).to_native()
 
 
 def plan_days(data, *, channel=None, last=14):
@@ -184,7 +173,7 @@ def forecast_day(
     day, end = day_bounds(day, first.tz)
     if first >= day:
         raise ValueError(f"No contact before {day:%Y-%m-%d} to forecast it from")
-    history = _before(contacts, day)
+    history = arrived_before(contacts, day)
     if model is None:
         span = day - first.normalize()
         model = DAY_MODEL if span >= _AVERAGE_NEEDS else "seasonal_naive"
@@ -236,8 +225,11 @@ def roster_for_day(data, day, *, channel="phone", freq="30min"):
 
     if getattr(data, "agent_intervals", None) is None:
         return None, "no agent intervals in the data"
-    contacts = _contacts(data, None)
-    zone = contacts["arrived_at"].dt.tz
+    # checked as the plan reads them; a lazy source stays in its engine (no row is read here)
+    contacts = checked_lazy(data, ["arrived_at", "answered"], optional=["channel"])
+    if contacts is None:
+        contacts = _contacts(data, None)
+    zone = arrivals_zone(contacts)
     # the day's date on the contacts' clock; its midnight there is what the agent data is cut at
     date = day_bounds(pd.Timestamp(day).normalize(), zone)[0].tz_localize(None)
     has_channel = channel is not None and "channel" in contacts.columns
