@@ -18,7 +18,11 @@ The three forecasts are checked to be equal before their times are reported.
     python benchmarks/bench_forecast_sources.py --freq 30min --day-plan phone
 
 With ``--day-plan`` each source gets the staffing day plan instead: ``kk.whatif.plan_days``,
-then ``kk.whatif.forecast_day`` of the day after the log (the SQL counts that channel).
+then ``kk.whatif.forecast_day`` of the day after the log (the SQL counts that channel). With
+``--monitor`` it gets the intraday monitor's plan: ``kk.monitor.day_forecast`` of the day after
+the log and ``kk.monitor.channel_shares`` (the SQL counts that channel too).
+
+    python benchmarks/bench_forecast_sources.py --freq 30min --monitor phone
 """
 
 import argparse
@@ -42,9 +46,15 @@ import duckdb, pandas as pd
 import kpikit as kk
 task, path, options = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
 channel = options.pop("day_plan")
+monitored = options.pop("monitor")
 
 
 def forecast(source):
+    if monitored is not None:
+        plan = kk.monitor.day_forecast(source, options["day"], channel=monitored,
+                                       freq=options["freq"])
+        shares = kk.monitor.channel_shares(source, monitored)
+        return plan.assign(agents_shared=len(shares), share_total=shares.sum())
     if channel is None:
         return kk.forecast.volume(source, **options)
     kk.whatif.plan_days(source, channel=channel)
@@ -61,7 +71,8 @@ elif task == "pandas":
 else:
     minutes = {"15min": 15, "30min": 30, "hour": 60, "day": 1440}[options["freq"]]
     key = f"{options['by']}, " if options["by"] else ""
-    where = f"WHERE channel = '{channel}'" if channel else ""
+    counted = channel or monitored
+    where = f"WHERE channel = '{counted}'" if counted else ""
     result = duckdb.sql(
         f"SELECT {key}time_bucket(INTERVAL '{minutes} minutes', arrived_at) AS period, "
         f"count(*) AS contacts FROM read_parquet('{path}') {where} GROUP BY ALL ORDER BY ALL"
@@ -82,6 +93,14 @@ def check_same(results):
             pd.testing.assert_frame_equal(frame, expected, rtol=1e-9)
         except AssertionError as error:
             raise SystemExit(f"the forecast of the {task} differs from pandas': {error}") from None
+
+
+def day_after(path):
+    """The day after the last arrival of the log, as text."""
+    import duckdb
+
+    [(last,)] = duckdb.sql(f"SELECT max(arrived_at) FROM read_parquet('{path}')").fetchall()
+    return str((pd.Timestamp(last).normalize() + pd.Timedelta("1D")).date())
 
 
 def run_task(task, path, options):
@@ -111,9 +130,19 @@ def main():
         help="time the staffing day plan of CHANNEL instead (plan_days, then forecast_day of "
         "the day after the log, --freq shorter than a day)",
     )
+    parser.add_argument(
+        "--monitor",
+        metavar="CHANNEL",
+        default=None,
+        help="time the monitor's plan of CHANNEL instead (day_forecast of the day after the "
+        "log, channel_shares; --freq shorter than a day)",
+    )
     args = parser.parse_args()
-    options = {**OPTIONS, "freq": args.freq, "by": args.by, "day_plan": args.day_plan}
+    options = {**OPTIONS, "freq": args.freq, "by": args.by}
+    options.update(day_plan=args.day_plan, monitor=args.monitor)
     path = contact_logs.path_for(args.rows)
+    if args.monitor is not None:
+        options["day"] = day_after(path)
     times = {task: [] for task in TASKS}
     peaks = {task: [] for task in TASKS}
     results = {}
