@@ -257,39 +257,24 @@ def arrival_profile(data, *, interval="30min", by=None):
     groups = column_names("by", by)
     _refuse_result_names(groups, PROFILE_COLUMNS)
     length = _interval(interval)
-    contacts = checked_contacts(
-        data, ["arrived_at", "answered"], optional=HANDLE_COLUMNS, by=groups
-    )
-    if contacts.empty:  # no weekday covered, so no row (as compute gives no group)
+    counted = _counted_contacts(data, groups, interval)
+    if counted.empty:  # no weekday covered, so no row (as compute gives no group)
         return pd.DataFrame(
-            {name: contacts[name] for name in groups}
+            {name: counted[name] for name in groups}
             | {name: pd.Series(dtype=dtype) for name, dtype in PROFILE_COLUMNS.items()}
         )
-    refuse_dates_for_hours(contacts, "arrived_at", interval, "interval")
-    arrived = as_datetimes(contacts["arrived_at"])
-    if arrived.dt.tz is not None:
-        arrived = arrived.dt.tz_localize(None)
-    answered = contacts["answered"].astype(bool)
-    if "talk_s" in contacts.columns:
-        handle = sum(
-            contacts[column].fillna(0.0).astype(float)
-            for column in HANDLE_COLUMNS
-            if column in contacts.columns
-        )
-        handle = handle.where(answered, 0.0)
-    else:
-        handle = pd.Series(np.nan, index=contacts.index)
-    keys = contacts[groups].copy()
+    arrived, last = (_wall_clock(counted[name]) for name in ("arrived_at", "last_at"))
+    keys = counted[groups].copy()
     keys["weekday"] = arrived.dt.day_of_week + 1
     keys["_slot"] = ((arrived - arrived.dt.normalize()) // length).astype(np.int64)
     cells = (
-        pd.DataFrame({"contacts": 1, "answered": answered.astype(np.int64), "_handle_s": handle})
+        counted[["contacts", "answered", "_handle_s"]]
         .join(keys)
         .groupby([*groups, "weekday", "_slot"], dropna=False, observed=True)
         .sum(min_count=1)
     )
 
-    dates = pd.date_range(arrived.min().normalize(), arrived.max().normalize(), freq="D")
+    dates = pd.date_range(arrived.min().normalize(), last.max().normalize(), freq="D")
     days = pd.Series(dates.day_of_week + 1).value_counts().sort_index()
     slots = np.arange(int(pd.Timedelta("1D") / length))
     observed = cells.index.remove_unused_levels().levels[: len(groups)]  # not unused categories
@@ -305,6 +290,54 @@ def arrival_profile(data, *, interval="30min", by=None):
     profile["interval_start"] = [f"{m // 60:02d}:{m % 60:02d}" for m in minutes]
     profile["interval_s"] = length.total_seconds()
     return profile[[*groups, *PROFILE_COLUMNS]]
+
+
+def _counted_contacts(data, groups, interval):
+    """The contacts of :func:`arrival_profile` as pandas: ``*groups, arrived_at, last_at,
+    contacts, answered, _handle_s``, each row standing for ``contacts`` contacts that fall in one
+    interval of one day, the first of them arriving at ``arrived_at`` and the last at
+    ``last_at``; ``_handle_s`` is the handle time of the answered ones, NaN throughout when
+    the data has no ``talk_s``.
+
+    A lazy source (parquet files, a DuckDB relation, a Spark or polars frame) is checked and
+    added up per minute of arrival by its engine (:func:`kpikit.forecast._minutes.
+    minute_counts`): every contact of a minute falls in the same interval of the day, on any
+    zone's clock, since offsets are whole minutes. Anything else, or a source that fails a
+    check, is read contact by contact, which names the problem and its rows.
+    """
+    from kpikit.forecast._minutes import LAST, minute_counts
+
+    minutes = minute_counts(data, groups, HANDLE_COLUMNS)
+    if minutes is not None:
+        handle = minutes["handle_s"] if "talk_s" in minutes.attrs["handles"] else np.nan
+        return minutes[[*groups, "arrived_at"]].assign(
+            last_at=minutes[LAST],
+            contacts=minutes["offered"].astype(np.int64),
+            answered=minutes["answered"].astype(np.int64),
+            _handle_s=handle,
+        )
+    contacts = checked_contacts(
+        data, ["arrived_at", "answered"], optional=HANDLE_COLUMNS, by=groups
+    )
+    refuse_dates_for_hours(contacts, "arrived_at", interval, "interval")
+    answered = contacts["answered"].astype(bool)
+    handle = pd.Series(np.nan, index=contacts.index)
+    if "talk_s" in contacts.columns:
+        present = [column for column in HANDLE_COLUMNS if column in contacts.columns]
+        handle = sum(contacts[column].fillna(0.0).astype(float) for column in present)
+        handle = handle.where(answered, 0.0)
+    return contacts[[*groups, "arrived_at"]].assign(
+        last_at=contacts["arrived_at"],
+        contacts=1,
+        answered=answered.astype(np.int64),
+        _handle_s=handle,
+    )
+
+
+def _wall_clock(times: pd.Series) -> pd.Series:
+    """``times`` as naive times on their own zone's clock."""
+    times = as_datetimes(times)
+    return times.dt.tz_localize(None) if times.dt.tz is not None else times
 
 
 def patience_exponential(data, *, by=None):

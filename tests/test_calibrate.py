@@ -337,3 +337,26 @@ def test_patience_exponential_refuses_waits_that_add_up_to_infinity():
     contacts = pd.DataFrame({"answered": [False, True], "wait_s": [1e308, 1e308]})
     with pytest.raises(ValueError, match="'wait_s' adds up beyond the float range.*all contacts"):
         calibrate.patience_exponential(contacts)
+
+
+@pytest.mark.parametrize("kind", ["duckdb", "polars", "polars_lazy", "path"])
+@pytest.mark.parametrize("with_talk", [True, False])
+def test_arrival_profile_of_a_lazy_log_is_counted_per_minute_and_equals_pandas(
+    kind, with_talk, tmp_path, monkeypatch
+):
+    # Five weeks of Paris contacts at random seconds around the autumn change (27 October
+    # 2024: 02:00-03:00 twice), two queues: the engine adds them up per minute and the profile
+    # by queue is the pandas one, to the last digit of the AHT; without talk times the AHT is
+    # NaN in both. The lazy log is never read contact by contact.
+    from test_forecast_minutes import log_around, source
+
+    log = log_around("2024-10-27")
+    if not with_talk:
+        log = log.drop(columns=["talk_s", "hold_s"])
+    expected = kk.calibrate.arrival_profile(log, interval="30min", by="queue")
+    lazy = source(log, kind, tmp_path)
+    monkeypatch.setattr(calibrate, "checked_contacts", None)
+    got = kk.calibrate.arrival_profile(lazy, interval="30min", by="queue")
+    pd.testing.assert_frame_equal(got, expected, rtol=1e-12)
+    assert got["contacts"].sum() == len(log)
+    assert got["aht_s"].isna().all() != with_talk

@@ -28,7 +28,8 @@ def minute_counts(data, keys, handles):
 
     Columns: ``*keys, arrived_at, last_at, offered, answered, handle_s`` (contacts, answered
     contacts, and the handle seconds ``handles`` of the answered ones), a row per group and
-    minute that holds a contact, in time order. None when the contacts are to be read one by
+    minute that holds a contact, in time order; ``attrs["handles"]`` names the columns of
+    ``handles`` the data has. None when the contacts are to be read one by
     one: ``data`` is an eager frame other than polars' (pandas, Arrow), or a check of the
     columns read fails (a missing or repeated column, a wrong type, a refused value,
     arrivals given as dates, handle times whose sum overflows), which the contact-by-contact
@@ -57,6 +58,7 @@ def minute_counts(data, keys, handles):
     with np.errstate(over="ignore"):
         if not np.isfinite(counted["handle_s"].sum()):
             return None
+    counted.attrs["handles"] = present
     return counted
 
 
