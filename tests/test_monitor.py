@@ -1,5 +1,7 @@
 """Intraday monitor: following a growing log, figures per interval counted by hand, replay."""
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import polars as pl
@@ -404,3 +406,21 @@ def test_replay_of_a_zoned_log_on_a_spring_day(tmp_path):
     )
     assert drops == 2
     assert [len(pd.read_csv(tmp_path / f"00000{i}.csv")) for i in range(2)] == [4, 2]
+
+
+def test_channel_shares_of_categorical_columns_warn_of_nothing():
+    # Agent a answered 3 phone contacts and 1 chat (0.75 on the phone), b one chat; the last
+    # contact was abandoned. Categorical columns made pandas warn that its grouping default
+    # will change.
+    contacts = pd.DataFrame(
+        {
+            "agent_id": pd.Categorical(["a", "a", "a", "a", "b", None]),
+            "channel": pd.Categorical(["phone", "phone", "phone", "chat", "chat", "phone"]),
+            "arrived_at": pd.Timestamp("2024-01-01"),
+            "answered": [True] * 5 + [False],
+        }
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        shares = kk.monitor.channel_shares(contacts, "phone")
+    assert shares.to_dict() == {"a": 0.75}

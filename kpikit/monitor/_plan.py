@@ -223,7 +223,8 @@ def _shares(counts, channel):
     if "agent_id" not in counts.columns:
         return pd.Series(dtype=float, name="share")
     answered = counts[counts["agent_id"].notna() & counts["channel"].notna()]
-    table = answered.groupby(["agent_id", "channel"])["answered"].sum().unstack(fill_value=0)
+    table = answered.groupby(["agent_id", "channel"], observed=True)["answered"].sum()
+    table = table.unstack(fill_value=0)
     if channel not in table.columns:
         return pd.Series(dtype=float, name="share")
     share = table[channel] / table.sum(axis=1)
