@@ -24,7 +24,7 @@ def to_pandas(frame, argument="data"):
     native = nw.from_native(frame, pass_through=True)
     zones = {}
     if isinstance(native, nw.LazyFrame):
-        _forget_session_zone(native)
+        forget_session_zone(native)
         zones = {
             name: dtype.time_zone
             for name, dtype in native.collect_schema().items()
@@ -39,14 +39,15 @@ def to_pandas(frame, argument="data"):
     return _in_zones(native.to_pandas(), zones)
 
 
-def _forget_session_zone(frame) -> None:
-    """Have narwhals read a Spark frame's session zone afresh when it next reads its schema.
+def forget_session_zone(frame) -> None:
+    """Have narwhals read a Spark frame's session zone afresh when it next reads its schema
+    (``frame`` a narwhals frame; any other than Spark is left alone).
 
     narwhals keeps the first zone it reads for a session (``fetch_session_time_zone``), as if
     it were fixed, but ``spark.conf.set("spark.sql.session.timeZone", ...)`` changes it on a
-    running session: the schema would then name the old zone, and pandas would be shown the
-    times on the old zone's clock while :func:`kpikit.compute` cuts periods in the new one. The
-    price is one read of the setting from Spark. Other frames are left alone.
+    running session: the schema would then name the old zone, pandas would be shown the times
+    on the old zone's clock while Spark cuts days in the new one, and :func:`kpikit.compute`
+    would compare its ``tz`` with the old zone. The price is one read of the setting from Spark.
     """
     implementation = frame.implementation
     if not (implementation.is_pyspark() or implementation.is_pyspark_connect()):

@@ -277,9 +277,11 @@ def test_a_zone_set_on_a_running_session_is_the_zone_days_are_cut_in(spark):
         spark.conf.set("spark.sql.session.timeZone", "Europe/Paris")
         in_paris = kk.compute(frame, kpis, freq="day").toPandas()
         shown = to_pandas(frame)["arrived_at"]
+        # compute compares its tz with the session's zone of now too
+        with pytest.raises(ValueError, match=r"timeZone', 'UTC'"):
+            kk.compute(frame, kpis, freq="day", tz="UTC")
     finally:
         spark.conf.set("spark.sql.session.timeZone", "UTC")
-        kk.compute(frame, kpis, freq="day")  # leave narwhals with the session's zone
     assert in_utc["value"].tolist() == [1, 1]
     assert in_paris["value"].tolist() == [2]
     assert in_paris["period"].dt.strftime("%Y-%m-%d").tolist() == ["2026-03-03"]

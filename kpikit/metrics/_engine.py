@@ -19,7 +19,7 @@ import pyarrow as pa
 from kpikit import repeats
 from kpikit._checks import missing_column_problem
 from kpikit._duckdb import sql_name
-from kpikit._frames import to_pandas
+from kpikit._frames import forget_session_zone, to_pandas
 from kpikit._validators import check_choice, column_names, suggest_keywords
 from kpikit._versions import usable
 from kpikit.catalog import KPI_IDS, Term, components, kpi
@@ -277,6 +277,7 @@ def _compute(data, kpis, by, freq, options: Options, validate: bool, *, statisti
         check_choice("freq", freq, FREQUENCIES, "a period")
     _refuse_repeated_columns(dataset)
     contacts = nw.from_native(dataset.contacts)
+    forget_session_zone(contacts)
     _check_contacts(contacts, keys, freq)
     plans = [
         plan(kpi_id, options) for kpi_id in _select_kpis(kpis, dataset, contacts, keys, options)
