@@ -20,9 +20,12 @@ The three forecasts are checked to be equal before their times are reported.
 With ``--day-plan`` each source gets the staffing day plan instead: ``kk.whatif.plan_days``,
 then ``kk.whatif.forecast_day`` of the day after the log (the SQL counts that channel). With
 ``--monitor`` it gets the intraday monitor's plan: ``kk.monitor.day_forecast`` of the day after
-the log and ``kk.monitor.channel_shares`` (the SQL counts that channel too).
+the log and ``kk.monitor.channel_shares`` (the SQL counts that channel too). With
+``--arrival-profile`` it gets ``kk.calibrate.arrival_profile`` (``--freq`` intervals of the
+day, by ``--by``).
 
     python benchmarks/bench_forecast_sources.py --freq 30min --monitor phone
+    python benchmarks/bench_forecast_sources.py --freq 30min --by channel --arrival-profile
 """
 
 import argparse
@@ -47,9 +50,12 @@ import kpikit as kk
 task, path, options = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
 channel = options.pop("day_plan")
 monitored = options.pop("monitor")
+profiled = options.pop("arrival_profile")
 
 
 def forecast(source):
+    if profiled:
+        return kk.calibrate.arrival_profile(source, interval=options["freq"], by=options["by"])
     if monitored is not None:
         plan = kk.monitor.day_forecast(source, options["day"], channel=monitored,
                                        freq=options["freq"])
@@ -137,9 +143,16 @@ def main():
         help="time the monitor's plan of CHANNEL instead (day_forecast of the day after the "
         "log, channel_shares; --freq shorter than a day)",
     )
+    parser.add_argument(
+        "--arrival-profile",
+        action="store_true",
+        help="time kk.calibrate.arrival_profile instead (--freq shorter than a day, by --by)",
+    )
     args = parser.parse_args()
     options = {**OPTIONS, "freq": args.freq, "by": args.by}
-    options.update(day_plan=args.day_plan, monitor=args.monitor)
+    options.update(
+        day_plan=args.day_plan, monitor=args.monitor, arrival_profile=args.arrival_profile
+    )
     path = contact_logs.path_for(args.rows)
     if args.monitor is not None:
         options["day"] = day_after(path)
