@@ -186,9 +186,9 @@ def channel_shares(data, channel):
     >>> channel_shares(contacts, "phone").to_dict()  # a: 3 of 4 on the phone; b: none
     {'a': 0.75}
     """
-    contacts = _shares_source(data)
-    _check_channel(contacts, channel)
-    return _shares(_channel_counts(contacts), channel)
+    counts = _channel_counts(_shares_source(data))
+    _check_channel(counts, channel)  # the channels counted are the contacts' channels
+    return _shares(counts, channel)
 
 
 def _shares_source(data):
