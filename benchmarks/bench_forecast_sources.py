@@ -22,10 +22,13 @@ then ``kk.whatif.forecast_day`` of the day after the log (the SQL counts that ch
 ``--monitor`` it gets the intraday monitor's plan: ``kk.monitor.day_forecast`` of the day after
 the log and ``kk.monitor.channel_shares`` (the SQL counts that channel too). With
 ``--arrival-profile`` it gets ``kk.calibrate.arrival_profile`` (``--freq`` intervals of the
-day, by ``--by``).
+day, by ``--by``). With ``--patience`` it gets ``kk.calibrate.patience_exponential`` and
+``kk.calibrate.patience_kaplan_meier`` by ``--by`` (the SQL counts the contacts and abandons of
+each group and wait, which the curve needs at least).
 
     python benchmarks/bench_forecast_sources.py --freq 30min --monitor phone
     python benchmarks/bench_forecast_sources.py --freq 30min --by channel --arrival-profile
+    python benchmarks/bench_forecast_sources.py --by queue --patience
 """
 
 import argparse
@@ -51,9 +54,14 @@ task, path, options = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
 channel = options.pop("day_plan")
 monitored = options.pop("monitor")
 profiled = options.pop("arrival_profile")
+patience = options.pop("patience")
 
 
 def forecast(source):
+    if patience:
+        mean = kk.calibrate.patience_exponential(source, by=options["by"])
+        curve = kk.calibrate.patience_kaplan_meier(source, by=options["by"])
+        return pd.concat([mean, curve.restricted_mean, curve.survival], ignore_index=True)
     if profiled:
         return kk.calibrate.arrival_profile(source, interval=options["freq"], by=options["by"])
     if monitored is not None:
@@ -74,6 +82,12 @@ elif task == "relation":
     result = forecast(duckdb.read_parquet(path))
 elif task == "pandas":
     result = forecast(pd.read_parquet(path))
+elif patience:
+    key = f"{options['by']}, " if options["by"] else ""
+    result = duckdb.sql(
+        f"SELECT {key}wait_s, count(*) AS contacts, count(*) FILTER (NOT answered) AS abandoned "
+        f"FROM read_parquet('{path}') GROUP BY ALL ORDER BY ALL"
+    ).df()
 else:
     minutes = {"15min": 15, "30min": 30, "hour": 60, "day": 1440}[options["freq"]]
     key = f"{options['by']}, " if options["by"] else ""
@@ -148,10 +162,18 @@ def main():
         action="store_true",
         help="time kk.calibrate.arrival_profile instead (--freq shorter than a day, by --by)",
     )
+    parser.add_argument(
+        "--patience",
+        action="store_true",
+        help="time kk.calibrate.patience_exponential and patience_kaplan_meier instead (by --by)",
+    )
     args = parser.parse_args()
     options = {**OPTIONS, "freq": args.freq, "by": args.by}
     options.update(
-        day_plan=args.day_plan, monitor=args.monitor, arrival_profile=args.arrival_profile
+        day_plan=args.day_plan,
+        monitor=args.monitor,
+        arrival_profile=args.arrival_profile,
+        patience=args.patience,
     )
     path = contact_logs.path_for(args.rows)
     if args.monitor is not None:

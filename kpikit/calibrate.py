@@ -25,6 +25,7 @@ import pandas as pd
 
 from kpikit._check_runs import check_table
 from kpikit._frames import as_datetimes, pandas_frame
+from kpikit._lazy_contacts import checked_lazy
 from kpikit._validators import check_choice, check_number, column_names
 from kpikit.metrics._period_starts import refuse_dates_for_hours
 from kpikit.metrics._sources import is_path, scan_parquet
@@ -377,11 +378,7 @@ def patience_exponential(data, *, by=None):
     """
     groups = column_names("by", by)
     _refuse_result_names(groups, EXPONENTIAL_COLUMNS)
-    contacts = checked_contacts(data, ["answered", "wait_s"], by=groups)
-    frame = contacts[groups].copy()
-    frame["contacts"] = 1
-    frame["abandoned"] = (~contacts["answered"].astype(bool)).astype(np.int64)
-    frame["queued_s"] = contacts["wait_s"].astype(float)
+    frame = _tallied(data, groups, per_wait=False)
     with np.errstate(over="ignore"):  # an overflow is reported below, by group
         if groups:
             totals = frame.groupby(groups, dropna=False, observed=True).sum().reset_index()
@@ -395,6 +392,48 @@ def patience_exponential(data, *, by=None):
     totals["ci_low"] = totals["patience_s"] / spread
     totals["ci_high"] = totals["patience_s"] * spread
     return totals[[*groups, *EXPONENTIAL_COLUMNS]]
+
+
+def _tallied(data, groups, *, per_wait):
+    """The contacts of the patience estimates as pandas rows of ``*groups`` and ``contacts``
+    (how many contacts a row stands for), ``abandoned`` (how many of them abandoned) and, with
+    ``per_wait``, ``wait_s`` (the wait of each of them), else ``queued_s`` (their waits added
+    up).
+
+    A lazy source (parquet files, a DuckDB relation, a Spark or polars frame) is checked and
+    counted by its engine, per group (and wait): pandas gets a row per group, or per group and
+    distinct wait, rather than a row per contact. Anything else, or a source that fails a
+    check, is read contact by contact, which names the problem and its rows.
+
+    >>> import polars as pl
+    >>> log = pl.LazyFrame({"answered": [True, False, False], "wait_s": [5, 40, 40]})
+    >>> _tallied(log, [], per_wait=True).sort_values("wait_s").values.tolist()  # wait, counts
+    [[5.0, 1.0, 0.0], [40.0, 2.0, 2.0]]
+    >>> _tallied(log, [], per_wait=False).to_dict("records")  # 5 + 40 + 40 s
+    [{'contacts': 3, 'abandoned': 2, 'queued_s': 85.0}]
+    """
+    columns = ["answered", "wait_s"]
+    source = checked_lazy(data, columns, by=groups)
+    if source is None:
+        contacts = checked_contacts(data, columns, by=groups)
+        frame = contacts[groups].copy()
+        frame["contacts"] = 1
+        frame["abandoned"] = (~contacts["answered"].astype(bool)).astype(np.int64)
+        frame["wait_s" if per_wait else "queued_s"] = contacts["wait_s"].astype(float)
+        return frame
+    wait = nw.col("wait_s").cast(nw.Float64())
+    counts = [nw.len().alias("contacts"), (~nw.col("answered")).cast(nw.Int64()).sum()]
+    if per_wait:
+        source, keys = source.with_columns(wait), [*groups, "wait_s"]
+    else:
+        counts.append(wait.sum().alias("queued_s"))
+        keys = groups
+    counted = source.group_by(*keys).agg(*counts) if keys else source.select(*counts)
+    frame = as_pandas(counted.rename({"answered": "abandoned"}), [], "data")
+    if not keys:  # one row, of nulls where an engine adds up no contact
+        frame = frame.fillna(0)
+    frame[["contacts", "abandoned"]] = frame[["contacts", "abandoned"]].astype(np.int64)
+    return frame
 
 
 def _check_finite_total(totals, groups) -> None:
@@ -484,14 +523,10 @@ def patience_kaplan_meier(data, *, by=None, horizon_s=None):
     _refuse_result_names(groups, KAPLAN_MEIER_COLUMNS)
     if horizon_s is not None:
         check_number("horizon_s", horizon_s, minimum=0, above_minimum=True)
-    contacts = checked_contacts(data, ["answered", "wait_s"], by=groups)
     keys = groups or ["_all"]
-    frame = contacts[groups].copy()
+    frame = _tallied(data, groups, per_wait=True).rename(columns={"contacts": "_leaving"})
     if not groups:
         frame["_all"] = 0
-    frame["wait_s"] = contacts["wait_s"].astype(float)
-    frame["abandoned"] = (~contacts["answered"].astype(bool)).astype(np.int64)
-    frame["_leaving"] = 1
     table = frame.groupby([*keys, "wait_s"], dropna=False, observed=True).sum().reset_index()
     by_group = table.groupby(keys, dropna=False, observed=True, sort=False)
     table["at_risk"] = (

@@ -360,3 +360,66 @@ def test_arrival_profile_of_a_lazy_log_is_counted_per_minute_and_equals_pandas(
     pd.testing.assert_frame_equal(got, expected, rtol=1e-12)
     assert got["contacts"].sum() == len(log)
     assert got["aht_s"].isna().all() != with_talk
+
+
+@pytest.mark.parametrize("kind", ["duckdb", "polars", "polars_lazy", "path"])
+@pytest.mark.parametrize("by", [None, "queue"])
+def test_patience_of_a_lazy_log_is_counted_by_its_engine_and_equals_pandas(
+    kind, by, tmp_path, monkeypatch
+):
+    # The waits of five weeks of contacts (a tenth abandoned), as integer seconds so that many
+    # contacts share a wait: the engine counts the contacts per group (and wait), and both
+    # estimates equal pandas' to rounding (the engine adds the waits in another order). The
+    # lazy log is never read contact by contact.
+    from test_forecast_minutes import log_around, source
+
+    log = log_around("2024-10-27")
+    log["wait_s"] = log["wait_s"].round()
+    exponential = kk.calibrate.patience_exponential(log, by=by)
+    curve = kk.calibrate.patience_kaplan_meier(log, by=by)
+    lazy = source(log, kind, tmp_path)
+    monkeypatch.setattr(calibrate, "checked_contacts", None)
+    got = kk.calibrate.patience_exponential(lazy, by=by)
+    pd.testing.assert_frame_equal(got, exponential, rtol=1e-12)
+    got_curve = kk.calibrate.patience_kaplan_meier(lazy, by=by)
+    pd.testing.assert_frame_equal(got_curve.survival, curve.survival, rtol=1e-12)
+    pd.testing.assert_frame_equal(got_curve.restricted_mean, curve.restricted_mean, rtol=1e-12)
+    assert got["contacts"].sum() == len(log) and len(curve.survival) < log["wait_s"].nunique() * 2
+
+
+def test_kaplan_meier_of_a_lazy_log_by_hand(tmp_path):
+    # The curve of test_kaplan_meier_by_hand from a parquet file, waits written as integers:
+    # t=10: 1 abandon of 6 -> 5/6; t=20: 1 of 5 -> 2/3; t=30: 1 of 3 -> 4/9
+    path = tmp_path / "log.parquet"
+    pd.DataFrame(
+        {
+            "answered": [False, True, False, False, True, True],
+            "wait_s": [10, 20, 20, 30, 30, 50],
+        }
+    ).to_parquet(path)
+    curve = calibrate.patience_kaplan_meier(str(path))
+    assert curve.survival["at_risk"].tolist() == [6, 5, 3]
+    np.testing.assert_allclose(curve.survival["survival"], [5 / 6, 2 / 3, 4 / 9])
+    # the exponential: (10 + 20 + 20 + 30 + 30 + 50) s / 3 abandons
+    assert calibrate.patience_exponential(str(path))["patience_s"].item() == pytest.approx(160 / 3)
+
+
+@pytest.mark.parametrize("kind", ["duckdb", "polars_lazy", "path"])
+def test_patience_of_a_lazy_log_names_bad_waits_as_pandas_does(kind, tmp_path):
+    from test_forecast_minutes import source
+
+    arrived = pd.to_datetime(["2024-01-01 09:05", "2024-01-01 09:20"])
+    negative = pd.DataFrame(
+        {"arrived_at": arrived, "answered": [True, False], "wait_s": [-500.0, 40.0]}
+    )
+    for estimate in (calibrate.patience_exponential, calibrate.patience_kaplan_meier):
+        with pytest.raises(kk.SchemaError, match=r"wait_s: 1 row below 0 \(first row positions: 0"):
+            estimate(source(negative, kind, tmp_path))
+    endless = negative.assign(wait_s=[1e308, 1e308])
+    with pytest.raises(ValueError, match="'wait_s' adds up beyond the float range.*all contacts"):
+        calibrate.patience_exponential(source(endless, kind, tmp_path))
+    empty = source(negative.iloc[:0], kind, tmp_path)
+    assert calibrate.patience_exponential(empty)[["contacts", "abandoned"]].values.tolist() == [
+        [0, 0]
+    ]
+    assert calibrate.patience_kaplan_meier(empty).restricted_mean["contacts"].tolist() == [0]

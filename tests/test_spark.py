@@ -288,3 +288,23 @@ def test_a_zone_set_on_a_running_session_is_the_zone_days_are_cut_in(spark):
     # pandas is shown the times on the zone's clock too, as forecasts and day plans read them
     assert str(shown.dt.tz) == "Europe/Paris"
     assert shown.dt.strftime("%d %H:%M").tolist() == ["03 00:30", "03 01:30"]
+
+
+def test_patience_of_a_spark_frame_is_counted_on_spark_and_equals_pandas(spark, monkeypatch):
+    # Spark counts the contacts per queue (and wait); the estimates are pandas' to rounding,
+    # and the Spark frame is never read contact by contact
+    from test_forecast_minutes import log_around
+
+    from kpikit import calibrate
+
+    log = log_around("2024-03-31").assign(wait_s=lambda frame: frame["wait_s"].round())
+    expected = calibrate.patience_exponential(log, by="queue")
+    curve = calibrate.patience_kaplan_meier(log, by="queue")
+    frame = spark.createDataFrame(log.drop(columns="arrived_at"))
+    monkeypatch.setattr(calibrate, "checked_contacts", None)
+    pd.testing.assert_frame_equal(
+        calibrate.patience_exponential(frame, by="queue"), expected, rtol=1e-12
+    )
+    got = calibrate.patience_kaplan_meier(frame, by="queue")
+    pd.testing.assert_frame_equal(got.survival, curve.survival, rtol=1e-12)
+    pd.testing.assert_frame_equal(got.restricted_mean, curve.restricted_mean, rtol=1e-12)
