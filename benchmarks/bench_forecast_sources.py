@@ -29,6 +29,12 @@ each group and wait, which the curve needs at least).
     python benchmarks/bench_forecast_sources.py --freq 30min --monitor phone
     python benchmarks/bench_forecast_sources.py --freq 30min --by channel --arrival-profile
     python benchmarks/bench_forecast_sources.py --by queue --patience
+
+With ``--scenario CHANNEL`` it gets ``kk.whatif.scenario_from_data`` of that channel (the
+typical week in ``--freq`` intervals, patience and the measured ASA, CSAT and FCR; the SQL
+counts that channel's contacts per interval).
+
+    python benchmarks/bench_forecast_sources.py --freq 30min --scenario phone
 """
 
 import argparse
@@ -55,9 +61,16 @@ channel = options.pop("day_plan")
 monitored = options.pop("monitor")
 profiled = options.pop("arrival_profile")
 patience = options.pop("patience")
+scenario = options.pop("scenario")
 
 
 def forecast(source):
+    if scenario is not None:
+        made = kk.whatif.scenario_from_data(source, channel=scenario, interval=options["freq"])
+        week = {"label": made.labels, "volume": made.volume, "aht_s": made.aht_s}
+        return pd.DataFrame(week).assign(
+            patience_s=made.patience_s, csat=made.csat, fcr=made.fcr, asa_s=made.reference_asa_s
+        )
     if patience:
         mean = kk.calibrate.patience_exponential(source, by=options["by"])
         curve = kk.calibrate.patience_kaplan_meier(source, by=options["by"])
@@ -91,7 +104,7 @@ elif patience:
 else:
     minutes = {"15min": 15, "30min": 30, "hour": 60, "day": 1440}[options["freq"]]
     key = f"{options['by']}, " if options["by"] else ""
-    counted = channel or monitored
+    counted = channel or monitored or scenario
     where = f"WHERE channel = '{counted}'" if counted else ""
     result = duckdb.sql(
         f"SELECT {key}time_bucket(INTERVAL '{minutes} minutes', arrived_at) AS period, "
@@ -163,6 +176,12 @@ def main():
         help="time kk.calibrate.arrival_profile instead (--freq shorter than a day, by --by)",
     )
     parser.add_argument(
+        "--scenario",
+        metavar="CHANNEL",
+        default=None,
+        help="time kk.whatif.scenario_from_data of CHANNEL instead (--freq shorter than a day)",
+    )
+    parser.add_argument(
         "--patience",
         action="store_true",
         help="time kk.calibrate.patience_exponential and patience_kaplan_meier instead (by --by)",
@@ -174,6 +193,7 @@ def main():
         monitor=args.monitor,
         arrival_profile=args.arrival_profile,
         patience=args.patience,
+        scenario=args.scenario,
     )
     path = contact_logs.path_for(args.rows)
     if args.monitor is not None:

@@ -14,10 +14,11 @@ import pandas as pd
 
 from kpikit import calibrate
 from kpikit._check_runs import check_table
-from kpikit._frames import pandas_frame
+from kpikit._frames import pandas_frame, to_pandas
+from kpikit._lazy_contacts import lazy_frame
 from kpikit.options import sl_threshold_for
 from kpikit.queueing._inputs import MIN_SECONDS
-from kpikit.schema import TABLES, SchemaError
+from kpikit.schema import TABLES, Dataset, SchemaError
 from kpikit.whatif._scenario import Scenario
 
 __all__ = ["scenario_from_data", "scenario_from_forecast"]
@@ -46,8 +47,10 @@ def scenario_from_data(
 
     Parameters
     ----------
-    data : Dataset or dataframe
-        Contacts with ``arrived_at, answered, wait_s`` and ``talk_s``.
+    data : Dataset, dataframe or parquet files (a path, folder or glob)
+        Contacts with ``arrived_at, answered, wait_s`` and ``talk_s``. A lazy source (parquet
+        files, a DuckDB relation, a Spark or polars frame) is filtered and added up by its
+        engine, not read into pandas.
     interval : {"15min", "30min", "hour"}, default="30min"
     channel : str, default="phone"
         Keep contacts of this channel (when there is a ``channel`` column); None keeps all.
@@ -75,49 +78,26 @@ def scenario_from_data(
         One interval per weekday and interval of the day that the log covers, labelled
         ``"Mon 09:00"``.
     """
-    contacts = calibrate.contacts_frame(data, ["arrived_at", "answered", "wait_s", "talk_s"])
-    if contacts.empty:  # nothing to calibrate from (no channel to choose, no profile)
-        raise ValueError("Value of 'data' holds no contacts; a scenario needs at least one arrival")
-    for column, value in (("channel", channel), ("queue", queue)):
-        if value is None:
-            continue
-        if column not in contacts.columns:
-            _check_missing_column(column, value)
-        else:
-            kept = (contacts[column] == value).fillna(False).astype(bool)  # vectorised
-            if not kept.any():
-                raise ValueError(
-                    f"Value of {column!r} is not in the data. Expected one of "
-                    f"{sorted(contacts[column].dropna().unique(), key=str)} but received: "
-                    f"{value!r}"
-                )
-            contacts = contacts[kept]
+    contacts = _contacts_of(data, channel, queue)
     profile = calibrate.arrival_profile(contacts, interval=interval)
-    answered = contacts["answered"].astype(bool)
-    handle = sum(
-        contacts[column].fillna(0.0)[answered].sum()
-        for column in calibrate.HANDLE_COLUMNS
-        if column in contacts.columns
-    )
-    overall_aht = handle / answered.sum() if answered.sum() else math.nan
+    from kpikit.metrics import compute  # the engine imports nothing from here; kept lazy
+
+    try:  # only the KPIs read here (every KPI costs 3x as long)
+        measured = compute(contacts, kpis=["asa", "csat", "fcr", "aht", "contacts_handled"])
+    except ValueError:  # a column is missing: every KPI the data allows, as they come
+        measured = compute(contacts)
+    measured = pandas_frame(measured).set_index("kpi")["value"]
+    overall_aht = _measured(measured, "aht") or math.nan
     if math.isnan(overall_aht) or overall_aht <= 0:
         raise ValueError(
             "Value of 'data' has no answered contact with a handle time, so AHT cannot be "
-            f"calibrated (answered: {int(answered.sum())})"
+            f"calibrated (answered: {int(measured['contacts_handled'])})"
         )
     labels = (profile["weekday_name"] + " " + profile["interval_start"]).tolist()
     aht_s = profile["aht_s"].fillna(overall_aht).to_numpy()
     _check_handle_times(aht_s, labels)
     patience = calibrate.patience_exponential(contacts)["patience_s"].iloc[0]
     _check_patience(patience)
-
-    from kpikit.metrics import compute  # the engine imports nothing from here; kept lazy
-
-    try:  # only the three KPIs the projections start from (every KPI costs 3x as long)
-        measured = compute(contacts, kpis=["asa", "csat", "fcr"])
-    except ValueError:  # a column is missing: every KPI the data allows, as they come
-        measured = compute(contacts)
-    measured = measured.set_index("kpi")["value"]
     if shrinkage is None:
         shrinkage = _calibrated_shrinkage(data)
     if cost_per_agent_hour is None:
@@ -136,6 +116,77 @@ def scenario_from_data(
         reference_asa_s=_measured(measured, "asa"),
         labels=labels,
         name=name,
+    )
+
+
+SCENARIO_COLUMNS = ("arrived_at", "answered", "wait_s", "talk_s")
+"""The contacts columns a scenario is calibrated from."""
+
+
+def _contacts_of(data, channel, queue):
+    """The contacts of ``data`` of ``channel`` and ``queue`` (None: every one), refused when
+    there is none.
+
+    A lazy source (parquet files, a DuckDB relation, a Spark or polars frame) holding the
+    columns read is filtered by its engine and returned as its native lazy frame, which the
+    calibration and :func:`kpikit.compute` add up there; anything else comes as pandas.
+    """
+    source = lazy_frame(data.contacts if isinstance(data, Dataset) else data)
+    if source is None or not set(SCENARIO_COLUMNS) <= set(source.collect_schema().names()):
+        return _pandas_contacts_of(data, channel, queue)
+    if not _count(source):
+        raise ValueError(NO_CONTACTS)
+    for column, value in (("channel", channel), ("queue", queue)):
+        if value is None:
+            continue
+        if column not in source.columns:
+            _check_missing_column(column, value)
+            continue
+        kept = source.filter(nw.col(column) == value)
+        if not _count(kept):
+            _refuse_value(column, value, to_pandas(source.select(column).unique())[column])
+        source = kept
+    return source.to_native()
+
+
+def _pandas_contacts_of(data, channel, queue):
+    """:func:`_contacts_of` read into pandas."""
+    contacts = calibrate.contacts_frame(data, list(SCENARIO_COLUMNS))
+    if contacts.empty:  # nothing to calibrate from (no channel to choose, no profile)
+        raise ValueError(NO_CONTACTS)
+    for column, value in (("channel", channel), ("queue", queue)):
+        if value is None:
+            continue
+        if column not in contacts.columns:
+            _check_missing_column(column, value)
+            continue
+        kept = (contacts[column] == value).fillna(False).astype(bool)  # vectorised
+        if not kept.any():
+            _refuse_value(column, value, contacts[column])
+        contacts = contacts[kept]
+    return contacts
+
+
+NO_CONTACTS = "Value of 'data' holds no contacts; a scenario needs at least one arrival"
+
+
+def _count(frame) -> int:
+    """The rows of a narwhals lazy frame, counted by its engine."""
+    return int(to_pandas(frame.select(nw.len().alias("rows")))["rows"].iloc[0])
+
+
+def _refuse_value(column, value, values) -> None:
+    """Refuse a ``value`` no contact's ``column`` holds, listing ``values`` (a pandas Series).
+
+    >>> _refuse_value("queue", "sales", pd.Series(["orders", None, "billing"]))
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'queue' is not in the data. Expected one of ['billing', 'orders'] but
+    received: 'sales'
+    """
+    raise ValueError(
+        f"Value of {column!r} is not in the data. Expected one of "
+        f"{sorted(values.dropna().unique(), key=str)} but received: {value!r}"
     )
 
 

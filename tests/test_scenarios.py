@@ -1,5 +1,6 @@
 """kpikit.scenarios: a channel or queue the contacts cannot say is a named error."""
 
+import numpy as np
 import pandas as pd
 import polars as pl
 import pytest
@@ -168,3 +169,50 @@ def test_costs_read_for_the_cost_of_an_hour_are_checked(cost, problem):
         scenario_from_data(with_costs)
     # a cost per hour given is used as it is: the costs are not read
     assert scenario_from_data(with_costs, cost_per_agent_hour=30.0).cost_per_agent_hour == 30.0
+
+
+def _two_channel_log():
+    """Five weeks of Paris contacts (tests/test_forecast_minutes.log_around), as phone or chat,
+    with customers calling back and CSAT answers, so that every measured KPI has a value."""
+    from test_forecast_minutes import log_around
+
+    log = log_around("2024-10-27")
+    rng = np.random.default_rng(3)
+    return log.assign(
+        channel=rng.choice(["phone", "chat"], len(log), p=[0.8, 0.2]),
+        customer_id=[f"u{i}" for i in rng.integers(0, 2_000, len(log))],
+        transferred=np.where(log["answered"], rng.random(len(log)) < 0.1, False),
+        csat=np.where(rng.random(len(log)) < 0.3, rng.integers(1, 6, len(log)), np.nan),
+    )
+
+
+@pytest.mark.parametrize("kind", ["duckdb", "polars", "polars_lazy", "path"])
+def test_a_scenario_of_a_lazy_log_is_calibrated_in_its_engine_and_equals_pandas(
+    kind, tmp_path, monkeypatch
+):
+    # The phone contacts of queue billing: filtered, profiled, timed and measured by the
+    # engine, never read contact by contact, and the same scenario as from pandas (to
+    # rounding: the engine adds up in another order).
+    from test_forecast_minutes import source
+
+    from kpikit import calibrate
+
+    log = _two_channel_log()
+    expected = scenario_from_data(log, queue="billing")
+    lazy = source(log, kind, tmp_path)
+    monkeypatch.setattr(calibrate, "contacts_frame", None)
+    monkeypatch.setattr(calibrate, "checked_contacts", None)
+    got = scenario_from_data(lazy, queue="billing")
+    for name in ("volume", "aht_s"):
+        np.testing.assert_allclose(getattr(got, name), getattr(expected, name), rtol=1e-12)
+    assert got.labels == expected.labels and len(got.labels) > 100
+    for name in ("patience_s", "csat", "fcr", "reference_asa_s"):
+        assert getattr(got, name) == pytest.approx(getattr(expected, name), rel=1e-12)
+    assert expected.fcr is not None and expected.csat is not None
+    # a channel or queue no contact has is named with those there are, as from pandas
+    with pytest.raises(ValueError, match=r"'queue' is not in the data. Expected one of \['bill"):
+        scenario_from_data(lazy, queue="sales desk")
+    with pytest.raises(ValueError, match=r"'channel' is not in the data.*\['chat', 'phone'\]"):
+        scenario_from_data(lazy, channel="email")
+    with pytest.raises(ValueError, match="'data' holds no contacts"):
+        scenario_from_data(source(log.iloc[:0], kind, tmp_path))

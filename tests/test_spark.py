@@ -308,3 +308,25 @@ def test_patience_of_a_spark_frame_is_counted_on_spark_and_equals_pandas(spark, 
     got = calibrate.patience_kaplan_meier(frame, by="queue")
     pd.testing.assert_frame_equal(got.survival, curve.survival, rtol=1e-12)
     pd.testing.assert_frame_equal(got.restricted_mean, curve.restricted_mean, rtol=1e-12)
+
+
+def test_a_scenario_of_a_spark_frame_is_calibrated_on_spark(spark, monkeypatch):
+    # Filtered, profiled and measured on Spark in the session's zone, never read contact by
+    # contact: the scenario of pandas, to rounding
+    from test_scenarios import _two_channel_log
+
+    from kpikit import calibrate
+    from kpikit.scenarios import scenario_from_data
+
+    log = _two_channel_log()
+    expected = scenario_from_data(log, channel="chat")
+    with session_zone(spark, "Europe/Paris"):
+        frame = spark.createDataFrame(log)
+        monkeypatch.setattr(calibrate, "contacts_frame", None)
+        monkeypatch.setattr(calibrate, "checked_contacts", None)
+        got = scenario_from_data(frame, channel="chat")
+    np.testing.assert_allclose(got.volume, expected.volume, rtol=1e-12)
+    np.testing.assert_allclose(got.aht_s, expected.aht_s, rtol=1e-12)
+    assert got.labels == expected.labels
+    for name in ("patience_s", "csat", "fcr", "reference_asa_s"):
+        assert getattr(got, name) == pytest.approx(getattr(expected, name), rel=1e-12)
