@@ -118,6 +118,26 @@ def check_choice(argument: str, value, choices: Iterable, what: str = "valid"):
     return value
 
 
+def check_name(argument: str, value, what: str, *, optional: bool = False) -> None:
+    """Refuse a ``value`` that is not one name (a ``str``) of ``what``, such as a channel or a
+    queue (None too, when ``optional``): an engine compared a text column with a number, or
+    with a list, and raised its own conversion error, or pandas found no contact.
+
+    >>> check_name("queue", None, "queue", optional=True)
+    >>> check_name("channel", 5, "channel")
+    Traceback (most recent call last):
+    ...
+    TypeError: Value of 'channel' must be one channel name (str) but received: 5 (int)
+    """
+    if isinstance(value, str) or (optional and value is None):
+        return
+    allowed = " or None" if optional else ""
+    raise TypeError(
+        f"Value of {argument!r} must be one {what} name (str){allowed} but received: "
+        f"{value!r} ({type(value).__name__})"
+    )
+
+
 def is_number(value) -> bool:
     """True for a finite real number; None, NaN, NA, booleans-as-text and text are not.
 

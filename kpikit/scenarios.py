@@ -16,6 +16,7 @@ from kpikit import calibrate
 from kpikit._check_runs import check_table
 from kpikit._frames import pandas_frame, to_pandas
 from kpikit._lazy_contacts import lazy_frame
+from kpikit._validators import check_name
 from kpikit.options import sl_threshold_for
 from kpikit.queueing._inputs import MIN_SECONDS
 from kpikit.schema import TABLES, Dataset, SchemaError
@@ -78,6 +79,8 @@ def scenario_from_data(
         One interval per weekday and interval of the day that the log covers, labelled
         ``"Mon 09:00"``.
     """
+    check_name("channel", channel, "channel", optional=True)
+    check_name("queue", queue, "queue", optional=True)
     contacts = _contacts_of(data, channel, queue)
     profile = calibrate.arrival_profile(contacts, interval=interval)
     from kpikit.metrics import compute  # the engine imports nothing from here; kept lazy

@@ -216,3 +216,27 @@ def test_a_scenario_of_a_lazy_log_is_calibrated_in_its_engine_and_equals_pandas(
         scenario_from_data(lazy, channel="email")
     with pytest.raises(ValueError, match="'data' holds no contacts"):
         scenario_from_data(source(log.iloc[:0], kind, tmp_path))
+
+
+@pytest.mark.parametrize("kind", ["pandas", "duckdb", "polars_lazy"])
+def test_a_channel_or_queue_that_is_not_a_name_is_refused_before_any_engine_sees_it(
+    kind, tmp_path
+):
+    # DuckDB cast every channel to the number given ("Conversion Error: Could not convert
+    # string 'phone' to INT32"), polars could not compare text with numbers, and pandas found
+    # no contact of channel 5, or failed on a list ("Lengths must match to compare"); the
+    # day plans did the same with their channel
+    from test_forecast_minutes import source
+
+    log = _two_channel_log()
+    data = log if kind == "pandas" else source(log, kind, tmp_path)
+    for options, problem in (
+        ({"channel": 5}, r"'channel' must be one channel name \(str\) or None but received: 5 "),
+        ({"queue": 3.5}, r"'queue' must be one queue name \(str\) or None but received: 3.5 "),
+        ({"queue": ["billing"]}, r"'queue' must be one queue name .* \['billing'\] \(list\)"),
+    ):
+        with pytest.raises(TypeError, match=problem):
+            scenario_from_data(data, **options)
+    for plan in (kk.whatif.plan_days, kk.whatif.forecast_day):
+        with pytest.raises(TypeError, match=r"'channel' must be one channel name .*: 5 \(int\)"):
+            plan(data, channel=5)

@@ -18,7 +18,7 @@ import pandas as pd
 from kpikit._check_runs import check_table
 from kpikit._frames import as_datetimes, pandas_frame, to_pandas
 from kpikit._lazy_contacts import arrivals_zone, arrived_before, checked_lazy
-from kpikit._validators import check_choice, check_timestamp
+from kpikit._validators import check_choice, check_name, check_timestamp
 from kpikit.calibrate import HANDLE_COLUMNS, contacts_frame
 from kpikit.forecast._series import FREQS, MAX_HISTORY_GAP
 from kpikit.periods import day_bounds
@@ -54,11 +54,7 @@ def checked_day(day, argument="day"):
 def _check_channel(contacts, channel):
     """Refuse a ``channel`` that is not one of the contacts' channels (with a suggestion);
     ``contacts`` is a pandas frame or a narwhals lazy frame, whose engine lists its channels."""
-    if not isinstance(channel, str):
-        raise TypeError(
-            f"Value of 'channel' must be one channel name (str) but received: {channel!r} "
-            f"({type(channel).__name__})"
-        )
+    check_name("channel", channel, "channel")
     if "channel" not in contacts.columns:
         raise ValueError(f"Value of 'channel' is {channel!r} but the contacts have no channel")
     if not isinstance(contacts, pd.DataFrame):

@@ -20,7 +20,7 @@ import pandas as pd
 
 from kpikit._frames import as_datetimes, to_pandas
 from kpikit._lazy_contacts import arrivals_zone, arrived_before, checked_lazy
-from kpikit._validators import check_number
+from kpikit._validators import check_name, check_number
 from kpikit.options import sl_threshold_for
 from kpikit.periods import day_bounds
 from kpikit.queueing._inputs import MAX_AGENTS, _array
@@ -60,6 +60,7 @@ def _log(data, channel):
     """
     from kpikit.calibrate import HANDLE_COLUMNS
 
+    check_name("channel", channel, "channel", optional=True)
     lazy = checked_lazy(data, ["arrived_at", "answered"], optional=["channel", *HANDLE_COLUMNS])
     if lazy is None:
         contacts = _contacts(data, channel)
@@ -225,6 +226,7 @@ def roster_for_day(data, day, *, channel="phone", freq="30min"):
 
     if getattr(data, "agent_intervals", None) is None:
         return None, "no agent intervals in the data"
+    check_name("channel", channel, "channel", optional=True)
     # checked as the plan reads them; a lazy source stays in its engine (no row is read here)
     contacts = checked_lazy(data, ["arrived_at", "answered"], optional=["channel"])
     if contacts is None:
