@@ -35,6 +35,11 @@ typical week in ``--freq`` intervals, patience and the measured ASA, CSAT and FC
 counts that channel's contacts per interval).
 
     python benchmarks/bench_forecast_sources.py --freq 30min --scenario phone
+
+With ``--replay`` it gets ``kk.monitor.replay`` of the log's last day into a temporary folder,
+at once (one drop for the day; the SQL selects that day's contacts).
+
+    python benchmarks/bench_forecast_sources.py --replay
 """
 
 import argparse
@@ -62,9 +67,19 @@ monitored = options.pop("monitor")
 profiled = options.pop("arrival_profile")
 patience = options.pop("patience")
 scenario = options.pop("scenario")
+replayed = options.pop("replay")
 
 
 def forecast(source):
+    if replayed:
+        import pathlib
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as folder:
+            drops = kk.monitor.replay(source, folder, speed=86_400, drop_every_s=1.0,
+                                      sleep=lambda seconds: None)
+            text = [p.read_text() for p in sorted(pathlib.Path(folder).glob("*.csv"))]
+        return pd.DataFrame({"drops": [drops], "characters": [sum(map(len, text))]})
     if scenario is not None:
         made = kk.whatif.scenario_from_data(source, channel=scenario, interval=options["freq"])
         week = {"label": made.labels, "volume": made.volume, "aht_s": made.aht_s}
@@ -95,6 +110,11 @@ elif task == "relation":
     result = forecast(duckdb.read_parquet(path))
 elif task == "pandas":
     result = forecast(pd.read_parquet(path))
+elif replayed:
+    result = duckdb.sql(
+        f"SELECT * FROM read_parquet('{path}') WHERE arrived_at >= (SELECT date_trunc('day', "
+        f"max(arrived_at)) FROM read_parquet('{path}'))"
+    ).df()
 elif patience:
     key = f"{options['by']}, " if options["by"] else ""
     result = duckdb.sql(
@@ -176,6 +196,9 @@ def main():
         help="time kk.calibrate.arrival_profile instead (--freq shorter than a day, by --by)",
     )
     parser.add_argument(
+        "--replay", action="store_true", help="time kk.monitor.replay of the last day instead"
+    )
+    parser.add_argument(
         "--scenario",
         metavar="CHANNEL",
         default=None,
@@ -194,6 +217,7 @@ def main():
         arrival_profile=args.arrival_profile,
         patience=args.patience,
         scenario=args.scenario,
+        replay=args.replay,
     )
     path = contact_logs.path_for(args.rows)
     if args.monitor is not None:

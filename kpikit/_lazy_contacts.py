@@ -92,8 +92,29 @@ def arrived_before(contacts, moment):
     """
     if isinstance(contacts, pd.DataFrame):
         return contacts[contacts["arrived_at"] < moment]
-    # of the column's own type where narwhals knows it (not DuckDB's nanosecond times): polars
-    # 1.25 compares no zoned time with one of another zone
+    return contacts.filter(nw.col("arrived_at") < _moment(contacts, moment)).to_native()
+
+
+def arrived_within(contacts, start, end):
+    """The contacts of a narwhals lazy frame that arrived from ``start`` to before ``end``,
+    filtered by its engine, as its native lazy frame.
+
+    >>> import polars as pl
+    >>> from datetime import datetime
+    >>> log = nw.from_native(pl.LazyFrame({"arrived_at": [datetime(2026, 3, 1, 23),
+    ...     datetime(2026, 3, 2, 9), datetime(2026, 3, 3)]}))
+    >>> day = arrived_within(log, pd.Timestamp("2026-03-02"), pd.Timestamp("2026-03-03"))
+    >>> day.collect()["arrived_at"].to_list()
+    [datetime.datetime(2026, 3, 2, 9, 0)]
+    """
+    arrived = nw.col("arrived_at")
+    within = (arrived >= _moment(contacts, start)) & (arrived < _moment(contacts, end))
+    return contacts.filter(within).to_native()
+
+
+def _moment(contacts, moment):
+    """``moment`` as a literal to compare with the arrivals of a narwhals lazy frame: of the
+    column's own type where narwhals knows it (not DuckDB's nanosecond times), since polars
+    1.25 compares no zoned time with one of another zone."""
     dtype = contacts.collect_schema()["arrived_at"]
-    bound = nw.lit(moment, dtype=dtype) if isinstance(dtype, nw.Datetime) else nw.lit(moment)
-    return contacts.filter(nw.col("arrived_at") < bound).to_native()
+    return nw.lit(moment, dtype=dtype) if isinstance(dtype, nw.Datetime) else nw.lit(moment)

@@ -424,3 +424,25 @@ def test_channel_shares_of_categorical_columns_warn_of_nothing():
         warnings.simplefilter("error")
         shares = kk.monitor.channel_shares(contacts, "phone")
     assert shares.to_dict() == {"a": 0.75}
+
+
+@pytest.mark.parametrize("kind", SOURCES)
+@pytest.mark.parametrize("day", [None, "2024-10-27"])
+def test_a_replay_of_a_lazy_log_reads_one_day_from_its_engine(kind, day, tmp_path, monkeypatch):
+    # Five weeks of Paris contacts around the autumn change: the engine picks the last day (or
+    # the 25-hour 27 October) and pandas gets that day alone. The drops are those of the same
+    # log in pandas, byte for byte.
+    from test_forecast_minutes import log_around, source
+
+    from kpikit.monitor import _replay
+
+    log = log_around("2024-10-27")
+    options = {"day": day, "speed": 3600, "drop_every_s": 1, "sleep": lambda seconds: None}
+    expected = replay(log, tmp_path / "pandas", **options)
+    lazy = source(log, kind, tmp_path)
+    monkeypatch.setattr(_replay, "contacts_frame", None)  # the log is never read whole
+    assert replay(lazy, tmp_path / kind, **options) == expected > 20
+    for written in sorted((tmp_path / "pandas").glob("*.csv")):
+        assert (tmp_path / kind / written.name).read_text() == written.read_text()
+    with pytest.raises(ValueError, match="'day' has no contact in the log: '2020-01-01'"):
+        replay(lazy, tmp_path / "none", day="2020-01-01", sleep=lambda seconds: None)

@@ -330,3 +330,23 @@ def test_a_scenario_of_a_spark_frame_is_calibrated_on_spark(spark, monkeypatch):
     assert got.labels == expected.labels
     for name in ("patience_s", "csat", "fcr", "reference_asa_s"):
         assert getattr(got, name) == pytest.approx(getattr(expected, name), rel=1e-12)
+
+
+def test_a_replay_of_a_spark_frame_reads_one_day_on_the_sessions_clock(
+    spark, tmp_path, monkeypatch
+):
+    # The last day of a Paris log is found and cut on Spark in the session's zone: the drops
+    # are those of the same log in pandas, byte for byte
+    from test_forecast_minutes import log_around
+
+    from kpikit.monitor import _replay, replay
+
+    log = log_around("2024-10-27")
+    options = {"speed": 3600, "drop_every_s": 1, "sleep": lambda seconds: None}
+    expected = replay(log, tmp_path / "pandas", **options)
+    with session_zone(spark, "Europe/Paris"):
+        frame = spark.createDataFrame(log)
+        monkeypatch.setattr(_replay, "contacts_frame", None)
+        assert replay(frame, tmp_path / "spark", **options) == expected
+    for written in sorted((tmp_path / "pandas").glob("*.csv")):
+        assert (tmp_path / "spark" / written.name).read_text() == written.read_text()

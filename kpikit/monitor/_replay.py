@@ -7,13 +7,16 @@ import threading
 import time
 from pathlib import Path
 
+import narwhals.stable.v2 as nw
 import pandas as pd
 
-from kpikit._frames import as_datetimes
+from kpikit._frames import as_datetimes, to_pandas
+from kpikit._lazy_contacts import arrivals_zone, arrived_within, checked_lazy, lazy_frame
 from kpikit._validators import check_number, check_time_of_day
 from kpikit.calibrate import contacts_frame
 from kpikit.monitor._plan import checked_day
 from kpikit.periods import day_bounds
+from kpikit.schema import Dataset
 
 OUTCOME_COLUMNS = (
     "answered",
@@ -85,8 +88,9 @@ def replay(data, folder, *, day=None, speed=60.0, drop_every_s=2.0, start=None, 
 
     Parameters
     ----------
-    data : Dataset or dataframe
-        Contacts with ``contact_id, arrived_at, answered, wait_s``.
+    data : Dataset, dataframe or parquet files (a path, folder or glob)
+        Contacts with ``contact_id, arrived_at, answered, wait_s``. A lazy source (parquet
+        files, a DuckDB relation, a Spark or polars frame) gives pandas the day alone.
     folder : str or Path
         Created when missing.
     day : date-like, default=None
@@ -109,14 +113,8 @@ def replay(data, folder, *, day=None, speed=60.0, drop_every_s=2.0, start=None, 
     """
     if start is not None:  # "25:00" was read as 25 hours: every contact in the first drop
         check_time_of_day("start", start)
-    contacts = contacts_frame(data, ["contact_id", "arrived_at", "answered", "wait_s"]).copy()
-    contacts["arrived_at"] = as_datetimes(contacts["arrived_at"])
     _check_pace(speed, drop_every_s)
-    zone = contacts["arrived_at"].dt.tz
-    days = contacts["arrived_at"].dt.normalize()
-    # a day on the log's clock: its midnight in the log's zone, if it has one
-    chosen = days.max() if day is None else day_bounds(checked_day(day), zone)[0]
-    today = contacts[days == chosen]
+    chosen, today = _day_of(data, None if day is None else checked_day(day))
     if today.empty:
         raise ValueError(f"Value of 'day' has no contact in the log: {str(chosen.date())!r}")
     events = live_events(today)
@@ -137,6 +135,36 @@ def replay(data, folder, *, day=None, speed=60.0, drop_every_s=2.0, start=None, 
         if begin < len(events) and sleep(drop_every_s) is True:
             break
     return written
+
+
+REPLAY_COLUMNS = ("contact_id", "arrived_at", "answered", "wait_s")
+"""The contacts columns a replay needs (it writes every column the log has)."""
+
+
+def _day_of(data, day):
+    """The first instant of ``day`` (None: the log's last day) on the log's clock, and the
+    contacts of that day as pandas.
+
+    A lazy source (parquet files, a DuckDB relation, a Spark or polars frame) whose columns read
+    pass their checks (:func:`kpikit._lazy_contacts.checked_lazy`) is filtered by its engine,
+    so pandas gets one day of the log rather than all of it; anything else is read whole.
+    """
+    source = lazy_frame(data.contacts if isinstance(data, Dataset) else data)
+    if source is None or checked_lazy(source.to_native(), list(REPLAY_COLUMNS)) is None:
+        contacts = contacts_frame(data, list(REPLAY_COLUMNS)).copy()
+        contacts["arrived_at"] = as_datetimes(contacts["arrived_at"])
+        days = contacts["arrived_at"].dt.normalize()
+        # a day on the log's clock: its midnight in the log's zone, if it has one
+        zone = contacts["arrived_at"].dt.tz
+        chosen = days.max() if day is None else day_bounds(day, zone)[0]
+        return chosen, contacts[days == chosen]
+    zone = arrivals_zone(source)
+    if day is None:
+        day = to_pandas(source.select(nw.col("arrived_at").max()))["arrived_at"].iloc[0]
+        if pd.isna(day):  # no contact at all
+            return day, to_pandas(source.head(0))
+    start, end = day_bounds(day, zone)
+    return start, to_pandas(arrived_within(source, start, end))
 
 
 def _start_clock(day: pd.Timestamp, start: str) -> pd.Timestamp:
