@@ -25,6 +25,11 @@ What the server does, and why:
   back (its widgets would be gone): the page shows "connection lost — reload";
 - waits for a cell's outputs as long as the kernel takes to send them (:data:`IOPUB_WAIT_S`),
   so a page whose kernel answers while the server is busy still gets its dashboard;
+- talks to its kernels over Unix sockets (ZeroMQ's ``ipc`` transport, named after each kernel's
+  connection file) rather than loopback TCP ports, except on Windows, which has none: a TCP port
+  is picked free and then bound by the kernel a moment later, and on a busy machine another
+  process took it in between ("Address already in use"), the kernel died at start and its page
+  hung at "Running ..." (:func:`kernel_transport`);
 - keeps ``--pool-size`` preheated kernels per dashboard (notebooks run up to the point where they
   read the URL parameters, see :func:`kpikit.apps.params.query_params`), which removes the
   kernel start and imports from the time to first chart; pools are filled only within
@@ -200,6 +205,7 @@ def voila_argv(notebooks: Path, args: argparse.Namespace) -> list[str]:
         ),
         "MappingKernelManager.cull_connected": True,
         "KernelRestarter.restart_limit": 0,
+        "KernelManager.transport": kernel_transport(),
         "VoilaExecutor.iopub_timeout": IOPUB_WAIT_S,
         # Loopback needs no token: the Host check keeps other sites out. Beyond it, one is needed.
         "Voila.token": args.token if remote else "",
@@ -211,6 +217,16 @@ def voila_argv(notebooks: Path, args: argparse.Namespace) -> list[str]:
         "VoilaConfiguration.resources": json.dumps({"kpikit_plotly_js": plotly_route()}),
     }
     return [str(notebooks), *(f"--{key}={value}" for key, value in options.items())]
+
+
+def kernel_transport(platform: str = os.name) -> str:
+    """How the server talks to its kernels: ZeroMQ's ``ipc`` (Unix sockets, which no other
+    process can take first) where there are Unix sockets, else ``tcp`` (Windows).
+
+    >>> kernel_transport("posix"), kernel_transport("nt")
+    ('ipc', 'tcp')
+    """
+    return "tcp" if platform == "nt" else "ipc"
 
 
 def notebooks_dir() -> Path:

@@ -122,6 +122,42 @@ def test_outputs_reaching_the_server_late_still_reach_the_page():
     assert [output.get("text") for output in cell.outputs] == ["the dashboard\n"]
 
 
+def test_a_kernel_starts_while_another_process_holds_the_ports_it_would_pick(monkeypatch):
+    # A full test run on a busy machine hung a page at "Running ...": jupyter_client picked a
+    # free TCP port for a kernel, another process bound it first, and the kernel died at start
+    # ("zmq.error.ZMQError: Address already in use"). Here every TCP port jupyter_client picks
+    # is one this test holds: a kernel configured from kpikit's options (Unix sockets) still
+    # runs a cell.
+    from jupyter_client.connect import LocalPortCache
+    from jupyter_client.localinterfaces import localhost
+    from jupyter_client.manager import KernelManager
+    from traitlets.config.loader import KVArgParseConfigLoader
+    from voila.execute import VoilaExecutor
+
+    holder = socket.socket()
+    holder.bind((localhost(), 0))
+    holder.listen()
+    taken = holder.getsockname()[1]
+    monkeypatch.setattr(LocalPortCache, "find_available_port", lambda self, ip: taken)
+    config = KVArgParseConfigLoader(serve.voila_argv(Path("nb"), parse())[1:]).load_config()
+    assert KernelManager(config=config).transport == serve.kernel_transport() == "ipc"
+    cell = nbformat.v4.new_code_cell("print('the dashboard')")
+    notebook = nbformat.v4.new_notebook(cells=[cell])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+
+    async def run_cell():
+        executor = VoilaExecutor(notebook, config=config, kernel_name="python3")
+        async with executor.async_setup_kernel():
+            await executor.execute_cell(cell, None, 0)
+
+    try:
+        with ThreadPoolExecutor(max_workers=1) as thread:  # as in the test above
+            thread.submit(lambda: asyncio.run(run_cell())).result()
+    finally:
+        holder.close()
+    assert [output.get("text") for output in cell.outputs] == ["the dashboard\n"]
+
+
 def test_notebooks_dir_falls_back_to_the_repository_folder():
     # Editable install: kpikit/notebooks does not exist, the repository's notebooks/ does.
     assert serve.notebooks_dir() == NOTEBOOKS.resolve()
