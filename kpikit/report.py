@@ -292,6 +292,7 @@ def render(
                 execution_timeout=timeout,
                 # outputs that arrive late on a busy machine are waited for, not dropped
                 iopub_timeout=IOPUB_WAIT_S,
+                config=kernel_config(Path(folder)),
             )
         except papermill.PapermillExecutionError as error:
             raise ValueError(
@@ -320,6 +321,27 @@ def render(
     }
     body, _ = exporter.from_notebook_node(executed_notebook, resources=resources)
     return body
+
+
+def kernel_config(folder: Path):
+    """The traitlets config of a report's kernel: on Unix sockets in ``folder`` (a folder of
+    its own), as :mod:`kpikit.serve` has them (:func:`kpikit.serve.kernel_transport`).
+
+    A TCP port picked free may be taken by another process before the kernel binds it, which
+    then dies at start. Sockets named in the notebook's folder (jupyter_client's default for a
+    kernel without a connection file) were shared by two reports run at once there: each
+    kernel read the other's messages ("Invalid Signature").
+
+    >>> kernel_config(Path("/tmp/run")).KernelManager.ip  # on Unix
+    '/tmp/run/kernel'
+    """
+    from traitlets.config import Config
+
+    from kpikit.serve import kernel_transport
+
+    transport = kernel_transport()
+    sockets = {"ip": str(folder / "kernel")} if transport == "ipc" else {}
+    return Config({"KernelManager": {"transport": transport, **sockets}})
 
 
 @contextlib.contextmanager

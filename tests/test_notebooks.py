@@ -3,6 +3,8 @@
 The folder is globbed, so a dashboard added later is covered without editing this file.
 """
 
+import shutil
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -11,6 +13,7 @@ import pytest
 
 from kpikit import serve
 from kpikit.apps.params import notebook_parameters
+from kpikit.report import kernel_config
 
 NOTEBOOKS = sorted((Path(__file__).parents[1] / "notebooks").glob("*.ipynb"))
 IDS = [path.stem for path in NOTEBOOKS]
@@ -60,6 +63,7 @@ def test_notebook_executes_with_parameter_overrides(path, tmp_path):
     defaults = notebook_parameters(nbformat.read(path, as_version=4))
     parameters = {name: OVERRIDES.get(name, value) for name, value in defaults.items()}
     output = tmp_path / path.name
+    sockets = Path(tempfile.mkdtemp())  # short: a Unix socket's path holds at most 107 bytes
     papermill.execute_notebook(
         path,
         output,
@@ -70,7 +74,10 @@ def test_notebook_executes_with_parameter_overrides(path, tmp_path):
         progress_bar=False,
         execution_timeout=300,
         iopub_timeout=serve.IOPUB_WAIT_S,  # as kpikit serve and report wait for late outputs
+        # and on the sockets of their kernels, which no other process can take
+        config=kernel_config(sockets),
     )
+    shutil.rmtree(sockets)
     executed = nbformat.read(output, as_version=4)
     outputs = [output for cell in executed.cells for output in cell.get("outputs", [])]
     assert not [output for output in outputs if output.output_type == "error"]

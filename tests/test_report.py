@@ -167,3 +167,25 @@ def test_every_dashboard_renders_as_a_standalone_report(notebook):
     assert not EXTERNAL_ASSET.search(html)
     assert "Plotly.newPlot" in html
     assert "Traceback" not in html
+
+
+def test_a_report_runs_while_another_process_holds_the_ports_its_kernel_would_pick(
+    tmp_path, monkeypatch
+):
+    # As kpikit serve (tests/test_serve.py): every TCP port jupyter_client would pick for the
+    # report's kernel is held here, and the report still runs, its kernel on Unix sockets
+    import socket
+
+    from jupyter_client.connect import LocalPortCache
+    from jupyter_client.localinterfaces import localhost
+
+    notebook = write_notebook(tmp_path, ["print(f'{days} days')"], "days = 5")
+    with socket.socket() as holder:
+        holder.bind((localhost(), 0))
+        holder.listen()
+        taken = holder.getsockname()[1]
+        monkeypatch.setattr(LocalPortCache, "find_available_port", lambda self, ip: taken)
+        output = tmp_path / "out.html"
+        args = _parser().parse_args(["report", str(notebook), "-p", "days", "7", "-o", str(output)])
+        assert report.run(args) == 0
+    assert "7 days" in output.read_text()

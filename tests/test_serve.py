@@ -8,6 +8,7 @@ import argparse
 import asyncio
 import re
 import socket
+import tempfile
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -84,17 +85,30 @@ def test_pool_size_zero_turns_preheating_off():
     assert "--VoilaConfiguration.preheat_kernel=False" in options
 
 
+def kernel_config():
+    """The config kpikit serve gives its kernels, for a kernel started here by Voila's
+    executor. The server names each kernel's sockets after its connection file; a kernel
+    started without one would name them "kernel-ipc" in this folder, shared with the other
+    worker's kernels, so they go to a short folder of their own (a Unix socket's path holds at
+    most 107 bytes)."""
+    from traitlets.config.loader import KVArgParseConfigLoader
+
+    config = KVArgParseConfigLoader(serve.voila_argv(Path("nb"), parse())[1:]).load_config()
+    if config.KernelManager.transport == "ipc":
+        config.KernelManager.ip = str(Path(tempfile.mkdtemp(prefix="kk")) / "kernel")
+    return config
+
+
 def test_outputs_reaching_the_server_late_still_reach_the_page():
     # Under load the server may read a cell's outputs seconds after the kernel's "done" answer
     # (the 20-page load test: one or two empty pages in six runs of fifteen). A real kernel runs
     # the cell through Voila's executor configured from kpikit's options, and every output it
     # sends is held back `late_s` seconds on its way in: past Voila's default wait of 4 s, which
     # then drops it.
-    from traitlets.config.loader import KVArgParseConfigLoader
     from voila.execute import VoilaExecutor
 
     late_s = 5
-    config = KVArgParseConfigLoader(serve.voila_argv(Path("nb"), parse())[1:]).load_config()
+    config = kernel_config()
     cell = nbformat.v4.new_code_cell("print('the dashboard')")
     notebook = nbformat.v4.new_notebook(cells=[cell])
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
@@ -131,7 +145,6 @@ def test_a_kernel_starts_while_another_process_holds_the_ports_it_would_pick(mon
     from jupyter_client.connect import LocalPortCache
     from jupyter_client.localinterfaces import localhost
     from jupyter_client.manager import KernelManager
-    from traitlets.config.loader import KVArgParseConfigLoader
     from voila.execute import VoilaExecutor
 
     holder = socket.socket()
@@ -139,7 +152,7 @@ def test_a_kernel_starts_while_another_process_holds_the_ports_it_would_pick(mon
     holder.listen()
     taken = holder.getsockname()[1]
     monkeypatch.setattr(LocalPortCache, "find_available_port", lambda self, ip: taken)
-    config = KVArgParseConfigLoader(serve.voila_argv(Path("nb"), parse())[1:]).load_config()
+    config = kernel_config()
     assert KernelManager(config=config).transport == serve.kernel_transport() == "ipc"
     cell = nbformat.v4.new_code_cell("print('the dashboard')")
     notebook = nbformat.v4.new_notebook(cells=[cell])
