@@ -339,9 +339,10 @@ def kernel_config(folder: Path):
 
     from kpikit.serve import kernel_transport
 
-    transport = kernel_transport()
-    sockets = {"ip": str(folder / "kernel")} if transport == "ipc" else {}
-    return Config({"KernelManager": {"transport": transport, **sockets}})
+    sockets = folder / "kernel"
+    transport = kernel_transport(f"{sockets}-99999")
+    named = {"ip": str(sockets)} if transport == "ipc" else {}
+    return Config({"KernelManager": {"transport": transport, **named}})
 
 
 @contextlib.contextmanager

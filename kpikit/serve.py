@@ -26,7 +26,8 @@ What the server does, and why:
 - waits for a cell's outputs as long as the kernel takes to send them (:data:`IOPUB_WAIT_S`),
   so a page whose kernel answers while the server is busy still gets its dashboard;
 - talks to its kernels over Unix sockets (ZeroMQ's ``ipc`` transport, named after each kernel's
-  connection file) rather than loopback TCP ports, except on Windows, which has none: a TCP port
+  connection file) rather than loopback TCP ports, except on Windows, which has none, and where
+  the temporary folder is too deep for a socket's path (:data:`MAX_SOCKET_PATH_BYTES`): a TCP port
   is picked free and then bound by the kernel a moment later, and on a busy machine another
   process took it in between ("Address already in use"), the kernel died at start and its page
   hung at "Running ..." (:func:`kernel_transport`);
@@ -44,6 +45,7 @@ import re
 import secrets
 import socket
 import sys
+import tempfile
 from importlib import resources
 from pathlib import Path
 
@@ -219,14 +221,31 @@ def voila_argv(notebooks: Path, args: argparse.Namespace) -> list[str]:
     return [str(notebooks), *(f"--{key}={value}" for key, value in options.items())]
 
 
-def kernel_transport(platform: str = os.name) -> str:
-    """How the server talks to its kernels: ZeroMQ's ``ipc`` (Unix sockets, which no other
-    process can take first) where there are Unix sockets, else ``tcp`` (Windows).
+MAX_SOCKET_PATH_BYTES = 103
+"""Longest path a Unix socket can have: 104 bytes on macOS and the BSDs (108 on Linux), the last
+one a NUL."""
+VOILA_SOCKET = os.path.join("voila_abcdefgh", f"kernel-{'0' * 36}-ipc-99999")
+"""The longest name of a kernel's socket under Voila's folder of connection files (a folder
+``voila_`` and 8 letters in the temporary folder; a file named after the kernel's id)."""
 
-    >>> kernel_transport("posix"), kernel_transport("nt")
-    ('ipc', 'tcp')
+
+def kernel_transport(longest_socket: str | None = None, platform: str = os.name) -> str:
+    """How kernels are talked to: ZeroMQ's ``ipc`` (Unix sockets, which no other process can
+    take first) where there are Unix sockets and their paths fit, else ``tcp`` (Windows, or a
+    temporary folder too deep, as macOS's per-user one may be).
+
+    ``longest_socket`` is the longest path a socket of the kernel would have; by default that
+    of Voila's kernels in this machine's temporary folder.
+
+    >>> kernel_transport("/tmp/voila_abcdefgh/kernel-1-ipc-5", "posix")
+    'ipc'
+    >>> kernel_transport("/tmp/run", "nt"), kernel_transport("/" + "d" * 103, "posix")
+    ('tcp', 'tcp')
     """
-    return "tcp" if platform == "nt" else "ipc"
+    if longest_socket is None:
+        longest_socket = os.path.join(tempfile.gettempdir(), VOILA_SOCKET)
+    fits = len(os.fsencode(longest_socket)) <= MAX_SOCKET_PATH_BYTES
+    return "ipc" if platform != "nt" and fits else "tcp"
 
 
 def notebooks_dir() -> Path:

@@ -171,6 +171,24 @@ def test_a_kernel_starts_while_another_process_holds_the_ports_it_would_pick(mon
     assert [output.get("text") for output in cell.outputs] == ["the dashboard\n"]
 
 
+def test_kernels_keep_tcp_where_a_socket_path_would_not_fit(monkeypatch):
+    # macOS's per-user temporary folder (/var/folders/xy/<28 letters>/T/, 49 bytes) leaves no
+    # room for a Unix socket named after a kernel's connection file there (104 bytes at most on
+    # macOS): ZeroMQ would fail to bind it, so such a machine keeps loopback TCP ports, as
+    # Windows does.
+    deep = "/var/folders/xy/" + "a" * 28 + "/T"
+    monkeypatch.setattr(tempfile, "tempdir", deep)
+    options = dict(item[2:].split("=", 1) for item in serve.voila_argv(Path("nb"), parse())[1:])
+    assert options["KernelManager.transport"] == "tcp"
+    monkeypatch.setattr(tempfile, "tempdir", "/tmp")
+    assert serve.kernel_transport() == "ipc" and serve.kernel_transport(platform="nt") == "tcp"
+    # a report's kernel has its sockets in a folder of its own there
+    from kpikit.report import kernel_config
+
+    assert kernel_config(Path(deep) / "tmpabcdefgh").KernelManager.transport == "ipc"
+    assert kernel_config(Path(deep, "d" * 60)).KernelManager.transport == "tcp"
+
+
 def test_notebooks_dir_falls_back_to_the_repository_folder():
     # Editable install: kpikit/notebooks does not exist, the repository's notebooks/ does.
     assert serve.notebooks_dir() == NOTEBOOKS.resolve()
