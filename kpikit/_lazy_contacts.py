@@ -92,7 +92,7 @@ def arrived_before(contacts, moment):
     """
     if isinstance(contacts, pd.DataFrame):
         return contacts[contacts["arrived_at"] < moment]
-    return contacts.filter(nw.col("arrived_at") < _moment(contacts, moment)).to_native()
+    return contacts.filter(nw.col("arrived_at") < _literal(contacts)(moment)).to_native()
 
 
 def arrived_within(contacts, start, end):
@@ -107,14 +107,16 @@ def arrived_within(contacts, start, end):
     >>> day.collect()["arrived_at"].to_list()
     [datetime.datetime(2026, 3, 2, 9, 0)]
     """
-    arrived = nw.col("arrived_at")
-    within = (arrived >= _moment(contacts, start)) & (arrived < _moment(contacts, end))
-    return contacts.filter(within).to_native()
+    arrived, literal = nw.col("arrived_at"), _literal(contacts)
+    return contacts.filter((arrived >= literal(start)) & (arrived < literal(end))).to_native()
 
 
-def _moment(contacts, moment):
-    """``moment`` as a literal to compare with the arrivals of a narwhals lazy frame: of the
-    column's own type where narwhals knows it (not DuckDB's nanosecond times), since polars
-    1.25 compares no zoned time with one of another zone."""
+def _literal(contacts):
+    """A function making a moment a literal to compare with the arrivals of a narwhals lazy
+    frame: of the column's own type where narwhals knows it (not DuckDB's nanosecond times),
+    since polars 1.25 compares no zoned time with one of another zone. The schema is read once
+    (a call into the JVM on Spark)."""
     dtype = contacts.collect_schema()["arrived_at"]
-    return nw.lit(moment, dtype=dtype) if isinstance(dtype, nw.Datetime) else nw.lit(moment)
+    if isinstance(dtype, nw.Datetime):
+        return lambda moment: nw.lit(moment, dtype=dtype)
+    return nw.lit

@@ -90,8 +90,8 @@ def scenario_from_data(
     except ValueError:  # a column is missing: every KPI the data allows, as they come
         measured = compute(contacts)
     measured = pandas_frame(measured).set_index("kpi")["value"]
-    overall_aht = _measured(measured, "aht") or math.nan
-    if math.isnan(overall_aht) or overall_aht <= 0:
+    overall_aht = _measured(measured, "aht")
+    if overall_aht is None or overall_aht <= 0:
         raise ValueError(
             "Value of 'data' has no answered contact with a handle time, so AHT cannot be "
             f"calibrated (answered: {int(measured['contacts_handled'])})"
@@ -136,38 +136,41 @@ def _contacts_of(data, channel, queue):
     """
     source = lazy_frame(data.contacts if isinstance(data, Dataset) else data)
     if source is None or not set(SCENARIO_COLUMNS) <= set(source.collect_schema().names()):
-        return _pandas_contacts_of(data, channel, queue)
-    if not _count(source):
+        contacts = calibrate.contacts_frame(data, list(SCENARIO_COLUMNS))
+        return _chosen(contacts, channel, queue, len, _pandas_where, lambda frame, c: frame[c])
+    return _chosen(source, channel, queue, _count, _lazy_where, _lazy_values).to_native()
+
+
+def _chosen(frame, channel, queue, count, where, values):
+    """``frame`` (pandas, or a narwhals lazy frame) with the contacts of ``channel`` and
+    ``queue``, refused when it holds none or none of them: ``count(frame)`` counts its rows,
+    ``where(frame, column, value)`` keeps the rows of one value, ``values(frame, column)``
+    gives a column's values as pandas."""
+    if not count(frame):  # nothing to calibrate from (no channel to choose, no profile)
         raise ValueError(NO_CONTACTS)
     for column, value in (("channel", channel), ("queue", queue)):
         if value is None:
             continue
-        if column not in source.columns:
+        if column not in frame.columns:
             _check_missing_column(column, value)
             continue
-        kept = source.filter(nw.col(column) == value)
-        if not _count(kept):
-            _refuse_value(column, value, to_pandas(source.select(column).unique())[column])
-        source = kept
-    return source.to_native()
+        kept = where(frame, column, value)
+        if not count(kept):
+            _refuse_value(column, value, values(frame, column))
+        frame = kept
+    return frame
 
 
-def _pandas_contacts_of(data, channel, queue):
-    """:func:`_contacts_of` read into pandas."""
-    contacts = calibrate.contacts_frame(data, list(SCENARIO_COLUMNS))
-    if contacts.empty:  # nothing to calibrate from (no channel to choose, no profile)
-        raise ValueError(NO_CONTACTS)
-    for column, value in (("channel", channel), ("queue", queue)):
-        if value is None:
-            continue
-        if column not in contacts.columns:
-            _check_missing_column(column, value)
-            continue
-        kept = (contacts[column] == value).fillna(False).astype(bool)  # vectorised
-        if not kept.any():
-            _refuse_value(column, value, contacts[column])
-        contacts = contacts[kept]
-    return contacts
+def _pandas_where(contacts, column, value):
+    return contacts[(contacts[column] == value).fillna(False).astype(bool)]  # vectorised
+
+
+def _lazy_where(source, column, value):
+    return source.filter(nw.col(column) == value)
+
+
+def _lazy_values(source, column):
+    return to_pandas(source.select(column).unique())[column]
 
 
 NO_CONTACTS = "Value of 'data' holds no contacts; a scenario needs at least one arrival"

@@ -219,9 +219,7 @@ def test_a_scenario_of_a_lazy_log_is_calibrated_in_its_engine_and_equals_pandas(
 
 
 @pytest.mark.parametrize("kind", ["pandas", "duckdb", "polars_lazy"])
-def test_a_channel_or_queue_that_is_not_a_name_is_refused_before_any_engine_sees_it(
-    kind, tmp_path
-):
+def test_a_channel_or_queue_that_is_not_a_name_is_refused_before_any_engine_sees_it(kind, tmp_path):
     # DuckDB cast every channel to the number given ("Conversion Error: Could not convert
     # string 'phone' to INT32"), polars could not compare text with numbers, and pandas found
     # no contact of channel 5, or failed on a list ("Lengths must match to compare"); the

@@ -85,18 +85,33 @@ def test_pool_size_zero_turns_preheating_off():
     assert "--VoilaConfiguration.preheat_kernel=False" in options
 
 
-def kernel_config():
-    """The config kpikit serve gives its kernels, for a kernel started here by Voila's
-    executor. The server names each kernel's sockets after its connection file; a kernel
-    started without one would name them "kernel-ipc" in this folder, shared with the other
-    worker's kernels, so they go to a short folder of their own (a Unix socket's path holds at
-    most 107 bytes)."""
+def run_in_kernel(cell, on_start=None):
+    """Run ``cell`` in a real kernel through Voila's executor configured from kpikit's options,
+    after ``on_start(executor)`` when given; the kernel's sockets go to a short folder of their
+    own, as a report's do (:func:`kpikit.report.kernel_config`): the server names them after
+    each kernel's connection file, and a kernel started without one would share "kernel-ipc" in
+    this folder with the other worker's kernels."""
     from traitlets.config.loader import KVArgParseConfigLoader
+    from voila.execute import VoilaExecutor
+
+    from kpikit.report import kernel_config
 
     config = KVArgParseConfigLoader(serve.voila_argv(Path("nb"), parse())[1:]).load_config()
-    if config.KernelManager.transport == "ipc":
-        config.KernelManager.ip = str(Path(tempfile.mkdtemp(prefix="kk")) / "kernel")
-    return config
+    config.merge(kernel_config(Path(tempfile.mkdtemp(prefix="kk"))))
+    notebook = nbformat.v4.new_notebook(cells=[cell])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+
+    async def run_cell():
+        executor = VoilaExecutor(notebook, config=config, kernel_name="python3")
+        async with executor.async_setup_kernel():
+            if on_start is not None:
+                on_start(executor)
+            await executor.execute_cell(cell, None, 0)
+
+    # On a thread of its own: another test in this worker (Playwright's sync API) may have left
+    # an event loop running on this one, where asyncio.run() refuses to start.
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        thread.submit(lambda: asyncio.run(run_cell())).result()
 
 
 def test_outputs_reaching_the_server_late_still_reach_the_page():
@@ -105,34 +120,23 @@ def test_outputs_reaching_the_server_late_still_reach_the_page():
     # the cell through Voila's executor configured from kpikit's options, and every output it
     # sends is held back `late_s` seconds on its way in: past Voila's default wait of 4 s, which
     # then drops it.
-    from voila.execute import VoilaExecutor
-
     late_s = 5
-    config = kernel_config()
     cell = nbformat.v4.new_code_cell("print('the dashboard')")
-    notebook = nbformat.v4.new_notebook(cells=[cell])
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
 
-    async def run_cell():
-        executor = VoilaExecutor(notebook, config=config, kernel_name="python3")
-        async with executor.async_setup_kernel():
-            channel = executor.kc.iopub_channel
-            receive = channel.get_msg
+    def hold_back_outputs(executor):
+        channel = executor.kc.iopub_channel
+        receive = channel.get_msg
 
-            async def receive_late(*args, **kwargs):
-                message = await receive(*args, **kwargs)
-                if message["msg_type"] == "stream":
-                    await asyncio.sleep(late_s)
-                return message
+        async def receive_late(*args, **kwargs):
+            message = await receive(*args, **kwargs)
+            if message["msg_type"] == "stream":
+                await asyncio.sleep(late_s)
+            return message
 
-            channel.get_msg = receive_late
-            await executor.execute_cell(cell, None, 0)
+        channel.get_msg = receive_late
 
     assert serve.IOPUB_WAIT_S > late_s
-    # On a thread of its own: another test in this worker (Playwright's sync API) may have left
-    # an event loop running on this one, where asyncio.run() refuses to start.
-    with ThreadPoolExecutor(max_workers=1) as thread:
-        thread.submit(lambda: asyncio.run(run_cell())).result()
+    run_in_kernel(cell, hold_back_outputs)
     assert [output.get("text") for output in cell.outputs] == ["the dashboard\n"]
 
 
@@ -144,30 +148,16 @@ def test_a_kernel_starts_while_another_process_holds_the_ports_it_would_pick(mon
     # runs a cell.
     from jupyter_client.connect import LocalPortCache
     from jupyter_client.localinterfaces import localhost
-    from jupyter_client.manager import KernelManager
-    from voila.execute import VoilaExecutor
 
-    holder = socket.socket()
-    holder.bind((localhost(), 0))
-    holder.listen()
-    taken = holder.getsockname()[1]
-    monkeypatch.setattr(LocalPortCache, "find_available_port", lambda self, ip: taken)
-    config = kernel_config()
-    assert KernelManager(config=config).transport == serve.kernel_transport() == "ipc"
+    options = dict(item[2:].split("=", 1) for item in serve.voila_argv(Path("nb"), parse())[1:])
+    assert options["KernelManager.transport"] == serve.kernel_transport() == "ipc"
     cell = nbformat.v4.new_code_cell("print('the dashboard')")
-    notebook = nbformat.v4.new_notebook(cells=[cell])
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
-
-    async def run_cell():
-        executor = VoilaExecutor(notebook, config=config, kernel_name="python3")
-        async with executor.async_setup_kernel():
-            await executor.execute_cell(cell, None, 0)
-
-    try:
-        with ThreadPoolExecutor(max_workers=1) as thread:  # as in the test above
-            thread.submit(lambda: asyncio.run(run_cell())).result()
-    finally:
-        holder.close()
+    with socket.socket() as holder:
+        holder.bind((localhost(), 0))
+        holder.listen()
+        taken = holder.getsockname()[1]
+        monkeypatch.setattr(LocalPortCache, "find_available_port", lambda self, ip: taken)
+        run_in_kernel(cell)
     assert [output.get("text") for output in cell.outputs] == ["the dashboard\n"]
 
 
