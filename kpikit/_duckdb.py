@@ -1,6 +1,8 @@
 """Small helpers for DuckDB relations: quoting a name for SQL, reaching a relation's connection,
-telling whether its columns come back from Arrow as they were."""
+telling whether its columns come back from Arrow as they were, and which parquet files a plain
+scan reads."""
 
+import os
 import re
 
 
@@ -49,3 +51,47 @@ def keeps_types_through_arrow(relation) -> bool:
     False
     """
     return all(_ARROW_SAFE.fullmatch(str(dtype)) for dtype in relation.types)
+
+
+_PARQUET_SCAN = re.compile(
+    r"SELECT \* FROM parquet_scan\(\[(?P<files>'(?:[^']|'')*'(?:, '(?:[^']|'')*')*)\], "
+    r"binary_as_string := false, file_row_number := false, filename := false, "
+    r"hive_partitioning := false, union_by_name := (?:false|true)\) AS \"[\w]+\""
+)
+"""The text DuckDB gives a relation that reads parquet files as they are (``read_parquet``,
+``from_parquet``, :func:`kpikit.metrics._sources.scan_parquet` without partition folders)."""
+
+_GLOB = re.compile(r"[*?\[\]{}]")
+
+
+def parquet_scan_files(relation) -> list[str] | None:
+    """The parquet files ``relation`` reads, when it is a plain scan of local files named by
+    absolute paths, and nothing else: every row of the files, as they are. None otherwise (a
+    query, a filter, a glob, partition folders, a relative path, which DuckDB may resolve
+    against its own search path, or a file that is not there).
+
+    Read from the relation's SQL text, the only public account DuckDB gives of it; another
+    release that words it otherwise gives None, and callers do without.
+
+    >>> import duckdb, pandas as pd, tempfile, os
+    >>> path = os.path.join(tempfile.mkdtemp(), "it's.parquet")
+    >>> pd.DataFrame({"x": [1]}).to_parquet(path)
+    >>> connection = duckdb.connect()
+    >>> parquet_scan_files(connection.read_parquet(path)) == [path]
+    True
+    >>> parquet_scan_files(connection.read_parquet(path).filter("x > 0")) is None
+    True
+    """
+    import duckdb
+
+    try:
+        text = relation.sql_query()
+    except (AttributeError, duckdb.Error):  # not a relation, or one DuckDB cannot write as SQL
+        return None
+    match = _PARQUET_SCAN.fullmatch(text)
+    if match is None:
+        return None
+    files = [name.replace("''", "'") for name in re.findall(r"'((?:[^']|'')*)'", match["files"])]
+    if all(os.path.isabs(f) and not _GLOB.search(f) and os.path.isfile(f) for f in files):
+        return files
+    return None

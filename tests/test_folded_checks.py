@@ -12,6 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import kpikit as kk
+from kpikit._duckdb import parquet_scan_files
 from kpikit.metrics import _engine, _folded_checks, _sources
 from kpikit.metrics import _via_duckdb as via_duckdb
 
@@ -423,6 +424,122 @@ def test_a_missing_id_stops_the_pass_over_the_ids():
     )
     assert _folded_checks._ids_fail(nw.from_native(data), "contact_id")
     assert connection.sql("SELECT 42").fetchall() == [(42,)]
+
+
+def test_parquet_scan_files_names_the_files_of_a_plain_scan_only(tmp_path, monkeypatch):
+    first, second = str(tmp_path / "it's one.parquet"), str(tmp_path / "two.parquet")
+    for path in (first, second):
+        contacts(["a"]).to_parquet(path)
+    connection = duckdb.connect()
+    files = parquet_scan_files
+    assert files(connection.read_parquet(first)) == [first]
+    assert files(connection.read_parquet([first, second], union_by_name=True)) == [first, second]
+    assert files(connection.from_parquet(second)) == [second]
+    # Anything else DuckDB may read otherwise than polars, or not as the files are:
+    monkeypatch.chdir(tmp_path)
+    others = [
+        connection.read_parquet("two.parquet"),  # relative: DuckDB's file_search_path applies
+        connection.read_parquet(str(tmp_path / "*.parquet")),  # a glob
+        connection.read_parquet(first, hive_partitioning=True),
+        connection.read_parquet(first, filename=True),
+        connection.read_parquet(first).filter("answered"),
+        connection.sql(f"SELECT * FROM read_parquet('{second}')"),
+        connection.from_df(contacts(["a"])),
+        object(),
+    ]
+    assert [files(other) for other in others] == [None] * len(others)
+    gone = connection.read_parquet(second)
+    (tmp_path / "two.parquet").unlink()
+    assert files(gone) is None
+
+
+def two_files(tmp_path, first_ids, second_ids) -> list[str]:
+    """Two parquet files of contacts, an hour apart, with the given ids."""
+    paths = [str(tmp_path / "one.parquet"), str(tmp_path / "two.parquet")]
+    for path, ids, hour in zip(paths, (first_ids, second_ids), (9, 10), strict=True):
+        frame = contacts(ids)
+        frame["arrived_at"] += pd.Timedelta(hours=hour - 9)
+        frame.to_parquet(path)
+    return paths
+
+
+def no_duckdb_pass(*_args):
+    raise AssertionError("the ids were read by DuckDB")
+
+
+@pytest.mark.parametrize(
+    ("first_ids", "second_ids", "problem"),
+    [
+        (["a", "b"], ["c", "d"], None),
+        ([1, 2], [3, 4], None),
+        (["a", "b"], ["c", "a"], "1 row repeating the contact_id of an earlier row (first ids: a)"),
+        ([1, 2], [2, 3], "1 row repeating the contact_id of an earlier row (first ids: 2)"),
+        (["a", "b"], ["c", None], "1 row empty in a required column"),
+    ],
+)
+def test_polars_reads_the_ids_of_plain_parquet_files(
+    first_ids, second_ids, problem, tmp_path, monkeypatch
+):
+    # A relation that scans parquet files as they are has its ids read and hashed by polars
+    # (DuckDB's pass made to fail): a repeat across two files or a missing id is found all the
+    # same, and the result of valid files is the unchecked one.
+    paths = two_files(tmp_path, first_ids, second_ids)
+    data = duckdb.connect().read_parquet(paths)
+    monkeypatch.setattr(_folded_checks, "_ids_fail", no_duckdb_pass)
+    assert error_of(lambda: kk.compute(data, kpis="asa")) == error_of(lambda: kk.validate(data))
+    if problem is None:
+        checked = kk.compute(data, kpis="asa").df()
+        assert checked["value"].tolist() == [10.0]  # 4 answered contacts, 10 s of wait each
+        assert checked.equals(kk.compute(data, kpis="asa", validate=False).df())
+    else:
+        assert problem in error_of(lambda: kk.compute(data, kpis="asa"))
+
+
+def test_a_path_given_to_compute_has_its_ids_read_by_polars(tmp_path, monkeypatch):
+    # kk.compute of a relative path reads the files by their absolute paths, so that the
+    # ids are read by polars whatever DuckDB's search path.
+    two_files(tmp_path, ["a", "b"], ["c", "a"])
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(_folded_checks, "_ids_fail", no_duckdb_pass)
+    assert "1 row repeating" in error_of(lambda: kk.compute(".", kpis="asa"))  # the folder
+    assert kk.compute("one.parquet", kpis="asa")["value"].tolist() == [10.0]
+
+
+@pytest.mark.parametrize("cursor", [True, False])
+@pytest.mark.parametrize(
+    ("second_ids", "problem"),
+    [(["7", "8"], None), (["5", "8"], "1 row repeating the contact_id of an earlier row")],
+)
+def test_duckdb_reads_the_ids_that_polars_cannot(
+    second_ids, problem, cursor, tmp_path, monkeypatch
+):
+    # Integer ids in one file and text in the other: DuckDB reads both as text (union_by_name),
+    # polars refuses to. DuckDB's pass then runs on the cursor; without one, the usual checks
+    # decide. Either way 5 and "5" repeat, and 7 and "7" do not.
+    paths = two_files(tmp_path, [5, 6], second_ids)
+    data = duckdb.connect().read_parquet(paths, union_by_name=True)
+    duckdb_pass, passes = _folded_checks._ids_fail, []
+    monkeypatch.setattr(
+        _folded_checks, "_ids_fail", lambda *args: passes.append(1) or duckdb_pass(*args)
+    )
+    if not cursor:
+        monkeypatch.setattr(_folded_checks, "_on_a_cursor", lambda contacts: None)
+    found = error_of(lambda: kk.compute(data, kpis="asa"))
+    assert (problem is None) == (found is None) and (problem or "") in (found or "")
+    assert len(passes) == int(cursor)
+
+
+def test_duckdb_counts_the_ids_of_parquet_files_past_the_memory_bound(tmp_path, monkeypatch):
+    # More rows than MAX_SORTED_HASHES (from the files' footers): DuckDB counts the distinct
+    # hashes under its memory cap, as for any relation.
+    monkeypatch.setattr(_folded_checks, "MAX_SORTED_HASHES", 3)
+    data = duckdb.connect().read_parquet(two_files(tmp_path, ["a", "b"], ["c", "a"]))
+    duckdb_pass, passes = _folded_checks._ids_fail, []
+    monkeypatch.setattr(
+        _folded_checks, "_ids_fail", lambda *args: passes.append(1) or duckdb_pass(*args)
+    )
+    assert "repeating the contact_id" in error_of(lambda: kk.compute(data, kpis="asa"))
+    assert passes == [1]
 
 
 # --- eager polars frames: the screen is a column of the streaming sums ----------------------

@@ -332,7 +332,12 @@ def scan_parquet(
     refuse_keys_in_files(keys, check_parquet_files(files))
     connection.execute(f"SET enable_progress_bar = {bool(progress)}")
     try:
-        relation = connection.read_parquet(files, union_by_name=True, hive_partitioning=bool(keys))
+        # Absolute paths, which kpikit._duckdb.parquet_scan_files takes: compute's checks then
+        # read the ids with polars (kpikit.metrics._folded_checks)
+        absolute = [os.path.abspath(file) for file in files]
+        relation = connection.read_parquet(
+            absolute, union_by_name=True, hive_partitioning=bool(keys)
+        )
     except duckdb.Error as error:  # not parquet, or truncated
         raise ValueError(f"Cannot read the parquet files {files[:3]}: {error}") from error
     relation = as_text(relation, keys)
