@@ -26,8 +26,9 @@ failing one of the contacts' row checks trips is instead counted per group with 
 
 Repeated ids are looked for apart, in 64-bit hashes of the present ids, in a worker thread
 (:func:`checks_under_way`) started before the sums query is built, so that it runs on the core
-Python's building leaves idle and then beside the sums: DuckDB (on a cursor) or polars hashes,
-NumPy sorts them and compares neighbours, several times cheaper than an exact
+Python's building leaves idle and then beside the sums: DuckDB (on a cursor) or polars hashes
+(polars too for a relation that scans parquet files as they are: it reads and hashes their text
+faster), polars or NumPy sorts them and compares neighbours, several times cheaper than an exact
 ``count(DISTINCT contact_id)``; Spark counts the distinct hashes on its executors, unless it
 runs in local mode. On DuckDB and Spark that pass finds the missing ids too, so the screen
 leaves the id column out: the sums query then need not read it for every row (a pandas frame's
