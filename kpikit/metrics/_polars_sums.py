@@ -34,6 +34,7 @@ import pandas as pd
 import pyarrow as pa
 
 from kpikit import repeats
+from kpikit._object_flags import as_arrow_flags
 from kpikit.metrics._numpy_sums import LANES
 
 _ROW = "_kk_row"
@@ -166,7 +167,10 @@ def to_polars(native: pd.DataFrame, *, codes=(), values=()):
             continue
         column = native[name]
         if column.dtype == object and name in values:
-            columns[name] = pl.from_arrow(pa.array(column.to_numpy(), from_pandas=True))
+            objects = column.to_numpy()
+            flags = as_arrow_flags(objects)
+            held = flags if flags is not None else pa.array(objects, from_pandas=True)
+            columns[name] = pl.from_arrow(held)
         elif column.dtype == object:
             found = pd.factorize(column)[0]
             columns[name] = pl.Series(name, found).set(pl.Series(found == -1), None)

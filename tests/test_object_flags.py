@@ -1,0 +1,51 @@
+"""True/false columns held as Python objects, read from the addresses they hold
+(kpikit._object_flags): the same Arrow array as Arrow's own conversion, or None to leave the
+column to it."""
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kpikit import _object_flags
+from kpikit._object_flags import as_arrow_flags
+
+flags = st.lists(st.sampled_from([True, False, None]), max_size=200)
+
+
+@given(flags)
+def test_the_same_array_as_arrows_conversion(values):
+    objects = np.array(values, dtype=object)
+    found = as_arrow_flags(objects)
+    if all(value is None for value in values):  # no type for Arrow to give: left to it
+        assert found is None
+    else:
+        assert found.equals(pa.array(objects, type=pa.bool_(), from_pandas=True))
+        assert found.to_pylist() == values
+
+
+@pytest.mark.parametrize(
+    "other", [float("nan"), pd.NA, np.bool_(True), "yes", 1, 0, np.nan, pd.NaT]
+)
+def test_any_other_value_leaves_the_column_to_arrow(other):
+    assert as_arrow_flags(np.array([True, other, False, None], dtype=object)) is None
+
+
+def test_a_column_of_a_pandas_block_and_a_strided_view():
+    # pandas keeps object columns together in one 2-D block; a column is a row of it.
+    frame = pd.DataFrame(
+        {"resolved": [True, None, False, True], "transferred": [False, True, None, None]},
+        dtype=object,
+    )
+    assert as_arrow_flags(frame["transferred"].to_numpy()).to_pylist() == [False, True, None, None]
+    every_other = frame["resolved"].to_numpy()[::2]
+    assert as_arrow_flags(every_other).to_pylist() == [True, False]
+
+
+def test_only_object_arrays_and_only_where_identity_is_the_address(monkeypatch):
+    assert as_arrow_flags(np.array([True, False])) is None  # NumPy booleans: no objects
+    assert as_arrow_flags(np.empty(0, dtype=object)) is None
+    monkeypatch.setattr(_object_flags, "_BY_ADDRESS", False)  # PyPy, say
+    assert as_arrow_flags(np.array([True, None], dtype=object)) is None
