@@ -529,6 +529,25 @@ def test_duckdb_reads_the_ids_that_polars_cannot(
     assert len(passes) == int(cursor)
 
 
+@pytest.mark.parametrize("second_ids", [["z", "w"], ["z", "x"]])
+def test_duckdb_reads_categorical_ids(second_ids, tmp_path, monkeypatch):
+    # pandas writes a categorical column with its categories (Arrow's dictionary type), which
+    # polars reads as categorical, a type whose hash need not be its text's: DuckDB's pass.
+    paths = [str(tmp_path / "one.parquet"), str(tmp_path / "two.parquet")]
+    for path, ids, hour in zip(paths, (["x", "y"], second_ids), (9, 10), strict=True):
+        frame = contacts(ids).assign(contact_id=pd.Categorical(ids, categories=sorted(ids)[::-1]))
+        frame["arrived_at"] += pd.Timedelta(hours=hour - 9)
+        frame.to_parquet(path)
+    data = duckdb.connect().read_parquet(paths)
+    duckdb_pass, passes = _folded_checks._ids_fail, []
+    monkeypatch.setattr(
+        _folded_checks, "_ids_fail", lambda *args: passes.append(1) or duckdb_pass(*args)
+    )
+    found = error_of(lambda: kk.compute(data, kpis="asa"))
+    assert passes == [1]
+    assert (found is None) == ("x" not in second_ids)
+
+
 def test_duckdb_counts_the_ids_of_parquet_files_past_the_memory_bound(tmp_path, monkeypatch):
     # More rows than MAX_SORTED_HASHES (from the files' footers): DuckDB counts the distinct
     # hashes under its memory cap, as for any relation.

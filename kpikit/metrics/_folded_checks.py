@@ -362,17 +362,20 @@ def _parquet_ids_fail(files, key: str, fallback) -> bool:
     DuckDB's 0.22 s and 0.40 s (polars decodes parquet text faster and hands its hashes over
     without a copy), streaming, so that the text is never held whole.
 
-    Past ``MAX_SORTED_HASHES`` rows (from the files' footers), or should polars fail to read
-    the files as one table (columns of different types in different files, which DuckDB
-    reconciles), the pass runs in DuckDB on ``fallback`` (a relation on a cursor), or, without
-    one, the usual checks decide (True).
+    Past ``MAX_SORTED_HASHES`` rows (from the files' footers), when polars reads the ids as
+    anything but text or integers (a categorical column, whose hash might be its codes'), or
+    should polars fail to read the files as one table (columns of different types in
+    different files, which DuckDB reconciles), the pass runs in DuckDB on ``fallback`` (a
+    relation on a cursor), or, without one, the usual checks decide (True).
     """
     import polars as pl
 
     column = pl.col(key)
     try:
         scan = pl.scan_parquet(files, glob=False)
-        if scan.select(pl.len()).collect().item() <= MAX_SORTED_HASHES:
+        dtype = scan.collect_schema()[key]
+        plain = dtype == pl.String or dtype.is_integer()
+        if plain and scan.select(pl.len()).collect().item() <= MAX_SORTED_HASHES:
             hashed = pl.when(column.is_null()).then(None).otherwise(column.hash())
             hashes = scan.select(hashed).collect(engine="streaming").to_series()
             return hashes.null_count() > 0 or repeats_any(hashes.to_numpy())
