@@ -33,7 +33,10 @@ def as_arrow_flags(values: np.ndarray) -> pa.Array | None:
     """
     if not _BY_ADDRESS or values.dtype != object or values.ndim != 1:
         return None
-    addresses = np.frombuffer(np.ascontiguousarray(values), dtype=np.uintp)
+    try:
+        addresses = np.frombuffer(np.ascontiguousarray(values), dtype=np.uintp)
+    except (TypeError, ValueError, BufferError):  # a NumPy that shares no object array's buffer
+        return None
     true = addresses == id(True)
     missing = addresses == id(None)
     if not (true | missing | (addresses == id(False))).all():

@@ -49,3 +49,11 @@ def test_only_object_arrays_and_only_where_identity_is_the_address(monkeypatch):
     assert as_arrow_flags(np.empty(0, dtype=object)) is None
     monkeypatch.setattr(_object_flags, "_BY_ADDRESS", False)  # PyPy, say
     assert as_arrow_flags(np.array([True, None], dtype=object)) is None
+
+
+def test_a_numpy_that_does_not_share_the_buffer_leaves_it_to_arrow(monkeypatch):
+    def refused(*_args, **_kwargs):
+        raise ValueError("cannot create an array from an object buffer")
+
+    monkeypatch.setattr(_object_flags.np, "frombuffer", refused)
+    assert as_arrow_flags(np.array([True, None], dtype=object)) is None
