@@ -1,13 +1,10 @@
-"""Sums of per-row components by group for eager polars and pandas frames, by polars.
+"""Sums of per-row components by group for eager polars and pandas frames, in one polars query.
 
-The FCR flags are found as one byte per contact (:func:`kpikit.repeats.add_fcr_level`: one
-NumPy sort of the eligible contacts; the flags are 0 elsewhere, so every FCR component is too).
-A lazy polars query makes the flags, evaluates every component (the registry's narwhals
-expressions) and sums them per group, reading only the columns they use, on every core, without
-holding a column per component. For a polars frame (a pandas one handed over among them), the
-levels are found in a worker thread while polars sums the other components, and the FCR
-components are summed after, over the first contacts alone (:func:`_sums_beside_levels`); a
-pandas frame summed here gets the levels first and one query.
+The FCR flags are added first, as one byte per contact (:func:`kpikit.repeats.add_fcr_level`:
+one NumPy sort of the eligible contacts; the flags are 0 elsewhere, so every FCR component is
+too); then one lazy polars query makes the flags, evaluates every component (the registry's
+narwhals expressions) and sums them per group, reading only the columns they use, on every
+core, without holding a column per component.
 
 A pandas frame is handed to polars first (:func:`to_polars`: NumPy columns converted in
 compiled code, text held as Python objects only where a component reads it) with
@@ -30,7 +27,6 @@ save, polars' hash table growing eightfold: at 1M by 15 minutes (116 contacts a 
 against 132 ms, by agent and day 872 ms against 675 ms (``benchmarks/README.md``).
 """
 
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import narwhals as nw
@@ -42,7 +38,6 @@ from kpikit._object_flags import as_arrow_flags
 from kpikit.metrics._numpy_sums import LANES
 
 _ROW = "_kk_row"
-_COUNTED = "_kk_rows"
 _LANE = "_kk_lane"
 MIN_LANED_RUN = 400
 """Fewest contacts a period holds on average for its sums to run in lanes (see above)."""
@@ -101,13 +96,12 @@ def sums_by_group(
     0    a  1.0
     1    b  2.0
     """
-    if frame.implementation.is_polars() and fcr_columns:
-        sums = _sums_beside_levels(frame, group, columns, squared, fcr_columns, fcr, alone)
-        return nw.from_native(sums)
-    if frame.implementation.is_polars():
-        return nw.from_native(_sums(frame.to_native(), group, columns, squared, None, {}, alone))
     columns = {**columns, **(fcr_columns or {})}
     flags = repeats.level_flags(fcr["first"]) if fcr_columns else {}
+    if frame.implementation.is_polars():
+        if fcr_columns:
+            frame = _with_level(frame, fcr)
+        return nw.from_native(_sums(frame.to_native(), group, columns, squared, None, flags, alone))
     codes = list(group)
     if fcr_columns and _held_as_objects(frame, [*fcr["match"], "contact_id"]):
         frame = _with_level(frame, fcr)  # pandas factorises the eligible rows
@@ -130,31 +124,6 @@ def sums_by_group(
     names = [name for name in sums.columns if name not in group and name != _ROW]
     totals = {name: sums.get_column(name).to_numpy() for name in names}
     return nw.from_native(table.assign(**totals))
-
-
-def _sums_beside_levels(frame, group, columns, squared, fcr_columns, fcr, alone):
-    """:func:`sums_by_group` of an eager polars frame with FCR components, as a polars
-    DataFrame.
-
-    The FCR levels are found in a worker thread (NumPy's sorts, on one core mostly) while
-    polars sums the other components (on every core); the FCR components are then summed over
-    the first contacts alone (level 1 or more: every other contact's flags are 0, and so are its
-    FCR components), and the two tables added up per group. Every group comes from the first
-    table, which sums every contact (a count of rows when there is nothing else to sum).
-    """
-    import polars as pl
-
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kpikit-fcr") as pool:
-        levelled = pool.submit(_with_level, frame, fcr)
-        rows = _sums(frame.to_native(), group, columns, squared, None, {}, alone)
-        firsts = levelled.result().to_native().filter(pl.col(repeats.LEVEL) > 0)
-    flags = repeats.level_flags(fcr["first"])
-    firsts_sums = _sums(firsts, group, fcr_columns, (), None, flags, alone)
-    both = pl.concat([rows.drop(_COUNTED, strict=False), firsts_sums], how="diagonal")
-    totals = [pl.col(name).sum() for name in both.columns if name not in group]
-    if not group:
-        return both.select(totals)
-    return both.group_by(list(group)).agg(totals)
 
 
 def _with_level(frame, fcr):
@@ -254,7 +223,7 @@ def _sums(native, group, columns, squared, row, flags, alone):
     if row is not None:
         totals[row] = nw.col(row).min()
     if not totals:
-        totals[_COUNTED] = nw.len()
+        totals["_kk_rows"] = nw.len()
     lazy = lazy.with_columns(**group, **columns) if {**group, **columns} else lazy
     if lanes:
         lazy = lazy.group_by(*group, _LANE, drop_null_keys=False).agg(**totals)
