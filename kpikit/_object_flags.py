@@ -49,3 +49,18 @@ def as_arrow_flags(values: np.ndarray) -> pa.Array | None:
     validity = pa.py_buffer(np.packbits(~missing, bitorder="little")) if count else None
     data = pa.py_buffer(np.packbits(true, bitorder="little"))
     return pa.Array.from_buffers(pa.bool_(), len(values), [validity, data], null_count=count)
+
+
+def objects_as_arrow(values: np.ndarray, type: pa.DataType | None = None) -> pa.Array:
+    """A column of Python objects as an Arrow array: :func:`as_arrow_flags` where it can,
+    else Arrow's own conversion (``type`` given or inferred; NaN and ``pd.NA`` missing), which
+    raises ``pa.ArrowInvalid`` or ``pa.ArrowTypeError`` on values of several types.
+
+    >>> import numpy as np
+    >>> objects_as_arrow(np.array([True, None], dtype=object)).type
+    DataType(bool)
+    >>> objects_as_arrow(np.array(["a", float("nan")], dtype=object)).to_pylist()
+    ['a', None]
+    """
+    flags = as_arrow_flags(values)
+    return flags if flags is not None else pa.array(values, type=type, from_pandas=True)

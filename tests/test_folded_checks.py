@@ -548,6 +548,15 @@ def test_duckdb_reads_categorical_ids(second_ids, tmp_path, monkeypatch):
     assert (found is None) == ("x" not in second_ids)
 
 
+def test_a_first_file_without_ids_goes_to_duckdbs_pass(tmp_path):
+    # Read by name (union_by_name), the first file's contacts have no id in DuckDB; polars,
+    # which takes the first file's columns, does not see the column at all.
+    paths = two_files(tmp_path, ["a", "b"], ["c", "d"])
+    contacts(["a", "b"]).drop(columns="contact_id").to_parquet(paths[0])
+    data = duckdb.connect().read_parquet(paths, union_by_name=True)
+    assert "2 rows empty in a required column" in error_of(lambda: kk.compute(data, kpis="asa"))
+
+
 def test_duckdb_counts_the_ids_of_parquet_files_past_the_memory_bound(tmp_path, monkeypatch):
     # More rows than MAX_SORTED_HASHES (from the files' footers): DuckDB counts the distinct
     # hashes under its memory cap, as for any relation.

@@ -50,7 +50,6 @@ KPI reads agent intervals or costs, every table is checked the usual way. Should
 polars frame fail on a bad value, the usual checks' error is raised in their place.
 """
 
-import re
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -76,9 +75,6 @@ MAX_DRIVER_HASHES = 10_000_000
 
 LARGEST_FLOAT = float(np.finfo(np.float64).max)
 """The largest finite float: the bound of a float column that has none."""
-
-_POLARS_HASHED = re.compile(r"VARCHAR|U?(TINY|SMALL|BIG)?INT(EGER)?")
-"""DuckDB types of an id that polars reads from parquet and hashes as DuckDB compares them."""
 
 _FAILING = "check_failing"
 _HIGHEST = "check_highest_"
@@ -336,24 +332,13 @@ def _ids_task(folded: FoldedChecks):
     contacts = nw.from_native(folded.dataset.contacts)
     if contacts.implementation.is_duckdb():
         on_a_cursor = _on_a_cursor(contacts)
-        files = _files_polars_hashes(contacts, folded.key)
+        files = parquet_scan_files(contacts.to_native()) if usable("polars") else None
         if files is not None:
             return partial(_parquet_ids_fail, files, folded.key, on_a_cursor)
         if on_a_cursor is None:
             return None
         contacts = on_a_cursor
     return partial(_ids_may_fail, contacts, folded.key)
-
-
-def _files_polars_hashes(contacts, key: str) -> list[str] | None:
-    """The parquet files of a DuckDB relation that scans them as they are
-    (:func:`kpikit._duckdb.parquet_scan_files`), when polars is at hand and ``key`` holds text
-    or integers (which polars and DuckDB compare alike); else None."""
-    native = contacts.to_native()
-    dtype = dict(zip(native.columns, native.types, strict=True))[key]
-    if not usable("polars") or _POLARS_HASHED.fullmatch(str(dtype)) is None:
-        return None
-    return parquet_scan_files(native)
 
 
 def _parquet_ids_fail(files, key: str, fallback) -> bool:
@@ -363,18 +348,19 @@ def _parquet_ids_fail(files, key: str, fallback) -> bool:
     without a copy), streaming, so that the text is never held whole.
 
     Past ``MAX_SORTED_HASHES`` rows (from the files' footers), when polars reads the ids as
-    anything but text or integers (a categorical column, whose hash might be its codes'), or
-    should polars fail to read the files as one table (columns of different types in
-    different files, which DuckDB reconciles), the pass runs in DuckDB on ``fallback`` (a
-    relation on a cursor), or, without one, the usual checks decide (True).
+    anything but text or integers (floats, whose -0.0 and 0.0 DuckDB holds equal; a
+    categorical column, whose hash might be its codes'; a first file without them), or should
+    polars fail to read the files as one table (columns of different types in different
+    files, which DuckDB reconciles), the pass runs in DuckDB on ``fallback`` (a relation on a
+    cursor), or, without one, the usual checks decide (True).
     """
     import polars as pl
 
     column = pl.col(key)
     try:
         scan = pl.scan_parquet(files, glob=False)
-        dtype = scan.collect_schema()[key]
-        plain = dtype == pl.String or dtype.is_integer()
+        dtype = scan.collect_schema().get(key)
+        plain = dtype is not None and (dtype == pl.String or dtype.is_integer())
         if plain and scan.select(pl.len()).collect().item() <= MAX_SORTED_HASHES:
             hashed = pl.when(column.is_null()).then(None).otherwise(column.hash())
             hashes = scan.select(hashed).collect(engine="streaming").to_series()

@@ -29,7 +29,7 @@ import pandas as pd
 import pyarrow as pa
 
 from kpikit._frames import add_columns
-from kpikit._object_flags import as_arrow_flags
+from kpikit._object_flags import objects_as_arrow
 
 LANES = 8
 """Lanes of the sums by period, here and in :mod:`._polars_sums` (see above)."""
@@ -129,13 +129,10 @@ def arrow_backed(frame: nw.DataFrame, names) -> nw.DataFrame:
     converted = {}
     for name in names:
         if name in native.columns and native[name].dtype == object:
-            objects = native[name].to_numpy()
-            values = as_arrow_flags(objects)
-            if values is None:
-                try:
-                    values = pa.array(objects, from_pandas=True)
-                except (pa.ArrowInvalid, pa.ArrowTypeError):
-                    continue
+            try:
+                values = objects_as_arrow(native[name].to_numpy())
+            except (pa.ArrowInvalid, pa.ArrowTypeError):
+                continue
             if pa.types.is_null(values.type):  # all missing: Arrow has no type to test it with
                 continue
             converted[name] = pd.Series(

@@ -31,10 +31,9 @@ from datetime import timedelta
 
 import narwhals as nw
 import pandas as pd
-import pyarrow as pa
 
 from kpikit import repeats
-from kpikit._object_flags import as_arrow_flags
+from kpikit._object_flags import objects_as_arrow
 from kpikit.metrics._numpy_sums import LANES
 
 _ROW = "_kk_row"
@@ -167,10 +166,7 @@ def to_polars(native: pd.DataFrame, *, codes=(), values=()):
             continue
         column = native[name]
         if column.dtype == object and name in values:
-            objects = column.to_numpy()
-            flags = as_arrow_flags(objects)
-            held = flags if flags is not None else pa.array(objects, from_pandas=True)
-            columns[name] = pl.from_arrow(held)
+            columns[name] = pl.from_arrow(objects_as_arrow(column.to_numpy()))
         elif column.dtype == object:
             found = pd.factorize(column)[0]
             columns[name] = pl.Series(name, found).set(pl.Series(found == -1), None)
