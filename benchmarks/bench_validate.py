@@ -1,8 +1,9 @@
 """What compute's input checks cost: kk.compute with validate=True against validate=False.
 
 Reads N real-shaped contacts (the log of bench_compute.py, cached in ``benchmarks/data/``) and, in
-alternating rounds (every other one in reverse order), times ``kk.compute`` of every contact KPI
-by day with the checks and without them, on a pandas frame (pandas 2's default types, and
+rounds (in each, every engine runs once untimed, then checked and unchecked, the checked run
+first in every other round), times ``kk.compute`` of every contact KPI by day with the checks
+and without them, on a pandas frame (pandas 2's default types, and
 Arrow-backed: ``pd_arrow``), a polars frame and a DuckDB relation over the parquet file (the
 relation's result fetched as a pandas table). Prints the medians of wall-clock and CPU time (all
 threads of the process; steadier than wall time on a busy machine) and the share of a checked
@@ -57,13 +58,15 @@ def main():
         run(data, True)
     load_before = os.getloadavg()[0]
     for round_ in range(args.rounds):
-        # Every other round in reverse order: the run after another engine's meets a colder
-        # cache and allocator, which would otherwise always fall on the checked run.
-        for engine, checked in runs if round_ % 2 == 0 else runs[::-1]:
-            started, started_cpu = time.perf_counter(), time.process_time()
-            run(frames[engine], checked)
-            wall[engine, checked].append(time.perf_counter() - started)
-            cpu[engine, checked].append(time.process_time() - started_cpu)
+        # The run after another engine's meets a colder cache and allocator, so each engine
+        # first runs once untimed; the checked run then comes first in every other round.
+        for engine in frames:
+            run(frames[engine], False)
+            for checked in (True, False) if round_ % 2 == 0 else (False, True):
+                started, started_cpu = time.perf_counter(), time.process_time()
+                run(frames[engine], checked)
+                wall[engine, checked].append(time.perf_counter() - started)
+                cpu[engine, checked].append(time.process_time() - started_cpu)
     load_after = os.getloadavg()[0]
 
     print(
