@@ -141,7 +141,8 @@ FCR_BY_HAND = {
 def test_fcr_methods_and_transfer_rules_on_every_engine(engine, method, transfers):
     # The window functions of lazy engines carry only the columns a method reads (resolved for
     # the survey methods, transferred when transfers count), so each pairing is checked there.
-    # Eager polars sums the FCR components apart, over the first contacts, #10 among them.
+    # Eager polars takes another way: each contact's FCR level (repeats.add_fcr_level), read
+    # by its streaming sums.
     native = {
         "pandas": lambda frame: frame,
         "polars": pl.from_pandas,
