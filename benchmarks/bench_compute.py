@@ -18,6 +18,10 @@ round):
   that DuckDB computes the frame, as it does past the memory bound (``_via_polars``);
 - ``polars``: ``pl.read_parquet``, ``kk.compute``, ``.to_pandas()``;
 - ``duckdb``: ``kk.compute`` on ``duckdb.read_parquet(...)`` (a relation), ``.df()``;
+- ``duckdb_rel`` and ``duckdb_search`` (only when asked for): the same with the file named by a
+  path relative to the working folder, as a notebook names it, on a connection without and
+  with a ``file_search_path`` (which keeps the pass over the ids in DuckDB, as every relative
+  path had it before stop 47);
 - ``sql``: one DuckDB SQL query per grouping with the DESIGN definitions written by hand
   (LAG/LEAD windows over the eligible contacts for FCR), ``.df()``.
 
@@ -32,6 +36,7 @@ eager engines, during ``kk.compute`` alone (the frame already loaded); and the l
     python benchmarks/bench_compute.py                        # 1M contacts, both shapes, 5 rounds
     python benchmarks/bench_compute.py --rows 10000000 --rounds 3 --shapes real
     python benchmarks/bench_compute.py --shapes real --engines pd_arrow pd_duckdb sql
+    python benchmarks/bench_compute.py --shapes real --engines duckdb_rel duckdb_search sql
     PYTHONPATH=.venv/pandas3 python benchmarks/bench_compute.py   # on pandas 3 (make test lays it)
 """
 
@@ -54,7 +59,7 @@ from kpikit.metrics import _via_polars as via_polars
 
 CONTACT_KPIS = [kpi_id for kpi_id in kk.catalog.KPI_IDS if kk.kpi(kpi_id).table == "contacts"]
 ENGINES = ("pandas", "pd_arrow", "kk_read", "polars", "duckdb", "sql")
-ASKED_FOR = ("pd_duckdb",)
+ASKED_FOR = ("pd_duckdb", "duckdb_rel", "duckdb_search")
 EAGER = {
     "pandas": pd.read_parquet,
     "pd_arrow": lambda path: pd.read_parquet(path, dtype_backend="pyarrow"),
@@ -145,7 +150,9 @@ def tasks(path, grouping):
     """The whole task of every engine for one grouping: each returns a pandas table."""
     options = GROUPINGS[grouping]
     connection = duckdb.connect()
-    source = str(path)
+    searching = duckdb.connect()
+    searching.execute(f"SET file_search_path = '{os.path.dirname(path)}'")
+    source, relative = str(path), os.path.relpath(path)
 
     def on_pandas(reader):
         return lambda: kk.compute(EAGER[reader](source), CONTACT_KPIS, **options)
@@ -155,6 +162,12 @@ def tasks(path, grouping):
         "pd_duckdb": lambda: _in_duckdb(on_pandas("pd_arrow")),
         "polars": lambda: kk.compute(pl.read_parquet(source), CONTACT_KPIS, **options).to_pandas(),
         "duckdb": lambda: kk.compute(connection.read_parquet(source), CONTACT_KPIS, **options).df(),
+        "duckdb_rel": lambda: kk.compute(
+            connection.read_parquet(relative), CONTACT_KPIS, **options
+        ).df(),
+        "duckdb_search": lambda: kk.compute(
+            searching.read_parquet(relative), CONTACT_KPIS, **options
+        ).df(),
         "sql": lambda: connection.sql(SQL.format(path=source, key=SQL_KEYS[grouping])).df(),
     }
 
@@ -267,7 +280,7 @@ def report(rows, shape, engines, rounds):
         f"polars {pl.__version__}, DuckDB {duckdb.__version__}"
     )
     print(
-        f"{'engine':<10}{'by':<7}{'wall s':>8}{'cpu s':>8}{'x sql':>7}{'cpu x sql':>10}"
+        f"{'engine':<14}{'by':<7}{'wall s':>8}{'cpu s':>8}{'x sql':>7}{'cpu x sql':>10}"
         f"{'+MB task':>10}{'+MB kk':>8}"
     )
     sql_cpu = {grouping: cpu for name, grouping, _, cpu, *_ in results if name == "sql"}
@@ -275,7 +288,7 @@ def report(rows, shape, engines, rounds):
         alone_text = f"{alone:8.0f}" if alone is not None else f"{'':8}"
         cpu_ratio = cpu / sql_cpu[grouping] if grouping in sql_cpu else float("nan")
         print(
-            f"{name:<10}{grouping:<7}{wall:8.3f}{cpu:8.3f}{ratio:7.2f}{cpu_ratio:10.2f}"
+            f"{name:<14}{grouping:<7}{wall:8.3f}{cpu:8.3f}{ratio:7.2f}{cpu_ratio:10.2f}"
             f"{memory:10.0f}{alone_text}"
         )
 

@@ -65,10 +65,11 @@ _GLOB = re.compile(r"[*?\[\]{}]")
 
 
 def parquet_scan_files(relation) -> list[str] | None:
-    """The parquet files ``relation`` reads, when it is a plain scan of local files named by
-    absolute paths, and nothing else: every row of the files, as they are. None otherwise (a
-    query, a filter, a glob, partition folders, a relative path, which DuckDB may resolve
-    against its own search path, or a file that is not there).
+    """The parquet files ``relation`` reads (absolute paths), when it is a plain scan of local
+    files and nothing else: every row of the files, as they are. None otherwise (a query, a
+    filter, a glob, partition folders, a file that is not there, a path from the home folder
+    (``~``), or a relative path on a connection whose ``file_search_path`` may find it
+    elsewhere than in the working folder).
 
     Read from the relation's SQL text, the only public account DuckDB gives of it; another
     release that words it otherwise gives None, and callers do without.
@@ -92,6 +93,26 @@ def parquet_scan_files(relation) -> list[str] | None:
     if match is None:
         return None
     files = [name.replace("''", "'") for name in re.findall(r"'((?:[^']|'')*)'", match["files"])]
-    if all(os.path.isabs(f) and not _GLOB.search(f) and os.path.isfile(f) for f in files):
-        return files
-    return None
+    if any(f.startswith("~") or _GLOB.search(f) for f in files):
+        return None
+    if not all(os.path.isabs(f) for f in files):
+        if not _reads_from_working_folder(relation):
+            return None
+        files = [os.path.abspath(f) for f in files]
+    return files if all(os.path.isfile(f) for f in files) else None
+
+
+def _reads_from_working_folder(relation) -> bool:
+    """Whether DuckDB looks for ``relation``'s relative paths in the working folder alone, as
+    polars does: its connection sets no ``file_search_path`` (a setting of each connection;
+    a cursor has its own)."""
+    import duckdb
+
+    connection = connection_of(relation)
+    if connection is None:
+        return False
+    try:
+        [(search_path,)] = connection.sql("SELECT current_setting('file_search_path')").fetchall()
+    except duckdb.Error:
+        return False
+    return not search_path

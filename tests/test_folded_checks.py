@@ -435,10 +435,18 @@ def test_parquet_scan_files_names_the_files_of_a_plain_scan_only(tmp_path, monke
     assert files(connection.read_parquet(first)) == [first]
     assert files(connection.read_parquet([first, second], union_by_name=True)) == [first, second]
     assert files(connection.from_parquet(second)) == [second]
-    # Anything else DuckDB may read otherwise than polars, or not as the files are:
+    # A relative path is found in the working folder, as polars would, while the connection
+    # sets no search path of its own:
     monkeypatch.chdir(tmp_path)
+    assert files(connection.read_parquet("two.parquet")) == [second]
+    searching = duckdb.connect()
+    searching.execute(f"SET file_search_path = '{tmp_path / 'elsewhere'}'")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    at_home = duckdb.connect()
+    # Anything else DuckDB may read otherwise than polars, or not as the files are:
     others = [
-        connection.read_parquet("two.parquet"),  # relative: DuckDB's file_search_path applies
+        searching.read_parquet("two.parquet"),  # relative, with a search path
+        at_home.read_parquet("~/two.parquet"),  # from the home folder, which DuckDB expands
         connection.read_parquet(str(tmp_path / "*.parquet")),  # a glob
         connection.read_parquet(first, hive_partitioning=True),
         connection.read_parquet(first, filename=True),
@@ -495,14 +503,19 @@ def test_polars_reads_the_ids_of_plain_parquet_files(
         assert problem in error_of(lambda: kk.compute(data, kpis="asa"))
 
 
-def test_a_path_given_to_compute_has_its_ids_read_by_polars(tmp_path, monkeypatch):
+def test_relative_paths_have_their_ids_read_by_polars(tmp_path, monkeypatch):
     # kk.compute of a relative path reads the files by their absolute paths, so that the
-    # ids are read by polars whatever DuckDB's search path.
+    # ids are read by polars whatever DuckDB's search path; a relation of relative paths on a
+    # connection without a search path has them read by polars too.
     two_files(tmp_path, ["a", "b"], ["c", "a"])
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(_folded_checks, "_ids_fail", no_duckdb_pass)
     assert "1 row repeating" in error_of(lambda: kk.compute(".", kpis="asa"))  # the folder
     assert kk.compute("one.parquet", kpis="asa")["value"].tolist() == [10.0]
+    relative = duckdb.connect().read_parquet(["one.parquet", "two.parquet"])
+    assert "1 row repeating" in error_of(lambda: kk.compute(relative, kpis="asa"))
+    one = duckdb.connect().read_parquet("one.parquet")
+    assert kk.compute(one, kpis="asa").df()["value"].tolist() == [10.0]
 
 
 @pytest.mark.parametrize("cursor", [True, False])
