@@ -148,6 +148,40 @@ def test_parquet_text_stays_in_arrow_and_true_false_with_gaps_are_nullable_boole
     assert (contacts["agent_id"] == "a1").tolist() == [True, False, False]
 
 
+def test_parquet_is_read_a_chunk_a_row_group_outside_arrows_default_pool(tmp_path, monkeypatch):
+    # Arrow's default pool (mimalloc) spent seconds in the kernel on 10M contacts (stop 47), so
+    # files of LARGE_READ_BYTES unpacked and more are read into jemalloc or the system's
+    # allocator, unless the user names a pool. The text comes as large_string, which pandas'
+    # str holds without a copy, a chunk a row group (finer chunks slowed the compute), from a
+    # path or from uploaded bytes alike.
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    from kpikit.io import _source
+
+    monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL", raising=False)
+    default = pa.default_memory_pool().backend_name
+    assert _source.arrow_memory_pool(_source.LARGE_READ_BYTES - 1).backend_name == default
+    large = _source.arrow_memory_pool(_source.LARGE_READ_BYTES).backend_name
+    assert large in ("jemalloc", "system")
+    monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", "system")
+    assert _source.arrow_memory_pool(_source.LARGE_READ_BYTES).backend_name == default
+    monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL")
+    # A small file read as a large one reads the same.
+    monkeypatch.setattr(_source, "LARGE_READ_BYTES", 0)
+
+    frame = sample_contacts()
+    path = tmp_path / "contacts.parquet"
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), path, row_group_size=2)
+    from_path, from_bytes = read_contacts(path), read_upload(path.read_bytes(), "log.parquet")
+    pd.testing.assert_frame_equal(from_path, from_bytes.contacts)
+    ids = from_path["contact_id"].array.__arrow_array__()
+    assert ids.type == pa.large_string()
+    assert ids.num_chunks == pq.ParquetFile(path).num_row_groups == (len(frame) + 1) // 2
+    assert from_path["contact_id"].tolist() == frame["contact_id"].astype(str).tolist()
+    pd.testing.assert_series_equal(from_path["wait_s"], frame["wait_s"].astype(float))
+
+
 @pytest.mark.parametrize("decimal", [".", ","])
 def test_a_word_among_numbers_past_the_parsers_first_chunk_is_reported_as_written(
     tmp_path, decimal

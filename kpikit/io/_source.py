@@ -6,6 +6,7 @@ the size stays under a limit on disk and once decompressed (a small gzip can hid
 
 import gzip
 import io
+import os
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
@@ -22,6 +23,10 @@ READ_SUFFIXES = (".csv", ".csv.gz", ".parquet")
 
 HEAD_BYTES = 1 << 20
 """How much of a CSV file the format detection looks at (1 MiB, about 10,000 rows)."""
+
+LARGE_READ_BYTES = 100_000_000
+"""Unpacked size of a Parquet file from which it is read outside Arrow's default memory pool
+(:func:`arrow_memory_pool`)."""
 
 MAX_COLUMNS = 1_000
 """Most columns a file may have (vendor exports have tens; 1,000 take a second to detect)."""
@@ -219,7 +224,9 @@ def load_parquet(source: Source, *, rows: int | None = None) -> pd.DataFrame:
         check_size(size, source.max_bytes, source.label, stage=" uncompressed")
         refuse_bad_header(parquet.schema_arrow.names, source.label)
         if rows is None:
-            return arrow_to_pandas(parquet.read())
+            pool = arrow_memory_pool(size)
+            table = _read_whole(source.data, parquet.schema_arrow, pool)
+            return arrow_to_pandas(table, memory_pool=pool)
         batches = parquet.iter_batches(batch_size=max(rows, 1))
         first = next(batches, None)
         if first is None:
@@ -229,6 +236,61 @@ def load_parquet(source: Source, *, rows: int | None = None) -> pd.DataFrame:
         if str(error).startswith(source.label):
             raise
         raise ValueError(f"Cannot read {source.label} as Parquet: {error}") from None
+
+
+def _read_whole(data: bytes | Path, schema, pool):
+    """Every row of a Parquet file, read into ``pool``, its text as Arrow's ``large_string``:
+    the type pandas' ``str`` holds, which pandas would otherwise copy every value into. At 10M
+    real-shaped contacts, in jemalloc's pool: 1.8-1.9 s into pandas, against 5.5-6.4 s for
+    ``ParquetFile.read`` and pandas' copy in Arrow's default pool.
+
+    >>> import pyarrow as pa, pyarrow.parquet as pq
+    >>> sink = pa.BufferOutputStream()
+    >>> pq.write_table(pa.table({"id": ["c1"], "x": [1.5]}), sink)
+    >>> data = sink.getvalue().to_pybytes()
+    >>> _read_whole(data, pq.read_schema(pa.BufferReader(data)), pa.default_memory_pool()).schema
+    id: large_string
+    x: double
+    """
+    import pyarrow as pa
+    import pyarrow.dataset as ds
+
+    wide = pa.schema(
+        [f.with_type(pa.large_string()) if pa.types.is_string(f.type) else f for f in schema],
+        metadata=schema.metadata,
+    )
+    with pa.BufferReader(data) if isinstance(data, bytes) else pa.OSFile(str(data)) as file:
+        fragment = ds.ParquetFileFormat().make_fragment(file)
+        # A chunk a row group, as pandas reads them: in batches of Arrow's default 131,072
+        # rows the text would come in 8 chunks a million contacts, which slows the compute.
+        return fragment.to_table(schema=wide, batch_size=1 << 30, memory_pool=pool)
+
+
+def arrow_memory_pool(size: int):
+    """The Arrow memory pool to read a Parquet file of ``size`` bytes unpacked into: Arrow's
+    default (mimalloc in pyarrow's wheels) below ``LARGE_READ_BYTES``, else jemalloc where
+    pyarrow has it (Linux) or the system's allocator; the default whenever
+    ``ARROW_DEFAULT_MEMORY_POOL`` names one.
+
+    On Linux with transparent huge pages always on (as on the 2-core CI machines), mimalloc
+    spends seconds in the kernel on fresh memory once reads pass about 100 MB: a read of
+    real-shaped contacts and a ``kk.compute`` of it took, mimalloc against jemalloc, 0.32
+    against 0.34 s at 1M (42 MB unpacked), but 2.0 against 1.0 s at 3M (117 MB), 4.9 against
+    1.9 s at 6M (246 MB) and 9.1 against 3.1 s at 10M (414 MB), nearly all of the difference
+    system time (``benchmarks/bench_arrow_pool.py``).
+
+    >>> import pyarrow as pa
+    >>> arrow_memory_pool(1_000).backend_name == pa.default_memory_pool().backend_name
+    True
+    """
+    import pyarrow as pa
+
+    if os.environ.get("ARROW_DEFAULT_MEMORY_POOL") or size < LARGE_READ_BYTES:
+        return pa.default_memory_pool()
+    try:
+        return pa.jemalloc_memory_pool()
+    except NotImplementedError:  # a pyarrow built without it (macOS, Windows)
+        return pa.system_memory_pool()
 
 
 def text_dtype() -> pd.StringDtype:
@@ -246,9 +308,10 @@ def text_dtype() -> pd.StringDtype:
         return pd.StringDtype("pyarrow_numpy")
 
 
-def arrow_to_pandas(table) -> pd.DataFrame:
+def arrow_to_pandas(table, memory_pool=None) -> pd.DataFrame:
     """An Arrow table as pandas, its text in :func:`text_dtype` and its true/false columns with
-    missing values as pandas' nullable ``boolean`` (rather than Python objects).
+    missing values as pandas' nullable ``boolean`` (rather than Python objects); pandas' columns
+    are allocated from ``memory_pool`` (Arrow's default without one).
 
     Text stays in Arrow's buffers: at 1M contacts the conversion takes 0.02 s rather than
     0.25 s to Python objects (pandas 2), and :func:`kpikit.compute` then takes 0.15 s rather
@@ -271,7 +334,7 @@ def arrow_to_pandas(table) -> pd.DataFrame:
     # two such columns: 0.26-0.31 s against 0.17 s).
     kept = [position for position in range(table.num_columns) if position not in gaps]
     frame = table.select(kept).to_pandas(
-        types_mapper={pa.string(): text, pa.large_string(): text}.get
+        types_mapper={pa.string(): text, pa.large_string(): text}.get, memory_pool=memory_pool
     )
     for position in gaps:  # in ascending order, so each lands where the file has it
         flags = pd.BooleanDtype().__from_arrow__(table.column(position))
