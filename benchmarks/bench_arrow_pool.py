@@ -18,6 +18,7 @@ import statistics
 import time
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 from bench_compute import CONTACT_KPIS
 from contact_logs import path_for
 
@@ -26,12 +27,11 @@ from kpikit.io import _source
 
 
 def pools():
-    found = {"mimalloc": pa.mimalloc_memory_pool, "jemalloc": pa.jemalloc_memory_pool}
-    found["system"] = pa.system_memory_pool
+    """Arrow's pools by name, those this pyarrow was built with."""
     made = {}
-    for name, make in found.items():
+    for name in ("mimalloc", "jemalloc", "system"):
         try:
-            made[name] = make()
+            made[name] = getattr(pa, f"{name}_memory_pool")()
         except NotImplementedError:  # a pyarrow built without it
             pass
     return made
@@ -64,19 +64,12 @@ def main():
             times[name]["wall"].append(time.perf_counter() - started)
             times[name]["cpu"].append(time.process_time() - started_cpu)
             times[name]["system"].append(after.ru_stime - before.ru_stime)
-    unpacked = _unpacked_bytes(path)
+    unpacked = _source.unpacked_bytes(pq.read_metadata(path))
     print(f"{args.rows:,} contacts ({unpacked / 1e6:.0f} MB unpacked), median of {args.rounds}")
     print(f"{'pool':10s} {'wall ms':>8s} {'cpu ms':>8s} {'system ms':>10s}")
     for name, measured in times.items():
         wall, cpu, system = (statistics.median(measured[k]) * 1000 for k in measured)
         print(f"{name:10s} {wall:8.0f} {cpu:8.0f} {system:10.0f}")
-
-
-def _unpacked_bytes(path) -> int:
-    import pyarrow.parquet as pq
-
-    metadata = pq.ParquetFile(path).metadata
-    return sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups))
 
 
 if __name__ == "__main__":

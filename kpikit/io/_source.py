@@ -220,7 +220,7 @@ def load_parquet(source: Source, *, rows: int | None = None) -> pd.DataFrame:
     try:
         parquet = pq.ParquetFile(handle)
         metadata = parquet.metadata
-        size = sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups))
+        size = unpacked_bytes(metadata)
         check_size(size, source.max_bytes, source.label, stage=" uncompressed")
         refuse_bad_header(parquet.schema_arrow.names, source.label)
         if rows is None:
@@ -236,6 +236,18 @@ def load_parquet(source: Source, *, rows: int | None = None) -> pd.DataFrame:
         if str(error).startswith(source.label):
             raise
         raise ValueError(f"Cannot read {source.label} as Parquet: {error}") from None
+
+
+def unpacked_bytes(metadata) -> int:
+    """The size of a Parquet file's data once unpacked, from its footer's ``metadata``.
+
+    >>> import pyarrow as pa, pyarrow.parquet as pq
+    >>> sink = pa.BufferOutputStream()
+    >>> pq.write_table(pa.table({"x": [1.5, 2.5]}), sink)
+    >>> unpacked_bytes(pq.read_metadata(pa.BufferReader(sink.getvalue()))) > 0
+    True
+    """
+    return sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups))
 
 
 def _read_whole(data: bytes | Path, schema, pool):
