@@ -148,7 +148,7 @@ def keys_may_repeat(frame, key: str) -> bool:
     except ImportError:
         return True
     hashes = pl.from_arrow(values).drop_nulls().hash()
-    return repeats_any(hashes.to_numpy())
+    return repeats_any(hashes)
 
 
 def _held_by_arrow(frame, key: str):
@@ -180,7 +180,7 @@ def polars_keys_may_repeat(frame, key: str) -> bool:
     import polars as pl
 
     hashes = frame.lazy().to_native().select(pl.col(key).drop_nulls().hash()).collect()
-    return repeats_any(hashes.to_series().to_numpy())
+    return repeats_any(hashes.to_series())
 
 
 def _repeated_key_groups(frame, keys):

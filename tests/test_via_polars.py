@@ -116,17 +116,28 @@ def test_polars_is_handed_the_columns_compute_reads_or_checks(monkeypatch):
     # By agent: the queue and the column outside the schema are neither read nor checked.
     handed = via_polars.hand_over(frame, kk.options.resolve(), ["agent_id"])
     assert set(frame.columns) - set(handed.columns) == {"queue", "note"}
+    assert handed["agent_id"].to_list() == pa.array(frame["agent_id"]).to_pylist()  # the text
+    # Not grouped by agent: compute checks only that abandoned contacts have no agent, and
+    # polars is handed where the agent ids are missing, not their text (16 bytes a contact).
+    by_day = via_polars.hand_over(frame, kk.options.resolve(), [])
+    assert str(by_day["agent_id"].dtype) == "UInt8"
+    missing = frame["agent_id"].isna()
+    assert 0 < missing.sum() < len(frame)
+    assert by_day["agent_id"].is_null().to_list() == missing.tolist()
+    assert set(by_day["agent_id"].drop_nulls()) == {0}
     # Keys and FCR's match are read; without FCR's reason, reason is left out.
     options = kk.options.resolve(fcr_match="customer_id")
     handed = via_polars.hand_over(frame, options, ["queue", "note"])
     assert set(frame.columns) - set(handed.columns) == {"reason"}
-    # agent_id is checked against answered even when nothing groups by it.
-    assert "agent_id" in via_polars.hand_over(frame, kk.options.resolve(), []).columns
-    for by in ("queue", "note", None):
+    # FCR matching on the agent reads the agent ids' text.
+    agent_match = kk.options.resolve(fcr_match=("customer_id", "agent_id"))
+    assert str(via_polars.hand_over(frame, agent_match, [])["agent_id"].dtype) == "String"
+    for by, match in [("queue", "customer_id"), ("note", "customer_id"), (None, "customer_id"),
+                      (None, ("customer_id", "agent_id"))]:  # fmt: skip
         monkeypatch.setattr(via_polars, "MIN_ROWS", len(frame) + 1)
-        by_pandas = kk.compute(frame, by=by, fcr_match="customer_id")
+        by_pandas = kk.compute(frame, by=by, fcr_match=match)
         monkeypatch.setattr(via_polars, "MIN_ROWS", 0)
-        by_polars = kk.compute(frame, by=by, fcr_match="customer_id")
+        by_polars = kk.compute(frame, by=by, fcr_match=match)
         pd.testing.assert_frame_equal(by_pandas, by_polars, check_exact=False)
     # An abandoned contact with an agent is still refused, and a missing key still named with
     # every column the frame has.

@@ -364,7 +364,7 @@ def _parquet_ids_fail(files, key: str, fallback) -> bool:
         if plain and scan.select(pl.len()).collect().item() <= MAX_SORTED_HASHES:
             hashed = pl.when(column.is_null()).then(None).otherwise(column.hash())
             hashes = scan.select(hashed).collect(engine="streaming").to_series()
-            return hashes.null_count() > 0 or repeats_any(hashes.to_numpy())
+            return hashes.null_count() > 0 or repeats_any(hashes)
     except (pl.exceptions.PolarsError, OSError):
         pass
     return True if fallback is None else _ids_fail(fallback, key)
