@@ -270,6 +270,8 @@ def as_polars(frame: pd.DataFrame, columns=None, presence=()):
 
 
 def _as_arrow(frame: pd.DataFrame, table: pa.Table, name: str, floats, presence):
+    """Column ``name`` of ``frame`` as polars is handed it: NumPy ``floats`` over their own
+    memory, ``presence`` columns as their missing values, the others from ``table``."""
     if name in floats:
         return _floats_as_arrow(frame[name].to_numpy())
     return _presence(table[name]) if name in presence else table[name]
