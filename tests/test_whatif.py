@@ -469,6 +469,37 @@ def test_roster_for_day_moves_last_week_forward():
     assert whatif.roster_for_day(kk.Dataset(contacts=log), "2024-01-08")[0] is None
 
 
+def test_roster_for_the_day_after_counts_channel_shares_once(monkeypatch):
+    # The day after the data has no agent intervals: its channel shares were counted in vain
+    # before the week before's were (half of the roster's time on the sample).
+    import kpikit.monitor._plan as plan
+
+    log = weekly_log(weeks=2).assign(channel="phone", agent_id="a")
+    agent_intervals = pd.DataFrame(
+        {
+            "agent_id": ["a"],
+            "interval_start": pd.to_datetime(["2024-01-08 09:00"]),
+            "paid_s": 1800.0,
+            "handling_s": 1800.0,
+            "available_s": 0.0,
+        }
+    )
+    counted = []
+    count = plan._channel_counts
+    monkeypatch.setattr(
+        plan, "_channel_counts", lambda *a, **k: counted.append(1) or count(*a, **k)
+    )
+    data = kk.Dataset(contacts=log, agent_intervals=agent_intervals)
+    staffed, source = whatif.roster_for_day(data, "2024-01-15", channel="phone")
+    assert source == "agent intervals of 2024-01-08, a week before"
+    assert staffed.to_dict() == {pd.Timestamp("2024-01-15 09:00"): 1.0}  # agent a: all phone
+    assert len(counted) == 1
+    # neither day has rows: nothing is counted
+    counted.clear()
+    assert whatif.roster_for_day(data, "2024-01-10", channel="phone")[0] is None
+    assert counted == []
+
+
 def test_staffing_plan_by_hand():
     # 100 calls per half hour at 180 s: A = 10 Erlangs. Erlang C, 80 % in 20 s: 14 agents
     # (13 give 79.6 %). Rostered: 12, 16, and nobody at 10:00 (the Series lacks it).

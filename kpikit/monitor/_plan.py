@@ -278,14 +278,18 @@ def staffed_agents(agent_intervals, *, freq="30min", day=None, shares=None):
     {'a': 1.5}
     """
     check_intraday_freq(freq)
-    frame = _checked_intervals(agent_intervals)
+    return _staffed(checked_intervals(agent_intervals), freq, day, shares)
+
+
+def _staffed(frame, freq, day, shares):
+    """:func:`staffed_agents` of agent intervals already checked (:func:`checked_intervals`)
+    and an intraday ``freq``."""
     weight = pd.Series(1.0, index=frame.index)
     if shares is not None:
         weight = frame["agent_id"].map(_checked_shares(shares)).fillna(0.0)
     starts = pd.to_datetime(frame["interval_start"])
-    if day is not None:  # a calendar day on the intervals' clock (23 or 25 hours in a zone)
-        first, end = day_bounds(checked_day(day), starts.dt.tz)
-        inside = (starts >= first) & (starts < end)
+    if day is not None:
+        inside = _on_day(starts, day)
         frame, starts, weight = frame[inside], starts[inside], weight[inside]
     length = pd.Timedelta(FREQS[freq])
     seconds = weight * (frame["handling_s"] + frame["available_s"])
@@ -325,8 +329,26 @@ def _interval_starts(times: pd.DatetimeIndex, length: pd.Timedelta) -> pd.Dateti
     return midnight + ((times - midnight) // length) * length
 
 
-def _checked_intervals(agent_intervals):
-    """The agent intervals as a pandas frame, after the schema's checks of the columns read."""
+def _on_day(starts: pd.Series, day) -> pd.Series:
+    """True where an interval start falls on ``day``, a calendar day on the starts' clock (23
+    or 25 hours in a zone)."""
+    first, end = day_bounds(checked_day(day), starts.dt.tz)
+    return (starts >= first) & (starts < end)
+
+
+def has_rows_on(intervals, day) -> bool:
+    """Whether checked agent intervals (:func:`checked_intervals`) have a row on ``day``.
+
+    >>> rows = pd.DataFrame({"interval_start": pd.to_datetime(["2024-01-01 09:00"])})
+    >>> has_rows_on(rows, "2024-01-01"), has_rows_on(rows, "2024-01-02")
+    (True, False)
+    """
+    return bool(_on_day(pd.to_datetime(intervals["interval_start"]), day).any())
+
+
+def checked_intervals(agent_intervals):
+    """The agent intervals as a pandas frame, after the schema's checks of the columns
+    :func:`staffed_agents` reads (SchemaError otherwise)."""
     agent_intervals = pandas_frame(agent_intervals, "agent_intervals")  # lazy ones collected
     frame = nw.from_native(agent_intervals, eager_only=True)
     specs = [
@@ -401,6 +423,16 @@ def day_staffed(data, day, *, channel=None, freq="30min"):
     if getattr(data, "agent_intervals", None) is None:
         raise ValueError("The data has no agent intervals to count the agents staffed from")
     day = checked_day(day)
+    check_intraday_freq(freq)
+    return staffed_on(
+        data, checked_intervals(data.agent_intervals), day, channel=channel, freq=freq
+    )
+
+
+def staffed_on(data, intervals, day, *, channel=None, freq="30min"):
+    """:func:`day_staffed` of the agent intervals of ``data`` already checked (``intervals``,
+    from :func:`checked_intervals`), a checked ``day`` and an intraday ``freq``: a caller that
+    tries several days (:func:`kpikit.whatif.roster_for_day`) checks them once."""
     shares = None
     if channel is not None:
         contacts = _shares_source(data)
@@ -410,4 +442,4 @@ def day_staffed(data, day, *, channel=None, freq="30min"):
         chosen = same_weekday if len(same_weekday) else counts
         _check_channel(chosen, channel)  # one of the channels of the contacts counted
         shares = _shares(chosen, channel)
-    return staffed_agents(data.agent_intervals, freq=freq, day=day, shares=shares)
+    return _staffed(intervals, freq, day, shares)
