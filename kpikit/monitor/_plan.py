@@ -287,7 +287,7 @@ def _staffed(frame, freq, day, shares):
     weight = pd.Series(1.0, index=frame.index)
     if shares is not None:
         weight = frame["agent_id"].map(_checked_shares(shares)).fillna(0.0)
-    starts = pd.to_datetime(frame["interval_start"])
+    starts = as_datetimes(frame["interval_start"])
     if day is not None:
         inside = _on_day(starts, day)
         frame, starts, weight = frame[inside], starts[inside], weight[inside]
@@ -343,7 +343,7 @@ def has_rows_on(intervals, day) -> bool:
     >>> has_rows_on(rows, "2024-01-01"), has_rows_on(rows, "2024-01-02")
     (True, False)
     """
-    return bool(_on_day(pd.to_datetime(intervals["interval_start"]), day).any())
+    return bool(_on_day(as_datetimes(intervals["interval_start"]), day).any())
 
 
 def checked_intervals(agent_intervals):
