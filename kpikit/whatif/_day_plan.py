@@ -240,15 +240,14 @@ def roster_for_day(data, day, *, channel="phone", freq="30min"):
     zone = arrivals_zone(contacts)
     # the day's date on the contacts' clock; its midnight there is what the agent data is cut at
     date = day_bounds(pd.Timestamp(day).normalize(), zone)[0].tz_localize(None)
-    has_channel = channel is not None and "channel" in contacts.columns
+    shared = channel if channel is not None and "channel" in contacts.columns else None
     # Checked once, and the day found before its channel shares are counted: the day after the
     # data has no rows, and counting its shares in vain took half of the roster's time.
     intervals = checked_intervals(data.agent_intervals)
     for shift, note in ((pd.Timedelta(0), ""), (_WEEK, ", a week before")):
         midnight = day_bounds(date - shift, zone)[0]
         if has_rows_on(intervals, midnight):
-            channel = channel if has_channel else None
-            staffed = staffed_on(data, intervals, midnight, channel=channel, freq=freq)
+            staffed = staffed_on(data, intervals, midnight, channel=shared, freq=freq)
             return _moved(staffed, shift), f"agent intervals of {date - shift:%Y-%m-%d}{note}"
     return None, f"no agent intervals on {date:%Y-%m-%d} or a week before"
 
