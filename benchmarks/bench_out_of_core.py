@@ -11,8 +11,12 @@ Prints the median time, the ratio to the SQL, the peak resident memory added dur
 the peak resident memory of the whole process (DuckDB's buffers included, kept between calls), and
 checks that both give the same values.
 
+With ``--partitioned`` each chunk lands in a partition folder of its own (``batch=00000/``,
+as a daily export writes them), which kpikit reads back as a ``batch`` column.
+
     python benchmarks/bench_out_of_core.py --rows 10000000 --memory-limit 2GB
     python benchmarks/bench_out_of_core.py --rows 100000000 --memory-limit 8GB --rounds 1
+    python benchmarks/bench_out_of_core.py --rows 10000000 --partitioned --folder /tmp/batches
 """
 
 import argparse
@@ -76,16 +80,23 @@ def write_chunk(path, first_id, rows, total, rng):
     frame.to_parquet(path, index=False, coerce_timestamps="us")  # Spark reads no nanoseconds
 
 
-def generate(rows, folder, seed=1):
-    """Write ``rows`` contacts into ``folder`` as parquet files of at most CHUNK_ROWS each."""
+def generate(rows, folder, seed=1, partitioned=False):
+    """Write ``rows`` contacts into ``folder`` as parquet files of at most CHUNK_ROWS each, in a
+    partition folder each when ``partitioned``."""
     rng = np.random.default_rng(seed)
     for number, first in enumerate(range(0, rows, CHUNK_ROWS)):
         size = min(CHUNK_ROWS, rows - first)
-        write_chunk(folder / f"part-{number:05d}.parquet", first, size, rows, rng)
+        name = f"batch={number:05d}/part.parquet" if partitioned else f"part-{number:05d}.parquet"
+        (folder / name).parent.mkdir(exist_ok=True)
+        write_chunk(folder / name, first, size, rows, rng)
 
 
-def runners(folder, memory_limit):
-    files = f"{folder}/*.parquet"
+def parquet_files(folder):
+    return sorted(folder.glob("*.parquet")) + sorted(folder.glob("batch=*/*.parquet"))
+
+
+def runners(folder, memory_limit, partitioned=False):
+    files = f"{folder}/{'*/' if partitioned else ''}*.parquet"
     connection = duckdb.connect(config={"memory_limit": memory_limit})
     connection.execute("SET enable_progress_bar = false")
     day_key = "date_trunc('day', arrived_at)"
@@ -121,18 +132,20 @@ def main():
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--memory-limit", default="2GB", help="DuckDB's cap, e.g. 2GB")
     parser.add_argument("--folder", type=Path, help="keep the files here (default: a temp folder)")
+    parser.add_argument("--partitioned", action="store_true", help="a partition folder a file")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as temporary:
         folder = args.folder or Path(temporary)
         folder.mkdir(parents=True, exist_ok=True)
-        if not any(folder.glob("*.parquet")):
+        if not parquet_files(folder):
             started = time.perf_counter()
-            generate(args.rows, folder)
+            generate(args.rows, folder, partitioned=args.partitioned)
             print(f"generated {args.rows:,} contacts in {time.perf_counter() - started:.0f} s")
-        size = sum(path.stat().st_size for path in folder.glob("*.parquet")) / 2**30
-        print(f"{len(list(folder.glob('*.parquet')))} parquet files, {size:.2f} GiB on disk")
-        jobs = runners(folder, args.memory_limit)
+        files = parquet_files(folder)
+        size = sum(path.stat().st_size for path in files) / 2**30
+        print(f"{len(files)} parquet files, {size:.2f} GiB on disk")
+        jobs = runners(folder, args.memory_limit, args.partitioned)
         times = {name: [] for name in jobs}
         memory = {name: 0.0 for name in jobs}
         peak_rss = {name: 0.0 for name in jobs}
