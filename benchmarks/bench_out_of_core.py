@@ -145,7 +145,8 @@ def main():
         files = parquet_files(folder)
         size = sum(path.stat().st_size for path in files) / 2**30
         print(f"{len(files)} parquet files, {size:.2f} GiB on disk")
-        jobs = runners(folder, args.memory_limit, args.partitioned)
+        # the layout of the files there, which a kept --folder decides
+        jobs = runners(folder, args.memory_limit, partitioned=files[0].parent != folder)
         times = {name: [] for name in jobs}
         memory = {name: 0.0 for name in jobs}
         peak_rss = {name: 0.0 for name in jobs}
