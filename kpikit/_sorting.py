@@ -53,10 +53,10 @@ def repeats_any(values) -> bool:
     >>> chunked.n_chunks(), repeats_any(chunked)
     (2, True)
     """
-    if isinstance(values, np.ndarray):
-        ordered = _sorted_by_polars(values) if _by_polars(values) else np.sort(values)
+    if isinstance(values, np.ndarray) and not _by_polars(values):
+        ordered = np.sort(values)
     else:
-        ordered = values.sort(multithreaded=False).to_numpy()
+        ordered = _sorted_by_polars(values)
     return bool((ordered[1:] == ordered[:-1]).any())
 
 
@@ -65,8 +65,9 @@ def _by_polars(values) -> bool:
 
 
 def _sorted_by_polars(values):
-    """The values of a NumPy array, sorted by polars on one thread, in a NumPy view of
-    polars' buffer."""
+    """The values of a NumPy array or a polars Series (as it is, in its chunks), sorted by
+    polars on one thread, in a NumPy view of polars' buffer."""
     import polars as pl
 
-    return pl.Series(values).sort(multithreaded=False).to_numpy()
+    series = values if isinstance(values, pl.Series) else pl.Series(values)
+    return series.sort(multithreaded=False).to_numpy()
