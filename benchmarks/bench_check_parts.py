@@ -1,4 +1,4 @@
-"""Two parts of kk.compute's work on a real-shaped log, each against what it replaced.
+"""Parts of kk.compute's work, each against what it replaced.
 
 - ``ids``: the checks' pass over the contact ids of a DuckDB relation over the parquet file
   (read, hash, look for two equal hashes): DuckDB's pass on the relation against polars reading
@@ -6,10 +6,14 @@
 - ``flags``: pandas' true/false columns with missing values (``transferred`` and ``resolved``,
   read by ``pd.read_parquet`` as Python objects) turned into Arrow arrays: Arrow's conversion
   against ``kpikit._object_flags.as_arrow_flags``.
+- ``keys``: the checks' screen for repeated (agent_id, interval_start) keys of a pandas table of
+  agent intervals (the sample's, and as many intervals as ``--rows``: 500 agents with text ids,
+  one id in a thousand missing, quarter hours): narwhals' group-by against pandas'
+  ``duplicated`` (``kpikit._check_runs._keys_repeat``, stop 50).
 
-Both read the log of bench_compute.py (cached in ``benchmarks/data/``); the two ways alternate
-within each round and their results are checked equal before timing. Prints the median wall and
-CPU time (all threads of the process) of each, in ms.
+The first two read the log of bench_compute.py (cached in ``benchmarks/data/``). The two ways
+alternate within each round and their results are checked equal before timing. Prints the
+median wall and CPU time (all threads of the process) of each, in ms.
 
     python benchmarks/bench_check_parts.py --rows 10000000 --rounds 5
 """
@@ -19,15 +23,19 @@ import statistics
 import time
 
 import duckdb
-import narwhals as nw
+import narwhals.stable.v2 as nw
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 from contact_logs import path_for
 
+import kpikit as kk
+from kpikit._check_runs import _keys_repeat, _repeated_key_groups
 from kpikit._object_flags import as_arrow_flags
 from kpikit.metrics import _folded_checks
 
 FLAGS = ["transferred", "resolved"]
+KEYS = ("agent_id", "interval_start")
 
 
 def id_passes(path):
@@ -49,13 +57,36 @@ def flag_conversions(path):
     }
 
 
+def key_screens(intervals, label):
+    frame = nw.from_native(intervals)
+    return {
+        f"keys {label}, group-by": lambda: len(_repeated_key_groups(frame, KEYS)) > 0,
+        f"keys {label}, duplicated": lambda: _keys_repeat(frame, KEYS),
+    }
+
+
+def many_intervals(rows: int) -> pd.DataFrame:
+    """``rows`` quarter hours of 500 agents (text ids, one in a thousand missing)."""
+    per_agent = max(rows // 500, 1)
+    agents = np.repeat(np.array([f"agent-{i:04d}" for i in range(500)], dtype=object), per_agent)
+    starts = pd.date_range("2026-01-05", periods=per_agent, freq="15min").to_numpy()
+    frame = pd.DataFrame({"agent_id": agents, "interval_start": np.tile(starts, 500)})
+    frame.loc[::1000, "agent_id"] = None
+    return frame
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     path = path_for(args.rows, "real")
-    pairs = [id_passes(path), flag_conversions(path)]
+    pairs = [
+        id_passes(path),
+        flag_conversions(path),
+        key_screens(kk.load_sample().agent_intervals, "sample"),
+        key_screens(many_intervals(args.rows), f"{args.rows:,}"),
+    ]
     for pair in pairs:
         one, other = (run() for run in pair.values())
         assert _same(one, other), f"{' and '.join(pair)} disagree"
@@ -69,10 +100,10 @@ def main():
             wall[name].append(time.perf_counter() - start)
             cpu[name].append(time.process_time() - start_cpu)
     print(f"{args.rows:,} contacts (real shape), median of {args.rounds} rounds")
-    print(f"{'task':16s} {'wall ms':>8s} {'cpu ms':>8s}")
+    print(f"{'task':26s} {'wall ms':>8s} {'cpu ms':>8s}")
     for name in tasks:
         median_wall, median_cpu = statistics.median(wall[name]), statistics.median(cpu[name])
-        print(f"{name:16s} {median_wall * 1000:8.1f} {median_cpu * 1000:8.1f}")
+        print(f"{name:26s} {median_wall * 1000:8.1f} {median_cpu * 1000:8.1f}")
 
 
 def _same(one, other) -> bool:

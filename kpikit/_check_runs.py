@@ -108,7 +108,7 @@ def _screen(frame, checks, duplicate, keys) -> tuple[list[_Check], bool]:
         distinct = (row["__kpikit_distinct"] or 0) - (1 if row["__kpikit_nulls"] else 0)
         repeats = (row["__kpikit_present"] or 0) > distinct
     else:
-        repeats = duplicate is not None and len(_repeated_key_groups(frame, keys)) > 0
+        repeats = duplicate is not None and _keys_repeat(frame, keys)
     return failed, repeats
 
 
@@ -181,6 +181,29 @@ def polars_keys_may_repeat(frame, key: str) -> bool:
 
     hashes = frame.lazy().to_native().select(pl.col(key).drop_nulls().hash()).collect()
     return repeats_any(hashes.to_series())
+
+
+def _keys_repeat(frame, keys) -> bool:
+    """Whether two rows hold the same present value of every key column (a row with a missing
+    key repeats nothing).
+
+    A pandas frame is asked with pandas' ``duplicated``, which combines the columns' codes,
+    rather than grouped: for the sample's 56k agent intervals (two keys) 5 ms against 12 ms, for
+    10M text-id intervals 1.2 s against 2.3 s (``benchmarks/bench_check_parts.py``). Other
+    engines group the keys, polars as fast as it finds the duplicated rows.
+
+    >>> import pandas as pd
+    >>> intervals = pd.DataFrame({"agent_id": ["a", "a", None, None], "start": [1, 2, 3, 3]})
+    >>> _keys_repeat(nw.from_native(intervals), ("agent_id", "start"))
+    False
+    >>> _keys_repeat(nw.from_native(intervals.assign(start=1)), ("agent_id", "start"))
+    True
+    """
+    if isinstance(frame, nw.DataFrame) and frame.implementation.is_pandas():
+        native = frame.to_native()
+        present = native[list(keys)].notna().all(axis=1)
+        return bool((native.duplicated(subset=list(keys)) & present).any())
+    return len(_repeated_key_groups(frame, keys)) > 0
 
 
 def _repeated_key_groups(frame, keys):

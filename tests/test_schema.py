@@ -511,6 +511,21 @@ def test_duplicate_agent_interval():
     )
 
 
+@pytest.mark.parametrize("engine", ["pandas", "polars"])
+def test_agent_intervals_missing_an_id_repeat_nothing(engine):
+    # Rows 0 and 1 share an interval but have no agent: each is an empty id, not a repeat of
+    # the other; row 2 has its own (agent, interval). Worked by hand: 2 empty ids, 0 repeats.
+    intervals = make_intervals(
+        agent_id=[None, None, "a1"],
+        interval_start=pd.to_datetime(["2024-03-04 09:00"] * 3),
+    )
+    if engine == "polars":
+        intervals = pl.from_pandas(intervals)
+    problem = only_problem(Dataset(make_contacts(), intervals))
+    assert (problem.column, problem.count) == ("agent_id", 2)
+    assert "empty in a required column" in str(problem)
+
+
 def test_costs_are_quoted_by_row_position():
     costs = make_costs(cost=[-10.0, 250.0], period_start=pd.to_datetime(["2024-03-01", None]))
     with pytest.raises(SchemaError) as raised:
