@@ -68,7 +68,22 @@ def add_hour_weekday(data, *, column: str = "arrived_at"):
         )
     _check_timestamps(frame, column)
     timestamp = nw.col(column)
-    return frame.with_columns(weekday=timestamp.dt.weekday(), hour=timestamp.dt.hour()).to_native()
+    return frame.with_columns(weekday=iso_weekday(timestamp), hour=timestamp.dt.hour()).to_native()
+
+
+def iso_weekday(time):
+    """The ISO weekday (1 Monday to 7 Sunday) of a narwhals datetime expression, on every
+    engine.
+
+    narwhals 2.29 gives Spark's Sunday as 0 (``(dayofweek + 6) % 7``), where the other engines
+    give 7; both are Sunday modulo 7, which this takes.
+
+    >>> import pandas as pd
+    >>> days = pd.DataFrame({"at": pd.to_datetime(["2026-03-01", "2026-03-02", "2026-03-07"])})
+    >>> nw.from_native(days).select(iso_weekday(nw.col("at")))["at"].to_list()  # Sun, Mon, Sat
+    [7, 1, 6]
+    """
+    return (time.dt.weekday() + 6) % 7 + 1
 
 
 _CONVERT = (

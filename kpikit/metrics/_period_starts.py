@@ -9,6 +9,7 @@ from datetime import timedelta
 import narwhals as nw
 
 from kpikit.metrics._inputs import time_zone
+from kpikit.timeparts import iso_weekday
 
 FREQUENCIES = {
     "15min": "15m",
@@ -95,11 +96,8 @@ def _local_start(time, freq, minutes_by_arithmetic=False):
         return time.dt.truncate("1m") - minute * (time.dt.minute() % size)
     if freq != "week":
         return time.dt.truncate(FREQUENCIES[freq])
-    day = time.dt.truncate("1d")
-    weekday = time.dt.weekday()  # 1 = Monday
-    start = day
-    for offset in range(1, 7):
-        start = (
-            nw.when(weekday == offset + 1).then(day.dt.offset_by(f"-{offset}d")).otherwise(start)
-        )
-    return start
+    # The day less a day for each since Monday: on pandas, which evaluates every use of an
+    # expression again, one weekday and one day rather than a choice among six shifted days
+    # (the sample's agent intervals by team and week: 28-29 ms against 61 ms).
+    days_since_monday = iso_weekday(time) - 1
+    return time.dt.truncate("1d") - nw.lit(timedelta(days=1)) * days_since_monday

@@ -23,6 +23,7 @@ from kpikit.calibrate import HANDLE_COLUMNS, contacts_frame
 from kpikit.forecast._series import FREQS, MAX_HISTORY_GAP
 from kpikit.periods import day_bounds
 from kpikit.schema import KEY_COLUMNS, TABLES, SchemaError
+from kpikit.timeparts import iso_weekday
 
 INTRADAY_FREQS = tuple(name for name in FREQS if name != "day")
 """Interval lengths the monitor and its plan work in."""
@@ -202,7 +203,7 @@ def _channel_counts(contacts, *, weekday=False):
     frame = nw.from_native(contacts)
     keys = [key for key in ("agent_id", "channel") if key in frame.columns]
     if weekday:
-        frame = frame.with_columns(weekday=nw.col("arrived_at").dt.weekday())
+        frame = frame.with_columns(weekday=iso_weekday(nw.col("arrived_at")))
         keys.append("weekday")
     by_agent = nw.col("answered").fill_null(False)
     if "agent_id" in keys:
