@@ -282,6 +282,59 @@ def test_weeks_start_on_monday_on_spark(spark):
     assert_same(kk.compute(contacts, "contacts_offered", freq="week"), weekly)
 
 
+@pytest.mark.parametrize(
+    "freq", ["15min", "30min", "hour", "day", "week", "month", "quarter", "year"]
+)
+def test_every_period_length_cuts_as_pandas_does_on_spark(spark, freq):
+    # 400 contacts spread over two years (every weekday, hour and minute), counted per period
+    # on Spark and on pandas: the same periods with the same counts.
+    rng = np.random.default_rng(7)
+    seconds = np.sort(rng.integers(0, 2 * 365 * 86_400, 400))
+    contacts = pd.DataFrame(
+        {
+            "contact_id": [f"c{i}" for i in range(400)],
+            "arrived_at": pd.Timestamp("2025-01-01") + pd.to_timedelta(seconds, unit="s"),
+            "answered": True,
+            "wait_s": 5.0,
+        }
+    )
+    expected = kk.compute(contacts, "contacts_offered", freq=freq)
+    assert_same(
+        expected, kk.compute(spark.createDataFrame(contacts), "contacts_offered", freq=freq)
+    )
+
+
+def test_the_hour_repeated_when_clocks_go_back_is_two_periods_on_spark(spark):
+    # Paris falls back on Sun 25 October 2026 at 03:00 CEST to 02:00 CET. Worked by hand, in
+    # Paris: 01:30+02:00; 02:10 and 02:40 +02:00; 02:20+01:00; 03:05+01:00 -> hours 01:00+02:00
+    # (1), 02:00+02:00 (2), 02:00+01:00 (1), 03:00+01:00 (1): in UTC 23:00, 00:00, 01:00 and
+    # 02:00. The sums came to the driver on the wall clock without its offset, which made the
+    # two 02:00 hours one time.
+    utc = ["2026-10-24 23:30", "2026-10-25 00:10", "2026-10-25 00:40", "2026-10-25 01:20",
+           "2026-10-25 02:05"]  # fmt: skip
+    contacts = pd.DataFrame(
+        {
+            "contact_id": ["a", "b", "c", "d", "e"],
+            "arrived_at": pd.to_datetime(utc, utc=True).tz_convert("Europe/Paris"),
+            "answered": True,
+            "wait_s": 5.0,
+        }
+    )
+    try:
+        spark.conf.set("spark.sql.session.timeZone", "Europe/Paris")
+        hourly = kk.compute(spark.createDataFrame(contacts), "contacts_offered", freq="hour")
+        table = to_pandas(hourly).sort_values("period")
+    finally:
+        spark.conf.set("spark.sql.session.timeZone", "UTC")
+    assert table["period"].dt.tz_convert("UTC").dt.strftime("%d %H:%M").tolist() == [
+        "24 23:00",
+        "25 00:00",
+        "25 01:00",
+        "25 02:00",
+    ]
+    assert table["value"].tolist() == [1.0, 2.0, 1.0, 1.0]
+
+
 def test_sunday_is_weekday_7_on_spark(spark):
     # Sat 7, Sun 8 and Mon 9 March 2026: ISO weekdays 6, 7 and 1, as pandas gives them
     # (narwhals 2.29 gives Spark's Sunday as 0). The day plan's channel shares count contacts

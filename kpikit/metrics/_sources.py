@@ -22,6 +22,7 @@ import narwhals as nw
 import pyarrow as pa
 
 from kpikit._duckdb import connection_of, keeps_types_through_arrow
+from kpikit._frames import to_pandas
 from kpikit._validators import as_path, check_flag, check_time_zone
 from kpikit._versions import require
 from kpikit.metrics._hive import as_text, partition_keys, refuse_keys_in_files
@@ -388,7 +389,10 @@ def sums_on_driver(sums):
     as a lazy query (one busy process, 10 alternating rounds).
     """
     if is_spark(sums):
-        return nw.from_native(sums.to_native().toPandas())
+        # Times as instants (:func:`kpikit._frames.to_pandas`): ``toPandas`` gives the session
+        # zone's wall clock without its offset, which made the hour repeated when clocks go
+        # back one period, and the result two rows of one time.
+        return nw.from_native(to_pandas(sums))
     if sums.implementation.is_duckdb():
         return nw.from_native(_fetched(sums.to_native()))
     return sums
