@@ -98,6 +98,7 @@ def _local_start(time, freq, minutes_by_arithmetic=False):
         return time.dt.truncate(FREQUENCIES[freq])
     # The day less a day for each since Monday: on pandas, which evaluates every use of an
     # expression again, one weekday and one day rather than a choice among six shifted days
-    # (the sample's agent intervals by team and week: 28-29 ms against 61 ms).
+    # (the sample's agent-interval KPIs by team and week: 34 ms against 69-71 ms,
+    # ``benchmarks/bench_periods.py``).
     days_since_monday = iso_weekday(time) - 1
     return time.dt.truncate("1d") - nw.lit(timedelta(days=1)) * days_since_monday
