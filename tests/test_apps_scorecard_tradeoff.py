@@ -191,6 +191,34 @@ def test_scorecard_bad_arguments(hand):
         ScorecardApp(hand, targets=TARGETS, source="banking")
 
 
+def test_scorecard_checks_its_data_once_a_redraw(generated, monkeypatch):
+    # The table by team and its weekly trend read the same frames: each table is checked once
+    # a redraw (kpikit.apps._base.BaseApp._redraw), where each compute checked them before.
+    # At agent level the trend reads the costs too, which its compute checks then.
+    from kpikit.metrics import _inputs
+
+    checked = []
+    check = _inputs._check_values
+
+    def counted(dataset, tables, options):
+        checked.extend(tables)
+        return check(dataset, tables, options)
+
+    monkeypatch.setattr(_inputs, "_check_values", counted)
+    app = ScorecardApp(generated, targets=TARGETS, level="team", freq="week")
+    assert checked == ["contacts", "agent_intervals"]
+    checked.clear()
+    app.level.value = "agent"
+    assert checked == ["contacts", "agent_intervals", "costs"]
+
+
+def test_scorecard_still_refuses_bad_data(hand):
+    # Checked once a redraw is still checked: a negative wait is the checks' error.
+    bad = kk.Dataset(contacts=hand.contacts.assign(wait_s=-1.0))
+    with pytest.raises(kk.SchemaError, match="wait_s: 10 rows below 0"):
+        ScorecardApp(bad, targets=TARGETS, level="team", freq="all")
+
+
 def test_scorecard_bad_upload_keeps_the_data(hand):
     app = ScorecardApp(hand, targets=TARGETS, level="team", freq="all")
     before = app.card.table.copy()

@@ -69,6 +69,7 @@ from kpikit.catalog import CHANNELS, SECTORS
 from kpikit.display import format_value
 from kpikit.io import READ_SUFFIXES, Sheet, read_upload, write_workbook
 from kpikit.metrics import compute
+from kpikit.metrics._checked_once import checked_once
 from kpikit.options import Options
 from kpikit.options import resolve as resolve_options
 from kpikit.sample import load_sample
@@ -495,12 +496,19 @@ class BaseApp:
         if self._holding:
             return
         self.message.value = ""
-        self._update()
+        self._redraw()
 
     def _on_data(self) -> None:
         """Hook run when the data changes: recompute data-dependent caches, then redraw."""
         self.set_status(describe_data(self.data, self.data_label))
-        self._update()
+        self._redraw()
+
+    def _redraw(self) -> None:
+        """:meth:`_update`, in which the computes check each table of the data once
+        (:func:`kpikit.metrics._checked_once.checked_once`): a scorecard's table and its trend
+        read the same frames, which nothing changes while it draws."""
+        with checked_once(self.data):
+            self._update()
 
     def _update(self) -> None:
         """Redraw every output from the controls' current values."""

@@ -28,6 +28,7 @@ from kpikit.catalog import CHANNELS, SECTORS, benchmarks, catalog
 from kpikit.catalog import kpi as kpi_definition
 from kpikit.display import DECIMALS, figures_html, kpi_label, value_range
 from kpikit.io import Sheet
+from kpikit.metrics._checked_once import checked_once
 
 __all__ = ["BenchmarksApp"]
 
@@ -179,16 +180,17 @@ class BenchmarksApp(BaseApp):
         return value, ""
 
     def _on_data(self) -> None:
-        self._computed = {
-            "all": _values_by_kpi(compute_table(self.data, options=self.engine_options))
-        }
-        self._data_channels = set()
-        if self._has_channel():
-            by_channel = compute_table(self.data, by=["channel"], options=self.engine_options)
-            self._data_channels = set(by_channel["channel"].dropna())
-            for channel in CHANNELS[1:]:
-                rows = by_channel[by_channel["channel"] == channel]
-                self._computed[channel] = _values_by_kpi(rows)
+        with checked_once(self.data):  # the two computes read the same frames
+            self._computed = {
+                "all": _values_by_kpi(compute_table(self.data, options=self.engine_options))
+            }
+            self._data_channels = set()
+            if self._has_channel():
+                by_channel = compute_table(self.data, by=["channel"], options=self.engine_options)
+                self._data_channels = set(by_channel["channel"].dropna())
+                for channel in CHANNELS[1:]:
+                    rows = by_channel[by_channel["channel"] == channel]
+                    self._computed[channel] = _values_by_kpi(rows)
         super()._on_data()
 
     def _computed_values(self) -> dict:

@@ -533,7 +533,7 @@ class GovernanceApp(BaseApp):
                 f"({other.recorded_at:%d %b %H:%M} UTC): “{other.value}”. Both are kept in the "
                 "history; yours is now the current one."
             )
-        self._update()
+        self._redraw()
         self.form_message.value = (
             alert_html(text) if recorded.conflicts else f"<p>{html.escape(text)}</p>"
         )

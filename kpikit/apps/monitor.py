@@ -316,7 +316,7 @@ class MonitorApp(BaseApp):
             reset_channel_picker(self.channel, data_channels(self.data.contacts), None)
         finally:
             self._holding = False
-        self._update()
+        self._redraw()
 
     def _update(self):
         self._ahead.touch()

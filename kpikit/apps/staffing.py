@@ -520,7 +520,7 @@ class StaffingApp(BaseApp):
     def _plan_ready(self, planner) -> None:
         # Data uploaded or view left meanwhile: the result waits in its planner's cache.
         if planner is self._planner and self.view.value == "plan":
-            self._update()
+            self._redraw()
 
     def _plan_figure(self, day, inputs, targets):
         """The day plan: its figure; the summary and :attr:`plan` are set on the way."""
