@@ -91,3 +91,20 @@ def spark():
     session.sparkContext.setLogLevel("ERROR")
     yield session
     session.stop()
+
+
+@pytest.fixture
+def checked_tables(monkeypatch):
+    """The tables that kk.compute's checks go through, in the order checked (a table checked
+    twice is listed twice): ``kpikit.metrics._inputs._check_values`` counted."""
+    from kpikit.metrics import _inputs
+
+    checked = []
+    check = _inputs._check_values
+
+    def counted(dataset, tables, options):
+        checked.extend(tables)
+        return check(dataset, tables, options)
+
+    monkeypatch.setattr(_inputs, "_check_values", counted)
+    return checked

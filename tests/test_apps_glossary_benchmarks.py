@@ -143,21 +143,11 @@ def test_set_rejects_values_outside_the_options(data):
 # --- BenchmarksApp -----------------------------------------------------------------------
 
 
-def test_benchmarks_checks_the_data_once(data, monkeypatch):
+def test_benchmarks_checks_the_data_once(data, checked_tables):
     # Its values for every channel and by channel come from two computes of the same frames:
     # the contacts are checked once, by the first.
-    from kpikit.metrics import _inputs
-
-    checked = []
-    check = _inputs._check_values
-
-    def counted(dataset, tables, options):
-        checked.extend(tables)
-        return check(dataset, tables, options)
-
-    monkeypatch.setattr(_inputs, "_check_values", counted)
     BenchmarksApp(data)
-    assert checked == ["contacts"]
+    assert checked_tables == ["contacts"]
 
 
 def test_benchmarks_values_are_computed_from_the_data(data):

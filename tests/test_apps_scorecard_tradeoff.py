@@ -191,25 +191,15 @@ def test_scorecard_bad_arguments(hand):
         ScorecardApp(hand, targets=TARGETS, source="banking")
 
 
-def test_scorecard_checks_its_data_once_a_redraw(generated, monkeypatch):
+def test_scorecard_checks_its_data_once_a_redraw(generated, checked_tables):
     # The table by team and its weekly trend read the same frames: each table is checked once
     # a redraw (kpikit.apps._base.BaseApp._redraw), where each compute checked them before.
     # At agent level the trend reads the costs too, which its compute checks then.
-    from kpikit.metrics import _inputs
-
-    checked = []
-    check = _inputs._check_values
-
-    def counted(dataset, tables, options):
-        checked.extend(tables)
-        return check(dataset, tables, options)
-
-    monkeypatch.setattr(_inputs, "_check_values", counted)
     app = ScorecardApp(generated, targets=TARGETS, level="team", freq="week")
-    assert checked == ["contacts", "agent_intervals"]
-    checked.clear()
+    assert checked_tables == ["contacts", "agent_intervals"]
+    checked_tables.clear()
     app.level.value = "agent"
-    assert checked == ["contacts", "agent_intervals", "costs"]
+    assert checked_tables == ["contacts", "agent_intervals", "costs"]
 
 
 def test_scorecard_still_refuses_bad_data(hand):
