@@ -13,7 +13,7 @@ How to write an app (see :class:`kpikit.apps.GlossaryApp` for a complete one)::
             self.chart = Chart()
             self.kpi.observe(self._on_change, names="value")
             self.widget = self._compose(controls=[self.kpi], main=[self.chart])
-            self._on_data()                          # first computation and drawing
+            self._data_changed()                     # first computation and drawing
 
         def _on_data(self):
             self._table = compute_table(self.data, options=self.engine_options)  # data only
@@ -35,9 +35,10 @@ Rules the apps follow:
   per chart, the figure only).
 - ``set(**values)`` sets several controls with one redraw; notebooks call
   ``app.set_from_link()``, which passes it the link's parameters.
-- ``_on_data()`` runs when the data changes (construction, upload): recompute caches, then
-  ``_update()``. It must raise ``ValueError`` (or ``kpikit.SchemaError``) when the data cannot
-  feed the app; the upload is then rolled back and the message shown.
+- ``_on_data()`` runs when the data changes (construction, upload; called through
+  ``_data_changed()``, which checks each table once for the caches and the redraw): recompute
+  caches, then ``_update()``. It must raise ``ValueError`` (or ``kpikit.SchemaError``) when the
+  data cannot feed the app; the upload is then rolled back and the message shown.
 - The app displays itself (``_repr_mimebundle_``), so the last line of a notebook cell can be the
   app. ``app.widget`` is the root widget, for embedding in a larger layout.
 - Batch reports (``kpikit report``) set the environment variable ``KPIKIT_STATIC_APPS=1``; the
@@ -503,6 +504,12 @@ class BaseApp:
         self.set_status(describe_data(self.data, self.data_label))
         self._redraw()
 
+    def _data_changed(self) -> None:
+        """:meth:`_on_data` in one :func:`~kpikit.metrics._checked_once.checked_once` scope: the
+        caches it computes and the redraw after them check each table of the new data once."""
+        with checked_once(self.data):
+            self._on_data()
+
     def _redraw(self) -> None:
         """:meth:`_update`, in which the computes check each table of the data once
         (:func:`kpikit.metrics._checked_once.checked_once`): a scorecard's table and its trend
@@ -552,7 +559,7 @@ class BaseApp:
                 content, filename, max_bytes=self.max_upload_bytes, **read_options
             )
             self.data_label = filename
-            self._on_data()
+            self._data_changed()
         # The upload boundary must never show a traceback: ValueError (SchemaError, parse
         # errors, decoding errors) carries a message for the user; anything else is reported by
         # type so the page stays usable.
@@ -588,7 +595,7 @@ class BaseApp:
     def _restore(self, previous) -> None:
         self.data, self.data_label = previous
         try:
-            self._on_data()
+            self._data_changed()
         except Exception:
             # The previous data drew before; if it cannot now, the page must still stay alive.
             pass

@@ -28,7 +28,6 @@ from kpikit.catalog import CHANNELS, SECTORS, benchmarks, catalog
 from kpikit.catalog import kpi as kpi_definition
 from kpikit.display import DECIMALS, figures_html, kpi_label, value_range
 from kpikit.io import Sheet
-from kpikit.metrics._checked_once import checked_once
 
 __all__ = ["BenchmarksApp"]
 
@@ -155,7 +154,7 @@ class BenchmarksApp(BaseApp):
             controls=[self.sector, self.channel, self.use_data],
             main=[self.data_note, self.chart, values_panel, self.table, self.highlight],
         )
-        self._on_data()
+        self._data_changed()
 
     def yours(self) -> dict[str, float]:
         """Your value per KPI as shown in the fields (typed, else computed); NaN when none."""
@@ -180,17 +179,16 @@ class BenchmarksApp(BaseApp):
         return value, ""
 
     def _on_data(self) -> None:
-        with checked_once(self.data):  # the two computes read the same frames
-            self._computed = {
-                "all": _values_by_kpi(compute_table(self.data, options=self.engine_options))
-            }
-            self._data_channels = set()
-            if self._has_channel():
-                by_channel = compute_table(self.data, by=["channel"], options=self.engine_options)
-                self._data_channels = set(by_channel["channel"].dropna())
-                for channel in CHANNELS[1:]:
-                    rows = by_channel[by_channel["channel"] == channel]
-                    self._computed[channel] = _values_by_kpi(rows)
+        self._computed = {
+            "all": _values_by_kpi(compute_table(self.data, options=self.engine_options))
+        }
+        self._data_channels = set()
+        if self._has_channel():
+            by_channel = compute_table(self.data, by=["channel"], options=self.engine_options)
+            self._data_channels = set(by_channel["channel"].dropna())
+            for channel in CHANNELS[1:]:
+                rows = by_channel[by_channel["channel"] == channel]
+                self._computed[channel] = _values_by_kpi(rows)
         super()._on_data()
 
     def _computed_values(self) -> dict:

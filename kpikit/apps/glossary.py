@@ -150,7 +150,7 @@ class GlossaryApp(BaseApp):
                 self.background,
             ],
         )
-        self._on_data()
+        self._data_changed()
 
     def _on_data(self) -> None:
         values = compute_table(self.data, options=self.engine_options)

@@ -200,7 +200,7 @@ class GovernanceApp(BaseApp):
         self.widget.add_class("kpikit-governance")
         self._holding = False
         self._ahead = Prefetch()
-        self._on_data()
+        self._data_changed()
 
     # --- widgets ---------------------------------------------------------------------------
 

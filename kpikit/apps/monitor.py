@@ -274,7 +274,7 @@ class MonitorApp(BaseApp):
         self._drawn = None
         self._task = None
         self._ahead = Prefetch()
-        self._on_data()
+        self._data_changed()
 
     # -- data and controls ----------------------------------------------------------------
 

@@ -248,7 +248,7 @@ class ScorecardApp(BaseApp):
             ],
         )
         self._holding = False
-        self._on_data()
+        self._data_changed()
 
     # --- data-dependent state --------------------------------------------------------------
 

@@ -224,7 +224,7 @@ class StaffingApp(BaseApp):
             ],
         )
         self._holding = False
-        self._on_data()
+        self._data_changed()
 
     # ------------------------------------------------------------------ data
 

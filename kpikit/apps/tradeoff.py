@@ -170,7 +170,7 @@ class TradeoffApp(BaseApp):
             controls=controls, main=[self.channel_note, self.chart, self.projection]
         )
         self._holding = False
-        self._on_data()
+        self._data_changed()
 
     def _on_data(self) -> None:
         self._tables = ChannelTables(self.data, options=self.engine_options)
