@@ -76,14 +76,19 @@ def iso_weekday(time):
     engine.
 
     narwhals 2.29 gives Spark's Sunday as 0 (``(dayofweek + 6) % 7``), where the other engines
-    give 7; both are Sunday modulo 7, which this takes.
+    give 7; a 0 gets 7 added. Not taken modulo 7, which pandas' columns held by Arrow and
+    pyarrow tables lack (``NotImplementedError: mod not implemented``).
 
     >>> import pandas as pd
     >>> days = pd.DataFrame({"at": pd.to_datetime(["2026-03-01", "2026-03-02", "2026-03-07"])})
     >>> nw.from_native(days).select(iso_weekday(nw.col("at")))["at"].to_list()  # Sun, Mon, Sat
     [7, 1, 6]
+    >>> arrow = days.convert_dtypes(dtype_backend="pyarrow")
+    >>> nw.from_native(arrow).select(iso_weekday(nw.col("at")))["at"].to_list()
+    [7, 1, 6]
     """
-    return (time.dt.weekday() + 6) % 7 + 1
+    weekday = time.dt.weekday()
+    return weekday + (weekday == 0).cast(nw.Int8) * 7
 
 
 _CONVERT = (

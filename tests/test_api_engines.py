@@ -206,3 +206,34 @@ def test_pyarrow_periods_keep_the_zone_asked_for():
     assert got.schema.field("period").type == pa.timestamp(unit, tz="Europe/Paris")
     expected = kk.compute(contacts, "aht", freq="day")
     assert got.column("period").to_pylist() == expected["period"].tolist()
+
+
+@pytest.mark.parametrize("kind", ["arrow_backed", "pyarrow"])
+def test_weeks_and_weekdays_of_arrow_held_times(kind):
+    # Weekdays were taken modulo 7, which Arrow-backed pandas columns and pyarrow tables lack:
+    # freq="week" and add_hour_weekday raised NotImplementedError("mod not implemented").
+    # Worked by hand: Sun 1 March 2026 is in the week of Mon 23 February, Mon 2 and Sun 8
+    # March in the week of 2 March, Mon 9 March in the next; ISO weekdays 7, 1, 7, 1.
+    contacts = pd.DataFrame(
+        {
+            "contact_id": ["a", "b", "c", "d"],
+            "arrived_at": pd.to_datetime(
+                ["2026-03-01 10:00", "2026-03-02 10:00", "2026-03-08 23:00", "2026-03-09 00:30"]
+            ),
+            "answered": True,
+            "wait_s": 5.0,
+        }
+    )
+    held = arrow_backed(contacts)
+    if kind == "pyarrow":
+        held = pa.Table.from_pandas(held, preserve_index=False)
+    weekly = kk.compute(held, "contacts_offered", freq="week")
+    table = weekly.to_pandas() if kind == "pyarrow" else weekly
+    assert [f"{period:%a %Y-%m-%d}" for period in table["period"]] == [
+        "Mon 2026-02-23",
+        "Mon 2026-03-02",
+        "Mon 2026-03-09",
+    ]
+    assert table["value"].tolist() == [1.0, 2.0, 1.0]
+    weekdays = kk.timeparts.add_hour_weekday(held)["weekday"]
+    assert (weekdays.to_pylist() if kind == "pyarrow" else weekdays.tolist()) == [7, 1, 7, 1]
