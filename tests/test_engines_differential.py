@@ -3,10 +3,10 @@ groupings, periods and time zones around the clock changes: every engine gives p
 
 A differential test: the expected values are pandas' own (the hand-worked cases that pin pandas
 down are in test_metrics and test_common). Engines: pandas held by Arrow, a pyarrow Table, a
-polars LazyFrame, a DuckDB relation (its connection set to the contacts' zone, as DuckDB reads
-zoned times in it), a parquet file (read by DuckDB) and the large-frame paths, where a pandas
-frame is handed to DuckDB or to polars (their thresholds lowered to the test's few rows).
-Spark, slower to start, has its own agreement tests in test_spark.
+polars DataFrame and LazyFrame, a DuckDB relation (its connection set to the contacts' zone, as
+DuckDB reads zoned times in it), a parquet file (read by DuckDB) and the large-frame paths,
+where a pandas frame is handed to DuckDB or to polars (their thresholds lowered to the test's
+few rows). Spark, slower to start, has its own agreement tests in test_spark.
 """
 
 import duckdb
@@ -149,6 +149,7 @@ def test_every_engine_computes_pandas_table(
     inputs = {
         "pandas held by Arrow": lambda: arrow_backed,
         "pyarrow Table": lambda: pa.Table.from_pandas(contacts, preserve_index=False),
+        "polars DataFrame": lambda: pl.from_pandas(contacts),
         "polars LazyFrame": lambda: pl.from_pandas(contacts).lazy(),
         "parquet file": lambda: str(path),
         "pandas handed to DuckDB": lambda: contacts,
