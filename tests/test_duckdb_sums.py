@@ -48,6 +48,32 @@ def test_flags_are_counted_by_hand_with_nulls_skipped_and_a_null_agent_kept():
     assert pd.isna(nulls["transfer_rate"]) and pd.isna(nulls["csat"])
 
 
+def test_a_count_of_conditions_all_unknown_is_zero_as_on_pandas():
+    # DuckDB 2.0's count_if gives null for a group whose conditions are all null. Chat's two
+    # contacts were answered with no resolution recorded: resolved count_if(answered AND
+    # resolved) is null there, and the numerator came back null where pandas gives 0. By hand:
+    # phone resolved 1 of 2 known (50 %); chat 0 of 0 known (numerator 0, value null).
+    frame = pd.DataFrame(
+        {
+            "contact_id": ["c1", "c2", "c3", "c4"],
+            "arrived_at": [datetime(2026, 3, 2, 9, minute) for minute in range(4)],
+            "answered": True,
+            "wait_s": 5.0,
+            "channel": ["phone", "phone", "chat", "chat"],
+            "talk_s": 60.0,
+            "transferred": False,
+            "resolved": pd.array([True, False, None, None], dtype="boolean"),
+        }
+    )
+    for data in (frame, relation(frame)):
+        result = kk.compute(data, "resolution_rate", by="channel")
+        result = result if isinstance(result, pd.DataFrame) else result.df()
+        rows = result.set_index("channel")
+        assert rows.loc["phone", ["value", "numerator", "denominator"]].tolist() == [50.0, 1, 2]
+        assert rows.loc["chat", ["numerator", "denominator"]].tolist() == [0.0, 0.0]
+        assert pd.isna(rows.loc["chat", "value"])
+
+
 @pytest.mark.parametrize("grouping", [{"by": "agent_id"}, {"freq": "day"}, {}])
 def test_narwhals_steps_give_the_same_result_when_its_internals_differ(grouping, monkeypatch):
     frame = random_contacts(7, 300)

@@ -24,6 +24,7 @@ from kpikit.metrics import _via_duckdb as via_duckdb
 from kpikit.metrics import _via_polars as via_polars
 
 FIGURES = ["value", "numerator", "denominator", "ci_low", "ci_high"]
+CONTACT_KPIS = [kpi_id for kpi_id in kk.catalog.KPI_IDS if kk.kpi(kpi_id).table == "contacts"]
 # Six days around a change of the clocks: New York in spring (8 March 2026) and autumn
 # (1 November), Paris in spring (29 March) and autumn (25 October).
 STARTS = ["2026-03-05", "2026-03-27", "2026-10-22", "2026-10-29"]
@@ -122,15 +123,21 @@ def on_duckdb(contacts, zone):
     by=st.sampled_from([None, "agent_id", "channel", ("queue", "channel")]),
     freq=st.sampled_from([None, "30min", "hour", "day", "week", "month"]),
     options=OPTIONS,
+    kpis=st.one_of(
+        st.none(), st.lists(st.sampled_from(CONTACT_KPIS), min_size=1, max_size=3, unique=True)
+    ),
 )
 # Always tried: weeks of times without a zone (Arrow-held times raised NotImplementedError: no
-# modulo), and days over New York's autumn change of zoned times held in UTC, cut with tz.
+# modulo); days over New York's autumn change of zoned times held in UTC, cut with tz; one KPI
+# whose condition is unknown in every row of a group (DuckDB counted null there, not 0).
 @example(seed=1, n=50, start=STARTS[0], zone=None, in_utc=False, csat_scale=5, by=None,
-         freq="week", options={})  # fmt: skip
+         freq="week", options={}, kpis=None)  # fmt: skip
 @example(seed=2, n=80, start=STARTS[3], zone="America/New_York", in_utc=True, csat_scale=7,
-         by="channel", freq="day", options={"fcr_window": "24h"})  # fmt: skip
+         by="channel", freq="day", options={"fcr_window": "24h"}, kpis=None)  # fmt: skip
+@example(seed=142, n=2, start=STARTS[2], zone="Europe/Paris", in_utc=False, csat_scale=5,
+         by="channel", freq="week", options={}, kpis=["resolution_rate"])  # fmt: skip
 def test_every_engine_computes_pandas_table(
-    tmp_path, monkeypatch, seed, n, start, zone, in_utc, csat_scale, by, freq, options
+    tmp_path, monkeypatch, seed, n, start, zone, in_utc, csat_scale, by, freq, options, kpis
 ):
     assume(
         not (options.get("sl_abandoned") == "met" and options.get("sl_denominator") == "answered")
@@ -142,7 +149,7 @@ def test_every_engine_computes_pandas_table(
         options = {**options, "tz": zone}
     options = {**options, "csat_scale": csat_scale}
     by = list(by) if isinstance(by, tuple) else by
-    expected = tidy(kk.compute(contacts, by=by, freq=freq, **options))
+    expected = tidy(kk.compute(contacts, kpis, by=by, freq=freq, **options))
     path = tmp_path / f"contacts-{seed}-{n}.parquet"
     contacts.to_parquet(path, index=False)
     arrow_backed = contacts.convert_dtypes(dtype_backend="pyarrow")
@@ -163,13 +170,13 @@ def test_every_engine_computes_pandas_table(
         with monkeypatch.context() as patch:
             if name in lowered:
                 patch.setattr(lowered[name], "MIN_ROWS", 1)
-            got = tidy(kk.compute(data(), by=by, freq=freq, **options))
+            got = tidy(kk.compute(data(), kpis, by=by, freq=freq, **options))
         assert_same(expected, got, name)
     # A DuckDB relation reads zoned times in its connection's zone, set here instead of tz.
     relation_options = {key: value for key, value in options.items() if key != "tz"}
     relation = on_duckdb(contacts, options.get("tz", zone))
     assert_same(
-        expected, tidy(kk.compute(relation, by=by, freq=freq, **relation_options)), "DuckDB"
+        expected, tidy(kk.compute(relation, kpis, by=by, freq=freq, **relation_options)), "DuckDB"
     )
 
 

@@ -8,10 +8,12 @@ every definition stays the one :mod:`._components` holds, but the aggregation ar
 written as SQL text and bound once (:meth:`duckdb.DuckDBPyRelation.aggregate`).
 
 Flags are counted from their conditions (``count_if``) rather than summed as 0.0/1.0 floats:
-DuckDB counts twelve flags of 1M contacts in 50 ms where it sums their floats in 75 ms. Both skip
-a null condition. With both, a compute of every contact KPI over 1M contacts took 1.21-1.31x
-the hand-written SQL against 1.29-1.38x before, and over 10M 1.08-1.14x of its CPU time against
-1.29-1.31x (``benchmarks/bench_compute.py``).
+DuckDB counts twelve flags of 1M contacts in 50 ms where it sums their floats in 75 ms. With
+the single aggregation, a compute of every contact KPI over 1M contacts took 1.21-1.31x the
+hand-written SQL against 1.29-1.38x before, and over 10M 1.08-1.14x of its CPU time against
+1.29-1.31x (``benchmarks/bench_compute.py``). Both a count and a sum skip a null condition,
+and both give null, not 0, for a group whose conditions are all null (DuckDB 2.0's
+``count_if`` as ``sum``); each is then taken as 0, as pandas gives it.
 
 narwhals' expressions are turned into DuckDB's through narwhals' own internals (as its
 ``select`` does); should those differ in another narwhals release, :func:`sums_query` gives
@@ -37,19 +39,22 @@ def sums_query(frame, group, sums, counts, aggregates):
     >>> import duckdb
     >>> rows = duckdb.connect().sql(
     ...     "SELECT agent, wait::DOUBLE AS wait, answered FROM (VALUES ('a', 2, true), "
-    ...     "('a', 3, NULL), (NULL, 1, false)) AS t(agent, wait, answered)")
+    ...     "('a', 3, NULL), (NULL, 1, false), ('b', 4, NULL)) AS t(agent, wait, answered)")
     >>> sums = sums_query(nw.from_native(rows), {"agent": nw.col("agent")},
     ...     {"wait": nw.col("wait")}, {"answered": nw.col("answered")},
     ...     {"longest": nw.col("wait").max()})
-    >>> sorted(sums.to_native().fetchall(), key=str)
-    [('a', 5.0, 1.0, 3.0), (None, 1.0, 0.0, 1.0)]
+    >>> sorted(sums.to_native().fetchall(), key=str)  # b: no condition known, 0 answered
+    [('a', 5.0, 1.0, 3.0), ('b', 4.0, 0.0, 4.0), (None, 1.0, 0.0, 1.0)]
     """
     texts = _sql_texts(frame, {**group, **sums, **counts, **aggregates})
     if texts is None:
         return None
     items = [f"{texts[name]} AS {sql_name(name)}" for name in group]
     items += [f"COALESCE(sum({texts[name]}), 0.0) AS {sql_name(name)}" for name in sums]
-    items += [f"CAST(count_if({texts[name]}) AS DOUBLE) AS {sql_name(name)}" for name in counts]
+    items += [
+        f"COALESCE(CAST(count_if({texts[name]}) AS DOUBLE), 0.0) AS {sql_name(name)}"
+        for name in counts
+    ]
     items += [f"{texts[name]} AS {sql_name(name)}" for name in aggregates]
     keys = ", ".join(texts[name] for name in group)
     return nw.from_native(frame.to_native().aggregate(", ".join(items), keys))
