@@ -230,6 +230,29 @@ def test_zoned_periods_keep_the_zone_and_its_clock(monkeypatch):
         assert by_polars["value"].tolist() == [2.0, 1.0]
 
 
+def test_a_key_of_arrows_null_type_keeps_it(monkeypatch):
+    # convert_dtypes(dtype_backend="pyarrow") gives a column of None alone Arrow's null type.
+    # Grouped by it on polars, the key came back as text, which pandas cannot cast to null:
+    # NotImplementedError. By hand: one group (null reason), 2 contacts offered, 1 answered;
+    # its key is null Arrow text, as on the pandas path.
+    frame = pd.DataFrame(
+        {
+            "contact_id": ["1", "2"],
+            "arrived_at": pd.to_datetime(["2026-01-05 09:00", "2026-01-05 10:00"]),
+            "answered": [True, False],
+            "wait_s": 5.0,
+            "reason": [None, None],
+        }
+    ).convert_dtypes(dtype_backend="pyarrow")
+    assert str(frame["reason"].dtype) == "null[pyarrow]"
+    kpis = ["contacts_offered", "contacts_handled"]
+    by_pandas, by_polars = both_ways(frame, monkeypatch, kpis=kpis, by="reason")
+    pd.testing.assert_frame_equal(by_pandas, by_polars)
+    assert by_polars["value"].tolist() == [2.0, 1.0]
+    assert by_polars["reason"].isna().all()
+    assert by_polars["reason"].dtype == pd.ArrowDtype(pa.string())
+
+
 def test_the_memory_estimate_counts_what_polars_copies_and_fcr_sorts():
     # By hand: 4 contacts handed contact_id and customer_id (Arrow text, 16 bytes a value
     # each), talk_s, wait_s and answered (taken as they are: nothing), 20 a contact besides:

@@ -61,6 +61,9 @@ def as_pandas(result, contacts: pd.DataFrame, keys=(), freq=None) -> pd.DataFram
     types = {column: "float64" for column in RESULT_COLUMNS[1:]}
     types["kpi"] = TEXT
     types.update({key: contacts[key].dtype for key in keys})
+    for key in keys:  # Arrow's null type, which text cannot be cast to: nulls as Arrow text,
+        if isinstance(types[key], pd.ArrowDtype) and pa.types.is_null(types[key].pyarrow_dtype):
+            types[key] = pd.ArrowDtype(pa.string())  # as the pandas path gives them
     frame = frame.astype(types)
     if freq is not None:
         frame = numpy_zoned_times(nw.from_native(frame), "period").to_native()
