@@ -234,6 +234,29 @@ _HINTS = {
 }
 
 
+def column_dtype(frame, column: str):
+    """The narwhals type of ``column`` of a narwhals frame, a pandas column of zoned times
+    typed as such.
+
+    narwhals (2.28, 2.29) reads a pandas zone whose name holds anything but letters and "/"
+    (America/New_York, America/Los_Angeles, Etc/GMT+5) as Unknown; code that asks whether a
+    column holds timestamps would refuse such a column.
+
+    >>> import pandas as pd
+    >>> times = pd.DataFrame({"t": pd.to_datetime(["2026-03-08 09:00"]).tz_localize(
+    ...     "America/New_York")})
+    >>> column_dtype(nw.from_native(times), "t")
+    Datetime(time_unit='ns', time_zone='America/New_York')
+    """
+    dtype = frame.collect_schema()[column]
+    native = frame.to_native()
+    if dtype == nw.Unknown and isinstance(native, pd.DataFrame):
+        native_dtype = getattr(native[column], "dtype", None)  # not a repeated name's frame
+        if isinstance(native_dtype, pd.DatetimeTZDtype):
+            return nw.Datetime(native_dtype.unit, str(native_dtype.tz))
+    return dtype
+
+
 def _category(dtype, native_series=None) -> str:
     """Coarse type of a column: what the specs accept or reject.
 

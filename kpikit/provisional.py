@@ -263,7 +263,7 @@ def last_arrival(data):
     ...
     kpikit.schema.SchemaError: contacts.arrived_at: wrong type: holds String, expected ...
     """
-    from kpikit._checks import missing_column_problem
+    from kpikit._checks import column_dtype, missing_column_problem
     from kpikit.schema import TABLES, Dataset, SchemaError
 
     contacts = data.contacts if isinstance(data, Dataset) else data
@@ -276,9 +276,10 @@ def last_arrival(data):
     if "arrived_at" not in schema:
         spec = next(spec for spec in TABLES["contacts"] if spec.name == "arrived_at")
         raise SchemaError([missing_column_problem("contacts", spec, list(schema))])
-    if not isinstance(schema["arrived_at"], nw.Datetime | nw.Date):
+    dtype = column_dtype(frame, "arrived_at")
+    if not isinstance(dtype, nw.Datetime | nw.Date):
         raise SchemaError(
-            f"contacts.arrived_at: wrong type: holds {schema['arrived_at']}, expected timestamps "
+            f"contacts.arrived_at: wrong type: holds {dtype}, expected timestamps "
             "(datetime); convert it first (pandas.to_datetime, or read the file with "
             "kk.read_contacts)"
         )

@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import narwhals.stable.v2 as nw
 
-from kpikit._checks import ColumnSpec, table_checks
+from kpikit._checks import ColumnSpec, column_dtype, table_checks
 from kpikit.schema import Dataset, Problem, SchemaError, repeated_columns
 
 __all__ = ["add_hour_weekday"]
@@ -114,7 +114,7 @@ def _check_timestamps(frame, column):
     words of :func:`kpikit.validate` for such an ``arrived_at``, saying how to convert it."""
     spec = ColumnSpec(column, "datetime")
     problems = table_checks(frame, "contacts", [spec], ()).problems
-    dtype = frame.collect_schema()[column]
+    dtype = column_dtype(frame, column)
     if dtype == nw.Date:
         problems = [Problem("contacts", column, _DATES)]
     elif not problems and dtype != nw.Datetime:  # only missing values, of no type of their own

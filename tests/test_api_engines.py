@@ -70,6 +70,30 @@ def test_scorecard_and_breaches_by_day_on_other_engines(kind):
     assert days == [2, 5]
 
 
+@pytest.mark.parametrize("zone", ["America/New_York", "America/Los_Angeles", "Etc/GMT+5"])
+def test_zones_narwhals_reads_as_unknown_are_timestamps(zone):
+    # narwhals 2.28-2.29 types a pandas zone whose name holds "_", a digit or a sign as
+    # Unknown: scorecard, breaches, the cadence reports and root causes refused such contacts
+    # ("wrong type: holds Unknown") and add_hour_weekday found "no timestamps". The wall clock
+    # is the hand log's (no clock change from 2 to 6 March), so the days are test_scorecard_
+    # and_breaches_by_day_on_other_engines': service level 40, 100, 50, 100 %, Mon 2 and Thu 5
+    # in breach.
+    naive = hand_contacts()
+    contacts = naive.assign(arrived_at=naive["arrived_at"].dt.tz_localize(zone))
+    card = kk.scorecard(contacts, TARGETS, freq="day").table
+    level = card[card["kpi"] == "service_level"]
+    assert level["value"].tolist() == [40.0, 100.0, 50.0, 100.0]
+    found = kk.breaches(contacts, TARGETS, freq="day")
+    assert found.loc[found["kpi"] == "service_level", "period"].dt.day.tolist() == [2, 5]
+    assert str(found["period"].dt.tz) == zone
+    parts = kk.timeparts.add_hour_weekday(contacts)
+    expected = kk.timeparts.add_hour_weekday(naive)
+    assert parts[["weekday", "hour"]].equals(expected[["weekday", "hour"]])
+    report = governance.cadence_report("daily", contacts, TARGETS, date="2026-03-05")
+    assert report.start == pd.Timestamp("2026-03-05", tz=zone)
+    assert report.end - report.start == pd.Timedelta(hours=24)
+
+
 def test_provisional_fcr_of_an_arrow_backed_result():
     # FCR rows by day: Mon 2, Tue 3, Thu 5, Fri 6; the log ends Fri 6 Mar 09:00. A day's FCR is
     # provisional while its end + 48 h is later: Mon (Thu 00:00) and Tue (Fri 00:00) are final,

@@ -28,6 +28,7 @@ import pandas as pd
 
 from kpikit._checks import (
     DUCKDB_ZONED_NANOSECONDS,
+    column_dtype,
     table_checks,
     type_empty_columns,
     type_object_flags,
@@ -171,15 +172,11 @@ def time_zone(frame, column: str) -> str | None:
     >>> time_zone(nw.from_native(times), "t"), time_zone(nw.from_native(times.astype(str)), "t")
     ('America/New_York', None)
     """
-    dtype = frame.collect_schema()[column]
+    dtype = column_dtype(frame, column)
     if isinstance(dtype, nw.Datetime):
         return dtype.time_zone
     if dtype != nw.Unknown:
         return None
-    if frame.implementation.is_pandas_like() and isinstance(frame, nw.DataFrame):
-        native = frame.to_native()[column]
-        if isinstance(native.dtype, pd.DatetimeTZDtype):
-            return str(native.dtype.tz)
     if frame.implementation.is_duckdb():
         native = frame.to_native()
         if str(native.types[list(native.columns).index(column)]) in DUCKDB_ZONED_NANOSECONDS:
