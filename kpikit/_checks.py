@@ -245,8 +245,9 @@ def column_dtype(frame, column: str):
     >>> import pandas as pd
     >>> times = pd.DataFrame({"t": pd.to_datetime(["2026-03-08 09:00"]).tz_localize(
     ...     "America/New_York")})
-    >>> column_dtype(nw.from_native(times), "t")
-    Datetime(time_unit='ns', time_zone='America/New_York')
+    >>> dtype = column_dtype(nw.from_native(times), "t")
+    >>> dtype == nw.Datetime, dtype.time_zone
+    (True, 'America/New_York')
     """
     dtype = frame.collect_schema()[column]
     native = frame.to_native()
