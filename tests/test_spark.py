@@ -19,7 +19,7 @@ from test_folded_checks import BAD_CELLS, full_log
 
 import kpikit as kk
 from kpikit._frames import to_pandas
-from kpikit.metrics import _folded_checks
+from kpikit.metrics import KPIUnavailable, _folded_checks
 
 pyspark = pytest.importorskip("pyspark")
 
@@ -213,6 +213,19 @@ def test_tables_beside_spark_contacts_must_be_on_spark_too(spark):
     assert kk.compute(both, kpis=["cost_per_contact"]).toPandas()["value"].item() == pytest.approx(
         55 / 8  # costs 40 + 15 over 8 answered contacts, as by hand in tests/test_metrics.py
     )
+
+
+def test_monthly_costs_on_spark_give_months_not_weeks(spark):
+    # hand_costs book March on Sun 1 March (phone 40, chat 15): by month 55 over 8 answered
+    # contacts; by week the month's cost would all fall on its first week
+    # (tests/test_cost_periods.py).
+    data = as_spark(spark, hand_dataset())
+    by_month = kk.compute(data, kpis=["cost_per_contact"], freq="month").toPandas()
+    assert by_month["value"].item() == pytest.approx(55 / 8)
+    with pytest.raises(KPIUnavailable, match=r"given per month .* cannot be split into weeks"):
+        kk.compute(data, kpis=["cost_per_contact"], freq="week")
+    every = kk.compute(data, freq="week").toPandas()
+    assert "cost_per_contact" not in set(every["kpi"]) and "occupancy" in set(every["kpi"])
 
 
 def test_a_forecast_of_a_spark_frame_adds_up_its_minutes_on_spark_in_the_sessions_zone(

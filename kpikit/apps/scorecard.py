@@ -35,6 +35,7 @@ from kpikit.display import (
     target_text,
 )
 from kpikit.io import Sheet
+from kpikit.metrics._cost_periods import unfit_lengths
 from kpikit.plots._trend import MAX_LINES
 from kpikit.provisional import provisional_fcr, provisional_note
 from kpikit.sample import load_targets
@@ -323,7 +324,9 @@ class ScorecardApp(BaseApp):
             LEVELS[self.level.value],
             interval_columns=self._interval_columns,
         )
-        targets = targets[~targets["kpi"].isin(list(left_out))].reset_index(drop=True)
+        freq = None if self.freq.value == "all" else self.freq.value
+        unfit = self._unfit_costs(targets["kpi"], freq)
+        targets = targets[~targets["kpi"].isin([*left_out, *unfit])].reset_index(drop=True)
         self._sync_controls(targets)
         self.channel_note.value = channel_note(
             self.channel.value,
@@ -331,9 +334,12 @@ class ScorecardApp(BaseApp):
             sl_threshold_s=self.engine_options.sl_threshold_s,
             intervals=self.data.agent_intervals is not None,
         )
-        notes = [preset_problem, inapplicable_note(left_out, _GROUP_NOUNS[self.level.value])]
+        notes = [
+            preset_problem,
+            inapplicable_note(left_out, _GROUP_NOUNS[self.level.value]),
+            inapplicable_note(unfit, f"{freq}s"),
+        ]
         by = self._by()
-        freq = None if self.freq.value == "all" else self.freq.value
         rows = self._table(by, freq)
         provisional = None
         if freq is not None:
@@ -373,6 +379,16 @@ class ScorecardApp(BaseApp):
         self.chart.layout.display = None if by else "none"
         self.summary.value = _summary_html(self.card, _GROUP_NOUNS[self.level.value])
         self.trend_chart.draw(self._trend_figure(targets, by), height=360)
+
+    def _unfit_costs(self, kpis, freq) -> dict[str, str]:
+        """Cost per contact with the reason it is left out when the costs' periods do not fit
+        ``freq`` (monthly costs by week: :mod:`kpikit.metrics._cost_periods`)."""
+        if "cost_per_contact" not in set(kpis) or self.data.costs is None:
+            return {}
+        unfit = unfit_lengths(self.data.costs, freq)
+        if not unfit:
+            return {}
+        return {"cost_per_contact": f"the costs are given per {' and '.join(unfit)}"}
 
     def _sync_controls(self, targets: pd.DataFrame) -> None:
         kpis = targets["kpi"].tolist()

@@ -38,6 +38,7 @@ from kpikit.metrics._components import (
     match_columns,
     required_columns,
 )
+from kpikit.metrics._cost_periods import unfit_costs
 from kpikit.metrics._csat_scale import warn_on_small_answers
 from kpikit.metrics._duckdb_sums import sums_query
 from kpikit.metrics._folded_checks import (
@@ -205,7 +206,9 @@ def compute(
     (AHT, ASA, QA), Poisson for counts (contacts offered and handled, whose denominator is
     null); none for occupancy, utilization, adherence, conformance and cost per contact.
     Agent-interval KPIs need ``data.agent_intervals`` holding the ``by`` columns; cost per
-    contact needs ``data.costs`` and a grouping within ``channel``.
+    contact needs ``data.costs``, a grouping within ``channel`` and periods the costs' own
+    periods fit into whole (monthly costs: months, quarters, years; never weeks, where a
+    month's cost would all fall on its first week; :mod:`._cost_periods`).
 
     Periods of timezone-aware timestamps are cut in their zone (or ``tz``): a day starts at
     local midnight, a daylight-saving day has 23 or 25 hours, and ``period`` keeps the zone.
@@ -299,6 +302,7 @@ def _compute(data, kpis, by, freq, options: Options, validate: bool, *, statisti
         validate=bool(unchecked) and folded is None and not beside,
         checked=done,
     )
+    plans = _fit_costs(plans, dataset, freq, explicit=kpis is not None)
     contacts = nw.from_native(dataset.contacts)
     summed = [name for p in plans for name in p.components()]
     warn_on_misfit(contacts, options, summed)
@@ -499,6 +503,19 @@ def _select_kpis(kpis, dataset, contacts, keys, options):
     if not selected:
         raise ValueError("None of the requested KPIs can be computed from this data and grouping.")
     return [k for k in KPI_IDS if k in selected]
+
+
+def _fit_costs(plans, dataset, freq, *, explicit):
+    """``plans`` without cost per contact when the costs' periods do not fit ``freq`` (a
+    month's cost by week); KPIUnavailable instead when the caller asked for it by name."""
+    if not any(p.table == "costs" for p in plans):
+        return plans
+    reason = unfit_costs(dataset.costs, freq)
+    if reason is None:
+        return plans
+    if explicit:
+        raise KPIUnavailable("cost_per_contact", reason)
+    return [p for p in plans if p.table != "costs"]
 
 
 def _unavailable(kpi_plan, dataset, columns, keys, options):

@@ -1,0 +1,183 @@
+"""Cost per contact only by periods the costs' own periods fit into (kpikit.metrics._cost_periods).
+
+A month's cost booked on its first day, cut by week, fell whole on the first week: the sample's
+weekly scorecard showed a red cost per contact of 20.29 (June's 217,442.85 over one week's
+10,718 answered contacts, four times the month's 4.72) and no data for the other weeks.
+
+Hand figures use tests/fixtures.py's hand_contacts (Mon 2 - Fri 6 March 2026). Answered phone
+contacts: #1, #2 (Mon 2), #7 (Tue 3), #8 (Thu 5), #10 (Fri 6) = 5; answered chat: #5 (Mon 2),
+#6 (Tue 3), #9 (Thu 5) = 3.
+"""
+
+import duckdb
+import pandas as pd
+import polars as pl
+import pytest
+from fixtures import hand_contacts, hand_costs
+
+import kpikit as kk
+from kpikit.metrics import KPIUnavailable
+from kpikit.metrics._cost_periods import cost_period_lengths
+
+
+def costs(rows):
+    """Cost rows ``(period_start, channel, cost)``."""
+    return pd.DataFrame(
+        {
+            "period_start": pd.to_datetime([row[0] for row in rows]),
+            "channel": [row[1] for row in rows],
+            "cost": [float(row[2]) for row in rows],
+        }
+    )
+
+
+def on_engine(dataset, engine):
+    if engine == "pandas":
+        return dataset
+    if engine == "polars":
+        return kk.Dataset(pl.from_pandas(dataset.contacts), costs=pl.from_pandas(dataset.costs))
+    connection = duckdb.connect()
+    contacts, spend = dataset.contacts, dataset.costs  # noqa: F841 (read by DuckDB)
+    return kk.Dataset(connection.sql("from contacts"), costs=connection.sql("from spend"))
+
+
+def cost_rows(result):
+    frame = result.df() if isinstance(result, duckdb.DuckDBPyRelation) else result
+    frame = frame.to_pandas() if isinstance(frame, pl.DataFrame) else frame
+    return frame[frame["kpi"] == "cost_per_contact"]
+
+
+@pytest.mark.parametrize("engine", ["pandas", "polars", "duckdb"])
+def test_monthly_costs_give_cost_per_contact_by_month_and_refuse_weeks(engine):
+    # hand_costs: March's cost booked on Sun 1 March, phone 40 and chat 15.
+    data = on_engine(kk.Dataset(hand_contacts(), costs=hand_costs()), engine)
+    by_month = cost_rows(kk.compute(data, "cost_per_contact", by="channel", freq="month"))
+    values = dict(zip(by_month["channel"], by_month["value"], strict=True))
+    assert values == pytest.approx({"chat": 15 / 3, "phone": 40 / 5})
+    with pytest.raises(KPIUnavailable, match=r"given per month .* cannot be split into weeks"):
+        kk.compute(data, "cost_per_contact", freq="week")
+    with pytest.raises(KPIUnavailable, match=r"Use freq='month', 'quarter' or 'year'"):
+        kk.compute(data, ["aht", "cost_per_contact"], freq="day")
+
+
+def test_every_kpi_by_week_leaves_out_cost_per_contact_of_monthly_costs():
+    data = kk.Dataset(hand_contacts(), costs=hand_costs())
+    by_week = kk.compute(data, freq="week")
+    assert "cost_per_contact" not in set(by_week["kpi"])
+    assert {"aht", "service_level", "fcr"} <= set(by_week["kpi"])
+    whole = kk.compute(data)  # no periods: 55 over 8 answered contacts
+    assert cost_rows(whole)["value"].item() == pytest.approx(55 / 8)
+
+
+def test_daily_costs_fit_days_weeks_and_months():
+    # Phone costs on Mon 2 (10), Tue 3 (6), Thu 5 (4), Fri 6 (2): by day 10/2, 6/1, 4/1, 2/1;
+    # the week of 2 March and the month of March: 22 over 5 answered phone contacts.
+    daily = costs([("2026-03-02", "phone", 10), ("2026-03-03", "phone", 6)])
+    daily = pd.concat([daily, costs([("2026-03-05", "phone", 4), ("2026-03-06", "phone", 2)])])
+    phone = hand_contacts().query("channel == 'phone'")
+    data = kk.Dataset(phone, costs=daily)
+    assert cost_period_lengths(daily) == {"phone": "day"}
+    by_day = kk.compute(data, "cost_per_contact", freq="day")
+    assert by_day["value"].tolist() == pytest.approx([5.0, 6.0, 4.0, 2.0])
+    for freq in ("week", "month"):
+        assert kk.compute(data, "cost_per_contact", freq=freq)["value"].item() == 22 / 5
+    with pytest.raises(KPIUnavailable, match=r"a day's cost cannot be split into hours"):
+        kk.compute(data, "cost_per_contact", freq="hour")
+
+
+def test_weekly_costs_fit_weeks_but_not_months():
+    # Phone's cost of the week of Mon 2 March, 30, over its 5 answered contacts; the week of
+    # 9 March has a cost but no contact (null).
+    weekly = costs([("2026-03-02", "phone", 30), ("2026-03-09", "phone", 35)])
+    phone = hand_contacts().query("channel == 'phone'")
+    data = kk.Dataset(phone, costs=weekly)
+    by_week = kk.compute(data, "cost_per_contact", freq="week")
+    assert by_week["value"].iloc[0] == 6.0 and pd.isna(by_week["value"].iloc[1])
+    with pytest.raises(KPIUnavailable, match=r"weeks do not fit into months"):
+        kk.compute(data, "cost_per_contact", freq="month")
+
+
+def test_channels_booked_per_different_periods_name_the_one_that_does_not_fit():
+    # Phone monthly (1 March), chat weekly (Mondays 2 and 9 March).
+    mixed = costs(
+        [("2026-03-01", "phone", 40), ("2026-03-02", "chat", 8), ("2026-03-09", "chat", 7)]
+    )
+    assert cost_period_lengths(mixed) == {"chat": "week", "phone": "month"}
+    data = kk.Dataset(hand_contacts(), costs=mixed)
+    with pytest.raises(KPIUnavailable, match=r"every period_start of 'phone' starts a month"):
+        kk.compute(data, "cost_per_contact", by="channel", freq="week")
+    with pytest.raises(KPIUnavailable, match=r"every period_start of 'chat' starts a week"):
+        kk.compute(data, "cost_per_contact", by="channel", freq="month")
+    # No periods: phone 40/5, chat 15/3.
+    whole = kk.compute(data, "cost_per_contact", by="channel")
+    assert whole["value"].tolist() == pytest.approx([15 / 3, 40 / 5])
+
+
+@pytest.mark.parametrize(
+    ("dates", "length"),
+    [
+        (["2026-01-01", "2026-04-01"], "quarter"),
+        (["2025-01-01", "2026-01-01"], "year"),
+        (["2026-01-01"], "month"),  # one date: a month at most
+        (["2026-06-01"], "month"),  # a Monday and a first: the longer
+        (["2026-06-08"], "week"),
+        (["2026-06-09"], "day"),
+    ],
+)
+def test_the_length_is_the_longest_period_every_date_starts(dates, length):
+    table = pd.DataFrame({"period_start": pd.to_datetime(dates), "cost": 1.0})
+    assert cost_period_lengths(table) == {None: length}
+
+
+def test_costs_with_times_of_day_claim_nothing():
+    # Hourly costs (not the data model's dates, but not refused): phone 09:00-10:00 on Mon 2,
+    # 12 over #1 and #2.
+    hourly = costs([("2026-03-02 09:00", "phone", 12), ("2026-03-02 10:00", "chat", 3)])
+    assert cost_period_lengths(hourly) == {}
+    found = kk.compute(
+        kk.Dataset(hand_contacts(), costs=hourly), "cost_per_contact", by="channel", freq="hour"
+    )
+    first = found.dropna(subset=["value"])
+    assert first[["channel", "value"]].values.tolist() == [["chat", 3.0], ["phone", 6.0]]
+
+
+@pytest.mark.parametrize("zone", ["America/New_York", "Europe/Paris"])
+def test_dates_of_zoned_contacts_are_local_dates(zone):
+    # The costs' dates are read as local dates of the contacts' zone: still whole months.
+    contacts = hand_contacts()
+    contacts["arrived_at"] = contacts["arrived_at"].dt.tz_localize(zone)
+    data = kk.Dataset(contacts, costs=hand_costs())
+    assert kk.compute(data, "cost_per_contact", freq="month")["value"].item() == 55 / 8
+    with pytest.raises(KPIUnavailable, match="given per month"):
+        kk.compute(data, "cost_per_contact", freq="week")
+
+
+def test_breaches_by_week_say_why_cost_per_contact_is_not_checked():
+    # Before: March's 55 on the week of 23 Feb (1 March is a Sunday) against no answered
+    # contact, the week of 2 March without cost; a target of 1 was silently never checked.
+    targets = pd.DataFrame(
+        {"kpi": ["cost_per_contact", "aht"], "target": [1.0, 300.0], "tolerance": [0.5, 30.0]}
+    )
+    found = kk.breaches(kk.Dataset(hand_contacts(), costs=hand_costs()), targets, freq="week")
+    assert "cost_per_contact" in found.attrs["unavailable"]
+    assert "Cost per contact: the costs are given per month" in found.attrs["note"]
+    assert "cost_per_contact" not in set(found["kpi"])
+
+
+def test_scorecard_dashboard_by_week_leaves_cost_per_contact_out_and_says_why():
+    pytest.importorskip("ipywidgets")
+    from kpikit.apps.scorecard import ScorecardApp
+
+    targets = pd.DataFrame(
+        {"kpi": ["cost_per_contact", "aht"], "target": [5.0, 300.0], "tolerance": [1.0, 30.0]}
+    )
+    data = kk.Dataset(hand_contacts(), costs=hand_costs())
+    app = ScorecardApp(data, targets=targets, freq="week", level="center")
+    assert "Not shown for weeks: Cost per contact (the costs are given per month)." in (
+        app.view_note.value
+    )
+    assert set(app.card.table["kpi"]) == {"aht"}
+    app.freq.value = "month"  # March: 55 over 8 answered contacts
+    assert "Cost per contact" not in app.view_note.value
+    shown = app.card.table.set_index("kpi")
+    assert shown.loc["cost_per_contact", "value"] == pytest.approx(55 / 8)
