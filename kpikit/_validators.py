@@ -36,6 +36,19 @@ __all__ = [
 ]
 
 
+def shown(value, limit: int = 100) -> str:
+    """``repr(value)`` for an error message, cut to ``limit`` characters: a frame or a Dataset
+    passed in the wrong place would otherwise print all its rows.
+
+    >>> shown("helthcare"), shown(list(range(100)), limit=20)
+    ("'helthcare'", 'a list: [0, 1, 2, 3, 4, 5, 6 …')
+    """
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    return f"a {type(value).__name__}: {' '.join(text[:limit].split())} …"
+
+
 def suggestion(value, choices: Iterable) -> str:
     """``". Did you mean 'x'?"`` for the closest of ``choices`` (case-insensitive), else ``""``.
 
@@ -113,7 +126,7 @@ def check_choice(argument: str, value, choices: Iterable, what: str = "valid"):
     if not valid:
         raise ValueError(
             f"Value of {argument!r} is not {what}. Expected one of {choices} "
-            f"but received: {value!r}{suggestion(value, choices)}"
+            f"but received: {shown(value)}{suggestion(value, choices)}"
         )
     return value
 
@@ -134,7 +147,7 @@ def check_name(argument: str, value, what: str, *, optional: bool = False) -> No
     allowed = " or None" if optional else ""
     raise TypeError(
         f"Value of {argument!r} must be one {what} name (str){allowed} but received: "
-        f"{value!r} ({type(value).__name__})"
+        f"{shown(value)} ({type(value).__name__})"
     )
 
 
@@ -161,7 +174,7 @@ def check_flag(argument: str, value) -> None:
     """
     if not isinstance(value, bool | np.bool_):
         raise TypeError(
-            f"Value of {argument!r} must be True or False but received: {value!r} "
+            f"Value of {argument!r} must be True or False but received: {shown(value)} "
             f"({type(value).__name__})"
         )
 
@@ -214,7 +227,8 @@ of about 10^400
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         kind = "a whole number" if integer else "a number"
         raise TypeError(
-            f"Value of {argument!r} must be {kind} but received: {value!r} ({type(value).__name__})"
+            f"Value of {argument!r} must be {kind} but received: {shown(value)} "
+            f"({type(value).__name__})"
         )
     finite = _is_finite(value)
     if integer and finite and float(value).is_integer():
@@ -230,8 +244,8 @@ of about 10^400
     if not finite or too_low or too_high or fractional:
         kind = "a finite whole number" if integer else "a finite number"
         limits = f" {' and '.join(bounds)}" if bounds else ""
-        shown = repr(value) if finite or not isinstance(value, int) else _digits(value)
-        raise ValueError(f"Value of {argument!r} must be {kind}{limits} but received: {shown}")
+        text = repr(value) if finite or not isinstance(value, int) else _digits(value)
+        raise ValueError(f"Value of {argument!r} must be {kind}{limits} but received: {text}")
     return value
 
 
@@ -269,7 +283,7 @@ def check_percent(argument: str, value, *, low: float, high: float, open: bool =
         bounds = f"[{low:g}, {high:g})" if open else f"[{low:g}, {high:g}]"
         raise ValueError(
             f"Value of {argument!r} is a percent on the 0..100 scale (80 means 80 %) and must be "
-            f"in {bounds}, but received: {value!r}"
+            f"in {bounds}, but received: {shown(value)}"
         )
     return number
 
@@ -297,12 +311,12 @@ def column_names(argument: str, value) -> list[str]:
     if not isinstance(names, list | tuple) or not all(isinstance(name, str) for name in names):
         raise TypeError(
             f"Value of {argument!r} must be a column name or a list of column names such as "
-            f"['channel', 'queue'], but received: {value!r} ({type(value).__name__})"
+            f"['channel', 'queue'], but received: {shown(value)} ({type(value).__name__})"
         )
     for name in names:
         if names.count(name) > 1:
             raise ValueError(
-                f"Value of {argument!r} names {name!r} more than once, but received: {value!r}"
+                f"Value of {argument!r} names {name!r} more than once, but received: {shown(value)}"
             )
     return list(names)
 
@@ -356,7 +370,7 @@ def check_time_zone(argument: str, value) -> str:
     """
     if not isinstance(value, str):
         raise TypeError(
-            f"Value of {argument!r} must be a time zone name (str) but received: {value!r} "
+            f"Value of {argument!r} must be a time zone name (str) but received: {shown(value)} "
             f"({type(value).__name__})"
         )
     try:
@@ -368,7 +382,7 @@ def check_time_zone(argument: str, value) -> str:
         hint = f". Did you mean {city[0]!r}?" if city else suggestion(value, names)
         raise ValueError(
             f"Value of {argument!r} is not a time zone name. Expected an IANA name such as "
-            f"'Europe/Paris' or 'UTC' but received: {value!r}{hint}"
+            f"'Europe/Paris' or 'UTC' but received: {shown(value)}{hint}"
         ) from None
     return value
 
@@ -393,13 +407,13 @@ def check_time_of_day(argument: str, value) -> str:
     """
     if not isinstance(value, str):
         raise TypeError(
-            f"Value of {argument!r} must be a time of day 'hh:mm' (str); received: {value!r} "
+            f"Value of {argument!r} must be a time of day 'hh:mm' (str); received: {shown(value)} "
             f"({type(value).__name__})"
         )
     if not re.fullmatch(r"([01]?\d|2[0-3]):[0-5]\d", value):
         raise ValueError(
             f"Value of {argument!r} must be a time of day hh:mm from 00:00 to 23:59; "
-            f"received: {value!r}"
+            f"received: {shown(value)}"
         )
     return value
 
@@ -438,7 +452,7 @@ def check_timestamp(argument: str, value):
     if not isinstance(value, str | datetime.date | np.datetime64):  # Timestamp is a datetime
         raise TypeError(
             f"Value of {argument!r} must be a date or time such as '2026-08-01' (str, datetime, "
-            f"numpy.datetime64 or pandas.Timestamp) but received: {value!r} "
+            f"numpy.datetime64 or pandas.Timestamp) but received: {shown(value)} "
             f"({type(value).__name__})"
         )
     try:
@@ -448,7 +462,7 @@ def check_timestamp(argument: str, value):
     if stamp is pd.NaT:
         raise ValueError(
             f"Value of {argument!r} must be a date or time such as '2026-08-01' but received: "
-            f"{value!r}"
+            f"{shown(value)}"
         )
     return stamp
 

@@ -369,3 +369,12 @@ def test_cadence_takes_one_kpi_id():
     one = cadence_report("daily", contacts, SL_TARGETS, kpis="service_level")
     listed = cadence_report("daily", contacts, SL_TARGETS, kpis=["service_level"])
     assert [part.lines for part in one.sections] == [part.lines for part in listed.sections]
+
+
+def test_a_cadence_of_the_wrong_kind_gets_a_short_message(sample):
+    # The data passed first (arguments swapped) printed all 149,629 contacts in the message.
+    with pytest.raises(ValueError, match=r"Did you mean 'daily'\?"):
+        cadence_report("dayly", sample, load_targets())
+    with pytest.raises(ValueError, match=r"received: a Dataset: Dataset\(contacts=") as raised:
+        cadence_report(sample, load_targets(), "daily")
+    assert len(str(raised.value)) < 300

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from kpikit._frames import pandas_frame
-from kpikit._validators import check_choice, check_timestamp, column_names
+from kpikit._validators import check_choice, check_timestamp, column_names, shown
 from kpikit.catalog import KPI_IDS, SECTORS
 from kpikit.catalog import kpi as kpi_definition
 from kpikit.display import signed_text
@@ -212,16 +212,12 @@ def cadence_report(
     """
     from kpikit.governance import reviews
 
-    if cadence not in CADENCES:
-        raise ValueError(
-            f"Value of 'cadence' is not valid. Expected one of {list(CADENCES)} but received: "
-            f"{cadence!r}"
-        )
+    check_choice("cadence", cadence, CADENCES, "a cadence")
     check_choice("sector", sector, SECTORS, "a sector")
     if register is not None and not isinstance(register, ActionRegister):
         raise TypeError(
             "Value of 'register' must be an ActionRegister or None but received: "
-            f"{register!r} ({type(register).__name__})"
+            f"{shown(register)} ({type(register).__name__})"
         )
     dataset = data if isinstance(data, Dataset) else Dataset(contacts=data)
     first, last = _data_span(dataset)
