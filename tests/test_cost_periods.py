@@ -12,6 +12,7 @@ contacts: #1, #2 (Mon 2), #7 (Tue 3), #8 (Thu 5), #10 (Fri 6) = 5; answered chat
 import duckdb
 import pandas as pd
 import polars as pl
+import pyarrow as pa
 import pytest
 from fixtures import hand_contacts, hand_costs
 
@@ -181,3 +182,23 @@ def test_scorecard_dashboard_by_week_leaves_cost_per_contact_out_and_says_why():
     assert "Cost per contact" not in app.view_note.value
     shown = app.card.table.set_index("kpi")
     assert shown.loc["cost_per_contact", "value"] == pytest.approx(55 / 8)
+
+
+@pytest.mark.parametrize("arrow_side", ["contacts", "costs", "costs as dates"])
+def test_costs_and_contacts_held_one_by_numpy_one_by_arrow(arrow_side):
+    # Contacts read with Arrow (kk.read_contacts, dtype_backend="pyarrow") beside costs read by
+    # pandas.read_csv, or the other way round: by month, pandas refused to join the periods
+    # ("You are trying to merge on datetime64[us] and timestamp[us][pyarrow] columns").
+    # By hand, as above: phone 40 / 5, chat 15 / 3.
+    contacts, spend = hand_contacts(), hand_costs()
+    if arrow_side == "contacts":
+        contacts = contacts.convert_dtypes(dtype_backend="pyarrow")
+    elif arrow_side == "costs":
+        spend = spend.convert_dtypes(dtype_backend="pyarrow")
+    else:
+        spend["period_start"] = spend["period_start"].astype(pd.ArrowDtype(pa.date32()))
+    found = kk.compute(
+        kk.Dataset(contacts, costs=spend), "cost_per_contact", by="channel", freq="month"
+    )
+    values = dict(zip(found["channel"], found["value"], strict=True))
+    assert values == pytest.approx({"chat": 15 / 3, "phone": 40 / 5})

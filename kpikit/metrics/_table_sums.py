@@ -27,6 +27,8 @@ def sum_costs(contacts, costs, keys, freq, contact_sums=None):
         answered = _sum_by(frame, ["answered"], keys, freq, "arrived_at")
     spend = costs.with_columns(nw.col("cost").cast(nw.Float64).alias(PREFIX + "cost"))
     spend = _sum_by(spend, ["cost"], keys, freq, "period_start")
+    if freq:
+        spend = _periods_typed_as(spend, answered)
     if not join_keys:
         return answered.join(spend, how="cross")
     # A full join keeps costs of groups without contacts: their value is null (0 answered), and
@@ -36,6 +38,29 @@ def sum_costs(contacts, costs, keys, freq, contact_sums=None):
         *(nw.coalesce(key, f"{key}_costs").alias(key) for key in join_keys),
         column("answered").fill_null(0.0),
     ).drop(f"{key}_costs" for key in join_keys)
+
+
+def _periods_typed_as(spend, answered):
+    """``spend`` with its ``period`` held as ``answered``'s is, on pandas: NumPy or Arrow.
+
+    pandas refuses to join a NumPy ``datetime64`` key with an Arrow ``timestamp`` one, and a
+    pandas frame holds its times one way or the other: contacts read with Arrow beside costs
+    read by ``pandas.read_csv`` (or the other way round) met a raw "You are trying to merge on
+    datetime64[us] and timestamp[us][pyarrow] columns" for cost per contact by month.
+
+    >>> import pandas as pd
+    >>> numpy = pd.DataFrame({"period": pd.to_datetime(["2026-06-01"])})
+    >>> arrow = numpy.convert_dtypes(dtype_backend="pyarrow")
+    >>> typed = _periods_typed_as(nw.from_native(arrow), nw.from_native(numpy))
+    >>> typed.to_native()["period"].dtype == numpy["period"].dtype
+    True
+    """
+    if not spend.implementation.is_pandas():
+        return spend
+    native, wanted = spend.to_native(), answered.to_native()["period"].dtype
+    if native["period"].dtype == wanted:
+        return spend
+    return nw.from_native(native.assign(period=native["period"].astype(wanted)))
 
 
 def _sum_by(frame, names, keys, freq, time_column):
