@@ -639,13 +639,34 @@ def test_arrival_dates_without_times_are_read_as_midnight_with_a_warning(tmp_pat
     assert not [w for w in recwarn if issubclass(w.category, ReadWarning)]
 
 
-def test_mixed_offsets_are_read_in_utc_with_a_warning():
+def test_mixed_offsets_are_read_in_the_zone_they_come_from_with_a_warning():
+    # 01:30 at +01:00 and 03:30 at +02:00 on 29 March 2026, Europe's spring change: Paris (and
+    # Berlin, Madrid...) had exactly these offsets then. Read in UTC before, a Paris day ran
+    # from 01:00 or 02:00 to the next.
     text = dates_file("2026-03-29T01:30:00+01:00", "2026-03-29T03:30:00+02:00")
-    with pytest.warns(ReadWarning, match=r"several UTC offsets \(\+01:00, \+02:00\).*in UTC"):
+    with pytest.warns(
+        ReadWarning,
+        match=r"several UTC offsets \(\+01:00, \+02:00\), those of "
+        r"Europe/Paris .* read in that zone \(Europe/Berlin, Europe/Madrid and \d+ "
+        r"more .*pass tz='Europe/London'",
+    ):
+        contacts = upload(text)
+    assert str(contacts["arrived_at"].dt.tz) == "Europe/Paris"
+    assert contacts["arrived_at"].dt.hour.tolist() == [1, 3]
+    # New York's autumn change, 1 November 2026: 23:30 at -04:00, then 09:00 at -05:00.
+    text = dates_file("2026-10-31T23:30:00-04:00", "2026-11-01T09:00:00-05:00")
+    with pytest.warns(ReadWarning, match=r"those of America/New_York"):
+        contacts = upload(text)
+    assert contacts["arrived_at"].dt.day.tolist() == [31, 1]
+
+
+def test_offsets_no_one_zone_had_are_read_in_utc_with_a_warning():
+    # +01:00 and -05:00 on the same winter day: two sites, not one zone's clock change.
+    text = dates_file("2026-01-13T09:00:00+01:00", "2026-01-13T09:00:00-05:00")
+    with pytest.warns(ReadWarning, match=r"which no one zone had .* read in UTC\. To read"):
         contacts = upload(text)
     assert str(contacts["arrived_at"].dt.tz) == "UTC"
-    # 01:30 at +01:00 and 03:30 at +02:00 are 00:30 and 01:30 UTC: one hour apart.
-    assert contacts["arrived_at"].dt.hour.tolist() == [0, 1]
+    assert contacts["arrived_at"].dt.hour.tolist() == [8, 14]
 
 
 def test_mixed_offsets_are_read_in_the_zone_given(recwarn):

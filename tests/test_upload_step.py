@@ -254,3 +254,35 @@ def test_a_choice_the_new_data_lacks_is_said_when_it_loads(data):
     upload("again.csv", chat)
     assert "Loaded again.csv." in app.message.value
     assert "is not in" not in app.message.value  # nothing left its choice this time
+
+
+NEW_YORK_CSV = (
+    # Around New York's spring change (Sun 8 March 2026): -05:00 before, -04:00 after.
+    b"contact_id,arrived_at,answered,wait_s\n"
+    b"c1,2026-03-07T21:00:00-05:00,True,10\n"  # Sat 7 local (Sun 8, 02:00 UTC)
+    b"c2,2026-03-07T10:00:00-05:00,False,40\n"  # Sat 7
+    b"c3,2026-03-09T10:00:00-04:00,True,5\n"  # Mon 9
+    b"c4,2026-03-09T22:30:00-04:00,True,50\n"  # Mon 9 local (Tue 10, 02:30 UTC)
+)
+
+
+def test_a_file_across_a_clock_change_is_read_in_its_zone_and_scored_by_local_day(data):
+    # Service level by local day, within 20 s over offered: Sat 7 c1 of c1, c2 = 50 %; Mon 9
+    # c3 of c3, c4 = 50 %. Read in UTC, as before, the days were Sat 0 %, Sun 100 %, Mon 100 %
+    # and Tue 0 %. The scorecard dashboard also failed to open on any zoned data ("Cannot
+    # compare tz-naive and tz-aware timestamps", in its partial-period note).
+    app = ScorecardApp(data, targets=pd.DataFrame({"kpi": ["service_level"], "target": [80.0]}))
+    app.upload_step.start(NEW_YORK_CSV, "new_york.csv")
+    assert "Loaded new_york.csv." in app.message.value
+    assert "those of America/New_York at these times: they were read in that zone" in (
+        app.message.value
+    )
+    assert "pass tz" not in app.message.value  # the upload step has no such field
+    assert str(app.data.contacts["arrived_at"].dt.tz) == "America/New_York"
+    app.freq.value = "day"
+    days = {}
+    for _, period in app.period.options:
+        app.period.value = period
+        days[f"{pd.Timestamp(period):%a %d}"] = app.card.table["value"].item()
+    assert days == {"Mon 09": 50.0, "Sat 07": 50.0}
+    assert str(pd.Timestamp(app.period.value).tz) == "America/New_York"

@@ -104,16 +104,23 @@ def partial_periods(first, last, freq: str) -> dict[pd.Timestamp, str]:
     >>> weeks = partial_periods(pd.Timestamp("2026-06-03"), pd.Timestamp("2026-06-30"), "week")
     >>> [f"{start:%d %b}: {covered}" for start, covered in weeks.items()]
     ['01 Jun: 3–7 Jun 2026', '29 Jun: 29–30 Jun 2026']
+    >>> partial_periods(pd.Timestamp("2026-11-03 08:00", tz="America/New_York"),
+    ...                 pd.Timestamp("2026-11-30 20:00", tz="America/New_York"), "month")
+    {Timestamp('2026-11-01 00:00:00-0400', tz='America/New_York'): '3–30 Nov 2026'}
     """
     if freq not in _FREQ_PERIODS or pd.isna(first) or pd.isna(last):
         return {}
-    first_day, last_day = pd.Timestamp(first).normalize(), pd.Timestamp(last).normalize()
+    first, last = pd.Timestamp(first), pd.Timestamp(last)
+    zone = first.tz  # periods of zoned times start at local midnight, in their zone
+    first_day, last_day = (t.tz_localize(None).normalize() for t in (first, last))
     partial = {}
     for day in {first_day, last_day}:
         period = day.to_period(_FREQ_PERIODS[freq])
         start, end = period.start_time.normalize(), period.end_time.normalize()
         if start < first_day or end > last_day:
             covered_from, covered_to = max(start, first_day), min(end, last_day)
+            if zone is not None:
+                start = start.tz_localize(zone, nonexistent="shift_forward")
             partial[start] = _days(covered_from, covered_to)
     return dict(sorted(partial.items()))
 

@@ -89,6 +89,11 @@ def encoding_fix(example: str) -> str:
     return text if _AUDIENCE.get() == "upload" else f"{text} or the file's own encoding"
 
 
+def in_dashboard() -> bool:
+    """Whether the advice is for the dashboards' upload step (which has no field for ``tz``)."""
+    return _AUDIENCE.get() == "upload"
+
+
 def option_name(name: str) -> str:
     """How the current audience names an option: ``tz``, ``--tz`` or the upload field."""
     audience = _AUDIENCE.get()

@@ -16,8 +16,16 @@ import numpy as np
 import pandas as pd
 
 from kpikit._validators import check_choice, check_time_zone
-from kpikit.io._advice import UPLOAD_REMEDIES, ReadWarning, fix, option_name, table_fix
+from kpikit.io._advice import (
+    UPLOAD_REMEDIES,
+    ReadWarning,
+    fix,
+    in_dashboard,
+    option_name,
+    table_fix,
+)
 from kpikit.io._values import NA_TOKENS, guess_and_read_dates, guess_dates, guess_words
+from kpikit.io._zones import offset_minutes, zones_of_offsets
 from kpikit.schema import TABLES, Problem
 
 # A UTC offset ends a time of day: the "-13" of a date-only "2026-01-13" is no offset.
@@ -466,14 +474,26 @@ def _mixed_offsets(text: pd.Series, form, table, options: ReadOptions, examples)
         return None, [_rows_problem(table, text, failed, message, examples)]
     if options.tz is not None:
         return parsed.dt.tz_convert(options.tz), []
-    offsets = text.str.extract(rf"{_AFTER_TIME}({_OFFSET_TEXT})\s*$")[0].dropna().unique()[:4]
-    warnings.warn(
-        f"{table}.{column} holds times with several UTC offsets ({', '.join(offsets)}); they "
-        f"were read in UTC. To read them in your own zone, {fix(tz='Europe/London')} or "
-        "another zone name.",
-        ReadWarning,
-        stacklevel=5,
-    )
+    written = text.str.extract(rf"{_AFTER_TIME}({_OFFSET_TEXT})\s*$")[0]
+    zones = zones_of_offsets(parsed[present], offset_minutes(written[present]))
+    offsets = ", ".join(written.dropna().unique()[:4])
+    if zones:
+        parsed = parsed.dt.tz_convert(zones[0])
+        message = (
+            f"{table}.{column} holds times with several UTC offsets ({offsets}), those of "
+            f"{zones[0]} at these times: they were read in that zone"
+        )
+        if len(zones) > 1:
+            others = ", ".join(zones[1:3]) + (f" and {len(zones) - 3} more" * (len(zones) > 3))
+            message += f" ({others} had the same offsets at these times)"
+    else:
+        message = (
+            f"{table}.{column} holds times with several UTC offsets ({offsets}), which no one "
+            "zone had at these times (sites in several zones?): they were read in UTC"
+        )
+    if not in_dashboard():
+        message += f". To read them in another zone, {fix(tz='Europe/London')} or another name"
+    warnings.warn(f"{message}.", ReadWarning, stacklevel=5)
     return parsed, []
 
 

@@ -25,8 +25,9 @@ The documented conversions, all applied to freshly read data only:
   one order reads every value. When both orders read every value the reader asks for
   ``datetime_format``;
 - times with a UTC offset stay timezone-aware. A column with several offsets (a file spanning a
-  daylight-saving change) is read in ``tz``, or in UTC with a :class:`ReadWarning` saying so;
-  ``tz`` also places times without an offset in that zone;
+  daylight-saving change) is read in ``tz``, or else in the zone whose offsets they are
+  (:mod:`kpikit.io._zones`; UTC when no one zone had them), with a :class:`ReadWarning` naming
+  it; ``tz`` also places times without an offset in that zone;
 - number columns: text cells are read as numbers with the decimal mark, and ``h:mm:ss`` cells in
   seconds columns (``wait_s``, ``talk_s`` ...) as seconds;
 - true/false columns accept True/False in any case, plus ``true_values``/``false_values``
@@ -135,7 +136,7 @@ def read_contacts(
     -----
     ReadWarning
         When the file was read as Windows-1252 because it is not UTF-8, and when times with
-        several UTC offsets were read in UTC.
+        several UTC offsets were read in the zone they come from (or in UTC).
 
     Examples
     --------
