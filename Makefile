@@ -34,7 +34,7 @@ ENGINE_TESTS := kpikit tests/test_metrics.py tests/test_common.py tests/test_via
 	tests/test_monitor_input.py tests/test_governance_input.py tests/test_scorecard_input.py \
 	tests/test_exporting_input.py tests/test_calibrate.py tests/test_timeparts.py \
 	tests/test_stats.py tests/test_api_engines.py tests/test_engines_differential.py \
-	tests/test_cost_periods.py \
+	tests/test_period_lengths.py \
 	tests/test_schema_probe.py tests/test_one_engine.py \
 	tests/test_sources_probe.py tests/test_options_probe.py tests/test_forecast_probe.py \
 	tests/test_forecast_minutes.py tests/test_duckdb_sums.py tests/test_scenarios.py \

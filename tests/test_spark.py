@@ -215,10 +215,10 @@ def test_tables_beside_spark_contacts_must_be_on_spark_too(spark):
     )
 
 
-def test_monthly_costs_on_spark_give_months_not_weeks(spark):
+def test_monthly_costs_and_half_hour_intervals_on_spark_refuse_shorter_periods(spark):
     # hand_costs book March on Sun 1 March (phone 40, chat 15): by month 55 over 8 answered
     # contacts; by week the month's cost would all fall on its first week
-    # (tests/test_cost_periods.py).
+    # (tests/test_period_lengths.py).
     data = as_spark(spark, hand_dataset())
     by_month = kk.compute(data, kpis=["cost_per_contact"], freq="month").toPandas()
     assert by_month["value"].item() == pytest.approx(55 / 8)
@@ -226,6 +226,9 @@ def test_monthly_costs_on_spark_give_months_not_weeks(spark):
         kk.compute(data, kpis=["cost_per_contact"], freq="week")
     every = kk.compute(data, freq="week").toPandas()
     assert "cost_per_contact" not in set(every["kpi"]) and "occupancy" in set(every["kpi"])
+    # hand_intervals are half hours of 1,800 s paid: not by 15 minutes.
+    with pytest.raises(KPIUnavailable, match=r"last longer than periods of 15min"):
+        kk.compute(data, kpis=["occupancy"], freq="15min")
 
 
 def test_a_forecast_of_a_spark_frame_adds_up_its_minutes_on_spark_in_the_sessions_zone(

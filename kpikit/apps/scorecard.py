@@ -35,7 +35,7 @@ from kpikit.display import (
     target_text,
 )
 from kpikit.io import Sheet
-from kpikit.metrics._cost_periods import unfit_lengths
+from kpikit.metrics._period_lengths import unfit_lengths
 from kpikit.plots._trend import MAX_LINES
 from kpikit.provisional import provisional_fcr, provisional_note
 from kpikit.sample import load_targets
@@ -382,7 +382,7 @@ class ScorecardApp(BaseApp):
 
     def _unfit_costs(self, kpis, freq) -> dict[str, str]:
         """Cost per contact with the reason it is left out when the costs' periods do not fit
-        ``freq`` (monthly costs by week: :mod:`kpikit.metrics._cost_periods`)."""
+        ``freq`` (monthly costs by week: :mod:`kpikit.metrics._period_lengths`)."""
         if "cost_per_contact" not in set(kpis) or self.data.costs is None:
             return {}
         unfit = unfit_lengths(self.data.costs, freq)

@@ -38,7 +38,6 @@ from kpikit.metrics._components import (
     match_columns,
     required_columns,
 )
-from kpikit.metrics._cost_periods import unfit_costs
 from kpikit.metrics._csat_scale import warn_on_small_answers
 from kpikit.metrics._duckdb_sums import sums_query
 from kpikit.metrics._folded_checks import (
@@ -51,6 +50,7 @@ from kpikit.metrics._handover import as_pandas
 from kpikit.metrics._inputs import checked_beside, prepare
 from kpikit.metrics._numpy_sums import arrow_backed, sums_by_group
 from kpikit.metrics._one_engine import on_contacts_engine
+from kpikit.metrics._period_lengths import unfit_costs, unfit_intervals
 from kpikit.metrics._period_starts import FREQUENCIES, period_expr
 from kpikit.metrics._ratios import RESULT_COLUMNS, tidy
 from kpikit.metrics._sources import (
@@ -206,9 +206,10 @@ def compute(
     (AHT, ASA, QA), Poisson for counts (contacts offered and handled, whose denominator is
     null); none for occupancy, utilization, adherence, conformance and cost per contact.
     Agent-interval KPIs need ``data.agent_intervals`` holding the ``by`` columns; cost per
-    contact needs ``data.costs``, a grouping within ``channel`` and periods the costs' own
-    periods fit into whole (monthly costs: months, quarters, years; never weeks, where a
-    month's cost would all fall on its first week; :mod:`._cost_periods`).
+    contact needs ``data.costs`` and a grouping within ``channel``. Both need periods their
+    rows fit into whole (monthly costs: months, quarters, years, never weeks, where a month's
+    cost would all fall on its first week; half-hour intervals: 30 minutes or longer;
+    :mod:`._period_lengths`).
 
     Periods of timezone-aware timestamps are cut in their zone (or ``tz``): a day starts at
     local midnight, a daylight-saving day has 23 or 25 hours, and ``period`` keeps the zone.
@@ -302,7 +303,7 @@ def _compute(data, kpis, by, freq, options: Options, validate: bool, *, statisti
         validate=bool(unchecked) and folded is None and not beside,
         checked=done,
     )
-    plans = _fit_costs(plans, dataset, freq, explicit=kpis is not None)
+    plans = _fit_periods(plans, dataset, freq, explicit=kpis is not None)
     contacts = nw.from_native(dataset.contacts)
     summed = [name for p in plans for name in p.components()]
     warn_on_misfit(contacts, options, summed)
@@ -505,17 +506,23 @@ def _select_kpis(kpis, dataset, contacts, keys, options):
     return [k for k in KPI_IDS if k in selected]
 
 
-def _fit_costs(plans, dataset, freq, *, explicit):
-    """``plans`` without cost per contact when the costs' periods do not fit ``freq`` (a
-    month's cost by week); KPIUnavailable instead when the caller asked for it by name."""
-    if not any(p.table == "costs" for p in plans):
-        return plans
-    reason = unfit_costs(dataset.costs, freq)
-    if reason is None:
-        return plans
-    if explicit:
-        raise KPIUnavailable("cost_per_contact", reason)
-    return [p for p in plans if p.table != "costs"]
+def _fit_periods(plans, dataset, freq, *, explicit):
+    """``plans`` without the KPIs of the costs or agent intervals whose rows are longer than
+    the periods of ``freq`` or do not fit into them (a month's cost by week, half hours by 15
+    minutes: :mod:`._period_lengths`); KPIUnavailable instead when the caller named them."""
+    unfit = {
+        "costs": unfit_costs,
+        "agent_intervals": unfit_intervals,
+    }
+    for table, reason_of in unfit.items():
+        own = [p for p in plans if p.table == table]
+        reason = reason_of(getattr(dataset, table), freq) if own else None
+        if reason is None:
+            continue
+        if explicit:
+            raise KPIUnavailable(own[0].kpi_id, reason)
+        plans = [p for p in plans if p.table != table]
+    return plans
 
 
 def _unavailable(kpi_plan, dataset, columns, keys, options):

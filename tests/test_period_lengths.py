@@ -1,12 +1,15 @@
-"""Cost per contact only by periods the costs' own periods fit into (kpikit.metrics._cost_periods).
+"""KPIs of the costs and agent intervals only by periods their rows fit into
+(kpikit.metrics._period_lengths).
 
 A month's cost booked on its first day, cut by week, fell whole on the first week: the sample's
 weekly scorecard showed a red cost per contact of 20.29 (June's 217,442.85 over one week's
-10,718 answered contacts, four times the month's 4.72) and no data for the other weeks.
+10,718 answered contacts, four times the month's 4.72) and no data for the other weeks. Half-hour
+agent intervals cut by 15 minutes put each half hour's time on its first quarter hour.
 
 Hand figures use tests/fixtures.py's hand_contacts (Mon 2 - Fri 6 March 2026). Answered phone
 contacts: #1, #2 (Mon 2), #7 (Tue 3), #8 (Thu 5), #10 (Fri 6) = 5; answered chat: #5 (Mon 2),
-#6 (Tue 3), #9 (Thu 5) = 3.
+#6 (Tue 3), #9 (Thu 5) = 3. hand_intervals: half hours at 09:00 on Mon 2 and Tue 3 (A1 and A2),
+1,800 s paid each but A2's second.
 """
 
 import duckdb
@@ -14,11 +17,11 @@ import pandas as pd
 import polars as pl
 import pyarrow as pa
 import pytest
-from fixtures import hand_contacts, hand_costs
+from fixtures import hand_contacts, hand_costs, hand_intervals
 
 import kpikit as kk
 from kpikit.metrics import KPIUnavailable
-from kpikit.metrics._cost_periods import cost_period_lengths
+from kpikit.metrics._period_lengths import cost_period_lengths
 
 
 def costs(rows):
@@ -202,3 +205,47 @@ def test_costs_and_contacts_held_one_by_numpy_one_by_arrow(arrow_side):
     )
     values = dict(zip(found["channel"], found["value"], strict=True))
     assert values == pytest.approx({"chat": 15 / 3, "phone": 40 / 5})
+
+
+@pytest.mark.parametrize("engine", ["pandas", "polars", "duckdb"])
+def test_half_hour_intervals_give_half_hours_and_refuse_quarters(engine):
+    # Occupancy, handling over handling + available: Mon 2 09:00 (1200 + 900) / (1600 + 1500)
+    # = 67.74 %; Tue 3 09:00 600 / 1600 = 37.5 % (A2's interval is all zeros).
+    data = kk.Dataset(hand_contacts(), agent_intervals=hand_intervals())
+    if engine == "polars":
+        data = kk.Dataset(pl.from_pandas(data.contacts), pl.from_pandas(data.agent_intervals))
+    elif engine == "duckdb":
+        connection = duckdb.connect()
+        contacts, intervals = data.contacts, data.agent_intervals  # noqa: F841 (read by DuckDB)
+        data = kk.Dataset(connection.sql("from contacts"), connection.sql("from intervals"))
+    rows = occupancy_rows(kk.compute(data, "occupancy", freq="30min"))
+    assert rows["value"].tolist() == pytest.approx([2100 / 3100 * 100, 600 / 1600 * 100])
+    with pytest.raises(
+        KPIUnavailable,
+        match=r"last longer than periods of 15min \(a row holds "
+        r"1,800 s\).*Use freq='30min' or longer",
+    ):
+        kk.compute(data, ["aht", "occupancy"], freq="15min")
+    every = occupancy_rows(kk.compute(data, freq="15min"), kpi=None)
+    assert "occupancy" not in set(every["kpi"]) and "service_level" in set(every["kpi"])
+
+
+def test_quarter_hour_intervals_give_quarters():
+    # The same intervals holding at most 900 s each: 15 minutes is fine.
+    quarters = hand_intervals()
+    quarters[["scheduled_s", "paid_s", "adherent_s"]] = 900.0
+    quarters[["handling_s", "available_s"]] = [
+        [600.0, 300.0],
+        [300.0, 600.0],
+        [450.0, 450.0],
+        [0.0, 0.0],
+    ]
+    data = kk.Dataset(hand_contacts(), agent_intervals=quarters)
+    found = kk.compute(data, "occupancy", freq="15min")  # Mon 2: 1050 of 1800; Tue 3: 300 of 900
+    assert found["value"].tolist() == pytest.approx([1050 / 1800 * 100, 300 / 900 * 100])
+
+
+def occupancy_rows(result, kpi="occupancy"):
+    frame = result.df() if isinstance(result, duckdb.DuckDBPyRelation) else result
+    frame = frame.to_pandas() if isinstance(frame, pl.DataFrame) else frame
+    return frame if kpi is None else frame[frame["kpi"] == kpi]
