@@ -249,3 +249,18 @@ def occupancy_rows(result, kpi="occupancy"):
     frame = result.df() if isinstance(result, duckdb.DuckDBPyRelation) else result
     frame = frame.to_pandas() if isinstance(frame, pl.DataFrame) else frame
     return frame if kpi is None else frame[frame["kpi"] == kpi]
+
+
+@pytest.mark.parametrize("bad", ["text", "negative"])
+def test_bad_interval_values_are_reported_before_the_refusal(bad):
+    # Eager polars tables are checked beside the sums: the length read before them met
+    # polars' own "invalid or ambiguous dtypes ... in expression 'max_horizontal'" for text,
+    # and a negative paid time was refused as too long rather than reported.
+    intervals = hand_intervals()
+    if bad == "text":
+        intervals["paid_s"] = intervals["paid_s"].astype(str)
+    else:
+        intervals["paid_s"] = -intervals["paid_s"]
+    data = kk.Dataset(pl.from_pandas(hand_contacts()), pl.from_pandas(intervals))
+    with pytest.raises(kk.SchemaError, match=r"agent_intervals\.paid_s"):
+        kk.compute(data, "occupancy", freq="15min")

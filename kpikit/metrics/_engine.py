@@ -303,7 +303,6 @@ def _compute(data, kpis, by, freq, options: Options, validate: bool, *, statisti
         validate=bool(unchecked) and folded is None and not beside,
         checked=done,
     )
-    plans = _fit_periods(plans, dataset, freq, explicit=kpis is not None)
     contacts = nw.from_native(dataset.contacts)
     summed = [name for p in plans for name in p.components()]
     warn_on_misfit(contacts, options, summed)
@@ -318,6 +317,8 @@ def _compute(data, kpis, by, freq, options: Options, validate: bool, *, statisti
         checks_under_way(folded) as folded,
         checked_beside(dataset, unchecked, options) if beside else nullcontext(),
     ):
+        # In the block: a bad value found beside explains a refusal better than the refusal.
+        plans = _fit_periods(plans, dataset, freq, explicit=kpis is not None)
         contact_plans = [p for p in plans if p.table == "contacts"]
         contact_sums = None
         if contact_plans:
