@@ -264,6 +264,7 @@ class ScorecardApp(BaseApp):
         intervals = self.data.agent_intervals
         self._interval_columns = set(_columns(intervals)) if intervals is not None else None
         self._span = data_span(self.data.contacts)
+        self._unfit_cache = {}
         levels = [key for key, column in LEVELS.items() if column is None or column in columns]
         self._has_team = "team" in columns
         teams = sorted(_distinct(self.data.contacts, "team")) if self._has_team else []
@@ -385,7 +386,9 @@ class ScorecardApp(BaseApp):
         ``freq`` (monthly costs by week: :mod:`kpikit.metrics._period_lengths`)."""
         if "cost_per_contact" not in set(kpis) or self.data.costs is None:
             return {}
-        unfit = unfit_lengths(self.data.costs, freq)
+        if freq not in self._unfit_cache:  # read once per data and period, not per redraw
+            self._unfit_cache[freq] = unfit_lengths(self.data.costs, freq)
+        unfit = self._unfit_cache[freq]
         if not unfit:
             return {}
         return {"cost_per_contact": f"the costs are given per {' and '.join(unfit)}"}
