@@ -246,9 +246,10 @@ def rate(
     Trend test between consecutive periods: for proportions (percent KPIs with an interval)
     the pooled two-proportion z test on numerators and denominators; for other KPIs with an
     interval (AHT, ASA, QA, NPS) a z test whose standard errors are read from the 95 %
-    intervals (``se = (ci_high - ci_low) / (2 · 1.96)``, slightly conservative for t
-    intervals); KPIs without an interval (occupancy, utilization, adherence, cost) are
-    ``"untested"``. ``trend`` is ``"up"``/``"down"`` only when ``p < alpha``, else ``"flat"``.
+    intervals (``se = half width / 1.96``, slightly conservative for t intervals; the half
+    width is the wider side, as an interval held at 0 or 100 is narrower on the other); KPIs
+    without an interval (occupancy, utilization, adherence, cost) are ``"untested"``.
+    ``trend`` is ``"up"``/``"down"`` only when ``p < alpha``, else ``"flat"``.
 
     Examples
     --------

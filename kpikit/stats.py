@@ -360,12 +360,16 @@ def _scalar_or_array(values):
 
 
 def wilson_exprs(successes, n, scale=100.0, z=Z_95):
-    """Wilson interval bounds as narwhals expressions, multiplied by ``scale``; null if n = 0."""
+    """Wilson interval bounds as narwhals expressions, multiplied by ``scale``; null if n = 0.
+    As :func:`wilson_interval`, the low bound is exactly 0 at no successes and the high bound
+    exactly ``scale`` when all are."""
     p = successes / n
     denom = 1 + z**2 / n
     centre = (p + z**2 / (2 * n)) / denom
     half = z * ((p * (1 - p) / n + z**2 / (4 * n**2)).clip(lower_bound=0)).sqrt() / denom
-    return _guard(n > 0, (centre - half) * scale), _guard(n > 0, (centre + half) * scale)
+    low = nw.when(successes == 0).then(0.0).otherwise((centre - half) * scale)
+    high = nw.when(successes == n).then(scale).otherwise((centre + half) * scale)
+    return _guard(n > 0, low), _guard(n > 0, high)
 
 
 def nps_exprs(promoters, detractors, responses, z=Z_95):

@@ -14,6 +14,7 @@ from fixtures import hand_contacts, hand_dataset, hand_intervals, zoned_hourly_l
 
 import kpikit as kk
 from kpikit import governance, tradeoff, whatif
+from kpikit._frames import to_pandas
 from kpikit.calibrate import arrival_profile
 from kpikit.display import format_value
 from kpikit.provisional import provisional_fcr
@@ -261,3 +262,51 @@ def test_weeks_and_weekdays_of_arrow_held_times(kind):
     assert table["value"].tolist() == [1.0, 2.0, 1.0]
     weekdays = kk.timeparts.add_hour_weekday(held)["weekday"]
     assert (weekdays.to_pylist() if kind == "pyarrow" else weekdays.tolist()) == [7, 1, 7, 1]
+
+
+def _one_queue_day():
+    """13 answered contacts on Mon 2 March 2026, none transferred: 10 by phone (nine answered
+    at once, one after 60 s; QA 90, 80 and 70 on three of them), 3 by chat (5 s each)."""
+    phone, chat = 10, 3
+    return pd.DataFrame(
+        {
+            "contact_id": [f"c{i}" for i in range(phone + chat)],
+            "arrived_at": pd.Timestamp("2026-03-02 09:00") + pd.to_timedelta(range(13), "min"),
+            "channel": ["phone"] * phone + ["chat"] * chat,
+            "answered": True,
+            "wait_s": [0.0] * 9 + [60.0] + [5.0] * chat,
+            "talk_s": 100.0,
+            "hold_s": 0.0,
+            "acw_s": 0.0,
+            "agent_id": "A1",
+            "transferred": False,
+            "qa_score": [90.0, 80.0, 70.0] + [None] * 10,
+        }
+    )
+
+
+@pytest.mark.parametrize("kind", ["pandas", "arrow", "polars", "lazy", "duckdb"])
+def test_intervals_stay_within_the_values_a_kpi_can_take(kind):
+    # By hand, phone: ASA = 60 / 10 = 6 s, s = sqrt((3600 - 6 * 60) / 9) = 18.974, t(0.975, 9)
+    # = 2.2622, half = 2.2622 * 18.974 / sqrt(10) = 13.573: 6 +- 13.573 reaches -7.573 s,
+    # which no mean of waits can; the interval is 0 .. 19.573. QA 90, 80, 70: 80 +- 24.841
+    # reaches 104.841; the interval is 55.159 .. 100. Answer rate 10 of 10: Wilson's high bound
+    # is exactly 100 (the formula gave 99.99999999999999 %), and transfer rate 0 of 3 by chat:
+    # the low bound is exactly 0 (the formula gave 5.6e-15 %).
+    contacts = _one_queue_day()
+    data = {
+        "pandas": contacts,
+        "arrow": arrow_backed(contacts),
+        "polars": pl.from_pandas(contacts),
+        "lazy": pl.from_pandas(contacts).lazy(),
+        "duckdb": duckdb.from_df(contacts),
+    }[kind]
+    found = kk.compute(data, ["asa", "qa_score", "answer_rate", "transfer_rate"], by="channel")
+    bounds = {
+        (row.channel, row.kpi): (row.ci_low, row.ci_high) for row in to_pandas(found).itertuples()
+    }
+    assert bounds[("phone", "asa")] == pytest.approx((0.0, 19.573), abs=1e-3)
+    assert bounds[("phone", "qa_score")] == pytest.approx((55.159, 100.0), abs=1e-3)
+    assert bounds[("phone", "answer_rate")][1] == 100.0
+    assert bounds[("chat", "transfer_rate")][0] == 0.0
+    assert bounds[("chat", "asa")] == (5.0, 5.0)  # three equal waits: s = 0

@@ -404,9 +404,10 @@ def test_confidence_intervals_by_hand():
     assert (row.loc["answer_rate", "ci_low"], row.loc["answer_rate", "ci_high"]) == pytest.approx(
         (49.016, 94.332), abs=1e-3
     )
-    # QA 90, 80, 70: mean 80, s = 10, t(0.975, 2) = 4.3027 -> 80 +- 24.841.
+    # QA 90, 80, 70: mean 80, s = 10, t(0.975, 2) = 4.3027 -> 80 +- 24.841 = 55.159 .. 104.841,
+    # held to the 0..100 a QA score can take: 55.159 .. 100.
     assert (row.loc["qa_score", "ci_low"], row.loc["qa_score", "ci_high"]) == pytest.approx(
-        (55.159, 104.841), abs=1e-3
+        (55.159, 100.0), abs=1e-3
     )
     # NPS p+ = 3/6, p- = 2/6, d = 1/6, Var = (5/6 - 1/36) / 6 = 29/216
     # -> half = 1.95996 * 0.36641 = 0.71816 -> 16.667 - 71.816 points.

@@ -846,3 +846,16 @@ def test_ramp_start_dates_are_wall_dates_on_zoned_data():
     table = scorecard(contacts, SL_TARGET, by="team", freq="week", ramp=ramp).table
     # Week of Jan 1 (Paris) is day 0 of the ramp: 80 - 8 = 72; week of Jan 8 is day 7: over.
     assert table.sort_values("period")["target"].tolist() == [72.0, 80.0]
+
+
+def test_a_mean_held_at_zero_keeps_its_standard_error():
+    # ASA 6 s, t interval 6 +- 13.6 held to 0 .. 19.6 (no mean of waits is below 0 s), then
+    # 20 s, 20 +- 13.6 = 6.4 .. 33.6: the half width is 13.6 both times, se = 13.6 / 1.96 =
+    # 6.939 each, 9.813 for the difference, z = 14 / 9.813 = 1.4267, p = 0.1537: "flat".
+    # Read from the clipped width (19.6), the first se was 5.0 and p 0.102 (still flat, but
+    # closer to a trend the data do not show).
+    target = pd.DataFrame({"kpi": ["asa"], "target": [20.0], "tolerance": [5.0]})
+    frame = _two_periods("asa", (6, 60, 10, 0.0, 19.6), (20, 200, 10, 6.4, 33.6))
+    last, _ = _trend_row(frame, target)
+    assert last["p_value"] == pytest.approx(0.1537, abs=1e-3)
+    assert last["trend"] == "flat"

@@ -36,7 +36,7 @@ def tidy_eager(sums: nw.DataFrame, keys: list[str], plans) -> nw.DataFrame:
     >>> from kpikit.catalog import Term
     >>> from kpikit.metrics._engine import Plan
     >>> rate = Plan("answer_rate", "contacts", (Term(1, "answered"),), (Term(1, "offered"),),
-    ...     100.0, "wilson")
+    ...     100.0, "wilson", (0.0, 100.0))
     >>> sums = nw.from_native(pd.DataFrame({"team": ["a", "b"],
     ...     "_kk_answered": [3.0, 0.0], "_kk_offered": [4.0, 0.0]}))
     >>> tidy_eager(sums, ["team"], [rate]).to_native()[["team", "kpi", "value", "ci_low"]]  # 3 of 4
@@ -141,19 +141,29 @@ def _interval(kpi_plan, numerator, denominator, columns):
     else:
         none = (np.full(len(x), np.nan), np.ones(len(x), dtype=bool))
         return none, none
-    return (np.asarray(low), unset), (np.asarray(high), unset)
+    lowest, highest = kpi_plan.bounds
+    low, high = np.clip(low, lowest, highest), np.clip(high, lowest, highest)
+    return (low, unset), (high, unset)
 
 
 def _wilson(successes, n, scale, z=stats.Z_95):
     """:func:`kpikit.stats.wilson_interval` scaled, with its variance term clipped at 0 as the
     engine's expression clips it (only more successes than trials make it negative, which
-    ``stats.wilson_interval`` refuses)."""
+    ``stats.wilson_interval`` refuses); exactly 0 below no successes and ``scale`` above all
+    successes, where rounding would leave the bound a hair off (-1e-15, 100.00000000000003).
+
+    >>> low, high = _wilson(np.array([0.0, 3.0]), np.array([3.0, 3.0]), 100.0)  # 0 and 3 of 3
+    >>> float(low[0]), float(high[1])
+    (0.0, 100.0)
+    """
     with np.errstate(divide="ignore", invalid="ignore"):
         p = successes / n
         denom = 1 + z**2 / n
         centre = (p + z**2 / (2 * n)) / denom
         half = z * np.sqrt(np.maximum(p * (1 - p) / n + z**2 / (4 * n**2), 0)) / denom
-    return (centre - half) * scale, (centre + half) * scale
+    low = np.where(successes == 0, 0.0, (centre - half) * scale)
+    high = np.where(successes == n, scale, (centre + half) * scale)
+    return low, high
 
 
 def _total(terms, columns) -> tuple[np.ndarray, np.ndarray]:

@@ -96,7 +96,9 @@ class KPIUnavailable(ValueError):
 
 @dataclass(frozen=True)
 class Plan:
-    """How one KPI is assembled for one set of options: its terms, scale and interval."""
+    """How one KPI is assembled for one set of options: its terms, scale and interval, and the
+    ``bounds`` its values can take (:attr:`kpikit.catalog.KPI.value_range`), which its interval
+    is kept within."""
 
     kpi_id: str
     table: str
@@ -104,6 +106,7 @@ class Plan:
     denominator: tuple[Term, ...]
     scale: float
     interval: str
+    bounds: tuple[float, float]
 
     @property
     def fused(self) -> str | None:
@@ -121,7 +124,13 @@ def plan(kpi_id: str, options: Options) -> Plan:
     definition = kpi(kpi_id)
     numerator, denominator = definition.sums(options)
     return Plan(
-        kpi_id, definition.table, numerator, denominator, definition.scale, definition.interval
+        kpi_id,
+        definition.table,
+        numerator,
+        denominator,
+        definition.scale,
+        definition.interval,
+        definition.value_range,
     )
 
 

@@ -31,7 +31,8 @@ def refuse_overflow(plans, columns, groups: int, group_rows) -> None:
     >>> import numpy as np
     >>> from kpikit.catalog import Term
     >>> from kpikit.metrics._engine import Plan
-    >>> aht = Plan("aht", "contacts", (Term(1, "talk_s"),), (Term(1, "answered"),), 1.0, "mean")
+    >>> aht = Plan("aht", "contacts", (Term(1, "talk_s"),), (Term(1, "answered"),), 1.0, "mean",
+    ...     (0.0, float("inf")))
     >>> sums = {"_kk_talk_s": (np.array([2e308, 5.0]), np.array([False, False]))}
     >>> refuse_overflow([aht], sums, 2, lambda rows: [{"queue": "billing"}])
     Traceback (most recent call last):

@@ -12,6 +12,8 @@ instead (:mod:`kpikit.metrics._eager_tidy`): on such small frames, the same form
 cost a fraction of building and running narwhals expressions.
 """
 
+import math
+
 import narwhals as nw
 
 from kpikit import stats
@@ -35,7 +37,7 @@ def tidy(sums, keys: list[str], plans) -> nw.DataFrame | nw.LazyFrame:
     scales = _ids_by((p for p in plans if p.denominator), lambda p: (p.scale,))
     ratio = _by_kpi(kpi, scales, _ratio)
     value = ratio if not counts else nw.when(kpi.is_in(counts)).then(numerator).otherwise(ratio)
-    kinds = _ids_by(plans, lambda p: (p.interval, p.scale))
+    kinds = _ids_by(plans, lambda p: (p.interval, p.scale, p.bounds))
     low = _by_kpi(kpi, kinds, lambda *key: _interval(*key)[0])
     high = _by_kpi(kpi, kinds, lambda *key: _interval(*key)[1])
     return long.select(
@@ -109,19 +111,24 @@ def _ratio(scale, totals):
     return nw.when(denominator != 0).then(scale * numerator / denominator)
 
 
-def _interval(interval, scale, totals):
+def _interval(interval, scale, bounds, totals):
+    """(low, high) of the KPIs of one kind of interval, kept within the ``bounds`` their values
+    can take: a t interval for a mean of waits can reach below 0 s, which no mean of them can."""
     numerator, denominator = totals["numerator"], totals["denominator"]
     if interval == "wilson":
-        return stats.wilson_exprs(numerator, denominator, scale=scale)
-    if interval == "nps":
-        return stats.nps_exprs(totals["extra_a"], totals["extra_b"], denominator)
-    if interval == "mean":
+        low, high = stats.wilson_exprs(numerator, denominator, scale=scale)
+    elif interval == "nps":
+        low, high = stats.nps_exprs(totals["extra_a"], totals["extra_b"], denominator)
+    elif interval == "mean":
         # The t quantile casts the degrees of freedom to integers, which a null cannot be.
-        return stats.mean_exprs(denominator.fill_null(0.0), numerator, totals["extra_a"])
-    if interval == "poisson":
-        return stats.poisson_exprs(numerator)
-    empty = nw.lit(None, dtype=nw.Float64())
-    return empty, empty
+        low, high = stats.mean_exprs(denominator.fill_null(0.0), numerator, totals["extra_a"])
+    elif interval == "poisson":
+        low, high = stats.poisson_exprs(numerator)
+    else:
+        empty = nw.lit(None, dtype=nw.Float64())
+        return empty, empty
+    lowest, highest = (None if math.isinf(bound) else bound for bound in bounds)
+    return low.clip(lowest, highest), high.clip(lowest, highest)
 
 
 def _unpivot(frame, markers, index):
