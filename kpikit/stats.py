@@ -134,17 +134,32 @@ def wilson_interval(successes, n, *, z=Z_95):
     return _scalar_or_array(low), _scalar_or_array(high)
 
 
-def nps_interval(promoters, detractors, responses, *, z=Z_95):
-    """Normal interval for NPS in points (-100..100) from the multinomial variance.
+NPS_PSEUDO_RESPONSES = 3.0
+"""Responses added by the adjusted-Wald NPS interval: ¾ promoter, ¾ detractor, 1½ passives."""
 
-    ``d = p_promoters - p_detractors``, ``Var(d) = (p_promoters + p_detractors - d²) / n``.
+
+def nps_interval(promoters, detractors, responses, *, z=Z_95):
+    """Adjusted-Wald interval for NPS in points (-100..100), from the multinomial variance.
+
+    Three pseudo-responses are added first, ¾ of a promoter, ¾ of a detractor and 1½ passives
+    (Rocks, "Interval estimation for the net promoter score", The American Statistician 70(4),
+    2016, where it covered best of six methods): with ``m = n + 3``,
+    ``p₊ = (promoters + ¾) / m``, ``p₋ = (detractors + ¾) / m``, ``d = p₊ - p₋``,
+    ``Var(d) = (p₊ + p₋ - d²) / m``, ``100 (d ± z √Var(d))`` held to -100..100. The plain Wald
+    interval has no width when every response is a promoter (5 of 5: 100 to 100); this one
+    runs from 17.5 to 100 there. The interval is widened to hold the score itself, which only
+    a single response leaves outside (one promoter: -48.5 to 98.5, given as -48.5 to 100).
 
     Raises ValueError where a count is negative or infinite, or promoters and detractors add
     up to more than the responses: no share exists.
 
-    >>> low, high = nps_interval(5, 2, 10)   # d = 0.3, Var = (0.7 - 0.09) / 10
+    >>> low, high = nps_interval(5, 2, 13)  # p+ 5.75/16, p- 2.75/16: 18.75 +- 34.51
     >>> round(float(low), 1), round(float(high), 1)
-    (-18.4, 78.4)
+    (-15.8, 53.3)
+    >>> nps_interval(5, 0, 5)   # p+ = 5.75/8, p- = 0.75/8: 62.5 +- 45.0, held at 100
+    (17.491..., 100.0)
+    >>> nps_interval(1, 0, 1)
+    (-48.498..., 100.0)
     >>> nps_interval(8, 5, 10)
     Traceback (most recent call last):
     ...
@@ -172,15 +187,19 @@ def nps_bounds(promoters, detractors, responses, *, z=Z_95):
     """The arrays of :func:`nps_interval` from float arrays, unchecked: for counts summed from
     the contacts (:func:`kpikit.compute`), where no share can be impossible.
 
-    >>> low, high = nps_bounds(np.array([5.0]), np.array([2.0]), np.array([10.0]))
+    >>> low, high = nps_bounds(np.array([5.0]), np.array([2.0]), np.array([13.0]))
     >>> round(float(low[0]), 1), round(float(high[0]), 1)
-    (-18.4, 78.4)
+    (-15.8, 53.3)
     """
+    adjusted = responses + NPS_PSEUDO_RESPONSES
+    plus = (promoters + NPS_PSEUDO_RESPONSES / 4) / adjusted
+    minus = (detractors + NPS_PSEUDO_RESPONSES / 4) / adjusted
+    d = plus - minus
+    half = z * np.sqrt(np.maximum(plus + minus - d**2, 0) / adjusted)
     with np.errstate(divide="ignore", invalid="ignore"):
-        d = (promoters - detractors) / responses
-        half = z * np.sqrt(np.maximum((promoters + detractors) / responses - d**2, 0) / responses)
-        low = np.where(responses > 0, np.clip(100 * (d - half), -100, 100), np.nan)
-        high = np.where(responses > 0, np.clip(100 * (d + half), -100, 100), np.nan)
+        score = 100 * (promoters - detractors) / responses
+    low = np.where(responses > 0, np.clip(np.minimum(100 * (d - half), score), -100, 100), np.nan)
+    high = np.where(responses > 0, np.clip(np.maximum(100 * (d + half), score), -100, 100), np.nan)
     return low, high
 
 
@@ -373,13 +392,16 @@ def wilson_exprs(successes, n, scale=100.0, z=Z_95):
 
 
 def nps_exprs(promoters, detractors, responses, z=Z_95):
-    """NPS interval bounds (points) as narwhals expressions; null when there are no responses."""
-    d = (promoters - detractors) / responses
-    half = (
-        z * (((promoters + detractors) / responses - d * d).clip(lower_bound=0) / responses).sqrt()
-    )
-    low = (100 * (d - half)).clip(-100, 100)
-    high = (100 * (d + half)).clip(-100, 100)
+    """Adjusted-Wald NPS interval bounds (points, see :func:`nps_interval`) as narwhals
+    expressions; null when there are no responses."""
+    adjusted = responses + NPS_PSEUDO_RESPONSES
+    plus = (promoters + NPS_PSEUDO_RESPONSES / 4) / adjusted
+    minus = (detractors + NPS_PSEUDO_RESPONSES / 4) / adjusted
+    d = plus - minus
+    half = z * ((plus + minus - d * d).clip(lower_bound=0) / adjusted).sqrt()
+    score = 100 * (promoters - detractors) / responses
+    low = nw.min_horizontal(100 * (d - half), score).clip(-100, 100)
+    high = nw.max_horizontal(100 * (d + half), score).clip(-100, 100)
     return _guard(responses > 0, low), _guard(responses > 0, high)
 
 

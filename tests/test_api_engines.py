@@ -266,7 +266,8 @@ def test_weeks_and_weekdays_of_arrow_held_times(kind):
 
 def _one_queue_day():
     """13 answered contacts on Mon 2 March 2026, none transferred: 10 by phone (nine answered
-    at once, one after 60 s; QA 90, 80 and 70 on three of them), 3 by chat (5 s each)."""
+    at once, one after 60 s; QA 90, 80 and 70 on three of them; five answer 10 to the NPS
+    question), 3 by chat (5 s each; one answers 9)."""
     phone, chat = 10, 3
     return pd.DataFrame(
         {
@@ -281,6 +282,7 @@ def _one_queue_day():
             "agent_id": "A1",
             "transferred": False,
             "qa_score": [90.0, 80.0, 70.0] + [None] * 10,
+            "nps": [10.0] * 5 + [None] * 5 + [9.0, None, None],
         }
     )
 
@@ -292,7 +294,10 @@ def test_intervals_stay_within_the_values_a_kpi_can_take(kind):
     # which no mean of waits can; the interval is 0 .. 19.573. QA 90, 80, 70: 80 +- 24.841
     # reaches 104.841; the interval is 55.159 .. 100. Answer rate 10 of 10: Wilson's high bound
     # is exactly 100 (the formula gave 99.99999999999999 %), and transfer rate 0 of 3 by chat:
-    # the low bound is exactly 0 (the formula gave 5.6e-15 %).
+    # the low bound is exactly 0 (the formula gave 5.6e-15 %). NPS, adjusted Wald: phone, 5
+    # promoters of 5: p+ = 5.75 / 8, p- = 0.75 / 8, 62.5 +- 1.96 * sqrt((0.8125 - 0.390625) / 8)
+    # = 62.5 +- 45.0: 17.49 .. 100 (the plain Wald interval was 100 .. 100); chat, 1 promoter of
+    # 1: p+ = 1.75 / 4, p- = 0.75 / 4, 25 +- 73.5 = -48.5 .. 98.5, widened to hold the score, 100.
     contacts = _one_queue_day()
     data = {
         "pandas": contacts,
@@ -301,7 +306,9 @@ def test_intervals_stay_within_the_values_a_kpi_can_take(kind):
         "lazy": pl.from_pandas(contacts).lazy(),
         "duckdb": duckdb.from_df(contacts),
     }[kind]
-    found = kk.compute(data, ["asa", "qa_score", "answer_rate", "transfer_rate"], by="channel")
+    found = kk.compute(
+        data, ["asa", "qa_score", "answer_rate", "transfer_rate", "nps"], by="channel"
+    )
     bounds = {
         (row.channel, row.kpi): (row.ci_low, row.ci_high) for row in to_pandas(found).itertuples()
     }
@@ -310,3 +317,5 @@ def test_intervals_stay_within_the_values_a_kpi_can_take(kind):
     assert bounds[("phone", "answer_rate")][1] == 100.0
     assert bounds[("chat", "transfer_rate")][0] == 0.0
     assert bounds[("chat", "asa")] == (5.0, 5.0)  # three equal waits: s = 0
+    assert bounds[("phone", "nps")] == pytest.approx((17.491, 100.0), abs=1e-3)
+    assert bounds[("chat", "nps")] == pytest.approx((-48.499, 100.0), abs=1e-3)

@@ -409,9 +409,12 @@ def test_confidence_intervals_by_hand():
     assert (row.loc["qa_score", "ci_low"], row.loc["qa_score", "ci_high"]) == pytest.approx(
         (55.159, 100.0), abs=1e-3
     )
-    # NPS p+ = 3/6, p- = 2/6, d = 1/6, Var = (5/6 - 1/36) / 6 = 29/216
-    # -> half = 1.95996 * 0.36641 = 0.71816 -> 16.667 - 71.816 points.
-    assert row.loc["nps", "ci_low"] == pytest.approx(100 / 6 - 71.816, abs=0.01)
+    # NPS 3 promoters, 2 detractors of 6, adjusted Wald (3 pseudo-responses): p+ = 3.75 / 9,
+    # p- = 2.75 / 9, d = 1/9, Var = (6.5/9 - 1/81) / 9 = 0.078875 -> half = 1.95996 * 0.280847
+    # = 0.550451 -> 11.111 -+ 55.045 points.
+    assert (row.loc["nps", "ci_low"], row.loc["nps", "ci_high"]) == pytest.approx(
+        (100 / 9 - 55.045, 100 / 9 + 55.045), abs=0.01
+    )
 
 
 def test_single_kpi_helpers_return_a_value_or_a_table():

@@ -211,9 +211,11 @@ def compute(
     Notes
     -----
     A group whose denominator is 0 gets a null value and interval, never 0 or inf. Intervals
-    are 95 %: Wilson for proportions, the multinomial variance for NPS, Student t for means
+    are 95 %: Wilson for proportions, the adjusted Wald for NPS (the multinomial variance
+    after three pseudo-responses, :func:`kpikit.stats.nps_interval`), Student t for means
     (AHT, ASA, QA), Poisson for counts (contacts offered and handled, whose denominator is
-    null); none for occupancy, utilization, adherence, conformance and cost per contact.
+    null), each held within the values the KPI can take (a mean of waits is never below 0 s);
+    none for occupancy, utilization, adherence, conformance and cost per contact.
     Agent-interval KPIs need ``data.agent_intervals`` holding the ``by`` columns; cost per
     contact needs ``data.costs`` and a grouping within ``channel``. Both need periods their
     rows fit into whole (monthly costs: months, quarters, years, never weeks, where a month's
