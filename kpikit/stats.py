@@ -142,8 +142,8 @@ def nps_interval(promoters, detractors, responses, *, z=Z_95):
     """Adjusted-Wald interval for NPS in points (-100..100), from the multinomial variance.
 
     Three pseudo-responses are added first, ¾ of a promoter, ¾ of a detractor and 1½ passives
-    (Rocks, "Interval estimation for the net promoter score", The American Statistician 70(4),
-    2016, where it covered best of six methods): with ``m = n + 3``,
+    (Rocks, "Interval estimation for the net promoter score", The American Statistician, 2016,
+    where it covered best of six methods): with ``m = n + 3``,
     ``p₊ = (promoters + ¾) / m``, ``p₋ = (detractors + ¾) / m``, ``d = p₊ - p₋``,
     ``Var(d) = (p₊ + p₋ - d²) / m``, ``100 (d ± z √Var(d))`` held to -100..100. The plain Wald
     interval has no width when every response is a promoter (5 of 5: 100 to 100); this one
