@@ -194,6 +194,40 @@ def test_overload_gives_clear_figures():
     assert result.answered[0] == pytest.approx(50.0)  # 5 agents * 1800 s / 180 s flat out
 
 
+@pytest.mark.parametrize("lines", [0, 3])
+def test_no_agents_and_no_patience_fill_the_lines(lines):
+    # Nobody is served and nobody hangs up, but only `lines` callers can be held: once they
+    # are, every other caller gets a busy tone, so in the long run all 100 are blocked and
+    # lost (100 = 0 answered + 100 lost). It read as an unstable queue instead (every caller
+    # waiting, none lost, ASA inf), which lines cannot be.
+    result = queueing.erlang_x(100, 180, 0, patience_s=np.inf, lines=lines)
+    assert not result.unstable
+    assert (result.p_blocked, result.p_wait, result.p_abandon) == (1.0, 0.0, 0.0)
+    assert (result.answered, result.lost, result.service_level) == (0.0, 100.0, 0.0)
+    assert np.isnan(result.asa) and np.isnan(result.service_level_answered)
+    # with redials at 1/2, each blocked caller is tried again: 100 / (1 - 0.5) = 200 attempts
+    redialled = queueing.erlang_x(
+        100, 180, 0, patience_s=np.inf, lines=lines, redial_probability=0.5
+    )
+    assert (redialled.offered, redialled.redials, redialled.lost) == (200.0, 100.0, 100.0)
+    # no traffic: nothing offered, answered or lost (they gave NaN)
+    idle = queueing.erlang_x(0, 180, 0, patience_s=np.inf, lines=lines, redial_probability=0.5)
+    assert (idle.offered, idle.answered, idle.lost) == (0.0, 0.0, 0.0)
+
+
+@pytest.mark.parametrize(
+    "options", [{"lines": 3}, {"redial_probability": 0.5}, {"lines": 3, "redial_probability": 0.5}]
+)
+def test_no_agents_answer_nobody_in_no_time(options):
+    # Nobody is answered, so the ASA and the service level of answered contacts have a zero
+    # denominator: NaN, as with neither lines nor redials. The answered share was taken as
+    # 1 - blocked - abandoned, 5.6e-15 of rounding, which gave an ASA of 0 s.
+    result = queueing.erlang_x(100, 180, 0, patience_s=120, **options)
+    assert result.answered == 0.0
+    assert np.isnan(result.asa) and np.isnan(result.service_level_answered)
+    assert result.p_blocked + result.p_abandon == pytest.approx(1.0, abs=1e-12)
+
+
 def balanced_rates(agents, handle):
     """sigma(x) for x chats spread evenly, by walking the agents (not the library's formula)."""
 

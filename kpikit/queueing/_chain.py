@@ -180,11 +180,37 @@ def _chunk(arrival, lowest, servers, capacity, abandon, threshold, states, servi
         "p_block": blocked,
         "p_wait": waited,
         "p_abandon": waited - served_late,
+        "p_served": immediate + served_late,
         "answered_within": immediate + (queued[:, :reach] * within).sum(axis=1),
         "wait_answered": (queued * served_given * wait_given).sum(axis=1),
         "in_service": (pi * np.minimum(x, servers[:, None])).sum(axis=1),
         "p_lowest": pi[np.arange(rows), lowest],
         "full_rate": full_rate,
+    }
+
+
+def _standing(arrival, lowest, servers, capacity):
+    """Figures of a chain in which nobody leaves (no service, no patience), for rows where it
+    cannot grow without bound: arrivals fill the ``capacity`` lines, after which every arrival
+    is blocked; with no arrivals it stays in ``lowest``, where no contact comes to count.
+
+    >>> standing = _standing(np.array([0.1, 0.0]), np.array([0, 0]), np.array([0, 0]),
+    ...     np.array([3.0, 3.0]))
+    >>> standing["p_block"].tolist(), standing["p_served"].tolist(), standing["p_lowest"].tolist()
+    ([1.0, 0.0], [0.0, 0.0], [0.0, 1.0])
+    """
+    state = np.where(arrival > 0, capacity, lowest)
+    nothing = np.zeros(arrival.shape)
+    return {
+        "p_block": (state == capacity).astype(float),
+        "p_wait": nothing,
+        "p_abandon": nothing,
+        "p_served": nothing,
+        "answered_within": nothing,
+        "wait_answered": nothing,
+        "in_service": np.minimum(state, servers).astype(float),
+        "p_lowest": (state == lowest).astype(float),
+        "full_rate": nothing,
     }
 
 
@@ -214,23 +240,31 @@ def solve(arrival, lowest, servers, capacity, abandon, threshold, service_rates)
     -------
     dict of ndarray
         Probabilities over arriving contacts: ``p_block``, ``p_wait`` (waits, then is served
-        or hangs up), ``p_abandon``, ``answered_within`` (answered within ``T``);
+        or hangs up), ``p_abandon``, ``p_served`` (summed from the served states rather than
+        taken as ``1 - p_block - p_abandon``, which leaves a rounding error of 1e-15 where
+        nobody is served), ``answered_within`` (answered within ``T``);
         ``wait_answered`` (sum of waits of answered contacts per arrival, seconds),
         ``in_service`` (mean contacts in service), ``p_lowest`` (share of time in ``lo``),
         ``full_rate`` (``sigma(c)``), and ``unstable`` (no patience, no capacity, arrivals
         at least as fast as the full service rate: the queue grows without bound).
+
+        Where nobody ever leaves (no service, no patience) but the queue cannot grow without
+        bound, the chain stands still (:func:`_standing`): arrivals fill the lines and every
+        later one is blocked, or, with no arrivals, it stays empty.
     """
     rows = arrival.shape[0]
     full_rate = service_rates(np.arange(rows), servers[:, None])[:, 0] if rows else arrival
     # without patience the queue empties only through service: it grows without bound when
-    # arrivals keep up with the full service rate (and never moves with no service at all)
+    # arrivals keep up with the full service rate and no line limits it
     unstable = (
         (abandon == 0)
         & (arrival > 0)
-        & ((~np.isfinite(capacity) & (arrival >= full_rate * (1 - _SAME_RATE))) | (full_rate == 0))
+        & ~np.isfinite(capacity)
+        & (arrival >= full_rate * (1 - _SAME_RATE))
     )
+    standing = (abandon == 0) & (full_rate == 0) & ~unstable
     states = np.ones(rows, dtype=np.int64)
-    stable = ~unstable
+    stable = ~unstable & ~standing
     states[stable] = _truncation(
         arrival[stable], full_rate[stable], abandon[stable], servers[stable], capacity[stable]
     )
@@ -243,8 +277,11 @@ def solve(arrival, lowest, servers, capacity, abandon, threshold, service_rates)
         "in_service",
         "p_lowest",
         "full_rate",
+        "p_served",
     )
     figures = {key: np.full(rows, np.nan) for key in keys}
+    for key, value in _standing(arrival, lowest, servers, capacity).items():
+        figures[key][standing] = value[standing]
     order = np.flatnonzero(stable)[np.argsort(states[stable], kind="stable")]
     begin = 0
     while begin < order.size:

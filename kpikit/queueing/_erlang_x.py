@@ -55,7 +55,7 @@ def queue_result(figures, attempts, fresh, redial, agents_capacity, interval_s, 
     blocked = np.where(unstable, 0.0, figures["p_block"])
     waits = np.where(unstable, 1.0, figures["p_wait"])
     abandon = np.where(unstable, 0.0, figures["p_abandon"])
-    served = 1.0 - blocked - abandon
+    served = np.where(unstable, 0.0, figures["p_served"])
     with np.errstate(divide="ignore", invalid="ignore"):
         asa = np.where(unstable, np.inf, figures["wait_answered"] / served)
         sl_answered = np.where(unstable, 0.0, 100 * figures["answered_within"] / served)
