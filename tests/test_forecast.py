@@ -210,6 +210,30 @@ def test_hourly_periods_over_a_daylight_saving_day(day, wall_hours, offset_befor
 
 
 @pytest.mark.parametrize(
+    ("until", "freq", "horizon", "first_utc", "rows"),
+    [
+        # 02:10 in the second run of the repeated hour is 01:10 UTC: the first 02:00 (UTC
+        # 00:00-01:00) is over, so the 3 hours run from the second 02:00 (UTC 01:00)
+        ("2024-10-27 02:10+01:00", "hour", "3h", "01:00", 3),
+        # the half hours 02:00 and 02:30 of the first run (UTC 00:00, 00:30) are over: a day
+        # of 48 half hours from the second 02:00 (UTC 01:00); it gave 50 rows
+        ("2024-10-27 02:10+01:00", "30min", "1D", "01:00", 48),
+        # in the first run, both runs lie ahead: from UTC 00:00
+        ("2024-10-27 02:10+02:00", "hour", "3h", "00:00", 3),
+    ],
+)
+def test_a_forecast_from_the_hour_repeated_starts_at_until(until, freq, horizon, first_utc, rows):
+    log = hourly_log(pd.Timestamp("2024-10-27") - pd.Timedelta("28D"), 28)
+    paris = log.assign(arrived_at=log["arrived_at"].dt.tz_convert("Europe/Paris"))
+    until = pd.Timestamp(until)
+    table = forecast.volume(paris, freq=freq, horizon=horizon, until=until, model="seasonal_naive")
+    utc = table["period"].dt.tz_convert("UTC")
+    assert len(table) == rows and utc.is_monotonic_increasing and utc.is_unique
+    assert utc.iloc[0] == pd.Timestamp(f"2024-10-27 {first_utc}", tz="UTC")
+    assert (utc + pd.Timedelta(freq if freq != "hour" else "1h") > until).all()
+
+
+@pytest.mark.parametrize(
     ("change", "count"),
     [
         # skipped: no 02:00 on 31 March; its count is the mean of 01:00 (UTC 00:00, 0 contacts)

@@ -395,7 +395,7 @@ def forecast(
         predicted.loc[unknown, ["forecast", "low", "high"]] = np.nan
         predictions[target] = predicted
     return Forecast(
-        intervals=_intervals(predictions, keys_frame, keys, freq, clock),
+        intervals=_intervals(predictions, keys_frame, keys, freq, clock, moment),
         backtest=_backtest_table(backtests, keys),
         chosen=pd.concat(chosen, ignore_index=True).merge(keys_frame, on=SERIES_ID)[
             [*keys, "target", "model"]
@@ -420,7 +420,13 @@ def _reach(window, model, origins, spacing):
         return None
 
 
-def _intervals(predictions, keys_frame, keys, freq, clock):
+def _intervals(predictions, keys_frame, keys, freq, clock, until):
+    """The forecast table: a row per group and interval, from the interval holding ``until``.
+
+    A wall interval the clocks repeat has two instants (:meth:`Clock.aware`); with ``until``
+    in the second, the first is over and left out: 02:10 in Paris after the clocks went back
+    (01:10 UTC) forecasts hours from 02:00+01:00, not from 02:00+02:00 (00:00 UTC) as well.
+    """
     names = {
         "volume": ("volume", "volume_low", "volume_high"),
         "aht": ("aht_s", "aht_low", "aht_high"),
@@ -432,6 +438,8 @@ def _intervals(predictions, keys_frame, keys, freq, clock):
         merged = part if merged is None else merged.merge(part, on=[SERIES_ID, "ds"])
     merged = merged.merge(keys_frame, on=SERIES_ID).rename(columns={"ds": "period"})
     merged = clock.aware(merged, "period")
+    if not clock.daily:  # a calendar day of the zone may last 25 hours: one row a day
+        merged = merged[merged["period"] + step(freq) > until]
     merged["interval_s"] = step(freq).total_seconds()
     values = [column for target in predictions for column in names[target]]
     merged = merged.sort_values([*keys, "period"]).reset_index(drop=True)
