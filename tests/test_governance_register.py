@@ -15,6 +15,7 @@ from postgres import PostgresServer, postgres_bin
 
 from kpikit.governance import ActionRegister
 from kpikit.governance._store import masked, normalised
+from kpikit.governance.breaches import breach_group
 from kpikit.governance.register import DATA_DIR_VARIABLE, REGISTER_URL_VARIABLE, default_url
 
 sqlalchemy = pytest.importorskip("sqlalchemy")
@@ -485,6 +486,30 @@ def test_a_milestone_before_year_1000_keeps_four_digits(register):
     # strftime showed 0999-12-31 as "999-12-31"
     register.record(BREACH, author="Ana", milestones="0999-12-31 long ago\n2026-07-20 next")
     assert register.actions(as_of="2026-07-10").loc[0, "next_milestone"] == "0999-12-31 long ago"
+
+
+def test_an_action_and_its_milestone_of_one_date_fall_late_together(register):
+    # Both dates are 10 July: each ends at midnight, 11 July 00:00 (the day's zone: none, so
+    # UTC), and is late only after it. The milestone was late at midnight itself, a moment
+    # before the action of the same date.
+    register.record(BREACH, author="Ana", due_date="2026-07-10", milestones="2026-07-10 temps")
+    at_midnight = register.actions(as_of="2026-07-11 00:00").loc[0, "overdue"]
+    assert "action" not in at_midnight and "milestone" not in at_midnight
+    after = register.actions(as_of="2026-07-11 00:00:01").loc[0, "overdue"]
+    assert after.endswith("action, milestone")
+
+
+def test_a_breach_whose_group_keys_come_in_another_order_is_the_same_breach(register):
+    # the same site and queue, listed queue first (a hand-typed row, a form's): registering
+    # it again is the same breach, not "registered for another breach"
+    both = {**BREACH, "site": "Lakeside", "queue": "billing"}
+    register.register(both)
+    reordered = {"queue": "billing", **{k: v for k, v in both.items() if k != "queue"}}
+    assert list(breach_group(reordered)) != list(breach_group(both))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        register.register(reordered)
+    assert register.actions().loc[0, "group"] == {"site": "Lakeside", "queue": "billing"}
 
 
 @pytest.mark.skipif(

@@ -363,6 +363,18 @@ def insert_breach(connection, row: dict, author: str) -> None:
         pass  # registered by another writer at the same moment
 
 
+def _differs(name: str, stored, given) -> bool:
+    """Whether the identity column ``name`` differs; a group is the same whatever the order of
+    its keys (a breach typed by hand, or a form's row, may list them in another order).
+
+    >>> _differs("group_json", '{"site": "A", "queue": "q"}', '{"queue": "q", "site": "A"}')
+    False
+    """
+    if name == "group_json":
+        return json.loads(stored) != json.loads(given)
+    return stored != given
+
+
 def _check_same_breach(row: dict, stored) -> None:
     """Raise when ``row`` is another breach than the one ``stored`` under its id; warn when it
     has other figures, which are not written."""
@@ -370,7 +382,8 @@ def _check_same_breach(row: dict, stored) -> None:
         name
         for name in _IDENTITY
         # a register made before time_zone existed has none: its times are the same instants
-        if stored[name] != row[name] and not (name == "time_zone" and stored[name] is None)
+        if _differs(name, stored[name], row[name])
+        and not (name == "time_zone" and stored[name] is None)
     ]
     if other:
         shown = ", ".join(f"{name} {stored[name]} there, {row[name]} here" for name in other)

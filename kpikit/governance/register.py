@@ -569,7 +569,7 @@ def _overdue(row, as_of: pd.Timestamp) -> str:
         if row.due_date and as_of > _day_end(pd.Timestamp(row.due_date), row.time_zone):
             late.append("action")
         pending = (day for day, _, reached in _dated_lines(row.milestones) if not reached)
-        if any(_day_end(day, row.time_zone) <= as_of for day in pending):
+        if any(as_of > _day_end(day, row.time_zone) for day in pending):
             late.append("milestone")
     return ", ".join(late)
 
