@@ -167,7 +167,8 @@ class Options:
     fcr_method: str = _option(
         "repeat",
         'First-contact resolution: "repeat" (no repeat within the window), "survey" (the '
-        'customer\'s answer in the resolved column) or "repeat_and_survey" (both).',
+        'customer\'s answer in the resolved column) or "repeat_and_survey" (both); under each, a '
+        'transferred first contact is not resolved unless fcr_transfers="ignore".',
         choices=("repeat", "survey", "repeat_and_survey"),
     )
     fcr_transfers: str = _option(
@@ -521,7 +522,8 @@ def describe(names=OPTION_NAMES, indent: str = "    ") -> str:
     >>> print(describe(["fcr_method"]))  # doctest: +NORMALIZE_WHITESPACE
     fcr_method : {'repeat', 'survey', 'repeat_and_survey'}, default=None (kpikit.options: 'repeat')
         First-contact resolution: "repeat" (no repeat within the window), "survey" (the
-        customer's answer in the resolved column) or "repeat_and_survey" (both).
+        customer's answer in the resolved column) or "repeat_and_survey" (both); under each, a
+        transferred first contact is not resolved unless fcr_transfers="ignore".
     """
     wrap = textwrap.TextWrapper(width=92, initial_indent=indent, subsequent_indent=indent)
     lines = []
