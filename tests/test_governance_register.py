@@ -537,3 +537,12 @@ def test_a_breach_of_a_register_made_before_time_zones_is_still_the_same_breach(
         warnings.simplefilter("error")
         reopened.record(tokyo, author="Ana", owner="Tokyo lead")
         assert reopened.actions().loc[0, "owner"] == "Tokyo lead"
+
+
+def test_a_period_that_ends_before_it_starts_is_refused(register):
+    # its root cause would have been due 3 January, before the breach's day of 5 January
+    with pytest.raises(ValueError, match="'period_end' must come after 'period'"):
+        register.register({**BREACH, "period": "2026-01-05", "period_end": "2026-01-01"})
+    with pytest.raises(ValueError, match="'period_end' must come after 'period'"):
+        register.register({**BREACH, "period": "2026-01-05", "period_end": "2026-01-05"})
+    assert register.actions().empty

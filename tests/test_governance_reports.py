@@ -129,6 +129,45 @@ def test_daily_report_lists_volume_and_the_days_breaches(sample):
     assert breaches_today["status"].iloc[0] == "red"
 
 
+def test_the_daily_volume_table_follows_the_reports_options(sample):
+    # short abandons (under 10 s) leave the rates' denominators, as in the day's breaches:
+    # the table took them as 0 s and showed Lakeside at 58.13 % where compute gives 58.69 %.
+    # The counts still take every contact.
+    report = cadence_report("daily", sample, load_targets(), date="2026-07-15", short_abandon_s=10)
+    volume = section(report, "Volume and service").table.set_index("group")
+    day = sample.contacts[sample.contacts["arrived_at"].dt.normalize() == "2026-07-15"]
+    expected = kk.compute(
+        day, ["service_level", "abandonment_rate"], by="site", short_abandon_s=10
+    ).set_index(["site", "kpi"])["value"]
+    short = (~day["answered"] & (day["wait_s"] < 10)).sum()
+    assert short > 0  # the option matters that day
+    for site in ("Lakeside", "North"):
+        row = volume.loc[site]
+        assert row["service level (%)"] == pytest.approx(expected[site, "service_level"])
+        assert row["abandonment (%)"] == pytest.approx(expected[site, "abandonment_rate"])
+        assert row["offered"] == (day["site"] == site).sum()
+
+
+def test_the_usual_weekday_is_a_calendar_week_earlier_across_a_clock_change():
+    # Wednesdays in Paris, 10 contacts each, then 20 on 1 April, after the clocks went forward
+    # on 29 March: a week of 167 hours, which 168 hours missed (the comparison was dropped)
+    days = pd.date_range("2026-03-04", "2026-04-01", freq="7D")
+    times = [day + pd.Timedelta(hours=10) for day in days for _ in range(10)]
+    times += [days[-1] + pd.Timedelta(hours=11)] * 10
+    contacts = pd.DataFrame(
+        {
+            "contact_id": range(len(times)),
+            "arrived_at": pd.DatetimeIndex(times).tz_localize("Europe/Paris"),
+            "answered": True,
+            "wait_s": 5.0,
+        }
+    )
+    report = cadence_report("daily", contacts, SL_TARGETS, date="2026-04-01")
+    volume = section(report, "Volume and service").table.set_index("group")
+    assert volume.loc["whole center", "offered"] == 20
+    assert volume.loc["whole center", "vs usual"] == pytest.approx(100.0)  # 20 against 10
+
+
 @pytest.mark.parametrize("targeted", ["answer rate", "service level only"])
 def test_daily_report_says_a_site_had_no_contacts_that_day(sample, targeted):
     # Lakeside closed on 14 July. Rating gives it empty rows of the KPIs with a target: with a

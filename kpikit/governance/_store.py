@@ -279,6 +279,11 @@ def _period_end(record: dict, period: pd.Timestamp) -> pd.Timestamp:
             "Value of 'period_end' must have a time zone exactly when 'period' has one; "
             f"received: {given!r} with period {record['period']!r}"
         )
+    if end <= period:
+        raise ValueError(
+            "Value of 'period_end' must come after 'period' (the breach's deadlines run from "
+            f"its end); received: {given!r} with period {record['period']!r}"
+        )
     return end
 
 

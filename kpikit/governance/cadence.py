@@ -282,7 +282,7 @@ def _daily(context: _Context) -> list:
 def _volume_table(context: _Context) -> pd.DataFrame:
     from kpikit.metrics import compute
 
-    kpis = ["answer_rate", "service_level", "abandonment_rate"]
+    kpis = ["contacts_offered", "contacts_handled", "service_level", "abandonment_rate"]
     rows = []
     for by in _levels(context):
         table = pandas_frame(
@@ -291,7 +291,7 @@ def _volume_table(context: _Context) -> pd.DataFrame:
                 kpis=kpis,
                 by=by or None,
                 freq="day",
-                **{**context.options, "short_abandon_s": 0.0},
+                **context.options,
             )
         )
         targets = context.targets[context.targets["kpi"].isin(kpis)]
@@ -304,13 +304,15 @@ def _volume_table(context: _Context) -> pd.DataFrame:
             if today.empty:
                 continue
             # A group with no contact that day may still have rows, empty, of the KPIs rated
-            # against a target (the answer rate among them or not): it offered none.
-            counts = today.reindex(["answer_rate"])[["denominator", "numerator"]].fillna(0.0)
+            # against a target: it offered none. Counts take every contact, short abandons
+            # too, while the rates follow the report's options, as its breaches do.
+            counts = today["numerator"].reindex(["contacts_offered", "contacts_handled"])
+            counts = counts.fillna(0.0)
             row = {
                 "group": group,
-                "offered": counts.at["answer_rate", "denominator"],
+                "offered": counts["contacts_offered"],
                 "vs usual": _versus_usual(frame, context.start),
-                "answered": counts.at["answer_rate", "numerator"],
+                "answered": counts["contacts_handled"],
             }
             for kpi_id, label in (
                 ("service_level", "service level (%)"),
@@ -325,13 +327,32 @@ def _volume_table(context: _Context) -> pd.DataFrame:
 
 
 def _versus_usual(frame: pd.DataFrame, day: pd.Timestamp) -> float:
-    """Offered contacts against the mean of the same weekday over the four weeks before (%)."""
-    offered = frame[frame["kpi"] == "answer_rate"].set_index("period")["denominator"]
-    earlier = [day - pd.Timedelta(weeks=weeks) for weeks in range(1, 5)]
+    """Offered contacts against the mean of the same weekday over the four weeks before (%).
+
+    Weeks are counted on the calendar: across a change of the clocks, a zone's day a week
+    earlier started 167 or 169 hours before.
+
+    >>> days = pd.date_range("2026-03-04", periods=5, freq="7D", tz="Europe/Paris")
+    >>> frame = pd.DataFrame({"kpi": "contacts_offered", "period": days,
+    ...     "numerator": [10.0, 10.0, 10.0, 10.0, 20.0]})
+    >>> float(_versus_usual(frame, days[-1]))  # 20 against 10: twice the usual
+    100.0
+    """
+    offered = frame[frame["kpi"] == "contacts_offered"].set_index("period")["numerator"]
+    earlier = [_weeks_before(day, weeks) for weeks in range(1, 5)]
     usual = offered.reindex(earlier).dropna()
     if usual.empty or not usual.mean() > 0 or day not in offered.index:
         return np.nan
     return 100 * (offered[day] / usual.mean() - 1)
+
+
+def _weeks_before(day: pd.Timestamp, weeks: int) -> pd.Timestamp:
+    """The start of the day ``weeks`` weeks before ``day`` in its zone (a midnight the clocks
+    skip moves forward, as compute's days do)."""
+    if day.tz is None:
+        return day - pd.Timedelta(weeks=weeks)
+    wall = day.tz_localize(None) - pd.Timedelta(weeks=weeks)
+    return wall.tz_localize(day.tz, ambiguous=True, nonexistent="shift_forward")
 
 
 def _volume_lines(table: pd.DataFrame) -> list:
