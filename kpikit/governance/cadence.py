@@ -306,8 +306,7 @@ def _volume_table(context: _Context) -> pd.DataFrame:
             # A group with no contact that day may still have rows, empty, of the KPIs rated
             # against a target: it offered none. Counts take every contact, short abandons
             # too, while the rates follow the report's options, as its breaches do.
-            counts = today["numerator"].reindex(["contacts_offered", "contacts_handled"])
-            counts = counts.fillna(0.0)
+            counts = today["numerator"].reindex(["contacts_offered", "contacts_handled"]).fillna(0)
             row = {
                 "group": group,
                 "offered": counts["contacts_offered"],
@@ -339,20 +338,12 @@ def _versus_usual(frame: pd.DataFrame, day: pd.Timestamp) -> float:
     100.0
     """
     offered = frame[frame["kpi"] == "contacts_offered"].set_index("period")["numerator"]
-    earlier = [_weeks_before(day, weeks) for weeks in range(1, 5)]
+    wall = day.tz_localize(None)  # the same date 1-4 weeks back, started on the zone's clock
+    earlier = [day_bounds(wall - pd.Timedelta(weeks=weeks), day.tz)[0] for weeks in range(1, 5)]
     usual = offered.reindex(earlier).dropna()
     if usual.empty or not usual.mean() > 0 or day not in offered.index:
         return np.nan
     return 100 * (offered[day] / usual.mean() - 1)
-
-
-def _weeks_before(day: pd.Timestamp, weeks: int) -> pd.Timestamp:
-    """The start of the day ``weeks`` weeks before ``day`` in its zone (a midnight the clocks
-    skip moves forward, as compute's days do)."""
-    if day.tz is None:
-        return day - pd.Timedelta(weeks=weeks)
-    wall = day.tz_localize(None) - pd.Timedelta(weeks=weeks)
-    return wall.tz_localize(day.tz, ambiguous=True, nonexistent="shift_forward")
 
 
 def _volume_lines(table: pd.DataFrame) -> list:
