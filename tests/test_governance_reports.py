@@ -239,6 +239,37 @@ def test_quarterly_review_flags_persistent_underperformance(sample):
     assert set(costs["channel"]) == {"phone", "chat", "email", "whole center"}
 
 
+def test_a_group_that_recovered_in_the_quarters_last_week_is_not_persistent():
+    # hand-made: 5 contacts a day from Monday 6 July to Sunday 13 September 2026, waiting 60 s
+    # (service level 0 %) until Sunday 6 September and 5 s (100 %) in the last week; the
+    # section read the last week anything breached (31 Aug) and said "missed for 63 days"
+    days = pd.date_range("2026-07-06", "2026-09-13", freq="D")
+    times = [day + pd.Timedelta(hours=9, minutes=10 * k) for day in days for k in range(5)]
+    contacts = pd.DataFrame(
+        {
+            "contact_id": range(len(times)),
+            "arrived_at": times,
+            "answered": True,
+            "wait_s": [60.0 if t < pd.Timestamp("2026-09-07") else 5.0 for t in times],
+        }
+    )
+    targets = SL_TARGETS.assign(tolerance=5.0)
+    recovered = cadence_report(
+        "quarterly", contacts, targets, date="2026-09-13", kpis=["service_level"]
+    )
+    persistent = section(recovered, "Persistent underperformance")
+    assert persistent.lines[-1] == "No group is in persistent breach."
+    assert persistent.table is None
+    # still missing in the last week: 10 weeks in breach since 6 July, 70 days, flagged at 60
+    missing = contacts.assign(wait_s=60.0)
+    report = cadence_report(
+        "quarterly", missing, targets, date="2026-09-13", kpis=["service_level"]
+    )
+    persistent = section(report, "Persistent underperformance")
+    assert persistent.lines[-1].startswith("whole center: Service level missed for 70 days")
+    assert persistent.table["flag (days)"].tolist() == [60]
+
+
 def test_next_target_rises_on_the_ramp_and_never_falls():
     # met 4 of 4 weeks at a median of 85: halfway from 80 is 82.5
     assert next_target(80, "higher", [84, 85, 86, 85])[0] == 82.5

@@ -377,7 +377,10 @@ def _cost_per_contact(context) -> Section:
 
 def _persistent(context) -> Section:
     found = context.breaches("week", include_amber=False)
-    last_week = found[found["period"] < context.end]["period"].max()
+    # the quarter's last week with contacts, breached or not: a group that recovered in it
+    # is no longer in breach
+    weeks = context.rated("week", by=[])["period"]
+    last_week = weeks[weeks < context.end].max()
     current = found[(found["period"] == last_week) & (found["persistent"] > 0)]
     lines = [
         "A KPI missed beyond its tolerance week after week, for 60 to 90 days despite "
