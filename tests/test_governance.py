@@ -587,10 +587,45 @@ def test_a_cost_kpi_is_explained_by_the_costs_columns_without_the_calendar():
     assert cause.hot_spots.empty and cause.staffing is None
 
 
+@pytest.mark.parametrize(
+    "kpi, target",
+    [
+        ("service_level", 80),  # day 1: 4 of 5 in time, 80 %: met exactly
+        ("service_level", 50),  # 30 points over: contributions added up to -30 of a gap of 30
+        ("asa", 60),  # (5 · 4 + 60) / 5 = 16 s, under the 60 s target
+    ],
+)
+def test_a_target_met_has_no_root_cause(two_sites, kpi, target):
+    breach = {"kpi": kpi, "target": target, "period": "2026-01-05", "freq": "day"}
+    with pytest.raises(ValueError, match="names no miss: .* The target is met"):
+        root_cause(two_sites, breach)
+
+
+def test_contacts_without_a_segment_value_are_the_segment_none(two_sites):
+    # day 1 with the late north contact's queue unknown: queue billing 3 of 3 in time, tech
+    # 1 of 1, (none) 0 of 1; 80 % against 90, the unknown queue makes -(0 - 90) / 5 = 18
+    contacts = two_sites.assign(queue=two_sites["queue"].where(two_sites["contact_id"] != 2))
+    breach = {"kpi": "service_level", "target": 90, "period": "2026-01-05", "freq": "day"}
+    cause = root_cause(contacts, breach, dimensions=["queue"])
+    queues = cause.segments.set_index("segment")["contribution"]
+    assert queues.index.tolist() == ["billing", "tech", "(none)"]
+    assert queues["(none)"] == pytest.approx(18.0)
+    assert queues.sum() == pytest.approx(cause.gap) and cause.gap == pytest.approx(10.0)
+    # they said "Queue nan" and "on nan"
+    assert cause.findings[:2] == [
+        "08:00–10:00 on (none): 18.0 points of a 10.0-point miss.",
+        "Queue (none): 18.0 points of a 10.0-point miss (service level 0.0 % on 20 % of "
+        "contacts; weaker performance and more volume than usual, 20 % against 8 %).",
+    ]
+    # its usual share is 1 of the 12 contacts: performance 90 / 12 = 7.5, mix 10.5
+    unknown = cause.segments.set_index("segment").loc["(none)"]
+    assert (unknown["performance"], unknown["mix"]) == pytest.approx((7.5, 10.5))
+
+
 def test_a_cache_computes_the_sums_once(two_sites, monkeypatch):
     import kpikit.metrics
 
-    breach = {"kpi": "service_level", "target": 80, "period": "2026-01-05", "freq": "day"}
+    breach = {"kpi": "service_level", "target": 90, "period": "2026-01-05", "freq": "day"}
     cache = {}
     first = root_cause(two_sites, breach, cache=cache)
     assert cache

@@ -186,7 +186,8 @@ def root_cause(
     ValueError
         A breach without ``kpi``, ``target``, ``period`` or ``freq`` (or with a target that is
         not a finite number, a period that is not a date, an unknown ``freq``), an unknown KPI
-        or grouping column, a period without data for the group, a period or ``baseline`` with
+        or grouping column, a period without data for the group, a value that meets the
+        target (no miss to explain), a period or ``baseline`` with
         a time zone for data without one, and arguments out of range:
         an unknown dimension, ``baseline`` that is not two dates, ``interval_s``,
         ``staffing_target_sl``, ``top`` or ``block_hours`` not among their values.
@@ -235,6 +236,7 @@ def root_cause(
         miss = _Miss(kpi_id, group, period, period_end(period, freq), freq)
         current, usual = _category_sums(sums, miss, categorical, baseline)
         value = _value(current, spec.scale, miss)
+        _check_missed(spec.direction, value, target, miss)
         gauge = _Gauge(target, spec.scale, _side(spec.direction, value, target))
         pieces = [_by_dimension(current, usual, dimension, gauge) for dimension in categorical]
         hot_spots, staffing = pd.DataFrame(), None
@@ -528,6 +530,19 @@ def _value(current: pd.DataFrame, scale: float, miss: _Miss):
     return scale * current["numerator"].sum() / current["denominator"].sum()
 
 
+def _check_missed(direction: str, value: float, target: float, miss: _Miss) -> None:
+    """Raise when ``value`` meets ``target``: there is no miss to split (its contributions
+    would add up to minus the gap, and the findings would call a lead a share of the miss).
+    A band KPI's target is the edge beside the value, met only on it."""
+    met = {"higher": value >= target, "lower": value <= target}.get(direction, value == target)
+    if met:
+        text = words.headline(miss.kpi_id, miss.group, miss.period, miss.freq, value, target)
+        raise ValueError(
+            f"Value of 'breach' names no miss: {text} The target is met; there is nothing "
+            "to explain"
+        )
+
+
 def _interval_sums(sums, miss: _Miss, hot, interval_s, baseline, block_hours):
     """The group's sums by agent interval (and ``hot``) with their calendar labels: in the
     period, and in the baseline."""
@@ -618,7 +633,8 @@ def _by_dimension(current, usual, dimension, gauge: _Gauge) -> _Piece:
     """The contributions of each segment of ``dimension``, with the dimension's segment count."""
     summed = _summed(current, usual, [dimension])
     parts, note = gauge.split_columns(summed)
-    segment = pd.Series(summed[dimension], copy=False).astype(str).array
+    values = pd.Series(summed[dimension], copy=False)
+    segment = values.astype(str).where(values.notna(), words.value_text(None)).array
     return _Piece(dimension, segment, parts, int((parts["denominator"] > 0).sum()), note)
 
 

@@ -75,9 +75,17 @@ def group_text(group) -> str:
     if not group:
         return "the whole center"
     return ", ".join(
-        f"{DIMENSION_LABELS.get(k, k).lower()} {'(none)' if v is None else v}"
-        for k, v in group.items()
+        f"{DIMENSION_LABELS.get(k, k).lower()} {value_text(v)}" for k, v in group.items()
     )
+
+
+def value_text(value) -> str:
+    """A group's or segment's value in words; a null one (None, NaN, NA) is ``"(none)"``.
+
+    >>> value_text("billing"), value_text(None), value_text(float("nan"))
+    ('billing', '(none)', '(none)')
+    """
+    return "(none)" if value is None or value is pd.NA or value != value else str(value)
 
 
 def percent_text(share) -> str:
@@ -163,7 +171,7 @@ def _hot_spot_texts(cause, top, hot_spot):
     named = spots[spots["share_of_gap"] >= NAMED_SHARE]
     for spot in row_dicts(named.head(top)):
         when = " ".join(str(spot[key]) for key in ("weekday", "hours") if key in spot)
-        where = f" on {spot[hot_spot]}" if hot_spot in spot else ""
+        where = f" on {value_text(spot[hot_spot])}" if hot_spot in spot else ""
         share = _share_text(spot["contribution"], cause.gap, kpi_definition(cause.kpi).unit)
         text = f"{when}{where}: {share}"
         short = spot.get("agents_short", math.nan)
