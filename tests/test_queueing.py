@@ -841,6 +841,22 @@ def test_arrays_of_lengths_that_do_not_go_together_are_named(model, arguments, n
         model(**arguments)
 
 
+def test_an_overloaded_roster_never_waits_less_than_the_first_count_keeping_up():
+    # 100 calls of 180 s in a half hour: A = 10 Erlangs. 11 agents keep up: Erlang C gives
+    # P(wait) = 0.68212, ASA = 0.68212 · 180 / (11 - 10) = 122.78 s. The fluid wait
+    # (A - n) · 1800 / (2 n) fell to 0 at 10 agents (47.4 s at 9.5, then 122.8 at 10.25)
+    agents = np.arange(5.0, 15.01, 0.25)
+    roster = queueing.service_for_roster(np.full(len(agents), 100.0), 180, scheduled_agents=agents)
+    asa = roster.set_index("agents")["asa"]
+    assert asa[11.0] == pytest.approx(122.78, abs=0.01)
+    assert asa[11.0] == queueing.asa(100, 180, 11)
+    assert asa[[9.0, 9.5, 10.0, 10.25, 10.5]].tolist() == [asa[11.0]] * 5
+    # well below A the queue's own growth dominates: (10 - 8) · 1800 / 16 = 225 s
+    assert asa[8.0] == pytest.approx(225.0)
+    assert (np.diff(asa.to_numpy()) <= 1e-9).all()  # more agents never wait longer
+    assert roster["overloaded"].tolist() == (agents <= 10).tolist()
+
+
 def test_service_for_roster_reads_plain_volumes_as_agents_required_does():
     # aht_s missing was "must be numbers >= 0.001, but received: nan", and a volume_quantile
     # of plain volumes was ignored without a word

@@ -155,13 +155,16 @@ def service_for_roster(
     """The reverse question: service each interval gets from a given roster.
 
     Agents on the phones are ``scheduled (1 - shrinkage)``, a real number; figures are
-    interpolated linearly between the whole counts on either side. An interval whose traffic
+    interpolated linearly between the whole counts on either side (the upper count's figure
+    where the lower count cannot keep up and has none). An interval whose traffic
     ``A`` reaches the agents on the phones, with nobody hanging up (Erlang C), is
     *overloaded*: its queue grows through the interval. There, instead of an infinite wait,
     it reports the fluid picture: ``backlog = volume - agents interval / AHT`` contacts left
     waiting at the end of the interval, a service level of 0, and ``asa`` the average wait
     of a queue growing linearly from empty, ``(A - n) interval / (2 n)`` (``inf`` with no
-    agent at all).
+    agent at all), but never less than the ASA of the fewest whole agents that keep up,
+    ``floor(A) + 1``: near ``n = A`` the fluid wait falls to 0, yet chance alone makes a
+    queue there, and fewer agents never wait less.
 
     Parameters
     ----------
@@ -239,6 +242,12 @@ def service_for_roster(
     # no agent at all waits forever, and next to none (1e-308) longer than a float holds: inf
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         fluid_wait = (load - agents) * interval_s / (2 * agents)
+    if overloaded.any():  # fewer agents never wait less than the fewest whole ones keeping up
+        stable = np.floor(load) + 1
+        kept_up = _flat_figures(
+            load, aht_s, stable, threshold_s, patience, _erlang_b(load, stable)
+        )["asa"]
+        fluid_wait = np.fmax(fluid_wait, kept_up)
     frame["service_level"] = np.where(overloaded, 0.0, frame["service_level"])
     frame["asa"] = np.where(overloaded, fluid_wait, frame["asa"])
     frame["occupancy"] = np.where(overloaded & (agents > 0), 100.0, frame["occupancy"])
