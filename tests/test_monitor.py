@@ -192,6 +192,81 @@ def test_a_now_before_the_last_event_shows_the_day_as_it_stood_then(tmp_path):
     assert early.intervals["volume"].sum() == 0
 
 
+def _log_up_to(folder, frame, now):
+    """Write the live log of ``frame`` as it stood at ``now`` (events at or before it)."""
+    events = live_events(frame)
+    events[events["event_at"] <= now].drop(columns="event_at").to_csv(
+        folder / "000001.csv", index=False
+    )
+
+
+def test_a_contact_waiting_across_midnight_stays_in_the_queue(tmp_path):
+    # #6 arrives at 23:50 and is answered after 900 s, at 00:05. At 00:02 it has waited
+    # 720 s: the queue holds it, though the new day has no contact of its own yet
+    late = contacts().assign(contact_id=6, arrived_at=DAY + pd.Timedelta("23:50:00"), wait_s=900.0)
+    frame = pd.concat([contacts(), late.iloc[[0]]], ignore_index=True)
+    now = DAY + pd.Timedelta("1D 00:02:00")
+    _log_up_to(tmp_path, frame, now)
+    view = IntradayMonitor(tmp_path).refresh(now=now)
+    assert (view.queue_depth, view.longest_wait_s) == (1, 720.0)  # was (0, 0.0)
+    assert view.contacts == 0 and view.intervals["waiting"].sum() == 0  # not today's contact
+
+
+def test_a_finished_day_read_after_midnight_shows_that_day(tmp_path):
+    # the last event is #6's answer at 00:05, after midnight; the default now is that event,
+    # and the day shown is that of the last arrival (it was the next day, with no contact)
+    late = contacts().assign(contact_id=6, arrived_at=DAY + pd.Timedelta("23:50:00"), wait_s=900.0)
+    frame = pd.concat([contacts(), late.iloc[[0]]], ignore_index=True)
+    live_events(frame).drop(columns="event_at").to_csv(tmp_path / "000001.csv", index=False)
+    view = IntradayMonitor(tmp_path).refresh()
+    assert view.now == DAY + pd.Timedelta("1D 00:05:00")
+    assert view.intervals["period"].iloc[0] == DAY
+    assert (view.contacts, view.queue_depth) == (6, 0)
+    # all six answered but #3: 5 of 6 finished; within 20 s: #1 and #4
+    assert view.day["abandonment_rate"] == pytest.approx(100 / 6)
+    assert view.day["service_level"] == pytest.approx(100 * 2 / 6)
+
+
+def test_the_reforecast_compares_only_intervals_with_a_forecast(tmp_path):
+    # 09:00 has no forecast (NaN) and 4 contacts; 09:30 has 1 against 4 forecast. At 10:01
+    # both are over: the ratio is 1 / 4 (it was (4 + 1) / 4), so 10:00's 6 becomes 1.5
+    now = DAY + pd.Timedelta("10:01:00")
+    _log_up_to(tmp_path, contacts(), now)
+    forecast = pd.DataFrame(
+        {
+            "period": DAY + pd.to_timedelta(["09:00:00", "09:30:00", "10:00:00"]),
+            "volume": [np.nan, 4.0, 6.0],
+            "aht_s": 200.0,
+        }
+    )
+    view = IntradayMonitor(tmp_path, forecast=forecast).refresh(now=now)
+    ten = view.intervals.set_index("period").loc[DAY + pd.Timedelta("10:00:00")]
+    assert ten["reforecast_volume"] == pytest.approx(1.5)
+
+
+def test_a_log_without_handle_times_has_no_aht(tmp_path):
+    # no talk, hold or acw column: the AHT is unknown (it was 0.0 s), and a forecast without
+    # an AHT then gives no required agents (refresh raised "'aht_s' must be numbers >= 0.001")
+    now = DAY + pd.Timedelta("10:01:00")
+    _log_up_to(tmp_path, contacts().drop(columns="talk_s"), now)
+    forecast = pd.DataFrame(
+        {
+            "period": DAY + pd.to_timedelta(["09:00:00", "09:30:00", "10:00:00"]),
+            "volume": [5.0, 4.0, 6.0],
+            "aht_s": np.nan,
+        }
+    )
+    view = IntradayMonitor(tmp_path, forecast=forecast).refresh(now=now)
+    assert view.intervals["aht_s"].isna().all() and np.isnan(view.day["aht_s"])
+    assert view.intervals["required_agents"].isna().all()
+    # a contact with no handle time is left out of the average, not counted as 0 s: #1's
+    # talk is unknown, so 09:00's AHT is (300 + 100) / 2 answered with one
+    _log_up_to(tmp_path, contacts().assign(talk_s=[np.nan, 300.0, 0.0, 100.0, 250.0]), now)
+    view = IntradayMonitor(tmp_path).refresh(now=now)
+    nine = view.intervals.set_index("period").loc[DAY + pd.Timedelta("09:00:00")]
+    assert nine["aht_s"] == pytest.approx(200.0)
+
+
 def zoned_log(folder, local_times, zone="Europe/Paris"):
     """A log of answered contacts (5 s waits) at ``local_times``, stored with their zone."""
     arrived = pd.DatetimeIndex(pd.to_datetime(local_times)).tz_localize(zone, ambiguous="infer")

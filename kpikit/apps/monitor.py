@@ -355,8 +355,10 @@ class MonitorApp(BaseApp):
         self._monitor.target_sl = float(self.target_sl.value)
         self._monitor.threshold_s = float(self.threshold_s.value)
         view = self._monitor.refresh()
-        if view.contacts and view.now.normalize() != self._plan_day:
-            self._set_plan(view.now.normalize())
+        # the day shown: a finished day read after midnight is still that day, not ``now``'s
+        day = view.intervals["period"].iloc[0].normalize() if view.contacts else None
+        if view.contacts and day != self._plan_day:
+            self._set_plan(day)
             view = self._monitor.refresh()
         self.view = view
         self._draw()

@@ -70,14 +70,16 @@ class IntradayMonitor:
 
     - *seen by now*: contacts that arrived at or before ``now``; an outcome whose wait ends
       after ``now`` is not known yet (the contact is still waiting then);
-    - *queue depth now*: contacts whose last row has no ``answered`` yet;
+    - *queue depth now*: contacts whose last row has no ``answered`` yet, those that arrived
+      before midnight included;
     - *service level interval to date*: answered within ``threshold_s`` over contacts
       judged so far, i.e. finished contacts plus those still waiting beyond the threshold
       (already a miss): ``100 within / (finished + waiting longer than T)``;
     - *ASA*: mean ``wait_s`` of answered contacts; *abandonment*: abandoned over finished;
-      *AHT*: ``talk_s + hold_s + acw_s`` over answered;
+      *AHT*: ``talk_s + hold_s + acw_s`` over answered contacts with any of them (NaN for a
+      log without these columns);
     - *reforecast*: the forecast of each interval not yet over, times the ratio of actual to
-      forecast contacts over the intervals already over (1 before any);
+      forecast contacts over the intervals already over that have a forecast (1 before any);
     - *required agents*: :func:`kpikit.queueing.agents_required` on the reforecast (the
       actual volume for intervals over) and the forecast AHT.
 
@@ -217,8 +219,10 @@ class IntradayMonitor:
         ----------
         now : datetime-like, default=None
             The current time; None takes the latest event in the log (an arrival or the end
-            of a wait), which follows a replay's clock as well as a live one. An earlier time
-            shows the day as it stood then. With a time zone when the log's arrivals have one.
+            of a wait), which follows a replay's clock as well as a live one, and shows the day
+            of the latest arrival (a wait that ends after midnight starts no day). An earlier
+            time shows the day as it stood then. With a time zone when the log's arrivals
+            have one.
 
         Returns
         -------
@@ -242,23 +246,20 @@ class IntradayMonitor:
         finished, answered = outcomes(contacts)
         wait = pd.to_numeric(contacts["wait_s"], errors="coerce").to_numpy(dtype=float)
         ends = arrived + pd.to_timedelta(np.where(finished, wait, 0.0), unit="s")
-        now = ends.max() if now is None else checked_now(now, arrived.dt.tz)
+        # by default the day of the last arrival: a wait ending after midnight starts no day
+        now, anchor = (
+            (ends.max(), arrived.max()) if now is None else (checked_now(now, arrived.dt.tz),) * 2
+        )
         seen = (arrived <= now).to_numpy()
         finished = finished & (ends <= now).to_numpy()  # an outcome after now is not known yet
         answered = answered & finished
-        day, end = day_bounds(now if now.tzinfo else now.normalize(), arrived.dt.tz)
+        day, end = day_bounds(anchor if anchor.tzinfo else anchor.normalize(), arrived.dt.tz)
         today = seen & (arrived >= day).to_numpy() & (arrived < end).to_numpy()
         waited = (now - arrived).dt.total_seconds().to_numpy()
-        waiting = ~finished & today
-        handle = (
-            sum(
-                pd.to_numeric(contacts[column], errors="coerce").fillna(0.0).to_numpy()
-                for column in _HANDLE
-                if column in contacts
-            )
-            if any(column in contacts for column in _HANDLE)
-            else np.zeros(len(contacts))
-        )
+        in_queue = ~finished & seen  # arrived yesterday and still waiting, too
+        waiting = in_queue & today
+        handle = _handle_times(contacts)
+        timed = answered & ~np.isnan(handle)
         slot = ((arrived - day) // self.length).to_numpy()
         slots = int((end - day) / self.length)  # 46 or 50 half hours on a daylight-saving day
         keep = today & (slot >= 0) & (slot < slots)
@@ -278,7 +279,8 @@ class IntradayMonitor:
             "judged": count(finished) + count(late),
             "answered": count(answered),
             "wait_s": count(answered, np.nan_to_num(wait)),
-            "handle_s": count(answered, handle),
+            "handle_s": count(timed, handle),
+            "timed": count(timed),
             "finished": count(finished),
             "abandoned": count(finished & ~answered),
         }
@@ -289,13 +291,13 @@ class IntradayMonitor:
         alerts = table.loc[table["alert"], ["period", "service_level"]].assign(
             target=self.target_sl
         )
-        depth = int(waiting.sum())
+        depth = int(in_queue.sum())
         elapsed = ((now - table["period"]) / self.length).clip(0, 1).to_numpy()
         return MonitorView(
             now=now,
             intervals=table,
             queue_depth=depth,
-            longest_wait_s=float(waited[waiting].max()) if depth else 0.0,
+            longest_wait_s=float(waited[in_queue].max()) if depth else 0.0,
             alerts=alerts.reset_index(drop=True),
             contacts=int(keep.sum()),
             day=_day_totals(
@@ -322,8 +324,10 @@ class IntradayMonitor:
             plan = self.forecast.set_index(periods)
             table["forecast_volume"] = table["period"].map(plan["volume"]).to_numpy(dtype=float)
             table["forecast_aht_s"] = table["period"].map(plan["aht_s"]).to_numpy(dtype=float)
-            expected = np.nansum(table["forecast_volume"].to_numpy()[over])
-            ratio = table["volume"].to_numpy()[over].sum() / expected if expected > 0 else 1.0
+            # only the intervals over that have a forecast compare actual with forecast
+            known = over & table["forecast_volume"].notna().to_numpy()
+            expected = table["forecast_volume"].to_numpy()[known].sum()
+            ratio = table["volume"].to_numpy()[known].sum() / expected if expected > 0 else 1.0
             table["reforecast_volume"] = np.where(
                 over, table["volume"], table["forecast_volume"] * ratio
             )
@@ -332,7 +336,7 @@ class IntradayMonitor:
             aht = table["forecast_aht_s"].fillna(table["aht_s"])
             if table["forecast_aht_s"].notna().any():  # else no mean: left as it is
                 aht = aht.fillna(table["forecast_aht_s"].mean())
-            usable = aht.notna() & table["reforecast_volume"].notna()
+            usable = (aht > 0) & table["reforecast_volume"].notna()  # no AHT, no agents
             table["required_agents"] = np.nan
             if usable.any():
                 need = agents_required(
@@ -360,13 +364,25 @@ def _ratios(parts):
             "service_level": 100 * parts["within"] / parts["judged"],
             "asa": parts["wait_s"] / parts["answered"],
             "abandonment_rate": 100 * parts["abandoned"] / parts["finished"],
-            "aht_s": parts["handle_s"] / parts["answered"],
+            "aht_s": parts["handle_s"] / parts["timed"],
         }
-    denominators = ("judged", "answered", "finished", "answered")
+    denominators = ("judged", "answered", "finished", "timed")
     return {
         name: np.where(parts[denominator] > 0, value, np.nan)
         for (name, value), denominator in zip(figures.items(), denominators, strict=True)
     }
+
+
+def _handle_times(contacts) -> np.ndarray:
+    """``talk_s + hold_s + acw_s`` of each contact, of the columns the log has; NaN where all
+    of them are empty (a log without any: no handle time to average).
+
+    >>> _handle_times(pd.DataFrame({"talk_s": [200.0, None, None], "acw_s": [30.0, 20.0, None]}))
+    array([230.,  20.,  nan])
+    """
+    columns = [column for column in _HANDLE if column in contacts]
+    times = contacts[columns].apply(pd.to_numeric, errors="coerce")
+    return times.sum(axis=1, min_count=1).to_numpy(dtype=float)
 
 
 def _sum(values):
@@ -379,7 +395,17 @@ def _day_totals(parts=None, **counts):
     """:attr:`MonitorView.day` from the day's summed parts (all NaN before any contact)."""
     if parts is None:
         parts = dict.fromkeys(
-            ("within", "judged", "answered", "wait_s", "handle_s", "finished", "abandoned"), 0.0
+            (
+                "within",
+                "judged",
+                "answered",
+                "wait_s",
+                "handle_s",
+                "timed",
+                "finished",
+                "abandoned",
+            ),
+            0.0,
         )
         counts = {"volume": 0, "forecast_volume": np.nan, "reforecast_volume": np.nan}
     return {**counts, **{name: float(value) for name, value in _ratios(parts).items()}}
