@@ -22,6 +22,8 @@ from kpikit.periods import day_bounds
 
 _HANDLE = ("talk_s", "hold_s", "acw_s")
 _LOG_COLUMNS = (("contact_id", "arrived_at"), ("answered", "wait_s"))
+_PARTS = ("within", "judged", "answered", "wait_s", "handle_s", "timed", "finished", "abandoned")
+"""The sums each interval's figures divide (``timed``: answered contacts with a handle time)."""
 
 
 @dataclass(frozen=True)
@@ -394,18 +396,6 @@ def _sum(values):
 def _day_totals(parts=None, **counts):
     """:attr:`MonitorView.day` from the day's summed parts (all NaN before any contact)."""
     if parts is None:
-        parts = dict.fromkeys(
-            (
-                "within",
-                "judged",
-                "answered",
-                "wait_s",
-                "handle_s",
-                "timed",
-                "finished",
-                "abandoned",
-            ),
-            0.0,
-        )
+        parts = dict.fromkeys(_PARTS, 0.0)
         counts = {"volume": 0, "forecast_volume": np.nan, "reforecast_volume": np.nan}
     return {**counts, **{name: float(value) for name, value in _ratios(parts).items()}}
