@@ -124,13 +124,48 @@ def format_value(value, unit: str) -> str:
     >>> format_value(-0.04, "percent"), format_value(-0.0, "seconds")
     ('0.0 %', '0 s')
     """
+    return _value_text(value, unit, DECIMALS.get(unit, 1))
+
+
+def _value_text(value, unit: str, decimals: int) -> str:
+    """:func:`format_value` with ``decimals`` decimals."""
     if not is_number(value):
         return "–"
-    decimals = DECIMALS.get(unit, 1)
     shown = round(float(value), decimals + _NOISE_DIGITS)
     text = f"{shown:z,.{decimals}f}"  # z: a value that rounds to zero shows no minus
     symbol = UNIT_SYMBOLS.get(unit, "")
     return f"{text} {symbol}" if symbol else text
+
+
+_MORE_DECIMALS = 3
+"""Decimals :func:`rated_value_text` may add to tell a value from the target it misses."""
+
+
+def rated_value_text(row) -> str:
+    """The value of a scorecard row as :func:`format_value` shows it, with more decimals (up
+    to 3) when it would otherwise read as its target or band edge while differing from it: a
+    value that misses a target must not look as if it met it.
+
+    >>> row = {"better": "higher", "unit": "percent", "target": 75.0, "value": 74.96}
+    >>> rated_value_text(row), rated_value_text({**row, "value": 74.5})
+    ('74.96 %', '74.5 %')
+    >>> rated_value_text({**row, "better": "lower", "unit": "seconds", "target": 300.0,
+    ...                   "value": 300.4})
+    '300.4 s'
+    """
+    unit, value = row["unit"], row["value"]
+    edges = ("band_low", "band_high") if row["better"] == "band" else ("target",)
+    decimals = DECIMALS.get(unit, 1)
+    if is_number(value):
+        rounded = round(float(value), decimals + _MORE_DECIMALS)
+        for edge in (row.get(key) for key in edges):
+            if not is_number(edge) or rounded == round(float(edge), decimals + _MORE_DECIMALS):
+                continue  # no edge, or equal to it at every decimal shown
+            while decimals < DECIMALS.get(unit, 1) + _MORE_DECIMALS and _value_text(
+                value, unit, decimals
+            ) == _value_text(edge, unit, decimals):
+                decimals += 1
+    return _value_text(value, unit, decimals)
 
 
 _FIGURE_AND_UNIT = re.compile(r"(\d) (s|%)(?!\w)")

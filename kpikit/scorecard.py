@@ -283,7 +283,7 @@ def rate(
     table = _complete(frame, targets, keys, has_period)
     table = _with_targets(table, targets, keys)
     if ramp is not None:
-        table = apply_ramp(table, ramp, keys, has_period, as_of)
+        table = apply_ramp(table, ramp, keys, has_period, as_of, freq)
     else:
         table["ramped"] = False
     table["status"] = rag_status(table)

@@ -10,7 +10,7 @@ such as DuckDB stay lazy).
 """
 
 import numbers
-from math import erf, sqrt
+from math import erfc, sqrt
 
 import narwhals as nw
 import numpy as np
@@ -281,6 +281,8 @@ def two_proportion_z(x1, n1, x2, n2):
 
     >>> round(two_proportion_z(80, 100, 65, 100), 4)
     0.0175
+    >>> two_proportion_z(800, 1000, 600, 1000)   # z = 0.2 / 0.02049 = 9.76: far from 0
+    1.68...e-22
     >>> two_proportion_z(120, 100, 65, 100)
     Traceback (most recent call last):
     ...
@@ -296,7 +298,7 @@ def two_proportion_z(x1, n1, x2, n2):
     if se == 0:
         return float("nan")
     z = abs(x1 / n1 - x2 / n2) / se
-    return 1 - erf(z / sqrt(2))
+    return erfc(z / sqrt(2))  # 1 - erf(...) rounded p below 1e-16 to 0
 
 
 def _check_proportion(x_name, x, n_name, n):

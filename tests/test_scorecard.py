@@ -282,6 +282,46 @@ def test_ramp_ends_after_its_days():
     assert table["target"].tolist() == [67.5, 72.5, 75.0]
 
 
+def test_a_ramp_eases_no_period_before_the_group_started():
+    # monthly FCR of 70 against 75 (tolerance 5) for a team starting on 15 February: January
+    # is wholly before the start (it was eased to 67.5, green, with the bonus); February,
+    # the month it starts in, is its first step (day 0: 10 % eased)
+    periods = pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01"])
+    frame = pd.DataFrame({"team": "new", "period": periods, "kpi": "fcr", "value": 70.0})
+    ramp = Ramp(days=90, ease_pct=10, start_dates={"new": "2024-02-15"})
+    table = rate(frame, TARGETS, ramp=ramp, credits={"fcr": (100, 50)}).table
+    table = table[table["kpi"] == "fcr"].sort_values("period")
+    assert table["ramped"].tolist() == [False, True, True]
+    # March 1 is day 15, still step 0: 75 - 7.5
+    assert table["target"].tolist() == [75.0, 67.5, 67.5]
+    assert table["status"].tolist() == ["amber", "green", "green"]  # 70 is 5 short of 75
+    assert table["credit"].tolist() == [0.0, 100.0, 100.0]
+    # a frame without periods is rated at as_of: the day before the start keeps the goal
+    single = frame.drop(columns="period").iloc[[0]]
+    before = rate(single, TARGETS, ramp=ramp, as_of="2024-02-14").table
+    assert not before.loc[before["kpi"] == "fcr", "ramped"].item()
+
+
+def test_a_value_that_misses_never_reads_as_its_target():
+    # FCR 74.96 against 75 is amber, but showed "75.0 %" beside "≥ 75.0 %"; AHT 300.4 s
+    # against 300 showed "300 s"; a band value 84.97 beside the 85 edge likewise
+    frame = pd.DataFrame(
+        {
+            "team": ["a", "b", "c"],
+            "kpi": ["fcr", "aht", "utilization"],
+            "value": [74.96, 300.4, 85.02],
+        }
+    )
+    targets = TARGETS.assign(tolerance=[5.0, 60.0, 5.0])
+    page = rate(frame, targets)._repr_html_()
+    assert "<td>74.96 %</td><td>≥ 75.0 %</td>" in page
+    assert "<td>300.4 s</td><td>≤ 300 s</td>" in page
+    assert "<td>85.02 %</td><td>75.0 %–85.0 %</td>" in page
+    # values that read apart from the target keep their usual decimals
+    page = rate(frame.assign(value=[74.5, 310.0, 80.0]), targets)._repr_html_()
+    assert "<td>74.5 %</td>" in page and "<td>310 s</td>" in page and "<td>80.0 %</td>" in page
+
+
 def test_ramp_targets_rise_in_steps():
     # 90 days in 3 steps, 9 % off in the first: 9 %, 6 %, 3 % off, then the full target.
     ramp = Ramp(days=90, ease_pct=9, start_dates={"new": "2024-01-01"})
@@ -327,6 +367,14 @@ def test_sla_credits():
     assert amounts[("b", "fcr")] == 0  # amber -> neither
     assert amounts[("b", "aht")] == 200  # green -> bonus
     assert math.isnan(amounts[("a", "utilization")])  # no credit terms
+    # an amber row of a KPI without credit terms earns nothing, not 0 (it said 0.0)
+    assert card.table.set_index(["team", "kpi"]).loc[("a", "utilization"), "status"] == "green"
+    amber = rate(
+        frame.assign(value=[80.0, 380.0, 72.0, 72.0, 250.0, None]), TARGETS, credits=credits
+    )
+    amber_amounts = amber.table.set_index(["team", "kpi"])
+    assert amber_amounts.loc[("a", "utilization"), "status"] == "amber"  # 72: 3 below 75
+    assert math.isnan(amber_amounts.loc[("a", "utilization"), "credit"])
     # total = 100 - 80 + 0 + 200 = 220
     assert card.credit_total == 220
 

@@ -59,6 +59,13 @@ def test_wilson_interval_refuses_impossible_counts():
     assert round(float(low[2]), 4) == 0.4902  # the docstring's 8 of 10
 
 
+def test_two_proportion_z_keeps_tiny_p_values():
+    # 800 of 1000 against 600 of 1000: pooled p = 0.7, se = sqrt(0.7 · 0.3 · 2 / 1000) =
+    # 0.020494, z = 0.2 / 0.020494 = 9.759; p = erfc(z / sqrt 2) = 1.688e-22 (it was 0.0:
+    # 1 - erf(...) rounds below 1e-16 to nothing)
+    assert two_proportion_z(800, 1000, 600, 1000) == pytest.approx(1.688e-22, rel=1e-3, abs=0)
+
+
 def test_two_proportion_z_names_bad_arguments():
     # 120 of 100 with 0 of 100 pools to 0.6 and used to give a p-value.
     with pytest.raises(ValueError, match="'x1' and 'n1'.*received: 120 and 100"):

@@ -54,10 +54,14 @@ def credit_amounts(table: pd.DataFrame, credits: dict) -> np.ndarray:
     ...                       "status": ["green", "red", "red", None]})
     >>> credit_amounts(table, {"aht": (10.0, 7.0)}).tolist()
     [10.0, -7.0, nan, nan]
+    >>> credit_amounts(table.assign(status="amber"), {}).tolist()
+    [nan, nan, nan, nan]
     """
     amounts = []
     for kpi_id, role, status in zip(table["kpi"], table["role"], table["status"], strict=True):
-        bonus, penalty = credits.get(kpi_id, (math.nan, math.nan))
-        by_status = {"green": bonus, "amber": 0.0, "red": -penalty}
-        amounts.append(by_status.get(status, math.nan) if role == "primary" else math.nan)
+        if kpi_id not in credits or role != "primary":
+            amounts.append(math.nan)  # an amber row of such a KPI earned 0.0
+            continue
+        bonus, penalty = credits[kpi_id]
+        amounts.append({"green": bonus, "amber": 0.0, "red": -penalty}.get(status, math.nan))
     return np.asarray(amounts, dtype=float)

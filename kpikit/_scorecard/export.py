@@ -21,6 +21,7 @@ from kpikit.display import (
     column_label,
     format_value,
     kpi_label,
+    rated_value_text,
     target_text,
 )
 from kpikit.io import Sheet, to_csv, write_workbook
@@ -53,7 +54,7 @@ def scorecard_html(card) -> str:
         cells = [html.escape(str(row[key])) for key in card.by]
         cells += [
             html.escape(row["name"] + (" (supporting)" if row.get("role") == "supporting" else "")),
-            html.escape(format_value(row["value"], row["unit"])),
+            html.escape(rated_value_text(row)),
             html.escape(target_text(row) + (" (ramp)" if row["ramped"] else "")),
             _status_html(row),
             html.escape(f"{CHANGE_MARKS[trend]} {trend}" if trend else ""),

@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from kpikit._scorecard.trend import period_freq
 from kpikit._validators import _digits, is_number
+from kpikit.periods import period_end
 
 MAX_RAMP_DAYS = pd.Timedelta.max.days
 """Longest ramp, in days: the longest span pandas holds (about 292 years)."""
@@ -18,7 +20,9 @@ class Ramp:
     """Eased targets for new teams (or agents) during their first days.
 
     A row is *ramped* when its group started less than ``days`` days before the date it is
-    rated at (the period start with ``freq``, else the last contact's date). The ramp is cut
+    rated at (the period start with ``freq``, else the last contact's date) and had started by
+    the end of its period (a period wholly before the start date keeps the full goal; the
+    one the group starts in is its first step). The ramp is cut
     into ``steps`` equal steps and the easing shrinks by one share per step, so targets rise
     progressively to the full goal (article 002: targets start 5-10 % below the long-term goal
     in the first 90 days and rise as the program matures). In step ``k`` (0-based) the easing is
@@ -101,16 +105,19 @@ class Ramp:
         step = share * self.ease_pct / 100 * abs(target)
         return target + step if direction == "lower" else target - step
 
-    def applies(self, group, at) -> bool:
-        """True when ``group`` started less than ``days`` days before ``at``."""
+    def applies(self, group, at, end=None) -> bool:
+        """True when ``group`` started less than ``days`` days before ``at`` and had started
+        by ``end`` (the end of the period rated at ``at``; None: by ``at`` itself)."""
         if group not in self.start_dates:
             return False
         start, at = _one_clock(self.start_dates[group], at)
-        return at - start < pd.Timedelta(days=self.days)  # start + days may pass year 2262
+        started = start <= at if end is None else start < _one_clock(start, end)[1]
+        return started and at - start < pd.Timedelta(days=self.days)  # start + days: past 2262
 
-    def share(self, group, at) -> float:
+    def share(self, group, at, end=None) -> float:
         """Share of the full easing in force for ``group`` at ``at``: ``(steps - k) / steps`` in
-        step ``k`` of the ramp, 0 once it is over (or for a group without a start date).
+        step ``k`` of the ramp, 0 once it is over or before the group started (see
+        :meth:`applies`), or for a group without a start date.
 
         A start date without a time zone is a wall date in the zone of ``at``:
 
@@ -119,8 +126,10 @@ class Ramp:
         1.0
         >>> ramp.share("north", pd.Timestamp("2024-03-02 00:30", tz="Europe/Paris"))  # day 30
         0.0
+        >>> ramp.share("north", "2024-01-01"), ramp.share("north", "2024-01-29", "2024-02-05")
+        (0.0, 1.0)
         """
-        if not self.applies(group, at):
+        if not self.applies(group, at, end):
             return 0.0
         start, at = _one_clock(self.start_dates[group], at)
         elapsed = at - start
@@ -169,10 +178,12 @@ def check_ramp(ramp) -> None:
         )
 
 
-def apply_ramp(table, ramp: Ramp, keys, has_period, as_of) -> pd.DataFrame:
+def apply_ramp(table, ramp: Ramp, keys, has_period, as_of, freq=None) -> pd.DataFrame:
     """Copy of ``table`` with a ``ramped`` flag and eased targets (band: eased lower edge).
 
-    Rows are rated at their ``period`` start, or at ``as_of`` when there are no periods.
+    Rows are rated at their ``period`` start, or at ``as_of`` when there are no periods; a
+    period ends one ``freq`` later (default: read from the periods, :func:`period_freq`; a
+    single period of unknown length is rated at its start alone).
     """
     if ramp.level not in keys:
         raise ValueError(
@@ -182,8 +193,13 @@ def apply_ramp(table, ramp: Ramp, keys, has_period, as_of) -> pd.DataFrame:
     if not has_period and as_of is None:
         raise ValueError("Value of 'as_of' is needed to apply 'ramp' to a frame without periods")
     at = table["period"] if has_period else pd.Series(pd.Timestamp(as_of), index=table.index)
+    freq = (freq or period_freq(at)) if has_period else None
+    ends = period_end(at, freq) if freq else [None] * len(table)
     shares = np.array(
-        [ramp.share(group, when) for group, when in zip(table[ramp.level], at, strict=True)],
+        [
+            ramp.share(group, when, end)
+            for group, when, end in zip(table[ramp.level], at, ends, strict=True)
+        ],
         dtype=float,
     )
     table = table.copy()

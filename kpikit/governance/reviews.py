@@ -8,7 +8,7 @@ import pandas as pd
 
 from kpikit.catalog import benchmarks as load_benchmarks
 from kpikit.catalog import kpi as kpi_definition
-from kpikit.display import signed_text
+from kpikit.display import rated_value_text, signed_text
 from kpikit.governance.cadence import (
     WHOLE_CENTER,
     Rated,
@@ -67,7 +67,7 @@ def _scorecard(context) -> Section:
                         "status": row["status"],
                         "score": row["score"],
                         "_target_text": target_text(row),
-                        "_value_text": format_value(row["value"], row["unit"]),
+                        "_value_text": rated_value_text(row),
                     }
                 )
     table = pd.DataFrame(rows)

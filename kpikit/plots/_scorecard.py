@@ -19,7 +19,7 @@ from kpikit.display import (
     RAG_MARKS,
     RAG_STATUSES,
     RAG_TINTS,
-    format_value,
+    rated_value_text,
     target_text,
 )
 from kpikit.plots._doc import shared_parameters
@@ -99,7 +99,7 @@ def scorecard_table(table, *, by=None, title=None, height=None) -> go.Figure:
     columns = {
         **{column_label(key): group_labels(rows, [key]).tolist() for key in by},
         "KPI": rows["name"].map(escape_text).tolist(),
-        "Value": [format_value(v, u) for v, u in zip(rows["value"], rows["unit"], strict=True)],
+        "Value": [rated_value_text(row) for row in looks],
         "Target": [
             target_text(row) + (" (ramp)" if row["ramped"] else "") for _, row in rows.iterrows()
         ],
@@ -190,7 +190,7 @@ def scorecard_heatmap(table, *, by=None, title=None, height=None) -> go.Figure:
     # on every control change).
     cells = {}
     for row in rows.to_dict("records"):
-        value = format_value(row["value"], row["unit"])
+        value = rated_value_text(row)
         if is_provisional(row):  # grey, with the clock mark: not rated as final yet
             cells[(row["_label"], row["kpi"])] = (
                 codes["no data"],
@@ -324,7 +324,7 @@ def _period_text(rows: pd.DataFrame) -> str:
 
 def _number(row) -> str:
     """The value without its unit (the column header gives it), as format_value rounds it."""
-    text = format_value(row["value"], row["unit"])
+    text = rated_value_text(row)
     return text.rsplit(" ", 1)[0] if is_number(row["value"]) and " " in text else text
 
 
