@@ -96,10 +96,21 @@ def _stepped(starts: pd.DatetimeIndex, step) -> pd.DatetimeIndex:
 
 
 def _wall_or_elapsed(starts: pd.DatetimeIndex, step) -> pd.DatetimeIndex:
+    """``starts`` plus ``step``; calendar steps on the wall clock, from the date's midnight for
+    a start that is the first time of a day whose midnight the clocks skip (Santiago's 6
+    September 2026 starts at 01:00 and ends at 00:00 on the 7th, 23 hours later).
+
+    >>> day = pd.DatetimeIndex([pd.Timestamp("2026-09-06 01:00", tz="America/Santiago")])
+    >>> print(_wall_or_elapsed(day, PERIOD_LENGTHS["day"])[0])
+    2026-09-07 00:00:00-03:00
+    """
     if starts.tz is None or isinstance(step, pd.Timedelta):
         return starts + step
-    wall = starts.tz_localize(None) + step
-    first = np.ones(len(wall), dtype=bool)  # the daylight-saving one, which comes first
+    first = np.ones(len(starts), dtype=bool)  # the daylight-saving one, which comes first
+    wall = starts.tz_localize(None)
+    midnight = wall.normalize()
+    day_start = midnight.tz_localize(starts.tz, nonexistent="shift_forward", ambiguous=first)
+    wall = wall.where(~(day_start == starts), midnight) + step
     return wall.tz_localize(starts.tz, nonexistent="shift_forward", ambiguous=first)
 
 

@@ -20,6 +20,7 @@ import kpikit as kk
 from kpikit._frames import to_pandas
 from kpikit.metrics import _via_duckdb as via_duckdb
 from kpikit.schema import SchemaError
+from kpikit.scorecard import rate
 
 # pandas-arrow: pandas holding the times in Arrow (periods were cut at UTC midnight);
 # pandas-duckdb, pandas-arrow-duckdb: pandas frames computed by DuckDB, as large ones are.
@@ -304,6 +305,31 @@ def test_period_ends_step_over_a_clock_change_at_midnight():
     # An hour is elapsed time: 23:00 on the 5th is followed by 01:00 on the 6th.
     late = pd.Timestamp("2026-09-05 23:00", tz="America/Santiago")
     assert period_end(late, "hour") == pd.Timestamp("2026-09-06 01:00", tz="America/Santiago")
+    # the 6th itself lasts 23 hours, from 01:00 to the 7th at 00:00 (it ended at 01:00, an
+    # hour into the 7th, and a scorecard found no previous day for the 7th)
+    sunday = pd.Timestamp("2026-09-06 01:00", tz="America/Santiago")
+    assert period_end(sunday, "day") == pd.Timestamp("2026-09-07", tz="America/Santiago")
+    assert period_end(pd.Series([sunday]), "day").item() == pd.Timestamp(
+        "2026-09-07", tz="America/Santiago"
+    )
+    # a time later that day is no day's start: a day after it on the wall clock
+    nine = pd.Timestamp("2026-09-06 09:30", tz="America/Santiago")
+    assert period_end(nine, "day") == pd.Timestamp("2026-09-07 09:30", tz="America/Santiago")
+
+
+def test_a_scorecard_of_days_finds_the_day_after_a_skipped_midnight():
+    # hourly contacts from Fri 4 to Tue 8 September 2026 in Santiago: every daily row after the
+    # first has its previous day, the 7th included (its previous is the 23-hour 6th)
+    times = pd.date_range(pd.Timestamp("2026-09-04", tz="America/Santiago"), periods=96, freq="h")
+    contacts = pd.DataFrame(
+        {"contact_id": range(96), "arrived_at": times, "answered": True, "wait_s": 5.0}
+    )
+    targets = pd.DataFrame({"kpi": ["service_level"], "target": [80.0]})
+    for freq in ("day", None):  # given, or read from the periods
+        table = rate(kk.compute(contacts, kpis=["service_level"], freq="day"), targets, freq=freq)
+        rows = table.table.sort_values("period")
+        assert rows["period"].dt.day.tolist() == [4, 5, 6, 7, 8]
+        assert rows["previous"].notna().tolist() == [False, True, True, True, True]
 
 
 @pytest.mark.parametrize("period", [None, float("nan"), float("inf"), 10**30, "first of May"])
