@@ -160,7 +160,9 @@ class Options:
     fcr_match: str | tuple[str, ...] | None = _option(
         None,
         "First-contact resolution: columns that make contacts about the same issue. Default: "
-        "customer_id and reason, customer_id alone when there is no reason column.",
+        "customer_id and reason, customer_id alone when there is no reason column. Contacts "
+        "without a customer (customer_id wherever it is listed, else the first column) are "
+        "never judged.",
         kind="str or tuple of str",
         cli="column names separated by commas",
     )

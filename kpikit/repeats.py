@@ -102,8 +102,19 @@ def window_ms(window):
 
 
 def eligible(match) -> nw.Expr:
-    """Contacts that can be first contacts or repeats: answered, with a known first key."""
-    return nw.col("answered").fill_null(False) & ~nw.col(match[0]).is_null()
+    """Contacts that can be first contacts or repeats: answered, with a known customer
+    (:func:`customer_column` of ``match``)."""
+    return nw.col("answered").fill_null(False) & ~nw.col(customer_column(match)).is_null()
+
+
+def customer_column(match) -> str:
+    """The column of ``match`` that names the customer: ``customer_id`` wherever it stands
+    (``("reason", "customer_id")`` too), else the first (an account number in its place).
+
+    >>> customer_column(("reason", "customer_id")), customer_column(("account", "reason"))
+    ('customer_id', 'account')
+    """
+    return "customer_id" if "customer_id" in match else match[0]
 
 
 def add_fcr_components(frame, *, window, match, first=True, last_arrival=None, all_eligible=False):
@@ -116,9 +127,9 @@ def add_fcr_components(frame, *, window, match, first=True, last_arrival=None, a
     window : str or timedelta
         Repeat window, inclusive.
     match : sequence of str
-        Columns that identify "the same issue"; a contact whose first match column (the
-        customer) is null is not eligible. Nulls in later columns (an unrecorded reason)
-        form a key value of their own.
+        Columns that identify "the same issue"; a contact whose customer
+        (:func:`customer_column`) is null is not eligible. Nulls in the other columns (an
+        unrecorded reason) form a key value of their own.
     first : bool, default=True
         Add FIRST too (the survey methods need it; the repeat rule needs only the other two).
     last_arrival : narwhals Expr or lazy frame, default=None

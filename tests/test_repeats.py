@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import kpikit as kk
+from kpikit._frames import to_pandas
 from kpikit.repeats import (
     FIRST,
     JUDGED,
@@ -94,6 +95,25 @@ def test_unknown_customer_and_abandoned_contacts_are_not_eligible():
     contacts = log((1, 0, None, "r", True), (2, 1, "c", "r", False), (3, 200, "z", "r", True))
     assert flags(contacts)[1] == (0.0, 0.0)
     assert flags(contacts)[2] == (0.0, 0.0)
+
+
+@pytest.mark.parametrize("engine", ["pandas", "polars", "duckdb"])
+def test_unknown_customers_are_not_eligible_wherever_the_match_lists_them(engine):
+    # #1 and #2: no customer, same reason, an hour apart; #3 closes the log 200 h later. With
+    # the match ("reason", "customer_id"), #1 was a first contact and #2 its repeat: FCR 0 of
+    # 1. Nobody with a customer can be judged (#3's window is open): 0 of 0, null
+    contacts = log(
+        (1, 0, None, "billing", True), (2, 1, None, "billing", True), (3, 200, "z", "x", True)
+    )
+    frame = {
+        "pandas": contacts,
+        "polars": pl.from_pandas(contacts),
+        "duckdb": duckdb.from_df(contacts),
+    }[engine]
+    for match in (("customer_id", "reason"), ("reason", "customer_id")):
+        row = to_pandas(kk.compute(frame, kpis=["fcr"], fcr_match=match))
+        assert row[["numerator", "denominator"]].values.tolist() == [[0.0, 0.0]], match
+        assert row["value"].isna().all()
 
 
 def test_abandoned_contact_is_not_a_repeat():
