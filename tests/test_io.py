@@ -639,6 +639,21 @@ def test_arrival_dates_without_times_are_read_as_midnight_with_a_warning(tmp_pat
     assert not [w for w in recwarn if issubclass(w.category, ReadWarning)]
 
 
+@pytest.mark.parametrize("datetime_format", [None, "ISO8601"])
+def test_iso_times_cut_short_are_refused_by_row(datetime_format):
+    # pandas' ISO 8601 reads "2026" as 1 January and "2026-03" as 1 March, and a date among
+    # times as its midnight: all three were read without a word, in the wrong periods
+    text = dates_file("2026-03-02 09:00", "2026-03", "2026", "2026-03-02", "2026-03-02T10:15")
+    with pytest.raises(SchemaError) as caught:
+        upload(text, datetime_format=datetime_format)
+    message = str(caught.value)
+    assert "contacts.arrived_at: 3 rows not a whole timestamp" in message
+    assert "'2026-03', '2026', '2026-03-02'" in message and "(first ids: 1, 2, 3)" in message
+    # whole times with or without seconds, fractions and offsets read as before
+    fine = dates_file("2026-03-02 09:00", "2026-03-02T09:00:05.25", "2026-03-02 09:00:05")
+    assert upload(fine, datetime_format=datetime_format)["arrived_at"].dt.minute.tolist() == [0] * 3
+
+
 def test_mixed_offsets_are_read_in_the_zone_they_come_from_with_a_warning():
     # 01:30 at +01:00 and 03:30 at +02:00 on 29 March 2026, Europe's spring change: Paris (and
     # Berlin, Madrid...) had exactly these offsets then. Read in UTC before, a Paris day ran

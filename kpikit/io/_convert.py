@@ -24,7 +24,13 @@ from kpikit.io._advice import (
     option_name,
     table_fix,
 )
-from kpikit.io._values import NA_TOKENS, guess_and_read_dates, guess_dates, guess_words
+from kpikit.io._values import (
+    _ISO_DATE,
+    NA_TOKENS,
+    guess_and_read_dates,
+    guess_dates,
+    guess_words,
+)
 from kpikit.io._zones import offset_minutes, zones_of_offsets
 from kpikit.schema import TABLES, Problem
 
@@ -288,9 +294,38 @@ def _datetimes(values: pd.Series, table: str, options: ReadOptions, examples):
     if failed.any():
         message = _date_message(text, failed, form, table, options)
         return None, [_rows_problem(table, values, failed, message, examples)]
+    cut = _cut_short(text) if form == "ISO8601" else None
+    if cut is not None and cut.any():
+        return None, [_rows_problem(table, values, cut, _CUT_SHORT_MESSAGE, examples)]
     if (table, column) == ("contacts", "arrived_at"):
         _warn_if_only_dates(parsed, f"{table}.{column}")
     return _in_zone(parsed, values, table, options, examples)
+
+
+_HAS_TIME = re.compile(r"\d[T ]+\d{1,2}:\d{2}")
+
+_CUT_SHORT_MESSAGE = (
+    "not a whole timestamp (values such as {samples}): a year or month alone, or a date "
+    "without the time of day the other rows have, would count as its first day or midnight; "
+    "correct these values"
+)
+
+
+def _cut_short(text: pd.Series) -> pd.Series:
+    """The ISO 8601 values that pandas reads though they are cut short: a year or a month
+    alone (``2026``, ``2026-03``: the 1st at 00:00), or a date without the time of day that
+    other values have (00:00). A column of dates alone is not cut short.
+
+    >>> _cut_short(pd.Series(["2026-03-02 09:00", "2026-03", "2026", None, "2026-03-02"])).tolist()
+    [False, True, True, False, True]
+    >>> bool(_cut_short(pd.Series(["2026-03-02", "2026-03-03"])).any())
+    False
+    """
+    present = text.dropna().astype(str).str.strip()
+    whole = present.str.match(_ISO_DATE)
+    timed = present.str.contains(_HAS_TIME)
+    cut = ~whole | (~timed & timed.any())
+    return cut.reindex(text.index, fill_value=False)
 
 
 def _format_fix(form: str, table: str, options: ReadOptions | None) -> str:
