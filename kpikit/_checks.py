@@ -168,6 +168,7 @@ _HELD = {
     "big-integer-object": "whole numbers beyond 64 bits as Python objects",
     "date-object": "dates as Python objects",
     "datetime-object": "timestamps as Python objects",
+    "time-object": "times of day without a date (an SQL TIME)",
     "object": "mixed values in an object column",
     "byte-swapped": "values in the other byte order than this machine's",
     "arrow-half-float": "half-precision floats held by Arrow, which has no arithmetic for them",
@@ -192,6 +193,11 @@ _HINTS = {
     ("datetime", "date-object"): "convert them with pandas.to_datetime(column)",
     ("datetime", "datetime-object"): "convert them with pandas.to_datetime(column)",
     ("number", "duration"): "convert them to seconds first: column.dt.total_seconds()",
+    ("number", "time-object"): (
+        "for a duration stored as a time of day, convert it to seconds first: "
+        "pandas.to_timedelta(column.astype(str)).dt.total_seconds()"
+    ),
+    ("datetime", "time-object"): "a timestamp needs its date: export the date with the time",
     ("datetime", "arrow-date64"): (
         "convert them to date32 first: column.astype('date32[pyarrow]') "
         "(a pyarrow Table: column.cast(pyarrow.date32()))"
@@ -321,6 +327,7 @@ def _category(dtype, native_series=None) -> str:
             "floating": "float-object",
             "mixed-integer-float": "float-object",
             "date": "date-object",
+            "time": "time-object",
         }.get(inferred, "object")
     return "other"
 

@@ -114,6 +114,36 @@ def test_gzip_and_parquet_give_the_same_table(tmp_path):
     assert from_parquet["contact_id"].tolist() == ["007", "008", "009"]
 
 
+def test_parquet_times_of_day_are_named_as_such(tmp_path):
+    # SQL exports may store a duration as TIME: it raised pandas' AttributeError "Can only
+    # use .str accessor with string values!"
+    import datetime as dt
+
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    table = pa.table(
+        {
+            "contact_id": [1, 2],
+            "arrived_at": [dt.datetime(2026, 3, 2, 9)] * 2,
+            "answered": [True, True],
+            "wait_s": [5.0, 6.0],
+            "talk_s": pa.array([dt.time(0, 1, 30), dt.time(0, 2)]),
+        }
+    )
+    pq.write_table(table, tmp_path / "contacts.parquet")
+    with pytest.raises(SchemaError, match=r"contacts\.talk_s: wrong type: holds times of day"):
+        read_contacts(tmp_path / "contacts.parquet")
+    pq.write_table(
+        table.set_column(1, "arrived_at", pa.array([dt.time(9), dt.time(10)])),
+        tmp_path / "contacts.parquet",
+    )
+    with pytest.raises(
+        SchemaError, match=r"arrived_at: wrong type: holds times of day.*needs its date"
+    ):
+        read_contacts(tmp_path / "contacts.parquet")
+
+
 def test_parquet_text_stays_in_arrow_and_true_false_with_gaps_are_nullable_booleans(tmp_path):
     # Written by pyarrow as a cloud export would be: plain string columns, a bool column with
     # a null, a bool column without one. On pandas 2 Python objects for text made reading and

@@ -203,8 +203,21 @@ def convert(frame: pd.DataFrame, table: str, options: ReadOptions) -> list[Probl
     return problems
 
 
+_TEXT_KINDS = frozenset({"string", "empty", "mixed", "mixed-integer"})
+"""What :func:`pandas.api.types.infer_dtype` says of object columns read as text."""
+
+
 def _is_text(values: pd.Series) -> bool:
-    return values.dtype == object or pd.api.types.is_string_dtype(values) or values.isna().all()
+    """Whether ``values`` hold text to parse: strings, not objects such as a Parquet
+    column's times of day (``datetime.time``), which the schema check then names.
+
+    >>> import datetime as dt
+    >>> _is_text(pd.Series(["09:00", None])), _is_text(pd.Series([dt.time(0, 1, 30)]))
+    (True, False)
+    """
+    if values.dtype == object:
+        return pd.api.types.infer_dtype(values, skipna=True) in _TEXT_KINDS
+    return pd.api.types.is_string_dtype(values) or values.isna().all()
 
 
 def _without_na_tokens(values: pd.Series) -> pd.Series:
