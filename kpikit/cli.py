@@ -201,12 +201,15 @@ def _compute_out_of_core(args, mapping):
 
     from kpikit import compute
     from kpikit._frames import to_pandas
+    from kpikit.io._names import check_mapping
     from kpikit.metrics import scan_parquet
 
     refuse_reading_flags(args, "one CSV file, not to parquet files", keep=("tz",))
     relation = scan_parquet(args.file, memory_limit=args.memory_limit, tz=args.tz)
     import duckdb  # there when scan_parquet is: it says how to install it
 
+    # checked as for one file: a typo was silently left out, two sources made one name twice
+    check_mapping(mapping, relation.columns, "contacts", "the parquet files")
     contacts = nw.from_native(relation).rename(mapping).to_native() if mapping else relation
     try:
         return to_pandas(compute(contacts, kpis=args.kpis, by=args.by, freq=args.freq))

@@ -103,6 +103,21 @@ def test_compute_with_a_vendor_mapping(tmp_path, capsys):
     assert "19.375" in capsys.readouterr().out  # 155 s over 8 answered
 
 
+def test_a_mapping_for_a_folder_of_parquet_files_is_checked(tmp_path, capsys):
+    # a typo in the mapping of a folder was silently left out (only one file was checked)
+    vendor = hand_contacts().rename(columns={"arrived_at": "CallStart", "wait_s": "QueueSeconds"})
+    (tmp_path / "logs").mkdir()
+    vendor.to_parquet(tmp_path / "logs" / "part-0.parquet")
+    mapping = tmp_path / "mapping.csv"
+    mapping.write_text("source_column,kpikit_column\nCallStart,arrived_at\nQueueSecs,wait_s\n")
+    argv = ["compute", str(tmp_path / "logs"), "--mapping", str(mapping), "--kpis", "asa"]
+    assert main(argv) == 2
+    assert "names columns that are not in the parquet files: 'QueueSecs'" in capsys.readouterr().err
+    mapping.write_text("source_column,kpikit_column\nCallStart,arrived_at\nQueueSeconds,wait_s\n")
+    assert main(argv) == 0
+    assert "19.375" in capsys.readouterr().out  # 155 s over 8 answered, as from the CSV
+
+
 def test_bad_input_is_an_error_message_not_a_traceback(tmp_path, capsys):
     bad = hand_contacts()
     bad.loc[2, "csat"] = 9
