@@ -144,6 +144,28 @@ def test_parquet_times_of_day_are_named_as_such(tmp_path):
         read_contacts(tmp_path / "contacts.parquet")
 
 
+def test_parquet_times_beyond_pandas_range_are_refused_by_row(tmp_path):
+    # held in seconds, year 5138 reads; every period cut then raised pandas' OutOfBoundsDatetime
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    seconds = pa.array([1_772_442_000, None, 10**11], pa.timestamp("s", tz="UTC"))
+    table = pa.table(
+        {
+            "contact_id": [1, 2, 3],
+            "arrived_at": seconds,
+            "answered": [True, False, True],
+            "wait_s": [1.0, 2.0, 3.0],
+        }
+    )
+    pq.write_table(table, tmp_path / "contacts.parquet")
+    with pytest.raises(SchemaError) as caught:
+        read_contacts(tmp_path / "contacts.parquet")
+    message = str(caught.value)
+    assert "contacts.arrived_at: 1 row outside the times pandas can hold" in message
+    assert "5138-11-16" in message and "(first ids: 3)" in message
+
+
 def test_parquet_text_stays_in_arrow_and_true_false_with_gaps_are_nullable_booleans(tmp_path):
     # Written by pyarrow as a cloud export would be: plain string columns, a bool column with
     # a null, a bool column without one. On pandas 2 Python objects for text made reading and

@@ -263,6 +263,9 @@ def _sample(value) -> str:
 def _datetimes(values: pd.Series, table: str, options: ReadOptions, examples):
     column = str(values.name)
     if pd.api.types.is_datetime64_any_dtype(values):
+        beyond = _beyond_pandas(values)
+        if beyond is not None:
+            return None, [_rows_problem(table, values, beyond, _BEYOND_MESSAGE, examples)]
         return _in_zone(values, values, table, options, examples)
     if not _is_text(values):
         return None, []
@@ -339,6 +342,34 @@ def _cut_short(text: pd.Series) -> pd.Series:
     timed = present.str.contains(_HAS_TIME)
     cut = ~whole | (~timed & timed.any())
     return cut.reindex(text.index, fill_value=False)
+
+
+_BEYOND_MESSAGE = (
+    f"outside the times pandas can hold, {pd.Timestamp.min:%Y-%m-%d} to "
+    f"{pd.Timestamp.max:%Y-%m-%d} (values such as {{samples}}): correct the year, or leave the "
+    "time empty where it stands for no date (a placeholder such as 9999-12-31)"
+)
+
+
+def _beyond_pandas(values: pd.Series) -> pd.Series | None:
+    """The times of a datetime column held in a coarser unit than nanoseconds (a Parquet
+    file's milliseconds) that lie beyond pandas' nanosecond range, which every period cut
+    needs; None when there are none.
+
+    >>> times = pd.Series(np.array(["2026-03-02", "5138-11-16"], dtype="datetime64[ms]"))
+    >>> _beyond_pandas(times).tolist()
+    [False, True]
+    """
+    if getattr(values.dt, "unit", "ns") == "ns":
+        return None
+    counts = values.array.asi8  # in the column's unit since 1970 UTC; NaT: the least int64
+    per_unit = pd.Timedelta(1, unit=values.dt.unit).value  # nanoseconds in one unit
+    low = -(-pd.Timestamp.min.value // per_unit)  # pandas' bounds, rounded inside the range
+    high = pd.Timestamp.max.value // per_unit
+    if counts.max(initial=low) <= high and not (counts < low).any():
+        return None  # a null is below every bound: found again here only with a time beyond
+    beyond = ((counts < low) & (counts != np.iinfo(np.int64).min)) | (counts > high)
+    return pd.Series(beyond, index=values.index) if beyond.any() else None
 
 
 def _format_fix(form: str, table: str, options: ReadOptions | None) -> str:
