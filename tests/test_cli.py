@@ -118,6 +118,16 @@ def test_a_mapping_for_a_folder_of_parquet_files_is_checked(tmp_path, capsys):
     assert "19.375" in capsys.readouterr().out  # 155 s over 8 answered, as from the CSV
 
 
+def test_files_that_are_not_parquet_are_counted_among_all_given(tmp_path, capsys):
+    # three files of which one CSV: it said "1 of 1 files are not", counting file by file
+    _waits_parquet(tmp_path / "a.parquet", [10.0, 20.0])
+    _waits_parquet(tmp_path / "b.parquet", [10.0, 20.0])
+    (tmp_path / "c.csv").write_text("contact_id\n1\n")
+    files = [str(tmp_path / name) for name in ("a.parquet", "b.parquet", "c.csv")]
+    assert main(["compute", *files, "--kpis", "asa"]) == 2
+    assert "1 of 3 files are not" in capsys.readouterr().err
+
+
 def test_bad_input_is_an_error_message_not_a_traceback(tmp_path, capsys):
     bad = hand_contacts()
     bad.loc[2, "csat"] = 9

@@ -990,6 +990,16 @@ def test_read_dataset_reads_every_table(tmp_path):
     assert data.costs["period_start"].tolist() == [pd.Timestamp("2024-03-01")]
 
 
+def test_an_empty_table_file_shows_its_own_header(tmp_path):
+    # an empty costs file showed the contacts' header and "one row per contact"
+    write(tmp_path / "contacts.csv", CONTACTS_CSV)
+    write(tmp_path / "costs.csv", "")
+    with pytest.raises(
+        ValueError, match=r"costs\.csv' is empty: .*\(for example period_start,cost\)"
+    ):
+        read_dataset(tmp_path)
+
+
 def test_read_dataset_optional_tables_are_none(tmp_path):
     write(tmp_path / "contacts.csv", CONTACTS_CSV)
     data = read_dataset(tmp_path)

@@ -19,6 +19,7 @@ from kpikit.io._source import (
     refuse_bad_header,
 )
 from kpikit.io._values import NA_TOKENS
+from kpikit.schema import TABLES
 
 SEPARATORS = (",", ";", "\t")
 """Separators :func:`sniff_text` chooses from (another one can be passed as ``sep``)."""
@@ -57,6 +58,9 @@ class TextFormat:
     notes: tuple[str, ...] = ()
 
 
+_ROW_NOUNS = {"contacts": "contact", "agent_intervals": "agent and interval", "costs": "period"}
+
+
 def sniff_text(
     head: bytes,
     *,
@@ -64,6 +68,7 @@ def sniff_text(
     label: str = "the file",
     encoding: str | None = None,
     sep: str | None = None,
+    table: str = "contacts",
 ) -> TextFormat:
     """Find the encoding, the separator and the header of CSV text from its first bytes.
 
@@ -77,6 +82,8 @@ def sniff_text(
         How to name the file in messages.
     encoding, sep : str, optional
         Use these instead of detecting them.
+    table : str, default="contacts"
+        The table the file holds, for the header an empty file's message shows.
 
     Returns
     -------
@@ -106,9 +113,10 @@ def sniff_text(
         notes += [note] if note else []
     text = _decode(head, encoding, complete=complete, label=label).lstrip("\ufeff")
     if not text.strip():
+        header = ",".join(spec.name for spec in TABLES[table] if spec.required)
         raise ValueError(
-            f"{label} is empty: expected a header row (for example "
-            "contact_id,arrived_at,answered,wait_s) and one row per contact."
+            f"{label} is empty: expected a header row (for example {header}) and one row "
+            f"per {_ROW_NOUNS.get(table, 'record')}."
         )
     if not complete:
         text = text[: text.rfind("\n") + 1] or text

@@ -373,7 +373,12 @@ def _read_table(source: Source, table: str, options: ReadOptions):
 def _read_csv(source: Source, table: str, options: ReadOptions):
     head, complete = source.head()
     text = sniff_text(
-        head, complete=complete, label=source.label, encoding=options.encoding, sep=options.sep
+        head,
+        complete=complete,
+        label=source.label,
+        encoding=options.encoding,
+        sep=options.sep,
+        table=table,
     )
     for note in text.notes:
         warnings.warn(note, ReadWarning, stacklevel=4)

@@ -66,7 +66,20 @@ def parquet_files(path) -> list[str]:
     if isinstance(path, list | tuple):
         if not path:
             raise FileNotFoundError("No parquet file given")
-        return [name for one in path for name in parquet_files(one)]
+        files = [name for one in path for name in _named_files(one)]
+    else:
+        files = _named_files(path)
+    others = [name for name in files if not name.lower().endswith(".parquet")]
+    if others:  # counted over every path given (one at a time said "1 of 1 files")
+        raise ValueError(
+            f"Only .parquet files can be read this way; {len(others)} of {len(files)} files "
+            f"are not, e.g. {others[:3]}"
+        )
+    return files
+
+
+def _named_files(path) -> list[str]:
+    """The files one path, folder or glob names (see :func:`parquet_files`)."""
     text = os.fspath(as_path(path, "path"))
     if "\0" in text:
         raise ValueError(f"Value of 'path' holds a NUL character; received: {text!r}")
@@ -85,12 +98,6 @@ def parquet_files(path) -> list[str]:
             raise FileNotFoundError(f"No file matches {text!r}")
     else:
         raise FileNotFoundError(f"No such file or folder: {text!r}")
-    others = [name for name in files if not name.lower().endswith(".parquet")]
-    if others:
-        raise ValueError(
-            f"Only .parquet files can be read this way; {len(others)} of {len(files)} files "
-            f"are not, e.g. {others[:3]}"
-        )
     return files
 
 
