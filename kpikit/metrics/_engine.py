@@ -54,6 +54,7 @@ from kpikit.metrics._period_lengths import unfit_costs, unfit_intervals
 from kpikit.metrics._period_starts import FREQUENCIES, period_expr
 from kpikit.metrics._ratios import RESULT_COLUMNS, tidy
 from kpikit.metrics._sources import (
+    alike,
     is_path,
     is_spark,
     like_input,
@@ -345,7 +346,7 @@ def _compute(data, kpis, by, freq, options: Options, validate: bool, *, statisti
             sums = sum_costs(contacts, costs, keys, freq, contact_sums)
             pieces.append(tidy(sums, period_keys, [cost_plan]))
 
-    result = nw.concat(pieces, how="vertical")
+    result = nw.concat(alike(pieces, keys), how="vertical")
     order = {k: i for i, k in enumerate(KPI_IDS)}
     rank = nw.col("kpi").replace_strict(order, default=len(order), return_dtype=nw.Int64)
     result = result.with_columns(_kk_rank=rank)

@@ -405,6 +405,35 @@ def sums_on_driver(sums):
     return sums
 
 
+def alike(frames: list, keys) -> list:
+    """``frames`` (sums or tidy results of several tables) made fit to join or stack: all held
+    in memory when some are and some are not (a DuckDB relation with an ENUM column stays a
+    relation, :func:`_fetched`), and each of ``keys`` as text in all of them where the tables
+    type it differently (a category in one, text in the other; whole numbers in one, text in
+    the other). Before, the engines refused with their own words ("items to concatenate
+    should either all be eager, or all lazy", "failed to vstack column 'team'").
+
+    >>> import polars as pl
+    >>> one = nw.from_native(pl.DataFrame({"team": ["a"]}, schema={"team": pl.Categorical}))
+    >>> two = nw.from_native(pl.DataFrame({"team": ["b"]}))
+    >>> [frame.collect_schema()["team"] for frame in alike([one, two], ["team"])]
+    [String, String]
+    """
+    if any(isinstance(frame, nw.LazyFrame) for frame in frames) and any(
+        isinstance(frame, nw.DataFrame) for frame in frames
+    ):
+        frames = [frame.collect() if isinstance(frame, nw.LazyFrame) else frame for frame in frames]
+    schemas = [frame.collect_schema() for frame in frames]
+    for key in keys:
+        types = {str(schema[key]) for schema in schemas if key in schema}
+        if len(types) > 1:
+            frames = [
+                frame.with_columns(nw.col(key).cast(nw.String)) if key in schema else frame
+                for frame, schema in zip(frames, schemas, strict=True)
+            ]
+    return frames
+
+
 def _fetched(relation):
     """The rows of a DuckDB ``relation`` of sums, fetched once: an Arrow table, which the screen,
     the tidy result and its order are read from with no more queries (at 1M contacts by agent,

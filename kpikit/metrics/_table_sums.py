@@ -5,7 +5,7 @@ import narwhals as nw
 
 from kpikit.metrics._components import PREFIX, as_flag, column
 from kpikit.metrics._period_starts import period_expr
-from kpikit.metrics._sources import sums_on_driver
+from kpikit.metrics._sources import alike, sums_on_driver
 
 
 def sum_intervals(intervals, plans, keys, freq):
@@ -29,15 +29,34 @@ def sum_costs(contacts, costs, keys, freq, contact_sums=None):
     spend = _sum_by(spend, ["cost"], keys, freq, "period_start")
     if freq:
         spend = _periods_typed_as(spend, answered)
+    answered, spend = alike([answered, spend], keys)
     if not join_keys:
         return answered.join(spend, how="cross")
     # A full join keeps costs of groups without contacts: their value is null (0 answered), and
-    # the groups still add up to the total.
-    joined = answered.join(spend, on=join_keys, how="full", suffix="_costs")
+    # the groups still add up to the total. It joins on the keys as text with nulls named, as
+    # contacts without a channel are one group (a join matches no null with another: the
+    # costs of no channel stood in a row apart from its contacts).
+    matched = {key: f"{PREFIX}join_{key}" for key in keys}
+    on = [*matched.values(), *(["period"] if freq else [])]
+    joined = _with_join_keys(answered, matched).join(
+        _with_join_keys(spend, matched), on=on, how="full", suffix="_costs"
+    )
     return joined.with_columns(
         *(nw.coalesce(key, f"{key}_costs").alias(key) for key in join_keys),
         column("answered").fill_null(0.0),
-    ).drop(f"{key}_costs" for key in join_keys)
+    ).drop(*(f"{key}_costs" for key in [*join_keys, *matched.values()]), *matched.values())
+
+
+_NULL_KEY = "\x00kpikit: no value"
+"""The text a null key joins as (no real value holds a NUL character)."""
+
+
+def _with_join_keys(frame, matched: dict):
+    """``frame`` with each key of ``matched`` as text, nulls as :data:`_NULL_KEY`, to join on."""
+    return frame.with_columns(
+        nw.col(key).cast(nw.String).fill_null(_NULL_KEY).alias(name)
+        for key, name in matched.items()
+    )
 
 
 def _periods_typed_as(spend, answered):
