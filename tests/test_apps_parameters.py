@@ -5,6 +5,7 @@ import inspect
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 from fixtures import hand_contacts
 
@@ -103,6 +104,36 @@ def test_link_choices_follow_the_data(generated):
     assert app.channel.value == "all"
     app.set_from_link("channel=chat")
     assert app.channel.value == "chat"
+
+
+def test_a_link_keeps_what_the_data_put_in_place_of_the_built_values(generated):
+    # The notebooks build the app with their parameters, then apply the link. Contacts without
+    # a team put the level back to the center; the link then set level="team" again (the
+    # built value, though the link did not name it) and raised: a traceback on the page.
+    app = ScorecardApp(hand_contacts(), level="team", freq="all")
+    assert app.level.value == "center"
+    app.set_from_link("")
+    app.set_from_link("channel=chat")
+    assert (app.level.value, app.channel.value) == ("center", "chat")
+    with pytest.warns(QueryParamWarning, match="level=team.*kept level='center'"):
+        app.set_from_link("level=team")
+    # targets without service level: the trend KPI the app was built with is not offered
+    targets = pd.DataFrame({"kpi": ["aht", "csat"], "target": [300.0, 80.0]})
+    ScorecardApp(generated, targets=targets).set_from_link("")
+    no_agents = generated.contacts.drop(columns=["agent_id"])
+    TradeoffApp(kk.Dataset(contacts=no_agents)).set_from_link("x=aht")
+
+
+def test_contacts_without_a_channel_are_phone_contacts_to_the_apps(generated):
+    # channel is optional (phone by default), yet the monitor with its defaults and the
+    # scorecard's notebook (channel="phone") refused such a log: "not a channel of the data"
+    contacts = kk.Dataset(contacts=generated.contacts.drop(columns=["channel"]))
+    monitor = MonitorApp(contacts)
+    card = ScorecardApp(contacts, channel="phone", level="center", freq="all")
+    for app in (monitor, card):
+        assert (app.channel.value, app.channel.disabled) == ("all", True)  # the same contacts
+    with pytest.raises(ValueError, match="not a channel of the data.*'email'"):
+        ScorecardApp(contacts, channel="email")
 
 
 def test_a_link_cannot_name_a_data_file(generated, monkeypatch):

@@ -351,15 +351,18 @@ class BaseApp:
         """Apply a shared link's parameters (Voila's ``QUERY_STRING`` by default).
 
         Keys are the app's parameters; values are cast, checked against the choices and the
-        ranges the controls offer now; a bad one keeps the value the app was built with and is
+        ranges the controls offer now; a bad one keeps the value the control shows and is
         reported, never clamped to the nearest end of a slider (see
-        :func:`kpikit.apps.params.query_params`). Nothing is redrawn when the link changes
-        nothing.
+        :func:`kpikit.apps.params.query_params`). A parameter the link leaves out keeps the
+        control's value too: where the data took away the one the app was built with (a level
+        "team" of contacts without a team), setting it again raised. Nothing is redrawn when
+        the link changes nothing.
         """
         defaults, choices, bounds = {}, {}, {}
         for param in self.PARAMETERS:
-            defaults[param.name] = self.values[param.name]
             control = getattr(self, param.name, None)
+            shown = isinstance(control, widgets.ValueWidget)
+            defaults[param.name] = control.value if shown else self.values[param.name]
             if param.data_choices and isinstance(control, widgets.Dropdown):
                 choices[param.name] = [option[1] for option in control.options]
             elif param.choices:

@@ -39,6 +39,8 @@ __all__ = [
 ]
 
 ALL_CHANNELS = "all"
+DEFAULT_CHANNEL = "phone"
+"""The channel of contacts that have none (DESIGN's data model)."""
 
 INTERVAL_KPIS = tuple(k for k in KPI_IDS if kpi_definition(k).table == "agent_intervals")
 """KPIs computed from agent intervals, which cannot be split by channel."""
@@ -110,8 +112,18 @@ def reset_channel_picker(dropdown, channels: list[str], requested) -> None:
 
 
 def check_channel(channel, channels: list[str]) -> None:
-    """Raise ValueError when ``channel`` is neither ``"all"`` nor one of ``channels``."""
-    valid = [ALL_CHANNELS, *channels]
+    """Raise ValueError when ``channel`` is neither ``"all"`` nor one of ``channels``; contacts
+    without channels are phone contacts (the data model's default), so ``"phone"`` is theirs
+    (the pickers then show "All channels", which is the same contacts).
+
+    >>> check_channel("phone", [])
+    >>> check_channel("email", ["phone"])
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'channel' is not a channel of the data. Expected one of ['all', 'phone'] \
+but received: 'email'
+    """
+    valid = [ALL_CHANNELS, *(channels or [DEFAULT_CHANNEL])]
     if channel not in valid:
         raise ValueError(
             f"Value of 'channel' is not a channel of the data. Expected one of {valid} "
