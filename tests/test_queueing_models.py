@@ -395,6 +395,25 @@ def test_agents_required_reads_a_forecast_frame():
     assert risky["raw_agents"].iloc[0] >= 15
 
 
+def test_a_volume_quantile_reads_the_side_of_the_interval_it_lies_on():
+    # a forecast of 0 with a 95 % interval of 0 to 4 (what the forecasts give at night): its
+    # 97.5 % quantile is the upper end, 4; one normal law centred on the forecast over the
+    # whole width put it at 0 + 1.96 · 4 / (2 · 1.96) = 2. A forecast of 100 with 90 to 140:
+    # the 84.1 % quantile is one upper sigma up, 100 + 40 / 1.96 = 120.41; the 15.9 % one
+    # sigma down on the lower side, 100 - 10 / 1.96 = 94.90
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {"volume": [0.0, 100.0], "volume_low": [0.0, 90.0], "volume_high": [4.0, 140.0]}
+    )
+    high = queueing.agents_required(frame, 180, target_sl=80, volume_quantile=0.975)
+    assert high["volume"].tolist() == pytest.approx([4.0, 100 + 1.96 * 40 / 1.96])
+    sigma_up = queueing.agents_required(frame, 180, target_sl=80, volume_quantile=0.8413)
+    assert sigma_up["volume"].iloc[1] == pytest.approx(120.41, abs=0.01)
+    sigma_down = queueing.agents_required(frame, 180, target_sl=80, volume_quantile=0.1587)
+    assert sigma_down["volume"].tolist() == pytest.approx([0.0, 94.90], abs=0.01)
+
+
 def test_service_for_roster_answers_the_reverse_question():
     plan = queueing.agents_required([100, 200], 180, target_sl=80, shrinkage=0.3)
     service = queueing.service_for_roster(

@@ -596,3 +596,27 @@ def test_compare_a_base_without_a_finite_asa(volume, agents):
     # no ASA to start the rule from: CSAT is not projected (an infinite start gave +inf, kept
     # at 100), and the note says why
     assert math.isnan(csat["alternative"]) and "no ASA to start from" in csat["note"]
+
+
+def test_a_plan_for_a_volume_quantile_judges_the_roster_on_that_volume():
+    # a 95 % interval of 80 to 120 around 100 calls of 180 s: the 90 % quantile is
+    # 100 + 1.2816 · 20 / 1.96 = 113.08 calls, which needs 15 agents. 14 reach 88.8 % on the
+    # mean's 100 calls (the figure shown before) but 73.9 % on the 113.08 staffed for
+    forecast = pd.DataFrame(
+        {
+            "period": pd.to_datetime(["2024-03-04 08:30", "2024-03-04 09:00"]),
+            "volume": [0.0, 100.0],
+            "volume_low": [0.0, 80.0],
+            "volume_high": [0.0, 120.0],
+            "aht_s": 180.0,
+        }
+    )
+    plan = whatif.staffing_plan(forecast, staffed=14, volume_quantile=0.9)
+    row = plan.iloc[1]
+    assert row["volume"] == pytest.approx(113.08, abs=0.01)
+    assert (row["required"], row["short"]) == (15, True)
+    reached = queueing.service_for_roster(row["volume"], 180, scheduled_agents=14)
+    assert row["service_level"] == reached["service_level"].item()
+    assert row["service_level"] == pytest.approx(73.87, abs=0.01)
+    totals = whatif.plan_totals(plan)
+    assert totals["below_target"] == 1 and totals["contacts"] == pytest.approx(113.08, abs=0.01)

@@ -29,8 +29,16 @@ _KEY_COLUMNS = ("interval_s", "aht_s", "aht_low", "aht_high")
 def frame_inputs(frame, aht_s, interval_s, volume_quantile, level):
     """Volume, AHT, interval length and key columns from a forecast frame.
 
-    With ``volume_quantile`` the volume is that quantile of a normal distribution fitted to
-    the prediction interval: ``volume + z_q (high - low) / (2 z_level)``.
+    With ``volume_quantile`` the volume is that quantile of a normal law on each side of the
+    forecast, fitted to that side of the prediction interval: ``volume + z_q (high - volume) /
+    z_level`` above the forecast, ``volume + z_q (volume - low) / z_level`` below. A forecast
+    of 0 with an interval of 0 to 4 has its 97.5 % quantile at 4 (a 95 % interval's upper
+    end); one normal law over the whole interval, centred on the forecast, put it at 2.
+
+    >>> frame = pd.DataFrame({"volume": [0.0, 50.0], "volume_low": [0.0, 40.0],
+    ...                       "volume_high": [4.0, 60.0]})
+    >>> frame_inputs(frame, 180, 1800, 0.975, 95)[0].round(6).tolist()
+    [4.0, 60.0]
     """
     if hasattr(frame, "intervals") and hasattr(frame, "level"):  # a Forecast
         frame, level = frame.intervals, frame.level
@@ -70,8 +78,9 @@ def frame_inputs(frame, aht_s, interval_s, volume_quantile, level):
                 f"{low!r} above {high!r} in {int(crossed.sum())} of {crossed.size} rows (first "
                 f"positions: {', '.join(map(str, np.flatnonzero(crossed)[:5]))})"
             )
-        spread = spread / (2 * z_level)
-        volume = np.maximum(volume + NormalDist().inv_cdf(quantile) * spread, 0.0)
+        z = NormalDist().inv_cdf(quantile)
+        side = _array(high, frame[high]) - volume if z >= 0 else volume - _array(low, frame[low])
+        volume = np.maximum(volume + z * np.maximum(side, 0.0) / z_level, 0.0)
     if aht_s is None:
         if "aht_s" not in frame.columns:
             raise ValueError(

@@ -119,8 +119,10 @@ def agents_required(
         the ``sl_denominator`` option of :func:`kpikit.compute`.
     volume_quantile : float, default=None
         Risk-aware staffing from a forecast frame: staff for this quantile of the volume
-        (0.9: a volume exceeded one interval in ten), from a normal distribution fitted to
-        the prediction interval, ``volume + z_q (high - low) / (2 z_level)``.
+        (0.9: a volume exceeded one interval in ten), from a normal law on each side of the
+        forecast fitted to that side of the prediction interval: ``volume + z_q (high -
+        volume) / z_level`` above it, ``volume + z_q (volume - low) / z_level`` below (one
+        normal law for an interval centred on the forecast).
     level : float, default=95
         Coverage (percent) of the frame's prediction interval (a Forecast knows its own).
 

@@ -312,7 +312,8 @@ def staffing_plan(
         Occupancy cap, percent.
     volume_quantile : float, default=None
         Staff for this quantile of the forecast volume (see
-        :func:`kpikit.queueing.agents_required`).
+        :func:`kpikit.queueing.agents_required`): ``volume`` is then that quantile, and the
+        roster's figures are those it reaches on that volume.
 
     Returns
     -------
@@ -360,7 +361,10 @@ def staffing_plan(
         volume_quantile=volume_quantile,
         **targets,
     )
-    busy = frame["volume"].to_numpy() > 0
+    # the volume staffed for: the forecast's, or its quantile (what required is for), which
+    # the roster's figures are then for too (they were for the mean beside a quantile's need)
+    volume = required["volume"].to_numpy(dtype=float)
+    busy = volume > 0
     if staffed is None:
         scheduled = required["scheduled_agents"].to_numpy()[busy]
         even = math.ceil(scheduled.mean() - 1e-9) if scheduled.size else 0
@@ -376,14 +380,14 @@ def staffing_plan(
             f"received {staffed.size} values"
         )
     reached = service_for_roster(
-        frame["volume"].to_numpy(dtype=float),
+        volume,
         frame["aht_s"].to_numpy(dtype=float),
         interval_s,
         scheduled_agents=staffed,
         **targets,
     )
     plan = frame.assign(interval_s=interval_s)
-    plan["volume"] = required["volume"].to_numpy()
+    plan["volume"] = volume
     plan["required"] = required["raw_agents"].to_numpy()
     plan["fractional_required"] = required["fractional_agents"].to_numpy()
     plan["scheduled_required"] = required["scheduled_agents"].to_numpy()
