@@ -135,14 +135,41 @@ def test_the_length_is_the_longest_period_every_date_starts(dates, length):
 
 def test_costs_with_times_of_day_claim_nothing():
     # Hourly costs (not the data model's dates, but not refused): phone 09:00-10:00 on Mon 2,
-    # 12 over #1 and #2.
-    hourly = costs([("2026-03-02 09:00", "phone", 12), ("2026-03-02 10:00", "chat", 3)])
+    # 12 over #1 and #2; each channel has two hours of one day, so no length is claimed.
+    hourly = costs(
+        [
+            ("2026-03-02 09:00", "phone", 12),
+            ("2026-03-02 10:00", "phone", 4),
+            ("2026-03-02 10:00", "chat", 3),
+            ("2026-03-02 11:00", "chat", 2),
+        ]
+    )
     assert cost_period_lengths(hourly) == {}
     found = kk.compute(
         kk.Dataset(hand_contacts(), costs=hourly), "cost_per_contact", by="channel", freq="hour"
     )
     first = found.dropna(subset=["value"])
     assert first[["channel", "value"]].values.tolist() == [["chat", 3.0], ["phone", 6.0]]
+
+
+def test_monthly_costs_written_at_midnight_utc_are_refused_by_period():
+    # June's and July's costs stamped 00:00 UTC are 02:00 in Paris: they fit no period on the
+    # contacts' clock, and by week June's 400 fell whole on the week of 1 June (400 per
+    # contact there, none the other weeks) and July's on the week of 29 June
+    contacts = hand_contacts()
+    contacts["arrived_at"] = contacts["arrived_at"].dt.tz_localize("Europe/Paris")
+    utc = pd.DataFrame(
+        {
+            "period_start": pd.to_datetime(["2026-03-01", "2026-04-01"]).tz_localize("UTC"),
+            "cost": [400.0, 500.0],
+        }
+    )
+    data = kk.Dataset(contacts, costs=utc)
+    for freq in ("week", "month"):
+        with pytest.raises(KPIUnavailable, match=r"times of day .*2026-03-01 01:00:00\+01:00"):
+            kk.compute(data, "cost_per_contact", freq=freq)
+    # without periods the total stands: 900 over the 8 answered contacts
+    assert kk.compute(data, "cost_per_contact")["value"].item() == 900 / 8
 
 
 @pytest.mark.parametrize("zone", ["America/New_York", "Europe/Paris"])

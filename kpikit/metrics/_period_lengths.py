@@ -42,10 +42,13 @@ _SECONDS = {"15min": 900, "30min": 1800, "hour": 3600}
 
 
 def cost_period_lengths(costs) -> dict:
-    """The length of the cost periods of each channel (None for a table without channels).
+    """The length of the cost periods of each channel (the key None for a table without
+    channels, and for the rows without a channel).
 
-    A channel whose dates fit none of the lengths (a time of day, a null date) is left out:
-    nothing is claimed about it. Rows without a channel are under None too.
+    A channel whose dates fit none of the lengths has the length None when it has one time a
+    day (a day or longer, started at a time of day on the contacts' clock: costs of each
+    month written at midnight UTC, 02:00 in Paris), and is left out when several of its
+    times fall on one day (hourly costs): nothing can be claimed about it.
 
     >>> import pandas as pd
     >>> costs = pd.DataFrame({
@@ -59,7 +62,9 @@ def cost_period_lengths(costs) -> dict:
     keys = ["channel"] if "channel" in nw.from_native(costs).collect_schema().names() else []
     lengths = {}
     for channel, (longest, starts) in _longest(costs, "period_start", COST_LENGTHS, keys).items():
-        lengths[channel] = "month" if starts == 1 and _ORDER[longest] > _ORDER["month"] else longest
+        if longest is not None and starts == 1 and _ORDER[longest] > _ORDER["month"]:
+            longest = "month"
+        lengths[channel] = longest
     return lengths
 
 
@@ -80,11 +85,20 @@ def unfit_costs(costs, freq) -> str | None:
         return None
     lengths = cost_period_lengths(costs)
     for channel, length in lengths.items():
-        if freq in FITS[length]:
+        if length is not None and freq in FITS[length]:
             continue
         whose = "every period_start"
         if len(set(lengths.values())) > 1:
             whose += " without a channel" if channel is None else f" of {channel!r}"
+        if length is None:
+            return (
+                f"the costs' period_start{whose.removeprefix('every period_start')} holds "
+                f"times of day on the contacts' clock (such as {_time_of_day(costs)}), while "
+                "a cost is booked on the first day of the day, week, month, quarter or year "
+                f"it covers: by {_plural(freq)} each cost would fall whole in the one holding "
+                "that time. Give period_start as dates, midnight on the contacts' clock "
+                "(midnight UTC is 02:00 in Paris in summer), or no freq"
+            )
         remedy = f"or give the costs per {freq}" if freq in COST_LENGTHS else ""
         subject = f"{_one(length)}'s cost"
         return (
@@ -149,14 +163,17 @@ def unfit_lengths(costs, freq) -> list[str]:
     """
     if freq is None:
         return []
-    unfit = {length for length in cost_period_lengths(costs).values() if freq not in FITS[length]}
-    return sorted(unfit, key=_ORDER.get)
+    lengths = cost_period_lengths(costs).values()
+    unfit = sorted({n for n in lengths if n is not None and freq not in FITS[n]}, key=_ORDER.get)
+    # a start at a time of day fits no period (unfit_costs says why)
+    return unfit + ["period starting at a time of day"] * (None in lengths)
 
 
 def _longest(native, time_column: str, candidates, keys) -> dict:
     """Per value of ``keys`` (None without keys): the longest of ``candidates`` whose periods
-    start on every time of ``time_column``, and how many distinct times there are. Keys whose
-    times fit none are left out; a column that holds no times gives nothing."""
+    start on every time of ``time_column`` (None when none does), and how many distinct times
+    there are. Keys whose times fit none but fall several on one day (hourly rows) are left
+    out: nothing can be claimed about them. A column that holds no times gives nothing."""
     frame = nw.from_native(native)
     dtype = column_dtype(frame, time_column)
     if not (dtype == nw.Date or dtype == nw.Datetime):
@@ -165,6 +182,7 @@ def _longest(native, time_column: str, candidates, keys) -> dict:
     flags = frame.select(
         *keys,
         time_column,
+        period_expr(frame, time_column, "day").alias("_kk_day"),
         *(
             (start == period_expr(frame, time_column, length)).cast(nw.Int8).alias(length)
             for length in candidates
@@ -172,6 +190,7 @@ def _longest(native, time_column: str, candidates, keys) -> dict:
     )
     aggregates = [nw.col(length).min() for length in candidates]
     aggregates.append(nw.col(time_column).n_unique().alias("_kk_starts"))
+    aggregates.append(nw.col("_kk_day").n_unique().alias("_kk_days"))
     if keys:
         summary = flags.group_by(*keys, drop_null_keys=False).agg(*aggregates)
     else:
@@ -183,9 +202,19 @@ def _longest(native, time_column: str, candidates, keys) -> dict:
     for row in summary.sort(keys[0], nulls_last=True).iter_rows(named=True):
         key = row[keys[0]] if isinstance(row[keys[0]], str) else None  # NaN on pandas
         fitting = [length for length in candidates if row[length] == 1]
-        if fitting:
-            found[key] = fitting[-1], row["_kk_starts"]
+        if fitting or row["_kk_days"] == row["_kk_starts"]:  # one time a day: a day or longer
+            found[key] = fitting[-1] if fitting else None, row["_kk_starts"]
     return found
+
+
+def _time_of_day(costs) -> str:
+    """The first ``period_start`` of ``costs`` that is no midnight, as text."""
+    frame = nw.from_native(costs)
+    start = nw.col("period_start")
+    late = frame.filter(start != start.dt.truncate("1d")).select(start.min())
+    if isinstance(late, nw.LazyFrame):
+        late = late.collect()
+    return str(late["period_start"][0])
 
 
 def _problem(subject: str, length: str, freq: str) -> str:
