@@ -620,3 +620,19 @@ def test_a_plan_for_a_volume_quantile_judges_the_roster_on_that_volume():
     assert row["service_level"] == pytest.approx(73.87, abs=0.01)
     totals = whatif.plan_totals(plan)
     assert totals["below_target"] == 1 and totals["contacts"] == pytest.approx(113.08, abs=0.01)
+
+
+def test_an_overloaded_interval_answers_no_more_than_its_agents_handle():
+    # 200 calls of 180 s in a half hour on 10 agents: they handle 10 · 1800 / 180 = 100; the
+    # cost, 10 agents · 0.5 h · 30 = 150, is 1.50 per answered contact (it said 0.75, counting
+    # all 200 as answered). No agent answers nobody: no cost per contact (it said 0.0)
+    short = evaluate(Scenario(volume=200, aht_s=180, agents=10, cost_per_agent_hour=30))
+    assert short.intervals["answered"].item() == 100.0
+    assert short.value("cost_per_contact") == 1.5
+    nobody = evaluate(Scenario(volume=200, aht_s=180, agents=0, cost_per_agent_hour=30))
+    assert nobody.intervals["answered"].item() == 0.0
+    assert math.isnan(nobody.value("cost_per_contact"))
+    # enough agents: every offered contact is answered, as before (14 · 0.5 · 30 / 100)
+    enough = evaluate(Scenario(volume=100, aht_s=180, agents=14, cost_per_agent_hour=30))
+    assert enough.intervals["answered"].item() == pytest.approx(100.0)
+    assert enough.value("cost_per_contact") == pytest.approx(2.1)

@@ -131,9 +131,12 @@ def evaluate(scenario, assumptions=None, *, reference_asa_s=None):
     Notes
     -----
     Without patience (Erlang C) abandonment is NaN and every offered contact counts as
-    answered. Without ``csat`` or ``fcr`` the projections are NaN. With no reference ASA the
-    scenario's own ASA is the reference (no wait effect). An overloaded interval (Erlang C,
-    traffic >= agents) has an infinite ASA, so the rolled-up ASA is infinite too.
+    answered, up to what the agents can handle in the interval (``agents · interval / AHT``:
+    an overloaded interval leaves the rest waiting at its end, and no agent answers nobody,
+    so its cost per contact is NaN, not 0). Without ``csat`` or ``fcr`` the projections are
+    NaN. With no reference ASA the scenario's own ASA is the reference (no wait effect). An
+    overloaded interval (Erlang C, traffic >= agents) has an infinite ASA, so the rolled-up
+    ASA is infinite too.
 
     Examples
     --------

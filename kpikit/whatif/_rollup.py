@@ -76,20 +76,30 @@ def busy_agents(traffic, abandonment_rate, agents):
 def rollup(plan, scenario):
     """Roll the interval plan up: ``answered`` (added to ``plan``) and the summary figures.
 
-    ``answered = volume (1 - abandonment)``; ``occupancy = 100 sum(busy agents) /
-    sum(agents)`` (busy agent time over agent time on the phones, :func:`busy_agents`).
-    Returns a dict with ``contacts, aht, agents, scheduled_agents, agent_hours,
+    ``answered = busy agents · interval / AHT`` (:func:`busy_agents`): ``volume (1 -
+    abandonment)``, but no more than the agents can handle in the interval (an overloaded
+    interval's queue is left waiting at its end; no agent answers nobody);
+    ``occupancy = 100 sum(busy agents) / sum(agents)`` (busy agent time over agent time on
+    the phones). Returns a dict with ``contacts, aht, agents, scheduled_agents, agent_hours,
     service_level, asa, abandonment_rate, occupancy, answered, overloaded`` (the number of
     overloaded intervals).
+
+    >>> from types import SimpleNamespace
+    >>> import pandas as pd
+    >>> plan = pd.DataFrame({"volume": [200.0], "aht_s": 180.0, "traffic": 20.0, "agents": 10,
+    ...     "scheduled_agents": 10, "service_level": 0.0, "asa": math.inf,
+    ...     "abandonment_rate": math.nan, "overloaded": True})
+    >>> rollup(plan, SimpleNamespace(interval_s=1800))["answered"]  # 10 agents · 1800 / 180
+    100.0
     """
     volume = plan["volume"].to_numpy()
     abandonment = plan["abandonment_rate"].fillna(0.0).to_numpy()
-    answered = volume * (1 - abandonment / 100)
-    plan["answered"] = answered
     agent_time = plan["agents"].to_numpy(dtype=float)
     busy = busy_agents(plan["traffic"].to_numpy(), abandonment, agent_time)
+    answered = busy * scenario.interval_s / plan["aht_s"].to_numpy(dtype=float)
+    plan["answered"] = answered
     return {
-        "contacts": volume.sum(),
+        "contacts": float(volume.sum()),
         "aht": weighted(plan["aht_s"], answered),
         "agents": float(plan["agents"].max()),
         "scheduled_agents": float(plan["scheduled_agents"].max()),
@@ -98,6 +108,6 @@ def rollup(plan, scenario):
         "asa": weighted(plan["asa"], answered),
         "abandonment_rate": weighted(plan["abandonment_rate"], volume),
         "occupancy": 100 * busy.sum() / agent_time.sum() if agent_time.sum() > 0 else math.nan,
-        "answered": answered.sum(),
+        "answered": float(answered.sum()),
         "overloaded": int(plan["overloaded"].sum()),
     }
