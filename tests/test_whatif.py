@@ -636,3 +636,24 @@ def test_an_overloaded_interval_answers_no_more_than_its_agents_handle():
     enough = evaluate(Scenario(volume=100, aht_s=180, agents=14, cost_per_agent_hour=30))
     assert enough.intervals["answered"].item() == pytest.approx(100.0)
     assert enough.value("cost_per_contact") == pytest.approx(2.1)
+
+
+def test_compare_projects_an_evaluated_alternative_from_the_bases_reference():
+    # 14 then 12 agents for 100 calls of 180 s: ASA 7.84 s, then 40.45 s (+32.61 s). At
+    # -2.5 CSAT points per 30 s of waiting, the CSAT falls by 2.5 · 32.61 / 30 = 2.717
+    # whether the scenarios come evaluated or not. An evaluated alternative kept its own
+    # reference (difference 0), and a base evaluated at a reference of 60 s was compared
+    # from its scenario's (none: its own ASA), which gave -7.06
+    base = Scenario(volume=100, aht_s=180, agents=14, csat=80.0)
+    alternative = base.adjust(agents=-2)
+    for first, second in [
+        (base, alternative),
+        (base, evaluate(alternative)),
+        (evaluate(base, reference_asa_s=60), alternative),
+        (evaluate(base, reference_asa_s=60), evaluate(alternative)),
+    ]:
+        table = compare(first, second).set_index("metric")
+        assert table.loc["asa", "difference"] == pytest.approx(32.609, abs=1e-3)
+        assert table.loc["csat", "difference"] == pytest.approx(-2.5 * 32.609 / 30, abs=1e-3)
+    assert evaluate(base, reference_asa_s=60).reference_asa_s == 60
+    assert evaluate(base).reference_asa_s == pytest.approx(7.836, abs=1e-3)

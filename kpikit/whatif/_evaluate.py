@@ -1,5 +1,6 @@
 """Evaluate a scenario (queue figures, roll-ups, cost, projections) and compare two."""
 
+import math
 from dataclasses import dataclass
 
 import pandas as pd
@@ -46,12 +47,16 @@ class Evaluation:
         ``occupancy`` note counts them.
     scenario : Scenario
     assumptions : Assumptions
+    reference_asa_s : float
+        The ASA the CSAT projection started from (the ``reference_asa_s`` given, the
+        scenario's, or its own ASA), which :func:`compare` projects the alternative from.
     """
 
     summary: pd.DataFrame
     intervals: pd.DataFrame
     scenario: Scenario
     assumptions: Assumptions
+    reference_asa_s: float = math.nan
 
     def value(self, metric):
         """The rolled-up value of one metric, for example ``evaluation.value("asa")``."""
@@ -187,6 +192,7 @@ def _evaluated(scenario, assumptions, reference_asa_s):
         intervals=plan[_INTERVAL_COLUMNS],
         scenario=scenario,
         assumptions=assumptions,
+        reference_asa_s=float(reference),
     )
 
 
@@ -228,13 +234,12 @@ def compare(base, alternative, assumptions=None):
     _expect("alternative", alternative, (Scenario, Evaluation))
     assumptions = _assumptions(assumptions)
     first = base if isinstance(base, Evaluation) else evaluate(base, assumptions)
-    reference = first.scenario.reference_asa_s
-    if reference is None:
-        reference = first.value("asa")
+    # an evaluated alternative is projected again from the base's reference (its own kept
+    # its CSAT unchanged), with its own assumptions
     second = (
-        alternative
+        _evaluated(alternative.scenario, alternative.assumptions, first.reference_asa_s)
         if isinstance(alternative, Evaluation)
-        else _evaluated(alternative, assumptions, reference)
+        else _evaluated(alternative, assumptions, first.reference_asa_s)
     )
     table = first.summary[["metric", "unit", "basis", "value"]].rename(columns={"value": "base"})
     table["alternative"] = second.summary["value"].to_numpy()
