@@ -657,3 +657,22 @@ def test_compare_projects_an_evaluated_alternative_from_the_bases_reference():
         assert table.loc["csat", "difference"] == pytest.approx(-2.5 * 32.609 / 30, abs=1e-3)
     assert evaluate(base, reference_asa_s=60).reference_asa_s == 60
     assert evaluate(base).reference_asa_s == pytest.approx(7.836, abs=1e-3)
+
+
+def test_a_roster_copied_onto_the_autumn_change_staffs_both_passes_of_the_hour():
+    # one agent on duty every half hour in Paris, a week of it; Sunday 27 October 2024 has 50
+    # half hours, 02:00 and 02:30 twice. Copied from the 20th, the second pass of the hour had
+    # nobody (48 of 50 intervals), so a plan showed 0 % service level in it
+    zone = "Europe/Paris"
+    starts = pd.date_range("2024-10-14", "2024-10-27", freq="30min", tz=zone, inclusive="left")
+    contacts = pd.DataFrame(
+        {"contact_id": range(len(starts)), "arrived_at": starts, "answered": True, "wait_s": 5.0}
+    )
+    intervals = pd.DataFrame(
+        {"agent_id": "A1", "interval_start": starts, "handling_s": 900.0, "available_s": 900.0}
+    )
+    data = kk.Dataset(contacts=contacts, agent_intervals=intervals)
+    staffed, source = whatif.roster_for_day(data, "2024-10-27", channel=None)
+    day = pd.date_range("2024-10-27", "2024-10-28", freq="30min", tz=zone, inclusive="left")
+    assert source.startswith("agent intervals of 2024-10-20")
+    assert len(day) == 50 and staffed.reindex(day).tolist() == [1.0] * 50

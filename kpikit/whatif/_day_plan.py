@@ -256,14 +256,23 @@ def _moved(staffed, shift):
     """``staffed`` with its interval starts ``shift`` later on the wall clock: a week later
     is the same time of day across a change of daylight saving (168 hours on is an hour off).
     Starts the clocks skip that day (02:00 on a spring day in Paris) are left out; a repeated
-    hour takes the roster once, in its first pass."""
+    hour takes the roster in both passes (a shift across the change works that hour twice;
+    in its first pass only, the second had nobody and a false 0 % service level).
+
+    >>> week = pd.Series([3.0, 4.0], index=pd.DatetimeIndex(
+    ...     ["2024-10-20 02:00", "2024-10-20 03:00"]).tz_localize("Europe/Paris"))
+    >>> _moved(week, pd.Timedelta(days=7)).index.strftime("%H:%M%z").tolist()
+    ['02:00+0200', '02:00+0100', '03:00+0100']
+    """
     index = staffed.index
     if index.tz is None:
         return staffed.set_axis(index + shift)
-    moved = (index.tz_localize(None) + shift).tz_localize(
-        index.tz, ambiguous=True, nonexistent="NaT"
-    )
-    return staffed.set_axis(moved)[moved.notna()]
+    wall = index.tz_localize(None) + shift
+    first = wall.tz_localize(index.tz, ambiguous=np.ones(len(wall), bool), nonexistent="NaT")
+    second = wall.tz_localize(index.tz, ambiguous=np.zeros(len(wall), bool), nonexistent="NaT")
+    again = (first != second) & first.notna()
+    both = pd.concat([staffed.set_axis(first)[first.notna()], staffed.set_axis(second)[again]])
+    return both.sort_index(kind="stable")
 
 
 def staffing_plan(
