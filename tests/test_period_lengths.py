@@ -257,6 +257,27 @@ def test_half_hour_intervals_give_half_hours_and_refuse_quarters(engine):
     assert "occupancy" not in set(every["kpi"]) and "service_level" in set(every["kpi"])
 
 
+def test_a_row_longer_than_a_day_is_refused_by_day():
+    # a week's totals in one row (100,000 + 44,000 s = 40 h): by day it was accepted, all
+    # 69.4 % on its first day; a day lasts 25 hours at most (the autumn change)
+    intervals = pd.DataFrame(
+        {
+            "agent_id": ["A1"],
+            "interval_start": pd.to_datetime(["2026-03-02"]),
+            "handling_s": [100_000.0],
+            "available_s": [44_000.0],
+        }
+    )
+    data = kk.Dataset(hand_contacts(), agent_intervals=intervals)
+    with pytest.raises(KPIUnavailable, match=r"longer than days \(a row holds 144,000 s\)"):
+        kk.compute(data, "occupancy", freq="day")
+    weekly = kk.compute(data, "occupancy", freq="week")
+    assert weekly["value"].item() == pytest.approx(100 * 100_000 / 144_000)
+    # 25 hours in a row is a day's most: still a day
+    day = intervals.assign(handling_s=60_000.0, available_s=30_000.0)
+    kk.compute(kk.Dataset(hand_contacts(), agent_intervals=day), "occupancy", freq="day")
+
+
 def test_quarter_hour_intervals_give_quarters():
     # The same intervals holding at most 900 s each: 15 minutes is fine.
     quarters = hand_intervals()

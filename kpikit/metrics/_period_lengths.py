@@ -38,7 +38,19 @@ FITS = {
 """The periods (``freq``) that a row of each length fits into a whole number of times."""
 
 COST_LENGTHS = ("day", "week", "month", "quarter", "year")
-_SECONDS = {"15min": 900, "30min": 1800, "hour": 3600}
+_HOUR, _DAY = 3600, 86_400
+_MOST_SECONDS = {
+    "15min": 900,
+    "30min": 1800,
+    "hour": _HOUR,
+    "day": _DAY + _HOUR,  # the autumn change's day lasts 25 hours
+    "week": 7 * _DAY + _HOUR,
+    "month": 31 * _DAY + _HOUR,
+    "quarter": 92 * _DAY + _HOUR,
+    "year": 366 * _DAY + _HOUR,
+}
+"""The most seconds a period of each length can last (across a clock change): an agent
+interval row holding more is longer than the period (a week's totals by day)."""
 
 
 def cost_period_lengths(costs) -> dict:
@@ -121,12 +133,12 @@ def unfit_intervals(intervals, freq) -> str | None:
     of an interval cannot be split into periods of 15min: it would all fall on the first of
     them. Use freq='30min' or longer (or none), or give intervals of 15min
     """
-    if freq not in _SECONDS:
+    if freq is None:
         return None
     longest = _longest_row_s(intervals)
-    if longest is None or longest <= _SECONDS[freq]:
+    if longest is None or longest <= _MOST_SECONDS[freq]:
         return None
-    fitting = next((f for f, seconds in _SECONDS.items() if seconds >= longest), "day")
+    fitting = next((f for f, seconds in _MOST_SECONDS.items() if seconds >= longest), "year")
     return (
         f"the agent intervals last longer than {_plural(freq)} (a row holds {longest:,.0f} s), "
         f"and {_problem('the time of an interval', fitting, freq)}. "
