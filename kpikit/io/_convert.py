@@ -25,7 +25,7 @@ from kpikit.io._advice import (
     table_fix,
 )
 from kpikit.io._values import (
-    _ISO_DATE,
+    ISO_DATE,
     NA_TOKENS,
     guess_and_read_dates,
     guess_dates,
@@ -338,7 +338,7 @@ def _cut_short(text: pd.Series) -> pd.Series:
     False
     """
     present = text.dropna().astype(str).str.strip()
-    whole = present.str.match(_ISO_DATE)
+    whole = present.str.match(ISO_DATE)
     timed = present.str.contains(_HAS_TIME)
     cut = ~whole | (~timed & timed.any())
     return cut.reindex(text.index, fill_value=False)

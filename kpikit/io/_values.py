@@ -17,9 +17,10 @@ unless listed in ``na_values``."""
 TRUE_WORDS = ("true", "t", "yes", "y", "1")
 FALSE_WORDS = ("false", "f", "no", "n", "0")
 
-_ISO_DATE = re.compile(
+ISO_DATE = re.compile(
     r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)?$"
 )
+"""An ISO 8601 date, with a time and an offset or not: what a whole ISO timestamp looks like."""
 _NUMERIC_DATE = re.compile(
     r"^(?P<first>\d{1,2})(?P<sep>[/.-])(?P<second>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})"
     r"(?P<time>[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp][Mm])?)?$"
@@ -131,7 +132,7 @@ def guess_and_read_dates(values: pd.Series) -> tuple[DateGuess | None, pd.Series
     if text.empty:
         return None, None
     first = text.iloc[0].strip()
-    if _ISO_DATE.match(first):
+    if ISO_DATE.match(first):
         return DateGuess("ISO8601", "year first", first, ("ISO8601",)), None
     year_first = _YEAR_FIRST_DATE.match(first)
     if year_first:
