@@ -174,6 +174,39 @@ def test_persistent_underperformance_is_flagged_at_60_and_90_days():
     assert monthly["persistent"].tolist() == [0, 0, 90, 90]
 
 
+def test_breaches_ramp_a_teams_first_week_as_the_scorecard_does():
+    # a team starting on Wednesday 7 January 2026, 4 contacts a day Wed-Fri with 3 in time:
+    # 9 / 12 = 75 %. Its first week is ramped: 80 eased by 10 % is 72, so 75 is green and no
+    # breach. Rated without the period's length (one week: none could be read), the week was
+    # judged at its Monday, before the start: 80, red
+    days = pd.date_range("2026-01-07 09:00", periods=3, freq="D")
+    contacts = pd.DataFrame(
+        {
+            "contact_id": range(12),
+            "team": "north",
+            "arrived_at": days.repeat(4),
+            "answered": True,
+            "wait_s": [5.0, 5.0, 5.0, 100.0] * 3,
+        }
+    )
+    targets = pd.DataFrame({"kpi": ["service_level"], "target": [80], "tolerance": [2]})
+    ramp = Ramp(start_dates={"north": "2026-01-07"})
+    card = kk.scorecard(contacts, targets, by="team", freq="week", ramp=ramp).table
+    assert card[["value", "target", "status"]].values.tolist() == [[75.0, 72.0, "green"]]
+    assert breaches(contacts, targets, by="team", freq="week", ramp=ramp).empty
+    # by day with contacts on two Mondays only (5 and 12 January), a team starting on the
+    # 8th: the 5th is before it, so 80 holds and 75 is red (the Mondays read as weeks put
+    # the 8th inside the first and eased it)
+    mondays = contacts.iloc[:8].assign(
+        arrived_at=pd.to_datetime(["2026-01-05", "2026-01-12"]).repeat(4)
+    )
+    late = Ramp(start_dates={"north": "2026-01-08"})
+    found = breaches(mondays, targets, by="team", freq="day", ramp=late)
+    assert found[["period", "target", "status"]].values.tolist() == [
+        [pd.Timestamp("2026-01-05"), 80.0, "red"]
+    ]
+
+
 def test_credits_and_ramp_come_from_the_scorecard(two_sites):
     found = breaches(two_sites, SL_TARGET, by="site", credits={"service_level": (100, 250)})
     # red costs the penalty, amber nothing

@@ -270,6 +270,26 @@ def test_a_group_that_recovered_in_the_quarters_last_week_is_not_persistent():
     assert persistent.table["flag (days)"].tolist() == [60]
 
 
+def test_a_weekly_summary_compares_with_the_week_before_not_a_month_before():
+    # 200 contacts on Monday 2 February (all in time) and 200 on Monday 2 March 2026 (none):
+    # the week of 23 February has no contacts, so there is no previous week and no change.
+    # The weeks present, a month apart, were read as months: "fell from 100.0 % to 0.0 %"
+    rows = [
+        {
+            "contact_id": i + 200 * j,
+            "arrived_at": pd.Timestamp(day) + pd.Timedelta(minutes=i),
+            "answered": True,
+            "wait_s": wait,
+        }
+        for j, (day, wait) in enumerate([("2026-02-02", 5.0), ("2026-03-02", 100.0)])
+        for i in range(200)
+    ]
+    report = cadence_report("weekly", pd.DataFrame(rows), SL_TARGETS, date="2026-03-02")
+    table = report.sections[1].table
+    assert table["previous week"].isna().all()
+    assert not any("fell from" in line for part in report.sections for line in part.lines)
+
+
 def test_next_target_rises_on_the_ramp_and_never_falls():
     # met 4 of 4 weeks at a median of 85: halfway from 80 is 82.5
     assert next_target(80, "higher", [84, 85, 86, 85])[0] == 82.5

@@ -200,8 +200,14 @@ def breaches(
     with checked_once(as_dataset(data)):  # the computes below check each table once
         rated, unavailable = _computable(data, targets["kpi"].tolist(), by, freq, compute_options)
         provisional = provisional_in(rated, data, freq, compute_options)
-        card = rate(
-            rated, targets, previous=False, ramp=ramp, credits=credits, provisional=provisional
+        card = rate(  # freq: read from the periods, a ramp misjudged a team's first week
+            rated,
+            targets,
+            freq=freq,
+            previous=False,
+            ramp=ramp,
+            credits=credits,
+            provisional=provisional,
         )
         keys = list(card.by)
         in_breach = ("red", "amber") if include_amber else ("red",)

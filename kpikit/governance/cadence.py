@@ -153,7 +153,10 @@ class _Context:
         if key not in self.cache:
             table = pandas_frame(compute(self.data, by=by or None, freq=freq, **self.options))
             provisional = provisional_in(table, self.data, freq, self.options)
-            rated = rate(table, targets, previous=previous, provisional=provisional).table
+            # freq given: read from the weeks present, weeks a month apart compared as months
+            rated = rate(
+                table, targets, freq=freq, previous=previous, provisional=provisional
+            ).table
             # FCR whose repeat window is still open is neither met nor missed yet
             rated.loc[rated["provisional_until"].notna(), "status"] = PROVISIONAL
             self.cache[key] = rated
@@ -298,7 +301,7 @@ def _volume_table(context: _Context) -> pd.DataFrame:
         rated = table
         if len(targets):  # rated rows have a status; those of KPIs without a target stay too
             untargeted = table[~table["kpi"].isin(targets["kpi"])]
-            rated = pd.concat([rate(table, targets, previous=False).table, untargeted])
+            rated = pd.concat([rate(table, targets, freq="day", previous=False).table, untargeted])
         for group, frame in _by_group(rated, by):
             today = frame[frame["period"] == context.start].set_index("kpi")
             if today.empty:
@@ -558,21 +561,22 @@ def group_label(row, by: list) -> str:
     """The group of a row in words: ``"Harbor"``, ``"Harbor · billing"`` or the whole center."""
     if not by:
         return WHOLE_CENTER
-    return " · ".join(str(row[key]) for key in by)
+    return " · ".join(words.value_text(row[key]) for key in by)
 
 
 def group_labels(frame: pd.DataFrame, by: list) -> list[str]:
     """:func:`group_label` of every row of ``frame``, read column by column: ``iterrows``
     builds a Series per row, with a copy of the frame's ``attrs`` in each.
 
-    >>> group_labels(pd.DataFrame({"site": ["Harbor", "Lakeside"], "queue": ["billing", 7]}),
+    >>> group_labels(pd.DataFrame({"site": ["Harbor", None], "queue": ["billing", 7]}),
     ...              ["site", "queue"])
-    ['Harbor · billing', 'Lakeside · 7']
+    ['Harbor · billing', '(none) · 7']
     """
     if not by:
         return [WHOLE_CENTER] * len(frame)
     return [
-        " · ".join(map(str, values)) for values in zip(*(frame[key] for key in by), strict=True)
+        " · ".join(map(words.value_text, values))
+        for values in zip(*(frame[key] for key in by), strict=True)
     ]
 
 
