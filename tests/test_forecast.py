@@ -234,6 +234,30 @@ def test_a_forecast_from_the_hour_repeated_starts_at_until(until, freq, horizon,
 
 
 @pytest.mark.parametrize(
+    ("until", "freq", "horizon", "periods"),
+    [
+        # the horizon is real time from the interval holding until: 3 hours from 00:00+02:00
+        # end with the first 02:00 (it gave 2 rows, the shift of the repeated hour taken off)
+        ("2024-10-27 00:00+02:00", "hour", "3h", ["00:00+02", "01:00+02", "02:00+02"]),
+        ("2024-10-27 01:00+02:00", "hour", "2h", ["01:00+02", "02:00+02"]),
+        # the second 02:00 starts an hour after the horizon's end: left out (it was a third)
+        ("2024-10-27 01:45+02:00", "30min", "1h", ["01:30+02", "02:00+02"]),
+        # inside the first 02:00: that interval (no wall step was left, and numpy raised
+        # "need at least one array to concatenate")
+        ("2024-10-27 02:30+02:00", "hour", "1h", ["02:00+02"]),
+    ],
+)
+def test_a_horizon_ending_in_the_repeated_hour_holds_its_real_time(until, freq, horizon, periods):
+    log = hourly_log(pd.Timestamp("2024-10-27") - pd.Timedelta("28D"), 28)
+    paris = log.assign(arrived_at=log["arrived_at"].dt.tz_convert("Europe/Paris"))
+    table = forecast.volume(
+        paris, freq=freq, horizon=horizon, until=pd.Timestamp(until), model="seasonal_naive"
+    )
+    shown = [f"{period:%H:%M%z}"[:-2] for period in table["period"]]
+    assert shown == periods
+
+
+@pytest.mark.parametrize(
     ("change", "count"),
     [
         # skipped: no 02:00 on 31 March; its count is the mean of 01:00 (UTC 00:00, 0 contacts)

@@ -343,6 +343,7 @@ def forecast(
         before = (contacts["arrived_at"] < moment).to_numpy()
         for column in {"arrived_at", LAST} & set(contacts.columns):
             contacts[column] = clock.naive(contacts[column]).where(before)
+    span = steps * step(freq)  # the horizon in real time, which the table is cut to
     steps = clock.wall_steps(moment, steps, step(freq))
     table = interval_series(
         contacts,
@@ -395,7 +396,7 @@ def forecast(
         predicted.loc[unknown, ["forecast", "low", "high"]] = np.nan
         predictions[target] = predicted
     return Forecast(
-        intervals=_intervals(predictions, keys_frame, keys, freq, clock, moment),
+        intervals=_intervals(predictions, keys_frame, keys, freq, clock, moment, span),
         backtest=_backtest_table(backtests, keys),
         chosen=pd.concat(chosen, ignore_index=True).merge(keys_frame, on=SERIES_ID)[
             [*keys, "target", "model"]
@@ -420,12 +421,15 @@ def _reach(window, model, origins, spacing):
         return None
 
 
-def _intervals(predictions, keys_frame, keys, freq, clock, until):
-    """The forecast table: a row per group and interval, from the interval holding ``until``.
+def _intervals(predictions, keys_frame, keys, freq, clock, until, span):
+    """The forecast table: a row per group and interval, from the interval holding ``until``
+    for ``span`` of real time.
 
     A wall interval the clocks repeat has two instants (:meth:`Clock.aware`); with ``until``
     in the second, the first is over and left out: 02:10 in Paris after the clocks went back
     (01:10 UTC) forecasts hours from 02:00+01:00, not from 02:00+02:00 (00:00 UTC) as well.
+    Instants past the span are left out too: 3 hours from 00:00+02:00 on that day are 00:00,
+    01:00 and 02:00+02:00, not 02:00+01:00 as well.
     """
     names = {
         "volume": ("volume", "volume_low", "volume_high"),
@@ -440,6 +444,7 @@ def _intervals(predictions, keys_frame, keys, freq, clock, until):
     merged = clock.aware(merged, "period")
     if not clock.daily:  # a calendar day of the zone may last 25 hours: one row a day
         merged = merged[merged["period"] + step(freq) > until]
+        merged = merged[merged["period"] < merged["period"].min() + span]
     merged["interval_s"] = step(freq).total_seconds()
     values = [column for target in predictions for column in names[target]]
     merged = merged.sort_values([*keys, "period"]).reset_index(drop=True)

@@ -5,6 +5,7 @@ log starts earlier) and ``until`` is present (an interval without contacts has z
 the models see the nights and the quiet days too.
 """
 
+import math
 import numbers
 import warnings
 from dataclasses import dataclass
@@ -291,21 +292,24 @@ class Clock:
         return _dated(_dated(times).tz_convert(self.zone)).tz_localize(None)
 
     def wall_steps(self, moment, steps, length):
-        """Wall intervals after ``moment`` spanning ``steps`` intervals of real time: one more
-        for each interval the clocks skip on the way, one fewer for each they repeat.
+        """Wall intervals after ``moment`` that hold ``steps`` intervals of real time: one more
+        for each interval the clocks skip on the way (part of one counts whole); as many for
+        those they repeat, whose second instant may fall past the horizon (the forecast's
+        table is cut to it in real time). One fewer each left the horizon an interval short
+        when it ended in the first pass of the repeated hour, and none at all inside it.
 
         >>> paris = Clock("Europe/Paris")
         >>> spring = pd.Timestamp("2024-03-31", tz="Europe/Paris")
         >>> paris.wall_steps(spring, 24, pd.Timedelta("1h"))  # 02:00 is skipped
         25
-        >>> paris.wall_steps(spring + pd.Timedelta("210D"), 24, pd.Timedelta("1h"))
-        23
+        >>> paris.wall_steps(spring + pd.Timedelta("210D"), 24, pd.Timedelta("1h"))  # autumn
+        24
         """
         if self.zone is None or self.daily:
             return steps
         span = steps * length
         shift = self.naive(moment + span) - self.naive(moment) - span
-        return steps + int(shift / length)
+        return steps + max(math.ceil(shift / length), 0)
 
     def exposure(self, start, slots, length):
         """Intervals of real time in each of ``slots`` wall intervals of ``length`` from the
