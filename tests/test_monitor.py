@@ -267,6 +267,100 @@ def test_a_log_without_handle_times_has_no_aht(tmp_path):
     assert nine["aht_s"] == pytest.approx(200.0)
 
 
+def _one_row(contact_id, answered, wait_s, arrived="2026-03-02 09:00"):
+    return pd.DataFrame(
+        {
+            "contact_id": [contact_id],
+            "arrived_at": [arrived],
+            "answered": [answered],
+            "wait_s": [wait_s],
+        }
+    )
+
+
+def test_an_arrival_row_never_overwrites_an_outcome(tmp_path):
+    # #1 answered in 10 s, then its arrival row comes in a later drop (written late, or the
+    # drop repeated): it waited for an hour again, at 0 % service level with an alert
+    _one_row(1, True, 10.0).to_csv(tmp_path / "0001.csv", index=False)
+    monitor = IntradayMonitor(tmp_path)
+    _one_row(1, None, None).to_csv(tmp_path / "0002.csv", index=False)
+    view = monitor.refresh(now="2026-03-02 10:00")
+    assert (view.queue_depth, view.longest_wait_s) == (0, 0.0)
+    assert view.day["service_level"] == 100.0 and view.alerts.empty
+    # a later outcome still corrects an earlier one
+    _one_row(1, False, 30.0).to_csv(tmp_path / "0003.csv", index=False)
+    assert monitor.refresh(now="2026-03-02 10:00").day["abandonment_rate"] == 100.0
+
+
+def test_a_drop_that_cannot_be_read_loses_no_other_drop(tmp_path):
+    # 0001 is good, 0002 empty (no header): the poll raised pandas' "No columns to parse"
+    # and 0001's contact was never read. Now 0002 is named, and read again once written
+    _one_row(0, True, 1.0).to_csv(tmp_path / "0000.csv", index=False)
+    monitor = IntradayMonitor(tmp_path)
+    _one_row(1, True, 10.0).to_csv(tmp_path / "0001.csv", index=False)
+    (tmp_path / "0002.csv").write_text("")
+    with pytest.raises(ValueError, match="drop 0002.csv cannot be read"):
+        monitor.refresh()
+    _one_row(2, True, 10.0).to_csv(tmp_path / "0002.csv", index=False)
+    assert monitor.refresh().contacts == 3
+    (tmp_path / "0003.csv").write_text("who,what\n1,2\n")
+    with pytest.raises(ValueError, match=r"drop 0003.csv is missing column\(s\) \['contact_id'"):
+        monitor.refresh()
+
+
+def test_a_log_rewritten_shorter_is_read_again_from_its_start(tmp_path):
+    # five contacts, then the file rewritten with two others: reading went on from the old
+    # offset, missed them, and then failed on every refresh in the middle of a line
+    log = tmp_path / "log.csv"
+    pd.concat([_one_row(i, True, 10.0) for i in range(1, 6)]).to_csv(log, index=False)
+    monitor = IntradayMonitor(log)
+    pd.concat([_one_row(i, True, 10.0) for i in (100, 101)]).to_csv(log, index=False)
+    assert monitor.refresh().contacts == 7
+    with log.open("a") as handle:
+        handle.write("102,2026-03-02 09:02,True,12.0\n")
+    assert monitor.refresh().contacts == 8
+
+
+def test_ids_read_as_numbers_in_one_drop_and_text_in_another_are_one_contact(tmp_path):
+    # drop 1: ids 7 and 8 (read as numbers); drop 2: 7's outcome beside A9 (read as text).
+    # 7 and "7" were two contacts: 4 contacts, 3 waiting. By hand: 3 contacts, 2 waiting
+    pd.DataFrame(
+        {"contact_id": [7, 8], "arrived_at": "2026-03-02 09:00", "answered": None, "wait_s": None}
+    ).to_csv(tmp_path / "0001.csv", index=False)
+    pd.DataFrame(
+        {
+            "contact_id": ["7", "A9"],
+            "arrived_at": "2026-03-02 09:00",
+            "answered": [True, None],
+            "wait_s": [10.0, None],
+        }
+    ).to_csv(tmp_path / "0002.csv", index=False)
+    view = IntradayMonitor(tmp_path).refresh(now="2026-03-02 09:05")
+    assert (view.contacts, view.queue_depth) == (3, 2)
+
+
+def test_the_service_level_threshold_is_the_channels_by_default(tmp_path):
+    # chat contacts answered in 10, 25 and 5 s and one abandoned after 3 s: kk.compute's
+    # chat threshold is 30 s, so 3 of 4 (75 %); the monitor used 20 s for every channel: 50 %
+    frame = pd.DataFrame(
+        {
+            "contact_id": [1, 2, 3, 4],
+            "arrived_at": pd.to_datetime(["2026-03-02 09:00"] * 4),
+            "answered": [True, True, True, False],
+            "wait_s": [10.0, 25.0, 5.0, 3.0],
+            "channel": "chat",
+        }
+    )
+    live_events(frame).drop(columns="event_at").to_csv(tmp_path / "0001.csv", index=False)
+    view = IntradayMonitor(tmp_path, channel="chat").refresh()
+    expected = kk.compute(frame, kpis="service_level")["value"].item()
+    assert view.day["service_level"] == expected == 75.0
+    assert (
+        IntradayMonitor(tmp_path, channel="chat", threshold_s=20).refresh().day["service_level"]
+        == 50.0
+    )
+
+
 def zoned_log(folder, local_times, zone="Europe/Paris"):
     """A log of answered contacts (5 s waits) at ``local_times``, stored with their zone."""
     arrived = pd.DatetimeIndex(pd.to_datetime(local_times)).tz_localize(zone, ambiguous="infer")

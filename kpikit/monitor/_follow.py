@@ -3,7 +3,8 @@
 Three layouts are followed:
 
 - one CSV file that grows by appended lines (the byte offset read so far is kept; a line
-  without its newline yet is left for the next poll);
+  without its newline yet is left for the next poll; a file shorter than that offset was
+  rewritten, and is read again from its start);
 - one Parquet file that is rewritten whole (read again when its size or time changes, keeping
   the rows beyond those already seen);
 - a folder of drops (``*.csv``, ``*.csv.gz``, ``*.parquet``), each read once, in name order.
@@ -22,6 +23,11 @@ DROP_SUFFIXES = (".csv", ".csv.gz", ".parquet")
 
 LOG_SUFFIXES = (".csv", ".parquet")
 """Suffixes of a log followed as one file (a folder of drops has none to match)."""
+
+
+def _lacking(frame, columns) -> list:
+    """The ``columns`` that ``frame`` lacks."""
+    return [column for column in columns if column not in frame.columns]
 
 
 def _is_drop(path):
@@ -78,6 +84,9 @@ class LogFollower:
     ----------
     path : str or Path
         A CSV file, a Parquet file, or a folder of drops.
+    required : sequence of sequences of str, default=()
+        Groups of columns each drop of a folder must have; a drop lacking some is refused,
+        naming the first group it lacks (the keys before the outcome).
 
     Raises
     ------
@@ -94,11 +103,13 @@ class LogFollower:
     (1, 0)
     """
 
-    def __init__(self, path):
+    def __init__(self, path, required=()):
         self.path = checked_log_path(path)
+        self.required = tuple(required)
         self._offset = 0
         self._header = None
         self._seen_files = set()
+        self._pending = []
         self._parquet_rows = 0
         self._parquet_stamp = None
 
@@ -111,15 +122,32 @@ class LogFollower:
         return self._poll_csv()
 
     def _poll_folder(self):
+        """The drops not read yet, in name order. A drop that cannot be read, or lacks a
+        ``required`` column, raises a ValueError naming it; the drops before it are kept for
+        the next poll, and it is read again then (before, they were lost with it)."""
         fresh = sorted(
             path
             for path in self.path.iterdir()
             if _is_drop(path) and path.name not in self._seen_files
         )
-        frames = []
         for path in fresh:
-            frames.append(_read(path))
+            try:
+                frame = _read(path)
+            except (ValueError, OSError) as error:  # pandas' parser errors are ValueErrors
+                raise ValueError(
+                    f"The live log's drop {path.name} cannot be read: {error}"
+                ) from None
+            missing = next(
+                (found for group in self.required if (found := _lacking(frame, group))), []
+            )
+            if missing:
+                raise ValueError(
+                    f"The live log's drop {path.name} is missing column(s) {missing}; it has "
+                    f"{list(frame.columns)}"
+                )
+            self._pending.append(frame)
             self._seen_files.add(path.name)
+        frames, self._pending = self._pending, []
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
     def _poll_parquet(self):
@@ -134,6 +162,8 @@ class LogFollower:
         return fresh.reset_index(drop=True)
 
     def _poll_csv(self):
+        if self.path.stat().st_size < self._offset:  # rewritten or rotated: read it anew
+            self._offset, self._header = 0, None
         with self.path.open("rb") as handle:
             handle.seek(self._offset)
             chunk = handle.read()

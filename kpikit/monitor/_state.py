@@ -1,6 +1,7 @@
 """The monitor's picture of today: per interval, forecast against what is happening."""
 
 import difflib
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +19,7 @@ from kpikit.monitor._follow import LogFollower, checked_log_path
 from kpikit.monitor._inputs import checked_filter, checked_forecast, checked_staffed, on_grid
 from kpikit.monitor._log import check_rows, checked_now, outcomes, parsed_arrivals
 from kpikit.monitor._plan import check_intraday_freq
+from kpikit.options import sl_threshold_for
 from kpikit.periods import day_bounds
 
 _HANDLE = ("talk_s", "hold_s", "acw_s")
@@ -103,8 +105,10 @@ class IntradayMonitor:
     target_sl : float, default=80.0
         Percent, in [1, 100) as for :func:`kpikit.queueing.agents_required`; intervals below
         it raise an alert.
-    threshold_s : float, default=20
-        Seconds, >= 0.
+    threshold_s : float, default=None
+        Seconds, >= 0; None: the followed ``channel``'s threshold in ``kk.options``, as
+        :func:`kpikit.compute` uses it (by default phone 20 s, chat 30 s, email 24 h; every
+        channel followed at once: phone's).
     patience_s : float, default=None
         For the required agents (Erlang A), seconds > 0; None: Erlang C.
     staffed : pandas.Series, default=None
@@ -144,7 +148,7 @@ class IntradayMonitor:
         forecast=None,
         freq="30min",
         target_sl=80.0,
-        threshold_s=20,
+        threshold_s=None,
         patience_s=None,
         staffed=None,
         channel=None,
@@ -153,6 +157,8 @@ class IntradayMonitor:
     ):
         self.length = pd.Timedelta(FREQS[check_intraday_freq(freq)])
         self.target_sl = check_percent("target_sl", target_sl, low=1, high=100, open=True)
+        if threshold_s is None:  # 20 s for chat too made its service level 50 %, not 75 %
+            threshold_s = sl_threshold_for(channel if isinstance(channel, str) else "phone")
         self.threshold_s = float(check_number("threshold_s", threshold_s, minimum=0))
         self.patience_s = (
             None
@@ -167,7 +173,7 @@ class IntradayMonitor:
         }
         self._filters_checked = False
         self.tz = None if tz is None else check_time_zone("tz", tz)
-        self.follower = LogFollower(checked_log_path(source, "source"))
+        self.follower = LogFollower(checked_log_path(source, "source"), _LOG_COLUMNS)
         self._contacts = pd.DataFrame()
         self._ingest()
 
@@ -189,9 +195,13 @@ class IntradayMonitor:
                     f"Column 'arrived_at' of the live log changed its time zone from {zones[0]} "
                     f"to {zones[1]} between two reads; give the monitor tz= to read both"
                 )
-        fresh = self._filtered(fresh)
+        fresh = self._filtered(fresh.assign(contact_id=_id_text(fresh["contact_id"])))
         merged = pd.concat([self._contacts, fresh], ignore_index=True)
-        self._contacts = merged.drop_duplicates("contact_id", keep="last").reset_index(drop=True)
+        # the last row of a contact wins, but an arrival row never over its outcome (an
+        # arrival written late, or a drop repeated, made an answered contact wait again)
+        order = np.argsort(merged["answered"].notna().to_numpy(), kind="stable")
+        latest = merged.take(order).drop_duplicates("contact_id", keep="last")
+        self._contacts = latest.sort_index().reset_index(drop=True)
 
     def _filtered(self, fresh):
         """The rows of ``fresh`` of the channel and queue followed. A value the first rows read
@@ -373,6 +383,25 @@ def _ratios(parts):
         name: np.where(parts[denominator] > 0, value, np.nan)
         for (name, value), denominator in zip(figures.items(), denominators, strict=True)
     }
+
+
+def _id_text(ids: pd.Series) -> pd.Series:
+    """Contact ids as text, whole numbers without a decimal part: one contact's rows read
+    from two drops (7 in one, read as a number; "7" beside "A9" in the other, as text) are
+    then one contact.
+
+    >>> _id_text(pd.Series([7, None])).tolist(), _id_text(pd.Series([7.0, "A9"])).tolist()
+    (['7', None], ['7', 'A9'])
+    """
+
+    def text(value):
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return None
+        if isinstance(value, float | np.floating) and float(value).is_integer():
+            return str(int(value))
+        return str(value)
+
+    return ids.astype(object).map(text).astype(object)
 
 
 def _handle_times(contacts) -> np.ndarray:
