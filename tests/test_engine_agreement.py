@@ -238,7 +238,8 @@ def _engines(frames: dict):
 
 def _rows(result, keys):
     table = to_pandas(result)
-    table[keys] = table[keys].astype(object).where(table[keys].notna(), None).astype(str)
+    for key in keys:  # a null key as the text "None", on every engine and pandas version
+        table[key] = [str(None if pd.isna(value) else value) for value in table[key]]
     return table.sort_values([*keys, "kpi"])[[*keys, "kpi", "value", "numerator", "denominator"]]
 
 

@@ -401,7 +401,7 @@ def _id_text(ids: pd.Series) -> pd.Series:
             return str(int(value))
         return str(value)
 
-    return ids.astype(object).map(text).astype(object)
+    return pd.Series([text(value) for value in ids.tolist()], index=ids.index, dtype=object)
 
 
 def _handle_times(contacts) -> np.ndarray:
