@@ -70,8 +70,8 @@ def frame_inputs(frame, aht_s, interval_s, volume_quantile, level):
                 "prediction interval), but received: 100"
             )
         z_level = NormalDist().inv_cdf(0.5 + level / 200)
-        spread = _array(high, frame[high]) - _array(low, frame[low])
-        crossed = spread < 0
+        lows, highs = _array(low, frame[low]), _array(high, frame[high])
+        crossed = highs < lows
         if crossed.any():
             raise ValueError(
                 f"Value of 'volume' is a frame whose prediction interval is upside down: "
@@ -79,7 +79,7 @@ def frame_inputs(frame, aht_s, interval_s, volume_quantile, level):
                 f"positions: {', '.join(map(str, np.flatnonzero(crossed)[:5]))})"
             )
         z = NormalDist().inv_cdf(quantile)
-        side = _array(high, frame[high]) - volume if z >= 0 else volume - _array(low, frame[low])
+        side = highs - volume if z >= 0 else volume - lows
         volume = np.maximum(volume + z * np.maximum(side, 0.0) / z_level, 0.0)
     if aht_s is None:
         if "aht_s" not in frame.columns:

@@ -264,15 +264,16 @@ def _moved(staffed, shift):
     >>> _moved(week, pd.Timedelta(days=7)).index.strftime("%H:%M%z").tolist()
     ['02:00+0200', '02:00+0100', '03:00+0100']
     """
+    from kpikit.forecast._series import Clock
+
     index = staffed.index
     if index.tz is None:
         return staffed.set_axis(index + shift)
-    wall = index.tz_localize(None) + shift
-    first = wall.tz_localize(index.tz, ambiguous=np.ones(len(wall), bool), nonexistent="NaT")
-    second = wall.tz_localize(index.tz, ambiguous=np.zeros(len(wall), bool), nonexistent="NaT")
-    again = (first != second) & first.notna()
-    both = pd.concat([staffed.set_axis(first)[first.notna()], staffed.set_axis(second)[again]])
-    return both.sort_index(kind="stable")
+    # back in the zone as the forecast's wall intervals are (Clock.aware): skipped starts
+    # left out, a repeated one given to both of its instants
+    moved = pd.DataFrame({"start": index.tz_localize(None) + shift, "agents": staffed.to_numpy()})
+    moved = Clock(index.tz).aware(moved, "start").set_index("start")["agents"]
+    return moved.sort_index(kind="stable").rename(staffed.name).rename_axis(index.name)
 
 
 def staffing_plan(
