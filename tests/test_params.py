@@ -50,6 +50,23 @@ def test_voila_keys_are_ignored_silently():
     assert quiet(DEFAULTS, "voila-theme=dark&voila-template=lab") == DEFAULTS
 
 
+def test_the_server_token_is_ignored_silently():
+    # Every dashboard opened with ?token=... (the server beyond loopback) told the visitor its
+    # link parameter 'token' was unknown.
+    assert quiet(DEFAULTS, "token=S3cret&kpi=fcr") == {**DEFAULTS, "kpi": "fcr"}
+
+
+def test_a_refused_repeat_names_the_value_kept():
+    # kpi=bad&kpi=fcr kept 'fcr' but said "kept kpi='aht'", the value at the time of 'bad'.
+    for query in ("kpi=bad&kpi=fcr", "kpi=fcr&kpi=bad"):
+        with pytest.warns(QueryParamWarning) as caught:
+            result = query_params({"kpi": "aht"}, query, choices={"kpi": ["aht", "fcr"]})
+        assert result == {"kpi": "fcr"}
+        assert [str(w.message) for w in caught] == [
+            "Ignored 'kpi=bad' (expected one of ['aht', 'fcr']); kept kpi='fcr'."
+        ]
+
+
 def test_unknown_key_is_ignored_with_a_warning_listing_the_parameters():
     with pytest.warns(QueryParamWarning, match=r"unknown parameter 'kpii'.*\['drill', 'kpi'"):
         result = query_params(DEFAULTS, "kpii=fcr")

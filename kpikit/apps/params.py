@@ -15,7 +15,8 @@ raises. The parameter keeps its value and the problem is reported visibly: as an
 notice above the app when running in a kernel (Voila, JupyterLab, papermill), as a
 :class:`QueryParamWarning` otherwise. A number outside a control's range is refused the same
 way (never clamped to the nearest end). Keys that are not parameters are ignored with the same
-notice, except Voila's own ``voila-*`` keys, which are ignored silently.
+notice, except Voila's own ``voila-*`` keys and ``token`` (the secret of a server listening
+beyond loopback, which every link to it carries), which are ignored silently.
 """
 
 import ast
@@ -258,8 +259,10 @@ def query_params(
     Notes
     -----
     Booleans accept ``1/0``, ``true/false``, ``yes/no``, ``on/off`` (any case). Floats must be
-    finite. When a key is repeated the last value wins. Invalid values keep the default and are
-    reported (see the module docstring); values are echoed escaped and shortened.
+    finite. When a key is repeated the last valid value wins; a value refused is reported with
+    the value finally kept, whichever came first. Invalid values keep the default and are
+    reported (see the module docstring); values are echoed escaped and shortened. ``voila-*``
+    keys and ``token`` are Voila's, not the dashboard's: they are skipped without a word.
 
     Examples
     --------
@@ -296,39 +299,42 @@ def query_params(
     choices = choices or {}
     bounds = bounds or {}
     result = dict(defaults)
+    # (text, key): a refused value's notice names the value kept once the whole query is read,
+    # as a later repeat of the key may still set it.
     problems = []
     for key, raw in parse_qsl(query_string.lstrip("?"), keep_blank_values=True):
-        if key.startswith("voila-"):
+        if key.startswith("voila-") or key == "token":
             continue
         if key not in defaults:
-            problems.append(
+            unknown = (
                 f"Ignored unknown parameter {_echo(key)} (expected one of {sorted(defaults)})."
             )
+            problems.append((unknown, None))
             continue
-        try:
-            value = cast_value(raw, defaults[key])
-        except ValueError as error:
-            problems.append(
-                f"Ignored '{key}={_echo(raw, quote=False)}' ({error}); kept {key}={result[key]!r}."
-            )
-            continue
-        allowed = choices.get(key)
-        if allowed is not None and value not in allowed:
-            problems.append(
-                f"Ignored '{key}={_echo(raw, quote=False)}' (expected one of {list(allowed)}); "
-                f"kept {key}={result[key]!r}."
-            )
-            continue
-        if not within(value, bounds.get(key)):
-            problems.append(
-                f"Ignored '{key}={_echo(raw, quote=False)}' (expected a value "
-                f"{_range(bounds[key])}); kept {key}={result[key]!r}."
-            )
-            continue
-        result[key] = value
-    if problems:
-        report_ignored(list(dict.fromkeys(problems)))  # a repeated key is said once
+        value, refusal = _checked(raw, defaults[key], choices.get(key), bounds.get(key))
+        if refusal is None:
+            result[key] = value
+        else:
+            problems.append((f"Ignored '{key}={_echo(raw, quote=False)}' ({refusal})", key))
+    notices = [
+        text if key is None else f"{text}; kept {key}={result[key]!r}." for text, key in problems
+    ]
+    if notices:
+        report_ignored(list(dict.fromkeys(notices)))  # a repeated key is said once
     return result
+
+
+def _checked(raw: str, default, allowed: Collection | None, bounds: tuple | None):
+    """A query value cast to its default's type, and why it is refused (None when it is not)."""
+    try:
+        value = cast_value(raw, default)
+    except ValueError as error:
+        return None, str(error)
+    if allowed is not None and value not in allowed:
+        return value, f"expected one of {list(allowed)}"
+    if not within(value, bounds):
+        return value, f"expected a value {_range(bounds)}"
+    return value, None
 
 
 def notebook_parameters(notebook) -> dict[str, bool | int | float | str]:
