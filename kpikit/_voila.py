@@ -9,7 +9,14 @@ Imported by :func:`kpikit.serve.run` only (it imports Voila and tornado). What i
   ~400 MB kernel, so a burst of visitors, a crawler or a hostile local page cannot exhaust the
   machine's memory. Kernels running, kernels starting (for a page or a preheated pool) and kernels
   promised to pages still loading all count, and pools are refilled only within the cap;
-- template files refuse ``..`` in their path with 404 (Voila's own handler fails with 500);
+- the notebook folder's files (``/voila/files/``, images a notebook shows) get the same Host
+  and token checks as the dashboards (Voila serves them to anyone);
+- template files answer 404 to a path that is not ``<template>/static/<file>`` or climbs out with
+  ``..``, and a dashboard path no URL can carry (a NUL or line break) 404 too (Voila's own
+  handlers fail with 500);
+- the token's value is kept out of the log (tornado writes the URL of every error answer);
+- Jupyter's error pages find their ``static_path`` (without it each 403 or 404 logged a
+  traceback in place of the page);
 - the ``_xsrf`` cookie on every dashboard page, so the page's "shut my kernel down" request sent
   when the tab closes is accepted (without the cookie the server refuses it with 403 and the
   kernel lingers until culled);
@@ -20,12 +27,17 @@ import asyncio
 import contextvars
 import html
 import inspect
+import logging
 import re
+from urllib.parse import unquote_plus
 
+from jupyter_server import DEFAULT_STATIC_FILES_PATH
+from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.utils import url_path_join
-from tornado.web import HTTPError, StaticFileHandler
+from tornado.log import access_log, app_log, gen_log
+from tornado.web import HTTPError, StaticFileHandler, authenticated
 from voila.app import Voila
-from voila.static_file_handler import TemplateStaticFileHandler
+from voila.static_file_handler import AllowListFileHandler, TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
 from kpikit.apps._chart import STATIC_FILES
@@ -238,21 +250,89 @@ class DashboardHandler(TornadoVoilaHandler):
             self.request.arguments,
         )
 
+    def redirect_to_file(self, path):
+        # Voila sends a path that is not a notebook to its file handler; a NUL or a line break
+        # cannot go in the Location header (tornado raised "Unsafe header value": 500).
+        if _CONTROL_CHARACTER.search(path):
+            raise HTTPError(404)
+        super().redirect_to_file(path)
+
+
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
+
 
 class TemplateFileHandler(TemplateStaticFileHandler):
-    """Voila's template file handler, answering 404 to a path that climbs out with ``..``."""
+    """Voila's template file handler, answering 404 to any path but ``<template>/static/<file>``.
+
+    Voila's own asserts that form and fails with 500 (and a traceback in the log) on anything
+    else, such as ``/voila/templates/x`` or ``/voila/templates//etc/passwd``; a part ``..`` would
+    climb out of the template's folder.
+    """
 
     def parse_url_path(self, path):
-        if ".." in path.replace("\\", "/").split("/"):
+        parts = path.replace("\\", "/").split("/")
+        if len(parts) < 3 or parts[1] != "static" or not all(parts[::2]) or ".." in parts:
             raise HTTPError(404)
         return super().parse_url_path(path)
+
+
+class NotebookFileHandler(JupyterHandler, AllowListFileHandler):
+    """Voila's handler of the notebook folder's files, with the dashboards' Host and token checks.
+
+    Voila's is a plain tornado file handler: any page, a DNS-rebinding one included, could read
+    the images beside the notebooks, and a server beyond loopback served them without its token.
+    Jupyter's handler checks the Host header before anything (403) and, here, the token.
+    """
+
+    @authenticated
+    def get(self, path, include_body=True):
+        return super().get(path, include_body)
 
 
 # Voila's handlers replaced by kpikit's subclasses in the routes.
 _REPLACED_HANDLERS = {
     TornadoVoilaHandler: DashboardHandler,
     TemplateStaticFileHandler: TemplateFileHandler,
+    AllowListFileHandler: NotebookFileHandler,
 }
+
+_QUERY_PART = re.compile(r"(?<=[?&])([^=&#\s]*)=([^&#\s]*)")
+
+
+def hide_token(text: str) -> str:
+    """``text`` with the value of every ``token`` URL parameter in it replaced by ``[secret]``.
+
+    The key is compared decoded, as the server reads it (``%74oken`` is ``token`` too).
+
+    Examples
+    --------
+    >>> hide_token("404 GET /api/kernels/x?kpi=aht&%74oken=S3cret (127.0.0.1)")
+    '404 GET /api/kernels/x?kpi=aht&%74oken=[secret] (127.0.0.1)'
+    """
+
+    def hidden(part):
+        key = part.group(1)
+        return f"{key}=[secret]" if unquote_plus(key) == "token" else part.group(0)
+
+    return _QUERY_PART.sub(hidden, text)
+
+
+def log_request(handler) -> None:
+    """tornado's access log line, with the token hidden (it logs the URL of every error)."""
+    status = handler.get_status()
+    log = access_log.info if status < 400 else access_log.warning
+    if status >= 500:
+        log = access_log.error
+    summary = hide_token(handler._request_summary())
+    log("%d %s %.2fms", status, summary, 1000.0 * handler.request.request_time())
+
+
+class _HideToken(logging.Filter):
+    """Hides the token in tornado's lines about a failed request (they quote its URL too)."""
+
+    def filter(self, record):
+        record.msg, record.args = hide_token(record.getMessage()), ()
+        return True
 
 
 def make_app_class(dashboards: dict, *, max_kernels: int, allowed_hosts: list[str] | None):
@@ -278,6 +358,13 @@ def make_app_class(dashboards: dict, *, max_kernels: int, allowed_hosts: list[st
             settings["kpikit_kernel_budget"] = KernelBudget(self.kernel_manager, max_kernels)
             settings["allow_remote_access"] = allowed_hosts is None
             settings["local_hostnames"] = ["localhost", *(allowed_hosts or [])]
+            settings["log_function"] = log_request
+            # Jupyter's error pages link its static files: without the setting, rendering one
+            # failed and each 403 or 404 logged a traceback. tornado serves them at /static/.
+            settings["static_path"] = DEFAULT_STATIC_FILES_PATH
+            for logger in (gen_log, app_log):
+                if not any(isinstance(each, _HideToken) for each in logger.filters):
+                    logger.addFilter(_HideToken())
             return settings
 
         def init_handlers(self):
