@@ -266,18 +266,33 @@ def test_valid_pandas_frames_do_not_trip_the_extremes(backend, monkeypatch):
 
 
 def test_without_statistics_the_bounds_are_the_extremes_of_each_group():
-    data = relation(pandas_frame(full_log(), "numpy"))
+    # Arrow-backed numbers (NaN apart from null) are not screened in NumPy.
+    frame = pandas_frame(full_log(), "pyarrow")
+    data = relation(frame)
 
     def screen(folded):
         return nw.from_native(data).select(x=folded.failing).to_native().sql_query()
 
     with_statistics = _folded_checks.fold_checks(kk.Dataset(data), ["contacts"], None)
-    without = _folded_checks.fold_checks(kk.Dataset(data), ["contacts"], None, statistics=False)
+    without = _folded_checks.fold_checks(kk.Dataset(data), ["contacts"], None, frame=frame)
+    assert without.rows is None
     largest = _folded_checks.LARGEST_FLOAT
     assert with_statistics.lowest == () and "least(" in screen(with_statistics)
     assert {("wait_s", 0), ("csat", 1), ("qa_score", 0)} <= set(without.lowest)
     assert {("wait_s", largest), ("csat", 5), ("qa_score", 100)} <= set(without.highest)
     assert "least(" not in screen(without) and "greatest(" not in screen(without)
+
+
+def test_a_numpy_frame_is_screened_beside_the_sums_not_in_them():
+    frame = pandas_frame(full_log(), "numpy")
+    folded = _folded_checks.fold_checks(
+        kk.Dataset(relation(frame)), ["contacts"], None, frame=frame
+    )
+    assert folded.failing is None and folded.highest == () and folded.lowest == ()
+    assert folded.rows() is False  # full_log is valid
+    bad = frame.assign(csat=frame["csat"].replace(3.0, 3.5))
+    folded = _folded_checks.fold_checks(kk.Dataset(relation(bad)), ["contacts"], None, frame=bad)
+    assert folded.rows() is True
 
 
 @pytest.mark.parametrize(

@@ -273,7 +273,7 @@ def compute(
         return as_pandas(result, data, keys, freq)
     if via_duckdb.wanted(data, options.csat_scale):
         contacts = via_duckdb.relation(data, options.tz)
-        result = _compute(contacts, kpis, by, freq, options, validate, statistics=False)
+        result = _compute(contacts, kpis, by, freq, options, validate, frame=data)
         return as_pandas(result, data, keys, freq)
     return _compute(data, kpis, by, freq, options, validate)
 
@@ -283,10 +283,10 @@ compute.__doc__ = compute.__doc__.replace(
 )
 
 
-def _compute(data, kpis, by, freq, options: Options, validate: bool, *, statistics=True):
-    """:func:`compute` of a Dataset or a frame, its options resolved; ``statistics=False``: a
-    DuckDB relation over a pandas frame, which has no statistics to answer the checks' bounds
-    from (:func:`kpikit.metrics._folded_checks.fold_checks`)."""
+def _compute(data, kpis, by, freq, options: Options, validate: bool, *, frame=None):
+    """:func:`compute` of a Dataset or a frame, its options resolved; ``frame``: the pandas
+    frame a DuckDB relation ``data`` scans, which the checks screen
+    (:func:`kpikit.metrics._folded_checks.fold_checks`)."""
     dataset = as_dataset(data)
     keys = column_names("by", by)
     if freq is not None:
@@ -306,7 +306,7 @@ def _compute(data, kpis, by, freq, options: Options, validate: bool, *, statisti
     dataset = on_contacts_engine(dataset)
     folded = None
     if unchecked:
-        folded = fold_checks(dataset, unchecked, options.csat_scale, statistics=statistics)
+        folded = fold_checks(dataset, unchecked, options.csat_scale, frame=frame)
     beside = bool(unchecked) and folded is None and _eager_polars(dataset)
     dataset = prepare(
         dataset,

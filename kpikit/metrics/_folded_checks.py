@@ -11,11 +11,13 @@ failing one of the contacts' row checks trips is instead counted per group with 
   result is held. The screen costs a fraction of the 22 checks' masks: over a parquet file
   DuckDB answers its bounds from the row groups' statistics, and NaN, which those statistics
   leave out, shows in the largest values.
-- DuckDB over a pandas frame (``statistics=False``: :mod:`._via_duckdb`), which has no
-  statistics: each number column's least and largest values per group are its bounds' test,
-  and only nulls and the checks between columns are tested row by row. In a query by day over
-  10 million contacts, that screen costs 0.24-0.26 s over a pandas frame against 0.39-0.43 s
-  for the row tests; over a parquet file it would cost 0.23 s against their 0.13 s.
+- DuckDB over a pandas frame (:mod:`._via_duckdb`), which has no statistics: the screen runs
+  in NumPy on the frame itself, beside the sums (:mod:`._frame_screen`), when its number
+  columns are NumPy's. Otherwise each number column's least and largest values per group are
+  its bounds' test, and only nulls and the checks between columns are tested row by row. In a
+  query by day over 10 million contacts, that screen costs 0.24-0.26 s over a pandas frame
+  against 0.39-0.43 s for the row tests; over a parquet file it would cost 0.23 s against
+  their 0.13 s.
 - Spark: the screen of a DuckDB log over parquet, in the job of the sums, which come back to
   the driver with it. Spark too puts NaN above every number, so NaN shows in the largest
   values. The usual checks were a job of their own, as long as the sums' (2.2 s at 1M contacts
@@ -50,6 +52,7 @@ KPI reads agent intervals or costs, every table is checked the usual way. Should
 polars frame fail on a bad value, the usual checks' error is raised in their place.
 """
 
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -64,6 +67,7 @@ from kpikit._duckdb import connection_of, parquet_scan_files, sql_name
 from kpikit._sorting import repeats_any
 from kpikit._versions import usable
 from kpikit.metrics._components import PREFIX, as_flag
+from kpikit.metrics._frame_screen import LARGEST_FLOAT, frame_screen
 from kpikit.metrics._sources import is_spark, sums_on_driver
 from kpikit.schema import KEY_COLUMNS, Dataset, SchemaError, check, table_specs
 
@@ -72,9 +76,6 @@ MAX_SORTED_HASHES = 50_000_000
 
 MAX_DRIVER_HASHES = 10_000_000
 """Most ids whose hashes a Spark driver in local mode sorts (80 MB, beside Spark's own copy)."""
-
-LARGEST_FLOAT = float(np.finfo(np.float64).max)
-"""The largest finite float: the bound of a float column that has none."""
 
 _FAILING = "check_failing"
 _HIGHEST = "check_highest_"
@@ -92,6 +93,9 @@ class FoldedChecks:
     the number columns of a relation without statistics with their least value allowed; a
     polars frame has none (``failing`` compares its floats row by row). ``ids`` is the pass
     over the ids under way (:func:`checks_under_way`), True when an id is missing or may repeat.
+    ``rows`` is the screen of the pandas frame a relation scans, run on the frame in NumPy
+    (:mod:`._frame_screen`) in place of ``failing`` and the extremes, and ``rows_tripped`` that
+    screen under way beside the ids' pass, True when a row may fail a check.
     """
 
     dataset: Dataset
@@ -101,6 +105,8 @@ class FoldedChecks:
     key: str | None
     lowest: tuple[tuple[str, float], ...] = ()
     ids: Future | None = None
+    rows: Callable[[], bool] | None = None
+    rows_tripped: Future | None = None
 
     def row_tests(self) -> dict[str, nw.Expr]:
         """True on a row that may fail a check, named as a component whose true rows are
@@ -129,16 +135,17 @@ class FoldedChecks:
 
 
 def fold_checks(
-    dataset: Dataset, tables, csat_scale: int | None, *, statistics: bool = True
+    dataset: Dataset, tables, csat_scale: int | None, *, frame=None
 ) -> FoldedChecks | None:
     """The contacts' checks to run inside the sums query; None to run them the usual way.
 
     They are folded for a DuckDB relation, a Spark frame or an eager polars frame of contacts,
     read by contact KPIs only. A wrong schema (a missing column, a wrong type) raises the usual
     checks' SchemaError at once: a struct column summed makes polars panic, which no ``except
-    Exception`` catches. ``statistics=False`` tells that DuckDB reads the relation from a
-    source without statistics (a pandas frame): its bounds are then tested on the least and
-    largest values of each group.
+    Exception`` catches. ``frame`` is the pandas frame a DuckDB relation scans, which has no
+    statistics: its rows are screened in NumPy (:mod:`._frame_screen`) or, where that screen
+    does not take the frame's types, its bounds are tested on the least and largest values of
+    each group.
 
     >>> import polars as pl
     >>> from datetime import datetime
@@ -165,7 +172,10 @@ def fold_checks(
     screened = specs
     if (duckdb or spark) and key is not None:  # found with the ids' hashes
         screened = [_nulls_allowed(spec) if spec.name == key else spec for spec in specs]
-    mode = "rows" if eager_polars else ("statistics" if statistics else "extremes")
+    rows = frame_screen(frame, screened) if frame is not None else None
+    if rows is not None:
+        return FoldedChecks(dataset, csat_scale, None, (), key, rows=rows)
+    mode = "rows" if eager_polars else ("statistics" if frame is None else "extremes")
     failing, highest, lowest = _screen(contacts.collect_schema(), screened, mode=mode)
     return FoldedChecks(dataset, csat_scale, failing, highest, key, lowest)
 
@@ -313,16 +323,20 @@ def checks_under_way(folded: FoldedChecks | None):
       building, 55 ms of pass); then the pass runs beside the sums (DuckDB scans a parquet file
       of one row group on one thread). It has no worker thread when there is no key or no
       cursor to query.
+    - The screen of a pandas frame's rows (``rows``) runs in the same thread, after the ids'
+      pass (NumPy releases Python's lock as DuckDB does).
     """
     if folded is None:
         yield folded
         return
     task = _ids_task(folded) if folded.key is not None else None
-    if task is None:
+    if task is None and folded.rows is None:
         yield folded
         return
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kpikit-ids") as pool:
-        yield replace(folded, ids=pool.submit(task))
+        ids = pool.submit(task) if task is not None else None
+        rows = pool.submit(folded.rows) if folded.rows is not None else None
+        yield replace(folded, ids=ids, rows_tripped=rows)
 
 
 def _ids_task(folded: FoldedChecks):
@@ -399,9 +413,18 @@ def checked_sums(sums, contacts, folded: FoldedChecks):
     names = [PREFIX + name for name in (*folded.row_counts(), *folded.extremes())]
     held = sums_on_driver(sums)
     ids_fail = _ids_fail_or_repeat(contacts, folded)
-    if (names and _screen_tripped(held, folded)) or ids_fail:
+    if (names and _screen_tripped(held, folded)) or _rows_tripped(folded) or ids_fail:
         _raise_problems(folded)
     return held.drop(*names) if names else held
+
+
+def _rows_tripped(folded: FoldedChecks) -> bool:
+    """Whether a row of the pandas frame behind the relation may fail a check: the result of
+    its screen (``rows``) from the worker thread, or else of a screen run now; False when
+    the frame is screened in the sums query instead."""
+    if folded.rows_tripped is not None:
+        return folded.rows_tripped.result()
+    return folded.rows is not None and folded.rows()
 
 
 def checked_polars_sums(sum_up, contacts, folded: FoldedChecks):
