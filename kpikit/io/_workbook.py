@@ -75,13 +75,19 @@ def _write_sheet(workbook, sheet, title: str) -> None:
     bold = Font(bold=True)
 
     def cell(value, places=None, fill=None):
-        """A cell of ``value`` (as :func:`_cell_value` returns it)."""
-        item = WriteOnlyCell(worksheet, value)
-        if isinstance(value, str):
-            item.data_type = "s"
-        if isinstance(value, float) and places is not None:
-            item.value = round(value, places)
-            item.number_format = "#,##0" + ("." + "0" * places if places else "")
+        """A cell of ``value`` (as :func:`_cell_value` returns it): a float is a number cell
+        holding its :func:`_number_text`."""
+        if isinstance(value, float):
+            if places is not None:
+                value = round(value, places)
+            item = WriteOnlyCell(worksheet, _number_text(value))
+            item.data_type = "n"
+            if places is not None:
+                item.number_format = "#,##0" + ("." + "0" * places if places else "")
+        else:
+            item = WriteOnlyCell(worksheet, value)
+            if isinstance(value, str):
+                item.data_type = "s"
         if fill is not None:
             item.fill = PatternFill("solid", fgColor=fill)
         return item
@@ -283,6 +289,19 @@ def _cell_value(value):
     """``value`` as a cell holds it: see :func:`_excel_value`, and text as :func:`_excel_text`."""
     value = _excel_value(value)
     return _excel_text(value) if isinstance(value, str) else value
+
+
+def _number_text(value: float) -> str:
+    """The text of a number cell that reads back as ``value`` exactly: its shortest round-trip
+    form (``repr``), a whole number without the ``.0``.
+
+    openpyxl writes a float with ``"%.16g"``, which changes some in the last place (4600/14 is
+    328.57142857142856, written as 328.5714285714286), and a sheet stores a number as it is.
+
+    >>> _number_text(4600 / 14), _number_text(0.1 + 0.2), _number_text(3.0), _number_text(1e-320)
+    ('328.57142857142856', '0.30000000000000004', '3', '1e-320')
+    """
+    return repr(value).removesuffix(".0")
 
 
 def _column_widths(table: pd.DataFrame, widths: list[int]) -> list[float]:
