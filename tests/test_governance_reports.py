@@ -468,3 +468,22 @@ def test_a_cadence_of_the_wrong_kind_gets_a_short_message(sample):
     with pytest.raises(ValueError, match=r"received: a Dataset: Dataset\(contacts=") as raised:
         cadence_report(sample, load_targets(), "daily")
     assert len(str(raised.value)) < 300
+
+
+def test_a_missing_group_value_is_none_on_every_page():
+    # The findings and tables named contacts without a site "nan" (str of NaN) beside the
+    # breaches' "(none)". 2 March: North has #1, #3, #5; #2 and #4 have no site.
+    contacts = hand_contacts().assign(site=["North", None, "North", None, "North"] + ["North"] * 5)
+    data = kk.Dataset(contacts=contacts)
+    daily = cadence_report("daily", data, load_targets(), date="2026-03-02", by="site")
+    volume = section(daily, "Volume and service")
+    assert volume.table["group"].tolist() == ["North", "(none)", "whole center"]
+    # #2 answered after 25 s (beyond a phone call's 20 s), #4 abandoned: 0 % and 1/2
+    assert "(none): 2 contacts, service level 0.0 %, abandonment 50.0 %." in volume.lines
+    weekly = cadence_report("weekly", data, load_targets(), date="2026-03-02", by="site")
+    every = section(weekly, "Every KPI against its target").table
+    assert every["group"].unique().tolist() == ["North", "(none)", "whole center"]
+    monthly = cadence_report("monthly", data, load_targets(), date="2026-03-02", by="site")
+    scorecard = section(monthly, "Scorecard")
+    assert "(none)" in scorecard.table["group"].tolist()
+    assert any(line.startswith("(none): composite score") for line in scorecard.lines)

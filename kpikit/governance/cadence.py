@@ -586,12 +586,14 @@ def _levels(context: _Context) -> list:
 
 
 def _by_group(frame: pd.DataFrame, by: list):
+    """Each group of ``frame`` by ``by`` (the whole center without one) as (label, rows), the
+    label as :func:`group_labels` writes it: a missing value is "(none)" on the whole page."""
     if not by:
         yield WHOLE_CENTER, frame
         return
     for key, rows in frame.groupby(by, sort=True, dropna=False):
         values = key if isinstance(key, tuple) else (key,)
-        yield " · ".join(str(value) for value in values), rows
+        yield " · ".join(map(words.value_text, values)), rows
 
 
 def _governed_kpis(kpis, targets: pd.DataFrame) -> tuple:
