@@ -1,6 +1,6 @@
 """Small helpers for DuckDB relations: quoting a name for SQL, reaching a relation's connection,
-telling whether its columns come back from Arrow as they were, and which parquet files a plain
-scan reads."""
+telling whether its columns come back from Arrow as they were, naming a file so that DuckDB
+reads it and no other, and which parquet files a plain scan reads."""
 
 import os
 import re
@@ -61,13 +61,46 @@ _PARQUET_SCAN = re.compile(
 """The text DuckDB gives a relation that reads parquet files as they are (``read_parquet``,
 ``from_parquet``, :func:`kpikit.metrics._sources.scan_parquet` without partition folders)."""
 
-_GLOB = re.compile(r"[*?\[\]{}]")
+_DUCKDB_GLOB = re.compile(r"[*?\[]")
+"""The characters that make DuckDB read a file name as a glob pattern."""
+
+_ESCAPED = re.compile(r"\[([*?\[])\]")
+"""A glob character made literal, as :func:`literal_file` writes it (``[[]`` for ``[``)."""
+
+
+def literal_file(connection, name: str) -> str:
+    """The file ``name`` (an absolute path) as DuckDB's readers on ``connection`` must be given
+    it to read that file and no other: DuckDB takes every name as a glob pattern, so that
+    ``data [1].parquet`` read ``data 1.parquet``. Its glob has no escape but a class of one
+    character (``[[]``, ``[*]``, ``[?]``); a name with a backslash, which DuckDB's glob treats
+    otherwise, is tried as it is.
+
+    Raises ValueError when DuckDB finds another file, or none, under either form, rather than
+    reading another file than the one named.
+
+    >>> import duckdb, pandas as pd, tempfile, os
+    >>> path = os.path.join(tempfile.mkdtemp(), "data [1].parquet")
+    >>> pd.DataFrame({"x": [1]}).to_parquet(path)
+    >>> literal_file(duckdb.connect(), path).endswith("data [[]1].parquet")
+    True
+    """
+    if not _DUCKDB_GLOB.search(name):
+        return name
+    for form in (_DUCKDB_GLOB.sub(r"[\g<0>]", name), name):
+        found = connection.execute("SELECT file FROM glob(?)", [form]).fetchall()
+        if found == [(name,)]:
+            return form
+    raise ValueError(
+        f"DuckDB cannot read the file {name!r} by its name, which holds glob characters "
+        "(*, ? or [): rename it"
+    )
 
 
 def parquet_scan_files(relation) -> list[str] | None:
     """The parquet files ``relation`` reads (absolute paths), when it is a plain scan of local
-    files and nothing else: every row of the files, as they are. None otherwise (a query, a
-    filter, a glob, partition folders, a file that is not there, a path from the home folder
+    files and nothing else: every row of the files, as they are (a glob character made literal
+    by :func:`literal_file` read as itself). None otherwise (a query, a filter, a glob,
+    partition folders, a file that is not there, a path from the home folder
     (``~``), or a relative path on a connection whose ``file_search_path`` may find it
     elsewhere than in the working folder).
 
@@ -93,8 +126,9 @@ def parquet_scan_files(relation) -> list[str] | None:
     if match is None:
         return None
     files = [name.replace("''", "'") for name in re.findall(r"'((?:[^']|'')*)'", match["files"])]
-    if any(f.startswith("~") or _GLOB.search(f) for f in files):
+    if any(f.startswith("~") or _DUCKDB_GLOB.search(_ESCAPED.sub("", f)) for f in files):
         return None
+    files = [_ESCAPED.sub(r"\1", f) for f in files]  # the names literal_file escaped
     if not all(os.path.isabs(f) for f in files):
         if not _reads_from_working_folder(relation):
             return None

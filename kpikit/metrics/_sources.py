@@ -21,7 +21,7 @@ from pathlib import Path
 import narwhals as nw
 import pyarrow as pa
 
-from kpikit._duckdb import connection_of, keeps_types_through_arrow
+from kpikit._duckdb import connection_of, keeps_types_through_arrow, literal_file
 from kpikit._frames import to_pandas
 from kpikit._validators import as_path, check_flag, check_time_zone
 from kpikit._versions import require
@@ -307,7 +307,9 @@ def scan_parquet(
         parquet or is cut short, a column holds values of different kinds in different files
         (:func:`check_parquet_files`), the files lie in partition folders of different keys,
         or a column is both in a file and in its folders' names, or the zone written in the
-        files is one DuckDB does not know (a fixed offset such as ``+01:00``: pass ``tz``).
+        files is one DuckDB does not know (a fixed offset such as ``+01:00``: pass ``tz``), or
+        a file's name holds glob characters DuckDB cannot be made to read as they are
+        (:func:`kpikit._duckdb.literal_file`).
 
     Examples
     --------
@@ -342,10 +344,8 @@ def scan_parquet(
     try:
         # Absolute paths, which kpikit._duckdb.parquet_scan_files takes: compute's checks then
         # read the ids with polars (kpikit.metrics._folded_checks)
-        absolute = [os.path.abspath(file) for file in files]
-        relation = connection.read_parquet(
-            absolute, union_by_name=True, hive_partitioning=bool(keys)
-        )
+        named = [literal_file(connection, os.path.abspath(file)) for file in files]
+        relation = connection.read_parquet(named, union_by_name=True, hive_partitioning=bool(keys))
     except duckdb.Error as error:  # not parquet, or truncated
         raise ValueError(f"Cannot read the parquet files {files[:3]}: {error}") from error
     relation = as_text(relation, keys)
