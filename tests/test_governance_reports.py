@@ -17,6 +17,7 @@ from kpikit.governance import (
     cadence_report,
     report_html,
     root_cause,
+    write_report,
 )
 from kpikit.governance.reviews import next_target
 from kpikit.sample import load_targets
@@ -487,3 +488,26 @@ def test_a_missing_group_value_is_none_on_every_page():
     scorecard = section(monthly, "Scorecard")
     assert "(none)" in scorecard.table["group"].tolist()
     assert any(line.startswith("(none): composite score") for line in scorecard.lines)
+
+
+def test_the_weekly_workbook_leaves_a_missing_week_empty(tmp_path):
+    # "last 8 weeks" wrote each missing week as "nan" (and 8 of them for a KPI the contacts
+    # cannot give), where the page's sparkline leaves them out. Three copies of the hand week,
+    # the middle one without a CSAT score.
+    weeks = []
+    for week in range(3):
+        contacts = hand_contacts()
+        contacts["arrived_at"] = pd.to_datetime(contacts["arrived_at"]) + pd.Timedelta(weeks=week)
+        contacts["contact_id"] += 10 * week
+        weeks.append(contacts)
+    contacts = pd.concat(weeks, ignore_index=True)
+    contacts.loc[10:19, "csat"] = float("nan")
+    report = cadence_report(
+        "weekly", kk.Dataset(contacts=contacts), load_targets(), date="2026-03-16"
+    )
+    _, workbook = write_report(report, tmp_path / "weekly.html")
+    rows = {row[1]: row[-1] for row in load_workbook(workbook)["kpis"].iter_rows(values_only=True)}
+    # CSAT: top box (4 or 5) in 4 of the 6 scores (5, 3, 4, 2, 4, 5) = 66.7 %; week 2 missing
+    assert rows["Customer satisfaction"] == "66.7, , 66.7"
+    assert rows["Cost per contact"] is None  # no costs: no week has a value
+    assert rows["Service level"] == "60.0, 60.0, 60.0"  # 6 of 10 answered within 20 s (chat 30 s)

@@ -115,9 +115,23 @@ def _sheets(report: CadenceReport) -> list:
 
 
 def _excel_cell(value):
+    """``value`` as a workbook cell holds it: a list (the last weeks of a KPI) is its values
+    to one decimal, in order, a missing one an empty place, as the page's sparkline leaves it
+    out ("nan" read as a value); a list with no value at all is an empty cell.
+
+    >>> _excel_cell([310.24, float("nan"), None, 305.0]), _excel_cell([float("nan")] * 2)
+    ('310.2, , , 305.0', None)
+    """
     if isinstance(value, list | tuple):
-        return ", ".join(f"{item:.1f}" for item in value)
+        texts = [_point_text(item) for item in value]
+        return ", ".join(texts) if any(texts) else None
     return value
+
+
+def _point_text(value) -> str:
+    """A point of a sparkline to one decimal, or "" when it is missing (None, NaN) or
+    infinite: :func:`_sparkline` draws only the finite ones."""
+    return f"{value:.1f}" if value is not None and math.isfinite(value) else ""
 
 
 def _table_html(table: pd.DataFrame) -> str:
