@@ -4,7 +4,9 @@ the columns their folder names hold are read back by kk.compute, scan_parquet an
 import pandas as pd
 import pyarrow as pa
 import pyarrow.dataset as pads
+import pyarrow.parquet as pq
 import pytest
+from fixtures import hand_contacts
 
 import kpikit as kk
 from kpikit.cli import main
@@ -138,3 +140,54 @@ def test_cli_computes_on_a_partitioned_folder(tmp_path):
     assert dict(zip(table["channel"], table["value"], strict=True)) == pytest.approx(
         {"email": 100.0, "phone": 200 / 3}
     )
+
+
+def flag_partitioned(folder, key, contacts=None):
+    """The ten hand contacts written by ``pq.write_to_dataset`` partitioned by ``key``: folders
+    ``key=true``, ``key=false`` (and ``key=__HIVE_DEFAULT_PARTITION__`` for the missing)."""
+    table = pa.Table.from_pandas(
+        hand_contacts() if contacts is None else contacts, preserve_index=False
+    )
+    pq.write_to_dataset(table, folder, partition_cols=[key])
+    return folder
+
+
+def test_a_log_partitioned_by_answered_computes_on_the_cli(tmp_path):
+    folder = flag_partitioned(tmp_path / "hp", "answered")
+    assert sorted(p.name for p in folder.iterdir()) == ["answered=false", "answered=true"]
+    out = tmp_path / "kpis.csv"
+    assert main(["compute", str(folder), "--kpis", "answer_rate", "-o", str(out)]) == 0
+    table = pd.read_csv(out)
+    # By hand: contacts 3 and 4 abandoned, the other 8 of 10 answered -> 80 %
+    assert table[["numerator", "denominator", "value"]].values.tolist() == [[8, 10, 80.0]]
+
+
+def test_transferred_and_resolved_partitions_read_as_true_false(tmp_path):
+    kpis = ["transfer_rate", "fcr"]
+    options = {"fcr_method": "survey"}
+    for key in ("transferred", "resolved"):
+        folder = flag_partitioned(tmp_path / key, key)
+        got = kk.compute(folder, kpis, **options).set_index("kpi")
+        # By hand: contact 2 alone transferred, of 8 answered -> 12.5 %. Survey FCR: answered
+        # first contacts with a customer (not 5 and 8, repeats of 1 and 7; not 9, without one)
+        # whose resolved is known (not 6, written to __HIVE_DEFAULT_PARTITION__ and read back
+        # missing): 1, 2, 7, 10, resolved but 2 -> 3 of 4 = 75 %
+        table = got[["numerator", "denominator", "value"]]
+        assert table.to_dict("index") == {
+            "transfer_rate": {"numerator": 1, "denominator": 8, "value": 12.5},
+            "fcr": {"numerator": 3, "denominator": 4, "value": 75.0},
+        }, key
+        expected = kk.compute(hand_contacts(), kpis, **options).set_index("kpi")
+        pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+
+
+@pytest.mark.parametrize("spellings", [["1", "0"], ["True", "False"], ["yes", "no"]])
+def test_a_flag_partition_spelled_otherwise_is_refused_naming_it(tmp_path, spellings):
+    contacts = hand_contacts().drop(columns="answered")
+    for value, part in zip(spellings, (contacts.head(5), contacts.tail(5)), strict=True):
+        (tmp_path / "log" / f"answered={value}").mkdir(parents=True)
+        part.to_parquet(tmp_path / "log" / f"answered={value}" / "p.parquet")
+    with pytest.raises(ValueError, match=r"Column 'answered' .* answered=true or answered=false"):
+        kk.compute(tmp_path / "log", "answer_rate")
+    with pytest.raises(ValueError, match=rf"found: \{sorted(spellings)}"):
+        kk.scan_parquet(tmp_path / "log")

@@ -10,11 +10,16 @@ contact was judged against the phone threshold of service level, with no notice.
 
 import os
 from pathlib import PurePath
+from urllib.parse import unquote
 
 from kpikit._duckdb import sql_name
 from kpikit.schema import TABLES
 
 _TEXT_COLUMNS = frozenset(spec.name for spec in TABLES["contacts"] if spec.kind == "string")
+_FLAG_COLUMNS = frozenset(spec.name for spec in TABLES["contacts"] if spec.kind == "bool")
+_FLAG_VALUES = frozenset({"true", "false", "__HIVE_DEFAULT_PARTITION__"})
+"""How pyarrow, polars, Spark and DuckDB name a true/false partition's folders (the last: a
+missing value)."""
 
 
 def partition_keys(files) -> list[str]:
@@ -51,8 +56,15 @@ of the same keys
 
 
 def _keys_of(name) -> list[str]:
+    return [key for key, _ in _folder_pairs(name)]
+
+
+def _folder_pairs(name) -> list[tuple[str, str]]:
+    """The key and the value, as written, of each ``key=value`` folder above the file ``name``."""
     folders = PurePath(os.fspath(name)).parent.parts
-    return [part.split("=", 1)[0] for part in folders if "=" in part and not part.startswith("=")]
+    return [
+        tuple(part.split("=", 1)) for part in folders if "=" in part and not part.startswith("=")
+    ]
 
 
 def _listed(keys) -> str:
@@ -96,4 +108,37 @@ def as_text(relation, keys):
     if not texts:
         return relation
     casts = ", ".join(f"CAST({sql_name(key)} AS VARCHAR) AS {sql_name(key)}" for key in texts)
+    return relation.select(f"* REPLACE ({casts})")
+
+
+def as_flags(relation, keys, files):
+    """``relation`` with the partition keys that the kpikit schema holds as true/false
+    (answered, transferred, resolved) read as true/false: DuckDB reads ``answered=true`` and
+    ``answered=false``, as pyarrow and Spark write them, as text, which the checks refused
+    with advice for a CSV file. ``files`` are those ``relation`` reads.
+
+    Raises ValueError naming the column and its values when a folder of such a key is named
+    otherwise (``answered=1``, ``answered=True``, ``answered=yes``): read as true or false,
+    one writer's spelling could be another's typo, so none is guessed.
+
+    >>> as_flags(None, ["answered"], ["log/answered=yes/a.parquet"])
+    Traceback (most recent call last):
+    ...
+    ValueError: Column 'answered' is read from the names of partition folders, which must \
+be answered=true or answered=false (as pyarrow and Spark write them); found: ['yes']
+    """
+    flags = [key for key in keys if key in _FLAG_COLUMNS]
+    for key in flags:
+        found = {
+            unquote(value) for name in files for one, value in _folder_pairs(name) if one == key
+        }
+        if not found <= _FLAG_VALUES:
+            raise ValueError(
+                f"Column {key!r} is read from the names of partition folders, which must be "
+                f"{key}=true or {key}=false (as pyarrow and Spark write them); found: "
+                f"{sorted(found - _FLAG_VALUES)}"
+            )
+    if not flags:
+        return relation
+    casts = ", ".join(f"CAST({sql_name(key)} AS BOOLEAN) AS {sql_name(key)}" for key in flags)
     return relation.select(f"* REPLACE ({casts})")

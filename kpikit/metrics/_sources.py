@@ -25,7 +25,7 @@ from kpikit._duckdb import connection_of, keeps_types_through_arrow, literal_fil
 from kpikit._frames import to_pandas
 from kpikit._validators import as_path, check_flag, check_time_zone
 from kpikit._versions import require
-from kpikit.metrics._hive import as_text, partition_keys, refuse_keys_in_files
+from kpikit.metrics._hive import as_flags, as_text, partition_keys, refuse_keys_in_files
 from kpikit.metrics._inputs import named_zone
 
 DEFAULT_MEMORY_SHARE = 0.5
@@ -348,7 +348,7 @@ def scan_parquet(
         relation = connection.read_parquet(named, union_by_name=True, hive_partitioning=bool(keys))
     except duckdb.Error as error:  # not parquet, or truncated
         raise ValueError(f"Cannot read the parquet files {files[:3]}: {error}") from error
-    relation = as_text(relation, keys)
+    relation = as_flags(as_text(relation, keys), keys, files)
     zone = tz or named_zone(stored_zone(files))  # DuckDB knows '+01:00' as 'Etc/GMT-1' only
     if zone is not None:
         try:
