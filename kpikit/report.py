@@ -202,11 +202,10 @@ def parse_parameters(notebook: Path, pairs) -> dict:
     Raises
     ------
     ValueError
-        For a name the notebook does not declare (the message lists those it does), a name
-        given twice (rather than keeping the last value) or a value of the wrong type.
+        For a file that is not a valid notebook, a name the notebook does not declare (the
+        message lists those it does), a name given twice (rather than keeping the last value)
+        or a value of the wrong type.
     """
-    import nbformat
-
     names = [name for name, _ in pairs]
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
@@ -214,7 +213,7 @@ def parse_parameters(notebook: Path, pairs) -> dict:
             f"Value of 'parameter' sets {repeated} more than once; give each parameter once, "
             f"but received: {[f'{name}={text}' for name, text in pairs]}"
         )
-    defaults = notebook_parameters(nbformat.read(notebook, as_version=4))
+    defaults = notebook_parameters(_read_notebook(notebook))
     parameters = {}
     for name, text in pairs:
         if name not in defaults:
@@ -230,6 +229,27 @@ def parse_parameters(notebook: Path, pairs) -> dict:
                 f"({error}) but received: {text!r}"
             ) from None
     return parameters
+
+
+def _read_notebook(notebook: Path):
+    """``notebook`` read as nbformat 4; raises a ValueError naming the file when it is not a
+    valid notebook.
+
+    nbformat raises jsonschema's ValidationError (not a ValueError) for JSON that is not a
+    notebook, an AttributeError for JSON that is not an object, and only logs a notebook that
+    breaks the schema, which papermill or nbconvert then fail on with a traceback.
+    """
+    import nbformat
+
+    invalid = {}
+    try:
+        node = nbformat.read(notebook, as_version=4, capture_validation_error=invalid)
+        if invalid:
+            raise invalid["ValidationError"]
+    except (ValueError, AttributeError, nbformat.ValidationError) as error:
+        reason = getattr(error, "message", None) or str(error)
+        raise ValueError(f"{notebook} is not a valid notebook: {reason}") from None
+    return node
 
 
 def render(

@@ -65,6 +65,29 @@ def test_a_parameter_given_twice_is_refused_not_resolved_by_the_last(tiny):
         report.parse_parameters(tiny, [("days", "3"), ("kpi", "fcr"), ("days", "5")])
 
 
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        ("{}", "missing a key: cells"),  # JSON, read as a version 1 notebook
+        (
+            '{"nbformat":4, "nbformat_minor":5, "metadata":{}, "cells": [{"cell_type": "code"}]}',
+            "missing an expected key: metadata",  # a code cell without its keys
+        ),
+        ("[]", "'list' object has no attribute 'get'"),  # JSON, not an object
+        ("not json", "does not appear to be JSON"),
+    ],
+)
+def test_a_file_that_is_not_a_notebook_gets_one_line_and_exit_2(content, reason, tmp_path, capsys):
+    # JSON that is not a notebook gave jsonschema's ValidationError (not a ValueError): a
+    # traceback and exit 1, where a file that is not JSON got a message and exit 2.
+    path = tmp_path / "bad.ipynb"
+    path.write_text(content)
+    assert main(["report", str(path), "-o", str(tmp_path / "bad.html")]) == 2
+    error = capsys.readouterr().err
+    assert f"{path} is not a valid notebook: " in error and reason in error
+    assert error.count("\n") == 1 and "Traceback" not in error
+
+
 def test_notebook_by_installed_name_or_path(tiny):
     assert report.resolve_notebook("kpi_glossary").name == "kpi_glossary.ipynb"
     assert report.resolve_notebook("kpi_glossary.ipynb").name == "kpi_glossary.ipynb"
