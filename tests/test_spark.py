@@ -273,6 +273,99 @@ def session_zone(spark, zone):
         fetch_session_time_zone.cache_clear()
 
 
+def with_naive_times(spark, table):
+    """``table`` on Spark with its naive times as ``TIMESTAMP_NTZ``, on the wall clock written
+    (created from a schema: a cast of Spark's TIMESTAMP would read it in the session's zone)."""
+    from pyspark.sql.types import StructField, StructType, TimestampNTZType, TimestampType
+
+    fields = [
+        StructField(field.name, TimestampNTZType())
+        if isinstance(field.dataType, TimestampType)
+        else field
+        for field in spark.createDataFrame(table).schema
+    ]
+    return spark.createDataFrame(table, StructType(fields))
+
+
+def test_naive_times_keep_their_clock_in_a_session_zone_other_than_utc(spark):
+    # Times without a zone are cut on their own clock, whatever the session's zone. On Paris's
+    # clock 02:30 on 29 March does not exist (clocks jump from 02:00 to 03:00) and 02:10 and
+    # 02:40 on 25 October happen twice; here they are wall-clock labels, nothing more.
+    at = ["2026-01-05 10:30", "2026-01-05 11:30", "2026-03-29 02:30", "2026-03-29 03:10",
+          "2026-10-25 02:10", "2026-10-25 02:40"]  # fmt: skip
+    contacts = pd.DataFrame(
+        {
+            "contact_id": [1, 2, 3, 4, 5, 6],
+            "arrived_at": pd.to_datetime(at),
+            "answered": True,
+            "wait_s": 5.0,
+            "agent_id": "A1",
+            "talk_s": 60.0,
+            "channel": "phone",
+        }
+    )
+    intervals = pd.DataFrame(
+        {
+            "agent_id": ["A1", "A1"],
+            "interval_start": pd.to_datetime(["2026-01-05 10:30", "2026-03-29 02:30"]),
+            "scheduled_s": [1800.0, 1800.0],
+            "handling_s": [600.0, 900.0],
+            "available_s": [1200.0, 900.0],
+        }
+    )
+    costs = pd.DataFrame(
+        {
+            "period_start": pd.to_datetime(["2026-01-05", "2026-03-29"]),
+            "channel": "phone",
+            "cost": [30.0, 50.0],
+        }
+    )
+    data = kk.Dataset(*(with_naive_times(spark, t) for t in (contacts, intervals, costs)))
+    kpis = ["contacts_offered", "occupancy"]
+
+    def computed(freq, kpis):
+        table = kk.compute(data, kpis, freq=freq)
+        assert dict(table.dtypes)["period"] == "timestamp_ntz"  # naive in, naive out
+        table = table.toPandas().dropna(subset="value")
+        table["period"] = table["period"].dt.strftime("%m-%d %H:%M")
+        return table.set_index(["kpi", "period"])["value"].to_dict()
+
+    try:
+        spark.conf.set("spark.sql.session.timeZone", "Europe/Paris")
+        hourly = computed("hour", kpis)  # a day's costs cannot be split into hours
+        daily = computed("day", [*kpis, "cost_per_contact"])
+    finally:
+        spark.conf.set("spark.sql.session.timeZone", "UTC")
+    # By hand, hours on the times' own clock: 10:00 and 11:00 on 5 January, 02:00 and 03:00
+    # on 29 March, 02:00 twice on 25 October. Occupancy 600 / (600 + 1200) at 10:00 on
+    # 5 January and 900 / (900 + 900) at 02:00 on 29 March. (Labelled before: 09:00, 10:00,
+    # 01:00 and 01:00 for the 03:10 cut into 03:00 CEST = 01:00 UTC.)
+    assert hourly == pytest.approx(
+        {
+            ("contacts_offered", "01-05 10:00"): 1,
+            ("contacts_offered", "01-05 11:00"): 1,
+            ("contacts_offered", "03-29 02:00"): 1,
+            ("contacts_offered", "03-29 03:00"): 1,
+            ("contacts_offered", "10-25 02:00"): 2,
+            ("occupancy", "01-05 10:00"): 100 / 3,
+            ("occupancy", "03-29 02:00"): 50.0,
+        }
+    )
+    # By day, midnight on the times' own clock (before: 23:00 the day before); costs 30 over
+    # 5 January's 2 answered contacts and 50 over 29 March's 2.
+    assert daily == pytest.approx(
+        {
+            ("contacts_offered", "01-05 00:00"): 2,
+            ("contacts_offered", "03-29 00:00"): 2,
+            ("contacts_offered", "10-25 00:00"): 2,
+            ("occupancy", "01-05 00:00"): 100 / 3,
+            ("occupancy", "03-29 00:00"): 50.0,
+            ("cost_per_contact", "01-05 00:00"): 15.0,
+            ("cost_per_contact", "03-29 00:00"): 25.0,
+        }
+    )
+
+
 def test_weeks_start_on_monday_on_spark(spark):
     # Worked by hand: Sun 1 March 23:59:59 belongs to the week of Mon 23 February; Mon 2
     # March 00:00, Wed 4 and Sun 8 March 23:00 to the week of 2 March; Mon 9 March 00:30 to

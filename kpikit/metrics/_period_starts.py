@@ -26,6 +26,9 @@ FREQUENCIES = {
 def period_expr(frame, time_column, freq):
     """The start of each row's period of ``freq``, as an expression on ``frame``.
 
+    Naive timestamps (Spark's ``TIMESTAMP_NTZ``) give naive starts on their own clock, on any
+    engine and in any Spark session zone (:func:`_start_from_fields`).
+
     Timezone-aware timestamps are cut on the local wall clock of their zone: a day starts at
     local midnight, so a daylight-saving day has 23 or 25 hours. The start is the timestamp
     minus the time the wall clock has run since the period began; one correction by the same
@@ -47,6 +50,8 @@ def period_expr(frame, time_column, freq):
     )
     if zone is None:
         time = nw.col(time_column).cast(nw.Datetime("us"))
+        if frame.implementation.is_pyspark() or frame.implementation.is_pyspark_connect():
+            return _start_from_fields(time, freq)
         return _local_start(time, freq, minutes_by_arithmetic)
     time = nw.col(time_column).cast(nw.Datetime("us", zone))
     wall = time.dt.replace_time_zone(None)
@@ -102,3 +107,25 @@ def _local_start(time, freq, minutes_by_arithmetic=False):
     # ``benchmarks/bench_periods.py``).
     days_since_monday = iso_weekday(time) - 1
     return time.dt.truncate("1d") - nw.lit(timedelta(days=1)) * days_since_monday
+
+
+_MINUTES = {"15min": 15, "30min": 30, "hour": 60}
+
+
+def _start_from_fields(time, freq):
+    """The period start of naive timestamps from their date, hour and minute, which Spark reads
+    on their own clock: its ``date_trunc`` takes a ``TIMESTAMP_NTZ`` as an instant in the
+    session's zone and gives one back, so that the periods came back shifted by the zone's
+    offset (Paris: 10:00 labelled 09:00), and a time that does not exist there (02:30 on 29
+    March in Paris) was cut into the next hour. The date is truncated as a date, whose
+    midnight in the session's zone gives the same date back."""
+    day = time.dt.date()
+    if freq in _MINUTES:
+        minutes = time.dt.hour() * 60 + time.dt.minute()
+        minutes_past = minutes - minutes % _MINUTES[freq]
+        return day.cast(nw.Datetime("us")) + nw.lit(timedelta(minutes=1)) * minutes_past
+    if freq == "week":
+        return day.cast(nw.Datetime("us")) - nw.lit(timedelta(days=1)) * (iso_weekday(day) - 1)
+    if freq != "day":
+        day = day.dt.truncate(FREQUENCIES[freq]).dt.date()
+    return day.cast(nw.Datetime("us"))
