@@ -231,6 +231,19 @@ def test_monthly_costs_and_half_hour_intervals_on_spark_refuse_shorter_periods(s
         kk.compute(data, kpis=["occupancy"], freq="15min")
 
 
+def test_occupancy_of_intervals_without_scheduled_paid_or_adherent_time_on_spark(spark):
+    # A row must not last longer than a period: the longest is then handling + available
+    # alone (Spark's greatest() wants two columns). hand_intervals: handled 1200 + 600 + 900 + 0 = 2700 s of 2700 + 400 + 1000 +
+    # 600 = 4700 s handling or available: 57.4 %.
+    data = hand_dataset()
+    data = kk.Dataset(
+        data.contacts,
+        data.agent_intervals.drop(columns=["scheduled_s", "paid_s", "adherent_s"]),
+    )
+    on_spark = kk.compute(as_spark(spark, data), kpis=["occupancy"], freq="month").toPandas()
+    assert on_spark["value"].item() == pytest.approx(100 * 2700 / 4700)
+
+
 def test_a_forecast_of_a_spark_frame_adds_up_its_minutes_on_spark_in_the_sessions_zone(
     spark, monkeypatch
 ):

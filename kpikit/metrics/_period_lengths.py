@@ -158,7 +158,9 @@ def _longest_row_s(intervals) -> float | None:
         seconds.append(nw.sum_horizontal(*worked))
     if not seconds:
         return None
-    most = frame.select(nw.max_horizontal(*seconds).cast(nw.Float64).max().alias("most"))
+    # One column alone: Spark's greatest() takes two or more.
+    longest = seconds[0] if len(seconds) == 1 else nw.max_horizontal(*seconds)
+    most = frame.select(longest.cast(nw.Float64).max().alias("most"))
     if isinstance(most, nw.LazyFrame):
         most = most.collect()
     value = most["most"][0]
