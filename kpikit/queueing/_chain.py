@@ -216,9 +216,20 @@ def _standing(arrival, lowest, servers, capacity):
 
 def _reachable(full_rate, abandon, threshold, positions):
     """Per row, the waiting positions (at most ``positions``) from which an answer within the
-    threshold is not negligible: those within the Poisson tail of the moves made in ``T``."""
+    threshold is not negligible: those within the Poisson tail of the moves made in ``T``.
+
+    None without service (no agent, ``sigma(c) = 0``): a waiting contact is never answered,
+    within ``T`` or later, so :func:`_served_within` has nothing to step through (with a month
+    of patience it stepped a million positions for a million steps to find 0s).
+
+    >>> # moves in 20 s: (0.1 + 100 * 0.01) * 20 = 22; tail 22 + 10 sqrt(22) + 20 = 88.9
+    >>> _reachable(np.array([0.0, 0.1]), np.array([0.01, 0.01]), np.array([20.0, 20.0]),
+    ...     np.array([100, 100])).tolist()
+    [0, 89]
+    """
     mean = (full_rate + positions * abandon) * threshold
-    return np.minimum(positions, np.ceil(mean + 10 * np.sqrt(mean) + 20)).astype(np.int64)
+    reach = np.minimum(positions, np.ceil(mean + 10 * np.sqrt(mean) + 20))
+    return np.where(full_rate > 0, reach, 0).astype(np.int64)
 
 
 def solve(arrival, lowest, servers, capacity, abandon, threshold, service_rates):

@@ -52,9 +52,10 @@ class QueueResult:
 def queue_result(figures, attempts, fresh, redial, agents_capacity, interval_s, shape):
     """Package chain figures (see :func:`kpikit.queueing._chain.solve`) as a QueueResult."""
     unstable = figures["unstable"]
-    blocked = np.where(unstable, 0.0, figures["p_block"])
-    waits = np.where(unstable, 1.0, figures["p_wait"])
-    abandon = np.where(unstable, 0.0, figures["p_abandon"])
+    # sums over the chain's states can land a few ulps above 1 (1.0000000000000002)
+    blocked = np.where(unstable, 0.0, np.clip(figures["p_block"], 0.0, 1.0))
+    waits = np.where(unstable, 1.0, np.clip(figures["p_wait"], 0.0, 1.0))
+    abandon = np.where(unstable, 0.0, np.clip(figures["p_abandon"], 0.0, 1.0))
     served = np.where(unstable, 0.0, figures["p_served"])
     with np.errstate(divide="ignore", invalid="ignore"):
         asa = np.where(unstable, np.inf, figures["wait_answered"] / served)

@@ -43,6 +43,11 @@ def _array(name, value, *, minimum=None, strict=False, integer=False, finite=Tru
     ...
     ValueError: Value of 'volume' must be numbers within the range of a float (about 1.8e308),
     but received: a whole number of about 10^400
+    >>> _array("volume", [100, np.inf], minimum=0)
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'volume' must be finite numbers >= 0, but received: inf (1 of 2 values,
+    first at positions 1)
     >>> _array("agents", 1e9, minimum=0, integer=True, maximum=MAX_AGENTS)
     Traceback (most recent call last):
     ...
@@ -78,15 +83,17 @@ def _array(name, value, *, minimum=None, strict=False, integer=False, finite=Tru
     if integer:
         bad |= np.isfinite(array) & (array != np.round(array))
     if bad.any():
+        first = float(array[bad].ravel()[0])
         kind = "whole numbers" if integer else "numbers"
+        kind = f"finite {kind}" if finite and np.isinf(first) else kind
         bound = "" if minimum is None else f" {'>' if strict else '>='} {minimum}"
         bound += "" if maximum is None else f" and <= {maximum:,}"
         limit = "" if finite else " (inf allowed)"
         raise ValueError(
-            f"Value of {name!r} must be {kind}{bound}{limit}, "
-            f"but received: {float(array[bad].ravel()[0])!r}{_where(bad)}"
+            f"Value of {name!r} must be {kind}{bound}{limit}, but received: {first!r}{_where(bad)}"
         )
-    return array
+    # -0.0 passes a minimum of 0 but keeps its sign through a division (1 / -0.0 = -inf)
+    return array + 0.0 if minimum == 0 else array
 
 
 def _where(bad):

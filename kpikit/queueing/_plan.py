@@ -99,9 +99,10 @@ def fractional_agents(load, aht_s, threshold_s, patience_s, raw, blocking, crite
     """Agents as a real number: ``n - 1 + t``, where the figure crosses its target at ``t``.
 
     Each target's figure is interpolated linearly between ``n - 1`` and ``n`` agents (``n``
-    the whole answer); the binding target gives the largest ``t``. Where ``n - 1`` cannot be
-    evaluated (no agent left, or an unstable queue without patience), ``t`` is at least
-    ``A - (n - 1)`` so the fractional count never falls below the traffic ``A``.
+    the whole answer); the binding target gives the largest ``t`` (one met at ``n - 1``
+    gives 0). Where ``n - 1`` cannot be evaluated (no agent left, or an unstable queue without
+    patience), ``t`` is at least ``A - (n - 1)`` so the fractional count never falls below the
+    traffic ``A``.
     """
     fraction = raw.astype(float)
     busy = raw >= 1
@@ -125,9 +126,12 @@ def fractional_agents(load, aht_s, threshold_s, patience_s, raw, blocking, crite
             blocking[busy],
         )
         step = np.zeros(below.shape)
-        for key, _, target in criteria:
+        for key, sign, target in criteria:
             t = (target - lower[key]) / (upper[key] - lower[key])
-            step = np.maximum(step, np.where(np.isfinite(t), np.clip(t, 0.0, 1.0), 1.0))
+            t = np.where(np.isfinite(t), np.clip(t, 0.0, 1.0), 1.0)
+            # a target met at n - 1 already does not bind, even where its figure stays put
+            # from n - 1 to n (abandonment 0 % on both sides) and the ratio above is 0 / 0
+            step = np.maximum(step, np.where(sign * lower[key] >= sign * target, 0.0, t))
     floor = np.where(np.isfinite(patience_s[busy]), 0.0, load[busy] - below)
     fraction[busy] = below + np.maximum(step, np.clip(floor, 0.0, 1.0))
     return fraction

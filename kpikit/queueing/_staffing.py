@@ -44,6 +44,12 @@ def scheduled_agents(raw_agents, shrinkage=0.0):
     -------
     int or ndarray of int
 
+    Raises
+    ------
+    ValueError
+        Where the count to schedule passes 2**53 (a shrinkage next to 1), beyond what a count
+        holds exactly, naming the shrinkage and raw agents that give it.
+
     Examples
     --------
     >>> scheduled_agents(14, 0.3)  # 14 / 0.7 = 20
@@ -53,8 +59,32 @@ def scheduled_agents(raw_agents, shrinkage=0.0):
     """
     raw = _array("raw_agents", raw_agents, minimum=0, integer=True, maximum=_EXACT_WHOLE)
     shrinkage = _shrinkage("shrinkage", shrinkage)
-    scheduled = np.ceil(raw / (1.0 - shrinkage) - _SHRINKAGE_TOLERANCE).astype(np.int64)
-    return int(scheduled) if scheduled.ndim == 0 else scheduled
+    scheduled = np.ceil(raw / (1.0 - shrinkage) - _SHRINKAGE_TOLERANCE)
+    _check_countable(scheduled, raw, shrinkage)
+    return int(scheduled) if scheduled.ndim == 0 else scheduled.astype(np.int64)
+
+
+def _check_countable(scheduled, raw, shrinkage):
+    """Refuse scheduled counts beyond :data:`_EXACT_WHOLE`: a shrinkage next to 1 divides the
+    agents needed by next to nothing, and the cast to integers turned 1e20 into -2**63.
+
+    >>> _check_countable(np.array([20.0, 1e20]), np.array([14.0, 1e15]), np.array([0.3, 0.99999]))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'shrinkage' (0.99999) leaves 'raw_agents' (1e+15) needing 1e+20 scheduled
+    agents, beyond the 9,007,199,254,740,992 (2**53) a count holds exactly
+    """
+    beyond = np.flatnonzero(~(scheduled <= _EXACT_WHOLE))
+    if beyond.size:
+        first = [
+            float(np.broadcast_to(x, scheduled.shape).flat[beyond[0]]) for x in (shrinkage, raw)
+        ]
+        raise ValueError(
+            f"Value of 'shrinkage' ({first[0]!r}) leaves 'raw_agents' ({first[1]:.6g}) needing "
+            f"{scheduled.flat[beyond[0]]:.3g} scheduled agents, beyond the {_EXACT_WHOLE:,} "
+            "(2**53) a count holds exactly"
+        )
 
 
 @one_length
@@ -223,13 +253,21 @@ def _smallest_stable(load, aht_s, patience_s, criteria):
     A patience so long that callers would pile up beyond what Erlang A computes below the
     traffic (:func:`~kpikit.queueing._erlang_a._check_waiting`) starts at ``floor(A) + 1``
     too: there callers wait about ``patience * log(A / n)``, so no count below the traffic
-    meets a service level, ASA or occupancy target. Only abandonment could be met there, and
-    with it the search asks and gets the error.
+    meets a service level, ASA or occupancy target. Only abandonment (and an occupancy of
+    100 %, which every count meets) could be met there: when the targets are those alone, the
+    search asks and gets the error; beside any other target, the counts below the traffic fail
+    that one whatever their abandonment.
     """
     piling_up = _piling_up(load, aht_s, patience_s)
-    if any(key == "abandonment_rate" for key, _, _ in criteria):
+    if all(_met_below_traffic(key, value) for key, _, value in criteria):
         piling_up = np.zeros_like(piling_up)
     return np.where(np.isfinite(patience_s) & ~piling_up, 1.0, np.floor(load) + 1.0)
+
+
+def _met_below_traffic(key, value):
+    """Whether a target could hold with fewer agents than the traffic while callers pile up
+    (every agent busy: an occupancy of 100 %, waits of about ``patience * log(A / n)``)."""
+    return key == "abandonment_rate" or (key == "occupancy" and value >= 100)
 
 
 def _smallest_counts(intervals, criteria):
