@@ -91,6 +91,7 @@ def test_an_id_that_is_nan_among_text_counts_as_an_agent():
     # Read from the addresses, only None is missing: a NaN trips the screen, and the usual
     # checks then decide (pandas counts NaN as missing: no error).
     frame = pa.table(full_log()).to_pandas()
+    frame["agent_id"] = frame["agent_id"].astype(object)  # pandas 3 reads text as str
     frame.loc[4, "agent_id"] = NAN
     assert screen(frame)() is True
     kk.validate(frame)
