@@ -10,11 +10,14 @@ threads of the process; steadier than wall time on a busy machine) and the share
 compute the checks take (issue 9: at most 10 % at 10M contacts).
 
 With ``--without-ids`` the checked runs leave out the pass over the ids of a DuckDB relation
-(it reports no repeat), which leaves the cost of the screen counted inside the sums query.
+(it reports no repeat), which leaves the cost of the screen counted inside the sums query. The
+file's contacts are in the order of their ids, which spares a pandas frame that pass
+(``_frame_screen.in_strict_order``); ``--shuffled`` loads them in a random order instead.
 
     python benchmarks/bench_validate.py                      # 1M contacts, 5 rounds
     python benchmarks/bench_validate.py --rows 10000000 --rounds 3 --engines pandas polars
     python benchmarks/bench_validate.py --rows 10000000 --engines duckdb --without-ids
+    python benchmarks/bench_validate.py --rows 10000000 --engines pandas --shuffled
 """
 
 import argparse
@@ -42,6 +45,15 @@ def loaders(path):
     }
 
 
+def shuffled(frame):
+    """An eager frame's rows in a random order (a relation is left as it is)."""
+    if isinstance(frame, pd.DataFrame):
+        return frame.sample(frac=1.0, random_state=7).reset_index(drop=True)
+    if isinstance(frame, pl.DataFrame):
+        return frame.sample(fraction=1.0, shuffle=True, seed=7)
+    return frame
+
+
 def run(data, validate):
     result = kk.compute(data, CONTACT_KPIS, freq="day", validate=validate)
     return result.df() if isinstance(result, duckdb.DuckDBPyRelation) else result
@@ -53,6 +65,7 @@ def main():
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--engines", nargs="+", default=["pandas", "pd_arrow", "polars", "duckdb"])
     parser.add_argument("--without-ids", action="store_true")
+    parser.add_argument("--shuffled", action="store_true", help="eager frames' rows shuffled")
     args = parser.parse_args()
     if args.without_ids:
         _folded_checks._parquet_ids_fail = lambda *_args: False
@@ -60,6 +73,8 @@ def main():
 
     path = path_for(args.rows, "real")
     frames = {name: load() for name, load in loaders(path).items() if name in args.engines}
+    if args.shuffled:
+        frames = {name: shuffled(frame) for name, frame in frames.items()}
     runs = [(engine, checked) for engine in frames for checked in (True, False)]
     wall = {run_: [] for run_ in runs}
     cpu = {run_: [] for run_ in runs}

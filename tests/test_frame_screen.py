@@ -1,5 +1,6 @@
 """The screen of a pandas frame that DuckDB sums, run in NumPy (kpikit.metrics._frame_screen):
-it never passes a frame the checks refuse, and passes the valid ones."""
+it never passes a frame the checks refuse, and passes the valid ones; ids in strict order need
+no pass of their own."""
 
 import numpy as np
 import pandas as pd
@@ -9,6 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import kpikit as kk
+from kpikit.metrics import _folded_checks
+from kpikit.metrics import _via_duckdb as via_duckdb
 from kpikit.metrics._frame_screen import frame_screen
 from kpikit.schema import KEY_COLUMNS, table_specs
 from tests.test_folded_checks import full_log
@@ -95,3 +98,37 @@ def test_an_id_that_is_nan_among_text_counts_as_an_agent():
     frame.loc[4, "agent_id"] = NAN
     assert screen(frame)() is True
     kk.validate(frame)
+
+
+@pytest.mark.parametrize("ids", [list("abcdef"), list("fedcba"), [10, 20, 30, 40, 50, 60]])
+def test_ids_in_strict_order_are_not_hashed(ids, monkeypatch):
+    # Rising or falling from row to row, no id is missing or repeated: the pass over the ids
+    # (DuckDB's hashes, sorted) is not needed.
+    def no_pass(*_arguments):
+        raise AssertionError("the ids in order were hashed")
+
+    monkeypatch.setattr(via_duckdb, "MIN_ROWS", 0)
+    monkeypatch.setattr(_folded_checks, "_ids_fail", no_pass)
+    frame = pa.table(full_log()).to_pandas().assign(contact_id=ids)
+    expected = kk.compute(frame, validate=False)
+    pd.testing.assert_frame_equal(kk.compute(frame), expected)
+
+
+@pytest.mark.parametrize("ids", [list("abccde"), list("badcfe"), ["a", "b", None, "d", "e", "f"]])
+def test_ids_out_of_order_are_hashed_and_a_repeat_or_missing_id_found(ids, monkeypatch):
+    monkeypatch.setattr(via_duckdb, "MIN_ROWS", 0)
+    hashed = []
+    ids_fail = _folded_checks._ids_fail
+
+    def counted(*arguments):
+        hashed.append(True)
+        return ids_fail(*arguments)
+
+    monkeypatch.setattr(_folded_checks, "_ids_fail", counted)
+    frame = pa.table(full_log()).to_pandas().assign(contact_id=ids)
+    if len(set(ids) - {None}) == len(ids):
+        kk.compute(frame)  # "badcfe": distinct, out of order
+    else:
+        with pytest.raises(kk.SchemaError, match="contact_id"):
+            kk.compute(frame)
+    assert hashed

@@ -233,8 +233,8 @@ def test_monthly_costs_and_half_hour_intervals_on_spark_refuse_shorter_periods(s
 
 def test_occupancy_of_intervals_without_scheduled_paid_or_adherent_time_on_spark(spark):
     # A row must not last longer than a period: the longest is then handling + available
-    # alone (Spark's greatest() wants two columns). hand_intervals: handled 1200 + 600 + 900 + 0 = 2700 s of 2700 + 400 + 1000 +
-    # 600 = 4700 s handling or available: 57.4 %.
+    # alone (Spark's greatest() wants two columns). hand_intervals: handled 1200 + 600 + 900
+    # + 0 = 2700 s of 2700 + 400 + 1000 + 600 = 4700 s handling or available: 57.4 %.
     data = hand_dataset()
     data = kk.Dataset(
         data.contacts,

@@ -67,7 +67,7 @@ from kpikit._duckdb import connection_of, parquet_scan_files, sql_name
 from kpikit._sorting import repeats_any
 from kpikit._versions import usable
 from kpikit.metrics._components import PREFIX, as_flag
-from kpikit.metrics._frame_screen import LARGEST_FLOAT, frame_screen
+from kpikit.metrics._frame_screen import LARGEST_FLOAT, frame_screen, in_strict_order
 from kpikit.metrics._sources import is_spark, sums_on_driver
 from kpikit.schema import KEY_COLUMNS, Dataset, SchemaError, check, table_specs
 
@@ -95,7 +95,9 @@ class FoldedChecks:
     over the ids under way (:func:`checks_under_way`), True when an id is missing or may repeat.
     ``rows`` is the screen of the pandas frame a relation scans, run on the frame in NumPy
     (:mod:`._frame_screen`) in place of ``failing`` and the extremes, and ``rows_tripped`` that
-    screen under way beside the ids' pass, True when a row may fail a check.
+    screen under way beside the ids' pass, True when a row may fail a check. ``frame`` is that
+    pandas frame, whose ids need no hashing when they are in strict order
+    (:func:`._frame_screen.in_strict_order`).
     """
 
     dataset: Dataset
@@ -107,6 +109,7 @@ class FoldedChecks:
     ids: Future | None = None
     rows: Callable[[], bool] | None = None
     rows_tripped: Future | None = None
+    frame: object = None
 
     def row_tests(self) -> dict[str, nw.Expr]:
         """True on a row that may fail a check, named as a component whose true rows are
@@ -174,10 +177,10 @@ def fold_checks(
         screened = [_nulls_allowed(spec) if spec.name == key else spec for spec in specs]
     rows = frame_screen(frame, screened) if frame is not None else None
     if rows is not None:
-        return FoldedChecks(dataset, csat_scale, None, (), key, rows=rows)
+        return FoldedChecks(dataset, csat_scale, None, (), key, rows=rows, frame=frame)
     mode = "rows" if eager_polars else ("statistics" if frame is None else "extremes")
     failing, highest, lowest = _screen(contacts.collect_schema(), screened, mode=mode)
-    return FoldedChecks(dataset, csat_scale, failing, highest, key, lowest)
+    return FoldedChecks(dataset, csat_scale, failing, highest, key, lowest, frame=frame)
 
 
 def _nulls_allowed(spec):
@@ -342,7 +345,12 @@ def checks_under_way(folded: FoldedChecks | None):
 def _ids_task(folded: FoldedChecks):
     """The pass over the ids of ``folded`` as a function of no arguments, for another thread
     (a DuckDB relation is queried again on a cursor, or its parquet files read by polars:
-    :func:`_parquet_ids_fail`); None when there is neither to be had."""
+    :func:`_parquet_ids_fail`); None when there is neither to be had. The ids of a pandas frame
+    are first looked at in their order, and hashed only when they are not in strict order."""
+    if folded.frame is not None:
+        task = _ids_task(replace(folded, frame=None))
+        ids = folded.frame[folded.key]
+        return None if task is None else partial(_ids_fail_unless_in_order, ids, task)
     contacts = nw.from_native(folded.dataset.contacts)
     if contacts.implementation.is_duckdb():
         on_a_cursor = _on_a_cursor(contacts)
@@ -353,6 +361,12 @@ def _ids_task(folded: FoldedChecks):
             return None
         contacts = on_a_cursor
     return partial(_ids_may_fail, contacts, folded.key)
+
+
+def _ids_fail_unless_in_order(ids, task) -> bool:
+    """False when ``ids`` rise or fall strictly from row to row (then none is missing and none
+    repeats), else the pass over the ids, ``task()``."""
+    return not in_strict_order(ids) and task()
 
 
 def _parquet_ids_fail(files, key: str, fallback) -> bool:
