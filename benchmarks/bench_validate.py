@@ -12,7 +12,7 @@ compute the checks take (issue 9: at most 10 % at 10M contacts).
 With ``--without-ids`` the checked runs leave out the pass over the ids of a DuckDB relation
 (it reports no repeat), which leaves the cost of the screen counted inside the sums query. The
 file's contacts are in the order of their ids, which spares a pandas frame that pass
-(``_frame_screen.in_strict_order``); ``--shuffled`` loads them in a random order instead.
+(``kpikit._id_order``); ``--shuffled`` loads them in a random order instead.
 
     python benchmarks/bench_validate.py                      # 1M contacts, 5 rounds
     python benchmarks/bench_validate.py --rows 10000000 --rounds 3 --engines pandas polars

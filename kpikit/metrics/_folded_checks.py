@@ -64,10 +64,11 @@ import numpy as np
 from kpikit._check_runs import polars_keys_may_repeat
 from kpikit._checks import table_checks
 from kpikit._duckdb import connection_of, parquet_scan_files, sql_name
+from kpikit._id_order import in_strict_order, polars_in_strict_order
 from kpikit._sorting import repeats_any
 from kpikit._versions import usable
 from kpikit.metrics._components import PREFIX, as_flag
-from kpikit.metrics._frame_screen import LARGEST_FLOAT, frame_screen, in_strict_order
+from kpikit.metrics._frame_screen import LARGEST_FLOAT, frame_screen
 from kpikit.metrics._sources import is_spark, sums_on_driver
 from kpikit.schema import KEY_COLUMNS, Dataset, SchemaError, check, table_specs
 
@@ -97,7 +98,7 @@ class FoldedChecks:
     (:mod:`._frame_screen`) in place of ``failing`` and the extremes, and ``rows_tripped`` that
     screen under way beside the ids' pass, True when a row may fail a check. ``frame`` is that
     pandas frame, whose ids need no hashing when they are in strict order
-    (:func:`._frame_screen.in_strict_order`).
+    (:func:`kpikit._id_order.in_strict_order`).
     """
 
     dataset: Dataset
@@ -390,6 +391,8 @@ def _parquet_ids_fail(files, key: str, fallback) -> bool:
         dtype = scan.collect_schema().get(key)
         plain = dtype is not None and (dtype == pl.String or dtype.is_integer())
         if plain and scan.select(pl.len()).collect().item() <= MAX_SORTED_HASHES:
+            if polars_in_strict_order(scan, column):  # none missing, none repeated
+                return False
             hashed = pl.when(column.is_null()).then(None).otherwise(column.hash())
             hashes = scan.select(hashed).collect(engine="streaming").to_series()
             return hashes.null_count() > 0 or repeats_any(hashes)
