@@ -11,7 +11,7 @@ from collections.abc import Iterable
 import narwhals.stable.v2 as nw
 
 from kpikit._checks import ColumnSpec, Problem, _Check, table_checks
-from kpikit._id_order import polars_in_strict_order
+from kpikit._id_order import arrow_ids, polars_in_strict_order
 from kpikit._nan_aware import nan_visible
 from kpikit._sorting import repeats_any
 
@@ -156,19 +156,9 @@ def keys_may_repeat(frame, key: str) -> bool:
 
 def _held_by_arrow(frame, key: str):
     """The Arrow array of a pandas column of text or integers held by Arrow, else None."""
-    import pandas as pd
-    import pyarrow as pa
-
     if not frame.implementation.is_pandas():
         return None
-    array = frame.get_column(key).to_native().array
-    if not isinstance(array, pd.arrays.ArrowExtensionArray):
-        return None
-    values = array.__arrow_array__()
-    kind = values.type
-    if pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_integer(kind):
-        return values
-    return None
+    return arrow_ids(frame.get_column(key).to_native())
 
 
 def polars_keys_may_repeat(frame, key: str) -> bool:

@@ -16,18 +16,22 @@ ORDER_LOOKED_AT_FIRST = 10_000
 
 
 def in_strict_order(ids) -> bool:
-    """Whether the values of a pandas column held by NumPy rise, or fall, strictly from row to
-    row: then none is missing (None, NaN and ``pd.NA`` break the order or cannot be compared)
-    and no two are equal.
+    """Whether the values of a pandas column rise, or fall, strictly from row to row: then none
+    is missing (None, NaN and ``pd.NA`` break the order or cannot be compared) and no two are
+    equal. Text or integers held by Arrow (pandas 3's ``str``) are compared by polars; other
+    columns not held by NumPy are not looked at (False).
 
     >>> import pandas as pd
     >>> in_strict_order(pd.Series(["C1", "C2", "C3"])), in_strict_order(pd.Series([9, 5, 2]))
     (True, True)
     >>> in_strict_order(pd.Series(["C1", "C1"])), in_strict_order(pd.Series(["C1", None]))
     (False, False)
-    >>> in_strict_order(pd.Series(["C1", "C2"], dtype="string"))  # not NumPy's
-    False
+    >>> in_strict_order(pd.Series(["C1", "C2"], dtype="string[pyarrow]"))  # by polars
+    True
     """
+    held = arrow_ids(ids)
+    if held is not None:
+        return _arrow_in_strict_order(held)
     if not isinstance(ids.dtype, np.dtype) or ids.dtype.kind not in "iufO" or len(ids) < 2:
         return False
     values = ids.to_numpy()
@@ -84,3 +88,28 @@ def _in_order(values) -> bool:
         return True
     earlier, later = values.slice(0, len(values) - 1), values.slice(1)
     return bool((later > earlier).all() or (later < earlier).all())
+
+
+def arrow_ids(ids):
+    """The Arrow array of a pandas column of text or integers held by Arrow, else None."""
+    import pandas as pd
+    import pyarrow as pa
+
+    array = ids.array
+    if not isinstance(array, pd.arrays.ArrowExtensionArray):
+        return None
+    values = array.__arrow_array__()
+    kind = values.type
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_integer(kind):
+        return values
+    return None
+
+
+def _arrow_in_strict_order(values) -> bool:
+    """:func:`polars_in_strict_order` of an Arrow array (polars takes its buffers); False
+    without polars."""
+    try:
+        import polars as pl
+    except ImportError:
+        return False
+    return polars_in_strict_order(pl.from_arrow(values).to_frame("id"), pl.col("id"))
