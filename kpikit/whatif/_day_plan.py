@@ -457,6 +457,7 @@ def plan_totals(plan, *, target_sl=80.0):
     >>> totals["short_agent_hours"], totals["service_level"]  # 3 agents * 0.5 h; 65 of 100
     (1.5, 65.0)
     """
+    target_sl = check_number("target_sl", target_sl, minimum=0, maximum=100)
     busy = plan[plan["volume"] > 0]
     answered = (busy["volume"] * busy["service_level"] / 100).sum()
     contacts = float(plan["volume"].sum())

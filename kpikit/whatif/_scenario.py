@@ -18,6 +18,10 @@ MAX_INTERVAL_S = 86_400.0
 """Longest interval of a scenario, seconds: a day, the longest forecast interval (the queueing
 models take the traffic within one interval as steady)."""
 
+MAX_COST_PER_AGENT_HOUR = 1e9
+"""Dearest agent hour a scenario takes (a billion, in any currency): far beyond any wage, and
+far below where a day's cost would overflow to infinity (1e308 an hour did)."""
+
 _PERCENT = {"minimum": 0, "maximum": 100}
 _POSITIVE = {"minimum": 0, "above_minimum": True}
 _SECONDS = {"minimum": MIN_SECONDS}
@@ -205,7 +209,8 @@ class Scenario:
     shrinkage : float, default=0.0
         Fraction of paid time away from the phones, in [0, 1).
     cost_per_agent_hour : float, default=nan
-        Cost of one paid (scheduled) agent hour, currency, >= 0; NaN: unknown (costs NaN).
+        Cost of one paid (scheduled) agent hour, currency, in [0, 1e9]; NaN: unknown (costs
+        NaN).
     csat, fcr : float, default=None
         Measured CSAT and FCR, percent (0..100), the starting points of the projections.
     reference_asa_s : float, default=None
@@ -301,7 +306,10 @@ class Scenario:
             checked["patience_s"] = _number("patience_s", self.patience_s, **_SECONDS)
         if not _is_nan(self.cost_per_agent_hour):
             checked["cost_per_agent_hour"] = _number(
-                "cost_per_agent_hour", self.cost_per_agent_hour, minimum=0
+                "cost_per_agent_hour",
+                self.cost_per_agent_hour,
+                minimum=0,
+                maximum=MAX_COST_PER_AGENT_HOUR,
             )
         return checked
 
