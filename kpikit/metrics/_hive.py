@@ -105,10 +105,7 @@ def as_text(relation, keys):
         for key, kind in zip(relation.columns, relation.types, strict=True)
         if key in keys and key in _TEXT_COLUMNS and str(kind) != "VARCHAR"
     ]
-    if not texts:
-        return relation
-    casts = ", ".join(f"CAST({sql_name(key)} AS VARCHAR) AS {sql_name(key)}" for key in texts)
-    return relation.select(f"* REPLACE ({casts})")
+    return _cast(relation, texts, "VARCHAR")
 
 
 def as_flags(relation, keys, files):
@@ -138,7 +135,12 @@ be answered=true or answered=false (as pyarrow and Spark write them); found: ['y
                 f"{key}=true or {key}=false (as pyarrow and Spark write them); found: "
                 f"{sorted(found - _FLAG_VALUES)}"
             )
-    if not flags:
+    return _cast(relation, flags, "BOOLEAN")
+
+
+def _cast(relation, keys, sql_type: str):
+    """``relation`` with its columns ``keys`` cast to ``sql_type`` (as it is without keys)."""
+    if not keys:
         return relation
-    casts = ", ".join(f"CAST({sql_name(key)} AS BOOLEAN) AS {sql_name(key)}" for key in flags)
+    casts = ", ".join(f"CAST({sql_name(key)} AS {sql_type}) AS {sql_name(key)}" for key in keys)
     return relation.select(f"* REPLACE ({casts})")
