@@ -219,6 +219,57 @@ def test_all_code_paths_match_the_brute_force_reference(seed, n, window):
     assert _as_dict(_flag_frame(relation, window).collect()) == expected  # narwhals windows
 
 
+@settings(max_examples=30, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n=st.integers(1, 80),
+    window=st.sampled_from(["1h", "48h"]),
+    method=st.sampled_from(["repeat", "survey", "repeat_and_survey"]),
+)
+def test_compute_on_a_duckdb_relation_counts_fcr_as_the_brute_force_reference(
+    seed, n, window, method
+):
+    # compute's FCR on DuckDB is built from SQL text (flagged_query), not narwhals' steps: its
+    # totals per agent must be those of the reference's flags, read by DESIGN's methods, a
+    # transferred first contact unresolved by each (fcr_transfers="unresolved", the default).
+    contacts = random_contacts(seed, n)
+    reference = brute_force(contacts, window=window)
+    first, judged, no_repeat = (
+        contacts["contact_id"].map({i: f[k] for i, f in reference.items()}) for k in range(3)
+    )
+    transferred = contacts["transferred"].fillna(False).astype(bool)
+    resolved = contacts["resolved"].astype("boolean")
+    known = resolved.notna().to_numpy(bool)
+    counted = {
+        "repeat": (judged, no_repeat * ~transferred),
+        "survey": (first * known, first * ~transferred * resolved.fillna(False).astype(bool)),
+        "repeat_and_survey": (
+            judged * known,
+            no_repeat * ~transferred * resolved.fillna(False).astype(bool),
+        ),
+    }[method]
+    agents = contacts["agent_id"].astype(object).where(contacts["agent_id"].notna(), None)
+    expected = {
+        agent: (numerator, denominator)
+        for agent, denominator, numerator in pd.DataFrame(
+            {"agent": agents, "d": counted[0], "n": counted[1]}
+        )
+        .groupby("agent", dropna=False)[["d", "n"]]
+        .sum()
+        .itertuples()
+    }
+    options = {"fcr_window": window, "fcr_method": method}
+    result = kk.compute(duckdb.from_df(contacts), ["fcr"], by="agent_id", **options).df()
+    got = {
+        (None if pd.isna(agent) else agent): (numerator, denominator)
+        for agent, numerator, denominator in result[
+            ["agent_id", "numerator", "denominator"]
+        ].itertuples(index=False)
+    }
+    expected = {(None if pd.isna(agent) else agent): pair for agent, pair in expected.items()}
+    assert got == expected
+
+
 @settings(max_examples=15, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), n=st.integers(2, 80))
 def test_polars_keys_sharing_a_hash_still_give_exact_flags(seed, n):
