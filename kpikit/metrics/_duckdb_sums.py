@@ -24,9 +24,6 @@ import narwhals as nw
 
 from kpikit._duckdb import sql_name
 
-ROWS = "_kk_rows"
-"""The name the query gives the relation it reads."""
-
 
 def sums_query(frame, group, sums, counts, aggregates):
     """The sums per group of a DuckDB frame as one lazy DuckDB query, or None (see above).
