@@ -50,16 +50,83 @@ chart a service-level label came out about 5 px tall; smaller ones are left out 
 still gives the value and the mark)."""
 
 
+_BOUNDS = {
+    "volume": (0, None),
+    "forecast_volume": (0, None),
+    "reforecast_volume": (0, None),
+    "service_level": (0, 100),
+    "abandonment_rate": (0, 100),
+    "asa": (0, None),
+    "aht_s": (0, None),
+    "forecast_aht_s": (0, None),
+    "required_agents": (0, None),
+    "staffed_agents": (0, None),
+}
+"""The values each drawn column can take: counts, times and agents from 0 up, percents 0-100.
+A value outside would be drawn below the axis (which starts at 0) or past the service-level
+axis (which stops at 112), where no one sees it, so it is refused as the other builders
+refuse it (:func:`kpikit.plots.staffing_curve`)."""
+
+
 def _frame(intervals, columns):
-    """The intervals in time order; the drawn columns as floats (text and infinity refused)."""
+    """The intervals in time order; the drawn columns as floats.
+
+    Refused, naming the column: a period that is not a datetime (text has no place on a time
+    axis, and the interval length is measured between periods), two rows for one period
+    (their bars would be drawn on top of each other, one hiding the other), and text,
+    infinity or a value outside :data:`_BOUNDS`.
+    """
     frame = pandas_frame(intervals, "intervals")
     require_columns(frame, ["period", *columns], "intervals")
     require_periods(frame, "intervals")
+    _require_datetimes(frame["period"])
+    _check_one_row_per_period(frame)
     drawn = [column for column in (*columns, *_LINES) if column in frame.columns]
     frame = frame.assign(
-        **{column: number_column(frame, column, argument="intervals") for column in drawn}
+        **{
+            column: number_column(
+                frame,
+                column,
+                minimum=_BOUNDS[column][0],
+                maximum=_BOUNDS[column][1],
+                argument="intervals",
+            )
+            for column in drawn
+        }
     )
     return frame.sort_values("period").reset_index(drop=True)
+
+
+def _require_datetimes(periods):
+    """Refuse a ``period`` column that does not hold datetimes (``"2024-03-04 09:00"`` as
+    text): the other builders refuse text dates too rather than guess their format.
+
+    >>> _require_datetimes(pd.Series(["2024-03-04 09:00"]))
+    Traceback (most recent call last):
+    ...
+    TypeError: Value of 'intervals' must hold datetimes in column 'period' but it holds \
+object values such as ['2024-03-04 09:00']: convert it with pd.to_datetime
+    """
+    if pd.api.types.is_datetime64_any_dtype(periods):
+        return
+    raise TypeError(
+        f"Value of 'intervals' must hold datetimes in column 'period' but it holds "
+        f"{periods.dtype} values such as {periods.head(3).tolist()}: convert it with "
+        "pd.to_datetime"
+    )
+
+
+def _check_one_row_per_period(frame):
+    """Refuse two rows for one interval, as :func:`kpikit.plots.trend` does for a period."""
+    repeated = frame[frame["period"].duplicated(keep=False)]
+    if repeated.empty:
+        return
+    first = repeated["period"].min()
+    raise ValueError(
+        f"Value of 'intervals' must have one row per period but has {len(repeated)} rows for "
+        f"{repeated['period'].nunique()} of them (first: period={first!s}); the bars of one "
+        "interval would hide each other: drop the duplicates."
+    )
 
 
 def _now(frame, now):
@@ -79,9 +146,18 @@ def _now(frame, now):
 
 
 def _interval_ms(frame, interval_s):
-    """The interval length in milliseconds: given, else the smallest gap between periods."""
+    """The interval length in milliseconds: given, else the smallest gap between periods.
+
+    A given length must be a number of seconds above 0: text, a flag, 0 or a negative length
+    would draw no bars or bars of no width, without a word.
+
+    >>> _interval_ms(None, 0)
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'interval_s' must be a finite number > 0 but received: 0
+    """
     if interval_s is not None:
-        return 1000.0 * interval_s
+        return 1000.0 * check_number("interval_s", interval_s, minimum=0, above_minimum=True)
     gaps = np.diff(frame["period"].to_numpy()).astype("timedelta64[ms]").astype(float)
     gaps = gaps[gaps > 0]
     return float(gaps.min()) if len(gaps) else 30 * 60 * 1000.0
@@ -168,13 +244,15 @@ def intraday_volume(
     ----------
     intervals : DataFrame
         ``period, volume``; ``forecast_volume`` and ``reforecast_volume`` are drawn when
-        present (the reforecast only over the intervals not yet over at ``now``). Text,
-        infinity and rows without a period are refused. On the night the clocks go back, the
-        axis title says so and the repeated intervals give their UTC offset on hover.
+        present (the reforecast only over the intervals not yet over at ``now``). Refused:
+        periods that are not datetimes, a row without a period, two rows for one period,
+        text, infinity, a negative figure and a percent above 100 (:data:`_BOUNDS`). On the
+        night the clocks go back, the axis title says so and the repeated intervals give
+        their UTC offset on hover.
     now : datetime-like, default=None
         Marked with a vertical line; intervals starting after it get no bar.
     interval_s : float, default=None
-        Interval length in seconds; None: the smallest gap between periods.
+        Interval length in seconds, above 0; None: the smallest gap between periods.
     title : str, default="Contacts per interval"
     height : int, default=None
 
@@ -244,7 +322,7 @@ def intraday_measure(
     Parameters
     ----------
     intervals : DataFrame
-        ``period`` and the columns of ``measure``.
+        ``period`` and the columns of ``measure``, checked as in :func:`intraday_volume`.
     measure : {"service_level", "asa", "abandonment_rate", "aht_s", "agents"}
     target : float, default=None
         Service-level target, percent (``service_level`` only).
