@@ -28,7 +28,7 @@ def test_follower_reads_only_new_csv_lines(tmp_path):
     path = tmp_path / "live.csv"
     path.write_text("contact_id,wait_s\n1,10\n2,2")  # the second line is still being written
     follower = LogFollower(path)
-    assert follower.poll()["contact_id"].tolist() == [1]
+    assert follower.poll()["contact_id"].tolist() == ["1"]  # ids are text: "01" is not 1
     with path.open("a") as handle:
         handle.write("0\n3,5\n")
     assert follower.poll()["wait_s"].tolist() == [20, 5]

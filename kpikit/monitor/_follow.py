@@ -4,12 +4,21 @@ Three layouts are followed:
 
 - one CSV file that grows by appended lines (the byte offset read so far is kept; a line
   without its newline yet is left for the next poll; a file shorter than that offset was
-  rewritten, and is read again from its start);
+  rewritten, and is read again from its start). The offset moves only once the new lines are
+  read: lines that cannot be (not UTF-8, a field too many) raise a ValueError naming them, and
+  are read again at the next poll, once the writer has mended them;
 - one Parquet file that is rewritten whole (read again when its size or time changes, keeping
-  the rows beyond those already seen);
+  the rows beyond those already seen). A file with fewer rows than already seen was replaced
+  (a new day) and is read again from its first row, as a shrunk CSV file is; a replacement
+  with as many rows or more cannot be told from a file that grew, so writers should start a
+  new day under a new name or empty the file first;
 - a folder of drops (``*.csv``, ``*.csv.gz``, ``*.parquet``), each read once, in name order.
   Writers should write a drop under a name starting with ``.`` and rename it when complete;
   such names are skipped.
+
+Suffixes are matched whatever their case (``LOG.PARQUET``, ``0001.CSV``), as
+:func:`checked_log_path` accepts them. CSV contact ids are read as text: ``0123`` and ``123``
+are two contacts, not one number.
 """
 
 import io
@@ -31,7 +40,11 @@ def _lacking(frame, columns) -> list:
 
 
 def _is_drop(path):
-    return not path.name.startswith(".") and path.name.endswith(DROP_SUFFIXES)
+    return not path.name.startswith(".") and path.name.lower().endswith(DROP_SUFFIXES)
+
+
+def _is_parquet(path):
+    return path.name.lower().endswith(".parquet")
 
 
 def checked_log_path(path, argument="path"):
@@ -71,10 +84,16 @@ def checked_log_path(path, argument="path"):
     return candidate
 
 
+def _read_csv(source):
+    """A CSV log or drop, its ``contact_id`` as text: read as numbers, ``0123`` and ``123``
+    were one contact (Parquet keeps the type it was written with)."""
+    return pd.read_csv(source, dtype={"contact_id": str})
+
+
 def _read(path):
-    if path.name.endswith(".parquet"):
+    if _is_parquet(path):
         return pd.read_parquet(path)
-    return pd.read_csv(path)
+    return _read_csv(path)
 
 
 class LogFollower:
@@ -108,16 +127,20 @@ class LogFollower:
         self.required = tuple(required)
         self._offset = 0
         self._header = None
+        self._lines = 0
         self._seen_files = set()
         self._pending = []
         self._parquet_rows = 0
         self._parquet_stamp = None
 
     def poll(self):
-        """New rows since the last call (an empty frame when nothing is new)."""
+        """New rows since the last call (an empty frame when nothing is new).
+
+        A drop, or new CSV lines, that cannot be read raise a ValueError naming them; they are
+        read again at the next call, so nothing is skipped."""
         if self.path.is_dir():
             return self._poll_folder()
-        if self.path.name.endswith(".parquet"):
+        if _is_parquet(self.path):
             return self._poll_parquet()
         return self._poll_csv()
 
@@ -151,19 +174,26 @@ class LogFollower:
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
     def _poll_parquet(self):
+        """The rows beyond those already seen; all of them when the file has fewer rows than
+        that (it was replaced: before, a new day's log went unread until it outgrew the old)."""
         status = self.path.stat()
         stamp = (status.st_size, status.st_mtime_ns)
         if stamp == self._parquet_stamp:
             return pd.DataFrame()
         self._parquet_stamp = stamp
         table = pd.read_parquet(self.path)
+        if len(table) < self._parquet_rows:
+            self._parquet_rows = 0
         fresh = table.iloc[self._parquet_rows :]
         self._parquet_rows = len(table)
         return fresh.reset_index(drop=True)
 
     def _poll_csv(self):
+        """The complete lines appended since the last poll. The offset, header and line count
+        move only after the lines are read: moved before, a chunk that failed was skipped at
+        the next poll and its rows lost, as the folder of drops once lost its drops."""
         if self.path.stat().st_size < self._offset:  # rewritten or rotated: read it anew
-            self._offset, self._header = 0, None
+            self._offset, self._header, self._lines = 0, None, 0
         with self.path.open("rb") as handle:
             handle.seek(self._offset)
             chunk = handle.read()
@@ -171,10 +201,38 @@ class LogFollower:
         if end == 0:
             return pd.DataFrame()
         complete = chunk[:end]
-        self._offset += end
-        if self._header is None:
-            first = complete.find(b"\n") + 1
-            self._header, complete = complete[:first], complete[first:]
-        if not complete.strip():
-            return pd.DataFrame()
-        return pd.read_csv(io.BytesIO(self._header + complete))
+        lines = complete.count(b"\n")
+        first = self._lines + 1  # the file's line number, its header line 1
+        self._check_decodes(complete, first)
+        header = self._header
+        if header is None:
+            split = complete.find(b"\n") + 1
+            header, complete = complete[:split], complete[split:]
+        frame = pd.DataFrame()
+        if complete.strip():
+            try:
+                frame = _read_csv(io.BytesIO(header + complete))
+            except ValueError as error:  # pandas' parser errors are ValueErrors
+                raise ValueError(
+                    f"The live log {self.path.name} cannot be parsed in lines {first} to "
+                    f"{first + lines - 1}, new since the last read ({str(error).strip()}, "
+                    "counting the header as line 1 and the new lines after it): mend them; "
+                    "the next refresh reads them again"
+                ) from None
+        self._offset, self._header, self._lines = self._offset + end, header, self._lines + lines
+        return frame
+
+    def _check_decodes(self, lines, first_line):
+        """Refuse ``lines`` (starting at the file's line ``first_line``) unless they are UTF-8,
+        naming the first line that is not: pandas' own error gave a byte position in a buffer
+        the user never sees."""
+        try:
+            lines.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = first_line + lines[: error.start].count(b"\n")
+            raise ValueError(
+                f"The live log {self.path.name} cannot be decoded at line {line} (byte "
+                f"{lines[error.start : error.start + 1]!r} is not UTF-8): write the log in "
+                "UTF-8, or convert it (iconv -f latin1 -t utf-8); the next refresh reads that "
+                "line and those after it again"
+            ) from None
