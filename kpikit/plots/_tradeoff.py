@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from kpikit._validators import check_flag
+from kpikit._validators import check_flag, check_number
 from kpikit.catalog import KPI_IDS
 from kpikit.display import signed_text
 from kpikit.plots._doc import shared_parameters
@@ -82,7 +82,9 @@ def tradeoff(
         Weight the fit by ``size`` (larger groups count more).
     what_if : float, default=None
         Draw the change the fitted line implies when x moves by this much, from the mean of x,
-        labelled as an association.
+        labelled as an association. It must be a finite number of at most
+        :data:`kpikit.tradeoff.MAX_MOVE` times the larger of the mean of x and its standard
+        deviation.
 
     Returns
     -------
@@ -105,6 +107,8 @@ def tradeoff(
     check_flag("weighted", weighted)
     x_target = optional_kpi_number("x_target", x_target, x)
     y_target = optional_kpi_number("y_target", y_target, y)
+    if what_if is not None:  # refused before the fit: a fit with no slope would skip it unseen
+        what_if = float(check_number("what_if", what_if))
     wide = pandas_frame(frame, "frame")
     if "kpi" in wide.columns:
         for kpi_id in (x, y):  # an empty frame, or one without x: say so, not "no 'volume'"
@@ -181,7 +185,7 @@ def tradeoff(
     )
     _add_quadrants(fig, x_def, y_def, x_target, y_target)
     if what_if is not None and is_number(fit.slope):
-        _add_what_if(fig, fit, float(what_if), x_def, y_def)
+        _add_what_if(fig, fit, what_if, x_def, y_def)
     _add_left_out(fig, left_out, groups or "row")
     return fig
 
@@ -305,11 +309,18 @@ def _add_quadrants(fig: go.Figure, x_def, y_def, x_target, y_target) -> None:
 def _add_what_if(fig: go.Figure, fit, delta_x: float, x_def, y_def) -> None:
     """An arrow along the fitted line from the mean of x, and its note in a corner of the
     plot: written at the arrow's tail, the note sat on the mean of y, near the y target, and
-    covered that target's label."""
+    covered that target's label.
+
+    The fit bounds the move (:meth:`kpikit.tradeoff.LineFit.project`) and names it by its own
+    argument, ``delta_x``; the error is raised again naming the caller's, ``what_if``.
+    """
+    try:
+        projection = fit.project(delta_x)
+    except ValueError as error:
+        raise ValueError(str(error).replace("delta_x", "what_if")) from error
     start_x = fit.x_mean
     end_x = start_x + delta_x
     start_y, end_y = float(fit.predict(start_x)), float(fit.predict(end_x))
-    projection = fit.project(delta_x)
     fig.add_annotation(
         x=end_x,
         y=end_y,
