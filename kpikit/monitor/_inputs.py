@@ -4,6 +4,9 @@ and staffed agents it compares the day with (:class:`~kpikit.monitor.IntradayMon
 import numpy as np
 import pandas as pd
 
+from kpikit.forecast._series import FREQS
+from kpikit.monitor._plan import INTRADAY_FREQS
+
 _FORECAST_COLUMNS = ("period", "volume", "aht_s")
 
 
@@ -119,9 +122,12 @@ def _check_figures(argument, what, values):
 def on_grid(argument, periods, grid, length):
     """The periods of ``forecast`` or ``staffed`` on the log's clock, after checking that those
     falling in the day monitored are interval starts of the monitor (``grid``, the day's
-    periods, each ``length`` long) and that the day has at least one. Without it a 15-minute
-    forecast in a 30-minute monitor, or one for another day or clock, would be read as half a
-    forecast or none at all.
+    periods, each ``length`` long), that the day has at least one, and that the periods are
+    not spaced more widely than the intervals. Without it a 15-minute forecast in a 30-minute
+    monitor, or one for another day or clock, would be read as half a forecast or none at
+    all; and a 30-minute forecast in a 15-minute monitor, all of its periods on interval
+    starts, gave 09:00 the half hour's volume and 09:15 none (nearly twice the agents at
+    09:00).
 
     >>> grid = pd.Series(pd.date_range("2026-03-02", periods=48, freq="30min"))
     >>> on_grid("forecast", grid[:2] + pd.Timedelta("15min"), grid, pd.Timedelta("30min"))
@@ -129,6 +135,13 @@ def on_grid(argument, periods, grid, length):
     ...
     ValueError: Value of 'forecast' must have its periods on the monitor's interval starts, but 2
     period(s) of 2026-03-02 are not: ['2026-03-02 00:15:00', '2026-03-02 00:45:00']
+    >>> quarters = pd.Series(pd.date_range("2026-03-02", periods=96, freq="15min"))
+    >>> on_grid("forecast", grid[:3], quarters, pd.Timedelta("15min"))
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'forecast' must not have periods spaced more widely than the monitor's
+    intervals, but its periods are 30 minutes apart, the monitor's intervals 15 minutes: give a
+    'forecast' per monitor interval, or the monitor freq='30min'
     """
     periods = pd.DatetimeIndex(periods)
     zone = grid.dt.tz
@@ -153,10 +166,40 @@ def on_grid(argument, periods, grid, length):
             f"Value of {argument!r} has no period on {day:%Y-%m-%d}, the day monitored; its "
             f"periods run from {periods.min()} to {periods.max()}"
         )
+    steps = periods.sort_values().to_series().diff().dropna()
+    step = steps.min() if len(steps) else None  # one period alone has no spacing
+    if step is not None and step > length:
+        raise ValueError(
+            f"Value of {argument!r} must not have periods spaced more widely than the "
+            f"monitor's intervals, but {_spacing(argument, step, length)}"
+        )
     off = inside[~inside.isin(grid)]
     if len(off):
+        # finer periods than the intervals can be fixed by the monitor's freq; periods as far
+        # apart as the intervals but off them are on another clock, which no freq fixes
+        finer = step is not None and step < length
+        advice = f" ({_spacing(argument, step, length)})" if finer else ""
         raise ValueError(
             f"Value of {argument!r} must have its periods on the monitor's interval starts, but "
             f"{len(off)} period(s) of {day:%Y-%m-%d} are not: {[str(p) for p in off[:3]]}"
+            f"{advice}"
         )
     return periods
+
+
+def _spacing(argument, step, length):
+    """How far apart the periods of ``argument`` are beside the monitor's intervals, and the
+    two fixes: periods per interval, or the monitor's ``freq`` matching them (when one does).
+
+    >>> _spacing("staffed", pd.Timedelta("2h"), pd.Timedelta("30min"))
+    "its periods are 120 minutes apart, the monitor's intervals 30 minutes: give a 'staffed' \
+per monitor interval, or a monitor freq of the same length"
+    """
+    freq = next((name for name in INTRADAY_FREQS if pd.Timedelta(FREQS[name]) == step), None)
+    matching = "a monitor freq of the same length" if freq is None else f"the monitor freq={freq!r}"
+    minutes = step / pd.Timedelta("1min")
+    return (
+        f"its periods are {minutes:g} minutes apart, the monitor's intervals "
+        f"{length / pd.Timedelta('1min'):g} minutes: give a {argument!r} per monitor interval, "
+        f"or {matching}"
+    )

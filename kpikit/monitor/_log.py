@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from kpikit._validators import check_timestamp
+from kpikit.calibrate import HANDLE_COLUMNS
 
 _TRUE = ("true", "1", "yes")
 _FALSE = ("false", "0", "no")
@@ -79,7 +80,10 @@ def _truth(value):
 def check_rows(contacts):
     """Refuse rows the day cannot be computed from, naming the column, the count and the
     first contact ids: an ``arrived_at`` that is empty or no date, an ``answered`` that is not
-    true or false, and a finished contact whose ``wait_s`` is missing, negative or infinite.
+    true or false, a finished contact whose ``wait_s`` is missing, negative or infinite, and a
+    ``talk_s``, ``hold_s`` or ``acw_s`` (of the log's columns) that is given but is no number,
+    negative or infinite. Empty handle times are kept (a contact not answered has none); a
+    negative one counted, and talk -100 s beside 200 s made the day's AHT 50 s.
 
     >>> check_rows(pd.DataFrame({"contact_id": [1, 2], "arrived_at": pd.to_datetime(
     ...     ["2026-03-02 09:00", "2026-03-02 09:05"]), "answered": [True, True],
@@ -106,6 +110,16 @@ def check_rows(contacts):
             finished.to_numpy() & ~(np.isfinite(wait) & (wait >= 0)),
         ),
     ]
+    for column in (column for column in HANDLE_COLUMNS if column in contacts):
+        given = contacts[column].notna().to_numpy()
+        seconds = pd.to_numeric(contacts[column], errors="coerce").to_numpy(dtype=float)
+        problems.append(
+            (
+                column,
+                "a number of seconds >= 0 (or empty)",
+                given & ~(np.isfinite(seconds) & (seconds >= 0)),
+            )
+        )
     for column, expected, bad in problems:
         if bad.any():
             shown = ", ".join(str(value) for value in ids[bad].head(_SHOWN))

@@ -14,6 +14,7 @@ from kpikit._validators import (
     check_time_zone,
     check_timestamp,
 )
+from kpikit.calibrate import HANDLE_COLUMNS
 from kpikit.forecast._series import FREQS
 from kpikit.monitor._follow import LogFollower, checked_log_path
 from kpikit.monitor._inputs import checked_filter, checked_forecast, checked_staffed, on_grid
@@ -22,7 +23,6 @@ from kpikit.monitor._plan import check_intraday_freq
 from kpikit.options import sl_threshold_for
 from kpikit.periods import day_bounds
 
-_HANDLE = ("talk_s", "hold_s", "acw_s")
 _LOG_COLUMNS = (("contact_id", "arrived_at"), ("answered", "wait_s"))
 _PARTS = ("within", "judged", "answered", "wait_s", "handle_s", "timed", "finished", "abandoned")
 """The sums each interval's figures divide (``timed``: answered contacts with a handle time)."""
@@ -91,8 +91,8 @@ class IntradayMonitor:
     daylight-saving day has 46 or 50 half hours (its intervals keep their local start times).
     The monitor reads what the log already holds when it is made; rows it cannot read (an
     ``arrived_at`` that is no date, an ``answered`` that is not true or false, a finished
-    contact without a wait >= 0) make :meth:`refresh` raise, naming them, until a later row of
-    the same contact corrects them.
+    contact without a wait >= 0, a talk, hold or wrap-up time given but not >= 0) make
+    :meth:`refresh` raise, naming them, until a later row of the same contact corrects them.
 
     Parameters
     ----------
@@ -100,7 +100,9 @@ class IntradayMonitor:
         CSV file, Parquet file or folder of drops (see :class:`LogFollower`).
     forecast : pandas.DataFrame, default=None
         ``period, volume, aht_s`` (a Forecast's ``intervals`` for one series): one row per
-        period, volumes and AHTs not negative nor infinite (NaN: no forecast).
+        period, volumes and AHTs not negative nor infinite (NaN: no forecast). Its periods
+        are the monitor's interval starts, ``freq`` apart: coarser or finer ones are refused
+        at :meth:`refresh` (a half hour's volume is not a quarter hour's).
     freq : {"15min", "30min", "hour"}, default="30min"
     target_sl : float, default=80.0
         Percent, in [1, 100) as for :func:`kpikit.queueing.agents_required`; intervals below
@@ -112,8 +114,8 @@ class IntradayMonitor:
     patience_s : float, default=None
         For the required agents (Erlang A), seconds > 0; None: Erlang C.
     staffed : pandas.Series, default=None
-        Agents on the phones per interval start (index: period, once each), not negative nor
-        infinite (NaN: unknown).
+        Agents on the phones per interval start (index: period, once each, spaced as the
+        forecast's periods are), not negative nor infinite (NaN: unknown).
     channel, queue : str, default=None
         Follow only the contacts of this channel or queue. The log must have the column. A
         value the first rows read (at construction, or at the first refresh that finds rows
@@ -411,7 +413,7 @@ def _handle_times(contacts) -> np.ndarray:
     >>> _handle_times(pd.DataFrame({"talk_s": [200.0, None, None], "acw_s": [30.0, 20.0, None]}))
     array([230.,  20.,  nan])
     """
-    columns = [column for column in _HANDLE if column in contacts]
+    columns = [column for column in HANDLE_COLUMNS if column in contacts]
     times = contacts[columns].apply(pd.to_numeric, errors="coerce")
     return times.sum(axis=1, min_count=1).to_numpy(dtype=float)
 

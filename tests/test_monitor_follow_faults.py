@@ -1,0 +1,144 @@
+"""Faults the probe found in following a live log and checking the monitor's inputs, each
+reproduced as it was met: a chunk that cannot be read, a coarser forecast, ids with leading
+zeros, negative handle times, a Parquet log started anew, upper-case suffixes."""
+
+import pandas as pd
+import pytest
+
+from kpikit.monitor import IntradayMonitor, LogFollower
+
+DAY = pd.Timestamp("2026-03-02")
+HEADER = b"contact_id,arrived_at,answered,wait_s,channel\n"
+
+
+def test_a_csv_chunk_that_cannot_be_decoded_is_refused_and_read_again(tmp_path):
+    path = tmp_path / "live.csv"
+    path.write_bytes(HEADER + b"1,2026-03-02 09:00,True,5,phone\n")
+    monitor = IntradayMonitor(path, channel="phone")
+    bad = b"2,2026-03-02 09:01,True,5,t\xe9l\xe9phone\n3,2026-03-02 09:02,True,5,phone\n"
+    with path.open("ab") as handle:
+        handle.write(bad)
+    with pytest.raises(ValueError, match=r"live\.csv.* line 3 .*UTF-8") as error:
+        monitor.refresh()  # line 1 the header, line 2 contact 1, line 3 contact 2's é (0xe9)
+    assert "cannot be decoded" in str(error.value)
+    # the writer converts the file to UTF-8 and goes on: the failed lines are read then
+    path.write_bytes(path.read_bytes().replace(b"\xe9", "é".encode()))
+    with path.open("ab") as handle:
+        handle.write(b"4,2026-03-02 09:03,True,5,phone\n")
+    view = monitor.refresh()
+    assert view.contacts == 3  # phone: contacts 1, 3 and 4 (2 is "téléphone"); before, 1 and 4
+
+
+def test_a_csv_chunk_that_cannot_be_parsed_names_its_lines_and_is_read_again(tmp_path):
+    path = tmp_path / "live.csv"
+    path.write_bytes(b"contact_id,wait_s\n1,10\n")
+    follower = LogFollower(path)
+    assert len(follower.poll()) == 1
+    with path.open("ab") as handle:
+        handle.write(b"2,20\n3,5,7\n")  # line 4 has a field too many
+    with pytest.raises(ValueError, match=r"live\.csv cannot be parsed in lines 3 to 4"):
+        follower.poll()
+    path.write_bytes(b"contact_id,wait_s\n1,10\n2,20\n3,5\n")  # the writer mends line 4
+    assert follower.poll()["contact_id"].tolist() == ["2", "3"]  # read again, not lost
+
+
+def forecast_every(step, volume):
+    periods = pd.date_range(DAY + pd.Timedelta("09:00:00"), periods=4, freq=step)
+    return pd.DataFrame({"period": periods, "volume": volume, "aht_s": 200.0})
+
+
+def answered_log(folder):
+    pd.DataFrame(
+        {"contact_id": [1], "arrived_at": [DAY + pd.Timedelta("09:05:00")], "answered": True,
+         "wait_s": 5.0}
+    ).to_parquet(folder / "000001.parquet")  # fmt: skip
+
+
+def test_a_forecast_coarser_than_the_monitor_is_refused(tmp_path):
+    answered_log(tmp_path)
+    # 30-minute periods all fall on 15-minute starts: 09:00 took the half hour's 100 contacts
+    # and 09:15 none, nearly doubling the agents required at 09:00
+    monitor = IntradayMonitor(tmp_path, forecast=forecast_every("30min", 100.0), freq="15min")
+    with pytest.raises(ValueError, match=r"periods are 30 minutes apart.* intervals 15 minutes"):
+        monitor.refresh()
+    staffed = pd.Series(4.0, index=forecast_every("30min", 0.0)["period"])
+    with pytest.raises(ValueError, match=r"'staffed'.*per monitor interval.*freq='30min'"):
+        IntradayMonitor(tmp_path, staffed=staffed, freq="15min").refresh()
+
+
+def test_a_forecast_as_fine_as_the_monitor_is_accepted(tmp_path):
+    answered_log(tmp_path)
+    view = IntradayMonitor(tmp_path, forecast=forecast_every("15min", 50.0), freq="15min").refresh()
+    nine = view.intervals.set_index("period")["forecast_volume"]
+    assert nine[DAY + pd.Timedelta("09:00:00")] == 50.0  # one row per 15-minute interval
+    assert nine[DAY + pd.Timedelta("09:15:00")] == 50.0
+
+
+def test_a_forecast_finer_than_the_monitor_is_refused_with_the_fix(tmp_path):
+    answered_log(tmp_path)
+    monitor = IntradayMonitor(tmp_path, forecast=forecast_every("15min", 50.0), freq="30min")
+    with pytest.raises(ValueError, match=r"2 period\(s\).*15 minutes apart.*freq='15min'"):
+        monitor.refresh()  # 09:15 and 09:45 are no half-hour start
+
+
+@pytest.mark.parametrize("layout", ["file", "drop"])
+def test_contact_ids_with_leading_zeros_stay_two_contacts(tmp_path, layout):
+    rows = HEADER + (b"0123,2026-03-02 09:00,True,5,phone\n123,2026-03-02 09:01,False,30,phone\n")
+    path = tmp_path / ("live.csv" if layout == "file" else "000001.csv")
+    path.write_bytes(rows)
+    view = IntradayMonitor(path if layout == "file" else tmp_path).refresh()
+    assert view.contacts == 2  # before: 123 read as a number for both, one contact
+    assert view.day["abandonment_rate"] == pytest.approx(50.0)  # 1 abandoned of 2 finished
+
+
+@pytest.mark.parametrize("column", ["talk_s", "hold_s", "acw_s"])
+def test_a_negative_handle_time_is_refused(tmp_path, column):
+    pd.DataFrame(
+        {
+            "contact_id": [1, 2],
+            "arrived_at": [DAY + pd.Timedelta("09:00:00"), DAY + pd.Timedelta("09:01:00")],
+            "answered": True,
+            "wait_s": 5.0,
+            column: [-100.0, 200.0],
+        }
+    ).to_parquet(tmp_path / "000001.parquet")
+    # before: the day's AHT was (-100 + 200) / 2 = 50 s
+    with pytest.raises(ValueError, match=rf"Column '{column}'.* >= 0.*1 row\(s\).*contact_id 1"):
+        IntradayMonitor(tmp_path).refresh()
+
+
+def test_an_empty_handle_time_is_accepted(tmp_path):
+    pd.DataFrame(
+        {
+            "contact_id": [1, 2],
+            "arrived_at": [DAY + pd.Timedelta("09:00:00"), DAY + pd.Timedelta("09:01:00")],
+            "answered": [True, False],
+            "wait_s": 5.0,
+            "talk_s": [300.0, None],  # the abandoned contact was never talked to
+        }
+    ).to_parquet(tmp_path / "000001.parquet")
+    assert IntradayMonitor(tmp_path).refresh().day["aht_s"] == 300.0  # 300 / 1 answered
+
+
+def test_a_parquet_log_rewritten_shorter_is_read_anew(tmp_path):
+    path = tmp_path / "live.parquet"
+    pd.DataFrame({"contact_id": [1, 2, 3]}).to_parquet(path)
+    follower = LogFollower(path)
+    assert len(follower.poll()) == 3
+    pd.DataFrame({"contact_id": [7, 8]}).to_parquet(path)  # a new day: 2 rows, not 3
+    assert follower.poll()["contact_id"].tolist() == [7, 8]  # before: nothing new
+    pd.DataFrame({"contact_id": [7, 8, 9]}).to_parquet(path)
+    assert follower.poll()["contact_id"].tolist() == [9]  # then it grows as before
+
+
+def test_upper_case_suffixes_are_followed(tmp_path):
+    path = tmp_path / "LOG.PARQUET"
+    pd.DataFrame({"contact_id": [1, 2]}).to_parquet(path)
+    assert len(LogFollower(path).poll()) == 2  # before: read as CSV, a UnicodeDecodeError
+    folder = tmp_path / "drops"
+    folder.mkdir()
+    pd.DataFrame({"contact_id": [1]}).to_csv(folder / "0001.CSV", index=False)
+    pd.DataFrame({"contact_id": [2]}).to_csv(folder / "0002.Csv.GZ", index=False)
+    pd.DataFrame({"contact_id": [3]}).to_parquet(folder / "0003.Parquet")
+    # before: the upper-case drops were skipped without a word
+    assert LogFollower(folder).poll()["contact_id"].astype(str).tolist() == ["1", "2", "3"]
