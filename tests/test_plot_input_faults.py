@@ -102,3 +102,38 @@ def test_tradeoff_what_if_in_range_is_drawn():
     # slope = sxy / sxx = 930 / 18000 = 0.05167 CSAT points per s; 60 s -> +3.1
     notes = [a.text for a in kp.tradeoff(_AGENTS, what_if=60).layout.annotations if a.text]
     assert "what if AHT +60: CSAT +3.1 (fitted association)" in notes
+
+
+# --- heatmap of a component --------------------------------------------------------------------
+
+
+def _cells(kpi, numerator, denominator):
+    return pd.DataFrame(
+        {
+            "weekday": [1, 1],
+            "hour": [9, 10],
+            "kpi": kpi,
+            "value": [1.0, 1.0],
+            "numerator": numerator,
+            "denominator": denominator,
+        }
+    )
+
+
+def test_heatmap_handle_seconds_are_seconds_not_a_count():
+    cells = _cells("aht", [969371.0, 1000.0], [3231.0, 4.0])
+    trace = kp.hour_weekday_heatmap(cells, kpi="aht", value="numerator").data[0]
+    assert trace.colorbar.title.text == "s"
+    assert trace.text[0][9] == "969,371 s"  # Monday 09:00: the handle seconds summed
+    denominator = kp.hour_weekday_heatmap(cells, kpi="aht", value="denominator").data[0]
+    assert denominator.colorbar.title.text == "count"
+    assert denominator.text[0][9] == "3,231"  # answered contacts
+
+
+def test_heatmap_cost_is_currency_and_agent_time_is_seconds():
+    cost = _cells("cost_per_contact", [1234.5, 10.0], [300.0, 2.0])
+    trace = kp.hour_weekday_heatmap(cost, kpi="cost_per_contact", value="numerator").data[0]
+    assert (trace.colorbar.title.text, trace.text[0][9]) == ("currency", "1,234.50")
+    busy = _cells("occupancy", [1500.0, 900.0], [1800.0, 1800.0])  # handling_s; + available_s
+    trace = kp.hour_weekday_heatmap(busy, kpi="occupancy", value="denominator").data[0]
+    assert (trace.colorbar.title.text, trace.text[0][10]) == ("s", "1,800 s")

@@ -37,7 +37,8 @@ def hour_weekday_heatmap(
         one row per weekday and hour (rows out of range, missing or repeated are refused).
     value : {"value", "numerator", "denominator"}, default="value"
         Column to colour by: the KPI itself, or a component, for example the denominator of
-        ``answer_rate`` (offered contacts) for volume.
+        ``answer_rate`` (offered contacts) for volume. A component is shown in its own unit:
+        seconds for AHT's handle time, currency for cost, a count for contacts.
 
     Returns
     -------
@@ -87,11 +88,12 @@ def hour_weekday_heatmap(
         reverse = definition.direction == "lower"
     else:
         # The component in the catalog's words ("answered", "offered minus short abandons").
-        label, unit, reverse = getattr(definition, value).capitalize(), "count", False
-    text = [
-        [format_value(cell, unit) if unit != "count" else _count(cell) for cell in line]
-        for line in grid
-    ]
+        label, unit, reverse = (
+            getattr(definition, value).capitalize(),
+            _unit(definition, value),
+            False,
+        )
+    text = [[format_value(cell, unit) for cell in line] for line in grid]
     fig = new_figure(
         title or f"{label} by hour and weekday",
         height=height,
@@ -128,5 +130,22 @@ def _positions(rows: pd.DataFrame, column: str, low: int, high: int) -> np.ndarr
     return values.astype(int)
 
 
-def _count(cell: float) -> str:
-    return "–" if np.isnan(cell) else f"{cell:,.0f}"
+def _unit(definition, value: str) -> str:
+    """The unit of a KPI's ``numerator`` or ``denominator``, read from its formula: the catalog
+    gives units to KPIs, not to the components they add up.
+
+    - a count (contacts offered): its numerator is the count;
+    - a mean (scale 1: AHT, ASA, QA score, cost per contact) sums the KPI's unit (seconds,
+      points, currency) over the contacts its denominator counts;
+    - a share (scale 100: the percents and NPS) divides like by like: seconds of agent time
+      for a KPI of the agent intervals (all of whose figures are seconds), contacts otherwise.
+
+    >>> from kpikit.catalog import kpi
+    >>> [_unit(kpi(kpi_id), "numerator") for kpi_id in ("aht", "cost_per_contact", "occupancy")]
+    ['seconds', 'currency', 'seconds']
+    >>> [_unit(kpi(kpi_id), "denominator") for kpi_id in ("aht", "answer_rate", "nps")]
+    ['count', 'count', 'count']
+    """
+    if definition.is_count or definition.scale == 1:
+        return definition.unit if value == "numerator" else "count"
+    return "seconds" if definition.table == "agent_intervals" else "count"
