@@ -200,3 +200,55 @@ def test_an_upload_without_contacts_is_refused_in_words(live):
     assert app.data_label != "empty.csv"
     with pytest.raises(ValueError, match="holds no contacts"):
         MonitorApp(contacts().iloc[:0], sources_dir=folder, channel="all")
+
+
+@pytest.fixture
+def chat_and_email(tmp_path):
+    """Source ``mixed``: two chats answered after 25 s and 40 s, two emails after 1 h and 2 days."""
+    rows = pd.DataFrame(
+        {
+            "contact_id": [1, 2, 3, 4],
+            "channel": ["chat", "chat", "email", "email"],
+            "arrived_at": pd.to_datetime(["2024-03-04 09:00", "2024-03-04 09:05"] * 2),
+            "answered": True,
+            "wait_s": [25.0, 40.0, 3_600.0, 172_800.0],
+            "talk_s": 100.0,
+        }
+    )
+    (tmp_path / "mixed").mkdir()
+    write_drop(tmp_path / "mixed", "000001.csv", live_events(rows))
+    return rows, tmp_path
+
+
+def test_each_channel_is_judged_on_its_own_threshold_until_one_is_chosen(chat_and_email):
+    rows, folder = chat_and_email
+    # threshold_s=20, the default, as the dashboard's notebook passes it: the channel's own
+    app = MonitorApp(rows, source="mixed", channel="chat", sources_dir=folder, threshold_s=20)
+    # chat: 30 s (kk.options), as kk.compute judges it: 25 s in time, 40 s late, 1 of 2
+    assert app.threshold_s.value == 30
+    assert app.view.day["service_level"] == pytest.approx(50.0)
+    compute = kk.compute(rows[rows["channel"] == "chat"], kpis=["service_level"])
+    assert compute["value"].iloc[0] == pytest.approx(50.0)
+    app.set(channel="email")  # a day: 1 h in time, 2 days late, 1 of 2; the slider widened
+    assert app.threshold_s.value == 86_400 and app.threshold_s.max >= 86_400
+    assert app.view.day["service_level"] == pytest.approx(50.0)
+    app.threshold_s.value = 20  # chosen on the slider: it stays for every channel
+    app.set(channel="chat")
+    assert app.threshold_s.value == 20
+    assert app.refresh().day["service_level"] == pytest.approx(0.0)  # 25 s and 40 s, late
+
+
+def test_a_threshold_given_or_linked_is_kept_across_channels(chat_and_email):
+    rows, folder = chat_and_email
+    given = MonitorApp(rows, source="mixed", channel="chat", sources_dir=folder, threshold_s=45)
+    given.set(channel="email")
+    assert given.threshold_s.value == 45
+    assert given.view.day["service_level"] == pytest.approx(0.0)  # 1 h and 2 days, > 45 s
+    linked = MonitorApp(rows, source="mixed", channel="email", sources_dir=folder)
+    with pytest.raises(ValueError, match="threshold_s"):
+        linked.set(threshold_s=-1)  # refused: the channel's threshold still follows
+    linked.set(channel="chat", threshold_s=45)  # both at once: the link's threshold wins
+    assert linked.threshold_s.value == 45
+    assert linked.view.day["service_level"] == pytest.approx(100.0)  # 25 s and 40 s <= 45 s
+    linked.set(channel="email")
+    assert linked.threshold_s.value == 45
