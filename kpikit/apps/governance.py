@@ -10,6 +10,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 import kpikit.plots
+from kpikit._validators import check_timestamp
 from kpikit.apps._background import Prefetch, kernel_loop
 from kpikit.apps._base import BaseApp, alert_html
 from kpikit.apps._channels import refill
@@ -32,6 +33,7 @@ from kpikit.governance import (
     breaches,
     root_cause,
 )
+from kpikit.governance._store import utc_instant
 from kpikit.periods import period_end
 from kpikit.sample import load_targets
 from kpikit.scorecard import read_targets
@@ -81,7 +83,9 @@ class GovernanceApp(BaseApp):
         file in the kpikit data folder).
     as_of : datetime-like, default=None
         The moment deadlines are checked against; default: the end of the last day of data
-        (the sample is in the past).
+        (the sample is in the past). A time without a zone is read as UTC, as
+        :meth:`kpikit.governance.ActionRegister.actions` reads it, and shown in the data's
+        zone.
     **options
         Passed to :class:`kpikit.apps._base.BaseApp`, the engine's options among them
         (``sl_threshold_s``, ``fcr_window``, ...).
@@ -164,7 +168,9 @@ class GovernanceApp(BaseApp):
         **options,
     ):
         self._targets = read_targets(load_targets() if targets is None else targets)
-        self._as_of = pd.Timestamp(as_of) if as_of is not None else None
+        # checked here, not at the first comparison: a number would be read as nanoseconds
+        # since 1970, and a zone mismatch would fail deep in the page's drawing
+        self._as_of = None if as_of is None else check_timestamp("as_of", as_of)
         self.register = (
             register if isinstance(register, ActionRegister) else ActionRegister(register)
         )
@@ -303,7 +309,7 @@ class GovernanceApp(BaseApp):
         """The moment deadlines are checked against: ``as_of``, else the end of the data's
         last day (not of its last breach: a breach days before the end is overdue by then)."""
         if self._as_of is not None:
-            return self._as_of
+            return _in_zone_of(self._as_of, caches.end)
         if caches.end is not None:
             return caches.end
         return pd.Timestamp.now("UTC").tz_localize(None)  # the register reads naive times as UTC
@@ -552,6 +558,23 @@ class _Caches:
     views: dict = field(default_factory=dict)
     causes: dict = field(default_factory=dict)
     sums: dict = field(default_factory=dict)
+
+
+def _in_zone_of(stamp: pd.Timestamp, reference: pd.Timestamp | None) -> pd.Timestamp:
+    """``stamp`` as the same instant in ``reference``'s zone (without a zone, UTC: the
+    register reads zone-less times as UTC), so that it compares with the data's times.
+
+    >>> _in_zone_of(pd.Timestamp("2026-07-08 12:00"), pd.Timestamp("2026-07-09", tz="Europe/Paris"))
+    Timestamp('2026-07-08 14:00:00+0200', tz='Europe/Paris')
+    >>> _in_zone_of(pd.Timestamp("2026-07-08 14:00", tz="Europe/Paris"), pd.Timestamp("2026-07-09"))
+    Timestamp('2026-07-08 12:00:00')
+    """
+    if reference is None:
+        return stamp
+    instant = utc_instant(stamp)
+    if reference.tz is None:
+        return instant.tz_localize(None)
+    return instant.tz_convert(reference.tz)
 
 
 def _data_end(data) -> pd.Timestamp | None:

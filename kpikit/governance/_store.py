@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from kpikit._validators import check_choice, check_timestamp
@@ -28,6 +29,9 @@ from kpikit.catalog import KPI_IDS
 from kpikit.periods import check_freq
 
 MAX_AUTHOR_CHARS = 80
+MAX_BREACH_ID_CHARS = 512
+"""The length of the ``breach_id`` column. PostgreSQL refuses a longer id and SQLite keeps it,
+so the register refuses it on both (widening the column would need a migration)."""
 
 
 @dataclass(frozen=True)
@@ -89,7 +93,7 @@ def tables():
         breaches = Table(
             "kpikit_breaches",
             metadata,
-            Column("breach_id", String(512), primary_key=True),
+            Column("breach_id", String(MAX_BREACH_ID_CHARS), primary_key=True),
             Column("kpi", String(64), nullable=False),
             Column("freq", String(16), nullable=False),
             Column("period", DateTime, nullable=False),
@@ -110,7 +114,7 @@ def tables():
             Column("event_id", Integer, primary_key=True, autoincrement=True),
             Column(
                 "breach_id",
-                String(512),
+                String(MAX_BREACH_ID_CHARS),
                 ForeignKey("kpikit_breaches.breach_id"),
                 nullable=False,
                 index=True,
@@ -143,10 +147,35 @@ def masked(url: str) -> str:
 
 
 def sqlite_path(url: str) -> Path | None:
-    if not url.startswith("sqlite:///"):
+    """The file of an SQLite URL as SQLAlchemy reads it (``%20`` is a space, ``?`` starts the
+    query), None for another database or one in memory.
+
+    >>> sqlite_path("sqlite:////tmp/a%20dir/x%3F.sqlite?timeout=5")
+    PosixPath('/tmp/a dir/x?.sqlite')
+    """
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    if not url.startswith("sqlite"):
         return None
-    path = url[len("sqlite:///") :].split("?", 1)[0]
-    return None if path in ("", ":memory:") else Path(path)
+    try:
+        parsed = make_url(url)
+    except ArgumentError:  # reported, with the URL, when the register opens it
+        return None
+    path = parsed.database if parsed.get_backend_name() == "sqlite" else None
+    return None if path in (None, "", ":memory:") else Path(path)
+
+
+def sqlite_url(path: Path) -> str:
+    """The SQLite URL of the file ``path``, escaped so that any character (``?``, ``#``,
+    ``%``, spaces) reads back as the same path.
+
+    >>> sqlite_url(Path("/tmp/data 50%?#x/actions.sqlite"))
+    'sqlite:////tmp/data 50%25%3F%23x/actions.sqlite'
+    """
+    from sqlalchemy.engine import URL
+
+    return URL.create(drivername="sqlite", database=str(path)).render_as_string()
 
 
 def open_engine(url: str):
@@ -185,6 +214,14 @@ def create_tables(engine) -> None:
         names = set(inspect(engine).get_table_names())
         if not {table.name for table in metadata.sorted_tables} <= names:
             raise
+
+
+def missing_tables(engine) -> list[str]:
+    """The register's tables that ``engine``'s database lacks (none for a register)."""
+    from sqlalchemy import inspect
+
+    names = set(inspect(engine).get_table_names())
+    return [table.name for table in tables()[2].sorted_tables if table.name not in names]
 
 
 def add_time_zone(engine) -> None:
@@ -226,12 +263,32 @@ def breach_rows(breaches) -> list[dict]:
             "Value of 'breach' must be a row of kk.breaches() (Series or mapping), a frame of "
             f"them or a breach id, but received: {type(breaches).__name__}"
         )
-    return [_breach_row(record) for record in records]
+    rows = [_breach_row(record) for record in records]
+    _check_starts(rows)
+    return rows
+
+
+def is_action_row(breach) -> bool:
+    """Whether ``breach`` is a row of :meth:`ActionRegister.actions`: its group is one dict in
+    ``group`` and it carries the action's ``overdue`` (a row of kk.breaches() has its grouping
+    columns side by side, and no ``overdue``)."""
+    return (
+        isinstance(breach, Mapping | pd.Series)
+        and "overdue" in breach
+        and isinstance(breach.get("group"), Mapping)
+    )
 
 
 def _breach_row(record: dict) -> dict:
     from kpikit.governance.breaches import breach_group, deadlines
 
+    if is_action_row(record):
+        # its action columns would be read as grouping keys, and the breach as another one
+        raise ValueError(
+            "Value of 'breach' is a row of ActionRegister.actions(), not of kk.breaches(): "
+            "it is registered already; pass it (or its breach_id) to record(), or register the "
+            "row of kk.breaches()"
+        )
     missing = [key for key in ("breach_id", "kpi", "freq", "period") if key not in record]
     if missing:
         raise ValueError(
@@ -263,7 +320,49 @@ def _checked_id(value) -> str:
             "Value of 'breach_id' must be the non-empty text key of the breach (see "
             f"kk.governance.breach_id) but received: {value!r}"
         )
+    if len(value) > MAX_BREACH_ID_CHARS:
+        raise ValueError(
+            f"Value of 'breach_id' has {len(value):,} characters, more than the register's "
+            f"{MAX_BREACH_ID_CHARS} (group values are percent-encoded in it: a character "
+            "outside ASCII takes up to 12); give the breach a shorter id of your own, or "
+            f"shorter group values. Received: {value[:80]!r}..."
+        )
     return value
+
+
+def _check_starts(rows: list[dict]) -> None:
+    """Raise unless each row's ``period`` starts a ``freq`` period as :func:`kpikit.compute`
+    cuts them (weeks start on Monday, months on the 1st, at midnight on the period's own
+    clock): the deadlines run from the period's end, so a Wednesday given for a week would
+    move them. The starts are worked out once per period length and zone (a frame of
+    breaches shares them), with the expression that cuts the contacts into periods.
+
+    >>> _check_starts([{"period": dt.datetime(2026, 7, 8), "freq": "week", "time_zone": None}])
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'period' must be the start of its period, but 2026-07-08 00:00:00 is
+    not the start of a 'week' (weeks start on Monday, months on the 1st): that 'week' starts at
+    2026-07-06 00:00:00; pass that start (kk.breaches() gives it)
+    """
+    import narwhals as nw
+
+    from kpikit.metrics._period_starts import period_expr
+
+    kinds = {}
+    for row in rows:
+        kinds.setdefault((row["freq"], row["time_zone"]), []).append(row)
+    for (freq, zone), group in kinds.items():
+        periods = pd.Series([local_time(row["period"], zone) for row in group], name="period")
+        frame = nw.from_native(periods.to_frame())
+        starts = frame.select(period_expr(frame, "period", freq)).to_native()["period"]
+        wrong = np.flatnonzero((starts != periods).to_numpy())
+        if len(wrong):
+            period, start = periods.iloc[wrong[0]], starts.iloc[wrong[0]]
+            raise ValueError(
+                f"Value of 'period' must be the start of its period, but {period} is not the "
+                f"start of a {freq!r} (weeks start on Monday, months on the 1st): that {freq!r} "
+                f"starts at {start}; pass that start (kk.breaches() gives it)"
+            )
 
 
 def _period_end(record: dict, period: pd.Timestamp) -> pd.Timestamp:

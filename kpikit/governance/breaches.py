@@ -477,7 +477,10 @@ def _with_runs(table: pd.DataFrame, keys: list, freq: str, in_breach) -> pd.Data
     counts = np.zeros(len(table), dtype=np.int64)
     first_of_run = np.full(len(table), -1, dtype=np.int64)  # position of the run's first period
     statuses = table["status"].to_numpy()
-    group_of = table.groupby([*keys, "kpi"], sort=False, dropna=False).ngroup().to_numpy()
+    # observed=True: only the groups present are numbered (pandas warns without it)
+    group_of = (
+        table.groupby([*keys, "kpi"], sort=False, dropna=False, observed=True).ngroup().to_numpy()
+    )
     run, start, current = 0, -1, -1
     for position, (group, status) in enumerate(zip(group_of, statuses, strict=True)):
         if group != current:

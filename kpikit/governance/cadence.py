@@ -5,7 +5,7 @@ A report is a list of :class:`Section` objects (a title, findings in plain words
 
 - **daily**: volume, service level, abandonment and ASA by group with volume against the usual
   for the weekday; the day's breaches with their deadlines; actions overdue or due within two
-  days.
+  days (a missing root cause or plan, the action's due date, a milestone not reached).
 - **weekly**: every KPI with a target against the previous week, significant changes called out
   (:func:`kpikit.scorecard.rate`'s trend test), the last eight weeks; days in breach.
 - **monthly**: the scorecard; the root cause of every miss of the governance KPIs
@@ -32,7 +32,7 @@ from kpikit.display import signed_text
 from kpikit.governance import words
 from kpikit.governance._store import utc_instant
 from kpikit.governance.breaches import breaches, period_end
-from kpikit.governance.register import ActionRegister
+from kpikit.governance.register import ActionRegister, _dated_lines, _day_end
 from kpikit.metrics._checked_once import checked_once
 from kpikit.periods import day_bounds
 from kpikit.provisional import provisional_in
@@ -425,24 +425,35 @@ def _breach_line(row, by) -> str:
 
 
 def actions_section(context: _Context, *, due_within=None) -> Section:
-    """Open actions from the register, overdue first (only those due soon with ``due_within``)."""
+    """Open actions from the register, overdue first (only those due soon with ``due_within``).
+
+    With ``due_within``, an action is due soon when a deadline not met yet falls before
+    ``context.end + due_within``: its root cause or plan (while missing), its due date or a
+    milestone not marked reached (a date ends at midnight in the breach's zone, as
+    :meth:`ActionRegister.actions` reads it). The section then says how many open actions
+    were left out, so that "none due" is not read as "none open"."""
     title = "Actions overdue or due soon" if due_within is not None else "Open actions"
     if context.register is None:
         return Section(title, ["No action register was given: actions are not shown."])
     actions = context.register.actions(as_of=context.end)
     if not actions.empty:
         actions = actions[actions["status"] != "done"]
-    if due_within is not None and not actions.empty:
-        # compared as instants: breaches in other zones (or none) may share the register
-        horizon = utc_instant(context.end + due_within)
-        root_cause_soon = actions["root_cause_due"].map(utc_instant) <= horizon
-        plan_soon = actions["plan_due"].map(utc_instant) <= horizon
-        soon = (actions["root_cause"].eq("") & root_cause_soon) | (
-            actions["plan"].eq("") & plan_soon
-        )
-        actions = actions[actions["overdue"].ne("") | soon]
     if actions.empty:
         return Section(title, ["No open actions."], None, "actions")
+    if due_within is not None:
+        # compared as instants: breaches in other zones (or none) may share the register
+        horizon = utc_instant(context.end + due_within)
+        soon = [_due_soon(row, horizon) for row in actions.itertuples()]
+        open_count = len(actions)
+        actions = actions[actions["overdue"].ne("") | np.array(soon, dtype=bool)]
+        if actions.empty:
+            days = due_within / pd.Timedelta(days=1)
+            line = (
+                f"No action overdue or due within {days:g} day{'s' * (days != 1)} (as of "
+                f"{context.end:%Y-%m-%d %H:%M}); {open_count} open action"
+                f"{'s' * (open_count != 1)} due later."
+            )
+            return Section(title, [line], None, "actions")
     overdue = int(actions["overdue"].ne("").sum())
     lines = [
         f"{len(actions)} open action{'s' * (len(actions) != 1)}, {overdue} overdue (as of "
@@ -467,6 +478,21 @@ def actions_section(context: _Context, *, due_within=None) -> Section:
         }
     )
     return Section(title, lines, table, "actions")
+
+
+def _due_soon(action, horizon: pd.Timestamp) -> bool:
+    """Whether a deadline of ``action`` (a row of :meth:`ActionRegister.actions`) not met yet
+    falls by the UTC instant ``horizon``: the root cause or plan while missing, the due date,
+    a milestone not marked reached."""
+    if not action.root_cause and utc_instant(action.root_cause_due) <= horizon:
+        return True
+    if not action.plan and utc_instant(action.plan_due) <= horizon:
+        return True
+    days = [day for day, _, reached in _dated_lines(action.milestones) if not reached]
+    if action.due_date:
+        days.append(pd.Timestamp(action.due_date))
+    # a date ends at midnight in the breach's zone (its period's), as actions() reads it
+    return any(_day_end(day, action.period.tz) <= horizon for day in days)
 
 
 # --- weekly ---------------------------------------------------------------------------------

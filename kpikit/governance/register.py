@@ -41,12 +41,15 @@ from kpikit.governance._store import (
     create_tables,
     insert_breach,
     insert_event,
+    is_action_row,
     latest_changes,
     local_time,
     masked,
+    missing_tables,
     normalised,
     open_engine,
     sqlite_path,
+    sqlite_url,
     tables,
     utc_instant,
     utc_now,
@@ -93,7 +96,8 @@ def data_dir() -> Path:
 
 
 def default_url() -> str:
-    """``$KPIKIT_REGISTER_URL``, else the SQLite file ``actions.sqlite`` in :func:`data_dir`.
+    """``$KPIKIT_REGISTER_URL``, else the SQLite file ``actions.sqlite`` in :func:`data_dir`
+    (escaped: a folder may hold ``?``, ``#`` or ``%``, which a URL would read otherwise).
 
     >>> os.environ[DATA_DIR_VARIABLE] = "/tmp/kpikit-doc"
     >>> os.environ.pop(REGISTER_URL_VARIABLE, None) and None
@@ -101,7 +105,8 @@ def default_url() -> str:
     'sqlite:////tmp/kpikit-doc/actions.sqlite'
     >>> del os.environ[DATA_DIR_VARIABLE]
     """
-    return os.environ.get(REGISTER_URL_VARIABLE) or f"sqlite:///{data_dir() / REGISTER_FILE}"
+    configured = os.environ.get(REGISTER_URL_VARIABLE)
+    return configured or sqlite_url(data_dir() / REGISTER_FILE)
 
 
 @dataclass(frozen=True)
@@ -131,13 +136,15 @@ class ActionRegister:
         created with its folder on first use). ``postgresql://...`` uses psycopg 3.
     create : bool, default=True
         Create the tables when they are missing. With False an SQLite file that does not
-        exist is not created either: :meth:`actions` and :meth:`history` are then empty.
+        exist is not created either: :meth:`actions` and :meth:`history` are then empty; a
+        database that exists without the register's tables raises.
 
     Raises
     ------
     ValueError
         A URL the database cannot be opened at (an unknown driver, a file that is not an
-        SQLite database, a folder, a server that does not answer), saying why.
+        SQLite database, a folder, a server that does not answer), saying why; with
+        ``create=False``, a database without the register's tables.
 
     Examples
     --------
@@ -174,12 +181,22 @@ class ActionRegister:
             self._engine = open_engine(self.url)
             if create:
                 create_tables(self._engine)
+            missing = missing_tables(self._engine)
             add_time_zone(self._engine)
         except (ArgumentError, DatabaseError) as error:  # no such driver, not a database...
             reason = getattr(error, "orig", None) or error
             raise ValueError(
                 f"Value of 'url' does not open a register: {masked(self.url)} ({reason})"
             ) from error
+        if missing:
+            # checked here, not at the first read: another application's database (or an
+            # empty file) would otherwise fail later with the driver's "no such table"
+            self._engine.dispose()
+            raise ValueError(
+                f"Value of 'url' holds no kpikit action register: {masked(self.url)} has no "
+                f"table {', '.join(missing)}. Give the URL of an existing register, or create "
+                "one there with kk.governance.ActionRegister(url) (create=True, the default)"
+            )
 
     # --- writing ---------------------------------------------------------------------------
 
@@ -229,7 +246,8 @@ class ActionRegister:
         Parameters
         ----------
         breach : str, mapping or Series
-            A breach id already in the register, or a breach row (registered when new).
+            A breach id already in the register, a row of :meth:`actions`, or a breach row
+            of :func:`kpikit.breaches` (registered when new).
         author : str
             Who makes the change (a name; one line, at most 80 characters).
         seen : mapping, default=None
@@ -411,6 +429,8 @@ class ActionRegister:
         table = tables()[0]
         if isinstance(breach, str):
             breach_id = breach
+        elif is_action_row(breach):  # it came from a register: no need to register it
+            breach_id = breach["breach_id"]
         else:
             (row,) = breach_rows(breach)
             insert_breach(connection, row, author)

@@ -459,11 +459,19 @@ def _group_positions(frame: pd.DataFrame, keys: list) -> dict:
     >>> frame = pd.DataFrame({"site": ["A", None, "A"], "queue": ["x", "y", "x"]})
     >>> _group_positions(frame, ["site", "queue"])
     {('A', 'x'): array([0, 2]), (None, 'y'): array([1])}
+    >>> _group_positions(pd.DataFrame({"queue": pd.Categorical(["a", None])}), ["queue"])
+    {('a',): array([0]), (None,): array([1])}
     """
-    groups = frame.groupby(keys, dropna=False, sort=False, observed=True).indices
+    # Numbered with ngroup(), not read from .indices: grouped by one categorical column,
+    # pandas leaves the null group out of .indices (dropna=False or not), and the breach of
+    # rows without a value there would find no rows.
+    codes = frame.groupby(keys, dropna=False, sort=False, observed=True).ngroup().to_numpy()
+    order = np.argsort(codes, kind="stable")
+    starts = np.flatnonzero(np.diff(codes[order])) + 1
+    columns = [frame[key].array for key in keys]
     found = {}
-    for key, positions in groups.items():
-        values = key if isinstance(key, tuple) else (key,)  # one key: pandas gives the value
+    for positions in np.split(order, starts) if len(order) else []:
+        values = (column[positions[0]] for column in columns)
         found[tuple(None if pd.isna(value) else value for value in values)] = positions
     return found
 
