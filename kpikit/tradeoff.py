@@ -192,13 +192,14 @@ class LineFit:
         fitted = self.predict(x)
         return fitted - half, fitted + half
 
-    def project(self, delta_x: float) -> Projection:
+    def project(self, delta_x: float, *, name: str = "delta_x") -> Projection:
         """What the fitted line implies for y when x moves by ``delta_x``.
 
         ``Δy = slope · Δx``, with the range ``Δx · (slope ± t · slope_se)``. ``delta_x`` must
         be a finite number of at most :data:`MAX_MOVE` times the larger of ``|x̄|`` and the
         standard deviation of x (no limit when the fit has no points). A change or range beyond
-        the float range raises ValueError rather than coming back as inf.
+        the float range raises ValueError rather than coming back as inf. The errors call the
+        move ``name``: the caller's argument (``what_if`` for a chart's or a dashboard's).
 
         >>> fit = fit_line([240, 300, 360, 420], [78, 82, 83, 88])
         >>> fit.project(1e308)
@@ -208,12 +209,12 @@ class LineFit:
         to 3300 (10 times the larger of the mean of x, 330, and its standard deviation, 67.08),
         but received: 1e+308
         """
-        check_number("delta_x", delta_x)
+        check_number(name, delta_x)
         spread = self.x_sd
         limit = MAX_MOVE * max(abs(self.x_mean), spread)
         if np.isfinite(limit) and abs(delta_x) > limit:
             raise ValueError(
-                f"Value of 'delta_x' (the what-if move of x) must be a finite number from "
+                f"Value of {name!r} (the what-if move of x) must be a finite number from "
                 f"{-limit:.4g} to {limit:.4g} ({MAX_MOVE:g} times the larger of the mean of x, "
                 f"{self.x_mean:.4g}, and its standard deviation, {spread:.4g}), but received: "
                 f"{delta_x!r}"
@@ -225,7 +226,7 @@ class LineFit:
         )
         if any(np.isinf([projection.delta_y, projection.low, projection.high])):
             raise ValueError(
-                f"The projected change of y for delta_x={delta_x!r} is beyond the range of a "
+                f"The projected change of y for {name}={delta_x!r} is beyond the range of a "
                 f"float ({projection.delta_y:.4g}, 95 % range {projection.low:.4g} to "
                 f"{projection.high:.4g}); rescale 'y' (for example to thousands) before fitting"
             )

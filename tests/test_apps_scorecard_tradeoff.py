@@ -376,6 +376,7 @@ def test_tradeoff_what_if_too_large_for_the_fit_says_so(generated):
     app = TradeoffApp(generated, targets=TARGETS, what_if=30.0)
     app.what_if.value = 5000.0
     assert "No what-if for AHT +5000" in app.message.value
+    assert "Value of 'what_if'" in html.unescape(app.message.value)  # not 'delta_x'
     assert "What if" not in app.projection.value
     assert "fitted association" not in str(app.chart.figure.layout.annotations)
     app.set_from_link("what_if=1e308")

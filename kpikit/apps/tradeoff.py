@@ -292,7 +292,7 @@ class TradeoffApp(BaseApp):
         if not what_if:
             return 0.0
         try:
-            self.fit.project(what_if)
+            self.fit.project(what_if, name="what_if")
         except ValueError as error:
             self.show_error(
                 f"No what-if for {kpi_definition(x).short_name} {what_if:+g}: the move is too "
@@ -348,7 +348,7 @@ class TradeoffApp(BaseApp):
             f"r = {fit.r:.2f}.</p>"
         ]
         if what_if:
-            projection, bounded = _bounded(fit, fit.project(what_if), y)
+            projection, bounded = _bounded(fit, fit.project(what_if, name="what_if"), y)
             sentence = describe_projection(projection, x=x, y=y, groups=groups)
             if bounded:
                 floor, ceiling = value_range(y)

@@ -309,15 +309,9 @@ def _add_quadrants(fig: go.Figure, x_def, y_def, x_target, y_target) -> None:
 def _add_what_if(fig: go.Figure, fit, delta_x: float, x_def, y_def) -> None:
     """An arrow along the fitted line from the mean of x, and its note in a corner of the
     plot: written at the arrow's tail, the note sat on the mean of y, near the y target, and
-    covered that target's label.
-
-    The fit bounds the move (:meth:`kpikit.tradeoff.LineFit.project`) and names it by its own
-    argument, ``delta_x``; the error is raised again naming the caller's, ``what_if``.
-    """
-    try:
-        projection = fit.project(delta_x)
-    except ValueError as error:
-        raise ValueError(str(error).replace("delta_x", "what_if")) from error
+    covered that target's label. The fit bounds the move
+    (:meth:`kpikit.tradeoff.LineFit.project`), its errors naming the caller's ``what_if``."""
+    projection = fit.project(delta_x, name="what_if")
     start_x = fit.x_mean
     end_x = start_x + delta_x
     start_y, end_y = float(fit.predict(start_x)), float(fit.predict(end_x))
