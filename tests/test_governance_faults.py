@@ -149,6 +149,26 @@ def test_a_database_without_register_tables_is_refused_naming_the_url(tmp_path):
         assert register.actions().empty
 
 
+def test_another_applications_database_is_left_in_its_journal_mode(tmp_path):
+    # Opened with create=False, another application's SQLite file is refused (it holds no
+    # register) and left as it was: WAL mode, set on every connection, stayed on the file.
+    import sqlite3
+
+    other = tmp_path / "other.sqlite"
+    with sqlite3.connect(other) as connection:
+        connection.execute("CREATE TABLE notes (text TEXT)")
+    with pytest.raises(ValueError, match="holds no kpikit action register"):
+        ActionRegister(f"sqlite:///{other}", create=False)
+    with sqlite3.connect(other) as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+    with ActionRegister(f"sqlite:///{tmp_path / 'made.sqlite'}"):
+        pass  # a register kpikit creates is in WAL mode, which a create=False open keeps
+    with ActionRegister(f"sqlite:///{tmp_path / 'made.sqlite'}", create=False) as register:
+        assert register.actions().empty
+    with sqlite3.connect(tmp_path / "made.sqlite") as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
 # --- 6. paths with URL characters --------------------------------------------------------------
 
 

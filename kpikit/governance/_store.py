@@ -178,7 +178,12 @@ def sqlite_url(path: Path) -> str:
     return URL.create(drivername="sqlite", database=str(path)).render_as_string()
 
 
-def open_engine(url: str):
+def open_engine(url: str, *, wal: bool = True):
+    """A SQLAlchemy engine for the register at ``url``. On SQLite each connection lets
+    SQLAlchemy open its transactions (then IMMEDIATE) and turns foreign keys on; with ``wal``
+    the file is put in WAL mode, which it keeps. A register opened with ``create=False``
+    passes ``wal=False``: its file, perhaps another application's, is then left in its mode
+    (a register kpikit created is in WAL mode already)."""
     from sqlalchemy import create_engine, event
 
     path = sqlite_path(url)
@@ -192,7 +197,8 @@ def open_engine(url: str):
         # Let SQLAlchemy, not the driver, open transactions, so that they can be IMMEDIATE:
         # writers then queue for the lock instead of failing on a busy database.
         connection.isolation_level = None
-        connection.execute("PRAGMA journal_mode=WAL")
+        if wal:
+            connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA foreign_keys=ON")
 
     @event.listens_for(engine, "begin")

@@ -178,7 +178,7 @@ class ActionRegister:
         from sqlalchemy.exc import ArgumentError, DatabaseError
 
         try:
-            self._engine = open_engine(self.url)
+            self._engine = open_engine(self.url, wal=create)
             if create:
                 create_tables(self._engine)
             missing = missing_tables(self._engine)
