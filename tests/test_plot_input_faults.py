@@ -6,7 +6,6 @@ import pandas as pd
 import pytest
 
 import kpikit.plots as kp
-from kpikit.catalog import calculate
 
 
 def _day(**columns):
@@ -138,25 +137,3 @@ def test_heatmap_cost_is_currency_and_agent_time_is_seconds():
     busy = _cells("occupancy", [1500.0, 900.0], [1800.0, 1800.0])  # handling_s; + available_s
     trace = kp.hour_weekday_heatmap(busy, kpi="occupancy", value="denominator").data[0]
     assert (trace.colorbar.title.text, trace.text[0][10]) == ("s", "1,800 s")
-
-
-# --- calculator --------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("kpi_id", "option"), [("fcr", {"fcr_transfers": "ignore"}), ("csat", {"csat_scale": 7})]
-)
-def test_calculator_refuses_a_variant_that_only_changes_the_counting(kpi_id, option):
-    name = next(iter(option))
-    with pytest.raises(
-        ValueError, match=rf"Option '{name}' does not change the formula of '{kpi_id}'"
-    ):
-        calculate(kpi_id, **option)
-
-
-def test_calculator_still_takes_a_variant_that_replaces_the_sums():
-    # fcr_method="survey": 100 * 30 resolved by the customer's word / 40 surveyed = 75
-    assert (
-        calculate("fcr", fcr_method="survey", fcr_resolved_by_survey=30, fcr_surveyed_first=40)
-        == 75.0
-    )

@@ -21,10 +21,8 @@ def calculate(kpi_id: str, /, **inputs) -> float:
     **inputs : float or option value
         Non-negative totals named as the components of the KPI's sums (``kpi(kpi_id).calculator``
         lists them for the default options; counts, seconds or currency). An input left out
-        takes its worked-example value. A variant option of the KPI that replaces its sums
-        (``sl_abandoned="met"``, ``fcr_method="survey"``, ...) switches to that variant's sums
-        and inputs; one that only changes how a total is counted (``fcr_transfers``,
-        ``csat_scale``) is refused like any other counting option: give the totals it counts.
+        takes its worked-example value. A variant option of the KPI (``sl_abandoned="met"``,
+        ``fcr_method="survey"``, ...) switches to that variant's sums and inputs.
 
     Returns
     -------
@@ -69,14 +67,14 @@ def calculate(kpi_id: str, /, **inputs) -> float:
     200.0
     """
     definition = kpi(kpi_id)
-    formula_options = _formula_options(definition)
+    variant_options = {variant.option for variant in definition.variants}
     chosen = {name: inputs.pop(name) for name in list(inputs) if name in OPTION_NAMES}
     for name in chosen:
-        if name not in formula_options:
+        if name not in variant_options:
             raise ValueError(
                 f"Option {name!r} does not change the formula of {kpi_id!r}; it changes how the "
-                "contacts are counted, so give the counts themselves. Options that change the "
-                f"formula here: {sorted(formula_options) or 'none'}"
+                "contacts are counted, so give the counts themselves. Options with variants "
+                f"here: {sorted(variant_options) or 'none'}"
             )
     options = Options(**chosen)
     numerator_terms, denominator_terms = definition.sums(options)
@@ -107,23 +105,6 @@ def calculate(kpi_id: str, /, **inputs) -> float:
     value = definition.scale * (numerator / denominator)
     _check_finite(kpi_id, values, value)
     return value
-
-
-def _formula_options(definition) -> set[str]:
-    """The options whose variants replace the KPI's sums, and so the calculator's inputs.
-
-    A variant without sums (``fcr_transfers``, ``csat_scale``) changes how a component is
-    counted from the contacts, not the formula: accepted, it would return the value of the
-    counts given unchanged, as if it had been applied.
-
-    >>> sorted(_formula_options(kpi("fcr"))), sorted(_formula_options(kpi("csat")))
-    (['fcr_method'], [])
-    """
-    return {
-        variant.option
-        for variant in definition.variants
-        if variant.sum_numerator or variant.sum_denominator
-    }
 
 
 def _check_finite(kpi_id, values, *results) -> None:
