@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 import kpikit.plots as kp
+from kpikit.catalog import calculate
 
 
 def _day(**columns):
@@ -137,3 +138,18 @@ def test_heatmap_cost_is_currency_and_agent_time_is_seconds():
     busy = _cells("occupancy", [1500.0, 900.0], [1800.0, 1800.0])  # handling_s; + available_s
     trace = kp.hour_weekday_heatmap(busy, kpi="occupancy", value="denominator").data[0]
     assert (trace.colorbar.title.text, trace.text[0][10]) == ("s", "1,800 s")
+
+
+# --- calculator --------------------------------------------------------------------------------
+
+
+def test_calculator_counting_variants_keep_the_formula_and_replacing_ones_switch_it():
+    # fcr_transfers changes how the first contacts behind the totals are counted, not the
+    # formula: the same totals give the same 100 * 72 / 100 (the worked example's); the totals
+    # are counted its way by component_sums (tests/test_common.py checks that against compute)
+    assert calculate("fcr", fcr_transfers="ignore") == calculate("fcr") == 72.0
+    # fcr_method="survey" replaces the sums: 100 * 30 resolved by the customer's word / 40
+    assert (
+        calculate("fcr", fcr_method="survey", fcr_resolved_by_survey=30, fcr_surveyed_first=40)
+        == 75.0
+    )

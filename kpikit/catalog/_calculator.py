@@ -22,7 +22,12 @@ def calculate(kpi_id: str, /, **inputs) -> float:
         Non-negative totals named as the components of the KPI's sums (``kpi(kpi_id).calculator``
         lists them for the default options; counts, seconds or currency). An input left out
         takes its worked-example value. A variant option of the KPI (``sl_abandoned="met"``,
-        ``fcr_method="survey"``, ...) switches to that variant's sums and inputs.
+        ``fcr_method="survey"``, ...) switches to that variant's sums and inputs. A variant
+        that changes how the contacts behind a total are counted, not the sums
+        (``fcr_transfers``, ``csat_scale``), is taken too, so that the options given to
+        :func:`kpikit.compute` and :func:`kpikit.metrics.component_sums` can be given here
+        as they are: it leaves the formula as it is, and the totals given must be counted
+        its way (``component_sums(data, "fcr", fcr_transfers="ignore")``).
 
     Returns
     -------
