@@ -153,3 +153,45 @@ def test_calculator_counting_variants_keep_the_formula_and_replacing_ones_switch
         calculate("fcr", fcr_method="survey", fcr_resolved_by_survey=30, fcr_surveyed_first=40)
         == 75.0
     )
+
+
+# --- staffing plan -----------------------------------------------------------------------------
+
+
+def _plan(**columns):
+    plan = pd.DataFrame(
+        {
+            "period": pd.to_datetime(["2024-03-04 09:00", "2024-03-04 09:30"]),
+            "volume": [100.0, 100.0],
+            "required": [14.0, 14.0],
+            "staffed": [12.0, 16.0],
+            "gap": [-2.0, 2.0],  # staffed - required: 2 short at 09:00, may be below 0
+            "service_level": [64.0, 95.0],
+        }
+    )
+    return plan.assign(**columns)
+
+
+def test_staffing_plan_refuses_text_periods_and_two_rows_for_one_interval():
+    with pytest.raises(TypeError, match="'plan' must hold datetimes in column 'period'"):
+        kp.staffing_plan(_plan(period=["2024-03-04 09:00", "2024-03-04 09:30"]))
+    with pytest.raises(ValueError, match="one row per period but has 2 rows for 1"):
+        kp.staffing_plan(_plan(period=pd.to_datetime(["2024-03-04 09:00"] * 2)))
+
+
+@pytest.mark.parametrize(
+    ("column", "values", "limit"),
+    [
+        ("staffed", [-1.0, 16.0], ">= 0"),
+        ("volume", [100.0, -5.0], ">= 0"),
+        ("service_level", [150.0, 95.0], ">= 0 and <= 100"),
+    ],
+)
+def test_staffing_plan_refuses_figures_it_would_draw_off_its_axes(column, values, limit):
+    with pytest.raises(ValueError, match=rf"finite numbers {limit} in column '{column}'"):
+        kp.staffing_plan(_plan(**{column: values}))
+
+
+def test_staffing_plan_still_draws_a_shortfall():
+    short = kp.staffing_plan(_plan()).data[1].y  # a gap below 0 is the shortfall, not refused
+    assert short[0] == 2.0 and np.isnan(short[1])  # 14 required - 12 staffed; none at 09:30

@@ -164,6 +164,48 @@ def require_periods(frame: pd.DataFrame, argument: str, column: str = "period") 
         )
 
 
+def require_datetimes(frame: pd.DataFrame, argument: str, column: str = "period") -> None:
+    """Refuse a ``column`` that does not hold datetimes (``"2024-03-04 09:00"`` as text):
+    text has no place on a time axis, and its format would be guessed.
+
+    >>> require_datetimes(pd.DataFrame({"period": ["2024-03-04 09:00"]}), "plan")
+    Traceback (most recent call last):
+    ...
+    TypeError: Value of 'plan' must hold datetimes in column 'period' but it holds object \
+values such as ['2024-03-04 09:00']: convert it with pd.to_datetime
+    """
+    values = frame[column]
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return
+    raise TypeError(
+        f"Value of {argument!r} must hold datetimes in column {column!r} but it holds "
+        f"{values.dtype} values such as {values.head(3).tolist()}: convert it with "
+        "pd.to_datetime"
+    )
+
+
+def require_one_row_per_period(
+    frame: pd.DataFrame, argument: str, why: str, column: str = "period"
+) -> None:
+    """Refuse two rows for one period, saying ``why`` they cannot both be drawn.
+
+    >>> two = pd.DataFrame({"period": pd.to_datetime(["2024-03-04 09:00"] * 2)})
+    >>> require_one_row_per_period(two, "plan", "one would hide the other")
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'plan' must have one row per period but has 2 rows for 1 of them \
+(first: period=2024-03-04 09:00:00); one would hide the other: drop the duplicates.
+    """
+    repeated = frame[frame[column].duplicated(keep=False)]
+    if repeated.empty:
+        return
+    raise ValueError(
+        f"Value of {argument!r} must have one row per period but has {len(repeated)} rows for "
+        f"{repeated[column].nunique()} of them (first: {column}={repeated[column].min()!s}); "
+        f"{why}: drop the duplicates."
+    )
+
+
 def clock_changes(periods: pd.Series) -> tuple[pd.Series, list[str]]:
     """Hover text and axis notes for the clock changes between time-zone-aware ``periods``.
 

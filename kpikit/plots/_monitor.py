@@ -18,6 +18,8 @@ from kpikit.plots._engine import (
     new_figure,
     number_column,
     require_columns,
+    require_datetimes,
+    require_one_row_per_period,
     require_periods,
 )
 from kpikit.plots._template import KPIKIT_COLORWAY, RAG_COLORS, RAG_MARKS
@@ -79,8 +81,8 @@ def _frame(intervals, columns):
     frame = pandas_frame(intervals, "intervals")
     require_columns(frame, ["period", *columns], "intervals")
     require_periods(frame, "intervals")
-    _require_datetimes(frame["period"])
-    _check_one_row_per_period(frame)
+    require_datetimes(frame, "intervals")
+    require_one_row_per_period(frame, "intervals", "the bars of one interval would hide each other")
     drawn = [column for column in (*columns, *_LINES) if column in frame.columns]
     frame = frame.assign(
         **{
@@ -95,38 +97,6 @@ def _frame(intervals, columns):
         }
     )
     return frame.sort_values("period").reset_index(drop=True)
-
-
-def _require_datetimes(periods):
-    """Refuse a ``period`` column that does not hold datetimes (``"2024-03-04 09:00"`` as
-    text): the other builders refuse text dates too rather than guess their format.
-
-    >>> _require_datetimes(pd.Series(["2024-03-04 09:00"]))
-    Traceback (most recent call last):
-    ...
-    TypeError: Value of 'intervals' must hold datetimes in column 'period' but it holds \
-object values such as ['2024-03-04 09:00']: convert it with pd.to_datetime
-    """
-    if pd.api.types.is_datetime64_any_dtype(periods):
-        return
-    raise TypeError(
-        f"Value of 'intervals' must hold datetimes in column 'period' but it holds "
-        f"{periods.dtype} values such as {periods.head(3).tolist()}: convert it with "
-        "pd.to_datetime"
-    )
-
-
-def _check_one_row_per_period(frame):
-    """Refuse two rows for one interval, as :func:`kpikit.plots.trend` does for a period."""
-    repeated = frame[frame["period"].duplicated(keep=False)]
-    if repeated.empty:
-        return
-    first = repeated["period"].min()
-    raise ValueError(
-        f"Value of 'intervals' must have one row per period but has {len(repeated)} rows for "
-        f"{repeated['period'].nunique()} of them (first: period={first!s}); the bars of one "
-        "interval would hide each other: drop the duplicates."
-    )
 
 
 def _now(frame, now):

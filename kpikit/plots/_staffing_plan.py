@@ -13,6 +13,8 @@ from kpikit.plots._engine import (
     number_column,
     pandas_frame,
     require_columns,
+    require_datetimes,
+    require_one_row_per_period,
     require_periods,
 )
 from kpikit.plots._template import KPIKIT_COLORWAY, RAG_COLORS, RAG_MARKS, TEMPLATE_NAME
@@ -21,6 +23,16 @@ __all__ = ["staffing_plan"]
 
 _COLUMNS = ("period", "volume", "required", "staffed", "gap", "service_level")
 _HOVER = "%{y:.1f}"
+_BOUNDS = {
+    "volume": (0, None),
+    "required": (0, None),
+    "staffed": (0, None),
+    "gap": (None, None),
+    "service_level": (0, 100),
+}
+"""The values each column of a plan can take (``gap``, staffed less required, may be below
+0): a value outside is drawn under the axis, which starts at 0, or past the service level's,
+which stops at 105."""
 
 
 @shared_parameters
@@ -38,8 +50,9 @@ def staffing_plan(plan, *, target_sl=80.0, title=None, height=None):
         service_level`` as :func:`kpikit.whatif.staffing_plan` gives (``gap = staffed -
         required``). The intervals are labelled by time of day, so a plan over several days is
         refused; on the night the clocks go back, the repeated times carry their UTC offset
-        (``01:00-04:00``, ``01:00-05:00``). Text, infinity and rows without a period are
-        refused.
+        (``01:00-04:00``, ``01:00-05:00``). Refused: periods that are not datetimes, a row
+        without a period, two rows for one period, text, infinity, a count below 0 and a
+        service level outside 0-100.
     target_sl : float, default=80.0
         Service-level target, percent (a dashed line; intervals below it are marked ✘).
 
@@ -63,8 +76,13 @@ def staffing_plan(plan, *, target_sl=80.0, title=None, height=None):
     frame = pandas_frame(plan, "plan")
     require_columns(frame, list(_COLUMNS), "plan")
     require_periods(frame, "plan")
+    require_datetimes(frame, "plan")
+    require_one_row_per_period(frame, "plan", "two bars of one interval would overlap")
     frame = frame.assign(
-        **{column: number_column(frame, column, argument="plan") for column in _COLUMNS[1:]}
+        **{
+            column: number_column(frame, column, minimum=low, maximum=high, argument="plan")
+            for column, (low, high) in _BOUNDS.items()
+        }
     )
     target_sl = check_number("target_sl", target_sl, minimum=0, maximum=100)
     frame = frame.sort_values("period").reset_index(drop=True)
