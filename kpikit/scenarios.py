@@ -372,7 +372,9 @@ def scenario_from_forecast(
     ----------
     forecast : kpikit.forecast.Forecast
         One series (forecast without ``by``, or filter ``forecast.intervals`` first and pass
-        the frame with ``level`` as a Forecast-like object).
+        the frame with ``level`` as a Forecast-like object). Its ``interval_s`` column gives the
+        interval length; without one (:func:`kpikit.forecast.volume`'s table) the length is the
+        smallest step between its periods, and a single period needs the column.
     volume_quantile : float, default=None
         Plan for this quantile of the volume instead of its mean (see
         :func:`kpikit.queueing.agents_required`).
@@ -399,15 +401,18 @@ def scenario_from_forecast(
             "Value of 'forecast' must hold intervals with a 'period' column (their starts), "
             f"but received {len(intervals)} rows with columns {list(intervals.columns)}"
         )
+    # no default length: without an interval_s column it comes from the periods' spacing
     volume, aht_s, interval_s, keys = frame_inputs(
-        intervals, None, 1800.0, volume_quantile, getattr(forecast, "level", 95)
+        intervals, None, None, volume_quantile, getattr(forecast, "level", 95)
     )
-    lengths = pd.unique(pd.Series(interval_s).to_numpy().ravel())
-    if lengths.size > 1:  # a scenario has one interval length; taking the first would hide it
-        raise ValueError(
-            "Value of 'forecast' holds intervals of several lengths (interval_s "
-            f"{sorted(lengths.tolist())}); a scenario takes one: give intervals of one length"
-        )
+    if interval_s is not None:
+        lengths = pd.unique(pd.Series(interval_s).to_numpy().ravel())
+        if lengths.size > 1:  # a scenario has one interval length; the first would hide it
+            raise ValueError(
+                "Value of 'forecast' holds intervals of several lengths (interval_s "
+                f"{sorted(lengths.tolist())}); a scenario takes one: give intervals of one length"
+            )
+        interval_s = float(lengths[0])
     series = [column for column in keys.columns if column != "period"]
     if series and len(keys[series].drop_duplicates()) > 1:
         raise ValueError(
@@ -415,13 +420,14 @@ def scenario_from_forecast(
             "filter the intervals to one group first"
         )
     periods = _checked_periods(keys["period"])
+    interval_s = _interval_length(periods, interval_s)
     if threshold_s is None:
         channel = keys["channel"].iloc[0] if "channel" in keys.columns and len(keys) else "phone"
         threshold_s = sl_threshold_for(channel)
     return Scenario(
         volume=volume,
         aht_s=aht_s,
-        interval_s=float(lengths[0]),
+        interval_s=interval_s,
         target_sl=target_sl,
         threshold_s=threshold_s,
         patience_s=patience_s,
@@ -463,3 +469,47 @@ def _checked_periods(periods):
             f"(first: {shown}); a scenario takes each interval once"
         )
     return periods
+
+
+def _interval_length(periods, interval_s):
+    """The length of the forecast's intervals, seconds: the smallest step between consecutive
+    period starts, ``min(period[i + 1] - period[i])`` once sorted (a gap, such as the closed
+    night, only makes a step longer), checked against ``interval_s`` when the forecast gives it.
+
+    A default of 1800 s made hourly periods (:func:`kpikit.forecast.volume` gives no
+    ``interval_s``) half hours: twice the traffic per agent, 21 agents staffed instead of 12.
+    Zone-aware starts are subtracted in real elapsed time, so a 23- or 25-hour DST day of
+    hourly periods still steps 1 h (its wall clock jumps 2 h or stands still). A given length
+    may also match the wall-clock step: a day's period is 86,400 s on a 23-hour day too.
+
+    >>> hours = pd.Series(pd.date_range("2026-03-02 09:00", periods=3, freq="h"))
+    >>> _interval_length(hours, None)
+    3600.0
+    >>> _interval_length(hours, 1800.0)
+    Traceback (most recent call last):
+    ...
+    ValueError: Column 'interval_s' of 'forecast' is 1800 s but its periods are 3600 s apart
+    (the smallest step between consecutive starts); give the interval_s of the periods, or
+    periods 1800 s apart
+    """
+    ordered = periods.sort_values()
+    if len(ordered) < 2:
+        if interval_s is None:
+            raise ValueError(
+                "Value of 'forecast' has a single period and no 'interval_s' column, so the "
+                "length of its interval cannot be known: add an 'interval_s' column (seconds, "
+                "1800 for half hours)"
+            )
+        return interval_s
+    elapsed = ordered.diff().dt.total_seconds().min()
+    if interval_s is None:
+        return float(elapsed)
+    local = ordered.dt.tz_localize(None) if ordered.dt.tz is not None else ordered
+    wall_clock = local.diff().dt.total_seconds().min()
+    if not np.isclose(interval_s, [elapsed, wall_clock], rtol=1e-9, atol=0).any():
+        raise ValueError(
+            f"Column 'interval_s' of 'forecast' is {interval_s:g} s but its periods are "
+            f"{elapsed:g} s apart (the smallest step between consecutive starts); give the "
+            f"interval_s of the periods, or periods {interval_s:g} s apart"
+        )
+    return interval_s

@@ -1,0 +1,48 @@
+"""kpikit.scenarios faults: interval length of a forecast, repeats across channels, null
+channels, DST days in arrival profiles."""
+
+import pandas as pd
+import pytest
+
+import kpikit as kk
+from kpikit.scenarios import scenario_from_forecast
+
+
+def _hourly(periods, **columns):
+    """A kk.forecast.volume-shaped table (no interval_s): 100 contacts of 300 s per period."""
+    frame = pd.DataFrame({"period": periods, "forecast": 100.0, "ci_low": 80.0, "ci_high": 120.0})
+    return frame.assign(aht_s=300.0, **columns)
+
+
+def test_forecast_interval_length_comes_from_the_spacing_of_its_periods():
+    periods = pd.date_range("2026-03-02 09:00", periods=4, freq="h")
+    scenario = scenario_from_forecast(_hourly(periods))
+    assert scenario.interval_s == 3600.0  # was the 1800 s default with hourly periods
+    # by hand: A = 100 x 300 / 3600 = 8.33 Erlang -> 12 agents for 80 % in 20 s (Erlang C);
+    # read as half hours A was 16.7 Erlang and 21 agents were staffed
+    assert kk.whatif.evaluate(scenario).intervals["agents"].iloc[0] == 12
+    # unsorted periods with a gap (the closed 11:00): still 1 h, the smallest step
+    gappy = pd.to_datetime(["2026-03-02 12:00", "2026-03-02 09:00", "2026-03-02 10:00"])
+    assert scenario_from_forecast(_hourly(gappy)).interval_s == 3600.0
+
+
+@pytest.mark.parametrize(
+    ("day", "periods"),
+    [("2024-11-03", 25), ("2024-03-10", 23)],  # New York's 25-hour and 23-hour days
+)
+def test_forecast_interval_length_is_real_time_on_dst_days(day, periods):
+    starts = pd.date_range(day, periods=periods, freq="h", tz="America/New_York")
+    # by hand: every step is 1 h of real time, though the wall clock repeats 01:00 (fall
+    # back) or jumps from 01:00 to 03:00 (spring forward)
+    assert scenario_from_forecast(_hourly(starts)).interval_s == 3600.0
+    assert scenario_from_forecast(_hourly(starts, interval_s=3600.0)).interval_s == 3600.0
+
+
+def test_forecast_interval_length_that_cannot_be_known_or_disagrees_is_refused():
+    one = _hourly(pd.to_datetime(["2026-03-02 09:00"]))
+    with pytest.raises(ValueError, match="single period and no 'interval_s' column.*add an"):
+        scenario_from_forecast(one)
+    assert scenario_from_forecast(one.assign(interval_s=900.0)).interval_s == 900.0
+    hours = _hourly(pd.date_range("2026-03-02 09:00", periods=4, freq="h"), interval_s=1800.0)
+    with pytest.raises(ValueError, match="'interval_s' of 'forecast' is 1800 s but its periods "):
+        scenario_from_forecast(hours)  # was a scenario of half hours
