@@ -81,15 +81,9 @@ def scenario_from_data(
     """
     check_name("channel", channel, "channel", optional=True)
     check_name("queue", queue, "queue", optional=True)
-    contacts = _contacts_of(data, channel, queue)
+    log, contacts, chosen = _contacts_of(data, channel, queue)
     profile = calibrate.arrival_profile(contacts, interval=interval)
-    from kpikit.metrics import compute  # the engine imports nothing from here; kept lazy
-
-    try:  # only the KPIs read here (every KPI costs 3x as long)
-        measured = compute(contacts, kpis=["asa", "csat", "fcr", "aht", "contacts_handled"])
-    except ValueError:  # a column is missing: every KPI the data allows, as they come
-        measured = compute(contacts)
-    measured = pandas_frame(measured).set_index("kpi")["value"]
+    measured = _measured_kpis(log, chosen)
     overall_aht = _measured(measured, "aht")
     if overall_aht is None or overall_aht <= 0:
         raise ValueError(
@@ -126,9 +120,14 @@ SCENARIO_COLUMNS = ("arrived_at", "answered", "wait_s", "talk_s")
 """The contacts columns a scenario is calibrated from."""
 
 
+MEASURED_KPIS = ["asa", "csat", "fcr", "aht", "contacts_handled"]
+"""The KPIs a scenario starts its projections from (every KPI costs 3x as long)."""
+
+
 def _contacts_of(data, channel, queue):
-    """The contacts of ``data`` of ``channel`` and ``queue`` (None: every one), refused when
-    there is none.
+    """The whole contact log of ``data``, its contacts of ``channel`` and ``queue`` (None:
+    every one), refused when there is none, and the ``{column: value}`` chosen (the columns
+    the contacts have).
 
     A lazy source (parquet files, a DuckDB relation, a Spark or polars frame) holding the
     columns read is filtered by its engine and returned as its native lazy frame, which the
@@ -136,18 +135,21 @@ def _contacts_of(data, channel, queue):
     """
     source = lazy_frame(data.contacts if isinstance(data, Dataset) else data)
     if source is None or not set(SCENARIO_COLUMNS) <= set(source.collect_schema().names()):
-        contacts = calibrate.contacts_frame(data, list(SCENARIO_COLUMNS))
-        return _chosen(contacts, channel, queue, len, _pandas_where, lambda frame, c: frame[c])
-    return _chosen(source, channel, queue, _count, _lazy_where, _lazy_values).to_native()
+        log = calibrate.contacts_frame(data, list(SCENARIO_COLUMNS))
+        chosen = _chosen(log, channel, queue, len, _pandas_where, lambda frame, c: frame[c])
+        return log, *chosen
+    contacts, chosen = _chosen(source, channel, queue, _count, _lazy_where, _lazy_values)
+    return source.to_native(), contacts.to_native(), chosen
 
 
 def _chosen(frame, channel, queue, count, where, values):
     """``frame`` (pandas, or a narwhals lazy frame) with the contacts of ``channel`` and
-    ``queue``, refused when it holds none or none of them: ``count(frame)`` counts its rows,
-    ``where(frame, column, value)`` keeps the rows of one value, ``values(frame, column)``
-    gives a column's values as pandas."""
+    ``queue``, refused when it holds none or none of them, and the ``{column: value}`` kept:
+    ``count(frame)`` counts its rows, ``where(frame, column, value)`` keeps the rows of one
+    value, ``values(frame, column)`` gives a column's values as pandas."""
     if not count(frame):  # nothing to calibrate from (no channel to choose, no profile)
         raise ValueError(NO_CONTACTS)
+    chosen = {}
     for column, value in (("channel", channel), ("queue", queue)):
         if value is None:
             continue
@@ -157,8 +159,32 @@ def _chosen(frame, channel, queue, count, where, values):
         kept = where(frame, column, value)
         if not count(kept):
             _refuse_value(column, value, values(frame, column))
-        frame = kept
-    return frame
+        frame, chosen[column] = kept, value
+    return frame, chosen
+
+
+def _measured_kpis(log, chosen):
+    """The measured :data:`MEASURED_KPIS` of the ``chosen`` ``{column: value}`` (a pandas
+    Series by KPI id): computed on the whole contact ``log`` grouped by the chosen columns,
+    that group's row kept.
+
+    Filtering the log first hid what first-contact resolution reads across contacts: a call
+    whose customer came back on chat for the same reason is a first contact *not* resolved,
+    yet among the phone calls alone it had no repeat (DESIGN: repeats are found on the whole
+    log before grouping, and the first contact's own row decides its group). FCR is resolved
+    first contacts / first contacts of the group, as ``kk.compute(..., by="channel")`` gives.
+    """
+    from kpikit.metrics import compute  # the engine imports nothing from here; kept lazy
+
+    by = list(chosen) or None
+    try:  # only the KPIs read here
+        measured = compute(log, kpis=MEASURED_KPIS, by=by)
+    except ValueError:  # a column is missing: every KPI the data allows, as they come
+        measured = compute(log, by=by)
+    measured = pandas_frame(measured)
+    for column, value in chosen.items():
+        measured = measured[measured[column] == value]
+    return measured.set_index("kpi")["value"]
 
 
 def _pandas_where(contacts, column, value):

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 import kpikit as kk
-from kpikit.scenarios import scenario_from_forecast
+from kpikit.scenarios import scenario_from_data, scenario_from_forecast
 
 
 def _hourly(periods, **columns):
@@ -46,3 +46,34 @@ def test_forecast_interval_length_that_cannot_be_known_or_disagrees_is_refused()
     hours = _hourly(pd.date_range("2026-03-02 09:00", periods=4, freq="h"), interval_s=1800.0)
     with pytest.raises(ValueError, match="'interval_s' of 'forecast' is 1800 s but its periods "):
         scenario_from_forecast(hours)  # was a scenario of half hours
+
+
+def _log(**columns):
+    """A phone call, the same customer back on chat 1 h later about the same reason, and
+    another customer's call three days later (so the first call's 48 h window can be judged)."""
+    frame = pd.DataFrame(
+        {
+            "contact_id": [1, 2, 3],
+            "arrived_at": pd.to_datetime(
+                ["2024-01-01 09:05", "2024-01-01 10:05", "2024-01-04 09:05"]
+            ),
+            "answered": True,
+            "wait_s": 5.0,
+            "talk_s": 100.0,
+            "channel": ["phone", "chat", "phone"],
+            "customer_id": ["a", "a", "b"],
+            "reason": "billing",
+        }
+    )
+    return frame.assign(**columns)
+
+
+def test_fcr_of_a_channel_sees_repeats_on_other_channels():
+    # by hand: the call of 09:05 is a first contact repeated by the chat of 10:05 (within
+    # 48 h): 0 resolved of 1 first contact = 0 %; the call of 01-04 cannot be judged yet (its
+    # window reaches past the last arrival). Filtering to phone first hid the chat: 1 of 1.
+    assert scenario_from_data(_log()).fcr == 0.0
+    expected = kk.compute(_log(), kpis=["fcr"], by="channel").set_index("channel")
+    assert expected.loc["phone", "value"] == 0.0
+    # the chat itself is no first contact (a call of the same key came 1 h before): no FCR
+    assert scenario_from_data(_log(), channel="chat").fcr is None
