@@ -54,7 +54,8 @@ def scenario_from_data(
         engine, not read into pandas.
     interval : {"15min", "30min", "hour"}, default="30min"
     channel : str, default="phone"
-        Keep contacts of this channel (when there is a ``channel`` column); None keeps all.
+        Keep contacts of this channel (when there is a ``channel`` column; a contact without
+        a channel is a phone call, as in :func:`kpikit.compute`); None keeps all.
         The queueing models suit real-time channels (phone, chat), not email.
     queue : str, default=None
         Keep contacts of this queue (``queue`` column); None keeps all.
@@ -134,10 +135,13 @@ def _contacts_of(data, channel, queue):
     calibration and :func:`kpikit.compute` add up there; anything else comes as pandas.
     """
     source = lazy_frame(data.contacts if isinstance(data, Dataset) else data)
-    if source is None or not set(SCENARIO_COLUMNS) <= set(source.collect_schema().names()):
-        log = calibrate.contacts_frame(data, list(SCENARIO_COLUMNS))
+    names = [] if source is None else source.collect_schema().names()
+    if not set(SCENARIO_COLUMNS) <= set(names):
+        log = _phone_by_default(calibrate.contacts_frame(data, list(SCENARIO_COLUMNS)))
         chosen = _chosen(log, channel, queue, len, _pandas_where, lambda frame, c: frame[c])
         return log, *chosen
+    if "channel" in names:  # a contact without a channel is a phone call (_phone_by_default)
+        source = source.with_columns(nw.col("channel").fill_null(DEFAULT_CHANNEL))
     contacts, chosen = _chosen(source, channel, queue, _count, _lazy_where, _lazy_values)
     return source.to_native(), contacts.to_native(), chosen
 
@@ -185,6 +189,24 @@ def _measured_kpis(log, chosen):
     for column, value in chosen.items():
         measured = measured[measured[column] == value]
     return measured.set_index("kpi")["value"]
+
+
+DEFAULT_CHANNEL = "phone"
+"""The channel of a contact whose channel is null (DESIGN's data model)."""
+
+
+def _phone_by_default(contacts):
+    """``contacts`` (pandas) with a null ``channel`` read as :data:`DEFAULT_CHANNEL`, as
+    :func:`kpikit.compute` reads it (a null channel takes the phone threshold): the default
+    ``channel="phone"`` kept only the rows spelling "phone", and FCR grouped them apart.
+
+    >>> _phone_by_default(pd.DataFrame({"channel": ["chat", None]}))["channel"].tolist()
+    ['chat', 'phone']
+    """
+    if "channel" not in contacts.columns or not contacts["channel"].isna().any():
+        return contacts
+    # as object: a categorical channel without a "phone" category refuses the value
+    return contacts.assign(channel=contacts["channel"].astype(object).fillna(DEFAULT_CHANNEL))
 
 
 def _pandas_where(contacts, column, value):
@@ -372,7 +394,7 @@ def _check_missing_column(column, value) -> None:
     ...
     ValueError: Value of 'queue' is 'billing' but the contacts have no queue column
     """
-    if column == "channel" and value == "phone":
+    if column == "channel" and value == DEFAULT_CHANNEL:
         return
     default = " (every contact is a phone call by default)" if column == "channel" else ""
     raise ValueError(

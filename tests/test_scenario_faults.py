@@ -2,6 +2,7 @@
 channels, DST days in arrival profiles."""
 
 import pandas as pd
+import polars as pl
 import pytest
 
 import kpikit as kk
@@ -77,3 +78,36 @@ def test_fcr_of_a_channel_sees_repeats_on_other_channels():
     assert expected.loc["phone", "value"] == 0.0
     # the chat itself is no first contact (a call of the same key came 1 h before): no FCR
     assert scenario_from_data(_log(), channel="chat").fcr is None
+
+
+def _null_channels():
+    """Three calls of Monday 09:05, two of them without a channel."""
+    return pd.DataFrame(
+        {
+            "contact_id": [1, 2, 3],
+            "arrived_at": pd.to_datetime(["2024-01-01 09:05"] * 3),
+            "answered": True,
+            "wait_s": 5.0,
+            "talk_s": 100.0,
+            "channel": ["phone", None, None],
+        }
+    )
+
+
+@pytest.mark.parametrize("engine", ["pandas", "polars"])
+def test_contacts_without_a_channel_are_phone_calls(engine):
+    contacts = _null_channels()
+    if engine == "polars":
+        contacts = pl.from_pandas(contacts).lazy()
+    # by hand: 3 calls (1 "phone" + 2 null, a null channel being phone) on the one Monday in
+    # Mon 09:00: 3 / 1 = 3.0; the null calls were dropped (1.0)
+    assert sum(scenario_from_data(contacts).volume) == 3.0
+    assert scenario_from_data(contacts).threshold_s == 20.0  # the phone threshold
+
+
+def test_a_categorical_channel_with_nulls_is_read_as_phone():
+    contacts = _null_channels()
+    contacts["channel"] = pd.Categorical(["chat", None, None])  # no "phone" category to fill
+    # by hand: the 2 null calls are phone (2 / 1 Monday = 2.0); the chat is not
+    assert sum(scenario_from_data(contacts).volume) == 2.0
+    assert sum(scenario_from_data(contacts, channel="chat").volume) == 1.0
