@@ -19,9 +19,12 @@ Conventions:
   (``agent_id`` -> "Agent"), never a raw column name in a title (:func:`column_label`).
 """
 
+import decimal
 import html
 import math
 import re
+
+import numpy as np
 
 from kpikit._validators import is_number
 from kpikit.catalog import kpi as kpi_definition
@@ -102,6 +105,14 @@ _COLUMN_LABELS = {
 _NOISE_DIGITS = 6
 """Digits past those shown at which a value is rounded first, absorbing floating-point noise."""
 
+_SCIENTIFIC_FROM = 1e15
+"""Magnitude from which a value is written in scientific notation: a float holds about 15
+significant digits, so written in full, a larger value would show noise digits (1e308 would be
+a 309-digit string)."""
+
+_SIGNIFICANT = decimal.Context(prec=15)
+"""Rounds a value written in scientific notation to the 15 significant digits a float holds."""
+
 
 def format_value(value, unit: str) -> str:
     """Short text for a KPI value in its unit (``"–"`` when missing).
@@ -123,47 +134,98 @@ def format_value(value, unit: str) -> str:
 
     >>> format_value(-0.04, "percent"), format_value(-0.0, "seconds")
     ('0.0 %', '0 s')
+
+    Only a number is a value: text (``"12"``) and booleans are not, as :func:`is_number`'s
+    docstring says, and show ``–`` like any other missing value rather than a number read into
+    them (``True`` is not ``1.0 %``). From 10^15 on a value is written in scientific notation
+    with at most 15 significant digits, the digits a float holds.
+
+    >>> format_value("12", "percent"), format_value(True, "percent")
+    ('–', '–')
+    >>> format_value(1e308, "seconds"), format_value(10**400, "count")
+    ('1e+308 s', '1e+400')
     """
     return _value_text(value, unit, DECIMALS.get(unit, 1))
 
 
+def _real(value):
+    """``value`` as a finite float (an int beyond a float's range as itself), or None when it
+    is not a number to show: missing, NaN, infinite, text or a boolean.
+
+    :func:`is_number` reads ``"12"`` and ``True`` as numbers and raises OverflowError on
+    ``10**400``; a value shown must be a number as it is, not text or a flag read as one.
+    """
+    if isinstance(value, str | bytes | bool | np.bool_):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:  # an int too large for a float: still a finite number
+        return value if isinstance(value, int | np.integer) else None
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _number_text(number, decimals: int, *, sign: bool = False, separators: bool = True) -> str:
+    """A number from :func:`_real` to ``decimals`` places (in scientific notation from
+    :data:`_SCIENTIFIC_FROM` on), with its sign when ``sign``; one that rounds to zero shows
+    no sign (``-0.0`` would read as a fall, ``+0`` as a rise)."""
+    if abs(number) >= _SCIENTIFIC_FROM:
+        return format(_SIGNIFICANT.create_decimal(number).normalize(), "+e" if sign else "e")
+    shown = round(float(number), decimals + _NOISE_DIGITS)
+    if round(shown, decimals) == 0:
+        return f"{0:.{decimals}f}"
+    return f"{shown:{'+' if sign else ''}{',' if separators else ''}.{decimals}f}"
+
+
 def _value_text(value, unit: str, decimals: int) -> str:
     """:func:`format_value` with ``decimals`` decimals."""
-    if not is_number(value):
+    number = _real(value)
+    if number is None:
         return "–"
-    shown = round(float(value), decimals + _NOISE_DIGITS)
-    text = f"{shown:z,.{decimals}f}"  # z: a value that rounds to zero shows no minus
+    text = _number_text(number, decimals)
     symbol = UNIT_SYMBOLS.get(unit, "")
     return f"{text} {symbol}" if symbol else text
 
 
-_MORE_DECIMALS = 3
-"""Decimals :func:`rated_value_text` may add to tell a value from the target it misses."""
+_SAME_AS_TARGET = 1e-9
+"""Relative gap below which a value counts as at its target: the slack with which
+:func:`kpikit.scorecard.rate` absorbs floating-point noise (``_scorecard.status._EPSILON``;
+display reads only the catalog, so the figure is repeated here)."""
+
+_MAX_DECIMALS = 17
+"""Most decimals :func:`rated_value_text` writes. A value a rating tells from its target
+differs from it by at least 10^-9, which ten decimals show; the cap only bounds the search."""
 
 
 def rated_value_text(row) -> str:
-    """The value of a scorecard row as :func:`format_value` shows it, with more decimals (up
-    to 3) when it would otherwise read as its target or band edge while differing from it: a
-    value that misses a target must not look as if it met it.
+    """The value of a scorecard row as :func:`format_value` shows it, with as many more
+    decimals as it takes when it would otherwise read as its target or band edge while
+    differing from it: a value that misses a target must not look as if it met it.
+
+    A value within a billionth (relative) of its edge is rated as at it
+    (:func:`kpikit.scorecard.rate` absorbs floating-point noise so), and is shown as the edge.
 
     >>> row = {"better": "higher", "unit": "percent", "target": 75.0, "value": 74.96}
     >>> rated_value_text(row), rated_value_text({**row, "value": 74.5})
     ('74.96 %', '74.5 %')
-    >>> rated_value_text({**row, "better": "lower", "unit": "seconds", "target": 300.0,
-    ...                   "value": 300.4})
-    '300.4 s'
+    >>> row = {"better": "lower", "unit": "seconds", "target": 300.0, "value": 300.4}
+    >>> rated_value_text(row), rated_value_text({**row, "value": 300.0002})
+    ('300.4 s', '300.0002 s')
+    >>> rated_value_text({**row, "value": 300.00000000001})  # noise: rated as at 300 s
+    '300 s'
     """
     unit, value = row["unit"], row["value"]
     edges = ("band_low", "band_high") if row["better"] == "band" else ("target",)
     decimals = DECIMALS.get(unit, 1)
-    if is_number(value):
-        rounded = round(float(value), decimals + _MORE_DECIMALS)
-        for edge in (row.get(key) for key in edges):
-            if not is_number(edge) or rounded == round(float(edge), decimals + _MORE_DECIMALS):
-                continue  # no edge, or equal to it at every decimal shown
-            while decimals < DECIMALS.get(unit, 1) + _MORE_DECIMALS and _value_text(
-                value, unit, decimals
-            ) == _value_text(edge, unit, decimals):
+    number = _real(value)
+    if number is not None:
+        for edge in (_real(row.get(key)) for key in edges):
+            if edge is None or abs(number - edge) <= _SAME_AS_TARGET * max(1.0, abs(edge)):
+                continue  # no edge, or at it as the rating sees it
+            while decimals < _MAX_DECIMALS and _value_text(number, unit, decimals) == _value_text(
+                edge, unit, decimals
+            ):
                 decimals += 1
     return _value_text(value, unit, decimals)
 
@@ -191,14 +253,30 @@ def target_text(row) -> str:
     '≤ 300 s'
     >>> target_text({"better": "higher", "unit": "percent", "target": float("nan")})  # none
     '–'
+
+    A band with one missing edge is one-sided and written as a one-sided target; a band with
+    neither edge is no target at all.
+
+    >>> band = {"better": "band", "unit": "percent", "band_low": 70.0, "band_high": 85.0}
+    >>> target_text(band), target_text({**band, "band_low": float("nan")})
+    ('70.0 %–85.0 %', '≤ 85.0 %')
+    >>> target_text({**band, "band_high": None}), target_text({**band, "band_low": None,
+    ...                                                        "band_high": None})
+    ('≥ 70.0 %', '–')
     """
     if row["better"] == "band":
         low, high = (format_value(row[edge], row["unit"]) for edge in ("band_low", "band_high"))
-        return f"{low}–{high}"
-    shown = format_value(row["target"], row["unit"])
-    if shown == "–":
-        return shown
-    return f"{'≥' if row['better'] == 'higher' else '≤'} {shown}"
+        if "–" not in (low, high):
+            return f"{low}–{high}"
+        at_least, at_most = (low, "") if high == "–" else ("", high)
+    else:
+        shown = format_value(row["target"], row["unit"])
+        at_least, at_most = (shown, "") if row["better"] == "higher" else ("", shown)
+    if at_least not in ("", "–"):
+        return f"≥ {at_least}"
+    if at_most not in ("", "–"):
+        return f"≤ {at_most}"
+    return "–"
 
 
 def kpi_label(kpi_id: str, *, short: bool = False) -> str:
@@ -268,10 +346,17 @@ def signed_text(value: float, decimals: int = 1, *, separators: bool = False) ->
     ('+2.0', '0.0', '-12', '0')
     >>> signed_text(-1234.5, 0, separators=True), signed_text(1234.5, 0)
     ('-1,234', '+1234')
+
+    A missing value has no sign (``+nan`` would read as a rise): it is ``–``, as in
+    :func:`format_value`, which also writes huge values in scientific notation.
+
+    >>> signed_text(float("nan")), signed_text(None), signed_text(-1e308)
+    ('–', '–', '-1e+308')
     """
-    if round(value, decimals) == 0:
-        return f"{0:.{decimals}f}"
-    return f"{value:+{',' if separators else ''}.{decimals}f}"
+    number = _real(value)
+    if number is None:
+        return "–"
+    return _number_text(number, decimals, sign=True, separators=separators)
 
 
 def change_text(difference, unit: str, direction: str | None) -> tuple[str, str]:
