@@ -152,13 +152,20 @@ def check_name(argument: str, value, what: str, *, optional: bool = False) -> No
 
 
 def is_number(value) -> bool:
-    """True for a finite real number; None, NaN, NA, booleans-as-text and text are not.
+    """True for a finite real number; None, NaN, NA, infinities, text (``"12"`` too) and
+    booleans are not. An integer too large for a float (``10**400``) is a finite number.
 
     >>> is_number(3), is_number(2.5), is_number(float("nan")), is_number(None), is_number("x")
     (True, True, False, False, False)
+    >>> is_number("12"), is_number(True), is_number(10**400)
+    (False, False, True)
     """
+    if isinstance(value, str | bytes | bool | np.bool_):
+        return False
     try:
         return value is not None and math.isfinite(float(value))
+    except OverflowError:  # an int beyond a float's range
+        return isinstance(value, int | np.integer)
     except (TypeError, ValueError):
         return False
 

@@ -24,8 +24,6 @@ import html
 import math
 import re
 
-import numpy as np
-
 from kpikit._validators import is_number
 from kpikit.catalog import kpi as kpi_definition
 
@@ -150,20 +148,13 @@ def format_value(value, unit: str) -> str:
 
 def _real(value):
     """``value`` as a finite float (an int beyond a float's range as itself), or None when it
-    is not a number to show: missing, NaN, infinite, text or a boolean.
-
-    :func:`is_number` reads ``"12"`` and ``True`` as numbers and raises OverflowError on
-    ``10**400``; a value shown must be a number as it is, not text or a flag read as one.
-    """
-    if isinstance(value, str | bytes | bool | np.bool_):
+    is not a number to show (:func:`is_number`: missing, NaN, infinite, text or a boolean)."""
+    if not is_number(value):
         return None
     try:
-        number = float(value)
+        return float(value)
     except OverflowError:  # an int too large for a float: still a finite number
-        return value if isinstance(value, int | np.integer) else None
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
+        return value
 
 
 def _number_text(number, decimals: int, *, sign: bool = False, separators: bool = True) -> str:
