@@ -203,7 +203,9 @@ def _interval(interval):
 def arrival_profile(data, *, interval="30min", by=None):
     """Average contacts and AHT per interval of the day, for each weekday.
 
-    ``volume = contacts offered in the slot / number of such weekdays in the log``;
+    ``volume = contacts offered in the slot / times the slot happened in the log`` (the
+    number of such weekdays; on a zone's clock a slot repeated when the clocks go back happens
+    twice that day and one skipped when they go forward not at all);
     ``aht_s = sum(talk_s + hold_s + acw_s) over answered / answered``.
 
     Parameters
@@ -234,7 +236,10 @@ def arrival_profile(data, *, interval="30min", by=None):
     Notes
     -----
     ``days`` counts every date of that weekday between the first and the last arrival, so a
-    day without contacts lowers the average (it is a day with zero volume). Weekdays the log
+    day without contacts lowers the average (it is a day with zero volume). On the days the
+    clocks change, ``volume`` is per slot of real time: the slot repeated divides its
+    contacts (two hours of them) by one more, the slot skipped by one fewer (NaN when it was
+    skipped on every day of its weekday: it never happened). Weekdays the log
     does not cover are left out: without contacts, every weekday, so the profile has no row
     (as :func:`kpikit.compute` gives no group). ``aht_s`` is NaN where nothing was answered,
     and for every row when the log has no ``talk_s``.
@@ -278,19 +283,48 @@ def arrival_profile(data, *, interval="30min", by=None):
     dates = pd.date_range(arrived.min().normalize(), last.max().normalize(), freq="D")
     days = pd.Series(dates.day_of_week + 1).value_counts().sort_index()
     slots = np.arange(int(pd.Timedelta("1D") / length))
+    occurrences = _occurrences(dates, slots.size, length, as_datetimes(counted["arrived_at"]))
     observed = cells.index.remove_unused_levels().levels[: len(groups)]  # not unused categories
     levels = [*(observed if groups else []), days.index, slots]
     grid = pd.MultiIndex.from_product(levels, names=[*groups, "weekday", "_slot"])
     profile = cells.reindex(grid).reset_index()
     profile[["contacts", "answered"]] = profile[["contacts", "answered"]].fillna(0).astype(np.int64)
     profile["days"] = profile["weekday"].map(days).astype(np.int64)
-    profile["volume"] = profile["contacts"] / profile["days"]
+    slot_occurrences = occurrences.stack().rename("_occurrences")
+    profile = profile.join(slot_occurrences, on=["weekday", "_slot"])
+    # a slot the clocks skipped on every day of its weekday has no arrival to average: NaN
+    profile["volume"] = profile["contacts"] / profile["_occurrences"].where(
+        profile["_occurrences"] > 0
+    )
     profile["aht_s"] = profile["_handle_s"] / profile["answered"].where(profile["answered"] > 0)
     profile["weekday_name"] = profile["weekday"].map(dict(enumerate(WEEKDAY_NAMES, start=1)))
     minutes = profile["_slot"] * int(length.total_seconds() // 60)
     profile["interval_start"] = [f"{m // 60:02d}:{m % 60:02d}" for m in minutes]
     profile["interval_s"] = length.total_seconds()
     return profile[[*groups, *PROFILE_COLUMNS]]
+
+
+def _occurrences(dates, slots, length, arrivals):
+    """How many times each wall-clock slot of each weekday happened over ``dates`` (naive
+    midnights), as a frame indexed by weekday (1 = Monday) with one column per slot: the days
+    of that weekday, but on the zone's clock (that of ``arrivals``) a slot the clocks repeat
+    counts twice on its day and one they skip not at all.
+
+    Arrivals are cut into slots on the wall clock, so the fall-back Sunday's 01:00 hour holds
+    two hours of real contacts: divided by 1 day, New York's Sun 01:00 showed 3 contacts an
+    hour among hours of 2. Counted in real time as the forecast counts it
+    (:meth:`kpikit.forecast._series.Clock.exposure`, quarter hours of real time per slot).
+
+    >>> dates = pd.date_range("2024-11-03", periods=1, freq="D")  # New York falls back
+    >>> zoned = pd.Series(pd.DatetimeIndex(["2024-11-03 09:00"], tz="America/New_York"))
+    >>> _occurrences(dates, 24, pd.Timedelta("1h"), zoned).loc[7, :3].tolist()
+    [1.0, 2.0, 1.0, 1.0]
+    """
+    from kpikit.forecast._series import Clock  # the forecast imports calibrate: kept lazy
+
+    exposure = Clock(arrivals.dt.tz).exposure(dates[0], len(dates) * slots, length)
+    per_day = pd.DataFrame(exposure.reshape(len(dates), slots), index=dates.day_of_week + 1)
+    return per_day.groupby(level=0).sum().rename_axis(index="weekday", columns="_slot")
 
 
 def _counted_contacts(data, groups, interval):

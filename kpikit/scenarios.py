@@ -92,6 +92,7 @@ def scenario_from_data(
             f"calibrated (answered: {int(measured['contacts_handled'])})"
         )
     labels = (profile["weekday_name"] + " " + profile["interval_start"]).tolist()
+    _check_happened(profile["volume"].to_numpy(), labels)
     aht_s = profile["aht_s"].fillna(overall_aht).to_numpy()
     _check_handle_times(aht_s, labels)
     patience = calibrate.patience_exponential(contacts)["patience_s"].iloc[0]
@@ -242,6 +243,29 @@ def _refuse_value(column, value, values) -> None:
         f"Value of {column!r} is not in the data. Expected one of "
         f"{sorted(values.dropna().unique(), key=str)} but received: {value!r}"
     )
+
+
+def _check_happened(volume, labels) -> None:
+    """Every interval needs a volume: an interval the clocks skipped on every day of its
+    weekday in the log (Sun 02:00 of a log with one spring-forward Sunday) never happened, so
+    :func:`kpikit.calibrate.arrival_profile` has no mean for it (NaN), which the Scenario
+    refused by position only.
+
+    >>> _check_happened(np.array([3.0, np.nan]), ["Sun 01:00", "Sun 02:00"])
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'data' never holds 1 interval(s) (Sun 02:00): the clocks skipped them
+    on every day of their weekday it covers, so their volume cannot be calibrated; give
+    contacts of more weeks
+    """
+    missing = np.flatnonzero(np.isnan(volume))
+    if missing.size:
+        raise ValueError(
+            f"Value of 'data' never holds {missing.size} interval(s) "
+            f"({', '.join(labels[i] for i in missing[:5])}): the clocks skipped them on every "
+            "day of their weekday it covers, so their volume cannot be calibrated; give "
+            "contacts of more weeks"
+        )
 
 
 def _check_handle_times(aht_s, labels) -> None:

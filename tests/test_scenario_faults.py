@@ -111,3 +111,50 @@ def test_a_categorical_channel_with_nulls_is_read_as_phone():
     # by hand: the 2 null calls are phone (2 / 1 Monday = 2.0); the chat is not
     assert sum(scenario_from_data(contacts).volume) == 2.0
     assert sum(scenario_from_data(contacts, channel="chat").volume) == 1.0
+
+
+def _half_hourly(start, periods=14 * 48):
+    """One contact every 30 min of real time from ``start`` (UTC), read in New York."""
+    utc = pd.date_range(start, periods=periods, freq="30min", tz="UTC")
+    return pd.DataFrame(
+        {
+            "contact_id": range(periods),
+            "arrived_at": utc.tz_convert("America/New_York"),
+            "answered": True,
+            "wait_s": 5.0,
+            "talk_s": 100.0,
+        }
+    )
+
+
+@pytest.mark.parametrize("engine", ["pandas", "polars"])
+@pytest.mark.parametrize(
+    ("start", "slot", "contacts", "happened"),
+    [
+        # fall back: Sundays 10-27 (2 contacts at 01:00) and 11-03 (01:00 twice: 4 contacts),
+        # 01:00 happened 1 + 2 = 3 times: 6 / 3 = 2.0 (was 6 / 2 Sundays = 3.0)
+        ("2024-10-27", "01:00", 6, 3),
+        # spring forward: Sundays 03-03 (2 contacts at 02:00) and 03-10 (02:00 skipped),
+        # 02:00 happened once: 2 / 1 = 2.0 (was 2 / 2 Sundays = 1.0)
+        ("2024-03-03", "02:00", 2, 1),
+    ],
+)
+def test_arrival_profile_counts_slots_in_real_time_on_dst_days(
+    engine, start, slot, contacts, happened
+):
+    log = _half_hourly(start)
+    if engine == "polars":
+        log = pl.from_pandas(log).lazy()
+    profile = kk.calibrate.arrival_profile(log, interval="hour")
+    row = profile.query("weekday == 7 and interval_start == @slot").iloc[0]
+    assert (row["contacts"], row["days"]) == (contacts, 2)
+    assert row["volume"] == contacts / happened == 2.0  # 2 contacts per hour of real time
+    neighbours = profile.query("weekday == 7 and interval_start in ['00:00', '03:00']")
+    assert neighbours["volume"].tolist() == [2.0, 2.0]  # 4 contacts / 2 Sundays each
+
+
+def test_a_scenario_slot_the_clocks_skipped_on_its_only_day_is_named():
+    # by hand: 48 half hours from Sun 03-10 00:00 EST; 02:00 and 02:30 do not exist that day
+    # and it is the log's only Sunday, so they never happened (0 contacts / 0 times)
+    with pytest.raises(ValueError, match=r"never holds 2 interval\(s\) \(Sun 02:00, Sun 02:30\)"):
+        scenario_from_data(_half_hourly("2024-03-10 05:00", periods=48))
