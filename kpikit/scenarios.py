@@ -19,6 +19,7 @@ from kpikit._lazy_contacts import lazy_frame
 from kpikit._validators import check_name
 from kpikit.options import sl_threshold_for
 from kpikit.queueing._inputs import MIN_SECONDS
+from kpikit.queueing._plan import period_steps
 from kpikit.schema import TABLES, Dataset, SchemaError
 from kpikit.whatif._scenario import Scenario
 
@@ -564,8 +565,8 @@ def _interval_length(periods, interval_s):
     (the smallest step between consecutive starts); give the interval_s of the periods, or
     periods 1800 s apart
     """
-    ordered = periods.sort_values()
-    if len(ordered) < 2:
+    steps = period_steps(periods)
+    if steps is None:
         if interval_s is None:
             raise ValueError(
                 "Value of 'forecast' has a single period and no 'interval_s' column, so the "
@@ -573,12 +574,10 @@ def _interval_length(periods, interval_s):
                 "1800 for half hours)"
             )
         return interval_s
-    elapsed = ordered.diff().dt.total_seconds().min()
+    elapsed = steps[0]
     if interval_s is None:
-        return float(elapsed)
-    local = ordered.dt.tz_localize(None) if ordered.dt.tz is not None else ordered
-    wall_clock = local.diff().dt.total_seconds().min()
-    if not np.isclose(interval_s, [elapsed, wall_clock], rtol=1e-9, atol=0).any():
+        return elapsed
+    if not np.isclose(interval_s, steps, rtol=1e-9, atol=0).any():
         raise ValueError(
             f"Column 'interval_s' of 'forecast' is {interval_s:g} s but its periods are "
             f"{elapsed:g} s apart (the smallest step between consecutive starts); give the "

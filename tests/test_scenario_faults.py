@@ -158,3 +158,15 @@ def test_a_scenario_slot_the_clocks_skipped_on_its_only_day_is_named():
     # and it is the log's only Sunday, so they never happened (0 contacts / 0 times)
     with pytest.raises(ValueError, match=r"never holds 2 interval\(s\) \(Sun 02:00, Sun 02:30\)"):
         scenario_from_data(_half_hourly("2024-03-10 05:00", periods=48))
+
+
+def test_agents_required_refuses_a_length_other_than_the_step_of_the_frames_periods():
+    # kk.forecast.volume's table has no interval_s: its hourly periods were staffed as half
+    # hours (the default 1800 s), 21 agents instead of 12
+    hours = pd.date_range("2026-03-02 09:00", periods=4, freq="h")
+    frame = pd.DataFrame({"period": hours, "forecast": 100.0, "ci_low": 80.0, "ci_high": 120.0})
+    with pytest.raises(ValueError, match="'interval_s' is 1800 s but the frame's periods are 3600"):
+        kk.queueing.agents_required(frame, aht_s=300.0, target_sl=80)
+    hourly = kk.queueing.agents_required(frame, aht_s=300.0, interval_s=3600, target_sl=80)
+    # A = 100 * 300 / 3600 = 8.33 Erlangs; Erlang C, SL at 20 s: 11 agents 74.9 %, 12 agents 86.2 %
+    assert hourly["raw_agents"].tolist() == [12, 12, 12, 12]

@@ -90,9 +90,53 @@ def frame_inputs(frame, aht_s, interval_s, volume_quantile, level):
         aht_s = _array("aht_s", frame["aht_s"])
     if "interval_s" in frame.columns:
         interval_s = _array("interval_s", frame["interval_s"])
+    elif interval_s is not None and np.ndim(interval_s) == 0 and "period" in frame.columns:
+        _check_spacing(frame["period"], interval_s)
     skip = {column, *_BOUNDS[column], *_KEY_COLUMNS}
     keys = frame[[name for name in frame.columns if name not in skip]].reset_index(drop=True)
     return volume, aht_s, interval_s, keys
+
+
+def period_steps(periods) -> tuple[float, float] | None:
+    """The smallest step between consecutive distinct period starts, seconds: in real elapsed
+    time and on the wall clock (they differ across a DST change of zone-aware starts, where a
+    day is 23 or 25 hours long but still a day); None for fewer than two starts, or starts
+    that are not times.
+
+    >>> period_steps(pd.Series(pd.date_range("2026-03-02 09:00", periods=3, freq="h")))
+    (3600.0, 3600.0)
+    """
+    if not pd.api.types.is_datetime64_any_dtype(periods):
+        return None
+    ordered = pd.Series(periods.dropna().unique()).sort_values()
+    if len(ordered) < 2:
+        return None
+    elapsed = ordered.diff().dt.total_seconds().min()
+    local = ordered.dt.tz_localize(None) if ordered.dt.tz is not None else ordered
+    return float(elapsed), float(local.diff().dt.total_seconds().min())
+
+
+def _check_spacing(periods, interval_s) -> None:
+    """Refuse an interval length that is not the step between a frame's periods: with the
+    default of 1800 s, an hourly forecast (:func:`kpikit.forecast.volume` gives no
+    ``interval_s``) was staffed as half hours, twice the traffic per agent (21 agents for
+    12).
+
+    >>> hours = pd.Series(pd.date_range("2026-03-02 09:00", periods=3, freq="h"))
+    >>> _check_spacing(hours, 1800)
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'interval_s' is 1800 s but the frame's periods are 3600 s apart (the
+    smallest step between consecutive starts): give interval_s=3600, or an 'interval_s' column
+    """
+    steps = period_steps(periods)
+    length = check_number("interval_s", interval_s)
+    if steps is not None and not np.isclose(length, steps, rtol=1e-9, atol=0).any():
+        raise ValueError(
+            f"Value of 'interval_s' is {length:g} s but the frame's periods are {steps[0]:g} s "
+            f"apart (the smallest step between consecutive starts): give "
+            f"interval_s={steps[0]:g}, or an 'interval_s' column"
+        )
 
 
 def fractional_agents(load, aht_s, threshold_s, patience_s, raw, blocking, criteria):
