@@ -213,38 +213,8 @@ def level_flags(first=True) -> dict:
 
 
 def _add_lazy(frame, width, match, with_first, last_arrival, all_eligible):
-    # The log's last arrival joins as a one-row table (a window over the whole frame would move
-    # every row into one partition on Spark), after the window functions, whose sorts then
-    # need not carry it.
-    if last_arrival is None:
-        last_arrival = frame.select(nw.col("arrived_at").max().alias(LAST_ARRIVAL))
-    joined = isinstance(last_arrival, (nw.LazyFrame, nw.DataFrame))
-    last = nw.col(LAST_ARRIVAL) if joined else last_arrival
-    windows, flags = lazy_flags(width, match, with_first, last, all_eligible)
-    added = list(windows)
-    if not all_eligible:
-        frame = frame.with_columns(_fcr_eligible=eligible(match))
-        added.append("_fcr_eligible")
-    frame = frame.with_columns(**windows)
-    if joined:
-        frame = frame.join(last_arrival, how="cross")
-        added.append(LAST_ARRIVAL)
-    return frame.with_columns(**flags).drop(*added)
-
-
-def lazy_flags(width_ms: int, match, first: bool = True, last=None, all_eligible: bool = True):
-    """The window columns and the flags of a lazy engine's FCR, as two dicts of name to
-    expression: the flags read the window columns by name, and ``last`` (the log's last
-    arrival: an expression, by default the column LAST_ARRIVAL); without ``all_eligible``,
-    the column ``_fcr_eligible`` too. :func:`add_fcr_components` adds them step by step;
-    a DuckDB relation takes them as one query (:mod:`kpikit.metrics._duckdb_sums`).
-
-    >>> windows, flags = lazy_flags(3_600_000, ["customer_id"], first=False)
-    >>> list(windows), list(flags) == [JUDGED, NO_REPEAT]
-    (['_fcr_before', '_fcr_after'], True)
-    """
     time = nw.col("arrived_at")
-    later = time.dt.offset_by(f"{width_ms}ms")
+    later = time.dt.offset_by(f"{width}ms")
     partition = match if all_eligible else ["_fcr_eligible", *match]
     order = ["arrived_at", "contact_id"]
     # Times are compared with the window added (Spark has no duration arithmetic in narwhals).
@@ -253,19 +223,34 @@ def lazy_flags(width_ms: int, match, first: bool = True, last=None, all_eligible
     # Held as two columns, which the flags read: inlined into every flag, the window
     # expressions were evaluated again in each (DuckDB: 40 % of the FCR query's projections).
     windows = {
-        "_fcr_before": (~before.is_null()) & (before.dt.offset_by(f"{width_ms}ms") >= time),
+        "_fcr_before": (~before.is_null()) & (before.dt.offset_by(f"{width}ms") >= time),
         "_fcr_after": (~after.is_null()) & (after <= later),
     }
     repeated_before, repeated_after = nw.col("_fcr_before"), nw.col("_fcr_after")
-    judged = repeated_after | (later <= (nw.col(LAST_ARRIVAL) if last is None else last))
-    is_first = ~repeated_before if all_eligible else nw.col("_fcr_eligible") & ~repeated_before
-    flags = {
-        JUDGED: nw.when(is_first & judged).then(1.0).otherwise(0.0),
-        NO_REPEAT: nw.when(is_first & judged & ~repeated_after).then(1.0).otherwise(0.0),
-    }
-    if first:
-        flags = {FIRST: nw.when(is_first).then(1.0).otherwise(0.0), **flags}
-    return windows, flags
+    # The log's last arrival joins as a one-row table (a window over the whole frame would move
+    # every row into one partition on Spark), after the window functions, whose sorts then
+    # need not carry it.
+    if last_arrival is None:
+        last_arrival = frame.select(nw.col("arrived_at").max().alias(LAST_ARRIVAL))
+    joined = isinstance(last_arrival, (nw.LazyFrame, nw.DataFrame))
+    last = nw.col(LAST_ARRIVAL) if joined else last_arrival
+    judged = repeated_after | (later <= last)
+    first = ~repeated_before if all_eligible else nw.col("_fcr_eligible") & ~repeated_before
+    flags = [
+        nw.when(first & judged).then(1.0).otherwise(0.0).alias(JUDGED),
+        nw.when(first & judged & ~repeated_after).then(1.0).otherwise(0.0).alias(NO_REPEAT),
+    ]
+    if with_first:
+        flags.insert(0, nw.when(first).then(1.0).otherwise(0.0).alias(FIRST))
+    added = list(windows)
+    if not all_eligible:
+        frame = frame.with_columns(_fcr_eligible=eligible(match))
+        added.append("_fcr_eligible")
+    frame = frame.with_columns(**windows)
+    if joined:
+        frame = frame.join(last_arrival, how="cross")
+        added.append(LAST_ARRIVAL)
+    return frame.with_columns(*flags).drop(*added)
 
 
 def _levels(frame, width_ms, match, last_arrival):

@@ -229,9 +229,9 @@ def test_all_code_paths_match_the_brute_force_reference(seed, n, window):
 def test_compute_on_a_duckdb_relation_counts_fcr_as_the_brute_force_reference(
     seed, n, window, method
 ):
-    # compute's FCR on DuckDB is built from SQL text (flagged_query), not narwhals' steps: its
-    # totals per agent must be those of the reference's flags, read by DESIGN's methods, a
-    # transferred first contact unresolved by each (fcr_transfers="unresolved", the default).
+    # compute's FCR on DuckDB (the eligible contacts alone, their window functions, then the
+    # sums): its totals per agent must be those of the reference's flags, read by DESIGN's
+    # methods, a transferred first contact unresolved by each (fcr_transfers="unresolved").
     contacts = random_contacts(seed, n)
     reference = brute_force(contacts, window=window)
     first, judged, no_repeat = (

@@ -57,40 +57,6 @@ def sums_query(frame, group, sums, counts, aggregates):
     return nw.from_native(frame.to_native().aggregate(", ".join(items), keys))
 
 
-def flagged_query(frame, where, keep, windows, flags, last_arrival):
-    """The rows of a DuckDB frame where ``where`` holds, with the columns ``keep`` and the
-    ``flags`` (name to expression), as one lazy DuckDB query; None as for :func:`sums_query`.
-
-    The flags read the ``windows`` columns (name to a window expression over those rows) and
-    ``last_arrival``, the name given to the last ``arrived_at`` of every row of ``frame``.
-    narwhals builds it in a dozen relation steps, each bound by DuckDB (the eligible contacts
-    of FCR, their window functions, the last arrival joined, the flags): 8 ms of a compute of
-    1M contacts or of 2,000. Here it takes five steps of SQL text, written from the same
-    narwhals expressions (4-6 ms, 1.6 ms of it narwhals writing them); one query of SQL text
-    over the relation as a view (``DuckDBPyRelation.query``) took 3 ms more to bind.
-
-    >>> import duckdb
-    >>> rows = duckdb.connect().sql("SELECT * FROM (VALUES (1, 10, 'a'), (2, 20, 'a'), "
-    ...     "(3, 30, NULL)) AS t(id, arrived_at, who)")
-    >>> at = nw.col("arrived_at")
-    >>> flagged = flagged_query(nw.from_native(rows), ~nw.col("who").is_null(), ["id"],
-    ...     {"gap": at - at.shift(1).over("who", order_by="arrived_at")},
-    ...     {"near": nw.col("gap") <= 10, "last": nw.col("end")}, "end")
-    >>> sorted(flagged.to_native().fetchall())  # id 3 has no "who"; the last arrival is 30
-    [(1, None, 30), (2, True, 30)]
-    """
-    texts = _sql_texts(frame, {**windows, **flags, "_kk_where": where})
-    if texts is None:
-        return None
-    kept = ", ".join(sql_name(name) for name in keep)
-    windowed = ", ".join(f"{texts[name]} AS {sql_name(name)}" for name in windows)
-    flagged = ", ".join(f"{texts[name]} AS {sql_name(name)}" for name in flags)
-    rows = frame.to_native()
-    last = rows.aggregate(f'max("arrived_at") AS {sql_name(last_arrival)}')
-    windowed_rows = rows.filter(texts["_kk_where"]).project(f"{kept}, {windowed}")
-    return nw.from_native(windowed_rows.cross(last).project(f"{kept}, {flagged}"))
-
-
 def _sql_texts(frame, expressions):
     """The SQL text of each narwhals expression over the DuckDB ``frame``, as narwhals' own
     steps would write it; None when narwhals' internals are not the ones this reads."""

@@ -39,7 +39,7 @@ from kpikit.metrics._components import (
     required_columns,
 )
 from kpikit.metrics._csat_scale import warn_on_small_answers
-from kpikit.metrics._duckdb_sums import flagged_query, sums_query
+from kpikit.metrics._duckdb_sums import sums_query
 from kpikit.metrics._folded_checks import (
     checked_polars_sums,
     checked_sums,
@@ -733,13 +733,6 @@ def _eligible_flagged(contacts, fcr, keep):
     """
     match = fcr["match"]
     needed = [*dict.fromkeys([*keep, "arrived_at", "contact_id", *match])]
-    if contacts.implementation.is_duckdb():
-        width = repeats.window_ms(fcr["window"])
-        windows, flags = repeats.lazy_flags(width, match, fcr["first"])
-        where = repeats.eligible(match)
-        query = flagged_query(contacts, where, needed, windows, flags, repeats.LAST_ARRIVAL)
-        if query is not None:
-            return query
     last = contacts.select(nw.col("arrived_at").max().alias(repeats.LAST_ARRIVAL))
     eligible = contacts.filter(repeats.eligible(match)).select(*needed)
     return repeats.add_fcr_components(
