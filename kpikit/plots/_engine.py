@@ -169,10 +169,11 @@ def require_datetimes(frame: pd.DataFrame, argument: str, column: str = "period"
     text has no place on a time axis, and its format would be guessed.
 
     >>> require_datetimes(pd.DataFrame({"period": ["2024-03-04 09:00"]}), "plan")
+    ... # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    TypeError: Value of 'plan' must hold datetimes in column 'period' but it holds object \
-values such as ['2024-03-04 09:00']: convert it with pd.to_datetime
+    TypeError: Value of 'plan' must hold datetimes in column 'period' but it holds ... values \
+such as ['2024-03-04 09:00']: convert it with pd.to_datetime
     """
     values = frame[column]
     if pd.api.types.is_datetime64_any_dtype(values):
