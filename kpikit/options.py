@@ -59,6 +59,9 @@ __all__ = [
     "update",
 ]
 
+DEFAULT_CHANNEL = "phone"
+"""The channel of a contact whose ``channel`` is null (the data model's default)."""
+
 VOICE_SL_THRESHOLD_S = 20.0
 """The 20 s of the 80/20 standard the source articles give for calls; it is the threshold of
 phone contacts, of contacts without a channel (the data model's default channel is phone) and of
@@ -292,7 +295,7 @@ class Options:
         thresholds = self.sl_threshold_s
         if not isinstance(thresholds, Mapping):
             return thresholds
-        fallback = thresholds.get("phone", VOICE_SL_THRESHOLD_S)
+        fallback = thresholds.get(DEFAULT_CHANNEL, VOICE_SL_THRESHOLD_S)
         return thresholds.get(channel, fallback) if channel is not None else fallback
 
     @property

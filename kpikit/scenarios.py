@@ -17,7 +17,7 @@ from kpikit._check_runs import check_table
 from kpikit._frames import pandas_frame, to_pandas
 from kpikit._lazy_contacts import lazy_frame
 from kpikit._validators import check_name
-from kpikit.options import sl_threshold_for
+from kpikit.options import DEFAULT_CHANNEL, sl_threshold_for
 from kpikit.queueing._inputs import MIN_SECONDS
 from kpikit.queueing._plan import period_steps
 from kpikit.schema import TABLES, Dataset, SchemaError
@@ -191,10 +191,6 @@ def _measured_kpis(log, chosen):
     for column, value in chosen.items():
         measured = measured[measured[column] == value]
     return measured.set_index("kpi")["value"]
-
-
-DEFAULT_CHANNEL = "phone"
-"""The channel of a contact whose channel is null (DESIGN's data model)."""
 
 
 def _phone_by_default(contacts):

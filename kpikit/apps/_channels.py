@@ -22,7 +22,7 @@ import pandas as pd
 from kpikit.apps._base import CHANNEL_LABELS, compute_table
 from kpikit.catalog import CHANNELS, KPI_IDS
 from kpikit.catalog import kpi as kpi_definition
-from kpikit.options import Options
+from kpikit.options import DEFAULT_CHANNEL, Options
 
 __all__ = [
     "ALL_CHANNELS",
@@ -39,8 +39,6 @@ __all__ = [
 ]
 
 ALL_CHANNELS = "all"
-DEFAULT_CHANNEL = "phone"
-"""The channel of contacts that have none (DESIGN's data model)."""
 
 INTERVAL_KPIS = tuple(k for k in KPI_IDS if kpi_definition(k).table == "agent_intervals")
 """KPIs computed from agent intervals, which cannot be split by channel."""
