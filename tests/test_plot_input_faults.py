@@ -4,6 +4,7 @@ component and the trainer's calculator: each is refused naming the argument, or 
 import numpy as np
 import pandas as pd
 import pytest
+from test_plots import AGENTS  # four agents: AHT 240-420 s, CSAT 78-88 %
 
 import kpikit.plots as kp
 from kpikit.catalog import calculate
@@ -70,38 +71,29 @@ def test_intraday_duplicated_periods_are_refused_naming_count_and_first():
 
 # --- trade-off ---------------------------------------------------------------------------------
 
-_AGENTS = pd.DataFrame(
-    {
-        "agent_id": ["a", "b", "c", "d"],
-        "aht": [240, 300, 360, 420],
-        "csat": [78.0, 82.0, 83.0, 88.0],
-        "volume": [120, 80, 100, 60],
-    }
-)
-
 
 def test_tradeoff_what_if_nan_names_what_if():
     with pytest.raises(ValueError, match="Value of 'what_if' must be a finite number"):
-        kp.tradeoff(_AGENTS, what_if=np.nan)
+        kp.tradeoff(AGENTS, what_if=np.nan)
     with pytest.raises(TypeError, match="Value of 'what_if' must be a number"):
-        kp.tradeoff(_AGENTS, what_if="60")
+        kp.tradeoff(AGENTS, what_if="60")
 
 
 def test_tradeoff_what_if_nan_is_refused_even_when_the_fit_has_no_slope():
     with pytest.raises(ValueError, match="'what_if'"):
-        kp.tradeoff(_AGENTS.iloc[:1], what_if=np.nan)
+        kp.tradeoff(AGENTS.iloc[:1], what_if=np.nan)
 
 
 def test_tradeoff_what_if_too_far_names_what_if_and_its_bounds():
     # mean of x = (240 + 300 + 360 + 420) / 4 = 330; limit 10 * 330 = 3300
     with pytest.raises(ValueError, match=r"Value of 'what_if' .* from -3300 to 3300") as error:
-        kp.tradeoff(_AGENTS, what_if=1e308)
+        kp.tradeoff(AGENTS, what_if=1e308)
     assert "delta_x" not in str(error.value)
 
 
 def test_tradeoff_what_if_in_range_is_drawn():
     # slope = sxy / sxx = 930 / 18000 = 0.05167 CSAT points per s; 60 s -> +3.1
-    notes = [a.text for a in kp.tradeoff(_AGENTS, what_if=60).layout.annotations if a.text]
+    notes = [a.text for a in kp.tradeoff(AGENTS, what_if=60).layout.annotations if a.text]
     assert "what if AHT +60: CSAT +3.1 (fitted association)" in notes
 
 
