@@ -69,7 +69,7 @@ from kpikit._scorecard.targets import (
     targets_from_benchmarks,
 )
 from kpikit._scorecard.trend import TREND_MARKS, with_trend
-from kpikit._validators import check_flag, check_number, column_names
+from kpikit._validators import check_flag, check_number, column_names, suggestion
 from kpikit.catalog import kpi as kpi_definition
 from kpikit.periods import check_freq
 from kpikit.provisional import last_arrival, provisional_in
@@ -241,6 +241,13 @@ def rate(
     -------
     Scorecard
 
+    Raises
+    ------
+    ValueError
+        Besides the targets' own checks (:func:`read_targets`): targets per segment (channel,
+        direction) when the frame is not grouped by it, or a segment value that matches none
+        of the groups (``"Phone"`` for ``"phone"``: the target would apply nowhere).
+
     Notes
     -----
     Trend test between consecutive periods: for proportions (percent KPIs with an interval)
@@ -393,6 +400,7 @@ def _with_targets(table: pd.DataFrame, targets: pd.DataFrame, keys: list) -> pd.
                 f"Value of 'targets' sets targets per {column} but the scorecard is not grouped "
                 f"by {column}; add it to 'by' (grouping columns are {keys})"
             )
+        _check_segment_values(table, targets, column)
     values = [column for column in targets.columns if column not in ("kpi", *segments)]
     table = table.merge(info, on="kpi", how="left")
     table = table.merge(targets.loc[~specific, ["kpi", *values]], on="kpi", how="left")
@@ -405,6 +413,24 @@ def _with_targets(table: pd.DataFrame, targets: pd.DataFrame, keys: list) -> pd.
                 rows &= table[column] == target[column]
         table.loc[rows, values] = target[values].to_numpy()
     return table
+
+
+def _check_segment_values(table: pd.DataFrame, targets: pd.DataFrame, column: str) -> None:
+    """Raise naming the target rows whose ``column`` value is none of the groups' values: such
+    a target would apply to no row, and the groups would fall back on the general target (or
+    none) without a word, as ``"Phone"`` for the group ``"phone"`` would."""
+    present = list(dict.fromkeys(table[column].dropna()))
+    named = targets[column].dropna()
+    unmatched = named[~named.isin(present)]
+    if unmatched.empty:
+        return
+    values = list(dict.fromkeys(unmatched))
+    hints = [suggestion(value, present) for value in values]
+    raise ValueError(
+        f"Value of 'targets' has {column} value(s) {values} that match no group of the "
+        f"scorecard, in {len(unmatched)} row(s) {unmatched.index.tolist()}; the groups' "
+        f"{column} values are {present}{next((hint for hint in hints if hint), '')}"
+    )
 
 
 class Scorecard:

@@ -470,9 +470,9 @@ def test_band_kpi_from_target_plus_minus_tolerance():
 
 def test_targets_derived_from_sector_benchmarks():
     targets = targets_from_benchmarks("healthcare").set_index("kpi")
-    # fcr: healthcare target tier 72-80 -> target 72; tolerance = width of the average
-    # range 70-75 (cross-sector) = 5.
-    assert targets.loc["fcr", ["target", "tolerance"]].tolist() == [72.0, 5.0]
+    # fcr: healthcare target tier 72-80 -> target 72; tolerance = distance to the worse edge
+    # of the average range 70-75 (cross-sector): 72 - 70 = 2.
+    assert targets.loc["fcr", ["target", "tolerance"]].tolist() == [72.0, 2.0]
     # aht (lower is better): cross-sector average 240-360 s -> target 240, tolerance 120.
     assert targets.loc["aht", ["target", "tolerance"]].tolist() == [240.0, 120.0]
     # service level is a phone figure now: no target for all channels, 80/20 for phone with

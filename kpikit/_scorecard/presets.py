@@ -6,6 +6,8 @@ it rests on: *starter* (FCR, CSAT, service level), *small business* (FCR, CSAT, 
 lead).
 """
 
+import copy
+
 import pandas as pd
 
 from kpikit._scorecard.targets import read_targets, scorecard_data, targets_from_benchmarks
@@ -28,7 +30,10 @@ def presets() -> pd.DataFrame:
     >>> presets().set_index("preset").loc["starter", "primary"]
     ['fcr', 'csat', 'service_level']
     """
-    rows = [{"preset": name, **entry} for name, entry in scorecard_data()["preset"].items()]
+    # Deep copies: the lists in the cells are the cached catalog's otherwise, and appending to
+    # one would change every later preset_targets() call.
+    entries = copy.deepcopy(scorecard_data()["preset"])
+    rows = [{"preset": name, **entry} for name, entry in entries.items()]
     columns = ["preset", "title", "primary", "lead", "supporting", "sentence", "source"]
     return pd.DataFrame(rows, columns=columns)
 

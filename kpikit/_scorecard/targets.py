@@ -129,7 +129,8 @@ def read_targets(targets, *, channel: str = "all") -> pd.DataFrame:
         non-numeric target, a number given as text (``"80"``, as in TOML ``target = "80"``;
         a CSV's numbers are read as numbers), a target or band edge outside the KPI's scale
         (``KPI.value_range``: percents 0 to 100 but conformance, NPS -100 to 100, times and
-        amounts >= 0), a negative or infinite tolerance, a weight outside
+        amounts >= 0; a band from ``target ± tolerance`` too), a TOML table whose ``kpi`` key
+        names another KPI than the table, a negative or infinite tolerance, a weight outside
         0..:data:`MAX_WEIGHT` or weights all 0, a band on a KPI without one (or ``band_low >
         band_high``), no rows, a repeated column, a file that does not exist or is not
         ``.csv``/``.toml``.
@@ -173,9 +174,11 @@ def targets_from_benchmarks(sector: str, *, channel: str = "all") -> pd.DataFram
       tolerance half the band's width (75–85 -> amber from 70 and up to 90).
     - higher / lower is better: the ``target`` tier's good edge (its ``low`` when higher is
       better, its ``high`` when lower is better) when the sector has one, else the good edge of
-      the ``average`` range; tolerance the width of the ``average`` range, or 5 % of the target
-      when there is none. Green therefore means better than the typical range, amber inside it,
-      red worse than typical.
+      the ``average`` range; tolerance the distance from the target to the worse edge of the
+      ``average`` range (``target - low`` when higher is better, ``high - target`` when lower
+      is better), or 5 % of the target when there is none. Green therefore means the target is
+      met, amber short of it but no worse than the typical range, red worse than typical (healthcare
+      CSAT: target 88, average 75–85, so tolerance 13 and 76 % amber).
     - KPIs without such figures (answer rate, transfer rate, ...) get no target, and neither
       do KPIs whose figures are for other channels (the 80/20 service level is a phone figure:
       ask for ``channel="phone"`` to get it).
@@ -240,8 +243,14 @@ def _benchmark_target(definition, tiers: pd.DataFrame) -> dict | None:
         target = edge("average", fallback)
     if not is_number(target):
         return None
-    width = edge("average", "high") - edge("average", "low")
-    tolerance = width if is_number(width) else 0.05 * abs(target)
+    # Amber must span the whole typical range and red start where it ends, so the tolerance
+    # reaches from the target to the average range's worse edge (not the range's width: a
+    # target above that range would leave part of "typical" red).
+    if definition.direction == "higher":
+        tolerance = target - edge("average", "low")
+    else:
+        tolerance = edge("average", "high") - target
+    tolerance = tolerance if is_number(tolerance) else 0.05 * abs(target)
     return {"target": target, "tolerance": tolerance}
 
 
@@ -258,6 +267,17 @@ def _read_target_file(path: Path) -> pd.DataFrame:
         raise ValueError(
             f"Value of 'targets': {path} must hold one table per KPI (such as [fcr] with "
             f"target = 75) but has plain keys {not_tables}"
+        )
+    conflicts = {
+        key: value["kpi"] for key, value in document.items() if value.get("kpi", key) != key
+    }
+    if conflicts:
+        # The table name is the KPI id; a different `kpi` key inside would silently win.
+        raise ValueError(
+            f"Value of 'targets': {path} has a 'kpi' key that contradicts its table name in "
+            f"{len(conflicts)} table(s): "
+            + ", ".join(f"[{key}] has kpi = {kpi!r}" for key, kpi in conflicts.items())
+            + "; the table name is the KPI id, so remove the key or rename the table"
         )
     return pd.DataFrame([{"kpi": key, **value} for key, value in document.items()])
 
@@ -434,8 +454,17 @@ def _check_target_row(targets: pd.DataFrame, index: int, definition) -> None:
             raise ValueError(f"Value of 'targets' has no target for KPI {definition.id!r}")
         return
     if is_number(row["target"]) and not has_band:
-        # Sample-targets convention: a band KPI's band is target ± tolerance.
+        # Sample-targets convention: a band KPI's band is target ± tolerance. The edges are
+        # derived here, after _check_scales, so they get the same scale check as given ones.
         low, high = row["target"] - row["tolerance"], row["target"] + row["tolerance"]
+        scale_low, scale_high = definition.value_range
+        if low < scale_low or high > scale_high:
+            raise ValueError(
+                f"Value of 'targets' must have a band {scale_text(definition.id)} for "
+                f"{definition.id!r} ({definition.unit}) but row {index} has target "
+                f"{row['target']:g} ± tolerance {row['tolerance']:g}, a band from {low:g} to "
+                f"{high:g}; lower the tolerance or give band_low/band_high"
+            )
     else:
         low = row["band_low"] if is_number(row["band_low"]) else definition.band_low
         high = row["band_high"] if is_number(row["band_high"]) else definition.band_high
