@@ -520,7 +520,8 @@ def test_sector_overview_refuses_your_values_it_cannot_draw():
     # text, infinity and 150 % were left out without a word; a missing value still is
     from kpikit import benchmarks
 
-    bench = benchmarks(sector="healthcare")
+    # one channel: several channels for one KPI are refused (tests/test_benchmark_faults.py)
+    bench = benchmarks(sector="healthcare", channel="phone")
     with pytest.raises(TypeError, match=r"yours\['fcr'\]\" must be a number"):
         kp.sector_overview(bench, yours={"fcr": "abc"})
     for value in (np.inf, 150.0):

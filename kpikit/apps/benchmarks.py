@@ -9,6 +9,7 @@ import narwhals.stable.v2 as nw
 import pandas as pd
 
 import kpikit.plots
+from kpikit._validators import check_number
 from kpikit.apps._base import (
     CHANNEL_LABELS,
     SECTOR_LABELS,
@@ -35,6 +36,9 @@ _TIER_SHORT = {"average": "avg", "world_class": "world class", "target": "target
 _TIER_NAMES = {"average": "Average", "world_class": "World class", "target": "Target"}
 _CELL = "padding: 4px 8px; text-align: left; vertical-align: top"
 _SELECTED = "rgba(0, 114, 178, 0.10)"
+_THRESHOLD_KPI = "service_level"
+"""The KPI computed at an answer threshold (``Options.sl_threshold_s``): its ranges and your
+value only compare when both thresholds are shown (90 % within 15 s is not 90 % within 20 s)."""
 
 
 class BenchmarksApp(BaseApp):
@@ -45,15 +49,18 @@ class BenchmarksApp(BaseApp):
     bands, your value as a dark bar. Your values are computed from the data (for the chosen
     channel when the data has a ``channel`` column; from all its contacts, with a note, when it
     has none) and can be typed over; "Use data values" brings the computed ones back. The table
-    lists every sector's ranges side by side; figures that are general rather than
-    sector-specific are shown in grey.
+    lists every sector's ranges side by side; figures a sector borrows from the general
+    (all-sector) ones are shown in grey. Service-level ranges carry their answer threshold and
+    your service level the threshold it was computed at (the app's options, per channel).
 
     Parameters
     ----------
     data : Dataset or dataframe, default=None
         Data your values are computed from; ``None`` loads the sample data.
     values : mapping of str to float, default=None
-        Your values by KPI id, typed in; they take precedence over the computed ones.
+        Your values by KPI id, typed in; they take precedence over the computed ones. Each must
+        be a finite number on its KPI's scale (a percent 0..100): an unknown KPI, text, NaN,
+        infinity or a value off the scale is refused here rather than shown without a bar.
     **options
         Passed to :class:`kpikit.apps._base.BaseApp` (``max_upload_bytes``, ``upload``).
 
@@ -104,6 +111,11 @@ class BenchmarksApp(BaseApp):
         self._kpis = [kpi_id for kpi_id in catalog()["id"] if kpi_id in benchmarked]
         for kpi_id in typed:
             check_choice("values", kpi_id, self._kpis)
+        # Checked like a typed field, but refused outright: nothing here can show the message.
+        typed = {
+            kpi_id: float(check_number(f"values[{kpi_id!r}]", value, **_scale(kpi_id)))
+            for kpi_id, value in typed.items()
+        }
         super().__init__(data, **options)
         self.sector = self.control("sector")
         self.channel = self.control("channel")
@@ -117,7 +129,7 @@ class BenchmarksApp(BaseApp):
         definitions = catalog().set_index("id")
         self._units = definitions["unit"].to_dict()
         self._names = definitions["name"].to_dict()
-        self._typed = {kpi_id: float(value) for kpi_id, value in typed.items()}
+        self._typed = typed
         self._filling = False
         self.value_inputs = {}
         for kpi_id in self._kpis:
@@ -172,9 +184,9 @@ class BenchmarksApp(BaseApp):
             return math.nan, f"Your value for {name} must be a number: {text!r}"
         if not math.isfinite(value):
             return math.nan, f"Your value for {name} must be finite: {text!r}"
-        low, high = value_range(kpi_id)
-        if value < low or (high is not None and value > high):
-            scale = range_text(low, high, kpi_definition(kpi_id).unit)
+        scale = _scale(kpi_id)
+        if value < scale["minimum"] or (scale["maximum"] is not None and value > scale["maximum"]):
+            scale = range_text(scale["minimum"], scale["maximum"], kpi_definition(kpi_id).unit)
             return math.nan, f"Your value for {name} is off its scale ({scale}): {text!r}"
         return value, ""
 
@@ -222,13 +234,34 @@ class BenchmarksApp(BaseApp):
         sector, channel = self.sector.value, self.channel.value
         yours = {kpi_id: value for kpi_id, value in self.yours().items() if is_number(value)}
         rows = benchmarks(sector=sector, channel=channel)
-        self.chart.draw(kpikit.plots.sector_overview(rows, yours=yours))
+        self.chart.draw(
+            kpikit.plots.sector_overview(rows, yours=yours, threshold_s=self._your_threshold_s())
+        )
         # The table stays the same when only the sector changes (no message to the browser);
         # a one-line style marks the chosen sector's column.
         self.table.value = self._table_html(channel, yours)
         self.highlight.value = (
             f"<style>.kpikit-app .{_sector_class(sector)} {{ background: {_SELECTED}; }}</style>"
         )
+
+    def _your_threshold_s(self) -> float | None:
+        """The answer threshold (s) your service level is computed at for the chosen channel;
+        for all channels, the one threshold of the data's channels, or None when they differ
+        (each contact is then judged by its own channel's threshold)."""
+        channel = self.channel.value
+        if channel != "all":
+            return self.engine_options.sl_threshold_for(channel)
+        channels = self._data_channels or {None}
+        thresholds = {self.engine_options.sl_threshold_for(name) for name in channels}
+        return thresholds.pop() if len(thresholds) == 1 else None
+
+    def _your_threshold_text(self) -> str:
+        """ " within 20 s" (or the note that the channels' thresholds differ) for your service
+        level."""
+        threshold = self._your_threshold_s()
+        if threshold is None:
+            return " within each channel's own threshold"
+        return f" within {threshold:g} s"
 
     def _fill_values(self) -> None:
         computed, note = self._computed_values()
@@ -270,10 +303,15 @@ class BenchmarksApp(BaseApp):
         for kpi_id in self._kpis:
             record = {"KPI": self._names[kpi_id], "Unit": self._units[kpi_id]}
             record["Yours"] = yours.get(kpi_id)
+            record["Yours within (s)"] = (
+                self._your_threshold_s() if kpi_id == _THRESHOLD_KPI else None
+            )
             for tier, label in _TIER_NAMES.items():
                 found = rows[(rows["kpi"] == kpi_id) & (rows["tier"] == tier)]
                 record[f"{label} low"] = found["low"].iloc[0] if len(found) else None
                 record[f"{label} high"] = found["high"].iloc[0] if len(found) else None
+                threshold = found["threshold_s"].iloc[0] if len(found) else None
+                record[f"{label} within (s)"] = threshold if is_number(threshold) else None
             records.append(record)
         table = pd.DataFrame(records)
         places = [DECIMALS[self._units[kpi_id]] for kpi_id in self._kpis]
@@ -315,6 +353,8 @@ class BenchmarksApp(BaseApp):
                 for sector in SECTORS
             ]
             mine = format_value(yours.get(kpi_id), unit) if kpi_id in yours else ""
+            if mine and kpi_id == _THRESHOLD_KPI:
+                mine += self._your_threshold_text()
             body.append(
                 f"<tr><th style='text-align: left; padding: 4px 8px'>"
                 f"{html.escape(self._names[kpi_id])}</th>{''.join(cells)}"
@@ -322,8 +362,8 @@ class BenchmarksApp(BaseApp):
             )
         return (
             "<h4 style='margin: 12px 0 4px'>Sectors side by side</h4>"
-            "<small>Ranges for the chosen channel; grey figures are general ones used where "
-            "the sector has no figure of its own.</small>"
+            "<small>Ranges for the chosen channel; grey figures are general (all-sector) ones "
+            "used where the sector has no figure of its own.</small>"
             "<div class='kpikit-scroll'><table class='kpikit-table' style='border-collapse: "
             "collapse; font-size: 0.85em'>"
             f"<thead><tr><th></th>{header}<th style='padding: 4px 8px'>You</th></tr></thead>"
@@ -339,12 +379,24 @@ def _sector_class(sector: str) -> str:
     return f"kpikit-sector-{sector.replace('_', '-')}"
 
 
+def _scale(kpi_id: str) -> dict:
+    """The values ``kpi_id`` can take, as ``check_number``'s bounds (a percent 0..100)."""
+    low, high = value_range(kpi_id)
+    return {"minimum": low, "maximum": high}
+
+
+def _tier_text(row, unit: str) -> str:
+    """ "world class 90 % or more within 15 s": a range with its answer threshold, if any.
+
+    A service-level range means nothing without its threshold (90/15 is stricter than 90/20).
+    """
+    text = f"{_TIER_SHORT[row.tier]} {range_text(row.low, row.high, unit)}"
+    return text + (f" within {row.threshold_s:g} s" if is_number(row.threshold_s) else "")
+
+
 def _ranges_text(table, kpi_id: str, unit: str) -> str:
     rows = table[table["kpi"] == kpi_id].drop_duplicates(["tier"])
-    return "; ".join(
-        f"{_TIER_SHORT[row.tier]} {range_text(row.low, row.high, unit)}"
-        for row in rows.itertuples(index=False)
-    )
+    return "; ".join(_tier_text(row, unit) for row in rows.itertuples(index=False))
 
 
 @functools.cache
@@ -353,13 +405,18 @@ def _sector_ranges(channel: str) -> dict[tuple[str, str], str]:
 
     The catalog's benchmarks do not change while the program runs: each channel's table is
     built once (a sector change then redraws without filtering the catalog 55 times).
+
+    A figure is grey when it comes from another sector (the general "all" one standing in).
+    ``fallback`` also marks a sector's own all-channel figure when a channel is chosen, and
+    that figure is the sector's own (healthcare's FCR target holds for phone too), so it is
+    not the test here.
     """
     cells = {}
     for sector in SECTORS:
         table = benchmarks(sector=sector, channel=channel).drop_duplicates(["kpi", "tier"])
         for row in table.itertuples(index=False):
-            text = f"{_TIER_SHORT[row.tier]} {range_text(row.low, row.high, row.unit)}"
-            style = " style='color: #888'" if row.fallback else ""
+            text = _tier_text(row, row.unit)
+            style = " style='color: #888'" if row.sector != sector else ""
             cell = f"<div{style}>{figures_html(text)}</div>"
             cells[(sector, row.kpi)] = cells.get((sector, row.kpi), "") + cell
     return cells

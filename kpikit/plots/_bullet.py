@@ -7,7 +7,7 @@ sector, each with its own numeric axis in the KPI's unit.
 import pandas as pd
 import plotly.graph_objects as go
 
-from kpikit._validators import check_choice
+from kpikit._validators import check_choice, check_number
 from kpikit.catalog import KPI_IDS, catalog
 from kpikit.catalog import benchmarks as load_benchmarks
 from kpikit.catalog import kpi as kpi_definition
@@ -34,6 +34,8 @@ _VALUE_COLOR = "#222222"
 _TARGET_COLOR = "#D55E00"
 _HEALTHY = ("Healthy band", "rgba(0, 158, 115, 0.25)")
 _ROW_PX = 92
+_THRESHOLD_KPI = "service_level"
+"""The KPI measured at an answer threshold: ``threshold_s`` applies to its value only."""
 _Y_AXIS = {"visible": False, "range": [-0.6, 0.6], "fixedrange": True, "automargin": False}
 
 
@@ -104,7 +106,9 @@ def bullet(benchmarks=None, *, kpi: str, value=None, target=None, title=None, he
 
 
 @shared_parameters
-def sector_overview(benchmarks, *, yours=None, title=None, height=None) -> go.Figure:
+def sector_overview(
+    benchmarks, *, yours=None, threshold_s=None, title=None, height=None
+) -> go.Figure:
     """One small bullet chart per KPI of a sector, each on its own axis, with your values.
 
     Every KPI gets a row with a numeric axis in its unit (ticks in %, s, points or currency),
@@ -121,6 +125,11 @@ def sector_overview(benchmarks, *, yours=None, title=None, height=None) -> go.Fi
         Your values by KPI id: ``{"fcr": 72.0, ...}``, a Series indexed by KPI id, or
         ungrouped :func:`kpikit.compute` output (columns ``kpi`` and ``value``). An unknown
         KPI id is refused; missing values are left out.
+    threshold_s : float, default=None
+        The answer threshold, in seconds, your service level was computed at
+        (``Options.sl_threshold_for(channel)``); shown beside your value ("you: 91 % within
+        20 s") as the benchmark's own threshold is shown beside its range ("90 % or more
+        within 15 s"), so the two read as comparable only when they are. ``None``: not shown.
 
     Returns
     -------
@@ -139,6 +148,8 @@ def sector_overview(benchmarks, *, yours=None, title=None, height=None) -> go.Fi
     """
     bench = benchmark_rows(benchmarks)
     values = _your_values(yours)
+    if threshold_s is not None:
+        threshold_s = check_number("threshold_s", threshold_s, minimum=0)
     order = [kpi_id for kpi_id in catalog()["id"] if kpi_id in set(bench["kpi"]) | set(values)]
     if not order:
         return new_figure(title or "No benchmarks for this choice", height=height or 200)
@@ -161,8 +172,15 @@ def sector_overview(benchmarks, *, yours=None, title=None, height=None) -> go.Fi
         suffix = "" if position == 0 else str(position + 1)
         top = 1 - position * (span + gap)
         rows = bench[bench["kpi"] == kpi_id]
+        within = _within(threshold_s) if kpi_id == _THRESHOLD_KPI else ""
         row_traces, (low, high) = _row(
-            kpi_id, rows, values.get(kpi_id), None, shown=shown, axes=(f"x{suffix}", f"y{suffix}")
+            kpi_id,
+            rows,
+            values.get(kpi_id),
+            None,
+            shown=shown,
+            axes=(f"x{suffix}", f"y{suffix}"),
+            within=within,
         )
         traces += row_traces
         layout[f"xaxis{suffix}"] = {**_x_axis(kpi_id, low, high), "anchor": f"y{suffix}"}
@@ -173,7 +191,7 @@ def sector_overview(benchmarks, *, yours=None, title=None, height=None) -> go.Fi
         }
         text = f"{kpi_label(kpi_id)} · {DIRECTION_HINTS[definition.direction]}"
         if kpi_id in values:
-            text += f" · you: {format_value(values[kpi_id], definition.unit)}"
+            text += f" · you: {format_value(values[kpi_id], definition.unit)}{within}"
         layout["annotations"].append(
             {
                 "text": text,
@@ -204,10 +222,18 @@ def _x_axis(kpi_id, low, high) -> dict:
     }
 
 
-def _row(kpi_id, bands: pd.DataFrame, value, target, *, shown: set, axes) -> tuple:
+def _within(threshold_s) -> str:
+    """ " within 15 s" for an answer threshold in seconds; empty text for none."""
+    return f" within {float(threshold_s):g} s" if is_number(threshold_s) else ""
+
+
+def _row(kpi_id, bands: pd.DataFrame, value, target, *, shown: set, axes, within="") -> tuple:
     """The traces of one bullet (bands, healthy band, value bar, target) and its axis range.
 
     ``shown`` collects the legend entries drawn so far: each appears in the legend once.
+    A band's hover carries its answer threshold (column ``threshold_s``) and the value's
+    carries ``within``, the threshold it was computed at: a service level is only
+    comparable with a range at the same threshold.
     """
     definition = kpi_definition(kpi_id)
     band_range = (
@@ -231,13 +257,15 @@ def _row(kpi_id, bands: pd.DataFrame, value, target, *, shown: set, axes) -> tup
         start = band.low if is_number(band.low) else low
         end = band.high if is_number(band.high) else high
         text = _range_text(band.low, band.high, definition.unit)
+        text += _within(getattr(band, "threshold_s", None))
         add(_bar(start, end, width, name, color, f"{name}: {text}"))
     if band_range is not None:
         text = _range_text(*band_range, definition.unit)
         add(_bar(*band_range, 0.9, _HEALTHY[0], _HEALTHY[1], f"Healthy band: {text}"))
     if is_number(value):
         shown_value = format_value(value, definition.unit)
-        add(_bar(low, float(value), 0.3, "Value", _VALUE_COLOR, f"Value: {shown_value}"))
+        hover = f"Value: {shown_value}{within}"
+        add(_bar(low, float(value), 0.3, "Value", _VALUE_COLOR, hover))
     if is_number(target):
         add(
             {

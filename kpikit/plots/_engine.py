@@ -79,6 +79,8 @@ def benchmark_rows(frame, argument: str = "benchmarks") -> pd.DataFrame:
                 "kk.benchmarks(sector=..., channel=...)."
             )
     _check_benchmark_values(rows, argument)
+    _check_benchmark_units(rows, argument)
+    _check_one_channel_per_kpi(rows, argument)
     return rows.drop_duplicates(["kpi", "tier"], keep="first").reset_index(drop=True)
 
 
@@ -101,6 +103,47 @@ def _check_benchmark_values(rows: pd.DataFrame, argument: str) -> None:
         raise ValueError(
             f"Value of {argument!r} must have low <= high in every row but row(s) "
             f"{rows.index[reversed_][:5].tolist()} hold {shown.to_dict('records')}"
+        )
+
+
+def _check_benchmark_units(rows: pd.DataFrame, argument: str) -> None:
+    """Refuse a row whose ``unit`` is not its KPI's catalog unit: the axis is drawn in the
+    catalog unit, so AHT in minutes would read as seconds and an FCR of 0.70 as a fraction
+    would sit at 0.7 % on a 0..100 % axis, without a word. A frame without ``unit`` is taken
+    to be in catalog units, as :func:`kpikit.benchmarks` gives them."""
+    if "unit" not in rows.columns:
+        return
+    known = rows[rows["kpi"].isin(KPI_IDS) & rows["unit"].notna()]
+    expected = known["kpi"].map(lambda kpi_id: kpi_definition(kpi_id).unit)
+    wrong = known[known["unit"] != expected]
+    if not wrong.empty:
+        found = [
+            f"row {index}: {row.kpi} in {row.unit!r}, catalog unit {expected[index]!r}"
+            for index, row in wrong.head(5).iterrows()
+        ]
+        raise ValueError(
+            f"Value of {argument!r} must give each range in its KPI's catalog unit but "
+            f"{'; '.join(found)}. Convert those rows (minutes x 60 = seconds, "
+            "fraction x 100 = percent) or take them from kk.benchmarks()."
+        )
+
+
+def _check_one_channel_per_kpi(rows: pd.DataFrame, argument: str) -> None:
+    """Refuse a KPI with ranges for several channels (cost per contact for phone, chat and
+    email, as ``kk.benchmarks(sector=...)`` without a channel gives it): one bullet holds one
+    range per tier, so all but the first channel would be dropped, silently. General rows
+    (channel ``"all"``) beside one channel's rows are what ``kk.benchmarks(channel=...)``
+    returns and are drawn."""
+    if "channel" not in rows.columns:
+        return
+    specific = rows[rows["channel"] != "all"]
+    channels = specific.groupby("kpi", sort=False)["channel"].unique()
+    several = channels[channels.map(len) > 1]
+    if not several.empty:
+        found = "; ".join(f"{kpi_id}: {list(names)}" for kpi_id, names in several.items())
+        raise ValueError(
+            f"Value of {argument!r} must hold one channel per KPI but holds several ({found}): "
+            "pick one with kk.benchmarks(sector=..., channel=...)."
         )
 
 
