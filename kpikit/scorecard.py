@@ -32,6 +32,7 @@ The work is done by private modules (``kpikit._scorecard``): targets, presets, s
 credits, trend and export; their public names are re-exported here.
 """
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -416,21 +417,28 @@ def _with_targets(table: pd.DataFrame, targets: pd.DataFrame, keys: list) -> pd.
 
 
 def _check_segment_values(table: pd.DataFrame, targets: pd.DataFrame, column: str) -> None:
-    """Raise naming the target rows whose ``column`` value is none of the groups' values: such
-    a target would apply to no row, and the groups would fall back on the general target (or
-    none) without a word, as ``"Phone"`` for the group ``"phone"`` would."""
+    """Say which target rows' ``column`` value is none of the groups' values: such a target
+    applies to no row, and the groups fall back on the general target (or none).
+
+    A value close to a group's (``"Phone"`` for ``"phone"``) is a typo: refused, with the
+    value meant. Any other (``"email"`` in a targets file used on calls alone) may be a
+    segment this data does not have: a warning names it, and the target is not applied.
+    """
     present = list(dict.fromkeys(table[column].dropna()))
     named = targets[column].dropna()
     unmatched = named[~named.isin(present)]
     if unmatched.empty:
         return
     values = list(dict.fromkeys(unmatched))
-    hints = [suggestion(value, present) for value in values]
-    raise ValueError(
-        f"Value of 'targets' has {column} value(s) {values} that match no group of the "
-        f"scorecard, in {len(unmatched)} row(s) {unmatched.index.tolist()}; the groups' "
-        f"{column} values are {present}{next((hint for hint in hints if hint), '')}"
+    where = (
+        f"{column} value(s) {values} that match no group of the scorecard, in "
+        f"{len(unmatched)} row(s) {unmatched.index.tolist()}; the groups' {column} values are "
+        f"{present}"
     )
+    hint = next((hint for hint in (suggestion(value, present) for value in values) if hint), "")
+    if hint:
+        raise ValueError(f"Value of 'targets' has {where}{hint}")
+    warnings.warn(f"'targets' has {where}: those targets are not applied", stacklevel=4)
 
 
 class Scorecard:

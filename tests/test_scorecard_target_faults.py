@@ -29,10 +29,13 @@ def test_segment_value_with_a_case_difference_is_refused_with_a_suggestion():
     assert "Did you mean 'phone'?" in message
 
 
-def test_segment_value_matching_no_group_is_refused_not_left_unrated():
+def test_segment_value_matching_no_group_is_said_not_left_unrated_in_silence():
+    # "voice" is close to no channel of the data: a segment it lacks (a targets file made for
+    # more channels), said in a warning; the groups stay without a target
     targets = pd.DataFrame({"kpi": ["aht"], "target": [100], "channel": ["voice"]})
-    with pytest.raises(ValueError, match=r"channel value\(s\) \['voice'\] that match no group"):
-        rate(AHT_BY_CHANNEL, targets)
+    with pytest.warns(UserWarning, match=r"channel value\(s\) \['voice'\] that match no group"):
+        table = rate(AHT_BY_CHANNEL, targets).table
+    assert table["target"].isna().all() and table["status"].isna().all()
 
 
 def test_matching_segment_value_still_applies():
