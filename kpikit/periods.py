@@ -13,7 +13,7 @@ import pandas as pd
 from kpikit._validators import check_choice, check_time_zone, check_timestamp
 from kpikit.metrics import FREQUENCIES
 
-__all__ = ["PERIOD_LENGTHS", "check_freq", "day_bounds", "period_end"]
+__all__ = ["PERIOD_LENGTHS", "check_freq", "day_bounds", "period_end", "period_steps"]
 
 PERIOD_LENGTHS = {
     "15min": pd.Timedelta(minutes=15),
@@ -150,3 +150,22 @@ def day_bounds(day, zone=None):
     return tuple(
         moment.tz_localize(zone, ambiguous=True, nonexistent="shift_forward") for moment in bounds
     )
+
+
+def period_steps(periods) -> tuple[float, float] | None:
+    """The smallest step between consecutive distinct period starts, seconds: in real elapsed
+    time and on the wall clock (they differ across a DST change of zone-aware starts, where a
+    day is 23 or 25 hours long but still a day); None for fewer than two starts, or starts
+    that are not times.
+
+    >>> period_steps(pd.Series(pd.date_range("2026-03-02 09:00", periods=3, freq="h")))
+    (3600.0, 3600.0)
+    """
+    if not pd.api.types.is_datetime64_any_dtype(periods):
+        return None
+    ordered = pd.Series(periods.dropna().unique()).sort_values()
+    if len(ordered) < 2:
+        return None
+    elapsed = ordered.diff().dt.total_seconds().min()
+    local = ordered.dt.tz_localize(None) if ordered.dt.tz is not None else ordered
+    return float(elapsed), float(local.diff().dt.total_seconds().min())

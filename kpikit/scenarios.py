@@ -18,8 +18,8 @@ from kpikit._frames import pandas_frame, to_pandas
 from kpikit._lazy_contacts import lazy_frame
 from kpikit._validators import check_name
 from kpikit.options import DEFAULT_CHANNEL, sl_threshold_for
+from kpikit.periods import period_steps
 from kpikit.queueing._inputs import MIN_SECONDS
-from kpikit.queueing._plan import period_steps
 from kpikit.schema import TABLES, Dataset, SchemaError
 from kpikit.whatif._scenario import Scenario
 

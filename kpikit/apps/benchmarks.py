@@ -27,6 +27,7 @@ from kpikit.apps._chart import Chart
 from kpikit.apps.params import Param
 from kpikit.catalog import CHANNELS, SECTORS, benchmarks, catalog
 from kpikit.catalog import kpi as kpi_definition
+from kpikit.catalog._benchmarks import THRESHOLD_KPI
 from kpikit.display import DECIMALS, figures_html, kpi_label, value_range
 from kpikit.io import Sheet
 
@@ -36,9 +37,6 @@ _TIER_SHORT = {"average": "avg", "world_class": "world class", "target": "target
 _TIER_NAMES = {"average": "Average", "world_class": "World class", "target": "Target"}
 _CELL = "padding: 4px 8px; text-align: left; vertical-align: top"
 _SELECTED = "rgba(0, 114, 178, 0.10)"
-_THRESHOLD_KPI = "service_level"
-"""The KPI computed at an answer threshold (``Options.sl_threshold_s``): its ranges and your
-value only compare when both thresholds are shown (90 % within 15 s is not 90 % within 20 s)."""
 
 
 class BenchmarksApp(BaseApp):
@@ -304,7 +302,7 @@ class BenchmarksApp(BaseApp):
             record = {"KPI": self._names[kpi_id], "Unit": self._units[kpi_id]}
             record["Yours"] = yours.get(kpi_id)
             record["Yours within (s)"] = (
-                self._your_threshold_s() if kpi_id == _THRESHOLD_KPI else None
+                self._your_threshold_s() if kpi_id == THRESHOLD_KPI else None
             )
             for tier, label in _TIER_NAMES.items():
                 found = rows[(rows["kpi"] == kpi_id) & (rows["tier"] == tier)]
@@ -353,7 +351,7 @@ class BenchmarksApp(BaseApp):
                 for sector in SECTORS
             ]
             mine = format_value(yours.get(kpi_id), unit) if kpi_id in yours else ""
-            if mine and kpi_id == _THRESHOLD_KPI:
+            if mine and kpi_id == THRESHOLD_KPI:
                 mine += self._your_threshold_text()
             body.append(
                 f"<tr><th style='text-align: left; padding: 4px 8px'>"

@@ -11,6 +11,10 @@ from kpikit.catalog._registry import CHANNELS, KPI_IDS, SECTORS, TIERS
 
 _TIER_ORDER = ("average", "target", "world_class")
 
+THRESHOLD_KPI = "service_level"
+"""The KPI measured at an answer threshold, whose rows give it in ``threshold_s``: a range and
+a value compare only at the same threshold (90 % within 15 s is not 90 % within 20 s)."""
+
 BENCHMARK_COLUMNS = (
     "kpi",
     "sector",

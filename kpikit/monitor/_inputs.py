@@ -6,6 +6,7 @@ import pandas as pd
 
 from kpikit.forecast._series import FREQS
 from kpikit.monitor._plan import INTRADAY_FREQS
+from kpikit.periods import period_steps
 
 _FORECAST_COLUMNS = ("period", "volume", "aht_s")
 
@@ -166,8 +167,8 @@ def on_grid(argument, periods, grid, length):
             f"Value of {argument!r} has no period on {day:%Y-%m-%d}, the day monitored; its "
             f"periods run from {periods.min()} to {periods.max()}"
         )
-    steps = periods.sort_values().to_series().diff().dropna()
-    step = steps.min() if len(steps) else None  # one period alone has no spacing
+    steps = period_steps(periods)  # one period alone has no spacing
+    step = None if steps is None else pd.Timedelta(seconds=steps[0])
     if step is not None and step > length:
         raise ValueError(
             f"Value of {argument!r} must not have periods spaced more widely than the "

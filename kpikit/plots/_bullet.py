@@ -11,6 +11,7 @@ from kpikit._validators import check_choice, check_number
 from kpikit.catalog import KPI_IDS, catalog
 from kpikit.catalog import benchmarks as load_benchmarks
 from kpikit.catalog import kpi as kpi_definition
+from kpikit.catalog._benchmarks import THRESHOLD_KPI
 from kpikit.display import DIRECTION_HINTS, UNIT_SYMBOLS
 from kpikit.plots._doc import shared_parameters
 from kpikit.plots._engine import (
@@ -34,8 +35,6 @@ _VALUE_COLOR = "#222222"
 _TARGET_COLOR = "#D55E00"
 _HEALTHY = ("Healthy band", "rgba(0, 158, 115, 0.25)")
 _ROW_PX = 92
-_THRESHOLD_KPI = "service_level"
-"""The KPI measured at an answer threshold: ``threshold_s`` applies to its value only."""
 _Y_AXIS = {"visible": False, "range": [-0.6, 0.6], "fixedrange": True, "automargin": False}
 
 
@@ -172,7 +171,7 @@ def sector_overview(
         suffix = "" if position == 0 else str(position + 1)
         top = 1 - position * (span + gap)
         rows = bench[bench["kpi"] == kpi_id]
-        within = _within(threshold_s) if kpi_id == _THRESHOLD_KPI else ""
+        within = _within(threshold_s) if kpi_id == THRESHOLD_KPI else ""
         row_traces, (low, high) = _row(
             kpi_id,
             rows,

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from kpikit._validators import check_number
+from kpikit.periods import period_steps
 from kpikit.queueing._erlang import _erlang_b
 from kpikit.queueing._erlang_a import _flat_figures
 from kpikit.queueing._inputs import (
@@ -95,25 +96,6 @@ def frame_inputs(frame, aht_s, interval_s, volume_quantile, level):
     skip = {column, *_BOUNDS[column], *_KEY_COLUMNS}
     keys = frame[[name for name in frame.columns if name not in skip]].reset_index(drop=True)
     return volume, aht_s, interval_s, keys
-
-
-def period_steps(periods) -> tuple[float, float] | None:
-    """The smallest step between consecutive distinct period starts, seconds: in real elapsed
-    time and on the wall clock (they differ across a DST change of zone-aware starts, where a
-    day is 23 or 25 hours long but still a day); None for fewer than two starts, or starts
-    that are not times.
-
-    >>> period_steps(pd.Series(pd.date_range("2026-03-02 09:00", periods=3, freq="h")))
-    (3600.0, 3600.0)
-    """
-    if not pd.api.types.is_datetime64_any_dtype(periods):
-        return None
-    ordered = pd.Series(periods.dropna().unique()).sort_values()
-    if len(ordered) < 2:
-        return None
-    elapsed = ordered.diff().dt.total_seconds().min()
-    local = ordered.dt.tz_localize(None) if ordered.dt.tz is not None else ordered
-    return float(elapsed), float(local.diff().dt.total_seconds().min())
 
 
 def _check_spacing(periods, interval_s) -> None:
