@@ -516,18 +516,22 @@ def test_staffing_plan_by_hand():
     assert plan["required"].tolist() == [14, 14, 0]
     assert plan["scheduled_required"].tolist() == [20, 20, 0]  # 14 / 0.7
     assert plan["staffed"].tolist() == [12.0, 16.0, 0.0]
-    assert plan["gap"].tolist() == [-2.0, 2.0, 0.0]
-    assert plan["scheduled_gap"].round(3).tolist() == [-2.857, 2.857, 0.0]  # 2 / 0.7
+    # 13 agents give 79.559 %, 14 give 88.835 %: 80 % is crossed at
+    # 13 + (80 - 79.559) / (88.835 - 79.559) = 13.0475 agents, the gap measured from there
+    assert plan["fractional_required"][:2].round(4).tolist() == [13.0475, 13.0475]
+    assert plan["gap"].round(4).tolist() == [-1.0475, 2.9525, 0.0]  # 12 - 13.0475, 16 - ...
+    assert plan["scheduled_gap"].round(3).tolist() == [-1.496, 4.218, 0.0]  # / 0.7
     assert plan["short"].tolist() == [True, False, False]
     # the roster's service: Erlang C with 12 and 16 agents; nothing to measure at 10:00
     assert plan["service_level"][:2].round(1).tolist() == [64.0, 97.1]
     assert math.isnan(plan["service_level"][2])
     totals = whatif.plan_totals(plan)
-    # (64.0 + 97.1) / 2 of the 200 calls in time; 2 agents short for half an hour
+    # (64.0 + 97.1) / 2 of the 200 calls in time; 1.0475 agents short for half an hour
     assert totals["service_level"] == pytest.approx(
         (queueing.service_level(100, 180, 12) + queueing.service_level(100, 180, 16)) / 2
     )
-    assert totals["short_agent_hours"] == 1.0 and totals["short_intervals"] == 1
+    assert totals["short_agent_hours"] == pytest.approx(0.5237, abs=1e-4)
+    assert totals["short_intervals"] == 1
     assert totals["peak_required"] == 14 and totals["intervals"] == 2
     assert totals["below_target"] == 1 and totals["contacts"] == 200.0
     # the threshold follows kk.options when not given: 40 s needs 13 agents (79.6 % at 20 s)
@@ -596,6 +600,37 @@ def test_compare_a_base_without_a_finite_asa(volume, agents):
     # no ASA to start the rule from: CSAT is not projected (an infinite start gave +inf, kept
     # at 100), and the note says why
     assert math.isnan(csat["alternative"]) and "no ASA to start from" in csat["note"]
+
+
+def test_a_roster_is_short_exactly_where_it_misses_a_target():
+    # 100 calls of 180 s per half hour (A = 10), 80 % in 20 s: 13 agents give 79.559 %,
+    # 14 give 88.835 %, so 80 % is reached at 13.0475 agents (see test_staffing_plan_by_hand).
+    # 13.5 on the phones answer 79.559 + 0.5 * (88.835 - 79.559) = 84.197 %: not short,
+    # although fewer than the whole 14 required; 13 answer 79.559 %: short by 0.0475
+    forecast = pd.DataFrame(
+        {
+            "period": pd.to_datetime(["2024-03-04 09:00", "2024-03-04 09:30"]),
+            "interval_s": 1800.0,
+            "volume": 100.0,
+            "aht_s": 180.0,
+        }
+    )
+    plan = whatif.staffing_plan(forecast, staffed=[13.5, 13.0])
+    assert plan["required"].tolist() == [14, 14]
+    assert plan["service_level"].round(3).tolist() == [84.197, 79.559]
+    assert plan["short"].tolist() == [False, True]
+    totals = whatif.plan_totals(plan)
+    assert totals["short_intervals"] == totals["below_target"] == 1
+    assert totals["short_agent_hours"] == pytest.approx(0.0475 * 0.5, abs=1e-4)
+    # an occupancy cap of 70 % needs 15 agents: occupancy 10/14 = 71.43 % at 14, 10/15 =
+    # 66.67 % at 15, the cap reached at 14 + (71.43 - 70) / (71.43 - 66.67) = 14.3 agents.
+    # 14.2 answer 88.8 % or more, within the SL target, but are 70.48 % busy: short of the cap
+    capped = whatif.staffing_plan(forecast, staffed=[14.2, 14.4], max_occupancy=70)
+    assert capped["fractional_required"].round(2).tolist() == [14.3, 14.3]
+    assert capped["occupancy"].round(2).tolist() == [70.48, 69.52]
+    assert capped["short"].tolist() == [True, False]
+    totals = whatif.plan_totals(capped)
+    assert (totals["short_intervals"], totals["below_target"]) == (1, 0)
 
 
 def test_a_plan_for_a_volume_quantile_judges_the_roster_on_that_volume():

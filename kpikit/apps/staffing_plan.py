@@ -232,6 +232,7 @@ def plan_sheet(plan) -> Sheet:
             "Contacts (forecast)": active["volume"],
             "AHT (s)": active["aht_s"],
             "Agents required": active["required"],
+            "Agents reaching the targets": active["fractional_required"],
             "Agents staffed": active["staffed"],
             "Gap": active["gap"],
             "Service level (%)": active["service_level"],

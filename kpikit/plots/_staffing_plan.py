@@ -46,13 +46,13 @@ def staffing_plan(plan, *, target_sl=80.0, title=None, height=None):
     Parameters
     ----------
     plan : DataFrame
-        One row per interval of one day: ``period, volume, required, staffed, gap,
-        service_level`` as :func:`kpikit.whatif.staffing_plan` gives (``gap = staffed -
-        required``). The intervals are labelled by time of day, so a plan over several days is
-        refused; on the night the clocks go back, the repeated times carry their UTC offset
-        (``01:00-04:00``, ``01:00-05:00``). Refused: periods that are not datetimes, a row
-        without a period, two rows for one period, text, infinity, a count below 0 and a
-        service level outside 0-100.
+        One row per interval of one day: ``period, volume, required, staffed, gap, service_level``
+        as :func:`kpikit.whatif.staffing_plan` gives (``gap = staffed - fractional_required``: a
+        short bar reaches the agents that meet the targets). The intervals are labelled by time of
+        day, so a plan over several days is refused; on the night the clocks go back, the repeated
+        times carry their UTC offset (``01:00-04:00``, ``01:00-05:00``). Refused: periods that are
+        not datetimes, a row without a period, two rows for one period, text, infinity, a count
+        below 0 and a service level outside 0-100.
     target_sl : float, default=80.0
         Service-level target, percent (a dashed line; intervals below it are marked ✘).
 

@@ -33,6 +33,8 @@ _PLAN_COLUMNS = ("period", "volume", "aht_s")
 """Columns a :func:`staffing_plan` reads from its forecast's intervals."""
 _AVERAGE_NEEDS = pd.Timedelta("35D")
 _WEEK = pd.Timedelta("7D")
+_MET_WITHIN = 1e-9
+"""A roster this close to its target meets it (as :func:`kpikit.queueing.agents_required`)."""
 
 
 def _contacts(data, channel):
@@ -293,8 +295,17 @@ def staffing_plan(
     ``required`` is :func:`kpikit.queueing.agents_required` on the forecast (agents on the
     phones for the targets); the service each interval reaches with the roster is
     :func:`kpikit.queueing.service_for_roster` with ``staffed`` agents on the phones.
-    ``gap = staffed - required`` (negative: short); ``scheduled_gap`` is the same in
-    scheduled agents, ``gap / (1 - shrinkage)``.
+    ``gap = staffed - fractional_required`` (negative: short); ``scheduled_gap`` is the same
+    in scheduled agents, ``gap / (1 - shrinkage)``.
+
+    The roster is judged on the same scale as its service: ``staffed`` is a real number
+    (``n (1 - shrinkage)``), its figures interpolated between whole counts, and
+    ``fractional_required`` is where those interpolated figures cross their targets. So an
+    interval is ``short`` exactly when the roster misses a target there: its service level
+    is below ``target_sl`` or, with ``max_occupancy``, its occupancy is above the cap.
+    Against the whole ``required``, a roster of 5.96 agents answering 85 % where 5.53 reach
+    80 % would be short of 6. Both count as met within 1e-9 (:func:`plan_totals`'s
+    ``below_target`` too), so float noise on the boundary marks neither.
 
     Parameters
     ----------
@@ -337,15 +348,16 @@ def staffing_plan(
     Examples
     --------
     Two half hours of 100 calls at 180 s (10 Erlangs): 80 % in 20 s needs 14 agents on the
-    phones; 12 give 64.0 %, 16 give 97.1 %:
+    phones; 13 give 79.56 %, 14 give 88.84 %, so the target is crossed at
+    ``13 + (80 - 79.56) / (88.84 - 79.56) = 13.05`` agents. 12 give 64.0 %, 16 give 97.1 %:
 
     >>> frame = pd.DataFrame({"period": pd.to_datetime(["2024-03-04 09:00",
     ...     "2024-03-04 09:30"]), "volume": [100.0, 100.0], "aht_s": 180.0})
     >>> plan = staffing_plan(frame, staffed=[12, 16])
-    >>> plan[["required", "staffed", "gap", "short"]].to_dict("list")
-    {'required': [14, 14], 'staffed': [12.0, 16.0], 'gap': [-2.0, 2.0], 'short': [True, False]}
-    >>> plan["service_level"].round(1).tolist()
-    [64.0, 97.1]
+    >>> plan[["required", "fractional_required", "gap"]].round(2).to_dict("list")
+    {'required': [14, 14], 'fractional_required': [13.05, 13.05], 'gap': [-1.05, 2.95]}
+    >>> plan["short"].tolist(), plan["service_level"].round(1).tolist()
+    ([True, False], [64.0, 97.1])
     """
     from kpikit.queueing import agents_required, service_for_roster
 
@@ -402,9 +414,9 @@ def staffing_plan(
     plan["fractional_required"] = required["fractional_agents"].to_numpy()
     plan["scheduled_required"] = required["scheduled_agents"].to_numpy()
     plan["staffed"] = staffed
-    plan["gap"] = staffed - plan["required"]
+    plan["gap"] = staffed - plan["fractional_required"]
     plan["scheduled_gap"] = plan["gap"] / (1.0 - shrinkage)
-    plan["short"] = plan["gap"] < 0
+    plan["short"] = plan["gap"] < -_MET_WITHIN
     columns = ["service_level", "asa", "occupancy", "overloaded", "backlog"]
     if patience_s is not None:
         columns.insert(3, "abandonment_rate")
@@ -440,7 +452,11 @@ def plan_totals(plan, *, target_sl=80.0):
 
     ``service_level`` is the day's figure weighted by volume (contacts answered in time over
     contacts offered, summed over intervals); ``short_agent_hours`` sums the shortfall
-    ``max(-gap, 0)`` times the interval length.
+    ``max(-gap, 0)`` (agents short of ``fractional_required``) times the interval length;
+    ``short_intervals`` counts the intervals with contacts that are ``short``,
+    ``below_target`` those whose service level is below ``target_sl`` (both met within 1e-9).
+    Without an occupancy cap the two counts are equal; with one, ``short_intervals`` also
+    counts the intervals whose occupancy is above the cap.
 
     Returns
     -------
@@ -468,8 +484,8 @@ def plan_totals(plan, *, target_sl=80.0):
         "peak_required": int(peak["required"]) if peak is not None else 0,
         "peak_period": peak["period"] if peak is not None else None,
         "intervals": int(len(busy)),
-        "short_intervals": int((busy["gap"] < 0).sum()),
+        "short_intervals": int((busy["gap"] < -_MET_WITHIN).sum()),
         "short_agent_hours": float((shortfall * plan["interval_s"].to_numpy() / 3600).sum()),
-        "below_target": int((busy["service_level"] < target_sl).sum()),
+        "below_target": int((busy["service_level"] < target_sl - _MET_WITHIN).sum()),
         "service_level": float(100 * answered / contacts) if contacts > 0 else math.nan,
     }
