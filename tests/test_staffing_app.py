@@ -73,6 +73,61 @@ def test_a_slider_changes_the_figure(generated):
     assert "Sat" in app.plot.figure.layout.title.text
 
 
+def test_the_what_if_aht_change_is_applied_as_set_and_said_where_it_cannot_be(generated):
+    # -120 s on the one interval's AHT of 30 s would leave -90 s: the what-if uses 1 s (a
+    # change of 1 - 30 = -29 s) and says so. The intraday chart applies -120 s to the data's
+    # own AHTs (250 s or more on this data): the one-interval AHT must not change it.
+    what_if = {}
+    for aht in (300, 30):
+        app = StaffingApp(
+            generated,
+            view="whatif",
+            calibrate=False,
+            volume=100,
+            aht_s=aht,
+            aht_change_s=-120,
+            patience_s=0,
+            chart="intraday",
+        )
+        what_if[aht] = [list(t.y) for t in app.plot.figure.data if "what-if" in t.name]
+    assert what_if[300] == what_if[30]
+    week = app._week()
+    day = app._day(week)
+    options = {"interval_s": 1800.0, "shrinkage": 0.3, **app._targets()}
+    expected = queueing.agents_required(week.volume[day], week.aht_s[day] - 120, **options)
+    assert what_if[30] == [expected["raw_agents"].tolist()]  # agents on the phones
+    assert "What-if</b> (AHT -29 s)" in app.summary.value
+    assert (
+        "An AHT change of -120 s on an AHT of 30 s leaves no handle time: the what-if uses "
+        "1 s (a change of -29 s)." in app.message.value
+    )
+    app.aht_s.value = 300  # -120 s on 300 s leaves 180 s: nothing to say
+    assert app.message.value == "" and "What-if</b> (AHT -120 s)" in app.summary.value
+
+
+def test_an_intraday_aht_change_leaving_no_handle_time_is_said():
+    # Monday's two half hours have AHTs of 60 s and 200 s; -120 s leaves 200 - 120 = 80 s in
+    # the second and nothing in the first, where the chart's what-if uses 1 s
+    contacts = pd.DataFrame(
+        {
+            "contact_id": [1, 2],
+            "arrived_at": pd.to_datetime(["2026-01-05 09:00", "2026-01-05 09:30"]),
+            "answered": True,
+            "wait_s": 5.0,
+            "talk_s": [60.0, 200.0],
+        }
+    )
+    app = StaffingApp(
+        contacts, view="whatif", chart="intraday", calibrate=False, aht_s=300, aht_change_s=-120
+    )
+    assert (
+        "An AHT change of -120 s leaves no handle time in 1 of 2 intervals of Mon in the data "
+        "(AHT as low as 60 s): there the chart uses 1 s for the what-if." in app.message.value
+    )
+    app.chart.value = "curve"
+    assert app.message.value == ""
+
+
 def test_redraws_reuse_what_did_not_change(generated, monkeypatch):
     app = StaffingApp(
         generated, view="whatif", calibrate=False, volume=100, aht_s=180, patience_s=0
@@ -277,9 +332,25 @@ def test_day_plan_is_the_forecast_against_the_roster(generated):
         )["service_level"].item()
     )
     assert "20 agents scheduled per interval, 30% of their time away" in app.plan_summary.value
-    # gap = staffed - required, marked short below zero
-    assert (app.plan["gap"] == app.plan["staffed"] - app.plan["required"]).all()
+    # gap = staffed - fractional_required, marked short below zero
+    assert (app.plan["gap"] == app.plan["staffed"] - app.plan["fractional_required"]).all()
     assert (app.plan["short"] == (app.plan["gap"] < 0)).all()
+
+
+def test_the_plan_is_short_where_its_service_level_misses_the_target(generated):
+    # 14:00 on the next day: 5.96 agents on the phones, 5.53 reach 80 % (6 whole agents
+    # required): 84.7 % answered in time, so not short (it was, against the whole 6)
+    app = StaffingApp(generated, calibrate=False)
+    row = app.plan.set_index(app.plan["period"].dt.strftime("%H:%M")).loc["14:00"]
+    assert (row["required"], round(row["fractional_required"], 2)) == (6, 5.53)
+    assert (round(row["staffed"], 2), round(row["service_level"], 1)) == (5.96, 84.7)
+    assert not row["short"]
+    busy = app.plan[app.plan["volume"] > 0]
+    assert (busy["short"] == (busy["service_level"] < 80)).all()
+    totals = whatif.plan_totals(app.plan, target_sl=80)
+    assert totals["short_intervals"] == totals["below_target"] == 5
+    assert "short in 5 of 20 intervals" in app.plan_summary.value
+    assert "5 intervals below target" in app.plan_summary.value
 
 
 def test_days_offered_and_a_day_without_history(generated):

@@ -39,6 +39,8 @@ INTERVALS = {"15min": 900.0, "30min": 1800.0, "hour": 3600.0}
 """Interval lengths offered, in seconds."""
 
 
+MIN_WHAT_IF_AHT_S = 1.0
+"""Shortest AHT a what-if uses, seconds: an AHT change leaving less is applied down to it."""
 _CACHED_FIGURES = 16
 """Figures kept for reuse (switching charts back and forth redraws without rebuilding)."""
 _CELL = "padding: 3px 10px; border-bottom: 1px solid #e5e5e5"
@@ -443,19 +445,18 @@ class StaffingApp(BaseApp):
         week = self._week()
         interval_s = INTERVALS[self.interval.value]
         targets = self._targets()
-        aht_change = max(self.aht_change_s.value, 1.0 - self.aht_s.value)
         inputs = (
             self.interval.value,
             self.volume.value,
             self.aht_s.value,
             self.shrinkage.value,
             self.cost_per_agent_hour.value,
-            aht_change,
+            self.aht_change_s.value,
             self.volume_change_pct.value,
             *targets.values(),
         )
         if inputs != self._evaluated:  # a change of chart or weekday evaluates nothing anew
-            self._evaluate(week, interval_s, targets, aht_change)
+            self._evaluate(week, interval_s, targets)
             self._evaluated = inputs
         if view == "plan":
             self._update_plan(targets)
@@ -463,11 +464,14 @@ class StaffingApp(BaseApp):
         if view == "backtest":
             self._update_backtest()
             return
+        notes = self._handle_time_notes(week)
+        if notes:  # the message area was cleared by the change that brought us here
+            self.show_error("\n".join(notes))
         key = self._figure_key(inputs)
         if key != self._shown:  # e.g. a what-if slider leaves the curve as it is
             figure = self._figures.get(key)
             if figure is None:
-                figure = self._figure(week, interval_s, targets, aht_change)
+                figure = self._figure(week, interval_s, targets)
                 if len(self._figures) >= _CACHED_FIGURES:
                     self._figures.pop(next(iter(self._figures)))
                 self._figures[key] = figure
@@ -590,8 +594,38 @@ class StaffingApp(BaseApp):
             return (chart, *inputs[:3], *inputs[7:])
         return (chart, self.weekday.value, *inputs)
 
-    def _evaluate(self, week, interval_s, targets, aht_change) -> None:
-        """Evaluate the situation and the what-if; fill the summary and the comparison."""
+    def _handle_time_notes(self, week) -> list[str]:
+        """Where the what-if's AHT change leaves no handle time (an AHT + change below 1 s),
+        said with the values: there the what-if uses 1 s (as :meth:`_evaluate` and
+        :meth:`_intraday_figure` do), never a change cut back silently."""
+        change, aht_s = self.aht_change_s.value, self.aht_s.value
+        notes = []
+        if aht_s + change < MIN_WHAT_IF_AHT_S:
+            notes.append(
+                f"An AHT change of {change:g} s on an AHT of {aht_s:g} s leaves no handle "
+                f"time: the what-if uses {MIN_WHAT_IF_AHT_S:g} s (a change of "
+                f"{MIN_WHAT_IF_AHT_S - aht_s:g} s)."
+            )
+        if self.chart.value == "intraday":
+            day = self._day(week)
+            busy = day[week.volume[day] > 0]
+            emptied = week.aht_s[busy] + change < MIN_WHAT_IF_AHT_S
+            if emptied.any():
+                notes.append(
+                    f"An AHT change of {change:g} s leaves no handle time in "
+                    f"{int(emptied.sum())} of {busy.size} intervals of {self.weekday.value} in "
+                    f"the data (AHT as low as {week.aht_s[busy].min():.0f} s): there the chart "
+                    f"uses {MIN_WHAT_IF_AHT_S:g} s for the what-if."
+                )
+        return notes
+
+    def _evaluate(self, week, interval_s, targets) -> None:
+        """Evaluate the situation and the what-if; fill the summary and the comparison.
+
+        An AHT change that would leave less than 1 s of handle time is applied as far as
+        1 s (:meth:`_handle_time_notes` says so); the what-if is named by the change applied.
+        """
+        aht_change = max(self.aht_change_s.value, MIN_WHAT_IF_AHT_S - self.aht_s.value)
         base = whatif.Scenario(
             volume=self.volume.value,
             aht_s=self.aht_s.value,
@@ -613,7 +647,7 @@ class StaffingApp(BaseApp):
         self.summary.value = self._summary_html(what_if)
         self.comparison_table.value = _comparison_html(self.comparison, what_if)
 
-    def _figure(self, week, interval_s, targets, aht_change):
+    def _figure(self, week, interval_s, targets):
         """The chart picked with ``chart``, built from the current values."""
         agents = int(self.evaluation.value("agents"))
         if self.chart.value == "curve":
@@ -633,7 +667,7 @@ class StaffingApp(BaseApp):
                 agents=agents,
             )
         if self.chart.value == "intraday":
-            return self._intraday_figure(week, interval_s, targets, aht_change)
+            return self._intraday_figure(week, interval_s, targets)
         return plots.patience_curve(self._patience_curve, patience_s=targets["patience_s"])
 
     def _curve_agents(self, agents, targets):
@@ -644,7 +678,9 @@ class StaffingApp(BaseApp):
             lowest = max(lowest, math.floor(load) + 1)
         return np.arange(lowest, agents + max(8, math.ceil(0.3 * agents)) + 1)
 
-    def _intraday_figure(self, week, interval_s, targets, aht_change):
+    def _intraday_figure(self, week, interval_s, targets):
+        """Agents through the weekday, now and with the what-if: each interval's AHT plus the
+        change as set (at least 1 s, said in :meth:`_handle_time_notes`)."""
         day = self._day(week)
         volume, aht_s = week.volume[day], week.aht_s[day]
         if not (volume > 0).any():
@@ -656,7 +692,7 @@ class StaffingApp(BaseApp):
         plan.insert(0, "label", [week.labels[position].split(" ")[1] for position in day])
         alternative = queueing.agents_required(
             volume * (1 + self.volume_change_pct.value / 100),
-            np.maximum(aht_s + aht_change, 1.0),
+            np.maximum(aht_s + self.aht_change_s.value, MIN_WHAT_IF_AHT_S),
             **options,
         )
         return plots.intraday_staffing(
