@@ -74,6 +74,20 @@ def test_glossary_bad_calculator_input_is_a_message_not_an_exception(data):
     assert "role='alert'" in app.result.value
 
 
+def test_glossary_a_fractional_count_is_refused_in_words(data):
+    # 12.5 contacts offered was shown as "Offered = 12" beside a bullet chart at 12.5
+    app = GlossaryApp(data, kpi="contacts_offered")
+    app.calculator_inputs["offered"].value = 12.5
+    assert math.isnan(app.result_value)
+    assert "role='alert'" in app.result.value
+    assert (
+        "Value of &#x27;offered&#x27; must be a finite whole number &gt;= 0 but received: 12.5"
+        in app.result.value
+    )
+    app.calculator_inputs["offered"].value = 12.0  # a whole count, though typed as a float
+    assert app.result_value == 12.0
+
+
 def test_glossary_switching_kpi_rebuilds_calculator_and_redraws(data):
     app = GlossaryApp(data, kpi="aht")
     before = figure_state(app.chart.figure)

@@ -73,9 +73,27 @@ def test_large_totals_give_their_value_not_infinity(kpi_id, inputs, expected):
         ("aht", {"talk_s": 1e308, "hold_s": 1e308, "acw_s": 0, "answered": 1}),  # gave inf
         ("schedule_conformance", {"handling_s": 1e308, "available_s": 1e308, "scheduled_s": 1}),
         ("occupancy", {"handling_s": 1e308, "available_s": 1e308}),  # "they give nan"
-        ("aht", {"talk_s": 1e308, "hold_s": 0, "acw_s": 0, "answered": 1e-300}),
+        # 100 * 1e308 / 1e-300 s overflows the value itself (AHT over answered = 1e-300 did;
+        # a count is now a whole number, and 1e308 s / 1 answered is finite)
+        ("schedule_conformance", {"handling_s": 1e308, "available_s": 0, "scheduled_s": 1e-300}),
     ],
 )
 def test_sums_or_values_beyond_float_range_are_refused(kpi_id, inputs):
     with pytest.raises(ValueError, match=f"Inputs of '{kpi_id}' are too large to compute with"):
         calculate(kpi_id, **inputs)
+
+
+def test_counts_are_whole_numbers_and_sums_may_have_fractions():
+    # Counts of contacts (rule "1 for ...") refuse 12.5; sums of seconds, QA points and cost
+    # take it: AHT = 100.5 s / 1 answered = 100.5 s; QA = 170.5 points / 2 evaluated = 85.25
+    counts = [name for name, component in kk.catalog.components().items() if component.is_count]
+    assert "offered" in counts and "csat_satisfied" in counts and "nps_promoters" in counts
+    assert not {"talk_s", "qa_points", "cost", "handling_s"} & set(counts)
+    for kpi in kk.catalog.KPI_IDS:
+        for item in kk.kpi(kpi).calculator:
+            if item.name in counts:
+                with pytest.raises(ValueError, match=f"'{item.name}' must be a finite whole"):
+                    calculate(kpi, **{item.name: 12.5})
+    assert calculate("aht", talk_s=100.5, hold_s=0, acw_s=0, answered=1) == 100.5
+    assert calculate("qa_score", qa_points=170.5, qa_evaluated=2) == 85.25
+    assert calculate("contacts_offered", offered=12.0) == 12.0  # a whole float is a count

@@ -3,7 +3,7 @@
 import math
 
 from kpikit._validators import check_choice, check_number
-from kpikit.catalog._registry import kpi
+from kpikit.catalog._registry import components, kpi
 from kpikit.options import OPTION_NAMES, Options
 
 
@@ -20,7 +20,9 @@ def calculate(kpi_id: str, /, **inputs) -> float:
         One of :data:`kpikit.catalog.KPI_IDS`.
     **inputs : float or option value
         Non-negative totals named as the components of the KPI's sums (``kpi(kpi_id).calculator``
-        lists them for the default options; counts, seconds or currency). An input left out
+        lists them for the default options; counts, seconds or currency). A count of contacts
+        (``offered``, ``answered``, ``csat_satisfied``, ...) is a whole number; sums of seconds,
+        QA points or cost may have fractions (:attr:`Component.is_count`). An input left out
         takes its worked-example value. A variant option of the KPI (``sl_abandoned="met"``,
         ``fcr_method="survey"``, ...) switches to that variant's sums and inputs. A variant
         that changes how the contacts behind a total are counted, not the sums
@@ -38,9 +40,9 @@ def calculate(kpi_id: str, /, **inputs) -> float:
     ------
     ValueError
         Unknown ``kpi_id`` or input name, an option that does not change this KPI's formula, a
-        negative or non-finite input, or inputs that contradict each other (more answered
-        within the threshold than offered, a percent above 0 of a zero total, or NPS promoters
-        and detractors adding up to more than the responses, for example).
+        negative or non-finite input, a count that is not a whole number, or inputs that contradict
+        each other (more answered within the threshold than offered, a percent above 0 of a zero
+        total, or NPS promoters and detractors adding up to more than the responses, for example).
     TypeError
         An input that is not a number.
 
@@ -70,6 +72,10 @@ def calculate(kpi_id: str, /, **inputs) -> float:
     20.0
     >>> calculate("contacts_offered", offered=200)
     200.0
+    >>> calculate("contacts_offered", offered=12.5)
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'offered' must be a finite whole number >= 0 but received: 12.5
     """
     definition = kpi(kpi_id)
     variant_options = {variant.option for variant in definition.variants}
@@ -88,7 +94,12 @@ def calculate(kpi_id: str, /, **inputs) -> float:
         check_choice("inputs", name, names, f"an input of the {kpi_id!r} calculator")
     values = {
         name: float(
-            check_number(name, inputs.get(name, definition.worked_example[name]), minimum=0)
+            check_number(
+                name,
+                inputs.get(name, definition.worked_example[name]),
+                minimum=0,
+                integer=components()[name].is_count,
+            )
         )
         for name in names
     }

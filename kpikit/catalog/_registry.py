@@ -72,6 +72,16 @@ class Component:
     uses: tuple[str, ...]
     options: tuple[str, ...]
 
+    @property
+    def is_count(self) -> bool:
+        """True when the component counts contacts (its rule adds 1 per contact), so that a
+        total of it is a whole number; False for sums of seconds, points or currency.
+
+        >>> components()["offered"].is_count, components()["talk_s"].is_count
+        (True, False)
+        """
+        return self.rule.startswith("1 for ")
+
 
 @dataclass(frozen=True)
 class Variant:
