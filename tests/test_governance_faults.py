@@ -1,9 +1,16 @@
 """Faults a probe found in governance: the null group of a categorical column, the dashboard's
 ``as_of``, the daily report's actions due soon, long breach ids, databases without a
-register, paths with URL characters, periods that are not period starts, and a row of
-``actions()`` given back to ``record()``. Each test failed before its fix."""
+register, paths with URL characters, periods that are not period starts, a row of
+``actions()`` given back to ``record()``, readers waiting for an SQLite writer's lock, and the
+database's errors raised as SQLAlchemy's with the SQL and the authors' text. Each test failed
+before its fix."""
 
+import shutil
+import sqlite3
+import subprocess
+import threading
 import warnings
+from contextlib import closing, contextmanager
 
 import pandas as pd
 import pytest
@@ -221,3 +228,102 @@ def test_a_row_of_actions_can_be_recorded_not_registered(tmp_path):
         ]
         with pytest.raises(ValueError, match=r"row of ActionRegister.actions\(\), not of"):
             register.register(row)
+
+
+# --- 9. readers took the SQLite write lock ------------------------------------------------------
+
+
+@contextmanager
+def _locked(path, mode="IMMEDIATE"):
+    """Another connection holding ``path``'s lock: IMMEDIATE is a writer's (others may still
+    read), EXCLUSIVE keeps readers out too of a file not in WAL mode."""
+    holder = sqlite3.connect(path, isolation_level=None)
+    try:
+        holder.execute(f"BEGIN {mode}")
+        yield
+    finally:
+        holder.close()  # rolls the transaction back, releasing the lock
+
+
+def test_readers_go_ahead_while_a_writer_holds_the_lock(tmp_path):
+    # Every transaction began IMMEDIATE, reads too: a reader queued for the write lock (the
+    # register's 60 s busy timeout) although the file is in WAL mode so that it need not.
+    path = tmp_path / "actions.sqlite"
+    with ActionRegister(f"sqlite:///{path}") as register:
+        register.record(BREACH, author="Ana", owner="Lakeside lead")
+    read = {}
+
+    def reader():
+        with ActionRegister(f"sqlite:///{path}", create=False) as reopened:
+            read["actions"] = reopened.actions()
+            read["state"] = reopened.state("b")
+            read["history"] = reopened.history()
+
+    with _locked(path):
+        thread = threading.Thread(target=reader)
+        thread.start()
+        thread.join(timeout=30)
+        done_under_lock = not thread.is_alive()
+    thread.join()  # a reader that waited for the lock ends once it is released
+    assert done_under_lock, "the reader waited for the writer's lock"
+    # one breach, one event: the owner Ana set
+    assert read["actions"][["breach_id", "owner"]].values.tolist() == [["b", "Lakeside lead"]]
+    assert read["state"]["owner"].value == "Lakeside lead"
+    assert read["history"]["author"].tolist() == ["Ana"]
+
+
+# --- 10. the database's errors as SQLAlchemy's, with the SQL and the authors' text ----------------
+
+
+@contextmanager
+def _immutable(path):
+    """``path`` made read-only even for root, whom file modes do not stop (``chattr +i``)."""
+    if shutil.which("chattr") is None:
+        pytest.skip("chattr is not installed")
+    made = subprocess.run(["chattr", "+i", str(path)], capture_output=True, check=False)
+    if made.returncode != 0:
+        pytest.skip(f"chattr +i failed here (needs root and ext4 or alike): {made.stderr!r}")
+    try:
+        yield
+    finally:
+        subprocess.run(["chattr", "-i", str(path)], check=True)
+
+
+@pytest.mark.parametrize("refusal", ["read-only", "locked"])
+def test_a_refused_write_names_the_register_and_why_not_the_sql(tmp_path, refusal):
+    path = tmp_path / "actions.sqlite"
+    with ActionRegister(f"sqlite:///{path}") as register:
+        register.register(BREACH)
+    # the lock is held past a busy timeout of a tenth of a second
+    url = f"sqlite:///{path}" + ("?timeout=0.1" if refusal == "locked" else "")
+    reason = (
+        "attempt to write a readonly database" if refusal == "read-only" else "database is locked"
+    )
+    refused = _immutable(path) if refusal == "read-only" else _locked(path)
+    with refused, ActionRegister(url, create=False) as register:
+        with pytest.raises(ValueError) as raised:
+            register.record("b", author="Ana", comment="private note")
+    message = str(raised.value)
+    assert message.startswith(f"The register {url} could not be written ({reason}); nothing")
+    assert "\n" not in message and "INSERT" not in message and "private note" not in message
+    assert raised.value.__cause__ is None and raised.value.__suppress_context__
+    with ActionRegister(url, create=False) as reopened:
+        assert reopened.history().empty  # nothing was written
+
+
+def test_a_refused_read_names_the_register_and_why(tmp_path):
+    # a file in rollback-journal mode (another application's) keeps readers out while a
+    # writer holds its EXCLUSIVE lock; past the busy timeout the read fails
+    path = tmp_path / "actions.sqlite"
+    with ActionRegister(f"sqlite:///{path}") as register:
+        register.register(BREACH)
+    with closing(sqlite3.connect(path)) as connection:
+        connection.execute("PRAGMA journal_mode=DELETE")
+    url = f"sqlite:///{path}?timeout=0.1"
+    with ActionRegister(url, create=False) as register, _locked(path, "EXCLUSIVE"):
+        for read in (register.actions, register.history, lambda: register.state("b")):
+            with pytest.raises(
+                ValueError,
+                match=r"^The register .* could not be read \(database is locked\)\. Check",
+            ):
+                read()

@@ -7,9 +7,9 @@ were in, in ``time_zone``, so that they are given back in it. A breach whose tim
 has none there, and its times are read as UTC, as the deadlines of a register opened before
 ``time_zone`` existed are (that column is then added).
 
-On SQLite, transactions begin ``IMMEDIATE`` and the file is in WAL mode, so concurrent writers
-queue for the lock; elsewhere the breach's row is locked with ``SELECT ... FOR UPDATE`` (see
-:mod:`kpikit.governance.register`).
+On SQLite, the file is in WAL mode and transactions that write (opened on :func:`writing`)
+begin ``IMMEDIATE``, so concurrent writers queue for the lock while readers go ahead; elsewhere
+the breach's row is locked with ``SELECT ... FOR UPDATE`` (see :mod:`kpikit.governance.register`).
 """
 
 import datetime as dt
@@ -178,19 +178,31 @@ def sqlite_url(path: Path) -> str:
     return URL.create(drivername="sqlite", database=str(path)).render_as_string()
 
 
+WRITES = "kpikit_writes"
+"""The execution option of a transaction that writes (see :func:`writing`)."""
+
+BUSY_TIMEOUT = 60
+"""Seconds an SQLite connection waits for another's lock before "database is locked", unless
+the URL says otherwise (``?timeout=5``)."""
+
+
 def open_engine(url: str, *, wal: bool = True):
     """A SQLAlchemy engine for the register at ``url``. On SQLite each connection lets
-    SQLAlchemy open its transactions (then IMMEDIATE) and turns foreign keys on; with ``wal``
-    the file is put in WAL mode, which it keeps. A register opened with ``create=False``
-    passes ``wal=False``: its file, perhaps another application's, is then left in its mode
-    (a register kpikit created is in WAL mode already)."""
+    SQLAlchemy open its transactions and turns foreign keys on; a transaction begins IMMEDIATE
+    when it writes (:func:`writing`), deferred when it only reads. With ``wal`` the file is put
+    in WAL mode, which it keeps. A register opened with ``create=False`` passes ``wal=False``:
+    its file, perhaps another application's, is then left in its mode (a register kpikit
+    created is in WAL mode already)."""
     from sqlalchemy import create_engine, event
+    from sqlalchemy.engine import make_url
 
     path = sqlite_path(url)
     if path is None:
         return create_engine(url, pool_pre_ping=True)
     path.parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": 60})
+    # connect_args would override the URL's timeout
+    timeout = {} if "timeout" in make_url(url).query else {"timeout": BUSY_TIMEOUT}
+    engine = create_engine(url, connect_args=timeout)
 
     @event.listens_for(engine, "connect")
     def _on_connect(connection, _record):
@@ -203,9 +215,21 @@ def open_engine(url: str, *, wal: bool = True):
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A writer takes the write lock as it begins: two deferred transactions that read and
+        # then write would each wait for the other to end its read, and one fails at once
+        # (SQLITE_BUSY, which the busy timeout does not wait out). A reader needs no lock in
+        # WAL mode, so it begins deferred and goes ahead while a writer holds the lock.
+        writes = connection.get_execution_options().get(WRITES, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")
 
     return engine
+
+
+def writing(engine):
+    """``engine`` for transactions that write: on SQLite they begin IMMEDIATE (see
+    :func:`open_engine`); another database ignores the option. It shares ``engine``'s
+    connections."""
+    return engine.execution_options(**{WRITES: True})
 
 
 def create_tables(engine) -> None:
@@ -214,7 +238,7 @@ def create_tables(engine) -> None:
 
     metadata = tables()[2]
     try:
-        metadata.create_all(engine)
+        metadata.create_all(writing(engine))
     except SQLAlchemyError:
         # Another process may have created them at the same moment.
         names = set(inspect(engine).get_table_names())
@@ -242,7 +266,7 @@ def add_time_zone(engine) -> None:
     if "time_zone" in {column["name"] for column in inspector.get_columns("kpikit_breaches")}:
         return
     try:
-        with engine.begin() as connection:
+        with writing(engine).begin() as connection:
             connection.exec_driver_sql(
                 "ALTER TABLE kpikit_breaches ADD COLUMN time_zone VARCHAR(64)"
             )

@@ -25,6 +25,7 @@ import json
 import os
 import re
 from collections.abc import Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,6 +54,7 @@ from kpikit.governance._store import (
     tables,
     utc_instant,
     utc_now,
+    writing,
 )
 
 __all__ = [
@@ -133,7 +135,9 @@ class ActionRegister:
     ----------
     url : str, default=None
         A SQLAlchemy URL; default :func:`default_url` (an SQLite file in the data folder,
-        created with its folder on first use). ``postgresql://...`` uses psycopg 3.
+        created with its folder on first use). ``postgresql://...`` uses psycopg 3. An SQLite
+        URL may set how long a write waits for another writer's lock (``?timeout=5``, in
+        seconds; 60 by default).
     create : bool, default=True
         Create the tables when they are missing. With False an SQLite file that does not
         exist is not created either: :meth:`actions` and :meth:`history` are then empty; a
@@ -144,7 +148,9 @@ class ActionRegister:
     ValueError
         A URL the database cannot be opened at (an unknown driver, a file that is not an
         SQLite database, a folder, a server that does not answer), saying why; with
-        ``create=False``, a database without the register's tables.
+        ``create=False``, a database without the register's tables. Every method raises it
+        too when the database fails (a read-only file, a lock held past the busy timeout),
+        naming the register and the database's reason.
 
     Examples
     --------
@@ -175,19 +181,12 @@ class ActionRegister:
         if not create and sqlite_path(self.url) and not sqlite_path(self.url).exists():
             self._missing = True
             return
-        from sqlalchemy.exc import ArgumentError, DatabaseError
-
-        try:
+        with self._database_errors("Value of 'url' does not open a register: {url} ({reason})"):
             self._engine = open_engine(self.url, wal=create)
             if create:
                 create_tables(self._engine)
             missing = missing_tables(self._engine)
             add_time_zone(self._engine)
-        except (ArgumentError, DatabaseError) as error:  # no such driver, not a database...
-            reason = getattr(error, "orig", None) or error
-            raise ValueError(
-                f"Value of 'url' does not open a register: {masked(self.url)} ({reason})"
-            ) from error
         if missing:
             # checked here, not at the first read: another application's database (or an
             # empty file) would otherwise fail later with the driver's "no such table"
@@ -234,7 +233,7 @@ class ActionRegister:
         rows = breach_rows(breaches)
         author = _checked_author(author)
         ids = []
-        with self._connection() as connection:
+        with self._writing() as connection:
             for row in rows:
                 insert_breach(connection, row, author)
                 ids.append(row["breach_id"])
@@ -277,7 +276,7 @@ class ActionRegister:
             raise ValueError(f"Nothing to record: pass some of {list(FIELDS)}")
         seen_ids = _seen_ids(seen)
         now = utc_now()
-        with self._connection() as connection:
+        with self._writing() as connection:
             breach_id = self._ensure_breach(connection, breach, author)
             current = latest_changes(connection, breach_id)
             event_ids, conflicts = {}, {}
@@ -299,7 +298,7 @@ class ActionRegister:
         """The latest :class:`Change` of each field set for a breach (empty when none)."""
         if self._engine is None:
             return {}
-        with self._engine.connect() as connection:
+        with self._reading() as connection:
             return latest_changes(connection, breach_id)
 
     def history(self, breach_id: str | None = None) -> pd.DataFrame:
@@ -314,7 +313,7 @@ class ActionRegister:
         query = select(events).order_by(events.c.event_id)
         if breach_id is not None:
             query = query.where(events.c.breach_id == breach_id)
-        with self._engine.connect() as connection:
+        with self._reading() as connection:
             rows = connection.execute(query).mappings().all()
         frame = pd.DataFrame([dict(row) for row in rows], columns=columns)
         frame["conflict"] = frame["conflict"].astype(bool)
@@ -416,12 +415,49 @@ class ActionRegister:
 
     # --- private ---------------------------------------------------------------------------
 
-    def _connection(self):
+    @contextmanager
+    def _database_errors(self, message: str):
+        """Raise the database's errors inside as a ValueError of ``message``, its ``{url}``
+        the register's (password masked) and its ``{reason}`` the database's, on one line:
+        SQLAlchemy's own error goes on with the SQL statement and its parameters, the
+        authors' text."""
+        from sqlalchemy.exc import ArgumentError, DatabaseError
+
+        try:
+            yield
+        except (ArgumentError, DatabaseError) as error:  # no such driver, read-only, locked...
+            reason = " ".join(str(getattr(error, "orig", None) or error).split())
+            raise ValueError(message.format(url=masked(self.url), reason=reason)) from None
+
+    @contextmanager
+    def _writing(self):
+        """A transaction that writes (on SQLite it takes the write lock as it begins)."""
         if self._engine is None:
             raise ValueError(
                 f"The register {masked(self.url)} does not exist; open it with create=True"
             )
-        return self._engine.begin()
+        with (
+            self._database_errors(
+                "The register {url} could not be written ({reason}); nothing was saved. "
+                "Check that the database accepts writes (not a read-only file or account) "
+                "and that no other program keeps it locked, then try again"
+            ),
+            writing(self._engine).begin() as connection,
+        ):
+            yield connection
+
+    @contextmanager
+    def _reading(self):
+        """A transaction that only reads (on SQLite it goes ahead while a writer holds the
+        lock)."""
+        with (
+            self._database_errors(
+                "The register {url} could not be read ({reason}). Check that the database is "
+                "reachable and readable, and that no other program keeps it locked"
+            ),
+            self._engine.connect() as connection,
+        ):
+            yield connection
 
     def _ensure_breach(self, connection, breach, author) -> str:
         from sqlalchemy import select
@@ -451,7 +487,7 @@ class ActionRegister:
         if self._engine is None:
             return pd.DataFrame(columns=list(BREACH_COLUMNS))
         table = tables()[0]
-        with self._engine.connect() as connection:
+        with self._reading() as connection:
             rows = connection.execute(select(table)).mappings().all()
         frame = pd.DataFrame([dict(row) for row in rows], columns=list(BREACH_COLUMNS))
         frame["group"] = [json.loads(text) for text in frame.pop("group_json")]
