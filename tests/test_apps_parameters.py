@@ -96,6 +96,37 @@ def test_link_values_out_of_range_are_refused_with_a_notice(generated):
     assert app.weekday.value == "Sat"  # the valid one is taken
 
 
+WHOLE = [(app, param) for app in APPS.values() for param in app.PARAMETERS if param.whole]
+
+
+def test_the_whole_number_parameters_are_the_counts():
+    # agents on the roster and contacts per interval: a slider step of 1 and whole values
+    # from the calibration; targets, seconds and costs may have fractions
+    assert [(app.__name__, param.name) for app, param in WHOLE] == [
+        ("StaffingApp", "roster_agents"),
+        ("StaffingApp", "volume"),
+    ]
+
+
+@pytest.mark.parametrize(("app", "param"), WHOLE, ids=lambda item: getattr(item, "name", ""))
+def test_a_link_refuses_a_fraction_of_a_whole_number(generated, app, param):
+    # roster_agents=3.5 was taken, on a slider of whole agents, without a word
+    app = app(generated, calibrate=False)
+    kept = getattr(app, param.name).value
+    fraction, whole = param.low + 3.5, param.low + 3  # inside the bounds: 3.5, 4.5; 3, 4
+    with pytest.warns(QueryParamWarning) as caught:
+        app.set_from_link(f"{param.name}={fraction:g}")
+    assert str(caught[0].message) == (
+        f"Ignored '{param.name}={fraction:g}' (expected a whole number); "
+        f"kept {param.name}={int(kept)}."
+    )
+    assert getattr(app, param.name).value == kept
+    app.set_from_link(f"{param.name}={whole:.1f}")  # 3.0: a whole number written as a float
+    assert getattr(app, param.name).value == whole
+    with pytest.raises(ValueError, match=f"'{param.name}' must be a whole number"):
+        type(app)(generated, calibrate=False, **{param.name: fraction})
+
+
 def test_link_choices_follow_the_data(generated):
     contacts = hand_contacts()  # phone and chat only, no team column
     app = ScorecardApp(contacts, level="center", freq="all")

@@ -362,7 +362,9 @@ class BaseApp:
         for param in self.PARAMETERS:
             control = getattr(self, param.name, None)
             shown = isinstance(control, widgets.ValueWidget)
-            defaults[param.name] = control.value if shown else self.values[param.name]
+            defaults[param.name] = param.link_default(
+                control.value if shown else self.values[param.name]
+            )
             if param.data_choices and isinstance(control, widgets.Dropdown):
                 choices[param.name] = [option[1] for option in control.options]
             elif param.choices:

@@ -81,6 +81,9 @@ class Param:
     data_choices : bool, default=False
         The data narrows the choices (channels, teams, levels present): links are checked
         against the control's options of the moment.
+    whole : bool, default=False
+        The number counts things (agents, contacts): only whole numbers are taken, from the
+        constructor and from a link, though the control is a float slider.
 
     Examples
     --------
@@ -93,6 +96,10 @@ class Param:
     ValueError: Value of 'target_sl' must be between 50 and 99 (percent) but received: 500
     >>> sl.describe()
     'percent, 50 to 99'
+    >>> Param("roster_agents", 0.0, "Roster", unit="agents", low=0, high=500, whole=True).check(3.5)
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'roster_agents' must be a whole number (agents) but received: 3.5
     """
 
     name: str
@@ -105,6 +112,7 @@ class Param:
     high: float | None = None
     step: float | None = None
     data_choices: bool = False
+    whole: bool = False
 
     @property
     def values(self) -> list:
@@ -144,6 +152,11 @@ class Param:
             raise ValueError(
                 f"Value of {self.name!r} must be a {kind.__name__} but received: {value!r}"
             )
+        if self.whole and not float(value).is_integer():
+            unit = f" ({self.unit})" if self.unit else ""
+            raise ValueError(
+                f"Value of {self.name!r} must be a whole number{unit} but received: {value!r}"
+            )
         cast = kind(value)
         if self.choices and cast not in self.values:
             raise ValueError(
@@ -158,9 +171,20 @@ class Param:
             )
         return cast
 
+    def link_default(self, value):
+        """``value`` as the default a link's text is cast to (:func:`cast_value`): an int for
+        a whole number, so that a link's ``3.5`` is refused as a non-whole number.
+
+        >>> Param("volume", 120.0, "Contacts", whole=True).link_default(120.0)
+        120
+        """
+        return int(value) if self.whole else value
+
     def describe(self) -> str:
         """Unit and allowed values in a few words (for the notebook comment and docs)."""
         parts = [self.unit] if self.unit else []
+        if self.whole:
+            parts.append("whole numbers")
         if self.choices and not self.data_choices:
             parts.append("one of " + ", ".join(repr(value) for value in self.values))
         elif self.data_choices:
@@ -411,6 +435,8 @@ def cast_value(raw: str, default: bool | int | float | str) -> bool | int | floa
     --------
     >>> cast_value("yes", False), cast_value("30", 20), cast_value("2.5", 1.0)
     (True, 30, 2.5)
+    >>> cast_value("30.0", 20)  # a whole number written as a float slider writes it
+    30
     >>> cast_value("x", 20)
     Traceback (most recent call last):
     ...
@@ -429,7 +455,14 @@ def cast_value(raw: str, default: bool | int | float | str) -> bool | int | floa
         try:
             return int(text)
         except ValueError:
-            raise ValueError("expected a whole number") from None
+            pass
+        try:
+            value = float(text)  # "3.0", as a float slider writes a whole number
+        except ValueError:
+            value = math.nan
+        if math.isfinite(value) and value.is_integer():
+            return int(value)
+        raise ValueError("expected a whole number")
     if isinstance(default, float):
         try:
             value = float(text)

@@ -374,7 +374,8 @@ class StaffingApp(BaseApp):
     def _link_value(self, name: str, raw: str):
         """A link's value for a slider as the link applies it, or None when it is refused."""
         try:
-            value = cast_value(raw, self._parameter(name).default)
+            param = self._parameter(name)
+            value = cast_value(raw, param.link_default(param.default))
         except ValueError:
             return None
         slider = getattr(self, name)

@@ -47,6 +47,7 @@ PARAMETERS = (
         low=0,
         high=500,
         step=1,
+        whole=True,
     ),
     Param(
         "calibrate",
@@ -79,6 +80,7 @@ PARAMETERS = (
         low=1,
         high=2000,
         step=1,
+        whole=True,
     ),
     Param(
         "aht_s",
