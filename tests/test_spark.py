@@ -486,6 +486,31 @@ def test_sunday_is_weekday_7_on_spark(spark):
     ]
 
 
+def test_a_day_whose_midnight_occurs_twice_starts_at_the_first_on_spark(spark):
+    # Cuba sets its clocks back from 01:00 (-04:00) to 00:00 (-05:00) on 3 November 2024.
+    # Contacts at 03:30 UTC on the 3rd (23:30 on the 2nd), 04:30 UTC (00:30, first pass) and
+    # 05:30 UTC (00:30 again, second pass): the 3rd starts at the first midnight and holds the
+    # last two (the second pass was a day of its own, as on every engine before).
+    contacts = pd.DataFrame(
+        {
+            "contact_id": ["a", "b", "c"],
+            "arrived_at": pd.to_datetime(
+                ["2024-11-03 03:30", "2024-11-03 04:30", "2024-11-03 05:30"], utc=True
+            ),
+            "answered": [True, True, True],
+            "wait_s": [5.0, 5.0, 5.0],
+        }
+    )
+    with session_zone(spark, "America/Havana"):
+        table = kk.compute(spark.createDataFrame(contacts), ["contacts_offered"], freq="day")
+        table = to_pandas(table).sort_values("period")
+    assert table["value"].tolist() == [1, 2]
+    assert table["period"].dt.tz_convert("UTC").dt.strftime("%d %H:%M").tolist() == [
+        "02 04:00",
+        "03 04:00",
+    ]
+
+
 def test_a_zone_set_on_a_running_session_is_the_zone_days_are_cut_in(spark):
     # Contacts at 23:30 UTC on 2 March 2026 and 00:30 UTC on 3 March: two days in UTC, one
     # day (3 March, 00:30 and 01:30) in Paris, an hour ahead in March. A zone set on the running

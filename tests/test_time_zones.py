@@ -289,6 +289,49 @@ def test_day_whose_midnight_is_skipped(engine):
     ]
 
 
+@pytest.mark.parametrize("engine", ENGINES)
+def test_day_whose_midnight_occurs_twice(engine):
+    zone = "America/Havana"
+    # Cuba sets its clocks back from 01:00 (-04:00) to 00:00 (-05:00) on Sun 3 November 2024:
+    # the day runs from the first midnight, 04:00 UTC, to the 4th's midnight, 05:00 UTC, 25
+    # hours. One contact an hour from 12:00 UTC on the 2nd to 11:00 UTC on the 4th: the 2nd
+    # gets 12:00-03:00 UTC (16), the 3rd 04:00 UTC on the 3rd to 04:00 UTC on the 4th (25), the
+    # 4th 05:00-11:00 UTC (7). The times after the second midnight were a day of their own.
+    utc = pd.date_range(
+        "2024-11-02 12:00", "2024-11-04 12:00", freq="h", tz="UTC", inclusive="left"
+    )
+    frame = contacts_at(utc.tz_convert(zone))
+    assert offered(frame, engine, zone, "day") == [
+        ("2024-11-02 00:00:00-04:00", 16.0),
+        ("2024-11-03 00:00:00-04:00", 25.0),
+        ("2024-11-04 00:00:00-05:00", 7.0),
+    ]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_month_whose_first_midnight_occurs_twice(engine):
+    zone = "America/Havana"
+    # Sun 1 November 2020 starts at the first of two midnights, 04:00 UTC. A contact an hour
+    # from 04:00 UTC on 31 October to 09:00 UTC on 1 November: October keeps the 24 before
+    # 04:00 UTC on the 1st, November the 6 from it on (the second midnight is 05:00 UTC, with
+    # 5 of them: they were a month of their own, beside a month of 1 contact).
+    utc = pd.date_range("2020-10-31 04:00", periods=30, freq="h", tz="UTC")
+    frame = contacts_at(utc.tz_convert(zone))
+    assert offered(frame, engine, zone, "month") == [
+        ("2020-10-01 00:00:00-04:00", 24.0),
+        ("2020-11-01 00:00:00-04:00", 6.0),
+    ]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_log_starting_after_a_second_midnight_is_in_the_day_from_the_first(engine):
+    zone = "America/Havana"
+    # Contacts at 10:00 and 11:00 (-05:00) on 3 November 2024 only: their day began at the
+    # first midnight (-04:00), before the frame's first time, and lasts 25 hours.
+    times = pd.DatetimeIndex([pd.Timestamp(f"2024-11-03 {h}:00", tz=zone) for h in (10, 11)])
+    assert offered(contacts_at(times), engine, zone, "day") == [("2024-11-03 00:00:00-04:00", 2.0)]
+
+
 def test_period_ends_step_over_a_clock_change_at_midnight():
     from kpikit.periods import period_end
 

@@ -5,8 +5,10 @@ clock (a daylight-saving day has 23 or 25 hours); naive ones on their own clock.
 """
 
 from datetime import timedelta
+from functools import lru_cache
 
 import narwhals as nw
+import numpy as np
 
 from kpikit.metrics._inputs import time_zone
 from kpikit.timeparts import iso_weekday
@@ -57,7 +59,10 @@ def period_expr(frame, time_column, freq):
     wall = time.dt.replace_time_zone(None)
     start = _local_start(wall, freq, minutes_by_arithmetic)
     first_guess = time - (wall - start)
-    return first_guess - (first_guess.dt.replace_time_zone(None) - start)
+    instant = first_guess - (first_guess.dt.replace_time_zone(None) - start)
+    if freq in SHORTER_THAN_A_DAY:
+        return instant
+    return _first_occurrence(instant, frame, time_column, zone)
 
 
 SHORTER_THAN_A_DAY = ("15min", "30min", "hour")
@@ -107,6 +112,68 @@ def _local_start(time, freq, minutes_by_arithmetic=False):
     # ``benchmarks/bench_periods.py``).
     days_since_monday = iso_weekday(time) - 1
     return time.dt.truncate("1d") - nw.lit(timedelta(days=1)) * days_since_monday
+
+
+def _first_occurrence(instant, frame, time_column: str, zone: str):
+    """``instant`` (the start of a day or a longer period), or the first occurrence of its wall
+    clock where that clock occurs twice: where clocks go back from 01:00 to midnight (Havana in
+    November, the Azores in October) a day starts at the first midnight and lasts 25 hours, as
+    :func:`kpikit.periods.period_end` and ``day_bounds`` have it; the times after the second
+    midnight were otherwise a period of their own.
+
+    The zone's repeated midnights are looked up once (:func:`_repeated_midnights`) and each
+    second one is moved back to the first, on every row only where there is one to move: a
+    frame in memory keeps those that can start one of its periods, from a year before its
+    first time to its last (Paris repeated midnight in
+    1944 and 1976: cutting 5M of its times of 2024 into days took 4.8 s with the test on every
+    row, against 1.8 s without; finding the earlier midnight from each row's own offsets took
+    14 s).
+    """
+    repeated = _repeated_midnights(zone)
+    if repeated and isinstance(frame, nw.DataFrame):
+        first, last = frame.select(
+            nw.col(time_column).min().alias("first"), nw.col(time_column).max().alias("last")
+        ).row(0)
+        repeated = {
+            went_back: kept
+            for went_back, seconds in repeated.items()
+            if (kept := [t for t in seconds if first is not None and first - A_YEAR <= t <= last])
+        }
+    for went_back, seconds in repeated.items():
+        back = nw.when(instant.is_in(seconds)).then(nw.lit(went_back)).otherwise(nw.lit(ZERO))
+        instant = instant - back
+    return instant
+
+
+ZERO = timedelta(0)
+A_YEAR = timedelta(days=366)
+"""The longest period, which may start that long before a frame's first time."""
+
+
+@lru_cache(maxsize=64)
+def _repeated_midnights(zone: str) -> dict:
+    """The second occurrences of the midnights ``zone``'s clocks showed twice from 1900 to 2100,
+    by how far the clocks went back.
+
+    >>> _repeated_midnights("Europe/London")
+    {}
+    >>> {back: [str(t) for t in times[-2:]] for back, times in _repeated_midnights("Cuba").items()}
+    {datetime.timedelta(seconds=3600): ['2036-11-02 00:00:00-05:00', '2037-11-01 00:00:00-05:00']}
+    """
+    import pandas as pd
+
+    midnights = pd.date_range("1900-01-01", "2100-01-01", freq="D")
+    try:
+        local = midnights.tz_localize(zone, ambiguous="NaT", nonexistent="shift_forward")
+        twice = midnights[local.isna()]
+        first = twice.tz_localize(zone, ambiguous=np.ones(len(twice), dtype=bool))
+        second = twice.tz_localize(zone, ambiguous=np.zeros(len(twice), dtype=bool))
+    except (ValueError, TypeError):  # a zone pandas cannot read
+        return {}
+    by_step: dict = {}
+    for early, late in zip(first, second, strict=True):
+        by_step.setdefault((late - early).to_pytimedelta(), []).append(late.to_pydatetime())
+    return by_step
 
 
 _MINUTES = {"15min": 15, "30min": 30, "hour": 60}
