@@ -14,6 +14,10 @@ Imported by :func:`kpikit.serve.run` only (it imports Voila and tornado). What i
 - template files answer 404 to a path that is not ``<template>/static/<file>`` or climbs out with
   ``..``, and a dashboard path no URL can carry (a NUL or line break) 404 too (Voila's own
   handlers fail with 500);
+- ``/voila/query/<kernel>`` (the websocket over which a preheated kernel is sent the page's URL
+  parameters, a token among them beyond loopback) answers only the kernel's own connection:
+  from a loopback address, with an allowed ``Host`` (Voila's answers anyone who knows a kernel
+  id, a DNS-rebinding page or another machine included);
 - the token's value is kept out of the log (tornado writes the URL of every error answer);
 - Jupyter's error pages find their ``static_path`` (without it each 403 or 404 logged a
   traceback in place of the page);
@@ -27,6 +31,7 @@ import asyncio
 import contextvars
 import html
 import inspect
+import ipaddress
 import logging
 import re
 from urllib.parse import unquote_plus
@@ -37,6 +42,7 @@ from jupyter_server.utils import url_path_join
 from tornado.log import access_log, app_log, gen_log
 from tornado.web import HTTPError, StaticFileHandler, authenticated
 from voila.app import Voila
+from voila.request_info_handler import RequestInfoSocketHandler
 from voila.static_file_handler import AllowListFileHandler, TemplateStaticFileHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
@@ -289,11 +295,49 @@ class NotebookFileHandler(JupyterHandler, AllowListFileHandler):
         return super().get(path, include_body)
 
 
+class QuerySocketHandler(RequestInfoSocketHandler):
+    """Voila's websocket that hands a preheated kernel the URL parameters of the page it serves,
+    open to that kernel alone.
+
+    The kernel connects from this machine, carrying no token. Voila's handler answered any
+    client: a DNS-rebinding page (a name of its own in the ``Host`` header) or, on a server
+    listening beyond loopback, another machine could take a kernel's place and read the page's
+    query string, the token among them. Refused here with 403: a connection from an address
+    other than loopback, and one whose ``Host`` the dashboards' own check refuses
+    (:meth:`jupyter_server.base.handlers.JupyterHandler.check_host`).
+    """
+
+    log = app_log  # what the Host check logs a refusal to
+
+    async def get(self, *args, **kwargs):
+        if not (_loopback(self.request.remote_ip) and JupyterHandler.check_host(self)):
+            self.set_status(403)
+            self.finish()
+            return
+        await super().get(*args, **kwargs)
+
+
+def _loopback(address: str | None) -> bool:
+    """Whether ``address`` (a peer's IP address as tornado gives it) is a loopback one.
+
+    >>> _loopback("127.0.0.1"), _loopback("::1"), _loopback("::ffff:127.0.0.1")
+    (True, True, True)
+    >>> _loopback("192.168.1.20"), _loopback(""), _loopback(None)
+    (False, False, False)
+    """
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        return False
+    return (getattr(ip, "ipv4_mapped", None) or ip).is_loopback
+
+
 # Voila's handlers replaced by kpikit's subclasses in the routes.
 _REPLACED_HANDLERS = {
     TornadoVoilaHandler: DashboardHandler,
     TemplateStaticFileHandler: TemplateFileHandler,
     AllowListFileHandler: NotebookFileHandler,
+    RequestInfoSocketHandler: QuerySocketHandler,
 }
 
 _QUERY_PART = re.compile(r"(?<=[?&])([^=&#\s]*)=([^&#\s]*)")

@@ -86,13 +86,15 @@ def test_a_forged_host_is_refused_on_every_kind_of_route(server):
 def test_the_kernel_websocket_refuses_a_forged_host_and_a_foreign_origin(server, dashboard):
     kernel = kernel_id(dashboard[2])
     url = server.replace("http", "ws") + f"/api/kernels/{kernel}/channels"
+    # Given as header lines, websocket-client sent a second Host header, which tornado
+    # refused with 400 before any check of kpikit's or Jupyter's ran.
     for headers in (
-        {"Host": "rebind.attacker.example", "Origin": "http://rebind.attacker.example"},
-        {"Origin": "http://attacker.example"},
+        {"host": "rebind.attacker.example", "origin": "http://rebind.attacker.example"},
+        {"origin": "http://attacker.example"},
     ):
         with pytest.raises(websocket.WebSocketBadStatusException) as refused:
-            websocket.create_connection(url, header=[f"{k}: {v}" for k, v in headers.items()])
-        assert refused.value.status_code in (400, 403)
+            websocket.create_connection(url, **headers)
+        assert refused.value.status_code == 403
 
 
 def test_code_sent_over_the_kernel_websocket_is_not_run(server, dashboard, tmp_path):
@@ -341,3 +343,33 @@ def test_a_generated_token_is_printed(tmp_path):
         assert request(base, "/")[0] in (302, 403)
     finally:
         stop_server(process)
+
+
+def test_a_preheated_kernel_alone_reads_its_page_query_string(tmp_path):
+    # A preheated kernel is sent its page's query string over /voila/query/<kernel id>, which
+    # answered any client: a DNS-rebinding page could take the kernel's place and read it.
+    notebook = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(
+                "from kpikit.apps.params import link_query_string\n"
+                "print('query was', link_query_string())"
+            )
+        ]
+    )
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    nbformat.write(notebook, tmp_path / NOTEBOOK)
+    base, process = start_server(
+        tmp_path / "serve.log", "--pool-size", "1", "--notebooks", str(tmp_path)
+    )
+    try:
+        status, _, page = request(base, f"/voila/render/{NOTEBOOK}?who=w7x9")
+        url = base.replace("http", "ws") + f"/voila/query/{kernel_id(page)}"
+        with pytest.raises(websocket.WebSocketBadStatusException) as refused:
+            websocket.create_connection(
+                url, host="rebind.attacker.example", origin="http://rebind.attacker.example"
+            )
+    finally:
+        stop_server(process)
+    assert status == 200
+    assert "query was who=w7x9" in page  # the kernel's own connection still gets it
+    assert refused.value.status_code == 403
