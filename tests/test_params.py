@@ -37,6 +37,43 @@ def test_boolean_spellings(text, expected):
     assert cast_value(text, False) is expected
 
 
+@pytest.mark.parametrize(
+    ("text", "default", "expected"),
+    [
+        ("30", 20, 30),
+        ("-4", 20, -4),
+        ("30.0", 20, 30),
+        ("3e1", 20, 30),
+        ("2.5", 1.0, 2.5),
+        (".5", 1.0, 0.5),
+        ("+1E2", 1.0, 100.0),
+    ],
+)
+def test_numbers_as_links_write_them(text, default, expected):
+    assert cast_value(text, default) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "default", "message"),
+    [
+        # Python's int and float read 1_0 as 10, Arabic-Indic ٣٠ and full-width ３０ as 30
+        ("1_0", 20, "expected a whole number"),
+        ("\u0663\u0660", 20, "expected a whole number"),
+        ("\uff13\uff10", 20, "expected a whole number"),
+        ("1_0.5", 1.0, "expected a number"),
+        ("\u0663\u0660", 1.0, "expected a number"),
+        ("0x1A", 1.0, "expected a number"),
+        ("nan", 1.0, "expected a finite number"),
+        ("-Infinity", 1.0, "expected a finite number"),
+        ("1e309", 1.0, "expected a finite number"),
+        ("3.5", 20, "expected a whole number"),
+    ],
+)
+def test_numbers_in_other_spellings_are_refused(text, default, message):
+    with pytest.raises(ValueError, match=f"^{message}$"):
+        cast_value(text, default)
+
+
 def test_percent_encoding_and_spaces_are_decoded():
     assert quiet({"team": "x"}, "team=north%20east")["team"] == "north east"
     assert quiet({"team": "x"}, "team=north+east")["team"] == "north east"

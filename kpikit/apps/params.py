@@ -411,6 +411,19 @@ def link_query_string() -> str:
     return os.environ.get("QUERY_STRING", "")
 
 
+_WHOLE = re.compile(r"[+-]?[0-9]+")
+_DECIMAL = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
+_NAMED = re.compile(r"[+-]?(nan|inf|infinity)", re.IGNORECASE)
+"""Numbers as a link writes them: ASCII digits, a point, an exponent; Python's own readers
+also take ``1_0`` (as 10) and other scripts' digits (``٣٠`` as 30)."""
+
+
+def _number(text: str) -> float:
+    """``text`` read as a decimal number (:data:`_DECIMAL`, or nan and inf by name); nan for
+    anything else."""
+    return float(text) if _DECIMAL.fullmatch(text) or _NAMED.fullmatch(text) else math.nan
+
+
 def cast_value(raw: str, default: bool | int | float | str) -> bool | int | float | str:
     """Cast text (from a URL or a command line) to the type of a parameter's default.
 
@@ -441,6 +454,14 @@ def cast_value(raw: str, default: bool | int | float | str) -> bool | int | floa
     Traceback (most recent call last):
     ...
     ValueError: expected a whole number
+    >>> cast_value("1_0", 20)  # Python's int reads 10
+    Traceback (most recent call last):
+    ...
+    ValueError: expected a whole number
+    >>> cast_value("٣٠", 1.0)  # Arabic-Indic digits: Python's float reads 30.0
+    Traceback (most recent call last):
+    ...
+    ValueError: expected a number
     """
     if len(raw) > _MAX_VALUE_CHARS:
         raise ValueError(f"longer than {_MAX_VALUE_CHARS} characters")
@@ -452,22 +473,16 @@ def cast_value(raw: str, default: bool | int | float | str) -> bool | int | floa
             return False
         raise ValueError("expected true or false")
     if isinstance(default, int):
-        try:
+        if _WHOLE.fullmatch(text):
             return int(text)
-        except ValueError:
-            pass
-        try:
-            value = float(text)  # "3.0", as a float slider writes a whole number
-        except ValueError:
-            value = math.nan
+        value = _number(text)  # "3.0", as a float slider writes a whole number
         if math.isfinite(value) and value.is_integer():
             return int(value)
         raise ValueError("expected a whole number")
     if isinstance(default, float):
-        try:
-            value = float(text)
-        except ValueError:
-            raise ValueError("expected a number") from None
+        value = _number(text)
+        if math.isnan(value) and not _NAMED.fullmatch(text):
+            raise ValueError("expected a number")
         if not math.isfinite(value):
             raise ValueError("expected a finite number")
         return value
