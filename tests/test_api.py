@@ -66,7 +66,10 @@ def test_an_integer_beyond_float_range_is_refused_by_name_not_overflowed():
     # 10**400 has no float: math.isfinite raised a raw OverflowError from inside the check
     from kpikit._validators import check_number
 
-    with pytest.raises(ValueError, match=r"'answered' must be a finite number >= 0 .*10\^400"):
+    with pytest.raises(ValueError, match=r"'talk_s' must be a finite number >= 0 .*10\^400"):
+        kk.catalog.calculate("aht", answered=10, talk_s=10**400)
+    # a count (answered) is checked as a whole number, and refused the same way
+    with pytest.raises(ValueError, match=r"'answered' must be a finite whole number .*10\^400"):
         kk.catalog.calculate("aht", answered=10**400, talk_s=1)
     with pytest.raises(ValueError, match=r"received: a whole number of about -10\^400"):
         check_number("agents", -(10**400), minimum=1, integer=True)
