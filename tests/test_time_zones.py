@@ -11,6 +11,7 @@ Clock changes used below (2026):
 Each test puts contacts at known instants and counts them per period by hand.
 """
 
+import numpy as np
 import pandas as pd
 import polars as pl
 import pyarrow as pa
@@ -458,3 +459,16 @@ def test_a_fixed_offset_of_part_of_an_hour_asks_for_the_zones_name():
         kk.compute(contacts, kpis="answer_rate", freq="day")
     table = kk.compute(contacts, kpis="answer_rate", freq="day", tz="Asia/Kolkata")
     assert table["value"].tolist() == [100.0, 0.0]
+
+
+@pytest.mark.parametrize("zone", [None, "Europe/Paris"])
+def test_every_period_comes_back_in_microseconds(zone):
+    # Weeks came back as datetime64[ns] (a day times a weekday count is a duration in
+    # nanoseconds on pandas), every other period as datetime64[us]: tables of two frequencies
+    # did not line up.
+    times = pd.date_range("2026-03-02 09:00", periods=3, freq="D", tz=zone)
+    frame = contacts_at(times)
+    expected = pd.DatetimeTZDtype("us", zone) if zone else np.dtype("datetime64[us]")
+    for freq in ("hour", "day", "week", "month", "quarter", "year"):
+        period = kk.compute(frame, kpis="contacts_offered", freq=freq)["period"]
+        assert period.dtype == expected, freq

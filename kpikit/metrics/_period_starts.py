@@ -110,8 +110,11 @@ def _local_start(time, freq, minutes_by_arithmetic=False):
     # expression again, one weekday and one day rather than a choice among six shifted days
     # (the sample's agent-interval KPIs by team and week: 34 ms against 69-71 ms,
     # ``benchmarks/bench_periods.py``).
+    # A day times a count is a duration in nanoseconds on pandas: the start is cast back to
+    # microseconds, as every other period's (weeks came back as datetime64[ns]).
     days_since_monday = iso_weekday(time) - 1
-    return time.dt.truncate("1d") - nw.lit(timedelta(days=1)) * days_since_monday
+    monday = time.dt.truncate("1d") - nw.lit(timedelta(days=1)) * days_since_monday
+    return monday.cast(nw.Datetime("us"))
 
 
 def _first_occurrence(instant, frame, time_column: str, zone: str):
