@@ -70,7 +70,7 @@ from kpikit._scorecard.targets import (
     targets_from_benchmarks,
 )
 from kpikit._scorecard.trend import TREND_MARKS, with_trend
-from kpikit._validators import check_flag, check_number, column_names, suggestion
+from kpikit._validators import check_choice, check_flag, check_number, column_names, suggestion
 from kpikit.catalog import kpi as kpi_definition
 from kpikit.periods import check_freq
 from kpikit.provisional import last_arrival, provisional_in
@@ -95,6 +95,7 @@ __all__ = [
     "read_targets",
     "scorecard",
     "sector_weights",
+    "segment_targets",
     "target_text",
     "targets_from_benchmarks",
 ]
@@ -204,6 +205,7 @@ def rate(
     credits=None,
     alpha: float = 0.05,
     provisional=None,
+    segment=None,
 ) -> "Scorecard":
     """Rate a tidy KPI frame against targets: status, score, trend, ramp and credits.
 
@@ -237,6 +239,12 @@ def rate(
         Rows that are not final yet: grouping columns, ``period``, ``kpi`` and
         ``provisional_until`` (:func:`kpikit.provisional.provisional_fcr`). They keep their
         value and the status it would have, but get no score, credit or trend test.
+    segment : mapping, default=None
+        The segment the whole frame is, for a frame not grouped by it (a dashboard's channel
+        view): ``{"channel": "phone"}`` rates every row against the phone targets (falling
+        back on the general ones), and a segment column given ``None`` is pooled, so only the
+        targets that leave it empty apply; a KPI targeted per segment alone is then not rated
+        (null status). Targets naming other segments are other views' and are not applied.
 
     Returns
     -------
@@ -246,8 +254,9 @@ def rate(
     ------
     ValueError
         Besides the targets' own checks (:func:`read_targets`): targets per segment (channel,
-        direction) when the frame is not grouped by it, or a segment value that matches none
-        of the groups (``"Phone"`` for ``"phone"``: the target would apply nowhere).
+        direction) when the frame is neither grouped by it nor given it in ``segment``, or a
+        segment value that matches none of the groups (``"Phone"`` for ``"phone"``: the target
+        would apply nowhere).
 
     Notes
     -----
@@ -289,7 +298,7 @@ def rate(
     group_keys = [*keys, "period"] if has_period else keys
     _check_one_row_each(frame, group_keys)
     table = _complete(frame, targets, keys, has_period)
-    table = _with_targets(table, targets, keys)
+    table = _with_targets(table, targets, keys, _check_segment(segment, keys))
     if ramp is not None:
         table = apply_ramp(table, ramp, keys, has_period, as_of, freq)
     else:
@@ -382,8 +391,73 @@ def _complete(frame: pd.DataFrame, targets: pd.DataFrame, keys: list, has_period
     return grid.merge(frame, on=[*group_keys, "kpi"], how="left")
 
 
-def _with_targets(table: pd.DataFrame, targets: pd.DataFrame, keys: list) -> pd.DataFrame:
-    """The KPI facts and the target of each row: its segment's most specific target."""
+def segment_targets(targets, segment=None) -> pd.DataFrame:
+    """The target of each KPI in one segment, as :func:`rate` applies them to its rows.
+
+    Parameters
+    ----------
+    targets : str, path or DataFrame
+        See :func:`read_targets`.
+    segment : mapping, default=None
+        As for :func:`rate`: ``{"channel": "phone"}``; a segment column left out or ``None``
+        is pooled.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per KPI with the targets' columns but the segment ones, and the KPI's
+        ``name``, ``unit`` and ``better``; a KPI targeted per segment alone and not for this
+        one has no ``target``, ``band_low`` or ``band_high`` (null).
+
+    Examples
+    --------
+    >>> targets = pd.DataFrame({"kpi": ["service_level", "service_level", "asa"],
+    ...                         "target": [80, 90, 30], "channel": [None, "email", "phone"]})
+    >>> segment_targets(targets, {"channel": "email"})[["kpi", "target"]]   # email's, no ASA
+                 kpi  target
+    0  service_level    90.0
+    1            asa     NaN
+    >>> segment_targets(targets)[["kpi", "target"]]   # all channels: the general row only
+                 kpi  target
+    0  service_level    80.0
+    1            asa     NaN
+    """
+    targets = read_targets(targets)
+    segment = {column: None for column in SEGMENT_COLUMNS} | _check_segment(segment, [])
+    kpis = pd.DataFrame({"kpi": list(dict.fromkeys(targets["kpi"]))})
+    return _with_targets(kpis, targets, [], segment)
+
+
+def _check_segment(segment, keys: list) -> dict:
+    """``segment`` as a dict (``{}`` for None); raise naming a key that is no segment column,
+    one that is also a grouping column, or a value that is neither text nor None."""
+    if segment is None:
+        segment = {}
+    if not isinstance(segment, dict):
+        raise TypeError(
+            f"Value of 'segment' must be a dict such as {{'channel': 'phone'}} but received: "
+            f"{segment!r} ({type(segment).__name__})"
+        )
+    for column, value in segment.items():
+        check_choice("segment", column, SEGMENT_COLUMNS, "a segment column")
+        if column in keys:
+            raise ValueError(
+                f"Value of 'segment' names {column!r}, which the frame is grouped by: each "
+                f"group's own {column} applies; leave it out of 'segment'"
+            )
+        if value is not None and not isinstance(value, str):
+            raise TypeError(
+                f"Value of 'segment' must give each column a text value or None but "
+                f"{column!r} has: {value!r} ({type(value).__name__})"
+            )
+    return dict(segment)
+
+
+def _with_targets(
+    table: pd.DataFrame, targets: pd.DataFrame, keys: list, segment: dict
+) -> pd.DataFrame:
+    """The KPI facts and the target of each row: its segment's most specific target (the
+    segment of the whole table for the columns ``segment`` gives)."""
     definitions = {kpi_id: kpi_definition(kpi_id) for kpi_id in dict.fromkeys(targets["kpi"])}
     info = pd.DataFrame(
         {
@@ -395,15 +469,19 @@ def _with_targets(table: pd.DataFrame, targets: pd.DataFrame, keys: list) -> pd.
     )
     segments = [column for column in SEGMENT_COLUMNS if column in targets.columns]
     specific = targets[segments].notna().any(axis=1) if segments else targets["kpi"].isna()
+    given = {column: segment[column] for column in segments if column in segment}
     for column in segments:
+        if column in given:
+            continue  # the whole table is one segment: other values are other views
         if targets[column].notna().any() and column not in keys:
             raise ValueError(
                 f"Value of 'targets' sets targets per {column} but the scorecard is not grouped "
-                f"by {column}; add it to 'by' (grouping columns are {keys})"
+                f"by {column}; add it to 'by' (grouping columns are {keys}) or give the "
+                f"frame's {column} in 'segment'"
             )
         _check_segment_values(table, targets, column)
     values = [column for column in targets.columns if column not in ("kpi", *segments)]
-    table = table.merge(info, on="kpi", how="left")
+    table = table.assign(**given).merge(info, on="kpi", how="left")
     table = table.merge(targets.loc[~specific, ["kpi", *values]], on="kpi", how="left")
     # Most specific last: a target for phone and inbound overrides one for phone alone.
     named = targets.loc[specific, segments].notna().sum(axis=1).sort_values(kind="stable")
@@ -413,7 +491,7 @@ def _with_targets(table: pd.DataFrame, targets: pd.DataFrame, keys: list) -> pd.
             if target[column] is not None:
                 rows &= table[column] == target[column]
         table.loc[rows, values] = target[values].to_numpy()
-    return table
+    return table.drop(columns=list(given))
 
 
 def _check_segment_values(table: pd.DataFrame, targets: pd.DataFrame, column: str) -> None:

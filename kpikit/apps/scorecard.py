@@ -39,7 +39,7 @@ from kpikit.metrics._period_lengths import unfit_lengths
 from kpikit.plots._trend import MAX_LINES
 from kpikit.provisional import provisional_fcr, provisional_note
 from kpikit.sample import load_targets
-from kpikit.scorecard import Scorecard, rate, read_targets
+from kpikit.scorecard import Scorecard, rate, read_targets, segment_targets
 
 __all__ = ["ScorecardApp"]
 
@@ -308,6 +308,12 @@ class ScorecardApp(BaseApp):
             self._targets_cache[key] = targets, problem
         return self._targets_cache[key]
 
+    def _segment(self) -> dict:
+        """The segment the view is (:func:`kpikit.scorecard.rate`): the chosen channel, or
+        all channels pooled; directions are always pooled."""
+        channel = self.channel.value
+        return {"channel": None if channel == ALL_CHANNELS else channel, "direction": None}
+
     def _by(self) -> list:
         column = LEVELS[self.level.value]
         if column is None:
@@ -328,7 +334,8 @@ class ScorecardApp(BaseApp):
         freq = None if self.freq.value == "all" else self.freq.value
         unfit = self._unfit_costs(targets["kpi"], freq)
         targets = targets[~targets["kpi"].isin([*left_out, *unfit])].reset_index(drop=True)
-        self._sync_controls(targets)
+        view_targets = segment_targets(targets, self._segment())
+        self._sync_controls(view_targets)
         self.channel_note.value = channel_note(
             self.channel.value,
             self._channels,
@@ -339,13 +346,14 @@ class ScorecardApp(BaseApp):
             preset_problem,
             inapplicable_note(left_out, _GROUP_NOUNS[self.level.value]),
             inapplicable_note(unfit, f"{freq}s"),
+            self._untargeted_note(view_targets),
         ]
         by = self._by()
         rows = self._table(by, freq)
         provisional = None
         if freq is not None:
             provisional = provisional_fcr(rows, freq, self._span[1], options=self.engine_options)
-        card = rate(rows, targets, provisional=provisional)
+        card = rate(rows, targets, provisional=provisional, segment=self._segment())
         table = card.table
         if freq is not None:
             partial = partial_periods(*self._span, freq)
@@ -379,7 +387,22 @@ class ScorecardApp(BaseApp):
             self.center_table.value = _center_html(table)
         self.chart.layout.display = None if by else "none"
         self.summary.value = _summary_html(self.card, _GROUP_NOUNS[self.level.value])
-        self.trend_chart.draw(self._trend_figure(targets, by), height=360)
+        self.trend_chart.draw(self._trend_figure(view_targets, by), height=360)
+
+    def _untargeted_note(self, view_targets: pd.DataFrame) -> str:
+        """Which KPIs have targets for other channels or directions only, so that this view
+        shows them without a status ("" when none)."""
+        unset = view_targets[["target", "band_low", "band_high"]].isna().all(axis=1)
+        if not unset.any():
+            return ""
+        names = ", ".join(view_targets.loc[unset, "name"])
+        channel = self.channel.value
+        view = "all channels" if channel == ALL_CHANNELS else f"the {channel} channel"
+        hint = " Choose a channel to rate them." if channel == ALL_CHANNELS else ""
+        return (
+            f"Shown without a status: {names} (targets for other channels or directions "
+            f"only, none for {view}).{hint}"
+        )
 
     def _unfit_costs(self, kpis, freq) -> dict[str, str]:
         """Cost per contact with the reason it is left out when the costs' periods do not fit
@@ -450,11 +473,13 @@ class ScorecardApp(BaseApp):
         row = targets.set_index("kpi").loc[kpi_id]
         band = kpi_definition(kpi_id).direction == "band"
         target = (row["band_low"], row["band_high"]) if band else row["target"]
+        if pd.isna(row["band_low" if band else "target"]):  # targeted for other channels only
+            target = None
         return kpikit.plots.trend(
             rows,
             kpi=kpi_id,
             target=target,
-            tolerance=row["tolerance"],
+            tolerance=None if target is None else row["tolerance"],
             by=trend_by[0] if trend_by else None,
             highlight=self._highlight(rows, trend_by, chosen),
             partial=partial_periods(*self._span, "week"),
