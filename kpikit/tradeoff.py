@@ -17,17 +17,20 @@ import pandas as pd
 from kpikit._frames import pandas_frame
 from kpikit._validators import check_number, check_unique_columns
 from kpikit.catalog import kpi as kpi_definition
-from kpikit.display import DECIMALS, signed_text
+from kpikit.display import DECIMALS, format_value, signed_text
 from kpikit.stats import _floats, t_quantile_975
 
 __all__ = [
     "MAX_MOVE",
+    "MIN_FIT_POINTS",
     "VOLUME",
     "LineFit",
     "Projection",
+    "correlation_text",
     "describe_projection",
     "fit_line",
     "pivot_kpis",
+    "project_kpis",
 ]
 
 VOLUME = "volume"
@@ -37,6 +40,10 @@ MAX_MOVE = 10.0
 """Largest what-if move of x :meth:`LineFit.project` takes, in multiples of the larger of the
 mean of x (absolute) and its standard deviation: far beyond the data the fitted line says
 nothing, and the projected change would be a meaningless (or overflowing) number."""
+
+MIN_FIT_POINTS = 3
+"""Fewest groups a relation is fitted, drawn and projected from: a line through two points
+fits them exactly, with r = ±1 and no band (its spread needs ``n - 2`` degrees of freedom)."""
 
 _RESULT_COLUMNS = ("kpi", "value", "numerator", "denominator", "ci_low", "ci_high")
 _VOLUME_SOURCES = ("aht", "asa")
@@ -369,6 +376,91 @@ _DELTA_UNITS = {
 }
 """The unit a change is written with, per KPI unit (its decimals: :data:`kpikit.display.
 DECIMALS`)."""
+
+
+def correlation_text(r: float) -> str:
+    """Pearson's r in words as the trade-off chart's title and the dashboard write it: NaN
+    (a KPI that does not vary) is "r undefined".
+
+    >>> correlation_text(-0.51666), correlation_text(float("nan"))
+    ('r = -0.52', 'r undefined')
+    """
+    return f"r = {r:.2f}" if np.isfinite(r) else "r undefined"
+
+
+def project_kpis(
+    fit: LineFit, delta_x: float, *, x: str, y: str, name: str = "delta_x"
+) -> tuple[Projection, bool]:
+    """:meth:`LineFit.project` for two KPIs: the move of x must keep the mean of x on its
+    scale, and the change of y and its range stop where y leaves its scale.
+
+    The move starts at the fitted mean (``x̄``, ``ŷ(x̄)``). A move that takes x off its scale
+    (AHT below 0 s, a service level past 100 %) describes no group that could exist: it is
+    refused. The fitted line, though, runs on past y's scale (CSAT past 100 %) where no value
+    can follow it, so the change of y and both ends of its range are cut at the scale's
+    limits, and the second value returned says so, for the caller to show.
+
+    Parameters
+    ----------
+    fit : LineFit
+        The line of y on x (:func:`fit_line`).
+    delta_x : float
+        Move of x, in its unit.
+    x, y : str
+        KPI ids of the horizontal and vertical axes.
+    name : str, default="delta_x"
+        The caller's name of the move, for the errors.
+
+    Returns
+    -------
+    (Projection, bool)
+        The projection, and whether y's scale cut it.
+
+    Raises
+    ------
+    ValueError
+        As :meth:`LineFit.project`, and for a move that takes the mean of x off its scale.
+
+    Examples
+    --------
+    >>> fit = fit_line([240, 300, 360, 420], [78, 82, 83, 88])   # CSAT 82.75 % at AHT 330 s
+    >>> projection, cut = project_kpis(fit, 3000, x="aht", y="csat")
+    >>> round(projection.delta_y, 2), cut   # +159.3 by the line, cut at 100 - 82.75
+    (17.25, True)
+    >>> project_kpis(fit, -400, x="aht", y="csat")
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'delta_x' (the what-if move of x) must keep AHT within its scale (0 s or
+    more) from its mean, 330 s: a move from -330 on, but received: -400
+    """
+    projection = fit.project(delta_x, name=name)
+    x_def, y_def = kpi_definition(x), kpi_definition(y)
+    low, high = x_def.value_range
+    if not low <= fit.x_mean + delta_x <= high:
+        moves = f"from {low - fit.x_mean:.4g} on"
+        if np.isfinite(high):
+            moves = f"from {low - fit.x_mean:.4g} to {high - fit.x_mean:+.4g}"
+        raise ValueError(
+            f"Value of {name!r} (the what-if move of x) must keep {x_def.short_name} within its "
+            f"scale ({_scale_words(low, high, x_def.unit)}) from its mean, "
+            f"{format_value(fit.x_mean, x_def.unit)}: a move {moves}, but received: {delta_x!r}"
+        )
+    start = float(fit.predict(fit.x_mean))
+    floor, ceiling = (bound - start for bound in y_def.value_range)
+    bounded = Projection(
+        projection.delta_x,
+        *(
+            float(np.clip(value, floor, ceiling))
+            for value in (projection.delta_y, projection.low, projection.high)
+        ),
+    )
+    return bounded, bounded != projection
+
+
+def _scale_words(low: float, high: float, unit: str) -> str:
+    if np.isfinite(high):
+        return f"{format_value(low, unit)} to {format_value(high, unit)}"
+    return f"{format_value(low, unit)} or more"
 
 
 def describe_projection(projection: Projection, *, x: str, y: str, groups: str = "agents") -> str:

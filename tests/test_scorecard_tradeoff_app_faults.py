@@ -7,12 +7,15 @@ values by hand): service level 6 of 10 = 60 % in all, phone 3 of 7 = 42.9 %, cha
 100 %; AHT phone 1290 / 5 = 258 s, chat 740 / 3 = 246.7 s.
 """
 
+import html
+
 import pandas as pd
 import pytest
 from fixtures import hand_contacts
 
 import kpikit as kk
-from kpikit.apps import ScorecardApp
+from kpikit.apps import ScorecardApp, TradeoffApp
+from kpikit.apps._static import static_html
 from kpikit.scorecard import rate, segment_targets
 
 # Service level: 80 % in general, 95 % for chat; AHT for phone alone.
@@ -81,3 +84,103 @@ def test_rate_and_segment_targets_share_the_segment_rule():
         rate(frame, CHANNEL_TARGETS)  # neither grouped by channel nor given it
     with pytest.raises(ValueError, match="is not a segment column"):
         rate(frame, CHANNEL_TARGETS, segment={"chanel": "chat"})
+
+
+# --- 2-5. the trade-off dashboard's what-if, fewest points, targets and wording -----------
+
+
+def _contacts(aht, csat, agents):
+    n = len(aht)
+    return pd.DataFrame(
+        {
+            "contact_id": range(1, n + 1),
+            "arrived_at": pd.to_datetime(["2024-01-01 09:00"] * n),
+            "answered": True,
+            "wait_s": 5.0,
+            "talk_s": [float(a) for a in aht],
+            "hold_s": 0.0,
+            "acw_s": 0.0,
+            "csat": pd.array(csat, dtype="Int64"),
+            "agent_id": agents,
+        }
+    )
+
+
+# AHT 200, 300, 400 s with CSAT 100, 100, 0 %: x̄ 300, ȳ 66.7, slope -0.5 % per s.
+THREE = _contacts([200, 300, 400], [5, 5, 2], ["a", "b", "c"])
+AHT_CSAT = pd.DataFrame({"kpi": ["aht", "csat"], "target": [300.0, 80.0]})
+
+
+def _what_if_note(app) -> str:
+    notes = [a.text for a in app.chart.figure.layout.annotations if "what if" in (a.text or "")]
+    return notes[0] if notes else ""
+
+
+def test_what_if_stays_on_the_y_scale_and_says_so():
+    app = TradeoffApp(THREE, targets=AHT_CSAT, what_if=-100.0)
+    # -100 s: -0.5 × -100 = +50 points from 66.7 % would be 116.7 %: cut at 100 %, +33.3.
+    assert "implies CSAT +33.3 percentage points" in app.projection.value
+    assert "cut where CSAT reaches its limit" in app.projection.value
+    assert "CSAT +33.3 (cut at its scale's limit)" in _what_if_note(app)
+
+
+def test_what_if_taking_x_off_its_scale_is_refused_with_a_notice():
+    app = TradeoffApp(THREE, targets=AHT_CSAT, what_if=-400.0)  # 300 - 400 = -100 s
+    assert "What if" not in app.projection.value and _what_if_note(app) == ""
+    assert "must keep AHT within its scale (0 s or more)" in html.unescape(app.message.value)
+    with pytest.raises(ValueError, match="from -300 on"):
+        kk.plots.tradeoff(
+            pd.DataFrame(
+                {"agent_id": ["a", "b", "c"], "aht": [200, 300, 400], "csat": [100.0, 100.0, 0.0]}
+            ),
+            size=None,
+            what_if=-400,
+        )
+
+
+def test_two_points_draw_no_line_and_no_what_if():
+    app = TradeoffApp(_contacts([300, 400], [5, 2], ["a", "b"]), targets=AHT_CSAT)
+    assert [trace.name for trace in app.chart.figure.data] == ["Agents (area: answered contacts)"]
+    assert _what_if_note(app) == ""
+    assert "a relation needs 3" in app.projection.value
+
+
+def test_tradeoff_target_follows_the_channel_view():
+    targets = pd.DataFrame(
+        {"kpi": ["service_level"] * 2, "target": [90.0, 80.0], "channel": ["chat", None]}
+    )
+    app = TradeoffApp(kk.Dataset(contacts=hand_contacts()), targets=targets)
+    assert app._target("service_level") == 80.0  # all channels: the general row
+    app.channel.value = "chat"
+    assert app._target("service_level") == 90.0
+    app.channel.value = "phone"
+    assert app._target("service_level") == 80.0
+
+
+def test_projection_wording_for_a_constant_kpi():
+    app = TradeoffApp(_contacts([200, 300, 400], [5, 5, 5], ["a", "b", "c"]), targets=AHT_CSAT)
+    assert "r undefined" in app.projection.value and "nan" not in app.projection.value
+    app = TradeoffApp(_contacts([300, 300, 300], [5, 2, 4], ["a", "b", "c"]), targets=AHT_CSAT)
+    assert "AHT does not vary across the 3 agents" in app.projection.value
+
+
+# --- 6. rounding that would hide a miss ----------------------------------------------------
+
+
+def test_center_table_shows_the_decimals_that_tell_a_value_from_its_target(hand):
+    # AHT 1290 / 5 = 258 s in phone; a target of 257.9 s reads "258 s" at whole seconds.
+    targets = pd.DataFrame({"kpi": ["aht"], "target": [257.9], "tolerance": [10.0]})
+    app = ScorecardApp(hand, targets=targets, level="center", freq="all", channel="phone")
+    assert app.card.table["status"].tolist() == ["amber"]
+    assert ">258.0 s<" in app.center_table.value
+
+
+# --- 7. hidden widgets in the static report ------------------------------------------------
+
+
+def test_static_report_leaves_out_the_hidden_heatmap(hand):
+    app = ScorecardApp(hand, targets=CHANNEL_TARGETS, freq="all")
+    app.set(level="center")
+    page = static_html(app.widget)
+    assert "south" not in page  # the team heatmap, now hidden, named the teams
+    assert page.count("plotly-graph-div") == 1  # the trend chart alone

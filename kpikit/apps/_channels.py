@@ -36,6 +36,7 @@ __all__ = [
     "refill",
     "reset_channel_picker",
     "threshold_text",
+    "view_segment",
 ]
 
 ALL_CHANNELS = "all"
@@ -127,6 +128,17 @@ but received: 'email'
             f"Value of 'channel' is not a channel of the data. Expected one of {valid} "
             f"but received: {channel!r}"
         )
+
+
+def view_segment(channel: str) -> dict:
+    """The segment of the targets a channel view is (``segment`` of
+    :func:`kpikit.scorecard.rate`): the channel chosen, or all pooled (None); the views never
+    split directions, so they pool them.
+
+    >>> view_segment("phone"), view_segment("all")
+    ({'channel': 'phone', 'direction': None}, {'channel': None, 'direction': None})
+    """
+    return {"channel": None if channel == ALL_CHANNELS else channel, "direction": None}
 
 
 def threshold_text(sl_threshold_s, channel: str) -> str:

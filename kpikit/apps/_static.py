@@ -39,7 +39,14 @@ def static_html(widget: widgets.Widget) -> str:
     <p>Hi</p>
     </div>
     """
-    if isinstance(widget, Chart):
+    if (
+        widget.layout.display == "none"
+        or widget.layout.visibility == "hidden"
+        or LIVE_ONLY_CLASS in getattr(widget, "_dom_classes", ())
+        or isinstance(widget, widgets.Button | widgets.FileUpload)
+    ):
+        return ""
+    if isinstance(widget, Chart):  # after the hidden check: a hidden chart is stale or empty
         chart = widget.figure.to_html(
             full_html=False,
             include_plotlyjs=False,
@@ -51,13 +58,6 @@ def static_html(widget: widgets.Widget) -> str:
             f'<div class="kpikit-scroll"><div style="min-width: {widget.min_width}px">'
             f"{chart}</div></div>"
         )
-    if (
-        widget.layout.display == "none"
-        or widget.layout.visibility == "hidden"
-        or LIVE_ONLY_CLASS in getattr(widget, "_dom_classes", ())
-        or isinstance(widget, widgets.Button | widgets.FileUpload)
-    ):
-        return ""
     if isinstance(widget, widgets.Box):
         return _static_box(widget)
     if isinstance(widget, widgets.HTMLMath):

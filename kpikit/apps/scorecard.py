@@ -21,6 +21,7 @@ from kpikit.apps._channels import (
     data_channels,
     refill,
     reset_channel_picker,
+    view_segment,
 )
 from kpikit.apps._chart import Chart
 from kpikit.apps._levels import data_span, inapplicable, inapplicable_note, partial_periods
@@ -31,7 +32,7 @@ from kpikit.display import (
     CHANGE_MARKS,
     RAG_COLORS,
     column_label,
-    format_value,
+    rated_value_text,
     target_text,
 )
 from kpikit.io import Sheet
@@ -308,12 +309,6 @@ class ScorecardApp(BaseApp):
             self._targets_cache[key] = targets, problem
         return self._targets_cache[key]
 
-    def _segment(self) -> dict:
-        """The segment the view is (:func:`kpikit.scorecard.rate`): the chosen channel, or
-        all channels pooled; directions are always pooled."""
-        channel = self.channel.value
-        return {"channel": None if channel == ALL_CHANNELS else channel, "direction": None}
-
     def _by(self) -> list:
         column = LEVELS[self.level.value]
         if column is None:
@@ -334,7 +329,8 @@ class ScorecardApp(BaseApp):
         freq = None if self.freq.value == "all" else self.freq.value
         unfit = self._unfit_costs(targets["kpi"], freq)
         targets = targets[~targets["kpi"].isin([*left_out, *unfit])].reset_index(drop=True)
-        view_targets = segment_targets(targets, self._segment())
+        segment = view_segment(self.channel.value)
+        view_targets = segment_targets(targets, segment)
         self._sync_controls(view_targets)
         self.channel_note.value = channel_note(
             self.channel.value,
@@ -353,7 +349,7 @@ class ScorecardApp(BaseApp):
         provisional = None
         if freq is not None:
             provisional = provisional_fcr(rows, freq, self._span[1], options=self.engine_options)
-        card = rate(rows, targets, provisional=provisional, segment=self._segment())
+        card = rate(rows, targets, provisional=provisional, segment=segment)
         table = card.table
         if freq is not None:
             partial = partial_periods(*self._span, freq)
@@ -538,8 +534,7 @@ def _center_html(table: pd.DataFrame) -> str:
         score = "–" if pd.isna(row["score"]) else f"{row['score']:.0f}"
         cells = [
             f"<td style='{_CELL}'>{html.escape(row['name'])}</td>",
-            f"<td style='{_CELL}; white-space: nowrap'>"
-            f"{html.escape(format_value(row['value'], row['unit']))}</td>",
+            f"<td style='{_CELL}; white-space: nowrap'>{html.escape(rated_value_text(row))}</td>",
             f"<td style='{_CELL}; white-space: nowrap'>"
             f"{html.escape(target_text(row) + (' (ramp)' if row['ramped'] else ''))}</td>",
             _status_cell(row),

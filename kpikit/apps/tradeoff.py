@@ -18,18 +18,27 @@ from kpikit.apps._channels import (
     data_channels,
     refill,
     reset_channel_picker,
+    view_segment,
 )
 from kpikit.apps._chart import Chart
 from kpikit.apps._levels import OFFERED_RATES, data_span, inapplicable, partial_periods
 from kpikit.apps.params import Param
 from kpikit.catalog import KPI_IDS
 from kpikit.catalog import kpi as kpi_definition
-from kpikit.display import DECIMALS, column_label, format_value, kpi_label, value_range
+from kpikit.display import DECIMALS, column_label, format_value, kpi_label
 from kpikit.io import Sheet
 from kpikit.metrics import KPIUnavailable, compute
 from kpikit.sample import load_targets
-from kpikit.scorecard import read_targets
-from kpikit.tradeoff import VOLUME, Projection, describe_projection, fit_line, pivot_kpis
+from kpikit.scorecard import read_targets, segment_targets
+from kpikit.tradeoff import (
+    MIN_FIT_POINTS,
+    VOLUME,
+    correlation_text,
+    describe_projection,
+    fit_line,
+    pivot_kpis,
+    project_kpis,
+)
 
 __all__ = ["TradeoffApp"]
 
@@ -249,7 +258,7 @@ class TradeoffApp(BaseApp):
         self._points = points[[column, *dict.fromkeys((x, y)), *([size] if size else [])]]
         weights = points[size] if size and self.weighted.value else None
         self.fit = fit_line(points[x], points[y], weights)
-        what_if = self._checked_what_if(x)
+        what_if = self._checked_what_if(x, y)
         figure = kpikit.plots.tradeoff(
             wide,
             x=x,
@@ -285,18 +294,19 @@ class TradeoffApp(BaseApp):
             Sheet("Fit", summary, decimals={"Value": 4}),
         ]
 
-    def _checked_what_if(self, x: str) -> float:
+    def _checked_what_if(self, x: str, y: str) -> float:
         """The what-if move of x, or 0 (no projection) with the reason shown when the fit
-        cannot project a move that large."""
+        cannot project it: a move too large for the relation, or one that takes x off its
+        scale (AHT below 0 s)."""
         what_if = self.what_if.value
-        if not what_if:
+        if not what_if or self.fit.n < MIN_FIT_POINTS or pd.isna(self.fit.slope):
             return 0.0
         try:
-            self.fit.project(what_if, name="what_if")
+            project_kpis(self.fit, what_if, x=x, y=y, name="what_if")
         except ValueError as error:
             self.show_error(
-                f"No what-if for {kpi_definition(x).short_name} {what_if:+g}: the move is too "
-                f"large for the relation fitted on this data. {error}"
+                f"No what-if for {kpi_definition(x).short_name} {what_if:+g}: the move leaves "
+                f"what the relation fitted on this data can say. {error}"
             )
             return 0.0
         return what_if
@@ -333,45 +343,49 @@ class TradeoffApp(BaseApp):
         return f"no {groups} with a value for this choice"
 
     def _target(self, kpi_id: str):
-        rows = self._targets[self._targets["kpi"] == kpi_id]
-        return None if rows.empty else rows["target"].iloc[0]
+        """The KPI's target in this view, resolved as the scorecard resolves it
+        (:func:`kpikit.scorecard.segment_targets`): the chosen channel's, else the general
+        one; None when the view has none."""
+        segment = view_segment(self.channel.value)
+        targets = segment_targets(self._targets, segment).set_index("kpi")["target"]
+        target = targets.get(kpi_id)
+        return None if target is None or pd.isna(target) else target
 
     def _projection_html(self, x: str, y: str, groups: str, what_if: float) -> str:
         fit = self.fit
-        if fit.n < 3 or pd.isna(fit.slope):
+        if fit.n < MIN_FIT_POINTS:
             return (
-                f"<p>Too few {html.escape(groups)} with both values ({fit.n}) to fit a "
-                "relation.</p>"
+                f"<p>Too few {html.escape(groups)} with both values to fit a relation: {fit.n}, "
+                f"and a relation needs {MIN_FIT_POINTS}.</p>"
+            )
+        if pd.isna(fit.slope):
+            return (
+                f"<p>{html.escape(kpi_definition(x).short_name)} does not vary across the "
+                f"{fit.n} {html.escape(groups)}: no relation can be fitted.</p>"
             )
         parts = [
             f"<p><strong>Correlation</strong> across {fit.n} {html.escape(groups)}: "
-            f"r = {fit.r:.2f}.</p>"
+            f"{correlation_text(fit.r)}.</p>"
         ]
         if what_if:
-            projection, bounded = _bounded(fit, fit.project(what_if, name="what_if"), y)
+            projection, cut = project_kpis(fit, what_if, x=x, y=y, name="what_if")
             sentence = describe_projection(projection, x=x, y=y, groups=groups)
-            if bounded:
-                floor, ceiling = value_range(y)
+            if cut:
+                y_def = kpi_definition(y)
+                floor, ceiling = y_def.value_range
+                scale = f"{format_value(floor, y_def.unit)} or more"
+                if ceiling < float("inf"):
+                    scale = (
+                        f"{format_value(floor, y_def.unit)} to {format_value(ceiling, y_def.unit)}"
+                    )
                 sentence += (
-                    f" The range is cut where {kpi_definition(y).short_name} reaches its limit "
-                    f"({format_value(floor, kpi_definition(y).unit)} to "
-                    f"{format_value(ceiling, kpi_definition(y).unit)}): the fit says little."
+                    f" The change is cut where {y_def.short_name} reaches its limit ({scale}): "
+                    "the fitted line runs past what it can take, and says little there."
                 )
             parts.append(
                 f"<p><strong>What if</strong> (fitted association): {html.escape(sentence)}</p>"
             )
         return "".join(parts)
-
-
-def _bounded(fit, projection: Projection, y: str) -> tuple[Projection, bool]:
-    """The projection's range cut to the changes the y KPI can make from the mean of the
-    groups (CSAT at 80 % can rise by 20 points at most); True when it was cut."""
-    floor, ceiling = value_range(y)
-    start = float(fit.predict(fit.x_mean))
-    low = max(projection.low, floor - start)
-    high = projection.high if ceiling is None else min(projection.high, ceiling - start)
-    cut = (low, high) != (projection.low, projection.high)
-    return Projection(projection.delta_x, projection.delta_y, low, high), cut
 
 
 def _header(column: str) -> str:

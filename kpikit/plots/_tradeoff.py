@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 
 from kpikit._validators import check_flag, check_number
 from kpikit.catalog import KPI_IDS
-from kpikit.display import signed_text
+from kpikit.display import DECIMALS, signed_text
 from kpikit.plots._doc import shared_parameters
 from kpikit.plots._engine import (
     axis_title,
@@ -25,7 +25,14 @@ from kpikit.plots._engine import (
     value_range,
 )
 from kpikit.plots._template import KPIKIT_COLORWAY, RAG_COLORS
-from kpikit.tradeoff import VOLUME, fit_line, pivot_kpis
+from kpikit.tradeoff import (
+    MIN_FIT_POINTS,
+    VOLUME,
+    correlation_text,
+    fit_line,
+    pivot_kpis,
+    project_kpis,
+)
 
 __all__ = ["tradeoff"]
 
@@ -82,9 +89,11 @@ def tradeoff(
         Weight the fit by ``size`` (larger groups count more).
     what_if : float, default=None
         Draw the change the fitted line implies when x moves by this much, from the mean of x,
-        labelled as an association. It must be a finite number of at most
+        labelled as an association (:func:`kpikit.tradeoff.project_kpis`: cut where y leaves
+        its scale, and the note says so). It must be a finite number of at most
         :data:`kpikit.tradeoff.MAX_MOVE` times the larger of the mean of x and its standard
-        deviation.
+        deviation that keeps the mean of x on its scale (AHT not below 0 s). The line and the
+        what-if need :data:`kpikit.tradeoff.MIN_FIT_POINTS` groups.
 
     Returns
     -------
@@ -131,7 +140,7 @@ def tradeoff(
     weights = points[size].to_numpy(dtype=float) if size is not None else None
     fit = fit_line(points[x], points[y], weights if weighted else None)
 
-    r_text = f"r = {fit.r:.2f}" if is_number(fit.r) else "r undefined"
+    r_text = correlation_text(fit.r)
     groups = column_label(by).lower() if by else ""
     x_range = bounded_range(x, [*points[x], x_target], pad=0.08)
     y_range = bounded_range(y, [*points[y], y_target], pad=0.08)
@@ -144,7 +153,8 @@ def tradeoff(
         xaxis={"title": {"text": axis_title(x)}, "zeroline": False, "range": x_range},
         yaxis={"title": {"text": axis_title(y)}, "zeroline": False, "range": y_range},
     )
-    if fit.n >= 2 and is_number(fit.slope):
+    fits = fit.n >= MIN_FIT_POINTS and is_number(fit.slope)
+    if fits:
         _add_fit(fig, fit, points[x].to_numpy(dtype=float), value_range(y))
     labels = group_labels(points, [by] if by else [])
     marker = {"color": KPIKIT_COLORWAY[0], "opacity": 0.75, "line": {"width": 1, "color": "white"}}
@@ -184,7 +194,7 @@ def tradeoff(
         )
     )
     _add_quadrants(fig, x_def, y_def, x_target, y_target)
-    if what_if is not None and is_number(fit.slope):
+    if what_if is not None and fits:
         _add_what_if(fig, fit, what_if, x_def, y_def)
     _add_left_out(fig, left_out, groups or "row")
     return fig
@@ -309,15 +319,15 @@ def _add_quadrants(fig: go.Figure, x_def, y_def, x_target, y_target) -> None:
 def _add_what_if(fig: go.Figure, fit, delta_x: float, x_def, y_def) -> None:
     """An arrow along the fitted line from the mean of x, and its note in a corner of the
     plot: written at the arrow's tail, the note sat on the mean of y, near the y target, and
-    covered that target's label. The fit bounds the move
-    (:meth:`kpikit.tradeoff.LineFit.project`), its errors naming the caller's ``what_if``."""
-    projection = fit.project(delta_x, name="what_if")
+    covered that target's label. The move is checked and the change cut at y's scale by
+    :func:`kpikit.tradeoff.project_kpis`, as the dashboard's text is, its errors naming the
+    caller's ``what_if``."""
+    projection, cut = project_kpis(fit, delta_x, x=x_def.id, y=y_def.id, name="what_if")
     start_x = fit.x_mean
-    end_x = start_x + delta_x
-    start_y, end_y = float(fit.predict(start_x)), float(fit.predict(end_x))
+    start_y = float(fit.predict(start_x))
     fig.add_annotation(
-        x=end_x,
-        y=end_y,
+        x=start_x + delta_x,
+        y=start_y + projection.delta_y,
         ax=start_x,
         ay=start_y,
         xref="x",
@@ -329,10 +339,11 @@ def _add_what_if(fig: go.Figure, fit, delta_x: float, x_def, y_def) -> None:
         arrowwidth=2,
         arrowcolor=RAG_COLORS["amber"],
     )
+    limit = " (cut at its scale's limit)" if cut else ""
     fig.add_annotation(
         text=(
             f"what if {x_def.short_name} {delta_x:+g}: {y_def.short_name} "
-            f"{signed_text(projection.delta_y)} (fitted association)"
+            f"{signed_text(projection.delta_y, DECIMALS[y_def.unit])}{limit} (fitted association)"
         ),
         **_what_if_corner(y_def),
         xref="paper",
