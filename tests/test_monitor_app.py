@@ -196,8 +196,9 @@ def test_an_upload_without_contacts_is_refused_in_words(live):
     header = b"contact_id,arrived_at,answered,wait_s\n"
     assert app.load(header, "empty.csv") is False
     text = shown(app.message)
-    assert "The data holds no contacts" in text and "AttributeError" not in text
-    assert app.data_label != "empty.csv"
+    # refused by every app's upload, before the monitor's own "The data holds no contacts"
+    assert "Could not use empty.csv: the file has no rows" in text
+    assert "AttributeError" not in text and app.data_label != "empty.csv"
     with pytest.raises(ValueError, match="holds no contacts"):
         MonitorApp(contacts().iloc[:0], sources_dir=folder, channel="all")
 

@@ -6,6 +6,8 @@ decimal commas.
 """
 
 import datetime as dt
+import gzip
+import html
 import io
 
 import pandas as pd
@@ -14,6 +16,7 @@ from fixtures import hand_contacts
 
 import kpikit as kk
 from kpikit.apps import BenchmarksApp, GlossaryApp, ScorecardApp
+from kpikit.apps import _base as base
 from kpikit.apps._base import static_html
 from kpikit.apps._upload import CHOOSE_ORDER, NOT_IN_FILE
 
@@ -197,6 +200,38 @@ def test_an_oversized_upload_is_refused_before_detection(data):
     app.upload.value = ({**upload, "content": memoryview(content), "last_modified": modified},)
     assert "more than the limit of 100 bytes" in app.message.value
     assert app.upload_step.widget.layout.display == "none"
+
+
+def test_a_file_with_a_header_only_is_refused_and_the_data_kept(data):
+    # A header without rows read as a valid, empty log: the app swapped its data for nothing
+    # and said "Loaded h.csv." (the governance summary then read "0 breaches").
+    app = GlossaryApp(data)
+    content = hand_contacts().head(0).to_csv(index=False).encode()
+    upload = {"name": "h.csv", "type": "text/csv", "size": len(content)}
+    modified = dt.datetime(2026, 3, 6)
+    app.upload.value = ({**upload, "content": memoryview(content), "last_modified": modified},)
+    assert "Could not use h.csv: the file has no rows under its header" in app.message.value
+    assert "Loaded" not in app.message.value
+    assert app.data is data and app.upload_step.widget.layout.display == "none"
+
+
+def test_a_gzip_over_the_apps_limit_once_decompressed_is_refused_at_detection(data, monkeypatch):
+    # The detection read gzips up to io's 200 MB default, so a 550 MB-in-memory parse ran
+    # before the app's own limit refused the file, with "'big.csv.gz' is 0.2 MB once
+    # decompressed, above the limit of 0.2 MB; raise max_bytes to read it": a size it had not
+    # measured (the reader stops one byte past the limit) and an argument a dashboard lacks.
+    app = GlossaryApp(data, max_upload_bytes=200_000)
+    content = gzip.compress(vendor_csv() * 2_000)  # about 0.9 MB decompressed, a few kB packed
+    assert len(content) < 200_000
+    monkeypatch.setattr(base, "read_upload", lambda *args, **options: pytest.fail("read"))
+    upload = {"name": "big.csv.gz", "type": "application/gzip", "size": len(content)}
+    modified = dt.datetime(2026, 3, 6)
+    app.upload.value = ({**upload, "content": memoryview(content), "last_modified": modified},)
+    assert (
+        "Could not use big.csv.gz: 'big.csv.gz' is more than the limit of 0.2 MB once "
+        "decompressed; upload a shorter period or fewer columns."
+    ) in html.unescape(app.message.value)
+    assert "max_bytes" not in app.message.value and app.data is data
 
 
 def test_the_step_stays_out_of_static_reports(data):

@@ -69,6 +69,7 @@ from kpikit.apps.params import Param, documented, parameters_cell, query_params,
 from kpikit.catalog import CHANNELS, SECTORS
 from kpikit.display import format_value
 from kpikit.io import READ_SUFFIXES, Sheet, read_upload, write_workbook
+from kpikit.io._source import size_text
 from kpikit.metrics import compute
 from kpikit.metrics._checked_once import checked_once
 from kpikit.options import Options
@@ -95,8 +96,9 @@ __all__ = [
     "static_html",
 ]
 
-DEFAULT_MAX_UPLOAD_BYTES = 25 * 1024 * 1024
-"""Largest upload accepted by default (25 MiB); ``kpikit serve`` lets websocket messages of
+DEFAULT_MAX_UPLOAD_BYTES = 25_000_000
+"""Largest upload accepted by default (25 MB, in the readers' unit: their messages and the app's
+say "25.0 MB"), on the file and once decompressed; ``kpikit serve`` lets websocket messages of
 up to four times this size through, so a larger file is refused politely, not by a dropped
 connection."""
 
@@ -250,7 +252,8 @@ class BaseApp:
             accept=UPLOAD_ACCEPT,
             multiple=False,
             description="Upload data",
-            tooltip=f"CSV (may be gzipped) or Parquet contact log, up to {_size(max_upload_bytes)}",
+            tooltip="CSV (may be gzipped) or Parquet contact log, up to "
+            + size_text(max_upload_bytes),
             layout=widgets.Layout(width="auto", display=None if upload else "none"),
         )
         self.upload.observe(self._on_upload, names="value")
@@ -260,7 +263,11 @@ class BaseApp:
         self.status.add_class("kpikit-status")
         self.load_notes: list[str] = []
         self.upload_step = UploadStep(
-            self.load, self.message, self.show_error, load_notes=lambda: self.load_notes
+            self.load,
+            self.message,
+            self.show_error,
+            load_notes=lambda: self.load_notes,
+            max_bytes=max_upload_bytes,
         )
         self.upload_step.widget.add_class(LIVE_ONLY_CLASS)
         self.downloads = Downloads(_slug(self.title), self.workbook)
@@ -418,7 +425,7 @@ class BaseApp:
         )
         upload_help = widgets.HTML(
             f"<small>Your own contact log: CSV (optionally gzipped) or Parquet, up to "
-            f"{_size(self.max_upload_bytes)}.</small>",
+            f"{size_text(self.max_upload_bytes)}.</small>",
             layout=widgets.Layout(display=self.upload.layout.display),
         )
         upload_help.add_class(LIVE_ONLY_CLASS)
@@ -557,24 +564,25 @@ class BaseApp:
         if self._oversized(content, filename):
             return False
 
+        try:
+            data = read_upload(content, filename, max_bytes=self.max_upload_bytes, **read_options)
+            _refuse_no_rows(data)
+        # The upload boundary must never show a traceback: ValueError (SchemaError, parse
+        # errors, decoding errors) carries a message for the user; anything else is reported by
+        # type so the page stays usable. Nothing has changed yet, so nothing is recomputed: a
+        # recompute would refill what the user typed in the app (an unsaved action form).
+        except Exception as error:
+            self.show_error(f"Could not use {filename}: {_reason(error)}")
+            return False
         previous = self.data, self.data_label
         chosen = self._data_choices()
         try:
-            self.data = read_upload(
-                content, filename, max_bytes=self.max_upload_bytes, **read_options
-            )
-            self.data_label = filename
+            self.data, self.data_label = data, filename
             self._data_changed()
-        # The upload boundary must never show a traceback: ValueError (SchemaError, parse
-        # errors, decoding errors) carries a message for the user; anything else is reported by
-        # type so the page stays usable.
-        except ValueError as error:
-            self._restore(previous)
-            self.show_error(f"Could not use {filename}: {error}")
-            return False
+        # The new data cannot feed the app (_on_data raised): back to the data it had.
         except Exception as error:
             self._restore(previous)
-            self.show_error(f"Could not use {filename}: unexpected {type(error).__name__}: {error}")
+            self.show_error(f"Could not use {filename}: {_reason(error)}")
             return False
         self.load_notes = self._changed_choices(chosen, filename)
         return True
@@ -609,8 +617,8 @@ class BaseApp:
         if len(content) <= self.max_upload_bytes:
             return False
         self.show_error(
-            f"Could not use {filename}: the file has {_size(len(content))}, more than the "
-            f"limit of {_size(self.max_upload_bytes)}."
+            f"Could not use {filename}: the file has {size_text(len(content))}, more than the "
+            f"limit of {size_text(self.max_upload_bytes)}."
         )
         return True
 
@@ -715,10 +723,30 @@ def describe_data(data: Dataset, label: str) -> str:
     return text
 
 
+def _reason(error: Exception) -> str:
+    """Why an upload failed, for the user: a ValueError's message (SchemaError, parse and
+    decoding errors are written for them), else the unexpected error's type and message."""
+    if isinstance(error, ValueError):
+        return str(error)
+    return f"unexpected {type(error).__name__}: {error}"
+
+
+def _refuse_no_rows(data: Dataset) -> None:
+    """Refuse an upload without contacts (a header alone reads as a valid, empty log): the
+    dashboard would swap the user's data for nothing and show "0 breaches" as good news.
+
+    >>> import pandas as pd
+    >>> _refuse_no_rows(Dataset(contacts=pd.DataFrame({"contact_id": []})))
+    Traceback (most recent call last):
+    ...
+    ValueError: the file has no rows under its header (no contacts); the data in use is kept.
+    """
+    if len(data.contacts) == 0:
+        raise ValueError(
+            "the file has no rows under its header (no contacts); the data in use is kept."
+        )
+
+
 def _slug(title: str) -> str:
     """A file name from a title: ``"Balanced scorecard"`` -> ``"balanced-scorecard"``."""
     return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "kpikit"
-
-
-def _size(n_bytes: int) -> str:
-    return f"{n_bytes / 1024 / 1024:.1f} MB" if n_bytes >= 1024 * 1024 else f"{n_bytes:,} bytes"

@@ -22,7 +22,7 @@ from collections.abc import Callable
 import ipywidgets as widgets
 import pandas as pd
 
-from kpikit.io import ReadWarning, detect
+from kpikit.io import MAX_BYTES, ReadWarning, detect
 from kpikit.io._advice import UPLOAD_LABELS, advice_for
 from kpikit.schema import TABLES
 
@@ -101,6 +101,9 @@ class UploadStep:
     load_notes : callable, default=None
         ``load_notes() -> list of str``: what the app changed to fit the data just loaded
         (a choice the data lacks), added to the "Loaded" notice.
+    max_bytes : int, default=kpikit.io.MAX_BYTES
+        The app's size limit, applied from the detection on: a gzip bigger than that once
+        decompressed is refused before its rows are parsed.
 
     Attributes
     ----------
@@ -136,11 +139,13 @@ class UploadStep:
         message: widgets.HTML,
         show_error: Callable[[str], None],
         load_notes: Callable[[], list[str]] | None = None,
+        max_bytes: int = MAX_BYTES,
     ):
         self._load = load
         self._message = message
         self._show_error = show_error
         self._load_notes = load_notes or list
+        self._max_bytes = max_bytes
         self._content: bytes | None = None
         self._filename = ""
         self._detection = None
@@ -201,7 +206,7 @@ class UploadStep:
         self.cancel()
         try:
             with advice_for("upload"):
-                detection = detect(content, filename=filename, rows=None)
+                detection = detect(content, filename=filename, rows=None, max_bytes=self._max_bytes)
         except ValueError as error:
             self._show_error(f"Could not use {filename}: {error}")
             return

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from kpikit._validators import as_path
+from kpikit.io._advice import in_dashboard
 
 MAX_BYTES = 200_000_000
 """Default size limit of a file to read (200 MB), checked on disk and once decompressed."""
@@ -189,22 +190,43 @@ def suffix_of(name: str) -> str:
     return PurePath(lowered).suffix
 
 
-def check_size(size: int, max_bytes: int, label: str, *, stage: str = "") -> None:
-    """Refuse a file above ``max_bytes``, saying how to raise the limit."""
+def check_size(size: int, max_bytes: int, label: str, *, stage: str = "", measured=True) -> None:
+    """Refuse a file above ``max_bytes``, saying how to raise the limit (in a dashboard, where
+    the limit is the app's, what the user can do instead).
+
+    ``measured=False``: ``size`` is what was read before stopping one byte past the limit, not
+    the file's size, which the message then does not claim.
+
+    >>> check_size(300, 200, "'log.csv'")
+    Traceback (most recent call last):
+    ...
+    ValueError: 'log.csv' is 300 bytes, above the limit of 200 bytes; raise max_bytes to read it.
+    >>> check_size(201, 200, "'log.csv.gz'", stage=" once decompressed", measured=False)
+    Traceback (most recent call last):
+    ...
+    ValueError: 'log.csv.gz' is more than the limit of 200 bytes once decompressed; raise ...
+    """
     if not isinstance(max_bytes, int) or isinstance(max_bytes, bool) or max_bytes <= 0:
         raise ValueError(f"Value of 'max_bytes' must be a positive int; received: {max_bytes!r}.")
     if size > max_bytes:
-        raise ValueError(
-            f"{label} is {_size_text(size)}{stage}, above the limit of {_size_text(max_bytes)}; "
-            "raise max_bytes to read it."
+        limit = f"the limit of {size_text(max_bytes)}"
+        told = (
+            f"{size_text(size)}{stage}, above {limit}" if measured else f"more than {limit}{stage}"
         )
+        advice = (
+            "upload a shorter period or fewer columns"
+            if in_dashboard()
+            else "raise max_bytes to read it"
+        )
+        raise ValueError(f"{label} is {told}; {advice}.")
 
 
-def _size_text(size: int) -> str:
-    """A size in MB, or in bytes when under 0.1 MB (where one decimal of MB shows 0.0).
+def size_text(size: int) -> str:
+    """A size in MB (10^6 bytes), or in bytes when under 0.1 MB (where one decimal of MB shows
+    0.0); the one way kpikit writes sizes, in the readers' and the dashboards' messages alike.
 
-    >>> _size_text(50), _size_text(200_000_000)
-    ('50 bytes', '200.0 MB')
+    >>> size_text(50), size_text(200_000_000), size_text(25 * 1024 * 1024)
+    ('50 bytes', '200.0 MB', '26.2 MB')
     """
     return f"{size:,} bytes" if size < 100_000 else f"{size / 1e6:.1f} MB"
 
@@ -365,5 +387,5 @@ def _gunzip(data: bytes | Path, max_bytes: int, label: str) -> bytes:
             text = unzipped.read(max_bytes + 1)
     except (OSError, EOFError) as error:
         raise ValueError(f"Cannot read {label} as gzip: {error}") from None
-    check_size(len(text), max_bytes, label, stage=" once decompressed")
+    check_size(len(text), max_bytes, label, stage=" once decompressed", measured=False)
     return text
