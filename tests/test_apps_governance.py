@@ -2,6 +2,7 @@
 writes to the register (and two dashboards editing one breach keep both changes)."""
 
 import asyncio
+import datetime as dt
 import re
 
 import pandas as pd
@@ -12,6 +13,7 @@ from kpikit.apps import GovernanceApp, ScorecardApp
 from kpikit.apps import _background as background
 from kpikit.apps import governance as governance_app
 from kpikit.governance import ActionRegister
+from kpikit.sample import generate
 
 pytest.importorskip("sqlalchemy")
 
@@ -233,3 +235,95 @@ def test_hot_spots_of_one_cell_are_told_apart_by_their_hot_column():
     bars = contributor_bars(cause)
     assert bars["label"].tolist() == ["14:00–16:00 North", "14:00–16:00 Harbor"]
     assert bars["performance"].tolist() == [60.0, 30.0]
+
+
+@pytest.fixture(scope="module")
+def two_weeks():
+    """The generated center of 1-14 June 2026 (12 agents, seed 3)."""
+    return generate(days=14, agents=12, seed=3)
+
+
+def upload(app, name: str, content: bytes) -> None:
+    """Choose a file with the app's upload button, as the browser does."""
+    app.upload.value = (
+        {
+            "name": name,
+            "type": "text/csv",
+            "size": len(content),
+            "content": memoryview(content),
+            "last_modified": dt.datetime(2026, 6, 15),
+        },
+    )
+
+
+def test_a_failed_upload_keeps_the_unsaved_action_form(two_weeks, tmp_path):
+    # The reader refused the file before the data changed, yet the app recomputed "the
+    # previous data" and refilled the form from the register: the owner and plan typed but not
+    # saved were wiped.
+    app = GovernanceApp(two_weeks, register=f"sqlite:///{tmp_path / 'a.sqlite'}", days=14)
+    app.owner.value, app.plan.value = "typed", "long plan"
+    caches = app._caches
+    bad = two_weeks.contacts.head(3).copy()
+    bad.loc[bad.index[0], "wait_s"] = -5.0
+    upload(app, "bad.csv", bad.to_csv(index=False).encode())
+    assert "Could not use bad.csv" in app.message.value
+    assert "contacts.wait_s: 1 row below 0" in app.message.value
+    assert (app.owner.value, app.plan.value) == ("typed", "long plan")
+    assert app._caches is caches  # nothing recomputed
+
+
+def test_the_window_ends_at_as_of(two_weeks, tmp_path):
+    # With as_of before the end of the data the window had no upper bound: "19 breaches in the
+    # 14 days to Fri 05 Jun 2026", listing breaches up to 14 June. The 14 days to 5 June 00:00
+    # are 22 May-4 June; the data starts on 1 June, so the breaches of 1-4 June, as in the
+    # window of the whole data.
+    url = f"sqlite:///{tmp_path / 'a.sqlite'}"
+    app = GovernanceApp(two_weeks, register=url, days=14, as_of="2026-06-05")
+    everything = GovernanceApp(two_weeks, register=url, days=14)
+    shown = [breach for _, breach in app.breach.options]
+    # a breach id's third part is its period: "2026-06-03T00:00"
+    before = [b for _, b in everything.breach.options if b.split("/")[2] < "2026-06-05"]
+    assert shown and sorted(shown) == sorted(before)
+    assert sorted(marks(app.chart)) == sorted(before)
+    summary = re.sub("<[^>]+>", "", app.summary.value)
+    assert summary.startswith(f"{len(before)} breaches in the 14 days to Fri 05 Jun 2026 00:00")
+
+
+def test_the_workbook_holds_the_breaches_with_their_actions_and_the_root_cause(two_weeks, tmp_path):
+    # The default sheets of the charts' data had only the days and labels of the marks
+    # ("x", "✘ missed") and the bars' numbers under a column named "value".
+    import io
+
+    import openpyxl
+
+    app = GovernanceApp(two_weeks, register=f"sqlite:///{tmp_path / 'a.sqlite'}", days=14)
+    shown = app.breach.value  # the latest breach, the first row of the sheet
+    app.author.value, app.owner.value = "Ana", "North lead"
+    app.save.click()
+    book = openpyxl.load_workbook(io.BytesIO(app.workbook()))
+    assert book.sheetnames == ["Breaches", "Root cause"]
+    rows = list(book["Breaches"].values)
+    assert rows[0][:12] == (
+        "Breach id", "KPI", "Site", "Period", "Unit", "Value", "Target", "Gap", "Severity",
+        "Root cause due", "Plan due", "Overdue",
+    )  # fmt: skip
+    assert rows[0][12:16] == ("Action status", "Owner", "Root cause", "Plan")
+    assert len(rows) - 1 == len(app.breach.options)
+    first = dict(zip(rows[0], rows[1], strict=True))
+    breach = app._window.loc[shown]
+    # the value by hand from its components, to the percent's one decimal: 100 * num / den
+    value = round(100 * breach["numerator"] / breach["denominator"], 1)
+    assert (first["Breach id"], first["Value"], first["Owner"]) == (shown, value, "North lead")
+    assert first["Gap"] == round(abs(value - breach["target"]), 1)
+    assert first["Severity"] == "missed" and first["Last change by"] == "Ana"
+    cause = list(book["Root cause"].values)
+    assert cause[0] == (
+        "Breach id",
+        "Contributor",
+        "Weaker performance (% of the miss)",
+        "More volume than usual, mix (% of the miss)",
+    )
+    # one row per bar of the chart, each trace a column
+    bars = app.cause_chart.figure.data
+    assert len(cause) - 1 == len(bars[0].y)
+    assert {row[0] for row in cause[1:]} == {shown}

@@ -26,6 +26,7 @@ from kpikit.apps._governance_html import (
 )
 from kpikit.apps._levels import data_span
 from kpikit.apps.params import Param
+from kpikit.display import DECIMALS, RAG_LABELS, RAG_TINTS, column_label
 from kpikit.governance import (
     GOVERNANCE_KPIS,
     STATUSES,
@@ -34,6 +35,7 @@ from kpikit.governance import (
     root_cause,
 )
 from kpikit.governance._store import utc_instant
+from kpikit.io import Sheet
 from kpikit.periods import period_end
 from kpikit.sample import load_targets
 from kpikit.scorecard import read_targets
@@ -48,6 +50,19 @@ _KPI_SETS = {"governance": "Governance KPIs", "all": "Every KPI with a target"}
 _SEVERITIES = {"red": "Missed beyond tolerance", "amber": "Every miss (amber too)"}
 _WINDOWS = {14: "Last 14 days", 30: "Last 30 days", 90: "Last 90 days"}
 _TEXT_FIELDS = ("owner", "root_cause", "plan", "milestones", "comment")
+_ACTION_COLUMNS = {
+    "status": "Action status",
+    "owner": "Owner",
+    "root_cause": "Root cause",
+    "plan": "Plan",
+    "milestones": "Milestones",
+    "next_milestone": "Next milestone",
+    "due_date": "Due date",
+    "comment": "Comment",
+    "last_change_at": "Last change (UTC)",
+    "last_change_by": "Last change by",
+}
+"""The register's action fields (:meth:`ActionRegister.actions`) in the breaches sheet."""
 # Below 700 px the sidebar goes above the charts (scoped to this dashboard).
 _PHONE_STYLE = (
     "<style>@media (max-width: 700px) {"
@@ -331,7 +346,10 @@ class GovernanceApp(BaseApp):
         level, kpi_set, severity, days = key
         found = self._found(level, kpi_set, severity, caches)
         as_of = self._now(caches)
-        window = found[found["period"] >= as_of - pd.Timedelta(days=days)]
+        # The days that started in the ``days`` before as_of: a later day had not begun then
+        # (the default as_of, the midnight ending the data's last day, keeps that day in).
+        period = found["period"]
+        window = found[(period >= as_of - pd.Timedelta(days=days)) & (period < as_of)]
         window = window.set_index("breach_id", drop=False)
         held_back = held_back_html(found.attrs.get("note", ""))
         return self._drawn_view(key, window, as_of, self._overdue(window, as_of), held_back)
@@ -363,6 +381,23 @@ class GovernanceApp(BaseApp):
         if view.options:
             self._cause(view.window.loc[view.options[0][1]], caches)
         return view
+
+    # --- downloads -------------------------------------------------------------------------
+
+    def excel_sheets(self) -> list[Sheet]:
+        """The view as sheets: the window's breaches with their clocks and the register's
+        action, and the root cause of the breach on show (the bars of its chart).
+
+        The charts' data alone (the default) held the days and labels of the marks, not the
+        values, deadlines or actions."""
+        view = self._view(self._view_key())
+        actions = self.register.actions(as_of=view.as_of)
+        sheets = [_breaches_sheet(view.window, self._by(), view.overdue, actions)]
+        breach_id = self.breach.value
+        if breach_id is not None and breach_id in view.window.index:
+            cause, _ = self._cause(view.window.loc[breach_id], self._caches)
+            sheets.append(_cause_sheet(breach_id, contributor_bars(cause)))
+        return sheets
 
     # --- drawing ---------------------------------------------------------------------------
 
@@ -543,6 +578,68 @@ class GovernanceApp(BaseApp):
         self.form_message.value = (
             alert_html(text) if recorded.conflicts else f"<p>{html.escape(text)}</p>"
         )
+
+
+def _breaches_sheet(window, by, overdue: dict, actions: pd.DataFrame) -> Sheet:
+    """The breaches of the window, latest first: what missed, by how much, its clocks, what is
+    overdue and the action recorded (empty where none is); value, target and gap rounded to the
+    KPI's unit, the severity tinted."""
+    rows = window.sort_values(["period", "gap"], ascending=[False, False]).reset_index(drop=True)
+    recorded = actions.set_index("breach_id")
+    table = pd.DataFrame(
+        {
+            "Breach id": rows["breach_id"],
+            "KPI": rows["name"],
+            **{column_label(column): rows[column] for column in by},
+            "Period": rows["period"],
+            "Unit": rows["unit"],
+            "Value": rows["value"],
+            "Target": rows["target"],
+            "Gap": rows["gap"],
+            "Severity": rows["status"].map(RAG_LABELS),
+            "Root cause due": rows["root_cause_due"],
+            "Plan due": rows["plan_due"],
+            "Overdue": rows["breach_id"].map(overdue).fillna(""),
+            **{
+                label: rows["breach_id"].map(recorded[field]).fillna("")
+                for field, label in _ACTION_COLUMNS.items()
+            },
+        }
+    )
+    places = rows["unit"].map(DECIMALS)
+    decimals = pd.DataFrame(
+        {column: places if column in ("Value", "Target", "Gap") else None for column in table},
+        index=table.index,
+        dtype=object,
+    )
+    fills = pd.DataFrame(
+        {
+            column: rows["status"].map(RAG_TINTS) if column == "Severity" else None
+            for column in table
+        },
+        index=table.index,
+        dtype=object,
+    )
+    return Sheet("Breaches", table, decimals=decimals, fills=fills, frozen_columns=1)
+
+
+def _cause_sheet(breach_id: str, bars: pd.DataFrame) -> Sheet:
+    """The root cause's chart as a table: each contributor's share of the miss, split as the
+    bars are (:func:`kpikit.apps._governance_html.contributor_bars`)."""
+    table = pd.DataFrame(
+        {
+            "Breach id": breach_id,
+            "Contributor": bars["label"],
+            "Weaker performance (% of the miss)": bars["performance"],
+            "More volume than usual, mix (% of the miss)": bars["mix"],
+        }
+    )
+    return Sheet(
+        "Root cause",
+        table,
+        decimals={column: 1 for column in table.columns if column.endswith("of the miss)")},
+        frozen_columns=2,
+    )
 
 
 @dataclass
