@@ -3,6 +3,7 @@ writes to the register (and two dashboards editing one breach keep both changes)
 
 import asyncio
 import datetime as dt
+import html
 import re
 
 import pandas as pd
@@ -327,3 +328,26 @@ def test_the_workbook_holds_the_breaches_with_their_actions_and_the_root_cause(t
     bars = app.cause_chart.figure.data
     assert len(cause) - 1 == len(bars[0].y)
     assert {row[0] for row in cause[1:]} == {shown}
+
+
+def test_a_breach_whose_id_holds_another_breach_shows_not_its_actions(two_weeks, tmp_path):
+    # The same log uploaded again with its times in Paris: each breach keeps its id (KPI,
+    # group, day) but its period is another instant (00:00+02:00 is 22:00 UTC the day before,
+    # the zone-less one was read as 00:00 UTC). The form showed the zone-less breach's owner,
+    # and saving failed with advice to call kk.governance.breach_id.
+    app = GovernanceApp(two_weeks, register=f"sqlite:///{tmp_path / 'z.sqlite'}", days=14)
+    app.author.value, app.owner.value = "Ana", "Lead"
+    app.save.click()
+    breach = app.breach.value
+    paris = two_weeks.contacts.copy()
+    paris["arrived_at"] = paris["arrived_at"].dt.tz_localize("Europe/Paris")
+    upload(app, "paris.csv", paris.to_csv(index=False).encode())
+    assert app.breach.value == breach
+    assert app.owner.value == "" and app.history.value == ""
+    said = html.unescape(app.form_message.value)
+    assert "holds another breach under this one's id (period 2026-06-" in said
+    assert "00:00:00 there, 2026-06-" in said and "22:00:00 here" in said
+    app.plan.value = "x"
+    app.save.click()
+    assert "this breach's cannot be saved in this register" in html.unescape(app.form_message.value)
+    assert app.register.history()["value"].tolist() == ["Lead"]  # nothing else written

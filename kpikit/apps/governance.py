@@ -459,8 +459,11 @@ class GovernanceApp(BaseApp):
             self.cause_chart.draw(kpikit.plots.root_cause_bars(EMPTY_BARS))
             future = loop.run_in_executor(None, self._cause, row, caches)
             future.add_done_callback(lambda _future: self._cause_ready(breach_id, caches))
-        self._fill_form(self.register.state(breach_id))
-        self.history.value = history_html(self.register.history(breach_id))
+        taken = self.register.id_taken(row)
+        self._fill_form({} if taken else self.register.state(breach_id))
+        self.history.value = "" if taken else history_html(self.register.history(breach_id))
+        if taken:  # the form and history were another breach's (and saving failed)
+            self.form_message.value = alert_html(_id_taken_text(taken))
 
     def _cause_ready(self, breach_id, caches) -> None:
         # On the kernel's loop, where widgets may change; a breach or data left meanwhile keeps
@@ -560,6 +563,10 @@ class GovernanceApp(BaseApp):
             self.form_message.value = "<p>Nothing changed.</p>"
             return
         row = self._window.loc[breach_id]
+        taken = self.register.id_taken(row)
+        if taken:
+            self.form_message.value = alert_html(_id_taken_text(taken))
+            return
         try:
             recorded = self.register.record(
                 row, author=self.author.value, seen=self._seen, **changes
@@ -704,3 +711,15 @@ def _passes_checks(data, options) -> bool:
     from kpikit.schema import check
 
     return not check(data, csat_scale=options.csat_scale).problems
+
+
+def _id_taken_text(taken: str) -> str:
+    """What the form says of a breach whose id the register holds for another breach
+    (:meth:`ActionRegister.id_taken`), in words a manager can act on."""
+    return (
+        f"The register holds another breach under this one's id ({taken}): most likely the "
+        "same KPI, group and day, recorded from a log whose times were in another time zone. "
+        "Its actions are not shown here, and this breach's cannot be saved in this register; "
+        "keep the actions of this log in a register of their own (the dashboards' "
+        "KPIKIT_REGISTER_URL)."
+    )

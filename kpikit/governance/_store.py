@@ -477,16 +477,12 @@ def insert_breach(connection, row: dict, author: str) -> None:
     """Write ``row`` unless its breach is registered. The same id with another KPI, period or
     group raises (the id would stand for two breaches); with other figures (data recomputed,
     a new target) the first ones are kept and a warning says so."""
-    from sqlalchemy import select
     from sqlalchemy.exc import IntegrityError
 
     table = tables()[0]
-    columns = [table.c[name] for name in (*_IDENTITY, *_FIGURES)]
-    exists = connection.execute(
-        select(*columns).where(table.c.breach_id == row["breach_id"])
-    ).first()
-    if exists is not None:
-        _check_same_breach(row, exists._mapping)
+    stored = _stored_breach(connection, row["breach_id"])
+    if stored is not None:
+        _check_same_breach(row, stored)
         return
     try:
         with connection.begin_nested():
@@ -495,6 +491,35 @@ def insert_breach(connection, row: dict, author: str) -> None:
             )
     except IntegrityError:
         pass  # registered by another writer at the same moment
+
+
+def _stored_breach(connection, breach_id: str):
+    """What the register holds of the breach ``breach_id`` (its identity and figures), or None."""
+    from sqlalchemy import select
+
+    table = tables()[0]
+    columns = [table.c[name] for name in (*_IDENTITY, *_FIGURES)]
+    found = connection.execute(select(*columns).where(table.c.breach_id == breach_id)).first()
+    return None if found is None else found._mapping
+
+
+def id_taken(connection, row: dict) -> str | None:
+    """How the breach the register holds under ``row``'s id differs from ``row`` ("period
+    2026-06-14 00:00 there, 2026-06-13 22:00 here", times in UTC), or None when the id is free
+    or holds this breach."""
+    stored = _stored_breach(connection, row["breach_id"])
+    return None if stored is None else _other_breach(row, stored)
+
+
+def _other_breach(row: dict, stored) -> str | None:
+    other = [
+        name
+        for name in _IDENTITY
+        # a register made before time_zone existed has none: its times are the same instants
+        if _differs(name, stored[name], row[name])
+        and not (name == "time_zone" and stored[name] is None)
+    ]
+    return ", ".join(f"{name} {stored[name]} there, {row[name]} here" for name in other) or None
 
 
 def _differs(name: str, stored, given) -> bool:
@@ -512,15 +537,8 @@ def _differs(name: str, stored, given) -> bool:
 def _check_same_breach(row: dict, stored) -> None:
     """Raise when ``row`` is another breach than the one ``stored`` under its id; warn when it
     has other figures, which are not written."""
-    other = [
-        name
-        for name in _IDENTITY
-        # a register made before time_zone existed has none: its times are the same instants
-        if _differs(name, stored[name], row[name])
-        and not (name == "time_zone" and stored[name] is None)
-    ]
-    if other:
-        shown = ", ".join(f"{name} {stored[name]} there, {row[name]} here" for name in other)
+    shown = _other_breach(row, stored)
+    if shown:
         raise ValueError(
             f"Value of 'breach_id' {row['breach_id']!r} is registered for another breach "
             f"({shown}; times in UTC); give each breach its own id (kk.governance.breach_id)"

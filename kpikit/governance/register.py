@@ -40,6 +40,7 @@ from kpikit.governance._store import (
     add_time_zone,
     breach_rows,
     create_tables,
+    id_taken,
     insert_breach,
     insert_event,
     is_action_row,
@@ -300,6 +301,18 @@ class ActionRegister:
             return {}
         with self._reading() as connection:
             return latest_changes(connection, breach_id)
+
+    def id_taken(self, breach) -> str | None:
+        """Why ``breach`` (a row of :func:`kpikit.breaches`) cannot be recorded under its id:
+        the register holds another breach under it, with another KPI, group, period or time
+        zone (the same log read once without its zone and once with it, say), and the
+        differences are said ("period 2026-06-14 00:00 there, 2026-06-13 22:00 here", in UTC);
+        None when the id is free or holds this breach."""
+        if self._engine is None:
+            return None
+        (row,) = breach_rows(breach)
+        with self._reading() as connection:
+            return id_taken(connection, row)
 
     def history(self, breach_id: str | None = None) -> pd.DataFrame:
         """Every event, oldest first: ``event_id, breach_id, field, value, author,
