@@ -2,9 +2,11 @@
 
 Each reference builds the generator matrix of the continuous-time Markov chain state by
 state, solves ``pi Q = 0`` with numpy, and takes the answer-within-threshold probability of
-a tagged waiting contact from a matrix exponential (scipy), not from the uniformisation the
-library uses.
+a tagged waiting contact from a matrix exponential (scipy), not from the negative binomial
+closed form the library uses.
 """
+
+from decimal import Decimal, getcontext
 
 import numpy as np
 import pytest
@@ -85,8 +87,7 @@ def reference(arrival, service_rates, servers, abandon, capacity, threshold_s, l
         (150, 200, 18, 400, 18),
         (80, 240, 8, np.inf, 12),
         # patience of 0.01 and 0.001 s: nearly a loss system (a caller who must wait hangs up);
-        # the uniformisation stops once every waiting caller has settled, rather than taking
-        # its 400,000 or 4 million steps (43 s and over 9 minutes for 48 intervals before)
+        # a uniformisation over time steps took 400,000 or 4 million of them here
         (100, 180, 10, 0.01, 14),
         (100, 180, 10, 0.001, 14),
     ],
@@ -151,9 +152,9 @@ def test_a_missing_number_is_named_as_none_and_huge_lines_point_to_lines():
     [(100, 5), ([60, 100, 140, 90], [6, 9, 12, 8])],  # overloaded, and a staffed day
 )
 def test_each_interval_is_solved_at_its_own_patience(volume, agents):
-    # Patiences mixed in one call (1 s to a day) give what each gives alone. Each interval is
-    # now solved at its own reach (it took the longest one's: 4.6 s instead of 0.01 s for the
-    # overloaded pair, see bench_queue_models.py); this pins that the figures did not move.
+    # Patiences mixed in one call (1 s to a day) give what each gives alone: rows solved
+    # together are padded to a common number of states (once, a row took its answer-time work
+    # from the longest patience beside it: 4.6 s instead of 0.01 s, see bench_queue_models.py).
     patience = np.array([1.0, 86400.0, 30.0, 0.01])
     volume = np.resize(np.asarray(volume, dtype=float), 4)
     agents = np.resize(np.asarray(agents), 4)
@@ -464,3 +465,116 @@ def test_every_model_reads_no_traffic_alike(agents):
     assert metrics[["service_level", "asa", "abandonment_rate"]].isna().all()
     assert queueing.asa(0, 180, agents) == pytest.approx(expected[4], nan_ok=True)
     assert queueing.service_level(0, 180, agents) == pytest.approx(expected[2], nan_ok=True)
+
+
+@pytest.mark.parametrize(
+    ("volume", "aht_s", "agents", "patience_s", "lines", "threshold_s"),
+    [
+        (100, 180, 10, 1e5, 40, 3600.0),  # a day of patience, an hour's threshold
+        (40, 300, 5, 1e7, 60, 1e5),
+        (100, 180, 10, 1e9, 14, 20.0),  # theta = 1e-9: near Erlang C, but not quite
+        (150, 200, 18, 400, 30, 0.0),  # answered within 0 s: only those served at once
+    ],
+)
+def test_long_thresholds_match_the_chain(volume, aht_s, agents, patience_s, lines, threshold_s):
+    result = queueing.erlang_x(
+        volume, aht_s, agents, patience_s=patience_s, lines=lines, threshold_s=threshold_s
+    )
+    expected = reference(
+        volume / INTERVAL_S, lambda busy: busy / aht_s, agents, 1 / patience_s, lines, threshold_s
+    )
+    assert result.service_level == pytest.approx(100 * expected["within"], rel=1e-9)
+    assert result.p_abandon == pytest.approx(expected["abandon"], rel=1e-9, abs=1e-12)
+
+
+def decimal_answered_within(arrival, rate, servers, abandon, lines, threshold_s):
+    """Share answered within the threshold, in 30-digit decimals, by uniformisation.
+
+    The stationary distribution is built by products (no logs); a contact at position ``j``
+    is followed through the pure-death chain of the positions ahead, stepped at the rate ``R``
+    of the fullest queue and mixed over a Poisson(R T) number of steps, until the Poisson
+    weight left is below 1e-25: neither the closed form nor the floats the library uses.
+    """
+    getcontext().prec = 30
+    arrival, rate, abandon, threshold = (Decimal(v) for v in (arrival, rate, abandon, threshold_s))
+    pi = [Decimal(1)]
+    for x in range(1, lines + 1):
+        pi.append(pi[-1] * arrival / (min(x, servers) * rate + max(x - servers, 0) * abandon))
+    total = sum(pi)
+    pi = [p / total for p in pi]
+    positions = lines - servers - 1  # an arrival finding all lines full is blocked
+    full = servers * rate
+    top = full + positions * abandon
+    move = [(full + (j - 1) * abandon) / top for j in range(1, positions + 1)]
+    stay = [1 - (full + j * abandon) / top for j in range(1, positions + 1)]
+    served = [Decimal(1)] + [Decimal(0)] * positions  # index 0: answered
+    mean = top * threshold
+    weight, used, step = (-mean).exp(), Decimal(0), 0
+    within = [Decimal(0)] * positions
+    while step <= mean or 1 - used > Decimal("1e-25"):
+        within = [w + weight * s for w, s in zip(within, served[1:], strict=True)]
+        used += weight
+        step += 1
+        served = [Decimal(1)] + [
+            move[j] * served[j] + stay[j] * served[j + 1] for j in range(positions)
+        ]
+        weight *= mean / step
+    return sum(pi[:servers]) + sum(pi[servers + j] * within[j] for j in range(positions))
+
+
+def test_a_tiny_service_level_is_exact_to_the_share_served_late():
+    # 347 Erlangs on 25 agents, 10 minutes of patience: the few contacts answered within
+    # 1000 s came in before the queue had built up (4e-9 of them). The service level is the
+    # share served after waiting, 0.07, less those served after 1000 s, each right to about
+    # 375 positions * 1e-16 of itself: within 0.07 * 4e-14 = 3e-15, absolute.
+    arrival, aht_s, agents, lines = 0.5163484348744765, 672.4348443678447, 25, 400
+    result = queueing.erlang_x(
+        arrival * INTERVAL_S, aht_s, agents, patience_s=600, lines=lines, threshold_s=1000
+    )
+    expected = decimal_answered_within(arrival, 1 / aht_s, agents, 1 / 600, lines, 1000)
+    assert 3e-9 < expected < 5e-9
+    assert result.service_level / 100 == pytest.approx(float(expected), rel=0, abs=1e-14)
+
+
+@pytest.mark.parametrize("threshold_s", [1e6, 1.6e7])
+def test_one_agent_with_a_month_of_patience_is_erlang_a(threshold_s):
+    # An earlier probe: one agent of 1000 s against 384 Erlangs, a month of patience, a
+    # threshold of 10^6 s. Callers pile up in a million waiting places (about lambda / theta);
+    # the answer-within-threshold step walked through them in (sigma + J theta) T, 400,000,
+    # time steps each: hours. Erlang A computes the same queue by quadrature over the wait.
+    args = (0.19426 * 27629.34 / 0.50613, 1000, 1, 27629.34)
+    x = queueing.erlang_x(*args, patience_s=2647797.9, threshold_s=threshold_s)
+    a = queueing.erlang_a(*args, patience_s=2647797.9, threshold_s=threshold_s)
+    assert x.p_abandon == pytest.approx(a.p_abandon, rel=1e-9)
+    assert x.asa == pytest.approx(a.asa, rel=1e-9)
+    # waits run near patience * log(384) = 1.6e7 s: none within 10^6 s, 0.26 % within 1.6e7 s
+    assert x.service_level == pytest.approx(a.service_level, rel=1e-8, abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("patience_s", "threshold_s"),
+    [
+        (np.inf, 600.0),
+        (1e300, 600.0),  # theta T = 6e-298
+        (1e308, 1e-9),  # theta T below the smallest normal float
+        (np.inf, 1e6),
+    ],
+)
+def test_endless_patience_is_erlang_c(patience_s, threshold_s):
+    # 100 calls of 180 s in 30 min on 14 agents: A = 10, and an Erlang C queue's wait beyond
+    # T is exponential: SL = 1 - C exp(-(n mu - lambda) T), n mu - lambda = 4 / 180 per second
+    result = queueing.erlang_x(100, 180, 14, patience_s=patience_s, threshold_s=threshold_s)
+    waits = queueing.erlang_c(10, 14)
+    expected = 100 * (1 - waits * np.exp(-4 / 180 * threshold_s))
+    assert result.service_level == pytest.approx(expected, rel=1e-12)
+
+
+def test_lines_for_the_agents_only_is_erlang_b():
+    # no waiting place: blocked with Erlang B's chance, every other call answered at once,
+    # however long the threshold and the patience
+    result = queueing.erlang_x(
+        100, 180, 10, patience_s=2e6, lines=10, threshold_s=1e6, redial_probability=0.0
+    )
+    blocked = queueing.erlang_b(10, 10)
+    assert result.p_blocked == pytest.approx(blocked, rel=1e-12)
+    assert result.service_level == pytest.approx(100 * (1 - blocked), rel=1e-12)

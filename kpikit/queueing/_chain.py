@@ -15,8 +15,8 @@ What an arriving contact sees (Poisson arrivals see time averages):
   ``r_i = sigma(c) + i theta``, moving up with probability ``(sigma(c) + (i - 1) theta) / r_i``,
   so ``P(served | j) = prod (sigma(c) + (i - 1) theta) / r_i`` over ``i = 1..j`` and, since the
   time spent at a position does not depend on how the position is left,
-  ``E[wait | served, j] = sum 1 / r_i``. ``P(served within T | j)`` comes from
-  uniformisation of this pure-death chain (a Poisson mixture of step counts);
+  ``E[wait | served, j] = sum 1 / r_i``. ``P(served within T | j)`` has a closed form, a
+  negative binomial tail (:func:`_served_after_threshold`);
 - ``x = N``: it is blocked.
 
 Rows (intervals) are computed together in chunks padded to a common number of states.
@@ -27,8 +27,6 @@ import numpy as np
 _TAIL_LOG = 45.0  # states whose probability is below e^-45 of the peak are left out
 _CHUNK_CELLS = 2_000_000
 _MOST_STATES = 2_000_000
-_STEP_BLOCK = 256  # uniformisation steps whose Poisson weights are made at once
-_SETTLED = 1e-16  # chance of still waiting under which a start counts as settled
 _SAME_RATE = 1e-12
 """Relative gap under which arrivals and full service count as equally fast: 100 calls of
 180 s on 10 agents give 1/18 per second against ``10 * (1 / 180)``, one ulp faster, which
@@ -67,68 +65,58 @@ def _truncation(arrival, full_rate, abandon, servers, capacity):
     return states.astype(np.int64)
 
 
-def _poisson_weights(mean, m, log_factorials):
-    """``P(M = m)`` for ``M ~ Poisson(mean)``, per row, for the step counts ``m`` whose
-    ``log(m!)`` are ``log_factorials``: (rows, len(m))."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        log_pmf = -mean[:, None] + m * np.log(mean[:, None]) - log_factorials
-    log_pmf = np.where(mean[:, None] > 0, log_pmf, np.where(m == 0, 0.0, -np.inf))
-    return np.exp(log_pmf)
+def _served_after_threshold(full_rate, abandon, threshold, served_from):
+    """Per row, the chance that an arriving contact waits and is served, but after ``T``:
+    ``sum over j of f_j P(wait > T | served, j)``, with ``f_j = P(at j) P(served | j)`` given
+    as ``served_from[:, j - 1]`` for the positions ``j = 1..J``.
 
+    A contact at position ``j`` would reach an agent after ``V_j``, a sum of independent
+    exponentials of rates ``sigma + (i - 1) theta``, ``i = 1..j`` (service and hang-ups of the
+    contacts ahead), and is served if its own patience outlasts ``V_j``. With
+    ``s = sigma / theta``, ``theta V_j = -log U`` for ``U ~ Beta(s, j)`` (both have the Mellin
+    transform ``prod (s + i - 1) / (s + i - 1 + t)``), so, with ``u = exp(-theta T)``::
 
-def _served_within(full_rate, abandon, threshold, reach):
-    """``P(served within T | position j)`` for ``j = 1..max(reach)``: (rows, max(reach)); 0
-    beyond a row's ``reach``, the positions from which it is not negligible (:func:`_reachable`).
+        P(served within T | j) = E[U; U >= u] = s / (s + j) P(Beta(s + 1, j) >= u)
+                               = P(served | j) P(X >= j)
 
-    Uniformisation at ``R = sigma(c) + J theta`` (``J`` the row's reach): after ``m`` steps the
-    chance of having been served is ``g_m(j) = a_j g_(m-1)(j-1) + s_j g_(m-1)(j)`` with ``a_j``
-    the move-up and ``s_j`` the stay probability per step; the answer is the Poisson(R T)
-    mixture over ``m``.
+    with ``X`` negative binomial: ``P(X = 0) = exp(-(sigma + theta) T)`` and
+    ``P(X = k) / P(X = k - 1) = l (sigma / k + theta)``, ``l = (1 - u) / theta`` (``T`` when
+    ``theta = 0``, where ``X`` is Poisson(sigma T) and ``V_j`` Gamma(j, sigma)). Swapping the
+    sums, the contacts served later than ``T`` are::
 
-    The steps run to the far tail of the Poisson law, ``R T + 10 sqrt(R T) + 20``, or until
-    every start has been served or has hung up (its chance of being still waiting, ``w_m(j)``,
-    computed by the same recursion, under 1e-16): from then on ``g_m`` no longer changes, and
-    the Poisson weight left goes to it at once. With very short patience (``R T`` in the
-    hundreds of thousands) that ends the work after a few hundred steps instead of all of
-    them. The weights are made ``_STEP_BLOCK`` steps at a time, so their memory stays small.
-    Each row has its own ``R``: taken from the longest reach of the rows computed with it, a
-    row of short patience beside one of long patience took its ``J theta`` from the other's
-    thousands of positions (two patiences, 1 s and a day, in one call: 4.6 s against 0.01 s).
+        sum over j of f_j P(X < j) = sum over k = 0..J-1 of P(X = k) R_k,
+        R_k = sum over j > k of f_j
+
+    a sum of ``J`` positive terms, exact with no truncation, in ``O(J)`` (the uniformisation it
+    replaces took about ``(sigma + J theta) T`` steps over ``J`` positions: 10^11 operations,
+    hours, for one agent of 1000 s beside 384 Erlangs with a month of patience and
+    ``T = 10^6`` s). Error bound: ``P(X = k)`` goes as ``l^k``, so with ``l`` and the running
+    sum of ``log`` ratios rounded, its relative error is about ``k`` times 1e-16, and the
+    result is within about ``J`` 1e-16 of itself, relative. The service level takes it from
+    the share served after waiting: it is exact to that much of the share, absolute (a
+    service level of 4e-9 beside 0.07 served late came out within 4e-15 of a 30-digit chain).
+
+    >>> # one position, sigma = 0.1, theta = 0.01, T = 20: P(served) = 0.1 / 0.11 and
+    >>> # V_1 ~ Exp(0.1) is answered with chance exp(-0.01 V_1), so the late part is
+    >>> # integral from 20 of 0.1 exp(-0.11 v) dv = exp(-2.2) / 1.1
+    >>> late = _served_after_threshold(np.array([0.1]), np.array([0.01]), np.array([20.0]),
+    ...     np.array([[0.1 / 0.11]]))
+    >>> bool(np.isclose(late[0], np.exp(-2.2) / 1.1, rtol=1e-14, atol=0))
+    True
     """
-    rows = full_rate.shape[0]
-    positions = int(reach.max()) if rows else 0
-    if positions == 0:
-        return np.zeros((rows, 0))
-    j = np.arange(1, positions + 1)
-    inside = j <= reach[:, None]  # beyond its reach a row's positions stay 0 and settled
-    top = full_rate + reach * abandon
-    mean = top * threshold
-    steps = max(int(np.ceil(np.max(mean + 10 * np.sqrt(mean) + 20))), 1)
-    with np.errstate(divide="ignore", invalid="ignore"):  # top is 0 only for rows of no reach
-        move = np.where(inside, (full_rate[:, None] + (j - 1) * abandon[:, None]) / top[:, None], 0)
-        stay = np.where(inside, 1.0 - (full_rate[:, None] + j * abandon[:, None]) / top[:, None], 0)
-    served = np.zeros((rows, positions + 1))
-    served[:, 0] = 1.0
-    waiting = np.zeros((rows, positions + 1))
-    waiting[:, 1:] = inside
-    total = np.zeros((rows, positions))
-    weight_used = np.zeros(rows)
-    log_factorial = 0.0  # log(m!) of the last step of the previous block
-    for first in range(0, steps, _STEP_BLOCK):
-        m = np.arange(first, min(first + _STEP_BLOCK, steps))
-        log_factorials = log_factorial + np.cumsum(np.log(np.maximum(m, 1)))
-        log_factorial = log_factorials[-1]
-        weights = _poisson_weights(mean, m, log_factorials)
-        for k, step in enumerate(m):
-            if step:
-                served[:, 1:] = move * served[:, :-1] + stay * served[:, 1:]
-                waiting[:, 1:] = move * waiting[:, :-1] + stay * waiting[:, 1:]
-            total += weights[:, k : k + 1] * served[:, 1:]
-            weight_used += weights[:, k]
-            if step > positions and waiting.max() < _SETTLED:
-                weight_left = np.clip(1.0 - weight_used, 0.0, None)
-                return total + weight_left[:, None] * served[:, 1:]
-    return total
+    positions = served_from.shape[1]
+    k = np.arange(1, positions)
+    scaled = abandon * threshold
+    # below the smallest normal float theta T is 0 to within 1e-308 of l = T
+    with np.errstate(divide="ignore", invalid="ignore"):
+        length = np.where(scaled > np.finfo(float).tiny, -np.expm1(-scaled) / abandon, threshold)
+        log_ratio = np.log(length)[:, None] + np.log(full_rate[:, None] / k + abandon[:, None])
+    first = -(full_rate + abandon) * threshold
+    log_pmf = np.concatenate(
+        [first[:, None], first[:, None] + np.cumsum(log_ratio, axis=1)], axis=1
+    )
+    beyond = np.cumsum(served_from[:, ::-1], axis=1)[:, ::-1]  # R_k, k = 0..positions - 1
+    return (np.exp(log_pmf) * beyond).sum(axis=1)
 
 
 def _chunk(arrival, lowest, servers, capacity, abandon, threshold, states, service_rates):
@@ -170,19 +158,17 @@ def _chunk(arrival, lowest, servers, capacity, abandon, threshold, states, servi
         log_move = np.log(full_rate[:, None] + (j - 1) * abandon[:, None]) - np.log(rate)
     served_given = np.exp(np.cumsum(log_move, axis=1))
     wait_given = np.cumsum(1.0 / rate, axis=1)
-    within = _served_within(
-        full_rate, abandon, threshold, _reachable(full_rate, abandon, threshold, states - servers)
-    )
-    reach = within.shape[1]
     waited = queued.sum(axis=1)
-    served_late = (queued * served_given).sum(axis=1)
+    served_from = queued * served_given
+    served_late = served_from.sum(axis=1)
+    after_threshold = _served_after_threshold(full_rate, abandon, threshold, served_from)
     return {
         "p_block": blocked,
         "p_wait": waited,
         "p_abandon": waited - served_late,
         "p_served": immediate + served_late,
-        "answered_within": immediate + (queued[:, :reach] * within).sum(axis=1),
-        "wait_answered": (queued * served_given * wait_given).sum(axis=1),
+        "answered_within": immediate + served_late - after_threshold,
+        "wait_answered": (served_from * wait_given).sum(axis=1),
         "in_service": (pi * np.minimum(x, servers[:, None])).sum(axis=1),
         "p_lowest": pi[np.arange(rows), lowest],
         "full_rate": full_rate,
@@ -212,24 +198,6 @@ def _standing(arrival, lowest, servers, capacity):
         "p_lowest": (state == lowest).astype(float),
         "full_rate": nothing,
     }
-
-
-def _reachable(full_rate, abandon, threshold, positions):
-    """Per row, the waiting positions (at most ``positions``) from which an answer within the
-    threshold is not negligible: those within the Poisson tail of the moves made in ``T``.
-
-    None without service (no agent, ``sigma(c) = 0``): a waiting contact is never answered,
-    within ``T`` or later, so :func:`_served_within` has nothing to step through (with a month
-    of patience it stepped a million positions for a million steps to find 0s).
-
-    >>> # moves in 20 s: (0.1 + 100 * 0.01) * 20 = 22; tail 22 + 10 sqrt(22) + 20 = 88.9
-    >>> _reachable(np.array([0.0, 0.1]), np.array([0.01, 0.01]), np.array([20.0, 20.0]),
-    ...     np.array([100, 100])).tolist()
-    [0, 89]
-    """
-    mean = (full_rate + positions * abandon) * threshold
-    reach = np.minimum(positions, np.ceil(mean + 10 * np.sqrt(mean) + 20))
-    return np.where(full_rate > 0, reach, 0).astype(np.int64)
 
 
 def solve(arrival, lowest, servers, capacity, abandon, threshold, service_rates):
