@@ -31,6 +31,7 @@ __all__ = [
     "fit_line",
     "pivot_kpis",
     "project_kpis",
+    "scale_words",
 ]
 
 VOLUME = "volume"
@@ -442,7 +443,7 @@ def project_kpis(
             moves = f"from {low - fit.x_mean:.4g} to {high - fit.x_mean:+.4g}"
         raise ValueError(
             f"Value of {name!r} (the what-if move of x) must keep {x_def.short_name} within its "
-            f"scale ({_scale_words(low, high, x_def.unit)}) from its mean, "
+            f"scale ({scale_words(low, high, x_def.unit)}) from its mean, "
             f"{format_value(fit.x_mean, x_def.unit)}: a move {moves}, but received: {delta_x!r}"
         )
     start = float(fit.predict(fit.x_mean))
@@ -457,7 +458,12 @@ def project_kpis(
     return bounded, bounded != projection
 
 
-def _scale_words(low: float, high: float, unit: str) -> str:
+def scale_words(low: float, high: float, unit: str) -> str:
+    """A KPI's scale in words, for notices about it.
+
+    >>> scale_words(0.0, 100.0, "percent"), scale_words(0.0, float("inf"), "seconds")
+    ('0.0 % to 100.0 %', '0 s or more')
+    """
     if np.isfinite(high):
         return f"{format_value(low, unit)} to {format_value(high, unit)}"
     return f"{format_value(low, unit)} or more"

@@ -25,7 +25,7 @@ from kpikit.apps._levels import OFFERED_RATES, data_span, inapplicable, partial_
 from kpikit.apps.params import Param
 from kpikit.catalog import KPI_IDS
 from kpikit.catalog import kpi as kpi_definition
-from kpikit.display import DECIMALS, column_label, format_value, kpi_label
+from kpikit.display import DECIMALS, column_label, kpi_label
 from kpikit.io import Sheet
 from kpikit.metrics import KPIUnavailable, compute
 from kpikit.sample import load_targets
@@ -38,6 +38,7 @@ from kpikit.tradeoff import (
     fit_line,
     pivot_kpis,
     project_kpis,
+    scale_words,
 )
 
 __all__ = ["TradeoffApp"]
@@ -372,12 +373,7 @@ class TradeoffApp(BaseApp):
             sentence = describe_projection(projection, x=x, y=y, groups=groups)
             if cut:
                 y_def = kpi_definition(y)
-                floor, ceiling = y_def.value_range
-                scale = f"{format_value(floor, y_def.unit)} or more"
-                if ceiling < float("inf"):
-                    scale = (
-                        f"{format_value(floor, y_def.unit)} to {format_value(ceiling, y_def.unit)}"
-                    )
+                scale = scale_words(*y_def.value_range, y_def.unit)
                 sentence += (
                     f" The change is cut where {y_def.short_name} reaches its limit ({scale}): "
                     "the fitted line runs past what it can take, and says little there."
