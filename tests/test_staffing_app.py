@@ -210,6 +210,13 @@ def test_set_like_a_link(generated, monkeypatch):
     assert app.volume.value == 120 and app.aht_s.value == 300 and app.shrinkage.value == 0.3
     with pytest.raises(ValueError, match="'weekday'"):
         app.set(calibrate=True, weekday="Someday")
+    # before: a roster of 3.5 agents was taken from set() (its slider takes any step), though
+    # the constructor and a link refuse it; counts stay whole and the roster unchanged
+    with pytest.raises(ValueError, match="'roster_agents' must be a whole number"):
+        app.set(calibrate=False, roster_agents=3.5)
+    assert app.roster_agents.value == 0
+    app.set(calibrate=False, roster_agents=4.0)
+    assert app.roster_agents.value == 4
 
 
 def test_patience_chart_and_erlang_a(generated):

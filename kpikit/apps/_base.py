@@ -470,8 +470,8 @@ class BaseApp:
         Raises
         ------
         ValueError
-            When a name is not a control of the app, or a value is not one of its choices or
-            outside its slider's range (never clamped).
+            When a name is not a control of the app, or a value is not one of its choices,
+            outside its slider's range (never clamped) or not whole where it counts things.
         """
         changed = False
         self._holding = True
@@ -480,6 +480,9 @@ class BaseApp:
                 control = getattr(self, name, None)
                 if not isinstance(control, widgets.ValueWidget):
                     raise ValueError(f"Value of {name!r} is not a control of {self.title!r}.")
+                param = next((param for param in self.PARAMETERS if param.name == name), None)
+                if param is not None and param.whole:
+                    param.check(value)  # a slider of counts takes 3.5; a count does not
                 low, high = getattr(control, "min", None), getattr(control, "max", None)
                 if low is not None and high is not None and not low <= value <= high:
                     raise ValueError(
