@@ -424,6 +424,7 @@ class MonitorApp(BaseApp):
             channel=channel,
             target_sl=self.target_sl.value,
             threshold_s=self.threshold_s.value,
+            options=self.engine_options,
         )
         self._opened = key
         self._plan_day = None

@@ -15,17 +15,20 @@ from kpikit._validators import (
     check_timestamp,
 )
 from kpikit.calibrate import HANDLE_COLUMNS
+from kpikit.catalog import kpi
 from kpikit.forecast._series import FREQS
 from kpikit.monitor._follow import LogFollower, checked_log_path
 from kpikit.monitor._inputs import checked_filter, checked_forecast, checked_staffed, on_grid
 from kpikit.monitor._log import check_rows, checked_now, outcomes, parsed_arrivals
 from kpikit.monitor._plan import check_intraday_freq
-from kpikit.options import sl_threshold_for
+from kpikit.options import resolve
 from kpikit.periods import day_bounds
 
 _LOG_COLUMNS = (("contact_id", "arrived_at"), ("answered", "wait_s"))
 _PARTS = ("within", "judged", "answered", "wait_s", "handle_s", "timed", "finished", "abandoned")
-"""The sums each interval's figures divide (``timed``: answered contacts with a handle time)."""
+"""The sums each interval's figures divide (``timed``: answered contacts with a handle time;
+``within, judged``: the service level's numerator and denominator, ``abandoned, finished`` the
+abandonment's, under the engine's options)."""
 
 
 @dataclass(frozen=True)
@@ -76,10 +79,14 @@ class IntradayMonitor:
       after ``now`` is not known yet (the contact is still waiting then);
     - *queue depth now*: contacts whose last row has no ``answered`` yet, those that arrived
       before midnight included;
-    - *service level interval to date*: answered within ``threshold_s`` over contacts
-      judged so far, i.e. finished contacts plus those still waiting beyond the threshold
-      (already a miss): ``100 within / (finished + waiting longer than T)``;
-    - *ASA*: mean ``wait_s`` of answered contacts; *abandonment*: abandoned over finished;
+    - *service level interval to date*: :func:`kpikit.compute`'s service level under the
+      same options (``sl_abandoned``, ``sl_denominator``, ``short_abandon_s``; the sums of
+      :func:`kpikit.kpi`) with ``threshold_s`` as T, over the contacts judged so far: the
+      finished ones plus those still waiting beyond T (already a miss) and beyond
+      ``short_abandon_s`` (no longer a short abandon). By default
+      ``100 within / (finished + waiting longer than T)``;
+    - *ASA*: mean ``wait_s`` of answered contacts; *abandonment*: abandoned over finished,
+      short abandons (abandoned with ``wait_s < short_abandon_s``) left out of both;
       *AHT*: ``talk_s + hold_s + acw_s`` over answered contacts with any of them (NaN for a
       log without these columns);
     - *reforecast*: the forecast of each interval not yet over, times the ratio of actual to
@@ -108,9 +115,15 @@ class IntradayMonitor:
         Percent, in [1, 100) as for :func:`kpikit.queueing.agents_required`; intervals below
         it raise an alert.
     threshold_s : float, default=None
-        Seconds, >= 0; None: the followed ``channel``'s threshold in ``kk.options``, as
+        Seconds, >= 0; None: the followed ``channel``'s threshold in ``options``, as
         :func:`kpikit.compute` uses it (by default phone 20 s, chat 30 s, email 24 h; every
         channel followed at once: phone's).
+    short_abandon_s, sl_abandoned, sl_denominator : default=None
+        The engine's options of the service level and abandonment (:class:`kpikit.Options`);
+        None: the value in ``options``.
+    options : kpikit.Options, default=None
+        The engine's options; None: those in force when the monitor is made
+        (``kk.options``, a ``kk.options.context`` block included).
     patience_s : float, default=None
         For the required agents (Erlang A), seconds > 0; None: Erlang C.
     staffed : pandas.Series, default=None
@@ -156,11 +169,23 @@ class IntradayMonitor:
         channel=None,
         queue=None,
         tz=None,
+        short_abandon_s=None,
+        sl_abandoned=None,
+        sl_denominator=None,
+        options=None,
     ):
         self.length = pd.Timedelta(FREQS[check_intraday_freq(freq)])
         self.target_sl = check_percent("target_sl", target_sl, low=1, high=100, open=True)
+        self.options = resolve(
+            options,
+            short_abandon_s=short_abandon_s,
+            sl_abandoned=sl_abandoned,
+            sl_denominator=sl_denominator,
+        )
         if threshold_s is None:  # 20 s for chat too made its service level 50 %, not 75 %
-            threshold_s = sl_threshold_for(channel if isinstance(channel, str) else "phone")
+            threshold_s = self.options.sl_threshold_for(
+                channel if isinstance(channel, str) else "phone"
+            )
         self.threshold_s = float(check_number("threshold_s", threshold_s, minimum=0))
         self.patience_s = (
             None
@@ -284,19 +309,17 @@ class IntradayMonitor:
                 return np.bincount(slot[keep & mask], minlength=slots).astype(float)
             return np.bincount(slot[keep], values, minlength=slots)
 
-        within = answered & (wait <= self.threshold_s)
-        late = waiting & (waited > self.threshold_s)
         table = pd.DataFrame({"period": day + self.length * np.arange(slots)})
         table["volume"] = count(np.ones(len(contacts), dtype=bool))
+        components = _components(
+            finished, answered, wait, waiting & (waited > self._judged_after()), self
+        )
         parts = {
-            "within": count(within),
-            "judged": count(finished) + count(late),
+            **{name: count(True, weights) for name, weights in components.items()},
             "answered": count(answered),
             "wait_s": count(answered, np.nan_to_num(wait)),
             "handle_s": count(timed, handle),
             "timed": count(timed),
-            "finished": count(finished),
-            "abandoned": count(finished & ~answered),
         }
         table = table.assign(**_ratios(parts))
         table["waiting"] = count(waiting)
@@ -321,6 +344,12 @@ class IntradayMonitor:
                 reforecast_volume=_sum(table["reforecast_volume"].to_numpy()),
             ),
         )
+
+    def _judged_after(self):
+        """Seconds after which a contact still waiting counts in the service level: past T it
+        can no longer be answered in time, past ``short_abandon_s`` no longer be a short
+        abandon."""
+        return max(self.threshold_s, self.options.short_abandon_s)
 
     def _add_plan(self, table, now):
         """Forecast, reforecast, required and staffed agents per interval (in place)."""
@@ -368,6 +397,43 @@ class IntradayMonitor:
         periods = on_grid("staffed", self.staffed.index, table["period"], self.length)
         staffed = self.staffed.set_axis(periods)
         table["staffed_agents"] = table["period"].map(staffed).to_numpy(dtype=float)
+
+
+def _components(finished, answered, wait, late, monitor):
+    """Per contact, the weights of the service level's numerator and denominator (``within,
+    judged``) and of the abandonment's (``abandoned, finished``): the sums :func:`kpikit.kpi`
+    gives for the monitor's options, so the figures are :func:`kpikit.compute`'s. Offered
+    contacts are those judged so far: finished, or ``late`` (still waiting past
+    :meth:`IntradayMonitor._judged_after`) for the service level; finished for abandonment.
+
+    >>> from kpikit.options import Options
+    >>> monitor = type("M", (), {"threshold_s": 20.0, "options": Options(short_abandon_s=5)})
+    >>> flags = np.array([True, True, True, False])
+    >>> parts = _components(flags, np.array([True, False, False, False]),
+    ...                     np.array([10.0, 2.0, 30.0, np.nan]), ~flags, monitor)
+    >>> {name: weights.tolist() for name, weights in parts.items()}  # the 2 s abandon is short
+    {'within': [1.0, 0.0, 0.0, 0.0], 'judged': [1.0, 0.0, 1.0, 1.0], \
+'abandoned': [0.0, 0.0, 1.0, 0.0], 'finished': [1.0, 0.0, 1.0, 0.0]}
+    """
+    options = monitor.options
+    abandoned = finished & ~answered
+    short = abandoned & (wait < options.short_abandon_s)
+    in_time = wait <= monitor.threshold_s
+    rows = {
+        "answered": answered,
+        "short_abandons": short,
+        "answered_within_threshold": answered & in_time,
+        "abandoned_within_threshold": abandoned & in_time & ~short,
+    }
+    weights = {}
+    for kpi_id, offered, names in (
+        ("service_level", finished | late, ("within", "judged")),
+        ("abandonment_rate", finished, ("abandoned", "finished")),
+    ):
+        values = {**rows, "offered": offered}
+        for name, terms in zip(names, kpi(kpi_id).sums(options), strict=True):
+            weights[name] = sum(term.sign * values[term.component].astype(float) for term in terms)
+    return weights
 
 
 def _ratios(parts):

