@@ -68,3 +68,25 @@ def test_the_monitor_follows_the_service_level_variants(tmp_path, options, expec
     assert IntradayMonitor(source, **options).refresh().day["service_level"] == expected
     computed = kk.compute(four_calls(), kpis=["service_level"], **options)["value"].iloc[0]
     assert computed == expected
+
+
+def test_an_interval_in_progress_is_never_reforecast_below_what_has_arrived(tmp_path):
+    path = tmp_path / "live.csv"
+    arrived = DAY + pd.Timedelta("09:00:00") + pd.to_timedelta(range(0, 1000, 5), unit="s")
+    pd.DataFrame(
+        {"contact_id": range(200), "arrived_at": arrived, "answered": True, "wait_s": 5.0}
+    ).to_csv(path, index=False)  # 200 calls, one every 5 s from 09:00 to 09:16:35
+    forecast = pd.DataFrame(
+        {
+            "period": pd.date_range(DAY + pd.Timedelta("09:00:00"), periods=3, freq="30min"),
+            "volume": 10.0,
+            "aht_s": 180.0,
+        }
+    )
+    view = IntradayMonitor(path, forecast=forecast).refresh(now=DAY + pd.Timedelta("09:20:00"))
+    current = view.intervals.set_index("period").loc[DAY + pd.Timedelta("09:00:00")]
+    # max(200 arrived, 10 forecast * ratio 1): no interval is over yet to scale it
+    assert current["reforecast_volume"] == 200
+    # 200 calls of 180 s in 1800 s are 20 erlangs: more agents than that, not 3
+    assert current["required_agents"] > 20
+    assert view.day["reforecast_volume"] == 200 + 10 + 10  # then 10:00 and 10:30 as forecast

@@ -90,7 +90,10 @@ class IntradayMonitor:
       *AHT*: ``talk_s + hold_s + acw_s`` over answered contacts with any of them (NaN for a
       log without these columns);
     - *reforecast*: the forecast of each interval not yet over, times the ratio of actual to
-      forecast contacts over the intervals already over that have a forecast (1 before any);
+      forecast contacts over the intervals already over that have a forecast (1 before any).
+      An interval in progress is never reforecast below what has arrived in it: its
+      reforecast is ``max(arrived so far, forecast * ratio)`` (what has arrived when it has no
+      forecast); an interval over keeps its actual volume;
     - *required agents*: :func:`kpikit.queueing.agents_required` on the reforecast (the
       actual volume for intervals over) and the forecast AHT.
 
@@ -329,7 +332,7 @@ class IntradayMonitor:
             target=self.target_sl
         )
         depth = int(in_queue.sum())
-        elapsed = ((now - table["period"]) / self.length).clip(0, 1).to_numpy()
+        elapsed = self._elapsed(table, now)
         return MonitorView(
             now=now,
             intervals=table,
@@ -344,6 +347,10 @@ class IntradayMonitor:
                 reforecast_volume=_sum(table["reforecast_volume"].to_numpy()),
             ),
         )
+
+    def _elapsed(self, table, now):
+        """The share of each interval of ``table`` elapsed at ``now``: 1 over, 0 to come."""
+        return ((now - table["period"]) / self.length).clip(0, 1).to_numpy()
 
     def _judged_after(self):
         """Seconds after which a contact still waiting counts in the service level: past T it
@@ -371,9 +378,7 @@ class IntradayMonitor:
             known = over & table["forecast_volume"].notna().to_numpy()
             expected = table["forecast_volume"].to_numpy()[known].sum()
             ratio = table["volume"].to_numpy()[known].sum() / expected if expected > 0 else 1.0
-            table["reforecast_volume"] = np.where(
-                over, table["volume"], table["forecast_volume"] * ratio
-            )
+            table["reforecast_volume"] = _reforecast(table, ratio, self._elapsed(table, now))
             from kpikit.queueing import agents_required
 
             aht = table["forecast_aht_s"].fillna(table["aht_s"])
@@ -397,6 +402,22 @@ class IntradayMonitor:
         periods = on_grid("staffed", self.staffed.index, table["period"], self.length)
         staffed = self.staffed.set_axis(periods)
         table["staffed_agents"] = table["period"].map(staffed).to_numpy(dtype=float)
+
+
+def _reforecast(table, ratio, elapsed):
+    """Each interval's reforecast (:class:`IntradayMonitor`): its volume once over, the
+    forecast times ``ratio`` while to come (NaN without a forecast), and in progress the
+    larger of the two, what has arrived when there is no forecast.
+
+    >>> table = pd.DataFrame({"volume": [12.0, 200.0, 1.0, 0.0, 0.0],
+    ...                       "forecast_volume": [10.0, 10.0, np.nan, 10.0, np.nan]})
+    >>> _reforecast(table, 1.2, np.array([1.0, 0.5, 0.5, 0.0, 0.0])).tolist()
+    [12.0, 200.0, 1.0, 12.0, nan]
+    """
+    volume = table["volume"].to_numpy(dtype=float)
+    scaled = table["forecast_volume"].to_numpy(dtype=float) * ratio
+    in_progress = np.fmax(volume, scaled)
+    return np.where(elapsed >= 1, volume, np.where(elapsed > 0, in_progress, scaled))
 
 
 def _components(finished, answered, wait, late, monitor):
