@@ -90,3 +90,47 @@ def test_an_interval_in_progress_is_never_reforecast_below_what_has_arrived(tmp_
     # 200 calls of 180 s in 1800 s are 20 erlangs: more agents than that, not 3
     assert current["required_agents"] > 20
     assert view.day["reforecast_volume"] == 200 + 10 + 10  # then 10:00 and 10:30 as forecast
+
+
+def waiting_then_answered(answered):
+    """Calls 1 and 2 of 09:00 and 09:10: waiting (``answered`` None), or their outcomes."""
+    return pd.DataFrame(
+        {
+            "contact_id": [1, 2],
+            "arrived_at": DAY + pd.to_timedelta(["09:00:00", "09:10:00"]),
+            "answered": answered,
+            "wait_s": [None, None] if answered[0] is None else [10.0, 40.0],
+        }
+    )
+
+
+def test_a_parquet_row_updated_in_place_is_read_again(tmp_path):
+    path = tmp_path / "live.parquet"
+    waiting_then_answered([None, None]).to_parquet(path)
+    monitor = IntradayMonitor(path)
+    assert monitor.refresh(now=DAY + pd.Timedelta("09:15:00")).queue_depth == 2
+    waiting_then_answered([True, True]).to_parquet(path)  # the same 2 rows, now answered
+    view = monitor.refresh(now=DAY + pd.Timedelta("09:15:00"))
+    # both answered (not waiting forever), counted once; 1 of 2 within 20 s (10 s, 40 s)
+    assert (view.queue_depth, view.contacts, view.day["service_level"]) == (0, 2, 50.0)
+
+
+def test_a_csv_log_replaced_by_a_longer_one_is_read_from_its_start(tmp_path):
+    path = tmp_path / "live.csv"
+    first = DAY + pd.Timedelta("09:00:00")
+    pd.DataFrame(
+        {"contact_id": [1, 2], "arrived_at": [first, first], "answered": True, "wait_s": 5.0}
+    ).to_csv(path, index=False)
+    monitor = IntradayMonitor(path)
+    assert monitor.refresh().contacts == 2
+    second = first + pd.Timedelta("1D")
+    pd.DataFrame(
+        {
+            "contact_id": [11, 12, 13, 14, 15],
+            "arrived_at": second + pd.to_timedelta([0, 1, 2, 3, 4], unit="min"),
+            "answered": True,
+            "wait_s": 5.0,
+        }
+    ).to_csv(path, index=False)  # day 2 written over day 1, a longer file
+    view = monitor.refresh()
+    assert (view.now.normalize(), view.contacts) == (DAY + pd.Timedelta("1D"), 5)  # all of day 2

@@ -3,15 +3,18 @@
 Three layouts are followed:
 
 - one CSV file that grows by appended lines (the byte offset read so far is kept; a line
-  without its newline yet is left for the next poll; a file shorter than that offset was
-  rewritten, and is read again from its start). The offset moves only once the new lines are
-  read: lines that cannot be (not UTF-8, a field too many) raise a ValueError naming them, and
-  are read again at the next poll, once the writer has mended them;
-- one Parquet file that is rewritten whole (read again when its size or time changes, keeping
-  the rows beyond those already seen). A file with fewer rows than already seen was replaced
-  (a new day) and is read again from its first row, as a shrunk CSV file is; a replacement
-  with as many rows or more cannot be told from a file that grew, so writers should start a
-  new day under a new name or empty the file first;
+  without its newline yet is left for the next poll). A file that is no longer the one read
+  up to that offset was rewritten or replaced, and is read again from its start: it is
+  shorter than the offset, another file (its inode changed), or its first KB or the last line
+  read are no longer the same bytes (a longer file written over it). The offset moves only
+  once the new lines are read: lines that cannot be (not UTF-8, a field too many) raise a
+  ValueError naming them, and are read again at the next poll, once the writer has mended
+  them;
+- one Parquet file that is rewritten whole (read again when its size or time changes). Each
+  read gives the rows that are new or changed since the last one, compared position by
+  position: rows appended, a row updated in place (an outcome filled in), and every row of a
+  file replaced by another (a new day). The monitor's last row of each contact wins, so a row
+  read twice counts once;
 - a folder of drops (``*.csv``, ``*.csv.gz``, ``*.parquet``), each read once, in name order.
   Writers should write a drop under a name starting with ``.`` and rename it when complete;
   such names are skipped.
@@ -24,14 +27,35 @@ are two contacts, not one number.
 import io
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from kpikit._validators import as_path
 
 DROP_SUFFIXES = (".csv", ".csv.gz", ".parquet")
 
+_HEAD_BYTES = 1024
+"""Bytes at the start of a CSV log kept to tell a file replaced by another (a new day)."""
+
 LOG_SUFFIXES = (".csv", ".parquet")
 """Suffixes of a log followed as one file (a folder of drops has none to match)."""
+
+
+def _changed_rows(table, seen):
+    """The rows of ``table`` that are new or changed beside ``seen``, the hashes of the rows
+    read before (position by position), with the hashes of ``table``'s rows.
+
+    >>> old = pd.DataFrame({"contact_id": [1, 2], "answered": [None, None]})
+    >>> _, seen = _changed_rows(old, np.array([], dtype="uint64"))
+    >>> new = pd.DataFrame({"contact_id": [1, 2, 3], "answered": [None, True, None]})
+    >>> _changed_rows(new, seen)[0]["contact_id"].tolist()  # 2 updated in place, 3 new
+    [2, 3]
+    """
+    hashes = pd.util.hash_pandas_object(table, index=False).to_numpy()
+    known = min(len(hashes), len(seen))
+    changed = np.ones(len(hashes), dtype=bool)
+    changed[:known] = hashes[:known] != seen[:known]
+    return table[changed].reset_index(drop=True), hashes
 
 
 def _lacking(frame, columns) -> list:
@@ -130,7 +154,10 @@ class LogFollower:
         self._lines = 0
         self._seen_files = set()
         self._pending = []
-        self._parquet_rows = 0
+        self._head = b""
+        self._tail = b""
+        self._inode = None
+        self._parquet_hashes = np.array([], dtype="uint64")
         self._parquet_stamp = None
 
     def poll(self):
@@ -174,27 +201,26 @@ class LogFollower:
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
     def _poll_parquet(self):
-        """The rows beyond those already seen; all of them when the file has fewer rows than
-        that (it was replaced: before, a new day's log went unread until it outgrew the old)."""
+        """The rows new or changed since the last read (:func:`_changed_rows`): appended, updated
+        in place, or all of them in a file replaced by another."""
         status = self.path.stat()
         stamp = (status.st_size, status.st_mtime_ns)
         if stamp == self._parquet_stamp:
             return pd.DataFrame()
-        self._parquet_stamp = stamp
         table = pd.read_parquet(self.path)
-        if len(table) < self._parquet_rows:
-            self._parquet_rows = 0
-        fresh = table.iloc[self._parquet_rows :]
-        self._parquet_rows = len(table)
-        return fresh.reset_index(drop=True)
+        fresh, self._parquet_hashes = _changed_rows(table, self._parquet_hashes)
+        self._parquet_stamp = stamp
+        return fresh
 
     def _poll_csv(self):
-        """The complete lines appended since the last poll. The offset, header and line count
-        move only after the lines are read: moved before, a chunk that failed was skipped at
-        the next poll and its rows lost, as the folder of drops once lost its drops."""
-        if self.path.stat().st_size < self._offset:  # rewritten or rotated: read it anew
-            self._offset, self._header, self._lines = 0, None, 0
+        """The complete lines appended since the last poll, the whole file again once it was
+        rewritten or replaced (:meth:`_replaced`). The offset, header and line count move only
+        after the lines are read: moved before, a chunk that failed was skipped at the next
+        poll and its rows lost, as the folder of drops once lost its drops."""
+        status = self.path.stat()
         with self.path.open("rb") as handle:
+            if self._replaced(handle, status):  # read it anew
+                self._offset, self._header, self._lines = 0, None, 0
             handle.seek(self._offset)
             chunk = handle.read()
         end = chunk.rfind(b"\n") + 1  # leave a line still being written for later
@@ -219,8 +245,23 @@ class LogFollower:
                     "counting the header as line 1 and the new lines after it): mend them; "
                     "the next refresh reads them again"
                 ) from None
+        if self._offset == 0:
+            self._head = chunk[: min(end, _HEAD_BYTES)]
+        self._tail = chunk[chunk.rfind(b"\n", 0, end - 1) + 1 : end]
+        self._inode = status.st_ino
         self._offset, self._header, self._lines = self._offset + end, header, self._lines + lines
         return frame
+
+    def _replaced(self, handle, status):
+        """Whether the CSV file open in ``handle`` is no longer the one read up to the offset:
+        shorter, another file (inode), or its first KB or last line read changed."""
+        if self._offset == 0:
+            return False
+        if status.st_size < self._offset or status.st_ino != self._inode:
+            return True
+        head = handle.read(len(self._head))
+        handle.seek(self._offset - len(self._tail))
+        return head != self._head or handle.read(len(self._tail)) != self._tail
 
     def _check_decodes(self, lines, first_line):
         """Refuse ``lines`` (starting at the file's line ``first_line``) unless they are UTF-8,
