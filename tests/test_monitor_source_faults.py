@@ -134,3 +134,16 @@ def test_a_csv_log_replaced_by_a_longer_one_is_read_from_its_start(tmp_path):
     ).to_csv(path, index=False)  # day 2 written over day 1, a longer file
     view = monitor.refresh()
     assert (view.now.normalize(), view.contacts) == (DAY + pd.Timedelta("1D"), 5)  # all of day 2
+
+
+def test_a_queue_filter_keeps_a_contact_whose_outcome_row_has_no_queue(tmp_path):
+    header = "contact_id,arrived_at,answered,wait_s,queue\n"
+    (tmp_path / "0001.csv").write_text(
+        header + "1,2024-03-04 09:00,,,sales\n2,2024-03-04 09:01,,,sales\n"
+    )  # both arrive in sales
+    (tmp_path / "0002.csv").write_text(
+        header + "1,2024-03-04 09:00,True,10,\n2,2024-03-04 09:01,True,50,support\n"
+    )  # 1 answered in 10 s (its row without a queue); 2 moved to support, answered there
+    view = IntradayMonitor(tmp_path, queue="sales").refresh()
+    # sales: contact 1 alone, answered within 20 s: 1 of 1; nobody waiting (before: 2, 0 %)
+    assert (view.contacts, view.queue_depth, view.day["service_level"]) == (1, 0, 100.0)

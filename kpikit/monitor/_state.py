@@ -133,7 +133,8 @@ class IntradayMonitor:
         Agents on the phones per interval start (index: period, once each, spaced as the
         forecast's periods are), not negative nor infinite (NaN: unknown).
     channel, queue : str, default=None
-        Follow only the contacts of this channel or queue. The log must have the column. A
+        Follow only the contacts of this channel or queue, as their last row gives it (an
+        empty one: the contact's last row that gives one). The log must have the column. A
         value the first rows read (at construction, or at the first refresh that finds rows
         when the log is still empty) lack but nearly spell (``"phon"`` beside ``"phone"``) is
         refused; any other is followed, as a channel that has had no contact yet.
@@ -205,6 +206,7 @@ class IntradayMonitor:
         self.tz = None if tz is None else check_time_zone("tz", tz)
         self.follower = LogFollower(checked_log_path(source, "source"), _LOG_COLUMNS)
         self._contacts = pd.DataFrame()
+        self._followed = pd.DataFrame()
         self._ingest()
 
     def _ingest(self):
@@ -225,18 +227,32 @@ class IntradayMonitor:
                     f"Column 'arrived_at' of the live log changed its time zone from {zones[0]} "
                     f"to {zones[1]} between two reads; give the monitor tz= to read both"
                 )
-        fresh = self._filtered(fresh.assign(contact_id=_id_text(fresh["contact_id"])))
-        merged = pd.concat([self._contacts, fresh], ignore_index=True)
+        fresh = fresh.assign(contact_id=_id_text(fresh["contact_id"]))
+        merged = self._filled(pd.concat([self._contacts, fresh], ignore_index=True))
         # the last row of a contact wins, but an arrival row never over its outcome (an
         # arrival written late, or a drop repeated, made an answered contact wait again)
         order = np.argsort(merged["answered"].notna().to_numpy(), kind="stable")
         latest = merged.take(order).drop_duplicates("contact_id", keep="last")
         self._contacts = latest.sort_index().reset_index(drop=True)
+        # filtered once each contact is one row: filtering rows first lost the outcome row of
+        # a contact that arrived in the queue followed (written with an empty queue), and it
+        # waited forever
+        self._followed = self._filtered(self._contacts)
+
+    def _filled(self, rows):
+        """``rows`` with an empty channel or queue (of those followed) taken from the
+        contact's last row that gives one: an outcome row written without its queue stays in
+        the arrival's queue."""
+        for column, value in self.filters.items():
+            if value is not None and column in rows:
+                known = rows.groupby("contact_id")[column].transform("last")
+                rows[column] = rows[column].where(rows[column].notna(), known)
+        return rows
 
     def _filtered(self, fresh):
-        """The rows of ``fresh`` of the channel and queue followed. A value the first rows read
-        lack but spell nearly (``"phon"`` beside ``"phone"``) is refused with the known ones; any
-        other may simply have had no contact yet, and is followed."""
+        """The rows of ``fresh`` (one per contact) of the channel and queue followed. A value
+        the first rows read lack but spell nearly (``"phon"`` beside ``"phone"``) is refused
+        with the known ones; any other may simply have had no contact yet, and is followed."""
         for column, value in self.filters.items():
             if value is None:
                 continue
@@ -277,7 +293,7 @@ class IntradayMonitor:
             log's), or rows of the log it cannot read (see :class:`IntradayMonitor`).
         """
         self._ingest()
-        contacts = self._contacts
+        contacts = self._followed
         if contacts.empty:
             if now is not None:
                 check_timestamp("now", now)
