@@ -147,3 +147,26 @@ def test_a_queue_filter_keeps_a_contact_whose_outcome_row_has_no_queue(tmp_path)
     view = IntradayMonitor(tmp_path, queue="sales").refresh()
     # sales: contact 1 alone, answered within 20 s: 1 of 1; nobody waiting (before: 2, 0 %)
     assert (view.contacts, view.queue_depth, view.day["service_level"]) == (1, 0, 100.0)
+
+
+def test_the_dashboard_follows_a_zoned_log_on_a_daylight_saving_day(tmp_path):
+    history = four_calls().assign(
+        arrived_at=lambda frame: (frame["arrived_at"] - pd.Timedelta("7D")).dt.tz_localize(
+            "Europe/Paris"
+        )
+    )
+    times = ["01:30+02:00", "02:30+02:00", "02:30+01:00", "09:00+01:00"]
+    pd.DataFrame(
+        {
+            "contact_id": [1, 2, 3, 4],
+            "arrived_at": [f"2024-10-27 {time}" for time in times],  # Paris leaves summer time
+            "answered": True,
+            "wait_s": 5.0,
+            "channel": "phone",
+        }
+    ).to_csv(tmp_path / "live.csv", index=False)
+    app = MonitorApp(history, source="live.csv", sources_dir=tmp_path)
+    view = app.refresh()  # before: "mixes UTC offsets ... give the monitor tz=" at every poll
+    # 4 contacts on a day of 25 hours: 50 half hours, 02:30 twice (+02:00, then +01:00)
+    assert (view.contacts, len(view.intervals)) == (4, 50)
+    assert view.intervals["volume"].sum() == 4

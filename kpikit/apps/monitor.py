@@ -31,6 +31,7 @@ from pathlib import Path
 import ipywidgets as widgets
 import pandas as pd
 
+from kpikit._validators import check_time_zone
 from kpikit.apps import STATIC_ENV_VARIABLE
 from kpikit.apps._background import Prefetch
 from kpikit.apps._base import BaseApp, alert_html, static_html
@@ -425,6 +426,7 @@ class MonitorApp(BaseApp):
             target_sl=self.target_sl.value,
             threshold_s=self.threshold_s.value,
             options=self.engine_options,
+            tz=_days_zone(self.data, self.engine_options),
         )
         self._opened = key
         self._plan_day = None
@@ -618,6 +620,27 @@ def _plan(data, day, channel, freq):
             notes.append(f"No staffing: the data's agent intervals have no row on {day:%Y-%m-%d}.")
             staffed = None
     return forecast, staffed, notes
+
+
+def _days_zone(data, options):
+    """The zone the monitor counts the live log's days in: the app's ``tz`` option, else the
+    zone of the history's arrivals when it is a named zone (a log written across a
+    daylight-saving change carries two UTC offsets and cannot be read without it); None for
+    naive arrivals or a fixed UTC offset, which has no daylight-saving rules to follow.
+
+    >>> history = pd.DataFrame({"arrived_at": pd.to_datetime(["2024-10-26 09:00"])})
+    >>> from kpikit.options import Options
+    >>> _days_zone(history, Options()), _days_zone(history.assign(
+    ...     arrived_at=history["arrived_at"].dt.tz_localize("Europe/Paris")), Options())
+    (None, 'Europe/Paris')
+    """
+    if options.tz is not None:
+        return options.tz
+    zone = pd.to_datetime(contacts_frame(data, ["arrived_at"])["arrived_at"]).dt.tz
+    try:
+        return None if zone is None else check_time_zone("tz", str(zone))
+    except ValueError:  # a fixed offset such as UTC+01:00
+        return None
 
 
 def _last_day(data):
