@@ -65,6 +65,8 @@ def test_the_dashboard_passes_its_engine_options_to_the_monitor(tmp_path):
 )
 def test_the_monitor_follows_the_service_level_variants(tmp_path, options, expected):
     source = dropped(tmp_path, four_calls())
+    with kk.options.context(**options):
+        assert IntradayMonitor(source).refresh().day["service_level"] == expected
     assert IntradayMonitor(source, **options).refresh().day["service_level"] == expected
     computed = kk.compute(four_calls(), kpis=["service_level"], **options)["value"].iloc[0]
     assert computed == expected
