@@ -24,9 +24,10 @@ import pandas as pd
 
 from kpikit.io import MAX_BYTES, ReadWarning, detect
 from kpikit.io._advice import UPLOAD_LABELS, advice_for
+from kpikit.options import DEFAULT_SL_THRESHOLDS_S
 from kpikit.schema import TABLES
 
-__all__ = ["COLUMN_LABELS", "UploadStep", "notice_html"]
+__all__ = ["COLUMN_LABELS", "UploadStep", "channel_variants", "notice_html"]
 
 COLUMN_LABELS = {
     "contact_id": "Contact id",
@@ -83,6 +84,51 @@ def notice_html(lines) -> str:
         "<div role='status' style='border-left: 4px solid #0072b2; padding: 4px 8px; "
         "background: rgba(0, 114, 178, 0.08); overflow-wrap: anywhere; line-height: 1.35'>"
         f"{body}</div>"
+    )
+
+
+def channel_variants(channels) -> dict[str, str]:
+    """Channel values that differ from kpikit's channel names only by case or surrounding
+    spaces, each with the name it resembles.
+
+    Such contacts are not the channel they look like: kpikit matches channel names exactly.
+
+    Examples
+    --------
+    >>> channel_variants(["Phone", " chat", "phone", "sms", None])
+    {'Phone': 'phone', ' chat': 'chat'}
+    """
+    known = set(DEFAULT_SL_THRESHOLDS_S)
+    return {
+        value: value.strip().lower()
+        for value in channels
+        if isinstance(value, str) and value not in known and value.strip().lower() in known
+    }
+
+
+def channel_variants_note(contacts) -> str:
+    """A notice naming the channel values of ``contacts`` written unlike kpikit's channel
+    names ("Phone"), what follows and the fix; empty when there are none.
+
+    Examples
+    --------
+    >>> channel_variants_note(pd.DataFrame({"channel": ["Chat", "phone", None]})).split(":")[0]
+    'Channel "Chat" is not read as chat'
+    """
+    if "channel" not in contacts.columns:
+        return ""
+    variants = channel_variants(contacts["channel"].dropna().unique())
+    if not variants:
+        return ""
+    written = ", ".join(f'"{value}"' for value in sorted(variants))
+    meant = ", ".join(dict.fromkeys(variants[value] for value in sorted(variants)))
+    subject = "Channel" if len(variants) == 1 else "Channels"
+    verb = "is" if len(variants) == 1 else "are"
+    return (
+        f"{subject} {written} {verb} not read as {meant}: kpikit reads channel names in lower "
+        "case. These contacts are judged by the phone service-level threshold and are not matched "
+        f"to the benchmarks' channels. Write them in lower case (such as {meant}) in your "
+        "file and upload it again."
     )
 
 
@@ -271,8 +317,16 @@ class UploadStep:
         notes = [f"Loaded {self._filename}.", *self._detection.notes]
         notes += [str(w.message) for w in caught if issubclass(w.category, ReadWarning)]
         if loaded:
+            notes += self._data_notes()
             self._message.value = notice_html([*notes, *self._load_notes()])
         return loaded
+
+    def _data_notes(self) -> list[str]:
+        """Notices on the data just loaded (channels written "Phone"), read from the app whose
+        :meth:`~kpikit.apps._base.BaseApp.load` loaded it; none for another ``load``."""
+        data = getattr(getattr(self._load, "__self__", None), "data", None)
+        note = channel_variants_note(data.contacts) if data is not None else ""
+        return [note] if note else []
 
     def _forget(self) -> None:
         self._content, self._detection = None, None

@@ -24,6 +24,7 @@ from kpikit.apps._base import (
 )
 from kpikit.apps._channels import INTERVAL_KPIS
 from kpikit.apps._chart import Chart
+from kpikit.apps._upload import channel_variants
 from kpikit.apps.params import Param
 from kpikit.catalog import CHANNELS, SECTORS, benchmarks, catalog
 from kpikit.catalog import kpi as kpi_definition
@@ -67,6 +68,8 @@ class BenchmarksApp(BaseApp):
     sector, channel : ipywidgets.Dropdown
     data_note : ipywidgets.HTML
         Which contacts your values come from, when that is not simply the chosen channel.
+    benchmark_note : ipywidgets.HTML
+        Which KPIs have no benchmark for the chosen channel, and the channels that have one.
     value_inputs : dict of str to ipywidgets.Text
         One text field per benchmarked KPI holding your value (empty: no value).
     use_data : ipywidgets.Button
@@ -128,6 +131,7 @@ class BenchmarksApp(BaseApp):
         self._units = definitions["unit"].to_dict()
         self._names = definitions["name"].to_dict()
         self._typed = typed
+        self._typed_over = self.data  # typed values hold for the data they were typed over
         self._filling = False
         self.value_inputs = {}
         for kpi_id in self._kpis:
@@ -144,6 +148,7 @@ class BenchmarksApp(BaseApp):
 
         self.chart = Chart()
         self.data_note = widgets.HTML()
+        self.benchmark_note = widgets.HTML()
         self.table = widgets.HTML()
         self.highlight = widgets.HTML(layout=widgets.Layout(display="none"))
         values_panel = widgets.VBox(
@@ -162,7 +167,14 @@ class BenchmarksApp(BaseApp):
         )
         self.widget = self._compose(
             controls=[self.sector, self.channel, self.use_data],
-            main=[self.data_note, self.chart, values_panel, self.table, self.highlight],
+            main=[
+                self.data_note,
+                self.benchmark_note,
+                self.chart,
+                values_panel,
+                self.table,
+                self.highlight,
+            ],
         )
         self._data_changed()
 
@@ -189,6 +201,21 @@ class BenchmarksApp(BaseApp):
         return value, ""
 
     def _on_data(self) -> None:
+        """Recompute your values; values typed over other data are forgotten, but kept when
+        the new data cannot be used (the app then goes back to the data they were typed over)."""
+        typed = self._typed
+        if self.data is not self._typed_over:
+            self._typed = {}
+        try:
+            self._compute_values()
+            super()._on_data()
+        except Exception:
+            self._typed = typed
+            raise
+        self._typed_over = self.data
+
+    def _compute_values(self) -> None:
+        """Your computed values for all channels and for each channel of the data."""
         self._computed = {
             "all": _values_by_kpi(compute_table(self.data, options=self.engine_options))
         }
@@ -199,7 +226,6 @@ class BenchmarksApp(BaseApp):
             for channel in CHANNELS[1:]:
                 rows = by_channel[by_channel["channel"] == channel]
                 self._computed[channel] = _values_by_kpi(rows)
-        super()._on_data()
 
     def _computed_values(self) -> dict:
         """Your computed values for the chosen channel, and a note when they are not that."""
@@ -215,7 +241,7 @@ class BenchmarksApp(BaseApp):
         # Agent intervals record no channel: their KPIs are the all-channel values.
         everyone = {k: v for k, v in self._computed["all"].items() if k in INTERVAL_KPIS}
         if channel not in self._data_channels:
-            return everyone, f"Your data has no {label} contacts: type values to compare them."
+            return everyone, self._no_contacts_note(channel)
         note = (
             "Occupancy, utilization and adherence cover all channels: agent intervals do not "
             "record the channel."
@@ -224,14 +250,34 @@ class BenchmarksApp(BaseApp):
         )
         return {**self._computed[channel], **everyone}, note
 
+    def _no_contacts_note(self, channel: str) -> str:
+        """Why the data gives no values for ``channel``: none of its contacts, or only ones
+        whose channel is written another way ("Phone")."""
+        label = CHANNEL_LABELS[channel].lower()
+        variants = [
+            name
+            for name, known in channel_variants(self._data_channels).items()
+            if known == channel
+        ]
+        if not variants:
+            return f"Your data has no {label} contacts: type values to compare them."
+        written = ", ".join(f'"{name}"' for name in sorted(variants))
+        return (
+            f"Your data has no contacts with channel {channel}, but has some with channel "
+            f"{written}: kpikit reads channel names in lower case. Write them as {channel} in "
+            f"your file and upload it again to compare them with {label} benchmarks."
+        )
+
     def _has_channel(self) -> bool:
         return "channel" in nw.from_native(self.data.contacts).columns
 
     def _update(self) -> None:
-        self._fill_values()
         sector, channel = self.sector.value, self.channel.value
-        yours = {kpi_id: value for kpi_id, value in self.yours().items() if is_number(value)}
         rows = benchmarks(sector=sector, channel=channel)
+        note = self._missing_benchmarks_note(rows, sector, channel)
+        self.benchmark_note.value = f"<small>{html.escape(note)}</small>" if note else ""
+        self._fill_values()
+        yours = {kpi_id: value for kpi_id, value in self.yours().items() if is_number(value)}
         self.chart.draw(
             kpikit.plots.sector_overview(rows, yours=yours, threshold_s=self._your_threshold_s())
         )
@@ -260,6 +306,28 @@ class BenchmarksApp(BaseApp):
         if threshold is None:
             return " within each channel's own threshold"
         return f" within {threshold:g} s"
+
+    def _missing_benchmarks_note(self, rows: pd.DataFrame, sector: str, channel: str) -> str:
+        """Which KPIs have no benchmark for the chosen channel, with the channels that have one
+        (what ``benchmarks`` notes in ``attrs["note"]``, in words); empty when none is missing.
+        """
+        if not rows.attrs.get("note"):
+            return ""
+        elsewhere = benchmarks(sector=sector)
+        elsewhere = elsewhere[~elsewhere["kpi"].isin(rows["kpi"])]
+        by_channels: dict[str, list[str]] = {}
+        for kpi_id in self._kpis:
+            found = set(elsewhere.loc[elsewhere["kpi"] == kpi_id, "channel"])
+            if found:
+                names = [CHANNEL_LABELS[name].lower() for name in CHANNELS if name in found]
+                by_channels.setdefault(", ".join(names), []).append(self._names[kpi_id])
+        if not by_channels:
+            return ""
+        which = "all-channel" if channel == "all" else CHANNEL_LABELS[channel].lower()
+        groups = "; ".join(
+            f"{', '.join(kpis)} (figures for {names} only)" for names, kpis in by_channels.items()
+        )
+        return f"No {which} benchmark for {groups}: these rows show your value alone."
 
     def _fill_values(self) -> None:
         computed, note = self._computed_values()

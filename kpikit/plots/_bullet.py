@@ -264,7 +264,8 @@ def _row(kpi_id, bands: pd.DataFrame, value, target, *, shown: set, axes, within
     if is_number(value):
         shown_value = format_value(value, definition.unit)
         hover = f"Value: {shown_value}{within}"
-        add(_bar(low, float(value), 0.3, "Value", _VALUE_COLOR, hover))
+        # From 0 (or the axis floor above it) to the value: a negative NPS runs left of 0.
+        add(_bar(max(0.0, low), float(value), 0.3, "Value", _VALUE_COLOR, hover))
     if is_number(target):
         add(
             {
@@ -299,20 +300,24 @@ def _bar(start, end, width, name, color, hover) -> dict:
 
 
 def _axis_range(kpi_id, value, target, bands: pd.DataFrame, band_range) -> tuple[float, float]:
-    """From the KPI's floor (0, or below for a negative NPS) to past the furthest figure,
-    never beyond the values the KPI can take."""
+    """From 0 (or past the lowest figure when it is negative, as an NPS can be) to past the
+    highest figure, 0 always included, never beyond the values the KPI can take.
+
+    >>> import pandas as pd
+    >>> _axis_range("nps", -40.0, None, pd.DataFrame({"low": [75.0], "high": [None]}), None)
+    (-57.25, 92.25)
+    """
     floor, ceiling = value_range(kpi_id)
     points = [value, target, *bands["low"], *bands["high"], *(band_range or ())]
     finite = [float(point) for point in points if is_number(point)]
     if not finite:
         return floor, 1.0 if ceiling is None else ceiling
-    bottom = max(min(0.0, min(finite)), floor)
-    top = max(finite)
-    span = top - bottom or abs(top) or 1.0
-    top += 0.15 * span
-    if ceiling is not None:
-        top = min(top, ceiling)
-    return bottom, top
+    bottom, top = min(0.0, *finite), max(0.0, *finite)
+    pad = 0.15 * (top - bottom or 1.0)
+    if bottom < 0:
+        bottom -= pad
+    top += pad
+    return max(bottom, floor), top if ceiling is None else min(top, ceiling)
 
 
 def _range_text(low, high, unit: str) -> str:
