@@ -64,7 +64,7 @@ from kpikit.apps import STATIC_ENV_VARIABLE
 from kpikit.apps._chart import Chart
 from kpikit.apps._download import Downloads, figure_sheet
 from kpikit.apps._static import LIVE_ONLY_CLASS, static_html
-from kpikit.apps._upload import UploadStep
+from kpikit.apps._upload import UploadStep, channel_variants_note
 from kpikit.apps.params import Param, documented, parameters_cell, query_params, signature_with
 from kpikit.catalog import CHANNELS, SECTORS
 from kpikit.display import format_value
@@ -193,8 +193,8 @@ class BaseApp:
     status : ipywidgets.HTML
         One line under the app: which data, how many contacts, which period.
     load_notes : list of str
-        What the last upload changed in the controls (a choice the new data lacks), for the
-        "Loaded" notice.
+        What the last upload changed in the controls (a choice the new data lacks) and
+        channel names it writes unlike kpikit ("Phone"), for the "Loaded" notice.
     widget : ipywidgets.Widget
         The root widget, set by the subclass with :meth:`_compose`.
 
@@ -587,7 +587,8 @@ class BaseApp:
             self._restore(previous)
             self.show_error(f"Could not use {filename}: {_reason(error)}")
             return False
-        self.load_notes = self._changed_choices(chosen, filename)
+        channels = channel_variants_note(self.data.contacts)
+        self.load_notes = [*self._changed_choices(chosen, filename), *filter(None, [channels])]
         return True
 
     def _data_choices(self) -> dict:

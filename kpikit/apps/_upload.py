@@ -317,16 +317,8 @@ class UploadStep:
         notes = [f"Loaded {self._filename}.", *self._detection.notes]
         notes += [str(w.message) for w in caught if issubclass(w.category, ReadWarning)]
         if loaded:
-            notes += self._data_notes()
             self._message.value = notice_html([*notes, *self._load_notes()])
         return loaded
-
-    def _data_notes(self) -> list[str]:
-        """Notices on the data just loaded (channels written "Phone"), read from the app whose
-        :meth:`~kpikit.apps._base.BaseApp.load` loaded it; none for another ``load``."""
-        data = getattr(getattr(self._load, "__self__", None), "data", None)
-        note = channel_variants_note(data.contacts) if data is not None else ""
-        return [note] if note else []
 
     def _forget(self) -> None:
         self._content, self._detection = None, None
