@@ -172,3 +172,17 @@ def test_the_dashboard_follows_a_zoned_log_on_a_daylight_saving_day(tmp_path):
     # 4 contacts on a day of 25 hours: 50 half hours, 02:30 twice (+02:00, then +01:00)
     assert (view.contacts, len(view.intervals)) == (4, 50)
     assert view.intervals["volume"].sum() == 4
+
+
+def test_a_naive_log_at_the_repeated_hour_stays_readable_and_says_how(tmp_path):
+    path = tmp_path / "live.csv"
+    path.write_text(
+        "contact_id,arrived_at,answered,wait_s\n"
+        "1,2024-10-27 01:50,True,5\n2,2024-10-27 02:30,True,5\n3,2024-10-27 09:00,True,5\n"
+    )  # 02:30 happens twice in Paris that night (+02:00, then +01:00)
+    view = IntradayMonitor(path, tz="Europe/Paris").refresh()
+    assert view.contacts == 3  # before: "arrived_at must be a date and time ... contact_id 2"
+    # read as the first 02:30 (+02:00): the 6th half hour of a 25-hour day (00:00 to 02:30)
+    halves = view.intervals["volume"].to_numpy()
+    assert (len(halves), halves[5], halves[7]) == (50, 1.0, 0.0)
+    assert "contact_id 2" in view.notes[0] and "first occurrence" in view.notes[0]

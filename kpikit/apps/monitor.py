@@ -544,7 +544,8 @@ class MonitorApp(BaseApp):
     # -- drawing --------------------------------------------------------------------------------
 
     def _show_messages(self):
-        parts = [self._link_note, *self._notes, self._poll_error]
+        notes = self.view.notes if self.view is not None else ()
+        parts = [self._link_note, *self._notes, *notes, self._poll_error]
         if self._replay is not None and self._replay.error is not None:
             parts.append(f"The demo replay stopped: {_error_text(self._replay.error)}.")
         text = "\n".join(part for part in parts if part)

@@ -16,17 +16,19 @@ _SHOWN = 5
 
 
 def parsed_arrivals(raw, tz=None):
-    """``arrived_at`` as datetimes; text that is no date becomes NaT (reported by
-    :func:`check_rows`, never dropped).
+    """``arrived_at`` as datetimes, with a mask of the rows read at a wall time ``tz``
+    repeats; text that is no date becomes NaT (reported by :func:`check_rows`, never
+    dropped).
 
     A log written across a daylight-saving change carries two UTC offsets (``+01:00`` and
     ``+02:00`` in Paris): it needs ``tz``, the zone its days are counted in. With ``tz``,
-    times with an offset are converted to it and naive times read as its wall-clock times (a
-    time the change skips or repeats becomes NaT).
+    times with an offset are converted to it and naive times read as its wall-clock times: a
+    time the change skips becomes NaT, a time it repeats is resolved by :func:`_localized`.
 
-    >>> parsed_arrivals(pd.Series(["2026-03-29 01:50+01:00", "2026-03-29 03:10+02:00"]),
-    ...                 "Europe/Paris").dt.hour.tolist()
-    [1, 3]
+    >>> times, repeated = parsed_arrivals(
+    ...     pd.Series(["2026-03-29 01:50+01:00", "2026-03-29 03:10+02:00"]), "Europe/Paris")
+    >>> times.dt.hour.tolist(), repeated.tolist()
+    ([1, 3], [False, False])
     >>> parsed_arrivals(pd.Series(["2026-03-29 01:50+01:00", "2026-03-29 03:10+02:00"]))
     Traceback (most recent call last):
     ...
@@ -46,11 +48,34 @@ def parsed_arrivals(raw, tz=None):
                 "change?): give the monitor the zone of its days, for example tz='Europe/Paris'"
             )
         parsed = pd.to_datetime(raw, errors="coerce", utc=True)
+    unrepeated = np.zeros(len(parsed), dtype=bool)
     if tz is None:
-        return parsed
+        return parsed, unrepeated
     if parsed.dt.tz is None:
-        return parsed.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
-    return parsed.dt.tz_convert(tz)
+        return _localized(parsed, tz)
+    return parsed.dt.tz_convert(tz), unrepeated
+
+
+def _localized(times, tz):
+    """Naive wall times of ``tz`` localized, with the mask of those the daylight-saving change
+    repeats (the hour of the change of autumn happens twice). A repeated time is read as its
+    first occurrence (summer time) unless the rows' order decides: a repeated time earlier than
+    a repeated time on a row before it is the second occurrence (the clock went back between
+    them). A time the change skips becomes NaT.
+
+    >>> times = pd.Series(pd.to_datetime(["2024-10-27 02:50", "2024-10-27 02:10",
+    ...                                   "2024-10-27 02:30", "2024-10-27 09:00"]))
+    >>> local, repeated = _localized(times, "Europe/Paris")
+    >>> [stamp.strftime("%H:%M%z") for stamp in local], repeated.tolist()
+    (['02:50+0200', '02:10+0100', '02:30+0100', '09:00+0100'], [True, True, True, False])
+    """
+    summer = times.dt.tz_localize(tz, ambiguous=np.ones(len(times), bool), nonexistent="NaT")
+    plain = times.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
+    repeated = (plain.isna() & summer.notna()).to_numpy()
+    walls = times.where(repeated)
+    before = walls.cummax().ffill().shift()  # the latest repeated time on the rows before
+    second = repeated & (walls < before).to_numpy()
+    return times.dt.tz_localize(tz, ambiguous=~second, nonexistent="NaT"), repeated
 
 
 def outcomes(contacts):

@@ -24,6 +24,8 @@ from kpikit.monitor._plan import check_intraday_freq
 from kpikit.options import resolve
 from kpikit.periods import day_bounds
 
+_SHOWN_IDS = 5
+"""Contact ids quoted in a note."""
 _LOG_COLUMNS = (("contact_id", "arrived_at"), ("answered", "wait_s"))
 _PARTS = ("within", "judged", "answered", "wait_s", "handle_s", "timed", "finished", "abandoned")
 """The sums each interval's figures divide (``timed``: answered contacts with a handle time;
@@ -57,6 +59,9 @@ class MonitorView:
         intervals over and the elapsed part of the current one), ``reforecast_volume`` (the
         whole day), ``service_level, asa, abandonment_rate, aht_s`` (NaN when nothing is
         judged, answered or finished yet).
+    notes : tuple of str
+        What the figures rest on that the log left open: contacts of the day followed whose
+        arrival is a wall time a daylight-saving change repeats, and how it was read.
     """
 
     now: pd.Timestamp
@@ -66,6 +71,7 @@ class MonitorView:
     alerts: pd.DataFrame
     contacts: int
     day: dict
+    notes: tuple = ()
 
 
 class IntradayMonitor:
@@ -207,6 +213,7 @@ class IntradayMonitor:
         self.follower = LogFollower(checked_log_path(source, "source"), _LOG_COLUMNS)
         self._contacts = pd.DataFrame()
         self._followed = pd.DataFrame()
+        self._repeated = set()  # contact ids read at a wall time a daylight-saving change repeats
         self._ingest()
 
     def _ingest(self):
@@ -219,7 +226,7 @@ class IntradayMonitor:
                 raise ValueError(
                     f"The live log is missing column(s) {missing}; it has {list(fresh.columns)}"
                 )
-        fresh["arrived_at"] = parsed_arrivals(fresh["arrived_at"], self.tz)
+        fresh["arrived_at"], repeated = parsed_arrivals(fresh["arrived_at"], self.tz)
         if not self._contacts.empty:
             zones = (self._contacts["arrived_at"].dt.tz, fresh["arrived_at"].dt.tz)
             if str(zones[0]) != str(zones[1]):
@@ -228,6 +235,7 @@ class IntradayMonitor:
                     f"to {zones[1]} between two reads; give the monitor tz= to read both"
                 )
         fresh = fresh.assign(contact_id=_id_text(fresh["contact_id"]))
+        self._repeated.update(fresh.loc[repeated, "contact_id"].dropna())
         merged = self._filled(pd.concat([self._contacts, fresh], ignore_index=True))
         # the last row of a contact wins, but an arrival row never over its outcome (an
         # arrival written late, or a drop repeated, made an answered contact wait again)
@@ -362,6 +370,23 @@ class IntradayMonitor:
                 forecast_volume=_sum(table["forecast_volume"].to_numpy() * elapsed),
                 reforecast_volume=_sum(table["reforecast_volume"].to_numpy()),
             ),
+            notes=self._repeated_note(contacts["contact_id"][keep]),
+        )
+
+    def _repeated_note(self, ids):
+        """The note on the contacts of ``ids`` whose arrival is a repeated wall time (none
+        without them): they are counted, read as :func:`kpikit.monitor._log.parsed_arrivals`
+        says."""
+        repeated = ids[ids.isin(self._repeated)]
+        if repeated.empty:
+            return ()
+        more = ", ..." if len(repeated) > _SHOWN_IDS else ""
+        shown = ", ".join(repeated.head(_SHOWN_IDS))
+        return (
+            f"{len(repeated)} contact(s) arrived at a wall time the daylight-saving change "
+            f"repeats (contact_id {shown}{more}): each is read as the first occurrence (summer "
+            "time) unless the log's row order shows the second (a repeated time earlier than "
+            "one on a row before it)",
         )
 
     def _elapsed(self, table, now):
