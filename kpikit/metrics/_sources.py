@@ -17,6 +17,7 @@ import os
 import re
 import tempfile
 from pathlib import Path
+from typing import NamedTuple
 
 import narwhals as nw
 import pyarrow as pa
@@ -120,23 +121,36 @@ def _parquet_below(folder: str) -> list[str]:
     return sorted(files)
 
 
-def check_parquet_files(files) -> dict[str, str]:
+class Footers(NamedTuple):
+    """What the footers of parquet files tell (:func:`check_parquet_files`)."""
+
+    columns: dict[str, str]
+    """Each column to the first file that holds it."""
+    files: list[str]
+    """The files in the order DuckDB reads them: those where a column of times holds no value
+    last, as DuckDB types a column of times (with a zone or without) as the first file does."""
+    zone: str | None
+    """The zone of ``arrived_at`` in the files where it holds values; None when naive."""
+
+
+def check_parquet_files(files, *, tz=None) -> Footers:
     """Check that each of ``files`` is a whole parquet file and that a column holds values of
-    one kind (:func:`_kind`) in all of them, reading their footers alone; returns each column
-    to the first file that holds it.
+    one kind (:func:`_kind`) in all of them, reading their footers alone (:class:`Footers`).
 
     Raises ValueError naming the first file that is not parquet or is cut short (being written,
     or a copy that stopped), or the files where a column holds values of another kind: DuckDB
     reading them together would turn one kind into the other (numbers into text, times without
     a zone into times in the connection's zone). A column of numbers with no value in a file
     (a text column of a chunk that had none, which pandas reads as floats) goes with text,
-    which DuckDB reads it as.
+    which DuckDB reads it as; a column of times with no value (a file of no rows) goes with
+    times with a zone or without. Without ``tz`` (the zone periods are cut in), ``arrived_at``
+    must be in one zone in every file where it holds values (:func:`_check_zones`).
 
     >>> import pandas as pd, tempfile, pathlib
     >>> folder = pathlib.Path(tempfile.mkdtemp())
     >>> pd.DataFrame({"wait_s": [1.5]}).to_parquet(folder / "a.parquet")
     >>> pd.DataFrame({"wait_s": [None]}).to_parquet(folder / "b.parquet")
-    >>> list(check_parquet_files(sorted(folder.iterdir())))
+    >>> list(check_parquet_files(sorted(folder.iterdir())).columns)
     ['wait_s']
     >>> pd.DataFrame({"wait_s": ["2"]}).to_parquet(folder / "c.parquet")
     >>> check_parquet_files(sorted(folder.iterdir()))  # doctest: +ELLIPSIS
@@ -146,27 +160,28 @@ def check_parquet_files(files) -> dict[str, str]:
 in 1 (first: '...c.parquet'); DuckDB would turn one into the other: write it with one type in \
 every file
     """
-    import pyarrow.parquet as pq
-
-    kinds, blanks = {}, {}  # column -> kind -> files; column -> files where it is blank numbers
-    first_files = {}
-    for name in files:
-        try:
-            with pq.ParquetFile(name) as file:
-                schema, empty = file.schema_arrow, _empty_columns(file.metadata)
-        except (OSError, pa.ArrowException) as error:
-            raise ValueError(
-                f"Cannot read {os.fspath(name)!r} as a parquet file ({error}); a file still "
-                "being written or cut short: read again once it is complete, or move it away"
-            ) from None
+    kinds, blanks, zones = {}, {}, {}  # column -> kind -> files; -> blank files; zone -> files
+    first_files, idle = {}, {}  # idle: column -> kind -> files where times hold no value
+    for name, schema, empty in _footers(files):
         for field in schema:
-            first_files.setdefault(field.name, os.fspath(name))
+            first_files.setdefault(field.name, name)
             kind = _kind(field.type)
-            if kind == "numbers" and field.name in empty:
-                blanks.setdefault(field.name, []).append(os.fspath(name))
+            if kind in _TIMES and field.name in empty:
+                idle.setdefault(field.name, {}).setdefault(kind, []).append(name)
+            elif kind == "numbers" and field.name in empty:
+                blanks.setdefault(field.name, []).append(name)
             elif kind is not None:
-                kinds.setdefault(field.name, {}).setdefault(kind, []).append(os.fspath(name))
+                kinds.setdefault(field.name, {}).setdefault(kind, []).append(name)
+            if (
+                field.name == "arrived_at"
+                and kind == "times with a zone"
+                and field.name not in empty
+            ):
+                zones.setdefault(field.type.tz, []).append(name)
     for column, found in kinds.items():
+        if not set(found) & set(_TIMES):  # empty times next to text or numbers still clash
+            for kind, names in idle.get(column, {}).items():
+                found.setdefault(kind, []).extend(names)
         if column in blanks and list(found) != ["text"]:
             found.setdefault("numbers", []).extend(blanks[column])
         if len(found) > 1:
@@ -179,7 +194,59 @@ every file
                 f"{first[0]!r}) and {rest}; DuckDB would turn one into the other: write it "
                 "with one type in every file"
             )
-    return first_files
+    if tz is None:
+        _check_zones(zones, len(files))
+    last = {name for kinds in idle.values() for names in kinds.values() for name in names}
+    names = [os.fspath(name) for name in files]
+    order = [name for name in names if name not in last] + [name for name in names if name in last]
+    return Footers(first_files, order, next(iter(zones), None))
+
+
+_TIMES = ("times with a zone", "times without a zone")
+"""The kinds of :func:`_kind` that DuckDB types as the first file holding them does."""
+
+
+def _footers(files):
+    """For each of ``files``: its name, its Arrow schema and its columns that hold no value
+    (:func:`_empty_columns`), read from its footer alone."""
+    import pyarrow.parquet as pq
+
+    for name in files:
+        try:
+            with pq.ParquetFile(name) as file:
+                schema, empty = file.schema_arrow, _empty_columns(file.metadata)
+        except (OSError, pa.ArrowException) as error:
+            raise ValueError(
+                f"Cannot read {os.fspath(name)!r} as a parquet file ({error}); a file still "
+                "being written or cut short: read again once it is complete, or move it away"
+            ) from None
+        yield os.fspath(name), schema, empty
+
+
+def _check_zones(zones, count):
+    """Refuse ``arrived_at`` stored in more than one zone (``zones``: zone -> files, of
+    ``count`` files): the zone of the first file would cut every file's periods.
+
+    >>> _check_zones({"UTC": ["a.parquet"], "Europe/Paris": ["b.parquet", "c.parquet"]}, 3)
+    Traceback (most recent call last):
+    ...
+    ValueError: Column 'arrived_at' holds times in 2 zones: UTC in 1 of 3 files (e.g. \
+['a.parquet']) and Europe/Paris in 2 (e.g. ['b.parquet', 'c.parquet']); periods would be cut \
+in the zone of whichever file is read first: give tz, the zone to cut periods in (as \
+kk.compute(path, tz='UTC') or kk.scan_parquet(path, tz='UTC')), or write arrived_at in one \
+zone in every file
+    """
+    if len(zones) < 2:
+        return
+    (zone, first), *others = zones.items()
+    rest = " and ".join(f"{other} in {len(names)} (e.g. {names[:3]})" for other, names in others)
+    raise ValueError(
+        f"Column 'arrived_at' holds times in {len(zones)} zones: {zone} in {len(first)} of "
+        f"{count} files (e.g. {first[:3]}) and {rest}; periods would be cut in the zone of "
+        f"whichever file is read first: give tz, the zone to cut periods in (as "
+        f"kk.compute(path, tz={zone!r}) or kk.scan_parquet(path, tz={zone!r})), or write "
+        "arrived_at in one zone in every file"
+    )
 
 
 def _empty_columns(metadata) -> set[str]:
@@ -289,7 +356,8 @@ def scan_parquet(
         a terminal, a widget in a notebook).
     tz : str, default=None
         The zone of the connection (an IANA name such as ``"Europe/Paris"``); ``None``: the
-        zone of ``arrived_at`` in the first file that holds it, else DuckDB's default.
+        zone of ``arrived_at`` in the files where it holds values (refused when they store
+        it in different zones), else DuckDB's default.
 
     Returns
     -------
@@ -339,7 +407,9 @@ def scan_parquet(
     except duckdb.Error as error:  # a size past what DuckDB can count
         raise ValueError(f"memory_limit {memory_limit!r} is refused by DuckDB: {error}") from None
     keys = partition_keys(files)
-    refuse_keys_in_files(keys, check_parquet_files(files))
+    footers = check_parquet_files(files, tz=tz)
+    refuse_keys_in_files(keys, footers.columns)
+    files = footers.files
     connection.execute(f"SET enable_progress_bar = {bool(progress)}")
     try:
         # Absolute paths, which kpikit._duckdb.parquet_scan_files takes: compute's checks then
@@ -349,7 +419,7 @@ def scan_parquet(
     except duckdb.Error as error:  # not parquet, or truncated
         raise ValueError(f"Cannot read the parquet files {files[:3]}: {error}") from error
     relation = as_flags(as_text(relation, keys), keys, files)
-    zone = tz or named_zone(stored_zone(files))  # DuckDB knows '+01:00' as 'Etc/GMT-1' only
+    zone = tz or named_zone(footers.zone)  # DuckDB knows '+01:00' as 'Etc/GMT-1' only
     if zone is not None:
         try:
             connection.execute("SET TimeZone = ?", [zone]).fetchall()
@@ -359,26 +429,6 @@ def scan_parquet(
                 "pass tz, a zone name such as 'Europe/Paris', to cut periods in"
             ) from None
     return relation
-
-
-def stored_zone(files, column: str = "arrived_at") -> str | None:
-    """The zone of the timezone-aware ``column`` in the Arrow schema of the first of ``files``
-    that holds it (read from its footer alone); None when it is naive, or in no file.
-
-    >>> import pandas as pd, tempfile, pathlib
-    >>> file = pathlib.Path(tempfile.mkdtemp()) / "log.parquet"
-    >>> times = pd.date_range("2026-03-29", periods=2, freq="h", tz="Europe/Paris")
-    >>> pd.DataFrame({"arrived_at": times}).to_parquet(file)
-    >>> stored_zone([file]), stored_zone([file], "wait_s")
-    ('Europe/Paris', None)
-    """
-    import pyarrow.parquet as pq
-
-    for name in files:
-        schema = pq.read_schema(name)
-        if column in schema.names:
-            return getattr(schema.field(column).type, "tz", None)
-    return None
 
 
 def is_spark(frame) -> bool:
