@@ -349,7 +349,7 @@ def forecast(
         contacts,
         freq=freq,
         by=keys,
-        until=clock.naive(moment),
+        until=clock.history_end(moment),
         reach=_reach(window, model, origins, spacing),
         closed=special,
         clock=clock,
@@ -428,6 +428,9 @@ def _intervals(predictions, keys_frame, keys, freq, clock, until, span):
     A wall interval the clocks repeat has two instants (:meth:`Clock.aware`); with ``until``
     in the second, the first is over and left out: 02:10 in Paris after the clocks went back
     (01:10 UTC) forecasts hours from 02:00+01:00, not from 02:00+02:00 (00:00 UTC) as well.
+    With ``until`` in the first, the wall intervals of the repeat before it are forecast for
+    their second instant alone (:meth:`Clock.history_end`): 02:15+02:00 at 15 minutes
+    forecasts 02:15, 02:30 and 02:45+02:00, then 02:00+01:00.
     Instants past the span are left out too: 3 hours from 00:00+02:00 on that day are 00:00,
     01:00 and 02:00+02:00, not 02:00+01:00 as well.
     """

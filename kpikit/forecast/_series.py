@@ -292,24 +292,53 @@ class Clock:
         return _dated(_dated(times).tz_convert(self.zone)).tz_localize(None)
 
     def wall_steps(self, moment, steps, length):
-        """Wall intervals after ``moment`` that hold ``steps`` intervals of real time: one more
-        for each interval the clocks skip on the way (part of one counts whole); as many for
-        those they repeat, whose second instant may fall past the horizon (the forecast's
-        table is cut to it in real time). One fewer each left the horizon an interval short
-        when it ended in the first pass of the repeated hour, and none at all inside it.
+        """Wall intervals from :meth:`history_end` that hold ``steps`` intervals of real time
+        after ``moment``: one more for each interval the clocks skip on the way (part of one
+        counts whole); as many for those they repeat, whose second instant may fall past the
+        horizon (the forecast's table is cut to it in real time); and one more for each wall
+        interval of a repeated hour before ``moment`` whose second instant is still to come.
 
-        >>> paris = Clock("Europe/Paris")
+        >>> paris, hour = Clock("Europe/Paris"), pd.Timedelta("1h")
         >>> spring = pd.Timestamp("2024-03-31", tz="Europe/Paris")
-        >>> paris.wall_steps(spring, 24, pd.Timedelta("1h"))  # 02:00 is skipped
+        >>> paris.wall_steps(spring, 24, hour)  # 02:00 is skipped
         25
-        >>> paris.wall_steps(spring + pd.Timedelta("210D"), 24, pd.Timedelta("1h"))  # autumn
+        >>> paris.wall_steps(spring + pd.Timedelta("210D"), 24, hour)  # autumn
         24
+        >>> first_pass = pd.Timestamp("2024-10-27 02:15+02:00", tz="Europe/Paris")
+        >>> paris.wall_steps(first_pass, 4, hour / 4)  # from 02:00, whose 02:00+01:00 is ahead
+        5
         """
         if self.zone is None or self.daily:
             return steps
         span = steps * length
-        shift = self.naive(moment + span) - self.naive(moment) - span
-        return steps + max(math.ceil(shift / length), 0)
+        wall = self.naive(moment)
+        shift = self.naive(moment + span) - wall - span
+        earlier = (wall.floor(length) - self.history_end(moment).floor(length)) // length
+        return steps + max(math.ceil(shift / length), 0) + earlier
+
+    def history_end(self, moment):
+        """The naive wall time the history ends at for a forecast after ``moment``: its wall
+        time, but in the first pass of a repeated hour the wall time the repeat starts at, as
+        the wall intervals from there on have their second instant still to come (they are
+        forecast, not learnt from).
+
+        >>> paris = Clock("Europe/Paris")
+        >>> paris.history_end(pd.Timestamp("2024-10-27 02:40+02:00", tz="Europe/Paris"))
+        Timestamp('2024-10-27 02:00:00')
+        >>> paris.history_end(pd.Timestamp("2024-10-27 02:40+01:00", tz="Europe/Paris"))
+        Timestamp('2024-10-27 02:40:00')
+        """
+        wall = self.naive(moment)
+        if self.zone is None or self.daily:
+            return wall
+        second = wall.tz_localize(self.zone, ambiguous=False)
+        if second == moment:
+            return wall
+        # every zone's offset changes by whole quarter hours: a grid of them finds the repeat
+        grain = pd.Timedelta("15min")
+        start, end = moment.tz_convert("UTC").ceil(grain), second.tz_convert("UTC")
+        instants = pd.date_range(start, end, freq=grain)
+        return min(wall, instants.tz_convert(self.zone).tz_localize(None).min())
 
     def exposure(self, start, slots, length):
         """Intervals of real time in each of ``slots`` wall intervals of ``length`` from the
