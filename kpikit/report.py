@@ -124,25 +124,20 @@ def _refuse_cadence_options(args: argparse.Namespace) -> None:
 
 
 def _check_register_url(url: str) -> None:
-    from kpikit.governance._store import normalised, sqlite_path
+    """Raise unless ``url`` is a SQLAlchemy URL (of an existing file for SQLite); the URL is
+    shown with its password hidden."""
+    from kpikit.governance._store import checked_url, masked, normalised, sqlite_path
 
     try:
-        from sqlalchemy.engine import make_url
-        from sqlalchemy.exc import ArgumentError
+        import sqlalchemy  # noqa: F401
     except ImportError:  # the register itself then says that SQLAlchemy is needed
         return
-    try:
-        make_url(normalised(url))
-    except (ArgumentError, TypeError):
-        raise ValueError(
-            "Value of 'register' must be a SQLAlchemy URL such as 'sqlite:///actions.sqlite' "
-            f"or 'postgresql://user@host/db', but received: {url!r}"
-        ) from None
+    checked_url(url, "register")
     path = sqlite_path(normalised(url))
     if path is not None and not path.is_file():
         raise ValueError(
             f"Value of 'register' names an SQLite file that does not exist ({str(path)!r}), "
-            f"but received: {url!r}"
+            f"but received: {masked(url)!r}"
         )
 
 

@@ -5,7 +5,9 @@ Two tables: ``kpikit_breaches`` (one row per breach, written once) and ``kpikit_
 ``DateTime`` on every database); a breach's periods and deadlines keep the name of the zone they
 were in, in ``time_zone``, so that they are given back in it. A breach whose times have no zone
 has none there, and its times are read as UTC, as the deadlines of a register opened before
-``time_zone`` existed are (that column is then added).
+``time_zone`` existed are (that column is added when the register is opened with
+``create=True``; opened with ``create=False``, which only reads, it is read as null until the
+first write adds it).
 
 On SQLite, the file is in WAL mode and transactions that write (opened on :func:`writing`)
 begin ``IMMEDIATE``, so concurrent writers queue for the lock while readers go ahead; elsewhere
@@ -142,8 +144,100 @@ def normalised(url: str) -> str:
     return url
 
 
-def masked(url: str) -> str:
-    return re.sub(r"://([^:/@]+):[^@]*@", r"://\1:***@", url)
+_PASSWORD_PARAMETER = re.compile(r"([?&][^=&#]*password[^=&#]*=)[^&#]*", re.IGNORECASE)
+
+
+def masked(url) -> str:
+    """``url`` with its password hidden, to be shown in a message: the password of the user
+    part, and any ``password`` query parameter. A URL whose user part is not clear (it does
+    not parse, or a password holds an unescaped ``@``) has all of it hidden, up to the last
+    ``@``.
+
+    >>> masked("postgresql://kpikit:Sec@ret@127.0.0.1:5432/db")
+    'postgresql://***@127.0.0.1:5432/db'
+    >>> masked("postgresql://kpikit@127.0.0.1/db?sslmode=require&password=s3cret")
+    'postgresql://kpikit@127.0.0.1/db?sslmode=require&password=***'
+    """
+    url = str(url)
+    parsed = _parsed(url)
+    if parsed is None or "@" in (parsed.host or ""):
+        # hide everything between the scheme and the last "@" (the host comes after it)
+        scheme, sep, rest = url.partition("://")
+        if not sep:
+            scheme, sep, rest = url.partition("//")
+        if not sep:
+            scheme, rest = "", url
+        if "@" in rest:
+            rest = "***@" + rest.rsplit("@", 1)[1]
+        shown = scheme + sep + rest
+    elif parsed.password is not None:
+        shown = parsed.render_as_string(hide_password=True)
+    else:
+        shown = url
+    return _PASSWORD_PARAMETER.sub(r"\1***", shown)
+
+
+def scrubbed(text: str, url) -> str:
+    """``text`` (a database's reason) without the secrets of ``url`` in it: its password, any
+    password query parameter, and when the user part is not clear (see :func:`masked`) each
+    piece of it between unescaped ``@`` (the driver may read a piece as the host).
+
+    >>> scrubbed("failed to resolve host 'retXYZ@127.0.0.1'", "postgresql://u:Sec@retXYZ@127.0.0.1/db")
+    "failed to resolve host '***@127.0.0.1'"
+    """
+    secrets = set()
+    url = str(url)
+    parsed = _parsed(url)
+    if parsed is not None and parsed.password:
+        secrets.add(str(parsed.password))
+    for value in re.findall(r"[?&][^=&#]*password[^=&#]*=([^&#]*)", url, re.IGNORECASE):
+        secrets.add(value)
+    authority = url.partition("://")[2] or url.partition("//")[2] or url
+    if (parsed is None or "@" in (parsed.host or "")) and "@" in authority:
+        # the user part is not clear (see masked): each piece of it may be a secret
+        user_part = authority.rsplit("@", 1)[0]
+        password = user_part.partition(":")[2]
+        secrets.add(password)
+        secrets.update(password.split("@"))
+        if not password:  # no ":": the whole of it may be a secret
+            secrets.update(user_part.split("@")[1:])
+    for secret in sorted((s for s in secrets if s), key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text
+
+
+def _parsed(url: str):
+    """``url`` parsed by SQLAlchemy, or None when it does not parse (a port that is not a
+    number included)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url)
+    except (ArgumentError, ValueError, TypeError):
+        return None
+
+
+def checked_url(url: str, name: str = "url"):
+    """``url`` parsed by SQLAlchemy; a ValueError naming the option ``name`` when it does not
+    parse (the URL shown without its password)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url)
+    except ValueError:  # SQLAlchemy's int() of the port
+        raise ValueError(
+            f"Value of {name!r} has a port that is not a number: {masked(url)}. Give the port "
+            "as digits after the host (postgresql://user@host:5432/db), or leave it out for "
+            "the default"
+        ) from None
+    except (ArgumentError, TypeError):
+        raise ValueError(
+            f"Value of {name!r} must be a SQLAlchemy URL such as 'sqlite:///actions.sqlite' or "
+            f"'postgresql://user@host/db', but received: {masked(url)} (a password holding "
+            "'@', ':' or '/' is written %40, %3A, %2F)"
+        ) from None
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -160,7 +254,7 @@ def sqlite_path(url: str) -> Path | None:
         return None
     try:
         parsed = make_url(url)
-    except ArgumentError:  # reported, with the URL, when the register opens it
+    except (ArgumentError, ValueError):  # reported, with the URL, when the register opens it
         return None
     path = parsed.database if parsed.get_backend_name() == "sqlite" else None
     return None if path in (None, "", ":memory:") else Path(path)
@@ -186,6 +280,45 @@ BUSY_TIMEOUT = 60
 the URL says otherwise (``?timeout=5``)."""
 
 
+CONNECT_TIMEOUT = 10
+"""Seconds a PostgreSQL connection waits for the server to answer before it fails, unless the
+URL says otherwise (``?connect_timeout=30``; the driver waits 2 s at least): a server that
+accepts the connection but never answers would otherwise hold the report or dashboard."""
+
+
+def connect_args(url) -> dict:
+    """The driver's arguments for the parsed ``url``: on PostgreSQL a ``connect_timeout`` of
+    :data:`CONNECT_TIMEOUT` unless the URL sets one (connect_args would override it).
+
+    >>> from sqlalchemy.engine import make_url
+    >>> connect_args(make_url("postgresql+psycopg://u@h/db"))
+    {'connect_timeout': 10}
+    >>> connect_args(make_url("postgresql+psycopg://u@h/db?connect_timeout=3"))
+    {}
+    """
+    if url.get_backend_name() == "postgresql" and "connect_timeout" not in url.query:
+        return {"connect_timeout": CONNECT_TIMEOUT}
+    return {}
+
+
+def connect_timeout(url) -> int | None:
+    """Seconds a PostgreSQL connection to ``url`` waits for the server, as the driver reads
+    them (2 at least), or None for another database or a timeout that is not a number.
+
+    >>> connect_timeout("postgresql+psycopg://u@h/db?connect_timeout=1")
+    2
+    """
+    parsed = _parsed(url)
+    if parsed is None or parsed.get_backend_name() != "postgresql":
+        return None
+    given = parsed.query.get("connect_timeout", CONNECT_TIMEOUT)
+    try:
+        seconds = int(float(given if isinstance(given, str | int) else given[-1]))
+    except ValueError:
+        return None
+    return max(seconds, 2) if seconds > 0 else None
+
+
 def open_engine(url: str, *, wal: bool = True):
     """A SQLAlchemy engine for the register at ``url``. On SQLite each connection lets
     SQLAlchemy open its transactions and turns foreign keys on; a transaction begins IMMEDIATE
@@ -198,7 +331,7 @@ def open_engine(url: str, *, wal: bool = True):
 
     path = sqlite_path(url)
     if path is None:
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_pre_ping=True, connect_args=connect_args(make_url(url)))
     path.parent.mkdir(parents=True, exist_ok=True)
     # connect_args would override the URL's timeout
     timeout = {} if "timeout" in make_url(url).query else {"timeout": BUSY_TIMEOUT}
@@ -254,16 +387,39 @@ def missing_tables(engine) -> list[str]:
     return [table.name for table in tables()[2].sorted_tables if table.name not in names]
 
 
-def add_time_zone(engine) -> None:
-    """Add ``time_zone`` to a ``kpikit_breaches`` table made before it existed (its rows keep a
-    null zone: their times were stored without one)."""
+def has_time_zone(engine) -> bool:
+    """Whether ``kpikit_breaches`` has its ``time_zone`` column (True without the table)."""
     from sqlalchemy import inspect
-    from sqlalchemy.exc import SQLAlchemyError
 
     inspector = inspect(engine)
     if not inspector.has_table("kpikit_breaches"):
-        return
-    if "time_zone" in {column["name"] for column in inspector.get_columns("kpikit_breaches")}:
+        return True
+    return "time_zone" in {column["name"] for column in inspector.get_columns("kpikit_breaches")}
+
+
+def breach_select(*names, zone: bool = True):
+    """A SELECT of the columns ``names`` of ``kpikit_breaches`` (all without names); without
+    ``zone`` (a table made before ``time_zone`` existed, not upgraded) a null ``time_zone``
+    stands in for the column."""
+    from sqlalchemy import String, null, select
+
+    table = tables()[0]
+    columns = [
+        table.c[name] if zone or name != "time_zone" else null().cast(String).label(name)
+        for name in (names or BREACH_COLUMNS)
+    ]
+    return select(*columns)
+
+
+def add_time_zone(engine) -> None:
+    """Add ``time_zone`` to a ``kpikit_breaches`` table made before it existed (its rows keep a
+    null zone: their times were stored without one). It needs the right to alter the table:
+    a register opened with ``create=False`` reads such a table as it is (see
+    :func:`breach_select`) and adds the column at its first write."""
+    from sqlalchemy import inspect
+    from sqlalchemy.exc import SQLAlchemyError
+
+    if has_time_zone(engine):
         return
     try:
         with writing(engine).begin() as connection:
@@ -344,12 +500,50 @@ def _breach_row(record: dict) -> dict:
     }
 
 
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def checked_text(name: str, value: str) -> str:
+    """``value`` unless it holds a lone surrogate (``"\\ud800"``, from text decoded with
+    ``surrogateescape``), which no database stores: a ValueError naming ``name`` then.
+
+    >>> checked_text("plan", "x\\ud800y")
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'plan' holds a character that is not valid Unicode ('\\ud800' at ...
+    """
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise ValueError(
+            f"Value of {name!r} holds a character that is not valid Unicode "
+            f"({value[error.start]!r} at position {error.start}, a lone surrogate, as bytes "
+            "that are not UTF-8 decode to with 'surrogateescape'); remove it or decode the "
+            "text as UTF-8"
+        ) from None
+    return value
+
+
+def checked_id(value) -> str:
+    """``value`` as a breach id, or a ValueError saying what is wrong with it."""
+    return _checked_id(value)
+
+
 def _checked_id(value) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValueError(
             "Value of 'breach_id' must be the non-empty text key of the breach (see "
             f"kk.governance.breach_id) but received: {value!r}"
         )
+    found = _CONTROL_CHARACTERS.search(value)
+    if found:
+        raise ValueError(
+            f"Value of 'breach_id' holds the control character {found.group()!r} at position "
+            f"{found.start()}, which not every database stores (PostgreSQL refuses NUL); give "
+            f"an id of printable characters (kk.governance.breach_id makes one). Received: "
+            f"{value[:80]!r}"
+        )
+    checked_text("breach_id", value)
     if len(value) > MAX_BREACH_ID_CHARS:
         raise ValueError(
             f"Value of 'breach_id' has {len(value):,} characters, more than the register's "
@@ -493,21 +687,20 @@ def insert_breach(connection, row: dict, author: str) -> None:
         pass  # registered by another writer at the same moment
 
 
-def _stored_breach(connection, breach_id: str):
-    """What the register holds of the breach ``breach_id`` (its identity and figures), or None."""
-    from sqlalchemy import select
-
+def _stored_breach(connection, breach_id: str, zone: bool = True):
+    """What the register holds of the breach ``breach_id`` (its identity and figures), or None;
+    ``zone`` as :func:`breach_select`'s."""
     table = tables()[0]
-    columns = [table.c[name] for name in (*_IDENTITY, *_FIGURES)]
-    found = connection.execute(select(*columns).where(table.c.breach_id == breach_id)).first()
+    query = breach_select(*_IDENTITY, *_FIGURES, zone=zone)
+    found = connection.execute(query.where(table.c.breach_id == breach_id)).first()
     return None if found is None else found._mapping
 
 
-def id_taken(connection, row: dict) -> str | None:
+def id_taken(connection, row: dict, zone: bool = True) -> str | None:
     """How the breach the register holds under ``row``'s id differs from ``row`` ("period
     2026-06-14 00:00 there, 2026-06-13 22:00 here", times in UTC), or None when the id is free
-    or holds this breach."""
-    stored = _stored_breach(connection, row["breach_id"])
+    or holds this breach; ``zone`` as :func:`breach_select`'s."""
+    stored = _stored_breach(connection, row["breach_id"], zone)
     return None if stored is None else _other_breach(row, stored)
 
 

@@ -431,13 +431,21 @@ def actions_section(context: _Context, *, due_within=None) -> Section:
     ``context.end + due_within``: its root cause or plan (while missing), its due date or a
     milestone not marked reached (a date ends at midnight in the breach's zone, as
     :meth:`ActionRegister.actions` reads it). The section then says how many open actions
-    were left out, so that "none due" is not read as "none open"."""
+    were left out, so that "none due" is not read as "none open".
+
+    Breaches of periods starting at or after the report's end (``context.end``) are left out:
+    a review of June does not list August's. The actions show their state as currently
+    recorded in the register (its latest events, whenever they were recorded), with what is
+    overdue as of ``context.end``; they are not the state the register held at that moment."""
     title = "Actions overdue or due soon" if due_within is not None else "Open actions"
     if context.register is None:
         return Section(title, ["No action register was given: actions are not shown."])
     actions = context.register.actions(as_of=context.end)
     if not actions.empty:
-        actions = actions[actions["status"] != "done"]
+        # compared as instants: a breach without a zone is UTC, as the register reads it
+        end = utc_instant(context.end)
+        before_end = [utc_instant(period) < end for period in actions["period"]]
+        actions = actions[np.array(before_end, dtype=bool) & (actions["status"] != "done")]
     if actions.empty:
         return Section(title, ["No open actions."], None, "actions")
     if due_within is not None:

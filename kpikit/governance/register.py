@@ -39,7 +39,13 @@ from kpikit.governance._store import (
     Change,
     add_time_zone,
     breach_rows,
+    breach_select,
+    checked_id,
+    checked_text,
+    checked_url,
+    connect_timeout,
     create_tables,
+    has_time_zone,
     id_taken,
     insert_breach,
     insert_event,
@@ -50,6 +56,7 @@ from kpikit.governance._store import (
     missing_tables,
     normalised,
     open_engine,
+    scrubbed,
     sqlite_path,
     sqlite_url,
     tables,
@@ -140,16 +147,21 @@ class ActionRegister:
         URL may set how long a write waits for another writer's lock (``?timeout=5``, in
         seconds; 60 by default).
     create : bool, default=True
-        Create the tables when they are missing. With False an SQLite file that does not
-        exist is not created either: :meth:`actions` and :meth:`history` are then empty; a
-        database that exists without the register's tables raises.
+        Create the tables when they are missing, and upgrade those of an older kpikit. With
+        False (only reading, as ``kpikit report`` does) nothing is changed on opening, so a
+        read-only account can open the register: an SQLite file that does not exist is not
+        created either (:meth:`actions` and :meth:`history` are then empty), a database that
+        exists without the register's tables raises, and a register made before breaches kept
+        their time zone is read as it is (its breaches without one) and upgraded at its first
+        write.
 
     Raises
     ------
     ValueError
         A URL the database cannot be opened at (an unknown driver, a file that is not an
-        SQLite database, a folder, a server that does not answer), saying why; with
-        ``create=False``, a database without the register's tables. Every method raises it
+        SQLite database, a folder, a server that does not answer within its
+        ``connect_timeout``, 10 s unless the URL sets one), saying why (the password hidden);
+        with ``create=False``, a database without the register's tables. Every method raises it
         too when the database fails (a read-only file, a lock held past the busy timeout),
         naming the register and the database's reason.
 
@@ -179,6 +191,8 @@ class ActionRegister:
         self.url = normalised(url or default_url())
         self._engine = None
         self._missing = False
+        self._zone = True  # whether kpikit_breaches has its time_zone column
+        checked_url(self.url)
         if not create and sqlite_path(self.url) and not sqlite_path(self.url).exists():
             self._missing = True
             return
@@ -187,7 +201,11 @@ class ActionRegister:
             if create:
                 create_tables(self._engine)
             missing = missing_tables(self._engine)
-            add_time_zone(self._engine)
+            if create:
+                add_time_zone(self._engine)
+            elif not missing:
+                # only reading: an account that may not alter the table can still read it
+                self._zone = has_time_zone(self._engine)
         if missing:
             # checked here, not at the first read: another application's database (or an
             # empty file) would otherwise fail later with the driver's "no such table"
@@ -276,9 +294,11 @@ class ActionRegister:
         if not values:
             raise ValueError(f"Nothing to record: pass some of {list(FIELDS)}")
         seen_ids = _seen_ids(seen)
-        now = utc_now()
         with self._writing() as connection:
             breach_id = self._ensure_breach(connection, breach, author)
+            # after the breach's lock (SQLite: the write lock, taken as the transaction began),
+            # so that events of one breach are recorded in the order of their times
+            now = utc_now()
             current = latest_changes(connection, breach_id)
             event_ids, conflicts = {}, {}
             for name, value in values.items():
@@ -297,6 +317,7 @@ class ActionRegister:
 
     def state(self, breach_id: str) -> dict:
         """The latest :class:`Change` of each field set for a breach (empty when none)."""
+        breach_id = checked_id(breach_id)
         if self._engine is None:
             return {}
         with self._reading() as connection:
@@ -312,7 +333,7 @@ class ActionRegister:
             return None
         (row,) = breach_rows(breach)
         with self._reading() as connection:
-            return id_taken(connection, row)
+            return id_taken(connection, row, self._zone)
 
     def history(self, breach_id: str | None = None) -> pd.DataFrame:
         """Every event, oldest first: ``event_id, breach_id, field, value, author,
@@ -320,6 +341,8 @@ class ActionRegister:
         from sqlalchemy import select
 
         columns = list(EVENT_COLUMNS)
+        if breach_id is not None:
+            breach_id = checked_id(breach_id)
         if self._engine is None:
             return pd.DataFrame(columns=columns)
         events = tables()[1]
@@ -440,6 +463,13 @@ class ActionRegister:
             yield
         except (ArgumentError, DatabaseError) as error:  # no such driver, read-only, locked...
             reason = " ".join(str(getattr(error, "orig", None) or error).split())
+            reason = scrubbed(reason, self.url)  # the driver may repeat part of the password
+            seconds = connect_timeout(self.url)
+            if seconds is not None and "timeout expired" in reason:
+                reason = (
+                    f"the server did not answer within {seconds} s: {reason}; check the host "
+                    "and port, or give it longer with ?connect_timeout=SECONDS in the URL"
+                )
             raise ValueError(message.format(url=masked(self.url), reason=reason)) from None
 
     @contextmanager
@@ -449,15 +479,16 @@ class ActionRegister:
             raise ValueError(
                 f"The register {masked(self.url)} does not exist; open it with create=True"
             )
-        with (
-            self._database_errors(
-                "The register {url} could not be written ({reason}); nothing was saved. "
-                "Check that the database accepts writes (not a read-only file or account) "
-                "and that no other program keeps it locked, then try again"
-            ),
-            writing(self._engine).begin() as connection,
+        with self._database_errors(
+            "The register {url} could not be written ({reason}); nothing was saved. "
+            "Check that the database accepts writes (not a read-only file or account) "
+            "and that no other program keeps it locked, then try again"
         ):
-            yield connection
+            if not self._zone:  # a register of an older kpikit, opened to read: upgrade it
+                add_time_zone(self._engine)
+                self._zone = True
+            with writing(self._engine).begin() as connection:
+                yield connection
 
     @contextmanager
     def _reading(self):
@@ -477,9 +508,9 @@ class ActionRegister:
 
         table = tables()[0]
         if isinstance(breach, str):
-            breach_id = breach
+            breach_id = checked_id(breach)
         elif is_action_row(breach):  # it came from a register: no need to register it
-            breach_id = breach["breach_id"]
+            breach_id = checked_id(breach["breach_id"])
         else:
             (row,) = breach_rows(breach)
             insert_breach(connection, row, author)
@@ -495,13 +526,10 @@ class ActionRegister:
         return breach_id
 
     def _breaches(self) -> pd.DataFrame:
-        from sqlalchemy import select
-
         if self._engine is None:
             return pd.DataFrame(columns=list(BREACH_COLUMNS))
-        table = tables()[0]
         with self._reading() as connection:
-            rows = connection.execute(select(table)).mappings().all()
+            rows = connection.execute(breach_select(zone=self._zone)).mappings().all()
         frame = pd.DataFrame([dict(row) for row in rows], columns=list(BREACH_COLUMNS))
         frame["group"] = [json.loads(text) for text in frame.pop("group_json")]
         zones = [zone if isinstance(zone, str) else None for zone in frame["time_zone"]]
@@ -538,7 +566,7 @@ def _checked_author(author) -> str:
         raise ValueError(
             f"Value of 'author' must be a name (who makes the change) but received: {author!r}"
         )
-    author = author.strip()
+    author = checked_text("author", author.strip())
     if len(author) > MAX_AUTHOR_CHARS or len(author.splitlines()) > 1 or _CONTROL.search(author):
         raise ValueError(
             f"Value of 'author' must be one line of at most {MAX_AUTHOR_CHARS} characters; "
@@ -557,7 +585,7 @@ def _checked_value(name: str, value) -> str:
             value = pd.Timestamp(value).strftime("%Y-%m-%d")
         else:
             raise ValueError(f"Value of {name!r} must be text but received: {type(value).__name__}")
-    value = _CONTROL.sub("", value.replace("\r\n", "\n")).strip()
+    value = checked_text(name, _CONTROL.sub("", value.replace("\r\n", "\n")).strip())
     if len(value) > MAX_TEXT_CHARS:
         raise ValueError(
             f"Value of {name!r} has {len(value):,} characters, more than {MAX_TEXT_CHARS:,}"
