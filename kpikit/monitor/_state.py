@@ -74,6 +74,25 @@ class MonitorView:
     notes: tuple = ()
 
 
+def _stacked(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """The rows of ``frames`` one after the other, every column of any of them kept.
+
+    A column all missing in a frame (``answered`` of contacts still waiting) is left out of
+    it, its rows missing all the same, so that the values of the others decide its type: pandas
+    2 does so with a FutureWarning, pandas 3 no longer does.
+
+    >>> waiting = pd.DataFrame({"contact_id": ["a"], "answered": [None]})
+    >>> done = pd.DataFrame({"contact_id": ["b"], "answered": [True]})
+    >>> _stacked([waiting, done])["answered"].tolist()
+    [nan, True]
+    """
+    columns = list(dict.fromkeys(column for frame in frames for column in frame.columns))
+    kept = [frame.dropna(axis=1, how="all") for frame in frames if len(frame)]
+    if not kept:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(kept, ignore_index=True).reindex(columns=columns)
+
+
 class IntradayMonitor:
     """Follows today's contact log and compares it with the forecast, interval by interval.
 
@@ -236,7 +255,7 @@ class IntradayMonitor:
                 )
         fresh = fresh.assign(contact_id=_id_text(fresh["contact_id"]))
         self._repeated.update(fresh.loc[repeated, "contact_id"].dropna())
-        merged = self._filled(pd.concat([self._contacts, fresh], ignore_index=True))
+        merged = self._filled(_stacked([self._contacts, fresh]))
         # the last row of a contact wins, but an arrival row never over its outcome (an
         # arrival written late, or a drop repeated, made an answered contact wait again)
         order = np.argsort(merged["answered"].notna().to_numpy(), kind="stable")
