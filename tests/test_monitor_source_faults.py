@@ -186,3 +186,48 @@ def test_a_naive_log_at_the_repeated_hour_stays_readable_and_says_how(tmp_path):
     halves = view.intervals["volume"].to_numpy()
     assert (len(halves), halves[5], halves[7]) == (50, 1.0, 0.0)
     assert "contact_id 2" in view.notes[0] and "first occurrence" in view.notes[0]
+
+
+def three_channels():
+    """A phone call, a chat and an email at 09:00-09:02, each answered after 25 s, and an email
+    still waiting since 09:03."""
+    return pd.DataFrame(
+        {
+            "contact_id": [1, 2, 3, 4],
+            "arrived_at": DAY + pd.to_timedelta(["09:00:00", "09:01:00", "09:02:00", "09:03:00"]),
+            "answered": [True, True, True, None],
+            "wait_s": [25.0, 25.0, 25.0, None],
+            "talk_s": [100.0, 100.0, 100.0, None],
+            "channel": ["phone", "chat", "email", "email"],
+        }
+    )
+
+
+def test_every_channel_followed_judges_each_contact_by_its_channels_threshold(tmp_path):
+    log = three_channels()
+    path = tmp_path / "live.csv"
+    log.to_csv(path, index=False)
+    now = DAY + pd.Timedelta("10:00:00")
+    # phone 25 s > 20 s: late; chat 25 s <= 30 s and email 25 s <= 24 h: in time; the email
+    # waiting 57 min is not late by its 24 h, so not judged yet: 2 of 3. Before: every contact
+    # at phone's 20 s, the waiting email counted late too: 0 of 4
+    day = IntradayMonitor(path).refresh(now=now).day
+    assert day["service_level"] == pytest.approx(200 / 3)
+    finished = log.iloc[:3]
+    computed = kk.compute(finished, kpis=["service_level"])["value"].iloc[0]
+    assert computed == pytest.approx(200 / 3)
+    # one threshold given: every contact judged by it, 0 of 4 (the waiting email late too)
+    assert IntradayMonitor(path, threshold_s=20).refresh(now=now).day["service_level"] == 0.0
+    # one channel followed: its own threshold, chat's 30 s: 1 of 1
+    assert IntradayMonitor(path, channel="chat").refresh(now=now).day["service_level"] == 100.0
+
+
+def test_the_dashboard_shows_every_channel_judged_by_its_own_threshold(tmp_path):
+    (tmp_path / "today").mkdir()
+    three_channels().iloc[:3].to_csv(tmp_path / "today" / "live.csv", index=False)
+    app = MonitorApp(three_channels().iloc[:3], source="today", sources_dir=tmp_path, channel="all")
+    assert app.refresh().day["service_level"] == pytest.approx(200 / 3)  # as above
+    app._draw()
+    assert "in each channel&#x27;s time" in app.tiles.value
+    app.threshold_s.value = 25.0  # a threshold chosen on the slider: for every contact
+    assert app.refresh().day["service_level"] == 100.0  # 25 s <= 25 s, all three

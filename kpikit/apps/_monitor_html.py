@@ -48,6 +48,9 @@ def _tile(label, value, note=""):
 
 
 def tiles_html(view, target, threshold_s):
+    """The tiles of the day so far (:class:`kpikit.monitor.MonitorView` ``view``): service
+    level against ``target`` percent within ``threshold_s`` seconds, or within each channel's
+    own threshold when ``threshold_s`` is None."""
     day = view.day
     forecast = day["forecast_volume"]
     versus = ""
@@ -63,11 +66,12 @@ def tiles_html(view, target, threshold_s):
             f"<span style='color: {RAG_COLORS[status]}'>{RAG_MARKS[status]}</span> {level_text}"
         )
     longest = f"longest {view.longest_wait_s:,.0f} s" if view.queue_depth else "nobody waiting"
+    within = "each channel's time" if threshold_s is None else f"{threshold_s:g} s"
     tiles = [
         _tile("Now", f"{view.now:%H:%M}", f"{view.now:%a %d %b %Y}"),
         _tile("Queue now", f"{view.queue_depth:,}", longest),
         _tile("Contacts today", f"{day['volume']:,}", versus),
-        _tile("Service level today", level_text, f"target {target:g} % in {threshold_s:g} s"),
+        _tile("Service level today", level_text, f"target {target:g} % in {within}"),
         _tile("ASA today", html.escape(format_value(day["asa"], "seconds"))),
         _tile("Abandoned today", html.escape(format_value(day["abandonment_rate"], "percent"))),
         _tile(

@@ -339,6 +339,11 @@ class MonitorApp(BaseApp):
         finally:
             self._holding = held
 
+    def _judged_by_channel(self) -> bool:
+        """Whether each contact is judged by its own channel's threshold: every channel shown
+        and no threshold chosen (the slider then shows phone's)."""
+        return self._threshold_follows_channel and self.channel.value == ALL_CHANNELS
+
     def _on_threshold_chosen(self, change):
         if not self._holding:  # moved on the slider
             self._threshold_follows_channel = False
@@ -392,6 +397,7 @@ class MonitorApp(BaseApp):
             self._open_source()
         self._monitor.target_sl = float(self.target_sl.value)
         self._monitor.threshold_s = float(self.threshold_s.value)
+        self._monitor.by_channel = self._judged_by_channel()
         view = self._monitor.refresh()
         # the day shown: a finished day read after midnight is still that day, not ``now``'s
         day = view.intervals["period"].iloc[0].normalize() if view.contacts else None
@@ -591,7 +597,8 @@ class MonitorApp(BaseApp):
             )
             return
         target = float(self.target_sl.value)
-        self.tiles.value = tiles_html(view, target, self.threshold_s.value)
+        threshold_s = None if self._judged_by_channel() else self.threshold_s.value
+        self.tiles.value = tiles_html(view, target, threshold_s)
         self.alerts.value = alerts_html(view, target)
         shown = opening_hours(view.intervals)
         along = {"now": view.now, "interval_s": self._monitor.length.total_seconds()}

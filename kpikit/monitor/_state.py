@@ -106,9 +106,9 @@ class IntradayMonitor:
       before midnight included;
     - *service level interval to date*: :func:`kpikit.compute`'s service level under the
       same options (``sl_abandoned``, ``sl_denominator``, ``short_abandon_s``; the sums of
-      :func:`kpikit.kpi`) with ``threshold_s`` as T, over the contacts judged so far: the
-      finished ones plus those still waiting beyond T (already a miss) and beyond
-      ``short_abandon_s`` (no longer a short abandon). By default
+      :func:`kpikit.kpi`) with each contact's threshold T (``threshold_s``), over the
+      contacts judged so far: the finished ones plus those still waiting beyond T (already a
+      miss) and beyond ``short_abandon_s`` (no longer a short abandon). By default
       ``100 within / (finished + waiting longer than T)``;
     - *ASA*: mean ``wait_s`` of answered contacts; *abandonment*: abandoned over finished,
       short abandons (abandoned with ``wait_s < short_abandon_s``) left out of both;
@@ -143,9 +143,11 @@ class IntradayMonitor:
         Percent, in [1, 100) as for :func:`kpikit.queueing.agents_required`; intervals below
         it raise an alert.
     threshold_s : float, default=None
-        Seconds, >= 0; None: the followed ``channel``'s threshold in ``options``, as
-        :func:`kpikit.compute` uses it (by default phone 20 s, chat 30 s, email 24 h; every
-        channel followed at once: phone's).
+        Seconds, >= 0, for every contact; None: each contact's channel's threshold in
+        ``options``, as :func:`kpikit.compute` uses it (by default phone 20 s, chat 30 s, email
+        24 h; a contact without a channel: phone's). ``threshold_s`` then holds the followed
+        ``channel``'s threshold (phone's when every channel is followed), for the required
+        agents, and ``by_channel`` is True while every channel is followed.
     short_abandon_s, sl_abandoned, sl_denominator : default=None
         The engine's options of the service level and abandonment (:class:`kpikit.Options`);
         None: the value in ``options``.
@@ -211,6 +213,9 @@ class IntradayMonitor:
             sl_abandoned=sl_abandoned,
             sl_denominator=sl_denominator,
         )
+        # every channel followed: each contact judged by its own channel's threshold (20 s
+        # for an email made its service level fall where kk.compute's stays)
+        self.by_channel = threshold_s is None and not isinstance(channel, str)
         if threshold_s is None:  # 20 s for chat too made its service level 50 %, not 75 %
             threshold_s = self.options.sl_threshold_for(
                 channel if isinstance(channel, str) else "phone"
@@ -357,8 +362,10 @@ class IntradayMonitor:
 
         table = pd.DataFrame({"period": day + self.length * np.arange(slots)})
         table["volume"] = count(np.ones(len(contacts), dtype=bool))
+        thresholds = self._thresholds(contacts)
+        judged_after = np.maximum(thresholds, self.options.short_abandon_s)
         components = _components(
-            finished, answered, wait, waiting & (waited > self._judged_after()), self
+            finished, answered, wait, waiting & (waited > judged_after), thresholds, self.options
         )
         parts = {
             **{name: count(True, weights) for name, weights in components.items()},
@@ -412,11 +419,14 @@ class IntradayMonitor:
         """The share of each interval of ``table`` elapsed at ``now``: 1 over, 0 to come."""
         return ((now - table["period"]) / self.length).clip(0, 1).to_numpy()
 
-    def _judged_after(self):
-        """Seconds after which a contact still waiting counts in the service level: past T it
-        can no longer be answered in time, past ``short_abandon_s`` no longer be a short
-        abandon."""
-        return max(self.threshold_s, self.options.short_abandon_s)
+    def _thresholds(self, contacts) -> np.ndarray:
+        """Each contact's service-level threshold T in seconds: its channel's in ``options``
+        while ``by_channel`` (phone's without a channel), else ``threshold_s``."""
+        if not self.by_channel or "channel" not in contacts:
+            return np.full(len(contacts), self.threshold_s)
+        channels = contacts["channel"].astype(object).where(contacts["channel"].notna(), None)
+        by_name = {name: self.options.sl_threshold_for(name) for name in channels.unique()}
+        return channels.map(by_name).to_numpy(dtype=float)
 
     def _add_plan(self, table, now):
         """Forecast, reforecast, required and staffed agents per interval (in place)."""
@@ -480,26 +490,27 @@ def _reforecast(table, ratio, elapsed):
     return np.where(elapsed >= 1, volume, np.where(elapsed > 0, in_progress, scaled))
 
 
-def _components(finished, answered, wait, late, monitor):
+def _components(finished, answered, wait, late, thresholds, options):
     """Per contact, the weights of the service level's numerator and denominator (``within,
     judged``) and of the abandonment's (``abandoned, finished``): the sums :func:`kpikit.kpi`
-    gives for the monitor's options, so the figures are :func:`kpikit.compute`'s. Offered
-    contacts are those judged so far: finished, or ``late`` (still waiting past
-    :meth:`IntradayMonitor._judged_after`) for the service level; finished for abandonment.
+    gives for ``options``, each contact judged by its threshold in ``thresholds``, so the
+    figures are :func:`kpikit.compute`'s. Offered contacts are those judged so far: finished,
+    or ``late`` (still waiting past their threshold and ``short_abandon_s``: they can no longer
+    be answered in time, nor be a short abandon) for the service level; finished for
+    abandonment.
 
     >>> from kpikit.options import Options
-    >>> monitor = type("M", (), {"threshold_s": 20.0, "options": Options(short_abandon_s=5)})
     >>> flags = np.array([True, True, True, False])
     >>> parts = _components(flags, np.array([True, False, False, False]),
-    ...                     np.array([10.0, 2.0, 30.0, np.nan]), ~flags, monitor)
+    ...                     np.array([10.0, 2.0, 30.0, np.nan]), ~flags, np.full(4, 20.0),
+    ...                     Options(short_abandon_s=5))
     >>> {name: weights.tolist() for name, weights in parts.items()}  # the 2 s abandon is short
     {'within': [1.0, 0.0, 0.0, 0.0], 'judged': [1.0, 0.0, 1.0, 1.0], \
 'abandoned': [0.0, 0.0, 1.0, 0.0], 'finished': [1.0, 0.0, 1.0, 0.0]}
     """
-    options = monitor.options
     abandoned = finished & ~answered
     short = abandoned & (wait < options.short_abandon_s)
-    in_time = wait <= monitor.threshold_s
+    in_time = wait <= thresholds
     rows = {
         "answered": answered,
         "short_abandons": short,
