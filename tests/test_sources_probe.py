@@ -98,12 +98,15 @@ def test_a_column_of_two_kinds_across_files_names_them(tmp_path, change, message
     assert message.format(a=a, b=b) in str(raised.value)
 
 
-def test_files_zoned_in_different_zones_are_read_as_pandas_reads_them(tmp_path):
+def test_files_zoned_in_different_zones_need_the_zone_to_cut_periods_in(tmp_path):
     contacts = hand_contacts()
     zoned(contacts.iloc[:5]).to_parquet(tmp_path / "a.parquet", index=False)
     zoned(contacts.iloc[5:], "America/New_York").to_parquet(tmp_path / "b.parquet", index=False)
+    # the days would be the zone of whichever file is read first (pandas: Paris, from a.parquet)
+    with pytest.raises(ValueError, match="holds times in 2 zones: Europe/Paris in 1 of 2 files"):
+        kk.compute(tmp_path, kpis="contacts_offered", freq="day")
     expected = kk.compute(pd.read_parquet(tmp_path), kpis="contacts_offered", freq="day")
-    table = kk.compute(tmp_path, kpis="contacts_offered", freq="day")
+    table = kk.compute(tmp_path, kpis="contacts_offered", freq="day", tz="Europe/Paris")
     # By hand: days of Paris; #9 (13:00 New York = 19:00 Paris) and #10 on 5 and 6 March.
     assert table["value"].tolist() == expected["value"].tolist() == [5.0, 2.0, 2.0, 1.0]
     assert (table["period"] == expected["period"]).all()
