@@ -188,6 +188,18 @@ function clearOfTitle(Plotly, plot, layout) {
   return Plotly.relayout(plot, { "margin.t": top });
 }
 
+function fitted(Plotly, plot) {
+  // A chart first drawn before its widget was on the page (no width yet) is 700 px wide, and
+  // Plotly.react keeps that width when it redraws the figure at the page's width: on a phone
+  // the chart stayed cut off at the right until its data changed. It is resized to its box.
+  const svg = plot.querySelector(".main-svg");
+  const width = plot.clientWidth;
+  if (!svg || width === 0 || Math.abs(svg.getBoundingClientRect().width - width) <= 1) {
+    return undefined;
+  }
+  return Plotly.Plots.resize(plot);
+}
+
 async function render({ model, el }) {
   const plot = document.createElement("div");
   plot.className = "kpikit-chart";
@@ -205,7 +217,7 @@ async function render({ model, el }) {
     drawnNarrow = el.clientWidth > 0 && el.clientWidth < NARROW_PX;
     const layout = drawnNarrow ? narrow(figure.layout || {}, el.clientWidth) : figure.layout || {};
     const data = drawnNarrow ? narrowTraces(figure.data || [], el.clientWidth) : figure.data;
-    const drawn = Plotly.react(plot, data || [], layout, CONFIG);
+    const drawn = Plotly.react(plot, data || [], layout, CONFIG).then(() => fitted(Plotly, plot));
     return drawnNarrow ? drawn.then(() => clearOfTitle(Plotly, plot, layout)) : drawn;
   };
   // Redraws run one after another; a figure that needs the full bundle switches to it first.

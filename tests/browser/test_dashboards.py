@@ -224,6 +224,8 @@ def assert_content_fits(page):
     assert scroll_width <= client_width + 1, (scroll_width, client_width)
 
 
+SVG_AND_BOX_WIDTHS_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].map(
+    plot => [plot.querySelector('.main-svg').getBoundingClientRect().width, plot.clientWidth])"""
 BUBBLE_SCALE_JS = """() => document.querySelector('.js-plotly-plot')._fullData
     .map(trace => trace.marker && trace.marker.sizeref).find(Boolean)"""
 
@@ -244,6 +246,10 @@ def test_a_phone_gets_no_plotly_toolbar_and_a_wrapped_title_clear_of_the_legend(
         page.tap(".js-plotly-plot .main-svg")
         page.wait_for_timeout(500)
         assert page.locator(".js-plotly-plot .modebar").count() == 0
+        # Each chart as wide as its box: drawn before its widget was on the page, a chart kept
+        # plotly's 700 px when redrawn at the phone's width, cut off at the right.
+        widths = page.evaluate(SVG_AND_BOX_WIDTHS_JS)
+        assert widths and all(abs(svg - box) <= 1 for svg, box in widths), widths
         # Its long title wraps inside the chart and the legend's rows stay below it (before,
         # "... by agent · r = 0.61 (n = 60)" ran off the edge under the legend's first row).
         title, legend, chart = (
