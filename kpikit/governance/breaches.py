@@ -16,6 +16,7 @@ from kpikit._validators import check_flag, check_timestamp, column_names
 from kpikit.catalog import KPI_IDS
 from kpikit.catalog import kpi as kpi_definition
 from kpikit.metrics._checked_once import checked_once
+from kpikit.metrics._sources import scanned
 from kpikit.periods import _stepped, check_freq, period_end
 from kpikit.schema import as_dataset
 
@@ -120,9 +121,10 @@ def breaches(
 
     Parameters
     ----------
-    data : Dataset or dataframe
-        As for :func:`kpikit.compute`; a ``site`` column (provider or site) lets ``by="site"``
-        compare several providers on one set of targets.
+    data : Dataset, dataframe, str or os.PathLike
+        As for :func:`kpikit.compute` (a parquet file, folder or glob is read once, by
+        :func:`kpikit.metrics.scan_parquet`, in the zone of ``tz``); a ``site`` column
+        (provider or site) lets ``by="site"`` compare several providers on one set of targets.
     targets : str, path or DataFrame
         See :func:`kpikit.scorecard.read_targets`.
     by : str or list of str, default=None
@@ -197,6 +199,7 @@ def breaches(
     column_names("by", by)
     check_ramp(ramp)
     targets = read_targets(targets, channel=channel)
+    data = scanned(data, compute_options)  # a path read as compute reads it, once
     with checked_once(as_dataset(data)):  # the computes below check each table once
         rated, unavailable = _computable(data, targets["kpi"].tolist(), by, freq, compute_options)
         provisional = provisional_in(rated, data, freq, compute_options)

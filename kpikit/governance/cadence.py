@@ -34,6 +34,7 @@ from kpikit.governance._store import utc_instant
 from kpikit.governance.breaches import breaches, period_end
 from kpikit.governance.register import ActionRegister, _dated_lines, _day_end
 from kpikit.metrics._checked_once import checked_once
+from kpikit.metrics._sources import scanned
 from kpikit.periods import day_bounds
 from kpikit.provisional import provisional_in
 from kpikit.schema import Dataset
@@ -180,7 +181,9 @@ def cadence_report(
     Parameters
     ----------
     cadence : {"daily", "weekly", "monthly", "quarterly"}
-    data : Dataset or dataframe
+    data : Dataset, dataframe, str or os.PathLike
+        As for :func:`kpikit.compute` (a parquet file, folder or glob is read once, by
+        :func:`kpikit.metrics.scan_parquet`, in the zone of ``tz``).
     targets : str, path or DataFrame
         See :func:`kpikit.scorecard.read_targets`.
     date : date-like, default=None
@@ -222,6 +225,7 @@ def cadence_report(
             "Value of 'register' must be an ActionRegister or None but received: "
             f"{shown(register)} ({type(register).__name__})"
         )
+    data = scanned(data, compute_options)  # a path read as compute reads it, once
     dataset = data if isinstance(data, Dataset) else Dataset(contacts=data)
     first, last = _data_span(dataset)
     day = _report_day(date, last)

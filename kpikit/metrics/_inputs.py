@@ -265,7 +265,9 @@ def _one_zone(dataset: Dataset, tables, options: Options) -> Dataset:
         if current is None:
             if table != "costs":
                 raise SchemaError([_naive_problem(table, column, zone, options.tz)])
-            converted = _localize_dates(frame, column, zone)
+            converted = _localize_dates(frame, column, zone, host=contacts)
+        elif options.tz is None and not frame.implementation.is_pandas_like():
+            converted = _convert(frame, column, zone, apart=(table, current))
         else:
             converted = _convert(frame, column, zone)
         # pandas keeps dates read from Arrow in Arrow when it localizes them: NumPy, as the rest
@@ -368,7 +370,9 @@ def numpy_zoned_times(frame, column: str):
     return nw.from_native(converted)
 
 
-def _convert(frame, column: str, zone: str):
+def _convert(frame, column: str, zone: str, apart=None):
+    """``frame``'s ``column`` converted to ``zone``; ``apart``: ``(table, its zone)`` when
+    ``zone`` is the contacts' own (no ``tz`` given), which a refusal then words so."""
     if frame.implementation.is_pandas_like():
         native = frame.to_native()
         converted = native.copy(deep=False)
@@ -379,7 +383,31 @@ def _convert(frame, column: str, zone: str):
     except NotImplementedError:  # DuckDB keeps one zone per connection, Spark per session
         if {time_zone(frame, column), zone} <= UTC_NAMES:
             return frame  # UTC by another name (a machine's zone is often Etc/UTC)
+        if apart is not None:
+            raise ValueError(_zones_apart(frame, *apart, column, zone)) from None
         raise ValueError(_one_zone_per_session(frame, column, zone)) from None
+
+
+def _zones_apart(frame, table: str, current: str, column: str, zone: str) -> str:
+    """Why a DuckDB relation or Spark frame of ``table`` in zone ``current`` cannot join
+    contacts in ``zone`` (no ``tz`` given), and what does instead."""
+    if frame.implementation.is_duckdb():
+        holder, fix = (
+            "DuckDB shows timezone-aware times in the zone of each relation's connection",
+            f"read each table with kk.scan_parquet(path, tz={zone!r}) (or run SET TimeZone = "
+            f"'{zone}' on the {table} connection)",
+        )
+    else:
+        holder, fix = (
+            "Spark shows timezone-aware times in its session's zone",
+            f"set spark.sql.session.timeZone to '{zone}' before reading the {table}",
+        )
+    return (
+        f"The tables are in different time zones: contacts.arrived_at in {zone}, "
+        f"{table}.{column} in {current}; {holder}, which kpikit cannot convert, so periods "
+        f"would not line up: {fix}, or pass tz= to cut periods in one zone that all tables "
+        "are read in."
+    )
 
 
 def _one_zone_per_session(frame, column: str, zone: str) -> str:
@@ -397,8 +425,16 @@ def _one_zone_per_session(frame, column: str, zone: str) -> str:
     )
 
 
-def _localize_dates(frame, column: str, zone: str):
-    """Costs' period starts (dates or naive midnights) as the local midnights of ``zone``."""
+def _localize_dates(frame, column: str, zone: str, host=None):
+    """Costs' period starts (dates or naive midnights) as the local midnights of ``zone``.
+
+    On DuckDB a cast reads a naive time in the zone of the relation's connection, so costs on
+    a connection in another zone (costs read by their own
+    :func:`kpikit.metrics.scan_parquet`, whose dates carry no zone) are first copied onto the
+    connection of ``host``, the contacts' relation, when that one is in ``zone``: costs hold
+    a row per period and channel. Otherwise refused, naming the tables, their zones and the
+    fix.
+    """
     if frame.implementation.is_pandas_like():
         native = frame.to_native()
         localized = native.copy(deep=False)
@@ -406,5 +442,31 @@ def _localize_dates(frame, column: str, zone: str):
         return nw.from_native(localized)
     time = nw.col(column).cast(nw.Datetime("us"))
     if frame.implementation.is_duckdb():  # a cast reads a naive time in the connection's zone
+        frame = _on_connection_in(frame, zone, host, column)
         return frame.with_columns(time.cast(nw.Datetime("us", zone)))
     return frame.with_columns(time.dt.replace_time_zone(zone))
+
+
+def _on_connection_in(frame, zone: str, host, column: str):
+    """DuckDB ``frame`` (costs) on a connection in ``zone``: its own, or else that of ``host``
+    (the contacts) copied through Arrow."""
+    from kpikit._duckdb import connection_of
+
+    own = _duckdb_zone(frame.to_native())
+    if own == zone or {own, zone} <= UTC_NAMES:
+        return frame
+    if host is not None and host.implementation.is_duckdb():
+        connection = connection_of(host.to_native())
+        if connection is not None and _duckdb_zone(host.to_native()) == zone:
+            return nw.from_native(connection.from_arrow(frame.to_native().to_arrow_table()))
+    raise ValueError(_costs_zone_apart(own, zone, column))
+
+
+def _costs_zone_apart(own: str, zone: str, column: str) -> str:
+    return (
+        f"The tables are in different time zones: periods are cut in {zone} (contacts."
+        f"arrived_at or tz), but the costs' DuckDB connection is in {own}, where costs."
+        f"{column} (dates without a zone) would be read as {own} midnights: read the costs "
+        f"with kk.scan_parquet(path, tz={zone!r}) (tz= on each scan_parquet), or pass the "
+        "costs as a pandas frame."
+    )

@@ -27,7 +27,7 @@ from kpikit._frames import to_pandas
 from kpikit._validators import as_path, check_flag, check_time_zone
 from kpikit._versions import require
 from kpikit.metrics._hive import as_flags, as_text, partition_keys, refuse_keys_in_files
-from kpikit.metrics._inputs import named_zone
+from kpikit.metrics._inputs import TIME_COLUMNS, named_zone
 
 DEFAULT_MEMORY_SHARE = 0.5
 """Share of the machine's physical memory DuckDB may use by default."""
@@ -45,6 +45,26 @@ thread, and on 2 threads ran out of memory under 16MB for 200,000 contacts by ag
 def is_path(data) -> bool:
     """Whether ``data`` names files (a string or path) rather than holding a dataframe."""
     return isinstance(data, str | os.PathLike)
+
+
+def scanned(data, compute_options: dict):
+    """``data`` as :func:`kpikit.compute` reads it when it names parquet files (a path, folder
+    or glob): a DuckDB relation of :func:`scan_parquet` in the zone of the options' ``tz``;
+    any other data as it is. For the reports that compute many times over the same data
+    (:func:`kpikit.governance.breaches`, :func:`kpikit.governance.cadence_report`), which
+    then read the files once and check them once.
+
+    >>> scanned("no/such.parquet", {})
+    Traceback (most recent call last):
+    ...
+    FileNotFoundError: No such file or folder: 'no/such.parquet'
+    """
+    if not is_path(data):
+        return data
+    from kpikit.options import resolve
+
+    tz = resolve(compute_options.get("options"), tz=compute_options.get("tz")).tz
+    return scan_parquet(data, tz=tz)
 
 
 def parquet_files(path) -> list[str]:
@@ -130,7 +150,12 @@ class Footers(NamedTuple):
     """The files in the order DuckDB reads them: those where a column of times holds no value
     last, as DuckDB types a column of times (with a zone or without) as the first file does."""
     zone: str | None
-    """The zone of ``arrived_at`` in the files where it holds values; None when naive."""
+    """The zone of the time column (:attr:`zone_column`) in the files where it holds values;
+    None when naive."""
+    zone_column: str = "arrived_at"
+    """The time column the zone is read from: the first of ``arrived_at``, ``interval_start``
+    and ``period_start`` (:data:`kpikit.metrics._inputs.TIME_COLUMNS`) the files hold with a
+    zone."""
 
 
 def check_parquet_files(files, *, tz=None) -> Footers:
@@ -143,8 +168,9 @@ def check_parquet_files(files, *, tz=None) -> Footers:
     a zone into times in the connection's zone). A column of numbers with no value in a file
     (a text column of a chunk that had none, which pandas reads as floats) goes with text,
     which DuckDB reads it as; a column of times with no value (a file of no rows) goes with
-    times with a zone or without. Without ``tz`` (the zone periods are cut in), ``arrived_at``
-    must be in one zone in every file where it holds values (:func:`_check_zones`).
+    times with a zone or without. Without ``tz`` (the zone periods are cut in), the time column
+    (``arrived_at``, ``interval_start`` or ``period_start``, the first the files hold with a
+    zone) must be in one zone in every file where it holds values (:func:`_check_zones`).
 
     >>> import pandas as pd, tempfile, pathlib
     >>> folder = pathlib.Path(tempfile.mkdtemp())
@@ -160,7 +186,7 @@ def check_parquet_files(files, *, tz=None) -> Footers:
 in 1 (first: '...c.parquet'); DuckDB would turn one into the other: write it with one type in \
 every file
     """
-    kinds, blanks, zones = {}, {}, {}  # column -> kind -> files; -> blank files; zone -> files
+    kinds, blanks, zones = {}, {}, {}  # column -> kind -> files; -> blank files; -> zone -> files
     first_files, idle = {}, {}  # idle: column -> kind -> files where times hold no value
     for name, schema, empty in _footers(files):
         for field in schema:
@@ -173,11 +199,11 @@ every file
             elif kind is not None:
                 kinds.setdefault(field.name, {}).setdefault(kind, []).append(name)
             if (
-                field.name == "arrived_at"
+                field.name in _TIME_COLUMNS
                 and kind == "times with a zone"
                 and field.name not in empty
             ):
-                zones.setdefault(field.type.tz, []).append(name)
+                zones.setdefault(field.name, {}).setdefault(field.type.tz, []).append(name)
     for column, found in kinds.items():
         if not set(found) & set(_TIMES):  # empty times next to text or numbers still clash
             for kind, names in idle.get(column, {}).items():
@@ -194,12 +220,18 @@ every file
                 f"{first[0]!r}) and {rest}; DuckDB would turn one into the other: write it "
                 "with one type in every file"
             )
+    column = next((name for name in _TIME_COLUMNS if name in zones), "arrived_at")
     if tz is None:
-        _check_zones(zones, len(files))
+        _check_zones(zones.get(column, {}), len(files), column)
     last = {name for kinds in idle.values() for names in kinds.values() for name in names}
     names = [os.fspath(name) for name in files]
     order = [name for name in names if name not in last] + [name for name in names if name in last]
-    return Footers(first_files, order, next(iter(zones), None))
+    return Footers(first_files, order, next(iter(zones.get(column, {})), None), column)
+
+
+_TIME_COLUMNS = tuple(TIME_COLUMNS.values())
+"""The time columns a table's zone is read from, in this order (contacts, agent intervals,
+costs)."""
 
 
 _TIMES = ("times with a zone", "times without a zone")
@@ -223,9 +255,9 @@ def _footers(files):
         yield os.fspath(name), schema, empty
 
 
-def _check_zones(zones, count):
-    """Refuse ``arrived_at`` stored in more than one zone (``zones``: zone -> files, of
-    ``count`` files): the zone of the first file would cut every file's periods.
+def _check_zones(zones, count, column="arrived_at"):
+    """Refuse ``column`` stored in more than one zone (``zones``: zone -> files, of ``count``
+    files): the zone of the first file would cut every file's periods.
 
     >>> _check_zones({"UTC": ["a.parquet"], "Europe/Paris": ["b.parquet", "c.parquet"]}, 3)
     Traceback (most recent call last):
@@ -241,11 +273,11 @@ zone in every file
     (zone, first), *others = zones.items()
     rest = " and ".join(f"{other} in {len(names)} (e.g. {names[:3]})" for other, names in others)
     raise ValueError(
-        f"Column 'arrived_at' holds times in {len(zones)} zones: {zone} in {len(first)} of "
+        f"Column {column!r} holds times in {len(zones)} zones: {zone} in {len(first)} of "
         f"{count} files (e.g. {first[:3]}) and {rest}; periods would be cut in the zone of "
         f"whichever file is read first: give tz, the zone to cut periods in (as "
         f"kk.compute(path, tz={zone!r}) or kk.scan_parquet(path, tz={zone!r})), or write "
-        "arrived_at in one zone in every file"
+        f"{column} in one zone in every file"
     )
 
 
@@ -337,8 +369,11 @@ def scan_parquet(
     """A DuckDB relation over parquet files, read lazily under a memory cap.
 
     Timezone-aware times are shown, and periods cut, in ``tz`` or else in the zone written with
-    ``arrived_at`` (pandas and polars write it in the files' Arrow schema), as pandas would read
-    the files: DuckDB itself keeps one zone per connection (``SET TimeZone``), the machine's.
+    the table's time column (``arrived_at`` of contacts, ``interval_start`` of agent intervals,
+    ``period_start`` of costs; pandas and polars write it in the files' Arrow schema), as pandas
+    would read the files: DuckDB itself keeps one zone per connection (``SET TimeZone``), the
+    machine's. Each table read so is then in its own zone, and :func:`kpikit.compute` can put
+    them together.
 
     Parameters
     ----------
@@ -356,8 +391,9 @@ def scan_parquet(
         a terminal, a widget in a notebook).
     tz : str, default=None
         The zone of the connection (an IANA name such as ``"Europe/Paris"``); ``None``: the
-        zone of ``arrived_at`` in the files where it holds values (refused when they store
-        it in different zones), else DuckDB's default.
+        zone of the time column (``arrived_at``, ``interval_start`` or ``period_start``, the
+        first the files hold with a zone) in the files where it holds values (refused when
+        they store it in different zones), else DuckDB's default.
 
     Returns
     -------
@@ -425,7 +461,8 @@ def scan_parquet(
             connection.execute("SET TimeZone = ?", [zone]).fetchall()
         except duckdb.Error:
             raise ValueError(
-                f"DuckDB does not know the time zone {zone!r} of arrived_at in {files[0]!r}: "
+                f"DuckDB does not know the time zone {zone!r} of {footers.zone_column} in "
+                f"{files[0]!r}: "
                 "pass tz, a zone name such as 'Europe/Paris', to cut periods in"
             ) from None
     return relation
