@@ -232,6 +232,8 @@ class MonitorApp(BaseApp):
         reset_channel_picker(self.channel, channels, self.values["channel"])
         self.interval = self.control("interval")
         self.target_sl = self.control("target_sl")
+        self._show_target_readout()
+        self.target_sl.observe(self._show_target_readout, names="value")
         self.threshold_s = self.control("threshold_s")
         # The channel's own threshold (chat 30 s, email a day) until another is chosen: 20 s
         # for every channel judged a chat answered in 25 s late, where kk.compute counts it in
@@ -311,16 +313,26 @@ class MonitorApp(BaseApp):
                     resolve_source(requested, self.sources_dir)
                 except (TypeError, ValueError) as error:
                     values = {name: value for name, value in values.items() if name != "source"}
-                    self._link_note = f"Ignored the link's source: {error}"
+                    self._link_note = f"Ignored the link's source: {self._said(error)}"
         following = self._threshold_follows_channel
-        # a threshold given stays, whatever channel comes with it or after it
-        self._threshold_follows_channel = following and "threshold_s" not in values
+        self._threshold_follows_channel = self._follows_after(values)
         try:
             super().set(**values)
         except ValueError:
             self._threshold_follows_channel = following
             raise
         self._show_messages()
+
+    def _follows_after(self, values) -> bool:
+        """Whether the threshold follows the channel once ``values`` are set. A threshold given
+        stays, whatever channel comes with it or after it, unless it is the default (the
+        parameter's help: 20 takes the channel's own) or, while following, the one the slider
+        shows: a link passes every control's value, those it leaves out included."""
+        if "threshold_s" not in values:
+            return self._threshold_follows_channel
+        value = values["threshold_s"]
+        shown = self._threshold_follows_channel and value == self.threshold_s.value
+        return value == self._parameter("threshold_s").default or shown
 
     def _follow_channel_threshold(self):
         """Set the threshold to the chosen channel's (:meth:`kpikit.Options.sl_threshold_for`
@@ -343,6 +355,11 @@ class MonitorApp(BaseApp):
         """Whether each contact is judged by its own channel's threshold: every channel shown
         and no threshold chosen (the slider then shows phone's)."""
         return self._threshold_follows_channel and self.channel.value == ALL_CHANNELS
+
+    def _show_target_readout(self, change=None):
+        """The target slider's readout as precise as its value, as the tiles write it (a
+        link's 85.5 is not read "86")."""
+        self.target_sl.readout_format = _readout_format(self.target_sl.value)
 
     def _on_threshold_chosen(self, change):
         if not self._holding:  # moved on the slider
@@ -405,6 +422,7 @@ class MonitorApp(BaseApp):
             self._set_plan(day)
             view = self._monitor.refresh()
         self.view = view
+        self._poll_error = ""  # read again: the source recovered
         self._draw()
         self.refresh_s = time.perf_counter() - begin
         self._show_messages()
@@ -479,7 +497,12 @@ class MonitorApp(BaseApp):
         return self._plans[key]
 
     def _set_plan(self, day):
+        """Attach the plan of ``day`` (the log's, in its zone) to the monitor; a plan that
+        cannot be put on the log's clock is left out, said so, and the actuals shown alone."""
         forecast, staffed, notes = self._plan_for(day)
+        unzoned = _zone_mismatch(day, forecast, staffed)
+        if unzoned:
+            forecast, staffed, notes = None, None, [*notes, unzoned]
         self._monitor.forecast = forecast
         self._monitor.staffed = staffed
         self._plan_day = day
@@ -526,17 +549,25 @@ class MonitorApp(BaseApp):
         # Nothing above the timer can catch an error: every failure is shown in the app and
         # the next poll tries again.
         except Exception as error:
-            # Kept in view until a newer error or another source: rows the monitor could
-            # not use must not go unnoticed.
+            # Kept in view until a read succeeds, a newer error or another source: rows the
+            # monitor could not use must not go unnoticed.
             self._poll_error = (
-                f"Could not refresh at {time.strftime('%H:%M:%S')}: {_error_text(error)}. "
+                f"Could not refresh at {time.strftime('%H:%M:%S')}: {self._said(error)}. "
                 f"The monitor keeps reading every {self.poll_s:g} s."
             )
             self._show_messages()
 
+    def _said(self, error):
+        """``error`` as the page shows it: without the server's folders, a path in the monitor
+        folder (or the demo's) named from it (``'live.csv'``), never from the server's root."""
+        folders = [self.sources_dir.absolute(), self.sources_dir.resolve()]
+        if self._replay is not None:
+            folders.append(Path(self._replay.folder))
+        return _without_folders(_error_text(error), folders)
+
     def _on_timer_end(self, task):
         if not task.cancelled() and task.exception() is not None:
-            self._poll_error = f"Live updates stopped: {_error_text(task.exception())}."
+            self._poll_error = f"Live updates stopped: {self._said(task.exception())}."
             self._show_messages()
 
     def _repr_mimebundle_(self, **kwargs):
@@ -553,7 +584,7 @@ class MonitorApp(BaseApp):
         notes = self.view.notes if self.view is not None else ()
         parts = [self._link_note, *self._notes, *notes, self._poll_error]
         if self._replay is not None and self._replay.error is not None:
-            parts.append(f"The demo replay stopped: {_error_text(self._replay.error)}.")
+            parts.append(f"The demo replay stopped: {self._said(self._replay.error)}.")
         text = "\n".join(part for part in parts if part)
         self.message.value = alert_html(text) if text else ""
 
@@ -566,8 +597,21 @@ class MonitorApp(BaseApp):
         when = time.strftime("%H:%M:%S")
         return (
             f"Following {source}; read at {when} in {1000 * self.refresh_s:.0f} ms, "
-            f"every {self.poll_s:g} s. Forecast and staffing from {self.data_label}."
+            f"every {self.poll_s:g} s{self._quiet_text()}. Forecast and staffing from "
+            f"{self.data_label}."
         )
+
+    def _quiet_text(self):
+        """How long the log has given no new row, once longer than ``max(60 s, 10 polls)``
+        (a writer stopped, a feed cut); "" while rows come."""
+        read_at = self._monitor.follower.rows_read_at
+        if read_at is None:
+            return ""
+        quiet = time.time() - read_at
+        if quiet < max(60.0, 10 * self.poll_s):
+            return ""
+        last = time.strftime("%H:%M", time.localtime(read_at))
+        return f"; no new rows for {_duration_text(quiet)} (the last at {last})"
 
     def _draw(self):
         view = self.view
@@ -609,6 +653,29 @@ class MonitorApp(BaseApp):
         )
 
 
+def _readout_format(value):
+    """The slider readout's format showing ``value`` as ``f"{value:g}"`` does.
+
+    >>> _readout_format(80.0), _readout_format(85.5), _readout_format(85.25)
+    ('.0f', '.1f', '.2f')
+    """
+    text = f"{value:g}"
+    return f".{len(text.partition('.')[2])}f"
+
+
+def _duration_text(seconds):
+    """``seconds`` in the unit a manager reads them in.
+
+    >>> _duration_text(90), _duration_text(720), _duration_text(9000)
+    ('90 s', '12 min', '2.5 h')
+    """
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 2 * 3600:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
 def _plan(data, day, channel, freq):
     """A day's forecast and staffing of one channel at one interval length, with notes for
     what could not be made."""
@@ -628,6 +695,32 @@ def _plan(data, day, channel, freq):
             notes.append(f"No staffing: the data's agent intervals have no row on {day:%Y-%m-%d}.")
             staffed = None
     return forecast, staffed, notes
+
+
+def _zone_mismatch(day, forecast, staffed) -> str:
+    """Why the plan (the ``forecast`` frame and the ``staffed`` series by period, either None)
+    cannot be compared with a log whose day is ``day``: one has a zone and the other none; ""
+    when they can.
+
+    >>> day = pd.Timestamp("2024-03-04", tz="UTC")
+    >>> plan = pd.DataFrame({"period": pd.to_datetime(["2024-03-04 09:00"])})
+    >>> _zone_mismatch(day, plan, None)
+    "The history's times have no zone while the live log's are in UTC: the forecast and \
+staffing are left out."
+    >>> _zone_mismatch(day.tz_localize(None), plan, None)
+    ''
+    """
+    if forecast is None and staffed is None:
+        return ""
+    plan_zone = forecast["period"].dt.tz if forecast is not None else staffed.index.tz
+    if (plan_zone is None) == (day.tz is None):
+        return ""
+    history = "have no zone" if plan_zone is None else f"are in {plan_zone}"
+    log = "have no zone" if day.tz is None else f"are in {day.tz}"
+    return (
+        f"The history's times {history} while the live log's {log}: the forecast and "
+        "staffing are left out."
+    )
 
 
 def _days_zone(data, options):
@@ -666,6 +759,20 @@ def _last_day(data):
             "it and the demo replays the data's last day, so it needs at least one contact."
         )
     return last.normalize()
+
+
+def _without_folders(text, folders):
+    """``text`` with the paths of ``folders`` taken out: a path in one named from it, the
+    folder itself quoted left out, unquoted called "the monitor folder".
+
+    >>> _without_folders("No such file: '/srv/m/live.csv'; not in the folder '/srv/m': 'x'",
+    ...                  [Path("/srv/m")])
+    "No such file: 'live.csv'; not in the folder: 'x'"
+    """
+    for folder in map(str, folders):
+        text = text.replace(folder + os.sep, "").replace(f" {folder!r}", "")
+        text = text.replace(folder, "the monitor folder")
+    return text
 
 
 def _error_text(error):

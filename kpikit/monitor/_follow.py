@@ -24,7 +24,10 @@ Suffixes are matched whatever their case (``LOG.PARQUET``, ``0001.CSV``), as
 are two contacts, not one number.
 """
 
+import csv
 import io
+import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -110,8 +113,38 @@ def checked_log_path(path, argument="path"):
 
 def _read_csv(source):
     """A CSV log or drop, its ``contact_id`` as text: read as numbers, ``0123`` and ``123``
-    were one contact (Parquet keeps the type it was written with)."""
-    return pd.read_csv(source, dtype={"contact_id": str})
+    were one contact (Parquet keeps the type it was written with). The header names every
+    column: a row with a field too many is refused with a ValueError, never read as an index
+    that shifts the columns (``arrived_at`` read from ``channel``) nor cut short.
+
+    >>> _read_csv(io.StringIO("contact_id,wait_s\\n1,10,phone\\n"))
+    Traceback (most recent call last):
+    ...
+    ValueError: Length of header or names does not match length of data...
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pd.errors.ParserWarning)
+        try:
+            return pd.read_csv(source, dtype={"contact_id": str}, index_col=False)
+        except pd.errors.ParserWarning as warning:
+            raise ValueError(str(warning)) from None
+
+
+def _fields(header):
+    """The number of fields of a CSV ``header`` line (bytes)."""
+    return len(next(csv.reader([header.decode("utf-8")])))
+
+
+def _misshapen_lines(header, lines, first_line):
+    """The file's line numbers, among ``lines`` (bytes starting at line ``first_line``), of
+    the rows whose number of fields is not the ``header``'s (blank lines are skipped).
+
+    >>> _misshapen_lines(b"contact_id,wait_s\\n", b"1,10\\n\\n2,20,x\\n3\\n", 2)
+    [4, 5]
+    """
+    fields = _fields(header)
+    reader = csv.reader(io.StringIO(lines.decode("utf-8"), newline=""))
+    return [first_line + reader.line_num - 1 for row in reader if row and len(row) != fields]
 
 
 def _read(path):
@@ -144,6 +177,11 @@ class LogFollower:
     >>> pd.DataFrame({"contact_id": [1]}).to_csv(folder / "0001.csv", index=False)
     >>> len(follower.poll()), len(follower.poll())  # the drop is read once
     (1, 0)
+
+    Attributes
+    ----------
+    rows_read_at : float or None
+        When the last poll that found rows ran (:func:`time.time`); None before any.
     """
 
     def __init__(self, path, required=()):
@@ -159,12 +197,20 @@ class LogFollower:
         self._inode = None
         self._parquet_hashes = np.array([], dtype="uint64")
         self._parquet_stamp = None
+        self.rows_read_at = None
 
     def poll(self):
         """New rows since the last call (an empty frame when nothing is new).
 
         A drop, or new CSV lines, that cannot be read raise a ValueError naming them; they are
         read again at the next call, so nothing is skipped."""
+        rows = self._poll_layout()
+        if len(rows):
+            self.rows_read_at = time.time()
+        return rows
+
+    def _poll_layout(self):
+        """:meth:`poll` for the layout of the path: a folder, a Parquet or a CSV file."""
         if self.path.is_dir():
             return self._poll_folder()
         if _is_parquet(self.path):
@@ -230,27 +276,39 @@ class LogFollower:
         lines = complete.count(b"\n")
         first = self._lines + 1  # the file's line number, its header line 1
         self._check_decodes(complete, first)
-        header = self._header
+        header, start = self._header, first
         if header is None:
             split = complete.find(b"\n") + 1
-            header, complete = complete[:split], complete[split:]
-        frame = pd.DataFrame()
-        if complete.strip():
-            try:
-                frame = _read_csv(io.BytesIO(header + complete))
-            except ValueError as error:  # pandas' parser errors are ValueErrors
-                raise ValueError(
-                    f"The live log {self.path.name} cannot be parsed in lines {first} to "
-                    f"{first + lines - 1}, new since the last read ({str(error).strip()}, "
-                    "counting the header as line 1 and the new lines after it): mend them; "
-                    "the next refresh reads them again"
-                ) from None
+            header, complete, start = complete[:split], complete[split:], first + 1
+        frame = self._parsed(header, complete, start, (first, first + lines - 1))
         if self._offset == 0:
             self._head = chunk[: min(end, _HEAD_BYTES)]
         self._tail = chunk[chunk.rfind(b"\n", 0, end - 1) + 1 : end]
         self._inode = status.st_ino
         self._offset, self._header, self._lines = self._offset + end, header, self._lines + lines
         return frame
+
+    def _parsed(self, header, lines, first_line, span):
+        """The rows of ``lines`` (the file's lines from ``first_line``) under ``header``, or a
+        ValueError naming the ``span`` of new lines to mend: a row with another number of
+        fields than the header is named by its line, which pandas would have read shifted."""
+        if not lines.strip():
+            return pd.DataFrame()
+        misshapen = _misshapen_lines(header, lines, first_line)
+        try:
+            if misshapen:
+                raise ValueError(
+                    f"line(s) {', '.join(map(str, misshapen))} do not have the header's "
+                    f"{_fields(header)} fields"
+                )
+            return _read_csv(io.BytesIO(header + lines))
+        except ValueError as error:  # pandas' parser errors are ValueErrors
+            raise ValueError(
+                f"The live log {self.path.name} cannot be parsed in lines {span[0]} to "
+                f"{span[1]}, new since the last read ({str(error).strip()}, counting the "
+                "header as line 1 and the new lines after it): mend them; the next refresh "
+                "reads them again"
+            ) from None
 
     def _replaced(self, handle, status):
         """Whether the CSV file open in ``handle`` is no longer the one read up to the offset:
