@@ -137,14 +137,16 @@ def _fields(header):
 
 def _misshapen_lines(header, lines, first_line):
     """The file's line numbers, among ``lines`` (bytes starting at line ``first_line``), of
-    the rows whose number of fields is not the ``header``'s (blank lines are skipped).
+    the rows with more fields than the ``header`` (blank lines are skipped). A row with fewer
+    is read with the rest missing, as a writer leaving out the empty fields of an arrival
+    writes it.
 
     >>> _misshapen_lines(b"contact_id,wait_s\\n", b"1,10\\n\\n2,20,x\\n3\\n", 2)
-    [4, 5]
+    [4]
     """
     fields = _fields(header)
     reader = csv.reader(io.StringIO(lines.decode("utf-8"), newline=""))
-    return [first_line + reader.line_num - 1 for row in reader if row and len(row) != fields]
+    return [first_line + reader.line_num - 1 for row in reader if len(row) > fields]
 
 
 def _read(path):
@@ -290,16 +292,16 @@ class LogFollower:
 
     def _parsed(self, header, lines, first_line, span):
         """The rows of ``lines`` (the file's lines from ``first_line``) under ``header``, or a
-        ValueError naming the ``span`` of new lines to mend: a row with another number of
-        fields than the header is named by its line, which pandas would have read shifted."""
+        ValueError naming the ``span`` of new lines to mend: a row with more fields than the
+        header is named by its line, which pandas would have read shifted."""
         if not lines.strip():
             return pd.DataFrame()
         misshapen = _misshapen_lines(header, lines, first_line)
         try:
             if misshapen:
                 raise ValueError(
-                    f"line(s) {', '.join(map(str, misshapen))} do not have the header's "
-                    f"{_fields(header)} fields"
+                    f"line(s) {', '.join(map(str, misshapen))} have more fields than the "
+                    f"header's {_fields(header)}"
                 )
             return _read_csv(io.BytesIO(header + lines))
         except ValueError as error:  # pandas' parser errors are ValueErrors
