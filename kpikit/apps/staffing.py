@@ -128,7 +128,9 @@ class StaffingApp(BaseApp):
     ----------
     view : ipywidgets.ToggleButtons
     day, chart, weekday, interval : ipywidgets.Dropdown
-    roster_agents : ipywidgets.FloatSlider
+    roster_agents : ipywidgets.BoundedIntText
+        A number field (a keypad on a phone, where a slider of 0 to 500 moved 3 agents a
+        pixel), with the parameter's bounds.
     volume, aht_s, target_sl, threshold_s, patience_s, shrinkage, max_occupancy,
     cost_per_agent_hour, aht_change_s, volume_change_pct : ipywidgets.FloatSlider
         Named and scaled as in :class:`kpikit.whatif.Scenario` (``shrinkage`` is a fraction,
@@ -190,7 +192,7 @@ class StaffingApp(BaseApp):
         )
         self.view.add_class("kpikit-views")
         self.day = self.control("day")
-        self.roster_agents = self.control("roster_agents")
+        self.roster_agents = self._roster_control()
         self.chart = self.control("chart")
         self.weekday = self.control("weekday")
         self.interval = self.control("interval")
@@ -227,6 +229,20 @@ class StaffingApp(BaseApp):
         )
         self._holding = False
         self._data_changed()
+
+    def _roster_control(self) -> widgets.BoundedIntText:
+        """The roster as a field of whole agents, typed in: set exactly on a phone too."""
+        param = self._parameter("roster_agents")
+        return widgets.BoundedIntText(
+            value=int(self.values["roster_agents"]),
+            min=param.low,
+            max=param.high,
+            step=param.step,
+            description=param.label,
+            tooltip=param.help,
+            style={"description_width": "100px"},
+            layout=widgets.Layout(width="200px"),
+        )
 
     # ------------------------------------------------------------------ data
 

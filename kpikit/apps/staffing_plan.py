@@ -196,20 +196,28 @@ def day_options(planner: DayPlanner) -> list[tuple[str, str]]:
 
 
 def plan_summary_html(plan, totals, *, day, source, model, target_sl, threshold_s) -> str:
-    """The day plan in one paragraph: contacts, peak, shortfall and the day's service level."""
+    """The day plan in one paragraph: contacts, peak, shortfall and the day's service level.
+
+    The peak is said in whole agents and in the agents that reach the targets, the chart's
+    "required" line, which the shortfall is measured against (as the chart's short marks).
+    """
     peak = totals["peak_period"]
     parts = [
         f"<b>{day:%a %d %b %Y}</b>: {totals['contacts']:,.0f} contacts forecast "
         f"({html.escape(MODEL_LABELS.get(model, model))}, learned before that day). "
         f"<b>{totals['peak_required']} agents</b> needed on the phones at the peak"
-        + (f" ({peak:%H:%M})" if peak is not None else "")
+        + (
+            f" ({peak:%H:%M}: {_reaching_at(plan, peak):.1f} rounded up)"
+            if peak is not None
+            else ""
+        )
         + f" for {target_sl:g} % answered within {threshold_s:g} s."
     ]
     if totals["short_intervals"]:
         parts.append(
             f" The roster is <b>short in {totals['short_intervals']} of "
-            f"{totals['intervals']} intervals</b> ({totals['short_agent_hours']:.1f} agent "
-            "hours on the phones)"
+            f"{totals['intervals']} intervals</b>, below the agents that reach the targets (the "
+            f"chart's required line; {totals['short_agent_hours']:.1f} agent hours on the phones)"
         )
     else:
         parts.append(f" The roster covers all {totals['intervals']} intervals")
@@ -223,6 +231,11 @@ def plan_summary_html(plan, totals, *, day, source, model, target_sl, threshold_
     return "<p>" + "".join(parts) + "</p>"
 
 
+def _reaching_at(plan, period) -> float:
+    """The agents that reach the targets in the interval starting at ``period``."""
+    return float(plan.loc[plan["period"] == period, "fractional_required"].iloc[0])
+
+
 def plan_sheet(plan) -> Sheet:
     """The plan's intervals with contacts or agents, as a workbook sheet."""
     active = plan[(plan["volume"] > 0) | (plan["staffed"] > 0)]
@@ -234,7 +247,7 @@ def plan_sheet(plan) -> Sheet:
             "Agents required": active["required"],
             "Agents reaching the targets": active["fractional_required"],
             "Agents staffed": active["staffed"],
-            "Gap": active["gap"],
+            "Gap to the agents reaching the targets": active["gap"],
             "Service level (%)": active["service_level"],
             "ASA (s)": active["asa"],
         }

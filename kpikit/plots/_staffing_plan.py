@@ -41,6 +41,11 @@ def staffing_plan(plan, *, target_sl=80.0, title=None, height=None):
     the service level the roster reaches (bars under it, against the target;
     the intervals that miss it marked ✘).
 
+    The line is what the shortfall is measured against, ``staffed - gap``: for a plan of
+    :func:`kpikit.whatif.staffing_plan`, the agents that reach the targets (fractional, 5.9
+    where 6 whole agents are required; its hover gives both). So a bar below the line is
+    marked short, and a short mark reaches the line.
+
     Intervals with neither contacts nor agents at the start and end of the day are left out.
 
     Parameters
@@ -72,6 +77,8 @@ def staffing_plan(plan, *, target_sl=80.0, title=None, height=None):
     ['staffed', 'short', 'required', 'service level with the roster']
     >>> list(fig.data[1].y), list(fig.data[3].text)  # 2 short at 09:00; 64 % misses 80 %
     ([2.0, nan], ['✘', ''])
+    >>> list(fig.data[2].y)  # the line the shortfall is measured against: 12 + 2, 16 - 2
+    [14.0, 14.0]
     """
     frame = pandas_frame(plan, "plan")
     require_columns(frame, list(_COLUMNS), "plan")
@@ -99,6 +106,7 @@ def staffing_plan(plan, *, target_sl=80.0, title=None, height=None):
     times, clock_notes = clock_changes(frame["period"])  # 02:00 twice when clocks go back
     labels = frame["period"].dt.strftime("%H:%M").where(times == "", times.str[11:]).tolist()
     short = (-frame["gap"]).where(frame["gap"] < 0)
+    reaching = frame["staffed"] - frame["gap"]  # the line a short bar reaches
     level = frame["service_level"]
     missed = level < target_sl
     status = np.where(level.isna(), "no data", np.where(missed, "red", "green"))
@@ -120,17 +128,18 @@ def staffing_plan(plan, *, target_sl=80.0, title=None, height=None):
             base=frame["staffed"].where(frame["gap"] < 0).tolist(),
             name="short",
             marker={"color": RAG_COLORS["red"], "pattern": {"shape": "/"}},
-            hovertemplate="short by %{y:.1f}",
+            hovertemplate="%{y:.1f} agents fewer than reach the targets",
         )
     )
     fig.add_trace(
         go.Scatter(
             x=labels,
-            y=frame["required"],
+            y=reaching.tolist(),
             name="required",
             mode="lines",
             line={"color": KPIKIT_COLORWAY[3], "width": 2, "shape": "hvh"},
-            hovertemplate="%{y}",
+            customdata=[f"{whole:g}" for whole in frame["required"]],
+            hovertemplate="%{y:.1f} agents reach the targets (%{customdata} in whole agents)",
         )
     )
     fig.add_trace(
