@@ -28,6 +28,8 @@ __all__ = [
     "Projection",
     "correlation_text",
     "describe_projection",
+    "extrapolates",
+    "extrapolation_text",
     "fit_line",
     "pivot_kpis",
     "project_kpis",
@@ -456,6 +458,45 @@ def project_kpis(
         ),
     )
     return bounded, bounded != projection
+
+
+def extrapolates(fit: LineFit, delta_x: float, xs) -> bool:
+    """Whether the what-if move takes x from its mean past the values observed, ``xs``: there
+    the fitted line is extrapolated, with no group to support it.
+
+    >>> fit = fit_line([240, 300, 360, 420], [78, 82, 83, 88])   # mean of x 330 s
+    >>> extrapolates(fit, 30, [240, 300, 360, 420]), extrapolates(fit, 120, [240, 420])
+    (False, True)
+    """
+    observed = _observed(xs)
+    return bool(len(observed)) and not observed.min() <= fit.x_mean + delta_x <= observed.max()
+
+
+def extrapolation_text(fit: LineFit, delta_x: float, xs, *, x: str, groups: str) -> str:
+    """The sentence that says a what-if move leaves the observed values of x (``""`` when it
+    stays within them: :func:`extrapolates`).
+
+    >>> fit = fit_line([240, 300, 360, 420], [78, 82, 83, 88])   # 330 + 120 = 450 s > 420 s
+    >>> print(extrapolation_text(fit, 120, [240, 420], x="aht", groups="teams"))
+    AHT at 450 s is beyond the teams' observed range (240 s to 420 s): the fitted line is
+    extrapolated there, where no group supports it.
+    """
+    if not extrapolates(fit, delta_x, xs):
+        return ""
+    x_def = kpi_definition(x)
+    observed = _observed(xs)
+    low, high = (format_value(value, x_def.unit) for value in (observed.min(), observed.max()))
+    return (
+        f"{x_def.short_name} at {format_value(fit.x_mean + delta_x, x_def.unit)} is beyond the "
+        f"{groups}' observed range ({low} to {high}): the fitted line is extrapolated there, "
+        "where no group supports it."
+    )
+
+
+def _observed(xs) -> np.ndarray:
+    """The finite values of x."""
+    values = _floats("xs", xs)
+    return values[np.isfinite(values)]
 
 
 def scale_words(low: float, high: float, unit: str) -> str:

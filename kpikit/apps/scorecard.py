@@ -11,7 +11,7 @@ import kpikit.plots
 from kpikit._scorecard.export import scorecard_grid_sheet, scorecard_sheet
 from kpikit._scorecard.presets import preset_targets, presets
 from kpikit._scorecard.provisional import status_look
-from kpikit.apps._base import SECTOR_LABELS, BaseApp
+from kpikit.apps._base import NARROW_PX, SECTOR_LABELS, BaseApp
 from kpikit.apps._channels import (
     ALL_CHANNELS,
     INTERVAL_KPIS,
@@ -60,6 +60,30 @@ _ALL_TARGETS = "all"
 _GROUP_NOUNS = {"center": "center", "team": "teams", "agent": "agents", "queue": "queues"}
 _LABEL_PX, _CELL_PX = 130, 70
 _CELL = "padding: 4px 10px; text-align: left; border-bottom: 1px solid #e5e5e5"
+_HINT_MARGIN_PX = 32
+"""Room around the heatmap in the app on a phone: below its width plus this, it scrolls."""
+# Scoped to this dashboard. On a phone (the app narrower than NARROW_PX) the scores table's
+# cells lose their padding, some type size and the 4.5 em floor of every kpikit table, so the
+# teams' five columns fit a 366 px box; a table box that still scrolls (phones hide their
+# scrollbars) shows a shadow at the edge with more to see, and the heatmap's hint line
+# (_scroll_hint_html) shows.
+_STYLE = f"""<style>
+.kpikit-scorecard .kpikit-scores {{ border-collapse: collapse; font-size: 0.85em; }}
+.kpikit-scorecard .kpikit-scores th, .kpikit-scorecard .kpikit-scores td {{
+  padding: 2px 10px; text-align: left; }}
+.kpikit-scorecard .kpikit-scroll-hint {{ display: none; color: #555; }}
+@container (max-width: {NARROW_PX}px) {{
+  .kpikit-scorecard .kpikit-scores {{ font-size: 0.8em; }}
+  .kpikit-scorecard .kpikit-scores th, .kpikit-scorecard .kpikit-scores td {{
+    padding: 2px 4px; min-width: 0; }}
+  .kpikit-scorecard .kpikit-scroll {{ background:
+    linear-gradient(to right, #fff 30%, rgba(255, 255, 255, 0)) left / 24px 100% no-repeat local,
+    linear-gradient(to left, #fff 30%, rgba(255, 255, 255, 0)) right / 24px 100% no-repeat local,
+    linear-gradient(to right, rgba(0, 0, 0, 0.2), rgba(0, 0, 0, 0)) left / 12px 100% no-repeat,
+    linear-gradient(to left, rgba(0, 0, 0, 0.2), rgba(0, 0, 0, 0)) right / 12px 100% no-repeat;
+  }}
+}}
+</style>"""
 
 
 class ScorecardApp(BaseApp):
@@ -233,6 +257,7 @@ class ScorecardApp(BaseApp):
             control.observe(self._on_change, names="value")
         self.channel_note = widgets.HTML()
         self.view_note = widgets.HTML()
+        self.scroll_hint = widgets.HTML()
         self.chart = Chart()
         self.chart.on_click(self._on_cell_click)
         self.center_table = widgets.HTML()
@@ -241,14 +266,17 @@ class ScorecardApp(BaseApp):
         self.widget = self._compose(
             controls=controls,
             main=[
+                widgets.HTML(_STYLE),
                 self.channel_note,
                 self.view_note,
+                self.scroll_hint,
                 self.chart,
                 self.center_table,
                 self.summary,
                 self.trend_chart,
             ],
         )
+        self.widget.add_class("kpikit-scorecard")
         self._holding = False
         self._data_changed()
 
@@ -378,8 +406,10 @@ class ScorecardApp(BaseApp):
             # Cells stay readable on a phone: the heatmap scrolls sideways below this width.
             self.chart.min_width = _LABEL_PX + _CELL_PX * table["kpi"].nunique()
             self.chart.draw(kpikit.plots.scorecard_heatmap(table, by=shown_by))
+            self.scroll_hint.value = _scroll_hint_html(self.chart.min_width)
             self.center_table.value = ""
         else:
+            self.scroll_hint.value = ""
             self.center_table.value = _center_html(table)
         self.chart.layout.display = None if by else "none"
         self.summary.value = _summary_html(self.card, _GROUP_NOUNS[self.level.value])
@@ -569,23 +599,42 @@ def _summary_html(card: Scorecard, groups: str) -> str:
     else:
         scores = card.areas.set_index("area")["score"].to_frame().T
         scores["composite"] = card.composite["score"].to_numpy()
-    cell = "style='padding: 2px 10px; text-align: left'"
-    names = [*(column_label(key) for key in keys), *(str(area).capitalize() for area in scores)]
-    header = "".join(f"<th {cell}>{html.escape(name)}</th>" for name in names)
+    key_names = [column_label(key) for key in keys]
+    names = [*key_names, *(_area_header(area, key_names) for area in scores)]
+    header = "".join(f"<th>{html.escape(name)}</th>" for name in names)
     body = []
     for key, row in scores.iterrows():
         labels = (key if isinstance(key, tuple) else (key,)) if keys else ()
         cells = [html.escape(str(label)) for label in labels]
         cells += ["–" if pd.isna(score) else f"{score:.0f}" for score in row]
-        body.append("<tr>" + "".join(f"<td {cell}>{text}</td>" for text in cells) + "</tr>")
+        body.append("<tr>" + "".join(f"<td>{text}</td>" for text in cells) + "</tr>")
     return (
         f"<h4 style='margin: 8px 0 4px'>Scores of the {html.escape(groups)} (0–100)</h4>"
         "<small>Green scores 100, amber 50, red 0; each area and the composite are weighted "
         "averages over the KPIs with data.</small>"
         "<div class='kpikit-scroll' style='max-height: 260px; overflow-y: auto'>"
-        "<table class='kpikit-table' "
-        "style='border-collapse: collapse; font-size: 0.85em'>"
+        "<table class='kpikit-table kpikit-scores'>"
         f"<thead><tr>{header}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+    )
+
+
+def _area_header(area, key_names: list) -> str:
+    """An area's column header: "Agent area" where the area shares its name with a column
+    of the groups (the agent scorecard's "Agent" column holds the agent's id)."""
+    name = str(area).capitalize()
+    return f"{name} area" if name in key_names else name
+
+
+def _scroll_hint_html(min_width: int) -> str:
+    """A line that says the heatmap scrolls sideways, shown only where it does on a phone
+    (the app narrower than the heatmap's ``min_width`` and than NARROW_PX): phones show no
+    scrollbar, and the heatmap was cut mid-cell with nothing to say there was more."""
+    narrowest = min(NARROW_PX, min_width + _HINT_MARGIN_PX)
+    return (
+        f"<style>@container (max-width: {narrowest}px) {{"
+        " .kpikit-scorecard .kpikit-scroll-hint { display: block; } }</style>"
+        "<small class='kpikit-scroll-hint'>Wider than the screen: swipe the chart sideways "
+        "→ for every KPI.</small>"
     )
 
 

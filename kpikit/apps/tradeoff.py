@@ -35,6 +35,7 @@ from kpikit.tradeoff import (
     VOLUME,
     correlation_text,
     describe_projection,
+    extrapolation_text,
     fit_line,
     pivot_kpis,
     project_kpis,
@@ -52,6 +53,10 @@ _ALL_PERIODS = "all"
 _PLOTTABLE = tuple(kpi_id for kpi_id in KPI_IDS if kpi_id != "cost_per_contact")
 _KPI_CHOICES = tuple((kpi_definition(kpi_id).name, kpi_id) for kpi_id in _PLOTTABLE)
 
+WHAT_IF_STEPS = {"seconds": 30.0, "percent": 5.0, "points": 5.0, "count": 10.0, "currency": 1.0}
+"""The what-if move of x until one is chosen, by the unit of the X KPI: +30 s of AHT, but
++5 percentage points of occupancy (30 of them took the teams far past their values)."""
+
 
 class TradeoffApp(BaseApp):
     """Dashboard: any KPI against any other, one marker per agent, team or queue.
@@ -59,7 +64,9 @@ class TradeoffApp(BaseApp):
     Marker area is the answered volume; dashed lines at the targets split the chart into
     quadrants; a least-squares line with its 95 % band and Pearson's r describe the relation.
     The "what if" box reads off the fitted line how much y moves when x moves by the amount
-    typed, and says plainly that this is an association between groups, not an effect. The
+    typed, and says plainly that this is an association between groups, not an effect, and
+    when the move takes x past the groups' values (the line extrapolated). Until a move is
+    chosen it follows the X KPI's unit (:data:`WHAT_IF_STEPS`: 30 s, 5 percentage points). The
     ``channel`` control keeps one channel's contacts; a line above the chart says what the view
     pools.
 
@@ -161,6 +168,8 @@ class TradeoffApp(BaseApp):
         self.period = self.control("period")
         self.what_if = self.control("what_if")
         self.weighted = self.control("weighted")
+        self._what_if_follows_x = self._follows(self.values["what_if"], self.values["x"])
+        self.what_if.observe(self._on_what_if_chosen, names="value")  # before the redraw's
         self._requested = {name: self.values[name] for name in ("channel", "level", "period")}
         controls = [
             self.x,
@@ -227,7 +236,41 @@ class TradeoffApp(BaseApp):
             table = table.drop(columns="period")
         return table
 
+    def set(self, **values) -> None:
+        """:meth:`BaseApp.set`; a what-if given stays whatever X comes with it or after it,
+        unless it is the default (30) or the step of its X (:data:`WHAT_IF_STEPS`): a link
+        passes every control's value, those it leaves out included."""
+        following = self._what_if_follows_x
+        if "what_if" in values:
+            x = values.get("x", self.x.value)
+            self._what_if_follows_x = self._follows(values["what_if"], x)
+        try:
+            super().set(**values)
+        except ValueError:
+            self._what_if_follows_x = following
+            raise
+
+    def _follows(self, what_if: float, x: str) -> bool:
+        """Whether a what-if move given with the X KPI ``x`` is one the app chose: the
+        parameter's default or ``x``'s step."""
+        return what_if in (self._parameter("what_if").default, _what_if_step(x))
+
+    def _on_what_if_chosen(self, change) -> None:
+        if not self._holding:  # typed in the box
+            self._what_if_follows_x = False
+
+    def _follow_x_what_if(self) -> None:
+        """Set the what-if move to the X KPI's step (:data:`WHAT_IF_STEPS`) until one is chosen."""
+        if not self._what_if_follows_x:
+            return
+        held, self._holding = self._holding, True
+        try:
+            self.what_if.value = _what_if_step(self.x.value)
+        finally:
+            self._holding = held
+
     def _update(self) -> None:
+        self._follow_x_what_if()
         x, y = self.x.value, self.y.value
         column = LEVELS[self.level.value]
         groups = _LEVEL_LABELS[self.level.value].lower()
@@ -371,6 +414,9 @@ class TradeoffApp(BaseApp):
         if what_if:
             projection, cut = project_kpis(fit, what_if, x=x, y=y, name="what_if")
             sentence = describe_projection(projection, x=x, y=y, groups=groups)
+            beyond = extrapolation_text(fit, what_if, self._points[x], x=x, groups=groups)
+            if beyond:
+                sentence += f" {beyond}"
             if cut:
                 y_def = kpi_definition(y)
                 scale = scale_words(*y_def.value_range, y_def.unit)
@@ -382,6 +428,11 @@ class TradeoffApp(BaseApp):
                 f"<p><strong>What if</strong> (fitted association): {html.escape(sentence)}</p>"
             )
         return "".join(parts)
+
+
+def _what_if_step(kpi_id: str) -> float:
+    """The what-if move of ``kpi_id`` until one is chosen (:data:`WHAT_IF_STEPS`)."""
+    return WHAT_IF_STEPS[kpi_definition(kpi_id).unit]
 
 
 def _header(column: str) -> str:

@@ -29,6 +29,7 @@ from kpikit.tradeoff import (
     MIN_FIT_POINTS,
     VOLUME,
     correlation_text,
+    extrapolates,
     fit_line,
     pivot_kpis,
     project_kpis,
@@ -93,7 +94,9 @@ def tradeoff(
         its scale, and the note says so). It must be a finite number of at most
         :data:`kpikit.tradeoff.MAX_MOVE` times the larger of the mean of x and its standard
         deviation that keeps the mean of x on its scale (AHT not below 0 s). The line and the
-        what-if need :data:`kpikit.tradeoff.MIN_FIT_POINTS` groups.
+        what-if need :data:`kpikit.tradeoff.MIN_FIT_POINTS` groups. The axes reach the
+        arrow's head, and a move past the groups' values of x says it is extrapolated
+        (:func:`kpikit.tradeoff.extrapolates`).
 
     Returns
     -------
@@ -142,8 +145,12 @@ def tradeoff(
 
     r_text = correlation_text(fit.r)
     groups = column_label(by).lower() if by else ""
-    x_range = bounded_range(x, [*points[x], x_target], pad=0.08)
-    y_range = bounded_range(y, [*points[y], y_target], pad=0.08)
+    fits = fit.n >= MIN_FIT_POINTS and is_number(fit.slope)
+    arrow = _what_if_arrow(fit, what_if, x_def, y_def) if what_if is not None and fits else None
+    # The axes hold the what-if's arrow head too: a move past the data drew it off the chart.
+    head_x, head_y = arrow["head"] if arrow else (None, None)
+    x_range = bounded_range(x, [*points[x], x_target, head_x], pad=0.08)
+    y_range = bounded_range(y, [*points[y], y_target, head_y], pad=0.08)
     fig = new_figure(
         title
         or f"{y_def.name} vs {x_def.name}"
@@ -153,7 +160,6 @@ def tradeoff(
         xaxis={"title": {"text": axis_title(x)}, "zeroline": False, "range": x_range},
         yaxis={"title": {"text": axis_title(y)}, "zeroline": False, "range": y_range},
     )
-    fits = fit.n >= MIN_FIT_POINTS and is_number(fit.slope)
     if fits:
         _add_fit(fig, fit, points[x].to_numpy(dtype=float), value_range(y))
     labels = group_labels(points, [by] if by else [])
@@ -194,8 +200,8 @@ def tradeoff(
         )
     )
     _add_quadrants(fig, x_def, y_def, x_target, y_target)
-    if what_if is not None and fits:
-        _add_what_if(fig, fit, what_if, x_def, y_def)
+    if arrow:
+        _add_what_if(fig, arrow, x_def, y_def, extrapolates(fit, what_if, points[x]))
     _add_left_out(fig, left_out, groups or "row")
     return fig
 
@@ -316,18 +322,31 @@ def _add_quadrants(fig: go.Figure, x_def, y_def, x_target, y_target) -> None:
         )
 
 
-def _add_what_if(fig: go.Figure, fit, delta_x: float, x_def, y_def) -> None:
-    """An arrow along the fitted line from the mean of x, and its note in a corner of the
-    plot: written at the arrow's tail, the note sat on the mean of y, near the y target, and
-    covered that target's label. The move is checked and the change cut at y's scale by
-    :func:`kpikit.tradeoff.project_kpis`, as the dashboard's text is, its errors naming the
-    caller's ``what_if``."""
+def _what_if_arrow(fit, delta_x: float, x_def, y_def) -> dict:
+    """The what-if's arrow along the fitted line from the mean of x: its ``tail`` and ``head``
+    as (x, y), its ``projection`` and whether y's scale ``cut`` it. The move is checked and the
+    change cut at y's scale by :func:`kpikit.tradeoff.project_kpis`, as the dashboard's text
+    is, its errors naming the caller's ``what_if``."""
     projection, cut = project_kpis(fit, delta_x, x=x_def.id, y=y_def.id, name="what_if")
     start_x = fit.x_mean
     start_y = float(fit.predict(start_x))
+    return {
+        "tail": (start_x, start_y),
+        "head": (start_x + delta_x, start_y + projection.delta_y),
+        "projection": projection,
+        "cut": cut,
+    }
+
+
+def _add_what_if(fig: go.Figure, arrow: dict, x_def, y_def, beyond: bool) -> None:
+    """The what-if's arrow (:func:`_what_if_arrow`) and its note in a corner of the plot:
+    written at the arrow's tail, the note sat on the mean of y, near the y target, and covered
+    that target's label. A move past the groups' values of x (``beyond``) is marked
+    extrapolated."""
+    (start_x, start_y), (head_x, head_y) = arrow["tail"], arrow["head"]
     fig.add_annotation(
-        x=start_x + delta_x,
-        y=start_y + projection.delta_y,
+        x=head_x,
+        y=head_y,
         ax=start_x,
         ay=start_y,
         xref="x",
@@ -339,11 +358,13 @@ def _add_what_if(fig: go.Figure, fit, delta_x: float, x_def, y_def) -> None:
         arrowwidth=2,
         arrowcolor=RAG_COLORS["amber"],
     )
-    limit = " (cut at its scale's limit)" if cut else ""
+    projection = arrow["projection"]
+    limit = " (cut at its scale's limit)" if arrow["cut"] else ""
+    kind = "fitted association, extrapolated past the data" if beyond else "fitted association"
     fig.add_annotation(
         text=(
-            f"what if {x_def.short_name} {delta_x:+g}: {y_def.short_name} "
-            f"{signed_text(projection.delta_y, DECIMALS[y_def.unit])}{limit} (fitted association)"
+            f"what if {x_def.short_name} {projection.delta_x:+g}: {y_def.short_name} "
+            f"{signed_text(projection.delta_y, DECIMALS[y_def.unit])}{limit} ({kind})"
         ),
         **_what_if_corner(y_def),
         xref="paper",
