@@ -32,7 +32,7 @@ def summary_html(window, overdue, as_of, days, by) -> str:
     )
     if len(persistent):
         names = sorted(
-            {f"{row['name']} at {group_text(row, by)}" for _, row in persistent.iterrows()}
+            {f"{row['name']} ({group_text(row, by)})" for _, row in persistent.iterrows()}
         )
         text += "<p>In breach for 60 days or more: " + html.escape("; ".join(names)) + ".</p>"
     return text
@@ -49,7 +49,7 @@ def breach_label(row, by) -> str:
     >>> breach_label(row, ["team"])
     '23 Aug · Lakeside · CSAT 71.4 %'
     >>> breach_label({**row, "kpi": "abandonment_rate", "value": 10.06}, [])
-    '23 Aug · center · Abandon 10.1 %'
+    '23 Aug · Whole center · Abandon 10.1 %'
     """
     value = format_value(row["value"], row["unit"])
     # "Abandon %" -> "Abandon": the value carries the percent sign
@@ -57,9 +57,13 @@ def breach_label(row, by) -> str:
     return f"{row['period']:%d %b} · {group_text(row, by)} · {name} {value}"
 
 
+WHOLE_CENTER = "Whole center"
+"""The group of a breach found for the whole center (the level without a grouping column)."""
+
+
 def group_text(row, by) -> str:
-    """The group of a breach in words (``"Lakeside"``, ``"center"``)."""
-    return " · ".join(str(row[key]) for key in by) if by else "center"
+    """The group of a breach in words (``"Lakeside"``, ``"Whole center"``)."""
+    return " · ".join(str(row[key]) for key in by) if by else WHOLE_CENTER
 
 
 _SPOT_FIGURES = {*DECOMPOSITION_COLUMNS, "agents_short"}

@@ -27,7 +27,14 @@ from kpikit.io._advice import UPLOAD_LABELS, advice_for
 from kpikit.options import DEFAULT_SL_THRESHOLDS_S
 from kpikit.schema import TABLES
 
-__all__ = ["COLUMN_LABELS", "UploadStep", "channel_variants", "notice_html"]
+__all__ = [
+    "COLUMN_LABELS",
+    "UPLOAD_CLASS",
+    "UploadStep",
+    "channel_variants",
+    "notice_html",
+    "upload_label_style",
+]
 
 COLUMN_LABELS = {
     "contact_id": "Contact id",
@@ -69,6 +76,33 @@ _ENCODING_NAMES = {
     "latin-1": "Latin-1",
 }
 _DESCRIPTION = {"description_width": "118px"}
+
+
+UPLOAD_CLASS = "kpikit-upload"
+"""The class of an upload button whose label :func:`upload_label_style` writes."""
+
+
+def upload_label_style(description: str) -> str:
+    """A style that labels the upload buttons of class :data:`UPLOAD_CLASS` with
+    ``description`` alone, without the file count ipywidgets 8 adds to it.
+
+    The count is of the files the button holds, and the app forgets a file once read (so the
+    same name can be uploaded again): next to "Loaded hand.csv." the button read "Upload data
+    (0)". The button's own text is hidden (size 0); its icon and ``description`` are shown.
+
+    Examples
+    --------
+    >>> 'content: "Upload data"' in upload_label_style("Upload data")
+    True
+    """
+    label = description.replace("\\", "\\\\").replace('"', '\\"')
+    button = f".{UPLOAD_CLASS}.widget-upload"
+    size = "font-size: var(--jp-widgets-font-size, 13px)"
+    return (
+        f"<style>{button} {{ font-size: 0 !important; }}"
+        f"{button} > i {{ {size}; }}"
+        f'{button}::after {{ content: "{label}"; {size}; }}</style>'
+    )
 
 
 def notice_html(lines) -> str:

@@ -25,6 +25,7 @@ from kpikit.apps._governance_html import (
     summary_html,
 )
 from kpikit.apps._levels import data_span
+from kpikit.apps._upload import UPLOAD_CLASS, upload_label_style
 from kpikit.apps.params import Param
 from kpikit.display import DECIMALS, RAG_LABELS, RAG_TINTS, column_label
 from kpikit.governance import (
@@ -208,8 +209,9 @@ class GovernanceApp(BaseApp):
         self._build_form()
         self.history = widgets.HTML()
         controls = [self.level, self.kpi_set, self.severity, self.days, self.breach]
+        self.upload.add_class(UPLOAD_CLASS)
         main = [
-            widgets.HTML(_PHONE_STYLE),
+            widgets.HTML(_PHONE_STYLE + upload_label_style(self.upload.description)),
             self.summary,
             self.chart,
             self.detail,
@@ -608,7 +610,7 @@ def _breaches_sheet(window, by, overdue: dict, actions: pd.DataFrame) -> Sheet:
             "Plan due": rows["plan_due"],
             "Overdue": rows["breach_id"].map(overdue).fillna(""),
             **{
-                label: rows["breach_id"].map(recorded[field]).fillna("")
+                label: _action_values(field, rows["breach_id"].map(recorded[field]))
                 for field, label in _ACTION_COLUMNS.items()
             },
         }
@@ -628,6 +630,21 @@ def _breaches_sheet(window, by, overdue: dict, actions: pd.DataFrame) -> Sheet:
         dtype=object,
     )
     return Sheet("Breaches", table, decimals=decimals, fills=fills, frozen_columns=1)
+
+
+def _action_values(field: str, values: pd.Series) -> pd.Series:
+    """An action field of the register for the breaches sheet, empty where none is recorded;
+    the due date (``"2026-09-15"``, ``""`` when cleared) as a date, so that the sheet holds an
+    Excel date as in its other date columns.
+
+    >>> _action_values("due_date", pd.Series(["2026-09-15", "", None])).tolist()
+    [Timestamp('2026-09-15 00:00:00'), NaT, NaT]
+    >>> _action_values("owner", pd.Series(["Ana", None])).tolist()
+    ['Ana', '']
+    """
+    if field != "due_date":
+        return values.fillna("")
+    return pd.to_datetime(values.where(values.notna() & (values != ""), None), format="%Y-%m-%d")
 
 
 def _cause_sheet(breach_id: str, bars: pd.DataFrame) -> Sheet:

@@ -150,6 +150,25 @@ def _share_text(contribution: float, gap: float, unit: str) -> str:
     return f"{percent_text(share)} of the miss"
 
 
+def _made_up_text(contribution: float, gap: float) -> str:
+    """What the other segments made up when one holds more than the whole miss, in percent
+    (the others did better than the target): ``"the others made up 33 %"`` beside "133 % of
+    the miss"; "" otherwise, and beyond 150 %, where the share is given as amounts.
+
+    >>> _made_up_text(40.0, 30.0), _made_up_text(15.0, 30.0), _made_up_text(60.0, 30.0)
+    ('the others made up 33 %', '', '')
+    """
+    share = contribution / gap if gap > 0 else math.nan
+    if math.isfinite(share) and round(share, 2) > 1 and share <= 1.5:
+        return f"the others made up {percent_text(share - 1)}"
+    return ""
+
+
+def _noted(text: str, note: str) -> str:
+    """``text`` with ``note`` in parentheses, when there is one."""
+    return f"{text} ({note})" if note else text
+
+
 def _miss_text(gap: float, unit: str) -> str:
     """A miss of ``gap`` in words.
 
@@ -173,7 +192,7 @@ def _hot_spot_texts(cause, top, hot_spot):
         when = " ".join(str(spot[key]) for key in ("weekday", "hours") if key in spot)
         where = f" on {value_text(spot[hot_spot])}" if hot_spot in spot else ""
         share = _share_text(spot["contribution"], cause.gap, kpi_definition(cause.kpi).unit)
-        text = f"{when}{where}: {share}"
+        text = _noted(f"{when}{where}: {share}", _made_up_text(spot["contribution"], cause.gap))
         short = spot.get("agents_short", math.nan)
         if short is not None and math.isfinite(short) and round(short) >= 1:
             text += f"; {round(short):.0f} agent{'s' * (round(short) != 1)} short"
@@ -193,7 +212,10 @@ def _staffing_text(cause) -> str:
             f"time: staffing does not explain this miss."
         )
     unit = kpi_definition(cause.kpi).unit
-    share = _share_text(cause.understaffed_share * cause.gap, cause.gap, unit)
+    contribution = cause.understaffed_share * cause.gap
+    share = _noted(
+        _share_text(contribution, cause.gap, unit), _made_up_text(contribution, cause.gap)
+    )
     return (
         f"{len(short)} of {len(staffing)} {noun} were short of the Erlang C requirement for "
         f"their volume and handle time ({short['short'].mean():.1f} agents on average); they "
@@ -213,7 +235,8 @@ def _worst_days_text(cause, top: int) -> list:
     listed = [f"{day:%a} {day.day} {day:%b}" for day in sorted(names)]
     joined = ", ".join(listed[:-1]) + f" and {listed[-1]}" if len(listed) > 1 else listed[0]
     unit = kpi_definition(cause.kpi).unit
-    share = _share_text(contribution[days].sum(), cause.gap, unit)
+    total = contribution[days].sum()
+    share = _noted(_share_text(total, cause.gap, unit), _made_up_text(total, cause.gap))
     return [f"Worst days: {joined}, together {share}."]
 
 
@@ -269,11 +292,13 @@ def _dimension_texts(cause):
             )
         label = DIMENSION_LABELS.get(dimension, dimension)
         share = _share_text(best["contribution"], cause.gap, definition.unit)
+        made_up = _made_up_text(best["contribution"], cause.gap)
         text = (
             f"{label} {best['segment']}: {share} "
             f"({definition.name.lower()} {format_value(best['value'], definition.unit)} on "
             f"{percent_text(best['share'])} of {noun}"
             + (f"; {' and '.join(reasons)}" if reasons else "")
+            + (f"; {made_up}" if made_up else "")
             + ")."
         )
         ranked.append((best["share_of_gap"], text))

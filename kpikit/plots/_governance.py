@@ -23,6 +23,9 @@ _SYMBOLS = {"red": "x", "amber": "diamond"}
 _STATUSES = ("amber", "red")
 """The statuses of :func:`kpikit.breaches` rows, drawn in this order (red on top)."""
 _NEEDED = ["period", "kpi", "name", "unit", "status", "value", "target", "breach_id"]
+_MAX_TICKS = 8
+"""Most date labels on the calendar's axis: past 8 days, a label every few days."""
+_DAY = pd.Timedelta(days=1)
 MAX_ROWS = 40
 """Most rows (KPI and group) a timeline draws: 1,200 px. 5,000 agents by KPI made a figure
 130,000 px tall; past this the rows with the most red breaches, then the most breaches, are
@@ -124,11 +127,37 @@ def breach_timeline(found, *, by=(), overdue=None, title="Breaches by day") -> g
     figure.update_layout(
         height=160 + 26 * max(len(order), 1),
         yaxis={"categoryorder": "array", "categoryarray": order, "title": None, "automargin": True},
-        xaxis={"title": None, "type": "date"},
+        xaxis=_day_axis(rows["period"]),
         hovermode="closest",
         margin={"l": 10, "r": 10},
     )
     return figure
+
+
+def _day_axis(periods: pd.Series) -> dict:
+    """A calendar axis of whole days: labelled with dates on midnights (a day, or a few days
+    apart past :data:`_MAX_TICKS` days), and half a day beyond the first and last marks.
+
+    Left to plotly, a span of a few days was ticked every 12 hours ("00:00 / 12:00" between
+    the days) and the last day's marks sat on the right edge.
+
+    >>> axis = _day_axis(pd.Series(pd.to_datetime(["2026-03-02", "2026-03-05"])))
+    >>> axis["dtick"] == 86_400_000, axis["tickformat"], [str(bound) for bound in axis["range"]]
+    (True, '%d %b', ['2026-03-01 12:00:00', '2026-03-05 12:00:00'])
+    """
+    if periods.empty:
+        return {"title": None, "type": "date"}
+    first, last = periods.min(), periods.max()
+    days = (last.normalize() - first.normalize()) // _DAY + 1
+    step = -(-days // _MAX_TICKS)  # whole days, rounded up
+    return {
+        "title": None,
+        "type": "date",
+        "tick0": first.normalize(),
+        "dtick": step * _DAY // pd.Timedelta(milliseconds=1),
+        "tickformat": "%d %b",
+        "range": [first - _DAY / 2, last + _DAY / 2],
+    }
 
 
 def _busiest_rows(rows: pd.DataFrame, title: str) -> tuple[pd.DataFrame, str]:
@@ -167,12 +196,17 @@ def root_cause_bars(contributors, *, title="What made the miss") -> go.Figure:
     Returns
     -------
     plotly.graph_objects.Figure
+        Each bar ends with its share of the miss written out; where a part is negative (less
+        volume than usual made up for some of it) the bar runs past its share, so the share is
+        written "net".
 
     Examples
     --------
-    >>> bars = pd.DataFrame({"label": ["queue billing"], "performance": [30.0], "mix": [11.0]})
-    >>> root_cause_bars(bars).data[0].x
-    (30.0,)
+    >>> bars = pd.DataFrame({"label": ["queue billing", "channel phone"],
+    ...                      "performance": [30.0, 187.0], "mix": [11.0, -54.0]})
+    >>> figure = root_cause_bars(bars)
+    >>> figure.data[0].x, [note.text for note in figure.layout.annotations]
+    ((187.0, 30.0), ['133 % net', '41 %'])
     """
     frame = pandas_frame(contributors, "contributors")
     require_columns(frame, ["label", "performance", "mix"], "contributors")
@@ -203,14 +237,34 @@ def root_cause_bars(contributors, *, title="What made the miss") -> go.Figure:
                 hovertemplate="%{y}: %{x:.0f} % of the miss<extra>" + name + "</extra>",
             )
         )
+    for label, performance, mix in zip(
+        labels, shares["performance"][::-1], shares["mix"][::-1], strict=True
+    ):
+        figure.add_annotation(_share_note(label, performance, mix))
     figure.update_layout(
         barmode="relative",
         height=140 + 30 * max(len(labels), 1),
         xaxis={"title": "share of the miss (%)", "ticksuffix": " %"},
         yaxis={"title": None, "automargin": True},
-        margin={"l": 10, "r": 10},
+        margin={"l": 10, "r": 70},  # room for the last bar's share
     )
     return figure
+
+
+def _share_note(label: str, performance: float, mix: float) -> dict:
+    """The share of the miss written at the right end of a bar: ``"41 %"``, or ``"133 % net"``
+    when a negative part makes the bar run past it."""
+    net = performance + mix
+    offset = performance < 0 or mix < 0
+    return {
+        "x": max(performance, 0) + max(mix, 0),
+        "y": label,
+        "text": f"{net:.0f} % net" if offset else f"{net:.0f} %",
+        "showarrow": False,
+        "xanchor": "left",
+        "xshift": 4,
+        "font": {"size": 12},
+    }
 
 
 def _check_statuses(frame: pd.DataFrame) -> None:
