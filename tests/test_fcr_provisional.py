@@ -319,7 +319,7 @@ def test_the_governance_dashboard_notes_the_held_back_fcr(contacts, tmp_path):
     assert "FCR of the last 3 days is provisional until 10 Aug 2026" in app.summary.value
     # only Monday's FCR is a breach; Wednesday's 50 % and the 0 % of Thursday and Friday wait
     labels = [label for label, _ in app.breach.options]
-    assert labels == ["03 Aug · center · FCR 50.0 %"]
+    assert labels == ["03 Aug · Whole center · FCR 50.0 %"]
 
 
 @pytest.mark.skipif(

@@ -64,7 +64,12 @@ from kpikit.apps import STATIC_ENV_VARIABLE
 from kpikit.apps._chart import Chart
 from kpikit.apps._download import Downloads, figure_sheet
 from kpikit.apps._static import LIVE_ONLY_CLASS, static_html
-from kpikit.apps._upload import UploadStep, channel_variants_note
+from kpikit.apps._upload import (
+    UPLOAD_CLASS,
+    UploadStep,
+    channel_variants_note,
+    upload_label_style,
+)
 from kpikit.apps.params import Param, documented, parameters_cell, query_params, signature_with
 from kpikit.catalog import CHANNELS, SECTORS
 from kpikit.display import format_value
@@ -256,6 +261,7 @@ class BaseApp:
             + size_text(max_upload_bytes),
             layout=widgets.Layout(width="auto", display=None if upload else "none"),
         )
+        self.upload.add_class(UPLOAD_CLASS)  # labelled without ipywidgets' file count
         self.upload.observe(self._on_upload, names="value")
         self.message = widgets.HTML(layout=widgets.Layout(margin="0"))
         self.message.add_class("kpikit-message")
@@ -416,6 +422,7 @@ class BaseApp:
         """Lay out the app: title, sidebar (controls, upload, message), main area, status line."""
         header = widgets.HTML(
             _APP_STYLE
+            + upload_label_style(self.upload.description)
             + f"<h2 style='margin: 0'>{html.escape(self.title)}</h2>"
             + (
                 f"<p style='margin: 2px 0 0'>{html.escape(self.description)}</p>"

@@ -25,7 +25,6 @@ from kpikit.apps._governance_html import (
     summary_html,
 )
 from kpikit.apps._levels import data_span
-from kpikit.apps._upload import UPLOAD_CLASS, upload_label_style
 from kpikit.apps.params import Param
 from kpikit.display import DECIMALS, RAG_LABELS, RAG_TINTS, column_label
 from kpikit.governance import (
@@ -209,9 +208,8 @@ class GovernanceApp(BaseApp):
         self._build_form()
         self.history = widgets.HTML()
         controls = [self.level, self.kpi_set, self.severity, self.days, self.breach]
-        self.upload.add_class(UPLOAD_CLASS)
         main = [
-            widgets.HTML(_PHONE_STYLE + upload_label_style(self.upload.description)),
+            widgets.HTML(_PHONE_STYLE),
             self.summary,
             self.chart,
             self.detail,
