@@ -422,7 +422,6 @@ class BaseApp:
         """Lay out the app: title, sidebar (controls, upload, message), main area, status line."""
         header = widgets.HTML(
             _APP_STYLE
-            + upload_label_style(self.upload.description)
             + f"<h2 style='margin: 0'>{html.escape(self.title)}</h2>"
             + (
                 f"<p style='margin: 2px 0 0'>{html.escape(self.description)}</p>"
@@ -430,8 +429,9 @@ class BaseApp:
                 else ""
             )
         )
-        upload_help = widgets.HTML(
-            f"<small>Your own contact log: CSV (optionally gzipped) or Parquet, up to "
+        upload_help = widgets.HTML(  # live only, with the upload button's label
+            upload_label_style(self.upload.description)
+            + "<small>Your own contact log: CSV (optionally gzipped) or Parquet, up to "
             f"{size_text(self.max_upload_bytes)}.</small>",
             layout=widgets.Layout(display=self.upload.layout.display),
         )
