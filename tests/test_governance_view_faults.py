@@ -10,6 +10,7 @@ import ipywidgets as widgets
 import pandas as pd
 import pytest
 from fixtures import hand_contacts
+from test_apps_governance import upload
 
 from kpikit.apps import GovernanceApp
 
@@ -23,19 +24,6 @@ DAY_MS = 24 * 3600 * 1000
 # Usually (the whole log) phone has 7 of the 10 contacts: performance 0.7 * 80 = 56 points
 # (187 %), mix (0.5 - 0.7) * 80 = -16 points (-53 %); 187 - 53 = 133.
 SL_BREACH = "service_level/day/2026-03-05T00:00"
-
-
-def upload(app, name: str, content: bytes) -> None:
-    """Choose a file with the app's upload button, as the browser does."""
-    app.upload.value = (
-        {
-            "name": name,
-            "type": "text/csv",
-            "size": len(content),
-            "content": memoryview(content),
-            "last_modified": dt.datetime(2026, 6, 15),
-        },
-    )
 
 
 @pytest.fixture

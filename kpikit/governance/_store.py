@@ -144,7 +144,8 @@ def normalised(url: str) -> str:
     return url
 
 
-_PASSWORD_PARAMETER = re.compile(r"([?&][^=&#]*password[^=&#]*=)[^&#]*", re.IGNORECASE)
+_PASSWORD_PARAMETER = re.compile(r"([?&][^=&#]*password[^=&#]*=)([^&#]*)", re.IGNORECASE)
+"""A ``password`` query parameter of a URL: its name and ``=``, then its value."""
 
 
 def masked(url) -> str:
@@ -190,8 +191,7 @@ def scrubbed(text: str, url) -> str:
     parsed = _parsed(url)
     if parsed is not None and parsed.password:
         secrets.add(str(parsed.password))
-    for value in re.findall(r"[?&][^=&#]*password[^=&#]*=([^&#]*)", url, re.IGNORECASE):
-        secrets.add(value)
+    secrets.update(value for _, value in _PASSWORD_PARAMETER.findall(url))
     authority = url.partition("://")[2] or url.partition("//")[2] or url
     if (parsed is None or "@" in (parsed.host or "")) and "@" in authority:
         # the user part is not clear (see masked): each piece of it may be a secret
