@@ -85,6 +85,7 @@ from kpikit.schema import Dataset
 __all__ = [
     "CHANNEL_LABELS",
     "DEFAULT_MAX_UPLOAD_BYTES",
+    "HIDDEN_LABEL_CLASS",
     "LIVE_ONLY_CLASS",
     "SECTOR_LABELS",
     "UPLOAD_ACCEPT",
@@ -115,13 +116,20 @@ NARROW_PX = 800
 """Below this width (of the app, not of the window: a narrow JupyterLab panel counts too) the
 controls stack above the content and charts take the full width."""
 
+HIDDEN_LABEL_CLASS = "kpikit-hidden-label"
+"""CSS class of an input whose visible name is text beside it (an HTML span, a heading): its
+``description`` label stays in the accessibility tree, named after that text, but takes no
+space on screen (a screen reader said only "spin button, 21000" without it)."""
+
 # Scoped to the apps, shipped inside the app (so Voila, JupyterLab and static reports get it):
 # - widget HTML otherwise inherits the 28 px line height of form controls;
 # - the app is a size container: below NARROW_PX of its own width the sidebar goes on top
 #   (!important beats the inline styles ipywidgets writes from a Layout);
 # - tables scroll sideways inside .kpikit-scroll instead of wrapping one word a line; an HTML
 #   widget's content may shrink below its table's width (a flex item's min-width is its
-#   content's otherwise), or on a phone the whole content column scrolled sideways instead.
+#   content's otherwise), or on a phone the whole content column scrolled sideways instead;
+# - HIDDEN_LABEL_CLASS hides ipywidgets' description label visually but not from screen readers
+#   (clipped to 1 px; not display: none, which ipywidgets sets itself and which hides it from both).
 _APP_STYLE = f"""<style>
 .kpikit-app {{ container-type: inline-size; }}
 .kpikit-app .widget-html-content {{ line-height: 1.45; }}
@@ -133,6 +141,9 @@ _APP_STYLE = f"""<style>
 .kpikit-main .widget-html-content {{ min-width: 0; }}
 .kpikit-table th, .kpikit-table td {{ min-width: 4.5em; vertical-align: top; }}
 .kpikit-table .kpikit-wide {{ min-width: 16em; }}
+.{HIDDEN_LABEL_CLASS} > .widget-label {{ position: absolute !important; width: 1px !important;
+  height: 1px !important; margin: -1px !important; padding: 0 !important; border: 0 !important;
+  overflow: hidden !important; clip: rect(0 0 0 0) !important; white-space: nowrap !important; }}
 @container (max-width: {NARROW_PX}px) {{
   .kpikit-columns {{ flex-direction: column !important; }}
   .kpikit-sidebar {{ flex: 0 0 auto !important; width: auto !important;

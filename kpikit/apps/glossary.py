@@ -8,6 +8,8 @@ import pandas as pd
 
 import kpikit.plots
 from kpikit.apps._base import (
+    HIDDEN_LABEL_CLASS,
+    LIVE_ONLY_CLASS,
     BaseApp,
     alert_html,
     channel_options,
@@ -223,13 +225,21 @@ class GlossaryApp(BaseApp):
         self.calculator_inputs = {}
         rows = []
         for item in definition.calculator:
-            field = widgets.FloatText(value=item.default, layout=widgets.Layout(width=_INPUT_WIDTH))
+            # Named after the text beside it for screen readers (the label takes no space);
+            # a static report shows the box's "label: value" line instead of that text.
+            field = widgets.FloatText(
+                value=item.default,
+                description=item.label,
+                layout=widgets.Layout(width=_INPUT_WIDTH),
+            )
+            field.add_class(HIDDEN_LABEL_CLASS)
             field.observe(self._on_change, names="value")
             self.calculator_inputs[item.name] = field
             label = widgets.HTML(
                 f"<span title='{html.escape(item.name)}'>{html.escape(item.label)}</span>",
                 layout=widgets.Layout(flex="1 1 auto"),
             )
+            label.add_class(LIVE_ONLY_CLASS)
             rows.append(widgets.HBox([label, field]))
         self.calculator.children = rows
 

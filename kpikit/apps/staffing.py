@@ -16,6 +16,7 @@ from kpikit import plots, queueing, whatif
 from kpikit.apps import STATIC_ENV_VARIABLE
 from kpikit.apps import staffing_plan as planning
 from kpikit.apps._base import (
+    HIDDEN_LABEL_CLASS,
     LIVE_ONLY_CLASS,
     BaseApp,
     alert_html,
@@ -183,14 +184,16 @@ class StaffingApp(BaseApp):
         self._threshold_from_options = "threshold_s" not in options
         self._planner = None
         self.plan = None
-        self.view = widgets.ToggleButtons(
+        self.view = widgets.ToggleButtons(  # the group named "View" for screen readers only
             options=self._parameter("view").options,
             value=self.values["view"],
+            description=self._parameter("view").label,
             tooltips=["Agents required vs staffed", "What the forecast got right", "One interval"],
             style={"button_width": "auto"},
             layout=widgets.Layout(width="auto", margin="0 0 6px 0"),
         )
         self.view.add_class("kpikit-views")
+        self.view.add_class(HIDDEN_LABEL_CLASS)
         self.day = self.control("day")
         self.roster_agents = self._roster_control()
         self.chart = self.control("chart")

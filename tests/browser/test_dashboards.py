@@ -190,7 +190,33 @@ def test_dashboard_renders_reacts_and_stays_local_at_desktop_and_phone_sizes(nam
     assert page.evaluate("document.querySelector('.kpikit-app').scrollWidth") <= PHONE["width"]
     assert_content_fits(page)
     assert_text_whole(page, name)
+    assert_inputs_named(page, name)
     assert_clean(watched)
+
+
+# Each input on show: its accessible name (its <label>s' text or aria-label) and how wide the
+# label is where it stays only in the accessibility tree (HIDDEN_LABEL_CLASS).
+INPUT_NAMES_JS = """inputs => inputs
+    .filter(input => input.getClientRects().length > 0)
+    .map(input => ({
+        type: input.type, value: input.value,
+        name: ((input.getAttribute('aria-label') || '') + ' ' + [...(input.labels || [])]
+            .map(label => label.textContent).join(' ')).trim(),
+        hidden: [...(input.labels || [])]
+            .filter(label => label.parentElement.classList.contains('kpikit-hidden-label'))
+            .map(label => label.getBoundingClientRect().width),
+    }))"""
+
+
+def assert_inputs_named(page, name: str):
+    """Every input has an accessible name: the glossary calculator's number boxes had none (their
+    text was a separate span; a screen reader said "spin button, 21000"); a name the page shows
+    beside the box takes no room again (its label clipped to 1 px)."""
+    inputs = page.locator(".kpikit-app input").evaluate_all(INPUT_NAMES_JS)
+    if name == "kpi_glossary":  # the calculator's boxes (cost per contact's: cost, contacts)
+        assert sum(field["hidden"] != [] for field in inputs) >= 2, inputs
+    assert [field for field in inputs if not field["name"]] == [], "inputs without a name"
+    assert all(width <= 1 for field in inputs for width in field["hidden"]), inputs
 
 
 def assert_text_whole(page, name: str) -> None:
