@@ -235,7 +235,9 @@ def _run_eager(frame, checks, duplicate, keys):
     )
     for check, name in zip(checks, names, strict=True):
         hits = flags.filter(nw.col(name))
-        examples = _examples(hits, () if check.by_position else keys, position)
+        # Each repeated key is quoted once, as the lazy engines quote their repeated groups.
+        shown = hits.unique(keys, keep="first", maintain_order=True) if check is duplicate else hits
+        examples = _examples(shown, () if check.by_position else keys, position)
         found.append((check, len(hits), examples))
         rows.update(hits[position].to_list())
     return found, rows
@@ -260,5 +262,6 @@ def _run_lazy(frame, checks, duplicate, keys):
     if duplicate is not None:
         groups = _repeated_key_groups(frame, keys)
         repeated = int(sum(groups["__kpikit_rows"].to_list())) - len(groups)
-        found.append((duplicate, repeated, _examples(groups, keys, "")))
+        # No row order to quote the first repeats by: the smallest repeated keys, each once.
+        found.append((duplicate, repeated, _examples(groups.sort(*keys), keys, "")))
     return found

@@ -428,6 +428,18 @@ def test_polars_text_ids_repeated_or_missing(lazy):
     assert "contacts.contact_id: 1 row repeating the contact_id of an earlier row" in message
 
 
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_repeated_id_is_quoted_once_on_every_engine(engine):
+    # Ids 1, 1, 1, 5, 5 and 4: the second and third 1 and the second 5 repeat an earlier row,
+    # 3 rows; the ids quoted are the two repeated ones, each once (pandas and polars quoted
+    # "1, 1, 5", one per row, where DuckDB and Spark quote each repeated id once).
+    frame = four_contacts().iloc[[0, 0, 0, 1, 1, 2]].assign(contact_id=[1, 1, 1, 5, 5, 4])
+    with pytest.raises(kk.SchemaError) as raised:
+        kk.compute(on_engine(frame.reset_index(drop=True), engine), kpis="asa")
+    repeated = "contacts.contact_id: 3 rows repeating the contact_id of an earlier row"
+    assert f"{repeated} (first ids: 1, 5)" in str(raised.value)
+
+
 @pytest.mark.parametrize("engine", ["polars", "duckdb"])
 def test_nan_in_an_optional_column_is_an_error_where_it_is_not_missing(engine):
     # polars and DuckDB keep NaN apart from null: a NaN talk time would make AHT NaN.

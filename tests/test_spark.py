@@ -156,6 +156,18 @@ def test_spark_ids_fail_when_one_is_missing_or_their_hashes_repeat(
     assert _folded_checks._spark_ids_fail(nw.from_native(frame), "contact_id") is fail
 
 
+def test_a_repeated_id_is_quoted_once_on_spark(spark):
+    # As on the other engines (tests/test_compute_checks.py): ids 1, 1, 1, 5, 5, 4 hold 3
+    # rows repeating an earlier one, and the ids quoted are 1 and 5, each once.
+    from test_compute_checks import four_contacts
+
+    frame = four_contacts().iloc[[0, 0, 0, 1, 1, 2]].assign(contact_id=[1, 1, 1, 5, 5, 4])
+    with pytest.raises(kk.SchemaError) as raised:
+        kk.compute(spark.createDataFrame(frame.reset_index(drop=True)), kpis="asa")
+    repeated = "contacts.contact_id: 3 rows repeating the contact_id of an earlier row"
+    assert f"{repeated} (first ids: 1, 5)" in str(raised.value)
+
+
 def test_a_mapping_leaving_out_email_is_said_on_spark(spark):
     from fixtures import threshold_warnings
     from test_threshold_channels import CONTACTS
