@@ -314,5 +314,6 @@ def test_daily_periods_are_the_zones_calendar_days():
     )
     expected = pd.DatetimeIndex(["2024-03-31", "2024-04-01"]).tz_localize("Europe/Paris")
     assert list(table["period"]) == list(expected)
-    # by hand: the Paris days a week earlier (24 hours each) hold 6 * (0 + 1 + 2 + 3) contacts
-    assert list(table["forecast"]) == [36.0, 36.0]
+    # by hand: the Paris days a week earlier (24 hours each) hold 6 * (0 + 1 + 2 + 3) contacts,
+    # 36 per 24 hours; 31 March lasts 23 hours: 36 * 23 / 24 = 34.5
+    assert list(table["forecast"]) == [34.5, 36.0]

@@ -9,7 +9,7 @@ import pandas as pd
 from kpikit._validators import check_choice
 from kpikit.forecast._backtest import LEADS, choose, rolling_origins, score_origin, summarise
 from kpikit.forecast._minutes import LAST
-from kpikit.forecast._models import MODELS, check_level, fit_predict
+from kpikit.forecast._models import MODELS, check_level, fit_predict, needed_observations
 from kpikit.forecast._series import (
     SERIES_ID,
     Clock,
@@ -177,10 +177,44 @@ def _backtest_target(frame, keys_frame, *, freq, history, level, names, special,
     if not scored:
         raise ValueError(
             f"The data is too short for a backtest: it needs at least 16 days before 'until' "
-            f"(found {(end - start).days} days). Give a model (model='mstl') to skip it"
+            f"(found {_span_text(end - start)}). Give a model "
+            f"(model={_fitting_model(min(end - start, history), freq, names)!r}) to skip it"
         )
     errors = pd.concat(scored, ignore_index=True).merge(keys_frame, on=SERIES_ID)
     return summarise(errors, [SERIES_ID, *keys_frame.columns.drop(SERIES_ID)])
+
+
+def _span_text(span):
+    """A stretch of data in words: hours under two days, else days with a decimal (a floor of
+    whole days said "0 days" for 23 hours).
+
+    >>> _span_text(pd.Timedelta("22.5h")), _span_text(pd.Timedelta("4D 21h"))
+    ('22.5 hours', '4.9 days')
+    """
+    if span < pd.Timedelta("2D"):
+        return f"{span / pd.Timedelta('1h'):g} hours"
+    return f"{span / pd.Timedelta('1D'):.1f} days"
+
+
+def _fitting_model(window, freq, names):
+    """The model to advise when the backtest cannot run: the first of MSTL, seasonal naive and
+    the historic average whose minimum (:func:`~kpikit.forecast._models.needed_observations`)
+    the training ``window`` holds, preferring those among ``names``.
+
+    >>> _fitting_model(pd.Timedelta("22.5h"), "30min", MODELS)
+    'historic_average'
+    >>> _fitting_model(pd.Timedelta("45.5h"), "30min", MODELS)
+    'seasonal_naive'
+    >>> _fitting_model(pd.Timedelta("4D"), "30min", MODELS)
+    'mstl'
+    """
+    observations = window // step(freq)
+    needed = needed_observations(freq)
+    order = ("mstl", "seasonal_naive", "historic_average")
+    for name in sorted(order, key=lambda name: name not in names):
+        if observations >= needed[name]:
+            return name
+    return "historic_average"
 
 
 def _check_targets(targets):
@@ -317,7 +351,11 @@ def forecast(
     models read the zone's wall clock, where demand keeps its times of day across the change
     (a peak at 10:00 stays at 10:00); a wall interval the clocks repeat counts half its
     contacts (per hour of real time) and one they skip the mean of its neighbours, and the
-    forecast of a repeated interval is given to both of its instants.
+    forecast of a repeated interval is given to both of its instants. Likewise a calendar
+    day's contacts are read per 24 hours of real time (a 25-hour day's count times 24/25)
+    and each forecast day gets that volume times its hours over 24; its ``interval_s`` is its
+    real length (82,800 or 90,000 s when the clocks change, else 86,400), so that
+    :func:`kpikit.queueing.agents_required` spreads its volume over the hours it has.
 
     Days without any contact count as days of zero volume; more than
     :data:`~kpikit.forecast._series.MAX_HISTORY_GAP` of them in a row in the history read give
@@ -433,6 +471,8 @@ def _intervals(predictions, keys_frame, keys, freq, clock, until, span):
     forecasts 02:15, 02:30 and 02:45+02:00, then 02:00+01:00.
     Instants past the span are left out too: 3 hours from 00:00+02:00 on that day are 00:00,
     01:00 and 02:00+02:00, not 02:00+01:00 as well.
+    A calendar day's ``interval_s`` is its real length (:meth:`Clock.day_seconds`) and its
+    volume (and bounds), forecast per 24 hours, is scaled to it; AHT is not.
     """
     names = {
         "volume": ("volume", "volume_low", "volume_high"),
@@ -444,11 +484,20 @@ def _intervals(predictions, keys_frame, keys, freq, clock, until, span):
         part = predicted[[SERIES_ID, "ds", "forecast", "low", "high"]].rename(columns=columns)
         merged = part if merged is None else merged.merge(part, on=[SERIES_ID, "ds"])
     merged = merged.merge(keys_frame, on=SERIES_ID).rename(columns={"ds": "period"})
+    naive = merged["period"].to_numpy()
     merged = clock.aware(merged, "period")
     if not clock.daily:  # a calendar day of the zone may last 25 hours: one row a day
         merged = merged[merged["period"] + step(freq) > until]
         merged = merged[merged["period"] < merged["period"].min() + span]
-    merged["interval_s"] = step(freq).total_seconds()
+    if clock.daily:
+        # a calendar day lasts 23 or 25 hours when the clocks change: the models forecast
+        # per 24 hours (Clock.exposure), the day gets that volume times its hours over 24
+        merged["interval_s"] = clock.day_seconds(naive)
+        share = merged["interval_s"].to_numpy() / step(freq).total_seconds()
+        for column in set(names["volume"]) & set(merged.columns):
+            merged[column] = merged[column].to_numpy() * share
+    else:
+        merged["interval_s"] = step(freq).total_seconds()
     values = [column for target in predictions for column in names[target]]
     merged = merged.sort_values([*keys, "period"]).reset_index(drop=True)
     return merged[[*keys, "period", "interval_s", *values]]

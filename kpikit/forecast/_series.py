@@ -271,10 +271,12 @@ class Clock:
     Demand follows the local clock (a center opens at 8:00 summer and winter), so the models
     see the daily pattern at the same wall times across a daylight-saving change. Days
     (``freq="day"``) are the zone's calendar days (23 or 25 hours when the clocks change, as in
-    :func:`kpikit.compute`). A shorter wall interval lasts no time on the day the clocks skip
-    it and twice its length on the day they repeat it: its counts are taken per interval of
-    real time (:meth:`exposure`), and the forecast leaves out the intervals that do not happen
-    and gives a repeated one's forecast to both of its instants (:meth:`aware`).
+    :func:`kpikit.compute`): their counts are taken per 24 hours of real time (:meth:`exposure`)
+    and the forecast of a day is that volume times its hours over 24 (:meth:`day_seconds`). A
+    shorter wall interval lasts no time on the day the clocks skip it and twice its length on
+    the day they repeat it: its counts are taken per interval of real time, and the forecast
+    leaves out the intervals that do not happen and gives a repeated one's forecast to both of
+    its instants (:meth:`aware`).
     """
 
     zone: object = None
@@ -340,9 +342,30 @@ class Clock:
         instants = pd.date_range(start, end, freq=grain)
         return min(wall, instants.tz_convert(self.zone).tz_localize(None).min())
 
+    def day_seconds(self, days):
+        """Seconds of real time in each of the zone's calendar days that start at the naive
+        midnights ``days``: 86,400, but 82,800 or 90,000 on the days an hour is skipped or
+        repeated. A day runs from its first instant (the first of a repeated midnight, or the
+        time a skipped one moves forward to, as in :meth:`aware`) to the next day's.
+
+        >>> paris = Clock("Europe/Paris", daily=True)
+        >>> paris.day_seconds(pd.to_datetime(["2026-03-29", "2026-03-30", "2026-10-25"]))
+        array([82800., 86400., 90000.])
+        """
+        days = pd.DatetimeIndex(days)
+        if self.zone is None:
+            return np.full(len(days), pd.Timedelta("1D").total_seconds())
+        first = np.ones(len(days), dtype=bool)
+        start, end = (
+            moments.tz_localize(self.zone, ambiguous=first, nonexistent="shift_forward")
+            for moments in (days, days + pd.Timedelta("1D"))
+        )
+        return np.asarray((end - start).total_seconds(), dtype=float)
+
     def exposure(self, start, slots, length):
         """Intervals of real time in each of ``slots`` wall intervals of ``length`` from the
-        naive ``start``: 1, but 0 where the clocks skip one and 2 where they repeat it.
+        naive ``start``: 1, but 0 where the clocks skip one and 2 where they repeat it; for
+        calendar days (``daily``), their hours over 24 (:meth:`day_seconds`).
 
         Counted on a grid of quarter hours of real time (every zone's offset changes by whole
         quarter hours), so a zone moving its clocks by 30 minutes is counted right too.
@@ -352,9 +375,15 @@ class Clock:
         [1.0, 2.0, 1.0]
         >>> paris.exposure(pd.Timestamp("2024-03-31 01:00"), 3, hour).tolist()  # 02:00 skipped
         [1.0, 0.0, 1.0]
+        >>> days = Clock("Europe/Paris", daily=True)  # days of 24, 25 and 24 hours
+        >>> days.exposure(pd.Timestamp("2024-10-26"), 3, pd.Timedelta("1D")).round(4).tolist()
+        [1.0, 1.0417, 1.0]
         """
-        if self.zone is None or self.daily:
+        if self.zone is None:
             return np.ones(slots)
+        if self.daily:
+            days = pd.date_range(start, periods=slots, freq=length)
+            return self.day_seconds(days) / length.total_seconds()
         grain = pd.Timedelta("15min")
         first = start.tz_localize(self.zone, ambiguous=True, nonexistent="shift_backward")
         last = (start + slots * length).tz_localize(
@@ -408,7 +437,8 @@ def interval_series(contacts, *, freq, by, until, reach=None, closed=(), clock=C
     arrival years back would otherwise make every series years of empty intervals long.
     ``closed``: days known to have no contacts (the special days), which no gap warning names.
     ``contacts["arrived_at"]`` and ``until`` are on the naive ``clock``; on a zone's wall
-    clock the counts are per interval of real time (:func:`per_real_interval`).
+    clock the counts are per interval of real time (:func:`per_real_interval`; a calendar
+    day's per 24 hours, :meth:`Clock.exposure`).
 
     Returns
     -------
