@@ -477,9 +477,16 @@ def scenario_from_forecast(
     if interval_s is not None:
         lengths = pd.unique(pd.Series(interval_s).to_numpy().ravel())
         if lengths.size > 1:  # a scenario has one interval length; the first would hide it
+            days = (
+                ": days of 23 or 25 hours where the clocks change, which an hourly forecast "
+                "(freq='hour') plans"
+                if (lengths >= 82_800).all()
+                else ""
+            )
             raise ValueError(
                 "Value of 'forecast' holds intervals of several lengths (interval_s "
-                f"{sorted(lengths.tolist())}); a scenario takes one: give intervals of one length"
+                f"{sorted(lengths.tolist())}{days}); a scenario takes one: give intervals of "
+                "one length"
             )
         interval_s = float(lengths[0])
     series = [column for column in keys.columns if column != "period"]
@@ -549,7 +556,9 @@ def _interval_length(periods, interval_s):
     ``interval_s``) half hours: twice the traffic per agent, 21 agents staffed instead of 12.
     Zone-aware starts are subtracted in real elapsed time, so a 23- or 25-hour DST day of
     hourly periods still steps 1 h (its wall clock jumps 2 h or stands still). A given length
-    may also match the wall-clock step: a day's period is 86,400 s on a 23-hour day too.
+    may also match the wall-clock step: days given as 86,400 s step 23 or 25 hours across a
+    clock change (a daily forecast gives those days their real length, which one scenario
+    cannot hold).
 
     >>> hours = pd.Series(pd.date_range("2026-03-02 09:00", periods=3, freq="h"))
     >>> _interval_length(hours, None)

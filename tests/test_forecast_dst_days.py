@@ -142,3 +142,12 @@ def test_too_short_for_a_backtest_says_the_hours_and_a_model_that_fits(hours, fo
     assert f"(model='{advised}')" in message
     table = forecast.volume(log, freq="30min", model=advised)  # the advice works
     assert len(table) == 48 and np.isfinite(table["forecast"]).all()
+
+
+def test_a_scenario_of_days_across_a_clock_change_is_refused_with_the_way_out(spring):
+    # 29 March lasts 82,800 s and 30 March 86,400 s: one scenario holds one interval length,
+    # so the error says why the lengths differ and that an hourly forecast plans that day.
+    from kpikit import scenarios
+
+    with pytest.raises(ValueError, match=r"\[82800.0, 86400.0\]: days of 23 or 25 hours.*'hour'"):
+        scenarios.scenario_from_forecast(daily(spring, "2026-03-29", "2D"))
