@@ -4,14 +4,22 @@
 (``add_arguments(parser)`` and ``run(args)``), which import Voila and papermill only when run;
 a module's ``check_arguments(args)``, when it has one, is run first, and its ValueError or
 TypeError is reported as a usage error (exit code 2).
-An error is one line on standard error and exit code 2; Ctrl-C is one line and exit code 130
-(``replay`` stops between drops and says how many it wrote).
+An error goes to standard error as one line ``kpikit COMMAND: error: ...`` with exit code 2;
+a file that does not pass the data checks (:class:`kpikit.SchemaError`) gets that line and then its
+list of problems, one per line. The messages name the command-line flags (``--output``, not the
+Python parameter ``path``). Ctrl-C is one line and exit code 130 (``replay`` stops between drops
+and says how many it wrote). When the reader of standard output goes away (``kpikit compute ... |
+head -1``), the command stops without a word, with exit code 141 (128 + SIGPIPE), as a shell
+reports a Unix tool ended by that signal.
 ``compute`` takes every engine option of :class:`kpikit.Options` under the same name and unit
 (``--sl-threshold-s``, ``--fcr-method``, ``--csat-scale``, ...), with the same defaults.
 """
 
 import argparse
+import contextlib
 import dataclasses
+import os
+import re
 import sys
 import time
 from importlib import import_module
@@ -30,6 +38,9 @@ from kpikit.options import DEFAULT_VALUES, Options
 OUTPUT_SUFFIXES = (".csv", ".csv.gz", ".parquet", ".xlsx")
 INTERRUPTED = 130
 """Exit code after Ctrl-C: 128 + SIGINT, as shells report it."""
+BROKEN_PIPE = 141
+"""Exit code when standard output's reader has gone (``| head``): 128 + SIGPIPE, as shells
+report a command ended by that signal."""
 
 
 def main(argv=None):
@@ -42,7 +53,15 @@ def main(argv=None):
         except (ValueError, TypeError) as error:
             args.usage_error(str(error))  # exits with code 2
     try:
-        return args.run(args) or 0
+        code = args.run(args) or 0
+        sys.stdout.flush()  # a reader gone shows here, not at the interpreter's exit
+        return code
+    except BrokenPipeError:
+        # Python's recipe (docs of the signal module): further writes to the closed pipe, such
+        # as the flush at exit, go to os.devnull, so that nothing is printed about it.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return BROKEN_PIPE
     # SchemaError is a ValueError; an ImportError names the optional dependency to install
     except (ValueError, TypeError, OSError, ImportError) as error:
         print(f"kpikit {args.command}: error: {error}", file=sys.stderr)
@@ -138,7 +157,8 @@ def _compute(args):
             raise ValueError(
                 f"--output must end in one of {OUTPUT_SUFFIXES}; received: {args.output}"
             )
-        safe_export_path(args.output, OUTPUT_SUFFIXES)
+        with _flags_named(path="--output"):
+            safe_export_path(args.output, OUTPUT_SUFFIXES)
         _refuse_overwriting_an_input(args)
     mapping = _read_mapping(args.mapping) if args.mapping else None
     # The options hold while the file is read too: its csat column is checked on --csat-scale.
@@ -146,29 +166,47 @@ def _compute(args):
         if _out_of_core(args):  # checked by compute, as DuckDB reads the files
             table = _compute_out_of_core(args, mapping)
         else:
-            contacts = read_noting(read_contacts, args, args.file[0], mapping=mapping)
+            with _flags_named(path="file"):
+                contacts = read_noting(read_contacts, args, args.file[0], mapping=mapping)
             table = compute(contacts, kpis=args.kpis, by=args.by, freq=args.freq, validate=False)
             table = to_pandas(table)
     if args.output is None:
         print(table.to_string(index=False))
         return 0
     suffix = suffix_of(args.output.name)
-    if suffix == ".parquet":
-        write_parquet(table, args.output)
-    elif suffix == ".xlsx":
-        write_workbook([kpi_sheet(table)], args.output)
-    else:
-        to_csv(table, args.output)
+    with _flags_named(path="--output"):
+        if suffix == ".parquet":
+            write_parquet(table, args.output)
+        elif suffix == ".xlsx":
+            write_workbook([kpi_sheet(table)], args.output)
+        else:
+            to_csv(table, args.output)
     print(f"wrote {len(table)} rows to {args.output}")
     return 0
 
 
 def _refuse_overwriting_an_input(args) -> None:
-    """``--output`` must not be a file being read: the KPIs would replace the contact log."""
-    inputs = [*args.file, *([args.mapping] if args.mapping else [])]
-    if args.output.exists() and any(
-        path.is_file() and path.samefile(args.output) for path in inputs
-    ):
+    """``--output`` must not be a file being read: the KPIs would replace the contact log.
+
+    The files read are those named, and those a folder or a glob (quoted, so not expanded by
+    the shell) gives DuckDB; they are compared as files (``samefile``: through symbolic links,
+    ``./`` and hard links). A folder or glob that gives no parquet file is left to the reading,
+    which says so before anything is written.
+    """
+    if not args.output.exists():
+        return
+    from kpikit.metrics._sources import parquet_files
+
+    inputs = [*([args.mapping] if args.mapping else [])]
+    for path in args.file:
+        if path.is_file():
+            inputs.append(path)
+            continue
+        try:
+            inputs += map(Path, parquet_files(path))
+        except (OSError, ValueError):
+            continue
+    if any(path.is_file() and path.samefile(args.output) for path in inputs):
         raise ValueError(
             f"--output {args.output} is a file the command reads; write the KPIs to another file"
         )
@@ -205,7 +243,8 @@ def _compute_out_of_core(args, mapping):
     from kpikit.metrics import scan_parquet
 
     refuse_reading_flags(args, "one CSV file, not to parquet files", keep=("tz",))
-    relation = scan_parquet(args.file, memory_limit=args.memory_limit, tz=args.tz)
+    with _flags_named(path="file", memory_limit="--memory-limit"):
+        relation = scan_parquet(args.file, memory_limit=args.memory_limit, tz=args.tz)
     import duckdb  # there when scan_parquet is: it says how to install it
 
     # checked as for one file: a typo was silently left out, two sources made one name twice
@@ -219,6 +258,34 @@ def _compute_out_of_core(args, mapping):
             f"--memory-limit {cap} is too small: DuckDB ran out of memory computing the KPIs; "
             "give a larger one such as --memory-limit 4GB, or fewer files, KPIs or groups"
         ) from None
+
+
+@contextlib.contextmanager
+def _flags_named(**flags):
+    """Errors raised inside name the command-line flags, not the Python parameters they set.
+
+    ``flags`` maps a parameter to its flag; the parameter is replaced where a message quotes
+    it (``Value of 'path'``, ``'path'``) and, for a name with ``_`` (no English word), where it
+    stands alone (``memory_limit must be a size``). Other errors pass unchanged.
+
+    >>> with _flags_named(drop_every_s="--every"):
+    ...     raise ValueError("Value of 'drop_every_s' must be > 0 but received: -1.0")
+    Traceback (most recent call last):
+    ...
+    ValueError: --every must be > 0 but received: -1.0
+    """
+    try:
+        yield
+    except (ValueError, TypeError) as error:
+        text = named = str(error)
+        for parameter, flag in flags.items():
+            quoted = rf"(?:Value of )?'{re.escape(parameter)}'"
+            pattern = rf"{quoted}|\b{re.escape(parameter)}\b" if "_" in parameter else quoted
+            named = re.sub(pattern, flag, named)
+        if named == text:
+            raise
+        kind = TypeError if isinstance(error, TypeError) else ValueError  # as cli.main reports
+        raise kind(named) from None
 
 
 def _path(text: str) -> Path:
@@ -395,7 +462,8 @@ def _sample(args):
         if value < least:
             raise ValueError(f"{flag} must be at least {least}; received: {value}")
     dataset = generate(days=args.days, agents=args.agents, seed=args.seed)
-    write_sample(dataset, args.out)
+    with _flags_named(out_dir="--out"):
+        write_sample(dataset, args.out)
     print(f"wrote {len(dataset.contacts)} contacts to {args.out}")
     return 0
 
@@ -411,7 +479,8 @@ def _replay(args):
     else:
         from kpikit.io import read_contacts
 
-        data = read_noting(read_contacts, args, args.data)
+        with _flags_named(path="--data"):
+            data = read_noting(read_contacts, args, args.data)
     interrupted = []
 
     def sleep_until_ctrl_c(seconds):
@@ -423,15 +492,16 @@ def _replay(args):
             interrupted.append(True)
         return bool(interrupted)
 
-    drops = replay(
-        data,
-        args.folder,
-        day=args.day,
-        speed=args.speed,
-        drop_every_s=args.every,
-        start=args.start,
-        sleep=sleep_until_ctrl_c,
-    )
+    with _flags_named(drop_every_s="--every", speed="--speed", day="--day"):
+        drops = replay(
+            data,
+            args.folder,
+            day=args.day,
+            speed=args.speed,
+            drop_every_s=args.every,
+            start=args.start,
+            sleep=sleep_until_ctrl_c,
+        )
     print(f"wrote {drops} drops to {args.folder}")
     if interrupted:
         print("kpikit replay: stopped by Ctrl-C", file=sys.stderr)

@@ -38,8 +38,8 @@ What the server does, and why:
 """
 
 import argparse
+import errno
 import ipaddress
-import json
 import os
 import re
 import secrets
@@ -145,6 +145,7 @@ def run(args: argparse.Namespace) -> int:
     notebooks = Path(args.notebooks) if args.notebooks is not None else notebooks_dir()
     if not notebooks.is_dir():
         raise ValueError(f"Value of '--notebooks' is not a folder; received: {str(notebooks)!r}")
+    refuse_a_busy_port(args.ip, args.port)
     # Voila finds templates in the Jupyter data path; kpikit/templates is laid out as one.
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
         filter(None, [str(TEMPLATES_DIR), os.environ.get("JUPYTER_PATH")])
@@ -214,11 +215,61 @@ def voila_argv(notebooks: Path, args: argparse.Namespace) -> list[str]:
         # plotly's JupyterLab renderer loads its own 4.8 MB plotly.js on every page; kpikit's
         # charts do not use it (they load plotly.js once, see kpikit.apps._chart). Code cells
         # are stripped, so the code-highlighting styles are not needed either.
-        "VoilaConfiguration.extension_denylist": '["jupyterlab-plotly", "jupyterlab_pygments"]',
+        "VoilaConfiguration.extension_denylist": ["jupyterlab-plotly", "jupyterlab_pygments"],
         # Read by the kpikit template: the page starts loading plotly.js from there at once.
-        "VoilaConfiguration.resources": json.dumps({"kpikit_plotly_js": plotly_route()}),
+        "VoilaConfiguration.resources": {"kpikit_plotly_js": plotly_route()},
     }
-    return [str(notebooks), *(f"--{key}={value}" for key, value in options.items())]
+    return [str(notebooks), *_traitlets_argv(options)]
+
+
+def _traitlets_argv(options: dict) -> list[str]:
+    """``--Class.trait=value`` arguments; a list or dict as one argument per item (``item``,
+    ``key=value``), the form traitlets 5 reads without a DeprecationWarning (a JSON list or dict
+    printed two warnings at every start).
+
+    >>> _traitlets_argv({"A.n": 1, "A.names": ["x", "y"], "A.paths": {"js": "a.js?v=1"}})
+    ['--A.n=1', '--A.names=x', '--A.names=y', '--A.paths=js=a.js?v=1']
+    """
+    argv = []
+    for key, value in options.items():
+        if isinstance(value, dict):
+            argv += [f"--{key}={name}={item}" for name, item in value.items()]
+        elif isinstance(value, list):
+            argv += [f"--{key}={item}" for item in value]
+        else:
+            argv.append(f"--{key}={value}")
+    return argv
+
+
+def refuse_a_busy_port(ip: str, port: int) -> None:
+    """Raise an OSError naming the port when another program listens on it at ``ip``.
+
+    Checked before Voila starts, by binding a socket to each address ``ip`` stands for (both
+    ``127.0.0.1`` and ``::1`` for ``localhost``), as tornado will, and closing it at once: with
+    ``port_retries`` 0 Voila itself says "trying another port" in a log of several lines, then
+    fails with exit code 1. Other failures to bind (an address of another machine, a port below
+    1024) are left to Voila.
+    """
+    try:
+        addresses = socket.getaddrinfo(
+            ip, port, socket.AF_UNSPEC, socket.SOCK_STREAM, 0, socket.AI_PASSIVE
+        )
+    except (OSError, UnicodeError):
+        return
+    for family, kind, protocol, _, address in dict.fromkeys(addresses):
+        with socket.socket(family, kind, protocol) as probe:
+            if os.name != "nt":  # as tornado: a port left in TIME_WAIT is free to listen on
+                probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6 and hasattr(socket, "IPPROTO_IPV6"):
+                probe.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            try:
+                probe.bind(address)
+            except OSError as error:
+                if error.errno == errno.EADDRINUSE:
+                    raise OSError(
+                        f"port {port} on {ip} is already in use; stop the program listening on "
+                        "it or give another port with --port"
+                    ) from None
 
 
 MAX_SOCKET_PATH_BYTES = 103
