@@ -3,7 +3,8 @@
 - A path, a folder or a glob of parquet files (:func:`scan_parquet`) becomes a DuckDB relation
   read under a memory cap: DuckDB streams the files and spills to disk past the cap, so the log
   can be larger than memory. Its progress bar shows in a terminal and, with ipywidgets, in a
-  notebook, once a query has run for two seconds.
+  notebook, once a query has run for two seconds; never in a pipe or a file, where it would be
+  mixed with the results (:func:`shows_progress`).
 - On Spark the heavy work (the FCR windows and the sums per group) runs on the cluster; the sums,
   one row per group, are brought to the driver (:func:`sums_on_driver`) where the ratios and
   intervals are taken, and the tidy table goes back to Spark (:func:`like_input`). Spark's
@@ -13,8 +14,10 @@ Paths are untrusted input: they must exist and name ``.parquet`` files only.
 """
 
 import glob
+import importlib.util
 import os
 import re
+import sys
 import tempfile
 from pathlib import Path
 from typing import NamedTuple
@@ -388,7 +391,8 @@ def scan_parquet(
         ``None``: half the machine's physical memory.
     progress : bool, default=True
         Show DuckDB's progress bar for queries that run longer than two seconds (a text bar in
-        a terminal, a widget in a notebook).
+        a terminal, a widget in a notebook); not shown when standard output is a pipe or a file
+        (:func:`shows_progress`).
     tz : str, default=None
         The zone of the connection (an IANA name such as ``"Europe/Paris"``); ``None``: the
         zone of the time column (``arrived_at``, ``interval_start`` or ``period_start``, the
@@ -446,7 +450,8 @@ def scan_parquet(
     footers = check_parquet_files(files, tz=tz)
     refuse_keys_in_files(keys, footers.columns)
     files = footers.files
-    connection.execute(f"SET enable_progress_bar = {bool(progress)}")
+    # Set either way: DuckDB's own default shows the bar in an interactive session
+    connection.execute(f"SET enable_progress_bar = {progress and shows_progress()}")
     try:
         # Absolute paths, which kpikit._duckdb.parquet_scan_files takes: compute's checks then
         # read the ids with polars (kpikit.metrics._folded_checks)
@@ -466,6 +471,35 @@ def scan_parquet(
                 "pass tz, a zone name such as 'Europe/Paris', to cut periods in"
             ) from None
     return relation
+
+
+def shows_progress() -> bool:
+    """Whether DuckDB's progress bar would be seen: in a Jupyter kernel as a widget (given
+    ipywidgets, without which DuckDB shows none there), else as text on the process's standard
+    output, which DuckDB prints it to (no setting sends it elsewhere): only a terminal, never a
+    pipe or a file, where its frames would be mixed with the results.
+
+    >>> shows_progress()  # doctests run with standard output captured
+    False
+    """
+    if _in_jupyter():
+        return importlib.util.find_spec("ipywidgets") is not None
+    try:
+        return os.isatty(1)  # DuckDB writes to the file descriptor, whatever sys.stdout is
+    except OSError:
+        return False
+
+
+def _in_jupyter() -> bool:
+    """Whether this is a Jupyter kernel, as DuckDB tells it: IPython's shell configured by
+    ``IPKernelApp``."""
+    ipython = sys.modules.get("IPython")
+    shell = getattr(ipython, "get_ipython", lambda: None)()
+    config = getattr(shell, "config", None)
+    try:
+        return config is not None and "IPKernelApp" in config
+    except TypeError:
+        return False
 
 
 def is_spark(frame) -> bool:
