@@ -397,14 +397,19 @@ def scan_parquet(
         The zone of the connection (an IANA name such as ``"Europe/Paris"``); ``None``: the
         zone of the time column (``arrived_at``, ``interval_start`` or ``period_start``, the
         first the files hold with a zone) in the files where it holds values (refused when
-        they store it in different zones), else DuckDB's default.
+        they store it in different zones), else DuckDB's default. Times without a zone in
+        ``arrived_at``, ``interval_start`` and ``period_start`` are taken as local times of
+        ``tz``, as :func:`kpikit.io.read_contacts` takes them, and refused as there when one
+        falls in a clock change (skipped in spring or repeated in autumn): finding those reads
+        the column once (:func:`kpikit.io._local_times.placed_in_zone`).
 
     Returns
     -------
     duckdb.DuckDBPyRelation
-        Nothing is read until a query runs. :func:`kpikit.compute` on it runs the sums per
-        group at the call, where its checks are counted (one scan of the log), and returns a
-        relation over the tidy result, held in memory.
+        Nothing is read until a query runs (but naive times placed in ``tz``, above).
+        :func:`kpikit.compute` on it runs the sums per group at the call, where its checks are
+        counted (one scan of the log), and returns a relation over the tidy result, held in
+        memory.
 
     Raises
     ------
@@ -418,6 +423,8 @@ def scan_parquet(
         files is one DuckDB does not know (a fixed offset such as ``+01:00``: pass ``tz``), or
         a file's name holds glob characters DuckDB cannot be made to read as they are
         (:func:`kpikit._duckdb.literal_file`).
+    SchemaError
+        A time without a zone falls in a clock change of ``tz``.
 
     Examples
     --------
@@ -470,6 +477,10 @@ def scan_parquet(
                 f"{files[0]!r}: "
                 "pass tz, a zone name such as 'Europe/Paris', to cut periods in"
             ) from None
+    if tz is not None:  # after the zone is known to DuckDB, which places the times
+        from kpikit.io._local_times import placed_in_zone
+
+        relation = placed_in_zone(relation, tz)
     return relation
 
 
