@@ -239,17 +239,24 @@ def _compute_out_of_core(args, mapping):
 
     from kpikit import compute
     from kpikit._frames import to_pandas
+    from kpikit.io._advice import advice_for
+    from kpikit.io._local_times import placed_in_zone
     from kpikit.io._names import check_mapping
     from kpikit.metrics import scan_parquet
 
     refuse_reading_flags(args, "one CSV file, not to parquet files", keep=("tz",))
-    with _flags_named(path="file", memory_limit="--memory-limit"):
+    # advice as to a command-line user: "leave --tz unset", not "leave tz unset"
+    with _flags_named(path="file", memory_limit="--memory-limit"), advice_for("cli"):
         relation = scan_parquet(args.file, memory_limit=args.memory_limit, tz=args.tz)
-    import duckdb  # there when scan_parquet is: it says how to install it
+        import duckdb  # there when scan_parquet is: it says how to install it
 
-    # checked as for one file: a typo was silently left out, two sources made one name twice
-    check_mapping(mapping, relation.columns, "contacts", "the parquet files")
-    contacts = nw.from_native(relation).rename(mapping).to_native() if mapping else relation
+        # checked as for one file: a typo was silently left out, two sources made one name twice
+        check_mapping(mapping, relation.columns, "contacts", "the parquet files")
+        contacts = relation
+        if mapping:
+            contacts = nw.from_native(relation).rename(mapping).to_native()
+            if args.tz:  # a time column named by the mapping is local time of --tz too
+                contacts = placed_in_zone(contacts, args.tz)
     try:
         return to_pandas(compute(contacts, kpis=args.kpis, by=args.by, freq=args.freq))
     except duckdb.OutOfMemoryException:

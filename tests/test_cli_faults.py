@@ -200,3 +200,49 @@ def test_a_schema_error_is_a_first_line_then_its_problems_as_documented(tmp_path
     doc = " ".join(kpikit.cli.__doc__.split())
     assert "An error is one line" not in doc
     assert "then its list of problems, one per line" in doc
+
+
+def _paris_log(path, times, time_column="arrived_at"):
+    """Two answered contacts at the naive local ``times``, waits 4 and 6 s."""
+    pd.DataFrame(
+        {
+            "contact_id": ["c1", "c2"],
+            time_column: pd.to_datetime(times),
+            "answered": [True, True],
+            "wait_s": [4.0, 6.0],
+            "talk_s": [100.0, 200.0],
+        }
+    ).to_parquet(path)
+
+
+def test_a_folder_read_with_tz_gives_command_line_advice(tmp_path, capsys):
+    # 02:30 on 29 March does not happen in Paris: refused as for one file, and the advice
+    # names the flag (--tz), not the Python parameter (tz).
+    folder = tmp_path / "log"
+    folder.mkdir()
+    _paris_log(folder / "part.parquet", ["2026-03-29 01:30", "2026-03-29 02:30"])
+    assert main(["compute", str(folder), "--tz", "Europe/Paris", "--kpis", "asa"]) == 2
+    error = capsys.readouterr().err
+    assert "1 row in a clock change of Europe/Paris" in error
+    assert "leave --tz unset" in error
+
+
+def test_a_time_column_renamed_by_the_mapping_is_placed_in_the_zone_of_tz(tmp_path, capsys):
+    # CallStart renamed to arrived_at: 23:30 on 4 January in Paris is 22:30 UTC, the contact
+    # at 00:30 on 5 January is the next day. By day in Paris, one contact a day (ASA 4 s and
+    # 6 s), as the same file read in memory gives.
+    folder = tmp_path / "log"
+    folder.mkdir()
+    _paris_log(folder / "part.parquet", ["2026-01-04 23:30", "2026-01-05 00:30"], "CallStart")
+    mapping = tmp_path / "mapping.csv"
+    mapping.write_text("source_column,kpikit_column\nCallStart,arrived_at\n")
+    common = ["--mapping", str(mapping), "--tz", "Europe/Paris", "--kpis", "asa", "--freq", "day"]
+    outputs = []
+    for files in ([str(folder)], [str(folder / "part.parquet")]):
+        out = tmp_path / f"kpis{len(outputs)}.csv"
+        assert main(["compute", *files, *common, "-o", str(out)]) == 0, capsys.readouterr().err
+        outputs.append(pd.read_csv(out))
+    folder_table, file_table = outputs
+    assert folder_table["value"].tolist() == [4.0, 6.0]
+    assert folder_table["period"].tolist() == file_table["period"].tolist()
+    assert folder_table["period"].str.startswith(("2026-01-04", "2026-01-05")).all()

@@ -84,4 +84,4 @@ def test_cli_refuses_csv_flags_and_bad_caps_for_parquet_folders(parquet_folder, 
     assert main(["compute", str(folder), "--sep", ";"]) == 2
     assert "--sep: reading flags apply to one CSV file" in capsys.readouterr().err
     assert main(["compute", str(folder), "--memory-limit", "lots"]) == 2
-    assert "memory_limit must be a size" in capsys.readouterr().err
+    assert "--memory-limit must be a size" in capsys.readouterr().err
