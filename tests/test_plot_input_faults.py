@@ -32,9 +32,12 @@ def test_intraday_interval_s_must_be_above_zero_and_finite(interval_s):
         )
 
 
-def test_intraday_interval_s_given_sets_the_bar_width():
+def test_intraday_interval_s_given_sets_the_intervals_of_the_axis():
     bars = kp.intraday_volume(_day(), interval_s=900).data[0]
-    assert bars.xperiod == 900_000  # 900 s * 1000 ms
+    # 15-minute intervals from 09:00 to 09:30: 09:15 has no row and keeps its place, empty
+    assert list(bars.x) == ["09:00", "09:15", "09:30"]
+    assert np.asarray(bars.y, dtype=float).tolist()[::2] == [4.0, 1.0]
+    assert np.isnan(bars.y[1])
 
 
 def test_intraday_text_periods_are_refused_naming_the_column():

@@ -464,7 +464,7 @@ def test_monitor_bar_labels_hide_rather_than_shrink_unreadably():
     fig = kp.intraday_measure(DAY, measure="service_level", target=80)
     assert fig.layout.uniformtext.minsize >= 10
     assert fig.layout.uniformtext.mode == "hide"
-    assert fig.data[0].hovertemplate == "%{x|%H:%M}: %{text}"  # the value and ✔ / ✘ on hover
+    assert fig.data[0].hovertemplate == "%{x}: %{text}"  # the interval, the value and ✔ / ✘
     assert fig.data[0].text[0] == "100 ✔"
 
 

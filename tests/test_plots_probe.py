@@ -108,14 +108,15 @@ def test_intraday_volume_says_which_0200_is_which_and_refuses_text():
     periods = pd.Series([first + pd.Timedelta(minutes=30 * step) for step in range(6)])
     intervals = pd.DataFrame({"period": periods, "volume": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]})
     fig = kp.intraday_volume(intervals)
-    assert list(fig.data[0].customdata) == [
+    assert list(fig.data[0].x) == [
         "01:30",
-        "2026-10-25 02:00+02:00",
-        "2026-10-25 02:30+02:00",
-        "2026-10-25 02:00+01:00",
-        "2026-10-25 02:30+01:00",
+        "02:00+02:00",
+        "02:30+02:00",
+        "02:00+01:00",
+        "02:30+01:00",
         "03:00",
     ]
+    assert fig.data[0].hovertemplate.startswith("%{x}: ")  # the name with its offset on hover
     assert "clocks go back 1 h on 25 Oct 2026" in fig.layout.xaxis.title.text
     with pytest.raises(TypeError, match=r"'intervals' must hold numbers in column 'volume'"):
         kp.intraday_volume(intervals.assign(volume=["1", "2", "x", "4", "5", "6"]))
@@ -123,6 +124,59 @@ def test_intraday_volume_says_which_0200_is_which_and_refuses_text():
         kp.intraday_measure(
             intervals.assign(period=periods.where(periods.index != 2), asa=10.0), measure="asa"
         )
+
+
+_AUTUMN_NIGHT = [
+    *["00:00", "00:30", "01:00", "01:30"],
+    *["02:00+02:00", "02:30+02:00", "02:00+01:00", "02:30+01:00", "03:00", "03:30"],
+]
+
+
+def test_intraday_bars_of_the_repeated_hour_stand_apart_named_by_offset():
+    # Paris, 25 Oct 2026, half-hourly from 00:00: 02:00+02:00 holds 40 contacts, 02:00+01:00
+    # holds 6; service level 60 % and 90 %. Before, both were drawn at 02:00 on a time axis
+    # and plotly stacked them: one column 0-46 contacts, 60 + 90 = 150 % (cut at 125).
+    periods = pd.Series(
+        pd.date_range("2026-10-25 00:00", periods=10, freq="30min", tz="Europe/Paris")
+    )
+    intervals = pd.DataFrame(
+        {
+            "period": periods,
+            "volume": [1.0, 2, 3, 4, 40, 50, 6, 7, 8, 9],
+            "reforecast_volume": 5.0,
+            "service_level": [70.0, 71, 72, 73, 60, 61, 90, 91, 74, 75],
+        }
+    )
+    now = pd.Timestamp("2026-10-25 02:45+01:00")  # half-way through 02:30+01:00 (8th)
+    volume = kp.intraday_volume(intervals, now=now)
+    xaxis = volume.layout.xaxis
+    assert xaxis.type == "category" and list(xaxis.categoryarray) == _AUTUMN_NIGHT  # 10 places
+    bars = volume.data[0]
+    assert list(bars.x) == _AUTUMN_NIGHT[:8]  # the intervals begun by now, one bar each
+    assert np.asarray(bars.y).tolist() == [1.0, 2, 3, 4, 40, 50, 6, 7]
+    reforecast = volume.data[-1]  # from the interval still open, its offset on hover
+    assert list(reforecast.x)[:2] == ["02:30+01:00", "03:00"]
+    assert reforecast.hovertemplate == "%{x}: %{y:,.1f}"
+    # "now": the 8th interval spans 6.5-7.5 on the axis, half of it gone
+    assert volume.layout.shapes[0].x0 == 7.0
+    assert volume.layout.annotations[0].text == "now 02:45+01:00"
+    level = kp.intraday_measure(intervals, measure="service_level", target=80, now=now)
+    assert list(level.layout.xaxis.categoryarray) == _AUTUMN_NIGHT
+    assert list(level.data[0].x)[4:8] == _AUTUMN_NIGHT[4:8]
+    assert list(level.data[0].text)[4:8] == ["60 ✘", "61 ✘", "90 ✔", "91 ✔"]
+    assert level.layout.shapes[0].x0 == 7.0  # the target line comes after
+    assert level.layout.annotations[0].text == "now 02:45+01:00"
+
+
+def test_intraday_now_sits_in_its_interval_and_a_missing_interval_keeps_its_place():
+    # 09:00, 09:30 and 10:30 (no 10:00 row): 10:00 keeps its place, empty; "now" 10:40 is a
+    # third into 10:30, the 4th place (3.5-4.5 minus a half): 2.5 + 10/30 = 2.8333
+    periods = pd.to_datetime(["2024-03-04 09:00", "2024-03-04 09:30", "2024-03-04 10:30"])
+    intervals = pd.DataFrame({"period": periods, "volume": [4.0, 1.0, 2.0], "asa": 10.0})
+    fig = kp.intraday_measure(intervals, measure="asa", now="2024-03-04 10:40")
+    assert list(fig.layout.xaxis.categoryarray) == ["09:00", "09:30", "10:00", "10:30"]
+    assert fig.layout.shapes[0].x0 == pytest.approx(2.5 + 10 / 30)
+    assert fig.layout.annotations[0].text == "now 10:40"  # no repeated wall time: no offset
 
 
 def test_staffing_plan_keeps_both_0100_intervals_of_the_autumn_night():
@@ -323,7 +377,7 @@ def test_arrow_backed_zoned_periods_are_drawn_at_their_local_time():
     assert [f"{pd.Timestamp(stamp):%H:%M}" for stamp in line.x] == hours
     intervals = arrow[["period"]].assign(volume=pd.array([1.0, 2.0, 3.0], dtype="float64[pyarrow]"))
     bars = kp.intraday_volume(intervals).data[0]
-    assert [f"{pd.Timestamp(stamp):%H:%M}" for stamp in bars.x] == hours
+    assert list(bars.x) == hours
 
 
 def test_trend_reads_naive_partial_periods_in_the_datas_time_zone():

@@ -2,7 +2,9 @@
 
 Both builders take the ``intervals`` table of a :class:`kpikit.monitor.MonitorView` (one row
 per interval: ``period`` and the figures) and the moment the figures describe (``now``, drawn
-as a vertical line). Bars and lines sit over their interval (09:00 covers 09:00-09:30).
+as a vertical line). The x axis names the intervals by their start (09:00 covers
+09:00-09:30), one place each, in time order; an interval missing from the data keeps its
+place, empty.
 """
 
 import numpy as np
@@ -133,13 +135,94 @@ def _interval_ms(frame, interval_s):
     return float(gaps.min()) if len(gaps) else 30 * 60 * 1000.0
 
 
+_LABEL = "__kpikit_interval"
+"""Column of each interval's name on the axis, named over the whole day (a part of it, the
+intervals not over, has no repeated wall time to tell apart)."""
+_GRID_MAX = 1500
+"""Most intervals an axis gets when the missing ones are put back (a day of 1-minute ones)."""
+
+
+def _on_grid(frame, length_ms):
+    """The intervals with the missing ones put back as empty rows, so that a gap in the data
+    stays a gap on the axis of intervals: when every period lies on the grid of ``length_ms``
+    from the first (in elapsed time, so both 02:00 of the night the clocks go back are on it)
+    and the grid has at most :data:`_GRID_MAX` intervals; else the intervals as they are."""
+    if len(frame) < 2:
+        return frame
+    first, last = frame["period"].iloc[0], frame["period"].iloc[-1]
+    length = pd.Timedelta(milliseconds=length_ms)
+    if (last - first) / length >= _GRID_MAX:
+        return frame
+    grid = pd.date_range(first, last, freq=length)
+    if len(grid) == len(frame) or not frame["period"].isin(grid).all():
+        return frame
+    grid = pd.Series(grid, name="period")
+    return grid.to_frame().merge(frame, on="period", how="left")
+
+
+def _labels(periods):
+    """The intervals' names on the category axis: their wall time, with the UTC offset where
+    it repeats (the clocks went back: ``02:00+02:00``, ``02:00+01:00``) as
+    :func:`kpikit.plots.staffing_plan` names them, from :func:`clock_changes`; with the date
+    when the intervals span more than one day (a time of day would name two).
+
+    >>> night = pd.Series(pd.date_range("2026-10-25 01:30", periods=4, freq="30min",
+    ...                                 tz="Europe/Paris"))
+    >>> _labels(night)
+    ['01:30', '02:00+02:00', '02:30+02:00', '02:00+01:00']
+    """
+    times = clock_changes(periods)[0]
+    labels = periods.dt.strftime("%H:%M").where(times == "", times.str[11:])
+    if labels.duplicated().any():
+        labels = periods.dt.strftime("%Y-%m-%d %H:%M").where(times == "", times)
+    return labels.tolist()
+
+
+def _now_text(stamp, zone):
+    """``now`` as the "now" label gives it: its wall time in the intervals' zone, with the
+    UTC offset when that wall time comes twice (the clocks go back).
+
+    >>> _now_text(pd.Timestamp("2026-10-25 02:45+01:00"), "Europe/Paris")
+    'now 02:45+01:00'
+    >>> _now_text(pd.Timestamp("2026-10-25 03:15+01:00"), "Europe/Paris")
+    'now 03:15'
+    """
+    if stamp.tz is None or zone is None:
+        return f"now {stamp:%H:%M}"
+    stamp = stamp.tz_convert(zone)
+    wall = stamp.tz_localize(None)
+    if wall.tz_localize(zone, ambiguous=True) == wall.tz_localize(zone, ambiguous=False):
+        return f"now {stamp:%H:%M}"
+    return f"now {stamp.isoformat(' ', 'minutes')[11:]}"
+
+
+def _now_x(periods, now, length_ms):
+    """Where ``now`` falls on the category axis: interval ``k`` spans ``k - 0.5`` to
+    ``k + 0.5``, and ``now`` sits in it by the share of the interval gone (in elapsed time,
+    so right on the night the clocks go back); in a gap between intervals, at the end of the
+    one before; before the first or after the last, that far outside the axis."""
+    k = max(int(periods.searchsorted(now, side="right")) - 1, 0)
+    gone = (now - periods.iloc[k]) / pd.Timedelta(milliseconds=length_ms)
+    if k < len(periods) - 1:
+        gone = min(gone, 1.0)
+    return k - 0.5 + gone
+
+
 def _figure(frame, title, yaxis, now, height, length_ms):
+    """The figure, its x axis the intervals by name, in time order (a category axis: on the
+    night the clocks go back the two 02:00 intervals get a place each, where on a time axis
+    plotly drew them at one wall time and stacked their bars)."""
     notes = clock_changes(frame["period"])[1]
     title_text = " · ".join(["Interval", *notes])
-    xaxis = {"title": {"text": title_text}, "tickformat": "%H:%M", "type": "date"}
-    if len(frame):
-        end = frame["period"].iloc[-1] + pd.Timedelta(milliseconds=length_ms)
-        xaxis["range"] = [frame["period"].iloc[0], end]
+    labels = frame[_LABEL].tolist()
+    xaxis = {
+        "title": {"text": title_text},
+        "type": "category",
+        "categoryorder": "array",
+        "categoryarray": labels,
+    }
+    if labels:
+        xaxis["range"] = [-0.5, len(labels) - 0.5]
     fig = new_figure(
         title,
         xaxis=xaxis,
@@ -148,11 +231,11 @@ def _figure(frame, title, yaxis, now, height, length_ms):
         bargap=0.15,
         height=height,
     )
-    if now is not None:
+    if now is not None and len(frame):
         fig.add_vline(
-            x=pd.Timestamp(now),
+            x=_now_x(frame["period"], now, length_ms),
             line={"color": "#555555", "width": 1, "dash": "dot"},
-            annotation_text=f"now {pd.Timestamp(now):%H:%M}",
+            annotation_text=_now_text(now, getattr(frame["period"].dt, "tz", None)),
             annotation_position="top right",
             annotation_bgcolor=_LABEL_BACKGROUND,
         )
@@ -173,22 +256,11 @@ def _clear_of_now_label(fig, now, highest):
         fig.update_yaxes(range=[0, highest / _DATA_SHARE])
 
 
-def _along(frame, column, length_ms, value=_VALUE):
-    """Keyword arguments placing one trace over the intervals, its hover giving the time and
-    ``value``. Intervals that share a wall time (the clocks went back) say their UTC offset on
-    hover (:func:`clock_changes`)."""
-    placed = {
-        "x": frame["period"],
-        "y": frame[column],
-        "xperiod": length_ms,
-        "xperiodalignment": "middle",
-        "hovertemplate": "%{x|%H:%M}: " + value,
-    }
-    times = clock_changes(frame["period"])[0]
-    if times.any():
-        placed["customdata"] = times.where(times != "", frame["period"].dt.strftime("%H:%M"))
-        placed["hovertemplate"] = "%{customdata}: " + value
-    return placed
+def _along(frame, column, value=_VALUE):
+    """Keyword arguments placing one trace over the intervals (named as on the axis, so a
+    repeated wall time gives its UTC offset on hover too), its hover giving the interval and
+    ``value``."""
+    return {"x": frame[_LABEL].tolist(), "y": frame[column], "hovertemplate": "%{x}: " + value}
 
 
 def _bar_marker(frame, now, length_ms):
@@ -217,12 +289,14 @@ def intraday_volume(
         present (the reforecast only over the intervals not yet over at ``now``). Refused:
         periods that are not datetimes, a row without a period, two rows for one period,
         text, infinity, a negative figure and a percent above 100 (:data:`_BOUNDS`). On the
-        night the clocks go back, the axis title says so and the repeated intervals give
-        their UTC offset on hover.
+        night the clocks go back, the axis title says so and the repeated intervals get a
+        place each, named with their UTC offset (``02:00+02:00``, ``02:00+01:00``) on the
+        axis, on hover and in the "now" label.
     now : datetime-like, default=None
         Marked with a vertical line; intervals starting after it get no bar.
     interval_s : float, default=None
-        Interval length in seconds, above 0; None: the smallest gap between periods.
+        Interval length in seconds, above 0; None: the smallest gap between periods. It
+        places "now" within its interval and the missing intervals on the axis.
     title : str, default="Contacts per interval"
     height : int, default=None
 
@@ -243,13 +317,15 @@ def intraday_volume(
     frame = _frame(intervals, ["volume"])
     now = _now(frame, now)
     length_ms = _interval_ms(frame, interval_s)
+    frame = _on_grid(frame, length_ms)
+    frame = frame.assign(**{_LABEL: _labels(frame["period"])})  # of the whole day, then cut
     fig = _figure(frame, title, "Contacts offered", now, height, length_ms)
     started = frame if now is None else frame[frame["period"] <= pd.Timestamp(now)]
     fig.add_trace(
         go.Bar(
             name="contacts so far",
             marker=_bar_marker(started, now, length_ms),
-            **_along(started, "volume", length_ms),
+            **_along(started, "volume"),
         )
     )
     if _has(frame, "forecast_volume"):
@@ -258,7 +334,7 @@ def intraday_volume(
                 name="forecast",
                 mode="lines",
                 line={"color": KPIKIT_COLORWAY[3], "width": 2},
-                **_along(frame, "forecast_volume", length_ms),
+                **_along(frame, "forecast_volume"),
             )
         )
     if _has(frame, "reforecast_volume"):
@@ -269,7 +345,7 @@ def intraday_volume(
                 name="reforecast",
                 mode="lines",
                 line={"color": KPIKIT_COLORWAY[2], "width": 2, "dash": "dash"},
-                **_along(ahead, "reforecast_volume", length_ms),
+                **_along(ahead, "reforecast_volume"),
             )
         )
     _clear_of_now_label(fig, now, None)
@@ -327,16 +403,18 @@ def intraday_measure(
     if target is not None:
         target = check_number("target", target, minimum=0, maximum=100)
     length_ms = _interval_ms(frame, interval_s)
+    frame = _on_grid(frame, length_ms)
+    frame = frame.assign(**{_LABEL: _labels(frame["period"])})  # of the whole day, then cut
     fig = _figure(frame, title or MEASURES[measure], _AXES[measure], now, height, length_ms)
     started = frame if now is None else frame[frame["period"] <= pd.Timestamp(now)]
     if measure == "service_level":
-        _add_service_level(fig, started, target, length_ms)
+        _add_service_level(fig, started, target)
     elif measure == "agents":
         fig.add_trace(
             go.Bar(
                 name="staffed",
                 marker={"color": KPIKIT_COLORWAY[1]},
-                **_along(started, "staffed_agents", length_ms),
+                **_along(started, "staffed_agents"),
             )
         )
         fig.add_trace(
@@ -344,7 +422,7 @@ def intraday_measure(
                 name="required",
                 mode="lines",
                 line={"color": KPIKIT_COLORWAY[3], "width": 2, "shape": "hvh"},
-                **_along(frame, "required_agents", length_ms),
+                **_along(frame, "required_agents"),
             )
         )
     else:
@@ -352,7 +430,7 @@ def intraday_measure(
             go.Bar(
                 name="actual",
                 marker={"color": KPIKIT_COLORWAY[1]},
-                **_along(started, measure, length_ms),
+                **_along(started, measure),
             )
         )
         if measure == "aht_s" and _has(frame, "forecast_aht_s"):
@@ -361,14 +439,14 @@ def intraday_measure(
                     name="forecast",
                     mode="lines",
                     line={"color": KPIKIT_COLORWAY[3], "width": 2},
-                    **_along(frame, "forecast_aht_s", length_ms),
+                    **_along(frame, "forecast_aht_s"),
                 )
             )
     _clear_of_now_label(fig, now, 100.0 if measure == "service_level" else None)
     return fig
 
 
-def _add_service_level(fig, frame, target, length_ms):
+def _add_service_level(fig, frame, target):
     values = frame["service_level"].astype("float64")  # a nullable NA becomes NaN
     if target is None:  # nothing to be met: the values alone, in the series colour
         colors = [KPIKIT_COLORWAY[1]] * len(values)
@@ -388,7 +466,7 @@ def _add_service_level(fig, frame, target, length_ms):
             textposition="outside",
             cliponaxis=False,
             showlegend=False,
-            **_along(frame, "service_level", length_ms, value="%{text}"),
+            **_along(frame, "service_level", value="%{text}"),
         )
     )
     fig.update_layout(uniformtext={"minsize": _MIN_LABEL_PX, "mode": "hide"})
