@@ -1,11 +1,13 @@
-"""Trend: a KPI by period with its confidence band, the target and the amber tolerance zone."""
+"""Trend: a KPI by period with its confidence band, the target and the amber tolerance zone,
+and on request its control limits and signals."""
 
 from collections.abc import Iterable
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from kpikit._validators import check_choice, check_number, check_timestamp
+from kpikit import stats
+from kpikit._validators import check_choice, check_flag, check_number, check_timestamp
 from kpikit.plots._doc import shared_parameters
 from kpikit.plots._engine import (
     axis_title,
@@ -40,6 +42,7 @@ def trend(
     highlight=None,
     partial=(),
     provisional=(),
+    control_limits=False,
     title=None,
     height=None,
 ) -> go.Figure:
@@ -84,6 +87,13 @@ def trend(
         Periods whose value is not final yet (FCR whose repeat window is still open,
         :func:`kpikit.provisional.provisional_fcr`); their points are hollow diamonds and the
         axis title says so.
+    control_limits : bool, default=False
+        Draw the process behaviour chart of :func:`kpikit.stats.control_limits` (method
+        ``"auto"``, limits from all periods): the center line and the lower and upper control
+        limits dashed (stepped when they vary with the period's denominator), and a ring
+        around each period that signals a change, its reason on hover. For one line only
+        (refused with ``by``); rates of counts need the ``numerator`` and ``denominator``
+        columns.
 
     Returns
     -------
@@ -128,6 +138,16 @@ def trend(
     _check_group_count(rows, by)
     times, clock_notes = clock_changes(rows["period"])  # 02:00 twice when the clocks go back
     rows = rows.assign(_time=times.to_numpy())
+    check_flag("control_limits", control_limits)
+    chart = None
+    if control_limits:
+        if by is not None:
+            raise ValueError(
+                f"Value of 'control_limits' draws the limits of one line, but by={by!r} draws "
+                "one per group: filter the frame to one group and pass by=None, or compute "
+                "them per group with kk.stats.control_limits(frame, by=...)"
+            )
+        chart = stats.control_limits(rows.drop(columns="_time"), kpi=kpi)
 
     if by:
         groups = list(rows.groupby(ordered_groups(rows[by]), sort=True, observed=True))
@@ -140,6 +160,7 @@ def trend(
         *rows["ci_low"],
         *rows["ci_high"],
         *(band or ()),
+        *(() if chart is None else (*chart["lcl"].dropna(), *chart["ucl"].dropna())),
     ]
     if band is not None and tolerance is not None:
         shown += [band[0] - float(tolerance), band[1] + float(tolerance)]
@@ -189,6 +210,8 @@ def trend(
                 hovertemplate="%{text}<extra>" + name + "</extra>",
             )
         )
+    if chart is not None:
+        _add_control_limits(fig, chart, definition)
     periods = rows["period"].dropna().unique()
     if len(periods) == 1:  # one point: a week either side, not an axis of milliseconds
         middle = pd.Timestamp(periods[0])
@@ -371,6 +394,51 @@ def _add_target(fig: go.Figure, definition, band, tolerance) -> None:
             annotation_text="healthy band",
             annotation_position="top left",
         )
+
+
+# (column, legend name, colour): grey and black, not a status colour (a limit is not a target)
+_CONTROL_LINES = (
+    ("center", "Center line", "#999999"),
+    ("lcl", "Lower control limit", "#000000"),
+    ("ucl", "Upper control limit", "#000000"),
+)
+
+
+def _add_control_limits(fig: go.Figure, chart: pd.DataFrame, definition) -> None:
+    """Dashed center and limits, stepped where they vary with n, and a ring on each signal."""
+    varies = chart["lcl"].nunique() > 1 or chart["ucl"].nunique() > 1
+    for column, name, color in _CONTROL_LINES:
+        fig.add_trace(
+            go.Scatter(
+                x=chart["period"],
+                y=chart[column],
+                mode="lines",
+                name=name,
+                legendgroup="control limits",
+                line={
+                    "color": color,
+                    "dash": "dash",
+                    "width": 1.5,
+                    "shape": "hvh" if varies else "linear",
+                },
+                text=[format_value(value, definition.unit) for value in chart[column]],
+                hovertemplate="%{text}<extra>" + name + "</extra>",
+            )
+        )
+    flagged = chart[chart["signal"].notna()]
+    if flagged.empty:
+        return
+    fig.add_trace(
+        go.Scatter(
+            x=flagged["period"],
+            y=flagged["value"],
+            mode="markers",
+            name="Signal (a change, not good or bad)",
+            marker={"symbol": "circle-open", "size": 16, "color": "#000000", "line": {"width": 2}},
+            text=list(flagged["signal"]),
+            hovertemplate="%{text}<extra>Signal</extra>",
+        )
+    )
 
 
 def _add_interval(fig: go.Figure, group: pd.DataFrame, color: str, label):
