@@ -1,13 +1,15 @@
 """Faults found by a probe in the intraday figures, the trade-off's what-if, the heatmap of a
 component and the trainer's calculator: each is refused naming the argument, or shown right."""
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
 from test_plots import AGENTS  # four agents: AHT 240-420 s, CSAT 78-88 %
 
 import kpikit.plots as kp
-from kpikit.catalog import calculate
+from kpikit.catalog import KPI_IDS, calculate, kpi
 
 
 def _day(**columns):
@@ -133,6 +135,36 @@ def test_heatmap_cost_is_currency_and_agent_time_is_seconds():
     busy = _cells("occupancy", [1500.0, 900.0], [1800.0, 1800.0])  # handling_s; + available_s
     trace = kp.hour_weekday_heatmap(busy, kpi="occupancy", value="denominator").data[0]
     assert (trace.colorbar.title.text, trace.text[0][10]) == ("s", "1,800 s")
+
+
+def test_heatmap_of_a_component_is_titled_by_its_short_name():
+    # before: 'Offered minus short abandons (option `sl_denominator="answered"`: answered) by
+    # hour and weekday' (an option not used) and 'Sum(talk_s + hold_s + acw_s) over answered
+    # by hour and weekday' (column names): the catalog's prose of the sums
+    offered = _cells("service_level", [8.0, 9.0], [10.0, 10.0])
+    title = kp.hour_weekday_heatmap(offered, kpi="service_level", value="denominator").layout
+    assert title.title.text == "Contacts offered (less short abandons) by hour and weekday"
+    handle = kp.hour_weekday_heatmap(
+        _cells("aht", [900.0, 600.0], [3.0, 2.0]), kpi="aht", value="numerator"
+    )
+    assert handle.layout.title.text == "Handle time (s) by hour and weekday"
+    answered = kp.hour_weekday_heatmap(
+        _cells("aht", [900.0, 600.0], [3.0, 2.0]), kpi="aht", value="denominator"
+    )
+    # one component: its label
+    assert answered.layout.title.text == "Answered contacts by hour and weekday"
+    # every KPI's components: a title without a column name or option
+    for kpi_id in KPI_IDS:
+        for value in ("numerator", "denominator")[: 1 if kpi(kpi_id).is_count else 2]:
+            fig = kp.hour_weekday_heatmap(
+                _cells(kpi_id, [1.0, 1.0], [2.0, 2.0]), kpi=kpi_id, value=value
+            )
+            assert not re.search(r"_|`|=|\bsum\(", fig.layout.title.text), (kpi_id, value)
+    from kpikit.catalog._registry import sum_label  # the variants' sums are named too
+
+    for variant in (v for kpi_id in KPI_IDS for v in kpi(kpi_id).variants):
+        for text in filter(None, (variant.sum_numerator, variant.sum_denominator)):
+            assert not re.search(r"_|`|=", sum_label(text)), (variant, text)
 
 
 # --- calculator --------------------------------------------------------------------------------

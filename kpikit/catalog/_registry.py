@@ -260,6 +260,38 @@ def components() -> Mapping[str, Component]:
     )
 
 
+@cache
+def _sum_labels() -> Mapping[str, str]:
+    return MappingProxyType(dict(_read_toml("kpis.toml")["sum_label"]))
+
+
+def sum_label(text: str) -> str:
+    """A short readable name of a sum of components (a KPI's ``sum_numerator`` or
+    ``sum_denominator``): a sum of one component is named by its label; a longer one by the
+    ``[sum_label]`` table of ``kpis.toml``, else by its components' labels, "+" and "-"
+    between them. An empty sum (the denominator of a count) has no name: "".
+
+    >>> sum_label("talk_s + hold_s + acw_s"), sum_label("answered")
+    ('Handle time (s)', 'Answered contacts')
+    >>> sum_label(kpi("service_level").sum_denominator)
+    'Contacts offered (less short abandons)'
+    >>> sum_label("answered - transferred")
+    'Answered contacts - Transferred answered contacts'
+    """
+    terms = parse_sum(text)
+    written = " ".join(
+        f"{'-' if term.sign < 0 else '+'} {term.component}" for term in terms
+    ).removeprefix("+ ")
+    if written in _sum_labels():
+        return _sum_labels()[written]
+    labels = components()
+    if len(terms) == 1 and terms[0].sign > 0:
+        return labels[terms[0].component].label
+    return " ".join(
+        f"{'-' if term.sign < 0 else '+'} {labels[term.component].label}" for term in terms
+    ).removeprefix("+ ")
+
+
 def _kpi_from_record(record: Mapping) -> KPI:
     values = dict(record)
     for key in ("band_low", "band_high"):

@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from kpikit.catalog._registry import sum_label
 from kpikit.display import UNIT_SYMBOLS
 from kpikit.plots._doc import shared_parameters
 from kpikit.plots._engine import (
@@ -38,7 +39,10 @@ def hour_weekday_heatmap(
     value : {"value", "numerator", "denominator"}, default="value"
         Column to colour by: the KPI itself, or a component, for example the denominator of
         ``answer_rate`` (offered contacts) for volume. A component is shown in its own unit:
-        seconds for AHT's handle time, currency for cost, a count for contacts.
+        seconds for AHT's handle time, currency for cost, a count for contacts, and titled
+        by its short name in the catalog ("Handle time (s)", "Contacts offered (less short
+        abandons)": the ``[sum_label]`` table of ``kpis.toml``, else its component's label),
+        the component of kpikit's default options.
 
     Returns
     -------
@@ -87,9 +91,10 @@ def hour_weekday_heatmap(
         label, unit = definition.name, definition.unit
         reverse = definition.direction == "lower"
     else:
-        # The component in the catalog's words ("answered", "offered minus short abandons").
+        # The sum's short name ("Contacts offered (less short abandons)", "Handle time (s)"):
+        # the catalog's prose of it names columns and options.
         label, unit, reverse = (
-            getattr(definition, value).capitalize(),
+            sum_label(getattr(definition, f"sum_{value}")),
             _unit(definition, value),
             False,
         )
