@@ -309,6 +309,25 @@ def test_breach_timeline_polars_by_string_and_missing_dates():
         kp.breach_timeline(found.assign(period=pd.NaT))
 
 
+def test_breach_timeline_hover_gives_the_group_and_the_gap_in_the_kpis_unit():
+    # AHT 330.6 s against 300 s, gap 30.6 s (kk.breaches' column), at site Lakeside: the
+    # hover gives "site: Lakeside" and "31 s above the target" (30.6 s as AHT is shown, in
+    # whole seconds); service level 61 % against 80 % without a gap column: 19 points below.
+    # Before: "<b>Average handle time</b> · Wed 08 Jul 2026<br>331 s against 300 s (missed)
+    # <br>root cause due ..." with neither the gap nor the group.
+    handle = _found(["red"]).assign(
+        kpi="aht", name="Average handle time", unit="seconds", value=330.6, target=300.0, gap=30.6
+    )
+    lines = kp.breach_timeline(handle, by="site").data[0].hovertext[0].split("<br>")
+    assert lines[1] == "site: Lakeside"
+    assert lines[2] == "331 s against 300 s (missed): 31 s above the target"
+    level = kp.breach_timeline(_found(["amber"]), by=["site"]).data[0].hovertext[0]
+    assert (
+        "61.0 % against 80.0 % (within tolerance): 19.0 percentage points below the target" in level
+    )
+    assert "site: " not in kp.breach_timeline(_found(["red"])).data[0].hovertext[0]  # no by
+
+
 def test_breach_timeline_draws_amber_and_red_and_refuses_other_statuses():
     fig = kp.breach_timeline(_found(["red", "amber"]))
     assert [(trace.name, trace.customdata) for trace in fig.data] == [

@@ -36,8 +36,10 @@ def breach_timeline(found, *, by=(), overdue=None, title="Breaches by day") -> g
     """Breaches as marks on a calendar: one row per KPI and group, one mark per period.
 
     Red breaches are crosses, amber ones diamonds, in their status colours; a mark whose root
-    cause or plan is overdue gets a dark ring. Hovering shows the value, the target, the gap
-    and the deadlines; each point carries its ``breach_id`` as ``customdata`` (for clicks).
+    cause or plan is overdue gets a dark ring. Hovering shows the KPI, the day, the group
+    (``site: Lakeside``), the value, the target, the gap in the KPI's unit and on which side of
+    the target (``31 s above the target``, ``7.2 percentage points below the target``) and the
+    deadlines; each point carries its ``breach_id`` as ``customdata`` (for clicks).
 
     Parameters
     ----------
@@ -93,7 +95,10 @@ def breach_timeline(found, *, by=(), overdue=None, title="Breaches by day") -> g
     _check_dates(frame)
     _check_statuses(frame)
     overdue = dict(overdue or {})
-    rows = frame.assign(row=frame["name"].map(escape_text) + _group_suffix(frame, by))
+    rows = frame.assign(
+        row=frame["name"].map(escape_text) + _group_suffix(frame, by),
+        _group=_group_text(frame, by),
+    )
     rows, title = _busiest_rows(rows, title)
     # by KPI, then by the groups' values (site 9 before site 10), the first at the top
     rank = group_labels(rows, list(by)).cat.codes if by else 0
@@ -119,7 +124,8 @@ def breach_timeline(found, *, by=(), overdue=None, title="Breaches by day") -> g
                 },
                 customdata=part["breach_id"].tolist(),
                 hovertext=[
-                    _hover(row, text) for (_, row), text in zip(part.iterrows(), late, strict=True)
+                    _hover(row, text, row["_group"])
+                    for (_, row), text in zip(part.iterrows(), late, strict=True)
                 ],
                 hoverinfo="text",
             )
@@ -303,17 +309,53 @@ def _group_suffix(frame: pd.DataFrame, by) -> pd.Series:
     return " · " + group_labels(frame, list(by)).astype(str)
 
 
+def _group_text(frame: pd.DataFrame, by) -> pd.Series:
+    """Each row's group for its hover, named by its columns (``site · team: north · alice``),
+    escaped as the row labels are; "" without ``by``."""
+    if not by:
+        return pd.Series("", index=frame.index)
+    names = escape_text(" · ".join(map(str, by)))
+    return names + ": " + group_labels(frame, list(by)).astype(str)
+
+
 def _when(due) -> str:
     return "not set" if pd.isna(due) else f"{due:%d %b %H:%M}"
 
 
-def _hover(row, late: str) -> str:
+def _gap_text(row) -> str:
+    """How far the value is from its target, in the KPI's unit (percentage points for a
+    percent), and on which side: the ``gap`` of :func:`kpikit.breaches` (``|value - target|``;
+    worked out when the column is absent or empty); "" when the value or target is missing.
+
+    >>> _gap_text(pd.Series({"unit": "seconds", "value": 330.5, "target": 300.0, "gap": 30.5}))
+    '31 s above the target'
+    >>> _gap_text(pd.Series({"unit": "percent", "value": 72.8, "target": 80.0}))
+    '7.2 percentage points below the target'
+    """
+    value, target = row["value"], row["target"]
+    if pd.isna(value) or pd.isna(target):
+        return ""
+    gap = row.get("gap")
+    gap = abs(value - target) if gap is None or pd.isna(gap) else abs(gap)
     unit = row["unit"]
-    lines = [
-        f"<b>{escape_text(row['name'])}</b> · {row['period']:%a %d %b %Y}",
+    amount = f"{format_value(gap, 'points')} percentage points" if unit == "percent" else None
+    amount = amount or format_value(gap, unit)
+    side = "above" if value > target else "below" if value < target else "at"
+    return f"{amount} {side} the target"
+
+
+def _hover(row, late: str, group: str = "") -> str:
+    """A mark's hover: KPI and day, its group (``site: Lakeside``), value against target
+    with the status, the gap, the deadlines and what is overdue."""
+    unit = row["unit"]
+    gap = _gap_text(row)
+    lines = [f"<b>{escape_text(row['name'])}</b> · {row['period']:%a %d %b %Y}"]
+    if group:
+        lines.append(group)
+    lines.append(
         f"{format_value(row['value'], unit)} against {format_value(row['target'], unit)}"
-        f" ({RAG_LABELS[row['status']]})",
-    ]
+        f" ({RAG_LABELS[row['status']]})" + (f": {gap}" if gap else "")
+    )
     if "root_cause_due" in row and "plan_due" in row:
         lines.append(
             f"root cause due {_when(row['root_cause_due'])} · plan due {_when(row['plan_due'])}"
