@@ -327,7 +327,7 @@ def _gap_text(row) -> str:
     percent), and on which side: the ``gap`` of :func:`kpikit.breaches` (``|value - target|``;
     worked out when the column is absent or empty); "" when the value or target is missing.
 
-    >>> _gap_text(pd.Series({"unit": "seconds", "value": 330.5, "target": 300.0, "gap": 30.5}))
+    >>> _gap_text(pd.Series({"unit": "seconds", "value": 330.6, "target": 300.0, "gap": 30.6}))
     '31 s above the target'
     >>> _gap_text(pd.Series({"unit": "percent", "value": 72.8, "target": 80.0}))
     '7.2 percentage points below the target'

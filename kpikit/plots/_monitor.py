@@ -166,10 +166,10 @@ def _labels(periods):
     :func:`kpikit.plots.staffing_plan` names them, from :func:`clock_changes`; with the date
     when the intervals span more than one day (a time of day would name two).
 
-    >>> night = pd.Series(pd.date_range("2026-10-25 01:30", periods=4, freq="30min",
+    >>> night = pd.Series(pd.date_range("2026-10-25 01:30", periods=6, freq="30min",
     ...                                 tz="Europe/Paris"))
     >>> _labels(night)
-    ['01:30', '02:00+02:00', '02:30+02:00', '02:00+01:00']
+    ['01:30', '02:00+02:00', '02:30+02:00', '02:00+01:00', '02:30+01:00', '03:00']
     """
     times = clock_changes(periods)[0]
     labels = periods.dt.strftime("%H:%M").where(times == "", times.str[11:])
