@@ -39,7 +39,8 @@ ENGINE_TESTS := kpikit tests/test_metrics.py tests/test_common.py tests/test_via
 	tests/test_sources_probe.py tests/test_options_probe.py tests/test_forecast_probe.py \
 	tests/test_forecast_minutes.py tests/test_duckdb_sums.py tests/test_scenarios.py \
 	tests/test_object_flags.py tests/test_zone_source_faults.py tests/test_path_zone_inputs.py \
-	tests/test_monitor_source_faults.py
+	tests/test_monitor_source_faults.py tests/test_control_limits.py \
+	tests/test_forecast_dst_days.py tests/test_scan_progress_and_zones.py tests/test_cli_faults.py
 PANDAS3 := $(VENV)/pandas3
 PANDAS3_PINS := "pandas>=3,<4"
 FLOORS := $(VENV)/floors
@@ -51,7 +52,8 @@ WIDGET_TESTS := tests/test_apps_chart.py tests/test_apps_downloads.py \
 	tests/test_apps_options.py tests/test_apps_parameters.py tests/test_apps_scorecard_tradeoff.py \
 	tests/test_monitor_app.py tests/test_staffing_app.py tests/test_plots.py \
 	tests/test_upload_step.py tests/test_params.py tests/test_tradeoff.py tests/test_whatif.py \
-	tests/test_benchmarks_app_faults.py tests/test_monitor_app_link_faults.py
+	tests/test_benchmarks_app_faults.py tests/test_monitor_app_link_faults.py \
+	tests/test_apps_accessible_names.py
 
 $(PANDAS3)/.installed: $(VENV)/.installed Makefile
 	rm -rf $(PANDAS3)
