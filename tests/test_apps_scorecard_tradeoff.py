@@ -540,3 +540,75 @@ def test_scorecard_trend_highlights_the_chosen_team_only_where_it_has_a_line(han
     app.channel.value = "chat"
     names = [trace.name for trace in app.trend_chart.figure.data]
     assert names == ["south"]
+
+
+# --- ScorecardApp: control limits of the trend ------------------------------------------------
+
+LIMIT_TRACES = ["Center line", "Lower control limit", "Upper control limit"]
+
+
+def traces(figure):
+    return {trace.name: trace for trace in figure.data}
+
+
+def test_scorecard_trend_control_limits_at_center_level(generated):
+    # The limits drawn are kk.stats.control_limits of the center's weekly rows, computed here
+    # from kk.compute, not from the app's tables.
+    app = ScorecardApp(generated, targets=TARGETS, level="center", freq="all", control_limits=True)
+    assert app.control_limits.value is True and app.control_limits.description == "Control limits"
+    weekly = kk.compute(generated, freq="week")
+    expected = kk.stats.control_limits(weekly, kpi="service_level")
+    drawn = traces(app.trend_chart.figure)
+    for name, column in zip(LIMIT_TRACES, ["center", "lcl", "ucl"], strict=True):
+        assert list(pd.to_datetime(drawn[name].x)) == list(expected["period"])
+        assert list(drawn[name].y) == pytest.approx(list(expected[column]), nan_ok=True)
+    assert "<sup>" not in app.trend_chart.figure.layout.title.text
+    # The workbook's trend sheet carries the limits and signals of the chart.
+    (sheet,) = [sheet for sheet in app.excel_sheets() if sheet.title == "Trend by week"]
+    table = sheet.table
+    assert {"Center line", "Lower control limit", "Upper control limit", "Signal"} <= set(table)
+    assert list(table["Upper control limit"]) == pytest.approx(list(expected["ucl"]))
+    assert table["Signal"].tolist() == expected["signal"].tolist()
+
+
+def test_scorecard_trend_control_limits_need_one_line(generated):
+    app = ScorecardApp(generated, targets=TARGETS, level="team", freq="all", control_limits=True)
+    figure = app.trend_chart.figure
+    assert not set(LIMIT_TRACES) & set(traces(figure))
+    assert len(figure.data) == generated.contacts["team"].nunique()  # one line per team
+    assert figure.layout.title.text.endswith(
+        "<br><sup>Limits are drawn for one line: pick a team at agent level, or the center</sup>"
+    )
+    assert "center" not in app._trend_rows.columns  # no limits drawn, none exported
+    # A team at agent level is one line: its limits are drawn, the team named in the title.
+    app.set(level="agent", team="Billing")
+    figure = app.trend_chart.figure
+    assert set(LIMIT_TRACES) <= set(traces(figure))
+    assert figure.layout.title.text.endswith(": team Billing")
+    assert app._trend_rows["team"].eq("Billing").all() and "signal" in app._trend_rows
+
+
+def test_scorecard_control_limits_from_link_parameters(generated):
+    app = ScorecardApp(generated, targets=TARGETS, level="center", freq="all")
+    assert app.control_limits.value is False
+    app.set_from_link("control_limits=true")
+    assert app.control_limits.value is True
+    assert set(LIMIT_TRACES) <= set(traces(app.trend_chart.figure))
+    with pytest.warns(QueryParamWarning, match="control_limits=maybe"):
+        app.set_from_link("control_limits=maybe")
+    assert app.control_limits.value is True  # kept, not flipped
+    with pytest.raises(ValueError, match="'control_limits'"):
+        ScorecardApp(generated, targets=TARGETS, control_limits="yes")
+
+
+def test_scorecard_control_limits_off_leaves_the_trend_as_before(generated):
+    default = ScorecardApp(generated, targets=TARGETS, level="center", freq="all")
+    off = ScorecardApp(generated, targets=TARGETS, level="center", freq="all", control_limits=False)
+    before = default.trend_chart.figure.to_json()
+    assert off.trend_chart.figure.to_json() == before
+    assert off._trend_rows.columns.tolist() == ["period", "kpi", "value", "ci_low", "ci_high"]
+    off.control_limits.value = True
+    assert off.trend_chart.figure.to_json() != before
+    off.control_limits.value = False
+    assert off.trend_chart.figure.to_json() == before
+    assert "center" not in off._trend_rows.columns

@@ -8,6 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 import kpikit.plots
+import kpikit.stats
 from kpikit._scorecard.export import scorecard_grid_sheet, scorecard_sheet
 from kpikit._scorecard.presets import preset_targets, presets
 from kpikit._scorecard.provisional import status_look
@@ -37,6 +38,7 @@ from kpikit.display import (
 )
 from kpikit.io import Sheet
 from kpikit.metrics._period_lengths import unfit_lengths
+from kpikit.plots._engine import escape_text
 from kpikit.plots._trend import MAX_LINES
 from kpikit.provisional import provisional_fcr, provisional_note
 from kpikit.sample import load_targets
@@ -122,6 +124,10 @@ class ScorecardApp(BaseApp):
         The controls; ``period`` lists the periods of ``freq``, latest first. ``preset`` narrows
         the targets to a starter scorecard of :func:`kpikit.scorecard.presets` (its KPIs
         primary, the leading ones weighted double; a note says when the targets lack one).
+    control_limits : ipywidgets.Checkbox
+        Draw the trend's control limits and signals (:func:`kpikit.stats.control_limits`)
+        when the trend has one line: the center, or one team at agent level. Over one line
+        per team or queue, the title says how to get one line instead.
     channel_note : ipywidgets.HTML
         What the channel view contains (pooled channels, thresholds, all-channel KPIs).
     view_note : ipywidgets.HTML
@@ -134,7 +140,7 @@ class ScorecardApp(BaseApp):
     summary : ipywidgets.HTML
         Composite and area scores.
     trend_chart : Chart
-        ``trend_kpi`` by week, against its target and tolerance.
+        ``trend_kpi`` by week, against its target and tolerance (and its control limits).
     card : Scorecard
         The scorecard shown.
 
@@ -220,6 +226,12 @@ class ScorecardApp(BaseApp):
             help="KPI of the trend chart (the first target when it has none)",
             data_choices=True,
         ),
+        Param(
+            "control_limits",
+            False,
+            "Control limits",
+            help="Draw the trend's control limits and signals (for one line)",
+        ),
     )
 
     def __init__(
@@ -240,6 +252,7 @@ class ScorecardApp(BaseApp):
         self.freq = self.control("freq")
         self.period = widgets.Dropdown(description="Period")
         self.trend_kpi = self.control("trend_kpi")
+        self.control_limits = self.control("control_limits")
         self._requested = {
             name: self.values[name] for name in ("channel", "level", "team", "trend_kpi")
         }
@@ -252,6 +265,7 @@ class ScorecardApp(BaseApp):
             self.freq,
             self.period,
             self.trend_kpi,
+            self.control_limits,
         ]
         for control in controls:
             control.observe(self._on_change, names="value")
@@ -474,7 +488,8 @@ class ScorecardApp(BaseApp):
 
     def _trend_figure(self, targets: pd.DataFrame, by: list):
         """The trend KPI by week: the center, one line per team or queue (the chosen team
-        bold), or the chosen team alone at agent level."""
+        bold), or the chosen team alone at agent level; with ``control_limits`` on and one
+        line, its control limits and signals."""
         kpi_id = self.trend_kpi.value
         chosen = self.team.value if self.team.value != _ALL_TEAMS else None
         trend_by = [] if self.level.value in ("center", "agent") else by
@@ -496,6 +511,27 @@ class ScorecardApp(BaseApp):
             return kpikit.plots.use_template(
                 go.Figure(layout={"title": {"text": "No trend for this choice"}})
             )
+        limits = self.control_limits.value
+        if limits and trend_by:
+            if rows[trend_by[0]].nunique(dropna=False) == 1:
+                # one group's line (a team at agent level): drawn as the one line the limits
+                # are for, the group named in the title rather than the legend
+                group = rows[trend_by[0]].iloc[0]
+                title += f": {column_label(trend_by[0]).lower()} {escape_text(group)}"
+                trend_by = []
+            else:
+                # plots.trend draws limits for one line: the chart says how to get one
+                title += f"<br><sup>{self._limits_note()}</sup>"
+                limits = False
+        if limits:
+            try:
+                chart = kpikit.stats.control_limits(rows, kpi=kpi_id)
+            except (TypeError, ValueError) as error:  # the page stays up and says why
+                self.show_error(f"Control limits not drawn: {error}")
+                limits = False
+            else:
+                columns = [*self._trend_rows.columns, "center", "lcl", "ucl", "signal"]
+                self._trend_rows = chart[columns]
         row = targets.set_index("kpi").loc[kpi_id]
         band = kpi_definition(kpi_id).direction == "band"
         target = (row["band_low"], row["band_high"]) if band else row["target"]
@@ -513,7 +549,14 @@ class ScorecardApp(BaseApp):
                 "period"
             ],
             title=title,
+            control_limits=limits,
         )
+
+    def _limits_note(self) -> str:
+        """What gives the trend the one line its control limits are drawn for."""
+        if self.level.value == "team":
+            return "Limits are drawn for one line: pick a team at agent level, or the center"
+        return "Limits are drawn for one line: pick the center level"
 
     def _highlight(self, rows: pd.DataFrame, trend_by: list, chosen) -> object:
         """The team the trend draws bold: the chosen one at the team level, when it has a line
@@ -524,7 +567,8 @@ class ScorecardApp(BaseApp):
 
     def excel_sheets(self) -> list[Sheet]:
         """The view as sheets: the grid of groups × KPIs (tinted by status), the details
-        (value, target, status, trend, score), the area scores and the trend's data."""
+        (value, target, status, trend, score), the area scores and the trend's data (with its
+        control limits and signals when they are drawn)."""
         table = self.card.table
         by = self._shown_by
         details = [*by, *(["period"] if "period" in table.columns else [])]
@@ -536,7 +580,12 @@ class ScorecardApp(BaseApp):
         if not areas.empty:
             sheets.append(_labelled_sheet("Area scores", areas[[*self.card.by, "area", "score"]]))
         trend = self._trend_rows
-        sheets.append(_labelled_sheet("Trend by week", trend.assign(unit=trend["kpi"].map(_unit))))
+        trend = trend.assign(unit=trend["kpi"].map(_unit))
+        sheet = _labelled_sheet("Trend by week", trend, labels=_LIMIT_LABELS)
+        for column in ("center", "lcl", "ucl"):  # control limits, on the KPI's scale
+            if column in trend.columns:
+                sheet.decimals[_LIMIT_LABELS[column]] = sheet.decimals[column_label("value")]
+        sheets.append(sheet)
         return sheets
 
     def _on_cell_click(self, points: list[dict]) -> None:
@@ -638,8 +687,17 @@ def _scroll_hint_html(min_width: int) -> str:
     )
 
 
-def _labelled_sheet(title: str, frame: pd.DataFrame) -> Sheet:
-    labels = {column: column_label(column) for column in frame.columns}
+_LIMIT_LABELS = {
+    "center": "Center line",
+    "lcl": "Lower control limit",
+    "ucl": "Upper control limit",
+    "signal": "Signal",
+}
+"""Headers of the trend sheet's control-limit columns, named as the chart's legend names them."""
+
+
+def _labelled_sheet(title: str, frame: pd.DataFrame, labels=None) -> Sheet:
+    labels = {column: (labels or {}).get(column) or column_label(column) for column in frame}
     return scorecard_sheet(title, frame, labels=labels)
 
 
