@@ -184,7 +184,10 @@ function clearOfTitle(Plotly, plot, layout) {
   if (!title || !legend) return undefined;
   const overlap = title.getBoundingClientRect().bottom - legend.getBoundingClientRect().top;
   if (overlap <= -4) return undefined;
-  const top = ((layout.margin && layout.margin.t) ?? 90) + Math.ceil(overlap) + 6;
+  // From the top margin plotly drew with: it may have grown the figure's own to fit the legend
+  // (139 px against 114), and a margin made from the figure's would lower nothing.
+  const drawn = plot._fullLayout && plot._fullLayout._size && plot._fullLayout._size.t;
+  const top = (drawn ?? (layout.margin && layout.margin.t) ?? 90) + Math.ceil(overlap) + 6;
   return Plotly.relayout(plot, { "margin.t": top });
 }
 

@@ -38,6 +38,10 @@ TOP_OF_DATA_JS = """plot => {
     return box.top + layout._size.t + layout.yaxis.l2p(Math.max(...values));
 }"""
 
+# One chart drawn at its box's width (CHARTS_SETTLED_JS asks it of every chart on the page).
+PLOT_SETTLED_JS = """plot => plot.querySelector('.main-svg') && plot._fullLayout
+    && Math.abs(plot._fullLayout.width - plot.clientWidth) <= 2"""
+
 
 def at_each_size(watched, name):
     """Show the open dashboard at each size in turn, charts settled; yield the size's name."""
@@ -97,3 +101,29 @@ def test_tradeoff_what_if_note_covers_no_target_label(server, watched):
         assert len(targets) == 2, size_name
         assert not any(overlap(what_if, target) for target in targets), size_name
         assert not overlap(what_if, boxes(plot, ".legend")[0]), size_name
+
+
+def test_scorecard_trend_legend_with_control_limits_clears_its_title(server, watched):
+    # Six legend entries (interval, line, center, two limits, signal) wrap to five rows on a
+    # phone: plotly grew the top margin for them, and clearOfTitle lowered the plot from the
+    # figure's own margin, which moved nothing: the legend covered the title.
+    # At the center level the first chart (the scorecard's heatmap of groups) is hidden, so
+    # the page is ready when the trend shows its limits, not when the first chart does.
+    page = watched.page
+    page.goto(
+        f"{server}/voila/render/balanced_scorecard.ipynb?control_limits=true&level=center",
+        wait_until="commit",
+    )
+    trend = page.locator(".js-plotly-plot").filter(has_text="Upper control limit")
+    trend.wait_for(timeout=PAGE_TIMEOUT_MS)
+    for size_name, viewport in SIZES.items():  # the trend settled (the heatmap stays hidden)
+        page.set_viewport_size(viewport)
+        page.wait_for_timeout(300)  # a narrow chart's second relayout (clearOfTitle)
+        page.wait_for_function(
+            PLOT_SETTLED_JS, arg=trend.element_handle(), timeout=REDRAW_TIMEOUT_MS
+        )
+        trend.scroll_into_view_if_needed()
+        watched.screenshot(f"chart_layout-balanced_scorecard_limits-{size_name}")
+        (title,) = boxes(trend, ".gtitle")
+        (legend,) = boxes(trend, ".legend")
+        assert not overlap(title, legend), (size_name, title, legend)
