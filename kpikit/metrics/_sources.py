@@ -490,8 +490,8 @@ def shows_progress() -> bool:
     output, which DuckDB prints it to (no setting sends it elsewhere): only a terminal, never a
     pipe or a file, where its frames would be mixed with the results.
 
-    >>> shows_progress()  # doctests run with standard output captured
-    False
+    >>> shows_progress() == os.isatty(1)  # outside Jupyter: whether fd 1 is a terminal
+    True
     """
     if _in_jupyter():
         return importlib.util.find_spec("ipywidgets") is not None
