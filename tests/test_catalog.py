@@ -390,6 +390,14 @@ def test_terms_explain_kpi_metric_kra_and_conformance():
     assert table["source"].str.contains(r"\(seed 00[012]\)").all()
 
 
+def test_the_glossary_tells_a_signal_from_noise_as_control_limits_do():
+    # The term a trainer explains before the scorecard's "Control limits" box: its rules are
+    # kk.stats.control_limits' (a value past a limit, RUN_LENGTH in a row on one side).
+    text = terms().set_index("term").loc["Signal or noise (control limits)", "definition"]
+    assert "eight values in a row" in text and kk.stats.RUN_LENGTH == 8
+    assert "kk.stats.control_limits" in text
+
+
 @pytest.mark.parametrize(
     ("figure", "attributed_to", "words"),
     [
