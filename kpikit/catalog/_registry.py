@@ -279,16 +279,19 @@ def sum_label(text: str) -> str:
     'Answered contacts - Transferred answered contacts'
     """
     terms = parse_sum(text)
-    written = " ".join(
-        f"{'-' if term.sign < 0 else '+'} {term.component}" for term in terms
-    ).removeprefix("+ ")
+    written = _joined(terms, lambda name: name)
     if written in _sum_labels():
         return _sum_labels()[written]
     labels = components()
     if len(terms) == 1 and terms[0].sign > 0:
         return labels[terms[0].component].label
+    return _joined(terms, lambda name: labels[name].label)
+
+
+def _joined(terms, named) -> str:
+    """``terms`` written as a sum, "a + b - c", each component as ``named`` gives it."""
     return " ".join(
-        f"{'-' if term.sign < 0 else '+'} {labels[term.component].label}" for term in terms
+        f"{'-' if term.sign < 0 else '+'} {named(term.component)}" for term in terms
     ).removeprefix("+ ")
 
 
