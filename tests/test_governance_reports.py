@@ -511,3 +511,16 @@ def test_the_weekly_workbook_leaves_a_missing_week_empty(tmp_path):
     assert rows["Customer satisfaction"] == "66.7, , 66.7"
     assert rows["Cost per contact"] is None  # no costs: no week has a value
     assert rows["Service level"] == "60.0, 60.0, 60.0"  # 6 of 10 answered within 20 s (chat 30 s)
+
+
+def test_page_shows_counts_as_whole_numbers(sample):
+    # 2026-07-14's breaches include runs of 1, 2 and 4 periods and shortfalls of 1, 3 and 7
+    # contacts: each a count, shown as "4", never "4.0" (10 and more were whole already)
+    report = cadence_report("daily", sample, load_targets(), date="2026-07-14")
+    table = section(report, "SLA breaches of the day").table
+    runs = table["periods in a row"]
+    assert (runs < 10).any() and (runs == runs.round()).all()
+    page = report_html(report)
+    cells = re.findall(r"<td class='number'>([^<]*)</td>", page)
+    assert "4" in cells and "4.0" not in cells
+    assert "1.0" not in cells and "2.0" not in cells

@@ -43,6 +43,15 @@ svg.spark { vertical-align: middle; }
 """
 
 _WORD_COLUMNS = ("root cause", "plan", "why", "breach", "next milestone", "segment", "overdue")
+# Columns that count things (contacts, agents, periods): whole values show as whole numbers.
+_COUNT_COLUMNS = (
+    "contacts short",
+    "agents short",
+    "periods in a row",
+    "weeks in a row",
+    "required",
+    "staffed",
+)
 
 
 def report_html(report: CadenceReport) -> str:
@@ -187,6 +196,12 @@ def _number_text(column: str, value: float) -> str:
     ('0.0', '0.0', '-0.1')
     >>> _number_text("cost", -0.001), _number_text("change (%)", 12.34), _number_text("n", 1200.0)
     ('0.00', '+12.3', '1,200')
+
+    A whole number of 10 or more shows no decimal, and so does any whole count (a KPI value of
+    4.0 % keeps its ``.0`` beside 4.3 %; four periods in a row are ``4``, not ``4.0``):
+
+    >>> _number_text("value", 4.0), _number_text("periods in a row", 4.0), _number_text("agents short", 2.5)
+    ('4.0', '4', '2.5')
     """
     if not math.isfinite(value):
         return "–"
@@ -196,7 +211,7 @@ def _number_text(column: str, value: float) -> str:
         return f"{value:z,.2f}"
     if column in ("vs usual", "change (%)"):
         return signed_text(value)
-    if value.is_integer() and abs(value) >= 10:
+    if value.is_integer() and (abs(value) >= 10 or column in _COUNT_COLUMNS):
         return f"{value:,.0f}"
     return f"{value:z,.1f}"
 
