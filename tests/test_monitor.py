@@ -615,3 +615,22 @@ def test_a_replay_of_a_lazy_log_reads_one_day_from_its_engine(kind, day, tmp_pat
         assert (tmp_path / kind / written.name).read_text() == written.read_text()
     with pytest.raises(ValueError, match="'day' has no contact in the log: '2020-01-01'"):
         replay(lazy, tmp_path / "none", day="2020-01-01", sleep=lambda seconds: None)
+
+
+def test_a_view_before_the_first_contact_has_every_interval_column(tmp_path):
+    # the replay starts at midnight and the first call comes at 09:00: until then the log is
+    # empty, and the view has no day yet but the columns of one (each empty)
+    pd.DataFrame(columns=["contact_id", "arrived_at", "answered", "wait_s"]).to_csv(
+        tmp_path / "000001.csv", index=False
+    )
+    forecast = pd.DataFrame({"period": [DAY], "volume": [5.0], "aht_s": [200.0]})
+    before = IntradayMonitor(tmp_path, forecast=forecast).refresh()
+    assert before.contacts == 0 and before.intervals.empty
+    assert before.intervals["service_level"].tolist() == []
+    events = live_events(contacts())
+    events.drop(columns="event_at").to_csv(tmp_path / "000002.csv", index=False)
+    after = IntradayMonitor(tmp_path, forecast=forecast).refresh()
+    assert list(before.intervals.columns) == list(after.intervals.columns)
+    # with a forecast or without, the columns come in one order
+    alone = IntradayMonitor(tmp_path).refresh()
+    assert list(alone.intervals.columns) == list(after.intervals.columns)

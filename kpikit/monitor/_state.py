@@ -42,9 +42,10 @@ class MonitorView:
     now : pandas.Timestamp
         The moment the figures describe.
     intervals : pandas.DataFrame
-        One row per interval of the day: ``period, forecast_volume, volume, reforecast_volume,
-        forecast_aht_s, aht_s, service_level, asa, abandonment_rate, waiting,
-        required_agents, staffed_agents, alert`` (see :class:`IntradayMonitor`).
+        One row per interval of the day: ``period, volume, service_level, asa,
+        abandonment_rate, aht_s, waiting, forecast_volume, forecast_aht_s, reforecast_volume,
+        required_agents, staffed_agents, alert`` (see :class:`IntradayMonitor`); no rows but
+        these columns before the first contact.
     queue_depth : int
         Contacts that arrived and have been neither answered nor abandoned yet.
     longest_wait_s : float
@@ -72,6 +73,38 @@ class MonitorView:
     contacts: int
     day: dict
     notes: tuple = ()
+
+
+INTERVAL_COLUMNS = (
+    "period",
+    "volume",
+    "service_level",
+    "asa",
+    "abandonment_rate",
+    "aht_s",
+    "waiting",
+    "forecast_volume",
+    "forecast_aht_s",
+    "reforecast_volume",
+    "required_agents",
+    "staffed_agents",
+    "alert",
+)
+
+
+def _no_intervals(tz=None) -> pd.DataFrame:
+    """The intervals before the first contact is followed: no day yet, so no rows, but the
+    columns a view always has (``view.intervals["service_level"]`` is an empty column), with
+    ``period`` in the zone ``tz`` the monitor reads the log in.
+
+    >>> _no_intervals().shape, _no_intervals()["alert"].dtype.name
+    ((0, 13), 'bool')
+    >>> _no_intervals("Europe/Paris")["period"].dtype.name
+    'datetime64[ns, Europe/Paris]'
+    """
+    frame = pd.DataFrame({column: pd.Series(dtype=float) for column in INTERVAL_COLUMNS})
+    period = "datetime64[ns]" if tz is None else pd.DatetimeTZDtype("ns", tz)
+    return frame.astype({"period": period, "alert": bool})
 
 
 def _stacked(frames: list[pd.DataFrame]) -> pd.DataFrame:
@@ -330,7 +363,7 @@ class IntradayMonitor:
             if now is not None:
                 check_timestamp("now", now)
             empty = pd.DataFrame(columns=["period", "service_level", "target"])
-            return MonitorView(pd.NaT, pd.DataFrame(), 0, 0.0, empty, 0, _day_totals())
+            return MonitorView(pd.NaT, _no_intervals(self.tz), 0, 0.0, empty, 0, _day_totals())
         check_rows(contacts)
         arrived = contacts["arrived_at"]
         finished, answered = outcomes(contacts)
@@ -385,7 +418,7 @@ class IntradayMonitor:
         elapsed = self._elapsed(table, now)
         return MonitorView(
             now=now,
-            intervals=table,
+            intervals=table[list(INTERVAL_COLUMNS)],
             queue_depth=depth,
             longest_wait_s=float(waited[in_queue].max()) if depth else 0.0,
             alerts=alerts.reset_index(drop=True),
@@ -434,8 +467,8 @@ class IntradayMonitor:
         if self.forecast is None:
             for column in (
                 "forecast_volume",
-                "reforecast_volume",
                 "forecast_aht_s",
+                "reforecast_volume",
                 "required_agents",
             ):
                 table[column] = np.nan
