@@ -396,14 +396,114 @@ def _calibrated_shrinkage(data) -> float:
 
 
 def _cost_per_paid_hour(data) -> float:
-    """Cost of a paid agent hour, ``sum(cost) / sum(paid_s) * 3600``; NaN without costs or
-    agent intervals."""
+    """Cost of a paid agent hour, ``sum(cost) / sum(paid_s) * 3600`` over the periods of the
+    costs, each cost paired with the paid time of its own period; NaN without costs or agent
+    intervals (or without paid time).
+
+    The periods are the costs' own (months for monthly costs,
+    :func:`~kpikit.metrics._period_lengths.cost_period_lengths`), and the pairing is
+    :func:`kpikit.compute`'s for cost per contact: the cost of each period (the numerator of
+    ``cost_per_contact``) beside the paid time of the agent intervals that start in it (the
+    denominator of ``utilization``). Summed over whatever rows each table held, June's agent
+    intervals beside the costs of June to August gave three months of cost per June's hours.
+    A period only one table covers is refused with the periods (:func:`_check_paired`).
+
+    >>> from kpikit.schema import Dataset
+    >>> contacts = pd.DataFrame({"contact_id": [1], "answered": [True], "wait_s": [5.0],
+    ...                          "arrived_at": pd.to_datetime(["2026-06-02 09:00"])})
+    >>> intervals = pd.DataFrame({"agent_id": ["a", "a"], "paid_s": [1800.0, 1800.0],
+    ...     "interval_start": pd.to_datetime(["2026-06-02 09:00", "2026-07-01 09:00"]),
+    ...     "handling_s": [900.0, 900.0], "available_s": [600.0, 600.0]})
+    >>> costs = pd.DataFrame({"period_start": pd.to_datetime(["2026-06-01", "2026-07-01"]),
+    ...                       "cost": [30.0, 20.0]})
+    >>> _cost_per_paid_hour(Dataset(contacts, agent_intervals=intervals, costs=costs))
+    50.0
+    >>> _cost_per_paid_hour(Dataset(contacts, agent_intervals=intervals[:1], costs=costs))
+    Traceback (most recent call last):
+    ...
+    ValueError: Values of 'costs' and 'agent_intervals' cover different months, so the cost of
+    an agent hour cannot be calibrated: 1 month(s) of costs have no paid time in the agent
+    intervals (2026-07-01); give both tables the same months, or give 'cost_per_agent_hour'
+
+    The first: (30 + 20) / (1800 + 1800 s) * 3600 = 50.0 an hour (each month 1800 s).
+    """
+    from kpikit.metrics import compute  # the engine imports nothing from here; kept lazy
+    from kpikit.metrics._engine import KPIUnavailable
+    from kpikit.metrics._period_lengths import LENGTHS, cost_period_lengths
+
     time = _agent_time(data)
     costs = getattr(data, "costs", None)
     if time is None or costs is None or time["paid_s"].sum() <= 0:
         return math.nan
-    cost = _checked(costs, "costs", ["cost"])["cost"].sum()
-    return float(cost / (time["paid_s"].sum() / 3600))
+    _checked(costs, "costs", ["cost"])
+    lengths = [length for length in cost_period_lengths(costs).values() if length is not None]
+    # the costs' own periods; a length that does not fit another channel's is refused below
+    freq = max(lengths, key=LENGTHS.index, default="day")
+    paired = Dataset(contacts=data.contacts, agent_intervals=time, costs=costs)
+    try:
+        sums = compute(paired, kpis=["utilization", "cost_per_contact"], freq=freq)
+    except KPIUnavailable as error:
+        raise ValueError(
+            f"Values of 'costs' and 'agent_intervals' cannot be paired by period ({error}), "
+            "so the cost of an agent hour cannot be calibrated; give 'cost_per_agent_hour'"
+        ) from None
+    sums = pandas_frame(sums)
+    paid_s = _by_period(sums, "utilization", "denominator")
+    cost = _by_period(sums, "cost_per_contact", "numerator")
+    paid_s, cost = paid_s[paid_s > 0], cost[cost.notna()]
+    _check_paired(cost.index, paid_s.index, freq)
+    return float(cost.sum() / (paid_s.sum() / 3600))
+
+
+def _by_period(sums, kpi, component):
+    """One component of a KPI in :func:`kpikit.compute`'s tidy ``sums``, by period."""
+    rows = sums[sums["kpi"] == kpi]
+    return pd.Series(rows[component].to_numpy(dtype=float), index=pd.DatetimeIndex(rows["period"]))
+
+
+def _check_paired(cost_periods, paid_periods, freq) -> None:
+    """The periods of the costs and of the paid time must be the same: a cost without paid
+    time beside it, or paid time without its cost, mixed one period's cost with another's
+    hours. Refused with the periods of each side, as the other calibrations refuse.
+
+    >>> june, july = pd.Timestamp("2026-06-01"), pd.Timestamp("2026-07-01")
+    >>> _check_paired(pd.DatetimeIndex([june]), pd.DatetimeIndex([july]), "month")
+    Traceback (most recent call last):
+    ...
+    ValueError: Values of 'costs' and 'agent_intervals' share no month, so the cost of an agent
+    hour cannot be calibrated: 1 month(s) of costs have no paid time in the agent intervals
+    (2026-06-01); 1 month(s) of paid time in the agent intervals have no costs (2026-07-01);
+    give both tables the same months, or give 'cost_per_agent_hour'
+    """
+    unpaid = cost_periods.difference(paid_periods)
+    uncosted = paid_periods.difference(cost_periods)
+    if not (unpaid.size or uncosted.size):
+        return
+    unit = freq  # one of the cost period lengths: day, week, month, quarter, year
+    problems = []
+    if unpaid.size:
+        problems.append(
+            f"{unpaid.size} {unit}(s) of costs have no paid time in the agent intervals "
+            f"({_starts(unpaid)})"
+        )
+    if uncosted.size:
+        problems.append(
+            f"{uncosted.size} {unit}(s) of paid time in the agent intervals have no costs "
+            f"({_starts(uncosted)})"
+        )
+    shared = cost_periods.intersection(paid_periods)
+    overlap = f"cover different {unit}s" if shared.size else f"share no {unit}"
+    raise ValueError(
+        f"Values of 'costs' and 'agent_intervals' {overlap}, so the cost of an agent hour "
+        f"cannot be calibrated: {'; '.join(problems)}; give both tables the same {unit}s, or "
+        "give 'cost_per_agent_hour'"
+    )
+
+
+def _starts(periods) -> str:
+    """The first five period starts, as dates (``...`` when there are more)."""
+    shown = ", ".join(periods[:5].strftime("%Y-%m-%d"))
+    return shown + (", ..." if periods.size > 5 else "")
 
 
 def _check_missing_column(column, value) -> None:

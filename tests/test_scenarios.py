@@ -238,3 +238,59 @@ def test_a_channel_or_queue_that_is_not_a_name_is_refused_before_any_engine_sees
     for plan in (kk.whatif.plan_days, kk.whatif.forecast_day):
         with pytest.raises(TypeError, match=r"'channel' must be one channel name .*: 5 \(int\)"):
             plan(data, channel=5)
+
+
+def _two_months(paid_months, cost_months):
+    """The worked example with agent intervals and costs of the given months (March, April)."""
+    data = example_dataset()
+    starts = {"2026-03": "2026-03-02 09:00", "2026-04": "2026-04-01 09:00"}
+    paid_s = {"2026-03": 1800.0, "2026-04": 3600.0}
+    cost = {"2026-03": 40.0, "2026-04": 90.0}
+    intervals = pd.DataFrame(
+        {
+            "agent_id": "u",
+            "interval_start": pd.to_datetime([starts[m] for m in paid_months]),
+            "paid_s": [paid_s[m] for m in paid_months],
+            "handling_s": 900.0,
+            "available_s": 600.0,
+        }
+    )
+    costs = pd.DataFrame(
+        {
+            "period_start": pd.to_datetime([f"{m}-01" for m in cost_months]),
+            "cost": [cost[m] for m in cost_months],
+        }
+    )
+    return kk.Dataset(contacts=data.contacts, agent_intervals=intervals, costs=costs)
+
+
+def test_the_cost_of_an_agent_hour_pairs_each_month_with_its_paid_time():
+    # March: cost 40 over 1800 s paid = 40 / 0.5 h = 80.0 an hour
+    assert scenario_from_data(_two_months(["2026-03"], ["2026-03"])).cost_per_agent_hour == 80.0
+    # both months: (40 + 90) / ((1800 + 3600) s / 3600) = 130 / 1.5 = 86.67 an hour
+    both = _two_months(["2026-03", "2026-04"], ["2026-03", "2026-04"])
+    assert scenario_from_data(both).cost_per_agent_hour == pytest.approx(130 / 1.5)
+
+
+def test_months_of_costs_or_paid_time_without_the_other_are_refused_with_the_months():
+    # March's paid time beside March's and April's costs: (40 + 90) / 0.5 h = 260 an hour
+    # was given, two months of cost over one month's hours
+    with pytest.raises(
+        ValueError,
+        match=r"'costs' and 'agent_intervals' cover different months, .* 1 month\(s\) of costs "
+        r"have no paid time in the agent intervals \(2026-04-01\); give both tables the same "
+        r"months, or give 'cost_per_agent_hour'",
+    ):
+        scenario_from_data(_two_months(["2026-03"], ["2026-03", "2026-04"]))
+    # March's cost beside March's and April's paid time: 40 / 1.5 h = 26.67 was given
+    with pytest.raises(
+        ValueError,
+        match=r"1 month\(s\) of paid time in the agent intervals have no costs \(2026-04-01\)",
+    ):
+        scenario_from_data(_two_months(["2026-03", "2026-04"], ["2026-03"]))
+    # no month in common: April's 90 over March's 0.5 h = 180 an hour was given
+    with pytest.raises(ValueError, match=r"share no month, .* costs .* \(2026-04-01\); 1 month"):
+        scenario_from_data(_two_months(["2026-03"], ["2026-04"]))
+    # a cost per hour given is used as it is: the tables are not paired
+    given = scenario_from_data(_two_months(["2026-03"], ["2026-04"]), cost_per_agent_hour=30.0)
+    assert given.cost_per_agent_hour == 30.0
