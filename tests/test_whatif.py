@@ -555,6 +555,31 @@ def test_staffing_plan_by_hand():
     assert even["staffed"].round(9).tolist() == [14.0, 14.0, 0.0]
 
 
+def test_staffing_plan_reads_the_interval_length_from_the_periods_not_a_default():
+    # 200 calls an hour at 180 s: A = 200 * 180 / 3600 = 10 Erlangs, the traffic of
+    # test_staffing_plan_by_hand: 14 agents for 80 % in 20 s, 12 give 64.0 %. Read as a half
+    # hour (the old default of 1800 s) it was 20 Erlangs: 24 required and 12 overloaded (0 %)
+    hour = pd.DataFrame(
+        {"period": pd.to_datetime(["2026-03-02 09:00"]), "volume": [200.0], "aht_s": 180.0}
+    )
+    with pytest.raises(
+        ValueError,
+        match=r"'forecast' has a single period and no 'interval_s' column, .* add an "
+        r"'interval_s' column",
+    ):
+        whatif.staffing_plan(hour, staffed=[12])
+    given = whatif.staffing_plan(hour.assign(interval_s=3600.0), staffed=[12])
+    assert given["required"].tolist() == [14]
+    assert given["service_level"].round(1).tolist() == [64.0]
+    # two hourly periods: 3600 s apart, so hours (was refused with "give interval_s=3600",
+    # an argument staffing_plan does not take)
+    hours = pd.concat([hour, hour.assign(period=pd.Timestamp("2026-03-02 10:00"))])
+    plan = whatif.staffing_plan(hours, staffed=[12, 16])
+    assert plan["interval_s"].tolist() == [3600.0, 3600.0]
+    assert plan["required"].tolist() == [14, 14]
+    assert plan["service_level"].round(1).tolist() == [64.0, 97.1]  # Erlang C, 12 and 16
+
+
 def test_forecast_day_of_a_zoned_log_plans_the_23_hours_of_the_spring_change():
     # Paris skips 02:00 on 2024-03-31: the day has 23 hours. Two contacts every hour of the five
     # weeks before, so the naive model's last week gives 2 an hour (zoned times were compared

@@ -311,7 +311,10 @@ def staffing_plan(
     ----------
     forecast : kpikit.forecast.Forecast or DataFrame
         Intervals with ``period, volume, aht_s`` (and ``interval_s``; bounds for
-        ``volume_quantile``), as :func:`forecast_day` gives.
+        ``volume_quantile``), as :func:`forecast_day` gives. Without an ``interval_s``
+        column the length is the smallest step between the periods (as
+        :func:`kpikit.scenarios.scenario_from_forecast` reads it), and a single period needs
+        the column.
     staffed : float, array-like, pandas.Series or None
         Agents on the phones: one number for every interval with contacts forecast (the
         others have nobody), one per interval, or a Series indexed by interval start
@@ -369,9 +372,7 @@ def staffing_plan(
             f"(as forecast_day gives), found: {list(intervals.columns)}"
         )
     frame = intervals[list(_PLAN_COLUMNS)].reset_index(drop=True)
-    interval_s = (
-        intervals["interval_s"].to_numpy(dtype=float) if "interval_s" in intervals else 1800.0
-    )
+    interval_s = _plan_interval_s(intervals)
     threshold_s = sl_threshold_for(channel) if threshold_s is None else threshold_s
     targets = {"threshold_s": threshold_s, "patience_s": patience_s}
     required = agents_required(
@@ -424,6 +425,36 @@ def staffing_plan(
         values = reached[column].to_numpy()
         plan[column] = values if values.dtype == bool else np.where(busy, values, np.nan)
     return plan
+
+
+def _plan_interval_s(intervals):
+    """The interval lengths of a plan's ``intervals``, seconds: their ``interval_s`` column, or
+    else the smallest step between their periods (:func:`kpikit.scenarios.scenario_from_forecast`'s
+    reading). A default of 1800 s staffed an hourly period as a half hour: twice the traffic
+    per agent, 24 agents required for 14.
+
+    >>> hour = pd.DataFrame({"period": pd.to_datetime(["2026-03-02 09:00"])})
+    >>> _plan_interval_s(hour.assign(interval_s=3600.0)).tolist()
+    [3600.0]
+    >>> _plan_interval_s(hour)
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'forecast' has a single period and no 'interval_s' column, so the
+    length of its interval cannot be known: add an 'interval_s' column (seconds, 1800 for half
+    hours)
+    """
+    from kpikit.scenarios import _interval_length  # scenarios imports this package first
+
+    if "interval_s" in intervals.columns:
+        return intervals["interval_s"].to_numpy(dtype=float)
+    periods = intervals["period"]
+    if not pd.api.types.is_datetime64_any_dtype(periods):
+        raise TypeError(
+            "Column 'period' of 'forecast' must hold timestamps (the interval starts) to read "
+            f"the interval length from, but holds {periods.dtype}: parse it with "
+            "pandas.to_datetime, or add an 'interval_s' column (seconds, 1800 for half hours)"
+        )
+    return _interval_length(periods, None)
 
 
 def _staffed_by_period(staffed, periods):
