@@ -260,7 +260,9 @@ def fit_line(x, y, weights=None) -> LineFit:
     x, y : array-like
         Paired observations; pairs with a missing or infinite value are left out.
     weights : array-like, default=None
-        Non-negative weights; pairs with zero or missing weight are left out.
+        Non-negative finite weights; pairs with zero or missing weight are left out. A
+        negative or infinite weight raises ValueError with its positions (an infinite weight
+        was left out silently, as if missing).
 
     Returns
     -------
@@ -300,8 +302,7 @@ def fit_line(x, y, weights=None) -> LineFit:
             "Values of 'x', 'y' and 'weights' must have the same length but received: "
             f"{x.shape}, {y.shape}, {w.shape}"
         )
-    if np.any(w[np.isfinite(w)] < 0):
-        raise ValueError("Value of 'weights' must be non-negative but received a negative weight")
+    _check_weights(w)
     keep = np.isfinite(x) & np.isfinite(y) & np.isfinite(w) & (w > 0)
     n = int(keep.sum())
     if n == 0:
@@ -326,6 +327,30 @@ def fit_line(x, y, weights=None) -> LineFit:
     )
 
 
+def _check_weights(w: np.ndarray) -> None:
+    """Refuse negative and infinite weights, with how many and where (missing ones are left
+    out by the fit).
+
+    >>> _check_weights(np.array([np.inf, 1.0, 2.0, np.inf]))
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'weights' must be finite but 2 weight(s) are infinite (positions: 0,
+    3); give each pair a finite weight, or 0 to leave it out
+    """
+    for bad, kind, problem in (
+        (w < 0, "non-negative", "negative"),
+        (np.isposinf(w), "finite", "infinite"),
+    ):
+        if bad.any():
+            positions = ", ".join(map(str, np.flatnonzero(bad)[:5]))
+            more = ", ..." if bad.sum() > 5 else ""
+            raise ValueError(
+                f"Value of 'weights' must be {kind} but {int(bad.sum())} weight(s) are {problem} "
+                f"(positions: {positions}{more}); give each pair a finite weight, or 0 to leave "
+                "it out"
+            )
+
+
 def _exponent(values: np.ndarray) -> int:
     """``e`` such that every ``|value| < 2**e`` (0 when all values are 0)."""
     return int(np.frexp(np.abs(values).max())[1])
@@ -344,7 +369,9 @@ def _fit_scaled(x, y, w) -> tuple:
         return nan, nan, nan, x_mean, sxx, sum_w, nan, nan
     slope = sxy / sxx
     intercept = y_mean - slope * x_mean
-    r = float(sxy / np.sqrt(sxx * syy)) if syy > 0 else nan
+    r = nan
+    if syy > 0:  # each root apart: the product sxx·syy of tiny weighted sums underflows to 0
+        r = float(np.clip(sxy / np.sqrt(sxx) / np.sqrt(syy), -1.0, 1.0))
     residual_se = slope_se = nan
     if len(x) >= 3:
         residual_se = float(np.sqrt((w * (y - intercept - slope * x) ** 2).sum() / (len(x) - 2)))
@@ -436,6 +463,7 @@ def project_kpis(
     ValueError: Value of 'delta_x' (the what-if move of x) must keep AHT within its scale (0 s or
     more) from its mean, 330 s: a move from -330 on, but received: -400
     """
+    _check_fitted(fit)
     projection = fit.project(delta_x, name=name)
     x_def, y_def = kpi_definition(x), kpi_definition(y)
     low, high = x_def.value_range
@@ -458,6 +486,28 @@ def project_kpis(
         ),
     )
     return bounded, bounded != projection
+
+
+def _check_fitted(fit: LineFit) -> None:
+    """Refuse to project along a line that was not fitted (too few points, or x that does
+    not vary): the move's check read the mean of x as nan ("a move from nan on").
+
+    >>> _check_fitted(fit_line([], []))
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'fit' has no fitted line to project from: too few points (0); a line
+    needs at least 2 points with different values of x
+    """
+    if np.isfinite(fit.slope):
+        return
+    if fit.n < 2:
+        problem = f"too few points ({fit.n})"
+    else:
+        problem = f"its {fit.n} points all have the same x"
+    raise ValueError(
+        f"Value of 'fit' has no fitted line to project from: {problem}; a line needs at least "
+        "2 points with different values of x"
+    )
 
 
 def extrapolates(fit: LineFit, delta_x: float, xs) -> bool:

@@ -6,6 +6,7 @@ se(slope) = sqrt(0.35 / 5) = 0.264575, t(0.975, 2) = 4.302653 (published t table
 """
 
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -234,3 +235,40 @@ def test_pivot_refuses_rows_without_a_kpi_and_repeated_columns():
     repeated = pd.concat([tidy.assign(kpi="aht"), tidy[["team"]]], axis=1)
     with pytest.raises(ValueError, match=r"has the column\(s\) \['team'\] more than once"):
         pivot_kpis(repeated)
+
+
+def test_an_infinite_weight_is_refused_with_its_positions_not_left_out():
+    # was: left out as if missing, the fit on the other two points (n == 2)
+    with pytest.raises(
+        ValueError,
+        match=r"'weights' must be finite but 1 weight\(s\) are infinite \(positions: 0\)",
+    ):
+        fit_line([1, 2, 3], [1, 2, 3], weights=[np.inf, 1, 1])
+    # -inf is a negative weight; was left out too
+    with pytest.raises(ValueError, match=r"non-negative but 2 weight\(s\) are negative .*: 1, 2"):
+        fit_line([1, 2, 3], [1, 2, 3], weights=[1, -1, -np.inf])
+
+
+def test_r_of_tiny_and_huge_weights_stays_a_correlation():
+    # y = x exactly, so r = 1 by hand whatever the weights; sxx·syy of the scaled sums
+    # underflowed to 0 and r came back inf with a RuntimeWarning
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        rising = fit_line([1, 2, 3], [1, 2, 3], weights=[1e300, 1e-300, 1])
+        falling = fit_line([1, 2, 3], [3, 2, 1], weights=[1e300, 1e-300, 1])
+    assert rising.r == 1.0 and falling.r == -1.0  # y = x and y = 4 - x: r = ±1
+
+
+def test_projecting_from_no_fitted_line_says_so():
+    from kpikit.tradeoff import project_kpis
+
+    # was: "... from its mean, –: a move from nan on, but received: 1"
+    with pytest.raises(
+        ValueError, match=r"'fit' has no fitted line to project from: too few points \(0\)"
+    ):
+        project_kpis(fit_line([], []), 1, x="aht", y="csat")
+    with pytest.raises(ValueError, match=r"too few points \(1\)"):
+        project_kpis(fit_line([300], [80]), 1, x="aht", y="csat")
+    # three groups of AHT 300 s: x does not vary, no slope (was a projection of nan)
+    with pytest.raises(ValueError, match="its 3 points all have the same x"):
+        project_kpis(fit_line([300, 300, 300], [80, 82, 84]), 1, x="aht", y="csat")
