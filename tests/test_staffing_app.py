@@ -175,6 +175,34 @@ def test_calibrate_from_data(generated):
     assert started.volume.value == app.volume.value and started.aht_s.value == app.aht_s.value
 
 
+def test_a_calibrated_volume_rounded_for_the_slider_is_said():
+    # one call on Monday 5 January at 09:00, none on Monday 12 January: 1 / 2 Mondays = 0.5
+    # contacts per Mon 09:00 (Mon 10:00 has the other 0.5); the slider holds whole contacts
+    # from 1, so it shows 1, which was said nowhere
+    contacts = pd.DataFrame(
+        {
+            "contact_id": [1, 2],
+            "arrived_at": pd.to_datetime(["2026-01-05 09:00", "2026-01-12 10:00"]),
+            "answered": True,
+            "wait_s": 5.0,
+            "talk_s": 180.0,
+        }
+    )
+    app = StaffingApp(contacts, view="whatif", calibrate=False, weekday="Mon", volume=7)
+    assert app.message.value == ""
+    app.calibrate_button.click()
+    assert app.volume.value == 1.0
+    assert (
+        "Volume 0.5 contacts per interval in the data (Mon 09:00, the busiest interval of the "
+        "weekday), rounded to 1 for the slider" in app.message.value
+    )
+    app.volume.value = 3  # a volume set by hand is the user's: nothing rounded to say
+    assert app.message.value == ""
+    # calibrated at construction, the same
+    started = StaffingApp(contacts, view="whatif", weekday="Mon")
+    assert started.volume.value == 1.0 and "rounded to 1 for the slider" in started.message.value
+
+
 def test_set_like_a_link(generated, monkeypatch):
     # the notebook builds the app with its parameters, then sets the link's values (every one)
     defaults = {

@@ -40,6 +40,10 @@ INTERVALS = {"15min": 900.0, "30min": 1800.0, "hour": 3600.0}
 """Interval lengths offered, in seconds."""
 
 
+VOLUME_ROUNDING_NOTED = 0.01
+"""Share of the data's volume by which the slider's whole number may differ from it unsaid: a
+busiest interval of 152.3 contacts shows 152 quietly, one of 0.5 (raised to the slider's
+lowest, 1) or 7.4 (shown 7) says so in the message."""
 MIN_WHAT_IF_AHT_S = 1.0
 """Shortest AHT a what-if uses, seconds: an AHT change leaving less is applied down to it."""
 _CACHED_FIGURES = 16
@@ -259,6 +263,7 @@ class StaffingApp(BaseApp):
             contacts = contacts[contacts["channel"] == self._channel]
         self._patience_curve = calibration.patience_kaplan_meier(contacts)
         self._weeks = {}
+        self._data_volume = None  # (volume, label) of the interval the volume was calibrated on
         self._figures = {}
         self._shown = None
         self._evaluated = None
@@ -306,13 +311,19 @@ class StaffingApp(BaseApp):
         return np.arange(busy[0], busy[-1] + 1)
 
     def _calibrated(self, weekday=None, interval=None) -> dict:
-        """Slider values from the busiest interval of a weekday in the data (chosen ones)."""
+        """Slider values from the busiest interval of a weekday in the data (chosen ones).
+
+        The volume slider holds whole contacts from 1: the data's volume is rounded to one,
+        and kept to say so (:meth:`_volume_notes`)."""
         week = self._week(interval)
         day = self._day(week, weekday)
         values = {}
+        self._data_volume = None
         if day.size and week.volume[day].max() > 0:
             busiest = day[np.argmax(week.volume[day])]
-            values["volume"] = max(1.0, round(float(week.volume[busiest])))
+            volume = float(week.volume[busiest])
+            values["volume"] = max(1.0, round(volume))
+            self._data_volume = volume, week.labels[busiest]
             values["aht_s"] = round(float(week.aht_s[busiest]))
         values["patience_s"] = 0.0 if week.patience_s is None else round(week.patience_s)
         if self.data.agent_intervals is not None:
@@ -484,7 +495,7 @@ class StaffingApp(BaseApp):
         if view == "backtest":
             self._update_backtest()
             return
-        notes = self._handle_time_notes(week)
+        notes = [*self._volume_notes(), *self._handle_time_notes(week)]
         if notes:  # the message area was cleared by the change that brought us here
             self.show_error("\n".join(notes))
         key = self._figure_key(inputs)
@@ -613,6 +624,25 @@ class StaffingApp(BaseApp):
         if chart == "curve":
             return (chart, *inputs[:3], *inputs[7:])
         return (chart, self.weekday.value, *inputs)
+
+    def _volume_notes(self) -> list[str]:
+        """The data's volume where the slider shows it rounded (a busiest interval of 0.5
+        contacts shows 1) by more than :data:`VOLUME_ROUNDING_NOTED` of it, while the slider
+        keeps the calibrated value."""
+        if self._data_volume is None:
+            return []
+        volume, label = self._data_volume
+        shown = self.volume.value
+        if (
+            shown != max(1.0, round(volume))
+            or abs(shown - volume) <= VOLUME_ROUNDING_NOTED * volume
+        ):
+            return []
+        return [
+            f"Volume {volume:.3g} contacts per interval in the data ({label}, the busiest "
+            f"interval of the weekday), rounded to {shown:g} for the slider, which holds "
+            "whole contacts from 1."
+        ]
 
     def _handle_time_notes(self, week) -> list[str]:
         """Where the what-if's AHT change leaves no handle time (an AHT + change below 1 s),
