@@ -53,7 +53,7 @@ WIDGET_TESTS := tests/test_apps_chart.py tests/test_apps_downloads.py \
 	tests/test_monitor_app.py tests/test_staffing_app.py tests/test_plots.py \
 	tests/test_upload_step.py tests/test_params.py tests/test_tradeoff.py tests/test_whatif.py \
 	tests/test_benchmarks_app_faults.py tests/test_monitor_app_link_faults.py \
-	tests/test_apps_accessible_names.py
+	tests/test_apps_accessible_names.py tests/test_day_plan_faults.py
 
 $(PANDAS3)/.installed: $(VENV)/.installed Makefile
 	rm -rf $(PANDAS3)

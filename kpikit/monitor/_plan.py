@@ -173,7 +173,8 @@ def channel_shares(data, channel):
     Raises
     ------
     TypeError, ValueError
-        When ``channel`` is not one of the contacts' channels.
+        When ``channel`` is not one of the contacts' channels, or the contacts have no
+        ``agent_id`` column.
 
     Examples
     --------
@@ -217,8 +218,7 @@ def _channel_counts(contacts, *, weekday=False):
 
 def _shares(counts, channel):
     """:func:`channel_shares` from the counts of :func:`_channel_counts`."""
-    if "agent_id" not in counts.columns:
-        return pd.Series(dtype=float, name="share")
+    _need_agents(counts, channel)
     answered = counts[counts["agent_id"].notna() & counts["channel"].notna()]
     table = answered.groupby(["agent_id", "channel"], observed=True)["answered"].sum()
     table = table.unstack(fill_value=0)
@@ -226,6 +226,35 @@ def _shares(counts, channel):
         return pd.Series(dtype=float, name="share")
     share = table[channel] / table.sum(axis=1)
     return share[share > 0].rename("share").rename_axis("agent_id")
+
+
+def _need_agents(counts, channel):
+    """Refuse counts (:func:`_channel_counts`) without an ``agent_id`` column: no agent would
+    have a share of ``channel``, and a roster of shares would count every agent as 0.
+
+    >>> counts = pd.DataFrame({"channel": ["phone", "chat", "email"], "contacts": [6, 3, 1]})
+    >>> _need_agents(counts, "phone")
+    Traceback (most recent call last):
+    ...
+    ValueError: The contacts have no 'agent_id' column, so each agent's share of channel 'phone'
+    cannot be counted; 4 of the 10 contacts counted are of other channels (chat: 3, email: 1):
+    add agent_id to the contacts, or plan with channel=None to count every agent
+    """
+    if "agent_id" in counts.columns:
+        return
+    others = counts[counts["channel"].notna() & (counts["channel"] != channel)]
+    by_channel = others.groupby("channel", observed=True)["contacts"].sum()
+    mix = (
+        f"; {by_channel.sum()} of the {counts['contacts'].sum()} contacts counted are of other "
+        f"channels ({', '.join(f'{name}: {n}' for name, n in by_channel.items())})"
+        if len(by_channel)
+        else ""
+    )
+    raise ValueError(
+        f"The contacts have no 'agent_id' column, so each agent's share of channel {channel!r} "
+        f"cannot be counted{mix}: add agent_id to the contacts, or plan with channel=None to "
+        "count every agent"
+    )
 
 
 def staffed_agents(agent_intervals, *, freq="30min", day=None, shares=None):
@@ -394,6 +423,8 @@ def day_staffed(data, day, *, channel=None, freq="30min"):
     With a channel, a blended agent counts for the share of their contacts that were of that
     channel on the same weekday in the history before ``day`` (blends differ between
     weekdays and weekends), or in the whole history before it when that weekday never occurs.
+    When every contact before ``day`` is of ``channel`` there is no blend: every agent counts
+    fully, whether or not the contacts have an ``agent_id`` column.
 
     Parameters
     ----------
@@ -411,8 +442,9 @@ def day_staffed(data, day, *, channel=None, freq="30min"):
     Raises
     ------
     ValueError
-        When ``data`` has no agent intervals; as :func:`day_forecast` for ``day`` and
-        ``channel``, as :func:`staffed_agents` for the agent intervals.
+        When ``data`` has no agent intervals, or ``channel`` is one of several channels and the
+        contacts have no ``agent_id`` column to split the agents by; as :func:`day_forecast`
+        for ``day`` and ``channel``, as :func:`staffed_agents` for the agent intervals.
 
     Examples
     --------
@@ -442,5 +474,9 @@ def staffed_on(data, intervals, day, *, channel=None, freq="30min"):
         same_weekday = counts[counts["weekday"] == day.isoweekday()]
         chosen = same_weekday if len(same_weekday) else counts
         _check_channel(chosen, channel)  # one of the channels of the contacts counted
-        shares = _shares(chosen, channel)
+        # a log of one channel has no blend to split: every agent counts, with or without
+        # agent_id (an agent with no contact yet is on that channel too)
+        if set(counts["channel"].dropna()) != {channel}:
+            _need_agents(counts, channel)  # named with the whole history's other channels
+            shares = _shares(chosen, channel)
     return _staffed(intervals, freq, day, shares)

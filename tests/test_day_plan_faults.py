@@ -1,0 +1,81 @@
+"""Faults of the day plan: a fall-back day's own roster, a roster without agent_id on the
+contacts, polars forecasts and plans, and the plan sheet's repeated intervals."""
+
+import pandas as pd
+import pytest
+
+import kpikit as kk
+from kpikit import monitor, whatif
+
+
+def centre(zone, first, end, *, agent_id=True):
+    """A 24-hour centre on ``zone``'s clock from ``first`` to ``end`` (midnights): 10 phone
+    calls of 180 s in every real half hour, 5 agents each handling 900 s and available 900 s
+    in every half hour (5 agents on the phones)."""
+    starts = pd.date_range(
+        pd.Timestamp(first, tz=zone).tz_convert("UTC"),
+        pd.Timestamp(end, tz=zone).tz_convert("UTC"),
+        freq="30min",
+        inclusive="left",
+    )
+    arrivals = pd.DatetimeIndex(
+        [start + pd.Timedelta(seconds=60 + 170 * k) for start in starts for k in range(10)]
+    ).tz_convert(zone)
+    contacts = pd.DataFrame(
+        {
+            "contact_id": range(len(arrivals)),
+            "arrived_at": arrivals,
+            "answered": True,
+            "wait_s": 5.0,
+            "talk_s": 180.0,
+            "channel": "phone",
+        }
+    )
+    if agent_id:
+        contacts["agent_id"] = "a0"
+    intervals = pd.DataFrame(
+        [
+            (f"a{i}", start.tz_convert(zone), 1800.0, 1800.0, 900.0, 900.0, 1800.0)
+            for start in starts
+            for i in range(5)
+        ],
+        columns=[
+            "agent_id",
+            "interval_start",
+            "scheduled_s",
+            "paid_s",
+            "handling_s",
+            "available_s",
+            "adherent_s",
+        ],
+    )
+    return kk.Dataset(contacts=contacts, agent_intervals=intervals)
+
+
+# ---------------------------------------------------------------- F4: no agent_id on contacts
+
+
+def test_a_one_channel_log_without_agent_id_counts_every_agent():
+    data = centre("Europe/Paris", "2026-03-27", "2026-03-29", agent_id=False)
+    staffed, _ = whatif.roster_for_day(data, "2026-03-28")
+    assert staffed.tolist() == [5.0] * 48  # 5 agents * 1800 s / 1800 s; it was 0.0 in all 48
+    day = monitor.day_staffed(data, "2026-03-28", channel="phone")
+    assert day.tolist() == [5.0] * 48
+
+
+def test_a_blended_log_without_agent_id_is_refused_naming_the_column():
+    data = centre("Europe/Paris", "2026-03-27", "2026-03-29", agent_id=False)
+    contacts = data.contacts
+    first_hour = contacts["arrived_at"] < pd.Timestamp("2026-03-27 01:00", tz="Europe/Paris")
+    contacts.loc[first_hour, "channel"] = "chat"
+    # before 2026-03-28: 48 half hours * 10 = 480 contacts, the first hour's 2 * 10 = 20 chats
+    message = (
+        "The contacts have no 'agent_id' column, so each agent's share of channel 'phone' "
+        "cannot be counted; 20 of the 480 contacts counted are of other channels (chat: 20)"
+    )
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        whatif.roster_for_day(data, "2026-03-28")
+    with pytest.raises(ValueError, match="no 'agent_id' column"):
+        monitor.channel_shares(contacts, "phone")
+    staffed, _ = whatif.roster_for_day(data, "2026-03-28", channel=None)  # every agent
+    assert staffed.tolist() == [5.0] * 48
