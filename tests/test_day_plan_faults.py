@@ -52,6 +52,58 @@ def centre(zone, first, end, *, agent_id=True):
     return kk.Dataset(contacts=contacts, agent_intervals=intervals)
 
 
+# ---------------------------------------------------------------- F1: a fall-back day's roster
+
+
+@pytest.mark.parametrize(
+    ("zone", "day"), [("Europe/Paris", "2026-10-25"), ("America/New_York", "2026-11-01")]
+)
+def test_a_fall_back_day_with_its_own_intervals_keeps_its_roster(zone, day):
+    start = pd.Timestamp(day) - pd.Timedelta(days=1)
+    data = centre(zone, start, start + pd.Timedelta(days=3))
+    staffed, source = whatif.roster_for_day(data, day)
+    assert source == f"agent intervals of {day}"
+    # a 25-hour day: 50 half hours (54 before: each repeated start on both instants twice)
+    assert len(staffed) == 50
+    assert not staffed.index.has_duplicates
+    # 5 agents * (900 + 900) s / 1800 s in each; one channel: every agent counts
+    assert staffed.tolist() == [5.0] * 50
+
+
+def test_a_fall_back_day_moved_a_week_on_counts_its_repeated_hour_once():
+    data = centre("Europe/Paris", "2026-10-24", "2026-10-26")
+    staffed, source = whatif.roster_for_day(data, "2026-11-01")
+    assert source == "agent intervals of 2026-10-25, a week before"
+    # 2026-11-01 has 48 half hours; 02:00 and 02:30 were each there twice (50 starts)
+    assert len(staffed) == 48 and not staffed.index.has_duplicates
+    assert staffed.tolist() == [5.0] * 48  # 02:00: the mean of (5 + 5) over its two passes
+
+
+def test_the_staffing_app_plans_a_fall_back_day_with_its_own_intervals():
+    from kpikit.apps import StaffingApp
+
+    data = centre("Europe/Paris", "2026-10-17", "2026-10-26")
+    app = StaffingApp(data, calibrate=False, day="2026-10-25")
+    assert len(app.plan) == 50  # 25 hours of half hours
+    assert app.plan["staffed"].tolist() == [5.0] * 50
+    assert "role='alert'" not in app.plan_summary.value
+
+
+def test_the_staffing_app_says_why_a_plan_cannot_be_made(monkeypatch):
+    from kpikit.apps import StaffingApp
+
+    def refuse(*args, **kwargs):
+        raise ValueError("Value of 'staffed' holds 4 interval starts more than once")
+
+    monkeypatch.setattr(whatif, "staffing_plan", refuse)
+    data = centre("Europe/Paris", "2026-10-17", "2026-10-26")
+    app = StaffingApp(data, calibrate=False, day="2026-10-25")  # no traceback escapes
+    assert app.plan is None
+    assert "No plan for 2026-10-25: Value of &#x27;staffed&#x27; holds 4" in (
+        app.plan_summary.value
+    )
+
+
 # ---------------------------------------------------------------- F4: no agent_id on contacts
 
 

@@ -571,13 +571,18 @@ class StaffingApp(BaseApp):
                 f"{self.roster_agents.value:g} agents scheduled per interval, "
                 f"{shrinkage:.0%} of their time away from the phones"
             )
-        plan = whatif.staffing_plan(
-            forecast,
-            staffed=staffed,
-            shrinkage=shrinkage,
-            channel=self._channel,
-            **targets,
-        )
+        try:
+            plan = whatif.staffing_plan(
+                forecast,
+                staffed=staffed,
+                shrinkage=shrinkage,
+                channel=self._channel,
+                **targets,
+            )
+        except (TypeError, ValueError) as error:  # said on the page, which stays usable
+            self.plan = None
+            self.plan_summary.value = alert_html(f"No plan for {day:%Y-%m-%d}: {error}")
+            return plots.staffing_plan(_EMPTY_PLAN, title=f"No plan for {day:%a %d %b %Y}")
         if staffed is None:
             even = plan["staffed"].max() / (1 - shrinkage)
             source = (

@@ -259,23 +259,35 @@ def _moved(staffed, shift):
     is the same time of day across a change of daylight saving (168 hours on is an hour off).
     Starts the clocks skip that day (02:00 on a spring day in Paris) are left out; a repeated
     hour takes the roster in both passes (a shift across the change works that hour twice;
-    in its first pass only, the second had nobody and a false 0 % service level).
+    in its first pass only, the second had nobody and a false 0 % service level). A repeated
+    hour moved to a day that has it once takes the mean of its two passes there (each pass
+    once more had counted an interval twice, which :func:`staffing_plan` refuses). A shift of
+    0 leaves ``staffed`` as it is: back through the wall clock, the day's own repeated hour
+    had each pass on both instants, 54 intervals in a day of 50.
 
     >>> week = pd.Series([3.0, 4.0], index=pd.DatetimeIndex(
     ...     ["2024-10-20 02:00", "2024-10-20 03:00"]).tz_localize("Europe/Paris"))
     >>> _moved(week, pd.Timedelta(days=7)).index.strftime("%H:%M%z").tolist()
     ['02:00+0200', '02:00+0100', '03:00+0100']
+    >>> fall_back = _moved(week, pd.Timedelta(days=7))  # 2024-10-27: 02:00 twice
+    >>> len(_moved(fall_back, pd.Timedelta(0)))  # its own day: 3 intervals, not 5
+    3
+    >>> passes = pd.Series([3.0, 5.0, 4.0], index=fall_back.index)
+    >>> _moved(passes, pd.Timedelta(days=7)).tolist()  # 2024-11-03: 02:00 (3 + 5) / 2, 03:00
+    [4.0, 4.0]
     """
     from kpikit.forecast._series import Clock
 
     index = staffed.index
+    if shift == pd.Timedelta(0):
+        return staffed
     if index.tz is None:
         return staffed.set_axis(index + shift)
     # back in the zone as the forecast's wall intervals are (Clock.aware): skipped starts
     # left out, a repeated one given to both of its instants
     moved = pd.DataFrame({"start": index.tz_localize(None) + shift, "agents": staffed.to_numpy()})
-    moved = Clock(index.tz).aware(moved, "start").set_index("start")["agents"]
-    return moved.sort_index(kind="stable").rename(staffed.name).rename_axis(index.name)
+    moved = Clock(index.tz).aware(moved, "start").groupby("start", sort=True)["agents"].mean()
+    return moved.rename(staffed.name).rename_axis(index.name)
 
 
 def staffing_plan(
