@@ -1,7 +1,10 @@
 """Faults of the day plan: a fall-back day's own roster, a roster without agent_id on the
 contacts, polars forecasts and plans, and the plan sheet's repeated intervals."""
 
+import narwhals.stable.v2 as nw
+import numpy as np
 import pandas as pd
+import polars as pl
 import pytest
 
 import kpikit as kk
@@ -131,3 +134,70 @@ def test_a_blended_log_without_agent_id_is_refused_naming_the_column():
         monitor.channel_shares(contacts, "phone")
     staffed, _ = whatif.roster_for_day(data, "2026-03-28", channel=None)  # every agent
     assert staffed.tolist() == [5.0] * 48
+
+
+# ---------------------------------------------------------------- F5: polars plans
+
+
+def _two_half_hours():
+    return pd.DataFrame(
+        {
+            "period": pd.to_datetime(["2024-03-04 09:00", "2024-03-04 09:30"]),
+            "volume": [100.0, 100.0],
+            "aht_s": 180.0,
+        }
+    )
+
+
+@pytest.mark.parametrize("lazy", [False, True])
+def test_staffing_plan_and_totals_take_polars(lazy):
+    frame = _two_half_hours()
+    native = pl.from_pandas(frame)
+    native = native.lazy() if lazy else native
+    plan = whatif.staffing_plan(native, staffed=[12, 16])
+    pd.testing.assert_frame_equal(plan, whatif.staffing_plan(frame, staffed=[12, 16]))
+    # 10 Erlangs: 14 agents reach 80 % in 20 s; 12 give 64.0 %, 16 give 97.1 %
+    assert plan["required"].tolist() == [14, 14]
+    assert plan["service_level"].round(1).tolist() == [64.0, 97.1]
+    polars_plan = pl.from_pandas(plan)
+    totals = whatif.plan_totals(polars_plan.lazy() if lazy else polars_plan)
+    assert totals == whatif.plan_totals(plan)
+    # 200 contacts; answered in time 100 * 0.640 + 100 * 0.971 of them: about 80.6 %
+    assert totals["contacts"] == 200.0
+    assert totals["service_level"] == pytest.approx(80.6, abs=0.1)
+
+
+def test_staffing_plan_takes_an_arrow_table_with_its_prediction_interval():
+    frame = _two_half_hours().assign(volume_low=[90.0, 90.0], volume_high=[110.0, 110.0])
+    arrow = nw.from_native(pl.from_pandas(frame)).to_arrow()
+    plan = whatif.staffing_plan(arrow, staffed=14, volume_quantile=0.975)
+    expected = whatif.staffing_plan(frame, staffed=14, volume_quantile=0.975)
+    pd.testing.assert_frame_equal(plan, expected)
+    # a 95 % interval's upper end is its 97.5 % quantile: 110 contacts
+    assert np.allclose(plan["volume"], 110.0)
+
+
+# ---------------------------------------------------------------- the plan sheet's intervals
+
+
+def test_the_plan_sheet_tells_the_repeated_intervals_apart():
+    from kpikit.apps.staffing_plan import plan_sheet
+
+    periods = pd.date_range("2026-10-25 00:00", periods=5, freq="30min", tz="UTC")
+    # 00:00 to 02:00 UTC: 02:00+02:00, 02:30+02:00, 02:00+01:00, 02:30+01:00, 03:00 in Paris
+    frame = pd.DataFrame(
+        {
+            "period": periods.tz_convert("Europe/Paris"),
+            "volume": 10.0,
+            "aht_s": 180.0,
+            "interval_s": 1800.0,
+        }
+    )
+    sheet = plan_sheet(whatif.staffing_plan(frame, staffed=3))
+    assert sheet.table["Interval"].tolist() == [
+        "2026-10-25 02:00+02:00",
+        "2026-10-25 02:30+02:00",
+        "2026-10-25 02:00+01:00",
+        "2026-10-25 02:30+01:00",
+        "2026-10-25 03:00",  # once on the clock: no offset
+    ]

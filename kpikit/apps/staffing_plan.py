@@ -22,6 +22,7 @@ from kpikit.display import format_value, signed_text
 from kpikit.forecast._models import ETS_LONGEST_SEASON, seasonless
 from kpikit.forecast._series import seasons, step
 from kpikit.io import Sheet
+from kpikit.plots._engine import clock_changes
 
 __all__ = [
     "NEXT_DAY",
@@ -237,11 +238,26 @@ def _reaching_at(plan, period) -> float:
 
 
 def plan_sheet(plan) -> Sheet:
-    """The plan's intervals with contacts or agents, as a workbook sheet."""
+    """The plan's intervals with contacts or agents, as a workbook sheet.
+
+    An interval is its start's date and wall time; on the day the clocks go back the
+    repeated ones carry their UTC offset as the chart's labels do
+    (:func:`kpikit.plots._engine.clock_changes`), or 02:00 would be there twice.
+
+    >>> starts = pd.Series(pd.date_range("2026-10-25 00:00", periods=4, freq="h", tz="UTC"))
+    >>> plan = pd.DataFrame({"period": starts.dt.tz_convert("Europe/Paris"), "volume": 10.0,
+    ...     "aht_s": 180.0, "required": 2, "fractional_required": 1.5, "staffed": 2.0,
+    ...     "gap": 0.5, "service_level": 90.0, "asa": 5.0})
+    >>> plan_sheet(plan).table["Interval"].tolist()
+    ['2026-10-25 02:00+02:00', '2026-10-25 02:00+01:00', '2026-10-25 03:00', '2026-10-25 04:00']
+    """
     active = plan[(plan["volume"] > 0) | (plan["staffed"] > 0)]
+    repeated, _ = clock_changes(active["period"])  # the wall times the day has twice
     table = pd.DataFrame(
         {
-            "Interval": active["period"].dt.strftime("%Y-%m-%d %H:%M"),
+            "Interval": repeated.where(
+                repeated != "", active["period"].dt.strftime("%Y-%m-%d %H:%M")
+            ),
             "Contacts (forecast)": active["volume"],
             "AHT (s)": active["aht_s"],
             "Agents required": active["required"],

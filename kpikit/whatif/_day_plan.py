@@ -18,7 +18,7 @@ import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 
-from kpikit._frames import as_datetimes, to_pandas
+from kpikit._frames import as_datetimes, pandas_frame, to_pandas
 from kpikit._lazy_contacts import arrivals_zone, arrived_before, checked_lazy
 from kpikit._validators import check_name, check_number
 from kpikit.options import sl_threshold_for
@@ -321,12 +321,12 @@ def staffing_plan(
 
     Parameters
     ----------
-    forecast : kpikit.forecast.Forecast or DataFrame
-        Intervals with ``period, volume, aht_s`` (and ``interval_s``; bounds for
-        ``volume_quantile``), as :func:`forecast_day` gives. Without an ``interval_s``
-        column the length is the smallest step between the periods (as
-        :func:`kpikit.scenarios.scenario_from_forecast` reads it), and a single period needs
-        the column.
+    forecast : kpikit.forecast.Forecast or dataframe
+        Intervals (pandas, polars eager or lazy: any frame narwhals supports) with
+        ``period, volume, aht_s`` (and ``interval_s``; bounds for ``volume_quantile``), as
+        :func:`forecast_day` gives. Without an ``interval_s`` column the length is the
+        smallest step between the periods (as :func:`kpikit.scenarios.scenario_from_forecast`
+        reads it), and a single period needs the column.
     staffed : float, array-like, pandas.Series or None
         Agents on the phones: one number for every interval with contacts forecast (the
         others have nobody), one per interval, or a Series indexed by interval start
@@ -376,7 +376,9 @@ def staffing_plan(
     """
     from kpikit.queueing import agents_required, service_for_roster
 
-    intervals = getattr(forecast, "intervals", forecast)
+    # any dataframe (polars, eager or lazy; Arrow-backed pandas) as pandas, as
+    # scenario_from_forecast reads it; a Forecast's level goes with its intervals
+    intervals = pandas_frame(getattr(forecast, "intervals", forecast), "forecast")
     missing = [name for name in _PLAN_COLUMNS if name not in intervals.columns]
     if missing:
         raise ValueError(
@@ -388,8 +390,9 @@ def staffing_plan(
     threshold_s = sl_threshold_for(channel) if threshold_s is None else threshold_s
     targets = {"threshold_s": threshold_s, "patience_s": patience_s}
     required = agents_required(
-        forecast,
+        intervals,
         interval_s=interval_s,
+        level=getattr(forecast, "level", 95),
         target_sl=target_sl,
         max_occupancy=max_occupancy,
         shrinkage=shrinkage,
@@ -501,6 +504,14 @@ def plan_totals(plan, *, target_sl=80.0):
     Without an occupancy cap the two counts are equal; with one, ``short_intervals`` also
     counts the intervals whose occupancy is above the cap.
 
+    Parameters
+    ----------
+    plan : dataframe
+        A :func:`staffing_plan` (pandas, or polars eager or lazy: any frame narwhals
+        supports).
+    target_sl : float, default=80.0
+        Service-level target, percent.
+
     Returns
     -------
     dict
@@ -517,6 +528,7 @@ def plan_totals(plan, *, target_sl=80.0):
     (1.5, 65.0)
     """
     target_sl = check_number("target_sl", target_sl, minimum=0, maximum=100)
+    plan = pandas_frame(plan, "plan")  # polars (eager or lazy) as pandas
     busy = plan[plan["volume"] > 0]
     answered = (busy["volume"] * busy["service_level"] / 100).sum()
     contacts = float(plan["volume"].sum())
