@@ -40,6 +40,7 @@ ENGINE_TESTS := kpikit tests/test_metrics.py tests/test_common.py tests/test_via
 	tests/test_forecast_minutes.py tests/test_duckdb_sums.py tests/test_scenarios.py \
 	tests/test_object_flags.py tests/test_zone_source_faults.py tests/test_path_zone_inputs.py \
 	tests/test_monitor_source_faults.py tests/test_control_limits.py \
+	tests/test_backtest_dst_days.py \
 	tests/test_forecast_dst_days.py tests/test_scan_progress_and_zones.py tests/test_cli_faults.py
 PANDAS3 := $(VENV)/pandas3
 PANDAS3_PINS := "pandas>=3,<4"

@@ -22,6 +22,12 @@ Scores per series, model and lead, summed over origins before dividing::
     gain  = 100 (1 - WAPE / WAPE of seasonal_naive)           (> 0: better than the baseline)
 
 A zero denominator gives NaN. AHT is scored on intervals where something was answered.
+
+The models read the zone's wall clock, but the scores count intervals of real time, as the
+forecast gives them (:func:`~kpikit.forecast._series.real_intervals`): a wall interval the
+clocks skip is not scored, each pass of one they repeat is scored against its own contacts,
+and a calendar day's volume is its forecast per 24 hours times its hours over 24 against the
+contacts of its 23 or 25 hours.
 """
 
 import numpy as np
@@ -78,11 +84,15 @@ def _scale(train, freq):
     return change.groupby(train[SERIES_ID]).mean()
 
 
-def score_origin(table, origin, *, freq, history, level, names, special, scored):
-    """Errors of every model for one origin: one row per series, model and interval.
+def score_origin(table, origin, *, freq, history, level, names, special, actuals):
+    """Errors of every model for one origin: one row per series, model and interval of real time.
 
-    ``table`` holds ``unique_id, ds, y`` and ``scored`` (bool: the interval counts in the
-    scores) for the whole series; only rows before the origin's interval are used to fit.
+    ``table`` holds ``unique_id, ds, y`` on the wall clock for the whole series; only rows
+    before the origin's interval are used to fit. ``actuals`` holds ``unique_id, ds, actual,
+    scored, share``, a row per interval of real time in the wall interval ``ds``: none where
+    the clocks skip it, one per pass where they repeat it, each scored against the wall
+    interval's forecast times ``share`` (as :func:`kpikit.forecast.forecast` gives it), and
+    only where ``scored`` (something was answered, for AHT).
     """
     length = step(freq)
     first_forecast = origin.floor(length) if length < pd.Timedelta("1D") else origin
@@ -100,9 +110,9 @@ def score_origin(table, origin, *, freq, history, level, names, special, scored)
         names=names,
         special=special,
     )
-    actual = table[[SERIES_ID, "ds", "y", scored]].rename(columns={"y": "actual"})
-    errors = predicted.merge(actual, on=[SERIES_ID, "ds"], how="inner")
-    errors = errors[errors[scored]]
+    errors = predicted.merge(actuals, on=[SERIES_ID, "ds"], how="inner")
+    errors = errors[errors["scored"]].copy()
+    errors["forecast"] = errors["forecast"] * errors["share"]
     offsets = ((errors["ds"].dt.normalize() - day) / pd.Timedelta("1D")).to_numpy()
     errors["lead"] = _lead_names(offsets.astype(np.int64))
     errors["origin"] = origin

@@ -19,6 +19,7 @@ from kpikit.forecast._series import (
     groups,
     horizon_steps,
     interval_series,
+    real_intervals,
     special_dates,
     step,
 )
@@ -132,6 +133,26 @@ def _target(table, target):
     return frame
 
 
+def _actuals(real, target):
+    """What a backtest scores a target's forecasts against: ``unique_id, ds, actual, scored,
+    share`` per interval of real time (:func:`~kpikit.forecast._series.real_intervals`), the
+    contacts offered in it or the AHT of those answered (``scored`` where something was).
+    ``share`` scales a forecast volume per wall interval to the real one; AHT keeps it whole.
+    """
+    frame = real[[SERIES_ID, "ds"]].copy()
+    if target == "volume":
+        frame["actual"] = real["offered"].to_numpy()
+        frame["scored"] = True
+        frame["share"] = real["share"].to_numpy()
+        return frame
+    answered = real["answered"].to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        frame["actual"] = real["handle_s"].to_numpy() / answered
+    frame["scored"] = answered > 0
+    frame["share"] = 1.0
+    return frame
+
+
 def _check_models(model, models):
     if isinstance(models, str) or not hasattr(models, "__iter__"):
         raise TypeError(
@@ -155,7 +176,9 @@ def _check_models(model, models):
     return names
 
 
-def _backtest_target(frame, keys_frame, *, freq, history, level, names, special, origins, spacing):
+def _backtest_target(
+    frame, actuals, keys_frame, *, freq, history, level, names, special, origins, spacing
+):
     start, end = frame["ds"].min(), frame["ds"].max() + step(freq)
     found = rolling_origins(
         start, end, freq, count=origins, spacing=spacing, min_history=MIN_BACKTEST_HISTORY
@@ -169,7 +192,7 @@ def _backtest_target(frame, keys_frame, *, freq, history, level, names, special,
             level=level,
             names=names,
             special=special,
-            scored="scored",
+            actuals=actuals,
         )
         for origin in found
     ]
@@ -375,6 +398,7 @@ def forecast(
     contacts = arrivals(data, keys, freq=freq, handle="aht" in targets)
     moment = cutoff(contacts, until)
     clock = Clock.of(contacts["arrived_at"], freq)
+    later = clock.second_pass(contacts["arrived_at"])
     if clock.zone is not None:
         # on the wall clock an arrival after `until` may read earlier (in an hour repeated):
         # it is left out (NaT), as interval_series leaves out those after the end
@@ -391,9 +415,11 @@ def forecast(
         reach=_reach(window, model, origins, spacing),
         closed=special,
         clock=clock,
+        later=later,
     )
     keys_frame = table[[SERIES_ID, *keys]].drop_duplicates(SERIES_ID)
     end = table["ds"].max() + step(freq)
+    real = real_intervals(table, clock)
 
     backtests, chosen, predictions = [], [], {}
     for target in targets:
@@ -401,6 +427,7 @@ def forecast(
         if model == "auto":
             scores = _backtest_target(
                 frame,
+                _actuals(real, target),
                 keys_frame,
                 freq=freq,
                 history=window,

@@ -40,6 +40,8 @@ _RESERVED = (
     "answered",
     "handle_s",
     "offered",
+    *(f"{column}_later" for column in ("offered", "answered", "handle_s")),
+    "exposure",
     "ds",
     SERIES_ID,
     "y",
@@ -397,6 +399,22 @@ class Clock:
         slot = slot[(slot >= 0) & (slot < slots)]
         return np.bincount(slot, minlength=slots) * (grain / length)
 
+    def second_pass(self, times):
+        """Whether each of the zoned ``times`` (a Series) is the later of the two instants of a
+        wall time the clocks repeat (a bool array).
+
+        >>> paris = Clock("Europe/Paris")
+        >>> times = pd.Series(pd.to_datetime(["2026-10-25 00:40Z", "2026-10-25 01:40Z"]))
+        >>> paris.second_pass(times.dt.tz_convert("Europe/Paris")).tolist()  # 02:40 twice
+        [False, True]
+        """
+        if self.zone is None:
+            return np.zeros(len(times), dtype=bool)
+        first = self.naive(times).dt.tz_localize(
+            self.zone, ambiguous=np.ones(len(times), dtype=bool), nonexistent="NaT"
+        )
+        return (times.notna() & first.notna() & (first != times)).to_numpy()
+
     def aware(self, frame, column):
         """``frame`` with its naive interval starts ``column`` back in the zone: the rows of
         wall intervals that the clocks skip are left out, those of a repeated one are given to
@@ -427,7 +445,7 @@ def _dated(times):
     return times.dt if isinstance(times, pd.Series) else times
 
 
-def interval_series(contacts, *, freq, by, until, reach=None, closed=(), clock=Clock()):
+def interval_series(contacts, *, freq, by, until, reach=None, closed=(), clock=Clock(), later=None):
     """Counts per group and interval from the first day of the log up to ``until`` (excluded).
 
     Only contacts that arrived before ``until`` count; the last interval is the last one that
@@ -438,12 +456,16 @@ def interval_series(contacts, *, freq, by, until, reach=None, closed=(), clock=C
     ``closed``: days known to have no contacts (the special days), which no gap warning names.
     ``contacts["arrived_at"]`` and ``until`` are on the naive ``clock``; on a zone's wall
     clock the counts are per interval of real time (:func:`per_real_interval`; a calendar
-    day's per 24 hours, :meth:`Clock.exposure`).
+    day's per 24 hours, :meth:`Clock.exposure`). ``later`` (bools, one per contact: it arrived
+    in the second pass of a wall time the clocks repeat, :meth:`Clock.second_pass`) adds up
+    those contacts apart too, for :func:`real_intervals`.
 
     Returns
     -------
     pandas.DataFrame
-        ``unique_id, *by, ds, offered, answered, handle_s`` with every interval present.
+        ``unique_id, *by, ds, offered, answered, handle_s`` with every interval present, and
+        ``exposure`` (:meth:`Clock.exposure`) with ``offered_later, answered_later,
+        handle_s_later``: the sums of the contacts in the second pass (not per real interval).
     """
     keys = groups(by)
     length = step(freq)
@@ -472,21 +494,63 @@ def interval_series(contacts, *, freq, by, until, reach=None, closed=(), clock=C
     cell = codes * slots + slot
     size = count * slots
     exposure = clock.exposure(start, slots, length)
-    table = pd.DataFrame(
-        {
-            "offered": np.bincount(cell, _offered(seen), minlength=size).astype(float),
-            "answered": np.bincount(cell, seen["answered"].to_numpy(), minlength=size),
-            "handle_s": np.bincount(cell, seen["handle_s"].to_numpy(), minlength=size),
-        }
-    )
-    for column in table.columns:
-        table[column] = per_real_interval(table[column].to_numpy(), exposure).ravel()
+    weights = {
+        "offered": _offered(seen),
+        "answered": seen["answered"].to_numpy(),
+        "handle_s": seen["handle_s"].to_numpy(),
+    }
+    later = np.zeros(len(contacts), dtype=bool) if later is None else np.asarray(later)
+    later = later[counted]
+    table = pd.DataFrame()
+    for column, weight in weights.items():
+        sums = np.bincount(cell, weight, minlength=size).astype(float)
+        table[column] = per_real_interval(sums, exposure).ravel()
+        table[f"{column}_later"] = np.bincount(
+            cell[later], None if weight is None else weight[later], minlength=size
+        ).astype(float)
+    table["exposure"] = np.tile(exposure, count)
     table["ds"] = np.tile(pd.date_range(start, periods=slots, freq=length, unit="us"), count)
     group_rows = np.repeat(np.arange(count), slots)
     for key in keys:
         table[key] = names[key].to_numpy()[group_rows]
     table[SERIES_ID] = series_ids(names, keys)[group_rows]
-    return table[[SERIES_ID, *keys, "ds", "offered", "answered", "handle_s"]]
+    passes = [f"{column}_later" for column in weights]
+    return table[[SERIES_ID, *keys, "ds", *weights, "exposure", *passes]]
+
+
+def real_intervals(table, clock):
+    """The intervals of real time in ``table`` (from :func:`interval_series`), as the forecast
+    gives them (:meth:`Clock.aware`): a wall interval the clocks skip has none, one they repeat
+    has two, each with the contacts of its own pass.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``unique_id, ds, instant, offered, answered, handle_s, share``: ``ds`` the wall
+        interval, ``instant`` the real one's start in the zone, the sums of its contacts, and
+        ``share`` its real length over the wall interval's (a calendar day's hours over 24),
+        which the forecast of a volume per wall interval is scaled by.
+
+    >>> hour = pd.Timestamp("2026-10-25 02:00")  # twice in Paris: 1 contact, then 3
+    >>> table = pd.DataFrame({SERIES_ID: "all", "ds": [hour], "offered": [2.0], "answered": [2.0],
+    ...     "handle_s": [200.0], "exposure": [2.0], "offered_later": [3.0],
+    ...     "answered_later": [2.0], "handle_s_later": [150.0]})
+    >>> real_intervals(table, Clock("Europe/Paris"))[["instant", "offered", "handle_s"]]
+                          instant  offered  handle_s
+    0 2026-10-25 02:00:00+02:00      1.0     250.0
+    0 2026-10-25 02:00:00+01:00      3.0     150.0
+    """
+    real = clock.aware(table.assign(instant=table["ds"]), "instant")
+    later = clock.second_pass(real["instant"])
+    repeated = real.duplicated([SERIES_ID, "ds"], keep=False).to_numpy()
+    exposure = real["exposure"].to_numpy()
+    for column in ("offered", "answered", "handle_s"):
+        passed = real[f"{column}_later"].to_numpy()
+        whole = real[column].to_numpy() * exposure  # the wall interval's contacts, both passes
+        real[column] = np.where(later, passed, np.where(repeated, whole - passed, whole))
+    real["share"] = exposure / np.where(repeated, 2, 1)
+    columns = [SERIES_ID, "ds", "instant", "offered", "answered", "handle_s", "share"]
+    return real[columns]
 
 
 def _arrival_times(contacts) -> pd.Series:
