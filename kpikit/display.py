@@ -14,7 +14,11 @@ Conventions:
   (:data:`RAG_COLORS`, :data:`RAG_TINTS`, :data:`RAG_MARKS`, :data:`RAG_LABELS`).
 - **Change**: the arrow shows the direction of the change (▲ up, ▼ down, ≈ no significant
   change); the colour says whether it is better (green) or worse (red) for that KPI
-  (:func:`change_text`).
+  (:func:`change_text`). Where a mark stands for a rated change, its shape says it too:
+  filled ▲▼ better, outlined △▽ worse (:func:`trend_mark`).
+- **Text in a status colour** (a mark, an arrow, a word) takes :data:`RAG_TEXT_COLORS`, darker
+  versions that keep 4.5:1 against white and every tint (WCAG 1.4.3); the saturated
+  :data:`RAG_COLORS` are for fills, lines and markers.
 - **Labels**: KPI names and units from the catalog, grouping columns in words
   (``agent_id`` -> "Agent"), never a raw column name in a title (:func:`column_label`).
 """
@@ -35,6 +39,7 @@ __all__ = [
     "RAG_LABELS",
     "RAG_MARKS",
     "RAG_STATUSES",
+    "RAG_TEXT_COLORS",
     "RAG_TINTS",
     "UNIT_SYMBOLS",
     "axis_title",
@@ -46,6 +51,7 @@ __all__ = [
     "kpi_label",
     "signed_text",
     "target_text",
+    "trend_mark",
     "value_range",
 ]
 
@@ -59,6 +65,11 @@ for marks, lines and markers."""
 RAG_TINTS = {"green": "#BFE7DC", "amber": "#F9E3B2", "red": "#F4CDB2", "no data": "#E6E6E6"}
 """Light versions of :data:`RAG_COLORS` for cell backgrounds under dark text."""
 
+RAG_TEXT_COLORS = {"green": "#00664A", "amber": "#7A5000", "red": "#9E3A00", "no data": "#595959"}
+"""Darker versions of :data:`RAG_COLORS` for text and marks: at least 4.5:1 against white and
+against each of :data:`RAG_TINTS` (the lowest, red text on the red tint, 4.65:1), as WCAG
+1.4.3 asks of text below 18.66 px bold. The saturated colours are 2.3 to 3.9:1 there."""
+
 RAG_MARKS = {"green": "✔", "amber": "!", "red": "✘", "no data": "–"}
 """A mark per status, shown beside its colour so that status never relies on colour alone."""
 
@@ -67,6 +78,8 @@ RAG_LABELS = {"green": "met", "amber": "within tolerance", "red": "missed", "no 
 
 CHANGE_MARKS = {"up": "▲", "down": "▼", "flat": "≈", "untested": "·"}
 """Arrows for a change between two periods: the direction of the change, not its merit."""
+
+_RATED_MARKS = {(True, "up"): "▲", (True, "down"): "▼", (False, "up"): "△", (False, "down"): "▽"}
 
 UNIT_SYMBOLS = {"seconds": "s", "percent": "%", "points": "", "currency": "", "count": ""}
 """Symbol written after a value of each catalog unit (none for points and for currency, which
@@ -322,6 +335,40 @@ def column_label(column) -> str:
         return "All"
     column = str(column)
     return _COLUMN_LABELS.get(column, column.replace("_", " ").capitalize())
+
+
+def trend_mark(trend, improved) -> tuple[str, str, str]:
+    """The mark, the word and the text colour of a change between two periods.
+
+    A significant rise or fall that is better for the KPI has a filled arrow (▲ ▼) in green,
+    one that is worse an outlined arrow (△ ▽) in red, so that shape and word tell them apart
+    without the colour (WCAG 1.4.1); the colours are :data:`RAG_TEXT_COLORS`.
+
+    Parameters
+    ----------
+    trend : {"up", "down", "flat", "untested"} or None
+        The scorecard's ``trend``.
+    improved : bool or None
+        The scorecard's ``improved``: whether the change is better for the KPI.
+
+    Returns
+    -------
+    (str, str, str)
+        The mark (``""`` when there is no change to show), "better", "worse" or ``""``, and
+        a CSS colour.
+
+    Examples
+    --------
+    >>> trend_mark("down", True), trend_mark("up", False)   # AHT down: better; AHT up: worse
+    (('▼', 'better', '#00664A'), ('△', 'worse', '#9E3A00'))
+    >>> trend_mark("flat", None), trend_mark(None, None)
+    (('≈', '', '#555555'), ('', '', '#555555'))
+    """
+    if trend in ("up", "down") and improved in (True, False):
+        status = "green" if improved else "red"
+        word = "better" if improved else "worse"
+        return _RATED_MARKS[(bool(improved), trend)], word, RAG_TEXT_COLORS[status]
+    return CHANGE_MARKS.get(trend, "") if isinstance(trend, str) else "", "", "#555555"
 
 
 def signed_text(value: float, decimals: int = 1, *, separators: bool = False) -> str:

@@ -64,10 +64,10 @@ def test_sector_own_all_channel_figures_are_not_grey():
     # benchmarks.csv: healthcare's own FCR target 72-80 % and CSAT target 88-92 % (all channels)
     assert "<div>target 72.0&nbsp;% to 80.0&nbsp;%</div>" in cells[("healthcare", "fcr")]
     assert "<div>target 88.0&nbsp;% to 92.0&nbsp;%</div>" in cells[("healthcare", "csat")]
-    # the general FCR average 70-75 % stands in for healthcare: grey
+    # the general FCR average 70-75 % stands in for healthcare: marked (general), grey italic
     assert (
-        "<div style='color: #888'>avg 70.0&nbsp;% to 75.0&nbsp;%</div>"
-        in cells[("healthcare", "fcr")]
+        "<div style='color: #595959; font-style: italic'>avg 70.0&nbsp;% to 75.0&nbsp;% "
+        "(general)</div>" in cells[("healthcare", "fcr")]
     )
     # financial services' own AHT 5-8 min (300-480 s) on email
     assert (
@@ -75,7 +75,7 @@ def test_sector_own_all_channel_figures_are_not_grey():
         in _sector_ranges("email")[("financial_services", "aht")]
     )
     # The "All sectors" column holds only general figures, never borrowed ones.
-    assert not any("#888" in text for (sector, _), text in cells.items() if sector == "all")
+    assert not any("(general)" in text for (sector, _), text in cells.items() if sector == "all")
 
 
 # Fault 3: typed values are checked when the app is built.

@@ -388,7 +388,7 @@ def test_scorecard_table_shows_the_last_period_with_colours_and_arrows():
     assert list(cells["Team"]) == ["a", "a", "b", "b"]
     assert list(cells["Status"]) == ["✔ met", "✘ missed", "! within tolerance", "– no data"]
     # fcr of team a: 600/1000 -> 760/1000 is significant (z = 7.7): up, an improvement.
-    assert list(cells["Trend"])[0] == "▲ up"
+    assert list(cells["Trend"])[0] == "▲ up, better"
     status_fill = table.cells.fill.color[columns.index("Status")]
     assert list(status_fill) == [RAG_TINTS[s] for s in ("green", "red", "amber", "no data")]
     assert "2024-01-08" in fig.layout.title.text
@@ -401,8 +401,9 @@ def test_scorecard_heatmap_codes_statuses():
     # a: aht red (2), fcr green (0); b: aht no data (3), fcr amber (1).
     assert [list(row) for row in heat.z] == [[2, 0], [3, 1]]
     assert heat.text[1][0] == "no data"
-    # FCR of a rose significantly (600/1000 -> 760/1000): up arrow, green as it is better.
-    assert heat.text[0][1] == "✔ 76.0 <span style='color:#009E73'>▲</span>"
+    # FCR of a rose significantly (600/1000 -> 760/1000): filled up arrow, green (the text
+    # variant, 4.5:1 on the tints) as it is better.
+    assert heat.text[0][1] == "✔ 76.0 <span style='color:#00664A'>▲</span>"
     assert heat.textfont.size == 12
     assert fig.layout.title.text.startswith("Scorecard by team")
 

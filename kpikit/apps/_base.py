@@ -98,6 +98,7 @@ __all__ = [
     "format_value",
     "is_number",
     "range_text",
+    "section_heading",
     "sector_options",
     "static_html",
 ]
@@ -120,6 +121,11 @@ HIDDEN_LABEL_CLASS = "kpikit-hidden-label"
 """CSS class of an input whose visible name is text beside it (an HTML span, a heading): its
 ``description`` label stays in the accessibility tree, named after that text, but takes no
 space on screen (a screen reader said only "spin button, 21000" without it)."""
+
+_TITLE_CLASS = "kpikit-title"
+_TITLE_LOOK = "margin: 0; font-size: 1.5em; font-weight: 600"
+"""The page title is the page's one h1 but keeps the look it had as an h2 (as the dashboard
+template styles ``.kpikit-app h2``), so screenshots and layouts do not move."""
 
 # Scoped to the apps, shipped inside the app (so Voila, JupyterLab and static reports get it):
 # - widget HTML otherwise inherits the 28 px line height of form controls;
@@ -150,7 +156,7 @@ _APP_STYLE = f"""<style>
     min-width: 0 !important; margin: 0 0 12px 0 !important; }}
   .kpikit-sidebar > .jupyter-widgets, .kpikit-sidebar > .widget-inline-hbox {{
     width: auto !important; max-width: 100%; }}
-  .kpikit-app h2 {{ font-size: 1.25em !important; }}
+  .kpikit-app .{_TITLE_CLASS} {{ font-size: 1.25em !important; }}
 }}
 </style>"""
 
@@ -433,7 +439,7 @@ class BaseApp:
         """Lay out the app: title, sidebar (controls, upload, message), main area, status line."""
         header = widgets.HTML(
             _APP_STYLE
-            + f"<h2 style='margin: 0'>{html.escape(self.title)}</h2>"
+            + f"<h1 class='{_TITLE_CLASS}' style='{_TITLE_LOOK}'>{html.escape(self.title)}</h1>"
             + (
                 f"<p style='margin: 2px 0 0'>{html.escape(self.description)}</p>"
                 if self.description
@@ -671,6 +677,22 @@ def alert_html(text: str) -> str:
         "background: rgba(213, 94, 0, 0.08); white-space: pre-wrap; "
         "overflow-wrap: anywhere; line-height: 1.35'>"
         f"{html.escape(text)}</div>"
+    )
+
+
+def section_heading(text_html: str, *, margin: str = "12px 0 4px", level: int = 2) -> str:
+    """A heading of a part of a dashboard, as HTML: an ``h2`` under the page's ``h1`` title (an
+    ``h3`` under such a part with ``level=3``), looking as the ``h4`` the dashboards used (the
+    text's size, bold), so that headings nest without a skipped level (WCAG 1.3.1).
+
+    ``text_html`` is inserted as it is: escape what comes from data.
+
+    >>> section_heading("Your values", margin="8px 0 4px")
+    "<h2 style='margin: 8px 0 4px; font-size: 1em; font-weight: bold'>Your values</h2>"
+    """
+    return (
+        f"<h{level} style='margin: {margin}; font-size: 1em; font-weight: bold'>"
+        f"{text_html}</h{level}>"
     )
 
 

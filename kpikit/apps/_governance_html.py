@@ -5,6 +5,7 @@ import html
 
 import pandas as pd
 
+from kpikit.apps._base import section_heading
 from kpikit.catalog import kpi as kpi_definition
 from kpikit.governance import words as governance_words
 from kpikit.governance.decompose import DECOMPOSITION_COLUMNS
@@ -125,9 +126,10 @@ def history_html(history: pd.DataFrame) -> str:
             f"<td style='white-space: pre-wrap'>{html.escape(value)}{conflict}</td></tr>"
         )
     return (
-        "<h4 style='margin: 12px 0 4px'>History (UTC, newest first)</h4>"
-        "<div class='kpikit-scroll'><table><thead><tr><th>when</th><th>who</th><th>field</th>"
-        f"<th>value</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+        section_heading("History (UTC, newest first)")
+        + "<div class='kpikit-scroll'><table aria-label='History of the action'><thead><tr>"
+        + "".join(f"<th scope='col'>{name}</th>" for name in ("when", "who", "field", "value"))
+        + f"</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
     )
 
 

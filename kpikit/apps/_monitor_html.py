@@ -1,6 +1,11 @@
 """The intraday monitor's HTML: tiles for the queue and the day to date, the alerts, the style.
 
 Everything shown is escaped or formatted from numbers; colours always come with a mark.
+
+The tiles and the list of alerts change at every refresh (the clock, the counts, the service
+level of the current interval), so neither is a live region: a screen reader would read them
+again every few seconds (WCAG 4.1.3). What a user must hear, an interval newly below target,
+is said once by :func:`announcement_text` in a separate live region.
 """
 
 import html
@@ -8,8 +13,7 @@ import html
 import pandas as pd
 
 from kpikit.apps._base import format_value
-from kpikit.display import signed_text
-from kpikit.plots._template import RAG_COLORS, RAG_MARKS
+from kpikit.display import RAG_MARKS, RAG_TEXT_COLORS, signed_text
 
 _SHOWN_ALERTS = 6
 
@@ -23,6 +27,9 @@ STYLE = """<style>
 .kpikit-monitor .kpikit-alerts { border-left: 4px solid #D55E00; padding: 2px 10px;
   background: rgba(213, 94, 0, 0.08); margin: 0 0 8px; }
 .kpikit-monitor .kpikit-alerts ul { margin: 2px 0; padding-left: 18px; }
+.kpikit-monitor .kpikit-announcement { position: absolute; width: 1px; height: 1px;
+  margin: -1px; padding: 0; border: 0; overflow: hidden; clip: rect(0 0 0 0);
+  white-space: nowrap; }
 </style>"""
 
 
@@ -63,7 +70,8 @@ def tiles_html(view, target, threshold_s):
     level_text = html.escape(format_value(level, "percent"))
     if pd.notna(level):
         level_text = (
-            f"<span style='color: {RAG_COLORS[status]}'>{RAG_MARKS[status]}</span> {level_text}"
+            f"<span style='color: {RAG_TEXT_COLORS[status]}'>{RAG_MARKS[status]}</span> "
+            f"{level_text}"
         )
     longest = f"longest {view.longest_wait_s:,.0f} s" if view.queue_depth else "nobody waiting"
     within = "each channel's time" if threshold_s is None else f"{threshold_s:g} s"
@@ -80,7 +88,7 @@ def tiles_html(view, target, threshold_s):
             "contacts by the close",
         ),
     ]
-    return f"<div class='kpikit-tiles' aria-live='polite'>{''.join(tiles)}</div>"
+    return f"<div class='kpikit-tiles'>{''.join(tiles)}</div>"
 
 
 def alerts_html(view, target):
@@ -101,7 +109,35 @@ def alerts_html(view, target):
         f"{RAG_MARKS['red']} {len(rows)} interval{'s' if len(rows) > 1 else ''} below the "
         f"service-level target"
     )
-    return (
-        f"<div class='kpikit-alerts' aria-live='polite'><b>{heading}</b>"
-        f"<ul>{''.join(items)}</ul></div>"
-    )
+    return f"<div class='kpikit-alerts'><b>{heading}</b><ul>{''.join(items)}</ul></div>"
+
+
+def announcement_text(new_periods, length, target, alerts_today):
+    """What the live region says when intervals fall below target: the new ones, and how many
+    there are today; "" when there is no new one.
+
+    Parameters
+    ----------
+    new_periods : iterable of pandas.Timestamp
+        Starts of the intervals newly below target.
+    length : pandas.Timedelta
+        Length of an interval.
+    target : float
+        Service-level target, percent.
+    alerts_today : int
+        Intervals below target today, the new ones included.
+
+    Examples
+    --------
+    >>> start = pd.Timestamp("2024-03-04 09:30")
+    >>> announcement_text([start], pd.Timedelta("30min"), 80.0, 3)
+    'Alert: service level below the 80 % target in 09:30–10:00. 3 intervals below target today.'
+    >>> announcement_text([], pd.Timedelta("30min"), 80.0, 3)
+    ''
+    """
+    periods = sorted(new_periods)
+    if not periods:
+        return ""
+    spans = ", ".join(f"{start:%H:%M}–{start + length:%H:%M}" for start in periods)
+    today = f"{alerts_today} interval{'s' if alerts_today != 1 else ''} below target today"
+    return f"Alert: service level below the {target:g} % target in {spans}. {today}."

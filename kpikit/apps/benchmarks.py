@@ -20,6 +20,7 @@ from kpikit.apps._base import (
     format_value,
     is_number,
     range_text,
+    section_heading,
     sector_options,
 )
 from kpikit.apps._channels import INTERVAL_KPIS
@@ -49,8 +50,9 @@ class BenchmarksApp(BaseApp):
     channel when the data has a ``channel`` column; from all its contacts, with a note, when it
     has none) and can be typed over; "Use data values" brings the computed ones back. The table
     lists every sector's ranges side by side; figures a sector borrows from the general
-    (all-sector) ones are shown in grey. Service-level ranges carry their answer threshold and
-    your service level the threshold it was computed at (the app's options, per channel).
+    (all-sector) ones say "(general)" and are shown in grey italics. Service-level ranges carry
+    their answer threshold and your service level the threshold it was computed at (the app's
+    options, per channel).
 
     Parameters
     ----------
@@ -154,8 +156,9 @@ class BenchmarksApp(BaseApp):
         values_panel = widgets.VBox(
             [
                 widgets.HTML(
-                    "<h4 style='margin: 8px 0 4px'>Your values</h4><small>Computed from the "
-                    "data; type over any of them to try another value.</small>"
+                    section_heading("Your values", margin="8px 0 4px")
+                    + "<small>Computed from the data; type over any of them to try another "
+                    "value.</small>"
                 ),
                 widgets.GridBox(
                     list(self.value_inputs.values()),
@@ -406,7 +409,7 @@ class BenchmarksApp(BaseApp):
     def _table_html(self, channel: str, yours: dict) -> str:
         ranges = _sector_ranges(channel)
         header = "".join(
-            f"<th class='{_sector_class(sector)}' style='{_CELL}'>"
+            f"<th scope='col' class='{_sector_class(sector)}' style='{_CELL}'>"
             f"{html.escape(SECTOR_LABELS[sector])}</th>"
             for sector in SECTORS
         )
@@ -422,23 +425,29 @@ class BenchmarksApp(BaseApp):
             if mine and kpi_id == THRESHOLD_KPI:
                 mine += self._your_threshold_text()
             body.append(
-                f"<tr><th style='text-align: left; padding: 4px 8px'>"
+                f"<tr><th scope='row' style='text-align: left; padding: 4px 8px'>"
                 f"{html.escape(self._names[kpi_id])}</th>{''.join(cells)}"
                 f"<td style='padding: 4px 8px'><strong>{figures_html(mine)}</strong></td></tr>"
             )
         return (
-            "<h4 style='margin: 12px 0 4px'>Sectors side by side</h4>"
-            "<small>Ranges for the chosen channel; grey figures are general (all-sector) ones "
-            "used where the sector has no figure of its own.</small>"
+            section_heading("Sectors side by side")
+            + "<small>Ranges for the chosen channel; figures marked (general), in grey "
+            "italics, are general (all-sector) ones used where the sector has no figure of its "
+            "own.</small>"
             "<div class='kpikit-scroll'><table class='kpikit-table' style='border-collapse: "
-            "collapse; font-size: 0.85em'>"
-            f"<thead><tr><th></th>{header}<th style='padding: 4px 8px'>You</th></tr></thead>"
+            "collapse; font-size: 0.85em' aria-label='Sectors side by side'>"
+            f"<thead><tr><td></td>{header}<th scope='col' style='padding: 4px 8px'>You</th>"
+            "</tr></thead>"
             f"<tbody>{''.join(body)}</tbody></table></div>"
         )
 
 
 def _values_by_kpi(rows) -> dict[str, float]:
     return {row.kpi: row.value for row in rows.itertuples(index=False) if is_number(row.value)}
+
+
+_BORROWED_LOOK = "color: #595959; font-style: italic"
+"""A figure borrowed from the general sector: a grey of 7:1 on white, and italic."""
 
 
 def _sector_class(sector: str) -> str:
@@ -472,7 +481,9 @@ def _sector_ranges(channel: str) -> dict[tuple[str, str], str]:
     The catalog's benchmarks do not change while the program runs: each channel's table is
     built once (a sector change then redraws without filtering the catalog 55 times).
 
-    A figure is grey when it comes from another sector (the general "all" one standing in).
+    A figure that comes from another sector (the general "all" one standing in) says
+    "(general)" and is grey and italic; the word carries it without the colour (WCAG 1.4.1),
+    and the grey keeps 7:1 against white (WCAG 1.4.3: #888 was 3.5:1 at 11 px).
     ``fallback`` also marks a sector's own all-channel figure when a channel is chosen, and
     that figure is the sector's own (healthcare's FCR target holds for phone too), so it is
     not the test here.
@@ -482,7 +493,9 @@ def _sector_ranges(channel: str) -> dict[tuple[str, str], str]:
         table = benchmarks(sector=sector, channel=channel).drop_duplicates(["kpi", "tier"])
         for row in table.itertuples(index=False):
             text = _tier_text(row, row.unit)
-            style = " style='color: #888'" if row.sector != sector else ""
-            cell = f"<div{style}>{figures_html(text)}</div>"
+            if row.sector != sector:
+                cell = f"<div style='{_BORROWED_LOOK}'>{figures_html(text)} (general)</div>"
+            else:
+                cell = f"<div>{figures_html(text)}</div>"
             cells[(sector, row.kpi)] = cells.get((sector, row.kpi), "") + cell
     return cells

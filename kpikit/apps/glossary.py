@@ -17,6 +17,7 @@ from kpikit.apps._base import (
     format_value,
     is_number,
     range_text,
+    section_heading,
     sector_options,
 )
 from kpikit.apps._chart import Chart
@@ -128,7 +129,7 @@ class GlossaryApp(BaseApp):
         self.background = widgets.HTML(_background_html())
         calculator_panel = widgets.VBox(
             [
-                widgets.HTML("<h4 style='margin: 4px 0'>Calculator</h4>"),
+                widgets.HTML(section_heading("Calculator", margin="4px 0", level=3)),
                 self.calculator,
                 self.result,
             ],
@@ -299,8 +300,8 @@ def _summary_html(definition) -> str:
         direction = _DIRECTION_TEXT[definition.direction]
     badges = " · ".join([f"{definition.area} KPI", f"unit: {definition.unit}", direction])
     return (
-        f"<h3 style='margin: 4px 0'>{html.escape(definition.name)} "
-        f"({html.escape(definition.short_name)})</h3>"
+        f"<h2 style='margin: 4px 0; font-size: 1.17em; font-weight: bold'>"
+        f"{html.escape(definition.name)} ({html.escape(definition.short_name)})</h2>"
         f"<div style='color: var(--jp-ui-font-color2, #666)'>{html.escape(badges)}</div>"
         f"<p>{html.escape(definition.definition)}</p>"
         f"<p><strong>Why it matters.</strong> {html.escape(definition.why_it_matters)}</p>"
@@ -327,8 +328,9 @@ def _advice_html(definition) -> str:
     )
     return (
         "<div style='display: flex; gap: 24px; flex-wrap: wrap'>"
-        f"<div style='flex: 1 1 300px'><h4>Pitfalls</h4><ul>{items(definition.pitfalls)}</ul></div>"
-        f"<div style='flex: 1 1 300px'><h4>How to improve</h4>"
+        f"<div style='flex: 1 1 300px'>{_subheading('Pitfalls')}"
+        f"<ul>{items(definition.pitfalls)}</ul></div>"
+        f"<div style='flex: 1 1 300px'>{_subheading('How to improve')}"
         f"<ul>{items(definition.how_to_improve)}</ul></div></div>{watch}"
     )
 
@@ -342,7 +344,16 @@ def _variants_html(definition) -> str:
         f"<em>{html.escape(v.used_by)}</em></li>"
         for v in definition.variants
     )
-    return f"<h4>Variants and who uses them</h4><ul>{items}</ul>"
+    return f"{_subheading('Variants and who uses them')}<ul>{items}</ul>"
+
+
+_H4_MARGIN = "1.33em 0"
+"""The browser's margin of the h4 these headings were, kept so that the page does not move."""
+
+
+def _subheading(text: str) -> str:
+    """A heading of a part of the KPI's page: an h3 under the KPI's name (h2)."""
+    return section_heading(text, margin=_H4_MARGIN, level=3)
 
 
 def _background_html() -> str:
@@ -358,8 +369,8 @@ def _background_html() -> str:
         for row in statistics().itertuples(index=False)
     )
     return (
-        f"<h4>Terms</h4><ul>{term_items}</ul>"
-        f"<h4>Figures the sources quote</h4><ul>{fact_items}</ul>"
+        f"{section_heading('Terms', margin=_H4_MARGIN)}<ul>{term_items}</ul>"
+        f"{section_heading('Figures the sources quote', margin=_H4_MARGIN)}<ul>{fact_items}</ul>"
     )
 
 
@@ -382,11 +393,12 @@ def _benchmark_table_html(rows, unit: str) -> str:
             + "</tr>"
         )
     header = "".join(
-        f"<th style='{_CELL}'>{name}</th>"
+        f"<th scope='col' style='{_CELL}'>{name}</th>"
         for name in ("Tier", "Range", "Scope", "Context", "Source")
     )
     return (
-        "<h4>Published benchmarks</h4><div class='kpikit-scroll'><table class='kpikit-table' "
-        f"style='border-collapse: collapse; font-size: 0.9em'><thead><tr>{header}</tr></thead>"
+        f"{_subheading('Published benchmarks')}<div class='kpikit-scroll'>"
+        "<table class='kpikit-table' style='border-collapse: collapse; font-size: 0.9em' "
+        f"aria-label='Published benchmarks'><thead><tr>{header}</tr></thead>"
         f"<tbody>{''.join(body)}</tbody></table></div>"
     )

@@ -12,7 +12,7 @@ import pandas as pd
 import kpikit.plots
 from kpikit._validators import check_timestamp
 from kpikit.apps._background import Prefetch, kernel_loop
-from kpikit.apps._base import BaseApp, alert_html
+from kpikit.apps._base import BaseApp, alert_html, section_heading
 from kpikit.apps._channels import refill
 from kpikit.apps._chart import Chart
 from kpikit.apps._governance_html import (
@@ -258,7 +258,7 @@ class GovernanceApp(BaseApp):
             box.layout.height = "70px"
         self.form = widgets.VBox(
             [
-                widgets.HTML("<h4 style='margin: 12px 0 4px'>Action for this breach</h4>"),
+                widgets.HTML(section_heading("Action for this breach")),
                 self.author,
                 self.action_status,
                 self.owner,
@@ -502,13 +502,14 @@ class GovernanceApp(BaseApp):
         clocks = f"<p>{html.escape(' · '.join(clocks))}.{html.escape(run)}</p>"
         if cause is None:  # on its way
             return (
-                "<h4 style='margin: 12px 0 4px' role='status'>Working out the root cause of "
-                f"this breach…</h4>{clocks}"
+                "<h2 style='margin: 12px 0 4px; font-size: 1em; font-weight: bold' "
+                f"role='status'>Working out the root cause of this breach…</h2>{clocks}"
             )
         items = "".join(f"<li>{html.escape(text)}</li>" for text in cause.findings[:6])
         return (
-            f"<h4 style='margin: 12px 0 4px'>{html.escape(cause.headline)}</h4>{clocks}"
-            f"<p><strong>Computed root cause</strong></p><ul>{items}</ul>"
+            section_heading(html.escape(cause.headline))
+            + clocks
+            + f"<p><strong>Computed root cause</strong></p><ul>{items}</ul>"
         )
 
     def _fill_form(self, state: dict) -> None:

@@ -12,7 +12,7 @@ import kpikit.stats
 from kpikit._scorecard.export import scorecard_grid_sheet, scorecard_sheet
 from kpikit._scorecard.presets import preset_targets, presets
 from kpikit._scorecard.provisional import status_look
-from kpikit.apps._base import NARROW_PX, SECTOR_LABELS, BaseApp
+from kpikit.apps._base import NARROW_PX, SECTOR_LABELS, BaseApp, section_heading
 from kpikit.apps._channels import (
     ALL_CHANNELS,
     INTERVAL_KPIS,
@@ -30,11 +30,10 @@ from kpikit.apps.params import Param
 from kpikit.catalog import CHANNELS, SECTORS
 from kpikit.catalog import kpi as kpi_definition
 from kpikit.display import (
-    CHANGE_MARKS,
-    RAG_COLORS,
     column_label,
     rated_value_text,
     target_text,
+    trend_mark,
 )
 from kpikit.io import Sheet
 from kpikit.metrics._period_lengths import unfit_lengths
@@ -602,14 +601,14 @@ def _center_html(table: pd.DataFrame) -> str:
     if table.empty:
         return ""
     header = "".join(
-        f"<th style='{_CELL}'>{name}</th>"
+        f"<th scope='col' style='{_CELL}'>{name}</th>"
         for name in ("KPI", "Value", "Target", "Status", "Change", "Score")
     )
     body = []
     for row in table.to_dict("records"):
         trend = row["trend"] if isinstance(row["trend"], str) else None
-        color = {True: RAG_COLORS["green"], False: RAG_COLORS["red"]}.get(row["improved"], "#555")
-        change = f"{CHANGE_MARKS[trend]} {trend}" if trend else ""
+        mark, word, color = trend_mark(trend, row["improved"])
+        change = f"{mark} {trend}" + (f", {word}" if word else "") if trend else ""
         score = "–" if pd.isna(row["score"]) else f"{row['score']:.0f}"
         cells = [
             f"<td style='{_CELL}'>{html.escape(row['name'])}</td>",
@@ -625,11 +624,12 @@ def _center_html(table: pd.DataFrame) -> str:
     if "period" in table.columns:
         period = f" · period starting {pd.Timestamp(table['period'].iloc[0]):%Y-%m-%d}"
     return (
-        f"<h4 style='margin: 8px 0 4px'>Scorecard of the center{html.escape(period)}</h4>"
-        "<div class='kpikit-scroll'><table class='kpikit-table' style='border-collapse: "
-        f"collapse'><thead><tr>{header}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
-        "<small>▲▼ significant rise or fall since the previous period (green better, red "
-        "worse), ≈ no significant change.</small>"
+        section_heading(f"Scorecard of the center{html.escape(period)}", margin="8px 0 4px")
+        + "<div class='kpikit-scroll'><table class='kpikit-table' style='border-collapse: "
+        "collapse' aria-label='Scorecard of the center'>"
+        f"<thead><tr>{header}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+        "<small>Significant rise or fall since the previous period: ▲▼ better (green), △▽ "
+        "worse (red); ≈ no significant change.</small>"
     )
 
 
@@ -650,7 +650,7 @@ def _summary_html(card: Scorecard, groups: str) -> str:
         scores["composite"] = card.composite["score"].to_numpy()
     key_names = [column_label(key) for key in keys]
     names = [*key_names, *(_area_header(area, key_names) for area in scores)]
-    header = "".join(f"<th>{html.escape(name)}</th>" for name in names)
+    header = "".join(f"<th scope='col'>{html.escape(name)}</th>" for name in names)
     body = []
     for key, row in scores.iterrows():
         labels = (key if isinstance(key, tuple) else (key,)) if keys else ()
@@ -658,11 +658,12 @@ def _summary_html(card: Scorecard, groups: str) -> str:
         cells += ["–" if pd.isna(score) else f"{score:.0f}" for score in row]
         body.append("<tr>" + "".join(f"<td>{text}</td>" for text in cells) + "</tr>")
     return (
-        f"<h4 style='margin: 8px 0 4px'>Scores of the {html.escape(groups)} (0–100)</h4>"
-        "<small>Green scores 100, amber 50, red 0; each area and the composite are weighted "
+        section_heading(f"Scores of the {html.escape(groups)} (0–100)", margin="8px 0 4px")
+        + "<small>Green scores 100, amber 50, red 0; each area and the composite are weighted "
         "averages over the KPIs with data.</small>"
         "<div class='kpikit-scroll' style='max-height: 260px; overflow-y: auto'>"
-        "<table class='kpikit-table kpikit-scores'>"
+        "<table class='kpikit-table kpikit-scores' "
+        f"aria-label='Scores of the {html.escape(groups)}'>"
         f"<thead><tr>{header}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
     )
 

@@ -791,7 +791,7 @@ class StaffingApp(BaseApp):
 def _comparison_html(table, what_if) -> str:
     """Now and the what-if side by side as an HTML table (escaped), assumptions marked."""
     header = "".join(
-        f"<th style='{_CELL}; text-align: {align}'>{html.escape(text)}</th>"
+        f"<th scope='col' style='{_CELL}; text-align: {align}'>{html.escape(text)}</th>"
         for text, align in (
             ("", "left"),
             ("now", "right"),

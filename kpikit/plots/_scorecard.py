@@ -14,13 +14,13 @@ from kpikit._validators import column_names
 from kpikit.catalog import KPI_IDS
 from kpikit.display import (
     CHANGE_MARKS,
-    RAG_COLORS,
     RAG_LABELS,
     RAG_MARKS,
     RAG_STATUSES,
     RAG_TINTS,
     rated_value_text,
     target_text,
+    trend_mark,
 )
 from kpikit.plots._doc import shared_parameters
 from kpikit.plots._engine import (
@@ -58,7 +58,9 @@ MAX_HEATMAP_GROUPS = 300
 """The most groups :func:`scorecard_heatmap` draws (rows of a few pixels each already); the
 title says when there are more."""
 _LEGEND = " · ".join(f"{RAG_MARKS[s]} {RAG_LABELS[s]}" for s in RAG_STATUSES)
-_TREND_NOTE = "▲▼ significant rise or fall since the previous period (green better, red worse)"
+_TREND_NOTE = (
+    "significant rise or fall since the previous period: ▲▼ better (green), △▽ worse (red)"
+)
 
 
 @shared_parameters
@@ -95,7 +97,7 @@ def scorecard_table(table, *, by=None, title=None, height=None) -> go.Figure:
     total = len(rows)
     rows = rows.iloc[:MAX_TABLE_ROWS]
     looks = rows.to_dict("records")  # a row without a target has no status: "– no target"
-    trends = [_trend_text(trend) for trend in rows["trend"]]
+    trends = [_trend_text(row["trend"], row["improved"]) for row in looks]
     columns = {
         **{column_label(key): group_labels(rows, [key]).tolist() for key in by},
         "KPI": rows["name"].map(escape_text).tolist(),
@@ -109,7 +111,7 @@ def scorecard_table(table, *, by=None, title=None, height=None) -> go.Figure:
     }
     # a colour per row where it varies, one per column elsewhere (plotly checks every colour)
     fills = ["white"] * (len(by) + 3) + [[status_look(row)[0] for row in looks], "white", "white"]
-    trend_colors = [_trend_color(improved) for improved in rows["improved"]]
+    trend_colors = [trend_mark(row["trend"], row["improved"])[2] for row in looks]
     font_colors = ["#222222"] * (len(by) + 4) + [trend_colors, "#222222"]
     fig = new_figure(
         title or "Scorecard" + _period_text(rows),
@@ -212,7 +214,7 @@ def scorecard_heatmap(table, *, by=None, title=None, height=None) -> go.Figure:
             if row["status"] == "no data"
             else f"{RAG_MARKS[row['status']]} {_number(row)} {_trend_mark(row)}",
             f"{row['_label']} · {row['name']}<br>{value} (target {target_text(row)})"
-            f"<br>{RAG_LABELS[row['status']]}{_trend_hover(row['trend'])}",
+            f"<br>{RAG_LABELS[row['status']]}{_trend_hover(row['trend'], row['improved'])}",
         )
     empty = (None, "", "")
     grid = [[cells.get((label, kpi_id), empty) for kpi_id in order] for label in labels]
@@ -329,30 +331,28 @@ def _number(row) -> str:
 
 
 def _trend_mark(row) -> str:
-    """The arrow of a tested change, green when better and red when worse (no mark when
-    untested: only tested changes earn a symbol in a cell)."""
-    trend = row["trend"]
-    if trend not in ("up", "down", "flat"):
+    """The arrow of a tested change: filled and green when better, outlined and red when
+    worse (:func:`kpikit.display.trend_mark`); no mark when untested: only tested changes
+    earn a symbol in a cell."""
+    if row["trend"] not in ("up", "down", "flat"):
         return ""
-    if trend == "flat":
-        return CHANGE_MARKS[trend]
-    return f"<span style='color:{_trend_color(row['improved'])}'>{CHANGE_MARKS[trend]}</span>"
+    mark, _, color = trend_mark(row["trend"], row["improved"])
+    return mark if row["trend"] == "flat" else f"<span style='color:{color}'>{mark}</span>"
 
 
-def _trend_text(trend) -> str:
-    return f"{CHANGE_MARKS[trend]} {trend}" if isinstance(trend, str) else ""
+def _trend_text(trend, improved) -> str:
+    """ "▼ down, better": the mark, the direction and, for a rated change, its merit."""
+    if not isinstance(trend, str):
+        return ""
+    mark, word, _ = trend_mark(trend, improved)
+    return f"{mark} {trend}" + (f", {word}" if word else "")
 
 
-def _trend_hover(trend) -> str:
-    return f"<br>change since the previous period: {trend}" if isinstance(trend, str) else ""
-
-
-def _trend_color(improved) -> str:
-    if improved is True:
-        return RAG_COLORS["green"]
-    if improved is False:
-        return RAG_COLORS["red"]
-    return "#555555"
+def _trend_hover(trend, improved) -> str:
+    if not isinstance(trend, str):
+        return ""
+    word = trend_mark(trend, improved)[1]
+    return f"<br>change since the previous period: {trend}" + (f" ({word})" if word else "")
 
 
 def _add_legend(fig, *, yshift, provisional=False):

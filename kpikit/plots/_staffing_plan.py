@@ -7,6 +7,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from kpikit._validators import check_number
+from kpikit.display import RAG_TEXT_COLORS
 from kpikit.plots._doc import shared_parameters
 from kpikit.plots._engine import (
     clock_changes,
@@ -150,7 +151,7 @@ def staffing_plan(plan, *, target_sl=80.0, title=None, height=None):
             marker={"color": [RAG_COLORS[state] for state in status]},
             text=[RAG_MARKS["red"] if state == "red" else "" for state in status],
             textposition="outside",
-            textfont={"color": RAG_COLORS["red"], "size": 11},
+            textfont={"color": RAG_TEXT_COLORS["red"], "size": 11},
             cliponaxis=False,
             customdata=[
                 "" if state == "no data" else f"{value:.1f} % {RAG_MARKS[state]}"
