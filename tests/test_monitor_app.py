@@ -253,3 +253,68 @@ def test_a_threshold_given_or_linked_is_kept_across_channels(chat_and_email):
     assert linked.view.day["service_level"] == pytest.approx(100.0)  # 25 s and 40 s <= 45 s
     linked.set(channel="email")
     assert linked.threshold_s.value == 45
+
+
+def _widgets_under(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _widgets_under(child)
+
+
+def test_pause_updates_freezes_the_view_and_unpausing_catches_up(live):
+    folder, rest = live
+    app = MonitorApp(contacts(), source="today", sources_dir=folder, target_sl=80)
+    # a checkbox named by its own description, in the app (WCAG 2.2.2: the updates can stop)
+    assert app.pause.description == "Pause updates" and app.pause.value is False
+    assert any(widget is app.pause for widget in _widgets_under(app.widget))
+
+    def view_shown():
+        return app.tiles.value, app.alerts.value, list(app.volume_chart.figure.data[0].y)
+
+    before = view_shown()
+    assert before[2] == [4.0, 1.0]
+    app.pause.value = True
+    write_drop(folder / "today", "000002.csv", rest)
+    for _ in range(2):  # as the timer would, twice
+        view = app.refresh()
+        assert view.queue_depth == 0  # the source is still read ...
+        assert view_shown() == before  # ... but the view stays as it was
+    assert "paused" in shown(app.status)
+    app.pause.value = False  # catches up at once, without waiting for the next poll
+    assert "2 intervals below" in shown(app.alerts)
+    assert view_shown() != before and "<b>0</b>" in app.tiles.value  # nobody waiting now
+    assert "paused" not in shown(app.status)
+
+
+def test_a_control_changed_while_paused_still_redraws(live):
+    folder, _ = live
+    app = MonitorApp(contacts(), source="today", sources_dir=folder, target_sl=80)
+    app.pause.value = True
+    app.target_sl.value = 40  # 09:00-09:30 at 50 % is no longer below target
+    assert app.alerts.value == ""
+
+
+def test_only_new_alerts_are_announced_and_the_tiles_are_no_live_region(live):
+    folder, rest = live
+    app = MonitorApp(contacts(), source="today", sources_dir=folder, target_sl=80)
+    # the tiles and the alerts change at every refresh: a live region there is read again and
+    # again (WCAG 4.1.3); one polite region of its own says what is new
+    assert "aria-live" not in app.tiles.value and "aria-live" not in app.alerts.value
+    assert "aria-live='polite'" in app.announcement.value
+    assert shown(app.announcement).endswith(
+        "Alert: service level below the 80 % target in 09:00–09:30. "
+        "1 interval below target today.</div>"
+    )
+    said = []
+    app.announcement.observe(lambda change: said.append(change["new"]), names="value")
+    tiles = app.tiles.value
+    app.target_sl.value = 70  # the tiles change (target 70 %), the interval below does not
+    app.refresh()
+    assert app.tiles.value != tiles and said == []
+    write_drop(folder / "today", "000002.csv", rest)
+    app.refresh()  # 09:30-10:00 falls to 0 of 1 within 20 s: new, said once
+    assert len(said) == 1
+    assert "target in 09:30–10:00. 2 intervals below target today." in html.unescape(said[0])
+    app.refresh()
+    app.target_sl.value = 40  # 09:00 recovers: the set shrinks, nothing new to say
+    assert len(said) == 1

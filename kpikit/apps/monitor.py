@@ -20,10 +20,19 @@ an asyncio task on the kernel's event loop: one refresh at a time (the next wait
 previous one to end), one task per app however often it is displayed, and every failure shown
 in the app's message area (the task keeps polling). :meth:`MonitorApp.close` ends the task and
 the demo. Outside a kernel, call :meth:`MonitorApp.refresh`.
+
+"Pause updates" freezes the view (WCAG 2.2.2): the source is still read at every poll, so
+unchecking it shows the latest at once; a control changed while paused redraws with what was
+last read. A link has no parameter for it: a page opened from a link should update.
+
+What a screen reader hears: the tiles and the alerts change at every refresh and are not live
+regions; a separate polite live region says an interval newly below target, once (its text
+changes only when the set of intervals below target gains one).
 """
 
 import asyncio
 import functools
+import html
 import os
 import time
 from pathlib import Path
@@ -37,7 +46,13 @@ from kpikit.apps._background import Prefetch
 from kpikit.apps._base import BaseApp, alert_html, static_html
 from kpikit.apps._channels import ALL_CHANNELS, check_channel, data_channels, reset_channel_picker
 from kpikit.apps._chart import Chart
-from kpikit.apps._monitor_html import STYLE, alerts_html, opening_hours, tiles_html
+from kpikit.apps._monitor_html import (
+    STYLE,
+    alerts_html,
+    announcement_text,
+    opening_hours,
+    tiles_html,
+)
 from kpikit.apps.params import Param
 from kpikit.calibrate import contacts_frame
 from kpikit.monitor import (
@@ -112,10 +127,14 @@ class MonitorApp(BaseApp):
     ----------
     source, channel, interval, chart : ipywidgets.Dropdown
     target_sl, threshold_s : ipywidgets.FloatSlider
+    pause : ipywidgets.Checkbox
+        "Pause updates": while checked, refreshes read the source but leave the view as it is.
     tiles : ipywidgets.HTML
         Queue now and the day to date.
     alerts : ipywidgets.HTML
         Intervals below the service-level target.
+    announcement : ipywidgets.HTML
+        A polite live region, visually hidden, saying the intervals newly below target.
     volume_chart, detail_chart : Chart
     view : kpikit.monitor.MonitorView or None
         What the last refresh saw.
@@ -253,17 +272,29 @@ class MonitorApp(BaseApp):
         ]
         for control in controls:
             control.observe(self._on_change, names="value")
+        self.pause = widgets.Checkbox(
+            value=False,
+            description="Pause updates",
+            tooltip="Freeze the view; the source is still read, and unchecking shows the latest",
+            indent=False,
+        )
+        self.pause.observe(self._on_pause, names="value")
 
         self.tiles = widgets.HTML()
         self.alerts = widgets.HTML()
+        # Visually hidden (the alerts box shows the same), in the accessibility tree.
+        self.announcement = widgets.HTML(
+            layout=widgets.Layout(height="0px", min_height="0px", margin="0px", overflow="hidden")
+        )
         self.volume_chart = Chart(height=_CHART_HEIGHT)
         self.detail_chart = Chart(height=_CHART_HEIGHT)
         self.widget = self._compose(
-            controls=controls,
+            controls=[*controls, self.pause],
             main=[
                 widgets.HTML(STYLE),
                 self.tiles,
                 self.alerts,
+                self.announcement,
                 self.volume_chart,
                 self.detail_chart,
             ],
@@ -283,6 +314,7 @@ class MonitorApp(BaseApp):
         self._link_note = ""
         self._poll_error = ""
         self._drawn = None
+        self._alerted = frozenset()
         self._task = None
         self._ahead = Prefetch()
         self._data_changed()
@@ -394,11 +426,25 @@ class MonitorApp(BaseApp):
             self._draw()
             return
         self._tick()
+        if self.pause.value:  # a control the user changed redraws even while paused
+            self._draw()
+
+    def _on_pause(self, change):
+        if change["new"]:
+            self.set_status(
+                f"Updates paused at {time.strftime('%H:%M:%S')}; the source is still read, "
+                "and unchecking Pause updates shows the latest."
+            )
+        else:  # catch up at once, not at the next poll
+            self._draw()
+            if self._monitor is not None:
+                self.set_status(self._status_text())
 
     # -- reading the source -----------------------------------------------------------------
 
     def refresh(self):
-        """Read what is new in the source, recompute the day and redraw what changed.
+        """Read what is new in the source, recompute the day and redraw what changed (only
+        read while "Pause updates" is checked).
 
         Returns
         -------
@@ -423,6 +469,9 @@ class MonitorApp(BaseApp):
             view = self._monitor.refresh()
         self.view = view
         self._poll_error = ""  # read again: the source recovered
+        if self.pause.value:
+            self._show_messages()
+            return view
         self._draw()
         self.refresh_s = time.perf_counter() - begin
         self._show_messages()
@@ -631,6 +680,7 @@ class MonitorApp(BaseApp):
                 f"<div class='kpikit-tiles'><div class='kpikit-tile'>{waiting}…</div></div>"
             )
             self.alerts.value = ""
+            self._alerted = frozenset()
             empty = pd.DataFrame({"period": pd.to_datetime([]), "volume": []})
             self.volume_chart.draw(intraday_volume(empty), height=_CHART_HEIGHT)
             self.detail_chart.draw(
@@ -644,6 +694,7 @@ class MonitorApp(BaseApp):
         threshold_s = None if self._judged_by_channel() else self.threshold_s.value
         self.tiles.value = tiles_html(view, target, threshold_s)
         self.alerts.value = alerts_html(view, target)
+        self._announce(view, target)
         shown = opening_hours(view.intervals)
         along = {"now": view.now, "interval_s": self._monitor.length.total_seconds()}
         self.volume_chart.draw(intraday_volume(shown, **along), height=_CHART_HEIGHT)
@@ -651,6 +702,19 @@ class MonitorApp(BaseApp):
             intraday_measure(shown, measure=self.chart.value, target=target, **along),
             height=_CHART_HEIGHT,
         )
+
+    def _announce(self, view, target):
+        """Say the intervals newly below target in the live region: its text changes only
+        when the set of intervals below target gains one (one that recovers says nothing)."""
+        alerted = frozenset(view.alerts["period"])
+        new = alerted - self._alerted
+        self._alerted = alerted
+        if new:
+            text = announcement_text(new, self._monitor.length, target, len(alerted))
+            self.announcement.value = (
+                f"<div class='kpikit-announcement' role='status' aria-live='polite'>"
+                f"{html.escape(text)}</div>"
+            )
 
 
 def _readout_format(value):
