@@ -400,9 +400,11 @@ def signed_text(value: float, decimals: int = 1, *, separators: bool = False) ->
 def change_text(difference, unit: str, direction: str | None) -> tuple[str, str]:
     """A change as signed text with its arrow, and the colour that says better or worse.
 
-    The arrow follows the sign (▲ up, ▼ down); the colour follows the KPI's ``direction``:
-    green when the change is better, red when worse, dark grey for a KPI without a better
-    side (``direction`` None or ``"band"``) and for a change too small to show.
+    The arrow follows the sign (▲ up, ▼ down). For a KPI with a better side the change also
+    says ``better`` or ``worse`` in words, a worse one with an outlined arrow (△ ▽), in the
+    text colours of :data:`RAG_TEXT_COLORS` (green, red), so that neither the colour nor the
+    shape alone tells it (WCAG 1.4.1); dark grey for a KPI without a better side
+    (``direction`` None or ``"band"``) and for a change too small to show.
 
     Parameters
     ----------
@@ -421,9 +423,11 @@ def change_text(difference, unit: str, direction: str | None) -> tuple[str, str]
     Examples
     --------
     >>> change_text(-30.0, "seconds", "lower")   # AHT down 30 s: better
-    ('▼ -30 s', '#009E73')
+    ('▼ -30 s, better', '#00664A')
     >>> change_text(-2.0, "percent", "higher")   # service level down 2 points: worse
-    ('▼ -2.0 pts', '#D55E00')
+    ('▽ -2.0 pts, worse', '#9E3A00')
+    >>> change_text(-2.0, "count", None)   # agents: no better side
+    ('▼ -2', '#222222')
     >>> change_text(0.01, "percent", "higher")
     ('0.0 pts', '#222222')
     """
@@ -439,9 +443,9 @@ def change_text(difference, unit: str, direction: str | None) -> tuple[str, str]
     shown = round(float(difference), decimals)
     if shown == 0:
         return f"{0:.{decimals}f}{suffix}", _NEUTRAL
-    mark = CHANGE_MARKS["up"] if shown > 0 else CHANGE_MARKS["down"]
-    text = f"{mark} {signed_text(shown, decimals, separators=True)}{suffix}"
+    trend = "up" if shown > 0 else "down"
+    number = f"{signed_text(shown, decimals, separators=True)}{suffix}"
     if direction not in ("higher", "lower"):
-        return text, _NEUTRAL
-    better = (shown > 0) == (direction == "higher")
-    return text, RAG_COLORS["green" if better else "red"]
+        return f"{CHANGE_MARKS[trend]} {number}", _NEUTRAL
+    mark, word, color = trend_mark(trend, (shown > 0) == (direction == "higher"))
+    return f"{mark} {number}, {word}", color

@@ -7,7 +7,7 @@ import ipywidgets as widgets
 import pytest
 from test_apps_accessible_names import BUILDERS, walk
 
-from kpikit.apps import GlossaryApp
+from kpikit.apps import GlossaryApp, StaffingApp
 from kpikit.sample import generate
 
 
@@ -48,7 +48,14 @@ def test_the_checks_catch_what_they_look_for():
     assert unscoped_headers("<th scope='col'>a</th><th class='x'>b</th>") == ["<th class='x'>"]
 
 
-DASHBOARDS = {**BUILDERS, "glossary": lambda data, folder: GlossaryApp(data)}
+DASHBOARDS = {
+    **BUILDERS,
+    "glossary": lambda data, folder: GlossaryApp(data),
+    # the backtest's table of models needs 16 days before its origin: four weeks of its own
+    "staffing backtest": lambda data, folder: StaffingApp(
+        generate(days=28, agents=12, seed=3), calibrate=False, view="backtest"
+    ),
+}
 
 
 @pytest.mark.parametrize("name", DASHBOARDS)

@@ -317,12 +317,15 @@ def test_scenario_comparison_marks_direction_and_assumptions():
     fig = plots.scenario_comparison(whatif.compare(base, base.adjust(agents=-1)))
     names, _, _, changes, bases = fig.data[0].cells.values
     rows = dict(zip(names, changes, strict=True))
-    # One arrow convention: the arrow is the direction, the colour better (green) or worse.
+    # One arrow convention: the arrow is the direction; better or worse is said in words, by
+    # the arrow's fill (outlined: worse) and by the text colour (green, red: 4.5:1 on white).
     colors = dict(zip(names, fig.data[0].cells.font.color[3], strict=True))
-    assert rows["Service level"].startswith("▼")  # fewer agents: service down ...
-    assert colors["Service level"] == "#D55E00"  # ... which is worse
+    assert rows["Service level"].startswith("▽")  # fewer agents: service down ...
+    assert rows["Service level"].endswith(", worse")  # ... which is worse
+    assert colors["Service level"] == "#9E3A00"
     assert rows["Cost per contact"].startswith("▼")  # ... and cost per contact down ...
-    assert colors["Cost per contact"] == "#009E73"  # ... which is better
+    assert rows["Cost per contact"].endswith(", better")  # ... which is better
+    assert colors["Cost per contact"] == "#00664A"
     assert dict(zip(names, bases, strict=True))["Customer satisfaction"] == "<i>assumption</i>"
 
 

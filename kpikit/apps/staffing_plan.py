@@ -313,7 +313,8 @@ def backtest_html(result, *, plan_model) -> str:
     rows = []
     for lead, part in table.groupby("lead", sort=False):
         rows.append(
-            f"<tr><th colspan='5' style='{_CELL}; text-align: left; padding-top: 8px'>"
+            f"<tr><th scope='colgroup' colspan='5' "
+            f"style='{_CELL}; text-align: left; padding-top: 8px'>"
             f"{html.escape(LEAD_LABELS.get(lead, lead))}</th></tr>"
         )
         part = part.sort_values("model", key=lambda names: names.map(order), kind="stable")
@@ -338,7 +339,7 @@ def backtest_html(result, *, plan_model) -> str:
                 + "</tr>"
             )
     header = "".join(
-        f"<th style='{_CELL}; text-align: {'left' if i == 0 else 'right'}'>{text}</th>"
+        f"<th scope='col' style='{_CELL}; text-align: {'left' if i == 0 else 'right'}'>{text}</th>"
         for i, text in enumerate(["Model", "WAPE", "MASE", "Bias", "Gain"])
     )
     origins = int(table["origins"].max()) if len(table) else 0
