@@ -12,6 +12,19 @@
 const HOVERS = window.matchMedia ? window.matchMedia("(hover: hover)").matches : true;
 const CONFIG = { displaylogo: false, responsive: true, displayModeBar: HOVERS ? "hover" : false };
 
+// The hover toolbar's buttons are in the Tab order while plotly keeps them transparent: it
+// shows whenever focus is inside it too, not only on hover (WCAG 2.4.7, focus visible).
+const TOOLBAR_STYLE = `.js-plotly-plot .plotly .modebar--hover:focus-within > .modebar-group
+  { opacity: 1; }`;
+
+function styleToolbar() {
+  if (document.querySelector("style[data-kpikit-chart]")) return;
+  const style = document.createElement("style");
+  style.dataset.kpikitChart = "toolbar";
+  style.textContent = TOOLBAR_STYLE;
+  document.head.appendChild(style);
+}
+
 function evaluate(code) {
   // plotly.min.js is a UMD bundle: give it a CommonJS module so it neither looks for an AMD
   // loader nor depends on the page's globals.
@@ -191,6 +204,68 @@ function clearOfTitle(Plotly, plot, layout) {
   return Plotly.relayout(plot, { "margin.t": top });
 }
 
+const DESCRIPTION_CHARS = 300;
+
+function plainText(markup) {
+  // A title or axis title as read aloud: plotly's <br>, <b>, <sup>... and entities resolved.
+  const html = String(markup || "").replace(/<br\s*\/?>/gi, " ");
+  const text = new DOMParser().parseFromString(html, "text/html").body.textContent;
+  return text.replace(/\s+/g, " ").trim();
+}
+
+function axisTitles(layout, letter) {
+  // Each subplot's axis title once (the staffing plan's two y axes: agents, service level).
+  const titles = Object.keys(layout)
+    .filter((key) => new RegExp(`^${letter}axis\\d*$`).test(key))
+    .map((key) => layout[key] && layout[key].title)
+    .map((title) => plainText(typeof title === "string" ? title : title?.text));
+  return [...new Set(titles.filter(Boolean))].join(" / ");
+}
+
+function pointCount(trace) {
+  // From plotly's drawn traces, where typed arrays sent as base64 are decoded.
+  if (trace.type === "heatmap" && trace.z) {
+    return [...trace.z].reduce((count, row) => count + (row && row.length ? row.length : 1), 0);
+  }
+  return trace._length || 0;
+}
+
+function description(figure, plot) {
+  // The chart's text alternative (WCAG 1.1.1): title, axis titles, series and how many points,
+  // e.g. "Chart: Service level by week. x: Period; y: Service level (%). 5 series, 65 points:
+  // Billing, Chat, ...". Series names are cut short ("and 4 more") to keep it brief.
+  const layout = figure.layout || {};
+  const title = plainText(typeof layout.title === "string" ? layout.title : layout.title?.text);
+  const parts = [title ? `Chart: ${title}.` : "Chart."];
+  const axes = [["x", axisTitles(layout, "x")], ["y", axisTitles(layout, "y")]]
+    .filter(([, text]) => text)
+    .map(([letter, text]) => `${letter}: ${text}`);
+  if (axes.length) parts.push(`${axes.join("; ")}.`);
+  const drawn = (plot._fullData || []).filter((trace) => trace.visible !== false);
+  const points = drawn.reduce((count, trace) => count + pointCount(trace), 0);
+  const cells = drawn.length > 0 && drawn.every((trace) => trace.type === "heatmap");
+  const unit = `${points} ${cells ? "cells" : points === 1 ? "point" : "points"}`;
+  const names = [
+    ...new Set((figure.data || []).map((trace) => plainText(trace.name)).filter(Boolean)),
+  ];
+  const start = parts.join(" ");
+  if (!names.length) return `${start} ${unit}.`;
+  const series = `${names.length} series, ${unit}:`;
+  let shown = names.length;
+  const text = () => {
+    const more = names.length - shown;
+    const listed = names.slice(0, shown).join(", ") + (more ? `, and ${more} more` : "");
+    return `${start} ${series} ${listed}.`;
+  };
+  while (shown > 1 && text().length > DESCRIPTION_CHARS) shown -= 1;
+  return text();
+}
+
+function describe(plot, figure) {
+  plot.setAttribute("role", "img");
+  plot.setAttribute("aria-label", description(figure, plot));
+}
+
 function fitted(Plotly, plot) {
   // A chart first drawn before its widget was on the page (no width yet) is 700 px wide, and
   // Plotly.react keeps that width when it redraws the figure at the page's width: on a phone
@@ -207,6 +282,7 @@ async function render({ model, el }) {
   const plot = document.createElement("div");
   plot.className = "kpikit-chart";
   el.appendChild(plot);
+  styleToolbar();
   let Plotly = await plotly(model);
   plot.__kpikitPlotly = Plotly; // the instance that draws this chart (download.js uses it)
   let drawnNarrow = null;
@@ -220,7 +296,10 @@ async function render({ model, el }) {
     drawnNarrow = el.clientWidth > 0 && el.clientWidth < NARROW_PX;
     const layout = drawnNarrow ? narrow(figure.layout || {}, el.clientWidth) : figure.layout || {};
     const data = drawnNarrow ? narrowTraces(figure.data || [], el.clientWidth) : figure.data;
-    const drawn = Plotly.react(plot, data || [], layout, CONFIG).then(() => fitted(Plotly, plot));
+    const drawn = Plotly.react(plot, data || [], layout, CONFIG).then(() => {
+      describe(plot, figure);
+      return fitted(Plotly, plot);
+    });
     return drawnNarrow ? drawn.then(() => clearOfTitle(Plotly, plot, layout)) : drawn;
   };
   // Redraws run one after another; a figure that needs the full bundle switches to it first.
