@@ -12,19 +12,6 @@
 const HOVERS = window.matchMedia ? window.matchMedia("(hover: hover)").matches : true;
 const CONFIG = { displaylogo: false, responsive: true, displayModeBar: HOVERS ? "hover" : false };
 
-// The hover toolbar's buttons are in the Tab order while plotly keeps them transparent: it
-// shows whenever focus is inside it too, not only on hover (WCAG 2.4.7, focus visible).
-const TOOLBAR_STYLE = `.js-plotly-plot .plotly .modebar--hover:focus-within > .modebar-group
-  { opacity: 1; }`;
-
-function styleToolbar() {
-  if (document.querySelector("style[data-kpikit-chart]")) return;
-  const style = document.createElement("style");
-  style.dataset.kpikitChart = "toolbar";
-  style.textContent = TOOLBAR_STYLE;
-  document.head.appendChild(style);
-}
-
 function evaluate(code) {
   // plotly.min.js is a UMD bundle: give it a CommonJS module so it neither looks for an AMD
   // loader nor depends on the page's globals.
@@ -262,7 +249,9 @@ function description(figure, plot) {
 }
 
 function describe(plot, figure) {
-  plot.setAttribute("role", "img");
+  // A figure, not an image: an image's content is hidden from assistive technology, and
+  // plotly's toolbar buttons inside it stay Tab stops, which must keep their names.
+  plot.setAttribute("role", "figure");
   plot.setAttribute("aria-label", description(figure, plot));
 }
 
@@ -282,7 +271,6 @@ async function render({ model, el }) {
   const plot = document.createElement("div");
   plot.className = "kpikit-chart";
   el.appendChild(plot);
-  styleToolbar();
   let Plotly = await plotly(model);
   plot.__kpikitPlotly = Plotly; // the instance that draws this chart (download.js uses it)
   let drawnNarrow = null;

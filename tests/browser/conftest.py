@@ -12,7 +12,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from harness import CHROMIUM, CHROMIUM_ARGS, log_tail, start_server, stop_server
+from harness import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    close_like_a_tab,
+    log_tail,
+    start_server,
+    stop_server,
+)
 
 # The hand-made data of tests/fixtures.py, also when the browser tests run on their own.
 sys.path.insert(0, str(Path(__file__).parents[1]))
@@ -107,4 +114,4 @@ def watched(browser):
     )
     page.on("pageerror", lambda error: record.page_errors.append(str(error)))
     yield record
-    context.close()
+    close_like_a_tab(context)

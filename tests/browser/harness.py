@@ -39,6 +39,22 @@ CHART_CONTROL = {
 }
 
 
+def close_like_a_tab(context) -> None:
+    """Close a browser context as a tab closes: each page first leaves for about:blank, which
+    runs its beforeunload, whose beacon ends the page's kernel. Playwright's ``close()`` skips
+    beforeunload, so every page a test closed kept its kernel until the idle cull ten minutes
+    later; one worker's session of pages reached the server's kernel cap (30 here, fewer on a
+    smaller machine), and the next page waited for a kernel that never came."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    for page in context.pages:
+        try:
+            page.goto("about:blank", timeout=30_000)
+        except PlaywrightError:  # a page already gone or crashed has no kernel to end
+            pass
+    context.close()
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -1,13 +1,14 @@
 """What a keyboard or screen reader user meets on every dashboard, in headless Chromium, at a
 desktop's size and a phone's (one page load each, every check on it):
 
-- plotly's toolbar shows when a Tab stop inside it has focus (before, 10-20 Tab stops a page
-  were buttons at opacity 0: plotly shows its "hover" toolbar on hover only; WCAG 2.4.7);
+- plotly's toolbar shows when a Tab stop inside it has focus (its 10-20 buttons a page are Tab
+  stops; the plotly bundle kpikit ships shows its "hover" toolbar on focus too: kept that way,
+  WCAG 2.4.7);
 - every slider handle is named after its label and reads its value as the readout shows it
   (before, no name, and values such as "92.99999999999999"; WCAG 4.1.2);
 - inputs, dropdowns and text areas have edges of 3:1 on white and a focused dropdown a ring of
   3:1 (before, ipywidgets' #BDBDBD edge, 1.88:1, and no ring; WCAG 1.4.11, 2.4.7);
-- every chart is an image named after its title, axes and series (before, nothing; WCAG 1.1.1);
+- every chart is a figure named after its title, axes and series (before, nothing; WCAG 1.1.1);
 - one main landmark holds the dashboard, and no empty hidden panel is a banner or contentinfo
   (before, those two were the page's only landmarks).
 
@@ -107,7 +108,7 @@ CHARTS_JS = page_js("""
             const role = plot.getAttribute('role');
             const name = plot.getAttribute('aria-label') || '';
             const problems = [];
-            if (role !== 'img') problems.push(`chart "${title}": role ${role}`);
+            if (role !== 'figure') problems.push(`chart "${title}": role ${role}`);
             if (!title || !name.includes(title)) {
                 problems.push(`chart "${title}": named "${name}"`);
             }

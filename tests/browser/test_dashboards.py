@@ -14,7 +14,7 @@ from types import SimpleNamespace
 import openpyxl
 import pytest
 from fixtures import hand_contacts
-from harness import CHART_CONTROL
+from harness import CHART_CONTROL, close_like_a_tab
 
 from kpikit import report
 
@@ -289,7 +289,7 @@ def test_a_phone_gets_no_plotly_toolbar_and_a_wrapped_title_clear_of_the_legend(
         assert page.evaluate(BUBBLE_SCALE_JS) > 4 * laptop_scale
         page.screenshot(path=str(watched.screenshot_path("aht_vs_csat-touch-phone")))
     finally:
-        context.close()
+        close_like_a_tab(context)
 
 
 def test_landing_page_lists_every_dashboard(server, watched):

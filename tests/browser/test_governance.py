@@ -18,7 +18,7 @@ from kpikit.governance import ActionRegister
 
 pytestmark = pytest.mark.xdist_group("browser")
 
-DETAIL = ".kpikit-governance h4"
+DETAIL = ".kpikit-governance h2"  # the breach's headline: the first section heading
 OWNER = "Lakeside operations lead"
 PLAN = "Bring in 4 temporary agents for the peak hours"
 
