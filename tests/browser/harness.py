@@ -44,11 +44,14 @@ def close_like_a_tab(context) -> None:
     runs its beforeunload, whose beacon ends the page's kernel. Playwright's ``close()`` skips
     beforeunload, so every page a test closed kept its kernel until the idle cull ten minutes
     later; one worker's session of pages reached the server's kernel cap (30 here, fewer on a
-    smaller machine), and the next page waited for a kernel that never came."""
+    smaller machine), and the next page waited for a kernel that never came. The page's
+    routes (the watch on outside requests) go first: a beacon sent while the page leaves is
+    lost in a route."""
     from playwright.sync_api import Error as PlaywrightError
 
     for page in context.pages:
         try:
+            page.unroute_all(behavior="ignoreErrors")
             page.goto("about:blank", timeout=30_000)
         except PlaywrightError:  # a page already gone or crashed has no kernel to end
             pass
