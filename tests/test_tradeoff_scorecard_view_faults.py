@@ -204,4 +204,5 @@ def test_agent_area_column_is_named_apart_from_the_agent(hand):
         app.summary.value
     )
     app.level.value = "team"  # no collision: the area keeps its name
-    assert "<th scope='col'>Agent</th>" in app.summary.value and "Agent area" not in app.summary.value
+    assert "<th scope='col'>Agent</th>" in app.summary.value
+    assert "Agent area" not in app.summary.value

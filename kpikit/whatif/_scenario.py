@@ -167,7 +167,8 @@ class Assumptions:
                 "csat_points_per_fcr_point",
                 self.csat_points_per_fcr_point,
                 "points",
-                "CSAT gained per point of first-contact resolution (the source: 1 % for 1 %; read as points)",
+                "CSAT gained per point of first-contact resolution (the source: 1 % for 1 %; "
+                "read as points)",
                 f"SQM Group research, cited in {_SEED_002}",
             ),
             (
