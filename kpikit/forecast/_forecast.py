@@ -398,7 +398,8 @@ def forecast(
     contacts = arrivals(data, keys, freq=freq, handle="aht" in targets)
     moment = cutoff(contacts, until)
     clock = Clock.of(contacts["arrived_at"], freq)
-    later = clock.second_pass(contacts["arrived_at"])
+    # the backtest scores each pass of a repeated wall time apart (real_intervals)
+    later = clock.second_pass(contacts["arrived_at"]) if model == "auto" else None
     if clock.zone is not None:
         # on the wall clock an arrival after `until` may read earlier (in an hour repeated):
         # it is left out (NaT), as interval_series leaves out those after the end
@@ -419,7 +420,7 @@ def forecast(
     )
     keys_frame = table[[SERIES_ID, *keys]].drop_duplicates(SERIES_ID)
     end = table["ds"].max() + step(freq)
-    real = real_intervals(table, clock)
+    real = real_intervals(table, clock) if model == "auto" else None
 
     backtests, chosen, predictions = [], [], {}
     for target in targets:
