@@ -17,6 +17,11 @@ from kpikit.display import RAG_MARKS, RAG_TEXT_COLORS, signed_text
 
 _SHOWN_ALERTS = 6
 
+LIVE_REGION_CLASS = "kpikit-live-region"
+"""The class of a widget whose own element is a polite live region (the template's
+accessibility.js gives it the role): the monitor's announcement of intervals newly below target.
+Visually hidden by :data:`STYLE`, read by screen readers."""
+
 # Scoped to the monitor's root widget (class kpikit-monitor).
 STYLE = """<style>
 .kpikit-monitor .kpikit-tiles { display: flex; flex-wrap: wrap; gap: 8px; margin: 4px 0 8px; }
@@ -27,10 +32,10 @@ STYLE = """<style>
 .kpikit-monitor .kpikit-alerts { border-left: 4px solid #D55E00; padding: 2px 10px;
   background: rgba(213, 94, 0, 0.08); margin: 0 0 8px; }
 .kpikit-monitor .kpikit-alerts ul { margin: 2px 0; padding-left: 18px; }
-.kpikit-monitor .kpikit-announcement { position: absolute; width: 1px; height: 1px;
+.kpikit-monitor .LIVE_REGION { position: absolute; width: 1px; height: 1px;
   margin: -1px; padding: 0; border: 0; overflow: hidden; clip: rect(0 0 0 0);
   white-space: nowrap; }
-</style>"""
+</style>""".replace("LIVE_REGION", LIVE_REGION_CLASS)
 
 
 def opening_hours(intervals):

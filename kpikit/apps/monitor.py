@@ -47,6 +47,7 @@ from kpikit.apps._base import BaseApp, alert_html, static_html
 from kpikit.apps._channels import ALL_CHANNELS, check_channel, data_channels, reset_channel_picker
 from kpikit.apps._chart import Chart
 from kpikit.apps._monitor_html import (
+    LIVE_REGION_CLASS,
     STYLE,
     alerts_html,
     announcement_text,
@@ -282,10 +283,12 @@ class MonitorApp(BaseApp):
 
         self.tiles = widgets.HTML()
         self.alerts = widgets.HTML()
-        # Visually hidden (the alerts box shows the same), in the accessibility tree.
-        self.announcement = widgets.HTML(
-            layout=widgets.Layout(height="0px", min_height="0px", margin="0px", overflow="hidden")
-        )
+        # Visually hidden (the alerts box shows the same), in the accessibility tree. The
+        # widget's own element is the live region (accessibility.js gives it its role), so it is
+        # on the page before its first words and stays while its text changes: a region inserted
+        # with its text, as the text used to be, is not announced by every screen reader.
+        self.announcement = widgets.HTML()
+        self.announcement.add_class(LIVE_REGION_CLASS)
         self.volume_chart = Chart(height=_CHART_HEIGHT)
         self.detail_chart = Chart(height=_CHART_HEIGHT)
         self.widget = self._compose(
@@ -711,10 +714,7 @@ class MonitorApp(BaseApp):
         self._alerted = alerted
         if new:
             text = announcement_text(new, self._monitor.length, target, len(alerted))
-            self.announcement.value = (
-                f"<div class='kpikit-announcement' role='status' aria-live='polite'>"
-                f"{html.escape(text)}</div>"
-            )
+            self.announcement.value = html.escape(text)
 
 
 def _readout_format(value):

@@ -7,6 +7,10 @@
 // - Landmarks: Voila's shell adds a top and a bottom panel with the roles banner and
 //   contentinfo; they stay empty and hidden, so they lose their roles (the page's content is
 //   the main landmark, set in index.html.j2).
+// - Live regions: a widget with the class kpikit-live-region (kpikit.apps._monitor_html's
+//   LIVE_REGION_CLASS) becomes a polite status region itself. Its element is on the page before
+//   its first words and stays while ipywidgets replaces its text, so screen readers announce
+//   each change; a region inserted together with its text is missed by some of them.
 //
 // Widgets are drawn after the page has loaded and redrawn as the kernel changes them, so one
 // observer of the document keeps the handles in step with their labels and readouts.
@@ -14,6 +18,8 @@
   "use strict";
   const SLIDER = ".widget-slider";
   const EMPTY_PANELS = ["voila-top-panel", "voila-bottom-panel"];
+  const LIVE_REGION = ".kpikit-live-region";
+  const LIVE_ROLE = { role: "status", "aria-live": "polite", "aria-atomic": "true" };
 
   function text(element) {
     return element ? element.textContent.replace(/\s+/g, " ").trim() : "";
@@ -42,6 +48,12 @@
     }
   }
 
+  function makeLive(region) {
+    for (const [name, value] of Object.entries(LIVE_ROLE)) {
+      if (region.getAttribute(name) !== value) region.setAttribute(name, value);
+    }
+  }
+
   function sliderOf(node) {
     const element = node.nodeType === Node.ELEMENT_NODE ? node : node.parentElement;
     return element ? element.closest(SLIDER) : null;
@@ -51,6 +63,10 @@
     const sliders = new Set();
     let added = false;
     for (const record of records) {
+      // ipywidgets may give a widget its classes after its element is on the page
+      if (record.attributeName === "class" && record.target.matches(LIVE_REGION)) {
+        makeLive(record.target);
+      }
       const slider = sliderOf(record.target);
       if (slider) sliders.add(slider);
       for (const node of record.addedNodes) {
@@ -58,6 +74,8 @@
         added = true;
         if (node.matches(SLIDER)) sliders.add(node);
         for (const inner of node.querySelectorAll(SLIDER)) sliders.add(inner);
+        if (node.matches(LIVE_REGION)) makeLive(node);
+        node.querySelectorAll(LIVE_REGION).forEach(makeLive);
       }
     }
     sliders.forEach(nameSlider);
@@ -68,6 +86,6 @@
     childList: true,
     characterData: true,
     attributes: true,
-    attributeFilter: ["aria-valuetext", "aria-label"],
+    attributeFilter: ["aria-valuetext", "aria-label", "class"],
   });
 })();
