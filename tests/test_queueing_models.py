@@ -126,6 +126,31 @@ def test_erlang_x_redials_are_a_fixed_point():
     assert result.lost == pytest.approx(0.4 * result.offered * failed, rel=1e-9)
 
 
+@pytest.mark.parametrize("redial", [0.99, 0.999, 0.9999])
+@pytest.mark.parametrize("lines", [None, 27])
+def test_erlang_x_redials_settle_when_nearly_every_caller_tries_again(redial, lines):
+    # 200 fresh calls of 240 s in 30 min (26.7 Erlangs) on 25 agents: overloaded, so with r
+    # near 1 the attempts reach hundreds of times the calls. Every fresh call ends answered or
+    # lost for good, so answered + lost = 200; and the attempts are their own fixed point. The
+    # plain rounds stopped after 200 with r = 0.9999 at 125,024 attempts instead of 125,187.5
+    # (lost 12.48 where answered + lost needs 12.5), and short at 0.99 too.
+    result = queueing.erlang_x(200, 240, 25, patience_s=90, lines=lines, redial_probability=redial)
+    failed = result.p_blocked + result.p_abandon
+    assert result.offered == pytest.approx(200 + redial * result.offered * failed, rel=1e-9)
+    assert result.answered + result.lost == pytest.approx(200, rel=1e-9)
+    # the same attempts without redials give the same figures
+    again = queueing.erlang_x(result.offered, 240, 25, patience_s=90, lines=lines)
+    assert again.p_abandon == pytest.approx(result.p_abandon, rel=1e-9)
+
+
+def test_erlang_x_refuses_redials_that_do_not_settle(monkeypatch):
+    from kpikit.queueing import _erlang_x
+
+    monkeypatch.setattr(_erlang_x, "_FIXED_POINT_ROUNDS", 3)
+    with pytest.raises(ValueError, match=r"redials did not settle.*after 3 rounds.*lower"):
+        queueing.erlang_x(200, 240, 25, patience_s=90, redial_probability=0.99)
+
+
 def test_erlang_x_redials_must_be_one_probability_and_keep_the_traffic_computable():
     with pytest.raises(ValueError, match="'redial_probability' must be one number"):
         queueing.erlang_x(100, 180, 5, patience_s=60, redial_probability=[0.1, 0.2])
