@@ -29,6 +29,7 @@ from kpikit._reading_flags import (
 )
 from kpikit._validators import check_choice, check_number
 from kpikit.apps import DATA_ENV_VARIABLE, STATIC_ENV_VARIABLE
+from kpikit.apps._chart import CHART_JS
 from kpikit.apps.params import cast_value, notebook_parameters
 from kpikit.catalog import SECTORS
 from kpikit.governance.cadence import CADENCES
@@ -332,6 +333,7 @@ def render(
             "generated": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
             "version": kpikit.__version__,
             "plotly_js": plotly_js.read_text(encoding="utf-8"),
+            "chart_js": CHART_JS.read_text(encoding="utf-8"),
         }
     }
     body, _ = exporter.from_notebook_node(executed_notebook, resources=resources)

@@ -38,6 +38,10 @@ PLOTLY_CARTESIAN_JS = Path(__file__).with_name("static") / "plotly-cartesian.min
 beside it): a third of the full bundle's size and half its start-up time in the browser, with
 the trace types every kpikit dashboard draws (:data:`CARTESIAN_TRACES`)."""
 
+CHART_JS = Path(__file__).with_name("chart.js")
+"""The charts' front end: the widget's module, and the phone layout of static reports' charts
+(its ``staticCharts``, which the report template inlines)."""
+
 CARTESIAN_TRACES = frozenset(
     {
         "bar",
@@ -152,7 +156,7 @@ class Chart(anywidget.AnyWidget):
     ('scatter', 't', None)
     """
 
-    _esm = Path(__file__).with_name("chart.js")
+    _esm = CHART_JS
     _css = (
         # A scroll container in a flex column may shrink to nothing: charts keep their height.
         ".kpikit-chart-widget { overflow-x: auto; overflow-y: hidden; max-width: 100%;"

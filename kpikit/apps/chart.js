@@ -338,4 +338,32 @@ async function render({ model, el }) {
   };
 }
 
+function staticCharts(Plotly) {
+  // The charts of a static report (kpikit report: plotly's own HTML, no widget) take the same
+  // phone layout as the live ones, and their text alternative: plotly draws them as written,
+  // and a phone cut their titles at the edge.
+  const config = { displaylogo: false, responsive: true };
+  for (const plot of document.querySelectorAll(".js-plotly-plot")) {
+    const figure = { data: plot.data || [], layout: structuredClone(plot.layout || {}) };
+    let drawnNarrow = false;
+    const draw = () => {
+      const width = plot.clientWidth;
+      drawnNarrow = width > 0 && width < NARROW_PX;
+      const layout = drawnNarrow ? narrow(figure.layout, width) : structuredClone(figure.layout);
+      const data = drawnNarrow ? narrowTraces(figure.data, width) : figure.data;
+      return Plotly.react(plot, data, layout, config).then(() => {
+        describe(plot, figure);
+        return drawnNarrow ? clearOfTitle(Plotly, plot, layout) : undefined;
+      });
+    };
+    let queue = draw();
+    new ResizeObserver(() => {
+      if (plot.clientWidth > 0 && (plot.clientWidth < NARROW_PX) !== drawnNarrow) {
+        queue = queue.then(draw);
+      }
+    }).observe(plot);
+  }
+}
+
+export { staticCharts };
 export default { render };
