@@ -447,6 +447,21 @@ def test_workbooks_and_compressed_files_named_csv_say_what_they_are(content, fil
         read_upload(content, filename)
 
 
+def test_random_bytes_that_decode_are_refused_as_not_csv_text():
+    # 200 random bytes without a NUL decode as Windows-1252: the upload step showed them as "1
+    # rows" of a comma-separated file, with a column named after the junk, control characters
+    # and all. The first line of a CSV names the columns, and no name holds a control character.
+    junk = bytes(range(1, 9)) * 25 + b"\n"
+    for reader in (lambda: read_upload(junk, "log.csv"), lambda: detect(junk, filename="log.csv")):
+        with pytest.raises(ValueError, match=r"holds control characters \('\\x01' in column 1\)"):
+            reader()
+    # a tab separates, and a quoted name may hold a line break: both still read
+    assert detect(b'contact_id\t"wait\ns"\n1\t2\n', filename="log.csv").columns == (
+        "contact_id",
+        "wait\ns",
+    )
+
+
 def test_duplicate_column_names_are_refused_with_their_names():
     with pytest.raises(ValueError, match=r"2 columns named 'wait_s' \(columns 4 and 5\)"):
         upload(f"{HEADER},wait_s\n1,2024-03-04 09:00,True,3,4\n")

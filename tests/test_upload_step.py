@@ -69,6 +69,13 @@ def test_a_vendor_file_shows_the_detected_mapping_and_loads_once_confirmed(data)
     assert app.yours()["abandonment_rate"] == 20.0  # 2 of 10 abandoned, as by hand
 
 
+def test_a_file_of_one_row_says_one_row(data):
+    app = BenchmarksApp(data)
+    header, first = vendor_csv().split(b"\n")[:2]
+    app.upload_step.start(header + b"\n" + first + b"\n", "one.csv")
+    assert "decimal comma, 1 row." in app.upload_step.format_line.value  # it said "1 rows"
+
+
 def test_a_file_with_kpikit_names_loads_at_once(data):
     app = GlossaryApp(data)
     app.upload_step.start(hand_contacts().to_csv(index=False).encode(), "ours.csv")

@@ -440,7 +440,7 @@ def _words(text: str) -> list[str]:
 
 def _format_text(detection) -> str:
     """One line on how the file is written, for the step's header."""
-    rows = f"{detection.rows:,} rows"
+    rows = f"{detection.rows:,} row{'' if detection.rows == 1 else 's'}"
     if detection.encoding is None:
         return f"Parquet file, {rows}."
     separator = _SEPARATOR_NAMES.get(detection.sep, repr(detection.sep))

@@ -127,9 +127,34 @@ def sniff_text(
         records = records[:-1]  # the sample's end may cut it inside a quoted field
     header = records[0] if records else []
     columns = tuple(name or f"Unnamed: {i}" for i, name in enumerate(header))
+    _refuse_control_characters(header, label)
     refuse_bad_header(header, label)
     rows = tuple(tuple(record) for record in records[1:] if record)
     return TextFormat(encoding, sep, columns, rows, tuple(notes))
+
+
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+"""Characters no column name holds (a tab, a line feed or a carriage return may, quoted)."""
+
+
+def _refuse_control_characters(header: list[str], label: str) -> None:
+    """Refuse a file whose first line, the column names, holds control characters: binary data
+    that happens to decode (Windows-1252 decodes almost any bytes) is not CSV text.
+
+    >>> _refuse_control_characters(["id", "w\x03ait"], "'junk.csv'")
+    Traceback (most recent call last):
+    ...
+    ValueError: Cannot read 'junk.csv': its first line, which should name the columns, holds \
+control characters ('\\x03' in column 2), so it is not CSV text: check that the file is a CSV \
+export of the contact log.
+    """
+    for position, name in enumerate(header, start=1):
+        if found := _CONTROL_CHARACTERS.search(name):
+            raise ValueError(
+                f"Cannot read {label}: its first line, which should name the columns, holds "
+                f"control characters ({found.group()!r} in column {position}), so it is not CSV "
+                "text: check that the file is a CSV export of the contact log."
+            )
 
 
 _BINARY_KINDS = (
