@@ -130,10 +130,10 @@ def test_erlang_x_redials_are_a_fixed_point():
 @pytest.mark.parametrize("lines", [None, 27])
 def test_erlang_x_redials_settle_when_nearly_every_caller_tries_again(redial, lines):
     # 200 fresh calls of 240 s in 30 min (26.7 Erlangs) on 25 agents: overloaded, so with r
-    # near 1 the attempts reach hundreds of times the calls. Every fresh call ends answered or
-    # lost for good, so answered + lost = 200; and the attempts are their own fixed point. The
-    # plain rounds stopped after 200 with r = 0.9999 at 125,024 attempts instead of 125,187.5
-    # (lost 12.48 where answered + lost needs 12.5), and short at 0.99 too.
+    # near 1 the attempts reach 7 (r = 0.99) to 626 (0.9999) times the calls. Every fresh call
+    # ends answered or lost for good, so answered + lost = 200; and the attempts are their own
+    # fixed point. 200 plain rounds stopped at 125,024 attempts for r = 0.9999 instead of
+    # 125,187.5 (lost 12.48 beside 187.5 answered), and short of the point at 0.99 too.
     result = queueing.erlang_x(200, 240, 25, patience_s=90, lines=lines, redial_probability=redial)
     failed = result.p_blocked + result.p_abandon
     assert result.offered == pytest.approx(200 + redial * result.offered * failed, rel=1e-9)

@@ -284,9 +284,9 @@ class MonitorApp(BaseApp):
         self.tiles = widgets.HTML()
         self.alerts = widgets.HTML()
         # Visually hidden (the alerts box shows the same), in the accessibility tree. The
-        # widget's own element is the live region (accessibility.js gives it its role), so it is
-        # on the page before its first words and stays while its text changes: a region inserted
-        # with its text, as the text used to be, is not announced by every screen reader.
+        # widget's own element is the live region (accessibility.js gives it its role): it stays
+        # on the page while its text changes, so each change is announced; a region inserted
+        # together with its text, as it was before, is missed by some screen readers.
         self.announcement = widgets.HTML()
         self.announcement.add_class(LIVE_REGION_CLASS)
         self.volume_chart = Chart(height=_CHART_HEIGHT)

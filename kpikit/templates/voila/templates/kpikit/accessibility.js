@@ -8,9 +8,9 @@
 //   contentinfo; they stay empty and hidden, so they lose their roles (the page's content is
 //   the main landmark, set in index.html.j2).
 // - Live regions: a widget with the class kpikit-live-region (kpikit.apps._monitor_html's
-//   LIVE_REGION_CLASS) becomes a polite status region itself. Its element is on the page before
-//   its first words and stays while ipywidgets replaces its text, so screen readers announce
-//   each change; a region inserted together with its text is missed by some of them.
+//   LIVE_REGION_CLASS) becomes a polite status region itself. Its element stays on the page
+//   while ipywidgets replaces its text, so screen readers announce each change; a region
+//   inserted together with its text is missed by some of them.
 //
 // Widgets are drawn after the page has loaded and redrawn as the kernel changes them, so one
 // observer of the document keeps the handles in step with their labels and readouts.
