@@ -192,6 +192,33 @@ def test_a_register_without_time_zones_is_read_by_a_reader_that_cannot_alter_it(
     assert "time_zone" in {column["name"] for column in inspector.get_columns("kpikit_breaches")}
 
 
+def test_a_read_only_sqlite_uri_reads_the_file_it_names(tmp_path, monkeypatch):
+    # SQLAlchemy's way to open a file read-only: sqlite:///file:PATH?mode=ro&uri=true. The
+    # register took "file:PATH" for the path: with create=False it said nothing and showed an
+    # empty register; with create=True it made a folder "file:" in the working directory.
+    path = tmp_path / "a dir" / "actions.sqlite"
+    with ActionRegister(f"sqlite:///{path}") as register:
+        register.record(BREACH, author="Ana", owner="Lakeside lead")
+    monkeypatch.chdir(tmp_path)
+    read_only = f"sqlite:///file:{str(path).replace(' ', '%20')}?mode=ro&uri=true"
+    for create in (False, True):
+        with ActionRegister(read_only, create=create) as reader:
+            assert reader.actions()["owner"].tolist() == ["Lakeside lead"]
+            assert len(reader.history()) == 1
+    assert sorted(item.name for item in tmp_path.iterdir()) == ["a dir"]  # no "file:" folder
+
+
+def test_a_database_without_its_driver_says_so():
+    # mysql:// is a database SQLAlchemy knows; without its driver the register raised the raw
+    # ModuleNotFoundError where an unknown one gets a ValueError
+    with pytest.raises(
+        ValueError,
+        match=r"does not open a register: mysql://u@h/db \(its Python "
+        r"driver is not installed: No module named 'MySQLdb'; install it with pip",
+    ):
+        ActionRegister("mysql://u@h/db")
+
+
 # --- 5. a review lists no breach after its period -----------------------------------------
 
 

@@ -22,6 +22,7 @@ import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import numpy as np
 import pandas as pd
@@ -242,10 +243,13 @@ def checked_url(url: str, name: str = "url"):
 
 def sqlite_path(url: str) -> Path | None:
     """The file of an SQLite URL as SQLAlchemy reads it (``%20`` is a space, ``?`` starts the
-    query), None for another database or one in memory.
+    query), None for another database or one in memory. With ``uri=true`` the database is an
+    SQLite URI (``file:/path?mode=ro``, the way to open a file read-only), whose path counts.
 
     >>> sqlite_path("sqlite:////tmp/a%20dir/x%3F.sqlite?timeout=5")
     PosixPath('/tmp/a dir/x?.sqlite')
+    >>> sqlite_path("sqlite:///file:/tmp/a%2520dir/x.sqlite?mode=ro&uri=true")
+    PosixPath('/tmp/a dir/x.sqlite')
     """
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
@@ -257,6 +261,9 @@ def sqlite_path(url: str) -> Path | None:
     except (ArgumentError, ValueError):  # reported, with the URL, when the register opens it
         return None
     path = parsed.database if parsed.get_backend_name() == "sqlite" else None
+    if path and parsed.query.get("uri") == "true" and path.startswith("file:"):
+        path = unquote(urlsplit(path).path)  # "file:/x" and "file:///x": /x
+        return None if path in ("", ":memory:") else Path(path)
     return None if path in (None, "", ":memory:") else Path(path)
 
 

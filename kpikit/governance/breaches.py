@@ -116,7 +116,8 @@ def breaches(
     consecutive periods in breach up to this one, ``breach_since`` is the start of the first of
     them and ``days_in_breach = period_end - breach_since`` in days. ``persistent`` is 90 when
     ``days_in_breach >= 90``, 60 when it is at least 60, else 0, whatever ``freq``: two months
-    in breach make 61 or 62 days, nine weeks 63 days. A period without data (no contacts)
+    in breach make 59 to 62 days (January and February, or February and March outside a leap
+    year, make 59: not yet flagged), nine weeks 63 days. A period without data (no contacts)
     neither breaks nor extends a run.
 
     Parameters

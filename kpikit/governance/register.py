@@ -471,6 +471,9 @@ class ActionRegister:
                     "and port, or give it longer with ?connect_timeout=SECONDS in the URL"
                 )
             raise ValueError(message.format(url=masked(self.url), reason=reason)) from None
+        except ImportError as error:  # SQLAlchemy knows the database, its driver is missing
+            reason = f"its Python driver is not installed: {error}; install it with pip"
+            raise ValueError(message.format(url=masked(self.url), reason=reason)) from None
 
     @contextmanager
     def _writing(self):
