@@ -322,6 +322,17 @@ def test_page_is_standalone_and_reads_on_a_phone(monthly):
     assert "width=device-width" in page
     assert "overflow-x: auto" in page
     assert "✘" in page and "Root cause of each miss" in page
+    # each table's box scrolls sideways on a phone: the keyboard must reach it to scroll it,
+    # and a screen reader hears which table it holds (the boxes had no tabindex, role or name)
+    boxes = re.findall(r"<div class='scroll'[^>]*>", page)
+    assert boxes and all(
+        re.fullmatch(
+            r"<div class='scroll' tabindex='0' role='region' aria-label='[^']+ \(table\)'>", box
+        )
+        for box in boxes
+    )
+    assert "aria-label='Scorecard (table)'" in page
+    assert "<th>" not in page and "<th scope='col'>" in page
 
 
 def test_cli_writes_the_page_and_the_workbook(tmp_path, capsys):

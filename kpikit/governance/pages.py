@@ -33,6 +33,7 @@ ul { padding-left: 1.2em; margin: 0.3em 0 0.6em; }
 li { margin: 2px 0; }
 .meta { color: #555; font-size: 0.9em; }
 .scroll { overflow-x: auto; max-width: 100%; margin: 0.4em 0 1em; }
+.scroll:focus-visible { outline: 2px solid #0072b2; outline-offset: 2px; }
 table { border-collapse: collapse; font-size: 0.88em; }
 th, td { padding: 3px 8px; border-bottom: 1px solid #e6e6e6; text-align: left;
   white-space: nowrap; vertical-align: top; }
@@ -75,7 +76,12 @@ def report_html(report: CadenceReport) -> str:
             parts.append(f"<ul>{items}</ul>")
         shown = section.display if section.display is not None else section.table
         if shown is not None and not shown.empty:
-            parts.append(f"<div class='scroll'>{_table_html(shown)}</div>")
+            # a box that scrolls is a named stop of the keyboard, which scrolls it (WCAG 2.1.1)
+            name = html.escape(f"{section.title} (table)", quote=True)
+            parts.append(
+                f"<div class='scroll' tabindex='0' role='region' aria-label='{name}'>"
+                f"{_table_html(shown)}</div>"
+            )
     parts.append("</main></body></html>")
     return "".join(parts)
 
@@ -144,7 +150,7 @@ def _point_text(value) -> str:
 
 
 def _table_html(table: pd.DataFrame) -> str:
-    head = "".join(f"<th>{html.escape(str(column))}</th>" for column in table.columns)
+    head = "".join(f"<th scope='col'>{html.escape(str(column))}</th>" for column in table.columns)
     body = []
     for record in table.itertuples(index=False):
         pairs = zip(table.columns, record, strict=True)
