@@ -460,6 +460,7 @@ def test_random_bytes_that_decode_are_refused_as_not_csv_text():
         "contact_id",
         "wait\ns",
     )
+    assert detect(b'id,"wait\r\ns"\r\n1,2\r\n', filename="log.csv").columns == ("id", "wait\r\ns")
 
 
 def test_duplicate_column_names_are_refused_with_their_names():

@@ -133,7 +133,7 @@ def sniff_text(
     return TextFormat(encoding, sep, columns, rows, tuple(notes))
 
 
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 """Characters no column name holds (a tab, a line feed or a carriage return may, quoted)."""
 
 
