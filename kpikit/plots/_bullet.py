@@ -82,8 +82,7 @@ def bullet(benchmarks=None, *, kpi: str, value=None, target=None, title=None, he
     target = optional_kpi_number("target", target, kpi)
     if benchmarks is None:
         benchmarks = load_benchmarks(sector="all", channel="all", kpi=kpi)
-    bands = benchmark_rows(benchmarks)
-    bands = bands[bands["kpi"] == kpi]
+    bands = benchmark_rows(benchmarks, kpi=kpi)
     traces, (low, high) = _row(kpi, bands, value, target, shown=set(), axes=("x", "y"))
     layout = {
         "template": TEMPLATE_NAME,

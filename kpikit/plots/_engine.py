@@ -59,17 +59,20 @@ def rows_for_kpi(frame: pd.DataFrame, kpi_id: str, argument: str) -> pd.DataFram
     return rows
 
 
-def benchmark_rows(frame, argument: str = "benchmarks") -> pd.DataFrame:
+def benchmark_rows(frame, argument: str = "benchmarks", *, kpi=None) -> pd.DataFrame:
     """Benchmark rows to draw: one sector and channel, the first row per (KPI, tier).
 
     An empty frame means no benchmarks. Several rows can share a tier (the catalog gives AHT
     for general service, technical support and simple inquiries); the first, as the catalog
-    orders them, is drawn. Filter the rows beforehand to draw another.
+    orders them, is drawn. Filter the rows beforehand to draw another. With ``kpi``, only that
+    KPI's rows are checked and kept: the other KPIs' channels do not matter to its chart.
     """
     rows = pandas_frame(frame, argument)
     if rows.empty:
         return pd.DataFrame({"kpi": [], "tier": [], "low": [], "high": []})
     require_columns(rows, ["kpi", "tier", "low", "high"], argument)
+    if kpi is not None:
+        rows = rows[rows["kpi"] == kpi]
     own = rows[~rows["fallback"].astype(bool)] if "fallback" in rows.columns else rows
     for column in ("sector", "channel"):
         if column in own.columns and own[column].nunique() > 1:
