@@ -110,6 +110,19 @@ _COLUMN_LABELS = {
     "name": "KPI name",
     "ci_low": "95 % interval low",
     "ci_high": "95 % interval high",
+    "wait_s": "Wait time (s)",
+    "talk_s": "Talk time (s)",
+    "hold_s": "Hold time (s)",
+    "acw_s": "After-contact work (s)",
+    "csat": "CSAT answer",
+    "nps": "Likelihood to recommend (0-10)",
+    "qa_score": "QA score (points)",
+    "scheduled_s": "Scheduled time (s)",
+    "paid_s": "Paid time (s)",
+    "handling_s": "Handling time (s)",
+    "available_s": "Available time (s)",
+    "adherent_s": "Adherent time (s)",
+    "cost": "Cost",
 }
 
 
@@ -326,10 +339,13 @@ def value_range(kpi_id: str) -> tuple[float, float | None]:
 
 
 def column_label(column) -> str:
-    """A grouping column in words: ``agent_id`` -> "Agent"; other names are tidied.
+    """A column in words: ``agent_id`` -> "Agent", a column of seconds with its unit
+    (``wait_s`` -> "Wait time (s)"); other names are tidied.
 
     >>> column_label("agent_id"), column_label("sub_queue"), column_label(None)
     ('Agent', 'Sub queue', 'All')
+    >>> column_label("wait_s"), column_label("qa_score")
+    ('Wait time (s)', 'QA score (points)')
     """
     if column is None:
         return "All"

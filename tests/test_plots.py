@@ -100,6 +100,18 @@ def test_bullet_refuses_several_sectors():
         kp.bullet(kk.benchmarks(), kpi="fcr", value=70.0)
 
 
+def test_bullet_of_one_kpi_ignores_the_other_kpis_channels():
+    # A sector's whole table, as kk.benchmarks(sector=...) gives it: cost per contact has a
+    # range for phone, chat and email, AHT one for all channels. AHT's bullet draws AHT's first
+    # average row (240-360 s); a cost-per-contact bullet still asks for one channel.
+    healthcare = kk.benchmarks(sector="healthcare")
+    fig = kp.bullet(healthcare, kpi="aht", value=400.0, target=360.0)
+    average = next(trace for trace in fig.data if trace.name == "Average range")
+    assert (average.base[0], average.x[0]) == (240, 120)
+    with pytest.raises(ValueError, match=r"one channel per KPI .*cost_per_contact"):
+        kp.bullet(healthcare, kpi="cost_per_contact", value=4.0)
+
+
 def test_bullet_unknown_kpi_lists_valid_ids():
     with pytest.raises(ValueError, match="Expected one of"):
         kp.bullet(kpi="ahtt", value=1.0)
@@ -196,6 +208,16 @@ def test_trend_axis_stays_in_range_and_marks_partial_periods():
     fig = kp.trend(fcr, kpi="fcr", provisional=[pd.Timestamp("2024-01-15")])
     assert list(fig.data[-1].marker.symbol) == ["circle", "circle", "diamond-open"]
     assert "provisional" in fig.data[-1].text[-1] and "provisional" in fig.layout.xaxis.title.text
+
+
+def test_trend_with_no_value_in_any_period_says_no_data():
+    # Every week's denominator zero (no answered contact): the values and intervals are null,
+    # so the line is empty and the chart says why; a week with a value draws no such note.
+    empty = WEEKS.assign(kpi="aht", value=np.nan, ci_low=np.nan, ci_high=np.nan)
+    fig = kp.trend(empty, kpi="aht")
+    assert [note.text for note in fig.layout.annotations] == ["no data: no period has a value"]
+    one = empty.assign(value=[np.nan, 250.0, np.nan])
+    assert not kp.trend(one, kpi="aht").layout.annotations
 
 
 # --- trade-off -----------------------------------------------------------------------------
@@ -302,6 +324,20 @@ def test_distribution_box_summary_by_hand():
     assert len(violin.y) == 6
     with pytest.raises(ValueError, match="'kind'"):
         kp.distribution(frame, value="handle_s", kind="bar")
+
+
+@pytest.mark.parametrize(
+    "value, by, axis, title",
+    [
+        ("wait_s", "team", "Wait time (s)", "Distribution of wait time (s) by team"),
+        ("qa_score", "agent_id", "QA score (points)", "Distribution of QA score (points) by agent"),
+        ("handle_s", None, "Handle s", "Distribution of handle s"),  # not a schema column
+    ],
+)
+def test_distribution_names_the_data_models_columns_with_their_units(value, by, axis, title):
+    frame = pd.DataFrame({value: [10.0, 20.0], "team": "a", "agent_id": "A1"})
+    fig = kp.distribution(frame, value=value, by=by)
+    assert (fig.layout.yaxis.title.text, fig.layout.title.text) == (axis, title)
 
 
 # --- sector overview -----------------------------------------------------------------------

@@ -82,8 +82,8 @@ def distribution(
         raise ValueError(f"Value of 'frame' has no values to describe in column {value!r}")
     fig = new_figure(
         title
-        or f"Distribution of {column_label(value).lower()}"
-        + (f" by {column_label(by).lower()}" if by else ""),
+        or f"Distribution of {_in_sentence(column_label(value))}"
+        + (f" by {_in_sentence(column_label(by))}" if by else ""),
         height=height,
         yaxis={"title": {"text": column_label(value)}},
         xaxis={"title": {"text": column_label(by) if by else ""}},
@@ -148,3 +148,12 @@ def _box_summary(rows: pd.DataFrame, value: str) -> pd.DataFrame:
             "mean": by_group.mean(),
         }
     )
+
+
+def _in_sentence(label: str) -> str:
+    """``label`` inside a sentence: its first letter lower case, unless it starts an acronym.
+
+    >>> _in_sentence("Wait time (s)"), _in_sentence("QA score (points)")
+    ('wait time (s)', 'QA score (points)')
+    """
+    return label if label[1:2].isupper() else label[:1].lower() + label[1:]

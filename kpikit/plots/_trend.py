@@ -212,6 +212,15 @@ def trend(
         )
     if chart is not None:
         _add_control_limits(fig, chart, definition)
+    if not rows["value"].notna().any():  # every denominator zero: no line to draw, and why
+        fig.add_annotation(
+            text="no data: no period has a value",
+            xref="paper",
+            yref="paper",
+            x=0.5,
+            y=0.5,
+            showarrow=False,
+        )
     periods = rows["period"].dropna().unique()
     if len(periods) == 1:  # one point: a week either side, not an axis of milliseconds
         middle = pd.Timestamp(periods[0])
