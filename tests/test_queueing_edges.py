@@ -108,3 +108,12 @@ def test_an_infinite_input_is_refused_as_not_finite(value):
 def test_a_negative_input_is_refused_without_mentioning_finite():
     with pytest.raises(ValueError, match=r"'volume' must be numbers >= 0, but received: -5.0"):
         queueing.traffic(-5, 180)
+
+
+def test_a_call_with_the_wrong_arguments_raises_the_models_own_error_alone():
+    # erlang_c takes (traffic, agents); called like asa (volume, aht_s, agents), Python's
+    # TypeError says so, not chained to the shape check's failed binding ("too many positional
+    # arguments", shown first as "during handling of the above exception").
+    with pytest.raises(TypeError, match=r"erlang_c\(\) takes 2 positional") as raised:
+        queueing.erlang_c(100, 180, 14)
+    assert raised.value.__context__ is None

@@ -249,8 +249,8 @@ def asa(volume, aht_s, agents, interval_s=1800):
 
     Examples
     --------
-    >>> round(asa(100, 180, 14), 2)  # 0.1741 * 180 / 4
-    7.83
+    >>> round(asa(100, 180, 14), 2)  # 10 Erlangs: P(wait) 0.17413 * 180 / (14 - 10)
+    7.84
     """
     volume, aht_s, agents, interval_s, _ = _common_inputs(volume, aht_s, agents, interval_s, 0)
     load, aht_s, agents = np.broadcast_arrays(volume * aht_s / interval_s, aht_s, agents)

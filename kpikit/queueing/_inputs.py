@@ -257,8 +257,10 @@ def one_length(model=None, *, besides=()):
     def checked(*args, **kwargs):
         try:
             arguments = signature.bind(*args, **kwargs).arguments
-        except TypeError:  # a missing or unknown argument: the model's own TypeError says which
-            return model(*args, **kwargs)
+        except TypeError:
+            arguments = None
+        if arguments is None:  # a missing or unknown argument: the model's own TypeError says
+            return model(*args, **kwargs)  # which, alone (not chained to the binding's)
         shapes = {name: _shape(value) for name, value in arguments.items() if name not in besides}
         shapes = {name: shape for name, shape in shapes.items() if shape}
         try:
