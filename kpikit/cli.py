@@ -243,6 +243,7 @@ def _compute_out_of_core(args, mapping):
     from kpikit.io._local_times import placed_in_zone
     from kpikit.io._names import check_mapping
     from kpikit.metrics import scan_parquet
+    from kpikit.metrics._sources import damaged_files_named
 
     refuse_reading_flags(args, "one CSV file, not to parquet files", keep=("tz",))
     # advice as to a command-line user: "leave --tz unset", not "leave tz unset"
@@ -258,7 +259,8 @@ def _compute_out_of_core(args, mapping):
             if args.tz:  # a time column named by the mapping is local time of --tz too
                 contacts = placed_in_zone(contacts, args.tz)
     try:
-        return to_pandas(compute(contacts, kpis=args.kpis, by=args.by, freq=args.freq))
+        with damaged_files_named(args.file):
+            return to_pandas(compute(contacts, kpis=args.kpis, by=args.by, freq=args.freq))
     except duckdb.OutOfMemoryException:
         cap = args.memory_limit or "(default: half the machine's memory)"
         raise ValueError(

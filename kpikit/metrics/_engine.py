@@ -55,6 +55,7 @@ from kpikit.metrics._period_starts import FREQUENCIES, period_expr
 from kpikit.metrics._ratios import RESULT_COLUMNS, tidy
 from kpikit.metrics._sources import (
     alike,
+    damaged_files_named,
     is_path,
     is_spark,
     like_input,
@@ -261,7 +262,8 @@ def compute(
     )
     if is_path(data):
         contacts = scan_parquet(data, tz=options.tz)
-        return to_pandas(_compute(contacts, kpis, by, freq, options, validate))
+        with damaged_files_named(data):
+            return to_pandas(_compute(contacts, kpis, by, freq, options, validate))
     if arrow_tables.held_by_arrow(data):
         frame = arrow_tables.as_pandas(data)
         result = compute(frame, kpis, by, freq, options=options, validate=validate)

@@ -44,6 +44,7 @@ of the same keys
     """
     layouts = {}
     for name in files:
+        _refuse_second_equals(name)
         layouts.setdefault(tuple(_keys_of(name)), os.fspath(name))
     if len(layouts) > 1:
         (first, first_file), (other, other_file) = list(layouts.items())[:2]
@@ -53,6 +54,28 @@ of the same keys
             "of the same keys"
         )
     return list(next(iter(layouts), ()))
+
+
+def _refuse_second_equals(name) -> None:
+    """Refuse a partition folder above the file ``name`` whose value holds ``=`` as written
+    (``channel=a=b``): DuckDB does not read such a folder as a column, which the files then
+    lacked, silently. Writers encode it (``a%3Db``), which reads back as ``a=b``.
+
+    >>> _refuse_second_equals("logs/channel=a=b/part-0.parquet")
+    Traceback (most recent call last):
+    ...
+    ValueError: The partition folder 'channel=a=b' of 'logs/channel=a=b/part-0.parquet' holds \
+'=' in its value, which DuckDB does not read as a column: rename it with %3D in place of that \
+'=' (channel=a%3Db), as pyarrow and Spark write it
+    """
+    for part in PurePath(os.fspath(name)).parent.parts:
+        key, _, value = part.partition("=")
+        if key and "=" in value:
+            raise ValueError(
+                f"The partition folder {part!r} of {os.fspath(name)!r} holds '=' in its value, "
+                "which DuckDB does not read as a column: rename it with %3D in place of that "
+                f"'=' ({key}={value.replace('=', '%3D')}), as pyarrow and Spark write it"
+            )
 
 
 def _keys_of(name) -> list[str]:

@@ -19,6 +19,7 @@ import os
 import re
 import sys
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
@@ -75,12 +76,14 @@ def parquet_files(path) -> list[str]:
 
     ``path`` may also be a list of them (a glob the shell expanded). A file or folder that
     exists is read as it is named, even when its name holds glob characters (``logs [1]``). A
-    folder, named or matched by a glob, gives its ``.parquet`` files (any case, through
-    symbolic links) but not those whose name or folder starts with ``.`` or ``_``
-    (``._part.parquet`` copies made by macOS, the ``_temporary`` folder of a writer still at
-    work), as pandas and Spark read a folder.
+    folder, named or matched by a glob, gives its files (through symbolic links) but not those
+    whose name or folder starts with ``.`` or ``_`` (``._part.parquet`` copies made by macOS,
+    the ``_SUCCESS`` mark and the ``_temporary`` folder of a writer), as pandas and Spark read
+    a folder. A file is parquet when its name ends in ``.parquet`` (any case) or, whatever its
+    name (Hive's ``000000_0``, ``.parq``), when it starts as parquet files do (``PAR1``).
 
-    Raises FileNotFoundError when nothing is there and ValueError when a file is not parquet.
+    Raises FileNotFoundError when nothing is there and ValueError when a file is not parquet:
+    a CSV file or a note left in a folder is named, never skipped with its rows.
 
     >>> parquet_files("no/such/folder")
     Traceback (most recent call last):
@@ -93,13 +96,27 @@ def parquet_files(path) -> list[str]:
         files = [name for one in path for name in _named_files(one)]
     else:
         files = _named_files(path)
-    others = [name for name in files if not name.lower().endswith(".parquet")]
+    others = [name for name in files if not _is_parquet(name)]
     if others:  # counted over every path given (one at a time said "1 of 1 files")
         raise ValueError(
-            f"Only .parquet files can be read this way; {len(others)} of {len(files)} files "
-            f"are not, e.g. {others[:3]}"
+            f"Only parquet files can be read this way; {len(others)} of {len(files)} files "
+            f"are not, e.g. {others[:3]}: move them away, or name the parquet files alone "
+            "(a glob such as 'logs/**/*.parquet')"
         )
     return files
+
+
+def _is_parquet(name: str) -> bool:
+    """Whether the file ``name`` is read as parquet: its name ends in ``.parquet``, or its first
+    bytes are parquet's mark (a name ending so that is not parquet fails when read, naming it).
+    """
+    if name.lower().endswith(".parquet"):
+        return True
+    try:
+        with open(name, "rb") as file:
+            return file.read(4) == b"PAR1"
+    except OSError:  # a link to nothing, a folder
+        return False
 
 
 def _named_files(path) -> list[str]:
@@ -108,15 +125,15 @@ def _named_files(path) -> list[str]:
     if "\0" in text:
         raise ValueError(f"Value of 'path' holds a NUL character; received: {text!r}")
     if Path(text).is_dir():
-        files = _parquet_below(text)
+        files = _files_below(text)
         if not files:
-            raise FileNotFoundError(f"The folder {text!r} holds no .parquet file")
+            raise FileNotFoundError(f"The folder {text!r} holds no parquet file")
     elif Path(text).is_file():
         files = [text]
     elif glob.has_magic(text):
         files = []  # a folder matched (Spark writes out.parquet as one) gives its files
         for match in sorted(glob.glob(text, recursive=True)):
-            files += _parquet_below(match) if Path(match).is_dir() else [match]
+            files += _files_below(match) if Path(match).is_dir() else [match]
         files = list(dict.fromkeys(files))  # logs/** matches a folder and the files in it
         if not files:
             raise FileNotFoundError(f"No file matches {text!r}")
@@ -125,9 +142,9 @@ def _named_files(path) -> list[str]:
     return files
 
 
-def _parquet_below(folder: str) -> list[str]:
-    """The ``.parquet`` files below ``folder`` (see :func:`parquet_files`), each folder reached
-    through a symbolic link walked once."""
+def _files_below(folder: str) -> list[str]:
+    """The files below ``folder`` but hidden ones (see :func:`parquet_files`), each folder
+    reached through a symbolic link walked once."""
     hidden = (".", "_")
     walked, files = set(), []
     for root, folders, names in os.walk(folder, followlinks=True):
@@ -136,11 +153,7 @@ def _parquet_below(folder: str) -> list[str]:
             continue
         walked.add(os.path.realpath(root))
         folders[:] = sorted(name for name in folders if not name.startswith(hidden))
-        files += [
-            os.path.join(root, name)
-            for name in names
-            if name.lower().endswith(".parquet") and not name.startswith(hidden)
-        ]
+        files += [os.path.join(root, name) for name in names if not name.startswith(hidden)]
     return sorted(files)
 
 
@@ -190,10 +203,13 @@ in 1 (first: '...c.parquet'); DuckDB would turn one into the other: write it wit
 every file
     """
     kinds, blanks, zones = {}, {}, {}  # column -> kind -> files; -> blank files; -> zone -> files
-    first_files, idle = {}, {}  # idle: column -> kind -> files where times hold no value
+    present, idle = (
+        {},
+        {},
+    )  # column -> files; idle: column -> kind -> files where times hold no value
     for name, schema, empty in _footers(files):
         for field in schema:
-            first_files.setdefault(field.name, name)
+            present.setdefault(field.name, []).append(name)
             kind = _kind(field.type)
             if kind in _TIMES and field.name in empty:
                 idle.setdefault(field.name, {}).setdefault(kind, []).append(name)
@@ -223,13 +239,72 @@ every file
                 f"{first[0]!r}) and {rest}; DuckDB would turn one into the other: write it "
                 "with one type in every file"
             )
+    _refuse_case_clashes(present, len(files))
+    _refuse_missing_required(present, [os.fspath(name) for name in files])
     column = next((name for name in _TIME_COLUMNS if name in zones), "arrived_at")
     if tz is None:
         _check_zones(zones.get(column, {}), len(files), column)
     last = {name for kinds in idle.values() for names in kinds.values() for name in names}
     names = [os.fspath(name) for name in files]
     order = [name for name in names if name not in last] + [name for name in names if name in last]
+    first_files = {column: names[0] for column, names in present.items()}
     return Footers(first_files, order, next(iter(zones.get(column, {})), None), column)
+
+
+def _refuse_case_clashes(present: dict[str, list[str]], count: int) -> None:
+    """Refuse column names that differ only in case (``present``: each column to the files
+    holding it, of ``count`` files): DuckDB matches columns across files without regard to case
+    and would put ``csat`` of one file and ``CSAT`` of another in one column, silently.
+
+    >>> _refuse_case_clashes({"csat": ["a.parquet"], "CSAT": ["b.parquet"]}, 2)
+    Traceback (most recent call last):
+    ...
+    ValueError: Columns 'csat' (in 1 of 2 files, first: 'a.parquet') and 'CSAT' (in 1 of 2 \
+files, first: 'b.parquet') differ only in case, and DuckDB would read them as one column: write \
+the column with one name in every file
+    """
+    spellings = {}
+    for column in present:
+        spellings.setdefault(column.lower(), []).append(column)
+    clash = next((names for names in spellings.values() if len(names) > 1), None)
+    if clash is not None:
+        listed = " and ".join(
+            f"{name!r} (in {len(present[name])} of {count} files, first: {present[name][0]!r})"
+            for name in clash
+        )
+        raise ValueError(
+            f"Columns {listed} differ only in case, and DuckDB would read them as one column: "
+            "write the column with one name in every file"
+        )
+
+
+def _refuse_missing_required(present: dict[str, list[str]], files: list[str]) -> None:
+    """Refuse a column the table requires (a table known by its time column: ``arrived_at``
+    for contacts) that some of ``files`` hold and others lack: read together, the files lacking
+    it would give rows with no value there, reported without the file (a table of KPIs written
+    into the folder of the log, read back with it).
+
+    >>> present = {"arrived_at": ["a.parquet"], "contact_id": ["a.parquet"], "kpi": ["k.parquet"]}
+    >>> _refuse_missing_required(present, ["a.parquet", "k.parquet"])
+    Traceback (most recent call last):
+    ...
+    ValueError: Column 'contact_id', which contacts require, is missing from 1 of 2 files \
+(first: 'k.parquet'): every file of the table must hold it; move the other files away
+    """
+    from kpikit.schema import table_specs
+
+    table = next((name for name, column in TIME_COLUMNS.items() if column in present), None)
+    if table is None:
+        return
+    for spec in table_specs(table):
+        holding = set(present.get(spec.name, ()))
+        if spec.required and holding and len(holding) < len(files):
+            lacking = [name for name in files if name not in holding]
+            raise ValueError(
+                f"Column {spec.name!r}, which {table.replace('_', ' ')} require, is missing "
+                f"from {len(lacking)} of {len(files)} files (first: {lacking[0]!r}): every "
+                "file of the table must hold it; move the other files away"
+            )
 
 
 _TIME_COLUMNS = tuple(TIME_COLUMNS.values())
@@ -482,6 +557,37 @@ def scan_parquet(
 
         relation = placed_in_zone(relation, tz)
     return relation
+
+
+@contextmanager
+def damaged_files_named(path):
+    """DuckDB's errors inside the block, reading the parquet files ``path`` names (a damaged
+    page, which the footers checked first do not show), raised as a ValueError naming ``path``
+    beside DuckDB's text (which names the file when it knows it); running out of memory and
+    an interrupt are raised as they are.
+
+    >>> import duckdb
+    >>> with damaged_files_named("no/such.parquet"):  # doctest: +ELLIPSIS
+    ...     duckdb.sql("SELECT * FROM read_parquet('no/such.parquet')")
+    Traceback (most recent call last):
+    ...
+    ValueError: Cannot read the parquet files of 'no/such.parquet' (IO Error: ...no/such...): \
+a damaged file? Read each with pyarrow.parquet.read_table to find it, then replace it or move \
+it away
+    """
+    import duckdb
+
+    try:
+        yield
+    except (duckdb.OutOfMemoryException, duckdb.InterruptException):
+        raise  # not the files' fault
+    except duckdb.Error as error:
+        many = isinstance(path, list | tuple)
+        shown = [os.fspath(one) for one in path] if many else os.fspath(path)
+        raise ValueError(
+            f"Cannot read the parquet files of {shown!r} ({error}): a damaged file? Read each "
+            "with pyarrow.parquet.read_table to find it, then replace it or move it away"
+        ) from None
 
 
 def shows_progress() -> bool:
