@@ -699,17 +699,26 @@ def like_input(result, contacts, freq=None):
 
 def spark_schema(result, contacts, freq=None):
     """The Spark schema of the tidy pandas ``result`` of Spark ``contacts``: each key of the
-    type it has in ``contacts``, ``period`` (with ``freq``) of the type of ``arrived_at``,
-    ``kpi`` text and the figures doubles.
+    type it has in ``contacts``, ``period`` (with ``freq``) of the type of ``arrived_at`` (a
+    timestamp without a zone when those are dates: a period starts at a time, as on the other
+    engines), ``kpi`` text and the figures doubles.
 
     Spark cannot tell these from the pandas frame alone: it finds no type for an empty result
     or a key that is missing in every group, and reads integers with a missing value as
     floats, as pandas holds them once on the driver.
     """
-    from pyspark.sql.types import DoubleType, StringType, StructField, StructType
+    from pyspark.sql.types import (
+        DateType,
+        DoubleType,
+        StringType,
+        StructField,
+        StructType,
+        TimestampNTZType,
+    )
 
     types = {field.name: field.dataType for field in contacts.schema.fields}
     if freq is not None:
-        types["period"] = types["arrived_at"]
+        arrived = types["arrived_at"]
+        types["period"] = TimestampNTZType() if isinstance(arrived, DateType) else arrived
     types["kpi"] = StringType()
     return StructType([StructField(name, types.get(name, DoubleType())) for name in result])
