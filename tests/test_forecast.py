@@ -4,6 +4,8 @@ Fits run once per session (statsforecast models are the slow part): a fixture wi
 backtest over every model, and seasonal-naive forecasts that are cheap.
 """
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -78,6 +80,38 @@ def test_until_hides_later_contacts(log):
     before = forecast.volume(log, until="2024-02-05", model="seasonal_naive")
     after = forecast.volume(changed, until="2024-02-05", model="seasonal_naive")
     pd.testing.assert_frame_equal(before, after)
+
+
+def test_a_group_that_starts_after_until_gets_no_forecast(log):
+    # A queue opened on 5 February, after until: nothing before until tells of it. It had 48
+    # rows of forecast 0 with an interval of 0 to 0 ("certainly no contacts"), learned from
+    # contacts after until; the table is now the one without its contacts.
+    opened = log.iloc[:50].assign(
+        arrived_at=pd.Timestamp("2024-02-05 09:05"),
+        contact_id=np.arange(10_000, 10_050),
+        queue="sales",
+    )
+    before = forecast.volume(log, until="2024-02-05", model="seasonal_naive", by="queue")
+    after = forecast.volume(
+        pd.concat([log, opened]), until="2024-02-05", model="seasonal_naive", by="queue"
+    )
+    assert after["queue"].unique().tolist() == ["billing"]
+    pd.testing.assert_frame_equal(before, after)
+
+
+def test_a_group_that_starts_late_in_the_history_is_warned_of(log):
+    # A queue opened on Saturday 3 February, 33 days into the log: the 33 days before read as
+    # days without contacts, and seasonal naive repeats the Monday before (none) for Monday 5.
+    opened = log[log["arrived_at"] >= "2024-02-03"].assign(queue="sales")
+    said = r"1 group\(s\) start later .* starts on 2024-01-01 \(queue='sales' from 2024-02-03\)"
+    with pytest.warns(UserWarning, match=said):
+        table = forecast.volume(
+            pd.concat([log, opened]), until="2024-02-05", model="seasonal_naive", by="queue"
+        )
+    assert table.groupby("queue")["forecast"].sum()["sales"] == 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # billing alone starts with the log: no warning
+        forecast.volume(log, until="2024-02-05", model="seasonal_naive", by="queue")
 
 
 def test_backtest_scores_and_choice(chosen):

@@ -448,7 +448,8 @@ def _dated(times):
 def interval_series(contacts, *, freq, by, until, reach=None, closed=(), clock=Clock(), later=None):
     """Counts per group and interval from the first day of the log up to ``until`` (excluded).
 
-    Only contacts that arrived before ``until`` count; the last interval is the last one that
+    Only contacts that arrived before ``until`` count, and only the groups they hold (a queue
+    opened after ``until`` has no series); the last interval is the last one that
     ends at or before ``until`` (a partly observed interval is left for the forecast). With
     ``reach`` (a Timedelta: the longest stretch before the end that the models read) the
     series start on the day ``reach`` before the end when the log starts earlier: a stray
@@ -482,10 +483,13 @@ def interval_series(contacts, *, freq, by, until, reach=None, closed=(), clock=C
             f"Value of 'until' ({until}) leaves no complete {freq} interval to learn from "
             f"(the log starts on {start.date()})"
         )
-    if keys:
-        codes, labels = pd.MultiIndex.from_frame(contacts[keys]).factorize()
+    if keys:  # the groups known before until: one that starts later has nothing to learn
+        known = (contacts["arrived_at"] < until).to_numpy()
+        codes = np.full(len(contacts), -1, dtype=np.int64)
+        codes[known], labels = pd.MultiIndex.from_frame(contacts.loc[known, keys]).factorize()
         codes = codes[counted]
         names = pd.DataFrame(list(labels), columns=keys)
+        _warn_of_late_groups(seen["arrived_at"], codes, names, start)
     else:
         codes = np.zeros(len(seen), dtype=np.int64)
         names = pd.DataFrame(index=[0])
@@ -587,6 +591,32 @@ def per_real_interval(values, exposure):
         before = (np.searchsorted(kept, skipped) - 1).clip(min=0)
         table[:, skipped] = (table[:, kept[before]] + table[:, kept[after]]) / 2
     return table
+
+
+def _warn_of_late_groups(arrived: pd.Series, codes: np.ndarray, names: pd.DataFrame, start):
+    """Warn of the groups (``names``, one row per code) whose first arrival in the history
+    (``arrived``, with their ``codes``) comes more than :data:`MAX_HISTORY_GAP` after its
+    ``start``: a queue opened lately is read as having had no contacts before, which pulls its
+    forecast toward zero (a day of history against four weeks of zeros: a forecast of 0).
+    """
+    present = codes >= 0
+    first = pd.Series(arrived.to_numpy()[present]).groupby(codes[present]).min()
+    late = first[first - start > MAX_HISTORY_GAP]
+    if late.empty:
+        return
+    shown = [
+        f"{', '.join(f'{key}={value!r}' for key, value in names.iloc[code].items())} "
+        f"from {time:%Y-%m-%d}"
+        for code, time in late.head(5).items()
+    ]
+    warnings.warn(
+        f"{len(late)} group(s) start later than the history the forecast reads, which starts "
+        f"on {start:%Y-%m-%d} ({'; '.join(shown)}); the models read the days before as days "
+        "without contacts, which pulls the forecast toward zero. Forecast such a group from "
+        "its own rows, so that its history starts with its first contact",
+        UserWarning,
+        stacklevel=4,
+    )
 
 
 def _warn_of_gaps(arrived, start, end, closed=()):
