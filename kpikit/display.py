@@ -217,8 +217,9 @@ differs from it by at least 10^-9, which ten decimals show; the cap only bounds 
 
 def rated_value_text(row) -> str:
     """The value of a scorecard row as :func:`format_value` shows it, with as many more
-    decimals as it takes when it would otherwise read as its target or band edge while
-    differing from it: a value that misses a target must not look as if it met it.
+    decimals as it takes when it would otherwise read as an edge of its rating while differing
+    from it (:func:`rated_decimals`): a value that misses a target must not look as if it met
+    it, nor a red value as if it were amber.
 
     A value within a billionth (relative) of its edge is rated as at it
     (:func:`kpikit.scorecard.rate` absorbs floating-point noise so), and is shown as the edge.
@@ -231,20 +232,55 @@ def rated_value_text(row) -> str:
     ('300.4 s', '300.0002 s')
     >>> rated_value_text({**row, "value": 300.00000000001})  # noise: rated as at 300 s
     '300 s'
+    >>> rated_value_text({**row, "tolerance": 60.0, "value": 360.4})  # red, not amber's 360 s
+    '360.4 s'
     """
-    unit, value = row["unit"], row["value"]
-    edges = ("band_low", "band_high") if row["better"] == "band" else ("target",)
+    return _value_text(row["value"], row["unit"], rated_decimals(row))
+
+
+def rated_decimals(row) -> int:
+    """The decimals :func:`rated_value_text` shows the value of a scorecard row with: its
+    unit's (:data:`DECIMALS`), and more while the value would read as one of the edges where
+    its status changes (:func:`_rating_edges`) without being at it. A workbook stores the value
+    with them too.
+
+    >>> rated_decimals({"better": "higher", "unit": "percent", "target": 80.0,
+    ...                 "tolerance": 10.0, "value": 69.96})   # red; 70.0 % would read as amber
+    2
+    """
+    unit = row["unit"]
     decimals = DECIMALS.get(unit, 1)
-    number = _real(value)
-    if number is not None:
-        for edge in (_real(row.get(key)) for key in edges):
-            if edge is None or abs(number - edge) <= _SAME_AS_TARGET * max(1.0, abs(edge)):
-                continue  # no edge, or at it as the rating sees it
-            while decimals < _MAX_DECIMALS and _value_text(number, unit, decimals) == _value_text(
-                edge, unit, decimals
-            ):
-                decimals += 1
-    return _value_text(value, unit, decimals)
+    number = _real(row["value"])
+    if number is None:
+        return decimals
+    for edge in _rating_edges(row):
+        if abs(number - edge) <= _SAME_AS_TARGET * max(1.0, abs(edge)):
+            continue  # at it as the rating sees it
+        while decimals < _MAX_DECIMALS and _value_text(number, unit, decimals) == _value_text(
+            edge, unit, decimals
+        ):
+            decimals += 1
+    return decimals
+
+
+def _rating_edges(row) -> list[float]:
+    """Where the status of a scorecard row changes: its target (or band edges), and a
+    ``tolerance`` away on the worse side of each, where amber turns red.
+
+    >>> _rating_edges({"better": "band", "band_low": 75.0, "band_high": 85.0, "tolerance": 5.0})
+    [75.0, 70.0, 85.0, 90.0]
+    """
+    better = row.get("better")
+    if better == "band":
+        pairs = [(row.get("band_low"), -1.0), (row.get("band_high"), 1.0)]
+    else:
+        pairs = [(row.get("target"), -1.0 if better == "higher" else 1.0)]
+    tolerance = _real(row.get("tolerance")) or 0.0
+    edges = []
+    for edge, worse in ((_real(edge), worse) for edge, worse in pairs):
+        if edge is not None:
+            edges += [edge, edge + worse * tolerance] if tolerance else [edge]
+    return edges
 
 
 _FIGURE_AND_UNIT = re.compile(r"(\d) (s|%)(?!\w)")

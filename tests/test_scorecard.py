@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 import kpikit as kk
+from kpikit._scorecard.export import scorecard_grid_sheet
 from kpikit.scorecard import (
     STATUS_TINTS,
     Ramp,
@@ -530,6 +531,27 @@ def test_to_excel_writes_status_colours(tmp_path):
     team_cell = sheet.cell(row=2, column=header.index("team") + 1)
     assert team_cell.value == '=HYPERLINK("http://x")'
     assert team_cell.data_type == "s"  # stored as text, never as a formula
+
+
+def test_values_near_a_rating_edge_keep_the_decimals_that_tell_them_from_it(tmp_path):
+    # Service level against 80 % with a tolerance of 10: 79.96 % is amber (short of 80), 69.96 %
+    # red (below 70), 70.04 % amber. At one decimal the three read 80.0, 70.0 and 70.0: as met,
+    # and a red and an amber alike. The HTML and the workbook show each with two decimals.
+    from openpyxl import load_workbook
+
+    targets = pd.DataFrame({"kpi": ["service_level"], "target": [80.0], "tolerance": [10.0]})
+    frame = pd.DataFrame({"team": ["a", "b", "c"], "kpi": "service_level"})
+    card = rate(frame.assign(value=[79.96, 69.96, 70.04]), targets)
+    assert card.table["status"].tolist() == ["amber", "red", "amber"]
+    html = card._repr_html_()
+    assert all(text in html for text in ("79.96 %", "69.96 %", "70.04 %"))
+    sheet = load_workbook(card.to_excel(tmp_path / "card.xlsx"))["scorecard"]
+    header = [cell.value for cell in sheet[1]]
+    cells = [sheet.cell(row=row, column=header.index("value") + 1) for row in (2, 3, 4)]
+    assert [cell.value for cell in cells] == [79.96, 69.96, 70.04]
+    assert {cell.number_format for cell in cells} == {"#,##0.00"}
+    grid = scorecard_grid_sheet("Scorecard", card.table, ["team"])  # the app's download
+    assert grid.decimals.iloc[:, 1].tolist() == [2, 2, 2]
 
 
 def test_to_csv_neutralises_formulas(tmp_path):

@@ -21,6 +21,7 @@ from kpikit.display import (
     column_label,
     format_value,
     kpi_label,
+    rated_decimals,
     rated_value_text,
     target_text,
 )
@@ -89,9 +90,11 @@ def write_excel(sheets, path) -> Path:
 
     Values in a KPI's unit (value, target, interval, change) are rounded to that unit's
     decimals (:data:`kpikit.display.DECIMALS`: AHT in whole seconds, percentages to one
-    decimal); ``status`` cells get their status tint (grey for a provisional row, whose
-    ``provisional_until`` says until when); headers are bold and frozen; text cells are stored
-    as text, never as formulas.
+    decimal), a rated value with more where it would otherwise read as an edge of its rating
+    (:func:`kpikit.display.rated_decimals`: 79.96 % against a target of 80 %); ``status``
+    cells get their status tint (grey for a provisional row, whose ``provisional_until`` says
+    until when); headers are bold and frozen; text cells are stored as text, never as
+    formulas.
     """
     target = checked_path(path, (".xlsx",), "path", must_exist=False)
     return write_workbook([scorecard_sheet(title, frame) for title, frame in sheets], target)
@@ -122,6 +125,8 @@ def scorecard_sheet(title: str, frame: pd.DataFrame, labels=None) -> Sheet:
         for column in _IN_KPI_UNIT:
             if column in table.columns:
                 decimals[column] = places
+        if {"value", "better"} <= set(table.columns):  # as the HTML shows it (rated_decimals)
+            decimals["value"] = [rated_decimals(row) for row in table.to_dict("records")]
     if "status" in table.columns:
         fills["status"] = _tints(table)
     frozen = list(table.columns).index("kpi") + 1 if "kpi" in table.columns else 0
@@ -158,8 +163,16 @@ def scorecard_grid_sheet(title: str, table: pd.DataFrame, by) -> Sheet:
     labels = [kpi_label(kpi_id) for kpi_id in kpis]
     keys = values.index.to_frame(index=False)[by] if by else pd.DataFrame(index=[0])
     grid = pd.concat([keys, pd.DataFrame(values.to_numpy(), columns=labels)], axis=1)
+    if "better" in cells.columns:  # each value with the decimals its rating needs
+        places = pd.Series(
+            [rated_decimals(row) for row in cells.reset_index().to_dict("records")],
+            index=cells.index,
+        )
+        rows = places.unstack("kpi").reindex(columns=kpis).to_numpy().tolist()
+    else:
+        rows = [[DECIMALS[kpi_definition(k).unit] for k in kpis]] * len(grid)
     decimals = pd.DataFrame(
-        [[None] * len(by) + [DECIMALS[kpi_definition(k).unit] for k in kpis]] * len(grid),
+        [[None] * len(by) + [None if pd.isna(p) else int(p) for p in row] for row in rows],
         columns=grid.columns,
         dtype=object,
     )
