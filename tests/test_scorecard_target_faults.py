@@ -114,3 +114,66 @@ def test_band_from_target_and_tolerance_at_the_scale_edge_is_kept():
     targets = pd.DataFrame({"kpi": ["occupancy"], "target": [90], "tolerance": [10]})
     band = read_targets(targets).loc[0, ["band_low", "band_high"]].tolist()
     assert band == [80.0, 100.0]  # 90 ± 10, and 100 is still on the scale
+
+
+# --- targets files as people write them (probe of stop 63) ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "line, said",
+    [
+        ("service_level,0.8,0.05", r"'target' of 0\.8 for 'service_level' in row 0, .* 80 %"),
+        ("csat,1,0.05", r"'target' of 1 for 'csat' in row 0"),
+        ("occupancy,,0.05,0.75,0.85", r"'band_low' of 0\.75 for 'occupancy' in row 0"),
+    ],
+)
+def test_percents_written_as_fractions_are_refused_naming_the_row(tmp_path, line, said):
+    # 0.8 read as 0.8 %: every service level met it, so every group was green; a band of
+    # 0.75-0.85 % made every occupancy red.
+    path = tmp_path / "targets.csv"
+    path.write_text("kpi,target,tolerance,band_low,band_high\n" + line + "\n")
+    with pytest.raises(ValueError, match=said):
+        read_targets(path)
+
+
+def test_a_lower_is_better_percent_below_1_and_a_percent_above_1_still_read():
+    # An abandonment target of 0.5 % is a real one; 1.5 % of service level is no fraction.
+    targets = read_targets(pd.DataFrame({"kpi": ["abandonment_rate"], "target": [0.5]}))
+    assert targets["target"].tolist() == [0.5]
+
+
+def test_an_aht_target_that_looks_like_minutes_is_warned_of():
+    with pytest.warns(UserWarning, match=r"AHT target of 6 s in row 0: .* write 360"):
+        targets = read_targets(pd.DataFrame({"kpi": ["aht"], "target": [6.0]}))
+    assert targets["target"].tolist() == [6.0]  # warned of, not changed
+
+
+def test_a_targets_file_from_european_excel_is_read(tmp_path):
+    # Semicolons between columns, decimal commas, a byte-order mark, the header in capitals
+    # and the empty rows a spreadsheet leaves below the table.
+    path = tmp_path / "targets.csv"
+    text = "KPI;Target;Tolerance;Weight\nservice_level;80;2,5;1\naht;330,5;30;2\n;;;\n;;;\n"
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode())
+    targets = read_targets(path).set_index("kpi")
+    assert targets.loc["service_level", ["target", "tolerance"]].tolist() == [80.0, 2.5]
+    assert targets.loc["aht", ["target", "weight"]].tolist() == [330.5, 2.0]
+    assert len(targets) == 2
+
+
+@pytest.mark.parametrize(
+    "content, said",
+    [
+        (b"", r"targets.csv is empty; it needs a header line"),
+        (b"  \n\n", r"targets.csv is empty"),
+        ("kpi,target,note\ncsat,80,caf\xe9\n".encode("cp1252"), r"not UTF-8 text \(byte 0xe9"),
+        ("kpi,target\ncsat,80\n".encode("utf-16"), r"not UTF-8 text \(byte 0xff at position 0"),
+        (b"kpi,target\ncsat,80\n,75\n", r"no KPI id in 1 row\(s\) \(rows \[1\]\)"),
+    ],
+)
+def test_a_targets_file_that_cannot_be_read_says_why(tmp_path, content, said):
+    # An empty file raised pandas' EmptyDataError, a Windows-1252 or UTF-16 file a raw
+    # UnicodeDecodeError, and a row without a KPI "is not a KPI id ... 'nan'".
+    path = tmp_path / "targets.csv"
+    path.write_bytes(content)
+    with pytest.raises(ValueError, match=said):
+        read_targets(path)

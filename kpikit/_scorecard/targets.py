@@ -8,9 +8,11 @@ nest, the most specific applies (channel ``phone`` with direction ``inbound`` ov
 are refused unless a row of their own covers the overlap.
 """
 
+import io
 import itertools
 import math
 import tomllib
+import warnings
 from functools import cache
 from importlib.resources import files
 from os import PathLike
@@ -111,6 +113,10 @@ def read_targets(targets, *, channel: str = "all") -> pd.DataFrame:
         ``target ± tolerance`` (the sample targets' convention), else from the catalog; its
         amber zone is ``tolerance`` outside either edge.
         TOML: one table per KPI id, such as ``[fcr]`` with ``target = 75`` and ``tolerance = 5``.
+        A CSV file is UTF-8, its columns separated by commas or by semicolons with decimal
+        commas (European Excel), its header in any case (``KPI``); rows with every cell empty
+        are not rows. Percents are written from 0 to 100; an AHT target under a minute is
+        warned of (minutes written for seconds).
     channel : str, default="all"
         Channel of the benchmarks when ``targets`` is a sector name.
 
@@ -132,8 +138,10 @@ def read_targets(targets, *, channel: str = "all") -> pd.DataFrame:
         amounts >= 0; a band from ``target ± tolerance`` too), a TOML table whose ``kpi`` key
         names another KPI than the table, a negative or infinite tolerance, a weight outside
         0..:data:`MAX_WEIGHT` or weights all 0, a band on a KPI without one (or ``band_low >
-        band_high``), no rows, a repeated column, a file that does not exist or is not
-        ``.csv``/``.toml``.
+        band_high``), no rows, a row without a KPI id, a repeated column, a file that does not
+        exist, is not ``.csv``/``.toml``, is empty or is not UTF-8, and a target or band edge
+        above 0 and at most 1 for a percent KPI better higher or in a band (a fraction: 0.8
+        for 80 %).
 
     Examples
     --------
@@ -256,7 +264,7 @@ def _benchmark_target(definition, tiers: pd.DataFrame) -> dict | None:
 
 def _read_target_file(path: Path) -> pd.DataFrame:
     if path.suffix.lower() == ".csv":
-        return pd.read_csv(path)
+        return _read_target_csv(path)
     with path.open("rb") as handle:
         try:
             document = tomllib.load(handle)
@@ -282,7 +290,35 @@ def _read_target_file(path: Path) -> pd.DataFrame:
     return pd.DataFrame([{"kpi": key, **value} for key, value in document.items()])
 
 
+def _read_target_csv(path: Path) -> pd.DataFrame:
+    """A targets CSV file as a table: UTF-8 (with or without a byte-order mark), its columns
+    separated by commas or, as European Excel writes them, by semicolons with decimal commas
+    (``80,5``); rows with every cell empty (as a spreadsheet leaves below a table) hold no
+    target and are not rows. An empty file or one in another encoding is refused, naming the
+    fix."""
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise ValueError(
+            f"Value of 'targets': {path} is empty; it needs a header line such as "
+            "kpi,target,tolerance,weight and a line per KPI"
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValueError(
+            f"Value of 'targets': {path} is not UTF-8 text (byte {raw[error.start]:#04x} at "
+            f"position {error.start}); save it as UTF-8 (Excel: CSV UTF-8)"
+        ) from None
+    header = text.lstrip().splitlines()[0]
+    european = ";" in header and "," not in header
+    frame = pd.read_csv(
+        io.StringIO(text), sep=";" if european else ",", decimal="," if european else "."
+    )
+    return frame[frame.notna().any(axis=1)]
+
+
 def _validate_targets(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.rename(columns=_column_names(frame.columns))
     if "kpi" not in frame.columns:
         raise ValueError(
             f"Value of 'targets' needs a 'kpi' column; columns are {list(frame.columns)}"
@@ -290,6 +326,12 @@ def _validate_targets(frame: pd.DataFrame) -> pd.DataFrame:
     check_unique_columns("targets", frame)
     if frame.empty:
         raise ValueError("Value of 'targets' has no rows: there is nothing to rate against")
+    unnamed = frame.index[frame["kpi"].isna()].tolist()
+    if unnamed:
+        raise ValueError(
+            f"Value of 'targets' has no KPI id in {len(unnamed)} row(s) (rows {unnamed[:5]}): "
+            "give each row its KPI, or remove the row"
+        )
     for name in frame.columns:
         check_choice("targets", name, TARGET_COLUMNS, "a targets column")
     segments = [column for column in SEGMENT_COLUMNS if column in frame.columns]
@@ -362,6 +404,7 @@ def _validate_targets(frame: pd.DataFrame) -> pd.DataFrame:
     if len(targets) and targets["weight"].sum() == 0:
         raise ValueError("Value of 'targets' has weights that are all 0: nothing can be scored")
     _check_scales(targets)
+    _check_units(targets)
     texts = targets["area"].map(
         lambda area: isinstance(area, str) or (pd.api.types.is_scalar(area) and pd.isna(area))
     )
@@ -378,6 +421,21 @@ def _validate_targets(frame: pd.DataFrame) -> pd.DataFrame:
     for index, definition in enumerate(definitions):
         _check_target_row(targets, index, definition)
     return targets
+
+
+def _column_names(columns) -> dict:
+    """The columns of a targets table named as kpikit names them where only their case differs
+    (``KPI``, ``Target``: a spreadsheet's header); others as they are.
+
+    >>> _column_names(["KPI", "Target", "weight", "Remark"])
+    {'KPI': 'kpi', 'Target': 'target'}
+    """
+    known = {name.lower(): name for name in TARGET_COLUMNS}
+    return {
+        column: known[column.lower()]
+        for column in columns
+        if isinstance(column, str) and column.lower() in known and column != known[column.lower()]
+    }
 
 
 def _past_float_as_inf(value):
@@ -428,6 +486,46 @@ def _check_scales(targets: pd.DataFrame) -> None:
                 f"Value of 'targets' must have a {column!r} {scale_text(kpi_id)} for {kpi_id!r} "
                 f"({kpi_definition(kpi_id).unit}) but row {index} has: {value!r}"
             )
+
+
+MINUTES_LIKE_AHT_S = 60.0
+"""An AHT target below this many seconds is warned of as minutes written for seconds."""
+
+
+def _check_units(targets: pd.DataFrame) -> None:
+    """Refuse a target or band edge above 0 and at most 1 for a percent KPI that is better
+    higher or in a band: a fraction written for a percent (0.8 for 80 %) rated every group
+    green (any service level meets 0.8 %) or, for a band of 0.75-0.85, red. Warn of an AHT
+    target under :data:`MINUTES_LIKE_AHT_S` seconds, likely minutes (6 for 6 minutes).
+
+    >>> _check_units(pd.DataFrame({"kpi": ["service_level"], "target": [0.8],
+    ...     "band_low": [float("nan")], "band_high": [float("nan")]}))
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'targets' has a 'target' of 0.8 for 'service_level' in row 0, which \
+reads as 0.8 %: percents are written from 0 to 100 (80 for 80 %, not 0.8); multiply the \
+fractions by 100
+    """
+    for column in ("target", "band_low", "band_high"):
+        for index, kpi_id, value in zip(
+            targets.index, targets["kpi"], targets[column], strict=True
+        ):
+            definition = kpi_definition(kpi_id)
+            percent = definition.unit == "percent" and definition.direction in ("higher", "band")
+            if percent and 0 < value <= 1:  # NaN compares False
+                raise ValueError(
+                    f"Value of 'targets' has a {column!r} of {value:g} for {kpi_id!r} in row "
+                    f"{index}, which reads as {value:g} %: percents are written from 0 to 100 "
+                    f"(80 for 80 %, not 0.8); multiply the fractions by 100"
+                )
+            if kpi_id == "aht" and column == "target" and 0 < value < MINUTES_LIKE_AHT_S:
+                warnings.warn(
+                    f"Value of 'targets' has an AHT target of {value:g} s in row {index}: AHT "
+                    f"targets are in seconds, so if {value:g} means minutes, write "
+                    f"{value * 60:g}",
+                    UserWarning,
+                    stacklevel=5,
+                )
 
 
 def scale_text(kpi_id: str) -> str:
