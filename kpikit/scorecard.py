@@ -181,7 +181,7 @@ def scorecard(
     frame = pandas_frame(result)
     as_of = last_arrival(data) if ramp is not None and freq is None else None
     provisional = provisional_in(frame, data, freq, {**compute_options, "options": options})
-    return rate(
+    card = rate(
         frame,
         targets,
         freq=freq,
@@ -192,6 +192,28 @@ def scorecard(
         alpha=alpha,
         provisional=provisional,
     )
+    left_out = [
+        kpi_id for kpi_id in dict.fromkeys(targets["kpi"]) if kpi_id not in set(frame["kpi"])
+    ]
+    card.unavailable = _reasons_unavailable(
+        data, left_out, by, freq, {**compute_options, "options": options}
+    )
+    return card
+
+
+def _reasons_unavailable(data, kpi_ids, by, freq, compute_options) -> dict:
+    """``{kpi: reason}`` for the KPIs of ``kpi_ids`` that :func:`kpikit.compute` cannot give
+    from ``data`` by ``by`` and ``freq`` (a table or a column it lacks, cost per contact by
+    team): asked for alone, each says why before any sum is taken."""
+    from kpikit.metrics import KPIUnavailable, compute
+
+    reasons = {}
+    for kpi_id in kpi_ids:
+        try:
+            compute(data, kpis=[kpi_id], by=by, freq=freq, **compute_options)
+        except KPIUnavailable as error:
+            reasons[kpi_id] = error.reason
+    return reasons
 
 
 def rate(
@@ -538,6 +560,10 @@ class Scorecard:
         would rate so far).
     by : list of str
         The grouping columns.
+    unavailable : dict of str to str
+        The target KPIs the data cannot give (``{kpi: reason}``: a table or column it lacks,
+        cost per contact by team), whose rows read "no data"; set by :func:`scorecard`, which
+        computes the KPIs, and shown under the table. Empty when every target KPI is given.
 
     Notes
     -----
@@ -547,9 +573,10 @@ class Scorecard:
     rated but not scored. The composite weighs KPIs directly, not areas.
     """
 
-    def __init__(self, table: pd.DataFrame, *, by=()):
+    def __init__(self, table: pd.DataFrame, *, by=(), unavailable=None):
         self.table = table.reset_index(drop=True)
         self.by = list(by)
+        self.unavailable = dict(unavailable or {})
 
     @property
     def _group_keys(self) -> list:
@@ -575,7 +602,9 @@ class Scorecard:
         if "period" not in self.table.columns or self.table.empty:
             return self
         last = self.table["period"].max()
-        return Scorecard(self.table[self.table["period"] == last], by=self.by)
+        return Scorecard(
+            self.table[self.table["period"] == last], by=self.by, unavailable=self.unavailable
+        )
 
     def __repr__(self) -> str:
         counts = self.table["status"].value_counts()

@@ -47,6 +47,24 @@ def test_a_bounded_kpi_refuses_a_positive_numerator_over_a_zero_denominator(kpi_
         calculate(kpi_id, **inputs)
 
 
+@pytest.mark.parametrize(
+    ("kpi_id", "inputs"),
+    [
+        ("aht", {"talk_s": 100, "hold_s": 0, "acw_s": 0, "answered": 0}),
+        ("asa", {"answered_wait_s": 100, "answered": 0}),
+    ],
+)
+def test_time_summed_over_no_answered_contact_is_refused(kpi_id, inputs):
+    # Talk and wait are summed over answered contacts: 100 s with none answered cannot happen
+    # (it gave NaN, "no value"). Cost over no answered contact and work over no scheduled time
+    # happen, and still give NaN.
+    with pytest.raises(ValueError, match="inconsistent: the numerator is 100 while the denom"):
+        calculate(kpi_id, **inputs)
+    assert math.isnan(calculate(kpi_id, **{name: 0 for name in inputs}))
+    assert math.isnan(calculate("cost_per_contact", cost=5, answered=0))
+    assert math.isnan(calculate("schedule_conformance", handling_s=5, available_s=0, scheduled_s=0))
+
+
 @pytest.mark.parametrize("kpi", [5, 3.2, True])
 def test_benchmarks_names_a_kpi_that_is_neither_text_nor_a_list(kpi):
     with pytest.raises(TypeError, match=f"'kpi'.*received: {kpi}"):

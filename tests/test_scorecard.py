@@ -640,6 +640,41 @@ def test_scorecard_end_to_end_on_contacts():
     assert np.isclose(eased.loc[("a", "aht"), "target"], 300.0)
 
 
+def test_target_kpis_the_data_cannot_give_are_named_with_their_reason():
+    # Contacts alone, without customer_id: occupancy needs agent intervals, FCR a customer,
+    # cost per contact costs. Their rows read "no data", as a KPI with nothing to count does,
+    # and the composite is service level's alone; the card now says which and why.
+    contacts = pd.DataFrame(
+        {
+            "contact_id": [1, 2],
+            "arrived_at": pd.to_datetime(["2024-01-01 09:00", "2024-01-01 09:05"]),
+            "answered": True,
+            "wait_s": [5.0, 40.0],
+        }
+    )
+    targets = pd.DataFrame(
+        {"kpi": ["occupancy", "fcr", "cost_per_contact", "service_level"], "target": 80.0}
+    )
+    card = scorecard(contacts, targets)
+    assert card.table.set_index("kpi")["status"].to_dict() == {
+        "occupancy": "no data",
+        "fcr": "no data",
+        "cost_per_contact": "no data",
+        "service_level": "red",  # 1 of 2 within 20 s: 50 %
+    }
+    assert card.unavailable == {
+        "occupancy": "the Dataset has no agent_intervals table",
+        "fcr": "contacts has no column(s) ['customer_id']",
+        "cost_per_contact": "the Dataset has no costs table",
+    }
+    assert (
+        "<p>Not rated, the data cannot give them (Occupancy: the Dataset has no agent_intervals "
+        "table; First contact resolution: contacts has no column(s) [&#x27;customer_id&#x27;]; "
+        "Cost per contact: the Dataset has no costs table).</p>"
+    ) in card._repr_html_()
+    assert scorecard(contacts, targets.tail(1)).unavailable == {}
+
+
 def test_public_api_calls_the_function_and_reaches_the_module():
     # kk.scorecard is the module and calls like the function: no importlib needed for either.
     import kpikit.scorecard as module

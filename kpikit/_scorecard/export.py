@@ -76,8 +76,21 @@ def scorecard_html(card) -> str:
         + "".join(f"<th>{html.escape(str(name))}</th>" for name in head)
         + "</tr></thead><tbody>"
         + "".join(rows)
-        + "</tbody></table></div></div>"
+        + "</tbody></table></div>"
+        + _unavailable_html(getattr(card, "unavailable", {}))
+        + "</div>"
     )
+
+
+def _unavailable_html(unavailable: dict) -> str:
+    """A line naming the target KPIs the data cannot give and why (their rows read "no
+    data", as a KPI with nothing to count does); empty when there are none."""
+    if not unavailable:
+        return ""
+    reasons = "; ".join(
+        f"{kpi_definition(kpi_id).name}: {reason}" for kpi_id, reason in unavailable.items()
+    )
+    return f"<p>Not rated, the data cannot give them ({html.escape(reasons)}).</p>"
 
 
 def write_csv(table: pd.DataFrame, path) -> Path:

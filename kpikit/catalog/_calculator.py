@@ -158,14 +158,24 @@ def _check_range(kpi_id, definition, numerator, denominator, values) -> None:
     QA score 0..100, NPS -100..100; not conformance, which passes 100 with overtime):
     ``low <= scale * (numerator / denominator) <= high``, the quotient taken first so that
     large totals do not overflow. A numerator other than 0 over a zero denominator (5
-    satisfied of 0 responses) is refused too rather than read as "no value".
+    satisfied of 0 responses) is refused too rather than read as "no value", and so is time
+    summed over contacts of which there are none (AHT and ASA: 100 s of talk, 0 answered);
+    not cost over no answered contact, nor work over no scheduled time, which happen.
 
     >>> calculate("schedule_conformance", handling_s=3000, available_s=1000, scheduled_s=3600)
     111.11111111111111
+    >>> calculate("asa", answered_wait_s=100, answered=0)
+    Traceback (most recent call last):
+    ...
+    ValueError: Inputs of 'asa' are inconsistent: the numerator is 100 while the denominator is \
+0 (sum(wait_s) over answered / answered); received {'answered_wait_s': 100.0, 'answered': 0.0}
     """
     low, high = definition.value_range
-    if definition.is_count or math.isinf(high):
-        return  # no upper bound, and the inputs are never negative
+    if definition.is_count:
+        return
+    if math.isinf(high):  # no upper bound, and the inputs are never negative
+        if definition.unit != "seconds" or denominator or not numerator:
+            return
     if denominator:
         value = definition.scale * (numerator / denominator)  # no overflow of scale * 1e307
         inside = low <= value <= high
