@@ -1,5 +1,7 @@
 """kk.compute and ``kpikit compute`` on parquet files read by DuckDB, not loaded into pandas."""
 
+import os
+
 import pandas as pd
 import pytest
 from fixtures import hand_contacts, random_contacts
@@ -114,6 +116,11 @@ def test_a_file_that_is_not_parquet_in_a_folder_is_named_not_skipped(parquet_fol
     assert "late.csv" in capsys.readouterr().err
     # Named with a glob, the parquet files alone are read.
     same(kk.compute(contacts, kpis="aht"), kk.compute(f"{folder}/**/*.parquet", kpis="aht"))
+    # A named pipe is named too, not opened (reading its first bytes would wait for a writer).
+    (folder / "2026" / "late.csv").unlink()
+    os.mkfifo(folder / "feed")
+    with pytest.raises(ValueError, match=r"1 of 4 files are not, e.g. \['.*feed'\]"):
+        kk.compute(folder)
 
 
 def test_columns_that_differ_only_in_case_across_files_are_refused(tmp_path):

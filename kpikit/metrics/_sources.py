@@ -112,10 +112,12 @@ def _is_parquet(name: str) -> bool:
     """
     if name.lower().endswith(".parquet"):
         return True
+    if not os.path.isfile(name):  # a link to nothing, a pipe (whose read would wait forever)
+        return False
     try:
         with open(name, "rb") as file:
             return file.read(4) == b"PAR1"
-    except OSError:  # a link to nothing, a folder
+    except OSError:  # unreadable
         return False
 
 
