@@ -142,3 +142,52 @@ def test_upper_case_suffixes_are_followed(tmp_path):
     pd.DataFrame({"contact_id": [3]}).to_parquet(folder / "0003.Parquet")
     # before: the upper-case drops were skipped without a word
     assert LogFollower(folder).poll()["contact_id"].astype(str).tolist() == ["1", "2", "3"]
+
+
+# --- drops as real feeds write them (probe of stop 63) --------------------------------------
+
+
+def test_a_drop_mixing_iso_time_forms_is_read_whole(tmp_path):
+    # pandas guessed one format from the first row: 09:10:30.250 and the T form became empty
+    # times, and every refresh then failed on them, whatever came after.
+    (tmp_path / "0001.csv").write_bytes(
+        b"contact_id,arrived_at,answered,wait_s\n"
+        b"c1,2026-03-02 09:05:00,True,5\nc2,2026-03-02 09:10:30.250,True,50\n"
+        b"c3,2026-03-02T09:12:00,True,50\n"
+    )
+    view = IntradayMonitor(tmp_path).refresh()
+    assert view.contacts == 3
+    assert view.now == pd.Timestamp("2026-03-02 09:12:50")  # c3 answered after 50 s
+
+
+def test_a_drop_being_written_is_read_once_whole(tmp_path):
+    # The writer has written c2 up to "4" of its wait of 45, without the line's end: read then
+    # and never again, ASA stayed (5 + 4) / 2 = 4.5 s. Now it waits, and reads (5 + 45) / 2.
+    (tmp_path / "0001.csv").write_bytes(HEADER + b"c1,2026-03-02 09:05,True,5,phone\n")
+    path = tmp_path / "0002.csv"
+    path.write_bytes(HEADER + b"c2,2026-03-02 09:10,True,4")
+    monitor = IntradayMonitor(tmp_path)
+    assert monitor.refresh().contacts == 1
+    path.write_bytes(HEADER + b"c2,2026-03-02 09:10,True,45,phone\n")
+    view = monitor.refresh()
+    assert view.contacts == 2 and view.day["asa"] == 25.0
+
+
+def test_a_drop_left_without_its_last_newline_or_empty_is_read_after_a_pause(tmp_path):
+    # A writer that ends its last line without a newline, and an empty file left behind: once
+    # they have not changed for WRITE_PAUSE_S they are read as they are (the empty one has no
+    # rows), and the drops after them too. A folder named like a drop is no drop.
+    import os
+
+    from kpikit.monitor._follow import WRITE_PAUSE_S
+
+    (tmp_path / "0001.csv").write_bytes(HEADER + b"c1,2026-03-02 09:05,True,5,phone")
+    (tmp_path / "0002.csv").write_bytes(b"")
+    (tmp_path / "0003.csv").mkdir()
+    (tmp_path / "0004.csv").write_bytes(HEADER + b"c4,2026-03-02 09:20,True,15,phone\n")
+    monitor = IntradayMonitor(tmp_path)
+    assert monitor.refresh().contacts == 0  # 0001 being written: it and the drops after wait
+    past = os.stat(tmp_path / "0001.csv").st_mtime - WRITE_PAUSE_S - 1
+    for name in ("0001.csv", "0002.csv"):
+        os.utime(tmp_path / name, (past, past))
+    assert monitor.refresh().contacts == 2  # c1 and c4

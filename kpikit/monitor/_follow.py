@@ -17,7 +17,10 @@ Three layouts are followed:
   read twice counts once;
 - a folder of drops (``*.csv``, ``*.csv.gz``, ``*.parquet``), each read once, in name order.
   Writers should write a drop under a name starting with ``.`` and rename it when complete;
-  such names are skipped.
+  such names are skipped. A drop that does not look whole yet (empty, a CSV without its last
+  newline, a Parquet file without its footer, a ``.csv.gz`` cut short) is left for a later
+  poll, with the drops named after it, until it has not changed for :data:`WRITE_PAUSE_S`
+  seconds: then it is read as it is (an empty drop has no rows).
 
 Suffixes are matched whatever their case (``LOG.PARQUET``, ``0001.CSV``), as
 :func:`checked_log_path` accepts them. CSV contact ids are read as text: ``0123`` and ``123``
@@ -68,6 +71,45 @@ def _lacking(frame, columns) -> list:
 
 def _is_drop(path):
     return not path.name.startswith(".") and path.name.lower().endswith(DROP_SUFFIXES)
+
+
+WRITE_PAUSE_S = 30.0
+"""How long a drop that does not look whole may stay unchanged before it is read as it is."""
+
+
+def _written(path, pause_s=WRITE_PAUSE_S) -> bool:
+    """Whether the drop ``path`` (a file) looks whole, or has not changed for ``pause_s``
+    seconds: a CSV ending with its last line's newline, a Parquet file ending with its footer's
+    mark, a ``.csv.gz`` with bytes (whole when it decompresses). A drop still being written is
+    left for a later poll rather than read once with its last row cut short (a wait of 45 read
+    as 4) and never again; one left unchanged is read as it is (an empty one has no rows, a
+    Parquet file without its footer is named as unreadable).
+
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "0001.csv"
+    >>> _ = path.write_text("contact_id,wait_s\\n1,4")  # the writer at work
+    >>> _written(path), _written(path, pause_s=-1)
+    (False, True)
+    >>> _ = path.write_text("contact_id,wait_s\\n1,45\\n")
+    >>> _written(path)
+    True
+    """
+    name = path.name.lower()
+    try:
+        with path.open("rb") as file:
+            size = file.seek(0, io.SEEK_END)
+            file.seek(max(size - 4, 0))
+            last = file.read()
+        idle_s = time.time() - path.stat().st_mtime
+    except OSError:
+        return True  # read as usual, whose error names the drop
+    if name.endswith(".gz"):
+        whole = size > 0
+    elif name.endswith(".parquet"):
+        whole = last.endswith(b"PAR1")
+    else:
+        whole = last.endswith((b"\n", b"\r"))
+    return whole or idle_s > pause_s
 
 
 def _is_parquet(path):
@@ -226,11 +268,18 @@ class LogFollower:
         fresh = sorted(
             path
             for path in self.path.iterdir()
-            if _is_drop(path) and path.name not in self._seen_files
+            if _is_drop(path) and path.name not in self._seen_files and path.is_file()
         )
         for path in fresh:
+            if not _written(path):  # it and the drops after it wait: read in name order, a
+                break  # later drop's row of a contact must not be overtaken by an earlier one
+            if path.stat().st_size == 0:  # an empty drop left so: no rows
+                self._seen_files.add(path.name)
+                continue
             try:
                 frame = _read(path)
+            except EOFError:  # a .csv.gz whose writer has not closed it yet: the next poll
+                break
             except (ValueError, OSError) as error:  # pandas' parser errors are ValueErrors
                 raise ValueError(
                     f"The live log's drop {path.name} cannot be read: {error}"

@@ -8,6 +8,7 @@ import pandas as pd
 
 from kpikit._validators import check_timestamp
 from kpikit.calibrate import HANDLE_COLUMNS
+from kpikit.io._values import guess_dates
 
 _TRUE = ("true", "1", "yes")
 _FALSE = ("false", "0", "no")
@@ -35,10 +36,12 @@ def parsed_arrivals(raw, tz=None):
     ValueError: Column 'arrived_at' of the live log mixes UTC offsets (a daylight-saving change?):
     give the monitor the zone of its days, for example tz='Europe/Paris'
     """
-    try:
+    guess = guess_dates(raw) if raw.dtype == object or pd.api.types.is_string_dtype(raw) else None
+    form = None if guess is None or guess.ambiguous else guess.format  # ISO8601: T or space,
+    try:  # seconds or milliseconds row by row (a format guessed from the first row left NaT)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", FutureWarning)  # pandas 2's notice: mixed offsets
-            parsed = pd.to_datetime(raw, errors="coerce")
+            parsed = pd.to_datetime(raw, errors="coerce", format=form)
     except ValueError:  # pandas 3 refuses mixed offsets, where pandas 2 gives objects
         parsed = None
     if parsed is None or not pd.api.types.is_datetime64_any_dtype(parsed):
@@ -47,7 +50,7 @@ def parsed_arrivals(raw, tz=None):
                 "Column 'arrived_at' of the live log mixes UTC offsets (a daylight-saving "
                 "change?): give the monitor the zone of its days, for example tz='Europe/Paris'"
             )
-        parsed = pd.to_datetime(raw, errors="coerce", utc=True)
+        parsed = pd.to_datetime(raw, errors="coerce", utc=True, format=form)
     unrepeated = np.zeros(len(parsed), dtype=bool)
     if tz is None:
         return parsed, unrepeated
