@@ -242,12 +242,13 @@ _HINTS = {
 
 
 def column_dtype(frame, column: str):
-    """The narwhals type of ``column`` of a narwhals frame, a pandas column of zoned times
-    typed as such.
+    """The narwhals type of ``column`` of a narwhals frame, a pandas column of zoned times and
+    a DuckDB column of zoned nanoseconds typed as such.
 
     narwhals (2.28, 2.29) reads a pandas zone whose name holds anything but letters and "/"
-    (America/New_York, America/Los_Angeles, Etc/GMT+5) as Unknown; code that asks whether a
-    column holds timestamps would refuse such a column.
+    (America/New_York, America/Los_Angeles, Etc/GMT+5) as Unknown, and DuckDB's
+    ``TIMESTAMPTZ_NS`` (pandas 2 writes zoned times to parquet in nanoseconds) too; code that
+    asks whether a column holds timestamps would refuse such a column.
 
     >>> import pandas as pd
     >>> times = pd.DataFrame({"t": pd.to_datetime(["2026-03-08 09:00"]).tz_localize(
@@ -262,7 +263,16 @@ def column_dtype(frame, column: str):
         native_dtype = getattr(native[column], "dtype", None)  # not a repeated name's frame
         if isinstance(native_dtype, pd.DatetimeTZDtype):
             return nw.Datetime(native_dtype.unit, str(native_dtype.tz))
+    if dtype == nw.Unknown and frame.implementation.is_duckdb():
+        if str(native.types[list(native.columns).index(column)]) in DUCKDB_ZONED_NANOSECONDS:
+            return nw.Datetime("ns", duckdb_zone(native))
     return dtype
+
+
+def duckdb_zone(relation) -> str:
+    """The zone DuckDB shows timezone-aware timestamps in: its connection's TimeZone."""
+    query = "select current_setting('TimeZone')"
+    return relation.query("__kpikit_zone", query).fetchall()[0][0]
 
 
 def _category(dtype, native_series=None) -> str:

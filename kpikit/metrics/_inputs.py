@@ -27,8 +27,8 @@ import narwhals as nw
 import pandas as pd
 
 from kpikit._checks import (
-    DUCKDB_ZONED_NANOSECONDS,
     column_dtype,
+    duckdb_zone,
     table_checks,
     type_empty_columns,
     type_object_flags,
@@ -173,21 +173,7 @@ def time_zone(frame, column: str) -> str | None:
     ('America/New_York', None)
     """
     dtype = column_dtype(frame, column)
-    if isinstance(dtype, nw.Datetime):
-        return dtype.time_zone
-    if dtype != nw.Unknown:
-        return None
-    if frame.implementation.is_duckdb():
-        native = frame.to_native()
-        if str(native.types[list(native.columns).index(column)]) in DUCKDB_ZONED_NANOSECONDS:
-            return _duckdb_zone(native)
-    return None
-
-
-def _duckdb_zone(relation) -> str:
-    """The zone DuckDB shows timezone-aware timestamps in: its connection's TimeZone."""
-    query = "select current_setting('TimeZone')"
-    return relation.query("__kpikit_zone", query).fetchall()[0][0]
+    return dtype.time_zone if isinstance(dtype, nw.Datetime) else None
 
 
 @contextmanager
@@ -452,12 +438,12 @@ def _on_connection_in(frame, zone: str, host, column: str):
     (the contacts) copied through Arrow."""
     from kpikit._duckdb import connection_of
 
-    own = _duckdb_zone(frame.to_native())
+    own = duckdb_zone(frame.to_native())
     if own == zone or {own, zone} <= UTC_NAMES:
         return frame
     if host is not None and host.implementation.is_duckdb():
         connection = connection_of(host.to_native())
-        if connection is not None and _duckdb_zone(host.to_native()) == zone:
+        if connection is not None and duckdb_zone(host.to_native()) == zone:
             return nw.from_native(connection.from_arrow(frame.to_native().to_arrow_table()))
     raise ValueError(_costs_zone_apart(own, zone, column))
 
