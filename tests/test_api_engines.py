@@ -319,3 +319,29 @@ def test_intervals_stay_within_the_values_a_kpi_can_take(kind):
     assert bounds[("chat", "asa")] == (5.0, 5.0)  # three equal waits: s = 0
     assert bounds[("phone", "nps")] == pytest.approx((17.491, 100.0), abs=1e-3)
     assert bounds[("chat", "nps")] == pytest.approx((-48.499, 100.0), abs=1e-3)
+
+
+@pytest.mark.parametrize("teams", [["B", "A", "A"], ["B", "B", "B"], ["C", "A", "B"]])
+def test_groups_of_an_arrow_dictionary_column_sum_apart(teams):
+    # A pyarrow Table's dictionary column (a pandas category) is numbered in its dictionary's
+    # order, unused entries included: grouping by it without periods raised "cannot reshape
+    # array of size 2 into shape (1,1)" unless the rows followed that order. By hand: AHT of
+    # each team's talk (100, 300, 300 s in row order); teams without a contact have no row.
+    contacts = pd.DataFrame(
+        {
+            "contact_id": [1, 2, 3],
+            "arrived_at": pd.to_datetime(
+                ["2026-09-21 08:08", "2026-09-21 08:09", "2026-09-21 08:10"]
+            ),
+            "answered": True,
+            "wait_s": [1.0, 2.0, 3.0],
+            "talk_s": [100.0, 300.0, 300.0],
+            "team": pd.Categorical(teams, categories=["A", "B", "C"]),
+        }
+    )
+    expected = {}
+    for team, talk in zip(teams, [100.0, 300.0, 300.0], strict=True):
+        expected.setdefault(team, []).append(talk)
+    table = kk.aht(pa.Table.from_pandas(contacts, preserve_index=False), by="team").to_pandas()
+    found = dict(zip(table["team"].astype(str), table["value"], strict=True))
+    assert found == {team: sum(talks) / len(talks) for team, talks in expected.items()}

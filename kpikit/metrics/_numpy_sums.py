@@ -108,10 +108,26 @@ def group_codes(frame: nw.DataFrame, group: dict) -> tuple[np.ndarray, nw.DataFr
     if len(group) != 1:
         codes = pd.factorize(codes)[0]
     codes = codes.astype(np.int64)
-    # Codes appear in increasing order, so a group starts where the running maximum grows.
+    starts = _first_rows(codes)
+    if not np.array_equal(codes[starts], np.arange(len(starts))):
+        # Not numbered in order of first appearance: an Arrow dictionary column is numbered in
+        # its dictionary's order, unused entries included (the sums did not fit their table).
+        codes = pd.factorize(codes)[0].astype(np.int64)
+        starts = _first_rows(codes)
+    return codes, keys[starts]
+
+
+def _first_rows(codes: np.ndarray) -> np.ndarray:
+    """The rows where the running maximum of ``codes`` grows: with codes numbered in order of
+    first appearance, the first row of each group.
+
+    >>> _first_rows(np.array([0, 1, 0, 2, 1])).tolist(), _first_rows(np.array([1, 0, 1])).tolist()
+    ([0, 1, 3], [0])
+    """
+    if not len(codes):
+        return np.zeros(0, dtype=np.int64)
     running = np.maximum.accumulate(codes)
-    starts = np.flatnonzero(np.concatenate([[True], running[1:] != running[:-1]]))
-    return codes, keys[starts[: len(codes)]]
+    return np.flatnonzero(np.concatenate([[True], running[1:] != running[:-1]]))
 
 
 def arrow_backed(frame: nw.DataFrame, names) -> nw.DataFrame:
