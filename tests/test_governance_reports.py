@@ -535,3 +535,27 @@ def test_page_shows_counts_as_whole_numbers(sample):
     cells = re.findall(r"<td class='number'>([^<]*)</td>", page)
     assert "4" in cells and "4.0" not in cells
     assert "1.0" not in cells and "2.0" not in cells
+
+
+def test_a_part_of_a_contact_short_is_one_contact_and_small_counts_are_whole():
+    # 5 contacts, 3 answered within 20 s: 60 % against 70 %, so 0.7 * 5 - 3 = 0.5 contacts
+    # short. Rounded to even that read "0 contacts short" beside a red miss; one more contact
+    # answered in time is what it takes. Offered and answered (5) showed as "5.0", and the
+    # weekly days in breach as "1.0".
+    contacts = pd.DataFrame(
+        {
+            "contact_id": range(5),
+            "arrived_at": pd.date_range("2026-03-02 09:00", periods=5, freq="10min"),
+            "answered": True,
+            "wait_s": [5.0, 5.0, 5.0, 60.0, 60.0],
+        }
+    )
+    targets = pd.DataFrame({"kpi": ["service_level"], "target": [70.0]})
+    daily = cadence_report("daily", contacts, targets, date="2026-03-02")
+    assert section(daily, "SLA breaches of the day").table["contacts short"].tolist() == [1.0]
+    page = report_html(daily)
+    assert "60.0 % against 70.0 %, 1 contacts short" in page
+    volume = re.search(r"<td>whole center</td>((?:<td[^>]*>[^<]*</td>){4})", page).group(1)
+    assert re.findall(r">([^<]*)<", volume)[::2] == ["5", "–", "5", "60"]
+    weekly = report_html(cadence_report("weekly", contacts, targets, date="2026-03-02"))
+    assert "<td class='number'>1</td>" in weekly and "1.0</td>" not in weekly

@@ -395,13 +395,24 @@ def breach_table(found: pd.DataFrame, by: list) -> pd.DataFrame:
             "value": ordered["value"].to_numpy(),
             "target": ordered["target"].to_numpy(),
             "gap": ordered["gap"].to_numpy(),
-            "contacts short": ordered["shortfall"].round().to_numpy(),
+            "contacts short": contacts_short(ordered["shortfall"]),
             "status": ordered["status"].to_numpy(),
             "root cause due": ordered["root_cause_due"].to_numpy(),
             "plan due": ordered["plan_due"].to_numpy(),
             "periods in a row": ordered["periods_in_breach"].to_numpy(),
         }
     )
+
+
+def contacts_short(shortfall):
+    """The whole contacts a ``shortfall`` (a number or an array, from :func:`kpikit.breaches`)
+    takes to meet the target: a part of a contact is one more, so a miss is never "0 contacts
+    short" (0.5 rounded to even was), and floating-point noise past a whole number is not.
+
+    >>> contacts_short(np.array([0.5, 4.5, 2.0000000001, 0.0])).tolist()
+    [1.0, 5.0, 2.0, 0.0]
+    """
+    return np.ceil(np.asarray(shortfall, dtype=float) - 1e-9)
 
 
 def by_severity(found: pd.DataFrame) -> pd.DataFrame:
@@ -422,7 +433,7 @@ def _breach_line(row, by) -> str:
         f"{format_value(row['target'], unit)}"
     )
     if np.isfinite(row["shortfall"]):
-        text += f", {row['shortfall']:,.0f} contacts short"
+        text += f", {contacts_short(row['shortfall']):,.0f} contacts short"
     if row["periods_in_breach"] > 1:
         text += f"; {row['periods_in_breach']} periods in a row"
     return text + "."
@@ -581,6 +592,7 @@ def _days_in_breach(context: _Context) -> Section:
     counts = (
         week.assign(group=group_labels(week, context.by))
         .pivot_table(index="group", columns="name", values="gap", aggfunc="size", fill_value=0)
+        .astype(int)  # days, whole (they showed as 7.0)
         .reset_index()
     )
     counts.columns.name = None

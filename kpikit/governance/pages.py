@@ -46,6 +46,8 @@ svg.spark { vertical-align: middle; }
 _WORD_COLUMNS = ("root cause", "plan", "why", "breach", "next milestone", "segment", "overdue")
 # Columns that count things (contacts, agents, periods): whole values show as whole numbers.
 _COUNT_COLUMNS = (
+    "offered",
+    "answered",
     "contacts short",
     "agents short",
     "periods in a row",
@@ -187,7 +189,9 @@ def _cell_html(column: str, value) -> str:
             return "<td>–</td>"
         text = f"{moment:%Y-%m-%d}" if moment == moment.normalize() else f"{moment:%Y-%m-%d %H:%M}"
         return f"<td>{text}</td>"
-    if isinstance(value, int | float | np.integer | np.floating):
+    if isinstance(value, int | np.integer):  # a count (bool is handled above)
+        return f"<td class='number'>{value:,}</td>"
+    if isinstance(value, float | np.floating):
         return f"<td class='number'>{_number_text(name, float(value))}</td>"
     css = " class='words'" if name in _WORD_COLUMNS else ""
     return f"<td{css}>{html.escape('' if value is None else str(value))}</td>"
