@@ -88,7 +88,8 @@ def check_arguments(args: argparse.Namespace) -> None:
     reading flags come with ``--data``. ``--timeout`` is at least 1 second (papermill would read
     0 or less as no limit at all). A cadence report's ``--output`` is an ``.html`` name in an
     existing folder (its workbook too), checked here rather than once the report is computed;
-    a dashboard notebook refuses the cadence options, which it would ignore.
+    a dashboard notebook refuses the cadence options, and a cadence report the notebooks'
+    ``-p`` and ``--timeout``, which each would ignore.
 
     Raises
     ------
@@ -101,9 +102,11 @@ def check_arguments(args: argparse.Namespace) -> None:
     check_number("timeout", args.timeout, minimum=1, integer=True)
     if args.notebook not in CADENCES:
         _refuse_cadence_options(args)
-    elif args.output is not None:
-        page = safe_export_path(args.output, (".html",))
-        safe_export_path(page.with_suffix(".xlsx"), (".xlsx",))  # the workbook beside it
+    else:
+        _refuse_notebook_options(args)
+        if args.output is not None:
+            page = safe_export_path(args.output, (".html",))
+            safe_export_path(page.with_suffix(".xlsx"), (".xlsx",))  # the workbook beside it
     if args.data is None:
         refuse_reading_flags(args, "the file given with --data, not to the sample data")
     if args.register is not None:
@@ -121,6 +124,20 @@ def _refuse_cadence_options(args: argparse.Namespace) -> None:
         raise ValueError(
             f"{', '.join(given)}: options of the cadence reports ({', '.join(CADENCES)}), not of "
             f"the notebook {args.notebook!r}; set its parameters with -p NAME VALUE"
+        )
+
+
+def _refuse_notebook_options(args: argparse.Namespace) -> None:
+    """A cadence report takes ``--date``, ``--by`` and the like, not a notebook's ``-p NAME
+    VALUE`` nor its cells' ``--timeout``, which it would ignore."""
+    given = (["-p"] if args.parameters else []) + (
+        ["--timeout"] if args.timeout != DEFAULT_TIMEOUT_S else []
+    )
+    if given:
+        raise ValueError(
+            f"{', '.join(given)}: options of the dashboard notebooks, not of the cadence report "
+            f"{args.notebook!r}; choose what it covers with --date, --by, --targets, --sector "
+            "and --register"
         )
 
 

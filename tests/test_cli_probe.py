@@ -249,3 +249,27 @@ def test_an_empty_path_is_refused_not_taken_as_the_current_folder(
     assert exited.value.code == 2
     assert "an empty path; give a file or folder name" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "extra, named",
+    [(["-p", "level", "team"], "-p"), (["--timeout", "1"], "--timeout")],
+)
+def test_a_cadence_report_refuses_the_notebooks_options(tmp_path, capsys, extra, named):
+    # A daily report ignored -p and --timeout (written, exit 0): options of the notebooks.
+    with pytest.raises(SystemExit) as exited:
+        main(["report", "daily", *extra, "-o", str(tmp_path / "day.html")])
+    assert exited.value.code == 2
+    assert f"error: {named}: options of the dashboard notebooks, not of the cadence report" in (
+        capsys.readouterr().err
+    )
+    assert not (tmp_path / "day.html").exists()
+
+
+def test_a_team_the_data_lacks_is_refused_not_replaced_by_every_team():
+    # -p team Billling drew every team under a header saying team=Billling.
+    from kpikit import load_sample
+    from kpikit.apps import ScorecardApp
+
+    with pytest.raises(ValueError, match=r"'team' is not a team of the data.*Did you mean 'Bill"):
+        ScorecardApp(load_sample(), level="agent", team="Billling")

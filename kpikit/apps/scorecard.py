@@ -12,6 +12,7 @@ import kpikit.stats
 from kpikit._scorecard.export import scorecard_grid_sheet, scorecard_sheet
 from kpikit._scorecard.presets import preset_targets, presets
 from kpikit._scorecard.provisional import status_look
+from kpikit._validators import check_choice
 from kpikit.apps._base import NARROW_PX, SECTOR_LABELS, BaseApp, section_heading
 from kpikit.apps._channels import (
     ALL_CHANNELS,
@@ -310,18 +311,18 @@ class ScorecardApp(BaseApp):
         levels = [key for key, column in LEVELS.items() if column is None or column in columns]
         self._has_team = "team" in columns
         teams = sorted(_distinct(self.data.contacts, "team")) if self._has_team else []
+        requested_level = self._requested.pop("level", None)  # the notebook's default level
+        requested_team = self._requested.pop("team", None)  # falls back when the data lacks it
+        if requested_team not in (None, _ALL_TEAMS):  # but a team named is one of the data's
+            check_choice("team", requested_team, teams, "a team of the data")
         self._holding = True
         try:
             reset_channel_picker(self.channel, self._channels, requested_channel)
-            refill(
-                self.level,
-                [(_LEVEL_LABELS[key], key) for key in levels],
-                self._requested.pop("level", None),
-            )
+            refill(self.level, [(_LEVEL_LABELS[key], key) for key in levels], requested_level)
             refill(
                 self.team,
                 [("All teams", _ALL_TEAMS), *[(str(t), t) for t in teams]],
-                self._requested.pop("team", None),
+                requested_team,
             )
         finally:
             self._holding = False
