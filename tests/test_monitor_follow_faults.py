@@ -191,3 +191,25 @@ def test_a_drop_left_without_its_last_newline_or_empty_is_read_after_a_pause(tmp
     for name in ("0001.csv", "0002.csv"):
         os.utime(tmp_path / name, (past, past))
     assert monitor.refresh().contacts == 2  # c1 and c4
+
+
+def test_a_second_replay_into_the_folder_is_followed(tmp_path):
+    # Both replays named their drops 000000.csv, 000001.csv, ...: the second wrote over the
+    # first, and a monitor that had read those names never read the new day. Now its drops
+    # are numbered on, and the view moves to the day replayed last.
+    from kpikit import load_sample
+    from kpikit.monitor import replay
+
+    def no_wait(seconds):
+        return None
+
+    sample = load_sample()
+    days = sample.contacts["arrived_at"].dt.normalize()
+    first = replay(sample, tmp_path, day="2026-08-28", speed=7200, drop_every_s=1, sleep=no_wait)
+    monitor = IntradayMonitor(tmp_path)
+    assert monitor.refresh().contacts == (days == "2026-08-28").sum()
+    replay(sample, tmp_path, day="2026-08-29", speed=7200, drop_every_s=1, sleep=no_wait)
+    assert len(list(tmp_path.glob("*.csv"))) > first  # none written over
+    view = monitor.refresh()
+    assert view.now.normalize() == pd.Timestamp("2026-08-29")
+    assert view.contacts == (days == "2026-08-29").sum()

@@ -84,7 +84,8 @@ def replay(data, folder, *, day=None, speed=60.0, drop_every_s=2.0, start=None, 
 
     Each drop holds the events (arrivals, then outcomes when the wait ends) of the next
     ``drop_every_s * speed`` seconds of the day, and is written under a hidden name, then
-    renamed, so that a :class:`~kpikit.monitor.LogFollower` never reads half a file.
+    renamed, so that a :class:`~kpikit.monitor.LogFollower` never reads half a file. Drops are
+    numbered on from those already in ``folder`` (:func:`next_drop_number`).
 
     Parameters
     ----------
@@ -122,19 +123,38 @@ def replay(data, folder, *, day=None, speed=60.0, drop_every_s=2.0, start=None, 
     folder.mkdir(parents=True, exist_ok=True)
     step = pd.Timedelta(seconds=speed * drop_every_s)
     clock = _start_clock(chosen, start) if start else chosen + step
+    first = next_drop_number(folder)
     written, begin = 0, 0
     while begin < len(events):
         end = int(events["event_at"].searchsorted(clock, side="right"))
         if end > begin:
-            hidden = folder / f".{written:06d}.csv"
+            name = f"{first + written:06d}.csv"
+            hidden = folder / f".{name}"
             events.iloc[begin:end].drop(columns="event_at").to_csv(hidden, index=False)
-            hidden.rename(folder / f"{written:06d}.csv")
+            hidden.rename(folder / name)
             written += 1
             begin = end
         clock += step
         if begin < len(events) and sleep(drop_every_s) is True:
             break
     return written
+
+
+def next_drop_number(folder: Path) -> int:
+    """The number of a replay's first drop in ``folder``: one past the drops already there
+    (``000041.csv``), so that a second replay into it writes new files, which a monitor
+    following the folder reads; written over the first ones, they were never read again.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> next_drop_number(folder)
+    0
+    >>> _ = (folder / "000041.csv").write_text("")
+    >>> next_drop_number(folder)
+    42
+    """
+    numbers = [int(path.stem) for path in folder.glob("[0-9]*.csv") if path.stem.isdigit()]
+    return max(numbers, default=-1) + 1
 
 
 REPLAY_COLUMNS = ("contact_id", "arrived_at", "answered", "wait_s")
