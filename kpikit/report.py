@@ -176,7 +176,10 @@ def run(args: argparse.Namespace) -> int:
     parameters = parse_parameters(notebook, args.parameters)
     data = check_data_path(args.data) if args.data is not None else None
     if data is not None:  # read here first: errors name the flags, notes print once
-        read_noting(read_dataset if data.is_dir() else read_contacts, args, data)
+        read = read_noting(read_dataset if data.is_dir() else read_contacts, args, data)
+        contacts = read.contacts if hasattr(read, "contacts") else read
+        if contacts is not None and len(contacts) == 0:  # a page of "no such groups" said less
+            raise ValueError(f"The contacts of {str(data)!r} are empty: there is nothing to report")
     reading = given_options(args)
     write_page(
         output, render(notebook, parameters, timeout=args.timeout, data=data, reading=reading)

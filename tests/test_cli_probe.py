@@ -273,3 +273,14 @@ def test_a_team_the_data_lacks_is_refused_not_replaced_by_every_team():
 
     with pytest.raises(ValueError, match=r"'team' is not a team of the data.*Did you mean 'Bill"):
         ScorecardApp(load_sample(), level="agent", team="Billling")
+
+
+def test_a_dashboard_report_of_an_empty_log_is_refused(tmp_path, capsys):
+    # A header-only file gave a page saying "the data has no such groups", exit 0; the
+    # cadence reports already said the contacts are empty.
+    data = tmp_path / "header.csv"
+    data.write_text("contact_id,arrived_at,answered,wait_s\n")
+    output = tmp_path / "card.html"
+    code = main(["report", "balanced_scorecard", "--data", str(data), "-o", str(output)])
+    assert code == 2 and not output.exists()
+    assert "are empty: there is nothing to report" in capsys.readouterr().err
