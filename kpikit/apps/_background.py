@@ -8,6 +8,7 @@ is done when it is asked for, so results never depend on timing.
 """
 
 import asyncio
+import os
 import sys
 import threading
 import time
@@ -18,11 +19,17 @@ __all__ = ["Prefetch", "kernel_loop"]
 
 def kernel_loop():
     """The running event loop of the Jupyter kernel this runs in (Voila, JupyterLab), where
-    widgets live; None in plain Python, even inside some other running loop.
+    widgets live; None in plain Python, even inside some other running loop, and in a static
+    report (``kpikit report``): its page is saved when the notebook ends, so work handed to a
+    thread then is never shown (the governance page kept "Working out the root cause…").
 
     >>> kernel_loop() is None
     True
     """
+    from kpikit.apps import STATIC_ENV_VARIABLE
+
+    if os.environ.get(STATIC_ENV_VARIABLE) == "1":
+        return None
     ipython = sys.modules.get("IPython")
     shell = ipython.get_ipython() if ipython is not None else None
     if getattr(shell, "kernel", None) is None:
