@@ -559,3 +559,17 @@ def test_a_part_of_a_contact_short_is_one_contact_and_small_counts_are_whole():
     assert re.findall(r">([^<]*)<", volume)[::2] == ["5", "–", "5", "60"]
     weekly = report_html(cadence_report("weekly", contacts, targets, date="2026-03-02"))
     assert "<td class='number'>1</td>" in weekly and "1.0</td>" not in weekly
+
+
+def test_a_report_of_a_period_the_data_covers_in_part_says_so(sample):
+    # The sample ends on Saturday 29 August: the default weekly report is of 24-30 August, 6
+    # of its 7 days, and August has 29 of 31; the week of 13 July is whole and says nothing.
+    weekly = cadence_report("weekly", sample, load_targets())
+    assert (
+        weekly.partial
+        == "Partial week: the data covers 24 Aug to 29 Aug 2026 only, 6 of its 7 days."
+    )
+    assert weekly.partial in report_html(weekly)
+    monthly = cadence_report("monthly", sample, load_targets())
+    assert "29 of its 31 days" in monthly.partial
+    assert cadence_report("weekly", sample, load_targets(), date="2026-07-14").partial == ""

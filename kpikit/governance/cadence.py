@@ -111,6 +111,8 @@ class CadenceReport:
     groups: str
     sections: list
     generated: str = ""
+    partial: str = ""
+    """A sentence when the data covers part of the period only (:func:`partial_note`)."""
 
     @property
     def period_label(self) -> str:
@@ -264,7 +266,39 @@ def cadence_report(
         groups=", ".join(context.by) if context.by else "the whole center",
         sections=sections,
         generated=dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
+        partial=partial_note(cadence, context.start, context.end, first, last),
     )
+
+
+def partial_note(cadence: str, start, end, first, last) -> str:
+    """A sentence saying which days of a week, month or quarter (``start`` to ``end``) the data
+    (``first`` to ``last`` arrival) covers, when it misses whole days of it; ``""`` when it
+    covers every day (a day's report is of its day: when the center closes is not known).
+
+    >>> day = pd.Timestamp
+    >>> partial_note("weekly", day("2026-08-24"), day("2026-08-31"), day("2026-06-01"),
+    ...              day("2026-08-29 17:59"))
+    'Partial week: the data covers 24 Aug to 29 Aug 2026 only, 6 of its 7 days.'
+    >>> partial_note("daily", day("2026-08-29"), day("2026-08-30"), day("2026-06-01"),
+    ...              day("2026-08-29 17:59"))
+    ''
+    """
+    if cadence == "daily":
+        return ""
+    # calendar dates: a week across a clock change is 167 or 169 hours, still 7 days
+    opens, closes = start.date(), end.date()
+    covered_from, covered_to = max(opens, first.date()), min(closes, last.date() + _ONE_DAY)
+    days, covered = (closes - opens).days, (covered_to - covered_from).days
+    if covered >= days:
+        return ""
+    noun = {"weekly": "week", "monthly": "month", "quarterly": "quarter"}[cadence]
+    return (
+        f"Partial {noun}: the data covers {covered_from:%d %b} to "
+        f"{covered_to - _ONE_DAY:%d %b %Y} only, {covered} of its {days} days."
+    )
+
+
+_ONE_DAY = dt.timedelta(days=1)
 
 
 # --- daily ----------------------------------------------------------------------------------

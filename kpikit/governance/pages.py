@@ -70,6 +70,8 @@ def report_html(report: CadenceReport) -> str:
         f" · groups: {html.escape(report.groups)} · made by kpikit on "
         f"{html.escape(report.generated)}</p>",
     ]
+    if report.partial:
+        parts.append(f"<p class='partial'><strong>{html.escape(report.partial)}</strong></p>")
     for section in report.sections:
         level = min(max(section.level, 2), 3)
         parts.append(f"<h{level}>{html.escape(section.title)}</h{level}>")
