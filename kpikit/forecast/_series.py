@@ -487,9 +487,9 @@ def interval_series(contacts, *, freq, by, until, reach=None, closed=(), clock=C
         known = (contacts["arrived_at"] < until).to_numpy()
         codes = np.full(len(contacts), -1, dtype=np.int64)
         codes[known], labels = pd.MultiIndex.from_frame(contacts.loc[known, keys]).factorize()
-        codes = codes[counted]
         names = pd.DataFrame(list(labels), columns=keys)
-        _warn_of_late_groups(seen["arrived_at"], codes, names, start)
+        _warn_of_late_groups(contacts.loc[known, "arrived_at"], codes[known], names, start)
+        codes = codes[counted]
     else:
         codes = np.zeros(len(seen), dtype=np.int64)
         names = pd.DataFrame(index=[0])
@@ -594,10 +594,11 @@ def per_real_interval(values, exposure):
 
 
 def _warn_of_late_groups(arrived: pd.Series, codes: np.ndarray, names: pd.DataFrame, start):
-    """Warn of the groups (``names``, one row per code) whose first arrival in the history
-    (``arrived``, with their ``codes``) comes more than :data:`MAX_HISTORY_GAP` after its
-    ``start``: a queue opened lately is read as having had no contacts before, which pulls its
-    forecast toward zero (a day of history against four weeks of zeros: a forecast of 0).
+    """Warn of the groups (``names``, one row per code) whose first arrival (``arrived``, the
+    contacts before ``until`` with their ``codes``) comes more than :data:`MAX_HISTORY_GAP`
+    after the ``start`` of the history: a queue opened lately is read as having had no contacts
+    before, which pulls its forecast toward zero (a day of history against four weeks of
+    zeros: a forecast of 0). A group with contacts before ``start`` is not new.
     """
     present = codes >= 0
     first = pd.Series(arrived.to_numpy()[present]).groupby(codes[present]).min()
