@@ -205,10 +205,8 @@ in 1 (first: '...c.parquet'); DuckDB would turn one into the other: write it wit
 every file
     """
     kinds, blanks, zones = {}, {}, {}  # column -> kind -> files; -> blank files; -> zone -> files
-    present, idle = (
-        {},
-        {},
-    )  # column -> files; idle: column -> kind -> files where times hold no value
+    # present: column -> files holding it; idle: column -> kind -> files where times hold none
+    present, idle = {}, {}
     for name, schema, empty in _footers(files):
         for field in schema:
             present.setdefault(field.name, []).append(name)
@@ -249,7 +247,7 @@ every file
     last = {name for kinds in idle.values() for names in kinds.values() for name in names}
     names = [os.fspath(name) for name in files]
     order = [name for name in names if name not in last] + [name for name in names if name in last]
-    first_files = {column: names[0] for column, names in present.items()}
+    first_files = {column: holding[0] for column, holding in present.items()}
     return Footers(first_files, order, next(iter(zones.get(column, {})), None), column)
 
 
