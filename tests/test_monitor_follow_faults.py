@@ -213,3 +213,28 @@ def test_a_second_replay_into_the_folder_is_followed(tmp_path):
     view = monitor.refresh()
     assert view.now.normalize() == pd.Timestamp("2026-08-29")
     assert view.contacts == (days == "2026-08-29").sum()
+
+
+def test_the_repeated_hour_read_in_two_polls_keeps_its_two_passes(tmp_path):
+    # Paris, 25 October 2026: 02:00-03:00 happens twice. The first poll reads 02:10 and 02:40
+    # (summer time, +02:00); the next drop 02:05 and 02:35, earlier wall times, so the clock
+    # went back: +01:00. The rule looked only at the rows of one poll, and put the second pair
+    # in the first pass too (two contacts in 02:00+02 and 02:30+02, none in the +01 ones).
+    head = b"contact_id,arrived_at,answered,wait_s\n"
+    (tmp_path / "0001.csv").write_bytes(
+        head + b"s1,2026-10-25 02:10:00,True,5\ns2,2026-10-25 02:40:00,True,5\n"
+    )
+    monitor = IntradayMonitor(tmp_path, tz="Europe/Paris")
+    monitor.refresh()
+    (tmp_path / "0002.csv").write_bytes(
+        head + b"w1,2026-10-25 02:05:00,True,5\nw2,2026-10-25 02:35:00,True,5\n"
+    )
+    view = monitor.refresh()
+    counted = view.intervals.set_index("period")["volume"]
+    paris = [
+        pd.Timestamp(text).tz_convert("Europe/Paris")
+        for text in ("2026-10-25 02:00+02:00", "2026-10-25 02:30+02:00",
+                     "2026-10-25 02:00+01:00", "2026-10-25 02:30+01:00")
+    ]  # fmt: skip
+    assert [counted[start] for start in paris] == [1, 1, 1, 1]
+    assert view.now == pd.Timestamp("2026-10-25 02:35:05+01:00").tz_convert("Europe/Paris")

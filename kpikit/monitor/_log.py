@@ -16,7 +16,7 @@ _SHOWN = 5
 """Contact ids quoted in a message about bad rows."""
 
 
-def parsed_arrivals(raw, tz=None):
+def parsed_arrivals(raw, tz=None, latest_repeated=None):
     """``arrived_at`` as datetimes, with a mask of the rows read at a wall time ``tz``
     repeats; text that is no date becomes NaT (reported by :func:`check_rows`, never
     dropped).
@@ -24,7 +24,8 @@ def parsed_arrivals(raw, tz=None):
     A log written across a daylight-saving change carries two UTC offsets (``+01:00`` and
     ``+02:00`` in Paris): it needs ``tz``, the zone its days are counted in. With ``tz``,
     times with an offset are converted to it and naive times read as its wall-clock times: a
-    time the change skips becomes NaT, a time it repeats is resolved by :func:`_localized`.
+    time the change skips becomes NaT, a time it repeats is resolved by :func:`_localized`,
+    after ``latest_repeated`` (the latest repeated wall time of the rows read before, naive).
 
     >>> times, repeated = parsed_arrivals(
     ...     pd.Series(["2026-03-29 01:50+01:00", "2026-03-29 03:10+02:00"]), "Europe/Paris")
@@ -55,28 +56,34 @@ def parsed_arrivals(raw, tz=None):
     if tz is None:
         return parsed, unrepeated
     if parsed.dt.tz is None:
-        return _localized(parsed, tz)
+        return _localized(parsed, tz, latest_repeated)
     return parsed.dt.tz_convert(tz), unrepeated
 
 
-def _localized(times, tz):
+def _localized(times, tz, latest_repeated=None):
     """Naive wall times of ``tz`` localized, with the mask of those the daylight-saving change
     repeats (the hour of the change of autumn happens twice). A repeated time is read as its
     first occurrence (summer time) unless the rows' order decides: a repeated time earlier than
-    a repeated time on a row before it is the second occurrence (the clock went back between
-    them). A time the change skips becomes NaT.
+    a repeated time on a row before it, or than ``latest_repeated`` (the rows of earlier reads
+    of the log), is the second occurrence (the clock went back between them). A time the change
+    skips becomes NaT.
 
     >>> times = pd.Series(pd.to_datetime(["2024-10-27 02:50", "2024-10-27 02:10",
     ...                                   "2024-10-27 02:30", "2024-10-27 09:00"]))
     >>> local, repeated = _localized(times, "Europe/Paris")
     >>> [stamp.strftime("%H:%M%z") for stamp in local], repeated.tolist()
     (['02:50+0200', '02:10+0100', '02:30+0100', '09:00+0100'], [True, True, True, False])
+    >>> later = pd.Series(pd.to_datetime(["2024-10-27 02:05"]))  # a drop after 02:50's
+    >>> _localized(later, "Europe/Paris", pd.Timestamp("2024-10-27 02:50"))[0][0].strftime("%z")
+    '+0100'
     """
     summer = times.dt.tz_localize(tz, ambiguous=np.ones(len(times), bool), nonexistent="NaT")
     plain = times.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
     repeated = (plain.isna() & summer.notna()).to_numpy()
     walls = times.where(repeated)
     before = walls.cummax().ffill().shift()  # the latest repeated time on the rows before
+    if latest_repeated is not None:
+        before = before.fillna(latest_repeated).clip(lower=latest_repeated)
     second = repeated & (walls < before).to_numpy()
     return times.dt.tz_localize(tz, ambiguous=~second, nonexistent="NaT"), repeated
 

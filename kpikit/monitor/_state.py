@@ -271,6 +271,7 @@ class IntradayMonitor:
         self._contacts = pd.DataFrame()
         self._followed = pd.DataFrame()
         self._repeated = set()  # contact ids read at a wall time a daylight-saving change repeats
+        self._latest_repeated = None  # the latest such wall time read
         self._ingest()
 
     def _ingest(self):
@@ -283,7 +284,12 @@ class IntradayMonitor:
                 raise ValueError(
                     f"The live log is missing column(s) {missing}; it has {list(fresh.columns)}"
                 )
-        fresh["arrived_at"], repeated = parsed_arrivals(fresh["arrived_at"], self.tz)
+        fresh["arrived_at"], repeated = parsed_arrivals(
+            fresh["arrived_at"], self.tz, self._latest_repeated
+        )
+        if repeated.any():  # the order of the rows tells a repeated hour's two passes apart,
+            walls = fresh.loc[repeated, "arrived_at"].dt.tz_localize(None)  # across reads too
+            self._latest_repeated = max(walls.max(), self._latest_repeated or walls.max())
         if not self._contacts.empty:
             zones = (self._contacts["arrived_at"].dt.tz, fresh["arrived_at"].dt.tz)
             if str(zones[0]) != str(zones[1]):
