@@ -238,3 +238,24 @@ def test_the_repeated_hour_read_in_two_polls_keeps_its_two_passes(tmp_path):
     ]  # fmt: skip
     assert [counted[start] for start in paris] == [1, 1, 1, 1]
     assert view.now == pd.Timestamp("2026-10-25 02:35:05+01:00").tz_convert("Europe/Paris")
+
+
+@pytest.mark.parametrize(
+    "row, seen",
+    [(b"c9,2126-03-03 08:00,True,5\n", 1), (b"c9,2026-03-02 09:10,True,1000000000\n", 2)],
+    ids=["a date ahead", "a wait of 1e9 s"],
+)
+def test_a_stray_row_ahead_of_the_clock_does_not_move_the_day(tmp_path, row, seen):
+    # With no now given the monitor's clock is the log's latest event: one row dated a
+    # century ahead, or finished after a wait of 1e9 s (31 years), took the day and "now"
+    # there, and every interval of today read as over. Such a row is refused, named; given a
+    # time, the monitor shows the day as it stood then.
+    head = b"contact_id,arrived_at,answered,wait_s\n"
+    (tmp_path / "0001.csv").write_bytes(head + b"c1,2026-03-02 09:05,True,5\n")
+    monitor = IntradayMonitor(tmp_path)
+    monitor.refresh()
+    (tmp_path / "0002.csv").write_bytes(head + row)
+    with pytest.raises(ValueError, match=r"1 contact\(s\) whose arrival or end of wait is later"):
+        monitor.refresh()
+    view = monitor.refresh(now="2026-03-02 09:30")  # c9 still waiting at 09:30, or not yet
+    assert view.now == pd.Timestamp("2026-03-02 09:30") and view.contacts == seen

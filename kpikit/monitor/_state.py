@@ -349,9 +349,10 @@ class IntradayMonitor:
         now : datetime-like, default=None
             The current time; None takes the latest event in the log (an arrival or the end
             of a wait), which follows a replay's clock as well as a live one, and shows the day
-            of the latest arrival (a wait that ends after midnight starts no day). An earlier
-            time shows the day as it stood then. With a time zone when the log's arrivals
-            have one.
+            of the latest arrival (a wait that ends after midnight starts no day); an event
+            later than this machine's clock is refused (:func:`_refuse_events_ahead`). An
+            earlier time shows the day as it stood then. With a time zone when the log's
+            arrivals have one.
 
         Returns
         -------
@@ -375,6 +376,8 @@ class IntradayMonitor:
         finished, answered = outcomes(contacts)
         wait = pd.to_numeric(contacts["wait_s"], errors="coerce").to_numpy(dtype=float)
         ends = arrived + pd.to_timedelta(np.where(finished, wait, 0.0), unit="s")
+        if now is None:  # the log's own clock, which one stray row must not move
+            _refuse_events_ahead(contacts["contact_id"], arrived, ends)
         # by default the day of the last arrival: a wait ending after midnight starts no day
         now, anchor = (
             (ends.max(), arrived.max()) if now is None else (checked_now(now, arrived.dt.tz),) * 2
@@ -627,3 +630,39 @@ def _day_totals(parts=None, **counts):
         parts = dict.fromkeys(_PARTS, 0.0)
         counts = {"volume": 0, "forecast_volume": np.nan, "reforecast_volume": np.nan}
     return {**counts, **{name: float(value) for name, value in _ratios(parts).items()}}
+
+
+CLOCK_SLACK = {"zoned": pd.Timedelta(minutes=5), "naive": pd.Timedelta(days=1)}
+"""How far past this machine's clock the log's latest event may lie: minutes for times with a
+zone (clocks that drift), a day for wall times without one (the log's zone is not known)."""
+
+
+def _refuse_events_ahead(ids, arrived, ends) -> None:
+    """Refuse contacts whose arrival or end of wait lies past this machine's clock (beyond
+    :data:`CLOCK_SLACK`): taken as "now", one such row (tomorrow's date, a wait of 1e9 s) moved
+    the monitor's day and clock there, and every interval of today read as over.
+
+    >>> ids = pd.Series(["c1", "c9"])
+    >>> arrived = pd.Series(pd.to_datetime(["2026-03-02 09:00", "2126-03-03 08:00"]))
+    >>> _refuse_events_ahead(ids, arrived, arrived)
+    Traceback (most recent call last):
+    ...
+    ValueError: The live log has 1 contact(s) whose arrival or end of wait is later than this \
+machine's clock (contact_id c9 at 2126-03-03 08:00:00): a date or a wait written wrong, which \
+would move the monitor's day there; mend the rows, or give refresh() the time now
+    """
+    zone = arrived.dt.tz
+    clock = pd.Timestamp.now(tz=zone) if zone is not None else pd.Timestamp.now()
+    latest = clock + CLOCK_SLACK["zoned" if zone is not None else "naive"]
+    ahead = (ends > latest).to_numpy()
+    if ahead.any():
+        shown = ", ".join(
+            f"{contact} at {time}"
+            for contact, time in zip(ids[ahead][:_SHOWN_IDS], ends[ahead][:_SHOWN_IDS], strict=True)
+        )
+        raise ValueError(
+            f"The live log has {int(ahead.sum())} contact(s) whose arrival or end of wait is "
+            f"later than this machine's clock (contact_id {shown}): a date or a wait written "
+            "wrong, which would move the monitor's day there; mend the rows, or give refresh() "
+            "the time now"
+        )
