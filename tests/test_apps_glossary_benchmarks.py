@@ -62,9 +62,13 @@ def test_glossary_calculator_input_changes_value_and_chart(data):
 
 def test_glossary_zero_denominator_gives_no_value_not_zero(data):
     app = GlossaryApp(data, kpi="aht")
-    app.calculator_inputs["answered"].value = 0
+    for name in ("talk_s", "hold_s", "acw_s", "answered"):
+        app.calculator_inputs[name].value = 0
     assert math.isnan(app.result_value)
     assert "no value, not 0" in app.result.value
+    app.calculator_inputs["talk_s"].value = 100  # talk with nobody answered: inconsistent
+    assert math.isnan(app.result_value)
+    assert "role='alert'" in app.result.value and "inconsistent" in app.result.value
 
 
 def test_glossary_bad_calculator_input_is_a_message_not_an_exception(data):
