@@ -308,7 +308,9 @@ class Options:
         return _rebuilt, ({name: _hashable(getattr(self, name)) for name in OPTION_NAMES},)
 
     def __hash__(self) -> int:
-        return hash(tuple(str(_hashable(getattr(self, name))) for name in OPTION_NAMES))
+        # a mapping as its sorted items: equal options (a mapping's keys in another order)
+        # hash alike, as Python requires of objects that compare equal
+        return hash(tuple(_hash_key(getattr(self, name)) for name in OPTION_NAMES))
 
     def __repr__(self) -> str:
         changed = self.changes()
@@ -339,6 +341,15 @@ def _rebuilt(values: dict) -> Options:
 
 def _hashable(value):
     return dict(value) if isinstance(value, Mapping) else value
+
+
+def _hash_key(value) -> str:
+    """``value`` as text that equal values share (a mapping's items sorted).
+
+    >>> _hash_key({"chat": 30.0, "phone": 20.0}) == _hash_key({"phone": 20.0, "chat": 30.0})
+    True
+    """
+    return str(sorted(value.items()) if isinstance(value, Mapping) else value)
 
 
 def _thresholds(value):
@@ -530,6 +541,10 @@ def describe(names=OPTION_NAMES, indent: str = "    ") -> str:
         customer's answer in the resolved column) or "repeat_and_survey" (both); under each, a
         transferred first contact is not resolved unless fcr_transfers="ignore".
     """
+    if isinstance(names, str):  # one name, not its letters nor a substring of another's
+        names = (names,)
+    for name in names:
+        check_choice("names", name, OPTION_NAMES, "an option")
     wrap = textwrap.TextWrapper(width=92, initial_indent=indent, subsequent_indent=indent)
     lines = []
     for spec in dataclasses.fields(Options):
@@ -558,10 +573,19 @@ def __dir__():
 
 class _OptionsModule(ModuleType):
     """This module, where ``kk.options.fcr_window = "72h"`` is :func:`update` (checked, and seen
-    by :func:`kpikit.compute`) rather than a module attribute that nothing reads."""
+    by :func:`kpikit.compute`) rather than a module attribute that nothing reads; a name that
+    is neither an option nor one of the module's (``kk.options.fcr_windw``) is refused as
+    :func:`update` refuses it, with the closest option's name.
+
+    >>> import kpikit as kk
+    >>> kk.options.fcr_windw = "72h"
+    Traceback (most recent call last):
+    ...
+    TypeError: ... Did you mean 'fcr_window'?
+    """
 
     def __setattr__(self, name, value):
-        if name in OPTION_NAMES:
+        if name in OPTION_NAMES or not (name.startswith("_") or hasattr(self, name)):
             update(**{name: value})
         else:
             super().__setattr__(name, value)

@@ -100,7 +100,7 @@ def agents_required(
     max_abandon=None,
     patience_s=None,
     shrinkage=0.0,
-    sl_denominator="offered",
+    sl_denominator=None,
     volume_quantile=None,
     level=95,
 ):
@@ -144,9 +144,10 @@ def agents_required(
     shrinkage : float or array-like, default=0.0
         Fraction of paid time agents are away from the phones (breaks, training, absence),
         in [0, 1); one value or one per interval.
-    sl_denominator : {"offered", "answered"}, default="offered"
+    sl_denominator : {"offered", "answered"}, default=None
         Service level over offered or over answered contacts (matters with Erlang A only), as
-        the ``sl_denominator`` option of :func:`kpikit.compute`.
+        the ``sl_denominator`` option of :func:`kpikit.compute`; None: that option's value in
+        ``kk.options`` ("offered" unless changed), as the threshold follows ``kk.options``.
     volume_quantile : float, default=None
         Risk-aware staffing from a forecast frame: staff for this quantile of the volume
         (0.9: a volume exceeded one interval in ten), from a normal law on each side of the
@@ -186,6 +187,10 @@ def agents_required(
     >>> plan[["service_level", "occupancy", "p_wait"]].iloc[0].round(3).tolist()
     [88.785, 71.429, 0.174]
     """
+    if sl_denominator is None:
+        from kpikit.options import current
+
+        sl_denominator = current().sl_denominator
     index = volume.index if isinstance(volume, pd.Series) else None
     volume, aht_s, interval_s, keys = given_inputs(
         volume, aht_s, interval_s, volume_quantile, level
