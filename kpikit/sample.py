@@ -288,7 +288,8 @@ def write_sample(dataset, out_dir):
     TypeError
         If ``dataset`` is not a Dataset of three pandas frames or ``out_dir`` is not a path.
     ValueError
-        If ``out_dir`` is an existing file.
+        If ``out_dir`` is an existing file, or holds a folder under the name of a file it
+        writes (nothing is written then).
 
     Examples
     --------
@@ -311,6 +312,13 @@ def write_sample(dataset, out_dir):
     out = Path(as_path(out_dir, "out_dir"))
     if out.exists() and not out.is_dir():
         raise ValueError(f"Value of 'out_dir' is a file, expected a folder; received: '{out_dir}'.")
+    names = [filename for filename, _, _ in _FILES.values()] + ["targets.csv"]
+    taken = [name for name in names if (out / name).exists() and not (out / name).is_file()]
+    if taken:  # checked before any file is written: a half-written folder mixed old and new
+        raise ValueError(
+            f"Value of 'out_dir' holds {taken} as folders where the sample writes files; "
+            f"move them or choose another folder; received: '{out_dir}'."
+        )
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name, (filename, _, _) in _FILES.items():

@@ -284,3 +284,14 @@ def test_a_dashboard_report_of_an_empty_log_is_refused(tmp_path, capsys):
     code = main(["report", "balanced_scorecard", "--data", str(data), "-o", str(output)])
     assert code == 2 and not output.exists()
     assert "are empty: there is nothing to report" in capsys.readouterr().err
+
+
+def test_sample_into_a_folder_holding_a_folder_named_like_its_files_writes_nothing(
+    tmp_path, capsys
+):
+    # costs.csv was a folder: the command failed on it after writing the two .csv.gz files,
+    # leaving old and new files mixed.
+    (tmp_path / "costs.csv").mkdir()
+    assert main(["sample", "--days", "1", "--agents", "6", "--out", str(tmp_path)]) == 2
+    assert "holds ['costs.csv'] as folders" in capsys.readouterr().err
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["costs.csv"]
