@@ -34,6 +34,7 @@ from kpikit.apps.params import cast_value, notebook_parameters
 from kpikit.catalog import SECTORS
 from kpikit.governance.cadence import CADENCES
 from kpikit.governance.pages import add_cadence_arguments, run_cadence
+from kpikit.schema import Dataset
 
 TEMPLATE_NAME = "kpikit_report"
 TEMPLATE_BASEDIR = Path(__file__).parent / "templates" / "nbconvert" / "templates"
@@ -177,7 +178,7 @@ def run(args: argparse.Namespace) -> int:
     data = check_data_path(args.data) if args.data is not None else None
     if data is not None:  # read here first: errors name the flags, notes print once
         read = read_noting(read_dataset if data.is_dir() else read_contacts, args, data)
-        contacts = read.contacts if hasattr(read, "contacts") else read
+        contacts = read.contacts if isinstance(read, Dataset) else read
         if contacts is not None and len(contacts) == 0:  # a page of "no such groups" said less
             raise ValueError(f"The contacts of {str(data)!r} are empty: there is nothing to report")
     reading = given_options(args)

@@ -288,8 +288,9 @@ class IntradayMonitor:
             fresh["arrived_at"], self.tz, self._latest_repeated
         )
         if repeated.any():  # the order of the rows tells a repeated hour's two passes apart,
-            walls = fresh.loc[repeated, "arrived_at"].dt.tz_localize(None)  # across reads too
-            self._latest_repeated = max(walls.max(), self._latest_repeated or walls.max())
+            latest = fresh.loc[repeated, "arrived_at"].dt.tz_localize(None).max()  # across
+            if self._latest_repeated is None or latest > self._latest_repeated:  # reads too
+                self._latest_repeated = latest
         if not self._contacts.empty:
             zones = (self._contacts["arrived_at"].dt.tz, fresh["arrived_at"].dt.tz)
             if str(zones[0]) != str(zones[1]):
