@@ -470,7 +470,8 @@ def _sample(args):
     for flag, value, least in (("--days", args.days, 1), ("--agents", args.agents, len(TEAMS))):
         if value < least:
             raise ValueError(f"{flag} must be at least {least}; received: {value}")
-    dataset = generate(days=args.days, agents=args.agents, seed=args.seed)
+    with _flags_named(days="--days", agents="--agents", seed="--seed"):
+        dataset = generate(days=args.days, agents=args.agents, seed=args.seed)
     with _flags_named(out_dir="--out"):
         write_sample(dataset, args.out)
     print(f"wrote {len(dataset.contacts)} contacts to {args.out}")

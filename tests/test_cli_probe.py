@@ -100,6 +100,19 @@ def test_sample_names_the_flag_and_its_true_minimum(tmp_path, capsys, flag, valu
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize(
+    ("flags", "said"),
+    [
+        (["--seed", "-1"], "--seed must be an integer >= 0 but received: -1"),
+        (["--days", "2000"], "Values of --days and --agents must give at most 100,000"),
+    ],
+)
+def test_sample_names_the_flags_the_generator_refuses(tmp_path, capsys, flags, said):
+    # The generator's own checks named its parameters ('seed', 'days' and 'agents').
+    assert main(["sample", *flags, "--out", str(tmp_path)]) == 2
+    assert said in capsys.readouterr().err
+
+
 def test_compute_checks_the_output_before_reading_the_data(tmp_path, capsys):
     # A bad output name was refused only after the whole log was read and computed; a log
     # that cannot be read then hid it. Here the data is missing and the output is wrong.
