@@ -35,6 +35,7 @@ lazy polars query to expand batch by batch. Lazy engines (DuckDB, polars lazy, S
 window functions instead, so they stay lazy.
 """
 
+import re
 from datetime import timedelta
 
 import narwhals as nw
@@ -89,16 +90,65 @@ def window_ms(window):
             f"Value of 'fcr_window' must be {expected} (str or timedelta); received: "
             f"{window!r} ({type(window).__name__})"
         )
-    text = window.strip() if isinstance(window, str) else window
-    if isinstance(text, str) and text.endswith("d"):
-        text = text[:-1] + "D"  # pandas spells days with a capital D
-    try:
-        delta = pd.Timedelta(text)
-    except (TypeError, ValueError, OverflowError):
-        delta = pd.NaT
+    if isinstance(window, str):
+        delta = _duration(window.strip())
+    else:
+        try:
+            delta = pd.Timedelta(window)
+        except (ValueError, OverflowError):  # a timedelta past pandas' 292 years
+            delta = pd.NaT
     if pd.isna(delta) or not shortest <= delta <= longest:
         raise ValueError(f"Value of 'fcr_window' must be {expected}; received: {window!r}")
     return int(delta / pd.Timedelta(milliseconds=1))
+
+
+_UNITS = {
+    **{unit: unit for unit in ("ns", "us", "ms")},  # read, to be refused as under a minute
+    **dict.fromkeys(("s", "sec", "secs", "second", "seconds"), "s"),
+    **dict.fromkeys(("min", "mins", "minute", "minutes"), "min"),
+    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), "h"),
+    **dict.fromkeys(("d", "day", "days"), "D"),
+    **dict.fromkeys(("w", "wk", "week", "weeks"), "W"),
+}
+_ONE_UNIT = re.compile(r"(\d+(?:\.\d+)?)\s*([a-z]+)", re.IGNORECASE)
+
+
+def _duration(text: str) -> pd.Timedelta:
+    """A window written as a number and one unit, in any case and with or without a space
+    (``"72H"``, ``"1 week"``, ``"90 minutes"``); other forms (``"1d12h"``, ``"P2D"``) as
+    :class:`pandas.Timedelta` reads them. ``"m"`` is refused: minutes or months?
+
+    >>> _duration("72H"), _duration("1 week"), _duration("90 minutes")
+    (Timedelta('3 days 00:00:00'), Timedelta('7 days 00:00:00'), Timedelta('0 days 01:30:00'))
+    >>> _duration("1m")
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'fcr_window' '1m' could be minutes or months: write '1min' for minutes;
+    a month has no fixed length, so write it in days ('30d')
+    """
+    whole = _ONE_UNIT.fullmatch(text)
+    if whole is None:
+        return _as_pandas_reads(text)
+    number, unit = whole.groups()
+    if unit.lower() in ("m", "mo", "mon", "month", "months"):
+        raise ValueError(
+            f"Value of 'fcr_window' {text!r} could be minutes or months: write '{number}min' "
+            f"for minutes; a month has no fixed length, so write it in days ('30d')"
+        )
+    if unit.lower() not in _UNITS:
+        raise ValueError(
+            f"Value of 'fcr_window' {text!r} has an unknown unit {unit!r}; write one of "
+            f"'s', 'min', 'h', 'd' or 'w', such as '48h' or '7d'"
+        )
+    return _as_pandas_reads(float(number), unit=_UNITS[unit.lower()])
+
+
+def _as_pandas_reads(*value, **unit) -> pd.Timedelta:
+    """:class:`pandas.Timedelta` of ``value``, or ``NaT`` if pandas cannot read it."""
+    try:
+        return pd.Timedelta(*value, **unit)
+    except (TypeError, ValueError, OverflowError):
+        return pd.NaT
 
 
 def eligible(match) -> nw.Expr:

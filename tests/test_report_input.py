@@ -5,6 +5,7 @@ provisional-FCR helpers (kpikit.provisional)."""
 
 import datetime
 import re
+import warnings
 
 import pandas as pd
 import pytest
@@ -180,3 +181,28 @@ def test_a_last_arrival_in_another_kind_of_time_is_named():
     # Fri 7 stay provisional (Tue 4 became final on Fri 7 00:00), as with naive times.
     found = provisional_fcr(zoned, "day", aware, fcr_window="48h")
     assert found["period"].dt.day.tolist() == [5, 6, 7]
+
+
+@pytest.mark.parametrize(
+    ("window", "hours"),
+    [("72H", 72), ("1 week", 168), ("2W", 336), ("36 hours", 36), ("90 minutes", 1.5)],
+)
+def test_window_ms_reads_a_number_and_a_unit_in_any_case(window, hours):
+    # "72H" gave pandas' FutureWarning (and pandas 4 will refuse it); "1 week" was refused
+    # though "2w" was read. 1 h = 3,600,000 ms.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert window_ms(window) == hours * 3_600_000
+
+
+@pytest.mark.parametrize(
+    ("window", "message"),
+    [
+        ("1m", r"'1m' could be minutes or months: write '1min' for minutes"),  # was 1 minute
+        ("3 months", r"a month has no fixed length, so write it in days \('30d'\)"),
+        ("90T", r"unknown unit 'T'; write one of 's', 'min', 'h', 'd' or 'w'"),  # pandas' alias
+    ],
+)
+def test_window_ms_refuses_a_unit_it_cannot_read_for_sure(window, message):
+    with pytest.raises(ValueError, match=message):
+        window_ms(window)
