@@ -436,3 +436,20 @@ def test_staffing_curve_refuses_values_off_its_percent_axis(column, values, erro
         kp.staffing_curve(curve.assign(**{column: values}))
     infinite_wait = curve.assign(asa=[np.inf, 20.0, 10.0])  # Erlang C's unstable queue: allowed
     assert list(kp.staffing_curve(infinite_wait).data[-1].y)[1:] == [20.0, 10.0]
+
+
+def test_trend_interval_band_breaks_where_a_period_has_no_interval():
+    # Day 3 has no value (a zero denominator): the line breaks there, and so must the band.
+    # It was one polygon through days 1, 2 and 4, shading 205-225 s over the empty day.
+    days = _weeks(
+        period=pd.date_range("2026-10-24", periods=3, freq="D"),
+        ci_low=[190.0, 200.0, 210.0],
+        ci_high=[210.0, 220.0, 230.0],
+    )
+    empty = pd.DataFrame({"period": [pd.Timestamp("2026-10-27")], "kpi": "aht"})
+    last = _weeks(period=pd.Timestamp("2026-10-28"), ci_low=220.0, ci_high=240.0).head(1)
+    band = kp.trend(pd.concat([days.head(2), empty, last]), kpi="aht").data[0]
+    # Each run of periods with an interval is its own closed shape, separated by None: along
+    # ci_high, then back along ci_low.
+    assert list(band.y) == [210.0, 220.0, 200.0, 190.0, None, 240.0, 220.0]
+    assert band.x[4] is None and band.fill == "toself"

@@ -451,13 +451,19 @@ def _add_control_limits(fig: go.Figure, chart: pd.DataFrame, definition) -> None
 
 
 def _add_interval(fig: go.Figure, group: pd.DataFrame, color: str, label):
-    known = group.dropna(subset=["ci_low", "ci_high"])
-    if known.empty:
+    """One band per run of periods with an interval, so a period without one is a gap in the
+    band as in the line (one polygon across it would shade a range the period never had)."""
+    known = group[["ci_low", "ci_high"]].notna().all(axis=1)
+    if not known.any():
         return
+    x, y = [], []
+    for _, run in group[known].groupby((~known).cumsum()[known], sort=False):
+        x += [*run["period"], *run["period"][::-1], None]
+        y += [*run["ci_high"], *run["ci_low"][::-1], None]
     fig.add_trace(
         go.Scatter(
-            x=[*known["period"], *known["period"][::-1]],
-            y=[*known["ci_high"], *known["ci_low"][::-1]],
+            x=x[:-1],
+            y=y[:-1],
             mode="lines",
             fill="toself",
             fillcolor=_transparent(color),
