@@ -413,6 +413,15 @@ def test_tradeoff_says_how_many_groups_are_left_out_and_why():
     assert "2 agents left out: 1 with no AHT, 1 with no CSAT" in notes
 
 
+def test_tradeoff_does_not_count_the_contacts_of_no_agent_as_an_agent():
+    # kk.compute(by="agent_id") has a row for the contacts no agent answered (agent_id null,
+    # no AHT, no CSAT): it was "1 agent left out", a person a manager would look for.
+    fig = kp.tradeoff(_agents(agent_id=["a", "b", None, "d"], aht=[240.0, np.nan, np.nan, 420.0]))
+    notes = [note.text for note in fig.layout.annotations]
+    assert notes == ["1 agent left out: 1 with no AHT · contacts with no agent_id left out: no AHT"]
+    assert fig.layout.title.text.endswith("(n = 2)")  # a and d
+
+
 def test_tradeoff_weighted_leaves_out_and_names_a_group_without_volume():
     # d has no volume: a weighted fit cannot use it, so it is neither drawn nor fitted
     fig = kp.tradeoff(_agents(volume=[120.0, 80.0, 100.0, np.nan]), weighted=True)

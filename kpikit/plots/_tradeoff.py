@@ -139,7 +139,7 @@ def tradeoff(
         **{column: number_column(wide, column, by, minimum=None) for column in (x, y)},
         **({size: number_column(wide, size, by, minimum=0.0)} if size is not None else {}),
     )
-    points, left_out = _plotted(valued, x_def, y_def, size if weighted else None)
+    points, left_out = _plotted(valued, by, x_def, y_def, size if weighted else None)
     weights = points[size].to_numpy(dtype=float) if size is not None else None
     fit = fit_line(points[x], points[y], weights if weighted else None)
 
@@ -202,7 +202,7 @@ def tradeoff(
     _add_quadrants(fig, x_def, y_def, x_target, y_target)
     if arrow:
         _add_what_if(fig, arrow, x_def, y_def, extrapolates(fit, what_if, points[x]))
-    _add_left_out(fig, left_out, groups or "row")
+    _add_left_out(fig, left_out, groups or "row", by)
     return fig
 
 
@@ -228,26 +228,36 @@ def _check_one_row_per_group(wide: pd.DataFrame, by: str, plotted: list) -> None
     )
 
 
-def _plotted(valued: pd.DataFrame, x_def, y_def, weight) -> tuple:
-    """The rows drawn and fitted, and how many are left out and why: ``(count, {reason:
-    count})``."""
+def _plotted(valued: pd.DataFrame, by, x_def, y_def, weight) -> tuple:
+    """The rows drawn and fitted, and why the others are left out: ``(count, {reason:
+    count})`` for the named groups, and the reasons for the row of no group (``by`` null: by
+    agent, the contacts no agent answered, which is no agent to count)."""
     reasons = {f"no {kpi.short_name}": valued[kpi.id].isna() for kpi in (x_def, y_def)}
     if weight is not None:  # a weighted fit cannot use a group without a weight
         no_weight = ~(valued[weight] > 0)
         reasons[f"no {_SIZE_LABELS.get(weight, weight)} (the fit's weight)"] = no_weight
     out = pd.concat(reasons.values(), axis=1).any(axis=1)
-    counts = {reason: int(mask.sum()) for reason, mask in reasons.items() if mask.any()}
-    return valued[~out].reset_index(drop=True), (int(out.sum()), counts)
+    named = valued[by].notna() if by is not None else pd.Series(True, index=valued.index)
+    counts = {reason: int((mask & named).sum()) for reason, mask in reasons.items()}
+    unnamed = [reason for reason, mask in reasons.items() if (mask & ~named).any()]
+    left_out = (int((out & named).sum()), {r: n for r, n in counts.items() if n}, unnamed)
+    return valued[~out].reset_index(drop=True), left_out
 
 
-def _add_left_out(fig: go.Figure, left_out: tuple, group: str) -> None:
-    """Say under the chart how many groups (``group``: "agent") are not drawn and why."""
-    count, reasons = left_out
-    if not count:
+def _add_left_out(fig: go.Figure, left_out: tuple, group: str, by) -> None:
+    """Say under the chart how many groups (``group``: "agent") are not drawn and why, and
+    why the row of no group (no ``by``) is not drawn."""
+    count, reasons, unnamed = left_out
+    parts = []
+    if count:
+        why = ", ".join(f"{number} with {reason}" for reason, number in reasons.items())
+        parts.append(f"{count} {group}{'s' if count > 1 else ''} left out: {why}")
+    if unnamed:
+        parts.append(f"contacts with no {by} left out: {' and '.join(unnamed)}")
+    if not parts:
         return
-    why = ", ".join(f"{number} with {reason}" for reason, number in reasons.items())
     fig.add_annotation(
-        text=f"{count} {group}{'s' if count > 1 else ''} left out: {why}",
+        text=" · ".join(parts),
         xref="paper",
         yref="paper",
         x=0,
