@@ -4,6 +4,7 @@ Concurrency is tested with real writers: processes and threads, each with its ow
 (as two dashboards have), editing the same breach at the same time.
 """
 
+import datetime as dt
 import multiprocessing
 import threading
 import uuid
@@ -431,6 +432,15 @@ def test_a_missing_due_date_is_refused_by_name(register):
     with pytest.raises(ValueError, match=r"Value of 'due_date' must be text but received: NaT"):
         register.record(BREACH, author="Ana", due_date=pd.NaT)
     assert register.history().empty
+
+
+def test_a_due_date_with_a_time_of_day_is_refused_not_cut_to_its_day(register):
+    # 2026-07-31 23:30 was stored as "2026-07-31" without a word; a date at midnight is a day
+    with pytest.raises(ValueError, match=r"'due_date' must be a day.*2026-07-31 23:30:00"):
+        register.record(BREACH, author="Ana", due_date=dt.datetime(2026, 7, 31, 23, 30))
+    assert register.history().empty
+    register.record(BREACH, author="Ana", due_date=pd.Timestamp("2026-07-31"))
+    assert register.actions().loc[0, "due_date"] == "2026-07-31"
 
 
 def test_a_number_past_float_range_is_stored_as_null(register):

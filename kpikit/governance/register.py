@@ -585,7 +585,7 @@ def _checked_value(name: str, value) -> str:
         )
     if not isinstance(value, str):
         if name == "due_date" and isinstance(value, dt.date) and value is not pd.NaT:
-            value = pd.Timestamp(value).strftime("%Y-%m-%d")
+            value = _due_day(value)
         else:
             raise ValueError(f"Value of {name!r} must be text but received: {type(value).__name__}")
     value = checked_text(name, _CONTROL.sub("", value.replace("\r\n", "\n")).strip())
@@ -606,6 +606,17 @@ def _checked_value(name: str, value) -> str:
                 f"Value of 'due_date' must be a date like 2026-07-31 but received: {value!r}"
             ) from None
     return value
+
+
+def _due_day(value: dt.date) -> str:
+    """A due date given as a date, or as a datetime at midnight; a time of day is refused, not
+    dropped (an action due at 23:30 is not due at the day's start)."""
+    if isinstance(value, dt.datetime) and value.time() != dt.time():
+        raise ValueError(
+            f"Value of 'due_date' must be a day, such as 2026-07-31, but received a time of "
+            f"day: {value.isoformat(sep=' ')}; pass the date alone (its .date())"
+        )
+    return value.strftime("%Y-%m-%d")
 
 
 def _seen_ids(seen) -> dict:
