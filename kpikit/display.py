@@ -46,6 +46,7 @@ __all__ = [
     "change_text",
     "column_label",
     "figures_html",
+    "unbroken_figures",
     "format_value",
     "is_number",
     "kpi_label",
@@ -295,7 +296,17 @@ def figures_html(text: str) -> str:
     >>> figures_html("avg 240 s to 360 s; 80.0 % or more <b>")
     'avg 240&nbsp;s to 360&nbsp;s; 80.0&nbsp;% or more &lt;b&gt;'
     """
-    return _FIGURE_AND_UNIT.sub(r"\1&nbsp;\2", html.escape(text))
+    return unbroken_figures(html.escape(text))
+
+
+def unbroken_figures(markup: str) -> str:
+    """``markup`` (HTML whose text is escaped already) with each number held on the line of its
+    unit, as :func:`figures_html` does: a heading or a sentence on a phone wraps too.
+
+    >>> unbroken_figures("<b>81.8 %</b> of 93 contacts within 20 s")
+    '<b>81.8&nbsp;%</b> of 93 contacts within 20&nbsp;s'
+    """
+    return _FIGURE_AND_UNIT.sub(r"\1&nbsp;\2", markup)
 
 
 def target_text(row) -> str:

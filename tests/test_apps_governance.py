@@ -56,6 +56,8 @@ def test_a_click_on_a_mark_shows_its_root_cause(app):
     assert app.breach.value == lakeside
     assert "Service level, site Lakeside, Tue 14 Jul 2026" in app.detail.value
     assert "short of the Erlang C requirement" in app.detail.value
+    # a phone wraps the heading: "61.8" at one line's end and "% against" at the next's start
+    assert not re.search(r"\d (s|%)(?!\w)", app.detail.value)
     bars = app.cause_chart.figure.data
     assert [trace.name for trace in bars] == ["weaker performance", "more volume than usual (mix)"]
 

@@ -1,6 +1,7 @@
 """StaffingApp and the staffing figures driven in plain Python (no browser)."""
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -48,7 +49,10 @@ def test_fixed_inputs_by_hand(generated):
     assert names == ["Service level (20 s)", "Occupancy", "ASA"]
     assert app.plot.figure.layout.shapes[-1].x0 == 14
     # the comparison table: 14 -> 12 agents, arrow down; not a KPI, so neither green nor red
-    assert "what-if: AHT -30 s" in app.comparison_table.value
+    # On a phone the header and the sentence wrap: a number keeps its unit on its line (the
+    # header read "what-if: AHT -30" over a lone "s", the sentence "answer 81.8" over "% of").
+    assert "what-if: AHT -30&nbsp;s" in app.comparison_table.value
+    assert not re.search(r"\d (s|%)(?!\w)", app.summary.value)  # body cells are nowrap
     assert (
         "<td style='padding: 3px 10px; border-bottom: 1px solid #e5e5e5; text-align: "
         "right; white-space: nowrap; color: #222222'>▼ -2</td>" in app.comparison_table.value

@@ -26,7 +26,14 @@ from kpikit.apps._governance_html import (
 )
 from kpikit.apps._levels import data_span
 from kpikit.apps.params import Param
-from kpikit.display import DECIMALS, RAG_LABELS, RAG_TINTS, column_label
+from kpikit.display import (
+    DECIMALS,
+    RAG_LABELS,
+    RAG_TINTS,
+    column_label,
+    figures_html,
+    unbroken_figures,
+)
 from kpikit.governance import (
     GOVERNANCE_KPIS,
     STATUSES,
@@ -505,10 +512,10 @@ class GovernanceApp(BaseApp):
                 "<h2 style='margin: 12px 0 4px; font-size: 1em; font-weight: bold' "
                 f"role='status'>Working out the root cause of this breach…</h2>{clocks}"
             )
-        items = "".join(f"<li>{html.escape(text)}</li>" for text in cause.findings[:6])
+        items = "".join(f"<li>{figures_html(text)}</li>" for text in cause.findings[:6])
         return (
-            section_heading(html.escape(cause.headline))
-            + clocks
+            section_heading(figures_html(cause.headline))
+            + unbroken_figures(clocks)
             + f"<p><strong>Computed root cause</strong></p><ul>{items}</ul>"
         )
 

@@ -30,7 +30,7 @@ from kpikit.apps.params import cast_value, link_query_string, report_ignored
 from kpikit.apps.staffing_params import CHARTS, INTERVAL_LABELS, PARAMETERS, WEEKDAYS
 from kpikit.catalog import KPI_IDS
 from kpikit.catalog import kpi as kpi_definition
-from kpikit.display import change_text, signed_text
+from kpikit.display import change_text, figures_html, signed_text, unbroken_figures
 from kpikit.io import Sheet
 from kpikit.plots._staffing import format_metric, metric_name
 
@@ -785,13 +785,13 @@ class StaffingApp(BaseApp):
                 f"{format_value(alternative['csat'], 'percent')} <i>(assumption: "
                 f"{result.assumptions.csat_points_per_30s_wait:g} points per 30 s of wait)</i>"
             )
-        return "<p>" + "".join(parts) + ".</p>"
+        return "<p>" + unbroken_figures("".join(parts)) + ".</p>"
 
 
 def _comparison_html(table, what_if) -> str:
     """Now and the what-if side by side as an HTML table (escaped), assumptions marked."""
     header = "".join(
-        f"<th scope='col' style='{_CELL}; text-align: {align}'>{html.escape(text)}</th>"
+        f"<th scope='col' style='{_CELL}; text-align: {align}'>{figures_html(text)}</th>"
         for text, align in (
             ("", "left"),
             ("now", "right"),

@@ -18,7 +18,7 @@ import pandas as pd
 from kpikit import whatif
 from kpikit.apps._background import Prefetch
 from kpikit.apps._background import kernel_loop as _kernel_loop
-from kpikit.display import format_value, signed_text
+from kpikit.display import format_value, signed_text, unbroken_figures
 from kpikit.forecast._models import ETS_LONGEST_SEASON, seasonless
 from kpikit.forecast._series import seasons, step
 from kpikit.io import Sheet
@@ -229,7 +229,7 @@ def plan_summary_html(plan, totals, *, day, source, model, target_sl, threshold_
         + (f", {below} interval{'s' if below != 1 else ''} below target." if below else ".")
     )
     parts.append(f" <small>Staffed: {html.escape(source)}.</small>")
-    return "<p>" + "".join(parts) + "</p>"
+    return "<p>" + unbroken_figures("".join(parts)) + "</p>"
 
 
 def _reaching_at(plan, period) -> float:
