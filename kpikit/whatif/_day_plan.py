@@ -18,10 +18,12 @@ import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 
+from kpikit._check_runs import check_table
+from kpikit._checks import ColumnSpec, Problem
 from kpikit._frames import as_datetimes, pandas_frame, to_pandas
 from kpikit._lazy_contacts import arrivals_zone, arrived_before, checked_lazy
 from kpikit._validators import check_name, check_number
-from kpikit.options import sl_threshold_for
+from kpikit.options import DEFAULT_CHANNEL, sl_threshold_for
 from kpikit.periods import day_bounds
 from kpikit.queueing._inputs import MAX_AGENTS, _array
 
@@ -31,6 +33,16 @@ model the backtest picks on the sample, fitted in well under a second. ``"season
 replaces it when the history is shorter than five weeks."""
 _PLAN_COLUMNS = ("period", "volume", "aht_s")
 """Columns a :func:`staffing_plan` reads from its forecast's intervals."""
+_TOTALS_COLUMNS = (
+    ColumnSpec("period", "datetime", required=True),
+    ColumnSpec("interval_s", "number", required=True, min=0),
+    ColumnSpec("volume", "number", required=True, min=0),
+    ColumnSpec("required", "number", required=True),
+    ColumnSpec("gap", "number", required=True),
+    ColumnSpec("service_level", "number", min=0, max=100),
+)
+"""Columns :func:`plan_totals` reads from a :func:`staffing_plan`; ``service_level`` is NaN
+in the intervals without contacts."""
 _AVERAGE_NEEDS = pd.Timedelta("35D")
 _WEEK = pd.Timedelta("7D")
 _MET_WITHIN = 1e-9
@@ -39,6 +51,7 @@ _MET_WITHIN = 1e-9
 
 def _contacts(data, channel):
     from kpikit.calibrate import HANDLE_COLUMNS, checked_contacts
+    from kpikit.scenarios import _phone_by_default  # scenarios imports this package first
 
     # checked as kk.validate checks them: a missing arrival is refused with its rows, not read
     # as a day of NaT; a lazy source brings the channel and the handle times besides
@@ -46,6 +59,7 @@ def _contacts(data, channel):
         data, ["arrived_at", "answered"], optional=["channel", *HANDLE_COLUMNS]
     )
     if channel is not None and "channel" in contacts.columns:
+        contacts = _phone_by_default(contacts)  # a contact without a channel is a phone call
         contacts = contacts[contacts["channel"] == channel]
         if contacts.empty:
             raise ValueError(f"Value of 'channel' is {channel!r}, but no contact has it")
@@ -54,7 +68,9 @@ def _contacts(data, channel):
 
 def _log(data, channel):
     """The contacts of ``channel`` (every one when None or without a channel column), with
-    their first and last arrival (NaT when there is none).
+    their first and last arrival (NaT when there is none). A contact without a channel is a
+    phone call, as :func:`kpikit.scenarios.scenario_from_data` reads it: ``channel="phone"``
+    kept only the rows spelling "phone", and planned a day of fewer calls.
 
     A lazy source (parquet files, a DuckDB relation, a Spark or polars frame) stays in its
     engine, checked there as :func:`_contacts` checks it (:func:`kpikit._lazy_contacts.
@@ -68,6 +84,7 @@ def _log(data, channel):
         contacts = _contacts(data, channel)
         return contacts, contacts["arrived_at"].min(), contacts["arrived_at"].max()
     if channel is not None and "channel" in lazy.columns:
+        lazy = lazy.with_columns(nw.col("channel").fill_null(DEFAULT_CHANNEL))
         lazy = lazy.filter(nw.col("channel") == channel)
     arrived = nw.col("arrived_at")
     span = to_pandas(lazy.select(arrived.min().alias("first"), arrived.max().alias("last")))
@@ -94,7 +111,8 @@ def plan_days(data, *, channel=None, last=14):
     ----------
     data : Dataset, dataframe or parquet files (a path, folder or glob)
     channel : str, default=None
-        Count this channel's contacts only (when there is a ``channel`` column).
+        Count this channel's contacts only (when there is a ``channel`` column; a contact
+        without a channel is a phone call).
     last : int, default=14
         How many days of the log, at least 1.
 
@@ -142,7 +160,9 @@ def forecast_day(
     day : date-like, default=None
         The day to plan; None: the day after the log ends.
     channel : str, default="phone"
-        Forecast this channel (when there is a ``channel`` column); None: every contact.
+        Forecast this channel (when there is a ``channel`` column; a contact without a
+        channel is a phone call, as in :func:`kpikit.scenarios.scenario_from_data`); None:
+        every contact.
     freq : {"15min", "30min", "hour"}, default="30min"
     model : str, default=None
         A model of :data:`kpikit.forecast.MODELS`, or ``"auto"`` to choose by backtest (slow:
@@ -528,7 +548,7 @@ def plan_totals(plan, *, target_sl=80.0):
     (1.5, 65.0)
     """
     target_sl = check_number("target_sl", target_sl, minimum=0, maximum=100)
-    plan = pandas_frame(plan, "plan")  # polars (eager or lazy) as pandas
+    plan = _checked_plan(plan)
     busy = plan[plan["volume"] > 0]
     answered = (busy["volume"] * busy["service_level"] / 100).sum()
     contacts = float(plan["volume"].sum())
@@ -544,3 +564,40 @@ def plan_totals(plan, *, target_sl=80.0):
         "below_target": int((busy["service_level"] < target_sl - _MET_WITHIN).sum()),
         "service_level": float(100 * answered / contacts) if contacts > 0 else math.nan,
     }
+
+
+def _checked_plan(plan):
+    """``plan`` (any dataframe narwhals supports) as pandas, its :data:`_TOTALS_COLUMNS`
+    present and checked as :func:`kpikit.validate` checks a table (a SchemaError naming the
+    column, the problem, how many rows and their periods). A missing column raised a bare
+    KeyError, a text one a TypeError, and a NaN volume left its interval out of the contacts
+    and the service level while its shortfall still counted.
+
+    >>> plan = pd.DataFrame({"period": pd.to_datetime(["2024-03-04 09:00"]), "volume": [None],
+    ...     "interval_s": 1800.0, "required": 14, "gap": -1.0, "service_level": 64.0})
+    >>> _checked_plan(plan)
+    Traceback (most recent call last):
+    ...
+    kpikit.schema.SchemaError: The data does not follow the kpikit schema (1 problem):
+    - plan.volume: 1 row empty in a required column (first (period): 2024-03-04 09:00:00)
+    """
+    from kpikit.schema import SchemaError
+
+    plan = pandas_frame(plan, "plan")  # polars (eager or lazy) as pandas
+    names = [spec.name for spec in _TOTALS_COLUMNS]
+    missing = [name for name in names if name not in plan.columns]
+    if missing:
+        raise ValueError(
+            f"Value of 'plan' lacks the columns {missing}; plan_totals takes the output of "
+            f"staffing_plan, with {names}, found: {list(plan.columns)}"
+        )
+    problems, _ = check_table(nw.from_native(plan), "plan", _TOTALS_COLUMNS, ("period",))
+    if not problems:  # a busy interval without a service level left its contacts unanswered
+        unknown = plan.loc[plan["service_level"].isna() & (plan["volume"] > 0), "period"]
+        if len(unknown):
+            where = "empty where contacts are forecast"
+            examples = tuple(unknown.head(5))
+            problems = [Problem("plan", "service_level", where, len(unknown), examples, "period")]
+    if problems:
+        raise SchemaError(problems)
+    return plan
