@@ -27,8 +27,10 @@ from kpikit._check_runs import check_table
 from kpikit._frames import as_datetimes, pandas_frame
 from kpikit._lazy_contacts import checked_lazy
 from kpikit._validators import check_choice, check_number, column_names
+from kpikit.metrics._inputs import _naive_problem
 from kpikit.metrics._period_starts import refuse_dates_for_hours
 from kpikit.metrics._sources import is_path, scan_parquet
+from kpikit.options import current
 from kpikit.schema import TABLES, Dataset, SchemaError, repeated_columns
 
 __all__ = [
@@ -215,7 +217,8 @@ def arrival_profile(data, *, interval="30min", by=None):
         ``hold_s``, ``acw_s`` when present) for the AHT. These columns are checked as
         :func:`kpikit.validate` checks them (:func:`checked_contacts`).
     interval : {"15min", "30min", "hour"}, default="30min"
-        Length of the intervals the day is cut into.
+        Length of the intervals the day is cut into, on the clock of the arrivals' zone, or
+        of ``kk.options.tz`` when it is set (as :func:`kpikit.compute` cuts periods).
     by : str or list of str, default=None
         Extra grouping columns (for instance ``"queue"``).
 
@@ -231,7 +234,10 @@ def arrival_profile(data, *, interval="30min", by=None):
     ------
     SchemaError
         A column read of a wrong type (text timestamps: parse them first) or with rows the
-        schema refuses (a missing arrival, a negative talk time, ...).
+        schema refuses (a missing arrival, a negative talk time, ...); arrivals without a
+        zone while ``kk.options.tz`` is set (kpikit does not guess their zone).
+    ValueError
+        ``arrived_at`` holds dates without a time of day.
 
     Notes
     -----
@@ -263,7 +269,7 @@ def arrival_profile(data, *, interval="30min", by=None):
     groups = column_names("by", by)
     _refuse_result_names(groups, PROFILE_COLUMNS)
     length = _interval(interval)
-    counted = _counted_contacts(data, groups, interval)
+    counted = _in_options_zone(_counted_contacts(data, groups, interval))
     if counted.empty:  # no weekday covered, so no row (as compute gives no group)
         return pd.DataFrame(
             {name: counted[name] for name in groups}
@@ -342,7 +348,11 @@ def _counted_contacts(data, groups, interval):
     """
     from kpikit.forecast._minutes import LAST, minute_counts
 
-    minutes = minute_counts(data, groups, HANDLE_COLUMNS)
+    contacts = data.contacts if isinstance(data, Dataset) else data
+    if is_path(contacts):  # scanned once, for the dates' check and the reading
+        contacts = scan_parquet(contacts, progress=False)
+    refuse_dates(contacts, interval)
+    minutes = minute_counts(contacts, groups, HANDLE_COLUMNS)
     if minutes is not None:
         handle = minutes["handle_s"] if "talk_s" in minutes.attrs["handles"] else np.nan
         return minutes[[*groups, "arrived_at"]].assign(
@@ -352,8 +362,9 @@ def _counted_contacts(data, groups, interval):
             _handle_s=handle,
         )
     contacts = checked_contacts(
-        data, ["arrived_at", "answered"], optional=HANDLE_COLUMNS, by=groups
+        contacts, ["arrived_at", "answered"], optional=HANDLE_COLUMNS, by=groups
     )
+    # a pandas frame's dates, kept as dates (refuse_dates reads the others' before the reading)
     refuse_dates_for_hours(contacts, "arrived_at", interval, "interval")
     answered = contacts["answered"].astype(bool)
     handle = pd.Series(np.nan, index=contacts.index)
@@ -367,6 +378,53 @@ def _counted_contacts(data, groups, interval):
         answered=answered.astype(np.int64),
         _handle_s=handle,
     )
+
+
+def refuse_dates(contacts, interval) -> None:
+    """Refuse ``interval`` (one shorter than a day) on arrivals held as dates without a time of
+    day, read from the schema of ``contacts`` (a dataframe, or a Dataset) before they come into
+    pandas: there a polars date becomes a midnight (every contact fell in the interval at
+    00:00) and an Arrow one (a pyarrow Table, a DuckDB relation) a Python object, refused as a
+    wrong type. A pandas frame keeps its dates, refused once read
+    (:func:`~kpikit.metrics._period_starts.refuse_dates_for_hours`); files are refused once
+    scanned.
+
+    >>> import datetime as dt, polars as pl
+    >>> refuse_dates(pl.DataFrame({"arrived_at": [dt.date(2024, 1, 1)]}), "hour")
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'interval' is 'hour', but column 'arrived_at' holds dates without a
+    time of day (1 row(s)), so no row can be put into a period of that length: give the times
+    of the contacts
+    """
+    contacts = contacts.contacts if isinstance(contacts, Dataset) else contacts
+    if isinstance(contacts, pd.DataFrame):
+        return
+    frame = nw.from_native(contacts, pass_through=True)
+    if isinstance(frame, nw.DataFrame | nw.LazyFrame) and "arrived_at" in frame.collect_schema():
+        refuse_dates_for_hours(frame, "arrived_at", interval, "interval")
+
+
+def _in_options_zone(counted: pd.DataFrame) -> pd.DataFrame:
+    """``counted`` (:func:`_counted_contacts`) with its arrivals on the clock of
+    ``kk.options.tz`` when it is set, as :func:`kpikit.compute` cuts periods in that zone
+    (:func:`kpikit.metrics._inputs.prepare`), and arrivals without a zone refused as it
+    refuses them: kpikit does not guess which zone they are in. Converted per minute, the
+    counts stay exact: offsets are whole minutes.
+
+    >>> from kpikit import options
+    >>> utc = pd.DataFrame({"arrived_at": pd.to_datetime(["2024-03-11 14:00"], utc=True)})
+    >>> with options.context(tz="America/New_York"):
+    ...     str(_in_options_zone(utc.assign(last_at=utc["arrived_at"]))["arrived_at"][0])
+    '2024-03-11 10:00:00-04:00'
+    """
+    zone = current().tz
+    if zone is None:
+        return counted
+    arrived, last = (as_datetimes(counted[name]) for name in ("arrived_at", "last_at"))
+    if arrived.dt.tz is None:
+        raise SchemaError([_naive_problem("contacts", "arrived_at", zone, zone)])
+    return counted.assign(arrived_at=arrived.dt.tz_convert(zone), last_at=last.dt.tz_convert(zone))
 
 
 def _wall_clock(times: pd.Series) -> pd.Series:

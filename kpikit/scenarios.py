@@ -83,8 +83,9 @@ def scenario_from_data(
     """
     check_name("channel", channel, "channel", optional=True)
     check_name("queue", queue, "queue", optional=True)
+    calibrate.refuse_dates(data, interval)  # before a pyarrow Table's dates come into pandas
     log, contacts, chosen = _contacts_of(data, channel, queue)
-    profile = calibrate.arrival_profile(contacts, interval=interval)
+    profile = _chosen_profile(log, chosen, interval)
     measured = _measured_kpis(log, chosen)
     overall_aht = _measured(measured, "aht")
     if overall_aht is None or overall_aht <= 0:
@@ -167,6 +168,20 @@ def _chosen(frame, channel, queue, count, where, values):
             _refuse_value(column, value, values(frame, column))
         frame, chosen[column] = kept, value
     return frame, chosen
+
+
+def _chosen_profile(log, chosen, interval):
+    """The arrival profile (:func:`kpikit.calibrate.arrival_profile`) of the contacts of the
+    ``chosen`` ``{column: value}`` in the whole contact ``log``: profiled by the chosen columns
+    and that group's rows kept, so their volume is averaged over the days of the log, as
+    ``arrival_profile(log, by="queue")`` gives it. Profiled alone, a queue's contacts were
+    averaged over their own first to last day: a queue of one Monday call in a log of four
+    Mondays had 1.0 a Monday and no other weekday, not 0.25 and a week of intervals.
+    """
+    profile = calibrate.arrival_profile(log, interval=interval, by=list(chosen) or None)
+    for column, value in chosen.items():
+        profile = profile[profile[column] == value]
+    return profile
 
 
 def _measured_kpis(log, chosen):
