@@ -497,7 +497,7 @@ def test_understaffed_intervals_and_their_share_of_the_miss(staffed_day):
     assert cause.understaffed_share == pytest.approx(15 / 14)
     # staffing explains more than the miss, so it leads: 7 needed - 1 logged in = 6 short
     assert cause.findings[0].startswith(
-        "1 of 2 half-hours were short of the Erlang C requirement for their volume and handle "
+        "1 of 2 half-hours was short of the Erlang C requirement for its volume and handle "
         "time (6.0 agents on average)"
     )
 

@@ -255,7 +255,7 @@ def root_cause(
             if staffing is not None:
                 hot_spots["agents_short"] = _agents_short(hot_spots, staffing, block_hours)
     cause = _cause(miss, value, target, pieces, hot_spots, staffing)
-    cause.findings = words.findings(cause, top=top, hot_spot=hot_spot)
+    cause.findings = words.findings(cause, top=top, hot_spot=hot_spot, interval_s=interval_s)
     return cause
 
 

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from kpikit.catalog import kpi as kpi_definition
+from kpikit.display import rated_value_text
 from kpikit.scorecard import format_value
 
 __all__ = ["gap_text", "group_text", "headline", "period_text", "percent_text"]
@@ -40,7 +41,7 @@ _VOLUME_NOUNS = {
 NAMED_SHARE = 0.05
 """Hot spots holding less of the miss than this are not named in the findings."""
 
-_INTERVAL_NOUNS = {900: "quarter-hours", 1800: "half-hours", 3600: "hours"}
+_INTERVAL_NOUNS = {900: "quarter-hour", 1800: "half-hour", 3600: "hour"}
 
 
 def period_text(period, freq: str) -> str:
@@ -100,42 +101,49 @@ def percent_text(share) -> str:
 
 
 def gap_text(gap: float, unit: str) -> str:
-    """A gap in the KPI's unit: percentage points for percents.
+    """A gap in the KPI's unit: percentage points for percents; with more decimals than the
+    unit's when these would show a gap as none (:func:`kpikit.display.rated_value_text`).
 
-    >>> gap_text(12.34, "percent"), gap_text(45.2, "seconds")
-    ('12.3 points', '45 s')
+    >>> gap_text(12.34, "percent"), gap_text(45.2, "seconds"), gap_text(0.04, "percent")
+    ('12.3 points', '45 s', '0.04 points')
     """
     if unit == "percent":
-        return f"{gap:.1f} points"
-    return format_value(gap, unit)
+        return f"{rated_value_text({'unit': 'points', 'target': 0.0, 'value': gap})} points"
+    return rated_value_text({"unit": unit, "target": 0.0, "value": gap})
 
 
 def headline(kpi_id, group, period, freq, value, target) -> str:
-    """One sentence on a breach.
+    """One sentence on a breach. The value has more decimals than its unit's when these would
+    show it as the target (:func:`kpikit.display.rated_value_text`), and so has the gap.
 
     >>> print(headline("service_level", {"site": "Lakeside"}, "2026-07-06", "week", 61.24, 80.0))
     Service level, site Lakeside, week of Mon 6 Jul 2026: 61.2 % against a target of 80.0 %
     (18.8 points short).
+    >>> print(headline("aht", {}, "2026-01-05", "day", 150.4, 150.0))
+    Average handle time, the whole center, Mon 5 Jan 2026: 150.4 s against a target of 150 s
+    (0.4 s over).
     """
     definition = kpi_definition(kpi_id)
     side = "short" if value < target else "over"
+    shown = rated_value_text({"unit": definition.unit, "target": target, "value": value})
     return (
         f"{definition.name}, {group_text(group)}, {period_text(period, freq)}: "
-        f"{format_value(value, definition.unit)} against a target of "
+        f"{shown} against a target of "
         f"{format_value(target, definition.unit)} ({gap_text(abs(value - target), definition.unit)}"
         f" {side})."
     )
 
 
-def findings(cause, *, top: int, hot_spot) -> list[str]:
+def findings(cause, *, top: int, hot_spot, interval_s: int) -> list[str]:
     """The top contributors of a :class:`~kpikit.governance.rootcause.RootCause` in plain words:
-    hot spots, the staffing check (first when it explains half of the miss or more), the worst
-    days, then the largest segment of each dimension."""
+    hot spots, the staffing check of its ``interval_s``-second intervals (first when it
+    explains half of the miss or more), the worst days, then the largest segment of each
+    dimension."""
     texts = [*_hot_spot_texts(cause, top, hot_spot)]
     if cause.staffing is not None:
         # staffing leads when it explains at least half of the miss
         first = cause.understaffed_share >= 0.5
-        texts.insert(0 if first else len(texts), _staffing_text(cause))
+        texts.insert(0 if first else len(texts), _staffing_text(cause, interval_s))
     texts += _worst_days_text(cause, top)
     texts += _dimension_texts(cause)
     return texts
@@ -200,15 +208,15 @@ def _hot_spot_texts(cause, top, hot_spot):
     return texts
 
 
-def _staffing_text(cause) -> str:
+def _staffing_text(cause, interval_s: int) -> str:
+    """The staffing check of ``cause`` in words: how many of its ``interval_s``-second
+    intervals were short of the requirement, by how many agents, and their share of the miss."""
     staffing = cause.staffing
     short = staffing[staffing["understaffed"]]
-    step = staffing["interval_start"].diff().dropna().min() if len(staffing) > 1 else None
-    seconds = int(step.total_seconds()) if step is not None else 1800
-    noun = _INTERVAL_NOUNS.get(seconds, "intervals")
+    noun = _INTERVAL_NOUNS[interval_s]
     if short.empty:
         return (
-            f"No {noun} were short of the Erlang C requirement for their volume and handle "
+            f"No {noun}s were short of the Erlang C requirement for their volume and handle "
             f"time: staffing does not explain this miss."
         )
     unit = kpi_definition(cause.kpi).unit
@@ -216,10 +224,15 @@ def _staffing_text(cause) -> str:
     share = _noted(
         _share_text(contribution, cause.gap, unit), _made_up_text(contribution, cause.gap)
     )
+    agents = f"{short['short'].mean():.1f}"
+    # the verb follows the short ones: "1 of 4 half-hours was short", "2 of 4 ... were"
+    was, its, it = (
+        ("was", "its", "it accounts") if len(short) == 1 else ("were", "their", "they account")
+    )
     return (
-        f"{len(short)} of {len(staffing)} {noun} were short of the Erlang C requirement for "
-        f"their volume and handle time ({short['short'].mean():.1f} agents on average); they "
-        f"account for {share}."
+        f"{len(short)} of {len(staffing)} {noun}{'s' * (len(staffing) != 1)} {was} short of the "
+        f"Erlang C requirement for {its} volume and handle time ({agents} "
+        f"agent{'s' * (agents != '1.0')} on average); {it} for {share}."
     )
 
 
