@@ -39,6 +39,19 @@ SHARED = next(
     Path("shared"),
 )
 SEEDS = SHARED / "seeds"
+# The seed articles by their titles, the way the catalog cites them (a user reads a title; the
+# seed's number meant nothing to a trainer or a manager).
+ARTICLES = {
+    "000": "Call center performance metrics guide, My AI Front Desk blog",
+    "001": "What are call center key performance indicators?",
+    "002": "Call center KPIs for outsourcing: top 10 metrics with benchmarks",
+}
+
+
+def cites_an_article(source: str) -> bool:
+    """``source`` names one of the seed articles and no seed number."""
+    return any(title in source for title in ARTICLES.values()) and "seed 0" not in source
+
 
 # The KPI definition table of DESIGN.md (contract): id -> (unit, numerator, denominator).
 DESIGN_TABLE = {
@@ -387,7 +400,7 @@ def test_terms_explain_kpi_metric_kra_and_conformance():
         table.index
     )
     assert "conformance" in table.loc["Schedule adherence vs schedule conformance", "definition"]
-    assert table["source"].str.contains(r"\(seed 00[012]\)").all()
+    assert table["source"].map(cites_an_article).all()
 
 
 def test_the_glossary_tells_a_signal_from_noise_as_control_limits_do():
@@ -412,7 +425,7 @@ def test_sourced_statistics_are_in_their_article(figure, attributed_to, words):
     table = statistics().set_index("figure")
     row = table.loc[figure]
     assert attributed_to in row["attributed_to"]
-    assert "(seed 002)" in row["source"]
+    assert ARTICLES["002"] in row["source"]
     article = SEEDS / "002_2698268856e042e5.txt"
     if not article.is_file():
         pytest.skip("the seed articles are not beside this checkout")
@@ -454,7 +467,7 @@ def test_benchmark_table_shape_and_values():
     assert set(table["tier"]) <= set(TIERS)
     assert not table["fallback"].any()
     assert not table.duplicated().any()
-    assert table["source"].str.contains(r"\(seed 00[012]\)").all()
+    assert table["source"].map(cites_an_article).all()
     both = table.dropna(subset=["low", "high"])
     assert (both["low"] <= both["high"]).all()
     assert (table["low"].notna() | table["high"].notna()).all()

@@ -715,7 +715,7 @@ def test_presets_come_from_the_articles():
     assert table.loc["small_business", "primary"] == ["fcr", "csat", "abandonment_rate"]
     assert table.loc["customer_experience", "lead"] == ["csat", "fcr"]
     assert table.loc["cost", "lead"] == ["cost_per_contact", "utilization"]
-    assert table["source"].str.contains(r"\(seed 00[02]\)").all()
+    assert table["source"].str.contains("Call center KPIs for outsourcing|My AI Front Desk").all()
     for row in table.itertuples():
         assert 3 <= len(row.primary) <= 7  # 5-7 primary KPIs at most (article 002)
 

@@ -17,7 +17,7 @@ from kpikit.whatif import Assumptions, Scenario, compare, evaluate
 def test_assumptions_are_described_and_overridable():
     table = Assumptions().describe()
     assert table.set_index("name").loc["csat_points_per_30s_wait", "value"] == 2.5
-    assert table["source"].str.contains("seed 002").all()
+    assert table["source"].str.contains("Call center KPIs for outsourcing").all()
     custom = Assumptions(csat_points_per_30s_wait=3.0)
     assert custom.describe().set_index("name").loc["csat_points_per_30s_wait", "value"] == 3.0
 

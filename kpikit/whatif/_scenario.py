@@ -12,7 +12,7 @@ from kpikit._validators import check_number, check_percent
 from kpikit.options import sl_threshold_for
 from kpikit.queueing._inputs import MIN_SECONDS, _shrinkage
 
-_SEED_002 = "Call center KPIs for outsourcing: top 10 metrics with benchmarks (seed 002)"
+_OUTSOURCING_ARTICLE = "Call center KPIs for outsourcing: top 10 metrics with benchmarks"
 
 MAX_INTERVAL_S = 86_400.0
 """Longest interval of a scenario, seconds: a day, the longest forecast interval (the queueing
@@ -161,7 +161,7 @@ class Assumptions:
                 self.csat_points_per_30s_wait,
                 "points",
                 "CSAT lost for every extra 30 s of average wait (the source says 2-3 points)",
-                _SEED_002,
+                _OUTSOURCING_ARTICLE,
             ),
             (
                 "csat_points_per_fcr_point",
@@ -169,14 +169,14 @@ class Assumptions:
                 "points",
                 "CSAT gained per point of first-contact resolution (the source: 1 % for 1 %; "
                 "read as points)",
-                f"SQM Group research, cited in {_SEED_002}",
+                f"SQM Group research, cited in {_OUTSOURCING_ARTICLE}",
             ),
             (
                 "wait_knee_s",
                 self.wait_knee_s,
                 "seconds",
                 "beyond this average wait satisfaction drops markedly (linear rule too mild)",
-                _SEED_002,
+                _OUTSOURCING_ARTICLE,
             ),
         ]
         return pd.DataFrame(rows, columns=["name", "value", "unit", "rule", "source"])
