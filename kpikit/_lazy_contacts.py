@@ -12,6 +12,7 @@ import pandas as pd
 from kpikit._check_runs import check_table
 from kpikit._frames import to_pandas
 from kpikit.metrics._sources import is_path, scan_parquet
+from kpikit.options import DEFAULT_CHANNEL
 from kpikit.schema import TABLES, Dataset
 
 
@@ -120,3 +121,22 @@ def _literal(contacts):
     if isinstance(dtype, nw.Datetime):
         return lambda moment: nw.lit(moment, dtype=dtype)
     return nw.lit
+
+
+def phone_by_default(contacts):
+    """``contacts`` (pandas, or a narwhals frame left lazy) with a null ``channel`` read as
+    :data:`~kpikit.options.DEFAULT_CHANNEL`, as :func:`kpikit.compute` reads it (a null channel
+    takes the phone threshold): a plan or a scenario of ``channel="phone"`` kept only the rows
+    spelling "phone", and planned fewer calls than came.
+
+    >>> phone_by_default(pd.DataFrame({"channel": ["chat", None]}))["channel"].tolist()
+    ['chat', 'phone']
+    """
+    if not isinstance(contacts, pd.DataFrame):
+        if "channel" not in contacts.collect_schema().names():
+            return contacts
+        return contacts.with_columns(nw.col("channel").fill_null(DEFAULT_CHANNEL))
+    if "channel" not in contacts.columns or not contacts["channel"].isna().any():
+        return contacts
+    # as object: a categorical channel without a "phone" category refuses the value
+    return contacts.assign(channel=contacts["channel"].astype(object).fillna(DEFAULT_CHANNEL))

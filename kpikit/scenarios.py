@@ -15,7 +15,7 @@ import pandas as pd
 from kpikit import calibrate
 from kpikit._check_runs import check_table
 from kpikit._frames import pandas_frame, to_pandas
-from kpikit._lazy_contacts import lazy_frame
+from kpikit._lazy_contacts import lazy_frame, phone_by_default
 from kpikit._validators import check_name
 from kpikit.options import DEFAULT_CHANNEL, sl_threshold_for
 from kpikit.periods import period_steps
@@ -140,11 +140,10 @@ def _contacts_of(data, channel, queue):
     source = lazy_frame(data.contacts if isinstance(data, Dataset) else data)
     names = [] if source is None else source.collect_schema().names()
     if not set(SCENARIO_COLUMNS) <= set(names):
-        log = _phone_by_default(calibrate.contacts_frame(data, list(SCENARIO_COLUMNS)))
+        log = phone_by_default(calibrate.contacts_frame(data, list(SCENARIO_COLUMNS)))
         chosen = _chosen(log, channel, queue, len, _pandas_where, lambda frame, c: frame[c])
         return log, *chosen
-    if "channel" in names:  # a contact without a channel is a phone call (_phone_by_default)
-        source = source.with_columns(nw.col("channel").fill_null(DEFAULT_CHANNEL))
+    source = phone_by_default(source)  # a contact without a channel is a phone call
     contacts, chosen = _chosen(source, channel, queue, _count, _lazy_where, _lazy_values)
     return source.to_native(), contacts.to_native(), chosen
 
@@ -206,20 +205,6 @@ def _measured_kpis(log, chosen):
     for column, value in chosen.items():
         measured = measured[measured[column] == value]
     return measured.set_index("kpi")["value"]
-
-
-def _phone_by_default(contacts):
-    """``contacts`` (pandas) with a null ``channel`` read as :data:`DEFAULT_CHANNEL`, as
-    :func:`kpikit.compute` reads it (a null channel takes the phone threshold): the default
-    ``channel="phone"`` kept only the rows spelling "phone", and FCR grouped them apart.
-
-    >>> _phone_by_default(pd.DataFrame({"channel": ["chat", None]}))["channel"].tolist()
-    ['chat', 'phone']
-    """
-    if "channel" not in contacts.columns or not contacts["channel"].isna().any():
-        return contacts
-    # as object: a categorical channel without a "phone" category refuses the value
-    return contacts.assign(channel=contacts["channel"].astype(object).fillna(DEFAULT_CHANNEL))
 
 
 def _pandas_where(contacts, column, value):

@@ -201,3 +201,19 @@ def test_the_plan_sheet_tells_the_repeated_intervals_apart():
         "2026-10-25 02:30+01:00",
         "2026-10-25 03:00",  # once on the clock: no offset
     ]
+
+
+@pytest.mark.parametrize("engine", ["pandas", "polars-lazy"])
+def test_the_monitors_plan_counts_a_contact_without_a_channel_as_a_phone_call(engine):
+    # The sample's phone calls with their channel left empty are still phone calls, as in
+    # scenario_from_data and forecast_day: monitor.day_forecast(channel="phone") dropped them
+    # (a forecast of fewer calls), and channel_shares left their agents' calls out.
+    sample = kk.load_sample().contacts
+    blanked = sample.assign(channel=sample["channel"].where(sample["channel"] != "phone"))
+    source = pl.from_pandas(blanked).lazy() if engine == "polars-lazy" else blanked
+    plan = monitor.day_forecast(source, "2026-08-29", channel="phone")
+    expected = monitor.day_forecast(sample, "2026-08-29", channel="phone")
+    pd.testing.assert_frame_equal(plan, expected)
+    pd.testing.assert_series_equal(
+        monitor.channel_shares(source, "phone"), monitor.channel_shares(sample, "phone")
+    )

@@ -634,3 +634,22 @@ def test_a_view_before_the_first_contact_has_every_interval_column(tmp_path):
     # with a forecast or without, the columns come in one order
     alone = IntradayMonitor(tmp_path).refresh()
     assert list(alone.intervals.columns) == list(after.intervals.columns)
+
+
+def test_following_phone_counts_the_contacts_without_a_channel(tmp_path):
+    # Three calls at 09:00-09:02, the second written without its channel: the day's plan
+    # counts it as a phone call (monitor.day_forecast), so the monitor of the phone follows
+    # it too (it followed 2 contacts, and its actuals fell short of the plan by one).
+    drops = tmp_path / "drops"
+    drops.mkdir()
+    pd.DataFrame(
+        {
+            "contact_id": ["a", "b", "c"],
+            "arrived_at": [f"{DAY.date()} 09:0{minute}:00" for minute in range(3)],
+            "channel": ["phone", None, "phone"],
+            "answered": [True, True, True],
+            "wait_s": [5.0, 10.0, 15.0],
+        }
+    ).to_csv(drops / "000001.csv", index=False)
+    view = IntradayMonitor(drops, channel="phone").refresh(now=DAY + pd.Timedelta("09:10:00"))
+    assert view.contacts == 3

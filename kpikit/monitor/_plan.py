@@ -17,7 +17,7 @@ import pandas as pd
 
 from kpikit._check_runs import check_table
 from kpikit._frames import as_datetimes, pandas_frame, to_pandas
-from kpikit._lazy_contacts import arrivals_zone, arrived_before, checked_lazy
+from kpikit._lazy_contacts import arrivals_zone, arrived_before, checked_lazy, phone_by_default
 from kpikit._validators import check_choice, check_name, check_timestamp
 from kpikit.calibrate import HANDLE_COLUMNS, contacts_frame
 from kpikit.forecast._series import FREQS, MAX_HISTORY_GAP
@@ -67,7 +67,7 @@ def _check_channel(contacts, channel):
 def _contacts(data, channel):
     # a lazy source brings only the columns read here and by the forecast, not the whole log
     read = ["channel", "agent_id", *HANDLE_COLUMNS]
-    contacts = contacts_frame(data, ["arrived_at", "answered"], optional=read)
+    contacts = phone_by_default(contacts_frame(data, ["arrived_at", "answered"], optional=read))
     if channel is not None:
         _check_channel(contacts, channel)
         contacts = contacts[contacts["channel"] == channel]
@@ -145,6 +145,7 @@ def _history(data, day, channel):
         day, end = day_bounds(day, contacts["arrived_at"].dt.tz)
         return contacts[contacts["arrived_at"] < day], day, end
     if channel is not None:
+        lazy = phone_by_default(lazy)
         _check_channel(lazy, channel)
         lazy = lazy.filter(nw.col("channel") == channel)
     day, end = day_bounds(day, arrivals_zone(lazy))
@@ -201,7 +202,7 @@ def _channel_counts(contacts, *, weekday=False):
     ``answered`` the number of them an agent answered, and with ``weekday`` per ISO weekday of
     arrival too (1 Monday), on the contacts' clock. A lazy frame (native or narwhals) is
     counted by its engine. A pandas frame with a row per group."""
-    frame = nw.from_native(contacts)
+    frame = phone_by_default(nw.from_native(contacts))
     keys = [key for key in ("agent_id", "channel") if key in frame.columns]
     if weekday:
         frame = frame.with_columns(weekday=iso_weekday(nw.col("arrived_at")))

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from kpikit._lazy_contacts import phone_by_default
 from kpikit._validators import (
     check_choice,
     check_number,
@@ -338,6 +339,8 @@ class IntradayMonitor:
                 names = [str(name) for name in known]
                 if value not in known and difflib.get_close_matches(str(value), names, cutoff=0.8):
                     check_choice(column, value, known, f"a {column} of the live log")
+            if column == "channel":  # a contact without a channel is a phone call, as planned
+                fresh = phone_by_default(fresh)
             fresh = fresh[fresh[column] == value]
         self._filters_checked = True
         return fresh

@@ -21,9 +21,14 @@ import pandas as pd
 from kpikit._check_runs import check_table
 from kpikit._checks import ColumnSpec, Problem
 from kpikit._frames import as_datetimes, pandas_frame, to_pandas
-from kpikit._lazy_contacts import arrivals_zone, arrived_before, checked_lazy
+from kpikit._lazy_contacts import (
+    arrivals_zone,
+    arrived_before,
+    checked_lazy,
+    phone_by_default,
+)
 from kpikit._validators import check_name, check_number
-from kpikit.options import DEFAULT_CHANNEL, sl_threshold_for
+from kpikit.options import sl_threshold_for
 from kpikit.periods import day_bounds
 from kpikit.queueing._inputs import MAX_AGENTS, _array
 
@@ -51,7 +56,6 @@ _MET_WITHIN = 1e-9
 
 def _contacts(data, channel):
     from kpikit.calibrate import HANDLE_COLUMNS, checked_contacts
-    from kpikit.scenarios import _phone_by_default  # scenarios imports this package first
 
     # checked as kk.validate checks them: a missing arrival is refused with its rows, not read
     # as a day of NaT; a lazy source brings the channel and the handle times besides
@@ -59,7 +63,7 @@ def _contacts(data, channel):
         data, ["arrived_at", "answered"], optional=["channel", *HANDLE_COLUMNS]
     )
     if channel is not None and "channel" in contacts.columns:
-        contacts = _phone_by_default(contacts)  # a contact without a channel is a phone call
+        contacts = phone_by_default(contacts)  # a contact without a channel is a phone call
         contacts = contacts[contacts["channel"] == channel]
         if contacts.empty:
             raise ValueError(f"Value of 'channel' is {channel!r}, but no contact has it")
@@ -84,7 +88,7 @@ def _log(data, channel):
         contacts = _contacts(data, channel)
         return contacts, contacts["arrived_at"].min(), contacts["arrived_at"].max()
     if channel is not None and "channel" in lazy.columns:
-        lazy = lazy.with_columns(nw.col("channel").fill_null(DEFAULT_CHANNEL))
+        lazy = phone_by_default(lazy)
         lazy = lazy.filter(nw.col("channel") == channel)
     arrived = nw.col("arrived_at")
     span = to_pandas(lazy.select(arrived.min().alias("first"), arrived.max().alias("last")))
