@@ -453,3 +453,28 @@ def test_trend_interval_band_breaks_where_a_period_has_no_interval():
     # ci_high, then back along ci_low.
     assert list(band.y) == [210.0, 220.0, 200.0, 190.0, None, 240.0, 220.0]
     assert band.x[4] is None and band.fill == "toself"
+
+
+def test_trend_control_limits_leave_out_provisional_periods():
+    # FCR of nine days at 70 of 100, and a last day whose repeat window is still open: only
+    # its 30 failures are in (0 of 30). Drawn with the limits of all ten days, the last day
+    # was a "signal"; it is no sign of a change, so the limits come from the nine final days
+    # (center 630 / 900 = 70 %) and it is not flagged. provisional_fcr's frame is taken too.
+    days = pd.date_range("2026-08-20", periods=10, freq="D")
+    fcr = pd.DataFrame(
+        {
+            "period": days,
+            "kpi": "fcr",
+            "value": [70.0] * 9 + [0.0],
+            "numerator": [70.0] * 9 + [0.0],
+            "denominator": [100.0] * 9 + [30.0],
+            "ci_low": np.nan,
+            "ci_high": np.nan,
+        }
+    )
+    late = pd.DataFrame({"period": days[-1:], "kpi": "fcr"})
+    fig = kp.trend(fcr, kpi="fcr", control_limits=True, provisional=late)
+    names = [trace.name for trace in fig.data]
+    assert not any(name.startswith("Signal") for name in names)
+    center = fig.data[names.index("Center line")]
+    assert len(center.x) == 9 and set(center.y) == {70.0}

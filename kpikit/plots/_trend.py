@@ -83,13 +83,14 @@ def trend(
         Periods the data covers only in part; their points are hollow and the legend says so.
         Naive dates are read in the periods' time zone (zoned ones for naive periods are
         refused); the same holds for ``provisional``.
-    provisional : collection of datetime, default=()
-        Periods whose value is not final yet (FCR whose repeat window is still open,
-        :func:`kpikit.provisional.provisional_fcr`); their points are hollow diamonds and the
-        axis title says so.
+    provisional : collection of datetime, or DataFrame, default=()
+        Periods whose value is not final yet (FCR whose repeat window is still open): the
+        frame :func:`kpikit.provisional.provisional_fcr` returns, or its ``period`` column.
+        Their points are hollow diamonds and the axis title says so.
     control_limits : bool, default=False
         Draw the process behaviour chart of :func:`kpikit.stats.control_limits` (method
-        ``"auto"``, limits from all periods): the center line and the lower and upper control
+        ``"auto"``, limits from all periods but the ``provisional`` ones, which are neither
+        flagged): the center line and the lower and upper control
         limits dashed (stepped when they vary with the period's denominator), and a ring
         around each period that signals a change, its reason on hover. For one line only
         (refused with ``by``); rates of counts need the ``numerator`` and ``denominator``
@@ -147,7 +148,10 @@ def trend(
                 "one per group: filter the frame to one group and pass by=None, or compute "
                 "them per group with kk.stats.control_limits(frame, by=...)"
             )
-        chart = stats.control_limits(rows.drop(columns="_time"), kpi=kpi)
+        # a provisional value (FCR of the last days: only the failures are in yet) is no
+        # sign of a change: it is neither in the limits nor flagged
+        final = ~rows["period"].map(pd.Timestamp).isin(provisional)
+        chart = stats.control_limits(rows[final].drop(columns="_time"), kpi=kpi)
 
     if by:
         groups = list(rows.groupby(ordered_groups(rows[by]), sort=True, observed=True))
@@ -319,6 +323,9 @@ def _periods(argument: str, periods, zone) -> set:
     frame's periods, ``zone``: a naive date is read in it (``"2026-11-02"`` is local
     midnight), a zoned one converted to it. A zoned date for naive periods is refused, as is
     a lone date or text (rather than read as a collection of characters)."""
+    if isinstance(periods, pd.DataFrame):  # provisional_fcr's table: its periods
+        require_columns(periods, ["period"], argument)
+        periods = periods["period"]
     if isinstance(periods, str) or not isinstance(periods, Iterable):
         raise TypeError(
             f"Value of {argument!r} must be a collection of dates such as ['2026-06-01'], "
