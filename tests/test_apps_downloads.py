@@ -45,7 +45,7 @@ def workbook(app):
 def test_scorecard_workbook_by_hand(hand):
     app = ScorecardApp(hand, targets=TARGETS, level="team", freq="all")
     book = workbook(app)
-    assert book.sheetnames == ["Scorecard", "Details", "Area scores", "Trend by week"]
+    assert book.sheetnames == ["Scorecard", "Details", "Area and composite scores", "Trend by week"]
     sheet = book["Scorecard"]
     assert sheet.freeze_panes == "B2"  # header row and the team column stay in view
     header = [cell.value for cell in sheet[1]]
@@ -64,6 +64,29 @@ def test_scorecard_workbook_by_hand(hand):
     assert fills == [RAG_TINTS[s].lstrip("#") for s in ("green", "red", "amber")]
     details = book["Details"]
     assert [cell.value for cell in details[1]][:3] == ["Team", "KPI", "KPI name"]
+
+
+def test_scorecard_workbook_details_and_scores_are_the_pages(hand):
+    # north's SL is 3 of 7 = 42.857 %: against a target of 42.9 with a tolerance of 10 it is
+    # amber (42.857 < 42.9), shown 42.86 so as not to read as the target. The details sheet
+    # stored 42.9 (its rating's columns were left out, so no rated decimals).
+    targets = TARGETS.assign(target=[42.9, 300.0, 75.0])
+    book = workbook(ScorecardApp(hand, targets=targets, level="team", freq="all"))
+    rows = list(book["Details"].iter_rows(values_only=True))
+    header = rows[0]
+    north_sl = next(row for row in rows if row[:2] == ("north", "service_level"))
+    assert north_sl[header.index("Status")] == "amber"
+    cell = next(
+        row[header.index("Value")]
+        for row in book["Details"].iter_rows(min_row=2)
+        if (row[0].value, row[1].value) == ("north", "service_level")
+    )
+    assert cell.value == 42.86 and cell.number_format == "#,##0.00"
+    # the page's table of scores has a composite per team; the workbook had none. north:
+    # AHT 258 s green (100), SL amber (50), CSAT 2 of 3 = 66.7 % amber (50): (100 + 50 + 50)
+    # / 3 = 66.7, stored whole as the page shows it.
+    scores = {row[:2]: row[2] for row in book["Area and composite scores"].values}
+    assert scores[("north", "composite")] == 67
 
 
 def test_scorecard_workbook_follows_the_view(hand):

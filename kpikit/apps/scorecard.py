@@ -32,6 +32,7 @@ from kpikit.catalog import CHANNELS, SECTORS
 from kpikit.catalog import kpi as kpi_definition
 from kpikit.display import (
     column_label,
+    rated_decimals,
     rated_value_text,
     target_text,
     trend_mark,
@@ -575,10 +576,16 @@ class ScorecardApp(BaseApp):
         details += ["kpi", "name", "unit", "value", "target", "tolerance", "status", "trend"]
         details += ["score", "provisional_until"]
         sheets = [scorecard_grid_sheet("Scorecard", table, by)]
-        sheets.append(_labelled_sheet("Details", table[details]))
-        areas = self.card.areas
-        if not areas.empty:
-            sheets.append(_labelled_sheet("Area scores", areas[[*self.card.by, "area", "score"]]))
+        sheet = _labelled_sheet("Details", table[details])
+        # a value with the decimals that tell it from its rating's edges, as the grid shows it
+        # (without the rating's columns the sheet stored 9.95 % and 10.01 % both as 10.0 %)
+        sheet.decimals[column_label("value")] = [
+            rated_decimals(row) for row in table.to_dict("records")
+        ]
+        sheets.append(sheet)
+        scores = _scores(self.card)
+        if not scores.empty:
+            sheets.append(_labelled_sheet("Area and composite scores", scores))
         trend = self._trend_rows
         trend = trend.assign(unit=trend["kpi"].map(_unit))
         sheet = _labelled_sheet("Trend by week", trend, labels=_LIMIT_LABELS)
@@ -632,6 +639,20 @@ def _center_html(table: pd.DataFrame) -> str:
         "<small>Significant rise or fall since the previous period: ▲▼ better (green), △▽ "
         "worse (red); ≈ no significant change.</small>"
     )
+
+
+def _scores(card: Scorecard) -> pd.DataFrame:
+    """The area scores of ``card`` and its composite score (area ``"composite"``), each group's
+    rows together, as the page's table of scores shows them."""
+    keys = card.by
+    if card.areas.empty:
+        return card.areas
+    columns = [*keys, "area", "score"]
+    scores = pd.concat(
+        [card.areas[columns], card.composite.assign(area="composite")[columns]],
+        ignore_index=True,
+    )
+    return scores.sort_values(keys, kind="stable", ignore_index=True) if keys else scores
 
 
 def _status_cell(row: dict) -> str:
