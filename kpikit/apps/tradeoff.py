@@ -1,6 +1,7 @@
 """Trade-off dashboard: one KPI against another across agents, teams or queues (AHT vs CSAT)."""
 
 import html
+import textwrap
 
 import ipywidgets as widgets
 import narwhals.stable.v2 as nw
@@ -28,6 +29,7 @@ from kpikit.catalog import kpi as kpi_definition
 from kpikit.display import DECIMALS, column_label, kpi_label
 from kpikit.io import Sheet
 from kpikit.metrics import KPIUnavailable, compute
+from kpikit.plots._engine import escape_text
 from kpikit.sample import load_targets
 from kpikit.scorecard import read_targets, segment_targets
 from kpikit.tradeoff import (
@@ -68,7 +70,8 @@ class TradeoffApp(BaseApp):
     when the move takes x past the groups' values (the line extrapolated). Until a move is
     chosen it follows the X KPI's unit (:data:`WHAT_IF_STEPS`: 30 s, 5 percentage points). The
     ``channel`` control keeps one channel's contacts; a line above the chart says what the view
-    pools.
+    pools. A choice that cannot be plotted (a KPI on both axes, a rate over offered contacts by
+    agent, a KPI the data lacks) stays chosen, and the chart area says why in its place.
 
     Parameters
     ----------
@@ -280,15 +283,24 @@ class TradeoffApp(BaseApp):
             sl_threshold_s=self.engine_options.sl_threshold_s,
             intervals=self.data.agent_intervals is not None,
         )
+        if x == y:
+            self._show_nothing(
+                f"X and Y are both {kpi_definition(x).name}: a KPI against itself is a line of "
+                "r = 1 and says nothing of a trade-off. Choose another KPI for one axis."
+            )
+            return
         not_for_level = inapplicable(
             [kpi_id for kpi_id in dict.fromkeys((x, y)) if kpi_id in OFFERED_RATES], column
         )
         if not_for_level:
+            others = [label.lower() for label, key in self.level.options if key != self.level.value]
+            levels = f"{' or '.join(others)} under “One dot per”, or " if others else ""
             self._show_nothing(
                 " ".join(
                     f"{kpi_definition(kpi_id).name} does not apply to {groups}: {reason}."
                     for kpi_id, reason in not_for_level.items()
                 )
+                + f" Choose {levels}another KPI."
             )
             return
         table = self._table()
@@ -356,9 +368,10 @@ class TradeoffApp(BaseApp):
         return what_if
 
     def _show_nothing(self, reason: str) -> None:
+        """Plot nothing and say why, in the chart's place and in the message."""
         self._points = pd.DataFrame({LEVELS[self.level.value]: []})
         self.fit = fit_line([], [])
-        self.chart.draw(kpikit.plots.use_template(_empty_figure()))
+        self.chart.draw(kpikit.plots.use_template(_reason_figure(reason)))
         self.projection.value = ""
         self.show_error(reason)
 
@@ -441,8 +454,31 @@ def _header(column: str) -> str:
     return "Answered contacts" if column == VOLUME else column_label(column)
 
 
-def _empty_figure():
-    return go.Figure(layout={"title": {"text": "Nothing to plot"}})
+def _reason_figure(reason: str) -> go.Figure:
+    """A chart of no data that says why, without the axes of a plot that is not there; the
+    reason wrapped to fit a phone's width.
+
+    >>> [note.text for note in _reason_figure("AHT & CSAT are <both> missing").layout.annotations]
+    ['AHT &amp; CSAT are &lt;both&gt; missing']
+    """
+    return go.Figure(
+        layout={
+            "title": {"text": "Nothing to plot"},
+            "xaxis": {"visible": False},
+            "yaxis": {"visible": False},
+            "annotations": [
+                {
+                    "text": "<br>".join(textwrap.wrap(escape_text(reason), width=44)),
+                    "xref": "paper",
+                    "yref": "paper",
+                    "x": 0.5,
+                    "y": 0.5,
+                    "showarrow": False,
+                    "font": {"size": 15},
+                }
+            ],
+        }
+    )
 
 
 def _months(contacts) -> list[str]:

@@ -38,6 +38,11 @@ from kpikit.tradeoff import (
 __all__ = ["tradeoff"]
 
 _MAX_MARKER_PX = 36
+_MARKER_PX = 10
+"""Diameter of the markers when they are not sized by a column."""
+_CAPTION_TOP_PX = 45
+"""How far under the plot area the notes start: past the x tick labels and the axis title."""
+_CAPTION_LINE_PX = 18
 _FIT_COLOR = "#000000"
 _SIZE_LABELS = {"volume": "answered contacts"}
 
@@ -64,7 +69,9 @@ def tradeoff(
     both KPIs are on the better side of their targets is labelled. The least-squares line
     (:func:`kpikit.tradeoff.fit_line`) is drawn with the 95 % band of the fitted mean, and the
     title gives Pearson's r and the number of groups. Both axes (and the band) stay within the
-    values the KPIs can take: a CSAT axis stops at 100 %.
+    values the KPIs can take: a CSAT axis stops at 100 %; where an axis stops at the KPI's lowest
+    value (0 s) and markers sit on it, the other axis's tick labels stand off by the largest
+    marker's radius, so no marker covers them.
 
     A group without a value of ``x`` or ``y`` (or, with ``weighted``, without a ``size`` above
     0) is neither drawn nor fitted, and a note under the chart says how many were left out and
@@ -78,7 +85,8 @@ def tradeoff(
         :func:`kpikit.tradeoff.pivot_kpis`, which adds ``volume`` when ``aht`` or ``asa`` is
         present), or a wide frame with columns ``by``, ``x``, ``y`` and ``size``.
     x, y : str, default="aht", "csat"
-        KPI ids on the horizontal and vertical axes.
+        KPI ids on the horizontal and vertical axes; two different KPIs (one against itself
+        is a line of r = 1 that says nothing of a trade-off).
     by : str or None, default="agent_id"
         Column naming each marker (agent, team, queue); kept in ``customdata`` for click events.
     size : str or None, default="volume"
@@ -95,7 +103,8 @@ def tradeoff(
         :data:`kpikit.tradeoff.MAX_MOVE` times the larger of the mean of x and its standard
         deviation that keeps the mean of x on its scale (AHT not below 0 s). The line and the
         what-if need :data:`kpikit.tradeoff.MIN_FIT_POINTS` groups. The axes reach the
-        arrow's head, and a move past the groups' values of x says it is extrapolated
+        arrow's head; its note is written under the chart, where it covers no marker, and a
+        move past the groups' values of x says it is extrapolated
         (:func:`kpikit.tradeoff.extrapolates`).
 
     Returns
@@ -133,6 +142,11 @@ def tradeoff(
             "plotted KPIs (it carries the answered volume), pass another column, or size=None."
         )
     require_columns(wide, required, "frame")
+    if x_def.id == y_def.id:
+        raise ValueError(
+            f"Values of 'x' and 'y' must be two different KPIs but both are {x!r}: a KPI "
+            "against itself is a line of r = 1 and says nothing of a trade-off."
+        )
     if by is not None:
         _check_one_row_per_group(wide, by, [x, y, size])
     valued = wide.assign(
@@ -151,18 +165,6 @@ def tradeoff(
     head_x, head_y = arrow["head"] if arrow else (None, None)
     x_range = bounded_range(x, [*points[x], x_target, head_x], pad=0.08)
     y_range = bounded_range(y, [*points[y], y_target, head_y], pad=0.08)
-    fig = new_figure(
-        title
-        or f"{y_def.name} vs {x_def.name}"
-        + (f" by {groups}" if by else "")
-        + f" · {r_text} (n = {fit.n})",
-        height=height,
-        xaxis={"title": {"text": axis_title(x)}, "zeroline": False, "range": x_range},
-        yaxis={"title": {"text": axis_title(y)}, "zeroline": False, "range": y_range},
-    )
-    if fits:
-        _add_fit(fig, fit, points[x].to_numpy(dtype=float), value_range(y))
-    labels = group_labels(points, [by] if by else [])
     marker = {"color": KPIKIT_COLORWAY[0], "opacity": 0.75, "line": {"width": 1, "color": "white"}}
     if weights is not None and len(weights) and np.nanmax(weights) > 0:
         marker.update(
@@ -171,8 +173,36 @@ def tradeoff(
             sizemin=4,
             sizeref=2.0 * np.nanmax(weights) / _MAX_MARKER_PX**2,
         )
+        radius = _MAX_MARKER_PX // 2 + marker["line"]["width"]
     else:
-        marker["size"] = 10
+        marker["size"] = _MARKER_PX
+        radius = _MARKER_PX // 2 + marker["line"]["width"]
+    # Markers on an axis stopped at 0 are drawn whole (cliponaxis=False), over the other
+    # axis's tick labels unless these stand off by a marker's radius.
+    x_standoff = radius if points[y].size and y_range[0] == value_range(y)[0] else 0
+    y_standoff = radius if points[x].size and x_range[0] == value_range(x)[0] else 0
+    fig = new_figure(
+        title
+        or f"{y_def.name} vs {x_def.name}"
+        + (f" by {groups}" if by else "")
+        + f" · {r_text} (n = {fit.n})",
+        height=height,
+        xaxis={
+            "title": {"text": axis_title(x)},
+            "zeroline": False,
+            "range": x_range,
+            "ticklabelstandoff": x_standoff,
+        },
+        yaxis={
+            "title": {"text": axis_title(y)},
+            "zeroline": False,
+            "range": y_range,
+            "ticklabelstandoff": y_standoff,
+        },
+    )
+    if fits:
+        _add_fit(fig, fit, points[x].to_numpy(dtype=float), value_range(y))
+    labels = group_labels(points, [by] if by else [])
     size_label = _SIZE_LABELS.get(size, size)
     name = f"{column_label(by)}s" if by else "All"
     fig.add_trace(
@@ -200,9 +230,12 @@ def tradeoff(
         )
     )
     _add_quadrants(fig, x_def, y_def, x_target, y_target)
+    captions = []
     if arrow:
-        _add_what_if(fig, arrow, x_def, y_def, extrapolates(fit, what_if, points[x]))
-    _add_left_out(fig, left_out, groups or "row", by)
+        beyond = extrapolates(fit, what_if, points[x])
+        captions.append(_add_what_if(fig, arrow, x_def, y_def, beyond))
+    captions.append(_left_out_text(left_out, groups or "row", by))
+    _add_captions(fig, [text for text in captions if text], _CAPTION_TOP_PX + x_standoff)
     return fig
 
 
@@ -244,9 +277,9 @@ def _plotted(valued: pd.DataFrame, by, x_def, y_def, weight) -> tuple:
     return valued[~out].reset_index(drop=True), left_out
 
 
-def _add_left_out(fig: go.Figure, left_out: tuple, group: str, by) -> None:
-    """Say under the chart how many groups (``group``: "agent") are not drawn and why, and
-    why the row of no group (no ``by``) is not drawn."""
+def _left_out_text(left_out: tuple, group: str, by) -> str:
+    """How many groups (``group``: "agent") are not drawn and why, and why the row of no
+    group (no ``by``) is not drawn; "" when all are drawn."""
     count, reasons, unnamed = left_out
     parts = []
     if count:
@@ -254,21 +287,30 @@ def _add_left_out(fig: go.Figure, left_out: tuple, group: str, by) -> None:
         parts.append(f"{count} {group}{'s' if count > 1 else ''} left out: {why}")
     if unnamed:
         parts.append(f"contacts with no {by} left out: {' and '.join(unnamed)}")
-    if not parts:
-        return
-    fig.add_annotation(
-        text=" · ".join(parts),
-        xref="paper",
-        yref="paper",
-        x=0,
-        y=0,
-        xanchor="left",
-        yanchor="top",
-        yshift=-45,
-        showarrow=False,
-        font={"size": 12},
-    )
-    fig.update_layout(margin={"b": 80})
+    return " · ".join(parts)
+
+
+def _add_captions(fig: go.Figure, captions: list, top_px: float) -> None:
+    """Write ``captions`` under the plot area, one under the other from ``top_px`` below it,
+    where they cover no marker, and make the bottom margin room for them."""
+    shift = top_px
+    for text in captions:
+        fig.add_annotation(
+            text=text,
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=0,
+            xanchor="left",
+            yanchor="top",
+            yshift=-shift,
+            align="left",
+            showarrow=False,
+            font={"size": 12},
+        )
+        shift += _CAPTION_LINE_PX * (text.count("<br>") + 1)
+    if captions:
+        fig.update_layout(margin={"b": shift + _CAPTION_LINE_PX / 2})
 
 
 def _add_fit(fig: go.Figure, fit, xs: np.ndarray, bounds) -> None:
@@ -309,8 +351,11 @@ def _add_quadrants(fig: go.Figure, x_def, y_def, x_target, y_target) -> None:
             x=float(x_target), line=line, annotation_text="target", annotation_position="top"
         )
     if is_number(y_target):
+        # At the end of the line away from the "✔ both on target" corner (on the left when lower x
+        # is better): in one corner, the two were written one over the other.
+        end = "right" if x_def.direction == "lower" else "left"
         fig.add_hline(
-            y=float(y_target), line=line, annotation_text="target", annotation_position="top left"
+            y=float(y_target), line=line, annotation_text="target", annotation_position=f"top {end}"
         )
     sides = {"higher": 0.98, "lower": 0.02}
     if (
@@ -348,11 +393,10 @@ def _what_if_arrow(fit, delta_x: float, x_def, y_def) -> dict:
     }
 
 
-def _add_what_if(fig: go.Figure, arrow: dict, x_def, y_def, beyond: bool) -> None:
-    """The what-if's arrow (:func:`_what_if_arrow`) and its note in a corner of the plot:
-    written at the arrow's tail, the note sat on the mean of y, near the y target, and covered
-    that target's label. A move past the groups' values of x (``beyond``) is marked
-    extrapolated."""
+def _add_what_if(fig: go.Figure, arrow: dict, x_def, y_def, beyond: bool) -> str:
+    """Draw the what-if's arrow (:func:`_what_if_arrow`) and return its note, for under the
+    chart: in the plot, with its background, it hid the markers behind it. A move past the
+    groups' values of x (``beyond``) is marked extrapolated."""
     (start_x, start_y), (head_x, head_y) = arrow["tail"], arrow["head"]
     fig.add_annotation(
         x=head_x,
@@ -371,27 +415,9 @@ def _add_what_if(fig: go.Figure, arrow: dict, x_def, y_def, beyond: bool) -> Non
     projection = arrow["projection"]
     limit = " (cut at its scale's limit)" if arrow["cut"] else ""
     kind = "fitted association, extrapolated past the data" if beyond else "fitted association"
-    fig.add_annotation(
-        text=(
-            f"what if {x_def.short_name} {projection.delta_x:+g}: {y_def.short_name} "
-            f"{signed_text(projection.delta_y, DECIMALS[y_def.unit])}{limit} ({kind})"
-        ),
-        **_what_if_corner(y_def),
-        xref="paper",
-        yref="paper",
-        showarrow=False,
-        font={"color": "#222222"},
-        bgcolor="rgba(255, 255, 255, 0.8)",
+    # With a cut or an extrapolation, one line was wider than a phone's chart.
+    break_ = "<br>" if limit or beyond else " "
+    return (
+        f"what if {x_def.short_name} {projection.delta_x:+g}: {y_def.short_name} "
+        f"{signed_text(projection.delta_y, DECIMALS[y_def.unit])}{limit}{break_}({kind})"
     )
-
-
-def _what_if_corner(y_def) -> dict:
-    """The right-hand corner on the worse side of y: away from the "✔ both on target" note
-    (on the better side) and from the y target's label (at the left end of its line)."""
-    top = y_def.direction == "lower"
-    return {
-        "x": 0.98,
-        "xanchor": "right",
-        "y": 0.98 if top else 0.02,
-        "yanchor": "top" if top else "bottom",
-    }
