@@ -83,6 +83,10 @@ def test_recording_an_action_writes_the_register_and_fills_the_form_back(app, ur
     app.breach.value = breach
     assert app.owner.value == "Harbor site lead"
     assert "coach the billing team" in app.history.value
+    # the plan is recorded, so its clock stops (it still said "overdue by 20 days"); the root
+    # cause is not, so its clock runs on, as the register's "overdue" says
+    assert re.search(r"Plan due [^(]*\(recorded\)", app.detail.value)
+    assert re.search(r"Root cause due [^(]*\(overdue by", app.detail.value)
 
 
 def test_two_dashboards_editing_one_breach_keep_both_changes(app, url):

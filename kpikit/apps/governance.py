@@ -497,10 +497,15 @@ class GovernanceApp(BaseApp):
 
     def _detail_html(self, row, cause) -> str:
         as_of = self._now(self._caches)
+        recorded = self._recorded(row)
         clocks = []
-        for label, due in (("Root cause", row["root_cause_due"]), ("Plan", row["plan_due"])):
+        for label, name in (("Root cause", "root_cause"), ("Plan", "plan")):
+            due = row[f"{name}_due"]
             hours = (due - as_of).total_seconds() / 3600
-            state = f"overdue by {duration(-hours)}" if hours < 0 else f"{duration(hours)} left"
+            if name in recorded:  # a clock stops once the register holds what it asks for
+                state = "recorded"
+            else:
+                state = f"overdue by {duration(-hours)}" if hours < 0 else f"{duration(hours)} left"
             clocks.append(f"{label} due {due:%a %d %b %H:%M} ({state})")
         run = ""
         if row["periods_in_breach"] > 1:
@@ -518,6 +523,14 @@ class GovernanceApp(BaseApp):
             + unbroken_figures(clocks)
             + f"<p><strong>Computed root cause</strong></p><ul>{items}</ul>"
         )
+
+    def _recorded(self, row) -> set:
+        """The fields of the breach's action the register holds a text for (none when its id
+        is another breach's), as :meth:`ActionRegister.actions` judges what is overdue."""
+        if self.register.id_taken(row):
+            return set()
+        state = self.register.state(row["breach_id"])
+        return {field for field, change in state.items() if change.value}
 
     def _fill_form(self, state: dict) -> None:
         self._seen = state
