@@ -3,6 +3,7 @@ as CSV on a laptop: the calendar's hours, the "center" placeholder, shares of th
 100 %, the due date written as text and the upload counter reading 0."""
 
 import datetime as dt
+import html
 import io
 import re
 
@@ -100,5 +101,5 @@ def walk(widget):
 
 
 def html_text(value: str) -> str:
-    """HTML as the text a reader sees."""
-    return re.sub("<[^>]+>", "", value)
+    """HTML as the text a reader sees (a no-break space read as a space)."""
+    return html.unescape(re.sub("<[^>]+>", "", value)).replace("\xa0", " ")
