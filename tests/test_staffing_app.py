@@ -100,13 +100,13 @@ def test_the_what_if_aht_change_is_applied_as_set_and_said_where_it_cannot_be(ge
     options = {"interval_s": 1800.0, "shrinkage": 0.3, **app._targets()}
     expected = queueing.agents_required(week.volume[day], week.aht_s[day] - 120, **options)
     assert what_if[30] == [expected["raw_agents"].tolist()]  # agents on the phones
-    assert "What-if</b> (AHT -29 s)" in app.summary.value
+    assert "What-if</b> (AHT -29&nbsp;s)" in app.summary.value
     assert (
         "An AHT change of -120 s on an AHT of 30 s leaves no handle time: the what-if uses "
         "1 s (a change of -29 s)." in app.message.value
     )
     app.aht_s.value = 300  # -120 s on 300 s leaves 180 s: nothing to say
-    assert app.message.value == "" and "What-if</b> (AHT -120 s)" in app.summary.value
+    assert app.message.value == "" and "What-if</b> (AHT -120&nbsp;s)" in app.summary.value
 
 
 def test_an_intraday_aht_change_leaving_no_handle_time_is_said():
@@ -143,7 +143,7 @@ def test_redraws_reuse_what_did_not_change(generated, monkeypatch):
     # a what-if slider changes the comparison but not the staffing curve: nothing rebuilt
     app.aht_change_s.value = -60
     assert state(app.plot.figure) == curve and built == []
-    assert "AHT -60 s" in app.comparison_table.value
+    assert "AHT -60&nbsp;s" in app.comparison_table.value
     # switching charts evaluates nothing anew; coming back reuses the curve already built
     evaluation = app.evaluation
     app.chart.value = "patience"
@@ -415,9 +415,9 @@ def test_threshold_starts_from_the_engine_options(generated):
     # No threshold given: the phone threshold of the engine options (here 30 s for the app)
     app = StaffingApp(generated, calibrate=False, sl_threshold_s={"phone": 30})
     assert app.threshold_s.value == 30
-    assert "within 30 s" in app.plan_summary.value
+    assert "within 30&nbsp;s" in app.plan_summary.value
     app.set_from_link("view=whatif")  # a link without a threshold keeps it
-    assert app.threshold_s.value == 30 and "within 30 s" in app.summary.value
+    assert app.threshold_s.value == 30 and "within 30&nbsp;s" in app.summary.value
     assert StaffingApp(generated, calibrate=False, threshold_s=25.0).threshold_s.value == 25
 
 
