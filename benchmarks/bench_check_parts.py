@@ -2,7 +2,12 @@
 
 - ``ids``: the checks' pass over the contact ids of a DuckDB relation over the parquet file
   (read, hash, look for two equal hashes): DuckDB's pass on the relation against polars reading
-  and hashing the file's ids (``kpikit.metrics._folded_checks``, stop 45).
+  and hashing the file's ids (``kpikit.metrics._folded_checks``, stop 45), on two copies of the
+  log: ``ids in order`` (the generated file, ids rising strictly, so that polars stops after
+  looking at their order and hashes nothing, while DuckDB hashes and sorts them all: not the
+  same work) and ``ids shuffled`` (its rows in a random order, as an export sorted by anything
+  but the id gives them: both hash and sort every id). How many hashes each side sorted is
+  printed beside the times.
 - ``flags``: pandas' true/false columns with missing values (``transferred`` and ``resolved``,
   read by ``pd.read_parquet`` as Python objects) turned into Arrow arrays: Arrow's conversion
   against ``kpikit._object_flags.as_arrow_flags``.
@@ -11,7 +16,8 @@
   one id in a thousand missing, quarter hours): narwhals' group-by against pandas'
   ``duplicated`` (``kpikit._check_runs._keys_repeat``, stop 50).
 
-The first two read the log of bench_compute.py (cached in ``benchmarks/data/``). The two ways
+The first two read the log of bench_compute.py (cached in ``benchmarks/data/``, with its
+shuffled copy: ``contact_logs.shuffled_path_for``). The two ways
 alternate within each round and their results are checked equal before timing. Prints the
 median wall and CPU time (all threads of the process) of each, in ms.
 
@@ -27,24 +33,42 @@ import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-from contact_logs import path_for
+from contact_logs import path_for, shuffled_path_for
 
 import kpikit as kk
 from kpikit._check_runs import _keys_repeat, _repeated_key_groups
 from kpikit._object_flags import as_arrow_flags
+from kpikit._sorting import repeats_any
 from kpikit.metrics import _folded_checks
 
 FLAGS = ["transferred", "resolved"]
 KEYS = ("agent_id", "interval_start")
 
 
-def id_passes(path):
+def id_passes(path, label):
     relation = duckdb.connect().read_parquet(str(path))
     contacts = nw.from_native(relation)
     return {
-        "ids, DuckDB": lambda: _folded_checks._ids_fail(contacts, "contact_id"),
-        "ids, polars": lambda: _folded_checks._parquet_ids_fail([str(path)], "contact_id", None),
+        f"ids {label}, DuckDB": lambda: _folded_checks._ids_fail(contacts, "contact_id"),
+        f"ids {label}, polars": lambda: _folded_checks._parquet_ids_fail(
+            [str(path)], "contact_id", None
+        ),
     }
+
+
+def sorting_hashes(run):
+    """``run()``, and how many hashes it sorted to look for repeats (0: it sorted none)."""
+    sorted_ = []
+
+    def counted(values):
+        sorted_.append(len(values))
+        return repeats_any(values)
+
+    _folded_checks.repeats_any = counted
+    try:
+        return run(), sum(sorted_)
+    finally:
+        _folded_checks.repeats_any = repeats_any
 
 
 def flag_conversions(path):
@@ -82,14 +106,17 @@ def main():
     args = parser.parse_args()
     path = path_for(args.rows, "real")
     pairs = [
-        id_passes(path),
+        id_passes(path, "in order"),
+        id_passes(shuffled_path_for(args.rows, "real"), "shuffled"),
         flag_conversions(path),
         key_screens(kk.load_sample().agent_intervals, "sample"),
         key_screens(many_intervals(args.rows), f"{args.rows:,}"),
     ]
+    hashes_sorted = {}
     for pair in pairs:
-        one, other = (run() for run in pair.values())
+        (one, one_sorted), (other, other_sorted) = (sorting_hashes(run) for run in pair.values())
         assert _same(one, other), f"{' and '.join(pair)} disagree"
+        hashes_sorted.update(zip(pair, (one_sorted, other_sorted), strict=True))
     tasks = {name: run for pair in pairs for name, run in pair.items()}
     wall = {name: [] for name in tasks}
     cpu = {name: [] for name in tasks}
@@ -100,10 +127,11 @@ def main():
             wall[name].append(time.perf_counter() - start)
             cpu[name].append(time.process_time() - start_cpu)
     print(f"{args.rows:,} contacts (real shape), median of {args.rounds} rounds")
-    print(f"{'task':26s} {'wall ms':>8s} {'cpu ms':>8s}")
+    print(f"{'task':27s} {'wall ms':>8s} {'cpu ms':>8s} {'hashes sorted':>14s}")
     for name in tasks:
         median_wall, median_cpu = statistics.median(wall[name]), statistics.median(cpu[name])
-        print(f"{name:26s} {median_wall * 1000:8.1f} {median_cpu * 1000:8.1f}")
+        sorted_ = f"{hashes_sorted[name]:14,d}" if name.startswith("ids ") else ""
+        print(f"{name:27s} {median_wall * 1000:8.1f} {median_cpu * 1000:8.1f} {sorted_}".rstrip())
 
 
 def _same(one, other) -> bool:

@@ -9,7 +9,8 @@ and by day:
 
 Prints the median time, the ratio to the SQL, the peak resident memory added during a call and
 the peak resident memory of the whole process (DuckDB's buffers included, kept between calls), and
-checks that both give the same values.
+checks in every round that both give the same values, by agent and by day (the same groups, the
+same values).
 
 With ``--partitioned`` each chunk lands in a partition folder of its own (``batch=00000/``,
 as a daily export writes them), which kpikit reads back as a ``batch`` column.
@@ -28,7 +29,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
-from bench_compute import CONTACT_KPIS, SQL, PeakMemory
+from bench_compute import CONTACT_KPIS, SQL, PeakMemory, assert_same_values, by_group
 
 import kpikit as kk
 
@@ -113,17 +114,17 @@ def runners(folder, memory_limit, partitioned=False):
     }
 
 
-def check_same_values(kpikit_by_agent, sql_by_agent):
-    """kpikit's values by agent equal the hand-written SQL's (agents the SQL names)."""
-    sql = sql_by_agent.set_index("key").sort_index()
-    wide = kpikit_by_agent.pivot(index="agent_id", columns="kpi", values="value")
-    common = sql.loc[sql.index.notna(), CONTACT_KPIS]
-    np.testing.assert_allclose(
-        wide.loc[common.index, CONTACT_KPIS].to_numpy(dtype=float),
-        common.to_numpy(dtype=float),
-        rtol=1e-9,
-        equal_nan=True,
-    )
+def check_same_values(results, reference):
+    """Every run's values equal those of the hand-written SQL of its grouping: ``results`` by
+    run name ("<who> by agent", "<who> by day"), ``reference`` the SQL's "<who>". Each grouping
+    must have been run by the SQL. Returns the groupings checked."""
+    groupings = {name.rsplit(" by ", 1)[1] for name in results}
+    for name, table in results.items():
+        who, grouping = name.rsplit(" by ", 1)
+        if who != reference:
+            expected = by_group(results[f"{reference} by {grouping}"], grouping)
+            assert_same_values(by_group(table, grouping), expected, name)
+    return sorted(groupings)
 
 
 def main():
@@ -150,7 +151,7 @@ def main():
         times = {name: [] for name in jobs}
         memory = {name: 0.0 for name in jobs}
         peak_rss = {name: 0.0 for name in jobs}
-        for round_number in range(args.rounds):  # alternate the runs inside each round
+        for _ in range(args.rounds):  # alternate the runs inside each round
             results = {}
             for name, job in jobs.items():
                 with PeakMemory() as peak:
@@ -159,12 +160,12 @@ def main():
                     times[name].append(time.perf_counter() - started)
                 memory[name] = max(memory[name], peak.added_mb)
                 peak_rss[name] = max(peak_rss[name], peak.peak / 2**20)
-            if round_number == 0:
-                check_same_values(results["kpikit by agent"], results["duckdb by agent"])
+            checked = check_same_values(results, "duckdb")
+            assert checked == ["agent", "day"], checked
 
     print(
         f"\n{args.rows:,} contacts, memory limit {args.memory_limit}, "
-        f"median of {args.rounds} rounds (values checked equal)"
+        f"median of {args.rounds} rounds (values checked equal by agent and by day)"
     )
     print(f"{'run':<18}{'median s':>10}{'x duckdb':>10}{'peak +MB':>10}{'peak RSS MB':>13}")
     for name, samples in times.items():

@@ -4,7 +4,8 @@ The dashboards must work when the machine is loaded (issue 8: no anywidget time-
 average 8). This script starts ``--spinners`` processes that each keep a core busy, waits until
 the 1-minute load average reaches ``--load`` (or ``--warmup`` seconds pass), runs the command,
 then stops the spinners by their own process ids and prints the load average seen while the
-command ran.
+command ran: sampled every 5 s and once more as it ends, so that a line is always printed (a
+command done in under 5 s has only the sample at its end, and the line says so).
 
 Usage::
 
@@ -19,6 +20,7 @@ import threading
 import time
 
 SPIN = "while True: pass"
+SAMPLE_EVERY_S = 5.0
 
 
 def main(argv=None) -> int:
@@ -36,7 +38,7 @@ def main(argv=None) -> int:
     loads, done = [], threading.Event()
 
     def sample():
-        while not done.wait(5):
+        while not done.wait(SAMPLE_EVERY_S):
             loads.append(os.getloadavg()[0])
 
     try:
@@ -48,22 +50,31 @@ def main(argv=None) -> int:
         sampler.start()
         started = time.monotonic()
         code = subprocess.call(command)
+        seconds = time.monotonic() - started
         done.set()
         sampler.join()
+        loads.append(os.getloadavg()[0])  # at the end, with the spinners still running
     finally:
         for spinner in spinners:
             spinner.terminate()
         for spinner in spinners:
             spinner.wait()
-    if loads:
-        loads.sort()
-        seconds = time.monotonic() - started
-        print(
-            f"busy.py: {args.spinners} spinners; during the command ({seconds:.0f} s) load "
-            f"average min {loads[0]:.1f}, median {loads[len(loads) // 2]:.1f}, "
-            f"max {loads[-1]:.1f}; exit code {code}",
-            file=sys.stderr,
+    if len(loads) == 1:
+        seen = (
+            f"too short to sample while it ran (every {SAMPLE_EVERY_S:.0f} s); load average "
+            f"{loads[0]:.1f} at its end"
         )
+    else:
+        loads.sort()
+        seen = (
+            f"load average min {loads[0]:.1f}, median {loads[len(loads) // 2]:.1f}, "
+            f"max {loads[-1]:.1f} ({len(loads)} samples, the last at its end)"
+        )
+    print(
+        f"busy.py: {args.spinners} spinners; the command ({seconds:.1f} s): {seen}; "
+        f"exit code {code}",
+        file=sys.stderr,
+    )
     return code
 
 

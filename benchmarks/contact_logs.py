@@ -15,6 +15,9 @@ Two shapes:
 Files land in ``benchmarks/data/`` (git-ignored) under a name that holds the shape, the size and
 the generator's version, so a change here makes new files. Large logs are written in chunks of
 consecutive time (memory stays flat) into one file, or into a folder of ``files`` parquet files.
+Their rows are in the order of time and of the contact ids; ``shuffled_path_for`` gives a copy
+with the rows in a random order (ids out of order, as an export sorted by anything else has
+them), read whole to be written.
 
     python benchmarks/contact_logs.py --rows 100000000 --files 50   # writes and prints the path
 """
@@ -49,6 +52,23 @@ def path_for(rows: int, shape: str = "real", files: int = 1) -> Path:
     path = DATA / (f"{name}-{files}files" if files > 1 else f"{name}.parquet")
     if not path.exists():
         write(rows, path, shape=shape, files=files)
+    return path
+
+
+def shuffled_path_for(rows: int, shape: str = "real", seed: int = 1) -> Path:
+    """The log of :func:`path_for` with its rows in a random order (seeded), in row groups of
+    the same size; generated on first use."""
+    source = path_for(rows, shape)
+    path = source.with_name(f"{source.stem}-shuffled.parquet")
+    if not path.exists():
+        table = pq.read_table(source)
+        order = np.random.default_rng(seed).permutation(len(table))
+        partial = path.with_name(path.name + ".partial")
+        with pq.ParquetWriter(partial, table.schema) as writer:
+            for first in range(0, len(table), CHUNK_ROWS):
+                rows_here = table.take(order[first : first + CHUNK_ROWS])
+                writer.write_table(rows_here, row_group_size=1_000_000)
+        partial.rename(path)
     return path
 
 
