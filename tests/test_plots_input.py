@@ -563,7 +563,7 @@ def test_breach_timeline_draws_at_most_max_rows_the_busiest_first():
     # 60 sites with one amber breach each, one (site 99) with a red and an amber, one (site 98)
     # with three ambers: 62 rows, over MAX_ROWS (40). Drawn: site 99 (most reds), site 98 (most
     # breaches), then the first 38 others in name order (site 00 .. site 37); the height stays
-    # 160 + 26 * 40 px and the title says how many rows were left out.
+    # 160 + ROW_PX * 40 px and the title says how many rows were left out.
     sites = [f"site {number:02d}" for number in range(60)] + ["site 99"] * 2 + ["site 98"] * 3
     statuses = ["amber"] * 60 + ["red", "amber"] + ["amber"] * 3
     found = _found(statuses).assign(site=sites)
@@ -571,7 +571,7 @@ def test_breach_timeline_draws_at_most_max_rows_the_busiest_first():
     rows = {label for trace in fig.data for label in trace.y}
     expected = {f"Service level · site {number:02d}" for number in [*range(38), 98, 99]}
     assert len(rows) == kp._governance.MAX_ROWS == 40 and rows == expected
-    assert fig.layout.height == 160 + 26 * 40
+    assert fig.layout.height == 160 + kp._governance.ROW_PX * 40
     assert fig.layout.title.text == (
         "Breaches<br><sup>40 of 62 rows: the most red breaches first</sup>"
     )

@@ -98,6 +98,7 @@ __all__ = [
     "format_value",
     "is_number",
     "range_text",
+    "scroll_box",
     "section_heading",
     "sector_options",
     "static_html",
@@ -135,7 +136,10 @@ template styles ``.kpikit-app h2``), so screenshots and layouts do not move."""
 #   widget's content may shrink below its table's width (a flex item's min-width is its
 #   content's otherwise), or on a phone the whole content column scrolled sideways instead;
 # - HIDDEN_LABEL_CLASS hides ipywidgets' description label visually but not from screen readers
-#   (clipped to 1 px; not display: none, which ipywidgets sets itself and which hides it from both).
+#   (clipped to 1 px; not display: none, which ipywidgets sets itself and which hides it from both);
+# - a table in a scroll_box is at least its min_width wide: its hint shows when it scrolls;
+# - on a touch screen or a phone, slider knobs of 28 px and tracks of 8 px (ipywidgets draws
+#   16 px knobs on a 4 px track, under the 24 px target size of WCAG 2.5.8).
 _APP_STYLE = f"""<style>
 .kpikit-app {{ container-type: inline-size; }}
 .kpikit-app .widget-html-content {{ line-height: 1.45; }}
@@ -144,6 +148,7 @@ _APP_STYLE = f"""<style>
 .kpikit-main {{ flex: 1 1 auto; min-width: 0; }}
 .kpikit-main > * {{ flex-shrink: 0; }}
 .kpikit-scroll {{ overflow-x: auto; max-width: 100%; }}
+.kpikit-scroll > table {{ min-width: var(--kpikit-min-width, 0); }}
 .kpikit-main .widget-html-content {{ min-width: 0; }}
 .kpikit-table th, .kpikit-table td {{ min-width: 4.5em; vertical-align: top; }}
 .kpikit-table .kpikit-wide {{ min-width: 16em; }}
@@ -158,7 +163,30 @@ _APP_STYLE = f"""<style>
     width: auto !important; max-width: 100%; }}
   .kpikit-app .{_TITLE_CLASS} {{ font-size: 1.25em !important; }}
 }}
+@media (pointer: coarse), (max-width: 600px) {{
+  .kpikit-app {{ --jp-widgets-slider-handle-size: 28px; --jp-widgets-slider-track-thickness: 8px; }}
+}}
 </style>"""
+
+_SCROLL_HINT_MARGIN_PX = 24
+"""The app's width less its content's when the controls are stacked above it (a phone)."""
+
+
+def scroll_box(table: str, min_width: int) -> str:
+    """An HTML ``table`` in a box that scrolls sideways, at least ``min_width`` px wide (about
+    its narrowest), under a line that says it scrolls, shown only where it does on a phone (the
+    app narrower than the table and than NARROW_PX), as the scorecard's heatmap hint: phones
+    show no scrollbar, and a table cut at a column's edge looked complete (the backtest showed
+    Model and WAPE, not MASE, bias and gain)."""
+    narrowest = min(NARROW_PX, min_width + _SCROLL_HINT_MARGIN_PX)
+    hint = f".kpikit-app .kpikit-scroll-hint[data-below='{narrowest}']"
+    return (
+        f"<style>{hint} {{ display: none; color: #555; }}"
+        f" @container (max-width: {narrowest}px) {{ {hint} {{ display: block; }} }}</style>"
+        f"<small class='kpikit-scroll-hint' data-below='{narrowest}'>Wider than the screen: "
+        "swipe the table sideways → for every column.</small>"
+        f"<div class='kpikit-scroll' style='--kpikit-min-width: {min_width}px'>{table}</div>"
+    )
 
 
 SECTOR_LABELS = {

@@ -20,6 +20,7 @@ from kpikit.apps._base import (
     format_value,
     is_number,
     range_text,
+    scroll_box,
     section_heading,
     sector_options,
 )
@@ -434,11 +435,13 @@ class BenchmarksApp(BaseApp):
             + "<small>Ranges for the chosen channel; figures marked (general), in grey "
             "italics, are general (all-sector) ones used where the sector has no figure of its "
             "own.</small>"
-            "<div class='kpikit-scroll'><table class='kpikit-table' style='border-collapse: "
-            "collapse; font-size: 0.85em' aria-label='Sectors side by side'>"
-            f"<thead><tr><td></td>{header}<th scope='col' style='padding: 4px 8px'>You</th>"
-            "</tr></thead>"
-            f"<tbody>{''.join(body)}</tbody></table></div>"
+            + scroll_box(
+                "<table class='kpikit-table' style='border-collapse: collapse; font-size: 0.85em' "
+                "aria-label='Sectors side by side'><thead><tr><td></td>"
+                f"{header}<th scope='col' style='padding: 4px 8px'>You</th></tr></thead>"
+                f"<tbody>{''.join(body)}</tbody></table>",
+                570,
+            )
         )
 
 

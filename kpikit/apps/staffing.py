@@ -22,6 +22,7 @@ from kpikit.apps._base import (
     alert_html,
     check_choice,
     format_value,
+    scroll_box,
 )
 from kpikit.apps._channels import refill
 from kpikit.apps._chart import Chart
@@ -822,11 +823,13 @@ def _comparison_html(table, what_if) -> str:
             + "</tr>"
         )
     return (
-        "<div class='kpikit-scroll'>"
-        "<table class='kpikit-table' style='border-collapse: collapse; margin-top: 8px'>"
-        "<caption style='text-align: left; font-weight: bold'>Scenario comparison</caption>"
-        f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
-        "<p><small>Projected CSAT and FCR follow rules of thumb from published research "
+        scroll_box(
+            "<table class='kpikit-table' style='border-collapse: collapse; margin-top: 8px'>"
+            "<caption style='text-align: left; font-weight: bold'>Scenario comparison</caption>"
+            f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table>",
+            520,
+        )
+        + "<p><small>Projected CSAT and FCR follow rules of thumb from published research "
         "(kpikit.whatif.Assumptions); they are assumptions, not measurements.</small></p>"
     )
 

@@ -18,6 +18,7 @@ import pandas as pd
 from kpikit import whatif
 from kpikit.apps._background import Prefetch
 from kpikit.apps._background import kernel_loop as _kernel_loop
+from kpikit.apps._base import scroll_box
 from kpikit.display import format_value, signed_text, unbroken_figures
 from kpikit.forecast._models import ETS_LONGEST_SEASON, seasonless
 from kpikit.forecast._series import seasons, step
@@ -351,10 +352,12 @@ def backtest_html(result, *, plan_model) -> str:
         "<div class='kpikit-backtest'>"
         f"<p><b>How well each model forecast contacts offered</b>, from {origins} past days "
         "(★ lowest WAPE of the lead)</p>"
-        "<div class='kpikit-scroll'><table "
-        "class='kpikit-table' style='border-collapse: collapse'>"
-        f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
-        f"<ul style='margin: 6px 0; padding-left: 20px'>{notes}</ul>"
+        + scroll_box(
+            "<table class='kpikit-table' style='border-collapse: collapse'>"
+            f"<thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table>",
+            580,
+        )
+        + f"<ul style='margin: 6px 0; padding-left: 20px'>{notes}</ul>"
         "<p><small>WAPE: absolute errors over actual contacts; MASE: errors over the usual "
         "week-on-week change (below 1 beats repeating last week); bias: above 0 forecasts too "
         "many; gain: how much lower the WAPE is than the seasonal naive baseline's.</small></p>"

@@ -208,14 +208,16 @@ def sector_overview(
 
 def _x_axis(kpi_id, low, high) -> dict:
     # A handful of ticks and fixed margins: with a dozen axes on a chart, plotly's automatic
-    # margins and dense ticks would triple the time the browser takes to draw it.
+    # margins and dense ticks would triple the time the browser takes to draw it. An axis that
+    # ends at the KPI's ceiling has a tick on its edge, whose label ("100 %") a phone's thin
+    # margin hid: that axis alone widens the right margin to fit it.
     symbol = UNIT_SYMBOLS.get(kpi_definition(kpi_id).unit, "")
     return {
         "range": [low, high],
         "ticksuffix": f" {symbol}" if symbol else "",
         "showgrid": True,
         "fixedrange": True,
-        "automargin": False,
+        "automargin": "right" if high == value_range(kpi_id)[1] else False,
         "nticks": 6,
     }
 

@@ -26,9 +26,11 @@ _NEEDED = ["period", "kpi", "name", "unit", "status", "value", "target", "breach
 _MAX_TICKS = 8
 """Most date labels on the calendar's axis: past 8 days, a label every few days."""
 _DAY = pd.Timedelta(days=1)
+ROW_PX = 32
+"""Height of a row of the timeline: its label above, its marks below."""
 MAX_ROWS = 40
-"""Most rows (KPI and group) a timeline draws: 1,200 px. 5,000 agents by KPI made a figure
-130,000 px tall; past this the rows with the most red breaches, then the most breaches, are
+"""Most rows (KPI and group) a timeline draws: 1,440 px. 5,000 agents by KPI made a figure
+160,000 px tall; past this the rows with the most red breaches, then the most breaches, are
 drawn, and the title says how many of how many."""
 
 
@@ -36,10 +38,12 @@ def breach_timeline(found, *, by=(), overdue=None, title="Breaches by day") -> g
     """Breaches as marks on a calendar: one row per KPI and group, one mark per period.
 
     Red breaches are crosses, amber ones diamonds, in their status colours; a mark whose root
-    cause or plan is overdue gets a dark ring. Hovering shows the KPI, the day, the group
-    (``site: Lakeside``), the value, the target, the gap in the KPI's unit and on which side of
-    the target (``31 s above the target``, ``7.2 percentage points below the target``) and the
-    deadlines; each point carries its ``breach_id`` as ``customdata`` (for clicks).
+    cause or plan is overdue gets a dark ring. Each row's label sits above its marks, which get
+    the chart's whole width (beside them, the labels took half a phone's chart). Hovering shows
+    the KPI, the day, the group (``site: Lakeside``), the value, the target, the gap in the
+    KPI's unit and on which side of the target (``31 s above the target``, ``7.2 percentage
+    points below the target``) and the deadlines; each point carries its ``breach_id`` as
+    ``customdata`` (for clicks).
 
     Parameters
     ----------
@@ -115,10 +119,11 @@ def breach_timeline(found, *, by=(), overdue=None, title="Breaches by day") -> g
                 x=part["period"].tolist(),
                 y=part["row"].tolist(),
                 mode="markers",
+                cliponaxis=False,  # the first and last days' marks stay whole at the edges
                 name=f"{RAG_MARKS[status]} {RAG_LABELS[status]}",
                 marker={
                     "symbol": _SYMBOLS[status],
-                    "size": 13,
+                    "size": 12,
                     "color": RAG_COLORS[status],
                     "line": {"color": "#222222", "width": [3 if text else 0 for text in late]},
                 },
@@ -131,8 +136,16 @@ def breach_timeline(found, *, by=(), overdue=None, title="Breaches by day") -> g
             )
         )
     figure.update_layout(
-        height=160 + 26 * max(len(order), 1),
-        yaxis={"categoryorder": "array", "categoryarray": order, "title": None, "automargin": True},
+        height=160 + ROW_PX * max(len(order), 1),
+        yaxis={
+            "categoryorder": "array",
+            "categoryarray": order,
+            "title": None,
+            # labels above their rows, clear of the marks (a row: 12 px text, 12 px marks)
+            "ticklabelposition": "inside top",
+            "ticklabelshift": -5,
+            "tickfont": {"size": 12},
+        },
         xaxis=_day_axis(rows["period"]),
         hovermode="closest",
         margin={"l": 10, "r": 10},
