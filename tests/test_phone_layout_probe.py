@@ -12,7 +12,7 @@ from fixtures import hand_contacts
 
 import kpikit as kk
 from kpikit import plots
-from kpikit.apps import BenchmarksApp, StaffingApp
+from kpikit.apps import BenchmarksApp, GlossaryApp, StaffingApp
 from kpikit.apps._base import _APP_STYLE
 from kpikit.apps.staffing_plan import backtest_html
 from kpikit.sample import generate
@@ -72,8 +72,10 @@ def test_the_backtest_table_says_it_scrolls_where_it_is_cut():
         ),
         # sectors side by side: 557 px on a phone
         (lambda: BenchmarksApp(kk.Dataset(contacts=hand_contacts())).table, 557),
+        # the glossary's published benchmarks: 612 px on a phone, cut after "Scope"
+        (lambda: GlossaryApp().benchmark_table, 600),
     ],
-    ids=["whatif", "benchmarks"],
+    ids=["whatif", "benchmarks", "glossary"],
 )
 def test_other_wide_tables_say_they_scroll(app, narrowest_px):
     assert hint_shown_below(app().value) >= narrowest_px

@@ -17,6 +17,7 @@ from kpikit.apps._base import (
     format_value,
     is_number,
     range_text,
+    scroll_box,
     section_heading,
     sector_options,
 )
@@ -396,9 +397,11 @@ def _benchmark_table_html(rows, unit: str) -> str:
         f"<th scope='col' style='{_CELL}'>{name}</th>"
         for name in ("Tier", "Range", "Scope", "Context", "Source")
     )
-    return (
-        f"{_subheading('Published benchmarks')}<div class='kpikit-scroll'>"
+    return _subheading(
+        "Published benchmarks"
+    ) + scroll_box(  # 612 px on a phone: cut after "Scope", it looked whole
         "<table class='kpikit-table' style='border-collapse: collapse; font-size: 0.9em' "
         f"aria-label='Published benchmarks'><thead><tr>{header}</tr></thead>"
-        f"<tbody>{''.join(body)}</tbody></table></div>"
+        f"<tbody>{''.join(body)}</tbody></table>",
+        600,
     )
