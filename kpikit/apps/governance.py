@@ -457,6 +457,13 @@ class GovernanceApp(BaseApp):
             self.history.value = ""
             return
         row = self._window.loc[breach_id]
+        # the register's state first: the form shows it, and the clocks stop where it holds
+        # what they ask for (_detail_html)
+        taken = self.register.id_taken(row)
+        self._fill_form({} if taken else self.register.state(breach_id))
+        self.history.value = "" if taken else history_html(self.register.history(breach_id))
+        if taken:  # the form and history were another breach's (and saving failed)
+            self.form_message.value = alert_html(_id_taken_text(taken))
         caches = self._caches
         loop = kernel_loop()
         if breach_id in caches.causes or loop is None:
@@ -466,11 +473,6 @@ class GovernanceApp(BaseApp):
             self.cause_chart.draw(kpikit.plots.root_cause_bars(EMPTY_BARS))
             future = loop.run_in_executor(None, self._cause, row, caches)
             future.add_done_callback(lambda _future: self._cause_ready(breach_id, caches))
-        taken = self.register.id_taken(row)
-        self._fill_form({} if taken else self.register.state(breach_id))
-        self.history.value = "" if taken else history_html(self.register.history(breach_id))
-        if taken:  # the form and history were another breach's (and saving failed)
-            self.form_message.value = alert_html(_id_taken_text(taken))
 
     def _cause_ready(self, breach_id, caches) -> None:
         # On the kernel's loop, where widgets may change; a breach or data left meanwhile keeps
@@ -497,7 +499,7 @@ class GovernanceApp(BaseApp):
 
     def _detail_html(self, row, cause) -> str:
         as_of = self._now(self._caches)
-        recorded = self._recorded(row)
+        recorded = self._recorded()
         clocks = []
         for label, name in (("Root cause", "root_cause"), ("Plan", "plan")):
             due = row[f"{name}_due"]
@@ -524,13 +526,11 @@ class GovernanceApp(BaseApp):
             + f"<p><strong>Computed root cause</strong></p><ul>{items}</ul>"
         )
 
-    def _recorded(self, row) -> set:
-        """The fields of the breach's action the register holds a text for (none when its id
-        is another breach's), as :meth:`ActionRegister.actions` judges what is overdue."""
-        if self.register.id_taken(row):
-            return set()
-        state = self.register.state(row["breach_id"])
-        return {field for field, change in state.items() if change.value}
+    def _recorded(self) -> set:
+        """The fields of the shown breach's action the register holds a text for, from the
+        state the form was filled with (none when the breach's id is another's), as
+        :meth:`ActionRegister.actions` judges what is overdue."""
+        return {field for field, change in self._seen.items() if change.value}
 
     def _fill_form(self, state: dict) -> None:
         self._seen = state
