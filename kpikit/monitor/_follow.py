@@ -64,6 +64,25 @@ def _changed_rows(table, seen):
     return table[changed].reset_index(drop=True), hashes
 
 
+def stacked(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """The rows of ``frames`` one after the other, every column of any of them kept.
+
+    A column all missing in a frame (``answered`` of contacts still waiting) is left out of
+    it, its rows missing all the same, so that the values of the others decide its type: pandas
+    2 does so with a FutureWarning, pandas 3 no longer does.
+
+    >>> waiting = pd.DataFrame({"contact_id": ["a"], "answered": [None]})
+    >>> done = pd.DataFrame({"contact_id": ["b"], "answered": [True]})
+    >>> stacked([waiting, done])["answered"].tolist()
+    [nan, True]
+    """
+    columns = list(dict.fromkeys(column for frame in frames for column in frame.columns))
+    kept = [frame.dropna(axis=1, how="all") for frame in frames if len(frame)]
+    if not kept:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(kept, ignore_index=True).reindex(columns=columns)
+
+
 def _lacking(frame, columns) -> list:
     """The ``columns`` that ``frame`` lacks."""
     return [column for column in columns if column not in frame.columns]
@@ -295,7 +314,7 @@ class LogFollower:
             self._pending.append(frame)
             self._seen_files.add(path.name)
         frames, self._pending = self._pending, []
-        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        return stacked(frames) if frames else pd.DataFrame()
 
     def _poll_parquet(self):
         """The rows new or changed since the last read (:func:`_changed_rows`): appended, updated

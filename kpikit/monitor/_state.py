@@ -18,7 +18,7 @@ from kpikit._validators import (
 from kpikit.calibrate import HANDLE_COLUMNS
 from kpikit.catalog import kpi
 from kpikit.forecast._series import FREQS
-from kpikit.monitor._follow import LogFollower, checked_log_path
+from kpikit.monitor._follow import LogFollower, checked_log_path, stacked
 from kpikit.monitor._inputs import checked_filter, checked_forecast, checked_staffed, on_grid
 from kpikit.monitor._log import check_rows, checked_now, outcomes, parsed_arrivals
 from kpikit.monitor._plan import check_intraday_freq
@@ -106,25 +106,6 @@ def _no_intervals(tz=None) -> pd.DataFrame:
     frame = pd.DataFrame({column: pd.Series(dtype=float) for column in INTERVAL_COLUMNS})
     period = "datetime64[ns]" if tz is None else pd.DatetimeTZDtype("ns", tz)
     return frame.astype({"period": period, "alert": bool})
-
-
-def _stacked(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """The rows of ``frames`` one after the other, every column of any of them kept.
-
-    A column all missing in a frame (``answered`` of contacts still waiting) is left out of
-    it, its rows missing all the same, so that the values of the others decide its type: pandas
-    2 does so with a FutureWarning, pandas 3 no longer does.
-
-    >>> waiting = pd.DataFrame({"contact_id": ["a"], "answered": [None]})
-    >>> done = pd.DataFrame({"contact_id": ["b"], "answered": [True]})
-    >>> _stacked([waiting, done])["answered"].tolist()
-    [nan, True]
-    """
-    columns = list(dict.fromkeys(column for frame in frames for column in frame.columns))
-    kept = [frame.dropna(axis=1, how="all") for frame in frames if len(frame)]
-    if not kept:
-        return pd.DataFrame(columns=columns)
-    return pd.concat(kept, ignore_index=True).reindex(columns=columns)
 
 
 class IntradayMonitor:
@@ -301,7 +282,7 @@ class IntradayMonitor:
                 )
         fresh = fresh.assign(contact_id=_id_text(fresh["contact_id"]))
         self._repeated.update(fresh.loc[repeated, "contact_id"].dropna())
-        merged = self._filled(_stacked([self._contacts, fresh]))
+        merged = self._filled(stacked([self._contacts, fresh]))
         # the last row of a contact wins, but an arrival row never over its outcome (an
         # arrival written late, or a drop repeated, made an answered contact wait again)
         order = np.argsort(merged["answered"].notna().to_numpy(), kind="stable")
