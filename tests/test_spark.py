@@ -3,6 +3,12 @@ them as kk.validate does.
 
 One Spark session serves the whole module: starting the JVM takes most of the time. The tests
 share an xdist group so that a parallel run keeps them on one worker (one JVM).
+
+``make test`` runs this module twice, on pandas 2 and on pandas 3 (kpikit hands a Spark frame's
+sums to pandas on the driver, and the result back). The two longest tests, marked
+``pandas3_pass``, run on the pandas 3 pass only: the bad values tripping the screen (its work is
+Spark's; the error's wording runs on both releases in the other error tests) and the random
+logs (their hand-offs run on both releases in the hand-calculated tests).
 """
 
 from contextlib import contextmanager
@@ -70,6 +76,7 @@ def test_fcr_by_agent_equals_pandas_on_spark(spark):
     assert fcr[["numerator", "denominator"]].sum().loc["A2"].tolist() == [1.0, 1.0]
 
 
+@pytest.mark.pandas3_pass
 @settings(
     max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -104,6 +111,7 @@ def error_of(run):
     return None
 
 
+@pytest.mark.pandas3_pass
 @pytest.mark.parametrize("case", list(BAD_CELLS))
 def test_every_bad_value_trips_the_spark_screen(spark, case):
     # The screen and the largest values per group are counted in the sums job, the ids hashed
