@@ -28,15 +28,18 @@ round):
 The contact logs come from ``contact_logs.py`` (cached in ``benchmarks/data/``): ``real`` is
 shaped like a real export (string ids, half the contacts without a customer, heavy-tailed
 contacts per customer, nulls), ``uniform`` is the former evenly spread shape; both run by
-default. Every engine's values are checked equal to the SQL's (without ``sql`` among
-``--engines``, to those of the first engine run, in the order of the list above) before
-timing. Prints the median wall time, the median CPU time of the process (all threads; steadier
-than wall time on a shared machine), both as ratios to the SQL's, the peak resident memory
-added during a task and, for the eager engines, during ``kk.compute`` alone (the frame already
-loaded); and the load average.
+default; ``--shuffled`` reads a copy with its rows in a random order (``shuffled_path_for``),
+as an export sorted by anything but the contact id has them (kpikit's pass over the ids takes
+a shortcut on ids in rising order). Every engine's values are checked equal to the SQL's
+(without ``sql`` among ``--engines``, to those of the first engine run, in the order of the
+list above) before timing. Prints the median wall time, the median CPU time of the process
+(all threads; steadier than wall time on a shared machine), both as ratios to the SQL's, the
+peak resident memory added during a task and, for the eager engines, during ``kk.compute``
+alone (the frame already loaded); and the load average.
 
     python benchmarks/bench_compute.py                        # 1M contacts, both shapes, 5 rounds
     python benchmarks/bench_compute.py --rows 10000000 --rounds 3 --shapes real
+    python benchmarks/bench_compute.py --shapes real --shuffled
     python benchmarks/bench_compute.py --shapes real --engines pd_arrow pd_duckdb sql
     python benchmarks/bench_compute.py --shapes real --engines duckdb_rel duckdb_search sql
     PYTHONPATH=.venv/pandas3 python benchmarks/bench_compute.py   # on pandas 3 (make test lays it)
@@ -54,7 +57,7 @@ import numpy as np
 import pandas as pd
 import polars as pl
 import psutil
-from contact_logs import path_for
+from contact_logs import path_for, shuffled_path_for
 
 import kpikit as kk
 from kpikit.metrics import _via_polars as via_polars
@@ -281,14 +284,17 @@ def main():
         "--shapes", nargs="+", choices=["real", "uniform"], default=["real", "uniform"]
     )
     parser.add_argument("--engines", nargs="+", choices=ENGINES + ASKED_FOR, default=list(ENGINES))
+    parser.add_argument(
+        "--shuffled", action="store_true", help="the log's rows in a random order (ids too)"
+    )
     args = parser.parse_args()
     for shape in args.shapes:
-        report(args.rows, shape, args.engines, args.rounds)
+        report(args.rows, shape, args.engines, args.rounds, args.shuffled)
 
 
-def report(rows, shape, engines, rounds):
+def report(rows, shape, engines, rounds, shuffled=False):
     started = time.perf_counter()
-    path = path_for(rows, shape)
+    path = shuffled_path_for(rows, shape) if shuffled else path_for(rows, shape)
     print(f"{path.name}: ready in {time.perf_counter() - started:.1f} s")
     load_before = os.getloadavg()[0]
     results, checked_against = run(path, engines, rounds)
@@ -299,8 +305,9 @@ def report(rows, shape, engines, rounds):
     )
     load_after = os.getloadavg()[0]
 
+    order = ", rows shuffled" if shuffled else ""
     print(
-        f"\n{rows:,} contacts ({shape} shape), median of {rounds} rounds, {checked}; "
+        f"\n{rows:,} contacts ({shape} shape{order}), median of {rounds} rounds, {checked}; "
         f"load average {load_before:.1f} before, {load_after:.1f} after; pandas {pd.__version__}, "
         f"polars {pl.__version__}, DuckDB {duckdb.__version__}"
     )
