@@ -617,9 +617,11 @@ def test_a_replay_of_a_lazy_log_reads_one_day_from_its_engine(kind, day, tmp_pat
         replay(lazy, tmp_path / "none", day="2020-01-01", sleep=lambda seconds: None)
 
 
+@pytest.mark.filterwarnings("error::FutureWarning")
 def test_a_view_before_the_first_contact_has_every_interval_column(tmp_path):
     # the replay starts at midnight and the first call comes at 09:00: until then the log is
-    # empty, and the view has no day yet but the columns of one (each empty)
+    # empty, and the view has no day yet but the columns of one (each empty); the empty drop
+    # beside a full one is stacked without pandas 2's warning of all-missing columns
     pd.DataFrame(columns=["contact_id", "arrived_at", "answered", "wait_s"]).to_csv(
         tmp_path / "000001.csv", index=False
     )
