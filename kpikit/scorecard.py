@@ -64,6 +64,7 @@ from kpikit._scorecard.status import (
 from kpikit._scorecard.targets import (
     ROLES,
     SEGMENT_COLUMNS,
+    TARGET_COLUMNS,
     read_targets,
     scale_text,
     sector_weights,
@@ -101,6 +102,39 @@ __all__ = [
 ]
 
 _RESULT_COLUMNS = ("period", "kpi", "value", "numerator", "denominator", "ci_low", "ci_high")
+
+CARD_COLUMNS = tuple(
+    dict.fromkeys(
+        [
+            *_RESULT_COLUMNS,
+            *("name", "unit", "better"),
+            *(column for column in TARGET_COLUMNS if column not in SEGMENT_COLUMNS),
+            *("ramped", "status", "score", "previous", "change", "p_value", "trend"),
+            *("improved", "credit", "provisional_until"),
+        ]
+    )
+)
+"""The columns of a scorecard's table beside its grouping columns; ``by`` may not name one."""
+
+
+def check_group_names(by, own=CARD_COLUMNS) -> list[str]:
+    """The grouping columns ``by`` as a list, refused when one has the name of a column of the
+    result itself (``own``), which would overwrite the group's values or lose them.
+
+    >>> check_group_names(["site", "unit"])
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'by' names column(s) ['unit'] of the data, but the result has ...
+    """
+    keys = column_names("by", by)
+    taken = [key for key in keys if key in own]
+    if taken:
+        raise ValueError(
+            f"Value of 'by' names column(s) {taken} of the data, but the result has column(s) "
+            "of that name itself: rename them in the data first (the result's own columns: "
+            f"{', '.join(own)})"
+        )
+    return keys
 
 
 def scorecard(
@@ -173,7 +207,7 @@ def scorecard(
     """
     from kpikit.metrics import compute
 
-    column_names("by", by)
+    check_group_names(by)
     check_ramp(ramp)
     _check_alpha(alpha)
     targets = read_targets(targets, channel=channel)

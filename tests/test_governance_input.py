@@ -9,6 +9,7 @@ import pytest
 
 from kpikit import load_sample
 from kpikit.governance import breach_group, breach_id, breaches, decompose, root_cause
+from kpikit.scorecard import CARD_COLUMNS, scorecard
 
 SL_TARGET = pd.DataFrame({"kpi": ["service_level"], "target": [80.0]})
 
@@ -87,6 +88,30 @@ def test_breaches_arguments_of_the_wrong_kind(queues):
         breaches(queues, SL_TARGET, by=5)
     with pytest.raises(TypeError, match=r"Value of 'ramp' must be a kpikit.scorecard.Ramp"):
         breaches(queues, SL_TARGET, by="site", ramp={"north": "2026-01-01"})
+
+
+@pytest.mark.parametrize("name", ["status", "gap", "freq", "unit", "name", "target", "role"])
+def test_a_group_named_like_a_column_of_the_breaches_is_refused(queues, name):
+    # The queue column renamed: grouped by "status", the breach of tech (1 of 4 within 20 s)
+    # came back with the rating's value, "red", in place of "tech"; by "unit", a bare KeyError.
+    renamed = queues.rename(columns={"queue": name})
+    with pytest.raises(ValueError, match=rf"Value of 'by' names column\(s\) \['{name}'\]"):
+        breaches(renamed, SL_TARGET, by=name)
+    if name in CARD_COLUMNS:  # gap and freq are columns of the breaches, not of a scorecard
+        with pytest.raises(ValueError, match=r"rename them in the data first"):
+            scorecard(renamed, SL_TARGET, by=["site", name])
+
+
+def test_a_group_by_channel_still_meets_per_channel_targets(queues):
+    # channel and direction are target columns, not columns of the result: still groups
+    with_channel = queues.assign(channel=["phone"] * 4 + ["chat"] * 4)
+    found = breaches(with_channel, SL_TARGET, by="channel")
+    assert found["channel"].tolist() == ["chat"]  # chat 1 of 4 (60 s > 30 s); phone 4 of 4
+
+
+def test_the_columns_a_group_may_not_be_named_are_those_of_the_table():
+    card = scorecard(load_sample(), SL_TARGET, by="team", freq="month")
+    assert set(card.table.columns) - {"team"} == set(CARD_COLUMNS)
 
 
 @pytest.mark.parametrize("value", ["no", 0, None, [False]])
