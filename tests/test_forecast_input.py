@@ -140,6 +140,15 @@ def test_by_is_checked(log, by, error, message):
         forecast.volume(log, by=by, **NAIVE)
 
 
+@pytest.mark.parametrize("name", ["volume", "volume_high", "forecast", "ci_low", "aht_s"])
+def test_a_series_named_like_a_column_of_the_forecast_is_refused(log, name):
+    # by "volume" raised a bare KeyError from a merge's volume_x; by "forecast" gave a table
+    # with two columns called forecast
+    renamed = log.rename(columns={"queue": name})
+    with pytest.raises(ValueError, match=rf"'by' names column\(s\) \['{name}'\] that the forecast"):
+        forecast.volume(renamed, by=name, **NAIVE)
+
+
 @pytest.mark.parametrize("column", ["answered", "arrived_at", "talk_s", "queue"])
 def test_repeated_column(log, column):
     doubled = pd.concat([log, log[[column]]], axis=1)

@@ -52,6 +52,8 @@ _RESERVED = (
     "model",
     "lead",
     "origin",
+    *("forecast", "low", "high", "ci_low", "ci_high"),
+    *("volume", "volume_low", "volume_high", "aht_s", "aht_low", "aht_high"),
 )
 """Column names the forecast reads or writes, so they cannot define series (``by``)."""
 
