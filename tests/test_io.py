@@ -1116,6 +1116,29 @@ def test_read_upload_parquet_and_gzip():
     assert len(read_upload(gzip.compress(CONTACTS_CSV.encode()), "log.CSV.GZ").contacts) == 3
 
 
+def test_an_uploaded_parquet_file_whose_dictionary_hides_its_size_is_refused_before_decoding():
+    # 2 million rows of one 100-letter id, dictionary-encoded: a 26 kB file whose footer says
+    # 25 kB, which decoded to 200 MB of text (peak memory +300 MB) before any limit applied.
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    word = pa.array(["x" * 100])
+    indices = pa.array([0] * 2_000_000, pa.int32())
+    buffer = io.BytesIO()
+    pq.write_table(pa.table({"contact_id": pa.DictionaryArray.from_arrays(indices, word)}), buffer)
+    assert len(buffer.getvalue()) < 100_000
+    with pytest.raises(ValueError, match=r"is more than the limit of 0\.1 MB once decoded"):
+        read_upload(buffer.getvalue(), "bomb.parquet", max_bytes=100_000)
+
+
+def test_an_uploaded_parquet_file_within_the_limit_once_decoded_reads():
+    # three contacts: 6,432 bytes on disk; counted 881 decoded, the footer's 868 and the 13
+    # bytes of their dictionary-encoded text
+    buffer = io.BytesIO()
+    sample_contacts().to_parquet(buffer)
+    assert len(read_upload(buffer.getvalue(), "log.parquet", max_bytes=20_000).contacts) == 3
+
+
 def test_read_upload_with_mapping():
     data = read_upload(VENDOR_CSV.encode(), "export.csv", mapping=VENDOR_MAPPING)
     assert data.contacts["wait_s"].tolist() == [12, 41]

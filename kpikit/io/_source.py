@@ -244,6 +244,9 @@ def load_parquet(source: Source, *, rows: int | None = None) -> pd.DataFrame:
         metadata = parquet.metadata
         size = unpacked_bytes(metadata)
         check_size(size, source.max_bytes, source.label, stage=" uncompressed")
+        if isinstance(source.data, bytes):  # an upload: its dictionaries may hide gigabytes
+            size = decoded_bytes(source.data, metadata, limit=source.max_bytes)
+            check_size(size, source.max_bytes, source.label, stage=" once decoded", measured=False)
         refuse_bad_header(parquet.schema_arrow.names, source.label)
         if rows is None:
             pool = arrow_memory_pool(size)
@@ -270,6 +273,48 @@ def unpacked_bytes(metadata) -> int:
     True
     """
     return sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups))
+
+
+def decoded_bytes(data: bytes, metadata, *, limit: int) -> int:
+    """The size of a Parquet file's data once decoded, counted without decoding it, up to
+    just past ``limit``: the footer's size (:func:`unpacked_bytes`) plus the text of its
+    dictionary-encoded columns, counted from the lengths of the dictionary's values and the
+    indices into it. The footer counts a dictionary once, so a 26 kB file of one 100-letter
+    word repeated 2 million times claims 25 kB and decodes to 200 MB.
+
+    >>> import pyarrow as pa, pyarrow.parquet as pq
+    >>> sink = pa.BufferOutputStream()
+    >>> pq.write_table(pa.table({"team": ["north" * 20] * 1000}), sink)   # 100 letters a row
+    >>> data = sink.getvalue().to_pybytes()
+    >>> metadata = pq.read_metadata(pa.BufferReader(data))
+    >>> unpacked_bytes(metadata) < 1_000 < 100_000 < decoded_bytes(data, metadata, limit=10**9)
+    True
+    """
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    size = unpacked_bytes(metadata)
+    columns = {
+        chunk.path_in_schema
+        for group in range(metadata.num_row_groups)
+        for index in range(metadata.num_columns)
+        if (chunk := metadata.row_group(group).column(index)).has_dictionary_page
+        and chunk.physical_type == "BYTE_ARRAY"
+    }
+    if not columns:
+        return size
+    names = [name for name in metadata.schema.to_arrow_schema().names if name in columns]
+    parquet = pq.ParquetFile(io.BytesIO(data), read_dictionary=names)
+    for batch in parquet.iter_batches(columns=names, batch_size=1 << 20):
+        for array in batch.columns:
+            if hasattr(array, "dictionary"):
+                lengths = pc.take(pc.binary_length(array.dictionary), array.indices)
+                size += pc.sum(lengths).as_py() or 0
+            else:
+                size += array.nbytes
+        if size > limit:
+            break
+    return size
 
 
 def _read_whole(data: bytes | Path, schema, pool):
