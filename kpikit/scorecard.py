@@ -433,7 +433,10 @@ def _check_value_scales(frame: pd.DataFrame, targets: pd.DataFrame) -> None:
 
 def _complete(frame: pd.DataFrame, targets: pd.DataFrame, keys: list, has_period: bool):
     """Keep target KPIs and give every group a row for each of them in every period of the
-    frame (missing -> no value)."""
+    frame (missing -> no value). The rows without a value in a grouping column are one group,
+    whether the value is None or NaN: compute gives the group the null of its first row, which
+    may differ from one period to the next, and the two made two groups here."""
+    frame = frame.assign(**{key: _one_null(frame[key]) for key in keys})
     for column in _RESULT_COLUMNS[2:]:
         if column not in frame.columns:
             frame = frame.assign(**{column: np.nan})
@@ -445,6 +448,17 @@ def _complete(frame: pd.DataFrame, targets: pd.DataFrame, keys: list, has_period
             grid = frame[columns].drop_duplicates().merge(grid, how="cross")
     group_keys = [*keys, "period"] if has_period else keys
     return grid.merge(frame, on=[*group_keys, "kpi"], how="left")
+
+
+def _one_null(values: pd.Series) -> pd.Series:
+    """``values`` with every null as None where they are Python objects (None and NaN both).
+
+    >>> _one_null(pd.Series(["x", np.nan, None])).tolist()
+    ['x', None, None]
+    """
+    if values.dtype != object or not values.isna().any():
+        return values
+    return values.where(values.notna(), None)
 
 
 def segment_targets(targets, segment=None) -> pd.DataFrame:

@@ -109,6 +109,26 @@ def test_a_group_by_channel_still_meets_per_channel_targets(queues):
     assert found["channel"].tolist() == ["chat"]  # chat 1 of 4 (60 s > 30 s); phone 4 of 4
 
 
+def test_a_group_without_a_value_is_one_group_whether_none_or_nan():
+    # Two days; site x waits 50 s then 5 s, the site-less contacts 60 s (NaN) then 50 s (None).
+    # By hand against 80 % within 20 s: day 1 x 0 %, no site 0 %; day 2 x 100 %, no site 0 %.
+    # The no-site group came back as four breaches (NaN and None each day), runs 1, 2, 3, 4.
+    contacts = pd.DataFrame(
+        {
+            "contact_id": range(4),
+            "arrived_at": pd.to_datetime(["2026-01-05 09:00"] * 2 + ["2026-01-06 09:00"] * 2),
+            "answered": True,
+            "wait_s": [50.0, 60.0, 50.0, 5.0],
+            "site": ["x", np.nan, None, "x"],
+        }
+    )
+    found = breaches(contacts, SL_TARGET, by="site")
+    assert found["site"].tolist() == ["x", None, None]
+    assert found["periods_in_breach"].tolist() == [1, 1, 2]
+    card = scorecard(contacts, SL_TARGET, by="site", freq="day")
+    assert card.table["value"].tolist() == [0.0, 0.0, 100.0, 0.0]  # x, none; x, none
+
+
 def test_the_columns_a_group_may_not_be_named_are_those_of_the_table():
     card = scorecard(load_sample(), SL_TARGET, by="team", freq="month")
     assert set(card.table.columns) - {"team"} == set(CARD_COLUMNS)
