@@ -453,7 +453,7 @@ def _complete(frame: pd.DataFrame, targets: pd.DataFrame, keys: list, has_period
 def _one_null(values: pd.Series) -> pd.Series:
     """``values`` with every null as None where they are Python objects (None and NaN both).
 
-    >>> _one_null(pd.Series(["x", np.nan, None])).tolist()
+    >>> _one_null(pd.Series(["x", np.nan, None], dtype=object)).tolist()
     ['x', None, None]
     """
     if values.dtype != object or not values.isna().any():
