@@ -469,6 +469,18 @@ def test_a_url_that_is_no_register_is_named(tmp_path, make, reason):
         ActionRegister("nosuchdb://host/name")
 
 
+def test_a_register_whose_folder_cannot_be_made_is_named(tmp_path):
+    # a file where the folder should be: a raw NotADirectoryError (FileNotFoundError under
+    # /proc, PermissionError in a read-only place) instead of the documented ValueError
+    in_the_way = tmp_path / "notes.txt"
+    in_the_way.write_text("a file, not a folder")
+    path = in_the_way / "registers" / "actions.sqlite"
+    with pytest.raises(
+        ValueError, match=r"does not open a register: .*its folder .*registers cannot be created"
+    ):
+        ActionRegister(f"sqlite:///{path}")
+
+
 def test_an_id_registered_for_another_breach_is_refused(register):
     # the same id for the next day's breach was silently ignored: the register kept 8 July
     register.register(BREACH)

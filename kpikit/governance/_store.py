@@ -339,7 +339,13 @@ def open_engine(url: str, *, wal: bool = True):
     path = sqlite_path(url)
     if path is None:
         return create_engine(url, pool_pre_ping=True, connect_args=connect_args(make_url(url)))
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:  # a file in the way, no permission, a read-only disk
+        raise ValueError(
+            f"Value of 'url' does not open a register: {url} (its folder {path.parent} cannot "
+            f"be created: {error.strerror or error})"
+        ) from None
     # connect_args would override the URL's timeout
     timeout = {} if "timeout" in make_url(url).query else {"timeout": BUSY_TIMEOUT}
     engine = create_engine(url, connect_args=timeout)
