@@ -504,6 +504,18 @@ def test_an_author_on_two_lines_is_refused(register, author):
         register.record(BREACH, author=author, owner="x")
 
 
+def test_a_milestone_on_no_day_of_the_calendar_is_refused(register):
+    # 30 February was stored, then never next, never overdue; the same due_date was refused
+    milestones = "2026-02-28 agree the plan\n2026-02-30 retrain billing agents"
+    with pytest.raises(ValueError, match=r"'milestones' has a date that is no day in line 2"):
+        register.record(BREACH, author="Ana", milestones=milestones)
+    assert register.history().empty
+    register.record(BREACH, author="Ana", milestones="2026-02-28 agree the plan\nthen retrain")
+    assert register.actions(as_of="2026-02-01").loc[0, "next_milestone"] == (
+        "2026-02-28 agree the plan"
+    )
+
+
 def test_a_milestone_before_year_1000_keeps_four_digits(register):
     # strftime showed 0999-12-31 as "999-12-31"
     register.record(BREACH, author="Ana", milestones="0999-12-31 long ago\n2026-07-20 next")

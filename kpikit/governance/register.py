@@ -605,7 +605,31 @@ def _checked_value(name: str, value) -> str:
             raise ValueError(
                 f"Value of 'due_date' must be a date like 2026-07-31 but received: {value!r}"
             ) from None
+    if name == "milestones":
+        _check_milestone_dates(value)
     return value
+
+
+def _check_milestone_dates(text: str) -> None:
+    """Refuse milestone lines whose date is no day of the calendar (2026-02-30): they were
+    stored, then never due, never next and never overdue.
+
+    >>> _check_milestone_dates("2026-02-28 plan")
+    >>> _check_milestone_dates("2026-02-30 retrain")
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'milestones' has a date that is no day in line 1: '2026-02-30 retrain'; ...
+    """
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _DATED_LINE.match(line)
+        if match:
+            try:
+                dt.date.fromisoformat(match.group(2))
+            except ValueError:
+                raise ValueError(
+                    f"Value of 'milestones' has a date that is no day in line {number}: "
+                    f"{line.strip()!r}; write each milestone's date like 2026-07-20"
+                ) from None
 
 
 def _due_day(value: dt.date) -> str:
