@@ -1132,11 +1132,48 @@ def test_an_uploaded_parquet_file_whose_dictionary_hides_its_size_is_refused_bef
 
 
 def test_an_uploaded_parquet_file_within_the_limit_once_decoded_reads():
-    # three contacts: 6,432 bytes on disk; counted 881 decoded, the footer's 868 and the 13
-    # bytes of their dictionary-encoded text
+    # three contacts: 6,432 bytes on disk, 757 counted decoded
     buffer = io.BytesIO()
     sample_contacts().to_parquet(buffer)
     assert len(read_upload(buffer.getvalue(), "log.parquet", max_bytes=20_000).contacts) == 3
+
+
+def test_an_uploaded_parquet_files_dictionary_text_is_counted_once_decoded():
+    # 2,000 contacts, ids C0000000-C0001999 and queues billing/sales in turn, both text columns
+    # dictionary-encoded. Decoded as plain encoding holds them (4 bytes of length, then the
+    # text): ids 2,000 x (4 + 8) = 24,000 bytes, queues 1,000 x (4 + 7) + 1,000 x (4 + 5) =
+    # 20,000. They replace those columns' stored pages in the footer's size; they were counted
+    # on top of them (46,402 + 28,000 bytes of text here), which refused files within the limit.
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from kpikit.io._source import decoded_bytes, unpacked_bytes
+
+    rows = 2_000
+    contacts = pd.DataFrame(
+        {
+            "contact_id": [f"C{i:07d}" for i in range(rows)],
+            "arrived_at": pd.date_range("2024-03-04", periods=rows, freq="min"),
+            "answered": True,
+            "wait_s": 5.0,
+            "queue": ["billing", "sales"] * (rows // 2),
+        }
+    )
+    buffer = io.BytesIO()
+    contacts.to_parquet(buffer)
+    data = buffer.getvalue()
+    metadata = pq.read_metadata(pa.BufferReader(data))
+    text_pages = sum(
+        metadata.row_group(0).column(i).total_uncompressed_size
+        for i, name in enumerate(metadata.schema.names)
+        if name in ("contact_id", "queue")
+    )
+    counted = unpacked_bytes(metadata) - text_pages + 24_000 + 20_000
+    assert decoded_bytes(data, metadata, limit=10**9) == counted
+    assert unpacked_bytes(metadata) + 28_000 > counted
+    assert len(read_upload(data, "log.parquet", max_bytes=counted).contacts) == rows
+    with pytest.raises(ValueError, match="once decoded"):
+        read_upload(data, "log.parquet", max_bytes=counted - 1)
 
 
 def test_read_upload_with_mapping():

@@ -277,41 +277,45 @@ def unpacked_bytes(metadata) -> int:
 
 def decoded_bytes(data: bytes, metadata, *, limit: int) -> int:
     """The size of a Parquet file's data once decoded, counted without decoding it, up to
-    just past ``limit``: the footer's size (:func:`unpacked_bytes`) plus the text of its
-    dictionary-encoded columns, counted from the lengths of the dictionary's values and the
-    indices into it. The footer counts a dictionary once, so a 26 kB file of one 100-letter
-    word repeated 2 million times claims 25 kB and decodes to 200 MB.
+    just past ``limit``: the footer's size (:func:`unpacked_bytes`), with each
+    dictionary-encoded text column counted as its values decoded in place of its stored
+    pages: 4 bytes of length and the text per value, as plain encoding holds them, from the
+    lengths of the dictionary's values and the indices into it. The footer counts a
+    dictionary once, so a 26 kB file of one 100-letter word repeated 2 million times claims
+    25 kB and decodes to 200 MB.
 
     >>> import pyarrow as pa, pyarrow.parquet as pq
     >>> sink = pa.BufferOutputStream()
     >>> pq.write_table(pa.table({"team": ["north" * 20] * 1000}), sink)   # 100 letters a row
     >>> data = sink.getvalue().to_pybytes()
     >>> metadata = pq.read_metadata(pa.BufferReader(data))
-    >>> unpacked_bytes(metadata) < 1_000 < 100_000 < decoded_bytes(data, metadata, limit=10**9)
-    True
+    >>> unpacked_bytes(metadata) < 1_000, decoded_bytes(data, metadata, limit=10**9)
+    (True, 104000)
     """
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
+    stored: dict[str, int] = {}  # a dictionary-encoded text column: its pages' footer size
+    for group in range(metadata.num_row_groups):
+        for index in range(metadata.num_columns):
+            chunk = metadata.row_group(group).column(index)
+            if chunk.has_dictionary_page and chunk.physical_type == "BYTE_ARRAY":
+                path = chunk.path_in_schema
+                stored[path] = stored.get(path, 0) + chunk.total_uncompressed_size
     size = unpacked_bytes(metadata)
-    columns = {
-        chunk.path_in_schema
-        for group in range(metadata.num_row_groups)
-        for index in range(metadata.num_columns)
-        if (chunk := metadata.row_group(group).column(index)).has_dictionary_page
-        and chunk.physical_type == "BYTE_ARRAY"
-    }
-    if not columns:
+    if not stored:
         return size
-    names = [name for name in metadata.schema.to_arrow_schema().names if name in columns]
+    size = max(size - sum(stored.values()), 0)
+    names = [name for name in metadata.schema.to_arrow_schema().names if name in stored]
     parquet = pq.ParquetFile(io.BytesIO(data), read_dictionary=names)
     for batch in parquet.iter_batches(columns=names, batch_size=1 << 20):
         for array in batch.columns:
+            present = len(array) - array.null_count
             if hasattr(array, "dictionary"):
                 lengths = pc.take(pc.binary_length(array.dictionary), array.indices)
-                size += pc.sum(lengths).as_py() or 0
+                size += 4 * present + (pc.sum(lengths).as_py() or 0)
             else:
-                size += array.nbytes
+                size += 4 * present + (pc.sum(pc.binary_length(array)).as_py() or 0)
         if size > limit:
             break
     return size
