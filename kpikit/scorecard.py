@@ -434,8 +434,8 @@ def _check_value_scales(frame: pd.DataFrame, targets: pd.DataFrame) -> None:
 def _complete(frame: pd.DataFrame, targets: pd.DataFrame, keys: list, has_period: bool):
     """Keep target KPIs and give every group a row for each of them in every period of the
     frame (missing -> no value). The rows without a value in a grouping column are one group,
-    whether the value is None or NaN: compute gives the group the null of its first row, which
-    may differ from one period to the next, and the two made two groups here."""
+    whether the value is None or NaN: ``kpi_frame`` made by hand or by another tool may hold
+    both in pandas 2's object text, and the two made two groups here."""
     frame = frame.assign(**{key: _one_null(frame[key]) for key in keys})
     for column in _RESULT_COLUMNS[2:]:
         if column not in frame.columns:

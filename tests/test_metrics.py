@@ -390,6 +390,27 @@ def test_cost_per_contact_by_channel():
     assert values(table, channel="chat")["cost_per_contact"] == pytest.approx(5.0)
 
 
+@pytest.mark.parametrize("wait_type", ["float64", "double[pyarrow]"])  # polars' sums, NumPy's
+def test_a_null_group_has_one_null_in_every_period(wait_type):
+    # Site-less contacts: one NaN on day 1, one None on day 2 (pandas 2's object text holds
+    # both). By hand: ASA day 1 x 1 s, no site 2 s; day 2 no site 3 s, x 4 s. The null group's
+    # label was its first row's null, NaN on day 1 and None on day 2.
+    contacts = pd.DataFrame(
+        {
+            "contact_id": ["a", "b", "c", "d"],
+            "arrived_at": pd.to_datetime(
+                ["2024-03-04 09:00", "2024-03-04 10:00", "2024-03-05 09:00", "2024-03-05 10:00"]
+            ),
+            "answered": True,
+            "wait_s": pd.Series([1.0, 2.0, 3.0, 4.0], dtype=wait_type),
+            "site": pd.Series(["x", np.nan, None, "x"], dtype=object),
+        }
+    )
+    result = kk.compute(contacts, ["asa"], by="site", freq="day")
+    assert result["value"].tolist() == [1.0, 4.0, 2.0, 3.0]
+    assert result["site"].tolist() == ["x", "x", None, None]
+
+
 def test_default_kpis_skip_what_the_grouping_cannot_split():
     table = kk.compute(hand_dataset(), by="reason")
     assert "cost_per_contact" not in set(table["kpi"]) and "occupancy" not in set(table["kpi"])

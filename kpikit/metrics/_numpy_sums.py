@@ -92,11 +92,19 @@ def sums_by_group(frame, group, columns, *, squared=()) -> nw.DataFrame:
 def group_codes(frame: nw.DataFrame, group: dict) -> tuple[np.ndarray, nw.DataFrame]:
     """Group number of every row (in order of first appearance) and the groups' key values.
 
+    A group's key value is its first row's, except a null in an object column, which is always
+    None: pandas 2's object text may hold both None and NaN, which ``pd.factorize`` puts in one
+    group, and the first row's null could differ from one period to the next.
+
     >>> import pandas as pd, narwhals as nw
     >>> frame = nw.from_native(pd.DataFrame({"a": ["x", "y", "x"], "b": [1, 1, 1]}))
     >>> codes, groups = group_codes(frame, {"a": nw.col("a"), "b": nw.col("b")})
     >>> codes.tolist(), groups.to_native().values.tolist()
     ([0, 1, 0], [['x', 1], ['y', 1]])
+    >>> frame = nw.from_native(pd.DataFrame({"a": [float("nan"), None, "x"], "b": [1, 2, 1]},
+    ...     dtype=object))
+    >>> group_codes(frame, {"a": nw.col("a"), "b": nw.col("b")})[1].to_native()["a"].tolist()
+    [None, None, 'x']
     """
     keys = frame.select(**group)
     codes = np.zeros(len(frame), dtype=np.int64)
@@ -114,7 +122,19 @@ def group_codes(frame: nw.DataFrame, group: dict) -> tuple[np.ndarray, nw.DataFr
         # its dictionary's order, unused entries included (the sums did not fit their table).
         codes = pd.factorize(codes)[0].astype(np.int64)
         starts = _first_rows(codes)
-    return codes, keys[starts]
+    return codes, nulls_as_none(keys[starts])
+
+
+def nulls_as_none(groups: nw.DataFrame) -> nw.DataFrame:
+    """The key values ``groups`` (backed by pandas) with every null of their object columns as
+    None (see :func:`group_codes`)."""
+    native = groups.to_native()
+    nulls = {
+        name: native[name].where(native[name].notna(), None)
+        for name in native.columns
+        if native[name].dtype == object and native[name].isna().any()
+    }
+    return add_columns(groups, nulls) if nulls else groups
 
 
 def _first_rows(codes: np.ndarray) -> np.ndarray:

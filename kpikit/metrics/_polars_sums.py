@@ -9,7 +9,8 @@ core, without holding a column per component.
 A pandas frame is handed to polars first (:func:`to_polars`: NumPy columns converted in
 compiled code, text held as Python objects only where a component reads it) with
 a column of row positions: the first row of each group then gives the group's key values from
-the pandas frame itself, so they keep their pandas types. When the FCR key or ``contact_id`` is
+the pandas frame itself, so they keep their pandas types (a null of object text as None, see
+:func:`kpikit.metrics._numpy_sums.group_codes`). When the FCR key or ``contact_id`` is
 text held as Python objects, the flags are found on the pandas side (which factorises only the
 eligible rows), and those columns are never converted.
 
@@ -34,7 +35,7 @@ import pandas as pd
 
 from kpikit import repeats
 from kpikit._object_flags import objects_as_arrow
-from kpikit.metrics._numpy_sums import LANES
+from kpikit.metrics._numpy_sums import LANES, nulls_as_none
 
 _ROW = "_kk_row"
 _LANE = "_kk_lane"
@@ -116,8 +117,8 @@ def sums_by_group(
     sums = _sums(converted.to_native(), group, columns, squared, _ROW, flags, alone)
     if group:  # each group's keys as pandas holds them, from its first row
         first_rows = sums.get_column(_ROW).to_numpy()
-        groups = nw.from_native(native.iloc[first_rows]).select(**group).to_native()
-        table = groups.reset_index(drop=True)
+        groups = nulls_as_none(nw.from_native(native.iloc[first_rows]).select(**group))
+        table = groups.to_native().reset_index(drop=True)
     else:  # one row of totals, also of no contacts (whose first row is null)
         table = pd.DataFrame(index=[0])
     names = [name for name in sums.columns if name not in group and name != _ROW]
