@@ -304,6 +304,8 @@ def _category(dtype, native_series=None) -> str:
         return "duration"
     if dtype == nw.Binary:
         return "bytes"
+    if isinstance(dtype, nw.List | nw.Array | nw.Struct) or _nested_arrow(native_series):
+        return "nested"  # lists, structs (a map held by Arrow is Unknown to narwhals)
     if dtype == nw.Date:
         return "date"
     if dtype == nw.Unknown and isinstance(
@@ -330,6 +332,8 @@ def _category(dtype, native_series=None) -> str:
         inferred = pd.api.types.infer_dtype(native_series, skipna=True)
         if inferred == "datetime":
             return _datetime_objects(native_series)
+        if inferred == "mixed" and _nested_objects(native_series):
+            return "nested"
         return {
             "string": "text",
             "integer": "integer",
@@ -372,6 +376,31 @@ def _arrow_type(native_series):
         return native_series.type
     dtype = getattr(native_series, "dtype", None)
     return dtype.pyarrow_dtype if isinstance(dtype, pd.ArrowDtype) else None
+
+
+def _nested_arrow(native_series) -> bool:
+    """Whether a column held by Arrow (pandas or pyarrow) has a nested type: a list, a
+    struct, a map."""
+    arrow = _arrow_type(native_series)
+    return arrow is not None and pa.types.is_nested(arrow)
+
+
+_NESTED_OBJECTS = (list, tuple, dict, np.ndarray)
+"""What pandas holds a nested value as in an object column (pyarrow's ``to_pandas`` gives
+arrays for lists, dicts for structs, lists of pairs for maps)."""
+
+
+def _nested_objects(series: pd.Series) -> bool:
+    """Whether every value of an object column is a nested one (:data:`_NESTED_OBJECTS`).
+
+    >>> import pandas as pd
+    >>> _nested_objects(pd.Series([["a"], None, {"x": 1}]))
+    True
+    >>> _nested_objects(pd.Series([["a"], "b"]))  # lists among text: mixed values
+    False
+    """
+    present = series.dropna()
+    return bool(len(present)) and all(isinstance(value, _NESTED_OBJECTS) for value in present)
 
 
 def _datetime_objects(series: pd.Series) -> str:
@@ -559,6 +588,10 @@ def type_object_flags(native, specs: Iterable[ColumnSpec]):
 _TYPE_HINTS = {
     "byte-swapped": "turn them round first: column.astype(column.dtype.newbyteorder('='))",
     "arrow-half-float": "convert them first: column.astype('float32')",
+    "nested": (
+        "the type is nested (lists, structs, maps), which kpikit does not support: give the "
+        "column one value a contact, e.g. a list's first item or one field of a struct"
+    ),
 }
 """Hints for a type whatever the column expects."""
 
@@ -568,6 +601,18 @@ def _type_problem(table: str, spec: ColumnSpec, dtype, category: str) -> Problem
     text = f"wrong type: holds {held} ({dtype}), expected {_EXPECTED[spec.kind]}"
     hint = _TYPE_HINTS.get(category) or _HINTS.get((spec.kind, category))
     return Problem(table, spec.name, f"{text}; {hint}" if hint else text)
+
+
+def nested_problem(table: str, spec: ColumnSpec, dtype) -> Problem:
+    """The problem of a column ``spec`` of ``table`` holding nested values of type ``dtype``
+    (a Parquet file's ``list<item: string>``), which kpikit does not read.
+
+    >>> print(nested_problem("contacts", ColumnSpec("queue", "string"), "list<item: string>"))
+    contacts.queue: wrong type: holds values (list<item: string>), expected text; the type is
+    nested (lists, structs, maps), which kpikit does not support: give the column one value a
+    contact, e.g. a list's first item or one field of a struct
+    """
+    return _type_problem(table, spec, dtype, "nested")
 
 
 _COLUMNS_LISTED = 30

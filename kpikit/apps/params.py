@@ -283,10 +283,11 @@ def query_params(
     Notes
     -----
     Booleans accept ``1/0``, ``true/false``, ``yes/no``, ``on/off`` (any case). Floats must be
-    finite. When a key is repeated the last valid value wins; a value refused is reported with
-    the value finally kept, whichever came first. Invalid values keep the default and are
-    reported (see the module docstring); values are echoed escaped and shortened. ``voila-*``
-    keys and ``token`` are Voila's, not the dashboard's: they are skipped without a word.
+    finite, and not so small that they read as 0 (``1e-400``). When a key is repeated the last
+    valid value wins; a value refused is reported with the value finally kept, whichever came
+    first. Invalid values keep the default and are reported (see the module docstring); values
+    are echoed escaped and shortened. ``voila-*`` keys and ``token`` are Voila's, not the
+    dashboard's: they are skipped without a word.
 
     Examples
     --------
@@ -416,12 +417,24 @@ _DECIMAL = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
 _NAMED = re.compile(r"[+-]?(nan|inf|infinity)", re.IGNORECASE)
 """Numbers as a link writes them: ASCII digits, a point, an exponent; Python's own readers
 also take ``1_0`` (as 10) and other scripts' digits (``٣٠`` as 30)."""
+_SMALLEST = math.ulp(0.0)
+"""The smallest float above 0 (5e-324): a number written smaller in size reads as 0."""
 
 
 def _number(text: str) -> float:
     """``text`` read as a decimal number (:data:`_DECIMAL`, or nan and inf by name); nan for
     anything else."""
     return float(text) if _DECIMAL.fullmatch(text) or _NAMED.fullmatch(text) else math.nan
+
+
+def _underflows(text: str, value: float) -> bool:
+    """Whether ``value``, read from ``text``, is 0 although the text is not: a number too small
+    in size for a float (``1e-400``), which Python reads as 0 without a word.
+
+    >>> _underflows("1e-400", float("1e-400")), _underflows("0.0e-400", 0.0)
+    (True, False)
+    """
+    return value == 0 and any(digit in "123456789" for digit in re.split("[eE]", text)[0])
 
 
 def cast_value(raw: str, default: bool | int | float | str) -> bool | int | float | str:
@@ -462,6 +475,10 @@ def cast_value(raw: str, default: bool | int | float | str) -> bool | int | floa
     Traceback (most recent call last):
     ...
     ValueError: expected a number
+    >>> cast_value("1e-400", 1.0)  # Python's float reads 0.0
+    Traceback (most recent call last):
+    ...
+    ValueError: expected 0 or a number of at least 5e-324 in size: smaller ones read as 0
     """
     if len(raw) > _MAX_VALUE_CHARS:
         raise ValueError(f"longer than {_MAX_VALUE_CHARS} characters")
@@ -476,7 +493,7 @@ def cast_value(raw: str, default: bool | int | float | str) -> bool | int | floa
         if _WHOLE.fullmatch(text):
             return int(text)
         value = _number(text)  # "3.0", as a float slider writes a whole number
-        if math.isfinite(value) and value.is_integer():
+        if math.isfinite(value) and value.is_integer() and not _underflows(text, value):
             return int(value)
         raise ValueError("expected a whole number")
     if isinstance(default, float):
@@ -485,6 +502,10 @@ def cast_value(raw: str, default: bool | int | float | str) -> bool | int | floa
             raise ValueError("expected a number")
         if not math.isfinite(value):
             raise ValueError("expected a finite number")
+        if _underflows(text, value):
+            raise ValueError(
+                f"expected 0 or a number of at least {_SMALLEST!r} in size: smaller ones read as 0"
+            )
         return value
     return raw
 

@@ -4,6 +4,7 @@ Every way in is checked before parsing: the path exists and is a file with a kno
 the size stays under a limit on disk and once decompressed (a small gzip can hide gigabytes).
 """
 
+import errno
 import gzip
 import io
 import os
@@ -77,13 +78,17 @@ def file_source(path, *, max_bytes: int = MAX_BYTES) -> Source:
     TypeError
         When ``path`` is not a str or path.
     ValueError
-        When the file does not exist, is a folder, has an unknown suffix, is too big, or the
-        system refuses to open it (no permission to read, a name too long).
+        When the path is empty, the file does not exist (a symbolic link leading nowhere or
+        round in a loop is named as such), is a folder, has an unknown suffix, is too big, or
+        the system refuses to open it (no permission to read, a name too long).
     """
-    file = Path(as_path(path, "path"))
+    file = given_path(path, "path", f"give the path of a {_suffixes_text()} file")
     try:
         if not file.exists():
-            raise ValueError(f"Value of 'path' does not exist; received: '{path}'.")
+            raise ValueError(
+                link_problem(file, "path", path)
+                or f"Value of 'path' does not exist; received: '{path}'."
+            )
         if file.is_dir():
             raise ValueError(
                 f"Value of 'path' is a folder, not a file; received: '{path}'. A folder of "
@@ -107,6 +112,72 @@ def file_source(path, *, max_bytes: int = MAX_BYTES) -> Source:
     label = f"'{file}'"
     check_size(size, max_bytes, label)
     return Source(file, suffix[1:], label, max_bytes)
+
+
+def given_path(path, argument: str, advice: str) -> Path:
+    """``path`` as a :class:`~pathlib.Path`, after checking its type; an empty or blank str is
+    refused with ``advice`` (``Path("")`` is the current folder, which a reader would take).
+
+    >>> given_path("log.csv", "path", "give a file")
+    PosixPath('log.csv')
+    >>> given_path(" ", "path", "give the path of a .csv file")
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'path' is empty; received: ' '. Give the path of a .csv file.
+    """
+    value = as_path(path, argument)
+    if isinstance(value, str) and not value.strip():
+        raise ValueError(
+            f"Value of {argument!r} is empty; received: {value!r}. {advice[:1].upper()}"
+            f"{advice[1:]}."
+        )
+    return Path(value)
+
+
+def link_problem(file: Path, argument: str, given) -> str | None:
+    """Why ``file``, which ``Path.exists`` does not find, cannot be reached when a symbolic
+    link is the cause: a loop of links on its way, or a link to nothing; else None.
+
+    >>> import pathlib, tempfile
+    >>> scratch = tempfile.TemporaryDirectory()
+    >>> a, b = pathlib.Path(scratch.name, "a.csv"), pathlib.Path(scratch.name, "b.csv")
+    >>> a.symlink_to(b); b.symlink_to(a)
+    >>> print(link_problem(a, "path", "a.csv"))
+    Value of 'path' cannot be resolved: a symbolic link on its way leads round in a loop; \
+received: 'a.csv'. Point the links at the file or folder itself.
+    >>> b.unlink()
+    >>> print(link_problem(a, "path", "a.csv"))
+    Value of 'path' is a symbolic link to '...b.csv', which does not exist; received: 'a.csv'.
+    >>> link_problem(b, "path", "b.csv") is None
+    True
+    >>> scratch.cleanup()
+    """
+    try:
+        os.stat(file)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return (
+                f"Value of {argument!r} cannot be resolved: a symbolic link on its way leads "
+                f"round in a loop; received: '{given}'. Point the links at the file or folder "
+                "itself."
+            )
+    try:
+        target = os.readlink(file)
+    except OSError:  # not a link, or gone
+        return None
+    return (
+        f"Value of {argument!r} is a symbolic link to '{target}', which does not exist; "
+        f"received: '{given}'."
+    )
+
+
+def _suffixes_text() -> str:
+    """The suffixes the readers take, in words.
+
+    >>> _suffixes_text()
+    '.csv, .csv.gz or .parquet'
+    """
+    return f"{', '.join(READ_SUFFIXES[:-1])} or {READ_SUFFIXES[-1]}"
 
 
 def bytes_source(content, filename: str, *, max_bytes: int = MAX_BYTES) -> Source:
@@ -261,6 +332,32 @@ def load_parquet(source: Source, *, rows: int | None = None) -> pd.DataFrame:
         if str(error).startswith(source.label):
             raise
         raise ValueError(f"Cannot read {source.label} as Parquet: {error}") from None
+
+
+def nested_columns(source: Source) -> dict[str, str]:
+    """The columns of a Parquet source with a nested type (a list, a struct, a map), each with
+    its type as Arrow writes it, read from the file's footer.
+
+    >>> import pyarrow as pa, pyarrow.parquet as pq
+    >>> sink = pa.BufferOutputStream()
+    >>> pq.write_table(pa.table({"id": ["c1"], "queue": [["north", "south"]]}), sink)
+    >>> nested_columns(Source(sink.getvalue().to_pybytes(), "parquet", "'log.parquet'"))
+    {'queue': 'list<...: string>'}
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    data = source.data
+    schema = pq.read_schema(pa.BufferReader(data) if isinstance(data, bytes) else str(data))
+    return {
+        field.name: (
+            f"map<{field.type.key_type}, {field.type.item_type}>"  # not "map<.., .. ('name')>"
+            if pa.types.is_map(field.type)
+            else str(field.type)
+        )
+        for field in schema
+        if pa.types.is_nested(field.type)
+    }
 
 
 def unpacked_bytes(metadata) -> int:

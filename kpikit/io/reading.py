@@ -45,7 +45,7 @@ from pathlib import Path
 import pandas as pd
 
 from kpikit import schema
-from kpikit._validators import as_path
+from kpikit._checks import nested_problem
 from kpikit.io._advice import ReadWarning, fix
 from kpikit.io._convert import ReadOptions, convert, table_formats
 from kpikit.io._names import check_mapping, suggest_mapping
@@ -55,7 +55,10 @@ from kpikit.io._source import (
     Source,
     bytes_source,
     file_source,
+    given_path,
+    link_problem,
     load_parquet,
+    nested_columns,
 )
 from kpikit.io._text import decoding_advice, guess_decimal, sniff_text
 from kpikit.schema import TABLES, Dataset, Problem, SchemaError
@@ -221,7 +224,7 @@ def read_dataset(
     Raises
     ------
     ValueError
-        No folder, no contacts file, or two files for one table (``costs.csv`` and
+        An empty path, no folder, no contacts file, or two files for one table (``costs.csv`` and
         ``costs.parquet``); a ``datetime_format`` mapping naming an unknown table.
     SchemaError
         As in :func:`read_contacts`.
@@ -259,7 +262,9 @@ def read_dataset(
         na_values=na_values,
         tz=tz,
     )
-    directory = Path(as_path(folder, "folder"))
+    directory = given_path(
+        folder, "folder", "give the path of the folder that holds the contacts file"
+    )
     try:
         is_folder = directory.is_dir()
     except OSError as error:  # e.g. a name longer than the system allows
@@ -267,7 +272,10 @@ def read_dataset(
             f"Value of 'folder' is refused by the system ({error.strerror}); received: '{folder}'."
         ) from None
     if not is_folder:
-        raise ValueError(f"Value of 'folder' is not an existing folder; received: '{folder}'.")
+        raise ValueError(
+            (not directory.exists() and link_problem(directory, "folder", folder))
+            or f"Value of 'folder' is not an existing folder; received: '{folder}'."
+        )
     paths = {}
     for table in TABLES:
         files = [directory / f"{table}{suffix}" for suffix in READ_SUFFIXES]
@@ -359,15 +367,23 @@ def _read_table(source: Source, table: str, options: ReadOptions):
     Returns the frame, the problems of cells that did not convert, and the problems of required
     columns that are missing where a file column looks like them (reported when validating).
     """
+    nested = {}
     if source.kind == "parquet":
         frame = _missing_markers(load_parquet(source), options.na_values)
         check_mapping(options.mapping, [str(c) for c in frame.columns], table, source.label)
+        nested = nested_columns(source)
     else:
         frame, options = _read_csv(source, table, options)
     original = [str(column) for column in frame.columns]
     if options.mapping:
         frame = frame.rename(columns=dict(options.mapping))
-    return frame, convert(frame, table, options), _missing_columns(frame, original, table, options)
+        nested = {options.mapping.get(name, name): kind for name, kind in nested.items()}
+    missing = _missing_columns(frame, original, table, options)
+    # A nested column (a list, a struct) is named with its Parquet type and left out of the
+    # conversion, which would read its arrays as values that are not numbers or dates.
+    found = [nested_problem(table, s, nested[s.name]) for s in TABLES[table] if s.name in nested]
+    converted = _without(frame, [problem.column for problem in found])
+    return converted, found + convert(converted, table, options), missing
 
 
 def _read_csv(source: Source, table: str, options: ReadOptions):
