@@ -1,6 +1,8 @@
 """Tests for faults in scorecard targets found by a probe: segment values that match no group,
 the tolerance of sector-derived targets, shared preset lists, TOML ``kpi`` keys and derived
-bands off the scale.
+bands off the scale, and the messages of a targets file: every unknown id, rows named as the
+user sees them (a file's lines), duplicates, spaces around ids, fractions of a lower-is-better
+percent and a `segment` column.
 
 Expected values are hand calculations; each assertion says how.
 """
@@ -8,6 +10,7 @@ Expected values are hand calculations; each assertion says how.
 import pandas as pd
 import pytest
 
+import kpikit as kk
 from kpikit.scorecard import preset_targets, presets, rate, read_targets, targets_from_benchmarks
 
 # AHT per channel, as on the sample data (phone 385 s, chat 364 s, email 297 s).
@@ -122,9 +125,9 @@ def test_band_from_target_and_tolerance_at_the_scale_edge_is_kept():
 @pytest.mark.parametrize(
     "line, said",
     [
-        ("service_level,0.8,0.05", r"'target' of 0\.8 for 'service_level' in row 0, .* 80 %"),
-        ("csat,1,0.05", r"'target' of 1 for 'csat' in row 0"),
-        ("occupancy,,0.05,0.75,0.85", r"'band_low' of 0\.75 for 'occupancy' in row 0"),
+        ("service_level,0.8,0.05", r"'target' of 0\.8 for 'service_level' in line 2, .* 80 %"),
+        ("csat,1,0.05", r"'target' of 1 for 'csat' in line 2"),
+        ("occupancy,,0.05,0.75,0.85", r"'band_low' of 0\.75 for 'occupancy' in line 2"),
     ],
 )
 def test_percents_written_as_fractions_are_refused_naming_the_row(tmp_path, line, said):
@@ -136,9 +139,11 @@ def test_percents_written_as_fractions_are_refused_naming_the_row(tmp_path, line
         read_targets(path)
 
 
-def test_a_lower_is_better_percent_below_1_and_a_percent_above_1_still_read():
-    # An abandonment target of 0.5 % is a real one; 1.5 % of service level is no fraction.
-    targets = read_targets(pd.DataFrame({"kpi": ["abandonment_rate"], "target": [0.5]}))
+def test_a_lower_is_better_percent_below_1_is_read_as_written_with_a_warning():
+    # An abandonment target of 0.5 % may be a real one (so it is read, unchanged), but it may
+    # as well be a fraction of 50 %: said, as an AHT target under a minute is.
+    with pytest.warns(UserWarning, match=r"0\.5 for 'abandonment_rate' in row 0, .* write 50"):
+        targets = read_targets(pd.DataFrame({"kpi": ["abandonment_rate"], "target": [0.5]}))
     assert targets["target"].tolist() == [0.5]
 
 
@@ -167,7 +172,7 @@ def test_a_targets_file_from_european_excel_is_read(tmp_path):
         (b"  \n\n", r"targets.csv is empty"),
         ("kpi,target,note\ncsat,80,caf\xe9\n".encode("cp1252"), r"not UTF-8 text \(byte 0xe9"),
         ("kpi,target\ncsat,80\n".encode("utf-16"), r"not UTF-8 text \(byte 0xff at position 0"),
-        (b"kpi,target\ncsat,80\n,75\n", r"no KPI id in 1 row\(s\) \(rows \[1\]\)"),
+        (b"kpi,target\ncsat,80\n,75\n", r"no KPI id in 1 row\(s\) \(line 3\)"),
     ],
 )
 def test_a_targets_file_that_cannot_be_read_says_why(tmp_path, content, said):
@@ -177,3 +182,106 @@ def test_a_targets_file_that_cannot_be_read_says_why(tmp_path, content, said):
     path.write_bytes(content)
     with pytest.raises(ValueError, match=said):
         read_targets(path)
+
+
+# --- targets file messages (probe of the targets reader) -----------------------------------
+
+
+def _write(tmp_path, text, name="targets.csv"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_every_unknown_kpi_id_is_named_with_its_line(tmp_path):
+    # Only the first unknown id ('ahtt') was named. Lines count the header as line 1.
+    path = _write(tmp_path, "kpi,target\nfcr,75\nahtt,300\nfrc,70\nxyz,1\nahtt,280\n")
+    with pytest.raises(ValueError) as error:
+        read_targets(path)
+    message = str(error.value)
+    assert "has 4 row(s) whose 'kpi' is not a KPI id: " in message
+    assert "'ahtt' in lines [3, 6] (did you mean 'aht'?)" in message
+    assert "'frc' in line 4 (did you mean 'fcr'?)" in message
+    assert "'xyz' in line 5. Expected one of ['aht'" in message
+
+
+def test_many_unknown_kpi_ids_are_counted_and_the_first_shown():
+    targets = pd.DataFrame({"kpi": list("abcdefg"), "target": range(7)})
+    # 7 ids, 5 shown with their rows (a DataFrame's index labels), 2 counted
+    with pytest.raises(ValueError, match=r"7 row\(s\) .*'e' in row 4, and 2 more value\(s\)\."):
+        read_targets(targets)
+
+
+def test_rows_are_named_by_file_line_table_or_index_label(tmp_path):
+    # A blank line and a note over two lines: the 'fcr' of 0.8 is on line 5 of the file.
+    path = _write(tmp_path, 'kpi,target,note\n\naht,300,"two\nlines"\nfcr,0.8,\n')
+    with pytest.raises(ValueError, match=r"'target' of 0\.8 for 'fcr' in line 5, "):
+        read_targets(path)
+    path = _write(tmp_path, "[aht]\ntarget = 300\n[fcr]\ntarget = 0.8\n", "targets.toml")
+    with pytest.raises(ValueError, match=r"'target' of 0\.8 for 'fcr' in table 'fcr', "):
+        read_targets(path)
+    frame = pd.DataFrame({"kpi": ["aht", "fcr"], "target": [300, 150]}, index=[10, 11])
+    with pytest.raises(ValueError, match=r"for 'fcr' \(percent\) but row 11 has: 150"):
+        read_targets(frame)
+
+
+@pytest.mark.parametrize(
+    "text, said",
+    [
+        ("kpi,target\nfcr,75\naht,300\nfcr,70\n", r"\['fcr'\] .*: 'fcr' in lines \[2, 4\]; keep"),
+        (
+            "kpi,target,channel\naht,300,chat\naht,280,chat\naht,320,\n",
+            r"'aht' for \{'channel': 'chat'\} in lines \[2, 3\]; keep one row",
+        ),
+    ],
+)
+def test_duplicate_targets_name_their_lines(tmp_path, text, said):
+    # "lists KPI(s) ['fcr'] more than once for the same segment" said neither where nor which
+    with pytest.raises(ValueError, match=said):
+        read_targets(_write(tmp_path, text))
+
+
+@pytest.mark.parametrize(
+    "text, said",
+    [
+        ("kpi,target\n aht,300\nfcr ,75\n", r"column 'kpi' in 2 row\(s\) \(lines \[2, 3\]\): "),
+        ("kpi,target,channel\naht,300,phone \n", r"column 'channel' in 1 row\(s\) \(line 2\)"),
+        ("kpi,target,role\naht,300, primary\n", r"column 'role' in 1 row\(s\) \(line 2\)"),
+        ("kpi, target\naht,300\n", r"' target' has spaces around it \(write 'target'\)"),
+    ],
+)
+def test_spaces_around_ids_are_refused_as_such(tmp_path, text, said):
+    # " aht" was "not a KPI id ... Did you mean 'aht'?", hiding the spaces; "phone " was taken
+    # as a channel of its own, which no group has.
+    with pytest.raises(ValueError, match=said) as error:
+        read_targets(_write(tmp_path, text))
+    assert "spaces around" in str(error.value)
+
+
+def test_a_lower_is_better_percent_written_as_a_fraction_is_warned_of(tmp_path):
+    # 0.05 reads as an abandonment rate of 0.05 %, which almost every queue misses; it may be
+    # 5 % written as a fraction. Warned of, as an AHT target under a minute, and kept.
+    path = _write(tmp_path, "kpi,target,tolerance\nabandonment_rate,0.05,0.01\n")
+    with pytest.warns(UserWarning, match=r"0\.05 for 'abandonment_rate' in line 2, .* write 5$"):
+        targets = read_targets(path)
+    assert targets["target"].tolist() == [0.05]
+
+
+def test_a_segment_column_says_which_columns_name_segments(tmp_path):
+    # A `segment` column (as rate's `segment` argument is called) was "not a targets column"
+    # with the list of all of them; kk.breaches reads targets the same way.
+    path = _write(tmp_path, "kpi,target,segment,owner\nservice_level,80,phone,me\n")
+    contacts = pd.DataFrame(
+        {
+            "contact_id": [1, 2],
+            "arrived_at": pd.to_datetime(["2026-01-05 09:00", "2026-01-05 09:05"]),
+            "answered": [True, False],
+            "wait_s": [5.0, 30.0],
+        }
+    )
+    said = (
+        r"2 column\(s\) that are not a targets column: 'segment' \(name a segment by its "
+        r"column: 'channel' or 'direction'\), 'owner'\. Expected columns"
+    )
+    with pytest.raises(ValueError, match=said):
+        kk.breaches(contacts, path)

@@ -8,6 +8,7 @@ nest, the most specific applies (channel ``phone`` with direction ``inbound`` ov
 are refused unless a row of their own covers the overlap.
 """
 
+import csv
 import io
 import itertools
 import math
@@ -28,6 +29,7 @@ from kpikit._validators import (
     check_unique_columns,
     checked_path,
     is_number,
+    shown,
     suggestion,
 )
 from kpikit.catalog import KPI_IDS, SECTORS
@@ -116,7 +118,8 @@ def read_targets(targets, *, channel: str = "all") -> pd.DataFrame:
         A CSV file is UTF-8, its columns separated by commas or by semicolons with decimal
         commas (European Excel), its header in any case (``KPI``); rows with every cell empty
         are not rows. Percents are written from 0 to 100; an AHT target under a minute is
-        warned of (minutes written for seconds).
+        warned of (minutes written for seconds), as is a target under 1 % for a percent KPI
+        better lower (perhaps a fraction: 0.05 for 5 %).
     channel : str, default="all"
         Channel of the benchmarks when ``targets`` is a sector name.
 
@@ -129,7 +132,9 @@ def read_targets(targets, *, channel: str = "all") -> pd.DataFrame:
     Raises
     ------
     ValueError
-        Unknown KPI ids (the message lists the valid ones), duplicated KPIs (per segment), a
+        Unknown KPI ids (the message lists the valid ones), unknown columns (a ``segment``
+        column is told that segments are named by ``channel`` or ``direction``, as
+        :func:`kpikit.breaches` reads them too), duplicated KPIs (per segment), a
         count KPI (contacts offered or handled have no better direction), segment targets
         that overlap without nesting (and no row for their overlap), a missing or
         non-numeric target, a number given as text (``"80"``, as in TOML ``target = "80"``;
@@ -139,9 +144,20 @@ def read_targets(targets, *, channel: str = "all") -> pd.DataFrame:
         names another KPI than the table, a negative or infinite tolerance, a weight outside
         0..:data:`MAX_WEIGHT` or weights all 0, a band on a KPI without one (or ``band_low >
         band_high``), no rows, a row without a KPI id, a repeated column, a file that does not
-        exist, is not ``.csv``/``.toml``, is empty or is not UTF-8, and a target or band edge
+        exist, is not ``.csv``/``.toml``, is empty or is not UTF-8, a target or band edge
         above 0 and at most 1 for a percent KPI better higher or in a band (a fraction: 0.8
-        for 80 %).
+        for 80 %), and a KPI id, segment, role or area with spaces around it (``" aht"``: it
+        is refused, not stripped). Each message names the column and the rows at fault, all
+        of them (the first few when there are many): a CSV file's rows by their line numbers
+        (the header is line 1), a TOML file's by their tables, a DataFrame's by their index
+        labels.
+
+    Warns
+    -----
+    UserWarning
+        A target above 0 and below 1 for a percent KPI better lower (0.05 for an abandonment
+        rate, read as 0.05 %: perhaps a fraction of 5 %), and an AHT target under a minute
+        (perhaps minutes); the value is kept as written.
 
     Examples
     --------
@@ -164,7 +180,7 @@ def read_targets(targets, *, channel: str = "all") -> pd.DataFrame:
         )
     if isinstance(targets, str | PathLike):
         path = checked_path(targets, _TARGET_SUFFIXES, "targets", must_exist=True)
-        return _validate_targets(_read_target_file(path))
+        return _validate_targets(*_read_target_file(path))
     if isinstance(nw.from_native(targets, pass_through=True), nw.DataFrame | nw.LazyFrame):
         return _validate_targets(to_pandas(targets, "targets"))  # polars, DuckDB, ...
     raise TypeError(
@@ -262,7 +278,37 @@ def _benchmark_target(definition, tiers: pd.DataFrame) -> dict | None:
     return {"target": target, "tolerance": tolerance}
 
 
-def _read_target_file(path: Path) -> pd.DataFrame:
+class _Rows:
+    """How the messages of :func:`read_targets` name the rows of a targets table, as the user
+    sees them: a CSV file's line numbers (its header line 1), a TOML file's tables, a
+    DataFrame's index labels. Called with positions in the table (0, 1, ...).
+
+    >>> lines = _Rows([2, 3, 5, 6, 7, 8, 9], "line")
+    >>> lines([0]), lines([0, 2]), lines(range(7))
+    ('line 2', 'lines [2, 5]', '7 lines, first [2, 3, 5, 6, 7]')
+    >>> _Rows(["fcr", "ahtt"], "table")([1])
+    "table 'ahtt'"
+    """
+
+    SHOWN = 5
+
+    def __init__(self, labels, noun: str):
+        self.labels = list(labels)
+        self.noun = noun
+
+    def __call__(self, positions) -> str:
+        positions = list(positions)
+        shown = "[" + ", ".join(repr(self.labels[p]) for p in positions[: self.SHOWN]) + "]"
+        if len(positions) == 1:
+            return f"{self.noun} {shown[1:-1]}"
+        if len(positions) > self.SHOWN:
+            return f"{len(positions)} {self.noun}s, first {shown}"
+        return f"{self.noun}s {shown}"
+
+
+def _read_target_file(path: Path) -> tuple[pd.DataFrame, str]:
+    """The table of a targets file, its index what messages call its rows, and their noun:
+    line numbers for a CSV file, table names for a TOML file."""
     if path.suffix.lower() == ".csv":
         return _read_target_csv(path)
     with path.open("rb") as handle:
@@ -287,15 +333,16 @@ def _read_target_file(path: Path) -> pd.DataFrame:
             + ", ".join(f"[{key}] has kpi = {kpi!r}" for key, kpi in conflicts.items())
             + "; the table name is the KPI id, so remove the key or rename the table"
         )
-    return pd.DataFrame([{"kpi": key, **value} for key, value in document.items()])
+    rows = [{"kpi": key, **value} for key, value in document.items()]
+    return pd.DataFrame(rows, index=list(document)), "table"
 
 
-def _read_target_csv(path: Path) -> pd.DataFrame:
+def _read_target_csv(path: Path) -> tuple[pd.DataFrame, str]:
     """A targets CSV file as a table: UTF-8 (with or without a byte-order mark), its columns
     separated by commas or, as European Excel writes them, by semicolons with decimal commas
     (``80,5``); rows with every cell empty (as a spreadsheet leaves below a table) hold no
     target and are not rows. An empty file or one in another encoding is refused, naming the
-    fix."""
+    fix. The index holds each row's line number in the file (its header line 1)."""
     raw = path.read_bytes()
     if not raw.strip():
         raise ValueError(
@@ -311,115 +358,154 @@ def _read_target_csv(path: Path) -> pd.DataFrame:
         ) from None
     header = text.lstrip().splitlines()[0]
     european = ";" in header and "," not in header
-    frame = pd.read_csv(
-        io.StringIO(text), sep=";" if european else ",", decimal="," if european else "."
-    )
-    return frame[frame.notna().any(axis=1)]
+    sep = ";" if european else ","
+    frame = pd.read_csv(io.StringIO(text), sep=sep, decimal="," if european else ".")
+    lines = _record_lines(text, sep)[1:]
+    if len(lines) == len(frame):
+        frame.index = lines
+        noun = "line"
+    else:  # a record split otherwise than pandas splits it: count the rows under the header
+        frame.index = range(1, len(frame) + 1)
+        noun = "data row"
+    return frame[frame.notna().any(axis=1)], noun
 
 
-def _validate_targets(frame: pd.DataFrame) -> pd.DataFrame:
+def _record_lines(text: str, sep: str) -> list[int]:
+    """The line of ``text`` (the first line 1) on which each of its records starts, header
+    included, leaving out the lines pandas leaves out: blank ones, or holding only spaces and
+    tabs. A quoted value may span lines (a note written over two).
+
+    >>> _record_lines('kpi,target,note\\n\\nfcr,75,"two\\nlines"\\n  \\naht,300,\\n', ",")
+    [1, 3, 6]
+    """
+    number = 0
+
+    def numbered(lines):
+        nonlocal number
+        for line in lines:
+            number += 1
+            yield line
+
+    starts, end = [], 0
+    blank = " \t\r\n".replace(sep, "")
+    try:
+        for record in csv.reader(numbered(io.StringIO(text, newline="")), delimiter=sep):
+            if len(record) > 1 or (record and record[0].strip(blank)):
+                starts.append(end + 1)
+            end = number
+    except csv.Error:
+        return []  # pandas may read it all the same; its rows are then counted, not lined
+    return starts
+
+
+def _validate_targets(frame: pd.DataFrame, noun: str = "row") -> pd.DataFrame:
+    """The targets table ``frame`` checked and completed; messages name its rows by their
+    index labels, called ``noun`` (a file's ``"line"``, a DataFrame's ``"row"``)."""
     frame = frame.rename(columns=_column_names(frame.columns))
     if "kpi" not in frame.columns:
+        hints = [_column_hint(name) for name in frame.columns if _spaced(name) == "kpi"]
         raise ValueError(
             f"Value of 'targets' needs a 'kpi' column; columns are {list(frame.columns)}"
+            + (f" ({hints[0]})" if hints else "")
         )
     check_unique_columns("targets", frame)
     if frame.empty:
         raise ValueError("Value of 'targets' has no rows: there is nothing to rate against")
-    unnamed = frame.index[frame["kpi"].isna()].tolist()
-    if unnamed:
+    rows = _Rows(frame.index.tolist(), noun)
+    unnamed = np.flatnonzero(frame["kpi"].isna().to_numpy())
+    if len(unnamed):
         raise ValueError(
-            f"Value of 'targets' has no KPI id in {len(unnamed)} row(s) (rows {unnamed[:5]}): "
+            f"Value of 'targets' has no KPI id in {len(unnamed)} row(s) ({rows(unnamed)}): "
             "give each row its KPI, or remove the row"
         )
-    for name in frame.columns:
-        check_choice("targets", name, TARGET_COLUMNS, "a targets column")
+    _check_columns(frame.columns)
     segments = [column for column in SEGMENT_COLUMNS if column in frame.columns]
     columns = [c for c in TARGET_COLUMNS if c not in SEGMENT_COLUMNS or c in segments]
     targets = frame.reindex(columns=columns).reset_index(drop=True)
+    _check_spaces(targets, ["kpi", *segments, "role", "area"], rows)
     targets["kpi"] = targets["kpi"].astype(str)
-    for kpi_id in targets["kpi"]:
-        check_choice("targets", kpi_id, KPI_IDS, "a KPI id")
-        if kpi_definition(kpi_id).direction == "neutral":
-            raise ValueError(
-                f"Value of 'targets' has a target for {kpi_id!r}, a count that is neither better "
-                "higher nor lower; compare it with a forecast instead"
-            )
+    _check_values(targets, "kpi", KPI_IDS, "a KPI id", rows)
+    neutral = np.flatnonzero(
+        [kpi_definition(kpi_id).direction == "neutral" for kpi_id in targets["kpi"]]
+    )
+    if len(neutral):
+        counts = sorted(set(targets["kpi"].iloc[neutral]))
+        raise ValueError(
+            f"Value of 'targets' has a target for {', '.join(map(repr, counts))} in "
+            f"{rows(neutral)}, a count that is neither better higher nor lower; compare it "
+            "with a forecast instead"
+        )
     for column in segments:
         targets[column] = targets[column].astype(object).where(targets[column].notna(), None)
     if "direction" in segments:
-        for value in targets["direction"].dropna():
-            check_choice("targets", value, DIRECTIONS, "a direction")
-    duplicated = targets.duplicated(["kpi", *segments])
-    if duplicated.any():
-        repeated = sorted(set(targets.loc[duplicated, "kpi"]))
-        segment_text = f" and {' / '.join(segments)}" if segments else ""
-        raise ValueError(
-            f"Value of 'targets' lists KPI(s) {repeated} more than once for the same "
-            f"segment{segment_text}"
-        )
-    _check_overlaps(targets, segments)
+        _check_values(targets, "direction", DIRECTIONS, "a direction", rows)
+    _check_duplicates(targets, segments, rows)
+    _check_overlaps(targets, segments, rows)
     targets["role"] = targets["role"].where(targets["role"].notna(), "primary")
-    for role in targets["role"]:
-        check_choice("targets", role, ROLES, "a role")
+    _check_values(targets, "role", ROLES, "a role", rows)
     targets["note"] = targets["note"].where(targets["note"].notna(), "").astype(str)
     for column in ("target", "tolerance", "weight", "band_low", "band_high"):
         flags = targets[column].map(lambda value: isinstance(value, bool | np.bool_))
         if flags.any():
             raise ValueError(
                 f"Value of 'targets' has a True/False {column!r} for KPI(s) "
-                f"{targets.loc[flags, 'kpi'].tolist()}: {targets.loc[flags, column].tolist()}; "
-                "expected numbers"
+                f"{targets.loc[flags, 'kpi'].tolist()}: {targets.loc[flags, column].tolist()} "
+                f"({rows(np.flatnonzero(flags))}); expected numbers"
             )
         converted = pd.to_numeric(targets[column].map(_past_float_as_inf), errors="coerce")
         converted = converted.astype(float)
-        bad = targets.loc[converted.isna() & targets[column].notna(), "kpi"].tolist()
-        if bad:
+        bad = converted.isna() & targets[column].notna()
+        if bad.any():
             raise ValueError(
-                f"Value of 'targets' has a non-numeric {column!r} for KPI(s) {bad}: "
-                f"{targets.loc[targets['kpi'].isin(bad), column].tolist()}"
+                f"Value of 'targets' has a non-numeric {column!r} for KPI(s) "
+                f"{targets.loc[bad, 'kpi'].tolist()}: {targets.loc[bad, column].tolist()} "
+                f"({rows(np.flatnonzero(bad))})"
             )
         texts = targets[column].map(lambda value: isinstance(value, str | bytes))
         if texts.any():
             raise ValueError(
                 f"Value of 'targets' has a text {column!r} for KPI(s) "
-                f"{targets.loc[texts, 'kpi'].tolist()}: {targets.loc[texts, column].tolist()}; "
-                "expected numbers (80, not '80')"
+                f"{targets.loc[texts, 'kpi'].tolist()}: {targets.loc[texts, column].tolist()} "
+                f"({rows(np.flatnonzero(texts))}); expected numbers (80, not '80')"
             )
         targets[column] = converted
     targets["tolerance"] = targets["tolerance"].fillna(0.0)
     targets["weight"] = targets["weight"].fillna(1.0)
-    bad = targets.loc[~(targets["tolerance"] >= 0) | ~np.isfinite(targets["tolerance"]), "kpi"]
-    if len(bad):
+    bad = ~(targets["tolerance"] >= 0) | ~np.isfinite(targets["tolerance"])
+    if bad.any():
         raise ValueError(
             f"Value of 'targets' must have a finite 'tolerance' >= 0 but KPI(s) "
-            f"{bad.tolist()} have {targets.loc[bad.index, 'tolerance'].tolist()}"
+            f"{targets.loc[bad, 'kpi'].tolist()} have {targets.loc[bad, 'tolerance'].tolist()} "
+            f"({rows(np.flatnonzero(bad))})"
         )
-    bad = targets.loc[~((targets["weight"] >= 0) & (targets["weight"] <= MAX_WEIGHT)), "kpi"]
-    if len(bad):
+    bad = ~((targets["weight"] >= 0) & (targets["weight"] <= MAX_WEIGHT))
+    if bad.any():
         raise ValueError(
             f"Value of 'targets' must have a 'weight' from 0 to {MAX_WEIGHT:g} but KPI(s) "
-            f"{bad.tolist()} have {targets.loc[bad.index, 'weight'].tolist()}"
+            f"{targets.loc[bad, 'kpi'].tolist()} have {targets.loc[bad, 'weight'].tolist()} "
+            f"({rows(np.flatnonzero(bad))})"
         )
     if len(targets) and targets["weight"].sum() == 0:
         raise ValueError("Value of 'targets' has weights that are all 0: nothing can be scored")
-    _check_scales(targets)
-    _check_units(targets)
+    _check_scales(targets, rows)
+    _check_units(targets, rows)
     texts = targets["area"].map(
         lambda area: isinstance(area, str) or (pd.api.types.is_scalar(area) and pd.isna(area))
     )
     if not texts.all():
         raise ValueError(
             f"Value of 'targets' must have a text 'area' (or none, for the catalog's) but KPI(s) "
-            f"{targets.loc[~texts, 'kpi'].tolist()} have: {targets.loc[~texts, 'area'].tolist()}"
+            f"{targets.loc[~texts, 'kpi'].tolist()} have: {targets.loc[~texts, 'area'].tolist()} "
+            f"({rows(np.flatnonzero(~texts))})"
         )
     definitions = [kpi_definition(kpi_id) for kpi_id in targets["kpi"]]
     targets["area"] = [
         area if isinstance(area, str) and area else definition.area
         for area, definition in zip(targets["area"], definitions, strict=True)
     ]
+    _check_bands(targets, definitions, rows)
     for index, definition in enumerate(definitions):
-        _check_target_row(targets, index, definition)
+        _check_target_row(targets, index, definition, rows)
     return targets
 
 
@@ -438,6 +524,125 @@ def _column_names(columns) -> dict:
     }
 
 
+def _spaced(name) -> str | None:
+    """The targets column ``name`` names once the spaces around it are gone (a header cell
+    ``" target"``), in any case; None when it has none or names no targets column."""
+    if not isinstance(name, str) or name == name.strip():
+        return None
+    known = {column.lower(): column for column in TARGET_COLUMNS}
+    return known.get(name.strip().lower())
+
+
+def _column_hint(name) -> str:
+    """``name``, a column that is no targets column, quoted with what it may have meant.
+
+    >>> _column_hint(" target"), _column_hint("segment"), _column_hint("tolerence")
+    ("' target' has spaces around it (write 'target')", "'segment' (name a segment by its \
+column: 'channel' or 'direction')", "'tolerence' (did you mean 'tolerance'?)")
+    """
+    if _spaced(name):
+        return f"{shown(name)} has spaces around it (write {_spaced(name)!r})"
+    if isinstance(name, str) and name.strip().lower() in ("segment", "segments"):
+        return (
+            f"{shown(name)} (name a segment by its column: "
+            f"{' or '.join(map(repr, SEGMENT_COLUMNS))})"
+        )
+    return shown(name) + _did_you_mean(name, TARGET_COLUMNS)
+
+
+def _did_you_mean(value, choices) -> str:
+    """``" (did you mean 'x'?)"`` for the closest of ``choices`` (case-insensitive), else
+    ``""``."""
+    close = suggestion(value, choices)  # ". Did you mean 'x'?"
+    return f" (d{close[3:]})" if close else ""
+
+
+def _check_columns(columns) -> None:
+    """Refuse every column that is no targets column at once, saying what each may mean: a
+    header cell with spaces around its name, or ``segment`` for the segment columns
+    ``channel`` and ``direction`` (the only ones a target is restricted by, in a scorecard
+    and in :func:`kpikit.breaches` alike)."""
+    unknown = [name for name in columns if name not in TARGET_COLUMNS]
+    if unknown:
+        raise ValueError(
+            f"Value of 'targets' has {len(unknown)} column(s) that are not a targets column: "
+            + ", ".join(_column_hint(name) for name in unknown)
+            + f". Expected columns among {list(TARGET_COLUMNS)}; a target applies to every "
+            f"group unless its {' or '.join(map(repr, SEGMENT_COLUMNS))} names a segment"
+        )
+
+
+def _check_spaces(targets: pd.DataFrame, columns, rows: _Rows) -> None:
+    """Refuse ids and names with spaces around them (``" aht"``, ``"phone "``: a spreadsheet
+    cell shows none of them), naming column and rows, rather than take them for other ids
+    (or strip them unsaid)."""
+    problems = []
+    for column in columns:
+        values = targets[column]
+        spaced = np.flatnonzero(
+            values.map(lambda value: isinstance(value, str) and value != value.strip())
+        )
+        if len(spaced):
+            shown_values = values.iloc[spaced[: _Rows.SHOWN]].tolist()
+            problems.append(
+                f"column {column!r} in {len(spaced)} row(s) ({rows(spaced)}): {shown_values}"
+            )
+    if problems:
+        raise ValueError(
+            "Value of 'targets' has text with spaces around it, which matches no id or name "
+            f"as written: {'; '.join(problems)}; remove the spaces"
+        )
+
+
+def _check_values(targets: pd.DataFrame, column: str, choices, what: str, rows: _Rows):
+    """Refuse the values of ``column`` that are not among ``choices``, all at once: how many
+    rows, then each value (the first few) with its rows and the closest choice."""
+    choices = list(choices)
+    values = targets[column]
+    bad = values.notna() & ~values.isin(choices)
+    if not bad.any():
+        return
+    positions = {}
+    for position in np.flatnonzero(bad):
+        positions.setdefault(values.iloc[position], []).append(position)
+    parts = [
+        f"{shown(value)} in {rows(where)}{_did_you_mean(value, choices)}"
+        for value, where in itertools.islice(positions.items(), _Rows.SHOWN)
+    ]
+    if len(positions) > _Rows.SHOWN:
+        parts.append(f"and {len(positions) - _Rows.SHOWN} more value(s)")
+    raise ValueError(
+        f"Value of 'targets' has {int(bad.sum())} row(s) whose {column!r} is not {what}: "
+        f"{', '.join(parts)}. Expected one of {choices}"
+    )
+
+
+def _check_duplicates(targets: pd.DataFrame, segments: list, rows: _Rows) -> None:
+    """Refuse a KPI with two rows for the same segment, naming each KPI and its rows."""
+    keys = ["kpi", *segments]
+    repeated = targets.duplicated(keys, keep=False)
+    if not repeated.any():
+        return
+    positions = {}
+    for position in np.flatnonzero(repeated):
+        key = tuple(targets.at[position, column] for column in keys)
+        positions.setdefault(key, []).append(position)
+    parts = []
+    for key, where in positions.items():
+        segment = {
+            column: value
+            for column, value in zip(segments, key[1:], strict=True)
+            if value is not None
+        }
+        parts.append(f"{key[0]!r}{f' for {segment}' if segment else ''} in {rows(where)}")
+    kpis = sorted({key[0] for key in positions})
+    segment_text = f" and {' / '.join(segments)}" if segments else ""
+    raise ValueError(
+        f"Value of 'targets' lists KPI(s) {kpis} more than once for the same "
+        f"segment{segment_text}: {'; '.join(parts)}; keep one row of each"
+    )
+
+
 def _past_float_as_inf(value):
     """``value``, or ±inf for an int past float range (``10**400``), so that it is refused as
     infinite rather than with a raw OverflowError."""
@@ -449,13 +654,13 @@ def _past_float_as_inf(value):
     return value
 
 
-def _check_overlaps(targets: pd.DataFrame, segments: list) -> None:
+def _check_overlaps(targets: pd.DataFrame, segments: list, rows: _Rows) -> None:
     """Raise naming two rows of a KPI that both cover a segment when neither is more specific
     than the other and no row covers their overlap: which target applies would be a guess."""
-    for kpi_id, rows in targets.groupby("kpi", sort=False):
+    for kpi_id, group in targets.groupby("kpi", sort=False):
         named = {
-            index: {c: rows.at[index, c] for c in segments if rows.at[index, c] is not None}
-            for index in rows.index
+            index: {c: group.at[index, c] for c in segments if group.at[index, c] is not None}
+            for index in group.index
         }
         for first, second in itertools.combinations(named, 2):
             one, other = named[first], named[second]
@@ -465,38 +670,55 @@ def _check_overlaps(targets: pd.DataFrame, segments: list) -> None:
             if overlap in (one, other) or overlap in named.values():
                 continue  # nested, or the overlap has its own row: the most specific applies
             raise ValueError(
-                f"Value of 'targets' has overlapping targets for {kpi_id!r}: rows {first} "
-                f"({one}) and {second} ({other}) both cover {overlap} and neither is more "
-                f"specific; add a row for {overlap} or remove one of them"
+                f"Value of 'targets' has overlapping targets for {kpi_id!r}: {rows.noun}s "
+                f"{rows.labels[first]!r} ({one}) and {rows.labels[second]!r} ({other}) both "
+                f"cover {overlap} and neither is more specific; add a row for {overlap} or "
+                "remove one of them"
             )
 
 
-def _check_scales(targets: pd.DataFrame) -> None:
+def _check_scales(targets: pd.DataFrame, rows: _Rows) -> None:
     """Raise naming the row, KPI and value of the first target or band edge outside the KPI's
-    scale (``KPI.value_range``): a service level of 150 % would be missed by more contacts
-    than there are."""
+    scale (``KPI.value_range``), and the rows of any others: a service level of 150 % would be
+    missed by more contacts than there are."""
+    off = []  # (column, position) of every value off its KPI's scale
     for column in ("target", "band_low", "band_high"):
-        for index, kpi_id, value in zip(
-            targets.index, targets["kpi"], targets[column], strict=True
+        for position, (kpi_id, value) in enumerate(
+            zip(targets["kpi"], targets[column], strict=True)
         ):
             low, high = kpi_definition(kpi_id).value_range
-            if math.isnan(value) or (math.isfinite(value) and low <= value <= high):
-                continue
-            raise ValueError(
-                f"Value of 'targets' must have a {column!r} {scale_text(kpi_id)} for {kpi_id!r} "
-                f"({kpi_definition(kpi_id).unit}) but row {index} has: {value!r}"
-            )
+            if not (math.isnan(value) or (math.isfinite(value) and low <= value <= high)):
+                off.append((column, position))
+    if off:
+        column, position = off[0]
+        kpi_id = targets.at[position, "kpi"]
+        raise ValueError(
+            f"Value of 'targets' must have a {column!r} {scale_text(kpi_id)} for {kpi_id!r} "
+            f"({kpi_definition(kpi_id).unit}) but {rows([position])} has: "
+            f"{float(targets.at[position, column])!r}" + _others(off, rows, "off their KPI's scale")
+        )
+
+
+def _others(found: list, rows: _Rows, what: str) -> str:
+    """`` (and 2 more value(s) ... in lines [4, 5])`` for the ``(column, position)`` pairs of
+    ``found`` after the first, which a message has shown; ``""`` when there are none."""
+    if len(found) < 2:
+        return ""
+    positions = sorted({position for _, position in found[1:]})
+    return f" (and {len(found) - 1} more value(s) {what}, in {rows(positions)})"
 
 
 MINUTES_LIKE_AHT_S = 60.0
 """An AHT target below this many seconds is warned of as minutes written for seconds."""
 
 
-def _check_units(targets: pd.DataFrame) -> None:
+def _check_units(targets: pd.DataFrame, rows: _Rows | None = None) -> None:
     """Refuse a target or band edge above 0 and at most 1 for a percent KPI that is better
     higher or in a band: a fraction written for a percent (0.8 for 80 %) rated every group
-    green (any service level meets 0.8 %) or, for a band of 0.75-0.85, red. Warn of an AHT
-    target under :data:`MINUTES_LIKE_AHT_S` seconds, likely minutes (6 for 6 minutes).
+    green (any service level meets 0.8 %) or, for a band of 0.75-0.85, red. Warn of a target
+    under 1 for a percent KPI better lower (0.05 for an abandonment rate of 5 %: it reads as
+    0.05 %, which almost every group misses) and of an AHT target under
+    :data:`MINUTES_LIKE_AHT_S` seconds, likely minutes (6 for 6 minutes): both may be meant.
 
     >>> _check_units(pd.DataFrame({"kpi": ["service_level"], "target": [0.8],
     ...     "band_low": [float("nan")], "band_high": [float("nan")]}))
@@ -506,26 +728,44 @@ def _check_units(targets: pd.DataFrame) -> None:
 reads as 0.8 %: percents are written from 0 to 100 (80 for 80 %, not 0.8); multiply the \
 fractions by 100
     """
+    rows = rows or _Rows(targets.index.tolist(), "row")
+    fractions = []  # (column, position) of every percent that reads as a fraction
     for column in ("target", "band_low", "band_high"):
-        for index, kpi_id, value in zip(
-            targets.index, targets["kpi"], targets[column], strict=True
+        for position, (kpi_id, value) in enumerate(
+            zip(targets["kpi"], targets[column], strict=True)
         ):
             definition = kpi_definition(kpi_id)
             percent = definition.unit == "percent" and definition.direction in ("higher", "band")
             if percent and 0 < value <= 1:  # NaN compares False
-                raise ValueError(
-                    f"Value of 'targets' has a {column!r} of {value:g} for {kpi_id!r} in row "
-                    f"{index}, which reads as {value:g} %: percents are written from 0 to 100 "
-                    f"(80 for 80 %, not 0.8); multiply the fractions by 100"
-                )
-            if kpi_id == "aht" and column == "target" and 0 < value < MINUTES_LIKE_AHT_S:
-                warnings.warn(
-                    f"Value of 'targets' has an AHT target of {value:g} s in row {index}: AHT "
-                    f"targets are in seconds, so if {value:g} means minutes, write "
-                    f"{value * 60:g}",
-                    UserWarning,
-                    stacklevel=5,
-                )
+                fractions.append((column, position))
+    if fractions:
+        column, position = fractions[0]
+        value, kpi_id = targets[column].iloc[position], targets["kpi"].iloc[position]
+        raise ValueError(
+            f"Value of 'targets' has a {column!r} of {value:g} for {kpi_id!r} in "
+            f"{rows([position])}, which reads as {value:g} %: percents are written from 0 to "
+            f"100 (80 for 80 %, not 0.8); multiply the fractions by 100"
+            + _others(fractions, rows, "that read as fractions")
+        )
+    for position, (kpi_id, value) in enumerate(zip(targets["kpi"], targets["target"], strict=True)):
+        definition = kpi_definition(kpi_id)
+        if definition.unit == "percent" and definition.direction == "lower" and 0 < value < 1:
+            warnings.warn(
+                f"Value of 'targets' has a target of {value:g} for {kpi_id!r} in "
+                f"{rows([position])}, which reads as {value:g} %: percents are written from 0 "
+                f"to 100, so if {value:g} is a fraction of {value * 100:g} %, write "
+                f"{value * 100:g}",
+                UserWarning,
+                stacklevel=5,
+            )
+        if kpi_id == "aht" and 0 < value < MINUTES_LIKE_AHT_S:
+            warnings.warn(
+                f"Value of 'targets' has an AHT target of {value:g} s in {rows([position])}: "
+                f"AHT targets are in seconds, so if {value:g} means minutes, write "
+                f"{value * 60:g}",
+                UserWarning,
+                stacklevel=5,
+            )
 
 
 def scale_text(kpi_id: str) -> str:
@@ -538,19 +778,42 @@ def scale_text(kpi_id: str) -> str:
     return f"from {low:g} to {high:g}" if math.isfinite(high) else f"finite and >= {low:g}"
 
 
-def _check_target_row(targets: pd.DataFrame, index: int, definition) -> None:
+def _check_bands(targets: pd.DataFrame, definitions: list, rows: _Rows) -> None:
+    """Refuse, all at once, bands on KPIs without one and rows without a target."""
+    banded = targets["band_low"].notna() | targets["band_high"].notna()
+    wrong = [
+        position
+        for position, definition in enumerate(definitions)
+        if definition.direction != "band" and banded.iloc[position]
+    ]
+    if wrong:
+        kpis = sorted(set(targets["kpi"].iloc[wrong]))
+        raise ValueError(
+            f"Value of 'targets' has band_low/band_high for {', '.join(map(repr, kpis))} in "
+            f"{rows(wrong)}, better higher or lower; band_low/band_high apply only to band "
+            f"KPIs ({[k for k in KPI_IDS if kpi_definition(k).direction == 'band']})"
+        )
+    missing = [
+        position
+        for position, definition in enumerate(definitions)
+        if definition.direction != "band" and not is_number(targets["target"].iloc[position])
+    ]
+    if missing:
+        kpis = list(dict.fromkeys(targets["kpi"].iloc[missing]))
+        named = f"KPI {kpis[0]!r}" if len(kpis) == 1 else f"KPIs {kpis}"
+        raise ValueError(
+            f"Value of 'targets' has no target for {named} in {rows(missing)}: give each row a "
+            "target, or remove it"
+        )
+
+
+def _check_target_row(targets: pd.DataFrame, index: int, definition, rows: _Rows) -> None:
+    """The band of a band KPI's row ``index`` checked and set (from ``target ± tolerance``,
+    ``band_low``/``band_high`` or the catalog); other KPIs' rows, checked before, stay."""
+    if definition.direction != "band":
+        return
     row = targets.loc[index]
     has_band = is_number(row["band_low"]) or is_number(row["band_high"])
-    if definition.direction != "band":
-        if has_band:
-            raise ValueError(
-                f"Value of 'targets': {definition.id!r} is a {definition.direction}-is-better "
-                "KPI; band_low/band_high apply only to band KPIs "
-                f"({[k for k in KPI_IDS if kpi_definition(k).direction == 'band']})"
-            )
-        if not is_number(row["target"]):
-            raise ValueError(f"Value of 'targets' has no target for KPI {definition.id!r}")
-        return
     if is_number(row["target"]) and not has_band:
         # Sample-targets convention: a band KPI's band is target ± tolerance. The edges are
         # derived here, after _check_scales, so they get the same scale check as given ones.
@@ -559,7 +822,7 @@ def _check_target_row(targets: pd.DataFrame, index: int, definition) -> None:
         if low < scale_low or high > scale_high:
             raise ValueError(
                 f"Value of 'targets' must have a band {scale_text(definition.id)} for "
-                f"{definition.id!r} ({definition.unit}) but row {index} has target "
+                f"{definition.id!r} ({definition.unit}) but {rows([index])} has target "
                 f"{row['target']:g} ± tolerance {row['tolerance']:g}, a band from {low:g} to "
                 f"{high:g}; lower the tolerance or give band_low/band_high"
             )
@@ -569,6 +832,6 @@ def _check_target_row(targets: pd.DataFrame, index: int, definition) -> None:
     if low > high:
         raise ValueError(
             f"Value of 'targets': band_low must not exceed band_high for {definition.id!r}; "
-            f"received {low:g} > {high:g}"
+            f"received {low:g} > {high:g} in {rows([index])}"
         )
     targets.loc[index, ["target", "band_low", "band_high"]] = [math.nan, float(low), float(high)]
