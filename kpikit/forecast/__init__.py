@@ -91,7 +91,15 @@ def volume(data, *, freq="30min", horizon="1D", by=None, until=None, **options):
     pandas.DataFrame
         ``*by, period, forecast, ci_low, ci_high`` (contacts, never below 0); ``period`` is in
         the zone of ``arrived_at`` (naive when it has none), cut as :func:`kpikit.compute`
-        cuts it (see :func:`forecast`).
+        cuts it (see :func:`forecast`). The first period is the one holding ``until`` (at
+        ``until="10:10"`` and ``freq="30min"``, 10:00-10:30, forecast whole): the contacts of
+        an interval ``until`` cuts short are not learnt from.
+
+    Raises
+    ------
+    ValueError
+        When no contact arrived before ``until`` in a complete interval, or a group (``by``)
+        has none there (a queue opened after ``until``): nothing tells what to forecast.
     """
     return _single("volume", data, freq, horizon, by, until, options)
 

@@ -395,7 +395,7 @@ def forecast(
         spacing = _spacing(spacing)
     check_choice("choose_by", choose_by, LEADS, "a lead")
     special = special_dates(special_days)
-    contacts = arrivals(data, keys, freq=freq, handle="aht" in targets)
+    contacts = arrivals(data, keys, freq=freq, handle="aht" in targets, until=until)
     moment = cutoff(contacts, until)
     clock = Clock.of(contacts["arrived_at"], freq)
     # the backtest scores each pass of a repeated wall time apart (real_intervals)

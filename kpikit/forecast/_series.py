@@ -10,6 +10,7 @@ import numbers
 import warnings
 from dataclasses import dataclass
 
+import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 
@@ -18,6 +19,8 @@ from kpikit._validators import check_choice, check_timestamp, column_names
 from kpikit.calibrate import HANDLE_COLUMNS, checked_contacts
 from kpikit.forecast._minutes import LAST, minute_counts
 from kpikit.metrics._period_starts import refuse_dates_for_hours
+from kpikit.metrics._sources import is_path, scan_parquet
+from kpikit.schema import Dataset
 
 FREQS = {"15min": "15min", "30min": "30min", "hour": "1h", "day": "1D"}
 """Forecast intervals offered, as pandas offsets."""
@@ -162,7 +165,7 @@ def moment(value, name):
     return found.tz_localize(None) if found.tzinfo is not None else found
 
 
-def arrivals(data, by, *, freq, handle=True):
+def arrivals(data, by, *, freq, handle=True, until=None):
     """Contacts with ``arrived_at`` (datetimes, in their zone if they have one), ``answered``,
     handle seconds, ``*by``; from a lazy source, added up per minute (:mod:`._minutes`): then
     ``arrived_at`` is each minute's first arrival, ``last_at`` its last, ``offered`` its
@@ -171,19 +174,21 @@ def arrivals(data, by, *, freq, handle=True):
     The columns used are checked as :func:`kpikit.validate` checks them (``handle``: also
     ``talk_s, hold_s, acw_s``, needed for AHT only); a problem raises
     :class:`~kpikit.SchemaError` naming the rows. Dates without a time of day count as
-    midnight, and are refused for intervals of ``freq`` shorter than a day.
+    midnight, and are refused for intervals of ``freq`` shorter than a day. A log without
+    contacts is refused (``until``, as given, is named in the message).
     """
     keys = groups(by)
     optional = HANDLE_COLUMNS if handle else ()
+    data = _dates_as_midnights(data, freq)
     counted = minute_counts(data, keys, optional)
     if counted is not None:
         if counted.empty:
-            raise ValueError("Value of 'data' has no contacts: there is nothing to forecast from")
+            raise ValueError(_no_contacts(until))
         return counted
     contacts = checked_contacts(data, ["arrived_at", "answered"], optional=optional, by=keys)
     handles = [column for column in optional if column in contacts.columns]
     if contacts.empty:
-        raise ValueError("Value of 'data' has no contacts: there is nothing to forecast from")
+        raise ValueError(_no_contacts(until))
     refuse_dates_for_hours(contacts, "arrived_at", freq)
     arrived = as_datetimes(contacts["arrived_at"])  # dates as midnight
     answered = contacts["answered"].to_numpy(dtype=bool)
@@ -194,6 +199,65 @@ def arrivals(data, by, *, freq, handle=True):
     frame["handle_s"] = np.where(answered, seconds, 0.0)
     _check_handle_total(frame["handle_s"].to_numpy(), handles)
     return frame
+
+
+def _no_contacts(until):
+    """The message refusing a log without contacts: none arrived before ``until``.
+
+    >>> print(_no_contacts(None))
+    Value of 'data' has no contacts (0 rows), so none arrived before 'until' (None: the last
+    arrival) and there is nothing to forecast from (a forecast of nothing would be a confident
+    0): give a log that holds contacts
+    """
+    said = "None: the last arrival" if until is None else repr(until)
+    return (
+        f"Value of 'data' has no contacts (0 rows), so none arrived before 'until' ({said}) "
+        "and there is nothing to forecast from (a forecast of nothing would be a confident 0): "
+        "give a log that holds contacts"
+    )
+
+
+def _dates_as_midnights(data, freq):
+    """``data`` with arrivals held as dates (no time of day) in an engine other than pandas
+    (polars, Arrow, DuckDB, parquet files) read as their midnights there, by that engine; such
+    dates are refused for intervals of ``freq`` shorter than a day, as a pandas frame's are
+    (:func:`~kpikit.metrics._period_starts.refuse_dates_for_hours`, with the rows counted).
+
+    Checked before the contacts come into pandas, where a polars date became a midnight (every
+    contact fell in the interval at 00:00, even at ``freq="30min"``) and a DuckDB or Arrow one
+    a Python object, refused as a wrong type even by day. Anything else is returned as it is.
+
+    >>> import datetime as dt, polars as pl
+    >>> log = pl.DataFrame({"arrived_at": [dt.date(2026, 3, 2)], "answered": [True]})
+    >>> _dates_as_midnights(log, "day")["arrived_at"].to_list()
+    [datetime.datetime(2026, 3, 2, 0, 0)]
+    >>> _dates_as_midnights(log, "30min")
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'freq' is '30min', but column 'arrived_at' holds dates without a time
+    of day (1 row(s)), so no row can be put into a period of that length: use freq='day' or
+    longer, or give the times of the contacts
+    """
+    contacts = data.contacts if isinstance(data, Dataset) else data
+    if isinstance(contacts, pd.DataFrame):  # its dates stay dates: refused once read
+        return data
+    if is_path(contacts):  # scanned once: read on as scanned
+        contacts = scan_parquet(contacts, progress=False)
+        data = data if isinstance(data, Dataset) else contacts
+    try:
+        frame = nw.from_native(contacts, pass_through=True)
+    except nw.exceptions.DuplicateError:  # a repeated name: the pandas reading names it
+        return data
+    if not isinstance(frame, nw.DataFrame | nw.LazyFrame):
+        return data
+    if frame.collect_schema().get("arrived_at") != nw.Date:
+        return data
+    if step(freq) < pd.Timedelta("1D"):  # refused, with the rows counted as a pandas frame's
+        dates = frame.select("arrived_at")
+        refuse_dates_for_hours(
+            dates.collect() if isinstance(dates, nw.LazyFrame) else dates, "arrived_at", freq
+        )
+    return frame.with_columns(nw.col("arrived_at").cast(nw.Datetime("us"))).to_native()
 
 
 def _check_handle_total(seconds, columns):
@@ -212,8 +276,9 @@ def cutoff(contacts, until):
     """``until`` as a Timestamp (default: the last arrival), checked against the log.
 
     On a log with a time zone ``until`` is given in that zone (:func:`_in_zone`). The log must
-    hold contacts before ``until`` and end at most :data:`MAX_HISTORY_GAP` before it (a longer
-    gap would be forecast as days without contacts).
+    hold contacts before ``until`` (a ValueError names the first arrival otherwise) and end at
+    most :data:`MAX_HISTORY_GAP` before it (a longer gap would be forecast as days without
+    contacts).
     """
     arrived, latest = contacts["arrived_at"], contacts.get(LAST, contacts["arrived_at"])
     if until is None:
@@ -221,8 +286,10 @@ def cutoff(contacts, until):
     found = _in_zone(check_timestamp("until", until), arrived.dt.tz)
     if found <= arrived.min():
         raise ValueError(
-            f"Value of 'until' leaves no contact to learn from: the log starts at "
-            f"{arrived.min()}, but received: {until!r}"
+            f"Value of 'until' leaves no contact to learn from: no contact arrived before "
+            f"{found} (the first arrived at {arrived.min()}), and a forecast of nothing would "
+            "be a confident 0; give a later 'until' (None: the last arrival), but received: "
+            f"{until!r}"
         )
     last = arrived[arrived < found].max()
     if LAST in contacts:  # a minute holding ``found`` gave its first arrival, under a minute off
@@ -450,9 +517,11 @@ def _dated(times):
 def interval_series(contacts, *, freq, by, until, reach=None, closed=(), clock=Clock(), later=None):
     """Counts per group and interval from the first day of the log up to ``until`` (excluded).
 
-    Only contacts that arrived before ``until`` count, and only the groups they hold (a queue
-    opened after ``until`` has no series); the last interval is the last one that
-    ends at or before ``until`` (a partly observed interval is left for the forecast). With
+    Only contacts that arrived before ``until`` count; the last interval is the last one that
+    ends at or before ``until`` (a partly observed interval is left for the forecast). A
+    ValueError is raised when no contact arrived before that end (the series would hold
+    nothing, and be forecast as a confident 0), or when a group has none (a queue opened after
+    ``until`` or in the interval it cuts short): it names those groups. With
     ``reach`` (a Timedelta: the longest stretch before the end that the models read) the
     series start on the day ``reach`` before the end when the log starts earlier: a stray
     arrival years back would otherwise make every series years of empty intervals long.
@@ -485,8 +554,11 @@ def interval_series(contacts, *, freq, by, until, reach=None, closed=(), clock=C
             f"Value of 'until' ({until}) leaves no complete {freq} interval to learn from "
             f"(the log starts on {start.date()})"
         )
-    if keys:  # the groups known before until: one that starts later has nothing to learn
-        known = (contacts["arrived_at"] < until).to_numpy()
+    arrived = contacts["arrived_at"]
+    _refuse_no_history(arrived, until, end, freq)
+    if keys:  # the groups known before the end: one that starts later has nothing to learn
+        _refuse_late_groups(contacts, keys, until, end, freq)
+        known = (arrived < end).to_numpy()
         codes = np.full(len(contacts), -1, dtype=np.int64)
         codes[known], labels = pd.MultiIndex.from_frame(contacts.loc[known, keys]).factorize()
         names = pd.DataFrame(list(labels), columns=keys)
@@ -522,6 +594,85 @@ def interval_series(contacts, *, freq, by, until, reach=None, closed=(), clock=C
     table[SERIES_ID] = series_ids(names, keys)[group_rows]
     passes = [f"{column}_later" for column in weights]
     return table[[SERIES_ID, *keys, "ds", *weights, "exposure", *passes]]
+
+
+def _history_end_text(until, end, freq):
+    """Where the history ends for a message: ``until``, and the end of the last complete
+    interval before it when that is earlier."""
+    if end == until:
+        return f"'until' ({until})"
+    return f"{end}, the end of the last complete {freq} interval before 'until' ({until})"
+
+
+def _refuse_no_history(arrived, until, end, freq):
+    """Refuse a log with no arrival (``arrived``) before the ``end`` of its history: every
+    series would be zeros, forecast as a confident 0. ``until`` and ``end`` on the naive clock
+    of ``arrived``; NaT stands for an arrival after ``until``.
+
+    >>> arrived = pd.Series(pd.to_datetime(["2026-03-02 09:00", "2026-03-02 11:00"]))
+    >>> _refuse_no_history(arrived, pd.Timestamp("2026-03-02 09:10"),
+    ...                    pd.Timestamp("2026-03-02 09:00"), "30min")
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'until' leaves no contact to learn from: no contact arrived before
+    2026-03-02 09:00:00, the end of the last complete 30min interval before 'until' (2026-03-02
+    09:10:00); the first arrived at 2026-03-02 09:00:00, and a forecast of nothing would be a
+    confident 0: give a 'until' of 2026-03-02 09:30:00 or later
+    """
+    if (arrived < end).any():
+        return
+    first = arrived.min()
+    length = step(freq)
+    complete = (
+        first.floor(length) + length
+        if length < pd.Timedelta("1D")
+        else (first.normalize() + pd.Timedelta("1D"))
+    )
+    raise ValueError(
+        f"Value of 'until' leaves no contact to learn from: no contact arrived before "
+        f"{_history_end_text(until, end, freq)}; the first arrived at {first}, and a forecast "
+        f"of nothing would be a confident 0: give a 'until' of {complete} or later"
+    )
+
+
+def _refuse_late_groups(contacts, keys, until, end, freq):
+    """Refuse the groups (``keys``) of ``contacts`` with no arrival before the ``end`` of the
+    history: nothing tells of them (a queue opened after ``until``), and a group left out of
+    the forecast, or forecast as a confident 0, would go unnoticed. The message counts them
+    and names the first five, with their first arrival.
+
+    >>> log = pd.DataFrame({"queue": ["a", "b", "c"], "arrived_at": pd.to_datetime(
+    ...     ["2026-03-02 08:00", "2026-03-02 12:00", "2026-03-03 09:00"])})
+    >>> _refuse_late_groups(log, ["queue"], pd.Timestamp("2026-03-02 10:00"),
+    ...                     pd.Timestamp("2026-03-02 10:00"), "hour")
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'by' defines 2 group(s) with no contact before 'until' (2026-03-02
+    10:00:00), so nothing tells what to forecast for them (queue='b' from 2026-03-02 12:00:00;
+    queue='c' from 2026-03-03 09:00:00): give a later 'until', or filter these groups out of
+    the data
+    """
+    arrived = contacts["arrived_at"]
+    codes, labels = pd.MultiIndex.from_frame(contacts[keys]).factorize()
+    known = np.zeros(len(labels), dtype=bool)
+    known[codes[(arrived < end).to_numpy()]] = True
+    if known.all():
+        return
+    # a group's first arrival (NaT: only after 'until', on a wall clock of a zone)
+    first = arrived.groupby(codes).min()
+    late = np.flatnonzero(~known)
+    shown = [
+        ", ".join(f"{key}={value!r}" for key, value in zip(keys, labels[code], strict=True))
+        + (" only after 'until'" if first.get(code) is pd.NaT else f" from {first[code]}")
+        for code in late[:5]
+    ]
+    more = f"; and {len(late) - 5} more" if len(late) > 5 else ""
+    raise ValueError(
+        f"Value of 'by' defines {len(late)} group(s) with no contact before "
+        f"{_history_end_text(until, end, freq)}, so nothing tells what to forecast for them "
+        f"({'; '.join(shown)}{more}): give a later 'until', or filter these groups out of the "
+        "data"
+    )
 
 
 def real_intervals(table, clock):
