@@ -328,6 +328,31 @@ def column_names(argument: str, value) -> list[str]:
     return list(names)
 
 
+def group_names(by, own, *, owner: str = "the result", data: str = "the data") -> list[str]:
+    """The grouping columns ``by`` as a list (:func:`column_names`), refused when one has the
+    name of a column that ``owner`` (the result, the forecast) uses itself (``own``): its values
+    would be overwritten by the owner's, or lost.
+
+    >>> group_names("site", ("kpi", "value"))
+    ['site']
+    >>> group_names(["site", "value"], ("kpi", "value"), data="contacts")
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'by' names column(s) ['value'] of contacts, but the result uses
+    column(s) of that name itself: rename them in contacts first (the result's own columns:
+    kpi, value)
+    """
+    keys = column_names("by", by)
+    taken = [key for key in keys if key in own]
+    if taken:
+        raise ValueError(
+            f"Value of 'by' names column(s) {taken} of {data}, but {owner} uses column(s) of "
+            f"that name itself: rename them in {data} first ({owner}'s own columns: "
+            f"{', '.join(own)})"
+        )
+    return keys
+
+
 def check_unique_columns(argument: str, frame):
     """``frame`` (a pandas frame) when no column name repeats in it; otherwise raise, since a
     repeated name is ambiguous.

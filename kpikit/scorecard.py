@@ -71,7 +71,13 @@ from kpikit._scorecard.targets import (
     targets_from_benchmarks,
 )
 from kpikit._scorecard.trend import TREND_MARKS, with_trend
-from kpikit._validators import check_choice, check_flag, check_number, column_names, suggestion
+from kpikit._validators import (
+    check_choice,
+    check_flag,
+    check_number,
+    group_names,
+    suggestion,
+)
 from kpikit.catalog import kpi as kpi_definition
 from kpikit.periods import check_freq
 from kpikit.provisional import last_arrival, provisional_in
@@ -115,26 +121,6 @@ CARD_COLUMNS = tuple(
     )
 )
 """The columns of a scorecard's table beside its grouping columns; ``by`` may not name one."""
-
-
-def check_group_names(by, own=CARD_COLUMNS) -> list[str]:
-    """The grouping columns ``by`` as a list, refused when one has the name of a column of the
-    result itself (``own``), which would overwrite the group's values or lose them.
-
-    >>> check_group_names(["site", "unit"])
-    Traceback (most recent call last):
-    ...
-    ValueError: Value of 'by' names column(s) ['unit'] of the data, but the result has ...
-    """
-    keys = column_names("by", by)
-    taken = [key for key in keys if key in own]
-    if taken:
-        raise ValueError(
-            f"Value of 'by' names column(s) {taken} of the data, but the result has column(s) "
-            "of that name itself: rename them in the data first (the result's own columns: "
-            f"{', '.join(own)})"
-        )
-    return keys
 
 
 def scorecard(
@@ -207,7 +193,7 @@ def scorecard(
     """
     from kpikit.metrics import compute
 
-    check_group_names(by)
+    group_names(by, CARD_COLUMNS)
     check_ramp(ramp)
     _check_alpha(alpha)
     targets = read_targets(targets, channel=channel)

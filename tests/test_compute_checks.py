@@ -457,6 +457,18 @@ def test_nan_in_an_optional_column_is_an_error_where_it_is_not_missing(engine):
         kk.compute(four_contacts(talk_s=[100.0, np.nan, np.nan, 50.0]), kpis="aht")
 
 
+@pytest.mark.parametrize(
+    ("name", "freq"), [("value", None), ("kpi", None), ("ci_high", "day"), ("period", "day")]
+)
+def test_a_group_named_like_a_column_of_the_result_is_refused(name, freq):
+    # the result's own column would stand where the group's values should
+    frame = four_contacts(channel=["phone", "chat", "phone", "email"]).rename(
+        columns={"channel": name}
+    )
+    with pytest.raises(ValueError, match=rf"\['{name}'\] of contacts, but the result uses"):
+        kk.compute(frame, kpis="asa", by=name, freq=freq)
+
+
 def test_arguments_of_the_wrong_shape_are_named():
     # Before: narwhals' DuplicateError, "'int' object is not iterable" and, for a zone name of
     # 300 letters, tzdata's OSError "File name too long".

@@ -130,7 +130,11 @@ def test_special_days_are_checked(log, special_days, error, message):
     ("by", "error", "message"),
     [
         (["queue", "queue"], ValueError, "'by' names 'queue' more than once"),
-        ("answered", ValueError, r"'by' names column\(s\) \['answered'\] that the forecast uses"),
+        (
+            "answered",
+            ValueError,
+            r"'by' names column\(s\) \['answered'\] of the data, but the forecast uses",
+        ),
         (5, TypeError, "'by' must be a column name"),
         (True, TypeError, "'by' must be a column name"),
     ],
@@ -145,7 +149,7 @@ def test_a_series_named_like_a_column_of_the_forecast_is_refused(log, name):
     # by "volume" raised a bare KeyError from a merge's volume_x; by "forecast" gave a table
     # with two columns called forecast
     renamed = log.rename(columns={"queue": name})
-    with pytest.raises(ValueError, match=rf"'by' names column\(s\) \['{name}'\] that the forecast"):
+    with pytest.raises(ValueError, match=rf"\['{name}'\] of the data, but the forecast uses"):
         forecast.volume(renamed, by=name, **NAIVE)
 
 

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from kpikit._frames import as_datetimes
-from kpikit._validators import check_choice, check_timestamp, column_names
+from kpikit._validators import check_choice, check_timestamp, group_names
 from kpikit.calibrate import HANDLE_COLUMNS, checked_contacts
 from kpikit.forecast._minutes import LAST, minute_counts
 from kpikit.metrics._period_starts import refuse_dates_for_hours
@@ -76,14 +76,7 @@ def seasons(freq):
 def groups(by):
     """``by`` as a list of distinct column names (:func:`kpikit._validators.column_names`), none
     of them one the forecast uses itself."""
-    keys = column_names("by", by)
-    clashes = [key for key in keys if key in _RESERVED]
-    if clashes:
-        raise ValueError(
-            f"Value of 'by' names column(s) {clashes} that the forecast uses itself; "
-            f"series cannot be defined by {list(_RESERVED)}, but received: {by!r}"
-        )
-    return keys
+    return group_names(by, _RESERVED, owner="the forecast")
 
 
 def duration(value, name, example):

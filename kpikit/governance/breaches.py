@@ -12,7 +12,7 @@ from urllib.parse import quote
 import numpy as np
 import pandas as pd
 
-from kpikit._validators import check_flag, check_timestamp
+from kpikit._validators import check_flag, check_timestamp, group_names
 from kpikit.catalog import KPI_IDS
 from kpikit.catalog import kpi as kpi_definition
 from kpikit.metrics._checked_once import checked_once
@@ -193,11 +193,11 @@ def breaches(
     2026-01-08 00:00:00 2026-01-13 00:00:00
     """
     from kpikit.provisional import provisional_in
-    from kpikit.scorecard import CARD_COLUMNS, check_group_names, check_ramp, rate, read_targets
+    from kpikit.scorecard import CARD_COLUMNS, check_ramp, rate, read_targets
 
     check_freq(freq)
     check_flag("include_amber", include_amber)
-    check_group_names(by, own=tuple(dict.fromkeys([*CARD_COLUMNS, *BREACH_COLUMNS])))
+    group_names(by, tuple(dict.fromkeys([*CARD_COLUMNS, *BREACH_COLUMNS])))
     check_ramp(ramp)
     targets = read_targets(targets, channel=channel)
     data = scanned(data, compute_options)  # a path read as compute reads it, once

@@ -20,7 +20,7 @@ from kpikit import repeats
 from kpikit._checks import missing_column_problem
 from kpikit._duckdb import sql_name
 from kpikit._frames import forget_session_zone, to_pandas
-from kpikit._validators import check_choice, column_names, suggest_keywords
+from kpikit._validators import check_choice, column_names, group_names, suggest_keywords
 from kpikit._versions import usable
 from kpikit.catalog import KPI_IDS, Term, components, kpi
 from kpikit.metrics import _arrow_tables as arrow_tables
@@ -466,13 +466,7 @@ def _check_contacts(contacts, keys, freq):
             f"Value of 'by' names column(s) {unknown} that contacts does not have; "
             f"available: {columns}"
         )
-    own = [*_period(freq), *RESULT_COLUMNS]
-    taken = [k for k in keys if k in own]
-    if taken:
-        raise ValueError(
-            f"Value of 'by' names column(s) {taken} of contacts, but the result has column(s) "
-            f"of that name itself ({own}): rename them in contacts first"
-        )
+    group_names(keys, [*_period(freq), *RESULT_COLUMNS], data="contacts")
 
 
 def _refuse_repeated_columns(dataset: Dataset) -> None:
