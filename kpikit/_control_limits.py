@@ -4,8 +4,11 @@ Laney's p′ chart and the p chart for rates of counts, the individuals (XmR) ch
 other KPI, and the signals (a value beyond a limit, a run on one side of the center).
 """
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from kpikit._frames import pandas_frame
 from kpikit._validators import check_choice, check_timestamp, column_names, shown
@@ -259,6 +262,7 @@ def _baseline_mask(periods: pd.Series, baseline) -> np.ndarray:
             "Value of 'baseline' must be a (start, end) pair of periods such as "
             f"('2026-06-01', '2026-07-20'), either end None, but received: {shown(baseline)}"
         )
+    periods = _as_times(periods)
     zone = getattr(periods.dtype, "tz", None)
     dates = pd.api.types.is_datetime64_any_dtype(periods)
     ends = []
@@ -287,6 +291,27 @@ def _baseline_mask(periods: pd.Series, baseline) -> np.ndarray:
             f"{periods.min()} to {periods.max()}, but received: {baseline!r}"
         )
     return inside
+
+
+def _as_times(periods: pd.Series) -> pd.Series:
+    """``periods`` as NumPy timestamps when they hold dates of another kind (``datetime.date``
+    objects, Arrow dates), so a ``baseline`` given as text or Timestamps compares with them;
+    else unchanged.
+
+    >>> _as_times(pd.Series([dt.date(2024, 1, 1), None])).tolist()
+    [Timestamp('2024-01-01 00:00:00'), NaT]
+    """
+    if isinstance(periods.dtype, pd.ArrowDtype):
+        is_date = pa.types.is_date(periods.dtype.pyarrow_dtype)
+        return periods.astype("datetime64[ns]") if is_date else periods
+    if periods.dtype == object:
+        present = periods.dropna()
+        if len(present) and all(isinstance(value, dt.date) for value in present):
+            try:
+                return pd.to_datetime(periods)
+            except (TypeError, ValueError):  # times of several zones: compared as they are
+                return periods
+    return periods
 
 
 def _proportion_limits(numerator, denominator, fit, method: str):

@@ -160,7 +160,17 @@ def period_steps(periods) -> tuple[float, float] | None:
 
     >>> period_steps(pd.Series(pd.date_range("2026-03-02 09:00", periods=3, freq="h")))
     (3600.0, 3600.0)
+
+    Arrow-backed timestamps are times too (pandas before 3 does not count them as datetime64):
+
+    >>> arrow = pd.Series(pd.date_range("2026-03-02 09:00", periods=3, freq="h"))
+    >>> period_steps(arrow.astype("timestamp[us][pyarrow]"))
+    (3600.0, 3600.0)
     """
+    if isinstance(periods, pd.Series) and isinstance(periods.dtype, pd.ArrowDtype):
+        if periods.dtype.kind != "M":
+            return None
+        periods = _numpy_times(periods)
     if not pd.api.types.is_datetime64_any_dtype(periods):
         return None
     ordered = pd.Series(periods.dropna().unique()).sort_values()

@@ -19,6 +19,7 @@ from math import erfc, sqrt
 
 import narwhals as nw
 import numpy as np
+import pandas as pd
 
 from kpikit._control_limits import CONTROL_METHODS, RUN_LENGTH, control_limits  # noqa: F401 (public here)
 
@@ -339,6 +340,9 @@ def _floats(argument, values):
     try:
         if _has_text_or_bool(values):
             raise TypeError
+        if isinstance(values, pd.Series | pd.Index | pd.api.extensions.ExtensionArray):
+            # a nullable column's NA is NaN (pandas before 2.3 refuses np.asarray of it)
+            return values.to_numpy(dtype=float, na_value=np.nan)
         return np.asarray(values, dtype=float)
     except OverflowError:  # an int such as 10**400; its repr may be too long to show
         raise ValueError(
@@ -425,10 +429,11 @@ def mean_exprs(n, total, total_of_squares):
 
 
 def poisson_exprs(count, z=Z_95):
-    """Poisson interval bounds (see :func:`poisson_interval`) as narwhals expressions."""
+    """Poisson interval bounds (see :func:`poisson_interval`) as narwhals expressions; as
+    there, the lower bound is 0 below about 0.6 events, where Byar's formula turns negative."""
     root = count.clip(lower_bound=0).sqrt()
     base = 1 - 1 / (9 * count) - z / (3 * root)
-    low = nw.when(count > 0).then(count * base * base * base).otherwise(0.0)
+    low = nw.when(count > 0).then((count * base * base * base).clip(lower_bound=0)).otherwise(0.0)
     upper = count + 1
     top = 1 - 1 / (9 * upper) + z / (3 * upper.sqrt())
     high = nw.when(count > 0).then(upper * top * top * top).otherwise(POISSON_UPPER_AT_ZERO)
