@@ -38,6 +38,10 @@ def _array(name, value, *, minimum=None, strict=False, integer=False, finite=Tru
     TypeError: Value of 'volume' must be a number or numbers, but received: 0    100
     1    120
     dtype: object (Series)
+    >>> _array("volume", [100, True])
+    Traceback (most recent call last):
+    ...
+    TypeError: Value of 'volume' must be a number or numbers, but received: [100, True] (list)
     >>> _array("volume", 10**400)
     Traceback (most recent call last):
     ...
@@ -59,12 +63,19 @@ def _array(name, value, *, minimum=None, strict=False, integer=False, finite=Tru
         f"({type(value).__name__})"
     )
     given = np.asarray(value)
-    if value is None or given.dtype.kind in "bUS" or _holds_text_or_flags(given):
-        raise wrong_kind  # NumPy would read None as NaN, True and "100" as numbers
+    if (
+        value is None
+        or given.dtype.kind in "bUSmM"
+        or _holds_text_or_flags(given)
+        or (isinstance(value, list | tuple) and _holds_flags_or_none(value))
+    ):
+        # NumPy would read None as NaN, True and "100" as numbers, a date as days since 1970
+        # and a duration in its own unit (3 minutes as 3)
+        raise wrong_kind
     try:
         if hasattr(value, "to_numpy"):  # pandas: a missing value (pd.NA) as NaN on any version
             value = value.to_numpy(dtype=float, na_value=np.nan)
-        array = np.asarray(value, dtype=float)
+        array = _widened(given) if _is_narrow(given) else np.asarray(value, dtype=float)
     except (TypeError, ValueError):  # text, mappings, other objects
         raise wrong_kind from None
     except OverflowError:  # a Python integer beyond a float (10**400)
@@ -117,6 +128,37 @@ def _holds_text_or_flags(array):
     which a float conversion would read as numbers (``"100"`` as 100, True as 1)."""
     return array.dtype.kind == "O" and any(
         isinstance(item, str | bytes | bool | np.bool_) for item in array.ravel()
+    )
+
+
+def _is_narrow(array):
+    """Whether ``array`` holds floats narrower than a float64 (float32, float16)."""
+    return array.dtype.kind == "f" and array.dtype.itemsize < 8
+
+
+def _widened(array):
+    """A float32 (or float16) ``array`` as float64s of the decimals it shows: a float32 0.3
+    is 0.30000001192..., and a shrinkage of it scheduled ``14 / 0.69999998 = 21`` agents
+    for 20.
+
+    >>> _widened(np.float32([0.3, np.nan])).tolist()
+    [0.3, nan]
+    """
+    return array.astype(str).astype(float)
+
+
+def _holds_flags_or_none(items):
+    """Whether a list or tuple (nested or not) holds a bool or None, which NumPy reads as a
+    number without a trace (``[True, 3]`` as ``[1, 3]``, ``[1, None]`` as ``[1, nan]``).
+
+    >>> _holds_flags_or_none([100, (3, False)]), _holds_flags_or_none([100, 3.5])
+    (True, False)
+    """
+    return any(
+        _holds_flags_or_none(item)
+        if isinstance(item, list | tuple)
+        else item is None or isinstance(item, bool | np.bool_)
+        for item in items
     )
 
 

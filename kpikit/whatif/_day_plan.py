@@ -362,7 +362,9 @@ def staffing_plan(
         Fraction of scheduled time away from the phones, for ``scheduled_required`` and
         ``scheduled_gap``.
     target_sl : float, default=80.0
-        Service-level target, percent.
+        Service-level target, percent of offered contacts answered within ``threshold_s``
+        (whatever ``kk.options.sl_denominator`` says: the roster's service level and
+        :func:`plan_totals` are over offered contacts).
     threshold_s : float, default=None
         Answer-time threshold, seconds; None: ``channel``'s threshold in ``kk.options``.
     channel : str, default="phone"
@@ -421,6 +423,7 @@ def staffing_plan(
         max_occupancy=max_occupancy,
         shrinkage=shrinkage,
         volume_quantile=volume_quantile,
+        sl_denominator="offered",  # the roster's service level is over offered contacts
         **targets,
     )
     # the volume staffed for: the forecast's, or its quantile (what required is for), which

@@ -1,7 +1,9 @@
 """Per-interval queue figures of a scenario, and their exact roll-up over the intervals.
 
-Roll-ups weight each figure by what it is a ratio of: service level and abandonment by
-offered contacts, ASA by answered contacts, occupancy by agent time on the phones.
+The service level is over offered contacts, in staffing to ``target_sl`` as in the figures
+reported (``kk.options.sl_denominator`` does not change it). Roll-ups weight each figure by
+what it is a ratio of: service level and abandonment by offered contacts, ASA by answered
+contacts, occupancy by agent time on the phones.
 
 An interval is *overloaded* when, nobody hanging up (Erlang C), its traffic reaches its agents:
 the queue grows through the interval, the wait is infinite and the agents are busy all the
@@ -37,6 +39,10 @@ def interval_figures(scenario):
             max_abandon=scenario.max_abandon,
             patience_s=scenario.patience_s,
             shrinkage=scenario.shrinkage,
+            # over offered contacts whatever kk.options says, as the fixed-agents path below
+            # measures it and the roll-up weights it (the option's "answered" staffed one
+            # scenario to 85 % that its own 10 agents served at 72 %)
+            sl_denominator="offered",
         )
         plan = plan.rename(columns={"raw_agents": "agents"})
     else:

@@ -10,7 +10,13 @@ import pandas as pd
 
 from kpikit._validators import check_number, check_percent
 from kpikit.options import sl_threshold_for
-from kpikit.queueing._inputs import MIN_SECONDS, _shrinkage
+from kpikit.queueing._inputs import (
+    MIN_SECONDS,
+    _holds_flags_or_none,
+    _is_narrow,
+    _shrinkage,
+    _widened,
+)
 
 _OUTSOURCING_ARTICLE = "Call center KPIs for outsourcing: top 10 metrics with benchmarks"
 
@@ -45,8 +51,14 @@ _TARGET_PERCENTS = {
 
 
 def _number(name, value, **bounds):
-    """``value`` as a float, checked by :func:`~kpikit._validators.check_number`."""
-    return float(check_number(name, value, **bounds))
+    """``value`` as a float, checked by :func:`~kpikit._validators.check_number` (a float32
+    as the decimal it shows, as the queueing models read it).
+
+    >>> _number("shrinkage", np.float32(0.3))
+    0.3
+    """
+    checked = np.asarray(check_number(name, value, **bounds))
+    return float(_widened(checked) if _is_narrow(checked) else checked)
 
 
 def _is_real(value):
@@ -71,6 +83,11 @@ def _per_interval(name, value, count=None, *, minimum=0.0, integer=False):
     ...
     ValueError: Value of 'volume' must be finite numbers >= 0, one per interval or one for all,
     but 2 of 3 are not (first positions: 1, 2; values: -5.0, nan)
+    >>> _per_interval("volume", [100, True])
+    Traceback (most recent call last):
+    ...
+    TypeError: Value of 'volume' must be numbers, one per interval or one for all, but received:
+    [100, True] (object)
     >>> _per_interval("volume", [10, 10**400])
     Traceback (most recent call last):
     ...
@@ -78,6 +95,8 @@ def _per_interval(name, value, count=None, *, minimum=0.0, integer=False):
     but received: [10, 1000...
     """
     array = np.atleast_1d(np.asarray(value))
+    if isinstance(value, list | tuple) and _holds_flags_or_none(value):
+        array = np.asarray(value, dtype=object)  # NumPy read [True, 3] as [1, 3]: refused below
     if array.dtype.kind == "O" and all(_is_real(item) for item in array.ravel()):
         try:  # Python integers beyond a float (10**400) leave NumPy an object array
             array = array.astype(float)
@@ -99,7 +118,7 @@ def _per_interval(name, value, count=None, *, minimum=0.0, integer=False):
         )
     if array.size == 0:
         raise ValueError(f"Value of {name!r} must hold at least one interval, but is empty")
-    array = array.astype(float)
+    array = _widened(array) if _is_narrow(array) else array.astype(float)
     bad = ~np.isfinite(array) | (array < minimum)
     if integer:
         bad |= np.isfinite(array) & (array != np.round(array))
@@ -202,9 +221,10 @@ class Scenario:
     target_sl, threshold_s, target_asa_s, max_occupancy, max_abandon
         Targets used when ``agents`` is None (percent in 0..100 and seconds >= 0, as in
         :func:`kpikit.queueing.agents_required`; None: no such target); ``threshold_s`` also
-        defines the service level reported. ``threshold_s=None`` takes the phone threshold of
-        ``kk.options`` (:func:`kpikit.options.sl_threshold_for`, 20 s unless changed) when the
-        scenario is made.
+        defines the service level reported. The service level, targeted and reported, is over
+        offered contacts whatever ``kk.options.sl_denominator`` says. ``threshold_s=None``
+        takes the phone threshold of ``kk.options`` (:func:`kpikit.options.sl_threshold_for`,
+        20 s unless changed) when the scenario is made.
     patience_s : float, default=None
         Mean caller patience, seconds, at least 0.001 (Erlang A); None assumes nobody hangs up
         (Erlang C) and leaves abandonment unmodelled (NaN).
