@@ -42,7 +42,8 @@ ENGINE_TESTS := kpikit tests/test_metrics.py tests/test_common.py tests/test_via
 	tests/test_object_flags.py tests/test_zone_source_faults.py tests/test_path_zone_inputs.py \
 	tests/test_monitor_source_faults.py tests/test_control_limits.py \
 	tests/test_backtest_dst_days.py \
-	tests/test_forecast_dst_days.py tests/test_scan_progress_and_zones.py tests/test_cli_faults.py
+	tests/test_forecast_dst_days.py tests/test_scan_progress_and_zones.py tests/test_cli_faults.py \
+	tests/test_stats_probe2.py tests/test_forecast_inputs.py tests/test_io_faults.py
 PANDAS3 := $(VENV)/pandas3
 PANDAS3_PINS := "pandas>=3,<4"
 FLOORS := $(VENV)/floors
