@@ -162,7 +162,8 @@ def _compute(args):
         _refuse_overwriting_an_input(args)
     mapping = _read_mapping(args.mapping) if args.mapping else None
     # The options hold while the file is read too: its csat column is checked on --csat-scale.
-    with options.context(**_parsed_options(args)):
+    # Errors of the options and of --kpis, --by, --freq name those flags, not the parameters.
+    with _flags_named(**_COMPUTE_FLAGS), options.context(**_parsed_options(args)):
         if _out_of_core(args):  # checked by compute, as DuckDB reads the files
             table = _compute_out_of_core(args, mapping)
         else:
@@ -275,7 +276,8 @@ def _flags_named(**flags):
 
     ``flags`` maps a parameter to its flag; the parameter is replaced where a message quotes
     it (``Value of 'path'``, ``'path'``) and, for a name with ``_`` (no English word), where it
-    stands alone (``memory_limit must be a size``). Other errors pass unchanged.
+    stands alone (``memory_limit must be a size``). A ValueError, TypeError or
+    FileNotFoundError is raised again of its kind; other errors pass unchanged.
 
     >>> with _flags_named(drop_every_s="--every"):
     ...     raise ValueError("Value of 'drop_every_s' must be > 0 but received: -1.0")
@@ -285,7 +287,7 @@ def _flags_named(**flags):
     """
     try:
         yield
-    except (ValueError, TypeError) as error:
+    except (ValueError, TypeError, FileNotFoundError) as error:
         text = named = str(error)
         for parameter, flag in flags.items():
             quoted = rf"(?:Value of )?'{re.escape(parameter)}'"
@@ -293,12 +295,14 @@ def _flags_named(**flags):
             named = re.sub(pattern, flag, named)
         if named == text:
             raise
-        kind = TypeError if isinstance(error, TypeError) else ValueError  # as cli.main reports
+        kinds = (TypeError, FileNotFoundError)  # as cli.main reports them
+        kind = next((kind for kind in kinds if isinstance(error, kind)), ValueError)
         raise kind(named) from None
 
 
 def _path(text: str) -> Path:
-    """``text`` as a path; an empty one is refused, as ``Path("")`` is the current folder.
+    """``text`` as a path; an empty or blank one is refused, as ``Path("")`` is the current
+    folder and ``" "`` (a stray quoted space) a file or folder no one meant.
 
     >>> _path("data.csv")
     PosixPath('data.csv')
@@ -306,10 +310,39 @@ def _path(text: str) -> Path:
     Traceback (most recent call last):
     ...
     argparse.ArgumentTypeError: an empty path; give a file or folder name
+    >>> _path(" ")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: a blank path (' '); give a file or folder name
     """
     if not text:
         raise argparse.ArgumentTypeError("an empty path; give a file or folder name")
+    if not text.strip():
+        raise argparse.ArgumentTypeError(f"a blank path ({text!r}); give a file or folder name")
     return Path(text)
+
+
+def _check_output_folder(folder: Path, flag: str) -> None:
+    """Refuse ``folder``, which a command creates when missing, when it cannot be one: a file,
+    or a symbolic link leading round in a loop or to nothing (``mkdir`` said only "File
+    exists", naming neither the flag nor the cause).
+
+    >>> _check_output_folder(Path(__file__), "--out")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: --out is a file, expected a folder; received: '...cli.py'. Give a folder's name.
+    """
+    from kpikit.io._source import link_problem
+
+    if folder.is_dir() or not os.path.lexists(folder):
+        return
+    problem = None if folder.exists() else link_problem(folder, "path", folder)
+    with _flags_named(path=flag):
+        raise ValueError(
+            problem
+            or f"Value of 'path' is a file, expected a folder; received: '{folder}'. Give a "
+            "folder's name."
+        )
 
 
 def _time_of_day(text: str) -> str:
@@ -411,6 +444,13 @@ _OPTION_PARSERS = {
     "nps_cutoffs": _integers,
     "tz": str,
 }
+_COMPUTE_FLAGS = {
+    **{spec.name: "--" + spec.name.replace("_", "-") for spec in dataclasses.fields(Options)},
+    "kpis": "--kpis",
+    "by": "--by",
+    "freq": "--freq",
+}
+"""Parameters of :func:`kpikit.compute` and its options, to the flags of ``kpikit compute``."""
 _FORMATS = {
     spec.name: spec.metadata["cli"] or " or ".join(map(str, spec.metadata["choices"]))
     for spec in dataclasses.fields(Options)
@@ -467,6 +507,7 @@ def _sample(args):
     from kpikit._synthetic.params import TEAMS  # one agent per team at least
     from kpikit.sample import generate, write_sample
 
+    _check_output_folder(args.out, "--out")
     for flag, value, least in (("--days", args.days, 1), ("--agents", args.agents, len(TEAMS))):
         if value < least:
             raise ValueError(f"{flag} must be at least {least}; received: {value}")
@@ -481,6 +522,7 @@ def _sample(args):
 def _replay(args):
     from kpikit.monitor import replay
 
+    _check_output_folder(args.folder, "folder")  # before the log is read
     if args.data is None:
         from kpikit.sample import load_sample
 

@@ -42,7 +42,10 @@ DEFAULT_TIMEOUT_S = 600
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add the ``kpikit report`` arguments to a parser."""
+    """Add the ``kpikit report`` arguments to a parser; an empty or blank ``--data`` or
+    ``--output`` is refused (``Path("")`` is the current folder, read as a folder of tables)."""
+    from kpikit.cli import _path
+
     parser.add_argument(
         "notebook",
         help="notebook file, the name of an installed dashboard such as balanced_scorecard, or "
@@ -60,14 +63,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--data",
-        type=Path,
+        type=_path,
         default=None,
         metavar="FILE",
         help="contact log (.csv, .csv.gz, .parquet), or a folder of contacts, agent_intervals "
         "and costs files, to report on instead of the sample data",
     )
     parser.add_argument(
-        "-o", "--output", type=Path, default=None, help="HTML file to write (default: NAME.html)"
+        "-o", "--output", type=_path, default=None, help="HTML file to write (default: NAME.html)"
     )
     parser.add_argument(
         "--timeout",
@@ -97,6 +100,7 @@ def check_arguments(args: argparse.Namespace) -> None:
     ValueError
         Naming the option and the problem; :func:`kpikit.cli.main` reports it as a usage error.
     """
+    from kpikit.cli import _flags_named
     from kpikit.io import safe_export_path
 
     check_choice("sector", args.sector, SECTORS, "a sector")
@@ -106,8 +110,9 @@ def check_arguments(args: argparse.Namespace) -> None:
     else:
         _refuse_notebook_options(args)
         if args.output is not None:
-            page = safe_export_path(args.output, (".html",))
-            safe_export_path(page.with_suffix(".xlsx"), (".xlsx",))  # the workbook beside it
+            with _flags_named(path="--output"):
+                page = safe_export_path(args.output, (".html",))
+                safe_export_path(page.with_suffix(".xlsx"), (".xlsx",))  # the workbook beside it
     if args.data is None:
         refuse_reading_flags(args, "the file given with --data, not to the sample data")
     if args.register is not None:
@@ -163,6 +168,7 @@ def _check_register_url(url: str) -> None:
 def run(args: argparse.Namespace) -> int:
     """Write the report described by the arguments of :func:`add_arguments`."""
     from kpikit.apps._data import check_data_path
+    from kpikit.cli import _flags_named
     from kpikit.io import read_contacts, read_dataset, safe_export_path
     from kpikit.io.exporting import write_page
 
@@ -171,13 +177,15 @@ def run(args: argparse.Namespace) -> int:
         return run_cadence(args)
 
     notebook = resolve_notebook(args.notebook)
-    output = safe_export_path(
-        args.output if args.output is not None else Path(f"{notebook.stem}.html"), (".html",)
-    )
+    with _flags_named(path="--output"):
+        output = safe_export_path(
+            args.output if args.output is not None else Path(f"{notebook.stem}.html"), (".html",)
+        )
     parameters = parse_parameters(notebook, args.parameters)
     data = check_data_path(args.data) if args.data is not None else None
     if data is not None:  # read here first: errors name the flags, notes print once
-        read = read_noting(read_dataset if data.is_dir() else read_contacts, args, data)
+        with _flags_named(path="--data", folder="--data"):
+            read = read_noting(read_dataset if data.is_dir() else read_contacts, args, data)
         contacts = read.contacts if isinstance(read, Dataset) else read
         if contacts is not None and len(contacts) == 0:  # a page of "no such groups" said less
             raise ValueError(f"The contacts of {str(data)!r} are empty: there is nothing to report")

@@ -137,7 +137,7 @@ def test_cadence_report_checks_the_output_before_reading_the_data(tmp_path, caps
     with pytest.raises(SystemExit) as exited:
         main(["report", "weekly", "-o", str(tmp_path / "no folder" / "week.html")])
     assert exited.value.code == 2
-    assert "The folder of 'path' does not exist" in capsys.readouterr().err
+    assert "The folder of --output does not exist" in capsys.readouterr().err
 
 
 def test_render_refuses_a_timeout_below_one_second(tmp_path):

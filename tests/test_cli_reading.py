@@ -66,7 +66,7 @@ def test_bad_flag_values_are_errors(tmp_path, capsys):
     path = tmp_path / "contacts.csv"
     path.write_text("contact_id,arrived_at,answered,wait_s\n1,2026-01-13,True,3\n")
     assert main(["compute", str(path), "--tz", "Nowhere/Land"]) == 2
-    assert "'tz' is not a time zone name" in capsys.readouterr().err
+    assert "error: --tz is not a time zone name" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         main(["compute", str(path), "--decimal", ";"])
 

@@ -28,7 +28,7 @@ import pyarrow as pa
 
 from kpikit._duckdb import connection_of, keeps_types_through_arrow, literal_file
 from kpikit._frames import to_pandas
-from kpikit._validators import as_path, check_flag, check_time_zone
+from kpikit._validators import check_flag, check_time_zone
 from kpikit._versions import require
 from kpikit.metrics._hive import as_flags, as_text, partition_keys, refuse_keys_in_files
 from kpikit.metrics._inputs import TIME_COLUMNS, named_zone
@@ -58,10 +58,10 @@ def scanned(data, compute_options: dict):
     (:func:`kpikit.governance.breaches`, :func:`kpikit.governance.cadence_report`), which
     then read the files once and check them once.
 
-    >>> scanned("no/such.parquet", {})
+    >>> scanned("no/such.parquet", {})  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    FileNotFoundError: No such file or folder: 'no/such.parquet'
+    FileNotFoundError: Value of 'path' does not exist; received: 'no/such.parquet'. No such ...
     """
     if not is_path(data):
         return data
@@ -82,13 +82,16 @@ def parquet_files(path) -> list[str]:
     a folder. A file is parquet when its name ends in ``.parquet`` (any case) or, whatever its
     name (Hive's ``000000_0``, ``.parq``), when it starts as parquet files do (``PAR1``).
 
-    Raises FileNotFoundError when nothing is there and ValueError when a file is not parquet:
-    a CSV file or a note left in a folder is named, never skipped with its rows.
+    Raises FileNotFoundError when nothing is there (a symbolic link leading round in a loop or
+    to nothing is named as the cause) and ValueError when the path is empty or blank, a file is
+    named twice (its rows would count twice) or a file is not parquet: a CSV file or a note
+    left in a folder is named, never skipped with its rows.
 
     >>> parquet_files("no/such/folder")
     Traceback (most recent call last):
     ...
-    FileNotFoundError: No such file or folder: 'no/such/folder'
+    FileNotFoundError: Value of 'path' does not exist; received: 'no/such/folder'. No such file \
+or folder: check the name, or give a folder of .parquet files or a glob of them.
     """
     if isinstance(path, list | tuple):
         if not path:
@@ -96,6 +99,7 @@ def parquet_files(path) -> list[str]:
         files = [name for one in path for name in _named_files(one)]
     else:
         files = _named_files(path)
+    _refuse_repeated_files(files)
     others = [name for name in files if not _is_parquet(name)]
     if others:  # counted over every path given (one at a time said "1 of 1 files")
         raise ValueError(
@@ -104,6 +108,30 @@ def parquet_files(path) -> list[str]:
             "(a glob such as 'logs/**/*.parquet')"
         )
     return files
+
+
+def _refuse_repeated_files(files: list[str]) -> None:
+    """Refuse a file named twice (``a.parquet a.parquet``, a folder and a file in it, a link to
+    it): its rows would be counted twice; the check read past the end of a list instead.
+
+    >>> _refuse_repeated_files(["a.parquet", "./a.parquet"])
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'path' names the file 'a.parquet' more than once (as 'a.parquet' and \
+'./a.parquet'), which would count its rows twice; name each file once.
+    """
+    seen = {}
+    for name in files:
+        try:
+            key = os.path.realpath(name)
+        except (OSError, ValueError):
+            continue
+        if key in seen:
+            raise ValueError(
+                f"Value of 'path' names the file {seen[key]!r} more than once (as {seen[key]!r} "
+                f"and {name!r}), which would count its rows twice; name each file once."
+            )
+        seen[key] = name
 
 
 def _is_parquet(name: str) -> bool:
@@ -122,15 +150,38 @@ def _is_parquet(name: str) -> bool:
 
 
 def _named_files(path) -> list[str]:
-    """The files one path, folder or glob names (see :func:`parquet_files`)."""
-    text = os.fspath(as_path(path, "path"))
+    """The files one path, folder or glob names (see :func:`parquet_files`).
+
+    An empty or blank path is refused as such (``Path("")`` is the current folder), and a
+    symbolic link leading round in a loop or to nothing is named as the cause.
+
+    >>> _named_files("")
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'path' is empty; received: ''. Give the path of a .parquet file, a \
+folder of them or a glob such as 'logs/*.parquet'.
+    """
+    from kpikit.io._source import given_path, link_problem
+
+    advice = "give the path of a .parquet file, a folder of them or a glob such as 'logs/*.parquet'"
+    given_path(path, "path", advice)  # its type checked, an empty or blank name refused
+    text = os.fspath(path)
     if "\0" in text:
         raise ValueError(f"Value of 'path' holds a NUL character; received: {text!r}")
-    if Path(text).is_dir():
+    try:
+        is_folder, is_file = Path(text).is_dir(), Path(text).is_file()
+    except OSError as error:  # e.g. a name longer than the system allows
+        raise ValueError(
+            f"Value of 'path' is refused by the system ({error.strerror}); received: {text!r}."
+        ) from None
+    if is_folder:
         files = _files_below(text)
         if not files:
-            raise FileNotFoundError(f"The folder {text!r} holds no parquet file")
-    elif Path(text).is_file():
+            raise FileNotFoundError(
+                f"Value of 'path' is a folder that holds no parquet file; received: {text!r}. "
+                "Give a folder of .parquet files (searched recursively), or the files."
+            )
+    elif is_file:
         files = [text]
     elif glob.has_magic(text):
         files = []  # a folder matched (Spark writes out.parquet as one) gives its files
@@ -138,9 +189,17 @@ def _named_files(path) -> list[str]:
             files += _files_below(match) if Path(match).is_dir() else [match]
         files = list(dict.fromkeys(files))  # logs/** matches a folder and the files in it
         if not files:
-            raise FileNotFoundError(f"No file matches {text!r}")
+            raise FileNotFoundError(
+                f"Value of 'path' is a glob that matches nothing; received: {text!r}. No file "
+                "matches it: check the folder and the pattern, such as 'logs/**/*.parquet'."
+            )
     else:
-        raise FileNotFoundError(f"No such file or folder: {text!r}")
+        problem = link_problem(Path(text), "path", text)
+        raise FileNotFoundError(
+            problem
+            or f"Value of 'path' does not exist; received: {text!r}. No such file or folder: "
+            "check the name, or give a folder of .parquet files or a glob of them."
+        )
     return files
 
 
