@@ -199,3 +199,17 @@ def test_dashboard_data_reads_the_file_a_report_names(tmp_path, monkeypatch):
     monkeypatch.delenv(DATA_ENV_VARIABLE)
     assert dashboard_data()[1] == "sample data"
     assert isinstance(dashboard_data()[0], kk.Dataset)
+
+
+def test_a_data_path_through_a_link_loop_or_to_nothing_names_the_link(tmp_path):
+    # both were "neither a file nor a folder", which hid the cause
+    from kpikit.apps._data import check_data_path
+
+    (tmp_path / "a.csv").symlink_to(tmp_path / "b.csv")
+    with pytest.raises(ValueError, match=r"'--data' is a symbolic link to .*b\.csv', which does"):
+        check_data_path(tmp_path / "a.csv")
+    (tmp_path / "b.csv").symlink_to(tmp_path / "a.csv")
+    with pytest.raises(ValueError, match="'--data' cannot be resolved: a symbolic link on its way"):
+        check_data_path(tmp_path / "a.csv")
+    with pytest.raises(ValueError, match="neither a file nor a folder"):
+        check_data_path(tmp_path / "missing.csv")

@@ -31,7 +31,8 @@ def check_data_path(path) -> Path:
     Raises
     ------
     ValueError
-        When nothing exists at ``path``.
+        When nothing exists at ``path`` (a symbolic link leading round in a loop or to nothing
+        is named as the cause).
 
     Examples
     --------
@@ -40,9 +41,14 @@ def check_data_path(path) -> Path:
     ...
     ValueError: Value of '--data' is neither a file nor a folder; received: '/no/such/log.csv'.
     """
+    from kpikit.io._source import link_problem
+
     target = Path(path).expanduser()
     if not (target.is_file() or target.is_dir()):
-        raise ValueError(f"Value of '--data' is neither a file nor a folder; received: '{path}'.")
+        raise ValueError(
+            link_problem(target, "--data", path)
+            or f"Value of '--data' is neither a file nor a folder; received: '{path}'."
+        )
     return target.resolve()
 
 
