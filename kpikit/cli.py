@@ -463,10 +463,24 @@ def _read_mapping(path) -> dict:
     Rows are counted under the header, from 1; a name left empty or a source column given
     twice is refused rather than skipped or resolved by its last row. The file is UTF-8 text.
     """
+    import io
+
     import pandas as pd
 
+    try:  # decoded whole (a mapping is a few lines), so an error gives the byte in the file
+        text = Path(path).read_bytes().decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as error:
+        raise ValueError(
+            f"--mapping {path}: not UTF-8 text (byte {error.start} is "
+            f"{error.object[error.start]:#x}); save it as UTF-8"
+        ) from None
+    except OSError as error:  # missing, a folder, not readable
+        raise ValueError(
+            f"--mapping {path}: {error.strerror}; give a CSV file of the columns "
+            "source_column,kpikit_column"
+        ) from None
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except pd.errors.EmptyDataError:
         raise ValueError(
             f"--mapping {path}: the file is empty; write the header "
@@ -474,13 +488,6 @@ def _read_mapping(path) -> dict:
         ) from None
     except pd.errors.ParserError as error:
         raise ValueError(f"--mapping {path}: cannot read it as CSV: {error}") from None
-    except UnicodeDecodeError as error:
-        raise ValueError(
-            f"--mapping {path}: not UTF-8 text (byte {error.start} is "
-            f"{error.object[error.start]:#x}); save it as UTF-8"
-        ) from None
-    except OSError as error:  # missing, a folder, not readable
-        raise ValueError(f"--mapping {path}: {error.strerror}") from None
     if list(frame.columns) != ["source_column", "kpikit_column"]:
         raise ValueError(
             f"--mapping {path}: a mapping file needs exactly the columns "
