@@ -550,12 +550,13 @@ def interval_series(contacts, *, freq, by, until, reach=None, closed=(), clock=C
     arrived = contacts["arrived_at"]
     _refuse_no_history(arrived, until, end, freq)
     if keys:  # the groups known before the end: one that starts later has nothing to learn
-        _refuse_late_groups(contacts, keys, until, end, freq)
+        codes, labels = pd.MultiIndex.from_frame(contacts[keys]).factorize()
         known = (arrived < end).to_numpy()
-        codes = np.full(len(contacts), -1, dtype=np.int64)
-        codes[known], labels = pd.MultiIndex.from_frame(contacts.loc[known, keys]).factorize()
-        names = pd.DataFrame(list(labels), columns=keys)
-        _warn_of_late_groups(contacts.loc[known, "arrived_at"], codes[known], names, start)
+        _refuse_late_groups(arrived, known, codes, labels, keys, until, end, freq)
+        # every group is known: numbered again in order of first appearance before the end
+        codes[known], order = pd.factorize(codes[known])
+        names = pd.DataFrame(list(labels[order]), columns=keys)
+        _warn_of_late_groups(arrived[known], codes[known], names, start)
         codes = codes[counted]
     else:
         codes = np.zeros(len(seen), dtype=np.int64)
@@ -628,16 +629,19 @@ def _refuse_no_history(arrived, until, end, freq):
     )
 
 
-def _refuse_late_groups(contacts, keys, until, end, freq):
-    """Refuse the groups (``keys``) of ``contacts`` with no arrival before the ``end`` of the
-    history: nothing tells of them (a queue opened after ``until``), and a group left out of
-    the forecast, or forecast as a confident 0, would go unnoticed. The message counts them
-    and names the first five, with their first arrival.
+def _refuse_late_groups(arrived, known, codes, labels, keys, until, end, freq):
+    """Refuse the groups (``labels``, the values of ``keys`` numbered by ``codes``, one per
+    contact) with no arrival before the ``end`` of the history (no ``known`` contact):
+    nothing tells of them (a queue opened after ``until``), and a group left out of the
+    forecast, or forecast as a confident 0, would go unnoticed. The message counts them and
+    names the first five, with their first arrival (``arrived``).
 
     >>> log = pd.DataFrame({"queue": ["a", "b", "c"], "arrived_at": pd.to_datetime(
     ...     ["2026-03-02 08:00", "2026-03-02 12:00", "2026-03-03 09:00"])})
-    >>> _refuse_late_groups(log, ["queue"], pd.Timestamp("2026-03-02 10:00"),
-    ...                     pd.Timestamp("2026-03-02 10:00"), "hour")
+    >>> codes, labels = pd.MultiIndex.from_frame(log[["queue"]]).factorize()
+    >>> end = pd.Timestamp("2026-03-02 10:00")
+    >>> _refuse_late_groups(log["arrived_at"], (log["arrived_at"] < end).to_numpy(), codes,
+    ...                     labels, ["queue"], end, end, "hour")
     Traceback (most recent call last):
     ...
     ValueError: Value of 'by' defines 2 group(s) with no contact before 'until' (2026-03-02
@@ -645,15 +649,13 @@ def _refuse_late_groups(contacts, keys, until, end, freq):
     queue='c' from 2026-03-03 09:00:00): give a later 'until', or filter these groups out of
     the data
     """
-    arrived = contacts["arrived_at"]
-    codes, labels = pd.MultiIndex.from_frame(contacts[keys]).factorize()
-    known = np.zeros(len(labels), dtype=bool)
-    known[codes[(arrived < end).to_numpy()]] = True
-    if known.all():
+    has_history = np.zeros(len(labels), dtype=bool)
+    has_history[codes[known]] = True
+    if has_history.all():
         return
     # a group's first arrival (NaT: only after 'until', on a wall clock of a zone)
     first = arrived.groupby(codes).min()
-    late = np.flatnonzero(~known)
+    late = np.flatnonzero(~has_history)
     shown = [
         ", ".join(f"{key}={value!r}" for key, value in zip(keys, labels[code], strict=True))
         + (" only after 'until'" if first.get(code) is pd.NaT else f" from {first[code]}")
