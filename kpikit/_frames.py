@@ -157,3 +157,16 @@ def add_columns(frame: nw.DataFrame, columns: dict) -> nw.DataFrame:
     return frame.with_columns(
         nw.new_series(name, values, backend=backend) for name, values in columns.items()
     )
+
+
+def one_null(values: pd.Series) -> pd.Series:
+    """``values`` with every null as None where they are Python objects: pandas 2's object
+    text may hold both None and NaN, which group apart and show apart. Other values are
+    returned as they are.
+
+    >>> one_null(pd.Series(["x", np.nan, None], dtype=object)).tolist()
+    ['x', None, None]
+    """
+    if values.dtype != object or not values.isna().any():
+        return values
+    return values.where(values.notna(), None)

@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from kpikit._callable import make_callable
-from kpikit._frames import pandas_frame
+from kpikit._frames import one_null, pandas_frame
 from kpikit._scorecard.credits import check_credits, credit_amounts
 from kpikit._scorecard.export import (
     format_value,
@@ -422,7 +422,7 @@ def _complete(frame: pd.DataFrame, targets: pd.DataFrame, keys: list, has_period
     frame (missing -> no value). The rows without a value in a grouping column are one group,
     whether the value is None or NaN: ``kpi_frame`` made by hand or by another tool may hold
     both in pandas 2's object text, and the two made two groups here."""
-    frame = frame.assign(**{key: _one_null(frame[key]) for key in keys})
+    frame = frame.assign(**{key: one_null(frame[key]) for key in keys})
     for column in _RESULT_COLUMNS[2:]:
         if column not in frame.columns:
             frame = frame.assign(**{column: np.nan})
@@ -434,17 +434,6 @@ def _complete(frame: pd.DataFrame, targets: pd.DataFrame, keys: list, has_period
             grid = frame[columns].drop_duplicates().merge(grid, how="cross")
     group_keys = [*keys, "period"] if has_period else keys
     return grid.merge(frame, on=[*group_keys, "kpi"], how="left")
-
-
-def _one_null(values: pd.Series) -> pd.Series:
-    """``values`` with every null as None where they are Python objects (None and NaN both).
-
-    >>> _one_null(pd.Series(["x", np.nan, None], dtype=object)).tolist()
-    ['x', None, None]
-    """
-    if values.dtype != object or not values.isna().any():
-        return values
-    return values.where(values.notna(), None)
 
 
 def segment_targets(targets, segment=None) -> pd.DataFrame:

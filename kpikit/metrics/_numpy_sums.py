@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from kpikit._frames import add_columns
+from kpikit._frames import add_columns, one_null
 from kpikit._object_flags import objects_as_arrow
 
 LANES = 8
@@ -129,11 +129,8 @@ def nulls_as_none(groups: nw.DataFrame) -> nw.DataFrame:
     """The key values ``groups`` (backed by pandas) with every null of their object columns as
     None (see :func:`group_codes`)."""
     native = groups.to_native()
-    nulls = {
-        name: native[name].where(native[name].notna(), None)
-        for name in native.columns
-        if native[name].dtype == object and native[name].isna().any()
-    }
+    columns = {name: one_null(native[name]) for name in native.columns}
+    nulls = {name: column for name, column in columns.items() if column is not native[name]}
     return add_columns(groups, nulls) if nulls else groups
 
 
