@@ -285,3 +285,28 @@ def test_a_segment_column_says_which_columns_name_segments(tmp_path):
     )
     with pytest.raises(ValueError, match=said):
         kk.breaches(contacts, path)
+
+
+def test_an_unclosed_quote_is_refused_naming_the_cause(tmp_path):
+    # pandas' raw ParserError ("EOF inside string") came out of read_targets.
+    path = _write(tmp_path, 'kpi,target\naht,"300\ncsat,80\n')
+    with pytest.raises(ValueError, match=r"targets.csv cannot be read as CSV .*never closed"):
+        read_targets(path)
+
+
+def test_a_value_past_the_header_is_refused_not_shifted(tmp_path):
+    # "aht,300,5" under a two-column header made pandas read 'kpi' as the row labels: every
+    # value moved one column left, and the message said '300' and '80' were unknown KPI ids.
+    path = _write(tmp_path, "kpi,target\naht,300,5\ncsat,80\n")
+    with pytest.raises(ValueError) as error:
+        read_targets(path)
+    assert "more values than its header names columns (2: kpi, target)" in str(error.value)
+    assert "on 1 line(s): line 2 (aht,300,5)" in str(error.value)
+
+
+def test_a_separator_ending_every_line_is_read(tmp_path):
+    # A trailing separator is an empty value past the header: targets 300 and 80 as written
+    # (pandas read 'aht' and 'csat' as row labels and 300 and 80 as the KPI ids).
+    path = _write(tmp_path, "kpi,target\naht,300,\ncsat,80,\n")
+    targets = read_targets(path).set_index("kpi")["target"]
+    assert targets.to_dict() == {"aht": 300, "csat": 80}

@@ -359,8 +359,18 @@ def _read_target_csv(path: Path) -> tuple[pd.DataFrame, str]:
     header = text.lstrip().splitlines()[0]
     european = ";" in header and "," not in header
     sep = ";" if european else ","
-    frame = pd.read_csv(io.StringIO(text), sep=sep, decimal="," if european else ".")
-    lines = _record_lines(text, sep)[1:]
+    records = _records(text, sep)
+    _refuse_extra_values(path, records, sep)
+    try:  # index_col=False: a separator ending every line is not read as an index column
+        frame = pd.read_csv(
+            io.StringIO(text), sep=sep, decimal="," if european else ".", index_col=False
+        )
+    except pd.errors.ParserError as error:
+        raise ValueError(
+            f"Value of 'targets': {path} cannot be read as CSV ({error}); a quote opened in a "
+            "value and never closed runs on to the end of the file: close it"
+        ) from None
+    lines = [line for line, _ in records][1:]
     if len(lines) == len(frame):
         frame.index = lines
         noun = "line"
@@ -370,13 +380,14 @@ def _read_target_csv(path: Path) -> tuple[pd.DataFrame, str]:
     return frame[frame.notna().any(axis=1)], noun
 
 
-def _record_lines(text: str, sep: str) -> list[int]:
-    """The line of ``text`` (the first line 1) on which each of its records starts, header
+def _records(text: str, sep: str) -> list[tuple[int, list[str]]]:
+    """The records of ``text`` with the line (the first line 1) each starts on, header
     included, leaving out the lines pandas leaves out: blank ones, or holding only spaces and
-    tabs. A quoted value may span lines (a note written over two).
+    tabs. A quoted value may span lines (a note written over two). Empty when Python's csv
+    module cannot split the text (pandas may read it all the same; its rows are then counted).
 
-    >>> _record_lines('kpi,target,note\\n\\nfcr,75,"two\\nlines"\\n  \\naht,300,\\n', ",")
-    [1, 3, 6]
+    >>> _records('kpi,target,note\\n\\nfcr,75,"two\\nlines"\\n  \\naht,300,\\n', ",")
+    [(1, ['kpi', 'target', 'note']), (3, ['fcr', '75', 'two\\nlines']), (6, ['aht', '300', ''])]
     """
     number = 0
 
@@ -386,16 +397,48 @@ def _record_lines(text: str, sep: str) -> list[int]:
             number += 1
             yield line
 
-    starts, end = [], 0
+    records, end = [], 0
     blank = " \t\r\n".replace(sep, "")
     try:
         for record in csv.reader(numbered(io.StringIO(text, newline="")), delimiter=sep):
             if len(record) > 1 or (record and record[0].strip(blank)):
-                starts.append(end + 1)
+                records.append((end + 1, record))
             end = number
     except csv.Error:
-        return []  # pandas may read it all the same; its rows are then counted, not lined
-    return starts
+        return []
+    return records
+
+
+def _refuse_extra_values(path: Path, records: list[tuple[int, list[str]]], sep: str) -> None:
+    """Refuse the records (from :func:`_records`, split at ``sep``) with a value past the
+    header's last column: pandas would read the first column as the rows' labels and shift
+    every value one column left (the target read as the KPI id). An empty value there (a
+    separator ending the line) is harmless.
+
+    >>> text = "kpi,target\\naht,300,5\\nfcr,75,\\n"
+    >>> _refuse_extra_values(Path("t.csv"), _records(text, ","), ",")
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'targets': t.csv has more values than its header names columns (2:
+    kpi, target) on 1 line(s): line 2 (aht,300,5); name the column in the header, or quote a
+    value that holds the separator
+    """
+    if not records:
+        return
+    header = records[0][1]
+    extra = [
+        (line, record)
+        for line, record in records[1:]
+        if any(value.strip() for value in record[len(header) :])
+    ]
+    if extra:
+        shown = "; ".join(f"line {line} ({sep.join(record)})" for line, record in extra[:5])
+        more = "; ..." if len(extra) > 5 else ""
+        raise ValueError(
+            f"Value of 'targets': {path} has more values than its header names columns "
+            f"({len(header)}: {', '.join(header)}) on {len(extra)} line(s): {shown}{more}; name "
+            "the column in the header, or quote a value that holds the separator"
+        )
 
 
 def _validate_targets(frame: pd.DataFrame, noun: str = "row") -> pd.DataFrame:
