@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from kpikit._frames import pandas_frame
-from kpikit._validators import check_number, check_unique_columns
+from kpikit._validators import check_choice, check_number, check_unique_columns
+from kpikit.catalog import KPI_IDS
 from kpikit.catalog import kpi as kpi_definition
 from kpikit.display import DECIMALS, format_value, signed_text
 from kpikit.stats import _floats, t_quantile_975
@@ -465,7 +466,7 @@ def project_kpis(
     """
     _check_fitted(fit)
     projection = fit.project(delta_x, name=name)
-    x_def, y_def = kpi_definition(x), kpi_definition(y)
+    x_def, y_def = _definition("x", x), _definition("y", y)
     low, high = x_def.value_range
     if not low <= fit.x_mean + delta_x <= high:
         moves = f"from {low - fit.x_mean:.4g} on"
@@ -486,6 +487,22 @@ def project_kpis(
         ),
     )
     return bounded, bounded != projection
+
+
+def _definition(argument: str, kpi_id):
+    """The catalog's definition of the KPI ``kpi_id``, an unknown id refused under the
+    caller's name for it (``x`` or ``y``, not the catalog's ``kpi_id``).
+
+    >>> _definition("y", "csta")
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'y' is not a KPI id. Expected one of ['aht', 'asa', 'service_level',
+    'abandonment_rate', 'answer_rate', 'transfer_rate', 'resolution_rate', 'fcr', 'csat', 'nps',
+    'qa_score', 'occupancy', 'utilization', 'schedule_adherence', 'schedule_conformance',
+    'contacts_offered', 'contacts_handled', 'cost_per_contact'] but received: 'csta'. Did you
+    mean 'csat'?
+    """
+    return kpi_definition(check_choice(argument, kpi_id, KPI_IDS, "a KPI id"))
 
 
 def _check_fitted(fit: LineFit) -> None:
@@ -533,7 +550,7 @@ def extrapolation_text(fit: LineFit, delta_x: float, xs, *, x: str, groups: str)
     """
     if not extrapolates(fit, delta_x, xs):
         return ""
-    x_def = kpi_definition(x)
+    x_def = _definition("x", x)
     observed = _observed(xs)
     low, high = (format_value(value, x_def.unit) for value in (observed.min(), observed.max()))
     return (
@@ -589,7 +606,7 @@ def describe_projection(projection: Projection, *, x: str, y: str, groups: str =
             "Value of 'projection' must be a Projection (from LineFit.project) but received: "
             f"{projection!r} ({type(projection).__name__})"
         )
-    x_def, y_def = kpi_definition(x), kpi_definition(y)
+    x_def, y_def = _definition("x", x), _definition("y", y)
 
     def delta(value: float, unit: str, suffix: bool = True) -> str:
         if not np.isfinite(value):

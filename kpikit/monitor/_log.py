@@ -129,6 +129,7 @@ def check_rows(contacts):
     answered or abandoned, but 1 row(s) are not (contact_id 2)
     """
     ids = contacts["contact_id"]
+    _check_ids(contacts)
     finished = contacts["answered"].notna()
     truth = contacts["answered"].map(_truth, na_action="ignore")
     wait = pd.to_numeric(contacts["wait_s"], errors="coerce").to_numpy(dtype=float)
@@ -163,6 +164,31 @@ def check_rows(contacts):
                 f"Column {column!r} of the live log must be {expected}, but {int(bad.sum())} "
                 f"row(s) are not (contact_id {shown}{more})"
             )
+
+
+def _check_ids(contacts):
+    """Refuse rows without a ``contact_id``: a contact's rows (its arrival, its outcome) are
+    matched by it, so such a row counts as no contact; named by their arrival times.
+
+    >>> _check_ids(pd.DataFrame({"contact_id": ["c1", None, None], "arrived_at": pd.to_datetime(
+    ...     ["2026-03-02 09:00", "2026-03-02 09:05", "2026-03-02 09:07"])}))
+    Traceback (most recent call last):
+    ...
+    ValueError: Column 'contact_id' of the live log must name the contact on every row (its
+    arrival and outcome rows are matched by it), but 2 row(s) have none (arrived_at 2026-03-02
+    09:05:00, 2026-03-02 09:07:00); mend the log and make a new monitor, which reads it again
+    """
+    missing = contacts["contact_id"].isna().to_numpy()
+    if missing.any():
+        times = contacts.loc[missing, "arrived_at"]
+        shown = ", ".join(str(value) for value in times.head(_SHOWN))
+        more = ", ..." if missing.sum() > _SHOWN else ""
+        raise ValueError(
+            "Column 'contact_id' of the live log must name the contact on every row (its "
+            f"arrival and outcome rows are matched by it), but {int(missing.sum())} row(s) have "
+            f"none (arrived_at {shown}{more}); mend the log and make a new monitor, which reads "
+            "it again"
+        )
 
 
 def checked_now(now, zone):

@@ -8,6 +8,7 @@
 """
 
 import dataclasses
+import math
 import numbers
 from collections.abc import Mapping
 
@@ -102,9 +103,9 @@ def day_forecast(data, day, *, channel=None, freq="30min", model="seasonal_avera
     TypeError
         When ``day`` is not a date or ``channel`` not a str.
     ValueError
-        When ``day`` cannot be read as a date, ``channel`` is not one of the contacts'
-        channels, the history has no contact before ``day``, or it ends more than
-        :data:`MAX_HISTORY_GAP` before it.
+        When ``freq`` is not an intraday interval, ``day`` cannot be read as a date,
+        ``channel`` is not one of the contacts' channels, the history has no contact before
+        ``day``, or it ends more than :data:`MAX_HISTORY_GAP` before it.
 
     Examples
     --------
@@ -115,6 +116,7 @@ def day_forecast(data, day, *, channel=None, freq="30min", model="seasonal_avera
     """
     from kpikit.forecast import forecast
 
+    check_intraday_freq(freq)  # freq="day" gave one row, a day's volume, as if an interval's
     history, day, end = _history(data, checked_day(day), channel)
     last = _last_arrival(history)
     if last is pd.NaT:
@@ -263,7 +265,9 @@ def staffed_agents(agent_intervals, *, freq="30min", day=None, shares=None):
 
     ``staffed = sum(share * (handling_s + available_s)) / interval seconds`` over the agents'
     rows that fall in the interval. Agent rows longer than ``freq`` (30-minute rows, 15-minute
-    intervals) are spread evenly over the intervals they cover; shorter ones add up.
+    intervals) are spread evenly over the intervals they cover; shorter ones add up. The rows'
+    length is the shortest gap between distinct starts (of ``day``), or with a single start the
+    fewest intervals that hold its longest row.
 
     Parameters
     ----------
@@ -319,16 +323,13 @@ def _staffed(frame, freq, day, shares):
     if shares is not None:
         weight = frame["agent_id"].map(_checked_shares(shares)).fillna(0.0)
     starts = as_datetimes(frame["interval_start"])
+    length = pd.Timedelta(FREQS[freq])
     if day is not None:
         inside = _on_day(starts, day)
         frame, starts, weight = frame[inside], starts[inside], weight[inside]
-    length = pd.Timedelta(FREQS[freq])
+    parts = _parts(frame, starts, length)
     seconds = weight * (frame["handling_s"] + frame["available_s"])
     starts = pd.DatetimeIndex(starts)
-    distinct = starts.unique().sort_values()
-    gaps = distinct[1:] - distinct[:-1]
-    row_length = gaps.min() if len(gaps) else length
-    parts = max(1, round(row_length / length))
     shifted = starts.append([starts + length * part for part in range(1, parts)])
     spread = pd.DataFrame(
         {
@@ -338,6 +339,23 @@ def _staffed(frame, freq, day, shares):
     )
     staffed = spread.groupby("period")["seconds"].sum() / length.total_seconds()
     return staffed.rename("staffed_agents")
+
+
+def _parts(frame, starts, length) -> int:
+    """How many intervals of ``length`` each agent row covers: the rows' length is the
+    shortest gap between distinct starts, and with one start only, the fewest intervals that
+    hold the longest row (taken as ``length`` long, two agents' 30-minute rows were 4 agents in
+    a quarter hour and none in the next).
+
+    >>> rows = pd.DataFrame({"handling_s": [1800.0, 600.0], "available_s": [0.0, 0.0]})
+    >>> _parts(rows, pd.Series(pd.to_datetime(["2024-01-01 09:00"] * 2)), pd.Timedelta("15min"))
+    2
+    """
+    distinct = pd.DatetimeIndex(starts).unique().sort_values()
+    if len(distinct) > 1:
+        return max(1, round((distinct[1:] - distinct[:-1]).min() / length))
+    longest = float((frame["handling_s"] + frame["available_s"]).max()) if len(frame) else 0.0
+    return max(1, math.ceil(longest / length.total_seconds()))
 
 
 def _interval_starts(times: pd.DatetimeIndex, length: pd.Timedelta) -> pd.DatetimeIndex:

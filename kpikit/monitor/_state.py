@@ -140,7 +140,8 @@ class IntradayMonitor:
     The day is the calendar day of ``now`` on the log's clock: in a time zone a
     daylight-saving day has 46 or 50 half hours (its intervals keep their local start times).
     The monitor reads what the log already holds when it is made; rows it cannot read (an
-    ``arrived_at`` that is no date, an ``answered`` that is not true or false, a finished
+    ``arrived_at`` that is no date, a row without ``contact_id`` (which no later row can
+    correct), an ``answered`` that is not true or false, a finished
     contact without a wait >= 0, a talk, hold or wrap-up time given but not >= 0) make
     :meth:`refresh` raise, naming them, until a later row of the same contact corrects them.
 
@@ -286,7 +287,13 @@ class IntradayMonitor:
         # the last row of a contact wins, but an arrival row never over its outcome (an
         # arrival written late, or a drop repeated, made an answered contact wait again)
         order = np.argsort(merged["answered"].notna().to_numpy(), kind="stable")
-        latest = merged.take(order).drop_duplicates("contact_id", keep="last")
+        ordered = merged.take(order)
+        # a row without a contact id is no contact's row: kept apart, for check_rows to refuse
+        # (dropped as duplicates of one another, three contacts without ids were counted as one)
+        named = ordered["contact_id"].notna().to_numpy()
+        latest = pd.concat(
+            [ordered[named].drop_duplicates("contact_id", keep="last"), ordered[~named]]
+        )
         self._contacts = latest.sort_index().reset_index(drop=True)
         # filtered once each contact is one row: filtering rows first lost the outcome row of
         # a contact that arrived in the queue followed (written with an empty queue), and it
@@ -378,7 +385,10 @@ class IntradayMonitor:
         handle = _handle_times(contacts)
         timed = answered & ~np.isnan(handle)
         slot = ((arrived - day) // self.length).to_numpy()
-        slots = int((end - day) / self.length)  # 46 or 50 half hours on a daylight-saving day
+        # 46 or 50 half hours on a daylight-saving day; rounded up, as a change of half an
+        # hour (Lord Howe Island) leaves a day of 23.5 or 24.5 hours whose last half hour
+        # was dropped, contacts and all
+        slots = math.ceil((end - day) / self.length)
         keep = today & (slot >= 0) & (slot < slots)
 
         def count(mask, weights=None):
