@@ -86,7 +86,9 @@ def distribution(
         + (f" by {_in_sentence(column_label(by))}" if by else ""),
         height=height,
         yaxis={"title": {"text": column_label(value)}},
-        xaxis={"title": {"text": column_label(by) if by else ""}},
+        # a category axis: left to guess, plotly made groups 8, 9, 10 a number line and
+        # dropped the group "(none)" from it
+        xaxis={"title": {"text": column_label(by) if by else ""}, "type": "category"},
         showlegend=False,
     )
     if kind == "violin":

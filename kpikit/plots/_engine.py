@@ -336,13 +336,20 @@ def kpi_number(argument: str, value, kpi_id: str) -> float:
 
 
 def optional_kpi_number(argument: str, value, kpi_id: str):
-    """None for None or NaN (nothing to draw), else :func:`kpi_number`.
+    """None for None, NaN or ``pd.NA`` (nothing to draw: ``pd.NA`` is what a nullable
+    ``Float64`` column, as pandas 3 reads, holds for a missing value), else :func:`kpi_number`.
 
     >>> optional_kpi_number("target", float("nan"), "csat") is None, optional_kpi_number(
     ...     "target", 80, "csat")
     (True, 80.0)
+    >>> optional_kpi_number("value", pd.NA, "fcr") is None
+    True
     """
-    if value is None or (isinstance(value, float | np.floating) and np.isnan(value)):
+    if (
+        value is None
+        or value is pd.NA
+        or (isinstance(value, float | np.floating) and np.isnan(value))
+    ):
         return None
     return kpi_number(argument, value, kpi_id)
 

@@ -264,7 +264,8 @@ def root_cause_bars(contributors, *, title="What made the miss") -> go.Figure:
         barmode="relative",
         height=140 + 30 * max(len(labels), 1),
         xaxis={"title": "share of the miss (%)", "ticksuffix": " %"},
-        yaxis={"title": None, "automargin": True},
+        # a category axis: labels "101", "205" made plotly guess a number line
+        yaxis={"title": None, "automargin": True, "type": "category"},
         margin={"l": 10, "r": 70},  # room for the last bar's share
     )
     return figure

@@ -229,7 +229,8 @@ def scorecard_heatmap(table, *, by=None, title=None, height=None) -> go.Figure:
         title or f"Scorecard by {groups}" + _period_text(rows),
         height=height or min(1400, 150 + 34 * len(labels)),
         xaxis={"side": "top", "title": {"text": ""}},
-        yaxis={"autorange": "reversed", "title": {"text": ""}},
+        # a category axis: groups 1, 2 made plotly guess a number line, without "(none)"
+        yaxis={"autorange": "reversed", "title": {"text": ""}, "type": "category"},
         margin={"t": 100},
     )
     fig.add_trace(

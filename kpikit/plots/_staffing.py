@@ -118,7 +118,12 @@ def staffing_curve(
         }
     )
     frame = frame.sort_values("agents")
-    wait = frame["asa"].where(np.isfinite(frame["asa"]))
+    # Erlang C's ASA is infinite where agents do not exceed the traffic: left out (NaN);
+    # text or a negative wait is refused, naming the column (not a ufunc's TypeError)
+    infinite = frame["asa"].isin([np.inf])
+    wait = number_column(
+        frame.assign(asa=frame["asa"].where(~infinite)), "asa", minimum=0, argument="curve"
+    )
     fig = new_figure(
         title or "What each agent buys",
         height=height,
@@ -388,6 +393,13 @@ def patience_curve(
         curve = curve.survival
     frame = pandas_frame(curve, "curve")
     require_columns(frame, ["wait_s", "survival", *([by] if by else [])], "curve")
+    _check_one_curve_per_group(frame, by)
+    # survival is a share (0..1), drawn x 100: a percent would be drawn at 7,500 %, off the
+    # axis; text would be drawn as categories
+    frame = frame.assign(
+        wait_s=number_column(frame, "wait_s", by, minimum=0, argument="curve"),
+        survival=number_column(frame, "survival", by, minimum=0, maximum=1, argument="curve"),
+    )
     fig = new_figure(
         title or "How long callers wait before hanging up",
         height=height,
@@ -437,6 +449,41 @@ def patience_curve(
             yanchor="top",
         )
     return fig
+
+
+_SURVIVAL_COLUMNS = {"wait_s", "at_risk", "abandoned", "survival"}
+"""The columns of a Kaplan-Meier ``survival`` frame besides its grouping columns."""
+
+
+def _check_one_curve_per_group(frame: pd.DataFrame, by) -> None:
+    """Refuse a curve of several groups drawn as one line: the survival frame of
+    ``patience_kaplan_meier(contacts, by="queue")`` without ``by="queue"`` joined the
+    queues' steps into one curve, named "all callers". The message names the columns that
+    tell the curves apart.
+
+    >>> two = pd.DataFrame({"queue": ["a", "b"], "wait_s": [10.0, 30.0], "survival": [0.5] * 2})
+    >>> _check_one_curve_per_group(two, None)
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'curve' holds the curves of several groups (column(s) ['queue'] tell \
+them apart) but they would be drawn as one line: pass by='queue', or filter the curve to \
+one group.
+    """
+    others = [column for column in frame.columns if column not in _SURVIVAL_COLUMNS | {by}]
+    keys = frame[by] if by else pd.Series(0, index=frame.index)
+    splitting = [
+        column
+        for column in others
+        if (frame.groupby(keys, dropna=False)[column].nunique(dropna=False) > 1).any()
+    ]
+    if splitting:
+        line = "one line" if by is None else f"one line per {by!r}"
+        how = f"pass by={splitting[0]!r}" if by is None else "pass that column as 'by'"
+        raise ValueError(
+            f"Value of 'curve' holds the curves of several groups (column(s) {splitting} tell "
+            f"them apart) but they would be drawn as {line}: {how}, or filter the curve to "
+            "one group."
+        )
 
 
 @shared_parameters

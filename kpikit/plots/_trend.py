@@ -3,6 +3,7 @@ and on request its control limits and signals."""
 
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -103,7 +104,10 @@ def trend(
     Notes
     -----
     The interval is drawn as given (``ci_low``/``ci_high``); periods whose interval is null
-    (KPIs without an interval, empty groups) show the line only.
+    (KPIs without an interval, empty groups) show the line only. A period with no row
+    (:func:`kpikit.compute` gives none for a period without contacts) breaks the line and its
+    band, as a period without a value does: the step is the smallest between the frame's
+    periods (calendar months, wall-clock days, or the time below a day).
 
     Examples
     --------
@@ -177,8 +181,9 @@ def trend(
         hovermode="x unified",
     )
     _add_target(fig, definition, band, tolerance)
+    places = _grid_places(rows["period"])
     for position, ((_, group), label) in enumerate(zip(groups, labels, strict=True)):
-        group = group.sort_values("period")
+        group = _with_breaks(group.sort_values("period"), places)
         color = KPIKIT_COLORWAY[position % len(KPIKIT_COLORWAY)]
         name = definition.name if by is None else label
         bold = by is None or label == chosen
@@ -238,6 +243,60 @@ def trend(
     if len(notes) > 1:
         fig.update_xaxes(title={"text": " · ".join(notes)})
     return fig
+
+
+def _grid_places(periods: pd.Series) -> pd.Series | None:
+    """Each distinct period's place on the grid of the periods' step (0, 1, 2, ... when
+    consecutive), indexed by period; None for fewer than two periods.
+
+    The step is the smallest between the periods: calendar months for periods on the first of
+    a month (one, three or twelve), wall-clock days for daily or weekly periods (a day the
+    clocks change is still a day), the time itself below a day (the hour the clocks skip is
+    no gap). :func:`kpikit.compute` gives no row for a period without contacts.
+
+    >>> months = pd.Series(pd.to_datetime(["2024-01-01", "2024-02-01", "2024-04-01"]))
+    >>> _grid_places(months).tolist()   # March is missing
+    [0.0, 1.0, 3.0]
+    """
+    stamps = pd.DatetimeIndex(periods.dropna().unique()).sort_values()
+    if len(stamps) < 2:
+        return None
+    walls = stamps.tz_localize(None) if stamps.tz is not None else stamps
+    wall_steps = walls[1:] - walls[:-1]
+    day = pd.Timedelta(days=1)
+    positive = wall_steps[wall_steps > pd.Timedelta(0)]
+    smallest = positive.min() if len(positive) else pd.Timedelta(0)
+    if (walls == walls.normalize()).all() and (walls.day == 1).all() and smallest >= 28 * day:
+        months = np.asarray(walls.year * 12 + walls.month, dtype=float)
+        places = (months - months[0]) / np.diff(months).min()
+    elif smallest >= day:
+        places = (walls - walls[0]) / smallest
+    else:  # below a day: the instants (the repeated 02:00 of autumn is two of them)
+        steps = stamps[1:] - stamps[:-1]
+        places = (stamps - stamps[0]) / steps.min()
+    return pd.Series(np.asarray(places, dtype=float), index=stamps)
+
+
+def _with_breaks(group: pd.DataFrame, places) -> pd.DataFrame:
+    """``group`` (sorted by period) with a row without a value between two periods more than
+    a step apart on the grid of :func:`_grid_places`: the line and its band break there
+    rather than run across the periods that have no row as if they had been measured."""
+    if places is None or len(group) < 2:
+        return group
+    at = places.reindex(pd.DatetimeIndex(group["period"])).to_numpy()
+    gaps = np.flatnonzero(np.diff(at) > 1.5)
+    if not len(gaps):
+        return group
+    before = group["period"].iloc[gaps].reset_index(drop=True)
+    after = group["period"].iloc[gaps + 1].reset_index(drop=True)
+    breaks = pd.DataFrame(
+        {
+            "period": (before + (after - before) / 2).astype(group["period"].dtype),
+            **{column: np.nan for column in ("value", "ci_low", "ci_high")},
+            "_time": "",
+        }
+    )
+    return pd.concat([group, breaks], ignore_index=True).sort_values("period", kind="stable")
 
 
 def _highlighted(highlight, by, labels: list[str]) -> str | None:
