@@ -370,7 +370,9 @@ def _versus_usual(frame: pd.DataFrame, day: pd.Timestamp) -> float:
     """Offered contacts against the mean of the same weekday over the four weeks before (%).
 
     Weeks are counted on the calendar: across a change of the clocks, a zone's day a week
-    earlier started 167 or 169 hours before.
+    earlier started 167 or 169 hours before. A weekday without contacts since the group's
+    first contact counts as 0 (it was left out, which read 20 contacts against Mondays of
+    10, 0, 10 and 10 as +100 % rather than +167 %); weeks before it are not the group's.
 
     >>> days = pd.date_range("2026-03-04", periods=5, freq="7D", tz="Europe/Paris")
     >>> frame = pd.DataFrame({"kpi": "contacts_offered", "period": days,
@@ -381,7 +383,8 @@ def _versus_usual(frame: pd.DataFrame, day: pd.Timestamp) -> float:
     offered = frame[frame["kpi"] == "contacts_offered"].set_index("period")["numerator"]
     wall = day.tz_localize(None)  # the same date 1-4 weeks back, started on the zone's clock
     earlier = [day_bounds(wall - pd.Timedelta(weeks=weeks), day.tz)[0] for weeks in range(1, 5)]
-    usual = offered.reindex(earlier).dropna()
+    started = offered[offered > 0].index.min()  # NaT: the group never had a contact
+    usual = offered.reindex([start for start in earlier if start >= started]).fillna(0.0)
     if usual.empty or not usual.mean() > 0 or day not in offered.index:
         return np.nan
     return 100 * (offered[day] / usual.mean() - 1)
@@ -675,7 +678,8 @@ def _by_group(frame: pd.DataFrame, by: list):
     if not by:
         yield WHOLE_CENTER, frame
         return
-    for key, rows in frame.groupby(by, sort=True, dropna=False):
+    # observed=True: a category without rows has nothing to show (pandas 2 warned about it)
+    for key, rows in frame.groupby(by, sort=True, dropna=False, observed=True):
         values = key if isinstance(key, tuple) else (key,)
         yield " · ".join(map(words.value_text, values)), rows
 

@@ -248,7 +248,10 @@ def next_target(
         else:
             proposed = max(proposed, min(ceiling, target))
     grain = _TARGET_STEPS.get(unit, 0.5)
-    rounded = (math.floor if direction == "higher" else math.ceil)(proposed / grain) * grain
+    # to 9 decimals first: 1.30 halfway to 1.10 is 1.2000000000000002, 24.000000000000004
+    # steps of 0.05, which a ceiling made 25 (1.25)
+    steps = round(proposed / grain, 9)
+    rounded = (math.floor if direction == "higher" else math.ceil)(steps) * grain
     if (rounded - target) * (1 if direction == "higher" else -1) <= 0:
         return float(target), f"{record}, with little room: keep it"
     return round(float(rounded), 2), (
@@ -347,7 +350,7 @@ def _cost_per_contact(context) -> Section:
         for group, frame in _by_group(table, by):
             frame = frame.sort_values("period")
             frame = frame[frame["period"] < context.end]
-            frame = frame.assign(change=frame["value"].pct_change() * 100)
+            frame = frame.assign(change=_monthly_change(frame["value"]))
             for _, row in frame.iterrows():
                 rows.append(
                     {
@@ -366,13 +369,28 @@ def _cost_per_contact(context) -> Section:
         center = table[table["channel"] == WHOLE_CENTER].dropna(subset=["cost per contact"])
         if len(center) >= 2:
             first, last = center.iloc[0], center.iloc[-1]
-            change = 100 * (last["cost per contact"] / first["cost per contact"] - 1)
+            change = _monthly_change(center["cost per contact"].iloc[[0, -1]]).iloc[-1]
             lines.append(
                 f"Cost per answered contact went from {first['cost per contact']:.2f} in "
                 f"{first['month']:%B %Y} to {last['cost per contact']:.2f} in "
-                f"{last['month']:%B %Y} ({signed_text(change)} %)."
+                f"{last['month']:%B %Y}"
+                + (f" ({signed_text(change)} %)." if np.isfinite(change) else ".")
             )
     return Section("Cost per contact", lines, table, "cost per contact")
+
+
+def _monthly_change(values: pd.Series) -> pd.Series:
+    """Each value's change from the one before it, in percent: null after a month without a
+    value (pandas 2's ``pct_change`` compared with the month before that, and called the month
+    without a value a 0 % change) or with a value of 0 (no change in percent from nothing).
+
+    >>> _monthly_change(pd.Series([10.0, np.nan, 30.0, 0.0, 5.0])).tolist()
+    [nan, nan, nan, -100.0, nan]
+    """
+    previous = values.shift()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        change = 100 * (values / previous - 1)
+    return change.where(previous > 0)
 
 
 def _persistent(context) -> Section:

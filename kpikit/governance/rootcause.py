@@ -190,7 +190,10 @@ def root_cause(
         target (no miss to explain), a period or ``baseline`` with
         a time zone for data without one, and arguments out of range:
         an unknown dimension, ``baseline`` that is not two dates, ``interval_s``,
-        ``staffing_target_sl``, ``top`` or ``block_hours`` not among their values.
+        ``staffing_target_sl``, ``top`` or ``block_hours`` not among their values, an
+        ``interval_s`` longer than the breach's period (a ``"15min"`` breach needs 900). A
+        :class:`kpikit.SchemaError` for agent intervals compute refuses (empty, negative or
+        repeated rows), which the staffing check would otherwise count wrong.
     TypeError
         ``breach`` that is not a mapping, ``dimensions`` that is not a list of names, ``top``
         or ``staffing_target_sl`` that is not a number.
@@ -218,6 +221,7 @@ def root_cause(
     kpi_id, target, period, freq, group = _read_breach(breach)
     spec = kpi_definition(kpi_id)
     _check_options(block_hours, interval_s, staffing_target_sl)
+    _check_interval(interval_s, freq)
     top = check_number("top", top, minimum=0, integer=True)
     cache = {} if cache is None else cache
     names = _column_names(dataset, cache)
@@ -340,6 +344,32 @@ def _check_options(block_hours, interval_s, staffing_target_sl) -> None:
         )
     check_choice("interval_s", interval_s, INTERVAL_FREQS, "an interval length in seconds")
     check_percent("staffing_target_sl", staffing_target_sl, low=1, high=100, open=True)
+
+
+_PERIOD_SECONDS = {freq: seconds for seconds, freq in INTERVAL_FREQS.items()}
+"""The length of the periods shorter than a day, in seconds."""
+
+
+def _check_interval(interval_s: int, freq: str) -> None:
+    """Raise when the intervals are longer than the breach's period: none of them would fall
+    inside it (a quarter hour from 10:15 holds no half hour), so there would be nothing to
+    split and no agents to count.
+
+    >>> _check_interval(1800, "15min")
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'interval_s' (1800 s) is longer than the breach's period (freq ...
+    >>> _check_interval(900, "15min"), _check_interval(3600, "day")
+    (None, None)
+    """
+    seconds = _PERIOD_SECONDS.get(freq)
+    if seconds is not None and interval_s > seconds:
+        raise ValueError(
+            f"Value of 'interval_s' ({interval_s} s) is longer than the breach's period (freq "
+            f"{freq!r}, {seconds} s): no interval falls inside the period; pass "
+            f"interval_s={seconds} (with agent intervals of that length) or a breach of a "
+            "longer period"
+        )
 
 
 def _dimensions(dimensions, names: dict) -> list:

@@ -68,7 +68,16 @@ def interval_staffing(
         One row per interval with live contacts: ``interval_start, volume, aht_s, required,
         staffed, short, understaffed`` (``short = required - staffed`` agents,
         ``understaffed`` when ``short >= SHORT_AGENTS``). None when the data has no agent
-        intervals or no live contacts in the window.
+        intervals, agent intervals without ``handling_s`` or ``available_s`` (no logged-in
+        time to count), or no live contacts in the window.
+
+    Raises
+    ------
+    kpikit.SchemaError
+        Agent intervals that :func:`kpikit.compute` refuses (checked as for occupancy): empty
+        or negative seconds, an agent's interval on two rows, times without a zone beside
+        contacts with one. They were counted as they came: an empty ``available_s`` left its
+        agent out, a repeated row counted twice.
 
     Examples
     --------
@@ -90,7 +99,7 @@ def interval_staffing(
     40 calls of 3 minutes in 30 minutes are 4 Erlangs: 6 agents answer 77 % within 20 s,
     7 agents 89 %.
     """
-    from kpikit.metrics import compute
+    from kpikit.metrics import KPIUnavailable, compute
     from kpikit.queueing import agents_required
 
     if interval_s not in INTERVAL_FREQS:
@@ -99,6 +108,10 @@ def interval_staffing(
             f"but received: {interval_s!r}"
         )
     if data.agent_intervals is None:
+        return None
+    try:  # the agent intervals' checks (once within a report's checked_once scope)
+        compute(data, kpis=["occupancy"], **compute_options)
+    except KPIUnavailable:
         return None
     start, end = pd.Timestamp(start), pd.Timestamp(end)
     live = _live_contacts(data.contacts, group, start, end)
@@ -167,16 +180,38 @@ def _logged_in(intervals, live: pd.DataFrame, periods, start, end, interval_s) -
     agents = live.loc[live["answered"].fillna(False).astype(bool), "agent_id"]
     agents = [agent for agent in agents.dropna().unique().tolist()]
     frame = nw.from_native(intervals)
+    # from the longest interval before the window: a longer row starting before it runs into it
+    earliest = start - pd.Timedelta(seconds=max(INTERVAL_FREQS))
     selected = frame.filter(
-        (nw.col("interval_start") >= start)
+        (nw.col("interval_start") > earliest)
         & (nw.col("interval_start") < end)
         & nw.col("agent_id").is_in(agents)
-    ).select("interval_start", "handling_s", "available_s")
+    ).select("agent_id", "interval_start", "handling_s", "available_s")
     if isinstance(selected, nw.LazyFrame):
         selected = selected.collect()
     rows = selected.to_pandas()
-    logged = (rows["handling_s"] + rows["available_s"]) / interval_s
+    seconds = rows["handling_s"] + rows["available_s"]
+    _check_interval_length(rows, seconds, interval_s)
+    inside = (rows["interval_start"] >= start).to_numpy(bool)
+    rows, seconds = rows[inside], seconds[inside]
+    logged = seconds / interval_s
     per_interval = logged.groupby(rows["interval_start"].dt.floor(f"{interval_s}s")).sum()
     index = pd.DatetimeIndex(periods)
     per_interval.index = pd.DatetimeIndex(per_interval.index).as_unit(index.unit)
     return per_interval.reindex(index, fill_value=0.0).to_numpy(float)
+
+
+def _check_interval_length(rows: pd.DataFrame, seconds: pd.Series, interval_s: int) -> None:
+    """Raise when an agent is logged in longer than ``interval_s`` in one row: the agent
+    intervals are longer than ``interval_s``, and each would count as present in its first
+    interval only (half-hour rows read as quarter hours left every second quarter empty)."""
+    longer = seconds.to_numpy(float) > interval_s
+    if longer.any():
+        first = rows.loc[longer, ["agent_id", "interval_start"]].head(5)
+        named = ", ".join(f"({agent}, {start})" for agent, start in first.to_numpy())
+        raise ValueError(
+            f"Value of 'interval_s' ({interval_s} s) is shorter than the agent intervals: "
+            f"{int(longer.sum())} row(s) log more than {interval_s} s of handling_s + "
+            f"available_s, first (agent_id, interval_start): {named}; pass the agent "
+            "intervals' length as interval_s"
+        )
