@@ -36,7 +36,7 @@ window functions instead, so they stay lazy.
 """
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import narwhals as nw
 import numpy as np
@@ -395,7 +395,14 @@ def _as_datetime(moment):
 
 def _elapsed_ns(series, origin) -> np.ndarray:
     """Nanoseconds from ``origin``: elapsed time, whatever the zone (narwhals cannot take the
-    epoch of pandas zones it does not recognise, such as America/New_York)."""
+    epoch of pandas zones it does not recognise, such as America/New_York).
+
+    A polars column is read from its integers: polars subtracts a Python ``datetime`` (which
+    ``min()`` returns, to the microsecond) in microseconds, so a repeat 48 h and 1 ns after
+    a contact was inside a 48 h window, and two contacts less than a microsecond apart tied.
+    """
+    if series.implementation.is_polars():
+        return _polars_elapsed_ns(series.to_native(), origin)
     elapsed = series - origin
     native = elapsed.to_native()
     if (
@@ -407,6 +414,27 @@ def _elapsed_ns(series, origin) -> np.ndarray:
         # from the parts of each duration, ten times slower).
         return native.to_numpy().astype("timedelta64[ns]").view(np.int64)
     return elapsed.dt.total_nanoseconds().to_numpy().astype(np.int64, copy=False)
+
+
+_UNIT_NS = {"ns": 1, "us": 1_000, "ms": 1_000_000}
+
+
+def _polars_elapsed_ns(native, origin) -> np.ndarray:
+    """Nanoseconds from ``origin`` (a Python ``datetime``) of a polars datetime Series, exact
+    to its time unit: its integers (UTC for a zoned column, as polars holds them) less the
+    origin's in that unit, then in nanoseconds.
+
+    >>> import polars as pl
+    >>> times = pl.from_pandas(pd.Series(pd.to_datetime(["2026-03-02 09:00:00.000000001"])))
+    >>> times.dtype, times.min()  # min() drops the nanosecond
+    (Datetime(time_unit='ns', time_zone=None), datetime.datetime(2026, 3, 2, 9, 0))
+    >>> _polars_elapsed_ns(times, times.min()).tolist()
+    [1]
+    """
+    unit = _UNIT_NS[native.dtype.time_unit]
+    epoch = datetime(1970, 1, 1, tzinfo=None if origin.tzinfo is None else UTC)
+    origin_units = ((origin - epoch) // timedelta(microseconds=1)) * 1_000 // unit
+    return (native.to_physical().to_numpy().astype(np.int64) - origin_units) * unit
 
 
 def _neighbours(contact_ids, key, times, rows, width):

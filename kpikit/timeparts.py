@@ -1,6 +1,7 @@
 """Calendar parts of a timestamp as grouping columns (hour of day, day of week)."""
 
 from dataclasses import replace
+from os import PathLike
 
 import narwhals.stable.v2 as nw
 
@@ -102,11 +103,29 @@ _DATES = (
 
 
 def _contacts(data):
-    """``data`` as a narwhals frame; repeated column names are a SchemaError."""
+    """``data`` as a narwhals frame; repeated column names are a SchemaError, anything else
+    than a dataframe (a parquet path, a Series, None) a TypeError naming ``data``, not
+    narwhals' "Unsupported dataframe type".
+
+    >>> _contacts("contacts.parquet")
+    Traceback (most recent call last):
+    ...
+    TypeError: Value of 'data' must be a kpikit Dataset or a contacts dataframe (pandas, polars,
+    pyarrow, DuckDB, ...), but received: 'contacts.parquet' (str); read files first (for
+    parquet, duckdb.read_parquet or kk.read_contacts)
+    """
     try:
         return nw.from_native(data)
     except nw.exceptions.DuplicateError:
         raise SchemaError([repeated_columns(data, "contacts")]) from None
+    except TypeError:
+        kind = type(data).__name__
+        shown = f"{data!r} ({kind})" if isinstance(data, str | PathLike | None) else f"a {kind}"
+        raise TypeError(
+            "Value of 'data' must be a kpikit Dataset or a contacts dataframe (pandas, polars, "
+            f"pyarrow, DuckDB, ...), but received: {shown}; read files first (for parquet, "
+            "duckdb.read_parquet or kk.read_contacts)"
+        ) from None
 
 
 def _check_timestamps(frame, column):

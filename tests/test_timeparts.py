@@ -99,3 +99,19 @@ def test_a_column_of_missing_values_only_is_named(missing):
 def test_missing_times_of_a_timestamp_column_give_missing_parts():
     out = add_hour_weekday(pd.DataFrame({"arrived_at": pd.to_datetime([None, "2024-01-01 09:15"])}))
     assert out["hour"].isna().tolist() == [True, False] and out["hour"].iloc[1] == 9
+
+
+@pytest.mark.parametrize(
+    ("data", "shown"),
+    [
+        ("contacts.parquet", "'contacts.parquet' (str)"),
+        (kk.Dataset(contacts="contacts.parquet"), "'contacts.parquet' (str)"),
+        (None, "None (NoneType)"),
+        (CONTACTS["arrived_at"], "a Series"),
+    ],
+)
+def test_what_is_not_a_dataframe_is_refused_by_name(data, shown):
+    # narwhals' own "Unsupported dataframe type, got: <class 'str'>" named no parameter.
+    with pytest.raises(TypeError, match=r"Value of 'data' must be a kpikit Dataset") as error:
+        add_hour_weekday(data)
+    assert f"but received: {shown};" in str(error.value)
