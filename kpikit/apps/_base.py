@@ -50,6 +50,7 @@ Rules the apps follow:
 """
 
 import html
+import math
 import os
 import re
 
@@ -98,6 +99,7 @@ __all__ = [
     "format_value",
     "is_number",
     "range_text",
+    "readout_format",
     "scroll_box",
     "section_heading",
     "sector_options",
@@ -371,16 +373,24 @@ class BaseApp:
             return widgets.Checkbox(value=value, indent=False, **common)
         if isinstance(param.default, int | float) and param.bounds is not None:
             percent = param.unit == "fraction"
-            return widgets.FloatSlider(
+            slider = widgets.FloatSlider(
                 value=value,
                 min=param.low,
                 max=param.high,
                 step=param.step or (0.01 if percent else 1),
                 continuous_update=False,
-                readout_format=".0%" if percent else ".0f",
+                readout_format=readout_format(value, percent=percent),
                 style={"description_width": "100px"},
                 **common,
             )
+
+            # The readout as precise as the value: a link's 85.5, a calibrated cost of 28.61
+            # or shrinkage of 0.255 were read "86", "29" and "26%" while the app used them.
+            def follow(change, slider=slider, percent=percent):
+                slider.readout_format = readout_format(change["new"], percent=percent)
+
+            slider.observe(follow, names="value")
+            return slider
         if isinstance(param.default, int | float):
             return widgets.FloatText(value=value, **common)
         return widgets.Text(value=value, **common)
@@ -690,6 +700,23 @@ class BaseApp:
             self.upload_step.start(content, filename)
         # Forget the file so the same name can be uploaded again after a fix.
         self.upload.value = ()
+
+
+def readout_format(value: float, *, percent: bool = False) -> str:
+    """A slider's readout format that shows ``value`` without rounding it (up to 6 decimals),
+    as a percentage of a fraction with ``percent``.
+
+    >>> readout_format(80.0), readout_format(85.5), readout_format(28.61)
+    ('.0f', '.1f', '.2f')
+    >>> readout_format(0.3, percent=True), readout_format(0.255, percent=True)
+    ('.0%', '.1%')
+    """
+    shown = 100 * value if percent else value
+    decimals = next(
+        (places for places in range(6) if math.isclose(round(shown, places), shown, abs_tol=1e-9)),
+        6,
+    )
+    return f".{decimals}{'%' if percent else 'f'}"
 
 
 def alert_html(text: str) -> str:

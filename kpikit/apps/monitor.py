@@ -251,9 +251,7 @@ class MonitorApp(BaseApp):
         self.channel = self.control("channel")
         reset_channel_picker(self.channel, channels, self.values["channel"])
         self.interval = self.control("interval")
-        self.target_sl = self.control("target_sl")
-        self._show_target_readout()
-        self.target_sl.observe(self._show_target_readout, names="value")
+        self.target_sl = self.control("target_sl")  # its readout as precise as its value
         self.threshold_s = self.control("threshold_s")
         # The channel's own threshold (chat 30 s, email a day) until another is chosen: 20 s
         # for every channel judged a chat answered in 25 s late, where kk.compute counts it in
@@ -390,11 +388,6 @@ class MonitorApp(BaseApp):
         """Whether each contact is judged by its own channel's threshold: every channel shown
         and no threshold chosen (the slider then shows phone's)."""
         return self._threshold_follows_channel and self.channel.value == ALL_CHANNELS
-
-    def _show_target_readout(self, change=None):
-        """The target slider's readout as precise as its value, as the tiles write it (a
-        link's 85.5 is not read "86")."""
-        self.target_sl.readout_format = _readout_format(self.target_sl.value)
 
     def _on_threshold_chosen(self, change):
         if not self._holding:  # moved on the slider
@@ -715,16 +708,6 @@ class MonitorApp(BaseApp):
         if new:
             text = announcement_text(new, self._monitor.length, target, len(alerted))
             self.announcement.value = html.escape(text)
-
-
-def _readout_format(value):
-    """The slider readout's format showing ``value`` as ``f"{value:g}"`` does.
-
-    >>> _readout_format(80.0), _readout_format(85.5), _readout_format(85.25)
-    ('.0f', '.1f', '.2f')
-    """
-    text = f"{value:g}"
-    return f".{len(text.partition('.')[2])}f"
 
 
 def _duration_text(seconds):

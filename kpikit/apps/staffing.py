@@ -29,11 +29,9 @@ from kpikit.apps._chart import Chart
 from kpikit.apps._download import figure_sheet
 from kpikit.apps.params import cast_value, link_query_string, report_ignored
 from kpikit.apps.staffing_params import CHARTS, INTERVAL_LABELS, PARAMETERS, WEEKDAYS
-from kpikit.catalog import KPI_IDS
-from kpikit.catalog import kpi as kpi_definition
-from kpikit.display import change_text, figures_html, signed_text, unbroken_figures
+from kpikit.display import figures_html, unbroken_figures
 from kpikit.io import Sheet
-from kpikit.plots._staffing import format_metric, metric_name
+from kpikit.plots._staffing import comparison_texts, contacts_places, metric_name
 
 __all__ = ["StaffingApp"]
 
@@ -434,7 +432,12 @@ class StaffingApp(BaseApp):
                 return [planning.backtest_sheet(result)]
         table = self.comparison
         decimals = {"percent": 1, "seconds": 0, "currency": 2, "hours": 1}
-        places = [decimals.get(unit, 0) for unit in table["unit"]]
+        places = [
+            contacts_places(row.base, row.alternative)
+            if row.unit == "contacts"
+            else decimals.get(row.unit, 0)
+            for row in table.itertuples(index=False)
+        ]
         comparison = pd.DataFrame(
             {
                 "Metric": [metric_name(metric) for metric in table["metric"]],
@@ -570,7 +573,7 @@ class StaffingApp(BaseApp):
             staffed = self.roster_agents.value * (1 - shrinkage)
             source = (
                 f"{self.roster_agents.value:g} agents scheduled per interval, "
-                f"{shrinkage:.0%} of their time away from the phones"
+                f"{100 * shrinkage:g}% of their time away from the phones"
             )
         try:
             plan = whatif.staffing_plan(
@@ -766,7 +769,7 @@ class StaffingApp(BaseApp):
             f"({result.value('scheduled_agents'):.0f} scheduled) answer "
             f"{format_value(result.value('service_level'), 'percent')} of "
             f"{self.volume.value:.0f} contacts per {interval} within "
-            f"{self.threshold_s.value:.0f} s; ASA {format_value(result.value('asa'), 'seconds')}, "
+            f"{self.threshold_s.value:g} s; ASA {format_value(result.value('asa'), 'seconds')}, "
             f"occupancy {format_value(result.value('occupancy'), 'percent')}"
         ]
         if self.patience_s.value > 0:
@@ -803,13 +806,12 @@ def _comparison_html(table, what_if) -> str:
     )
     rows = []
     for row in table.itertuples(index=False):
-        direction = kpi_definition(row.metric).direction if row.metric in KPI_IDS else None
-        change, color = change_text(row.difference, row.unit, direction)
+        base, alternative, change, color = comparison_texts(row)
         basis = "<i>assumption</i>" if row.basis == "assumption" else html.escape(row.basis)
         cells = [
             (html.escape(metric_name(row.metric)), "left", ""),
-            (html.escape(format_metric(row.base, row.unit)), "right", ""),
-            (html.escape(format_metric(row.alternative, row.unit)), "right", ""),
+            (html.escape(base), "right", ""),
+            (html.escape(alternative), "right", ""),
             (html.escape(change), "right", f"; color: {color}"),
             (basis, "left", "; color: #555555"),
         ]
@@ -844,8 +846,13 @@ def _no_data_figure(text: str):
 
 
 def _what_if_name(aht_change, volume_change_pct) -> str:
+    """The what-if's changes as given (a link's 2.5 % read "+2 %", and 0.4 s "0 s").
+
+    >>> _what_if_name(-32.5, 2.5), _what_if_name(-30.0, 0.0), _what_if_name(0.0, 0.0)
+    ('AHT -32.5 s, volume +2.5 %', 'AHT -30 s', 'no change')
+    """
     changes = [
-        f"AHT {signed_text(aht_change, 0)} s" if aht_change else "",
-        f"volume {signed_text(volume_change_pct, 0)} %" if volume_change_pct else "",
+        f"AHT {aht_change:+g} s" if aht_change else "",
+        f"volume {volume_change_pct:+g} %" if volume_change_pct else "",
     ]
     return ", ".join(change for change in changes if change) or "no change"

@@ -14,7 +14,7 @@ from kpikit._validators import check_number
 from kpikit.calibrate import PatienceCurve
 from kpikit.catalog import KPI_IDS
 from kpikit.catalog import kpi as kpi_definition
-from kpikit.display import change_text
+from kpikit.display import CHANGE_MARKS, change_text
 from kpikit.plots._doc import shared_parameters
 from kpikit.plots._engine import (
     clock_changes,
@@ -527,11 +527,12 @@ def scenario_comparison(
         frame, ["metric", "unit", "basis", "base", "alternative", "difference"], "table"
     )
     names, changes, colors, bases = [], [], [], []
+    values = {"base": [], "alternative": []}
     for row in frame.itertuples(index=False):
-        is_kpi = row.metric in KPI_IDS
         names.append(escape_text(metric_name(row.metric)))
-        direction = kpi_definition(row.metric).direction if is_kpi else None
-        text, color = change_text(row.difference, row.unit, direction)
+        base, alternative, text, color = comparison_texts(row)
+        values["base"].append(base)
+        values["alternative"].append(alternative)
         changes.append(text)
         colors.append(color)
         bases.append("<i>assumption</i>" if row.basis == "assumption" else escape_text(row.basis))
@@ -556,13 +557,8 @@ def scenario_comparison(
             cells={
                 "values": [
                     tuple(names),
-                    *(
-                        tuple(
-                            format_metric(value, unit)
-                            for value, unit in zip(frame[column], frame["unit"], strict=True)
-                        )
-                        for column in ("base", "alternative")
-                    ),
+                    tuple(values["base"]),
+                    tuple(values["alternative"]),
                     tuple(changes),
                     tuple(bases),
                 ],
@@ -578,6 +574,53 @@ def scenario_comparison(
 def metric_name(metric):
     """Display name of a :func:`kpikit.whatif.compare` metric (the catalog name for KPIs)."""
     return kpi_definition(metric).name if metric in KPI_IDS else _OTHER_METRICS.get(metric, metric)
+
+
+def comparison_texts(row) -> tuple[str, str, str, str]:
+    """Now, the what-if, the change and the change's colour of a row of
+    :func:`kpikit.whatif.compare`, as the comparison tables show them.
+
+    Contacts per interval are shown to the decimals that hold both values (up to 2): a
+    what-if volume is rarely whole (16 contacts +3 % are 16.48), and whole numbers read
+    "16 -> 16, change 0".
+
+    >>> from types import SimpleNamespace as Row
+    >>> comparison_texts(Row(metric="volume", unit="contacts", base=16.0, alternative=16.48,
+    ...                      difference=0.48))
+    ('16.00', '16.48', '▲ +0.48', '#222222')
+    >>> comparison_texts(Row(metric="volume", unit="contacts", base=120.0, alternative=132.0,
+    ...                      difference=12.0))[:3]
+    ('120', '132', '▲ +12')
+    """
+    direction = kpi_definition(row.metric).direction if row.metric in KPI_IDS else None
+    change, color = change_text(row.difference, row.unit, direction)
+    base, alternative = format_metric(row.base, row.unit), format_metric(row.alternative, row.unit)
+    if row.unit == "contacts" and is_number(row.base) and is_number(row.alternative):
+        places = contacts_places(row.base, row.alternative)
+        difference = round(float(row.alternative) - float(row.base), places)
+        if difference == 0:
+            change = f"{0:.{places}f}"
+        else:
+            change = f"{CHANGE_MARKS['up' if difference > 0 else 'down']} {difference:+,.{places}f}"
+        base, alternative = (f"{float(value):,.{places}f}" for value in (row.base, row.alternative))
+    return base, alternative, change, color
+
+
+def contacts_places(*volumes) -> int:
+    """Decimals, up to 2, that show contacts per interval (``volumes``) as they are.
+
+    >>> contacts_places(16.0, 16.48), contacts_places(120.0, 132.0), contacts_places(1 / 3)
+    (2, 0, 2)
+    """
+    finite = [float(volume) for volume in volumes if is_number(volume)]
+    return next(
+        (
+            places
+            for places in range(2)
+            if all(math.isclose(round(volume, places), volume, abs_tol=1e-9) for volume in finite)
+        ),
+        2,
+    )
 
 
 def format_metric(value, unit):
