@@ -94,17 +94,30 @@ def within_threshold(options: Options, columns) -> nw.Expr:
     thresholds = options.sl_threshold_s
     fallback = options.sl_threshold_for(None)
     if not isinstance(thresholds, Mapping) or "channel" not in columns:
-        return wait <= fallback
+        return wait <= seconds_as_waits(fallback, columns)
     special = {channel: s for channel, s in thresholds.items() if s != fallback}
     if not special:
-        return wait <= fallback
+        return wait <= seconds_as_waits(fallback, columns)
     channel = nw.col("channel")
-    condition = wait <= fallback
+    condition = wait <= seconds_as_waits(fallback, columns)
     if min(special.values()) < fallback:
         condition = condition & ~channel.is_in(list(special)).fill_null(False)
     for name, seconds in special.items():
-        condition = condition | ((channel == name) & (wait <= seconds))
+        condition = condition | ((channel == name) & (wait <= seconds_as_waits(seconds, columns)))
     return condition
+
+
+def seconds_as_waits(seconds: float, schema):
+    """A threshold in seconds, held as ``wait_s`` is: a 32-bit float when the waits are.
+
+    Compared with a 64-bit threshold, a 32-bit wait of 20.1 (20.1000004) was over a threshold
+    of 20.1 on DuckDB and Arrow-backed pandas, which compare in 64 bits, and within it on
+    polars and NumPy, which compare in 32: the threshold rounded as the waits were is the
+    hand reading, 20.1 <= 20.1.
+    """
+    if isinstance(schema, Mapping) and schema.get("wait_s") == nw.Float32:
+        return nw.lit(seconds, dtype=nw.Float32())
+    return seconds
 
 
 _READ_RESOLVED = frozenset(
@@ -139,6 +152,7 @@ def contact_parts(names, options: Options, schema) -> dict[str, Part]:
     answered = nw.col("answered").fill_null(False)
     abandoned = ~answered
     wait = nw.col("wait_s")
+    short_abandon_s = seconds_as_waits(options.short_abandon_s, schema)
     transfers_count = options.fcr_transfers == "unresolved" and "transferred" in schema
     not_transferred = 1.0 - as_flag(nw.col("transferred")) if transfers_count else None
 
@@ -153,14 +167,12 @@ def contact_parts(names, options: Options, schema) -> dict[str, Part]:
     builders = {
         "offered": lambda: Part(nw.lit(1.0)),
         "answered": lambda: Part(mask=answered, flag=True),
-        "short_abandons": lambda: Part(
-            mask=abandoned & (wait < options.short_abandon_s), flag=True
-        ),
+        "short_abandons": lambda: Part(mask=abandoned & (wait < short_abandon_s), flag=True),
         "answered_within_threshold": lambda: Part(
             mask=answered & within_threshold(options, schema), flag=True
         ),
         "abandoned_within_threshold": lambda: Part(
-            mask=abandoned & within_threshold(options, schema) & (wait >= options.short_abandon_s),
+            mask=abandoned & within_threshold(options, schema) & (wait >= short_abandon_s),
             flag=True,
         ),
         "talk_s": lambda: amount("talk_s"),

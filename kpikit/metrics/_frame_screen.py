@@ -91,7 +91,9 @@ def _outside(values: np.ndarray, spec) -> bool:
         return False
     floating = values.dtype.kind == "f"
     if floating:  # NaN skipped; all NaN gives NaN, which no comparison below takes
-        least, largest = np.fmin.reduce(values), np.fmax.reduce(values)
+        # as Python floats: NumPy 2 compares a 32-bit float with the largest 64-bit bound in
+        # 32 bits, which overflowed with a RuntimeWarning ("overflow encountered in cast")
+        least, largest = float(np.fmin.reduce(values)), float(np.fmax.reduce(values))
     else:
         least, largest = values.min(), values.max()
     lower = spec.min if spec.min is not None else -LARGEST_FLOAT
