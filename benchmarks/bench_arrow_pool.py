@@ -24,6 +24,7 @@ from contact_logs import path_for
 
 import kpikit as kk
 from kpikit.io import _source
+from kpikit.io._parquet_size import unpacked_bytes
 
 
 def pools():
@@ -64,7 +65,7 @@ def main():
             times[name]["wall"].append(time.perf_counter() - started)
             times[name]["cpu"].append(time.process_time() - started_cpu)
             times[name]["system"].append(after.ru_stime - before.ru_stime)
-    unpacked = _source.unpacked_bytes(pq.read_metadata(path))
+    unpacked = unpacked_bytes(pq.read_metadata(path))
     print(f"{args.rows:,} contacts ({unpacked / 1e6:.0f} MB unpacked), median of {args.rounds}")
     print(f"{'pool':10s} {'wall ms':>8s} {'cpu ms':>8s} {'system ms':>10s}")
     for name, measured in times.items():

@@ -1147,7 +1147,7 @@ def test_an_uploaded_parquet_files_dictionary_text_is_counted_once_decoded():
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from kpikit.io._source import decoded_bytes, unpacked_bytes
+    from kpikit.io._parquet_size import decoded_bytes, unpacked_bytes
 
     rows = 2_000
     contacts = pd.DataFrame(

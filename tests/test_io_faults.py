@@ -1,7 +1,9 @@
-"""Input faults of the readers: empty paths, symbolic-link loops, nested Parquet columns."""
+"""Input faults of the readers: empty paths, symbolic-link loops, nested Parquet columns, and
+Parquet uploads whose footer or encodings hide how big they are once read."""
 
 import io
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -125,3 +127,138 @@ def test_a_nested_column_in_memory_is_named():
     mixed = frame.to_pandas().assign(queue=pd.Series([["a"], "b"], dtype=object))
     (problem,) = schema.check(mixed).problems
     assert "mixed values in an object column" in str(problem)
+
+
+def _varint(number: int, width: int | None = None) -> bytes:
+    """``number`` as a Thrift varint, padded with empty 7-bit groups to ``width`` bytes."""
+    groups = []
+    while number >= 0x80 or len(groups) < (width or 1) - 1:
+        groups.append(0x80 | (number & 0x7F))
+        number >>= 7
+    return bytes([*groups, number])
+
+
+def _understated(data: bytes, claimed: int = 1_000) -> bytes:
+    """``data`` with a footer that says every row group and column chunk unpacks to
+    ``claimed`` bytes: each such size (a Thrift i64 field, 0x16 then a zigzag varint) is
+    written over in as many bytes, so that nothing else in the file moves."""
+    metadata = pq.read_metadata(pa.BufferReader(data))
+    length = int.from_bytes(data[-8:-4], "little")
+    footer = data[-8 - length : -8]
+    sizes = set()
+    for group in range(metadata.num_row_groups):
+        row_group = metadata.row_group(group)
+        sizes.add(row_group.total_byte_size)
+        sizes.update(
+            row_group.column(i).total_uncompressed_size for i in range(row_group.num_columns)
+        )
+    for size in sizes:
+        honest = b"\x16" + _varint(2 * size)
+        footer = footer.replace(honest, b"\x16" + _varint(2 * claimed, len(honest) - 1))
+    assert len(footer) == length
+    return data[: -8 - length] + footer + data[-8:]
+
+
+def _written(table: pa.Table, times: int, **options) -> bytes:
+    """``table`` written ``times`` over into one Parquet file, a row group each."""
+    sink = io.BytesIO()
+    with pq.ParquetWriter(sink, table.schema, **options) as writer:
+        for _ in range(times):
+            writer.write_table(table)
+    return sink.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("column", "compression"),
+    [("number", "zstd"), ("number", "snappy"), ("number", "gzip"), ("text", "zstd")],
+)
+def test_an_uploaded_parquet_file_whose_footer_understates_its_pages_is_refused(
+    column, compression
+):
+    # Plain-encoded pages of zeros, or of one 100-letter word, compressed: 96-104 MB once
+    # read, from a file of 0.06-4.6 MB whose footer, rewritten, says each row group unpacks to
+    # 1 kB. The size check trusted the footer, which Arrow does not check against the page
+    # headers: read_upload decoded it all (200 MB: peak memory +600 MB) past a 10 MB limit.
+    if column == "number":
+        table, times = pa.table({column: np.zeros(1_000_000, np.int64)}), 12
+    else:
+        table, times = pa.table({column: ["x" * 100] * 100_000}), 10
+    level = {"compression_level": 1} if compression == "gzip" else {}  # 0.3 s rather than 0.7
+    honest = _written(table, times, compression=compression, use_dictionary=False, **level)
+    data = _understated(honest)
+    assert len(data) < 5_000_000
+    claimed = pq.ParquetFile(io.BytesIO(data))
+    assert claimed.metadata.row_group(0).total_byte_size == 1_000
+    assert claimed.metadata.row_group(0).column(0).total_uncompressed_size == 1_000
+    assert claimed.read_row_group(times - 1) == table  # Arrow reads what the pages hold
+    with pytest.raises(ValueError, match=r"'bomb\.parquet' is more than the limit of 10\.0 MB "):
+        read_upload(data, "bomb.parquet", max_bytes=10_000_000)
+    with pytest.raises(ValueError, match=r"more than the limit of 10\.0 MB once decoded"):
+        detect(data, filename="bomb.parquet", max_bytes=10_000_000)
+
+
+ZEROS = 12_500_000
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        lambda: pa.array(np.zeros(ZEROS, np.int64)),  # dictionary-encoded: one value, indices 0
+        lambda: pa.nulls(ZEROS, pa.int64()),  # no value: only definition levels, run-length
+        lambda: pa.ListArray.from_arrays([0, ZEROS], pa.array(np.zeros(ZEROS, np.int64))),
+        lambda: pa.ListArray.from_arrays(  # a 100-letter word repeated, in one row
+            [0, ZEROS // 12],
+            pa.DictionaryArray.from_arrays(np.zeros(ZEROS // 12, np.int32), ["x" * 100]),
+        ),
+    ],
+    ids=["one number repeated", "no value", "a list in one row", "a list of text in one row"],
+)
+def test_an_uploaded_parquet_column_whose_encoding_hides_its_size_is_refused(values):
+    # 12.5 million numbers, 100 MB read (Arrow and pandas keep 8 bytes for a missing one), or
+    # a million 100-letter words, 104 MB: 0.6-105 kB written as Arrow writes them by default,
+    # whose footer counts 0.1-99 kB. The text in a list was counted as 4 MB of lengths.
+    sink = io.BytesIO()
+    pq.write_table(pa.table({"wait_s": values()}), sink, store_schema=False)  # no categories
+    data = sink.getvalue()
+    assert len(data) < 200_000
+    assert pq.read_metadata(pa.BufferReader(data)).row_group(0).total_byte_size < 100_000
+    with pytest.raises(ValueError, match=r"more than the limit of 10\.0 MB once decoded"):
+        read_upload(data, "bomb.parquet", max_bytes=10_000_000)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {},
+        {"compression": "zstd", "use_dictionary": False},
+        {"data_page_version": "2.0", "compression": "gzip"},
+        {"write_statistics": False, "data_page_size": 1_000},
+    ],
+)
+def test_an_honest_parquet_files_page_headers_say_what_its_footer_says(options):
+    from kpikit.io._parquet_size import page_totals
+
+    contacts = pa.table(
+        {
+            **CONTACTS,
+            "queue": pa.array([["a"], None], pa.list_(pa.string())),
+            "code": pa.array([b"0123", None], pa.binary(4)),
+        }
+    )
+    data = _written(contacts, 3, **options)
+    metadata = pq.read_metadata(pa.BufferReader(data))
+    for group in range(metadata.num_row_groups):
+        for index in range(metadata.num_columns):
+            chunk = metadata.row_group(group).column(index)
+            assert page_totals(data, chunk) == (chunk.total_uncompressed_size, chunk.num_values)
+
+
+def test_an_uploaded_parquet_file_with_a_damaged_page_header_is_refused_by_name():
+    data = bytearray(_parquet())
+    data[4] = 0xFF  # the first page header: field 15 of no type
+    with pytest.raises(
+        ValueError,
+        match=r"^Cannot read 'x\.parquet' as Parquet: the page header at byte 4 of column "
+        r"'contact_id' is damaged$",
+    ):
+        read_upload(bytes(data), "x.parquet")

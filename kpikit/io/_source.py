@@ -10,12 +10,14 @@ import io
 import os
 from dataclasses import dataclass
 from pathlib import Path, PurePath
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from kpikit._validators import as_path
 from kpikit.io._advice import in_dashboard
+from kpikit.io._parquet_size import decoded_bytes, unpacked_bytes
 
 MAX_BYTES = 200_000_000
 """Default size limit of a file to read (200 MB), checked on disk and once decompressed."""
@@ -302,8 +304,25 @@ def size_text(size: int) -> str:
     return f"{size:,} bytes" if size < 100_000 else f"{size / 1e6:.1f} MB"
 
 
-def load_parquet(source: Source, *, rows: int | None = None) -> pd.DataFrame:
-    """Read a Parquet source (its first ``rows`` rows when given), checking its unpacked size."""
+class LoadedParquet(NamedTuple):
+    """A Parquet file read by :func:`load_parquet`: its rows, and its columns of a nested type
+    (a list, a struct, a map), each with its type as Arrow writes it (:func:`nested_types`)."""
+
+    frame: pd.DataFrame
+    nested: dict[str, str]
+
+
+def load_parquet(source: Source, *, rows: int | None = None) -> LoadedParquet:
+    """Read a Parquet source (its first ``rows`` rows when given), checking its unpacked size;
+    an upload's also once decoded (:func:`decoded_bytes`).
+
+    >>> import pyarrow as pa, pyarrow.parquet as pq
+    >>> sink = pa.BufferOutputStream()
+    >>> pq.write_table(pa.table({"id": ["c1", "c2"], "queue": [["north"], []]}), sink)
+    >>> loaded = load_parquet(Source(sink.getvalue().to_pybytes(), "parquet", "'log.parquet'"))
+    >>> loaded.frame["id"].tolist(), loaded.nested
+    (['c1', 'c2'], {'queue': 'list<...: string>'})
+    """
     try:
         import pyarrow as pa
         import pyarrow.parquet as pq
@@ -315,40 +334,38 @@ def load_parquet(source: Source, *, rows: int | None = None) -> pd.DataFrame:
         metadata = parquet.metadata
         size = unpacked_bytes(metadata)
         check_size(size, source.max_bytes, source.label, stage=" uncompressed")
-        if isinstance(source.data, bytes):  # an upload: its dictionaries may hide gigabytes
+        if isinstance(source.data, bytes):  # an upload: its footer and encodings may hide gigabytes
             size = decoded_bytes(source.data, metadata, limit=source.max_bytes)
             check_size(size, source.max_bytes, source.label, stage=" once decoded", measured=False)
-        refuse_bad_header(parquet.schema_arrow.names, source.label)
+        schema = parquet.schema_arrow
+        refuse_bad_header(schema.names, source.label)
+        nested = nested_types(schema)
         if rows is None:
             pool = arrow_memory_pool(size)
-            table = _read_whole(source.data, parquet.schema_arrow, pool)
-            return arrow_to_pandas(table, memory_pool=pool)
+            table = _read_whole(source.data, schema, pool)
+            return LoadedParquet(arrow_to_pandas(table, memory_pool=pool), nested)
         batches = parquet.iter_batches(batch_size=max(rows, 1))
         first = next(batches, None)
         if first is None:
-            return arrow_to_pandas(parquet.schema_arrow.empty_table())
-        return arrow_to_pandas(pa.Table.from_batches([first]))
+            return LoadedParquet(arrow_to_pandas(schema.empty_table()), nested)
+        return LoadedParquet(arrow_to_pandas(pa.Table.from_batches([first])), nested)
     except (OSError, ValueError, pa.ArrowException) as error:
         if str(error).startswith(source.label):
             raise
         raise ValueError(f"Cannot read {source.label} as Parquet: {error}") from None
 
 
-def nested_columns(source: Source) -> dict[str, str]:
-    """The columns of a Parquet source with a nested type (a list, a struct, a map), each with
-    its type as Arrow writes it, read from the file's footer.
+def nested_types(schema) -> dict[str, str]:
+    """The columns of an Arrow ``schema`` with a nested type (a list, a struct, a map), each
+    with its type as Arrow writes it.
 
-    >>> import pyarrow as pa, pyarrow.parquet as pq
-    >>> sink = pa.BufferOutputStream()
-    >>> pq.write_table(pa.table({"id": ["c1"], "queue": [["north", "south"]]}), sink)
-    >>> nested_columns(Source(sink.getvalue().to_pybytes(), "parquet", "'log.parquet'"))
-    {'queue': 'list<...: string>'}
+    >>> import pyarrow as pa
+    >>> nested_types(pa.schema({"id": pa.string(), "queue": pa.list_(pa.string()),
+    ...                         "skills": pa.map_(pa.string(), pa.int8())}))
+    {'queue': 'list<item: string>', 'skills': 'map<string, int8>'}
     """
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
-    data = source.data
-    schema = pq.read_schema(pa.BufferReader(data) if isinstance(data, bytes) else str(data))
     return {
         field.name: (
             f"map<{field.type.key_type}, {field.type.item_type}>"  # not "map<.., .. ('name')>"
@@ -358,64 +375,6 @@ def nested_columns(source: Source) -> dict[str, str]:
         for field in schema
         if pa.types.is_nested(field.type)
     }
-
-
-def unpacked_bytes(metadata) -> int:
-    """The size of a Parquet file's data once unpacked, from its footer's ``metadata``.
-
-    >>> import pyarrow as pa, pyarrow.parquet as pq
-    >>> sink = pa.BufferOutputStream()
-    >>> pq.write_table(pa.table({"x": [1.5, 2.5]}), sink)
-    >>> unpacked_bytes(pq.read_metadata(pa.BufferReader(sink.getvalue()))) > 0
-    True
-    """
-    return sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups))
-
-
-def decoded_bytes(data: bytes, metadata, *, limit: int) -> int:
-    """The size of a Parquet file's data once decoded, counted without decoding it, up to
-    just past ``limit``: the footer's size (:func:`unpacked_bytes`), with each
-    dictionary-encoded text column counted as its values decoded in place of its stored
-    pages: 4 bytes of length and the text per value, as plain encoding holds them, from the
-    lengths of the dictionary's values and the indices into it. The footer counts a
-    dictionary once, so a 26 kB file of one 100-letter word repeated 2 million times claims
-    25 kB and decodes to 200 MB.
-
-    >>> import pyarrow as pa, pyarrow.parquet as pq
-    >>> sink = pa.BufferOutputStream()
-    >>> pq.write_table(pa.table({"team": ["north" * 20] * 1000}), sink)   # 100 letters a row
-    >>> data = sink.getvalue().to_pybytes()
-    >>> metadata = pq.read_metadata(pa.BufferReader(data))
-    >>> unpacked_bytes(metadata) < 1_000, decoded_bytes(data, metadata, limit=10**9)
-    (True, 104000)
-    """
-    import pyarrow.compute as pc
-    import pyarrow.parquet as pq
-
-    stored: dict[str, int] = {}  # a dictionary-encoded text column: its pages' footer size
-    for group in range(metadata.num_row_groups):
-        for index in range(metadata.num_columns):
-            chunk = metadata.row_group(group).column(index)
-            if chunk.has_dictionary_page and chunk.physical_type == "BYTE_ARRAY":
-                path = chunk.path_in_schema
-                stored[path] = stored.get(path, 0) + chunk.total_uncompressed_size
-    size = unpacked_bytes(metadata)
-    if not stored:
-        return size
-    size = max(size - sum(stored.values()), 0)
-    names = [name for name in metadata.schema.to_arrow_schema().names if name in stored]
-    parquet = pq.ParquetFile(io.BytesIO(data), read_dictionary=names)
-    for batch in parquet.iter_batches(columns=names, batch_size=1 << 20):
-        for array in batch.columns:
-            present = len(array) - array.null_count
-            if hasattr(array, "dictionary"):
-                lengths = pc.take(pc.binary_length(array.dictionary), array.indices)
-                size += 4 * present + (pc.sum(lengths).as_py() or 0)
-            else:
-                size += 4 * present + (pc.sum(pc.binary_length(array)).as_py() or 0)
-        if size > limit:
-            break
-    return size
 
 
 def _read_whole(data: bytes | Path, schema, pool):

@@ -269,7 +269,7 @@ def detect(
     else:
         found = file_source(source, max_bytes=max_bytes)
     if found.kind == "parquet":
-        frame, text_format, decimal = load_parquet(found, rows=rows), None, None
+        frame, text_format, decimal = load_parquet(found, rows=rows).frame, None, None
     else:
         frame, text_format, decimal = read_text(
             found, encoding=encoding, sep=sep, decimal=decimal, rows=rows

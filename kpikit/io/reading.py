@@ -58,7 +58,6 @@ from kpikit.io._source import (
     given_path,
     link_problem,
     load_parquet,
-    nested_columns,
 )
 from kpikit.io._text import decoding_advice, guess_decimal, sniff_text
 from kpikit.schema import TABLES, Dataset, Problem, SchemaError
@@ -369,9 +368,9 @@ def _read_table(source: Source, table: str, options: ReadOptions):
     """
     nested = {}
     if source.kind == "parquet":
-        frame = _missing_markers(load_parquet(source), options.na_values)
+        frame, nested = load_parquet(source)
+        frame = _missing_markers(frame, options.na_values)
         check_mapping(options.mapping, [str(c) for c in frame.columns], table, source.label)
-        nested = nested_columns(source)
     else:
         frame, options = _read_csv(source, table, options)
     original = [str(column) for column in frame.columns]
