@@ -27,7 +27,7 @@ from kpikit.apps._base import (
 from kpikit.apps._channels import INTERVAL_KPIS
 from kpikit.apps._chart import Chart
 from kpikit.apps._upload import channel_variants
-from kpikit.apps.params import Param
+from kpikit.apps.params import Param, cast_value
 from kpikit.catalog import CHANNELS, SECTORS, benchmarks, catalog
 from kpikit.catalog import kpi as kpi_definition
 from kpikit.catalog._benchmarks import THRESHOLD_KPI
@@ -192,12 +192,15 @@ class BenchmarksApp(BaseApp):
     def _read(self, kpi_id: str, text: str) -> tuple[float, str]:
         """A typed value, or NaN and why it cannot be used (not a number, off the KPI's scale)."""
         name = self._names[kpi_id]
+        # Read as a link reads a number (digits 0-9, a point, an exponent; finite, not so
+        # small that it reads as 0): Python's float took "1_0" as 10 and "٣٠٠" as 300.
         try:
-            value = float(text)
-        except ValueError:
-            return math.nan, f"Your value for {name} must be a number: {text!r}"
-        if not math.isfinite(value):
-            return math.nan, f"Your value for {name} must be finite: {text!r}"
+            value = cast_value(text, 1.0)
+        except ValueError as error:
+            return math.nan, (
+                f"Your value for {name} must be a number written with the digits 0 to 9 "
+                f"({error}): {text!r}"
+            )
         scale = _scale(kpi_id)
         if value < scale["minimum"] or (scale["maximum"] is not None and value > scale["maximum"]):
             scale = range_text(scale["minimum"], scale["maximum"], kpi_definition(kpi_id).unit)
