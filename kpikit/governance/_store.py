@@ -463,6 +463,7 @@ def breach_rows(breaches) -> list[dict]:
             f"them or a breach id, but received: {type(breaches).__name__}"
         )
     rows = [_breach_row(record) for record in records]
+    _check_figures(records, rows)
     _check_starts(rows)
     return rows
 
@@ -666,11 +667,70 @@ def local_time(stored, zone: str | None) -> pd.Timestamp:
 
 
 def _number(value):
+    """``value`` as a float, None for a null (None, NaN, NA, an absent figure) and for what
+    :func:`_figure_problem` refuses (:func:`breach_rows` raises on those)."""
     try:
         number = float(value)
     except (TypeError, ValueError, OverflowError):  # an int past float range (10**400) too
         return None
     return number if math.isfinite(number) else None
+
+
+def _figure_problem(value) -> str | None:
+    """What keeps ``value`` from being stored as a breach's figure (``target``, ``value``,
+    ``gap``), or None. A null (None, NaN, NA) is an unknown figure, stored as null, as a figure
+    left out is (a breach needs only ``breach_id, kpi, freq, period``); an infinite number, a
+    number past float range or what is no number has no value the register can keep (it was
+    stored as null without a word).
+
+    >>> [_figure_problem(v) for v in (80, "61.5", None, float("nan"), pd.NA)]
+    [None, None, None, None, None]
+    >>> [_figure_problem(v) for v in (float("inf"), -math.inf, 10**400, "eighty", True)]
+    ['infinite', 'infinite', 'beyond float range', 'not a number', 'not a number']
+    """
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
+        return None
+    if isinstance(value, bool | np.bool_):
+        return "not a number"  # True was stored as 1.0
+    try:
+        number = float(value)
+    except OverflowError:
+        return "beyond float range"
+    except (TypeError, ValueError):
+        return "not a number"
+    return "infinite" if math.isinf(number) else None
+
+
+def _check_figures(records: list[dict], rows: list[dict]) -> None:
+    """Raise before anything is written when a breach's ``target``, ``value`` or ``gap`` is
+    a figure the register cannot store (see :func:`_figure_problem`), naming the column, the
+    problem, how many breaches have it and which (their ids and values, the first five).
+
+    >>> _check_figures([{"target": -math.inf}, {"target": 80.0}, {"target": math.inf}],
+    ...                [{"breach_id": "sl/day/a"}, {"breach_id": "sl/day/b"},
+    ...                 {"breach_id": "sl/day/c"}])
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'target' must be a finite number (or null when unknown) but 2 breaches
+    have one that is infinite: 'sl/day/a' (row 0: -inf), 'sl/day/c' (row 2: inf); the register
+    would store null in its place. Give ...
+    """
+    for name in _FIGURES:
+        found = {}
+        for position, (record, row) in enumerate(zip(records, rows, strict=True)):
+            problem = _figure_problem(record.get(name))
+            if problem is not None:
+                shown = f"{row['breach_id']!r} (row {position}: {record[name]!r:.40})"
+                found.setdefault(problem, []).append(shown)
+        for problem, where in found.items():
+            count = "1 breach has" if len(where) == 1 else f"{len(where)} breaches have"
+            more = f" and {len(where) - 5} more" if len(where) > 5 else ""
+            raise ValueError(
+                f"Value of {name!r} must be a finite number (or null when unknown) but {count} "
+                f"one that is {problem}: {', '.join(where[:5])}{more}; the register would "
+                f"store null in its place. Give the breach's {name} as a finite number, or "
+                "null (NaN, None) when it is unknown; nothing was written"
+            )
 
 
 _IDENTITY = ("kpi", "freq", "period", "period_end", "group_json", "time_zone")

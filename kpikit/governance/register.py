@@ -224,7 +224,9 @@ class ActionRegister:
         Parameters
         ----------
         breaches : DataFrame, Series or mapping
-            One or several breaches with at least ``breach_id, kpi, freq, period``.
+            One or several breaches with at least ``breach_id, kpi, freq, period``. The
+            figures ``target, value, gap`` may be left out or null (None, NaN: unknown,
+            stored as null).
         author : str, default="kpikit"
 
         Returns
@@ -238,7 +240,9 @@ class ActionRegister:
             A breach without ``breach_id, kpi, freq`` or ``period``, an empty ``breach_id``,
             an unknown KPI or ``freq``, a ``period`` text that is not a date, a ``breach_id``
             registered for another breach (another KPI, period length, period, zone or group;
-            nothing is then written).
+            nothing is then written), a ``target``, ``value`` or ``gap`` that is infinite, past
+            float range or no number (they were stored as null; the breaches are named and
+            nothing is written).
 
         Warns
         -----

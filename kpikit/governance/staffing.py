@@ -73,6 +73,9 @@ def interval_staffing(
 
     Raises
     ------
+    ValueError
+        ``start`` or ``end`` without a time zone when the contacts' times have one, or with
+        one when they have none (localise the window to the data's zone, or drop its zone).
     kpikit.SchemaError
         Agent intervals that :func:`kpikit.compute` refuses (checked as for occupancy): empty
         or negative seconds, an agent's interval on two rows, times without a zone beside
@@ -113,7 +116,7 @@ def interval_staffing(
         compute(data, kpis=["occupancy"], **compute_options)
     except KPIUnavailable:
         return None
-    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    start, end = _window(start, end, data.contacts)
     live = _live_contacts(data.contacts, group, start, end)
     if live is None or live.empty:
         return None
@@ -151,6 +154,51 @@ def interval_staffing(
     table["short"] = table["required"] - table["staffed"]
     table["understaffed"] = table["short"] >= SHORT_AGENTS
     return table
+
+
+def _window(start, end, contacts) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """``start`` and ``end`` as timestamps that compare with the contacts' arrivals: with a time
+    zone exactly when the arrivals have one (a window in another zone is the same instants).
+    pandas refused the comparison with a bare "Invalid comparison" TypeError.
+
+    >>> paris = pd.DataFrame({"arrived_at": pd.DatetimeIndex(["2026-01-05 09:00"],
+    ...                                                      tz="Europe/Paris")})
+    >>> _window("2026-01-05 09:00", pd.Timestamp("2026-01-05 10:00", tz="Europe/Paris"), paris)
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'start' has no time zone (2026-01-05 09:00:00) but the data's times are
+    in Europe/Paris, and the two cannot be compared; localise the window to the data's zone:
+    pd.Timestamp(start).tz_localize('Europe/Paris')
+    """
+    from kpikit._validators import check_timestamp
+    from kpikit.metrics._inputs import time_zone
+
+    start, end = check_timestamp("start", start), check_timestamp("end", end)
+    zone = time_zone(nw.from_native(contacts), "arrived_at")
+    wrong = [
+        (name, stamp)
+        for name, stamp in (("start", start), ("end", end))
+        if (stamp.tz is None) != (zone is None)
+    ]
+    if not wrong:
+        return start, end
+    names = " and ".join(repr(name) for name, _ in wrong)
+    values = ", ".join(str(stamp) for _, stamp in wrong)
+    value_of = f"Value{'s' if len(wrong) > 1 else ''} of {names}"
+    fix = " and ".join(f"pd.Timestamp({name})" for name, _ in wrong)
+    if zone is not None:
+        raise ValueError(
+            f"{value_of} {'have' if len(wrong) > 1 else 'has'} no time zone ({values}) but the "
+            f"data's times are in {zone}, and the two cannot be compared; localise the window "
+            f"to the data's zone: {fix.replace(')', f').tz_localize({zone!r})')}"
+        )
+    raise ValueError(
+        f"{value_of} {'have' if len(wrong) > 1 else 'has'} a time zone ({values}) but the "
+        "data's times have none, and the two cannot be compared; give the window as wall time "
+        "on the data's clock, without a zone: "
+        f"{fix.replace(')', ').tz_convert(DATA_ZONE).tz_localize(None)')}, DATA_ZONE the "
+        "zone the data's times were recorded in"
+    )
 
 
 def _threshold(thresholds) -> float:
