@@ -30,6 +30,7 @@ from kpikit.display import DECIMALS, column_label, kpi_label
 from kpikit.io import Sheet
 from kpikit.metrics import KPIUnavailable, compute
 from kpikit.plots._engine import escape_text
+from kpikit.plots._tradeoff import plotted_rows
 from kpikit.sample import load_targets
 from kpikit.scorecard import read_targets, segment_targets
 from kpikit.tradeoff import (
@@ -70,8 +71,11 @@ class TradeoffApp(BaseApp):
     when the move takes x past the groups' values (the line extrapolated). Until a move is
     chosen it follows the X KPI's unit (:data:`WHAT_IF_STEPS`: 30 s, 5 percentage points). The
     ``channel`` control keeps one channel's contacts; a line above the chart says what the view
-    pools. A choice that cannot be plotted (a KPI on both axes, a rate over offered contacts by
-    agent, a KPI the data lacks) stays chosen, and the chart area says why in its place.
+    pools. Contacts of no group (by agent, those no agent answered) are no dot and no weight of
+    the fit; the text under the chart says how many answered contacts that leaves out, and the
+    Excel sheet lists exactly the groups the chart draws and the fit uses. A choice that cannot
+    be plotted (a KPI on both axes, a rate over offered contacts by agent, a KPI the data lacks)
+    stays chosen, and the chart area says why in its place.
 
     Parameters
     ----------
@@ -230,10 +234,11 @@ class TradeoffApp(BaseApp):
             self._holding = False
         super()._on_data()
 
-    def _table(self) -> pd.DataFrame:
-        column = LEVELS[self.level.value]
+    def _table(self, by: list | None = None) -> pd.DataFrame:
+        """The view's KPI table grouped ``by`` (the level's column when None)."""
+        by = [LEVELS[self.level.value]] if by is None else by
         monthly = self.period.value != _ALL_PERIODS
-        table = self._tables.get([column], "month" if monthly else None, self.channel.value)
+        table = self._tables.get(by, "month" if monthly else None, self.channel.value)
         if monthly:
             table = table[table["period"].dt.strftime("%Y-%m") == self.period.value]
             table = table.drop(columns="period")
@@ -310,10 +315,14 @@ class TradeoffApp(BaseApp):
             return
         wide = pivot_kpis(table)
         size = VOLUME if VOLUME in wide.columns else None
-        points = wide.dropna(subset=list(dict.fromkeys((x, y))))
-        self._points = points[[column, *dict.fromkeys((x, y)), *([size] if size else [])]]
-        weights = points[size] if size and self.weighted.value else None
-        self.fit = fit_line(points[x], points[y], weights)
+        weighted = self.weighted.value and size is not None
+        # The groups the chart draws and fits, as it takes them: the sheet lists these alone.
+        points, _ = plotted_rows(
+            wide, column, kpi_definition(x), kpi_definition(y), size, weighted=weighted
+        )
+        self._points = points[[column, x, y, *([size] if size else [])]]
+        self.fit = fit_line(points[x], points[y], points[size] if weighted else None)
+        self._no_group = self._contacts_of_no_group(wide) if size else 0
         what_if = self._checked_what_if(x, y)
         figure = kpikit.plots.tradeoff(
             wide,
@@ -323,14 +332,16 @@ class TradeoffApp(BaseApp):
             size=size,
             x_target=self._target(x),
             y_target=self._target(y),
-            weighted=self.weighted.value and size is not None,
+            weighted=weighted,
             what_if=what_if if what_if else None,
         )
         self.chart.draw(figure, height=520)
         self.projection.value = self._projection_html(x, y, groups, what_if)
 
     def excel_sheets(self) -> list[Sheet]:
-        """The groups' values of both KPIs (rounded to their units) and the fitted relation."""
+        """The groups' values of both KPIs (rounded to their units) and the fitted relation:
+        the groups the chart draws and the fit uses, no others (not one without a volume when
+        the fit is weighted by it)."""
         points = self._points
         labels = {column: _header(column) for column in points.columns}
         decimals = {
@@ -349,6 +360,17 @@ class TradeoffApp(BaseApp):
             Sheet("Trade-off", points.rename(columns=labels), decimals=decimals, frozen_columns=1),
             Sheet("Fit", summary, decimals={"Value": 4}),
         ]
+
+    def _contacts_of_no_group(self, wide: pd.DataFrame) -> int:
+        """Answered contacts of the view with no group (by agent, those no agent answered):
+        no point and no weight of the fit, so the text says how many there are. The groups'
+        table has no row for them; they are the view's answered contacts less the groups'."""
+        overall = pivot_kpis(self._table([]))
+        if VOLUME not in overall.columns or overall.empty:
+            return 0
+        total = pd.to_numeric(overall[VOLUME], errors="coerce").iloc[0]
+        grouped = pd.to_numeric(wide[VOLUME], errors="coerce").sum()
+        return max(int(round(total - grouped)), 0) if pd.notna(total) else 0
 
     def _checked_what_if(self, x: str, y: str) -> float:
         """The what-if move of x, or 0 (no projection) with the reason shown when the fit
@@ -370,6 +392,7 @@ class TradeoffApp(BaseApp):
     def _show_nothing(self, reason: str) -> None:
         """Plot nothing and say why, in the chart's place and in the message."""
         self._points = pd.DataFrame({LEVELS[self.level.value]: []})
+        self._no_group = 0
         self.fit = fit_line([], [])
         self.chart.draw(kpikit.plots.use_template(_reason_figure(reason)))
         self.projection.value = ""
@@ -409,6 +432,20 @@ class TradeoffApp(BaseApp):
         return None if target is None or pd.isna(target) else target
 
     def _projection_html(self, x: str, y: str, groups: str, what_if: float) -> str:
+        return self._fit_html(x, y, groups, what_if) + self._no_group_html()
+
+    def _no_group_html(self) -> str:
+        """That the view's answered contacts with no group are in no point and not fitted."""
+        count, level = self._no_group, self.level.value
+        if not count:
+            return ""
+        contacts, have = ("answered contacts", "have") if count > 1 else ("answered contact", "has")
+        return (
+            f"<p>{count:,} {contacts} of this view {have} no {html.escape(level)}: left out of "
+            "the chart and of the fitted relation.</p>"
+        )
+
+    def _fit_html(self, x: str, y: str, groups: str, what_if: float) -> str:
         fit = self.fit
         if fit.n < MIN_FIT_POINTS:
             return (

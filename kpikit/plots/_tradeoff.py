@@ -75,7 +75,9 @@ def tradeoff(
 
     A group without a value of ``x`` or ``y`` (or, with ``weighted``, without a ``size`` above
     0) is neither drawn nor fitted, and a note under the chart says how many were left out and
-    why. Text or infinity in ``x``, ``y`` or ``size`` and a group on more than one row (such as
+    why. The row whose ``by`` is null (by agent, the contacts no agent answered) is no group:
+    it is neither drawn nor fitted either, and the note says how many contacts (its ``size``)
+    it holds. Text or infinity in ``x``, ``y`` or ``size`` and a group on more than one row (such as
     ``kk.compute(..., by="agent_id", freq="day")``: each agent once a day) are refused.
 
     Parameters
@@ -153,7 +155,7 @@ def tradeoff(
         **{column: number_column(wide, column, by, minimum=None) for column in (x, y)},
         **({size: number_column(wide, size, by, minimum=0.0)} if size is not None else {}),
     )
-    points, left_out = _plotted(valued, by, x_def, y_def, size if weighted else None)
+    points, left_out = plotted_rows(valued, by, x_def, y_def, size, weighted=weighted)
     weights = points[size].to_numpy(dtype=float) if size is not None else None
     fit = fit_line(points[x], points[y], weights if weighted else None)
 
@@ -234,7 +236,7 @@ def tradeoff(
     if arrow:
         beyond = extrapolates(fit, what_if, points[x])
         captions.append(_add_what_if(fig, arrow, x_def, y_def, beyond))
-    captions.append(_left_out_text(left_out, groups or "row", by))
+    captions.append(_left_out_text(left_out, groups or "row", by, _SIZE_LABELS.get(size, size)))
     _add_captions(fig, [text for text in captions if text], _CAPTION_TOP_PX + x_standoff)
     return fig
 
@@ -261,32 +263,64 @@ def _check_one_row_per_group(wide: pd.DataFrame, by: str, plotted: list) -> None
     )
 
 
-def _plotted(valued: pd.DataFrame, by, x_def, y_def, weight) -> tuple:
-    """The rows drawn and fitted, and why the others are left out: ``(count, {reason:
-    count})`` for the named groups, and the reasons for the row of no group (``by`` null: by
-    agent, the contacts no agent answered, which is no agent to count)."""
+def plotted_rows(valued: pd.DataFrame, by, x_def, y_def, size=None, *, weighted=False) -> tuple:
+    """The rows drawn and fitted, and why the others are left out, as the chart and the
+    dashboard's sheet both take them.
+
+    A row is left out without a value of x or y, with ``weighted`` without a ``size`` above 0,
+    and when its ``by`` is null: that row (by agent, the contacts no agent answered) is no
+    group, so it is neither a point nor a weight of the fit. Returns ``(rows, left_out)``, with
+    ``left_out`` ``(count, {reason: count}, unnamed, contacts)``: the named groups left out and
+    why, the reasons the row of no group had no point anyway, and, when it had one (``unnamed``
+    empty), its ``size`` (how many contacts it holds; NaN without ``size``), else None.
+
+    >>> import pandas as pd
+    >>> from kpikit.catalog import kpi
+    >>> frame = pd.DataFrame({"agent_id": ["a", "b", None], "aht": [200.0, None, 100.0],
+    ...                       "csat": [90.0, 80.0, 10.0], "volume": [1, 2, 5]})
+    >>> rows, left_out = plotted_rows(frame, "agent_id", kpi("aht"), kpi("csat"), "volume")
+    >>> rows["agent_id"].tolist(), left_out
+    (['a'], (1, {'no AHT': 1}, [], 5.0))
+    """
+    weight = size if weighted else None
     reasons = {f"no {kpi.short_name}": valued[kpi.id].isna() for kpi in (x_def, y_def)}
     if weight is not None:  # a weighted fit cannot use a group without a weight
-        no_weight = ~(valued[weight] > 0)
+        # NA > 0 is NA in a nullable column, which any() skips: such a group stayed in.
+        no_weight = ~(valued[weight] > 0).fillna(False).astype(bool)
         reasons[f"no {_SIZE_LABELS.get(weight, weight)} (the fit's weight)"] = no_weight
     out = pd.concat(reasons.values(), axis=1).any(axis=1)
     named = valued[by].notna() if by is not None else pd.Series(True, index=valued.index)
     counts = {reason: int((mask & named).sum()) for reason, mask in reasons.items()}
     unnamed = [reason for reason, mask in reasons.items() if (mask & ~named).any()]
-    left_out = (int((out & named).sum()), {r: n for r, n in counts.items() if n}, unnamed)
-    return valued[~out].reset_index(drop=True), left_out
+    contacts = None
+    if (~named & ~out).any():  # one row at most: a group on two rows is refused
+        row = valued.loc[~named & ~out].iloc[0]
+        contacts = float(row[size]) if size is not None and pd.notna(row[size]) else np.nan
+    left_out = (int((out & named).sum()), {r: n for r, n in counts.items() if n}, unnamed, contacts)
+    return valued[~out & named].reset_index(drop=True), left_out
 
 
-def _left_out_text(left_out: tuple, group: str, by) -> str:
-    """How many groups (``group``: "agent") are not drawn and why, and why the row of no
-    group (no ``by``) is not drawn; "" when all are drawn."""
-    count, reasons, unnamed = left_out
+def _left_out_text(left_out: tuple, group: str, by, size_label=None) -> str:
+    """How many groups (``group``: "agent") are not drawn and why, and that the row of no
+    group (no ``by``) is not drawn, with how many contacts (``size_label``) it holds; "" when
+    all are drawn.
+
+    >>> _left_out_text((0, {}, [], 5.0), "agent", "agent_id", "answered contacts")
+    '5 answered contacts with no agent_id left out: they belong to no agent'
+    """
+    count, reasons, unnamed, contacts = left_out
     parts = []
     if count:
         why = ", ".join(f"{number} with {reason}" for reason, number in reasons.items())
         parts.append(f"{count} {group}{'s' if count > 1 else ''} left out: {why}")
     if unnamed:
         parts.append(f"contacts with no {by} left out: {' and '.join(unnamed)}")
+    elif contacts is not None:
+        what = "contacts"
+        if size_label is not None and is_number(contacts) and contacts > 0:
+            single = contacts == 1 and size_label.endswith("s")
+            what = f"{contacts:,.0f} {size_label[:-1] if single else size_label}"
+        parts.append(f"{what} with no {by} left out: they belong to no {group}")
     return " · ".join(parts)
 
 
