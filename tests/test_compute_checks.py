@@ -525,3 +525,28 @@ def test_missing_columns_are_reported_as_validate_reports_them():
     assert computed.value.problems == validated.value.problems
     assert [problem.column for problem in computed.value.problems] == ["arrived_at", "answered"]
     assert "is 'arrival_time' the same?" in str(computed.value)
+
+
+def test_a_by_column_only_the_agent_intervals_have_is_named_as_theirs():
+    # 'team' on the agent intervals alone was refused as if no table had it
+    contacts = pd.DataFrame(
+        {
+            "contact_id": ["c1", "c2"],
+            "arrived_at": pd.to_datetime(["2026-03-02 09:00", "2026-03-02 09:10"]),
+            "answered": [True, True],
+            "wait_s": [5.0, 8.0],
+            "agent_id": ["a", "b"],
+        }
+    )
+    intervals = pd.DataFrame(
+        {
+            "agent_id": ["a", "b"],
+            "interval_start": pd.to_datetime(["2026-03-02 09:00"] * 2),
+            "team": ["north", "south"],
+            "handling_s": [600.0, 900.0],
+            "available_s": [1200.0, 900.0],
+        }
+    )
+    said = r"'team' is a column of agent_intervals, but every 'by' column must be one of the cont"
+    with pytest.raises(ValueError, match=said):
+        kk.compute(kk.Dataset(contacts, intervals), kpis=["occupancy"], by="team")

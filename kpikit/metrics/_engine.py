@@ -296,7 +296,7 @@ def _compute(data, kpis, by, freq, options: Options, validate: bool, *, frame=No
     _refuse_repeated_columns(dataset)
     contacts = nw.from_native(dataset.contacts)
     forget_session_zone(contacts)
-    _check_contacts(contacts, keys, freq)
+    _check_contacts(contacts, keys, freq, dataset)
     plans = [
         plan(kpi_id, options) for kpi_id in _select_kpis(kpis, dataset, contacts, keys, options)
     ]
@@ -453,9 +453,24 @@ def _as_list(value):
         ) from None
 
 
-def _check_contacts(contacts, keys, freq):
+def _check_contacts(contacts, keys, freq, dataset=None):
     """The required columns and the ``by`` columns are there, and no key is named as a column
-    the result holds itself (``period`` too with ``freq``)."""
+    the result holds itself (``period`` too with ``freq``). A ``by`` column that only another
+    table of ``dataset`` has is named as such: it must be on the contacts too.
+
+    >>> import pandas as pd
+    >>> contacts = nw.from_native(pd.DataFrame(
+    ...     {"contact_id": [1], "arrived_at": [pd.Timestamp("2026-03-02")], "answered": [True],
+    ...      "wait_s": [5.0]}))
+    >>> intervals = pd.DataFrame({"agent_id": ["a"], "team": ["north"]})
+    >>> _check_contacts(contacts, ["team"], None, Dataset(contacts.to_native(), intervals))
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'by' names column(s) ['team'] that contacts does not have; available:
+    ['contact_id', 'arrived_at', 'answered', 'wait_s']; 'team' is a column of agent_intervals,
+    but every 'by' column must be one of the contacts, whichever KPIs are asked for: add it to
+    the contacts (join it by agent_id)
+    """
     columns = contacts.collect_schema().names()
     missing = [spec for spec in TABLES["contacts"] if spec.required and spec.name not in columns]
     if missing:  # the problems kk.validate reports
@@ -464,9 +479,27 @@ def _check_contacts(contacts, keys, freq):
     if unknown:
         raise ValueError(
             f"Value of 'by' names column(s) {unknown} that contacts does not have; "
-            f"available: {columns}"
+            f"available: {columns}" + _elsewhere(unknown, dataset)
         )
     group_names(keys, [*_period(freq), *RESULT_COLUMNS], data="contacts")
+
+
+def _elsewhere(names, dataset) -> str:
+    """Which of ``names`` another table of ``dataset`` (agent intervals, costs) has, as the
+    end of :func:`_check_contacts`' message; "" for none."""
+    found = []
+    for table in ("agent_intervals", "costs"):
+        native = getattr(dataset, table, None)
+        if native is not None:
+            names_there = nw.from_native(native).collect_schema().names()
+            found += [(name, table) for name in names if name in names_there]
+    if not found:
+        return ""
+    where = ", ".join(f"{name!r} is a column of {table}" for name, table in found)
+    return (
+        f"; {where}, but every 'by' column must be one of the contacts, whichever KPIs are "
+        "asked for: add it to the contacts (join it by agent_id)"
+    )
 
 
 def _refuse_repeated_columns(dataset: Dataset) -> None:
