@@ -109,11 +109,12 @@ def test_breaches_check_each_table_once(checks):
 
 def test_a_root_cause_checks_the_log_once(checks):
     # its computes (the period's and the usual sums by dimension and by block of the day) read
-    # the same contacts: one check; the staffing window's contacts are a frame of their own
+    # the same contacts: one check; the agent intervals are checked once, before the staffing
+    # check counts agents from them; the staffing window's contacts are a frame of their own
     data = kk.load_sample()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         found = kk.breaches(data, kk.sample.load_targets(), by="site")
         checks.clear()
         kk.governance.root_cause(data, found.iloc[0])
-    assert checks == [["contacts"], ["contacts"]]
+    assert checks == [["contacts"], ["agent_intervals"], ["contacts"]]
