@@ -434,6 +434,28 @@ def trend_mark(trend, improved) -> tuple[str, str, str]:
     return CHANGE_MARKS.get(trend, "") if isinstance(trend, str) else "", "", "#555555"
 
 
+def decimals_needed(*values, most: int) -> int:
+    """The fewest decimals, at most ``most``, that write each finite number of ``values`` as
+    it is (a user's 85.5 is not "86"); ``most`` for one that needs more.
+
+    >>> decimals_needed(80.0, most=6), decimals_needed(28.61, most=6)
+    (0, 2)
+    >>> decimals_needed(1 / 3, most=2)
+    2
+    >>> decimals_needed(16.0, 16.48, most=2), decimals_needed(120.0, float("nan"), most=2)
+    (2, 0)
+    """
+    finite = [float(value) for value in values if is_number(value)]
+    return next(
+        (
+            places
+            for places in range(most)
+            if all(math.isclose(round(value, places), value, abs_tol=1e-9) for value in finite)
+        ),
+        most,
+    )
+
+
 def signed_text(value: float, decimals: int = 1, *, separators: bool = False) -> str:
     """``value`` with its sign, to ``decimals`` places; one that rounds to zero shows no sign
     (``-0.0`` would read as a fall, ``+0`` as a rise). ``separators``: thousands separated by

@@ -50,7 +50,6 @@ Rules the apps follow:
 """
 
 import html
-import math
 import os
 import re
 
@@ -73,7 +72,7 @@ from kpikit.apps._upload import (
 )
 from kpikit.apps.params import Param, documented, parameters_cell, query_params, signature_with
 from kpikit.catalog import CHANNELS, SECTORS
-from kpikit.display import format_value
+from kpikit.display import decimals_needed, format_value
 from kpikit.io import READ_SUFFIXES, Sheet, read_upload, write_workbook
 from kpikit.io._source import size_text
 from kpikit.metrics import compute
@@ -711,11 +710,7 @@ def readout_format(value: float, *, percent: bool = False) -> str:
     >>> readout_format(0.3, percent=True), readout_format(0.255, percent=True)
     ('.0%', '.1%')
     """
-    shown = 100 * value if percent else value
-    decimals = next(
-        (places for places in range(6) if math.isclose(round(shown, places), shown, abs_tol=1e-9)),
-        6,
-    )
+    decimals = decimals_needed(100 * value if percent else value, most=6)
     return f".{decimals}{'%' if percent else 'f'}"
 
 

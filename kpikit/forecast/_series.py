@@ -748,8 +748,7 @@ def _warn_of_late_groups(arrived: pd.Series, codes: np.ndarray, names: pd.DataFr
     before, which pulls its forecast toward zero (a day of history against four weeks of
     zeros: a forecast of 0). A group with contacts before ``start`` is not new.
     """
-    present = codes >= 0
-    first = pd.Series(arrived.to_numpy()[present]).groupby(codes[present]).min()
+    first = pd.Series(arrived.to_numpy()).groupby(codes).min()
     late = first[first - start > MAX_HISTORY_GAP]
     if late.empty:
         return

@@ -14,7 +14,7 @@ from kpikit._validators import check_number
 from kpikit.calibrate import PatienceCurve
 from kpikit.catalog import KPI_IDS
 from kpikit.catalog import kpi as kpi_definition
-from kpikit.display import CHANGE_MARKS, change_text
+from kpikit.display import CHANGE_MARKS, change_text, decimals_needed
 from kpikit.plots._doc import shared_parameters
 from kpikit.plots._engine import (
     clock_changes,
@@ -526,13 +526,12 @@ def scenario_comparison(
     require_columns(
         frame, ["metric", "unit", "basis", "base", "alternative", "difference"], "table"
     )
-    names, changes, colors, bases = [], [], [], []
-    values = {"base": [], "alternative": []}
+    names, base_texts, alternative_texts, changes, colors, bases = [], [], [], [], [], []
     for row in frame.itertuples(index=False):
         names.append(escape_text(metric_name(row.metric)))
         base, alternative, text, color = comparison_texts(row)
-        values["base"].append(base)
-        values["alternative"].append(alternative)
+        base_texts.append(base)
+        alternative_texts.append(alternative)
         changes.append(text)
         colors.append(color)
         bases.append("<i>assumption</i>" if row.basis == "assumption" else escape_text(row.basis))
@@ -557,8 +556,8 @@ def scenario_comparison(
             cells={
                 "values": [
                     tuple(names),
-                    tuple(values["base"]),
-                    tuple(values["alternative"]),
+                    tuple(base_texts),
+                    tuple(alternative_texts),
                     tuple(changes),
                     tuple(bases),
                 ],
@@ -612,15 +611,7 @@ def contacts_places(*volumes) -> int:
     >>> contacts_places(16.0, 16.48), contacts_places(120.0, 132.0), contacts_places(1 / 3)
     (2, 0, 2)
     """
-    finite = [float(volume) for volume in volumes if is_number(volume)]
-    return next(
-        (
-            places
-            for places in range(2)
-            if all(math.isclose(round(volume, places), volume, abs_tol=1e-9) for volume in finite)
-        ),
-        2,
-    )
+    return decimals_needed(*volumes, most=2)
 
 
 def format_metric(value, unit):
