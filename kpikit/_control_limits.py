@@ -71,7 +71,9 @@ def control_limits(frame, *, kpi=None, by=None, method="auto", baseline=None) ->
     ValueError
         A missing column, a KPI the frame does not hold, several rows for one period (of one
         group), an unknown ``method``, a p or p′ chart for a KPI that is not a rate of counts,
-        a ``baseline`` that selects no period, or values a chart cannot use.
+        a ``baseline`` that selects no period, or values a chart cannot use: off the KPI's
+        scale (an AHT below 0, a percent above 100; the message counts the rows and shows the
+        first), or so large that an upper limit passes the float range (about 1.8e308).
     TypeError
         Text among the numbers, or a ``baseline`` that is not a (start, end) pair.
 
@@ -157,17 +159,21 @@ def control_limits(frame, *, kpi=None, by=None, method="auto", baseline=None) ->
     )
     if method != "xmr":
         known = ~np.isnan(numerator) & ~np.isnan(denominator)
-        if np.any(known & ((numerator < 0) | (numerator > denominator))):
-            raise ValueError(
-                "Value of 'frame' must have 0 <= numerator <= denominator for a p chart, but "
-                f"{int(np.sum(known & ((numerator < 0) | (numerator > denominator))))} row(s) "
-                "do not"
-            )
+        _refuse_rows(
+            rows[[*by, "period", *numbers_of]],
+            known & ((numerator < 0) | (numerator > denominator)),
+            "must have 0 <= numerator <= denominator for a p chart",
+        )
         usable = ~np.isnan(value) & known & (denominator > 0)
     else:
         usable = ~np.isnan(value)
-    fitted = usable & _baseline_mask(rows["period"], baseline)
     low_end, high_end = definition.value_range
+    _refuse_rows(
+        rows[[*by, "period", *numbers_of]],
+        (value < low_end) | (value > high_end),
+        f"must have values {_range_text(low_end, high_end)} for {kpi_id!r}",
+    )
+    fitted = usable & _baseline_mask(rows["period"], baseline)
     center, lcl, ucl = (np.full(len(rows), np.nan) for _ in range(3))
     signal = [None] * len(rows)
     groups = rows.groupby(by, sort=False, dropna=False, observed=True).ngroup() if by else None
@@ -177,8 +183,8 @@ def control_limits(frame, *, kpi=None, by=None, method="auto", baseline=None) ->
         if fit.sum() < 2:
             continue
         if method == "xmr":
-            middle = value[at][fit].mean()
-            half = np.full(len(at), E2 * np.abs(np.diff(value[at][fit])).mean())
+            middle, half = _individuals_limits(value[at][fit])
+            half = np.full(len(at), half)
         else:
             middle, half = _proportion_limits(numerator[at], denominator[at], fit, method)
             middle, half = middle * definition.scale, half * definition.scale
@@ -192,6 +198,64 @@ def control_limits(frame, *, kpi=None, by=None, method="auto", baseline=None) ->
     return rows.assign(center=center, lcl=lcl, ucl=ucl, signal=pd.Series(signal, dtype=object))
 
 
+def _refuse_rows(rows: pd.DataFrame, bad: np.ndarray, problem: str) -> None:
+    """Raise a ValueError saying ``problem``, how many of ``rows`` are ``bad`` and the first
+    three of them (their groups, period and numbers)."""
+    if not bad.any():
+        return
+    first = "; ".join(
+        ", ".join(f"{column}={value!s}" for column, value in row.items())
+        for _, row in rows.loc[bad].head(3).iterrows()
+    )
+    raise ValueError(
+        f"Value of 'frame' {problem}, but {int(bad.sum())} row(s) do not (first: {first}): "
+        "pass the output of kk.compute, or correct those rows"
+    )
+
+
+def _range_text(low: float, high: float) -> str:
+    return f"from {low:g} to {high:g}" if np.isfinite(high) else f">= {low:g}"
+
+
+def _power_of_two_below(values: np.ndarray) -> float:
+    """The power of two at or just below the largest magnitude in ``values`` (0.5 when all
+    are 0): dividing by it is exact, so sums of the quotients neither overflow nor round
+    differently."""
+    return float(np.ldexp(1.0, np.frexp(np.abs(values).max())[1] - 1))
+
+
+def _individuals_limits(values: np.ndarray) -> tuple[float, float]:
+    """Center (the mean) and half-width 2.66 × mean moving range of an individuals chart.
+
+    Worked on ``values`` divided by a power of two (:func:`_power_of_two_below`): values near
+    1e308 would overflow their sum and their moving ranges (1.7e308 - (-1.7e308)); the
+    result is the same bit for bit otherwise. A ValueError when the upper limit itself passes
+    the float range.
+
+    >>> center, half = _individuals_limits(np.array([1e308, 1.2e308, 1.1e308]))
+    >>> float(center), round(float(half) / 1e307, 2)   # moving ranges 2e307 and 1e307
+    (1.1e+308, 3.99)
+    >>> _individuals_limits(np.array([1.5e308, 1.7e308, 1.6e308]))  # 1.6e308 + 3.99e307
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'frame' has values in column 'value' too large for control limits: ...
+    """
+    unit = _power_of_two_below(values)
+    scaled = values / unit
+    center = scaled.mean() * unit
+    with np.errstate(over="ignore"):  # refused below
+        half = E2 * np.abs(np.diff(scaled)).mean() * unit
+        top = center + half
+    if not np.isfinite(top):
+        raise ValueError(
+            "Value of 'frame' has values in column 'value' too large for control limits: the "
+            f"upper limit (center {center:g} + 2.66 × mean moving range) passes the float "
+            f"range (about 1.8e308); the values run from {values.min():g} to {values.max():g}. "
+            "Express them in a larger unit (thousands, say)"
+        )
+    return center, half
+
+
 def _require(rows: pd.DataFrame, columns) -> None:
     missing = [column for column in columns if column not in rows.columns]
     if missing:
@@ -202,12 +266,15 @@ def _require(rows: pd.DataFrame, columns) -> None:
 
 
 def _rows_of_kpi(rows: pd.DataFrame, kpi, kpi_ids) -> tuple[str, pd.DataFrame]:
-    """The KPI to chart and its rows: ``kpi``, or the only KPI of the ``kpi`` column."""
-    if "kpi" not in rows.columns:
+    """The KPI to chart and its rows: ``kpi``, or the only KPI of the ``kpi`` column. A frame
+    without rows (every period still provisional, say) has no rows of ``kpi`` either: its
+    chart is empty, not an error."""
+    if "kpi" not in rows.columns or rows.empty:
         if kpi is None:
             raise ValueError(
-                "Value of 'kpi' is required when 'frame' has no 'kpi' column: it tells the "
-                f"method and the values the KPI can take. Expected one of {list(kpi_ids)}"
+                "Value of 'kpi' is required when 'frame' has no 'kpi' column or no rows: it "
+                "tells the method and the values the KPI can take. Expected one of "
+                f"{list(kpi_ids)}"
             )
         return check_choice("kpi", kpi, kpi_ids, "a KPI id"), rows
     present = list(dict.fromkeys(rows["kpi"].dropna()))
@@ -316,7 +383,8 @@ def _as_times(periods: pd.Series) -> pd.Series:
 
 def _proportion_limits(numerator, denominator, fit, method: str):
     """Center p̄ and half-widths 3·σ_i·σ_z on the 0..1 scale (σ_z = 1 for the p chart)."""
-    p_bar = numerator[fit].sum() / denominator[fit].sum()
+    unit = _power_of_two_below(denominator[fit])  # sums of counts near 1e308 overflow
+    p_bar = (numerator[fit] / unit).sum() / (denominator[fit] / unit).sum()
     with np.errstate(divide="ignore", invalid="ignore"):
         sigma = np.sqrt(p_bar * (1 - p_bar) / denominator)
     sigma_z = 1.0

@@ -90,9 +90,10 @@ def provisional_fcr(
     Raises
     ------
     ValueError
-        ``result`` has no ``period`` or ``kpi`` column, ``freq`` is not a period, or ``last``
-        has a time zone and the periods have none (or the other way round), or a period's
-        window closes after the last time pandas holds (2262).
+        ``result`` has no ``period`` or ``kpi`` column or an FCR row without a period,
+        ``freq`` is not a period, or ``last`` has a time zone and the periods have none (or
+        the other way round), or a period's window closes after the last time pandas holds
+        (2262).
     TypeError
         ``last`` is not a date or time.
 
@@ -117,6 +118,12 @@ def provisional_fcr(
     settings = resolve(options, fcr_window=fcr_window, fcr_method=fcr_method)
     keys = [column for column in frame.columns if column not in _NOT_KEYS]
     rows = frame.loc[frame["kpi"] == "fcr", [*keys, "period", "kpi"]]
+    if rows["period"].isna().any():  # neither provisional nor final: not left out silently
+        raise ValueError(
+            f"Value of 'result' has {int(rows['period'].isna().sum())} FCR row(s) without a "
+            f"'period' (first: row {rows.index[rows['period'].isna()][0]!s}): drop them or fill "
+            "them in"
+        )
     until = _window_closes(period_end(rows["period"], freq), settings.fcr_window)
     if last is None or last is pd.NaT or settings.fcr_method not in REPEAT_METHODS:
         return rows.assign(provisional_until=until).iloc[0:0]

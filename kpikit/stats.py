@@ -15,16 +15,19 @@ or the individuals (XmR) chart, and flags the periods that signal a change rathe
 """
 
 import numbers
-from math import erfc, sqrt
+from math import erfc, isinf, sqrt
 
 import narwhals as nw
 import numpy as np
 import pandas as pd
 
 from kpikit._control_limits import CONTROL_METHODS, RUN_LENGTH, control_limits  # noqa: F401 (public here)
+from kpikit._validators import check_number
 
 Z_95 = 1.959963984540054
 """Two-sided 97.5 % quantile of the standard normal distribution."""
+
+_EPSILON = float(np.finfo(float).eps)
 
 # Student t 97.5 % quantiles for 1..30 degrees of freedom (standard published table).
 _T_975 = (
@@ -105,7 +108,8 @@ def wilson_interval(successes, n, *, z=Z_95):
     exactly 0 when ``successes`` is 0 and the high bound exactly 1 when it is ``n``.
 
     Raises ValueError where ``successes`` is negative or above ``n`` (no proportion exists)
-    or a count is infinite.
+    or a count is infinite, and where ``z`` is not a finite number above 0 (a confidence
+    level outside 0..1: ``z = 0`` is a level of 0, a negative ``z`` swapped the bounds).
 
     >>> low, high = wilson_interval(8, 10)
     >>> round(float(low), 4), round(float(high), 4)
@@ -120,6 +124,7 @@ def wilson_interval(successes, n, *, z=Z_95):
     ValueError: Values of 'successes' and 'n' must satisfy 0 <= successes <= n but received:
     15 and 10
     """
+    check_number("z", z, minimum=0, above_minimum=True)
     x = _floats("successes", successes)
     n = _floats("n", n)
     _refuse_infinite(successes=x, n=n)
@@ -159,7 +164,8 @@ def nps_interval(promoters, detractors, responses, *, z=Z_95):
     a single response leaves outside (one promoter: -48.5 to 98.5, given as -48.5 to 100).
 
     Raises ValueError where a count is negative or infinite, or promoters and detractors add
-    up to more than the responses: no share exists.
+    up to more than the responses: no share exists; and where ``z`` is not a finite number
+    above 0 (as for :func:`wilson_interval`).
 
     >>> low, high = nps_interval(5, 2, 13)  # p+ 5.75/16, p- 2.75/16: 18.75 +- 34.51
     >>> round(float(low), 1), round(float(high), 1)
@@ -174,6 +180,7 @@ def nps_interval(promoters, detractors, responses, *, z=Z_95):
     ValueError: Values of 'promoters', 'detractors' and 'responses' must satisfy promoters >= 0,
     detractors >= 0 and promoters + detractors <= responses but received: 8, 5 and 10
     """
+    check_number("z", z, minimum=0, above_minimum=True)
     pro = _floats("promoters", promoters)
     det = _floats("detractors", detractors)
     n = _floats("responses", responses)
@@ -204,8 +211,8 @@ def nps_bounds(promoters, detractors, responses, *, z=Z_95):
     minus = (detractors + NPS_PSEUDO_RESPONSES / 4) / adjusted
     d = plus - minus
     half = z * np.sqrt(np.maximum(plus + minus - d**2, 0) / adjusted)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        score = 100 * (promoters - detractors) / responses
+    with np.errstate(divide="ignore", invalid="ignore"):  # share first: 100 · 1e308 overflows
+        score = 100 * ((promoters - detractors) / responses)
     low = np.where(responses > 0, np.clip(np.minimum(100 * (d - half), score), -100, 100), np.nan)
     high = np.where(responses > 0, np.clip(np.maximum(100 * (d + half), score), -100, 100), np.nan)
     return low, high
@@ -219,10 +226,19 @@ def mean_interval(n, total, total_of_squares):
     up to about 1e154 keep their interval. Beyond, ``Σx²`` itself overflows to infinity and no
     interval can be told: NaN, without a warning. An infinite ``n`` raises ValueError.
 
+    A spread ``Σx² - mean · Σx`` within 4 ulps of ``Σx²`` (``4 ε Σx²``, ``ε = 2.2e-16``), but
+    not exactly 0 (as a constant series of whole numbers gives), is rounding noise: values
+    1e9 + 0.1, 1e9 + 0.2, 1e9 + 0.3 have a spread of 0.02 beside ``Σx² = 3e18``, whose last
+    bit is worth 512. No interval can be told from these sums: NaN (it was a zero-width
+    interval). A spread a little above that is told only roughly; only sums of the values
+    minus a shift (such as their first value) would tell it exactly.
+
     >>> low, high = mean_interval(3, 6.0, 14.0)   # x = 1, 2, 3: mean 2, s = 1
     >>> round(float(low), 4), round(float(high), 4)
     (-0.4841, 4.4841)
     >>> mean_interval(2, 1e300, float("inf"))   # x = 1e300, 0: x² overflowed
+    (nan, nan)
+    >>> mean_interval(3, 3e9 + 0.6, 3e18 + 1.2e9 + 0.14)   # 1e9 + 0.1, + 0.2, + 0.3
     (nan, nan)
     """
     n = _floats("n", n)
@@ -231,8 +247,10 @@ def mean_interval(n, total, total_of_squares):
     s2 = _floats("total_of_squares", total_of_squares)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         mean = s1 / n
-        var = np.maximum((s2 - mean * s1) / (n - 1), 0)
-        var = np.where(np.isinf(s2), np.nan, var)
+        spread = s2 - mean * s1
+        var = np.maximum(spread / (n - 1), 0)
+        noise = (spread != 0) & (np.abs(spread) <= 4 * _EPSILON * s2)
+        var = np.where(np.isinf(s2) | noise, np.nan, var)
         half = t_quantile_975(n - 1) * np.sqrt(var / n)
         low = np.where(n >= 2, mean - half, np.nan)
         high = np.where(n >= 2, mean + half, np.nan)
@@ -285,7 +303,8 @@ def two_proportion_z(x1, n1, x2, n2):
 
     ``z = (p1 - p2) / √(p(1-p)(1/n1 + 1/n2))`` with the pooled ``p = (x1+x2)/(n1+n2)``.
     NaN when a count is NaN, a sample is empty or nothing varies; ValueError for a negative
-    count or more successes than trials, TypeError for a value that is not a number.
+    or infinite count or more successes than trials, TypeError for a value that is not a
+    number.
 
     >>> round(two_proportion_z(80, 100, 65, 100), 4)
     0.0175
@@ -316,6 +335,8 @@ def _check_proportion(x_name, x, n_name, n):
                 f"Value of {name!r} must be a number but received: {value!r} "
                 f"({type(value).__name__})"
             )
+        if isinf(value):  # as the intervals: no share exists out of infinitely many
+            raise ValueError(f"Value of {name!r} must be a finite count but received: {value!r}")
     if x < 0 or n < 0 or x > n:
         raise ValueError(
             f"Values of {x_name!r} and {n_name!r} must satisfy 0 <= {x_name} <= {n_name} but "
@@ -412,19 +433,21 @@ def nps_exprs(promoters, detractors, responses, z=Z_95):
     minus = (detractors + NPS_PSEUDO_RESPONSES / 4) / adjusted
     d = plus - minus
     half = z * ((plus + minus - d * d).clip(lower_bound=0) / adjusted).sqrt()
-    score = 100 * (promoters - detractors) / responses
+    score = 100 * ((promoters - detractors) / responses)
     low = nw.min_horizontal(100 * (d - half), score).clip(-100, 100)
     high = nw.max_horizontal(100 * (d + half), score).clip(-100, 100)
     return _guard(responses > 0, low), _guard(responses > 0, high)
 
 
 def mean_exprs(n, total, total_of_squares):
-    """Student t interval bounds as narwhals expressions; null when n < 2 or when the sum of
-    squares overflowed (as :func:`mean_interval`)."""
+    """Student t interval bounds as narwhals expressions; null when n < 2, when the sum of
+    squares overflowed or when the spread is rounding noise (as :func:`mean_interval`)."""
     mean = total / n
-    var = ((total_of_squares - mean * total) / (n - 1)).clip(lower_bound=0)
+    spread = total_of_squares - mean * total
+    var = (spread / (n - 1)).clip(lower_bound=0)
     half = _t_quantile_expr(n - 1) * (var / n).sqrt()
-    defined = (n >= 2) & total_of_squares.is_finite()
+    noise = (spread != 0) & (spread.abs() <= 4 * _EPSILON * total_of_squares)
+    defined = (n >= 2) & total_of_squares.is_finite() & ~noise
     return _guard(defined, mean - half), _guard(defined, mean + half)
 
 

@@ -131,8 +131,9 @@ def _interval(kpi_plan, numerator, denominator, columns):
     elif kind == "mean":
         squares = columns[PREFIX + kpi_plan.fused + "_sq"]
         n = np.where(n_null, 0.0, n)  # the expression's fill_null(0.0)
-        unset = ~(n >= 2) | x_null | squares[1]
         low, high = stats.mean_interval(n, x, squares[0])
+        # NaN where Σx² overflowed or the spread is rounding noise: null, as the expressions
+        unset = ~(n >= 2) | x_null | squares[1] | np.isnan(low)
     elif kind == "poisson":
         # A null count falls to the expression's ``otherwise`` (0 and the bound at 0), as NaN
         # does here.
