@@ -213,13 +213,14 @@ def test_a_contact_waiting_across_midnight_stays_in_the_queue(tmp_path):
 
 
 def test_a_finished_day_read_after_midnight_shows_that_day(tmp_path):
-    # the last event is #6's answer at 00:05, after midnight; the default now is that event,
+    # the last event is #6's (answer at 00:05) after midnight; the default now is that event,
     # and the day shown is that of the last arrival (it was the next day, with no contact)
     late = contacts().assign(contact_id=6, arrived_at=DAY + pd.Timedelta("23:50:00"), wait_s=900.0)
     frame = pd.concat([contacts(), late.iloc[[0]]], ignore_index=True)
     live_events(frame).drop(columns="event_at").to_csv(tmp_path / "000001.csv", index=False)
     view = IntradayMonitor(tmp_path).refresh()
-    assert view.now == DAY + pd.Timedelta("1D 00:05:00")
+    # the last event is now #6's end of handling: answered at 00:05, 200 s of talk
+    assert view.now == DAY + pd.Timedelta("1D 00:08:20")
     assert view.intervals["period"].iloc[0] == DAY
     assert (view.contacts, view.queue_depth) == (6, 0)
     # all six answered but #3: 5 of 6 finished; within 20 s: #1 and #4

@@ -255,7 +255,9 @@ def test_a_stray_row_ahead_of_the_clock_does_not_move_the_day(tmp_path, row, see
     monitor = IntradayMonitor(tmp_path)
     monitor.refresh()
     (tmp_path / "0002.csv").write_bytes(head + row)
-    with pytest.raises(ValueError, match=r"1 contact\(s\) whose arrival or end of wait is later"):
+    with pytest.raises(
+        ValueError, match=r"1 contact\(s\) whose arrival or end of wait or handling is later"
+    ):
         monitor.refresh()
     view = monitor.refresh(now="2026-03-02 09:30")  # c9 still waiting at 09:30, or not yet
     assert view.now == pd.Timestamp("2026-03-02 09:30") and view.contacts == seen

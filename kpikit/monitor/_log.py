@@ -102,6 +102,23 @@ def outcomes(contacts):
     return finished, finished & readings.eq(True).to_numpy()
 
 
+def in_handling(rows):
+    """The rows that answer a contact but give none of the log's ``talk_s``, ``hold_s``,
+    ``acw_s``: the outcome row of a log that writes the end of the handling as a row of its
+    own (:func:`~kpikit.monitor.live_events`), the contact still in talk. False throughout for a
+    log without these columns.
+
+    >>> in_handling(pd.DataFrame({"answered": ["true", "true", "false", None],
+    ...                           "talk_s": [None, 200.0, None, None]})).tolist()
+    [True, False, False, False]
+    """
+    columns = [column for column in HANDLE_COLUMNS if column in rows]
+    if not columns:
+        return np.zeros(len(rows), dtype=bool)
+    answered = rows["answered"].map(_truth, na_action="ignore").eq(True).to_numpy()
+    return answered & rows[columns].isna().all(axis=1).to_numpy()
+
+
 def _truth(value):
     """One ``answered`` cell: True, False, or None when it is neither."""
     if isinstance(value, str):

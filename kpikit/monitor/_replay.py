@@ -8,12 +8,14 @@ import time
 from pathlib import Path
 
 import narwhals.stable.v2 as nw
+import numpy as np
 import pandas as pd
 
 from kpikit._frames import as_datetimes, to_pandas
 from kpikit._lazy_contacts import arrivals_zone, arrived_within, checked_lazy, lazy_frame
 from kpikit._validators import check_number, check_time_of_day
-from kpikit.calibrate import contacts_frame
+from kpikit.calibrate import HANDLE_COLUMNS, contacts_frame
+from kpikit.monitor._log import outcomes
 from kpikit.monitor._plan import checked_day
 from kpikit.periods import day_bounds
 from kpikit.schema import Dataset
@@ -33,12 +35,27 @@ OUTCOME_COLUMNS = (
 )
 """Columns a live log leaves empty until the contact is answered or abandoned."""
 
+HANDLING_COLUMNS = OUTCOME_COLUMNS[3:]
+"""Columns of an answered contact a live log leaves empty until its handling ends."""
+
 
 def live_events(contacts):
-    """Two rows per contact: its arrival (outcome columns empty) and its outcome.
+    """Up to three rows per contact, each the whole contact as known when it is written: its
+    arrival (outcome columns empty), its outcome when the wait ends (an answered contact's
+    handling columns, ``talk_s`` to ``qa_score``, still empty: it is in talk) and, for an
+    answered contact of a log with any of these columns, the row of its handling's end, at
+    answer + ``talk_s + hold_s + acw_s`` (empty times as 0, negative ones as 0 so that the row
+    never comes before the answer).
 
-    Returns the rows with an ``event_at`` column (when the row is written: the arrival, or
-    the arrival plus the wait), sorted by it.
+    Returns the rows with an ``event_at`` column (when the row is written), sorted by it.
+
+    >>> day = pd.Timestamp("2024-03-04 09:00")
+    >>> rows = live_events(pd.DataFrame({"contact_id": [1, 2], "arrived_at": [day, day],
+    ...     "answered": [True, False], "wait_s": [10.0, 40.0], "talk_s": [200.0, None]}))
+    >>> rows["contact_id"].tolist(), rows["event_at"].dt.strftime("%H:%M:%S").tolist()
+    ([1, 2, 1, 2, 1], ['09:00:00', '09:00:00', '09:00:10', '09:00:40', '09:03:30'])
+    >>> rows["answered"].notna().tolist(), rows["talk_s"].notna().tolist()
+    ([False, False, True, True, True], [False, False, False, False, True])
     """
     arrival = contacts.copy()
     outcome = contacts.copy()
@@ -46,9 +63,19 @@ def live_events(contacts):
         if column in arrival.columns:
             arrival[column] = pd.Series(pd.NA, index=arrival.index, dtype="object")
             outcome[column] = outcome[column].astype(object)  # one dtype on both sides
+    handling = [column for column in HANDLING_COLUMNS if column in contacts]
+    answered = np.zeros(len(contacts), dtype=bool)
+    if handling and "answered" in contacts:
+        answered = outcomes(contacts)[1] & contacts["wait_s"].notna().to_numpy()
+    handled = outcome[answered].copy()
+    outcome.loc[answered, handling] = pd.NA
+    answer_at = contacts["arrived_at"] + pd.to_timedelta(contacts["wait_s"], unit="s")
+    handle_s = contacts[[column for column in HANDLE_COLUMNS if column in contacts]]
+    handle_s = handle_s.apply(pd.to_numeric, errors="coerce").clip(lower=0).sum(axis=1)
     arrival["event_at"] = contacts["arrived_at"]
-    outcome["event_at"] = contacts["arrived_at"] + pd.to_timedelta(contacts["wait_s"], unit="s")
-    events = pd.concat([arrival, outcome], ignore_index=True)
+    outcome["event_at"] = answer_at
+    handled["event_at"] = (answer_at + pd.to_timedelta(handle_s, unit="s"))[answered]
+    events = pd.concat([arrival, outcome, handled], ignore_index=True)
     return events.sort_values("event_at", kind="stable").reset_index(drop=True)
 
 
@@ -82,10 +109,11 @@ def _check_pace(speed, drop_every_s) -> None:
 def replay(data, folder, *, day=None, speed=60.0, drop_every_s=2.0, start=None, sleep=time.sleep):
     """Write one day of contacts into ``folder`` as drops, in accelerated time.
 
-    Each drop holds the events (arrivals, then outcomes when the wait ends) of the next
-    ``drop_every_s * speed`` seconds of the day, and is written under a hidden name, then
-    renamed, so that a :class:`~kpikit.monitor.LogFollower` never reads half a file. Drops are
-    numbered on from those already in ``folder`` (:func:`next_drop_number`).
+    Each drop holds the events (arrivals, outcomes when the wait ends, ends of handling:
+    :func:`live_events`) of the next ``drop_every_s * speed`` seconds of the day, and is
+    written under a hidden name, then renamed, so that a :class:`~kpikit.monitor.LogFollower`
+    never reads half a file. Drops are numbered on from those already in ``folder``
+    (:func:`next_drop_number`).
 
     Parameters
     ----------

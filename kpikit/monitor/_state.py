@@ -20,7 +20,7 @@ from kpikit.catalog import kpi
 from kpikit.forecast._series import FREQS
 from kpikit.monitor._follow import LogFollower, checked_log_path, stacked
 from kpikit.monitor._inputs import checked_filter, checked_forecast, checked_staffed, on_grid
-from kpikit.monitor._log import check_rows, checked_now, outcomes, parsed_arrivals
+from kpikit.monitor._log import check_rows, checked_now, in_handling, outcomes, parsed_arrivals
 from kpikit.monitor._plan import check_intraday_freq
 from kpikit.options import resolve
 from kpikit.periods import day_bounds
@@ -113,10 +113,15 @@ class IntradayMonitor:
 
     A live log holds one row per contact event: the contact's row is written when it
     arrives, with ``answered`` (and ``wait_s``) empty, and written again with its outcome
-    when it is answered or abandoned. The last row of each ``contact_id`` wins. So:
+    when it is answered or abandoned. A log may write an answered contact's outcome row with
+    ``talk_s``, ``hold_s`` and ``acw_s`` empty (it is in talk) and the whole row a third time
+    when its handling ends, at answer + ``talk_s + hold_s + acw_s``
+    (:func:`~kpikit.monitor.live_events`); a log of two rows, whose outcome row gives the
+    handle times, is read as ever. The last row of each ``contact_id`` wins. So:
 
     - *seen by now*: contacts that arrived at or before ``now``; an outcome whose wait ends
-      after ``now`` is not known yet (the contact is still waiting then);
+      after ``now`` is not known yet (the contact is still waiting then), nor is the handle
+      time of a handling (written as a row of its own) that ends after ``now``;
     - *queue depth now*: contacts whose last row has no ``answered`` yet, those that arrived
       before midnight included;
     - *service level interval to date*: :func:`kpikit.compute`'s service level under the
@@ -127,8 +132,9 @@ class IntradayMonitor:
       ``100 within / (finished + waiting longer than T)``;
     - *ASA*: mean ``wait_s`` of answered contacts; *abandonment*: abandoned over finished,
       short abandons (abandoned with ``wait_s < short_abandon_s``) left out of both;
-      *AHT*: ``talk_s + hold_s + acw_s`` over answered contacts with any of them (NaN for a
-      log without these columns);
+      *AHT*: ``talk_s + hold_s + acw_s`` over answered contacts with any of them whose
+      handling is known to have ended by ``now`` (NaN for a log without these columns): a
+      contact still in talk counts in the service level and ASA, not in the AHT;
     - *reforecast*: the forecast of each interval not yet over, times the ratio of actual to
       forecast contacts over the intervals already over that have a forecast (1 before any).
       An interval in progress is never reforecast below what has arrived in it: its
@@ -255,6 +261,7 @@ class IntradayMonitor:
         self._followed = pd.DataFrame()
         self._repeated = set()  # contact ids read at a wall time a daylight-saving change repeats
         self._latest_repeated = None  # the latest such wall time read
+        self._handled_later = set()  # contact ids answered on a row without handle times
         self._ingest()
 
     def _ingest(self):
@@ -283,10 +290,13 @@ class IntradayMonitor:
                 )
         fresh = fresh.assign(contact_id=_id_text(fresh["contact_id"]))
         self._repeated.update(fresh.loc[repeated, "contact_id"].dropna())
+        self._handled_later.update(fresh.loc[in_handling(fresh), "contact_id"].dropna())
         merged = self._filled(stacked([self._contacts, fresh]))
         # the last row of a contact wins, but an arrival row never over its outcome (an
-        # arrival written late, or a drop repeated, made an answered contact wait again)
-        order = np.argsort(merged["answered"].notna().to_numpy(), kind="stable")
+        # arrival written late, or a drop repeated, made an answered contact wait again), nor
+        # an answer without handle times over the end of its handling (its AHT was lost)
+        finished = merged["answered"].notna().to_numpy()
+        order = np.argsort(2 * finished - in_handling(merged), kind="stable")
         ordered = merged.take(order)
         # a row without a contact id is no contact's row: kept apart, for check_rows to refuse
         # (dropped as duplicates of one another, three contacts without ids were counted as one)
@@ -339,12 +349,12 @@ class IntradayMonitor:
         Parameters
         ----------
         now : datetime-like, default=None
-            The current time; None takes the latest event in the log (an arrival or the end
-            of a wait), which follows a replay's clock as well as a live one, and shows the day
-            of the latest arrival (a wait that ends after midnight starts no day); an event
-            later than this machine's clock is refused (:func:`_refuse_events_ahead`). An
-            earlier time shows the day as it stood then. With a time zone when the log's
-            arrivals have one.
+            The current time; None takes the latest event in the log (an arrival, the end
+            of a wait or of a handling written as a row of its own), which follows a replay's
+            clock as well as a live one, and shows the day of the latest arrival (a wait that
+            ends after midnight starts no day); an event later than this machine's clock is
+            refused (:func:`_refuse_events_ahead`). An earlier time shows the day as it stood
+            then. With a time zone when the log's arrivals have one.
 
         Returns
         -------
@@ -367,12 +377,20 @@ class IntradayMonitor:
         arrived = contacts["arrived_at"]
         finished, answered = outcomes(contacts)
         wait = pd.to_numeric(contacts["wait_s"], errors="coerce").to_numpy(dtype=float)
-        ends = arrived + pd.to_timedelta(np.where(finished, wait, 0.0), unit="s")
+        handle = _handle_times(contacts)
+        # a contact answered on a row without handle times has its handling's end as an event
+        # of its own (a log written as live_events writes it): its handle time is known then
+        later = contacts["contact_id"].isin(self._handled_later).to_numpy() & ~np.isnan(handle)
+        waited_s = np.where(finished, wait, 0.0)
+        handled = _after(contacts["contact_id"], arrived, waited_s + np.where(later, handle, 0.0))
+        ends = arrived + pd.to_timedelta(waited_s, unit="s")  # no later than handled
         if now is None:  # the log's own clock, which one stray row must not move
-            _refuse_events_ahead(contacts["contact_id"], arrived, ends)
+            _refuse_events_ahead(contacts["contact_id"], arrived, handled)
         # by default the day of the last arrival: a wait ending after midnight starts no day
         now, anchor = (
-            (ends.max(), arrived.max()) if now is None else (checked_now(now, arrived.dt.tz),) * 2
+            (handled.max(), arrived.max())
+            if now is None
+            else (checked_now(now, arrived.dt.tz),) * 2
         )
         seen = (arrived <= now).to_numpy()
         finished = finished & (ends <= now).to_numpy()  # an outcome after now is not known yet
@@ -382,8 +400,8 @@ class IntradayMonitor:
         waited = (now - arrived).dt.total_seconds().to_numpy()
         in_queue = ~finished & seen  # arrived yesterday and still waiting, too
         waiting = in_queue & today
-        handle = _handle_times(contacts)
-        timed = answered & ~np.isnan(handle)
+        # in talk at now: answered (service level, ASA) but no handle time yet (AHT)
+        timed = answered & ~np.isnan(handle) & (handled <= now).to_numpy()
         slot = ((arrived - day) // self.length).to_numpy()
         # 46 or 50 half hours on a daylight-saving day; rounded up, as a change of half an
         # hour (Lord Howe Island) leaves a day of 23.5 or 24.5 hours whose last half hour
@@ -632,19 +650,49 @@ CLOCK_SLACK = {"zoned": pd.Timedelta(minutes=5), "naive": pd.Timedelta(days=1)}
 zone (clocks that drift), a day for wall times without one (the log's zone is not known)."""
 
 
+def _after(ids, arrived, seconds):
+    """``arrived`` plus ``seconds`` (a wait, and a handle time written as a row of its own),
+    refusing the contacts whose sum lies past the last time pandas holds (2262-04-11): a wait
+    of 1e12 s was a raw OutOfBoundsDatetime.
+
+    >>> _after(pd.Series(["c1", "c2"]), pd.Series(pd.to_datetime(["2026-03-02 09:00"] * 2)),
+    ...        np.array([5.0, 1e12]))
+    Traceback (most recent call last):
+    ...
+    ValueError: Columns 'wait_s', 'talk_s', 'hold_s', 'acw_s' of the live log end the wait or \
+handling of 1 contact(s) past 2262-04-11, the last time pandas holds (contact_id c2): a time \
+written wrong; mend the rows
+    """
+    naive = arrived if arrived.dt.tz is None else arrived.dt.tz_convert(None)
+    room = (pd.Timestamp.max - naive).dt.total_seconds().to_numpy()
+    beyond = seconds >= np.minimum(room, pd.Timedelta.max.total_seconds()) - 1
+    if beyond.any():
+        shown = ", ".join(str(contact) for contact in ids[beyond][:_SHOWN_IDS])
+        more = ", ..." if beyond.sum() > _SHOWN_IDS else ""
+        raise ValueError(
+            "Columns 'wait_s', 'talk_s', 'hold_s', 'acw_s' of the live log end the wait or "
+            f"handling of {int(beyond.sum())} contact(s) past {pd.Timestamp.max.date()}, the "
+            f"last time pandas holds (contact_id {shown}{more}): a time written wrong; mend the "
+            "rows"
+        )
+    return arrived + pd.to_timedelta(seconds, unit="s")
+
+
 def _refuse_events_ahead(ids, arrived, ends) -> None:
-    """Refuse contacts whose arrival or end of wait lies past this machine's clock (beyond
-    :data:`CLOCK_SLACK`): taken as "now", one such row (tomorrow's date, a wait of 1e9 s) moved
-    the monitor's day and clock there, and every interval of today read as over.
+    """Refuse contacts whose arrival or end of wait (or of handling, written as a row of its
+    own) lies past this machine's clock (beyond :data:`CLOCK_SLACK`): taken as "now", one such
+    row (tomorrow's date, a wait of 1e9 s) moved the monitor's day and clock there, and every
+    interval of today read as over.
 
     >>> ids = pd.Series(["c1", "c9"])
     >>> arrived = pd.Series(pd.to_datetime(["2026-03-02 09:00", "2126-03-03 08:00"]))
     >>> _refuse_events_ahead(ids, arrived, arrived)
     Traceback (most recent call last):
     ...
-    ValueError: The live log has 1 contact(s) whose arrival or end of wait is later than this \
-machine's clock (contact_id c9 at 2126-03-03 08:00:00): a date or a wait written wrong, which \
-would move the monitor's day there; mend the rows, or give refresh() the time now
+    ValueError: The live log has 1 contact(s) whose arrival or end of wait or handling is \
+later than this machine's clock (contact_id c9 at 2126-03-03 08:00:00): a date, a wait or a \
+handle time written wrong, which would move the monitor's day there; mend the rows, or give \
+refresh() the time now
     """
     zone = arrived.dt.tz
     clock = pd.Timestamp.now(tz=zone) if zone is not None else pd.Timestamp.now()
@@ -656,8 +704,8 @@ would move the monitor's day there; mend the rows, or give refresh() the time no
             for contact, time in zip(ids[ahead][:_SHOWN_IDS], ends[ahead][:_SHOWN_IDS], strict=True)
         )
         raise ValueError(
-            f"The live log has {int(ahead.sum())} contact(s) whose arrival or end of wait is "
-            f"later than this machine's clock (contact_id {shown}): a date or a wait written "
-            "wrong, which would move the monitor's day there; mend the rows, or give refresh() "
-            "the time now"
+            f"The live log has {int(ahead.sum())} contact(s) whose arrival or end of wait or "
+            f"handling is later than this machine's clock (contact_id {shown}): a date, a wait or "
+            "a handle time written wrong, which would move the monitor's day there; mend the "
+            "rows, or give refresh() the time now"
         )

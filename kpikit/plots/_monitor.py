@@ -117,19 +117,27 @@ def _now(frame, now):
     return stamp
 
 
+_DAY_S = 86_400
+"""The longest interval a day's chart takes, seconds."""
+
+
 def _interval_ms(frame, interval_s):
     """The interval length in milliseconds: given, else the smallest gap between periods.
 
-    A given length must be a number of seconds above 0: text, a flag, 0 or a negative length
-    would draw no bars or bars of no width, without a word.
+    A given length must be a number of seconds above 0 and at most a day: text, a flag, 0 or a
+    negative length would draw no bars or bars of no width, without a word, and 1e12 s was a
+    raw OutOfBoundsTimedelta.
 
     >>> _interval_ms(None, 0)
     Traceback (most recent call last):
     ...
-    ValueError: Value of 'interval_s' must be a finite number > 0 but received: 0
+    ValueError: Value of 'interval_s' must be a finite number > 0 and <= 86400 but received: 0
     """
     if interval_s is not None:
-        return 1000.0 * check_number("interval_s", interval_s, minimum=0, above_minimum=True)
+        seconds = check_number(
+            "interval_s", interval_s, minimum=0, above_minimum=True, maximum=_DAY_S
+        )
+        return 1000.0 * seconds
     gaps = np.diff(frame["period"].to_numpy()).astype("timedelta64[ms]").astype(float)
     gaps = gaps[gaps > 0]
     return float(gaps.min()) if len(gaps) else 30 * 60 * 1000.0
@@ -295,8 +303,9 @@ def intraday_volume(
     now : datetime-like, default=None
         Marked with a vertical line; intervals starting after it get no bar.
     interval_s : float, default=None
-        Interval length in seconds, above 0; None: the smallest gap between periods. It
-        places "now" within its interval and the missing intervals on the axis.
+        Interval length in seconds, above 0 and at most a day (86400); None: the smallest gap
+        between periods. It places "now" within its interval and the missing intervals on the
+        axis.
     title : str, default="Contacts per interval"
     height : int, default=None
 
