@@ -47,7 +47,10 @@ _ZONE_NAME = re.compile(
 _EPOCH_NUMBER = re.compile(r"^\s*\d{9,13}\s*$")  # a Unix time: 1767344400 (s), 13 digits in ms
 # The year of a date written year first (1600-01-02) or last (02/01/1600).
 _YEAR = re.compile(r"(?<!\d)(\d{4})[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.](\d{4})(?!\d)")
-_DURATION = r"\d+:\d{2}:\d{2}(?:\.\d+)?"
+# h:mm:ss, minutes and seconds 00 to 59: "0:61:30" is no clock reading (a typo, or another
+# layout), refused rather than read as 1:01:30.
+_DURATION = r"\d+:[0-5]\d:[0-5]\d(?:\.\d+)?"
+_CLOCK_LIKE = re.compile(r"^\s*\d+:\d{2}:\d{2}(?:\.\d+)?\s*$")
 _COMMA_NUMBER = re.compile(r"^\s*[+-]?\d*,\d+\s*$")
 _DAY_NUMBER = re.compile(r"^\s*\d{1,6}(?:[.,]\d+)?\s*$")  # a spreadsheet's date: 46024.375
 _POINT_NUMBER = re.compile(r"^\s*[+-]?\d*\.\d+\s*$")
@@ -225,6 +228,19 @@ def _without_na_tokens(values: pd.Series) -> pd.Series:
     return values.mask(tokens) if tokens.any() else values
 
 
+def _stripped(values: pd.Series) -> pd.Series:
+    """``values`` with the spaces around each text cut (``" 01/02/2026 09:00"``, common in
+    exports, says nothing more than the time); other cells (numbers in a mixed column, missing
+    values) as they are.
+
+    >>> _stripped(pd.Series([" 01/02/2026 ", 7, None])).tolist()
+    ['01/02/2026', 7, None]
+    """
+    if values.dtype != object:  # a text dtype (held by Arrow in pandas 3): cut in one pass
+        return values.str.strip()
+    return values.map(lambda value: value.strip() if isinstance(value, str) else value)
+
+
 def _example_ids(frame: pd.DataFrame, table: str) -> tuple[str, pd.Series]:
     if table == "contacts" and "contact_id" in frame.columns:
         return "contact_id", frame["contact_id"].reset_index(drop=True)
@@ -269,7 +285,7 @@ def _datetimes(values: pd.Series, table: str, options: ReadOptions, examples):
         return _in_zone(values, values, table, options, examples)
     if not _is_text(values):
         return None, []
-    text = _without_na_tokens(values)
+    text = _stripped(_without_na_tokens(values))
     form, parsed = options.datetime_format, None
     if form is None:
         guess, parsed = guess_and_read_dates(text)
@@ -627,6 +643,11 @@ def _numbers(values: pd.Series, table: str, options: ReadOptions, examples):
             advice = f"; the file writes decimals with a comma: {fix(decimal=',')}"
         elif options.decimal == "," and bad.str.match(_POINT_NUMBER).any():
             advice = f"; these use a decimal point while the file uses commas: {fix(decimal='.')}"
+        elif str(values.name).endswith("_s") and bad.str.match(_CLOCK_LIKE).any():
+            advice = (
+                "; durations are read as h:mm:ss, with minutes and seconds from 00 to 59: "
+                "correct these"
+            )
         elif bad.str.match(_THOUSANDS_NUMBER).any():
             advice = (
                 "; these hold thousands separators, which no option reads: save the numbers "

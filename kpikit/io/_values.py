@@ -128,10 +128,10 @@ def guess_and_read_dates(values: pd.Series) -> tuple[DateGuess | None, pd.Series
     The readers use this to parse a column once: the second item is None when the guess did
     not read the values (ISO dates, ambiguous or unreadable ones).
     """
-    text = values[values.notna()].astype(str)
+    text = values[values.notna()].astype(str).str.strip()  # spaces around a date say nothing
     if text.empty:
         return None, None
-    first = text.iloc[0].strip()
+    first = text.iloc[0]
     if ISO_DATE.match(first):
         return DateGuess("ISO8601", "year first", first, ("ISO8601",)), None
     year_first = _YEAR_FIRST_DATE.match(first)

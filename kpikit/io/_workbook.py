@@ -19,6 +19,7 @@ import pandas as pd
 
 from kpikit._frames import to_pandas
 from kpikit._validators import check_number, check_unique_columns, suggestion
+from kpikit.display import _NOISE_DIGITS
 
 _EXCEL_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 # What cell text in XML cannot hold as it is (a carriage return would be read back as a line
@@ -79,7 +80,9 @@ def _write_sheet(workbook, sheet, title: str) -> None:
         holding its :func:`_number_text`."""
         if isinstance(value, float):
             if places is not None:
-                value = round(value, places)
+                # Floating-point noise first, as the dashboards show values (format_value):
+                # 80.85000000000002 (80.85 summed in another order) is 80.8, not 80.9.
+                value = round(round(value, places + _NOISE_DIGITS), places)
             item = WriteOnlyCell(worksheet, _number_text(value))
             item.data_type = "n"
             if places is not None:
@@ -152,8 +155,23 @@ def _check_size(table, title: str) -> None:
 
 
 def _check_names(names: list[str], title: str) -> None:
-    """Raise a ValueError when a column name (as written, ``names``) is longer than a cell
-    holds."""
+    """Raise a ValueError when column names as written (``names``, the text of each column
+    name) repeat (``1`` and ``"1"``), or one is longer than a cell holds.
+
+    >>> _check_names(["1", "team", "1"], "KPIs")
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'table' of sheet 'KPIs' has column names that read the same as text:
+    ['1'] at positions [0, 2]; rename one of each
+    """
+    written = pd.Index(names)
+    if written.has_duplicates:
+        repeated = sorted(set(written[written.duplicated()]))
+        positions = [position for position, name in enumerate(names) if name in repeated]
+        raise ValueError(
+            f"Value of 'table' of sheet {title!r} has column names that read the same as text: "
+            f"{repeated} at positions {positions}; rename one of each"
+        )
     long = [(position, name) for position, name in enumerate(names) if _too_long(name)]
     if long:
         listed = ", ".join(
@@ -328,7 +346,9 @@ def _excel_value(value):
     Excel has no time zones, no dates before 1900-01-01 (openpyxl would write 1899-12-30 and
     1899-12-31 both as day 0, which Excel shows as 1900-01-00, and earlier ones as negative days
     Excel refuses to show), and its numbers are doubles, exact for whole numbers up to 2**53:
-    a zoned time or an earlier date is its ISO text, a larger whole number its digits.
+    a zoned time or an earlier date is its ISO text, a larger whole number its digits. A float32
+    is the shortest decimal that reads back as it (as pandas shows it and :func:`to_csv` writes
+    it), not its binary value widened to a double.
 
     >>> _excel_value(pd.Timestamp("2026-01-13 09:00", tz="Europe/Paris"))
     '2026-01-13 09:00:00+01:00'
@@ -336,6 +356,8 @@ def _excel_value(value):
     ('1899-12-30 00:00:00', '1899-12-31')
     >>> _excel_value(np.int64(2**53 + 1)), _excel_value(np.int64(2**53))
     ('9007199254740993', 9007199254740992)
+    >>> _excel_value(np.float32(0.1))
+    0.1
     """
     if isinstance(value, pd.Timestamp | dt.datetime):
         stamp = pd.Timestamp(value)
@@ -346,6 +368,10 @@ def _excel_value(value):
         return value.isoformat()
     if _is_missing_scalar(value):
         return None
+    if isinstance(value, np.floating) and not isinstance(value, float):
+        # A float32 (or float16) as the number it shows and to_csv writes: 0.1, not the
+        # 0.10000000149011612 it widens to (the text reads back as the same float32).
+        value = float(str(value))
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, int) and not isinstance(value, bool):

@@ -27,7 +27,13 @@ import pandas as pd
 
 from kpikit._frames import to_pandas
 from kpikit._validators import as_path, check_number, check_unique_columns
-from kpikit.io._workbook import _check_columns, _colour, _places, _workbook_bytes
+from kpikit.io._workbook import (
+    _check_columns,
+    _colour,
+    _is_missing_scalar,
+    _places,
+    _workbook_bytes,
+)
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _NO_TEXT_KINDS = set("biufcmM")  # NumPy kinds of bool, number and time columns
@@ -121,9 +127,9 @@ def to_csv(frame, path=None):
     them; text that is a plain number (``-5``) and number columns are left as they are.
     An index other than pandas' unnamed row numbers (a ``groupby`` result's groups, a
     ``set_index`` column) is written as the leading column(s). Column names must be unique,
-    also once quoted (``=a`` and ``'=a`` would both be written ``'=a``). The file is written
-    beside ``path`` and then renamed over it, so a failure leaves no partial file and a
-    previous file as it was.
+    also once quoted (``=a`` and ``'=a`` would both be written ``'=a``) and as text (``1`` and
+    ``"1"``). The file is written beside ``path`` and then renamed over it, so a failure leaves
+    no partial file and a previous file as it was.
 
     Parameters
     ----------
@@ -185,9 +191,10 @@ class Sheet:
     decimals : mapping of str to int, or DataFrame, default=None
         Decimals (0 to 30) to round numbers to, per column (``{"value": 1}``, each key a column
         of the table), or per cell (a frame of the table's shape holding an int or None).
-        Numbers are stored rounded, with a matching number format; numbers without a decimals
-        entry are stored as they are. A per-cell frame has the table's columns, matched by
-        name (in any order).
+        Numbers are stored rounded, with a matching number format, after floating-point noise
+        is rounded off as the dashboards do (80.85000000000002 to 1 decimal is 80.8, as
+        80.84999999999998 is); numbers without a decimals entry are stored as they are. A
+        per-cell frame has the table's columns, matched by name (in any order).
     fills : mapping of str to str, or DataFrame, default=None
         Background colour (``"#RRGGBB"`` or None) per column (``{"status": "#F4CDB2"}``) or per
         cell (a frame of the table's shape, matched as for ``decimals``).
@@ -307,10 +314,21 @@ def write_page(target: Path, html: str) -> None:
 
 
 def write_parquet(frame, path) -> Path:
-    """Write a table (its columns, not its index) to a ``.parquet`` file, checked by
-    :func:`safe_export_path` and written whole or not at all, as the CSV and Excel exports are.
-    Needs pyarrow."""
-    table = to_pandas(frame, "frame")
+    """Write a table to a ``.parquet`` file, checked by :func:`safe_export_path` and written
+    whole or not at all, as the CSV and Excel exports are. An index other than pandas' unnamed
+    row numbers is written as the leading column(s), as :func:`to_csv` does; column names are
+    stored as text, so names that read the same as text (``1`` and ``"1"``) are refused.
+    Needs pyarrow.
+
+    >>> grouped = pd.DataFrame({"team": ["n", "s", "n"], "calls": [1, 2, 3]}).groupby("team")
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     written = write_parquet(grouped.sum(), Path(folder) / "calls.parquet")
+    ...     pd.read_parquet(written).to_dict("list")
+    {'team': ['n', 's'], 'calls': [4, 2]}
+    """
+    table = _index_as_columns(to_pandas(frame, "frame"))
+    _refuse_names_read_alike(table.columns.map(str), table.columns, "as text")
     target = safe_export_path(path, (".parquet",))
     _replace_whole(target, lambda handle: table.to_parquet(handle, index=False))
     return target
@@ -477,14 +495,25 @@ def _defused(value):
     return value
 
 
-def _neutralised(table: pd.DataFrame) -> pd.DataFrame:
-    safe = table.rename(columns=_defused)
-    repeated = sorted({str(name) for name in safe.columns[safe.columns.duplicated()]})
+def _refuse_names_read_alike(written: pd.Index, columns: pd.Index, how: str) -> None:
+    """Raise a ValueError when column names as a file writes them (``written``, from
+    ``columns``) repeat."""
+    repeated = sorted(set(written[written.duplicated()]))
     if repeated:
         raise ValueError(
-            f"Value of 'frame' has column names that read the same once quoted against formula "
-            f"injection: {repeated}, from the columns {list(table.columns)}; rename one of each"
+            f"Value of 'frame' has column names that read the same {how}: {repeated}, from the "
+            f"columns {list(columns)}; rename one of each"
         )
+
+
+def _neutralised(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with its text cells and column names quoted as :func:`to_csv` says; names
+    that the header would show the same (``=a`` and ``'=a`` once quoted, ``1`` and ``"1"`` or
+    None and ``""`` as text) are refused."""
+    safe = table.rename(columns=_defused)
+    written = pd.Index(["" if _is_missing_scalar(name) else str(name) for name in safe.columns])
+    how = "once quoted against formula injection or written as text"
+    _refuse_names_read_alike(written, table.columns, how)
     for position in range(safe.shape[1]):
         values = safe.iloc[:, position]
         # Every column that may hold text: object (text mixed with numbers), str, categories,
