@@ -74,7 +74,9 @@ class BenchmarksApp(BaseApp):
     benchmark_note : ipywidgets.HTML
         Which KPIs have no benchmark for the chosen channel, and the channels that have one.
     value_inputs : dict of str to ipywidgets.Text
-        One text field per benchmarked KPI holding your value (empty: no value).
+        One text field per benchmarked KPI holding your value (empty: no value). Text that is
+        not a number on the KPI's scale is no value either: a message says so, and the chart
+        and table drop the value they showed until the next redraw refills the field.
     use_data : ipywidgets.Button
         Forget the typed values and show the computed ones.
     chart : Chart
@@ -279,11 +281,15 @@ class BenchmarksApp(BaseApp):
         return "channel" in nw.from_native(self.data.contacts).columns
 
     def _update(self) -> None:
+        self._fill_values()
+        self._draw()
+
+    def _draw(self) -> None:
+        """Redraw the notes, chart and table with the values the fields hold (:meth:`yours`)."""
         sector, channel = self.sector.value, self.channel.value
         rows = benchmarks(sector=sector, channel=channel)
         note = self._missing_benchmarks_note(rows, sector, channel)
         self.benchmark_note.value = f"<small>{html.escape(note)}</small>" if note else ""
-        self._fill_values()
         yours = {kpi_id: value for kpi_id, value in self.yours().items() if is_number(value)}
         self.chart.draw(
             kpikit.plots.sector_overview(rows, yours=yours, threshold_s=self._your_threshold_s())
@@ -342,8 +348,11 @@ class BenchmarksApp(BaseApp):
         self._filling = True
         try:
             for kpi_id, field in self.value_inputs.items():
-                value = self._typed.get(kpi_id, computed.get(kpi_id, math.nan))
-                field.value = f"{round(value, 2):g}" if is_number(value) else ""
+                if kpi_id in self._typed:
+                    field.value = _field_text(self._typed[kpi_id])
+                else:
+                    value = computed.get(kpi_id, math.nan)
+                    field.value = _field_text(round(value, 2)) if is_number(value) else ""
         finally:
             self._filling = False
 
@@ -357,7 +366,13 @@ class BenchmarksApp(BaseApp):
         else:
             value, problem = self._read(kpi_id, text)
             if problem:
-                self.show_error(problem)
+                # The field holds no usable value now: the chart and table drop the old one
+                # rather than go on showing it beside the refused text.
+                self._draw()
+                self.show_error(
+                    f"{problem}. The chart and table show no value for {self._names[kpi_id]} "
+                    "until a number on its scale is typed (empty the field to use the data's)."
+                )
                 return
             self._typed[kpi_id] = value
         self._on_change()
@@ -456,6 +471,18 @@ _BORROWED_LOOK = "color: #595959; font-style: italic"
 """A figure borrowed from the general sector: a grey of 7:1 on white, and italic."""
 
 
+def _field_text(value: float) -> str:
+    """``value`` as a field shows it and reads it back unchanged: "258", "28.57", "1234567"
+    (``:g`` wrote 1234567 as "1.23457e+06", read back as 1234570); the shortest exact text
+    when 15 significant digits are not enough.
+
+    >>> _field_text(258.0), _field_text(28.57), _field_text(1234567.0), _field_text(1 / 3)
+    ('258', '28.57', '1234567', '0.3333333333333333')
+    """
+    text = f"{value:.15g}"
+    return text if float(text) == value else repr(value)
+
+
 def _sector_class(sector: str) -> str:
     return f"kpikit-sector-{sector.replace('_', '-')}"
 
@@ -466,18 +493,31 @@ def _scale(kpi_id: str) -> dict:
     return {"minimum": low, "maximum": high}
 
 
-def _tier_text(row, unit: str) -> str:
-    """ "world class 90 % or more within 15 s": a range with its answer threshold, if any.
+def _tier_text(row, unit: str, shared: bool = False) -> str:
+    """ "world class 90 % or more within 15 s": a range with its answer threshold, if any,
+    and its note when other rows ``shared`` the tier.
 
-    A service-level range means nothing without its threshold (90/15 is stricter than 90/20).
+    A service-level range means nothing without its threshold (90/15 is stricter than 90/20),
+    and AHT's three average ranges (general service, technical support, simple inquiries)
+    nothing without the note that tells them apart.
     """
     text = f"{_TIER_SHORT[row.tier]} {range_text(row.low, row.high, unit)}"
-    return text + (f" within {row.threshold_s:g} s" if is_number(row.threshold_s) else "")
+    text += f" within {row.threshold_s:g} s" if is_number(row.threshold_s) else ""
+    return text + (f" ({row.note})" if shared and row.note else "")
+
+
+def _shared_tiers(table: pd.DataFrame) -> pd.Series:
+    """True for a row whose (KPI, tier) has other rows too."""
+    return table.duplicated(["kpi", "tier"], keep=False)
 
 
 def _ranges_text(table, kpi_id: str, unit: str) -> str:
-    rows = table[table["kpi"] == kpi_id].drop_duplicates(["tier"])
-    return "; ".join(_tier_text(row, unit) for row in rows.itertuples(index=False))
+    rows = table[table["kpi"] == kpi_id]
+    shared = _shared_tiers(rows)
+    return "; ".join(
+        _tier_text(row, unit, several)
+        for row, several in zip(rows.itertuples(index=False), shared, strict=True)
+    )
 
 
 @functools.cache
@@ -496,9 +536,10 @@ def _sector_ranges(channel: str) -> dict[tuple[str, str], str]:
     """
     cells = {}
     for sector in SECTORS:
-        table = benchmarks(sector=sector, channel=channel).drop_duplicates(["kpi", "tier"])
-        for row in table.itertuples(index=False):
-            text = _tier_text(row, row.unit)
+        table = benchmarks(sector=sector, channel=channel)
+        shared = _shared_tiers(table)
+        for row, several in zip(table.itertuples(index=False), shared, strict=True):
+            text = _tier_text(row, row.unit, several)
             if row.sector != sector:
                 cell = f"<div style='{_BORROWED_LOOK}'>{figures_html(text)} (general)</div>"
             else:

@@ -25,8 +25,10 @@ from kpikit.apps._chart import Chart
 from kpikit.apps.params import Param
 from kpikit.catalog import (
     KPI_IDS,
+    CalculatorInput,
     benchmarks,
     calculate,
+    components,
     statistics,
     terms,
 )
@@ -34,6 +36,7 @@ from kpikit.catalog import kpi as kpi_definition
 from kpikit.display import DECIMALS, figures_html
 from kpikit.io import Sheet
 from kpikit.metrics import KPIUnavailable, compute
+from kpikit.options import Options
 
 __all__ = ["GlossaryApp"]
 
@@ -68,7 +71,8 @@ class GlossaryApp(BaseApp):
     kpi, sector, channel : ipywidgets.Dropdown
     calculator : ipywidgets.VBox
         One ``FloatText`` per calculator input of the KPI (``calculator_inputs`` maps the input
-        names to them).
+        names to them), for the variant the app computes with: ``sl_abandoned="excluded"``
+        adds the abandons within the threshold, as the value on the data counts them.
     result : ipywidgets.HTML
         The calculator's result.
     chart : Chart
@@ -163,12 +167,13 @@ class GlossaryApp(BaseApp):
 
     def _update(self) -> None:
         definition = kpi_definition(self.kpi.value)
-        if self.calculator_inputs.keys() != {item.name for item in definition.calculator}:
-            self._build_calculator(definition)
+        items = self._calculator_items(definition)
+        if self.calculator_inputs.keys() != {item.name for item in items}:
+            self._build_calculator(items)
         self.summary.value = _summary_html(definition)
         self.formula.value = _formula_html(definition)
         self.advice.value = _advice_html(definition)
-        self.variants.value = _variants_html(definition)
+        self.variants.value = _variants_html(definition, self._variants_in_use(definition))
         sector, channel = self.sector.value, self.channel.value
         rows = benchmarks(sector=sector, channel=channel, kpi=definition.id)
         # "All channels" lists the channel-specific figures too (cost per contact has only
@@ -197,8 +202,12 @@ class GlossaryApp(BaseApp):
             ("Numerator", definition.numerator),
             ("Denominator", definition.denominator),
             *(
+                ("Computed with", f"{name}={value!r}")
+                for name, value in self._variants_in_use(definition).items()
+            ),
+            *(
                 (item.label, self.calculator_inputs[item.name].value)
-                for item in definition.calculator
+                for item in self._calculator_items(definition)
             ),
             ("Calculator result", self.result_value),
             (f"On {self.data_label}", row.value if row is not None else None),
@@ -223,10 +232,30 @@ class GlossaryApp(BaseApp):
             ),
         ]
 
-    def _build_calculator(self, definition) -> None:
+    def _variants_in_use(self, definition) -> dict:
+        """The KPI's variant options the app computes with that are not kpikit's defaults
+        (``sl_abandoned="excluded"``): the calculator and the value on the data use them."""
+        default = Options()
+        return {
+            option: getattr(self.engine_options, option)
+            for option in dict.fromkeys(variant.option for variant in definition.variants)
+            if getattr(self.engine_options, option) != getattr(default, option)
+        }
+
+    def _calculator_items(self, definition) -> list[CalculatorInput]:
+        """The calculator's inputs for the variants in use: the components of their sums,
+        with the worked example as defaults (``definition.calculator`` for the defaults)."""
+        numerator, denominator = definition.sums(self.engine_options)
+        names = dict.fromkeys(term.component for term in (*numerator, *denominator))
+        return [
+            CalculatorInput(name, components()[name].label, definition.worked_example[name])
+            for name in names
+        ]
+
+    def _build_calculator(self, items) -> None:
         self.calculator_inputs = {}
         rows = []
-        for item in definition.calculator:
+        for item in items:
             # Named after the text beside it for screen readers (the label takes no space);
             # a static report shows the box's "label: value" line instead of that text.
             field = widgets.FloatText(
@@ -248,7 +277,7 @@ class GlossaryApp(BaseApp):
     def _calculate(self, definition) -> float:
         inputs = {name: field.value for name, field in self.calculator_inputs.items()}
         try:
-            value = calculate(definition.id, **inputs)
+            value = calculate(definition.id, **inputs, **self._variants_in_use(definition))
         except ValueError as error:
             self.result.value = alert_html(str(error))
             return math.nan
@@ -284,8 +313,12 @@ class GlossaryApp(BaseApp):
                 f" (95 % interval {format_value(row.ci_low, definition.unit)} to "
                 f"{format_value(row.ci_high, definition.unit)})"
             )
+        options = "".join(
+            f", with {name}={value!r}" for name, value in self._variants_in_use(definition).items()
+        )
         return (
-            f"<small>On {html.escape(self.data_label)}: {html.escape(definition.short_name)} = "
+            f"<small>On {html.escape(self.data_label)}{html.escape(options)}: "
+            f"{html.escape(definition.short_name)} = "
             f"<strong>{html.escape(format_value(row.value, definition.unit))}</strong>"
             f"{html.escape(interval)}.</small>"
         )
@@ -336,12 +369,19 @@ def _advice_html(definition) -> str:
     )
 
 
-def _variants_html(definition) -> str:
+def _variants_html(definition, in_use: dict) -> str:
+    """The KPI's variants; those of ``in_use`` (options other than the defaults) are marked
+    as the ones this page computes with."""
     if not definition.variants:
         return ""
+
+    def marks(v) -> str:
+        used = v.option in in_use and in_use[v.option] == v.value
+        return (" (default)" if v.is_default else "") + (" (used here)" if used else "")
+
     items = "".join(
         f"<li><code>{html.escape(f'{v.option}={v.value!r}')}</code>"
-        f"{' (default)' if v.is_default else ''}: {html.escape(v.description)} "
+        f"{marks(v)}: {html.escape(v.description)} "
         f"<em>{html.escape(v.used_by)}</em></li>"
         for v in definition.variants
     )

@@ -7,7 +7,8 @@ from functools import cache
 
 import pandas as pd
 
-from kpikit.catalog._registry import KPI, _read_toml, definitions
+from kpikit._validators import check_choice, check_flag
+from kpikit.catalog._registry import KPI, KPI_IDS, _read_toml, definitions
 
 SHORT_COLUMNS = ("id", "name", "short_name", "area", "unit", "direction", "formula", "options")
 """Columns of the short default view of :func:`catalog`."""
@@ -23,7 +24,8 @@ def catalog(full: bool = False) -> pd.DataFrame:
     full : bool, default=False
         False: a short view to read at a glance (``id, name, short_name, area, unit, direction,
         formula, options``; Jupyter cuts the long formulas short). True: every field of
-        :class:`KPI`.
+        :class:`KPI`. Anything but True or False (``"no"``) is refused: text read as true
+        gave the full table.
 
     Returns
     -------
@@ -52,6 +54,7 @@ def catalog(full: bool = False) -> pd.DataFrame:
     11    occupancy      75.0       85.0
     12  utilization      75.0       85.0
     """
+    check_flag("full", full)
     rows = [_row(definition) for definition in definitions().values()]
     table = pd.DataFrame(rows, columns=[field.name for field in fields(KPI)])
     if full:
@@ -83,7 +86,8 @@ def variants(kpi: str | None = None) -> pd.DataFrame:
     Parameters
     ----------
     kpi : str, default=None
-        One KPI id; ``None`` lists the variants of every KPI.
+        One KPI id; ``None`` lists the variants of every KPI. A KPI without variants (answer
+        rate) gives no rows; an id that is not a KPI's is refused, not read as one without.
 
     Returns
     -------
@@ -96,7 +100,15 @@ def variants(kpi: str | None = None) -> pd.DataFrame:
     >>> table[["option", "value", "default"]].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
     [['sl_abandoned', 'missed', True], ['sl_abandoned', 'excluded', False],
      ['sl_abandoned', 'met', False], ['sl_denominator', 'answered', False]]
+    >>> len(variants("answer_rate"))
+    0
+    >>> variants("ahtt")
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'kpi' is not a KPI id... received: 'ahtt'. Did you mean 'aht'?
     """
+    if kpi is not None:
+        check_choice("kpi", kpi, KPI_IDS, "a KPI id")
     rows = [
         {
             "kpi": definition.id,
