@@ -54,6 +54,7 @@ def decoded_bytes(data: bytes, metadata, *, limit: int) -> int:
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
+    check_footer(data, metadata)  # before pyarrow reads a column chunk's metadata
     unpacked = values = 0
     stored: dict[str, int] = {}  # a dictionary-encoded text column: its pages unpacked
     padding = _padding(metadata.created_by)
@@ -61,7 +62,7 @@ def decoded_bytes(data: bytes, metadata, *, limit: int) -> int:
         row_group = metadata.row_group(group)
         for index in range(metadata.num_columns):
             chunk = row_group.column(index)
-            pages, count = page_totals(data, chunk, padding=padding)
+            pages, count = page_totals(data, chunk, padding=padding, limit=limit)
             unpacked += pages
             if chunk.physical_type == "FIXED_LEN_BYTE_ARRAY":
                 values += count * metadata.schema.column(index).length
@@ -92,6 +93,95 @@ def decoded_bytes(data: bytes, metadata, *, limit: int) -> int:
     return max(unpacked, size, values)
 
 
+def check_footer(data: bytes, metadata) -> None:
+    """Refuse a Parquet file whose footer, read from ``data`` before pyarrow reads its column
+    chunks' metadata, gives a row group other than one column chunk per column, or a column
+    chunk size statistics that Arrow refuses: pyarrow 26 throws that error from
+    ``metadata.row_group(i).column(j)`` where Python cannot catch it, and the process (a
+    dashboard's kernel) aborts.
+
+    The Parquet format allows each level histogram to be left out, or to hold one count per
+    level, from 0 to the column's maximum: max_level + 1 entries; the bytes of text unpacked
+    (``unencoded_byte_array_data_bytes``) only on a column of text (BYTE_ARRAY).
+
+    A footer over :data:`MAX_FOOTER_BYTES` is refused unread: a 5.8 MB file of 50,000 row
+    groups of 1 row had a 5.7 MB footer, which took 4 s to read here, and Arrow 12 s more.
+
+    >>> import pyarrow as pa, pyarrow.parquet as pq
+    >>> sink = pa.BufferOutputStream()
+    >>> pq.write_table(pa.table({"x": [1.5, None]}), sink)
+    >>> data = sink.getvalue().to_pybytes()
+    >>> check_footer(data, pq.read_metadata(pa.BufferReader(data)))
+    """
+    length = int.from_bytes(data[-8:-4], "little")
+    if length > MAX_FOOTER_BYTES:
+        raise ValueError(
+            f"its footer is {length:,} bytes ({_counted(metadata.num_row_groups, 'row group')} "
+            f"of {_counted(metadata.num_columns, 'column')}), more than the {MAX_FOOTER_BYTES:,} "
+            "bytes read from an upload, which its many row groups would take seconds to read. "
+            "Write the file again with fewer, larger row groups (pyarrow's default is 1 million "
+            "rows), or export it as CSV."
+        )
+    try:
+        footer, _ = _thrift_struct(data[-8 - length : -8], 0, 0)
+        groups = [group[1] for group in footer[4]]
+        chunks = [
+            (g, i, chunk.get(3)) for g, group in enumerate(groups) for i, chunk in enumerate(group)
+        ]
+    except (ValueError, IndexError, KeyError, TypeError):
+        raise ValueError("its footer is damaged: its Thrift encoding cannot be read") from None
+    columns = [metadata.schema.column(index) for index in range(metadata.num_columns)]
+    problems = [
+        f"row group {g + 1}: {_counted(len(group), 'column chunk')}, where the file has "
+        f"{_counted(len(columns), 'column')}"
+        for g, group in enumerate(groups)
+        if len(group) != len(columns)
+    ]
+    for group, index, chunk in chunks:
+        if index >= len(columns):
+            continue
+        column = columns[index]
+        if not isinstance(chunk, dict):
+            problems.append(
+                f"column '{column.path}' in row group {group + 1}: no column metadata (it is "
+                "missing or encrypted)"
+            )
+            continue
+        statistics = chunk.get(16)
+        if not isinstance(statistics, dict):
+            continue
+        levels = {2: column.max_repetition_level, 3: column.max_definition_level}
+        for field, name in ((2, "repetition"), (3, "definition")):
+            histogram = statistics.get(field)
+            if isinstance(histogram, list) and len(histogram) not in (0, levels[field] + 1):
+                problems.append(
+                    f"column '{column.path}' in row group {group + 1}: a {name} level histogram "
+                    f"of {_counted(len(histogram), 'count')}, where Parquet requires none or "
+                    f"{levels[field] + 1}: one for each level from 0 to {levels[field]}"
+                )
+        if 1 in statistics and column.physical_type != "BYTE_ARRAY":
+            problems.append(
+                f"column '{column.path}' in row group {group + 1}: a count of text bytes on a "
+                f"column of {column.physical_type}, which holds no text"
+            )
+    if problems:
+        shown = "; ".join(problems[:3]) + ("; ..." if len(problems) > 3 else "")
+        places = _counted(len(problems), "place")
+        raise ValueError(
+            f"its footer is damaged: its column chunks break the Parquet format in {places} "
+            f"({shown}). Write the file again with the tool that made it, or export it as CSV."
+        )
+
+
+def _counted(count: int, thing: str) -> str:
+    """``count`` things in words: "1 level", "2 levels".
+
+    >>> _counted(1, "level"), _counted(2, "level")
+    ('1 level', '2 levels')
+    """
+    return f"{count:,} {thing}{'' if count == 1 else 's'}"
+
+
 def _dictionary_text(array) -> int:
     """The size of ``array``'s dictionary-encoded text once decoded, in nested arrays too: 4
     bytes of length and the text per value, as plain encoding holds them.
@@ -116,6 +206,10 @@ def _dictionary_text(array) -> int:
         return sum(_dictionary_text(array.field(index)) for index in range(kind.num_fields))
     return 0
 
+
+MAX_FOOTER_BYTES = 1_000_000
+"""The largest Parquet footer :func:`check_footer` reads: 5,000 column chunks and more (some
+100-200 bytes each), where a 25 MB file written with Arrow's default row groups has tens."""
 
 _PLAIN_WIDTHS = {
     "BOOLEAN": 1,
@@ -143,13 +237,21 @@ def _padding(created_by: str | None) -> int:
     return 100 if version < (1, 2, 9) else 0
 
 
-def page_totals(data: bytes, chunk, *, padding: int = 0) -> tuple[int, int]:
+def page_totals(
+    data: bytes, chunk, *, padding: int = 0, limit: int | None = None
+) -> tuple[int, int]:
     """The size of a Parquet column chunk's pages once unpacked, their headers included, and
     the number of values its data pages hold, read from the page headers in ``data`` where the
     footer's ``chunk`` metadata places them, as Arrow reads them (up to ``padding`` bytes past
-    the chunk's end, :func:`_padding`).
+    the chunk's end, :func:`_padding`); only up to just past ``limit`` (of either) when given.
 
     An Arrow-written file's footer says the same; a footer made to say less is caught here.
+
+    A chunk of more pages than ``2 + values // 1,000 + unpacked // 10,000`` (a dictionary
+    page, a last page, and a page for each 1,000 values or 10 kB unpacked) is refused: writers
+    put 1,024 values (Arrow) or a 1 MB page at least (parquet-mr, after 100 rows) in all
+    pages but the last, while a crafted file of 25 MB held 1.5 million empty pages, whose
+    headers took 10 s to walk.
 
     >>> import pyarrow as pa, pyarrow.parquet as pq
     >>> sink = pa.BufferOutputStream()
@@ -164,13 +266,15 @@ def page_totals(data: bytes, chunk, *, padding: int = 0) -> tuple[int, int]:
         start = chunk.dictionary_page_offset
     end = start + chunk.total_compressed_size
     end += min(padding, len(data) - end)
-    unpacked = values = 0
+    unpacked = values = pages = 0
     position = start
+    total = chunk.num_values
+    limit = float("inf") if limit is None else limit
     try:
         if start < 0 or end < start:
             raise ValueError
         # Arrow stops where the footer's count of values is reached, or the chunk ends.
-        while position < end and values < chunk.num_values:
+        while position < end and values < total and max(unpacked, values) <= limit:
             header, after = _thrift_struct(data, position, 0)
             kind, size, packed = header[1], header[2], header[3]
             count = header[5 if kind == 0 else 8][1] if kind in _DATA_PAGES else 0
@@ -179,16 +283,27 @@ def page_totals(data: bytes, chunk, *, padding: int = 0) -> tuple[int, int]:
             unpacked += after - position + size
             values += count
             position = after + packed
+            pages += 1
+            if pages > 2 + values // 1_000 + unpacked // 10_000:
+                break
     except (ValueError, IndexError, KeyError, TypeError):
         raise ValueError(
             f"the page header at byte {position:,} of column '{chunk.path_in_schema}' is damaged"
         ) from None
+    if pages > 2 + values // 1_000 + unpacked // 10_000:
+        raise ValueError(
+            f"column '{chunk.path_in_schema}' is cut into pages too small: {pages:,} pages by "
+            f"byte {position:,} for {values:,} values and {unpacked:,} bytes unpacked, where "
+            "writers put 1,000 values or 10 kB in a page at least. Write the file again with "
+            "the writer's default page size"
+        )
     return unpacked, values
 
 
 def _thrift_struct(data: bytes, position: int, depth: int) -> tuple[dict, int]:
-    """A Thrift struct in compact protocol (a Parquet page header) read from ``position``: its
-    integer fields and structs by field id (other fields skipped), and where it ends."""
+    """A Thrift struct in compact protocol (a Parquet page header or footer) read from
+    ``position``: its integer, struct and list fields by field id (others skipped), and where it
+    ends."""
     if depth > 8:  # a page header nests 3 deep; no recursion without end
         raise ValueError
     fields: dict = {}
@@ -209,8 +324,31 @@ def _thrift_struct(data: bytes, position: int, depth: int) -> tuple[dict, int]:
             fields[field] = (number >> 1) ^ -(number & 1)
         elif kind == 12:
             fields[field], position = _thrift_struct(data, position, depth + 1)
+        elif kind in (9, 10):
+            fields[field], position = _thrift_list(data, position, depth)
         else:
             position = _thrift_skip(data, position, kind, depth)
+
+
+def _thrift_list(data: bytes, position: int, depth: int) -> tuple[list | None, int]:
+    """A Thrift list (or set) in compact protocol read from ``position``: its integers or
+    structs (None for other items, skipped), and where it ends."""
+    head = data[position]
+    count, item = head >> 4, head & 15
+    if item not in (4, 5, 6, 12):
+        return None, _thrift_skip(data, position, 9, depth)
+    position += 1
+    if count == 15:
+        count, position = _varint(data, position)
+    values = []
+    for _ in range(count):  # each item takes a byte at least: no more items than bytes
+        if item == 12:
+            value, position = _thrift_struct(data, position, depth + 1)
+        else:
+            number, position = _varint(data, position)
+            value = (number >> 1) ^ -(number & 1)
+        values.append(value)
+    return values, position
 
 
 def _thrift_skip(data: bytes, position: int, kind: int, depth: int) -> int:
