@@ -232,7 +232,10 @@ def test_a_group_the_backtest_cannot_score_is_kept(log):
     # origin, so no WAPE, no model chosen, and the queue vanished from the intervals. It is
     # forecast with the seasonal naive: Sunday 28 January had no "old" contact, so 0
     old = log.assign(queue=np.where(log["arrived_at"] < "2024-01-08", "old", "new"))
-    with pytest.warns(UserWarning, match="queue='new' from 2024-01-08"):  # a week of zeros
+    with (
+        pytest.warns(UserWarning, match="queue='new' from 2024-01-08"),  # a week of zeros
+        pytest.warns(UserWarning, match="queue='old' 2024-01-07 12:32 to 2024-02-04"),  # 4 weeks
+    ):
         result = forecast.forecast(
             old,
             by="queue",

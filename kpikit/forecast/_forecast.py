@@ -382,7 +382,8 @@ def forecast(
 
     Days without any contact count as days of zero volume; more than
     :data:`~kpikit.forecast._series.MAX_HISTORY_GAP` of them in a row in the history read give
-    a UserWarning naming them (missing data would be forecast as a quiet week).
+    a UserWarning naming them (missing data would be forecast as a quiet week); so does a
+    group (``by``) whose last contact comes more than that before ``until``.
     """
     keys = groups(by)
     steps = horizon_steps(horizon, freq)

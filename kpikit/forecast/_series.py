@@ -538,17 +538,12 @@ def interval_series(contacts, *, freq, by, until, reach=None, closed=(), clock=C
     end = until.floor(length) if length < pd.Timedelta("1D") else until.normalize()
     if reach is not None and end - start > reach:
         start = (end - reach).normalize()
-    _warn_of_gaps(_arrival_times(contacts), start, end, closed)
+    shared = _warn_of_gaps(_arrival_times(contacts), start, end, closed)
     counted = ((contacts["arrived_at"] >= start) & (contacts["arrived_at"] < end)).to_numpy()
     seen = contacts[counted]
-    slots = int((end - start) / length)
-    if slots < 1:
-        raise ValueError(
-            f"Value of 'until' ({until}) leaves no complete {freq} interval to learn from "
-            f"(the log starts on {start.date()})"
-        )
     arrived = contacts["arrived_at"]
-    _refuse_no_history(arrived, until, end, freq)
+    _refuse_no_history(arrived, until, end, freq)  # past it, a whole interval lies before end
+    slots = int((end - start) / length)
     if keys:  # the groups known before the end: one that starts later has nothing to learn
         codes, labels = pd.MultiIndex.from_frame(contacts[keys]).factorize()
         known = (arrived < end).to_numpy()
@@ -557,6 +552,11 @@ def interval_series(contacts, *, freq, by, until, reach=None, closed=(), clock=C
         codes[known], order = pd.factorize(codes[known])
         names = pd.DataFrame(list(labels[order]), columns=keys)
         _warn_of_late_groups(arrived[known], codes[known], names, start)
+        times, numbers = arrived[known].to_numpy(), codes[known]
+        if LAST in contacts:  # added up per minute: each minute's last arrival too
+            times = np.concatenate([times, contacts.loc[known, LAST].to_numpy()])
+            numbers = np.tile(numbers, 2)
+        _warn_of_group_gaps(times, numbers, names, start, until, shared, closed)
         codes = codes[counted]
     else:
         codes = np.zeros(len(seen), dtype=np.int64)
@@ -767,11 +767,57 @@ def _warn_of_late_groups(arrived: pd.Series, codes: np.ndarray, names: pd.DataFr
     )
 
 
+def _warn_of_group_gaps(times, codes, names: pd.DataFrame, start, until, shared, closed):
+    """Warn of the groups (``names``, one row per code) with no contact for more than
+    :data:`MAX_HISTORY_GAP` in the history read: between two of their arrivals (``times``,
+    naive datetime64 before the end of the history, with their ``codes``) from ``start`` on
+    (:func:`gaps_between`), or from their last arrival to ``until``. The models read those days
+    as days without contacts: a queue whose contacts are missing from the log was forecast
+    toward zero (a confident 0 when they stop) without a word, while the same gap for the
+    whole log is named (:func:`_warn_of_gaps`) or refused (:func:`cutoff`). A gap whose whole
+    days are all ``closed`` days is declared; one that is a gap of the whole log (``shared``,
+    pairs of arrivals around each) but for at most that much at either end is named by that
+    warning.
+    """
+    closed_days = {pd.Timestamp(day).date() for day in closed}
+    shared = [(pd.Timestamp(one), pd.Timestamp(after)) for one, after in shared]
+    found = {}
+    for code, last, following in zip(*group_gaps(times, codes, start, until), strict=True):
+        last, following = pd.Timestamp(last), pd.Timestamp(following)
+        if not _declared(last, following, closed_days) and not any(
+            pd.Timedelta(0) <= one - last <= MAX_HISTORY_GAP
+            and pd.Timedelta(0) <= following - after <= MAX_HISTORY_GAP
+            for one, after in shared
+        ):
+            found.setdefault(int(code), []).append((last, following))
+    if not found:
+        return
+    found = list(found.items())
+    shown = [
+        f"{', '.join(f'{key}={value!r}' for key, value in names.iloc[code].items())} "
+        + ", ".join(
+            f"{last:%Y-%m-%d %H:%M} to {following:%Y-%m-%d %H:%M}" for last, following in pairs
+        )
+        for code, pairs in found[:5]
+    ]
+    more = f"; and {len(found) - 5} more" if len(found) > 5 else ""
+    warnings.warn(
+        f"{len(found)} group(s) have no contact for more than {MAX_HISTORY_GAP.days} days in "
+        f"the history the forecast reads, up to 'until' ({until}): {'; '.join(shown)}{more}; "
+        "the models read these days as days without contacts, which pulls the forecast toward "
+        "zero. If contacts are missing there, complete the log; if a group closed, filter it "
+        "out of the data; if it was closed those days, list them in 'special_days'",
+        UserWarning,
+        stacklevel=4,
+    )
+
+
 def _warn_of_gaps(arrived, start, end, closed=()):
     """Warn when the log has no contact for more than :data:`MAX_HISTORY_GAP` between ``start``
     and ``end``: the series count those days as days without contacts, which is right for a
     closure and wrong for missing data (the gap before ``until`` is refused by :func:`cutoff`).
-    A gap whose whole days are all ``closed`` days is a closure the caller declared.
+    A gap whose whole days are all ``closed`` days is a closure the caller declared. Returns
+    the pairs of arrivals around the gaps named.
     """
     last, following = gaps_between(arrived[arrived < end].to_numpy(), start, MAX_HISTORY_GAP)
     closed_days = {pd.Timestamp(day).date() for day in closed}
@@ -790,6 +836,7 @@ def _warn_of_gaps(arrived, start, end, closed=()):
             UserWarning,
             stacklevel=4,
         )
+    return list(zip(last, following, strict=True))
 
 
 def gaps_between(times: np.ndarray, start: pd.Timestamp, longest: pd.Timedelta):
@@ -833,6 +880,59 @@ def gaps_between(times: np.ndarray, start: pd.Timestamp, longest: pd.Timedelta):
     last, following = latest[held[apart]], earliest[held[apart + 1]]
     wide = following - last > most
     return last[wide].view(times.dtype), following[wide].view(times.dtype)
+
+
+def group_gaps(times: np.ndarray, codes: np.ndarray, start: pd.Timestamp, until: pd.Timestamp):
+    """The gaps of more than :data:`MAX_HISTORY_GAP` in each group's arrivals: ``times`` (naive
+    datetime64, in any order) with their group ``codes`` (0, 1, ...), from each group's last
+    arrival before ``start`` on (as :func:`gaps_between`), and from its last arrival to
+    ``until``. Three arrays: the code, the arrival before each gap and the one after it (or
+    ``until``), by code then time.
+
+    In linear time, as :func:`gaps_between`, from the earliest and latest arrival of each group
+    and day (a group's arrivals before ``start`` stand as their latest, at most 5 days before).
+
+    >>> times = pd.to_datetime(["2026-01-01 09:00", "2026-01-02 10:00", "2026-01-08 11:00",
+    ...                         "2026-01-09 08:00"]).to_numpy()
+    >>> code, last, following = group_gaps(times, np.array([0, 1, 0, 1]),
+    ...                                    pd.Timestamp("2026-01-01"), pd.Timestamp("2026-01-10"))
+    >>> [f"{c}: {a:%d %H:%M} to {b:%d %H:%M}" for c, a, b in zip(code, pd.DatetimeIndex(last),
+    ...                                                           pd.DatetimeIndex(following))]
+    ['0: 01 09:00 to 08 11:00', '1: 02 10:00 to 09 08:00']
+    """
+    unit = np.datetime_data(times.dtype)[0]  # counted in the times' own unit: no overflow
+    values = times.view(np.int64)
+    first, end = (np.datetime64(t.to_datetime64(), unit).view(np.int64) for t in (start, until))
+    day, most = (np.timedelta64(span, unit).view(np.int64) for span in (_DAY, MAX_HISTORY_GAP))
+    lowest = np.iinfo(np.int64).min
+    count = int(codes.max()) + 1
+    before = values < first
+    prior = np.full(count, lowest)
+    np.maximum.at(prior, codes[before], values[before])
+    held_prior = np.flatnonzero(prior > lowest)
+    values = np.concatenate([values[~before], prior[held_prior]])
+    codes = np.concatenate([codes[~before], held_prior])
+    # day numbers from 5 days before start: an earlier arrival counts on that day
+    reach = most // day + 1
+    days = np.maximum((values - first) // day, -reach) + reach
+    span = int(max(days.max(), (end - first) // day + reach)) + 2
+    cell = codes * span + days
+    latest = np.full(count * span, lowest)
+    np.maximum.at(latest, cell, values)
+    earliest = np.full(count * span, np.iinfo(np.int64).max)
+    np.minimum.at(earliest, cell, values)
+    # each group's last cell holds 'until', so that the stretch after its last arrival is a gap
+    ends = np.arange(count) * span + span - 1
+    latest[ends] = earliest[ends] = end
+    held = np.flatnonzero(latest > lowest)
+    apart = np.flatnonzero((np.diff(held) >= most // day) & (np.diff(held // span) == 0))
+    last, following = latest[held[apart]], earliest[held[apart + 1]]
+    wide = following - last > most
+    return (
+        held[apart][wide] // span,
+        last[wide].view(times.dtype),
+        following[wide].view(times.dtype),
+    )
 
 
 def _declared(last, following, closed_days) -> bool:
