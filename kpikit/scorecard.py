@@ -33,6 +33,7 @@ credits, trend and export; their public names are re-exported here.
 """
 
 import warnings
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -298,7 +299,12 @@ def rate(
         Besides the targets' own checks (:func:`read_targets`): targets per segment (channel,
         direction) when the frame is neither grouped by it nor given it in ``segment``, or a
         segment value that matches none of the groups (``"Phone"`` for ``"phone"``: the target
-        would apply nowhere).
+        would apply nowhere), a ``period`` column that holds no timestamps (text read back
+        from a file: convert it with :func:`pandas.to_datetime`), a grouping column named like
+        a column of the scorecard (``status``, ``target``: see :attr:`Scorecard.table`), and a
+        rated percent KPI with an interval whose ``numerator`` and ``denominator`` are no
+        counts with ``0 <= numerator <= denominator`` (the trend test reads them as a
+        proportion).
 
     Notes
     -----
@@ -335,7 +341,15 @@ def rate(
             )
     frame = _numeric_results(frame)
     _check_value_scales(frame, targets)
+    _check_proportions(frame, targets)
     keys = [column for column in frame.columns if column not in _RESULT_COLUMNS]
+    taken = [key for key in keys if key in CARD_COLUMNS]
+    if taken:  # a group "status" would read "green"; one called "target" lost the targets
+        raise ValueError(
+            f"Value of 'kpi_frame' has grouping column(s) {taken} named like column(s) the "
+            "scorecard adds itself, which would overwrite their values or lose its own: rename "
+            f"them first (the scorecard's own columns: {', '.join(CARD_COLUMNS)})"
+        )
     has_period = "period" in frame.columns
     group_keys = [*keys, "period"] if has_period else keys
     _check_one_row_each(frame, group_keys)
@@ -381,7 +395,18 @@ def _numeric_results(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _check_one_row_each(frame: pd.DataFrame, group_keys: list) -> None:
     """Raise naming the rows of a KPI given twice for the same group and period (which value
-    to rate would be a guess), or periods that mix times with and without a zone."""
+    to rate would be a guess), periods that are no times (text, numbers), or periods that mix
+    times with and without a zone."""
+    period = frame["period"] if "period" in group_keys else None
+    if period is not None and not pd.api.types.is_datetime64_any_dtype(period):
+        times = period.map(lambda stamp: isinstance(stamp, datetime) or pd.isna(stamp))
+        if not times.all():
+            raise ValueError(
+                "Value of 'kpi_frame' must hold timestamps in column 'period' (the period "
+                f"starts kpikit.compute gives) but {int((~times).sum())} row(s) "
+                f"{times.index[~times][:5].tolist()} have: {period[~times][:5].tolist()}; "
+                "convert the column with pandas.to_datetime"
+            )
     if "period" in group_keys and frame["period"].dtype == object:
         zoned = frame["period"].map(lambda stamp: getattr(stamp, "tzinfo", None) is not None)
         if zoned.any() and not zoned[frame["period"].notna()].all():
@@ -414,6 +439,29 @@ def _check_value_scales(frame: pd.DataFrame, targets: pd.DataFrame) -> None:
         raise ValueError(
             f"Value of 'kpi_frame' must have each 'value' in its KPI's scale ({scales}) but "
             f"row(s) {found.index.tolist()} have: {found['value'].tolist()}"
+        )
+
+
+def _check_proportions(frame: pd.DataFrame, targets: pd.DataFrame) -> None:
+    """Raise naming the rows of rated percent KPIs with an interval whose ``numerator`` and
+    ``denominator`` are not counts with ``0 <= numerator <= denominator``: the trend test
+    compares such rows as proportions (numerator of denominator contacts)."""
+    if not {"numerator", "denominator", "ci_low", "ci_high"} <= set(frame.columns):
+        return
+    rated = frame[frame["kpi"].isin(targets["kpi"])]
+    percent = rated["kpi"].map(lambda kpi_id: kpi_definition(kpi_id).unit == "percent")
+    tested = percent & rated["ci_low"].notna() & rated["ci_high"].notna()
+    numerator, denominator = rated["numerator"], rated["denominator"]
+    given = numerator.notna() & denominator.notna()
+    counts = np.isfinite(denominator) & (numerator >= 0) & (numerator <= denominator)
+    found = rated[tested & given & ~counts]
+    if len(found):
+        pairs = list(found[["numerator", "denominator"]].head().itertuples(index=False, name=None))
+        raise ValueError(
+            "Value of 'kpi_frame' must have 0 <= numerator <= denominator, both finite, in the "
+            "rows of percent KPIs with an interval (the trend test compares them as "
+            f"proportions) but {len(found)} row(s) {found.index[:5].tolist()} have "
+            f"(numerator, denominator): {pairs}"
         )
 
 

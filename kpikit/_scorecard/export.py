@@ -29,6 +29,7 @@ from kpikit.io import Sheet, to_csv, write_workbook
 
 __all__ = [
     "format_value",
+    "group_text",
     "scorecard_grid_sheet",
     "scorecard_html",
     "scorecard_sheet",
@@ -52,7 +53,7 @@ def scorecard_html(card) -> str:
     rows = []
     for _, row in table.iterrows():
         trend = row["trend"] if isinstance(row["trend"], str) else None
-        cells = [html.escape(str(row[key])) for key in card.by]
+        cells = [html.escape(group_text(row[key])) for key in card.by]
         cells += [
             html.escape(row["name"] + (" (supporting)" if row.get("role") == "supporting" else "")),
             html.escape(rated_value_text(row)),
@@ -63,7 +64,7 @@ def scorecard_html(card) -> str:
         ]
         rows.append("<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
     scores = " · ".join(
-        " ".join([*(str(record[key]) for key in card.by), _score_text(record["score"])])
+        " ".join([*(group_text(record[key]) for key in card.by), _score_text(record["score"])])
         for _, record in card.composite.iterrows()
     )
     period = ""
@@ -209,6 +210,16 @@ def _tints(table: pd.DataFrame) -> pd.Series:
 def _status_html(row) -> str:
     tint, text = status_look(row)
     return f"<span style='background:{tint};padding:0 6px'>{html.escape(text)}</span>"
+
+
+def group_text(value) -> str:
+    """A grouping value as text; a missing one (None or NaN alike) is the group ``"(none)"``,
+    as the scorecard's charts call it.
+
+    >>> group_text("north"), group_text(None), group_text(float("nan"))
+    ('north', '(none)', '(none)')
+    """
+    return "(none)" if pd.api.types.is_scalar(value) and pd.isna(value) else str(value)
 
 
 def _score_text(score) -> str:

@@ -77,13 +77,18 @@ def mark_provisional(table: pd.DataFrame, provisional, group_keys: list) -> pd.D
 
 
 def provisional_text(row) -> str:
-    """Status text of a provisional row: the mark, until when, and the status so far.
+    """Status text of a provisional row: the mark, until when, and the status so far (or
+    that no target covers the row: its status is null).
 
     >>> provisional_text({"status": "red", "provisional_until": pd.Timestamp("2026-08-10")})
     '◷ provisional until 10 Aug 2026 (missed so far)'
+    >>> provisional_text({"status": None, "provisional_until": pd.Timestamp("2026-08-10")})
+    '◷ provisional until 10 Aug 2026 (no target)'
     """
     until = date_text(row["provisional_until"])
-    return f"{PROVISIONAL_MARK} provisional until {until} ({RAG_LABELS[row['status']]} so far)"
+    status = row["status"]
+    so_far = f"{RAG_LABELS[status]} so far" if isinstance(status, str) else "no target"
+    return f"{PROVISIONAL_MARK} provisional until {until} ({so_far})"
 
 
 def is_provisional(row) -> bool:

@@ -1,6 +1,7 @@
 """Ramp targets: eased targets for new teams (or agents) that rise in steps over the ramp."""
 
 import numbers
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -8,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from kpikit._scorecard.trend import period_freq
-from kpikit._validators import _digits, is_number
+from kpikit._validators import _digits, is_number, suggestion
 from kpikit.periods import period_end
 
 MAX_RAMP_DAYS = pd.Timedelta.max.days
@@ -43,7 +44,8 @@ class Ramp:
         for the whole ramp.
     start_dates : mapping, default={}
         Start date per group, such as ``{"north": "2024-02-01"}``; a date without a time zone
-        is a wall date in the zone of the data it is compared with.
+        is a wall date in the zone of the data it is compared with. A group no row of the
+        scorecard has (a typo: ``"North"``) is warned of when the ramp is applied.
     level : str, default="team"
         The grouping column the keys of ``start_dates`` refer to.
 
@@ -192,6 +194,16 @@ def apply_ramp(table, ramp: Ramp, keys, has_period, as_of, freq=None) -> pd.Data
         )
     if not has_period and as_of is None:
         raise ValueError("Value of 'as_of' is needed to apply 'ramp' to a frame without periods")
+    groups = list(dict.fromkeys(table[ramp.level]))
+    unknown = [group for group in ramp.start_dates if group not in groups]
+    if unknown:  # a typo ("North" for "north") left the team on its full targets unsaid
+        hint = next((hint for hint in (suggestion(g, groups) for g in unknown) if hint), "")
+        warnings.warn(
+            f"Value of 'ramp' has start dates for {len(unknown)} group(s) {unknown} that no row "
+            f"has in {ramp.level!r}; they are not ramped. The groups are {groups[:10]}{hint}",
+            UserWarning,
+            stacklevel=3,
+        )
     at = table["period"] if has_period else pd.Series(pd.Timestamp(as_of), index=table.index)
     freq = (freq or period_freq(at)) if has_period else None
     ends = period_end(at, freq) if freq else [None] * len(table)

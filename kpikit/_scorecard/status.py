@@ -80,7 +80,8 @@ def weighted_scores(table: pd.DataFrame, keys: list) -> pd.DataFrame:
     if keys:
         sums = rated.groupby(keys, sort=True, dropna=False).sum(min_count=0).reset_index()
     else:
-        sums = rated.sum(min_count=0).to_frame().T
+        # One row of sums: .T of a float and an int column makes both float (2.0 KPIs).
+        sums = rated.sum(min_count=0).to_frame().T.astype({"_rated": int})
     sums["score"] = sums["_weighted"] / sums["_weight"].where(sums["_weight"] > 0)
     return sums.rename(columns={"_weight": "weight", "_rated": "kpis"})[
         [*keys, "score", "weight", "kpis"]

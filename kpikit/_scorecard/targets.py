@@ -117,9 +117,10 @@ def read_targets(targets, *, channel: str = "all") -> pd.DataFrame:
         TOML: one table per KPI id, such as ``[fcr]`` with ``target = 75`` and ``tolerance = 5``.
         A CSV file is UTF-8, its columns separated by commas or by semicolons with decimal
         commas (European Excel), its header in any case (``KPI``); rows with every cell empty
-        are not rows. Percents are written from 0 to 100; an AHT target under a minute is
-        warned of (minutes written for seconds), as is a target under 1 % for a percent KPI
-        better lower (perhaps a fraction: 0.05 for 5 %).
+        are not rows, nor are empty cells right of the table columns. Percents are written
+        from 0 to 100; an AHT target under a minute is warned of (minutes written for
+        seconds), as is a target under 1 % for a percent KPI better lower (perhaps a fraction:
+        0.05 for 5 %).
     channel : str, default="all"
         Channel of the benchmarks when ``targets`` is a sector name.
 
@@ -143,8 +144,9 @@ def read_targets(targets, *, channel: str = "all") -> pd.DataFrame:
         amounts >= 0; a band from ``target ± tolerance`` too), a TOML table whose ``kpi`` key
         names another KPI than the table, a negative or infinite tolerance, a weight outside
         0..:data:`MAX_WEIGHT` or weights all 0, a band on a KPI without one (or ``band_low >
-        band_high``), no rows, a row without a KPI id, a repeated column, a file that does not
-        exist, is not ``.csv``/``.toml``, is empty or is not UTF-8, a target or band edge
+        band_high``, or a target outside the band given with it), no rows, a row without a KPI
+        id, a repeated column, a file that does not exist, is not ``.csv``/``.toml``, is empty
+        or is not UTF-8, a target or band edge
         above 0 and at most 1 for a percent KPI better higher or in a band (a fraction: 0.8
         for 80 %), and a KPI id, segment, role or area with spaces around it (``" aht"``: it
         is refused, not stripped). Each message names the column and the rows at fault, all
@@ -341,7 +343,8 @@ def _read_target_csv(path: Path) -> tuple[pd.DataFrame, str]:
     """A targets CSV file as a table: UTF-8 (with or without a byte-order mark), its columns
     separated by commas or, as European Excel writes them, by semicolons with decimal commas
     (``80,5``); rows with every cell empty (as a spreadsheet leaves below a table) hold no
-    target and are not rows. An empty file or one in another encoding is refused, naming the
+    target and are not rows, and empty cells right of the table (header included) are no
+    columns. An empty file or one in another encoding is refused, naming the
     fix. The index holds each row's line number in the file (its header line 1)."""
     raw = path.read_bytes()
     if not raw.strip():
@@ -361,9 +364,18 @@ def _read_target_csv(path: Path) -> tuple[pd.DataFrame, str]:
     sep = ";" if european else ","
     records = _records(text, sep)
     _refuse_extra_values(path, records, sep)
-    try:  # index_col=False: a separator ending every line is not read as an index column
+    # index_col=False: a separator ending every line is not read as an index column; usecols:
+    # nor are lines ending in more empty cells than others ("fcr,75," then "aht,300,,") or
+    # empty columns with no header name (their values are empty, as _refuse_extra_values
+    # checked).
+    usecols = range(_named_width(records)) if records else None
+    try:
         frame = pd.read_csv(
-            io.StringIO(text), sep=sep, decimal="," if european else ".", index_col=False
+            io.StringIO(text),
+            sep=sep,
+            decimal="," if european else ".",
+            index_col=False,
+            usecols=usecols,
         )
     except pd.errors.ParserError as error:
         raise ValueError(
@@ -407,6 +419,25 @@ def _records(text: str, sep: str) -> list[tuple[int, list[str]]]:
     except csv.Error:
         return []
     return records
+
+
+def _named_width(records: list[tuple[int, list[str]]]) -> int:
+    """The number of columns of ``records`` (from :func:`_records`, header first) up to the
+    last one with a header name or a value: a spreadsheet may save empty cells right of its
+    table, header included (``kpi,target,``).
+
+    >>> _named_width([(1, ["kpi", "target", " ", ""]), (2, ["fcr", "75", "", ""])])
+    2
+    >>> _named_width([(1, ["kpi", "target", ""]), (2, ["fcr", "75", "x"])])
+    3
+    """
+    header = records[0][1]
+    width = len(header)
+    while width and not header[width - 1].strip():
+        if any(len(record) >= width and record[width - 1].strip() for _, record in records):
+            break
+        width -= 1
+    return width
 
 
 def _refuse_extra_values(path: Path, records: list[tuple[int, list[str]]], sep: str) -> None:
@@ -491,25 +522,23 @@ def _validate_targets(frame: pd.DataFrame, noun: str = "row") -> pd.DataFrame:
         flags = targets[column].map(lambda value: isinstance(value, bool | np.bool_))
         if flags.any():
             raise ValueError(
-                f"Value of 'targets' has a True/False {column!r} for KPI(s) "
-                f"{targets.loc[flags, 'kpi'].tolist()}: {targets.loc[flags, column].tolist()} "
-                f"({rows(np.flatnonzero(flags))}); expected numbers"
+                f"Value of 'targets' has a True/False {column!r} for "
+                f"{_kpis_with(targets, flags, column, rows)}; expected numbers"
             )
         converted = pd.to_numeric(targets[column].map(_past_float_as_inf), errors="coerce")
         converted = converted.astype(float)
         bad = converted.isna() & targets[column].notna()
         if bad.any():
             raise ValueError(
-                f"Value of 'targets' has a non-numeric {column!r} for KPI(s) "
-                f"{targets.loc[bad, 'kpi'].tolist()}: {targets.loc[bad, column].tolist()} "
-                f"({rows(np.flatnonzero(bad))})"
+                f"Value of 'targets' has a non-numeric {column!r} for "
+                f"{_kpis_with(targets, bad, column, rows)}; write plain numbers, without a "
+                "'%' sign, unit or thousands separator (80, not '80%'; 330 s, not '5:30')"
             )
         texts = targets[column].map(lambda value: isinstance(value, str | bytes))
         if texts.any():
             raise ValueError(
-                f"Value of 'targets' has a text {column!r} for KPI(s) "
-                f"{targets.loc[texts, 'kpi'].tolist()}: {targets.loc[texts, column].tolist()} "
-                f"({rows(np.flatnonzero(texts))}); expected numbers (80, not '80')"
+                f"Value of 'targets' has a text {column!r} for "
+                f"{_kpis_with(targets, texts, column, rows)}; expected numbers (80, not '80')"
             )
         targets[column] = converted
     targets["tolerance"] = targets["tolerance"].fillna(0.0)
@@ -517,16 +546,14 @@ def _validate_targets(frame: pd.DataFrame, noun: str = "row") -> pd.DataFrame:
     bad = ~(targets["tolerance"] >= 0) | ~np.isfinite(targets["tolerance"])
     if bad.any():
         raise ValueError(
-            f"Value of 'targets' must have a finite 'tolerance' >= 0 but KPI(s) "
-            f"{targets.loc[bad, 'kpi'].tolist()} have {targets.loc[bad, 'tolerance'].tolist()} "
-            f"({rows(np.flatnonzero(bad))})"
+            "Value of 'targets' must have a finite 'tolerance' >= 0 but "
+            + _kpis_with(targets, bad, "tolerance", rows, " have ")
         )
     bad = ~((targets["weight"] >= 0) & (targets["weight"] <= MAX_WEIGHT))
     if bad.any():
         raise ValueError(
-            f"Value of 'targets' must have a 'weight' from 0 to {MAX_WEIGHT:g} but KPI(s) "
-            f"{targets.loc[bad, 'kpi'].tolist()} have {targets.loc[bad, 'weight'].tolist()} "
-            f"({rows(np.flatnonzero(bad))})"
+            f"Value of 'targets' must have a 'weight' from 0 to {MAX_WEIGHT:g} but "
+            + _kpis_with(targets, bad, "weight", rows, " have ")
         )
     if len(targets) and targets["weight"].sum() == 0:
         raise ValueError("Value of 'targets' has weights that are all 0: nothing can be scored")
@@ -537,9 +564,8 @@ def _validate_targets(frame: pd.DataFrame, noun: str = "row") -> pd.DataFrame:
     )
     if not texts.all():
         raise ValueError(
-            f"Value of 'targets' must have a text 'area' (or none, for the catalog's) but KPI(s) "
-            f"{targets.loc[~texts, 'kpi'].tolist()} have: {targets.loc[~texts, 'area'].tolist()} "
-            f"({rows(np.flatnonzero(~texts))})"
+            "Value of 'targets' must have a text 'area' (or none, for the catalog's) but "
+            + _kpis_with(targets, ~texts, "area", rows, " have: ")
         )
     definitions = [kpi_definition(kpi_id) for kpi_id in targets["kpi"]]
     targets["area"] = [
@@ -550,6 +576,20 @@ def _validate_targets(frame: pd.DataFrame, noun: str = "row") -> pd.DataFrame:
     for index, definition in enumerate(definitions):
         _check_target_row(targets, index, definition, rows)
     return targets
+
+
+def _kpis_with(targets: pd.DataFrame, bad: pd.Series, column: str, rows: _Rows, verb=": "):
+    """``KPI(s) ['fcr']: ['80%'] (line 2)``: the KPIs of the rows ``bad`` marks, ``verb``,
+    their values in ``column`` and the rows, for a message on that column.
+
+    >>> targets = pd.DataFrame({"kpi": ["fcr", "aht"], "weight": [1.0, -2.0]})
+    >>> _kpis_with(targets, targets["weight"] < 0, "weight", _Rows([2, 3], "line"), " have ")
+    "KPI(s) ['aht'] have [-2.0] (line 3)"
+    """
+    return (
+        f"KPI(s) {targets.loc[bad, 'kpi'].tolist()}{verb}{targets.loc[bad, column].tolist()} "
+        f"({rows(np.flatnonzero(bad))})"
+    )
 
 
 def _column_names(columns) -> dict:
@@ -872,6 +912,13 @@ def _check_target_row(targets: pd.DataFrame, index: int, definition, rows: _Rows
     else:
         low = row["band_low"] if is_number(row["band_low"]) else definition.band_low
         high = row["band_high"] if is_number(row["band_high"]) else definition.band_high
+        if is_number(row["target"]) and not low <= row["target"] <= high:
+            # The band is what is rated: a target outside it contradicts it, unsaid.
+            raise ValueError(
+                f"Value of 'targets' has a target of {row['target']:g} for {definition.id!r} "
+                f"in {rows([index])} outside its band from {low:g} to {high:g}: a band KPI is "
+                "rated against its band, not a target; remove the target or correct the band"
+            )
     if low > high:
         raise ValueError(
             f"Value of 'targets': band_low must not exceed band_high for {definition.id!r}; "

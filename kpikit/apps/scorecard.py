@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 
 import kpikit.plots
 import kpikit.stats
-from kpikit._scorecard.export import scorecard_grid_sheet, scorecard_sheet
+from kpikit._scorecard.export import group_text, scorecard_grid_sheet, scorecard_sheet
 from kpikit._scorecard.presets import preset_targets, presets
 from kpikit._scorecard.provisional import status_look
 from kpikit._validators import check_choice
@@ -132,7 +132,8 @@ class ScorecardApp(BaseApp):
     channel_note : ipywidgets.HTML
         What the channel view contains (pooled channels, thresholds, all-channel KPIs).
     view_note : ipywidgets.HTML
-        KPIs left out at this level and why; whether the period is partial; whether its FCR
+        KPIs left out at this level and why; how many contacts have no team (queue) and are
+        left out of the team (queue) level; whether the period is partial; whether its FCR
         is provisional.
     chart : Chart
         The heatmap of groups × KPIs (team, agent and queue levels; hidden for the center).
@@ -309,6 +310,7 @@ class ScorecardApp(BaseApp):
         self._interval_columns = set(_columns(intervals)) if intervals is not None else None
         self._span = data_span(self.data.contacts)
         self._unfit_cache = {}
+        self._ungrouped = {}
         levels = [key for key, column in LEVELS.items() if column is None or column in columns]
         self._has_team = "team" in columns
         teams = sorted(_distinct(self.data.contacts, "team")) if self._has_team else []
@@ -386,6 +388,7 @@ class ScorecardApp(BaseApp):
             inapplicable_note(left_out, _GROUP_NOUNS[self.level.value]),
             inapplicable_note(unfit, f"{freq}s"),
             self._untargeted_note(view_targets),
+            self._ungrouped_note(),
         ]
         by = self._by()
         rows = self._table(by, freq)
@@ -443,6 +446,23 @@ class ScorecardApp(BaseApp):
         return (
             f"Shown without a status: {names} (targets for other channels or directions "
             f"only, none for {view}).{hint}"
+        )
+
+    def _ungrouped_note(self) -> str:
+        """How many contacts have no team (queue) and are left out of the team (queue) view,
+        whose tables drop them (:class:`kpikit.apps._channels.ChannelTables`); "" when none.
+        The agent level is left alone: unanswered contacts have no agent by nature."""
+        column = LEVELS[self.level.value]
+        if column in (None, "agent_id"):
+            return ""
+        if column not in self._ungrouped:  # counted once per data, not per redraw
+            self._ungrouped[column] = _null_count(self.data.contacts, column)
+        count = self._ungrouped[column]
+        if not count:
+            return ""
+        return (
+            f"{count:,} contact(s) of the data have no {column}: the {column} views leave them "
+            "out, the center view counts them."
         )
 
     def _unfit_costs(self, kpis, freq) -> dict[str, str]:
@@ -676,7 +696,7 @@ def _summary_html(card: Scorecard, groups: str) -> str:
     body = []
     for key, row in scores.iterrows():
         labels = (key if isinstance(key, tuple) else (key,)) if keys else ()
-        cells = [html.escape(str(label)) for label in labels]
+        cells = [html.escape(group_text(label)) for label in labels]
         cells += ["–" if pd.isna(score) else f"{score:.0f}" for score in row]
         body.append("<tr>" + "".join(f"<td>{text}</td>" for text in cells) + "</tr>")
     return (
@@ -732,8 +752,17 @@ def _columns(frame) -> list:
     return nw.from_native(frame).collect_schema().names()
 
 
+def _null_count(frame, column) -> int:
+    """The number of rows of ``frame`` without a value in ``column``."""
+    counted = nw.from_native(frame).select(nw.col(column).is_null().sum())
+    if isinstance(counted, nw.LazyFrame):
+        counted = counted.collect()
+    return int(counted[column].to_list()[0])
+
+
 def _distinct(frame, column) -> list:
+    """The values of ``column``, none missing (None, or NaN as pandas reads an empty cell)."""
     values = nw.from_native(frame).select(nw.col(column).unique())
     if isinstance(values, nw.LazyFrame):
         values = values.collect()
-    return [value for value in values[column].to_list() if value is not None]
+    return [value for value in values[column].to_list() if not pd.isna(value)]
