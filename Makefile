@@ -45,7 +45,9 @@ ENGINE_TESTS := kpikit tests/test_metrics.py tests/test_common.py tests/test_via
 	tests/test_forecast_dst_days.py tests/test_scan_progress_and_zones.py tests/test_cli_faults.py \
 	tests/test_stats_probe2.py tests/test_forecast_inputs.py tests/test_io_faults.py \
 	tests/test_variants_probe3.py tests/test_repeats_probe3.py tests/test_monitor_probe3.py \
-	tests/test_governance_probe3.py tests/test_governance_probe4.py
+	tests/test_governance_probe3.py tests/test_governance_probe4.py \
+	tests/test_report_probe5.py tests/test_monitor_probe5.py tests/test_io_probe5.py \
+	tests/test_upload_probe5.py tests/test_forecast_probe5.py tests/test_scorecard_probe5.py
 PANDAS3 := $(VENV)/pandas3
 PANDAS3_PINS := "pandas>=3,<4"
 FLOORS := $(VENV)/floors
@@ -59,7 +61,8 @@ WIDGET_TESTS := tests/test_apps_chart.py tests/test_apps_downloads.py \
 	tests/test_upload_step.py tests/test_params.py tests/test_tradeoff.py tests/test_whatif.py \
 	tests/test_benchmarks_app_faults.py tests/test_monitor_app_link_faults.py \
 	tests/test_apps_accessible_names.py tests/test_day_plan_faults.py tests/test_apps_probe3.py \
-	tests/test_plots_probe3.py tests/test_apps_inputs_probe4.py tests/test_tradeoff_probe4.py
+	tests/test_plots_probe3.py tests/test_apps_inputs_probe4.py tests/test_tradeoff_probe4.py \
+	tests/test_catalog_probe5.py
 
 $(PANDAS3)/.installed: $(VENV)/.installed Makefile
 	rm -rf $(PANDAS3)
