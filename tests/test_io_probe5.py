@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from kpikit.display import format_value
-from kpikit.io import read_contacts, to_csv, to_excel, write_workbook
+from kpikit.io import read_contacts, read_upload, to_csv, to_excel, write_workbook
 from kpikit.io.detect import detect
 from kpikit.io.exporting import Sheet, kpi_sheet, write_parquet
 from kpikit.schema import SchemaError
@@ -142,3 +142,20 @@ def test_write_parquet_refuses_column_names_that_read_the_same(tmp_path):
         "[1, '1']; rename one of each"
     )
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_parquet_file_named_csv_says_what_it_is(tmp_path):
+    # Before: "it holds NUL bytes, so it is not CSV text (or it is UTF-16 text without a byte
+    # order mark: pass encoding='utf-16')", a fix that cannot work.
+    path = tmp_path / "log.csv"
+    pd.DataFrame({"contact_id": [1]}).to_parquet(path)
+    for read in (lambda: read_contacts(path), lambda: read_upload(path.read_bytes(), "log.csv")):
+        with pytest.raises(ValueError, match=r"it is a Parquet file, not CSV text: name it \.parq"):
+            read()
+
+
+def test_a_csv_file_named_parquet_says_it_looks_like_csv():
+    # Before: pyarrow's "Parquet magic bytes not found in footer" alone.
+    content = b"contact_id,arrived_at\n1,2026-01-05 09:00\n"
+    with pytest.raises(ValueError, match=r"looks like a CSV file: name it \.csv"):
+        read_upload(content, "log.parquet")

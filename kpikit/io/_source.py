@@ -352,7 +352,24 @@ def load_parquet(source: Source, *, rows: int | None = None) -> LoadedParquet:
     except (OSError, ValueError, pa.ArrowException) as error:
         if str(error).startswith(source.label):
             raise
-        raise ValueError(f"Cannot read {source.label} as Parquet: {error}") from None
+        hint = _csv_hint(source.data)
+        raise ValueError(f"Cannot read {source.label} as Parquet: {error}{hint}") from None
+
+
+def _csv_hint(data) -> str:
+    """A hint when an upload that is no Parquet file starts as lines of separated text: a CSV
+    file named ``.parquet``.
+
+    >>> _csv_hint(b"contact_id,arrived_at\\n1,2026-01-05 09:00\\n")
+    '; it starts as lines of separated text, so it looks like a CSV file: name it .csv'
+    >>> _csv_hint(b"PAR1...")
+    ''
+    """
+    head = data[:4096] if isinstance(data, bytes) else b""
+    text = head and not head.startswith(b"PAR1") and b"\x00" not in head
+    if text and b"\n" in head and any(separator in head for separator in (b",", b";", b"\t")):
+        return "; it starts as lines of separated text, so it looks like a CSV file: name it .csv"
+    return ""
 
 
 def nested_types(schema) -> dict[str, str]:

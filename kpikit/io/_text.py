@@ -161,6 +161,7 @@ _BINARY_KINDS = (
     (GZIP_MAGIC, "gzip-compressed", "name a CSV file compressed once with gzip .csv.gz"),
     (ZIP_MAGIC, "a zip archive, such as an Excel workbook", SAVE_AS_CSV),
     (OLE_MAGIC, "an old Excel workbook (.xls)", SAVE_AS_CSV),
+    (b"PAR1", "a Parquet file", "name it .parquet, which kpikit reads as it is"),
 )
 
 
