@@ -188,6 +188,9 @@ def test_trend_with_control_limits_when_every_period_is_provisional():
     figure = kp.trend(frame, kpi="fcr", control_limits=True, provisional=list(frame["period"]))
     line = next(trace for trace in figure.data if trace.name == "First contact resolution")
     assert list(line.y) == [70.0, 60.0]
+    # no empty "Center line" / limit traces in the legend; the axis says why there are none
+    assert [trace.name for trace in figure.data if trace.legendgroup == "control limits"] == []
+    assert "no control limits: they need 2 final values" in figure.layout.xaxis.title.text
 
 
 # --- provisional FCR --------------------------------------------------------------------------

@@ -239,6 +239,8 @@ def trend(
         notes.append("○ partial period (the data covers part of it)")
     if provisional & set(rows["period"].map(pd.Timestamp)):
         notes.append("◇ provisional (repeats may still arrive)")
+    if chart is not None and chart["center"].isna().all():
+        notes.append("no control limits: they need 2 final values")
     notes += clock_notes
     if len(notes) > 1:
         fig.update_xaxes(title={"text": " · ".join(notes)})
@@ -480,7 +482,10 @@ _CONTROL_LINES = (
 
 
 def _add_control_limits(fig: go.Figure, chart: pd.DataFrame, definition) -> None:
-    """Dashed center and limits, stepped where they vary with n, and a ring on each signal."""
+    """Dashed center and limits, stepped where they vary with n, and a ring on each signal;
+    nothing when no limit could be told (fewer than 2 final values: the axis says so)."""
+    if chart["center"].isna().all():
+        return
     varies = chart["lcl"].nunique() > 1 or chart["ucl"].nunique() > 1
     for column, name, color in _CONTROL_LINES:
         fig.add_trace(
