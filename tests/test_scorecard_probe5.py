@@ -211,3 +211,22 @@ def test_periods_that_are_no_times_are_refused_naming_kpi_frame(periods):
         r"have: .*; convert the column with pandas.to_datetime",
     ):
         rate(frame, pd.DataFrame({"kpi": ["aht"], "target": [300]}))
+
+
+def test_grid_sheet_names_a_missing_group_as_the_page_does():
+    # Before: the row of contacts without a team was an empty cell in the workbook, while the
+    # page and the charts call it "(none)". Other groups keep their own values.
+    from kpikit._scorecard.export import scorecard_grid_sheet
+
+    table = pd.DataFrame(
+        {
+            "team": ["north", None],
+            "kpi": ["aht", "aht"],
+            "unit": ["seconds", "seconds"],
+            "value": [300.0, 280.0],
+            "status": ["green", "red"],
+        }
+    )
+    sheet = scorecard_grid_sheet("Scorecard", table, ["team"])
+    grid = sheet.table.set_index("Team")["Average handle time (s)"].to_dict()
+    assert grid == {"north": 300.0, "(none)": 280.0}

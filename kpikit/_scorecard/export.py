@@ -176,6 +176,8 @@ def scorecard_grid_sheet(title: str, table: pd.DataFrame, by) -> Sheet:
     statuses = cells.assign(_tint=_tints(cells))["_tint"].unstack("kpi").reindex(columns=kpis)
     labels = [kpi_label(kpi_id) for kpi_id in kpis]
     keys = values.index.to_frame(index=False)[by] if by else pd.DataFrame(index=[0])
+    # a missing group is "(none)", as the page and the charts call it, not an empty cell
+    keys = keys.astype(object).where(keys.notna(), group_text(None))
     grid = pd.concat([keys, pd.DataFrame(values.to_numpy(), columns=labels)], axis=1)
     if "better" in cells.columns:  # each value with the decimals its rating needs
         places = pd.Series(
