@@ -230,3 +230,12 @@ def test_grid_sheet_names_a_missing_group_as_the_page_does():
     sheet = scorecard_grid_sheet("Scorecard", table, ["team"])
     grid = sheet.table.set_index("Team")["Average handle time (s)"].to_dict()
     assert grid == {"north": 300.0, "(none)": 280.0}
+
+
+def test_a_reversed_band_with_a_target_is_named_as_reversed():
+    # band_low 85 > band_high 75 with a target of 80: the band is at fault, not the target
+    targets = pd.DataFrame(
+        {"kpi": ["occupancy"], "target": [80.0], "band_low": [85.0], "band_high": [75.0]}
+    )
+    with pytest.raises(ValueError, match=r"band_low must not exceed band_high .* 85 > 75"):
+        read_targets(targets)

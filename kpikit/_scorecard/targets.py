@@ -912,7 +912,7 @@ def _check_target_row(targets: pd.DataFrame, index: int, definition, rows: _Rows
     else:
         low = row["band_low"] if is_number(row["band_low"]) else definition.band_low
         high = row["band_high"] if is_number(row["band_high"]) else definition.band_high
-        if is_number(row["target"]) and not low <= row["target"] <= high:
+        if is_number(row["target"]) and low <= high and not low <= row["target"] <= high:
             # The band is what is rated: a target outside it contradicts it, unsaid.
             raise ValueError(
                 f"Value of 'targets' has a target of {row['target']:g} for {definition.id!r} "
