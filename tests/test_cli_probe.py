@@ -1,11 +1,12 @@
 """Hostile and careless use of the ``kpikit`` command: each case gives a result or one clear
 line on standard error, never a traceback, a hang or a silent change of what was asked."""
 
-import time
+import types
 
 import pytest
 from fixtures import hand_contacts
 
+import kpikit.cli
 from kpikit.cli import main
 
 TWO_CONTACTS = (
@@ -65,7 +66,9 @@ def test_ctrl_c_stops_a_replay_between_drops_without_a_traceback(tmp_path, capsy
     # Ctrl-C during the wait between drops printed a KeyboardInterrupt traceback.
     data = tmp_path / "contacts.csv"
     data.write_text(TWO_CONTACTS)
-    monkeypatch.setattr(time, "sleep", _interrupted_sleep)
+    # the command's own sleep only: patching time.sleep itself also interrupted other threads
+    # of the test process (py4j's, when a Spark test had run in it)
+    monkeypatch.setattr(kpikit.cli, "time", types.SimpleNamespace(sleep=_interrupted_sleep))
     drops = tmp_path / "drops"
     code = main(["replay", str(drops), "--data", str(data), "--start", "09:00"])
     out, error = capsys.readouterr()
