@@ -184,14 +184,27 @@ def _real(value):
         return value
 
 
+def rounded_as_shown(number, decimals: int) -> float:
+    """``number`` rounded to ``decimals`` places as the dashboards show it: first to
+    ``decimals`` + :data:`_NOISE_DIGITS` places, so floating-point noise does not move the last
+    digit shown, then to ``decimals``.
+
+    >>> rounded_as_shown(80.85000000000002, 1), rounded_as_shown(80.84999999999998, 1)
+    (80.8, 80.8)
+    >>> round(80.85000000000002, 1)  # rounded once, the noise moves the last digit
+    80.9
+    """
+    return round(round(float(number), decimals + _NOISE_DIGITS), decimals)
+
+
 def _number_text(number, decimals: int, *, sign: bool = False, separators: bool = True) -> str:
     """A number from :func:`_real` to ``decimals`` places (in scientific notation from
     :data:`_SCIENTIFIC_FROM` on), with its sign when ``sign``; one that rounds to zero shows
     no sign (``-0.0`` would read as a fall, ``+0`` as a rise)."""
     if abs(number) >= _SCIENTIFIC_FROM:
         return format(_SIGNIFICANT.create_decimal(number).normalize(), "+e" if sign else "e")
-    shown = round(float(number), decimals + _NOISE_DIGITS)
-    if round(shown, decimals) == 0:
+    shown = rounded_as_shown(number, decimals)
+    if shown == 0:
         return f"{0:.{decimals}f}"
     return f"{shown:{'+' if sign else ''}{',' if separators else ''}.{decimals}f}"
 

@@ -138,8 +138,8 @@ def test_write_parquet_refuses_column_names_that_read_the_same(tmp_path):
     with pytest.raises(ValueError) as raised:
         write_parquet(table, tmp_path / "t.parquet")
     assert str(raised.value) == (
-        "Value of 'frame' has column names that read the same as text: ['1'], from the columns "
-        "[1, '1']; rename one of each"
+        "Value of 'frame' has column names that read the same as text: ['1'] at positions "
+        "[0, 1]; rename one of each"
     )
     assert list(tmp_path.iterdir()) == []
 

@@ -19,7 +19,7 @@ import pandas as pd
 
 from kpikit._frames import to_pandas
 from kpikit._validators import check_number, check_unique_columns, suggestion
-from kpikit.display import _NOISE_DIGITS
+from kpikit.display import rounded_as_shown
 
 _EXCEL_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 # What cell text in XML cannot hold as it is (a carriage return would be read back as a line
@@ -82,7 +82,7 @@ def _write_sheet(workbook, sheet, title: str) -> None:
             if places is not None:
                 # Floating-point noise first, as the dashboards show values (format_value):
                 # 80.85000000000002 (80.85 summed in another order) is 80.8, not 80.9.
-                value = round(round(value, places + _NOISE_DIGITS), places)
+                value = rounded_as_shown(value, places)
             item = WriteOnlyCell(worksheet, _number_text(value))
             item.data_type = "n"
             if places is not None:
@@ -164,14 +164,7 @@ def _check_names(names: list[str], title: str) -> None:
     ValueError: Value of 'table' of sheet 'KPIs' has column names that read the same as text:
     ['1'] at positions [0, 2]; rename one of each
     """
-    written = pd.Index(names)
-    if written.has_duplicates:
-        repeated = sorted(set(written[written.duplicated()]))
-        positions = [position for position, name in enumerate(names) if name in repeated]
-        raise ValueError(
-            f"Value of 'table' of sheet {title!r} has column names that read the same as text: "
-            f"{repeated} at positions {positions}; rename one of each"
-        )
+    refuse_names_read_alike(names, f"'table' of sheet {title!r}", "as text")
     long = [(position, name) for position, name in enumerate(names) if _too_long(name)]
     if long:
         listed = ", ".join(
@@ -181,6 +174,27 @@ def _check_names(names: list[str], title: str) -> None:
         raise ValueError(
             f"Value of 'table' of sheet {title!r} must have column names of at most "
             f"{_MAX_CELL_TEXT:,} characters (Excel's limit for a cell) but received: {listed}"
+        )
+
+
+def refuse_names_read_alike(written, argument: str, how: str) -> None:
+    """Raise a ValueError when column names as a file writes them (``written``, the text of
+    each name in order) repeat, naming them and their positions; ``argument`` names the table
+    and ``how`` says how the names were written.
+
+    >>> refuse_names_read_alike(["'=a", "'=a"], "'frame'", "once quoted")
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'frame' has column names that read the same once quoted: ["'=a"] at
+    positions [0, 1]; rename one of each
+    """
+    written = pd.Index(written)
+    if written.has_duplicates:
+        repeated = sorted(set(written[written.duplicated()]))
+        positions = [position for position, name in enumerate(written) if name in repeated]
+        raise ValueError(
+            f"Value of {argument} has column names that read the same {how}: {repeated} at "
+            f"positions {positions}; rename one of each"
         )
 
 

@@ -33,6 +33,7 @@ from kpikit.io._workbook import (
     _is_missing_scalar,
     _places,
     _workbook_bytes,
+    refuse_names_read_alike,
 )
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -328,7 +329,7 @@ def write_parquet(frame, path) -> Path:
     {'team': ['n', 's'], 'calls': [4, 2]}
     """
     table = _index_as_columns(to_pandas(frame, "frame"))
-    _refuse_names_read_alike(table.columns.map(str), table.columns, "as text")
+    refuse_names_read_alike(list(table.columns.map(str)), "'frame'", "as text")
     target = safe_export_path(path, (".parquet",))
     _replace_whole(target, lambda handle: table.to_parquet(handle, index=False))
     return target
@@ -495,17 +496,6 @@ def _defused(value):
     return value
 
 
-def _refuse_names_read_alike(written: pd.Index, columns: pd.Index, how: str) -> None:
-    """Raise a ValueError when column names as a file writes them (``written``, from
-    ``columns``) repeat."""
-    repeated = sorted(set(written[written.duplicated()]))
-    if repeated:
-        raise ValueError(
-            f"Value of 'frame' has column names that read the same {how}: {repeated}, from the "
-            f"columns {list(columns)}; rename one of each"
-        )
-
-
 def _neutralised(table: pd.DataFrame) -> pd.DataFrame:
     """``table`` with its text cells and column names quoted as :func:`to_csv` says; names
     that the header would show the same (``=a`` and ``'=a`` once quoted, ``1`` and ``"1"`` or
@@ -513,7 +503,7 @@ def _neutralised(table: pd.DataFrame) -> pd.DataFrame:
     safe = table.rename(columns=_defused)
     written = pd.Index(["" if _is_missing_scalar(name) else str(name) for name in safe.columns])
     how = "once quoted against formula injection or written as text"
-    _refuse_names_read_alike(written, table.columns, how)
+    refuse_names_read_alike(written, "'frame'", how)
     for position in range(safe.shape[1]):
         values = safe.iloc[:, position]
         # Every column that may hold text: object (text mixed with numbers), str, categories,
