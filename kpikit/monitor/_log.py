@@ -97,9 +97,8 @@ def outcomes(contacts):
     >>> finished.tolist(), answered.tolist()
     ([True, False, True], [True, False, False])
     """
-    readings = contacts["answered"].map(_truth, na_action="ignore")
     finished = contacts["answered"].notna().to_numpy()
-    return finished, finished & readings.eq(True).to_numpy()
+    return finished, _readings(contacts["answered"]) == True  # noqa: E712 (None is neither)
 
 
 def in_handling(rows):
@@ -115,8 +114,20 @@ def in_handling(rows):
     columns = [column for column in HANDLE_COLUMNS if column in rows]
     if not columns:
         return np.zeros(len(rows), dtype=bool)
-    answered = rows["answered"].map(_truth, na_action="ignore").eq(True).to_numpy()
-    return answered & rows[columns].isna().all(axis=1).to_numpy()
+    return outcomes(rows)[1] & rows[columns].isna().all(axis=1).to_numpy()
+
+
+def _readings(answered) -> np.ndarray:
+    """Each ``answered`` cell read by :func:`_truth`: an object array of True, False and None
+    (empty or neither). Each distinct value is read once, as the monitor reads a whole day's
+    rows at every refresh.
+
+    >>> _readings(pd.Series(["True", None, "no", 1, " YES ", "maybe"])).tolist()
+    [True, None, False, True, True, None]
+    """
+    codes, distinct = pd.factorize(answered, use_na_sentinel=True)
+    truths = np.array([_truth(value) for value in distinct] + [None], dtype=object)
+    return truths[codes]  # code -1 (an empty cell) takes the None at the end
 
 
 def _truth(value):
@@ -148,7 +159,7 @@ def check_rows(contacts):
     ids = contacts["contact_id"]
     _check_ids(contacts)
     finished = contacts["answered"].notna()
-    truth = contacts["answered"].map(_truth, na_action="ignore")
+    truth = pd.Series(_readings(contacts["answered"]), index=contacts.index)
     wait = pd.to_numeric(contacts["wait_s"], errors="coerce").to_numpy(dtype=float)
     problems = [
         ("arrived_at", "a date and time", contacts["arrived_at"].isna().to_numpy()),
