@@ -39,6 +39,17 @@ def to_pandas(frame, argument="data"):
     return _in_zones(native.to_pandas(), zones)
 
 
+def collected(frame):
+    """A narwhals ``frame`` as an eager one: a lazy frame (polars, DuckDB, Spark) is collected,
+    an eager one returned as it is.
+
+    >>> import polars as pl
+    >>> collected(nw.from_native(pl.LazyFrame({"x": [1, 2]})))["x"].to_list()
+    [1, 2]
+    """
+    return frame.collect() if isinstance(frame, nw.LazyFrame) else frame
+
+
 def forget_session_zone(frame) -> None:
     """Have narwhals read a Spark frame's session zone afresh when it next reads its schema
     (``frame`` a narwhals frame; any other than Spark is left alone).

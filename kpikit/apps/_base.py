@@ -59,6 +59,7 @@ import pandas as pd
 from traitlets import TraitError
 
 from kpikit import _validators as validators
+from kpikit._frames import collected
 from kpikit._validators import is_number
 from kpikit.apps import STATIC_ENV_VARIABLE
 from kpikit.apps._chart import Chart
@@ -790,9 +791,7 @@ def compute_table(data, **options) -> pd.DataFrame:
     Apps draw with pandas-backed figures; the engine stays on the user's dataframe library for the
     heavy part and only the small result is converted.
     """
-    result = nw.from_native(compute(data, **options))
-    if isinstance(result, nw.LazyFrame):
-        result = result.collect()
+    result = collected(nw.from_native(compute(data, **options)))
     return result.to_pandas()
 
 

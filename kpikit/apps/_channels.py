@@ -19,6 +19,7 @@ from collections.abc import Mapping
 import narwhals.stable.v2 as nw
 import pandas as pd
 
+from kpikit._frames import collected
 from kpikit.apps._base import CHANNEL_LABELS, compute_table
 from kpikit.catalog import CHANNELS, KPI_IDS
 from kpikit.catalog import kpi as kpi_definition
@@ -58,9 +59,7 @@ def data_channels(contacts) -> list[str]:
     frame = nw.from_native(contacts)
     if "channel" not in frame.collect_schema().names():
         return []
-    values = frame.select(nw.col("channel").drop_nulls().unique())
-    if isinstance(values, nw.LazyFrame):
-        values = values.collect()
+    values = collected(frame.select(nw.col("channel").drop_nulls().unique()))
     present = set(values["channel"].to_list())
     known = [channel for channel in CHANNELS if channel in present]
     return known + sorted(present - set(known), key=str)

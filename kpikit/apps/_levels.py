@@ -15,6 +15,7 @@ The dashboards leave such KPIs out and say why (:func:`inapplicable`).
 import narwhals.stable.v2 as nw
 import pandas as pd
 
+from kpikit._frames import collected
 from kpikit.catalog import kpi as kpi_definition
 
 __all__ = ["OFFERED_RATES", "data_span", "inapplicable", "inapplicable_note", "partial_periods"]
@@ -134,11 +135,11 @@ def data_span(contacts) -> tuple:
     frame = nw.from_native(contacts)
     if "arrived_at" not in frame.collect_schema().names():
         return None, None
-    bounds = frame.select(
-        nw.col("arrived_at").min().alias("first"), nw.col("arrived_at").max().alias("last")
+    bounds = collected(
+        frame.select(
+            nw.col("arrived_at").min().alias("first"), nw.col("arrived_at").max().alias("last")
+        )
     )
-    if isinstance(bounds, nw.LazyFrame):
-        bounds = bounds.collect()
     return bounds["first"].item(), bounds["last"].item()
 
 

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 
 import kpikit.plots
 import kpikit.stats
+from kpikit._frames import collected
 from kpikit._scorecard.export import group_text, scorecard_grid_sheet, scorecard_sheet
 from kpikit._scorecard.presets import preset_targets, presets
 from kpikit._scorecard.provisional import status_look
@@ -754,15 +755,11 @@ def _columns(frame) -> list:
 
 def _null_count(frame, column) -> int:
     """The number of rows of ``frame`` without a value in ``column``."""
-    counted = nw.from_native(frame).select(nw.col(column).is_null().sum())
-    if isinstance(counted, nw.LazyFrame):
-        counted = counted.collect()
+    counted = collected(nw.from_native(frame).select(nw.col(column).is_null().sum()))
     return int(counted[column].to_list()[0])
 
 
 def _distinct(frame, column) -> list:
     """The values of ``column``, none missing (None, or NaN as pandas reads an empty cell)."""
-    values = nw.from_native(frame).select(nw.col(column).unique())
-    if isinstance(values, nw.LazyFrame):
-        values = values.collect()
+    values = collected(nw.from_native(frame).select(nw.col(column).unique()))
     return [value for value in values[column].to_list() if not pd.isna(value)]

@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 import kpikit.plots
+from kpikit._frames import collected
 from kpikit.apps._base import BaseApp
 from kpikit.apps._channels import (
     ALL_CHANNELS,
@@ -519,7 +520,5 @@ def _reason_figure(reason: str) -> go.Figure:
 
 
 def _months(contacts) -> list[str]:
-    months = contacts.select(nw.col("arrived_at").dt.to_string("%Y-%m").unique())
-    if isinstance(months, nw.LazyFrame):
-        months = months.collect()
+    months = collected(contacts.select(nw.col("arrived_at").dt.to_string("%Y-%m").unique()))
     return sorted(value for value in months["arrived_at"].to_list() if value is not None)

@@ -24,7 +24,7 @@ import narwhals as nw
 import numpy as np
 import pandas as pd
 
-from kpikit._frames import pandas_frame
+from kpikit._frames import collected, pandas_frame
 from kpikit._validators import check_choice, check_timestamp, column_names, shown
 from kpikit.catalog import KPI_IDS, SECTORS
 from kpikit.catalog import kpi as kpi_definition
@@ -720,11 +720,11 @@ def _grouping(dataset: Dataset, by) -> list:
 
 def _data_span(dataset: Dataset):
     frame = nw.from_native(dataset.contacts)
-    span = frame.select(
-        nw.col("arrived_at").min().alias("first"), nw.col("arrived_at").max().alias("last")
+    span = collected(
+        frame.select(
+            nw.col("arrived_at").min().alias("first"), nw.col("arrived_at").max().alias("last")
+        )
     )
-    if isinstance(span, nw.LazyFrame):
-        span = span.collect()
     first, last = span.row(0)
     if first is None or pd.isna(first):  # pandas gives NaT, other engines None
         raise ValueError("The contacts are empty: there is nothing to report")
