@@ -71,7 +71,7 @@ from kpikit._scorecard.targets import (
     sector_weights,
     targets_from_benchmarks,
 )
-from kpikit._scorecard.trend import TREND_MARKS, with_trend
+from kpikit._scorecard.trend import TREND_MARKS, check_freq_fits, with_trend
 from kpikit._validators import (
     check_choice,
     check_flag,
@@ -353,6 +353,8 @@ def rate(
     has_period = "period" in frame.columns
     group_keys = [*keys, "period"] if has_period else keys
     _check_one_row_each(frame, group_keys)
+    if has_period and freq is not None:
+        check_freq_fits(frame["period"], freq)
     table = _complete(frame, targets, keys, has_period)
     table = _with_targets(table, targets, keys, _check_segment(segment, keys))
     if ramp is not None:

@@ -34,6 +34,53 @@ def period_freq(periods: pd.Series) -> str | None:
     return None
 
 
+def check_freq_fits(periods: pd.Series, freq: str) -> None:
+    """Raise when the given ``freq`` is not the length of ``periods`` (starts, as in
+    :func:`kpikit.compute` output): a period would end after the next one starts, or no period
+    would have a previous one though the periods are of another length. Either way every
+    trend and ramp would be read against the wrong calendar, silently.
+
+    >>> weeks = pd.Series(pd.to_datetime(["2024-01-01", "2024-01-08", "2024-01-15"]))
+    >>> check_freq_fits(weeks, "week")
+    >>> check_freq_fits(weeks, "month")
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'freq' is 'month' but the periods of 'kpi_frame' are shorter: the one
+    starting 2024-01-01 would end 2024-02-01, after the next starts (2024-01-08); they are
+    'week' periods: give freq='week' or leave freq out
+    """
+    starts = pd.Series(
+        periods.dropna().drop_duplicates().sort_values().to_numpy(), dtype=periods.dtype
+    )
+    if len(starts) < 2:
+        return
+    ends = period_end(starts.iloc[:-1], freq).reset_index(drop=True)
+    following = starts.iloc[1:].reset_index(drop=True)
+    overlap = (ends > following).to_numpy()
+    found = period_freq(starts)
+    fix = (
+        f"they are {found!r} periods: give freq={found!r}" if found else "give the periods' length"
+    )
+    if overlap.any():
+        first = int(np.argmax(overlap))
+        raise ValueError(
+            f"Value of 'freq' is {freq!r} but the periods of 'kpi_frame' are shorter: the one "
+            f"starting {_day(starts.iloc[first])} would end {_day(ends.iloc[first])}, after the "
+            f"next starts ({_day(following.iloc[first])}); {fix} or leave freq out"
+        )
+    if found is not None and found != freq and not (ends == following).any():
+        raise ValueError(
+            f"Value of 'freq' is {freq!r} but the periods of 'kpi_frame' are longer: no period "
+            f"would have a previous one to compare with; {fix} or leave freq out"
+        )
+
+
+def _day(stamp) -> str:
+    """A period start as text, its time of day only when it has one."""
+    stamp = pd.Timestamp(stamp)
+    return str(stamp.date()) if stamp == stamp.normalize() else str(stamp)
+
+
 def with_trend(
     table: pd.DataFrame, keys: list, compare: bool, alpha: float, freq: str | None
 ) -> pd.DataFrame:
