@@ -48,7 +48,7 @@ from kpikit.metrics._folded_checks import (
 )
 from kpikit.metrics._handover import as_pandas
 from kpikit.metrics._inputs import checked_beside, prepare
-from kpikit.metrics._numpy_sums import arrow_backed, sums_by_group
+from kpikit.metrics._numpy_sums import arrow_backed, is_dictionary, sums_by_group
 from kpikit.metrics._one_engine import on_contacts_engine
 from kpikit.metrics._period_lengths import unfit_costs, unfit_intervals
 from kpikit.metrics._period_starts import FREQUENCIES, period_expr
@@ -285,6 +285,42 @@ compute.__doc__ = compute.__doc__.replace(
 )
 
 
+def _sort_keys(result, keys) -> tuple[list[str], dict]:
+    """The columns to sort a result by ``keys``, and the columns to add for it: a key of a
+    pandas result held as an Arrow dictionary is sorted by its text, added beside it (pandas
+    cannot sort a dictionary column that holds nulls: pyarrow's ArrowInvalid)."""
+    if not result.implementation.is_pandas():
+        return list(keys), {}
+    native = result.to_native()
+    decoded = {
+        f"_kk_sort_{key}": nw.from_native(
+            native[key].astype(pd.ArrowDtype(native[key].dtype.pyarrow_dtype.value_type)),
+            series_only=True,
+        )
+        for key in keys
+        if is_dictionary(native[key].dtype)
+    }
+    return [f"_kk_sort_{key}" if f"_kk_sort_{key}" in decoded else key for key in keys], decoded
+
+
+def _integer_keys(result: pd.DataFrame, contacts, keys) -> dict:
+    """The Arrow integer types of the ``keys`` that the sums read as floats
+    (:func:`._inputs.floats_of_arrow_integers`), to give them back as they came: a ``csat`` of
+    ``int64[pyarrow]`` grouped 4.0 and 5.0. Keys past 2**53, which no float holds exactly,
+    stay floats."""
+    if not isinstance(contacts, pd.DataFrame):
+        return {}
+    return {
+        key: contacts[key].dtype
+        for key in keys
+        if key in contacts.columns
+        and isinstance(contacts[key].dtype, pd.ArrowDtype)
+        and pa.types.is_integer(contacts[key].dtype.pyarrow_dtype)
+        and result[key].dtype != contacts[key].dtype
+        and bool((result[key].abs() <= 2**53).all())
+    }
+
+
 def _compute(data, kpis, by, freq, options: Options, validate: bool, *, frame=None):
     """:func:`compute` of a Dataset or a frame, its options resolved; ``frame``: the pandas
     frame a DuckDB relation ``data`` scans, which the checks screen
@@ -351,12 +387,16 @@ def _compute(data, kpis, by, freq, options: Options, validate: bool, *, frame=No
     result = nw.concat(alike(pieces, keys), how="vertical")
     order = {k: i for i, k in enumerate(KPI_IDS)}
     rank = nw.col("kpi").replace_strict(order, default=len(order), return_dtype=nw.Int64)
-    result = result.with_columns(_kk_rank=rank)
-    result = result.sort(*period_keys, "_kk_rank", nulls_last=True).drop("_kk_rank")
+    sort_keys, decoded = _sort_keys(result, period_keys)
+    result = result.with_columns(_kk_rank=rank, **decoded)
+    result = result.sort(*sort_keys, "_kk_rank", nulls_last=True).drop("_kk_rank", *decoded)
     result = nw.maybe_reset_index(result)
     if result.implementation.is_pandas():
         # Nullable inputs (boolean, Int64) make nullable floats; pandas users get NumPy floats.
-        result = result.to_native().astype({column: "float64" for column in RESULT_COLUMNS[1:]})
+        types = {column: "float64" for column in RESULT_COLUMNS[1:]}
+        result = result.to_native()
+        types.update(_integer_keys(result, checked.contacts, keys))
+        result = result.astype(types)
     else:
         result = result.to_native()
     record_checked(checked, unchecked, options.csat_scale)

@@ -52,12 +52,19 @@ def as_pandas(result, contacts: pd.DataFrame, keys=(), freq=None) -> pd.DataFram
     """The result of :func:`kpikit.compute` on another engine (a DuckDB relation or a polars
     frame), grouped by ``keys`` (and ``freq``), as the pandas path returns it for ``contacts``:
     keys of their type in ``contacts``, periods held as its times are, ``kpi`` text of pandas'
-    default type (:data:`TEXT`) and NumPy float figures. A column of ``contacts`` that is no
-    key (``value`` or ``period``, say) leaves the result's column of that name as it is."""
+    default type (:data:`TEXT`) and NumPy float figures, groups in pandas' order (categorical
+    keys in the order of their categories). A column of ``contacts`` that is no key (``value``
+    or ``period``, say) leaves the result's column of that name as it is."""
     result = nw.from_native(result)
     if isinstance(result, nw.LazyFrame):
         result = result.collect(backend="pyarrow")
-    frame = result.to_arrow().to_pandas(types_mapper=pd.ArrowDtype)
+    table = result.to_arrow()
+    for index, field in enumerate(table.schema):
+        # A categorical key comes back as an Arrow dictionary, which pyarrow before 17 cannot
+        # give pandas (unsigned indices); as text it is cast to the key's categories below.
+        if pa.types.is_dictionary(field.type):
+            table = table.set_column(index, field.name, table[index].cast(field.type.value_type))
+    frame = table.to_pandas(types_mapper=pd.ArrowDtype)
     types = {column: "float64" for column in RESULT_COLUMNS[1:]}
     types["kpi"] = TEXT
     types.update({key: contacts[key].dtype for key in keys})
@@ -65,6 +72,10 @@ def as_pandas(result, contacts: pd.DataFrame, keys=(), freq=None) -> pd.DataFram
         if isinstance(types[key], pd.ArrowDtype) and pa.types.is_null(types[key].pyarrow_dtype):
             types[key] = pd.ArrowDtype(pa.string())  # as the pandas path gives them
     frame = frame.astype(types)
+    if any(isinstance(types[key], pd.CategoricalDtype) for key in keys):
+        # polars sorts categories by their text, pandas in the order of the categories: a
+        # stable sort by the keys puts the groups in pandas' order, each group's rows in theirs.
+        frame = frame.sort_values(list(keys), kind="stable", na_position="last", ignore_index=True)
     if freq is not None:
         frame = numpy_zoned_times(nw.from_native(frame), "period").to_native()
         if not isinstance(contacts["arrived_at"].dtype, pd.ArrowDtype):

@@ -109,10 +109,16 @@ def group_codes(frame: nw.DataFrame, group: dict) -> tuple[np.ndarray, nw.DataFr
     keys = frame.select(**group)
     codes = np.zeros(len(frame), dtype=np.int64)
     for name in group:
-        column, uniques = pd.factorize(keys.get_column(name).to_native(), use_na_sentinel=False)
-        if len(uniques) and int(codes.max(initial=0)) * len(uniques) >= 2**62:
+        values = keys.get_column(name).to_native()
+        column, uniques = pd.factorize(values, use_na_sentinel=False)
+        size = len(uniques)
+        if is_dictionary(values.dtype):
+            # pandas 2 numbers the nulls of an Arrow dictionary -1 all the same: their own code
+            column = np.where(column < 0, size, column)
+            size += 1
+        if size and int(codes.max(initial=0)) * size >= 2**62:
             codes = pd.factorize(codes)[0].astype(np.int64)  # re-densify before it overflows
-        codes = codes * len(uniques) + column
+        codes = codes * size + column
     if len(group) != 1:
         codes = pd.factorize(codes)[0]
     codes = codes.astype(np.int64)
@@ -123,6 +129,11 @@ def group_codes(frame: nw.DataFrame, group: dict) -> tuple[np.ndarray, nw.DataFr
         codes = pd.factorize(codes)[0].astype(np.int64)
         starts = _first_rows(codes)
     return codes, nulls_as_none(keys[starts])
+
+
+def is_dictionary(dtype) -> bool:
+    """Whether a pandas column type is an Arrow dictionary (``dictionary<...>[pyarrow]``)."""
+    return isinstance(dtype, pd.ArrowDtype) and pa.types.is_dictionary(dtype.pyarrow_dtype)
 
 
 def nulls_as_none(groups: nw.DataFrame) -> nw.DataFrame:
