@@ -618,13 +618,13 @@ def scenario_from_forecast(
 def _checked_periods(periods):
     """The interval starts of a forecast, refused unless timestamps, each present once: text
     failed deep in pandas, a missing start was labelled "nan" and a repeated one counted its
-    interval twice.
+    interval twice (a scenario's, or a :func:`kpikit.whatif.staffing_plan`'s).
 
     >>> _checked_periods(pd.Series(pd.to_datetime(["2026-03-02 09:00", "2026-03-02 09:00"])))
     Traceback (most recent call last):
     ...
     ValueError: Column 'period' of 'forecast' repeats 1 interval start(s) (first:
-    2026-03-02 09:00); a scenario takes each interval once
+    2026-03-02 09:00); give each interval once
     """
     if not pd.api.types.is_datetime64_any_dtype(periods):
         raise TypeError(
@@ -642,7 +642,7 @@ def _checked_periods(periods):
         shown = ", ".join(repeated.drop_duplicates().head(5).dt.strftime("%Y-%m-%d %H:%M"))
         raise ValueError(
             f"Column 'period' of 'forecast' repeats {repeated.nunique()} interval start(s) "
-            f"(first: {shown}); a scenario takes each interval once"
+            f"(first: {shown}); give each interval once"
         )
     return periods
 

@@ -27,10 +27,10 @@ from kpikit._lazy_contacts import (
     checked_lazy,
     phone_by_default,
 )
-from kpikit._validators import check_name, check_number
+from kpikit._validators import check_name, check_number, check_timestamp
 from kpikit.options import sl_threshold_for
 from kpikit.periods import day_bounds
-from kpikit.queueing._inputs import MAX_AGENTS, _array
+from kpikit.queueing._inputs import MAX_AGENTS, MIN_SECONDS, _array
 
 DAY_MODEL = "seasonal_average"
 """The model of a day's plan: the mean of the same interval over the last four weeks, the
@@ -42,12 +42,13 @@ _TOTALS_COLUMNS = (
     ColumnSpec("period", "datetime", required=True),
     ColumnSpec("interval_s", "number", required=True, min=0),
     ColumnSpec("volume", "number", required=True, min=0),
-    ColumnSpec("required", "number", required=True),
+    ColumnSpec("required", "number", required=True, min=0, integer=True),
     ColumnSpec("gap", "number", required=True),
     ColumnSpec("service_level", "number", min=0, max=100),
 )
 """Columns :func:`plan_totals` reads from a :func:`staffing_plan`; ``service_level`` is NaN
-in the intervals without contacts."""
+in the intervals without contacts, and ``required`` counts whole agents (13.7 was reported as a
+peak of 13)."""
 _AVERAGE_NEEDS = pd.Timedelta("35D")
 _WEEK = pd.Timedelta("7D")
 _MET_WITHIN = 1e-9
@@ -71,21 +72,26 @@ def _contacts(data, channel):
 
 
 def _log(data, channel):
-    """The contacts of ``channel`` (every one when None or without a channel column), with
-    their first and last arrival (NaT when there is none). A contact without a channel is a
-    phone call, as :func:`kpikit.scenarios.scenario_from_data` reads it: ``channel="phone"``
-    kept only the rows spelling "phone", and planned a day of fewer calls.
+    """The contacts of ``channel`` (every one when None), with their first and last arrival
+    (NaT when there is none). A contact without a channel is a phone call, as
+    :func:`kpikit.scenarios.scenario_from_data` reads it: ``channel="phone"`` kept only the
+    rows spelling "phone", and planned a day of fewer calls. Without a channel column every
+    contact is a phone call, so another channel is refused, as there: ``channel="chat"``
+    planned a chat day from every phone call of the log.
 
     A lazy source (parquet files, a DuckDB relation, a Spark or polars frame) stays in its
     engine, checked there as :func:`_contacts` checks it (:func:`kpikit._lazy_contacts.
     checked_lazy`); anything else, or a source that fails a check, is read into pandas.
     """
     from kpikit.calibrate import HANDLE_COLUMNS
+    from kpikit.scenarios import _check_missing_column  # scenarios imports this package first
 
     check_name("channel", channel, "channel", optional=True)
     lazy = checked_lazy(data, ["arrived_at", "answered"], optional=["channel", *HANDLE_COLUMNS])
+    contacts = _contacts(data, channel) if lazy is None else lazy
+    if channel is not None and "channel" not in contacts.columns:
+        _check_missing_column("channel", channel)
     if lazy is None:
-        contacts = _contacts(data, channel)
         return contacts, contacts["arrived_at"].min(), contacts["arrived_at"].max()
     if channel is not None and "channel" in lazy.columns:
         lazy = phone_by_default(lazy)
@@ -164,9 +170,9 @@ def forecast_day(
     day : date-like, default=None
         The day to plan; None: the day after the log ends.
     channel : str, default="phone"
-        Forecast this channel (when there is a ``channel`` column; a contact without a
-        channel is a phone call, as in :func:`kpikit.scenarios.scenario_from_data`); None:
-        every contact.
+        Forecast this channel (a contact without a channel is a phone call, as in
+        :func:`kpikit.scenarios.scenario_from_data`, so without a ``channel`` column only
+        ``"phone"`` is taken); None: every contact.
     freq : {"15min", "30min", "hour"}, default="30min"
     model : str, default=None
         A model of :data:`kpikit.forecast.MODELS`, or ``"auto"`` to choose by backtest (slow:
@@ -196,7 +202,11 @@ def forecast_day(
         raise ValueError("Value of 'data' has no contact to forecast from")
     # the midnight after the last day on the log's clock (24 hours on from 23:30 before a
     # 23-hour day lands past it)
-    day = day_bounds(last.normalize(), last.tz)[1] if day is None else pd.Timestamp(day).normalize()
+    day = (
+        day_bounds(last.normalize(), last.tz)[1]
+        if day is None
+        else check_timestamp("day", day).normalize()
+    )
     day, end = day_bounds(day, first.tz)
     if first >= day:
         raise ValueError(f"No contact before {day:%Y-%m-%d} to forecast it from")
@@ -225,7 +235,8 @@ def roster_for_day(data, day, *, channel="phone", freq="30min"):
     The day's own agent intervals when it has any; otherwise those of the same weekday a week
     earlier, moved to ``day`` (a roster repeats weekly), which plans the day after the data.
     With a channel, a blended agent counts for the share of their contacts of that channel
-    (:func:`kpikit.monitor.day_staffed`).
+    (:func:`kpikit.monitor.day_staffed`); contacts without a channel column are all phone
+    calls, so another channel is refused (every agent counted for chat).
 
     Parameters
     ----------
@@ -254,6 +265,7 @@ def roster_for_day(data, day, *, channel="phone", freq="30min"):
         has_rows_on,
         staffed_on,
     )
+    from kpikit.scenarios import _check_missing_column  # scenarios imports this package first
 
     if getattr(data, "agent_intervals", None) is None:
         return None, "no agent intervals in the data"
@@ -265,8 +277,10 @@ def roster_for_day(data, day, *, channel="phone", freq="30min"):
         contacts = _contacts(data, None)
     zone = arrivals_zone(contacts)
     # the day's date on the contacts' clock; its midnight there is what the agent data is cut at
-    date = day_bounds(pd.Timestamp(day).normalize(), zone)[0].tz_localize(None)
+    date = day_bounds(check_timestamp("day", day).normalize(), zone)[0].tz_localize(None)
     shared = channel if channel is not None and "channel" in contacts.columns else None
+    if channel is not None and shared is None:  # every agent is on the phones then
+        _check_missing_column("channel", channel)
     # Checked once, and the day found before its channel shares are counted: the day after the
     # data has no rows, and counting its shares in vain took half of the roster's time.
     intervals = checked_intervals(data.agent_intervals)
@@ -350,11 +364,13 @@ def staffing_plan(
         ``period, volume, aht_s`` (and ``interval_s``; bounds for ``volume_quantile``), as
         :func:`forecast_day` gives. Without an ``interval_s`` column the length is the
         smallest step between the periods (as :func:`kpikit.scenarios.scenario_from_forecast`
-        reads it), and a single period needs the column.
+        reads it), and a single period needs the column. Each ``period`` is a timestamp,
+        given once (a missing or repeated one is refused, as :func:`plan_totals` refuses it).
     staffed : float, array-like, pandas.Series or None
         Agents on the phones: one number for every interval with contacts forecast (the
         others have nobody), one per interval, or a Series indexed by interval start
-        (:func:`roster_for_day`; intervals it lacks have nobody).
+        (:func:`roster_for_day`; intervals it lacks have nobody, its starts outside the
+        plan's intervals are not read, and a start inside one or a NaN count is refused).
         None: an even roster, the mean of ``scheduled_required`` over the intervals with
         contacts rounded up, scheduled in every interval with contacts (``1 - shrinkage``
         of it on the phones).
@@ -368,6 +384,7 @@ def staffing_plan(
     threshold_s : float, default=None
         Answer-time threshold, seconds; None: ``channel``'s threshold in ``kk.options``.
     channel : str, default="phone"
+        The channel whose threshold ``threshold_s=None`` takes.
     patience_s : float, default=None
         Mean caller patience, seconds (Erlang A); None: Erlang C.
     max_occupancy : float, default=None
@@ -401,6 +418,7 @@ def staffing_plan(
     ([True, False], [64.0, 97.1])
     """
     from kpikit.queueing import agents_required, service_for_roster
+    from kpikit.scenarios import _checked_periods  # scenarios imports this package first
 
     # any dataframe (polars, eager or lazy; Arrow-backed pandas) as pandas, as
     # scenario_from_forecast reads it; a Forecast's level goes with its intervals
@@ -412,7 +430,9 @@ def staffing_plan(
             f"(as forecast_day gives), found: {list(intervals.columns)}"
         )
     frame = intervals[list(_PLAN_COLUMNS)].reset_index(drop=True)
+    _checked_periods(frame["period"])  # a repeated start staffed its interval twice
     interval_s = _plan_interval_s(intervals)
+    check_name("channel", channel, "channel", optional=True)
     threshold_s = sl_threshold_for(channel) if threshold_s is None else threshold_s
     targets = {"threshold_s": threshold_s, "patience_s": patience_s}
     required = agents_required(
@@ -435,7 +455,7 @@ def staffing_plan(
         even = math.ceil(scheduled.mean() - 1e-9) if scheduled.size else 0
         staffed = np.where(busy, even * (1.0 - shrinkage), 0.0)
     elif isinstance(staffed, pd.Series):
-        staffed = _staffed_by_period(staffed, pd.DatetimeIndex(frame["period"]))
+        staffed = _staffed_by_period(staffed, pd.DatetimeIndex(frame["period"]), interval_s)
     staffed = _array("staffed", staffed, minimum=0, maximum=MAX_AGENTS)
     if staffed.ndim == 0:
         staffed = np.where(busy, staffed, 0.0)
@@ -470,10 +490,10 @@ def staffing_plan(
 
 
 def _plan_interval_s(intervals):
-    """The interval lengths of a plan's ``intervals``, seconds: their ``interval_s`` column, or
-    else the smallest step between their periods (:func:`kpikit.scenarios.scenario_from_forecast`'s
-    reading). A default of 1800 s staffed an hourly period as a half hour: twice the traffic
-    per agent, 24 agents required for 14.
+    """The interval lengths of a plan's ``intervals`` (whose periods are checked timestamps),
+    seconds: their ``interval_s`` column, or else the smallest step between their periods
+    (:func:`kpikit.scenarios.scenario_from_forecast`'s reading). A default of 1800 s staffed
+    an hourly period as a half hour: twice the traffic per agent, 24 agents required for 14.
 
     >>> hour = pd.DataFrame({"period": pd.to_datetime(["2026-03-02 09:00"])})
     >>> _plan_interval_s(hour.assign(interval_s=3600.0)).tolist()
@@ -487,22 +507,63 @@ def _plan_interval_s(intervals):
     """
     from kpikit.scenarios import _interval_length  # scenarios imports this package first
 
-    if "interval_s" in intervals.columns:
-        return intervals["interval_s"].to_numpy(dtype=float)
     periods = intervals["period"]
-    if not pd.api.types.is_datetime64_any_dtype(periods):
-        raise TypeError(
-            "Column 'period' of 'forecast' must hold timestamps (the interval starts) to read "
-            f"the interval length from, but holds {periods.dtype}: parse it with "
-            "pandas.to_datetime, or add an 'interval_s' column (seconds, 1800 for half hours)"
+    if "interval_s" in intervals.columns:
+        lengths = _array("interval_s", intervals["interval_s"].to_numpy(), minimum=MIN_SECONDS)
+        _check_no_overlap(periods, np.broadcast_to(lengths, len(periods)))
+        return lengths
+    return _interval_length(periods, None)  # timestamps, as _checked_periods found them
+
+
+def _check_no_overlap(periods, lengths):
+    """Refuse intervals (starts ``periods``, ``lengths`` seconds) that run into the next one:
+    half hours labelled ``interval_s=3600`` were each staffed as an hour of their calls, and
+    their shortfall hours counted twice. A length may match the step on the wall clock too, as
+    :func:`kpikit.scenarios.scenario_from_forecast` reads it (days given as 86,400 s across a
+    change of daylight saving).
+
+    >>> starts = pd.Series(pd.date_range("2024-03-04 09:00", periods=3, freq="30min"))
+    >>> _check_no_overlap(starts, np.array([3600.0, 3600.0, 3600.0]))
+    Traceback (most recent call last):
+    ...
+    ValueError: Column 'interval_s' of 'forecast' makes 2 interval(s) run into the next one
+    (first: 2024-03-04 09:00:00 lasts 3600 s, the next starts 1800 s later); give each
+    interval's own length (1800 s for half hours)
+    """
+    order = np.argsort(pd.DatetimeIndex(periods).asi8, kind="stable")
+    starts = pd.DatetimeIndex(periods)[order]
+    wall = starts.tz_localize(None) if starts.tz is not None else starts
+    steps = (starts[1:] - starts[:-1]).total_seconds().to_numpy()  # in any time unit
+    longest = np.maximum(steps, (wall[1:] - wall[:-1]).total_seconds().to_numpy())
+    overlong = np.flatnonzero(lengths[order][:-1] > longest + 1e-6)
+    if overlong.size:
+        first = overlong[0]
+        raise ValueError(
+            f"Column 'interval_s' of 'forecast' makes {overlong.size} interval(s) run into the "
+            f"next one (first: {starts[first]} lasts {lengths[order][first]:g} s, the next "
+            f"starts {steps[first]:g} s later); give each interval's own length (1800 s for "
+            "half hours)"
         )
-    return _interval_length(periods, None)
 
 
-def _staffed_by_period(staffed, periods):
+def _staffed_by_period(staffed, periods, interval_s):
     """Agents of a Series indexed by interval start, per interval of ``periods`` (0 where it
-    has none); refused when its clock cannot be the plan's (a naive index beside an aware one,
-    so that no interval would match) or it counts an interval twice."""
+    has none; a NaN it holds is left for the checks of ``staffed`` to refuse, not read as
+    nobody); refused when its clock cannot be the plan's (a naive index beside an aware one,
+    so that no interval would match), it counts an interval twice, or it starts inside an
+    interval of ``interval_s`` seconds but not at its start (a quarter-hour roster beside
+    half-hour periods had every other count dropped).
+
+    >>> periods = pd.DatetimeIndex(["2024-03-04 09:00", "2024-03-04 09:30"])
+    >>> quarters = pd.Series([4.0, 6.0], index=periods[:1].append(periods[:1] + pd.Timedelta(
+    ...     "15min")))
+    >>> _staffed_by_period(quarters, periods, np.array([1800.0, 1800.0]))
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'staffed' has 1 interval start(s) inside the plan's intervals but not
+    at their start (first: 2024-03-04 09:15:00), which no interval would take: give one count
+    per interval start of the plan
+    """
     index = staffed.index
     zones = [getattr(values, "tz", None) for values in (index, periods)]
     if not isinstance(index, pd.DatetimeIndex) or (zones[0] is None) != (zones[1] is None):
@@ -517,7 +578,22 @@ def _staffed_by_period(staffed, periods):
             f"Value of 'staffed' holds {len(repeated)} interval starts more than once (first: "
             f"{', '.join(str(moment) for moment in repeated[:3])}); give one count per interval"
         )
-    return staffed.reindex(periods).fillna(0.0)
+    order = np.argsort(periods.asi8)
+    starts = periods[order]
+    ends = starts + pd.to_timedelta(np.broadcast_to(interval_s, len(periods))[order], unit="s")
+    within = starts.searchsorted(index, side="right") - 1
+    inner = index[
+        (within >= 0) & (index < ends[within.clip(0)]) & ~index.isin(periods)
+        if len(periods)
+        else np.zeros(len(index), dtype=bool)
+    ]
+    if len(inner):
+        raise ValueError(
+            f"Value of 'staffed' has {len(inner)} interval start(s) inside the plan's intervals "
+            f"but not at their start (first: {', '.join(str(moment) for moment in inner[:3])}), "
+            "which no interval would take: give one count per interval start of the plan"
+        )
+    return staffed.reindex(periods).where(periods.isin(index), 0.0)
 
 
 def plan_totals(plan, *, target_sl=80.0):
@@ -590,7 +666,9 @@ def _checked_plan(plan):
     """
     from kpikit.schema import SchemaError
 
-    plan = pandas_frame(plan, "plan")  # polars (eager or lazy) as pandas
+    # polars (eager or lazy) as pandas; its rows by position (a plan concatenated from two kept
+    # both halves' labels, and the peak's repeated label found two rows)
+    plan = pandas_frame(plan, "plan").reset_index(drop=True)
     names = [spec.name for spec in _TOTALS_COLUMNS]
     missing = [name for name in names if name not in plan.columns]
     if missing:

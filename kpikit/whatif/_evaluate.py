@@ -104,7 +104,8 @@ def evaluate(scenario, assumptions=None, *, reference_asa_s=None):
     occupancy. Roll-ups weight by what each figure is a ratio of: service level and
     abandonment by offered contacts, ASA by answered contacts, occupancy by agent time::
 
-        answered          = sum(volume (1 - abandonment))
+        answered          = sum(min(traffic (1 - abandonment), agents) interval / AHT)
+                          = sum(volume (1 - abandonment)) unless an interval is overloaded
         occupancy         = 100 sum(min(traffic (1 - abandonment), agents)) / sum(agents)
         agent_hours       = sum(scheduled agents) * interval / 3600      (paid hours)
         cost              = agent_hours * cost_per_agent_hour
