@@ -44,10 +44,10 @@ def test_a_month_over_weekly_periods_is_refused():
     )
 
 
-def test_a_day_over_weekly_periods_is_refused():
-    # A day after each Monday is a Tuesday, which starts no period: no comparison at all.
-    with pytest.raises(ValueError, match="are longer: no period would have a previous one"):
-        kk.scorecard.rate(_weekly(), TARGETS, freq="day")
+def test_a_day_over_periods_a_week_apart_is_no_fault():
+    # Days with data on Mondays alone are days a week apart: no day has a previous one.
+    table = kk.scorecard.rate(_weekly(), TARGETS, freq="day").table
+    assert table["previous"].isna().all()
 
 
 def test_a_gap_in_monthly_periods_is_no_fault():

@@ -35,10 +35,11 @@ def period_freq(periods: pd.Series) -> str | None:
 
 
 def check_freq_fits(periods: pd.Series, freq: str) -> None:
-    """Raise when the given ``freq`` is not the length of ``periods`` (starts, as in
-    :func:`kpikit.compute` output): a period would end after the next one starts, or no period
-    would have a previous one though the periods are of another length. Either way every
-    trend and ramp would be read against the wrong calendar, silently.
+    """Raise when the given ``freq`` is longer than the periods of ``periods`` (starts, as in
+    :func:`kpikit.compute` output): a period would end after the next one starts, and every
+    trend and ramp would be read against the wrong calendar, silently. (A ``freq`` shorter than
+    the steps between periods is not refused: days a week apart may be the days that have
+    data.)
 
     >>> weeks = pd.Series(pd.to_datetime(["2024-01-01", "2024-01-08", "2024-01-15"]))
     >>> check_freq_fits(weeks, "week")
@@ -67,11 +68,6 @@ def check_freq_fits(periods: pd.Series, freq: str) -> None:
             f"Value of 'freq' is {freq!r} but the periods of 'kpi_frame' are shorter: the one "
             f"starting {_day(starts.iloc[first])} would end {_day(ends.iloc[first])}, after the "
             f"next starts ({_day(following.iloc[first])}); {fix} or leave freq out"
-        )
-    if found is not None and found != freq and not (ends == following).any():
-        raise ValueError(
-            f"Value of 'freq' is {freq!r} but the periods of 'kpi_frame' are longer: no period "
-            f"would have a previous one to compare with; {fix} or leave freq out"
         )
 
 
