@@ -400,6 +400,27 @@ def missing_tables(engine) -> list[str]:
     return [table.name for table in tables()[2].sorted_tables if table.name not in names]
 
 
+def missing_columns(engine) -> list[str]:
+    """The register's columns (``table.column``) that ``engine``'s tables lack, ``time_zone``
+    aside (a register of an older kpikit is upgraded to it): none for a register. Tables of
+    those names made by another program failed at the first read, with the driver's "no such
+    column"."""
+    from sqlalchemy import inspect
+
+    inspector = inspect(engine)
+    missing = []
+    for table in tables()[2].sorted_tables:
+        if not inspector.has_table(table.name):
+            continue
+        present = {column["name"] for column in inspector.get_columns(table.name)}
+        missing += [
+            f"{table.name}.{column.name}"
+            for column in table.columns
+            if column.name not in present and column.name != "time_zone"
+        ]
+    return missing
+
+
 def has_time_zone(engine) -> bool:
     """Whether ``kpikit_breaches`` has its ``time_zone`` column (True without the table)."""
     from sqlalchemy import inspect
@@ -854,3 +875,24 @@ def latest_changes(connection, breach_id: str) -> dict:
             recorded_at=row["recorded_at"],
         )
     return state
+
+
+def seen_elsewhere(connection, breach_id: str, seen_ids: dict) -> list[str]:
+    """The fields of ``seen_ids`` (field -> event id, what an author saw) whose event is not an
+    event of that field of the breach ``breach_id``, each with what its event is: the state of
+    another breach (a form kept after the manager chose another breach) would mark conflicts
+    with nothing and record a ``replaces`` of another breach's event."""
+    from sqlalchemy import select
+
+    events = tables()[1]
+    query = select(events.c.event_id, events.c.breach_id, events.c.field).where(
+        events.c.event_id.in_(list(seen_ids.values()))
+    )
+    found = {row.event_id: (row.breach_id, row.field) for row in connection.execute(query)}
+    return [
+        f"{name} (event {event_id}: "
+        + (f"{found[event_id][1]} of {found[event_id][0]!r}" if event_id in found else "none")
+        + ")"
+        for name, event_id in seen_ids.items()
+        if found.get(event_id) != (breach_id, name)
+    ]

@@ -12,7 +12,7 @@ from urllib.parse import quote
 import numpy as np
 import pandas as pd
 
-from kpikit._validators import check_flag, check_timestamp, group_names
+from kpikit._validators import check_choice, check_flag, check_timestamp, group_names
 from kpikit.catalog import KPI_IDS
 from kpikit.catalog import kpi as kpi_definition
 from kpikit.metrics._checked_once import checked_once
@@ -154,11 +154,11 @@ def breaches(
         always positive; ``shortfall`` is, for KPIs counting contacts (service level,
         abandonment, FCR, CSAT, ...), how many more contacts the target needed
         (``|target/100 · denominator - numerator|``, null for the others); ``contacts`` is the
-        number of contacts offered in the group and period; ``breach_id`` a stable text key
-        (see :func:`breach_id`). ``attrs`` carries the FCR rows held back as provisional
-        (``"provisional"``, a list of records, empty when none), the target KPIs the data
-        cannot give (``"unavailable"``, ``{kpi: reason}``: cost per contact by site, a KPI whose
-        table or columns the data lacks; these are not checked) and, when there are
+        number of contacts offered in the group and period (0 when it had none); ``breach_id``
+        a stable text key (see :func:`breach_id`). ``attrs`` carries the FCR rows held back as
+        provisional (``"provisional"``, a list of records, empty when none), the target KPIs
+        the data cannot give (``"unavailable"``, ``{kpi: reason}``: cost per contact by site, a
+        KPI whose table or columns the data lacks; these are not checked) and, when there are
         provisional periods or unavailable KPIs, a ``"note"`` saying so.
 
     Raises
@@ -234,7 +234,8 @@ def _breach_rows(table: pd.DataFrame, in_breach) -> tuple[pd.DataFrame, pd.DataF
 
 def _with_contacts(found: pd.DataFrame, data, by, keys, freq, options) -> pd.DataFrame:
     """``found`` with ``contacts``: the contacts offered in its group and period, short
-    abandons included."""
+    abandons included; 0 in a period without contacts (an occupancy breach on a day of agent
+    intervals alone), which compute lists no row for."""
     from kpikit._frames import pandas_frame
     from kpikit.metrics import compute
 
@@ -242,9 +243,11 @@ def _with_contacts(found: pd.DataFrame, data, by, keys, freq, options) -> pd.Dat
         data, kpis=["answer_rate"], by=by, freq=freq, **{**options, "short_abandon_s": 0}
     )
     offered = pandas_frame(offered)[[*keys, "period", "denominator"]]
-    return found.merge(
+    found = found.merge(
         offered.rename(columns={"denominator": "contacts"}), on=[*keys, "period"], how="left"
     )
+    found["contacts"] = found["contacts"].fillna(0.0)
+    return found
 
 
 def _with_gap(found: pd.DataFrame) -> pd.DataFrame:
@@ -272,7 +275,7 @@ def deadlines(end):
     are (:func:`kpikit.periods.period_end`): a period closing at midnight the day before Paris
     springs forward has its root cause due at midnight two days later, 47 elapsed hours. A
     deadline in the hour the clocks skip moves forward to the first time that exists; one in
-    the hour they repeat is the first of the two.
+    the hour they repeat is the first of the two. A Series must hold datetimes (TypeError).
 
     Examples
     --------
@@ -284,6 +287,12 @@ def deadlines(end):
     """
     steps = (pd.DateOffset(hours=ROOT_CAUSE_HOURS), pd.DateOffset(days=PLAN_DAYS))
     if isinstance(end, pd.Series):
+        if not pd.api.types.is_datetime64_any_dtype(end):
+            # numbers were read as nanoseconds since 1970 and given back as numbers
+            raise TypeError(
+                f"Value of 'period_end' must be a Series of datetimes but received one of "
+                f"dtype {end.dtype}; convert it first (pd.to_datetime)"
+            )
         ends = pd.DatetimeIndex(end)
         return tuple(
             pd.Series(_due(ends, step), index=end.index).astype(end.dtype) for step in steps
@@ -437,7 +446,7 @@ def breach_id(kpi_id: str, freq: str, period, group) -> str:
     ``=``, so it cannot be mistaken for a value either (not even the text ``"None"``). The
     period is its wall time; the second of two periods that start at the same wall time (the
     hour repeated when the clocks fall back) has its UTC offset too, so that each has its own
-    id.
+    id. An unknown KPI or ``freq`` raises a ValueError (the register refuses such a breach).
 
     Examples
     --------
@@ -454,6 +463,8 @@ def breach_id(kpi_id: str, freq: str, period, group) -> str:
             "Value of 'group' must be a mapping of grouping columns to values but received: "
             f"{group!r} ({type(group).__name__})"
         )
+    check_choice("kpi_id", kpi_id, KPI_IDS, "a KPI id")  # None failed in str.join
+    check_freq(freq)
     parts = [kpi_id, freq, _period_text(check_timestamp("period", period))]
     parts += [_group_part(key, _group_value(value)) for key, value in group.items()]
     return "/".join(parts)

@@ -53,10 +53,12 @@ from kpikit.governance._store import (
     latest_changes,
     local_time,
     masked,
+    missing_columns,
     missing_tables,
     normalised,
     open_engine,
     scrubbed,
+    seen_elsewhere,
     sqlite_path,
     sqlite_url,
     tables,
@@ -161,7 +163,8 @@ class ActionRegister:
         A URL the database cannot be opened at (an unknown driver, a file that is not an
         SQLite database, a folder, a server that does not answer within its
         ``connect_timeout``, 10 s unless the URL sets one), saying why (the password hidden);
-        with ``create=False``, a database without the register's tables. Every method raises it
+        with ``create=False``, a database without the register's tables; tables of the
+        register's names that lack its columns (another program's). Every method raises it
         too when the database fails (a read-only file, a lock held past the busy timeout),
         naming the register and the database's reason.
 
@@ -201,6 +204,15 @@ class ActionRegister:
             if create:
                 create_tables(self._engine)
             missing = missing_tables(self._engine)
+            columns = missing_columns(self._engine)
+            if columns:
+                self._engine.dispose()
+                raise ValueError(
+                    f"Value of 'url' holds tables of the kpikit register's names that are not "
+                    f"its tables: {masked(self.url)} lacks {len(columns)} of their columns, "
+                    f"{', '.join(columns[:5])}{', ...' if len(columns) > 5 else ''}. Give the "
+                    "URL of a kpikit register, or another database for a new one"
+                )
             if create:
                 add_time_zone(self._engine)
             elif not missing:
@@ -288,7 +300,9 @@ class ActionRegister:
         ------
         ValueError
             An unknown field or status, a bad due date, a text over 4,000 characters, an empty
-            author, or a breach id that is not registered.
+            author, a breach id that is not registered, or a ``seen`` that is not a state of
+            this breach (an event of another breach or field, or none): nothing is then
+            saved.
         TypeError
             ``seen`` that is not None or a mapping of fields to :class:`Change` (what
             :meth:`state` returns).
@@ -304,6 +318,13 @@ class ActionRegister:
             # so that events of one breach are recorded in the order of their times
             now = utc_now()
             current = latest_changes(connection, breach_id)
+            elsewhere = seen_elsewhere(connection, breach_id, seen_ids) if seen_ids else []
+            if elsewhere:
+                raise ValueError(
+                    f"Value of 'seen' is not a state of the breach {breach_id!r}: "
+                    f"{', '.join(elsewhere)}; pass what state({breach_id!r}) gives, or None; "
+                    "nothing was saved"
+                )
             event_ids, conflicts = {}, {}
             for name, value in values.items():
                 latest = current.get(name)

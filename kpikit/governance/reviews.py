@@ -6,6 +6,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from kpikit._validators import check_choice, check_number, is_number
 from kpikit.catalog import benchmarks as load_benchmarks
 from kpikit.catalog import kpi as kpi_definition
 from kpikit.display import rated_value_text, signed_text
@@ -216,8 +217,9 @@ def next_target(
         The KPI's weekly values in the quarter.
     unit : {"percent", "seconds", "points", "currency"}, default="percent"
     ceiling : float, default=None
-        The best sensible target (a world-class benchmark edge).
+        The best sensible target (a world-class benchmark edge); None or NaN for none.
     step : float, default=0.5
+        The part of the way to the median week a target moves, in (0, 1].
 
     Returns
     -------
@@ -231,8 +233,24 @@ def next_target(
     (345.0, 'met in 4 of 4 weeks: move halfway to the median week, 330 s')
     >>> next_target(80, "higher", [70, 83, 75, 79])
     (80.0, 'met in 1 of 4 weeks: keep it and fix the misses first')
+
+    Raises
+    ------
+    TypeError
+        ``target``, ``step`` or ``ceiling`` that is not a number, a weekly value that is
+        neither a finite number nor null (a week without a value: None, NaN).
+    ValueError
+        ``direction`` other than "higher" or "lower" (it was read as "lower": a typo lowered
+        a target that should rise), an unknown ``unit``, ``step`` outside (0, 1], a
+        ``target`` that is not finite.
     """
-    values = np.asarray([v for v in weekly if v is not None and np.isfinite(v)], dtype=float)
+    target = check_number("target", target)
+    check_choice("direction", direction, ("higher", "lower"), "a direction a target moves in")
+    check_choice("unit", unit, _TARGET_STEPS, "a unit")
+    step = check_number("step", step, minimum=0, maximum=1, above_minimum=True)
+    if ceiling is not None and not (pd.api.types.is_scalar(ceiling) and pd.isna(ceiling)):
+        ceiling = check_number("ceiling", ceiling)
+    values = _weekly_values(weekly)
     if not len(values):
         return float(target), "no weekly values"
     better = values >= target if direction == "higher" else values <= target
@@ -254,9 +272,42 @@ def next_target(
     rounded = (math.floor if direction == "higher" else math.ceil)(steps) * grain
     if (rounded - target) * (1 if direction == "higher" else -1) <= 0:
         return float(target), f"{record}, with little room: keep it"
+    way = "halfway" if step == 0.5 else f"{100 * step:g} % of the way"
     return round(float(rounded), 2), (
-        f"{record}: move halfway to the median week, {format_value(median, unit)}"
+        f"{record}: move {way} to the median week, {format_value(median, unit)}"
     )
+
+
+def _weekly_values(weekly) -> np.ndarray:
+    """The known weekly values as floats: a null (None, NaN, NA) is a week without a value and
+    left out; anything else that is not a finite number raises, naming its position.
+
+    >>> _weekly_values([84, None, 86.5])
+    array([84. , 86.5])
+    >>> _weekly_values([84, "83"])
+    Traceback (most recent call last):
+    ...
+    TypeError: Value of 'weekly' must hold numbers (or nulls for weeks without a value) but 1 ...
+    """
+    if isinstance(weekly, str | bytes) or not np.iterable(weekly):
+        raise TypeError(
+            f"Value of 'weekly' must be a sequence of weekly values but received: {weekly!r}"
+        )
+    weekly = list(weekly)
+    known = [not (pd.api.types.is_scalar(v) and pd.isna(v)) for v in weekly]
+    bad = [
+        (position, value)
+        for position, (value, kept) in enumerate(zip(weekly, known, strict=True))
+        if kept and not is_number(value)
+    ]
+    if bad:
+        where = ", ".join(f"position {position}: {value!r}" for position, value in bad[:5])
+        raise TypeError(
+            f"Value of 'weekly' must hold numbers (or nulls for weeks without a value) but "
+            f"{len(bad)} value{'s' * (len(bad) != 1)} {'are' if len(bad) != 1 else 'is'} not: "
+            f"{where}"
+        )
+    return np.asarray([v for v, kept in zip(weekly, known, strict=True) if kept], dtype=float)
 
 
 _TARGET_STEPS = {"percent": 0.5, "seconds": 5.0, "points": 1.0, "currency": 0.05}

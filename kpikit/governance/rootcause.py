@@ -29,6 +29,7 @@ from kpikit._validators import (
 from kpikit.catalog import KPI_IDS
 from kpikit.catalog import kpi as kpi_definition
 from kpikit.governance import words
+from kpikit.governance._store import is_action_row
 from kpikit.governance.breaches import breach_group, period_end
 from kpikit.governance.decompose import DECOMPOSITION_COLUMNS, decomposed, decomposed_columns
 from kpikit.governance.staffing import INTERVAL_FREQS, interval_staffing
@@ -82,7 +83,8 @@ class RootCause:
     staffing : pandas.DataFrame or None
         Per interval: ``interval_start, volume, aht_s, required, staffed, short,
         understaffed, contribution`` (None when not checked: no agent intervals or no live
-        contacts, or a service-level target of 100 %, which no number of agents reaches).
+        contacts, contacts without ``agent_id`` (the findings then say so), or a
+        service-level target of 100 %, which no number of agents reaches).
     understaffed_share : float
         Share of the miss made in understaffed intervals (null when not checked).
     findings : list of str
@@ -143,7 +145,8 @@ def root_cause(
     data : Dataset or dataframe
         The data the breach was found in.
     breach : mapping or pandas.Series
-        A row of :func:`kpikit.governance.breaches`, or a mapping with ``kpi``, ``target``,
+        A row of :func:`kpikit.governance.breaches` or of
+        :meth:`kpikit.governance.ActionRegister.actions`, or a mapping with ``kpi``, ``target``,
         ``period`` and ``freq``; every other key not among the breach columns is a grouping
         column and its value (``{"kpi": "service_level", "target": 80, "period": "2026-07-06",
         "freq": "week", "site": "Lakeside"}``).
@@ -244,6 +247,7 @@ def root_cause(
         gauge = _Gauge(target, spec.scale, _side(spec.direction, value, target))
         pieces = [_by_dimension(current, usual, dimension, gauge) for dimension in categorical]
         hot_spots, staffing = pd.DataFrame(), None
+        unstaffed = _unstaffed(kpi_id, dataset, names)
         if spec.table != "costs":
             hot = hot_spot if hot_spot in columns and hot_spot not in group else None
             # the period's rows and the baseline's, labelled with their weekday and block of the day
@@ -253,13 +257,15 @@ def root_cause(
                 _by_dimension(*calendars, d, gauge) for d in TIME_DIMENSIONS if d in dimensions
             ]
             hot_spots = _hot_spots(*calendars, _calendar_cell(freq), hot, gauge)
-            staffing = _staffing(
-                dataset, miss, gauge, window, staffing_target_sl, interval_s, options
-            )
+            if not unstaffed:
+                staffing = _staffing(
+                    dataset, miss, gauge, window, staffing_target_sl, interval_s, options
+                )
             if staffing is not None:
                 hot_spots["agents_short"] = _agents_short(hot_spots, staffing, block_hours)
     cause = _cause(miss, value, target, pieces, hot_spots, staffing)
     cause.findings = words.findings(cause, top=top, hot_spot=hot_spot, interval_s=interval_s)
+    cause.findings += [unstaffed] if unstaffed else []
     return cause
 
 
@@ -332,7 +338,9 @@ def _read_breach(breach):
         raise ValueError(
             f"Value of 'breach' has a period that is not a date: {breach['period']!r}"
         ) from None
-    return kpi_id, float(breach["target"]), period, freq, breach_group(breach)
+    # a row of ActionRegister.actions() has its group in one dict, beside its action's fields
+    group = breach_group(breach["group"] if is_action_row(breach) else breach)
+    return kpi_id, float(breach["target"]), period, freq, group
 
 
 def _check_options(block_hours, interval_s, staffing_target_sl) -> None:
@@ -729,6 +737,20 @@ def _staffing(dataset, miss: _Miss, gauge: _Gauge, window, staffing_target_sl, i
         return None
     staffing["contribution"] = _interval_contributions(window, gauge, staffing["interval_start"])
     return staffing
+
+
+def _unstaffed(kpi_id: str, dataset, names: dict) -> str:
+    """Why the staffing of a queue KPI's miss cannot be checked although the data has agent
+    intervals ("" when it can, or need not be): the contacts lack the ``agent_id`` that says
+    which agents served the group (the check read it and failed with a bare KeyError)."""
+    if kpi_id not in STAFFING_KPIS or dataset.agent_intervals is None:
+        return ""
+    if "agent_id" in names["contacts"]:
+        return ""
+    return (
+        "Staffing not checked: the contacts have no agent_id column, which ties the agent "
+        "intervals to the agents who served this group; add it to check staffing."
+    )
 
 
 def _requirement(kpi_id: str, target: float, staffing_target_sl: float) -> dict | None:
