@@ -243,10 +243,24 @@ def _logged_in(intervals, live: pd.DataFrame, periods, start, end, interval_s) -
     inside = (rows["interval_start"] >= start).to_numpy(bool)
     rows, seconds = rows[inside], seconds[inside]
     logged = seconds / interval_s
-    per_interval = logged.groupby(rows["interval_start"].dt.floor(f"{interval_s}s")).sum()
+    per_interval = logged.groupby(_interval_of(rows["interval_start"], interval_s)).sum()
     index = pd.DatetimeIndex(periods)
     per_interval.index = pd.DatetimeIndex(per_interval.index).as_unit(index.unit)
     return per_interval.reindex(index, fill_value=0.0).to_numpy(float)
+
+
+def _interval_of(times: pd.Series, interval_s: int) -> pd.Series:
+    """The start of the ``interval_s`` interval holding each time, on the wall clock: the time
+    less the wall time past the interval's start. pandas' own floor of zoned times raised
+    AmbiguousTimeError on the night the clocks go back, whose 02:00 comes twice.
+
+    >>> night = pd.Series(pd.DatetimeIndex(["2026-10-25 00:10", "2026-10-25 01:10"],
+    ...                                    tz="UTC").tz_convert("Europe/Paris"))
+    >>> _interval_of(night, 1800).astype(str).tolist()  # the first and second 02:00
+    ['2026-10-25 02:00:00+02:00', '2026-10-25 02:00:00+01:00']
+    """
+    wall = times.dt.tz_localize(None)
+    return times - (wall - wall.dt.floor(f"{interval_s}s"))
 
 
 def _check_interval_length(rows: pd.DataFrame, seconds: pd.Series, interval_s: int) -> None:

@@ -191,7 +191,8 @@ def staffing_curve(
         fig.add_vline(
             x=float(agents),
             line={"color": RAG_COLORS["green"], "width": 2},
-            annotation_text=f"{int(agents)} agents",
+            # a fractional count (fractional_agents) is written as it is, not cut to whole
+            annotation_text=f"{float(agents):,.{decimals_needed(agents, most=2)}f} agents",
             annotation_position="top left",
         )
     return fig
@@ -639,18 +640,21 @@ def _asa_ticks(waits) -> dict:
     --------
     >>> _asa_ticks([0.4, 61.2])  # 61.2 / 5 = 12.2 s a step, rounded up to 20 s
     {'range': [0, 102.0], 'tick0': 0, 'dtick': 20.0}
+    >>> _asa_ticks([1.2e-10])  # 2.4e-11 s a step, up to 2.5e-11 s; 5.1 steps to 102 %
+    {'range': [0, 1.275e-10], 'tick0': 0, 'dtick': 2.5e-11}
     """
     longest = max(waits, default=0)
     step = 1.0
-    if longest > 0:
+    if longest / _STEPS > 0:  # a wait of 5e-324 s has no fifth
         power = 10.0 ** math.floor(math.log10(longest / _STEPS))
         step = next(
             power * factor for factor in _ROUND_FACTORS if power * factor * _STEPS >= longest
         )
     scale = step / _PERCENT_TICKS["dtick"]
-    # rounded: 0.3 s, not 0.30000000000000004
+    # to 12 significant digits: 0.3 s, not 0.30000000000000004; rounding to 9 decimals made
+    # the step of waits under 5e-9 s (a well-staffed curve) 0, and the axis range [0, 0]
     return {
-        "range": [0, round(_PERCENT_TICKS["range"][1] * scale, 9)],
+        "range": [0, float(f"{_PERCENT_TICKS['range'][1] * scale:.12g}")],
         "tick0": 0,
-        "dtick": round(step, 9),
+        "dtick": float(f"{step:.12g}"),
     }

@@ -47,24 +47,34 @@ def _erlang_b(load, agents):
     """Erlang B for float arrays ``load`` and ``agents`` of one shape (agents whole, >= 0).
 
     Runs the recursion on the inverse, ``1/B(k) = 1 + (k / A) / B(k-1)``, which needs no
-    division inside the loop. It runs once over agent counts in increasing order; at step ``k``
-    it only touches the elements with at least ``k`` agents (a suffix of the sorted order), so
-    the work is the sum of the agent counts, not the largest count times the number of
-    elements. ``1/B`` only grows; where it overflows, ``B`` is 0 to double precision.
+    division inside the loop. Unrolled, ``1/B(n) = P(X <= n) / P(X = n)`` for ``X`` Poisson of
+    mean ``A``: a sum of terms ``P(X = j) / P(X = n)``, ``j = 0..n``. Those with ``j`` below
+    ``s = m - 12 sqrt(m) - 50``, ``m = min(n, A)``, add up to under 1e-26 of the sum
+    (``P(X = j) / P(X = m) <= exp(-(m - j)^2 / (2 m))``, below ``e^-72`` a term), so each
+    element starts at ``1/B(s) = 1``: about ``12 sqrt(A)`` steps instead of ``n`` (100,000
+    agents took 2 s an evaluation, and staffing 100,000 Erlangs with patience a minute).
+    The loop runs over the steps taken, in increasing order; at step ``t`` it only touches
+    the elements taking at least ``t`` steps (a suffix of the sorted order), so the work is
+    the sum of the steps, not the most steps times the number of elements. ``1/B`` only
+    grows; where it overflows, ``B`` is 0 to double precision.
     """
     flat_load = load.ravel()
     flat_agents = agents.ravel().astype(np.int64)
-    order = np.argsort(flat_agents)
-    sorted_agents = flat_agents[order]
+    nearest = np.floor(np.minimum(flat_agents, flat_load))
+    first = np.maximum(nearest - np.ceil(12.0 * np.sqrt(nearest) + 50.0), 0.0).astype(np.int64)
+    steps = flat_agents - first
+    order = np.argsort(steps)
+    sorted_steps = steps[order]
+    first = first[order].astype(float)
     with np.errstate(divide="ignore", over="ignore"):
         per_load = 1.0 / flat_load[order]
         inverse = np.ones_like(per_load)
-        most = int(sorted_agents[-1]) if sorted_agents.size else 0
-        starts = np.searchsorted(sorted_agents, np.arange(1, most + 1), side="left")
-        for k, start in enumerate(starts, start=1):
+        most = int(sorted_steps[-1]) if sorted_steps.size else 0
+        starts = np.searchsorted(sorted_steps, np.arange(1, most + 1), side="left")
+        for step, start in enumerate(starts, start=1):
             tail = inverse[start:]
             tail *= per_load[start:]
-            tail *= k
+            tail *= first[start:] + step
             tail += 1.0
     result = np.empty_like(flat_load)
     result[order] = 1.0 / inverse

@@ -303,6 +303,7 @@ def one_length(model=None, *, besides=()):
             arguments = None
         if arguments is None:  # a missing or unknown argument: the model's own TypeError says
             return model(*args, **kwargs)  # which, alone (not chained to the binding's)
+        _check_same_index(arguments)
         shapes = {name: _shape(value) for name, value in arguments.items() if name not in besides}
         shapes = {name: shape for name, shape in shapes.items() if shape}
         try:
@@ -319,6 +320,31 @@ def one_length(model=None, *, besides=()):
         return model(*args, **kwargs)
 
     return checked
+
+
+def _check_same_index(arguments) -> None:
+    """Refuse pandas Series arguments whose indexes differ: the models pair values by
+    position, so a volume indexed ``a, b`` beside a handle time indexed ``b, a`` paired ``a``'s
+    volume with ``b``'s handle time, silently.
+
+    >>> volume = pd.Series([100, 50], index=["a", "b"])
+    >>> _check_same_index({"volume": volume, "aht_s": pd.Series([180, 240], index=["b", "a"])})
+    ... # doctest: +NORMALIZE_WHITESPACE
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'aht_s' is a Series whose index differs from that of 'volume' (the
+    values are paired by position, not by label): give it volume's index, e.g.
+    aht_s.reindex(volume.index), or pass plain arrays
+    """
+    series = [(name, value) for name, value in arguments.items() if isinstance(value, pd.Series)]
+    for name, value in series[1:]:
+        first, reference = series[0]
+        if not value.index.equals(reference.index):
+            raise ValueError(
+                f"Value of {name!r} is a Series whose index differs from that of {first!r} (the "
+                f"values are paired by position, not by label): give it {first}'s index, e.g. "
+                f"{name}.reindex({first}.index), or pass plain arrays"
+            )
 
 
 def _shape(value) -> tuple:

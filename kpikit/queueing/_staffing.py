@@ -355,14 +355,14 @@ def _criteria(target_sl, target_asa_s, max_occupancy, max_abandon, patience_s, s
             (key, 1.0, check_percent("target_sl", target_sl, low=1, high=100, open=True))
         )
     if target_asa_s is not None:
-        value = float(_array("target_asa_s", target_asa_s, minimum=0, strict=True))
+        value = _one_target("target_asa_s", target_asa_s)
         criteria.append(("asa", -1.0, value))
     if max_occupancy is not None:
         criteria.append(
             ("occupancy", -1.0, check_percent("max_occupancy", max_occupancy, low=1, high=100))
         )
     if max_abandon is not None:
-        value = float(_array("max_abandon", max_abandon, minimum=0, strict=True))
+        value = _one_target("max_abandon", max_abandon)
         if value > 100:
             raise ValueError(
                 f"Value of 'max_abandon' is a percent on the 0..100 scale, but received: "
@@ -375,3 +375,22 @@ def _criteria(target_sl, target_asa_s, max_occupancy, max_abandon, patience_s, s
             "max_occupancy or max_abandon (all None received)"
         )
     return criteria
+
+
+def _one_target(name, target):
+    """A target above 0 given as one number: an array of them (one per interval) was a bare
+    NumPy TypeError, "only 0-dimensional arrays can be converted to Python scalars".
+
+    >>> _one_target("target_asa_s", [10, 20])
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'target_asa_s' must be one number, the same for every interval, but \
+received: [10, 20]
+    """
+    value = _array(name, target, minimum=0, strict=True)
+    if value.ndim:
+        raise ValueError(
+            f"Value of {name!r} must be one number, the same for every interval, but received: "
+            f"{target!r}"
+        )
+    return float(value)
