@@ -36,7 +36,9 @@ def period_expr(frame, time_column, freq):
     minus the time the wall clock has run since the period began; one correction by the same
     rule puts it right when the offset changes inside the period (a 23-hour day starts 23
     hours, not 24, before it ends). Hours repeated when clocks go back stay two periods: their
-    offsets differ.
+    offsets differ. A period shorter than a day whose start the clocks skip is the one before
+    the gap, which runs on across it in elapsed time (Chatham skips 02:45 to 03:45: 03:50 is
+    in the hour from 02:00), or else starts at the first time after it (:func:`_after_gaps`).
 
     >>> import pandas as pd
     >>> late = pd.to_datetime(["2026-03-29 23:30"]).tz_localize("Europe/Paris")  # a 23-hour day
@@ -61,7 +63,7 @@ def period_expr(frame, time_column, freq):
     first_guess = time - (wall - start)
     instant = first_guess - (first_guess.dt.replace_time_zone(None) - start)
     if freq in SHORTER_THAN_A_DAY:
-        return instant
+        return _after_gaps(instant, time, frame, time_column, zone, freq)
     return _first_occurrence(instant, frame, time_column, zone)
 
 
@@ -181,6 +183,108 @@ def _repeated_midnights(zone: str) -> dict:
 
 
 _MINUTES = {"15min": 15, "30min": 30, "hour": 60}
+
+
+def _after_gaps(instant, time, frame, time_column: str, zone: str, freq: str):
+    """``instant`` (the start of a period shorter than a day), put right where the clocks skip
+    the wall-clock start of a row's period and the gap does not begin on a period start.
+
+    Chatham skips from 02:45 to 03:45: a time from 03:45 to 04:00 has the hour from 03:00,
+    which the clocks skip, and :func:`period_expr`'s correction puts it at 04:00, after the
+    time itself (03:00 less the 02:45 the gap begins at, on from the gap's end). Its period is
+    the one before the gap when that runs on across the gap in elapsed time (02:00, an hour
+    of 45 minutes before the gap and 15 after, as :func:`kpikit.periods.period_end` has it),
+    otherwise the first time after the gap, as for a day whose midnight is skipped.
+    """
+    moves = _gap_moves(zone, freq)
+    if moves and isinstance(frame, nw.DataFrame):
+        first, last = frame.select(
+            nw.col(time_column).min().alias("first"), nw.col(time_column).max().alias("last")
+        ).row(0)
+        moves = {
+            shifts: kept
+            for shifts, wrong in moves.items()
+            if (kept := [t for t in wrong if first is not None and first <= t <= last + A_DAY])
+        }
+    corrected = instant
+    for (to_before, to_gap_end, covered), wrong in moves.items():
+        # rows whose start came out after their time, from the skipped start of a gap
+        moved = instant.is_in(wrong) & (instant > time)
+        gap_end = instant - nw.lit(to_gap_end)
+        shift = nw.when(time < gap_end + nw.lit(covered)).then(nw.lit(to_before))
+        shift = nw.when(moved).then(shift.otherwise(nw.lit(to_gap_end))).otherwise(nw.lit(ZERO))
+        corrected = corrected - shift
+    return corrected
+
+
+A_DAY = timedelta(days=1)
+
+
+@lru_cache(maxsize=64)
+def _gap_moves(zone: str, freq: str) -> dict:
+    """Where :func:`period_expr` puts a period of ``freq`` that ``zone``'s clocks skip the
+    start of (1900 to 2100), by how to put it right: ``(to_before, to_gap_end, covered)`` to
+    the list of such starts. ``to_before`` moves one back to the start of the period before the
+    gap, which holds the times up to ``covered`` after the gap's end; ``to_gap_end`` moves one
+    back to the gap's end (the first time after it).
+
+    >>> moves = _gap_moves("Pacific/Chatham", "hour")
+    >>> [(*map(str, shifts), str(t)) for shifts, starts in moves.items() for t in starts
+    ...  if t.year == 2026]
+    [('1:00:00', '0:15:00', '0:15:00', '2026-09-27 04:00:00+13:45')]
+    >>> _gap_moves("Europe/Paris", "hour")
+    {}
+    """
+    import pandas as pd
+
+    step = pd.Timedelta(minutes=_MINUTES[freq])
+    moves: dict = {}
+    for gap_end, before, after in _gaps(zone):
+        start_wall, end_wall = gap_end + before, gap_end + after  # the skipped wall clock
+        skipped = end_wall.floor(step)  # the start of the period holding the gap's end
+        if not start_wall < skipped < end_wall:
+            continue  # the start exists, or is the gap's own start (the gap's end then)
+        previous = (start_wall - pd.Timedelta(microseconds=1)).floor(step)
+        shifts = (skipped - previous, skipped - start_wall, previous + step - start_wall)
+        wrong = (gap_end + (skipped - start_wall)).tz_localize("UTC").tz_convert(zone)
+        moves.setdefault(tuple(s.to_pytimedelta() for s in shifts), []).append(
+            wrong.to_pydatetime()
+        )
+    return moves
+
+
+@lru_cache(maxsize=64)
+def _gaps(zone: str) -> list:
+    """The instants (naive, UTC) from 1900 to 2100 at which ``zone``'s clocks jump forward,
+    with the UTC offsets before and after, to the second.
+
+    >>> [(str(at), str(before), str(after)) for at, before, after in _gaps("Europe/Paris")
+    ...  if at.year == 2026]
+    [('2026-03-29 01:00:00', '0 days 01:00:00', '0 days 02:00:00')]
+    """
+    import pandas as pd
+
+    def offsets(instants):
+        return instants.tz_convert(zone).tz_localize(None) - instants.tz_localize(None)
+
+    try:
+        coarse = pd.date_range("1900-01-01", "2100-01-01", freq="6h", tz="UTC")
+        found = offsets(coarse)
+    except (ValueError, TypeError, KeyError):  # a zone pandas cannot read (pytz: KeyError)
+        return []
+    jumps = np.flatnonzero(found[1:] > found[:-1])
+    starts = coarse[jumps].tz_localize(None).to_numpy()
+    # Narrowed to the minute, then the second, every jump at once: the last time before it.
+    for step, count in ((np.timedelta64(1, "m"), 360), (np.timedelta64(1, "s"), 60)):
+        times = starts[:, None] + step * np.arange(count + 1)
+        moments = pd.DatetimeIndex(times.ravel()).tz_localize("UTC")
+        local = offsets(moments).to_numpy().reshape(times.shape)
+        before = np.argmax(local[:, 1:] != local[:, :-1], axis=1)
+        starts = times[np.arange(len(times)), before]
+    return [
+        (pd.Timestamp(at) + pd.Timedelta(seconds=1), found[jump], found[jump + 1])
+        for at, jump in zip(starts, jumps.tolist(), strict=True)
+    ]
 
 
 def _start_from_fields(time, freq):
