@@ -8,7 +8,10 @@ Imported by :func:`kpikit.serve.run` only (it imports Voila and tornado). What i
   ``max_kernels`` gets a short "busy, try again" page (HTTP 503 with ``Retry-After``) instead of a
   ~400 MB kernel, so a burst of visitors, a crawler or a hostile local page cannot exhaust the
   machine's memory. Kernels running, kernels starting (for a page or a preheated pool) and kernels
-  promised to pages still loading all count, and pools are refilled only within the cap;
+  promised to pages still loading all count, and pools are refilled only within the cap. A
+  path that is no file answers 404 without counting (not "busy" at the cap), and a page that
+  another site's page asks for as an image, frame or fetch is refused (403): it would take a
+  kernel nobody sees;
 - the notebook folder's files (``/voila/files/``, images a notebook shows) get the same Host
   and token checks as the dashboards (Voila serves them to anyone);
 - template files answer 404 to a path that is not ``<template>/static/<file>`` or climbs out with
@@ -36,6 +39,7 @@ import logging
 import re
 from urllib.parse import unquote_plus
 
+from jupyter_core.utils import ensure_async
 from jupyter_server import DEFAULT_STATIC_FILES_PATH
 from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.utils import url_path_join
@@ -221,11 +225,23 @@ class KernelBudget:
 
 
 class DashboardHandler(TornadoVoilaHandler):
-    """Voila's page handler with the kernel cap and the ``_xsrf`` cookie."""
+    """Voila's page handler with the kernel cap, the ``_xsrf`` cookie, and pages for browser
+    tabs only.
+
+    A page is a kernel (~400 MB, until its tab closes or it idles for the cull timeout): one
+    that another site's page asks for as an image, a script, a frame or a ``fetch`` (its
+    browser says so in ``Sec-Fetch-Site`` and ``Sec-Fetch-Dest``) is refused with 403, else any
+    page a visitor opens could fill the cap in the background and leave everyone the busy page.
+    Links from other sites still open (the browser loads them as a ``document``).
+    """
 
     async def get(self, path=None):
+        if _embedded_by_another_site(self.request.headers):
+            raise HTTPError(403, "a dashboard opens in a browser tab, not inside another page")
         self.xsrf_token  # noqa: B018 - reading it sets the _xsrf cookie the page's unload needs
-        if self._served_from_pool(path):  # takes a running kernel: it adds none now
+        if self._served_from_pool(path) or not await self._is_file(path):
+            # From a pool: takes a running kernel, adds none now. No such file: Voila answers
+            # 404 (or sends it to the file handler) without a kernel, also at the cap.
             await super().get(path)
             return
         budget = self.settings["kpikit_kernel_budget"]
@@ -240,6 +256,9 @@ class DashboardHandler(TornadoVoilaHandler):
             await super().get(path)
         finally:
             promise.release()
+
+    async def _is_file(self, path) -> bool:
+        return bool(path) and await ensure_async(self.contents_manager.file_exists(path))
 
     def _served_from_pool(self, path) -> bool:
         """Whether Voila will serve this page from a preheated kernel (its own test)."""
@@ -265,6 +284,26 @@ class DashboardHandler(TornadoVoilaHandler):
 
 
 _CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _embedded_by_another_site(headers) -> bool:
+    """Whether a browser asks for a page on behalf of another site's page, not to show it in a
+    tab: ``Sec-Fetch-Site`` other than ``same-origin`` or ``none`` (typed, bookmarked) and a
+    ``Sec-Fetch-Dest`` other than ``document``. Requests without these headers (older browsers,
+    scripts) pass.
+
+    >>> _embedded_by_another_site({"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Dest": "image"})
+    True
+    >>> _embedded_by_another_site({"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Dest": "document"})
+    False
+    >>> _embedded_by_another_site({"Sec-Fetch-Site": "same-origin", "Sec-Fetch-Dest": "empty"})
+    False
+    >>> _embedded_by_another_site({})
+    False
+    """
+    site = headers.get("Sec-Fetch-Site", "none").lower()
+    destination = headers.get("Sec-Fetch-Dest", "document").lower()
+    return site not in ("same-origin", "none") and destination != "document"
 
 
 class TemplateFileHandler(TemplateStaticFileHandler):

@@ -4,7 +4,9 @@ What the server does, and why:
 
 - binds to 127.0.0.1 (``--port``, default 8866; a busy port is an error, not a silent move to
   another port, so the printed address is always right). ``--ip`` another address listens beyond
-  this machine and then requires a token (``--token``, or one is generated and printed);
+  this machine and then requires a token (``--token``, or one is generated and printed); on
+  loopback a ``--token`` given is required too (other users of a shared machine reach
+  loopback);
 - refuses requests whose ``Host`` header is not a loopback address, ``localhost`` or a name given
   with ``--allow-host`` (a web page that rebinds its own DNS name to 127.0.0.1 cannot reach the
   dashboards or their kernels);
@@ -15,7 +17,7 @@ What the server does, and why:
   ``kpikit.description``/``kpikit.order``, and the cell tagged ``parameters``);
 - renders with the ``kpikit`` template shipped in ``kpikit/templates``: Voila's ``lab`` template
   without its CDN links, so no request leaves the machine (plotly.js is served by this server,
-  MathJax comes with Voila); the template cannot be swapped from the URL;
+  MathJax comes with Voila); neither the template nor the theme can be set from the URL;
 - hides tracebacks and strips code cells from the page;
 - runs at most ``--max-kernels`` kernels (about 400 MB each), preheated ones and pages arriving
   together included; a page beyond that gets a "busy, try again" answer (HTTP 503) instead of
@@ -40,6 +42,7 @@ What the server does, and why:
 import argparse
 import errno
 import ipaddress
+import math
 import os
 import re
 import secrets
@@ -94,8 +97,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--token",
         default=None,
-        help="secret visitors must give (?token=...) when --ip is not a loopback address "
-        "(default: a random one, printed at start)",
+        help="secret visitors must give (?token=...); required when --ip is not a loopback "
+        "address (default there: a random one, printed at start), none on loopback by default",
     )
     parser.add_argument(
         "--allow-host",
@@ -197,6 +200,9 @@ def voila_argv(notebooks: Path, args: argparse.Namespace) -> list[str]:
         "Voila.open_browser": not args.no_browser,
         "VoilaConfiguration.template": TEMPLATE_NAME,
         "VoilaConfiguration.allow_template_override": "NO",
+        # Voila writes a link's ?theme= unescaped into the page's <body> tag: a link could run a
+        # script of its choosing in the dashboards' origin (and so reach their kernels).
+        "VoilaConfiguration.allow_theme_override": "NO",
         "VoilaConfiguration.show_tracebacks": False,
         "VoilaConfiguration.strip_sources": True,
         "VoilaConfiguration.classic_tree": True,
@@ -211,7 +217,8 @@ def voila_argv(notebooks: Path, args: argparse.Namespace) -> list[str]:
         "KernelManager.transport": kernel_transport(),
         "VoilaExecutor.iopub_timeout": IOPUB_WAIT_S,
         # Loopback needs no token: the Host check keeps other sites out. Beyond it, one is needed.
-        "Voila.token": args.token if remote else "",
+        # One given is used on loopback too: it was dropped without a word.
+        "Voila.token": args.token or "",
         # plotly's JupyterLab renderer loads its own 4.8 MB plotly.js on every page; kpikit's
         # charts do not use it (they load plotly.js once, see kpikit.apps._chart). Code cells
         # are stripped, so the code-highlighting styles are not needed either.
@@ -318,20 +325,41 @@ def dashboards(folder: Path) -> dict[str, dict]:
     -------
     dict
         Notebook path relative to ``folder`` -> ``{"title", "description", "parameters"}``.
+
+    Raises
+    ------
+    ValueError
+        Naming the notebook, when it is not a notebook (not JSON, or not of nbformat's
+        schema), its ``kpikit`` metadata is not a mapping, its order not a number, or its
+        parameters cell not Python.
     """
     import nbformat
 
     found = []
     for path in sorted(folder.glob("*.ipynb")):
-        notebook = nbformat.read(path, as_version=4)
-        meta = notebook.metadata.get("kpikit", {})
-        title = notebook.metadata.get("title") or path.stem.replace("_", " ").capitalize()
-        info = {
-            "title": title,
-            "description": meta.get("description", ""),
-            "parameters": notebook_parameters(notebook),
-        }
-        found.append((meta.get("order", 100), title, path.name, info))
+        try:
+            notebook = nbformat.read(path, as_version=4)
+            meta = notebook.metadata.get("kpikit", {})
+            if not isinstance(meta, dict):
+                raise ValueError(
+                    f"Value of 'metadata.kpikit' must be a mapping but received: {meta!r}"
+                )
+            order = meta.get("order", 100)
+            if isinstance(order, bool) or not (
+                isinstance(order, int | float) and math.isfinite(order)
+            ):
+                raise ValueError(
+                    f"Value of 'metadata.kpikit.order' must be a number but received: {order!r}"
+                )
+            title = notebook.metadata.get("title") or path.stem.replace("_", " ").capitalize()
+            info = {
+                "title": str(title),
+                "description": meta.get("description", ""),
+                "parameters": notebook_parameters(notebook),
+            }
+        except (ValueError, nbformat.ValidationError) as error:  # NotJSONError is a ValueError
+            raise ValueError(f"Notebook {str(path)!r} cannot be served: {error}") from None
+        found.append((order, info["title"], path.name, info))
     return {name: info for _, _, name, info in sorted(found, key=lambda item: item[:3])}
 
 
@@ -363,11 +391,20 @@ def _positive(text: str) -> int:
 
 
 def _host_name(text: str) -> str:
+    """A name for ``--allow-host``. Not an IP address: Jupyter's Host check lets through the
+    loopback ones only, whatever the list of names says, so one given here was ignored."""
     if not _HOST_NAME.fullmatch(text):
         raise argparse.ArgumentTypeError(
             f"expected a host name such as dash.example.org, got {text!r}"
         )
-    return text.lower()
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return text.lower()
+    raise argparse.ArgumentTypeError(
+        f"expected a host name, got the IP address {text!r}: loopback addresses are always "
+        "allowed; to be reached at another address, listen on it with --ip (and a token)"
+    )
 
 
 def _listen_address(text: str) -> str:

@@ -22,6 +22,7 @@ beyond loopback, which every link to it carries), which are ignored silently.
 import ast
 import html
 import inspect
+import json
 import math
 import os
 import re
@@ -141,30 +142,37 @@ class Param:
             Naming the parameter, what is allowed and the value received.
         """
         kind = type(self.default)
+        unit = f" ({self.unit})" if self.unit else ""
         if kind is bool:
             valid = isinstance(value, bool)
         elif kind in (int, float):
             valid = isinstance(value, int | float) and not isinstance(value, bool)
-            valid = valid and math.isfinite(value) and (kind is float or float(value).is_integer())
+            if valid and isinstance(value, float):  # an int is finite and whole, however large
+                valid = math.isfinite(value) and (kind is float or value.is_integer())
         else:
             valid = isinstance(value, str)
         if not valid:
             raise ValueError(
                 f"Value of {self.name!r} must be a {kind.__name__} but received: {value!r}"
             )
-        if self.whole and not float(value).is_integer():
-            unit = f" ({self.unit})" if self.unit else ""
+        if self.whole and isinstance(value, float) and not value.is_integer():
             raise ValueError(
                 f"Value of {self.name!r} must be a whole number{unit} but received: {value!r}"
             )
-        cast = kind(value)
+        try:
+            cast = kind(value)
+        except OverflowError:  # an int beyond the largest float (about 1.8e308)
+            expected = _range(self.bounds) if self.bounds else "a finite number"
+            raise ValueError(
+                f"Value of {self.name!r} must be {expected}{unit} but received an integer too "
+                "large for a float"
+            ) from None
         if self.choices and cast not in self.values:
             raise ValueError(
                 f"Value of {self.name!r} is not valid. Expected one of {self.values} "
                 f"but received: {value!r}"
             )
         if not within(cast, self.bounds):
-            unit = f" ({self.unit})" if self.unit else ""
             raise ValueError(
                 f"Value of {self.name!r} must be {_range(self.bounds)}{unit} but received: "
                 f"{value!r}"
@@ -228,7 +236,9 @@ def parameters_cell(params, values=None) -> str:
     lines = []
     for param in params:
         value = param.check(values.get(param.name, param.default))
-        line = f"{param.name} = " + (f'"{value}"' if isinstance(value, str) else repr(value))
+        # A str between double quotes, its quotes, backslashes and line breaks escaped.
+        literal = json.dumps(value, ensure_ascii=False) if isinstance(value, str) else repr(value)
+        line = f"{param.name} = {literal}"
         comment = param.help or param.label
         if param.describe():
             comment += f": {param.describe()}"
@@ -374,7 +384,14 @@ def notebook_parameters(notebook) -> dict[str, bool | int | float | str]:
     -------
     dict
         Name -> default value, in cell order; assignments whose value is not a bool, int, float
-        or str literal are left out (they cannot be set from a link or a command line).
+        or str literal are left out (they cannot be set from a link or a command line). An
+        annotated one (``days: int = 30``, as papermill reads them) counts; IPython's own lines
+        (``%matplotlib inline``, ``!ls``) are read as the kernel reads them.
+
+    Raises
+    ------
+    ValueError
+        If the cell is not Python, naming the line and the problem.
 
     Examples
     --------
@@ -383,21 +400,49 @@ def notebook_parameters(notebook) -> dict[str, bool | int | float | str]:
     >>> cell.metadata["tags"] = ["parameters"]
     >>> notebook_parameters(nbformat.v4.new_notebook(cells=[cell]))
     {'sector': 'all', 'threshold_s': 20}
+    >>> cell.source = "%matplotlib inline\\ndays: int = 30"
+    >>> notebook_parameters(nbformat.v4.new_notebook(cells=[cell]))
+    {'days': 30}
     """
     for cell in notebook.cells:
         if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
             found = {}
-            for node in ast.parse(cell.source).body:
-                if not (isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)):
+            for node in _statements(cell.source):
+                if isinstance(node, ast.Assign):
+                    names = [target.id for target in node.targets if isinstance(target, ast.Name)]
+                elif isinstance(node, ast.AnnAssign) and node.value is not None:
+                    names = [node.target.id] if isinstance(node.target, ast.Name) else []
+                else:
                     continue
                 try:
                     value = ast.literal_eval(node.value)
                 except ValueError:
                     continue
                 if isinstance(value, bool | int | float | str):
-                    found[node.targets[0].id] = value
+                    found.update(dict.fromkeys(names, value))
             return found
     return {}
+
+
+def _statements(source: str) -> list:
+    """The statements of a cell's source, IPython's lines (magics, ``!``) read as IPython
+    reads them; a ValueError naming the line when it is not Python."""
+    try:
+        return ast.parse(source).body
+    except (SyntaxError, ValueError) as error:  # ValueError: a NUL, on some Python versions
+        problem = error
+    try:
+        from IPython.core.inputtransformer2 import TransformerManager
+
+        return ast.parse(TransformerManager().transform_cell(source)).body
+    except (ImportError, SyntaxError, ValueError):
+        pass  # the plain reading's problem is the one to name: its lines are the cell's
+    line = f"line {problem.lineno}: " if getattr(problem, "lineno", None) else ""
+    reason = getattr(problem, "msg", None) or str(problem)
+    raise ValueError(
+        f"The cell tagged 'parameters' is not Python ({line}{reason}); it should hold one "
+        "assignment of a literal per line, such as days = 30"
+    )
 
 
 def link_query_string() -> str:
