@@ -52,10 +52,13 @@ _YEAR = re.compile(r"(?<!\d)(\d{4})[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[
 _DURATION = r"\d+:[0-5]\d:[0-5]\d(?:\.\d+)?"
 _CLOCK_LIKE = re.compile(r"^\s*\d+:\d{2}:\d{2}(?:\.\d+)?\s*$")
 _COMMA_NUMBER = re.compile(r"^\s*[+-]?\d*,\d+\s*$")
+_COMMA_THOUSAND = re.compile(r"^\s*[+-]?\d{1,3},\d{3}\s*$")  # 1,234: 1234 or 1.234?
+_MINUTES_SECONDS = re.compile(r"^\s*\d{1,2}:[0-5]\d(?:\.\d+)?\s*$")  # 02:03: m:ss or h:mm?
 _DAY_NUMBER = re.compile(r"^\s*\d{1,6}(?:[.,]\d+)?\s*$")  # a spreadsheet's date: 46024.375
 _POINT_NUMBER = re.compile(r"^\s*[+-]?\d*\.\d+\s*$")
 # 1,234.5 or 1.234,5: a thousands separator, then maybe the other mark as the decimal one.
 _THOUSANDS_NUMBER = re.compile(r"^\s*[+-]?\d{1,3}(?:([,.])\d{3})+(?:(?!\1)[,.]\d+)?\s*$")
+_CURRENCY_NUMBER = re.compile(r"^\s*(?:[$€£¥]\s*[+-]?\d[\d.,]*|[+-]?\d[\d.,]*\s*[$€£¥])\s*$")
 _MAX_WORDS = 1000
 _SAMPLE_CHARS = 60  # of a bad value quoted in a message: a cell may hold megabytes
 _MAX_TIME_TEXT = 100  # characters: no timestamp is longer (pandas' format inference reads a
@@ -241,6 +244,19 @@ def _stripped(values: pd.Series) -> pd.Series:
     return values.map(lambda value: value.strip() if isinstance(value, str) else value)
 
 
+def _first_present(values: pd.Series):
+    """The first value that is not missing, None when there is none; found without a pass
+    over the column when its first value is present.
+
+    >>> _first_present(pd.Series([None, "a", "b"])), _first_present(pd.Series([], dtype=object))
+    ('a', None)
+    """
+    if len(values) and not pd.isna(values.iloc[0]):
+        return values.iloc[0]
+    first = values.first_valid_index()
+    return None if first is None else values[first]
+
+
 def _example_ids(frame: pd.DataFrame, table: str) -> tuple[str, pd.Series]:
     if table == "contacts" and "contact_id" in frame.columns:
         return "contact_id", frame["contact_id"].reset_index(drop=True)
@@ -286,6 +302,11 @@ def _datetimes(values: pd.Series, table: str, options: ReadOptions, examples):
     if not _is_text(values):
         return None, []
     text = _stripped(_without_na_tokens(values))
+    first = _first_present(text)
+    if first is None:  # no time to read (and no text for .str): the check counts the nulls
+        return _in_zone(pd.to_datetime(text), values, table, options, examples)
+    if _UTC_NAME.search(str(first)):  # exports write every time one way
+        text = _utc_names(text)
     form, parsed = options.datetime_format, None
     if form is None:
         guess, parsed = guess_and_read_dates(text)
@@ -335,6 +356,25 @@ def _datetimes(values: pd.Series, table: str, options: ReadOptions, examples):
 
 
 _HAS_TIME = re.compile(r"\d[T ]+\d{1,2}:\d{2}")
+_UTC_NAME = re.compile(r"\s*(?:UTC|GMT)$")
+
+
+def _utc_names(text: pd.Series) -> pd.Series:
+    """``text`` with ISO times ending in ``UTC`` or ``GMT`` (as BigQuery exports them) given the
+    offset those names stand for, ``+00:00``; other values (``09:00 CET``, ``GMT+1``) as they
+    are, for the zone-name check.
+
+    >>> _utc_names(pd.Series(["2026-01-02 09:00:00 UTC", "2026-01-02 09:00 GMT+1"])).tolist()
+    ['2026-01-02 09:00:00+00:00', '2026-01-02 09:00 GMT+1']
+    """
+    present = text.dropna().astype(str)
+    stem = present.str.replace(_UTC_NAME, "", regex=True)
+    named = (stem != present) & stem.str.match(ISO_DATE) & stem.str.contains(_HAS_TIME)
+    named &= ~stem.str.contains(_OFFSET)
+    if not named.any():
+        return text
+    return text.mask(named.reindex(text.index, fill_value=False), stem + "+00:00")
+
 
 _CUT_SHORT_MESSAGE = (
     "not a whole timestamp (values such as {samples}): a year or month alone, or a date "
@@ -560,6 +600,10 @@ def _mixed_offsets(text: pd.Series, form, table, options: ReadOptions, examples)
     without = present & ~has_offset
     parsed = _to_datetime(text.where(has_offset), form, utc=True)
     if without.any():
+        zones = text.where(without).str.extract(_ZONE_NAME)["zone"]
+        if zones.notna().any():  # "09:30 CET" has a zone, named in a way kpikit does not read
+            message = _zone_name_message(zones.dropna().iloc[0])
+            return None, [_rows_problem(table, text, zones.notna(), message, examples)]
         if options.tz is None:
             message = (
                 "without a UTC offset, while other rows have one, so their zone is unknown "
@@ -639,7 +683,17 @@ def _numbers(values: pd.Series, table: str, options: ReadOptions, examples):
     if failed.any():
         bad = text[failed].astype(str)
         advice = ""
-        if options.decimal != "," and bad.str.match(_COMMA_NUMBER).any():
+        commas = bad[bad.str.match(_COMMA_NUMBER)]
+        symbols = list(bad.unique())
+        if options.decimal != "," and commas.str.match(_COMMA_THOUSAND).all() and len(commas):
+            # No other value shows the comma as a decimal mark: following that advice alone
+            # would read a thousands separator's 1,234 as 1.234.
+            advice = (
+                "; 1,234 is 1234 if the comma separates thousands: save the numbers without "
+                "thousands separators; it is 1.234 if the file writes decimals with a comma: "
+                f"{fix(decimal=',')}"
+            )
+        elif options.decimal != "," and len(commas):
             advice = f"; the file writes decimals with a comma: {fix(decimal=',')}"
         elif options.decimal == "," and bad.str.match(_POINT_NUMBER).any():
             advice = f"; these use a decimal point while the file uses commas: {fix(decimal='.')}"
@@ -648,11 +702,22 @@ def _numbers(values: pd.Series, table: str, options: ReadOptions, examples):
                 "; durations are read as h:mm:ss, with minutes and seconds from 00 to 59: "
                 "correct these"
             )
+        elif str(values.name).endswith("_s") and bad.str.match(_MINUTES_SECONDS).any():
+            advice = (
+                "; durations are read as h:mm:ss, and two parts could be minutes and seconds or "
+                "hours and minutes: export them with hours (0:02:03) or in seconds"
+            )
+        elif bad.str.match(_CURRENCY_NUMBER).any():
+            advice = "; these hold a currency sign: save the numbers without it"
         elif bad.str.match(_THOUSANDS_NUMBER).any():
             advice = (
                 "; these hold thousands separators, which no option reads: save the numbers "
                 "without them"
             )
+        elif len(symbols) <= 3 and not any(char.isalnum() for char in "".join(symbols)):
+            # A report's placeholder for no value: '-', '--', '?'.
+            advice = f"; if {'this means' if len(symbols) == 1 else 'these mean'} no value, "
+            advice += fix(na_values=symbols)
         message = "not a number (values such as {samples})" + advice
         return None, [_rows_problem(table, values, failed, message, examples)]
     return parsed, []
@@ -712,15 +777,21 @@ def _booleans(values: pd.Series, table: str, options: ReadOptions, examples):
 
 def _words_problem(values, unknown, table, options: ReadOptions, examples) -> Problem:
     column = str(values.name)
-    pair = guess_words(values.astype(object).map(str, na_action="ignore"))
-    if pair is not None and not options.true_values and not options.false_values:
-        shown = ", ".join(map(repr, pair.true + pair.false))
-        return Problem(
-            table,
-            column,
-            f"holds {shown} instead of True/False: "
-            f"{fix(true_values=list(pair.true), false_values=list(pair.false))}",
+    # A report's placeholder for no value ('-', '?'): the fix is na_values, not a word list.
+    symbols = [str(value) for value in unknown if not any(c.isalnum() for c in str(value))]
+    if len(symbols) == len(unknown) <= 3:
+        it = "this means" if len(symbols) == 1 else "these mean"
+        message = "not a true/false word (values such as {samples}); if " + it + " no value, "
+        return _rows_problem(
+            table, values, values.isin(unknown), message + fix(na_values=symbols), examples
         )
+    words = values[~values.isin(symbols)] if symbols else values
+    pair = guess_words(words.astype(object).map(str, na_action="ignore"))
+    if pair is not None and not options.true_values and not options.false_values:
+        shown = ", ".join(map(repr, pair.true + pair.false + tuple(symbols)))
+        advice = fix(true_values=list(pair.true), false_values=list(pair.false))
+        advice += f", and {fix(na_values=symbols)}" if symbols else ""
+        return Problem(table, column, f"holds {shown} instead of True/False: {advice}")
     failed = values.isin(unknown)
     message = (
         "not a true/false word (values such as {samples}): name the words meaning True in "

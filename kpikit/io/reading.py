@@ -24,10 +24,11 @@ The documented conversions, all applied to freshly read data only:
   (:func:`kpikit.io.detect.guess_dates`): ISO dates, or day-first/month-first dates when only
   one order reads every value. When both orders read every value the reader asks for
   ``datetime_format``;
-- times with a UTC offset stay timezone-aware. A column with several offsets (a file spanning a
-  daylight-saving change) is read in ``tz``, or else in the zone whose offsets they are
-  (:mod:`kpikit.io._zones`; UTC when no one zone had them), with a :class:`ReadWarning` naming
-  it; ``tz`` also places times without an offset in that zone;
+- times with a UTC offset stay timezone-aware (an ISO time ending in ``UTC`` or ``GMT``, as
+  BigQuery writes it, has the offset +00:00; other zone names are refused). A column with
+  several offsets (a file spanning a daylight-saving change) is read in ``tz``, or else in the
+  zone whose offsets they are (:mod:`kpikit.io._zones`; UTC when no one zone had them), with a
+  :class:`ReadWarning` naming it; ``tz`` also places times without an offset in that zone;
 - number columns: text cells are read as numbers with the decimal mark, and ``h:mm:ss`` cells in
   seconds columns (``wait_s``, ``talk_s`` ...) as seconds;
 - true/false columns accept True/False in any case, plus ``true_values``/``false_values``
@@ -434,10 +435,22 @@ def _read_csv(source: Source, table: str, options: ReadOptions):
         width = len(text.columns)
         long = next((i for i, row in enumerate(text.records, 1) if len(row) > width), None)
         where = f" (data row {long} has {len(text.records[long - 1])})" if long else ""
+        advice = (
+            "remove the separators at the end of the rows, name every column, or quote the "
+            "values that hold a separator"
+        )
+        names = [name * (name != f"Unnamed: {i}") for i, name in enumerate(text.columns)]
+        if long == 1 and (width == 1 or "" in names):
+            # A report title or Excel's "sep=," line above the column names.
+            first = text.sep.join(names)
+            advice = (
+                f"the first line, {first[:80]!r}, does not look like column names: if it is "
+                "a title or a 'sep=' line above them, delete it so that the file starts with "
+                f"the column names; else {advice}"
+            )
         raise ValueError(
             f"Cannot read {source.label}: rows have more fields than the header has names "
-            f"({width}){where}; remove the separators at the end of the rows, name every "
-            "column, or quote the values that hold a separator."
+            f"({width}){where}; {advice}."
         ) from None
     except pd.errors.ParserError as error:
         named = _SEPARATOR_NAMES.get(text.sep, repr(text.sep))
