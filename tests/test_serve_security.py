@@ -373,3 +373,22 @@ def test_a_preheated_kernel_alone_reads_its_page_query_string(tmp_path):
     assert status == 200
     assert "query was who=w7x9" in page  # the kernel's own connection still gets it
     assert refused.value.status_code == 403
+
+
+def test_the_landing_page_links_to_names_with_url_characters(tmp_path):
+    # A notebook named "50% off#1.ipynb": unencoded, its link ended at the "#" (a fragment)
+    # and "% o" is no escape; a folder "q?x" lost its name to a query string. Encoded by hand:
+    # "%" -> %25, " " -> %20, "#" -> %23, "?" -> %3F.
+    write_notebook(tmp_path)
+    (tmp_path / NOTEBOOK).rename(tmp_path / "50% off#1.ipynb")
+    (tmp_path / "q?x").mkdir()
+    base, process = start_server(
+        tmp_path / "serve.log", "--pool-size", "0", "--notebooks", str(tmp_path)
+    )
+    try:
+        status, _, page = request(base, "/voila/tree/")
+    finally:
+        stop_server(process)
+    assert status == 200
+    assert 'href="/voila/render/50%25%20off%231.ipynb"' in page
+    assert 'href="/voila/tree/q%3Fx"' in page
