@@ -1,5 +1,7 @@
 """Probe 6 of kk.compute across engines: faults found by differential tests, pinned by hand."""
 
+import re
+
 import pandas as pd
 import pyarrow as pa
 import pytest
@@ -117,3 +119,16 @@ def test_arrow_integer_keys_keep_their_type(kind):
     # By hand: csat 4: c3, 60 / 1; csat 5: c1 and c2, (100 + 200) / 2 = 150.
     assert table["csat"].tolist() == [4, 5]
     assert table["value"].tolist() == [60.0, 150.0]
+
+
+@pytest.mark.parametrize(
+    ("offset", "named"),
+    [("+05:45", "tz='Asia/Kathmandu'"), ("+05:30", "tz='Asia/Kolkata'"), ("-03:30", "St_Johns")],
+)
+def test_a_part_hour_offset_names_a_zone_that_keeps_it(offset, named):
+    # Before: every part-hour offset was told "e.g. tz='Asia/Kolkata'" (+05:30), which would
+    # cut a Kathmandu (+05:45) day 15 minutes off.
+    times = pd.to_datetime([f"2026-03-02T09:00{offset}", f"2026-03-02T10:00{offset}"])
+    contacts = pd.DataFrame({"contact_id": ["a", "b"], "arrived_at": times, "answered": True})
+    with pytest.raises(kk.SchemaError, match=re.escape(named)):
+        kk.compute(contacts.assign(wait_s=1.0), kpis=["asa"], freq="day")

@@ -265,6 +265,25 @@ _FIXED_OFFSET = re.compile(r"(?:UTC)?([+-])(\d{2}):?(\d{2})")
 _PYTZ_OFFSET = re.compile(r"pytz\.FixedOffset\((-?\d+)\)")
 
 
+_PART_HOUR_ZONES = {
+    "+03:30": "Asia/Tehran",
+    "+04:30": "Asia/Kabul",
+    "+05:30": "Asia/Kolkata",
+    "+05:45": "Asia/Kathmandu",
+    "+06:30": "Asia/Yangon",
+    "+08:45": "Australia/Eucla",
+    "+09:30": "Australia/Darwin",
+    "+10:30": "Australia/Adelaide",
+    "+12:45": "Pacific/Chatham",
+    "+13:45": "Pacific/Chatham",
+    "-02:30": "America/St_Johns",
+    "-03:30": "America/St_Johns",
+    "-09:30": "Pacific/Marquesas",
+}
+"""A zone of the database that keeps each UTC offset of part of an hour in use today (at some
+time of year), named as an example when times come at that fixed offset."""
+
+
 def named_zone(zone: str | None) -> str | None:
     """``zone``, a fixed UTC offset given the name the time zone database has for it.
 
@@ -297,10 +316,12 @@ first (.dt.tz_convert(...))
     sign, hours, minutes = match.groups()
     hours = int(hours)
     if int(minutes) or hours > (14 if sign == "+" else 12):
+        offset = f"{sign}{match[2]}:{match[3]}"
+        example = f" (e.g. tz={_PART_HOUR_ZONES[offset]!r})" if offset in _PART_HOUR_ZONES else ""
         problem = (
-            f"holds times at the fixed UTC offset {sign}{match[2]}:{match[3]}, which periods "
-            "cannot be cut in: pass tz, the name of the zone they come from (e.g. "
-            "tz='Asia/Kolkata'), or convert them first (.dt.tz_convert(...))"
+            f"holds times at the fixed UTC offset {offset}, which periods cannot be cut in: "
+            f"pass tz, the name of the zone they come from{example}, or convert them first "
+            "(.dt.tz_convert(...))"
         )
         raise SchemaError([Problem("contacts", "arrived_at", problem)])
     if hours == 0:
