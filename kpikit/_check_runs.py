@@ -68,11 +68,22 @@ def free_column_name(columns: Iterable) -> str:
 
 
 def _examples(hits, keys: tuple[str, ...], position: str) -> tuple:
+    """The first 5 ``hits`` by their key, or by row position (``position``) without keys; a
+    row without its id (a line of separators alone) by its position, ``"row 3"``, not
+    ``nan``."""
     first = hits.head(5)
     if not keys:
         return tuple(first[position].to_list())
-    if len(keys) == 1:
+    if len(keys) == 1 and position not in first.columns:  # a lazy engine's: no positions
         return tuple(first[keys[0]].to_list())
+    if len(keys) == 1:
+        ids = first[keys[0]].to_list()
+        missing = first[keys[0]].is_null().to_list()
+        rows = first[position].to_list()
+        return tuple(
+            f"row {row}" if absent else id_
+            for id_, absent, row in zip(ids, missing, rows, strict=True)
+        )
     return tuple(zip(*(first[k].to_list() for k in keys), strict=True))
 
 

@@ -132,3 +132,13 @@ def test_placeholder_in_a_true_false_column_names_na_values():
     read = _upload(words, true_values=["Y"], false_values=["N"], na_values=["-"])
     assert read["resolved"].isna().tolist() == [True, False]
     assert bool(read["resolved"].iloc[1]) is True
+
+
+def test_rows_of_separators_alone_are_named_by_position_not_nan():
+    # Excel leaves ",,,," lines at the end of an export. Their ids are empty, so each column's
+    # problem quoted "first ids: nan, nan"; by hand the empty lines are rows 1 and 2.
+    with pytest.raises(SchemaError) as raised:
+        _upload("contact_id,arrived_at,answered,wait_s\nc1,2026-03-02 09:00,True,5\n,,,\n,,,\n")
+    text = str(raised.value)
+    assert "contacts.wait_s: 2 rows empty in a required column (first ids: row 1, row 2)" in text
+    assert "nan" not in text
