@@ -619,15 +619,42 @@ _COLUMNS_LISTED = 30
 """Most column names a missing-column problem lists (a header may have thousands)."""
 
 
-def missing_column_problem(table: str, spec: ColumnSpec, columns: list[str]) -> Problem:
+def index_names(native) -> tuple:
+    """The names of a pandas frame's index levels, where a column set as the index went; none
+    for other frames.
+
+    >>> import pandas as pd
+    >>> index_names(pd.DataFrame({"contact_id": ["c1"], "wait_s": [5.0]}).set_index("contact_id"))
+    ('contact_id',)
+    >>> index_names(pd.DataFrame({"wait_s": [5.0]}))
+    ()
+    """
+    if not nw.dependencies.is_pandas_like_dataframe(native):
+        return ()
+    return tuple(name for name in native.index.names if name is not None)
+
+
+def missing_column_problem(
+    table: str, spec: ColumnSpec, columns: list[str], index: tuple = ()
+) -> Problem:
     """The problem of a required column ``spec`` that ``table`` lacks: the columns it has (at
-    most ``_COLUMNS_LISTED``) and the nearest name, which may be the same column."""
+    most ``_COLUMNS_LISTED``), and the index level of that name (``index``: the names of a
+    pandas frame's index levels) or else the nearest name, which may be the same column.
+
+    >>> from kpikit.schema import TABLES
+    >>> spec = TABLES["contacts"][0]
+    >>> found = missing_column_problem("contacts", spec, ["wait_s"], index=("contact_id",))
+    >>> found.problem.split("; ")[1]
+    "it is the frame's index: call .reset_index() first"
+    """
     listed = ", ".join(map(str, columns[:_COLUMNS_LISTED]))
     if len(columns) > _COLUMNS_LISTED:
         listed += f" and {len(columns) - _COLUMNS_LISTED:,} more"
     text = f"required column is missing (columns present: {listed})"
     close = difflib.get_close_matches(spec.name, [str(c) for c in columns], n=1, cutoff=0.6)
-    if close:
+    if spec.name in index:
+        text += "; it is the frame's index: call .reset_index() first"
+    elif close:
         text += f"; is '{close[0]}' the same? rename it, or pass a mapping to kk.read_contacts"
     return Problem(table, spec.name, text)
 
@@ -824,7 +851,8 @@ def table_checks(
     for spec in specs:
         if spec.name not in schema:
             if spec.required:
-                problems.append(missing_column_problem(table, spec, columns))
+                index = index_names(nw.to_native(frame))
+                problems.append(missing_column_problem(table, spec, columns, index))
             continue
         dtype, native, category = read[spec.name]
         if spec.name in empty:

@@ -270,7 +270,7 @@ def last_arrival(data):
     ...
     kpikit.schema.SchemaError: contacts.arrived_at: wrong type: holds String, expected ...
     """
-    from kpikit._checks import column_dtype, missing_column_problem
+    from kpikit._checks import column_dtype, index_names, missing_column_problem
     from kpikit.schema import TABLES, Dataset, SchemaError
 
     contacts = data.contacts if isinstance(data, Dataset) else data
@@ -282,7 +282,8 @@ def last_arrival(data):
     schema = frame.collect_schema()
     if "arrived_at" not in schema:
         spec = next(spec for spec in TABLES["contacts"] if spec.name == "arrived_at")
-        raise SchemaError([missing_column_problem("contacts", spec, list(schema))])
+        index = index_names(contacts)
+        raise SchemaError([missing_column_problem("contacts", spec, list(schema), index)])
     dtype = column_dtype(frame, "arrived_at")
     if not isinstance(dtype, nw.Datetime | nw.Date):
         raise SchemaError(

@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 
 from kpikit import repeats
-from kpikit._checks import missing_column_problem
+from kpikit._checks import index_names, missing_column_problem
 from kpikit._duckdb import sql_name
 from kpikit._frames import forget_session_zone, to_pandas
 from kpikit._validators import check_choice, column_names, group_names, suggest_keywords
@@ -514,7 +514,10 @@ def _check_contacts(contacts, keys, freq, dataset=None):
     columns = contacts.collect_schema().names()
     missing = [spec for spec in TABLES["contacts"] if spec.required and spec.name not in columns]
     if missing:  # the problems kk.validate reports
-        raise SchemaError([missing_column_problem("contacts", spec, columns) for spec in missing])
+        index = index_names(contacts.to_native())
+        raise SchemaError(
+            [missing_column_problem("contacts", spec, columns, index) for spec in missing]
+        )
     unknown = [k for k in keys if k not in columns]
     if unknown:
         raise ValueError(
