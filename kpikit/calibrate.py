@@ -59,6 +59,8 @@ PROFILE_COLUMNS = {
     "aht_s": float,
 }
 """Columns of :func:`arrival_profile` after the ``by`` columns, with their types."""
+PROFILE_WORK = ("arrived_at", "last_at", "_slot", "_handle_s", "_occurrences")
+"""Columns :func:`arrival_profile` works with, so they cannot be ``by`` columns."""
 EXPONENTIAL_COLUMNS = ("contacts", "abandoned", "queued_s", "patience_s", "ci_low", "ci_high")
 """Columns of :func:`patience_exponential` after the ``by`` columns."""
 KAPLAN_MEIER_COLUMNS = (
@@ -178,22 +180,30 @@ def checked_contacts(data, columns, *, optional=(), by=()):
     return contacts
 
 
-def _refuse_result_names(groups, own) -> None:
-    """No ``by`` column may bear the name of a column the result holds itself: it was
-    overwritten by the result's (every contact grouped under ``contacts == 1``) or failed deep
-    in pandas.
+def _refuse_result_names(groups, own, working=()) -> None:
+    """No ``by`` column may bear the name of a column the result holds itself (``own``) or the
+    computation works with (``working``): it was overwritten by the result's (every contact
+    grouped under ``contacts == 1``; by ``"last_at"``, under each contact's own arrival) or
+    failed deep in pandas.
 
     >>> _refuse_result_names(["queue", "contacts"], ["contacts", "abandoned"])
     Traceback (most recent call last):
     ...
     ValueError: Value of 'by' names column(s) ['contacts'] of contacts, but the result has
     column(s) of that name itself (['contacts', 'abandoned']): rename them in contacts first
+    >>> _refuse_result_names(["last_at"], ["contacts"], ["arrived_at", "last_at"])
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'by' names column(s) ['last_at'] of contacts, but the result has
+    column(s) of that name itself (['contacts'], and works with ['arrived_at', 'last_at']):
+    rename them in contacts first
     """
-    taken = [name for name in groups if name in own]
+    taken = [name for name in groups if name in own or name in working]
     if taken:
+        named = f"{list(own)}" + (f", and works with {list(working)}" if working else "")
         raise ValueError(
             f"Value of 'by' names column(s) {taken} of contacts, but the result has column(s) "
-            f"of that name itself ({list(own)}): rename them in contacts first"
+            f"of that name itself ({named}): rename them in contacts first"
         )
 
 
@@ -267,7 +277,7 @@ def arrival_profile(data, *, interval="30min", by=None):
     9     1.5  230.0
     """
     groups = column_names("by", by)
-    _refuse_result_names(groups, PROFILE_COLUMNS)
+    _refuse_result_names(groups, PROFILE_COLUMNS, PROFILE_WORK)
     length = _interval(interval)
     counted = _in_options_zone(_counted_contacts(data, groups, interval))
     if counted.empty:  # no weekday covered, so no row (as compute gives no group)
@@ -372,11 +382,17 @@ def _counted_contacts(data, groups, interval):
         present = [column for column in HANDLE_COLUMNS if column in contacts.columns]
         handle = sum(contacts[column].fillna(0.0).astype(float) for column in present)
         handle = handle.where(answered, 0.0)
-    return contacts[[*groups, "arrived_at"]].assign(
-        last_at=contacts["arrived_at"],
-        contacts=1,
-        answered=answered.astype(np.int64),
-        _handle_s=handle,
+    # a fresh index: on one repeated by pd.concat, arrival_profile's join paired every row
+    # with each of its namesakes (2 contacts in a slot counted 4)
+    return (
+        contacts[[*groups, "arrived_at"]]
+        .assign(
+            last_at=contacts["arrived_at"],
+            contacts=1,
+            answered=answered.astype(np.int64),
+            _handle_s=handle,
+        )
+        .reset_index(drop=True)
     )
 
 
@@ -612,7 +628,7 @@ def patience_kaplan_meier(data, *, by=None, horizon_s=None):
     [28.75]
     """
     groups = column_names("by", by)
-    _refuse_result_names(groups, KAPLAN_MEIER_COLUMNS)
+    _refuse_result_names(groups, KAPLAN_MEIER_COLUMNS, ("_leaving", "_area"))
     if horizon_s is not None:
         check_number("horizon_s", horizon_s, minimum=0, above_minimum=True)
     keys = groups or ["_all"]

@@ -293,6 +293,26 @@ def _spacing(spacing):
     return length
 
 
+def _check_lead(choose_by, freq):
+    """A daily backtest has no ``intraday`` lead: its origins stand for the end of a day, so
+    every forecast lies a day or more ahead, and the choice fell silently to the other leads.
+
+    >>> _check_lead("intraday", "day")
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'choose_by' is 'intraday', but at freq='day' the backtest forecasts
+    from the end of a day, so no forecast is intraday: use one of ['next_day', 'next_week',
+    'next_month'], or a freq shorter than a day
+    """
+    if choose_by == "intraday" and step(freq) >= pd.Timedelta("1D"):
+        later = [lead for lead in LEADS if lead != "intraday"]
+        raise ValueError(
+            f"Value of 'choose_by' is 'intraday', but at freq={freq!r} the backtest forecasts "
+            f"from the end of a day, so no forecast is intraday: use one of {later}, or a "
+            "freq shorter than a day"
+        )
+
+
 def forecast(
     data,
     *,
@@ -347,9 +367,11 @@ def forecast(
         Holidays and other special days. Their history is replaced by the week before when
         fitting; their forecast is a usual day times the factor (given, a number in [0, 100];
         or learnt from special days in the history; 1 when neither).
-    model : {"auto", "seasonal_naive", "historic_average", "auto_ets", "mstl"}, default="auto"
-        ``"auto"`` chooses by backtest; a name skips the backtest.
-    models : sequence of str, default=all four
+    model : str, default="auto"
+        ``"auto"`` chooses by backtest; a name skips the backtest: ``"seasonal_naive"``,
+        ``"historic_average"``, ``"seasonal_average"``, ``"auto_ets"`` or ``"mstl"``
+        (:data:`MODELS`).
+    models : sequence of str, default=all five (:data:`MODELS`)
         Candidates for ``"auto"`` (must include ``seasonal_naive``, the reference).
     history : str, default="56D"
         Length of the training window (at least one interval; each model needs a minimum,
@@ -357,7 +379,8 @@ def forecast(
     origins : int, default=6
         Backtest origins; ``spacing`` (default ``"5D"``, whole days) apart.
     choose_by : str, default="next_day"
-        Lead at which the backtest picks the model.
+        Lead at which the backtest picks the model (see :data:`LEADS`); ``"intraday"`` is
+        refused at ``freq="day"``, whose backtest forecasts from the end of a day.
 
     Returns
     -------
@@ -395,6 +418,8 @@ def forecast(
         _check_origins(origins)
         spacing = _spacing(spacing)
     check_choice("choose_by", choose_by, LEADS, "a lead")
+    if model == "auto":
+        _check_lead(choose_by, freq)
     special = special_dates(special_days)
     contacts = arrivals(data, keys, freq=freq, handle="aht" in targets, until=until)
     moment = cutoff(contacts, until)

@@ -57,6 +57,9 @@ _RESERVED = (
     "origin",
     *("forecast", "low", "high", "ci_low", "ci_high"),
     *("volume", "volume_low", "volume_high", "aht_s", "aht_low", "aht_high"),
+    # the backtest's, per interval scored and per model and lead: by="bias" failed in pandas
+    *("actual", "share", "error", "scaled", "absolute"),
+    *("wape", "mase", "bias", "gain_pct", "intervals", "origins", "best", "baseline", "chosen"),
 )
 """Column names the forecast reads or writes, so they cannot define series (``by``)."""
 
@@ -165,10 +168,10 @@ def arrivals(data, by, *, freq, handle=True, until=None):
     contacts and ``answered`` its answered ones.
 
     The columns used are checked as :func:`kpikit.validate` checks them (``handle``: also
-    ``talk_s, hold_s, acw_s``, needed for AHT only); a problem raises
-    :class:`~kpikit.SchemaError` naming the rows. Dates without a time of day count as
-    midnight, and are refused for intervals of ``freq`` shorter than a day. A log without
-    contacts is refused (``until``, as given, is named in the message).
+    ``talk_s, hold_s, acw_s``, needed for AHT only, which is refused without ``talk_s``); a
+    problem raises :class:`~kpikit.SchemaError` naming the rows. Dates without a time of day
+    count as midnight, and are refused for intervals of ``freq`` shorter than a day. A log
+    without contacts is refused (``until``, as given, is named in the message).
     """
     keys = groups(by)
     optional = HANDLE_COLUMNS if handle else ()
@@ -177,11 +180,15 @@ def arrivals(data, by, *, freq, handle=True, until=None):
     if counted is not None:
         if counted.empty:
             raise ValueError(_no_contacts(until))
+        if handle:
+            _require_talk(counted.attrs["handles"])
         return counted
     contacts = checked_contacts(data, ["arrived_at", "answered"], optional=optional, by=keys)
     handles = [column for column in optional if column in contacts.columns]
     if contacts.empty:
         raise ValueError(_no_contacts(until))
+    if handle:
+        _require_talk(handles)
     refuse_dates_for_hours(contacts, "arrived_at", freq)
     arrived = as_datetimes(contacts["arrived_at"])  # dates as midnight
     answered = contacts["answered"].to_numpy(dtype=bool)
@@ -192,6 +199,27 @@ def arrivals(data, by, *, freq, handle=True, until=None):
     frame["handle_s"] = np.where(answered, seconds, 0.0)
     _check_handle_total(frame["handle_s"].to_numpy(), handles)
     return frame
+
+
+def _require_talk(handles):
+    """AHT needs ``talk_s``, as :func:`kpikit.compute` reads it: from ``hold_s`` or ``acw_s``
+    alone (``handles``, the handle time columns the contacts have) the forecast gave the hold
+    or wrap-up time as the AHT (10 s of hold forecast as an AHT of 10 s).
+
+    >>> _require_talk(["hold_s"])
+    Traceback (most recent call last):
+    ...
+    ValueError: Cannot forecast AHT: the contacts have no column 'talk_s' (handle time columns
+    found: ['hold_s']), and AHT is talk + hold + after-call work of the answered contacts, as
+    kpikit.compute reads it: give 'talk_s', or forecast the volume alone (targets=('volume',))
+    """
+    if "talk_s" not in handles:
+        raise ValueError(
+            "Cannot forecast AHT: the contacts have no column 'talk_s' (handle time columns "
+            f"found: {list(handles)}), and AHT is talk + hold + after-call work of the answered "
+            "contacts, as kpikit.compute reads it: give 'talk_s', or forecast the volume alone "
+            "(targets=('volume',))"
+        )
 
 
 def _no_contacts(until):
