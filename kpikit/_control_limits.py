@@ -73,7 +73,9 @@ def control_limits(frame, *, kpi=None, by=None, method="auto", baseline=None) ->
         group), an unknown ``method``, a p or p′ chart for a KPI that is not a rate of counts,
         a ``baseline`` that selects no period, or values a chart cannot use: off the KPI's
         scale (an AHT below 0, a percent above 100; the message counts the rows and shows the
-        first), or so large that an upper limit passes the float range (about 1.8e308).
+        first), for a p or p′ chart a ``value`` that is not ``numerator / denominator`` on the
+        KPI's scale (0.8 for 80 %: off by more than 0.5), or so large that an upper limit
+        passes the float range (about 1.8e308).
     TypeError
         Text among the numbers, or a ``baseline`` that is not a (start, end) pair.
 
@@ -165,6 +167,12 @@ def control_limits(frame, *, kpi=None, by=None, method="auto", baseline=None) ->
             "must have 0 <= numerator <= denominator for a p chart",
         )
         usable = ~np.isnan(value) & known & (denominator > 0)
+        _refuse_rows(
+            rows[[*by, "period", *numbers_of]],
+            _off_ratio(value, numerator, denominator, usable, definition.scale),
+            f"must have value = {definition.scale:g} × numerator / denominator (to within "
+            f"{RATIO_TOLERANCE:g}, as rounding leaves it) for a p chart",
+        )
     else:
         usable = ~np.isnan(value)
     low_end, high_end = definition.value_range
@@ -196,6 +204,25 @@ def control_limits(frame, *, kpi=None, by=None, method="auto", baseline=None) ->
         ):
             signal[position] = text
     return rows.assign(center=center, lcl=lcl, ucl=ucl, signal=pd.Series(signal, dtype=object))
+
+
+RATIO_TOLERANCE = 0.5
+"""How far a p chart's ``value`` may stray from ``scale × numerator / denominator``: rounding
+to whole percents, no more."""
+
+
+def _off_ratio(value, numerator, denominator, usable, scale: float) -> np.ndarray:
+    """Rows whose ``value`` is not ``scale × numerator / denominator`` (within
+    :data:`RATIO_TOLERANCE`): the p chart's limits come from the counts and its signals from
+    the value, so a value given as a share (0.8 for 80 %) was flagged below every limit.
+
+    >>> _off_ratio(np.array([80.0, 0.8, 79.6]), np.array([80.0] * 3), np.array([100.0] * 3),
+    ...            np.array([True] * 3), 100.0).tolist()
+    [False, True, False]
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = scale * (numerator / denominator)
+    return usable & (np.abs(value - ratio) > RATIO_TOLERANCE)
 
 
 def _refuse_rows(rows: pd.DataFrame, bad: np.ndarray, problem: str) -> None:

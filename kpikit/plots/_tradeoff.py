@@ -97,7 +97,7 @@ def tradeoff(
         Targets, drawn as quadrant lines; a value the KPI cannot take (a CSAT of 150 %) is
         refused, None or NaN draws no line.
     weighted : bool, default=False
-        Weight the fit by ``size`` (larger groups count more).
+        Weight the fit by ``size`` (larger groups count more); refused with ``size=None``.
     what_if : float, default=None
         Draw the change the fitted line implies when x moves by this much, from the mean of x,
         labelled as an association (:func:`kpikit.tradeoff.project_kpis`: cut where y leaves
@@ -128,6 +128,12 @@ def tradeoff(
     """
     x_def, y_def = kpi_argument(x, "x"), kpi_argument(y, "y")
     check_flag("weighted", weighted)
+    if weighted and size is None:  # the fit was unweighted, without a word
+        raise ValueError(
+            "Value of 'weighted' is True but 'size' is None: the fit is weighted by the 'size' "
+            "column (by default 'volume', the answered contacts); pass size='volume' or another "
+            "column, or weighted=False"
+        )
     x_target = optional_kpi_number("x_target", x_target, x)
     y_target = optional_kpi_number("y_target", y_target, y)
     if what_if is not None:  # refused before the fit: a fit with no slope would skip it unseen
@@ -163,6 +169,7 @@ def tradeoff(
     groups = column_label(by).lower() if by else ""
     fits = fit.n >= MIN_FIT_POINTS and is_number(fit.slope)
     arrow = _what_if_arrow(fit, what_if, x_def, y_def) if what_if is not None and fits else None
+    unfitted = _no_fit_text(fit, x_def, groups or "row") if what_if is not None and not fits else ""
     # The axes hold the what-if's arrow head too: a move past the data drew it off the chart.
     head_x, head_y = arrow["head"] if arrow else (None, None)
     x_range = bounded_range(x, [*points[x], x_target, head_x], pad=0.08)
@@ -232,7 +239,7 @@ def tradeoff(
         )
     )
     _add_quadrants(fig, x_def, y_def, x_target, y_target)
-    captions = []
+    captions = [unfitted]
     if arrow:
         beyond = extrapolates(fit, what_if, points[x])
         captions.append(_add_what_if(fig, arrow, x_def, y_def, beyond))
@@ -298,6 +305,23 @@ def plotted_rows(valued: pd.DataFrame, by, x_def, y_def, size=None, *, weighted=
         contacts = float(row[size]) if size is not None and pd.notna(row[size]) else np.nan
     left_out = (int((out & named).sum()), {r: n for r, n in counts.items() if n}, unnamed, contacts)
     return valued[~out & named].reset_index(drop=True), left_out
+
+
+def _no_fit_text(fit, x_def, group: str) -> str:
+    """Why a ``what_if`` asked for is not drawn: no line was fitted (fewer than
+    :data:`~kpikit.tradeoff.MIN_FIT_POINTS` points, or x that does not vary).
+
+    >>> from kpikit.catalog import kpi
+    >>> _no_fit_text(fit_line([240, 300], [80, 82]), kpi("aht"), "agent")
+    'no fitted line, so no what-if: 2 agents have both values, and a line needs 3'
+    """
+    if fit.n < MIN_FIT_POINTS:
+        plural = "s have" if fit.n != 1 else " has"
+        return (
+            f"no fitted line, so no what-if: {fit.n} {group}{plural} both values, and a line "
+            f"needs {MIN_FIT_POINTS}"
+        )
+    return f"no fitted line, so no what-if: {x_def.short_name} is the same for all {fit.n} {group}s"
 
 
 def _left_out_text(left_out: tuple, group: str, by, size_label=None) -> str:
@@ -416,14 +440,16 @@ def _what_if_arrow(fit, delta_x: float, x_def, y_def) -> dict:
     as (x, y), its ``projection`` and whether y's scale ``cut`` it. The move is checked and the
     change cut at y's scale by :func:`kpikit.tradeoff.project_kpis`, as the dashboard's text
     is, its errors naming the caller's ``what_if``."""
-    projection, cut = project_kpis(fit, delta_x, x=x_def.id, y=y_def.id, name="what_if")
+    projection, _ = project_kpis(fit, delta_x, x=x_def.id, y=y_def.id, name="what_if")
     start_x = fit.x_mean
     start_y = float(fit.predict(start_x))
     return {
         "tail": (start_x, start_y),
         "head": (start_x + delta_x, start_y + projection.delta_y),
         "projection": projection,
-        "cut": cut,
+        # The note shows the change alone, not its range: "cut" only when the change itself
+        # was (a range cut at 100 % beside a change of +10.3 labelled the +10.3 "cut").
+        "cut": projection.delta_y != float(fit.slope * delta_x),
     }
 
 

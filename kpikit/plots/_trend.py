@@ -90,8 +90,8 @@ def trend(
         Their points are hollow diamonds and the axis title says so.
     control_limits : bool, default=False
         Draw the process behaviour chart of :func:`kpikit.stats.control_limits` (method
-        ``"auto"``, limits from all periods but the ``provisional`` ones, which are neither
-        flagged): the center line and the lower and upper control
+        ``"auto"``, limits from all periods but the ``provisional`` and ``partial`` ones,
+        which are neither flagged): the center line and the lower and upper control
         limits dashed (stepped when they vary with the period's denominator), and a ring
         around each period that signals a change, its reason on hover. For one line only
         (refused with ``by``); rates of counts need the ``numerator`` and ``denominator``
@@ -153,8 +153,9 @@ def trend(
                 "them per group with kk.stats.control_limits(frame, by=...)"
             )
         # a provisional value (FCR of the last days: only the failures are in yet) is no
-        # sign of a change: it is neither in the limits nor flagged
-        final = ~rows["period"].map(pd.Timestamp).isin(provisional)
+        # sign of a change, nor is a partial period's (a count of half a week): neither is
+        # in the limits nor flagged
+        final = ~rows["period"].map(pd.Timestamp).isin(provisional | partial)
         chart = stats.control_limits(rows[final].drop(columns="_time"), kpi=kpi)
 
     if by:
