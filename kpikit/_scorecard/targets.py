@@ -147,12 +147,12 @@ def read_targets(targets, *, channel: str = "all") -> pd.DataFrame:
         band_high``, or a target outside the band given with it), no rows, a row without a KPI
         id, a repeated column, a file that does not exist, is not ``.csv``/``.toml``, is empty
         or is not UTF-8, a target or band edge
-        above 0 and at most 1 for a percent KPI better higher or in a band (a fraction: 0.8
-        for 80 %), and a KPI id, segment, role or area with spaces around it (``" aht"``: it
-        is refused, not stripped). Each message names the column and the rows at fault, all
-        of them (the first few when there are many): a CSV file's rows by their line numbers
-        (the header is line 1), a TOML file's by their tables, a DataFrame's by their index
-        labels.
+        above 0 and at most 1 for a percent KPI better higher or in a band, or for the QA
+        score (a fraction: 0.8 for 80 %, 0.85 for 85 points), and a KPI id, segment, role
+        or area with spaces around it (``" aht"``: it is refused, not stripped). Each
+        message names the column and the rows at fault, all of them (the first few when there
+        are many): a CSV file's rows by their line numbers (the header is line 1), a TOML
+        file's by their tables, a DataFrame's by their index labels.
 
     Warns
     -----
@@ -797,8 +797,9 @@ MINUTES_LIKE_AHT_S = 60.0
 
 def _check_units(targets: pd.DataFrame, rows: _Rows | None = None) -> None:
     """Refuse a target or band edge above 0 and at most 1 for a percent KPI that is better
-    higher or in a band: a fraction written for a percent (0.8 for 80 %) rated every group
-    green (any service level meets 0.8 %) or, for a band of 0.75-0.85, red. Warn of a target
+    higher or in a band, or for the QA score (:func:`_of_hundred`): a fraction written for a
+    percent (0.8 for 80 %) rated every group green (any service level meets 0.8 %) or, for a
+    band of 0.75-0.85, red. Warn of a target
     under 1 for a percent KPI better lower (0.05 for an abandonment rate of 5 %: it reads as
     0.05 %, which almost every group misses) and of an AHT target under
     :data:`MINUTES_LIKE_AHT_S` seconds, likely minutes (6 for 6 minutes): both may be meant.
@@ -812,22 +813,23 @@ reads as 0.8 %: percents are written from 0 to 100 (80 for 80 %, not 0.8); multi
 fractions by 100
     """
     rows = rows or _Rows(targets.index.tolist(), "row")
-    fractions = []  # (column, position) of every percent that reads as a fraction
+    fractions = []  # (column, position) of every percent or score that reads as a fraction
     for column in ("target", "band_low", "band_high"):
         for position, (kpi_id, value) in enumerate(
             zip(targets["kpi"], targets[column], strict=True)
         ):
-            definition = kpi_definition(kpi_id)
-            percent = definition.unit == "percent" and definition.direction in ("higher", "band")
-            if percent and 0 < value <= 1:  # NaN compares False
+            if _of_hundred(kpi_id) and 0 < value <= 1:  # NaN compares False
                 fractions.append((column, position))
     if fractions:
         column, position = fractions[0]
         value, kpi_id = targets[column].iloc[position], targets["kpi"].iloc[position]
+        if kpi_definition(kpi_id).unit == "percent":
+            reads = f"{value:g} %: percents are written from 0 to 100 (80 for 80 %, not 0.8)"
+        else:
+            reads = f"{value:g} points of 100: scores are written from 0 to 100 (85, not 0.85)"
         raise ValueError(
             f"Value of 'targets' has a {column!r} of {value:g} for {kpi_id!r} in "
-            f"{rows([position])}, which reads as {value:g} %: percents are written from 0 to "
-            f"100 (80 for 80 %, not 0.8); multiply the fractions by 100"
+            f"{rows([position])}, which reads as {reads}; multiply the fractions by 100"
             + _others(fractions, rows, "that read as fractions")
         )
     for position, (kpi_id, value) in enumerate(zip(targets["kpi"], targets["target"], strict=True)):
@@ -849,6 +851,22 @@ fractions by 100
                 UserWarning,
                 stacklevel=5,
             )
+
+
+def _of_hundred(kpi_id: str) -> bool:
+    """Whether a target of the KPI at most 1 reads as a fraction written for a number of 100:
+    a percent better higher or in a band, or a QA score (points 0..100), where 0.85 for 85
+    points rated every group green.
+
+    >>> _of_hundred("fcr"), _of_hundred("qa_score"), _of_hundred("abandonment_rate")
+    (True, True, False)
+    >>> _of_hundred("nps")   # -100..100: a target of 0.5 may be meant
+    False
+    """
+    definition = kpi_definition(kpi_id)
+    if definition.direction not in ("higher", "band"):
+        return False
+    return definition.unit == "percent" or definition.value_range == (0.0, 100.0)
 
 
 def scale_text(kpi_id: str) -> str:

@@ -91,7 +91,8 @@ def calculate(kpi_id: str, /, **inputs) -> float:
     numerator_terms, denominator_terms = definition.sums(options)
     names = list(dict.fromkeys(t.component for t in (*numerator_terms, *denominator_terms)))
     for name in inputs:
-        check_choice("inputs", name, names, f"an input of the {kpi_id!r} calculator")
+        if name not in names:
+            _refuse_input(kpi_id, definition, name, names, chosen)
     values = {
         name: float(
             check_number(
@@ -108,19 +109,70 @@ def calculate(kpi_id: str, /, **inputs) -> float:
         return float(numerator)
     denominator = sum(term.sign * values[term.component] for term in denominator_terms)
     _check_finite(kpi_id, values, numerator, denominator)
+    said = _said(definition, numerator_terms, denominator_terms)
     if denominator < 0 or (numerator < 0 and definition.unit != "points"):
         raise ValueError(
-            f"Inputs of {kpi_id!r} are inconsistent: the numerator ({definition.numerator}) is "
-            f"{numerator:g} and the denominator ({definition.denominator}) is {denominator:g}, "
+            f"Inputs of {kpi_id!r} are inconsistent: the numerator, {said[0]}, is "
+            f"{numerator:g} and the denominator, {said[1]}, is {denominator:g}; "
             f"a sum cannot be below 0; received {values}"
         )
     _check_shares(kpi_id, numerator_terms, denominator, values)
-    _check_range(kpi_id, definition, numerator, denominator, values)
+    _check_range(kpi_id, definition, numerator, denominator, values, said)
     if denominator == 0:
         return math.nan
     value = definition.scale * (numerator / denominator)
     _check_finite(kpi_id, values, value)
     return value
+
+
+def _refuse_input(kpi_id, definition, name, names, chosen) -> None:
+    """Raise for an input the chosen formula does not use, naming the variant options whose
+    formula does (rather than suggesting a look-alike input of this one).
+
+    >>> calculate("service_level", abandoned_within_threshold=6)
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'inputs' names 'abandoned_within_threshold', which the 'service_level'
+    calculator uses only with sl_abandoned='excluded' or sl_abandoned='met': choose that
+    option. Inputs of the formula chosen: ['answered_within_threshold', 'offered', 'short_abandons']
+    """
+    using = []
+    for variant in definition.variants:
+        try:
+            options = Options(**{**chosen, variant.option: variant.value})
+        except ValueError:  # a variant that cannot join the options chosen
+            continue
+        if any(term.component == name for term in sum(definition.sums(options), ())):
+            using.append(f"{variant.option}={variant.value!r}")
+    if not using:
+        check_choice("inputs", name, names, f"an input of the {kpi_id!r} calculator")
+    raise ValueError(
+        f"Value of 'inputs' names {name!r}, which the {kpi_id!r} calculator uses only with "
+        f"{' or '.join(using)}: choose that option. Inputs of the formula chosen: {names}"
+    )
+
+
+def _said(definition, numerator_terms, denominator_terms) -> tuple[str, str]:
+    """The numerator and denominator as a message names them: the catalog's words for the
+    default sums, the sums themselves for a variant's (whose words would be another formula).
+
+    >>> from kpikit.options import Options
+    >>> met = kpi("service_level")
+    >>> _said(met, *met.sums(Options(sl_abandoned="met")))
+    ('(answered_within_threshold + abandoned_within_threshold)', '(offered - short_abandons)')
+    >>> _said(met, *met.sums(Options(sl_denominator="answered")))
+    ('answered_within_threshold', 'answered')
+    """
+    if (numerator_terms, denominator_terms) == definition.sums(Options()):
+        return definition.numerator, definition.denominator
+    return _sum_text(numerator_terms), _sum_text(denominator_terms)
+
+
+def _sum_text(terms) -> str:
+    """``(offered - short_abandons)`` from its terms; a single term without parentheses."""
+    text = " ".join(f"{'-' if term.sign < 0 else '+'} {term.component}" for term in terms)
+    text = text.removeprefix("+ ")
+    return f"({text})" if len(terms) > 1 else text
 
 
 def _check_finite(kpi_id, values, *results) -> None:
@@ -153,14 +205,15 @@ def _check_shares(kpi_id, numerator_terms, denominator, values) -> None:
         )
 
 
-def _check_range(kpi_id, definition, numerator, denominator, values) -> None:
+def _check_range(kpi_id, definition, numerator, denominator, values, said) -> None:
     """A KPI with an upper bound lies in its range (:attr:`KPI.value_range`: percents and the
     QA score 0..100, NPS -100..100; not conformance, which passes 100 with overtime):
     ``low <= scale * (numerator / denominator) <= high``, the quotient taken first so that
     large totals do not overflow. A numerator other than 0 over a zero denominator (5
     satisfied of 0 responses) is refused too rather than read as "no value", and so is time
     summed over contacts of which there are none (AHT and ASA: 100 s of talk, 0 answered);
-    not cost over no answered contact, nor work over no scheduled time, which happen.
+    not cost over no answered contact, nor work over no scheduled time, which happen. ``said``
+    names the numerator and denominator (:func:`_said`).
 
     >>> calculate("schedule_conformance", handling_s=3000, available_s=1000, scheduled_s=3600)
     111.11111111111111
@@ -185,6 +238,6 @@ def _check_range(kpi_id, definition, numerator, denominator, values) -> None:
         reason = f"the numerator is {numerator:g} while the denominator is 0"
     if not inside:
         raise ValueError(
-            f"Inputs of {kpi_id!r} are inconsistent: {reason} ({definition.numerator} / "
-            f"{definition.denominator}); received {values}"
+            f"Inputs of {kpi_id!r} are inconsistent: {reason} ({said[0]} / {said[1]}); "
+            f"received {values}"
         )

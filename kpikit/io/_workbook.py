@@ -9,6 +9,7 @@ refuses text longer than a cell holds. Needs openpyxl.
 """
 
 import datetime as dt
+import decimal
 import io
 import math
 import re
@@ -345,7 +346,16 @@ def _column_widths(table: pd.DataFrame, widths: list[int]) -> list[float]:
 
 
 def _sheet_title(title: str, used: set) -> str:
-    name = _EXCEL_FORBIDDEN.sub("-", str(title)).strip("'")[:31] or "Sheet"
+    """``title`` as a sheet name Excel opens: its forbidden characters as ``-``, cut to 31
+    characters, then without the apostrophes Excel refuses at either end (cut first, as the cut
+    may leave one last), and numbered when ``used`` (lower-case names) holds it already.
+
+    >>> _sheet_title("Team 'north' " + "x" * 17 + "'s KPIs", set())
+    "Team 'north' xxxxxxxxxxxxxxxxx"
+    >>> _sheet_title("a/b", {"a-b"})
+    'a-b (2)'
+    """
+    name = _EXCEL_FORBIDDEN.sub("-", str(title))[:31].strip("'") or "Sheet"
     candidate, number = name, 2
     while candidate.lower() in used:
         suffix = f" ({number})"
@@ -392,8 +402,26 @@ def _excel_value(value):
         return value if abs(value) <= _MAX_EXACT_INTEGER else str(value)
     if isinstance(value, float) and math.isinf(value):  # Excel has no infinity: write it as text
         return str(value)
+    if isinstance(value, decimal.Decimal):
+        return _decimal_value(value)
     if isinstance(value, float | bool | str | dt.date):
         return value
+    return str(value)
+
+
+def _decimal_value(value: decimal.Decimal):
+    """A decimal (a database's ``NUMERIC`` cost, read as Python decimals) as the number it is
+    when a double holds it exactly as written, so that Excel sums it; else its text, as for
+    whole numbers beyond 2**53.
+
+    >>> _decimal_value(decimal.Decimal("3.50")), _decimal_value(decimal.Decimal("0.1"))
+    (3.5, 0.1)
+    >>> _decimal_value(decimal.Decimal("12345678901234567.89"))
+    '12345678901234567.89'
+    """
+    number = float(value)
+    if math.isfinite(number) and decimal.Decimal(repr(number)) == value:
+        return number
     return str(value)
 
 

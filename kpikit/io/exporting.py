@@ -184,7 +184,8 @@ class Sheet:
     ----------
     title : str
         Sheet name; characters Excel refuses (``[]:*?/\\`` and control characters) are
-        replaced with ``-`` and it is cut to 31 characters. A name already used (in any case)
+        replaced with ``-``, it is cut to 31 characters and apostrophes at either end, which
+        Excel refuses there, are dropped. A name already used (in any case)
         or ``History``, which Excel keeps for itself, gets a number: ``History (2)``.
     table : dataframe
         The cells under a bold header row of the column names, which must be unique. A text
