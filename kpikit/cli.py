@@ -7,10 +7,11 @@ TypeError is reported as a usage error (exit code 2).
 An error goes to standard error as one line ``kpikit COMMAND: error: ...`` with exit code 2;
 a file that does not pass the data checks (:class:`kpikit.SchemaError`) gets that line and then its
 list of problems, one per line. The messages name the command-line flags (``--output``, not the
-Python parameter ``path``). Ctrl-C is one line and exit code 130 (``replay`` stops between drops
-and says how many it wrote). When the reader of standard output goes away (``kpikit compute ... |
-head -1``), the command stops without a word, with exit code 141 (128 + SIGPIPE), as a shell
-reports a Unix tool ended by that signal.
+Python parameter ``path``), and so do kpikit's warnings of ``compute``, one line each
+``kpikit compute: warning: ...``. Ctrl-C is one line and exit code 130 (``replay`` stops between
+drops and says how many it wrote). When the reader of standard output goes away
+(``kpikit compute ... | head -1``), the command stops without a word, with exit code 141
+(128 + SIGPIPE), as a shell reports a Unix tool ended by that signal.
 ``compute`` takes every engine option of :class:`kpikit.Options` under the same name and unit
 (``--sl-threshold-s``, ``--fcr-method``, ``--csat-scale``, ...), with the same defaults.
 """
@@ -22,6 +23,7 @@ import os
 import re
 import sys
 import time
+import warnings
 from importlib import import_module
 from pathlib import Path
 
@@ -163,7 +165,11 @@ def _compute(args):
     mapping = _read_mapping(args.mapping) if args.mapping else None
     # The options hold while the file is read too: its csat column is checked on --csat-scale.
     # Errors of the options and of --kpis, --by, --freq name those flags, not the parameters.
-    with _flags_named(**_COMPUTE_FLAGS), options.context(**_parsed_options(args)):
+    with (
+        _warnings_named(args.command, **_COMPUTE_FLAGS),
+        _flags_named(**_COMPUTE_FLAGS),
+        options.context(**_parsed_options(args)),
+    ):
         if _out_of_core(args):  # checked by compute, as DuckDB reads the files
             table = _compute_out_of_core(args, mapping)
         else:
@@ -288,16 +294,49 @@ def _flags_named(**flags):
     try:
         yield
     except (ValueError, TypeError, FileNotFoundError) as error:
-        text = named = str(error)
-        for parameter, flag in flags.items():
-            quoted = rf"(?:Value of )?'{re.escape(parameter)}'"
-            pattern = rf"{quoted}|\b{re.escape(parameter)}\b" if "_" in parameter else quoted
-            named = re.sub(pattern, flag, named)
+        text = str(error)
+        named = _named(text, flags)
         if named == text:
             raise
         kinds = (TypeError, FileNotFoundError)  # as cli.main reports them
         kind = next((kind for kind in kinds if isinstance(error, kind)), ValueError)
         raise kind(named) from None
+
+
+def _named(text: str, flags: dict) -> str:
+    """``text`` with each parameter of ``flags`` replaced by its flag (:func:`_flags_named`).
+
+    >>> _named("csat_scale=10, yet no CSAT answer is above 5", {"csat_scale": "--csat-scale"})
+    '--csat-scale=10, yet no CSAT answer is above 5'
+    """
+    for parameter, flag in flags.items():
+        quoted = rf"(?:Value of )?'{re.escape(parameter)}'"
+        pattern = rf"{quoted}|\b{re.escape(parameter)}\b" if "_" in parameter else quoted
+        text = re.sub(pattern, flag, text)
+    return text
+
+
+@contextlib.contextmanager
+def _warnings_named(command: str, **flags):
+    """kpikit's warnings raised inside (a ``--sl-threshold-s`` that leaves a channel out, a
+    ``--csat-scale`` no answer reaches) print as one line each on standard error,
+    ``kpikit COMMAND: warning: ...``, naming the flags of ``flags`` as :func:`_flags_named`
+    does; they printed as Python shows a warning, the Python parameter's name (``csat_scale=5``)
+    followed by the line ``sys.exit(main())`` of the ``kpikit`` script. Other warnings are
+    shown as usual.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        try:
+            yield
+        finally:
+            for warning in caught:
+                if warning.category.__module__.partition(".")[0] == "kpikit":
+                    text = _named(str(warning.message), flags)
+                    print(f"kpikit {command}: warning: {text}", file=sys.stderr)
+                else:
+                    warnings.showwarning(
+                        warning.message, warning.category, warning.filename, warning.lineno
+                    )
 
 
 def _path(text: str) -> Path:

@@ -174,6 +174,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.notebook in CADENCES:
         check_arguments(args)
+        if args.data is not None:
+            _check_cadence_data(args.data)
         return run_cadence(args)
 
     notebook = resolve_notebook(args.notebook)
@@ -195,6 +197,25 @@ def run(args: argparse.Namespace) -> int:
     )
     print(f"kpikit report: wrote {output}")
     return 0
+
+
+def _check_cadence_data(data: Path) -> None:
+    """Check ``--data`` of a cadence report as a dashboard's is checked, before it is read: a
+    file missing, or not a contact log by its suffix, is named as ``--data`` (it was "Value of
+    'path' does not exist", a parameter the command does not have).
+
+    >>> _check_cadence_data(Path(__file__))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: --data must end in .csv, .csv.gz, .parquet; received: '...report.py'.
+    """
+    from kpikit.apps._data import check_data_path
+    from kpikit.cli import _flags_named
+    from kpikit.io._source import file_source
+
+    with _flags_named(path="--data"):
+        if not check_data_path(data).is_dir():  # a folder's tables are named by read_dataset
+            file_source(data)
 
 
 def resolve_notebook(name: str | os.PathLike) -> Path:

@@ -91,11 +91,26 @@ def checked_staffed(staffed):
 
 
 def _check_periods(argument, periods):
-    """Periods must be timestamps, each once."""
+    """Periods must be timestamps, each once, none missing: a row without its period (NaT)
+    matched no interval, and its volume or agents were left out of the plan without a word.
+
+    >>> _check_periods("staffed", pd.DatetimeIndex(["2024-01-01 09:00", None, None]))
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'staffed' must have a period on every row, but 2 row(s) have none
+    (row positions [1, 2]): their figures would match no interval
+    """
     if not pd.api.types.is_datetime64_any_dtype(periods):
         raise ValueError(
             f"Value of {argument!r} must have its periods as timestamps, but received: "
             f"{periods[:3].tolist()}"
+        )
+    missing = np.flatnonzero(pd.isna(periods))
+    if len(missing):
+        raise ValueError(
+            f"Value of {argument!r} must have a period on every row, but {len(missing)} row(s) "
+            f"have none (row positions {missing[:5].tolist()}): their figures would match no "
+            "interval"
         )
     if periods.has_duplicates:
         raise ValueError(

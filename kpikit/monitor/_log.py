@@ -60,6 +60,23 @@ def parsed_arrivals(raw, tz=None, latest_repeated=None):
     return parsed.dt.tz_convert(tz), unrepeated
 
 
+def ambiguous_dates(raw) -> bool:
+    """Whether the ``arrived_at`` texts of ``raw`` read in more than one order as other dates
+    (``02/03/2026``: 2 March or 3 February, which pandas reads month first;
+    :func:`kpikit.io._values.guess_dates`); False when the texts decide, or are no such dates.
+    A live log of one day early in a month decides nothing: a log written day first was a
+    month off without a word.
+
+    >>> ambiguous_dates(pd.Series(["02/03/2026 09:00", "02/03/2026 09:05"]))
+    True
+    >>> ambiguous_dates(pd.Series(["02/03/2026 09:00", "13/03/2026 09:05"]))
+    False
+    """
+    text = raw.dtype == object or pd.api.types.is_string_dtype(raw)
+    guess = guess_dates(raw) if text else None
+    return guess is not None and guess.ambiguous
+
+
 def _localized(times, tz, latest_repeated=None):
     """Naive wall times of ``tz`` localized, with the mask of those the daylight-saving change
     repeats (the hour of the change of autumn happens twice). A repeated time is read as its

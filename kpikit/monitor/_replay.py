@@ -11,6 +11,7 @@ import narwhals.stable.v2 as nw
 import numpy as np
 import pandas as pd
 
+from kpikit._check_runs import check_table
 from kpikit._frames import as_datetimes, to_pandas
 from kpikit._lazy_contacts import arrivals_zone, arrived_within, checked_lazy, lazy_frame
 from kpikit._validators import check_number, check_time_of_day
@@ -18,7 +19,7 @@ from kpikit.calibrate import HANDLE_COLUMNS, contacts_frame
 from kpikit.monitor._log import outcomes
 from kpikit.monitor._plan import checked_day
 from kpikit.periods import day_bounds
-from kpikit.schema import Dataset
+from kpikit.schema import KEY_COLUMNS, TABLES, Dataset, SchemaError
 
 OUTCOME_COLUMNS = (
     "answered",
@@ -195,7 +196,8 @@ def _day_of(data, day):
 
     A lazy source (parquet files, a DuckDB relation, a Spark or polars frame) whose columns read
     pass their checks (:func:`kpikit._lazy_contacts.checked_lazy`) is filtered by its engine,
-    so pandas gets one day of the log rather than all of it; anything else is read whole.
+    so pandas gets one day of the log rather than all of it; anything else is read whole, and
+    the day's rows checked there (:func:`_check_day_rows`).
     """
     source = lazy_frame(data.contacts if isinstance(data, Dataset) else data)
     if source is None or checked_lazy(source.to_native(), list(REPLAY_COLUMNS)) is None:
@@ -205,7 +207,9 @@ def _day_of(data, day):
         # a day on the log's clock: its midnight in the log's zone, if it has one
         zone = contacts["arrived_at"].dt.tz
         chosen = days.max() if day is None else day_bounds(day, zone)[0]
-        return chosen, contacts[days == chosen]
+        today = contacts[days == chosen]
+        _check_day_rows(today)
+        return chosen, today
     zone = arrivals_zone(source)
     if day is None:
         day = to_pandas(source.select(nw.col("arrived_at").max()))["arrived_at"].iloc[0]
@@ -213,6 +217,26 @@ def _day_of(data, day):
             return day, to_pandas(source.head(0))
     start, end = day_bounds(day, zone)
     return start, to_pandas(arrived_within(source, start, end))
+
+
+def _check_day_rows(today) -> None:
+    """Refuse a day whose :data:`REPLAY_COLUMNS` break the schema (:data:`kpikit.schema.TABLES`),
+    with the count and the first contact ids: a contact without a wait had its outcome row at
+    no time (NaT), which no drop's clock ever reached, and the replay wrote empty drops forever;
+    a contact id twice made two contacts one in the monitor.
+
+    >>> _check_day_rows(pd.DataFrame({"contact_id": [1, 2], "answered": [True, False],
+    ...     "arrived_at": pd.to_datetime(["2026-03-02 09:00"] * 2), "wait_s": [10.0, None]}))
+    Traceback (most recent call last):
+    ...
+    kpikit.schema.SchemaError: The data does not follow the kpikit schema (1 problem):
+    - contacts.wait_s: 1 row empty in a required column (first ids: 2)
+    """
+    specs = [spec for spec in TABLES["contacts"] if spec.name in REPLAY_COLUMNS]
+    frame = nw.from_native(today[list(REPLAY_COLUMNS)], eager_only=True)
+    problems, _ = check_table(frame, "contacts", specs, KEY_COLUMNS["contacts"])
+    if problems:
+        raise SchemaError(problems)
 
 
 def _start_clock(day: pd.Timestamp, start: str) -> pd.Timestamp:

@@ -20,7 +20,14 @@ from kpikit.catalog import kpi
 from kpikit.forecast._series import FREQS
 from kpikit.monitor._follow import LogFollower, checked_log_path, stacked
 from kpikit.monitor._inputs import checked_filter, checked_forecast, checked_staffed, on_grid
-from kpikit.monitor._log import check_rows, checked_now, in_handling, outcomes, parsed_arrivals
+from kpikit.monitor._log import (
+    ambiguous_dates,
+    check_rows,
+    checked_now,
+    in_handling,
+    outcomes,
+    parsed_arrivals,
+)
 from kpikit.monitor._plan import check_intraday_freq
 from kpikit.options import resolve
 from kpikit.periods import day_bounds
@@ -63,7 +70,9 @@ class MonitorView:
         judged, answered or finished yet).
     notes : tuple of str
         What the figures rest on that the log left open: contacts of the day followed whose
-        arrival is a wall time a daylight-saving change repeats, and how it was read.
+        arrival is a wall time a daylight-saving change repeats, and how it was read; text
+        dates that read in more than one order (``02/03/2026``: 2 March or 3 February), and
+        how they were read.
     """
 
     now: pd.Timestamp
@@ -261,6 +270,7 @@ class IntradayMonitor:
         self._followed = pd.DataFrame()
         self._repeated = set()  # contact ids read at a wall time a daylight-saving change repeats
         self._latest_repeated = None  # the latest such wall time read
+        self._month_first = None  # (text, as read) of a date that reads in several orders
         self._handled_later = set()  # contact ids answered on a row without handle times
         self._ingest()
 
@@ -274,9 +284,9 @@ class IntradayMonitor:
                 raise ValueError(
                     f"The live log is missing column(s) {missing}; it has {list(fresh.columns)}"
                 )
-        fresh["arrived_at"], repeated = parsed_arrivals(
-            fresh["arrived_at"], self.tz, self._latest_repeated
-        )
+        raw = fresh["arrived_at"]
+        fresh["arrived_at"], repeated = parsed_arrivals(raw, self.tz, self._latest_repeated)
+        self._note_month_first(raw, fresh["arrived_at"])
         if repeated.any():  # the order of the rows tells a repeated hour's two passes apart,
             latest = fresh.loc[repeated, "arrived_at"].dt.tz_localize(None).max()  # across
             if self._latest_repeated is None or latest > self._latest_repeated:  # reads too
@@ -451,7 +461,29 @@ class IntradayMonitor:
                 forecast_volume=_sum(table["forecast_volume"].to_numpy() * elapsed),
                 reforecast_volume=_sum(table["reforecast_volume"].to_numpy()),
             ),
-            notes=self._repeated_note(contacts["contact_id"][keep]),
+            notes=self._repeated_note(contacts["contact_id"][keep]) + self._month_first_note(),
+        )
+
+    def _note_month_first(self, raw, parsed):
+        """Keep the first text of ``raw`` that reads in more than one order
+        (:func:`ambiguous_dates`) with its reading in ``parsed``, for :meth:`_month_first_note`."""
+        read = parsed.notna()
+        if self._month_first is not None or not read.any() or not ambiguous_dates(raw):
+            return
+        first = read.idxmax()
+        self._month_first = (str(raw[first]), parsed[first])
+
+    def _month_first_note(self):
+        """The note on arrival dates that read in more than one order (:func:`ambiguous_dates`),
+        and how the first was read (none without them)."""
+        if self._month_first is None:
+            return ()
+        text, read = self._month_first
+        return (
+            "Column 'arrived_at' of the live log has dates that read in more than one order of "
+            f"day, month and year (such as {text!r}): they are read as {read:%d %B %Y}, so a log "
+            "written in another order is shown on another day; write its dates year first "
+            "(2026-03-02 09:00) to leave no doubt",
         )
 
     def _repeated_note(self, ids):
