@@ -44,7 +44,28 @@ def checked_lazy(data, columns, *, optional=(), by=()):
         return None
     specs = [spec for spec in TABLES["contacts"] if spec.name in read]
     problems, _ = check_table(source.select(*read), "contacts", specs, ())
-    return None if problems else source.select(*dict.fromkeys([*read, *by]))
+    if problems or id_problems(source):
+        return None
+    return source.select(*dict.fromkeys([*read, *by]))
+
+
+def id_problems(contacts) -> list:
+    """The problems of the ``contact_id`` of ``contacts`` (a narwhals frame), when it has one:
+    ids empty or repeated, as :func:`kpikit.compute` refuses them. A forecast or a plan counts
+    rows, so an export read twice over the same hours doubled the volume, unseen.
+
+    >>> import pandas as pd
+    >>> log = nw.from_native(pd.DataFrame({"contact_id": ["c1", "c2", "c1"]}))
+    >>> [problem.problem for problem in id_problems(log)]
+    ['repeating the contact_id of an earlier row']
+    >>> id_problems(nw.from_native(pd.DataFrame({"wait_s": [5.0]})))
+    []
+    """
+    if "contact_id" not in contacts.collect_schema().names():
+        return []
+    specs = [spec for spec in TABLES["contacts"] if spec.name == "contact_id"]
+    problems, _ = check_table(contacts.select("contact_id"), "contacts", specs, ("contact_id",))
+    return problems
 
 
 def lazy_frame(contacts):

@@ -25,7 +25,7 @@ import pandas as pd
 
 from kpikit._check_runs import check_table
 from kpikit._frames import as_datetimes, pandas_frame
-from kpikit._lazy_contacts import checked_lazy
+from kpikit._lazy_contacts import checked_lazy, id_problems
 from kpikit._validators import check_choice, check_number, column_names
 from kpikit.metrics._inputs import _naive_problem
 from kpikit.metrics._period_starts import refuse_dates_for_hours
@@ -156,7 +156,8 @@ def checked_contacts(data, columns, *, optional=(), by=()):
     SchemaError
         A column read appears more than once, holds values of a wrong type (text timestamps,
         text flags), or rows the schema refuses (a missing arrival, a negative wait, ...),
-        with the count and the first row positions.
+        with the count and the first row positions; contact ids empty or repeated, when the
+        contacts have them (:func:`kpikit._lazy_contacts.id_problems`).
 
     Examples
     --------
@@ -168,13 +169,15 @@ def checked_contacts(data, columns, *, optional=(), by=()):
     kpikit.schema.SchemaError: The data does not follow the kpikit schema (1 problem):
     - contacts.wait_s: 2 rows below 0 (first row positions: 1, 2)
     """
-    contacts = contacts_frame(data, [*columns, *by], optional=optional)
+    contacts = contacts_frame(data, [*columns, *by], optional=[*optional, "contact_id"])
     read = [*columns, *(column for column in optional if column in contacts.columns)]
-    repeated = repeated_columns(contacts, "contacts", among=[*read, *by])
+    ids = ["contact_id"] if "contact_id" in contacts.columns else []
+    repeated = repeated_columns(contacts, "contacts", among=[*read, *by, *ids])
     if repeated:
         raise SchemaError([repeated])
     specs = [spec for spec in TABLES["contacts"] if spec.name in read]
     problems, _ = check_table(nw.from_native(contacts[read]), "contacts", specs, ())
+    problems += id_problems(nw.from_native(contacts[ids]))
     if problems:
         raise SchemaError(problems)
     return contacts

@@ -102,6 +102,7 @@ def test_a_group_that_starts_late_in_the_history_is_warned_of(log):
     # A queue opened on Saturday 3 February, 33 days into the log: the 33 days before read as
     # days without contacts, and seasonal naive repeats the Monday before (none) for Monday 5.
     opened = log[log["arrived_at"] >= "2024-02-03"].assign(queue="sales")
+    opened = opened.assign(contact_id=np.arange(len(opened)) + 1_000_000)  # ids of its own
     said = r"1 group\(s\) start later .* starts on 2024-01-01 \(queue='sales' from 2024-02-03\)"
     with pytest.warns(UserWarning, match=said):
         table = forecast.volume(

@@ -105,7 +105,7 @@ def test_a_stray_old_arrival_does_not_blow_up_the_series(log):
     # one arrival typed in 1990 made every series 34 years of 15-minute intervals (3 queues:
     # 3.6 million rows, 370 MB; 40 queues ran out of memory); only the training window is read
     queued = log.assign(queue=np.array(["a", "b", "c"])[log.index % 3])
-    first = queued.iloc[[0]]
+    first = queued.iloc[[0]].assign(contact_id=-1)  # an id of its own
     stray = pd.concat(
         [first.assign(arrived_at=pd.Timestamp("1990-01-01 09:00")), queued], ignore_index=True
     )

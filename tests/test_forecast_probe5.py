@@ -24,9 +24,15 @@ def log():
 
 
 def _with_sales_until(log, day):
-    """``log`` (queue "billing") and a copy of it as queue "sales" up to ``day`` (excluded)."""
+    """``log`` (queue "billing") and a copy of it as queue "sales" up to ``day`` (excluded),
+    each contact with an id of its own."""
     sales = log[log["arrived_at"] < pd.Timestamp(day)].assign(queue="sales")
-    return pd.concat([log, sales], ignore_index=True)
+    return _own_ids(pd.concat([log, sales], ignore_index=True))
+
+
+def _own_ids(log):
+    """``log`` with ids 0, 1, ...: a copy of some of its rows repeated their ids, refused."""
+    return log.assign(contact_id=range(len(log)))
 
 
 @pytest.mark.parametrize("lazy", [False, True])
@@ -65,7 +71,7 @@ def test_a_gap_inside_the_history_of_one_group_is_named(log):
     # missing): the week before 'until' reads as zeros for it, and its seasonal naive forecast
     # of Sunday 4 February was a confident 0 without a word; "billing" has every day
     missing = log["arrived_at"].between("2024-01-22", "2024-01-29")
-    both = pd.concat([log, log[~missing].assign(queue="sales")], ignore_index=True)
+    both = _own_ids(pd.concat([log, log[~missing].assign(queue="sales")], ignore_index=True))
     with pytest.warns(UserWarning) as caught:
         table = forecast.volume(both, **NAIVE)
     [message] = [str(warning.message) for warning in caught]

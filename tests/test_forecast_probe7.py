@@ -105,3 +105,26 @@ def test_kaplan_meier_refuses_by_a_column_it_works_with(column):
     log = _two_mondays().assign(**{column: "a"})
     with pytest.raises(ValueError, match=rf"Value of 'by' names column\(s\) \['{column}'\]"):
         calibrate.patience_kaplan_meier(log, by=column)
+
+
+@pytest.mark.parametrize("engine", ["pandas", "polars_lazy"])
+def test_contacts_read_twice_are_refused_not_counted_twice(engine):
+    # An export of 2 contacts, then the same hours exported again and appended: 4 rows, 2
+    # contacts. Before, the arrival profile counted 4 (twice the volume) where kk.compute
+    # refuses the repeated ids; now both name them.
+    import polars as pl
+
+    from kpikit.schema import SchemaError
+
+    once = pd.DataFrame(
+        {
+            "contact_id": ["c1", "c2"],
+            "arrived_at": pd.to_datetime(["2026-03-02 09:05", "2026-03-02 09:10"]),
+            "answered": [True, True],
+            "wait_s": [5.0, 5.0],
+        }
+    )
+    twice = pd.concat([once, once], ignore_index=True)
+    log = twice if engine == "pandas" else pl.from_pandas(twice).lazy()
+    with pytest.raises(SchemaError, match=r"2 rows repeating the contact_id .*first ids: c1, c2"):
+        calibrate.arrival_profile(log)
