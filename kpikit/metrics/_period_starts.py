@@ -136,9 +136,7 @@ def _first_occurrence(instant, frame, time_column: str, zone: str):
     """
     repeated = _repeated_midnights(zone)
     if repeated and isinstance(frame, nw.DataFrame):
-        first, last = frame.select(
-            nw.col(time_column).min().alias("first"), nw.col(time_column).max().alias("last")
-        ).row(0)
+        first, last = _time_span(frame, time_column)
         repeated = {
             went_back: kept
             for went_back, seconds in repeated.items()
@@ -198,9 +196,7 @@ def _after_gaps(instant, time, frame, time_column: str, zone: str, freq: str):
     """
     moves = _gap_moves(zone, freq)
     if moves and isinstance(frame, nw.DataFrame):
-        first, last = frame.select(
-            nw.col(time_column).min().alias("first"), nw.col(time_column).max().alias("last")
-        ).row(0)
+        first, last = _time_span(frame, time_column)
         moves = {
             shifts: kept
             for shifts, wrong in moves.items()
@@ -304,3 +300,11 @@ def _start_from_fields(time, freq):
     if freq != "day":
         day = day.dt.truncate(FREQUENCIES[freq]).dt.date()
     return day.cast(nw.Datetime("us"))
+
+
+def _time_span(frame, time_column: str) -> tuple:
+    """The first and last time of an eager ``frame``'s ``time_column`` (None, None when it has
+    none), which bound the clock changes worth correcting."""
+    return frame.select(
+        nw.col(time_column).min().alias("first"), nw.col(time_column).max().alias("last")
+    ).row(0)
