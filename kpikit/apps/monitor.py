@@ -237,7 +237,8 @@ class MonitorApp(BaseApp):
         if source != DEMO:
             resolve_source(source, self.sources_dir)
         channels = data_channels(self.data.contacts)
-        check_channel(self.values["channel"], channels)
+        channel = self._starting_channel(channels)
+        check_channel(channel, channels)
         self.poll_s = float(poll_s)
         self.demo_speed = float(demo_speed)
         # The folder, not the table, decides the sources: set() checks a link's against it.
@@ -249,7 +250,7 @@ class MonitorApp(BaseApp):
             tooltip=param.help,
         )
         self.channel = self.control("channel")
-        reset_channel_picker(self.channel, channels, self.values["channel"])
+        reset_channel_picker(self.channel, channels, channel)
         self.interval = self.control("interval")
         self.target_sl = self.control("target_sl")  # its readout as precise as its value
         self.threshold_s = self.control("threshold_s")
@@ -388,6 +389,16 @@ class MonitorApp(BaseApp):
         """Whether each contact is judged by its own channel's threshold: every channel shown
         and no threshold chosen (the slider then shows phone's)."""
         return self._threshold_follows_channel and self.channel.value == ALL_CHANNELS
+
+    def _starting_channel(self, channels: list[str]) -> str:
+        """The channel to follow first: the one asked for, but every contact ("all") in place
+        of the default, phone, when the data has channels and phone is not one of them (a chat
+        or email log, which refused to open with the default); as an upload does."""
+        channel = self.values["channel"]
+        default = self._parameter("channel").default
+        if channel == default and channels and default not in channels:
+            return ALL_CHANNELS
+        return channel
 
     def _on_threshold_chosen(self, change):
         if not self._holding:  # moved on the slider

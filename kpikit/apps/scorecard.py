@@ -137,7 +137,8 @@ class ScorecardApp(BaseApp):
         left out of the team (queue) level; whether the period is partial; whether its FCR
         is provisional.
     chart : Chart
-        The heatmap of groups × KPIs (team, agent and queue levels; hidden for the center).
+        The heatmap of groups × KPIs (team, agent and queue levels; hidden for the center,
+        and when the choice has no rows: the message area then says which choice).
     center_table : ipywidgets.HTML
         The center's scorecard as a table: value, target, status, change and score per KPI.
     summary : ipywidgets.HTML
@@ -419,8 +420,11 @@ class ScorecardApp(BaseApp):
             shown_by = ["agent_id"]
         self.card = Scorecard(table, by=by)
         self._shown_by = shown_by
-        if table.empty:
-            self.show_error("No scorecard rows for this choice: the data has no such groups.")
+        if table.empty:  # a team without contacts on the channel: said, not an empty heatmap
+            self.show_error(
+                "No scorecard rows for this choice: the data has no contacts of "
+                f"{self._choice_text()}."
+            )
         if by:
             # Cells stay readable on a phone: the heatmap scrolls sideways below this width.
             self.chart.min_width = _LABEL_PX + _CELL_PX * table["kpi"].nunique()
@@ -430,9 +434,21 @@ class ScorecardApp(BaseApp):
         else:
             self.scroll_hint.value = ""
             self.center_table.value = _center_html(table)
-        self.chart.layout.display = None if by else "none"
+        self.chart.layout.display = None if by and not table.empty else "none"
         self.summary.value = _summary_html(self.card, _GROUP_NOUNS[self.level.value])
         self.trend_chart.draw(self._trend_figure(view_targets, by), height=360)
+
+    def _choice_text(self) -> str:
+        """The chosen groups, channel and period in words: "team Billing's agents on the email
+        channel in the week of 2026-06-08"."""
+        groups = _GROUP_NOUNS[self.level.value]
+        if self.level.value == "agent" and self._has_team and self.team.value != _ALL_TEAMS:
+            groups = f"team {self.team.value}'s agents"
+        channel = self.channel.value
+        text = groups + ("" if channel == ALL_CHANNELS else f" on the {channel} channel")
+        if self.freq.value != "all" and self.period.value is not None:
+            text += f" in the {self.freq.value} of {pd.Timestamp(self.period.value):%Y-%m-%d}"
+        return text
 
     def _untargeted_note(self, view_targets: pd.DataFrame) -> str:
         """Which KPIs have targets for other channels or directions only, so that this view
