@@ -19,17 +19,28 @@ _MAX_HISTORY_ROWS = 50
 
 def summary_html(window, overdue, as_of, days, by) -> str:
     """Counts of the window's breaches, of the overdue root causes and plans, and the groups
-    in breach for 60 days or more."""
+    in breach for 60 days or more; how to read the chart's marks when it has any.
+
+    >>> window = pd.DataFrame({"status": ["red"], "persistent": [0]})
+    >>> print(summary_html(window, {}, pd.Timestamp("2026-06-08 09:00"), 30, ["team"]))
+    <p><strong>1 breach</strong> in the 30 days to Mon 08 Jun 2026 09:00 (1 beyond tolerance):
+    <strong>0 root causes</strong> and <strong>0 plans</strong> overdue (a root cause is due 48
+    hours after the day closes, a plan 7 days after). Ringed marks are overdue; click a mark for
+    its root cause.</p>
+    >>> "click a mark" in summary_html(window.iloc[:0], {}, pd.Timestamp("2026-06-08"), 30, [])
+    False
+    """
     red = int((window["status"] == "red").sum())
     late_cause = sum("root cause" in text for text in overdue.values())
     late_plan = sum("plan" in text for text in overdue.values())
     persistent = window[window["persistent"] > 0]
+    marks = " Ringed marks are overdue; click a mark for its root cause." if len(window) else ""
     text = (
-        f"<p><strong>{len(window)} breaches</strong> in the {days} days to "
-        f"{as_of:%a %d %b %Y %H:%M} ({red} beyond tolerance): <strong>{late_cause} root "
-        f"causes</strong> and <strong>{late_plan} plans</strong> overdue (a root cause is due "
-        "48 hours after the day closes, a plan 7 days after). Ringed marks are overdue; "
-        "click a mark for its root cause.</p>"
+        f"<p><strong>{_counted(len(window), 'breach', 'breaches')}</strong> in the {days} days "
+        f"to {as_of:%a %d %b %Y %H:%M} ({red} beyond tolerance): <strong>"
+        f"{_counted(late_cause, 'root cause', 'root causes')}</strong> and <strong>"
+        f"{_counted(late_plan, 'plan', 'plans')}</strong> overdue (a root cause is due 48 "
+        f"hours after the day closes, a plan 7 days after).{marks}</p>"
     )
     if len(persistent):
         names = sorted(
@@ -37,6 +48,11 @@ def summary_html(window, overdue, as_of, days, by) -> str:
         )
         text += "<p>In breach for 60 days or more: " + html.escape("; ".join(names)) + ".</p>"
     return text
+
+
+def _counted(count: int, one: str, many: str) -> str:
+    """``1 breach``, ``0 breaches``."""
+    return f"{count} {one if count == 1 else many}"
 
 
 def breach_label(row, by) -> str:
