@@ -382,6 +382,16 @@ def _check_fcr_window(value) -> None:
 
 
 def _match_columns(value):
+    """``fcr_match`` as a tuple of column names, each named once.
+
+    >>> _match_columns("customer_id"), _match_columns(["customer_id", "reason"])
+    (('customer_id',), ('customer_id', 'reason'))
+    >>> _match_columns(("customer_id", "reason", "customer_id"))
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'fcr_match' names 1 column(s) more than once ('customer_id'); list each
+    column once; received: ('customer_id', 'reason', 'customer_id')
+    """
     if value is None:
         return None
     if isinstance(value, str):
@@ -395,6 +405,12 @@ def _match_columns(value):
         raise ValueError(
             f"Value of 'fcr_match' must be a column name or a sequence of column names; "
             f"received: {value!r}"
+        )
+    repeated = [column for column in dict.fromkeys(columns) if columns.count(column) > 1]
+    if repeated:
+        raise ValueError(
+            f"Value of 'fcr_match' names {len(repeated)} column(s) more than once "
+            f"({', '.join(map(repr, repeated))}); list each column once; received: {value!r}"
         )
     return columns
 
@@ -541,8 +557,9 @@ def describe(names=OPTION_NAMES, indent: str = "    ") -> str:
         customer's answer in the resolved column) or "repeat_and_survey" (both); under each, a
         transferred first contact is not resolved unless fcr_transfers="ignore".
     """
-    if isinstance(names, str):  # one name, not its letters nor a substring of another's
-        names = (names,)
+    # one name, not its letters nor a substring of another's; any iterable read once (a
+    # generator was used up by the check below, leaving nothing to describe)
+    names = (names,) if isinstance(names, str) else tuple(names)
     for name in names:
         check_choice("names", name, OPTION_NAMES, "an option")
     wrap = textwrap.TextWrapper(width=92, initial_indent=indent, subsequent_indent=indent)

@@ -62,7 +62,9 @@ def window_ms(window):
     """Convert an FCR window (``"48h"``, ``"7d"``, a timedelta) to whole milliseconds.
 
     The window must be what the ``fcr_window`` option accepts: a duration from 1 minute to
-    366 days, with a unit (a bare ``"48"`` or ``48`` is refused, not read as nanoseconds).
+    366 days, with a unit (a bare ``"48"`` or ``48`` is refused, not read as nanoseconds), in
+    whole milliseconds (a finer window is refused rather than cut, which would drop a repeat
+    at its very end).
 
     >>> window_ms("48h")
     172800000
@@ -76,6 +78,12 @@ def window_ms(window):
     ...
     ValueError: Value of 'fcr_window' must be a duration from 1 minute to 366 days, such as
     '48h' or '7d'; received: '-1h'
+    >>> window_ms(timedelta(hours=48, microseconds=600))
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'fcr_window' must be a whole number of milliseconds (FCR measures
+    windows to the millisecond); received: datetime.timedelta(days=2, microseconds=600) (2 days
+    00:00:00.000600)
     """
     from kpikit.options import FCR_WINDOW_RANGE  # kpikit.options imports this module
 
@@ -99,6 +107,11 @@ def window_ms(window):
             delta = pd.NaT
     if pd.isna(delta) or not shortest <= delta <= longest:
         raise ValueError(f"Value of 'fcr_window' must be {expected}; received: {window!r}")
+    if delta % pd.Timedelta(milliseconds=1):  # cut, it would miss a repeat at its very end
+        raise ValueError(
+            f"Value of 'fcr_window' must be a whole number of milliseconds (FCR measures "
+            f"windows to the millisecond); received: {window!r} ({delta})"
+        )
     return int(delta / pd.Timedelta(milliseconds=1))
 
 
