@@ -50,3 +50,25 @@ def test_an_unnamed_default_index_adds_nothing():
     with pytest.raises(SchemaError) as raised:
         kk.validate(_contacts().drop(columns="arrived_at"))
     assert "reset_index" not in str(raised.value)
+
+
+@pytest.mark.parametrize("engine", ["pandas", "polars", "duckdb"])
+def test_a_threshold_per_channel_on_contacts_without_channels_is_warned_of(engine):
+    # Waits 10 s and 18 s, no channel column: each contact is a phone call, judged at the
+    # phone threshold, 20 s when the mapping has none, so service level is 2/2 = 100 %, not the
+    # 1/2 a user of {"voice": 15} expects. Before, the 'voice' key was dropped without a word.
+    import duckdb
+    import polars as pl
+
+    from kpikit._frames import to_pandas
+    from kpikit.metrics._threshold_channels import ThresholdWarning
+
+    contacts = _contacts().assign(wait_s=[10.0, 18.0])
+    native = {
+        "pandas": lambda: contacts,
+        "polars": lambda: pl.from_pandas(contacts),
+        "duckdb": lambda: duckdb.from_df(contacts),
+    }[engine]()
+    with pytest.warns(ThresholdWarning, match=r"'voice' \(they have no 'channel' column"):
+        result = kk.compute(native, kpis=["service_level"], sl_threshold_s={"voice": 15})
+    assert float(to_pandas(result)["value"].iloc[0]) == pytest.approx(100.0)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import narwhals as nw
 
-from kpikit.options import DEFAULT_SL_THRESHOLDS_S, Options
+from kpikit.options import DEFAULT_CHANNEL, DEFAULT_SL_THRESHOLDS_S, Options
 
 
 class ThresholdWarning(UserWarning):
@@ -39,16 +39,27 @@ def warn_on_misfit(contacts, options: Options, components) -> None:
     sl_threshold_s names a channel the contacts do not have: 'voice' (theirs: 'email', 'phone').
     It leaves out 'email', judged by its phone threshold of 20 s rather than kpikit's default of
     86400 s: give every channel a threshold to keep them apart.
+
+    Contacts without a ``channel`` column are phone calls, judged by the phone threshold: a
+    mapping of other channels alone changed nothing, without a word.
+
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn_on_misfit(nw.from_native(pd.DataFrame({"wait_s": [10.0]})),
+    ...                    Options(sl_threshold_s={"voice": 15}), ["answered_within_threshold"])
+    >>> print(caught[0].message)
+    sl_threshold_s names a channel the contacts do not have: 'voice' (they have no 'channel'
+    column, so each is a phone call, judged by the phone threshold of 20 s).
     """
     thresholds = options.sl_threshold_s
     if (
         not isinstance(thresholds, Mapping)
         or dict(thresholds) == dict(DEFAULT_SL_THRESHOLDS_S)
-        or "channel" not in contacts.columns
         or not {"answered_within_threshold", "abandoned_within_threshold"} & set(components)
     ):
         return
-    present = _channels(contacts)
+    channelled = "channel" in contacts.columns
+    present = _channels(contacts) if channelled else [DEFAULT_CHANNEL]
     unknown = [name for name in thresholds if name not in present]
     fallback = options.sl_threshold_for(None)
     left_out = [
@@ -59,10 +70,15 @@ def warn_on_misfit(contacts, options: Options, components) -> None:
     sentences = []
     if unknown:
         channels = "a channel" if len(unknown) == 1 else "channels"
-        theirs = ", ".join(map(repr, present)) or "none"
+        theirs = (
+            "theirs: " + (", ".join(map(repr, present)) or "none")
+            if channelled
+            else "they have no 'channel' column, so each is a phone call, judged by the phone "
+            f"threshold of {options.sl_threshold_for(None):g} s"
+        )
         sentences.append(
             f"sl_threshold_s names {channels} the contacts do not have: "
-            f"{', '.join(map(repr, unknown))} (theirs: {theirs})."
+            f"{', '.join(map(repr, unknown))} ({theirs})."
         )
     if left_out:
         defaults = ", ".join(f"{DEFAULT_SL_THRESHOLDS_S[name]:g} s" for name in left_out)
