@@ -74,17 +74,16 @@ def _examples(hits, keys: tuple[str, ...], position: str) -> tuple:
     first = hits.head(5)
     if not keys:
         return tuple(first[position].to_list())
-    if len(keys) == 1 and position not in first.columns:  # a lazy engine's: no positions
-        return tuple(first[keys[0]].to_list())
-    if len(keys) == 1:
-        ids = first[keys[0]].to_list()
-        missing = first[keys[0]].is_null().to_list()
-        rows = first[position].to_list()
-        return tuple(
-            f"row {row}" if absent else id_
-            for id_, absent, row in zip(ids, missing, rows, strict=True)
-        )
-    return tuple(zip(*(first[k].to_list() for k in keys), strict=True))
+    if len(keys) > 1:
+        return tuple(zip(*(first[k].to_list() for k in keys), strict=True))
+    ids = first[keys[0]].to_list()
+    if position not in first.columns:  # a lazy engine's hits: no positions
+        return tuple(ids)
+    missing = first[keys[0]].is_null().to_list()
+    rows = first[position].to_list()
+    return tuple(
+        f"row {row}" if absent else id_ for id_, absent, row in zip(ids, missing, rows, strict=True)
+    )
 
 
 def _screen(frame, checks, duplicate, keys) -> tuple[list[_Check], bool]:

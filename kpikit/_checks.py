@@ -848,10 +848,10 @@ def table_checks(
         if spec.name in read and read[spec.name][2] not in {*_ACCEPTED[spec.kind], "empty"}
     ]
     empty = all_missing(frame, wrong)
+    index = index_names(nw.to_native(frame))
     for spec in specs:
         if spec.name not in schema:
             if spec.required:
-                index = index_names(nw.to_native(frame))
                 problems.append(missing_column_problem(table, spec, columns, index))
             continue
         dtype, native, category = read[spec.name]

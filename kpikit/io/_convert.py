@@ -714,10 +714,8 @@ def _numbers(values: pd.Series, table: str, options: ReadOptions, examples):
                 "; these hold thousands separators, which no option reads: save the numbers "
                 "without them"
             )
-        elif len(symbols) <= 3 and not any(char.isalnum() for char in "".join(symbols)):
-            # A report's placeholder for no value: '-', '--', '?'.
-            advice = f"; if {'this means' if len(symbols) == 1 else 'these mean'} no value, "
-            advice += fix(na_values=symbols)
+        elif len(symbols) <= 3 and _placeholders(symbols) == symbols:
+            advice = f"; {_no_value_advice(symbols)}"
         message = "not a number (values such as {samples})" + advice
         return None, [_rows_problem(table, values, failed, message, examples)]
     return parsed, []
@@ -775,16 +773,29 @@ def _booleans(values: pd.Series, table: str, options: ReadOptions, examples):
     return pd.Series(flags, index=values.index), []
 
 
+def _placeholders(values) -> list[str]:
+    """The values (as text) without a letter or a digit: a report's placeholder for no value,
+    ``'-'``, ``'--'``, ``'?'``.
+
+    >>> _placeholders(["-", "yes", "?", "n/a"])
+    ['-', '?']
+    """
+    return [str(value) for value in values if not any(char.isalnum() for char in str(value))]
+
+
+def _no_value_advice(symbols) -> str:
+    """The advice to read the placeholders ``symbols`` as missing values."""
+    it = "this means" if len(symbols) == 1 else "these mean"
+    return f"if {it} no value, {fix(na_values=symbols)}"
+
+
 def _words_problem(values, unknown, table, options: ReadOptions, examples) -> Problem:
     column = str(values.name)
     # A report's placeholder for no value ('-', '?'): the fix is na_values, not a word list.
-    symbols = [str(value) for value in unknown if not any(c.isalnum() for c in str(value))]
+    symbols = _placeholders(unknown)
     if len(symbols) == len(unknown) <= 3:
-        it = "this means" if len(symbols) == 1 else "these mean"
-        message = "not a true/false word (values such as {samples}); if " + it + " no value, "
-        return _rows_problem(
-            table, values, values.isin(unknown), message + fix(na_values=symbols), examples
-        )
+        message = "not a true/false word (values such as {samples}); " + _no_value_advice(symbols)
+        return _rows_problem(table, values, values.isin(unknown), message, examples)
     words = values[~values.isin(symbols)] if symbols else values
     pair = guess_words(words.astype(object).map(str, na_action="ignore"))
     if pair is not None and not options.true_values and not options.false_values:

@@ -582,11 +582,8 @@ def _staffed_by_period(staffed, periods, interval_s):
     starts = periods[order]
     ends = starts + pd.to_timedelta(np.broadcast_to(interval_s, len(periods))[order], unit="s")
     within = starts.searchsorted(index, side="right") - 1
-    inner = index[
-        (within >= 0) & (index < ends[within.clip(0)]) & ~index.isin(periods)
-        if len(periods)
-        else np.zeros(len(index), dtype=bool)
-    ]
+    inside = (within >= 0) & (index < ends[within.clip(0)]) if len(periods) else False
+    inner = index[inside & ~index.isin(periods)]
     if len(inner):
         raise ValueError(
             f"Value of 'staffed' has {len(inner)} interval start(s) inside the plan's intervals "
