@@ -33,6 +33,7 @@ credits, trend and export; their public names are re-exported here.
 """
 
 import warnings
+from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 
@@ -66,11 +67,13 @@ from kpikit._scorecard.targets import (
     ROLES,
     SEGMENT_COLUMNS,
     TARGET_COLUMNS,
+    THRESHOLD_COLUMN,
     read_targets,
     scale_text,
     sector_weights,
     targets_from_benchmarks,
 )
+from kpikit._scorecard.threshold import check_thresholds, present_channels
 from kpikit._scorecard.trend import TREND_MARKS, check_freq_fits, with_trend
 from kpikit._validators import (
     check_choice,
@@ -80,6 +83,7 @@ from kpikit._validators import (
     suggestion,
 )
 from kpikit.catalog import kpi as kpi_definition
+from kpikit.options import DEFAULT_SL_THRESHOLDS_S, Options, resolve
 from kpikit.periods import check_freq
 from kpikit.provisional import last_arrival, provisional_in
 
@@ -151,7 +155,11 @@ def scorecard(
         As for :func:`kpikit.compute`.
     targets : str, path or DataFrame
         A targets file (``.csv``/``.toml``), a DataFrame or a sector name; see
-        :func:`read_targets`.
+        :func:`read_targets`. A service-level target set at an answer threshold
+        (``threshold_s``: 80/20 from the benchmarks) is rated on the share answered within
+        it: with kpikit's default thresholds the service level is computed at it for every
+        channel; with a threshold of the caller's own (``sl_threshold_s``, ``options``) a row
+        computed at another is refused (:func:`rate`).
     by : str or list of str, default=None
         Grouping columns: one scorecard per team, agent, queue...
     freq : str, default=None
@@ -198,6 +206,7 @@ def scorecard(
     check_ramp(ramp)
     _check_alpha(alpha)
     targets = read_targets(targets, channel=channel)
+    compute_options = _at_target_threshold(targets, options, compute_options)
     result = compute(data, kpis=None, by=by, freq=freq, options=options, **compute_options)
     frame = pandas_frame(result)
     as_of = last_arrival(data) if ramp is not None and freq is None else None
@@ -205,6 +214,7 @@ def scorecard(
     card = rate(
         frame,
         targets,
+        sl_threshold_s=_computed_thresholds(data, targets, by, options, compute_options),
         freq=freq,
         previous=previous,
         ramp=ramp,
@@ -220,6 +230,48 @@ def scorecard(
         data, left_out, by, freq, {**compute_options, "options": options}
     )
     return card
+
+
+def _at_target_threshold(targets: pd.DataFrame, options, compute_options: dict) -> dict:
+    """``compute_options`` with ``sl_threshold_s`` set to the one answer threshold the
+    service-level targets are set at, when the caller left the threshold to kpikit's defaults
+    (per channel: phone 20 s, chat 30 s, email a day, pooled): an 80/20 target then rates the
+    share of every contact answered within 20 s, as it reads. A threshold of the caller's own,
+    or targets set at several thresholds (one per channel), are left to :func:`rate` to check.
+
+    >>> targets = read_targets(pd.DataFrame(
+    ...     {"kpi": ["service_level"], "target": [80.0], "threshold_s": [20.0]}))
+    >>> _at_target_threshold(targets, None, {}), _at_target_threshold(targets, None,
+    ...                                                              {"sl_threshold_s": 30})
+    ({'sl_threshold_s': 20.0}, {'sl_threshold_s': 30})
+    """
+    if compute_options.get("sl_threshold_s") is not None or THRESHOLD_COLUMN not in targets:
+        return compute_options
+    thresholds = resolve(options).sl_threshold_s
+    if not isinstance(thresholds, Mapping) or dict(thresholds) != dict(DEFAULT_SL_THRESHOLDS_S):
+        return compute_options
+    rated = targets[(targets["kpi"] == "service_level") & targets[THRESHOLD_COLUMN].notna()]
+    seconds = set(rated[THRESHOLD_COLUMN])
+    if len(seconds) != 1:
+        return compute_options
+    return {**compute_options, "sl_threshold_s": seconds.pop()}
+
+
+def _computed_thresholds(data, targets: pd.DataFrame, by, options, compute_options):
+    """The service-level threshold(s) :func:`kpikit.compute` used on ``data``, for
+    :func:`rate` to check targets set at a threshold against: a number, a mapping per channel
+    (restricted to the channels of the contacts when the card is not grouped by channel: a
+    pooled service level mixes only theirs), or None when no target has a ``threshold_s``."""
+    if THRESHOLD_COLUMN not in targets.columns or targets[THRESHOLD_COLUMN].isna().all():
+        return None
+    given = compute_options.get("sl_threshold_s")
+    thresholds = resolve(options, sl_threshold_s=given).sl_threshold_s
+    grouped = [by] if isinstance(by, str) else list(by or [])
+    if not isinstance(thresholds, Mapping) or "channel" in grouped:
+        return thresholds
+    resolved = Options(sl_threshold_s=thresholds)
+    channels = present_channels(data)
+    return {channel: resolved.sl_threshold_for(channel) for channel in channels} or None
 
 
 def _reasons_unavailable(data, kpi_ids, by, freq, compute_options) -> dict:
@@ -249,6 +301,7 @@ def rate(
     alpha: float = 0.05,
     provisional=None,
     segment=None,
+    sl_threshold_s=None,
 ) -> "Scorecard":
     """Rate a tidy KPI frame against targets: status, score, trend, ramp and credits.
 
@@ -288,6 +341,13 @@ def rate(
         back on the general ones), and a segment column given ``None`` is pooled, so only the
         targets that leave it empty apply; a KPI targeted per segment alone is then not rated
         (null status). Targets naming other segments are other views' and are not applied.
+    sl_threshold_s : float or mapping of str to float, default=None
+        The service-level threshold(s) the frame was computed at (``sl_threshold_s`` of
+        :func:`kpikit.compute`: seconds, or seconds per channel). A service-level target with a
+        ``threshold_s`` (80/20 from the benchmarks) then rates only rows computed at that
+        threshold; a row of another channel's threshold, or pooled over channels of different
+        thresholds, is refused. None (a frame of unknown making): not checked.
+        :func:`scorecard` passes the threshold it computed with.
 
     Returns
     -------
@@ -304,7 +364,8 @@ def rate(
         a column of the scorecard (``status``, ``target``: see :attr:`Scorecard.table`), and a
         rated percent KPI with an interval whose ``numerator`` and ``denominator`` are no
         counts with ``0 <= numerator <= denominator`` (the trend test reads them as a
-        proportion).
+        proportion), and a service-level row computed at another threshold than its target's
+        ``threshold_s`` (see ``sl_threshold_s``).
 
     Notes
     -----
@@ -356,7 +417,11 @@ def rate(
     if has_period and freq is not None:
         check_freq_fits(frame["period"], freq)
     table = _complete(frame, targets, keys, has_period)
-    table = _with_targets(table, targets, keys, _check_segment(segment, keys))
+    segment = _check_segment(segment, keys)
+    table = _with_targets(table, targets, keys, segment)
+    if THRESHOLD_COLUMN not in table.columns:
+        table[THRESHOLD_COLUMN] = np.nan
+    check_thresholds(table, sl_threshold_s, keys, segment)
     if ramp is not None:
         table = apply_ramp(table, ramp, keys, has_period, as_of, freq)
     else:
@@ -625,9 +690,10 @@ class Scorecard:
         One row per group, period and KPI: grouping columns, ``period`` (with ``freq``),
         ``kpi, value, numerator, denominator, ci_low, ci_high, name, unit, better`` (which way
         is better: higher, lower or band), ``target, tolerance, weight, area, band_low,
-        band_high, role, note, ramped, status, score, previous, change, p_value, trend,
-        improved, credit, provisional_until``. ``status`` is null for a row no target covers
-        (not rated). ``provisional_until`` is null for a final row;
+        band_high, role, note, threshold_s, ramped, status, score, previous, change, p_value,
+        trend, improved, credit, provisional_until`` (``threshold_s``: the answer threshold a
+        service-level target is set at, null for a plain target). ``status`` is null for a
+        row no target covers (not rated). ``provisional_until`` is null for a final row;
         for a provisional one (FCR whose repeat window is still open) it is when the row
         becomes final, and the row has no score, credit or trend (``status`` is what its value
         would rate so far).

@@ -35,10 +35,18 @@ from kpikit._validators import (
 from kpikit.catalog import KPI_IDS, SECTORS
 from kpikit.catalog import benchmarks as load_benchmarks
 from kpikit.catalog import kpi as kpi_definition
+from kpikit.options import MAX_SL_THRESHOLD_S
 from kpikit.schema import DIRECTIONS
 
 SEGMENT_COLUMNS = ("channel", "direction")
 """Optional targets columns that restrict a target to one channel or direction."""
+
+THRESHOLD_COLUMN = "threshold_s"
+"""Optional targets column: the answer threshold in seconds a service-level target is set at
+(80/20: target 80, threshold_s 20). Such a target rates only a service level computed at that
+threshold (90 % within 15 s is not 90 % within 20 s); left empty, a target rates any."""
+
+_OPTIONAL_COLUMNS = (THRESHOLD_COLUMN, *SEGMENT_COLUMNS)
 
 ROLES = ("primary", "supporting")
 """Roles of a target: primary KPIs make the composite score and SLA credits; supporting ones are
@@ -54,6 +62,7 @@ TARGET_COLUMNS = (
     "band_high",
     "role",
     "note",
+    THRESHOLD_COLUMN,
     *SEGMENT_COLUMNS,
 )
 _TARGET_SUFFIXES = (".toml", ".csv")
@@ -107,6 +116,9 @@ def read_targets(targets, *, channel: str = "all") -> pd.DataFrame:
         NaN in either takes the default), ``area`` (default: the catalog's),
         ``band_low``/``band_high`` (band KPIs only), ``role`` (``"primary"``, the
         default, or ``"supporting"``), ``note`` (free text, such as where a weight comes from),
+        ``threshold_s`` (service level only: the answer threshold in seconds the target is set
+        at, 20 for 80/20; a scorecard refuses to rate a service level computed at another
+        threshold against it; empty for a target that rates any threshold),
         and the segment columns ``channel`` and ``direction`` (``inbound``/``outbound``): a
         target with a segment value applies to that segment only, and a KPI may then have one
         row per segment plus one with the segment empty for the rest; where rows nest, the
@@ -128,7 +140,8 @@ def read_targets(targets, *, channel: str = "all") -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``kpi, target, tolerance, weight, area, band_low, band_high, role, note``, and
-        the segment columns the input has; one row per KPI (and segment).
+        ``threshold_s`` and the segment columns when the input has them; one row per KPI (and
+        segment).
 
     Raises
     ------
@@ -205,6 +218,9 @@ def targets_from_benchmarks(sector: str, *, channel: str = "all") -> pd.DataFram
       is better), or 5 % of the target when there is none. Green therefore means the target is
       met, amber short of it but no worse than the typical range, red worse than typical (healthcare
       CSAT: target 88, average 75–85, so tolerance 13 and 76 % amber).
+    - service level keeps the answer threshold of its figure in ``threshold_s`` (80/20: target
+      80, threshold_s 20): :func:`kpikit.scorecard.scorecard` rates only a service level
+      computed at that threshold against it.
     - KPIs without such figures (answer rate, transfer rate, ...) get no target, and neither
       do KPIs whose figures are for other channels (the 80/20 service level is a phone figure:
       ask for ``channel="phone"`` to get it).
@@ -245,11 +261,21 @@ def targets_from_benchmarks(sector: str, *, channel: str = "all") -> pd.DataFram
         tiers = bench[bench["kpi"] == kpi_id].drop_duplicates("tier").set_index("tier")
         row = _benchmark_target(kpi_definition(kpi_id), tiers)
         if row is not None:
+            row[THRESHOLD_COLUMN] = _benchmark_threshold(kpi_id, tiers)
             if kpi_id in weights.index:
                 row.update(weight=weights.at[kpi_id, "weight"], note=weights.at[kpi_id, "note"])
             rows.append({"kpi": kpi_id, **row})
     columns = ["kpi", *TARGET_COLUMNS[1 : -len(SEGMENT_COLUMNS)]]
     return _validate_targets(pd.DataFrame(rows, columns=columns))
+
+
+def _benchmark_threshold(kpi_id: str, tiers: pd.DataFrame) -> float:
+    """The answer threshold of a service-level target taken from the ``target`` tier (80/20:
+    20 s), else from the ``average`` tier; NaN for other KPIs, whose rows have none."""
+    for tier in ("target", "average"):
+        if kpi_id == "service_level" and tier in tiers.index:
+            return float(tiers.at[tier, "threshold_s"])
+    return math.nan
 
 
 def _benchmark_target(definition, tiers: pd.DataFrame) -> dict | None:
@@ -494,7 +520,7 @@ def _validate_targets(frame: pd.DataFrame, noun: str = "row") -> pd.DataFrame:
         )
     _check_columns(frame.columns)
     segments = [column for column in SEGMENT_COLUMNS if column in frame.columns]
-    columns = [c for c in TARGET_COLUMNS if c not in SEGMENT_COLUMNS or c in segments]
+    columns = [c for c in TARGET_COLUMNS if c not in _OPTIONAL_COLUMNS or c in frame.columns]
     targets = frame.reindex(columns=columns).reset_index(drop=True)
     _check_spaces(targets, ["kpi", *segments, "role", "area"], rows)
     targets["kpi"] = targets["kpi"].astype(str)
@@ -518,7 +544,8 @@ def _validate_targets(frame: pd.DataFrame, noun: str = "row") -> pd.DataFrame:
     targets["role"] = targets["role"].where(targets["role"].notna(), "primary")
     _check_values(targets, "role", ROLES, "a role", rows)
     targets["note"] = targets["note"].where(targets["note"].notna(), "").astype(str)
-    for column in ("target", "tolerance", "weight", "band_low", "band_high"):
+    numbers = ("target", "tolerance", "weight", "band_low", "band_high", THRESHOLD_COLUMN)
+    for column in (c for c in numbers if c in targets.columns):
         flags = targets[column].map(lambda value: isinstance(value, bool | np.bool_))
         if flags.any():
             raise ValueError(
@@ -559,6 +586,8 @@ def _validate_targets(frame: pd.DataFrame, noun: str = "row") -> pd.DataFrame:
         raise ValueError("Value of 'targets' has weights that are all 0: nothing can be scored")
     _check_scales(targets, rows)
     _check_units(targets, rows)
+    if THRESHOLD_COLUMN in targets.columns:
+        _check_thresholds(targets, rows)
     texts = targets["area"].map(
         lambda area: isinstance(area, str) or (pd.api.types.is_scalar(area) and pd.isna(area))
     )
@@ -576,6 +605,26 @@ def _validate_targets(frame: pd.DataFrame, noun: str = "row") -> pd.DataFrame:
     for index, definition in enumerate(definitions):
         _check_target_row(targets, index, definition, rows)
     return targets
+
+
+def _check_thresholds(targets: pd.DataFrame, rows: _Rows) -> None:
+    """Refuse a ``threshold_s`` on a KPI other than service level (none has an answer
+    threshold) and one outside 0 to :data:`kpikit.options.MAX_SL_THRESHOLD_S` seconds."""
+    given = targets[THRESHOLD_COLUMN].notna()
+    other = given & (targets["kpi"] != "service_level")
+    if other.any():
+        found = _kpis_with(targets, other, THRESHOLD_COLUMN, rows)
+        raise ValueError(
+            f"Value of 'targets' has a 'threshold_s' for {found}; only a service_level target "
+            "is set at an answer threshold: leave it empty"
+        )
+    seconds = targets[THRESHOLD_COLUMN]
+    bad = given & ~((seconds >= 0) & (seconds <= MAX_SL_THRESHOLD_S))
+    if bad.any():
+        raise ValueError(
+            f"Value of 'targets' must have a 'threshold_s' from 0 to {MAX_SL_THRESHOLD_S:g} s "
+            "(a week) but " + _kpis_with(targets, bad, THRESHOLD_COLUMN, rows, " have ")
+        )
 
 
 def _kpis_with(targets: pd.DataFrame, bad: pd.Series, column: str, rows: _Rows, verb=": "):
