@@ -75,7 +75,11 @@ def test_benchmarks_names_a_kpi_that_is_neither_text_nor_a_list(kpi):
     ("kpi_id", "inputs", "expected"),
     [
         # by hand: 100 * 1e307 / 1e307 = 100; 100 * 1e307 overflowed before dividing (gave inf)
-        ("service_level", {"answered_within_threshold": 1e307, "offered": 1e307}, 100.0),
+        (
+            "service_level",
+            {"answered_within_threshold": 1e307, "offered": 1e307, "short_abandons": 0},
+            100.0,
+        ),
         ("transfer_rate", {"transferred": 1e307, "answered": 1e307}, 100.0),
         # 100 * (1e308 - 0) / 1e308 = 100 (gave inf)
         ("nps", {"nps_promoters": 1e308, "nps_detractors": 0, "nps_responses": 1e308}, 100.0),

@@ -33,6 +33,7 @@ from kpikit.catalog import (
     terms,
 )
 from kpikit.catalog import kpi as kpi_definition
+from kpikit.catalog._registry import sum_label
 from kpikit.display import DECIMALS, figures_html
 from kpikit.io import Sheet
 from kpikit.metrics import KPIUnavailable, compute
@@ -292,7 +293,8 @@ class GlossaryApp(BaseApp):
     def _why_no_value(self, definition, row) -> str:
         """Why the data gives no value for a KPI: what it lacks, or a denominator of 0."""
         if row is not None:
-            return f"its denominator, {definition.denominator}, is 0 in this data"
+            denominator = _denominator_words(definition, self.engine_options)
+            return f"its denominator, {denominator}, is 0 in this data"
         try:
             compute(self.data, kpis=[definition.id], options=self.engine_options)
         except KPIUnavailable as error:
@@ -322,6 +324,23 @@ class GlossaryApp(BaseApp):
             f"<strong>{html.escape(format_value(row.value, definition.unit))}</strong>"
             f"{html.escape(interval)}.</small>"
         )
+
+
+def _denominator_words(definition, options) -> str:
+    """The denominator of the formula ``options`` choose, in words: the catalog's words for
+    the default denominator, else the label of the variant's sum, not the default's.
+
+    >>> _denominator_words(kpi_definition("fcr"), Options(fcr_method="survey"))
+    "first contacts with the customer's answer"
+    >>> _denominator_words(kpi_definition("fcr"), Options())
+    'first contacts (that can be judged)'
+    """
+    denominator = definition.sums(options)[1]
+    if denominator == definition.sums()[1]:
+        return definition.denominator
+    text = " ".join(f"{'-' if term.sign < 0 else '+'} {term.component}" for term in denominator)
+    label = sum_label(text.removeprefix("+ "))
+    return label[:1].lower() + label[1:]
 
 
 def _summary_html(definition) -> str:

@@ -2,12 +2,12 @@
 
 import math
 
-from kpikit._validators import check_choice, check_number
+from kpikit._validators import check_choice, check_flag, check_number
 from kpikit.catalog._registry import components, kpi
 from kpikit.options import OPTION_NAMES, Options
 
 
-def calculate(kpi_id: str, /, **inputs) -> float:
+def calculate(kpi_id: str, /, *, example: bool = False, **inputs) -> float:
     """Compute one KPI from the totals of the components its sums add up.
 
     The value is ``scale * numerator / denominator`` with the numerator and denominator summed
@@ -18,12 +18,17 @@ def calculate(kpi_id: str, /, **inputs) -> float:
     ----------
     kpi_id : str
         One of :data:`kpikit.catalog.KPI_IDS`.
+    example : bool, default=False
+        Take the worked example's value (``kpi(kpi_id).worked_example``) for every input left
+        out: ``calculate("aht", example=True)`` is the worked example, ``calculate("aht",
+        example=True, hold_s=0)`` the example without hold. Without it every input of the
+        formula must be given, so that a forgotten one is not silently taken from the example.
     **inputs : float or option value
         Non-negative totals named as the components of the KPI's sums (``kpi(kpi_id).calculator``
         lists them for the default options; counts, seconds or currency). A count of contacts
         (``offered``, ``answered``, ``csat_satisfied``, ...) is a whole number; sums of seconds,
         QA points or cost may have fractions (:attr:`Component.is_count`). An input left out
-        takes its worked-example value. A variant option of the KPI (``sl_abandoned="met"``,
+        is refused unless ``example=True``. A variant option of the KPI (``sl_abandoned="met"``,
         ``fcr_method="survey"``, ...) switches to that variant's sums and inputs. A variant
         that changes how the contacts behind a total are counted, not the sums
         (``fcr_transfers``, ``csat_scale``), is taken too, so that the options given to
@@ -39,7 +44,8 @@ def calculate(kpi_id: str, /, **inputs) -> float:
     Raises
     ------
     ValueError
-        Unknown ``kpi_id`` or input name, an option that does not change this KPI's formula, a
+        Unknown ``kpi_id`` or input name, an input of the formula left out (without
+        ``example=True``), an option that does not change this KPI's formula, a
         negative or non-finite input, a count that is not a whole number, or inputs that contradict
         each other (more answered within the threshold than offered, a percent above 0 of a zero
         total, or NPS promoters and detractors adding up to more than the responses, for example).
@@ -52,12 +58,21 @@ def calculate(kpi_id: str, /, **inputs) -> float:
 
     Examples
     --------
-    AHT = (21000 + 3000 + 6000) / 100 = 300 s; the defaults are the worked example.
+    AHT = (21000 + 3000 + 6000) / 100 = 300 s, the worked example; without hold,
+    (21000 + 6000) / 100 = 270 s.
 
     >>> calculate("aht", talk_s=21000, hold_s=3000, acw_s=6000, answered=100)
     300.0
-    >>> calculate("aht")
+    >>> calculate("aht", example=True)
     300.0
+    >>> calculate("aht", example=True, hold_s=0)
+    270.0
+    >>> calculate("aht", talk_s=21000, answered=100)
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'inputs' leaves out 2 of the 4 inputs of the 'aht' calculator: \
+['hold_s', 'acw_s']. Give them (the worked example has hold_s=3000, acw_s=6000), or pass \
+example=True to take the worked example's values for the inputs left out
     >>> calculate("aht", talk_s=0, hold_s=0, acw_s=0, answered=0)
     nan
     >>> calculate("service_level", answered_within_threshold=160, offered=210, short_abandons=10)
@@ -78,6 +93,7 @@ def calculate(kpi_id: str, /, **inputs) -> float:
     ValueError: Value of 'offered' must be a finite whole number >= 0 but received: 12.5
     """
     definition = kpi(kpi_id)
+    check_flag("example", example)
     variant_options = {variant.option for variant in definition.variants}
     chosen = {name: inputs.pop(name) for name in list(inputs) if name in OPTION_NAMES}
     for name in chosen:
@@ -93,17 +109,12 @@ def calculate(kpi_id: str, /, **inputs) -> float:
     for name in inputs:
         if name not in names:
             _refuse_input(kpi_id, definition, name, names, chosen)
-    values = {
-        name: float(
-            check_number(
-                name,
-                inputs.get(name, definition.worked_example[name]),
-                minimum=0,
-                integer=components()[name].is_count,
-            )
-        )
-        for name in names
-    }
+    given = {name: _checked(name, inputs[name]) for name in names if name in inputs}
+    missing = [name for name in names if name not in given]
+    if missing and not example:
+        _refuse_missing(kpi_id, definition, missing, len(names))
+    worked = definition.worked_example
+    values = {name: given[name] if name in given else float(worked[name]) for name in names}
     numerator = sum(term.sign * values[term.component] for term in numerator_terms)
     if definition.is_count:
         return float(numerator)
@@ -123,6 +134,22 @@ def calculate(kpi_id: str, /, **inputs) -> float:
     value = definition.scale * (numerator / denominator)
     _check_finite(kpi_id, values, value)
     return value
+
+
+def _checked(name, value) -> float:
+    """One input as a float: a finite number >= 0, whole for a count of contacts."""
+    return float(check_number(name, value, minimum=0, integer=components()[name].is_count))
+
+
+def _refuse_missing(kpi_id, definition, missing, count) -> None:
+    """Raise for inputs of the formula left out, with their worked-example values and the
+    way to ask for them (``example=True``)."""
+    example = ", ".join(f"{name}={definition.worked_example[name]:g}" for name in missing)
+    raise ValueError(
+        f"Value of 'inputs' leaves out {len(missing)} of the {count} inputs of the {kpi_id!r} "
+        f"calculator: {missing}. Give them (the worked example has {example}), or pass "
+        "example=True to take the worked example's values for the inputs left out"
+    )
 
 
 def _refuse_input(kpi_id, definition, name, names, chosen) -> None:

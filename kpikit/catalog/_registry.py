@@ -118,8 +118,10 @@ class KPI:
     ``numerator`` and ``denominator`` describe the sums in words; ``sum_numerator`` and
     ``sum_denominator`` name the components the engine adds up for the default options (an
     empty denominator marks a count). ``calculator`` lists the inputs of the trainer's
-    calculator for the default options, with the worked example as defaults; ``example`` is the
-    value on :func:`kpikit.catalog.example_dataset` and its hand calculation.
+    calculator for the default options, with the worked example's values as defaults (the
+    glossary dashboard starts from them; :func:`~kpikit.catalog.calculate` takes them only
+    with ``example=True``); ``example`` is the value on
+    :func:`kpikit.catalog.example_dataset` and its hand calculation.
     """
 
     id: str
