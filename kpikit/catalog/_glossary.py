@@ -172,6 +172,8 @@ def markdown_table() -> str:
 
     >>> print(markdown_table().splitlines()[2])
     | `aht` | seconds | sum(talk_s + hold_s + acw_s) over answered / answered |
+    >>> print(markdown_table().splitlines()[13])
+    | `occupancy` | % | handling_s / (handling_s + available_s) |
     """
     lines = ["| id | unit | definition (numerator / denominator) |", "|---|---|---|"]
     for definition in definitions().values():
@@ -179,6 +181,21 @@ def markdown_table() -> str:
         if definition.is_count:
             text = definition.numerator
         else:
-            text = f"{definition.numerator} / {definition.denominator}"
+            text = f"{_grouped(definition.numerator)} / {_grouped(definition.denominator)}"
         lines.append(f"| `{definition.id}` | {unit} | {text} |")
     return "\n".join(lines)
+
+
+def _grouped(words: str) -> str:
+    """``words`` in parentheses when a sum in them is not already (``a + b`` beside a
+    division reads ``a + (b / c)`` otherwise).
+
+    >>> _grouped("handling_s + available_s"), _grouped("sum(talk_s + hold_s) over answered")
+    ('(handling_s + available_s)', 'sum(talk_s + hold_s) over answered')
+    """
+    depth = 0
+    for char in words:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "+" and depth == 0:
+            return f"({words})"
+    return words
