@@ -54,6 +54,21 @@ def opening_hours(intervals):
     return intervals.iloc[rows[0] : rows[-1] + 1]
 
 
+def _below_text(level, target):
+    """A service level ``level`` below ``target`` (percents) as text: one decimal, or as many
+    more as it takes to show it below the target (79.96 % was shown as "80.0 %" beside a
+    target of 80 %, in an alert).
+
+    >>> _below_text(72.44, 80), _below_text(79.96, 80), _below_text(79.9996, 80)
+    ('72.4 %', '79.96 %', '79.9996 %')
+    """
+    for digits in range(1, 7):
+        text = f"{level:.{digits}f}"
+        if float(text) < target:
+            return f"{text} %"
+    return f"{level!r} %"
+
+
 def _tile(label, value, note=""):
     note = f"<small>{html.escape(note)}</small>" if note else ""
     return f"<div class='kpikit-tile'><small>{html.escape(label)}</small><b>{value}</b>{note}</div>"
@@ -73,6 +88,8 @@ def tiles_html(view, target, threshold_s):
     level = day["service_level"]
     status = "red" if pd.notna(level) and level < target else "green"
     level_text = html.escape(format_value(level, "percent"))
+    if status == "red":
+        level_text = _below_text(level, target)
     if pd.notna(level):
         level_text = (
             f"<span style='color: {RAG_TEXT_COLORS[status]}'>{RAG_MARKS[status]}</span> "
@@ -104,7 +121,7 @@ def alerts_html(view, target):
     rows = alerts.sort_values("period", ascending=False)
     items = [
         f"<li>{row.period:%H:%M}–{row.period + length:%H:%M}: service level "
-        f"<b>{row.service_level:.1f} %</b> (target {target:g} %)</li>"
+        f"<b>{_below_text(row.service_level, target)}</b> (target {target:g} %)</li>"
         for row in rows.head(_SHOWN_ALERTS).itertuples()
     ]
     more = len(rows) - _SHOWN_ALERTS

@@ -40,6 +40,7 @@ from pathlib import Path
 import ipywidgets as widgets
 import pandas as pd
 
+from kpikit._lazy_contacts import phone_by_default
 from kpikit._validators import check_time_zone
 from kpikit.apps import STATIC_ENV_VARIABLE
 from kpikit.apps._background import Prefetch
@@ -65,6 +66,7 @@ from kpikit.monitor import (
     monitor_dir,
     resolve_source,
 )
+from kpikit.options import DEFAULT_CHANNEL
 from kpikit.plots import intraday_measure, intraday_volume
 
 __all__ = ["MonitorApp"]
@@ -682,9 +684,9 @@ class MonitorApp(BaseApp):
             return
         self._drawn = drawn
         if view is None or not view.contacts:
-            waiting = "Starting" if self._monitor is None else "Waiting for the first contacts"
+            waiting = "Starting…" if self._monitor is None else self._no_contacts_text()
             self.tiles.value = (
-                f"<div class='kpikit-tiles'><div class='kpikit-tile'>{waiting}…</div></div>"
+                f"<div class='kpikit-tiles'><div class='kpikit-tile'>{waiting}</div></div>"
             )
             self.alerts.value = ""
             self._alerted = frozenset()
@@ -708,6 +710,21 @@ class MonitorApp(BaseApp):
         self.detail_chart.draw(
             intraday_measure(shown, measure=self.chart.value, target=target, **along),
             height=_CHART_HEIGHT,
+        )
+
+    def _no_contacts_text(self):
+        """What the tiles say (as HTML) while the source has given no contact of the channel
+        followed: waiting for the first ones, unless the demo's day (the data's last) has none
+        of it: "Waiting for the first contacts" stayed on for good there."""
+        if self.source.value != DEMO:
+            return "Waiting for the first contacts…"
+        day = _last_day(self.data)
+        channel = None if self.channel.value == ALL_CHANNELS else self.channel.value
+        if _has_contacts_on(self.data, day, channel):
+            return "Waiting for the first contacts…"
+        return html.escape(
+            f"No {channel} contacts on {day:%a %d %b %Y}, the data's last day, which the demo "
+            "replays: choose another channel, or a live source"
         )
 
     def _announce(self, view, target):
@@ -817,6 +834,23 @@ def _last_day(data):
             "it and the demo replays the data's last day, so it needs at least one contact."
         )
     return last.normalize()
+
+
+def _has_contacts_on(data, day, channel):
+    """Whether ``data`` has a contact of ``channel`` (None: any; a contact without a channel is
+    a phone call) arriving on ``day``, a midnight on the arrivals' clock (:func:`_last_day`).
+
+    >>> history = pd.DataFrame({"channel": ["chat", None],
+    ...     "arrived_at": pd.to_datetime(["2024-03-03 09:00", "2024-03-04 09:00"])})
+    >>> day = pd.Timestamp("2024-03-04")
+    >>> _has_contacts_on(history, day, "chat"), _has_contacts_on(history, day, "phone")
+    (False, True)
+    """
+    contacts = phone_by_default(contacts_frame(data, ["arrived_at"], optional=["channel"]))
+    on_day = pd.to_datetime(contacts["arrived_at"]).dt.normalize() == day
+    if channel is not None:
+        on_day &= contacts.get("channel", DEFAULT_CHANNEL) == channel
+    return bool(on_day.any())
 
 
 def _without_folders(text, folders):

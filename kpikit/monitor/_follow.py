@@ -341,6 +341,7 @@ class LogFollower:
             chunk = handle.read()
         end = chunk.rfind(b"\n") + 1  # leave a line still being written for later
         if end == 0:
+            self._check_line_ends(chunk)
             return pd.DataFrame()
         complete = chunk[:end]
         lines = complete.count(b"\n")
@@ -390,6 +391,29 @@ class LogFollower:
         head = handle.read(len(self._head))
         handle.seek(self._offset - len(self._tail))
         return head != self._head or handle.read(len(self._tail)) != self._tail
+
+    def _check_line_ends(self, chunk):
+        """Refuse a ``chunk`` without a newline whose lines end with a carriage return alone
+        (a CR inside it, not last: the LF of a CRLF would follow it at once). Such a log (a
+        "CSV (Macintosh)" export) never has a whole line to read: it showed no contact, for good.
+
+        >>> import tempfile
+        >>> log = Path(tempfile.mkdtemp()) / "log.csv"
+        >>> _ = log.write_bytes(b"contact_id,wait_s\\r1,5\\r")
+        >>> LogFollower(log).poll()
+        Traceback (most recent call last):
+        ...
+        ValueError: The live log log.csv ends its lines with a carriage return alone (CR, as \
+old Mac files do), so no line of it can be read: write it with newlines (LF or CRLF), or \
+convert it (tr '\\r' '\\n'); it is read again at the next refresh
+        """
+        if b"\r" in chunk[:-1]:
+            raise ValueError(
+                f"The live log {self.path.name} ends its lines with a carriage return alone "
+                "(CR, as old Mac files do), so no line of it can be read: write it with newlines "
+                "(LF or CRLF), or convert it (tr '\\r' '\\n'); it is read again at the next "
+                "refresh"
+            )
 
     def _check_decodes(self, lines, first_line):
         """Refuse ``lines`` (starting at the file's line ``first_line``) unless they are UTF-8,

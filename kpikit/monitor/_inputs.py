@@ -83,11 +83,32 @@ def checked_staffed(staffed):
     if not isinstance(staffed, pd.Series):
         raise TypeError(
             f"Value of 'staffed' must be a pandas Series of agents per interval start "
-            f"(day_staffed gives one) but received: {staffed!r} ({type(staffed).__name__})"
+            f"(day_staffed gives one) but received: {_kind(staffed)}"
         )
     _check_periods("staffed", staffed.index)
     _check_figures("staffed", "agents", staffed)
     return staffed
+
+
+def _kind(value):
+    """What ``value``, given for a Series, is: a DataFrame by its columns (its repr was the
+    whole frame, a row per interval, in the message), anything else by its repr cut to 80
+    characters.
+
+    >>> _kind(pd.DataFrame({"period": [], "agents": []}))
+    "a DataFrame of columns ['period', 'agents'] (take one, by period: \
+frame.set_index('period')['agents'])"
+    >>> _kind([2.0] * 48)[:30], _kind([2.0] * 48)[-6:]
+    ('[2.0, 2.0, 2.0, 2.0, 2.0, 2.0,', '(list)')
+    """
+    if isinstance(value, pd.DataFrame):
+        columns = list(value.columns)
+        other = next((name for name in columns if name != "period"), "agents")
+        return (
+            f"a DataFrame of columns {columns[:6]}{' ...' if len(columns) > 6 else ''} (take "
+            f"one, by period: frame.set_index('period')[{other!r}])"
+        )
+    return f"{value!r:.80} ({type(value).__name__})"
 
 
 def _check_periods(argument, periods):
@@ -157,7 +178,8 @@ def on_grid(argument, periods, grid, length):
     ...
     ValueError: Value of 'forecast' must not have periods spaced more widely than the monitor's
     intervals, but its periods are 30 minutes apart, the monitor's intervals 15 minutes: give a
-    'forecast' per monitor interval, or the monitor freq='30min'
+    'forecast' per monitor interval (day_forecast with freq='15min' gives one from the contact
+    history), or the monitor freq='30min'
     """
     periods = pd.DatetimeIndex(periods)
     zone = grid.dt.tz
@@ -205,17 +227,42 @@ def on_grid(argument, periods, grid, length):
 
 def _spacing(argument, step, length):
     """How far apart the periods of ``argument`` are beside the monitor's intervals, and the
-    two fixes: periods per interval, or the monitor's ``freq`` matching them (when one does).
+    fixes: periods per interval (from the function that makes them), or the monitor's ``freq``
+    when one has the periods' length. No freq is offered when none has it: "a monitor freq of
+    the same length" was offered for daily periods, which no freq fits.
 
-    >>> _spacing("staffed", pd.Timedelta("2h"), pd.Timedelta("30min"))
-    "its periods are 120 minutes apart, the monitor's intervals 30 minutes: give a 'staffed' \
-per monitor interval, or a monitor freq of the same length"
+    >>> _spacing("staffed", pd.Timedelta("30min"), pd.Timedelta("15min"))
+    "its periods are 30 minutes apart, the monitor's intervals 15 minutes: give a 'staffed' \
+per monitor interval (day_staffed or staffed_agents with freq='15min' counts them from the \
+agent intervals), or the monitor freq='30min'"
+    >>> _spacing("staffed", pd.Timedelta("1D"), pd.Timedelta("30min"))
+    "its periods are a day apart, the monitor's intervals 30 minutes: a daily figure does not \
+say when in the day the agents are on the phones; give a 'staffed' per monitor interval \
+(day_staffed or staffed_agents with freq='30min' counts them from the agent intervals)"
+    >>> _spacing("forecast", pd.Timedelta("23h"), pd.Timedelta("1h")).startswith(
+    ...     "its periods are a day apart")  # days in a zone: 23 hours across a DST change
+    True
     """
     freq = next((name for name in INTRADAY_FREQS if pd.Timedelta(FREQS[name]) == step), None)
-    matching = "a monitor freq of the same length" if freq is None else f"the monitor freq={freq!r}"
+    interval = next(name for name in INTRADAY_FREQS if pd.Timedelta(FREQS[name]) == length)
     minutes = step / pd.Timedelta("1min")
+    days = round(step / pd.Timedelta("1D"))  # whole days, 23 or 25 hours across a DST change
+    if days >= 1 and abs(step - pd.Timedelta(days=days)) <= pd.Timedelta("1h"):
+        apart = "a day" if days == 1 else f"{days} days"
+        daily = {
+            "staffed": " a daily figure does not say when in the day the agents are on the phones;",
+            "forecast": " a daily volume does not say when in the day the contacts come;",
+        }[argument]
+    else:
+        apart, daily = f"{minutes:g} minutes", ""
+    source = {
+        "staffed": f"day_staffed or staffed_agents with freq={interval!r} counts them from the "
+        "agent intervals",
+        "forecast": f"day_forecast with freq={interval!r} gives one from the contact history",
+    }[argument]
+    matching = "" if freq is None else f", or the monitor freq={freq!r}"
     return (
-        f"its periods are {minutes:g} minutes apart, the monitor's intervals "
-        f"{length / pd.Timedelta('1min'):g} minutes: give a {argument!r} per monitor interval, "
-        f"or {matching}"
+        f"its periods are {apart} apart, the monitor's intervals "
+        f"{length / pd.Timedelta('1min'):g} minutes:{daily} give a {argument!r} per monitor "
+        f"interval ({source}){matching}"
     )

@@ -48,7 +48,8 @@ class MonitorView:
     Attributes
     ----------
     now : pandas.Timestamp
-        The moment the figures describe.
+        The moment the figures describe: the time given to :meth:`IntradayMonitor.refresh`,
+        else the log's latest event (NaT while the log has no contact to give one).
     intervals : pandas.DataFrame
         One row per interval of the day: ``period, volume, service_level, asa,
         abandonment_rate, aht_s, waiting, forecast_volume, forecast_aht_s, reforecast_volume,
@@ -378,11 +379,11 @@ class IntradayMonitor:
         """
         self._ingest()
         contacts = self._followed
-        if contacts.empty:
-            if now is not None:
-                check_timestamp("now", now)
+        if contacts.empty:  # no contact yet: the time given (NaT without one), nothing seen
             empty = pd.DataFrame(columns=["period", "service_level", "target"])
-            return MonitorView(pd.NaT, _no_intervals(self.tz), 0, 0.0, empty, 0, _day_totals())
+            return MonitorView(
+                self._empty_now(now), _no_intervals(self.tz), 0, 0.0, empty, 0, _day_totals()
+            )
         check_rows(contacts)
         arrived = contacts["arrived_at"]
         finished, answered = outcomes(contacts)
@@ -463,6 +464,22 @@ class IntradayMonitor:
             ),
             notes=self._repeated_note(contacts["contact_id"][keep]) + self._month_first_note(),
         )
+
+    def _empty_now(self, now):
+        """The time a view of a log without contacts describes: ``now`` as given (in the zone
+        ``tz`` the days are counted in, which a zoned ``now`` is converted to), NaT without one
+        (the log has no clock yet); it was NaT even with ``now`` given.
+
+        >>> import tempfile
+        >>> monitor = IntradayMonitor(tempfile.mkdtemp(), tz="Europe/Paris")
+        >>> monitor._empty_now(pd.Timestamp("2026-03-02 07:00", tz="UTC"))
+        Timestamp('2026-03-02 08:00:00+0100', tz='Europe/Paris')
+        """
+        if now is None:
+            return pd.NaT
+        if self.tz is None:
+            return check_timestamp("now", now)
+        return checked_now(now, self.tz)
 
     def _note_month_first(self, raw, parsed):
         """Keep the first text of ``raw`` that reads in more than one order
