@@ -33,7 +33,6 @@ credits, trend and export; their public names are re-exported here.
 """
 
 import warnings
-from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 
@@ -73,7 +72,11 @@ from kpikit._scorecard.targets import (
     sector_weights,
     targets_from_benchmarks,
 )
-from kpikit._scorecard.threshold import check_thresholds, present_channels
+from kpikit._scorecard.threshold import (
+    at_target_threshold,
+    check_thresholds,
+    computed_thresholds,
+)
 from kpikit._scorecard.trend import TREND_MARKS, check_freq_fits, with_trend
 from kpikit._validators import (
     check_choice,
@@ -83,7 +86,6 @@ from kpikit._validators import (
     suggestion,
 )
 from kpikit.catalog import kpi as kpi_definition
-from kpikit.options import DEFAULT_SL_THRESHOLDS_S, Options, resolve
 from kpikit.periods import check_freq
 from kpikit.provisional import last_arrival, provisional_in
 
@@ -206,7 +208,7 @@ def scorecard(
     check_ramp(ramp)
     _check_alpha(alpha)
     targets = read_targets(targets, channel=channel)
-    compute_options = _at_target_threshold(targets, options, compute_options)
+    compute_options = at_target_threshold(targets, options, compute_options)
     result = compute(data, kpis=None, by=by, freq=freq, options=options, **compute_options)
     frame = pandas_frame(result)
     as_of = last_arrival(data) if ramp is not None and freq is None else None
@@ -214,7 +216,7 @@ def scorecard(
     card = rate(
         frame,
         targets,
-        sl_threshold_s=_computed_thresholds(data, targets, by, options, compute_options),
+        sl_threshold_s=computed_thresholds(data, targets, by, options, compute_options),
         freq=freq,
         previous=previous,
         ramp=ramp,
@@ -230,48 +232,6 @@ def scorecard(
         data, left_out, by, freq, {**compute_options, "options": options}
     )
     return card
-
-
-def _at_target_threshold(targets: pd.DataFrame, options, compute_options: dict) -> dict:
-    """``compute_options`` with ``sl_threshold_s`` set to the one answer threshold the
-    service-level targets are set at, when the caller left the threshold to kpikit's defaults
-    (per channel: phone 20 s, chat 30 s, email a day, pooled): an 80/20 target then rates the
-    share of every contact answered within 20 s, as it reads. A threshold of the caller's own,
-    or targets set at several thresholds (one per channel), are left to :func:`rate` to check.
-
-    >>> targets = read_targets(pd.DataFrame(
-    ...     {"kpi": ["service_level"], "target": [80.0], "threshold_s": [20.0]}))
-    >>> _at_target_threshold(targets, None, {}), _at_target_threshold(targets, None,
-    ...                                                              {"sl_threshold_s": 30})
-    ({'sl_threshold_s': 20.0}, {'sl_threshold_s': 30})
-    """
-    if compute_options.get("sl_threshold_s") is not None or THRESHOLD_COLUMN not in targets:
-        return compute_options
-    thresholds = resolve(options).sl_threshold_s
-    if not isinstance(thresholds, Mapping) or dict(thresholds) != dict(DEFAULT_SL_THRESHOLDS_S):
-        return compute_options
-    rated = targets[(targets["kpi"] == "service_level") & targets[THRESHOLD_COLUMN].notna()]
-    seconds = set(rated[THRESHOLD_COLUMN])
-    if len(seconds) != 1:
-        return compute_options
-    return {**compute_options, "sl_threshold_s": seconds.pop()}
-
-
-def _computed_thresholds(data, targets: pd.DataFrame, by, options, compute_options):
-    """The service-level threshold(s) :func:`kpikit.compute` used on ``data``, for
-    :func:`rate` to check targets set at a threshold against: a number, a mapping per channel
-    (restricted to the channels of the contacts when the card is not grouped by channel: a
-    pooled service level mixes only theirs), or None when no target has a ``threshold_s``."""
-    if THRESHOLD_COLUMN not in targets.columns or targets[THRESHOLD_COLUMN].isna().all():
-        return None
-    given = compute_options.get("sl_threshold_s")
-    thresholds = resolve(options, sl_threshold_s=given).sl_threshold_s
-    grouped = [by] if isinstance(by, str) else list(by or [])
-    if not isinstance(thresholds, Mapping) or "channel" in grouped:
-        return thresholds
-    resolved = Options(sl_threshold_s=thresholds)
-    channels = present_channels(data)
-    return {channel: resolved.sl_threshold_for(channel) for channel in channels} or None
 
 
 def _reasons_unavailable(data, kpi_ids, by, freq, compute_options) -> dict:

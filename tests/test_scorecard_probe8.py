@@ -4,6 +4,7 @@ the sector benchmarks) rate only a service level computed at that threshold."""
 import pandas as pd
 import pytest
 
+from kpikit.governance import breaches
 from kpikit.scorecard import preset_targets, rate, read_targets, scorecard, targets_from_benchmarks
 
 
@@ -125,3 +126,15 @@ def test_threshold_given_as_options_is_checked_too():
 
     with pytest.raises(ValueError, match=r"at 30 s"):
         scorecard(_contacts(), preset_targets("starter"), options=Options(sl_threshold_s=30))
+
+
+def test_breaches_rate_an_80_20_target_within_20_s_and_refuse_another_threshold():
+    # As the scorecard: waits 10, 25 (phone), 25, 40 (chat) -> 1 of 4 within 20 s = 25 %,
+    # below 80 beyond tolerance 4: a red breach of 25 % (before: 2 of 4 = 50 %, chat judged
+    # at 30 s); the caller's own 30 s is refused against the 80/20 target.
+    data = _contacts(["phone", "phone", "chat", "chat"], [10.0, 25.0, 25.0, 40.0])
+    found = breaches(data, preset_targets("starter"))
+    service_level = found[found["kpi"] == "service_level"]
+    assert service_level[["value", "status"]].values.tolist() == [[25.0, "red"]]
+    with pytest.raises(ValueError, match=r"threshold_s 20 s .* at 30 s"):
+        breaches(data, preset_targets("starter"), sl_threshold_s=30)

@@ -12,7 +12,8 @@ from collections.abc import Mapping
 import narwhals as nw
 import pandas as pd
 
-from kpikit.options import DEFAULT_CHANNEL, Options
+from kpikit._scorecard.targets import THRESHOLD_COLUMN
+from kpikit.options import DEFAULT_CHANNEL, DEFAULT_SL_THRESHOLDS_S, Options, resolve
 
 SHOWN = 5
 
@@ -119,3 +120,47 @@ def present_channels(data) -> list:
         distinct = distinct.collect()
     names = distinct.get_column("channel").to_list()
     return sorted({name if isinstance(name, str) else DEFAULT_CHANNEL for name in names})
+
+
+def at_target_threshold(targets: pd.DataFrame, options, compute_options: dict) -> dict:
+    """``compute_options`` with ``sl_threshold_s`` set to the one answer threshold the
+    service-level targets are set at, when the caller left the threshold to kpikit's defaults
+    (per channel: phone 20 s, chat 30 s, email a day, pooled): an 80/20 target then rates the
+    share of every contact answered within 20 s, as it reads. A threshold of the caller's own,
+    or targets set at several thresholds (one per channel), are left to
+    :func:`kpikit.scorecard.rate` to check.
+
+    >>> from kpikit.scorecard import read_targets
+    >>> targets = read_targets(pd.DataFrame(
+    ...     {"kpi": ["service_level"], "target": [80.0], "threshold_s": [20.0]}))
+    >>> at_target_threshold(targets, None, {}), at_target_threshold(targets, None,
+    ...                                                              {"sl_threshold_s": 30})
+    ({'sl_threshold_s': 20.0}, {'sl_threshold_s': 30})
+    """
+    if compute_options.get("sl_threshold_s") is not None or THRESHOLD_COLUMN not in targets:
+        return compute_options
+    thresholds = resolve(options).sl_threshold_s
+    if not isinstance(thresholds, Mapping) or dict(thresholds) != dict(DEFAULT_SL_THRESHOLDS_S):
+        return compute_options
+    rated = targets[(targets["kpi"] == "service_level") & targets[THRESHOLD_COLUMN].notna()]
+    seconds = set(rated[THRESHOLD_COLUMN])
+    if len(seconds) != 1:
+        return compute_options
+    return {**compute_options, "sl_threshold_s": seconds.pop()}
+
+
+def computed_thresholds(data, targets: pd.DataFrame, by, options, compute_options):
+    """The service-level threshold(s) :func:`kpikit.compute` used on ``data``, for
+    :func:`rate` to check targets set at a threshold against: a number, a mapping per channel
+    (restricted to the channels of the contacts when the card is not grouped by channel: a
+    pooled service level mixes only theirs), or None when no target has a ``threshold_s``."""
+    if THRESHOLD_COLUMN not in targets.columns or targets[THRESHOLD_COLUMN].isna().all():
+        return None
+    given = compute_options.get("sl_threshold_s")
+    thresholds = resolve(options, sl_threshold_s=given).sl_threshold_s
+    grouped = [by] if isinstance(by, str) else list(by or [])
+    if not isinstance(thresholds, Mapping) or "channel" in grouped:
+        return thresholds
+    resolved = Options(sl_threshold_s=thresholds)
+    channels = present_channels(data)
+    return {channel: resolved.sl_threshold_for(channel) for channel in channels} or None

@@ -192,6 +192,7 @@ def breaches(
     >>> print(found.loc[0, "root_cause_due"], found.loc[0, "plan_due"])   # day ends Jan 6
     2026-01-08 00:00:00 2026-01-13 00:00:00
     """
+    from kpikit._scorecard.threshold import at_target_threshold, computed_thresholds
     from kpikit.provisional import provisional_in
     from kpikit.scorecard import CARD_COLUMNS, check_ramp, rate, read_targets
 
@@ -200,6 +201,8 @@ def breaches(
     group_names(by, tuple(dict.fromkeys([*CARD_COLUMNS, *BREACH_COLUMNS])))
     check_ramp(ramp)
     targets = read_targets(targets, channel=channel)
+    options = compute_options.get("options")
+    compute_options = at_target_threshold(targets, options, compute_options)
     data = scanned(data, compute_options)  # a path read as compute reads it, once
     with checked_once(as_dataset(data)):  # the computes below check each table once
         rated, unavailable = _computable(data, targets["kpi"].tolist(), by, freq, compute_options)
@@ -207,6 +210,7 @@ def breaches(
         card = rate(  # freq: read from the periods, a ramp misjudged a team's first week
             rated,
             targets,
+            sl_threshold_s=computed_thresholds(data, targets, by, options, compute_options),
             freq=freq,
             previous=False,
             ramp=ramp,
