@@ -51,11 +51,13 @@ _YEAR = re.compile(r"(?<!\d)(\d{4})[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[
 # layout), refused rather than read as 1:01:30.
 _DURATION = r"\d+:[0-5]\d:[0-5]\d(?:\.\d+)?"
 _CLOCK_LIKE = re.compile(r"^\s*\d+:\d{2}:\d{2}(?:\.\d+)?\s*$")
+_COMMA_CLOCK = re.compile(r"^\s*\d+:[0-5]\d:[0-5]\d,\d+\s*$")  # 0:00:12,5 (decimal comma)
 _COMMA_NUMBER = re.compile(r"^\s*[+-]?\d*,\d+\s*$")
 _COMMA_THOUSAND = re.compile(r"^\s*[+-]?\d{1,3},\d{3}\s*$")  # 1,234: 1234 or 1.234?
 _MINUTES_SECONDS = re.compile(r"^\s*\d{1,2}:[0-5]\d(?:\.\d+)?\s*$")  # 02:03: m:ss or h:mm?
 _DAY_NUMBER = re.compile(r"^\s*\d{1,6}(?:[.,]\d+)?\s*$")  # a spreadsheet's date: 46024.375
 _POINT_NUMBER = re.compile(r"^\s*[+-]?\d*\.\d+\s*$")
+_POINT_THOUSAND = re.compile(r"^\s*[+-]?\d{1,3}\.\d{3}\s*$")  # 1.234: 1234 or 1.234?
 # 1,234.5 or 1.234,5: a thousands separator, then maybe the other mark as the decimal one.
 _THOUSANDS_NUMBER = re.compile(r"^\s*[+-]?\d{1,3}(?:([,.])\d{3})+(?:(?!\1)[,.]\d+)?\s*$")
 _CURRENCY_NUMBER = re.compile(r"^\s*(?:[$€£¥]\s*[+-]?\d[\d.,]*|[+-]?\d[\d.,]*\s*[$€£¥])\s*$")
@@ -81,6 +83,10 @@ class ReadOptions:
     folder_formats: Mapping[str, str] | None = None
     """When reading a folder (:func:`kpikit.io.read_dataset`), the ``datetime_format`` given for
     each table, so that advice names the table; None when reading one file."""
+    mixed_marks: bool = False
+    """Whether the CSV file writes some number columns with a decimal comma and others with a
+    point (:func:`kpikit.io._text.decimal_marks`), which no one ``decimal`` reads: set by the
+    reader, so that advice does not send a user from one mark to the other."""
 
     @classmethod
     def checked(cls, **options) -> "ReadOptions":
@@ -676,7 +682,9 @@ def _numbers(values: pd.Series, table: str, options: ReadOptions, examples):
     parsed = pd.to_numeric(source, errors="coerce")
     failed = text.notna() & parsed.isna()
     if failed.any() and str(values.name).endswith("_s"):
-        durations = text.where(failed & text.str.fullmatch(_DURATION, na=False))
+        # With decimal=',' a fraction of a second is written with a comma too: 0:00:12,5.
+        clock = text.str.replace(",", ".", regex=False) if options.decimal == "," else text
+        durations = clock.where(failed & clock.str.fullmatch(_DURATION, na=False))
         seconds = pd.to_timedelta(durations, errors="coerce").dt.total_seconds()
         parsed = parsed.fillna(seconds)
         failed = text.notna() & parsed.isna()
@@ -684,8 +692,15 @@ def _numbers(values: pd.Series, table: str, options: ReadOptions, examples):
         bad = text[failed].astype(str)
         advice = ""
         commas = bad[bad.str.match(_COMMA_NUMBER)]
+        points = bad[bad.str.match(_POINT_NUMBER)] if options.decimal == "," else bad[:0]
         symbols = list(bad.unique())
-        if options.decimal != "," and commas.str.match(_COMMA_THOUSAND).all() and len(commas):
+        if (len(commas) or len(points)) and _mixed_marks(text, options):
+            advice = (
+                "; the file writes some numbers with a decimal comma and others with a decimal "
+                "point, which no one 'decimal' option reads: save them all with one decimal "
+                "mark and without thousands separators"
+            )
+        elif options.decimal != "," and commas.str.match(_COMMA_THOUSAND).all() and len(commas):
             # No other value shows the comma as a decimal mark: following that advice alone
             # would read a thousands separator's 1,234 as 1.234.
             advice = (
@@ -695,8 +710,17 @@ def _numbers(values: pd.Series, table: str, options: ReadOptions, examples):
             )
         elif options.decimal != "," and len(commas):
             advice = f"; the file writes decimals with a comma: {fix(decimal=',')}"
-        elif options.decimal == "," and bad.str.match(_POINT_NUMBER).any():
+        elif len(points) and points.str.match(_POINT_THOUSAND).all():
+            # As for 1,234 above: pass decimal='.' alone would read a thousands point as one.
+            advice = (
+                "; 1.234 is 1234 if the point separates thousands: save the numbers without "
+                "thousands separators; it is 1.234 if the file writes decimals with a point: "
+                f"{fix(decimal='.')}"
+            )
+        elif len(points):
             advice = f"; these use a decimal point while the file uses commas: {fix(decimal='.')}"
+        elif str(values.name).endswith("_s") and bad.str.match(_COMMA_CLOCK).any():
+            advice = f"; these write fractions of a second with a comma: {fix(decimal=',')}"
         elif str(values.name).endswith("_s") and bad.str.match(_CLOCK_LIKE).any():
             advice = (
                 "; durations are read as h:mm:ss, with minutes and seconds from 00 to 59: "
@@ -719,6 +743,21 @@ def _numbers(values: pd.Series, table: str, options: ReadOptions, examples):
         message = "not a number (values such as {samples})" + advice
         return None, [_rows_problem(table, values, failed, message, examples)]
     return parsed, []
+
+
+def _mixed_marks(text: pd.Series, options: ReadOptions) -> bool:
+    """Whether the file writes numbers with both decimal marks: in different columns (as the
+    reader found, ``options.mixed_marks``) or in this column's ``text``.
+
+    >>> _mixed_marks(pd.Series(["12,5", "1.5", None]), ReadOptions())
+    True
+    >>> _mixed_marks(pd.Series(["12,5", "1,234"]), ReadOptions())
+    False
+    """
+    if options.mixed_marks:
+        return True
+    present = text.dropna().astype(str)
+    return bool(present.str.match(_COMMA_NUMBER).any() and present.str.match(_POINT_NUMBER).any())
 
 
 # ---- true/false --------------------------------------------------------------------------

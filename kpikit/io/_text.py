@@ -288,18 +288,36 @@ def guess_decimal(columns: tuple[str, ...], records) -> str:
     >>> guess_decimal(("a",), [("1,234",), ("12,000",)])
     '.'
     """
-    comma = point = False
-    for position in range(len(columns)):
+    return "," if decimal_marks(columns, records) == {","} else "."
+
+
+def decimal_marks(columns: tuple[str, ...], records, only=None) -> set[str]:
+    """The decimal marks the number-like columns use, judged as :func:`guess_decimal` does:
+    both when some columns write ``12,5`` and others ``1.5``, which no one ``decimal`` reads.
+    ``only`` (column names), when given, limits the columns judged.
+
+    >>> sorted(decimal_marks(("wait", "talk"), [("12,5", "1.234"), ("3", "60")]))
+    [',', '.']
+    >>> decimal_marks(("wait", "talk"), [("12,5", "1.234"), ("3", "60")], only={"wait"})
+    {','}
+    >>> decimal_marks(("a",), [("1,234",), ("7",)])
+    set()
+    """
+    marks = set()
+    for position, name in enumerate(columns):
+        if only is not None and name not in only:
+            continue
         values = [row[position].strip() for row in records if position < len(row)]
         values = [value for value in values if value and value not in NA_TOKENS]
         if not values:
             continue
         if all(_COMMA_DECIMAL.match(v) or _INTEGER.match(v) for v in values):
             commas = [v for v in values if "," in v]
-            comma = comma or (bool(commas) and not all(_THOUSANDS.match(v) for v in commas))
+            if commas and not all(_THOUSANDS.match(v) for v in commas):
+                marks.add(",")
         elif all(_POINT_DECIMAL.match(v) or _INTEGER.match(v) for v in values):
-            point = True
-    return "," if comma and not point else "."
+            marks.add(".")
+    return marks
 
 
 def read_text(

@@ -382,7 +382,18 @@ def _excel_value(value):
     ('9007199254740993', 9007199254740992)
     >>> _excel_value(np.float32(0.1))
     0.1
+
+    NumPy's times in a column of objects are times, not their count of nanoseconds:
+
+    >>> _excel_value(np.datetime64("2026-01-13T09:00:00.000000000"))
+    datetime.datetime(2026, 1, 13, 9, 0)
+    >>> _excel_value(np.timedelta64(5, "ns"))
+    '0 days 00:00:00.000000005'
     """
+    if isinstance(value, np.datetime64):
+        value = pd.Timestamp(value)
+    elif isinstance(value, np.timedelta64):
+        value = pd.Timedelta(value)
     if isinstance(value, pd.Timestamp | dt.datetime):
         stamp = pd.Timestamp(value)
         if stamp.tzinfo is not None or stamp < _FIRST_EXCEL_DAY:
@@ -426,6 +437,14 @@ def _decimal_value(value: decimal.Decimal):
 
 
 def _is_missing_scalar(value) -> bool:
+    """Whether ``value`` is a missing value: None, NaN, NaT, ``pd.NA``, or a decimal NaN, the
+    signalling ``Decimal("sNaN")`` included (pandas' own check raises on it).
+
+    >>> _is_missing_scalar(decimal.Decimal("sNaN")), _is_missing_scalar("NA")
+    (True, False)
+    """
+    if isinstance(value, decimal.Decimal):
+        return value.is_nan()
     try:
         return bool(pd.isna(value))
     except (TypeError, ValueError):

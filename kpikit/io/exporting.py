@@ -21,6 +21,7 @@ import stat
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
@@ -491,6 +492,10 @@ def _checked_sheets(sheets) -> Sequence:
 
 
 def _defused(value):
+    """``value`` as :func:`to_csv` writes it: text quoted as it says, a decimal NaN (the
+    signalling ``Decimal("sNaN")`` too, on which pandas' writer raises) missing, as NaN is."""
+    if isinstance(value, Decimal) and value.is_nan():
+        return None
     if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
         if not _PLAIN_NUMBER.fullmatch(value):
             return "'" + value

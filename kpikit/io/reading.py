@@ -30,7 +30,7 @@ The documented conversions, all applied to freshly read data only:
   zone whose offsets they are (:mod:`kpikit.io._zones`; UTC when no one zone had them), with a
   :class:`ReadWarning` naming it; ``tz`` also places times without an offset in that zone;
 - number columns: text cells are read as numbers with the decimal mark, and ``h:mm:ss`` cells in
-  seconds columns (``wait_s``, ``talk_s`` ...) as seconds;
+  seconds columns (``wait_s``, ``talk_s`` ...) as seconds (``0:00:12,5`` with ``decimal=","``);
 - true/false columns accept True/False in any case, plus ``true_values``/``false_values``
   (any case); other words (Y/N, 1/0) are reported with the option to pass. A column with empty
   cells becomes pandas' nullable ``boolean``.
@@ -60,7 +60,7 @@ from kpikit.io._source import (
     link_problem,
     load_parquet,
 )
-from kpikit.io._text import decoding_advice, guess_decimal, sniff_text
+from kpikit.io._text import decimal_marks, decoding_advice, guess_decimal, sniff_text
 from kpikit.schema import TABLES, Dataset, Problem, SchemaError
 
 _TEXT_KINDS = {"id", "string", "datetime"}
@@ -402,14 +402,22 @@ def _read_csv(source: Source, table: str, options: ReadOptions):
     check_mapping(options.mapping, text.columns, table, source.label)
     mapping = options.mapping or {}
     kinds = {spec.name: spec.kind for spec in TABLES[table]}
-    as_text = [c for c in text.columns if kinds.get(mapping.get(c, c)) in _TEXT_KINDS]
+    numbers = {c for c in text.columns if kinds.get(mapping.get(c, c)) == "number"}
+    # Number columns written with both marks: advice then names neither option alone.
+    mixed_marks = len(decimal_marks(text.columns, text.records, only=numbers)) > 1
+    # A decimal comma in a comma-separated file can only be quoted: pandas reads points there,
+    # so numbers are read as text and converted with the decimal mark below (which refuses
+    # 1.234, perhaps 1234 written with a thousands point, as in a semicolon-separated file).
+    as_text = [
+        c
+        for c in text.columns
+        if kinds.get(mapping.get(c, c)) in _TEXT_KINDS or (decimal == text.sep and c in numbers)
+    ]
     data = source.text_bytes()
     read = partial(
         pd.read_csv,
         sep=text.sep,
         encoding=text.encoding,
-        # A decimal comma in a comma-separated file can only be quoted: read as text, and
-        # converted with the decimal mark below.
         decimal=decimal if decimal != text.sep else ".",
         dtype=dict.fromkeys(as_text, str),
         keep_default_na=False,
@@ -460,7 +468,7 @@ def _read_csv(source: Source, table: str, options: ReadOptions):
         ) from None
     except pd.errors.EmptyDataError as error:
         raise ValueError(f"Cannot read {source.label} as CSV: {error}") from None
-    return frame, replace(options, decimal=decimal)
+    return frame, replace(options, decimal=decimal, mixed_marks=mixed_marks)
 
 
 def _stream(data: bytes | Path):
