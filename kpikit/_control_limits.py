@@ -77,7 +77,8 @@ def control_limits(frame, *, kpi=None, by=None, method="auto", baseline=None) ->
         KPI's scale (0.8 for 80 %: off by more than 0.5), or so large that an upper limit
         passes the float range (about 1.8e308).
     TypeError
-        Text among the numbers, or a ``baseline`` that is not a (start, end) pair.
+        Text among the numbers, or a ``baseline`` that is not a (start, end) pair of periods
+        comparable with the ``period`` column (a Timestamp against periods written as text).
 
     Notes
     -----
@@ -372,13 +373,22 @@ def _baseline_mask(periods: pd.Series, baseline) -> np.ndarray:
                 )
         ends.append(end)
     start, stop = ends
-    if start is not None and stop is not None and start > stop:
-        raise ValueError(f"Value of 'baseline' must have start <= end but received: {baseline!r}")
-    inside = np.ones(len(periods), dtype=bool)
-    if start is not None:
-        inside &= (periods >= start).to_numpy()
-    if stop is not None:
-        inside &= (periods <= stop).to_numpy()
+    try:
+        if start is not None and stop is not None and start > stop:
+            raise ValueError(
+                f"Value of 'baseline' must have start <= end but received: {baseline!r}"
+            )
+        inside = np.ones(len(periods), dtype=bool)
+        if start is not None:
+            inside &= (periods >= start).to_numpy()
+        if stop is not None:
+            inside &= (periods <= stop).to_numpy()
+    except TypeError:  # text periods and a Timestamp end: "'>=' not supported between ..."
+        example = "".join(f", such as {shown(first)}" for first in periods.dropna().head(1))
+        raise TypeError(
+            "Value of 'baseline' must hold periods of the kind the 'period' column holds "
+            f"({periods.dtype}{example}), either end None, but received: {shown(baseline)}"
+        ) from None
     if len(periods) and not inside.any():
         raise ValueError(
             f"Value of 'baseline' selects no period: the frame's periods run from "

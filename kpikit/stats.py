@@ -233,12 +233,20 @@ def mean_interval(n, total, total_of_squares):
     interval). A spread a little above that is told only roughly; only sums of the values
     minus a shift (such as their first value) would tell it exactly.
 
+    A negative spread is rounding too, down to ``-4 n ε Σx²`` (:func:`_spread_tolerance`;
+    summing n values rounds ``Σx²`` and ``(Σx)²/n`` by at most about ``n ε Σx²`` each: a
+    million values all 0.1 leave -0.04 n ε Σx²); the variance is 0 there. Below that no
+    values have these sums (``Σx² ≥ (Σx)²/n`` for any values): NaN, no interval, where a
+    zero-width interval was given (as the engine's expressions give null, :func:`mean_exprs`).
+
     >>> low, high = mean_interval(3, 6.0, 14.0)   # x = 1, 2, 3: mean 2, s = 1
     >>> round(float(low), 4), round(float(high), 4)
     (-0.4841, 4.4841)
     >>> mean_interval(2, 1e300, float("inf"))   # x = 1e300, 0: x² overflowed
     (nan, nan)
     >>> mean_interval(3, 3e9 + 0.6, 3e18 + 1.2e9 + 0.14)   # 1e9 + 0.1, + 0.2, + 0.3
+    (nan, nan)
+    >>> mean_interval(3, 6.0, 10.0)   # Σx² 10 < (Σx)²/n = 36/3 = 12: no values have them
     (nan, nan)
     """
     n = _floats("n", n)
@@ -250,11 +258,28 @@ def mean_interval(n, total, total_of_squares):
         spread = s2 - mean * s1
         var = np.maximum(spread / (n - 1), 0)
         noise = (spread != 0) & (np.abs(spread) <= 4 * _EPSILON * s2)
-        var = np.where(np.isinf(s2) | noise, np.nan, var)
+        impossible = spread < -_spread_tolerance(n, s2)
+        var = np.where(np.isinf(s2) | noise | impossible, np.nan, var)
         half = t_quantile_975(n - 1) * np.sqrt(var / n)
         low = np.where(n >= 2, mean - half, np.nan)
         high = np.where(n >= 2, mean + half, np.nan)
     return _scalar_or_array(low), _scalar_or_array(high)
+
+
+def _spread_tolerance(n, total_of_squares):
+    """How far below 0 the spread ``Σx² - (Σx)²/n`` of :func:`mean_interval` may fall by
+    rounding alone: ``4 · n · ε · Σx²`` (``ε = 2.2e-16``; n = 1, 2 give 4 and 8 ε Σx²).
+
+    Summing n terms one after another is off by at most ``(n - 1) ε`` times the sum of their
+    sizes: ``Σx²`` by ``n ε Σx²`` and ``(Σx)²/n`` by ``2 n ε Σx²`` (Cauchy-Schwarz bounds Σ|x|
+    by ``√(n Σx²)``), so no values summed by an engine give a spread below the tolerance.
+    (A negative ``Σx²``, which no values have, makes it negative: its spread is below it.)
+    Works on arrays and narwhals expressions alike.
+
+    >>> float(_spread_tolerance(3, 12.0)) / _EPSILON   # 4 · 3 · 12
+    144.0
+    """
+    return 4 * _EPSILON * n * total_of_squares
 
 
 POISSON_UPPER_AT_ZERO = 3.6888794541139363
@@ -441,13 +466,16 @@ def nps_exprs(promoters, detractors, responses, z=Z_95):
 
 def mean_exprs(n, total, total_of_squares):
     """Student t interval bounds as narwhals expressions; null when n < 2, when the sum of
-    squares overflowed or when the spread is rounding noise (as :func:`mean_interval`)."""
+    squares overflowed or when the spread is rounding noise (as :func:`mean_interval`),
+    and where no values have the sums (a spread below ``-``:func:`_spread_tolerance`: it was a
+    zero-width interval)."""
     mean = total / n
     spread = total_of_squares - mean * total
     var = (spread / (n - 1)).clip(lower_bound=0)
     half = _t_quantile_expr(n - 1) * (var / n).sqrt()
     noise = (spread != 0) & (spread.abs() <= 4 * _EPSILON * total_of_squares)
-    defined = (n >= 2) & total_of_squares.is_finite() & ~noise
+    impossible = spread < -_spread_tolerance(n, total_of_squares)
+    defined = (n >= 2) & total_of_squares.is_finite() & ~noise & ~impossible
     return _guard(defined, mean - half), _guard(defined, mean + half)
 
 

@@ -208,9 +208,13 @@ class LineFit:
 
         ``Δy = slope · Δx``, with the range ``Δx · (slope ± t · slope_se)``. ``delta_x`` must
         be a finite number of at most :data:`MAX_MOVE` times the larger of ``|x̄|`` and the
-        standard deviation of x (no limit when the fit has no points). A change or range beyond
-        the float range raises ValueError rather than coming back as inf. The errors call the
-        move ``name``: the caller's argument (``what_if`` for a chart's or a dashboard's).
+        standard deviation of x. A change or range beyond the float range raises ValueError
+        rather than coming back as inf. The errors call the move ``name``: the caller's
+        argument (``what_if`` for a chart's or a dashboard's).
+
+        A fit of fewer than :data:`MIN_FIT_POINTS` points, or of points that all have the same
+        x, has no line to project from, as the chart and the dashboard say: ValueError (it was
+        a change of nan, or one without its range from two points).
 
         >>> fit = fit_line([240, 300, 360, 420], [78, 82, 83, 88])
         >>> fit.project(1e308)
@@ -220,6 +224,7 @@ class LineFit:
         to 3300 (10 times the larger of the mean of x, 330, and its standard deviation, 67.08),
         but received: 1e+308
         """
+        _check_fitted(self)
         check_number(name, delta_x)
         spread = self.x_sd
         limit = MAX_MOVE * max(abs(self.x_mean), spread)
@@ -464,7 +469,6 @@ def project_kpis(
     ValueError: Value of 'delta_x' (the what-if move of x) must keep AHT within its scale (0 s or
     more) from its mean, 330 s: a move from -330 on, but received: -400
     """
-    _check_fitted(fit)
     projection = fit.project(delta_x, name=name)
     x_def, y_def = _definition("x", x), _definition("y", y)
     low, high = x_def.value_range
@@ -506,35 +510,40 @@ def _definition(argument: str, kpi_id):
 
 
 def _check_fitted(fit: LineFit) -> None:
-    """Refuse to project along a line that was not fitted (too few points, or x that does
-    not vary): the move's check read the mean of x as nan ("a move from nan on").
+    """Refuse to project along a line that was not fitted (fewer than :data:`MIN_FIT_POINTS`
+    points, or x that does not vary), as the chart and the dashboard refuse their what-if:
+    the change came back as nan, and through two points without its range (no spread to
+    tell it from: ``n - 2 = 0`` degrees of freedom).
 
-    >>> _check_fitted(fit_line([], []))
+    >>> _check_fitted(fit_line([240, 300], [80, 82]))
     Traceback (most recent call last):
     ...
-    ValueError: Value of 'fit' has no fitted line to project from: too few points (0); a line
-    needs at least 2 points with different values of x
+    ValueError: Value of 'fit' has no fitted line to project from: too few points (2); a line
+    needs at least 3 points, and x that varies among them
     """
-    if np.isfinite(fit.slope):
+    if fit.n >= MIN_FIT_POINTS and np.isfinite(fit.slope):
         return
-    if fit.n < 2:
+    if fit.n < MIN_FIT_POINTS:
         problem = f"too few points ({fit.n})"
     else:
         problem = f"its {fit.n} points all have the same x"
     raise ValueError(
         f"Value of 'fit' has no fitted line to project from: {problem}; a line needs at least "
-        "2 points with different values of x"
+        f"{MIN_FIT_POINTS} points, and x that varies among them"
     )
 
 
 def extrapolates(fit: LineFit, delta_x: float, xs) -> bool:
     """Whether the what-if move takes x from its mean past the values observed, ``xs``: there
-    the fitted line is extrapolated, with no group to support it.
+    the fitted line is extrapolated, with no group to support it. A fit with no line to
+    project from (:meth:`LineFit.project`) raises ValueError: it said a line "extrapolated"
+    at "–" from no points, or past three points of one x.
 
     >>> fit = fit_line([240, 300, 360, 420], [78, 82, 83, 88])   # mean of x 330 s
     >>> extrapolates(fit, 30, [240, 300, 360, 420]), extrapolates(fit, 120, [240, 420])
     (False, True)
     """
+    _check_fitted(fit)
     observed = _observed(xs)
     return bool(len(observed)) and not observed.min() <= fit.x_mean + delta_x <= observed.max()
 
