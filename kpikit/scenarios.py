@@ -526,6 +526,7 @@ def _check_missing_column(column, value) -> None:
 def scenario_from_forecast(
     forecast,
     *,
+    aht_s=None,
     volume_quantile=None,
     target_sl=80.0,
     threshold_s=None,
@@ -544,6 +545,10 @@ def scenario_from_forecast(
         the frame with ``level`` as a Forecast-like object). Its ``interval_s`` column gives the
         interval length; without one (:func:`kpikit.forecast.volume`'s table) the length is the
         smallest step between its periods, and a single period needs the column.
+    aht_s : float or array-like, default=None
+        AHT, seconds (one number, or one per interval) planned instead of the forecast's
+        ``aht_s``; needed with a forecast of the volume alone (:func:`kpikit.forecast.volume`'s
+        table has no AHT). None: the forecast's ``aht_s`` column.
     volume_quantile : float, default=None
         Plan for this quantile of the volume instead of its mean (see
         :func:`kpikit.queueing.agents_required`).
@@ -554,7 +559,8 @@ def scenario_from_forecast(
         forecast's channel (its ``channel`` column when it has one, else phone).
     **calibrated
         Other Scenario fields (``csat``, ``fcr``, ``reference_asa_s``, ...), for instance
-        taken from :func:`scenario_from_data` on the history.
+        taken from :func:`scenario_from_data` on the history; not ``volume``,
+        ``interval_s`` or ``labels``, which the forecast gives.
 
     Returns
     -------
@@ -562,6 +568,8 @@ def scenario_from_forecast(
         Labelled by interval start (``"Mon 09:00"``).
     """
     from kpikit.queueing._plan import frame_inputs
+
+    _refuse_forecast_fields(calibrated)
 
     # any dataframe (polars, Arrow-backed pandas: times read on their own clock) as pandas
     intervals = pandas_frame(getattr(forecast, "intervals", forecast), "forecast")
@@ -572,7 +580,7 @@ def scenario_from_forecast(
         )
     # no default length: without an interval_s column it comes from the periods' spacing
     volume, aht_s, interval_s, keys = frame_inputs(
-        intervals, None, None, volume_quantile, getattr(forecast, "level", 95)
+        intervals, aht_s, None, volume_quantile, getattr(forecast, "level", 95)
     )
     if interval_s is not None:
         lengths = pd.unique(pd.Series(interval_s).to_numpy().ravel())
@@ -613,6 +621,28 @@ def scenario_from_forecast(
         name=name,
         **calibrated,
     )
+
+
+def _refuse_forecast_fields(calibrated) -> None:
+    """Refuse Scenario fields that the forecast itself gives: passed on beside the forecast's,
+    they failed inside the Scenario with a bare TypeError ("got multiple values for keyword
+    argument 'interval_s'").
+
+    >>> _refuse_forecast_fields({"interval_s": 1800, "csat": 4.2})
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'interval_s' cannot be given to scenario_from_forecast: the forecast
+    gives the volume, the interval length (its interval_s column or the step between its
+    periods) and the labels (its periods); filter or edit the forecast's intervals instead
+    """
+    given = [name for name in ("volume", "interval_s", "labels") if name in calibrated]
+    if given:
+        raise ValueError(
+            f"Value of {', '.join(map(repr, given))} cannot be given to scenario_from_forecast: "
+            "the forecast gives the volume, the interval length (its interval_s column or the "
+            "step between its periods) and the labels (its periods); filter or edit the "
+            "forecast's intervals instead"
+        )
 
 
 def _checked_periods(periods):

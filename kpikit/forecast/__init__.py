@@ -108,8 +108,8 @@ def aht(data, *, freq="30min", horizon="1D", by=None, until=None, **options):
     """Average handle time (seconds) per interval after ``until``, with a prediction interval.
 
     Parameters and returns as :func:`volume`; ``forecast`` is in seconds. Needs ``talk_s``.
-    ``forecast, ci_low, ci_high`` are NaN for a group (``by``) where nothing was answered
-    before ``until``: its AHT is unknown.
+    ``forecast, ci_low, ci_high`` are NaN for a group (``by``), or a log, where nothing was
+    answered before ``until``: its AHT is unknown.
     """
     return _single("aht", data, freq, horizon, by, until, options)
 

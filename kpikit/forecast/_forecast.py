@@ -100,7 +100,8 @@ def _target(table, target):
     An interval where nothing was answered has no AHT; it takes the AHT of its time of day
     in the series (or of the series, or of every series) over the intervals of ``table`` (the
     stretch the models read), so that the models see no gap. ``scored`` is False there; a
-    series never scored is forecast as null (:func:`forecast`).
+    series never scored is forecast as null (:func:`forecast`). When no series answered
+    anything, ``y`` is 0 throughout and nothing is scored: every AHT is null.
     """
     frame = table[[SERIES_ID, "ds"]].copy()
     if target == "volume":
@@ -108,6 +109,8 @@ def _target(table, target):
         frame["scored"] = True
         return frame
     answered = table["answered"].to_numpy()
+    if not (answered > 0).any():  # a lone series was refused, where a group got NaN
+        return frame.assign(y=0.0, scored=False)
     slot = table["ds"] - table["ds"].dt.normalize()
     sums = table[["handle_s", "answered"]]
     by_slot = sums.groupby([table[SERIES_ID], slot]).transform("sum")
@@ -451,7 +454,7 @@ def forecast(
     backtests, chosen, predictions = [], [], {}
     for target in targets:
         frame = _target(table, target)
-        if model == "auto":
+        if model == "auto" and frame["scored"].any():
             scores = _backtest_target(
                 frame,
                 _actuals(real, target),
@@ -470,8 +473,10 @@ def forecast(
             scores = scores.merge(picked.assign(chosen=True), on=[SERIES_ID, "model"], how="left")
             scores["chosen"] = scores["chosen"].eq(True)
             backtests.append(scores.assign(target=target))
-        else:
-            picked = keys_frame[[SERIES_ID]].assign(model=model)
+        else:  # a model given, or nothing answered in any series: no AHT to score, all null
+            picked = keys_frame[[SERIES_ID]].assign(
+                model=model if model != "auto" else "seasonal_naive"
+            )
         chosen.append(picked.assign(target=target))
         train = frame[frame["ds"] >= end - window]
         predicted = fit_predict(
