@@ -340,7 +340,22 @@ def target_text(row) -> str:
     >>> target_text({**band, "band_high": None}), target_text({**band, "band_low": None,
     ...                                                        "band_high": None})
     ('≥ 70.0 %', '–')
+
+    A service-level target set at an answer threshold (``threshold_s``, 80/20) says within
+    what time:
+
+    >>> target_text({"better": "higher", "unit": "percent", "target": 80.0, "threshold_s": 20.0})
+    '≥ 80.0 % within 20 s'
     """
+    text = _target_edges(row)
+    threshold = row.get("threshold_s")
+    if text != "–" and is_number(threshold):
+        return f"{text} within {format_value(threshold, 'seconds')}"
+    return text
+
+
+def _target_edges(row) -> str:
+    """The target or band of a scorecard row as text (see :func:`target_text`)."""
     if row["better"] == "band":
         low, high = (format_value(row[edge], row["unit"]) for edge in ("band_low", "band_high"))
         if "–" not in (low, high):
@@ -406,11 +421,20 @@ def column_label(column) -> str:
     ('Agent', 'Sub queue', 'All')
     >>> column_label("wait_s"), column_label("qa_score")
     ('Wait time (s)', 'QA score (points)')
+
+    Any other name ending in ``_s`` (seconds, in the data model) has its unit the same way:
+
+    >>> column_label("threshold_s"), column_label("ring_time_s")
+    ('Threshold (s)', 'Ring time (s)')
     """
     if column is None:
         return "All"
     column = str(column)
-    return _COLUMN_LABELS.get(column, column.replace("_", " ").capitalize())
+    if column in _COLUMN_LABELS:
+        return _COLUMN_LABELS[column]
+    if column.endswith("_s") and len(column) > 2:
+        return f"{column_label(column[:-2])} (s)"
+    return column.replace("_", " ").capitalize()
 
 
 def trend_mark(trend, improved) -> tuple[str, str, str]:

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from kpikit._frames import collected, pandas_frame
+from kpikit._scorecard.threshold import at_target_threshold, computed_thresholds
 from kpikit._validators import check_choice, check_timestamp, column_names, shown
 from kpikit.catalog import KPI_IDS, SECTORS
 from kpikit.catalog import kpi as kpi_definition
@@ -142,6 +143,13 @@ class _Context:
             )
         return self.cache[key]
 
+    def thresholds(self, targets, by):
+        """The service-level threshold(s) the computes used, for :func:`rate` to check the
+        targets set at an answer threshold against (as :func:`breaches` does)."""
+        return computed_thresholds(
+            self.data, targets, by, self.options.get("options"), self.options
+        )
+
     def governance_targets(self) -> pd.DataFrame:
         return self.targets[self.targets["kpi"].isin(self.kpis)].reset_index(drop=True)
 
@@ -158,7 +166,12 @@ class _Context:
             provisional = provisional_in(table, self.data, freq, self.options)
             # freq given: read from the weeks present, weeks a month apart compared as months
             rated = rate(
-                table, targets, freq=freq, previous=previous, provisional=provisional
+                table,
+                targets,
+                freq=freq,
+                previous=previous,
+                provisional=provisional,
+                sl_threshold_s=self.thresholds(targets, by),
             ).table
             # FCR whose repeat window is still open is neither met nor missed yet
             rated.loc[rated["provisional_until"].notna(), "status"] = PROVISIONAL
@@ -203,7 +216,9 @@ def cadence_report(
         have one).
     **compute_options
         Passed to :func:`kpikit.compute` (defaults: :mod:`kpikit.options`, per-channel
-        service-level thresholds included).
+        service-level thresholds included). Service-level targets set at an answer threshold
+        (``threshold_s``, 80/20) are rated as :func:`kpikit.breaches` rates them: within that
+        threshold when the threshold is left to the defaults, and another one is refused.
 
     Returns
     -------
@@ -239,6 +254,8 @@ def cadence_report(
     freq = _FREQ[cadence]
     start = _period_start(day, freq)
     targets = read_targets(targets)
+    # an 80/20 target is rated within 20 s, as breaches() and the scorecard rate it
+    compute_options = at_target_threshold(targets, compute_options.get("options"), compute_options)
     context = _Context(
         data=dataset,
         targets=targets,
@@ -339,7 +356,9 @@ def _volume_table(context: _Context) -> pd.DataFrame:
         rated = table
         if len(targets):  # rated rows have a status; those of KPIs without a target stay too
             untargeted = table[~table["kpi"].isin(targets["kpi"])]
-            rated = pd.concat([rate(table, targets, freq="day", previous=False).table, untargeted])
+            thresholds = context.thresholds(targets, by)
+            card = rate(table, targets, freq="day", previous=False, sl_threshold_s=thresholds)
+            rated = pd.concat([card.table, untargeted])
         for group, frame in _by_group(rated, by):
             today = frame[frame["period"] == context.start].set_index("kpi")
             if today.empty:

@@ -95,6 +95,12 @@ STATUSES = ("open", "investigating", "plan agreed", "in progress", "done")
 MAX_TEXT_CHARS = 4000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _DATED_LINE = re.compile(r"^\s*(\[x\]\s*)?(\d{4}-\d{2}-\d{2})\b\s*[-–:]?\s*(.*)$", re.IGNORECASE)
+_DATE_LIKE_LINE = re.compile(
+    r"^\s*(?:[-*•+]\s*|\[[^\]]?\]\s*)*"  # bullets, check boxes
+    r"(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})(?!\d)"  # a date
+)
+"""A line that begins with a date after bullets or a check box (``- 2026-07-20``, ``[ ]
+2026-07-20``, ``20/07/2026``): a milestone meant, though not written as :data:`FIELDS` says."""
 
 
 def data_dir() -> Path:
@@ -636,17 +642,30 @@ def _checked_value(name: str, value) -> str:
 
 
 def _check_milestone_dates(text: str) -> None:
-    """Refuse milestone lines whose date is no day of the calendar (2026-02-30): they were
-    stored, then never due, never next and never overdue.
+    """Refuse milestone lines whose date is no day of the calendar (2026-02-30), or that begin
+    with a date written otherwise (a bullet or ``[ ]`` before it, ``20/07/2026``): they were
+    stored, then never due, never next and never overdue. Lines without a date are notes.
 
-    >>> _check_milestone_dates("2026-02-28 plan")
+    >>> _check_milestone_dates("2026-02-28 plan"), _check_milestone_dates("[x] 2026-02-01 rota")
+    (None, None)
     >>> _check_milestone_dates("2026-02-30 retrain")
     Traceback (most recent call last):
     ...
     ValueError: Value of 'milestones' has a date that is no day in line 1: '2026-02-30 retrain'; ...
+    >>> _check_milestone_dates("- 2026-07-20 retrain")
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'milestones' has a milestone whose date is not read in line 1: ...
     """
     for number, line in enumerate(text.splitlines(), start=1):
         match = _DATED_LINE.match(line)
+        if not match and _DATE_LIKE_LINE.match(line):
+            raise ValueError(
+                f"Value of 'milestones' has a milestone whose date is not read in line "
+                f"{number}: {line.strip()!r}; start each milestone with its date like "
+                "'2026-07-20 retrain agents', with '[x] ' before it once reached (no bullet, "
+                "no '[ ]')"
+            )
         if match:
             try:
                 dt.date.fromisoformat(match.group(2))

@@ -178,16 +178,19 @@ def _noted(text: str, note: str) -> str:
 
 
 def _miss_text(gap: float, unit: str) -> str:
-    """A miss of ``gap`` in words.
+    """A miss of ``gap`` in words, with the decimals of :func:`gap_text` (the headline's): a
+    0.4 s miss is not "a 0-second miss".
 
     >>> _miss_text(0.46, "percent"), _miss_text(21.3, "seconds"), _miss_text(0.3, "currency")
     ('a 0.5-point miss', 'a 21-second miss', 'a miss of 0.30')
+    >>> _miss_text(0.04, "percent"), _miss_text(0.4, "seconds")
+    ('a 0.04-point miss', 'a 0.4-second miss')
     """
     if unit in ("percent", "points"):
-        return f"a {gap:.1f}-point miss"
+        return f"a {gap_text(gap, 'points')}-point miss"
     if unit == "seconds":
-        return f"a {gap:.0f}-second miss"
-    return f"a miss of {format_value(gap, unit)}"
+        return f"a {gap_text(gap, unit).removesuffix(' s')}-second miss"
+    return f"a miss of {gap_text(gap, unit)}"
 
 
 def _hot_spot_texts(cause, top, hot_spot):
