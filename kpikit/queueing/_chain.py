@@ -65,10 +65,11 @@ def _truncation(arrival, full_rate, abandon, servers, capacity):
     return states.astype(np.int64)
 
 
-def _served_after_threshold(full_rate, abandon, threshold, served_from):
+def _served_after_threshold(full_rate, abandon, threshold, served_from, first=None):
     """Per row, the chance that an arriving contact waits and is served, but after ``T``:
     ``sum over j of f_j P(wait > T | served, j)``, with ``f_j = P(at j) P(served | j)`` given
-    as ``served_from[:, j - 1]`` for the positions ``j = 1..J``.
+    as ``served_from[:, j - first]`` for the positions ``j = first..J`` (``first``: 1 unless
+    the chain's lowest states were left out, :func:`_first_state`; ``f_j = 0`` below it).
 
     A contact at position ``j`` would reach an agent after ``V_j``, a sum of independent
     exponentials of rates ``sigma + (i - 1) theta``, ``i = 1..j`` (service and hang-ups of the
@@ -87,7 +88,8 @@ def _served_after_threshold(full_rate, abandon, threshold, served_from):
         sum over j of f_j P(X < j) = sum over k = 0..J-1 of P(X = k) R_k,
         R_k = sum over j > k of f_j
 
-    a sum of ``J`` positive terms, exact with no truncation, in ``O(J)`` (the uniformisation it
+    a sum of ``J`` positive terms, exact with no truncation, in ``O(J)``; below ``first`` every
+    ``R_k`` is the whole ``R_0``, so those terms are ``R_0 P(X < first - 1)`` (the uniformisation it
     replaces took about ``(sigma + J theta) T`` steps over ``J`` positions: 10^11 operations,
     hours, for one agent of 1000 s beside 384 Erlangs with a month of patience and
     ``T = 10^6`` s). Error bound: ``P(X = k)`` goes as ``l^k``, so with ``l`` and the running
@@ -104,27 +106,76 @@ def _served_after_threshold(full_rate, abandon, threshold, served_from):
     >>> bool(np.isclose(late[0], np.exp(-2.2) / 1.1, rtol=1e-14, atol=0))
     True
     """
-    positions = served_from.shape[1]
-    k = np.arange(1, positions)
+    rows, positions = served_from.shape
+    lead = np.zeros(rows, dtype=np.int64) if first is None else first - 1
+    k = lead[:, None] + np.arange(1, positions)
     scaled = abandon * threshold
     # below the smallest normal float theta T is 0 to within 1e-308 of l = T
     with np.errstate(divide="ignore", invalid="ignore"):
         length = np.where(scaled > np.finfo(float).tiny, -np.expm1(-scaled) / abandon, threshold)
         log_ratio = np.log(length)[:, None] + np.log(full_rate[:, None] / k + abandon[:, None])
-    first = -(full_rate + abandon) * threshold
+    start, before = _skipped_pmf(full_rate, abandon, length, threshold, lead)
     log_pmf = np.concatenate(
-        [first[:, None], first[:, None] + np.cumsum(log_ratio, axis=1)], axis=1
+        [start[:, None], start[:, None] + np.cumsum(log_ratio, axis=1)], axis=1
     )
-    beyond = np.cumsum(served_from[:, ::-1], axis=1)[:, ::-1]  # R_k, k = 0..positions - 1
-    return (np.exp(log_pmf) * beyond).sum(axis=1)
+    beyond = np.cumsum(served_from[:, ::-1], axis=1)[:, ::-1]  # R_k, k = lead..J - 1
+    return (np.exp(log_pmf) * beyond).sum(axis=1) + beyond[:, 0] * before
 
 
-def _chunk(arrival, lowest, servers, capacity, abandon, threshold, states, service_rates):
+def _skipped_pmf(full_rate, abandon, length, threshold, lead):
+    """Per row, ``log P(X = lead)`` and ``P(X < lead)`` of :func:`_served_after_threshold`'s
+    negative binomial ``X`` (``log P(X = 0) = -(sigma + theta) T``, 0 where ``lead = 0``).
+
+    >>> start, before = _skipped_pmf(np.array([0.1]), np.array([0.0]), np.array([20.0]),
+    ...     np.array([20.0]), np.array([2]))
+    >>> # theta = 0: X ~ Poisson(2), P(X = 2) = 2 exp(-2), P(X < 2) = 3 exp(-2)
+    >>> np.allclose([np.exp(start[0]), before[0]], [2 * np.exp(-2), 3 * np.exp(-2)])
+    True
+    """
+    start = -(full_rate + abandon) * threshold
+    before = np.zeros(lead.shape)
+    for row in np.flatnonzero(lead > 0):
+        i = np.arange(1, lead[row] + 1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            steps = np.log(length[row]) + np.log(full_rate[row] / i + abandon[row])
+        logs = start[row] + np.concatenate([[0.0], np.cumsum(steps)])
+        start[row], before[row] = logs[-1], np.exp(logs[:-1]).sum()
+    return start, before
+
+
+def _first_state(arrival, full_rate, abandon, servers, capacity):
+    """First state kept per row: 0, or, where callers who hang up pile up far beyond the
+    agents (an overloaded Erlang A or X), the states within e^-45 of the peak below it.
+
+    Beyond ``c`` the log probability rises while ``death(x) = sigma + (x - c) theta`` is below
+    ``lambda``, up to the mode ``m = c + floor((lambda - sigma) / theta)`` (or the capacity
+    ``N`` before it). ``d`` states below it, it is lower by at least ``d (d - 1) theta /
+    (2 lambda)`` (each step down ``t`` adds ``log(lambda / death) >= t theta / lambda``), so
+    every state below ``m - sqrt(2 * 45 lambda / theta) - 10`` is below e^-45 of the peak,
+    as every state above :func:`_truncation`'s cut is. A cut is kept only beyond ``c``, where
+    the states left out would make an arriving contact wait (positions ``1..first - 1``).
+
+    >>> # 0.5/s on 1 agent of 100 s, patience 1000 s: m = 1 + 0.49 / 0.001 = 491, and
+    >>> # ceil(sqrt(90 * 0.5 / 0.001)) + 10 = 213 + 10 = 223 states below it: first 268
+    >>> _first_state(np.array([0.5]), np.array([0.01]), np.array([0.001]), np.array([1]),
+    ...     np.array([np.inf])).tolist()
+    [268]
+    """
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        mode = np.fmin(servers + np.floor((arrival - full_rate) / abandon), capacity)
+        start = mode - np.ceil(np.sqrt(2 * _TAIL_LOG * arrival / abandon)) - 10
+    cut = (abandon > 0) & (arrival > full_rate) & np.isfinite(start) & (start > servers)
+    return np.where(cut, start, 0).astype(np.int64)
+
+
+def _chunk(arrival, lowest, servers, capacity, abandon, threshold, first, states, service_rates):
+    """Figures of :func:`solve` for rows whose states ``first..states - 1`` are kept (columns
+    of one width, padded)."""
     rows = arrival.shape[0]
-    width = int(states.max())
-    x = np.arange(width)
+    width = int((states - first).max())
+    x = first[:, None] + np.arange(width)  # the state of each column, per row
     service = service_rates(x)  # (rows, width) total service rate with x in service
-    full_rate = np.take_along_axis(service, servers[:, None], axis=1)[:, 0]
+    full_rate = service_rates(servers[:, None])[:, 0]
     waiting = np.maximum(x - servers[:, None], 0)
     death = np.where(
         x <= servers[:, None], service, full_rate[:, None] + waiting * abandon[:, None]
@@ -139,29 +190,37 @@ def _chunk(arrival, lowest, servers, capacity, abandon, threshold, states, servi
     pi = np.exp(log_pi)
     pi /= pi.sum(axis=1, keepdims=True)
 
-    last = states - 1
-    blocked = np.where(np.isfinite(capacity), pi[np.arange(rows), last], 0.0)
+    every = np.arange(rows)
+    last = states - 1 - first
+    blocked = np.where(np.isfinite(capacity), pi[every, last], 0.0)
     arriving = pi.copy()
     finite = np.isfinite(capacity)
     arriving[finite, last[finite]] = 0.0  # blocked arrivals neither wait nor get served
     immediate = np.where(x < servers[:, None], arriving, 0.0).sum(axis=1)
 
-    # position j of a waiting arrival = x - c + 1; gather the waiting states per row
-    positions = int(np.max(states - servers)) if rows else 0
-    j = np.arange(1, positions + 1)
-    index = np.minimum(servers[:, None] + j - 1, width - 1)
-    queued = np.where(
-        servers[:, None] + j - 1 < states[:, None], np.take_along_axis(arriving, index, axis=1), 0.0
-    )
+    # position j of a waiting arrival = x - c + 1, from the first kept (1 unless cut)
+    position = np.maximum(first - servers, 0) + 1
+    positions = int(np.max(states - servers - position + 1)) if rows else 0
+    j = position[:, None] + np.arange(positions)
+    state = servers[:, None] + j - 1
+    index = np.clip(state - first[:, None], 0, width - 1)
+    queued = np.where(state < states[:, None], np.take_along_axis(arriving, index, axis=1), 0.0)
     rate = full_rate[:, None] + j * abandon[:, None]
     with np.errstate(divide="ignore", invalid="ignore"):
         log_move = np.log(full_rate[:, None] + (j - 1) * abandon[:, None]) - np.log(rate)
-    served_given = np.exp(np.cumsum(log_move, axis=1))
-    wait_given = np.cumsum(1.0 / rate, axis=1)
+        # over positions 1..p - 1 the moves telescope to sigma / (sigma + (p - 1) theta)
+        skipped = np.where(
+            position > 1, np.log(full_rate) - np.log(full_rate + (position - 1) * abandon), 0.0
+        )
+    served_given = np.exp(skipped[:, None] + np.cumsum(log_move, axis=1))
+    wait_given = _skipped_wait(full_rate, abandon, position)[:, None] + np.cumsum(
+        1.0 / rate, axis=1
+    )
     waited = queued.sum(axis=1)
     served_from = queued * served_given
     served_late = served_from.sum(axis=1)
-    after_threshold = _served_after_threshold(full_rate, abandon, threshold, served_from)
+    after_threshold = _served_after_threshold(full_rate, abandon, threshold, served_from, position)
+    kept = lowest >= first
     return {
         "p_block": blocked,
         "p_wait": waited,
@@ -170,9 +229,23 @@ def _chunk(arrival, lowest, servers, capacity, abandon, threshold, states, servi
         "answered_within": immediate + served_late - after_threshold,
         "wait_answered": (served_from * wait_given).sum(axis=1),
         "in_service": (pi * np.minimum(x, servers[:, None])).sum(axis=1),
-        "p_lowest": pi[np.arange(rows), lowest],
+        "p_lowest": np.where(kept, pi[every, np.where(kept, lowest - first, 0)], 0.0),
         "full_rate": full_rate,
     }
+
+
+def _skipped_wait(full_rate, abandon, position):
+    """Per row, ``sum over i = 1..p - 1 of 1 / (sigma + i theta)``: the wait to move up from
+    the positions below the first kept ``p`` (0 where ``p = 1``).
+
+    >>> _skipped_wait(np.array([0.5, 0.5]), np.array([0.5, 0.5]), np.array([3, 1])).tolist()
+    [1.6666666666666665, 0.0]
+    """
+    total = np.zeros(position.shape)
+    for row in np.flatnonzero(position > 1):
+        i = np.arange(1, position[row])
+        total[row] = np.cumsum(1.0 / (full_rate[row] + i * abandon[row]))[-1]
+    return total
 
 
 def _standing(arrival, lowest, servers, capacity):
@@ -261,11 +334,16 @@ def solve(arrival, lowest, servers, capacity, abandon, threshold, service_rates)
     figures = {key: np.full(rows, np.nan) for key in keys}
     for key, value in _standing(arrival, lowest, servers, capacity).items():
         figures[key][standing] = value[standing]
-    order = np.flatnonzero(stable)[np.argsort(states[stable], kind="stable")]
+    first = np.zeros(rows, dtype=np.int64)
+    first[stable] = _first_state(
+        arrival[stable], full_rate[stable], abandon[stable], servers[stable], capacity[stable]
+    )
+    width = states - first
+    order = np.flatnonzero(stable)[np.argsort(width[stable], kind="stable")]
     begin = 0
     while begin < order.size:
         end = begin + 1
-        while end < order.size and (end - begin + 1) * states[order[end]] <= _CHUNK_CELLS:
+        while end < order.size and (end - begin + 1) * width[order[end]] <= _CHUNK_CELLS:
             end += 1
         part = order[begin:end]
         result = _chunk(
@@ -275,8 +353,9 @@ def solve(arrival, lowest, servers, capacity, abandon, threshold, service_rates)
             capacity[part],
             abandon[part],
             threshold[part],
+            first[part],
             states[part],
-            lambda x, part=part: service_rates(part, x[None, :]),
+            lambda x, part=part: service_rates(part, x),
         )
         for key in keys:
             figures[key][part] = result[key]
