@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from kpikit._frames import pandas_frame
-from kpikit._validators import check_choice, check_number, check_unique_columns
+from kpikit._validators import check_choice, check_flag, check_number, check_unique_columns
 from kpikit.catalog import KPI_IDS
 from kpikit.catalog import kpi as kpi_definition
 from kpikit.display import DECIMALS, format_value, signed_text
@@ -586,7 +586,9 @@ def scale_words(low: float, high: float, unit: str) -> str:
     return f"{format_value(low, unit)} or more"
 
 
-def describe_projection(projection: Projection, *, x: str, y: str, groups: str = "agents") -> str:
+def describe_projection(
+    projection: Projection, *, x: str, y: str, groups: str = "agents", cut: bool = False
+) -> str:
     """The projection in words, labelled as an association read off the fitted line.
 
     Parameters
@@ -597,6 +599,10 @@ def describe_projection(projection: Projection, *, x: str, y: str, groups: str =
         KPI ids of the horizontal and vertical axes (for names and units).
     groups : str, default="agents"
         What the points are ("agents", "teams", "queues").
+    cut : bool, default=False
+        Whether y's scale cut the projection (the second value :func:`project_kpis` returns):
+        the text then says so, and leaves out a range the cut closed to one value (it read
+        "95 % range +17.2 to +17.2", a certainty the line does not have).
 
     Returns
     -------
@@ -609,6 +615,15 @@ def describe_projection(projection: Projection, *, x: str, y: str, groups: str =
     If AHT moved by +30 s, the line fitted across agents implies CSAT +1.6 percentage points
     (95 % range +0.4 to +2.7). This is an association between agents, not a measured effect of
     changing AHT.
+
+    A move that takes the line past y's scale (CSAT 82.75 % + 159.3 points), cut at 100 %:
+
+    >>> projection, cut = project_kpis(fit, 3000, x="aht", y="csat")
+    >>> print(describe_projection(projection, x="aht", y="csat", cut=cut))
+    If AHT moved by +3000 s, the line fitted across agents implies CSAT +17.2 percentage points,
+    cut where CSAT reaches its limit (0.0 % to 100.0 %): the fitted line runs past what it can
+    take, and says little there. This is an association between agents, not a measured effect
+    of changing AHT.
     """
     if not isinstance(projection, Projection):
         raise TypeError(
@@ -627,10 +642,18 @@ def describe_projection(projection: Projection, *, x: str, y: str, groups: str =
         f"fitted across {groups} implies {y_def.short_name} "
         f"{delta(projection.delta_y, y_def.unit)}"
     )
-    if np.isfinite(projection.low) and np.isfinite(projection.high):
+    check_flag("cut", cut)
+    closed = cut and projection.low == projection.high  # both ends cut to the one limit
+    if np.isfinite(projection.low) and np.isfinite(projection.high) and not closed:
         text += (
             f" (95 % range {delta(projection.low, y_def.unit, False)} to "
             f"{delta(projection.high, y_def.unit, False)})"
+        )
+    if cut:
+        scale = scale_words(*y_def.value_range, y_def.unit)
+        text += (
+            f", cut where {y_def.short_name} reaches its limit ({scale}): the fitted line runs "
+            "past what it can take, and says little there"
         )
     return (
         f"{text}. This is an association between {groups}, not a measured effect of changing "

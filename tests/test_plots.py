@@ -331,7 +331,8 @@ def test_distribution_box_summary_by_hand():
     [
         ("wait_s", "team", "Wait time (s)", "Distribution of wait time (s) by team"),
         ("qa_score", "agent_id", "QA score (points)", "Distribution of QA score (points) by agent"),
-        ("handle_s", None, "Handle s", "Distribution of handle s"),  # not a schema column
+        # not a schema column: its name, with the unit of a name ending in _s
+        ("handle_s", None, "Handle (s)", "Distribution of handle (s)"),
     ],
 )
 def test_distribution_names_the_data_models_columns_with_their_units(value, by, axis, title):

@@ -49,6 +49,7 @@ Rules the apps follow:
   never a traceback; :meth:`BaseApp.set_status` writes the status line under the app.
 """
 
+import dataclasses
 import html
 import os
 import re
@@ -56,7 +57,6 @@ import re
 import ipywidgets as widgets
 import narwhals.stable.v2 as nw
 import pandas as pd
-from traitlets import TraitError
 
 from kpikit import _validators as validators
 from kpikit._frames import collected
@@ -532,42 +532,51 @@ class BaseApp:
         Raises
         ------
         ValueError
-            When a name is not a control of the app, or a value is not one of its choices,
-            outside its slider's range (never clamped) or not whole where it counts things.
+            When a name is not a control of the app, or a value is not of its parameter's type
+            (checked as the constructor checks it: :meth:`~kpikit.apps.params.Param.check`,
+            so NaN, infinity or 3.5 agents are refused), not one of its choices, outside its
+            slider's range (never clamped). Every value is checked before any is set: a
+            refused one leaves every control as it was.
         """
+        for name, value in values.items():
+            self._check_control_value(name, value)
         changed = False
         self._holding = True
         try:
             for name, value in values.items():
-                control = getattr(self, name, None)
-                if not isinstance(control, widgets.ValueWidget):
-                    raise ValueError(f"Value of {name!r} is not a control of {self.title!r}.")
-                param = next((param for param in self.PARAMETERS if param.name == name), None)
-                if param is not None and param.whole:
-                    param.check(value)  # a slider of counts takes 3.5; a count does not
-                low, high = getattr(control, "min", None), getattr(control, "max", None)
-                if low is not None and high is not None and not low <= value <= high:
-                    raise ValueError(
-                        f"Value of {name!r} must be between {low:g} and {high:g} but "
-                        f"received: {value!r}"
-                    )
+                control = getattr(self, name)
                 before = control.value
-                try:
-                    control.value = value
-                except TraitError:
-                    options = [
-                        option[1] if isinstance(option, tuple) else option
-                        for option in getattr(control, "options", ())
-                    ]
-                    raise ValueError(
-                        f"Value of {name!r} is not valid. Expected one of {options} "
-                        f"but received: {value!r}"
-                    ) from None
+                control.value = value
                 changed = changed or control.value != before
         finally:
             self._holding = False
         if changed:
             self._on_change()
+
+    def _check_control_value(self, name: str, value) -> None:
+        """Refuse what :meth:`set` cannot give control ``name``: a value its parameter refuses
+        (type, NaN, whole numbers, choices: :meth:`Param.check`; its range is the slider's,
+        which an app may widen), one outside the slider or not among the dropdown's options."""
+        control = getattr(self, name, None)
+        if not isinstance(control, widgets.ValueWidget):
+            raise ValueError(f"Value of {name!r} is not a control of {self.title!r}.")
+        param = next((param for param in self.PARAMETERS if param.name == name), None)
+        if param is not None:
+            dataclasses.replace(param, low=None, high=None).check(value)
+        low, high = getattr(control, "min", None), getattr(control, "max", None)
+        if low is not None and high is not None and not low <= value <= high:
+            raise ValueError(
+                f"Value of {name!r} must be between {low:g} and {high:g} but received: {value!r}"
+            )
+        if hasattr(control, "options"):  # a dropdown: the options of the moment
+            options = [
+                option[1] if isinstance(option, tuple) else option for option in control.options
+            ]
+            if value not in options:
+                raise ValueError(
+                    f"Value of {name!r} is not valid. Expected one of {options} "
+                    f"but received: {value!r}"
+                )
 
     def _on_change(self, change=None) -> None:
         """Observer for the controls: clear old messages and redraw."""

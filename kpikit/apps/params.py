@@ -24,6 +24,7 @@ import html
 import inspect
 import json
 import math
+import numbers
 import os
 import re
 import textwrap
@@ -146,16 +147,22 @@ class Param:
         if kind is bool:
             valid = isinstance(value, bool)
         elif kind in (int, float):
-            valid = isinstance(value, int | float) and not isinstance(value, bool)
-            if valid and isinstance(value, float):  # an int is finite and whole, however large
-                valid = math.isfinite(value) and (kind is float or value.is_integer())
+            # Any real number (numpy's too: a count from a frame is an np.int64), not a bool.
+            valid = isinstance(value, numbers.Real) and not isinstance(value, bool)
+            if valid and not isinstance(value, numbers.Integral):  # an int is finite and whole
+                if not math.isfinite(value):  # NaN is a float: "must be a float" misled
+                    raise ValueError(
+                        f"Value of {self.name!r} must be a finite number{unit} but received: "
+                        f"{value!r}"
+                    )
+                valid = kind is float or float(value).is_integer()
         else:
             valid = isinstance(value, str)
         if not valid:
             raise ValueError(
                 f"Value of {self.name!r} must be a {kind.__name__} but received: {value!r}"
             )
-        if self.whole and isinstance(value, float) and not value.is_integer():
+        if self.whole and not isinstance(value, numbers.Integral) and not float(value).is_integer():
             raise ValueError(
                 f"Value of {self.name!r} must be a whole number{unit} but received: {value!r}"
             )

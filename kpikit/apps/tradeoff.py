@@ -43,7 +43,6 @@ from kpikit.tradeoff import (
     fit_line,
     pivot_kpis,
     project_kpis,
-    scale_words,
 )
 
 __all__ = ["TradeoffApp"]
@@ -342,7 +341,8 @@ class TradeoffApp(BaseApp):
     def excel_sheets(self) -> list[Sheet]:
         """The groups' values of both KPIs (rounded to their units) and the fitted relation:
         the groups the chart draws and the fit uses, no others (not one without a volume when
-        the fit is weighted by it)."""
+        the fit is weighted by it). Below :data:`~kpikit.tradeoff.MIN_FIT_POINTS` groups the
+        relation's cells are blank, as the dashboard fits none."""
         points = self._points
         labels = {column: _header(column) for column in points.columns}
         decimals = {
@@ -351,10 +351,14 @@ class TradeoffApp(BaseApp):
             if kpi_id in KPI_IDS
         }
         fit = self.fit
+        # Below MIN_FIT_POINTS groups the dashboard fits no relation (two points give r = ±1):
+        # r, slope and intercept are blank, as the chart and the text show none.
+        fitted = fit.n >= MIN_FIT_POINTS
+        relation = [fit.r, fit.slope, fit.intercept] if fitted else [None] * 3
         summary = pd.DataFrame(
             {
                 "Measure": ["Groups", "Pearson's r", "Slope (y per unit of x)", "Intercept"],
-                "Value": [fit.n, fit.r, fit.slope, fit.intercept],
+                "Value": [fit.n, *relation],
             }
         )
         return [
@@ -464,17 +468,10 @@ class TradeoffApp(BaseApp):
         ]
         if what_if:
             projection, cut = project_kpis(fit, what_if, x=x, y=y, name="what_if")
-            sentence = describe_projection(projection, x=x, y=y, groups=groups)
+            sentence = describe_projection(projection, x=x, y=y, groups=groups, cut=cut)
             beyond = extrapolation_text(fit, what_if, self._points[x], x=x, groups=groups)
             if beyond:
                 sentence += f" {beyond}"
-            if cut:
-                y_def = kpi_definition(y)
-                scale = scale_words(*y_def.value_range, y_def.unit)
-                sentence += (
-                    f" The change is cut where {y_def.short_name} reaches its limit ({scale}): "
-                    "the fitted line runs past what it can take, and says little there."
-                )
             parts.append(
                 f"<p><strong>What if</strong> (fitted association): {html.escape(sentence)}</p>"
             )

@@ -68,7 +68,9 @@ def tradeoff(
     denominator). Dashed lines at the targets split the plane into quadrants; the quadrant where
     both KPIs are on the better side of their targets is labelled. The least-squares line
     (:func:`kpikit.tradeoff.fit_line`) is drawn with the 95 % band of the fitted mean, and the
-    title gives Pearson's r and the number of groups. Both axes (and the band) stay within the
+    title gives Pearson's r and the number of groups (below
+    :data:`kpikit.tradeoff.MIN_FIT_POINTS` groups, "too few to fit": two points give r = ±1
+    whatever they are). Both axes (and the band) stay within the
     values the KPIs can take: a CSAT axis stops at 100 %; where an axis stops at the KPI's lowest
     value (0 s) and markers sit on it, the other axis's tick labels stand off by the largest
     marker's radius, so no marker covers them.
@@ -165,9 +167,10 @@ def tradeoff(
     weights = points[size].to_numpy(dtype=float) if size is not None else None
     fit = fit_line(points[x], points[y], weights if weighted else None)
 
-    r_text = correlation_text(fit.r)
     groups = column_label(by).lower() if by else ""
     fits = fit.n >= MIN_FIT_POINTS and is_number(fit.slope)
+    # Two points give r = ±1 whatever they are: below MIN_FIT_POINTS, no r, as no line.
+    r_text = correlation_text(fit.r) if fit.n >= MIN_FIT_POINTS else "too few to fit"
     arrow = _what_if_arrow(fit, what_if, x_def, y_def) if what_if is not None and fits else None
     unfitted = _no_fit_text(fit, x_def, groups or "row") if what_if is not None and not fits else ""
     # The axes hold the what-if's arrow head too: a move past the data drew it off the chart.
