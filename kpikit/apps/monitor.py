@@ -313,6 +313,7 @@ class MonitorApp(BaseApp):
         self._kept = {}
         self._opened = None
         self._plans = {}
+        self._demo_day = None  # (the data's last day, its channels): _no_contacts_text
         self._plan_day = None
         self._notes = []
         self._link_note = ""
@@ -409,6 +410,7 @@ class MonitorApp(BaseApp):
     def _on_data(self):
         _last_day(self.data)  # fails early (ValueError) on data without contacts
         self._plans = {}
+        self._demo_day = None
         self._ahead.cancel()
         self._close_source()
         self._holding = True
@@ -718,9 +720,11 @@ class MonitorApp(BaseApp):
         of it: "Waiting for the first contacts" stayed on for good there."""
         if self.source.value != DEMO:
             return "Waiting for the first contacts…"
-        day = _last_day(self.data)
+        if self._demo_day is None:  # read once per data, not at every tick of the replay
+            self._demo_day = _last_day_channels(self.data)
+        day, channels = self._demo_day
         channel = None if self.channel.value == ALL_CHANNELS else self.channel.value
-        if _has_contacts_on(self.data, day, channel):
+        if channel is None or channel in channels:
             return "Waiting for the first contacts…"
         return html.escape(
             f"No {channel} contacts on {day:%a %d %b %Y}, the data's last day, which the demo "
@@ -836,21 +840,21 @@ def _last_day(data):
     return last.normalize()
 
 
-def _has_contacts_on(data, day, channel):
-    """Whether ``data`` has a contact of ``channel`` (None: any; a contact without a channel is
-    a phone call) arriving on ``day``, a midnight on the arrivals' clock (:func:`_last_day`).
+def _last_day_channels(data):
+    """The day of the data's last arrival (:func:`_last_day`) and the channels with a contact
+    on it (a contact without a channel is a phone call).
 
     >>> history = pd.DataFrame({"channel": ["chat", None],
     ...     "arrived_at": pd.to_datetime(["2024-03-03 09:00", "2024-03-04 09:00"])})
-    >>> day = pd.Timestamp("2024-03-04")
-    >>> _has_contacts_on(history, day, "chat"), _has_contacts_on(history, day, "phone")
-    (False, True)
+    >>> day, channels = _last_day_channels(history)
+    >>> f"{day:%Y-%m-%d}", sorted(channels)
+    ('2024-03-04', ['phone'])
     """
+    day = _last_day(data)
     contacts = phone_by_default(contacts_frame(data, ["arrived_at"], optional=["channel"]))
     on_day = pd.to_datetime(contacts["arrived_at"]).dt.normalize() == day
-    if channel is not None:
-        on_day &= contacts.get("channel", DEFAULT_CHANNEL) == channel
-    return bool(on_day.any())
+    channels = contacts["channel"][on_day] if "channel" in contacts else [DEFAULT_CHANNEL]
+    return day, frozenset(channels)
 
 
 def _without_folders(text, folders):
