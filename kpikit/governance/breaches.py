@@ -55,6 +55,7 @@ BREACH_COLUMNS = (
     "value",
     "target",
     "tolerance",
+    "threshold_s",
     "gap",
     "shortfall",
     "contacts",
@@ -150,9 +151,12 @@ def breaches(
     pandas.DataFrame
         One row per breach, sorted by period, group and KPI: the grouping columns, then
         :data:`BREACH_COLUMNS`. ``target`` is the edge that was missed (for a band KPI, the
-        band edge on the side of the value); ``gap = |value - target|`` in the KPI's unit, so
-        always positive; ``shortfall`` is, for KPIs counting contacts (service level,
-        abandonment, FCR, CSAT, ...), how many more contacts the target needed
+        band edge on the side of the value); ``threshold_s`` the answer threshold in seconds a
+        service-level target is set at (80/20: 20; the value is then the share answered within
+        it, whatever the channel), null for other KPIs and for targets set without one;
+        ``gap = |value - target|`` in the KPI's unit, so always positive; ``shortfall`` is,
+        for KPIs counting contacts (service level, abandonment, FCR, CSAT, ...), how many more
+        contacts the target needed
         (``|target/100 · denominator - numerator|``, null for the others); ``contacts`` is the
         number of contacts offered in the group and period (0 when it had none); ``breach_id``
         a stable text key (see :func:`breach_id`). ``attrs`` carries the FCR rows held back as

@@ -149,7 +149,9 @@ def root_cause(
         :meth:`kpikit.governance.ActionRegister.actions`, or a mapping with ``kpi``, ``target``,
         ``period`` and ``freq``; every other key not among the breach columns is a grouping
         column and its value (``{"kpi": "service_level", "target": 80, "period": "2026-07-06",
-        "freq": "week", "site": "Lakeside"}``).
+        "freq": "week", "site": "Lakeside"}``). A service-level breach with a ``threshold_s``
+        (its target's answer threshold: 80/20 gives 20) is explained at that threshold on every
+        channel, as :func:`kpikit.breaches` rated it.
     dimensions : list of str, default=None
         Contact columns and the calendar dimensions ``"hours"`` (blocks of ``block_hours``) and
         ``"weekday"`` and ``"date"`` (a date has no usual share: its contribution is all
@@ -178,7 +180,8 @@ def root_cause(
         A dict to keep between calls on the same data and options: the sums behind a KPI are
         then computed once for all its breaches (a monthly review explaining ten misses).
     **compute_options
-        Passed to :func:`kpikit.compute`; use the same as for the breaches.
+        Passed to :func:`kpikit.compute`; use the same as for the breaches. A breach's
+        ``threshold_s`` sets ``sl_threshold_s`` (another number given is refused).
 
     Returns
     -------
@@ -190,7 +193,9 @@ def root_cause(
         A breach without ``kpi``, ``target``, ``period`` or ``freq`` (or with a target that is
         not a finite number, a period that is not a date, an unknown ``freq``), an unknown KPI
         or grouping column, a period without data for the group, a value that meets the
-        target (no miss to explain), a period or ``baseline`` with
+        target (no miss to explain), a ``threshold_s`` that is not a positive number or is
+        on a KPI other than service level, an ``sl_threshold_s`` other than the breach's
+        ``threshold_s``, a period or ``baseline`` with
         a time zone for data without one, and arguments out of range:
         an unknown dimension, ``baseline`` that is not two dates, ``interval_s``,
         ``staffing_target_sl``, ``top`` or ``block_hours`` not among their values, an
@@ -221,7 +226,7 @@ def root_cause(
     weaker performance).
     """
     dataset = data if isinstance(data, Dataset) else Dataset(contacts=data)
-    kpi_id, target, period, freq, group = _read_breach(breach)
+    kpi_id, target, period, freq, group, threshold_s = _read_breach(breach)
     spec = kpi_definition(kpi_id)
     _check_options(block_hours, interval_s, staffing_target_sl)
     _check_interval(interval_s, freq)
@@ -232,7 +237,7 @@ def root_cause(
     baseline = _baseline(baseline)
     columns = _columns(names, spec.table)
     _check_group(group, columns, spec.table)
-    options = dict(compute_options)
+    options = _at_breach_threshold(threshold_s, target, compute_options)
     with checked_once(dataset):  # its computes check each table once
         sums = _Sums(dataset, options, cache)
         categorical = _categorical(dimensions, columns, group)
@@ -304,7 +309,8 @@ class _Gauge(NamedTuple):
 
 
 def _read_breach(breach):
-    """``kpi_id, target, period, freq, group`` of a breach row or mapping, checked."""
+    """``kpi_id, target, period, freq, group, threshold_s`` of a breach row or mapping,
+    checked."""
     if isinstance(breach, pd.Series):
         breach = breach.to_dict()
     if not isinstance(breach, Mapping):
@@ -340,7 +346,61 @@ def _read_breach(breach):
         ) from None
     # a row of ActionRegister.actions() has its group in one dict, beside its action's fields
     group = breach_group(breach["group"] if is_action_row(breach) else breach)
-    return kpi_id, float(breach["target"]), period, freq, group
+    threshold_s = _threshold_of(breach, kpi_id)
+    return kpi_id, float(breach["target"]), period, freq, group, threshold_s
+
+
+def _threshold_of(breach: Mapping, kpi_id: str) -> float | None:
+    """The answer threshold a service-level breach was rated at (its ``threshold_s``), None
+    when the breach has none (its target rates the threshold it was computed at).
+
+    >>> _threshold_of({"threshold_s": 20}, "service_level"), _threshold_of({}, "aht")
+    (20.0, None)
+    >>> _threshold_of({"threshold_s": -5}, "service_level")
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'breach' has a threshold_s that is not a positive number of seconds: -5
+    """
+    seconds = breach.get("threshold_s")
+    if pd.api.types.is_scalar(seconds) and pd.isna(seconds):
+        return None
+    if isinstance(seconds, bool) or not is_number(seconds) or not 0 < seconds < np.inf:
+        raise ValueError(
+            "Value of 'breach' has a threshold_s that is not a positive number of seconds: "
+            f"{seconds!r}"
+        )
+    if kpi_id != "service_level":
+        raise ValueError(
+            f"Value of 'breach' has a threshold_s ({seconds!r}) on a breach of {kpi_id}; only a "
+            "service-level target is set at an answer threshold"
+        )
+    return float(seconds)
+
+
+def _at_breach_threshold(threshold_s, target: float, compute_options: dict) -> dict:
+    """``compute_options`` with ``sl_threshold_s`` set to the threshold the breach was rated
+    at, so that its service level is the figure that missed (80/20: the share answered
+    within 20 s on every channel, not chat's 30 s). A breach rated at a threshold was
+    computed at it, whatever per-channel mapping gave it; another number of the caller's
+    would explain another figure, and is refused.
+
+    >>> _at_breach_threshold(20.0, 80.0, {"fcr_window": "7D"})
+    {'fcr_window': '7D', 'sl_threshold_s': 20.0}
+    >>> _at_breach_threshold(None, 80.0, {"sl_threshold_s": 30})
+    {'sl_threshold_s': 30}
+    """
+    if threshold_s is None:
+        return dict(compute_options)
+    given = compute_options.get("sl_threshold_s")
+    if is_number(given) and not isinstance(given, bool) and float(given) != threshold_s:
+        raise ValueError(
+            f"Value of 'sl_threshold_s' ({given!r} s) differs from the threshold the breach was "
+            f"rated at (threshold_s {threshold_s:g} s: {target:g} % answered within "
+            f"{threshold_s:g} s); its root cause would explain another figure. Leave "
+            "sl_threshold_s out (the breach's threshold is used) or pass "
+            f"sl_threshold_s={threshold_s:g}"
+        )
+    return {**compute_options, "sl_threshold_s": threshold_s}
 
 
 def _check_options(block_hours, interval_s, staffing_target_sl) -> None:
