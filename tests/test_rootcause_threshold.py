@@ -79,3 +79,43 @@ def test_a_wrong_threshold_is_refused(extra, problem):
     breach = {"kpi": "service_level", "target": 80.0, "period": "2026-01-05", "freq": "day"}
     with pytest.raises(ValueError, match=problem):
         root_cause(CHAT, {**breach, **extra})
+
+
+def test_the_register_keeps_the_threshold_for_root_cause(tmp_path, found):
+    # a row of ActionRegister.actions() lost the threshold: its root cause ran at chat's 30 s
+    from kpikit.governance import ActionRegister
+
+    with ActionRegister(f"sqlite:///{tmp_path / 'actions.sqlite'}") as register:
+        register.register(found)
+        actions = register.actions().set_index("kpi", drop=False)
+    assert actions.at["service_level", "threshold_s"] == 20.0
+    assert pd.isna(actions.at["aht", "threshold_s"])
+    cause = root_cause(CHAT, actions.loc["service_level"])
+    assert cause.value == 62.5  # 5 of 8 within 20 s, as in the breach
+
+
+def test_a_register_made_before_thresholds_is_read_then_upgraded(tmp_path, found):
+    import warnings
+
+    import sqlalchemy
+
+    from kpikit.governance import ActionRegister
+
+    url = f"sqlite:///{tmp_path / 'actions.sqlite'}"
+    with ActionRegister(url) as register:
+        register.register(found)
+    engine = sqlalchemy.create_engine(url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("ALTER TABLE kpikit_breaches DROP COLUMN threshold_s")
+    with ActionRegister(url, create=False) as reader:  # reads without altering the table
+        assert reader.actions()["threshold_s"].isna().all()
+    assert "threshold_s" not in {
+        c["name"] for c in sqlalchemy.inspect(engine).get_columns("kpikit_breaches")
+    }
+    with ActionRegister(url, create=False) as writer, warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "other figures" warning: none was kept before
+        writer.register(found)
+    assert "threshold_s" in {
+        c["name"] for c in sqlalchemy.inspect(engine).get_columns("kpikit_breaches")
+    }
+    engine.dispose()

@@ -5,9 +5,10 @@ Two tables: ``kpikit_breaches`` (one row per breach, written once) and ``kpikit_
 ``DateTime`` on every database); a breach's periods and deadlines keep the name of the zone they
 were in, in ``time_zone``, so that they are given back in it. A breach whose times have no zone
 has none there, and its times are read as UTC, as the deadlines of a register opened before
-``time_zone`` existed are (that column is added when the register is opened with
-``create=True``; opened with ``create=False``, which only reads, it is read as null until the
-first write adds it).
+``time_zone`` existed are. A service-level breach keeps the answer threshold of its target in
+``threshold_s``. Columns added after the first release (:data:`UPGRADES`) are added to the
+tables of an older kpikit when the register is opened with ``create=True``; opened with
+``create=False``, which only reads, they are read as null until the first write adds them.
 
 On SQLite, the file is in WAL mode and transactions that write (opened on :func:`writing`)
 begin ``IMMEDIATE``, so concurrent writers queue for the lock while readers go ahead; elsewhere
@@ -56,6 +57,7 @@ BREACH_COLUMNS = (
     "group_json",
     "time_zone",
     "target",
+    "threshold_s",
     "value",
     "gap",
     "root_cause_due",
@@ -104,6 +106,7 @@ def tables():
             Column("group_json", Text, nullable=False),
             Column("time_zone", String(64)),
             Column("target", Float),
+            Column("threshold_s", Float),
             Column("value", Float),
             Column("gap", Float),
             Column("root_cause_due", DateTime, nullable=False),
@@ -400,9 +403,16 @@ def missing_tables(engine) -> list[str]:
     return [table.name for table in tables()[2].sorted_tables if table.name not in names]
 
 
+UPGRADES = {"time_zone": "VARCHAR(64)", "threshold_s": "FLOAT"}
+"""Columns of ``kpikit_breaches`` added after its first release, with their SQL types: the
+table of an older kpikit is upgraded to them (:func:`add_upgrades`), and read with nulls in
+their place until then (:func:`breach_select`)."""
+
+
 def missing_columns(engine) -> list[str]:
-    """The register's columns (``table.column``) that ``engine``'s tables lack, ``time_zone``
-    aside (a register of an older kpikit is upgraded to it): none for a register. Tables of
+    """The register's columns (``table.column``) that ``engine``'s tables lack, the
+    :data:`UPGRADES` aside (a register of an older kpikit is upgraded to them): none for a
+    register. Tables of
     those names made by another program failed at the first read, with the driver's "no such
     column"."""
     from sqlalchemy import inspect
@@ -416,55 +426,53 @@ def missing_columns(engine) -> list[str]:
         missing += [
             f"{table.name}.{column.name}"
             for column in table.columns
-            if column.name not in present and column.name != "time_zone"
+            if column.name not in present and column.name not in UPGRADES
         ]
     return missing
 
 
-def has_time_zone(engine) -> bool:
-    """Whether ``kpikit_breaches`` has its ``time_zone`` column (True without the table)."""
+def absent_upgrades(engine) -> frozenset:
+    """The :data:`UPGRADES` that ``kpikit_breaches`` lacks (none without the table)."""
     from sqlalchemy import inspect
 
     inspector = inspect(engine)
     if not inspector.has_table("kpikit_breaches"):
-        return True
-    return "time_zone" in {column["name"] for column in inspector.get_columns("kpikit_breaches")}
+        return frozenset()
+    present = {column["name"] for column in inspector.get_columns("kpikit_breaches")}
+    return frozenset(UPGRADES) - present
 
 
-def breach_select(*names, zone: bool = True):
-    """A SELECT of the columns ``names`` of ``kpikit_breaches`` (all without names); without
-    ``zone`` (a table made before ``time_zone`` existed, not upgraded) a null ``time_zone``
-    stands in for the column."""
-    from sqlalchemy import String, null, select
+def breach_select(*names, absent: frozenset = frozenset()):
+    """A SELECT of the columns ``names`` of ``kpikit_breaches`` (all without names); a null
+    stands in for each column of ``absent`` (:data:`UPGRADES` a table made before them, not
+    upgraded, lacks)."""
+    from sqlalchemy import null, select
 
     table = tables()[0]
     columns = [
-        table.c[name] if zone or name != "time_zone" else null().cast(String).label(name)
+        table.c[name] if name not in absent else null().cast(table.c[name].type).label(name)
         for name in (names or BREACH_COLUMNS)
     ]
     return select(*columns)
 
 
-def add_time_zone(engine) -> None:
-    """Add ``time_zone`` to a ``kpikit_breaches`` table made before it existed (its rows keep a
-    null zone: their times were stored without one). It needs the right to alter the table:
-    a register opened with ``create=False`` reads such a table as it is (see
-    :func:`breach_select`) and adds the column at its first write."""
-    from sqlalchemy import inspect
+def add_upgrades(engine) -> None:
+    """Add the :data:`UPGRADES` a ``kpikit_breaches`` table made before them lacks (its rows
+    keep nulls there: their times were stored without a zone, their thresholds not kept). It
+    needs the right to alter the table: a register opened with ``create=False`` reads such a
+    table as it is (see :func:`breach_select`) and adds the columns at its first write."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    if has_time_zone(engine):
-        return
-    try:
-        with writing(engine).begin() as connection:
-            connection.exec_driver_sql(
-                "ALTER TABLE kpikit_breaches ADD COLUMN time_zone VARCHAR(64)"
-            )
-    except SQLAlchemyError:
-        # Another process may have added it at the same moment.
-        columns = inspect(engine).get_columns("kpikit_breaches")
-        if "time_zone" not in {column["name"] for column in columns}:
-            raise
+    for name in (name for name in UPGRADES if name in absent_upgrades(engine)):
+        try:
+            with writing(engine).begin() as connection:
+                connection.exec_driver_sql(
+                    f"ALTER TABLE kpikit_breaches ADD COLUMN {name} {UPGRADES[name]}"
+                )
+        except SQLAlchemyError:
+            # Another process may have added it at the same moment.
+            if name in absent_upgrades(engine):
+                raise
 
 
 def utc_now() -> dt.datetime:
@@ -528,6 +536,7 @@ def _breach_row(record: dict) -> dict:
         "group_json": json.dumps(breach_group(record), default=str),
         "time_zone": _zone_name(period),
         "target": _number(record.get("target")),
+        "threshold_s": _number(record.get("threshold_s")),
         "value": _number(record.get("value")),
         "gap": _number(record.get("gap")),
         "root_cause_due": utc_naive(root_cause_due),
@@ -757,7 +766,7 @@ def _check_figures(records: list[dict], rows: list[dict]) -> None:
 _IDENTITY = ("kpi", "freq", "period", "period_end", "group_json", "time_zone")
 """What a breach is: the same id with other values there is another breach."""
 
-_FIGURES = ("target", "value", "gap")
+_FIGURES = ("target", "threshold_s", "value", "gap")
 """What a breach measured: the figures kept from its first registration."""
 
 
@@ -781,20 +790,20 @@ def insert_breach(connection, row: dict, author: str) -> None:
         pass  # registered by another writer at the same moment
 
 
-def _stored_breach(connection, breach_id: str, zone: bool = True):
+def _stored_breach(connection, breach_id: str, absent: frozenset = frozenset()):
     """What the register holds of the breach ``breach_id`` (its identity and figures), or None;
-    ``zone`` as :func:`breach_select`'s."""
+    ``absent`` as :func:`breach_select`'s."""
     table = tables()[0]
-    query = breach_select(*_IDENTITY, *_FIGURES, zone=zone)
+    query = breach_select(*_IDENTITY, *_FIGURES, absent=absent)
     found = connection.execute(query.where(table.c.breach_id == breach_id)).first()
     return None if found is None else found._mapping
 
 
-def id_taken(connection, row: dict, zone: bool = True) -> str | None:
+def id_taken(connection, row: dict, absent: frozenset = frozenset()) -> str | None:
     """How the breach the register holds under ``row``'s id differs from ``row`` ("period
     2026-06-14 00:00 there, 2026-06-13 22:00 here", times in UTC), or None when the id is free
-    or holds this breach; ``zone`` as :func:`breach_select`'s."""
-    stored = _stored_breach(connection, row["breach_id"], zone)
+    or holds this breach; ``absent`` as :func:`breach_select`'s."""
+    stored = _stored_breach(connection, row["breach_id"], absent)
     return None if stored is None else _other_breach(row, stored)
 
 
@@ -830,7 +839,12 @@ def _check_same_breach(row: dict, stored) -> None:
             f"Value of 'breach_id' {row['breach_id']!r} is registered for another breach "
             f"({shown}; times in UTC); give each breach its own id (kk.governance.breach_id)"
         )
-    changed = [name for name in _FIGURES if stored[name] != row[name]]
+    # a breach registered before threshold_s existed has none: it is not another figure
+    changed = [
+        name
+        for name in _FIGURES
+        if stored[name] != row[name] and not (name == "threshold_s" and stored[name] is None)
+    ]
     if changed:
         shown = ", ".join(
             f"{name} {stored[name]} kept, {row[name]} not written" for name in changed

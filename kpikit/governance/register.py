@@ -37,7 +37,8 @@ from kpikit.governance._store import (
     EVENT_COLUMNS,
     MAX_AUTHOR_CHARS,
     Change,
-    add_time_zone,
+    absent_upgrades,
+    add_upgrades,
     breach_rows,
     breach_select,
     checked_id,
@@ -45,7 +46,6 @@ from kpikit.governance._store import (
     checked_url,
     connect_timeout,
     create_tables,
-    has_time_zone,
     id_taken,
     insert_breach,
     insert_event,
@@ -200,7 +200,7 @@ class ActionRegister:
         self.url = normalised(url or default_url())
         self._engine = None
         self._missing = False
-        self._zone = True  # whether kpikit_breaches has its time_zone column
+        self._absent = frozenset()  # the UPGRADES kpikit_breaches lacks
         checked_url(self.url)
         if not create and sqlite_path(self.url) and not sqlite_path(self.url).exists():
             self._missing = True
@@ -220,10 +220,10 @@ class ActionRegister:
                     "URL of a kpikit register, or another database for a new one"
                 )
             if create:
-                add_time_zone(self._engine)
+                add_upgrades(self._engine)
             elif not missing:
                 # only reading: an account that may not alter the table can still read it
-                self._zone = has_time_zone(self._engine)
+                self._absent = absent_upgrades(self._engine)
         if missing:
             # checked here, not at the first read: another application's database (or an
             # empty file) would otherwise fail later with the driver's "no such table"
@@ -364,7 +364,7 @@ class ActionRegister:
             return None
         (row,) = breach_rows(breach)
         with self._reading() as connection:
-            return id_taken(connection, row, self._zone)
+            return id_taken(connection, row, self._absent)
 
     def history(self, breach_id: str | None = None) -> pd.DataFrame:
         """Every event, oldest first: ``event_id, breach_id, field, value, author,
@@ -399,9 +399,10 @@ class ActionRegister:
         -------
         pandas.DataFrame
             One row per breach, overdue first, then the oldest period first: ``breach_id, kpi,
-            freq, period, group`` (a dict), ``target, value, gap, root_cause_due, plan_due``
-            (``period`` and the deadlines in the time zone the breach had, without one when it
-            had none),
+            freq, period, group`` (a dict), ``target, threshold_s, value, gap, root_cause_due,
+            plan_due`` (``threshold_s``: the answer threshold of a service-level target, null
+            for other KPIs and for breaches registered before kpikit kept it; ``period`` and
+            the deadlines in the time zone the breach had, without one when it had none),
             the fields of :data:`FIELDS` (``status`` defaults to ``"open"``), ``next_milestone``
             (the earliest dated milestone not marked ``[x]``), ``changes, conflicts,
             last_change_at, last_change_by`` and ``overdue``: what is late, such as
@@ -518,9 +519,9 @@ class ActionRegister:
             "Check that the database accepts writes (not a read-only file or account) "
             "and that no other program keeps it locked, then try again"
         ):
-            if not self._zone:  # a register of an older kpikit, opened to read: upgrade it
-                add_time_zone(self._engine)
-                self._zone = True
+            if self._absent:  # a register of an older kpikit, opened to read: upgrade it
+                add_upgrades(self._engine)
+                self._absent = frozenset()
             with writing(self._engine).begin() as connection:
                 yield connection
 
@@ -563,7 +564,7 @@ class ActionRegister:
         if self._engine is None:
             return pd.DataFrame(columns=list(BREACH_COLUMNS))
         with self._reading() as connection:
-            rows = connection.execute(breach_select(zone=self._zone)).mappings().all()
+            rows = connection.execute(breach_select(absent=self._absent)).mappings().all()
         frame = pd.DataFrame([dict(row) for row in rows], columns=list(BREACH_COLUMNS))
         frame["group"] = [json.loads(text) for text in frame.pop("group_json")]
         zones = [zone if isinstance(zone, str) else None for zone in frame["time_zone"]]
@@ -581,6 +582,7 @@ _ACTION_COLUMNS = (
     "period",
     "group",
     "target",
+    "threshold_s",
     "value",
     "gap",
     "root_cause_due",
