@@ -242,13 +242,18 @@ class ChannelTables:
         self._options = options
         self._cache = {}
 
-    def get(self, by: list, freq: str | None, channel: str) -> pd.DataFrame:
-        """The KPI frame for grouping ``by``, period ``freq`` and ``channel`` (``"all"``)."""
+    def get(self, by: list, freq: str | None, channel: str, sl_threshold_s=None) -> pd.DataFrame:
+        """The KPI frame for grouping ``by``, period ``freq`` and ``channel`` (``"all"``), with
+        the service level computed within ``sl_threshold_s`` on every channel when it is given
+        (the options' thresholds otherwise)."""
         split = channel != ALL_CHANNELS
-        key = (tuple(by), freq, split)
+        key = (tuple(by), freq, split, sl_threshold_s)
         if key not in self._cache:
             grouping = [*by, "channel"] if split else list(by)
-            table = compute_table(self._data, by=grouping or None, freq=freq, **self._options)
+            options = self._options
+            if sl_threshold_s is not None:
+                options = {**options, "sl_threshold_s": sl_threshold_s}
+            table = compute_table(self._data, by=grouping or None, freq=freq, **options)
             self._cache[key] = table.dropna(subset=by) if by else table
         table = self._cache[key]
         if not split:

@@ -13,6 +13,7 @@ from kpikit._frames import collected
 from kpikit._scorecard.export import group_text, scorecard_grid_sheet, scorecard_sheet
 from kpikit._scorecard.presets import preset_targets, presets
 from kpikit._scorecard.provisional import status_look
+from kpikit._scorecard.targets import THRESHOLD_COLUMN
 from kpikit._validators import check_choice
 from kpikit.apps._base import NARROW_PX, SECTOR_LABELS, BaseApp, section_heading
 from kpikit.apps._channels import (
@@ -334,7 +335,19 @@ class ScorecardApp(BaseApp):
         super()._on_data()
 
     def _table(self, by: list, freq: str | None) -> pd.DataFrame:
-        return self._tables.get(by, freq, self.channel.value)
+        return self._tables.get(by, freq, self.channel.value, self._view_threshold())
+
+    def _view_threshold(self) -> float | None:
+        """The answer threshold of the view's service-level target (80/20: 20 s), which its
+        service level is then computed within on every channel the view holds, as
+        :func:`kpikit.scorecard` rates such a target; None for a target without one (the
+        engine's thresholds apply)."""
+        targets, _ = self._current_targets()
+        view = segment_targets(targets, view_segment(self.channel.value))
+        if THRESHOLD_COLUMN not in view.columns:
+            return None
+        seconds = view.loc[view["kpi"] == "service_level", THRESHOLD_COLUMN].dropna()
+        return float(seconds.iloc[0]) if len(seconds) else None
 
     def _current_targets(self) -> tuple[pd.DataFrame, str]:
         """The targets of the view and, when the preset cannot apply to them, why."""
@@ -382,7 +395,7 @@ class ScorecardApp(BaseApp):
         self.channel_note.value = channel_note(
             self.channel.value,
             self._channels,
-            sl_threshold_s=self.engine_options.sl_threshold_s,
+            sl_threshold_s=self._view_threshold() or self.engine_options.sl_threshold_s,
             intervals=self.data.agent_intervals is not None,
         )
         notes = [

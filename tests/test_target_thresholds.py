@@ -1,5 +1,6 @@
-"""A service-level breach rated at its target's answer threshold (80/20) is explained at that
-threshold: kk.breaches gives the threshold in ``threshold_s`` and root_cause reads it.
+"""A service-level target set at an answer threshold (80/20) is applied at that threshold
+everywhere: kk.breaches gives it in ``threshold_s``, root_cause and the action register keep
+it, and the scorecard dashboard computes the view's service level within it.
 
 Fixture, worked by hand: 8 chat contacts on one day, all answered; billing waits 5 s (4 of 4
 within 20 s), tech waits 5, 25, 25, 25 s (1 of 4 within 20 s). At 80/20 the day reads
@@ -119,3 +120,32 @@ def test_a_register_made_before_thresholds_is_read_then_upgraded(tmp_path, found
         c["name"] for c in sqlalchemy.inspect(engine).get_columns("kpikit_breaches")
     }
     engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("channel", "value", "status"),
+    # all channels: 1 of 3 within 20 s (phone 10 s; chat 25 s, 25 s) = 33.3 %, where chat's
+    # 30 s made it 3 of 3 = 100 % green before; chat alone 0 of 2; phone alone 1 of 1
+    [("all", 100 / 3, "red"), ("chat", 0.0, "red"), ("phone", 100.0, "green")],
+)
+def test_the_scorecard_dashboard_rates_at_the_targets_threshold(channel, value, status):
+    from kpikit.apps.scorecard import ScorecardApp
+
+    contacts = pd.DataFrame(
+        {
+            "contact_id": [1, 2, 3],
+            "channel": ["phone", "chat", "chat"],
+            "arrived_at": pd.Timestamp("2026-01-05 10:00"),
+            "answered": True,
+            "wait_s": [10.0, 25.0, 25.0],
+        }
+    )
+    targets = pd.DataFrame({"kpi": ["service_level"], "target": [80.0], "threshold_s": [20.0]})
+    app = ScorecardApp(
+        kk.Dataset(contacts=contacts), targets=targets, channel=channel, level="center", freq="all"
+    )
+    row = app.card.table.set_index("kpi").loc["service_level"]
+    assert (row["value"], row["status"]) == (pytest.approx(value), status)
+    assert (
+        "answers within 20 s" in app.channel_note.value or "within 20 s)" in app.channel_note.value
+    )
