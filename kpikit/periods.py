@@ -54,7 +54,19 @@ def period_end(period, freq: str):
     if isinstance(period, pd.Series):
         ends = _stepped(pd.DatetimeIndex(_numpy_times(period)), step)
         return pd.Series(ends, index=period.index, name="period_end").astype(period.dtype)
-    return _stepped(pd.DatetimeIndex([check_timestamp("period", period)]), step)[0]
+    return _stepped(_one_start(check_timestamp("period", period)), step)[0]
+
+
+def _one_start(stamp: pd.Timestamp) -> pd.DatetimeIndex:
+    """``stamp`` as an index of one; a ValueError naming ``period`` when the index cannot hold
+    it (pandas 2 keeps an index of times in nanoseconds, from 1677-09-21 to 2262-04-11)."""
+    try:
+        return pd.DatetimeIndex([stamp])
+    except (OverflowError, pd.errors.OutOfBoundsDatetime):
+        raise ValueError(
+            f"Value of 'period' must be a time from {pd.Timestamp.min} to {pd.Timestamp.max} "
+            f"(the times pandas {pd.__version__} holds in nanoseconds) but received: {stamp}"
+        ) from None
 
 
 def _numpy_times(period: pd.Series) -> pd.Series:
@@ -90,9 +102,20 @@ def _stepped(starts: pd.DatetimeIndex, step) -> pd.DatetimeIndex:
     if len(past):
         raise ValueError(
             f"The period starting {starts[past[0]]} ends after the last time pandas holds "
-            f"({pd.Timestamp.max})"
+            f"({_last_time(starts.unit)})"
         )
     return ends
+
+
+def _last_time(unit: str) -> pd.Timestamp:
+    """The last time pandas holds at ``unit`` (``pd.Timestamp.max`` at nanoseconds).
+
+    >>> print(_last_time("ns"))
+    2262-04-11 23:47:16.854775807
+    >>> print(_last_time("us"))
+    294247-01-10 04:00:54.775807
+    """
+    return pd.DatetimeIndex(np.array([np.iinfo(np.int64).max], dtype=f"M8[{unit}]"))[0]
 
 
 def _wall_or_elapsed(starts: pd.DatetimeIndex, step) -> pd.DatetimeIndex:
@@ -104,7 +127,9 @@ def _wall_or_elapsed(starts: pd.DatetimeIndex, step) -> pd.DatetimeIndex:
     >>> print(_wall_or_elapsed(day, PERIOD_LENGTHS["day"])[0])
     2026-09-07 00:00:00-03:00
     """
-    if starts.tz is None or isinstance(step, pd.Timedelta):
+    if isinstance(step, pd.Timedelta):  # kept in the starts' unit, which pandas 2 made ns
+        return starts + step.as_unit(starts.unit)
+    if starts.tz is None:
         return starts + step
     first = np.ones(len(starts), dtype=bool)  # the daylight-saving one, which comes first
     wall = starts.tz_localize(None)
@@ -143,13 +168,35 @@ def day_bounds(day, zone=None):
     if day.tzinfo is not None and zone is not None:
         day = day.tz_convert(zone)
     day = day.tz_localize(None).normalize()
-    bounds = (day, day + pd.Timedelta("1D"))
+    bounds = (day, _next_midnight(day))
     if zone is None:
         return bounds
     # a midnight the zone skips starts at the first instant after it; one repeated, at the first
     return tuple(
         moment.tz_localize(zone, ambiguous=True, nonexistent="shift_forward") for moment in bounds
     )
+
+
+def _next_midnight(day: pd.Timestamp) -> pd.Timestamp:
+    """The midnight 24 hours after ``day``'s, in its unit (pandas 2 made the sum nanoseconds,
+    which end on 2262-04-11 and start after midnight on 1677-09-21); a ValueError naming
+    ``day`` when its unit holds no later day.
+
+    >>> print(_next_midnight(pd.Timestamp("2262-04-11").as_unit("s")))
+    2262-04-12 00:00:00
+    >>> _next_midnight(pd.Timestamp("2262-04-11").as_unit("ns"))
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'day' is 2262-04-11, which ends after the last time pandas holds
+    (2262-04-11 23:47:16.854775807)
+    """
+    try:
+        return day + pd.Timedelta(days=1).as_unit(day.unit)
+    except (OverflowError, pd.errors.OutOfBoundsDatetime):
+        raise ValueError(
+            f"Value of 'day' is {day.date()}, which ends after the last time pandas holds "
+            f"({_last_time(day.unit)})"
+        ) from None
 
 
 def period_steps(periods) -> tuple[float, float] | None:
