@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from kpikit._check_runs import check_table
+from kpikit._checks import type_object_flags
 from kpikit._frames import as_datetimes, pandas_frame
 from kpikit._lazy_contacts import checked_lazy, id_problems
 from kpikit._validators import check_choice, check_number, column_names
@@ -155,9 +156,12 @@ def checked_contacts(data, columns, *, optional=(), by=()):
     ------
     SchemaError
         A column read appears more than once, holds values of a wrong type (text timestamps,
-        text flags), or rows the schema refuses (a missing arrival, a negative wait, ...),
-        with the count and the first row positions; contact ids empty or repeated, when the
-        contacts have them (:func:`kpikit._lazy_contacts.id_problems`).
+        text flags), or rows the schema refuses (a missing arrival, a negative wait, an
+        answered contact without a talk time, ...), with the count and the first row
+        positions; contact ids empty or repeated, when the contacts have them
+        (:func:`kpikit._lazy_contacts.id_problems`). Flags held as Python objects (True,
+        False, None) are checked as the booleans they are, as :func:`kpikit.validate` reads
+        them: unchecked, an answered contact without a talk time added 0 s to the AHT.
 
     Examples
     --------
@@ -176,6 +180,7 @@ def checked_contacts(data, columns, *, optional=(), by=()):
     if repeated:
         raise SchemaError([repeated])
     specs = [spec for spec in TABLES["contacts"] if spec.name in read]
+    contacts = type_object_flags(contacts, specs)
     problems, _ = check_table(nw.from_native(contacts[read]), "contacts", specs, ())
     problems += id_problems(nw.from_native(contacts[ids]))
     if problems:

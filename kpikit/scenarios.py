@@ -212,6 +212,11 @@ def _pandas_where(contacts, column, value):
 
 
 def _lazy_where(source, column, value):
+    """The rows of a lazy ``source`` whose ``column`` is ``value`` (a name); a column of other
+    values than names is refused by :func:`_refuse_value` (polars failed to compare them)."""
+    kind = source.collect_schema()[column]
+    if not any(kind == text for text in (nw.String, nw.Categorical, nw.Enum)):
+        _refuse_value(column, value, _lazy_values(source, column))
     return source.filter(nw.col(column) == value)
 
 
@@ -228,17 +233,40 @@ def _count(frame) -> int:
 
 
 def _refuse_value(column, value, values) -> None:
-    """Refuse a ``value`` no contact's ``column`` holds, listing ``values`` (a pandas Series).
+    """Refuse a ``value`` no contact's ``column`` holds, listing ``values`` (a pandas Series);
+    a column of other values than names (text) is named as such, as :func:`kpikit.validate`
+    names it: queues numbered 101 and 102 listed ``[np.int64(101), np.int64(102)]`` to choose
+    from, and ``queue=101`` was refused for not being a name.
 
     >>> _refuse_value("queue", "sales", pd.Series(["orders", None, "billing"]))
     Traceback (most recent call last):
     ...
     ValueError: Value of 'queue' is not in the data. Expected one of ['billing', 'orders'] but
     received: 'sales'
+    >>> _refuse_value("queue", "101", pd.Series([101, 102]))
+    Traceback (most recent call last):
+    ...
+    ValueError: Column 'queue' of the contacts holds 2 distinct values that are not names
+    (text), for example 101 (int64), so no queue can be chosen by name: convert the column to
+    text first (pandas: column.astype(str))
     """
+    values = pd.Series(values.dropna().unique())
+    other = values[[not isinstance(item, str) for item in values]]
+    if len(other):
+        held = (
+            "1 distinct value that is not a name"
+            if len(other) == 1
+            else f"{len(other)} distinct values that are not names"
+        )
+        raise ValueError(
+            f"Column {column!r} of the contacts holds {held} (text), for example "
+            f"{other.iloc[0]} ({np.asarray(other.iloc[0]).dtype}), so "
+            f"no {column} can be chosen by name: convert the column to text first (pandas: "
+            "column.astype(str))"
+        )
     raise ValueError(
         f"Value of {column!r} is not in the data. Expected one of "
-        f"{sorted(values.dropna().unique(), key=str)} but received: {value!r}"
+        f"{sorted(values, key=str)} but received: {value!r}"
     )
 
 
@@ -628,7 +656,7 @@ def _refuse_forecast_fields(calibrated) -> None:
     they failed inside the Scenario with a bare TypeError ("got multiple values for keyword
     argument 'interval_s'").
 
-    >>> _refuse_forecast_fields({"interval_s": 1800, "csat": 4.2})
+    >>> _refuse_forecast_fields({"interval_s": 1800, "csat": 82.0})
     Traceback (most recent call last):
     ...
     ValueError: Value of 'interval_s' cannot be given to scenario_from_forecast: the forecast

@@ -134,6 +134,36 @@ def _per_interval(name, value, count=None, *, minimum=0.0, integer=False):
     return np.broadcast_to(array, (count or array.size,)).copy()
 
 
+def _labels(labels, count):
+    """``labels`` as a tuple of ``count`` strings, one per interval; refused when not a
+    sequence of them. One text is no sequence of labels: ``"Mon 09:00"`` was read letter by
+    letter, refused as "9 labels" for one interval, and ``"ab"`` named two intervals a and b.
+
+    >>> _labels(["Mon 09:00", "Mon 09:30"], 2)
+    ('Mon 09:00', 'Mon 09:30')
+    >>> _labels("Mon 09:00", 1)
+    Traceback (most recent call last):
+    ...
+    TypeError: Value of 'labels' must be a sequence of names, one per interval, but received
+    one text: 'Mon 09:00' (str); give ['Mon 09:00'] for one interval
+    """
+    expected = "Value of 'labels' must be a sequence of names, one per interval, but received"
+    if isinstance(labels, str | bytes):
+        raise TypeError(
+            f"{expected} one text: {labels!r:.80} ({type(labels).__name__}); give "
+            f"[{labels!r:.80}] for one interval"
+        )
+    if not np.iterable(labels):
+        raise TypeError(f"{expected}: {labels!r:.80} ({type(labels).__name__})")
+    labels = tuple(str(label) for label in labels)
+    if len(labels) != count:
+        raise ValueError(
+            f"Value of 'labels' must name each of the {count} intervals, but received "
+            f"{len(labels)} labels"
+        )
+    return labels
+
+
 @dataclass(frozen=True)
 class Assumptions:
     """Rules of thumb linking service to customer outcomes. Assumptions, not measurements.
@@ -297,12 +327,7 @@ class Scenario:
         for name, value in self._checked_numbers().items():
             object.__setattr__(self, name, value)
         if self.labels is not None:
-            object.__setattr__(self, "labels", tuple(str(label) for label in self.labels))
-            if len(self.labels) != volume.size:
-                raise ValueError(
-                    f"Value of 'labels' must name each of the {volume.size} intervals, "
-                    f"but received {len(self.labels)} labels"
-                )
+            object.__setattr__(self, "labels", _labels(self.labels, volume.size))
 
     def _checked_numbers(self):
         """The fields that are one number, as floats; refused when out of their range (the
