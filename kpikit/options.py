@@ -372,7 +372,15 @@ def _thresholds(value):
                 )
             )
         return MappingProxyType(checked)
-    return float(check_number("sl_threshold_s", value, minimum=0, maximum=MAX_SL_THRESHOLD_S))
+    try:
+        seconds = check_number("sl_threshold_s", value, minimum=0, maximum=MAX_SL_THRESHOLD_S)
+    except TypeError:  # "must be a number" alone hid the mapping it may also be
+        raise TypeError(
+            "Value of 'sl_threshold_s' must be seconds: one number for every channel, or a "
+            "mapping of channel to seconds such as {'phone': 20, 'chat': 30}; received: "
+            f"{value!r} ({type(value).__name__})"
+        ) from None
+    return float(seconds)
 
 
 def _check_fcr_window(value) -> None:

@@ -7,6 +7,7 @@ table; assemble ``value = scale * numerator / denominator`` with its interval. P
 by :mod:`._period_starts`; agent intervals and costs are summed by :mod:`._table_sums`.
 """
 
+import warnings
 from collections.abc import Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -20,7 +21,13 @@ from kpikit import repeats
 from kpikit._checks import index_names, missing_column_problem
 from kpikit._duckdb import sql_name
 from kpikit._frames import forget_session_zone, to_pandas
-from kpikit._validators import check_choice, column_names, group_names, suggest_keywords
+from kpikit._validators import (
+    check_choice,
+    column_names,
+    group_names,
+    suggest_keywords,
+    suggestion,
+)
 from kpikit._versions import usable
 from kpikit.catalog import KPI_IDS, Term, components, kpi
 from kpikit.metrics import _arrow_tables as arrow_tables
@@ -47,7 +54,7 @@ from kpikit.metrics._folded_checks import (
     fold_checks,
 )
 from kpikit.metrics._handover import as_pandas
-from kpikit.metrics._inputs import checked_beside, prepare
+from kpikit.metrics._inputs import _check_values, checked_beside, prepare
 from kpikit.metrics._numpy_sums import arrow_backed, is_dictionary, sums_by_group
 from kpikit.metrics._one_engine import on_contacts_engine
 from kpikit.metrics._period_lengths import unfit_costs, unfit_intervals
@@ -63,7 +70,7 @@ from kpikit.metrics._sources import (
     sums_on_driver,
 )
 from kpikit.metrics._table_sums import sum_costs, sum_intervals
-from kpikit.metrics._threshold_channels import warn_on_misfit
+from kpikit.metrics._threshold_channels import callers_level, warn_on_misfit
 from kpikit.options import Options, describe, resolve
 from kpikit.schema import (
     CONTACT_FLAGS,
@@ -407,7 +414,9 @@ def component_sums(data, kpi_id: str, *, options: Options | None = None, **optio
     """The totals of the components one KPI adds up, over the whole data (no grouping).
 
     They are the inputs of the trainer's calculator: ``kk.catalog.calculate(kpi_id,
-    **component_sums(data, kpi_id))`` gives the value :func:`compute` gives.
+    **component_sums(data, kpi_id))`` gives the value :func:`compute` gives. The tables the
+    KPI reads are checked as :func:`compute` checks them: a value that breaks the data model (a
+    negative wait, a CSAT answer above ``csat_scale``) is a SchemaError, not part of a total.
 
     Parameters
     ----------
@@ -443,6 +452,7 @@ def component_sums(data, kpi_id: str, *, options: Options | None = None, **optio
     reason = _unavailable(kpi_plan, dataset, columns, [], options)
     if reason is not None:
         raise KPIUnavailable(kpi_id, reason)
+    _check_values(dataset, {"contacts", kpi_plan.table}, options)
     names = list(dict.fromkeys(t.component for t in (*kpi_plan.numerator, *kpi_plan.denominator)))
     tables = {"contacts": contacts}
     for table in ("agent_intervals", "costs"):
@@ -586,9 +596,33 @@ def _select_kpis(kpis, dataset, contacts, keys, options):
             selected.append(kpi_id)
         elif kpis is not None:
             raise KPIUnavailable(kpi_id, reason)
+        elif kpi_id == "fcr":
+            _warn_on_unmatched(options, columns)
     if not selected:
         raise ValueError("None of the requested KPIs can be computed from this data and grouping.")
     return [k for k in KPI_IDS if k in selected]
+
+
+def _warn_on_unmatched(options: Options, columns) -> None:
+    """Warn when every KPI is asked for and FCR is left out because ``fcr_match`` names
+    columns the contacts lack: a misspelt key column dropped FCR without a word.
+
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     _warn_on_unmatched(Options(fcr_match="acount"), {"account", "wait_s"})
+    >>> print(caught[0].message)
+    fcr_match names column(s) ['acount'] that contacts does not have, so FCR is left out of \
+the KPIs computed. Did you mean 'account'?
+    """
+    missing = [name for name in options.fcr_match or () if name not in columns]
+    if missing:
+        warnings.warn(
+            f"fcr_match names column(s) {missing} that contacts does not have, so FCR is left "
+            f"out of the KPIs computed{suggestion(missing[0], sorted(columns))}",
+            UserWarning,
+            stacklevel=callers_level(),
+        )
 
 
 def _fit_periods(plans, dataset, freq, *, explicit):
