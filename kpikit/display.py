@@ -498,8 +498,8 @@ def signed_text(value: float, decimals: int = 1, *, separators: bool = False) ->
     (``-0.0`` would read as a fall, ``+0`` as a rise). ``separators``: thousands separated by
     commas, as :func:`format_value` writes them.
 
-    Every rounded change kpikit shows is written here; unsigned values use Python's ``z``
-    format option (:func:`format_value`), which drops the minus of a rounded zero. A user's own
+    Every rounded change kpikit shows is written here; unsigned values are written by
+    :func:`format_value`, which drops the minus of a rounded zero too. A user's own
     what-if inputs, echoed in scenario names (``volume +10 %``), are written as given.
 
     >>> signed_text(2.0), signed_text(-0.04), signed_text(-12.5, 0), signed_text(0.4, 0)

@@ -354,6 +354,21 @@ def optional_kpi_number(argument: str, value, kpi_id: str):
     return kpi_number(argument, value, kpi_id)
 
 
+def level_text(value: float, target: float, decimals: int = 0) -> str:
+    """A service level beside its target, as a bar's label or hover gives it: to
+    ``decimals`` places, with the more it takes not to read as the target it misses, or
+    meets by a hair (79.6 against 80 is "79.6", not "80" marked missed).
+
+    >>> level_text(79.6, 80.0), level_text(80.4, 80.0), level_text(80.0, 80.0)
+    ('79.6', '80.4', '80')
+    >>> level_text(64.2, 80.0), level_text(79.96, 80.0), level_text(79.96, 80.0, 1)
+    ('64', '79.96', '79.96')
+    """
+    while value != target and f"{value:.{decimals}f}" == f"{target:.{decimals}f}":
+        decimals += 1
+    return f"{value:.{decimals}f}"
+
+
 def bounded_range(kpi_id: str, values, *, pad: float = 0.05) -> list[float]:
     """Axis range for ``values`` of a KPI, padded but never past the KPI's possible values.
 

@@ -7,10 +7,13 @@ import plotly.graph_objects as go
 
 from kpikit._frames import pandas_frame
 from kpikit._validators import column_names
+from kpikit.display import rated_value_text
 from kpikit.plots._engine import (
+    clock_changes,
     escape_text,
     format_value,
     group_labels,
+    is_number,
     new_figure,
     number_column,
     require_columns,
@@ -96,12 +99,13 @@ def breach_timeline(found, *, by=(), overdue=None, title="Breaches by day") -> g
             f"Value of 'found' must have a date in column 'period' but row(s) "
             f"{undated[:5].tolist()} have none"
         )
-    _check_dates(frame)
+    frame = _check_dates(frame)
     _check_statuses(frame)
     overdue = dict(overdue or {})
     rows = frame.assign(
         row=frame["name"].map(escape_text) + _group_suffix(frame, by),
         _group=_group_text(frame, by),
+        _day=_day_text(frame["period"]),
     )
     rows, title = _busiest_rows(rows, title)
     # by KPI, then by the groups' values (site 9 before site 10), the first at the top
@@ -300,9 +304,17 @@ def _check_statuses(frame: pd.DataFrame) -> None:
         )
 
 
-def _check_dates(frame: pd.DataFrame) -> None:
-    """Refuse text or numbers where dates belong (``"2026-07-08"`` has no day to be drawn on,
-    nor a date to be written in the hover)."""
+def _check_dates(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its dates as Timestamps: text or numbers where dates belong are refused
+    (``"2026-07-08"`` has no day to be drawn on, nor a date to be written in the hover), and
+    ``datetime.date`` values (a register's DATE columns) are read as midnight, where the
+    calendar's axis took the day of a Timestamp from them and failed.
+
+    >>> import datetime
+    >>> _check_dates(pd.DataFrame({"period": [datetime.date(2026, 7, 8)]}))["period"].tolist()
+    [Timestamp('2026-07-08 00:00:00')]
+    """
+    columns = {}
     for column in ("period", "root_cause_due", "plan_due"):
         if column not in frame.columns or pd.api.types.is_datetime64_any_dtype(frame[column]):
             continue
@@ -315,6 +327,8 @@ def _check_dates(frame: pd.DataFrame) -> None:
                 f"row(s) hold {values[bad].head(5).tolist()} (rows "
                 f"{frame.index[bad][:5].tolist()}): convert them with pd.to_datetime"
             )
+        columns[column] = values.map(pd.Timestamp, na_action="ignore")
+    return frame.assign(**columns)
 
 
 def _group_suffix(frame: pd.DataFrame, by) -> pd.Series:
@@ -332,6 +346,28 @@ def _group_text(frame: pd.DataFrame, by) -> pd.Series:
     return names + ": " + group_labels(frame, list(by)).astype(str)
 
 
+def _day_text(periods: pd.Series) -> pd.Series:
+    """Each breach's period for its hover: the day, and the time of day of a period that
+    starts after midnight (breaches by hour or half hour, several marks a day), with its
+    UTC offset where the wall time comes twice (:func:`kpikit.plots._engine.clock_changes`).
+
+    >>> _day_text(pd.Series(pd.to_datetime(["2026-03-02 00:00", "2026-03-02 09:30"]))).tolist()
+    ['Mon 02 Mar 2026', 'Mon 02 Mar 2026 09:30']
+    >>> night = pd.Series(pd.date_range("2026-10-25 00:00", periods=2, freq="h", tz="UTC"))
+    >>> _day_text(night.dt.tz_convert("Europe/Paris")).tolist()
+    ['Sun 25 Oct 2026 02:00+02:00', 'Sun 25 Oct 2026 02:00+01:00']
+    """
+    offsets = clock_changes(periods)[0].str[16:]  # "+02:00" of "2026-10-25 02:00+02:00"
+    return pd.Series(
+        [
+            f"{stamp:%a %d %b %Y}" + ("" if stamp == stamp.normalize() else f" {stamp:%H:%M}")
+            for stamp in map(pd.Timestamp, periods)  # datetime.date values too
+        ],
+        index=periods.index,
+        dtype=object,
+    ) + offsets.fillna("")
+
+
 def _when(due) -> str:
     return "not set" if pd.isna(due) else f"{due:%d %b %H:%M}"
 
@@ -345,6 +381,12 @@ def _gap_text(row) -> str:
     '31 s above the target'
     >>> _gap_text(pd.Series({"unit": "percent", "value": 72.8, "target": 80.0}))
     '7.2 percentage points below the target'
+
+    A gap that the unit's decimals would round to none gets the decimals that show it
+    (:func:`kpikit.display.rated_value_text`), as the breach's value does:
+
+    >>> _gap_text(pd.Series({"unit": "seconds", "value": 250.4, "target": 250.0, "gap": 0.4}))
+    '0.4 s above the target'
     """
     value, target = row["value"], row["target"]
     if pd.isna(value) or pd.isna(target):
@@ -352,22 +394,49 @@ def _gap_text(row) -> str:
     gap = row.get("gap")
     gap = abs(value - target) if gap is None or pd.isna(gap) else abs(gap)
     unit = row["unit"]
-    amount = f"{format_value(gap, 'points')} percentage points" if unit == "percent" else None
-    amount = amount or format_value(gap, unit)
+    points = unit == "percent"
+    amount = rated_value_text({"unit": "points" if points else unit, "target": 0.0, "value": gap})
+    amount += " percentage points" if points else ""
     side = "above" if value > target else "below" if value < target else "at"
     return f"{amount} {side} the target"
 
 
+def _value_text(row) -> str:
+    """A breach's value with more decimals than its unit's when these would show it at its
+    target or at the edge of the tolerance (:func:`kpikit.display.rated_value_text`). The
+    target is the edge the value crossed, a band's too: the failing side is the value's.
+
+    >>> row = pd.Series({"unit": "percent", "better": "band", "value": 69.96, "target": 70.0,
+    ...                  "tolerance": 5.0})
+    >>> _value_text(row), _value_text(row.drop(["better", "tolerance"]))
+    ('69.96 %', '69.96 %')
+    """
+    value, target = row["value"], row["target"]
+    below = is_number(value) and is_number(target) and value < target
+    return rated_value_text(
+        {
+            "unit": row["unit"],
+            "value": value,
+            "target": target,
+            "tolerance": row.get("tolerance"),
+            "better": "higher" if below else "lower",
+        }
+    )
+
+
 def _hover(row, late: str, group: str = "") -> str:
     """A mark's hover: KPI and day, its group (``site: Lakeside``), value against target
-    with the status, the gap, the deadlines and what is overdue."""
+    with the status, the gap, the deadlines and what is overdue. The value has more decimals
+    than its unit's when these would show it at the target or at the edge of the tolerance
+    (:func:`kpikit.display.rated_value_text`): an AHT of 250.4 s is not "250 s against 250 s".
+    """
     unit = row["unit"]
     gap = _gap_text(row)
-    lines = [f"<b>{escape_text(row['name'])}</b> · {row['period']:%a %d %b %Y}"]
+    lines = [f"<b>{escape_text(row['name'])}</b> · {row['_day']}"]
     if group:
         lines.append(group)
     lines.append(
-        f"{format_value(row['value'], unit)} against {format_value(row['target'], unit)}"
+        f"{_value_text(row)} against {format_value(row['target'], unit)}"
         f" ({RAG_LABELS[row['status']]})" + (f": {gap}" if gap else "")
     )
     if "root_cause_due" in row and "plan_due" in row:

@@ -17,6 +17,7 @@ from kpikit.plots._doc import shared_parameters
 from kpikit.plots._engine import (
     axis_title,
     clock_changes,
+    level_text,
     new_figure,
     number_column,
     require_columns,
@@ -464,7 +465,7 @@ def _add_service_level(fig, frame, target):
         status = np.where(values.isna(), "no data", np.where(values < target, "red", "green"))
         colors = [RAG_COLORS[state] for state in status]
         marks = [
-            "" if state == "no data" else f"{value:.0f} {RAG_MARKS[state]}"
+            "" if state == "no data" else f"{level_text(value, target)} {RAG_MARKS[state]}"
             for value, state in zip(values, status, strict=True)
         ]
     fig.add_trace(

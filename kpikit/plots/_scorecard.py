@@ -320,9 +320,19 @@ def _check_one_row(rows: pd.DataFrame, by: list) -> None:
 
 
 def _period_text(rows: pd.DataFrame) -> str:
+    """The period shown, by its start: the date, and the time of day when it starts after
+    midnight (an hourly scorecard's 09:00 hour is not the whole day).
+
+    >>> _period_text(pd.DataFrame({"period": pd.to_datetime(["2026-03-06 09:00"])}))
+    ' · period starting 2026-03-06 09:00'
+    >>> _period_text(pd.DataFrame({"period": pd.to_datetime(["2026-03-02"])}))
+    ' · period starting 2026-03-02'
+    """
     if "period" not in rows.columns or rows.empty:
         return ""
-    return f" · period starting {pd.Timestamp(rows['period'].iloc[0]):%Y-%m-%d}"
+    start = pd.Timestamp(rows["period"].iloc[0])
+    time = f" {start:%H:%M}" if start != start.normalize() else ""
+    return f" · period starting {start:%Y-%m-%d}{time}"
 
 
 def _number(row) -> str:

@@ -11,6 +11,7 @@ from kpikit.display import RAG_TEXT_COLORS
 from kpikit.plots._doc import shared_parameters
 from kpikit.plots._engine import (
     clock_changes,
+    level_text,
     number_column,
     pandas_frame,
     require_columns,
@@ -154,7 +155,9 @@ def staffing_plan(plan, *, target_sl=80.0, title=None, height=None):
             textfont={"color": RAG_TEXT_COLORS["red"], "size": 11},
             cliponaxis=False,
             customdata=[
-                "" if state == "no data" else f"{value:.1f} % {RAG_MARKS[state]}"
+                ""
+                if state == "no data"
+                else f"{level_text(value, target_sl, 1)} % {RAG_MARKS[state]}"
                 for value, state in zip(level, status, strict=True)
             ],
             hovertemplate="%{customdata}",

@@ -70,7 +70,8 @@ def trend(
         takes the catalog's healthy band for band KPIs and draws no target otherwise.
     tolerance : float, default=None
         Width of the amber zone on the failing side of the target (below it when higher is
-        better, above it when lower is better, outside either edge of a band).
+        better, above it when lower is better, outside either edge of a band); refused
+        without a target (a band KPI's target is its catalog band by default).
     by : str, default=None
         Grouping column: one line per group, ordered by value (numbers by size, times by date,
         categories as declared, text alphabetically); rows without a group make the line
@@ -132,6 +133,12 @@ def trend(
     band = _target_band(definition, target)
     if tolerance is not None:
         tolerance = check_number("tolerance", tolerance, minimum=0)
+        if band is None:  # the zone lies beside a target: without one it was dropped unseen
+            raise ValueError(
+                f"Value of 'tolerance' is the width of the amber zone beside the target, but no "
+                f"target was given for {kpi!r}: pass 'target' too, or no tolerance (received: "
+                f"{tolerance!r})"
+            )
     require_periods(rows, "frame")
     zone = getattr(rows["period"].dtype, "tz", None)  # the data's own time zone, if any
     partial = _periods("partial", partial, zone)
