@@ -488,7 +488,26 @@ def test_options_are_keyword_only_in_the_signature():
     keyword_only = [n for n, p in parameters.items() if p.kind is p.KEYWORD_ONLY]
     assert keyword_only == [*kk.options.OPTION_NAMES, "options", "validate"]
     helper = inspect.signature(kk.service_level).parameters
-    assert list(helper)[3:] == [*kk.kpi("service_level").options, "options"]
+    assert list(helper)[3:] == ["tz", *kk.kpi("service_level").options, "options"]
+
+
+def test_single_kpi_helpers_cut_periods_in_the_zone_given():
+    # was TypeError "service_level() got an unexpected option 'tz'", though compute takes it.
+    # Two contacts at 23:30 UTC on 5 and 6 January are at 00:30 in Paris on 6 and 7 January;
+    # the first waited 5 s (in time), the second 60 s (late)
+    contacts = pd.DataFrame(
+        {
+            "contact_id": [1, 2],
+            "arrived_at": pd.to_datetime(["2026-01-05 23:30", "2026-01-06 23:30"], utc=True),
+            "answered": True,
+            "wait_s": [5.0, 60.0],
+        }
+    )
+    daily = kk.service_level(contacts, freq="day", tz="Europe/Paris")
+    assert daily["period"].dt.strftime("%Y-%m-%d").tolist() == ["2026-01-06", "2026-01-07"]
+    assert daily["value"].tolist() == [100.0, 0.0]
+    expected = kk.compute(contacts, kpis=["service_level"], freq="day", tz="Europe/Paris")
+    pd.testing.assert_frame_equal(daily, expected)
 
 
 def test_defaults_change_for_a_session_and_a_block():

@@ -41,14 +41,14 @@ def make_helper(kpi_id: str):
     definition = kpi(kpi_id)
     allowed = definition.options
 
-    def helper(data, *, by=None, freq=None, options=None, **kpi_options):
+    def helper(data, *, by=None, freq=None, tz=None, options=None, **kpi_options):
         unknown = [name for name in kpi_options if name not in allowed]
         if unknown:
             raise TypeError(
                 f"{kpi_id}() got an unexpected option {unknown[0]!r}; the options of "
                 f"{kpi_id!r} are {list(allowed)}{suggestion(unknown[0], allowed)}"
             )
-        return _single(kpi_id, data, by, freq, {**kpi_options, "options": options})
+        return _single(kpi_id, data, by, freq, {**kpi_options, "tz": tz, "options": options})
 
     keyword = inspect.Parameter.KEYWORD_ONLY
     helper.__signature__ = inspect.Signature(
@@ -56,6 +56,7 @@ def make_helper(kpi_id: str):
             inspect.Parameter("data", inspect.Parameter.POSITIONAL_OR_KEYWORD),
             inspect.Parameter("by", keyword, default=None),
             inspect.Parameter("freq", keyword, default=None),
+            inspect.Parameter("tz", keyword, default=None),
             *(inspect.Parameter(name, keyword, default=None) for name in allowed),
             inspect.Parameter("options", keyword, default=None),
         ]
@@ -77,6 +78,7 @@ def _docstring(definition) -> str:
     lines += indent.wrap("As for :func:`kpikit.compute`.")
     lines += ["by : str or list of str, default=None", "    Grouping columns."]
     lines += ["freq : str, default=None", "    Period length (``day``, ``week``, ``month``...)."]
+    lines += describe(["tz"], indent="    ").splitlines()
     if definition.options:
         lines += describe(definition.options, indent="    ").splitlines()
     lines += ["options : Options, default=None"]
