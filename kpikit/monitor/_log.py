@@ -17,9 +17,9 @@ _SHOWN = 5
 
 
 def parsed_arrivals(raw, tz=None, latest_repeated=None):
-    """``arrived_at`` as datetimes, with a mask of the rows read at a wall time ``tz``
-    repeats; text that is no date becomes NaT (reported by :func:`check_rows`, never
-    dropped).
+    """``arrived_at`` as datetimes, with masks of the rows read at a wall time ``tz``
+    repeats and of those at a wall time it skips; text that is no date becomes NaT (reported
+    by :func:`check_rows`, never dropped).
 
     A log written across a daylight-saving change carries two UTC offsets (``+01:00`` and
     ``+02:00`` in Paris): it needs ``tz``, the zone its days are counted in. With ``tz``,
@@ -27,10 +27,12 @@ def parsed_arrivals(raw, tz=None, latest_repeated=None):
     time the change skips becomes NaT, a time it repeats is resolved by :func:`_localized`,
     after ``latest_repeated`` (the latest repeated wall time of the rows read before, naive).
 
-    >>> times, repeated = parsed_arrivals(
+    >>> times, repeated, skipped = parsed_arrivals(
     ...     pd.Series(["2026-03-29 01:50+01:00", "2026-03-29 03:10+02:00"]), "Europe/Paris")
     >>> times.dt.hour.tolist(), repeated.tolist()
     ([1, 3], [False, False])
+    >>> parsed_arrivals(pd.Series(["2026-03-29 02:30", "2026-03-29 03:10"]), "Europe/Paris")[2]
+    array([ True, False])
     >>> parsed_arrivals(pd.Series(["2026-03-29 01:50+01:00", "2026-03-29 03:10+02:00"]))
     Traceback (most recent call last):
     ...
@@ -52,12 +54,13 @@ def parsed_arrivals(raw, tz=None, latest_repeated=None):
                 "change?): give the monitor the zone of its days, for example tz='Europe/Paris'"
             )
         parsed = pd.to_datetime(raw, errors="coerce", utc=True, format=form)
-    unrepeated = np.zeros(len(parsed), dtype=bool)
+    none = np.zeros(len(parsed), dtype=bool)
     if tz is None:
-        return parsed, unrepeated
+        return parsed, none, none
     if parsed.dt.tz is None:
-        return _localized(parsed, tz, latest_repeated)
-    return parsed.dt.tz_convert(tz), unrepeated
+        local, repeated = _localized(parsed, tz, latest_repeated)
+        return local, repeated, (local.isna() & parsed.notna()).to_numpy()
+    return parsed.dt.tz_convert(tz), none, none
 
 
 def ambiguous_dates(raw) -> bool:

@@ -273,6 +273,7 @@ class IntradayMonitor:
         self._latest_repeated = None  # the latest such wall time read
         self._month_first = None  # (text, as read) of a date that reads in several orders
         self._handled_later = set()  # contact ids answered on a row without handle times
+        self._skipped = {}  # contact id -> its arrival text, a wall time the DST change skips
         self._ingest()
 
     def _ingest(self):
@@ -286,7 +287,9 @@ class IntradayMonitor:
                     f"The live log is missing column(s) {missing}; it has {list(fresh.columns)}"
                 )
         raw = fresh["arrived_at"]
-        fresh["arrived_at"], repeated = parsed_arrivals(raw, self.tz, self._latest_repeated)
+        fresh["arrived_at"], repeated, skipped = parsed_arrivals(
+            raw, self.tz, self._latest_repeated
+        )
         self._note_month_first(raw, fresh["arrived_at"])
         if repeated.any():  # the order of the rows tells a repeated hour's two passes apart,
             latest = fresh.loc[repeated, "arrived_at"].dt.tz_localize(None).max()  # across
@@ -300,6 +303,15 @@ class IntradayMonitor:
                     f"to {zones[1]} between two reads; give the monitor tz= to read both"
                 )
         fresh = fresh.assign(contact_id=_id_text(fresh["contact_id"]))
+        fresh["arrived_at"] = _first_readings(
+            fresh["contact_id"], fresh["arrived_at"], repeated, self._contacts
+        )
+        if skipped.any() or self._skipped:  # a later row with a real time clears a contact
+            for contact, text, skips in zip(fresh["contact_id"], raw, skipped, strict=True):
+                if skips and contact is not None:
+                    self._skipped[contact] = str(text)
+                else:
+                    self._skipped.pop(contact, None)
         self._repeated.update(fresh.loc[repeated, "contact_id"].dropna())
         self._handled_later.update(fresh.loc[in_handling(fresh), "contact_id"].dropna())
         merged = self._filled(stacked([self._contacts, fresh]))
@@ -384,6 +396,7 @@ class IntradayMonitor:
             return MonitorView(
                 self._empty_now(now), _no_intervals(self.tz), 0, 0.0, empty, 0, _day_totals()
             )
+        self._refuse_skipped(contacts)
         check_rows(contacts)
         arrived = contacts["arrived_at"]
         finished, answered = outcomes(contacts)
@@ -465,6 +478,35 @@ class IntradayMonitor:
             notes=self._repeated_note(contacts["contact_id"][keep]) + self._month_first_note(),
         )
 
+    def _refuse_skipped(self, contacts):
+        """Refuse the contacts whose (last) arrival is a wall time the daylight-saving change
+        of ``tz`` skips, naming them: such a time never happened on that clock, and
+        :func:`~kpikit.monitor._log.check_rows` said only that the text was no date and time.
+
+        >>> import tempfile
+        >>> monitor = IntradayMonitor(tempfile.mkdtemp(), tz="Europe/Paris")
+        >>> monitor._skipped = {"c7": "2026-03-29 02:30"}
+        >>> monitor._refuse_skipped(pd.DataFrame({"contact_id": ["c7"], "arrived_at": [pd.NaT]}))
+        Traceback (most recent call last):
+        ...
+        ValueError: Column 'arrived_at' of the live log has 1 row(s) at a wall time the \
+daylight-saving change skips in Europe/Paris, so no such time happened there (contact_id c7 at \
+'2026-03-29 02:30'): a time written wrong, or a log not on that clock (give the monitor its \
+zone as tz); mend the rows
+        """
+        skipped = contacts["arrived_at"].isna() & contacts["contact_id"].isin(self._skipped)
+        if not skipped.any():
+            return
+        ids = contacts.loc[skipped, "contact_id"].tolist()
+        times = [f"{contact} at {self._skipped[contact]!r}" for contact in ids[:_SHOWN_IDS]]
+        shown, more = ", ".join(times), ", ..." if len(ids) > _SHOWN_IDS else ""
+        raise ValueError(
+            f"Column 'arrived_at' of the live log has {len(ids)} row(s) at a wall time the "
+            f"daylight-saving change skips in {self.tz}, so no such time happened there "
+            f"(contact_id {shown}{more}): a time written wrong, or a log not on that clock "
+            "(give the monitor its zone as tz); mend the rows"
+        )
+
     def _empty_now(self, now):
         """The time a view of a log without contacts describes: ``now`` as given (in the zone
         ``tz`` the days are counted in, which a zoned ``now`` is converted to), NaT without one
@@ -516,7 +558,7 @@ class IntradayMonitor:
             f"{len(repeated)} contact(s) arrived at a wall time the daylight-saving change "
             f"repeats (contact_id {shown}{more}): each is read as the first occurrence (summer "
             "time) unless the log's row order shows the second (a repeated time earlier than "
-            "one on a row before it)",
+            "one on a row before it); a contact's later rows keep its first row's reading",
         )
 
     def _elapsed(self, table, now):
@@ -647,6 +689,33 @@ def _ratios(parts):
         name: np.where(parts[denominator] > 0, value, np.nan)
         for (name, value), denominator in zip(figures.items(), denominators, strict=True)
     }
+
+
+def _first_readings(ids, arrived, repeated, earlier) -> pd.Series:
+    """``arrived`` with each row at a wall time the daylight-saving change repeats (mask
+    ``repeated``) read as the instant the contact's first row was read as (``earlier``: the
+    contacts of the reads before, then these rows in order), when both give the same wall
+    time. Every row of a contact repeats its arrival; read by row order alone, the outcome row
+    of a contact that arrived at 02:58 summer time, written after a row of 02:59, was read as
+    02:58 winter time, an hour later: the contact, answered, vanished past ``now``.
+
+    >>> ids = pd.Series(["x", "y", "x"])
+    >>> arrived = pd.Series(pd.to_datetime(["2026-10-25 02:58+02:00", "2026-10-25 02:59+02:00",
+    ...                                     "2026-10-25 02:58+01:00"], utc=True))
+    >>> local = arrived.dt.tz_convert("Europe/Paris")
+    >>> _first_readings(ids, local, np.ones(3, bool), pd.DataFrame()).dt.strftime("%z").tolist()
+    ['+0200', '+0200', '+0200']
+    """
+    if not repeated.any():
+        return arrived
+    rows = pd.DataFrame({"contact_id": ids, "arrived_at": arrived})
+    if len(earlier):
+        rows = pd.concat([earlier[["contact_id", "arrived_at"]], rows], ignore_index=True)
+    first = rows.dropna().drop_duplicates("contact_id").set_index("contact_id")["arrived_at"]
+    taken = first.reindex(ids.to_numpy()).set_axis(ids.index)
+    wall = arrived.dt.tz_localize(None)
+    same = repeated & (taken.dt.tz_localize(None) == wall).to_numpy()
+    return arrived.mask(same, taken)
 
 
 def _id_text(ids: pd.Series) -> pd.Series:
