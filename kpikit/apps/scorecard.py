@@ -42,6 +42,7 @@ from kpikit.display import (
 from kpikit.io import Sheet
 from kpikit.metrics._period_lengths import unfit_lengths
 from kpikit.plots._engine import escape_text
+from kpikit.plots._scorecard import period_text
 from kpikit.plots._trend import MAX_LINES
 from kpikit.provisional import provisional_fcr, provisional_note
 from kpikit.sample import load_targets
@@ -678,9 +679,7 @@ def _center_html(table: pd.DataFrame) -> str:
             f"<td style='{_CELL}'>{score}</td>",
         ]
         body.append(f"<tr>{''.join(cells)}</tr>")
-    period = ""
-    if "period" in table.columns:
-        period = f" · period starting {pd.Timestamp(table['period'].iloc[0]):%Y-%m-%d}"
+    period = period_text(table)
     return (
         section_heading(f"Scorecard of the center{html.escape(period)}", margin="8px 0 4px")
         + "<div class='kpikit-scroll'><table class='kpikit-table' style='border-collapse: "

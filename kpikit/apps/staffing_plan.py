@@ -209,7 +209,7 @@ def plan_summary_html(plan, totals, *, day, source, model, target_sl, threshold_
         f"({html.escape(MODEL_LABELS.get(model, model))}, learned before that day). "
         f"<b>{totals['peak_required']} agents</b> needed on the phones at the peak"
         + (
-            f" ({peak:%H:%M}: {_reaching_at(plan, peak):.1f} rounded up)"
+            f" ({peak:%H:%M}: {_fraction_text(_reaching_at(plan, peak))} rounded up)"
             if peak is not None
             else ""
         )
@@ -231,6 +231,22 @@ def plan_summary_html(plan, totals, *, day, source, model, target_sl, threshold_
     )
     parts.append(f" <small>Staffed: {html.escape(source)}.</small>")
     return "<p>" + unbroken_figures("".join(parts)) + "</p>"
+
+
+def _fraction_text(agents: float) -> str:
+    """Agents reaching the targets, with the decimals (1 to 3) that keep a fraction above a
+    whole number apart from it: 13.02 agents rounded up are 14, and "13.0 rounded up" read as
+    13; past 3 decimals, "just over 13".
+
+    >>> _fraction_text(9.53), _fraction_text(13.02), _fraction_text(13.0004), _fraction_text(12.0)
+    ('9.5', '13.02', 'just over 13', '12.0')
+    """
+    whole = math.floor(agents)
+    for places in (1, 2, 3):
+        text = f"{agents:.{places}f}"
+        if agents == whole or float(text) > whole:
+            return text
+    return f"just over {whole}"
 
 
 def _reaching_at(plan, period) -> float:

@@ -1,5 +1,7 @@
 """Scorecard figures: a RAG table for one group, a RAG heatmap of groups × KPIs."""
 
+import datetime
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -114,7 +116,7 @@ def scorecard_table(table, *, by=None, title=None, height=None) -> go.Figure:
     trend_colors = [trend_mark(row["trend"], row["improved"])[2] for row in looks]
     font_colors = ["#222222"] * (len(by) + 4) + [trend_colors, "#222222"]
     fig = new_figure(
-        title or "Scorecard" + _period_text(rows),
+        title or "Scorecard" + period_text(rows),
         height=height or min(1200, 130 + 40 * len(rows)),
         margin={"l": 10, "r": 10, "t": 60, "b": 30},
     )
@@ -226,7 +228,7 @@ def scorecard_heatmap(table, *, by=None, title=None, height=None) -> go.Figure:
         scale += [[code / 4, RAG_TINTS[status]], [(code + 1) / 4, RAG_TINTS[status]]]
     groups = " · ".join(column_label(key).lower() for key in by) or "group"
     fig = new_figure(
-        title or f"Scorecard by {groups}" + _period_text(rows),
+        title or f"Scorecard by {groups}" + period_text(rows),
         height=height or min(1400, 150 + 34 * len(labels)),
         xaxis={"side": "top", "title": {"text": ""}},
         # a category axis: groups 1, 2 made plotly guess a number line, without "(none)"
@@ -319,19 +321,24 @@ def _check_one_row(rows: pd.DataFrame, by: list) -> None:
     )
 
 
-def _period_text(rows: pd.DataFrame) -> str:
+def period_text(rows: pd.DataFrame) -> str:
     """The period shown, by its start: the date, and the time of day when it starts after
-    midnight (an hourly scorecard's 09:00 hour is not the whole day).
+    midnight (an hourly scorecard's 09:00 hour is not the whole day; a day whose midnight the
+    clocks skip, Santiago's 6 September 2026, starts at 01:00, a time with no midnight to
+    compare against: ``normalize()`` raised NonExistentTimeError there).
 
-    >>> _period_text(pd.DataFrame({"period": pd.to_datetime(["2026-03-06 09:00"])}))
+    >>> period_text(pd.DataFrame({"period": pd.to_datetime(["2026-03-06 09:00"])}))
     ' · period starting 2026-03-06 09:00'
-    >>> _period_text(pd.DataFrame({"period": pd.to_datetime(["2026-03-02"])}))
+    >>> period_text(pd.DataFrame({"period": pd.to_datetime(["2026-03-02"])}))
     ' · period starting 2026-03-02'
+    >>> santiago = pd.Timestamp("2026-09-06 01:00", tz="America/Santiago")
+    >>> period_text(pd.DataFrame({"period": [santiago]}))
+    ' · period starting 2026-09-06 01:00'
     """
     if "period" not in rows.columns or rows.empty:
         return ""
     start = pd.Timestamp(rows["period"].iloc[0])
-    time = f" {start:%H:%M}" if start != start.normalize() else ""
+    time = f" {start:%H:%M}" if start.time() != datetime.time() else ""
     return f" · period starting {start:%Y-%m-%d}{time}"
 
 
