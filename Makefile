@@ -56,7 +56,7 @@ ENGINE_TESTS := kpikit tests/test_metrics.py tests/test_common.py tests/test_via
 	tests/test_stats_probe8.py tests/test_monitor_probe8.py tests/test_forecast_probe8.py \
 	tests/test_governance_probe8.py tests/test_queueing_probe8.py tests/test_apps_probe8.py \
 	tests/test_cli_probe9.py tests/test_target_thresholds.py tests/test_metrics_probe9.py \
-	tests/test_queueing_lines.py
+	tests/test_queueing_lines.py tests/test_monitor_probe9.py
 PANDAS3 := $(VENV)/pandas3
 PANDAS3_PINS := "pandas>=3,<4"
 FLOORS := $(VENV)/floors
@@ -73,7 +73,7 @@ WIDGET_TESTS := tests/test_apps_chart.py tests/test_apps_downloads.py \
 	tests/test_plots_probe3.py tests/test_apps_inputs_probe4.py tests/test_tradeoff_probe4.py \
 	tests/test_catalog_probe5.py tests/test_whatif_probe6.py tests/test_server_probe6.py \
 	tests/test_plots_probe7.py tests/test_apps_probe7.py tests/test_plots_probe9.py \
-	tests/test_whatif_probe9.py
+	tests/test_whatif_probe9.py tests/test_apps_probe9.py
 
 $(PANDAS3)/.installed: $(VENV)/.installed Makefile
 	rm -rf $(PANDAS3)
