@@ -74,8 +74,9 @@ def control_limits(frame, *, kpi=None, by=None, method="auto", baseline=None) ->
         a ``baseline`` that selects no period, or values a chart cannot use: off the KPI's
         scale (an AHT below 0, a percent above 100; the message counts the rows and shows the
         first), for a p or p′ chart a ``value`` that is not ``numerator / denominator`` on the
-        KPI's scale (0.8 for 80 %: off by more than 0.5), or so large that an upper limit
-        passes the float range (about 1.8e308).
+        KPI's scale (0.8 for 80 %: off by more than 0.5; a null beside counts too), a value
+        where ``denominator`` is 0 (0/0 is null, as ``kk.compute`` gives it), or values so
+        large that an upper limit passes the float range (about 1.8e308).
     TypeError
         Text among the numbers, or a ``baseline`` that is not a (start, end) pair of periods
         comparable with the ``period`` column (a Timestamp against periods written as text).
@@ -167,7 +168,7 @@ def control_limits(frame, *, kpi=None, by=None, method="auto", baseline=None) ->
             known & ((numerator < 0) | (numerator > denominator)),
             "must have 0 <= numerator <= denominator for a p chart",
         )
-        usable = ~np.isnan(value) & known & (denominator > 0)
+        usable = known & (denominator > 0)  # its value, when null, is refused just below
         _refuse_rows(
             rows[[*by, "period", *numbers_of]],
             _off_ratio(value, numerator, denominator, usable, definition.scale),
@@ -176,6 +177,7 @@ def control_limits(frame, *, kpi=None, by=None, method="auto", baseline=None) ->
         )
     else:
         usable = ~np.isnan(value)
+    _refuse_value_of_nothing(rows, by, value, denominator)
     low_end, high_end = definition.value_range
     _refuse_rows(
         rows[[*by, "period", *numbers_of]],
@@ -212,18 +214,45 @@ RATIO_TOLERANCE = 0.5
 to whole percents, no more."""
 
 
-def _off_ratio(value, numerator, denominator, usable, scale: float) -> np.ndarray:
-    """Rows whose ``value`` is not ``scale × numerator / denominator`` (within
-    :data:`RATIO_TOLERANCE`): the p chart's limits come from the counts and its signals from
-    the value, so a value given as a share (0.8 for 80 %) was flagged below every limit.
+def _off_ratio(value, numerator, denominator, counted, scale: float) -> np.ndarray:
+    """Rows with counts (``counted``: a denominator above 0) whose ``value`` is not
+    ``scale × numerator / denominator`` (within :data:`RATIO_TOLERANCE`), or is null: the p
+    chart's limits come from the counts and its signals from the value, so a value given as a
+    share (0.8 for 80 %) was flagged below every limit, and a null value beside its counts
+    (9 of 10) left the period out of p̄ unsaid.
 
-    >>> _off_ratio(np.array([80.0, 0.8, 79.6]), np.array([80.0] * 3), np.array([100.0] * 3),
-    ...            np.array([True] * 3), 100.0).tolist()
-    [False, True, False]
+    >>> _off_ratio(np.array([80.0, 0.8, 79.6, np.nan]), np.array([80.0] * 4),
+    ...            np.array([100.0] * 4), np.array([True] * 4), 100.0).tolist()
+    [False, True, False, True]
     """
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = scale * (numerator / denominator)
-    return usable & (np.abs(value - ratio) > RATIO_TOLERANCE)
+    return counted & ~(np.abs(value - ratio) <= RATIO_TOLERANCE)
+
+
+def _refuse_value_of_nothing(rows: pd.DataFrame, by: list, value, denominator) -> None:
+    """Refuse a value where the ``denominator`` column (when the frame has one) is 0: no KPI
+    value exists there (``kk.compute`` gives null), and an AHT of 0 s (a null filled with 0)
+    was charted as a real period, pulling the individuals chart's center and limits.
+
+    >>> rows = pd.DataFrame({"period": ["2024-01-01", "2024-01-08"], "value": [300.0, 0.0],
+    ...                      "denominator": [10, 0]})
+    >>> _refuse_value_of_nothing(rows, [], rows["value"].to_numpy(), None)
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'frame' must have a null value where the denominator is 0 (0/0 is no
+    KPI value), but 1 row(s) do not (first: period=2024-01-08, value=0.0, denominator=0): pass the
+    output of kk.compute, or correct those rows
+    """
+    if "denominator" not in rows.columns:
+        return
+    if denominator is None:
+        denominator = _number_column(rows, "denominator")
+    _refuse_rows(
+        rows[[*by, "period", "value", "denominator"]],
+        (denominator == 0) & ~np.isnan(value),
+        "must have a null value where the denominator is 0 (0/0 is no KPI value)",
+    )
 
 
 def _refuse_rows(rows: pd.DataFrame, bad: np.ndarray, problem: str) -> None:

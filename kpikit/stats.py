@@ -295,7 +295,8 @@ def poisson_interval(count, *, z=Z_95):
     (a null sum in :func:`kpikit.compute`) gets the bounds at 0, as the engine's expression does;
     a negative or infinite count raises ValueError. Below about 0.6 events (a fractional count,
     as an average per interval gives) the approximation's lower bound turns negative; a Poisson
-    mean is never below 0, so the lower bound is 0 there.
+    mean is never below 0, so the lower bound is 0 there. ``z`` must be a finite number above 0,
+    as for :func:`wilson_interval` (``z = -1`` gave 7.15 to 3.63 for 5 events: swapped bounds).
 
     >>> low, high = poisson_interval(100)
     >>> round(float(low), 2), round(float(high), 2)
@@ -305,6 +306,7 @@ def poisson_interval(count, *, z=Z_95):
     >>> float(poisson_interval(0.5)[0])  # Byar's formula: -0.0016
     0.0
     """
+    check_number("z", z, minimum=0, above_minimum=True)
     x = _floats("count", count)
     _refuse_infinite(count=x)
     if np.any(x < 0):
@@ -422,12 +424,22 @@ def _refuse_infinite(**counts) -> None:
 
 
 def _has_text_or_bool(values) -> bool:
+    """Whether ``values`` hold text or a boolean anywhere: a list such as ``[True, 1, 1]``
+    becomes an integer array, so its elements are looked at one by one, not the array's type.
+
+    >>> _has_text_or_bool([True, 1, 1]), _has_text_or_bool(np.array([1, 2]))
+    (True, False)
+    """
     array = np.asarray(values)
     if array.dtype.kind in "USb":
         return True
-    return array.dtype.kind == "O" and any(
-        isinstance(value, str | bytes | bool | np.bool_) for value in array.flat
-    )
+    if array.dtype.kind == "O":
+        elements = array
+    elif isinstance(values, list | tuple):  # [True, 1] became integers: look at each element
+        elements = np.asarray(values, dtype=object)
+    else:  # an array or column of numbers: its type tells what it holds
+        return False
+    return any(isinstance(value, str | bytes | bool | np.bool_) for value in elements.flat)
 
 
 def _scalar_or_array(values):

@@ -461,7 +461,7 @@ def project_kpis(
     --------
     >>> fit = fit_line([240, 300, 360, 420], [78, 82, 83, 88])   # CSAT 82.75 % at AHT 330 s
     >>> projection, cut = project_kpis(fit, 3000, x="aht", y="csat")
-    >>> round(projection.delta_y, 2), cut   # +159.3 by the line, cut at 100 - 82.75
+    >>> round(projection.delta_y, 2), cut   # +155 by the line (3000 · 930/18000), cut at 100-82.75
     (17.25, True)
     >>> project_kpis(fit, -400, x="aht", y="csat")
     Traceback (most recent call last):
@@ -616,7 +616,7 @@ def describe_projection(
     (95 % range +0.4 to +2.7). This is an association between agents, not a measured effect of
     changing AHT.
 
-    A move that takes the line past y's scale (CSAT 82.75 % + 159.3 points), cut at 100 %:
+    A move that takes the line past y's scale (CSAT 82.75 % + 155 points), cut at 100 %:
 
     >>> projection, cut = project_kpis(fit, 3000, x="aht", y="csat")
     >>> print(describe_projection(projection, x="aht", y="csat", cut=cut))
