@@ -8,6 +8,7 @@ schema only. What is found comes back as :class:`Problem` objects.
 
 import dataclasses
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -654,9 +655,46 @@ def missing_column_problem(
     close = difflib.get_close_matches(spec.name, [str(c) for c in columns], n=1, cutoff=0.6)
     if spec.name in index:
         text += "; it is the frame's index: call .reset_index() first"
+    elif close and _other_unit(spec.name, close[0]):
+        unit, conversion = _other_unit(spec.name, close[0])
+        text += (
+            f"; '{close[0]}' looks like it in {unit}, but {spec.name} is in seconds: "
+            f"{conversion} before naming it {spec.name}"
+        )
     elif close:
         text += f"; is '{close[0]}' the same? rename it, or pass a mapping to kk.read_contacts"
     return Problem(table, spec.name, text)
+
+
+_TIME_UNITS = {
+    **dict.fromkeys(("ms", "msec", "msecs", "millis", "milliseconds"), "milliseconds"),
+    **dict.fromkeys(("m", "min", "mins", "minute", "minutes"), "minutes"),
+    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), "hours"),
+}
+_CONVERSIONS = {
+    "milliseconds": "divide it by 1000",
+    "minutes": "multiply it by 60",
+    "hours": "multiply it by 3600",
+}
+
+
+def _other_unit(name: str, found: str) -> tuple[str, str] | None:
+    """The unit and the conversion to seconds of ``found``, a column name near the seconds
+    column ``name`` but ending in another time unit (``wait_ms``: milliseconds, which renamed
+    as they are would make every wait 1000 times longer); None otherwise.
+
+    >>> _other_unit("wait_s", "wait_ms"), _other_unit("talk_s", "Talk (min)")
+    (('milliseconds', 'divide it by 1000'), ('minutes', 'multiply it by 60'))
+    >>> _other_unit("wait_s", "WaitMs"), _other_unit("wait_s", "WAIT_MS")
+    (('milliseconds', 'divide it by 1000'), ('milliseconds', 'divide it by 1000'))
+    >>> _other_unit("wait_s", "wait_sec"), _other_unit("agent_id", "agent_m")
+    (None, None)
+    """
+    if not name.endswith("_s"):
+        return None
+    words = [word.lower() for word in re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+", found)]
+    unit = _TIME_UNITS.get(words[-1]) if len(words) > 1 else None
+    return (unit, _CONVERSIONS[unit]) if unit else None
 
 
 # ---- row checks --------------------------------------------------------------------------

@@ -44,7 +44,10 @@ _ZONE_NAME = re.compile(
     rf"{_AFTER_TIME}(?:[AaPp][Mm]\s*)?(?![AaPp][Mm]\s*$)"
     r"(?P<zone>[A-Za-z]{2,5}(?:[+-]\d{1,2}(?::?\d{2})?)?)\s*$"
 )
-_EPOCH_NUMBER = re.compile(r"^\s*\d{9,13}\s*$")  # a Unix time: 1767344400 (s), 13 digits in ms
+# A Unix time: 10 digits in seconds (1767344400), 13 in ms, 16 in µs, perhaps with a fraction.
+_EPOCH_NUMBER = re.compile(r"^\s*(?:\d{9,10}|\d{12,13}|\d{15,16})(?:\.\d+)?\s*$")
+_EPOCH_UNITS = {9: "s", 10: "s", 12: "ms", 13: "ms", 15: "us", 16: "us"}  # by digits
+_UNIT_NAMES = {"s": "seconds", "ms": "milliseconds", "us": "microseconds"}
 # The year of a date written year first (1600-01-02) or last (02/01/1600).
 _YEAR = re.compile(r"(?<!\d)(\d{4})[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.](\d{4})(?!\d)")
 # h:mm:ss, minutes and seconds 00 to 59: "0:61:30" is no clock reading (a typo, or another
@@ -56,10 +59,15 @@ _COMMA_NUMBER = re.compile(r"^\s*[+-]?\d*,\d+\s*$")
 _COMMA_THOUSAND = re.compile(r"^\s*[+-]?\d{1,3},\d{3}\s*$")  # 1,234: 1234 or 1.234?
 _MINUTES_SECONDS = re.compile(r"^\s*\d{1,2}:[0-5]\d(?:\.\d+)?\s*$")  # 02:03: m:ss or h:mm?
 _DAY_NUMBER = re.compile(r"^\s*\d{1,6}(?:[.,]\d+)?\s*$")  # a spreadsheet's date: 46024.375
+_WHOLE_DECIMAL = re.compile(r"[+-]?\d+\.0*")  # 1.0: a whole number written as a float
 _POINT_NUMBER = re.compile(r"^\s*[+-]?\d*\.\d+\s*$")
 _POINT_THOUSAND = re.compile(r"^\s*[+-]?\d{1,3}\.\d{3}\s*$")  # 1.234: 1234 or 1.234?
-# 1,234.5 or 1.234,5: a thousands separator, then maybe the other mark as the decimal one.
-_THOUSANDS_NUMBER = re.compile(r"^\s*[+-]?\d{1,3}(?:([,.])\d{3})+(?:(?!\1)[,.]\d+)?\s*$")
+# 1,234.5 or 1.234,5: a thousands separator, then maybe the other mark as the decimal one;
+# the separator may also be a space, as French and Nordic exports write it (a no-break space,
+# U+00A0, or a narrow one, U+202F: 1 234,5), or an apostrophe, as Swiss ones do (1'234.5).
+_THOUSANDS_NUMBER = re.compile(
+    r"^\s*[+-]?\d{1,3}(?:([,. \u00a0\u202f'])\d{3})+(?:(?!\1)[,.]\d+)?\s*$"
+)
 _CURRENCY_NUMBER = re.compile(r"^\s*(?:[$€£¥]\s*[+-]?\d[\d.,]*|[+-]?\d[\d.,]*\s*[$€£¥])\s*$")
 _MAX_WORDS = 1000
 _SAMPLE_CHARS = 60  # of a bad value quoted in a message: a cell may hold megabytes
@@ -200,7 +208,7 @@ def _words(name: str, value) -> tuple[str, ...]:
 def convert(frame: pd.DataFrame, table: str, options: ReadOptions) -> list[Problem]:
     """Convert the kpikit columns of a freshly read frame in place; return what did not convert."""
     examples = _example_ids(frame, table)
-    converters = {"datetime": _datetimes, "number": _numbers, "bool": _booleans}
+    converters = {"datetime": _datetimes, "number": _numbers, "bool": _booleans, "id": _ids}
     problems: list[Problem] = []
     for spec in TABLES[table]:
         if spec.name not in frame.columns or spec.kind not in converters:
@@ -295,6 +303,25 @@ def _sample(value) -> str:
     return repr(value)
 
 
+def _ids(values: pd.Series, table: str, options: ReadOptions, examples):
+    """A Parquet DECIMAL id column of whole numbers (a warehouse's ``NUMBER(38, 0)``), held by
+    pandas as Python decimals, as the text of its digits, exact however long, as a CSV reader
+    reads ids; other columns as they are (a fraction in an id is the schema check's to name).
+
+    >>> from decimal import Decimal
+    >>> ids = pd.Series([Decimal("12345678901234567890"), None, Decimal("-7")])
+    >>> read = _ids(ids, "contacts", ReadOptions(), None)[0]
+    >>> read[[0, 2]].tolist(), bool(read.isna()[1])
+    (['12345678901234567890', '-7'], True)
+    """
+    if not _holds(values, "decimal"):
+        return None, []
+    present = values.dropna()
+    if not all(value.is_finite() and value.as_tuple().exponent == 0 for value in present):
+        return None, []
+    return values.map(str, na_action="ignore"), []
+
+
 # ---- dates -------------------------------------------------------------------------------
 
 
@@ -305,6 +332,8 @@ def _datetimes(values: pd.Series, table: str, options: ReadOptions, examples):
         if beyond is not None:
             return None, [_rows_problem(table, values, beyond, _BEYOND_MESSAGE, examples)]
         return _in_zone(values, values, table, options, examples)
+    if _holds(values, "date"):
+        return _dates(values, table, options, examples)
     if not _is_text(values):
         return None, []
     text = _stripped(_without_na_tokens(values))
@@ -358,6 +387,39 @@ def _datetimes(values: pd.Series, table: str, options: ReadOptions, examples):
         return None, [_rows_problem(table, values, cut, _CUT_SHORT_MESSAGE, examples)]
     if (table, column) == ("contacts", "arrived_at"):
         _warn_if_only_dates(parsed, f"{table}.{column}")
+    return _in_zone(parsed, values, table, options, examples)
+
+
+def _holds(values: pd.Series, kind: str) -> bool:
+    """Whether ``values`` are Python objects of one ``kind`` of :func:`pandas.api.types.infer_dtype`
+    (``"date"``, ``"decimal"``), as pandas holds a Parquet DATE or DECIMAL column."""
+    return values.dtype == object and pd.api.types.infer_dtype(values, skipna=True) == kind
+
+
+def _dates(values: pd.Series, table: str, options: ReadOptions, examples):
+    """A Parquet DATE column (Python dates in pandas, e.g. costs' ``period_start``) as the
+    midnights it stands for, as the same dates written in a CSV file read; dates beyond the
+    times pandas holds are reported.
+
+    >>> import datetime as dt
+    >>> days = pd.Series([dt.date(2026, 3, 2), None, dt.date(1, 1, 1)], name="period_start")
+    >>> examples = _example_ids(days.to_frame(), "costs")
+    >>> parsed, problems = _dates(days[:2], "costs", ReadOptions(), examples)
+    >>> parsed.tolist(), problems
+    ([Timestamp('2026-03-02 00:00:00'), NaT], [])
+    >>> print(_dates(days, "costs", ReadOptions(), examples)[1][0])  # doctest: +ELLIPSIS
+    costs.period_start: 1 row outside the times ... (values such as '0001-01-01'): ...
+    """
+    parsed = pd.to_datetime(values, errors="coerce")
+    beyond = values.notna() & parsed.isna()
+    unit = _beyond_pandas(parsed)
+    if unit is not None:
+        beyond |= unit
+    if beyond.any():  # the dates shown as written in ISO, not as Python writes them
+        written = values.astype(str)
+        return None, [_rows_problem(table, written, beyond, _BEYOND_MESSAGE, examples)]
+    if (table, values.name) == ("contacts", "arrived_at"):
+        _warn_if_only_dates(parsed, f"{table}.{values.name}")
     return _in_zone(parsed, values, table, options, examples)
 
 
@@ -541,6 +603,21 @@ def _zone_name_message(zone: str) -> str:
     )
 
 
+def _unix_time(text: str) -> tuple[str, pd.Timestamp] | None:
+    """The unit and the moment of ``text`` (matching :data:`_EPOCH_NUMBER`) read as a Unix
+    time, the unit told by the digits before the point; None past the last time pandas holds
+    (2262-04-11), on every pandas version.
+
+    >>> _unix_time("1767344400.5"), _unix_time("1767344400000000")[0], _unix_time("9999999999")
+    (('s', Timestamp('2026-01-02 09:00:00.500000+0000', tz='UTC')), 'us', None)
+    """
+    unit = _EPOCH_UNITS[len(text.split(".")[0])]
+    seconds = float(text) / {"s": 1, "ms": 10**3, "us": 10**6}[unit]
+    if seconds >= pd.Timestamp.max.timestamp():
+        return None
+    return unit, pd.Timestamp(seconds, unit="s", tz="UTC")
+
+
 def _date_message(
     text: pd.Series, failed: pd.Series, form: str | None, table: str, options: ReadOptions
 ) -> str:
@@ -560,13 +637,13 @@ def _date_message(
             f"{pd.Timestamp.max:%Y-%m-%d}; correct the year, or leave the cell empty where "
             "it stands for no date (a placeholder such as 9999-12-31)"
         )
-    if bad.str.match(_EPOCH_NUMBER).all():
-        first = int(bad.iloc[0])
-        unit = "s" if first < 10**11 else "ms"
-        when = pd.Timestamp(first, unit=unit, tz="UTC")
+    first = bad.iloc[0].strip()
+    unix = _unix_time(first) if bad.str.match(_EPOCH_NUMBER).all() else None
+    if unix is not None:
+        unit, when = unix
         return (
             "not a timestamp (values such as {samples}): these look like Unix times, "
-            f"{'seconds' if unit == 's' else 'milliseconds'} since 1970-01-01 UTC "
+            f"{_UNIT_NAMES[unit]} since 1970-01-01 UTC "
             f"({first} is {when:%Y-%m-%d %H:%M:%S} UTC), which no datetime_format reads: "
             "export the times as dates with their UTC offset (2026-01-02 09:00:00+00:00)"
         )
@@ -672,6 +749,10 @@ def _in_zone(parsed: pd.Series, values: pd.Series, table, options: ReadOptions, 
 
 def _numbers(values: pd.Series, table: str, options: ReadOptions, examples):
     is_number = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+    if _holds(values, "decimal"):
+        # A Parquet DECIMAL column (a cost in NUMERIC(12, 2)), held by pandas as Python
+        # decimals: read as floats, as the same numbers written in a CSV file are.
+        return values.astype(float), []
     if is_number or not _is_text(values):
         return None, []
     text = _without_na_tokens(values)
@@ -764,9 +845,25 @@ def _mixed_marks(text: pd.Series, options: ReadOptions) -> bool:
 
 
 def _word(value) -> str:
+    """``value`` as a true/false word to look up: a whole number as its digits, whether a cell
+    read as a number (a 0/1 column with missing values, written by pandas as ``1.0``) or a
+    word passed in ``true_values`` (``"1.0"``), so that either spelling names the other.
+
+    >>> [_word(value) for value in (1.0, "1.0", " Yes", 0)]
+    ['1', '1', 'yes', '0']
+    """
+    if isinstance(value, str) and _WHOLE_DECIMAL.fullmatch(value.strip()):
+        value = float(value)
     if isinstance(value, int | float | np.number) and float(value).is_integer():
         return str(int(value))
     return str(value).strip().lower()
+
+
+def _as_written(value) -> str:
+    """``value`` as text, a whole number read as a float as its digits (``1.0``: ``'1'``)."""
+    if isinstance(value, float | np.floating) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _booleans(values: pd.Series, table: str, options: ReadOptions, examples):
@@ -836,7 +933,9 @@ def _words_problem(values, unknown, table, options: ReadOptions, examples) -> Pr
         message = "not a true/false word (values such as {samples}); " + _no_value_advice(symbols)
         return _rows_problem(table, values, values.isin(unknown), message, examples)
     words = values[~values.isin(symbols)] if symbols else values
-    pair = guess_words(words.astype(object).map(str, na_action="ignore"))
+    # Whole numbers as their digits: 1.0 and 0.0 (flags with missing values, read as floats)
+    # are advised as '1' and '0', which read them.
+    pair = guess_words(words.astype(object).map(_as_written, na_action="ignore"))
     if pair is not None and not options.true_values and not options.false_values:
         shown = ", ".join(map(repr, pair.true + pair.false + tuple(symbols)))
         advice = fix(true_values=list(pair.true), false_values=list(pair.false))
