@@ -16,6 +16,7 @@ itself is unchanged (its columns are a contract); the scorecard and :func:`kpiki
 use these rows to mark FCR as provisional rather than rate it as final.
 """
 
+import datetime
 import os
 from collections.abc import Mapping
 
@@ -239,17 +240,28 @@ def provisional_note(provisional: pd.DataFrame, freq: str) -> str:
 
 
 def date_text(moment) -> str:
-    """A date as "10 Aug 2026", with the time when it is not midnight.
+    """A date as "10 Aug 2026", with the time when it is not midnight, to the second (and its
+    fraction) when it is not a whole minute: a window such as ``"90s"`` makes FCR final at
+    10:01:30, which "10:01" would put 30 seconds too early.
 
     >>> date_text(pd.Timestamp("2026-08-10")), date_text(pd.Timestamp("2026-08-10 17:30"))
     ('10 Aug 2026', '10 Aug 2026 17:30')
+    >>> date_text(pd.Timestamp("2026-08-10 10:01:30")), date_text("2026-08-10 10:01:30.25")
+    ('10 Aug 2026 10:01:30', '10 Aug 2026 10:01:30.25')
+    >>> date_text(pd.Timestamp("2026-09-06 01:00", tz="America/Santiago"))  # no midnight
+    '6 Sep 2026 01:00'
     >>> date_text(pd.NaT)
     Traceback (most recent call last):
     ...
     ValueError: Value of 'moment' must be a date or time such as '2026-08-01' but received: NaT
     """
     moment = check_timestamp("moment", moment)
-    time = "" if moment == moment.normalize() else f" {moment:%H:%M}"
+    if moment.time() == datetime.time():  # normalize() fails where the clocks skip midnight
+        time = ""
+    elif not (moment.second or moment.microsecond or moment.nanosecond):
+        time = f" {moment:%H:%M}"
+    else:
+        time = " " + f"{moment:%H:%M:%S.%f}".rstrip("0").rstrip(".")
     return f"{moment.day} {moment:%b %Y}{time}"
 
 
