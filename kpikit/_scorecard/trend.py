@@ -1,5 +1,6 @@
 """Trend: change against the previous period of the same group, and whether it is significant."""
 
+import datetime
 import math
 
 import numpy as np
@@ -74,7 +75,7 @@ def check_freq_fits(periods: pd.Series, freq: str) -> None:
 def _day(stamp) -> str:
     """A period start as text, its time of day only when it has one."""
     stamp = pd.Timestamp(stamp)
-    return str(stamp.date()) if stamp == stamp.normalize() else str(stamp)
+    return str(stamp.date()) if stamp.time() == datetime.time() else str(stamp)
 
 
 def with_trend(

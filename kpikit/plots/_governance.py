@@ -171,16 +171,27 @@ def _day_axis(periods: pd.Series) -> dict:
     if periods.empty:
         return {"title": None, "type": "date"}
     first, last = periods.min(), periods.max()
-    days = (last.normalize() - first.normalize()) // _DAY + 1
+    days = (_wall_midnight(last) - _wall_midnight(first)) // _DAY + 1
     step = -(-days // _MAX_TICKS)  # whole days, rounded up
     return {
         "title": None,
         "type": "date",
-        "tick0": first.normalize(),
+        "tick0": _wall_midnight(first),
         "dtick": step * _DAY // pd.Timedelta(milliseconds=1),
         "tickformat": "%d %b",
         "range": [first - _DAY / 2, last + _DAY / 2],
     }
+
+
+def _wall_midnight(stamp: pd.Timestamp) -> pd.Timestamp:
+    """The midnight that starts ``stamp``'s day on its wall clock, without a zone (plotly
+    draws times as their wall clock reads): ``normalize()`` of a zoned time raised where the
+    clocks skip midnight (Santiago's 6 September 2026 starts at 01:00).
+
+    >>> print(_wall_midnight(pd.Timestamp("2026-09-06 09:00", tz="America/Santiago")))
+    2026-09-06 00:00:00
+    """
+    return (stamp.tz_localize(None) if stamp.tzinfo is not None else stamp).normalize()
 
 
 def _busiest_rows(rows: pd.DataFrame, title: str) -> tuple[pd.DataFrame, str]:
@@ -360,7 +371,7 @@ def _day_text(periods: pd.Series) -> pd.Series:
     offsets = clock_changes(periods)[0].str[16:]  # "+02:00" of "2026-10-25 02:00+02:00"
     return pd.Series(
         [
-            f"{stamp:%a %d %b %Y}" + ("" if stamp == stamp.normalize() else f" {stamp:%H:%M}")
+            f"{stamp:%a %d %b %Y}" + ("" if stamp.time() == datetime.time() else f" {stamp:%H:%M}")
             for stamp in map(pd.Timestamp, periods)  # datetime.date values too
         ],
         index=periods.index,
