@@ -554,7 +554,7 @@ def test_a_part_of_a_contact_short_is_one_contact_and_small_counts_are_whole():
     daily = cadence_report("daily", contacts, targets, date="2026-03-02")
     assert section(daily, "SLA breaches of the day").table["contacts short"].tolist() == [1.0]
     page = report_html(daily)
-    assert "60.0 % against 70.0 %, 1 contacts short" in page
+    assert "60.0 % against 70.0 %, 1 contact short" in page
     volume = re.search(r"<td>whole center</td>((?:<td[^>]*>[^<]*</td>){4})", page).group(1)
     assert re.findall(r">([^<]*)<", volume)[::2] == ["5", "–", "5", "60"]
     weekly = report_html(cadence_report("weekly", contacts, targets, date="2026-03-02"))

@@ -29,7 +29,7 @@ from kpikit._scorecard.threshold import at_target_threshold, computed_thresholds
 from kpikit._validators import check_choice, check_timestamp, column_names, shown
 from kpikit.catalog import KPI_IDS, SECTORS
 from kpikit.catalog import kpi as kpi_definition
-from kpikit.display import signed_text
+from kpikit.display import rated_value_text, signed_text
 from kpikit.governance import words
 from kpikit.governance._store import utc_instant
 from kpikit.governance.breaches import breaches, period_end
@@ -330,8 +330,9 @@ def _daily(context: _Context) -> list:
         "a program, while targets are eased and teams learn."
     ]
     volume = _volume_table(context)
+    table = volume.drop(columns=[column for column in volume if column.startswith("_")])
     return [
-        Section("Volume and service", intro + _volume_lines(volume), volume, "volume"),
+        Section("Volume and service", intro + _volume_lines(volume), table, "volume"),
         _day_breaches(context),
         actions_section(context, due_within=pd.Timedelta(days=2)),
     ]
@@ -381,6 +382,8 @@ def _volume_table(context: _Context) -> pd.DataFrame:
                 status = today.get("status", pd.Series(dtype=object)).get(kpi_id)
                 if pd.notna(status):  # a KPI without a target has none
                     row[f"{label.split(' (')[0]} status"] = status
+                    # for the findings: a miss by less than the unit's decimals shows them
+                    row[f"_{label} text"] = rated_value_text(today.loc[kpi_id])
             rows.append(row)
     return pd.DataFrame(rows)
 
@@ -410,6 +413,11 @@ def _versus_usual(frame: pd.DataFrame, day: pd.Timestamp) -> float:
 
 
 def _volume_lines(table: pd.DataFrame) -> list:
+    """Each group's row of the volume table in words; a rated KPI shows its ``_... text``
+    column (:func:`kpikit.display.rated_value_text`: 79.96 %, red, is not "80.0 %"). A day
+    without a row (no contact at all) says so."""
+    if table.empty:
+        return ["No contacts this day."]
     lines = []
     for _, row in table.iterrows():
         if not row["offered"] > 0:
@@ -421,7 +429,9 @@ def _volume_lines(table: pd.DataFrame) -> list:
             parts[0] += f" ({usual} % against the usual for the weekday)"
         for label, unit in (("service level (%)", "percent"), ("abandonment (%)", "percent")):
             if label in row and np.isfinite(row[label]):
-                parts.append(f"{label.split(' (')[0]} {format_value(row[label], unit)}")
+                text = row.get(f"_{label} text")
+                shown = text if isinstance(text, str) else format_value(row[label], unit)
+                parts.append(f"{label.split(' (')[0]} {shown}")
         lines.append(f"{row['group']}: " + ", ".join(parts) + ".")
     return lines
 
@@ -483,13 +493,16 @@ def by_severity(found: pd.DataFrame) -> pd.DataFrame:
 
 
 def _breach_line(row, by) -> str:
-    unit = row["unit"]
+    """A breach (a row of :func:`kpikit.breaches`) in one line: its value with more decimals
+    than its unit's when these would show it as the target (79.96 % is not "80.0 % against
+    80.0 %"), and the whole contacts short, one "contact" in the singular."""
     text = (
-        f"{group_label(row, by)}: {row['name']} {format_value(row['value'], unit)} against "
-        f"{format_value(row['target'], unit)}"
+        f"{group_label(row, by)}: {row['name']} {rated_value_text(row)} against "
+        f"{format_value(row['target'], row['unit'])}"
     )
     if np.isfinite(row["shortfall"]):
-        text += f", {contacts_short(row['shortfall']):,.0f} contacts short"
+        short = float(contacts_short(row["shortfall"]))
+        text += f", {short:,.0f} contact{'s' * (short != 1)} short"
     if row["periods_in_breach"] > 1:
         text += f"; {row['periods_in_breach']} periods in a row"
     return text + "."
@@ -609,7 +622,12 @@ def _weekly(context: _Context) -> list:
     ]
     return [
         Section("Significant changes", intro + changes),
-        Section("Every KPI against its target", [], table, "kpis"),
+        Section(
+            "Every KPI against its target",
+            [] if rows else ["No contacts this week: there is no KPI to rate."],
+            table if rows else None,
+            "kpis",
+        ),
         _days_in_breach(context),
     ]
 
@@ -654,7 +672,7 @@ def _days_in_breach(context: _Context) -> Section:
     counts.columns.name = None
     return Section(
         "Days in breach",
-        ["Days of the week each governance KPI was below target (amber or red), by group."],
+        ["Days of the week each governance KPI missed its target (amber or red), by group."],
         counts,
         "days in breach",
     )

@@ -216,6 +216,11 @@ def _number_text(column: str, value: float) -> str:
     ('4.0', '4')
     >>> _number_text("agents short", 2.5)
     '2.5'
+
+    A gap that is not zero never shows as ``0.0``: it has two significant digits then.
+
+    >>> _number_text("gap", 0.04000000000000625), _number_text("gap", 0.3)
+    ('0.04', '0.3')
     """
     if not math.isfinite(value):
         return "–"
@@ -227,6 +232,8 @@ def _number_text(column: str, value: float) -> str:
         return signed_text(value)
     if value.is_integer() and (abs(value) >= 10 or column in _COUNT_COLUMNS):
         return f"{value:,.0f}"
+    if column == "gap" and value != 0 and round(value, 1) == 0:
+        return f"{value:.2g}"  # a miss of 0.04 points is not a gap of 0.0
     return f"{value:z,.1f}"
 
 

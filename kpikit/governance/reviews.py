@@ -48,6 +48,8 @@ def _scorecard(context) -> Section:
     for by in _levels(context):
         rated = context.rated("month", by=by)
         month = rated[rated["period"] == context.start]
+        if month.empty:  # a month without contacts has nothing to rate
+            continue
         composite = Scorecard(month, by=by).composite
         for group, frame in _by_group(month, by):
             scores = composite.merge(frame.iloc[[0]][by], on=by) if by else composite
@@ -72,6 +74,8 @@ def _scorecard(context) -> Section:
                     }
                 )
     table = pd.DataFrame(rows)
+    if table.empty:
+        return Section("Scorecard", ["No contacts this month: there is no KPI to rate."])
     return Section(
         "Scorecard",
         lines,
@@ -106,8 +110,8 @@ def _root_causes(context) -> list:
     header = Section(
         "Root cause of each miss",
         [
-            f"{len(month)} governance KPI{'s' * (len(month) != 1)} below target this month. "
-            "Each miss is split over the segments that made it (contributions add up to the "
+            _misses_text(month)
+            + " Each miss is split over the segments that made it (contributions add up to the "
             "gap; mix is more volume than usual where performance is weak, performance is the "
             "segment doing worse than the target at its usual volume). A share above 100 % "
             "means other segments beat the target and made up for part of the miss."
@@ -134,6 +138,28 @@ def _root_causes(context) -> list:
             )
         )
     return sections
+
+
+def _misses_text(month: pd.DataFrame) -> str:
+    """How many misses ``month`` (the month's breaches) holds and of how many KPIs: one KPI
+    missed by two sites is two misses of one KPI, not "2 governance KPIs below target" (and an
+    AHT over its target is not below it).
+
+    >>> month = pd.DataFrame({"kpi": ["service_level", "service_level", "aht"]})
+    >>> _misses_text(month)
+    '3 misses of the governance targets this month, of 2 KPIs.'
+    >>> _misses_text(month.iloc[:1])
+    '1 miss of the governance targets this month, of 1 KPI.'
+    >>> _misses_text(month.iloc[:0])
+    'No governance target was missed this month.'
+    """
+    misses, kpis = len(month), month["kpi"].nunique()
+    if not misses:
+        return "No governance target was missed this month."
+    return (
+        f"{misses} miss{'es' * (misses != 1)} of the governance targets this month, of {kpis} "
+        f"KPI{'s' * (kpis != 1)}."
+    )
 
 
 def _contributors(cause, group: str) -> pd.DataFrame:
@@ -233,6 +259,8 @@ def next_target(
     (345.0, 'met in 4 of 4 weeks: move halfway to the median week, 330 s')
     >>> next_target(80, "higher", [70, 83, 75, 79])
     (80.0, 'met in 1 of 4 weeks: keep it and fix the misses first')
+    >>> next_target(80, "higher", [70])
+    (80.0, 'met in 0 of 1 week: keep it and fix the misses first')
 
     Raises
     ------
@@ -256,7 +284,7 @@ def next_target(
     better = values >= target if direction == "higher" else values <= target
     met, weeks = int(better.sum()), len(values)
     median = float(np.median(values))
-    record = f"met in {met} of {weeks} weeks"
+    record = f"met in {met} of {weeks} week{'s' * (weeks != 1)}"
     if met / weeks < 0.75:
         return float(target), f"{record}: keep it and fix the misses first"
     proposed = target + step * (median - target)
@@ -444,6 +472,26 @@ def _monthly_change(values: pd.Series) -> pd.Series:
     return change.where(previous > 0)
 
 
+def _persistent_runs(rows: pd.DataFrame) -> str:
+    """How long each KPI of one group's persistent breaches has been missed, the longest
+    first: each its own days (a KPI missed for 63 days is not "missed for 70 days" beside one
+    that was).
+
+    >>> rows = pd.DataFrame({"name": ["Abandonment rate", "Service level"],
+    ...                      "days_in_breach": [63, 70]})
+    >>> _persistent_runs(rows)
+    'Service level missed for 70 days in a row, Abandonment rate for 63'
+    >>> _persistent_runs(rows.iloc[:1])
+    'Abandonment rate missed for 63 days in a row'
+    """
+    ordered = rows.sort_values("days_in_breach", ascending=False, kind="stable")
+    pairs = list(zip(ordered["name"], ordered["days_in_breach"].astype(int), strict=True))
+    (name, days), others = pairs[0], pairs[1:]
+    return ", ".join(
+        [f"{name} missed for {days} days in a row", *(f"{n} for {d}" for n, d in others)]
+    )
+
+
 def _persistent(context) -> Section:
     found = context.breaches("week", include_amber=False)
     # the quarter's last week with contacts, breached or not: a group that recovered in it
@@ -459,11 +507,9 @@ def _persistent(context) -> Section:
         lines.append("No group is in persistent breach.")
     labels = pd.Series(group_labels(current, context.by), index=current.index)
     for group, rows in current.groupby(labels, sort=True):
-        names = ", ".join(rows.sort_values("days_in_breach", ascending=False)["name"])
-        days = int(rows["days_in_breach"].max())
         lines.append(
-            f"{group}: {names} missed for {days} days in a row (flagged at "
-            f"{int(rows['persistent'].max())} days): review the provider's fit."
+            f"{group}: {_persistent_runs(rows)} (flagged at {int(rows['persistent'].max())} "
+            "days): review the provider's fit."
         )
     table = pd.DataFrame(
         {
