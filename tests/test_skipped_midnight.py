@@ -41,3 +41,14 @@ def test_period_texts_of_a_day_without_midnight():
     assert date_text(start) == "6 Sep 2026 01:00"
     assert _day(start) == "2026-09-06 01:00:00-03:00"
     assert _day(pd.Timestamp("2026-09-05", tz=ZONE)) == "2026-09-05"
+
+
+def test_a_report_page_of_a_day_without_midnight():
+    from kpikit.governance.cadence import cadence_report
+    from kpikit.governance.pages import report_html
+
+    targets = pd.DataFrame({"kpi": ["service_level"], "target": [80.0]})
+    # the data's span and the report's day were cut with normalize(): NonExistentTimeError
+    page = report_html(cadence_report("daily", _calls(), targets, date="2026-09-06"))
+    assert "2026-09-06" in page
+    assert "50.0 % against 80.0 %, 1 contact short" in page  # 1 of 2 within 20 s

@@ -246,7 +246,7 @@ def cadence_report(
     dataset = data if isinstance(data, Dataset) else Dataset(contacts=data)
     first, last = _data_span(dataset)
     day = _report_day(date, last)
-    if not first.normalize() <= day <= last.normalize():
+    if not _day_start(first) <= day <= _day_start(last):
         raise ValueError(
             f"Value of 'date' is outside the data ({first:%Y-%m-%d} to {last:%Y-%m-%d}); "
             f"received: {day:%Y-%m-%d}"
@@ -780,11 +780,21 @@ def _report_day(date, last: pd.Timestamp) -> pd.Timestamp:
     '2026-03-08T00:00:00-05:00'
     """
     if date is None:
-        return last.normalize()
+        return _day_start(last)
     day = check_timestamp("date", date)
     if last.tzinfo is None:
         return (day.tz_localize(None) if day.tzinfo is not None else day).normalize()
     return day_bounds(day if day.tzinfo is not None else day.normalize(), last.tz)[0]
+
+
+def _day_start(moment: pd.Timestamp) -> pd.Timestamp:
+    """The start of ``moment``'s day on its own clock: its midnight, or the first instant
+    after a midnight the clocks skip (``normalize()`` raised there).
+
+    >>> print(_day_start(pd.Timestamp("2026-09-06 10:00", tz="America/Santiago")))
+    2026-09-06 01:00:00-03:00
+    """
+    return day_bounds(moment, moment.tz)[0]
 
 
 def _period_start(day: pd.Timestamp, freq: str) -> pd.Timestamp:

@@ -189,7 +189,8 @@ def _cell_html(column: str, value) -> str:
         moment = pd.Timestamp(value)
         if pd.isna(moment):
             return "<td>–</td>"
-        text = f"{moment:%Y-%m-%d}" if moment == moment.normalize() else f"{moment:%Y-%m-%d %H:%M}"
+        midnight = moment.time() == dt.time()  # normalize() fails where clocks skip midnight
+        text = f"{moment:%Y-%m-%d}" if midnight else f"{moment:%Y-%m-%d %H:%M}"
         return f"<td>{text}</td>"
     if isinstance(value, int | np.integer):  # a count (bool is handled above)
         return f"<td class='number'>{value:,}</td>"
