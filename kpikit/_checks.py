@@ -7,7 +7,9 @@ schema only. What is found comes back as :class:`Problem` objects.
 """
 
 import dataclasses
+import datetime
 import difflib
+import numbers
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -597,11 +599,72 @@ _TYPE_HINTS = {
 """Hints for a type whatever the column expects."""
 
 
-def _type_problem(table: str, spec: ColumnSpec, dtype, category: str) -> Problem:
+def _type_problem(table: str, spec: ColumnSpec, dtype, category: str, found: str = "") -> Problem:
     held = _HELD.get(category, "values")
-    text = f"wrong type: holds {held} ({dtype}), expected {_EXPECTED[spec.kind]}"
+    text = f"wrong type: holds {held} ({dtype}), expected {_EXPECTED[spec.kind]}{found}"
     hint = _TYPE_HINTS.get(category) or _HINTS.get((spec.kind, category))
     return Problem(table, spec.name, f"{text}; {hint}" if hint else text)
+
+
+def _is_flag(kind: type) -> bool:
+    return issubclass(kind, bool | np.bool_)
+
+
+_OF_KIND = {
+    "number": (lambda kind: issubclass(kind, numbers.Number) and not _is_flag(kind), "a number"),
+    "bool": (_is_flag, "a boolean"),
+    "string": (lambda kind: issubclass(kind, str), "text"),
+    "datetime": (lambda kind: issubclass(kind, datetime.datetime | np.datetime64), "a timestamp"),
+    "id": (
+        lambda kind: issubclass(kind, str | numbers.Integral) and not _is_flag(kind),
+        "a text or integer id",
+    ),
+}
+"""For each kind of column: whether a Python type holds its values, and one value in words."""
+
+
+def _not_of_kind(native: pd.DataFrame, column: pd.Series, kind: str, keys: tuple[str, ...]) -> str:
+    """How many cells of a pandas object column of mixed values are not of the ``kind`` its
+    spec wants (text such as ``"2"`` or a bool among numbers), and the first 5 by their
+    ``keys`` (row positions without keys): the phrase that follows a wrong type's expected
+    type. Missing cells are not counted.
+
+    Python asks each cell its type once (the column is refused already: not on the path of a
+    valid table), then each distinct type whether it is of the kind.
+
+    >>> import pandas as pd
+    >>> native = pd.DataFrame({"contact_id": ["c1", "c2", "c3", "c4"],
+    ...     "wait_s": pd.Series([1, "2", None, True], dtype=object)})
+    >>> _not_of_kind(native, native["wait_s"], "number", ("contact_id",))
+    ': 2 rows hold a value that is not a number (first ids: c2, c4)'
+    >>> _not_of_kind(native.assign(contact_id=None), native["wait_s"], "string", ("contact_id",))
+    ': 2 rows hold a value that is not text (first ids: row 0, row 3)'
+    """
+    accepts, words = _OF_KIND[kind]
+    types = column.map(type, na_action="ignore")
+    held = [held for held in types.dropna().unique() if accepts(held)]
+    hits = column.notna().to_numpy() & ~types.isin(held).to_numpy()
+    count = int(hits.sum())
+    if not count:
+        return ""
+    positions = np.flatnonzero(hits)[:5].tolist()
+    if keys and all(key in native.columns for key in keys):
+        first = native.iloc[positions][list(keys)]
+        label = "ids" if keys == ("contact_id",) else f"({', '.join(keys)})"
+        shown = [
+            tuple(row) if len(keys) > 1 else f"row {position}" if _null(row[0]) else row[0]
+            for position, row in zip(positions, first.itertuples(False), strict=True)
+        ]
+    else:
+        label, shown = "row positions", positions
+    rows = "row holds" if count == 1 else "rows hold"
+    listed = ", ".join(_format_example(example) for example in shown)
+    return f": {count} {rows} a value that is not {words} (first {label}: {listed})"
+
+
+def _null(value) -> bool:
+    """Whether ``value`` is a missing one (None, NaN, NaT, pandas.NA), not a list or array."""
+    return pd.api.types.is_scalar(value) and bool(pd.isna(value))
 
 
 def nested_problem(table: str, spec: ColumnSpec, dtype) -> Problem:
@@ -903,7 +966,10 @@ def table_checks(
                 shown = native.dtype  # not Unknown
             elif dtype == nw.Unknown and isinstance(native, pa.ChunkedArray):
                 shown = native.type
-            problems.append(_type_problem(table, spec, shown, category))
+            found = ""
+            if category == "object" and isinstance(native, pd.Series):
+                found = _not_of_kind(nw.to_native(frame), native, spec.kind, keys)
+            problems.append(_type_problem(table, spec, shown, category, found))
 
     checks = [
         check

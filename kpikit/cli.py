@@ -303,6 +303,30 @@ def _flags_named(**flags):
         raise kind(named) from None
 
 
+@contextlib.contextmanager
+def _written(flag: str, path: Path):
+    """The system's refusal to make or write the folder ``path`` names ``flag`` and what
+    failed; it printed ``[Errno 2] No such file or directory: '/proc/x'`` alone. Errors kpikit
+    worded itself (no error number) pass unchanged.
+
+    >>> with _written("--out", Path("/proc/nope")):  # doctest: +ELLIPSIS
+    ...     raise FileNotFoundError(2, "No such file or directory", "/proc/nope")
+    Traceback (most recent call last):
+    ...
+    OSError: --out: the folder cannot be made (No such file or directory): '/proc/nope'; ...
+    """
+    try:
+        yield
+    except OSError as error:
+        if error.errno is None:
+            raise
+        failed = "written in" if path.is_dir() else "made"
+        raise OSError(
+            f"{flag}: the folder cannot be {failed} ({error.strerror}): '{path}'; give a "
+            "folder you can write to"
+        ) from None
+
+
 def _named(text: str, flags: dict) -> str:
     """``text`` with each parameter of ``flags`` replaced by its flag (:func:`_flags_named`).
 
@@ -559,7 +583,7 @@ def _sample(args):
             raise ValueError(f"{flag} must be at least {least}; received: {value}")
     with _flags_named(days="--days", agents="--agents", seed="--seed"):
         dataset = generate(days=args.days, agents=args.agents, seed=args.seed)
-    with _flags_named(out_dir="--out"):
+    with _flags_named(out_dir="--out"), _written("--out", args.out):
         write_sample(dataset, args.out)
     print(f"wrote {len(dataset.contacts)} contacts to {args.out}")
     return 0
@@ -590,7 +614,10 @@ def _replay(args):
             interrupted.append(True)
         return bool(interrupted)
 
-    with _flags_named(drop_every_s="--every", speed="--speed", day="--day"):
+    with (
+        _flags_named(drop_every_s="--every", speed="--speed", day="--day"),
+        _written("folder", args.folder),
+    ):
         drops = replay(
             data,
             args.folder,

@@ -16,6 +16,7 @@ message area; a file that fails to load at once opens the step, so the fix is at
 """
 
 import html
+import re
 import warnings
 from collections.abc import Callable
 
@@ -24,6 +25,7 @@ import pandas as pd
 
 from kpikit.io import MAX_BYTES, ReadWarning, detect
 from kpikit.io._advice import UPLOAD_LABELS, advice_for
+from kpikit.io._values import order_of
 from kpikit.options import DEFAULT_SL_THRESHOLDS_S
 from kpikit.schema import TABLES
 
@@ -450,15 +452,20 @@ def _format_text(detection) -> str:
 
 
 def _order(form: str) -> str:
-    return {"%d": "Day first", "%m": "Month first"}.get(form[:2], "Year first")
+    return order_of(form).capitalize()
 
 
 def _format_label(form: str) -> str:
-    """A date format in a few words: "Day first (dd/mm)"."""
+    """A date format in a few words: "Day first (dd/mm)"; a weekday name before the date
+    (``%a %d/%m/%Y``) is passed over.
+
+    >>> _format_label("%d/%m/%Y %H:%M"), _format_label("%a %m-%d-%Y"), _format_label("ISO8601")
+    ('Day first (dd/mm)', 'Month first (mm-dd)', 'Year first (ISO)')
+    """
     order = _order(form)
     if order == "Year first":
         return "Year first (ISO)" if form == "ISO8601" else f"Year first ({form})"
-    separator = form[2]
+    separator = re.search(r"%[dm](\W)", form)[1]
     day_month = f"dd{separator}mm" if order == "Day first" else f"mm{separator}dd"
     return f"{order} ({day_month})"
 

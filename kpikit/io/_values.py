@@ -33,6 +33,11 @@ _TIME = re.compile(
     r"^(?P<gap>[ T]+)\d{1,2}:\d{2}(?P<seconds>:\d{2})?(?P<fraction>\.\d+)?(?P<space>\s*)"
     r"(?P<ampm>[AaPp][Mm])?$"
 )
+_WEEKDAY = re.compile(r"^(?P<name>[A-Za-z]{3,9})(?P<gap>\.?,?\s+)(?=\d)")
+"""A weekday name before a date (``Tue 13/01/2026``, ``Tuesday, 13/01/2026``)."""
+_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAYS = {**{day[:3]: "%a" for day in _DAY_NAMES}, **dict.fromkeys(_DAY_NAMES, "%A")}
+"""The English weekday names and their format: ``%a`` abbreviated, ``%A`` in full."""
 
 
 @dataclass(frozen=True)
@@ -81,8 +86,11 @@ def order_of(form: str) -> str:
 
     >>> order_of("%d/%m/%Y"), order_of("%m/%d/%y"), order_of("%y-%m-%d %H:%M")
     ('day first', 'month first', 'year first')
+    >>> order_of("%a %m/%d/%Y")  # after a weekday name
+    'month first'
     """
-    return {"%d": "day first", "%m": "month first"}.get(form[:2], "year first")
+    first = re.search(r"%[dmyY]", form)
+    return {"%d": "day first", "%m": "month first"}.get(first and first[0], "year first")
 
 
 def guess_dates(values: pd.Series) -> DateGuess | None:
@@ -118,6 +126,8 @@ def guess_dates(values: pd.Series) -> DateGuess | None:
     ('day first', 'year first')
     >>> guess_dates(pd.Series(["2026-01-13T09:00:00+01:00"])).format
     'ISO8601'
+    >>> guess_dates(pd.Series(["Mon 05/01/2026 09:00", "Tue 13/01/2026 10:30"])).format
+    '%a %d/%m/%Y %H:%M'
     """
     return guess_and_read_dates(values)[0]
 
@@ -132,6 +142,9 @@ def guess_and_read_dates(values: pd.Series) -> tuple[DateGuess | None, pd.Series
     if text.empty:
         return None, None
     first = text.iloc[0]
+    weekday = _WEEKDAY.match(first)
+    if weekday and weekday["name"].lower() in _WEEKDAYS:
+        return _after_weekday(text, values, weekday)
     if ISO_DATE.match(first):
         return DateGuess("ISO8601", "year first", first, ("ISO8601",)), None
     year_first = _YEAR_FIRST_DATE.match(first)
@@ -147,6 +160,29 @@ def guess_and_read_dates(values: pd.Series) -> tuple[DateGuess | None, pd.Series
         sep = match["sep"]
         return _or_year_first(text, guess, read, f"%y{sep}%m{sep}%d{_time_format(match['time'])}")
     return guess, read
+
+
+def _after_weekday(text: pd.Series, values: pd.Series, weekday):
+    """:func:`guess_and_read_dates` for dates led by a weekday name (``Tue 13/01/2026``), as
+    the numeric dates after it: the formats start with ``%a`` (``%A`` for full names), which
+    pandas reads and does not compare with the date. pandas' own inference would read
+    ``Mon 05/01/2026`` month first whatever the rest of the file shows.
+
+    None when the dates after the names are not numeric ones (pandas' inference reads them).
+    """
+    prefix = _WEEKDAYS[weekday["name"].lower()] + weekday["gap"]
+    dates = text.str.replace(_WEEKDAY, "", n=1, regex=True)
+    guess, _ = guess_and_read_dates(dates)
+    if guess is None or "ISO8601" in guess.candidates:
+        return None, None
+    candidates = tuple(prefix + form for form in guess.candidates)
+    form = prefix + guess.format if guess.format else None
+    read = _parse(text, form) if form else None
+    if read is not None and read.isna().any():
+        read = None  # the reader finds the values the format does not read
+    example = text[dates == guess.example].iloc[0] if guess.example else None
+    guess = DateGuess(form, guess.order, example, candidates)
+    return guess, None if read is None else read.reindex(values.index)
 
 
 def _or_year_first(text: pd.Series, guess: DateGuess, read, year_first: str):

@@ -99,6 +99,8 @@ def safe_export_path(path, allowed_suffixes=(".csv",), *, base_dir=None) -> Path
         ) from None
     if is_folder:
         raise ValueError(f"Value of 'path' is a folder, expected a file name; received: '{path}'.")
+    if resolved.parent.exists() and not resolved.parent.is_dir():
+        raise ValueError(f"The folder of 'path' is a file, not a folder: '{resolved.parent}'.")
     if not resolved.parent.is_dir():
         raise ValueError(f"The folder of 'path' does not exist: '{resolved.parent}'.")
     if base_dir is not None:
