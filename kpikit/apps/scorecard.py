@@ -305,6 +305,7 @@ class ScorecardApp(BaseApp):
     def _on_data(self) -> None:
         self._tables = ChannelTables(self.data, options=self.engine_options)
         self._targets_cache = {}
+        self._thresholds = {}  # the view's service-level threshold, by the targets' key
         self._channels = data_channels(self.data.contacts)
         requested_channel = self._requested.pop("channel", None)
         if requested_channel is not None:
@@ -342,13 +343,17 @@ class ScorecardApp(BaseApp):
         """The answer threshold of the view's service-level target (80/20: 20 s), which its
         service level is then computed within on every channel the view holds, as
         :func:`kpikit.scorecard` rates such a target; None for a target without one (the
-        engine's thresholds apply)."""
-        targets, _ = self._current_targets()
-        view = segment_targets(targets, view_segment(self.channel.value))
-        if THRESHOLD_COLUMN not in view.columns:
-            return None
-        seconds = view.loc[view["kpi"] == "service_level", THRESHOLD_COLUMN].dropna()
-        return float(seconds.iloc[0]) if len(seconds) else None
+        engine's thresholds apply). Kept per targets, as they are: a redraw asks for it
+        three times (table, trend, channel note)."""
+        key = (self.source.value, self.preset.value, self.channel.value)
+        if key not in self._thresholds:
+            targets, _ = self._current_targets()
+            view = segment_targets(targets, view_segment(self.channel.value))
+            seconds = pd.Series(dtype=float)
+            if THRESHOLD_COLUMN in view.columns:
+                seconds = view.loc[view["kpi"] == "service_level", THRESHOLD_COLUMN].dropna()
+            self._thresholds[key] = float(seconds.iloc[0]) if len(seconds) else None
+        return self._thresholds[key]
 
     def _current_targets(self) -> tuple[pd.DataFrame, str]:
         """The targets of the view and, when the preset cannot apply to them, why."""

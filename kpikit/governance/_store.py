@@ -463,7 +463,8 @@ def add_upgrades(engine) -> None:
     table as it is (see :func:`breach_select`) and adds the columns at its first write."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    for name in (name for name in UPGRADES if name in absent_upgrades(engine)):
+    absent = absent_upgrades(engine)  # one look at the table, not one per column
+    for name in (name for name in UPGRADES if name in absent):
         try:
             with writing(engine).begin() as connection:
                 connection.exec_driver_sql(
