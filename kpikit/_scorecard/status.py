@@ -67,8 +67,8 @@ def weighted_scores(table: pd.DataFrame, keys: list) -> pd.DataFrame:
     """Weighted mean score per ``keys`` over the primary rows with a score: ``Σ wᵢ sᵢ / Σ wᵢ``.
 
     Supporting KPIs (``role == "supporting"``) are rated but not scored. Returns ``*keys,
-    score, weight, kpis`` (summed weight and number of rated KPIs); the score is null when no
-    primary KPI of the group has data.
+    score, weight, kpis`` (summed weight and number of rated KPIs), one row per group of the
+    table; the score is null when no primary KPI of the group has data.
     """
     role = table["role"] if "role" in table.columns else pd.Series("primary", index=table.index)
     scored = table["score"].where(role != "supporting")
@@ -78,7 +78,10 @@ def weighted_scores(table: pd.DataFrame, keys: list) -> pd.DataFrame:
         _rated=scored.notna().astype(int),
     )[[*keys, "_weighted", "_weight", "_rated"]]
     if keys:
-        sums = rated.groupby(keys, sort=True, dropna=False).sum(min_count=0).reset_index()
+        # observed: the groups of the table only (a categorical team's unused categories, or
+        # pairs of two categorical keys that never meet, made rows of their own on pandas 2)
+        grouped = rated.groupby(keys, sort=True, dropna=False, observed=True)
+        sums = grouped.sum(min_count=0).reset_index()
     else:
         # One row of sums: .T of a float and an int column makes both float (2.0 KPIs).
         sums = rated.sum(min_count=0).to_frame().T.astype({"_rated": int})

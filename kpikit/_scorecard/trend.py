@@ -98,7 +98,7 @@ def with_trend(
         return table
     table = table.sort_values([*keys, "kpi", "period"], kind="stable")
     table["_next"] = period_end(table["period"], freq)
-    groups = table.groupby([*keys, "kpi"], sort=False, dropna=False)
+    groups = table.groupby([*keys, "kpi"], sort=False, dropna=False, observed=True)
     follows = groups["_next"].shift(1) == table["period"]
     table = table.drop(columns="_next")
     before = {

@@ -98,6 +98,8 @@ class Param:
     ValueError: Value of 'target_sl' must be between 50 and 99 (percent) but received: 500
     >>> sl.describe()
     'percent, 50 to 99'
+    >>> Param("wait_s", 20.0, "Wait", unit="seconds", low=0).describe()
+    'seconds, 0 or more'
     >>> Param("roster_agents", 0.0, "Roster", unit="agents", low=0, high=500, whole=True).check(3.5)
     Traceback (most recent call last):
     ...
@@ -204,8 +206,10 @@ class Param:
             parts.append("one of " + ", ".join(repr(value) for value in self.values))
         elif self.data_choices:
             parts.append("a choice the data offers")
-        if self.bounds is not None:
+        if self.low is not None and self.high is not None:
             parts.append(f"{self.low:g} to {self.high:g}")
+        elif self.bounds is not None:  # one end open: "0 or more", "up to 5"
+            parts.append(_range(self.bounds))
         return ", ".join(parts)
 
 
@@ -249,6 +253,7 @@ def parameters_cell(params, values=None) -> str:
         comment = param.help or param.label
         if param.describe():
             comment += f": {param.describe()}"
+        comment = " ".join(comment.split())  # a line break in a help text would end the comment
         if comment and len(line) + len(comment) + 4 <= _CELL_WIDTH:
             line += f"  # {comment}"
         elif comment:  # too long for the end of the line: above it, wrapped

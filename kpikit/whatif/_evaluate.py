@@ -205,11 +205,15 @@ def compare(base, alternative, assumptions=None):
     waiting between the two. A base with no ASA to start from (no contact answered: NaN; an
     overloaded interval: infinite) leaves the alternative's CSAT unprojected (NaN, with a note).
 
+    Both sides are projected under one set of rules of thumb: an Evaluation's own
+    ``assumptions``, which a Scenario on the other side is then evaluated with too.
+
     Parameters
     ----------
     base, alternative : Scenario or Evaluation
     assumptions : Assumptions, default=None
-        Rules of thumb for the projections; None uses ``Assumptions()``.
+        Rules of thumb for the projections; None uses those of an Evaluation given, else
+        ``Assumptions()``.
 
     Returns
     -------
@@ -221,6 +225,9 @@ def compare(base, alternative, assumptions=None):
     ------
     TypeError
         ``base`` or ``alternative`` is neither a Scenario nor an Evaluation.
+    ValueError
+        Two different sets of assumptions: two Evaluations made with different ones, or
+        ``assumptions`` other than an Evaluation's (it would be ignored for that side).
 
     Examples
     --------
@@ -233,18 +240,41 @@ def compare(base, alternative, assumptions=None):
     """
     _expect("base", base, (Scenario, Evaluation))
     _expect("alternative", alternative, (Scenario, Evaluation))
-    assumptions = _assumptions(assumptions)
+    assumptions = _shared_assumptions(base, alternative, assumptions)
     first = base if isinstance(base, Evaluation) else evaluate(base, assumptions)
     # an evaluated alternative is projected again from the base's reference (its own kept
-    # its CSAT unchanged), with its own assumptions
-    second = (
-        _evaluated(alternative.scenario, alternative.assumptions, first.reference_asa_s)
-        if isinstance(alternative, Evaluation)
-        else _evaluated(alternative, assumptions, first.reference_asa_s)
-    )
+    # its CSAT unchanged)
+    scenario = alternative.scenario if isinstance(alternative, Evaluation) else alternative
+    second = _evaluated(scenario, assumptions, first.reference_asa_s)
     table = first.summary[["metric", "unit", "basis", "value"]].rename(columns={"value": "base"})
     table["alternative"] = second.summary["value"].to_numpy()
     table["difference"] = table["alternative"] - table["base"]
     table["change_pct"] = 100 * table["difference"] / table["base"].where(table["base"] != 0)
     table["note"] = second.summary["note"].to_numpy()
     return table
+
+
+def _shared_assumptions(base, alternative, assumptions):
+    """The one set of assumptions both sides of :func:`compare` are projected with: the
+    Evaluations' own and ``assumptions``, which must agree (None: not given). Mixed, the
+    CSAT difference mixed two rules: an Evaluation made at 6 points per 30 s of wait beside
+    a Scenario projected at the default 2.5 (or ``assumptions`` ignored for Evaluations).
+
+    >>> base = evaluate(Scenario(volume=100, aht_s=180), Assumptions(wait_knee_s=90.0))
+    >>> _shared_assumptions(base, base.scenario, None).wait_knee_s
+    90.0
+    """
+    given = {}
+    if assumptions is not None:
+        given["assumptions"] = _expect("assumptions", assumptions, (Assumptions,))
+    for name, side in (("base", base), ("alternative", alternative)):
+        if isinstance(side, Evaluation):
+            given[f"{name} (evaluated with)"] = side.assumptions
+    if len(set(given.values())) > 1:
+        listed = "; ".join(f"{name}: {rules}" for name, rules in given.items())
+        raise ValueError(
+            "Values of 'base', 'alternative' and 'assumptions' must project CSAT under one set "
+            f"of assumptions but received {len(set(given.values()))} ({listed}); evaluate the "
+            "sides with the same assumptions, or pass them as Scenarios"
+        )
+    return next(iter(given.values()), Assumptions())
