@@ -72,6 +72,19 @@ def test_scorecard_team_view_and_trend_with_channel_targets(hand):
     assert table.at[("north", "aht"), "status"] == "green"  # 258 s <= 300 s
 
 
+def test_a_trend_kpi_without_a_target_in_the_view_is_refused_not_swapped(hand):
+    # CHANNEL_TARGETS rate service_level and aht only: a trend of ASA, asked for by name, was
+    # drawn as the first target's (service level) without a word. The notebook's default
+    # (service_level) still falls back to the first target when the view has none for it.
+    with pytest.raises(ValueError, match=r"'trend_kpi' is not a KPI with a target in this view"):
+        ScorecardApp(hand, targets=CHANNEL_TARGETS, level="center", freq="all", trend_kpi="asa")
+    app = ScorecardApp(hand, targets=CHANNEL_TARGETS[1:], level="center", freq="all")
+    assert app.trend_kpi.value == "service_level"
+    aht_only = CHANNEL_TARGETS[CHANNEL_TARGETS["kpi"] == "aht"]
+    app = ScorecardApp(hand, targets=aht_only, level="center", freq="all")
+    assert app.trend_kpi.value == "aht"
+
+
 def test_rate_and_segment_targets_share_the_segment_rule():
     frame = pd.DataFrame({"kpi": ["service_level", "aht"], "value": [90.0, 280.0]})
     card = rate(frame, CHANNEL_TARGETS, segment={"channel": "chat"})

@@ -516,6 +516,10 @@ class ScorecardApp(BaseApp):
     def _sync_controls(self, targets: pd.DataFrame) -> None:
         kpis = targets["kpi"].tolist()
         requested = self._requested.pop("trend_kpi", None)
+        if requested not in (None, self._parameter("trend_kpi").default):
+            # A KPI named for the trend is one the view rates; the default falls back unsaid
+            # to the first target, as its help says (before, any KPI fell back silently).
+            check_choice("trend_kpi", requested, kpis, "a KPI with a target in this view")
         self._holding = True
         try:
             refill(self.trend_kpi, [(kpi_definition(k).name, k) for k in kpis], requested)
