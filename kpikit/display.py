@@ -248,6 +248,11 @@ def rated_value_text(row) -> str:
     '300 s'
     >>> rated_value_text({**row, "tolerance": 60.0, "value": 360.4})  # red, not amber's 360 s
     '360.4 s'
+
+    A breach of a band (:func:`kpikit.breaches`) has the edge it missed as its ``target``:
+
+    >>> rated_value_text({"better": "band", "unit": "percent", "target": 85.0, "value": 85.04})
+    '85.04 %'
     """
     return _value_text(row["value"], row["unit"], rated_decimals(row))
 
@@ -262,19 +267,46 @@ def rated_decimals(row) -> int:
     ...                 "tolerance": 10.0, "value": 69.96})   # red; 70.0 % would read as amber
     2
     """
-    unit = row["unit"]
-    decimals = DECIMALS.get(unit, 1)
-    number = _real(row["value"])
-    if number is None:
-        return decimals
+    decimals = DECIMALS.get(row["unit"], 1)
     for edge in _rating_edges(row):
-        if abs(number - edge) <= _SAME_AS_TARGET * max(1.0, abs(edge)):
-            continue  # at it as the rating sees it
-        while decimals < _MAX_DECIMALS and _value_text(number, unit, decimals) == _value_text(
-            edge, unit, decimals
-        ):
-            decimals += 1
+        decimals = decimals_apart(row["value"], edge, decimals)
     return decimals
+
+
+def decimals_apart(value, edge, decimals: int) -> int:
+    """The fewest decimals, ``decimals`` or more, at which ``value`` does not read as ``edge``
+    (a target, a band edge): 79.96 against 80 is "79.96", not "80.0". A value within a
+    billionth (relative) of the edge is at it, as :func:`kpikit.scorecard.rate` rates it
+    (:data:`_SAME_AS_TARGET`: floating-point noise), and keeps ``decimals``; so does a missing
+    value or edge. At most :data:`_MAX_DECIMALS`.
+
+    >>> decimals_apart(79.96, 80.0, 1), decimals_apart(79.6, 80.0, 0), decimals_apart(64.2, 80, 0)
+    (2, 1, 0)
+    >>> decimals_apart(79.99999999999, 80.0, 1), decimals_apart(float("nan"), 80.0, 1)
+    (1, 1)
+    """
+    number, edge = _real(value), _real(edge)
+    if number is None or edge is None:
+        return decimals
+    if abs(number - edge) <= _SAME_AS_TARGET * max(1.0, abs(edge)):
+        return decimals  # at it as the rating sees it
+    while decimals < _MAX_DECIMALS and _number_text(number, decimals) == _number_text(
+        edge, decimals
+    ):
+        decimals += 1
+    return decimals
+
+
+def short_of(levels, target: float):
+    """Where service ``levels`` (a pandas Series) miss ``target``, as :func:`decimals_apart`
+    reads them: floating-point noise below the target is at it, as the scorecard rates it (a
+    level of 79.99999999999 shown "80" was marked missed). A missing level is not short.
+
+    >>> import pandas as pd
+    >>> short_of(pd.Series([79.99999999999, 79.96, 80.0, None]), 80.0).tolist()
+    [False, True, False, False]
+    """
+    return levels < target - _SAME_AS_TARGET * max(1.0, abs(target))
 
 
 def _rating_edges(row) -> list[float]:
@@ -283,10 +315,21 @@ def _rating_edges(row) -> list[float]:
 
     >>> _rating_edges({"better": "band", "band_low": 75.0, "band_high": 85.0, "tolerance": 5.0})
     [75.0, 70.0, 85.0, 90.0]
+
+    A band row without band edges is a breach (:func:`kpikit.breaches`): its ``target`` is the
+    edge it missed, on the side of its value.
+
+    >>> _rating_edges({"better": "band", "target": 85.0, "tolerance": 5.0, "value": 85.04})
+    [85.0, 90.0]
     """
     better = row.get("better")
-    if better == "band":
-        pairs = [(row.get("band_low"), -1.0), (row.get("band_high"), 1.0)]
+    band = [row.get("band_low"), row.get("band_high")]
+    if better == "band" and any(_real(edge) is not None for edge in band):
+        pairs = [(band[0], -1.0), (band[1], 1.0)]
+    elif better == "band":
+        value, target = _real(row.get("value")), _real(row.get("target"))
+        above = value is not None and target is not None and value > target
+        pairs = [(row.get("target"), 1.0 if above else -1.0)]
     else:
         pairs = [(row.get("target"), -1.0 if better == "higher" else 1.0)]
     tolerance = _real(row.get("tolerance")) or 0.0
@@ -552,6 +595,13 @@ def change_text(difference, unit: str, direction: str | None) -> tuple[str, str]
     ('▼ -2', '#222222')
     >>> change_text(0.01, "percent", "higher")
     ('0.0 pts', '#222222')
+
+    Floating-point noise does not move the last digit shown (:func:`rounded_as_shown`): a
+    change of 0.85 points summed in another order is the same text.
+
+    >>> change_text(0.8500000000000227, "percent", None), change_text(0.8499999999999801,
+    ...                                                               "percent", None)
+    (('▲ +0.8 pts', '#222222'), ('▲ +0.8 pts', '#222222'))
     """
     if not is_number(difference):
         return "–", "#555555"
@@ -562,7 +612,7 @@ def change_text(difference, unit: str, direction: str | None) -> tuple[str, str]
         "currency": (2, ""),
         "hours": (1, " h"),
     }.get(unit, (0, ""))
-    shown = round(float(difference), decimals)
+    shown = rounded_as_shown(difference, decimals)
     if shown == 0:
         return f"{0:.{decimals}f}{suffix}", _NEUTRAL
     trend = "up" if shown > 0 else "down"

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from kpikit._scorecard.provisional import PROVISIONAL_MARK
-from kpikit.display import signed_text
+from kpikit.display import decimals_apart, rounded_as_shown, signed_text
 from kpikit.governance.cadence import PROVISIONAL, CadenceReport, Rated, cadence_report
 from kpikit.scorecard import STATUS_LABELS, STATUS_MARKS, STATUS_TINTS
 
@@ -149,16 +149,22 @@ def _excel_cell(value):
 
 def _point_text(value) -> str:
     """A point of a sparkline to one decimal, or "" when it is missing (None, NaN) or
-    infinite: :func:`_sparkline` draws only the finite ones."""
-    return f"{value:.1f}" if value is not None and math.isfinite(value) else ""
+    infinite: :func:`_sparkline` draws only the finite ones. One that rounds to zero shows no
+    sign (an NPS of -0.04 is not "-0.0").
+
+    >>> _point_text(-0.04), _point_text(72.46), _point_text(float("inf"))
+    ('0.0', '72.5', '')
+    """
+    return f"{value:z.1f}" if value is not None and math.isfinite(value) else ""
 
 
 def _table_html(table: pd.DataFrame) -> str:
     head = "".join(f"<th scope='col'>{html.escape(str(column))}</th>" for column in table.columns)
     body = []
-    for record in table.itertuples(index=False):
+    targets = table["target"] if "target" in table.columns else pd.Series(np.nan, table.index)
+    for record, target in zip(table.itertuples(index=False), targets, strict=True):
         pairs = zip(table.columns, record, strict=True)
-        cells = [_cell_html(column, value) for column, value in pairs]
+        cells = [_cell_html(column, value, target) for column, value in pairs]
         body.append("<tr>" + "".join(cells) + "</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
@@ -168,7 +174,9 @@ _MARKS = {**STATUS_MARKS, PROVISIONAL: PROVISIONAL_MARK}
 _LABELS = {**STATUS_LABELS, PROVISIONAL: "provisional: repeats may still arrive"}
 
 
-def _cell_html(column: str, value) -> str:
+def _cell_html(column: str, value, target=None) -> str:
+    """A cell of a table: the ``value`` of ``column`` in the row whose ``target`` is given (a
+    breach's value is told from it, :func:`_number_text`)."""
     name = str(column)
     if isinstance(value, Rated):
         tint = _TINTS.get(value.status, "transparent")
@@ -195,12 +203,13 @@ def _cell_html(column: str, value) -> str:
     if isinstance(value, int | np.integer):  # a count (bool is handled above)
         return f"<td class='number'>{value:,}</td>"
     if isinstance(value, float | np.floating):
-        return f"<td class='number'>{_number_text(name, float(value))}</td>"
+        edge = target if name == "value" else None
+        return f"<td class='number'>{html.escape(_number_text(name, float(value), edge))}</td>"
     css = " class='words'" if name in _WORD_COLUMNS else ""
     return f"<td{css}>{html.escape('' if value is None else str(value))}</td>"
 
 
-def _number_text(column: str, value: float) -> str:
+def _number_text(column: str, value: float, target=None) -> str:
     """``value`` as the ``column``'s cells show it; one that rounds to zero shows no sign
     (``-0.0`` was a mix of -0.004 points): changes through :func:`signed_text`, the others with
     the ``z`` format option.
@@ -222,20 +231,34 @@ def _number_text(column: str, value: float) -> str:
 
     >>> _number_text("gap", 0.04000000000000625), _number_text("gap", 0.3)
     ('0.04', '0.3')
+
+    A value beside its ``target`` has the decimals it takes not to read as the target it
+    misses (:func:`kpikit.display.decimals_apart`, as a scorecard shows it): 79.96 against 80
+    is not "80.0".
+
+    >>> _number_text("value", 79.96, 80.0), _number_text("value", 80.0, 80.4)
+    ('79.96', '80.0')
+    >>> _number_text("value", 79.99999999999, 80.0)  # floating-point noise: at the target
+    '80.0'
+
+    A p value below 0.001 is "< 0.001", as the findings write it, not "0.000":
+
+    >>> _number_text("p value", 0.0004), _number_text("p value", 0.0312)
+    ('< 0.001', '0.031')
     """
     if not math.isfinite(value):
         return "–"
-    if column == "p value":
-        return f"{value:.3f}"
+    if column == "p value":  # as the findings give it: a p value is never 0
+        return "< 0.001" if value < 0.001 else f"{value:.3f}"
     if column in ("cost per contact", "cost") or column.startswith("cost"):
         return f"{value:z,.2f}"
     if column in ("vs usual", "change (%)"):
         return signed_text(value)
-    if value.is_integer() and (abs(value) >= 10 or column in _COUNT_COLUMNS):
-        return f"{value:,.0f}"
     if column == "gap" and value != 0 and round(value, 1) == 0:
         return f"{value:.2g}"  # a miss of 0.04 points is not a gap of 0.0
-    return f"{value:z,.1f}"
+    whole = value.is_integer() and (abs(value) >= 10 or column in _COUNT_COLUMNS)
+    decimals = decimals_apart(value, target, 0 if whole else 1)
+    return f"{rounded_as_shown(value, decimals):z,.{decimals}f}"
 
 
 def _sparkline(values, width: int = 90, height: int = 22) -> str:
@@ -249,7 +272,7 @@ def _sparkline(values, width: int = 90, height: int = 22) -> str:
         f"{2 + i * step:.1f},{height - 2 - (v - low) / span * (height - 4):.1f}"
         for i, v in enumerate(points)
     )
-    label = html.escape(", ".join(f"{v:.1f}" for v in points))
+    label = html.escape(", ".join(_point_text(v) for v in points))
     return (
         f"<svg class='spark' width='{width}' height='{height}' role='img' "
         f"aria-label='{label}'><title>{label}</title>"

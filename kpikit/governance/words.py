@@ -90,14 +90,15 @@ def value_text(value) -> str:
 
 
 def percent_text(share) -> str:
-    """A share (0..1) as a whole percent, ``"–"`` when missing.
+    """A share (0..1) as a whole percent, ``"–"`` when missing; one that rounds to zero shows
+    no sign (floating-point noise below zero is not "-0 %").
 
-    >>> percent_text(0.4149), percent_text(float("nan"))
-    ('41 %', '–')
+    >>> percent_text(0.4149), percent_text(float("nan")), percent_text(-1e-17)
+    ('41 %', '–', '0 %')
     """
     if share is None or not math.isfinite(share):
         return "–"
-    return f"{share * 100:.0f} %"
+    return f"{share * 100:z.0f} %"
 
 
 def gap_text(gap: float, unit: str) -> str:
@@ -309,9 +310,13 @@ def _dimension_texts(cause):
         label = DIMENSION_LABELS.get(dimension, dimension)
         share = _share_text(best["contribution"], cause.gap, definition.unit)
         made_up = _made_up_text(best["contribution"], cause.gap)
+        # as the headline shows a value: a segment at 5.04 % is not "5.0 %" against 5.0 %
+        value = rated_value_text(
+            {"unit": definition.unit, "target": cause.target, "value": best["value"]}
+        )
         text = (
             f"{label} {best['segment']}: {share} "
-            f"({definition.name.lower()} {format_value(best['value'], definition.unit)} on "
+            f"({definition.name.lower()} {value} on "
             f"{percent_text(best['share'])} of {noun}"
             + (f"; {' and '.join(reasons)}" if reasons else "")
             + (f"; {made_up}" if made_up else "")

@@ -19,9 +19,12 @@ from kpikit.catalog import kpi as kpi_definition
 from kpikit.display import (  # noqa: F401  (re-exported to the builders)
     axis_title,
     column_label,
+    decimals_apart,
     format_value,
     is_number,
     kpi_label,
+    rounded_as_shown,
+    short_of,
     value_range,
 )
 from kpikit.plots._template import TEMPLATE_NAME
@@ -357,16 +360,22 @@ def optional_kpi_number(argument: str, value, kpi_id: str):
 def level_text(value: float, target: float, decimals: int = 0) -> str:
     """A service level beside its target, as a bar's label or hover gives it: to
     ``decimals`` places, with the more it takes not to read as the target it misses, or
-    meets by a hair (79.6 against 80 is "79.6", not "80" marked missed).
+    meets by a hair (79.6 against 80 is "79.6", not "80" marked missed), as a scorecard
+    shows it (:func:`kpikit.display.decimals_apart`).
 
     >>> level_text(79.6, 80.0), level_text(80.4, 80.0), level_text(80.0, 80.0)
     ('79.6', '80.4', '80')
     >>> level_text(64.2, 80.0), level_text(79.96, 80.0), level_text(79.96, 80.0, 1)
     ('64', '79.96', '79.96')
+
+    Floating-point noise is at the target, as the scorecard rates it; a level that rounds to
+    zero shows no sign.
+
+    >>> level_text(79.99999999999, 80.0), level_text(-0.2, 80.0, 0)
+    ('80', '0')
     """
-    while value != target and f"{value:.{decimals}f}" == f"{target:.{decimals}f}":
-        decimals += 1
-    return f"{value:.{decimals}f}"
+    decimals = decimals_apart(value, target, decimals)
+    return f"{rounded_as_shown(value, decimals):z.{decimals}f}"
 
 
 def bounded_range(kpi_id: str, values, *, pad: float = 0.05) -> list[float]:

@@ -24,6 +24,7 @@ from kpikit.plots._engine import (
     require_datetimes,
     require_one_row_per_period,
     require_periods,
+    short_of,
 )
 from kpikit.plots._template import KPIKIT_COLORWAY, RAG_COLORS, RAG_MARKS
 
@@ -462,7 +463,9 @@ def _add_service_level(fig, frame, target):
         colors = [KPIKIT_COLORWAY[1]] * len(values)
         marks = ["" if np.isnan(value) else f"{value:.0f}" for value in values]
     else:
-        status = np.where(values.isna(), "no data", np.where(values < target, "red", "green"))
+        status = np.where(
+            values.isna(), "no data", np.where(short_of(values, target), "red", "green")
+        )
         colors = [RAG_COLORS[state] for state in status]
         marks = [
             "" if state == "no data" else f"{level_text(value, target)} {RAG_MARKS[state]}"

@@ -18,6 +18,7 @@ from kpikit.plots._engine import (
     require_datetimes,
     require_one_row_per_period,
     require_periods,
+    short_of,
 )
 from kpikit.plots._template import KPIKIT_COLORWAY, RAG_COLORS, RAG_MARKS, TEMPLATE_NAME
 
@@ -110,7 +111,7 @@ def staffing_plan(plan, *, target_sl=80.0, title=None, height=None):
     short = (-frame["gap"]).where(frame["gap"] < 0)
     reaching = frame["staffed"] - frame["gap"]  # the line a short bar reaches
     level = frame["service_level"]
-    missed = level < target_sl
+    missed = short_of(level, target_sl)
     status = np.where(level.isna(), "no data", np.where(missed, "red", "green"))
     day = f"{frame['period'].iloc[0]:%a %d %b %Y}" if len(frame) else ""
     fig = go.Figure()
