@@ -158,3 +158,17 @@ def test_a_level_at_its_target_but_for_floating_point_noise_is_not_marked_missed
     marks = list(kk.plots.staffing_plan(plan, target_sl=80.0).data[-1].text)
     assert marks == ["", "✘"]
     assert display.short_of(pd.Series([79.99999999999, 79.96]), 80.0).tolist() == [False, True]
+
+
+def test_a_bullet_and_a_breach_label_show_a_value_apart_from_the_target_it_misses():
+    # CSAT 79.96 % against 80 %: one decimal reads "80.0 %" beside "Target: 80.0 %"; two
+    # tell them apart. The governance dashboard's breach list said "CSAT 80.0 %" likewise.
+    from kpikit.apps._governance_html import breach_label
+
+    fig = kk.plots.bullet(kpi="csat", value=79.96, target=80.0)
+    assert fig.layout.title.text == "Customer satisfaction: 79.96 %"
+    value_bar = next(trace for trace in fig.data if trace.name == "Value")
+    assert value_bar.hovertemplate.startswith("Value: 79.96 %")
+    row = {"period": pd.Timestamp("2026-08-23"), "kpi": "csat", "unit": "percent"}
+    row.update(value=79.96, target=80.0, better="higher")
+    assert breach_label(row, []) == "23 Aug · Whole center · CSAT 79.96 %"

@@ -7,9 +7,9 @@ import pandas as pd
 
 from kpikit.apps._base import section_heading
 from kpikit.catalog import kpi as kpi_definition
+from kpikit.display import rated_value_text
 from kpikit.governance import words as governance_words
 from kpikit.governance.decompose import DECOMPOSITION_COLUMNS
-from kpikit.scorecard import format_value
 
 EMPTY_BARS = pd.DataFrame({"label": [], "performance": [], "mix": []})
 """Root-cause bars when there is no breach to explain."""
@@ -67,8 +67,13 @@ def breach_label(row, by) -> str:
     '23 Aug · Lakeside · CSAT 71.4 %'
     >>> breach_label({**row, "kpi": "abandonment_rate", "value": 10.06}, [])
     '23 Aug · Whole center · Abandon 10.1 %'
+
+    The value does not read as the target it misses (:func:`kpikit.display.rated_value_text`):
+
+    >>> breach_label({**row, "value": 79.96, "target": 80.0, "better": "higher"}, ["team"])
+    '23 Aug · Lakeside · CSAT 79.96 %'
     """
-    value = format_value(row["value"], row["unit"])
+    value = rated_value_text(row)
     # "Abandon %" -> "Abandon": the value carries the percent sign
     name = kpi_definition(row["kpi"]).short_name.removesuffix(" %")
     return f"{row['period']:%d %b} · {group_text(row, by)} · {name} {value}"

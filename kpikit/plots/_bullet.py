@@ -12,7 +12,7 @@ from kpikit.catalog import KPI_IDS, catalog
 from kpikit.catalog import benchmarks as load_benchmarks
 from kpikit.catalog import kpi as kpi_definition
 from kpikit.catalog._benchmarks import THRESHOLD_KPI
-from kpikit.display import DIRECTION_HINTS, UNIT_SYMBOLS
+from kpikit.display import DIRECTION_HINTS, UNIT_SYMBOLS, rated_value_text
 from kpikit.plots._doc import shared_parameters
 from kpikit.plots._engine import (
     TIER_STYLE,
@@ -86,7 +86,7 @@ def bullet(benchmarks=None, *, kpi: str, value=None, target=None, title=None, he
     traces, (low, high) = _row(kpi, bands, value, target, shown=set(), axes=("x", "y"))
     layout = {
         "template": TEMPLATE_NAME,
-        "title": {"text": title or f"{definition.name}: {format_value(value, definition.unit)}"},
+        "title": {"text": title or f"{definition.name}: {_value_text(value, target, definition)}"},
         "height": height or 230,
         "barmode": "overlay",
         "xaxis": {
@@ -263,7 +263,7 @@ def _row(kpi_id, bands: pd.DataFrame, value, target, *, shown: set, axes, within
         text = _range_text(*band_range, definition.unit)
         add(_bar(*band_range, 0.9, _HEALTHY[0], _HEALTHY[1], f"Healthy band: {text}"))
     if is_number(value):
-        shown_value = format_value(value, definition.unit)
+        shown_value = _value_text(value, target, definition)
         hover = f"Value: {shown_value}{within}"
         # From 0 (or the axis floor above it) to the value: a negative NPS runs left of 0.
         add(_bar(max(0.0, low), float(value), 0.3, "Value", _VALUE_COLOR, hover))
@@ -284,6 +284,18 @@ def _row(kpi_id, bands: pd.DataFrame, value, target, *, shown: set, axes, within
             }
         )
     return traces, (low, high)
+
+
+def _value_text(value, target, definition) -> str:
+    """The value as the title and its bar's hover give it: with the decimals it takes not to
+    read as the target it misses (:func:`kpikit.display.rated_value_text`; 79.96 % beside a
+    target of 80.0 % is not "80.0 %").
+
+    >>> from kpikit.catalog import kpi
+    >>> _value_text(79.96, 80.0, kpi("csat")), _value_text(79.96, None, kpi("csat"))
+    ('79.96 %', '80.0 %')
+    """
+    return rated_value_text({"unit": definition.unit, "target": target, "value": value})
 
 
 def _bar(start, end, width, name, color, hover) -> dict:
