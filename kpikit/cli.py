@@ -73,8 +73,63 @@ def main(argv=None):
         return INTERRUPTED
 
 
+_NEGATIVE = re.compile(r"-\d+|-\d*\.\d+")
+"""A negative number, which argparse reads as a value rather than a flag."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser (its sub-commands' too), whose error for a missing file names the list
+    flag that took it: ``kpikit compute --kpis asa data.csv`` reads ``data.csv`` as a KPI id,
+    and argparse said only "the following arguments are required: file"."""
+
+    def parse_known_args(self, args=None, namespace=None):
+        self._given = list(sys.argv[1:] if args is None else args)
+        return super().parse_known_args(args, namespace)
+
+    def error(self, message):
+        taken = _file_taken_by_a_list(self, getattr(self, "_given", []))
+        if message.startswith("the following arguments are required") and taken:
+            value, flag = taken
+            message += (
+                f" ({value!r} was read as a value of {flag}: give it before {flag}, or end "
+                f"the values of {flag} with --)"
+            )
+        super().error(message)
+
+
+def _file_taken_by_a_list(parser, given: list) -> tuple | None:
+    """The last value given to a list flag of ``parser`` (``--kpis``, ``--by``, ...) when it
+    names a file or folder there, or a file to read; with that flag. None otherwise.
+
+    >>> parser = _Parser()
+    >>> _ = parser.add_argument("--kpis", nargs="+")
+    >>> _file_taken_by_a_list(parser, ["--kpis", "asa", "log.csv"])
+    ('log.csv', '--kpis')
+    >>> _file_taken_by_a_list(parser, ["--kpis", "asa", "aht"]) is None
+    True
+    """
+    from kpikit.io._source import READ_SUFFIXES, suffix_of
+
+    lists = {
+        option
+        for action in parser._actions
+        if action.nargs in ("+", "*")
+        for option in action.option_strings
+    }
+    flag, taken = None, None
+    for token in given:
+        # a flag, or "--"; a negative number is a value, as argparse reads it
+        if token.startswith("-") and len(token) > 1 and not _NEGATIVE.fullmatch(token):
+            flag = token if token in lists else None
+        elif flag is not None:
+            taken = (token, flag)
+    if taken and (os.path.lexists(taken[0]) or suffix_of(taken[0]) in READ_SUFFIXES):
+        return taken
+    return None
+
+
 def _parser():
-    parser = argparse.ArgumentParser(prog="kpikit", description="Contact-center KPIs, exactly.")
+    parser = _Parser(prog="kpikit", description="Contact-center KPIs, exactly.")
     commands = parser.add_subparsers(dest="command", required=True)
 
     compute = commands.add_parser("compute", help="compute KPIs from a contact log file")
@@ -173,15 +228,17 @@ def _compute(args):
         if _out_of_core(args):  # checked by compute, as DuckDB reads the files
             table = _compute_out_of_core(args, mapping)
         else:
-            with _flags_named(path="file"):
+            with _flags_named(path="file", mapping="--mapping"):
                 contacts = read_noting(read_contacts, args, args.file[0], mapping=mapping)
             table = compute(contacts, kpis=args.kpis, by=args.by, freq=args.freq, validate=False)
             table = to_pandas(table)
     if args.output is None:
-        print(table.to_string(index=False))
+        # no row (a log without contacts, by period): the column names, not pandas' "Empty
+        # DataFrame", "Columns: [...]" and "Index: []"
+        print(table.to_string(index=False) if len(table) else " ".join(table.columns))
         return 0
     suffix = suffix_of(args.output.name)
-    with _flags_named(path="--output"):
+    with _flags_named(path="--output"), _written("--output", args.output, file=True):
         if suffix == ".parquet":
             write_parquet(table, args.output)
         elif suffix == ".xlsx":
@@ -252,9 +309,18 @@ def _compute_out_of_core(args, mapping):
     from kpikit.metrics import scan_parquet
     from kpikit.metrics._sources import damaged_files_named
 
-    refuse_reading_flags(args, "one CSV file, not to parquet files", keep=("tz",))
+    # a single parquet file is read with them, unless --memory-limit sends it to DuckDB
+    refuse_reading_flags(
+        args,
+        "one CSV file or parquet file read into memory, not to parquet files read by DuckDB "
+        "(several files, a folder, a glob, or a file with --memory-limit)",
+        keep=("tz",),
+    )
     # advice as to a command-line user: "leave --tz unset", not "leave tz unset"
-    with _flags_named(path="file", memory_limit="--memory-limit"), advice_for("cli"):
+    with (
+        _flags_named(path="file", memory_limit="--memory-limit", mapping="--mapping"),
+        advice_for("cli"),
+    ):
         relation = scan_parquet(args.file, memory_limit=args.memory_limit, tz=args.tz)
         import duckdb  # there when scan_parquet is: it says how to install it
 
@@ -266,7 +332,7 @@ def _compute_out_of_core(args, mapping):
             if args.tz:  # a time column named by the mapping is local time of --tz too
                 contacts = placed_in_zone(contacts, args.tz)
     try:
-        with damaged_files_named(args.file):
+        with damaged_files_named(args.file), _repeats_placed(args.file, mapping):
             return to_pandas(compute(contacts, kpis=args.kpis, by=args.by, freq=args.freq))
     except duckdb.OutOfMemoryException:
         cap = args.memory_limit or "(default: half the machine's memory)"
@@ -274,6 +340,109 @@ def _compute_out_of_core(args, mapping):
             f"--memory-limit {cap} is too small: DuckDB ran out of memory computing the KPIs; "
             "give a larger one such as --memory-limit 4GB, or fewer files, KPIs or groups"
         ) from None
+
+
+_REPEATED_IDS = "repeating the contact_id of an earlier row"
+"""The problem :func:`kpikit.compute` reports for repeated contact ids."""
+_FILES_SHOWN = 3
+"""Files named per repeated id; more are counted."""
+
+
+@contextlib.contextmanager
+def _repeats_placed(path, mapping):
+    """A SchemaError inside whose repeated contact ids (the first ones it quotes) are named
+    with the parquet files of ``path`` holding them: the error said which ids, not which
+    files (two exports of the same hours, a file copied into the folder twice). The files
+    are looked at only then, for those ids: reading without a repeat costs nothing more.
+    """
+    from kpikit.schema import SchemaError
+
+    try:
+        yield
+    except SchemaError as error:
+        repeats = [
+            problem
+            for problem in error.problems
+            if (problem.table, problem.column, problem.problem)
+            == ("contacts", "contact_id", _REPEATED_IDS)
+            and problem.examples
+        ]
+        if not repeats:
+            raise
+        column = next(
+            (source for source, name in (mapping or {}).items() if name == "contact_id"),
+            "contact_id",
+        )
+        try:
+            files = _files_of_ids(path, column, repeats[0].examples)
+        except (OSError, ValueError):  # a file unreadable now: the error as compute gave it
+            raise error from None
+        placed = _ids_placed(repeats[0], files)
+        raise SchemaError(
+            [placed if problem is repeats[0] else problem for problem in error.problems]
+        ) from None
+
+
+def _files_of_ids(path, column: str, ids) -> dict:
+    """The parquet files of ``path`` whose ``column`` holds each of ``ids``, in the order the
+    files are read, each with its count of rows of that id (compared as text: ``1`` is ``"1"``).
+
+    >>> import pandas as pd, tempfile, os
+    >>> folder = tempfile.mkdtemp()
+    >>> for name, ids in (("a", ["c1", "c1"]), ("b", ["c1", "c2"])):
+    ...     pd.DataFrame({"contact_id": ids}).to_parquet(os.path.join(folder, name + ".parquet"))
+    >>> {i: [(os.path.basename(f), n) for f, n in found]
+    ...  for i, found in _files_of_ids(folder, "contact_id", ["c1"]).items()}
+    {'c1': [('a.parquet', 2), ('b.parquet', 1)]}
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from kpikit.metrics._sources import parquet_files
+
+    wanted = pa.array([str(id_) for id_ in ids])
+    found = {str(id_): [] for id_ in ids}
+    for file in parquet_files(path):
+        parquet = pq.ParquetFile(file)
+        if column not in parquet.schema_arrow.names:
+            continue
+        values = pc.cast(parquet.read(columns=[column]).column(0), pa.string())
+        hits = values.filter(pc.is_in(values, value_set=wanted))
+        for row in pc.value_counts(hits).to_pylist():
+            found[row["values"]].append((file, row["counts"]))
+    return found
+
+
+def _ids_placed(problem, files: dict):
+    """``problem`` (repeated contact ids) with its first ids each followed by the files holding
+    them (:func:`_files_of_ids`), the rows of an id in one file counted when more than one.
+
+    >>> from kpikit.schema import Problem
+    >>> repeat = Problem("contacts", "contact_id", _REPEATED_IDS, 2, ("c1", "c3"), "contact_id")
+    >>> print(_ids_placed(repeat, {"c1": [("a.parquet", 1), ("b.parquet", 1)],
+    ...                            "c3": [("a.parquet", 2)]}))  # doctest: +NORMALIZE_WHITESPACE
+    contacts.contact_id: 2 rows repeating the contact_id of an earlier row (first ids: c1 in
+    'a.parquet' and 'b.parquet'; c3 in 'a.parquet' (2 rows))
+    """
+    from kpikit._checks import _format_example
+
+    def where(id_) -> str:
+        shown = [
+            f"'{file}'" + (f" ({count} rows)" if count > 1 else "")
+            for file, count in files[str(id_)]
+        ]
+        if not shown:  # an id whose text differs from the files' (a float id)
+            return _format_example(id_)
+        if len(shown) > _FILES_SHOWN:
+            shown = [*shown[:_FILES_SHOWN], f"{len(shown) - _FILES_SHOWN} more file(s)"]
+        listed = ", ".join(shown[:-1]) + " and " + shown[-1] if len(shown) > 1 else shown[0]
+        return f"{_format_example(id_)} in {listed}"
+
+    placed = "; ".join(where(id_) for id_ in problem.examples)
+    return dataclasses.replace(
+        problem, problem=f"{problem.problem} (first ids: {placed})", examples=()
+    )
 
 
 @contextlib.contextmanager
@@ -304,27 +473,33 @@ def _flags_named(**flags):
 
 
 @contextlib.contextmanager
-def _written(flag: str, path: Path):
-    """The system's refusal to make or write the folder ``path`` names ``flag`` and what
-    failed; it printed ``[Errno 2] No such file or directory: '/proc/x'`` alone. Errors kpikit
-    worded itself (no error number) pass unchanged.
+def _written(flag: str, path: Path, *, file: bool = False):
+    """The system's refusal to make or write the folder ``path`` (the file, with ``file``)
+    names ``flag`` and what failed; it printed ``[Errno 2] No such file or directory:
+    '/proc/x'`` alone. Errors kpikit worded itself (no error number) pass unchanged.
 
     >>> with _written("--out", Path("/proc/nope")):  # doctest: +ELLIPSIS
     ...     raise FileNotFoundError(2, "No such file or directory", "/proc/nope")
     Traceback (most recent call last):
     ...
     OSError: --out: the folder cannot be made (No such file or directory): '/proc/nope'; ...
+    >>> with _written("--output", Path("/proc/x.csv"), file=True):  # doctest: +ELLIPSIS
+    ...     raise FileNotFoundError(2, "No such file or directory", "/proc/x.csv")
+    Traceback (most recent call last):
+    ...
+    OSError: --output: the file cannot be written (No such file or directory): '/proc/x.csv'; ...
     """
     try:
         yield
     except OSError as error:
         if error.errno is None:
             raise
-        failed = "written in" if path.is_dir() else "made"
-        raise OSError(
-            f"{flag}: the folder cannot be {failed} ({error.strerror}): '{path}'; give a "
-            "folder you can write to"
-        ) from None
+        if file:
+            failed, advice = "file cannot be written", "a file in a folder you can write to"
+        else:
+            failed = "folder cannot be " + ("written in" if path.is_dir() else "made")
+            advice = "a folder you can write to"
+        raise OSError(f"{flag}: the {failed} ({error.strerror}): '{path}'; give {advice}") from None
 
 
 def _named(text: str, flags: dict) -> str:

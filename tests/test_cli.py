@@ -253,7 +253,10 @@ def test_a_write_error_names_the_output_given(tmp_path, capsys, monkeypatch, nam
     monkeypatch.setattr(exporting, "open", _refusing_open, raising=False)
     assert main(["compute", str(data), "-o", str(tmp_path / name)]) == 2
     error = capsys.readouterr().err
-    assert error == f"kpikit compute: error: [Errno 13] Permission denied: '{tmp_path / name}'\n"
+    assert error == (
+        f"kpikit compute: error: --output: the file cannot be written (Permission denied): "
+        f"'{tmp_path / name}'; give a file in a folder you can write to\n"
+    )
     assert sorted(tmp_path.iterdir()) == [data]  # no part file left
 
 

@@ -94,6 +94,11 @@ def in_dashboard() -> bool:
     return _AUDIENCE.get() == "upload"
 
 
+def on_command_line() -> bool:
+    """Whether the advice is for the command line (which has no flag for ``max_bytes``)."""
+    return _AUDIENCE.get() == "cli"
+
+
 def option_name(name: str) -> str:
     """How the current audience names an option: ``tz``, ``--tz`` or the upload field."""
     audience = _AUDIENCE.get()

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from kpikit._validators import as_path
-from kpikit.io._advice import in_dashboard
+from kpikit.io._advice import in_dashboard, on_command_line
 from kpikit.io._parquet_size import decoded_bytes, unpacked_bytes
 
 MAX_BYTES = 200_000_000
@@ -286,12 +286,36 @@ def check_size(size: int, max_bytes: int, label: str, *, stage: str = "", measur
         told = (
             f"{size_text(size)}{stage}, above {limit}" if measured else f"more than {limit}{stage}"
         )
-        advice = (
-            "upload a shorter period or fewer columns"
-            if in_dashboard()
-            else "raise max_bytes to read it"
+        raise ValueError(f"{label} is {told}; {_size_advice(label)}.")
+
+
+def _size_advice(label: str) -> str:
+    """What to do with a file above the size limit: raise ``max_bytes`` in Python; on the
+    command line, which has no flag for it (the advice named ``max_bytes`` all the same), have
+    DuckDB read parquet without loading it; in a dashboard, upload less.
+
+    >>> from kpikit.io._advice import advice_for
+    >>> with advice_for("cli"):
+    ...     print(_size_advice("'log.parquet'"))
+    ...     print(_size_advice("'log.csv'"))  # doctest: +NORMALIZE_WHITESPACE
+    pass --memory-limit (such as --memory-limit 4GB) to kpikit compute, which then reads it
+    with DuckDB without loading it
+    kpikit compute reads larger logs as parquet files, with DuckDB: save it as .parquet and
+    pass --memory-limit (such as --memory-limit 4GB)
+    """
+    if in_dashboard():
+        return "upload a shorter period or fewer columns"
+    if not on_command_line():
+        return "raise max_bytes to read it"
+    if suffix_of(label.strip("'")) == ".parquet":
+        return (
+            "pass --memory-limit (such as --memory-limit 4GB) to kpikit compute, which then "
+            "reads it with DuckDB without loading it"
         )
-        raise ValueError(f"{label} is {told}; {advice}.")
+    return (
+        "kpikit compute reads larger logs as parquet files, with DuckDB: save it as .parquet "
+        "and pass --memory-limit (such as --memory-limit 4GB)"
+    )
 
 
 def size_text(size: int) -> str:

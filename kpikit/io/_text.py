@@ -6,12 +6,14 @@ import io
 import re
 import warnings
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
 from kpikit.io._advice import encoding_fix, fix
 from kpikit.io._source import (
     GZIP_MAGIC,
+    HEAD_BYTES,
     OLE_MAGIC,
     SAVE_AS_CSV,
     ZIP_MAGIC,
@@ -225,9 +227,22 @@ def _decode(head: bytes, encoding: str, *, complete: bool, label: str) -> str:
         ) from None
 
 
-def decoding_advice(head: bytes, encoding: str, error: UnicodeDecodeError, label: str) -> str:
-    """The message for text that is not in ``encoding``, naming an encoding that reads it."""
-    byte = error.object[error.start : error.start + 1].hex() if error.object else "?"
+def decoding_advice(
+    head: bytes, encoding: str, error: UnicodeDecodeError, label: str, data=None
+) -> str:
+    """The message for text that is not in ``encoding``, naming an encoding that reads it.
+
+    ``error`` comes from decoding ``head``; or, given ``data`` (the whole text, as bytes or a
+    file's path), from pandas, which decodes in chunks, so that its position is within a
+    chunk (a byte past the first MiB was said to be "at position 3"): the byte is then found
+    again in ``data`` (:func:`_first_undecodable`).
+    """
+    found = None if data is None else _first_undecodable(data, encoding)
+    if found is not None:
+        byte, where = found
+    else:
+        byte = error.object[error.start : error.start + 1].hex() if error.object else "?"
+        where = f"position {error.start}"
     try:
         head.decode("cp1252")
         other = "cp1252"
@@ -236,9 +251,40 @@ def decoding_advice(head: bytes, encoding: str, error: UnicodeDecodeError, label
     if other == encoding.lower():
         other = "utf-8"
     return (
-        f"Cannot read {label} as {encoding} text (byte 0x{byte} at position {error.start}): "
-        f"{encoding_fix(other)}."
+        f"Cannot read {label} as {encoding} text (byte 0x{byte} at {where}): {encoding_fix(other)}."
     )
+
+
+def _first_undecodable(data: bytes | Path, encoding: str) -> tuple[str, str] | None:
+    r"""The first byte of ``data`` that ``encoding`` cannot decode, in hex, and where it is:
+    its position in the text and, for an encoding that writes a line break as ``\n``, its
+    line (from 1); None when every byte decodes. Read in chunks of :data:`HEAD_BYTES`.
+
+    >>> _first_undecodable(b"id,queue\nc1,north\nc2,Caf\xe9\n", "utf-8")
+    ('e9', 'position 24, line 3')
+    >>> _first_undecodable(b"id\nc\xc3", "utf-8")  # the last character cut short
+    ('c3', 'position 4, line 2')
+    >>> _first_undecodable(b"id\n", "utf-8") is None
+    True
+    """
+    decoder = codecs.getincrementaldecoder(encoding)()
+    counts_lines = "\n".encode(encoding, errors="ignore") == b"\n"
+    offset, lines = 0, 1
+    with io.BytesIO(data) if isinstance(data, bytes) else open(data, "rb") as raw:
+        while True:
+            chunk = raw.read(HEAD_BYTES)
+            pending = len(decoder.getstate()[0])  # the end of a character cut by the last chunk
+            try:
+                decoder.decode(chunk, final=not chunk)  # at the end, a character cut short
+            except UnicodeDecodeError as error:
+                start = offset - pending + error.start
+                lines += chunk[: max(error.start - pending, 0)].count(b"\n")
+                line = f", line {lines}" if counts_lines else ""
+                return error.object[error.start : error.start + 1].hex(), f"position {start}{line}"
+            if not chunk:
+                return None
+            offset += len(chunk)
+            lines += chunk.count(b"\n")
 
 
 def _records(text: str, sep: str, limit: int | None = None) -> list[list[str]]:
@@ -347,7 +393,8 @@ def read_text(
                 on_bad_lines="skip",
             )
     except UnicodeDecodeError as error:
-        raise ValueError(decoding_advice(head, text_format.encoding, error, source.label)) from None
+        advice = decoding_advice(head, text_format.encoding, error, source.label, data)
+        raise ValueError(advice) from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as error:
         raise ValueError(f"Cannot read {source.label} as CSV: {error}") from None
     return frame, text_format, decimal

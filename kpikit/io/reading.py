@@ -198,8 +198,8 @@ def read_dataset(
 ) -> Dataset:
     """Read ``contacts``, and ``agent_intervals`` and ``costs`` when present, from a folder.
 
-    Each table is one file named after it with a suffix from :data:`READ_SUFFIXES`
-    (``contacts.csv``, ``agent_intervals.parquet``, ``costs.csv.gz``); other files are ignored.
+    Each table is one file named after it with a suffix from :data:`READ_SUFFIXES`, in any
+    case (``contacts.csv``, ``agent_intervals.parquet``, ``Costs.CSV``); other files are ignored.
     Columns must have kpikit's names.
 
     Parameters
@@ -225,7 +225,8 @@ def read_dataset(
     ------
     ValueError
         An empty path, no folder, no contacts file, or two files for one table (``costs.csv`` and
-        ``costs.parquet``); a ``datetime_format`` mapping naming an unknown table.
+        ``costs.parquet``, or ``costs.csv`` and ``Costs.csv``); a ``datetime_format`` mapping
+        naming an unknown table.
     SchemaError
         As in :func:`read_contacts`.
 
@@ -277,15 +278,15 @@ def read_dataset(
             or f"Value of 'folder' is not an existing folder; received: '{folder}'."
         )
     paths = {}
+    named = _table_files(directory, folder)
     for table in TABLES:
-        files = [directory / f"{table}{suffix}" for suffix in READ_SUFFIXES]
-        found = [file for file in files if file.is_file()]
+        found = named[table]
         if len(found) > 1:
             names = ", ".join(file.name for file in found)
             raise ValueError(f"Found several {table} files in '{directory}': {names}; keep one.")
         if not found:
             if table == "contacts":
-                expected = ", ".join(file.name for file in files)
+                expected = ", ".join(f"{table}{suffix}" for suffix in READ_SUFFIXES)
                 raise ValueError(f"No contacts file in '{directory}'; expected one of: {expected}.")
             continue
         paths[table] = found[0]
@@ -297,6 +298,35 @@ def read_dataset(
         table_options = replace(options, datetime_format=formats.get(table), folder_formats=formats)
         tables[table] = _read_table(source, table, table_options)
     return _finish(tables, validate=validate)
+
+
+def _table_files(directory: Path, folder) -> dict[str, list[Path]]:
+    """The files of ``directory`` named after each table with a suffix of
+    :data:`READ_SUFFIXES`, the name in any case (``Costs.CSV``, which Windows and macOS find as
+    ``costs.csv``, was left out unseen on Linux), in the order of the suffixes.
+
+    >>> import pathlib, tempfile
+    >>> scratch = tempfile.TemporaryDirectory()
+    >>> for name in ("Costs.CSV", "costs.parquet", "notes.csv"):
+    ...     _ = pathlib.Path(scratch.name, name).write_text("")
+    >>> [file.name for file in _table_files(pathlib.Path(scratch.name), scratch.name)["costs"]]
+    ['Costs.CSV', 'costs.parquet']
+    >>> scratch.cleanup()
+    """
+    tables = {f"{table}{suffix}": table for table in TABLES for suffix in READ_SUFFIXES}
+    names = list(tables)
+    try:
+        listed = [file for file in directory.iterdir() if file.name.lower() in names]
+    except OSError as error:  # a folder that may not be read
+        raise ValueError(
+            f"Value of 'folder' is refused by the system ({error.strerror}); received: '{folder}'."
+        ) from None
+    listed.sort(key=lambda file: (names.index(file.name.lower()), file.name))
+    found = {table: [] for table in TABLES}
+    for file in listed:
+        if file.is_file():
+            found[tables[file.name.lower()]].append(file)
+    return found
 
 
 def read_upload(
@@ -438,7 +468,8 @@ def _read_csv(source: Source, table: str, options: ReadOptions):
                 # in one column: the file is read again in one pass, each cell as written.
                 frame = read(_stream(data), low_memory=False)
     except UnicodeDecodeError as error:
-        raise ValueError(decoding_advice(head, text.encoding, error, source.label)) from None
+        advice = decoding_advice(head, text.encoding, error, source.label, data)
+        raise ValueError(advice) from None
     except pd.errors.ParserWarning:
         width = len(text.columns)
         long = next((i for i, row in enumerate(text.records, 1) if len(row) > width), None)
@@ -463,12 +494,24 @@ def _read_csv(source: Source, table: str, options: ReadOptions):
     except pd.errors.ParserError as error:
         named = _SEPARATOR_NAMES.get(text.sep, repr(text.sep))
         raise ValueError(
-            f"Cannot read {source.label} as {named}-separated text: {error}. Quote the values "
-            f"that hold a {named}, or {fix(sep=';')} (or the character between the columns)."
+            f"Cannot read {source.label} as {named}-separated text: {_parser_problem(error)}. "
+            f"Quote the values that hold a {named}, or {fix(sep=';')} (or the character between "
+            "the columns)."
         ) from None
     except pd.errors.EmptyDataError as error:
         raise ValueError(f"Cannot read {source.label} as CSV: {error}") from None
     return frame, replace(options, decimal=decimal, mixed_marks=mixed_marks)
+
+
+def _parser_problem(error) -> str:
+    r"""What pandas' CSV parser ``error`` says, without its prefix and the line break it ends
+    with (which split ``kpikit compute``'s one-line message in two).
+
+    >>> _parser_problem(pd.errors.ParserError(
+    ...     "Error tokenizing data. C error: Expected 4 fields in line 3, saw 5\n"))
+    'Expected 4 fields in line 3, saw 5'
+    """
+    return str(error).removeprefix("Error tokenizing data. C error: ").strip()
 
 
 def _stream(data: bytes | Path):
