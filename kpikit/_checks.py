@@ -715,7 +715,12 @@ def missing_column_problem(
     if len(columns) > _COLUMNS_LISTED:
         listed += f" and {len(columns) - _COLUMNS_LISTED:,} more"
     text = f"required column is missing (columns present: {listed})"
-    close = difflib.get_close_matches(spec.name, [str(c) for c in columns], n=1, cutoff=0.6)
+    from kpikit.schema import TABLES  # kpikit.schema imports this module
+
+    # A column of the schema has its own meaning: 'transferred' is not a misspelt 'answered'.
+    own = {other.name for other in TABLES.get(table, ())}
+    names = [str(column) for column in columns if str(column) not in own]
+    close = difflib.get_close_matches(spec.name, names, n=1, cutoff=0.6)
     if spec.name in index:
         text += "; it is the frame's index: call .reset_index() first"
     elif close and _other_unit(spec.name, close[0]):

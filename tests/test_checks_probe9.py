@@ -127,3 +127,23 @@ def test_an_output_under_a_file_says_so(sample_csv, capsys):
     # Before: "The folder of --output does not exist: '/dev/null'", which exists (a file).
     assert main(["compute", sample_csv, "-o", "/dev/null/x.csv"]) == 2
     assert "The folder of --output is a file, not a folder: '/dev/null'" in capsys.readouterr().err
+
+
+def test_a_missing_column_is_not_said_to_be_another_column_of_the_schema():
+    # No `answered` column, a `transferred` one: difflib finds 'transferred' close to
+    # 'answered' (ratio 0.63), and the error asked "is 'transferred' the same?", a column
+    # of another meaning. A column of another name (`answerd`) is still offered.
+    log = pd.DataFrame(
+        {
+            "contact_id": [1],
+            "arrived_at": pd.to_datetime(["2026-01-05 09:00"]),
+            "wait_s": [1.0],
+            "transferred": [False],
+        }
+    )
+    with pytest.raises(SchemaError) as refused:
+        kk.validate(log)
+    assert "contacts.answered: required column is missing" in str(refused.value)
+    assert "'transferred' the same" not in str(refused.value)
+    with pytest.raises(SchemaError, match="is 'answerd' the same?"):
+        kk.validate(log.assign(answerd=[True]))

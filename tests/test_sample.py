@@ -7,6 +7,7 @@ NPS +20 to +30, AHT 4-6 min for general service, 80/20 service level, abandonmen
 utilization 75-85 %, cost per contact phone 3.50-8.00, chat 2-5, email 1.50-4 USD).
 """
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -437,3 +438,17 @@ def test_write_sample_refuses_a_dataset_without_its_three_pandas_tables(small, t
     with pytest.raises(TypeError, match="'agent_intervals': 'NoneType'"):
         write_sample(partial, tmp_path / "out")
     assert not (tmp_path / "out").exists()
+
+
+def test_a_slot_busier_than_its_servers_so_far_prints_no_overflow_warning():
+    # Erlang C counts servers up from 1; while a slot's load (1,000 erlangs of 20 s contacts)
+    # exceeds them by more than 709, exp(-(servers - load) * 20 / handle) overflowed and numpy
+    # printed a RuntimeWarning (`kpikit sample --agents 100000`). The load of 5 erlangs needs 7
+    # agents for the plan's 82 % within 20 s (Erlang C by hand: P(wait) 0.5875 with 6, 0.3241
+    # with 7; 1 - P(wait) e^(-(N - 5) 20 / 20) = 78.4 % and 95.6 %); 1,000 need more than 1,000.
+    from kpikit._synthetic.staffing import _required_agents
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        need = _required_agents(np.array([[5.0, 1000.0]]), 20.0)
+    assert need[0, 0] == 7 and need[0, 1] > 1000

@@ -84,7 +84,8 @@ def _required_agents(load, handle_s):
     while ((need == 0) & (load > 0)).any():
         servers += 1
         blocking = load * blocking / (servers + load * blocking)
-        with np.errstate(divide="ignore", invalid="ignore"):
+        # a slot whose load exceeds the servers yet overflows exp(); it is not staffed by them
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             wait = servers * blocking / (servers - load * (1 - blocking))
             level = 1 - wait * np.exp(-(servers - load) * 20 / handle_s)
         need[(need == 0) & (load > 0) & (load < servers) & (level >= PLAN_SERVICE_LEVEL)] = servers
