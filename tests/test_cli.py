@@ -128,6 +128,18 @@ def test_files_that_are_not_parquet_are_counted_among_all_given(tmp_path, capsys
     assert "1 of 3 files are not" in capsys.readouterr().err
 
 
+def test_several_csv_files_are_told_to_be_read_one_at_a_time(tmp_path, capsys):
+    # Two CSV logs: "Only parquet files can be read this way ... move them away", which told
+    # neither what "this way" was nor that a CSV file is read alone.
+    files = [tmp_path / "a.csv", tmp_path / "b.csv"]
+    for file in files:
+        file.write_text("contact_id\n1\n")
+    assert main(["compute", *map(str, files), "--kpis", "asa"]) == 2
+    error = capsys.readouterr().err
+    assert "Only parquet files can be read several at a time (a list, a folder or a glob)" in error
+    assert "2 of 2 files are not" in error and "read a CSV file on its own" in error
+
+
 def test_bad_input_is_an_error_message_not_a_traceback(tmp_path, capsys):
     bad = hand_contacts()
     bad.loc[2, "csat"] = 9

@@ -103,9 +103,10 @@ or folder: check the name, or give a folder of .parquet files or a glob of them.
     others = [name for name in files if not _is_parquet(name)]
     if others:  # counted over every path given (one at a time said "1 of 1 files")
         raise ValueError(
-            f"Only parquet files can be read this way; {len(others)} of {len(files)} files "
-            f"are not, e.g. {others[:3]}: move them away, or name the parquet files alone "
-            "(a glob such as 'logs/**/*.parquet')"
+            f"Only parquet files can be read several at a time (a list, a folder or a glob); "
+            f"{len(others)} of {len(files)} files are not, e.g. {others[:3]}: read a CSV file "
+            "on its own, save the files as parquet, or name the parquet files alone (a glob "
+            "such as 'logs/**/*.parquet')"
         )
     return files
 
