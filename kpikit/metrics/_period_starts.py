@@ -63,12 +63,53 @@ def period_expr(frame, time_column, freq):
     first_guess = time - (wall - start)
     instant = first_guess - (first_guess.dt.replace_time_zone(None) - start)
     if freq in SHORTER_THAN_A_DAY:
-        return _after_gaps(instant, time, frame, time_column, zone, freq)
-    return _first_occurrence(instant, frame, time_column, zone)
+        start = _after_gaps(instant, time, frame, time_column, zone, freq)
+    else:
+        start = _first_occurrence(instant, frame, time_column, zone)
+    refuse_zoned_starts_before_nanoseconds(frame, time_column, start, freq)
+    return start
 
 
 SHORTER_THAN_A_DAY = ("15min", "30min", "hour")
 """The periods (and forecast or profile intervals) that need a time of day."""
+
+
+def refuse_zoned_starts_before_nanoseconds(frame, time_column: str, start, freq) -> None:
+    """Refuse timezone-aware periods (``start``, an expression on ``frame``) that begin before
+    1677-09-21 00:12:43 UTC, the first time pandas 2 holds in nanoseconds, in a pandas 2 frame:
+    pandas 2 computes such microsecond times but crashes Python (a segmentation fault) when it
+    shows them (the week of a contact on 1677-09-22 in Paris starts on 1677-09-20). Naive
+    times and pandas 3 hold them; a frame whose first time is more than a year and a day later
+    has none (the longest period is a year), and is not evaluated; Arrow-backed columns hold
+    them.
+
+    >>> import pandas as pd
+    >>> at = pd.to_datetime(["2026-03-02 09:00"]).tz_localize("Europe/Paris")
+    >>> frame = nw.from_native(pd.DataFrame({"at": at}))
+    >>> refuse_zoned_starts_before_nanoseconds(frame, "at", nw.col("at"), "week")  # 2026: None
+    """
+    import pandas as pd
+
+    if not (isinstance(frame, nw.DataFrame) and frame.implementation.is_pandas()):
+        return
+    native = frame.to_native()[time_column]
+    if int(pd.__version__.split(".")[0]) >= 3 or not isinstance(native.dtype, pd.DatetimeTZDtype):
+        return
+    first, _ = _time_span(frame, time_column)
+    if first is None or first > pd.Timestamp.min.tz_localize("UTC") + A_YEAR + A_DAY:
+        return
+    starts = frame.select(start.cast(nw.Int64)).to_native().iloc[:, 0].to_numpy()
+    early = np.flatnonzero(starts < -(-pd.Timestamp.min.value // 1000))
+    if not len(early):
+        return
+    times = native.iloc[early[:5]]
+    shown = ", ".join(f"{row} ({time})" for row, time in zip(early[:5], times, strict=True))
+    raise ValueError(
+        f"Column {time_column!r} has {len(early):,} row(s) whose {freq} starts before "
+        f"{pd.Timestamp.min:%Y-%m-%d %H:%M:%S} UTC, which pandas 2 cannot hold with a time zone "
+        f"(it crashes showing them), first at rows {shown}: correct these times, or use "
+        "pandas 3 or polars"
+    )
 
 
 def refuse_dates_for_hours(frame, time_column: str, freq, argument: str = "freq") -> None:
@@ -112,11 +153,13 @@ def _local_start(time, freq, minutes_by_arithmetic=False):
     # expression again, one weekday and one day rather than a choice among six shifted days
     # (the sample's agent-interval KPIs by team and week: 34 ms against 69-71 ms,
     # ``benchmarks/bench_periods.py``).
-    # A day times a count is a duration in nanoseconds on pandas: the start is cast back to
-    # microseconds, as every other period's (weeks came back as datetime64[ns]).
+    # A day times a count is a duration in nanoseconds on pandas: it is cast to microseconds,
+    # as the time is, so that the start is in microseconds like every other period's (weeks
+    # came back as datetime64[ns], and pandas 2 failed with an OverflowError on the Monday
+    # before its first nanosecond time, 1677-09-21, which microseconds hold).
     days_since_monday = iso_weekday(time) - 1
-    monday = time.dt.truncate("1d") - nw.lit(timedelta(days=1)) * days_since_monday
-    return monday.cast(nw.Datetime("us"))
+    back = (nw.lit(timedelta(days=1)) * days_since_monday).cast(nw.Duration("us"))
+    return time.dt.truncate("1d") - back
 
 
 def _first_occurrence(instant, frame, time_column: str, zone: str):
@@ -140,7 +183,11 @@ def _first_occurrence(instant, frame, time_column: str, zone: str):
         repeated = {
             went_back: kept
             for went_back, seconds in repeated.items()
-            if (kept := [t for t in seconds if first is not None and first - A_YEAR <= t <= last])
+            if (
+                kept := [
+                    t for t in seconds if first is not None and first <= t + A_YEAR and t <= last
+                ]
+            )
         }
     for went_back, seconds in repeated.items():
         back = nw.when(instant.is_in(seconds)).then(nw.lit(went_back)).otherwise(nw.lit(ZERO))

@@ -88,7 +88,7 @@ def frame_inputs(frame, aht_s, interval_s, volume_quantile, level):
                 "Value of 'aht_s' is needed: the frame has no 'aht_s' column (forecast AHT "
                 "with kpikit.forecast.forecast or give aht_s)"
             )
-        aht_s = _array("aht_s", frame["aht_s"])
+        aht_s = _frame_aht(frame)
     if "interval_s" in frame.columns:
         interval_s = _array("interval_s", frame["interval_s"])
     elif interval_s is not None and np.ndim(interval_s) == 0 and "period" in frame.columns:
@@ -96,6 +96,39 @@ def frame_inputs(frame, aht_s, interval_s, volume_quantile, level):
     skip = {column, *_BOUNDS[column], *_KEY_COLUMNS}
     keys = frame[[name for name in frame.columns if name not in skip]].reset_index(drop=True)
     return volume, aht_s, interval_s, keys
+
+
+def _frame_aht(frame):
+    """The frame's ``aht_s`` column, refused where it is empty: a forecast has no AHT for a
+    group in which nothing was answered (:func:`kpikit.forecast.aht`), and "Value of 'aht_s'
+    must be numbers" blamed an argument nobody gave, without naming the group.
+
+    >>> frame = pd.DataFrame({"queue": ["q1", "q2"], "volume": [10.0, 1.0],
+    ...                       "aht_s": [180.0, None]})
+    >>> _frame_aht(frame)  # doctest: +NORMALIZE_WHITESPACE
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'volume' is a frame without AHT (column 'aht_s' empty) in 1 of 2 rows
+    (first positions: 1; queue 'q2'): a forecast has none where nothing was answered before
+    'until'; give aht_s, or fill the column
+    """
+    empty = frame["aht_s"].isna().to_numpy()
+    if empty.any():
+        rows = np.flatnonzero(empty)
+        figures = {"period", *VOLUME_COLUMNS, *_BOUNDS["volume"], *_BOUNDS["forecast"]}
+        keys = [name for name in frame.columns if name not in {*figures, *_KEY_COLUMNS}]
+        groups = frame.iloc[rows][keys].drop_duplicates().head(5)
+        named = "; ".join(
+            ", ".join(f"{key} {value!r}" for key, value in zip(keys, group, strict=True))
+            for group in groups.itertuples(index=False)
+        )
+        raise ValueError(
+            f"Value of 'volume' is a frame without AHT (column 'aht_s' empty) in {rows.size} of "
+            f"{empty.size} rows (first positions: {', '.join(map(str, rows[:5]))}"
+            f"{'; ' + named if named else ''}): a forecast has none where nothing was answered "
+            "before 'until'; give aht_s, or fill the column"
+        )
+    return _array("aht_s", frame["aht_s"])
 
 
 def _check_spacing(periods, interval_s) -> None:
