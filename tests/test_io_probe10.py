@@ -56,6 +56,25 @@ def test_ids_repeated_across_parquet_files_name_the_files(tmp_path, capsys):
     )
 
 
+def test_kk_compute_of_a_folder_names_the_files_of_repeated_ids(tmp_path):
+    # The same lookup in Python: kk.compute of a folder said "(first ids: 2)" alone. By hand:
+    # x.parquet holds 1, 2; y.parquet 2, 3 -> one row repeats id 2, held by both files.
+    import kpikit as kk
+    from kpikit.schema import SchemaError
+
+    for name, ids in (("x.parquet", ["1", "2"]), ("y.parquet", ["2", "3"])):
+        _log(tmp_path, name, ids)
+        frame = pd.read_parquet(tmp_path / name).rename(columns={"CallID": "contact_id"})
+        frame.to_parquet(tmp_path / name)
+    with pytest.raises(SchemaError) as refused:
+        kk.compute(tmp_path, kpis=["asa"])
+    x, y = tmp_path / "x.parquet", tmp_path / "y.parquet"
+    assert (
+        "contacts.contact_id: 1 row repeating the contact_id of an earlier row (first ids: "
+        f"2 in '{x}' and '{y}')"
+    ) in str(refused.value)
+
+
 def test_an_id_repeated_in_more_files_than_shown_counts_the_others(tmp_path, capsys):
     # By hand: id 7 in five files, one row each -> 4 rows repeating it; three files named,
     # the 2 others counted.

@@ -60,6 +60,7 @@ from kpikit.metrics._one_engine import on_contacts_engine
 from kpikit.metrics._period_lengths import unfit_costs, unfit_intervals
 from kpikit.metrics._period_starts import FREQUENCIES, period_expr
 from kpikit.metrics._ratios import RESULT_COLUMNS, tidy
+from kpikit.metrics._repeated_files import repeats_placed
 from kpikit.metrics._sources import (
     alike,
     damaged_files_named,
@@ -269,7 +270,7 @@ def compute(
     )
     if is_path(data):
         contacts = scan_parquet(data, tz=options.tz)
-        with damaged_files_named(data):
+        with damaged_files_named(data), repeats_placed(data):
             return to_pandas(_compute(contacts, kpis, by, freq, options, validate))
     if arrow_tables.held_by_arrow(data):
         frame = arrow_tables.as_pandas(data)
