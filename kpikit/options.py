@@ -588,8 +588,8 @@ def __getattr__(name):
     if name in OPTION_NAMES:
         return getattr(current(), name)
     if name.startswith("__"):
-        # Python's own look-ups (``__path__`` at every ``from kpikit.options import ...``)
-        # need no suggestion, which took 0.5-0.8 ms each, twice a compute.
+        # Python's own look-ups (``__path__`` at every ``from kpikit.options import ...``,
+        # twice a compute) need no "did you mean" (difflib over the option names).
         raise AttributeError(f"module 'kpikit.options' has no attribute {name!r}")
     raise AttributeError(
         f"module 'kpikit.options' has no attribute {name!r}{suggestion(name, OPTION_NAMES)}"
