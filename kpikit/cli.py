@@ -151,14 +151,16 @@ def _parser():
     compute.add_argument("--freq", help="period: 15min, 30min, hour, day, week, month, ...")
     compute.add_argument("--mapping", type=_path, help="CSV of source_column,kpikit_column renames")
     add_reading_arguments(compute)
+    # the options' docs name one another as Python does (fcr_transfers="ignore")
+    flags = {spec.name: "--" + spec.name.replace("_", "-") for spec in dataclasses.fields(Options)}
     for spec in dataclasses.fields(Options):
         if spec.name in READING_OPTIONS:  # --tz: read the times in that zone, cut periods in it
             continue
         compute.add_argument(
-            "--" + spec.name.replace("_", "-"),
+            flags[spec.name],
             dest=spec.name,
             metavar=_metavar(spec),
-            help=f"{spec.metadata['doc']} (default: {_default_text(spec.name)})",
+            help=f"{_named(spec.metadata['doc'], flags)} (default: {_default_text(spec.name)})",
         )
     compute.add_argument(
         "-o", "--output", type=_path, help="write .csv, .csv.gz, .parquet or .xlsx (default: print)"

@@ -292,3 +292,13 @@ def test_replay_refuses_a_start_that_is_no_time_of_day(tmp_path, capsys, start):
     assert exited.value.code == 2
     assert f"argument --start: {start!r} is not a time of day hh:mm" in capsys.readouterr().err
     assert not (tmp_path / "drops").exists()
+
+
+def test_compute_help_names_other_options_by_their_flags(capsys):
+    # --fcr-method's help said 'unless fcr_transfers="ignore"', the Python spelling of the
+    # option, which the command line does not take.
+    with pytest.raises(SystemExit):
+        main(["compute", "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    assert 'unless --fcr-transfers="ignore"' in shown
+    assert "fcr_transfers" not in shown
