@@ -168,9 +168,11 @@ def _parser():
     compute.set_defaults(run=_compute)
 
     sample = commands.add_parser("sample", help="write a synthetic sample data set")
-    sample.add_argument("--days", type=int, default=90)
-    sample.add_argument("--agents", type=int, default=60)
-    sample.add_argument("--seed", type=int, default=7)
+    sample.add_argument("--days", type=int, default=90, help="days of contacts (default: 90)")
+    sample.add_argument("--agents", type=int, default=60, help="agents (default: 60)")
+    sample.add_argument(
+        "--seed", type=int, default=7, help="random seed (default: 7, the bundled sample's)"
+    )
     sample.add_argument("--out", type=_path, required=True, help="output folder")
     sample.set_defaults(run=_sample)
 

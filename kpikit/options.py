@@ -149,7 +149,7 @@ class Options:
     short_abandon_s: float = _option(
         0.0,
         "Abandons with wait_s below this many seconds are short abandons, left out of service "
-        "level, abandonment rate and answer rate (default 0: none).",
+        "level, abandonment rate and answer rate; 0 makes none short.",
         kind="float",
         cli="seconds",
     )

@@ -295,3 +295,13 @@ def test_detect_skips_parquet_columns_of_lists_and_dicts():
     frame.to_parquet(buffer)
     found = detect(buffer.getvalue(), filename="log.parquet")
     assert found.columns == ("CallID", "tags", "extra") and dict(found.dates) == {}
+
+
+def test_a_column_of_true_words_alone_shows_no_empty_false_words(tmp_path):
+    # answered holds Y on every row: the summary read "true words: Y; false words: " with
+    # nothing after the last colon.
+    log = tmp_path / "y.csv"
+    log.write_text("contact_id,arrived_at,answered,wait_s\n1,2026-01-05 09:00,Y,1\n")
+    lines = str(detect(log)).splitlines()
+    assert "true words: Y" in lines
+    assert not any("false words" in line for line in lines)

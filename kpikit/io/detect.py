@@ -177,11 +177,13 @@ class Detection:
         if guess is not None:
             shown = guess.format or "ambiguous: " + " or ".join(guess.candidates)
             lines.append(f"dates: {shown}" + (f" ({guess.order})" if guess.order else ""))
-        if self.true_values or self.false_values:
-            lines.append(
-                f"true words: {', '.join(self.true_values)}; "
-                f"false words: {', '.join(self.false_values)}"
-            )
+        words = [
+            f"{kind} words: {', '.join(values)}"
+            for kind, values in (("true", self.true_values), ("false", self.false_values))
+            if values  # a column of Y alone has no false word to show
+        ]
+        if words:
+            lines.append("; ".join(words))
         lines += [f"to confirm: {point}" for point in self.to_confirm]
         lines += [f"note: {note}" for note in self.notes]
         return "\n".join(lines)
