@@ -240,3 +240,16 @@ def test_no_kpi_row_prints_the_column_names_alone(tmp_path, capsys):
     data.write_text("contact_id,arrived_at,answered,wait_s\n")
     assert main(["compute", str(data), "--kpis", "asa", "--freq", "day"]) == 0
     assert capsys.readouterr().out == ("period kpi value numerator denominator ci_low ci_high\n")
+
+
+def test_text_options_given_with_a_parquet_file_are_refused_not_ignored(tmp_path, capsys):
+    # A parquet file holds typed columns: sep=";" and decimal="," were ignored without a word.
+    import kpikit as kk
+
+    log = tmp_path / "log.parquet"
+    _log(tmp_path, "log.parquet", ["1", "2"])
+    with pytest.raises(ValueError, match="sep and decimal apply to CSV text, not to the parquet"):
+        kk.read_contacts(log, mapping={"CallID": "contact_id"}, sep=";", decimal=",")
+    assert len(kk.read_contacts(log, mapping={"CallID": "contact_id"})) == 2
+    assert main(["compute", str(log), "--encoding", "latin-1", "--kpis", "asa"]) == 2
+    assert "--encoding applies to CSV text" in capsys.readouterr().err

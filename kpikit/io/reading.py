@@ -47,7 +47,7 @@ import pandas as pd
 
 from kpikit import schema
 from kpikit._checks import nested_problem
-from kpikit.io._advice import ReadWarning, fix
+from kpikit.io._advice import ReadWarning, fix, option_name
 from kpikit.io._convert import ReadOptions, convert, table_formats
 from kpikit.io._names import check_mapping, suggest_mapping
 from kpikit.io._source import (
@@ -178,6 +178,7 @@ def read_contacts(
         tz=tz,
     )
     source = file_source(path, max_bytes=max_bytes)
+    _refuse_text_options(source, options)
     table = _read_table(source, "contacts", options)
     return _finish({"contacts": table}, validate=validate).contacts
 
@@ -387,8 +388,32 @@ def read_upload(
         tz=tz,
     )
     source = bytes_source(content, filename, max_bytes=max_bytes)
+    _refuse_text_options(source, options)
     table = _read_table(source, "contacts", options)
     return _finish({"contacts": table}, validate=True)
+
+
+def _refuse_text_options(source: Source, options: ReadOptions) -> None:
+    """Refuse ``encoding``, ``sep`` and ``decimal`` for a parquet file, which holds typed
+    columns, not text: they were ignored without a word. (A folder read by
+    :func:`read_dataset` applies them to its CSV tables alone.)
+
+    >>> from kpikit.io._source import bytes_source
+    >>> _refuse_text_options(bytes_source(b"PAR1", "log.parquet"), ReadOptions(sep=";"))
+    Traceback (most recent call last):
+    ...
+    ValueError: sep applies to CSV text, not to the parquet file 'log.parquet': leave it unset.
+    """
+    if source.kind != "parquet":
+        return
+    given = [name for name in ("encoding", "sep", "decimal") if getattr(options, name)]
+    if given:
+        names = " and ".join(option_name(name) for name in given)
+        verb, pronoun = ("applies", "it") if len(given) == 1 else ("apply", "them")
+        raise ValueError(
+            f"{names} {verb} to CSV text, not to the parquet file {source.label}: leave "
+            f"{pronoun} unset."
+        )
 
 
 def _read_table(source: Source, table: str, options: ReadOptions):
