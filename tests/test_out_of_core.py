@@ -110,7 +110,7 @@ def test_parquet_files_with_other_names_in_a_folder_are_read_not_skipped(tmp_pat
 def test_a_file_that_is_not_parquet_in_a_folder_is_named_not_skipped(parquet_folder, capsys):
     folder, contacts = parquet_folder
     contacts.head(5).to_csv(folder / "2026" / "late.csv", index=False)
-    with pytest.raises(ValueError, match=r"1 of 4 files are not, e.g. \['.*late.csv'\]: read a CSV"):
+    with pytest.raises(ValueError, match=r"1 of 4 files are not, e.g. \['.*late.csv'\]: read a"):
         kk.compute(folder)
     assert main(["compute", str(folder)]) == 2
     assert "late.csv" in capsys.readouterr().err
