@@ -49,17 +49,16 @@ def period_expr(frame, time_column, freq):
     refuse_dates_for_hours(frame, time_column, freq)
     zone = time_zone(frame, time_column)
     # narwhals truncates DuckDB and Spark to one unit only (1h, not 15m).
-    minutes_by_arithmetic = not (
-        frame.implementation.is_pandas_like() or frame.implementation.is_polars()
-    )
+    pandas_like = frame.implementation.is_pandas_like()
+    minutes_by_arithmetic = not (pandas_like or frame.implementation.is_polars())
     if zone is None:
         time = nw.col(time_column).cast(nw.Datetime("us"))
         if frame.implementation.is_pyspark() or frame.implementation.is_pyspark_connect():
             return _start_from_fields(time, freq)
-        return _local_start(time, freq, minutes_by_arithmetic)
+        return _local_start(time, freq, minutes_by_arithmetic, pandas_like)
     time = nw.col(time_column).cast(nw.Datetime("us", zone))
     wall = time.dt.replace_time_zone(None)
-    start = _local_start(wall, freq, minutes_by_arithmetic)
+    start = _local_start(wall, freq, minutes_by_arithmetic, pandas_like)
     first_guess = time - (wall - start)
     instant = first_guess - (first_guess.dt.replace_time_zone(None) - start)
     if freq in SHORTER_THAN_A_DAY:
@@ -141,7 +140,7 @@ def refuse_dates_for_hours(frame, time_column: str, freq, argument: str = "freq"
     )
 
 
-def _local_start(time, freq, minutes_by_arithmetic=False):
+def _local_start(time, freq, minutes_by_arithmetic=False, pandas_like=False):
     """The period start of naive timestamps, on their own clock."""
     if freq in ("15min", "30min") and minutes_by_arithmetic:
         size = int(freq.removesuffix("min"))
@@ -153,12 +152,15 @@ def _local_start(time, freq, minutes_by_arithmetic=False):
     # expression again, one weekday and one day rather than a choice among six shifted days
     # (the sample's agent-interval KPIs by team and week: 34 ms against 69-71 ms,
     # ``benchmarks/bench_periods.py``).
-    # A day times a count is a duration in nanoseconds on pandas: it is cast to microseconds,
-    # as the time is, so that the start is in microseconds like every other period's (weeks
-    # came back as datetime64[ns], and pandas 2 failed with an OverflowError on the Monday
-    # before its first nanosecond time, 1677-09-21, which microseconds hold).
+    # A day times a count is a duration in nanoseconds on pandas (``pandas_like``): it is cast
+    # to microseconds, as the time is, so that the start is in microseconds like every other
+    # period's (weeks came back as datetime64[ns], and pandas 2 failed with an OverflowError
+    # on the Monday before its first nanosecond time, 1677-09-21, which microseconds hold).
+    # Spark has no duration type to cast to; the other engines keep microseconds.
     days_since_monday = iso_weekday(time) - 1
-    back = (nw.lit(timedelta(days=1)) * days_since_monday).cast(nw.Duration("us"))
+    back = nw.lit(timedelta(days=1)) * days_since_monday
+    if pandas_like:
+        back = back.cast(nw.Duration("us"))
     return time.dt.truncate("1d") - back
 
 
