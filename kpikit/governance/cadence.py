@@ -29,7 +29,7 @@ from kpikit._scorecard.threshold import at_target_threshold, computed_thresholds
 from kpikit._validators import check_choice, check_timestamp, column_names, shown
 from kpikit.catalog import KPI_IDS, SECTORS
 from kpikit.catalog import kpi as kpi_definition
-from kpikit.display import rated_value_text, signed_text
+from kpikit.display import DECIMALS, rated_decimals, rated_value_text, signed_text
 from kpikit.governance import words
 from kpikit.governance._store import utc_instant
 from kpikit.governance.breaches import breaches, period_end
@@ -82,6 +82,14 @@ class Rated:
 
     text: str
     status: str
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A number cell shown as ``text``: a rated value written with the decimals that keep it
+    apart from its target (:func:`apart_from_target`), beside its status."""
+
+    text: str
 
 
 @dataclass
@@ -331,8 +339,9 @@ def _daily(context: _Context) -> list:
     ]
     volume = _volume_table(context)
     table = volume.drop(columns=[column for column in volume if column.startswith("_")])
+    lines = intro + _volume_lines(volume)
     return [
-        Section("Volume and service", intro + _volume_lines(volume), table, "volume"),
+        Section("Volume and service", lines, table, "volume", display=_volume_display(volume)),
         _day_breaches(context),
         actions_section(context, due_within=pd.Timedelta(days=2)),
     ]
@@ -384,6 +393,7 @@ def _volume_table(context: _Context) -> pd.DataFrame:
                     row[f"{label.split(' (')[0]} status"] = status
                     # for the findings: a miss by less than the unit's decimals shows them
                     row[f"_{label} text"] = rated_value_text(today.loc[kpi_id])
+                    row[f"_{label} cell"] = apart_from_target(today.loc[kpi_id])
             rows.append(row)
     return pd.DataFrame(rows)
 
@@ -434,6 +444,40 @@ def _volume_lines(table: pd.DataFrame) -> list:
                 parts.append(f"{label.split(' (')[0]} {shown}")
         lines.append(f"{row['group']}: " + ", ".join(parts) + ".")
     return lines
+
+
+def _volume_display(table: pd.DataFrame) -> pd.DataFrame:
+    """The volume table as the page shows it: a rated KPI's value as :func:`apart_from_target`
+    has it (the ``_... cell`` columns), so that 79.96 % against 80 % does not read "80.0"
+    beside "missed". A KPI without a target keeps its number.
+
+    >>> table = pd.DataFrame({"group": ["north", "south"], "service level (%)": [79.96, 90.0],
+    ...     "_service level (%) cell": [Shown("79.96"), np.nan]})
+    >>> _volume_display(table)["service level (%)"].tolist()
+    [Shown(text='79.96'), 90.0]
+    """
+    shown = table.copy()
+    for label in ("service level (%)", "abandonment (%)"):
+        if f"_{label} cell" in shown:
+            pairs = zip(shown[label], shown[f"_{label} cell"], strict=True)
+            shown[label] = [cell if isinstance(cell, Shown) else v for v, cell in pairs]
+    return shown.drop(columns=[column for column in shown if column.startswith("_")])
+
+
+def apart_from_target(row):
+    """A rated row's value as a report page's cell holds it: the number, which the page writes
+    with its unit's decimals, or, where those would make it read as the edge of its rating, a
+    :class:`Shown` text with the decimals that keep it apart
+    (:func:`kpikit.display.rated_decimals`).
+
+    >>> row = {"better": "higher", "unit": "percent", "target": 80.0, "value": 79.96}
+    >>> apart_from_target(row), apart_from_target({**row, "value": 79.5})
+    (Shown(text='79.96'), 79.5)
+    """
+    decimals = rated_decimals(row)
+    if decimals <= DECIMALS.get(row["unit"], 1):
+        return row["value"]
+    return Shown(f"{row['value']:,.{decimals}f}")
 
 
 def _day_breaches(context: _Context) -> Section:
@@ -610,11 +654,15 @@ def _weekly(context: _Context) -> list:
                         "trend": row["trend"] if isinstance(row["trend"], str) else "",
                         "status": row["status"],
                         "last 8 weeks": recent.get(row["kpi"], []),
+                        "_this week cell": apart_from_target(row),
                     }
                 )
                 if row["trend"] in ("up", "down"):
                     lines.append((row["p_value"], _change_line(group, row)))
     table = pd.DataFrame(rows)
+    shown = None
+    if rows:  # the page writes this week's value apart from its target (79.96, not 80.0)
+        shown = table.assign(**{"this week": table.pop("_this week cell")})
     changes = [text for _, text in sorted(lines, key=lambda item: item[0])]
     intro = [
         f"{len(changes)} significant change{'s' * (len(changes) != 1)} against the previous "
@@ -627,6 +675,7 @@ def _weekly(context: _Context) -> list:
             [] if rows else ["No contacts this week: there is no KPI to rate."],
             table if rows else None,
             "kpis",
+            display=shown,
         ),
         _days_in_breach(context),
     ]

@@ -16,7 +16,7 @@ import pandas as pd
 
 from kpikit._scorecard.provisional import PROVISIONAL_MARK
 from kpikit.display import decimals_apart, rounded_as_shown, signed_text
-from kpikit.governance.cadence import PROVISIONAL, CadenceReport, Rated, cadence_report
+from kpikit.governance.cadence import PROVISIONAL, CadenceReport, Rated, Shown, cadence_report
 from kpikit.scorecard import STATUS_LABELS, STATUS_MARKS, STATUS_TINTS
 
 __all__ = ["add_cadence_arguments", "report_html", "run_cadence", "write_report"]
@@ -183,6 +183,8 @@ def _cell_html(column: str, value, target=None) -> str:
         mark = _MARKS.get(value.status, "")
         text = html.escape(value.text) if value.status != "no data" else ""
         return f"<td style='background:{tint}'>{mark} {text}</td>"
+    if isinstance(value, Shown):
+        return f"<td class='number'>{html.escape(value.text)}</td>"
     if name == "status" or name.endswith(" status"):
         if value in _TINTS:
             return (
