@@ -27,7 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from kpikit._frames import to_pandas
-from kpikit._validators import as_path, check_number, check_unique_columns
+from kpikit._validators import as_path, check_name, check_number, check_unique_columns
 from kpikit.io._workbook import (
     _check_columns,
     _colour,
@@ -209,10 +209,10 @@ class Sheet:
     Raises
     ------
     TypeError, ValueError
-        An option of the wrong kind or out of range, naming the option (and column), or a
-        ``decimals`` or ``fills`` key that is no column of the table (checked here for a pandas
-        table, else when the sheet is written). Per-cell frames are checked when the sheet is
-        written.
+        A title that is not a str, an option of the wrong kind or out of range, naming the
+        option (and column), or a ``decimals`` or ``fills`` key that is no column of the table
+        (checked here for a pandas table, else when the sheet is written). Per-cell frames are
+        checked when the sheet is written.
 
     Examples
     --------
@@ -240,6 +240,7 @@ class Sheet:
     frozen_columns: int = 0
 
     def __post_init__(self):
+        check_name("title", self.title, "sheet")  # None was written as a sheet named "None"
         frozen = check_number(
             "frozen_columns", self.frozen_columns, minimum=0, maximum=_MAX_FROZEN, integer=True
         )
@@ -436,6 +437,8 @@ def to_excel(frame, path, *, sheet_name: str = "kpikit") -> Path:
 
     Raises
     ------
+    TypeError
+        A ``sheet_name`` that is not a str (None was written as a sheet named "None").
     ValueError
         A bad ``path``, repeated column names (an index name included), or a text or column
         name longer than the 32,767
@@ -445,6 +448,7 @@ def to_excel(frame, path, *, sheet_name: str = "kpikit") -> Path:
     --------
     write_workbook : several sheets, rounding and cell colours.
     """
+    check_name("sheet_name", sheet_name, "sheet")
     table = _index_as_columns(to_pandas(frame, "frame"))
     return write_workbook([Sheet(sheet_name, table)], path)
 
