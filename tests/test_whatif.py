@@ -111,7 +111,8 @@ def test_csat_projection_follows_the_assumptions():
     harsher = evaluate(scenario, Assumptions(csat_points_per_30s_wait=3.0))
     assert harsher.value("csat") == pytest.approx(80 - 3.0 * (asa - 10) / 30 + 2)
     overloaded = evaluate(dataclasses.replace(scenario, agents=10))  # unstable: ASA infinite
-    assert overloaded.value("asa") == math.inf and overloaded.value("csat") == 0.0
+    # no projection to an infinite ASA (the rule's -inf was kept at 0 %)
+    assert overloaded.value("asa") == math.inf and math.isnan(overloaded.value("csat"))
     slow = evaluate(dataclasses.replace(scenario, agents=11))
     assert "where satisfaction drops faster" in slow.summary.set_index("metric").loc["csat", "note"]
 

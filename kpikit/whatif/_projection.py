@@ -11,7 +11,8 @@ def project(scenario, assumptions, asa, reference_asa_s):
 
     ``csat = measured - a (ASA - reference) / 30 + b fcr_change``; ``fcr = measured +
     fcr_change``; NaN without a measured value, and CSAT NaN without a finite reference (an
-    infinite one gave +inf, kept at 100).
+    infinite one gave +inf, kept at 100) or a finite ASA to project to (an overloaded queue's
+    gave -inf, kept at 0: a projection of 0 % that no rule of thumb reaches).
 
     >>> from types import SimpleNamespace
     >>> from kpikit.whatif import Assumptions
@@ -20,9 +21,11 @@ def project(scenario, assumptions, asa, reference_asa_s):
     {'csat': 79.5, 'fcr': 72.0, 'csat_kept': '', 'fcr_kept': ''}
     >>> project(SimpleNamespace(csat=None, fcr=70.0, fcr_change=50.0), Assumptions(), 60.0, 30.0)
     {'csat': nan, 'fcr': 100.0, 'csat_kept': '', 'fcr_kept': '; the rule gives 120, kept at 100'}
+    >>> project(scenario, Assumptions(), asa=math.inf, reference_asa_s=30.0)["csat"]  # overloaded
+    nan
     """
     projected = {"csat": math.nan, "fcr": math.nan}
-    if scenario.csat is not None and math.isfinite(reference_asa_s):
+    if scenario.csat is not None and math.isfinite(reference_asa_s) and math.isfinite(asa):
         projected["csat"] = (
             scenario.csat
             - assumptions.csat_points_per_30s_wait * (asa - reference_asa_s) / 30

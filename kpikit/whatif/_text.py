@@ -29,6 +29,9 @@ def summary_table(figures, scenario, assumptions, reference_asa_s):
         else f"measured {scenario.csat:.1f} at ASA {reference_asa_s:.0f} s, but no ASA to project "
         "to (no contact answered here)"
         if math.isnan(figures["asa"])
+        else f"measured {scenario.csat:.1f} at ASA {reference_asa_s:.0f} s, but no ASA to project "
+        "to (the queue is overloaded: ASA is infinite)"
+        if math.isinf(figures["asa"])
         else f"measured {scenario.csat:.1f} at ASA {reference_asa_s:.0f} s; "
         f"{assumptions.csat_points_per_30s_wait:g} points per 30 s of wait, "
         f"{assumptions.csat_points_per_fcr_point:g} per FCR point{knee}{figures['csat_kept']}"
