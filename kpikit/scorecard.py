@@ -683,8 +683,13 @@ class Scorecard:
 
     @property
     def areas(self) -> pd.DataFrame:
-        """Area scores: grouping columns, [period], ``area``, ``score``, ``weight``, ``kpis``."""
-        return weighted_scores(self.table, [*self._group_keys, "area"])
+        """Area scores: grouping columns, [period], ``area``, ``score``, ``weight``, ``kpis``.
+
+        A KPI without a target in a group (one targeted only in another channel or direction)
+        has no area there, and makes no row of its own.
+        """
+        targeted = self.table[self.table["area"].notna()]
+        return weighted_scores(targeted, [*self._group_keys, "area"])
 
     @property
     def composite(self) -> pd.DataFrame:
