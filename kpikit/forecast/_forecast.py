@@ -39,7 +39,9 @@ class Forecast:
     intervals : pandas.DataFrame
         One row per group and forecast interval: ``*by, period, interval_s, volume,
         volume_low, volume_high, aht_s, aht_low, aht_high`` (bounds of the ``level`` %
-        prediction interval). :func:`kpikit.queueing.agents_required` takes it directly.
+        prediction interval; AHT's are null for a group with answered contacts in one
+        interval only, which shows no spread). :func:`kpikit.queueing.agents_required`
+        takes it directly.
     backtest : pandas.DataFrame
         ``*by, target, lead, model, wape, mase, bias, gain_pct, intervals, origins, best,
         baseline, chosen`` (see :mod:`kpikit.forecast`); empty when the model was given.
@@ -488,9 +490,14 @@ def forecast(
             special=special,
         )
         predicted = predicted.merge(picked, on=[SERIES_ID, "model"])
-        observed = frame.groupby(SERIES_ID)["scored"].any()
-        unknown = predicted[SERIES_ID].isin(observed.index[~observed]).to_numpy()
+        scored = frame.groupby(SERIES_ID)["scored"].sum()
+        unknown = predicted[SERIES_ID].isin(scored.index[scored == 0]).to_numpy()
         predicted.loc[unknown, ["forecast", "low", "high"]] = np.nan
+        # One interval with answered contacts gives a series of its AHT alone (the others
+        # filled with it, _target): no spread to measure, not an interval of zero width.
+        if target == "aht":
+            lone = predicted[SERIES_ID].isin(scored.index[scored == 1]).to_numpy()
+            predicted.loc[lone, ["low", "high"]] = np.nan
         predictions[target] = predicted
     return Forecast(
         intervals=_intervals(predictions, keys_frame, keys, freq, clock, moment, span),
