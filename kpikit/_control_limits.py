@@ -74,9 +74,10 @@ def control_limits(frame, *, kpi=None, by=None, method="auto", baseline=None) ->
         a ``baseline`` that selects no period, or values a chart cannot use: off the KPI's
         scale (an AHT below 0, a percent above 100; the message counts the rows and shows the
         first), for a p or p′ chart a ``value`` that is not ``numerator / denominator`` on the
-        KPI's scale (0.8 for 80 %: off by more than 0.5; a null beside counts too), a value
-        where ``denominator`` is 0 (0/0 is null, as ``kk.compute`` gives it), or values so
-        large that an upper limit passes the float range (about 1.8e308).
+        KPI's scale (0.8 for 80 %: off by more than 0.5; a null beside counts too) or one
+        without a ``numerator`` or ``denominator``, a value where ``denominator`` is 0 (0/0
+        is null, as ``kk.compute`` gives it), or values so large that an upper limit passes
+        the float range (about 1.8e308).
     TypeError
         Text among the numbers, or a ``baseline`` that is not a (start, end) pair of periods
         comparable with the ``period`` column (a Timestamp against periods written as text).
@@ -167,6 +168,14 @@ def control_limits(frame, *, kpi=None, by=None, method="auto", baseline=None) ->
             rows[[*by, "period", *numbers_of]],
             known & ((numerator < 0) | (numerator > denominator)),
             "must have 0 <= numerator <= denominator for a p chart",
+        )
+        # the limits come from the counts: a value without them was left out of the chart
+        # (null limits, no signal) without a word
+        _refuse_rows(
+            rows[[*by, "period", *numbers_of]],
+            ~known & ~np.isnan(value),
+            "must have a numerator and denominator beside each value for a p chart (its "
+            "center and limits come from the counts)",
         )
         usable = known & (denominator > 0)  # its value, when null, is refused just below
         _refuse_rows(

@@ -102,7 +102,9 @@ def _cornish_fisher(dof):
 def wilson_interval(successes, n, *, z=Z_95):
     """Wilson score interval for a proportion, on the 0..1 scale.
 
-    ``centre = (p + z²/2n) / (1 + z²/n)``, ``half = z √(p(1-p)/n + z²/4n²) / (1 + z²/n)``.
+    ``centre = (p + z²/2n) / (1 + z²/n)``, ``half = z √(p(1-p)/n + z²/4n²) / (1 + z²/n)``,
+    computed multiplied through by ``n`` so that trials far below 1 (weights) keep their
+    bounds within 0..1.
 
     Returns ``(low, high)`` arrays; NaN where ``n`` is 0 or an input is NaN. The low bound is
     exactly 0 when ``successes`` is 0 and the high bound exactly 1 when it is ``n``.
@@ -127,6 +129,7 @@ def wilson_interval(successes, n, *, z=Z_95):
     check_number("z", z, minimum=0, above_minimum=True)
     x = _floats("successes", successes)
     n = _floats("n", n)
+    _same_length(successes=x, n=n)
     _refuse_infinite(successes=x, n=n)
     impossible = (x < 0) | (x > n)
     if np.any(impossible):
@@ -136,11 +139,13 @@ def wilson_interval(successes, n, *, z=Z_95):
             "Values of 'successes' and 'n' must satisfy 0 <= successes <= n but received: "
             f"{x_bad.flat[first]:g} and {n_bad.flat[first]:g}"
         )
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # 2n past 1e308: z²/2n 0
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        # multiplied through by n, as (x + z²/2) / (n + z²): trials far below 1 (weights) put
+        # z²/n past 1e308 and gave -inf to inf; p (n - x) stays finite up to n = 1e308
         p = x / n
-        denom = 1 + z**2 / n
-        centre = (p + z**2 / (2 * n)) / denom
-        half = z * np.sqrt(p * (1 - p) / n + (z / (2 * n)) ** 2) / denom
+        denom = n + z**2
+        centre = (x + z**2 / 2) / denom
+        half = z * np.sqrt(p * (n - x) + z**2 / 4) / denom
         # at p = 0 (p = 1) the exact bound is 0 (1); rounding would leave it a hair inside
         low = np.where(n > 0, np.where(x == 0, 0.0, centre - half), np.nan)
         high = np.where(n > 0, np.where(x == n, 1.0, centre + half), np.nan)
@@ -184,6 +189,7 @@ def nps_interval(promoters, detractors, responses, *, z=Z_95):
     pro = _floats("promoters", promoters)
     det = _floats("detractors", detractors)
     n = _floats("responses", responses)
+    _same_length(promoters=pro, detractors=det, responses=n)
     _refuse_infinite(promoters=pro, detractors=det, responses=n)
     impossible = (pro < 0) | (det < 0) | (pro + det > n)
     if np.any(impossible):
@@ -253,6 +259,7 @@ def mean_interval(n, total, total_of_squares):
     _refuse_infinite(n=n)
     s1 = _floats("total", total)
     s2 = _floats("total_of_squares", total_of_squares)
+    _same_length(n=n, total=s1, total_of_squares=s2)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         mean = s1 / n
         spread = s2 - mean * s1
@@ -401,6 +408,33 @@ def _floats(argument, values):
         raise TypeError(
             f"Value of {argument!r} must be a number or an array of numbers but received: "
             f"{values!r}"
+        ) from None
+
+
+def _same_length(**arrays) -> None:
+    """Refuse float arrays that do not go together element by element (a single number goes
+    with any), naming them: NumPy's "operands could not be broadcast together with shapes
+    (3,) (2,)" named no argument.
+
+    >>> _same_length(successes=np.zeros(3), n=np.zeros(2))
+    Traceback (most recent call last):
+    ...
+    ValueError: Values of 'successes' and 'n' must have the same length (or be a single number)
+    but received lengths 3 and 2
+    """
+    shapes = [np.shape(values) for values in arrays.values()]
+    try:
+        np.broadcast_shapes(*shapes)
+    except ValueError:
+        names = [repr(name) for name in arrays]
+        sizes = [
+            "a number" if not shape else str(shape[0]) if len(shape) == 1 else str(shape)
+            for shape in shapes
+        ]
+        raise ValueError(
+            f"Values of {', '.join(names[:-1])} and {names[-1]} must have the same length (or "
+            f"be a single number) but received lengths {', '.join(sizes[:-1])} and "
+            f"{sizes[-1]}"
         ) from None
 
 

@@ -318,12 +318,19 @@ class LogFollower:
 
     def _poll_parquet(self):
         """The rows new or changed since the last read (:func:`_changed_rows`): appended, updated
-        in place, or all of them in a file replaced by another."""
+        in place, or all of them in a file replaced by another. A file that cannot be read (one
+        caught mid-rewrite) raises a ValueError naming it, and is read again at the next poll."""
         status = self.path.stat()
         stamp = (status.st_size, status.st_mtime_ns)
         if stamp == self._parquet_stamp:
             return pd.DataFrame()
-        table = pd.read_parquet(self.path)
+        try:
+            table = pd.read_parquet(self.path)
+        except (ValueError, OSError) as error:  # pyarrow's named "'<Buffer>'", not the file
+            raise ValueError(
+                f"The live log {self.path.name} cannot be read (being rewritten?): {error}; it "
+                "is read again at the next refresh"
+            ) from None
         fresh, self._parquet_hashes = _changed_rows(table, self._parquet_hashes)
         self._parquet_stamp = stamp
         return fresh

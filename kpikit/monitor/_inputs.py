@@ -3,6 +3,7 @@ and staffed agents it compares the day with (:class:`~kpikit.monitor.IntradayMon
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from kpikit.forecast._series import FREQS
 from kpikit.monitor._plan import INTRADAY_FREQS
@@ -22,7 +23,8 @@ def checked_filter(argument, value):
 
 
 def checked_forecast(forecast):
-    """``forecast`` after checking its columns, its periods and its figures.
+    """``forecast`` after checking its columns, its periods (Arrow timestamps taken as pandas'
+    own: :func:`_numpy_times`) and its figures.
 
     >>> checked_forecast(pd.DataFrame({"period": pd.to_datetime(["2024-01-01 09:00"]),
     ...     "volume": [-4.0], "aht_s": [200.0]}))
@@ -42,6 +44,7 @@ def checked_forecast(forecast):
         raise ValueError(
             f"Value of 'forecast' is missing column(s) {missing}; it has {list(forecast.columns)}"
         )
+    forecast = forecast.assign(period=_numpy_times(forecast["period"]))
     _check_periods("forecast", pd.Index(forecast["period"]))
     for column in ("volume", "aht_s"):
         _check_figures("forecast", column, forecast[column])
@@ -71,7 +74,8 @@ takes time to handle), but 1 period(s) have 0: ['2024-01-01 09:00:00']
 
 
 def checked_staffed(staffed):
-    """``staffed`` after checking its periods and its agents.
+    """``staffed`` after checking its periods (Arrow timestamps taken as pandas' own) and its
+    agents.
 
     >>> checked_staffed(pd.Series([2.0], index=["09:00"]))
     Traceback (most recent call last):
@@ -85,9 +89,26 @@ def checked_staffed(staffed):
             f"Value of 'staffed' must be a pandas Series of agents per interval start "
             f"(day_staffed gives one) but received: {_kind(staffed)}"
         )
+    staffed = staffed.set_axis(_numpy_times(staffed.index))
     _check_periods("staffed", staffed.index)
     _check_figures("staffed", "agents", staffed)
     return staffed
+
+
+def _numpy_times(periods):
+    """Arrow timestamps (a plan read with ``dtype_backend="pyarrow"``) as pandas' own, as the
+    monitor's interval starts are: they were refused as "must have its periods as timestamps"
+    beside a list of Timestamps. Anything else as it is.
+
+    >>> _numpy_times(pd.Series(pd.to_datetime(["2026-03-02 09:00"])).astype(
+    ...     "timestamp[us][pyarrow]")).dtype
+    dtype('<M8[ns]')
+    """
+    dtype = periods.dtype
+    if not (isinstance(dtype, pd.ArrowDtype) and pa.types.is_timestamp(dtype.pyarrow_dtype)):
+        return periods
+    zone = dtype.pyarrow_dtype.tz
+    return periods.astype("datetime64[ns]" if zone is None else pd.DatetimeTZDtype("ns", zone))
 
 
 def _kind(value):

@@ -54,6 +54,16 @@ def parsed_arrivals(raw, tz=None, latest_repeated=None):
                 "change?): give the monitor the zone of its days, for example tz='Europe/Paris'"
             )
         parsed = pd.to_datetime(raw, errors="coerce", utc=True, format=form)
+        # read as UTC there, a time without an offset beside one with an offset was an hour
+        # or more off its wall time in tz: its wall time is its UTC reading without the zone
+        naive = _without_offset(raw) & parsed.notna().to_numpy()
+        if naive.any():
+            wall = parsed.dt.tz_localize(None)[naive]
+            local, repeated_wall = _localized(wall, tz, latest_repeated)
+            times = parsed.dt.tz_convert(tz).where(~naive, local)
+            repeated = np.zeros(len(parsed), dtype=bool)
+            repeated[naive] = repeated_wall
+            return times, repeated, (times.isna() & parsed.notna()).to_numpy()
     none = np.zeros(len(parsed), dtype=bool)
     if tz is None:
         return parsed, none, none
@@ -61,6 +71,27 @@ def parsed_arrivals(raw, tz=None, latest_repeated=None):
         local, repeated = _localized(parsed, tz, latest_repeated)
         return local, repeated, (local.isna() & parsed.notna()).to_numpy()
     return parsed.dt.tz_convert(tz), none, none
+
+
+def _without_offset(raw) -> np.ndarray:
+    """Which rows of ``raw`` (texts or times) are a time without a UTC offset; False for an
+    empty row or one that is no time. Each distinct value is read once.
+
+    >>> _without_offset(pd.Series(["2026-03-02 09:00", "2026-03-02 09:05+01:00", None, "x"]))
+    array([ True, False, False, False])
+    """
+
+    def naive(value):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # "parsing dates in ... format" notices
+                return pd.Timestamp(value).tzinfo is None
+        except (TypeError, ValueError):
+            return False
+
+    codes, distinct = pd.factorize(raw, use_na_sentinel=True)
+    flags = np.array([naive(value) for value in distinct] + [False], dtype=bool)
+    return flags[codes]  # code -1 (an empty row) takes the False at the end
 
 
 def ambiguous_dates(raw) -> bool:
@@ -106,6 +137,30 @@ def _localized(times, tz, latest_repeated=None):
         before = before.fillna(latest_repeated).clip(lower=latest_repeated)
     second = repeated & (walls < before).to_numpy()
     return times.dt.tz_localize(tz, ambiguous=~second, nonexistent="NaT"), repeated
+
+
+def blanks_as_empty(rows):
+    """``rows`` with blank text (``""``, spaces) in ``contact_id``, ``answered``, ``wait_s``,
+    ``talk_s``, ``hold_s`` and ``acw_s`` read as an empty cell, as a CSV reader reads an empty
+    field: a Parquet drop written with ``""`` for a contact still waiting (or in talk) was
+    refused at every refresh as neither true nor false (or as a time given but no number), and
+    calls written with ``""`` for their id were one contact named ``""``.
+
+    >>> blanks_as_empty(pd.DataFrame({"answered": ["true", "", " "]}))["answered"].tolist()
+    ['true', nan, nan]
+    """
+    for column in ("contact_id", "answered", "wait_s", *HANDLE_COLUMNS):
+        if column not in rows:
+            continue
+        values = rows[column]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            # each distinct value looked at once, as the monitor reads a whole day's rows
+            codes, distinct = pd.factorize(values, use_na_sentinel=True)
+            blank = [isinstance(value, str) and not value.strip() for value in distinct]
+            blanks = np.array([*blank, False], dtype=bool)[codes]  # -1 (empty): False
+            if blanks.any():
+                rows[column] = values.mask(blanks)
+    return rows
 
 
 def outcomes(contacts):

@@ -91,8 +91,9 @@ def resolve_source(name, folder):
     ------
     ValueError
         When ``name`` is not a plain entry name (separator, ``..``, absolute, hidden, control
-        characters), is missing, leads outside ``folder`` or is not a folder, ``.csv`` or
-        ``.parquet`` file.
+        characters), is missing, leads outside ``folder``, cannot be opened (a name too long
+        for the system, a symbolic link to itself) or is not a folder, ``.csv`` or ``.parquet``
+        file.
 
     Examples
     --------
@@ -115,10 +116,21 @@ def resolve_source(name, folder):
             f"nothing hidden) but received: {name[:60]!r}"
         )
     base = Path(folder).expanduser().resolve()
-    path = (base / name).resolve()
-    if not path.is_relative_to(base) or path == base:
+    try:
+        path = (base / name).resolve()
+        inside = path.is_relative_to(base) and path != base
+        found = inside and path.exists()
+    # a name too long for the system, a symbolic link to itself: a raw OSError or RuntimeError
+    # (naming the server's folder) failed list_sources, and a link's source past the app's check
+    except (OSError, RuntimeError) as error:
+        reason = getattr(error, "strerror", None) or "a loop of symbolic links"
+        raise ValueError(
+            f"Value of 'source' names no entry the monitor folder can open ({reason}): "
+            f"{name[:60]!r}"
+        ) from None
+    if not inside:
         raise ValueError(f"Value of 'source' leads outside the monitor folder: {name!r}")
-    if not path.exists():
+    if not found:
         raise ValueError(f"Value of 'source' is not in the monitor folder {str(base)!r}: {name!r}")
     if not _followable(path):
         raise ValueError(

@@ -22,6 +22,7 @@ from kpikit.monitor._follow import LogFollower, checked_log_path, stacked
 from kpikit.monitor._inputs import checked_filter, checked_forecast, checked_staffed, on_grid
 from kpikit.monitor._log import (
     ambiguous_dates,
+    blanks_as_empty,
     check_rows,
     checked_now,
     in_handling,
@@ -274,27 +275,37 @@ class IntradayMonitor:
         self._month_first = None  # (text, as read) of a date that reads in several orders
         self._handled_later = set()  # contact ids answered on a row without handle times
         self._skipped = {}  # contact id -> its arrival text, a wall time the DST change skips
+        self._unread = pd.DataFrame()  # new rows refused, read again at the next refresh
         self._ingest()
 
     def _ingest(self):
+        """Read what is new in the log into the day's contacts. New rows refused (a column
+        missing, a change of time zone, no column for the channel followed) are kept, the
+        monitor as it was, and read again at the next refresh: read once, they were lost, and
+        the next refresh showed the day without them and no error."""
         fresh = self.follower.poll()
+        if len(self._unread):
+            fresh = stacked([self._unread, fresh])
         if fresh.empty:
             return
+        self._unread = fresh
+        self._take(fresh.copy())
+        self._unread = pd.DataFrame()
+
+    def _take(self, fresh):
+        """Merge the new rows ``fresh`` into the contacts; every check that may refuse them
+        runs before the monitor's state changes."""
         for columns in _LOG_COLUMNS:  # the keys first: a drop of another table lacks both
             missing = [column for column in columns if column not in fresh]
             if missing:
                 raise ValueError(
                     f"The live log is missing column(s) {missing}; it has {list(fresh.columns)}"
                 )
+        fresh = blanks_as_empty(fresh)
         raw = fresh["arrived_at"]
         fresh["arrived_at"], repeated, skipped = parsed_arrivals(
             raw, self.tz, self._latest_repeated
         )
-        self._note_month_first(raw, fresh["arrived_at"])
-        if repeated.any():  # the order of the rows tells a repeated hour's two passes apart,
-            latest = fresh.loc[repeated, "arrived_at"].dt.tz_localize(None).max()  # across
-            if self._latest_repeated is None or latest > self._latest_repeated:  # reads too
-                self._latest_repeated = latest
         if not self._contacts.empty:
             zones = (self._contacts["arrived_at"].dt.tz, fresh["arrived_at"].dt.tz)
             if str(zones[0]) != str(zones[1]):
@@ -306,14 +317,6 @@ class IntradayMonitor:
         fresh["arrived_at"] = _first_readings(
             fresh["contact_id"], fresh["arrived_at"], repeated, self._contacts
         )
-        if skipped.any() or self._skipped:  # a later row with a real time clears a contact
-            for contact, text, skips in zip(fresh["contact_id"], raw, skipped, strict=True):
-                if skips and contact is not None:
-                    self._skipped[contact] = str(text)
-                else:
-                    self._skipped.pop(contact, None)
-        self._repeated.update(fresh.loc[repeated, "contact_id"].dropna())
-        self._handled_later.update(fresh.loc[in_handling(fresh), "contact_id"].dropna())
         merged = self._filled(stacked([self._contacts, fresh]))
         # the last row of a contact wins, but an arrival row never over its outcome (an
         # arrival written late, or a drop repeated, made an answered contact wait again), nor
@@ -327,11 +330,25 @@ class IntradayMonitor:
         latest = pd.concat(
             [ordered[named].drop_duplicates("contact_id", keep="last"), ordered[~named]]
         )
-        self._contacts = latest.sort_index().reset_index(drop=True)
+        contacts = latest.sort_index().reset_index(drop=True)
         # filtered once each contact is one row: filtering rows first lost the outcome row of
         # a contact that arrived in the queue followed (written with an empty queue), and it
         # waited forever
-        self._followed = self._filtered(self._contacts)
+        self._followed = self._filtered(contacts)
+        self._contacts = contacts
+        self._note_month_first(raw, fresh["arrived_at"])
+        if repeated.any():  # the order of the rows tells a repeated hour's two passes apart,
+            wall = fresh.loc[repeated, "arrived_at"].dt.tz_localize(None).max()  # across
+            if self._latest_repeated is None or wall > self._latest_repeated:  # reads too
+                self._latest_repeated = wall
+        if skipped.any() or self._skipped:  # a later row with a real time clears a contact
+            for contact, text, skips in zip(fresh["contact_id"], raw, skipped, strict=True):
+                if skips and contact is not None:
+                    self._skipped[contact] = str(text)
+                else:
+                    self._skipped.pop(contact, None)
+        self._repeated.update(fresh.loc[repeated, "contact_id"].dropna())
+        self._handled_later.update(fresh.loc[in_handling(fresh), "contact_id"].dropna())
 
     def _filled(self, rows):
         """``rows`` with an empty channel or queue (of those followed) taken from the
@@ -588,8 +605,8 @@ zone as tz); mend the rows
         else:
             periods = on_grid("forecast", self.forecast["period"], table["period"], self.length)
             plan = self.forecast.set_index(periods)
-            table["forecast_volume"] = table["period"].map(plan["volume"]).to_numpy(dtype=float)
-            table["forecast_aht_s"] = table["period"].map(plan["aht_s"]).to_numpy(dtype=float)
+            table["forecast_volume"] = _floats(table["period"].map(plan["volume"]))
+            table["forecast_aht_s"] = _floats(table["period"].map(plan["aht_s"]))
             # only the intervals over that have a forecast compare actual with forecast
             known = over & table["forecast_volume"].notna().to_numpy()
             expected = table["forecast_volume"].to_numpy()[known].sum()
@@ -617,7 +634,17 @@ zone as tz); mend the rows
             return
         periods = on_grid("staffed", self.staffed.index, table["period"], self.length)
         staffed = self.staffed.set_axis(periods)
-        table["staffed_agents"] = table["period"].map(staffed).to_numpy(dtype=float)
+        table["staffed_agents"] = _floats(table["period"].map(staffed))
+
+
+def _floats(values: pd.Series) -> np.ndarray:
+    """``values`` as floats, a nullable type's <NA> as NaN: a plan in Int64 or Float64 maps
+    the intervals it does not cover to <NA>, which pandas 2.2 refused to turn into floats.
+
+    >>> _floats(pd.Series([4, None], dtype="Int64")).tolist()
+    [4.0, nan]
+    """
+    return values.to_numpy(dtype=float, na_value=np.nan)
 
 
 def _reforecast(table, ratio, elapsed):
