@@ -50,6 +50,28 @@ def summary_html(window, overdue, as_of, days, by) -> str:
     return text
 
 
+def run_text(row) -> str:
+    """How long a breach's group has been in breach, when for more than one day: since when and
+    for how many days (the calendar days persistence is flagged at), and how many of them had
+    data when fewer did. "In breach 45 days in a row, flagged at 60 days" read as a flag 15 days
+    early: a center closed at weekends had 45 days with data in 61.
+
+    >>> row = {"periods_in_breach": 45, "days_in_breach": 61, "persistent": 60,
+    ...        "breach_since": pd.Timestamp("2026-03-02")}
+    >>> run_text(row)
+    ' In breach since Mon 02 Mar, 61 days (45 of them with data), flagged at 60 days.'
+    >>> run_text({**row, "periods_in_breach": 3, "days_in_breach": 3, "persistent": 0})
+    ' In breach since Mon 02 Mar, 3 days.'
+    """
+    periods, days = row["periods_in_breach"], row["days_in_breach"]
+    if periods <= 1:
+        return ""
+    text = f" In breach since {row['breach_since']:%a %d %b}, {days} days"
+    if periods < days:
+        text += f" ({periods} of them with data)"
+    return text + (f", flagged at {row['persistent']} days." if row["persistent"] else ".")
+
+
 def _counted(count: int, one: str, many: str) -> str:
     """``1 breach``, ``0 breaches``."""
     return f"{count} {one if count == 1 else many}"
@@ -84,8 +106,13 @@ WHOLE_CENTER = "Whole center"
 
 
 def group_text(row, by) -> str:
-    """The group of a breach in words (``"Lakeside"``, ``"Whole center"``)."""
-    return " · ".join(str(row[key]) for key in by) if by else WHOLE_CENTER
+    """The group of a breach in words (``"Lakeside"``, ``"Whole center"``); a null value (the
+    rows without one) is ``"(none)"``, as in the breach's headline and on the chart.
+
+    >>> group_text({"site": None}, ["site"]), group_text({"site": float("nan")}, ["site"])
+    ('(none)', '(none)')
+    """
+    return " · ".join(governance_words.value_text(row[key]) for key in by) if by else WHOLE_CENTER
 
 
 _SPOT_FIGURES = {*DECOMPOSITION_COLUMNS, "agents_short"}
@@ -102,7 +129,9 @@ def contributor_bars(cause) -> pd.DataFrame:
         # two spots of one cell differ only there, and the chart refuses repeated labels
         labels = [c for c in spots.columns if c not in _SPOT_FIGURES]
         for _, spot in spots.head(3).iterrows():
-            rows.append((" ".join(map(str, spot[labels])), spot))
+            # a null value is "(none)", as the findings say (it read "nan")
+            text = " ".join(governance_words.value_text(value) for value in spot[labels])
+            rows.append((text, spot))
     for dimension, segments in cause.segments.groupby("dimension", sort=False):
         best = segments.sort_values("contribution", ascending=False).iloc[0]
         label = governance_words.DIMENSION_LABELS.get(dimension, dimension)
@@ -155,11 +184,14 @@ def history_html(history: pd.DataFrame) -> str:
 
 
 def duration(hours: float) -> str:
-    """Hours in words: ``"5 hours"``, ``"3 days"`` from 48 hours on.
+    """Hours in words: ``"5 hours"``, ``"3 days"`` from 48 hours on; under half an hour is
+    "less than an hour" (it read "0 hours left", or "overdue by 0 hours" when it was).
 
-    >>> duration(5.2), duration(71)
-    ('5 hours', '3 days')
+    >>> duration(5.2), duration(71), duration(1.2), duration(0.3)
+    ('5 hours', '3 days', '1 hour', 'less than an hour')
     """
     if hours >= 48:
         return f"{hours / 24:.0f} days"
-    return f"{hours:.0f} hours"
+    if round(hours) < 1:
+        return "less than an hour"
+    return f"{hours:.0f} hour{'s' * (round(hours) != 1)}"

@@ -22,6 +22,7 @@ from kpikit.apps._governance_html import (
     duration,
     held_back_html,
     history_html,
+    run_text,
     summary_html,
 )
 from kpikit.apps._levels import data_span
@@ -43,7 +44,7 @@ from kpikit.governance import (
 )
 from kpikit.governance._store import utc_instant
 from kpikit.io import Sheet
-from kpikit.periods import period_end
+from kpikit.periods import _wall_or_elapsed, period_end
 from kpikit.sample import load_targets
 from kpikit.scorecard import read_targets
 
@@ -353,11 +354,7 @@ class GovernanceApp(BaseApp):
         level, kpi_set, severity, days = key
         found = self._found(level, kpi_set, severity, caches)
         as_of = self._now(caches)
-        # The days that started in the ``days`` before as_of: a later day had not begun then
-        # (the default as_of, the midnight ending the data's last day, keeps that day in).
-        period = found["period"]
-        window = found[(period >= as_of - pd.Timedelta(days=days)) & (period < as_of)]
-        window = window.set_index("breach_id", drop=False)
+        window = _in_window(found, as_of, days).set_index("breach_id", drop=False)
         held_back = held_back_html(found.attrs.get("note", ""))
         return self._drawn_view(key, window, as_of, self._overdue(window, as_of), held_back)
 
@@ -509,11 +506,7 @@ class GovernanceApp(BaseApp):
             else:
                 state = f"overdue by {duration(-hours)}" if hours < 0 else f"{duration(hours)} left"
             clocks.append(f"{label} due {due:%a %d %b %H:%M} ({state})")
-        run = ""
-        if row["periods_in_breach"] > 1:
-            run = f" In breach {row['periods_in_breach']} days in a row"
-            run += f", flagged at {row['persistent']} days." if row["persistent"] else "."
-        clocks = f"<p>{html.escape(' · '.join(clocks))}.{html.escape(run)}</p>"
+        clocks = f"<p>{html.escape(' · '.join(clocks))}.{html.escape(run_text(row))}</p>"
         if cause is None:  # on its way
             return (
                 "<h2 style='margin: 12px 0 4px; font-size: 1em; font-weight: bold' "
@@ -715,6 +708,24 @@ def _in_zone_of(stamp: pd.Timestamp, reference: pd.Timestamp | None) -> pd.Times
     if reference.tz is None:
         return instant.tz_localize(None)
     return instant.tz_convert(reference.tz)
+
+
+def _in_window(found: pd.DataFrame, as_of: pd.Timestamp, days: int) -> pd.DataFrame:
+    """The breaches of the days that started in the ``days`` days before ``as_of``: a later day
+    had not begun then (the default ``as_of``, the midnight ending the data's last day, keeps
+    that day in). The days are counted on the wall clock of the data's zone: ``days`` times 24
+    hours back from a midnight after the clocks went back end an hour into the window's first
+    day, which was left out (13 days shown for "the 14 days to").
+
+    >>> periods = pd.date_range("2026-10-17", "2026-10-31", freq="D", tz="Europe/Paris")
+    >>> as_of = pd.Timestamp("2026-11-01", tz="Europe/Paris")
+    >>> window = _in_window(pd.DataFrame({"period": periods}), as_of, 14)
+    >>> print(len(window), window["period"].min())
+    14 2026-10-18 00:00:00+02:00
+    """
+    start = _wall_or_elapsed(pd.DatetimeIndex([as_of]), pd.DateOffset(days=-days))[0]
+    period = found["period"]
+    return found[(period >= start) & (period < as_of)]
 
 
 def _data_end(data) -> pd.Timestamp | None:

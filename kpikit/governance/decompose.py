@@ -82,7 +82,8 @@ def decompose(segments: pd.DataFrame, *, target: float, scale: float = 1.0, side
     TypeError
         ``segments`` that is not a DataFrame, ``target`` or ``scale`` that is not a number.
     ValueError
-        Missing or repeated columns, a segment on two rows (the same labels twice), null, text
+        Missing or repeated columns, a label column named as a result column (``value``,
+        ``share``, ...), a segment on two rows (the same labels twice), null, text
         (even ``"1"``) or infinite sums, negative or all-zero denominators, sums so large that
         the gap overflows (past 1.8e308),
         a ``target`` that is not finite, a ``scale`` that is not finite and > 0, or a ``side``
@@ -220,6 +221,14 @@ def _checked(segments) -> pd.DataFrame:
             f"{list(segments.columns)}"
         )
     check_unique_columns("segments", segments)
+    # a label column named as a result column was replaced by it: the labels were lost
+    taken = [c for c in segments.columns if c in DECOMPOSITION_COLUMNS[2:]]
+    if taken:
+        raise ValueError(
+            f"Value of 'segments' has label column(s) {taken} named as columns decompose "
+            f"returns ({', '.join(DECOMPOSITION_COLUMNS[2:])}), which would replace them; "
+            "rename them (segments.rename(columns=...))"
+        )
     frame = segments.copy()
     if "baseline_denominator" not in frame:
         frame["baseline_denominator"] = frame["denominator"]

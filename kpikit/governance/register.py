@@ -261,15 +261,15 @@ class ActionRegister:
             nothing is then written), a ``target``, ``value`` or ``gap`` that is infinite, past
             float range or no number (they were stored as null; the breaches are named and
             nothing is written).
+        TypeError
+            ``breaches`` that is not a row, a mapping or a frame of them; a ``period`` that is
+            not a date or time (a number, None).
 
         Warns
         -----
         UserWarning
             A breach registered already with other ``target``, ``value`` or ``gap``: the
             register keeps the figures of its first registration.
-        TypeError
-            ``breaches`` that is not a row, a mapping or a frame of them; a ``period`` that is
-            not a date or time (a number, None).
         """
         rows = breach_rows(breaches)
         author = _checked_author(author)
@@ -296,7 +296,8 @@ class ActionRegister:
             is marked ``conflict``. None: no check.
         **changes
             Fields of :data:`FIELDS` and their new text. A value equal to the current one is not
-            recorded again.
+            recorded again; a field never set holds what :meth:`actions` shows for it,
+            ``"open"`` for the status and ``""`` for the others.
 
         Returns
         -------
@@ -334,7 +335,7 @@ class ActionRegister:
             event_ids, conflicts = {}, {}
             for name, value in values.items():
                 latest = current.get(name)
-                if latest is not None and latest.value == value:
+                if value == (_UNSET.get(name, "") if latest is None else latest.value):
                     continue
                 conflict = seen is not None and _event_id(latest) != seen_ids.get(name)
                 if conflict:
@@ -574,6 +575,10 @@ class ActionRegister:
             frame[column] = pd.Series([local_time(*pair) for pair in stored], index=frame.index)
         return frame
 
+
+_UNSET = {"status": "open"}
+"""What a field never set holds, as :meth:`ActionRegister.actions` shows it ("" when not
+here): recording it is no change (an empty owner was a history event of nothing)."""
 
 _ACTION_COLUMNS = (
     "breach_id",

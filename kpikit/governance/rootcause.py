@@ -35,7 +35,8 @@ from kpikit.governance.decompose import DECOMPOSITION_COLUMNS, decomposed, decom
 from kpikit.governance.staffing import INTERVAL_FREQS, interval_staffing
 from kpikit.metrics import FREQUENCIES
 from kpikit.metrics._checked_once import checked_once
-from kpikit.schema import Dataset
+from kpikit.metrics._sources import scanned
+from kpikit.schema import Dataset, as_dataset
 
 __all__ = ["DIMENSIONS", "STAFFING_KPIS", "RootCause", "root_cause"]
 
@@ -142,8 +143,9 @@ def root_cause(
 
     Parameters
     ----------
-    data : Dataset or dataframe
-        The data the breach was found in.
+    data : Dataset, dataframe, str or os.PathLike
+        The data the breach was found in; parquet files (a path, folder or glob) are read as
+        :func:`kpikit.breaches` reads them.
     breach : mapping or pandas.Series
         A row of :func:`kpikit.governance.breaches` or of
         :meth:`kpikit.governance.ActionRegister.actions`, or a mapping with ``kpi``, ``target``,
@@ -159,7 +161,9 @@ def root_cause(
         calendar dimension or a column of the data; columns the KPI's table lacks are skipped,
         and so are dimensions with a single segment in the period.
     hot_spot : str or None, default="queue"
-        The column crossed with the calendar for hot spots (None: the calendar alone). When the
+        The column crossed with the calendar for hot spots (None: the calendar alone); a column
+        the KPI's table lacks, or one the breach groups by, gives the calendar alone, and so
+        does the default for data without a queue column. When the
         miss is spread so thinly that no crossed cell holds 10 % of it
         (:data:`HOT_SPOT_SHARE`), the calendar alone is used.
     baseline : tuple of two datetime-like, default=None
@@ -191,20 +195,24 @@ def root_cause(
     ------
     ValueError
         A breach without ``kpi``, ``target``, ``period`` or ``freq`` (or with a target that is
-        not a finite number, a period that is not a date, an unknown ``freq``), an unknown KPI
+        not a finite number, a period that is not a date or not the start of a ``freq`` period,
+        an unknown ``freq``), an unknown KPI
         or grouping column, a period without data for the group, a value that meets the
         target (no miss to explain), a ``threshold_s`` that is not a positive number or is
         on a KPI other than service level, an ``sl_threshold_s`` other than the breach's
         ``threshold_s``, a period or ``baseline`` with
         a time zone for data without one, and arguments out of range:
-        an unknown dimension, ``baseline`` that is not two dates, ``interval_s``,
+        an unknown or repeated dimension, a ``hot_spot`` that is not a column of the data
+        (but ``"queue"``, the default), ``baseline`` that is not two dates, ``interval_s``,
         ``staffing_target_sl``, ``top`` or ``block_hours`` not among their values, an
         ``interval_s`` longer than the breach's period (a ``"15min"`` breach needs 900). A
         :class:`kpikit.SchemaError` for agent intervals compute refuses (empty, negative or
         repeated rows), which the staffing check would otherwise count wrong.
     TypeError
-        ``breach`` that is not a mapping, ``dimensions`` that is not a list of names, ``top``
-        or ``staffing_target_sl`` that is not a number.
+        ``data`` that is not a Dataset, a frame or parquet files, ``breach`` that is not a
+        mapping, ``dimensions`` that is not a list of names,
+        ``hot_spot`` that is not a name or None, ``top`` or ``staffing_target_sl`` that is not
+        a number.
 
     Examples
     --------
@@ -225,7 +233,8 @@ def root_cause(
     Queue tech: 27.5 points of a 17.5-point miss (service level 25.0 % on 50 % of contacts;
     weaker performance).
     """
-    dataset = data if isinstance(data, Dataset) else Dataset(contacts=data)
+    # a path failed in narwhals ("Unsupported dataframe type, got: <class 'str'>")
+    dataset = as_dataset(scanned(data, compute_options))
     kpi_id, target, period, freq, group, threshold_s = _read_breach(breach)
     spec = kpi_definition(kpi_id)
     _check_options(block_hours, interval_s, staffing_target_sl)
@@ -234,9 +243,11 @@ def root_cause(
     cache = {} if cache is None else cache
     names = _column_names(dataset, cache)
     dimensions = _dimensions(dimensions, names)
+    _check_hot_spot(hot_spot, names)
     baseline = _baseline(baseline)
     columns = _columns(names, spec.table)
-    _check_group(group, columns, spec.table)
+    if names[spec.table]:  # without the table, compute says the data lacks it
+        _check_group(group, columns, spec.table)
     options = _at_breach_threshold(threshold_s, target, compute_options)
     with checked_once(dataset):  # its computes check each table once
         sums = _Sums(dataset, options, cache)
@@ -453,7 +464,64 @@ def _dimensions(dimensions, names: dict) -> list:
         )
     for dimension in dimensions:
         check_choice("dimensions", dimension, known, "a calendar dimension or a column")
+    repeated = sorted({d for d in dimensions if list(dimensions).count(d) > 1})
+    if repeated:
+        # compute refused them as 'by' names repeated, with the breach's grouping columns
+        raise ValueError(
+            f"Value of 'dimensions' names {repeated} more than once, but received: "
+            f"{list(dimensions)}; name each dimension once"
+        )
     return list(dimensions)
+
+
+def _check_hot_spot(hot_spot, names: dict) -> None:
+    """Raise when ``hot_spot`` is neither None nor a column of the data (``names``: each
+    table's columns): a name the data lacks, or not text, gave the calendar alone without a
+    word. The default, ``"queue"``, is used when the data has it.
+
+    >>> _check_hot_spot("teem", {"contacts": {"queue", "team"}})
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'hot_spot' is not valid. Expected one of ['queue', 'team'] or None ...
+    """
+    if hot_spot is None or hot_spot == "queue":
+        return
+    if not isinstance(hot_spot, str):
+        raise TypeError(
+            f"Value of 'hot_spot' must be a column name or None but received: {hot_spot!r} "
+            f"({type(hot_spot).__name__})"
+        )
+    known = sorted(set().union(*names.values()))
+    if hot_spot not in known:
+        raise ValueError(
+            f"Value of 'hot_spot' is not valid. Expected one of {known} or None (the calendar "
+            f"alone) but received: {hot_spot!r}"
+        )
+
+
+def _check_period_start(period: pd.Timestamp, freq: str) -> None:
+    """Raise when ``period`` is not the start of a ``freq`` period as :func:`kpikit.compute`
+    cuts them (a Wednesday for a week): the breach was reported as "no value in the period",
+    though the data had one. Checked only when the period has no rows (a start found in the
+    data is one).
+
+    >>> _check_period_start(pd.Timestamp("2026-01-07"), "week")
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'breach' has a period that is not the start of a 'week': 2026-01-07 ...
+    """
+    import narwhals as nw
+
+    from kpikit.metrics._period_starts import period_expr
+
+    frame = nw.from_native(pd.DataFrame({"period": [period]}))
+    start = frame.select(period_expr(frame, "period", freq)).to_native()["period"].iloc[0]
+    if start != period:
+        raise ValueError(
+            f"Value of 'breach' has a period that is not the start of a {freq!r}: {period} "
+            f"(weeks start on Monday, months on the 1st); that {freq!r} starts at {start}: "
+            "pass that start (kk.breaches() gives it)"
+        )
 
 
 def _baseline(baseline):
@@ -627,8 +695,10 @@ def _category_sums(sums, miss: _Miss, categorical, baseline):
 
 
 def _value(current: pd.DataFrame, scale: float, miss: _Miss):
-    """The KPI's value in the period; raises when the group has no data there."""
+    """The KPI's value in the period; raises when the group has no data there, or when the
+    period is not the start of one (no rows start there)."""
     if current["denominator"].sum() <= 0:
+        _check_period_start(miss.period, miss.freq)
         raise ValueError(
             f"The data has no {miss.kpi_id!r} value for {words.group_text(miss.group)} in the "
             f"period starting {pd.Timestamp(miss.period)}; nothing to explain"

@@ -61,7 +61,25 @@ def period_text(period, freq: str) -> str:
         return f"Q{start.quarter} {start.year}"
     if freq == "year":
         return f"{start.year}"
-    return f"{start:%a} {start.day} {start:%b %Y %H:%M}"
+    return f"{start:%a} {start.day} {start:%b %Y %H:%M}{_offset_text(start)}"
+
+
+def _offset_text(start: pd.Timestamp) -> str:
+    """The UTC offset of a time the clocks show twice (the night they go back), so that the two
+    hours of 02:00 read apart as their breach ids do; "" for any other time.
+
+    >>> night = pd.Timestamp("2026-10-25 00:00", tz="UTC").tz_convert("Europe/Paris")
+    >>> for hours in (0, 1, 2):
+    ...     print(period_text(night + pd.Timedelta(hours=hours), "hour"))
+    Sun 25 Oct 2026 02:00 (UTC+02:00)
+    Sun 25 Oct 2026 02:00 (UTC+01:00)
+    Sun 25 Oct 2026 03:00
+    """
+    if start.tz is None:
+        return ""
+    wall = start.tz_localize(None)
+    first, second = (wall.tz_localize(start.tz, ambiguous=flag) for flag in (True, False))
+    return "" if first == second else f" (UTC{start.isoformat()[-6:]})"
 
 
 def group_text(group) -> str:
@@ -102,15 +120,23 @@ def percent_text(share) -> str:
 
 
 def gap_text(gap: float, unit: str) -> str:
-    """A gap in the KPI's unit: percentage points for percents; with more decimals than the
-    unit's when these would show a gap as none (:func:`kpikit.display.rated_value_text`).
+    """A gap in the KPI's unit: points for percents (percentage points) and for the KPIs in
+    points (NPS, QA score), which showed a bare number ("30.0 short"); with more decimals than
+    the unit's when these would show a gap as none (:func:`kpikit.display.rated_value_text`).
 
     >>> gap_text(12.34, "percent"), gap_text(45.2, "seconds"), gap_text(0.04, "percent")
     ('12.3 points', '45 s', '0.04 points')
+    >>> gap_text(30.0, "points"), gap_text(2.5, "currency")
+    ('30.0 points', '2.50')
     """
-    if unit == "percent":
-        return f"{rated_value_text({'unit': 'points', 'target': 0.0, 'value': gap})} points"
+    if unit in ("percent", "points"):
+        return f"{_points(gap)} points"
     return rated_value_text({"unit": unit, "target": 0.0, "value": gap})
+
+
+def _points(gap: float) -> str:
+    """A gap in points as a number, with the decimals :func:`gap_text` gives it."""
+    return rated_value_text({"unit": "points", "target": 0.0, "value": gap})
 
 
 def headline(kpi_id, group, period, freq, value, target) -> str:
@@ -188,7 +214,7 @@ def _miss_text(gap: float, unit: str) -> str:
     ('a 0.04-point miss', 'a 0.4-second miss')
     """
     if unit in ("percent", "points"):
-        return f"a {gap_text(gap, 'points')}-point miss"
+        return f"a {_points(gap)}-point miss"
     if unit == "seconds":
         return f"a {gap_text(gap, unit).removesuffix(' s')}-second miss"
     return f"a miss of {gap_text(gap, unit)}"
