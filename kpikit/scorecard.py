@@ -596,8 +596,8 @@ def _with_targets(
         if targets[column].notna().any() and column not in keys:
             raise ValueError(
                 f"Value of 'targets' sets targets per {column} but the scorecard is not grouped "
-                f"by {column}; add it to 'by' (grouping columns are {keys}) or give the "
-                f"frame's {column} in 'segment'"
+                f"by {column}; add it to 'by' (grouping columns are {keys}), or rate a frame "
+                f"of one {column} with rate(..., segment={{{column!r}: ...}})"
             )
         _check_segment_values(table, targets, column)
     values = [column for column in targets.columns if column not in ("kpi", *segments)]

@@ -93,7 +93,7 @@ def test_a_breach_of_the_rows_without_a_site_is_labelled_none_as_in_its_headline
         {"status": ["red"], "persistent": [60], "name": ["Customer satisfaction"], "site": [None]}
     )
     text = summary_html(window, {}, pd.Timestamp("2026-08-24"), 90, ["site"])
-    assert "In breach for 60 days or more: Customer satisfaction ((none))." in text
+    assert "In breach for 60 days or more: Customer satisfaction for site (none)." in text
 
 
 def _contacts():

@@ -2,6 +2,7 @@
 area in the other channels."""
 
 import pandas as pd
+import pytest
 
 import kpikit as kk
 
@@ -29,3 +30,14 @@ def test_a_kpi_targeted_in_another_channel_makes_no_area_row():
         {"channel": "chat", "area": "service", "score": 100.0}
     ]
     assert card.composite.set_index("channel")["score"].isna().tolist() == [False, True]
+
+
+def test_targets_per_channel_without_channel_in_by_name_what_each_call_takes():
+    # kk.breaches and kk.scorecard have no 'segment' argument, which the message told their
+    # callers to give; only rate() takes one
+    for call in (kk.breaches, kk.scorecard):
+        with pytest.raises(ValueError, match="sets targets per channel") as info:
+            call(CONTACTS, TARGETS)
+        message = str(info.value)
+        assert "add it to 'by'" in message
+        assert "rate(..., segment={'channel': ...})" in message

@@ -43,8 +43,11 @@ def summary_html(window, overdue, as_of, days, by) -> str:
         f"hours after the day closes, a plan 7 days after).{marks}</p>"
     )
     if len(persistent):
-        names = sorted(
-            {f"{row['name']} ({group_text(row, by)})" for _, row in persistent.iterrows()}
+        names = sorted(  # "for site (none)": "((none))" read as a typo
+            {
+                f"{row['name']} for {governance_words.group_text({key: row[key] for key in by})}"
+                for _, row in persistent.iterrows()
+            }
         )
         text += "<p>In breach for 60 days or more: " + html.escape("; ".join(names)) + ".</p>"
     return text

@@ -385,13 +385,16 @@ def _when(due) -> str:
 
 def _gap_text(row) -> str:
     """How far the value is from its target, in the KPI's unit (percentage points for a
-    percent), and on which side: the ``gap`` of :func:`kpikit.breaches` (``|value - target|``;
-    worked out when the column is absent or empty); "" when the value or target is missing.
+    percent, points for NPS and QA), and on which side: the ``gap`` of :func:`kpikit.breaches`
+    (``|value - target|``; worked out when the column is absent or empty); "" when the value
+    or target is missing.
 
     >>> _gap_text(pd.Series({"unit": "seconds", "value": 330.6, "target": 300.0, "gap": 30.6}))
     '31 s above the target'
     >>> _gap_text(pd.Series({"unit": "percent", "value": 72.8, "target": 80.0}))
     '7.2 percentage points below the target'
+    >>> _gap_text(pd.Series({"unit": "points", "value": 10.0, "target": 40.0}))  # NPS
+    '30.0 points below the target'
 
     A gap that the unit's decimals would round to none gets the decimals that show it
     (:func:`kpikit.display.rated_value_text`), as the breach's value does:
@@ -405,9 +408,10 @@ def _gap_text(row) -> str:
     gap = row.get("gap")
     gap = abs(value - target) if gap is None or pd.isna(gap) else abs(gap)
     unit = row["unit"]
-    points = unit == "percent"
+    points = unit in ("percent", "points")
     amount = rated_value_text({"unit": "points" if points else unit, "target": 0.0, "value": gap})
-    amount += " percentage points" if points else ""
+    # an NPS or QA gap in points said "30.0 below the target", a bare number
+    amount += {"percent": " percentage points", "points": " points"}.get(unit, "")
     side = "above" if value > target else "below" if value < target else "at"
     return f"{amount} {side} the target"
 
