@@ -27,6 +27,12 @@ from kpikit._validators import check_number
 Z_95 = 1.959963984540054
 """Two-sided 97.5 % quantile of the standard normal distribution."""
 
+MAX_Z = 40.0
+"""Largest ``z`` the intervals take. From about 8.3 the confidence level it stands for is 1 in
+floating point (its two tails hold less than 1e-16); far larger ones overflowed (a raw
+OverflowError from :func:`wilson_interval` at 1e155) or gave bounds of -100 to 100 (NPS) and 0
+to infinity (Poisson)."""
+
 _EPSILON = float(np.finfo(float).eps)
 
 # Student t 97.5 % quantiles for 1..30 degrees of freedom (standard published table).
@@ -110,8 +116,9 @@ def wilson_interval(successes, n, *, z=Z_95):
     exactly 0 when ``successes`` is 0 and the high bound exactly 1 when it is ``n``.
 
     Raises ValueError where ``successes`` is negative or above ``n`` (no proportion exists)
-    or a count is infinite, and where ``z`` is not a finite number above 0 (a confidence
-    level outside 0..1: ``z = 0`` is a level of 0, a negative ``z`` swapped the bounds).
+    or a count is infinite, and where ``z`` is not a number above 0 and up to :data:`MAX_Z` (a
+    confidence level outside 0..1: ``z = 0`` is a level of 0, a negative ``z`` swapped the
+    bounds).
 
     >>> low, high = wilson_interval(8, 10)
     >>> round(float(low), 4), round(float(high), 4)
@@ -126,7 +133,7 @@ def wilson_interval(successes, n, *, z=Z_95):
     ValueError: Values of 'successes' and 'n' must satisfy 0 <= successes <= n but received:
     15 and 10
     """
-    check_number("z", z, minimum=0, above_minimum=True)
+    check_number("z", z, minimum=0, maximum=MAX_Z, above_minimum=True)
     x = _floats("successes", successes)
     n = _floats("n", n)
     _same_length(successes=x, n=n)
@@ -185,7 +192,7 @@ def nps_interval(promoters, detractors, responses, *, z=Z_95):
     ValueError: Values of 'promoters', 'detractors' and 'responses' must satisfy promoters >= 0,
     detractors >= 0 and promoters + detractors <= responses but received: 8, 5 and 10
     """
-    check_number("z", z, minimum=0, above_minimum=True)
+    check_number("z", z, minimum=0, maximum=MAX_Z, above_minimum=True)
     pro = _floats("promoters", promoters)
     det = _floats("detractors", detractors)
     n = _floats("responses", responses)
@@ -302,8 +309,9 @@ def poisson_interval(count, *, z=Z_95):
     (a null sum in :func:`kpikit.compute`) gets the bounds at 0, as the engine's expression does;
     a negative or infinite count raises ValueError. Below about 0.6 events (a fractional count,
     as an average per interval gives) the approximation's lower bound turns negative; a Poisson
-    mean is never below 0, so the lower bound is 0 there. ``z`` must be a finite number above 0,
-    as for :func:`wilson_interval` (``z = -1`` gave 7.15 to 3.63 for 5 events: swapped bounds).
+    mean is never below 0, so the lower bound is 0 there. ``z`` must be a number above 0 and up
+    to :data:`MAX_Z`, as for :func:`wilson_interval` (``z = -1`` gave 7.15 to 3.63 for 5
+    events: swapped bounds).
 
     >>> low, high = poisson_interval(100)
     >>> round(float(low), 2), round(float(high), 2)
@@ -313,7 +321,7 @@ def poisson_interval(count, *, z=Z_95):
     >>> float(poisson_interval(0.5)[0])  # Byar's formula: -0.0016
     0.0
     """
-    check_number("z", z, minimum=0, above_minimum=True)
+    check_number("z", z, minimum=0, maximum=MAX_Z, above_minimum=True)
     x = _floats("count", count)
     _refuse_infinite(count=x)
     if np.any(x < 0):

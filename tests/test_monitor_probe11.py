@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from kpikit import stats
 from kpikit.apps._monitor_html import tiles_html
 from kpikit.monitor import IntradayMonitor, list_sources, resolve_source
 from kpikit.stats import control_limits, mean_interval, nps_interval, wilson_interval
@@ -269,3 +270,14 @@ def test_blank_contact_ids_in_a_parquet_drop_are_refused_not_merged(tmp_path):
     ).to_parquet(tmp_path / "0001.parquet")
     with pytest.raises(ValueError, match=r"'contact_id' .* 2 row\(s\) have none \(arrived_at "):
         IntradayMonitor(tmp_path).refresh("2026-03-02 09:10")
+
+
+@pytest.mark.parametrize(
+    "interval, counts",
+    [("wilson_interval", (5, 10)), ("nps_interval", (5, 2, 10)), ("poisson_interval", (5,))],
+)
+def test_a_z_beyond_any_confidence_level_is_refused(interval, counts):
+    # z = 1e200 stands for no level below 1 (from about 8.3 the level is 1 in floating point):
+    # Wilson raised a raw OverflowError, NPS gave -100 to 100, Poisson 0 to infinity
+    with pytest.raises(ValueError, match="Value of 'z' must be"):
+        getattr(stats, interval)(*counts, z=1e200)
