@@ -281,3 +281,25 @@ def test_a_z_beyond_any_confidence_level_is_refused(interval, counts):
     # Wilson raised a raw OverflowError, NPS gave -100 to 100, Poisson 0 to infinity
     with pytest.raises(ValueError, match="Value of 'z' must be"):
         getattr(stats, interval)(*counts, z=1e200)
+
+
+def test_unpausing_says_when_the_source_was_last_read(tmp_path, monkeypatch):
+    # a read while paused at 10:00:00, unpaused at 10:05:00: the status said "read at
+    # 10:05:00 in <the time of a read before the pause> ms"
+    from fixtures import monitor_contacts
+
+    from kpikit.apps.monitor import MonitorApp
+    from kpikit.monitor import live_events
+
+    (tmp_path / "today").mkdir()
+    events = live_events(monitor_contacts())
+    events.drop(columns="event_at").to_csv(tmp_path / "today" / "000001.csv", index=False)
+    app = MonitorApp(monitor_contacts(), source="today", sources_dir=tmp_path, target_sl=80)
+    app.pause.value = True
+    clock = {"now": "10:00:00"}
+    monkeypatch.setattr("kpikit.apps.monitor.time.strftime", lambda form: clock["now"])
+    app.refresh()
+    clock["now"] = "10:05:00"
+    app.pause.value = False
+    assert "read at 10:00:00 in " in app.status.value
+    assert "nan ms" not in app.status.value

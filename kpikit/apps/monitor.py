@@ -142,7 +142,8 @@ class MonitorApp(BaseApp):
     view : kpikit.monitor.MonitorView or None
         What the last refresh saw.
     refresh_s : float
-        How long the last refresh took (read, figures and redraw), seconds.
+        How long the last refresh took (read, figures and redraw; while paused, read and
+        figures alone), seconds.
 
     Examples
     --------
@@ -307,6 +308,7 @@ class MonitorApp(BaseApp):
 
         self.view = None
         self.refresh_s = float("nan")
+        self._read_at = ""  # the wall time of the last read, for the status line
         self._monitor = None
         self._replay = None
         self._path = None
@@ -448,7 +450,7 @@ class MonitorApp(BaseApp):
             )
         else:  # catch up at once, not at the next poll
             self._draw()
-            if self._monitor is not None:
+            if self._read_at:  # a read since the app opened
                 self.set_status(self._status_text())
 
     # -- reading the source -----------------------------------------------------------------
@@ -480,7 +482,11 @@ class MonitorApp(BaseApp):
             view = self._monitor.refresh()
         self.view = view
         self._poll_error = ""  # read again: the source recovered
+        self._read_at = time.strftime("%H:%M:%S")
         if self.pause.value:
+            # timed too: unpausing showed the time of a read before the pause ("nan ms" when
+            # none), beside the time it was unpaused as the time read
+            self.refresh_s = time.perf_counter() - begin
             self._show_messages()
             return view
         self._draw()
@@ -654,9 +660,8 @@ class MonitorApp(BaseApp):
             source = f"demo replay of {self.data_label}'s last day ({state})"
         else:
             source = repr(self.source.value)
-        when = time.strftime("%H:%M:%S")
         return (
-            f"Following {source}; read at {when} in {1000 * self.refresh_s:.0f} ms, "
+            f"Following {source}; read at {self._read_at} in {1000 * self.refresh_s:.0f} ms, "
             f"every {self.poll_s:g} s{self._quiet_text()}. Forecast and staffing from "
             f"{self.data_label}."
         )
