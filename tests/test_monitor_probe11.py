@@ -303,3 +303,19 @@ def test_unpausing_says_when_the_source_was_last_read(tmp_path, monkeypatch):
     app.pause.value = False
     assert "read at 10:00:00 in " in app.status.value
     assert "nan ms" not in app.status.value
+
+
+def test_a_plan_or_patience_the_queueing_models_cannot_take_is_refused_at_once(tmp_path):
+    # a forecast AHT of 0.0005 s and a patience of 0.0005 s (below the models' 0.001 s) were
+    # taken, and every refresh then failed on the model's refusal, naming positions of the
+    # monitor's own table
+    log = tmp_path / "today.csv"
+    log.write_text("contact_id,arrived_at,answered,wait_s\n", encoding="utf-8")
+    IntradayMonitor(log, patience_s=0.001)  # the shortest the models take
+    forecast = pd.DataFrame(
+        {"period": pd.to_datetime(["2026-03-02 09:00"]), "volume": [4.0], "aht_s": [0.0005]}
+    )
+    with pytest.raises(ValueError, match=r"aht_s above 0 \(0.001 s at least.*have less"):
+        IntradayMonitor(log, forecast=forecast)
+    with pytest.raises(ValueError, match=r"'patience_s' must be at least 0.001 s"):
+        IntradayMonitor(log, patience_s=0.0005)

@@ -8,6 +8,7 @@ import pyarrow as pa
 from kpikit.forecast._series import FREQS
 from kpikit.monitor._plan import INTRADAY_FREQS
 from kpikit.periods import period_steps
+from kpikit.queueing._inputs import MIN_SECONDS
 
 _FORECAST_COLUMNS = ("period", "volume", "aht_s")
 
@@ -53,23 +54,26 @@ def checked_forecast(forecast):
 
 
 def _check_handle_times(forecast):
-    """Handle times must be above 0, or NaN where unknown: the monitor staffs each interval with
-    its forecast AHT, the reforecast volume included (contacts may come where none were
-    forecast).
+    """Handle times must be above 0, at least the queueing models' millisecond
+    (:data:`~kpikit.queueing._inputs.MIN_SECONDS`), or NaN where unknown: the monitor staffs
+    each interval with its forecast AHT, the reforecast volume included (contacts may come
+    where none were forecast). A shorter one was taken, and every refresh then failed on the
+    model's refusal, naming positions of the monitor's own table.
 
     >>> _check_handle_times(pd.DataFrame({"period": pd.to_datetime(["2024-01-01 09:00"]),
     ...     "volume": [4.0], "aht_s": [0.0]}))
     Traceback (most recent call last):
     ...
-    ValueError: Value of 'forecast' must have aht_s above 0 (or NaN where unknown: a contact \
-takes time to handle), but 1 period(s) have 0: ['2024-01-01 09:00:00']
+    ValueError: Value of 'forecast' must have aht_s above 0 (0.001 s at least, or NaN where \
+unknown: a contact takes time to handle), but 1 period(s) have less: ['2024-01-01 09:00:00']
     """
-    zero = forecast["aht_s"] == 0
-    if zero.any():
+    short = forecast["aht_s"] < MIN_SECONDS
+    if short.any():
         raise ValueError(
-            "Value of 'forecast' must have aht_s above 0 (or NaN where unknown: a contact takes "
-            f"time to handle), but {int(zero.sum())} period(s) have 0: "
-            f"{[str(period) for period in forecast.loc[zero, 'period'][:3]]}"
+            f"Value of 'forecast' must have aht_s above 0 ({MIN_SECONDS:g} s at least, or NaN "
+            "where unknown: a contact takes time to handle), but "
+            f"{int(short.sum())} period(s) have less: "
+            f"{[str(period) for period in forecast.loc[short, 'period'][:3]]}"
         )
 
 

@@ -32,6 +32,7 @@ from kpikit.monitor._log import (
 from kpikit.monitor._plan import check_intraday_freq
 from kpikit.options import resolve
 from kpikit.periods import day_bounds
+from kpikit.queueing._inputs import MIN_SECONDS
 
 _SHOWN_IDS = 5
 """Contact ids quoted in a note."""
@@ -259,6 +260,12 @@ class IntradayMonitor:
             if patience_s is None
             else float(check_number("patience_s", patience_s, minimum=0, above_minimum=True))
         )
+        if self.patience_s is not None and self.patience_s < MIN_SECONDS:
+            # taken, it failed every refresh on Erlang A's refusal
+            raise ValueError(
+                f"Value of 'patience_s' must be at least {MIN_SECONDS:g} s (the shortest "
+                f"patience the queueing models take) but received: {self.patience_s:g}"
+            )
         self.forecast = checked_forecast(forecast)
         self.staffed = checked_staffed(staffed)
         self.filters = {
