@@ -19,11 +19,17 @@ from kpikit import whatif
 from kpikit.apps._background import Prefetch
 from kpikit.apps._background import kernel_loop as _kernel_loop
 from kpikit.apps._base import scroll_box
-from kpikit.display import format_value, signed_text, unbroken_figures
+from kpikit.display import (
+    decimals_apart,
+    format_value,
+    is_number,
+    signed_text,
+    unbroken_figures,
+)
 from kpikit.forecast._models import ETS_LONGEST_SEASON, seasonless
 from kpikit.forecast._series import seasons, step
 from kpikit.io import Sheet
-from kpikit.plots._engine import clock_changes
+from kpikit.plots._engine import clock_changes, level_text
 
 __all__ = [
     "NEXT_DAY",
@@ -202,7 +208,17 @@ def plan_summary_html(plan, totals, *, day, source, model, target_sl, threshold_
 
     The peak is said in whole agents and in the agents that reach the targets, the chart's
     "required" line, which the shortfall is measured against (as the chart's short marks).
+    A day without contacts says so, and no peak. The day's service level takes the decimals
+    that keep it apart from ``target_sl`` (79.96, not "80.0" beside "1 interval below
+    target"), as the chart's hover does.
     """
+    staffed = f" <small>Staffed: {html.escape(source)}.</small>"
+    if not totals["intervals"]:  # a closed day: its "peak" would be its first interval
+        return (
+            f"<p><b>{day:%a %d %b %Y}</b>: no contacts forecast "
+            f"({html.escape(MODEL_LABELS.get(model, model))}, learned before that day): "
+            f"no agents needed.{staffed}</p>"
+        )
     peak = totals["peak_period"]
     parts = [
         f"<b>{day:%a %d %b %Y}</b>: {totals['contacts']:,.0f} contacts forecast "
@@ -219,18 +235,34 @@ def plan_summary_html(plan, totals, *, day, source, model, target_sl, threshold_
         parts.append(
             f" The roster is <b>short in {totals['short_intervals']} of "
             f"{totals['intervals']} intervals</b>, below the agents that reach the targets (the "
-            f"chart's required line; {totals['short_agent_hours']:.1f} agent hours on the phones)"
+            f"chart's required line; {_hours_short(totals['short_agent_hours'])} agent hours on "
+            "the phones)"
         )
     else:
         parts.append(f" The roster covers all {totals['intervals']} intervals")
-    reached = format_value(totals["service_level"], "percent")
+    reached = totals["service_level"]
+    reached = (
+        f"{level_text(reached, target_sl, 1)} %"
+        if is_number(reached)
+        else format_value(reached, "percent")
+    )
     below = totals["below_target"]
     parts.append(
         f"; with it the day reaches a service level of <b>{reached}</b>"
         + (f", {below} interval{'s' if below != 1 else ''} below target." if below else ".")
     )
-    parts.append(f" <small>Staffed: {html.escape(source)}.</small>")
+    parts.append(staffed)
     return "<p>" + unbroken_figures("".join(parts)) + "</p>"
+
+
+def _hours_short(hours: float) -> str:
+    """Agent hours short, with the decimals (1 or more) that keep a shortfall from reading as
+    none: 0.04 agents short for half an hour are "0.02", not "0.0" beside "short in 1 interval".
+
+    >>> _hours_short(0.02), _hours_short(1.5), _hours_short(0.0)
+    ('0.02', '1.5', '0.0')
+    """
+    return f"{hours:.{decimals_apart(hours, 0.0, 1)}f}"
 
 
 def _fraction_text(agents: float) -> str:

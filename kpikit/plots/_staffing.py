@@ -21,6 +21,7 @@ from kpikit.plots._engine import (
     escape_text,
     format_value,
     is_number,
+    level_text,
     new_figure,
     number_column,
     ordered_groups,
@@ -74,7 +75,9 @@ def staffing_curve(
         infinity, a negative count or a percent outside 0–100 is refused (it would fall off
         the axis unseen).
     target_sl, target_asa_s, max_occupancy, max_abandon : float, default=None
-        Targets drawn as dashed lines (percent on the left axis, seconds on the right).
+        Targets drawn as dashed lines (percent on the left axis, seconds on the right). The
+        hovers give a value the decimals that keep it apart from its target (79.96 %, not
+        80.0 %, against 80).
     threshold_s : float, default=None
         Answer-time threshold, named in the service-level legend entry.
     agents : int, default=None
@@ -138,6 +141,11 @@ def staffing_curve(
         },
         hovermode="x unified",
     )
+    edges = {
+        "service_level": target_sl,
+        "occupancy": max_occupancy,
+        "abandonment_rate": max_abandon,
+    }
     for column, (name, color) in _PERCENT_SERIES.items():
         if column not in frame.columns or frame[column].isna().all():
             continue
@@ -153,7 +161,8 @@ def staffing_curve(
                 name=label,
                 mode="lines+markers",
                 line={"color": color},
-                hovertemplate="%{y:.1f} %",
+                customdata=_hover_texts(frame[column], edges[column]),
+                hovertemplate="%{customdata} %",
             )
         )
     fig.add_trace(
@@ -164,7 +173,8 @@ def staffing_curve(
             yaxis="y2",
             mode="lines+markers",
             line={"color": KPIKIT_COLORWAY[3], "dash": "dot"},
-            hovertemplate="%{y:.1f} s",
+            customdata=_hover_texts(wait, target_asa_s),
+            hovertemplate="%{customdata} s",
         )
     )
     for value, text in (
@@ -624,6 +634,17 @@ def format_metric(value, unit):
     if unit == "hours":
         return f"{float(value):,.1f} h"
     return f"{float(value):,.0f}"
+
+
+def _hover_texts(values: pd.Series, target) -> list[str]:
+    """A curve's values to one decimal, or the more it takes not to read as ``target`` (None:
+    no target), as :func:`~kpikit.plots._engine.level_text` gives them: 79.96 % against 80 %
+    read "80.0 %" beside the target line. A missing value has no text.
+
+    >>> _hover_texts(pd.Series([79.96, 88.8, None]), 80), _hover_texts(pd.Series([79.96]), None)
+    (['79.96', '88.8', ''], ['80.0'])
+    """
+    return ["" if pd.isna(value) else level_text(value, target, 1) for value in values]
 
 
 def _tick_step(agents: pd.Series):

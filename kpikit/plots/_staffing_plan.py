@@ -11,6 +11,7 @@ from kpikit.display import RAG_TEXT_COLORS
 from kpikit.plots._doc import shared_parameters
 from kpikit.plots._engine import (
     clock_changes,
+    decimals_apart,
     level_text,
     number_column,
     pandas_frame,
@@ -18,6 +19,7 @@ from kpikit.plots._engine import (
     require_datetimes,
     require_one_row_per_period,
     require_periods,
+    rounded_as_shown,
     short_of,
 )
 from kpikit.plots._template import KPIKIT_COLORWAY, RAG_COLORS, RAG_MARKS, TEMPLATE_NAME
@@ -47,7 +49,9 @@ def staffing_plan(plan, *, target_sl=80.0, title=None, height=None):
     The line is what the shortfall is measured against, ``staffed - gap``: for a plan of
     :func:`kpikit.whatif.staffing_plan`, the agents that reach the targets (fractional, 5.9
     where 6 whole agents are required; its hover gives both). So a bar below the line is
-    marked short, and a short mark reaches the line.
+    marked short (by more than float noise, 1e-9, as :func:`kpikit.whatif.plan_totals`
+    counts it), and a short mark reaches the line; the hovers give the decimals that keep a
+    shortfall apart from none (0.04 agents, not 0.0).
 
     Intervals with neither contacts nor agents at the start and end of the day are left out.
 
@@ -108,7 +112,8 @@ def staffing_plan(plan, *, target_sl=80.0, title=None, height=None):
         frame = frame.iloc[active[0] : active[-1] + 1]
     times, clock_notes = clock_changes(frame["period"])  # 02:00 twice when clocks go back
     labels = frame["period"].dt.strftime("%H:%M").where(times == "", times.str[11:]).tolist()
-    short = (-frame["gap"]).where(frame["gap"] < 0)
+    # below the line by more than float noise, as plan_totals counts a short interval
+    short = (-frame["gap"]).where(short_of(frame["gap"], 0.0))
     reaching = frame["staffed"] - frame["gap"]  # the line a short bar reaches
     level = frame["service_level"]
     missed = short_of(level, target_sl)
@@ -128,10 +133,12 @@ def staffing_plan(plan, *, target_sl=80.0, title=None, height=None):
         go.Bar(
             x=labels,
             y=short.tolist(),
-            base=frame["staffed"].where(frame["gap"] < 0).tolist(),
+            base=frame["staffed"].where(short.notna()).tolist(),
             name="short",
             marker={"color": RAG_COLORS["red"], "pattern": {"shape": "/"}},
-            hovertemplate="%{y:.1f} agents fewer than reach the targets",
+            # 0.04 agents short read "0.0 agents fewer": the decimals that keep it from none
+            customdata=[_apart(value, 0.0) for value in short],
+            hovertemplate="%{customdata} agents fewer than reach the targets",
         )
     )
     fig.add_trace(
@@ -142,7 +149,9 @@ def staffing_plan(plan, *, target_sl=80.0, title=None, height=None):
             mode="lines",
             line={"color": KPIKIT_COLORWAY[3], "width": 2, "shape": "hvh"},
             customdata=[f"{whole:g}" for whole in frame["required"]],
-            hovertemplate="%{y:.1f} agents reach the targets (%{customdata} in whole agents)",
+            # 13.04 agents read "13.0 (14 in whole agents)": the decimals that keep it apart
+            text=[_apart(value, np.floor(value)) for value in reaching],
+            hovertemplate="%{text} agents reach the targets (%{customdata} in whole agents)",
         )
     )
     fig.add_trace(
@@ -200,3 +209,18 @@ def staffing_plan(plan, *, target_sl=80.0, title=None, height=None):
         ],
     )
     return fig
+
+
+def _apart(value: float, edge: float) -> str:
+    """``value`` to one decimal, or the more it takes not to read as ``edge``
+    (:func:`kpikit.display.decimals_apart`): 0.04 agents short are "0.04", not "0.0".
+
+    >>> _apart(0.04, 0.0), _apart(2.0, 0.0), _apart(13.04, 13.0)
+    ('0.04', '2.0', '13.04')
+    >>> _apart(float("nan"), float("nan"))  # no value: no text
+    ''
+    """
+    if np.isnan(value):
+        return ""
+    decimals = decimals_apart(value, edge, 1)
+    return f"{rounded_as_shown(value, decimals):.{decimals}f}"

@@ -196,6 +196,31 @@ def fractional_agents(load, aht_s, threshold_s, patience_s, raw, blocking, crite
     return fraction
 
 
+def series_index(volume, rows):
+    """The index of ``volume`` when it is a pandas Series, for a result of ``rows`` intervals
+    (None for other volumes). A Series of one value broadcast beside per-interval arrays has
+    one label for several intervals: refused, where pandas said "Length of values (3) does not
+    match length of index (1)".
+
+    >>> series_index(pd.Series([10.0, 20.0], index=["a", "b"]), 2).tolist()
+    ['a', 'b']
+    >>> series_index(pd.Series([10.0], index=["a"]), 3)  # doctest: +NORMALIZE_WHITESPACE
+    Traceback (most recent call last):
+    ...
+    ValueError: Value of 'volume' is a Series of 1 value, whose index labels the result, but
+    the other inputs give 3 intervals: give volume one value per interval, or a plain number
+    """
+    if not isinstance(volume, pd.Series):
+        return None
+    if len(volume) != rows:
+        raise ValueError(
+            f"Value of 'volume' is a Series of {len(volume)} value{'s' * (len(volume) != 1)}, "
+            f"whose index labels the result, but the other inputs give {rows} intervals: give "
+            "volume one value per interval, or a plain number"
+        )
+    return volume.index
+
+
 def given_inputs(volume, aht_s, interval_s, volume_quantile, level):
     """Volume, AHT, interval length and key columns (None) of plain volumes or a forecast frame
     (:func:`frame_inputs`); plain volumes need ``aht_s`` and take no ``volume_quantile``."""
@@ -256,7 +281,8 @@ def service_for_roster(
     Returns
     -------
     pandas.DataFrame
-        Key columns of a frame, then ``volume, aht_s, traffic, scheduled_agents, agents``
+        One row per interval (a Series volume's index kept, as :func:`agents_required` keeps
+        it). Key columns of a frame, then ``volume, aht_s, traffic, scheduled_agents, agents``
         (on the phones), ``service_level, asa, occupancy, abandonment_rate`` (with patience),
         ``overloaded, backlog``.
 
@@ -268,6 +294,7 @@ def service_for_roster(
     0    14.0      88.835002       False
     1     8.4       0.000000        True
     """
+    given = volume
     volume, aht_s, interval_s, keys = given_inputs(
         volume, aht_s, interval_s, volume_quantile, level
     )
@@ -300,7 +327,8 @@ def service_for_roster(
             "traffic": load,
             "scheduled_agents": scheduled,
             "agents": agents,
-        }
+        },
+        index=series_index(given, volume.size),
     )
     columns = ["service_level", "asa", "occupancy"]
     if np.isfinite(patience).any():

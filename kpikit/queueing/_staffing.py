@@ -16,7 +16,7 @@ from kpikit.queueing._inputs import (
     _threshold,
     one_length,
 )
-from kpikit.queueing._plan import fractional_agents, given_inputs
+from kpikit.queueing._plan import fractional_agents, given_inputs, series_index
 from kpikit.queueing._search import _Staffing, _staffing_figures
 
 SL_DENOMINATORS = ("offered", "answered")
@@ -118,9 +118,10 @@ def agents_required(
     Parameters
     ----------
     volume : float, array-like, DataFrame or Forecast
-        Contacts offered per interval (a pandas Series keeps its index), or a forecast: the
-        ``intervals`` of a :class:`kpikit.forecast.Forecast` (or the Forecast itself), or the
-        table of :func:`kpikit.forecast.volume`. A frame gives the volume, and the AHT and
+        Contacts offered per interval (a pandas Series keeps its index, so it gives one value
+        per interval, not one for all), or a forecast: the ``intervals`` of a
+        :class:`kpikit.forecast.Forecast` (or the Forecast itself), or the table of
+        :func:`kpikit.forecast.volume`. A frame gives the volume, and the AHT and
         interval length when it has ``aht_s`` and ``interval_s`` columns; its other columns
         (queue, period, ...) lead the result.
     aht_s : float or array-like, default=None
@@ -191,7 +192,7 @@ def agents_required(
         from kpikit.options import current
 
         sl_denominator = current().sl_denominator
-    index = volume.index if isinstance(volume, pd.Series) else None
+    given = volume
     volume, aht_s, interval_s, keys = given_inputs(
         volume, aht_s, interval_s, volume_quantile, level
     )
@@ -200,6 +201,7 @@ def agents_required(
         target_sl, target_asa_s, max_occupancy, max_abandon, patience_s, sl_denominator
     )
     intervals = _per_interval(*checked)
+    index = series_index(given, intervals.volume.size)
     raw, blocking = _smallest_counts(intervals, criteria)
     figures = _answer_figures(intervals, raw, blocking, _figure_columns(sl_denominator, patience_s))
     fraction = _fractional(intervals, raw, blocking, criteria)
