@@ -18,7 +18,14 @@ from kpikit._frames import pandas_frame
 from kpikit._validators import check_choice, check_flag, check_number, check_unique_columns
 from kpikit.catalog import KPI_IDS
 from kpikit.catalog import kpi as kpi_definition
-from kpikit.display import DECIMALS, format_value, signed_text
+from kpikit.display import (
+    DECIMALS,
+    decimals_apart,
+    format_value,
+    rated_value_text,
+    rounded_as_shown,
+    signed_text,
+)
 from kpikit.stats import _floats, t_quantile_975
 
 __all__ = [
@@ -420,8 +427,18 @@ def correlation_text(r: float) -> str:
 
     >>> correlation_text(-0.51666), correlation_text(float("nan"))
     ('r = -0.52', 'r undefined')
+
+    Two decimals, and more where they would round r onto -1, 0 or 1 without it being there
+    (:func:`kpikit.display.decimals_apart`): 0.9999 read "1.00", a perfect line, and -0.001
+    "-0.00". Floating-point noise of a perfect line is the perfect line.
+
+    >>> correlation_text(0.9999), correlation_text(-0.001), correlation_text(1 - 1e-16)
+    ('r = 0.9999', 'r = -0.001', 'r = 1.00')
     """
-    return f"r = {r:.2f}" if np.isfinite(r) else "r undefined"
+    if not np.isfinite(r):
+        return "r undefined"
+    decimals = max(decimals_apart(r, edge, 2) for edge in (-1.0, 0.0, 1.0))
+    return f"r = {rounded_as_shown(r, decimals) + 0.0:.{decimals}f}"  # + 0.0: no "-0.00"
 
 
 def project_kpis(
@@ -562,8 +579,11 @@ def extrapolation_text(fit: LineFit, delta_x: float, xs, *, x: str, groups: str)
     x_def = _definition("x", x)
     observed = _observed(xs)
     low, high = (format_value(value, x_def.unit) for value in (observed.min(), observed.max()))
+    # Not the edge it passed: 420.4 s past 420 s read "AHT at 420 s is beyond ... to 420 s".
+    edge = observed.max() if fit.x_mean + delta_x > observed.max() else observed.min()
+    at = rated_value_text({"unit": x_def.unit, "target": edge, "value": fit.x_mean + delta_x})
     return (
-        f"{x_def.short_name} at {format_value(fit.x_mean + delta_x, x_def.unit)} is beyond the "
+        f"{x_def.short_name} at {at} is beyond the "
         f"{groups}' observed range ({low} to {high}): the fitted line is extrapolated there, "
         "where no group supports it."
     )

@@ -27,7 +27,7 @@ from kpikit.apps._levels import OFFERED_RATES, data_span, inapplicable, partial_
 from kpikit.apps.params import Param
 from kpikit.catalog import KPI_IDS
 from kpikit.catalog import kpi as kpi_definition
-from kpikit.display import DECIMALS, column_label, kpi_label
+from kpikit.display import DECIMALS, column_label, decimals_apart, kpi_label
 from kpikit.io import Sheet
 from kpikit.metrics import KPIUnavailable, compute
 from kpikit.plots._engine import escape_text
@@ -339,17 +339,29 @@ class TradeoffApp(BaseApp):
         self.projection.value = self._projection_html(x, y, groups, what_if)
 
     def excel_sheets(self) -> list[Sheet]:
-        """The groups' values of both KPIs (rounded to their units) and the fitted relation:
-        the groups the chart draws and the fit uses, no others (not one without a volume when
-        the fit is weighted by it). Below :data:`~kpikit.tradeoff.MIN_FIT_POINTS` groups the
-        relation's cells are blank, as the dashboard fits none."""
+        """The groups' values of both KPIs (rounded to their units, with more decimals where
+        that would round a value onto its target: :func:`kpikit.display.decimals_apart`) and
+        the fitted relation: the groups the chart draws and the fit uses, no others (not one
+        without a volume when the fit is weighted by it). Below
+        :data:`~kpikit.tradeoff.MIN_FIT_POINTS` groups the relation's cells are blank, as the
+        dashboard fits none."""
         points = self._points
         labels = {column: _header(column) for column in points.columns}
-        decimals = {
-            labels[kpi_id]: DECIMALS[kpi_definition(kpi_id).unit]
-            for kpi_id in points.columns
-            if kpi_id in KPI_IDS
-        }
+        # Per cell: an AHT of 299.75 s under a 300 s target was stored as 300, at it.
+        decimals = pd.DataFrame(
+            {
+                labels[column]: [
+                    decimals_apart(
+                        value, self._target(column), DECIMALS[kpi_definition(column).unit]
+                    )
+                    for value in points[column]
+                ]
+                if column in KPI_IDS
+                else [None] * len(points)
+                for column in points.columns
+            },
+            dtype=object,
+        )
         fit = self.fit
         # Below MIN_FIT_POINTS groups the dashboard fits no relation (two points give r = ±1):
         # r, slope and intercept are blank, as the chart and the text show none.
@@ -361,9 +373,16 @@ class TradeoffApp(BaseApp):
                 "Value": [fit.n, *relation],
             }
         )
+        # r to 4 decimals, more where that would store it as -1, 0 or 1 without it being
+        # there (0.999997 was 1.0000, a perfect line); slope and intercept as they are: their
+        # scale is that of the KPIs (a slope of 7.1e-5 % per second was stored as 0.0001).
+        r_decimals = max(decimals_apart(fit.r, edge, 4) for edge in (-1.0, 0.0, 1.0))
+        value_decimals = pd.DataFrame(
+            {"Measure": [None] * 4, "Value": [0, r_decimals, None, None]}, dtype=object
+        )
         return [
             Sheet("Trade-off", points.rename(columns=labels), decimals=decimals, frozen_columns=1),
-            Sheet("Fit", summary, decimals={"Value": 4}),
+            Sheet("Fit", summary, decimals=value_decimals),
         ]
 
     def _contacts_of_no_group(self, wide: pd.DataFrame) -> int:

@@ -6,13 +6,12 @@ import plotly.graph_objects as go
 
 from kpikit._validators import check_flag, check_number
 from kpikit.catalog import KPI_IDS
-from kpikit.display import DECIMALS, signed_text
+from kpikit.display import DECIMALS, rated_value_text, signed_text
 from kpikit.plots._doc import shared_parameters
 from kpikit.plots._engine import (
     axis_title,
     bounded_range,
     column_label,
-    format_value,
     group_labels,
     is_number,
     kpi_argument,
@@ -227,8 +226,8 @@ def tradeoff(
             name=name + (f" (area: {size_label})" if weights is not None else ""),
             customdata=labels.astype(str).to_numpy(),
             text=[
-                f"{label}<br>{x_def.short_name}: {format_value(xv, x_def.unit)}"
-                f"<br>{y_def.short_name}: {format_value(yv, y_def.unit)}"
+                f"{label}<br>{x_def.short_name}: {_hover_value(xv, x_def, x_target)}"
+                f"<br>{y_def.short_name}: {_hover_value(yv, y_def, y_target)}"
                 + (f"<br>{size_label}: {sv:,.0f}" if size is not None and is_number(sv) else "")
                 for label, xv, yv, sv in zip(
                     labels,
@@ -249,6 +248,18 @@ def tradeoff(
     captions.append(_left_out_text(left_out, groups or "row", by, _SIZE_LABELS.get(size, size)))
     _add_captions(fig, [text for text in captions if text], _CAPTION_TOP_PX + x_standoff)
     return fig
+
+
+def _hover_value(value, kpi, target) -> str:
+    """A group's value of ``kpi`` for its hover, not rounded onto the ``target`` it misses
+    (:func:`kpikit.display.rated_value_text`): a CSAT of 79.96 % under an 80 % target read
+    "80.0 %" beside a marker below the target's line.
+
+    >>> from kpikit.catalog import kpi
+    >>> _hover_value(79.96, kpi("csat"), 80.0), _hover_value(79.96, kpi("csat"), None)
+    ('79.96 %', '80.0 %')
+    """
+    return rated_value_text({"unit": kpi.unit, "target": target, "value": value})
 
 
 def _check_one_row_per_group(wide: pd.DataFrame, by: str, plotted: list) -> None:
