@@ -636,6 +636,12 @@ def describe_projection(
     (95 % range +0.4 to +2.7). This is an association between agents, not a measured effect of
     changing AHT.
 
+    A move of x that is not zero shows the decimals that keep it apart from none (it read
+    "moved by 0 s" beside a change it implies); y's change keeps its unit's decimals.
+
+    >>> print(describe_projection(fit.project(0.4), x="aht", y="csat"))  # doctest: +ELLIPSIS
+    If AHT moved by +0.4 s, the line fitted across agents implies CSAT 0.0 percentage points...
+
     A move that takes the line past y's scale (CSAT 82.75 % + 155 points), cut at 100 %:
 
     >>> projection, cut = project_kpis(fit, 3000, x="aht", y="csat")
@@ -652,13 +658,17 @@ def describe_projection(
         )
     x_def, y_def = _definition("x", x), _definition("y", y)
 
-    def delta(value: float, unit: str, suffix: bool = True) -> str:
+    def delta(value: float, unit: str, suffix: bool = True, apart: bool = False) -> str:
         if not np.isfinite(value):
             return "undefined"
-        return signed_text(value, DECIMALS[unit]) + (_DELTA_UNITS[unit] if suffix else "")
+        decimals = DECIMALS[unit]
+        if apart:  # a move that is not 0 does not read as one: 0.4 s is not "0 s"
+            decimals = decimals_apart(value, 0.0, decimals)
+        return signed_text(value, decimals) + (_DELTA_UNITS[unit] if suffix else "")
 
+    moved = delta(projection.delta_x, x_def.unit, apart=True)
     text = (
-        f"If {x_def.short_name} moved by {delta(projection.delta_x, x_def.unit)}, the line "
+        f"If {x_def.short_name} moved by {moved}, the line "
         f"fitted across {groups} implies {y_def.short_name} "
         f"{delta(projection.delta_y, y_def.unit)}"
     )

@@ -110,12 +110,13 @@ def test_describe_projection_formats_every_unit_of_the_catalog():
 
 
 def test_describe_projection_shows_no_sign_on_a_change_that_rounds_to_zero():
-    # -0.04 points of CSAT shows as 0.0, -0.4 s of AHT as 0 s: "-0.0" would read as a fall.
+    # -0.04 points of CSAT shows as 0.0: "-0.0" would read as a fall. A move of AHT of -0.4 s
+    # is a move, not "0 s" (probe 11): it keeps the decimal that shows it.
     from kpikit.tradeoff import Projection
 
     flat = Projection(delta_x=-0.4, delta_y=-0.04, low=-0.04, high=1.25)
     text = describe_projection(flat, x="aht", y="csat")
-    assert "moved by 0 s" in text
+    assert "moved by -0.4 s" in text
     assert "CSAT 0.0 percentage points (95 % range 0.0 to +1.2)" in text  # 1.25 rounds to even
 
 
