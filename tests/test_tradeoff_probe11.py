@@ -118,3 +118,30 @@ def test_the_fit_sheet_stores_the_slope_and_r_as_they_are_not_onto_an_edge(tmp_p
     app.fit = fit_line([1, 2, 3, 4], [1.0, 2.0, 3.0, 4.01])
     fit = app.excel_sheets()[1]
     assert fit.decimals["Value"].tolist() == [0, 6, None, None]  # r stored 0.999997
+
+
+def test_an_arrival_profile_reads_a_handle_time_column_of_text_without_values():
+    # polars reads an empty CSV column as String; none of the two contacts is answered, so the
+    # handle time is 0 and the Monday profile has one contact at 09:00 and one at 10:00 (one
+    # day each: volume 1.0), no AHT. Before: polars' raw "`sum` operation not supported for
+    # dtype `str`"
+    import datetime as dt
+
+    import polars as pl
+
+    from kpikit.calibrate import arrival_profile
+
+    log = pl.DataFrame(
+        {
+            "arrived_at": [dt.datetime(2026, 3, 2, 9), dt.datetime(2026, 3, 2, 10)],
+            "answered": [False, False],
+            "wait_s": [10.0, 20.0],
+            "talk_s": pl.Series([None, None], dtype=pl.String),
+        }
+    )
+    eager = arrival_profile(log, interval="hour")
+    lazy = arrival_profile(log.lazy(), interval="hour")
+    for profile in (eager, lazy):
+        busy = profile[profile["volume"] > 0]
+        assert busy["interval_start"].tolist() == ["09:00", "10:00"]
+        assert busy["volume"].tolist() == [1.0, 1.0] and busy["aht_s"].isna().all()

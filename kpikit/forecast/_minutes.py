@@ -68,7 +68,11 @@ def _added_up(source, keys, handles):
     answered = nw.col("answered")
     handle = nw.lit(0.0)
     if handles:
-        seconds = nw.sum_horizontal(*(nw.col(name).fill_null(0.0) for name in handles))
+        # cast: a column with no value at all may be text (polars reads an empty CSV column as
+        # String), which the checks let through and polars refused to add up
+        seconds = nw.sum_horizontal(
+            *(nw.col(name).cast(nw.Float64()).fill_null(0.0) for name in handles)
+        )
         handle = nw.when(answered).then(seconds).otherwise(0.0)
     return (
         source.with_columns(
