@@ -61,7 +61,8 @@ ENGINE_TESTS := kpikit tests/test_metrics.py tests/test_common.py tests/test_via
 	tests/test_skipped_midnight.py tests/test_checks_probe9.py \
 	tests/test_scorecard_probe10.py tests/test_display_probe10.py tests/test_io_probe10.py \
 	tests/test_forecast_probe10.py tests/test_monitor_probe11.py tests/test_governance_probe11.py \
-	tests/test_forecast_probe11.py tests/test_scorecard_probe11.py tests/test_cadence_probe11.py
+	tests/test_forecast_probe11.py tests/test_scorecard_probe11.py tests/test_cadence_probe11.py \
+	tests/test_queueing_probe11.py tests/test_tradeoff_probe11.py
 PANDAS3 := $(VENV)/pandas3
 PANDAS3_PINS := "pandas>=3,<4"
 FLOORS := $(VENV)/floors
